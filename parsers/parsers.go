@@ -1,0 +1,93 @@
+// Package parsers defines what a log-format parser is and keeps the registry of them. Each format
+// lives in its own package (parsers/vllm, parsers/cri, ...); parsers/builtin is the one explicit
+// list of those that ship with sluice and the order they are tried in.
+package parsers
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// Parser recognises one log format. Parse reads the event's message (and, where it helps,
+// fields an input set, such as kubernetes.container.name); if the line is in its format it sets
+// the fields it finds and returns true, otherwise it returns false and leaves the event as it
+// was. It never removes or rewrites the message, except framing parsers (CRI, Docker), whose
+// contract is to replace the message with the framed text. A Parser must be safe for concurrent
+// use and must never panic, whatever the bytes.
+type Parser interface {
+	Parse(ev *event.Event) bool
+}
+
+// Field documents one field a parser may set. The field table in parsers/README.md and the
+// Elasticsearch mapping are generated from these.
+type Field struct {
+	// Name is the dotted field name.
+	Name string
+	// Type is the Elasticsearch type: keyword, text, match_only_text, long, double, float,
+	// date, boolean, ip, flattened, object.
+	Type string
+	// Description says what the field holds, in one sentence.
+	Description string
+}
+
+// Info describes a registered parser.
+type Info struct {
+	// Name is the parser's name in config and in parse results ("vllm", "nvidia_xid").
+	Name string
+	// Description is one line for `sluice parse --list` and the README.
+	Description string
+	// New creates the parser.
+	New func() Parser
+	// Framing marks a container-runtime framing parser (CRI, Docker json-file): it unwraps the
+	// message and the chain goes on with the content parsers.
+	Framing bool
+	// Fields lists the fields the parser may set.
+	Fields []Field
+}
+
+// Registry maps parser names to their Info.
+type Registry struct {
+	byName map[string]Info
+	order  []string
+}
+
+// NewRegistry returns a registry holding the given parsers; a duplicate name is a programming
+// error and panics at start-up.
+func NewRegistry(infos ...Info) *Registry {
+	r := &Registry{byName: make(map[string]Info, len(infos))}
+	for _, in := range infos {
+		if _, dup := r.byName[in.Name]; dup {
+			panic(fmt.Sprintf("parsers: %q registered twice", in.Name))
+		}
+		r.byName[in.Name] = in
+		r.order = append(r.order, in.Name)
+	}
+	return r
+}
+
+// Lookup returns the parser registered under name.
+func (r *Registry) Lookup(name string) (Info, bool) {
+	in, ok := r.byName[name]
+	return in, ok
+}
+
+// Names returns the registered names in registration order.
+func (r *Registry) Names() []string { return append([]string(nil), r.order...) }
+
+// Fields returns every field of every parser, sorted by name, first declaration winning.
+func (r *Registry) Fields() []Field {
+	seen := map[string]bool{}
+	var out []Field
+	for _, n := range r.order {
+		for _, f := range r.byName[n].Fields {
+			if !seen[f.Name] {
+				seen[f.Name] = true
+				out = append(out, f)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}

@@ -1,0 +1,118 @@
+// Package pipeline holds the contracts between sluice's components and its runtime: what an
+// input, a processor and an output must do, how they are created from config, and the kinds of
+// error they report. It holds no implementation; pipeline/runtime wires components together.
+//
+// The flow goes one way: inputs make batches, processors transform them, outputs deliver them
+// and resolve their acks. Nothing upstream is told "done" before the data is safe.
+package pipeline
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// Consumer takes batches. Consume blocks while the pipeline is full (backpressure) and returns
+// an error only when ctx ends or the pipeline is stopping. Once Consume is called, the batch
+// belongs to the pipeline and its acks will be resolved exactly once, also when Consume fails
+// (then with event.Retry).
+type Consumer interface {
+	Consume(ctx context.Context, b *event.Batch) error
+}
+
+// ConsumerFunc adapts a function to Consumer.
+type ConsumerFunc func(ctx context.Context, b *event.Batch) error
+
+// Consume calls f.
+func (f ConsumerFunc) Consume(ctx context.Context, b *event.Batch) error { return f(ctx, b) }
+
+// Input produces events. Run reads until ctx is done, hands batches to next, and returns once it
+// has stopped accepting data. Acks of batches it handed over may be resolved after Run returns;
+// an input that must answer its peers (beats) keeps those connections until Close.
+type Input interface {
+	Run(ctx context.Context, next Consumer) error
+}
+
+// Processor transforms a batch in place: it may change events, remove them from b.Events (a
+// deliberate drop, counted by the runtime) or add new ones. It must be safe for concurrent use;
+// batches with the same Key reach it in order. A returned error is about the whole batch; per-event
+// failures are handled by the processor's error policy (tag, drop or dead-letter).
+type Processor interface {
+	Process(ctx context.Context, b *event.Batch) error
+}
+
+// Flusher is implemented by processors that hold events between batches (multiline, partial
+// CRI lines). The runtime calls Flush on every flush interval with the current time, and once more
+// with final set when the pipeline drains; it returns the events that are ready (or nil), as a
+// batch that carries their held acks. The returned batch continues through the processors after
+// this one.
+type Flusher interface {
+	Flush(ctx context.Context, now time.Time, final bool) *event.Batch
+}
+
+// Output delivers events. Deliver takes ownership of b and resolves it once every event is
+// delivered, dead-lettered or permanently rejected; it may resolve later from another goroutine
+// and may block to apply backpressure. Events may be shared with other outputs: outputs must
+// not change them.
+type Output interface {
+	Deliver(ctx context.Context, b *event.Batch) error
+}
+
+// Closer is implemented by components that hold resources or pending work. The runtime closes
+// inputs after the pipeline has drained, and outputs after the processors have stopped. An
+// output's Close flushes what it holds and resolves every batch it accepted (event.Retry for
+// what it could not deliver) before ctx ends.
+type Closer interface {
+	Close(ctx context.Context) error
+}
+
+// DeadLetter keeps events that cannot be delivered or processed, with the reason, so that
+// nothing is lost silently. Write must not keep e after it returns.
+type DeadLetter interface {
+	Write(ctx context.Context, e *event.Event, component, reason string) error
+}
+
+// Config is a component's configuration. Validate reports every problem it finds; the
+// runtime prefixes each with the component's path in the config file.
+type Config interface {
+	Validate() error
+}
+
+// Settings is what the runtime gives every component it creates.
+type Settings struct {
+	// ID is the component's key in the config ("beats", "file/vllm").
+	ID string
+	// Logger is a structured logger with the component's id attached.
+	Logger *slog.Logger
+	// Metrics are the standard per-component counters.
+	Metrics *ComponentMetrics
+	// Registerer registers component-specific metrics, with the label component=ID attached.
+	Registerer prometheus.Registerer
+	// DeadLetter keeps what cannot be delivered.
+	DeadLetter DeadLetter
+}
+
+// InputFactory creates inputs of one type.
+type InputFactory struct {
+	Type      string
+	NewConfig func() Config
+	Create    func(set Settings, cfg Config) (Input, error)
+}
+
+// ProcessorFactory creates processors of one type.
+type ProcessorFactory struct {
+	Type      string
+	NewConfig func() Config
+	Create    func(set Settings, cfg Config) (Processor, error)
+}
+
+// OutputFactory creates outputs of one type.
+type OutputFactory struct {
+	Type      string
+	NewConfig func() Config
+	Create    func(set Settings, cfg Config) (Output, error)
+}
