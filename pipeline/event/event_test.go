@@ -1,0 +1,135 @@
+package event
+
+import (
+	"encoding/json"
+	"math"
+	"reflect"
+	"testing"
+	"time"
+)
+
+func TestSetGetDeleteKeepsKeysSorted(t *testing.T) {
+	t.Parallel()
+	e := New()
+	keys := []string{"message", "a-b", "a.b", "a", "kubernetes.pod.name", "@timestamp", "a.b.c", "z"}
+	for i, k := range keys {
+		e.Set(k, Int(int64(i)))
+	}
+	for i, k := range keys {
+		v, ok := e.Get(k)
+		if !ok || v.Int() != int64(i) {
+			t.Fatalf("Get(%q) = %v, %v; want %d", k, v, ok, i)
+		}
+	}
+	var got []string
+	e.Range(func(k string, _ Value) bool { got = append(got, k); return true })
+	want := []string{"@timestamp", "a", "a.b", "a.b.c", "a-b", "kubernetes.pod.name", "message", "z"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("order = %v, want %v", got, want)
+	}
+	if !e.Delete("a.b") || e.Has("a.b") || e.Delete("a.b") {
+		t.Fatal("Delete did not remove a.b exactly once")
+	}
+	if n := e.DeletePrefix("a"); n != 2 || e.Has("a") || e.Has("a.b.c") || !e.Has("a-b") {
+		t.Fatalf("DeletePrefix(a) removed %d, fields left: %v", n, e.fields)
+	}
+	e.Set("z", Value{})
+	if e.Has("z") {
+		t.Fatal("setting a zero Value must delete the field")
+	}
+}
+
+func TestRenameCloneAndTags(t *testing.T) {
+	t.Parallel()
+	e := NewMessage("line", time.Unix(10, 0))
+	e.SetString("x", "1")
+	if !e.Rename("x", "y.z") || e.Has("x") {
+		t.Fatal("rename failed")
+	}
+	e.AddTag("t1")
+	e.AddTag("t1")
+	c := e.Clone()
+	c.SetString("y.z", "changed")
+	c.AddTag("t2")
+	if s, _ := e.GetString("y.z"); s != "1" {
+		t.Fatalf("clone shares fields: original has %q", s)
+	}
+	if len(e.Tags()) != 1 || !c.HasTag("t2") || !c.RemoveTag("t2") || c.HasTag("t2") {
+		t.Fatalf("tags: original %v clone %v", e.Tags(), c.Tags())
+	}
+	if e.Message() != "line" || !e.Timestamp().Equal(time.Unix(10, 0)) {
+		t.Fatalf("message %q timestamp %v", e.Message(), e.Timestamp())
+	}
+}
+
+func TestAppendJSONNestsDottedKeys(t *testing.T) {
+	t.Parallel()
+	e := NewMessage("GPU has fallen off the bus\n\"quoted\"\t\x01\xff", time.Time{})
+	e.SetTimestamp(time.Date(2026, 1, 2, 3, 4, 5, 123000000, time.UTC))
+	e.SetString("kubernetes.pod.name", "vllm-0")
+	e.SetString("kubernetes.namespace", "inference")
+	e.Set("gpu.xid.code", Int(79))
+	e.Set("vllm.gpu_kv_cache_usage", Float(0.25))
+	e.Set("vllm.nan", Float(math.NaN()))
+	e.Set("ok", Bool(true))
+	e.Set("a", Int(1))
+	e.Set("a.b", Int(2))
+	e.Set("a.b.c", Int(3))
+	e.Set("a.d", Int(4))
+	e.Set("list", Raw(`["x",1]`))
+	e.AddTag(TagParseFailure)
+	got := string(e.AppendJSON(nil))
+	want := `{"@timestamp":"2026-01-02T03:04:05.123Z","a":1,"a.b":2,"a.b.c":3,"a.d":4,` +
+		`"gpu":{"xid":{"code":79}},"kubernetes":{"namespace":"inference","pod":{"name":"vllm-0"}},` +
+		`"list":["x",1],"message":"GPU has fallen off the bus\n\"quoted\"\t\u0001\ufffd","ok":true,` +
+		`"vllm":{"gpu_kv_cache_usage":0.25,"nan":null},"tags":["_parse_failure"]}`
+	if got != want {
+		t.Fatalf("AppendJSON:\n got %s\nwant %s", got, want)
+	}
+	var m map[string]any
+	if err := json.Unmarshal([]byte(got), &m); err != nil {
+		t.Fatalf("not valid JSON: %v", err)
+	}
+}
+
+func FuzzAppendJSON(f *testing.F) {
+	f.Add("a.b", "c", "a", "x\x00\xff\"")
+	f.Add(".", "..", "a..b", "")
+	f.Add("", "a.", ".a", "\u2028")
+	f.Fuzz(func(t *testing.T, k1, k2, k3, v string) {
+		e := New()
+		e.SetString(k1, v)
+		e.Set(k2, Int(int64(len(v))))
+		e.SetString(k3, v+v)
+		e.AddTag(v)
+		out := e.AppendJSON(nil)
+		if !json.Valid(out) {
+			t.Fatalf("invalid JSON for keys %q %q %q: %s", k1, k2, k3, out)
+		}
+	})
+}
+
+func TestValueAccessors(t *testing.T) {
+	t.Parallel()
+	ts := time.Date(2026, 11, 27, 1, 2, 3, 4, time.UTC)
+	cases := []struct {
+		v    Value
+		kind Kind
+		text string
+	}{
+		{String("s"), KindString, "s"},
+		{Int(-5), KindInt, "-5"},
+		{Float(1.5), KindFloat, "1.5"},
+		{Bool(true), KindBool, "true"},
+		{Time(ts), KindTime, "2026-11-27T01:02:03.000000004Z"},
+		{Raw(`{"a":1}`), KindRaw, `{"a":1}`},
+	}
+	for _, c := range cases {
+		if c.v.Kind() != c.kind || c.v.String() != c.text {
+			t.Errorf("%v: kind %v text %q, want %v %q", c.v, c.v.Kind(), c.v.String(), c.kind, c.text)
+		}
+	}
+	if !Time(ts).Time().Equal(ts) || Int(7).Float() != 7 || Float(2.9).Int() != 2 {
+		t.Fatal("conversions wrong")
+	}
+}
