@@ -1,0 +1,127 @@
+package condition
+
+import (
+	"testing"
+	"time"
+
+	"github.com/expr-lang/expr/parser"
+
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+func sample() *event.Event {
+	ev := event.NewMessage("CUDA error: out of memory", time.Unix(0, 0))
+	ev.SetString("log.level", "error")
+	ev.SetString("kubernetes.namespace", "inference")
+	ev.SetString("kubernetes.pod.name", "vllm-0")
+	ev.Set("http.response.status_code", event.Int(503))
+	ev.Set("vllm.gpu_cache_usage", event.Float(0.93))
+	ev.Set("error.retryable", event.Bool(true))
+	ev.AddTag("_grok_failure")
+	return ev
+}
+
+func TestMatch(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		src  string
+		want bool
+		fast bool
+	}{
+		{`log.level == "error" && kubernetes.namespace == "inference"`, true, true},
+		{`log.level == "error" and kubernetes.namespace == "default"`, false, true},
+		{`log.level != "info" || missing.field == "x"`, true, true},
+		{`missing.field == nil`, true, true},
+		{`missing.field != nil`, false, true},
+		{`missing.field == "x"`, false, true},
+		{`missing.field > 3`, false, true},
+		{`http.response.status_code >= 500`, true, true},
+		{`http.response.status_code < 500.5`, false, true},
+		{`vllm.gpu_cache_usage > 0.9`, true, true},
+		{`vllm.gpu_cache_usage == 1`, false, true},
+		{`http.response.status_code in [500, 502, 503]`, true, true},
+		{`log.level not in ["debug", "info"]`, true, true},
+		{`"_grok_failure" in tags`, true, true},
+		{`"_other" in tags`, false, true},
+		{`message contains "out of memory"`, true, true},
+		{`message startsWith "CUDA"`, true, true},
+		{`message endsWith "nope"`, false, true},
+		{`message matches "(?i)cuda error"`, true, true},
+		{`kubernetes.pod.name matches "^vllm-\\d+$"`, true, true},
+		{`!(log.level == "error")`, false, true},
+		{`error.retryable`, true, true},
+		{`field("log.level") == "error"`, true, true},
+		{`field("@timestamp") == nil`, true, true},
+		{`http.response.status_code > -1`, true, true},
+		{`log.level == "error" ? true : false`, true, false},
+		{`lower(message) contains "cuda"`, true, false},
+		{`len(tags) == 1`, true, false},
+		{`http.response.status_code + 1 == 504`, true, false},
+		{`missing.a + 1 == 2`, false, false},
+		{`any(tags, {# startsWith "_grok"})`, true, false},
+		{`upper(kubernetes.pod.name) == "VLLM-0"`, true, false},
+	}
+	ev := sample()
+	for _, tc := range cases {
+		c, err := Compile(tc.src)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.src, err)
+		}
+		if got := c.Match(ev); got != tc.want {
+			t.Errorf("%s: got %v, want %v", tc.src, got, tc.want)
+		}
+		if tc.fast && !c.Fast() {
+			t.Errorf("%s: expected the allocation-free path", tc.src)
+		}
+		// The VM must agree with the fast path on every expression.
+		tree, err := parser.Parse(tc.src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		prog, err := compileVM(tree)
+		if err != nil {
+			t.Fatalf("%s: vm: %v", tc.src, err)
+		}
+		vmc := &Condition{src: tc.src, prog: prog}
+		if got := vmc.Match(ev); got != tc.want {
+			t.Errorf("%s: vm got %v, want %v", tc.src, got, tc.want)
+		}
+	}
+}
+
+func TestCompileErrors(t *testing.T) {
+	t.Parallel()
+	for _, src := range []string{`log.level ==`, `message matches "("`, `(a == 1`, `nosuchfn(message)`} {
+		if _, err := Compile(src); err == nil {
+			t.Errorf("%s: expected a compile error", src)
+		}
+	}
+	if c, err := Compile(""); err != nil || c != nil || !c.Match(event.New()) {
+		t.Errorf("empty condition must match everything")
+	}
+}
+
+func TestMatchAllocs(t *testing.T) {
+	ev := sample()
+	c := MustCompile(`log.level == "error" && kubernetes.namespace in ["inference", "gpu-operator"] && http.response.status_code >= 500`)
+	if n := testing.AllocsPerRun(100, func() { c.Match(ev) }); n != 0 {
+		t.Fatalf("Match allocates %v times per event", n)
+	}
+}
+
+func BenchmarkMatch(b *testing.B) {
+	ev := sample()
+	for _, bc := range []struct{ name, src string }{
+		{"fast", `log.level == "error" && kubernetes.namespace == "inference"`},
+		{"fast_in_tags", `"_grok_failure" in tags || http.response.status_code >= 500`},
+		{"vm", `lower(log.level) == "error" && kubernetes.namespace == "inference"`},
+	} {
+		c := MustCompile(bc.src)
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				c.Match(ev)
+			}
+		})
+	}
+}

@@ -1,0 +1,62 @@
+// Package proc is the shared frame every sluice processor runs in: the `if:` condition and the
+// `on_error:` policy from config, the per-outcome metric, and a factory helper, so that each
+// processor only writes what it does to one event. Processors that need the whole batch
+// (multiline) use Runner's parts directly.
+package proc
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/sluice-dev/sluice/processors/internal/condition"
+)
+
+// Error policies: what happens to an event a processor fails on. None of them loses the line
+// silently: tag keeps it (the default), drop counts it, dead_letter hands it to the dead-letter
+// sink with the reason (and tags it instead if that sink is missing or fails).
+const (
+	PolicyTag        = "tag"
+	PolicyDrop       = "drop"
+	PolicyDeadLetter = "dead_letter"
+)
+
+// Common holds the options every processor accepts. Processor configs embed it with
+// `mapstructure:",squash"` so the keys sit beside their own.
+type Common struct {
+	// If is an expr condition over event fields; the processor skips events it does not match.
+	If string `mapstructure:"if"`
+	// OnError is tag, drop or dead_letter.
+	OnError string `mapstructure:"on_error"`
+
+	cond *condition.Condition
+}
+
+// Base returns the common options; it lets the factory helper reach them through any config.
+func (c *Common) Base() *Common { return c }
+
+// Validate compiles the condition (so a bad expression fails at load) and checks the policy.
+func (c *Common) Validate() error {
+	var errs []error
+	cond, err := condition.Compile(c.If)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("if: %w", err))
+	}
+	c.cond = cond
+	switch c.OnError {
+	case "", PolicyTag, PolicyDrop, PolicyDeadLetter:
+	default:
+		errs = append(errs, fmt.Errorf("on_error: %q is not one of tag, drop, dead_letter", c.OnError))
+	}
+	return errors.Join(errs...)
+}
+
+// Condition returns the compiled condition (nil matches everything). Validate must have run.
+func (c *Common) Condition() *condition.Condition { return c.cond }
+
+// Policy returns the error policy, tag when unset.
+func (c *Common) Policy() string {
+	if c.OnError == "" {
+		return PolicyTag
+	}
+	return c.OnError
+}

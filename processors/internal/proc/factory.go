@@ -1,0 +1,39 @@
+package proc
+
+import (
+	"fmt"
+
+	"github.com/sluice-dev/sluice/pipeline"
+)
+
+// Configured is a processor config that embeds Common.
+type Configured interface {
+	pipeline.Config
+	Base() *Common
+}
+
+// NewFactory makes the factory of a per-event processor: build turns a validated config into
+// the EventFunc, compiling every pattern it holds, and the Runner adds condition and policy.
+func NewFactory[C any, P interface {
+	*C
+	Configured
+}](typ string, defaults func() P, build func(set pipeline.Settings, cfg P) (EventFunc, error)) pipeline.ProcessorFactory {
+	return pipeline.ProcessorFactory{
+		Type:      typ,
+		NewConfig: func() pipeline.Config { return defaults() },
+		Create: func(set pipeline.Settings, cfg pipeline.Config) (pipeline.Processor, error) {
+			c, ok := cfg.(P)
+			if !ok {
+				return nil, fmt.Errorf("%s: config of type %T", typ, cfg)
+			}
+			if err := c.Validate(); err != nil {
+				return nil, fmt.Errorf("%s: %w", typ, err)
+			}
+			fn, err := build(set, c)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", typ, err)
+			}
+			return NewRunner(typ, set, c.Base(), fn)
+		},
+	}
+}

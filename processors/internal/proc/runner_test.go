@@ -1,0 +1,113 @@
+package proc_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/sluice-dev/sluice/pipeline"
+	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/processors/internal/proc"
+	"github.com/sluice-dev/sluice/processors/internal/proctest"
+)
+
+type cfg struct {
+	proc.Common `mapstructure:",squash"`
+}
+
+// fn fails on lines containing "bad", drops lines containing "drop", uppercases the rest.
+func fn(ev *event.Event) (proc.Result, error) {
+	m := ev.Message()
+	switch {
+	case strings.Contains(m, "bad"):
+		return proc.Keep, errors.New("bad line")
+	case strings.Contains(m, "drop"):
+		return proc.Drop, nil
+	}
+	ev.SetMessage(strings.ToUpper(m))
+	return proc.Keep, nil
+}
+
+func TestRunnerPolicies(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		policy, cond string
+		dlErr        error
+		wantMsgs     []string
+		wantDL       int
+		outcome      map[string]float64
+	}{
+		{"", "", nil, []string{"OK", "bad"}, 0, map[string]float64{"ok": 1, "failed": 1, "dropped": 1}},
+		{"drop", "", nil, []string{"OK"}, 0, map[string]float64{"ok": 1, "error_dropped": 1, "dropped": 1}},
+		{"dead_letter", "", nil, []string{"OK"}, 1, map[string]float64{"ok": 1, "dead_lettered": 1}},
+		{"dead_letter", "", errors.New("disk full"), []string{"OK", "bad"}, 0, map[string]float64{"failed": 1}},
+		{"tag", `message != "ok"`, nil, []string{"ok", "bad"}, 0, map[string]float64{"skipped": 1, "failed": 1, "dropped": 1}},
+	}
+	for _, tc := range cases {
+		set, reg, dl := proctest.Settings("test/x")
+		dl.Err = tc.dlErr
+		c := &cfg{proc.Common{If: tc.cond, OnError: tc.policy}}
+		if err := c.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		r, err := proc.NewRunner("x", set, c.Base(), fn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := proctest.Run(t, r, proctest.Lines("ok", "bad", "drop")...)
+		var msgs []string
+		for _, ev := range out {
+			msgs = append(msgs, ev.Message())
+			if ev.Message() == "bad" {
+				if !ev.HasTag("_x_failure") || proctest.Str(ev, "error.message") != "x: bad line" {
+					t.Errorf("%s: failed event not tagged: %v %q", tc.policy, ev.Tags(), proctest.Str(ev, "error.message"))
+				}
+			}
+		}
+		if strings.Join(msgs, ",") != strings.Join(tc.wantMsgs, ",") {
+			t.Errorf("policy %q: got %v, want %v", tc.policy, msgs, tc.wantMsgs)
+		}
+		if len(dl.Reasons) != tc.wantDL {
+			t.Errorf("policy %q: %d dead letters, want %d", tc.policy, len(dl.Reasons), tc.wantDL)
+		}
+		for o, want := range tc.outcome {
+			got := testutil.ToFloat64(r.Count(o))
+			if got != want {
+				t.Errorf("policy %q: outcome %s = %v, want %v", tc.policy, o, got, want)
+			}
+		}
+		if n, err := testutil.GatherAndCount(reg, "sluice_processor_events_total"); err != nil || n != 6 {
+			t.Errorf("metric series: %d, %v", n, err)
+		}
+	}
+}
+
+func TestValidate(t *testing.T) {
+	t.Parallel()
+	bad := []proc.Common{{If: "a =="}, {OnError: "ignore"}}
+	for _, c := range bad {
+		if err := c.Validate(); err == nil {
+			t.Errorf("%+v: expected an error", c)
+		}
+	}
+}
+
+func TestRunnerRegistersOnce(t *testing.T) {
+	t.Parallel()
+	set, _, _ := proctest.Settings("x")
+	c := &cfg{}
+	for i := range 2 { // a reload creates the processor again on the same registry
+		r, err := proc.NewRunner("x", set, c.Base(), fn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = r.Process(context.Background(), event.NewBatch(proctest.Lines("ok"), nil))
+		if got := testutil.ToFloat64(r.Count(proc.OutcomeOK)); got != float64(i+1) {
+			t.Fatalf("after %d runs the shared counter reads %v", i+1, got)
+		}
+	}
+	var _ pipeline.Processor = (*proc.Runner)(nil)
+}
