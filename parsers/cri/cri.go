@@ -1,0 +1,119 @@
+// Package cri removes the framing that CRI container runtimes (containerd, CRI-O) put around
+// every line they write to /var/log/pods: "<RFC 3339 time> <stream> <tag> <text>". The tag is
+// F for a full line and P for a piece of a line longer than the runtime's buffer (16 KiB in
+// containerd); the pieces of one line follow each other on the same stream and end with an F.
+// Joining them needs state across events, so the parse processor does it; this parser only
+// reports which piece is partial.
+package cri
+
+import (
+	"time"
+
+	"github.com/sluice-dev/sluice/parsers"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// Field names. The stream goes to "stream", the name Filebeat's container input and the Elastic
+// Kubernetes integration use, so dashboards work whether Filebeat or sluice removed the framing.
+// The runtime's timestamp becomes @timestamp and is also kept in event.created, since a content
+// parser may later replace @timestamp with the application's own (less precise) time.
+const (
+	FieldStream  = "stream"
+	FieldCreated = "event.created"
+)
+
+// Fields lists what framing parsers set; the Docker parser shares it.
+var Fields = []parsers.Field{
+	{Name: event.FieldTimestamp, Type: "date", Description: "When the line was written: the container runtime's time, or the application's own when a content parser found one."},
+	{Name: event.FieldMessage, Type: "match_only_text", Description: "The log line without container-runtime framing; pieces of a split line are joined."},
+	{Name: FieldStream, Type: "keyword", Description: "The container stream the line was written to: stdout or stderr."},
+	{Name: FieldCreated, Type: "date", Description: "The container runtime's timestamp of the line (nanosecond precision)."},
+}
+
+// Info registers the parser.
+var Info = parsers.Info{
+	Name:        "cri",
+	Description: "CRI container log framing (containerd, CRI-O): <time> stdout|stderr F|P <line>",
+	New:         func() parsers.Parser { return Parser{} },
+	Framing:     true,
+	Fields:      Fields,
+}
+
+// Parser unwraps CRI-framed lines. It is stateless and safe for concurrent use.
+type Parser struct{}
+
+// Parse replaces a CRI-framed message with its text and sets the stream and timestamp.
+func (Parser) Parse(ev *event.Event) bool {
+	ok, _ := Parser{}.ParseFrame(ev)
+	return ok
+}
+
+// ParseFrame is Parse that also reports whether the text is a partial piece (tag P) that the
+// next piece on the same stream continues.
+func (Parser) ParseFrame(ev *event.Event) (ok, partial bool) {
+	f, ok := Split(ev.Message())
+	if !ok {
+		return false, false
+	}
+	ev.SetMessage(f.Text)
+	ev.SetString(FieldStream, f.Stream)
+	ev.SetTimestamp(f.Time)
+	ev.Set(FieldCreated, event.Time(f.Time))
+	return true, f.Partial
+}
+
+// Frame is one CRI line taken apart.
+type Frame struct {
+	Time    time.Time
+	Stream  string // "stdout" or "stderr"
+	Partial bool
+	Text    string
+}
+
+// Split takes a CRI line apart by its structure: a timestamp field that parses as RFC 3339,
+// a stream of stdout or stderr, and a tag whose first flag is F or P (the tag may carry more
+// flags after ':'). A line that is not so framed is left alone (ok false).
+func Split(line string) (f Frame, ok bool) {
+	sp := indexSpace(line, 40)
+	if sp < len("2006-01-02T15:04:05Z") || line[4] != '-' || line[10] != 'T' {
+		return f, false
+	}
+	t, err := time.Parse(time.RFC3339Nano, line[:sp])
+	if err != nil {
+		return f, false
+	}
+	rest := line[sp+1:]
+	switch {
+	case len(rest) >= 7 && rest[:7] == "stdout ":
+		f.Stream = "stdout"
+	case len(rest) >= 7 && rest[:7] == "stderr ":
+		f.Stream = "stderr"
+	default:
+		return f, false
+	}
+	rest = rest[7:]
+	tag := indexSpace(rest, 64)
+	if tag < 0 {
+		// "... stdout F" with nothing after it: an empty line.
+		tag = len(rest)
+	}
+	if tag == 0 || (rest[0] != 'F' && rest[0] != 'P') || (tag > 1 && rest[1] != ':') {
+		return f, false
+	}
+	f.Partial = rest[0] == 'P'
+	if tag < len(rest) {
+		f.Text = rest[tag+1:]
+	}
+	f.Time = t.UTC()
+	return f, true
+}
+
+// indexSpace returns the index of the first ' ' within the first limit bytes, or -1.
+func indexSpace(s string, limit int) int {
+	for i := 0; i < len(s) && i < limit; i++ {
+		if s[i] == ' ' {
+			return i
+		}
+	}
+	return -1
+}

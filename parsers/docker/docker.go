@@ -1,0 +1,258 @@
+// Package docker removes the framing of Docker's json-file log driver, which writes each chunk a
+// container printed as {"log":"<text>\n","stream":"stdout","time":"<RFC 3339>"}. A line longer
+// than Docker's 16 KiB buffer is split into chunks; every chunk but the last lacks the trailing
+// "\n". Joining them needs state across events, so the parse processor does it; this parser only
+// reports which chunk is partial.
+package docker
+
+import (
+	"strings"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/sluice-dev/sluice/parsers"
+	"github.com/sluice-dev/sluice/parsers/cri"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// Info registers the parser. It sets the same fields as the CRI parser.
+var Info = parsers.Info{
+	Name:        "docker",
+	Description: `Docker json-file log framing: {"log":"...\n","stream":"stdout","time":"..."}`,
+	New:         func() parsers.Parser { return Parser{} },
+	Framing:     true,
+	Fields:      cri.Fields,
+}
+
+// Parser unwraps json-file lines. It is stateless and safe for concurrent use.
+type Parser struct{}
+
+// Parse replaces a json-file message with its text and sets the stream and timestamp.
+func (Parser) Parse(ev *event.Event) bool {
+	ok, _ := Parser{}.ParseFrame(ev)
+	return ok
+}
+
+// ParseFrame is Parse that also reports whether the chunk is partial (no trailing newline).
+func (Parser) ParseFrame(ev *event.Event) (ok, partial bool) {
+	f, ok := Split(ev.Message())
+	if !ok {
+		return false, false
+	}
+	ev.SetMessage(f.Text)
+	ev.SetString(cri.FieldStream, f.Stream)
+	if !f.Time.IsZero() {
+		ev.SetTimestamp(f.Time)
+		ev.Set(cri.FieldCreated, event.Time(f.Time))
+	}
+	return true, f.Partial
+}
+
+// Split decodes one json-file line: an object whose "log" member is a string, with optional
+// "stream" and "time" strings; other members (attrs) are skipped. The text loses its trailing
+// "\n" (and a "\r" before it); without one the chunk is partial.
+func Split(line string) (f cri.Frame, ok bool) {
+	s := strings.TrimSpace(line)
+	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' || !strings.Contains(s, `"log"`) {
+		return f, false
+	}
+	sc := scanner{s: s, i: 1}
+	haveLog := false
+	for {
+		sc.skipSpace()
+		if sc.peek() == '}' {
+			break
+		}
+		key, ok := sc.str()
+		if !ok || !sc.expect(':') {
+			return f, false
+		}
+		sc.skipSpace()
+		if sc.peek() != '"' {
+			if !sc.skipValue() {
+				return f, false
+			}
+		} else {
+			val, ok := sc.str()
+			if !ok {
+				return f, false
+			}
+			switch key {
+			case "log":
+				f.Text, haveLog = val, true
+			case "stream":
+				f.Stream = val
+			case "time":
+				t, err := time.Parse(time.RFC3339Nano, val)
+				if err != nil {
+					return f, false
+				}
+				f.Time = t.UTC()
+			}
+		}
+		sc.skipSpace()
+		if sc.peek() == ',' {
+			sc.i++
+			continue
+		}
+		if sc.peek() != '}' {
+			return f, false
+		}
+		break
+	}
+	if !haveLog || sc.i != len(s)-1 {
+		return f, false
+	}
+	if strings.HasSuffix(f.Text, "\n") {
+		f.Text = strings.TrimSuffix(strings.TrimSuffix(f.Text, "\n"), "\r")
+	} else {
+		f.Partial = true
+	}
+	return f, true
+}
+
+type scanner struct {
+	s string
+	i int
+}
+
+func (sc *scanner) peek() byte {
+	if sc.i < len(sc.s) {
+		return sc.s[sc.i]
+	}
+	return 0
+}
+
+func (sc *scanner) skipSpace() {
+	for sc.i < len(sc.s) && (sc.s[sc.i] == ' ' || sc.s[sc.i] == '\t' || sc.s[sc.i] == '\n' || sc.s[sc.i] == '\r') {
+		sc.i++
+	}
+}
+
+func (sc *scanner) expect(c byte) bool {
+	sc.skipSpace()
+	if sc.peek() != c {
+		return false
+	}
+	sc.i++
+	return true
+}
+
+// skipValue steps over a number, true, false, null, or a nested object or array.
+func (sc *scanner) skipValue() bool {
+	depth := 0
+	start := sc.i
+	for sc.i < len(sc.s) {
+		switch c := sc.s[sc.i]; c {
+		case '"':
+			if _, ok := sc.str(); !ok {
+				return false
+			}
+			continue
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 {
+				return sc.i > start
+			}
+			depth--
+		case ',':
+			if depth == 0 {
+				return sc.i > start
+			}
+		}
+		sc.i++
+	}
+	return false
+}
+
+// str reads a JSON string at sc.i. Without escapes it returns a substring of the line.
+func (sc *scanner) str() (string, bool) {
+	if sc.peek() != '"' {
+		return "", false
+	}
+	start := sc.i + 1
+	for j := start; j < len(sc.s); j++ {
+		switch sc.s[j] {
+		case '"':
+			sc.i = j + 1
+			return sc.s[start:j], true
+		case '\\':
+			return sc.escaped(start)
+		}
+	}
+	return "", false
+}
+
+func (sc *scanner) escaped(start int) (string, bool) {
+	b := make([]byte, 0, len(sc.s)-start)
+	for j := start; j < len(sc.s); j++ {
+		c := sc.s[j]
+		if c == '"' {
+			sc.i = j + 1
+			return string(b), true
+		}
+		if c != '\\' {
+			b = append(b, c)
+			continue
+		}
+		j++
+		if j >= len(sc.s) {
+			return "", false
+		}
+		switch sc.s[j] {
+		case '"', '\\', '/':
+			b = append(b, sc.s[j])
+		case 'n':
+			b = append(b, '\n')
+		case 'r':
+			b = append(b, '\r')
+		case 't':
+			b = append(b, '\t')
+		case 'b':
+			b = append(b, '\b')
+		case 'f':
+			b = append(b, '\f')
+		case 'u':
+			r, n := hex4(sc.s[j+1:])
+			if n == 0 {
+				return "", false
+			}
+			j += 4
+			if utf16.IsSurrogate(r) {
+				if r2, n2 := hex4(sc.s[min(j+3, len(sc.s)):]); n2 > 0 && strings.HasPrefix(sc.s[j+1:], `\u`) {
+					r = utf16.DecodeRune(r, r2)
+					j += 6
+				} else {
+					r = utf8.RuneError
+				}
+			}
+			b = utf8.AppendRune(b, r)
+		default:
+			return "", false
+		}
+	}
+	return "", false
+}
+
+func hex4(s string) (rune, int) {
+	if len(s) < 4 {
+		return 0, 0
+	}
+	var r rune
+	for i := 0; i < 4; i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, 0
+		}
+	}
+	return r, 4
+}

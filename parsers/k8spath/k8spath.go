@@ -1,0 +1,128 @@
+// Package k8spath reads the Kubernetes pod, namespace and container out of the path of a
+// container log file, so that lines shipped by a plain file input (no Kubernetes metadata
+// attached) can still be routed and labelled by where they came from. It knows the two layouts
+// the kubelet writes:
+//
+//	/var/log/containers/<pod>_<namespace>_<container>-<container-id>.log   (symlinks)
+//	/var/log/pods/<namespace>_<pod>_<pod-uid>/<container>/<restart>.log    (real files)
+package k8spath
+
+import (
+	"strings"
+
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// Source is what a log path says about the container that wrote it. Empty fields are unknown.
+type Source struct {
+	Pod         string
+	Namespace   string
+	Container   string
+	ContainerID string // only in the /var/log/containers layout
+	PodUID      string // only in the /var/log/pods layout
+}
+
+// Field names set by Apply: the ECS/Filebeat kubernetes.* names, so that events look the same
+// whether Filebeat's add_kubernetes_metadata ran or not.
+const (
+	FieldPod       = "kubernetes.pod.name"
+	FieldPodUID    = "kubernetes.pod.uid"
+	FieldNamespace = "kubernetes.namespace"
+	FieldContainer = "kubernetes.container.name"
+	FieldID        = "container.id"
+)
+
+// Parse reads path. ok is false when the path is in neither layout. It does not touch the
+// file system and accepts any prefix before the layout's directory (a host mount such as
+// /host/var/log/pods/...).
+func Parse(path string) (s Source, ok bool) {
+	if i := strings.LastIndex(path, "/containers/"); i >= 0 && strings.HasSuffix(path, ".log") {
+		if s, ok = parseContainers(path[i+len("/containers/") : len(path)-len(".log")]); ok {
+			return s, true
+		}
+	}
+	if i := strings.LastIndex(path, "/pods/"); i >= 0 {
+		return parsePods(path[i+len("/pods/"):])
+	}
+	return Source{}, false
+}
+
+// parseContainers reads "<pod>_<namespace>_<container>-<64 hex id>". Pod and namespace names
+// are DNS labels (no '_'), so the underscores split unambiguously.
+func parseContainers(name string) (Source, bool) {
+	if strings.IndexByte(name, '/') >= 0 {
+		return Source{}, false
+	}
+	pod, rest, ok := strings.Cut(name, "_")
+	if !ok || pod == "" {
+		return Source{}, false
+	}
+	ns, rest, ok := strings.Cut(rest, "_")
+	if !ok || ns == "" {
+		return Source{}, false
+	}
+	dash := strings.LastIndexByte(rest, '-')
+	if dash <= 0 || dash == len(rest)-1 || !isHex(rest[dash+1:]) {
+		return Source{}, false
+	}
+	return Source{Pod: pod, Namespace: ns, Container: rest[:dash], ContainerID: rest[dash+1:]}, true
+}
+
+// parsePods reads "<namespace>_<pod>_<uid>/<container>/<n>.log".
+func parsePods(rest string) (Source, bool) {
+	dir, rest, ok := strings.Cut(rest, "/")
+	if !ok {
+		return Source{}, false
+	}
+	container, file, ok := strings.Cut(rest, "/")
+	if !ok || container == "" || strings.IndexByte(file, '/') >= 0 || !strings.HasSuffix(file, ".log") {
+		return Source{}, false
+	}
+	ns, rest, ok := strings.Cut(dir, "_")
+	if !ok || ns == "" {
+		return Source{}, false
+	}
+	us := strings.LastIndexByte(rest, '_')
+	if us <= 0 || us == len(rest)-1 {
+		return Source{}, false
+	}
+	return Source{Pod: rest[:us], Namespace: ns, Container: container, PodUID: rest[us+1:]}, true
+}
+
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// FieldFilePath is where Filebeat puts the path of the file a line was read from.
+const FieldFilePath = "log.file.path"
+
+// Apply fills the kubernetes.* fields from the event's log.file.path, never overwriting what
+// an upstream enrichment already set, and reports whether the path was a container log path.
+func Apply(ev *event.Event) bool {
+	path, ok := ev.GetString(FieldFilePath)
+	if !ok {
+		return false
+	}
+	s, ok := Parse(path)
+	if !ok {
+		return false
+	}
+	setIfMissing(ev, FieldPod, s.Pod)
+	setIfMissing(ev, FieldNamespace, s.Namespace)
+	setIfMissing(ev, FieldContainer, s.Container)
+	setIfMissing(ev, FieldPodUID, s.PodUID)
+	setIfMissing(ev, FieldID, s.ContainerID)
+	return true
+}
+
+func setIfMissing(ev *event.Event, key, val string) {
+	if val != "" && !ev.Has(key) {
+		ev.SetString(key, val)
+	}
+}

@@ -1,0 +1,67 @@
+package k8spath
+
+import (
+	"testing"
+	"time"
+
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+func TestParse(t *testing.T) {
+	t.Parallel()
+	id := "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9"
+	tests := []struct {
+		path string
+		want Source
+		ok   bool
+	}{
+		{"/var/log/containers/vllm-llama-7d9f-abcde_inference_vllm-" + id + ".log",
+			Source{Pod: "vllm-llama-7d9f-abcde", Namespace: "inference", Container: "vllm", ContainerID: id}, true},
+		{"/var/log/containers/dcgm-exporter-x1_gpu-operator_nvidia-dcgm-exporter-" + id + ".log",
+			Source{Pod: "dcgm-exporter-x1", Namespace: "gpu-operator", Container: "nvidia-dcgm-exporter", ContainerID: id}, true},
+		{"/var/log/pods/inference_vllm-llama-7d9f-abcde_5f0c1e2a-1111-2222-3333-444455556666/vllm/0.log",
+			Source{Pod: "vllm-llama-7d9f-abcde", Namespace: "inference", Container: "vllm", PodUID: "5f0c1e2a-1111-2222-3333-444455556666"}, true},
+		{"/host/var/log/pods/ns_pod_uid/c/3.log", Source{Pod: "pod", Namespace: "ns", Container: "c", PodUID: "uid"}, true},
+		{"/var/log/containers/not-a-container-log.log", Source{}, false},
+		{"/var/log/containers/pod_ns_container-NOTHEX.log", Source{}, false},
+		{"/var/log/pods/ns_pod_uid/c/sub/0.log", Source{}, false},
+		{"/var/log/syslog", Source{}, false},
+		{"", Source{}, false},
+	}
+	for _, tc := range tests {
+		got, ok := Parse(tc.path)
+		if ok != tc.ok || got != tc.want {
+			t.Errorf("Parse(%q) = %+v, %v; want %+v, %v", tc.path, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestApplyKeepsUpstreamFields(t *testing.T) {
+	t.Parallel()
+	ev := event.NewMessage("x", time.Time{})
+	ev.SetString(FieldFilePath, "/var/log/pods/inference_vllm-0_uid-1/vllm/0.log")
+	ev.SetString(FieldPod, "from-filebeat")
+	if !Apply(ev) {
+		t.Fatal("Apply = false")
+	}
+	if v, _ := ev.GetString(FieldPod); v != "from-filebeat" {
+		t.Errorf("pod overwritten: %q", v)
+	}
+	if v, _ := ev.GetString(FieldContainer); v != "vllm" {
+		t.Errorf("container = %q", v)
+	}
+	if v, _ := ev.GetString(FieldNamespace); v != "inference" {
+		t.Errorf("namespace = %q", v)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add("/var/log/containers/a_b_c-0123abcd.log")
+	f.Add("/var/log/pods/ns_pod_uid/c/0.log")
+	f.Fuzz(func(t *testing.T, path string) {
+		s, ok := Parse(path)
+		if !ok && s != (Source{}) {
+			t.Fatalf("not ok but %+v", s)
+		}
+	})
+}
