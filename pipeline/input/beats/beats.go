@@ -1,0 +1,218 @@
+// Package beats is the input Filebeat and the other Beats send to with output.logstash: the
+// Lumberjack v2 protocol over TCP, with TLS and mutual TLS. A window is acknowledged to the
+// client only when every event of it is delivered downstream; until then the client gets
+// keepalive ACKs, so it waits instead of timing out and resending.
+package beats
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/sluice-dev/sluice/pipeline"
+)
+
+// Factory creates beats inputs; cmd/sluice registers it.
+var Factory = pipeline.InputFactory{
+	Type:      "beats",
+	NewConfig: func() pipeline.Config { return NewConfig() },
+	Create: func(set pipeline.Settings, cfg pipeline.Config) (pipeline.Input, error) {
+		c, ok := cfg.(*Config)
+		if !ok {
+			return nil, fmt.Errorf("beats: config of type %T", cfg)
+		}
+		return New(set, c)
+	},
+}
+
+// Input is a Lumberjack v2 server. It binds its address when created, so that a port in use
+// fails at startup, and serves from Run.
+type Input struct {
+	id  string
+	set pipeline.Settings
+	cfg Config
+	log *slog.Logger
+	m   *metrics
+	ln  net.Listener
+	tls *certReloader
+
+	mu      sync.Mutex
+	conns   map[*conn]struct{}
+	readers sync.WaitGroup // read loops: Run waits for them
+	ackers  sync.WaitGroup // ack loops: Close waits for them
+	warned  time.Time      // last "max connections" warning, to keep the log readable
+}
+
+// New validates cfg, loads the TLS files and binds the listening socket.
+func New(set pipeline.Settings, cfg *Config) (*Input, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if set.Logger == nil {
+		set.Logger = slog.Default()
+	}
+	if set.Metrics == nil {
+		set.Metrics = pipeline.NewComponentMetrics()
+	}
+	if set.ID == "" {
+		set.ID = "beats"
+	}
+	m, err := newMetrics(set.Registerer)
+	if err != nil {
+		return nil, err
+	}
+	in := &Input{id: set.ID, set: set, cfg: *cfg, log: set.Logger, m: m, conns: map[*conn]struct{}{}}
+	if cfg.TLS.Enabled {
+		if in.tls, err = newCertReloader(cfg.TLS, set.Logger, m); err != nil {
+			return nil, err
+		}
+	}
+	if in.ln, err = net.Listen("tcp", cfg.Address); err != nil {
+		return nil, fmt.Errorf("beats: listen: %w", err)
+	}
+	return in, nil
+}
+
+// Addr is the bound address (useful with port 0).
+func (in *Input) Addr() net.Addr { return in.ln.Addr() }
+
+// Run accepts clients until ctx ends, then stops reading from them and returns once every
+// read loop has stopped. Connections stay open so that pending windows can still be
+// acknowledged; Close ends them.
+func (in *Input) Run(ctx context.Context, next pipeline.Consumer) error {
+	in.log.Info("beats: listening", "address", in.ln.Addr().String(), "tls", in.tls != nil)
+	stop := context.AfterFunc(ctx, func() { _ = in.ln.Close() })
+	defer stop()
+	var err error
+	for {
+		nc, aerr := in.ln.Accept()
+		if aerr != nil {
+			if ctx.Err() == nil && !errors.Is(aerr, net.ErrClosed) {
+				err = fmt.Errorf("beats: accept: %w", aerr)
+			}
+			break
+		}
+		if !in.admit(nc) {
+			continue
+		}
+		in.readers.Add(1)
+		go in.serve(ctx, nc, next)
+	}
+	_ = in.ln.Close()
+	in.readers.Wait()
+	return err
+}
+
+// admit refuses a connection past max_connections.
+func (in *Input) admit(nc net.Conn) bool {
+	in.mu.Lock()
+	full := len(in.conns) >= in.cfg.MaxConnections
+	warn := full && time.Since(in.warned) > 10*time.Second
+	if warn {
+		in.warned = time.Now()
+	}
+	in.mu.Unlock()
+	if !full {
+		return true
+	}
+	in.m.refused.WithLabelValues("max_connections").Inc()
+	if warn {
+		in.log.Warn("beats: refusing connections: max_connections reached", "peer", nc.RemoteAddr().String(),
+			"max_connections", in.cfg.MaxConnections)
+	}
+	_ = nc.Close()
+	return false
+}
+
+func (in *Input) serve(ctx context.Context, nc net.Conn, next pipeline.Consumer) {
+	defer in.readers.Done()
+	nc, name, err := in.handshake(ctx, nc)
+	if err != nil {
+		return
+	}
+	c := newConn(in, nc, name)
+	in.mu.Lock()
+	in.conns[c] = struct{}{}
+	in.mu.Unlock()
+	in.m.accepted.Inc()
+	in.m.connections.Inc()
+	c.log.Info("beats: client connected")
+	in.ackers.Add(1)
+	go func() {
+		defer in.ackers.Done()
+		c.ackLoop()
+		in.mu.Lock()
+		delete(in.conns, c)
+		in.mu.Unlock()
+		in.m.connections.Dec()
+	}()
+	if err := c.readLoop(ctx, next); ctx.Err() == nil {
+		c.close(err)
+	}
+}
+
+// handshake runs the TLS handshake, bounded by read_timeout, on the connection's own goroutine
+// so that a slow client cannot hold up the accept loop.
+func (in *Input) handshake(ctx context.Context, nc net.Conn) (net.Conn, string, error) {
+	if in.tls == nil {
+		return nc, "", nil
+	}
+	tc := tls.Server(nc, in.tls.serverConfig())
+	hctx, cancel := context.WithTimeout(ctx, in.cfg.ReadTimeout)
+	defer cancel()
+	if err := tc.HandshakeContext(hctx); err != nil {
+		reason := "tls_handshake"
+		if errors.Is(err, errClientName) {
+			reason = "client_name"
+		}
+		in.m.refused.WithLabelValues(reason).Inc()
+		in.log.Warn("beats: tls handshake failed", "peer", nc.RemoteAddr().String(), "reason", reason, "error", err)
+		_ = nc.Close()
+		return nil, "", err
+	}
+	return tc, clientName(tc.ConnectionState()), nil
+}
+
+// Close waits, until ctx ends, for the windows already handed to the pipeline to be answered,
+// then closes every connection.
+func (in *Input) Close(ctx context.Context) error {
+	_ = in.ln.Close()
+	done := make(chan struct{})
+	go func() { in.readers.Wait(); in.ackers.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+	}
+	in.mu.Lock()
+	for c := range in.conns {
+		c.close(errClosing)
+	}
+	in.mu.Unlock()
+	<-done
+	return nil
+}
+
+// ConnStats describes one connected client, for logs and the admin endpoint.
+type ConnStats struct {
+	Peer, ClientName                string
+	Since                           time.Time
+	Windows, Events, Bytes, Pending int64
+}
+
+// Stats lists the connected clients.
+func (in *Input) Stats() []ConnStats {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	out := make([]ConnStats, 0, len(in.conns))
+	for c := range in.conns {
+		out = append(out, ConnStats{Peer: c.peer, ClientName: c.name, Since: c.since, Windows: c.windows.Load(),
+			Events: c.events.Load(), Bytes: c.bytes.Load(), Pending: c.pending.Load()})
+	}
+	return out
+}

@@ -1,0 +1,282 @@
+package beats
+
+import (
+	"bufio"
+	"context"
+	"encoding/binary"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	protocol "github.com/elastic/go-lumber/protocol/v2"
+
+	"github.com/sluice-dev/sluice/pipeline"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// errIdle, errNotAcked and errClosing end a connection for a reason that is not the client's fault.
+var (
+	errIdle     = errors.New("beats: connection idle")
+	errNotAcked = errors.New("beats: window not delivered")
+	errClosing  = errors.New("beats: input closing")
+)
+
+// window is one Lumberjack window handed to the pipeline and waiting for its ack.
+type window struct {
+	n      int
+	status chan event.Status // buffered: the ack callback never blocks
+}
+
+// conn serves one client. Two goroutines share it: readLoop reads windows and hands them to
+// the pipeline; ackLoop answers them in order, ACK when delivered, keepalive while pending.
+type conn struct {
+	in     *Input
+	nc     net.Conn
+	peer   string
+	name   string // client certificate name, if any
+	since  time.Time
+	log    *slog.Logger
+	br     *bufio.Reader
+	fr     *frameReader
+	dec    *decoder
+	slots  chan struct{} // windows this connection may have pending (pending_windows)
+	queue  chan *window  // windows in the order the client sent them
+	closed chan struct{}
+	once   sync.Once
+
+	windows, events, bytes, pending atomic.Int64
+}
+
+func newConn(in *Input, nc net.Conn, name string) *conn {
+	c := &conn{
+		in: in, nc: nc, peer: nc.RemoteAddr().String(), name: name, since: time.Now(),
+		slots:  make(chan struct{}, in.cfg.PendingWindows),
+		queue:  make(chan *window, in.cfg.PendingWindows),
+		closed: make(chan struct{}),
+	}
+	c.log = in.log.With("peer", c.peer)
+	if name != "" {
+		c.log = c.log.With("client", name)
+	}
+	c.br = bufio.NewReaderSize(countingReader{r: nc, n: &c.bytes, total: in.m.bytes}, 16<<10)
+	c.fr = newFrameReader(c.br, limits{maxWindow: in.cfg.MaxWindowSize, maxFrame: in.cfg.MaxFrameSize, maxBytes: in.cfg.MaxWindowBytes})
+	c.dec = newDecoder(in.id, in.cfg.EventOriginal == OriginalKeep)
+	return c
+}
+
+// close ends the connection once, logging why.
+func (c *conn) close(err error) {
+	c.once.Do(func() {
+		close(c.closed)
+		_ = c.nc.Close()
+		attrs := []any{"windows", c.windows.Load(), "events", c.events.Load(), "bytes", c.bytes.Load(),
+			"pending", c.pending.Load(), "duration", time.Since(c.since).Round(time.Millisecond)}
+		var pe *protocolError
+		switch {
+		case errors.As(err, &pe):
+			c.in.m.protocolErrors.WithLabelValues(pe.Reason).Inc()
+			c.log.Warn("beats: closing connection: protocol error", append(attrs, "reason", pe.Reason, "error", pe.Detail)...)
+		case err == nil || errors.Is(err, io.EOF) || errors.Is(err, errClosing) || errors.Is(err, errIdle):
+			c.log.Info("beats: connection closed", append(attrs, "reason", reasonText(err))...)
+		default:
+			c.log.Warn("beats: connection closed", append(attrs, "error", err)...)
+		}
+	})
+}
+
+func reasonText(err error) string {
+	switch {
+	case err == nil:
+		return "done"
+	case errors.Is(err, io.EOF):
+		return "client closed"
+	}
+	return err.Error()
+}
+
+// readLoop reads windows until the client leaves, a protocol error, or ctx ends. On ctx it
+// returns without closing: ackLoop still answers the windows already handed over.
+func (c *conn) readLoop(ctx context.Context, next pipeline.Consumer) error {
+	defer close(c.queue)
+	stop := context.AfterFunc(ctx, func() { _ = c.nc.SetReadDeadline(time.Unix(1, 0)) })
+	defer stop()
+	for {
+		if err := c.waitData(ctx); err != nil {
+			return err
+		}
+		select { // at most pending_windows unanswered: past it, TCP pushes back on the client
+		case c.slots <- struct{}{}:
+		case <-c.closed:
+			return errClosing
+		}
+		if err := c.readWindow(ctx, next); err != nil {
+			return err
+		}
+	}
+}
+
+// waitData waits for the first byte of the next window. Silence is idleness only while no
+// window is pending; a client waiting for an ACK is not idle.
+func (c *conn) waitData(ctx context.Context) error {
+	for {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		_ = c.nc.SetReadDeadline(time.Now().Add(c.in.cfg.IdleTimeout))
+		_, err := c.br.Peek(1)
+		switch {
+		case err == nil:
+			return nil
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case isTimeout(err) && c.pending.Load() > 0:
+			continue
+		case isTimeout(err):
+			return errIdle
+		}
+		return err
+	}
+}
+
+func (c *conn) readWindow(ctx context.Context, next pipeline.Consumer) error {
+	_ = c.nc.SetReadDeadline(time.Now().Add(c.in.cfg.ReadTimeout))
+	count, err := c.fr.readWindowHeader()
+	if err != nil {
+		return c.readErr(ctx, err)
+	}
+	if count == 0 {
+		<-c.slots
+		return nil
+	}
+	received := time.Now()
+	events := make([]*event.Event, 0, count)
+	failures := 0
+	err = c.fr.readEvents(count, func(_ uint32, payload []byte) {
+		ev, ok := c.dec.decode(payload, c.peer, received)
+		if !ok {
+			failures++
+		}
+		events = append(events, ev)
+	})
+	if err != nil {
+		return c.readErr(ctx, err)
+	}
+	if failures > 0 {
+		c.in.m.decodeFailures.Add(float64(failures))
+		c.in.set.Metrics.Failed.Add(float64(failures))
+		c.log.Warn("beats: events that are not JSON objects kept with tag "+TagDecodeFailure, "events", failures)
+	}
+	c.windows.Add(1)
+	c.events.Add(int64(count))
+	c.in.m.windows.Inc()
+	c.in.m.events.Add(float64(count))
+	c.in.m.windowSize.Observe(float64(count))
+	c.in.set.Metrics.Received.Add(float64(count))
+	return c.handOver(ctx, next, events)
+}
+
+// handOver queues the window for its answer, then gives it to the pipeline. The ack callback
+// runs on whatever goroutine resolves the batch; it only records the status.
+func (c *conn) handOver(ctx context.Context, next pipeline.Consumer, events []*event.Event) error {
+	w := &window{n: len(events), status: make(chan event.Status, 1)}
+	c.pending.Add(1)
+	c.in.m.pendingWindows.Inc()
+	ack := event.NewAck(func(s event.Status) {
+		c.pending.Add(-1)
+		c.in.m.pendingWindows.Dec()
+		w.status <- s
+	})
+	c.queue <- w // never blocks: a slot was taken for it
+	b := event.NewBatch(events, ack)
+	b.Key = c.peer
+	return next.Consume(ctx, b)
+}
+
+func (c *conn) readErr(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if isTimeout(err) {
+		return protoErr(reasonReadTimeout, "window not received within %s", c.in.cfg.ReadTimeout)
+	}
+	return err
+}
+
+// ackLoop answers windows in the order they came. A window resolved Retry or Rejected closes
+// the connection without an ACK: Filebeat then resends everything it has not seen acknowledged,
+// and nothing is marked done in its registry that is not safe downstream.
+func (c *conn) ackLoop() {
+	for w := range c.queue {
+		if err := c.await(w); err != nil {
+			c.close(err)
+			return
+		}
+		<-c.slots
+	}
+	c.close(errClosing)
+}
+
+func (c *conn) await(w *window) error {
+	t := time.NewTimer(c.in.cfg.KeepaliveInterval)
+	defer t.Stop()
+	for {
+		select {
+		case s := <-w.status:
+			c.in.m.acks.WithLabelValues(s.String()).Inc()
+			if s != event.Delivered {
+				return errNotAcked
+			}
+			return c.writeACK(uint32(w.n))
+		case <-t.C:
+			// Nothing of this window is acknowledged yet: an ACK of sequence 0 tells Filebeat
+			// the window is alive and resets its read timeout, without acknowledging anything.
+			if err := c.writeACK(0); err != nil {
+				return err
+			}
+			c.in.m.keepalives.Inc()
+			t.Reset(c.in.cfg.KeepaliveInterval)
+		case <-c.closed:
+			return errClosing
+		}
+	}
+}
+
+func (c *conn) writeACK(seq uint32) error {
+	buf := [6]byte{protocol.CodeVersion, protocol.CodeACK}
+	binary.BigEndian.PutUint32(buf[2:], seq)
+	_ = c.nc.SetWriteDeadline(time.Now().Add(c.in.cfg.WriteTimeout))
+	_, err := c.nc.Write(buf[:])
+	return err
+}
+
+// countingReader counts the bytes read from a connection.
+type countingReader struct {
+	r     io.Reader
+	n     *atomic.Int64
+	total interface{ Add(float64) }
+}
+
+func (r countingReader) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	if n > 0 {
+		r.n.Add(int64(n))
+		r.total.Add(float64(n))
+	}
+	return n, err
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, os.ErrDeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
+}
+
+// isNetErr tells errors of the connection from errors of the bytes it carried.
+func isNetErr(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, net.ErrClosed) || errors.Is(err, os.ErrDeadlineExceeded)
+}

@@ -1,0 +1,210 @@
+package beats
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// Tags and fields the beats input sets itself.
+const (
+	// TagDecodeFailure marks an event whose frame was not a JSON object; message holds the
+	// frame's bytes as they arrived.
+	TagDecodeFailure = "_beats_decode_failure"
+	// TagTimestampFailure marks an event whose @timestamp could not be parsed; @timestamp is
+	// then the receipt time and the original text is in FieldInvalidTimestamp.
+	TagTimestampFailure = "_beats_timestamp_failure"
+	// FieldInvalidTimestamp keeps an @timestamp that was not RFC 3339.
+	FieldInvalidTimestamp = "beats.invalid_timestamp"
+
+	fieldLogPath   = "log.file.path"
+	fieldLogOffset = "log.offset"
+	fieldAgentID   = "agent.id"
+	fieldMetadata  = "@metadata"
+	maxInternKeys  = 4096
+	maxFieldDepth  = 32
+)
+
+// decoder turns Filebeat's JSON events into events without building a generic map: it walks
+// the JSON once with gjson, and every string value is a slice of one copy of the frame. Nested
+// objects become dotted names; arrays are kept as raw JSON. One decoder serves one connection.
+type decoder struct {
+	input        string
+	keepOriginal bool
+
+	keys   map[string]string // dotted names seen before, so they are not built again
+	prefix []byte
+	depth  int
+	ev     *event.Event
+	path   string
+	agent  string
+	offset int64
+	visit  func(k, v gjson.Result) bool
+
+	lastAgent, lastPath, lastSource string
+}
+
+func newDecoder(input string, keepOriginal bool) *decoder {
+	d := &decoder{input: input, keepOriginal: keepOriginal, keys: make(map[string]string, 64)}
+	d.visit = d.field
+	return d
+}
+
+// decode makes one event from a JSON frame. A frame that is not a JSON object is not dropped:
+// it becomes an event whose message is the frame's text, tagged TagDecodeFailure (ok false).
+// conn names the connection, the event's source when Filebeat sent no log.file.path.
+func (d *decoder) decode(payload []byte, conn string, received time.Time) (ev *event.Event, ok bool) {
+	s := string(payload)
+	if !gjson.Valid(s) {
+		return d.failed(s, conn, received), false
+	}
+	doc := gjson.Parse(s)
+	if !doc.IsObject() {
+		return d.failed(s, conn, received), false
+	}
+	ev = event.New()
+	ev.Meta.Received = received
+	ev.Meta.Input = d.input
+	d.ev, d.path, d.agent, d.offset = ev, "", "", -1
+	d.prefix, d.depth = d.prefix[:0], 0
+	doc.ForEach(d.visit)
+	d.ev = nil
+	ev.Meta.Offset = d.offset
+	ev.Meta.Source = d.source(conn)
+	return ev, true
+}
+
+func (d *decoder) failed(s, conn string, received time.Time) *event.Event {
+	ev := event.NewMessage(s, received)
+	ev.Meta.Input = d.input
+	ev.Meta.Source = conn
+	ev.AddTag(TagDecodeFailure)
+	return ev
+}
+
+// source is the stream an event belongs to, for document ids and ordering: the file path,
+// prefixed with the Filebeat agent id so that the same path on two nodes never collides.
+func (d *decoder) source(conn string) string {
+	if d.path == "" {
+		return conn
+	}
+	if d.agent == "" {
+		return d.path
+	}
+	if d.agent != d.lastAgent || d.path != d.lastPath {
+		d.lastAgent, d.lastPath = d.agent, d.path
+		d.lastSource = d.agent + ":" + d.path
+	}
+	return d.lastSource
+}
+
+// field is the gjson iterator: it sets one field, or descends into an object.
+func (d *decoder) field(k, v gjson.Result) bool {
+	mark := len(d.prefix)
+	d.prefix = append(d.prefix, k.Str...)
+	defer func() { d.prefix = d.prefix[:mark] }()
+	if mark == 0 {
+		switch k.Str {
+		case fieldMetadata:
+			return true // routing hints for Logstash outputs, not part of the document
+		case event.FieldTags:
+			d.tags(v)
+			return true
+		case event.FieldTimestamp:
+			d.timestamp(v)
+			return true
+		}
+	}
+	switch v.Type {
+	case gjson.JSON:
+		if v.IsArray() || d.depth >= maxFieldDepth {
+			d.ev.Set(d.key(), event.Raw(v.Raw))
+			return true
+		}
+		d.prefix = append(d.prefix, '.')
+		d.depth++
+		v.ForEach(d.visit)
+		d.depth--
+	case gjson.String:
+		key := d.key()
+		switch key {
+		case event.FieldOriginal:
+			if !d.keepOriginal {
+				return true
+			}
+		case fieldLogPath:
+			d.path = v.Str
+		case fieldAgentID:
+			d.agent = v.Str
+		}
+		d.ev.Set(key, event.String(v.Str))
+	case gjson.Number:
+		key := d.key()
+		val := number(v)
+		if key == fieldLogOffset && val.Kind() == event.KindInt {
+			d.offset = val.Int()
+		}
+		d.ev.Set(key, val)
+	case gjson.True:
+		d.ev.Set(d.key(), event.Bool(true))
+	case gjson.False:
+		d.ev.Set(d.key(), event.Bool(false))
+	}
+	return true
+}
+
+// key returns the dotted name in d.prefix as a string, reusing one built before.
+func (d *decoder) key() string {
+	if k, ok := d.keys[string(d.prefix)]; ok {
+		return k
+	}
+	k := string(d.prefix)
+	if len(d.keys) < maxInternKeys {
+		d.keys[k] = k
+	}
+	return k
+}
+
+func number(v gjson.Result) event.Value {
+	for i := 0; i < len(v.Raw); i++ {
+		if c := v.Raw[i]; c == '.' || c == 'e' || c == 'E' {
+			return event.Float(v.Num)
+		}
+	}
+	if i, err := strconv.ParseInt(v.Raw, 10, 64); err == nil {
+		return event.Int(i)
+	}
+	return event.Float(v.Num)
+}
+
+func (d *decoder) tags(v gjson.Result) {
+	if !v.IsArray() {
+		if v.Type == gjson.String {
+			d.ev.AddTag(v.Str)
+		}
+		return
+	}
+	v.ForEach(func(_, t gjson.Result) bool {
+		if t.Type == gjson.String {
+			d.ev.AddTag(t.Str)
+		} else {
+			d.ev.AddTag(t.Raw)
+		}
+		return true
+	})
+}
+
+func (d *decoder) timestamp(v gjson.Result) {
+	if v.Type == gjson.String {
+		if t, err := time.Parse(time.RFC3339Nano, v.Str); err == nil {
+			d.ev.SetTimestamp(t)
+			return
+		}
+	}
+	d.ev.SetTimestamp(d.ev.Meta.Received)
+	d.ev.SetString(FieldInvalidTimestamp, v.String())
+	d.ev.AddTag(TagTimestampFailure)
+}

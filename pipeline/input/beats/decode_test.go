@@ -1,0 +1,139 @@
+package beats
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+func readTestdata(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile("testdata/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestDecodeFilebeatEvent(t *testing.T) {
+	t.Parallel()
+	raw := readTestdata(t, "filebeat_vllm.json")
+	received := time.Date(2026, 11, 27, 18, 0, 0, 0, time.UTC)
+	ev, ok := newDecoder("beats/gpu", true).decode(raw, "10.0.0.1:5000", received)
+	if !ok {
+		t.Fatal("decode failed")
+	}
+	want := map[string]event.Value{
+		"@timestamp":              event.Time(time.Date(2026, 11, 27, 17, 58, 1, 123456000, time.UTC)),
+		"message":                 event.String("INFO 11-27 17:58:01 metrics.py:351] Avg prompt throughput: 1523.4 tokens/s, Avg generation throughput: 412.7 tokens/s, Running: 12 reqs, Swapped: 0 reqs, Pending: 3 reqs, GPU KV cache usage: 87.3%, CPU KV cache usage: 0.0%."),
+		"log.offset":              event.Int(184467),
+		"stream":                  event.String("stdout"),
+		"host.name":               event.String("gpu-node-17"),
+		"kubernetes.pod.name":     event.String("vllm-llama3-8b-5d9c8f7b6-x2k4q"),
+		"kubernetes.labels.model": event.String("llama3-8b"),
+		"kubernetes.node.labels.nvidia_com/gpu_product": event.String("NVIDIA-H100-80GB-HBM3"),
+		"container.image.name":                          event.String("vllm/vllm-openai:v0.6.3"),
+		"fields.cluster":                                event.String("gpu-prod-1"),
+		"agent.version":                                 event.String("7.17.28"),
+		"input.type":                                    event.String("container"),
+		"ecs.version":                                   event.String("1.12.0"),
+		"cloud.instance.id":                             event.String("i-0abc123def4567890"),
+		"event.original":                                event.String("2026-11-27T17:58:01.123456789Z stdout F INFO 11-27 17:58:01 metrics.py:351] Avg prompt throughput"),
+		"gpu_ids":                                       event.Raw("[0,1,2,3]"),
+		"ratio":                                         event.Float(0.75),
+		"big":                                           event.Float(18446744073709551615),
+		"ok":                                            event.Bool(true),
+	}
+	for k, v := range want {
+		got, ok := ev.Get(k)
+		if !ok || !got.Equal(v) {
+			t.Errorf("%s = %v (%v), want %v", k, got.Any(), ok, v.Any())
+		}
+	}
+	for _, absent := range []string{"@metadata.beat", "@metadata", "none", "empty", "tags"} {
+		if ev.Has(absent) {
+			t.Errorf("%s should not be a field", absent)
+		}
+	}
+	if got := ev.Tags(); len(got) != 2 || got[0] != "gpu" || got[1] != "vllm" {
+		t.Errorf("tags = %v", got)
+	}
+	wantSource := "0b9e8d7c-6b5a-4f3e-2d1c-0b9a8f7e6d5c:/var/log/containers/vllm-llama3-8b-5d9c8f7b6-x2k4q_inference_vllm-3f2a9c1e0b7d4e5f8a6b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f.log"
+	if ev.Meta.Source != wantSource || ev.Meta.Offset != 184467 || ev.Meta.Input != "beats/gpu" || !ev.Meta.Received.Equal(received) {
+		t.Errorf("meta = %+v", ev.Meta)
+	}
+}
+
+func TestDecodeCases(t *testing.T) {
+	t.Parallel()
+	received := time.Date(2026, 11, 27, 18, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name, in     string
+		keepOriginal bool
+		ok           bool
+		fields       map[string]string // field -> value as text; "" means absent
+		tags         []string
+		source       string
+		offset       int64
+	}{
+		{name: "not json", in: `{"message":"cut`, ok: false, keepOriginal: true,
+			fields: map[string]string{"message": `{"message":"cut`}, tags: []string{TagDecodeFailure}, source: "peer", offset: -1},
+		{name: "json string, not an object", in: `"hello"`, ok: false, keepOriginal: true,
+			fields: map[string]string{"message": `"hello"`}, tags: []string{TagDecodeFailure}, source: "peer", offset: -1},
+		{name: "empty frame", in: ``, ok: false, tags: []string{TagDecodeFailure}, source: "peer", offset: -1},
+		{name: "original dropped", in: `{"message":"m","event":{"original":"o","kind":"event"}}`, ok: true,
+			fields: map[string]string{"event.original": "", "event.kind": "event", "message": "m"}, source: "peer", offset: -1},
+		{name: "bad timestamp kept aside", in: `{"@timestamp":"yesterday","message":"m"}`, ok: true, keepOriginal: true,
+			fields: map[string]string{"@timestamp": "2026-11-27T18:00:00Z", FieldInvalidTimestamp: "yesterday"},
+			tags:   []string{TagTimestampFailure}, source: "peer", offset: -1},
+		{name: "path without agent id", in: `{"log":{"file":{"path":"/var/log/syslog"},"offset":12}}`, ok: true,
+			fields: map[string]string{"log.file.path": "/var/log/syslog", "log.offset": "12"}, source: "/var/log/syslog", offset: 12},
+		{name: "escaped keys and values", in: `{"a\u002eb":{"c":"x\ny"},"tags":"single"}`, ok: true,
+			fields: map[string]string{"a.b.c": "x\ny"}, tags: []string{"single"}, source: "peer", offset: -1},
+		{name: "fractional offset ignored", in: `{"log":{"offset":1.5}}`, ok: true,
+			fields: map[string]string{"log.offset": "1.5"}, source: "peer", offset: -1},
+		{name: "deep nesting kept raw", in: `{"a":` + strings.Repeat(`{"a":`, 40) + `1` + strings.Repeat(`}`, 41), ok: true,
+			source: "peer", offset: -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ev, ok := newDecoder("beats", tt.keepOriginal).decode([]byte(tt.in), "peer", received)
+			if ok != tt.ok {
+				t.Fatalf("ok = %v", ok)
+			}
+			for k, want := range tt.fields {
+				got, has := ev.GetString(k)
+				if want == "" && has || want != "" && got != want {
+					t.Errorf("%s = %q (present %v), want %q", k, got, has, want)
+				}
+			}
+			if strings.Join(ev.Tags(), ",") != strings.Join(tt.tags, ",") {
+				t.Errorf("tags = %v, want %v", ev.Tags(), tt.tags)
+			}
+			if ev.Meta.Source != tt.source || ev.Meta.Offset != tt.offset {
+				t.Errorf("source, offset = %q, %d", ev.Meta.Source, ev.Meta.Offset)
+			}
+			if ev.Message() == "" && tt.in != "" && !tt.ok {
+				t.Error("raw frame lost")
+			}
+		})
+	}
+}
+
+// The JSON written for an event must itself be valid JSON for any decoded input.
+func TestDecodeDeepNestingStaysValid(t *testing.T) {
+	t.Parallel()
+	in := `{"a":` + strings.Repeat(`{"a":`, 40) + `1` + strings.Repeat(`}`, 41)
+	ev, _ := newDecoder("beats", true).decode([]byte(in), "peer", time.Now())
+	if ev.Len() != 1 {
+		t.Fatalf("fields = %d, want 1 (rest raw)", ev.Len())
+	}
+	out := ev.AppendJSON(nil)
+	if !jsonValid(out) {
+		t.Fatalf("invalid JSON: %s", out)
+	}
+}

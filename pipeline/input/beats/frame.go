@@ -1,0 +1,250 @@
+package beats
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/klauspost/compress/zlib"
+
+	protocol "github.com/elastic/go-lumber/protocol/v2"
+)
+
+// The frame reader is written here rather than taken from go-lumber's server/v2, whose reader is
+// unexported and cannot be bounded: it allocates a slice of the announced window size before
+// reading a byte (a 4-byte header can ask for gigabytes), reads JSON frames of any announced size,
+// decompresses without limit, accepts any version byte when the frame type is 'W' (it checks
+// version && type instead of ||), recurses into nested compressed frames, and fails the whole
+// window on one bad JSON event. We keep its wire constants (protocol/v2) and its zlib package.
+
+// Protocol error reasons, used as the metric label and in logs.
+const (
+	reasonVersion       = "bad_version"
+	reasonFrameType     = "unknown_frame_type"
+	reasonWindowSize    = "window_too_large"
+	reasonFrameSize     = "frame_too_large"
+	reasonWindowBytes   = "window_bytes_exceeded"
+	reasonCompression   = "bad_compression"
+	reasonTrailing      = "trailing_compressed_data"
+	reasonNested        = "nested_compression"
+	reasonTruncated     = "truncated"
+	reasonReadTimeout   = "read_timeout"
+	reasonDecodeFailure = "invalid_json_event"
+)
+
+// protocolError is a violation of the Lumberjack v2 protocol or of our limits. The connection
+// that caused it is closed; Reason is a short label for metrics.
+type protocolError struct {
+	Reason string
+	Detail string
+}
+
+func (e *protocolError) Error() string { return "beats: protocol: " + e.Reason + ": " + e.Detail }
+
+func protoErr(reason, format string, a ...any) error {
+	return &protocolError{Reason: reason, Detail: fmt.Sprintf(format, a...)}
+}
+
+// limits bound what one window may cost.
+type limits struct {
+	maxWindow int // events per window
+	maxFrame  int // bytes per JSON frame
+	maxBytes  int // decompressed bytes per window (headers and payloads)
+}
+
+// frameReader reads Lumberjack v2 windows from one connection. It is not safe for concurrent use.
+type frameReader struct {
+	in  *bufio.Reader
+	lim limits
+
+	buf  []byte // payload buffer, reused between frames
+	used int    // payload and header bytes of the current window
+
+	zr      io.ReadCloser    // zlib reader, reset for each compressed frame
+	zlimit  io.LimitedReader // the compressed bytes of the current 'C' frame
+	zsrc    *bufio.Reader    // buffers zlimit so flate does not allocate its own reader
+	zbudget io.LimitedReader // decompressed bytes still allowed in this window
+}
+
+func newFrameReader(in *bufio.Reader, lim limits) *frameReader {
+	return &frameReader{in: in, lim: lim}
+}
+
+// readWindowHeader reads the window frame ("2W" + uint32 count) that opens every window.
+func (r *frameReader) readWindowHeader() (int, error) {
+	var hdr [6]byte
+	if _, err := io.ReadFull(r.in, hdr[:]); err != nil {
+		return 0, err
+	}
+	if hdr[0] != protocol.CodeVersion {
+		return 0, protoErr(reasonVersion, "expected version %q, got 0x%02x", protocol.CodeVersion, hdr[0])
+	}
+	if hdr[1] != protocol.CodeWindowSize {
+		return 0, protoErr(reasonFrameType, "expected window frame, got 0x%02x", hdr[1])
+	}
+	n := binary.BigEndian.Uint32(hdr[2:])
+	if uint64(n) > uint64(r.lim.maxWindow) {
+		return 0, protoErr(reasonWindowSize, "window of %d events, limit %d", n, r.lim.maxWindow)
+	}
+	return int(n), nil
+}
+
+// readEvents reads the count events of a window, calling emit with each JSON payload. The
+// payload is only valid during the call.
+func (r *frameReader) readEvents(count int, emit func(seq uint32, payload []byte)) error {
+	r.used = 0
+	defer r.shrink()
+	got := 0
+	for got < count {
+		n, err := r.readFrames(r.in, false, count-got, emit)
+		if err != nil {
+			return err
+		}
+		got += n
+	}
+	return nil
+}
+
+// readFrames reads frames from src until need events were read. Inside a compressed frame
+// (nested), the end of the compressed data ends the loop early.
+func (r *frameReader) readFrames(src io.Reader, nested bool, need int, emit func(uint32, []byte)) (int, error) {
+	got := 0
+	for got < need {
+		var hdr [2]byte
+		if _, err := io.ReadFull(src, hdr[:]); err != nil {
+			if nested && err == io.EOF {
+				if r.zbudget.N <= 0 {
+					return got, protoErr(reasonWindowBytes, "decompressed window exceeds %d bytes", r.lim.maxBytes)
+				}
+				return got, nil
+			}
+			return got, r.wrapRead(err, nested)
+		}
+		if hdr[0] != protocol.CodeVersion {
+			return got, protoErr(reasonVersion, "expected version %q, got 0x%02x", protocol.CodeVersion, hdr[0])
+		}
+		switch hdr[1] {
+		case protocol.CodeJSONDataFrame:
+			seq, payload, err := r.readJSON(src, nested)
+			if err != nil {
+				return got, err
+			}
+			emit(seq, payload)
+			got++
+		case protocol.CodeCompressed:
+			if nested {
+				return got, protoErr(reasonNested, "compressed frame inside a compressed frame")
+			}
+			n, err := r.readCompressed(need-got, emit)
+			if err != nil {
+				return got, err
+			}
+			got += n
+		default:
+			return got, protoErr(reasonFrameType, "unknown frame type 0x%02x", hdr[1])
+		}
+	}
+	return got, nil
+}
+
+func (r *frameReader) readJSON(src io.Reader, nested bool) (uint32, []byte, error) {
+	var hdr [8]byte
+	if _, err := io.ReadFull(src, hdr[:]); err != nil {
+		return 0, nil, r.wrapRead(err, nested)
+	}
+	seq := binary.BigEndian.Uint32(hdr[:4])
+	size := binary.BigEndian.Uint32(hdr[4:])
+	if uint64(size) > uint64(r.lim.maxFrame) {
+		return 0, nil, protoErr(reasonFrameSize, "event of %d bytes, limit %d", size, r.lim.maxFrame)
+	}
+	r.used += int(size) + 10
+	if r.used > r.lim.maxBytes {
+		return 0, nil, protoErr(reasonWindowBytes, "window exceeds %d bytes", r.lim.maxBytes)
+	}
+	if cap(r.buf) < int(size) {
+		r.buf = make([]byte, size, max(int(size), 2*cap(r.buf)))
+	}
+	buf := r.buf[:size]
+	if _, err := io.ReadFull(src, buf); err != nil {
+		return 0, nil, r.wrapRead(err, nested)
+	}
+	return seq, buf, nil
+}
+
+// readCompressed reads one 'C' frame: a uint32 length and a zlib stream holding JSON frames.
+// Memory stays bounded whatever the stream decompresses to: frames are checked against
+// max_frame_size before a buffer is grown, and the stream is cut at max_window_bytes.
+func (r *frameReader) readCompressed(need int, emit func(uint32, []byte)) (int, error) {
+	var hdr [4]byte
+	if _, err := io.ReadFull(r.in, hdr[:]); err != nil {
+		return 0, r.wrapRead(err, false)
+	}
+	size := binary.BigEndian.Uint32(hdr[:])
+	if uint64(size) > uint64(r.lim.maxBytes) {
+		return 0, protoErr(reasonWindowBytes, "compressed frame of %d bytes, limit %d", size, r.lim.maxBytes)
+	}
+	r.zlimit = io.LimitedReader{R: r.in, N: int64(size)}
+	if r.zsrc == nil {
+		r.zsrc = bufio.NewReaderSize(&r.zlimit, 16<<10)
+	} else {
+		r.zsrc.Reset(&r.zlimit)
+	}
+	if err := r.resetZlib(); err != nil {
+		return 0, err
+	}
+	r.zbudget = io.LimitedReader{R: r.zr, N: int64(r.lim.maxBytes-r.used) + 1}
+	n, err := r.readFrames(&r.zbudget, true, need, emit)
+	if err != nil {
+		return n, err
+	}
+	// The stream must end here: read to its end so its checksum is verified.
+	var one [1]byte
+	if k, err := io.ReadFull(&r.zbudget, one[:]); k > 0 {
+		return n, protoErr(reasonTrailing, "data after the window's last event")
+	} else if err != io.EOF {
+		return n, r.wrapRead(err, true)
+	}
+	if _, err := io.Copy(io.Discard, &r.zlimit); err != nil {
+		return n, r.wrapRead(err, false)
+	}
+	return n, nil
+}
+
+func (r *frameReader) resetZlib() error {
+	var err error
+	if r.zr == nil {
+		r.zr, err = zlib.NewReader(r.zsrc)
+	} else {
+		err = r.zr.(zlib.Resetter).Reset(r.zsrc, nil)
+	}
+	if err != nil {
+		return r.wrapRead(err, true)
+	}
+	return nil
+}
+
+// wrapRead classifies a read error: a cut stream is "truncated", a bad zlib stream
+// "bad_compression"; network errors pass through.
+func (r *frameReader) wrapRead(err error, nested bool) error {
+	switch {
+	case nested && r.zbudget.N <= 0 && r.zbudget.R != nil:
+		return protoErr(reasonWindowBytes, "decompressed window exceeds %d bytes", r.lim.maxBytes)
+	case errors.Is(err, io.ErrUnexpectedEOF) && nested:
+		return protoErr(reasonTruncated, "compressed frame ends inside an event")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return protoErr(reasonTruncated, "connection closed inside a window")
+	case nested && !isNetErr(err):
+		return protoErr(reasonCompression, "%v", err)
+	}
+	return err
+}
+
+// shrink drops a payload buffer grown by an unusually large event, so that an idle connection
+// does not keep megabytes.
+func (r *frameReader) shrink() {
+	if cap(r.buf) > 256<<10 {
+		r.buf = nil
+	}
+}
