@@ -1,0 +1,152 @@
+// Package config reads sluice's one YAML file, decodes it strictly, fills defaults and checks the
+// whole tree, reporting every problem with its path before anything starts.
+//
+// The file has fixed sections (runtime, http, dead_letter, log) and three maps of components
+// (inputs, processors, outputs) keyed "type" or "type/name", wired together by pipelines.
+// Keys are case-insensitive: viper lowercases every map key, so user data (field names,
+// patterns) belongs in lists of objects, never in map keys. Values may use ${VAR} and
+// ${VAR:-default} to read environment variables (see Expand); nothing else reads the environment.
+package config
+
+import (
+	"fmt"
+	"runtime"
+	"sort"
+	"time"
+
+	"github.com/sluice-dev/sluice/pipeline"
+)
+
+// Config is a loaded, decoded and validated configuration.
+type Config struct {
+	// Inputs, Processors and Outputs are the declared components by id ("file/vllm").
+	Inputs     map[string]Component
+	Processors map[string]Component
+	Outputs    map[string]Component
+	// Pipelines wire components by id.
+	Pipelines  map[string]Pipeline
+	Runtime    Runtime
+	HTTP       HTTP
+	DeadLetter DeadLetter
+	Log        Log
+}
+
+// Component is one declared component with its decoded, validated config.
+type Component struct {
+	// ID is the key in the file: "type" or "type/name".
+	ID string
+	// Type selects the factory.
+	Type string
+	// Config is the factory's NewConfig() with the file's values decoded over its defaults.
+	Config pipeline.Config
+}
+
+// Pipeline names the components that form one flow. Processors run in the order given; every
+// output receives every event unless events name their routes.
+type Pipeline struct {
+	Inputs     []string `mapstructure:"inputs"`
+	Processors []string `mapstructure:"processors"`
+	Outputs    []string `mapstructure:"outputs"`
+}
+
+// Runtime tunes batching, concurrency and shutdown.
+type Runtime struct {
+	// BatchSize is the most events the runtime coalesces into one batch.
+	BatchSize int `mapstructure:"batch_size"`
+	// FlushInterval is how long a partial batch waits for more events, and how often processors
+	// that hold events (multiline) are flushed.
+	FlushInterval time.Duration `mapstructure:"flush_interval"`
+	// Workers is the number of processor workers per pipeline.
+	Workers int `mapstructure:"workers"`
+	// MaxEventsInFlight caps events taken in but not yet acknowledged, across all pipelines;
+	// inputs block (backpressure) when it is reached. It bounds memory.
+	MaxEventsInFlight int `mapstructure:"max_events_in_flight"`
+	// ShutdownTimeout bounds how long a drain waits for outputs to acknowledge.
+	ShutdownTimeout time.Duration `mapstructure:"shutdown_timeout"`
+}
+
+// HTTP is the monitoring endpoint: /metrics, /healthz, /readyz.
+type HTTP struct {
+	// Address is host:port to listen on; empty disables the endpoint.
+	Address string `mapstructure:"address"`
+}
+
+// DeadLetter configures the file that keeps events sluice could not deliver or process.
+type DeadLetter struct {
+	// Path is the directory holding the dead-letter files.
+	Path string `mapstructure:"path"`
+	// MaxBytes bounds the dead letter on disk ("512MiB" or a number of bytes). When it is full,
+	// further events are counted and logged, not written.
+	MaxBytes ByteSize `mapstructure:"max_bytes"`
+}
+
+// Log configures sluice's own logs.
+type Log struct {
+	// Level is debug, info, warn or error.
+	Level string `mapstructure:"level"`
+	// Format is json (default, so sluice's logs can go through sluice) or text.
+	Format string `mapstructure:"format"`
+}
+
+// Defaults returns the configuration every file starts from.
+func Defaults() Config {
+	return Config{
+		Inputs:     map[string]Component{},
+		Processors: map[string]Component{},
+		Outputs:    map[string]Component{},
+		Pipelines:  map[string]Pipeline{},
+		Runtime: Runtime{
+			BatchSize:         2048,
+			FlushInterval:     time.Second,
+			Workers:           runtime.GOMAXPROCS(0),
+			MaxEventsInFlight: 32768,
+			ShutdownTimeout:   30 * time.Second,
+		},
+		HTTP:       HTTP{Address: ":9600"},
+		DeadLetter: DeadLetter{Path: "./data/dead_letter/", MaxBytes: 1 << 30},
+		Log:        Log{Level: "info", Format: "json"},
+	}
+}
+
+// Components are the factories a build of sluice knows, by type. cmd/sluice lists them.
+type Components struct {
+	Inputs     map[string]pipeline.InputFactory
+	Processors map[string]pipeline.ProcessorFactory
+	Outputs    map[string]pipeline.OutputFactory
+}
+
+// NewComponents indexes factories by type; a type listed twice is an error.
+func NewComponents(inputs []pipeline.InputFactory, processors []pipeline.ProcessorFactory,
+	outputs []pipeline.OutputFactory) (Components, error) {
+	c := Components{}
+	var err error
+	if c.Inputs, err = byType("input", inputs, func(f pipeline.InputFactory) string { return f.Type }); err != nil {
+		return c, err
+	}
+	if c.Processors, err = byType("processor", processors, func(f pipeline.ProcessorFactory) string { return f.Type }); err != nil {
+		return c, err
+	}
+	c.Outputs, err = byType("output", outputs, func(f pipeline.OutputFactory) string { return f.Type })
+	return c, err
+}
+
+func byType[F any](kind string, fs []F, typ func(F) string) (map[string]F, error) {
+	m := make(map[string]F, len(fs))
+	for _, f := range fs {
+		t := typ(f)
+		if _, dup := m[t]; dup {
+			return nil, fmt.Errorf("config: %s type %q registered twice", kind, t)
+		}
+		m[t] = f
+	}
+	return m, nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,140 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/go-viper/mapstructure/v2"
+)
+
+// Error is one problem in a config file, at a key path such as
+// "outputs.elasticsearch.hosts[0]".
+type Error struct {
+	Path string
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if e.Path == "" {
+		return e.Msg
+	}
+	return e.Path + ": " + e.Msg
+}
+
+// Errors is every problem found in one file, sorted by path. Its message has one problem per
+// line, prefixed by the file name.
+type Errors struct {
+	File string
+	List []*Error
+}
+
+func (e *Errors) Error() string {
+	var b strings.Builder
+	for i, x := range e.List {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if e.File != "" {
+			b.WriteString(e.File)
+			b.WriteString(": ")
+		}
+		b.WriteString(x.Error())
+	}
+	return b.String()
+}
+
+// problems collects Errors while a file is checked.
+type problems []*Error
+
+func (p *problems) add(path, format string, args ...any) {
+	*p = append(*p, &Error{Path: path, Msg: sprintf(format, args...)})
+}
+
+// addErr adds every leaf of err (errors.Join trees are split), prefixing its path. A leaf that
+// starts with its own path ("hosts[0]: not a URL", as component Validate methods write them)
+// has it joined to prefix with a dot.
+func (p *problems) addErr(prefix string, err error) {
+	if err == nil {
+		return
+	}
+	var de *mapstructure.DecodeError
+	if errors.As(err, &de) && de == err {
+		p.addDecode(prefix, de)
+		return
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			p.addErr(prefix, e)
+		}
+		return
+	}
+	var ce *Error
+	if errors.As(err, &ce) && ce == err {
+		*p = append(*p, &Error{Path: joinPath(prefix, ce.Path), Msg: ce.Msg})
+		return
+	}
+	msg := err.Error()
+	if i := strings.Index(msg, ": "); i > 0 && isPath(msg[:i]) {
+		*p = append(*p, &Error{Path: joinPath(prefix, msg[:i]), Msg: msg[i+2:]})
+		return
+	}
+	*p = append(*p, &Error{Path: prefix, Msg: msg})
+}
+
+// addDecode turns a mapstructure error into one Error per problem: "has invalid keys: a, b"
+// becomes "path.a: unknown key" and "path.b: unknown key".
+func (p *problems) addDecode(prefix string, de *mapstructure.DecodeError) {
+	path := joinPath(prefix, de.Name())
+	inner := de.Unwrap()
+	if j, ok := inner.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			p.addErr(path, e)
+		}
+		return
+	}
+	msg := inner.Error()
+	var ut *mapstructure.UnconvertibleTypeError
+	if errors.As(inner, &ut) {
+		msg = fmt.Sprintf("want %s, got %T %v", ut.Expected.Type(), ut.Value, quoteValue(ut.Value))
+	}
+	if keys, ok := strings.CutPrefix(msg, "has invalid keys: "); ok {
+		for _, k := range strings.Split(keys, ", ") {
+			p.add(joinPath(path, k), "unknown key")
+		}
+		return
+	}
+	*p = append(*p, &Error{Path: path, Msg: msg})
+}
+
+func quoteValue(v any) string {
+	if s, ok := v.(string); ok {
+		return strconv.Quote(s)
+	}
+	return fmt.Sprint(v)
+}
+
+// isPath reports whether s looks like a key path (no spaces, not empty).
+func isPath(s string) bool {
+	return s != "" && !strings.ContainsAny(s, " \t'\"")
+}
+
+func joinPath(prefix, path string) string {
+	switch {
+	case prefix == "":
+		return path
+	case path == "":
+		return prefix
+	case path[0] == '[':
+		return prefix + path
+	}
+	return prefix + "." + path
+}
+
+func (p problems) sorted() []*Error {
+	out := append([]*Error(nil), p...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}

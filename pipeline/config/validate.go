@@ -1,0 +1,148 @@
+package config
+
+import (
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+
+	"github.com/sluice-dev/sluice/pipeline"
+)
+
+// decodeComponents decodes one component section: each key names a known type (optionally
+// "/name"), each value is decoded strictly over the factory's defaults and validated.
+func decodeComponents[F any](p *problems, section string, raw map[string]any, facs map[string]F,
+	newConfig func(F) pipeline.Config) map[string]Component {
+	out := make(map[string]Component, len(raw))
+	for _, id := range sortedKeys(raw) {
+		path := section + "." + id
+		typ, name, named := strings.Cut(id, "/")
+		if named && !validName(name) {
+			p.add(path, "bad name %q: want letters, digits, '_' or '-' after the type", name)
+			continue
+		}
+		fac, ok := facs[typ]
+		if !ok {
+			p.add(path, "unknown %s type %q (known: %s)", strings.TrimSuffix(section, "s"), typ,
+				strings.Join(sortedKeys(facs), ", "))
+			continue
+		}
+		cfg := newConfig(fac)
+		switch v := raw[id].(type) {
+		case nil:
+		case map[string]any:
+			p.decode(path, v, cfg)
+		default:
+			p.add(path, "want a map of settings, got %T", v)
+			continue
+		}
+		p.addErr(path, cfg.Validate())
+		out[id] = Component{ID: id, Type: typ, Config: cfg}
+	}
+	return out
+}
+
+func validName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// validate checks the fixed sections and the wiring of pipelines.
+func (c *Config) validate(p *problems) {
+	c.validatePipelines(p)
+	r := c.Runtime
+	if r.BatchSize < 1 {
+		p.add("runtime.batch_size", "must be at least 1, got %d", r.BatchSize)
+	}
+	if r.FlushInterval <= 0 {
+		p.add("runtime.flush_interval", "must be positive, got %v", r.FlushInterval)
+	}
+	if r.Workers < 1 {
+		p.add("runtime.workers", "must be at least 1, got %d", r.Workers)
+	}
+	if r.MaxEventsInFlight < r.BatchSize {
+		p.add("runtime.max_events_in_flight", "must be at least batch_size (%d), got %d", r.BatchSize, r.MaxEventsInFlight)
+	}
+	if r.ShutdownTimeout <= 0 {
+		p.add("runtime.shutdown_timeout", "must be positive, got %v", r.ShutdownTimeout)
+	}
+	if a := c.HTTP.Address; a != "" {
+		if _, port, err := net.SplitHostPort(a); err != nil {
+			p.add("http.address", "not host:port: %q", a)
+		} else if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+			p.add("http.address", "bad port %q", port)
+		}
+	}
+	if c.DeadLetter.Path == "" {
+		p.add("dead_letter.path", "must not be empty")
+	}
+	if c.DeadLetter.MaxBytes <= 0 {
+		p.add("dead_letter.max_bytes", "must be positive, got %d", c.DeadLetter.MaxBytes)
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		p.add("log.level", "unknown level %q (want debug, info, warn or error)", c.Log.Level)
+	}
+	if c.Log.Format != "json" && c.Log.Format != "text" {
+		p.add("log.format", "unknown format %q (want json or text)", c.Log.Format)
+	}
+}
+
+func (c *Config) validatePipelines(p *problems) {
+	if len(c.Pipelines) == 0 {
+		p.add("pipelines", "at least one pipeline is required")
+	}
+	feeds := map[string]string{} // input id -> pipeline that reads it
+	for _, name := range sortedKeys(c.Pipelines) {
+		pl := c.Pipelines[name]
+		path := "pipelines." + name
+		if len(pl.Inputs) == 0 {
+			p.add(path+".inputs", "at least one input is required")
+		}
+		if len(pl.Outputs) == 0 {
+			p.add(path+".outputs", "at least one output is required")
+		}
+		checkRefs(p, path+".inputs", "input", pl.Inputs, c.Inputs)
+		checkRefs(p, path+".processors", "processor", pl.Processors, c.Processors)
+		checkRefs(p, path+".outputs", "output", pl.Outputs, c.Outputs)
+		for i, id := range pl.Inputs {
+			if other, ok := feeds[id]; ok && other != name {
+				p.add(fmt.Sprintf("%s.inputs[%d]", path, i),
+					"input %q already feeds pipeline %q; declare a second input", id, other)
+			}
+			feeds[id] = name
+		}
+	}
+}
+
+// checkRefs reports unknown and repeated component ids in one pipeline list.
+func checkRefs(p *problems, path, kind string, ids []string, known map[string]Component) {
+	seen := map[string]bool{}
+	for i, id := range ids {
+		at := fmt.Sprintf("%s[%d]", path, i)
+		id = strings.ToLower(id)
+		ids[i] = id
+		if _, ok := known[id]; !ok {
+			p.add(at, "unknown %s %q (declared: %s)", kind, id, orNone(sortedKeys(known)))
+		}
+		if seen[id] && kind != "processor" {
+			p.add(at, "%s %q listed twice", kind, id)
+		}
+		seen[id] = true
+	}
+}
+
+func orNone(s []string) string {
+	if len(s) == 0 {
+		return "none"
+	}
+	return strings.Join(s, ", ")
+}
