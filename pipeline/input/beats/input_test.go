@@ -1,0 +1,274 @@
+package beats
+
+import (
+	"fmt"
+	"io"
+	"sync"
+	"testing"
+	"time"
+
+	lumber "github.com/elastic/go-lumber/client/v2"
+
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+func TestWindowAckedOnlyAfterDelivery(t *testing.T) {
+	t.Parallel()
+	h := start(t, func(c *Config) { c.KeepaliveInterval = 25 * time.Second })
+	cl := h.dial(t, lumber.CompressionLevel(3))
+	if err := cl.Send(messages(3, "w1")); err != nil {
+		t.Fatal(err)
+	}
+	acks := make(chan uint32, 4)
+	go func() {
+		for {
+			seq, err := cl.ReceiveACK()
+			if err != nil {
+				close(acks)
+				return
+			}
+			acks <- seq
+		}
+	}()
+	b1 := h.sink.next(t)
+	if b1.Len() != 3 || b1.Events[0].Message() != "w1-0" || b1.Key == "" {
+		t.Fatalf("batch: %d events, key %q, first %q", b1.Len(), b1.Key, b1.Events[0].Message())
+	}
+	// A second window read after the first proves the server went on working; the first
+	// must still be unanswered.
+	if err := cl.Send(messages(2, "w2")); err != nil {
+		t.Fatal(err)
+	}
+	b2 := h.sink.next(t)
+	b2.Resolve(event.Delivered) // resolved out of order: must wait for b1
+	select {
+	case seq := <-acks:
+		t.Fatalf("ACK %d before the first window was delivered", seq)
+	default:
+	}
+	if got := value(h.in.m.pendingWindows); got != 1 {
+		t.Errorf("pending windows = %v, want 1", got)
+	}
+	b1.Resolve(event.Delivered)
+	if seq := <-acks; seq != 3 {
+		t.Fatalf("first ACK = %d, want 3", seq)
+	}
+	if seq := <-acks; seq != 2 {
+		t.Fatalf("second ACK = %d, want 2", seq)
+	}
+}
+
+func TestKeepaliveWhilePending(t *testing.T) {
+	t.Parallel()
+	h := start(t, func(c *Config) { c.KeepaliveInterval = 20 * time.Millisecond })
+	// The client gives up after 300ms without an ACK frame; the window is held far longer.
+	cl := h.dial(t, lumber.Timeout(300*time.Millisecond), lumber.CompressionLevel(3))
+	sc, _ := lumber.NewSyncClientWith(cl)
+	type result struct {
+		n   int
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		n, err := sc.Send(messages(5, "held"))
+		done <- result{n, err}
+	}()
+	b := h.sink.next(t)
+	start := time.Now()
+	eventually(t, "keepalives", func() bool { return value(h.in.m.keepalives) >= 40 })
+	if time.Since(start) < 600*time.Millisecond {
+		t.Fatalf("40 keepalives in %v", time.Since(start))
+	}
+	select {
+	case r := <-done:
+		t.Fatalf("client returned while the window was pending: %d, %v", r.n, r.err)
+	default:
+	}
+	b.Resolve(event.Delivered)
+	if r := <-done; r.err != nil || r.n != 5 {
+		t.Fatalf("send = %d, %v", r.n, r.err)
+	}
+}
+
+func TestRetryClosesConnectionAndResendWorks(t *testing.T) {
+	t.Parallel()
+	for _, status := range []event.Status{event.Retry, event.Rejected} {
+		t.Run(status.String(), func(t *testing.T) {
+			t.Parallel()
+			h := start(t, nil)
+			sc, _ := lumber.NewSyncClientWith(h.dial(t))
+			errc := make(chan error, 1)
+			go func() { _, err := sc.Send(messages(4, "a")); errc <- err }()
+			h.sink.next(t).Resolve(status)
+			if err := <-errc; err == nil {
+				t.Fatal("window acknowledged although it was not delivered")
+			}
+			if got := value(h.in.m.acks.WithLabelValues(status.String())); got != 1 {
+				t.Errorf("acks{%s} = %v", status, got)
+			}
+			sc2, _ := lumber.NewSyncClientWith(h.dial(t))
+			go func() { _, err := sc2.Send(messages(4, "a")); errc <- err }()
+			h.sink.next(t).Resolve(event.Delivered)
+			if err := <-errc; err != nil {
+				t.Fatalf("resend: %v", err)
+			}
+		})
+	}
+}
+
+func TestPipelinedAsyncClient(t *testing.T) {
+	t.Parallel()
+	h := start(t, nil)
+	ac, err := lumber.NewAsyncClientWith(h.dial(t, lumber.CompressionLevel(3)), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan string, 2)
+	cb := func(name string) lumber.AsyncSendCallback {
+		return func(seq uint32, err error) { got <- fmt.Sprintf("%s:%d:%v", name, seq, err) }
+	}
+	if err := ac.Send(cb("w1"), messages(2, "w1")); err != nil {
+		t.Fatal(err)
+	}
+	if err := ac.Send(cb("w2"), messages(3, "w2")); err != nil {
+		t.Fatal(err)
+	}
+	b1, b2 := h.sink.next(t), h.sink.next(t)
+	b2.Resolve(event.Delivered)
+	b1.Resolve(event.Delivered)
+	if a, b := <-got, <-got; a != "w1:2:<nil>" || b != "w2:3:<nil>" {
+		t.Fatalf("callbacks %s, %s", a, b)
+	}
+}
+
+// Many Filebeat-like clients at once: every event arrives exactly once and every window is
+// acknowledged.
+func TestManyConcurrentClients(t *testing.T) {
+	t.Parallel()
+	h := start(t, nil)
+	const clients, windows, perWindow = 30, 5, 40
+	seen := make(map[string]int)
+	var mu sync.Mutex
+	stop := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case b := <-h.sink.ch:
+				mu.Lock()
+				for _, e := range b.Events {
+					seen[e.Message()]++
+				}
+				mu.Unlock()
+				b.Resolve(event.Delivered)
+			case <-stop:
+				return
+			}
+		}
+	}()
+	defer close(stop)
+	var wg sync.WaitGroup
+	errs := make(chan error, clients)
+	for c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cl, err := lumber.SyncDial(h.addr, lumber.CompressionLevel(c%4), lumber.Timeout(10*time.Second))
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer cl.Close()
+			for w := range windows {
+				if n, err := cl.Send(messages(perWindow, fmt.Sprintf("c%d-w%d", c, w))); err != nil || n != perWindow {
+					errs <- fmt.Errorf("client %d window %d: %d, %v", c, w, n, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) != clients*windows*perWindow {
+		t.Fatalf("distinct events = %d, want %d", len(seen), clients*windows*perWindow)
+	}
+	for m, n := range seen {
+		if n != 1 {
+			t.Fatalf("%s received %d times", m, n)
+		}
+	}
+}
+
+func TestInvalidJSONEventKept(t *testing.T) {
+	t.Parallel()
+	h := start(t, nil)
+	raw := lumber.JSONEncoder(func(v any) ([]byte, error) { return v.([]byte), nil })
+	sc, _ := lumber.NewSyncClientWith(h.dial(t, raw, lumber.CompressionLevel(3)))
+	errc := make(chan error, 1)
+	go func() {
+		_, err := sc.Send([]any{[]byte(`{"message":"good"}`), []byte(`{"message":"cut off`), []byte(`{"message":"after"}`)})
+		errc <- err
+	}()
+	b := h.sink.next(t)
+	if b.Len() != 3 {
+		t.Fatalf("events = %d", b.Len())
+	}
+	bad := b.Events[1]
+	if bad.Message() != `{"message":"cut off` || !bad.HasTag(TagDecodeFailure) || b.Events[2].Message() != "after" {
+		t.Fatalf("bad event: %q %v", bad.Message(), bad.Tags())
+	}
+	b.Resolve(event.Delivered)
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	if got := value(h.in.m.decodeFailures); got != 1 {
+		t.Errorf("decode failures = %v", got)
+	}
+}
+
+func TestShutdownStillAcksPendingWindows(t *testing.T) {
+	t.Parallel()
+	h := start(t, nil)
+	sc, _ := lumber.NewSyncClientWith(h.dial(t))
+	errc := make(chan error, 1)
+	go func() { _, err := sc.Send(messages(2, "s")); errc <- err }()
+	b := h.sink.next(t)
+	h.cancel()
+	if err := <-h.runErr; err != nil {
+		t.Fatal(err)
+	}
+	h.runErr <- nil // for cleanup
+	b.Resolve(event.Delivered)
+	if err := <-errc; err != nil {
+		t.Fatalf("pending window not acknowledged after shutdown began: %v", err)
+	}
+	// The connection is then closed, so that Filebeat moves to another instance.
+	if _, err := sc.Send(messages(1, "late")); err == nil {
+		t.Fatal("connection still served after shutdown")
+	}
+}
+
+func TestIdleTimeout(t *testing.T) {
+	t.Parallel()
+	h := start(t, func(c *Config) { c.IdleTimeout = 50 * time.Millisecond; c.KeepaliveInterval = 10 * time.Millisecond })
+	// A pending window is not idleness: the client waits for us.
+	sc, _ := lumber.NewSyncClientWith(h.dial(t))
+	errc := make(chan error, 1)
+	go func() { _, err := sc.Send(messages(1, "slow")); errc <- err }()
+	b := h.sink.next(t)
+	eventually(t, "keepalives past the idle timeout", func() bool { return value(h.in.m.keepalives) >= 15 })
+	b.Resolve(event.Delivered)
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	// Silence with nothing pending closes the connection.
+	conn := h.rawConn(t)
+	var one [1]byte
+	if _, err := conn.Read(one[:]); err != io.EOF {
+		t.Fatalf("idle connection read: %v, want EOF", err)
+	}
+}
