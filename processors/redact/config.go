@@ -1,0 +1,96 @@
+package redact
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+
+	"github.com/sluice-dev/sluice/processors/internal/proc"
+)
+
+// Pattern is a built-in pattern by name, or a named custom regular expression (Go RE2 syntax).
+type Pattern struct {
+	Builtin string `mapstructure:"builtin"`
+	Name    string `mapstructure:"name"`
+	Regex   string `mapstructure:"regex"`
+}
+
+// Config chooses what to hide and how.
+type Config struct {
+	proc.Common `mapstructure:",squash"`
+	// Fields are replaced as a whole (an Authorization header, a user's e-mail field).
+	Fields []string `mapstructure:"fields"`
+	// Patterns are searched in every field of ApplyTo and each match replaced.
+	Patterns []Pattern `mapstructure:"patterns"`
+	// ApplyTo names the fields patterns are searched in.
+	ApplyTo []string `mapstructure:"apply_to"`
+	// Mode is mask (write "[REDACTED:<name>]") or hash (write "<name>:" and 12 hex digits of a
+	// SHA-256, so the same secret still correlates across lines without being readable).
+	Mode string `mapstructure:"mode"`
+}
+
+// NewConfig returns the defaults: patterns apply to message, mode mask.
+func NewConfig() *Config { return &Config{ApplyTo: []string{"message"}, Mode: "mask"} }
+
+// Validate compiles every pattern.
+func (c *Config) Validate() error {
+	errs := []error{c.Common.Validate()}
+	if len(c.Fields) == 0 && len(c.Patterns) == 0 {
+		errs = append(errs, errors.New("fields or patterns: at least one is required"))
+	}
+	if c.Mode != "mask" && c.Mode != "hash" {
+		errs = append(errs, fmt.Errorf("mode: %q is not mask or hash", c.Mode))
+	}
+	if _, err := c.compile(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+type compiled struct {
+	name string
+	re   *regexp.Regexp
+}
+
+func (c *Config) compile() ([]compiled, error) {
+	var out []compiled
+	var errs []error
+	for i, p := range c.Patterns {
+		switch {
+		case p.Builtin != "" && p.Regex != "":
+			errs = append(errs, fmt.Errorf("patterns[%d]: builtin and regex are exclusive", i))
+		case p.Builtin != "":
+			re, ok := builtins[p.Builtin]
+			if !ok {
+				errs = append(errs, fmt.Errorf("patterns[%d].builtin: unknown %q (known: %v)", i, p.Builtin, BuiltinNames()))
+				continue
+			}
+			out = append(out, compiled{name: p.Builtin, re: re})
+		case p.Regex != "":
+			re, err := regexp.Compile(p.Regex)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("patterns[%d].regex: %w", i, err))
+				continue
+			}
+			name := p.Name
+			if name == "" {
+				name = "custom"
+			}
+			out = append(out, compiled{name: name, re: re})
+		default:
+			errs = append(errs, fmt.Errorf("patterns[%d]: builtin or regex is required", i))
+		}
+	}
+	return out, errors.Join(errs...)
+}
+
+// BuiltinNames lists the built-in patterns.
+func BuiltinNames() []string {
+	names := make([]string, 0, len(builtins))
+	for n := range builtins {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}

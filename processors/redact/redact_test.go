@@ -1,0 +1,81 @@
+package redact
+
+import (
+	"testing"
+
+	"github.com/sluice-dev/sluice/processors/internal/proctest"
+)
+
+func all() []Pattern {
+	var ps []Pattern
+	for _, n := range BuiltinNames() {
+		ps = append(ps, Pattern{Builtin: n})
+	}
+	return ps
+}
+
+func TestBuiltins(t *testing.T) {
+	t.Parallel()
+	p := proctest.New(t, Factory, func(c *Config) { c.Patterns = all() })
+	cases := []struct{ in, want string }{
+		{"user alice@example.com failed", "user [REDACTED:email] failed"},
+		{"from 10.42.0.17:8000", "from [REDACTED:ipv4]:8000"},
+		{"peer 2001:0db8:85a3:0000:0000:8a2e:0370:7334 up", "peer [REDACTED:ipv6] up"},
+		{"Authorization: Bearer abc.DEF-123_x=", "Authorization: Bearer [REDACTED:bearer_token]"},
+		{"key sk-proj-AAAAAAAAAAAAAAAAAAAAAAAAAAAA used", "key [REDACTED:api_key] used"},
+		{"HF token hf_abcdefghijklmnopqrstuvwxyzABCDEFGH", "HF token [REDACTED:api_key]"},
+		{"aws AKIAIOSFODNN7EXAMPLE", "aws [REDACTED:api_key]"},
+		{`password="hunter2" user=bob`, `password="[REDACTED:secret_kv]" user=bob`},
+		{"card 4111 1111 1111 1111 ok", "card [REDACTED:credit_card] ok"},
+		{"epoch 1732708800123 ms", "epoch 1732708800123 ms"},
+		{"jwt eyJhbGciOi.eyJzdWIiOiIx.SflKxwRJSM", "jwt [REDACTED:jwt]"},
+		{"INFO 11-27 Avg prompt throughput: 12.5 tokens/s, GPU KV cache usage: 0.5%", "INFO 11-27 Avg prompt throughput: 12.5 tokens/s, GPU KV cache usage: 0.5%"},
+	}
+	for _, tc := range cases {
+		out := proctest.One(t, p, proctest.Lines(tc.in)[0])
+		if out.Message() != tc.want {
+			t.Errorf("%q\n got %q\nwant %q", tc.in, out.Message(), tc.want)
+		}
+	}
+}
+
+func TestFieldsAndHash(t *testing.T) {
+	t.Parallel()
+	p := proctest.New(t, Factory, func(c *Config) {
+		c.Fields = []string{"http.request.headers.authorization"}
+		c.Patterns = []Pattern{{Name: "tenant", Regex: `tenant-\d+`}}
+		c.Mode = "hash"
+	})
+	ev := proctest.Lines("request from tenant-42")[0]
+	ev.SetString("http.request.headers.authorization", "Basic Zm9vOmJhcg==")
+	out := proctest.One(t, p, ev)
+	if got := out.Message(); got != "request from tenant:"+hashOf("tenant-42") {
+		t.Errorf("message %q", got)
+	}
+	if got := proctest.Str(out, "http.request.headers.authorization"); got != "field:"+hashOf("Basic Zm9vOmJhcg==") {
+		t.Errorf("field %q", got)
+	}
+}
+
+func hashOf(s string) string { return (&redactor{hash: true}).replacement("", s)[1:] }
+
+func TestBadConfig(t *testing.T) {
+	t.Parallel()
+	bad := [][]Pattern{{{Builtin: "ssn"}}, {{Regex: "("}}, {{}}, {{Builtin: "email", Regex: "x"}}}
+	for _, ps := range bad {
+		if _, err := proctest.Create(Factory, func(c *Config) { c.Patterns = ps }); err == nil {
+			t.Errorf("%+v: expected an error", ps)
+		}
+	}
+}
+
+func BenchmarkRedact(b *testing.B) {
+	r := &redactor{applyTo: []string{"message"}}
+	c := &Config{Patterns: all()}
+	r.patterns, _ = c.compile()
+	line := `INFO 11-27 12:00:00 api_server.py:600] request from 10.42.0.17 user=alice@example.com completed in 120ms`
+	b.ReportAllocs()
+	for b.Loop() {
+		r.Text(line)
+	}
+}

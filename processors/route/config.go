@@ -1,0 +1,58 @@
+package route
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/sluice-dev/sluice/processors/internal/condition"
+	"github.com/sluice-dev/sluice/processors/internal/proc"
+)
+
+// Route sends events matching If to Outputs (output ids, as keyed under outputs:).
+type Route struct {
+	If      string   `mapstructure:"if"`
+	Outputs []string `mapstructure:"outputs"`
+
+	cond *condition.Condition
+}
+
+// Config lists the routes, tried in order.
+type Config struct {
+	proc.Common `mapstructure:",squash"`
+	Routes      []Route `mapstructure:"routes"`
+	// Default names the outputs of events no route matched; empty leaves them to all of the
+	// pipeline's outputs.
+	Default []string `mapstructure:"default"`
+	// Mode is first (the first matching route wins) or all (the union of every match).
+	Mode string `mapstructure:"mode"`
+}
+
+// NewConfig returns the defaults: mode first.
+func NewConfig() *Config { return &Config{Mode: "first"} }
+
+// Validate compiles every route's condition and checks it names outputs. Whether the outputs
+// exist is checked by the runtime, which knows the pipeline.
+func (c *Config) Validate() error {
+	errs := []error{c.Common.Validate()}
+	if len(c.Routes) == 0 {
+		errs = append(errs, errors.New("routes: at least one route is required"))
+	}
+	for i := range c.Routes {
+		r := &c.Routes[i]
+		cond, err := condition.Compile(r.If)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("routes[%d].if: %w", i, err))
+		}
+		if r.If == "" {
+			errs = append(errs, fmt.Errorf("routes[%d].if: required", i))
+		}
+		r.cond = cond
+		if len(r.Outputs) == 0 {
+			errs = append(errs, fmt.Errorf("routes[%d].outputs: at least one output is required", i))
+		}
+	}
+	if c.Mode != "first" && c.Mode != "all" {
+		errs = append(errs, fmt.Errorf("mode: %q is not first or all", c.Mode))
+	}
+	return errors.Join(errs...)
+}

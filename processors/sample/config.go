@@ -1,0 +1,40 @@
+package sample
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/sluice-dev/sluice/processors/internal/condition"
+	"github.com/sluice-dev/sluice/processors/internal/proc"
+)
+
+// Config says which events are always kept and what fraction of the rest.
+type Config struct {
+	proc.Common `mapstructure:",squash"`
+	// KeepIf selects events that are always kept (every failure, every warning).
+	KeepIf string `mapstructure:"keep_if"`
+	// Rate is the fraction of the other events kept, from 0 to 1.
+	Rate float64 `mapstructure:"rate"`
+	// Key lists the fields hashed to decide; the same values always get the same decision, so
+	// a replay keeps the same events and every copy of a line is kept or dropped together.
+	Key []string `mapstructure:"key"`
+
+	keep *condition.Condition
+}
+
+// NewConfig returns the defaults: keep 10 % of events, decided on the message.
+func NewConfig() *Config { return &Config{Rate: 0.1, Key: []string{"message"}} }
+
+// Validate compiles keep_if and checks the rate.
+func (c *Config) Validate() error {
+	errs := []error{c.Common.Validate(), proc.ValidateNames("key", c.Key)}
+	keep, err := condition.Compile(c.KeepIf)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("keep_if: %w", err))
+	}
+	c.keep = keep
+	if c.Rate < 0 || c.Rate > 1 {
+		errs = append(errs, fmt.Errorf("rate: %v is not between 0 and 1", c.Rate))
+	}
+	return errors.Join(errs...)
+}
