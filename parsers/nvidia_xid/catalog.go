@@ -1,0 +1,99 @@
+package nvidia_xid
+
+// Cause says where an Xid most often points, so that on-call knows whom to page: the workload's
+// owners, the node's hardware, or the driver stack.
+const (
+	CauseHardware    = "hardware"
+	CauseApplication = "application"
+	CauseDriver      = "driver"
+)
+
+// Entry is what sluice knows about one Xid code: NVIDIA's published name for it, our one-line
+// explanation, the usual cause, the first thing to do, and the level the event gets.
+type Entry struct {
+	Code        int
+	Name        string
+	Description string
+	Cause       string
+	Action      string
+	Level       string
+}
+
+// Recommended actions, in the order an operator escalates them.
+const (
+	actRestartApp   = "Restart the application; if it repeats, debug it (compute-sanitizer, cuda-gdb) before suspecting the GPU."
+	actLookEarlier  = "No action on its own: look at the Xid logged just before it for the same GPU."
+	actResetGPU     = "Drain the GPU's workloads and reset it (nvidia-smi -r) or reboot the node; if it repeats, run DCGM diagnostics."
+	actUpdateDriver = "Reset the GPU or reboot the node; if it repeats, update the driver and GPU firmware and contact NVIDIA support."
+	actRMA          = "Drain the node, reset the GPU and run DCGM diagnostics (dcgmi diag -r 3); replace the GPU if the error comes back."
+	actReboot       = "Drain the node and reboot it; check power delivery, cooling and PCIe seating; replace the GPU if it happens again."
+	actRemapLater   = "Workloads keep running; reset the GPU at the next convenient time so the remapped rows take effect, and watch the count."
+	actWatch        = "Keep the node in service and watch the error counts (DCGM, nvidia-smi -q -d ECC); plan a reset or replacement if they grow."
+	actNVLink       = "Reset the GPUs on the link (or reboot the node) and check NVLink/NVSwitch health and Fabric Manager; replace the part if the link keeps failing."
+	actRecovery     = "Do what the driver asks in the message (none, GPU reset, node reboot, drain peer-to-peer traffic)."
+)
+
+// catalog lists the Xids an Ampere, Hopper or Blackwell data-center GPU logs in practice. The facts
+// (names, likely causes, resolution buckets) come from NVIDIA's "Xid Errors" and "Xid Catalog"
+// documentation (docs.nvidia.com/deploy/xid-errors); the wording is ours.
+var catalog = []Entry{
+	{8, "GPU stopped processing", "A channel stopped making progress (idle timeout); usually the application, sometimes the driver or the PCIe bus.", CauseApplication, actRestartApp, "error"},
+	{11, "Invalid or corrupted push buffer stream", "The GPU received a command stream it could not decode, most often from a misbehaving application.", CauseApplication, actRestartApp, "error"},
+	{12, "Driver error handling GPU exception", "The driver failed while handling an exception the GPU raised.", CauseDriver, actUpdateDriver, "error"},
+	{13, "Graphics Engine Exception", "A kernel on the GPU faulted: typically an out-of-bounds access or an illegal instruction in the application; can also follow hardware or memory errors.", CauseApplication, actRestartApp, "error"},
+	{31, "GPU memory page fault", "The GPU's MMU reported an illegal address access, almost always an application bug (bad pointer, use after free); rarely the driver or hardware.", CauseApplication, actRestartApp, "error"},
+	{32, "Invalid or corrupted push buffer stream", "The DMA controller that moves commands over PCIe reported a fault; points at PCIe signal quality, system memory or the driver rather than the application.", CauseHardware, actResetGPU, "error"},
+	{38, "Driver firmware error", "Firmware running on the GPU reported an error to the driver.", CauseDriver, actUpdateDriver, "error"},
+	{43, "GPU stopped processing", "The application hit a software-induced fault and its GPU context was stopped; the GPU itself stays healthy.", CauseApplication, actRestartApp, "error"},
+	{44, "Graphics Engine fault during context switch", "The graphics engine faulted while switching contexts; usually the driver.", CauseDriver, actUpdateDriver, "error"},
+	{45, "Preemptive cleanup, due to previous errors", "The driver tore down a context because its application ended (Ctrl-C, kill, crash) or an earlier error made it unusable.", CauseApplication, actLookEarlier, "warning"},
+	{46, "GPU stopped processing", "The GPU stopped processing work; needs a reset to recover.", CauseDriver, actResetGPU, "critical"},
+	{48, "Double Bit ECC Error", "An uncorrectable (double-bit) ECC error in GPU memory; applications using it get an error and the GPU needs a reset.", CauseHardware, actRMA, "critical"},
+	{56, "Display Engine error", "The display engine reported an error.", CauseDriver, actUpdateDriver, "error"},
+	{57, "Error programming video memory interface", "The driver could not program the GPU memory interface.", CauseHardware, actRMA, "error"},
+	{58, "Unstable video memory interface detected", "The GPU memory interface is unstable.", CauseHardware, actRMA, "error"},
+	{61, "Internal micro-controller breakpoint/warning", "An on-GPU micro-controller (PMU) hit a breakpoint or warning.", CauseDriver, actUpdateDriver, "error"},
+	{62, "Internal micro-controller halt", "An on-GPU micro-controller halted; the GPU cannot recover without a reset. Can be hardware, driver or thermal.", CauseHardware, actResetGPU, "critical"},
+	{63, "ECC page retirement or row remapping recording event", "The GPU recorded a memory page retirement or row remap after ECC errors; the remap takes effect at the next reset.", CauseHardware, actRemapLater, "warning"},
+	{64, "ECC page retirement or row remapper recording failure", "The GPU failed to record a page retirement or row remap; the memory error could not be contained for the future.", CauseHardware, actRMA, "critical"},
+	{65, "Video processor exception", "A video engine raised an exception.", CauseDriver, actResetGPU, "error"},
+	{68, "NVDEC0 Exception", "The video decoder raised an exception, usually from the decoding application or the driver.", CauseDriver, actRestartApp, "error"},
+	{69, "Graphics Engine class error", "The graphics engine received a method it does not accept; usually the driver, sometimes hardware.", CauseDriver, actResetGPU, "error"},
+	{74, "NVLink Error", "An NVLink between this GPU and a peer GPU or NVSwitch failed; the fault may be at either end of the link.", CauseHardware, actNVLink, "critical"},
+	{79, "GPU has fallen off the bus", "The driver can no longer reach the GPU over PCIe: power delivery, overheating, PCIe link or board failure. Every process on the GPU is lost.", CauseHardware, actReboot, "critical"},
+	{80, "Corrupted data sent to GPU", "Data the GPU received over PCIe was corrupted.", CauseHardware, actRMA, "error"},
+	{81, "VGA Subsystem Error", "The GPU's VGA subsystem reported an error.", CauseHardware, actRMA, "error"},
+	{92, "High single-bit ECC error rate", "Correctable ECC errors arrive at a high rate; the GPU still works but its memory is degrading.", CauseHardware, actWatch, "warning"},
+	{93, "Non-fatal violation of provisioned InfoROM wear limit", "The InfoROM has been written more often than it is provisioned for.", CauseHardware, actWatch, "warning"},
+	{94, "Contained ECC error", "An uncorrectable memory error was contained: only the applications using that memory were stopped; others keep running.", CauseHardware, actRemapLater, "error"},
+	{95, "Uncontained ECC error", "An uncorrectable memory error could not be contained: every application on the GPU is affected and the GPU must be reset.", CauseHardware, actRMA, "critical"},
+	{109, "Context Switch Timeout Error", "A context switch did not finish in time; the application, the driver or the hardware may be at fault.", CauseApplication, actRestartApp, "error"},
+	{110, "Security Fault Error", "The GPU detected a security fault.", CauseHardware, actRMA, "critical"},
+	{119, "GSP RPC Timeout", "The driver timed out waiting for the GPU System Processor (GSP) firmware to answer; the GPU usually needs a reset.", CauseDriver, actUpdateDriver, "critical"},
+	{120, "GSP Error", "The GPU System Processor (GSP) firmware reported an error.", CauseDriver, actUpdateDriver, "critical"},
+	{121, "C2C Link corrected error", "The chip-to-chip link (Grace Hopper/Blackwell) corrected an error.", CauseHardware, actWatch, "warning"},
+	{122, "SPI PMU RPC read failure", "Reading the GPU's SPI flash through the PMU failed.", CauseHardware, actResetGPU, "error"},
+	{123, "SPI PMU RPC write failure", "Writing the GPU's SPI flash through the PMU failed.", CauseHardware, actResetGPU, "error"},
+	{124, "SPI PMU RPC erase failure", "Erasing the GPU's SPI flash through the PMU failed.", CauseHardware, actResetGPU, "error"},
+	{140, "Unrecovered ECC error", "An ECC error in GPU memory could not be recovered.", CauseHardware, actRMA, "critical"},
+	{154, "GPU recovery action changed", "The driver changed the recovery action it requires for the GPU (none, GPU reset, node reboot, drain peer-to-peer, drain and reset).", CauseDriver, actRecovery, "critical"},
+}
+
+var byCode = func() map[int]*Entry {
+	m := make(map[int]*Entry, len(catalog))
+	for i := range catalog {
+		m[catalog[i].Code] = &catalog[i]
+	}
+	return m
+}()
+
+// Lookup returns the catalog entry for an Xid code.
+func Lookup(code int) (Entry, bool) {
+	if e, ok := byCode[code]; ok {
+		return *e, true
+	}
+	return Entry{}, false
+}
+
+// Catalog returns every entry, in code order, for documentation and tools.
+func Catalog() []Entry { return append([]Entry(nil), catalog...) }

@@ -1,0 +1,60 @@
+package nvidia_xid
+
+import (
+	"github.com/sluice-dev/sluice/parsers"
+	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+)
+
+// Field names this parser sets beside the shared ones.
+const (
+	FieldCode           = "gpu.xid.code"
+	FieldName           = "gpu.xid.name"
+	FieldDescription    = "gpu.xid.description"
+	FieldCause          = "gpu.xid.cause"
+	FieldAction         = "gpu.xid.action"
+	FieldDetail         = "gpu.xid.message"
+	FieldRecoveryAction = "gpu.xid.recovery_action"
+	FieldPCIBusID       = "gpu.pci_bus_id"
+	FieldUUID           = "gpu.uuid"
+	FieldSerial         = "gpu.serial_number"
+	FieldSXidCode       = "gpu.sxid.code"
+	FieldSXidSeverity   = "gpu.sxid.severity"
+	FieldSXidMessage    = "gpu.sxid.message"
+	FieldNVSwitch       = "gpu.nvswitch.name"
+)
+
+// Values of event.action, telling the kinds of NVRM kernel lines apart.
+const (
+	ActionXid          = "xid"
+	ActionSXid         = "sxid"
+	ActionFallenOffBus = "gpu-fallen-off-bus"
+	ActionIdentified   = "gpu-identified"
+	ActionNVRM         = "nvrm"
+)
+
+// Info registers the parser.
+var Info = parsers.Info{
+	Name:        "nvidia_xid",
+	Description: "NVIDIA kernel driver (NVRM) messages: Xid and SXid errors with their catalog entry, GPUs fallen off the bus",
+	New:         func() parsers.Parser { return New() },
+	Fields: []parsers.Field{
+		{Name: FieldCode, Type: "long", Description: "Xid error code."},
+		{Name: FieldName, Type: "keyword", Description: "NVIDIA's name for the Xid code."},
+		{Name: FieldDescription, Type: "text", Description: "What the Xid means, from sluice's catalog."},
+		{Name: FieldCause, Type: "keyword", Description: "Where the Xid usually points: hardware, application or driver."},
+		{Name: FieldAction, Type: "text", Description: "Recommended first action for the Xid."},
+		{Name: FieldDetail, Type: "match_only_text", Description: "Text the driver logged after the Xid code (and pid, name)."},
+		{Name: FieldRecoveryAction, Type: "keyword", Description: "Recovery action the driver asks for in Xid 154 (None, GPU Reset Required, Node Reboot Required, ...)."},
+		{Name: FieldPCIBusID, Type: "keyword", Description: "PCI bus id of the GPU or NVSwitch, as the driver wrote it, lowercase (0000:3b:00)."},
+		{Name: FieldUUID, Type: "keyword", Description: "GPU UUID (GPU-...)."},
+		{Name: FieldSerial, Type: "keyword", Description: "GPU board serial number."},
+		{Name: FieldSXidCode, Type: "long", Description: "NVSwitch SXid error code."},
+		{Name: FieldSXidSeverity, Type: "keyword", Description: "SXid severity as logged: fatal or non-fatal."},
+		{Name: FieldSXidMessage, Type: "match_only_text", Description: "Text the NVSwitch driver logged after the SXid code."},
+		{Name: FieldNVSwitch, Type: "keyword", Description: "NVSwitch device that logged an SXid (nvidia-nvswitch3)."},
+		{Name: pu.FieldProcessPID, Type: "long", Description: "Process id (Xid pid=, klog header, std log)."},
+		{Name: pu.FieldProcessName, Type: "keyword", Description: "Process name (Xid name=)."},
+		{Name: pu.FieldHostname, Type: "keyword", Description: "Host name from a syslog or journal prefix."},
+		{Name: pu.FieldEventAction, Type: "keyword", Description: "Kind of NVRM line: xid, sxid, gpu-fallen-off-bus, gpu-identified, nvrm."},
+	},
+}

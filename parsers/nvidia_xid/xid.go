@@ -1,0 +1,237 @@
+// Package nvidia_xid parses the NVIDIA kernel driver's (NVRM) messages as they reach sluice from
+// dmesg, the journal, syslog files or node agents: Xid errors with their code, GPU PCI bus id and
+// process, looked up in a catalog that says what they mean and what to do; NVSwitch SXid errors;
+// and the "GPU has fallen off the bus" family, with or without an Xid.
+package nvidia_xid
+
+import (
+	"strings"
+
+	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// Parser parses NVRM kernel lines. It is stateless and safe for concurrent use.
+type Parser struct{}
+
+// New returns the parser.
+func New() *Parser { return &Parser{} }
+
+// Parse recognises a line holding "NVRM: " or "SXid (" and fills the gpu.* fields.
+func (p *Parser) Parse(ev *event.Event) bool {
+	msg := ev.Message()
+	if i := strings.Index(msg, "NVRM: "); i >= 0 {
+		prefix(ev, msg[:i])
+		return nvrm(ev, msg[i+len("NVRM: "):])
+	}
+	if i := strings.Index(msg, "SXid ("); i >= 0 {
+		return sxid(ev, msg, i)
+	}
+	return false
+}
+
+func nvrm(ev *event.Event, body string) bool {
+	switch {
+	case strings.HasPrefix(body, "Xid ("):
+		if xid(ev, body[len("Xid ("):]) {
+			return true
+		}
+	case strings.Contains(body, "fallen off the bus") || strings.Contains(body, "lost from the bus"):
+		if id := busID(body); id != "" {
+			ev.SetString(FieldPCIBusID, id)
+		}
+		ev.SetString(pu.FieldEventAction, ActionFallenOffBus)
+		pu.Finish(ev, pu.DatasetXid, pu.Critical)
+		return true
+	case strings.HasPrefix(body, "GPU at PCI:"):
+		rest := body[len("GPU at PCI:"):]
+		if j := strings.Index(rest, ": "); j > 0 {
+			ev.SetString(FieldPCIBusID, strings.ToLower(rest[:j]))
+			if u := strings.TrimSpace(rest[j+2:]); strings.HasPrefix(u, "GPU-") {
+				ev.SetString(FieldUUID, u)
+			}
+		}
+		ev.SetString(pu.FieldEventAction, ActionIdentified)
+		pu.Finish(ev, pu.DatasetXid, pu.Info)
+		return true
+	case strings.HasPrefix(body, "GPU Board Serial Number: "):
+		ev.SetString(FieldSerial, strings.TrimSpace(body[len("GPU Board Serial Number: "):]))
+		ev.SetString(pu.FieldEventAction, ActionIdentified)
+		pu.Finish(ev, pu.DatasetXid, pu.Info)
+		return true
+	}
+	ev.SetString(pu.FieldEventAction, ActionNVRM)
+	pu.Finish(ev, pu.DatasetXid, pu.Guess(strings.TrimSpace(body)))
+	return true
+}
+
+// xid reads "PCI:0000:3b:00): 79, pid=1234, name=python, text" (the part after "Xid (").
+func xid(ev *event.Event, s string) bool {
+	bus, code, rest, ok := head(s)
+	if !ok {
+		return false
+	}
+	ev.SetString(pu.FieldEventAction, ActionXid)
+	ev.Set(FieldCode, event.Int(code))
+	ev.SetString(FieldPCIBusID, bus)
+	if v, r, ok := attr(rest, "pid="); ok {
+		if pid, ok := pu.Atoi(v); ok {
+			ev.Set(pu.FieldProcessPID, event.Int(pid))
+		}
+		rest = r
+	}
+	if v, r, ok := attr(rest, "name="); ok {
+		if v != "" && v != "<unknown>" {
+			ev.SetString(pu.FieldProcessName, v)
+		}
+		rest = r
+	}
+	if rest != "" {
+		ev.SetString(FieldDetail, rest)
+	}
+	level := pu.Error
+	if e, ok := Lookup(int(code)); ok {
+		ev.SetString(FieldName, e.Name)
+		ev.SetString(FieldDescription, e.Description)
+		ev.SetString(FieldCause, e.Cause)
+		ev.SetString(FieldAction, e.Action)
+		level = e.Level
+	}
+	if code == 154 {
+		level = recovery(ev, rest)
+	}
+	pu.Finish(ev, pu.DatasetXid, level)
+	return true
+}
+
+// head reads "PCI:0000:3b:00): 79, rest" (what follows "Xid (" or "SXid ("): the bus id in
+// lowercase, the code, and the text after the code.
+func head(s string) (bus string, code int64, rest string, ok bool) {
+	end := strings.Index(s, "): ")
+	if end <= 0 {
+		return "", 0, "", false
+	}
+	bus = lowerHex(strings.TrimPrefix(s[:end], "PCI:"))
+	s = s[end+3:]
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	code, ok = pu.Atoi(s[:n])
+	if !ok || code > 1<<20 {
+		return "", 0, "", false
+	}
+	return bus, code, strings.TrimLeft(s[n:], ", "), true
+}
+
+// attr reads "key=value, rest" and returns value (quotes removed) and rest.
+func attr(s, key string) (val, rest string, ok bool) {
+	if !strings.HasPrefix(s, key) {
+		return "", s, false
+	}
+	s = s[len(key):]
+	if j := strings.Index(s, ", "); j >= 0 {
+		val, rest = s[:j], s[j+2:]
+	} else {
+		val, rest = strings.TrimRight(s, ","), ""
+	}
+	return strings.Trim(val, "'"), rest, true
+}
+
+// recovery reads the new action of Xid 154, "GPU recovery action changed from 0x0 (None) to 0x1
+// (GPU Reset Required)", and returns the level it deserves: anything but None needs a person.
+func recovery(ev *event.Event, s string) string {
+	i := strings.LastIndex(s, " to ")
+	if i < 0 {
+		return pu.Critical
+	}
+	t := s[i+4:]
+	a, b := strings.IndexByte(t, '('), strings.LastIndexByte(t, ')')
+	if a < 0 || b <= a {
+		return pu.Critical
+	}
+	action := t[a+1 : b]
+	ev.SetString(FieldRecoveryAction, action)
+	if action == "None" {
+		return pu.Info
+	}
+	return pu.Critical
+}
+
+// sxid reads "nvidia-nvswitch3: SXid (PCI:0000:c3:00.0): 12028, Non-fatal, Link 46 ..." where i
+// is the index of "SXid (".
+func sxid(ev *event.Event, msg string, i int) bool {
+	before := strings.TrimRight(msg[:i], " ")
+	bus, code, rest, ok := head(msg[i+len("SXid ("):])
+	if !ok {
+		return false
+	}
+	if strings.HasSuffix(before, ":") {
+		sw := before[:len(before)-1]
+		if j := strings.LastIndexByte(sw, ' '); j >= 0 {
+			prefix(ev, sw[:j+1])
+			sw = sw[j+1:]
+		}
+		if strings.HasPrefix(sw, "nvidia-nvswitch") {
+			ev.SetString(FieldNVSwitch, sw)
+		}
+	}
+	ev.SetString(pu.FieldEventAction, ActionSXid)
+	ev.Set(FieldSXidCode, event.Int(code))
+	ev.SetString(FieldPCIBusID, bus)
+	level := pu.Error
+	switch {
+	case strings.HasPrefix(rest, "Non-fatal"):
+		ev.SetString(FieldSXidSeverity, "non-fatal")
+		level = pu.Warning
+	case strings.HasPrefix(rest, "Fatal"):
+		ev.SetString(FieldSXidSeverity, "fatal")
+		level = pu.Critical
+	}
+	if rest != "" {
+		ev.SetString(FieldSXidMessage, rest)
+	}
+	pu.Finish(ev, pu.DatasetXid, level)
+	return true
+}
+
+// lowerHex returns s in lowercase, allocating only when it has upper-case letters.
+func lowerHex(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 'A' && s[i] <= 'Z' {
+			return strings.ToLower(s)
+		}
+	}
+	return s
+}
+
+// busID finds a PCI address "dddd:bb:dd[.f]" in s.
+func busID(s string) string {
+	for i := 4; i+6 <= len(s); i++ {
+		if s[i] != ':' || s[i+3] != ':' || !hex(s[i-4:i]) || !hex(s[i+1:i+3]) || !hex(s[i+4:i+6]) {
+			continue
+		}
+		if i > 4 && isHexByte(s[i-5]) {
+			continue
+		}
+		end := i + 6
+		if end+1 < len(s) && s[end] == '.' && isHexByte(s[end+1]) {
+			end += 2
+		}
+		return lowerHex(s[i-4 : end])
+	}
+	return ""
+}
+
+func hex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isHexByte(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isHexByte(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}

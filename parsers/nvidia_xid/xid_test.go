@@ -1,0 +1,113 @@
+package nvidia_xid
+
+import (
+	"testing"
+
+	"github.com/sluice-dev/sluice/parsers/internal/parsertest"
+	"github.com/sluice-dev/sluice/parsers/parseutil/putest"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+func TestGolden(t *testing.T) { putest.Golden(t, New()) }
+
+func TestXidFields(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		line, bus, name, cause, level string
+		code, pid                     int64
+	}{
+		{"NVRM: Xid (PCI:0000:3b:00): 79, pid=1234, name=python, GPU has fallen off the bus.", "0000:3b:00", "GPU has fallen off the bus", CauseHardware, "critical", 79, 1234},
+		{"NVRM: Xid (PCI:0000:3B:00): 13, pid=77, name=pt_main_thread, Graphics SM Warp Exception on (GPC 0, TPC 0, SM 0): Out Of Range Address", "0000:3b:00", "Graphics Engine Exception", CauseApplication, "error", 13, 77},
+		{"NVRM: Xid (PCI:0000:3b:00): 31, pid='<unknown>', name=<unknown>, Ch 00000008, intr 00000000. MMU Fault", "0000:3b:00", "GPU memory page fault", CauseApplication, "error", 31, 0},
+		{"NVRM: Xid (PCI:0000:3b:00): 94, pid=5, name=x, Contained: SM (0x1). RST: No, D-RST: No", "0000:3b:00", "Contained ECC error", CauseHardware, "error", 94, 5},
+		{"NVRM: Xid (PCI:0000:3b:00): 999, pid=5, name=x, new", "0000:3b:00", "", "", "error", 999, 5},
+	}
+	for _, c := range cases {
+		ev, ok := putest.Parse(t, New(), c.line, nil)
+		if !ok {
+			t.Fatalf("not parsed: %q", c.line)
+		}
+		check := func(k string, want event.Value) {
+			t.Helper()
+			got, has := ev.Get(k)
+			if want.IsZero() {
+				if has {
+					t.Errorf("%q: %s = %v, want absent", c.line, k, got.Any())
+				}
+				return
+			}
+			if !got.Equal(want) {
+				t.Errorf("%q: %s = %v, want %v", c.line, k, got.Any(), want.Any())
+			}
+		}
+		check(FieldCode, event.Int(c.code))
+		check(FieldPCIBusID, event.String(c.bus))
+		check("log.level", event.String(c.level))
+		check("event.dataset", event.String("gpu.xid"))
+		if c.name != "" {
+			check(FieldName, event.String(c.name))
+			check(FieldCause, event.String(c.cause))
+		} else {
+			check(FieldName, event.Value{})
+		}
+		if c.pid != 0 {
+			check("process.pid", event.Int(c.pid))
+		} else {
+			check("process.pid", event.Value{})
+			check("process.name", event.Value{})
+		}
+	}
+}
+
+func TestRejects(t *testing.T) {
+	t.Parallel()
+	for _, line := range []string{
+		"", "I0819 07:02:54.756486       1 main.go:235] Starting", "NVRM Xid 79",
+		"nvidia-nvswitch3: SXid (PCI:0000:c1:00.0): garbled, Fatal", "SXid (",
+	} {
+		if _, ok := putest.Parse(t, New(), line, nil); ok {
+			t.Errorf("parsed %q", line)
+		}
+	}
+}
+
+func TestCatalogComplete(t *testing.T) {
+	t.Parallel()
+	seen := map[int]bool{}
+	for _, e := range Catalog() {
+		if seen[e.Code] {
+			t.Errorf("Xid %d listed twice", e.Code)
+		}
+		seen[e.Code] = true
+		if e.Name == "" || e.Description == "" || e.Action == "" {
+			t.Errorf("Xid %d: empty name, description or action", e.Code)
+		}
+		switch e.Cause {
+		case CauseHardware, CauseApplication, CauseDriver:
+		default:
+			t.Errorf("Xid %d: cause %q", e.Code, e.Cause)
+		}
+		switch e.Level {
+		case "info", "warning", "error", "critical":
+		default:
+			t.Errorf("Xid %d: level %q", e.Code, e.Level)
+		}
+	}
+	for _, c := range []int{13, 31, 32, 43, 45, 48, 61, 62, 63, 64, 68, 69, 74, 79, 92, 94, 95, 119, 120, 154} {
+		if !seen[c] {
+			t.Errorf("Xid %d missing from the catalog", c)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	parsertest.Seed(f, "testdata")
+	f.Fuzz(func(t *testing.T, line string) { putest.Fuzz(t, New(), line) })
+}
+
+func BenchmarkParse(b *testing.B) {
+	putest.Bench(b, New(), []string{
+		"NVRM: Xid (PCI:0000:3b:00): 79, pid=1234, name=python, GPU has fallen off the bus.",
+		"May 18 19:02:39 gpu-node-7 kernel: NVRM: Xid (PCI:0000:2b:00): 13, pid=88123, name=python3, Graphics SM Warp Exception on (GPC 1, TPC 3, SM 0): Out Of Range Address",
+	})
+}

@@ -1,0 +1,102 @@
+package parseutil
+
+import (
+	"strconv"
+	"strings"
+)
+
+// KV scans logfmt text (key=value key="quoted value" key=) as logrus, slog, go-kit and klog's
+// structured mode write it. It does not allocate unless a quoted value holds escapes.
+type KV struct {
+	s   string
+	err bool
+}
+
+// NewKV starts scanning s.
+func NewKV(s string) KV { return KV{s: s} }
+
+// Next returns the next pair; ok is false at the end or when the text stops being logfmt, which
+// Bad then reports.
+func (k *KV) Next() (key, val string, ok bool) {
+	s := strings.TrimLeft(k.s, " \t")
+	if s == "" {
+		k.s = ""
+		return "", "", false
+	}
+	i := 0
+	for i < len(s) && s[i] != '=' && s[i] != ' ' && s[i] != '"' && s[i] != '\t' {
+		i++
+	}
+	if i == 0 || i == len(s) || s[i] != '=' {
+		k.err, k.s = true, ""
+		return "", "", false
+	}
+	key, s = s[:i], s[i+1:]
+	if s != "" && s[0] == '"' {
+		end := quotedEnd(s)
+		if end < 0 {
+			k.err, k.s = true, ""
+			return "", "", false
+		}
+		val = s[1:end]
+		if strings.IndexByte(val, '\\') >= 0 {
+			if u, err := strconv.Unquote(s[:end+1]); err == nil {
+				val = u
+			}
+		}
+		k.s = s[end+1:]
+		if k.s != "" && k.s[0] != ' ' && k.s[0] != '\t' {
+			k.err, k.s = true, ""
+			return "", "", false
+		}
+		return key, val, true
+	}
+	j := 0
+	for j < len(s) && s[j] != ' ' && s[j] != '\t' {
+		j++
+	}
+	k.s = s[j:]
+	return key, s[:j], true
+}
+
+// Bad reports whether scanning stopped on text that is not logfmt.
+func (k *KV) Bad() bool { return k.err }
+
+// quotedEnd returns the index of the closing quote of the Go-quoted string starting at s[0].
+func quotedEnd(s string) int {
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case '"':
+			return i
+		}
+	}
+	return -1
+}
+
+// ValidKV reports whether all of s scans as logfmt pairs.
+func ValidKV(s string) bool {
+	kv := NewKV(s)
+	n := 0
+	for {
+		if _, _, ok := kv.Next(); !ok {
+			return n > 0 && !kv.Bad()
+		}
+		n++
+	}
+}
+
+// Unquote returns a Go-quoted string's content, or s unchanged if it is not quoted.
+func Unquote(s string) string {
+	if len(s) < 2 || s[0] != '"' || s[len(s)-1] != '"' {
+		return s
+	}
+	if strings.IndexByte(s, '\\') < 0 {
+		return s[1 : len(s)-1]
+	}
+	if u, err := strconv.Unquote(s); err == nil {
+		return u
+	}
+	return s[1 : len(s)-1]
+}

@@ -1,0 +1,83 @@
+package parseutil
+
+import "strings"
+
+// The five levels every parsed event carries in log.level, lowercase, whatever the source wrote.
+const (
+	Debug    = "debug"
+	Info     = "info"
+	Warning  = "warning"
+	Error    = "error"
+	Critical = "critical"
+)
+
+// Level maps a level name as written by Go, Python and C loggers (any case: "WARN", "Warning",
+// "eror", "fatal", "DPANIC", "E") to one of the five levels. It does not allocate.
+func Level(s string) (string, bool) {
+	switch len(s) {
+	case 1:
+		switch s[0] | 0x20 {
+		case 'd', 't':
+			return Debug, true
+		case 'i':
+			return Info, true
+		case 'w':
+			return Warning, true
+		case 'e':
+			return Error, true
+		case 'f', 'c', 'p':
+			return Critical, true
+		}
+		return "", false
+	}
+	for _, m := range levelNames {
+		if strings.EqualFold(s, m.name) {
+			return m.level, true
+		}
+	}
+	return "", false
+}
+
+var levelNames = [...]struct{ name, level string }{
+	{"info", Info}, {"debug", Debug}, {"warn", Warning}, {"warning", Warning},
+	{"error", Error}, {"err", Error}, {"fatal", Critical}, {"trace", Debug},
+	{"critical", Critical}, {"crit", Critical}, {"panic", Critical}, {"dpanic", Critical},
+	{"notice", Info}, {"informational", Info}, {"information", Info}, {"eror", Error},
+	{"erro", Error}, {"debu", Debug}, {"trac", Debug}, {"fata", Critical}, {"pani", Critical},
+	{"verbose", Debug}, {"emerg", Critical}, {"emergency", Critical}, {"alert", Critical},
+	{"severe", Error}, {"fine", Debug},
+}
+
+// Guess picks a level for free text that carries none (installer and shell output): error words
+// make it an error, warnings a warning, anything else info. It scans the text once per keyword
+// and allocates nothing.
+func Guess(s string) string {
+	switch {
+	case hasPrefixFold(s, "fatal") || hasPrefixFold(s, "panic:"):
+		return Critical
+	case hasPrefixFold(s, "error") || hasPrefixFold(s, "err:"):
+		return Error
+	case hasPrefixFold(s, "warn"):
+		return Warning
+	case containsAny(s, "retrying", "Retrying"):
+		return Warning
+	case containsAny(s, "failed", "Failed", "FAILED", "error", "Error", "ERROR", "Unable to", "unable to", "Could not", "could not", "cannot", "Cannot"):
+		return Error
+	case containsAny(s, "WARNING", "Warning:", "warning:"):
+		return Warning
+	}
+	return Info
+}
+
+func hasPrefixFold(s, p string) bool {
+	return len(s) >= len(p) && strings.EqualFold(s[:len(p)], p)
+}
+
+func containsAny(s string, subs ...string) bool {
+	for _, x := range subs {
+		if strings.Contains(s, x) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,159 @@
+package parseutil
+
+import (
+	"testing"
+	"time"
+
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+func TestLevel(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"I": Info, "W": Warning, "E": Error, "F": Critical, "INFO": Info, "warn": Warning,
+		"WARNING": Warning, "eror": Error, "ERRO": Error, "DPANIC": Critical, "fatal": Critical,
+		"trace": Debug, "DEBU": Debug, "Critical": Critical, "": "", "loud": "", "X": "",
+	} {
+		got, ok := Level(in)
+		if got != want || ok != (want != "") {
+			t.Errorf("Level(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+}
+
+func TestGuess(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"ERROR: Unable to load the kernel module 'nvidia.ko'.":            Error,
+		"WARNING: The nvidia-drm module will not be installed.":           Warning,
+		"command failed, retrying after 5 seconds":                        Warning,
+		"Could not unload NVIDIA driver kernel modules, driver is in use": Error,
+		"Installing NVIDIA driver kernel modules...":                      Info,
+		"panic: runtime error: index out of range":                        Critical,
+	} {
+		if got := Guess(in); got != want {
+			t.Errorf("Guess(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestRFC3339(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		in   string
+		want string
+		n    int
+	}{
+		{"2023-01-16T00:38:30Z rest", "2023-01-16T00:38:30Z", 20},
+		{"2025-08-20T09:06:38.822Z", "2025-08-20T09:06:38.822Z", 24},
+		{"2024-09-26T12:12:34.555993494+08:00 x", "2024-09-26T04:12:34.555993494Z", 35},
+		{"2024-01-15T10:32:15+0000 host", "2024-01-15T10:32:15Z", 24},
+		{"2022-04-07 01:11:23.642", "2022-04-07T01:11:23.642Z", 23},
+	}
+	for _, c := range cases {
+		got, n, ok := RFC3339(c.in)
+		if !ok || got.Format(time.RFC3339Nano) != c.want || n != c.n {
+			t.Errorf("RFC3339(%q) = %v, %d, %v; want %s, %d", c.in, got, n, ok, c.want, c.n)
+		}
+	}
+	for _, bad := range []string{"", "2023-13-01T00:00:00Z", "2023-01-16X00:38:30Z", "20230116T003830Z", "2023-01-16T25:00:00Z"} {
+		if _, _, ok := RFC3339(bad); ok {
+			t.Errorf("RFC3339(%q) accepted", bad)
+		}
+	}
+}
+
+func TestWithoutYear(t *testing.T) {
+	t.Parallel()
+	ref := time.Date(2025, 1, 2, 0, 0, 0, 0, time.UTC)
+	if got, _ := WithoutYear(12, 31, 23, 59, 59, 0, ref); got.Year() != 2024 {
+		t.Errorf("December line read in January: year %d", got.Year())
+	}
+	if got, _ := WithoutYear(1, 2, 10, 0, 0, 0, ref); got.Year() != 2025 {
+		t.Errorf("same-day line: year %d", got.Year())
+	}
+	if _, ok := WithoutYear(13, 1, 0, 0, 0, 0, ref); ok {
+		t.Error("month 13 accepted")
+	}
+}
+
+func TestStamps(t *testing.T) {
+	t.Parallel()
+	ref := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	if got, n, ok := Syslog("May  8 19:02:39 host kernel:", ref); !ok || n != 15 || got != time.Date(2025, 5, 8, 19, 2, 39, 0, time.UTC) {
+		t.Errorf("Syslog = %v %d %v", got, n, ok)
+	}
+	if got, ok := Ctime("Sun Feb 23 16:24:18 2025"); !ok || got != time.Date(2025, 2, 23, 16, 24, 18, 0, time.UTC) {
+		t.Errorf("Ctime = %v %v", got, ok)
+	}
+	if got, n, ok := StdLog("2022/06/16 07:21:18 Starting FS watcher."); !ok || n != 19 || got != time.Date(2022, 6, 16, 7, 21, 18, 0, time.UTC) {
+		t.Errorf("StdLog = %v %d %v", got, n, ok)
+	}
+	if got, ok := Epoch("1609192433.929334"); !ok || got.Unix() != 1609192433 || got.Nanosecond()/1000 != 929334 {
+		t.Errorf("Epoch = %v %v", got, ok)
+	}
+	if _, ok := Epoch("NaN"); ok {
+		t.Error("Epoch(NaN) accepted")
+	}
+}
+
+func TestKV(t *testing.T) {
+	t.Parallel()
+	kv := NewKV(`time="2023-01-16T00:38:30Z" level=info msg="Installed \"x\"" empty= n=1`)
+	var got []string
+	for {
+		k, v, ok := kv.Next()
+		if !ok {
+			break
+		}
+		got = append(got, k+"="+v)
+	}
+	want := []string{"time=2023-01-16T00:38:30Z", "level=info", `msg=Installed "x"`, "empty=", "n=1"}
+	if len(got) != len(want) || kv.Bad() {
+		t.Fatalf("got %q (bad %v), want %q", got, kv.Bad(), want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("pair %d = %q, want %q", i, got[i], want[i])
+		}
+	}
+	for _, bad := range []string{"just words", `k="unterminated`, `k="a"b`, "=v"} {
+		if ValidKV(bad) {
+			t.Errorf("ValidKV(%q) = true", bad)
+		}
+	}
+}
+
+func TestGPUDataset(t *testing.T) {
+	t.Parallel()
+	cases := []struct{ key, val, want string }{
+		{FieldContainer, "nvidia-device-plugin-ctr", DatasetDevicePlugin},
+		{FieldContainer, "nvidia-dcgm-exporter", DatasetDCGMExporter},
+		{FieldContainer, "nvidia-driver-ctr", DatasetDriver},
+		{FieldContainer, "driver-validation", DatasetValidator},
+		{FieldContainer, "vllm", ""},
+		{FieldLogPath, "/var/log/containers/nvidia-container-toolkit-daemonset-zk8cn_gpu-operator_nvidia-container-toolkit-ctr-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.log", DatasetToolkit},
+		{FieldLogPath, "/var/log/pods/gpu-operator_gpu-operator-5cd848855d-vjhjp_8d2c1e4f-1111-2222-3333-444455556666/gpu-operator/0.log", DatasetOperator},
+		{FieldLogPath, "/var/log/kern.log", ""},
+	}
+	for _, c := range cases {
+		ev := event.New()
+		ev.SetString(c.key, c.val)
+		if got := GPUDataset(ev); got != c.want {
+			t.Errorf("%s=%s: %q, want %q", c.key, c.val, got, c.want)
+		}
+	}
+}
+
+func TestFinishKeepsTime(t *testing.T) {
+	t.Parallel()
+	rec := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	ev := event.NewMessage("x", rec)
+	Finish(ev, "d", "")
+	if ev.Timestamp() != rec {
+		t.Errorf("@timestamp %v, want receipt time", ev.Timestamp())
+	}
+	if l, _ := ev.GetString(event.FieldLogLevel); l != Info {
+		t.Errorf("default level %q", l)
+	}
+}

@@ -1,0 +1,111 @@
+// Package putest holds the test helpers of the parsers built on parseutil: the parser contract
+// check (message kept; @timestamp, event.dataset and a lowercase log.level on every parsed
+// event), per-case input fields, and fuzz and benchmark drivers. Golden files themselves go
+// through parsers/internal/parsertest, which every parser package shares.
+package putest
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/sluice-dev/sluice/parsers"
+	"github.com/sluice-dev/sluice/parsers/internal/parsertest"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// Levels are the only values log.level may take.
+var Levels = []string{"debug", "info", "warning", "error", "critical"}
+
+// NewEvent makes the event a parser sees for one line, received at parsertest.Received, with
+// extra fields (such as kubernetes.container.name) set as an input would set them.
+func NewEvent(line string, fields map[string]string) *event.Event {
+	ev := event.NewMessage(line, parsertest.Received)
+	for k, v := range fields {
+		ev.SetString(k, v)
+	}
+	return ev
+}
+
+// Parse runs p on one line and checks the contract: the message is unchanged, and a parsed
+// event has a time @timestamp, event.dataset and a log.level from Levels. An unparsed event gets
+// the _parse_failure tag, as the parse processor gives it.
+func Parse(t testing.TB, p parsers.Parser, line string, fields map[string]string) (*event.Event, bool) {
+	t.Helper()
+	ev := NewEvent(line, fields)
+	ok := p.Parse(ev)
+	if got := ev.Message(); got != line {
+		t.Fatalf("message changed:\n got %q\nwant %q", got, line)
+	}
+	if !ok {
+		ev.AddTag(event.TagParseFailure)
+		return ev, false
+	}
+	if v, has := ev.Get(event.FieldTimestamp); !has || v.Kind() != event.KindTime {
+		t.Fatalf("parsed event without a time @timestamp: %q", line)
+	}
+	if d, _ := ev.GetString(event.FieldDataset); d == "" {
+		t.Fatalf("parsed event without event.dataset: %q", line)
+	}
+	if l, _ := ev.GetString(event.FieldLogLevel); !slices.Contains(Levels, l) {
+		t.Fatalf("log.level %q not one of %v: %q", l, Levels, line)
+	}
+	return ev, true
+}
+
+// Golden runs the shared golden test over testdata with p. A case folder may hold fields.json,
+// a flat object of fields its events carry before parsing (kubernetes.container.name, as
+// Filebeat sets it), because several formats are told apart by the container that wrote them.
+func Golden(t *testing.T, p parsers.Parser) {
+	parsertest.Golden(t, "testdata", func(t *testing.T, lines []string) []*event.Event {
+		fields := caseFields(t, filepath.Join("testdata", filepath.Base(t.Name())))
+		out := make([]*event.Event, 0, len(lines))
+		for _, l := range lines {
+			ev, _ := Parse(t, p, l, fields)
+			out = append(out, ev)
+		}
+		return out
+	})
+}
+
+func caseFields(t testing.TB, dir string) map[string]string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "fields.json"))
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		t.Fatalf("read fields: %v", err)
+	}
+	var m map[string]string
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("%s/fields.json: %v", dir, err)
+	}
+	return m
+}
+
+// Fuzz checks the contract for one fuzzed line, with no source and from a GPU-stack container.
+func Fuzz(t *testing.T, p parsers.Parser, line string) {
+	Parse(t, p, line, nil)
+	Parse(t, p, line, map[string]string{"kubernetes.container.name": "nvidia-driver-ctr"})
+}
+
+// Bench measures p over lines. Events are reset and reused, so the allocations reported are the
+// parser's own and not the cost of making events, which inputs pay.
+func Bench(b *testing.B, p parsers.Parser, lines []string) {
+	evs := make([]*event.Event, len(lines))
+	for i := range evs {
+		evs[i] = event.New()
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		ev := evs[i%len(lines)]
+		ev.Reset()
+		ev.Meta.Received = parsertest.Received
+		ev.SetMessage(lines[i%len(lines)])
+		p.Parse(ev)
+	}
+}

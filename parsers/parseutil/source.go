@@ -1,0 +1,110 @@
+package parseutil
+
+import (
+	"strings"
+
+	"github.com/sluice-dev/sluice/parsers/k8spath"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// Datasets of the NVIDIA GPU-operator stack. Many of its containers share a log library (klog,
+// logrus), so the dataset comes from the container that wrote the line when that is known.
+const (
+	DatasetOperator         = "gpu.operator"
+	DatasetDevicePlugin     = "gpu.device_plugin"
+	DatasetFeatureDiscovery = "gpu.feature_discovery"
+	DatasetDCGMExporter     = "gpu.dcgm_exporter"
+	DatasetDCGM             = "gpu.dcgm"
+	DatasetToolkit          = "gpu.container_toolkit"
+	DatasetDriver           = "gpu.driver"
+	DatasetValidator        = "gpu.validator"
+	DatasetMIGManager       = "gpu.mig_manager"
+	DatasetXid              = "gpu.xid"
+)
+
+// gpuContainers maps the container names the GPU operator's manifests and the standalone Helm
+// charts (device plugin, DCGM exporter) use to a dataset.
+var gpuContainers = map[string]string{
+	"gpu-operator":                   DatasetOperator,
+	"nvidia-device-plugin-ctr":       DatasetDevicePlugin,
+	"nvidia-device-plugin":           DatasetDevicePlugin,
+	"nvidia-gpu-device-plugin":       DatasetDevicePlugin,
+	"mps-control-daemon-ctr":         DatasetDevicePlugin,
+	"mps-control-daemon-mounts":      DatasetDevicePlugin,
+	"config-manager":                 DatasetDevicePlugin,
+	"config-manager-init":            DatasetDevicePlugin,
+	"nvidia-device-plugin-init":      DatasetDevicePlugin,
+	"gpu-feature-discovery":          DatasetFeatureDiscovery,
+	"gpu-feature-discovery-ctr":      DatasetFeatureDiscovery,
+	"gpu-feature-discovery-init":     DatasetFeatureDiscovery,
+	"nvidia-dcgm-exporter":           DatasetDCGMExporter,
+	"dcgm-exporter":                  DatasetDCGMExporter,
+	"nvidia-dcgm-ctr":                DatasetDCGM,
+	"nvidia-dcgm":                    DatasetDCGM,
+	"nvidia-container-toolkit-ctr":   DatasetToolkit,
+	"nvidia-container-toolkit":       DatasetToolkit,
+	"nvidia-driver-ctr":              DatasetDriver,
+	"nvidia-driver":                  DatasetDriver,
+	"k8s-driver-manager":             DatasetDriver,
+	"nvidia-peermem-ctr":             DatasetDriver,
+	"nvidia-fs-ctr":                  DatasetDriver,
+	"nvidia-gdrcopy-ctr":             DatasetDriver,
+	"nvidia-operator-validator":      DatasetValidator,
+	"driver-validation":              DatasetValidator,
+	"toolkit-validation":             DatasetValidator,
+	"cuda-validation":                DatasetValidator,
+	"plugin-validation":              DatasetValidator,
+	"mofed-validation":               DatasetValidator,
+	"nvidia-cuda-validator":          DatasetValidator,
+	"nvidia-device-plugin-validator": DatasetValidator,
+	"vfio-pci-validation":            DatasetValidator,
+	"vgpu-manager-validation":        DatasetValidator,
+	"vgpu-devices-validation":        DatasetValidator,
+	"cc-manager-validation":          DatasetValidator,
+	"nvidia-mig-manager":             DatasetMIGManager,
+}
+
+// Container returns the name of the container that wrote the event: Filebeat's
+// kubernetes.container.name, or else the name in a Kubernetes log path
+// (/var/log/containers/<pod>_<ns>_<container>-<id>.log or
+// /var/log/pods/<ns>_<pod>_<uid>/<container>/<n>.log). It returns "" when neither is there.
+func Container(ev *event.Event) string {
+	if v, ok := ev.Get(FieldContainer); ok && v.Str() != "" {
+		return v.Str()
+	}
+	if v, ok := ev.Get(FieldLogPath); ok {
+		if src, ok := k8spath.Parse(v.Str()); ok {
+			return src.Container
+		}
+	}
+	return ""
+}
+
+// GPUDataset returns the GPU-stack dataset of the container that wrote the event, or "" when
+// the container is unknown or not part of the stack.
+func GPUDataset(ev *event.Event) string {
+	c := Container(ev)
+	if c == "" {
+		return ""
+	}
+	if d, ok := gpuContainers[c]; ok {
+		return d
+	}
+	switch {
+	case strings.HasPrefix(c, "nvidia-driver"):
+		return DatasetDriver
+	case strings.HasSuffix(c, "-validation") || strings.HasSuffix(c, "-validator"):
+		if strings.HasPrefix(c, "nvidia") || strings.Contains(c, "gpu") {
+			return DatasetValidator
+		}
+	}
+	return ""
+}
+
+// DatasetOr returns the GPU-stack dataset of the event's container, or fallback.
+func DatasetOr(ev *event.Event, fallback string) string {
+	if d := GPUDataset(ev); d != "" {
+		return d
+	}
+	return fallback
+}
