@@ -100,3 +100,15 @@ func Unquote(s string) string {
 	}
 	return s[1 : len(s)-1]
 }
+
+// Quoted reads the Go-quoted string at the start of s and returns its content and what follows.
+func Quoted(s string) (val, rest string, ok bool) {
+	if s == "" || s[0] != '"' {
+		return "", s, false
+	}
+	end := quotedEnd(s)
+	if end < 0 {
+		return "", s, false
+	}
+	return Unquote(s[:end+1]), s[end+1:], true
+}

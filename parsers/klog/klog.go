@@ -1,0 +1,112 @@
+// Package klog parses the Kubernetes klog/glog format that the NVIDIA device plugin, GPU feature
+// discovery, node feature discovery and most Kubernetes components write:
+//
+//	I0819 07:02:54.756486       1 main.go:235] "Starting NVIDIA Device Plugin" version="0.17.3"
+//	W0819 07:02:54.757556       1 rm.go:109] NVML not detected: could not load NVML library
+//
+// The header is read by position, without regular expressions; a structured message (quoted,
+// then key=value pairs) is split into log.message and log.fields. The dataset is the writing
+// container's when it is part of the GPU stack, else generic.klog.
+package klog
+
+import (
+	"strings"
+
+	"github.com/sluice-dev/sluice/parsers"
+	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// Dataset is the dataset of klog lines from containers outside the GPU stack.
+const Dataset = "generic.klog"
+
+// Info registers the parser.
+var Info = parsers.Info{
+	Name:        "klog",
+	Description: "Kubernetes klog/glog lines (device plugin, feature discovery, controllers)",
+	New:         func() parsers.Parser { return New() },
+	Fields:      pu.CommonFields,
+}
+
+// Parser parses klog lines. It is stateless and safe for concurrent use.
+type Parser struct{}
+
+// New returns the parser.
+func New() *Parser { return &Parser{} }
+
+// Parse recognises "Lmmdd hh:mm:ss.uuuuuu threadid file:line] msg".
+func (p *Parser) Parse(ev *event.Event) bool {
+	s := ev.Message()
+	if len(s) < 22 || s[5] != ' ' {
+		return false
+	}
+	level, ok := levelOf(s[0])
+	if !ok {
+		return false
+	}
+	mon, day := pu.Digits2(s, 1), pu.Digits2(s, 3)
+	hh, mm, ss, ns, n, ok := pu.Clock(s[6:])
+	if !ok || mon < 0 || day < 0 {
+		return false
+	}
+	t, ok := pu.WithoutYear(mon, day, hh, mm, ss, ns, pu.Reference(ev))
+	if !ok {
+		return false
+	}
+	rest := strings.TrimLeft(s[6+n:], " ")
+	sp := strings.IndexByte(rest, ' ')
+	if sp <= 0 {
+		return false
+	}
+	pid, ok := pu.Atoi(rest[:sp])
+	if !ok {
+		return false
+	}
+	rest = rest[sp+1:]
+	end := strings.IndexByte(rest, ']')
+	if end <= 0 || strings.IndexByte(rest[:end], ' ') >= 0 {
+		return false
+	}
+	pu.SetTime(ev, t)
+	ev.Set(pu.FieldProcessPID, event.Int(pid))
+	pu.SetOrigin(ev, rest[:end])
+	body(ev, strings.TrimPrefix(rest[end+1:], " "))
+	pu.Finish(ev, pu.DatasetOr(ev, Dataset), level)
+	return true
+}
+
+func levelOf(c byte) (string, bool) {
+	switch c {
+	case 'I':
+		return pu.Info, true
+	case 'W':
+		return pu.Warning, true
+	case 'E':
+		return pu.Error, true
+	case 'F':
+		return pu.Critical, true
+	}
+	return "", false
+}
+
+// body sets log.message, and for klog's structured form ("msg" k=v ...) the pairs too.
+func body(ev *event.Event, b string) {
+	if b == "" {
+		return
+	}
+	if msg, rest, ok := pu.Quoted(b); ok {
+		ev.SetString(pu.FieldLogMessage, msg)
+		if rest != "" {
+			kv := pu.NewKV(rest)
+			for {
+				k, v, ok := kv.Next()
+				if !ok {
+					break
+				}
+				pu.SetField(ev, k, event.String(v))
+			}
+		}
+		return
+	}
+	ev.SetString(pu.FieldLogMessage, b)
+}

@@ -1,0 +1,43 @@
+package klog
+
+import (
+	"testing"
+
+	"github.com/sluice-dev/sluice/parsers/internal/parsertest"
+	"github.com/sluice-dev/sluice/parsers/parseutil/putest"
+)
+
+func TestGolden(t *testing.T) { putest.Golden(t, New()) }
+
+func TestYearRollover(t *testing.T) {
+	t.Parallel()
+	// Received in June 2025 (parsertest.Received): a December line is from 2024.
+	ev, ok := putest.Parse(t, New(), "I1231 23:59:59.999999       1 a.go:1] x", nil)
+	if !ok || ev.Timestamp().Year() != 2024 {
+		t.Fatalf("parsed %v, year %d", ok, ev.Timestamp().Year())
+	}
+}
+
+func TestRejects(t *testing.T) {
+	t.Parallel()
+	for _, line := range []string{
+		"", "INFO 06-01 12:00:00 [api_server.py:1] vLLM", "I0102 15:04:05.000001 x a.go:1] pid not a number",
+		"X0102 15:04:05.000001   1 a.go:1] bad level", "I0102 1504:05.000001   1 a.go:1] bad clock",
+	} {
+		if _, ok := putest.Parse(t, New(), line, nil); ok {
+			t.Errorf("parsed %q", line)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	parsertest.Seed(f, "testdata")
+	f.Fuzz(func(t *testing.T, line string) { putest.Fuzz(t, New(), line) })
+}
+
+func BenchmarkParse(b *testing.B) {
+	putest.Bench(b, New(), []string{
+		"I1019 06:25:03.801505       1 main.go:154] Starting FS watcher.",
+		"W0819 07:02:54.757556       1 rm.go:109] NVML not detected: could not load NVML library: libnvidia-ml.so.1: cannot open shared object file: No such file or directory",
+	})
+}

@@ -1,0 +1,200 @@
+// Package logfmt parses key=value lines as Go's logrus text formatter, log/slog's text handler
+// and go-kit write them; DCGM exporter (logrus up to 3.x, slog from 4.x), the NVIDIA container
+// toolkit and the GPU operator's validator all log this way:
+//
+//	time="2023-01-16T00:38:30Z" level=info msg="Installing NVIDIA container toolkit to '/usr/local/nvidia/toolkit'"
+//	time=2025-08-20T09:06:38.822Z level=INFO msg="Starting dcgm-exporter" Version=4.2.3-4.1.3
+//
+// and logrus's terminal form, which has no time:
+//
+//	INFO[0000] Starting dcgm-exporter
+//	DEBU[0000] Loaded configuration                          dump="&{CollectorsFile:...}"
+//
+// A line is taken only when it starts with a time, level or msg key (or a logrus level tag) and
+// all of it scans as pairs. The dataset is the writing container's when it is part of the GPU
+// stack, else generic.logfmt.
+package logfmt
+
+import (
+	"strings"
+
+	"github.com/sluice-dev/sluice/parsers"
+	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// Dataset is the dataset of logfmt lines from containers outside the GPU stack.
+const Dataset = "generic.logfmt"
+
+// Info registers the parser.
+var Info = parsers.Info{
+	Name:        "logfmt",
+	Description: "logfmt / logrus / slog text lines (DCGM exporter, container toolkit, validator)",
+	New:         func() parsers.Parser { return New() },
+	Fields:      pu.CommonFields,
+}
+
+// Parser parses logfmt lines. It is stateless and safe for concurrent use.
+type Parser struct{}
+
+// New returns the parser.
+func New() *Parser { return &Parser{} }
+
+// Parse recognises a logfmt or logrus terminal line.
+func (p *Parser) Parse(ev *event.Event) bool {
+	s := ev.Message()
+	if len(s) < 5 {
+		return false
+	}
+	switch s[0] {
+	case 't', 'l', 'm':
+		if !startsWithKey(s) {
+			return false
+		}
+		return pairs(ev, s)
+	case 'I', 'W', 'E', 'D', 'T', 'F', 'P':
+		return terminal(ev, s)
+	}
+	return false
+}
+
+func startsWithKey(s string) bool {
+	for _, k := range [...]string{"time=", "ts=", "level=", "lvl=", "msg=", "t="} {
+		if strings.HasPrefix(s, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// pairs sets the fields of an all-logfmt line.
+func pairs(ev *event.Event, s string) bool {
+	if !pu.ValidKV(s) {
+		return false
+	}
+	level, seen := "", false
+	kv := pu.NewKV(s)
+	for {
+		k, v, ok := kv.Next()
+		if !ok {
+			break
+		}
+		if known(ev, k, v, &level) {
+			seen = true
+			continue
+		}
+		pu.SetField(ev, k, event.String(v))
+	}
+	if !seen {
+		return false
+	}
+	pu.Finish(ev, pu.DatasetOr(ev, Dataset), level)
+	return true
+}
+
+// known handles the keys every logfmt writer shares and reports whether k was one.
+func known(ev *event.Event, k, v string, level *string) bool {
+	switch k {
+	case "time", "ts", "t":
+		if t, n, ok := pu.RFC3339(v); ok && n == len(v) {
+			pu.SetTime(ev, t)
+		} else if t, ok := pu.Epoch(v); ok {
+			pu.SetTime(ev, t)
+		} else {
+			ev.SetString(pu.FieldLogFields+"."+k, v)
+		}
+	case "level", "lvl":
+		if l, ok := pu.Level(v); ok {
+			*level = l
+		} else {
+			ev.SetString(pu.FieldLogFields+"."+k, v)
+		}
+	case "msg", "message":
+		ev.SetString(pu.FieldLogMessage, v)
+	case "source", "caller":
+		pu.SetOrigin(ev, v)
+	default:
+		return false
+	}
+	return true
+}
+
+// terminal reads logrus's "LEVL[0000] message   key=value ...". The bracket holds seconds
+// since start, or a full timestamp with DisableTimestamp=false and FullTimestamp=true.
+func terminal(ev *event.Event, s string) bool {
+	if len(s) < 7 || s[4] != '[' {
+		return false
+	}
+	level, ok := terminalLevel(s[:4])
+	if !ok {
+		return false
+	}
+	end := strings.IndexByte(s, ']')
+	if end < 6 {
+		return false
+	}
+	stamp := s[5:end]
+	if t, n, ok := pu.RFC3339(stamp); ok && n == len(stamp) {
+		pu.SetTime(ev, t)
+	} else if _, ok := pu.Atoi(stamp); !ok {
+		return false
+	}
+	rest := strings.TrimLeft(s[end+1:], " ")
+	msg, fields := splitFields(rest)
+	if msg != "" {
+		ev.SetString(pu.FieldLogMessage, msg)
+	}
+	kv := pu.NewKV(fields)
+	for {
+		k, v, ok := kv.Next()
+		if !ok {
+			break
+		}
+		pu.SetField(ev, k, event.String(v))
+	}
+	pu.Finish(ev, pu.DatasetOr(ev, Dataset), level)
+	return true
+}
+
+func terminalLevel(s string) (string, bool) {
+	switch s {
+	case "INFO":
+		return pu.Info, true
+	case "WARN":
+		return pu.Warning, true
+	case "ERRO":
+		return pu.Error, true
+	case "DEBU", "TRAC":
+		return pu.Debug, true
+	case "FATA", "PANI":
+		return pu.Critical, true
+	}
+	return "", false
+}
+
+// maxSplits bounds the places splitFields tries, so that a long line of words costs linear time.
+const maxSplits = 16
+
+// splitFields separates the message from the trailing pairs logrus appends after it: the
+// earliest space after which the rest is all key=value.
+func splitFields(s string) (msg, fields string) {
+	tries := 0
+	for i := 0; i < len(s) && tries < maxSplits; i++ {
+		if s[i] != ' ' || i+1 >= len(s) || s[i+1] == ' ' {
+			continue
+		}
+		j := strings.IndexByte(s[i+1:], ' ')
+		word := s[i+1:]
+		if j >= 0 {
+			word = word[:j]
+		}
+		if strings.IndexByte(word, '=') <= 0 {
+			continue
+		}
+		tries++
+		if pu.ValidKV(s[i+1:]) {
+			return strings.TrimRight(s[:i], " "), s[i+1:]
+		}
+	}
+	return strings.TrimRight(s, " "), ""
+}

@@ -1,0 +1,39 @@
+package parseutil
+
+import (
+	"github.com/sluice-dev/sluice/parsers"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// CommonFields documents the fields every structured-log parser here may set, for their Info.
+var CommonFields = []parsers.Field{
+	{Name: event.FieldTimestamp, Type: "date", Description: "When the line was written: the time in the line, else the container runtime's, else when sluice received it."},
+	{Name: event.FieldDataset, Type: "keyword", Description: "Which log source the line comes from (gpu.device_plugin, generic.klog, ...)."},
+	{Name: event.FieldLogLevel, Type: "keyword", Description: "Level in lowercase: debug, info, warning, error or critical."},
+	{Name: FieldLogMessage, Type: "match_only_text", Description: "The log message proper, without timestamp, level and fields (message keeps the whole line)."},
+	{Name: FieldLogger, Type: "keyword", Description: "Name of the logger (zap logger, slog/logrus component)."},
+	{Name: FieldOriginFile, Type: "keyword", Description: "Source file that wrote the line."},
+	{Name: FieldOriginLine, Type: "long", Description: "Line in the source file."},
+	{Name: FieldOriginFunc, Type: "keyword", Description: "Function that wrote the line."},
+	{Name: FieldLogFields, Type: "flattened", Description: "The line's own key/value fields that have no ECS name (klog, logfmt, zap, JSON)."},
+	{Name: event.FieldErrorMsg, Type: "match_only_text", Description: "Error text the line carries (err=, error=, \"error\":)."},
+	{Name: FieldErrorStack, Type: "wildcard", Description: "Stack trace the line carries (zap stacktrace, slog stacktrace=)."},
+	{Name: FieldProcessPID, Type: "long", Description: "Process id."},
+}
+
+// SetField stores one free key/value pair of a structured line: the ones ECS names get their
+// ECS field, the others go under log.fields.
+func SetField(ev *event.Event, key string, v event.Value) {
+	switch key {
+	case "err", "error":
+		ev.Set(event.FieldErrorMsg, v)
+	case "stacktrace", "stack":
+		ev.Set(FieldErrorStack, v)
+	case "logger", "component":
+		ev.Set(FieldLogger, v)
+	case "func":
+		ev.Set(FieldOriginFunc, v)
+	default:
+		ev.Set(FieldLogFields+"."+key, v)
+	}
+}
