@@ -37,6 +37,9 @@ type Config struct {
 	Seed uint64
 	// Timeout is the client's read/write timeout (Filebeat's default is 30s).
 	Timeout time.Duration
+	// Pool, when set, pre-generates that many events per connection and sends them in a
+	// cycle, so that generating the corpus does not compete with the server for the CPU.
+	Pool int
 }
 
 // Result is what the run observed from the client side.
@@ -132,9 +135,9 @@ func runConn(ctx context.Context, cfg Config, seed uint64, limit int, interval t
 		return r, fmt.Errorf("loadgen: dial %s: %w", cfg.Addr, err)
 	}
 	defer cl.Close()
-	gen := corpus.New(seed)
+	next := source(cfg.Pool, corpus.New(seed))
 	window := make([]interface{}, cfg.Window)
-	next := time.Now()
+	due := time.Now()
 	for ctx.Err() == nil && (limit == 0 || r.Events < limit) {
 		n := cfg.Window
 		if limit > 0 && limit-r.Events < n {
@@ -142,19 +145,19 @@ func runConn(ctx context.Context, cfg Config, seed uint64, limit int, interval t
 		}
 		var bytes int64
 		for j := 0; j < n; j++ {
-			ev := gen.Event()
+			ev := next()
 			bytes += int64(len(ev))
 			window[j] = json.RawMessage(ev)
 		}
 		if interval > 0 {
-			if d := time.Until(next); d > 0 {
+			if d := time.Until(due); d > 0 {
 				select {
 				case <-ctx.Done():
 					return r, nil
 				case <-time.After(d):
 				}
 			}
-			next = next.Add(interval)
+			due = due.Add(interval)
 		}
 		t0 := time.Now()
 		if _, err := cl.Send(window[:n]); err != nil {
@@ -167,4 +170,22 @@ func runConn(ctx context.Context, cfg Config, seed uint64, limit int, interval t
 		r.Windows++
 	}
 	return r, nil
+}
+
+// source returns a function giving the next event: fresh from gen, or from a cycle of pool
+// events generated up front.
+func source(pool int, gen *corpus.Generator) func() []byte {
+	if pool <= 0 {
+		return gen.Event
+	}
+	evs := make([][]byte, pool)
+	for i := range evs {
+		evs[i] = gen.Event()
+	}
+	i := 0
+	return func() []byte {
+		ev := evs[i]
+		i = (i + 1) % len(evs)
+		return ev
+	}
 }

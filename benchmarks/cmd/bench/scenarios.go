@@ -1,0 +1,54 @@
+package main
+
+import "time"
+
+// scenario is one benchmark run: a sluice config and a workload.
+type scenario struct {
+	Name string
+	// What the scenario shows, printed with the results.
+	Desc string
+	// Processors is the YAML of the processors section; Chain lists them in order.
+	Processors string
+	Chain      []string
+	Gzip       bool
+	// Flush is the runtime flush interval and the output's flush interval.
+	Flush time.Duration
+	// Workload: throughput (as fast as acks allow), latency (fixed rate), stalled (sink
+	// held), idle (connected clients sending nothing).
+	Workload string
+	Rate     float64
+}
+
+const parseProcessors = `
+  parse: {}
+`
+
+// grokProcessors does with grok patterns what the built-in parsers do natively for the two
+// commonest vLLM lines: the framing, then the uvicorn access line or the vLLM prefix.
+const grokProcessors = `
+  dissect/cri:
+    field: message
+    pattern: "%{runtime_ts} %{stream} %{flag} %{line}"
+  grok:
+    field: line
+    patterns:
+      - '^INFO:%{SPACE}%{IP:source.ip}:%{INT:source.port} - "%{WORD:http.request.method} %{NOTSPACE:url.path} HTTP/%{NUMBER:http.version}" %{INT:http.response.status_code}'
+      - '^(?:\(%{DATA:vllm.process} pid=%{INT:process.pid}\) )?%{LOGLEVEL:log.level} %{DATA:vllm.time} %{DATA:log.origin.file.name}:%{INT:log.origin.file.line}\] %{GREEDYDATA:vllm.msg}'
+`
+
+func scenarios() []scenario {
+	return []scenario{
+		{Name: "main", Desc: "Beats -> parse -> bulk (gzip), as fast as acks allow",
+			Processors: parseProcessors, Chain: []string{"parse"}, Gzip: true, Flush: time.Second, Workload: "throughput"},
+		{Name: "main-nogzip", Desc: "the main path without request compression",
+			Processors: parseProcessors, Chain: []string{"parse"}, Gzip: false, Flush: time.Second, Workload: "throughput"},
+		{Name: "grok", Desc: "dissect + grok patterns instead of the built-in parsers",
+			Processors: grokProcessors, Chain: []string{"dissect/cri", "grok"}, Gzip: true, Flush: time.Second, Workload: "throughput"},
+		{Name: "latency", Desc: "fixed 20,000 events/s, 50 ms flush: receipt-to-ack latency",
+			Processors: parseProcessors, Chain: []string{"parse"}, Gzip: true, Flush: 50 * time.Millisecond, Workload: "latency", Rate: 20000},
+		{Name: "stalled", Desc: "sink holds every bulk request: memory under backpressure",
+			Processors: parseProcessors, Chain: []string{"parse"}, Gzip: true, Flush: time.Second, Workload: "stalled"},
+		{Name: "idle", Desc: "50 connected Filebeat clients sending nothing",
+			Processors: parseProcessors, Chain: []string{"parse"}, Gzip: true, Flush: time.Second, Workload: "idle"},
+	}
+}
