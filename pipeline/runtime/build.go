@@ -1,0 +1,118 @@
+package runtime
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/sluice-dev/sluice/pipeline"
+	"github.com/sluice-dev/sluice/pipeline/config"
+)
+
+// Options are what the caller provides besides the config.
+type Options struct {
+	// Logger receives the runtime's logs; components get it with their id attached.
+	Logger *slog.Logger
+	// DeadLetter keeps events that cannot be processed or routed, and is handed to components.
+	// Without one, such events are rejected (logged and acknowledged as failed).
+	DeadLetter pipeline.DeadLetter
+	// Registry, when set, is where metrics are registered; otherwise the runtime makes its own.
+	Registry *prometheus.Registry
+}
+
+type inputNode struct {
+	id string
+	in pipeline.Input
+	m  *pipeline.ComponentMetrics
+}
+
+type procNode struct {
+	id      string
+	p       pipeline.Processor
+	flusher pipeline.Flusher
+	m       *pipeline.ComponentMetrics
+}
+
+type outputNode struct {
+	id string
+	o  pipeline.Output
+	m  *pipeline.ComponentMetrics
+}
+
+// build creates every component the pipelines use. Inputs and outputs are created once;
+// processors once per pipeline that lists them, so that state they hold (multiline, partial
+// lines) never mixes flows.
+func (r *Runtime) build(cfg *config.Config, comps config.Components) error {
+	var errs []error
+	outputs := map[string]*outputNode{}
+	for _, name := range sortedNames(cfg.Pipelines) {
+		pc := cfg.Pipelines[name]
+		p := newPipe(r, name)
+		for _, id := range pc.Inputs {
+			c := cfg.Inputs[id]
+			set := r.settings(id, kindInput, nil)
+			in, err := comps.Inputs[c.Type].Create(set, c.Config)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("inputs.%s: %w", id, err))
+				continue
+			}
+			p.inputs = append(p.inputs, &inputNode{id: id, in: in, m: r.metrics.component(id)})
+		}
+		for _, id := range pc.Processors {
+			c := cfg.Processors[id]
+			set := r.settings(id, kindProcessor, prometheus.Labels{"pipeline": name})
+			proc, err := comps.Processors[c.Type].Create(set, c.Config)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("processors.%s: %w", id, err))
+				continue
+			}
+			n := procNode{id: id, p: proc, m: r.metrics.component(id)}
+			n.flusher, _ = proc.(pipeline.Flusher)
+			p.procs = append(p.procs, n)
+		}
+		for _, id := range pc.Outputs {
+			o, ok := outputs[id]
+			if !ok {
+				c := cfg.Outputs[id]
+				out, err := comps.Outputs[c.Type].Create(r.settings(id, kindOutput, nil), c.Config)
+				if err != nil {
+					errs = append(errs, fmt.Errorf("outputs.%s: %w", id, err))
+					continue
+				}
+				o = &outputNode{id: id, o: out, m: r.metrics.component(id)}
+				outputs[id] = o
+				r.outputs = append(r.outputs, o)
+			}
+			p.outputs = append(p.outputs, o)
+		}
+		r.pipes = append(r.pipes, p)
+	}
+	return errors.Join(errs...)
+}
+
+// settings are what a component is created with.
+func (r *Runtime) settings(id string, k kind, extra prometheus.Labels) pipeline.Settings {
+	labels := prometheus.Labels{"component": id}
+	for k, v := range extra {
+		labels[k] = v
+	}
+	return pipeline.Settings{
+		ID:         id,
+		Logger:     r.log.With("component", id),
+		Metrics:    r.metrics.forComponent(id, k),
+		Registerer: prometheus.WrapRegistererWith(labels, r.reg),
+		DeadLetter: r.dlq,
+	}
+}
+
+func sortedNames[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

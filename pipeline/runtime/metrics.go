@@ -1,0 +1,87 @@
+package runtime
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/sluice-dev/sluice/pipeline"
+)
+
+// metrics are the runtime's own series. Component counters are vectors labelled by component
+// id; the runtime counts what it can see from outside a component (events in, out, removed, and
+// output delivery by ack status), and components count their own failures.
+type metrics struct {
+	received, sent, dropped, failed *prometheus.CounterVec
+
+	inFlight    prometheus.Gauge
+	inFlightMax prometheus.Gauge
+	queue       *prometheus.GaugeVec
+	latency     *prometheus.HistogramVec
+	acks        *prometheus.CounterVec
+	ready       prometheus.Gauge
+}
+
+func newMetrics(reg *prometheus.Registry) *metrics {
+	cv := func(name, help string, labels ...string) *prometheus.CounterVec {
+		return prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels)
+	}
+	m := &metrics{
+		received: cv("sluice_component_events_received_total", "Events a component took in.", "component"),
+		sent:     cv("sluice_component_events_sent_total", "Events a component passed on (outputs: delivered).", "component"),
+		dropped:  cv("sluice_component_events_dropped_total", "Events a component removed on purpose.", "component"),
+		failed:   cv("sluice_component_events_failed_total", "Events a component could not handle.", "component"),
+		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{Name: "sluice_events_in_flight",
+			Help: "Events taken in and not yet acknowledged."}),
+		inFlightMax: prometheus.NewGauge(prometheus.GaugeOpts{Name: "sluice_events_in_flight_limit",
+			Help: "runtime.max_events_in_flight: inputs block when sluice_events_in_flight reaches it."}),
+		queue: prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: "sluice_pipeline_queue_events",
+			Help: "Events accepted by a pipeline and waiting for a processor worker."}, []string{"pipeline"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "sluice_batch_latency_seconds",
+			Help:    "Time from a batch's receipt by the pipeline to its acknowledgement.",
+			Buckets: prometheus.ExponentialBuckets(0.001, 2, 16)}, []string{"pipeline"}),
+		acks: cv("sluice_pipeline_acks_total", "Input batches acknowledged, by final status.", "pipeline", "status"),
+		ready: prometheus.NewGauge(prometheus.GaugeOpts{Name: "sluice_ready",
+			Help: "1 while every pipeline runs and accepts data, 0 while starting or draining."}),
+	}
+	reg.MustRegister(m.received, m.sent, m.dropped, m.failed, m.inFlight, m.inFlightMax, m.queue,
+		m.latency, m.acks, m.ready,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// component returns the counters of one component as the runtime updates them.
+func (m *metrics) component(id string) *pipeline.ComponentMetrics {
+	return &pipeline.ComponentMetrics{
+		Received: m.received.WithLabelValues(id),
+		Sent:     m.sent.WithLabelValues(id),
+		Dropped:  m.dropped.WithLabelValues(id),
+		Failed:   m.failed.WithLabelValues(id),
+	}
+}
+
+// kind of component, for forComponent.
+type kind int
+
+const (
+	kindInput kind = iota
+	kindProcessor
+	kindOutput
+)
+
+// forComponent returns the counters handed to a component in its Settings. The runtime counts
+// received and sent for every component, dropped for processors, and failed for outputs (from
+// the status each delivery is acknowledged with); those are handed over as unregistered
+// counters, so whatever a component does with them nothing is counted twice. Inputs alone see
+// what they discard and fail to decode, processors what they fail to handle: they get the real
+// Dropped and Failed (inputs) or Failed (processors) series.
+func (m *metrics) forComponent(id string, k kind) *pipeline.ComponentMetrics {
+	own := pipeline.NewComponentMetrics()
+	real := m.component(id)
+	switch k {
+	case kindInput:
+		own.Dropped, own.Failed = real.Dropped, real.Failed
+	case kindProcessor:
+		own.Failed = real.Failed
+	}
+	return own
+}

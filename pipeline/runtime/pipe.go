@@ -1,0 +1,249 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"hash/maphash"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/sluice-dev/sluice/pipeline"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// errStopping is returned by Consume once the pipeline no longer takes data.
+var errStopping = errors.New("runtime: pipeline is stopping")
+
+// pipe is one configured pipeline: its inputs feed a dispatcher that coalesces batches and
+// partitions them by key onto workers, which run the processors and hand the result to the
+// outputs.
+type pipe struct {
+	r       *Runtime
+	name    string
+	inputs  []*inputNode
+	procs   []procNode
+	outputs []*outputNode
+
+	queue   chan *event.Batch // inputs -> dispatcher
+	workers []chan job        // dispatcher -> worker i
+	wg      sync.WaitGroup    // dispatcher and workers
+
+	mu     sync.RWMutex // guards closed against sends on queue
+	closed bool
+
+	depth   prometheus.Gauge
+	latency prometheus.Observer
+	acked   [3]prometheus.Counter // by event.Status
+	seed    maphash.Seed
+	next    int // round robin for batches without a key (dispatcher only)
+}
+
+// job is a batch for a worker, entering the processor chain at index from.
+type job struct {
+	b    *event.Batch
+	from int
+}
+
+func newPipe(r *Runtime, name string) *pipe {
+	p := &pipe{
+		r: r, name: name,
+		queue:   make(chan *event.Batch, 4),
+		depth:   r.metrics.queue.WithLabelValues(name),
+		latency: r.metrics.latency.WithLabelValues(name),
+		seed:    maphash.MakeSeed(),
+	}
+	for s := event.Delivered; s <= event.Rejected; s++ {
+		p.acked[s] = r.metrics.acks.WithLabelValues(name, s.String())
+	}
+	return p
+}
+
+// entry is the Consumer one input hands its batches to.
+type entry struct {
+	p  *pipe
+	in *inputNode
+}
+
+// Consume takes b into the pipeline. It blocks while the global in-flight limit is reached or
+// the pipeline's queue is full. Whatever happens, b's acks are resolved exactly once.
+func (e *entry) Consume(ctx context.Context, b *event.Batch) error {
+	n := b.Len()
+	if n == 0 {
+		b.Resolve(event.Delivered)
+		return nil
+	}
+	p, r := e.p, e.p.r
+	weight := r.gate.clamp(n)
+	if err := r.gate.Acquire(ctx, weight); err != nil {
+		b.Resolve(event.Retry)
+		return err
+	}
+	received := time.Now()
+	r.metrics.inFlight.Add(float64(n))
+	e.in.m.Received.Add(float64(n))
+	// The runtime's own reference on the batch's acks: it fires when every part of the batch,
+	// wherever it was split, merged or fanned out, is resolved.
+	b.Adopt(event.Holds{event.NewAck(func(s event.Status) {
+		r.gate.Release(weight)
+		r.metrics.inFlight.Sub(float64(n))
+		p.latency.Observe(time.Since(received).Seconds())
+		p.acked[s].Inc()
+		if s == event.Delivered {
+			e.in.m.Sent.Add(float64(n))
+		} else {
+			e.in.m.Failed.Add(float64(n))
+		}
+	})})
+
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.closed {
+		b.Resolve(event.Retry)
+		return errStopping
+	}
+	p.depth.Add(float64(n))
+	select {
+	case p.queue <- b:
+		return nil
+	case <-ctx.Done():
+		p.depth.Sub(float64(n))
+		b.Resolve(event.Retry)
+		return ctx.Err()
+	}
+}
+
+// close stops the pipeline taking data; the dispatcher then drains what is queued.
+func (p *pipe) close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.closed {
+		p.closed = true
+		close(p.queue)
+	}
+}
+
+// start runs the dispatcher and the workers.
+func (p *pipe) start(ctx context.Context) {
+	p.workers = make([]chan job, p.r.cfg.Workers)
+	for i := range p.workers {
+		p.workers[i] = make(chan job, 2)
+		p.wg.Add(1)
+		go func(jobs <-chan job) {
+			defer p.wg.Done()
+			for j := range jobs {
+				p.depth.Sub(float64(j.b.Len()))
+				p.run(ctx, j)
+			}
+		}(p.workers[i])
+	}
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		p.dispatch(ctx)
+	}()
+}
+
+// pending is what the dispatcher holds for one key until it is full or the interval passes.
+type pending struct {
+	batches []*event.Batch
+	n       int
+}
+
+// dispatch coalesces small batches of the same key up to batch_size (or until the flush
+// interval passes) and sends each to the worker its key hashes to, so that batches of one key
+// are processed in order. It also flushes processors that hold events. When the queue closes
+// it sends what it holds and closes the workers.
+func (p *pipe) dispatch(ctx context.Context) {
+	size := p.r.cfg.BatchSize
+	held := map[string]*pending{}
+	var order []string // keys in the order they started waiting
+	flushAll := func() {
+		for _, k := range order {
+			p.send(mergeAll(held[k].batches), 0)
+			delete(held, k)
+		}
+		order = order[:0]
+	}
+	tick := time.NewTicker(p.r.cfg.FlushInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case b, ok := <-p.queue:
+			if !ok {
+				flushAll()
+				for _, w := range p.workers {
+					close(w)
+				}
+				return
+			}
+			h := held[b.Key]
+			if h == nil {
+				if b.Len() >= size {
+					p.send(b, 0)
+					continue
+				}
+				h = &pending{}
+				held[b.Key] = h
+				order = append(order, b.Key)
+			}
+			h.batches = append(h.batches, b)
+			h.n += b.Len()
+			if h.n >= size {
+				p.send(mergeAll(h.batches), 0)
+				delete(held, b.Key)
+				order = removeKey(order, b.Key)
+			}
+		case now := <-tick.C:
+			flushAll()
+			p.flushProcessors(ctx, now, false, func(b *event.Batch, from int) {
+				p.depth.Add(float64(b.Len()))
+				p.send(b, from)
+			})
+		}
+	}
+}
+
+// flushProcessors asks every processor that holds events for those that are ready and passes
+// each resulting batch on to the processors after it.
+func (p *pipe) flushProcessors(ctx context.Context, now time.Time, final bool, next func(*event.Batch, int)) {
+	for i, n := range p.procs {
+		if n.flusher == nil {
+			continue
+		}
+		if b := n.flusher.Flush(ctx, now, final); b != nil {
+			n.m.Sent.Add(float64(b.Len()))
+			next(b, i+1)
+		}
+	}
+}
+
+// send hands a batch to the worker for its key.
+func (p *pipe) send(b *event.Batch, from int) {
+	w := p.next % len(p.workers)
+	if b.Key != "" {
+		w = int(maphash.String(p.seed, b.Key) % uint64(len(p.workers)))
+	} else {
+		p.next++
+	}
+	p.workers[w] <- job{b: b, from: from}
+}
+
+func mergeAll(bs []*event.Batch) *event.Batch {
+	if len(bs) == 1 {
+		return bs[0]
+	}
+	return event.Merge(bs...)
+}
+
+func removeKey(keys []string, k string) []string {
+	for i, x := range keys {
+		if x == k {
+			return append(keys[:i], keys[i+1:]...)
+		}
+	}
+	return keys
+}
+
+var _ pipeline.Consumer = (*entry)(nil)

@@ -1,0 +1,180 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	goruntime "runtime"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/pipelinetest"
+)
+
+// slowOutput delivers one batch per token; without a token it waits until its context ends and
+// then resolves the batch Retry, as a real output does when cut off.
+type slowOutput struct {
+	tokens    chan struct{}
+	mu        sync.Mutex
+	delivered map[string]bool
+}
+
+func (o *slowOutput) Deliver(ctx context.Context, b *event.Batch) error {
+	select {
+	case <-o.tokens:
+		o.mu.Lock()
+		for _, e := range b.Events {
+			o.delivered[e.Message()] = true
+		}
+		o.mu.Unlock()
+		b.Resolve(event.Delivered)
+		return nil
+	case <-ctx.Done():
+		b.Resolve(event.Retry)
+		return ctx.Err()
+	}
+}
+
+func (o *slowOutput) count() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return len(o.delivered)
+}
+
+// eventually polls cond until it holds; it is used where the condition is internal state with
+// no channel to wait on.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(pipelinetest.Timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not reached within %v", what, pipelinetest.Timeout)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// Cancelling mid-run with a slow output: every source ack resolves, none says Delivered for an
+// event the output did not get, and no goroutine is left behind. Not parallel: it counts
+// goroutines.
+func TestShutdownSlowOutput(t *testing.T) {
+	base := goruntime.NumGoroutine()
+	e := newEnv()
+	feed := newFeed()
+	out := &slowOutput{tokens: make(chan struct{}), delivered: map[string]bool{}}
+	e.inputs["in/a"], e.outputs["out/x"] = feed, out
+	r, cancel, wait := e.start(t, `
+inputs: {in/a: {}}
+outputs: {out/x: {}}
+pipelines: {main: {inputs: [in/a], outputs: [out/x]}}
+runtime: {batch_size: 5, flush_interval: 1ms, workers: 2, max_events_in_flight: 40, shutdown_timeout: 200ms}
+http: {address: ""}
+`)
+	type sent struct {
+		b   []string
+		rec *pipelinetest.AckRecorder
+	}
+	var handed []sent
+	stop := make(chan struct{})
+	fed := make(chan struct{})
+	go func() {
+		defer close(fed)
+		for i := 0; i < 100; i++ {
+			b, rec := lines(fmt.Sprintf("k%d", i%3), i*5, 5)
+			msgs := make([]string, 5)
+			for j, ev := range b.Events {
+				msgs[j] = ev.Message()
+			}
+			select {
+			case feed.batches <- b:
+				handed = append(handed, sent{msgs, rec})
+			case <-stop:
+				return
+			}
+		}
+	}()
+	for i := 0; i < 4; i++ {
+		out.tokens <- struct{}{}
+	}
+	eventually(t, "in-flight limit reached", func() bool { return r.gate.Used() == 40 })
+	cancel()
+	close(stop)
+	<-fed
+	if err := wait(); err != nil {
+		t.Logf("run: %v", err)
+	}
+	if len(handed) == 100 || len(handed) < 8 {
+		t.Fatalf("%d batches handed over: the cancel was not mid-run", len(handed))
+	}
+	delivered, retried := 0, 0
+	for i, h := range handed {
+		s := h.rec.Wait(t)
+		if s != event.Delivered {
+			retried++
+			continue
+		}
+		delivered++
+		for _, m := range h.b {
+			if !out.delivered[m] {
+				t.Fatalf("batch %d acked Delivered but %s never reached the output", i, m)
+			}
+		}
+	}
+	if delivered == 0 || retried == 0 || out.count() != delivered*5 {
+		t.Errorf("delivered %d, retried %d batches, output got %d events", delivered, retried, out.count())
+	}
+	if r.gate.Used() != 0 {
+		t.Errorf("%d events still counted in flight", r.gate.Used())
+	}
+	eventually(t, "goroutines back to baseline", func() bool { return goruntime.NumGoroutine() <= base })
+}
+
+// A full pipeline blocks its inputs: Consume waits on the in-flight limit until the output
+// takes batches again.
+func TestBackpressure(t *testing.T) {
+	t.Parallel()
+	e := newEnv()
+	feed, sink := newFeed(), pipelinetest.NewSink()
+	sink.Block()
+	e.inputs["in/a"], e.outputs["out/x"] = feed, sink
+	r, _, wait := e.start(t, `
+inputs: {in/a: {}}
+outputs: {out/x: {}}
+pipelines: {main: {inputs: [in/a], outputs: [out/x]}}
+runtime: {batch_size: 5, flush_interval: 1ms, workers: 1, max_events_in_flight: 10}
+http: {address: ""}
+`)
+	var recs []*pipelinetest.AckRecorder
+	for i := 0; i < 3; i++ {
+		b, rec := lines("f", i*5, 5)
+		feed.batches <- b
+		recs = append(recs, rec)
+	}
+	eventually(t, "third batch waits on the limit", func() bool {
+		r.gate.mu.Lock()
+		defer r.gate.mu.Unlock()
+		return len(r.gate.waiters) == 1 && r.gate.used == 10
+	})
+	b, rec := lines("f", 15, 5)
+	select {
+	case feed.batches <- b:
+		t.Fatal("input took a batch while blocked in Consume")
+	default:
+	}
+	sink.Unblock()
+	feed.batches <- b
+	recs = append(recs, rec)
+	close(feed.batches)
+	if err := wait(); err != nil {
+		t.Fatal(err)
+	}
+	for _, rec := range recs {
+		if rec.Wait(t) != event.Delivered {
+			t.Fatal("not delivered")
+		}
+	}
+	if n := len(sink.Events()); n != 20 {
+		t.Fatalf("delivered %d", n)
+	}
+}

@@ -1,0 +1,155 @@
+package runtime
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/sluice-dev/sluice/pipeline"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// run takes one batch through the processors from j.from on and delivers what is left. When the
+// runtime is past its shutdown deadline (ctx done), the batch is resolved Retry untouched.
+func (p *pipe) run(ctx context.Context, j job) {
+	b := j.b
+	if ctx.Err() != nil {
+		b.Resolve(event.Retry)
+		return
+	}
+	for _, n := range p.procs[j.from:] {
+		if !p.process(ctx, n, b) {
+			return
+		}
+	}
+	p.deliver(ctx, b)
+}
+
+// process runs one processor and counts what it took, passed on and removed. It reports false
+// when the batch failed and has been resolved.
+func (p *pipe) process(ctx context.Context, n procNode, b *event.Batch) bool {
+	before := b.Len()
+	n.m.Received.Add(float64(before))
+	if err := n.p.Process(ctx, b); err != nil {
+		p.failBatch(ctx, n, b, err)
+		return false
+	}
+	after := b.Len()
+	n.m.Sent.Add(float64(after))
+	if after < before {
+		n.m.Dropped.Add(float64(before - after))
+	}
+	return true
+}
+
+// failBatch settles a batch a processor failed on as a whole. A permanent error sends every
+// event to the dead letter (the batch then counts as finished); any other error asks the source
+// to send the batch again.
+func (p *pipe) failBatch(ctx context.Context, n procNode, b *event.Batch, err error) {
+	id := n.id
+	n.m.Failed.Add(float64(b.Len()))
+	if !pipeline.IsPermanent(err) {
+		p.r.log.Error("processor failed; batch will be retried by its source",
+			"pipeline", p.name, "component", id, "events", b.Len(), "error", err)
+		b.Resolve(event.Retry)
+		return
+	}
+	p.r.log.Error("processor failed permanently; events go to the dead letter",
+		"pipeline", p.name, "component", id, "events", b.Len(), "error", err)
+	b.Resolve(p.deadLetter(ctx, b.Events, id, err.Error()))
+}
+
+// deadLetter writes events to the dead letter and returns the status their batch should be
+// resolved with: Delivered when all were kept, Rejected otherwise.
+func (p *pipe) deadLetter(ctx context.Context, evs []*event.Event, component, reason string) event.Status {
+	status := event.Delivered
+	for _, e := range evs {
+		if err := p.r.dlq.Write(ctx, e, component, reason); err != nil {
+			p.r.log.Error("dead letter write failed; event rejected", "component", component, "error", err)
+			status = event.Rejected
+		}
+	}
+	return status
+}
+
+// deliver fans the batch out: every output gets every event, except events that name their
+// routes, which go to those outputs only. The original batch is resolved once the parts are
+// handed over, so the source's ack waits for the outputs alone.
+func (p *pipe) deliver(ctx context.Context, b *event.Batch) {
+	if b.Len() == 0 {
+		b.Resolve(event.Delivered)
+		return
+	}
+	routed := slices.ContainsFunc(b.Events, func(e *event.Event) bool { return len(e.Meta.Routes) > 0 })
+	if !routed && len(p.outputs) == 1 {
+		p.deliverTo(ctx, p.outputs[0], b) // the common case: no copy of the ack list
+		return
+	}
+	status := event.Delivered
+	if routed {
+		status = p.unroutable(ctx, b)
+	}
+	for _, o := range p.outputs {
+		evs := b.Events
+		if routed {
+			evs = eventsFor(b.Events, o.id)
+			if len(evs) == 0 {
+				continue
+			}
+		}
+		p.deliverTo(ctx, o, b.Derive(evs))
+	}
+	b.Resolve(status)
+}
+
+// deliverTo hands one part to an output and counts its outcome when its ack resolves.
+func (p *pipe) deliverTo(ctx context.Context, o *outputNode, d *event.Batch) {
+	n := float64(d.Len())
+	o.m.Received.Add(n)
+	d.Adopt(event.Holds{event.NewAck(func(s event.Status) {
+		if s == event.Delivered {
+			o.m.Sent.Add(n)
+		} else {
+			o.m.Failed.Add(n)
+		}
+	})})
+	if err := o.o.Deliver(ctx, d); err != nil {
+		p.r.log.Warn("output failed to take a batch", "pipeline", p.name, "component", o.id,
+			"events", d.Len(), "error", err)
+		// An output that returns an error has resolved the batch or given up on it; Resolve is
+		// a no-op in the first case.
+		d.Resolve(event.Retry)
+	}
+}
+
+// eventsFor returns the events that go to output id: those without routes and those that name
+// it.
+func eventsFor(evs []*event.Event, id string) []*event.Event {
+	out := make([]*event.Event, 0, len(evs))
+	for _, e := range evs {
+		if len(e.Meta.Routes) == 0 || slices.Contains(e.Meta.Routes, id) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// unroutable dead-letters events whose routes name no output of this pipeline, so a typo in a
+// route never loses data silently.
+func (p *pipe) unroutable(ctx context.Context, b *event.Batch) event.Status {
+	var lost []*event.Event
+	for _, e := range b.Events {
+		if len(e.Meta.Routes) > 0 && !slices.ContainsFunc(p.outputs, func(o *outputNode) bool {
+			return slices.Contains(e.Meta.Routes, o.id)
+		}) {
+			lost = append(lost, e)
+		}
+	}
+	if len(lost) == 0 {
+		return event.Delivered
+	}
+	reason := fmt.Sprintf("routes %v name no output of pipeline %q", lost[0].Meta.Routes, p.name)
+	p.r.log.Error("events routed to no output; dead-lettered", "pipeline", p.name, "events", len(lost),
+		"routes", lost[0].Meta.Routes)
+	return p.deadLetter(ctx, lost, "pipeline/"+p.name, reason)
+}
