@@ -20,14 +20,10 @@ func TestYearRollover(t *testing.T) {
 
 func TestRejects(t *testing.T) {
 	t.Parallel()
-	for _, line := range []string{
+	putest.Rejects(t, New(),
 		"", "INFO 06-01 12:00:00 [api_server.py:1] vLLM", "I0102 15:04:05.000001 x a.go:1] pid not a number",
 		"X0102 15:04:05.000001   1 a.go:1] bad level", "I0102 1504:05.000001   1 a.go:1] bad clock",
-	} {
-		if _, ok := putest.Parse(t, New(), line, nil); ok {
-			t.Errorf("parsed %q", line)
-		}
-	}
+	)
 }
 
 func FuzzParse(f *testing.F) {

@@ -109,3 +109,13 @@ func Bench(b *testing.B, p parsers.Parser, lines []string) {
 		p.Parse(ev)
 	}
 }
+
+// Rejects checks that p leaves every line alone: not parsed, message kept.
+func Rejects(t *testing.T, p parsers.Parser, lines ...string) {
+	t.Helper()
+	for _, line := range lines {
+		if _, ok := Parse(t, p, line, nil); ok {
+			t.Errorf("parsed %q", line)
+		}
+	}
+}

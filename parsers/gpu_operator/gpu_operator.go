@@ -1,0 +1,187 @@
+// Package gpu_operator parses the NVIDIA GPU operator's controller logs, which controller-runtime
+// writes through zap in one of two encodings:
+//
+//	{"level":"info","ts":1741165858.611506,"logger":"controllers.ClusterPolicy","msg":"ClusterPolicy step completed","state:":"state-driver","status":"disabled"}
+//	2022-04-07T01:11:23.642Z	INFO	controllers.ClusterPolicy	Found Resource	{"DaemonSet": "nvidia-operator-validator", "Namespace": "gpu-operator-resources"}
+//
+// Other controller-runtime operators share the format: their lines are parsed the same way with
+// the dataset generic.zap (console) or generic.json.
+package gpu_operator
+
+import (
+	"strings"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/sluice-dev/sluice/parsers"
+	pjson "github.com/sluice-dev/sluice/parsers/json"
+	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// DatasetZap is the dataset of zap console lines from other programs than the GPU operator.
+const DatasetZap = "generic.zap"
+
+// Info registers the parser.
+var Info = parsers.Info{
+	Name:        "gpu_operator",
+	Description: "NVIDIA GPU operator controller logs (zap JSON and console encodings)",
+	New:         func() parsers.Parser { return New() },
+	Fields:      pu.CommonFields,
+}
+
+// Parser parses zap lines. It is stateless and safe for concurrent use.
+type Parser struct{}
+
+// New returns the parser.
+func New() *Parser { return &Parser{} }
+
+// Parse recognises a zap JSON line (with level and msg) or a zap console line.
+func (p *Parser) Parse(ev *event.Event) bool {
+	s := ev.Message()
+	if s == "" {
+		return false
+	}
+	if s[0] == '{' {
+		return jsonLine(ev, s)
+	}
+	return consoleLine(ev, s)
+}
+
+func jsonLine(ev *event.Event, s string) bool {
+	rec, ok := pjson.Walk(ev, s)
+	if !ok {
+		return false
+	}
+	fallback := pjson.Dataset
+	if operatorLogger(rec.Logger) || operatorLogger(rec.Controller) {
+		fallback = pu.DatasetOperator
+	}
+	pu.Finish(ev, pu.DatasetOr(ev, fallback), rec.Level)
+	return true
+}
+
+// operatorLogger tells the GPU operator's loggers (controllers.ClusterPolicy,
+// controllers.NVIDIADriver, controllers.Upgrade, and controller_clusterpolicy before v1.7) from
+// other operators'.
+func operatorLogger(l string) bool {
+	for _, m := range [...]string{"ClusterPolicy", "clusterpolicy", "NVIDIADriver", "nvidiadriver", "controllers.Upgrade", "upgrade-controller"} {
+		if strings.Contains(l, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// consoleLine reads "time\tLEVEL\t[logger\t][caller\t]message[\t{json context}]".
+func consoleLine(ev *event.Event, s string) bool {
+	t1 := strings.IndexByte(s, '\t')
+	if t1 <= 0 {
+		return false
+	}
+	stamp, rest := s[:t1], s[t1+1:]
+	t2 := strings.IndexByte(rest, '\t')
+	if t2 <= 0 {
+		return false
+	}
+	level, ok := zapLevel(rest[:t2])
+	if !ok {
+		return false
+	}
+	t, n, ok := pu.RFC3339(stamp)
+	if ok && n != len(stamp) {
+		ok = false
+	}
+	if !ok {
+		if t, ok = pu.Epoch(stamp); !ok {
+			return false
+		}
+	}
+	pu.SetTime(ev, t)
+	logger := console(ev, rest[t2+1:])
+	fallback := DatasetZap
+	if operatorLogger(logger) {
+		fallback = pu.DatasetOperator
+	}
+	pu.Finish(ev, pu.DatasetOr(ev, fallback), level)
+	return true
+}
+
+// console sets the fields after the level and returns the logger name.
+func console(ev *event.Event, s string) string {
+	var parts [4]string
+	np := 0
+	for np < len(parts)-1 {
+		i := strings.IndexByte(s, '\t')
+		if i < 0 {
+			break
+		}
+		parts[np], s = s[:i], s[i+1:]
+		np++
+	}
+	parts[np] = s
+	np++
+	if last := strings.TrimRight(parts[np-1], " \r"); np > 1 && strings.HasPrefix(last, "{") && gjson.Valid(last) {
+		context(ev, last)
+		np--
+	}
+	var logger string
+	switch np {
+	case 1:
+		ev.SetString(pu.FieldLogMessage, parts[0])
+	case 2:
+		if strings.Contains(parts[0], ".go:") {
+			pu.SetOrigin(ev, parts[0])
+		} else {
+			logger = parts[0]
+		}
+		ev.SetString(pu.FieldLogMessage, parts[1])
+	default:
+		logger = parts[0]
+		pu.SetOrigin(ev, parts[1])
+		ev.SetString(pu.FieldLogMessage, strings.Join(parts[2:np], "\t"))
+	}
+	if logger != "" {
+		ev.SetString(pu.FieldLogger, logger)
+	}
+	return logger
+}
+
+// context sets the console line's trailing JSON object: error and stacktrace get their ECS
+// names, the rest goes under log.fields.
+func context(ev *event.Event, raw string) {
+	n := 0
+	gjson.Parse(raw).ForEach(func(k, v gjson.Result) bool {
+		switch k.Str {
+		case "error":
+			ev.Set(event.FieldErrorMsg, pjson.Value(v))
+		case "stacktrace":
+			ev.Set(pu.FieldErrorStack, pjson.Value(v))
+		case "":
+			pjson.FlattenResult(ev, pu.FieldLogFields+"._", v, &n)
+		default:
+			pjson.FlattenResult(ev, pu.FieldLogFields+"."+k.Str, v, &n)
+		}
+		return true
+	})
+}
+
+// zapLevel reads zap's console level names, and controller-runtime's "Level(-2)" for V-levels.
+func zapLevel(s string) (string, bool) {
+	if strings.HasPrefix(s, "Level(") || strings.HasPrefix(s, "LEVEL(") {
+		return pu.Debug, true
+	}
+	switch s {
+	case "DEBUG", "debug":
+		return pu.Debug, true
+	case "INFO", "info":
+		return pu.Info, true
+	case "WARN", "warn":
+		return pu.Warning, true
+	case "ERROR", "error":
+		return pu.Error, true
+	case "DPANIC", "PANIC", "FATAL", "dpanic", "panic", "fatal":
+		return pu.Critical, true
+	}
+	return "", false
+}

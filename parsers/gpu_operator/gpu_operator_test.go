@@ -1,0 +1,30 @@
+package gpu_operator
+
+import (
+	"testing"
+
+	"github.com/sluice-dev/sluice/parsers/internal/parsertest"
+	"github.com/sluice-dev/sluice/parsers/parseutil/putest"
+)
+
+func TestGolden(t *testing.T) { putest.Golden(t, New()) }
+
+func TestRejects(t *testing.T) {
+	t.Parallel()
+	putest.Rejects(t, New(),
+		"", "{not json}", "2022-04-07T01:11:23.642Z	NOTICE	x	y", "no\ttabs\tat all",
+		"2022-04-07T01:11:23.642Z INFO spaces not tabs",
+	)
+}
+
+func FuzzParse(f *testing.F) {
+	parsertest.Seed(f, "testdata")
+	f.Fuzz(func(t *testing.T, line string) { putest.Fuzz(t, New(), line) })
+}
+
+func BenchmarkParse(b *testing.B) {
+	putest.Bench(b, New(), []string{
+		`{"level":"info","ts":1741165858.641484,"logger":"controllers.ClusterPolicy","msg":"Found Resource, skipping update","ServiceAccount":"nvidia-operator-validator","Namespace":"nvidia-gpu-operator"}`,
+		"2022-04-07T01:11:23.642Z\tINFO\tcontrollers.ClusterPolicy\tFound Resource\t{\"ClusterRoleBinding\": \"nvidia-operator-validator\", \"Namespace\": \"\"}",
+	})
+}

@@ -1,0 +1,100 @@
+package json
+
+import (
+	"strings"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// Limits that keep one hostile line from making a huge event: deeper objects are kept as raw
+// JSON, and members past MaxFields are left out (the line itself stays in message).
+const (
+	MaxDepth  = 8
+	MaxFields = 256
+)
+
+// Flatten sets every member of the JSON object raw as a dotted field under prefix (prefix.a.b),
+// typed: strings, integers, floats, booleans; arrays are kept as raw JSON; nulls are skipped. It
+// returns how many fields it set, and false when raw is not a JSON object. Any component may use
+// it to bring JSON it carries (a Kafka payload, a nested log) into an event.
+func Flatten(ev *event.Event, prefix, raw string) (int, bool) {
+	if !gjson.Valid(raw) {
+		return 0, false
+	}
+	r := gjson.Parse(raw)
+	if !r.IsObject() {
+		return 0, false
+	}
+	n := 0
+	FlattenResult(ev, prefix, r, &n)
+	return n, true
+}
+
+// FlattenResult is Flatten for a value gjson already parsed; n counts the fields set and stops
+// the walk at MaxFields.
+func FlattenResult(ev *event.Event, prefix string, r gjson.Result, n *int) {
+	flatten(ev, prefix, r, 0, n)
+}
+
+func flatten(ev *event.Event, prefix string, r gjson.Result, depth int, n *int) {
+	if !r.IsObject() {
+		set(ev, prefix, r, n)
+		return
+	}
+	if depth >= MaxDepth {
+		if *n < MaxFields {
+			ev.Set(prefix, event.Raw(r.Raw))
+			*n++
+		}
+		return
+	}
+	r.ForEach(func(k, v gjson.Result) bool {
+		if *n >= MaxFields {
+			return false
+		}
+		key := k.Str
+		if key == "" {
+			key = "_"
+		}
+		if prefix != "" {
+			key = prefix + "." + key
+		}
+		flatten(ev, key, v, depth+1, n)
+		return true
+	})
+}
+
+func set(ev *event.Event, key string, r gjson.Result, n *int) {
+	if *n >= MaxFields || key == "" {
+		return
+	}
+	v := Value(r)
+	if v.IsZero() {
+		return
+	}
+	ev.Set(key, v)
+	*n++
+}
+
+// Value converts one JSON value to an event value: integers stay integers, other numbers are
+// floats, arrays and objects are raw JSON, null is the zero Value.
+func Value(r gjson.Result) event.Value {
+	switch r.Type {
+	case gjson.String:
+		return event.String(r.Str)
+	case gjson.True:
+		return event.Bool(true)
+	case gjson.False:
+		return event.Bool(false)
+	case gjson.Number:
+		if !strings.ContainsAny(r.Raw, ".eE") && r.Num >= -9e18 && r.Num <= 9e18 {
+			return event.Int(r.Int())
+		}
+		return event.Float(r.Num)
+	case gjson.JSON:
+		return event.Raw(r.Raw)
+	}
+	return event.Value{}
+}

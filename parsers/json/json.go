@@ -1,0 +1,140 @@
+// Package json parses log lines that are one JSON object each (zap, logrus' JSON formatter, slog's
+// JSON handler, Python JSON loggers): the well-known keys become @timestamp, log.level,
+// log.message, log.logger, log.origin.* and error.*, every other member goes under log.fields.
+// Its Flatten helper is shared with other components that carry JSON.
+package json
+
+import (
+	"strings"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/sluice-dev/sluice/parsers"
+	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// Dataset is the dataset of JSON lines from containers outside the GPU stack.
+const Dataset = "generic.json"
+
+// Info registers the parser.
+var Info = parsers.Info{
+	Name:        "json",
+	Description: "one JSON object per line (zap, logrus/slog JSON, Python JSON loggers)",
+	New:         func() parsers.Parser { return New() },
+	Fields:      pu.CommonFields,
+}
+
+// Parser parses JSON lines. It is stateless and safe for concurrent use.
+type Parser struct{}
+
+// New returns the parser.
+func New() *Parser { return &Parser{} }
+
+// Parse recognises a line that is a JSON object.
+func (p *Parser) Parse(ev *event.Event) bool {
+	rec, ok := Walk(ev, ev.Message())
+	if !ok {
+		return false
+	}
+	pu.Finish(ev, pu.DatasetOr(ev, Dataset), rec.Level)
+	return true
+}
+
+// Record is what Walk learnt from the well-known keys of a JSON line.
+type Record struct {
+	// Level is the line's level mapped to one of the five, or "".
+	Level string
+	// Logger is the logger name (zap "logger").
+	Logger string
+	// Controller is controller-runtime's "controller" member, which names the reconciler.
+	Controller string
+	// Msg, Time tell whether the line had a message and a readable time.
+	Msg, Time bool
+}
+
+// Walk checks that s is one JSON object and sets its fields on ev. It changes nothing and
+// returns false when s is not a JSON object.
+func Walk(ev *event.Event, s string) (Record, bool) {
+	s = strings.TrimSpace(s)
+	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' || !gjson.Valid(s) {
+		return Record{}, false
+	}
+	var rec Record
+	n := 0
+	gjson.Parse(s).ForEach(func(k, v gjson.Result) bool {
+		if !known(ev, k.Str, v, &rec) {
+			key := k.Str
+			if key == "" {
+				key = "_"
+			}
+			flatten(ev, pu.FieldLogFields+"."+key, v, 1, &n)
+		}
+		return true
+	})
+	return rec, true
+}
+
+// known handles one top-level member with a well-known name and reports whether it did.
+func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
+	switch k {
+	case "msg", "message", "MESSAGE":
+		if v.Type != gjson.String {
+			return false
+		}
+		ev.SetString(pu.FieldLogMessage, v.Str)
+		rec.Msg = true
+	case "level", "lvl", "severity", "loglevel", "levelname", "log.level":
+		l, ok := pu.Level(v.String())
+		if !ok {
+			return false
+		}
+		rec.Level = l
+	case "ts", "time", "timestamp", "@timestamp", "t":
+		t, ok := timeOf(v)
+		if !ok {
+			return false
+		}
+		pu.SetTime(ev, t)
+		rec.Time = true
+	case "logger", "logger_name":
+		if v.Type != gjson.String {
+			return false
+		}
+		rec.Logger = v.Str
+		ev.SetString(pu.FieldLogger, v.Str)
+	case "caller", "source":
+		return origin(ev, v)
+	case "controller":
+		// controller-runtime names the reconciler in its own errors, which have no logger.
+		rec.Controller = v.String()
+		return false
+	case "error", "err":
+		ev.Set(event.FieldErrorMsg, Value(v))
+	case "stacktrace", "stack_trace", "exc_info":
+		ev.Set(pu.FieldErrorStack, Value(v))
+	default:
+		return false
+	}
+	return true
+}
+
+// origin reads zap's "caller":"file.go:12" and slog's "source":{"function","file","line"}; a
+// "source" that is neither (controller-runtime uses it for event sources) is left to log.fields.
+func origin(ev *event.Event, v gjson.Result) bool {
+	switch {
+	case v.Type == gjson.String && (strings.Contains(v.Str, ".go:") || strings.Contains(v.Str, ".py:")):
+		pu.SetOrigin(ev, v.Str)
+	case v.IsObject() && v.Get("file").Exists():
+		ev.SetString(pu.FieldOriginFile, v.Get("file").String())
+		if l := v.Get("line"); l.Type == gjson.Number {
+			ev.Set(pu.FieldOriginLine, event.Int(l.Int()))
+		}
+		if f := v.Get("function"); f.Exists() {
+			ev.SetString(pu.FieldOriginFunc, f.String())
+		}
+	default:
+		return false
+	}
+	return true
+}
