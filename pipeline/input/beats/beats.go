@@ -154,6 +154,7 @@ func (in *Input) serve(ctx context.Context, nc net.Conn, next pipeline.Consumer)
 	if err := c.readLoop(ctx, next); ctx.Err() == nil {
 		c.close(err)
 	}
+	close(c.queue) // ackLoop answers what is queued, then closes the connection
 }
 
 // handshake runs the TLS handshake, bounded by read_timeout, on the connection's own goroutine

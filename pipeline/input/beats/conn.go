@@ -101,8 +101,8 @@ func reasonText(err error) string {
 
 // readLoop reads windows until the client leaves, a protocol error, or ctx ends. On ctx it
 // returns without closing: ackLoop still answers the windows already handed over.
+// The caller closes c.queue after it, once it has recorded why reading stopped.
 func (c *conn) readLoop(ctx context.Context, next pipeline.Consumer) error {
-	defer close(c.queue)
 	stop := context.AfterFunc(ctx, func() { _ = c.nc.SetReadDeadline(time.Unix(1, 0)) })
 	defer stop()
 	for {

@@ -3,8 +3,8 @@ package beats
 import (
 	"context"
 	"fmt"
-	"net"
 	"log/slog"
+	"net"
 	"testing"
 	"time"
 
@@ -109,10 +109,10 @@ func (h *harness) rawConn(t testing.TB) net.Conn {
 	return c
 }
 
-// eventually polls cond (a metric, a count) until it holds or 10s pass.
+// eventually polls cond (a metric, a count) until it holds or 30s pass.
 func eventually(t testing.TB, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
