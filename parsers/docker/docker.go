@@ -6,6 +6,7 @@
 package docker
 
 import (
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf16"
@@ -240,19 +241,9 @@ func hex4(s string) (rune, int) {
 	if len(s) < 4 {
 		return 0, 0
 	}
-	var r rune
-	for i := 0; i < 4; i++ {
-		c := s[i]
-		switch {
-		case c >= '0' && c <= '9':
-			r = r<<4 | rune(c-'0')
-		case c >= 'a' && c <= 'f':
-			r = r<<4 | rune(c-'a'+10)
-		case c >= 'A' && c <= 'F':
-			r = r<<4 | rune(c-'A'+10)
-		default:
-			return 0, 0
-		}
+	v, err := strconv.ParseUint(s[:4], 16, 32)
+	if err != nil {
+		return 0, 0
 	}
-	return r, 4
+	return rune(v), 4
 }

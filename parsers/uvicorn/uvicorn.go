@@ -1,0 +1,122 @@
+// Package uvicorn reads the access lines of uvicorn, the ASGI server in front of vLLM's OpenAI
+// API: `INFO:     10.0.0.1:53210 - "POST /v1/chat/completions HTTP/1.1" 200 OK`. The vllm
+// parser calls it after removing the process prefix and the "INFO:" header, and sets the
+// dataset; this package only knows the access format (uvicorn/logging.py AccessFormatter:
+// `%(client_addr)s - "%(request_line)s" %(status_code)s`, status code followed by its reason
+// phrase).
+package uvicorn
+
+import (
+	"github.com/sluice-dev/sluice/parsers/parseutil"
+	"strings"
+
+	"github.com/sluice-dev/sluice/parsers"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// ECS field names.
+const (
+	FieldSourceIP   = "source.ip"
+	FieldSourcePort = "source.port"
+	FieldMethod     = "http.request.method"
+	FieldVersion    = "http.version"
+	FieldStatus     = "http.response.status_code"
+	FieldURLPath    = "url.path"
+	FieldURLQuery   = "url.query"
+	FieldURLOrig    = "url.original"
+)
+
+// Fields lists what ParseAccess sets.
+var Fields = []parsers.Field{
+	{Name: FieldSourceIP, Type: "ip", Description: "Address of the HTTP client (or proxy) that sent the request."},
+	{Name: FieldSourcePort, Type: "long", Description: "Port of the HTTP client."},
+	{Name: FieldMethod, Type: "keyword", Description: "HTTP request method (POST, GET)."},
+	{Name: FieldVersion, Type: "keyword", Description: "HTTP protocol version (1.1, 2)."},
+	{Name: FieldStatus, Type: "long", Description: "HTTP response status code."},
+	{Name: FieldURLPath, Type: "wildcard", Description: "Path of the request URL (/v1/chat/completions)."},
+	{Name: FieldURLQuery, Type: "keyword", Description: "Query string of the request URL, without '?'."},
+	{Name: FieldURLOrig, Type: "wildcard", Description: "Request target as written in the request line."},
+}
+
+// Access is one access line taken apart.
+type Access struct {
+	IP      string
+	Port    int64 // -1 when the line names no port
+	Method  string
+	Target  string
+	Path    string
+	Query   string
+	Version string
+	Status  int64
+}
+
+// Split reads an access line's body (after "INFO:     "). ok is false when body is not one.
+func Split(body string) (a Access, ok bool) {
+	if strings.HasPrefix(body, `- "`) {
+		body = " " + body // no client; the padding before it was trimmed
+	}
+	client, rest, found := strings.Cut(body, ` - "`)
+	if !found || strings.IndexByte(client, ' ') >= 0 {
+		return a, false
+	}
+	a.Port = -1
+	if client != "" && client != "-" {
+		c := strings.LastIndexByte(client, ':')
+		if c <= 0 {
+			return a, false
+		}
+		port, ok := parseutil.Atoi(client[c+1:])
+		if !ok || port > 65535 {
+			return a, false
+		}
+		a.IP, a.Port = strings.Trim(client[:c], "[]"), port
+	}
+	q := strings.LastIndexByte(rest, '"')
+	if q < 0 {
+		return a, false
+	}
+	reqLine, tail := rest[:q], rest[q+1:]
+	if len(tail) < 4 || tail[0] != ' ' {
+		return a, false
+	}
+	status, ok := parseutil.Atoi(tail[1:4])
+	if !ok || status < 100 || (len(tail) > 4 && tail[4] != ' ') {
+		return a, false
+	}
+	a.Status = status
+	method, rest2, ok1 := strings.Cut(reqLine, " ")
+	sp := strings.LastIndexByte(rest2, ' ')
+	if !ok1 || sp < 0 || !strings.HasPrefix(rest2[sp+1:], "HTTP/") || !isToken(method) {
+		return a, false
+	}
+	a.Method, a.Target, a.Version = method, rest2[:sp], rest2[sp+1+len("HTTP/"):]
+	a.Path, a.Query, _ = strings.Cut(a.Target, "?")
+	return a, true
+}
+
+// Set writes a's ECS fields into ev.
+func (a Access) Set(ev *event.Event) {
+	if a.IP != "" {
+		ev.SetString(FieldSourceIP, a.IP)
+	}
+	if a.Port >= 0 {
+		ev.Set(FieldSourcePort, event.Int(a.Port))
+	}
+	ev.SetString(FieldMethod, a.Method)
+	ev.SetString(FieldVersion, a.Version)
+	ev.Set(FieldStatus, event.Int(a.Status))
+	ev.SetString(FieldURLOrig, a.Target)
+	ev.SetString(FieldURLPath, a.Path)
+	if a.Query != "" {
+		ev.SetString(FieldURLQuery, a.Query)
+	}
+}
+
+func isToken(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'A' || s[i] > 'Z' {
+			return false
+		}
+	}
+	return s != ""
+}

@@ -1,0 +1,147 @@
+package vllm
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// Markers of Python tracebacks and of chained exceptions.
+const (
+	TracebackHeader = "Traceback (most recent call last):"
+	causeMarker     = "The above exception was the direct cause of the following exception:"
+	contextMarker   = "During handling of the above exception, another exception occurred:"
+)
+
+// isTraceStart reports whether a grouped message (first line body, then the rest) is a
+// traceback: it starts with the header, or with "Process EngineCore_0:" (what multiprocessing
+// prints before a child's traceback) followed by it.
+func isTraceStart(body, rest string) bool {
+	return strings.HasPrefix(body, TracebackHeader) ||
+		(strings.HasPrefix(body, "Process ") && strings.HasPrefix(rest, TracebackHeader))
+}
+
+// setTraceback sets error.* from a grouped traceback: the stack from the (first) header to the
+// end, and the type and message of the last exception, the one that was finally raised.
+func setTraceback(ev *event.Event, text string) {
+	i := strings.Index(text, TracebackHeader)
+	if i < 0 {
+		return
+	}
+	stack := strings.TrimRight(text[i:], " \n\r\t")
+	ev.SetString(FieldErrorStack, stack)
+	if typ, msg := lastException(stack); typ != "" || msg != "" {
+		if typ != "" {
+			ev.SetString(FieldErrorType, typ)
+		}
+		if msg != "" {
+			ev.SetString(event.FieldErrorMsg, msg)
+		}
+	}
+	if k := Classify(text); k != "" {
+		ev.SetString(FieldErrorKind, k)
+	}
+}
+
+// lastException finds the last line of the traceback that is not indented, not a marker and
+// not the header: the "Type: message" line Python prints last.
+func lastException(stack string) (typ, msg string) {
+	for s := stack; s != ""; {
+		j := strings.LastIndexByte(s, '\n')
+		line := s[j+1:]
+		if j < 0 {
+			s = ""
+		} else {
+			s = s[:j]
+		}
+		if line == "" || line[0] == ' ' || line[0] == '\t' || line == TracebackHeader ||
+			line == causeMarker || line == contextMarker {
+			continue
+		}
+		if t, m, ok := SplitException(line, false); ok {
+			return t, m
+		}
+		return "", line
+	}
+	return "", ""
+}
+
+// SplitException reads "pkg.module.TypeName: message" (or a bare "TypeName"). With strict set
+// the type's last part must end in Error, Exception, Exit, Interrupt or Warning, so that an
+// ordinary "Name: value" message is not taken for an exception.
+func SplitException(line string, strict bool) (typ, msg string, ok bool) {
+	typ, msg, _ = strings.Cut(line, ": ")
+	if typ == "" || len(typ) > 200 {
+		return "", "", false
+	}
+	for i := 0; i < len(typ); i++ {
+		c := typ[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '.' || (i > 0 && c >= '0' && c <= '9')) {
+			return "", "", false
+		}
+	}
+	if strict {
+		last := typ[strings.LastIndexByte(typ, '.')+1:]
+		if !hasAnySuffix(last, "Error", "Exception", "Exit", "Interrupt", "Warning") {
+			return "", "", false
+		}
+	}
+	return typ, msg, true
+}
+
+func hasAnySuffix(s string, sufs ...string) bool {
+	for _, x := range sufs {
+		if strings.HasSuffix(s, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// setErrorLine sets error.* for a one-line warning or error: the exception's type and message
+// when the line is "Type: message", else (for errors) the text as the message.
+func setErrorLine(ev *event.Event, body, level string) {
+	if typ, msg, ok := SplitException(body, true); ok {
+		ev.SetString(FieldErrorType, typ)
+		if msg != "" {
+			ev.SetString(event.FieldErrorMsg, msg)
+		}
+	} else if level != "warning" && body != "" && utf8.ValidString(body) {
+		ev.SetString(event.FieldErrorMsg, body)
+	}
+	if k := Classify(body); k != "" {
+		ev.SetString(FieldErrorKind, k)
+	}
+}
+
+// Classify names the failure an error text shows: a CUDA out-of-memory, a dead engine, or an
+// NCCL (collective communication) failure; "" for anything else. The root causes come first: a
+// traceback that ends in EngineDeadError because of an out-of-memory is cuda_oom.
+func Classify(text string) string {
+	if strings.Contains(text, "out of memory") || strings.Contains(text, "OutOfMemory") {
+		return KindCUDAOOM
+	}
+	if strings.Contains(text, "NCCL") || strings.Contains(text, "nccl") {
+		if containsAny(text, "NCCL error", "ncclInternalError", "ncclUnhandledCudaError", "ncclSystemError",
+			"ncclRemoteError", "ncclInvalidUsage", "DistBackendError", "WorkNCCL") {
+			return KindNCCL
+		}
+	}
+	if strings.Contains(text, "Engine") || strings.Contains(text, "errored already") {
+		if containsAny(text, "EngineDeadError", "Engine loop has died", "EngineCore encountered an issue",
+			"Background loop has errored already") {
+			return KindEngineDead
+		}
+	}
+	return ""
+}
+
+func containsAny(s string, subs ...string) bool {
+	for _, x := range subs {
+		if strings.Contains(s, x) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,119 @@
+package vllm
+
+import (
+	"github.com/sluice-dev/sluice/parsers"
+	"github.com/sluice-dev/sluice/parsers/uvicorn"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// Datasets.
+const (
+	DatasetServer = "vllm.server"
+	DatasetAccess = "vllm.access"
+)
+
+// Field names. ECS names where ECS has one, vllm.* otherwise.
+const (
+	FieldOriginFile  = "log.origin.file.name"
+	FieldOriginLine  = "log.origin.file.line"
+	FieldProcessName = "process.name"
+	FieldProcessPID  = "process.pid"
+	FieldRank        = "vllm.process.rank"
+	FieldAction      = "event.action"
+	FieldErrorType   = "error.type"
+	FieldErrorStack  = "error.stack_trace"
+	FieldErrorKind   = "vllm.error.kind"
+
+	FieldRequestID      = "vllm.request.id"
+	FieldPrompt         = "vllm.request.prompt"
+	FieldPromptLength   = "vllm.request.prompt_length"
+	FieldPromptSHA256   = "vllm.request.prompt_sha256"
+	FieldPromptTokens   = "vllm.request.prompt_tokens"
+	FieldLoRA           = "vllm.request.lora_name"
+	FieldMaxTokens      = "vllm.request.params.max_tokens"
+	FieldTemperature    = "vllm.request.params.temperature"
+	FieldTopP           = "vllm.request.params.top_p"
+	FieldN              = "vllm.request.params.n"
+	FieldEngine         = "vllm.engine.index"
+	FieldPromptTput     = "vllm.stats.prompt_throughput"
+	FieldGenTput        = "vllm.stats.generation_throughput"
+	FieldRunning        = "vllm.stats.requests.running"
+	FieldWaiting        = "vllm.stats.requests.waiting"
+	FieldSwapped        = "vllm.stats.requests.swapped"
+	FieldGPUKV          = "vllm.stats.gpu_kv_cache_usage.pct"
+	FieldCPUKV          = "vllm.stats.cpu_kv_cache_usage.pct"
+	FieldPrefixHit      = "vllm.stats.prefix_cache_hit_rate.pct"
+	FieldGPUPrefixHit   = "vllm.stats.gpu_prefix_cache_hit_rate.pct"
+	FieldCPUPrefixHit   = "vllm.stats.cpu_prefix_cache_hit_rate.pct"
+	FieldExtPrefixHit   = "vllm.stats.external_prefix_cache_hit_rate.pct"
+	FieldMMHit          = "vllm.stats.mm_cache_hit_rate.pct"
+	FieldSpecAccLen     = "vllm.spec_decode.mean_acceptance_length"
+	FieldSpecAccTput    = "vllm.spec_decode.accepted_throughput"
+	FieldSpecDraftTput  = "vllm.spec_decode.drafted_throughput"
+	FieldSpecAccepted   = "vllm.spec_decode.accepted_tokens"
+	FieldSpecDrafted    = "vllm.spec_decode.drafted_tokens"
+	FieldSpecAcceptRate = "vllm.spec_decode.draft_acceptance_rate.pct"
+)
+
+// Values of event.action for the request lifecycle.
+const (
+	ActionReceived = "request_received"
+	ActionAdded    = "request_added"
+	ActionFinished = "request_finished"
+	ActionAborted  = "request_aborted"
+	ActionStats    = "engine_stats"
+)
+
+// Values of vllm.error.kind.
+const (
+	KindCUDAOOM    = "cuda_oom"
+	KindEngineDead = "engine_dead"
+	KindNCCL       = "nccl"
+)
+
+// Fields lists every field the parser may set.
+var Fields = append([]parsers.Field{
+	{Name: event.FieldTimestamp, Type: "date", Description: "When the line was written. vLLM's own time has no year and no zone: the year comes from the runtime or receipt time, and the container runtime's time is kept when it is the same instant."},
+	{Name: event.FieldMessage, Type: "match_only_text", Description: "The line without framing and colours; tracebacks are grouped into one message; prompts are replaced as configured (prompts: hash by default)."},
+	{Name: event.FieldDataset, Type: "keyword", Description: "vllm.server for server log lines, vllm.access for uvicorn access lines."},
+	{Name: event.FieldLogLevel, Type: "keyword", Description: "Level in lowercase: debug, info, warning, error, critical."},
+	{Name: FieldOriginFile, Type: "keyword", Description: "Python file that logged the line (loggers.py, or a shortened path under debug logging)."},
+	{Name: FieldOriginLine, Type: "long", Description: "Line in that file."},
+	{Name: FieldProcessName, Type: "keyword", Description: "vLLM process that wrote the line, from its prefix: APIServer, EngineCore_DP0, VllmWorker, Worker_TP1."},
+	{Name: FieldProcessPID, Type: "long", Description: "Process id from the vLLM process prefix."},
+	{Name: FieldRank, Type: "long", Description: "Worker rank from the vLLM process prefix (VllmWorker rank=N)."},
+	{Name: FieldAction, Type: "keyword", Description: "What the line records: request_received, request_added, request_finished, request_aborted, engine_stats."},
+	{Name: event.FieldErrorMsg, Type: "match_only_text", Description: "Exception message of a traceback or error line, or the text of an error line."},
+	{Name: FieldErrorType, Type: "keyword", Description: "Exception class of the last exception in a traceback (torch.OutOfMemoryError)."},
+	{Name: FieldErrorStack, Type: "wildcard", Description: "The traceback, from 'Traceback (most recent call last):' to its last exception line, chained exceptions included."},
+	{Name: FieldErrorKind, Type: "keyword", Description: "Failure class recognised in an error: cuda_oom, engine_dead, nccl."},
+	{Name: FieldRequestID, Type: "keyword", Description: "vLLM request id (chatcmpl-..., cmpl-...); a list for 'Aborted request(s)'."},
+	{Name: FieldPrompt, Type: "match_only_text", Description: "Prompt text, only with prompts: keep or truncate."},
+	{Name: FieldPromptLength, Type: "long", Description: "Length of the logged prompt in characters (vLLM may have cut it to --max-log-len)."},
+	{Name: FieldPromptSHA256, Type: "keyword", Description: "SHA-256 of the logged prompt (UTF-8), hex; lets one find repeats without storing the text."},
+	{Name: FieldPromptTokens, Type: "long", Description: "Number of prompt token ids logged (the list itself is dropped unless prompts: keep)."},
+	{Name: FieldLoRA, Type: "keyword", Description: "LoRA adapter name of the request."},
+	{Name: FieldMaxTokens, Type: "long", Description: "max_tokens of the request's sampling parameters."},
+	{Name: FieldTemperature, Type: "float", Description: "temperature of the request's sampling parameters."},
+	{Name: FieldTopP, Type: "float", Description: "top_p of the request's sampling parameters."},
+	{Name: FieldN, Type: "long", Description: "n (completions per prompt) of the request's sampling parameters."},
+	{Name: FieldEngine, Type: "long", Description: "Engine index of a V1 stats line (Engine 000)."},
+	{Name: FieldPromptTput, Type: "double", Description: "Average prompt (prefill) throughput over the stats interval, tokens/s."},
+	{Name: FieldGenTput, Type: "double", Description: "Average generation (decode) throughput over the stats interval, tokens/s."},
+	{Name: FieldRunning, Type: "long", Description: "Requests running."},
+	{Name: FieldWaiting, Type: "long", Description: "Requests waiting (V1 Waiting, V0 Pending)."},
+	{Name: FieldSwapped, Type: "long", Description: "Requests swapped to CPU (V0 only)."},
+	{Name: FieldGPUKV, Type: "scaled_float", Description: "GPU KV-cache usage, 0 to 1."},
+	{Name: FieldCPUKV, Type: "scaled_float", Description: "CPU KV-cache usage, 0 to 1 (V0 only)."},
+	{Name: FieldPrefixHit, Type: "scaled_float", Description: "Prefix-cache hit rate, 0 to 1 (V1)."},
+	{Name: FieldGPUPrefixHit, Type: "scaled_float", Description: "GPU prefix-cache hit rate, 0 to 1 (V0)."},
+	{Name: FieldCPUPrefixHit, Type: "scaled_float", Description: "CPU prefix-cache hit rate, 0 to 1 (V0)."},
+	{Name: FieldExtPrefixHit, Type: "scaled_float", Description: "External (KV connector) prefix-cache hit rate, 0 to 1."},
+	{Name: FieldMMHit, Type: "scaled_float", Description: "Multi-modal cache hit rate, 0 to 1."},
+	{Name: FieldSpecAccLen, Type: "float", Description: "Speculative decoding: mean acceptance length."},
+	{Name: FieldSpecAccTput, Type: "double", Description: "Speculative decoding: accepted tokens/s."},
+	{Name: FieldSpecDraftTput, Type: "double", Description: "Speculative decoding: drafted tokens/s."},
+	{Name: FieldSpecAccepted, Type: "long", Description: "Speculative decoding: accepted tokens in the interval."},
+	{Name: FieldSpecDrafted, Type: "long", Description: "Speculative decoding: drafted tokens in the interval."},
+	{Name: FieldSpecAcceptRate, Type: "scaled_float", Description: "Speculative decoding: draft acceptance rate, 0 to 1."},
+}, uvicorn.Fields...)

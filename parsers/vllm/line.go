@@ -1,0 +1,230 @@
+package vllm
+
+import (
+	"strings"
+
+	"github.com/sluice-dev/sluice/parsers/parseutil"
+)
+
+// Line is one vLLM output line taken apart by its structure. vLLM writes, in this order:
+//
+//   - a process prefix, in V1 and in V0 multiprocess workers: "(APIServer pid=1) ",
+//     "(EngineCore_DP0 pid=281) ", "(VllmWorker rank=6 pid=97) ", Ray's "(RayWorkerWrapper
+//     pid=5, ip=10.0.0.5) ", coloured cyan when the stream is a terminal;
+//   - a logging header: "INFO 05-12 08:01:39 [loggers.py:271] " (0.6 and later, the file may be
+//     a shortened path under VLLM_LOGGING_LEVEL=DEBUG) or "INFO 02-28 21:48:18 metrics.py:161] "
+//     (up to 0.5), with ANSI colours on the level, time and file since 0.11; or uvicorn's
+//     "INFO:     " for the HTTP server's own lines; or nothing, for what a process writes to
+//     stdout/stderr directly (an uncaught traceback);
+//   - the message.
+//
+// Colours are removed first. Every part is optional; Body is what remains.
+type Line struct {
+	// Text is the line without ANSI escapes and without a trailing '\r' (the logging
+	// formatter ends every line of a multi-line record with "\r\n").
+	Text string
+	// Proc is the whole process prefix without its trailing space, "" when there is none.
+	Proc     string
+	ProcName string
+	PID      int64
+	Rank     int64 // -1 when the prefix names no rank
+	// Header is the logging header without its trailing space ("ERROR 05-01 14:39:06
+	// [core.py:1131]", "ERROR:"), "" when there is none. Lines of one multi-line record repeat it.
+	Header string
+	// Uvicorn is set when the header is uvicorn's "LEVEL:" form.
+	Uvicorn bool
+	// Level is the lowercase ECS level of the header ("warning"), "" without a header.
+	Level string
+	// Month .. Nano are the header's time; Month is 0 without one.
+	Month, Day, Hour, Min, Sec, Nano int
+	File                             string
+	FileLine                         int64
+	Body                             string
+}
+
+// Split takes line apart. It never fails: a line with none of the parts has Body == Text.
+func Split(line string) Line {
+	l := Line{Text: StripANSI(strings.TrimSuffix(line, "\r")), Rank: -1}
+	rest := l.Text
+	if len(rest) > 0 && rest[0] == '(' {
+		if n := l.process(rest); n > 0 {
+			rest = rest[n:]
+		}
+	}
+	if n := l.header(rest); n > 0 {
+		rest = rest[n:]
+	}
+	l.Body = rest
+	return l
+}
+
+// process reads "(Name k=v k=v) " and returns its length, or 0 when it is not a process prefix
+// (it must name a numeric pid).
+func (l *Line) process(s string) int {
+	end := strings.IndexByte(s[:min(len(s), 128)], ')')
+	if end < 3 {
+		return 0
+	}
+	inner := s[1:end]
+	name, kvs, ok := strings.Cut(inner, " ")
+	if !ok || name == "" || strings.ContainsAny(name, "=,") {
+		return 0
+	}
+	pid, rank := int64(-1), int64(-1)
+	for kvs != "" {
+		var kv string
+		kv, kvs, _ = strings.Cut(kvs, " ")
+		kv = strings.TrimSuffix(kv, ",")
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			return 0
+		}
+		switch k {
+		case "pid":
+			if pid, ok = parseutil.Atoi(v); !ok {
+				return 0
+			}
+		case "rank":
+			if rank, ok = parseutil.Atoi(v); !ok {
+				return 0
+			}
+		}
+	}
+	if pid < 0 {
+		return 0
+	}
+	l.Proc, l.ProcName, l.PID, l.Rank = s[:end+1], name, pid, rank
+	if end+1 < len(s) && s[end+1] == ' ' {
+		return end + 2
+	}
+	return end + 1
+}
+
+// level maps the upper-case level names of Python's logging to ECS's lowercase ones.
+func level(s string) string {
+	switch s {
+	case "DEBUG":
+		return "debug"
+	case "INFO":
+		return "info"
+	case "WARNING", "WARN":
+		return "warning"
+	case "ERROR":
+		return "error"
+	case "CRITICAL", "FATAL":
+		return "critical"
+	case "TRACE":
+		return "debug"
+	}
+	return ""
+}
+
+// header reads a vLLM or uvicorn logging header at s and returns its length with the space
+// after it, or 0.
+func (l *Line) header(s string) int {
+	i := 0
+	for i < len(s) && i < 9 && s[i] >= 'A' && s[i] <= 'Z' {
+		i++
+	}
+	lv := level(s[:i])
+	if lv == "" || i >= len(s) {
+		return 0
+	}
+	if s[i] == ':' {
+		// uvicorn: "INFO:" padded with spaces to a fixed width.
+		j := i + 1
+		for j < len(s) && s[j] == ' ' {
+			j++
+		}
+		if j == i+1 && j < len(s) {
+			return 0
+		}
+		l.Header, l.Uvicorn, l.Level = s[:i+1], true, lv
+		return j
+	}
+	n := l.vllmHeader(s[i:])
+	if n == 0 {
+		return 0
+	}
+	l.Header, l.Level = s[:i+n], lv
+	if i+n < len(s) && s[i+n] == ' ' {
+		return i + n + 1
+	}
+	return i + n
+}
+
+// vllmHeader reads " MM-DD HH:MM:SS[.fff] [file.py:123]" (brackets optional on the left, as in
+// the first format "file.py:123]") and returns its length, or 0.
+func (l *Line) vllmHeader(s string) int {
+	if len(s) < 16 || s[0] != ' ' || s[3] != '-' || s[6] != ' ' || s[9] != ':' || s[12] != ':' {
+		return 0
+	}
+	mo, d, h, mi, se := num2(s[1:]), num2(s[4:]), num2(s[7:]), num2(s[10:]), num2(s[13:])
+	if mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60 {
+		return 0
+	}
+	i := 15
+	nano := 0
+	if i < len(s) && (s[i] == '.' || s[i] == ',') {
+		j, scale := i+1, 100000000
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			nano += int(s[j]-'0') * scale
+			scale /= 10
+			j++
+		}
+		i = j
+	}
+	if i >= len(s) || s[i] != ' ' {
+		return 0
+	}
+	i++
+	if i < len(s) && s[i] == '[' {
+		i++
+	}
+	end := strings.IndexByte(s[i:min(len(s), i+256)], ']')
+	if end < 3 {
+		return 0
+	}
+	loc := s[i : i+end]
+	colon := strings.LastIndexByte(loc, ':')
+	if colon <= 0 || strings.IndexByte(loc, ' ') >= 0 {
+		return 0
+	}
+	ln, ok := parseutil.Atoi(loc[colon+1:])
+	if !ok {
+		return 0
+	}
+	l.Month, l.Day, l.Hour, l.Min, l.Sec, l.Nano = mo, d, h, mi, se, nano
+	l.File, l.FileLine = loc[:colon], ln
+	return i + end + 1
+}
+
+func num2(s string) int {
+	if len(s) < 2 || s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9' {
+		return -1
+	}
+	return int(s[0]-'0')*10 + int(s[1]-'0')
+}
+
+// StripANSI removes ANSI CSI escape sequences ("\x1b[1;36m"). It allocates only when there is
+// one to remove.
+func StripANSI(s string) string {
+	i := strings.IndexByte(s, 0x1b)
+	if i < 0 {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i >= 0 {
+		b = append(b, s[:i]...)
+		s = s[i+1:]
+		if len(s) > 0 && s[0] == '[' {
+			j := 1
+			for j < len(s) && (s[j] < 0x40 || s[j] > 0x7e) {
+				j++
+			}
+			s = s[min(j+1, len(s)):]
+		}
+		i = strings.IndexByte(s, 0x1b)
+	}
+	return string(append(b, s...))
+}

@@ -1,0 +1,298 @@
+package vllm
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"github.com/sluice-dev/sluice/parsers/parseutil"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// PromptMode says what happens to the prompt of a "Received request" line.
+type PromptMode string
+
+// Prompt modes. Prompts are user data: by default none of their text reaches the output.
+const (
+	// PromptsHash replaces the prompt with its length and SHA-256, and the token ids with their
+	// count (the default).
+	PromptsHash PromptMode = "hash"
+	// PromptsKeep leaves the line as it is and also puts the prompt in vllm.request.prompt.
+	PromptsKeep PromptMode = "keep"
+	// PromptsTruncate keeps the first PromptMaxLength characters, plus length and hash.
+	PromptsTruncate PromptMode = "truncate"
+	// PromptsDrop removes the prompt and token ids, keeping only their lengths.
+	PromptsDrop PromptMode = "drop"
+)
+
+// DefaultPromptMaxLength is how many characters PromptsTruncate keeps.
+const DefaultPromptMaxLength = 128
+
+// Options configure the parser; the parse processor fills them from its config.
+type Options struct {
+	Prompts         PromptMode
+	PromptMaxLength int
+}
+
+// Valid reports whether m is a known mode ("" means the default).
+func (m PromptMode) Valid() bool {
+	switch m {
+	case "", PromptsHash, PromptsKeep, PromptsTruncate, PromptsDrop:
+		return true
+	}
+	return false
+}
+
+// requestIDs reads "<id>." or "<id>, <id>." after "Added request " and the like.
+func requestIDs(ev *event.Event, s string, action string) {
+	s = strings.TrimSuffix(strings.TrimSpace(s), ".")
+	if s == "" || strings.IndexByte(s, ' ') >= 0 && !strings.Contains(s, ", ") {
+		return
+	}
+	ev.SetString(FieldAction, action)
+	if !strings.Contains(s, ", ") {
+		ev.SetString(FieldRequestID, s)
+		return
+	}
+	b := []byte{'['}
+	for i, id := range strings.Split(s, ", ") {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendQuoteToASCII(b, strings.Trim(id, "'[]{}"))
+	}
+	ev.Set(FieldRequestID, event.Raw(string(append(b, ']'))))
+}
+
+// received reads entrypoints/logger.py's line, in its forms across releases:
+//
+//	Received request <id>: prompt: <repr>, params: <SamplingParams(...)>, prompt_token_ids:
+//	  <list>[, prompt_embeds shape: <shape>], lora_request: <...>[, prompt_adapter_request: <...>].
+//
+// (0.4 wrote "sampling_params:"). The members are read as Python literals with balanced
+// brackets and quotes, so commas inside the prompt or the parameters do not split them.
+func (p *Parser) received(ev *event.Event, b, msg string, lineLen int) {
+	rest := b[len("Received request "):]
+	id, rest, ok := strings.Cut(rest, ": ")
+	if !ok || id == "" || strings.IndexByte(id, ' ') >= 0 {
+		return
+	}
+	ev.SetString(FieldAction, ActionReceived)
+	ev.SetString(FieldRequestID, id)
+	var repl []replacement
+	base := lineLen - len(rest) // rest ends the message's first line
+	for pos := 0; pos < len(rest); {
+		name, vstart, vend, next := member(rest, pos)
+		if vstart < 0 {
+			break
+		}
+		val := rest[vstart:vend]
+		switch name {
+		case "prompt":
+			if r, ok := p.prompt(ev, val); ok {
+				repl = append(repl, replacement{base + vstart, base + vend, r})
+			}
+		case "prompt_token_ids":
+			if n := listLen(val); n >= 0 {
+				ev.Set(FieldPromptTokens, event.Int(int64(n)))
+				if p.opt.Prompts != PromptsKeep {
+					repl = append(repl, replacement{base + vstart, base + vend, "<" + strconv.Itoa(n) + " token ids>"})
+				}
+			}
+		case "params", "sampling_params":
+			samplingParams(ev, val)
+		case "lora_request":
+			if i := strings.Index(val, "lora_name='"); i >= 0 {
+				name := val[i+len("lora_name='"):]
+				if j := strings.IndexByte(name, '\''); j > 0 {
+					ev.SetString(FieldLoRA, name[:j])
+				}
+			}
+		}
+		pos = next
+	}
+	if len(repl) > 0 {
+		ev.SetMessage(applyReplacements(msg, repl))
+	}
+}
+
+type replacement struct {
+	start, end int
+	with       string
+}
+
+func applyReplacements(s string, rs []replacement) string {
+	var sb strings.Builder
+	sb.Grow(len(s))
+	at := 0
+	for _, r := range rs {
+		if r.start < at || r.end > len(s) {
+			continue
+		}
+		sb.WriteString(s[at:r.start])
+		sb.WriteString(r.with)
+		at = r.end
+	}
+	sb.WriteString(s[at:])
+	return sb.String()
+}
+
+// prompt handles the prompt's repr and returns what replaces it in the message.
+func (p *Parser) prompt(ev *event.Event, repr string) (string, bool) {
+	text, ok := pyUnquote(repr)
+	if !ok {
+		return "", false
+	}
+	n := utf8.RuneCountInString(text)
+	ev.Set(FieldPromptLength, event.Int(int64(n)))
+	if p.opt.Prompts == PromptsDrop {
+		return "<prompt dropped: " + strconv.Itoa(n) + " chars>", true
+	}
+	sum := sha256.Sum256([]byte(text))
+	hash := hex.EncodeToString(sum[:])
+	ev.SetString(FieldPromptSHA256, hash)
+	switch p.opt.Prompts {
+	case PromptsKeep:
+		ev.SetString(FieldPrompt, text)
+		return "", false
+	case PromptsTruncate:
+		cut := truncateRunes(text, p.opt.PromptMaxLength)
+		ev.SetString(FieldPrompt, cut)
+		if len(cut) < len(text) {
+			return strconv.Quote(cut) + "... <" + strconv.Itoa(n) + " chars, sha256:" + hash + ">", true
+		}
+		return "", false
+	}
+	return "<prompt: " + strconv.Itoa(n) + " chars, sha256:" + hash + ">", true
+}
+
+func truncateRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
+}
+
+// member reads "name: value" at s[pos:] and returns the value's bounds and where the next
+// member starts. A value ends at the first ", " outside brackets and quotes that is followed
+// by another "name: ", or at the end (where a final '.' is not part of it).
+func member(s string, pos int) (name string, vstart, vend, next int) {
+	colon := strings.Index(s[pos:], ": ")
+	if colon <= 0 || colon > 40 {
+		return "", -1, -1, len(s)
+	}
+	name = s[pos : pos+colon]
+	vstart = pos + colon + 2
+	depth := 0
+	for i := vstart; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\'', '"':
+			if i == vstart || depth > 0 || s[i-1] == '=' || s[i-1] == ' ' || s[i-1] == '(' || s[i-1] == '[' {
+				i += quotedLen(s[i:]) - 1
+			}
+		case '(', '[', '{':
+			depth++
+		case ')', ']', '}':
+			if depth > 0 {
+				depth--
+			}
+		case ',':
+			if depth == 0 && i+1 < len(s) && s[i+1] == ' ' && isMemberName(s[i+2:]) {
+				return name, vstart, i, i + 2
+			}
+		}
+	}
+	vend = len(s)
+	if vend > vstart && s[vend-1] == '.' {
+		vend--
+	}
+	return name, vstart, vend, len(s)
+}
+
+// isMemberName reports whether s starts with "words: " of lowercase letters, '_' and spaces.
+func isMemberName(s string) bool {
+	for i := 0; i < len(s) && i <= 40; i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c == '_', c == ' ' && i > 0:
+		case c == ':':
+			return i > 0 && i+1 < len(s) && s[i+1] == ' '
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// quotedLen returns the length of the Python string literal at s (quote to matching quote,
+// backslash escapes skipped), or len(s) when it does not end.
+func quotedLen(s string) int {
+	q := s[0]
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case q:
+			return i + 1
+		}
+	}
+	return len(s)
+}
+
+// listLen counts the items of "[1, 2, 3]"; -1 when s is not a list (None).
+func listLen(s string) int {
+	if len(s) < 2 || s[0] != '[' || s[len(s)-1] != ']' {
+		return -1
+	}
+	inner := strings.TrimSpace(s[1 : len(s)-1])
+	if inner == "" {
+		return 0
+	}
+	return strings.Count(inner, ",") + 1
+}
+
+// samplingParams picks a few members of "SamplingParams(n=1, ..., temperature=0.7, ...)".
+func samplingParams(ev *event.Event, s string) {
+	if v, ok := param(s, "max_tokens"); ok {
+		if n, ok := parseutil.Atoi(v); ok {
+			ev.Set(FieldMaxTokens, event.Int(n))
+		}
+	}
+	if v, ok := param(s, "n"); ok {
+		if n, ok := parseutil.Atoi(v); ok {
+			ev.Set(FieldN, event.Int(n))
+		}
+	}
+	for _, kv := range [...]struct{ name, field string }{{"temperature", FieldTemperature}, {"top_p", FieldTopP}} {
+		if v, ok := param(s, kv.name); ok {
+			if f, err := strconv.ParseFloat(v, 64); err == nil {
+				ev.Set(kv.field, event.Float(f))
+			}
+		}
+	}
+}
+
+// param returns the value of "name=" in a Python repr where name follows '(' or ", ".
+func param(s, name string) (string, bool) {
+	for i := 0; ; {
+		j := strings.Index(s[i:], name+"=")
+		if j < 0 {
+			return "", false
+		}
+		j += i
+		if j > 0 && (s[j-1] == '(' || s[j-1] == ' ') {
+			v := s[j+len(name)+1:]
+			end := strings.IndexAny(v, ",)")
+			if end < 0 {
+				end = len(v)
+			}
+			return v[:end], true
+		}
+		i = j + 1
+	}
+}

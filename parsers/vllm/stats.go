@@ -1,0 +1,127 @@
+package vllm
+
+import (
+	"github.com/sluice-dev/sluice/parsers/parseutil"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// parseStats reads the periodic stats lines, which are lists of "Name: value unit" separated by
+// ", ", in every form vLLM has printed:
+//
+//	V0 (engine/metrics.py): "Avg prompt throughput: 0.0 tokens/s, ..., Running: 1 reqs,
+//	  Swapped: 0 reqs, Pending: 0 reqs, GPU KV cache usage: 2.0%, CPU KV cache usage: 0.0%."
+//	V0 prefix caching:      "Prefix cache hit rate: GPU: 0.00%, CPU: 90.00%"
+//	V1 (v1/metrics/loggers.py): "Engine 000: Avg prompt throughput: ..., Running: 9 reqs,
+//	  Waiting: 0 reqs, GPU KV cache usage: 62.8%, Prefix cache hit rate: 0.0%[, MM cache hit
+//	  rate: 66.7%]"
+//	Speculative decoding:   "SpecDecoding metrics: Mean acceptance length: 2.63, Accepted
+//	  throughput: 76.80 tokens/s, ..., Per-position acceptance rate: 0.726, 0.467, ..."
+//
+// Names it does not know are skipped, so a stats line with a new member still yields the rest.
+func parseStats(ev *event.Event, b string) bool {
+	switch {
+	case strings.HasPrefix(b, "Engine "):
+		colon := strings.IndexByte(b, ':')
+		if colon < 8 || !strings.HasPrefix(b[colon:], ": Avg ") {
+			return false
+		}
+		n, ok := parseutil.Atoi(b[len("Engine "):colon])
+		if !ok {
+			return false
+		}
+		ev.Set(FieldEngine, event.Int(n))
+		statsList(ev, b[colon+2:], "")
+	case strings.HasPrefix(b, "Avg prompt throughput: "):
+		statsList(ev, b, "")
+	case strings.HasPrefix(b, "Prefix cache hit rate: GPU: "):
+		statsList(ev, b[len("Prefix cache hit rate: "):], "prefix ")
+	case strings.HasPrefix(b, "SpecDecoding metrics: "):
+		statsList(ev, b[len("SpecDecoding metrics: "):], "spec ")
+	default:
+		return false
+	}
+	ev.SetString(FieldAction, ActionStats)
+	return true
+}
+
+// statsList sets a field for every "Name: value" item of s. scope disambiguates names that
+// mean different things in different lines ("GPU" in the V0 prefix-cache line).
+func statsList(ev *event.Event, s, scope string) {
+	s = strings.TrimSuffix(strings.TrimSpace(s), ".")
+	for s != "" {
+		var item string
+		item, s, _ = strings.Cut(s, ", ")
+		name, val, ok := strings.Cut(item, ": ")
+		if !ok {
+			continue // a further value of a list member (per-position acceptance rates)
+		}
+		num, unit, _ := strings.Cut(val, " ")
+		pct := strings.HasSuffix(num, "%")
+		if pct {
+			num, unit = num[:len(num)-1], "%"
+		}
+		f, err := strconv.ParseFloat(num, 64)
+		if err != nil {
+			continue
+		}
+		statField(ev, scope+name, f, unit)
+	}
+}
+
+func statField(ev *event.Event, name string, f float64, unit string) {
+	var key string
+	integer := false
+	switch name {
+	case "Avg prompt throughput":
+		key = FieldPromptTput
+	case "Avg generation throughput":
+		key = FieldGenTput
+	case "Running":
+		key, integer = FieldRunning, true
+	case "Waiting", "Pending":
+		key, integer = FieldWaiting, true
+	case "Swapped":
+		key, integer = FieldSwapped, true
+	case "GPU KV cache usage", "KV cache usage":
+		key = FieldGPUKV
+	case "CPU KV cache usage":
+		key = FieldCPUKV
+	case "Prefix cache hit rate":
+		key = FieldPrefixHit
+	case "External prefix cache hit rate":
+		key = FieldExtPrefixHit
+	case "MM cache hit rate":
+		key = FieldMMHit
+	case "prefix GPU":
+		key = FieldGPUPrefixHit
+	case "prefix CPU":
+		key = FieldCPUPrefixHit
+	case "spec Mean acceptance length":
+		key = FieldSpecAccLen
+	case "spec Accepted throughput":
+		key = FieldSpecAccTput
+	case "spec Drafted throughput":
+		key = FieldSpecDraftTput
+	case "spec Accepted":
+		key, integer = FieldSpecAccepted, true
+	case "spec Drafted":
+		key, integer = FieldSpecDrafted, true
+	case "spec Avg Draft acceptance rate", "spec Draft acceptance rate":
+		key = FieldSpecAcceptRate
+	default:
+		return
+	}
+	switch {
+	case unit == "%":
+		// Percent as a 0..1 fraction, rounded so that 95.9% is 0.959 and not 0.9590000000000001.
+		ev.Set(key, event.Float(math.Round(f*1e4)/1e6))
+	case integer:
+		ev.Set(key, event.Int(int64(f)))
+	default:
+		ev.Set(key, event.Float(f))
+	}
+}

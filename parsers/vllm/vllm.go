@@ -1,0 +1,192 @@
+// Package vllm parses the logs of the vLLM inference server, releases 0.4 to the newest: the
+// logging header in its variants, the V1 process prefixes, periodic engine stats as numbers,
+// request lifecycle lines (with the prompt kept out of the output by default), uvicorn access
+// lines, and grouped Python tracebacks, with CUDA out-of-memory, dead-engine and NCCL failures
+// recognised. It reads lines by their structure with hand-written scanning, no regular
+// expressions, so that real lines of versions it has not seen still parse.
+package vllm
+
+import (
+	"strings"
+	"time"
+
+	"github.com/sluice-dev/sluice/parsers"
+	"github.com/sluice-dev/sluice/parsers/uvicorn"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// Info registers the parser with the default options.
+var Info = parsers.Info{
+	Name:        "vllm",
+	Description: "vLLM server logs (0.4 and later, V0 and V1), uvicorn access lines and Python tracebacks",
+	New:         func() parsers.Parser { return New(Options{}) },
+	Fields:      Fields,
+}
+
+// Parser parses vLLM lines. It holds only its options and is safe for concurrent use.
+type Parser struct {
+	opt Options
+}
+
+// New returns a parser; zero options mean prompts: hash.
+func New(o Options) *Parser {
+	if o.Prompts == "" {
+		o.Prompts = PromptsHash
+	}
+	if o.PromptMaxLength <= 0 {
+		o.PromptMaxLength = DefaultPromptMaxLength
+	}
+	return &Parser{opt: o}
+}
+
+// Parse recognises a vLLM line (or a traceback grouped by the parse processor) and sets its
+// fields. The message loses ANSI colours, and the prompt of a "Received request" line is
+// replaced as the options say; nothing else of it changes.
+func (p *Parser) Parse(ev *event.Event) bool {
+	msg := ev.Message()
+	first, rest, multi := strings.Cut(msg, "\n")
+	l := Split(first)
+	if l.Proc == "" && l.Header == "" {
+		if !multi || !isTraceStart(l.Body, rest) {
+			return false
+		}
+		// A bare Python traceback: no sign of which program wrote it, so the dataset is left
+		// to the parse processor (from the source).
+		setMessage(ev, first, l.Text, rest)
+		ev.SetString(event.FieldLogLevel, "error")
+		setTraceback(ev, l.Body+"\n"+rest)
+		return true
+	}
+	setMessage(ev, first, l.Text, rest)
+	p.setTime(ev, &l)
+	setProcess(ev, &l)
+	lv := l.Level
+	if lv == "" {
+		lv = "info"
+	}
+	if l.Uvicorn && l.Level == "info" && !multi {
+		if a, ok := uvicorn.Split(l.Body); ok {
+			a.Set(ev)
+			ev.SetString(event.FieldDataset, DatasetAccess)
+			ev.SetString(event.FieldLogLevel, lv)
+			return true
+		}
+	}
+	ev.SetString(event.FieldDataset, DatasetServer)
+	if l.File != "" {
+		ev.SetString(FieldOriginFile, l.File)
+		ev.Set(FieldOriginLine, event.Int(l.FileLine))
+	}
+	if multi && isTraceStart(l.Body, rest) || strings.Contains(rest, "Traceback (most recent call last):") {
+		if l.Level == "" || l.Level == "info" || l.Level == "debug" {
+			lv = "error"
+		}
+		setTraceback(ev, l.Body+"\n"+rest)
+	} else {
+		p.body(ev, l.Body, ev.Message(), len(l.Text))
+		if lv == "error" || lv == "critical" || lv == "warning" {
+			setErrorLine(ev, l.Body, lv)
+		}
+	}
+	ev.SetString(event.FieldLogLevel, lv)
+	return true
+}
+
+// setMessage replaces the message when removing colours or '\r' changed its first line.
+func setMessage(ev *event.Event, first, clean, rest string) {
+	if clean == first {
+		return
+	}
+	if rest != "" {
+		ev.SetMessage(clean + "\n" + StripANSI(rest))
+		return
+	}
+	ev.SetMessage(clean)
+}
+
+func setProcess(ev *event.Event, l *Line) {
+	if l.Proc == "" {
+		return
+	}
+	ev.SetString(FieldProcessName, l.ProcName)
+	ev.Set(FieldProcessPID, event.Int(l.PID))
+	if l.Rank >= 0 {
+		ev.Set(FieldRank, event.Int(l.Rank))
+	}
+}
+
+// body reads the message of a one-line record: stats, request lifecycle. Cheap checks on the
+// first byte come before any scanning.
+func (p *Parser) body(ev *event.Event, b, msg string, lineLen int) {
+	if len(b) < 12 {
+		return
+	}
+	switch b[0] {
+	case 'E', 'A', 'P', 'S':
+		if parseStats(ev, b) {
+			return
+		}
+	}
+	switch {
+	case strings.HasPrefix(b, "Received request "):
+		p.received(ev, b, msg, lineLen)
+	case strings.HasPrefix(b, "Added request "):
+		requestIDs(ev, b[len("Added request "):], ActionAdded)
+	case strings.HasPrefix(b, "Finished request "):
+		requestIDs(ev, b[len("Finished request "):], ActionFinished)
+	case strings.HasPrefix(b, "Aborted request(s) "):
+		requestIDs(ev, b[len("Aborted request(s) "):], ActionAborted)
+	case strings.HasPrefix(b, "Aborted request "):
+		requestIDs(ev, b[len("Aborted request "):], ActionAborted)
+	}
+}
+
+// setTime sets @timestamp from the header's time. The header has neither year nor zone: the
+// year is the reference time's (the framing's @timestamp, else the receipt time), moved back
+// for a December line received in January and forward for the reverse. When the event already
+// has a @timestamp (the container runtime's) that is the same instant, to the second or to a
+// whole time-zone offset (vLLM writes local time), that more precise time is kept.
+func (p *Parser) setTime(ev *event.Event, l *Line) {
+	prev, has := ev.Get(event.FieldTimestamp)
+	if l.Month == 0 {
+		if !has && !ev.Meta.Received.IsZero() {
+			ev.SetTimestamp(ev.Meta.Received)
+		}
+		return
+	}
+	ref := ev.Meta.Received
+	if has && prev.Kind() == event.KindTime {
+		ref = prev.Time()
+	}
+	if ref.IsZero() {
+		ref = time.Now().UTC()
+	}
+	year := ref.Year()
+	switch {
+	case l.Month == 12 && ref.Month() == time.January:
+		year--
+	case l.Month == 1 && ref.Month() == time.December:
+		year++
+	}
+	w := time.Date(year, time.Month(l.Month), l.Day, l.Hour, l.Min, l.Sec, l.Nano, time.UTC)
+	if has && prev.Kind() == event.KindTime && sameInstant(w, prev.Time()) {
+		return
+	}
+	ev.SetTimestamp(w)
+}
+
+// sameInstant reports whether the wall time w (truncated to the second) and the exact time t
+// differ by less than two seconds, or by a whole number of quarter hours up to 14 hours (a zone
+// offset) give or take two seconds.
+func sameInstant(w, t time.Time) bool {
+	const slack = 2 * time.Second
+	d := w.Sub(t)
+	if d > -slack && d < slack {
+		return true
+	}
+	if d < -14*time.Hour-slack || d > 14*time.Hour+slack {
+		return false
+	}
+	q := d.Round(15 * time.Minute)
+	return d-q > -slack && d-q < slack
+}

@@ -1,0 +1,231 @@
+package vllm
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sluice-dev/sluice/parsers/internal/parsertest"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+func TestGolden(t *testing.T) {
+	t.Parallel()
+	parsertest.Golden(t, "testdata", func(t *testing.T, lines []string) []*event.Event {
+		return parsertest.ParseEach(New(Options{}), lines)
+	})
+}
+
+func TestYearFromReference(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		line     string
+		received time.Time
+		runtime  time.Time // framing's @timestamp, zero for none
+		want     time.Time
+	}{
+		{"same year", "INFO 06-01 11:59:58 [a.py:1] x", time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC), time.Time{},
+			time.Date(2025, 6, 1, 11, 59, 58, 0, time.UTC)},
+		{"december line received in january", "INFO 12-31 23:59:59 [a.py:1] x", time.Date(2026, 1, 1, 0, 0, 3, 0, time.UTC), time.Time{},
+			time.Date(2025, 12, 31, 23, 59, 59, 0, time.UTC)},
+		{"january line, clock behind", "INFO 01-01 00:00:01 [a.py:1] x", time.Date(2025, 12, 31, 23, 59, 59, 0, time.UTC), time.Time{},
+			time.Date(2026, 1, 1, 0, 0, 1, 0, time.UTC)},
+		{"runtime time kept when same instant", "INFO 12-31 23:59:59 [a.py:1] x", time.Date(2026, 1, 1, 0, 5, 0, 0, time.UTC),
+			time.Date(2025, 12, 31, 23, 59, 59, 912345678, time.UTC), time.Date(2025, 12, 31, 23, 59, 59, 912345678, time.UTC)},
+		{"runtime time kept across a zone offset", "INFO 06-01 14:00:00 [a.py:1] x", time.Date(2025, 6, 1, 12, 0, 9, 0, time.UTC),
+			time.Date(2025, 6, 1, 12, 0, 0, 500, time.UTC), time.Date(2025, 6, 1, 12, 0, 0, 500, time.UTC)},
+		{"line time wins when far from runtime time", "INFO 06-01 10:17:03 [a.py:1] x", time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC),
+			time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC), time.Date(2025, 6, 1, 10, 17, 3, 0, time.UTC)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ev := event.NewMessage(tc.line, tc.received)
+			if !tc.runtime.IsZero() {
+				ev.SetTimestamp(tc.runtime)
+			}
+			if !New(Options{}).Parse(ev) {
+				t.Fatal("not parsed")
+			}
+			if got := ev.Timestamp(); !got.Equal(tc.want) {
+				t.Errorf("@timestamp = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+const receivedLine = `(APIServer pid=1) INFO 07-29 06:22:20 [logger.py:41] Received request r1: prompt: 'secret, "quoted"\nprompt', params: SamplingParams(n=1, max_tokens=5), prompt_token_ids: [1, 2, 3], lora_request: None, prompt_adapter_request: None.`
+
+func TestPromptModes(t *testing.T) {
+	t.Parallel()
+	const text = "secret, \"quoted\"\nprompt"
+	tests := []struct {
+		mode        PromptMode
+		msgHas      []string
+		msgHasNot   []string
+		prompt      string
+		wantHash    bool
+		wantTokens  int64
+		wantMsgSame bool
+	}{
+		{PromptsHash, []string{"<prompt: 23 chars, sha256:", "<3 token ids>", "max_tokens=5"}, []string{"secret", "[1, 2, 3]"}, "", true, 3, false},
+		{PromptsKeep, nil, nil, text, true, 3, true},
+		{PromptsTruncate, []string{`"secret"... <23 chars`}, []string{"prompt'", "[1, 2, 3]"}, "secret", true, 3, false},
+		{PromptsDrop, []string{"<prompt dropped: 23 chars>"}, []string{"secret", "sha256"}, "", false, 3, false},
+	}
+	for _, tc := range tests {
+		t.Run(string(tc.mode), func(t *testing.T) {
+			t.Parallel()
+			ev := event.NewMessage(receivedLine, parsertest.Received)
+			if !New(Options{Prompts: tc.mode, PromptMaxLength: 6}).Parse(ev) {
+				t.Fatal("not parsed")
+			}
+			msg := ev.Message()
+			if tc.wantMsgSame != (msg == receivedLine) {
+				t.Errorf("message = %q", msg)
+			}
+			for _, s := range tc.msgHas {
+				if !strings.Contains(msg, s) {
+					t.Errorf("message %q lacks %q", msg, s)
+				}
+			}
+			for _, s := range tc.msgHasNot {
+				if strings.Contains(msg, s) {
+					t.Errorf("message %q still has %q", msg, s)
+				}
+			}
+			if got, _ := ev.GetString(FieldPrompt); got != tc.prompt {
+				t.Errorf("prompt field = %q, want %q", got, tc.prompt)
+			}
+			if h, _ := ev.GetString(FieldPromptSHA256); (h != "") != tc.wantHash || (h != "" && h != sha256Hex(text)) {
+				t.Errorf("sha256 = %q", h)
+			}
+			if v, _ := ev.Get(FieldPromptLength); v.Int() != 23 {
+				t.Errorf("prompt_length = %v", v.Int())
+			}
+			if v, _ := ev.Get(FieldPromptTokens); v.Int() != tc.wantTokens {
+				t.Errorf("prompt_tokens = %v", v.Int())
+			}
+			if id, _ := ev.GetString(FieldRequestID); id != "r1" {
+				t.Errorf("request id = %q", id)
+			}
+		})
+	}
+}
+
+func TestTracebackGrouped(t *testing.T) {
+	t.Parallel()
+	msg := "(EngineCore_DP0 pid=281) ERROR 05-01 14:39:06 [core.py:1131] EngineCore encountered a fatal error.\n" +
+		"Traceback (most recent call last):\n" +
+		"  File \"/usr/local/lib/python3.12/dist-packages/vllm/v1/engine/core.py\", line 1129, in run_engine_core\n" +
+		"    engine_core.run_busy_loop()\n" +
+		"torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 50.00 MiB.\n" +
+		"\n" +
+		"The above exception was the direct cause of the following exception:\n" +
+		"\n" +
+		"Traceback (most recent call last):\n" +
+		"  File \"x.py\", line 1, in <module>\n" +
+		"vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue."
+	ev := event.NewMessage(msg, parsertest.Received)
+	if !New(Options{}).Parse(ev) {
+		t.Fatal("not parsed")
+	}
+	want := map[string]string{
+		FieldErrorType:      "vllm.v1.engine.exceptions.EngineDeadError",
+		event.FieldErrorMsg: "EngineCore encountered an issue.",
+		FieldErrorKind:      KindCUDAOOM,
+		event.FieldLogLevel: "error",
+		FieldProcessName:    "EngineCore_DP0",
+		event.FieldDataset:  DatasetServer,
+	}
+	for k, v := range want {
+		if got, _ := ev.GetString(k); got != v {
+			t.Errorf("%s = %q, want %q", k, got, v)
+		}
+	}
+	if st, _ := ev.GetString(FieldErrorStack); !strings.HasPrefix(st, TracebackHeader) || !strings.HasSuffix(st, "issue.") {
+		t.Errorf("stack = %q", st)
+	}
+	if ev.Message() != msg {
+		t.Error("message changed")
+	}
+
+	bare := event.NewMessage("Traceback (most recent call last):\n  File \"a.py\", line 1\nKeyError: 'x'", parsertest.Received)
+	if !New(Options{}).Parse(bare) {
+		t.Fatal("bare traceback not parsed")
+	}
+	if typ, _ := bare.GetString(FieldErrorType); typ != "KeyError" {
+		t.Errorf("bare type = %q", typ)
+	}
+	if bare.Has(event.FieldDataset) {
+		t.Error("bare traceback got a dataset; it has no sign of vLLM")
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	parsertest.Seed(f, "testdata")
+	f.Add(receivedLine)
+	f.Fuzz(func(t *testing.T, line string) {
+		for _, mode := range []PromptMode{PromptsHash, PromptsTruncate} {
+			ev := event.NewMessage(line, parsertest.Received)
+			ok := New(Options{Prompts: mode}).Parse(ev)
+			msg, has := ev.GetString(event.FieldMessage)
+			if !has {
+				t.Fatalf("message lost: %q", line)
+			}
+			if !ok && msg != line {
+				t.Fatalf("unrecognised line changed: %q -> %q", line, msg)
+			}
+			if ok && msg != line && !strings.Contains(line, "Received request") && StripANSI(strings.TrimSuffix(line, "\r")) != firstLineJoin(line) {
+				t.Fatalf("message changed beyond colours and prompts: %q -> %q", line, msg)
+			}
+			if ok && ev.Has(event.FieldDataset) {
+				if lv, _ := ev.GetString(event.FieldLogLevel); lv == "" {
+					t.Fatalf("no log.level: %q", line)
+				}
+			}
+		}
+	})
+}
+
+func firstLineJoin(line string) string {
+	first, rest, ok := strings.Cut(line, "\n")
+	if !ok {
+		return StripANSI(strings.TrimSuffix(line, "\r"))
+	}
+	return StripANSI(strings.TrimSuffix(first, "\r")) + "\n" + StripANSI(rest)
+}
+
+var benchLines = map[string]string{
+	"stats_v1": "(APIServer pid=3646) INFO 05-19 10:13:11 [loggers.py:271] Engine 000: Avg prompt throughput: 0.0 tokens/s, Avg generation throughput: 1055.3 tokens/s, Running: 18 reqs, Waiting: 43 reqs, GPU KV cache usage: 95.9%, Prefix cache hit rate: 0.0%",
+	"stats_v0": "INFO 01-22 18:27:20 metrics.py:449] Avg prompt throughput: 0.0 tokens/s, Avg generation throughput: 41.7 tokens/s, Running: 1 reqs, Swapped: 0 reqs, Pending: 0 reqs, GPU KV cache usage: 2.0%, CPU KV cache usage: 0.0%.",
+	"access":   `(APIServer pid=1) INFO:     172.31.0.1:37016 - "POST /v1/chat/completions HTTP/1.1" 200 OK`,
+	"added":    "(APIServer pid=1) INFO 07-29 06:22:20 [async_llm.py:270] Added request chatcmpl-8f2c1e9a4b7d4c0e9d1a2b3c4d5e6f70.",
+	"warning":  "(APIServer pid=1) WARNING 12-11 20:29:59 [protocol.py:112] The following fields were present in the request but ignored: {'strict'}",
+	"received": receivedLine,
+	"not_vllm": `time="2025-05-06T12:00:00Z" level=info msg="Starting OS watcher."`,
+}
+
+func BenchmarkParse(b *testing.B) {
+	p := New(Options{})
+	for name, line := range benchLines {
+		b.Run(name, func(b *testing.B) {
+			ev := event.New()
+			b.ReportAllocs()
+			for b.Loop() {
+				ev.Reset()
+				ev.Meta.Received = parsertest.Received
+				ev.SetMessage(line)
+				p.Parse(ev)
+			}
+		})
+	}
+}
+
+func sha256Hex(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
