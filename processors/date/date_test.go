@@ -11,13 +11,13 @@ import (
 func TestJoda(t *testing.T) {
 	t.Parallel()
 	cases := map[string]string{
-		"yyyy-MM-dd HH:mm:ss,SSS":        "2006-01-02 15:04:05,000",
-		"MMM dd HH:mm:ss":                "Jan 02 15:04:05",
-		"MMM  d HH:mm:ss":                "Jan  2 15:04:05",
-		"dd/MMM/yyyy:HH:mm:ss Z":         "02/Jan/2006:15:04:05 -0700",
+		"yyyy-MM-dd HH:mm:ss,SSS":         "2006-01-02 15:04:05,000",
+		"MMM dd HH:mm:ss":                 "Jan 02 15:04:05",
+		"MMM  d HH:mm:ss":                 "Jan  2 15:04:05",
+		"dd/MMM/yyyy:HH:mm:ss Z":          "02/Jan/2006:15:04:05 -0700",
 		"yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX": "2006-01-02T15:04:05.000000Z07:00",
-		"EEE MMM d h:mm:ss a yy":         "Mon Jan 2 3:04:05 PM 06",
-		"''yy''":                         "'06'",
+		"EEE MMM d h:mm:ss a yy":          "Mon Jan 2 3:04:05 PM 06",
+		"''yy''":                          "'06'",
 	}
 	for in, want := range cases {
 		got, _, err := joda(in)
