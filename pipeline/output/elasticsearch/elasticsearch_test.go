@@ -1,0 +1,282 @@
+package elasticsearch
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// deliverAll sends batches of size per batch from one source and waits for every ack.
+func deliverAll(t *testing.T, o *Output, batches, size int) []event.Status {
+	t.Helper()
+	var acks []chan event.Status
+	for i := range batches {
+		b, done := makeBatch("src", i*size, size)
+		if err := o.Deliver(context.Background(), b); err != nil {
+			t.Fatalf("deliver: %v", err)
+		}
+		acks = append(acks, done)
+	}
+	var out []event.Status
+	for _, a := range acks {
+		select {
+		case s := <-a:
+			out = append(out, s)
+		case <-time.After(20 * time.Second):
+			t.Fatal("batch never resolved")
+		}
+	}
+	return out
+}
+
+// assertExactlyOnce checks that every one of n lines is stored once.
+func assertExactlyOnce(t *testing.T, f *fakeES, n int) {
+	t.Helper()
+	got := f.messages()
+	if len(got) != n {
+		t.Errorf("stored %d distinct documents, want %d", len(got), n)
+	}
+	for i := range n {
+		if c := got[fmt.Sprintf("src line %d", i)]; c != 1 {
+			t.Errorf("line %d stored %d times", i, c)
+		}
+	}
+}
+
+func TestFaults(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		fault func(n int, items []fakeItem) fault
+		tweak func(*Config)
+		check func(t *testing.T, f *fakeES, o *Output)
+	}{
+		{name: "healthy"},
+		{
+			name: "partial 429",
+			fault: func(n int, items []fakeItem) fault {
+				if n >= 3 {
+					return fault{}
+				}
+				return fault{itemStatus: func(it fakeItem) int {
+					if strings.HasSuffix(gjsonMsg(it), "3") {
+						return 429
+					}
+					return 0
+				}}
+			},
+			check: func(t *testing.T, f *fakeES, o *Output) {
+				// The resend after a partial failure carries only the failed items.
+				rs := f.reqs()
+				for _, it := range rs[1].items {
+					if !strings.HasSuffix(gjsonMsg(it), "3") {
+						t.Errorf("resent an item that had succeeded: %s", gjsonMsg(it))
+					}
+				}
+				if got := testutil.ToFloat64(o.m.itemErrors.WithLabelValues("429")); got == 0 {
+					t.Error("no 429 item errors counted")
+				}
+			},
+			tweak: func(c *Config) { c.Workers = 1; c.FlushCount = 100 },
+		},
+		{name: "5xx storm", fault: func(n int, _ []fakeItem) fault {
+			if n < 8 {
+				return fault{status: 503 - n%2*1} // 503, 502
+			}
+			return fault{}
+		}},
+		{name: "413 splits", fault: func(_ int, items []fakeItem) fault {
+			if len(items) > 7 {
+				return fault{status: 413}
+			}
+			return fault{}
+		}, check: func(t *testing.T, f *fakeES, _ *Output) {
+			for _, r := range f.reqs() {
+				if len(r.items) > 50 {
+					t.Errorf("request of %d items, above flush_count", len(r.items))
+				}
+			}
+		}},
+		{name: "slow responses past the timeout", fault: func(n int, _ []fakeItem) fault {
+			if n%3 == 0 && n < 9 {
+				return fault{indexThen: true, hang: true}
+			}
+			return fault{}
+		}, tweak: func(c *Config) { c.Timeout = 100 * time.Millisecond }},
+		{name: "dropped connections after indexing", fault: func(n int, _ []fakeItem) fault {
+			if n%2 == 0 && n < 10 {
+				return fault{indexThen: n%4 == 0, drop: true}
+			}
+			return fault{}
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFakeES(t)
+			f.setFault(tc.fault)
+			o := testOutput(t, f, &testClock{}, &memDL{}, tc.tweak)
+			for i, s := range deliverAll(t, o, 10, 30) {
+				if s != event.Delivered {
+					t.Errorf("batch %d resolved %v", i, s)
+				}
+			}
+			assertExactlyOnce(t, f, 300)
+			if tc.check != nil {
+				tc.check(t, f, o)
+			}
+			if got := o.held.inUse(); got != 0 {
+				t.Errorf("held bytes after delivery = %d, want 0", got)
+			}
+		})
+	}
+}
+
+func gjsonMsg(it fakeItem) string {
+	i := strings.Index(it.Source, `"message":"`)
+	if i < 0 {
+		return ""
+	}
+	s := it.Source[i+len(`"message":"`):]
+	return s[:strings.IndexByte(s, '"')]
+}
+
+// TestDeadLetter: mapping and parse errors go to the dead letter with status and reason; the
+// batch still resolves Delivered because the events are safe there. Without a working dead
+// letter they resolve Rejected, never silently.
+func TestDeadLetter(t *testing.T) {
+	t.Parallel()
+	for _, failDL := range []bool{false, true} {
+		t.Run(fmt.Sprintf("dead letter fails=%v", failDL), func(t *testing.T) {
+			t.Parallel()
+			f := newFakeES(t)
+			f.setFault(func(_ int, _ []fakeItem) fault {
+				return fault{itemStatus: func(it fakeItem) int {
+					switch gjsonMsg(it) {
+					case "src line 4":
+						return 400
+					case "src line 7":
+						return 404
+					}
+					return 0
+				}}
+			})
+			dl := &memDL{fail: failDL}
+			o := testOutput(t, f, &testClock{}, dl, nil)
+			st := deliverAll(t, o, 1, 10)
+			want := event.Delivered
+			if failDL {
+				want = event.Rejected
+			}
+			if st[0] != want {
+				t.Fatalf("status %v, want %v", st[0], want)
+			}
+			if got := testutil.ToFloat64(o.m.deadLettered); got != 2 {
+				t.Errorf("dead-lettered metric %v, want 2", got)
+			}
+			if failDL {
+				return
+			}
+			if len(dl.events) != 2 || dl.events[0].Message() != "src line 4" {
+				t.Fatalf("dead letter holds %d events", len(dl.events))
+			}
+			if r := dl.reasons[0]; !strings.Contains(r, "status 400") || !strings.Contains(r, "item failed") ||
+				!strings.Contains(r, "logs-vllm.engine-default") {
+				t.Errorf("reason %q lacks status, reason or index", r)
+			}
+			if n := len(f.messages()); n != 8 {
+				t.Errorf("indexed %d, want 8", n)
+			}
+		})
+	}
+}
+
+// TestDuplicateCreateIsDelivered: a document already present (409 on create) is a success.
+func TestDuplicateCreateIsDelivered(t *testing.T) {
+	t.Parallel()
+	f := newFakeES(t)
+	o := testOutput(t, f, &testClock{}, &memDL{}, nil)
+	deliverAll(t, o, 2, 10)
+	// The same events again, as Filebeat resends a window after a reconnect.
+	if st := deliverAll(t, o, 2, 10); st[0] != event.Delivered || st[1] != event.Delivered {
+		t.Fatalf("replay resolved %v", st)
+	}
+	assertExactlyOnce(t, f, 20)
+	if got := testutil.ToFloat64(o.m.duplicates); got != 20 {
+		t.Errorf("duplicates = %v, want 20", got)
+	}
+}
+
+// TestFlushTriggers: a request leaves when it reaches flush_count, flush_bytes, or the flush
+// interval after its first document, whichever comes first.
+func TestFlushTriggers(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		tweak  func(*Config)
+		events int
+		fire   bool
+		want   int // requests
+	}{
+		{"count", func(c *Config) { c.FlushCount = 5 }, 10, false, 2},
+		{"bytes", func(c *Config) { c.FlushBytes = 1024; c.FlushCount = 1000 }, 10, true, 2},
+		{"interval", func(c *Config) { c.FlushCount = 1000 }, 3, true, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFakeES(t)
+			clk := &testClock{manual: true}
+			o := testOutput(t, f, clk, &memDL{}, tc.tweak)
+			b, done := makeBatch("src", 0, tc.events)
+			if err := o.Deliver(context.Background(), b); err != nil {
+				t.Fatal(err)
+			}
+			if tc.fire {
+				clk.fire()
+			}
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatal("not flushed")
+			}
+			if n := len(f.reqs()); n < tc.want {
+				t.Errorf("%d requests, want at least %d", n, tc.want)
+			}
+		})
+	}
+}
+
+// TestCloseResolvesRetry: when Close's context ends during an outage, accepted batches resolve
+// Retry (the source resends), none stays pending.
+func TestCloseResolvesRetry(t *testing.T) {
+	t.Parallel()
+	f := newFakeES(t)
+	f.setFault(func(int, []fakeItem) fault { return fault{status: 503} })
+	o := testOutput(t, f, &testClock{}, &memDL{}, nil)
+	b, done := makeBatch("src", 0, 5)
+	if err := o.Deliver(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if err := o.Close(ctx); err == nil {
+		t.Error("Close reported success with documents undelivered")
+	}
+	if s := <-done; s != event.Retry {
+		t.Errorf("status %v, want retry", s)
+	}
+	b2, done2 := makeBatch("src", 5, 1)
+	if err := o.Deliver(context.Background(), b2); err == nil {
+		t.Error("Deliver after Close succeeded")
+	}
+	if s := <-done2; s != event.Retry {
+		t.Errorf("after close: %v", s)
+	}
+}
