@@ -4,12 +4,24 @@ package builtin
 
 import (
 	"github.com/sluice-dev/sluice/parsers"
+	"github.com/sluice-dev/sluice/parsers/gpu_operator"
+	pjson "github.com/sluice-dev/sluice/parsers/json"
+	"github.com/sluice-dev/sluice/parsers/klog"
+	"github.com/sluice-dev/sluice/parsers/logfmt"
+	"github.com/sluice-dev/sluice/parsers/nvidia_shell"
+	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
 )
 
 // Registry returns every built-in parser.
 func Registry() *parsers.Registry {
 	return parsers.NewRegistry(
-	// One line per parser package, in the order of DefaultChain below.
+		// One line per parser package, in the order of DefaultChain below.
+		nvidia_xid.Info,
+		gpu_operator.Info,
+		klog.Info,
+		logfmt.Info,
+		pjson.Info,
+		nvidia_shell.Info, // last: it takes any plain line from a GPU-stack container
 	)
 }
 
@@ -17,5 +29,7 @@ func Registry() *parsers.Registry {
 // list try parsers on a line: container framing first, then the specific formats, then the
 // generic fallbacks.
 func DefaultChain() []string {
-	return []string{}
+	return []string{
+		"nvidia_xid", "gpu_operator", "klog", "logfmt", "json", "nvidia_shell",
+	}
 }

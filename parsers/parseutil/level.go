@@ -49,8 +49,8 @@ var levelNames = [...]struct{ name, level string }{
 }
 
 // Guess picks a level for free text that carries none (installer and shell output): error words
-// make it an error, warnings a warning, anything else info. It scans the text once per keyword
-// and allocates nothing.
+// make it an error, warnings a warning, anything else info. Words are matched whole, so that a
+// JSON key such as "failOnInitError" is not an error. It allocates nothing.
 func Guess(s string) string {
 	switch {
 	case hasPrefixFold(s, "fatal") || hasPrefixFold(s, "panic:"):
@@ -59,11 +59,11 @@ func Guess(s string) string {
 		return Error
 	case hasPrefixFold(s, "warn"):
 		return Warning
-	case containsAny(s, "retrying", "Retrying"):
+	case anyWord(s, "retrying", "Retrying"):
 		return Warning
-	case containsAny(s, "failed", "Failed", "FAILED", "error", "Error", "ERROR", "Unable to", "unable to", "Could not", "could not", "cannot", "Cannot"):
+	case anyWord(s, "failed", "Failed", "FAILED", "failure", "error", "Error", "ERROR", "Unable", "unable", "Could not", "could not", "cannot", "Cannot", "not found"):
 		return Error
-	case containsAny(s, "WARNING", "Warning:", "warning:"):
+	case anyWord(s, "WARNING", "Warning", "warning"):
 		return Warning
 	}
 	return Info
@@ -73,11 +73,23 @@ func hasPrefixFold(s, p string) bool {
 	return len(s) >= len(p) && strings.EqualFold(s[:len(p)], p)
 }
 
-func containsAny(s string, subs ...string) bool {
-	for _, x := range subs {
-		if strings.Contains(s, x) {
-			return true
+// anyWord reports whether one of words appears in s with no letter right before or after it.
+func anyWord(s string, words ...string) bool {
+	for _, w := range words {
+		for off := 0; ; {
+			i := strings.Index(s[off:], w)
+			if i < 0 {
+				break
+			}
+			i += off
+			end := i + len(w)
+			if (i == 0 || !isLetter(s[i-1])) && (end == len(s) || !isLetter(s[end])) {
+				return true
+			}
+			off = i + 1
 		}
 	}
 	return false
 }
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }

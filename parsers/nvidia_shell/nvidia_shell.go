@@ -1,0 +1,99 @@
+// Package nvidia_shell parses the unstructured output of the GPU operator's shell-driven
+// containers: the driver container (nvidia-driver scripts and nvidia-installer), k8s-driver-manager,
+// the operator validator's init containers (driver-, toolkit-, cuda-, plugin-validation), and Go's
+// standard log prefix that older device plugins and helper tools use:
+//
+//	Starting installation of NVIDIA driver version 535.104.05 for Linux kernel version 5.15.0-1041-azure
+//	ERROR: Unable to load the kernel module 'nvidia.ko'.  This happens most frequently when ...
+//	running command chroot with args [/run/nvidia/driver nvidia-smi]
+//	2022/06/16 07:21:18 Failed to initialize NVML: could not load NVML library.
+//
+// These lines have no level, so one is inferred from their words (ERROR:, WARNING:, failed,
+// retrying, ...). From a known GPU-stack container every remaining line is taken, with that
+// container's dataset; without one, only lines whose words are distinctive of the driver or
+// validator, and Go standard-log lines (generic.stdlog), are taken, so that other programs'
+// plain text is left alone.
+package nvidia_shell
+
+import (
+	"strings"
+
+	"github.com/sluice-dev/sluice/parsers"
+	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// DatasetStdLog is the dataset of Go standard-log lines from containers outside the GPU stack.
+const DatasetStdLog = "generic.stdlog"
+
+// FieldCommand holds the command of a shell trace line ("+ modprobe nvidia").
+const FieldCommand = "process.command_line"
+
+// Info registers the parser.
+var Info = parsers.Info{
+	Name:        "nvidia_shell",
+	Description: "plain output of the GPU driver, driver manager and validator containers, and Go std-log lines",
+	New:         func() parsers.Parser { return New() },
+	Fields: append(append([]parsers.Field(nil), pu.CommonFields...),
+		parsers.Field{Name: FieldCommand, Type: "wildcard", Description: "Command of a shell trace line (set -x)."}),
+}
+
+// Parser parses plain GPU-stack output. It is stateless and safe for concurrent use.
+type Parser struct{}
+
+// New returns the parser.
+func New() *Parser { return &Parser{} }
+
+// signatures are phrases only the GPU operator's driver and validator containers print; they
+// let a line be attributed when the container is unknown.
+var signatures = [...]struct{ phrase, dataset string }{
+	{"NVIDIA Software Installer", pu.DatasetDriver},
+	{"NVIDIA driver", pu.DatasetDriver},
+	{"nvidia-installer", pu.DatasetDriver},
+	{"nvidia.ko", pu.DatasetDriver},
+	{"NVIDIA kernel module", pu.DatasetDriver},
+	{"running command chroot with args", pu.DatasetValidator},
+	{"validations are successful", pu.DatasetValidator},
+	{"validation is successful", pu.DatasetValidator},
+	{"command failed, retrying after", pu.DatasetValidator},
+}
+
+// Parse takes a non-blank line from a GPU-stack container, a line with a driver or validator
+// signature, or a Go standard-log line.
+func (p *Parser) Parse(ev *event.Event) bool {
+	line := ev.Message()
+	text := strings.TrimSpace(line)
+	if text == "" {
+		return false
+	}
+	dataset := pu.GPUDataset(ev)
+	if t, n, ok := pu.StdLog(text); ok {
+		pu.SetTime(ev, t)
+		text = strings.TrimSpace(text[n:])
+		if dataset == "" {
+			dataset = DatasetStdLog
+		}
+	}
+	if dataset == "" {
+		for _, s := range signatures {
+			if strings.Contains(text, s.phrase) {
+				dataset = s.dataset
+				break
+			}
+		}
+	}
+	if dataset == "" {
+		return false
+	}
+	level := pu.Guess(text)
+	if cmd, ok := strings.CutPrefix(text, "+ "); ok {
+		ev.SetString(FieldCommand, cmd)
+		level = pu.Debug
+	}
+	if text != "" && text != line {
+		// Only when a stamp or padding was cut off: otherwise it would repeat message.
+		ev.SetString(pu.FieldLogMessage, text)
+	}
+	pu.Finish(ev, dataset, level)
+	return true
+}
