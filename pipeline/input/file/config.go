@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"path/filepath"
 	"time"
+
+	"github.com/sluice-dev/sluice/pipeline/config"
 )
 
 // Reading modes.
@@ -40,7 +42,7 @@ type Config struct {
 	// StateInterval is how often the state file is written when offsets have moved.
 	StateInterval time.Duration `mapstructure:"state_interval"`
 	// MaxLineBytes bounds a line; longer lines are split into pieces tagged _line_split.
-	MaxLineBytes int `mapstructure:"max_line_bytes"`
+	MaxLineBytes config.ByteSize `mapstructure:"max_line_bytes"`
 	// BatchSize is the most lines handed over in one batch.
 	BatchSize int `mapstructure:"batch_size"`
 	// ScanInterval is how often the paths are globbed again (follow mode).
@@ -99,7 +101,7 @@ func (c *Config) Validate() error {
 		bad("start_at: %q is not %q or %q", c.StartAt, StartBeginning, StartEnd)
 	}
 	if c.MaxLineBytes < 1 || c.MaxLineBytes > 64<<20 {
-		bad("max_line_bytes: %d is not between 1 and 64 MiB", c.MaxLineBytes)
+		bad("max_line_bytes: %v is not between 1 and 64MiB", c.MaxLineBytes)
 	}
 	if c.BatchSize < 1 {
 		bad("batch_size: must be at least 1, got %d", c.BatchSize)

@@ -1,8 +1,15 @@
 package file
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/sluice-dev/sluice/pipeline"
+	"github.com/sluice-dev/sluice/pipeline/config"
+	"github.com/sluice-dev/sluice/pipeline/pipelinetest"
 )
 
 func TestConfigValidate(t *testing.T) {
@@ -46,6 +53,58 @@ func TestConfigValidate(t *testing.T) {
 				if !strings.Contains(err.Error(), w) {
 					t.Errorf("error %q does not mention %q", err, w)
 				}
+			}
+		})
+	}
+}
+
+func components(t *testing.T) config.Components {
+	t.Helper()
+	c, err := config.NewComponents([]pipeline.InputFactory{Factory}, nil,
+		[]pipeline.OutputFactory{pipelinetest.NewSink().Factory("sink")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestSampleConfig loads the README's sample through the real config loader.
+func TestSampleConfig(t *testing.T) {
+	t.Parallel()
+	cfg, err := config.Load("testdata/sample.yaml", components(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := cfg.Inputs["file/vllm"].Config.(*Config)
+	if got.MaxLineBytes != 1<<20 || got.PollInterval != 250*time.Millisecond || len(got.Paths) != 2 ||
+		got.StateFile != "/var/lib/sluice/file-vllm.json" {
+		t.Fatalf("decoded %+v", got)
+	}
+}
+
+// TestBadConfigs loads each testdata/*.bad.yaml and checks the error it gives, named in its
+// first line ("# want: ...").
+func TestBadConfigs(t *testing.T) {
+	t.Parallel()
+	files, _ := filepath.Glob("testdata/*.bad.yaml")
+	if len(files) == 0 {
+		t.Fatal("no bad configs")
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			t.Parallel()
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			first, _, _ := strings.Cut(string(b), "\n")
+			want, ok := strings.CutPrefix(first, "# want: ")
+			if !ok {
+				t.Fatalf("first line %q does not say what error to want", first)
+			}
+			_, err = config.Load(f, components(t))
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Fatalf("got %v, want an error with %q", err, want)
 			}
 		})
 	}

@@ -62,7 +62,7 @@ func (in *Input) open(path string, startup bool) *reader {
 	in.openOK(path)
 	in.m.openFiles.Inc()
 	r := &reader{in: in, path: path, f: f, fs: st, grown: in.now(), seenAt: off}
-	r.rd = lines.NewReader(f, off, in.cfg.MaxLineBytes)
+	r.rd = lines.NewReader(f, off, int(in.cfg.MaxLineBytes))
 	return r
 }
 

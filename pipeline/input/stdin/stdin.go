@@ -98,7 +98,7 @@ func (in *Input) Run(ctx context.Context, next pipeline.Consumer) error {
 // read turns lines into events until the end of the input; it closes ch when done.
 func (in *Input) read(ctx context.Context, ch chan<- *event.Event) error {
 	defer close(ch)
-	rd := lines.NewReader(in.r, 0, in.cfg.MaxLineBytes)
+	rd := lines.NewReader(in.r, 0, int(in.cfg.MaxLineBytes))
 	send := func(l lines.Line) bool {
 		if len(l.Data) == 0 && !l.Split {
 			return true

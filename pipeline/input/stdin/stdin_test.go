@@ -8,6 +8,8 @@ import (
 	"testing"
 	"testing/iotest"
 
+	"github.com/sluice-dev/sluice/pipeline"
+	"github.com/sluice-dev/sluice/pipeline/config"
 	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/pipeline/input/file/lines"
 	"github.com/sluice-dev/sluice/pipeline/pipelinetest"
@@ -46,7 +48,7 @@ func TestRun(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			in := newInput(t, iotest.OneByteReader(strings.NewReader(tt.in)), func(c *Config) { c.MaxLineBytes = tt.max })
+			in := newInput(t, iotest.OneByteReader(strings.NewReader(tt.in)), func(c *Config) { c.MaxLineBytes = config.ByteSize(tt.max) })
 			run := pipelinetest.RunInput(t, in)
 			if err := run.Wait(t); err != nil {
 				t.Fatal(err)
@@ -148,5 +150,31 @@ func TestConfigValidate(t *testing.T) {
 				t.Fatalf("got %v, want %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestSampleConfig decodes the README's sample through the real config loader.
+func TestSampleConfig(t *testing.T) {
+	t.Parallel()
+	comps, err := config.NewComponents([]pipeline.InputFactory{Factory}, nil,
+		[]pipeline.OutputFactory{pipelinetest.NewSink().Factory("sink")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Parse([]byte(`
+inputs:
+  stdin:
+    max_line_bytes: 1MiB
+    batch_size: 1024
+outputs:
+  sink: {}
+pipelines:
+  main: {inputs: [stdin], outputs: [sink]}
+`), comps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cfg.Inputs["stdin"].Config.(*Config); got.MaxLineBytes != 1<<20 || got.BatchSize != 1024 {
+		t.Fatalf("decoded %+v", got)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/sluice-dev/sluice/pipeline/config"
 )
 
 // Sync policies.
@@ -25,14 +27,14 @@ type Config struct {
 	Path string `mapstructure:"path"`
 	// MaxBytes rotates the file when a write would make it larger: path becomes path.1,
 	// path.1 becomes path.2 and so on. 0 turns size rotation off.
-	MaxBytes int64 `mapstructure:"max_bytes"`
+	MaxBytes config.ByteSize `mapstructure:"max_bytes"`
 	// MaxFiles is how many rotated files are kept beside the current one.
 	MaxFiles int `mapstructure:"max_files"`
 	// Sync is when the file is fsynced: "batch" (before each batch is acknowledged) or "none".
 	Sync string `mapstructure:"sync"`
 	// BufferBytes is the size of the write buffer; a batch is always written out before it is
 	// acknowledged.
-	BufferBytes int `mapstructure:"buffer_bytes"`
+	BufferBytes config.ByteSize `mapstructure:"buffer_bytes"`
 	// MaxRetries is how often a failed write is tried again before the batch is handed back
 	// with a retry status.
 	MaxRetries int `mapstructure:"max_retries"`
@@ -62,7 +64,7 @@ func (c *Config) Validate() error {
 		bad("path: %v", err)
 	}
 	if c.MaxBytes < 0 {
-		bad("max_bytes: must not be negative, got %d", c.MaxBytes)
+		bad("max_bytes: must not be negative, got %v", c.MaxBytes)
 	}
 	if c.MaxBytes > 0 && c.MaxFiles < 1 {
 		bad("max_files: must be at least 1 when max_bytes rotates, got %d", c.MaxFiles)
@@ -70,8 +72,8 @@ func (c *Config) Validate() error {
 	if c.Sync != SyncBatch && c.Sync != SyncNone {
 		bad("sync: %q is not %q or %q", c.Sync, SyncBatch, SyncNone)
 	}
-	if c.BufferBytes < 512 {
-		bad("buffer_bytes: must be at least 512, got %d", c.BufferBytes)
+	if c.BufferBytes < 512 || c.BufferBytes > 64<<20 {
+		bad("buffer_bytes: %v is not between 512 and 64MiB", c.BufferBytes)
 	}
 	if c.MaxRetries < 0 {
 		bad("max_retries: must not be negative, got %d", c.MaxRetries)

@@ -182,7 +182,7 @@ func (o *Output) write(evs []*event.Event) error {
 func (o *Output) writeEvents(evs []*event.Event) error {
 	for _, e := range evs {
 		o.buf = append(e.AppendJSON(o.buf[:0]), '\n')
-		if o.cfg.MaxBytes > 0 && o.size > 0 && o.size+int64(len(o.buf)) > o.cfg.MaxBytes {
+		if o.cfg.MaxBytes > 0 && o.size > 0 && o.size+int64(len(o.buf)) > int64(o.cfg.MaxBytes) {
 			if err := o.rotate(); err != nil {
 				return err
 			}
@@ -220,7 +220,7 @@ func (o *Output) ensureOpen(name string) error {
 	o.f, o.cur, o.size = f, name, fi.Size()
 	o.opens++
 	if o.w == nil {
-		o.w = bufio.NewWriterSize(f, o.cfg.BufferBytes)
+		o.w = bufio.NewWriterSize(f, int(o.cfg.BufferBytes))
 	} else {
 		o.w.Reset(f)
 	}

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/sluice-dev/sluice/pipeline"
+	"github.com/sluice-dev/sluice/pipeline/config"
 	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/pipeline/pipelinetest"
 )
@@ -112,5 +114,26 @@ func TestConcurrentDeliverKeepsLinesWhole(t *testing.T) {
 		if !strings.HasPrefix(l, `{"message":"`) || !strings.HasSuffix(l, `"}`) {
 			t.Fatalf("torn line %.40q", l)
 		}
+	}
+}
+
+// TestConfig: the sample decodes, and a key stdout does not have is an error, not ignored.
+func TestConfig(t *testing.T) {
+	t.Parallel()
+	source := pipeline.InputFactory{
+		Type:      "source",
+		NewConfig: func() pipeline.Config { return &pipelinetest.EmptyConfig{} },
+		Create:    func(pipeline.Settings, pipeline.Config) (pipeline.Input, error) { return nil, nil },
+	}
+	comps, err := config.NewComponents([]pipeline.InputFactory{source}, nil, []pipeline.OutputFactory{Factory})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const tmpl = "inputs: {source: {}}\noutputs: {stdout: %s}\npipelines: {main: {inputs: [source], outputs: [stdout]}}\n"
+	if _, err := config.Parse(fmt.Appendf(nil, tmpl, "{}"), comps); err != nil {
+		t.Fatalf("sample: %v", err)
+	}
+	if _, err := config.Parse(fmt.Appendf(nil, tmpl, "{codec: json}"), comps); err == nil || !strings.Contains(err.Error(), "codec") {
+		t.Fatalf("unknown key: got %v", err)
 	}
 }
