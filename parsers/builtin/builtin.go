@@ -4,18 +4,24 @@ package builtin
 
 import (
 	"github.com/sluice-dev/sluice/parsers"
+	"github.com/sluice-dev/sluice/parsers/cri"
+	"github.com/sluice-dev/sluice/parsers/docker"
 	"github.com/sluice-dev/sluice/parsers/gpu_operator"
 	pjson "github.com/sluice-dev/sluice/parsers/json"
 	"github.com/sluice-dev/sluice/parsers/klog"
 	"github.com/sluice-dev/sluice/parsers/logfmt"
 	"github.com/sluice-dev/sluice/parsers/nvidia_shell"
 	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
+	"github.com/sluice-dev/sluice/parsers/vllm"
 )
 
 // Registry returns every built-in parser.
 func Registry() *parsers.Registry {
 	return parsers.NewRegistry(
 		// One line per parser package, in the order of DefaultChain below.
+		cri.Info,
+		docker.Info,
+		vllm.Info,
 		nvidia_xid.Info,
 		gpu_operator.Info,
 		klog.Info,
@@ -30,6 +36,7 @@ func Registry() *parsers.Registry {
 // generic fallbacks.
 func DefaultChain() []string {
 	return []string{
+		"cri", "docker", "vllm",
 		"nvidia_xid", "gpu_operator", "klog", "logfmt", "json", "nvidia_shell",
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sluice-dev/sluice/parsers"
+	"github.com/sluice-dev/sluice/parsers/k8spath"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
@@ -20,6 +21,8 @@ import (
 const (
 	FieldStream  = "stream"
 	FieldCreated = "event.created"
+	// FieldFlags marks events the parse processor assembled from several lines.
+	FieldFlags = "log.flags"
 )
 
 // Fields lists what framing parsers set; the Docker parser shares it.
@@ -28,6 +31,12 @@ var Fields = []parsers.Field{
 	{Name: event.FieldMessage, Type: "match_only_text", Description: "The log line without container-runtime framing; pieces of a split line are joined."},
 	{Name: FieldStream, Type: "keyword", Description: "The container stream the line was written to: stdout or stderr."},
 	{Name: FieldCreated, Type: "date", Description: "The container runtime's timestamp of the line (nanosecond precision)."},
+	{Name: FieldFlags, Type: "keyword", Description: "multiline when the parse processor joined several lines (a traceback) into the event, as Filebeat marks it."},
+	{Name: k8spath.FieldPod, Type: "keyword", Description: "Pod name, from Filebeat's metadata or else from the container log path."},
+	{Name: k8spath.FieldNamespace, Type: "keyword", Description: "Namespace, from Filebeat's metadata or else from the container log path."},
+	{Name: k8spath.FieldContainer, Type: "keyword", Description: "Container name, from Filebeat's metadata or else from the container log path."},
+	{Name: k8spath.FieldPodUID, Type: "keyword", Description: "Pod UID, from the /var/log/pods path."},
+	{Name: k8spath.FieldID, Type: "keyword", Description: "Container id, from the /var/log/containers path."},
 }
 
 // Info registers the parser.

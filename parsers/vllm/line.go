@@ -131,12 +131,13 @@ func (l *Line) header(s string) int {
 		return 0
 	}
 	if s[i] == ':' {
-		// uvicorn: "INFO:" padded with spaces to a fixed width.
+		// uvicorn: "INFO:" padded to 9 columns, then a space: "CRITICAL: ", "ERROR:    ".
+		pad := max(8-i, 0) + 1
 		j := i + 1
 		for j < len(s) && s[j] == ' ' {
 			j++
 		}
-		if j == i+1 && j < len(s) {
+		if j-(i+1) != pad && j < len(s) {
 			return 0
 		}
 		l.Header, l.Uvicorn, l.Level = s[:i+1], true, lv
