@@ -27,7 +27,7 @@ var Info = parsers.Info{
 	Name:        "gpu_operator",
 	Description: "NVIDIA GPU operator controller logs (zap JSON and console encodings)",
 	New:         func() parsers.Parser { return New() },
-	Fields:      pu.CommonFields,
+	Fields:      pu.StructuredFields,
 }
 
 // Parser parses zap lines. It is stateless and safe for concurrent use.

@@ -22,7 +22,7 @@ var Info = parsers.Info{
 	Name:        "json",
 	Description: "one JSON object per line (zap, logrus/slog JSON, Python JSON loggers)",
 	New:         func() parsers.Parser { return New() },
-	Fields:      pu.CommonFields,
+	Fields:      pu.StructuredFields,
 }
 
 // Parser parses JSON lines. It is stateless and safe for concurrent use.

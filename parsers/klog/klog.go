@@ -25,7 +25,8 @@ var Info = parsers.Info{
 	Name:        "klog",
 	Description: "Kubernetes klog/glog lines (device plugin, feature discovery, controllers)",
 	New:         func() parsers.Parser { return New() },
-	Fields:      pu.CommonFields,
+	Fields: pu.Fields(pu.FieldLogMessage, pu.FieldOriginFile, pu.FieldOriginLine, pu.FieldLogFields,
+		event.FieldErrorMsg, pu.FieldErrorStack, pu.FieldLogger, pu.FieldOriginFunc, pu.FieldProcessPID),
 }
 
 // Parser parses klog lines. It is stateless and safe for concurrent use.

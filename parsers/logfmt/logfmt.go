@@ -31,7 +31,7 @@ var Info = parsers.Info{
 	Name:        "logfmt",
 	Description: "logfmt / logrus / slog text lines (DCGM exporter, container toolkit, validator)",
 	New:         func() parsers.Parser { return New() },
-	Fields:      pu.CommonFields,
+	Fields:      pu.StructuredFields,
 }
 
 // Parser parses logfmt lines. It is stateless and safe for concurrent use.

@@ -34,7 +34,7 @@ var Info = parsers.Info{
 	Name:        "nvidia_shell",
 	Description: "plain output of the GPU driver, driver manager and validator containers, and Go std-log lines",
 	New:         func() parsers.Parser { return New() },
-	Fields: append(append([]parsers.Field(nil), pu.CommonFields...),
+	Fields: append(pu.Fields(pu.FieldLogMessage),
 		parsers.Field{Name: FieldCommand, Type: "wildcard", Description: "Command of a shell trace line (set -x)."}),
 }
 

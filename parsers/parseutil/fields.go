@@ -5,8 +5,8 @@ import (
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
-// CommonFields documents the fields every structured-log parser here may set, for their Info.
-var CommonFields = []parsers.Field{
+// shared documents the fields several parsers set, so each declares them the same way.
+var shared = []parsers.Field{
 	{Name: event.FieldTimestamp, Type: "date", Description: "When the line was written: the time in the line, else the container runtime's, else when sluice received it."},
 	{Name: event.FieldDataset, Type: "keyword", Description: "Which log source the line comes from (gpu.device_plugin, generic.klog, ...)."},
 	{Name: event.FieldLogLevel, Type: "keyword", Description: "Level in lowercase: debug, info, warning, error or critical."},
@@ -18,8 +18,36 @@ var CommonFields = []parsers.Field{
 	{Name: FieldLogFields, Type: "flattened", Description: "The line's own key/value fields that have no ECS name (klog, logfmt, zap, JSON)."},
 	{Name: event.FieldErrorMsg, Type: "match_only_text", Description: "Error text the line carries (err=, error=, \"error\":)."},
 	{Name: FieldErrorStack, Type: "wildcard", Description: "Stack trace the line carries (zap stacktrace, slog stacktrace=)."},
-	{Name: FieldProcessPID, Type: "long", Description: "Process id."},
+	{Name: FieldProcessPID, Type: "long", Description: "Process id (klog header, Xid pid=)."},
+	{Name: FieldProcessName, Type: "keyword", Description: "Process name (Xid name=)."},
+	{Name: FieldHostname, Type: "keyword", Description: "Host name from a syslog or journal prefix."},
+	{Name: FieldEventAction, Type: "keyword", Description: "Kind of line within a dataset (for gpu.xid: xid, sxid, gpu-fallen-off-bus, gpu-identified, nvrm)."},
 }
+
+// Fields returns the shared declarations of the named fields plus the three every parsed event
+// has (@timestamp, event.dataset, log.level), for a parser's Info.Fields. An unknown name is a
+// programming error and panics at start-up.
+func Fields(names ...string) []parsers.Field {
+	out := []parsers.Field{shared[0], shared[1], shared[2]}
+	for _, n := range names {
+		found := false
+		for _, f := range shared {
+			if f.Name == n {
+				out = append(out, f)
+				found = true
+				break
+			}
+		}
+		if !found {
+			panic("parseutil: no shared field " + n)
+		}
+	}
+	return out
+}
+
+// StructuredFields are the fields of the structured formats (zap, JSON, logfmt).
+var StructuredFields = Fields(FieldLogMessage, FieldLogger, FieldOriginFile, FieldOriginLine,
+	FieldOriginFunc, FieldLogFields, event.FieldErrorMsg, FieldErrorStack)
 
 // SetField stores one free key/value pair of a structured line: the ones ECS names get their
 // ECS field, the others go under log.fields.
