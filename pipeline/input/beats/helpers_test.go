@@ -43,6 +43,11 @@ func (s *sink) next(t testing.TB) *event.Batch {
 	}
 }
 
+func defaultSettings(t testing.TB) pipeline.Settings {
+	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelDebug}))
+	return pipeline.Settings{ID: "beats", Logger: log, Registerer: prometheus.NewRegistry()}
+}
+
 type harness struct {
 	in     *Input
 	sink   *sink
@@ -59,8 +64,7 @@ func start(t testing.TB, mutate func(*Config)) *harness {
 	if mutate != nil {
 		mutate(cfg)
 	}
-	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelDebug}))
-	in, err := New(pipeline.Settings{ID: "beats", Logger: log, Registerer: prometheus.NewRegistry()}, cfg)
+	in, err := New(defaultSettings(t), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,7 +23,8 @@ type certReloader struct {
 	every   time.Duration // how often files are checked, at most
 	mu      sync.Mutex
 	checked time.Time
-	mtimes  [3]time.Time
+	mtimes  [3]int64 // of the files in use
+	failed  [3]int64 // of files that failed to load: not tried again until they change
 	current *tls.Config
 }
 
@@ -50,8 +51,9 @@ func (r *certReloader) get() *tls.Config {
 	defer r.mu.Unlock()
 	if time.Since(r.checked) >= r.every {
 		r.checked = time.Now()
-		if r.changed() {
+		if now := r.stat(); now != r.mtimes && now != r.failed {
 			if err := r.loadLocked(); err != nil {
+				r.failed = now
 				r.m.certReloads.WithLabelValues("error").Inc()
 				r.log.Error("beats: reload tls files, keeping the previous certificate", "error", err)
 			} else {
@@ -67,16 +69,18 @@ func (r *certReloader) files() [3]string {
 	return [3]string{r.cfg.Certificate, r.cfg.Key, r.cfg.ClientCA}
 }
 
-func (r *certReloader) changed() bool {
+// stat returns the files' modification times (zero for a file that cannot be read).
+func (r *certReloader) stat() [3]int64 {
+	var m [3]int64
 	for i, f := range r.files() {
 		if f == "" {
 			continue
 		}
-		if st, err := os.Stat(f); err == nil && !st.ModTime().Equal(r.mtimes[i]) {
-			return true
+		if st, err := os.Stat(f); err == nil {
+			m[i] = st.ModTime().UnixNano()
 		}
 	}
-	return false
+	return m
 }
 
 func (r *certReloader) load() error {
@@ -87,7 +91,7 @@ func (r *certReloader) load() error {
 }
 
 func (r *certReloader) loadLocked() error {
-	var mtimes [3]time.Time
+	var mtimes [3]int64
 	for i, f := range r.files() {
 		if f == "" {
 			continue
@@ -96,7 +100,7 @@ func (r *certReloader) loadLocked() error {
 		if err != nil {
 			return fmt.Errorf("beats: tls: %w", err)
 		}
-		mtimes[i] = st.ModTime()
+		mtimes[i] = st.ModTime().UnixNano()
 	}
 	cert, err := tls.LoadX509KeyPair(r.cfg.Certificate, r.cfg.Key)
 	if err != nil {
