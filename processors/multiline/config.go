@@ -1,0 +1,58 @@
+package multiline
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/sluice-dev/sluice/processors/internal/proc"
+)
+
+// Config follows Filebeat's multiline settings, so a Filebeat config carries over.
+type Config struct {
+	proc.Common `mapstructure:",squash"`
+	// Field holds the line (message).
+	Field string `mapstructure:"field"`
+	// Pattern is the regular expression lines are tested with (Go RE2 syntax).
+	Pattern string `mapstructure:"pattern"`
+	// Negate inverts the test.
+	Negate bool `mapstructure:"negate"`
+	// Match is after (a matching line belongs to the line before it: tracebacks) or before (a
+	// matching line belongs to the line after it: continuation markers at line end).
+	Match string `mapstructure:"match"`
+	// MaxLines and MaxBytes bound one event; a longer group is cut into several events, the
+	// later ones tagged multiline_continued, so nothing is dropped.
+	MaxLines int `mapstructure:"max_lines"`
+	MaxBytes int `mapstructure:"max_bytes"`
+	// Timeout sends a group on when its source has been quiet this long.
+	Timeout time.Duration `mapstructure:"timeout"`
+}
+
+// NewConfig returns Filebeat's defaults: match after, 500 lines, 10 MiB, 5 s.
+func NewConfig() *Config {
+	return &Config{Field: "message", Match: "after", MaxLines: 500, MaxBytes: 10 << 20, Timeout: 5 * time.Second}
+}
+
+// Validate compiles the pattern and checks the limits.
+func (c *Config) Validate() error {
+	errs := []error{c.Common.Validate()}
+	if c.Field == "" {
+		errs = append(errs, errors.New("field: required"))
+	}
+	if c.Pattern == "" {
+		errs = append(errs, errors.New("pattern: required"))
+	} else if _, err := regexp.Compile(c.Pattern); err != nil {
+		errs = append(errs, fmt.Errorf("pattern: %w", err))
+	}
+	if c.Match != "after" && c.Match != "before" {
+		errs = append(errs, fmt.Errorf("match: %q is not after or before", c.Match))
+	}
+	if c.MaxLines < 1 || c.MaxBytes < 1 {
+		errs = append(errs, fmt.Errorf("max_lines %d and max_bytes %d must be at least 1", c.MaxLines, c.MaxBytes))
+	}
+	if c.Timeout <= 0 {
+		errs = append(errs, fmt.Errorf("timeout: %v must be positive", c.Timeout))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,202 @@
+// Package multiline is the processor that joins lines that belong together (a Python traceback
+// from vLLM, a Go panic from a GPU operator component) into one event, for streams that arrive
+// unjoined, such as Kafka topics fed by shippers that do not join lines themselves. Lines are
+// grouped per source (Meta.Input and Meta.Source), with Filebeat's pattern/negate/match rules.
+//
+// A group still open at the end of a batch is held back: its lines leave the batch and the
+// processor takes a reference on the batch's acks (Batch.Hold), which the batch that finally
+// carries the joined event adopts (Batch.Adopt). So a Filebeat window or Kafka offset is never
+// acknowledged before its lines are delivered. Groups are sent on when the next group of their
+// source starts, when they reach max_lines or max_bytes, after timeout of quiet (Flush), and when
+// the pipeline drains.
+package multiline
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sluice-dev/sluice/pipeline"
+	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/processors/internal/proc"
+)
+
+// Factory creates multiline processors.
+var Factory = pipeline.ProcessorFactory{
+	Type:      "multiline",
+	NewConfig: func() pipeline.Config { return NewConfig() },
+	Create: func(set pipeline.Settings, cfg pipeline.Config) (pipeline.Processor, error) {
+		return New(set, cfg.(*Config))
+	},
+}
+
+// TagContinued marks an event holding the later lines of a group cut at max_lines or max_bytes.
+const TagContinued = "multiline_continued"
+
+type group struct {
+	first     *event.Event
+	lines     []string
+	bytes     int
+	last      time.Time
+	holds     []event.Holds
+	continued bool
+}
+
+// Processor joins lines. It is safe for concurrent use.
+type Processor struct {
+	cfg     *Config
+	re      *regexp.Regexp
+	after   bool
+	runner  *proc.Runner
+	metrics *pipeline.ComponentMetrics
+	now     func() time.Time
+
+	mu      sync.Mutex
+	pending map[string]*group
+}
+
+var (
+	_ pipeline.Processor = (*Processor)(nil)
+	_ pipeline.Flusher   = (*Processor)(nil)
+)
+
+// New builds a multiline processor from a validated config.
+func New(set pipeline.Settings, c *Config) (*Processor, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	r, err := proc.NewRunner("multiline", set, c.Base(), nil)
+	if err != nil {
+		return nil, err
+	}
+	m := set.Metrics
+	if m == nil {
+		m = pipeline.NewComponentMetrics()
+	}
+	return &Processor{
+		cfg: c, re: regexp.MustCompile(c.Pattern), after: c.Match == "after", runner: r, metrics: m,
+		now: time.Now, pending: map[string]*group{},
+	}, nil
+}
+
+// Process joins the lines of b; lines of groups still open leave the batch and are held.
+func (p *Processor) Process(_ context.Context, b *event.Batch) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := p.now()
+	in := len(b.Events)
+	out := make([]*event.Event, 0, in)
+	touched := map[string]*group{}
+	var adopt []event.Holds
+	for _, ev := range b.Events {
+		if !p.runner.Match(ev) {
+			out = append(out, ev)
+			continue
+		}
+		key := ev.Meta.Input + "\x00" + ev.Meta.Source
+		line, _ := ev.GetString(p.cfg.Field)
+		g, done := p.add(&out, &adopt, key, ev, line)
+		if done {
+			out = p.emit(out, &adopt, key, g)
+			continue
+		}
+		g.last = now
+		touched[key] = g
+	}
+	// Hold this batch's own acks for the groups it leaves open before adopting older holds:
+	// holding after adopting would pass old acks on from group to group and, on a busy stream,
+	// never release them.
+	for key, g := range touched {
+		if p.pending[key] == g {
+			g.holds = append(g.holds, b.Hold())
+		}
+	}
+	for _, h := range adopt {
+		b.Adopt(h)
+	}
+	b.Events = out
+	p.metrics.Received.Add(float64(in))
+	p.runner.Count(proc.OutcomeOK).Add(float64(in))
+	return nil
+}
+
+// add puts the line into its source's group, sending on the group it closes, and reports
+// whether the line's own group is complete (match: before, a line that does not continue).
+func (p *Processor) add(out *[]*event.Event, adopt *[]event.Holds, key string, ev *event.Event, line string) (*group, bool) {
+	cont := p.re.MatchString(line) != p.cfg.Negate
+	g := p.pending[key]
+	switch {
+	case g == nil:
+		g = p.start(key, ev, line, false)
+	case p.after && !cont:
+		*out = p.emit(*out, adopt, key, g)
+		g = p.start(key, ev, line, false)
+	case len(g.lines) >= p.cfg.MaxLines || g.bytes+1+len(line) > p.cfg.MaxBytes:
+		*out = p.emit(*out, adopt, key, g)
+		g = p.start(key, ev, line, true)
+	default:
+		g.lines = append(g.lines, line)
+		g.bytes += 1 + len(line)
+	}
+	return g, !p.after && !cont
+}
+
+func (p *Processor) start(key string, ev *event.Event, line string, continued bool) *group {
+	g := &group{first: ev, lines: []string{line}, bytes: len(line), continued: continued}
+	p.pending[key] = g
+	return g
+}
+
+// emit closes g: the joined event goes to out and the acks g held to adopt, for the batch that
+// carries the event.
+func (p *Processor) emit(out []*event.Event, adopt *[]event.Holds, key string, g *group) []*event.Event {
+	if p.pending[key] == g {
+		delete(p.pending, key)
+	}
+	*adopt = append(*adopt, g.holds...)
+	p.metrics.Sent.Inc()
+	return append(out, g.event(p.cfg.Field))
+}
+
+func (g *group) event(field string) *event.Event {
+	ev := g.first
+	if len(g.lines) > 1 {
+		ev.SetString(field, strings.Join(g.lines, "\n"))
+		ev.Set("log.flags", event.Raw(`["multiline"]`))
+	}
+	if g.continued {
+		ev.AddTag(TagContinued)
+	}
+	return ev
+}
+
+// Flush sends on the groups quiet for the timeout (all of them when final), in a batch that
+// carries their held acks.
+func (p *Processor) Flush(_ context.Context, now time.Time, final bool) *event.Batch {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var b *event.Batch
+	for key, g := range p.pending {
+		if !final && now.Sub(g.last) < p.cfg.Timeout {
+			continue
+		}
+		if b == nil {
+			b = event.NewBatch(nil, nil)
+		}
+		var adopt []event.Holds
+		b.Events = p.emit(b.Events, &adopt, key, g)
+		for _, h := range adopt {
+			b.Adopt(h)
+		}
+	}
+	return b
+}
+
+// Pending reports how many groups are open (for tests and a gauge).
+func (p *Processor) Pending() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.pending)
+}

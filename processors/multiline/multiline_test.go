@@ -1,0 +1,203 @@
+package multiline
+
+import (
+	"context"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/processors/internal/proctest"
+)
+
+var traceback = []string{
+	"ERROR 11-27 12:00:01 engine.py:160] Engine failed",
+	"Traceback (most recent call last):",
+	`  File "/usr/lib/python3/vllm/engine.py", line 158, in run`,
+	"    raise RuntimeError(\"CUDA error: out of memory\")",
+	"RuntimeError: CUDA error: out of memory",
+	"INFO 11-27 12:00:02 api_server.py:600] Shutting down",
+}
+
+func newProc(t *testing.T, mod func(*Config)) (*Processor, *time.Time) {
+	t.Helper()
+	c := NewConfig()
+	c.Pattern, c.Negate = `^(DEBUG|INFO|WARNING|ERROR|CRITICAL) `, true
+	if mod != nil {
+		mod(c)
+	}
+	set, _, _ := proctest.Settings("multiline")
+	p, err := New(set, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	p.now = func() time.Time { return clock }
+	return p, &clock
+}
+
+func lines(source string, ls ...string) []*event.Event {
+	evs := proctest.Lines(ls...)
+	for i, ev := range evs {
+		ev.Meta.Source, ev.Meta.Offset = source, int64(i)
+	}
+	return evs
+}
+
+func messages(evs []*event.Event) []string {
+	var out []string
+	for _, ev := range evs {
+		out = append(out, ev.Message())
+	}
+	return out
+}
+
+type ackProbe struct {
+	done   atomic.Bool
+	status atomic.Uint32
+}
+
+func (a *ackProbe) ack() *event.Ack {
+	return event.NewAck(func(s event.Status) { a.status.Store(uint32(s)); a.done.Store(true) })
+}
+
+func TestJoinAcrossBatchesKeepsAcks(t *testing.T) {
+	t.Parallel()
+	p, _ := newProc(t, nil)
+	ctx := context.Background()
+	var a1, a2 ackProbe
+	b1 := event.NewBatch(lines("pod-a", traceback[:3]...), a1.ack())
+	if err := p.Process(ctx, b1); err != nil {
+		t.Fatal(err)
+	}
+	if len(b1.Events) != 0 || p.Pending() != 1 {
+		t.Fatalf("first batch: %d events out, %d pending", len(b1.Events), p.Pending())
+	}
+	b1.Resolve(event.Delivered) // the runtime finishes the now empty batch
+	if a1.done.Load() {
+		t.Fatal("source acknowledged while its lines are still held")
+	}
+	b2 := event.NewBatch(lines("pod-a", traceback[3:]...), a2.ack())
+	_ = p.Process(ctx, b2)
+	got := messages(b2.Events)
+	if len(got) != 1 || got[0] != strings.Join(traceback[:5], "\n") {
+		t.Fatalf("joined: %q", got)
+	}
+	if v, _ := b2.Events[0].Get("log.flags"); v.Str() != `["multiline"]` {
+		t.Errorf("log.flags = %q", v.Str())
+	}
+	if p.Pending() != 1 {
+		t.Fatalf("the INFO line should be pending")
+	}
+	b2.Resolve(event.Delivered)
+	if !a1.done.Load() {
+		t.Fatal("first source not acknowledged after its joined event was delivered")
+	}
+	if a2.done.Load() {
+		t.Fatal("second source acknowledged while the INFO line is held")
+	}
+	fb := p.Flush(ctx, time.Time{}, true)
+	if fb == nil || len(fb.Events) != 1 || fb.Events[0].Message() != traceback[5] {
+		t.Fatalf("final flush: %+v", fb)
+	}
+	fb.Resolve(event.Retry)
+	if !a2.done.Load() || event.Status(a2.status.Load()) != event.Retry {
+		t.Fatal("held ack not resolved with the flushed batch's status")
+	}
+}
+
+func TestSourcesAreSeparate(t *testing.T) {
+	t.Parallel()
+	p, _ := newProc(t, nil)
+	a := lines("a", "INFO one", "  a-cont", "INFO two")
+	b := lines("b", "ERROR x", "  b-cont")
+	mixed := []*event.Event{a[0], b[0], a[1], b[1], a[2]}
+	out := proctest.Run(t, p, mixed...)
+	if got := messages(out); len(got) != 1 || got[0] != "INFO one\n  a-cont" {
+		t.Fatalf("got %q", got)
+	}
+	fb := p.Flush(context.Background(), time.Time{}, true)
+	got := messages(fb.Events)
+	if len(got) != 2 || !(contains(got, "ERROR x\n  b-cont") && contains(got, "INFO two")) {
+		t.Fatalf("flushed %q", got)
+	}
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func TestTimeoutFlush(t *testing.T) {
+	t.Parallel()
+	p, clock := newProc(t, func(c *Config) { c.Timeout = 5 * time.Second })
+	proctest.Run(t, p, lines("a", "INFO start", "  more")...)
+	if b := p.Flush(context.Background(), clock.Add(4*time.Second), false); b != nil {
+		t.Fatalf("flushed before the timeout: %q", messages(b.Events))
+	}
+	b := p.Flush(context.Background(), clock.Add(5*time.Second), false)
+	if b == nil || messages(b.Events)[0] != "INFO start\n  more" || p.Pending() != 0 {
+		t.Fatal("not flushed after the timeout")
+	}
+}
+
+func TestMaxLinesSplitsWithoutLoss(t *testing.T) {
+	t.Parallel()
+	p, _ := newProc(t, func(c *Config) { c.MaxLines = 2 })
+	out := proctest.Run(t, p, lines("a", "INFO x", "  1", "  2", "  3", "INFO y")...)
+	out = append(out, p.Flush(context.Background(), time.Time{}, true).Events...)
+	got := messages(out)
+	want := []string{"INFO x\n  1", "  2\n  3", "INFO y"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	if !out[1].HasTag(TagContinued) || out[0].HasTag(TagContinued) {
+		t.Errorf("continued tag: %v %v", out[0].Tags(), out[1].Tags())
+	}
+}
+
+func TestMatchBefore(t *testing.T) {
+	t.Parallel()
+	p, _ := newProc(t, func(c *Config) { c.Pattern, c.Negate, c.Match = `\\$`, false, "before" })
+	out := proctest.Run(t, p, lines("a", `cmd --a \`, `  --b \`, `  --c`, `next`)...)
+	if got := messages(out); strings.Join(got, "|") != "cmd --a \\\n  --b \\\n  --c|next" {
+		t.Fatalf("got %q", got)
+	}
+	if p.Pending() != 0 {
+		t.Fatal("nothing should be pending")
+	}
+}
+
+func TestBadConfig(t *testing.T) {
+	t.Parallel()
+	for i, f := range []func(*Config){
+		func(c *Config) {},
+		func(c *Config) { c.Pattern = "(" },
+		func(c *Config) { c.Pattern, c.Match = "x", "around" },
+		func(c *Config) { c.Pattern, c.Timeout = "x", 0 },
+	} {
+		c := NewConfig()
+		f(c)
+		if err := c.Validate(); err == nil {
+			t.Errorf("case %d: expected an error", i)
+		}
+	}
+}
+
+func BenchmarkMultiline(b *testing.B) {
+	c := NewConfig()
+	c.Pattern, c.Negate = `^(DEBUG|INFO|WARNING|ERROR|CRITICAL) `, true
+	set, _, _ := proctest.Settings("multiline")
+	p, _ := New(set, c)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		batch := event.NewBatch(lines("a", traceback...), nil)
+		_ = p.Process(ctx, batch)
+	}
+}
