@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/sluice-dev/sluice/parsers"
+	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
@@ -25,8 +26,9 @@ var Info = parsers.Info{
 	Name:        "klog",
 	Description: "Kubernetes klog/glog lines (device plugin, feature discovery, controllers)",
 	New:         func() parsers.Parser { return New() },
-	Fields: pu.Fields(pu.FieldLogMessage, pu.FieldOriginFile, pu.FieldOriginLine, pu.FieldLogFields,
+	Fields: append(append(pu.Fields(pu.FieldLogMessage, pu.FieldOriginFile, pu.FieldOriginLine, pu.FieldLogFields,
 		event.FieldErrorMsg, pu.FieldErrorStack, pu.FieldLogger, pu.FieldOriginFunc, pu.FieldProcessPID),
+		nvidia_xid.CatalogFields...), parsers.Field{Name: nvidia_xid.FieldUUID, Type: "keyword", Description: "GPU UUID (GPU-...)."}),
 }
 
 // Parser parses klog lines. It is stateless and safe for concurrent use.
@@ -71,7 +73,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	pu.SetTime(ev, t)
 	ev.Set(pu.FieldProcessPID, event.Int(pid))
 	pu.SetOrigin(ev, rest[:end])
-	body(ev, strings.TrimPrefix(rest[end+1:], " "))
+	if xidLevel := body(ev, strings.TrimPrefix(rest[end+1:], " ")); xidLevel != "" {
+		level = xidLevel
+	}
 	pu.Finish(ev, pu.DatasetOr(ev, Dataset), level)
 	return true
 }
@@ -90,10 +94,15 @@ func levelOf(c byte) (string, bool) {
 	return "", false
 }
 
-// body sets log.message, and for klog's structured form ("msg" k=v ...) the pairs too.
-func body(ev *event.Event, b string) {
+// body sets log.message, and for klog's structured form ("msg" k=v ...) the pairs too. For the
+// device plugin's health-check line it returns the level of the Xid it reports.
+func body(ev *event.Event, b string) string {
 	if b == "" {
-		return
+		return ""
+	}
+	if rest, ok := strings.CutPrefix(b, xidPrefix); ok {
+		ev.SetString(pu.FieldLogMessage, b)
+		return healthXid(ev, rest)
 	}
 	if msg, rest, ok := pu.Quoted(b); ok {
 		ev.SetString(pu.FieldLogMessage, msg)
@@ -107,7 +116,35 @@ func body(ev *event.Event, b string) {
 				pu.SetField(ev, k, event.String(v))
 			}
 		}
-		return
+		return ""
 	}
 	ev.SetString(pu.FieldLogMessage, b)
+	return ""
+}
+
+// xidPrefix starts the line the device plugin logs when NVML reports an Xid on a device:
+// "XidCriticalError: Xid=79 on Device=GPU-...; marking device as unhealthy." (or, before
+// v0.12, "..., All devices will go unhealthy.").
+const xidPrefix = "XidCriticalError: Xid="
+
+func healthXid(ev *event.Event, s string) string {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	code, ok := pu.Atoi(s[:n])
+	if !ok {
+		return ""
+	}
+	level := nvidia_xid.Annotate(ev, code)
+	if dev, ok := strings.CutPrefix(s[n:], " on Device="); ok {
+		if i := strings.IndexByte(dev, ';'); i > 0 {
+			ev.SetString(nvidia_xid.FieldUUID, dev[:i])
+		}
+	}
+	// The plugin takes the GPU out of the node's allocatable resources: someone must look.
+	if level == pu.Info || level == pu.Warning || level == pu.Error {
+		level = pu.Warning
+	}
+	return level
 }

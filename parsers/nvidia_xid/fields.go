@@ -32,17 +32,22 @@ const (
 	ActionNVRM         = "nvrm"
 )
 
+// CatalogFields are the fields Annotate sets, for the Info of other parsers that call it.
+var CatalogFields = []parsers.Field{
+	{Name: FieldCode, Type: "long", Description: "Xid error code."},
+	{Name: FieldName, Type: "keyword", Description: "NVIDIA's name for the Xid code."},
+	{Name: FieldDescription, Type: "text", Description: "What the Xid means, from sluice's catalog."},
+	{Name: FieldCause, Type: "keyword", Description: "Where the Xid usually points: hardware, application or driver."},
+	{Name: FieldAction, Type: "text", Description: "Recommended first action for the Xid."},
+}
+
 // Info registers the parser.
 var Info = parsers.Info{
 	Name:        "nvidia_xid",
 	Description: "NVIDIA kernel driver (NVRM) messages: Xid and SXid errors with their catalog entry, GPUs fallen off the bus",
 	New:         func() parsers.Parser { return New() },
-	Fields: append(pu.Fields(pu.FieldProcessPID, pu.FieldProcessName, pu.FieldHostname, pu.FieldEventAction),
-		parsers.Field{Name: FieldCode, Type: "long", Description: "Xid error code."},
-		parsers.Field{Name: FieldName, Type: "keyword", Description: "NVIDIA's name for the Xid code."},
-		parsers.Field{Name: FieldDescription, Type: "text", Description: "What the Xid means, from sluice's catalog."},
-		parsers.Field{Name: FieldCause, Type: "keyword", Description: "Where the Xid usually points: hardware, application or driver."},
-		parsers.Field{Name: FieldAction, Type: "text", Description: "Recommended first action for the Xid."},
+	Fields: append(append(pu.Fields(pu.FieldProcessPID, pu.FieldProcessName, pu.FieldHostname, pu.FieldEventAction),
+		CatalogFields...),
 		parsers.Field{Name: FieldDetail, Type: "match_only_text", Description: "Text the driver logged after the Xid code (and pid, name)."},
 		parsers.Field{Name: FieldRecoveryAction, Type: "keyword", Description: "Recovery action the driver asks for in Xid 154 (None, GPU Reset Required, Node Reboot Required, ...)."},
 		parsers.Field{Name: FieldPCIBusID, Type: "keyword", Description: "PCI bus id of the GPU or NVSwitch, as the driver wrote it, lowercase (0000:3b:00)."},

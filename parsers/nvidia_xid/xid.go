@@ -72,7 +72,6 @@ func xid(ev *event.Event, s string) bool {
 		return false
 	}
 	ev.SetString(pu.FieldEventAction, ActionXid)
-	ev.Set(FieldCode, event.Int(code))
 	ev.SetString(FieldPCIBusID, bus)
 	if v, r, ok := attr(rest, "pid="); ok {
 		if pid, ok := pu.Atoi(v); ok {
@@ -89,14 +88,7 @@ func xid(ev *event.Event, s string) bool {
 	if rest != "" {
 		ev.SetString(FieldDetail, rest)
 	}
-	level := pu.Error
-	if e, ok := Lookup(int(code)); ok {
-		ev.SetString(FieldName, e.Name)
-		ev.SetString(FieldDescription, e.Description)
-		ev.SetString(FieldCause, e.Cause)
-		ev.SetString(FieldAction, e.Action)
-		level = e.Level
-	}
+	level := Annotate(ev, code)
 	if code == 154 {
 		level = recovery(ev, rest)
 	}
@@ -122,6 +114,22 @@ func head(s string) (bus string, code int64, rest string, ok bool) {
 		return "", 0, "", false
 	}
 	return bus, code, strings.TrimLeft(s[n:], ", "), true
+}
+
+// Annotate sets gpu.xid.code and the catalog entry of code (name, description, cause, action)
+// on ev and returns the level the Xid deserves. Other parsers that see an Xid code (the device
+// plugin's health checks, DCGM) use it so that every Xid reads the same in Kibana.
+func Annotate(ev *event.Event, code int64) string {
+	ev.Set(FieldCode, event.Int(code))
+	e, ok := Lookup(int(code))
+	if !ok {
+		return pu.Error
+	}
+	ev.SetString(FieldName, e.Name)
+	ev.SetString(FieldDescription, e.Description)
+	ev.SetString(FieldCause, e.Cause)
+	ev.SetString(FieldAction, e.Action)
+	return e.Level
 }
 
 // attr reads "key=value, rest" and returns value (quotes removed) and rest.

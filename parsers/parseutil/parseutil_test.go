@@ -135,6 +135,8 @@ func TestGPUDataset(t *testing.T) {
 		{FieldLogPath, "/var/log/containers/nvidia-container-toolkit-daemonset-zk8cn_gpu-operator_nvidia-container-toolkit-ctr-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.log", DatasetToolkit},
 		{FieldLogPath, "/var/log/pods/gpu-operator_gpu-operator-5cd848855d-vjhjp_8d2c1e4f-1111-2222-3333-444455556666/gpu-operator/0.log", DatasetOperator},
 		{FieldLogPath, "/var/log/kern.log", ""},
+		{FieldLogPath, "support-bundle/node-3/nvidia-dcgm-exporter-7xk2p_gpu-operator_nvidia-dcgm-exporter-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.log", DatasetDCGMExporter},
+		{FieldLogPath, "a_b.log", ""},
 	}
 	for _, c := range cases {
 		ev := event.New()

@@ -76,6 +76,21 @@ func Container(ev *event.Event) string {
 		if src, ok := k8spath.Parse(v.Str()); ok {
 			return src.Container
 		}
+		return containerFromBase(v.Str())
+	}
+	return ""
+}
+
+// containerFromBase reads the container from a file named as in /var/log/containers
+// (<pod>_<namespace>_<container>-<id>.log) wherever it lies: node logs copied off for a
+// support case keep those names.
+func containerFromBase(p string) string {
+	base := p[strings.LastIndexByte(p, '/')+1:]
+	if strings.Count(base, "_") != 2 || !strings.HasSuffix(base, ".log") {
+		return ""
+	}
+	if src, ok := k8spath.Parse("/containers/" + base); ok {
+		return src.Container
 	}
 	return ""
 }
