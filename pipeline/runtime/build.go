@@ -10,6 +10,7 @@ import (
 
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/config"
+	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
 // Options are what the caller provides besides the config.
@@ -21,6 +22,10 @@ type Options struct {
 	DeadLetter pipeline.DeadLetter
 	// Registry, when set, is where metrics are registered; otherwise the runtime makes its own.
 	Registry *prometheus.Registry
+	// Observe, when set, sees every batch after the processors and before the outputs (on a
+	// worker goroutine; it must be quick, safe for concurrent use, and must not change or keep
+	// the batch). The CLI uses it for its end-of-run summary.
+	Observe func(pipeline string, b *event.Batch)
 }
 
 type inputNode struct {

@@ -101,6 +101,12 @@ func emptyConfig() pipeline.Config { return &pipelinetest.EmptyConfig{} }
 // "test" for all) and runs it; the returned wait gives Run's error.
 func (e *env) start(t *testing.T, yaml string) (*Runtime, context.CancelFunc, func() error) {
 	t.Helper()
+	return e.startB(t, yaml)
+}
+
+// startB is start for tests and benchmarks.
+func (e *env) startB(t testing.TB, yaml string) (*Runtime, context.CancelFunc, func() error) {
+	t.Helper()
 	comps, err := config.NewComponents(
 		[]pipeline.InputFactory{{Type: "in", NewConfig: emptyConfig,
 			Create: func(s pipeline.Settings, _ pipeline.Config) (pipeline.Input, error) { return e.inputs[s.ID], nil }}},

@@ -32,6 +32,7 @@ type Runtime struct {
 	reg     *prometheus.Registry
 	metrics *metrics
 	dlq     pipeline.DeadLetter
+	observe func(string, *event.Batch)
 	gate    *gate
 	pipes   []*pipe
 	outputs []*outputNode
@@ -40,7 +41,8 @@ type Runtime struct {
 
 // New creates every component the config's pipelines use. Nothing runs until Run.
 func New(cfg *config.Config, comps config.Components, opts Options) (*Runtime, error) {
-	r := &Runtime{cfg: cfg.Runtime, log: opts.Logger, reg: opts.Registry, dlq: opts.DeadLetter}
+	r := &Runtime{cfg: cfg.Runtime, log: opts.Logger, reg: opts.Registry, dlq: opts.DeadLetter,
+		observe: opts.Observe}
 	if r.log == nil {
 		r.log = slog.New(slog.DiscardHandler)
 	}

@@ -80,6 +80,9 @@ func (p *pipe) deliver(ctx context.Context, b *event.Batch) {
 		b.Resolve(event.Delivered)
 		return
 	}
+	if p.r.observe != nil {
+		p.r.observe(p.name, b)
+	}
 	routed := slices.ContainsFunc(b.Events, func(e *event.Event) bool { return len(e.Meta.Routes) > 0 })
 	if !routed && len(p.outputs) == 1 {
 		p.deliverTo(ctx, p.outputs[0], b) // the common case: no copy of the ack list

@@ -1,0 +1,209 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sluice-dev/sluice/pipeline/config"
+	"github.com/sluice-dev/sluice/pipeline/pipelinetest"
+	"github.com/sluice-dev/sluice/pipeline/runtime"
+)
+
+func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestValidateSample(t *testing.T) {
+	t.Parallel()
+	code, out, errs := runCLI(t, "", "validate", "-c", "../../configs/sample.yaml")
+	if code != 0 || !strings.HasPrefix(out, "OK ../../configs/sample.yaml") || !strings.Contains(out, "pipeline main") {
+		t.Fatalf("code %d\nstdout %s\nstderr %s", code, out, errs)
+	}
+}
+
+// Every bad config fails validation with status 1, each problem on its own line naming the file.
+func TestValidateBad(t *testing.T) {
+	t.Parallel()
+	files, _ := filepath.Glob("../../configs/testdata/*.bad.yaml")
+	if len(files) == 0 {
+		t.Fatal("no bad configs")
+	}
+	for _, f := range files {
+		code, _, errs := runCLI(t, "", "validate", "-c", f)
+		if code != 1 {
+			t.Errorf("%s: exit %d, want 1", f, code)
+		}
+		for _, l := range strings.Split(strings.TrimSpace(errs), "\n") {
+			if !strings.HasPrefix(l, f+": ") {
+				t.Errorf("%s: line %q does not name the file", f, l)
+			}
+		}
+	}
+	code, _, errs := runCLI(t, "", "validate", "-c", "does-not-exist.yaml")
+	if code != 1 || !strings.Contains(errs, "does-not-exist.yaml") {
+		t.Errorf("missing file: exit %d, %q", code, errs)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	t.Parallel()
+	code, out, _ := runCLI(t, "", "version")
+	if code != 0 || !strings.HasPrefix(out, "sluice ") {
+		t.Fatalf("%d %q", code, out)
+	}
+}
+
+// parse prints one JSON event per input line, keeping every line, recognised or not.
+func TestParseStdin(t *testing.T) {
+	t.Parallel()
+	in := "first line\r\nsecond \"quoted\" line\n\nlast without newline"
+	code, out, errs := runCLI(t, in, "parse")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var msgs []string
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() {
+		var doc map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &doc); err != nil {
+			t.Fatalf("bad JSON line %q: %v", sc.Text(), err)
+		}
+		msgs = append(msgs, fmt.Sprint(doc["message"]))
+	}
+	want := []string{"first line", `second "quoted" line`, "", "last without newline"}
+	if fmt.Sprintf("%q", msgs) != fmt.Sprintf("%q", want) {
+		t.Errorf("messages %q, want %q", msgs, want)
+	}
+	if !strings.Contains(errs, "4 lines") {
+		t.Errorf("stderr %q", errs)
+	}
+}
+
+func TestParseConfigWithoutParser(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "c.yaml")
+	writeFile(t, cfg, "inputs: {stdin: {}}\noutputs: {stdout: {}}\npipelines: {main: {inputs: [stdin], outputs: [stdout]}}\n")
+	code, _, errs := runCLI(t, "x\n", "parse", "-c", cfg)
+	if code != 1 || !strings.Contains(errs, "no parse processor") {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+}
+
+func writeFile(t *testing.T, path, s string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// run on a read-mode config finishes by itself, writes every line, and prints the summary.
+func TestRunFinishes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	var lines []string
+	for i := 0; i < 300; i++ {
+		lines = append(lines, fmt.Sprintf("2026-11-27T10:15:02.118436512Z stdout F line %d", i))
+	}
+	writeFile(t, filepath.Join(dir, "a.log"), strings.Join(lines[:200], "\n")+"\n")
+	writeFile(t, filepath.Join(dir, "b.log"), strings.Join(lines[200:], "\n")+"\n")
+	out := filepath.Join(dir, "out", "events.ndjson")
+	cfg := filepath.Join(dir, "sluice.yaml")
+	writeFile(t, cfg, fmt.Sprintf(`
+inputs: {file: {paths: [%q], mode: read}}
+processors: {parse: {}}
+outputs: {file: {path: %q}}
+pipelines: {main: {inputs: [file], processors: [parse], outputs: [file]}}
+runtime: {batch_size: 64, flush_interval: 10ms}
+http: {address: "127.0.0.1:0"}
+dead_letter: {path: %q}
+`, filepath.Join(dir, "*.log"), out, filepath.Join(dir, "dlq")))
+	code, stdout, stderr := runCLI(t, "", "run", "-c", cfg)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(data, []byte("\n")); n != 300 {
+		t.Errorf("%d events written, want 300", n)
+	}
+	if !strings.Contains(stdout, "sluice: 300 events") || !strings.Contains(stdout, "by event.dataset") {
+		t.Errorf("summary:\n%s", stdout)
+	}
+	if !strings.Contains(stderr, `"msg":"stopped"`) {
+		t.Errorf("logs are not JSON or the drain did not finish:\n%s", stderr)
+	}
+}
+
+// /readyz is 503 before the pipelines run and while they drain, 200 while they run; /metrics
+// serves the runtime's registry.
+func TestHTTPEndpoints(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cfg, err := config.Parse([]byte(fmt.Sprintf(`
+inputs: {file: {paths: [%q], mode: follow}}
+outputs: {file: {path: %q}}
+pipelines: {main: {inputs: [file], outputs: [file]}}
+`, filepath.Join(dir, "*.log"), filepath.Join(dir, "out.ndjson"))), components())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt, err := runtime.New(cfg, components(), runtime.Options{Logger: pipelinetest.Logger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(handler(rt))
+	defer srv.Close()
+	get := func(path string) (int, string) {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, _ := get("/readyz"); code != http.StatusServiceUnavailable {
+		t.Errorf("readyz before run: %d", code)
+	}
+	if code, _ := get("/healthz"); code != http.StatusOK {
+		t.Errorf("healthz: %d", code)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- rt.Run(ctx) }()
+	deadline := time.Now().Add(pipelinetest.Timeout)
+	for !rt.Ready() && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if code, _ := get("/readyz"); code != http.StatusOK {
+		t.Errorf("readyz while running: %d", code)
+	}
+	if _, body := get("/metrics"); !strings.Contains(body, "sluice_events_in_flight_limit 32768") ||
+		!strings.Contains(body, "sluice_ready 1") {
+		t.Errorf("metrics:\n%.2000s", body)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := get("/readyz"); code != http.StatusServiceUnavailable {
+		t.Errorf("readyz after stop: %d", code)
+	}
+}

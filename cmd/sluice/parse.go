@@ -1,0 +1,185 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/spf13/cobra"
+
+	"github.com/sluice-dev/sluice/pipeline"
+	"github.com/sluice-dev/sluice/pipeline/event"
+	fileinput "github.com/sluice-dev/sluice/pipeline/input/file"
+	"github.com/sluice-dev/sluice/processors/parse"
+)
+
+// parseBatch is how many lines go through the processor at once.
+const parseBatch = 512
+
+func newParseCmd() *cobra.Command {
+	var file, procID string
+	cmd := &cobra.Command{
+		Use:   "parse [-c FILE] [LOG...]",
+		Short: "Parse log lines from files (or stdin) and print one NDJSON event per line",
+		Long: "parse runs the parse processor over every line of the given files, or of standard input\n" +
+			"when none are given, and prints each event as one JSON line. Without -c it uses the built-in\n" +
+			"parser chain; with -c it uses that config's parse processor (--processor picks one of several).\n" +
+			"Lines no parser recognises are printed too, tagged _parse_failure.",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			proc, err := parseProcessor(file, procID, cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			return parseFiles(cmd.Context(), proc, args, cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	cmd.Flags().StringVarP(&file, "config", "c", "", "config file whose parse processor to use")
+	cmd.Flags().StringVar(&procID, "processor", "", "id of the parse processor in the config (when it has several)")
+	return cmd
+}
+
+// parseProcessor builds the processor: the default chain, or the config's parse processor.
+func parseProcessor(file, id string, stderr io.Writer) (pipeline.Processor, error) {
+	cfg := pipeline.Config(parse.NewConfig())
+	if file != "" {
+		c, err := loadConfig(file, stderr)
+		if err != nil {
+			return nil, err
+		}
+		var ids []string
+		for pid, p := range c.Processors {
+			if p.Type == parse.Factory.Type && (id == "" || id == pid) {
+				ids = append(ids, pid)
+				cfg = p.Config
+			}
+		}
+		switch {
+		case len(ids) == 0 && id != "":
+			return nil, fmt.Errorf("%s: no parse processor %q", file, id)
+		case len(ids) == 0:
+			return nil, fmt.Errorf("%s: no parse processor", file)
+		case len(ids) > 1:
+			return nil, fmt.Errorf("%s: several parse processors (%s): choose one with --processor",
+				file, strings.Join(sortedKeys(setOf(ids)), ", "))
+		}
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	set := pipeline.Settings{
+		ID: "parse", Logger: log, Metrics: pipeline.NewComponentMetrics(),
+		Registerer: prometheus.NewRegistry(), DeadLetter: stderrDeadLetter{w: stderr},
+	}
+	return parse.Factory.Create(set, cfg)
+}
+
+func setOf(ids []string) map[string]bool {
+	m := map[string]bool{}
+	for _, id := range ids {
+		m[id] = true
+	}
+	return m
+}
+
+// parseFiles reads lines from each path ("-" or none: stdin) and prints the parsed events.
+func parseFiles(ctx context.Context, proc pipeline.Processor, paths []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	out := bufio.NewWriterSize(stdout, 64<<10)
+	defer out.Flush()
+	if len(paths) == 0 {
+		paths = []string{"-"}
+	}
+	var lines, failures int
+	for _, path := range paths {
+		r, closeFn, err := openInput(path, stdin)
+		if err != nil {
+			return err
+		}
+		n, f, err := parseStream(ctx, proc, path, r, out)
+		closeFn()
+		lines, failures = lines+n, failures+f
+		if err != nil {
+			return fmt.Errorf("parse %s: %w", path, err)
+		}
+	}
+	fmt.Fprintf(stderr, "sluice parse: %d lines, %d not recognised\n", lines, failures)
+	return nil
+}
+
+func openInput(path string, stdin io.Reader) (io.Reader, func(), error) {
+	if path == "-" {
+		return stdin, func() {}, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, func() { f.Close() }, nil
+}
+
+// parseStream parses one stream in batches and returns the lines and parse failures.
+func parseStream(ctx context.Context, proc pipeline.Processor, path string, r io.Reader, out *bufio.Writer) (int, int, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	var offset int64
+	var lines, failures int
+	buf := make([]byte, 0, 4096)
+	evs := make([]*event.Event, 0, parseBatch)
+	flush := func() error {
+		if len(evs) == 0 {
+			return nil
+		}
+		b := event.NewBatch(evs, nil)
+		if err := proc.Process(ctx, b); err != nil {
+			return err
+		}
+		for _, e := range b.Events {
+			if e.HasTag(event.TagParseFailure) {
+				failures++
+			}
+			buf = append(e.AppendJSON(buf[:0]), '\n')
+			if _, err := out.Write(buf); err != nil {
+				return err
+			}
+		}
+		evs = evs[:0]
+		return nil
+	}
+	for {
+		line, err := br.ReadString('\n')
+		if len(line) > 0 {
+			n := int64(len(line))
+			line = strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
+			e := event.NewMessage(line, time.Now())
+			e.Meta.Input, e.Meta.Source, e.Meta.Offset = "parse", path, offset
+			if path != "-" {
+				e.SetString(fileinput.FieldFilePath, path)
+			}
+			offset += n
+			lines++
+			evs = append(evs, e)
+			if len(evs) == parseBatch {
+				if ferr := flush(); ferr != nil {
+					return lines, failures, ferr
+				}
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			return lines, failures, flush()
+		}
+		if err != nil {
+			return lines, failures, err
+		}
+	}
+}
+
+// stderrDeadLetter prints what a parser gives up on, since `sluice parse` keeps no files.
+type stderrDeadLetter struct{ w io.Writer }
+
+func (d stderrDeadLetter) Write(_ context.Context, e *event.Event, component, reason string) error {
+	_, err := fmt.Fprintf(d.w, "dead letter (%s: %s): %s\n", component, reason, e.AppendJSON(nil))
+	return err
+}

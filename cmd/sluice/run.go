@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/spf13/cobra"
+
+	"github.com/sluice-dev/sluice/pipeline/config"
+	"github.com/sluice-dev/sluice/pipeline/deadletter"
+	"github.com/sluice-dev/sluice/pipeline/runtime"
+)
+
+func newRunCmd() *cobra.Command {
+	var file string
+	cmd := &cobra.Command{
+		Use:   "run -c FILE",
+		Short: "Run the pipelines of a config until SIGINT/SIGTERM, or until every input has finished",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return runPipelines(ctx, file, cmd.OutOrStdout(), cmd.ErrOrStderr())
+		},
+	}
+	cmd.Flags().StringVarP(&file, "config", "c", "", "config file (YAML)")
+	_ = cmd.MarkFlagRequired("config")
+	return cmd
+}
+
+// runPipelines loads the config, serves the monitoring endpoint, runs the runtime until ctx
+// ends or the inputs finish, and prints the summary to stdout. Logs go to stderr.
+func runPipelines(ctx context.Context, file string, stdout, stderr io.Writer) error {
+	cfg, err := loadConfig(file, stderr)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg.Log, stderr)
+	slog.SetDefault(log)
+	reg := prometheus.NewRegistry()
+	dlq, err := deadletter.Open(cfg.DeadLetter.Path, int64(cfg.DeadLetter.MaxBytes), log.With("component", "dead_letter"), reg)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := dlq.Close(); cerr != nil {
+			log.Error("close dead letter", "error", cerr)
+		}
+	}()
+	sum := newSummary()
+	rt, err := runtime.New(cfg, components(), runtime.Options{Logger: log, DeadLetter: dlq, Registry: reg, Observe: sum.observe})
+	if err != nil {
+		return err
+	}
+	srv, err := serve(cfg.HTTP.Address, rt, log)
+	if err != nil {
+		return err
+	}
+	log.Info("sluice starting", "config", file, "version", versionString())
+	runErr := rt.Run(ctx)
+	if srv != nil {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+	}
+	sum.print(stdout)
+	return runErr
+}
+
+// newLogger returns sluice's own logger: JSON by default, so its logs can go through sluice.
+func newLogger(c config.Log, w io.Writer) *slog.Logger {
+	var lvl slog.Level
+	_ = lvl.UnmarshalText([]byte(c.Level)) // validated by config
+	opts := &slog.HandlerOptions{Level: lvl}
+	if c.Format == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// serve starts the monitoring endpoint; an empty address turns it off. /readyz answers 503
+// while the runtime starts or drains, so Kubernetes sends no traffic to a stopping pod.
+func serve(addr string, rt *runtime.Runtime, log *slog.Logger) (*http.Server, error) {
+	if addr == "" {
+		return nil, nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("http: %w", err)
+	}
+	srv := &http.Server{Handler: handler(rt), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("http server", "error", err)
+		}
+	}()
+	log.Info("http listening", "address", ln.Addr().String())
+	return srv, nil
+}
+
+func handler(rt *runtime.Runtime) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(rt.Registry(), promhttp.HandlerOpts{Registry: rt.Registry()}))
+	mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
+	mux.HandleFunc("/readyz", func(w http.ResponseWriter, _ *http.Request) {
+		if !rt.Ready() {
+			http.Error(w, "not ready", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = io.WriteString(w, "ready\n")
+	})
+	return mux
+}
