@@ -8,7 +8,10 @@ GO ?= go
 build:
 	$(GO) build -o bin/sluice ./cmd/sluice
 
+# The sample job: parse configs/samples/*.log into data/sample-events.ndjson (rewritten each run),
+# then print what was found.
 run: build
+	@rm -f data/sample-events.ndjson
 	./bin/sluice run -c configs/sample.yaml
 
 vet:
