@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 GO ?= go
 
-.PHONY: build run test vet unit
+.PHONY: build run test vet unit stack stack-down stack-bin
 
 build:
 	$(GO) build -o bin/sluice ./cmd/sluice
@@ -20,4 +20,29 @@ vet:
 unit:
 	$(GO) test -race -count=1 ./...
 
-test: vet unit
+# Test services (internal/testsvc): Elasticsearch and Kafka on 127.0.0.1:19200 and :19092, and
+# the Filebeat 7.17 binary. `make stack` starts them and prints the SLUICE_TEST_* exports;
+# `make stack-down` stops them. Downloads and builds are cached in .cache/ (plus ~/.m2 and Go's).
+STACK := ./bin/sluice-stack
+
+stack-bin:
+	@$(GO) build -o $(STACK) ./internal/testsvc/cmd/stack
+
+stack: stack-bin
+	$(STACK) up
+
+stack-down: stack-bin
+	$(STACK) down
+
+# Every test, with the real services: they are started first and stopped afterwards even when
+# tests fail or make is interrupted. A service that cannot be started makes its integration
+# tests fail with a message naming it, and makes this target fail.
+test: vet stack-bin
+	@set -uo pipefail; \
+	trap '$(STACK) down' EXIT; \
+	trap 'exit 130' INT TERM; \
+	stack_rc=0; stack_env="$$($(STACK) up)" || stack_rc=$$?; \
+	eval "$$stack_env"; \
+	test_rc=0; $(GO) test -race -count=1 ./... || test_rc=$$?; \
+	if [ $$stack_rc -ne 0 ]; then echo "make test: test services did not all start (see the stack: lines above)" >&2; exit 1; fi; \
+	exit $$test_rc
