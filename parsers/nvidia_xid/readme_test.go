@@ -1,0 +1,41 @@
+package nvidia_xid
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+)
+
+var updateReadme = flag.Bool("update-readme", false, "rewrite the catalog table in README.md")
+
+// TestReadmeCatalog keeps the catalog table of README.md equal to the catalog in code.
+func TestReadmeCatalog(t *testing.T) {
+	const begin, end = "<!-- BEGIN GENERATED: go test ./parsers/nvidia_xid -update-readme -->", "<!-- END GENERATED -->"
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	i, j := strings.Index(doc, begin), strings.Index(doc, end)
+	if i < 0 || j < i {
+		t.Fatal("README.md lacks the generated-section markers")
+	}
+	var tb strings.Builder
+	tb.WriteString("\n| Xid | Name | Cause | Level | What it means | First action |\n|---|---|---|---|---|---|\n")
+	for _, e := range Catalog() {
+		fmt.Fprintf(&tb, "| %d | %s | %s | %s | %s | %s |\n", e.Code, e.Name, e.Cause, e.Level, e.Description, e.Action)
+	}
+	tb.WriteString("\n")
+	want := doc[:i+len(begin)] + "\n" + tb.String() + doc[j:]
+	if *updateReadme {
+		if err := os.WriteFile("README.md", []byte(want), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if doc != want {
+		t.Fatal("README.md catalog is stale: go test ./parsers/nvidia_xid -run TestReadmeCatalog -update-readme")
+	}
+}
