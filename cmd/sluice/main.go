@@ -47,5 +47,6 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(newRunCmd(), newValidateCmd(), newParseCmd(), newVersionCmd())
+	root.AddCommand(newTestCmd())
 	return root
 }

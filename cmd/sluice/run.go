@@ -61,7 +61,7 @@ func runPipelines(ctx context.Context, file string, stdout, stderr io.Writer) er
 	sum := newSummary()
 	rt, err := runtime.New(cfg, components(), runtime.Options{Logger: log, DeadLetter: dlq, Registry: reg, Observe: sum.observe})
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", file, err)
 	}
 	srv, err := serve(cfg.HTTP.Address, rt, log)
 	if err != nil {

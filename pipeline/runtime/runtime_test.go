@@ -6,6 +6,8 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/pipeline/pipelinetest"
@@ -334,5 +336,44 @@ http: {address: ""}
 	err := wait()
 	if err == nil || err.Error() != "runtime: input in/a: bind: address in use" {
 		t.Fatalf("err %v", err)
+	}
+}
+
+// A partial batch leaves after flush_interval without waiting for more events or a drain, and
+// a processor that holds events is flushed on the same tick.
+func TestFlushInterval(t *testing.T) {
+	t.Parallel()
+	e := newEnv()
+	feed, sink := newFeed(), pipelinetest.NewSink()
+	e.inputs["in/a"], e.outputs["out/x"] = feed, sink
+	e.procs["proc/hold"] = &holder{}
+	r, _, wait := e.start(t, `
+inputs: {in/a: {}}
+processors: {proc/hold: {}}
+outputs: {out/x: {}}
+pipelines: {main: {inputs: [in/a], processors: [proc/hold], outputs: [out/x]}}
+runtime: {batch_size: 1000, flush_interval: 5ms}
+http: {address: ""}
+`)
+	b, rec := lines("f", 0, 3)
+	feed.batches <- b
+	sink.WaitEvents(t, 3)
+	if s := rec.Wait(t); s != event.Delivered {
+		t.Fatalf("ack %v", s)
+	}
+	empty, erec := lines("f", 3, 0)
+	feed.batches <- empty
+	if s := erec.Wait(t); s != event.Delivered {
+		t.Fatalf("empty batch ack %v", s)
+	}
+	close(feed.batches)
+	if err := wait(); err != nil {
+		t.Fatal(err)
+	}
+	if got := testutil.CollectAndCount(r.metrics.latency); got != 1 {
+		t.Errorf("latency series %d", got)
+	}
+	if got := testutil.ToFloat64(r.metrics.acks.WithLabelValues("main", "delivered")); got != 1 {
+		t.Errorf("acks delivered %v, want 1 (the empty batch never entered)", got)
 	}
 }

@@ -1,0 +1,269 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// testFile is the schema of pipeline tests, kept beside a config as <name>.tests.yaml (or
+// under a top-level tests: key of the config itself). It is read with a YAML decoder that keeps
+// the case of map keys, so field names may be map keys here, unlike in the config proper.
+type testFile struct {
+	// Config is the config file the tests run against, relative to the tests file. Empty means
+	// the file given with -c.
+	Config string     `yaml:"config"`
+	Tests  []testCase `yaml:"tests"`
+}
+
+// testCase feeds events through one pipeline's processors and checks what comes out.
+type testCase struct {
+	Name string `yaml:"name"`
+	// Pipeline names the pipeline whose processors run; it may be left out when there is one.
+	Pipeline string `yaml:"pipeline"`
+	// Received is the receipt time of the input events (RFC 3339): the reference for timestamps
+	// without a year. Default: now.
+	Received string `yaml:"received"`
+	// Input is a list of lines, or of events (message, fields, source).
+	Input []testInput `yaml:"input"`
+	// Expect lists the events that must come out, in order; there must be exactly as many.
+	Expect []testExpect `yaml:"expect"`
+	// ExpectDropped says every input event is dropped (drop, sample): nothing comes out.
+	ExpectDropped bool `yaml:"expect_dropped"`
+	// ExpectDeadLettered is how many events must be dead-lettered.
+	ExpectDeadLettered int `yaml:"expect_dead_lettered"`
+}
+
+// testInput is one input event: a plain line or a mapping.
+type testInput struct {
+	Message string         `yaml:"message"`
+	Fields  map[string]any `yaml:"fields"`
+	Source  string         `yaml:"source"`
+	Input   string         `yaml:"input"`
+}
+
+// UnmarshalYAML accepts a bare string as a line.
+func (in *testInput) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		in.Message = n.Value
+		return nil
+	}
+	type plain testInput
+	return n.Decode((*plain)(in))
+}
+
+// testExpect checks one output event.
+type testExpect struct {
+	// Fields must have these values; a null value means the field must be absent.
+	Fields map[string]any `yaml:"fields"`
+	// Tags must be present; NoTags must not.
+	Tags   []string `yaml:"tags"`
+	NoTags []string `yaml:"no_tags"`
+	// Routes, when set, must be the event's routes (output ids), in any order.
+	Routes []string `yaml:"routes"`
+}
+
+// loadTests finds the tests for the config file: in its own tests: key, or in a file beside it
+// (<name>.tests.yaml). It returns the config's YAML (tests: removed) and the test cases.
+func loadTests(configFile, testsFile string) ([]byte, []testCase, string, error) {
+	data, err := os.ReadFile(configFile)
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("test: %w", err)
+	}
+	cfgData, inline, err := splitInline(data)
+	if err != nil {
+		return nil, nil, "", fmt.Errorf("test: %s: %w", configFile, err)
+	}
+	if testsFile == "" && len(inline) > 0 {
+		return cfgData, inline, configFile, nil
+	}
+	if testsFile == "" {
+		testsFile = strings.TrimSuffix(configFile, filepath.Ext(configFile)) + ".tests.yaml"
+	}
+	tf, err := readTestFile(testsFile)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	if tf.Config != "" {
+		p := filepath.Join(filepath.Dir(testsFile), tf.Config)
+		if cfgData, err = os.ReadFile(p); err != nil {
+			return nil, nil, "", fmt.Errorf("test: %w", err)
+		}
+		if cfgData, _, err = splitInline(cfgData); err != nil {
+			return nil, nil, "", fmt.Errorf("test: %s: %w", p, err)
+		}
+	}
+	return cfgData, append(inline, tf.Tests...), testsFile, nil
+}
+
+func readTestFile(path string) (*testFile, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("test: no tests: %w", err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var tf testFile
+	if err := dec.Decode(&tf); err != nil {
+		return nil, fmt.Errorf("test: %s: %w", path, err)
+	}
+	return &tf, nil
+}
+
+// splitInline removes a top-level tests: key from a config and decodes it.
+func splitInline(data []byte) ([]byte, []testCase, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return data, nil, nil // the config loader reports what is wrong with it
+	}
+	m := doc.Content[0]
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value != "tests" {
+			continue
+		}
+		var tests []testCase
+		if err := m.Content[i+1].Decode(&tests); err != nil {
+			return nil, nil, fmt.Errorf("tests: %w", err)
+		}
+		m.Content = append(m.Content[:i], m.Content[i+2:]...)
+		out, err := yaml.Marshal(&doc)
+		return out, tests, err
+	}
+	return data, nil, nil
+}
+
+// inputEvents builds the test's input events.
+func (tc *testCase) inputEvents() ([]*event.Event, error) {
+	recv := time.Now().UTC()
+	if tc.Received != "" {
+		t, err := time.Parse(time.RFC3339Nano, tc.Received)
+		if err != nil {
+			return nil, fmt.Errorf("received: %w", err)
+		}
+		recv = t
+	}
+	evs := make([]*event.Event, 0, len(tc.Input))
+	for i, in := range tc.Input {
+		ev := event.NewMessage(in.Message, recv)
+		ev.Meta.Input, ev.Meta.Source, ev.Meta.Offset = in.Input, in.Source, int64(i)
+		if ev.Meta.Input == "" {
+			ev.Meta.Input = "test"
+		}
+		for _, k := range sortedKeys(in.Fields) {
+			v, err := valueOf(in.Fields[k])
+			if err != nil {
+				return nil, fmt.Errorf("input[%d].fields.%s: %w", i, k, err)
+			}
+			ev.Set(k, v)
+		}
+		evs = append(evs, ev)
+	}
+	return evs, nil
+}
+
+func valueOf(v any) (event.Value, error) {
+	switch x := v.(type) {
+	case string:
+		return event.String(x), nil
+	case bool:
+		return event.Bool(x), nil
+	case int:
+		return event.Int(int64(x)), nil
+	case float64:
+		return event.Float(x), nil
+	case time.Time:
+		return event.Time(x), nil
+	case []any, map[string]any:
+		b, err := json.Marshal(x)
+		return event.Raw(string(b)), err
+	}
+	return event.Value{}, fmt.Errorf("unsupported value %v (%T)", v, v)
+}
+
+// check compares one output event with its expectation and returns what differs.
+func (x *testExpect) check(ev *event.Event) []string {
+	var diffs []string
+	for _, k := range sortedKeys(x.Fields) {
+		want := x.Fields[k]
+		got, ok := ev.Get(k)
+		switch {
+		case want == nil && ok:
+			diffs = append(diffs, fmt.Sprintf("%s: want absent, got %s", k, show(got)))
+		case want == nil:
+		case !ok:
+			diffs = append(diffs, fmt.Sprintf("%s: want %s, missing", k, showWant(want)))
+		case !matches(want, got):
+			diffs = append(diffs, fmt.Sprintf("%s: want %s, got %s", k, showWant(want), show(got)))
+		}
+	}
+	for _, t := range x.Tags {
+		if !ev.HasTag(t) {
+			diffs = append(diffs, fmt.Sprintf("tags: want %q, got %q", t, ev.Tags()))
+		}
+	}
+	for _, t := range x.NoTags {
+		if ev.HasTag(t) {
+			diffs = append(diffs, fmt.Sprintf("tags: want no %q, got %q", t, ev.Tags()))
+		}
+	}
+	if x.Routes != nil {
+		want, got := slices.Sorted(slices.Values(x.Routes)), slices.Sorted(slices.Values(ev.Meta.Routes))
+		if !slices.Equal(want, got) {
+			diffs = append(diffs, fmt.Sprintf("routes: want %q, got %q", want, got))
+		}
+	}
+	return diffs
+}
+
+// matches compares a YAML value with an event value: numbers by value whatever their kind,
+// times by instant, lists and maps by their JSON.
+func matches(want any, got event.Value) bool {
+	switch w := want.(type) {
+	case string:
+		if got.Kind() == event.KindTime {
+			t, err := time.Parse(time.RFC3339Nano, w)
+			return err == nil && t.Equal(got.Time())
+		}
+		return got.Kind() == event.KindString && got.Str() == w
+	case bool:
+		return got.Kind() == event.KindBool && got.Bool() == w
+	case int:
+		return (got.Kind() == event.KindInt && got.Int() == int64(w)) ||
+			(got.Kind() == event.KindFloat && got.Float() == float64(w))
+	case float64:
+		return (got.Kind() == event.KindFloat || got.Kind() == event.KindInt) && math.Abs(got.Float()-w) <= 1e-9*math.Max(1, math.Abs(w))
+	case time.Time:
+		return got.Kind() == event.KindTime && got.Time().Equal(w)
+	case []any, map[string]any:
+		var g any
+		wb, _ := json.Marshal(w)
+		var wn any
+		_ = json.Unmarshal(wb, &wn)
+		return got.Kind() == event.KindRaw && json.Unmarshal([]byte(got.Str()), &g) == nil && fmt.Sprint(g) == fmt.Sprint(wn)
+	}
+	return false
+}
+
+func show(v event.Value) string {
+	kinds := map[event.Kind]string{event.KindString: "string", event.KindInt: "int", event.KindFloat: "float",
+		event.KindBool: "bool", event.KindTime: "time", event.KindRaw: "json"}
+	return fmt.Sprintf("%s (%s)", string(v.AppendJSON(nil)), kinds[v.Kind()])
+}
+
+func showWant(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
