@@ -99,7 +99,7 @@ func (r *Runtime) Run(ctx context.Context) error {
 		for _, in := range p.inputs {
 			running++
 			go func() {
-				err := in.in.Run(inCtx, &entry{p: p, in: in})
+				err := guard(func() error { return in.in.Run(inCtx, &entry{p: p, in: in}) })
 				done <- inputResult{id: in.id, err: err}
 			}()
 		}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
@@ -375,5 +376,46 @@ http: {address: ""}
 	}
 	if got := testutil.ToFloat64(r.metrics.acks.WithLabelValues("main", "delivered")); got != 1 {
 		t.Errorf("acks delivered %v, want 1 (the empty batch never entered)", got)
+	}
+}
+
+// A processor that panics on a batch dead-letters it; the pipeline goes on with the next.
+func TestProcessorPanic(t *testing.T) {
+	t.Parallel()
+	e := newEnv()
+	feed, sink := newFeed(), pipelinetest.NewSink()
+	e.inputs["in/a"], e.outputs["out/x"] = feed, sink
+	e.procs["proc/p"] = procFunc(func(b *event.Batch) error {
+		if b.Events[0].Message() == "boom-0" {
+			var m map[string]int
+			m["x"]++ // a nil map write: a bug
+		}
+		return nil
+	})
+	_, _, wait := e.start(t, `
+inputs: {in/a: {}}
+processors: {proc/p: {}}
+outputs: {out/x: {}}
+pipelines: {main: {inputs: [in/a], processors: [proc/p], outputs: [out/x]}}
+runtime: {batch_size: 1}
+http: {address: ""}
+`)
+	bad, badRec := lines("boom", 0, 1)
+	good, goodRec := lines("fine", 0, 1)
+	feed.batches <- bad
+	feed.batches <- good
+	close(feed.batches)
+	if err := wait(); err != nil {
+		t.Fatal(err)
+	}
+	if badRec.Wait(t) != event.Delivered || goodRec.Wait(t) != event.Delivered {
+		t.Fatal("acks")
+	}
+	dl := e.dlq.Entries()
+	if len(dl) != 1 || dl[0].Event.Message() != "boom-0" || !strings.Contains(dl[0].Reason, "panic") {
+		t.Fatalf("dead letter %+v", dl)
+	}
+	if fmt.Sprint(sink.Messages()) != "[fine-0]" {
+		t.Fatalf("delivered %v", sink.Messages())
 	}
 }

@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 	"slices"
 
 	"github.com/sluice-dev/sluice/pipeline"
@@ -30,7 +31,7 @@ func (p *pipe) run(ctx context.Context, j job) {
 func (p *pipe) process(ctx context.Context, n procNode, b *event.Batch) bool {
 	before := b.Len()
 	n.m.Received.Add(float64(before))
-	if err := n.p.Process(ctx, b); err != nil {
+	if err := guard(func() error { return n.p.Process(ctx, b) }); err != nil {
 		p.failBatch(ctx, n, b, err)
 		return false
 	}
@@ -116,7 +117,7 @@ func (p *pipe) deliverTo(ctx context.Context, o *outputNode, d *event.Batch) {
 			o.m.Failed.Add(n)
 		}
 	})})
-	if err := o.o.Deliver(ctx, d); err != nil {
+	if err := guard(func() error { return o.o.Deliver(ctx, d) }); err != nil {
 		p.r.log.Warn("output failed to take a batch", "pipeline", p.name, "component", o.id,
 			"events", d.Len(), "error", err)
 		// An output that returns an error has resolved the batch or given up on it; Resolve is
@@ -155,4 +156,15 @@ func (p *pipe) unroutable(ctx context.Context, b *event.Batch) event.Status {
 	p.r.log.Error("events routed to no output; dead-lettered", "pipeline", p.name, "events", len(lost),
 		"routes", lost[0].Meta.Routes)
 	return p.deadLetter(ctx, lost, "pipeline/"+p.name, reason)
+}
+
+// guard runs a component call and turns a panic into a permanent error carrying the stack, so a
+// bug triggered by one odd event dead-letters that batch instead of stopping every pipeline.
+func guard(fn func() error) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = pipeline.Permanent(fmt.Errorf("panic: %v\n%s", v, debug.Stack()))
+		}
+	}()
+	return fn()
 }
