@@ -25,6 +25,10 @@ type Config struct {
 	// later ones tagged multiline_continued, so nothing is dropped.
 	MaxLines int `mapstructure:"max_lines"`
 	MaxBytes int `mapstructure:"max_bytes"`
+	// KeyFields are added to the source (Meta.Input and Meta.Source) to tell streams apart,
+	// for inputs whose source mixes several: a Kafka partition carries the lines of many pods,
+	// so key_fields: [kubernetes.pod.uid, kubernetes.container.name] keeps their tracebacks apart.
+	KeyFields []string `mapstructure:"key_fields"`
 	// Timeout sends a group on when its source has been quiet this long.
 	Timeout time.Duration `mapstructure:"timeout"`
 }

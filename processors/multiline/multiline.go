@@ -95,7 +95,7 @@ func (p *Processor) Process(_ context.Context, b *event.Batch) error {
 			out = append(out, ev)
 			continue
 		}
-		key := ev.Meta.Input + "\x00" + ev.Meta.Source
+		key := p.key(ev)
 		line, _ := ev.GetString(p.cfg.Field)
 		g, done := p.add(&out, &adopt, key, ev, line)
 		if done {
@@ -120,6 +120,24 @@ func (p *Processor) Process(_ context.Context, b *event.Batch) error {
 	p.metrics.Received.Add(float64(in))
 	p.runner.Count(proc.OutcomeOK).Add(float64(in))
 	return nil
+}
+
+// key names the stream ev belongs to.
+func (p *Processor) key(ev *event.Event) string {
+	if len(p.cfg.KeyFields) == 0 {
+		return ev.Meta.Input + "\x00" + ev.Meta.Source
+	}
+	var b strings.Builder
+	b.WriteString(ev.Meta.Input)
+	b.WriteByte(0)
+	b.WriteString(ev.Meta.Source)
+	for _, f := range p.cfg.KeyFields {
+		b.WriteByte(0)
+		if v, ok := ev.GetString(f); ok {
+			b.WriteString(v)
+		}
+	}
+	return b.String()
 }
 
 // add puts the line into its source's group, sending on the group it closes, and reports

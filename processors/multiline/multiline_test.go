@@ -124,6 +124,21 @@ func TestSourcesAreSeparate(t *testing.T) {
 	}
 }
 
+func TestKeyFields(t *testing.T) {
+	t.Parallel()
+	p, _ := newProc(t, func(c *Config) { c.KeyFields = []string{"kubernetes.pod.name"} })
+	evs := lines("topic/0", "ERROR a", "ERROR b", "  a-cont", "  b-cont")
+	for i, pod := range []string{"a", "b", "a", "b"} {
+		evs[i].SetString("kubernetes.pod.name", pod)
+	}
+	out := proctest.Run(t, p, evs...)
+	out = append(out, p.Flush(context.Background(), time.Time{}, true).Events...)
+	got := messages(out)
+	if len(got) != 2 || !contains(got, "ERROR a\n  a-cont") || !contains(got, "ERROR b\n  b-cont") {
+		t.Fatalf("pods mixed in one partition were not kept apart: %q", got)
+	}
+}
+
 func contains(ss []string, s string) bool {
 	for _, x := range ss {
 		if x == s {
