@@ -15,3 +15,10 @@ func idOf(fi os.FileInfo) fileID {
 	}
 	return fileID{}
 }
+
+// unlinked reports whether an open file has been deleted: its inode may already belong to a
+// new file at the same path, which must then be opened rather than taken for the old one.
+func unlinked(fi os.FileInfo) bool {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	return ok && st.Nlink == 0
+}

@@ -85,17 +85,32 @@ func (r *reader) check(ctx context.Context, next pipeline.Consumer) (*reader, bo
 	cur, err := os.Stat(r.path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
+		// Rotation often renames the file before creating the new one: read the old one out
+		// and give the path ScanInterval to come back before letting go.
 		r.drain(ctx, next)
+		if r.gone.IsZero() {
+			r.gone = r.in.now()
+		}
+		if r.in.now().Sub(r.gone) < r.in.cfg.ScanInterval {
+			return r, false
+		}
 		r.in.log.Info("file: removed, stopped reading", "path", r.path)
+		if unlinked(fi) { // not renamed to a name the glob may match: nothing will read it again
+			r.in.reg.forget(r.fs)
+		}
 		return r, true
 	case err != nil:
 		r.in.openFailed(r.path, err)
 		return r, false
-	case os.SameFile(cur, fi):
+	case os.SameFile(cur, fi) && !unlinked(fi):
+		r.gone = time.Time{}
 		return r, false
 	}
 	r.drain(ctx, next)
 	r.in.log.Info("file: rotated, reading the new file", "path", r.path)
+	if unlinked(fi) { // deleted, not renamed: nothing will read it again
+		r.in.reg.forget(r.fs)
+	}
 	r.close()
 	nr := r.in.open(r.path, false)
 	return nr, nr == nil

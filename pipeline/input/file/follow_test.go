@@ -2,6 +2,7 @@ package file
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -119,16 +120,18 @@ func TestFollow(t *testing.T) {
 
 // waitOpen waits until the input has a file open. The reader gives no other sign of having
 // reached its start offset, so this polls the open-files gauge.
-func waitOpen(t *testing.T, in *Input) {
+func waitOpen(t *testing.T, in *Input) { waitOpenFiles(t, in, 1) }
+
+func waitOpenFiles(t *testing.T, in *Input, n float64) {
 	t.Helper()
 	deadline := time.Now().Add(pipelinetest.Timeout)
 	for time.Now().Before(deadline) {
-		if testutil.ToFloat64(in.m.openFiles) > 0 {
+		if testutil.ToFloat64(in.m.openFiles) == n {
 			return
 		}
 		time.Sleep(time.Millisecond)
 	}
-	t.Fatal("no file opened")
+	t.Fatalf("open files %v, want %v", testutil.ToFloat64(in.m.openFiles), n)
 }
 
 // TestFollowRetryReadsAgain: a batch that comes back Retry (the pipeline gave up on it) is read
@@ -190,4 +193,110 @@ func TestFollowShutdownWithUnackedLines(t *testing.T) {
 	}
 	_, run2 := startFollow(t, dir, mod)
 	wantMessages(t, run2, "pending1", "pending2")
+}
+
+// rotatingWriter writes total lines "line N" to path, rotating it by rename every `every`
+// lines (close, rename to path.K, reopen), as logrotate with a reopen signal does. Before each
+// rotation it calls pause with the number of lines written.
+func rotatingWriter(path string, total, every int, pause func(written int)) error {
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY|os.O_CREATE, 0o644)
+	for i := 0; i < total && err == nil; i++ {
+		if i > 0 && i%every == 0 {
+			pause(i)
+			f.Close()
+			if err = os.Rename(path, fmt.Sprintf("%s.%d", path, i/every)); err == nil {
+				f, err = os.OpenFile(path, os.O_APPEND|os.O_WRONLY|os.O_CREATE, 0o644)
+			}
+		}
+		if err == nil {
+			_, err = fmt.Fprintf(f, "line %d\n", i)
+		}
+	}
+	if f != nil {
+		f.Close()
+	}
+	return err
+}
+
+// TestFollowRotatingWriterLosesNothing: a writer logs while its file is rotated by rename;
+// every line arrives exactly once.
+func TestFollowRotatingWriterLosesNothing(t *testing.T) {
+	t.Parallel()
+	const total, every = 3000, 700
+	t.Run("glob matches the rotated names", func(t *testing.T) {
+		// The writer does not wait for the reader: a file may be rotated before it was ever
+		// opened, and is then read under its new name, from the registry's offset by inode.
+		t.Parallel()
+		dir := t.TempDir()
+		path := filepath.Join(dir, "app.log")
+		_, run := startFollow(t, dir, func(c *Config) { c.Paths, c.BatchSize = []string{path + "*"}, 50 })
+		if err := rotatingWriter(path, total, every, func(int) {}); err != nil {
+			t.Fatal(err)
+		}
+		got := run.WaitEvents(t, total)
+		if err := run.Stop(t); err != nil {
+			t.Fatal(err)
+		}
+		seen := make([]int, total)
+		for _, e := range got {
+			var n int
+			if _, err := fmt.Sscanf(e.Message(), "line %d", &n); err != nil || n < 0 || n >= total {
+				t.Fatalf("unexpected line %q", e.Message())
+			}
+			seen[n]++
+		}
+		for n, c := range seen {
+			if c != 1 {
+				t.Errorf("line %d arrived %d times", n, c)
+			}
+		}
+	})
+	t.Run("tail -F on one name", func(t *testing.T) {
+		// Rotated names are not matched: the reader must read each file out after the rename
+		// and find the new one, also when the path is briefly missing in between.
+		t.Parallel()
+		dir := t.TempDir()
+		path := filepath.Join(dir, "app.log")
+		write(t, path, "")
+		in, run := startFollow(t, dir, func(c *Config) { c.BatchSize = 50 })
+		waitOpen(t, in)
+		err := rotatingWriter(path, total, every, func(written int) { run.WaitEvents(t, written) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		evs := run.WaitEvents(t, total)
+		for i, e := range evs {
+			if want := fmt.Sprintf("line %d", i); e.Message() != want {
+				t.Fatalf("event %d is %q, want %q", i, e.Message(), want)
+			}
+		}
+		if err := run.Stop(t); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(run.Events()); n != total {
+			t.Fatalf("got %d events, want %d", n, total)
+		}
+	})
+}
+
+// TestFollowRemovedFile: a removed file is read to its end and let go; a new file at the same
+// path is picked up by the next scan.
+func TestFollowRemovedFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "a.log")
+	write(t, path, "one\n")
+	in, run := startFollow(t, dir, nil)
+	wantMessages(t, run, "one")
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	write(t, path, "two\n")
+	wantMessages(t, run, "one", "two")
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	waitOpenFiles(t, in, 0) // let go after scan_interval
+	write(t, path, "three\n")
+	wantMessages(t, run, "one", "two", "three")
 }

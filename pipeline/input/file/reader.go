@@ -26,6 +26,7 @@ type reader struct {
 	rd     *lines.Reader
 	grown  time.Time // when the file last gave us bytes
 	seenAt int64     // offset+buffered at that time
+	gone   time.Time // when the path was first found missing (follow mode)
 }
 
 // open opens path and takes it in the registry. It returns nil when the file cannot be opened
@@ -47,8 +48,14 @@ func (in *Input) open(path string, startup bool) *reader {
 		in.openFailed(path, err)
 		return nil
 	}
+	prefix, err := readPrefix(f, fi.Size())
+	if err != nil {
+		_ = f.Close()
+		in.openFailed(path, err)
+		return nil
+	}
 	atEnd := startup && in.cfg.StartAt == StartEnd
-	st, off, ok := in.reg.acquire(idOf(fi), path, fi.Size(), atEnd)
+	st, off, ok := in.reg.acquire(idOf(fi), path, fi.Size(), prefix, atEnd)
 	if !ok {
 		_ = f.Close()
 		return nil
@@ -121,7 +128,17 @@ func (r *reader) batch(ctx context.Context, next pipeline.Consumer, flush bool) 
 	if herr := r.handOver(ctx, next, start, evs); herr != nil {
 		return eof, herr
 	}
+	r.growFingerprint()
 	return eof, err
+}
+
+// growFingerprint extends the file's fingerprint while the file is shorter than its length.
+func (r *reader) growFingerprint() {
+	if off := r.rd.Offset(); r.fs.fp.Len < fingerprintMax && off > int64(r.fs.fp.Len) {
+		if prefix, err := readPrefix(r.f, off); err == nil {
+			r.in.reg.setFingerprint(r.fs, prefix)
+		}
+	}
 }
 
 // add turns a line into an event; empty lines carry nothing and only move the offset.

@@ -39,8 +39,9 @@ type fileState struct {
 	gen       uint64 // bumped on truncation and rewind: acks of older chunks no longer count
 	pending   []*chunk
 	retryAt   time.Time // when the head chunk came back with Retry
-	active    bool      // a reader holds the file
-	seen      bool      // matched by the latest scan, or active: kept in the state file
+	fp        fingerprint
+	active    bool // a reader holds the file
+	seen      bool // matched by the latest scan, or active: kept in the state file
 }
 
 // registry tracks every file's offsets and persists the committed ones.
@@ -54,9 +55,10 @@ type registry struct {
 }
 
 type savedFile struct {
-	Path   string `json:"path"`
-	ID     fileID `json:"id"`
-	Offset int64  `json:"offset"`
+	Path        string      `json:"path"`
+	ID          fileID      `json:"id"`
+	Offset      int64       `json:"offset"`
+	Fingerprint fingerprint `json:"fingerprint"`
 }
 
 type savedState struct {
@@ -83,24 +85,25 @@ func newRegistry(path string) (*registry, error) {
 		return nil, fmt.Errorf("file: parse state %s: %w", path, err)
 	}
 	for _, f := range s.Files {
-		r.files[f.ID] = &fileState{id: f.ID, path: f.Path, committed: f.Offset, read: f.Offset, seen: true}
+		r.files[f.ID] = &fileState{id: f.ID, path: f.Path, committed: f.Offset, read: f.Offset, fp: f.Fingerprint, seen: true}
 	}
 	return r, nil
 }
 
-// acquire takes the file for reading and returns where to start. It returns false when
-// another reader holds the same file under another path (a rotated file the glob matches too).
-// size is the file's current size; fresh says the file has no saved state and was found at
-// startup, where start_at applies.
-func (r *registry) acquire(id fileID, path string, size int64, atEnd bool) (*fileState, int64, bool) {
+// acquire takes the file for reading and returns where to start, and whether the file is
+// known (its state is used). It returns false when another reader holds the same file under
+// another path (a rotated file the glob matches too). size is the file's current size and
+// prefix its first bytes; atEnd says a file without state starts at its end (start_at: end, at
+// startup).
+func (r *registry) acquire(id fileID, path string, size int64, prefix []byte, atEnd bool) (*fileState, int64, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	fs, ok := r.files[id]
 	if ok && fs.active {
 		return nil, 0, false
 	}
-	if !ok {
-		fs = &fileState{id: id}
+	if !ok || !fs.fp.matches(prefix) { // new, or a new file on a reused inode
+		fs = &fileState{id: id, fp: fingerprintOf(prefix)}
 		if atEnd {
 			fs.committed, fs.read = size, size
 		}
@@ -112,6 +115,26 @@ func (r *registry) acquire(id fileID, path string, size int64, atEnd bool) (*fil
 	}
 	fs.path, fs.active, fs.seen = path, true, true
 	return fs, fs.read, true
+}
+
+// setFingerprint extends the file's fingerprint once more of its first bytes exist.
+func (r *registry) setFingerprint(fs *fileState, prefix []byte) {
+	r.mu.Lock()
+	if len(prefix) > fs.fp.Len && fs.fp.matches(prefix) {
+		fs.fp = fingerprintOf(prefix)
+		r.dirty = true
+	}
+	r.mu.Unlock()
+}
+
+// forget drops a removed file's state: its inode may be given to the next new file.
+func (r *registry) forget(fs *fileState) {
+	r.mu.Lock()
+	if r.files[fs.id] == fs {
+		delete(r.files, fs.id)
+		r.dirty = true
+	}
+	r.mu.Unlock()
 }
 
 // release gives the file up; its pending chunks still commit when they resolve.
@@ -240,7 +263,7 @@ func (r *registry) save() error {
 	s := savedState{Version: 1, Files: make([]savedFile, 0, len(r.files))}
 	for _, fs := range r.files {
 		if fs.seen {
-			s.Files = append(s.Files, savedFile{Path: fs.path, ID: fs.id, Offset: fs.committed})
+			s.Files = append(s.Files, savedFile{Path: fs.path, ID: fs.id, Offset: fs.committed, Fingerprint: fs.fp})
 		}
 	}
 	r.dirty = false
