@@ -48,6 +48,9 @@ func runPipelines(ctx context.Context, file string, stdout, stderr io.Writer) er
 	}
 	log := newLogger(cfg.Log, stderr)
 	slog.SetDefault(log)
+	for _, u := range cfg.Unused() {
+		log.Warn("component declared but used by no pipeline; not started", "config", file, "path", u)
+	}
 	reg := prometheus.NewRegistry()
 	dlq, err := deadletter.Open(cfg.DeadLetter.Path, int64(cfg.DeadLetter.MaxBytes), log.With("component", "dead_letter"), reg)
 	if err != nil {

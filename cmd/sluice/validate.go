@@ -23,6 +23,9 @@ func newValidateCmd() *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "OK %s\n%s", file, summarize(cfg))
+			for _, u := range cfg.Unused() {
+				fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s: warning: declared but used by no pipeline\n", file, u)
+			}
 			return nil
 		},
 	}

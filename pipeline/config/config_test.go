@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -138,6 +139,13 @@ func TestParseGood(t *testing.T) {
 	}
 	if _, ok := cfg.Outputs["stdout"]; !ok {
 		t.Error("a component without settings must be kept")
+	}
+	if u := cfg.Unused(); len(u) != 0 {
+		t.Errorf("unused %v", u)
+	}
+	delete(cfg.Pipelines, "main")
+	if u := fmt.Sprint(cfg.Unused()); u != "[inputs.file/vllm inputs.stdin outputs.elasticsearch outputs.stdout processors.parse]" {
+		t.Errorf("unused %s", u)
 	}
 }
 

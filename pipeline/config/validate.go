@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"net"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -145,4 +146,31 @@ func orNone(s []string) string {
 		return "none"
 	}
 	return strings.Join(s, ", ")
+}
+
+// Unused returns the paths of components declared but listed by no pipeline ("inputs.kafka").
+// They are not created; a typo in a pipeline list is the usual cause, so callers warn.
+func (c *Config) Unused() []string {
+	used := map[string]bool{}
+	for _, p := range c.Pipelines {
+		for _, id := range p.Inputs {
+			used["inputs."+id] = true
+		}
+		for _, id := range p.Processors {
+			used["processors."+id] = true
+		}
+		for _, id := range p.Outputs {
+			used["outputs."+id] = true
+		}
+	}
+	var out []string
+	for section, m := range map[string]map[string]Component{"inputs": c.Inputs, "processors": c.Processors, "outputs": c.Outputs} {
+		for id := range m {
+			if path := section + "." + id; !used[path] {
+				out = append(out, path)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }
