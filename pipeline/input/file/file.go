@@ -126,7 +126,8 @@ func (in *Input) ackFailed(fs *fileState, c *chunk, s event.Status) {
 			"path", fs.path, "from", c.start, "to", c.end)
 		return
 	}
-	in.log.Warn("file: delivery ended with retry; the lines will be read again",
+	// Debug: at shutdown every batch in flight ends so; Close and rewind log once instead.
+	in.log.Debug("file: delivery ended with retry; the lines will be read again",
 		"path", fs.path, "from", c.start, "to", c.end)
 }
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -299,4 +300,32 @@ func TestFollowRemovedFile(t *testing.T) {
 	waitOpenFiles(t, in, 0) // let go after scan_interval
 	write(t, path, "three\n")
 	wantMessages(t, run, "one", "two", "three")
+}
+
+// TestCrashResumesFromPeriodicState: without a clean Close (a crash), the state written every
+// state_interval is enough: acknowledged lines are not sent again, the rest is.
+func TestCrashResumesFromPeriodicState(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	state := filepath.Join(dir, "state.json")
+	path := filepath.Join(dir, "a.log")
+	write(t, path, "acked\n")
+	mod := func(c *Config) { c.StateFile = state }
+	in, _ := newInput(t, followMode(dir, mod))
+	run := pipelinetest.RunInput(t, in)
+	run.WaitBatches(t, 1)[0].Resolve(event.Delivered)
+	appendTo(t, path, "unacked\n")
+	run.WaitEvents(t, 2)
+	deadline := time.Now().Add(pipelinetest.Timeout)
+	for b, _ := os.ReadFile(state); !strings.Contains(string(b), `"offset":6`); b, _ = os.ReadFile(state) {
+		if time.Now().After(deadline) {
+			t.Fatalf("state never recorded the acknowledged line: %s", b)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if err := run.Stop(t); err != nil { // no Close: sluice died here
+		t.Fatal(err)
+	}
+	_, run2 := startFollow(t, dir, mod)
+	wantMessages(t, run2, "unacked")
 }

@@ -112,6 +112,7 @@ func (r *registry) acquire(id fileID, path string, size int64, prefix []byte, at
 	}
 	if size < fs.read { // truncated while nobody read it
 		r.resetLocked(fs, 0)
+		fs.fp = fingerprintOf(prefix)
 	}
 	fs.path, fs.active, fs.seen = path, true, true
 	return fs, fs.read, true
@@ -197,10 +198,11 @@ func (r *registry) rewind(fs *fileState, now time.Time, backoff time.Duration) (
 	return fs.committed, true
 }
 
-// truncated restarts the file at offset 0.
+// truncated restarts the file at offset 0; its content is new, so is its fingerprint.
 func (r *registry) truncated(fs *fileState) {
 	r.mu.Lock()
 	r.resetLocked(fs, 0)
+	fs.fp = fingerprint{}
 	r.mu.Unlock()
 }
 
