@@ -207,3 +207,23 @@ pipelines: {main: {inputs: [file], outputs: [file]}}
 		t.Errorf("readyz after stop: %d", code)
 	}
 }
+
+// A Python traceback split over CRI lines comes out of parse, even though the processor holds
+// it back until the stream ends.
+func TestParseFlushesHeldLines(t *testing.T) {
+	t.Parallel()
+	in := strings.Join([]string{
+		`2026-11-27T10:16:44.930217311Z stderr F ERROR 11-27 10:16:44 [engine.py:165] Engine crashed`,
+		`2026-11-27T10:16:44.930219000Z stderr F Traceback (most recent call last):`,
+		`2026-11-27T10:16:44.930220000Z stderr F   File "/usr/lib/python3/dist-packages/vllm/engine.py", line 160, in run`,
+		`2026-11-27T10:16:44.930221000Z stderr F RuntimeError: CUDA error: an illegal memory access was encountered`,
+	}, "\n") + "\n"
+	code, out, errs := runCLI(t, in, "parse")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "illegal memory access") {
+		t.Fatalf("the last line was lost:\n%s\n%s", out, errs)
+	}
+	t.Logf("%s", out)
+}

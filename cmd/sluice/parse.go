@@ -128,14 +128,7 @@ func parseStream(ctx context.Context, proc pipeline.Processor, path string, r io
 	var lines, failures int
 	buf := make([]byte, 0, 4096)
 	evs := make([]*event.Event, 0, parseBatch)
-	flush := func() error {
-		if len(evs) == 0 {
-			return nil
-		}
-		b := event.NewBatch(evs, nil)
-		if err := proc.Process(ctx, b); err != nil {
-			return err
-		}
+	write := func(b *event.Batch) error {
 		for _, e := range b.Events {
 			if e.HasTag(event.TagParseFailure) {
 				failures++
@@ -145,7 +138,30 @@ func parseStream(ctx context.Context, proc pipeline.Processor, path string, r io
 				return err
 			}
 		}
-		evs = evs[:0]
+		return nil
+	}
+	flush := func() error {
+		if len(evs) == 0 {
+			return nil
+		}
+		b := event.NewBatch(evs, nil)
+		if err := proc.Process(ctx, b); err != nil {
+			return err
+		}
+		evs = make([]*event.Event, 0, parseBatch) // the processor may keep events it holds
+		return write(b)
+	}
+	// drain flushes the lines the processor holds back (a traceback, a partial line): the
+	// stream has ended, so nothing more will join them.
+	drain := func() error {
+		if err := flush(); err != nil {
+			return err
+		}
+		if f, ok := proc.(pipeline.Flusher); ok {
+			if b := f.Flush(ctx, time.Now(), true); b != nil {
+				return write(b)
+			}
+		}
 		return nil
 	}
 	for {
@@ -168,7 +184,7 @@ func parseStream(ctx context.Context, proc pipeline.Processor, path string, r io
 			}
 		}
 		if errors.Is(err, io.EOF) {
-			return lines, failures, flush()
+			return lines, failures, drain()
 		}
 		if err != nil {
 			return lines, failures, err
