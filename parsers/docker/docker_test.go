@@ -5,23 +5,23 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sluice-dev/sluice/parsers/internal/parsertest"
+	"github.com/sluice-dev/sluice/parsers/golden"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
 func TestGolden(t *testing.T) {
 	t.Parallel()
-	parsertest.Golden(t, "testdata", func(t *testing.T, lines []string) []*event.Event {
-		return parsertest.ParseEach(Parser{}, lines)
+	golden.Golden(t, "testdata", func(t *testing.T, lines []string) []*event.Event {
+		return golden.ParseEach(Parser{}, lines)
 	})
 }
 
 func FuzzParse(f *testing.F) {
-	parsertest.Seed(f, "testdata")
+	golden.Seed(f, "testdata")
 	f.Fuzz(func(t *testing.T, line string) {
-		ev := event.NewMessage(line, parsertest.Received)
+		ev := event.NewMessage(line, golden.Received)
 		ok := Parser{}.Parse(ev)
-		parsertest.CheckKept(t, ev, line, true)
+		golden.CheckKept(t, ev, line, true)
 		if !ok {
 			if ev.Message() != line {
 				t.Fatalf("unrecognised line changed: %q", line)

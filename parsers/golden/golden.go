@@ -1,7 +1,7 @@
-// Package parsertest holds the golden-file, fuzz-seed and benchmark helpers shared by the parser
+// Package golden holds the golden-file, fuzz-seed helpers shared by the parser and processor
 // packages, so that every format is tested the same way: testdata/<case>/input.log holds real
 // lines, expected.ndjson the events they must become, and `go test -update` rewrites the latter.
-package parsertest
+package golden
 
 import (
 	"bufio"

@@ -3,16 +3,16 @@ package uvicorn
 import (
 	"testing"
 
-	"github.com/sluice-dev/sluice/parsers/internal/parsertest"
+	"github.com/sluice-dev/sluice/parsers/golden"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
 func TestGolden(t *testing.T) {
 	t.Parallel()
-	parsertest.Golden(t, "testdata", func(t *testing.T, lines []string) []*event.Event {
+	golden.Golden(t, "testdata", func(t *testing.T, lines []string) []*event.Event {
 		var out []*event.Event
 		for _, l := range lines {
-			ev := event.NewMessage(l, parsertest.Received)
+			ev := event.NewMessage(l, golden.Received)
 			if a, ok := Split(l); ok {
 				a.Set(ev)
 			} else {
@@ -25,7 +25,7 @@ func TestGolden(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	parsertest.Seed(f, "testdata")
+	golden.Seed(f, "testdata")
 	f.Fuzz(func(t *testing.T, body string) {
 		a, ok := Split(body)
 		if !ok {
@@ -34,7 +34,7 @@ func FuzzParse(f *testing.F) {
 		if a.Status < 100 || a.Status > 999 || a.Method == "" || a.Port > 65535 {
 			t.Fatalf("accepted %q as %+v", body, a)
 		}
-		ev := event.NewMessage(body, parsertest.Received)
+		ev := event.NewMessage(body, golden.Received)
 		a.Set(ev)
 		if ev.Message() != body {
 			t.Fatal("message changed")

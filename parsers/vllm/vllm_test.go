@@ -7,14 +7,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sluice-dev/sluice/parsers/internal/parsertest"
+	"github.com/sluice-dev/sluice/parsers/golden"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
 func TestGolden(t *testing.T) {
 	t.Parallel()
-	parsertest.Golden(t, "testdata", func(t *testing.T, lines []string) []*event.Event {
-		return parsertest.ParseEach(New(Options{}), lines)
+	golden.Golden(t, "testdata", func(t *testing.T, lines []string) []*event.Event {
+		return golden.ParseEach(New(Options{}), lines)
 	})
 }
 
@@ -79,7 +79,7 @@ func TestPromptModes(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(string(tc.mode), func(t *testing.T) {
 			t.Parallel()
-			ev := event.NewMessage(receivedLine, parsertest.Received)
+			ev := event.NewMessage(receivedLine, golden.Received)
 			if !New(Options{Prompts: tc.mode, PromptMaxLength: 6}).Parse(ev) {
 				t.Fatal("not parsed")
 			}
@@ -129,7 +129,7 @@ func TestTracebackGrouped(t *testing.T) {
 		"Traceback (most recent call last):\n" +
 		"  File \"x.py\", line 1, in <module>\n" +
 		"vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue."
-	ev := event.NewMessage(msg, parsertest.Received)
+	ev := event.NewMessage(msg, golden.Received)
 	if !New(Options{}).Parse(ev) {
 		t.Fatal("not parsed")
 	}
@@ -153,7 +153,7 @@ func TestTracebackGrouped(t *testing.T) {
 		t.Error("message changed")
 	}
 
-	bare := event.NewMessage("Traceback (most recent call last):\n  File \"a.py\", line 1\nKeyError: 'x'", parsertest.Received)
+	bare := event.NewMessage("Traceback (most recent call last):\n  File \"a.py\", line 1\nKeyError: 'x'", golden.Received)
 	if !New(Options{}).Parse(bare) {
 		t.Fatal("bare traceback not parsed")
 	}
@@ -166,11 +166,11 @@ func TestTracebackGrouped(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	parsertest.Seed(f, "testdata")
+	golden.Seed(f, "testdata")
 	f.Add(receivedLine)
 	f.Fuzz(func(t *testing.T, line string) {
 		for _, mode := range []PromptMode{PromptsHash, PromptsTruncate} {
-			ev := event.NewMessage(line, parsertest.Received)
+			ev := event.NewMessage(line, golden.Received)
 			ok := New(Options{Prompts: mode}).Parse(ev)
 			msg, has := ev.GetString(event.FieldMessage)
 			if !has {
@@ -217,7 +217,7 @@ func BenchmarkParse(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				ev.Reset()
-				ev.Meta.Received = parsertest.Received
+				ev.Meta.Received = golden.Received
 				ev.SetMessage(line)
 				p.Parse(ev)
 			}

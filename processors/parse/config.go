@@ -3,27 +3,139 @@ package parse
 import (
 	"errors"
 	"fmt"
+	"path"
+	"time"
 
 	"github.com/sluice-dev/sluice/parsers/builtin"
+	"github.com/sluice-dev/sluice/parsers/vllm"
 )
 
-// Config selects the parsers to try, in order. An empty list means the default chain.
+// Config selects the parsers and how lines that belong together are joined.
 type Config struct {
-	// Parsers names the parsers to try in order; framing parsers run first whatever their place.
+	// Parsers names the parsers to try in order; framing parsers run first whatever their
+	// place. Empty means the default chain.
 	Parsers []string `mapstructure:"parsers"`
+	// Prompts says what happens to prompts in vLLM "Received request" lines: hash (default:
+	// length and SHA-256 only), keep, truncate (first prompt_max_length characters) or drop.
+	Prompts string `mapstructure:"prompts"`
+	// PromptMaxLength is how many characters prompts: truncate keeps.
+	PromptMaxLength int `mapstructure:"prompt_max_length"`
+	// Multiline groups Python tracebacks into one event.
+	Multiline MultilineConfig `mapstructure:"multiline"`
+	// Partial joins lines a container runtime split (CRI "P", Docker chunks without "\n").
+	Partial PartialConfig `mapstructure:"partial"`
+	// Sources pins parsers (and a dataset for lines none of them recognises) to files,
+	// namespaces or containers. The first rule that matches an event wins.
+	Sources []SourceRule `mapstructure:"sources"`
+	// FallbackDataset is the event.dataset of a line no parser recognised, when neither a
+	// source rule nor an earlier line of the same source gives one.
+	FallbackDataset string `mapstructure:"fallback_dataset"`
+	// IdleTimeout is how long the state of a source (its last dataset) is kept without lines.
+	IdleTimeout time.Duration `mapstructure:"idle_timeout"`
 }
 
-// NewConfig returns the defaults: the built-in chain.
-func NewConfig() *Config { return &Config{} }
+// MultilineConfig bounds traceback grouping.
+type MultilineConfig struct {
+	// Disabled turns grouping off: every line is its own event.
+	Disabled bool `mapstructure:"disabled"`
+	// Timeout is how long an open group waits for its next line before it is sent as it is.
+	Timeout time.Duration `mapstructure:"timeout"`
+	// MaxLines and MaxBytes bound a group; a group that reaches either is sent, tagged
+	// _multiline_limit, and later lines stand alone.
+	MaxLines int `mapstructure:"max_lines"`
+	MaxBytes int `mapstructure:"max_bytes"`
+}
 
-// Validate checks that every named parser exists.
+// PartialConfig bounds the joining of split lines.
+type PartialConfig struct {
+	// Timeout is how long a partial line waits for its next piece.
+	Timeout time.Duration `mapstructure:"timeout"`
+	// MaxBytes bounds a joined line; past it the pieces so far are sent, tagged _partial_split.
+	MaxBytes int `mapstructure:"max_bytes"`
+}
+
+// SourceRule pins a parser chain to events by where they came from. Every condition that is
+// set must match; at least one must be set.
+type SourceRule struct {
+	// Path is a glob (path.Match) over log.file.path, or the input's source when that is unset.
+	Path string `mapstructure:"path"`
+	// Namespace and Container match kubernetes.namespace and kubernetes.container.name (set
+	// by Filebeat, or read from the container log path).
+	Namespace string `mapstructure:"namespace"`
+	Container string `mapstructure:"container"`
+	// Parsers replaces the chain for matching events; empty keeps the default chain.
+	Parsers []string `mapstructure:"parsers"`
+	// Dataset is the event.dataset of matching lines that no parser recognised.
+	Dataset string `mapstructure:"dataset"`
+}
+
+// Defaults.
+const (
+	DefaultMultilineTimeout = 2 * time.Second
+	DefaultMaxLines         = 1000
+	DefaultMaxBytes         = 1 << 20
+	DefaultPartialTimeout   = 5 * time.Second
+	DefaultFallbackDataset  = "generic"
+	DefaultIdleTimeout      = 30 * time.Minute
+)
+
+// NewConfig returns the defaults: the built-in chain, prompts hashed, tracebacks grouped.
+func NewConfig() *Config {
+	return &Config{
+		Prompts:         string(vllm.PromptsHash),
+		PromptMaxLength: vllm.DefaultPromptMaxLength,
+		Multiline:       MultilineConfig{Timeout: DefaultMultilineTimeout, MaxLines: DefaultMaxLines, MaxBytes: DefaultMaxBytes},
+		Partial:         PartialConfig{Timeout: DefaultPartialTimeout, MaxBytes: DefaultMaxBytes},
+		FallbackDataset: DefaultFallbackDataset,
+		IdleTimeout:     DefaultIdleTimeout,
+	}
+}
+
+// Validate reports every problem with its path.
 func (c *Config) Validate() error {
-	reg := builtin.Registry()
 	var errs []error
-	for i, n := range c.Parsers {
-		if _, ok := reg.Lookup(n); !ok {
-			errs = append(errs, fmt.Errorf("parsers[%d]: unknown parser %q (known: %v)", i, n, reg.Names()))
+	errs = append(errs, checkParsers("parsers", c.Parsers)...)
+	if !vllm.PromptMode(c.Prompts).Valid() {
+		errs = append(errs, fmt.Errorf("prompts: %q is not one of hash, keep, truncate, drop", c.Prompts))
+	}
+	if c.PromptMaxLength < 0 {
+		errs = append(errs, fmt.Errorf("prompt_max_length: %d is negative", c.PromptMaxLength))
+	}
+	if !c.Multiline.Disabled && (c.Multiline.Timeout <= 0 || c.Multiline.MaxLines < 2 || c.Multiline.MaxBytes < 1024) {
+		errs = append(errs, fmt.Errorf("multiline: timeout must be > 0, max_lines >= 2, max_bytes >= 1024 (got %v, %d, %d)",
+			c.Multiline.Timeout, c.Multiline.MaxLines, c.Multiline.MaxBytes))
+	}
+	if c.Partial.Timeout <= 0 || c.Partial.MaxBytes < 1024 {
+		errs = append(errs, fmt.Errorf("partial: timeout must be > 0 and max_bytes >= 1024 (got %v, %d)", c.Partial.Timeout, c.Partial.MaxBytes))
+	}
+	if c.IdleTimeout <= 0 {
+		errs = append(errs, fmt.Errorf("idle_timeout: must be > 0"))
+	}
+	for i, r := range c.Sources {
+		p := fmt.Sprintf("sources[%d]", i)
+		if r.Path == "" && r.Namespace == "" && r.Container == "" {
+			errs = append(errs, fmt.Errorf("%s: set at least one of path, namespace, container", p))
 		}
+		if r.Path != "" {
+			if _, err := path.Match(r.Path, ""); err != nil {
+				errs = append(errs, fmt.Errorf("%s.path: %q: %w", p, r.Path, err))
+			}
+		}
+		if len(r.Parsers) == 0 && r.Dataset == "" {
+			errs = append(errs, fmt.Errorf("%s: set parsers or dataset, or the rule does nothing", p))
+		}
+		errs = append(errs, checkParsers(p+".parsers", r.Parsers)...)
 	}
 	return errors.Join(errs...)
+}
+
+func checkParsers(where string, names []string) []error {
+	reg := builtin.Registry()
+	var errs []error
+	for i, n := range names {
+		if _, ok := reg.Lookup(n); !ok {
+			errs = append(errs, fmt.Errorf("%s[%d]: unknown parser %q (known: %v)", where, i, n, reg.Names()))
+		}
+	}
+	return errs
 }

@@ -1,14 +1,30 @@
-// Package parse is the processor that runs a chain of log-format parsers over each event:
-// framing first (CRI, Docker), then the first content parser that recognises the line. A line no
-// parser recognises keeps its message and is tagged _parse_failure; it is never dropped.
+// Package parse is the processor that turns raw container log lines into parsed events. For
+// every line, in order:
+//
+//  1. framing: a CRI or Docker json-file wrapper is removed (the runtime's stream and time kept);
+//  2. split lines: CRI "P" pieces and Docker chunks without "\n" are joined, per source and stream;
+//  3. tracebacks: a Python traceback, with its chained exceptions and the error line that
+//     introduced it, becomes one event, per source, stream and vLLM process (V1 interleaves the
+//     lines of several processes); the process prefix and repeated logging header are removed from
+//     its continuation lines;
+//  4. content: the first parser of the chain (the default chain, or the one a source rule pins)
+//     that recognises the event sets its fields.
+//
+// Steps 2 and 3 hold events across batches: the held lines' acknowledgements are held too
+// (event.Batch.Hold) and travel with the event when it is finally sent, by a later batch or by
+// Flush once the group times out. A line no parser recognises keeps its message, gets a dataset
+// from its source and the _parse_failure tag; nothing is dropped.
 package parse
 
 import (
 	"context"
 	"fmt"
+	"sync"
+	"time"
 
 	"github.com/sluice-dev/sluice/parsers"
 	"github.com/sluice-dev/sluice/parsers/builtin"
+	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
@@ -22,62 +38,138 @@ var Factory = pipeline.ProcessorFactory{
 	},
 }
 
-// Processor runs the parser chain.
-type Processor struct {
-	framing []parsers.Parser
-	content []parsers.Parser
-	metrics *pipeline.ComponentMetrics
+// framer is what the CRI and Docker parsers offer beyond Parse: whether the line is a piece of
+// a longer one.
+type framer interface {
+	ParseFrame(ev *event.Event) (ok, partial bool)
 }
 
-// New builds the chain named in cfg (or the default chain).
+// Processor runs the chain. It is safe for concurrent use; batches with the same key must
+// arrive in order, as the runtime guarantees.
+type Processor struct {
+	cfg     *Config
+	framing []parsers.Parser
+	content []parsers.Parser
+	rules   []rule
+	metrics *pipeline.ComponentMetrics
+	now     func() time.Time
+
+	mu       sync.Mutex
+	partials map[string]*pending // by source and stream
+	groups   map[string]*group   // by source, stream and process
+	seq      uint64
+
+	smu     sync.Mutex
+	sources map[string]*source // by source
+}
+
+// New builds the processor from cfg (which Validate has checked).
 func New(set pipeline.Settings, cfg *Config) (*Processor, error) {
+	p := &Processor{
+		cfg:      cfg,
+		metrics:  set.Metrics,
+		now:      time.Now,
+		partials: map[string]*pending{},
+		groups:   map[string]*group{},
+		sources:  map[string]*source{},
+	}
+	if p.metrics == nil {
+		p.metrics = pipeline.NewComponentMetrics()
+	}
 	names := cfg.Parsers
 	if len(names) == 0 {
 		names = builtin.DefaultChain()
 	}
-	reg := builtin.Registry()
-	p := &Processor{metrics: set.Metrics}
-	if p.metrics == nil {
-		p.metrics = pipeline.NewComponentMetrics()
+	var err error
+	if p.framing, p.content, err = p.chain(names); err != nil {
+		return nil, err
 	}
-	for _, n := range names {
-		info, ok := reg.Lookup(n)
-		if !ok {
-			return nil, fmt.Errorf("parse: unknown parser %q", n)
+	for i, r := range cfg.Sources {
+		ru := rule{SourceRule: r}
+		if len(r.Parsers) > 0 {
+			if _, ru.content, err = p.chain(r.Parsers); err != nil {
+				return nil, fmt.Errorf("parse: sources[%d]: %w", i, err)
+			}
 		}
-		if info.Framing {
-			p.framing = append(p.framing, info.New())
-		} else {
-			p.content = append(p.content, info.New())
-		}
+		p.rules = append(p.rules, ru)
 	}
 	return p, nil
 }
 
-// Process parses every event of the batch in place.
-func (p *Processor) Process(_ context.Context, b *event.Batch) error {
-	for _, ev := range b.Events {
-		p.metrics.Received.Inc()
-		if !p.ParseEvent(ev) {
-			ev.AddTag(event.TagParseFailure)
-			p.metrics.Failed.Inc()
+// chain creates the named parsers, split into framing and content parsers. The vllm parser gets
+// the prompt options from the config.
+func (p *Processor) chain(names []string) (framing, content []parsers.Parser, err error) {
+	reg := builtin.Registry()
+	for _, n := range names {
+		info, ok := reg.Lookup(n)
+		if !ok {
+			return nil, nil, fmt.Errorf("parse: unknown parser %q", n)
 		}
-		p.metrics.Sent.Inc()
+		var ps parsers.Parser
+		if n == vllm.Info.Name {
+			ps = vllm.New(vllm.Options{Prompts: vllm.PromptMode(p.cfg.Prompts), PromptMaxLength: p.cfg.PromptMaxLength})
+		} else {
+			ps = info.New()
+		}
+		if info.Framing {
+			framing = append(framing, ps)
+		} else {
+			content = append(content, ps)
+		}
 	}
+	return framing, content, nil
+}
+
+// Process frames, joins, groups and parses the batch's events in place.
+func (p *Processor) Process(_ context.Context, b *event.Batch) error {
+	in := b.Events
+	p.metrics.Received.Add(float64(len(in)))
+	lines := make([]line, len(in))
+	for i, ev := range in {
+		lines[i] = p.frame(ev, b.Key)
+	}
+	now := p.now()
+	p.mu.Lock()
+	out, holds := p.assemble(lines, b, now)
+	p.mu.Unlock()
+	for _, h := range holds {
+		b.Adopt(h)
+	}
+	// Reuse the batch's array, but never past its length: an input may own what lies beyond.
+	b.Events = b.Events[:0:len(in)]
+	for _, it := range out {
+		p.finish(it.ev, it.src)
+		b.Events = append(b.Events, it.ev)
+	}
+	p.metrics.Sent.Add(float64(len(out)))
 	return nil
 }
 
-// ParseEvent runs the chain on one event and reports whether a content parser recognised it.
+// ParseEvent runs framing and the content chain on one event, without joining it to others
+// (for single lines, such as `sluice parse -` on one line), and reports whether a content parser
+// recognised it.
 func (p *Processor) ParseEvent(ev *event.Event) bool {
-	for _, f := range p.framing {
-		if f.Parse(ev) {
+	l := p.frame(ev, "")
+	return p.finish(ev, l.src)
+}
+
+// finish runs the content chain and completes the contract fields.
+func (p *Processor) finish(ev *event.Event, src string) bool {
+	content, r := p.content, p.match(ev)
+	if r != nil && r.content != nil {
+		content = r.content
+	}
+	ok := false
+	for _, c := range content {
+		if c.Parse(ev) {
+			ok = true
 			break
 		}
 	}
-	for _, c := range p.content {
-		if c.Parse(ev) {
-			return true
-		}
+	p.complete(ev, src, r, ok)
+	if !ok {
+		ev.AddTag(event.TagParseFailure)
+		p.metrics.Failed.Inc()
 	}
-	return false
+	return ok
 }

@@ -1,0 +1,70 @@
+package parse
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/sluice-dev/sluice/pipeline"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+var _ pipeline.Flusher = (*Processor)(nil)
+
+// Flush sends the split lines and groups that have waited longer than their timeout (all of
+// them when final is set), parsed, as one batch carrying their held acknowledgements; nil when
+// nothing is due. It also forgets sources that have been idle past idle_timeout.
+func (p *Processor) Flush(_ context.Context, now time.Time, final bool) *event.Batch {
+	p.mu.Lock()
+	var out []item
+	var holds []event.Holds
+	key := ""
+	take := func(pd *pending, ev *event.Event) {
+		pd.live = false
+		holds = append(holds, pd.holds...)
+		out = append(out, item{ev: ev, src: pd.src, seq: pd.seq})
+		if key == "" {
+			key = pd.batchKey
+		}
+	}
+	for k, pt := range p.partials {
+		if final || now.Sub(pt.last) >= p.cfg.Partial.Timeout {
+			delete(p.partials, k)
+			ev := pt.joined()
+			ev.AddTag(TagPartialSplit)
+			take(pt, ev)
+		}
+	}
+	for k, g := range p.groups {
+		if final || now.Sub(g.last) >= p.cfg.Multiline.Timeout {
+			delete(p.groups, k)
+			take(&g.pending, g.joined())
+		}
+	}
+	p.mu.Unlock()
+	p.forgetIdle(now)
+	if len(out) == 0 {
+		return nil
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
+	evs := make([]*event.Event, len(out))
+	for i, it := range out {
+		p.finish(it.ev, it.src)
+		evs[i] = it.ev
+	}
+	b := event.NewBatch(evs, nil)
+	b.Key = key
+	for _, h := range holds {
+		b.Adopt(h)
+	}
+	p.metrics.Sent.Add(float64(len(evs)))
+	return b
+}
+
+// Held reports how many events the processor holds back (split lines and open groups), for
+// tests and a gauge.
+func (p *Processor) Held() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.partials) + len(p.groups)
+}

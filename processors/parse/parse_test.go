@@ -1,0 +1,321 @@
+package parse
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sluice-dev/sluice/parsers/cri"
+	"github.com/sluice-dev/sluice/parsers/docker"
+	"github.com/sluice-dev/sluice/parsers/golden"
+	"github.com/sluice-dev/sluice/parsers/vllm"
+	"github.com/sluice-dev/sluice/pipeline"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+var t0 = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+
+func newProc(t testing.TB, mod func(*Config)) *Processor {
+	t.Helper()
+	cfg := NewConfig()
+	if mod != nil {
+		mod(cfg)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	p, err := New(pipeline.Settings{ID: "parse"}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.now = func() time.Time { return t0 }
+	return p
+}
+
+func events(src string, lines []string) []*event.Event {
+	evs := make([]*event.Event, len(lines))
+	for i, l := range lines {
+		evs[i] = event.NewMessage(l, golden.Received)
+		evs[i].Meta.Input, evs[i].Meta.Source = "test", src
+	}
+	return evs
+}
+
+// run sends lines through p in batches of size n, then flushes, and returns what came out.
+func run(t testing.TB, p *Processor, src string, lines []string, n int) []*event.Event {
+	t.Helper()
+	var out []*event.Event
+	evs := events(src, lines)
+	for i := 0; i < len(evs); i += n {
+		b := event.NewBatch(evs[i:min(i+n, len(evs))], nil)
+		b.Key = src
+		if err := p.Process(context.Background(), b); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, b.Events...)
+	}
+	if fb := p.Flush(context.Background(), t0, true); fb != nil {
+		out = append(out, fb.Events...)
+	}
+	return out
+}
+
+func TestGolden(t *testing.T) {
+	t.Parallel()
+	golden.Golden(t, "testdata", func(t *testing.T, lines []string) []*event.Event {
+		return run(t, newProc(t, nil), "case", lines, 4)
+	})
+}
+
+// Batch boundaries must not change the result: one line a batch, or all in one.
+func TestGoldenBatchSizesAgree(t *testing.T) {
+	t.Parallel()
+	for _, c := range golden.Cases(t, "testdata") {
+		lines := golden.Lines(t, c+"/input.log")
+		var want []byte
+		for i, n := range []int{1, 3, len(lines)} {
+			var got []byte
+			for _, ev := range run(t, newProc(t, nil), "case", lines, n) {
+				got = ev.AppendJSON(got)
+				got = append(got, '\n')
+			}
+			if i == 0 {
+				want = got
+			} else if string(got) != string(want) {
+				t.Errorf("%s: batches of %d give another result than batches of 1", c, n)
+			}
+		}
+	}
+}
+
+func keepPrompts(c *Config) { c.Prompts = "keep" }
+
+func TestNothingLost(t *testing.T) {
+	t.Parallel()
+	for _, c := range golden.Cases(t, "testdata") {
+		lines := golden.Lines(t, c+"/input.log")
+		for _, n := range []int{1, 5} {
+			checkNothingLost(t, lines, run(t, newProc(t, keepPrompts), "case", lines, n))
+		}
+	}
+}
+
+func TestHeldLinesHoldTheirAcks(t *testing.T) {
+	t.Parallel()
+	p := newProc(t, nil)
+	lines := []string{
+		"(EngineCore_DP0 pid=281) Traceback (most recent call last):",
+		`(EngineCore_DP0 pid=281)   File "core.py", line 1, in run`,
+	}
+	var done1 []event.Status
+	var mu sync.Mutex
+	ack1 := event.NewAck(func(s event.Status) { mu.Lock(); done1 = append(done1, s); mu.Unlock() })
+	b1 := event.NewBatch(events("s", lines), ack1)
+	b1.Key = "s"
+	if err := p.Process(context.Background(), b1); err != nil {
+		t.Fatal(err)
+	}
+	if len(b1.Events) != 0 || p.Held() != 1 {
+		t.Fatalf("batch 1 sent %d events, held %d; want 0 and 1", len(b1.Events), p.Held())
+	}
+	b1.Resolve(event.Delivered)
+	if len(done1) != 0 {
+		t.Fatal("ack of batch 1 finished while its lines are held")
+	}
+
+	ack2 := event.NewAck(nil)
+	b2 := event.NewBatch(events("s", []string{"(EngineCore_DP0 pid=281) RuntimeError: boom", "(APIServer pid=1) INFO:     Shutting down"}), ack2)
+	b2.Key = "s"
+	_ = p.Process(context.Background(), b2)
+	if len(b2.Events) != 1 || p.Held() != 1 {
+		t.Fatalf("batch 2 sent %d, held %d; want the shutdown line sent and the group still open", len(b2.Events), p.Held())
+	}
+	b2.Resolve(event.Delivered)
+	if ack2.Pending() == 0 {
+		t.Fatal("ack of batch 2 finished while its exception line is held")
+	}
+	// No line for longer than the timeout: Flush sends the group with both batches' acks.
+	if fb := p.Flush(context.Background(), t0.Add(time.Second), false); fb != nil {
+		t.Fatal("flushed before the timeout")
+	}
+	fb := p.Flush(context.Background(), t0.Add(DefaultMultilineTimeout), false)
+	if fb == nil || len(fb.Events) != 1 {
+		t.Fatalf("flush = %v", fb)
+	}
+	ev := fb.Events[0]
+	if typ, _ := ev.GetString("error.type"); typ != "RuntimeError" {
+		t.Errorf("error.type = %q in %s", typ, ev.AppendJSON(nil))
+	}
+	if n := strings.Count(ev.Message(), "\n"); n != 2 {
+		t.Errorf("message has %d newlines: %q", n, ev.Message())
+	}
+	fb.Resolve(event.Retry)
+	if len(done1) != 1 || done1[0] != event.Retry || ack2.Pending() != 0 {
+		t.Fatalf("acks after resolving the flushed batch: batch1 %v, batch2 pending %d", done1, ack2.Pending())
+	}
+}
+
+func TestPinnedSources(t *testing.T) {
+	t.Parallel()
+	p := newProc(t, func(c *Config) {
+		c.Sources = []SourceRule{
+			{Container: "sidecar", Dataset: "sidecar.logs"},
+			{Path: "/var/log/pods/gpu-operator_*/*/*.log", Parsers: []string{"klog"}},
+		}
+	})
+	ev := event.NewMessage("INFO 05-06 12:00:00 [a.py:1] looks like vllm", t0)
+	ev.SetString("log.file.path", "/var/log/pods/gpu-operator_dp-x_uid/nvidia-device-plugin-ctr/0.log")
+	if p.ParseEvent(ev) {
+		t.Errorf("pinned to klog, but parsed: %s", ev.AppendJSON(nil))
+	}
+	if c, _ := ev.GetString("kubernetes.container.name"); c != "nvidia-device-plugin-ctr" {
+		t.Errorf("container from path = %q", c)
+	}
+	ev2 := event.NewMessage("hello from a sidecar", t0)
+	ev2.SetString("kubernetes.container.name", "sidecar")
+	p.ParseEvent(ev2)
+	if ds, _ := ev2.GetString(event.FieldDataset); ds != "sidecar.logs" {
+		t.Errorf("dataset = %q", ds)
+	}
+}
+
+func TestConcurrentSources(t *testing.T) {
+	t.Parallel()
+	p := newProc(t, nil)
+	lines := golden.Lines(t, "testdata/v1-oom-interleaved/input.log")
+	var wg sync.WaitGroup
+	counts := make([]int, 8)
+	for w := range counts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			src := fmt.Sprintf("src-%d", w)
+			for i := 0; i < len(lines); i += 2 {
+				b := event.NewBatch(events(src, lines[i:min(i+2, len(lines))]), nil)
+				b.Key = src
+				_ = p.Process(context.Background(), b)
+				counts[w] += len(b.Events)
+			}
+		}()
+	}
+	wg.Wait()
+	fb := p.Flush(context.Background(), t0, true)
+	total := 0
+	for _, c := range counts {
+		total += c
+	}
+	if fb != nil {
+		total += len(fb.Events)
+	}
+	// Each source gives the same events as the golden case.
+	want := len(run(t, newProc(t, nil), "x", lines, 2)) * len(counts)
+	if total != want {
+		t.Fatalf("got %d events from 8 concurrent sources, want %d", total, want)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		mod  func(*Config)
+		want string
+	}{
+		{"unknown parser", func(c *Config) { c.Parsers = []string{"nope"} }, `parsers[0]: unknown parser "nope"`},
+		{"prompts", func(c *Config) { c.Prompts = "show" }, `prompts: "show" is not one of`},
+		{"multiline", func(c *Config) { c.Multiline.MaxLines = 1 }, "multiline:"},
+		{"rule without match", func(c *Config) { c.Sources = []SourceRule{{Dataset: "x"}} }, "sources[0]: set at least one of path"},
+		{"rule bad glob", func(c *Config) { c.Sources = []SourceRule{{Path: "[", Dataset: "x"}} }, "sources[0].path"},
+		{"rule unknown parser", func(c *Config) { c.Sources = []SourceRule{{Container: "c", Parsers: []string{"x"}}} }, `sources[0].parsers[0]: unknown parser "x"`},
+		{"rule does nothing", func(c *Config) { c.Sources = []SourceRule{{Container: "c"}} }, "sources[0]: set parsers or dataset"},
+	}
+	for _, tc := range tests {
+		c := NewConfig()
+		tc.mod(c)
+		err := c.Validate()
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: err = %v, want %q", tc.name, err, tc.want)
+		}
+	}
+	if err := NewConfig().Validate(); err != nil {
+		t.Errorf("defaults: %v", err)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	golden.Seed(f, "testdata")
+	f.Fuzz(func(t *testing.T, text string) {
+		lines := strings.Split(text, "\n")
+		if len(lines) > 64 {
+			lines = lines[:64]
+		}
+		p := newProc(t, keepPrompts)
+		done := make(chan event.Status, 1)
+		ack := event.NewAck(func(s event.Status) { done <- s })
+		b := event.NewBatch(events("f", lines), ack)
+		_ = p.Process(context.Background(), b)
+		fb := p.Flush(context.Background(), t0, true)
+		n := len(b.Events)
+		b.Resolve(event.Delivered)
+		if fb != nil {
+			n += len(fb.Events)
+			fb.Resolve(event.Delivered)
+		}
+		checkNothingLost(t, lines, append(b.Events, batchEvents(fb)...))
+		if n == 0 || p.Held() != 0 {
+			t.Fatalf("%d lines gave %d events, %d held", len(lines), n, p.Held())
+		}
+		select {
+		case <-done:
+		default:
+			t.Fatal("ack never finished")
+		}
+	})
+}
+
+func BenchmarkProcess(b *testing.B) {
+	lines := golden.Lines(b, "testdata/v1-oom-interleaved/input.log")
+	p := newProc(b, nil)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		bt := event.NewBatch(events("bench", lines), nil)
+		_ = p.Process(context.Background(), bt)
+		p.Flush(context.Background(), t0, true)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(lines)), "ns/line")
+}
+
+func batchEvents(b *event.Batch) []*event.Event {
+	if b == nil {
+		return nil
+	}
+	return b.Events
+}
+
+// checkNothingLost fails when the text of an input line (after framing, colours and the vLLM
+// prefixes) is in no output message. Run it with prompts: keep, since hiding them is the point.
+func checkNothingLost(t testing.TB, lines []string, out []*event.Event) {
+	t.Helper()
+	var all strings.Builder
+	for _, ev := range out {
+		all.WriteString(ev.Message())
+		all.WriteByte('\n')
+	}
+	text := all.String()
+	for _, l := range lines {
+		ev := event.NewMessage(l, t0)
+		for _, f := range []interface{ Parse(*event.Event) bool }{cri.Parser{}, docker.Parser{}} {
+			if f.Parse(ev) {
+				break
+			}
+		}
+		body := vllm.Split(ev.Message()).Body
+		if !strings.Contains(text, body) && !strings.Contains(text, ev.Message()) {
+			t.Fatalf("line lost: %q", l)
+		}
+	}
+}

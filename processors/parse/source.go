@@ -1,0 +1,149 @@
+package parse
+
+import (
+	"path"
+	"time"
+
+	"github.com/sluice-dev/sluice/parsers"
+	"github.com/sluice-dev/sluice/parsers/cri"
+	"github.com/sluice-dev/sluice/parsers/k8spath"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// rule is a SourceRule with its parser chain built.
+type rule struct {
+	SourceRule
+	content []parsers.Parser
+}
+
+// source is what the processor remembers of one source between lines: the dataset of its
+// last recognised line, which a line no parser recognises (a stray print, a warning from a
+// library) inherits, since it most likely came from the same program.
+type source struct {
+	dataset string
+	last    time.Time
+}
+
+// line is one event after framing, with where it came from.
+type line struct {
+	ev      *event.Event
+	partial bool
+	src     string
+	stream  string
+}
+
+// item is an event ready for the content chain, with its source key.
+type item struct {
+	ev  *event.Event
+	src string
+	seq uint64
+}
+
+// frame removes the container framing, fills kubernetes.* from the log path, and finds the
+// event's source: the input's source (file, partition) or log.file.path, else the batch key.
+func (p *Processor) frame(ev *event.Event, batchKey string) line {
+	k8spath.Apply(ev)
+	l := line{ev: ev}
+	for _, f := range p.framing {
+		if fr, ok := f.(framer); ok {
+			if ok, partial := fr.ParseFrame(ev); ok {
+				l.partial = partial
+				break
+			}
+		} else if f.Parse(ev) {
+			break
+		}
+	}
+	l.src = sourceKey(ev, batchKey)
+	l.stream, _ = ev.GetString(cri.FieldStream)
+	return l
+}
+
+func sourceKey(ev *event.Event, batchKey string) string {
+	if ev.Meta.Source != "" {
+		return ev.Meta.Input + "\x00" + ev.Meta.Source
+	}
+	if p, ok := ev.GetString(k8spath.FieldFilePath); ok {
+		return ev.Meta.Input + "\x00" + p
+	}
+	return ev.Meta.Input + "\x00" + batchKey
+}
+
+// match returns the first source rule that matches the event, or nil.
+func (p *Processor) match(ev *event.Event) *rule {
+	for i := range p.rules {
+		r := &p.rules[i]
+		if r.Path != "" {
+			fp, ok := ev.GetString(k8spath.FieldFilePath)
+			if !ok {
+				fp = ev.Meta.Source
+			}
+			if m, _ := path.Match(r.Path, fp); !m {
+				continue
+			}
+		}
+		if r.Namespace != "" {
+			if ns, _ := ev.GetString(k8spath.FieldNamespace); ns != r.Namespace {
+				continue
+			}
+		}
+		if r.Container != "" {
+			if c, _ := ev.GetString(k8spath.FieldContainer); c != r.Container {
+				continue
+			}
+		}
+		return r
+	}
+	return nil
+}
+
+// complete gives every event the contract fields: @timestamp (the receipt time when nothing
+// better was found), event.dataset (the parser's; else the rule's, the source's last, or the
+// fallback) and log.level (info when nothing said otherwise).
+func (p *Processor) complete(ev *event.Event, src string, r *rule, parsed bool) {
+	if !ev.Has(event.FieldTimestamp) {
+		t := ev.Meta.Received
+		if t.IsZero() {
+			t = p.now()
+		}
+		ev.SetTimestamp(t)
+	}
+	p.smu.Lock()
+	defer p.smu.Unlock()
+	s := p.sources[src]
+	if s == nil {
+		s = &source{}
+		p.sources[src] = s
+	}
+	s.last = p.now()
+	if ds, ok := ev.GetString(event.FieldDataset); ok && ds != "" {
+		if parsed {
+			s.dataset = ds
+		}
+	} else {
+		switch {
+		case r != nil && r.Dataset != "":
+			ds = r.Dataset
+		case s.dataset != "":
+			ds = s.dataset
+		default:
+			ds = p.cfg.FallbackDataset
+		}
+		ev.SetString(event.FieldDataset, ds)
+	}
+	if !ev.Has(event.FieldLogLevel) {
+		ev.SetString(event.FieldLogLevel, "info")
+	}
+}
+
+// forgetIdle drops what is remembered of sources idle for longer than the idle timeout, so that
+// rotated files and deleted pods do not grow the map for months.
+func (p *Processor) forgetIdle(now time.Time) {
+	p.smu.Lock()
+	defer p.smu.Unlock()
+	for k, s := range p.sources {
+		if now.Sub(s.last) > p.cfg.IdleTimeout {
+			delete(p.sources, k)
+		}
+	}
+}
