@@ -12,34 +12,39 @@ import (
 	"testing"
 
 	"github.com/sluice-dev/sluice/parsers"
-	"github.com/sluice-dev/sluice/parsers/internal/parsertest"
+	"github.com/sluice-dev/sluice/parsers/golden"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
 // Levels are the only values log.level may take.
 var Levels = []string{"debug", "info", "warning", "error", "critical"}
 
-// NewEvent makes the event a parser sees for one line, received at parsertest.Received, with
+// NewEvent makes the event a parser sees for one line, received at golden.Received, with
 // extra fields (such as kubernetes.container.name) set as an input would set them.
 func NewEvent(line string, fields map[string]string) *event.Event {
-	ev := event.NewMessage(line, parsertest.Received)
+	ev := event.NewMessage(line, golden.Received)
 	for k, v := range fields {
 		ev.SetString(k, v)
 	}
 	return ev
 }
 
-// Parse runs p on one line and checks the contract: the message is unchanged, and a parsed
+// Parse runs p on one line and checks the contract: the message is unchanged, a declined line
+// is left exactly as it was, and a parsed
 // event has a time @timestamp, event.dataset and a log.level from Levels. An unparsed event gets
 // the _parse_failure tag, as the parse processor gives it.
 func Parse(t testing.TB, p parsers.Parser, line string, fields map[string]string) (*event.Event, bool) {
 	t.Helper()
 	ev := NewEvent(line, fields)
+	before := string(ev.AppendJSON(nil))
 	ok := p.Parse(ev)
 	if got := ev.Message(); got != line {
 		t.Fatalf("message changed:\n got %q\nwant %q", got, line)
 	}
 	if !ok {
+		if after := string(ev.AppendJSON(nil)); after != before {
+			t.Fatalf("a line the parser declined was changed:\n got %s\nwant %s", after, before)
+		}
 		ev.AddTag(event.TagParseFailure)
 		return ev, false
 	}
@@ -59,7 +64,7 @@ func Parse(t testing.TB, p parsers.Parser, line string, fields map[string]string
 // a flat object of fields its events carry before parsing (kubernetes.container.name, as
 // Filebeat sets it), because several formats are told apart by the container that wrote them.
 func Golden(t *testing.T, p parsers.Parser) {
-	parsertest.Golden(t, "testdata", func(t *testing.T, lines []string) []*event.Event {
+	golden.Golden(t, "testdata", func(t *testing.T, lines []string) []*event.Event {
 		fields := caseFields(t, filepath.Join("testdata", filepath.Base(t.Name())))
 		out := make([]*event.Event, 0, len(lines))
 		for _, l := range lines {
@@ -104,7 +109,7 @@ func Bench(b *testing.B, p parsers.Parser, lines []string) {
 	for i := 0; i < b.N; i++ {
 		ev := evs[i%len(lines)]
 		ev.Reset()
-		ev.Meta.Received = parsertest.Received
+		ev.Meta.Received = golden.Received
 		ev.SetMessage(lines[i%len(lines)])
 		p.Parse(ev)
 	}
