@@ -73,6 +73,9 @@ func newRegistry(path string) (*registry, error) {
 	if path == "" {
 		return r, nil
 	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("file: state directory: %w", err)
+	}
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return r, nil

@@ -141,11 +141,11 @@ func (o *Output) Deliver(ctx context.Context, b *event.Batch) error {
 			return nil
 		}
 		o.m.writeErrors.Inc()
-		o.log.Warn("file output: write failed", "path", o.cur, "attempt", attempt+1, "error", err)
+		o.log.Warn("file output: write failed", "attempt", attempt+1, "events", b.Len(), "error", err)
 		if attempt >= o.cfg.MaxRetries || o.wait(ctx, backoff) != nil {
 			o.cm.Failed.Add(float64(b.Len()))
 			b.Resolve(event.Retry)
-			return fmt.Errorf("file output: write %s: %w", o.cur, err)
+			return fmt.Errorf("file output: %w", err)
 		}
 		backoff *= 2
 	}
@@ -157,6 +157,13 @@ func (o *Output) write(evs []*event.Event) error {
 	if err := o.ensureOpen(expand(o.cfg.Path, o.now().UTC())); err != nil {
 		return err
 	}
+	if err := o.writeOpen(evs); err != nil {
+		return fmt.Errorf("write %s: %w", o.cur, err)
+	}
+	return nil
+}
+
+func (o *Output) writeOpen(evs []*event.Event) error {
 	start, opens := o.size, o.opens
 	err := o.writeEvents(evs)
 	if err == nil {
@@ -210,12 +217,12 @@ func (o *Output) ensureOpen(name string) error {
 	}
 	f, err := o.open(name)
 	if err != nil {
-		return err
+		return fmt.Errorf("open %s: %w", name, err)
 	}
 	fi, err := f.Stat()
 	if err != nil {
 		_ = f.Close()
-		return err
+		return fmt.Errorf("open %s: %w", name, err)
 	}
 	o.f, o.cur, o.size = f, name, fi.Size()
 	o.opens++
@@ -239,7 +246,7 @@ func (o *Output) rotate() error {
 			src = fmt.Sprintf("%s.%d", name, i-1)
 		}
 		if err := os.Rename(src, fmt.Sprintf("%s.%d", name, i)); err != nil && !os.IsNotExist(err) {
-			return fmt.Errorf("rotate: %w", err)
+			return fmt.Errorf("rotate %s: %w", name, err)
 		}
 	}
 	o.m.rotations.Inc()

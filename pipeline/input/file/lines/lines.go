@@ -113,6 +113,11 @@ func (r *Reader) take(data []byte, n int, more bool) Line {
 
 // fill reads more bytes, compacting or growing the buffer when it is full.
 func (r *Reader) fill() error {
+	if r.start == r.end && len(r.buf) > minBuffer {
+		// A long line grew the buffer; give the memory back once it is consumed, so that
+		// hundreds of followed files do not each keep max_line_bytes.
+		r.buf, r.start, r.end = make([]byte, minBuffer), 0, 0
+	}
 	if r.start > 0 && (r.start == r.end || r.end == len(r.buf)) {
 		n := copy(r.buf, r.buf[r.start:r.end])
 		r.start, r.end = 0, n

@@ -207,3 +207,25 @@ func BenchmarkReader(b *testing.B) {
 		}
 	}
 }
+
+// TestReaderGivesBackMemory: the buffer grows for a long line and shrinks once it is read.
+func TestReaderGivesBackMemory(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("z", 300<<10)
+	r := NewReader(strings.NewReader(long+"\nshort\n"), 0, 1<<20)
+	if l, err := r.Next(); err != nil || len(l.Data) != len(long) {
+		t.Fatalf("long line: %d bytes, %v", len(l.Data), err)
+	}
+	if len(r.buf) <= minBuffer {
+		t.Fatalf("buffer %d did not grow for a %d byte line", len(r.buf), len(long))
+	}
+	if l, err := r.Next(); err != nil || string(l.Data) != "short" {
+		t.Fatalf("short line: %q, %v", l.Data, err)
+	}
+	if _, err := r.Next(); !errors.Is(err, io.EOF) {
+		t.Fatalf("want EOF, got %v", err)
+	}
+	if len(r.buf) != minBuffer {
+		t.Fatalf("buffer still %d bytes after the long line", len(r.buf))
+	}
+}
