@@ -5,6 +5,7 @@ package builtin
 import (
 	"github.com/sluice-dev/sluice/parsers"
 	"github.com/sluice-dev/sluice/parsers/cri"
+	"github.com/sluice-dev/sluice/parsers/dcgm"
 	"github.com/sluice-dev/sluice/parsers/docker"
 	"github.com/sluice-dev/sluice/parsers/gpu_operator"
 	pjson "github.com/sluice-dev/sluice/parsers/json"
@@ -24,6 +25,7 @@ func Registry() *parsers.Registry {
 		vllm.Info,
 		nvidia_xid.Info,
 		gpu_operator.Info,
+		dcgm.Info,
 		klog.Info,
 		logfmt.Info,
 		pjson.Info,
@@ -37,6 +39,6 @@ func Registry() *parsers.Registry {
 func DefaultChain() []string {
 	return []string{
 		"cri", "docker", "vllm",
-		"nvidia_xid", "gpu_operator", "klog", "logfmt", "json", "nvidia_shell",
+		"nvidia_xid", "gpu_operator", "dcgm", "klog", "logfmt", "json", "nvidia_shell",
 	}
 }

@@ -1,0 +1,105 @@
+// Package dcgm parses the log of NVIDIA DCGM's host engine (nv-hostengine), which the GPU
+// operator runs in nvidia-dcgm-ctr and dcgm-exporter embeds (--enable-dcgm-log):
+//
+//	2024-05-27 06:51:51.530 ERROR [1:25] Got nvmlSt 3,3 from nvmlDeviceGetFieldValues fieldValues [/workspaces/.../DcgmCacheManager.cpp:10168] [DcgmCacheManager::ReadAndCacheNvLinkBandwidthTotal]
+//	2026-09-21 15:58:36.273 INFO  [45265:45271] Loaded module 4 [./dcgmlib/src/DcgmHostEngineHandler.cpp:2775] [DcgmHostEngineHandler::LoadModule]
+//
+// The fields are read by position: time, level, [pid:tid], message, [file:line], [function]; a
+// "[[Module]]" tag that starts the message is the logger.
+package dcgm
+
+import (
+	"strings"
+
+	"github.com/sluice-dev/sluice/parsers"
+	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// FieldThread is the thread id in the [pid:tid] block.
+const FieldThread = "process.thread.id"
+
+// Info registers the parser.
+var Info = parsers.Info{
+	Name:        "dcgm",
+	Description: "NVIDIA DCGM host engine (nv-hostengine) log lines",
+	New:         func() parsers.Parser { return New() },
+	Fields: append(pu.Fields(pu.FieldLogMessage, pu.FieldLogger, pu.FieldOriginFile, pu.FieldOriginLine,
+		pu.FieldOriginFunc, pu.FieldProcessPID),
+		parsers.Field{Name: FieldThread, Type: "long", Description: "Thread id (DCGM [pid:tid])."}),
+}
+
+// Parser parses nv-hostengine lines. It is stateless and safe for concurrent use.
+type Parser struct{}
+
+// New returns the parser.
+func New() *Parser { return &Parser{} }
+
+// Parse recognises "2006-01-02 15:04:05.000 LEVEL [pid:tid] message [file:line] [function]".
+func (p *Parser) Parse(ev *event.Event) bool {
+	s := ev.Message()
+	if len(s) < 30 || s[10] != ' ' || s[4] != '-' {
+		return false
+	}
+	t, n, ok := pu.RFC3339(s)
+	if !ok || n >= len(s) || s[n] != ' ' {
+		return false
+	}
+	rest := s[n+1:]
+	sp := strings.IndexByte(rest, ' ')
+	if sp <= 0 {
+		return false
+	}
+	level, ok := pu.Level(rest[:sp])
+	if !ok {
+		return false
+	}
+	rest = strings.TrimLeft(rest[sp:], " ")
+	pid, tid, rest, ok := ids(rest)
+	if !ok {
+		return false
+	}
+	pu.SetTime(ev, t)
+	ev.Set(pu.FieldProcessPID, event.Int(pid))
+	ev.Set(FieldThread, event.Int(tid))
+	message(ev, rest)
+	pu.Finish(ev, pu.DatasetOr(ev, pu.DatasetDCGM), level)
+	return true
+}
+
+// ids reads "[pid:tid] " and returns what follows.
+func ids(s string) (pid, tid int64, rest string, ok bool) {
+	if s == "" || s[0] != '[' {
+		return 0, 0, "", false
+	}
+	end := strings.IndexByte(s, ']')
+	colon := strings.IndexByte(s, ':')
+	if end < 0 || colon < 0 || colon > end {
+		return 0, 0, "", false
+	}
+	pid, ok1 := pu.Atoi(s[1:colon])
+	tid, ok2 := pu.Atoi(s[colon+1 : end])
+	if !ok1 || !ok2 {
+		return 0, 0, "", false
+	}
+	return pid, tid, strings.TrimPrefix(s[end+1:], " "), true
+}
+
+// message splits "text [file:line] [function]" and a leading "[[Module]]" tag.
+func message(ev *event.Event, s string) {
+	if fn := strings.LastIndex(s, " ["); fn >= 0 && strings.HasSuffix(s, "]") {
+		if at := strings.LastIndex(s[:fn], " ["); at >= 0 && strings.HasSuffix(s[:fn], "]") {
+			pu.SetOrigin(ev, s[at+2:fn-1])
+			ev.SetString(pu.FieldOriginFunc, s[fn+2:len(s)-1])
+			s = s[:at]
+		}
+	}
+	if strings.HasPrefix(s, "[[") {
+		if end := strings.Index(s, "]]"); end > 2 {
+			ev.SetString(pu.FieldLogger, s[2:end])
+		}
+	}
+	if s != "" {
+		ev.SetString(pu.FieldLogMessage, s)
+	}
+}
