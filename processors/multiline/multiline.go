@@ -12,8 +12,10 @@
 package multiline
 
 import (
+	"cmp"
 	"context"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -36,6 +38,7 @@ var Factory = pipeline.ProcessorFactory{
 const TagContinued = "multiline_continued"
 
 type group struct {
+	seq       uint64 // order of creation, so flushes are deterministic (oldest first)
 	first     *event.Event
 	lines     []string
 	bytes     int
@@ -55,6 +58,7 @@ type Processor struct {
 
 	mu      sync.Mutex
 	pending map[string]*group
+	seq     uint64
 }
 
 var (
@@ -162,7 +166,8 @@ func (p *Processor) add(out *[]*event.Event, adopt *[]event.Holds, key string, e
 }
 
 func (p *Processor) start(key string, ev *event.Event, line string, continued bool) *group {
-	g := &group{first: ev, lines: []string{line}, bytes: len(line), continued: continued}
+	p.seq++
+	g := &group{seq: p.seq, first: ev, lines: []string{line}, bytes: len(line), continued: continued}
 	p.pending[key] = g
 	return g
 }
@@ -195,19 +200,23 @@ func (g *group) event(field string) *event.Event {
 func (p *Processor) Flush(_ context.Context, now time.Time, final bool) *event.Batch {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	var b *event.Batch
+	var due []string
 	for key, g := range p.pending {
-		if !final && now.Sub(g.last) < p.cfg.Timeout {
-			continue
+		if final || now.Sub(g.last) >= p.cfg.Timeout {
+			due = append(due, key)
 		}
-		if b == nil {
-			b = event.NewBatch(nil, nil)
-		}
-		var adopt []event.Holds
-		b.Events = p.emit(b.Events, &adopt, key, g)
-		for _, h := range adopt {
-			b.Adopt(h)
-		}
+	}
+	if len(due) == 0 {
+		return nil
+	}
+	slices.SortFunc(due, func(a, b string) int { return cmp.Compare(p.pending[a].seq, p.pending[b].seq) })
+	b := event.NewBatch(make([]*event.Event, 0, len(due)), nil)
+	var adopt []event.Holds
+	for _, key := range due {
+		b.Events = p.emit(b.Events, &adopt, key, p.pending[key])
+	}
+	for _, h := range adopt {
+		b.Adopt(h)
 	}
 	return b
 }
