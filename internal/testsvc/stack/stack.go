@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sluice-dev/sluice/internal/testsvc"
@@ -76,8 +77,8 @@ type Timing struct {
 }
 
 // Up starts the named services (all when none are named) and returns the environment for
-// tests. A service already running from this state folder is left alone. When a service fails,
-// those started by this call keep running so Down can collect their logs; callers stop them.
+// tests. Elasticsearch and Kafka start side by side; a service already running from this state
+// folder is left alone. When a service fails, the others keep running; callers run Down.
 func (s *Stack) Up(ctx context.Context, services []string) (map[string]string, []Timing, error) {
 	if len(services) == 0 {
 		services = All
@@ -85,44 +86,65 @@ func (s *Stack) Up(ctx context.Context, services []string) (map[string]string, [
 	if err := os.MkdirAll(s.StateDir, 0o755); err != nil {
 		return nil, nil, fmt.Errorf("stack: %w", err)
 	}
+	results := make([]result, len(services))
+	var wg sync.WaitGroup
+	for i, svc := range services {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			start := time.Now()
+			results[i] = s.upOne(ctx, svc)
+			results[i].timing.Service, results[i].timing.Duration = svc, time.Since(start)
+		}()
+	}
+	wg.Wait()
 	env := map[string]string{}
 	var timings []Timing
 	var errs []error
-	for _, svc := range services {
-		start := time.Now()
-		var err error
-		var rss func() int64
-		switch svc {
-		case Elasticsearch:
-			if !s.esDaemon().alive() {
-				err = s.StartElasticsearch(ctx)
-			}
-			env[testsvc.EnvElasticsearch] = fmt.Sprintf("http://127.0.0.1:%d", s.ESPort)
-			rss = s.esDaemon().rss
-		case Kafka:
-			if !s.kafkaDaemon().alive() {
-				err = s.StartKafka(ctx)
-			}
-			env[testsvc.EnvKafka] = fmt.Sprintf("127.0.0.1:%d", s.KafkaPort)
-			rss = s.kafkaDaemon().rss
-		case Filebeat:
-			var bin string
-			bin, err = s.FilebeatBinary()
-			env[testsvc.EnvFilebeat] = bin
-			rss = func() int64 { return 0 }
-		default:
-			err = fmt.Errorf("unknown service %q (want one of %s)", svc, strings.Join(All, ", "))
-		}
-		if err != nil {
-			errs = append(errs, fmt.Errorf("stack: %s: %w", svc, err))
+	for _, r := range results {
+		if r.err != nil {
+			errs = append(errs, fmt.Errorf("stack: %s: %w", r.timing.Service, r.err))
 			continue
 		}
-		timings = append(timings, Timing{Service: svc, Duration: time.Since(start), RSS: rss()})
+		env[r.key] = r.value
+		timings = append(timings, r.timing)
 	}
 	if err := s.writeEnv(env); err != nil {
 		errs = append(errs, err)
 	}
 	return env, timings, errors.Join(errs...)
+}
+
+type result struct {
+	key, value string
+	timing     Timing
+	err        error
+}
+
+func (s *Stack) upOne(ctx context.Context, svc string) result {
+	switch svc {
+	case Elasticsearch:
+		d := s.esDaemon()
+		r := result{key: testsvc.EnvElasticsearch, value: fmt.Sprintf("http://127.0.0.1:%d", s.ESPort)}
+		if !d.alive() {
+			r.err = s.StartElasticsearch(ctx)
+		}
+		r.timing.RSS = d.rss()
+		return r
+	case Kafka:
+		d := s.kafkaDaemon()
+		r := result{key: testsvc.EnvKafka, value: fmt.Sprintf("127.0.0.1:%d", s.KafkaPort)}
+		if !d.alive() {
+			r.err = s.StartKafka(ctx)
+		}
+		r.timing.RSS = d.rss()
+		return r
+	case Filebeat:
+		bin, err := s.FilebeatBinary()
+		return result{key: testsvc.EnvFilebeat, value: bin, err: err}
+	default:
+		return result{err: fmt.Errorf("unknown service %q (want one of %s)", svc, strings.Join(All, ", "))}
+	}
 }
 
 // Down stops every running service of this state folder. Data stays until the next Up, for
