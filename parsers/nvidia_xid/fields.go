@@ -30,6 +30,7 @@ const (
 	ActionFallenOffBus = "gpu-fallen-off-bus"
 	ActionIdentified   = "gpu-identified"
 	ActionNVRM         = "nvrm"
+	ActionModule       = "nvidia-module"
 )
 
 // CatalogFields are the fields Annotate sets, for the Info of other parsers that call it.
@@ -44,9 +45,9 @@ var CatalogFields = []parsers.Field{
 // Info registers the parser.
 var Info = parsers.Info{
 	Name:        "nvidia_xid",
-	Description: "NVIDIA kernel driver (NVRM) messages: Xid and SXid errors with their catalog entry, GPUs fallen off the bus",
+	Description: "NVIDIA kernel driver messages (NVRM, nvidia-uvm, ...): Xid and SXid errors with their catalog entry, GPUs fallen off the bus",
 	New:         func() parsers.Parser { return New() },
-	Fields: append(append(pu.Fields(pu.FieldProcessPID, pu.FieldProcessName, pu.FieldHostname, pu.FieldEventAction),
+	Fields: append(append(pu.Fields(pu.FieldProcessPID, pu.FieldProcessName, pu.FieldHostname, pu.FieldEventAction, pu.FieldLogger),
 		CatalogFields...),
 		parsers.Field{Name: FieldDetail, Type: "match_only_text", Description: "Text the driver logged after the Xid code (and pid, name)."},
 		parsers.Field{Name: FieldRecoveryAction, Type: "keyword", Description: "Recovery action the driver asks for in Xid 154 (None, GPU Reset Required, Node Reboot Required, ...)."},

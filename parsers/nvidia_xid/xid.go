@@ -27,7 +27,59 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if i := strings.Index(msg, "SXid ("); i >= 0 {
 		return sxid(ev, msg, i)
 	}
+	// The module name is usually the first "nvidia" of the line, but a host can be named so.
+	for off, tries := 0, 0; tries < 3; tries++ {
+		i := strings.Index(msg[off:], "nvidia")
+		if i < 0 {
+			break
+		}
+		if module(ev, msg, off+i) {
+			return true
+		}
+		off += i + len("nvidia")
+	}
 	return false
+}
+
+// modules are the NVIDIA kernel modules that log under their own name rather than NVRM.
+var modules = [...]string{"nvidia-uvm", "nvidia-nvlink", "nvidia-modeset", "nvidia-drm", "nvidia-peermem", "nvidia-fs", "nvidia-nvswitch"}
+
+// module reads a kernel line from another NVIDIA module ("nvidia-uvm: Loaded the UVM driver",
+// "nvidia 0000:3b:00.0: enabling device") when what precedes it is a kernel log prefix, so
+// that a process merely naming nvidia-smi is not taken.
+func module(ev *event.Event, msg string, i int) bool {
+	before, rest := msg[:i], msg[i:]
+	if !kernelPrefix(before) {
+		return false
+	}
+	name := ""
+	for _, m := range modules {
+		if strings.HasPrefix(rest, m) && strings.HasPrefix(rest[len(m):], ": ") {
+			name = m
+			break
+		}
+	}
+	if name == "" {
+		if !strings.HasPrefix(rest, "nvidia 0000:") && !strings.HasPrefix(rest, "nvidia 000") {
+			return false
+		}
+		name = "nvidia"
+		if id := busID(rest); id != "" {
+			ev.SetString(FieldPCIBusID, id)
+		}
+	}
+	prefix(ev, before)
+	ev.SetString(pu.FieldLogger, name)
+	ev.SetString(pu.FieldEventAction, ActionModule)
+	pu.Finish(ev, pu.DatasetXid, pu.Guess(rest[len(name):]))
+	return true
+}
+
+// kernelPrefix reports whether s is what a kernel message can be preceded by: nothing, a dmesg
+// stamp, or a syslog/journal prefix ending in "kernel: ..." .
+func kernelPrefix(s string) bool {
+	s = strings.TrimSpace(s)
+	return s == "" || s[0] == '[' && s[len(s)-1] == ']' || strings.Contains(s, "kernel: ") || strings.HasSuffix(s, "kernel:")
 }
 
 func nvrm(ev *event.Event, body string) bool {

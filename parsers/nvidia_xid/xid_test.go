@@ -3,7 +3,7 @@ package nvidia_xid
 import (
 	"testing"
 
-	"github.com/sluice-dev/sluice/parsers/internal/parsertest"
+	"github.com/sluice-dev/sluice/parsers/golden"
 	"github.com/sluice-dev/sluice/parsers/parseutil/putest"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
@@ -97,7 +97,7 @@ func TestCatalogComplete(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	parsertest.Seed(f, "testdata")
+	golden.Seed(f, "testdata")
 	f.Fuzz(func(t *testing.T, line string) { putest.Fuzz(t, New(), line) })
 }
 
