@@ -27,6 +27,8 @@ type reader struct {
 	grown  time.Time // when the file last gave us bytes
 	seenAt int64     // offset+buffered at that time
 	gone   time.Time // when the path was first found missing (follow mode)
+	recs   []lineRec // lines of the batch being built
+	arena  []byte    // their bytes, reused: events get a copy
 }
 
 // open opens path and takes it in the registry. It returns nil when the file cannot be opened
@@ -100,10 +102,7 @@ func (in *Input) readOnce(ctx context.Context, next pipeline.Consumer, path stri
 func (r *reader) batch(ctx context.Context, next pipeline.Consumer, flush bool) (eof bool, err error) {
 	cfg := &r.in.cfg
 	start := r.rd.Offset()
-	now := r.in.now()
-	evs := make([]*event.Event, 0, min(cfg.BatchSize, 64))
-	size := 0
-	for len(evs) < cfg.BatchSize && size < maxBatchBytes {
+	for len(r.recs) < cfg.BatchSize && len(r.arena) < maxBatchBytes {
 		l, rerr := r.rd.Next()
 		if errors.Is(rerr, io.EOF) {
 			eof = true
@@ -114,22 +113,65 @@ func (r *reader) batch(ctx context.Context, next pipeline.Consumer, flush bool) 
 			err = rerr
 			break
 		}
-		size += len(l.Data)
-		evs = r.add(evs, l, now)
+		r.collect(l)
 	}
 	if eof && flush {
 		for l, ok := r.rd.Flush(); ok; l, ok = r.rd.Flush() {
-			evs = r.add(evs, l, now)
+			r.collect(l)
 		}
 	}
+	now := r.in.now()
 	if pos := r.rd.Offset() + int64(r.rd.Buffered()); pos != r.seenAt {
 		r.grown, r.seenAt = now, pos
 	}
-	if herr := r.handOver(ctx, next, start, evs); herr != nil {
+	r.in.m.bytes.Add(float64(r.rd.Offset() - start))
+	r.in.m.lines.Add(float64(len(r.recs)))
+	if herr := r.handOver(ctx, next, start, r.events(now)); herr != nil {
 		return eof, herr
 	}
 	r.growFingerprint()
 	return eof, err
+}
+
+// lineRec is a line collected for the batch being built: its text is arena[from:to].
+type lineRec struct {
+	off      int64
+	from, to int
+	split    bool
+}
+
+// collect copies a line into the batch's arena; empty lines carry nothing and only move the
+// offset.
+func (r *reader) collect(l lines.Line) {
+	if len(l.Data) == 0 && !l.Split {
+		return
+	}
+	r.recs = append(r.recs, lineRec{off: l.Offset, from: len(r.arena), to: len(r.arena) + len(l.Data), split: l.Split})
+	r.arena = append(r.arena, l.Data...)
+}
+
+// events turns the collected lines into events. Their messages share one string, made with one
+// allocation per batch rather than one per line.
+func (r *reader) events(now time.Time) []*event.Event {
+	if len(r.recs) == 0 {
+		return nil
+	}
+	text := string(r.arena)
+	evs := make([]*event.Event, len(r.recs))
+	for i, rec := range r.recs {
+		e := event.NewMessage(text[rec.from:rec.to], now)
+		e.Meta.Input = r.in.id
+		e.Meta.Source = r.path
+		e.Meta.Offset = rec.off
+		e.SetString(FieldFilePath, r.path)
+		e.Set(FieldOffset, event.Int(rec.off))
+		if rec.split {
+			e.AddTag(lines.TagSplit)
+		}
+		evs[i] = e
+	}
+	r.recs, r.arena = r.recs[:0], r.arena[:0]
+	return evs
 }
 
 // growFingerprint extends the file's fingerprint while the file is shorter than its length.
@@ -139,25 +181,6 @@ func (r *reader) growFingerprint() {
 			r.in.reg.setFingerprint(r.fs, prefix)
 		}
 	}
-}
-
-// add turns a line into an event; empty lines carry nothing and only move the offset.
-func (r *reader) add(evs []*event.Event, l lines.Line, now time.Time) []*event.Event {
-	r.in.m.bytes.Add(float64(l.End - l.Offset))
-	if len(l.Data) == 0 && !l.Split {
-		return evs
-	}
-	r.in.m.lines.Inc()
-	e := event.NewMessage(string(l.Data), now)
-	e.Meta.Input = r.in.id
-	e.Meta.Source = r.path
-	e.Meta.Offset = l.Offset
-	e.SetString(FieldFilePath, r.path)
-	e.Set(FieldOffset, event.Int(l.Offset))
-	if l.Split {
-		e.AddTag(lines.TagSplit)
-	}
-	return append(evs, e)
 }
 
 // handOver gives the events read from [start, current offset) to the pipeline, with an ack that
