@@ -34,7 +34,7 @@ const (
 
 // Parse reads path. ok is false when the path is in neither layout. It does not touch the
 // file system and accepts any prefix before the layout's directory (a host mount such as
-// /host/var/log/pods/...).
+// /host/var/log/pods/...), and a /var/log/containers file name in any directory.
 func Parse(path string) (s Source, ok bool) {
 	if i := strings.LastIndex(path, "/containers/"); i >= 0 && strings.HasSuffix(path, ".log") {
 		if s, ok = parseContainers(path[i+len("/containers/") : len(path)-len(".log")]); ok {
@@ -42,7 +42,18 @@ func Parse(path string) (s Source, ok bool) {
 		}
 	}
 	if i := strings.LastIndex(path, "/pods/"); i >= 0 {
-		return parsePods(path[i+len("/pods/"):])
+		if s, ok = parsePods(path[i+len("/pods/"):]); ok {
+			return s, true
+		}
+	}
+	// A file named as in /var/log/containers wherever it lies (node logs copied off for a
+	// support case keep their names); the 64-digit container id keeps this from matching
+	// ordinary file names.
+	base := path[strings.LastIndexByte(path, '/')+1:]
+	if strings.HasSuffix(base, ".log") {
+		if s, ok = parseContainers(base[:len(base)-len(".log")]); ok && len(s.ContainerID) == 64 {
+			return s, true
+		}
 	}
 	return Source{}, false
 }

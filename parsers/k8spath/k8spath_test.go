@@ -26,6 +26,9 @@ func TestParse(t *testing.T) {
 		{"/var/log/containers/pod_ns_container-NOTHEX.log", Source{}, false},
 		{"/var/log/pods/ns_pod_uid/c/sub/0.log", Source{}, false},
 		{"/var/log/syslog", Source{}, false},
+		{"configs/samples/vllm-0_inference_vllm-" + id + ".log",
+			Source{Pod: "vllm-0", Namespace: "inference", Container: "vllm", ContainerID: id}, true},
+		{"/tmp/a_b_c-0123abcd.log", Source{}, false},
 		{"", Source{}, false},
 	}
 	for _, tc := range tests {
