@@ -3,8 +3,10 @@ package main
 import (
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/config"
+	"github.com/sluice-dev/sluice/pipeline/input/beats"
 	fileinput "github.com/sluice-dev/sluice/pipeline/input/file"
 	"github.com/sluice-dev/sluice/pipeline/input/stdin"
+	"github.com/sluice-dev/sluice/pipeline/output/elasticsearch"
 	fileoutput "github.com/sluice-dev/sluice/pipeline/output/file"
 	"github.com/sluice-dev/sluice/pipeline/output/stdout"
 	"github.com/sluice-dev/sluice/processors/convert"
@@ -34,6 +36,7 @@ import (
 func components() config.Components {
 	c, err := config.NewComponents(
 		[]pipeline.InputFactory{
+			beats.Factory,
 			fileinput.Factory,
 			stdin.Factory,
 		},
@@ -60,6 +63,7 @@ func components() config.Components {
 			uppercase.Factory,
 		},
 		[]pipeline.OutputFactory{
+			elasticsearch.Factory,
 			fileoutput.Factory,
 			stdout.Factory,
 		},
