@@ -7,6 +7,7 @@
 // and a new one started. When the segments together would pass max_bytes, new events are not
 // written: Write returns ErrFull, the event is counted in sluice_dead_letter_dropped_total and
 // an error is logged (at most every 10 seconds). Deleting old segments makes room again.
+// Files are readable by owner and group only: dead-lettered events may hold prompts or tokens.
 package deadletter
 
 import (
@@ -67,7 +68,7 @@ func Open(dir string, maxBytes int64, log *slog.Logger, reg prometheus.Registere
 	if maxBytes <= 0 {
 		return nil, fmt.Errorf("deadletter: max bytes must be positive, got %d", maxBytes)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return nil, fmt.Errorf("deadletter: %w", err)
 	}
 	if log == nil {
@@ -206,7 +207,7 @@ func (d *File) rotate() error {
 	}
 	d.seq++
 	path := filepath.Join(d.dir, fmt.Sprintf("%s%06d%s", prefix, d.seq, suffix))
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND|os.O_EXCL, 0o644)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND|os.O_EXCL, 0o640)
 	if err != nil {
 		return fmt.Errorf("deadletter: open segment: %w", err)
 	}
