@@ -1,0 +1,74 @@
+package beats
+
+import (
+	"bufio"
+	"bytes"
+	"testing"
+	"time"
+)
+
+// fuzzSeeds are windows built from testdata: plain, compressed, and cut or corrupted variants.
+func fuzzSeeds(t testing.TB) [][]byte {
+	ev := string(bytes.TrimSpace(readTestdata(t, "filebeat_vllm.json")))
+	plain := new(wire).window(2).json(1, ev).json(2, `{"message":"x"}`).Bytes()
+	comp := new(wire).window(2).compressed(frames(ev, `{"message":"y","tags":["a"]}`)).Bytes()
+	return [][]byte{
+		plain, comp,
+		plain[:len(plain)/2], comp[:len(comp)-3],
+		new(wire).window(1).json(1, `{"a":`).Bytes(),
+		new(wire).window(0).Bytes(),
+		[]byte("1W\x00\x00\x00\x01"),
+		new(wire).window(1).compressed(new(wire).compressed(frames(`{}`)).Bytes()).Bytes(),
+	}
+}
+
+// FuzzReadWindow feeds arbitrary bytes to the frame reader and the decoder: they must never
+// panic, never emit more events than announced, and never lose a frame's bytes.
+func FuzzReadWindow(f *testing.F) {
+	for _, s := range fuzzSeeds(f) {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fr := newFrameReader(bufio.NewReader(bytes.NewReader(data)), limits{maxWindow: 64, maxFrame: 4 << 10, maxBytes: 16 << 10})
+		dec := newDecoder("beats", true)
+		for range 4 {
+			n, err := fr.readWindowHeader()
+			if err != nil {
+				return
+			}
+			got := 0
+			err = fr.readEvents(n, func(_ uint32, p []byte) {
+				got++
+				ev, ok := dec.decode(p, "peer", time.Unix(0, 0))
+				if !ok && ev.Message() != string(p) {
+					t.Fatalf("undecodable frame lost: %q -> %q", p, ev.Message())
+				}
+			})
+			if got > n {
+				t.Fatalf("%d events emitted for a window of %d", got, n)
+			}
+			if err != nil {
+				return
+			}
+			if got != n {
+				t.Fatalf("window of %d read without error but %d events", n, got)
+			}
+		}
+	})
+}
+
+// FuzzDecode checks that any frame becomes an event whose JSON encoding is valid.
+func FuzzDecode(f *testing.F) {
+	f.Add(readTestdata(f, "filebeat_vllm.json"))
+	f.Add([]byte(`{"a":1,"a.b":2,"tags":[1,"x"],"@timestamp":5}`))
+	f.Add([]byte(`{"\u00ff\ud800":"\xff","n":1e400,"m":-0}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ev, ok := newDecoder("beats", true).decode(data, "peer", time.Unix(0, 0))
+		if !ok && ev.Message() != string(data) {
+			t.Fatal("frame lost")
+		}
+		if out := ev.AppendJSON(nil); !jsonValid(out) {
+			t.Fatalf("invalid JSON %s from %q", out, data)
+		}
+	})
+}
