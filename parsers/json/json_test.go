@@ -4,12 +4,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sluice-dev/sluice/parsers/internal/parsertest"
+	"github.com/sluice-dev/sluice/parsers/golden"
 	"github.com/sluice-dev/sluice/parsers/parseutil/putest"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
-func TestGolden(t *testing.T) { putest.Golden(t, New()) }
+func TestGolden(t *testing.T) { putest.Golden(t, Info) }
 
 func TestFlatten(t *testing.T) {
 	t.Parallel()
@@ -61,7 +61,7 @@ func TestFlattenLimits(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	parsertest.Seed(f, "testdata")
+	golden.Seed(f, "testdata")
 	f.Fuzz(func(t *testing.T, line string) { putest.Fuzz(t, New(), line) })
 }
 

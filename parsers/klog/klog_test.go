@@ -3,15 +3,15 @@ package klog
 import (
 	"testing"
 
-	"github.com/sluice-dev/sluice/parsers/internal/parsertest"
+	"github.com/sluice-dev/sluice/parsers/golden"
 	"github.com/sluice-dev/sluice/parsers/parseutil/putest"
 )
 
-func TestGolden(t *testing.T) { putest.Golden(t, New()) }
+func TestGolden(t *testing.T) { putest.Golden(t, Info) }
 
 func TestYearRollover(t *testing.T) {
 	t.Parallel()
-	// Received in June 2025 (parsertest.Received): a December line is from 2024.
+	// Received in June 2025 (golden.Received): a December line is from 2024.
 	ev, ok := putest.Parse(t, New(), "I1231 23:59:59.999999       1 a.go:1] x", nil)
 	if !ok || ev.Timestamp().Year() != 2024 {
 		t.Fatalf("parsed %v, year %d", ok, ev.Timestamp().Year())
@@ -27,7 +27,7 @@ func TestRejects(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	parsertest.Seed(f, "testdata")
+	golden.Seed(f, "testdata")
 	f.Fuzz(func(t *testing.T, line string) { putest.Fuzz(t, New(), line) })
 }
 

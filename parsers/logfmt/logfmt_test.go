@@ -3,11 +3,11 @@ package logfmt
 import (
 	"testing"
 
-	"github.com/sluice-dev/sluice/parsers/internal/parsertest"
+	"github.com/sluice-dev/sluice/parsers/golden"
 	"github.com/sluice-dev/sluice/parsers/parseutil/putest"
 )
 
-func TestGolden(t *testing.T) { putest.Golden(t, New()) }
+func TestGolden(t *testing.T) { putest.Golden(t, Info) }
 
 func TestRejects(t *testing.T) {
 	t.Parallel()
@@ -37,7 +37,7 @@ func TestSplitFields(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	parsertest.Seed(f, "testdata")
+	golden.Seed(f, "testdata")
 	f.Fuzz(func(t *testing.T, line string) { putest.Fuzz(t, New(), line) })
 }
 

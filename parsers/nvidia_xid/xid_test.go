@@ -8,7 +8,7 @@ import (
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
-func TestGolden(t *testing.T) { putest.Golden(t, New()) }
+func TestGolden(t *testing.T) { putest.Golden(t, Info) }
 
 func TestXidFields(t *testing.T) {
 	t.Parallel()

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/sluice-dev/sluice/parsers"
@@ -60,18 +61,40 @@ func Parse(t testing.TB, p parsers.Parser, line string, fields map[string]string
 	return ev, true
 }
 
-// Golden runs the shared golden test over testdata with p. A case folder may hold fields.json,
-// a flat object of fields its events carry before parsing (kubernetes.container.name, as
-// Filebeat sets it), because several formats are told apart by the container that wrote them.
-func Golden(t *testing.T, p parsers.Parser) {
+// Golden runs the shared golden test over testdata with the parser info registers, and checks
+// that every field it sets is declared in info.Fields (the Elasticsearch mapping is generated
+// from them). A case folder may hold fields.json, a flat object of fields its events carry before
+// parsing (kubernetes.container.name, as Filebeat sets it), because several formats are told
+// apart by the container that wrote them.
+func Golden(t *testing.T, info parsers.Info) {
+	p := info.New()
 	golden.Golden(t, "testdata", func(t *testing.T, lines []string) []*event.Event {
 		fields := caseFields(t, filepath.Join("testdata", filepath.Base(t.Name())))
 		out := make([]*event.Event, 0, len(lines))
 		for _, l := range lines {
 			ev, _ := Parse(t, p, l, fields)
+			Declared(t, info, ev, fields)
 			out = append(out, ev)
 		}
 		return out
+	})
+}
+
+// Declared fails for a field of ev that is neither declared in info.Fields (a flattened or
+// object field covers its sub-fields) nor given beforehand (input).
+func Declared(t testing.TB, info parsers.Info, ev *event.Event, input map[string]string) {
+	t.Helper()
+	ev.Range(func(k string, _ event.Value) bool {
+		if _, ok := input[k]; ok || k == event.FieldMessage {
+			return true
+		}
+		for _, f := range info.Fields {
+			if f.Name == k || (f.Type == "flattened" || f.Type == "object") && strings.HasPrefix(k, f.Name+".") {
+				return true
+			}
+		}
+		t.Errorf("%s sets %s, which its Info.Fields does not declare", info.Name, k)
+		return true
 	})
 }
 
