@@ -65,8 +65,8 @@ var gpuContainers = map[string]string{
 }
 
 // Container returns the name of the container that wrote the event: Filebeat's
-// kubernetes.container.name, or else the name in a Kubernetes log path
-// (/var/log/containers/<pod>_<ns>_<container>-<id>.log or
+// kubernetes.container.name, or else the name in a Kubernetes log path as k8spath reads it
+// (/var/log/containers/<pod>_<ns>_<container>-<id>.log, also copied elsewhere, or
 // /var/log/pods/<ns>_<pod>_<uid>/<container>/<n>.log). It returns "" when neither is there.
 func Container(ev *event.Event) string {
 	if v, ok := ev.Get(FieldContainer); ok && v.Str() != "" {
@@ -76,21 +76,6 @@ func Container(ev *event.Event) string {
 		if src, ok := k8spath.Parse(v.Str()); ok {
 			return src.Container
 		}
-		return containerFromBase(v.Str())
-	}
-	return ""
-}
-
-// containerFromBase reads the container from a file named as in /var/log/containers
-// (<pod>_<namespace>_<container>-<id>.log) wherever it lies: node logs copied off for a
-// support case keep those names.
-func containerFromBase(p string) string {
-	base := p[strings.LastIndexByte(p, '/')+1:]
-	if strings.Count(base, "_") != 2 || !strings.HasSuffix(base, ".log") {
-		return ""
-	}
-	if src, ok := k8spath.Parse("/containers/" + base); ok {
-		return src.Container
 	}
 	return ""
 }
