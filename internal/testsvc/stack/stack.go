@@ -122,29 +122,27 @@ type result struct {
 }
 
 func (s *Stack) upOne(ctx context.Context, svc string) result {
+	var d daemon
+	var r result
+	var startFn func(context.Context) error
 	switch svc {
 	case Elasticsearch:
-		d := s.esDaemon()
-		r := result{key: testsvc.EnvElasticsearch, value: fmt.Sprintf("http://127.0.0.1:%d", s.ESPort)}
-		if !d.alive() {
-			r.err = s.StartElasticsearch(ctx)
-		}
-		r.timing.RSS = d.rss()
-		return r
+		d, startFn = s.esDaemon(), s.StartElasticsearch
+		r = result{key: testsvc.EnvElasticsearch, value: fmt.Sprintf("http://127.0.0.1:%d", s.ESPort)}
 	case Kafka:
-		d := s.kafkaDaemon()
-		r := result{key: testsvc.EnvKafka, value: fmt.Sprintf("127.0.0.1:%d", s.KafkaPort)}
-		if !d.alive() {
-			r.err = s.StartKafka(ctx)
-		}
-		r.timing.RSS = d.rss()
-		return r
+		d, startFn = s.kafkaDaemon(), s.StartKafka
+		r = result{key: testsvc.EnvKafka, value: fmt.Sprintf("127.0.0.1:%d", s.KafkaPort)}
 	case Filebeat:
 		bin, err := s.FilebeatBinary()
 		return result{key: testsvc.EnvFilebeat, value: bin, err: err}
 	default:
 		return result{err: fmt.Errorf("unknown service %q (want one of %s)", svc, strings.Join(All, ", "))}
 	}
+	if !d.alive() {
+		r.err = startFn(ctx)
+	}
+	r.timing.RSS = d.rss()
+	return r
 }
 
 // Down stops every running service of this state folder. Data stays until the next Up, for
