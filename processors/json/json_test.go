@@ -77,11 +77,9 @@ func FuzzJSON(f *testing.F) {
 	})
 }
 
-func BenchmarkJSON(b *testing.B) {
-	line := `{"level":"info","ts":"2026-11-27T12:00:00Z","msg":"request done","request":{"id":"cmpl-1","prompt_tokens":512,"output_tokens":128,"latency_ms":250.5},"model":"llama-3-70b"}`
-	p := proctest.New[*Config](b, Factory, nil)
-	b.ReportAllocs()
-	for b.Loop() {
-		proctest.Run(b, p, proctest.Lines(line)...)
-	}
+func BenchmarkProcessor(b *testing.B) {
+	p := proctest.New(b, Factory, func(c *Config) { c.Field = "payload" })
+	ev := proctest.Sample()
+	ev.SetString("payload", `{"level":"info","ts":"2026-11-27T12:00:00Z","msg":"request done","request":{"id":"cmpl-1","prompt_tokens":512,"output_tokens":128,"latency_ms":250.5},"model":"llama-3-70b"}`)
+	proctest.Bench(b, p, ev)
 }

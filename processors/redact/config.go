@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strings"
 
 	"github.com/sluice-dev/sluice/processors/internal/proc"
 )
@@ -49,8 +50,9 @@ func (c *Config) Validate() error {
 }
 
 type compiled struct {
-	name string
-	re   *regexp.Regexp
+	name  string
+	re    *regexp.Regexp
+	hints []string
 }
 
 func (c *Config) compile() ([]compiled, error) {
@@ -66,7 +68,7 @@ func (c *Config) compile() ([]compiled, error) {
 				errs = append(errs, fmt.Errorf("patterns[%d].builtin: unknown %q (known: %v)", i, p.Builtin, BuiltinNames()))
 				continue
 			}
-			out = append(out, compiled{name: p.Builtin, re: re})
+			out = append(out, compiled{name: p.Builtin, re: re, hints: hints[p.Builtin]})
 		case p.Regex != "":
 			re, err := regexp.Compile(p.Regex)
 			if err != nil {
@@ -77,7 +79,11 @@ func (c *Config) compile() ([]compiled, error) {
 			if name == "" {
 				name = "custom"
 			}
-			out = append(out, compiled{name: name, re: re})
+			c := compiled{name: name, re: re}
+			if prefix, _ := re.LiteralPrefix(); prefix != "" {
+				c.hints = []string{strings.ToLower(prefix)} // every match starts with it
+			}
+			out = append(out, c)
 		default:
 			errs = append(errs, fmt.Errorf("patterns[%d]: builtin or regex is required", i))
 		}

@@ -59,6 +59,27 @@ func TestFieldsAndHash(t *testing.T) {
 
 func hashOf(s string) string { return (&redactor{hash: true}).replacement("", s)[1:] }
 
+func TestCustomPrefixHint(t *testing.T) {
+	t.Parallel()
+	p := proctest.New(t, Factory, func(c *Config) { c.Patterns = []Pattern{{Name: "node", Regex: `Node-\d+`}} })
+	out := proctest.Run(t, p, proctest.Lines("on Node-12 now", "on node-12 now")...)
+	if out[0].Message() != "on [REDACTED:node] now" || out[1].Message() != "on node-12 now" {
+		t.Errorf("got %q, %q", out[0].Message(), out[1].Message())
+	}
+}
+
+func TestIndexFold(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		s, sub string
+		want   int
+	}{{"Authorization: BEARER x", "bearer", 15}, {"abc", "abcd", -1}, {"", "a", -1}, {"xAKIA", "akia", 1}} {
+		if got := indexFold(tc.s, tc.sub); got != tc.want {
+			t.Errorf("indexFold(%q, %q) = %d, want %d", tc.s, tc.sub, got, tc.want)
+		}
+	}
+}
+
 func TestBadConfig(t *testing.T) {
 	t.Parallel()
 	bad := [][]Pattern{{{Builtin: "ssn"}}, {{Regex: "("}}, {{}}, {{Builtin: "email", Regex: "x"}}}
