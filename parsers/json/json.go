@@ -103,8 +103,13 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		}
 		rec.Logger = v.Str
 		ev.SetString(pu.FieldLogger, v.Str)
-	case "caller", "source":
+	case "caller", "source", "file":
 		return origin(ev, v)
+	case "func", "funcName":
+		if v.Type != gjson.String {
+			return false
+		}
+		ev.SetString(pu.FieldOriginFunc, v.Str)
 	case "controller":
 		// controller-runtime names the reconciler in its own errors, which have no logger.
 		rec.Controller = v.String()

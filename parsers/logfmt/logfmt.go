@@ -113,6 +113,12 @@ func known(ev *event.Event, k, v string, level *string) bool {
 		ev.SetString(pu.FieldLogMessage, v)
 	case "source", "caller":
 		pu.SetOrigin(ev, v)
+	case "file":
+		// logrus with ReportCaller writes file="/go/src/x/main.go:42" and func=main.main.
+		if !strings.Contains(v, ".go:") {
+			return false
+		}
+		pu.SetOrigin(ev, v)
 	default:
 		return false
 	}
