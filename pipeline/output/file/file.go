@@ -207,7 +207,7 @@ func (o *Output) writeEvents(evs []*event.Event) error {
 // ensureOpen opens name for appending unless it is already the open file (a date pattern moved
 // on, or a failed write closed it).
 func (o *Output) ensureOpen(name string) error {
-	if o.f != nil && name == o.cur {
+	if o.f != nil && name == o.cur && o.stillThere() {
 		return nil
 	}
 	if o.f != nil {
@@ -232,6 +232,17 @@ func (o *Output) ensureOpen(name string) error {
 		o.w.Reset(f)
 	}
 	return nil
+}
+
+// stillThere reports whether the path still names the open file. When someone removed or
+// renamed it (an external logrotate, a cleanup), writing on would go to a file nobody sees.
+func (o *Output) stillThere() bool {
+	cur, err := os.Stat(o.cur)
+	if err != nil {
+		return false
+	}
+	fi, err := o.f.Stat()
+	return err == nil && os.SameFile(cur, fi)
 }
 
 // rotate closes the current file and shifts it to .1, .2, ..., dropping the oldest.

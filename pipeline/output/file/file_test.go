@@ -298,3 +298,29 @@ func TestExpand(t *testing.T) {
 		}
 	}
 }
+
+// TestFileRemovedUnderneath: when the file is removed or renamed by someone else, the next
+// batch goes to a new file at the path, not to the invisible old one.
+func TestFileRemovedUnderneath(t *testing.T) {
+	t.Parallel()
+	for _, how := range []string{"removed", "renamed"} {
+		t.Run(how, func(t *testing.T) {
+			t.Parallel()
+			o := newOutput(t, func(c *Config) {})
+			deliver(t, o, "before")
+			var err error
+			if how == "removed" {
+				err = os.Remove(o.cfg.Path)
+			} else {
+				err = os.Rename(o.cfg.Path, o.cfg.Path+".old")
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			deliver(t, o, "after")
+			if got := readLines(t, o.cfg.Path); !slices.Equal(got, []string{"after"}) {
+				t.Fatalf("file holds %q, want [after]", got)
+			}
+		})
+	}
+}
