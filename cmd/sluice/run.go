@@ -68,7 +68,7 @@ func runPipelines(ctx context.Context, file string, stdout, stderr io.Writer) er
 	}
 	srv, err := serve(cfg.HTTP.Address, rt, log)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: http.address: %w", file, err)
 	}
 	log.Info("sluice starting", "config", file, "version", versionString())
 	runErr := rt.Run(ctx)
@@ -100,7 +100,7 @@ func serve(addr string, rt *runtime.Runtime, log *slog.Logger) (*http.Server, er
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("http: %w", err)
+		return nil, err
 	}
 	srv := &http.Server{Handler: handler(rt), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
