@@ -47,12 +47,11 @@ func FuzzParse(f *testing.F) {
 func BenchmarkParse(b *testing.B) {
 	line := "2025-05-12T08:01:39.331095044Z stdout F (APIServer pid=1) INFO:     10.0.0.1:53210 - \"POST /v1/chat/completions HTTP/1.1\" 200 OK"
 	ev := event.New()
-	b.ReportAllocs()
-	for b.Loop() {
+	golden.BenchCPU(b, func() {
 		ev.Reset()
 		ev.SetMessage(line)
 		if !(Parser{}).Parse(ev) {
 			b.Fatal("not parsed")
 		}
-	}
+	})
 }

@@ -214,13 +214,12 @@ func BenchmarkParse(b *testing.B) {
 	for name, line := range benchLines {
 		b.Run(name, func(b *testing.B) {
 			ev := event.New()
-			b.ReportAllocs()
-			for b.Loop() {
+			golden.BenchCPU(b, func() {
 				ev.Reset()
 				ev.Meta.Received = golden.Received
 				ev.SetMessage(line)
 				p.Parse(ev)
-			}
+			})
 		})
 	}
 }

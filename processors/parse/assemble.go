@@ -19,7 +19,7 @@ const (
 // next piece, or a traceback group.
 type pending struct {
 	first    *event.Event
-	src      string
+	src      srcKey
 	parts    []string
 	size     int
 	last     time.Time
@@ -57,7 +57,7 @@ func (p *Processor) assemble(lines []line, b *event.Batch, now time.Time) (out [
 	}
 	for _, l := range lines {
 		ev := l.ev
-		pk := l.src + "\x00" + l.stream
+		pk := streamKey{l.src, l.stream}
 		if pt := p.partials[pk]; pt != nil || l.partial {
 			if l.partial {
 				pt = p.addPiece(pt, pk, l, b.Key, now, emit)
@@ -76,7 +76,7 @@ func (p *Processor) assemble(lines []line, b *event.Batch, now time.Time) (out [
 		}
 		first, _, _ := strings.Cut(ev.Message(), "\n")
 		sl := vllm.Split(first)
-		gk := pk + "\x00" + sl.Proc
+		gk := groupKey{pk, sl.Proc}
 		if g := p.groups[gk]; g != nil {
 			if g.accept(&sl) {
 				if g.size+len(sl.Body) <= p.cfg.Multiline.MaxBytes && len(g.parts)+1 < p.cfg.Multiline.MaxLines {
@@ -112,14 +112,14 @@ func (p *Processor) assemble(lines []line, b *event.Batch, now time.Time) (out [
 	return out, holds
 }
 
-func (p *Processor) newPending(ev *event.Event, src, batchKey string, now time.Time) pending {
+func (p *Processor) newPending(ev *event.Event, src srcKey, batchKey string, now time.Time) pending {
 	p.seq++
 	return pending{first: ev, src: src, size: len(ev.Message()), last: now, seq: p.seq, batchKey: batchKey, live: true}
 }
 
 // addPiece adds a partial piece to the stream's pending line, sending the line so far first
 // when the piece would make it longer than partial.max_bytes.
-func (p *Processor) addPiece(pt *pending, pk string, l line, batchKey string, now time.Time, emit func(*pending, *event.Event)) *pending {
+func (p *Processor) addPiece(pt *pending, pk streamKey, l line, batchKey string, now time.Time, emit func(*pending, *event.Event)) *pending {
 	msg := l.ev.Message()
 	if pt != nil && pt.size+len(msg) > p.cfg.Partial.MaxBytes {
 		delete(p.partials, pk)

@@ -55,12 +55,12 @@ type Processor struct {
 	now     func() time.Time
 
 	mu       sync.Mutex
-	partials map[string]*pending // by source and stream
-	groups   map[string]*group   // by source, stream and process
+	partials map[streamKey]*pending
+	groups   map[groupKey]*group
 	seq      uint64
 
 	smu     sync.Mutex
-	sources map[string]*source // by source
+	sources map[srcKey]*source
 }
 
 // New builds the processor from cfg (which Validate has checked).
@@ -69,9 +69,9 @@ func New(set pipeline.Settings, cfg *Config) (*Processor, error) {
 		cfg:      cfg,
 		metrics:  set.Metrics,
 		now:      time.Now,
-		partials: map[string]*pending{},
-		groups:   map[string]*group{},
-		sources:  map[string]*source{},
+		partials: map[streamKey]*pending{},
+		groups:   map[groupKey]*group{},
+		sources:  map[srcKey]*source{},
 	}
 	if p.metrics == nil {
 		p.metrics = pipeline.NewComponentMetrics()
@@ -154,7 +154,7 @@ func (p *Processor) ParseEvent(ev *event.Event) bool {
 }
 
 // finish runs the content chain and completes the contract fields.
-func (p *Processor) finish(ev *event.Event, src string) bool {
+func (p *Processor) finish(ev *event.Event, src srcKey) bool {
 	content, r := p.content, p.match(ev)
 	if r != nil && r.content != nil {
 		content = r.content

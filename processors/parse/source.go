@@ -28,14 +28,14 @@ type source struct {
 type line struct {
 	ev      *event.Event
 	partial bool
-	src     string
+	src     srcKey
 	stream  string
 }
 
 // item is an event ready for the content chain, with its source key.
 type item struct {
 	ev  *event.Event
-	src string
+	src srcKey
 	seq uint64
 }
 
@@ -59,14 +59,37 @@ func (p *Processor) frame(ev *event.Event, batchKey string) line {
 	return l
 }
 
-func sourceKey(ev *event.Event, batchKey string) string {
-	if ev.Meta.Source != "" {
-		return ev.Meta.Input + "\x00" + ev.Meta.Source
+// srcKey names the stream of lines an event belongs to. The file path comes first: one Kafka
+// partition or Filebeat connection carries the lines of many pods, whose process prefixes
+// ("(APIServer pid=1)") are the same everywhere and must not be grouped together. A struct of
+// strings, so that building it allocates nothing.
+type srcKey struct {
+	input, where, pod, container string
+}
+
+func sourceKey(ev *event.Event, batchKey string) srcKey {
+	where, ok := ev.GetString(k8spath.FieldFilePath)
+	if !ok {
+		where = ev.Meta.Source
 	}
-	if p, ok := ev.GetString(k8spath.FieldFilePath); ok {
-		return ev.Meta.Input + "\x00" + p
+	if where == "" {
+		where = batchKey
 	}
-	return ev.Meta.Input + "\x00" + batchKey
+	k := srcKey{input: ev.Meta.Input, where: where}
+	k.pod, _ = ev.GetString(k8spath.FieldPod)
+	k.container, _ = ev.GetString(k8spath.FieldContainer)
+	return k
+}
+
+// streamKey is one output stream of a source; groupKey one process writing to it.
+type streamKey struct {
+	src    srcKey
+	stream string
+}
+
+type groupKey struct {
+	streamKey
+	proc string
 }
 
 // match returns the first source rule that matches the event, or nil.
@@ -100,7 +123,7 @@ func (p *Processor) match(ev *event.Event) *rule {
 // complete gives every event the contract fields: @timestamp (the receipt time when nothing
 // better was found), event.dataset (the parser's; else the rule's, the source's last, or the
 // fallback) and log.level (info when nothing said otherwise).
-func (p *Processor) complete(ev *event.Event, src string, r *rule, parsed bool) {
+func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool) {
 	if !ev.Has(event.FieldTimestamp) {
 		t := ev.Meta.Received
 		if t.IsZero() {
