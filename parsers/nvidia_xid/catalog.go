@@ -31,6 +31,7 @@ const (
 	actWatch        = "Keep the node in service and watch the error counts (DCGM, nvidia-smi -q -d ECC); plan a reset or replacement if they grow."
 	actNVLink       = "Reset the GPUs on the link (or reboot the node) and check NVLink/NVSwitch health and Fabric Manager; replace the part if the link keeps failing."
 	actRecovery     = "Do what the driver asks in the message (none, GPU reset, node reboot, drain peer-to-peer traffic)."
+	actRetrain      = "No urgent action: reset the GPU (or reboot the node) when convenient to retrain the link; replace the part if it comes back."
 )
 
 // catalog lists the Xids an Ampere, Hopper or Blackwell data-center GPU logs in practice. The facts
@@ -71,11 +72,14 @@ var catalog = []Entry{
 	{110, "Security Fault Error", "The GPU detected a security fault.", CauseHardware, actRMA, "critical"},
 	{119, "GSP RPC Timeout", "The driver timed out waiting for the GPU System Processor (GSP) firmware to answer; the GPU usually needs a reset.", CauseDriver, actUpdateDriver, "critical"},
 	{120, "GSP Error", "The GPU System Processor (GSP) firmware reported an error.", CauseDriver, actUpdateDriver, "critical"},
-	{121, "C2C Link corrected error", "The chip-to-chip link (Grace Hopper/Blackwell) corrected an error.", CauseHardware, actWatch, "warning"},
+	{121, "C2C Link Error", "The chip-to-chip NVLink to the Grace CPU corrected errors; no impact now, a reset retrains the link.", CauseHardware, actRetrain, "warning"},
 	{122, "SPI PMU RPC read failure", "Reading the GPU's SPI flash through the PMU failed.", CauseHardware, actResetGPU, "error"},
 	{123, "SPI PMU RPC write failure", "Writing the GPU's SPI flash through the PMU failed.", CauseHardware, actResetGPU, "error"},
 	{124, "SPI PMU RPC erase failure", "Erasing the GPU's SPI flash through the PMU failed.", CauseHardware, actResetGPU, "error"},
-	{140, "Unrecovered ECC error", "An ECC error in GPU memory could not be recovered.", CauseHardware, actRMA, "critical"},
+	{125, "Inforom FS Failure", "The GPU's InfoROM file system failed.", CauseHardware, actResetGPU, "error"},
+	{137, "NVLink FLA privilege error", "The remote MMU reported an illegal NVLink peer-to-peer access; usually an application bug, sometimes the driver or hardware.", CauseApplication, actRestartApp, "error"},
+	{140, "Unrecovered ECC Error", "Uncorrectable memory errors kept the driver from retiring or remapping the affected memory.", CauseHardware, actRMA, "critical"},
+	{143, "GPU Initialization Failure", "The GPU failed to initialize.", CauseHardware, actRMA, "critical"},
 	{154, "GPU recovery action changed", "The driver changed the recovery action it requires for the GPU (none, GPU reset, node reboot, drain peer-to-peer, drain and reset).", CauseDriver, actRecovery, "critical"},
 }
 
