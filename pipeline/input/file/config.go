@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/sluice-dev/sluice/pipeline/config"
@@ -84,6 +85,8 @@ func (c *Config) Validate() error {
 			bad("paths[%d]: empty", i)
 		} else if _, err := filepath.Match(p, ""); err != nil {
 			bad("paths[%d]: bad pattern %q: %v", i, p, err)
+		} else if strings.Contains(p, "**") {
+			bad("paths[%d]: %q: ** is not supported; use one * per directory level", i, p)
 		}
 	}
 	switch c.Mode {
