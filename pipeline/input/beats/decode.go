@@ -1,6 +1,7 @@
 package beats
 
 import (
+	"slices"
 	"strconv"
 	"time"
 
@@ -35,21 +36,32 @@ type decoder struct {
 	input        string
 	keepOriginal bool
 
-	keys   map[string]string // dotted names seen before, so they are not built again
-	prefix []byte
-	depth  int
-	ev     *event.Event
-	path   string
-	agent  string
-	offset int64
-	visit  func(k, v gjson.Result) bool
+	keys     map[string]string // dotted names seen before, so they are not built again
+	prefix   []byte
+	depth    int
+	fields   []kv // the document's fields, sorted once and then set in order
+	tagged   []string
+	received time.Time
+	path     string
+	agent    string
+	offset   int64
+	visit    func(k, v gjson.Result) bool // d.field, bound once so that ForEach does not allocate
+	visitTag func(k, v gjson.Result) bool
 
 	lastAgent, lastPath, lastSource string
 }
 
+// kv is one decoded field before it goes into the event.
+type kv struct {
+	key string
+	val event.Value
+}
+
+func compareKV(a, b kv) int { return event.CompareKeys(a.key, b.key) }
+
 func newDecoder(input string, keepOriginal bool) *decoder {
 	d := &decoder{input: input, keepOriginal: keepOriginal, keys: make(map[string]string, 64)}
-	d.visit = d.field
+	d.visit, d.visitTag = d.field, d.tag
 	return d
 }
 
@@ -65,13 +77,22 @@ func (d *decoder) decode(payload []byte, conn string, received time.Time) (ev *e
 	if !doc.IsObject() {
 		return d.failed(s, conn, received), false
 	}
-	ev = event.New()
+	d.path, d.agent, d.offset, d.received = "", "", -1, received
+	d.prefix, d.depth, d.fields, d.tagged = d.prefix[:0], 0, d.fields[:0], d.tagged[:0]
+	doc.ForEach(d.visit)
+	// Sorted first, every Set appends at the end: no shifting of the field list.
+	slices.SortStableFunc(d.fields, compareKV)
+	ev = event.NewSized(len(d.fields))
 	ev.Meta.Received = received
 	ev.Meta.Input = d.input
-	d.ev, d.path, d.agent, d.offset = ev, "", "", -1
-	d.prefix, d.depth = d.prefix[:0], 0
-	doc.ForEach(d.visit)
-	d.ev = nil
+	for _, f := range d.fields {
+		ev.Set(f.key, f.val)
+	}
+	for _, t := range d.tagged {
+		ev.AddTag(t)
+	}
+	clear(d.fields) // do not keep the document's strings alive
+	clear(d.tagged)
 	ev.Meta.Offset = d.offset
 	ev.Meta.Source = d.source(conn)
 	return ev, true
@@ -121,7 +142,7 @@ func (d *decoder) field(k, v gjson.Result) bool {
 	switch v.Type {
 	case gjson.JSON:
 		if v.IsArray() || d.depth >= maxFieldDepth {
-			d.ev.Set(d.key(), event.Raw(v.Raw))
+			d.set(d.key(), event.Raw(v.Raw))
 			return true
 		}
 		d.prefix = append(d.prefix, '.')
@@ -140,18 +161,18 @@ func (d *decoder) field(k, v gjson.Result) bool {
 		case fieldAgentID:
 			d.agent = v.Str
 		}
-		d.ev.Set(key, event.String(v.Str))
+		d.set(key, event.String(v.Str))
 	case gjson.Number:
 		key := d.key()
 		val := number(v)
 		if key == fieldLogOffset && val.Kind() == event.KindInt {
 			d.offset = val.Int()
 		}
-		d.ev.Set(key, val)
+		d.set(key, val)
 	case gjson.True:
-		d.ev.Set(d.key(), event.Bool(true))
+		d.set(d.key(), event.Bool(true))
 	case gjson.False:
-		d.ev.Set(d.key(), event.Bool(false))
+		d.set(d.key(), event.Bool(false))
 	}
 	return true
 }
@@ -181,30 +202,35 @@ func number(v gjson.Result) event.Value {
 }
 
 func (d *decoder) tags(v gjson.Result) {
-	if !v.IsArray() {
-		if v.Type == gjson.String {
-			d.ev.AddTag(v.Str)
-		}
+	if v.IsArray() {
+		v.ForEach(d.visitTag)
 		return
 	}
-	v.ForEach(func(_, t gjson.Result) bool {
-		if t.Type == gjson.String {
-			d.ev.AddTag(t.Str)
-		} else {
-			d.ev.AddTag(t.Raw)
-		}
-		return true
-	})
+	d.tag(gjson.Result{}, v)
 }
+
+// tag keeps one element of Filebeat's tags list as an event tag.
+func (d *decoder) tag(_, t gjson.Result) bool {
+	switch t.Type {
+	case gjson.String:
+		d.tagged = append(d.tagged, t.Str)
+	case gjson.Null:
+	default:
+		d.tagged = append(d.tagged, t.Raw)
+	}
+	return true
+}
+
+func (d *decoder) set(key string, v event.Value) { d.fields = append(d.fields, kv{key, v}) }
 
 func (d *decoder) timestamp(v gjson.Result) {
 	if v.Type == gjson.String {
 		if t, err := time.Parse(time.RFC3339Nano, v.Str); err == nil {
-			d.ev.SetTimestamp(t)
+			d.set(event.FieldTimestamp, event.Time(t))
 			return
 		}
 	}
-	d.ev.SetTimestamp(d.ev.Meta.Received)
-	d.ev.SetString(FieldInvalidTimestamp, v.String())
-	d.ev.AddTag(TagTimestampFailure)
+	d.set(event.FieldTimestamp, event.Time(d.received))
+	d.set(FieldInvalidTimestamp, event.String(v.String()))
+	d.tagged = append(d.tagged, TagTimestampFailure)
 }

@@ -59,8 +59,9 @@ type frameReader struct {
 	in  *bufio.Reader
 	lim limits
 
-	buf  []byte // payload buffer, reused between frames
-	used int    // payload and header bytes of the current window
+	hdr  [10]byte // frame headers; a field, as a local array would escape through io.ReadFull
+	buf  []byte   // payload buffer, reused between frames
+	used int      // payload and header bytes of the current window
 
 	zr      io.ReadCloser    // zlib reader, reset for each compressed frame
 	zlimit  io.LimitedReader // the compressed bytes of the current 'C' frame
@@ -74,8 +75,8 @@ func newFrameReader(in *bufio.Reader, lim limits) *frameReader {
 
 // readWindowHeader reads the window frame ("2W" + uint32 count) that opens every window.
 func (r *frameReader) readWindowHeader() (int, error) {
-	var hdr [6]byte
-	if _, err := io.ReadFull(r.in, hdr[:]); err != nil {
+	hdr := r.hdr[:6]
+	if _, err := io.ReadFull(r.in, hdr); err != nil {
 		return 0, err
 	}
 	if hdr[0] != protocol.CodeVersion {
@@ -112,8 +113,8 @@ func (r *frameReader) readEvents(count int, emit func(seq uint32, payload []byte
 func (r *frameReader) readFrames(src io.Reader, nested bool, need int, emit func(uint32, []byte)) (int, error) {
 	got := 0
 	for got < need {
-		var hdr [2]byte
-		if _, err := io.ReadFull(src, hdr[:]); err != nil {
+		hdr := r.hdr[:2]
+		if _, err := io.ReadFull(src, hdr); err != nil {
 			if nested && err == io.EOF {
 				if r.zbudget.N <= 0 {
 					return got, protoErr(reasonWindowBytes, "decompressed window exceeds %d bytes", r.lim.maxBytes)
@@ -150,8 +151,8 @@ func (r *frameReader) readFrames(src io.Reader, nested bool, need int, emit func
 }
 
 func (r *frameReader) readJSON(src io.Reader, nested bool) (uint32, []byte, error) {
-	var hdr [8]byte
-	if _, err := io.ReadFull(src, hdr[:]); err != nil {
+	hdr := r.hdr[2:10]
+	if _, err := io.ReadFull(src, hdr); err != nil {
 		return 0, nil, r.wrapRead(err, nested)
 	}
 	seq := binary.BigEndian.Uint32(hdr[:4])
@@ -177,11 +178,11 @@ func (r *frameReader) readJSON(src io.Reader, nested bool) (uint32, []byte, erro
 // Memory stays bounded whatever the stream decompresses to: frames are checked against
 // max_frame_size before a buffer is grown, and the stream is cut at max_window_bytes.
 func (r *frameReader) readCompressed(need int, emit func(uint32, []byte)) (int, error) {
-	var hdr [4]byte
-	if _, err := io.ReadFull(r.in, hdr[:]); err != nil {
+	hdr := r.hdr[2:6]
+	if _, err := io.ReadFull(r.in, hdr); err != nil {
 		return 0, r.wrapRead(err, false)
 	}
-	size := binary.BigEndian.Uint32(hdr[:])
+	size := binary.BigEndian.Uint32(hdr)
 	if uint64(size) > uint64(r.lim.maxBytes) {
 		return 0, protoErr(reasonWindowBytes, "compressed frame of %d bytes, limit %d", size, r.lim.maxBytes)
 	}
@@ -200,8 +201,7 @@ func (r *frameReader) readCompressed(need int, emit func(uint32, []byte)) (int, 
 		return n, err
 	}
 	// The stream must end here: read to its end so its checksum is verified.
-	var one [1]byte
-	if k, err := io.ReadFull(&r.zbudget, one[:]); k > 0 {
+	if k, err := io.ReadFull(&r.zbudget, r.hdr[:1]); k > 0 {
 		return n, protoErr(reasonTrailing, "data after the window's last event")
 	} else if err != io.EOF {
 		return n, r.wrapRead(err, true)
