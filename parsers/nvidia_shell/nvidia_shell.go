@@ -58,6 +58,22 @@ var signatures = [...]struct{ phrase, dataset string }{
 	{"command failed, retrying after", pu.DatasetValidator},
 }
 
+// signature returns the dataset of the first signature phrase in s. Every phrase holds "NVIDIA",
+// "nvidia", "command" or "validation", so lines with none of those cost four scans, not one per
+// phrase.
+func signature(s string) string {
+	if !strings.Contains(s, "NVIDIA") && !strings.Contains(s, "nvidia") &&
+		!strings.Contains(s, "command") && !strings.Contains(s, "validation") {
+		return ""
+	}
+	for _, sig := range signatures {
+		if strings.Contains(s, sig.phrase) {
+			return sig.dataset
+		}
+	}
+	return ""
+}
+
 // Parse takes a non-blank line from a GPU-stack container, a line with a driver or validator
 // signature, or a Go standard-log line.
 func (p *Parser) Parse(ev *event.Event) bool {
@@ -75,12 +91,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		}
 	}
 	if dataset == "" {
-		for _, s := range signatures {
-			if strings.Contains(text, s.phrase) {
-				dataset = s.dataset
-				break
-			}
-		}
+		dataset = signature(text)
 	}
 	if dataset == "" {
 		return false

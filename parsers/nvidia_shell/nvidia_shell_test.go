@@ -28,3 +28,13 @@ func BenchmarkParse(b *testing.B) {
 		"2022/06/16 07:21:18 Failed to initialize NVML: could not load NVML library.",
 	})
 }
+
+func TestSignatureAnchors(t *testing.T) {
+	t.Parallel()
+	// signature's pre-check assumes every phrase holds one of its anchors.
+	for _, s := range signatures {
+		if signature(s.phrase) != s.dataset {
+			t.Errorf("phrase %q not found through the anchors", s.phrase)
+		}
+	}
+}

@@ -49,9 +49,6 @@ var modules = [...]string{"nvidia-uvm", "nvidia-nvlink", "nvidia-modeset", "nvid
 // that a process merely naming nvidia-smi is not taken.
 func module(ev *event.Event, msg string, i int) bool {
 	before, rest := msg[:i], msg[i:]
-	if !kernelPrefix(before) {
-		return false
-	}
 	name := ""
 	for _, m := range modules {
 		if strings.HasPrefix(rest, m) && strings.HasPrefix(rest[len(m):], ": ") {
@@ -59,11 +56,13 @@ func module(ev *event.Event, msg string, i int) bool {
 			break
 		}
 	}
-	if name == "" {
-		if !strings.HasPrefix(rest, "nvidia 0000:") && !strings.HasPrefix(rest, "nvidia 000") {
-			return false
-		}
+	if name == "" && strings.HasPrefix(rest, "nvidia 000") {
 		name = "nvidia"
+	}
+	if name == "" || !kernelPrefix(before) {
+		return false
+	}
+	if name == "nvidia" {
 		if id := busID(rest); id != "" {
 			ev.SetString(FieldPCIBusID, id)
 		}
