@@ -31,6 +31,10 @@ type Config struct {
 	// Paths are files or glob patterns (filepath.Match syntax). In follow mode they are globbed
 	// again every ScanInterval so that new files are found.
 	Paths []string `mapstructure:"paths"`
+	// Exclude are patterns of files not to read, matched against the full path and against the
+	// base name. The default skips compressed rotations ("app.log.1.gz"), which a glob such as
+	// "app.log*" also matches.
+	Exclude []string `mapstructure:"exclude"`
 	// Mode is "read" (read once, then stop) or "follow" (tail -F).
 	Mode string `mapstructure:"mode"`
 	// StartAt is where files found at startup without saved state are read from: "beginning"
@@ -61,6 +65,7 @@ type Config struct {
 // NewConfig returns the defaults.
 func NewConfig() *Config {
 	return &Config{
+		Exclude:            []string{"*.gz", "*.bz2", "*.xz", "*.zst", "*.zip"},
 		Mode:               ModeFollow,
 		StartAt:            StartBeginning,
 		StateInterval:      time.Second,
@@ -87,6 +92,11 @@ func (c *Config) Validate() error {
 			bad("paths[%d]: bad pattern %q: %v", i, p, err)
 		} else if strings.Contains(p, "**") {
 			bad("paths[%d]: %q: ** is not supported; use one * per directory level", i, p)
+		}
+	}
+	for i, p := range c.Exclude {
+		if _, err := filepath.Match(p, ""); err != nil || p == "" {
+			bad("exclude[%d]: bad pattern %q", i, p)
 		}
 	}
 	switch c.Mode {

@@ -24,6 +24,7 @@ func TestConfigValidate(t *testing.T) {
 		{"no paths", func(c *Config) { c.Paths = nil }, []string{"paths: at least one"}},
 		{"bad pattern", func(c *Config) { c.Paths = []string{"/var/log/[x"} }, []string{"paths[0]: bad pattern"}},
 		{"empty path", func(c *Config) { c.Paths = []string{"/a", ""} }, []string{"paths[1]: empty"}},
+		{"bad exclude", func(c *Config) { c.Exclude = []string{"[x"} }, []string{"exclude[0]: bad pattern"}},
 		{"double star", func(c *Config) { c.Paths = []string{"/var/log/**/*.log"} }, []string{"** is not supported"}},
 		{"bad mode", func(c *Config) { c.Mode = "tail" }, []string{`mode: "tail"`}},
 		{"bad start_at", func(c *Config) { c.StartAt = "middle" }, []string{`start_at: "middle"`}},

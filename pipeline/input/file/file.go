@@ -196,6 +196,9 @@ func (in *Input) glob() []string {
 			continue
 		}
 		for _, p := range ms {
+			if in.excluded(p) {
+				continue
+			}
 			fi, err := os.Stat(p)
 			if err != nil || !fi.Mode().IsRegular() {
 				continue
@@ -207,6 +210,20 @@ func (in *Input) glob() []string {
 	in.reg.prune(matched)
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// excluded reports whether a matched path is one of the files not to read.
+func (in *Input) excluded(path string) bool {
+	base := filepath.Base(path)
+	for _, pat := range in.cfg.Exclude {
+		if ok, _ := filepath.Match(pat, path); ok {
+			return true
+		}
+		if ok, _ := filepath.Match(pat, base); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // claim marks a path as having a reader; false if it already has one.

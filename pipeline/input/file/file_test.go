@@ -128,20 +128,24 @@ func TestReadModeManyFilesAndBatches(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	var want int
-	for _, n := range []string{"a.log", "b.log", "c.log", "skip.txt"} {
+	for _, n := range []string{"a.log", "b.log", "c.log", "skip.txt", "old.log.gz", "drop.log"} {
 		var sb strings.Builder
 		for i := range 25 {
 			sb.WriteString(n + " line " + strings.Repeat("x", i) + "\n")
 		}
 		write(t, filepath.Join(dir, n), sb.String())
-		if strings.HasSuffix(n, ".log") {
+		if strings.HasSuffix(n, ".log") && n != "drop.log" {
 			want += 25
 		}
 	}
 	if err := os.Mkdir(filepath.Join(dir, "dir.log"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	in, reg := newInput(t, readMode(dir, func(c *Config) { c.BatchSize = 10 }))
+	in, reg := newInput(t, readMode(dir, func(c *Config) {
+		c.Paths = []string{filepath.Join(dir, "*.log*")}
+		c.BatchSize = 10
+		c.Exclude = append(c.Exclude, filepath.Join(dir, "drop.*"))
+	}))
 	run := pipelinetest.RunInput(t, in)
 	if err := run.Wait(t); err != nil {
 		t.Fatal(err)
