@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sluice-dev/sluice/pipeline/config"
 )
 
 // The example configs' own test cases pass.
@@ -112,5 +114,48 @@ func TestTestCommandBadProcessorConfig(t *testing.T) {
 	code, _, errs := runCLI(t, "", "test", "-c", cfg)
 	if code != 1 || !strings.Contains(errs, "processors.drop") {
 		t.Errorf("exit %d\n%s", code, errs)
+	}
+}
+
+// Every processor README's sample config loads, validates and creates its processor.
+func TestProcessorReadmeSamples(t *testing.T) {
+	t.Parallel()
+	readmes, _ := filepath.Glob("../../processors/*/README.md")
+	tested := 0
+	for _, f := range readmes {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, rest, ok := strings.Cut(string(data), "```yaml\n")
+		if !ok {
+			continue
+		}
+		sample, _, _ := strings.Cut(rest, "```")
+		if !strings.HasPrefix(sample, "processors:") {
+			continue
+		}
+		tested++
+		var ids []string
+		for _, l := range strings.Split(sample, "\n") {
+			if strings.HasPrefix(l, "  ") && !strings.HasPrefix(l, "   ") && strings.HasSuffix(l, ":") {
+				ids = append(ids, strings.TrimSuffix(strings.TrimSpace(l), ":"))
+			}
+		}
+		cfgText := "inputs:\n  stdin: {}\noutputs:\n  stdout: {}\n  elasticsearch/logs: {}\n  elasticsearch/errors: {}\n  elasticsearch/gpu: {}\n" +
+			sample + "\npipelines:\n  main:\n    inputs: [stdin]\n    processors: [" + strings.Join(ids, ", ") +
+			"]\n    outputs: [stdout, elasticsearch/logs, elasticsearch/errors, elasticsearch/gpu]\n"
+		c, _ := withStandIns(components(), []byte(cfgText))
+		cfg, err := config.Parse([]byte(cfgText), c)
+		if err != nil {
+			t.Errorf("%s: %v", f, err)
+			continue
+		}
+		if _, err := buildProcessors(cfg, c, "main", nil); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	if tested < 19 {
+		t.Errorf("only %d README samples tested", tested)
 	}
 }
