@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sluice-dev/sluice/parsers/golden"
 	"github.com/sluice-dev/sluice/parsers/parseutil/putest"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
@@ -60,10 +59,7 @@ func TestFlattenLimits(t *testing.T) {
 	}
 }
 
-func FuzzParse(f *testing.F) {
-	golden.Seed(f, "testdata")
-	f.Fuzz(func(t *testing.T, line string) { putest.Fuzz(t, New(), line) })
-}
+func FuzzParse(f *testing.F) { putest.FuzzParse(f, New()) }
 
 func BenchmarkParse(b *testing.B) {
 	putest.Bench(b, New(), []string{

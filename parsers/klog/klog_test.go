@@ -3,7 +3,6 @@ package klog
 import (
 	"testing"
 
-	"github.com/sluice-dev/sluice/parsers/golden"
 	"github.com/sluice-dev/sluice/parsers/parseutil/putest"
 )
 
@@ -11,7 +10,7 @@ func TestGolden(t *testing.T) { putest.Golden(t, Info) }
 
 func TestYearRollover(t *testing.T) {
 	t.Parallel()
-	// Received in June 2025 (golden.Received): a December line is from 2024.
+	// Received in June 2025 (golden.Received in parsers/golden): a December line is from 2024.
 	ev, ok := putest.Parse(t, New(), "I1231 23:59:59.999999       1 a.go:1] x", nil)
 	if !ok || ev.Timestamp().Year() != 2024 {
 		t.Fatalf("parsed %v, year %d", ok, ev.Timestamp().Year())
@@ -26,10 +25,7 @@ func TestRejects(t *testing.T) {
 	)
 }
 
-func FuzzParse(f *testing.F) {
-	golden.Seed(f, "testdata")
-	f.Fuzz(func(t *testing.T, line string) { putest.Fuzz(t, New(), line) })
-}
+func FuzzParse(f *testing.F) { putest.FuzzParse(f, New()) }
 
 func BenchmarkParse(b *testing.B) {
 	putest.Bench(b, New(), []string{

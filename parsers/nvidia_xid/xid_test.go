@@ -3,7 +3,6 @@ package nvidia_xid
 import (
 	"testing"
 
-	"github.com/sluice-dev/sluice/parsers/golden"
 	"github.com/sluice-dev/sluice/parsers/parseutil/putest"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
@@ -96,10 +95,7 @@ func TestCatalogComplete(t *testing.T) {
 	}
 }
 
-func FuzzParse(f *testing.F) {
-	golden.Seed(f, "testdata")
-	f.Fuzz(func(t *testing.T, line string) { putest.Fuzz(t, New(), line) })
-}
+func FuzzParse(f *testing.F) { putest.FuzzParse(f, New()) }
 
 func BenchmarkParse(b *testing.B) {
 	putest.Bench(b, New(), []string{
