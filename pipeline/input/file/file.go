@@ -209,7 +209,15 @@ func (in *Input) glob() []string {
 	}
 	in.reg.prune(matched)
 	slices.Sort(out)
-	return slices.Compact(out)
+	out = slices.Compact(out)
+	in.mu.Lock()
+	for p := range in.failed { // forget errors of files that are gone
+		if _, found := slices.BinarySearch(out, p); !found {
+			delete(in.failed, p)
+		}
+	}
+	in.mu.Unlock()
+	return out
 }
 
 // excluded reports whether a matched path is one of the files not to read.
