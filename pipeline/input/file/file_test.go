@@ -3,9 +3,11 @@ package file
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -176,6 +178,8 @@ func TestUnreadableFileIsReportedAndTheRestRead(t *testing.T) {
 	write(t, bad, "secret\n")
 	write(t, filepath.Join(dir, "good.log"), "fine\n")
 	in, _ := newInput(t, readMode(dir, nil))
+	var logs syncBuffer
+	in.log = slog.New(slog.NewTextHandler(&logs, nil))
 	in.openFile = func(name string) (*os.File, error) {
 		if name == bad {
 			return nil, &os.PathError{Op: "open", Path: name, Err: os.ErrPermission}
@@ -192,6 +196,27 @@ func TestUnreadableFileIsReportedAndTheRestRead(t *testing.T) {
 	if got := testutil.ToFloat64(in.m.readErrors); got != 1 {
 		t.Errorf("read errors %v, want 1", got)
 	}
+	if l := logs.String(); !strings.Contains(l, "level=ERROR") || !strings.Contains(l, bad) ||
+		!strings.Contains(l, "permission denied") {
+		t.Errorf("log does not name the file and the error: %s", l)
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func TestCorruptStateFileIsAnError(t *testing.T) {
