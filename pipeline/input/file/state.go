@@ -245,17 +245,6 @@ func (r *registry) inFlight() (int, <-chan struct{}) {
 	return n, r.changed
 }
 
-// committed returns the committed offset of a file (for tests and metrics).
-func (r *registry) committedOffset(id fileID) (int64, bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	fs, ok := r.files[id]
-	if !ok {
-		return 0, false
-	}
-	return fs.committed, true
-}
-
 // save writes the committed offsets if they changed: to a temporary file in the same directory,
 // synced, then renamed over the state file, so that a crash leaves the old state or the new one,
 // never a torn one.

@@ -15,3 +15,14 @@ func (r *registry) onlyID(t testing.TB) fileID {
 	}
 	return fileID{}
 }
+
+// committedOffset returns the committed offset of a file.
+func (r *registry) committedOffset(id fileID) (int64, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	fs, ok := r.files[id]
+	if !ok {
+		return 0, false
+	}
+	return fs.committed, true
+}
