@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/sluice-dev/sluice/pipeline/config"
 )
 
 // Where documents go (Config.Target).
@@ -127,14 +129,14 @@ type Config struct {
 
 	// A bulk request is sent when it reaches FlushBytes or FlushCount documents, or
 	// FlushInterval after its first document.
-	FlushBytes    int           `mapstructure:"flush_bytes"`
-	FlushCount    int           `mapstructure:"flush_count"`
-	FlushInterval time.Duration `mapstructure:"flush_interval"`
+	FlushBytes    config.ByteSize `mapstructure:"flush_bytes"`
+	FlushCount    int             `mapstructure:"flush_count"`
+	FlushInterval time.Duration   `mapstructure:"flush_interval"`
 	// Workers is the number of bulk requests in flight at once.
 	Workers int `mapstructure:"workers"`
 	// MaxInflightBytes bounds the encoded documents held (queued, in flight or waiting to be
 	// retried); Deliver blocks when it is reached. This bounds memory during an outage.
-	MaxInflightBytes int `mapstructure:"max_inflight_bytes"`
+	MaxInflightBytes config.ByteSize `mapstructure:"max_inflight_bytes"`
 	// Timeout bounds one bulk request.
 	Timeout time.Duration `mapstructure:"timeout"`
 

@@ -206,7 +206,7 @@ func (o *Output) add(it *item) {
 	}
 	o.cur.items = append(o.cur.items, it)
 	o.cur.bytes += len(it.body)
-	if o.cur.bytes >= o.cfg.FlushBytes || len(o.cur.items) >= o.cfg.FlushCount {
+	if o.cur.bytes >= int(o.cfg.FlushBytes) || len(o.cur.items) >= o.cfg.FlushCount {
 		o.cut()
 	}
 }
