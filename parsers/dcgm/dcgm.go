@@ -59,7 +59,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if !ok {
 		return false
 	}
-	pu.SetTime(ev, t)
+	pu.SetLocalTime(ev, t)
 	ev.Set(pu.FieldProcessPID, event.Int(pid))
 	ev.Set(FieldThread, event.Int(tid))
 	message(ev, rest)

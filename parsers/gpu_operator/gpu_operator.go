@@ -88,16 +88,13 @@ func consoleLine(ev *event.Event, s string) bool {
 	if !ok {
 		return false
 	}
-	t, n, ok := pu.RFC3339(stamp)
-	if ok && n != len(stamp) {
-		ok = false
+	if t, n, ok := pu.RFC3339(stamp); ok && n == len(stamp) {
+		pu.SetStamp(ev, t, stamp)
+	} else if t, ok := pu.Epoch(stamp); ok {
+		pu.SetTime(ev, t)
+	} else {
+		return false
 	}
-	if !ok {
-		if t, ok = pu.Epoch(stamp); !ok {
-			return false
-		}
-	}
-	pu.SetTime(ev, t)
 	logger := console(ev, rest[t2+1:])
 	fallback := DatasetZap
 	if operatorLogger(logger) {

@@ -95,7 +95,11 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		if !ok {
 			return false
 		}
-		pu.SetTime(ev, t)
+		if v.Type == gjson.String {
+			pu.SetStamp(ev, t, v.Str)
+		} else {
+			pu.SetTime(ev, t)
+		}
 		rec.Time = true
 	case "logger", "logger_name":
 		if v.Type != gjson.String {

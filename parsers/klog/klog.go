@@ -70,7 +70,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if end <= 0 || strings.IndexByte(rest[:end], ' ') >= 0 {
 		return false
 	}
-	pu.SetTime(ev, t)
+	pu.SetLocalTime(ev, t)
 	ev.Set(pu.FieldProcessPID, event.Int(pid))
 	pu.SetOrigin(ev, rest[:end])
 	if xidLevel := body(ev, strings.TrimPrefix(rest[end+1:], " ")); xidLevel != "" {

@@ -97,7 +97,7 @@ func known(ev *event.Event, k, v string, level *string) bool {
 	switch k {
 	case "time", "ts", "t":
 		if t, n, ok := pu.RFC3339(v); ok && n == len(v) {
-			pu.SetTime(ev, t)
+			pu.SetStamp(ev, t, v)
 		} else if t, ok := pu.Epoch(v); ok {
 			pu.SetTime(ev, t)
 		} else {
@@ -141,7 +141,7 @@ func terminal(ev *event.Event, s string) bool {
 	}
 	stamp := s[5:end]
 	if t, n, ok := pu.RFC3339(stamp); ok && n == len(stamp) {
-		pu.SetTime(ev, t)
+		pu.SetStamp(ev, t, stamp)
 	} else if _, ok := pu.Atoi(stamp); !ok {
 		return false
 	}

@@ -84,7 +84,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	}
 	dataset := pu.GPUDataset(ev)
 	if t, n, ok := pu.StdLog(text); ok {
-		pu.SetTime(ev, t)
+		pu.SetLocalTime(ev, t)
 		text = strings.TrimSpace(text[n:])
 		if dataset == "" {
 			dataset = DatasetStdLog

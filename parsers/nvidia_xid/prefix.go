@@ -23,24 +23,20 @@ func prefix(ev *event.Event, p string) {
 	}
 	if p[0] == '[' {
 		if j := strings.IndexByte(p, ']'); j > 0 {
-			if t, ok := pu.Ctime(p[1:j]); ok && !ev.Has(event.FieldTimestamp) {
-				pu.SetTime(ev, t)
-			} else if t, _, ok := pu.RFC3339(p[1:j]); ok {
-				pu.SetTime(ev, t)
+			if t, ok := pu.Ctime(p[1:j]); ok {
+				pu.SetLocalTime(ev, t)
+			} else if t, n, ok := pu.RFC3339(p[1:j]); ok {
+				pu.SetStamp(ev, t, p[1:1+n])
 			}
 		}
 		return
 	}
 	var rest string
 	if t, n, ok := pu.RFC3339(p); ok {
-		pu.SetTime(ev, t)
+		pu.SetStamp(ev, t, p[:n])
 		rest = p[n:]
 	} else if t, n, ok := pu.Syslog(p, pu.Reference(ev)); ok {
-		// A syslog stamp has neither year nor zone: a time the input already set (journald,
-		// container runtime) is better.
-		if !ev.Has(event.FieldTimestamp) {
-			pu.SetTime(ev, t)
-		}
+		pu.SetLocalTime(ev, t)
 		rest = p[n:]
 	} else {
 		return

@@ -43,8 +43,45 @@ func Finish(ev *event.Event, dataset, level string) {
 	ev.SetString(event.FieldLogLevel, level)
 }
 
-// SetTime sets @timestamp.
+// SetTime sets @timestamp from a time the line states completely (with its zone, or as a Unix
+// time): it is the application's own and better than the container runtime's.
 func SetTime(ev *event.Event, t time.Time) { ev.Set(event.FieldTimestamp, event.Time(t)) }
+
+// SetLocalTime sets @timestamp from a stamp without zone or year (klog, syslog, Go's std log,
+// nv-hostengine), read as UTC, only when nothing set one before: the container runtime's or
+// journal's time has both and is off by at most milliseconds, while a host in another zone
+// would put such a stamp hours off.
+func SetLocalTime(ev *event.Event, t time.Time) {
+	if !ev.Has(event.FieldTimestamp) {
+		SetTime(ev, t)
+	}
+}
+
+// SetStamp sets @timestamp from an RFC 3339 stamp read with RFC3339: with SetTime when it
+// carries a zone, else with SetLocalTime.
+func SetStamp(ev *event.Event, t time.Time, stamp string) {
+	if Zoned(stamp) {
+		SetTime(ev, t)
+	} else {
+		SetLocalTime(ev, t)
+	}
+}
+
+// Zoned reports whether an RFC 3339 stamp ends with a zone (Z, ±hh:mm or ±hhmm).
+func Zoned(s string) bool {
+	n := len(s)
+	switch {
+	case n < 20:
+		return false
+	case s[n-1] == 'Z' || s[n-1] == 'z':
+		return true
+	case s[n-6] == '+' || s[n-6] == '-':
+		return s[n-3] == ':'
+	case s[n-5] == '+' || s[n-5] == '-':
+		return true
+	}
+	return false
+}
 
 // Reference returns the time used to complete timestamps that lack a year: the receipt time, or
 // now when the event has none.

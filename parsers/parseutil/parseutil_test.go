@@ -159,3 +159,27 @@ func TestFinishKeepsTime(t *testing.T) {
 		t.Errorf("default level %q", l)
 	}
 }
+
+func TestZonedAndLocal(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[string]bool{
+		"2023-01-16T00:38:30Z": true, "2024-09-26T12:12:34.555+08:00": true, "2024-01-15T10:32:15+0000": true,
+		"2024-05-27 06:51:51.530": false, "2024-05-27T06:51:51": false, "2024-05-27T06:51:51.123456": false,
+	} {
+		if got := Zoned(s); got != want {
+			t.Errorf("Zoned(%q) = %v", s, got)
+		}
+	}
+	runtime := time.Date(2025, 6, 1, 10, 0, 0, 0, time.UTC)
+	line := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC) // the same instant written in UTC+2
+	ev := event.New()
+	ev.SetTimestamp(runtime)
+	SetLocalTime(ev, line)
+	if ev.Timestamp() != runtime {
+		t.Errorf("a zone-less stamp replaced the runtime's time: %v", ev.Timestamp())
+	}
+	SetStamp(ev, line, "2025-06-01T12:00:00Z")
+	if ev.Timestamp() != line {
+		t.Errorf("a zoned stamp did not replace the runtime's time: %v", ev.Timestamp())
+	}
+}
