@@ -1,23 +1,12 @@
 package rename
 
-import (
-	"errors"
+import "github.com/sluice-dev/sluice/processors/internal/proc"
 
-	"github.com/sluice-dev/sluice/processors/internal/proc"
-)
-
-// Config lists the fields to rename, in order.
+// Config lists the fields to rename, in order ({from, to} objects), and whether a missing
+// source field is an error (ignore_missing: false).
 type Config struct {
-	proc.Common `mapstructure:",squash"`
-	Fields      []proc.FromTo `mapstructure:"fields"`
-	// IgnoreMissing treats a missing source field as nothing to do; false makes it an error.
-	IgnoreMissing bool `mapstructure:"ignore_missing"`
+	proc.MoveConfig `mapstructure:",squash"`
 }
 
 // NewConfig returns the defaults: missing fields are ignored.
-func NewConfig() *Config { return &Config{IgnoreMissing: true} }
-
-// Validate checks the field list.
-func (c *Config) Validate() error {
-	return errors.Join(c.Common.Validate(), proc.ValidateFromTo("fields", c.Fields))
-}
+func NewConfig() *Config { return &Config{proc.MoveConfig{IgnoreMissing: true}} }
