@@ -46,6 +46,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	msg := ev.Message()
 	first, rest, multi := strings.Cut(msg, "\n")
 	l := Split(first)
+	if l.Header == "" && p.library(ev, &l, first, rest) {
+		return true
+	}
 	if l.Proc == "" && l.Header == "" {
 		if !multi || !isTraceStart(l.Body, rest) {
 			return false
@@ -189,4 +192,35 @@ func sameInstant(w, t time.Time) bool {
 	}
 	q := d.Round(15 * time.Minute)
 	return d-q > -slack && d-q < slack
+}
+
+// library recognises torch, NCCL and C++ runtime lines, with or without a process prefix; rest
+// is what the parse processor grouped after the first line (a C++ stack).
+func (p *Parser) library(ev *event.Event, l *Line, first, rest string) bool {
+	b := l.Body
+	if len(b) < 8 {
+		return false
+	}
+	ok := false
+	switch {
+	case b[0] == '[':
+		ok = parseTorch(ev, b, l)
+		if ok && rest != "" {
+			ev.SetString(FieldErrorStack, rest)
+			if k := Classify(rest); k != "" && !ev.Has(FieldErrorKind) {
+				ev.SetString(FieldErrorKind, k)
+			}
+		}
+	case strings.HasPrefix(b, terminatePrefix):
+		ok = parseTerminate(ev, b, rest, l)
+	case strings.Contains(b, "] NCCL "):
+		ok = parseNCCL(ev, b, l)
+	}
+	if !ok {
+		return false
+	}
+	setMessage(ev, first, l.Text, rest)
+	p.setTime(ev, l)
+	setProcess(ev, l)
+	return true
 }

@@ -36,6 +36,7 @@ const (
 	modeProcess        // "Process EngineCore_0:", which a traceback follows
 	modeTrace          // inside a traceback
 	modeAfter          // after an exception line: only a chained traceback continues
+	modeNative         // a C++ error report: "Exception raised from", "frame #N", "  what():"
 )
 
 type group struct {
@@ -183,6 +184,8 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeProcess, true
 	case l.Level == "error" || l.Level == "critical":
 		return modeMaybe, true
+	case l.Header == "" && vllm.IsNativeErrorStart(l.Body):
+		return modeMaybe, true
 	}
 	return 0, false
 }
@@ -190,7 +193,14 @@ func startMode(l *vllm.Line) (int, bool) {
 // accept reports whether l continues the group, and moves the group's mode on.
 func (g *group) accept(l *vllm.Line) bool {
 	switch g.mode {
+	case modeNative:
+		return l.Header == "" && vllm.IsNativeErrorLine(l.Body)
 	case modeMaybe, modeProcess:
+		if g.mode == modeMaybe && l.Header == "" &&
+			(strings.HasPrefix(l.Body, "Exception raised from ") || strings.HasPrefix(l.Body, "  what():  ")) {
+			g.mode = modeNative
+			return true
+		}
 		if l.Body != vllm.TracebackHeader || (l.Header != "" && (g.mode == modeProcess || l.Header != g.header)) {
 			return false
 		}

@@ -19,6 +19,7 @@ package parse
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -167,7 +168,8 @@ func (p *Processor) finish(ev *event.Event, src srcKey) bool {
 		}
 	}
 	p.complete(ev, src, r, ok)
-	if !ok {
+	// An empty line is nothing to recognise: it keeps its source's dataset and no failure tag.
+	if !ok && strings.TrimSpace(ev.Message()) != "" {
 		ev.AddTag(event.TagParseFailure)
 		p.metrics.Failed.Inc()
 	}

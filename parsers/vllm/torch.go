@@ -1,0 +1,211 @@
+package vllm
+
+import (
+	"strings"
+
+	"github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// Loggers of the lines vLLM's processes write through libraries rather than vLLM's logger.
+const (
+	loggerTorch = "torch"
+	loggerNCCL  = "nccl"
+)
+
+// parseTorch reads PyTorch's C++ (c10) log lines, which vLLM's workers print for distributed
+// and CUDA-graph trouble, in the forms torch has used:
+//
+//	[rank0]:[E1206 18:44:12.715298746 ProcessGroupNCCL.cpp:607] [Rank 0] Watchdog caught ...
+//	[rank0]:[E ProcessGroupNCCL.cpp:563] [Rank 0] Watchdog caught ...        (torch 2.3)
+//	[W CUDAGraph.cpp:145] Warning: Waiting for pending NCCL work ...           (no rank)
+func parseTorch(ev *event.Event, b string, l *Line) bool {
+	rank := int64(-1)
+	if strings.HasPrefix(b, "[rank") {
+		j := strings.IndexByte(b, ']')
+		if j < 6 || j+1 >= len(b) || b[j+1] != ':' {
+			return false
+		}
+		r, ok := parseutil.Atoi(b[5:j])
+		if !ok {
+			return false
+		}
+		rank, b = r, b[j+2:]
+	}
+	if len(b) < 6 || b[0] != '[' {
+		return false
+	}
+	var lv string
+	switch b[1] {
+	case 'I':
+		lv = "info"
+	case 'W':
+		lv = "warning"
+	case 'E':
+		lv = "error"
+	case 'F':
+		lv = "critical"
+	default:
+		return false
+	}
+	end := strings.IndexByte(b[:min(len(b), 160)], ']')
+	if end < 4 {
+		return false
+	}
+	inner, msg := b[2:end], strings.TrimPrefix(b[end+1:], " ")
+	if inner[0] != ' ' {
+		// "1206 18:44:12.715298746 [tid ]file:line": read the time into the Line like a header's.
+		if len(inner) < 16 || inner[4] != ' ' || inner[7] != ':' || inner[10] != ':' {
+			return false
+		}
+		mo, d := num2(inner), num2(inner[2:])
+		h, mi, se := num2(inner[5:]), num2(inner[8:]), num2(inner[11:])
+		if mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60 {
+			return false
+		}
+		l.Month, l.Day, l.Hour, l.Min, l.Sec = mo, d, h, mi, se
+		rest := inner[13:]
+		if len(rest) > 0 && rest[0] == '.' {
+			scale := 100000000
+			i := 1
+			for ; i < len(rest) && rest[i] >= '0' && rest[i] <= '9'; i++ {
+				if scale > 0 {
+					l.Nano += int(rest[i]-'0') * scale
+					scale /= 10
+				}
+			}
+			rest = rest[i:]
+		}
+		inner = rest
+	}
+	loc := strings.TrimSpace(inner)
+	if sp := strings.LastIndexByte(loc, ' '); sp >= 0 {
+		loc = loc[sp+1:] // a thread id before the file
+	}
+	colon := strings.LastIndexByte(loc, ':')
+	if colon <= 0 {
+		return false
+	}
+	line, ok := parseutil.Atoi(loc[colon+1:])
+	if !ok {
+		return false
+	}
+	l.Level, l.File, l.FileLine = lv, loc[:colon], line
+	if rank >= 0 && l.Rank < 0 {
+		l.Rank = rank
+	}
+	ev.SetString(parseutil.FieldLogger, loggerTorch)
+	finishLibraryLine(ev, l, msg)
+	return true
+}
+
+// parseNCCL reads NCCL's own debug lines (NCCL_DEBUG=INFO/WARN):
+//
+//	cuda0003:2949601:2949642 [0] NCCL INFO comm 0x55fb6f3ce680 rank 0 nranks 4 ... Init COMPLETE
+//	node-7:8812:9020 [3] NCCL WARN Cuda failure 'out of memory'
+func parseNCCL(ev *event.Event, b string, l *Line) bool {
+	sp := strings.IndexByte(b, ' ')
+	if sp < 5 || strings.Count(b[:sp], ":") != 2 || !strings.HasPrefix(b[sp+1:], "[") {
+		return false
+	}
+	host, rest, _ := strings.Cut(b[:sp], ":")
+	pidText, _, _ := strings.Cut(rest, ":")
+	pid, ok := parseutil.Atoi(pidText)
+	if !ok {
+		return false
+	}
+	after := b[sp+1:]
+	close := strings.IndexByte(after, ']')
+	if close < 2 || !strings.HasPrefix(after[close+1:], " NCCL ") {
+		return false
+	}
+	word, msg, _ := strings.Cut(after[close+len("] NCCL "):], " ")
+	switch word {
+	case "INFO", "VERSION", "TRACE":
+		l.Level = "info"
+	case "WARN":
+		l.Level = "warning"
+	case "ABORT", "ERROR":
+		l.Level = "error"
+	default:
+		return false
+	}
+	ev.SetString(parseutil.FieldLogger, loggerNCCL)
+	ev.SetString(parseutil.FieldHostname, host)
+	if l.Proc == "" {
+		l.PID = pid
+	}
+	ev.Set(FieldProcessPID, event.Int(pid))
+	finishLibraryLine(ev, l, msg)
+	return true
+}
+
+// finishLibraryLine sets what every torch or NCCL line gets: dataset, level, origin, time,
+// rank, and for errors the error fields and kind: any NCCL error is kind nccl, a warning only
+// when it names a known failure (NCCL's "Cuda failure 'out of memory'" is cuda_oom).
+func finishLibraryLine(ev *event.Event, l *Line, msg string) {
+	ev.SetString(event.FieldDataset, DatasetServer)
+	ev.SetString(event.FieldLogLevel, l.Level)
+	if l.File != "" {
+		ev.SetString(FieldOriginFile, l.File)
+		ev.Set(FieldOriginLine, event.Int(l.FileLine))
+	}
+	if l.Rank >= 0 {
+		ev.Set(FieldRank, event.Int(l.Rank))
+	}
+	if (l.Level == "error" || l.Level == "critical") && !ev.Has(event.FieldErrorMsg) {
+		ev.SetString(event.FieldErrorMsg, msg)
+	}
+	if l.Level == "info" {
+		return
+	}
+	if k := Classify(msg); k != "" {
+		ev.SetString(FieldErrorKind, k)
+	} else if l.Level != "warning" && (strings.Contains(msg, "NCCL") || l.File == "ProcessGroupNCCL.cpp") {
+		ev.SetString(FieldErrorKind, KindNCCL)
+	}
+}
+
+// IsNativeErrorStart reports whether a line body opens a C++ error report that further lines
+// continue: a torch error or fatal line (whose C++ stack "Exception raised from ...", "frame
+// #N: ..." follows), or libstdc++'s "terminate called after throwing an instance of '...'"
+// (followed by "  what():  ..."). The parse processor groups such reports like tracebacks.
+func IsNativeErrorStart(b string) bool {
+	if strings.HasPrefix(b, terminatePrefix) {
+		return true
+	}
+	if strings.HasPrefix(b, "[rank") {
+		if j := strings.Index(b, "]:["); j > 0 {
+			b = b[j+2:]
+		}
+	}
+	return len(b) > 3 && b[0] == '[' && (b[1] == 'E' || b[1] == 'F')
+}
+
+// IsNativeErrorLine reports whether a line body continues a C++ error report.
+func IsNativeErrorLine(b string) bool {
+	return strings.HasPrefix(b, "Exception raised from ") || strings.HasPrefix(b, "frame #") ||
+		strings.HasPrefix(b, "  what():  ") || (b != "" && (b[0] == ' ' || b[0] == '\t'))
+}
+
+const terminatePrefix = "terminate called after throwing an instance of '"
+
+// parseTerminate reads a grouped C++ abort: "terminate called after throwing an instance of
+// 'c10::DistBackendError'" then "  what():  <message>" and the stack.
+func parseTerminate(ev *event.Event, b, rest string, l *Line) bool {
+	typ, _, ok := strings.Cut(b[len(terminatePrefix):], "'")
+	if !ok || typ == "" {
+		return false
+	}
+	ev.SetString(FieldErrorType, typ)
+	if i := strings.Index(rest, "what():  "); i >= 0 {
+		msg, _, _ := strings.Cut(rest[i+len("what():  "):], "\n")
+		ev.SetString(event.FieldErrorMsg, msg)
+	}
+	if rest != "" {
+		ev.SetString(FieldErrorStack, rest)
+	}
+	l.Level = "critical"
+	finishLibraryLine(ev, l, b+"\n"+rest)
+	return true
+}
