@@ -81,6 +81,8 @@ var Fields = append([]parsers.Field{
 	{Name: FieldOriginLine, Type: "long", Description: "Line in that file."},
 	{Name: FieldProcessName, Type: "keyword", Description: "vLLM process that wrote the line, from its prefix: APIServer, EngineCore_DP0, VllmWorker, Worker_TP1."},
 	{Name: FieldProcessPID, Type: "long", Description: "Process id from the vLLM process prefix."},
+	{Name: "log.logger", Type: "keyword", Description: "torch or nccl for the lines vLLM's workers write through PyTorch's C++ logging or NCCL."},
+	{Name: "host.hostname", Type: "keyword", Description: "Host named in an NCCL debug line (host:pid:tid)."},
 	{Name: FieldRank, Type: "long", Description: "Worker rank from the vLLM process prefix (VllmWorker rank=N)."},
 	{Name: FieldAction, Type: "keyword", Description: "What the line records: request_received, request_added, request_finished, request_aborted, engine_stats."},
 	{Name: event.FieldErrorMsg, Type: "match_only_text", Description: "Exception message of a traceback or error line, or the text of an error line."},
