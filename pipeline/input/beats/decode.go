@@ -27,6 +27,7 @@ const (
 	fieldMetadata  = "@metadata"
 	maxInternKeys  = 4096
 	maxFieldDepth  = 32
+	maxFields      = 1 << 16 // indexes are uint16; a frame is at most max_frame_size anyway
 )
 
 // decoder turns Filebeat's JSON events into events without building a generic map: it walks
@@ -39,7 +40,8 @@ type decoder struct {
 	keys     map[string]string // dotted names seen before, so they are not built again
 	prefix   []byte
 	depth    int
-	fields   []kv // the document's fields, sorted once and then set in order
+	fields   []kv     // the document's fields in the order they came
+	order    []uint16 // indexes into fields, sorted by key: sorting these moves no pointers
 	tagged   []string
 	received time.Time
 	path     string
@@ -47,6 +49,7 @@ type decoder struct {
 	offset   int64
 	visit    func(k, v gjson.Result) bool // d.field, bound once so that ForEach does not allocate
 	visitTag func(k, v gjson.Result) bool
+	cmp      func(a, b uint16) int
 
 	lastAgent, lastPath, lastSource string
 }
@@ -57,11 +60,18 @@ type kv struct {
 	val event.Value
 }
 
-func compareKV(a, b kv) int { return event.CompareKeys(a.key, b.key) }
+// compareIdx orders field indexes by key, then by arrival so that a repeated key keeps its last
+// value, as a JSON decoder would.
+func (d *decoder) compareIdx(a, b uint16) int {
+	if c := event.CompareKeys(d.fields[a].key, d.fields[b].key); c != 0 {
+		return c
+	}
+	return int(a) - int(b)
+}
 
 func newDecoder(input string, keepOriginal bool) *decoder {
 	d := &decoder{input: input, keepOriginal: keepOriginal, keys: make(map[string]string, 64)}
-	d.visit, d.visitTag = d.field, d.tag
+	d.visit, d.visitTag, d.cmp = d.field, d.tag, d.compareIdx
 	return d
 }
 
@@ -81,12 +91,16 @@ func (d *decoder) decode(payload []byte, conn string, received time.Time) (ev *e
 	d.prefix, d.depth, d.fields, d.tagged = d.prefix[:0], 0, d.fields[:0], d.tagged[:0]
 	doc.ForEach(d.visit)
 	// Sorted first, every Set appends at the end: no shifting of the field list.
-	slices.SortStableFunc(d.fields, compareKV)
+	d.order = d.order[:0]
+	for i := range d.fields {
+		d.order = append(d.order, uint16(i))
+	}
+	slices.SortFunc(d.order, d.cmp)
 	ev = event.NewSized(len(d.fields))
 	ev.Meta.Received = received
 	ev.Meta.Input = d.input
-	for _, f := range d.fields {
-		ev.Set(f.key, f.val)
+	for _, i := range d.order {
+		ev.Set(d.fields[i].key, d.fields[i].val)
 	}
 	for _, t := range d.tagged {
 		ev.AddTag(t)
@@ -221,7 +235,11 @@ func (d *decoder) tag(_, t gjson.Result) bool {
 	return true
 }
 
-func (d *decoder) set(key string, v event.Value) { d.fields = append(d.fields, kv{key, v}) }
+func (d *decoder) set(key string, v event.Value) {
+	if len(d.fields) < maxFields {
+		d.fields = append(d.fields, kv{key, v})
+	}
+}
 
 func (d *decoder) timestamp(v gjson.Result) {
 	if v.Type == gjson.String {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/klauspost/compress/zlib"
 
@@ -63,11 +64,20 @@ type frameReader struct {
 	buf  []byte   // payload buffer, reused between frames
 	used int      // payload and header bytes of the current window
 
-	zr      io.ReadCloser    // zlib reader, reset for each compressed frame
+	inf     *inflater        // taken from inflaters for one compressed frame
 	zlimit  io.LimitedReader // the compressed bytes of the current 'C' frame
-	zsrc    *bufio.Reader    // buffers zlimit so flate does not allocate its own reader
 	zbudget io.LimitedReader // decompressed bytes still allowed in this window
 }
+
+// inflater is a zlib reader and the buffer it reads through: some 50 KB of decompressor state.
+// Connections take one for the length of a compressed frame only, so that thousands of idle
+// Filebeats do not each hold one.
+type inflater struct {
+	zr  io.ReadCloser
+	src *bufio.Reader // buffers the frame so flate does not wrap it in a reader of its own
+}
+
+var inflaters sync.Pool
 
 func newFrameReader(in *bufio.Reader, lim limits) *frameReader {
 	return &frameReader{in: in, lim: lim}
@@ -187,15 +197,11 @@ func (r *frameReader) readCompressed(need int, emit func(uint32, []byte)) (int, 
 		return 0, protoErr(reasonWindowBytes, "compressed frame of %d bytes, limit %d", size, r.lim.maxBytes)
 	}
 	r.zlimit = io.LimitedReader{R: r.in, N: int64(size)}
-	if r.zsrc == nil {
-		r.zsrc = bufio.NewReaderSize(&r.zlimit, 16<<10)
-	} else {
-		r.zsrc.Reset(&r.zlimit)
-	}
-	if err := r.resetZlib(); err != nil {
+	defer r.releaseInflater()
+	if err := r.takeInflater(); err != nil {
 		return 0, err
 	}
-	r.zbudget = io.LimitedReader{R: r.zr, N: int64(r.lim.maxBytes-r.used) + 1}
+	r.zbudget = io.LimitedReader{R: r.inf.zr, N: int64(r.lim.maxBytes-r.used) + 1}
 	n, err := r.readFrames(&r.zbudget, true, need, emit)
 	if err != nil {
 		return n, err
@@ -212,17 +218,35 @@ func (r *frameReader) readCompressed(need int, emit func(uint32, []byte)) (int, 
 	return n, nil
 }
 
-func (r *frameReader) resetZlib() error {
-	var err error
-	if r.zr == nil {
-		r.zr, err = zlib.NewReader(r.zsrc)
+func (r *frameReader) takeInflater() error {
+	inf, _ := inflaters.Get().(*inflater)
+	if inf == nil {
+		inf = &inflater{src: bufio.NewReaderSize(&r.zlimit, 16<<10)}
 	} else {
-		err = r.zr.(zlib.Resetter).Reset(r.zsrc, nil)
+		inf.src.Reset(&r.zlimit)
+	}
+	r.inf = inf
+	var err error
+	if inf.zr == nil {
+		inf.zr, err = zlib.NewReader(inf.src) // reads the zlib header
+	} else {
+		err = inf.zr.(zlib.Resetter).Reset(inf.src, nil)
 	}
 	if err != nil {
 		return r.wrapRead(err, true)
 	}
 	return nil
+}
+
+func (r *frameReader) releaseInflater() {
+	if r.inf == nil {
+		return
+	}
+	r.inf.src.Reset(nil)
+	if r.inf.zr != nil {
+		inflaters.Put(r.inf)
+	}
+	r.inf, r.zbudget = nil, io.LimitedReader{}
 }
 
 // wrapRead classifies a read error: a cut stream is "truncated", a bad zlib stream
