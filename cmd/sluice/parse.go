@@ -17,6 +17,7 @@ import (
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
 	fileinput "github.com/sluice-dev/sluice/pipeline/input/file"
+	"github.com/sluice-dev/sluice/pipeline/input/file/lines"
 	"github.com/sluice-dev/sluice/processors/parse"
 )
 
@@ -121,11 +122,14 @@ func openInput(path string, stdin io.Reader) (io.Reader, func(), error) {
 	return f, func() { f.Close() }, nil
 }
 
+// maxLineBytes bounds a line as the file input does: longer lines are cut into pieces tagged
+// _line_split, so one huge line cannot exhaust memory.
+const maxLineBytes = 1 << 20
+
 // parseStream parses one stream in batches and returns the lines and parse failures.
 func parseStream(ctx context.Context, proc pipeline.Processor, path string, r io.Reader, out *bufio.Writer) (int, int, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	var offset int64
-	var lines, failures int
+	lr := lines.NewReader(r, 0, maxLineBytes)
+	var count, failures int
 	buf := make([]byte, 0, 4096)
 	evs := make([]*event.Event, 0, parseBatch)
 	write := func(b *event.Batch) error {
@@ -145,51 +149,57 @@ func parseStream(ctx context.Context, proc pipeline.Processor, path string, r io
 			return nil
 		}
 		b := event.NewBatch(evs, nil)
+		b.Key = path
 		if err := proc.Process(ctx, b); err != nil {
 			return err
 		}
 		evs = make([]*event.Event, 0, parseBatch) // the processor may keep events it holds
 		return write(b)
 	}
-	// drain flushes the lines the processor holds back (a traceback, a partial line): the
-	// stream has ended, so nothing more will join them.
-	drain := func() error {
-		if err := flush(); err != nil {
-			return err
+	add := func(l lines.Line) error {
+		e := event.NewMessage(string(l.Data), time.Now())
+		e.Meta.Input, e.Meta.Source, e.Meta.Offset = "parse", path, l.Offset
+		if path != "-" {
+			e.SetString(fileinput.FieldFilePath, path)
 		}
-		if f, ok := proc.(pipeline.Flusher); ok {
-			if b := f.Flush(ctx, time.Now(), true); b != nil {
-				return write(b)
-			}
+		if l.Split {
+			e.AddTag(lines.TagSplit)
+		}
+		count++
+		evs = append(evs, e)
+		if len(evs) == parseBatch {
+			return flush()
 		}
 		return nil
 	}
 	for {
-		line, err := br.ReadString('\n')
-		if len(line) > 0 {
-			n := int64(len(line))
-			line = strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
-			e := event.NewMessage(line, time.Now())
-			e.Meta.Input, e.Meta.Source, e.Meta.Offset = "parse", path, offset
-			if path != "-" {
-				e.SetString(fileinput.FieldFilePath, path)
-			}
-			offset += n
-			lines++
-			evs = append(evs, e)
-			if len(evs) == parseBatch {
-				if ferr := flush(); ferr != nil {
-					return lines, failures, ferr
-				}
-			}
-		}
+		l, err := lr.Next()
 		if errors.Is(err, io.EOF) {
-			return lines, failures, drain()
+			break
 		}
 		if err != nil {
-			return lines, failures, err
+			return count, failures, err
+		}
+		if err := add(l); err != nil {
+			return count, failures, err
 		}
 	}
+	if l, ok := lr.Flush(); ok {
+		if err := add(l); err != nil {
+			return count, failures, err
+		}
+	}
+	if err := flush(); err != nil {
+		return count, failures, err
+	}
+	// The stream has ended: nothing more will join the lines the processor holds back (a
+	// traceback, a partial CRI line), so take them now.
+	if f, ok := proc.(pipeline.Flusher); ok {
+		if b := f.Flush(ctx, time.Now(), true); b != nil {
+			return count, failures, write(b)
+		}
+	}
+	return count, failures, nil
 }
 
 // stderrDeadLetter prints what a parser gives up on, since `sluice parse` keeps no files.
