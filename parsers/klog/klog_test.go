@@ -27,6 +27,14 @@ func TestRejects(t *testing.T) {
 
 func FuzzParse(f *testing.F) { putest.FuzzParse(f, New()) }
 
+// BenchmarkParseStructured measures klog's structured form, whose pairs cost one allocation each
+// (the log.fields.<key> name).
+func BenchmarkParseStructured(b *testing.B) {
+	putest.Bench(b, New(), []string{
+		`I1025 00:15:15.525108       1 controller_utils.go:116] "Pod status updated" pod="kube-system/kubedns" status="ready"`,
+	})
+}
+
 func BenchmarkParse(b *testing.B) {
 	putest.Bench(b, New(), []string{
 		"I1019 06:25:03.801505       1 main.go:154] Starting FS watcher.",
