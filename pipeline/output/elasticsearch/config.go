@@ -145,6 +145,9 @@ type Config struct {
 	// DeadLetterIndex, when set, also indexes documents Elasticsearch rejected (mapping and
 	// parse errors) into this index with the reason, so they can be searched in Kibana.
 	DeadLetterIndex string `mapstructure:"dead_letter_index"`
+
+	// Setup is what `sluice setup` installs (templates, ILM, Kibana objects).
+	Setup SetupConfig `mapstructure:"setup"`
 }
 
 // NewConfig returns the defaults: a local cluster, data streams, deterministic ids, gzip.
@@ -166,6 +169,7 @@ func NewConfig() *Config {
 		MaxInflightBytes: 64 << 20,
 		Timeout:          90 * time.Second,
 		Retry:            RetryConfig{InitialBackoff: time.Second, MaxBackoff: time.Minute},
+		Setup:            defaultSetup(),
 	}
 }
 
@@ -250,6 +254,9 @@ func (c *Config) Validate() error {
 	}
 	if c.DeadLetterIndex != "" && !validIndexName(c.DeadLetterIndex) {
 		add("dead_letter_index: %q is not a valid index name", c.DeadLetterIndex)
+	}
+	if err := c.Setup.Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }
