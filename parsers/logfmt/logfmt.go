@@ -67,13 +67,19 @@ func startsWithKey(s string) bool {
 	return false
 }
 
-// pairs sets the fields of an all-logfmt line.
+// pairs sets the fields of an all-logfmt line: strict logfmt, or else logrus with DisableQuote,
+// whose unquoted values hold spaces.
 func pairs(ev *event.Event, s string) bool {
-	if !pu.ValidKV(s) {
+	var kv pu.KV
+	switch {
+	case pu.ValidKV(s):
+		kv = pu.NewKV(s)
+	case pu.ValidLooseKV(s):
+		kv = pu.NewLooseKV(s)
+	default:
 		return false
 	}
 	level, seen := "", false
-	kv := pu.NewKV(s)
 	for {
 		k, v, ok := kv.Next()
 		if !ok {

@@ -8,12 +8,18 @@ import (
 // KV scans logfmt text (key=value key="quoted value" key=) as logrus, slog, go-kit and klog's
 // structured mode write it. It does not allocate unless a quoted value holds escapes.
 type KV struct {
-	s   string
-	err bool
+	s     string
+	err   bool
+	loose bool
 }
 
 // NewKV starts scanning s.
 func NewKV(s string) KV { return KV{s: s} }
+
+// NewLooseKV starts scanning s as logrus writes it with DisableQuote (the GPU operator's
+// k8s-driver-manager does): an unquoted value runs on over spaces until a word that starts a
+// new pair (key=...), so that msg=Starting driver uninstallation process is one value.
+func NewLooseKV(s string) KV { return KV{s: s, loose: true} }
 
 // Next returns the next pair; ok is false at the end or when the text stops being logfmt, which
 // Bad then reports.
@@ -51,12 +57,41 @@ func (k *KV) Next() (key, val string, ok bool) {
 		}
 		return key, val, true
 	}
-	j := 0
-	for j < len(s) && s[j] != ' ' && s[j] != '\t' {
-		j++
+	j := wordEnd(s, 0)
+	for k.loose && j < len(s) {
+		w := j
+		for w < len(s) && (s[w] == ' ' || s[w] == '\t') {
+			w++
+		}
+		if w == len(s) || startsPair(s[w:]) {
+			break
+		}
+		j = wordEnd(s, w)
 	}
 	k.s = s[j:]
 	return key, s[:j], true
+}
+
+func wordEnd(s string, i int) int {
+	for i < len(s) && s[i] != ' ' && s[i] != '\t' {
+		i++
+	}
+	return i
+}
+
+// startsPair reports whether s starts with key= where key is a plain identifier.
+func startsPair(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '=':
+			return i > 0
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '_', c == '.', c == '-':
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 // Bad reports whether scanning stopped on text that is not logfmt.
@@ -76,8 +111,12 @@ func quotedEnd(s string) int {
 }
 
 // ValidKV reports whether all of s scans as logfmt pairs.
-func ValidKV(s string) bool {
-	kv := NewKV(s)
+func ValidKV(s string) bool { return valid(NewKV(s)) }
+
+// ValidLooseKV reports whether all of s scans as pairs with NewLooseKV.
+func ValidLooseKV(s string) bool { return valid(NewLooseKV(s)) }
+
+func valid(kv KV) bool {
 	n := 0
 	for {
 		if _, _, ok := kv.Next(); !ok {

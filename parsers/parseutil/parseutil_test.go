@@ -183,3 +183,28 @@ func TestZonedAndLocal(t *testing.T) {
 		t.Errorf("a zoned stamp did not replace the runtime's time: %v", ev.Timestamp())
 	}
 }
+
+func TestLooseKV(t *testing.T) {
+	t.Parallel()
+	kv := NewLooseKV(`time=2026-02-25T08:26:00Z level=info msg=Current value of "a.b"=true err=x y dump="q r"`)
+	var got []string
+	for {
+		k, v, ok := kv.Next()
+		if !ok {
+			break
+		}
+		got = append(got, k+"|"+v)
+	}
+	want := []string{"time|2026-02-25T08:26:00Z", "level|info", `msg|Current value of "a.b"=true`, "err|x y", "dump|q r"}
+	if len(got) != len(want) || kv.Bad() {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("pair %d = %q, want %q", i, got[i], want[i])
+		}
+	}
+	if ValidKV("msg=a b") || !ValidLooseKV("msg=a b") || ValidLooseKV("a b") {
+		t.Error("strict and loose validity disagree with the format")
+	}
+}
