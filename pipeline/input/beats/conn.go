@@ -11,6 +11,7 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	protocol "github.com/elastic/go-lumber/protocol/v2"
@@ -81,7 +82,8 @@ func (c *conn) close(err error) {
 		case errors.As(err, &pe):
 			c.in.m.protocolErrors.WithLabelValues(pe.Reason).Inc()
 			c.log.Warn("beats: closing connection: protocol error", append(attrs, "reason", pe.Reason, "error", pe.Detail)...)
-		case err == nil || errors.Is(err, io.EOF) || errors.Is(err, errClosing) || errors.Is(err, errIdle):
+		case err == nil || errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) ||
+			errors.Is(err, errClosing) || errors.Is(err, errIdle):
 			c.log.Info("beats: connection closed", append(attrs, "reason", reasonText(err))...)
 		default:
 			c.log.Warn("beats: connection closed", append(attrs, "error", err)...)
@@ -93,7 +95,7 @@ func reasonText(err error) string {
 	switch {
 	case err == nil:
 		return "done"
-	case errors.Is(err, io.EOF):
+	case errors.Is(err, io.EOF), errors.Is(err, syscall.ECONNRESET):
 		return "client closed"
 	}
 	return err.Error()

@@ -134,3 +134,7 @@ func messages(n int, prefix string) []any {
 	}
 	return out
 }
+
+func contextWithTimeout(d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), d)
+}
