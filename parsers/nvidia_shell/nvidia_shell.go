@@ -74,6 +74,18 @@ func signature(s string) string {
 	return ""
 }
 
+// trace reads a shell trace line: one '+' per nesting level, a space, the command.
+func trace(s string) (string, bool) {
+	i := 0
+	for i < len(s) && s[i] == '+' {
+		i++
+	}
+	if i == 0 || i >= len(s) || s[i] != ' ' {
+		return "", false
+	}
+	return s[i+1:], true
+}
+
 // Parse takes a non-blank line from a GPU-stack container, a line with a driver or validator
 // signature, or a Go standard-log line.
 func (p *Parser) Parse(ev *event.Event) bool {
@@ -97,7 +109,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		return false
 	}
 	level := pu.Guess(text)
-	if cmd, ok := strings.CutPrefix(text, "+ "); ok {
+	if cmd, ok := trace(text); ok {
 		ev.SetString(FieldCommand, cmd)
 		level = pu.Debug
 	}
