@@ -10,11 +10,22 @@ import (
 	"testing"
 )
 
-var updateReadme = flag.Bool("update-readme", false, "rewrite the generated part of parsers/README.md")
+// The -update flag rewrites golden files (parsers/golden defines it where it is imported) and
+// the generated README sections alike; it is defined here when nothing else did.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite expected files and generated README sections")
+	}
+}
+
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
 
 const (
 	readmePath  = "../README.md"
-	beginMarker = "<!-- BEGIN GENERATED: go test ./parsers/builtin -update-readme -->"
+	beginMarker = "<!-- BEGIN GENERATED: go test ./parsers/builtin -update -->"
 	endMarker   = "<!-- END GENERATED -->"
 )
 
@@ -32,14 +43,14 @@ func TestReadmeFields(t *testing.T) {
 		t.Fatalf("%s lacks the generated-section markers", readmePath)
 	}
 	want := doc[:i+len(beginMarker)] + "\n" + generated() + doc[j:]
-	if *updateReadme {
+	if updating() {
 		if err := os.WriteFile(readmePath, []byte(want), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
 	if doc != want {
-		t.Fatalf("%s is stale: run go test ./parsers/builtin -run TestReadmeFields -update-readme", readmePath)
+		t.Fatalf("%s is stale: run go test ./parsers/builtin -run TestReadmeFields -update", readmePath)
 	}
 }
 

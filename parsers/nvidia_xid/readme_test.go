@@ -8,11 +8,22 @@ import (
 	"testing"
 )
 
-var updateReadme = flag.Bool("update-readme", false, "rewrite the catalog table in README.md")
+// The -update flag rewrites golden files (parsers/golden defines it where it is imported) and
+// the generated README sections alike; it is defined here when nothing else did.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite expected files and generated README sections")
+	}
+}
+
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
 
 // TestReadmeCatalog keeps the catalog table of README.md equal to the catalog in code.
 func TestReadmeCatalog(t *testing.T) {
-	const begin, end = "<!-- BEGIN GENERATED: go test ./parsers/nvidia_xid -update-readme -->", "<!-- END GENERATED -->"
+	const begin, end = "<!-- BEGIN GENERATED: go test ./parsers/nvidia_xid -update -->", "<!-- END GENERATED -->"
 	b, err := os.ReadFile("README.md")
 	if err != nil {
 		t.Fatal(err)
@@ -29,13 +40,13 @@ func TestReadmeCatalog(t *testing.T) {
 	}
 	tb.WriteString("\n")
 	want := doc[:i+len(begin)] + "\n" + tb.String() + doc[j:]
-	if *updateReadme {
+	if updating() {
 		if err := os.WriteFile("README.md", []byte(want), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
 	if doc != want {
-		t.Fatal("README.md catalog is stale: go test ./parsers/nvidia_xid -run TestReadmeCatalog -update-readme")
+		t.Fatal("README.md catalog is stale: go test ./parsers/nvidia_xid -run TestReadmeCatalog -update")
 	}
 }
