@@ -1,12 +1,9 @@
 package vllm
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"github.com/sluice-dev/sluice/parsers/parseutil"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
@@ -66,58 +63,6 @@ func requestIDs(ev *event.Event, s string, action string) {
 	ev.Set(FieldRequestID, event.Raw(string(append(b, ']'))))
 }
 
-// received reads entrypoints/logger.py's line, in its forms across releases:
-//
-//	Received request <id>: prompt: <repr>, params: <SamplingParams(...)>, prompt_token_ids:
-//	  <list>[, prompt_embeds shape: <shape>], lora_request: <...>[, prompt_adapter_request: <...>].
-//
-// (0.4 wrote "sampling_params:"). The members are read as Python literals with balanced
-// brackets and quotes, so commas inside the prompt or the parameters do not split them.
-func (p *Parser) received(ev *event.Event, b, msg string, lineLen int) {
-	rest := b[len("Received request "):]
-	id, rest, ok := strings.Cut(rest, ": ")
-	if !ok || id == "" || strings.IndexByte(id, ' ') >= 0 {
-		return
-	}
-	ev.SetString(FieldAction, ActionReceived)
-	ev.SetString(FieldRequestID, id)
-	var repl []replacement
-	base := lineLen - len(rest) // rest ends the message's first line
-	for pos := 0; pos < len(rest); {
-		name, vstart, vend, next := member(rest, pos)
-		if vstart < 0 {
-			break
-		}
-		val := rest[vstart:vend]
-		switch name {
-		case "prompt":
-			if r, ok := p.prompt(ev, val); ok {
-				repl = append(repl, replacement{base + vstart, base + vend, r})
-			}
-		case "prompt_token_ids":
-			if n := listLen(val); n >= 0 {
-				ev.Set(FieldPromptTokens, event.Int(int64(n)))
-				if p.opt.Prompts != PromptsKeep {
-					repl = append(repl, replacement{base + vstart, base + vend, "<" + strconv.Itoa(n) + " token ids>"})
-				}
-			}
-		case "params", "sampling_params":
-			samplingParams(ev, val)
-		case "lora_request":
-			if i := strings.Index(val, "lora_name='"); i >= 0 {
-				name := val[i+len("lora_name='"):]
-				if j := strings.IndexByte(name, '\''); j > 0 {
-					ev.SetString(FieldLoRA, name[:j])
-				}
-			}
-		}
-		pos = next
-	}
-	if len(repl) > 0 {
-		ev.SetMessage(applyReplacements(msg, repl))
-	}
-}
-
 type replacement struct {
 	start, end int
 	with       string
@@ -137,35 +82,6 @@ func applyReplacements(s string, rs []replacement) string {
 	}
 	sb.WriteString(s[at:])
 	return sb.String()
-}
-
-// prompt handles the prompt's repr and returns what replaces it in the message.
-func (p *Parser) prompt(ev *event.Event, repr string) (string, bool) {
-	text, ok := pyUnquote(repr)
-	if !ok {
-		return "", false
-	}
-	n := utf8.RuneCountInString(text)
-	ev.Set(FieldPromptLength, event.Int(int64(n)))
-	if p.opt.Prompts == PromptsDrop {
-		return "<prompt dropped: " + strconv.Itoa(n) + " chars>", true
-	}
-	sum := sha256.Sum256([]byte(text))
-	hash := hex.EncodeToString(sum[:])
-	ev.SetString(FieldPromptSHA256, hash)
-	switch p.opt.Prompts {
-	case PromptsKeep:
-		ev.SetString(FieldPrompt, text)
-		return "", false
-	case PromptsTruncate:
-		cut := truncateRunes(text, p.opt.PromptMaxLength)
-		ev.SetString(FieldPrompt, cut)
-		if len(cut) < len(text) {
-			return strconv.Quote(cut) + "... <" + strconv.Itoa(n) + " chars, sha256:" + hash + ">", true
-		}
-		return "", false
-	}
-	return "<prompt: " + strconv.Itoa(n) + " chars, sha256:" + hash + ">", true
 }
 
 func truncateRunes(s string, n int) string {

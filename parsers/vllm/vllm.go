@@ -100,7 +100,7 @@ func setMessage(ev *event.Event, first, clean, rest string) {
 	if clean == first {
 		return
 	}
-	if rest != "" {
+	if rest != "" || strings.HasPrefix(ev.Message()[len(first):], "\n") {
 		ev.SetMessage(clean + "\n" + StripANSI(rest))
 		return
 	}
@@ -131,8 +131,8 @@ func (p *Parser) body(ev *event.Event, b, msg string, lineLen int) {
 		}
 	}
 	switch {
-	case strings.HasPrefix(b, "Received request "):
-		p.received(ev, b, msg, lineLen)
+	case b[0] == 'R' || b[0] == 'G':
+		p.requestLine(ev, b, msg, lineLen)
 	case strings.HasPrefix(b, "Added request "):
 		requestIDs(ev, b[len("Added request "):], ActionAdded)
 	case strings.HasPrefix(b, "Finished request "):

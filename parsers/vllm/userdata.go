@@ -1,0 +1,218 @@
+package vllm
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// Fields and actions of the request logger's lines about outputs (--enable-log-outputs).
+const (
+	FieldOutput        = "vllm.response.output"
+	FieldOutputLength  = "vllm.response.output_length"
+	FieldOutputSHA256  = "vllm.response.output_sha256"
+	FieldOutputTokens  = "vllm.response.output_tokens"
+	FieldFinishReason  = "vllm.response.finish_reason"
+	ActionDetails      = "request_details"
+	ActionBody         = "request_body"
+	ActionResponse     = "response_generated"
+	ActionResponseInfo = "response_details"
+)
+
+// textFields says where the length, hash and (when kept) text of a user text go.
+type textFields struct{ label, text, length, sha string }
+
+var (
+	promptText = textFields{"prompt", FieldPrompt, FieldPromptLength, FieldPromptSHA256}
+	outputText = textFields{"output", FieldOutput, FieldOutputLength, FieldOutputSHA256}
+)
+
+// requestLine reads the lines of vllm/entrypoints/logger.py (RequestLogger), in every form
+// they have had. Prompts, outputs and request bodies are user data, handled as the prompts
+// option says; nothing else of the line changes.
+//
+//	Received request <id>: prompt: <repr>, params: <...>, prompt_token_ids: <list>[, prompt_embeds
+//	  shape: <...>], lora_request: <...>[, prompt_adapter_request: <...>].      (0.4 to 0.10)
+//	Received request <id>: params: <...>, lora_request: <...>.                  (newest, INFO)
+//	Request <id> details: prompt: <repr>, prompt_token_ids: <list>, prompt_embeds shape: <...>.
+//	Request <id> JSON body: <json>                                              (newest, DEBUG)
+//	Generated response <id>[ (streaming delta|complete)]: output: <repr>[, output_token_ids:
+//	  <list>], finish_reason: <reason>
+//	Generated response <id>[ ...] details: output_token_ids: <list>
+//
+// 0.4 wrote "sampling_params:" for "params:". Members are read as Python literals with balanced
+// brackets and quotes, so commas inside a prompt or the parameters do not split them.
+func (p *Parser) requestLine(ev *event.Event, b, msg string, lineLen int) bool {
+	var id, rest, action string
+	switch {
+	case strings.HasPrefix(b, "Received request "):
+		var ok bool
+		if id, rest, ok = strings.Cut(b[len("Received request "):], ": "); !ok {
+			return false
+		}
+		action = ActionReceived
+	case strings.HasPrefix(b, "Request "):
+		var after string
+		id, after, _ = strings.Cut(b[len("Request "):], " ")
+		switch {
+		case strings.HasPrefix(after, "details: "):
+			rest, action = after[len("details: "):], ActionDetails
+		case strings.HasPrefix(after, "JSON body: "):
+			if !validID(id) {
+				return false
+			}
+			p.requestBody(ev, msg, lineLen, after[len("JSON body: "):])
+			ev.SetString(FieldRequestID, id)
+			ev.SetString(FieldAction, ActionBody)
+			return true
+		default:
+			return false
+		}
+	case strings.HasPrefix(b, "Generated response "):
+		s := b[len("Generated response "):]
+		end := strings.IndexAny(s, " :")
+		if end < 0 {
+			return false
+		}
+		id, s = s[:end], s[end:]
+		for _, mode := range [...]string{" (streaming delta)", " (streaming complete)"} {
+			s = strings.TrimPrefix(s, mode)
+		}
+		switch {
+		case strings.HasPrefix(s, ": "):
+			rest, action = s[2:], ActionResponse
+		case strings.HasPrefix(s, " details: "):
+			rest, action = s[len(" details: "):], ActionResponseInfo
+		default:
+			return false
+		}
+	default:
+		return false
+	}
+	if !validID(id) {
+		return false
+	}
+	ev.SetString(FieldAction, action)
+	ev.SetString(FieldRequestID, id)
+	p.members(ev, msg, rest, lineLen-len(rest))
+	return true
+}
+
+func validID(id string) bool { return id != "" && strings.IndexByte(id, ' ') < 0 && len(id) <= 256 }
+
+// members handles the "name: value" members of a request-logger line; base is where rest
+// starts in msg.
+func (p *Parser) members(ev *event.Event, msg, rest string, base int) {
+	var repl []replacement
+	for pos := 0; pos < len(rest); {
+		name, vstart, vend, next := member(rest, pos)
+		if vstart < 0 {
+			break
+		}
+		val := rest[vstart:vend]
+		var with string
+		switch name {
+		case "prompt":
+			with = p.userText(ev, val, promptText)
+		case "output":
+			with = p.userText(ev, val, outputText)
+		case "prompt_token_ids":
+			with = p.tokenIDs(ev, val, FieldPromptTokens)
+		case "output_token_ids":
+			with = p.tokenIDs(ev, val, FieldOutputTokens)
+		case "finish_reason":
+			if val != "None" && val != "" {
+				ev.SetString(FieldFinishReason, val)
+			}
+		case "params", "sampling_params":
+			samplingParams(ev, val)
+		case "lora_request":
+			if i := strings.Index(val, "lora_name='"); i >= 0 {
+				name := val[i+len("lora_name='"):]
+				if j := strings.IndexByte(name, '\''); j > 0 {
+					ev.SetString(FieldLoRA, name[:j])
+				}
+			}
+		}
+		if with != "" {
+			repl = append(repl, replacement{base + vstart, base + vend, with})
+		}
+		pos = next
+	}
+	if len(repl) > 0 {
+		ev.SetMessage(applyReplacements(msg, repl))
+	}
+}
+
+// tokenIDs sets the count of a token-id list and returns its replacement ("" to keep it).
+func (p *Parser) tokenIDs(ev *event.Event, val, field string) string {
+	n := listLen(val)
+	if n < 0 {
+		return ""
+	}
+	ev.Set(field, event.Int(int64(n)))
+	if p.opt.Prompts == PromptsKeep {
+		return ""
+	}
+	return "<" + strconv.Itoa(n) + " token ids>"
+}
+
+// userText handles a prompt's or output's repr and returns what replaces it ("" to keep it).
+func (p *Parser) userText(ev *event.Event, repr string, f textFields) string {
+	text, ok := pyUnquote(repr)
+	if !ok {
+		return ""
+	}
+	n := utf8.RuneCountInString(text)
+	ev.Set(f.length, event.Int(int64(n)))
+	if p.opt.Prompts == PromptsDrop {
+		return "<" + f.label + " dropped: " + strconv.Itoa(n) + " chars>"
+	}
+	hash := sha256Hex(text)
+	ev.SetString(f.sha, hash)
+	switch p.opt.Prompts {
+	case PromptsKeep:
+		ev.SetString(f.text, text)
+		return ""
+	case PromptsTruncate:
+		cut := truncateRunes(text, p.opt.PromptMaxLength)
+		ev.SetString(f.text, cut)
+		if len(cut) < len(text) {
+			return strconv.Quote(cut) + "... <" + strconv.Itoa(n) + " chars, sha256:" + hash + ">"
+		}
+		return ""
+	}
+	return "<" + f.label + ": " + strconv.Itoa(n) + " chars, sha256:" + hash + ">"
+}
+
+// requestBody redacts the JSON request body of "Request <id> JSON body: {...}", which holds the
+// messages: its length and hash stay in the message unless the prompts option keeps it.
+func (p *Parser) requestBody(ev *event.Event, msg string, lineLen int, body string) {
+	start := lineLen - len(body)
+	n := utf8.RuneCountInString(body)
+	var with string
+	switch p.opt.Prompts {
+	case PromptsKeep:
+		return
+	case PromptsDrop:
+		with = "<request body dropped: " + strconv.Itoa(n) + " chars>"
+	case PromptsTruncate:
+		cut := truncateRunes(body, p.opt.PromptMaxLength)
+		if len(cut) == len(body) {
+			return
+		}
+		with = cut + "... <" + strconv.Itoa(n) + " chars, sha256:" + sha256Hex(body) + ">"
+	default:
+		with = "<request body: " + strconv.Itoa(n) + " chars, sha256:" + sha256Hex(body) + ">"
+	}
+	ev.SetMessage(applyReplacements(msg, []replacement{{start, lineLen, with}}))
+}
+
+func sha256Hex(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
