@@ -258,3 +258,40 @@ func TestParseLongLine(t *testing.T) {
 		t.Errorf("long line came back as %d pieces, %d bytes", split, total)
 	}
 }
+
+// A traceback at the very end of a file is held by the parse processor until the runtime's
+// final flush at drain, and still reaches the output as one event.
+func TestRunFlushesTracebackAtDrain(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "vllm.log"), strings.Join([]string{
+		`2026-11-27T10:16:44.930217311Z stderr F ERROR 11-27 10:16:44 [engine.py:165] Engine crashed`,
+		`2026-11-27T10:16:44.930219000Z stderr F Traceback (most recent call last):`,
+		`2026-11-27T10:16:44.930221000Z stderr F RuntimeError: CUDA error: an illegal memory access was encountered`,
+	}, "\n")+"\n")
+	out := filepath.Join(dir, "events.ndjson")
+	cfg := filepath.Join(dir, "sluice.yaml")
+	writeFile(t, cfg, fmt.Sprintf(`
+inputs: {file: {paths: [%q], mode: read}}
+processors: {parse: {}}
+outputs: {file: {path: %q}}
+pipelines: {main: {inputs: [file], processors: [parse], outputs: [file]}}
+runtime: {flush_interval: 1h}
+http: {address: ""}
+dead_letter: {path: %q}
+`, filepath.Join(dir, "*.log"), out, filepath.Join(dir, "dlq")))
+	code, stdout, stderr := runCLI(t, "", "run", "-c", cfg)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(data, []byte("\n")); n != 1 || !bytes.Contains(data, []byte("illegal memory access")) {
+		t.Fatalf("want one joined event, got %d lines:\n%s", n, data)
+	}
+	if !strings.Contains(stdout, "errors found (log.level error or critical): 1") {
+		t.Errorf("summary:\n%s", stdout)
+	}
+}
