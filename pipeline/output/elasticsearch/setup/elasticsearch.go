@@ -122,7 +122,7 @@ func installILM(ctx context.Context, do Perform, p elasticsearch.ILM) (Step, err
 		p.RolloverMaxAge, p.RolloverMaxPrimarySize, p.DeleteAfter)}, nil
 }
 
-var noHandler = regexp.MustCompile(`[Nn]o handler for type \[([a-z_]+)\]`)
+var noHandler = regexp.MustCompile(`(?:[Nn]o handler for type|[Tt]he mapper type) \[([a-z_]+)\]`)
 
 // installMappings installs the mappings component template, downgrading field types the
 // cluster does not know (match_only_text without mapper-extras, flattened and wildcard without

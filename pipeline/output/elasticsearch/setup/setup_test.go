@@ -199,7 +199,7 @@ func TestMappings(t *testing.T) {
 	for path, want := range map[string]string{
 		"properties.vllm.properties.request.properties.id.type":            "keyword",
 		"properties.vllm.properties.request.properties.prompt_tokens.type": "long",
-		"properties.message.type":                                         "match_only_text",
+		"properties.message.type":                                          "match_only_text",
 		"properties.@timestamp.type":                                       "date",
 		"properties.log.properties.fields.type":                            "flattened",
 	} {

@@ -1,0 +1,182 @@
+package elasticsearch_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/sluice-dev/sluice/internal/testsvc"
+	"github.com/sluice-dev/sluice/parsers/builtin"
+	"github.com/sluice-dev/sluice/pipeline"
+	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/output/elasticsearch"
+	"github.com/sluice-dev/sluice/pipeline/output/elasticsearch/setup"
+)
+
+// realConfig returns a config for the test node with a namespace of its own, since data streams
+// on the minimal test distribution cannot be deleted between runs.
+func realConfig(t *testing.T) *elasticsearch.Config {
+	cfg := elasticsearch.NewConfig()
+	cfg.Hosts = []string{testsvc.Elasticsearch(t)}
+	ns := fmt.Sprintf("it%x", time.Now().UnixNano())
+	cfg.DataStream.Namespace = ns
+	cfg.Setup.TemplateName = "sluice-" + ns
+	cfg.FlushInterval = 20 * time.Millisecond
+	cfg.Retry.InitialBackoff, cfg.Retry.MaxBackoff = 10*time.Millisecond, 100*time.Millisecond
+	return cfg
+}
+
+func esGet(t *testing.T, cfg *elasticsearch.Config, method, path, body string) gjson.Result {
+	t.Helper()
+	req, _ := http.NewRequest(method, cfg.Hosts[0]+path, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode >= 300 {
+		t.Fatalf("%s %s: %d %s", method, path, res.StatusCode, b)
+	}
+	return gjson.ParseBytes(b)
+}
+
+func vllmEvents(n, from int) []*event.Event {
+	evs := make([]*event.Event, n)
+	for i := range evs {
+		k := from + i
+		ev := event.NewMessage(fmt.Sprintf("INFO Finished request chatcmpl-%06d.", k), time.Now())
+		ev.Meta.Input, ev.Meta.Source, ev.Meta.Offset = "beats", "/var/log/pods/vllm.log", int64(k)
+		ev.SetString("event.dataset", "vllm.server")
+		ev.SetString("vllm.request.id", fmt.Sprintf("chatcmpl-%06d", k))
+		ev.Set("vllm.request.prompt_tokens", event.Int(int64(100+k)))
+		ev.Set("vllm.stats.gpu_kv_cache_usage.pct", event.Float(0.25))
+		ev.SetString("log.level", "info")
+		evs[i] = ev
+	}
+	return evs
+}
+
+func deliver(t *testing.T, o *elasticsearch.Output, evs []*event.Event) chan event.Status {
+	t.Helper()
+	done := make(chan event.Status, 1)
+	if err := o.Deliver(context.Background(), event.NewBatch(evs, event.NewAck(func(s event.Status) { done <- s }))); err != nil {
+		t.Fatal(err)
+	}
+	return done
+}
+
+// TestRealElasticsearch installs the templates (twice: setup must be idempotent), indexes
+// documents into a data stream, and checks the mapped types and a search by request id.
+func TestRealElasticsearch(t *testing.T) {
+	cfg := realConfig(t)
+	ctx := t.Context()
+	for range 2 {
+		steps, err := setup.Run(ctx, cfg, setup.Options{Fields: builtin.Registry().Fields(), SkipKibana: true})
+		if err != nil {
+			t.Fatalf("setup: %v", err)
+		}
+		for _, s := range steps {
+			t.Log(s)
+		}
+	}
+	o, err := elasticsearch.New(pipeline.Settings{ID: "elasticsearch"}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close(ctx)
+	if s := <-deliver(t, o, vllmEvents(50, 0)); s != event.Delivered {
+		t.Fatalf("status %v", s)
+	}
+	ds := "logs-vllm.server-" + cfg.DataStream.Namespace
+	esGet(t, cfg, "POST", "/"+ds+"/_refresh", "")
+	mapping := esGet(t, cfg, "GET", "/"+ds+"/_mapping", "")
+	var props gjson.Result
+	mapping.ForEach(func(_, v gjson.Result) bool { props = v.Get("mappings.properties"); return false })
+	for path, want := range map[string]string{
+		"vllm.properties.request.properties.id.type":            "keyword",
+		"vllm.properties.request.properties.prompt_tokens.type": "long",
+		"message.type":    "text", // match_only_text downgraded: no mapper-extras on the test node
+		"@timestamp.type": "date",
+	} {
+		if got := props.Get(path).Str; got != want {
+			t.Errorf("mapping %s = %q, want %q", path, got, want)
+		}
+	}
+	hits := esGet(t, cfg, "POST", "/"+ds+"/_search", `{"query":{"term":{"vllm.request.id":"chatcmpl-000042"}}}`)
+	if n := hits.Get("hits.total.value").Int(); n != 1 {
+		t.Fatalf("search by vllm.request.id: %d hits", n)
+	}
+	if got := hits.Get("hits.hits.0._source.vllm.request.prompt_tokens").Int(); got != 142 {
+		t.Errorf("prompt_tokens %d", got)
+	}
+}
+
+// TestRealRestartExactlyOnce: a run that stops mid-way (Close with an expired context, as a
+// crash leaves acks unresolved) and a second run that receives everything again, as Filebeat
+// resends unacknowledged windows, leave every document exactly once.
+func TestRealRestartExactlyOnce(t *testing.T) {
+	cfg := realConfig(t)
+	cfg.FlushCount = 40
+	ctx := t.Context()
+	if _, err := setup.Run(ctx, cfg, setup.Options{Fields: builtin.Registry().Fields(), SkipKibana: true}); err != nil {
+		t.Fatal(err)
+	}
+	const total = 400
+	all := vllmEvents(total, 0)
+	first, err := elasticsearch.New(pipeline.Settings{}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var acks []chan event.Status
+	for i := 0; i < total*3/4; i += 50 {
+		acks = append(acks, deliver(t, first, all[i:i+50]))
+	}
+	// Stop once the first batch is safe, with later ones queued or in flight.
+	retry := 0
+	if <-acks[0] != event.Delivered {
+		retry++
+	}
+	stopped, cancel := context.WithCancel(ctx)
+	cancel()
+	first.Close(stopped) // the "crash": whatever is not finished resolves Retry
+	for _, a := range acks[1:] {
+		if <-a != event.Delivered {
+			retry++
+		}
+	}
+	t.Logf("first run: %d of %d batches left for resend", retry, len(acks))
+	second, err := elasticsearch.New(pipeline.Settings{}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	var acks2 []chan event.Status
+	for i := 0; i < total; i += 100 {
+		acks2 = append(acks2, deliver(t, second, all[i:i+100]))
+	}
+	for _, a := range acks2 {
+		if s := <-a; s != event.Delivered {
+			t.Fatalf("second run: %v", s)
+		}
+	}
+	t.Logf("second run delivered in %v", time.Since(start))
+	second.Close(ctx)
+	ds := "logs-vllm.server-" + cfg.DataStream.Namespace
+	esGet(t, cfg, "POST", "/"+ds+"/_refresh", "")
+	if n := esGet(t, cfg, "GET", "/"+ds+"/_count", "").Get("count").Int(); n != total {
+		t.Fatalf("%d documents, want exactly %d", n, total)
+	}
+	agg := esGet(t, cfg, "POST", "/"+ds+"/_search",
+		`{"size":0,"aggs":{"ids":{"cardinality":{"field":"vllm.request.id","precision_threshold":1000}}}}`)
+	if n := agg.Get("aggregations.ids.value").Int(); n != total {
+		t.Errorf("%d distinct request ids, want %d", n, total)
+	}
+}
