@@ -97,7 +97,7 @@ func nvrm(ev *event.Event, body string) bool {
 	case strings.HasPrefix(body, "GPU at PCI:"):
 		rest := body[len("GPU at PCI:"):]
 		if j := strings.Index(rest, ": "); j > 0 {
-			ev.SetString(FieldPCIBusID, strings.ToLower(rest[:j]))
+			ev.SetString(FieldPCIBusID, pciID(rest[:j]))
 			if u := strings.TrimSpace(rest[j+2:]); strings.HasPrefix(u, "GPU-") {
 				ev.SetString(FieldUUID, u)
 			}
@@ -154,7 +154,7 @@ func head(s string) (bus string, code int64, rest string, ok bool) {
 	if end <= 0 {
 		return "", 0, "", false
 	}
-	bus = lowerHex(strings.TrimPrefix(s[:end], "PCI:"))
+	bus = pciID(strings.TrimPrefix(s[:end], "PCI:"))
 	s = s[end+3:]
 	n := 0
 	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
@@ -254,6 +254,16 @@ func sxid(ev *event.Event, msg string, i int) bool {
 	return true
 }
 
+// pciID normalises a PCI address the way the Xid lines write it, domain:bus:device in lowercase
+// (0000:3b:00), dropping a function number (.0) where another line added one, so that one GPU
+// has one gpu.pci_bus_id across Xid, fallen-off-the-bus and identification lines.
+func pciID(s string) string {
+	if n := len(s); n > 2 && s[n-2] == '.' {
+		s = s[:n-2]
+	}
+	return lowerHex(s)
+}
+
 // lowerHex returns s in lowercase, allocating only when it has upper-case letters.
 func lowerHex(s string) string {
 	for i := 0; i < len(s); i++ {
@@ -277,7 +287,7 @@ func busID(s string) string {
 		if end+1 < len(s) && s[end] == '.' && isHexByte(s[end+1]) {
 			end += 2
 		}
-		return lowerHex(s[i-4 : end])
+		return pciID(s[i-4 : end])
 	}
 	return ""
 }
