@@ -5,18 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"strings"
 	"sync"
-	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/config"
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/runtime"
 )
 
 func newTestCmd() *cobra.Command {
@@ -91,10 +89,12 @@ func runTests(ctx context.Context, file, testsFile string, stdout, stderr io.Wri
 	return nil
 }
 
-// runCase runs one case and returns the differences and the events that came out.
+// runCase runs one case through the runtime, as `sluice run` would run the pipeline: a test
+// input feeds the case's events as one batch and finishes; the pipeline's processors run as
+// configured (batching, flushes on drain, routes); its outputs are replaced by stand-ins that
+// record what reaches them. It returns the differences and the events that came out.
 func runCase(ctx context.Context, cfg *config.Config, comps config.Components, tc *testCase) ([]string, []*event.Event) {
-	dl := &testDeadLetter{}
-	procs, err := buildProcessors(cfg, comps, tc.Pipeline, dl)
+	name, err := pipelineName(cfg, tc.Pipeline)
 	if err != nil {
 		return []string{err.Error()}, nil
 	}
@@ -102,11 +102,26 @@ func runCase(ctx context.Context, cfg *config.Config, comps config.Components, t
 	if err != nil {
 		return []string{err.Error()}, nil
 	}
-	out, err := runProcessors(ctx, procs, in)
+	h := newHarness(in)
+	rt, err := runtime.New(h.config(cfg, name), h.components(comps), runtime.Options{
+		DeadLetter: h.dl,
+		Observe:    h.observe,
+	})
 	if err != nil {
-		return []string{err.Error()}, out
+		return []string{err.Error()}, nil
 	}
-	return compare(tc, out, dl.count()), out
+	if err := rt.Run(ctx); err != nil {
+		return []string{err.Error()}, h.events()
+	}
+	out := h.events()
+	diffs := compare(tc, out, h.dl.count())
+	for i := range min(len(out), len(tc.Expect)) {
+		diffs = append(diffs, h.checkOutputs(i, out[i], tc.Expect[i].Outputs)...)
+	}
+	if st := h.ackStatus(); st != event.Delivered {
+		diffs = append(diffs, fmt.Sprintf("input acknowledged as %s, want delivered", st))
+	}
+	return diffs, out
 }
 
 // compare checks the output against the case's expectations.
@@ -129,78 +144,19 @@ func compare(tc *testCase, out []*event.Event, deadLettered int) []string {
 	return diffs
 }
 
-type testProc struct {
-	id string
-	p  pipeline.Processor
-}
-
-// buildProcessors creates fresh processors of the named pipeline, so that state such as open
-// multiline groups never leaks between cases.
-func buildProcessors(cfg *config.Config, comps config.Components, name string, dl pipeline.DeadLetter) ([]testProc, error) {
+// pipelineName returns the pipeline a case runs: the named one, or the only one.
+func pipelineName(cfg *config.Config, name string) (string, error) {
 	if name == "" {
 		if len(cfg.Pipelines) != 1 {
-			return nil, fmt.Errorf("pipeline: required, the config has %d pipelines (%s)", len(cfg.Pipelines),
+			return "", fmt.Errorf("pipeline: required, the config has %d pipelines (%s)", len(cfg.Pipelines),
 				strings.Join(sortedKeys(cfg.Pipelines), ", "))
 		}
-		name = sortedKeys(cfg.Pipelines)[0]
+		return sortedKeys(cfg.Pipelines)[0], nil
 	}
-	pl, ok := cfg.Pipelines[name]
-	if !ok {
-		return nil, fmt.Errorf("pipeline %q: not in the config (%s)", name, strings.Join(sortedKeys(cfg.Pipelines), ", "))
+	if _, ok := cfg.Pipelines[name]; !ok {
+		return "", fmt.Errorf("pipeline %q: not in the config (%s)", name, strings.Join(sortedKeys(cfg.Pipelines), ", "))
 	}
-	reg := prometheus.NewRegistry()
-	procs := make([]testProc, 0, len(pl.Processors))
-	for _, id := range pl.Processors {
-		c := cfg.Processors[id]
-		set := pipeline.Settings{
-			ID:         id,
-			Logger:     slog.New(slog.DiscardHandler),
-			Metrics:    pipeline.NewComponentMetrics(),
-			Registerer: prometheus.WrapRegistererWith(prometheus.Labels{"component": id}, reg),
-			DeadLetter: dl,
-		}
-		p, err := comps.Processors[c.Type].Create(set, c.Config)
-		if err != nil {
-			return nil, fmt.Errorf("processors.%s: %w", id, err)
-		}
-		procs = append(procs, testProc{id: id, p: p})
-	}
-	return procs, nil
-}
-
-// runProcessors passes the events through every processor as one batch, then drains the
-// processors that hold events, each flushed batch continuing through the processors after it,
-// as the runtime does when a pipeline stops.
-func runProcessors(ctx context.Context, procs []testProc, in []*event.Event) ([]*event.Event, error) {
-	b := event.NewBatch(in, nil)
-	if err := through(ctx, procs, b); err != nil {
-		return b.Events, err
-	}
-	out := b.Events
-	for i, tp := range procs {
-		f, ok := tp.p.(pipeline.Flusher)
-		if !ok {
-			continue
-		}
-		fb := f.Flush(ctx, time.Now(), true)
-		if fb == nil {
-			continue
-		}
-		if err := through(ctx, procs[i+1:], fb); err != nil {
-			return out, err
-		}
-		out = append(out, fb.Events...)
-	}
-	return out, nil
-}
-
-func through(ctx context.Context, procs []testProc, b *event.Batch) error {
-	for _, tp := range procs {
-		if err := tp.p.Process(ctx, b); err != nil {
-			return fmt.Errorf("processors.%s: %w", tp.id, err)
-		}
-	}
-	return nil
+	return name, nil
 }
 
 // testDeadLetter counts dead-lettered events.

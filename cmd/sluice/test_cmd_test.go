@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/config"
 )
 
@@ -78,6 +79,15 @@ tests:
         tags: [x]
 `, 1, []string{"FAIL wrong", `level: want "warn", got "info" (string)`, `code: want "200", got 200 (int)`,
 			`tags: want "x"`, "got event 1: {", "0 passed, 1 failed"}},
+		{"outputs checked", miniConfig, `
+tests:
+  - name: delivered to stdout
+    input: ["level=info"]
+    expect: [{outputs: [stdout]}]
+  - name: wrong output
+    input: ["level=info"]
+    expect: [{outputs: [file/x]}]
+`, 1, []string{"PASS delivered to stdout", "FAIL wrong output", `outputs: want ["file/x"], got ["stdout"]`}},
 		{"count mismatch", miniConfig, `
 tests:
   - input: ["level=info", "level=info"]
@@ -151,8 +161,11 @@ func TestProcessorReadmeSamples(t *testing.T) {
 			t.Errorf("%s: %v", f, err)
 			continue
 		}
-		if _, err := buildProcessors(cfg, c, "main", nil); err != nil {
-			t.Errorf("%s: %v", f, err)
+		for _, id := range ids {
+			comp := cfg.Processors[id]
+			if _, err := c.Processors[comp.Type].Create(pipeline.Settings{ID: id}, comp.Config); err != nil {
+				t.Errorf("%s: create %s: %v", f, id, err)
+			}
 		}
 	}
 	if tested < 19 {

@@ -71,6 +71,8 @@ type testExpect struct {
 	NoTags []string `yaml:"no_tags"`
 	// Routes, when set, must be the event's routes (output ids), in any order.
 	Routes []string `yaml:"routes"`
+	// Outputs, when set, must be the outputs the event reached, in any order.
+	Outputs []string `yaml:"outputs"`
 }
 
 // loadTests finds the tests for the config file: in its own tests: key, or in a file beside it
