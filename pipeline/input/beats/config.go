@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net"
 	"time"
+
+	"github.com/sluice-dev/sluice/pipeline/config"
 )
 
 // Config is the beats input's configuration. The defaults suit Filebeat 7.17 with
@@ -23,10 +25,10 @@ type Config struct {
 	MaxWindowSize int `mapstructure:"max_window_size"`
 	// MaxFrameSize is the most bytes of one event (one JSON frame). Filebeat's max_bytes for a
 	// line defaults to 10 MiB; metadata adds a few KB.
-	MaxFrameSize int `mapstructure:"max_frame_size"`
+	MaxFrameSize config.ByteSize `mapstructure:"max_frame_size"`
 	// MaxWindowBytes caps the decompressed bytes of one window, and so the memory a window can
 	// take and the reach of a decompression bomb.
-	MaxWindowBytes int `mapstructure:"max_window_bytes"`
+	MaxWindowBytes config.ByteSize `mapstructure:"max_window_bytes"`
 	// PendingWindows is how many windows of one connection may wait for their ack at once.
 	// Filebeat pipelines 2 by default; reading stops (TCP backpressure) past this number.
 	PendingWindows int `mapstructure:"pending_windows"`
@@ -118,7 +120,7 @@ func (c *Config) Validate() error {
 		}
 	}
 	if c.MaxFrameSize > c.MaxWindowBytes && c.MaxWindowBytes > 0 {
-		add("max_frame_size: larger than max_window_bytes (%d)", c.MaxWindowBytes)
+		add("max_frame_size: larger than max_window_bytes (%s)", c.MaxWindowBytes)
 	}
 	if c.MaxWindowBytes > 1<<31 {
 		add("max_window_bytes: at most 2 GiB")

@@ -65,7 +65,8 @@ func newConn(in *Input, nc net.Conn, name string) *conn {
 		c.log = c.log.With("client", name)
 	}
 	c.br = bufio.NewReaderSize(countingReader{r: nc, n: &c.bytes, total: in.m.bytes}, 16<<10)
-	c.fr = newFrameReader(c.br, limits{maxWindow: in.cfg.MaxWindowSize, maxFrame: in.cfg.MaxFrameSize, maxBytes: in.cfg.MaxWindowBytes})
+	c.fr = newFrameReader(c.br, limits{maxWindow: in.cfg.MaxWindowSize,
+		maxFrame: int(in.cfg.MaxFrameSize), maxBytes: int(in.cfg.MaxWindowBytes)})
 	c.dec = newDecoder(in.id, in.cfg.EventOriginal == OriginalKeep)
 	return c
 }
