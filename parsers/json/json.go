@@ -90,7 +90,7 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 			return false
 		}
 		rec.Level = l
-	case "ts", "time", "timestamp", "@timestamp", "t":
+	case "ts", "time", "timestamp", "@timestamp", "t", "asctime":
 		t, ok := timeOf(v)
 		if !ok {
 			return false
