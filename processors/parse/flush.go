@@ -41,6 +41,7 @@ func (p *Processor) Flush(_ context.Context, now time.Time, final bool) *event.B
 			take(&g.pending, g.joined())
 		}
 	}
+	p.held.Set(float64(len(p.partials) + len(p.groups)))
 	p.mu.Unlock()
 	p.forgetIdle(now)
 	if len(out) == 0 {

@@ -23,6 +23,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/sluice-dev/sluice/parsers"
 	"github.com/sluice-dev/sluice/parsers/builtin"
 	"github.com/sluice-dev/sluice/parsers/vllm"
@@ -53,6 +55,7 @@ type Processor struct {
 	content []parsers.Parser
 	rules   []rule
 	metrics *pipeline.ComponentMetrics
+	held    prometheus.Gauge
 	now     func() time.Time
 
 	mu       sync.Mutex
@@ -76,6 +79,15 @@ func New(set pipeline.Settings, cfg *Config) (*Processor, error) {
 	}
 	if p.metrics == nil {
 		p.metrics = pipeline.NewComponentMetrics()
+	}
+	p.held = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "sluice_parse_held_events",
+		Help: "Events the parse processor holds back: open tracebacks and split lines waiting for the rest.",
+	})
+	if set.Registerer != nil {
+		if err := set.Registerer.Register(p.held); err != nil {
+			return nil, fmt.Errorf("parse: register metrics: %w", err)
+		}
 	}
 	names := cfg.Parsers
 	if len(names) == 0 {
@@ -132,6 +144,7 @@ func (p *Processor) Process(_ context.Context, b *event.Batch) error {
 	now := p.now()
 	p.mu.Lock()
 	out, holds := p.assemble(lines, b, now)
+	p.held.Set(float64(len(p.partials) + len(p.groups)))
 	p.mu.Unlock()
 	for _, h := range holds {
 		b.Adopt(h)
