@@ -172,3 +172,28 @@ func TestProcessorReadmeSamples(t *testing.T) {
 		t.Errorf("only %d README samples tested", tested)
 	}
 }
+
+// sluice validate compiles every pattern and expression of the processors: a mistake fails at
+// load, naming the processor, never later on the first event.
+func TestValidateCompilesProcessors(t *testing.T) {
+	t.Parallel()
+	bad := map[string]string{
+		"grok":      "patterns: ['%{NO_SUCH_PATTERN:x}']",
+		"dissect":   "pattern: '%{a}%{b}'",
+		"date":      "formats: ['yyyy-qq']",
+		"redact":    "patterns: [{name: x, regex: '(('}]",
+		"route":     "routes: [{if: 'level ==', outputs: [stdout]}]",
+		"multiline": "pattern: '['",
+		"sample":    "keep_if: 'a &&'",
+		"kv":        "if: 'message matches \"(\"'",
+	}
+	for typ, body := range bad {
+		dir := t.TempDir()
+		cfg := write(t, dir, "p.yaml", "inputs:\n  stdin: {}\noutputs:\n  stdout: {}\nprocessors:\n  "+typ+"/x:\n    "+body+
+			"\npipelines:\n  main:\n    inputs: [stdin]\n    processors: ["+typ+"/x]\n    outputs: [stdout]\n")
+		code, _, errs := runCLI(t, "", "validate", "-c", cfg)
+		if code != 1 || !strings.Contains(errs, "processors."+typ+"/x") {
+			t.Errorf("%s: exit %d\n%s", typ, code, errs)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package multiline
 import (
 	"context"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -214,5 +215,56 @@ func BenchmarkMultiline(b *testing.B) {
 	for b.Loop() {
 		batch := event.NewBatch(lines("a", traceback...), nil)
 		_ = p.Process(ctx, batch)
+	}
+}
+
+// Batches of different sources reach the processor from several workers at once.
+func TestConcurrentSources(t *testing.T) {
+	t.Parallel()
+	p, _ := newProc(t, nil)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	outs := make([][]*event.Event, 4)
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			src := string(rune('a' + w))
+			for range 50 {
+				b := event.NewBatch(lines(src, "INFO start "+src, "  cont "+src), nil)
+				_ = p.Process(ctx, b)
+				outs[w] = append(outs[w], b.Events...)
+			}
+		}()
+	}
+	wg.Wait()
+	fb := p.Flush(ctx, time.Time{}, true)
+	total := len(fb.Events)
+	for w, out := range outs {
+		total += len(out)
+		for _, ev := range out {
+			if src := string(rune('a' + w)); ev.Message() != "INFO start "+src+"\n  cont "+src {
+				t.Fatalf("worker %d: %q", w, ev.Message())
+			}
+		}
+	}
+	if total != 200 {
+		t.Fatalf("%d events out of 200 groups", total)
+	}
+}
+
+// Events the condition does not select pass through untouched and are never held.
+func TestConditionSkips(t *testing.T) {
+	t.Parallel()
+	p, _ := newProc(t, func(c *Config) { c.If = `kubernetes.namespace == "inference"` })
+	evs := lines("a", "INFO x", "  y")
+	other := lines("b", "  not joined")[0]
+	other.SetString("kubernetes.namespace", "default")
+	for _, ev := range evs {
+		ev.SetString("kubernetes.namespace", "inference")
+	}
+	out := proctest.Run(t, p, evs[0], other, evs[1])
+	if len(out) != 1 || out[0] != other || p.Pending() != 1 {
+		t.Fatalf("got %q, %d pending", messages(out), p.Pending())
 	}
 }
