@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"syscall"
@@ -31,6 +32,12 @@ func newRunCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
+			go func() {
+				// After the first signal starts the drain, a second one ends the process at
+				// once (what is not acknowledged is resent by its source).
+				<-ctx.Done()
+				stop()
+			}()
 			return runPipelines(ctx, file, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
@@ -66,7 +73,7 @@ func runPipelines(ctx context.Context, file string, stdout, stderr io.Writer) er
 	if err != nil {
 		return fmt.Errorf("%s: %w", file, err)
 	}
-	srv, err := serve(cfg.HTTP.Address, rt, log)
+	srv, err := serve(cfg.HTTP, rt, log)
 	if err != nil {
 		return fmt.Errorf("%s: http.address: %w", file, err)
 	}
@@ -94,15 +101,26 @@ func newLogger(c config.Log, w io.Writer) *slog.Logger {
 
 // serve starts the monitoring endpoint; an empty address turns it off. /readyz answers 503
 // while the runtime starts or drains, so Kubernetes sends no traffic to a stopping pod.
-func serve(addr string, rt *runtime.Runtime, log *slog.Logger) (*http.Server, error) {
-	if addr == "" {
+func serve(c config.HTTP, rt *runtime.Runtime, log *slog.Logger) (*http.Server, error) {
+	if c.Address == "" {
 		return nil, nil
 	}
-	ln, err := net.Listen("tcp", addr)
+	ln, err := net.Listen("tcp", c.Address)
 	if err != nil {
 		return nil, err
 	}
-	srv := &http.Server{Handler: handler(rt), ReadHeaderTimeout: 10 * time.Second}
+	h := handler(rt)
+	if c.Pprof {
+		mux := http.NewServeMux()
+		mux.Handle("/", h)
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+		h = mux
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("http server", "error", err)

@@ -69,6 +69,9 @@ type Runtime struct {
 type HTTP struct {
 	// Address is host:port to listen on; empty disables the endpoint.
 	Address string `mapstructure:"address"`
+	// Pprof adds Go's profiling handlers under /debug/pprof/, to find where memory or CPU goes
+	// in a long-running process. Off by default: they expose internals.
+	Pprof bool `mapstructure:"pprof"`
 }
 
 // DeadLetter configures the file that keeps events sluice could not deliver or process.

@@ -64,7 +64,7 @@ func (r *Runtime) build(cfg *config.Config, comps config.Components) error {
 				errs = append(errs, fmt.Errorf("inputs.%s: %w", id, err))
 				continue
 			}
-			p.inputs = append(p.inputs, &inputNode{id: id, in: in, m: r.metrics.component(id)})
+			p.inputs = append(p.inputs, &inputNode{id: id, in: in, m: r.metrics.component(id, kindInput)})
 		}
 		for _, id := range pc.Processors {
 			c := cfg.Processors[id]
@@ -74,7 +74,7 @@ func (r *Runtime) build(cfg *config.Config, comps config.Components) error {
 				errs = append(errs, fmt.Errorf("processors.%s: %w", id, err))
 				continue
 			}
-			n := procNode{id: id, p: proc, m: r.metrics.component(id)}
+			n := procNode{id: id, p: proc, m: r.metrics.component(id, kindProcessor)}
 			n.flusher, _ = proc.(pipeline.Flusher)
 			p.procs = append(p.procs, n)
 		}
@@ -87,7 +87,7 @@ func (r *Runtime) build(cfg *config.Config, comps config.Components) error {
 					errs = append(errs, fmt.Errorf("outputs.%s: %w", id, err))
 					continue
 				}
-				o = &outputNode{id: id, o: out, m: r.metrics.component(id)}
+				o = &outputNode{id: id, o: out, m: r.metrics.component(id, kindOutput)}
 				outputs[id] = o
 				r.outputs = append(r.outputs, o)
 			}
@@ -100,9 +100,9 @@ func (r *Runtime) build(cfg *config.Config, comps config.Components) error {
 
 // settings are what a component is created with.
 func (r *Runtime) settings(id string, k kind, extra prometheus.Labels) pipeline.Settings {
-	labels := prometheus.Labels{"component": id}
-	for k, v := range extra {
-		labels[k] = v
+	labels := prometheus.Labels{"component": id, "kind": k.String()}
+	for name, v := range extra {
+		labels[name] = v
 	}
 	return pipeline.Settings{
 		ID:         id,

@@ -3,10 +3,12 @@ package runtime
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/sluice-dev/sluice/pipeline"
@@ -158,11 +160,8 @@ func lines(key string, first, n int) (*event.Batch, *pipelinetest.AckRecorder) {
 
 func counter(t *testing.T, r *Runtime, name, component string) float64 {
 	t.Helper()
-	m := map[string]func(string) float64{
-		"received": func(c string) float64 { return testutil.ToFloat64(r.metrics.received.WithLabelValues(c)) },
-		"sent":     func(c string) float64 { return testutil.ToFloat64(r.metrics.sent.WithLabelValues(c)) },
-		"dropped":  func(c string) float64 { return testutil.ToFloat64(r.metrics.dropped.WithLabelValues(c)) },
-		"failed":   func(c string) float64 { return testutil.ToFloat64(r.metrics.failed.WithLabelValues(c)) },
-	}
-	return m[name](component)
+	k := map[string]kind{"in": kindInput, "proc": kindProcessor, "out": kindOutput}[strings.Split(component, "/")[0]]
+	m := r.metrics.component(component, k)
+	c := map[string]prometheus.Counter{"received": m.Received, "sent": m.Sent, "dropped": m.Dropped, "failed": m.Failed}
+	return testutil.ToFloat64(c[name])
 }

@@ -26,10 +26,10 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 		return prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels)
 	}
 	m := &metrics{
-		received: cv("sluice_component_events_received_total", "Events a component took in.", "component"),
-		sent:     cv("sluice_component_events_sent_total", "Events a component passed on (outputs: delivered).", "component"),
-		dropped:  cv("sluice_component_events_dropped_total", "Events a component removed on purpose.", "component"),
-		failed:   cv("sluice_component_events_failed_total", "Events a component could not handle.", "component"),
+		received: cv("sluice_component_events_received_total", "Events a component took in.", "component", "kind"),
+		sent:     cv("sluice_component_events_sent_total", "Events a component passed on (inputs and outputs: acknowledged delivered).", "component", "kind"),
+		dropped:  cv("sluice_component_events_dropped_total", "Events a component removed on purpose.", "component", "kind"),
+		failed:   cv("sluice_component_events_failed_total", "Events a component could not handle.", "component", "kind"),
 		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{Name: "sluice_events_in_flight",
 			Help: "Events taken in and not yet acknowledged."}),
 		inFlightMax: prometheus.NewGauge(prometheus.GaugeOpts{Name: "sluice_events_in_flight_limit",
@@ -49,13 +49,14 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 	return m
 }
 
-// component returns the counters of one component as the runtime updates them.
-func (m *metrics) component(id string) *pipeline.ComponentMetrics {
+// component returns the counters of one component as the runtime updates them. The kind label
+// tells apart an input and an output that share an id ("file").
+func (m *metrics) component(id string, k kind) *pipeline.ComponentMetrics {
 	return &pipeline.ComponentMetrics{
-		Received: m.received.WithLabelValues(id),
-		Sent:     m.sent.WithLabelValues(id),
-		Dropped:  m.dropped.WithLabelValues(id),
-		Failed:   m.failed.WithLabelValues(id),
+		Received: m.received.WithLabelValues(id, k.String()),
+		Sent:     m.sent.WithLabelValues(id, k.String()),
+		Dropped:  m.dropped.WithLabelValues(id, k.String()),
+		Failed:   m.failed.WithLabelValues(id, k.String()),
 	}
 }
 
@@ -68,6 +69,8 @@ const (
 	kindOutput
 )
 
+func (k kind) String() string { return [...]string{"input", "processor", "output"}[k] }
+
 // forComponent returns the counters handed to a component in its Settings. The runtime counts
 // received and sent for every component, dropped for processors, and failed for outputs (from
 // the status each delivery is acknowledged with); those are handed over as unregistered
@@ -76,7 +79,7 @@ const (
 // Dropped and Failed (inputs) or Failed (processors) series.
 func (m *metrics) forComponent(id string, k kind) *pipeline.ComponentMetrics {
 	own := pipeline.NewComponentMetrics()
-	real := m.component(id)
+	real := m.component(id, k)
 	switch k {
 	case kindInput:
 		own.Dropped, own.Failed = real.Dropped, real.Failed

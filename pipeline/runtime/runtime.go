@@ -126,7 +126,7 @@ func (r *Runtime) Run(ctx context.Context) error {
 	stopInputs()
 	deadline := time.AfterFunc(r.cfg.ShutdownTimeout, cutOff)
 	defer deadline.Stop()
-	r.log.Info("draining", "timeout", r.cfg.ShutdownTimeout, "events_in_flight", r.gate.Used())
+	r.log.Info("draining", "timeout", r.cfg.ShutdownTimeout.String(), "events_in_flight", r.gate.Used())
 	for ; running > 0; running-- {
 		select {
 		case <-done:
