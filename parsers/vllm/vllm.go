@@ -49,6 +49,14 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if l.Header == "" && p.library(ev, &l, first, rest) {
 		return true
 	}
+	if l.Header == "" && parsePyWarning(ev, &l) {
+		setMessage(ev, first, l.Text, rest)
+		setProcess(ev, &l)
+		if !ev.Has(event.FieldTimestamp) && !ev.Meta.Received.IsZero() {
+			ev.SetTimestamp(ev.Meta.Received)
+		}
+		return true
+	}
 	if l.Proc == "" && l.Header == "" {
 		if !multi || !isTraceStart(l.Body, rest) {
 			return false

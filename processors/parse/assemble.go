@@ -37,7 +37,12 @@ const (
 	modeTrace          // inside a traceback
 	modeAfter          // after an exception line: only a chained traceback continues
 	modeNative         // a C++ error report: "Exception raised from", "frame #N", "  what():"
+	modeWarning        // a Python warning: its further message lines, then its source line
+	modeDone           // complete: sent at once
 )
+
+// maxWarningLines bounds the message lines of a Python warning before its source line.
+const maxWarningLines = 3
 
 type group struct {
 	pending
@@ -84,6 +89,11 @@ func (p *Processor) assemble(lines []line, b *event.Batch, now time.Time) (out [
 					g.parts = append(g.parts, sl.Body)
 					g.size += len(sl.Body) + 1
 					g.last = now
+					if g.mode == modeDone {
+						delete(p.groups, gk)
+						emit(&g.pending, g.joined())
+						continue
+					}
 					touched = append(touched, &g.pending)
 					continue
 				}
@@ -186,6 +196,10 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeMaybe, true
 	case l.Header == "" && vllm.IsNativeErrorStart(l.Body):
 		return modeMaybe, true
+	case l.Header == "":
+		if _, _, _, _, ok := vllm.PyWarning(l.Body); ok {
+			return modeWarning, true
+		}
 	}
 	return 0, false
 }
@@ -193,6 +207,15 @@ func startMode(l *vllm.Line) (int, bool) {
 // accept reports whether l continues the group, and moves the group's mode on.
 func (g *group) accept(l *vllm.Line) bool {
 	switch g.mode {
+	case modeWarning:
+		if l.Header != "" || l.Body == "" {
+			return false
+		}
+		if l.Body[0] == ' ' || l.Body[0] == '\t' {
+			g.mode = modeDone // the source line ends the warning
+			return true
+		}
+		return len(g.parts) < maxWarningLines
 	case modeNative:
 		return l.Header == "" && vllm.IsNativeErrorLine(l.Body)
 	case modeMaybe, modeProcess:

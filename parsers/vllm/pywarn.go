@@ -1,0 +1,51 @@
+package vllm
+
+import (
+	"strings"
+
+	"github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// loggerWarnings is the logger name Python gives warnings it routes to logging.
+const loggerWarnings = "py.warnings"
+
+// PyWarning reads the first line Python's warnings module prints to stderr,
+// "<file>.py:<line>: <Category>Warning: <message>", which the parse processor joins with the
+// message's further lines and the source line after it ("  warnings.warn(").
+func PyWarning(b string) (file string, line int64, category, msg string, ok bool) {
+	i := strings.Index(b, ".py:")
+	if i <= 0 || strings.IndexByte(b[:i], ' ') >= 0 {
+		return "", 0, "", "", false
+	}
+	file, rest := b[:i+3], b[i+4:]
+	num, rest, found := strings.Cut(rest, ": ")
+	if !found {
+		return "", 0, "", "", false
+	}
+	if line, ok = parseutil.Atoi(num); !ok {
+		return "", 0, "", "", false
+	}
+	category, msg, found = strings.Cut(rest, ": ")
+	if !found || !strings.HasSuffix(category, "Warning") || strings.IndexByte(category, ' ') >= 0 {
+		return "", 0, "", "", false
+	}
+	return file, line, category, msg, true
+}
+
+// parsePyWarning sets the fields of a (grouped) Python warning.
+func parsePyWarning(ev *event.Event, l *Line) bool {
+	file, line, _, _, ok := PyWarning(l.Body)
+	if !ok {
+		return false
+	}
+	l.Level, l.File, l.FileLine = "warning", file, line
+	ev.SetString(parseutil.FieldLogger, loggerWarnings)
+	ev.SetString(event.FieldLogLevel, l.Level)
+	ev.SetString(FieldOriginFile, l.File)
+	ev.Set(FieldOriginLine, event.Int(l.FileLine))
+	if l.Proc != "" {
+		ev.SetString(event.FieldDataset, DatasetServer)
+	}
+	return true
+}
