@@ -147,7 +147,7 @@ dead_letter: {path: %q}
 	if n := bytes.Count(data, []byte("\n")); n != 300 {
 		t.Errorf("%d events written, want 300", n)
 	}
-	if !strings.Contains(stdout, "sluice: 300 events") || !strings.Contains(stdout, "by event.dataset") {
+	if !strings.Contains(stdout, "sluice: 300 events from 300 input records") || !strings.Contains(stdout, "by event.dataset") {
 		t.Errorf("summary:\n%s", stdout)
 	}
 	if !strings.Contains(stderr, `"msg":"stopped"`) {

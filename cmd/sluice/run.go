@@ -84,7 +84,7 @@ func runPipelines(ctx context.Context, file string, stdout, stderr io.Writer) er
 		defer cancel()
 		_ = srv.Shutdown(sctx)
 	}
-	sum.print(stdout)
+	sum.print(stdout, inputRecords(reg))
 	return runErr
 }
 

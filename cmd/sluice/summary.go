@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
@@ -55,11 +57,12 @@ func isErrorLevel(l string) bool {
 	return false
 }
 
-// print writes the report.
-func (s *summary) print(w io.Writer) {
+// print writes the report; in is what the inputs took in (lines, before multiline joining).
+func (s *summary) print(w io.Writer, in int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	fmt.Fprintf(w, "sluice: %d events in %v\n", s.events, time.Since(s.start).Round(time.Millisecond))
+	fmt.Fprintf(w, "sluice: %d events from %d input records in %v\n", s.events, in,
+		time.Since(s.start).Round(time.Millisecond))
 	fmt.Fprintf(w, "  by event.dataset:\n")
 	for _, ds := range byCount(s.datasets) {
 		fmt.Fprintf(w, "    %-28s %8d\n", ds, s.datasets[ds])
@@ -85,4 +88,26 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// inputRecords sums sluice_component_events_received_total over inputs.
+func inputRecords(g prometheus.Gatherer) int {
+	mfs, err := g.Gather()
+	if err != nil {
+		return 0
+	}
+	total := 0.0
+	for _, mf := range mfs {
+		if mf.GetName() != "sluice_component_events_received_total" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "kind" && l.GetValue() == "input" {
+					total += m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return int(total)
 }
