@@ -22,10 +22,35 @@ func newTestCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "test -c FILE [-t TESTS]",
 		Short: "Run a config's pipeline tests: input lines through the processors, expected fields checked",
-		Long: `Runs the test cases of a config, as vector test does: each case feeds its input lines or
-events through the processors of one pipeline (inputs and outputs are not started) and checks
-the events that come out. Cases are read from the config's own tests: key, or from
-<config>.tests.yaml beside it, or from the file given with -t. Exits 1 when a case fails.`,
+		Long: `Runs the test cases of a config, as vector test does. Each case feeds its input through one
+pipeline in the runtime: its processors run as configured (batching, routes, flushes when the
+pipeline drains); inputs and outputs are replaced by stand-ins, so nothing is read or sent.
+The events that come out are checked in order. Cases are read from <config>.tests.yaml beside
+the config, from the file given with -t, or from a top-level tests: key of the config itself
+(sluice validate and run reject that key for now: keep tests beside the config for files they
+load). Exits 1 when a case fails, printing what differs and the events that came out.
+
+  config: vllm.yaml                # in a separate file: the config to test (relative path)
+  tests:
+    - name: OOM errors go to the errors stream
+      pipeline: main               # may be left out when the config has one pipeline
+      received: 2026-11-27T12:05:00Z   # receipt time: the year of year-less timestamps
+      input:
+        - 'ERROR 11-27 12:00:02 [engine.py:160] RuntimeError: CUDA error: out of memory'
+        - message: 'INFO ...'      # or an event
+          source: /var/log/containers/vllm-0_inference_vllm-1.log
+          fields: {kubernetes.namespace: inference}
+      expect:                      # exactly these events, in order
+        - fields: {log.level: error, vllm.error.kind: cuda_oom, error.stack_trace: null}
+          tags: [some_tag]         # present; no_tags: [...] absent
+          routes: [elasticsearch/logs, elasticsearch/errors]    # chosen by route
+          outputs: [elasticsearch/logs, elasticsearch/errors]   # where it was delivered
+      expect_dropped: false        # true: nothing comes out
+      expect_dead_lettered: 0
+
+A null field value means the field must be absent. Numbers compare by value, times by instant
+(RFC 3339 text), lists and objects by their JSON. The tests file is read with its own YAML
+decoder, so field names may be map keys there.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runTests(cmd.Context(), file, tests, cmd.OutOrStdout(), cmd.ErrOrStderr())
