@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/tidwall/gjson"
 
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
@@ -278,5 +279,42 @@ func TestCloseResolvesRetry(t *testing.T) {
 	}
 	if s := <-done2; s != event.Retry {
 		t.Errorf("after close: %v", s)
+	}
+}
+
+// TestDeadLetterIndex: with dead_letter_index set, refused documents are also indexed there
+// with the reason, status and original document, which keeps them safe even when the runtime's
+// dead letter fails.
+func TestDeadLetterIndex(t *testing.T) {
+	t.Parallel()
+	f := newFakeES(t)
+	f.setFault(func(_ int, items []fakeItem) fault {
+		return fault{itemStatus: func(it fakeItem) int {
+			if gjsonMsg(it) == "src line 1" && it.Index != "sluice-dead-letter" {
+				return 400
+			}
+			return 0
+		}}
+	})
+	o := testOutput(t, f, &testClock{}, &memDL{fail: true}, func(c *Config) { c.DeadLetterIndex = "sluice-dead-letter" })
+	if st := deliverAll(t, o, 1, 3); st[0] != event.Delivered {
+		t.Fatalf("status %v: the dead-letter index should have kept the document", st[0])
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var dlq []string
+	for k, src := range f.docs {
+		if strings.HasPrefix(k, "sluice-dead-letter/") {
+			dlq = append(dlq, src)
+		}
+	}
+	if len(dlq) != 1 {
+		t.Fatalf("%d documents in the dead-letter index", len(dlq))
+	}
+	d := gjson.Parse(dlq[0])
+	orig := gjson.Parse(d.Get("event.original").Str)
+	if d.Get("error.code").Int() != 400 || !strings.Contains(d.Get("error.message").Str, "item failed") ||
+		orig.Get("message").Str != "src line 1" || d.Get("sluice.index").Str != "logs-vllm.engine-default" {
+		t.Errorf("dead-letter document %s", dlq[0])
 	}
 }
