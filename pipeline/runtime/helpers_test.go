@@ -165,3 +165,19 @@ func counter(t *testing.T, r *Runtime, name, component string) float64 {
 	c := map[string]prometheus.Counter{"received": m.Received, "sent": m.Sent, "dropped": m.Dropped, "failed": m.Failed}
 	return testutil.ToFloat64(c[name])
 }
+
+// oneToOne wires input in/a to output out/x through a fresh feed and sink.
+func (e *env) oneToOne() (*feedInput, *pipelinetest.Sink) {
+	feed, sink := newFeed(), pipelinetest.NewSink()
+	e.inputs["in/a"], e.outputs["out/x"] = feed, sink
+	return feed, sink
+}
+
+// finish ends the input (as a file in read mode ends) and waits for a clean stop.
+func finish(t *testing.T, feed *feedInput, wait func() error) {
+	t.Helper()
+	close(feed.batches)
+	if err := wait(); err != nil {
+		t.Fatal(err)
+	}
+}

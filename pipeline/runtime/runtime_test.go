@@ -45,10 +45,7 @@ func TestFanOutAndFinish(t *testing.T) {
 		feed.batches <- b
 		recs = append(recs, rec)
 	}
-	close(feed.batches)
-	if err := wait(); err != nil {
-		t.Fatal(err)
-	}
+	finish(t, feed, wait)
 	for i, rec := range recs {
 		if s, ok := rec.Status(); !ok || s != event.Delivered || rec.Calls() != 1 {
 			t.Fatalf("ack %d: %v %v calls %d", i, s, ok, rec.Calls())
@@ -87,8 +84,7 @@ func TestFanOutAndFinish(t *testing.T) {
 func TestCoalesceInOrder(t *testing.T) {
 	t.Parallel()
 	e := newEnv()
-	feed, sink := newFeed(), pipelinetest.NewSink()
-	e.inputs["in/a"], e.outputs["out/x"] = feed, sink
+	feed, sink := e.oneToOne()
 	_, _, wait := e.start(t, `
 inputs: {in/a: {}}
 outputs: {out/x: {}}
@@ -100,10 +96,7 @@ http: {address: ""}
 		b, _ := lines("f", i, 1)
 		feed.batches <- b
 	}
-	close(feed.batches)
-	if err := wait(); err != nil {
-		t.Fatal(err)
-	}
+	finish(t, feed, wait)
 	var sizes []int
 	for _, b := range sink.Batches() {
 		sizes = append(sizes, b.Len())
@@ -122,8 +115,7 @@ http: {address: ""}
 func TestOrderPerKey(t *testing.T) {
 	t.Parallel()
 	e := newEnv()
-	feed, sink := newFeed(), pipelinetest.NewSink()
-	e.inputs["in/a"], e.outputs["out/x"] = feed, sink
+	feed, sink := e.oneToOne()
 	_, _, wait := e.start(t, `
 inputs: {in/a: {}}
 outputs: {out/x: {}}
@@ -139,10 +131,7 @@ http: {address: ""}
 		next[k] += n
 		feed.batches <- b
 	}
-	close(feed.batches)
-	if err := wait(); err != nil {
-		t.Fatal(err)
-	}
+	finish(t, feed, wait)
 	seen := map[string]int64{}
 	for _, ev := range sink.Events() {
 		if ev.Meta.Offset != seen[ev.Meta.Source] {
@@ -156,8 +145,7 @@ http: {address: ""}
 func TestDropCounted(t *testing.T) {
 	t.Parallel()
 	e := newEnv()
-	feed, sink := newFeed(), pipelinetest.NewSink()
-	e.inputs["in/a"], e.outputs["out/x"] = feed, sink
+	feed, sink := e.oneToOne()
 	e.procs["proc/odd"] = procFunc(func(b *event.Batch) error {
 		kept := b.Events[:0]
 		for _, ev := range b.Events {
@@ -179,10 +167,7 @@ http: {address: ""}
 	feed.batches <- b
 	b2, rec2 := lines("g", 1, 1) // one odd event: the batch empties
 	feed.batches <- b2
-	close(feed.batches)
-	if err := wait(); err != nil {
-		t.Fatal(err)
-	}
+	finish(t, feed, wait)
 	if rec.Wait(t) != event.Delivered || rec2.Wait(t) != event.Delivered {
 		t.Fatal("acks not delivered")
 	}
@@ -211,10 +196,7 @@ http: {address: ""}
 	b.Events[1].Meta.Routes = []string{"out/y"}
 	b.Events[2].Meta.Routes = []string{"out/nowhere"}
 	feed.batches <- b
-	close(feed.batches)
-	if err := wait(); err != nil {
-		t.Fatal(err)
-	}
+	finish(t, feed, wait)
 	if s := rec.Wait(t); s != event.Delivered {
 		t.Fatalf("ack %v", s)
 	}
@@ -250,8 +232,7 @@ func TestProcessorErrors(t *testing.T) {
 			t.Parallel()
 			e := newEnv()
 			e.dlq.SetErr(c.dlqErr)
-			feed, sink := newFeed(), pipelinetest.NewSink()
-			e.inputs["in/a"], e.outputs["out/x"] = feed, sink
+			feed, sink := e.oneToOne()
 			e.procs["proc/f"] = procFunc(func(*event.Batch) error { return c.err })
 			r, _, wait := e.start(t, `
 inputs: {in/a: {}}
@@ -266,10 +247,7 @@ http: {address: ""}
 			if s := rec.Wait(t); s != c.want {
 				t.Errorf("ack %v, want %v", s, c.want)
 			}
-			close(feed.batches)
-			if err := wait(); err != nil {
-				t.Fatal(err)
-			}
+			finish(t, feed, wait)
 			if n := len(e.dlq.Entries()); n != c.dead {
 				t.Errorf("dead-lettered %d, want %d", n, c.dead)
 			}
@@ -287,8 +265,7 @@ http: {address: ""}
 func TestFinalFlush(t *testing.T) {
 	t.Parallel()
 	e := newEnv()
-	feed, sink := newFeed(), pipelinetest.NewSink()
-	e.inputs["in/a"], e.outputs["out/x"] = feed, sink
+	feed, sink := e.oneToOne()
 	e.procs["proc/hold"] = &holder{}
 	var order []string
 	e.procs["proc/after"] = procFunc(func(b *event.Batch) error {
@@ -307,10 +284,7 @@ http: {address: ""}
 `)
 	b, rec := lines("f", 0, 3)
 	feed.batches <- b
-	close(feed.batches)
-	if err := wait(); err != nil {
-		t.Fatal(err)
-	}
+	finish(t, feed, wait)
 	if s := rec.Wait(t); s != event.Delivered {
 		t.Fatalf("ack %v", s)
 	}
@@ -345,8 +319,7 @@ http: {address: ""}
 func TestFlushInterval(t *testing.T) {
 	t.Parallel()
 	e := newEnv()
-	feed, sink := newFeed(), pipelinetest.NewSink()
-	e.inputs["in/a"], e.outputs["out/x"] = feed, sink
+	feed, sink := e.oneToOne()
 	e.procs["proc/hold"] = &holder{}
 	r, _, wait := e.start(t, `
 inputs: {in/a: {}}
@@ -367,10 +340,7 @@ http: {address: ""}
 	if s := erec.Wait(t); s != event.Delivered {
 		t.Fatalf("empty batch ack %v", s)
 	}
-	close(feed.batches)
-	if err := wait(); err != nil {
-		t.Fatal(err)
-	}
+	finish(t, feed, wait)
 	if got := testutil.CollectAndCount(r.metrics.latency); got != 1 {
 		t.Errorf("latency series %d", got)
 	}
@@ -383,8 +353,7 @@ http: {address: ""}
 func TestProcessorPanic(t *testing.T) {
 	t.Parallel()
 	e := newEnv()
-	feed, sink := newFeed(), pipelinetest.NewSink()
-	e.inputs["in/a"], e.outputs["out/x"] = feed, sink
+	feed, sink := e.oneToOne()
 	e.procs["proc/p"] = procFunc(func(b *event.Batch) error {
 		if b.Events[0].Message() == "boom-0" {
 			var m map[string]int
@@ -404,10 +373,7 @@ http: {address: ""}
 	good, goodRec := lines("fine", 0, 1)
 	feed.batches <- bad
 	feed.batches <- good
-	close(feed.batches)
-	if err := wait(); err != nil {
-		t.Fatal(err)
-	}
+	finish(t, feed, wait)
 	if badRec.Wait(t) != event.Delivered || goodRec.Wait(t) != event.Delivered {
 		t.Fatal("acks")
 	}

@@ -165,10 +165,7 @@ http: {address: ""}
 	sink.Unblock()
 	feed.batches <- b
 	recs = append(recs, rec)
-	close(feed.batches)
-	if err := wait(); err != nil {
-		t.Fatal(err)
-	}
+	finish(t, feed, wait)
 	for _, rec := range recs {
 		if rec.Wait(t) != event.Delivered {
 			t.Fatal("not delivered")
