@@ -49,3 +49,25 @@ func parsePyWarning(ev *event.Event, l *Line) bool {
 	}
 	return true
 }
+
+// parseProgress recognises tqdm progress bars, which vLLM prints to stderr while it loads
+// weights and captures CUDA graphs: "Loading safetensors checkpoint shards:  50% Completed | 2/4
+// [00:03<00:03,  1.61s/it]" or "Capturing CUDA graphs: 100%|██████████| 67/67 [00:12<00:00,
+// 5.41it/s]". They are info lines of whatever program wrote them.
+func parseProgress(ev *event.Event, l *Line) bool {
+	b := strings.TrimRight(l.Body, " \r")
+	open := strings.LastIndex(b, " [")
+	if open < 0 || !strings.HasSuffix(b, "]") || !strings.Contains(b[:open], "%") {
+		return false
+	}
+	stats := b[open+2 : len(b)-1]
+	if !strings.Contains(stats, "<") || !(strings.Contains(stats, "it/s") || strings.Contains(stats, "s/it")) {
+		return false
+	}
+	ev.SetString(parseutil.FieldLogger, "tqdm")
+	ev.SetString(event.FieldLogLevel, "info")
+	if l.Proc != "" {
+		ev.SetString(event.FieldDataset, DatasetServer)
+	}
+	return true
+}

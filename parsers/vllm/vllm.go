@@ -49,7 +49,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if l.Header == "" && p.library(ev, &l, first, rest) {
 		return true
 	}
-	if l.Header == "" && parsePyWarning(ev, &l) {
+	if l.Header == "" && (parsePyWarning(ev, &l) || !multi && parseProgress(ev, &l)) {
 		setMessage(ev, first, l.Text, rest)
 		setProcess(ev, &l)
 		if !ev.Has(event.FieldTimestamp) && !ev.Meta.Received.IsZero() {
