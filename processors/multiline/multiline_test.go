@@ -268,3 +268,29 @@ func TestConditionSkips(t *testing.T) {
 		t.Fatalf("got %q, %d pending", messages(out), p.Pending())
 	}
 }
+
+// FuzzNoLineLost: whatever the lines and however they are grouped, cut and flushed, the output
+// of one source holds every input line once, in order.
+func FuzzNoLineLost(f *testing.F) {
+	f.Add(strings.Join(traceback, "\n"), uint8(3), uint8(2))
+	f.Add("INFO a\n  b\n\n  c\nERROR d", uint8(1), uint8(1))
+	f.Fuzz(func(t *testing.T, text string, maxLines, split uint8) {
+		p, _ := newProc(t, func(c *Config) { c.MaxLines = int(maxLines%8) + 1 })
+		ls := strings.Split(text, "\n")
+		evs := lines("s", ls...)
+		cut := int(split) % (len(evs) + 1)
+		ctx := context.Background()
+		var out []*event.Event
+		for _, part := range [][]*event.Event{evs[:cut], evs[cut:]} {
+			b := event.NewBatch(part, nil)
+			_ = p.Process(ctx, b)
+			out = append(out, b.Events...)
+		}
+		if fb := p.Flush(ctx, time.Time{}, true); fb != nil {
+			out = append(out, fb.Events...)
+		}
+		if got := strings.Join(messages(out), "\n"); got != text {
+			t.Fatalf("lines lost or reordered:\n got %q\nwant %q", got, text)
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/sluice-dev/sluice/processors/internal/proctest"
@@ -99,4 +100,17 @@ func BenchmarkRedact(b *testing.B) {
 	for b.Loop() {
 		r.Text(line)
 	}
+}
+
+func FuzzRedact(f *testing.F) {
+	f.Add("user alice@example.com Authorization: Bearer abc password=x 4111 1111 1111 1111")
+	f.Add("AKIAIOSFODNN7EXAMPLE 10.0.0.1 ::1 eyJa.eyJb.c")
+	r := &redactor{}
+	r.patterns, _ = (&Config{Patterns: all()}).compile()
+	f.Fuzz(func(t *testing.T, s string) {
+		out := r.Text(s)
+		if out != s && !strings.Contains(out, "[REDACTED:") {
+			t.Fatalf("changed without a marker: %q -> %q", s, out)
+		}
+	})
 }
