@@ -51,76 +51,104 @@ type group struct {
 	mode   int
 }
 
+// assembly is the work of one Process call: what goes out, the acknowledgements the batch must
+// now carry (of held lines sent with it), and the held lines it added to.
+type assembly struct {
+	b       *event.Batch
+	now     time.Time
+	out     []item
+	holds   []event.Holds
+	touched []*pending
+}
+
+// emit sends a held event, with the acknowledgements it held.
+func (a *assembly) emit(pd *pending, ev *event.Event) {
+	pd.live = false
+	a.holds = append(a.holds, pd.holds...)
+	a.out = append(a.out, item{ev: ev, src: pd.src, seq: pd.seq})
+}
+
 // assemble joins split lines and groups tracebacks, returning the events to send in order and
 // the held acknowledgements that the batch must now carry. p.mu is held.
-func (p *Processor) assemble(lines []line, b *event.Batch, now time.Time) (out []item, holds []event.Holds) {
-	out = make([]item, 0, len(lines))
-	var touched []*pending
-	emit := func(pd *pending, ev *event.Event) {
-		pd.live = false
-		holds = append(holds, pd.holds...)
-		out = append(out, item{ev: ev, src: pd.src, seq: pd.seq})
-	}
+func (p *Processor) assemble(lines []line, b *event.Batch, now time.Time) ([]item, []event.Holds) {
+	a := &assembly{b: b, now: now, out: make([]item, 0, len(lines))}
 	for _, l := range lines {
-		ev := l.ev
-		pk := streamKey{l.src, l.stream}
-		if pt := p.partials[pk]; pt != nil || l.partial {
-			if l.partial {
-				pt = p.addPiece(pt, pk, l, b.Key, now, emit)
-				touched = append(touched, pt)
-				continue
-			}
-			delete(p.partials, pk)
-			pt.parts = append(pt.parts, ev.Message())
-			pt.live = false
-			holds = append(holds, pt.holds...)
-			ev = pt.joined()
+		ev, ok := p.join(a, l)
+		if !ok {
+			continue
 		}
 		if p.cfg.Multiline.Disabled {
-			out = append(out, item{ev: ev, src: l.src})
+			p.seq++
+			a.out = append(a.out, item{ev: ev, src: l.src, seq: p.seq})
 			continue
 		}
-		first, _, _ := strings.Cut(ev.Message(), "\n")
-		sl := vllm.Split(first)
-		gk := groupKey{pk, sl.Proc}
-		if g := p.groups[gk]; g != nil {
-			if g.accept(&sl) {
-				if g.size+len(sl.Body) <= p.cfg.Multiline.MaxBytes && len(g.parts)+1 < p.cfg.Multiline.MaxLines {
-					g.parts = append(g.parts, sl.Body)
-					g.size += len(sl.Body) + 1
-					g.last = now
-					if g.mode == modeDone {
-						delete(p.groups, gk)
-						emit(&g.pending, g.joined())
-						continue
-					}
-					touched = append(touched, &g.pending)
-					continue
-				}
-				g.first.AddTag(TagMultilineLimit)
-			}
-			delete(p.groups, gk)
-			emit(&g.pending, g.joined())
-		}
-		if mode, ok := startMode(&sl); ok {
-			g := &group{pending: p.newPending(ev, l.src, b.Key, now), header: sl.Header, mode: mode, hdr: sl.Header != ""}
-			p.groups[gk] = g
-			touched = append(touched, &g.pending)
-			continue
-		}
-		p.seq++
-		out = append(out, item{ev: ev, src: l.src, seq: p.seq})
+		p.group(a, l, ev)
 	}
-	for _, pd := range touched {
+	// Every held event that took a line of this batch holds the batch's acknowledgement once.
+	for _, pd := range a.touched {
 		if pd.live && !pd.touched {
 			pd.touched = true
 			pd.holds = append(pd.holds, b.Hold())
 		}
 	}
-	for _, pd := range touched {
+	for _, pd := range a.touched {
 		pd.touched = false
 	}
-	return out, holds
+	return a.out, a.holds
+}
+
+// join handles split lines: a partial piece is held (ok false); a full line that ends a held
+// line comes back as the joined event.
+func (p *Processor) join(a *assembly, l line) (*event.Event, bool) {
+	pk := streamKey{l.src, l.stream}
+	pt := p.partials[pk]
+	if l.partial {
+		pt = p.addPiece(pt, pk, l, a)
+		a.touched = append(a.touched, pt)
+		return nil, false
+	}
+	if pt == nil {
+		return l.ev, true
+	}
+	delete(p.partials, pk)
+	pt.parts = append(pt.parts, l.ev.Message())
+	pt.live = false
+	a.holds = append(a.holds, pt.holds...)
+	return pt.joined(), true
+}
+
+// group adds ev to its process's open group, or sends that group and opens one, or sends ev.
+func (p *Processor) group(a *assembly, l line, ev *event.Event) {
+	first, _, _ := strings.Cut(ev.Message(), "\n")
+	sl := vllm.Split(first)
+	gk := groupKey{streamKey{l.src, l.stream}, sl.Proc}
+	if g := p.groups[gk]; g != nil {
+		if g.accept(&sl) {
+			if g.size+len(sl.Body) <= p.cfg.Multiline.MaxBytes && len(g.parts)+1 < p.cfg.Multiline.MaxLines {
+				g.parts = append(g.parts, sl.Body)
+				g.size += len(sl.Body) + 1
+				g.last = a.now
+				if g.mode == modeDone {
+					delete(p.groups, gk)
+					a.emit(&g.pending, g.joined())
+					return
+				}
+				a.touched = append(a.touched, &g.pending)
+				return
+			}
+			g.first.AddTag(TagMultilineLimit)
+		}
+		delete(p.groups, gk)
+		a.emit(&g.pending, g.joined())
+	}
+	if mode, ok := startMode(&sl); ok {
+		g := &group{pending: p.newPending(ev, l.src, a.b.Key, a.now), header: sl.Header, mode: mode, hdr: sl.Header != ""}
+		p.groups[gk] = g
+		a.touched = append(a.touched, &g.pending)
+		return
+	}
+	p.seq++
+	a.out = append(a.out, item{ev: ev, src: l.src, seq: p.seq})
 }
 
 func (p *Processor) newPending(ev *event.Event, src srcKey, batchKey string, now time.Time) pending {
@@ -128,26 +156,25 @@ func (p *Processor) newPending(ev *event.Event, src srcKey, batchKey string, now
 	return pending{first: ev, src: src, size: len(ev.Message()), last: now, seq: p.seq, batchKey: batchKey, live: true}
 }
 
-// addPiece adds a partial piece to the stream's pending line, sending the line so far first
-// when the piece would make it longer than partial.max_bytes.
-func (p *Processor) addPiece(pt *pending, pk streamKey, l line, batchKey string, now time.Time, emit func(*pending, *event.Event)) *pending {
+// addPiece adds a partial piece to the stream's held line, sending the line so far first when
+// the piece would make it longer than partial.max_bytes.
+func (p *Processor) addPiece(pt *pending, pk streamKey, l line, a *assembly) *pending {
 	msg := l.ev.Message()
 	if pt != nil && pt.size+len(msg) > p.cfg.Partial.MaxBytes {
 		delete(p.partials, pk)
 		ev := pt.joined()
 		ev.AddTag(TagPartialSplit)
-		emit(pt, ev)
+		a.emit(pt, ev)
 		pt = nil
 	}
 	if pt == nil {
-		np := p.newPending(l.ev, l.src, batchKey, now)
-		pt = &np
-		p.partials[pk] = pt
-		return pt
+		np := p.newPending(l.ev, l.src, a.b.Key, a.now)
+		p.partials[pk] = &np
+		return &np
 	}
 	pt.parts = append(pt.parts, msg)
 	pt.size += len(msg)
-	pt.last = now
+	pt.last = a.now
 	return pt
 }
 
