@@ -75,15 +75,6 @@ wait:
 		t.Fatalf("held %d bytes, limit %d", used, limit)
 	}
 	down.Store(false)
-	for i, a := range acks {
-		select {
-		case s := <-a:
-			if s != event.Delivered {
-				t.Errorf("batch %d: %v", i, s)
-			}
-		case <-time.After(20 * time.Second):
-			t.Fatalf("batch %d never resolved", i)
-		}
-	}
+	waitDelivered(t, acks)
 	assertExactlyOnce(t, f, batches*size)
 }

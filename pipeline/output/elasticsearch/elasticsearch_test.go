@@ -24,16 +24,31 @@ func deliverAll(t *testing.T, o *Output, batches, size int) []event.Status {
 		}
 		acks = append(acks, done)
 	}
-	var out []event.Status
-	for _, a := range acks {
+	return waitAll(t, acks)
+}
+
+// waitAll returns the status of every ack, failing the test if one does not resolve.
+func waitAll(t *testing.T, acks []chan event.Status) []event.Status {
+	t.Helper()
+	out := make([]event.Status, len(acks))
+	for i, a := range acks {
 		select {
-		case s := <-a:
-			out = append(out, s)
+		case out[i] = <-a:
 		case <-time.After(20 * time.Second):
-			t.Fatal("batch never resolved")
+			t.Fatalf("batch %d never resolved", i)
 		}
 	}
 	return out
+}
+
+// waitDelivered fails the test unless every ack resolves Delivered.
+func waitDelivered(t *testing.T, acks []chan event.Status) {
+	t.Helper()
+	for i, s := range waitAll(t, acks) {
+		if s != event.Delivered {
+			t.Errorf("batch %d: %v", i, s)
+		}
+	}
 }
 
 // assertExactlyOnce checks that every one of n lines is stored once.
@@ -58,7 +73,23 @@ func TestFaults(t *testing.T) {
 		tweak func(*Config)
 		check func(t *testing.T, f *fakeES, o *Output)
 	}{
-		{name: "healthy"},
+		{name: "healthy", check: func(t *testing.T, f *fakeES, o *Output) {
+			if got := testutil.ToFloat64(o.m.indexed); got != 300 {
+				t.Errorf("indexed metric %v", got)
+			}
+			raw, wire := testutil.ToFloat64(o.m.bytesRaw), testutil.ToFloat64(o.m.bytesGzip)
+			if wire <= 0 || wire >= raw {
+				t.Errorf("bytes raw %v, sent %v: want gzip smaller", raw, wire)
+			}
+			if testutil.CollectAndCount(o.m.latency) != 1 || testutil.ToFloat64(o.m.inflightReqs) != 0 {
+				t.Error("latency or in-flight metrics not kept")
+			}
+			for _, r := range f.reqs() {
+				if !r.gzipped {
+					t.Error("request not gzipped by default")
+				}
+			}
+		}},
 		{
 			name: "partial 429",
 			fault: func(n int, items []fakeItem) fault {
