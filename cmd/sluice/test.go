@@ -48,7 +48,8 @@ load). Exits 1 when a case fails, printing what differs and the events that came
       expect_dropped: false        # true: nothing comes out
       expect_dead_lettered: 0
 
-A null field value means the field must be absent. Numbers compare by value, times by instant
+A null field value means the field must be absent; {contains: text}, {matches: regexp} and
+{exists: bool} test a field instead of giving its value. Numbers compare by value, times by instant
 (RFC 3339 text), lists and objects by their JSON. The tests file is read with its own YAML
 decoder, so field names may be map keys there.`,
 		Args: cobra.NoArgs,

@@ -61,7 +61,8 @@ tests:
   - name: kv pairs
     input: ["level=info code=200 msg=ok"]
     expect:
-      - fields: {level: info, code: 200, msg: ok, missing: null}
+      - fields: {level: info, code: 200, msg: {matches: "^o"}, missing: null, message: {contains: "code=200"},
+                 other: {exists: false}}
   - name: debug dropped
     input: ["level=debug code=1"]
     expect_dropped: true
@@ -75,9 +76,10 @@ tests:
   - name: wrong
     input: ["level=info code=200"]
     expect:
-      - fields: {level: warn, code: "200"}
+      - fields: {level: warn, code: "200", message: {contains: nope}, msg: {exists: true}}
         tags: [x]
 `, 1, []string{"FAIL wrong", `level: want "warn", got "info" (string)`, `code: want "200", got 200 (int)`,
+			`message: want contains "nope", got "level=info code=200" (string)`, "msg: want exists true, got false",
 			`tags: want "x"`, "got event 1: {", "0 passed, 1 failed"}},
 		{"outputs checked", miniConfig, `
 tests:

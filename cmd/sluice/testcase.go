@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -64,7 +65,8 @@ func (in *testInput) UnmarshalYAML(n *yaml.Node) error {
 
 // testExpect checks one output event.
 type testExpect struct {
-	// Fields must have these values; a null value means the field must be absent.
+	// Fields must have these values; a null value means the field must be absent, and
+	// {contains: text}, {matches: regexp} or {exists: bool} test the field instead.
 	Fields map[string]any `yaml:"fields"`
 	// Tags must be present; NoTags must not.
 	Tags   []string `yaml:"tags"`
@@ -198,6 +200,12 @@ func (x *testExpect) check(ev *event.Event) []string {
 	for _, k := range sortedKeys(x.Fields) {
 		want := x.Fields[k]
 		got, ok := ev.Get(k)
+		if op, arg, isOp := operator(want); isOp {
+			if d := checkOperator(op, arg, got, ok); d != "" {
+				diffs = append(diffs, k+": "+d)
+			}
+			continue
+		}
 		switch {
 		case want == nil && ok:
 			diffs = append(diffs, fmt.Sprintf("%s: want absent, got %s", k, show(got)))
@@ -225,6 +233,51 @@ func (x *testExpect) check(ev *event.Event) []string {
 		}
 	}
 	return diffs
+}
+
+// operators are the one-key mappings that test a field instead of giving its value:
+// {contains: text}, {matches: regexp}, {exists: bool}.
+var operators = []string{"contains", "matches", "exists"}
+
+func operator(want any) (string, any, bool) {
+	m, ok := want.(map[string]any)
+	if !ok || len(m) != 1 {
+		return "", nil, false
+	}
+	for _, op := range operators {
+		if arg, ok := m[op]; ok {
+			return op, arg, true
+		}
+	}
+	return "", nil, false
+}
+
+// checkOperator applies an operator to a field and describes the mismatch ("" when it holds).
+func checkOperator(op string, arg any, got event.Value, ok bool) string {
+	if op == "exists" {
+		if want, _ := arg.(bool); want != ok {
+			return fmt.Sprintf("want exists %v, got %v", want, ok)
+		}
+		return ""
+	}
+	s, isStr := arg.(string)
+	switch {
+	case !isStr:
+		return fmt.Sprintf("%s needs a string, got %v", op, arg)
+	case !ok:
+		return fmt.Sprintf("want %s %q, missing", op, s)
+	case op == "contains" && !strings.Contains(got.String(), s):
+		return fmt.Sprintf("want contains %q, got %s", s, show(got))
+	case op == "matches":
+		re, err := regexp.Compile(s)
+		if err != nil {
+			return fmt.Sprintf("matches: %v", err)
+		}
+		if !re.MatchString(got.String()) {
+			return fmt.Sprintf("want matches %q, got %s", s, show(got))
+		}
+	}
+	return ""
 }
 
 // matches compares a YAML value with an event value: numbers by value whatever their kind,
