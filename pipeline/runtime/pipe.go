@@ -151,9 +151,9 @@ type pending struct {
 	n       int
 }
 
-// dispatch coalesces small batches of the same key up to batch_size (or until the flush
-// interval passes) and sends each to the worker its key hashes to, so that batches of one key
-// are processed in order. It also flushes processors that hold events. When the queue closes
+// dispatch coalesces small batches of the same key up to batch_size while more are queued
+// (or until the flush interval passes) and sends each to the worker its key hashes to, so that
+// batches of one key are processed in order. It also flushes processors that hold events. When the queue closes
 // it sends what it holds and closes the workers.
 func (p *pipe) dispatch(ctx context.Context) {
 	size := p.r.cfg.BatchSize
@@ -194,6 +194,12 @@ func (p *pipe) dispatch(ctx context.Context) {
 				p.send(mergeAll(h.batches), 0)
 				delete(held, b.Key)
 				order = removeKey(order, b.Key)
+			}
+			if len(p.queue) == 0 {
+				// Nothing more is queued: holding batches back for the interval would only add
+				// latency, and a source such as Filebeat sends its next window only after this
+				// one is acknowledged. Batches grow by coalescing only while a backlog exists.
+				flushAll()
 			}
 		case now := <-tick.C:
 			flushAll()
