@@ -2,6 +2,7 @@ package vllm
 
 import (
 	"strings"
+	"time"
 
 	"github.com/sluice-dev/sluice/parsers/parseutil"
 )
@@ -23,6 +24,9 @@ type Line struct {
 	// Text is the line without ANSI escapes and without a trailing '\r' (the logging
 	// formatter ends every line of a multi-line record with "\r\n").
 	Text string
+	// Stamp is the time `kubectl logs --timestamps` or `docker logs -t` put before the line
+	// (zero without one); the rest of the line is read as if it were not there.
+	Stamp time.Time
 	// Proc is the whole process prefix without its trailing space, "" when there is none.
 	Proc     string
 	ProcName string
@@ -46,6 +50,11 @@ type Line struct {
 func Split(line string) Line {
 	l := Line{Text: StripANSI(strings.TrimSuffix(line, "\r")), Rank: -1}
 	rest := l.Text
+	if len(rest) > 20 && rest[0] >= '0' && rest[0] <= '9' && rest[10] == 'T' {
+		if t, n, ok := parseutil.RFC3339(rest); ok && n < len(rest) && rest[n] == ' ' {
+			l.Stamp, rest = t, rest[n+1:]
+		}
+	}
 	if len(rest) > 0 && rest[0] == '(' {
 		if n := l.process(rest); n > 0 {
 			rest = rest[n:]

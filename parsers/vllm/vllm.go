@@ -46,6 +46,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	msg := ev.Message()
 	first, rest, multi := strings.Cut(msg, "\n")
 	l := Split(first)
+	if !l.Stamp.IsZero() && !ev.Has(event.FieldTimestamp) {
+		ev.SetTimestamp(l.Stamp) // the runtime's time, as the framing parsers would set it
+	}
 	if l.Header == "" && p.library(ev, &l, first, rest) {
 		return true
 	}
