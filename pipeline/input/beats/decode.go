@@ -2,8 +2,8 @@ package beats
 
 import (
 	"slices"
-	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tidwall/gjson"
 
@@ -30,25 +30,26 @@ const (
 	maxFields      = 1 << 16 // indexes are uint16; a frame is at most max_frame_size anyway
 )
 
-// decoder turns Filebeat's JSON events into events without building a generic map: it walks
-// the JSON once with gjson, and every string value is a slice of one copy of the frame. Nested
-// objects become dotted names; arrays are kept as raw JSON. One decoder serves one connection.
+// decoder turns Filebeat's JSON events into events without building a generic map: it checks
+// and walks the JSON in one pass (scan.go), and every string value without escapes is a slice of
+// one copy of the frame. Nested objects become dotted names; arrays are kept as raw JSON (gjson
+// reads the small tags array). One decoder serves one connection; it remembers the last
+// document's field names, which the next document from the same Filebeat mostly repeats.
 type decoder struct {
 	input        string
 	keepOriginal bool
 
 	keys     map[string]string // dotted names seen before, so they are not built again
 	prefix   []byte
-	depth    int
 	fields   []kv     // the document's fields in the order they came
 	order    []uint16 // indexes into fields, sorted by key: sorting these moves no pointers
+	shape    []string // the last document's field names, in document order; order sorts them
 	tagged   []string
 	received time.Time
 	path     string
 	agent    string
 	offset   int64
-	visit    func(k, v gjson.Result) bool // d.field, bound once so that ForEach does not allocate
-	visitTag func(k, v gjson.Result) bool
+	visitTag func(k, v gjson.Result) bool // d.tag, bound once so that ForEach does not allocate
 	cmp      func(a, b uint16) int
 
 	lastAgent, lastPath, lastSource string
@@ -71,7 +72,7 @@ func (d *decoder) compareIdx(a, b uint16) int {
 
 func newDecoder(input string, keepOriginal bool) *decoder {
 	d := &decoder{input: input, keepOriginal: keepOriginal, keys: make(map[string]string, 64)}
-	d.visit, d.visitTag, d.cmp = d.field, d.tag, d.compareIdx
+	d.visitTag, d.cmp = d.tag, d.compareIdx
 	return d
 }
 
@@ -80,22 +81,20 @@ func newDecoder(input string, keepOriginal bool) *decoder {
 // conn names the connection, the event's source when Filebeat sent no log.file.path.
 func (d *decoder) decode(payload []byte, conn string, received time.Time) (ev *event.Event, ok bool) {
 	s := string(payload)
-	if !gjson.Valid(s) {
-		return d.failed(s, conn, received), false
-	}
-	doc := gjson.Parse(s)
-	if !doc.IsObject() {
-		return d.failed(s, conn, received), false
-	}
 	d.path, d.agent, d.offset, d.received = "", "", -1, received
-	d.prefix, d.depth, d.fields, d.tagged = d.prefix[:0], 0, d.fields[:0], d.tagged[:0]
-	doc.ForEach(d.visit)
-	// Sorted first, every Set appends at the end: no shifting of the field list.
-	d.order = d.order[:0]
-	for i := range d.fields {
-		d.order = append(d.order, uint16(i))
+	d.prefix, d.fields, d.tagged = d.prefix[:0], d.fields[:0], d.tagged[:0]
+	i := skipSpace(s, 0)
+	ok = i < len(s) && s[i] == '{'
+	if ok {
+		i, ok = d.object(s, i, 0)
 	}
-	slices.SortFunc(d.order, d.cmp)
+	if !ok || skipSpace(s, i) != len(s) {
+		clear(d.fields)
+		clear(d.tagged)
+		return d.failed(s, conn, received), false
+	}
+	// Sorted first, every Set appends at the end: no shifting of the field list.
+	d.sortFields()
 	ev = event.NewSized(len(d.fields))
 	ev.Meta.Received = received
 	ev.Meta.Input = d.input
@@ -136,63 +135,177 @@ func (d *decoder) source(conn string) string {
 	return d.lastSource
 }
 
-// field is the gjson iterator: it sets one field, or descends into an object.
-func (d *decoder) field(k, v gjson.Result) bool {
+// object walks the object whose brace is s[i], setting its members under d.prefix; it returns
+// the index after the closing brace, or false if the JSON is not valid.
+func (d *decoder) object(s string, i, depth int) (int, bool) {
+	i = skipSpace(s, i+1)
+	if i < len(s) && s[i] == '}' {
+		return i + 1, true
+	}
+	for {
+		if i >= len(s) || s[i] != '"' {
+			return 0, false
+		}
+		key, j, ok := parseString(s, i)
+		if !ok {
+			return 0, false
+		}
+		j = skipSpace(s, j)
+		if j >= len(s) || s[j] != ':' {
+			return 0, false
+		}
+		if j, ok = d.member(s, key, skipSpace(s, j+1), depth); !ok {
+			return 0, false
+		}
+		j = skipSpace(s, j)
+		switch {
+		case j < len(s) && s[j] == ',':
+			i = skipSpace(s, j+1)
+		case j < len(s) && s[j] == '}':
+			return j + 1, true
+		default:
+			return 0, false
+		}
+	}
+}
+
+// member reads the value at s[i] of the member key: a field, or an object to descend into.
+func (d *decoder) member(s, key string, i, depth int) (int, bool) {
 	mark := len(d.prefix)
-	d.prefix = append(d.prefix, k.Str...)
+	d.prefix = append(d.prefix, key...)
 	defer func() { d.prefix = d.prefix[:mark] }()
-	if mark == 0 {
-		switch k.Str {
-		case fieldMetadata:
-			return true // routing hints for Logstash outputs, not part of the document
-		case event.FieldTags:
-			d.tags(v)
-			return true
-		case event.FieldTimestamp:
-			d.timestamp(v)
-			return true
-		}
+	top := mark == 0
+	if i >= len(s) {
+		return 0, false
 	}
-	switch v.Type {
-	case gjson.JSON:
-		if v.IsArray() || d.depth >= maxFieldDepth {
-			d.set(d.key(), event.Raw(v.Raw))
-			return true
-		}
+	switch c := s[i]; {
+	case c == '{' && !(top && key == fieldMetadata) && depth < maxFieldDepth:
 		d.prefix = append(d.prefix, '.')
-		d.depth++
-		v.ForEach(d.visit)
-		d.depth--
-	case gjson.String:
-		key := d.key()
-		switch key {
-		case event.FieldOriginal:
-			if !d.keepOriginal {
-				return true
-			}
-		case fieldLogPath:
-			d.path = v.Str
-		case fieldAgentID:
-			d.agent = v.Str
+		return d.object(s, i, depth+1)
+	case c == '{' || c == '[':
+		end, ok := skipValue(s, i, depth)
+		if !ok {
+			return 0, false
 		}
-		d.set(key, event.String(v.Str))
-	case gjson.Number:
-		key := d.key()
-		val := number(v)
-		if key == fieldLogOffset && val.Kind() == event.KindInt {
-			d.offset = val.Int()
+		switch {
+		case top && key == fieldMetadata: // routing hints for Logstash outputs, not the document
+		case top && key == event.FieldTags:
+			gjson.Parse(s[i:end]).ForEach(d.visitTag)
+		default:
+			d.set(d.key(), rawValue(s[i:end]))
 		}
-		d.set(key, val)
-	case gjson.True:
-		d.set(d.key(), event.Bool(true))
-	case gjson.False:
-		d.set(d.key(), event.Bool(false))
+		return end, true
+	case c == '"':
+		str, end, ok := parseString(s, i)
+		if ok {
+			d.str(top, key, str)
+		}
+		return end, ok
+	case c == 't' || c == 'f' || c == 'n':
+		return d.literal(s, i, top, key)
 	}
-	return true
+	end, float, ok := scanNumber(s, i)
+	if !ok {
+		return 0, false
+	}
+	if top && (key == fieldMetadata || key == event.FieldTimestamp || key == event.FieldTags) {
+		d.special(key, s[i:end])
+		return end, true
+	}
+	n := numberValue(s[i:end], float)
+	k := d.key()
+	if !n.isInt {
+		d.set(k, event.Float(n.f))
+		return end, true
+	}
+	if k == fieldLogOffset {
+		d.offset = n.i
+	}
+	d.set(k, event.Int(n.i))
+	return end, true
+}
+
+// str sets a string member, noting the ones that identify the event's source.
+func (d *decoder) str(top bool, key, v string) {
+	if top {
+		switch key {
+		case event.FieldTimestamp:
+			d.timestamp(v, true)
+			return
+		case event.FieldTags:
+			d.tagged = append(d.tagged, v)
+			return
+		case fieldMetadata:
+			return
+		}
+	}
+	k := d.key()
+	switch k {
+	case event.FieldOriginal:
+		if !d.keepOriginal {
+			return
+		}
+	case fieldLogPath:
+		d.path = v
+	case fieldAgentID:
+		d.agent = v
+	}
+	d.set(k, event.String(v))
+}
+
+func (d *decoder) literal(s string, i int, top bool, key string) (int, bool) {
+	var v event.Value
+	var end int
+	var ok bool
+	switch s[i] {
+	case 't':
+		end, ok = literal(s, i, "true")
+		v = event.Bool(true)
+	case 'f':
+		end, ok = literal(s, i, "false")
+		v = event.Bool(false)
+	default:
+		end, ok = literal(s, i, "null")
+	}
+	if !ok {
+		return 0, false
+	}
+	switch {
+	case top && (key == fieldMetadata || key == event.FieldTimestamp || key == event.FieldTags):
+		d.special(key, s[i:end])
+	case !v.IsZero():
+		d.set(d.key(), v)
+	}
+	return end, true
+}
+
+// special handles a top-level @timestamp or tags that is not a string, and @metadata.
+func (d *decoder) special(key, raw string) {
+	switch {
+	case key == event.FieldTimestamp:
+		d.timestamp(raw, false)
+	case key == event.FieldTags && raw != "null":
+		d.tagged = append(d.tagged, raw)
+	}
+}
+
+// rawValue keeps an array (or an object nested too deep) as raw JSON, unless it holds invalid
+// UTF-8, which would make the document unreadable downstream: then it is kept as a string.
+func rawValue(raw string) event.Value {
+	if utf8.ValidString(raw) {
+		return event.Raw(raw)
+	}
+	return event.String(raw)
 }
 
 // key returns the dotted name in d.prefix as a string, reusing one built before.
+//
+// Events from one Filebeat mostly have the same fields in the same order, so the name the last
+// document had at this position is tried first: one comparison instead of a map lookup.
 func (d *decoder) key() string {
+	if n := len(d.fields); n < len(d.shape) && d.shape[n] == string(d.prefix) {
+		return d.shape[n]
+	}
 	if k, ok := d.keys[string(d.prefix)]; ok {
 		return k
 	}
@@ -203,24 +316,23 @@ func (d *decoder) key() string {
 	return k
 }
 
-func number(v gjson.Result) event.Value {
-	for i := 0; i < len(v.Raw); i++ {
-		if c := v.Raw[i]; c == '.' || c == 'e' || c == 'E' {
-			return event.Float(v.Num)
-		}
+// sortFields puts in d.order the field indexes sorted by key. A document with the same fields
+// in the same order as the last one (the usual case) reuses its order without sorting.
+func (d *decoder) sortFields() {
+	same := len(d.fields) == len(d.shape)
+	for i := 0; same && i < len(d.fields); i++ {
+		same = d.fields[i].key == d.shape[i]
 	}
-	if i, err := strconv.ParseInt(v.Raw, 10, 64); err == nil {
-		return event.Int(i)
-	}
-	return event.Float(v.Num)
-}
-
-func (d *decoder) tags(v gjson.Result) {
-	if v.IsArray() {
-		v.ForEach(d.visitTag)
+	if same {
 		return
 	}
-	d.tag(gjson.Result{}, v)
+	d.shape = d.shape[:0]
+	d.order = d.order[:0]
+	for i, f := range d.fields {
+		d.shape = append(d.shape, f.key)
+		d.order = append(d.order, uint16(i))
+	}
+	slices.SortFunc(d.order, d.cmp)
 }
 
 // tag keeps one element of Filebeat's tags list as an event tag.
@@ -241,14 +353,16 @@ func (d *decoder) set(key string, v event.Value) {
 	}
 }
 
-func (d *decoder) timestamp(v gjson.Result) {
-	if v.Type == gjson.String {
-		if t, err := time.Parse(time.RFC3339Nano, v.Str); err == nil {
+// timestamp parses @timestamp; text that is not RFC 3339 (or a value that is not a string) is
+// kept in FieldInvalidTimestamp and the receipt time is used.
+func (d *decoder) timestamp(v string, isString bool) {
+	if isString {
+		if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
 			d.set(event.FieldTimestamp, event.Time(t))
 			return
 		}
 	}
 	d.set(event.FieldTimestamp, event.Time(d.received))
-	d.set(FieldInvalidTimestamp, event.String(v.String()))
+	d.set(FieldInvalidTimestamp, event.String(v))
 	d.tagged = append(d.tagged, TagTimestampFailure)
 }
