@@ -56,8 +56,11 @@ func parsePyWarning(ev *event.Event, l *Line) bool {
 // 5.41it/s]". They are info lines of whatever program wrote them.
 func parseProgress(ev *event.Event, l *Line) bool {
 	b := strings.TrimRight(l.Body, " \r")
+	if !strings.HasSuffix(b, "]") {
+		return false
+	}
 	open := strings.LastIndex(b, " [")
-	if open < 0 || !strings.HasSuffix(b, "]") || !strings.Contains(b[:open], "%") {
+	if open < 0 || !strings.Contains(b[:open], "%") {
 		return false
 	}
 	stats := b[open+2 : len(b)-1]

@@ -52,7 +52,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if l.Header == "" && p.library(ev, &l, first, rest) {
 		return true
 	}
-	if l.Header == "" && (parsePyWarning(ev, &l) || !multi && parseProgress(ev, &l)) {
+	if l.Header == "" && (strings.Contains(l.Body, ".py:") && parsePyWarning(ev, &l) || !multi && parseProgress(ev, &l)) {
 		setMessage(ev, first, l.Text, rest)
 		setProcess(ev, &l)
 		if !ev.Has(event.FieldTimestamp) && !ev.Meta.Received.IsZero() {
