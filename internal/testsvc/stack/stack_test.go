@@ -1,0 +1,141 @@
+package stack
+
+import (
+	"archive/zip"
+	"errors"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestCheckPortFreeNamesTakenPort(t *testing.T) {
+	t.Parallel()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	err = checkPortFree(port, "elasticsearch http")
+	if err == nil || !strings.Contains(err.Error(), "127.0.0.1:"+strconv.Itoa(port)+" (elasticsearch http) is already in use") {
+		t.Fatalf("checkPortFree(taken) = %v", err)
+	}
+	l.Close()
+	if err := checkPortFree(port, "x"); err != nil {
+		t.Fatalf("checkPortFree(free) = %v", err)
+	}
+}
+
+// TestDaemonLifecycle starts a process group the way services are started, checks it is seen
+// as running only while its command line carries the marker, and that stop ends it.
+func TestDaemonLifecycle(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	d := daemon{name: "sleeper", dir: dir, marker: dir}
+	// The marker is in the command line (as Kafka's properties path is) via a shell argument.
+	cmd := exec.Command("/bin/sh", "-c", "sleep 60; : "+dir)
+	if err := d.start(cmd); err != nil {
+		t.Fatal(err)
+	}
+	if !d.alive() || d.pid() != cmd.Process.Pid {
+		t.Fatalf("alive=%v pid=%d, want running pid %d", d.alive(), d.pid(), cmd.Process.Pid)
+	}
+	if d.rss() <= 0 {
+		t.Fatalf("rss = %d, want > 0", d.rss())
+	}
+	other := daemon{name: "other", dir: dir, marker: "/no/such/marker"}
+	if other.pid() != 0 {
+		t.Fatal("a pid whose process lacks the marker must not be treated as ours")
+	}
+	if err := d.stop(10 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if d.alive() {
+		t.Fatal("still alive after stop")
+	}
+	if _, err := os.Stat(d.pidFile()); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("pid file left behind: %v", err)
+	}
+	if err := d.stop(time.Second); err != nil {
+		t.Fatalf("second stop = %v, want nil", err)
+	}
+}
+
+func TestWaitForReportsEarlyExit(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	d := daemon{name: "quitter", dir: dir, marker: dir}
+	if err := d.start(exec.Command("/bin/sh", "-c", "echo boom-"+filepath.Base(dir)+"; exit 3")); err != nil {
+		t.Fatal(err)
+	}
+	err := waitFor(d, time.Minute, func() error { return errors.New("not yet") })
+	if err == nil || !strings.Contains(err.Error(), "quitter exited during start-up") {
+		t.Fatalf("waitFor = %v, want early-exit error", err)
+	}
+}
+
+func TestUnzipRefusesEscapes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		name, entry string
+		ok          bool
+	}{{"normal", "es/bin/elasticsearch", true}, {"escape", "../evil", false}} {
+		archive := filepath.Join(dir, tt.name+".zip")
+		f, err := os.Create(archive)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zw := zip.NewWriter(f)
+		h := &zip.FileHeader{Name: tt.entry}
+		h.SetMode(0o750)
+		w, _ := zw.CreateHeader(h)
+		_, _ = w.Write([]byte("#!/bin/sh\n"))
+		zw.Close()
+		f.Close()
+		out := filepath.Join(dir, tt.name)
+		err = unzip(archive, out)
+		if tt.ok != (err == nil) {
+			t.Fatalf("%s: unzip err = %v", tt.name, err)
+		}
+		if tt.ok {
+			st, err := os.Stat(filepath.Join(out, tt.entry))
+			if err != nil || st.Mode().Perm() != 0o755 {
+				t.Fatalf("%s: extracted mode = %v (%v), want 0755 (readable and executable by all)", tt.name, st.Mode(), err)
+			}
+		}
+	}
+}
+
+func TestNewOverrides(t *testing.T) {
+	t.Setenv("SLUICE_TEST_ES_PORT", "29200")
+	t.Setenv("SLUICE_CACHE_DIR", "/c")
+	s, err := New("/repo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.ESPort != 29200 || s.KafkaPort != 19092 || s.CacheDir != "/c" || s.StateDir != "/repo/.stack" {
+		t.Fatalf("New = %+v", s)
+	}
+	t.Setenv("SLUICE_TEST_KAFKA_PORT", "80")
+	if _, err := New("/repo"); err == nil || !strings.Contains(err.Error(), "SLUICE_TEST_KAFKA_PORT") {
+		t.Fatalf("New with port 80 = %v, want an error naming the variable", err)
+	}
+}
+
+func TestKafkaPropertiesLoopbackOnly(t *testing.T) {
+	t.Parallel()
+	p := kafkaProperties(19092, 19093, "/d")
+	for _, line := range strings.Split(p, "\n") {
+		if strings.Contains(line, "//") && !strings.Contains(line, "//127.0.0.1:") {
+			t.Errorf("listener not on loopback: %s", line)
+		}
+	}
+	if !strings.Contains(p, "log.dirs=/d") || !strings.Contains(p, "offsets.topic.replication.factor=1") {
+		t.Fatalf("properties:\n%s", p)
+	}
+}
