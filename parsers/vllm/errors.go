@@ -134,6 +134,9 @@ func Classify(text string) string {
 			return KindEngineDead
 		}
 	}
+	if strings.Contains(text, "CUDA error") || strings.Contains(text, "CUBLAS_STATUS_") {
+		return KindCUDA // illegal memory access, launch failure, ECC: look for an Xid on the node
+	}
 	return ""
 }
 

@@ -69,6 +69,7 @@ const (
 	KindCUDAOOM    = "cuda_oom"
 	KindEngineDead = "engine_dead"
 	KindNCCL       = "nccl"
+	KindCUDA       = "cuda_error"
 )
 
 // Fields lists every field the parser may set.
@@ -88,7 +89,7 @@ var Fields = append([]parsers.Field{
 	{Name: event.FieldErrorMsg, Type: "match_only_text", Description: "Exception message of a traceback or error line, or the text of an error line."},
 	{Name: FieldErrorType, Type: "keyword", Description: "Exception class of the last exception in a traceback (torch.OutOfMemoryError)."},
 	{Name: FieldErrorStack, Type: "wildcard", Description: "The traceback, from 'Traceback (most recent call last):' to its last exception line, chained exceptions included."},
-	{Name: FieldErrorKind, Type: "keyword", Description: "Failure class recognised in an error: cuda_oom, engine_dead, nccl."},
+	{Name: FieldErrorKind, Type: "keyword", Description: "Failure class recognised in an error: cuda_oom, engine_dead, nccl, cuda_error (other CUDA errors such as an illegal memory access)."},
 	{Name: FieldRequestID, Type: "keyword", Description: "vLLM request id (chatcmpl-..., cmpl-...); a list for 'Aborted request(s)'."},
 	{Name: FieldPrompt, Type: "match_only_text", Description: "Prompt text, only with prompts: keep or truncate."},
 	{Name: FieldPromptLength, Type: "long", Description: "Length of the logged prompt in characters (vLLM may have cut it to --max-log-len)."},
