@@ -99,7 +99,7 @@ func (d *decoder) decode(payload []byte, conn string, received time.Time) (ev *e
 	ev.Meta.Received = received
 	ev.Meta.Input = d.input
 	for _, i := range d.order {
-		ev.Set(d.fields[i].key, d.fields[i].val)
+		ev.SetInOrder(d.fields[i].key, d.fields[i].val)
 	}
 	for _, t := range d.tagged {
 		ev.AddTag(t)
