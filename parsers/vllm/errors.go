@@ -55,6 +55,9 @@ func lastException(stack string) (typ, msg string) {
 		} else {
 			s = s[:j]
 		}
+		if strings.HasPrefix(line, "(") || strings.Contains(line, "] ") {
+			line = Split(line).Body // lines grouped upstream (Filebeat multiline) keep their prefixes
+		}
 		if line == "" || line[0] == ' ' || line[0] == '\t' || line == TracebackHeader ||
 			line == causeMarker || line == contextMarker {
 			continue

@@ -151,6 +151,14 @@ func TestTracebackGrouped(t *testing.T) {
 		t.Error("message changed")
 	}
 
+	upstream := event.NewMessage("(EngineCore pid=7) Traceback (most recent call last):\n(EngineCore pid=7)   File \"a.py\", line 1\n(EngineCore pid=7) torch.OutOfMemoryError: CUDA out of memory.", golden.Received)
+	if !New(Options{}).Parse(upstream) {
+		t.Fatal("traceback grouped upstream not parsed")
+	}
+	if typ, _ := upstream.GetString(FieldErrorType); typ != "torch.OutOfMemoryError" {
+		t.Errorf("upstream-grouped type = %q", typ)
+	}
+
 	bare := event.NewMessage("Traceback (most recent call last):\n  File \"a.py\", line 1\nKeyError: 'x'", golden.Received)
 	if !New(Options{}).Parse(bare) {
 		t.Fatal("bare traceback not parsed")
