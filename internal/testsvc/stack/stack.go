@@ -83,9 +83,11 @@ func (s *Stack) Up(ctx context.Context, services []string) (map[string]string, [
 	if len(services) == 0 {
 		services = All
 	}
-	if err := os.MkdirAll(s.StateDir, 0o755); err != nil {
-		return nil, nil, fmt.Errorf("stack: %w", err)
+	unlock, err := s.lock()
+	if err != nil {
+		return nil, nil, err
 	}
+	defer unlock()
 	results := make([]result, len(services))
 	var wg sync.WaitGroup
 	for i, svc := range services {
@@ -145,8 +147,8 @@ func (s *Stack) upOne(ctx context.Context, svc string) result {
 	return r
 }
 
-// Down stops every running service of this state folder. Data stays until the next Up, for
-// post-mortems.
+// Down stops every running service of this state folder whoever holds it (see Release).
+// Data stays until the next Up, for post-mortems.
 func (s *Stack) Down() error {
 	var errs []error
 	for _, d := range []daemon{s.kafkaDaemon(), s.esDaemon()} {

@@ -139,3 +139,29 @@ func TestKafkaPropertiesLoopbackOnly(t *testing.T) {
 		t.Fatalf("properties:\n%s", p)
 	}
 }
+
+// TestReleaseWaitsForLastLiveHolder checks one holder's release leaves the stack to the others,
+// and that a holder whose process has gone no longer counts.
+func TestReleaseWaitsForLastLiveHolder(t *testing.T) {
+	t.Parallel()
+	s := &Stack{StateDir: t.TempDir()}
+	gone := exec.Command("/bin/true")
+	if err := gone.Run(); err != nil {
+		t.Fatal(err)
+	}
+	for name, pid := range map[string]int{"a": os.Getpid(), "b": 0, "dead": gone.Process.Pid} {
+		if err := s.Hold(name, pid); err != nil {
+			t.Fatal(err)
+		}
+	}
+	live, err := s.Release("a", false)
+	if err != nil || strings.Join(live, ",") != "b" {
+		t.Fatalf("Release(a) = %v, %v; want still held by b only", live, err)
+	}
+	if live, err := s.Release("b", false); err != nil || len(live) != 0 {
+		t.Fatalf("Release(b) = %v, %v; want stopped", live, err)
+	}
+	if err := s.Hold("x/y", 0); err == nil {
+		t.Fatal("Hold accepted a name with a slash")
+	}
+}

@@ -1,17 +1,21 @@
 // Command stack starts and stops the services of sluice's integration tests.
 //
-//	go run ./internal/testsvc/cmd/stack up [elasticsearch|kafka|filebeat ...]  # prints export lines
-//	go run ./internal/testsvc/cmd/stack env                                     # prints them again
-//	go run ./internal/testsvc/cmd/stack status
-//	go run ./internal/testsvc/cmd/stack down
+//	stack up [-hold NAME] [-pid PID] [elasticsearch|kafka|filebeat ...]  # prints export lines
+//	stack env                                                            # prints them again
+//	stack status
+//	stack down [-hold NAME] [-force]
 //
 // `up` writes only the export lines to stdout, so `eval "$(go run ./internal/testsvc/cmd/stack up)"`
-// prepares a shell for `go test`; progress and timings go to stderr.
+// prepares a shell for `go test`; progress and timings go to stderr. Each `up` holds the stack
+// under a name ("manual" unless -hold says otherwise, tied to -pid when given) and `down`
+// releases that name: the services stop when the last live holder has released them, so
+// concurrent `make test` runs in one working tree do not stop each other's services.
 package main
 
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -41,11 +45,25 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
+	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
+	hold := fs.String("hold", stack.ManualHolder, "name this use of the stack is held under")
+	pid := fs.Int("pid", 0, "with up: the holder ends when this process does")
+	force := fs.Bool("force", false, "with down: stop even when others hold the stack")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
 	switch args[0] {
 	case "up":
-		return up(s, args[1:])
+		if err := s.Hold(*hold, *pid); err != nil {
+			return err
+		}
+		return up(s, fs.Args())
 	case "down":
-		return s.Down()
+		live, err := s.Release(*hold, *force)
+		if len(live) > 0 {
+			fmt.Fprintf(os.Stderr, "stack: left running, still held by %v (down -force stops it anyway)\n", live)
+		}
+		return err
 	case "env":
 		env, err := s.ReadEnv()
 		if err != nil {
