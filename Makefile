@@ -39,9 +39,9 @@ stack-down: stack-bin
 # tests fail with a message naming it, and makes this target fail.
 test: vet stack-bin
 	@set -uo pipefail; \
-	trap '$(STACK) down' EXIT; \
+	trap '$(STACK) down -hold make-test-$$$$' EXIT; \
 	trap 'exit 130' INT TERM; \
-	stack_rc=0; stack_env="$$($(STACK) up)" || stack_rc=$$?; \
+	stack_rc=0; stack_env="$$($(STACK) up -hold make-test-$$$$ -pid $$$$)" || stack_rc=$$?; \
 	eval "$$stack_env"; \
 	test_rc=0; $(GO) test -race -count=1 ./... || test_rc=$$?; \
 	if [ $$stack_rc -ne 0 ]; then echo "make test: test services did not all start (see the stack: lines above)" >&2; exit 1; fi; \
