@@ -2,7 +2,8 @@
 // them per event. The language is expr (github.com/expr-lang/expr) read the way a Logstash user
 // reads a conditional: dotted names are event fields (`log.level == "error" &&
 // kubernetes.namespace == "inference"`), `tags` is the event's tag list, and `field("@timestamp")`
-// reaches names that are not identifiers. A missing field is nil, never an error.
+// reaches names that are not identifiers. A missing field is nil, never an error. Logstash's own
+// syntax is accepted too: [log][level] field references, =~ and !~ with /regexp/ literals.
 //
 // The common forms (comparisons of fields with literals, &&, ||, !, in, contains, startsWith,
 // endsWith, matches with a literal pattern) are compiled into a small tree that reads event values
@@ -36,7 +37,7 @@ func Compile(src string) (*Condition, error) {
 	if src == "" {
 		return nil, nil
 	}
-	tree, err := parser.Parse(src)
+	tree, err := parser.Parse(translate(src))
 	if err != nil {
 		return nil, fmt.Errorf("condition %q: %w", src, err)
 	}

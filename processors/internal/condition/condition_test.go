@@ -1,9 +1,11 @@
 package condition
 
 import (
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/parser"
 
 	"github.com/sluice-dev/sluice/pipeline/event"
@@ -124,4 +126,72 @@ func BenchmarkMatch(b *testing.B) {
 			}
 		})
 	}
+}
+
+func TestLogstashSyntax(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		src, translated string
+		want            bool
+	}{
+		{`[log][level] == "error" and [kubernetes][namespace] == "inference"`,
+			`field("log.level") == "error" and field("kubernetes.namespace") == "inference"`, true},
+		{`[message] =~ /CUDA error: (out of memory|illegal)/`, "field(\"message\")  matches  `CUDA error: (out of memory|illegal)`", true},
+		{`[message] !~ /^INFO/`, "field(\"message\")  not matches  `^INFO`", true},
+		{`"_grok_failure" in [tags]`, `"_grok_failure" in field("tags")`, true},
+		{`[http][response][status_code] >= 500 && message contains "[x]"`, `field("http.response.status_code") >= 500 && message contains "[x]"`, false},
+		{`log.level in ["error", "warn"]`, `log.level in ["error", "warn"]`, true},
+		{`kubernetes.pod.name =~ "^vllm-\\d+$"`, `kubernetes.pod.name  matches  "^vllm-\\d+$"`, true},
+		{`[@timestamp] == nil`, `field("@timestamp") == nil`, true},
+		{`tags[0] == "_grok_failure"`, `tags[0] == "_grok_failure"`, true},
+	}
+	ev := sample()
+	for _, tc := range cases {
+		if got := translate(tc.src); got != tc.translated {
+			t.Errorf("translate(%s)\n got %s\nwant %s", tc.src, got, tc.translated)
+		}
+		c, err := Compile(tc.src)
+		if err != nil {
+			t.Errorf("%s: %v", tc.src, err)
+			continue
+		}
+		if got := c.Match(ev); got != tc.want {
+			t.Errorf("%s: got %v, want %v", tc.src, got, tc.want)
+		}
+		if !c.Fast() && !strings.HasPrefix(tc.src, "tags[") {
+			t.Errorf("%s: Logstash syntax should run on the allocation-free path", tc.src)
+		}
+	}
+}
+
+// FuzzCompile: any expression either fails to compile or evaluates without panicking, and the
+// fast path agrees with the VM.
+func FuzzCompile(f *testing.F) {
+	for _, s := range []string{`[log][level] =~ /err/ and "x" in tags`, `a.b.c > 3 || !(d in [1, "x"])`,
+		`field("@t") == nil`, `message !~ /[/`, `[a][b`, "`x`"} {
+		f.Add(s)
+	}
+	ev := sample()
+	f.Fuzz(func(t *testing.T, src string) {
+		c, err := Compile(src)
+		if err != nil || c == nil {
+			return
+		}
+		got := c.Match(ev)
+		if c.fast != nil {
+			tree, err := parser.Parse(translate(src))
+			if err != nil {
+				t.Fatalf("fast path compiled what the parser rejects: %q", src)
+			}
+			// Where the VM gives a result (it fails, for instance, ordering nil against a
+			// number, which the fast path reads as false), both must agree.
+			if prog, err := compileVM(tree); err == nil {
+				if out, err := expr.Run(prog, &env{ev: ev}); err == nil {
+					if vm, _ := out.(bool); vm != got {
+						t.Fatalf("%q: fast %v, vm %v", src, got, vm)
+					}
+				}
+			}
+		}
+	})
 }

@@ -90,7 +90,7 @@ func compileIn(x *ast.BinaryNode) (boolFn, bool) {
 	if !ok {
 		return nil, false
 	}
-	if id, isID := x.Right.(*ast.IdentifierNode); isID && id.Value == "tags" {
+	if p, isPath := fieldPath(x.Right); isPath && p == "tags" {
 		return func(ev *event.Event) bool {
 			v := l(ev)
 			return v.Kind() == event.KindString && ev.HasTag(v.Str())
