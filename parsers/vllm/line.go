@@ -55,6 +55,7 @@ func Split(line string) Line {
 			l.Stamp, rest = t, rest[n+1:]
 		}
 	}
+	rest = rest[composePrefix(rest):]
 	if len(rest) > 0 && rest[0] == '(' {
 		if n := l.process(rest); n > 0 {
 			rest = rest[n:]
@@ -65,6 +66,27 @@ func Split(line string) Line {
 	}
 	l.Body = rest
 	return l
+}
+
+// composePrefix returns the length of the "<service>  | " that `docker compose logs` puts
+// before each line (service names are letters, digits, '_', '.', '-'), or 0.
+func composePrefix(s string) int {
+	i := 0
+	for i < len(s) && i < 64 {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-') {
+			break
+		}
+		i++
+	}
+	j := i
+	for j < len(s) && s[j] == ' ' {
+		j++
+	}
+	if i == 0 || j == i || j+1 >= len(s) || s[j] != '|' || s[j+1] != ' ' {
+		return 0
+	}
+	return j + 2
 }
 
 // process reads "(Name k=v k=v) " and returns its length, or 0 when it is not a process prefix
