@@ -18,7 +18,7 @@ const (
 // traceback: it starts with the header, or with "Process EngineCore_0:" (what multiprocessing
 // prints before a child's traceback) followed by it.
 func isTraceStart(body, rest string) bool {
-	return strings.HasPrefix(body, TracebackHeader) ||
+	return strings.HasPrefix(body, TracebackHeader) || strings.HasPrefix(body, "  + Exception Group Traceback") ||
 		(strings.HasPrefix(body, "Process ") && strings.HasPrefix(rest, TracebackHeader))
 }
 
@@ -58,7 +58,7 @@ func lastException(stack string) (typ, msg string) {
 		if strings.HasPrefix(line, "(") || strings.Contains(line, "] ") {
 			line = Split(line).Body // lines grouped upstream (Filebeat multiline) keep their prefixes
 		}
-		if line == "" || line[0] == ' ' || line[0] == '\t' || line == TracebackHeader ||
+		if line == "" || line[0] == ' ' || line[0] == '\t' || line[0] == '|' || line[0] == '+' || line == TracebackHeader ||
 			line == causeMarker || line == contextMarker {
 			continue
 		}

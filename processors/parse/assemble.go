@@ -215,7 +215,7 @@ func (g *group) joined() *event.Event {
 // startMode reports whether a line opens a group, and how.
 func startMode(l *vllm.Line) (int, bool) {
 	switch {
-	case l.Body == vllm.TracebackHeader:
+	case l.Body == vllm.TracebackHeader, strings.HasPrefix(l.Body, "  + Exception Group Traceback"):
 		return modeTrace, true
 	case strings.HasPrefix(l.Body, "Process ") && strings.HasSuffix(l.Body, ":") && strings.Count(l.Body, " ") == 1:
 		return modeProcess, true
