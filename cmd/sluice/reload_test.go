@@ -1,0 +1,123 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+const reloadConfig = "inputs:\n  stdin: {}\noutputs:\n  stdout: {}\npipelines:\n  main:\n    inputs: [stdin]\n    outputs: [stdout]\n"
+
+// syncBuf collects log output and signals every write.
+type syncBuf struct {
+	mu      sync.Mutex
+	b       bytes.Buffer
+	written chan struct{}
+}
+
+func (s *syncBuf) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	select {
+	case s.written <- struct{}{}:
+	default:
+	}
+	return s.b.Write(p)
+}
+
+// waitFor waits until the output contains sub.
+func (s *syncBuf) waitFor(t *testing.T, sub string) {
+	t.Helper()
+	timeout := time.After(5 * time.Second)
+	for !strings.Contains(s.String(), sub) {
+		select {
+		case <-s.written:
+		case <-timeout:
+			t.Fatalf("no %q in the log:\n%s", sub, s.String())
+		}
+	}
+}
+
+func (s *syncBuf) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestRunReloading(t *testing.T) {
+	t.Parallel()
+	file := write(t, t.TempDir(), "sluice.yaml", reloadConfig)
+	logs := &syncBuf{written: make(chan struct{}, 1)}
+	log := slog.New(slog.NewTextHandler(logs, nil))
+	hup := make(chan os.Signal, 1)
+	starts := make(chan int, 10)
+	stops := make(chan int, 10)
+	gen := 0
+	run := func(ctx context.Context) error {
+		gen++
+		g := gen
+		starts <- g
+		<-ctx.Done()
+		stops <- g
+		return nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	result := make(chan error, 1)
+	go func() { result <- runReloading(ctx, file, log, hup, 10*time.Millisecond, run) }()
+	expect := func(ch chan int, want int, what string) {
+		t.Helper()
+		select {
+		case g := <-ch:
+			if g != want {
+				t.Fatalf("%s generation %d, want %d", what, g, want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("no %s of generation %d\nlogs: %s", what, want, logs.String())
+		}
+	}
+	expect(starts, 1, "start")
+
+	// An invalid file is reported and the running generation keeps going.
+	if err := os.WriteFile(file, []byte("inputs: [not, a, map]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	logs.waitFor(t, "keeping the running config")
+	if len(stops) != 0 {
+		t.Fatalf("invalid config: stops %d\nlogs: %s", len(stops), logs.String())
+	}
+
+	// A valid change drains generation 1 and starts generation 2.
+	if err := os.WriteFile(file, []byte(reloadConfig+"log:\n  level: debug\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	expect(stops, 1, "stop")
+	expect(starts, 2, "start")
+
+	// SIGHUP reloads even when the file is unchanged.
+	hup <- os.Interrupt
+	expect(stops, 2, "stop")
+	expect(starts, 3, "start")
+
+	cancel()
+	expect(stops, 3, "stop")
+	if err := <-result; err != nil {
+		t.Fatalf("runReloading: %v", err)
+	}
+}
+
+// A generation that finishes on its own (every input done) ends the run.
+func TestRunReloadingFinishes(t *testing.T) {
+	t.Parallel()
+	file := write(t, t.TempDir(), "sluice.yaml", reloadConfig)
+	hup := make(chan os.Signal)
+	err := runReloading(context.Background(), file, slog.New(slog.DiscardHandler), hup, time.Hour,
+		func(context.Context) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+}
