@@ -62,7 +62,7 @@ http: {address: ""}
 		if code != 0 {
 			t.Fatalf("round %d: code %d\n%s%s", round, code, out, errs)
 		}
-		for _, want := range []string{"skipped    ilm policy sluice", "installed  index template sluice", "installed  kibana saved objects"} {
+		for _, want := range []string{"skipped    ilm policy sluice", "installed  index template sluice-logs-default: for logs-*-default", "installed  kibana saved objects"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("round %d: no %q in\n%s", round, want, out)
 			}
@@ -72,7 +72,7 @@ http: {address: ""}
 		t.Errorf("%d Kibana imports, want 2", imports.Load())
 	}
 	tm := es.Templates()
-	idx := gjson.ParseBytes(tm["_index_template/sluice"])
+	idx := gjson.ParseBytes(tm["_index_template/sluice-logs-default"])
 	if idx.Get("index_patterns.0").Str != "logs-*-default" || !idx.Get("data_stream").Exists() {
 		t.Errorf("index template %s", idx.Raw)
 	}

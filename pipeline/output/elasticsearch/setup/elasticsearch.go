@@ -78,10 +78,11 @@ func Templates(ctx context.Context, do Perform, cfg *elasticsearch.Config, field
 	if ds {
 		tmpl["data_stream"] = map[string]any{}
 	}
-	if err := put(ctx, do, "/_index_template/"+name, tmpl); err != nil {
+	tname := IndexTemplateName(cfg)
+	if err := put(ctx, do, "/_index_template/"+tname, tmpl); err != nil {
 		return steps, err
 	}
-	steps = append(steps, Step{Name: "index template " + name, Status: "installed", Note: "for " + strings.Join(patterns, ", ")})
+	steps = append(steps, Step{Name: "index template " + tname, Status: "installed", Note: "for " + strings.Join(patterns, ", ")})
 	if cfg.DeadLetterIndex != "" {
 		if err := put(ctx, do, "/_index_template/"+name+"-dead-letter", deadLetterTemplate(cfg, name)); err != nil {
 			return steps, err
@@ -169,6 +170,22 @@ func indexPatterns(cfg *elasticsearch.Config) ([]string, bool, error) {
 		return nil, false, fmt.Errorf("setup: index %q starts with a reference: give it a literal prefix so a template can match it", cfg.Index)
 	}
 	return []string{prefix + "*"}, false, nil
+}
+
+// IndexTemplateName names the index template of one output's target, so that outputs that share
+// the component templates but write elsewhere (another namespace) do not overwrite each other's.
+func IndexTemplateName(cfg *elasticsearch.Config) string {
+	name := cfg.Setup.TemplateName
+	if cfg.Target == elasticsearch.TargetDataStream {
+		return name + "-" + cfg.DataStream.Type + "-" + cfg.DataStream.Namespace
+	}
+	prefix, _, _ := strings.Cut(cfg.Index, "%{")
+	return name + "-" + strings.Trim(strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_' {
+			return r
+		}
+		return '-'
+	}, strings.ToLower(prefix)), "-")
 }
 
 // DataViewPattern is the Kibana data view title that covers what the output writes.
