@@ -14,7 +14,10 @@ const (
 	SearchXid         = "sluice-gpu-xid-errors"
 	SearchEngineErrs  = "sluice-engine-errors-tracebacks"
 	DashboardOverview = "sluice-overview"
-	kibanaVersion     = "8.0.0" // the oldest saved-object format these objects use; Kibana migrates up
+	DashboardGPU      = "sluice-gpu-health"
+	// DataViewDeadLetter covers the dead-letter index, when the output has one.
+	DataViewDeadLetter = "sluice-dead-letter"
+	kibanaVersion      = "8.0.0" // the oldest saved-object format these objects use; Kibana migrates up
 )
 
 type savedSearch struct {
@@ -47,18 +50,31 @@ var searches = []savedSearch{
 	},
 }
 
+type dashboard struct {
+	id, title, description string
+	searches               []string
+}
+
+// dashboards put the saved searches side by side: the first for "why did this request fail",
+// the second for the GPU nodes.
+var dashboards = []dashboard{
+	{id: DashboardOverview, title: "sluice: inference failures and GPU errors",
+		description: "Start here when an inference fails: failed requests, engine errors and GPU Xid errors together.",
+		searches:    []string{SearchFailedReqs, SearchEngineErrs, SearchXid}},
+	{id: DashboardGPU, title: "sluice: GPU health",
+		description: "Xid and SXid errors from the NVIDIA driver next to the engine failures they cause.",
+		searches:    []string{SearchXid, SearchEngineErrs}},
+}
+
 // Assets returns the Kibana saved objects as NDJSON, the format of Kibana's _import API: a data
-// view over pattern, the saved searches, and a dashboard that shows them together.
-func Assets(pattern string) ([]byte, error) {
-	var objs []map[string]any
-	objs = append(objs, map[string]any{
-		"type": "index-pattern", "id": DataViewID, "coreMigrationVersion": kibanaVersion,
-		"attributes": map[string]any{"title": pattern, "name": "sluice logs", "timeFieldName": "@timestamp"},
-		"references": []any{},
-	})
-	var panels []any
-	var refs []any
-	for i, s := range searches {
+// view over pattern (and one over deadLetterIndex when it is set), the saved searches, and the
+// dashboards that show them.
+func Assets(pattern, deadLetterIndex string) ([]byte, error) {
+	objs := []map[string]any{dataView(DataViewID, pattern, "sluice logs")}
+	if deadLetterIndex != "" {
+		objs = append(objs, dataView(DataViewDeadLetter, deadLetterIndex, "sluice dead letter"))
+	}
+	for _, s := range searches {
 		src, err := json.Marshal(map[string]any{
 			"query":        map[string]any{"language": "kuery", "query": s.query},
 			"filter":       []any{},
@@ -77,32 +93,14 @@ func Assets(pattern string) ([]byte, error) {
 			"references": []any{map[string]any{"name": "kibanaSavedObjectMeta.searchSourceJSON.index",
 				"type": "index-pattern", "id": DataViewID}},
 		})
-		ref := fmt.Sprintf("panel_%d", i)
-		panels = append(panels, map[string]any{
-			"version": kibanaVersion, "type": "search", "panelIndex": fmt.Sprint(i + 1),
-			"gridData":         map[string]any{"x": 0, "y": i * 15, "w": 48, "h": 15, "i": fmt.Sprint(i + 1)},
-			"embeddableConfig": map[string]any{}, "panelRefName": ref,
-		})
-		refs = append(refs, map[string]any{"name": ref, "type": "search", "id": s.id})
 	}
-	panelsJSON, err := json.Marshal(panels)
-	if err != nil {
-		return nil, err
+	for _, d := range dashboards {
+		o, err := dashboardObject(d)
+		if err != nil {
+			return nil, err
+		}
+		objs = append(objs, o)
 	}
-	objs = append(objs, map[string]any{
-		"type": "dashboard", "id": DashboardOverview, "coreMigrationVersion": kibanaVersion,
-		"attributes": map[string]any{
-			"title":       "sluice: inference failures and GPU errors",
-			"description": "Start here when an inference fails: failed requests, engine errors and GPU Xid errors side by side.",
-			"panelsJSON":  string(panelsJSON),
-			"optionsJSON": `{"useMargins":true,"hidePanelTitles":false}`,
-			"timeRestore": false,
-			"kibanaSavedObjectMeta": map[string]any{
-				"searchSourceJSON": `{"query":{"language":"kuery","query":""},"filter":[]}`,
-			},
-		},
-		"references": refs,
-	})
 	var buf bytes.Buffer
 	for _, o := range objs {
 		line, err := json.Marshal(o)
@@ -113,4 +111,42 @@ func Assets(pattern string) ([]byte, error) {
 		buf.WriteByte('\n')
 	}
 	return buf.Bytes(), nil
+}
+
+func dataView(id, title, name string) map[string]any {
+	return map[string]any{
+		"type": "index-pattern", "id": id, "coreMigrationVersion": kibanaVersion,
+		"attributes": map[string]any{"title": title, "name": name, "timeFieldName": "@timestamp"},
+		"references": []any{},
+	}
+}
+
+func dashboardObject(d dashboard) (map[string]any, error) {
+	var panels, refs []any
+	for i, id := range d.searches {
+		ref := fmt.Sprintf("panel_%d", i)
+		panels = append(panels, map[string]any{
+			"version": kibanaVersion, "type": "search", "panelIndex": fmt.Sprint(i + 1),
+			"gridData":         map[string]any{"x": 0, "y": i * 15, "w": 48, "h": 15, "i": fmt.Sprint(i + 1)},
+			"embeddableConfig": map[string]any{}, "panelRefName": ref,
+		})
+		refs = append(refs, map[string]any{"name": ref, "type": "search", "id": id})
+	}
+	panelsJSON, err := json.Marshal(panels)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{
+		"type": "dashboard", "id": d.id, "coreMigrationVersion": kibanaVersion,
+		"attributes": map[string]any{
+			"title": d.title, "description": d.description,
+			"panelsJSON":  string(panelsJSON),
+			"optionsJSON": `{"useMargins":true,"hidePanelTitles":false}`,
+			"timeRestore": false,
+			"kibanaSavedObjectMeta": map[string]any{
+				"searchSourceJSON": `{"query":{"language":"kuery","query":""},"filter":[]}`,
+			},
+		},
+		"references": refs,
+	}, nil
 }

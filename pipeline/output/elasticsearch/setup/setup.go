@@ -46,7 +46,7 @@ func Run(ctx context.Context, cfg *elasticsearch.Config, opts Options) ([]Step, 
 	if err != nil {
 		return steps, err
 	}
-	assets, err := Assets(DataViewPattern(cfg))
+	assets, err := Assets(DataViewPattern(cfg), cfg.DeadLetterIndex)
 	if err != nil {
 		return steps, err
 	}
@@ -55,5 +55,5 @@ func Run(ctx context.Context, cfg *elasticsearch.Config, opts Options) ([]Step, 
 		return steps, err
 	}
 	return append(steps, Step{Name: "kibana saved objects", Status: "installed",
-		Note: fmt.Sprintf("%d objects: data view, %d saved searches, dashboard", n, len(searches))}), nil
+		Note: fmt.Sprintf("%d objects: data views, %d saved searches, %d dashboards", n, len(searches), len(dashboards))}), nil
 }
