@@ -56,6 +56,7 @@ func Split(line string) Line {
 		}
 	}
 	rest = rest[composePrefix(rest):]
+	rest = rest[syslogPrefix(rest):]
 	if len(rest) > 0 && rest[0] == '(' {
 		if n := l.process(rest); n > 0 {
 			rest = rest[n:]
@@ -89,6 +90,32 @@ func composePrefix(s string) int {
 	return j + 2
 }
 
+// syslogPrefix returns the length of the "Aug 19 18:34:27 host vllm[8727]: " that journald
+// and syslog put before the lines of a vLLM run as a system service, or 0. The month may be in
+// any language ("авг"): it is a word without digits.
+func syslogPrefix(s string) int {
+	sp := strings.IndexByte(s[:min(len(s), 16)], ' ')
+	if sp < 3 || strings.ContainsAny(s[:sp], "0123456789:([") {
+		return 0
+	}
+	i := sp + 1
+	if i+16 > len(s) || s[i+2] != ' ' || s[i+5] != ':' || s[i+8] != ':' || s[i+11] != ' ' ||
+		num2(strings.Replace(s[i:i+2], " ", "0", 1)) < 1 || num2(s[i+3:]) < 0 || num2(s[i+6:]) < 0 || num2(s[i+9:]) < 0 {
+		return 0
+	}
+	i += 12
+	host := strings.IndexByte(s[i:min(len(s), i+256)], ' ')
+	if host <= 0 {
+		return 0
+	}
+	i += host + 1
+	tag := strings.Index(s[i:min(len(s), i+128)], ": ")
+	if tag <= 0 || strings.IndexByte(s[i:i+tag], ' ') >= 0 {
+		return 0
+	}
+	return i + tag + 2
+}
+
 // process reads "(Name k=v k=v) " and returns its length, or 0 when it is not a process prefix
 // (it must name a numeric pid).
 func (l *Line) process(s string) int {
@@ -98,7 +125,10 @@ func (l *Line) process(s string) int {
 	}
 	inner := s[1:end]
 	name, kvs, ok := strings.Cut(inner, " ")
-	if !ok || name == "" || strings.ContainsAny(name, "=,") {
+	if strings.HasPrefix(inner, "pid=") {
+		name, kvs, ok = "", inner, true // Ray task output: "(pid=5085)"
+	}
+	if !ok || strings.ContainsAny(name, "=,") {
 		return 0
 	}
 	pid, rank := int64(-1), int64(-1)

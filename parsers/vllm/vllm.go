@@ -122,7 +122,9 @@ func setProcess(ev *event.Event, l *Line) {
 	if l.Proc == "" {
 		return
 	}
-	ev.SetString(FieldProcessName, l.ProcName)
+	if l.ProcName != "" {
+		ev.SetString(FieldProcessName, l.ProcName)
+	}
 	ev.Set(FieldProcessPID, event.Int(l.PID))
 	if l.Rank >= 0 {
 		ev.Set(FieldRank, event.Int(l.Rank))
