@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -116,6 +117,48 @@ func TestRealElasticsearch(t *testing.T) {
 	}
 	if got := hits.Get("hits.hits.0._source.vllm.request.prompt_tokens").Int(); got != 142 {
 		t.Errorf("prompt_tokens %d", got)
+	}
+}
+
+type recordDL struct {
+	mu      sync.Mutex
+	reasons []string
+}
+
+func (d *recordDL) Write(_ context.Context, _ *event.Event, _, reason string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.reasons = append(d.reasons, reason)
+	return nil
+}
+
+// TestRealMappingErrorDeadLetters: a document the mapping refuses (text in a long field) goes to
+// the dead letter with Elasticsearch's reason; its batch-mates are indexed.
+func TestRealMappingErrorDeadLetters(t *testing.T) {
+	cfg := realConfig(t)
+	ctx := t.Context()
+	if _, err := setup.Run(ctx, cfg, setup.Options{Fields: builtin.Registry().Fields(), SkipKibana: true}); err != nil {
+		t.Fatal(err)
+	}
+	dl := &recordDL{}
+	o, err := elasticsearch.New(pipeline.Settings{ID: "elasticsearch", DeadLetter: dl}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close(ctx)
+	evs := vllmEvents(3, 0)
+	evs[1].SetString("vllm.request.prompt_tokens", "not a number")
+	if s := <-deliver(t, o, evs); s != event.Delivered {
+		t.Fatalf("status %v", s)
+	}
+	if len(dl.reasons) != 1 || !strings.Contains(dl.reasons[0], "status 400") ||
+		!strings.Contains(dl.reasons[0], "prompt_tokens") {
+		t.Fatalf("dead letter reasons %q", dl.reasons)
+	}
+	ds := "logs-vllm.server-" + cfg.DataStream.Namespace
+	esGet(t, cfg, "POST", "/"+ds+"/_refresh", "")
+	if n := esGet(t, cfg, "GET", "/"+ds+"/_count", "").Get("count").Int(); n != 2 {
+		t.Errorf("%d documents indexed, want 2", n)
 	}
 }
 
