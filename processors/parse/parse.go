@@ -18,6 +18,7 @@ package parse
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -86,7 +87,11 @@ func New(set pipeline.Settings, cfg *Config) (*Processor, error) {
 	})
 	if set.Registerer != nil {
 		if err := set.Registerer.Register(p.held); err != nil {
-			return nil, fmt.Errorf("parse: register metrics: %w", err)
+			var are prometheus.AlreadyRegisteredError
+			if !errors.As(err, &are) {
+				return nil, fmt.Errorf("parse: register metrics: %w", err)
+			}
+			p.held = are.ExistingCollector.(prometheus.Gauge)
 		}
 	}
 	names := cfg.Parsers

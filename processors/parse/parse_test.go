@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/sluice-dev/sluice/parsers/cri"
 	"github.com/sluice-dev/sluice/parsers/docker"
 	"github.com/sluice-dev/sluice/parsers/golden"
@@ -325,5 +327,19 @@ func checkNothingLost(t testing.TB, lines []string, out []*event.Event) {
 		if !strings.Contains(text, body) && !strings.Contains(text, ev.Message()) {
 			t.Fatalf("line lost: %q", l)
 		}
+	}
+}
+
+func TestMetricsRegisterTwice(t *testing.T) {
+	t.Parallel()
+	reg := prometheus.NewRegistry()
+	for i := 0; i < 2; i++ {
+		if _, err := New(pipeline.Settings{ID: "parse", Registerer: reg}, NewConfig()); err != nil {
+			t.Fatalf("create %d: %v", i, err)
+		}
+	}
+	mfs, err := reg.Gather()
+	if err != nil || len(mfs) != 1 || mfs[0].GetName() != "sluice_parse_held_events" {
+		t.Fatalf("gathered %v, %v", mfs, err)
 	}
 }
