@@ -182,79 +182,9 @@ var (
 // Validate reports every problem in the config.
 func (c *Config) Validate() error {
 	var errs []error
-	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
-	if len(c.Hosts) == 0 {
-		add("hosts: at least one URL is required")
-	}
-	for i, h := range c.Hosts {
-		u, err := url.Parse(h)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			add("hosts[%d]: %q is not an http(s) URL", i, h)
-		}
-	}
-	auth := 0
-	for _, set := range []bool{c.Password != "" || c.PasswordFile != "", c.APIKey != "" || c.APIKeyFile != "",
-		c.BearerToken != "" || c.BearerTokenFile != ""} {
-		if set {
-			auth++
-		}
-	}
-	if auth > 1 {
-		add("password, api_key and bearer_token: choose one way to authenticate")
-	}
-	if c.Password != "" && c.PasswordFile != "" {
-		add("password_file: set either password or password_file")
-	}
-	if (c.Password != "" || c.PasswordFile != "") && c.Username == "" {
-		add("username: required with a password")
-	}
-	if (c.TLS.CertFile == "") != (c.TLS.KeyFile == "") {
-		add("tls: cert_file and key_file go together")
-	}
-	if c.TLS.CAFingerprint != "" && !regexp.MustCompile(`^[0-9a-fA-F:]{64,95}$`).MatchString(c.TLS.CAFingerprint) {
-		add("tls.ca_fingerprint: want the hex SHA-256 of the CA certificate")
-	}
+	errs = append(errs, c.validateConnection()...)
 	errs = append(errs, c.validateTarget()...)
-	switch c.ID {
-	case IDDeterministic, IDAuto:
-	default:
-		add("id: %q is not deterministic or auto", c.ID)
-	}
-	switch c.Compression {
-	case "gzip", "none":
-	default:
-		add("compression: %q is not gzip or none", c.Compression)
-	}
-	if c.CompressionLevel < 1 || c.CompressionLevel > 9 {
-		add("compression_level: %d is not in 1..9", c.CompressionLevel)
-	}
-	if c.FlushBytes < 1024 {
-		add("flush_bytes: %d is below 1024", c.FlushBytes)
-	}
-	if c.FlushCount < 1 {
-		add("flush_count: must be positive")
-	}
-	if c.FlushInterval <= 0 {
-		add("flush_interval: must be positive")
-	}
-	if c.Workers < 1 {
-		add("workers: must be at least 1")
-	}
-	if c.MaxInflightBytes < c.FlushBytes {
-		add("max_inflight_bytes: %d is below flush_bytes (%d)", c.MaxInflightBytes, c.FlushBytes)
-	}
-	if c.Timeout <= 0 {
-		add("timeout: must be positive")
-	}
-	if c.Retry.InitialBackoff <= 0 || c.Retry.MaxBackoff < c.Retry.InitialBackoff {
-		add("retry: want 0 < initial_backoff <= max_backoff")
-	}
-	if c.Retry.MaxAttempts < 0 {
-		add("retry.max_attempts: must not be negative")
-	}
-	if c.DeadLetterIndex != "" && !validIndexName(c.DeadLetterIndex) {
-		add("dead_letter_index: %q is not a valid index name", c.DeadLetterIndex)
-	}
+	errs = append(errs, c.validateTuning()...)
 	if err := c.Setup.Validate(); err != nil {
 		errs = append(errs, err)
 	}
@@ -318,4 +248,89 @@ func (c *Config) credentials() (user string, pass, apiKey, bearer Secret, err er
 	}
 	bearer, err = read(c.BearerToken, c.BearerTokenFile, "bearer_token_file")
 	return c.Username, pass, apiKey, bearer, err
+}
+
+// validateConnection checks hosts, credentials and TLS.
+func (c *Config) validateConnection() []error {
+	var errs []error
+	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	if len(c.Hosts) == 0 {
+		add("hosts: at least one URL is required")
+	}
+	for i, h := range c.Hosts {
+		u, err := url.Parse(h)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			add("hosts[%d]: %q is not an http(s) URL", i, h)
+		}
+	}
+	auth := 0
+	for _, set := range []bool{c.Password != "" || c.PasswordFile != "", c.APIKey != "" || c.APIKeyFile != "",
+		c.BearerToken != "" || c.BearerTokenFile != ""} {
+		if set {
+			auth++
+		}
+	}
+	if auth > 1 {
+		add("password, api_key and bearer_token: choose one way to authenticate")
+	}
+	if c.Password != "" && c.PasswordFile != "" {
+		add("password_file: set either password or password_file")
+	}
+	if (c.Password != "" || c.PasswordFile != "") && c.Username == "" {
+		add("username: required with a password")
+	}
+	if (c.TLS.CertFile == "") != (c.TLS.KeyFile == "") {
+		add("tls: cert_file and key_file go together")
+	}
+	if c.TLS.CAFingerprint != "" && !regexp.MustCompile(`^[0-9a-fA-F:]{64,95}$`).MatchString(c.TLS.CAFingerprint) {
+		add("tls.ca_fingerprint: want the hex SHA-256 of the CA certificate")
+	}
+	return errs
+}
+
+// validateTuning checks ids, compression, batching, retry and the dead-letter index.
+func (c *Config) validateTuning() []error {
+	var errs []error
+	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	switch c.ID {
+	case IDDeterministic, IDAuto:
+	default:
+		add("id: %q is not deterministic or auto", c.ID)
+	}
+	switch c.Compression {
+	case "gzip", "none":
+	default:
+		add("compression: %q is not gzip or none", c.Compression)
+	}
+	if c.CompressionLevel < 1 || c.CompressionLevel > 9 {
+		add("compression_level: %d is not in 1..9", c.CompressionLevel)
+	}
+	if c.FlushBytes < 1024 {
+		add("flush_bytes: %d is below 1024", c.FlushBytes)
+	}
+	if c.FlushCount < 1 {
+		add("flush_count: must be positive")
+	}
+	if c.FlushInterval <= 0 {
+		add("flush_interval: must be positive")
+	}
+	if c.Workers < 1 {
+		add("workers: must be at least 1")
+	}
+	if c.MaxInflightBytes < c.FlushBytes {
+		add("max_inflight_bytes: %d is below flush_bytes (%d)", c.MaxInflightBytes, c.FlushBytes)
+	}
+	if c.Timeout <= 0 {
+		add("timeout: must be positive")
+	}
+	if c.Retry.InitialBackoff <= 0 || c.Retry.MaxBackoff < c.Retry.InitialBackoff {
+		add("retry: want 0 < initial_backoff <= max_backoff")
+	}
+	if c.Retry.MaxAttempts < 0 {
+		add("retry.max_attempts: must not be negative")
+	}
+	if c.DeadLetterIndex != "" && !validIndexName(c.DeadLetterIndex) {
+		add("dead_letter_index: %q is not a valid index name", c.DeadLetterIndex)
+	}
+	return errs
 }
