@@ -51,7 +51,8 @@ func runReloading(ctx context.Context, file string, log *slog.Logger, hup <-chan
 		done := make(chan error, 1)
 		go func() { done <- run(genCtx) }()
 		reload := make(chan struct{})
-		go watchConfig(genCtx, file, sum, log, hup, poll, reload)
+		running, _ := config.Load(file, components()) // nil when invalid: run reports why
+		go watchConfig(genCtx, file, sum, running != nil && usesStdin(running), log, hup, poll, reload)
 		select {
 		case err := <-done:
 			stop()
@@ -68,7 +69,7 @@ func runReloading(ctx context.Context, file string, log *slog.Logger, hup <-chan
 
 // watchConfig closes reload when a SIGHUP arrives or the file's content differs from sum, and
 // the file then holds a valid config. It returns when ctx ends.
-func watchConfig(ctx context.Context, file string, sum [32]byte, log *slog.Logger, hup <-chan os.Signal,
+func watchConfig(ctx context.Context, file string, sum [32]byte, stdin bool, log *slog.Logger, hup <-chan os.Signal,
 	poll time.Duration, reload chan<- struct{}) {
 	tick := time.NewTicker(poll)
 	defer tick.Stop()
@@ -90,13 +91,30 @@ func watchConfig(ctx context.Context, file string, sum [32]byte, log *slog.Logge
 			continue
 		}
 		sum = cur // a bad file is reported once, not on every poll
-		if _, err := config.Load(file, components()); err != nil {
+		cfg, err := config.Load(file, components())
+		if err != nil {
 			log.Error("config reload: the new config is not valid; keeping the running config", "config", file, "error", err)
+			continue
+		}
+		if stdin || usesStdin(cfg) {
+			// A read of standard input cannot be interrupted: the stopped generation would
+			// swallow the next line. Restart sluice instead.
+			log.Warn("config reload: not done for pipelines reading standard input; restart sluice to apply the change", "config", file)
 			continue
 		}
 		close(reload)
 		return
 	}
+}
+
+// usesStdin reports whether a config reads standard input.
+func usesStdin(cfg *config.Config) bool {
+	for _, in := range cfg.Inputs {
+		if in.Type == "stdin" {
+			return true
+		}
+	}
+	return false
 }
 
 func fileSum(file string) ([32]byte, error) {

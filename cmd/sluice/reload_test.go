@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-const reloadConfig = "inputs:\n  stdin: {}\noutputs:\n  stdout: {}\npipelines:\n  main:\n    inputs: [stdin]\n    outputs: [stdout]\n"
+const reloadConfig = "inputs:\n  file:\n    paths: [/var/log/containers/*.log]\noutputs:\n  stdout: {}\npipelines:\n  main:\n    inputs: [file]\n    outputs: [stdout]\n"
 
 // syncBuf collects log output and signals every write.
 type syncBuf struct {
@@ -119,5 +119,28 @@ func TestRunReloadingFinishes(t *testing.T) {
 		func(context.Context) error { return nil })
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Pipelines reading standard input are not reloaded: the stopped generation's pending read would
+// swallow the next line.
+func TestRunReloadingRefusesStdin(t *testing.T) {
+	t.Parallel()
+	stdinConfig := strings.NewReplacer("file:\n    paths: [/var/log/containers/*.log]", "stdin: {}", "[file]", "[stdin]").Replace(reloadConfig)
+	file := write(t, t.TempDir(), "sluice.yaml", stdinConfig)
+	logs := &syncBuf{written: make(chan struct{}, 1)}
+	hup := make(chan os.Signal, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	starts := 0
+	result := make(chan error, 1)
+	go func() {
+		result <- runReloading(ctx, file, slog.New(slog.NewTextHandler(logs, nil)), hup, time.Hour,
+			func(ctx context.Context) error { starts++; <-ctx.Done(); return nil })
+	}()
+	hup <- os.Interrupt
+	logs.waitFor(t, "restart sluice to apply the change")
+	cancel()
+	if err := <-result; err != nil || starts != 1 {
+		t.Fatalf("err %v, %d generations", err, starts)
 	}
 }

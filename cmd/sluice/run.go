@@ -38,7 +38,7 @@ func newRunCmd() *cobra.Command {
 				<-ctx.Done()
 				stop()
 			}()
-			return runPipelines(ctx, file, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			return runWithReload(ctx, file, cmd.OutOrStdout(), cmd.ErrOrStderr()) // reload on SIGHUP or a changed file
 		},
 	}
 	cmd.Flags().StringVarP(&file, "config", "c", "", "config file (YAML)")
