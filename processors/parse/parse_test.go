@@ -10,6 +10,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/sluice-dev/sluice/parsers/builtin"
 	"github.com/sluice-dev/sluice/parsers/cri"
 	"github.com/sluice-dev/sluice/parsers/docker"
 	"github.com/sluice-dev/sluice/parsers/golden"
@@ -341,5 +342,43 @@ func TestMetricsRegisterTwice(t *testing.T) {
 	mfs, err := reg.Gather()
 	if err != nil || len(mfs) != 1 || mfs[0].GetName() != "sluice_parse_held_events" {
 		t.Fatalf("gathered %v, %v", mfs, err)
+	}
+}
+
+// Every field the golden cases produce is declared in the parser registry, from which the field
+// table and the Elasticsearch mapping are generated.
+func TestEveryFieldRegistered(t *testing.T) {
+	t.Parallel()
+	known := map[string]bool{event.FieldMessage: true}
+	var open []string // flattened and object fields hold keys of their own
+	for _, f := range builtin.Registry().Fields() {
+		known[f.Name] = true
+		if f.Type == "flattened" || f.Type == "object" {
+			open = append(open, f.Name+".")
+		}
+	}
+	declared := func(k string) bool {
+		for _, o := range open {
+			if strings.HasPrefix(k, o) {
+				return true
+			}
+		}
+		return known[k]
+	}
+	cases := append(golden.Cases(t, "testdata"), golden.Cases(t, "../../parsers/vllm/testdata")...)
+	cases = append(cases, golden.Cases(t, "../../parsers/docker/testdata")...)
+	for _, c := range cases {
+		lines := golden.Lines(t, c+"/input.log")
+		for _, mode := range []string{"hash", "keep", "truncate"} {
+			p := newProc(t, func(cfg *Config) { cfg.Prompts = mode })
+			for _, ev := range run(t, p, "case", lines, 3) {
+				ev.Range(func(k string, _ event.Value) bool {
+					if !declared(k) {
+						t.Errorf("%s: field %s is not declared by any parser", c, k)
+					}
+					return true
+				})
+			}
+		}
 	}
 }
