@@ -55,8 +55,9 @@ func (c FilebeatConfig) Validate() error {
 }
 
 // YAML renders filebeat.yml with dir as path.home (data, logs and the registry go under it).
-// seccomp is disabled because Filebeat 7.17's syscall filter predates current glibc and kills
-// the process on its first clone3.
+// seccomp is disabled because Filebeat 7.17's syscall filter predates rseq: with it, current
+// glibc aborts the process ("Fatal glibc error: rseq registration failed") as soon as it
+// starts a thread.
 func (c FilebeatConfig) YAML(dir string) string {
 	var b strings.Builder
 	typ := c.InputType
