@@ -2,7 +2,10 @@ package stack
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -23,7 +26,7 @@ const ESVersion = "8.19.21"
 const nobody = 65534
 
 func (s *Stack) esHome() (string, error) {
-	dir := filepath.Join(s.CacheDir, "elasticsearch-"+ESVersion)
+	dir := esPlace(s.CacheDir, "elasticsearch-"+ESVersion)
 	home := filepath.Join(dir, "elasticsearch-"+ESVersion)
 	if _, err := os.Stat(filepath.Join(dir, ".complete")); err == nil {
 		return home, nil
@@ -46,7 +49,7 @@ func (s *Stack) esHome() (string, error) {
 }
 
 func (s *Stack) esDaemon() daemon {
-	dir := filepath.Join(s.StateDir, "elasticsearch")
+	dir := esPlace(s.StateDir, "elasticsearch")
 	return daemon{name: "elasticsearch", dir: dir, marker: dir}
 }
 
@@ -149,17 +152,31 @@ func (s *Stack) prepareESDirs(d daemon, home string) error {
 	})
 }
 
+// esPlace is where Elasticsearch's files named name go: under base, unless the harness is root
+// and base lies below a folder other users cannot search (a clone under /root, say); then under
+// a folder of ours in the system temp directory, keyed by base, so the unprivileged node can
+// reach them.
+func esPlace(base, name string) string {
+	p := filepath.Join(base, name)
+	if os.Geteuid() != 0 || reachableByOthers(p) == nil {
+		return p
+	}
+	sum := sha256.Sum256([]byte(p))
+	return filepath.Join(os.TempDir(), "sluice-testsvc-"+hex.EncodeToString(sum[:6]), name)
+}
+
 // reachableByOthers checks that every directory above p has the search bit for others.
 func reachableByOthers(p string) error {
 	for dir := filepath.Dir(p); ; dir = filepath.Dir(dir) {
 		st, err := os.Stat(dir)
-		if err != nil {
+		switch {
+		case errors.Is(err, os.ErrNotExist): // created later with mode 0755
+		case err != nil:
 			return err
-		}
-		if st.Mode().Perm()&0o001 == 0 {
+		case st.Mode().Perm()&0o001 == 0:
 			return fmt.Errorf("%s is not searchable by other users (mode %v)", dir, st.Mode().Perm())
 		}
-		if dir == "/" || dir == "." {
+		if parent := filepath.Dir(dir); parent == dir {
 			return nil
 		}
 	}

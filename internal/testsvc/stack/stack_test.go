@@ -165,3 +165,30 @@ func TestReleaseWaitsForLastLiveHolder(t *testing.T) {
 		t.Fatal("Hold accepted a name with a slash")
 	}
 }
+
+func TestReachableByOthers(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	closed := filepath.Join(dir, "closed")
+	if err := os.Mkdir(closed, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{dir, filepath.Dir(dir)} { // t.TempDir's own folders are 0700
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := reachableByOthers(filepath.Join(dir, "not-yet", "es")); err != nil {
+		t.Fatalf("open path: %v", err)
+	}
+	err := reachableByOthers(filepath.Join(closed, "clone", "es"))
+	if err == nil || !strings.Contains(err.Error(), closed+" is not searchable") {
+		t.Fatalf("closed path: %v", err)
+	}
+	if os.Geteuid() == 0 {
+		got := esPlace(filepath.Join(closed, "clone"), "elasticsearch")
+		if !strings.HasPrefix(got, os.TempDir()) || filepath.Base(got) != "elasticsearch" {
+			t.Fatalf("esPlace under a closed folder = %q, want a folder in %s", got, os.TempDir())
+		}
+	}
+}
