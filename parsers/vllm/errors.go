@@ -133,7 +133,8 @@ func Classify(text string) string {
 	}
 	if strings.Contains(text, "Engine") || strings.Contains(text, "errored already") {
 		if containsAny(text, "EngineDeadError", "Engine loop has died", "EngineCore encountered an issue",
-			"Background loop has errored already") {
+			"Background loop has errored already", "MQLLMEngine is already dead", "Engine process (pid",
+			"died unexpectedly") {
 			return KindEngineDead
 		}
 	}
