@@ -45,6 +45,7 @@ type Output struct {
 	clock   clock
 	held    *byteSem
 	scratch sync.Pool
+	docSize atomic.Int64 // encoded bytes per document in the last batch
 
 	mu     sync.Mutex
 	wake   *sync.Cond
@@ -163,12 +164,14 @@ func (o *Output) Deliver(ctx context.Context, b *event.Batch) error {
 	if scratch == nil {
 		scratch = new([]byte)
 	}
-	var slab []byte
+	// Size the slab from the documents seen so far, so it is not regrown and copied per batch.
+	slab := make([]byte, 0, n*int(o.docSize.Load()+o.docSize.Load()/8+64))
 	for i, ev := range b.Events {
 		slab, *scratch = o.enc.appendItem(slab, *scratch, ev)
 		ends[i] = len(slab)
 	}
 	o.scratch.Put(scratch)
+	o.docSize.Store(int64(len(slab) / n))
 	start := 0
 	for i, ev := range b.Events {
 		items[i] = item{t: t, ev: ev, body: slab[start:ends[i]:ends[i]]}
