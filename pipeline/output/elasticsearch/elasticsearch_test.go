@@ -349,3 +349,40 @@ func TestDeadLetterIndex(t *testing.T) {
 		t.Errorf("dead-letter document %s", dlq[0])
 	}
 }
+
+// TestCloseFlushes: Close sends what waits for the flush timer and resolves it Delivered.
+func TestCloseFlushes(t *testing.T) {
+	t.Parallel()
+	f := newFakeES(t)
+	o := testOutput(t, f, &testClock{manual: true}, &memDL{}, func(c *Config) { c.FlushCount = 1000 })
+	b, done := makeBatch("src", 0, 3)
+	if err := o.Deliver(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if s := <-done; s != event.Delivered {
+		t.Fatalf("status %v", s)
+	}
+	assertExactlyOnce(t, f, 3)
+}
+
+func TestBackoff(t *testing.T) {
+	t.Parallel()
+	c := RetryConfig{InitialBackoff: 100 * time.Millisecond, MaxBackoff: time.Second}
+	for attempt, base := range []time.Duration{100, 200, 400, 800, 1000, 1000} {
+		base *= time.Millisecond
+		seen := map[time.Duration]bool{}
+		for range 50 {
+			d := backoff(c, attempt+1)
+			if d < base/2 || d > base {
+				t.Fatalf("attempt %d: %v outside [%v, %v]", attempt+1, d, base/2, base)
+			}
+			seen[d] = true
+		}
+		if len(seen) < 2 {
+			t.Errorf("attempt %d: no jitter", attempt+1)
+		}
+	}
+}
