@@ -382,3 +382,17 @@ func TestEveryFieldRegistered(t *testing.T) {
 		}
 	}
 }
+
+func TestMultilineDisabled(t *testing.T) {
+	t.Parallel()
+	lines := golden.Lines(t, "testdata/v1-oom-interleaved/input.log")
+	out := run(t, newProc(t, func(c *Config) { c.Multiline.Disabled = true }), "case", lines, 5)
+	if len(out) != len(lines) {
+		t.Fatalf("%d lines gave %d events with grouping off", len(lines), len(out))
+	}
+	for i, ev := range out {
+		if strings.Contains(ev.Message(), "\n") || ev.Has("log.flags") {
+			t.Errorf("event %d grouped: %q", i, ev.Message())
+		}
+	}
+}
