@@ -50,9 +50,10 @@ func (c *Config) Validate() error {
 }
 
 type compiled struct {
-	name  string
-	re    *regexp.Regexp
-	hints []string
+	name    string
+	re      *regexp.Regexp
+	hints   [][]byte
+	builtin bool
 }
 
 func (c *Config) compile() ([]compiled, error) {
@@ -68,7 +69,7 @@ func (c *Config) compile() ([]compiled, error) {
 				errs = append(errs, fmt.Errorf("patterns[%d].builtin: unknown %q (known: %v)", i, p.Builtin, BuiltinNames()))
 				continue
 			}
-			out = append(out, compiled{name: p.Builtin, re: re, hints: hints[p.Builtin]})
+			out = append(out, compiled{name: p.Builtin, re: re, hints: hintsOf(p.Builtin), builtin: true})
 		case p.Regex != "":
 			re, err := regexp.Compile(p.Regex)
 			if err != nil {
@@ -81,7 +82,7 @@ func (c *Config) compile() ([]compiled, error) {
 			}
 			c := compiled{name: name, re: re}
 			if prefix, _ := re.LiteralPrefix(); prefix != "" {
-				c.hints = []string{strings.ToLower(prefix)} // every match starts with it
+				c.hints = [][]byte{[]byte(strings.ToLower(prefix))} // every match starts with it
 			}
 			out = append(out, c)
 		default:

@@ -29,51 +29,6 @@ var builtins = map[string]*regexp.Regexp{
 	"credit_card":  regexp.MustCompile(`\b(?:\d[ -]?){12,15}\d\b`),
 }
 
-// hints are substrings (ASCII, matched without regard to case) at least one of which every
-// match of a built-in pattern contains. A text without any skips the regular expression, which
-// for the usual log line, with no secret in it, is most of the work saved.
-var hints = map[string][]string{
-	"email":        {"@"},
-	"bearer_token": {"bearer"},
-	"jwt":          {"eyj"},
-	"api_key":      {"sk-", "hf_", "akia", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "xox"},
-	"secret_kv":    {"passw", "secret", "token", "key"},
-}
-
-// hinted reports whether s contains one of hs, ASCII case-insensitively; no hints means yes.
-func hinted(s string, hs []string) bool {
-	if len(hs) == 0 {
-		return true
-	}
-	for _, h := range hs {
-		if indexFold(s, h) >= 0 {
-			return true
-		}
-	}
-	return false
-}
-
-// indexFold finds lower-case ASCII sub in s ignoring the case of s, without allocating.
-func indexFold(s, sub string) int {
-	n := len(sub)
-	for i := 0; i+n <= len(s); i++ {
-		j := 0
-		for ; j < n; j++ {
-			c := s[i+j]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			if c != sub[j] {
-				break
-			}
-		}
-		if j == n {
-			return i
-		}
-	}
-	return -1
-}
-
 type redactor struct {
 	fields   []string
 	patterns []compiled
@@ -111,8 +66,11 @@ func (r *redactor) event(ev *event.Event) (proc.Result, error) {
 // Text applies every pattern to s. A pattern with a capture group keeps the group (the prefix)
 // and replaces the rest of the match.
 func (r *redactor) Text(s string) string {
+	bp := foldPool.Get().(*[]byte)
+	defer foldPool.Put(bp)
+	lower := fold((*bp)[:0], s)
 	for _, p := range r.patterns {
-		if !hinted(s, p.hints) || !p.re.MatchString(s) {
+		if !p.hinted(lower) || !p.re.MatchString(s) {
 			continue
 		}
 		name := p.name
@@ -128,7 +86,9 @@ func (r *redactor) Text(s string) string {
 			}
 			return prefix + r.replacement(name, m[len(prefix):])
 		})
+		lower = fold(lower[:0], s)
 	}
+	*bp = lower
 	return s
 }
 

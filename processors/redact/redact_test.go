@@ -69,15 +69,19 @@ func TestCustomPrefixHint(t *testing.T) {
 	}
 }
 
-func TestIndexFold(t *testing.T) {
+func TestFoldAndHints(t *testing.T) {
 	t.Parallel()
-	for _, tc := range []struct {
-		s, sub string
-		want   int
-	}{{"Authorization: BEARER x", "bearer", 15}, {"abc", "abcd", -1}, {"", "a", -1}, {"xAKIA", "akia", 1}} {
-		if got := indexFold(tc.s, tc.sub); got != tc.want {
-			t.Errorf("indexFold(%q, %q) = %d, want %d", tc.s, tc.sub, got, tc.want)
+	if got := string(fold(nil, "Authorization: BEARER x")); got != "authorization: bearer x" {
+		t.Errorf("fold: %q", got)
+	}
+	api := &compiled{name: "api_key", builtin: true, hints: hintsOf("api_key")}
+	for s, want := range map[string]bool{"xAKIAy": true, "no keys here": false} {
+		if got := api.hinted(fold(nil, s)); got != want {
+			t.Errorf("api_key hinted(%q) = %v", s, got)
 		}
+	}
+	if !(&compiled{name: "custom"}).hinted(nil) {
+		t.Errorf("a pattern without hints must always run")
 	}
 }
 
@@ -113,4 +117,20 @@ func FuzzRedact(f *testing.F) {
 			t.Fatalf("changed without a marker: %q -> %q", s, out)
 		}
 	})
+}
+
+func TestSecretHint(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[string]bool{
+		"Avg prompt throughput: 12 tokens/s": false,
+		"token=abc":                          true,
+		"API_KEY : x":                        true,
+		"the secret sauce":                   false,
+		"password\t= hunter2":                true,
+		"tokens=3":                           false,
+	} {
+		if got := secretHint(fold(nil, s)); got != want {
+			t.Errorf("secretHint(%q) = %v, want %v", s, got, want)
+		}
+	}
 }
