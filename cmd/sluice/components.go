@@ -5,6 +5,7 @@ import (
 	"github.com/sluice-dev/sluice/pipeline/config"
 	"github.com/sluice-dev/sluice/pipeline/input/beats"
 	fileinput "github.com/sluice-dev/sluice/pipeline/input/file"
+	kafkainput "github.com/sluice-dev/sluice/pipeline/input/kafka"
 	"github.com/sluice-dev/sluice/pipeline/input/stdin"
 	"github.com/sluice-dev/sluice/pipeline/output/elasticsearch"
 	fileoutput "github.com/sluice-dev/sluice/pipeline/output/file"
@@ -38,6 +39,7 @@ func components() config.Components {
 		[]pipeline.InputFactory{
 			beats.Factory,
 			fileinput.Factory,
+			kafkainput.Factory,
 			stdin.Factory,
 		},
 		[]pipeline.ProcessorFactory{

@@ -1,0 +1,98 @@
+package kafka
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sluice-dev/sluice/pipeline/pipelinetest"
+)
+
+func validConfig() *Config {
+	c := NewConfig()
+	c.Brokers = []string{"kafka-0:9092"}
+	c.Topics = []string{"logs"}
+	c.GroupID = "sluice"
+	return c
+}
+
+func TestConfigValidate(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		mutate func(*Config)
+		want   []string // substrings of the error; none means valid
+	}{
+		{"valid", func(*Config) {}, nil},
+		{"defaults need brokers topics group", func(c *Config) { *c = *NewConfig() },
+			[]string{"brokers: at least one", "topics: at least one", "group_id: required"}},
+		{"bad broker and empty topic", func(c *Config) { c.Brokers = []string{"kafka"}; c.Topics = []string{""} },
+			[]string{"brokers[0]:", "topics[0]: empty"}},
+		{"start offset", func(c *Config) { c.StartOffset = "beginning" }, []string{`start_offset: must be "earliest" or "latest"`}},
+		{"on rejected", func(c *Config) { c.OnRejected = "drop" }, []string{"on_rejected: must be"}},
+		{"zero limits", func(c *Config) { c.BatchSize = 0; c.MaxWait = 0; c.MaxPending = -1; c.CommitTimeout = 0 },
+			[]string{"batch_size: must be positive", "max_wait: must be positive", "max_pending: must be positive", "commit_timeout: must be positive"}},
+		{"batch over max pending", func(c *Config) { c.BatchSize = 100; c.MaxPending = 10 }, []string{"batch_size: larger than max_pending"}},
+		{"min over max bytes", func(c *Config) { c.MinBytes = 2 << 20; c.MaxBytes = 1 << 20 }, []string{"min_bytes: larger"}},
+		{"short session", func(c *Config) { c.SessionTimeout = time.Second }, []string{"session_timeout: at least 6s"}},
+		{"tls files without tls", func(c *Config) { c.TLS.CA = "ca.pem" }, []string{"tls.enabled"}},
+		{"cert without key", func(c *Config) { c.TLS = TLSConfig{Enabled: true, Certificate: "c.pem"} }, []string{"tls.certificate: certificate and key"}},
+		{"sasl", func(c *Config) { c.SASL = SASLConfig{Mechanism: "scram-sha-512", Username: "u"} }, []string{`sasl.mechanism: must be "plain"`}},
+		{"sasl without user", func(c *Config) { c.SASL = SASLConfig{Mechanism: "plain"} }, []string{"sasl.username: required"}},
+		{"user without sasl", func(c *Config) { c.SASL = SASLConfig{Username: "u"} }, []string{"sasl.mechanism: username set"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := validConfig()
+			tt.mutate(c)
+			err := c.Validate()
+			if len(tt.want) == 0 {
+				if err != nil {
+					t.Fatalf("unexpected error: %v", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+// TLS files are read at startup: a missing or bad CA fails New, not the first connection.
+func TestNewLoadsTLSFiles(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, ca, want string
+	}{
+		{"missing ca", "testdata/missing.pem", "kafka: tls: read ca"},
+		{"not pem", "testdata/SOURCE.md", "no PEM certificate"},
+		{"ok", "testdata/ca.pem", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := validConfig()
+			c.TLS = TLSConfig{Enabled: true, CA: tt.ca, ServerName: "kafka.example.com"}
+			in, err := New(pipelinetest.Settings(t, "kafka"), c)
+			if tt.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if in.dialer.TLS == nil || in.dialer.TLS.RootCAs == nil || in.dialer.TLS.ServerName != "kafka.example.com" {
+					t.Fatalf("dialer tls %+v", in.dialer.TLS)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v, want %q", err, tt.want)
+			}
+		})
+	}
+}

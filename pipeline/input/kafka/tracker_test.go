@@ -1,0 +1,138 @@
+package kafka
+
+import (
+	"testing"
+
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// batchOf reads offsets from partition 0 of topic "t" as one batch and returns its state and span.
+func batchOf(tr *tracker, offsets ...int64) (*partState, span) {
+	var p *partState
+	var sp span
+	for i, o := range offsets {
+		var start int64
+		p, start = tr.read("t", 0, o, 1000)
+		if i == 0 {
+			sp.start = start
+		}
+		sp.end = o + 1
+	}
+	return p, sp
+}
+
+func seq(from, to int64) []int64 {
+	var out []int64
+	for o := from; o < to; o++ {
+		out = append(out, o)
+	}
+	return out
+}
+
+func TestTrackerCommitsContiguousDelivered(t *testing.T) {
+	t.Parallel()
+	type step struct {
+		batch  int // index into batches
+		status event.Status
+	}
+	tests := []struct {
+		name           string
+		commitRejected bool
+		batches        [][]int64
+		steps          []step
+		want           int64 // committed position; -1 nothing to commit
+		failed         bool
+	}{
+		{"in order", false, [][]int64{seq(0, 5), seq(5, 10)},
+			[]step{{0, event.Delivered}, {1, event.Delivered}}, 10, false},
+		{"out of order waits for the first", false, [][]int64{seq(0, 5), seq(5, 10)},
+			[]step{{1, event.Delivered}}, -1, false},
+		{"out of order then the first", false, [][]int64{seq(0, 5), seq(5, 10), seq(10, 15)},
+			[]step{{2, event.Delivered}, {1, event.Delivered}, {0, event.Delivered}}, 15, false},
+		{"retry stops the commit at its start", false, [][]int64{seq(0, 5), seq(5, 10), seq(10, 15)},
+			[]step{{0, event.Delivered}, {1, event.Retry}, {2, event.Delivered}}, 5, true},
+		{"rejected holds by default", false, [][]int64{seq(0, 5), seq(5, 10)},
+			[]step{{0, event.Rejected}, {1, event.Delivered}}, -1, true},
+		{"rejected passes with on_rejected commit", true, [][]int64{seq(0, 5), seq(5, 10)},
+			[]step{{0, event.Rejected}, {1, event.Delivered}}, 10, false},
+		{"gaps of compaction are passed", false, [][]int64{{0, 1, 2}, {7, 9}, {12}},
+			[]step{{0, event.Delivered}, {2, event.Delivered}, {1, event.Delivered}}, 13, false},
+		{"starts where the group's offset is", false, [][]int64{seq(100, 105)},
+			[]step{{0, event.Delivered}}, 105, false},
+		// The reader went back to 5 after a rebalance: the second reading of 5..9 is delivered,
+		// but 0..4 is still in flight from the first reading.
+		{"read again after a rebalance", false, [][]int64{seq(0, 10), seq(5, 10)},
+			[]step{{1, event.Delivered}}, -1, false},
+		{"read again, then the first reading", false, [][]int64{seq(0, 10), seq(5, 12)},
+			[]step{{1, event.Delivered}, {0, event.Delivered}}, 12, false},
+		{"read again below the position", false, [][]int64{seq(0, 10), seq(3, 8)},
+			[]step{{0, event.Delivered}, {1, event.Delivered}}, 10, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tr := newTracker(tt.commitRejected)
+			type b struct {
+				p  *partState
+				sp span
+				n  int
+			}
+			var bs []b
+			total := 0
+			for _, offs := range tt.batches {
+				p, sp := batchOf(tr, offs...)
+				bs = append(bs, b{p, sp, len(offs)})
+				total += len(offs)
+			}
+			if got := tr.pendingCount(); got != total {
+				t.Fatalf("pending %d, want %d", got, total)
+			}
+			resolved := 0
+			for _, s := range tt.steps {
+				tr.resolved(bs[s.batch].p, bs[s.batch].sp, bs[s.batch].n, s.status)
+				resolved += bs[s.batch].n
+			}
+			if got := tr.pendingCount(); got != total-resolved {
+				t.Errorf("pending %d, want %d", got, total-resolved)
+			}
+			cs := tr.toCommit()
+			got := int64(-1)
+			if len(cs) == 1 {
+				got = cs[0].offset
+			}
+			if got != tt.want {
+				t.Errorf("commit position %d (%+v), want %d", got, cs, tt.want)
+			}
+			if isClosed(tr.failed) != tt.failed {
+				t.Errorf("failed %v, want %v", isClosed(tr.failed), tt.failed)
+			}
+			if len(cs) == 1 {
+				tr.committedTo(cs)
+				if again := tr.toCommit(); len(again) != 0 {
+					t.Errorf("committed twice: %+v", again)
+				}
+				if cs[0].lag != 1000-cs[0].offset {
+					t.Errorf("lag %d, want %d", cs[0].lag, 1000-cs[0].offset)
+				}
+			}
+		})
+	}
+}
+
+func TestTrackerDiscardReleasesSpace(t *testing.T) {
+	t.Parallel()
+	tr := newTracker(false)
+	batchOf(tr, seq(0, 4)...)
+	tr.discard(4)
+	if tr.pendingCount() != 0 {
+		t.Fatalf("pending %d", tr.pendingCount())
+	}
+	select {
+	case <-tr.space:
+	default:
+		t.Fatal("no space signal")
+	}
+	if cs := tr.toCommit(); len(cs) != 0 {
+		t.Fatalf("discarded messages committed: %+v", cs)
+	}
+}
