@@ -201,9 +201,9 @@ func (in *Input) Close(ctx context.Context) error {
 
 // ConnStats describes one connected client, for logs and the admin endpoint.
 type ConnStats struct {
-	Peer, ClientName                string
-	Since                           time.Time
-	Windows, Events, Bytes, Pending int64
+	Peer, ClientName                            string
+	Since                                       time.Time
+	Windows, Events, Bytes, Pending, Keepalives int64
 }
 
 // Stats lists the connected clients.
@@ -213,7 +213,7 @@ func (in *Input) Stats() []ConnStats {
 	out := make([]ConnStats, 0, len(in.conns))
 	for c := range in.conns {
 		out = append(out, ConnStats{Peer: c.peer, ClientName: c.name, Since: c.since, Windows: c.windows.Load(),
-			Events: c.events.Load(), Bytes: c.bytes.Load(), Pending: c.pending.Load()})
+			Events: c.events.Load(), Bytes: c.bytes.Load(), Pending: c.pending.Load(), Keepalives: c.keepalives.Load()})
 	}
 	return out
 }

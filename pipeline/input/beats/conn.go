@@ -50,7 +50,7 @@ type conn struct {
 	closed chan struct{}
 	once   sync.Once
 
-	windows, events, bytes, pending atomic.Int64
+	windows, events, bytes, pending, keepalives atomic.Int64
 }
 
 func newConn(in *Input, nc net.Conn, name string) *conn {
@@ -77,7 +77,8 @@ func (c *conn) close(err error) {
 		close(c.closed)
 		_ = c.nc.Close()
 		attrs := []any{"windows", c.windows.Load(), "events", c.events.Load(), "bytes", c.bytes.Load(),
-			"pending", c.pending.Load(), "duration", time.Since(c.since).Round(time.Millisecond)}
+			"pending", c.pending.Load(), "keepalives", c.keepalives.Load(),
+			"duration", time.Since(c.since).Round(time.Millisecond)}
 		var pe *protocolError
 		switch {
 		case errors.As(err, &pe):
@@ -242,6 +243,7 @@ func (c *conn) await(w *window) error {
 				return err
 			}
 			c.in.m.keepalives.Inc()
+			c.keepalives.Add(1)
 			t.Reset(c.in.cfg.KeepaliveInterval)
 		case <-c.closed:
 			return errClosing

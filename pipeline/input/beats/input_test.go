@@ -83,6 +83,9 @@ func TestKeepaliveWhilePending(t *testing.T) {
 		t.Fatalf("client returned while the window was pending: %d, %v", r.n, r.err)
 	default:
 	}
+	if st := h.in.Stats(); len(st) != 1 || st[0].Keepalives < 20 || st[0].Pending != 1 || st[0].Events != 5 {
+		t.Errorf("connection stats %+v", st)
+	}
 	b.Resolve(event.Delivered)
 	if r := <-done; r.err != nil || r.n != 5 {
 		t.Fatalf("send = %d, %v", r.n, r.err)
