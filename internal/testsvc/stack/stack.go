@@ -111,10 +111,34 @@ func (s *Stack) Up(ctx context.Context, services []string) (map[string]string, [
 		env[r.key] = r.value
 		timings = append(timings, r.timing)
 	}
+	s.keepRunning(env)
 	if err := s.writeEnv(env); err != nil {
 		errs = append(errs, err)
 	}
 	return env, timings, errors.Join(errs...)
+}
+
+// keepRunning adds the services an earlier Up started and that still run (or, for Filebeat,
+// whose binary is still there), so `up kafka` does not drop Elasticsearch from the env file
+// another shell relies on.
+func (s *Stack) keepRunning(env map[string]string) {
+	if _, ok := env[testsvc.EnvElasticsearch]; !ok && s.esDaemon().alive() {
+		env[testsvc.EnvElasticsearch] = fmt.Sprintf("http://127.0.0.1:%d", s.ESPort)
+	}
+	if _, ok := env[testsvc.EnvKafka]; !ok && s.kafkaDaemon().alive() {
+		env[testsvc.EnvKafka] = fmt.Sprintf("127.0.0.1:%d", s.KafkaPort)
+	}
+	if _, ok := env[testsvc.EnvFilebeat]; !ok {
+		old, _ := os.ReadFile(s.EnvFile())
+		prefix := "export " + testsvc.EnvFilebeat + "="
+		for _, line := range strings.Split(string(old), "\n") {
+			if v, err := strconv.Unquote(strings.TrimPrefix(line, prefix)); err == nil && strings.HasPrefix(line, prefix) {
+				if _, err := os.Stat(v); err == nil {
+					env[testsvc.EnvFilebeat] = v
+				}
+			}
+		}
+	}
 }
 
 type result struct {
