@@ -99,6 +99,9 @@ func TestProcessor(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
+	for _, s := range proctest.Seeds(f) {
+		f.Add(s)
+	}
 	f.Add("2026-11-27T12:00:01.5Z")
 	f.Add("Dec 31 23:59:59")
 	f.Add("1795780800.5")

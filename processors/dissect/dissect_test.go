@@ -103,6 +103,9 @@ func TestCompileErrors(t *testing.T) {
 }
 
 func FuzzDissect(f *testing.F) {
+	for _, s := range proctest.Seeds(f) {
+		f.Add("%{a} %{+b} %{+b} [%{c}:%{d|int}] %{e}", s)
+	}
 	f.Add("%{a} %{b}", "x y")
 	f.Add("%{ts->} %{+m/2} %{+m/1}", "1   2 3")
 	f.Add("%{*k}=%{&k}", "a=b")

@@ -77,6 +77,9 @@ func TestBadPatterns(t *testing.T) {
 }
 
 func FuzzGrok(f *testing.F) {
+	for _, s := range proctest.Seeds(f) {
+		f.Add(s)
+	}
 	f.Add(apacheLine)
 	f.Add("WARNING 11-27 12:00:01 scheduler.py:1089] x")
 	p := proctest.New(f, Factory, func(c *Config) {

@@ -62,6 +62,9 @@ func TestBadConfig(t *testing.T) {
 }
 
 func FuzzPairs(f *testing.F) {
+	for _, s := range proctest.Seeds(f) {
+		f.Add(s, " ", "=")
+	}
 	f.Add(`a=1 b="x \" y" c`, " ", "=")
 	f.Add(`a:1&&b:'q'`, "&", ":")
 	f.Fuzz(func(t *testing.T, s, fs, vs string) {

@@ -272,6 +272,9 @@ func TestConditionSkips(t *testing.T) {
 // FuzzNoLineLost: whatever the lines and however they are grouped, cut and flushed, the output
 // of one source holds every input line once, in order.
 func FuzzNoLineLost(f *testing.F) {
+	for _, s := range proctest.Seeds(f) {
+		f.Add(s, uint8(2), uint8(1))
+	}
 	f.Add(strings.Join(traceback, "\n"), uint8(3), uint8(2))
 	f.Add("INFO a\n  b\n\n  c\nERROR d", uint8(1), uint8(1))
 	f.Fuzz(func(t *testing.T, text string, maxLines, split uint8) {

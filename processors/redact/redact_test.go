@@ -107,6 +107,9 @@ func BenchmarkRedact(b *testing.B) {
 }
 
 func FuzzRedact(f *testing.F) {
+	for _, s := range proctest.Seeds(f) {
+		f.Add(s)
+	}
 	f.Add("user alice@example.com Authorization: Bearer abc password=x 4111 1111 1111 1111")
 	f.Add("AKIAIOSFODNN7EXAMPLE 10.0.0.1 ::1 eyJa.eyJb.c")
 	r := &redactor{}

@@ -4,6 +4,8 @@ package proctest
 
 import (
 	"context"
+	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -149,4 +151,19 @@ func Sample() *event.Event {
 	ev.Set("log.origin.file.line", event.Int(160))
 	ev.Set("vllm.stats.gpu_kv_cache_usage.pct", event.Float(0.93))
 	return ev
+}
+
+// Seeds reads testdata/seeds.txt (one seed per line; "\n" inside a line stands for a newline)
+// and returns its lines for a fuzz test's corpus.
+func Seeds(f *testing.F) []string {
+	f.Helper()
+	data, err := os.ReadFile("testdata/seeds.txt")
+	if err != nil {
+		f.Fatalf("seeds: %v", err)
+	}
+	var out []string
+	for _, l := range strings.Split(strings.TrimRight(string(data), "\n"), "\n") {
+		out = append(out, strings.ReplaceAll(l, `\n`, "\n"))
+	}
+	return out
 }
