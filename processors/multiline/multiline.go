@@ -20,6 +20,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/processors/internal/proc"
@@ -79,10 +81,19 @@ func New(set pipeline.Settings, c *Config) (*Processor, error) {
 	if m == nil {
 		m = pipeline.NewComponentMetrics()
 	}
-	return &Processor{
+	p := &Processor{
 		cfg: c, re: regexp.MustCompile(c.Pattern), after: c.Match == "after", runner: r, metrics: m,
 		now: time.Now, pending: map[string]*group{},
-	}, nil
+	}
+	if set.Registerer != nil {
+		// A processor rebuilt on reload finds the gauge of the old one registered; the old one
+		// then goes on reporting until it is collected, which is harmless.
+		_ = set.Registerer.Register(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "sluice_multiline_pending_groups",
+			Help: "Groups of lines held open, waiting for their next line or their timeout.",
+		}, func() float64 { return float64(p.Pending()) }))
+	}
+	return p, nil
 }
 
 // Process joins the lines of b; lines of groups still open leave the batch and are held.

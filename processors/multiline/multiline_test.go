@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/processors/internal/proctest"
 )
@@ -147,6 +149,37 @@ func contains(ss []string, s string) bool {
 		}
 	}
 	return false
+}
+
+func TestPendingGauge(t *testing.T) {
+	t.Parallel()
+	set, reg, _ := proctest.Settings("multiline")
+	c := NewConfig()
+	c.Pattern, c.Negate = `^INFO`, true
+	p, err := New(set, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proctest.Run(t, p, lines("a", "INFO x", "  y")...)
+	proctest.Run(t, p, lines("b", "INFO z")...)
+	if got := gaugeValue(t, reg); got != 2 {
+		t.Errorf("sluice_multiline_pending_groups = %v, want 2", got)
+	}
+}
+
+func gaugeValue(t *testing.T, reg *prometheus.Registry) float64 {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() == "sluice_multiline_pending_groups" {
+			return mf.GetMetric()[0].GetGauge().GetValue()
+		}
+	}
+	t.Fatal("gauge not registered")
+	return 0
 }
 
 func TestTimeoutFlush(t *testing.T) {

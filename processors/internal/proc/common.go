@@ -27,6 +27,9 @@ type Common struct {
 	If string `mapstructure:"if"`
 	// OnError is tag, drop or dead_letter.
 	OnError string `mapstructure:"on_error"`
+	// TagOnFailure replaces the failure tag (_<type>_failure), for dashboards that look for
+	// Logstash's names (_grokparsefailure, _dateparsefailure).
+	TagOnFailure string `mapstructure:"tag_on_failure"`
 
 	cond *condition.Condition
 }

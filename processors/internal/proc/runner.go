@@ -67,6 +67,9 @@ func NewRunner(typ string, set pipeline.Settings, c *Common, fn EventFunc) (*Run
 	if r.id == "" {
 		r.id = typ
 	}
+	if c.TagOnFailure != "" {
+		r.failTag = c.TagOnFailure
+	}
 	if r.log == nil {
 		r.log = slog.Default()
 	}

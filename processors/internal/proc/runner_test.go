@@ -85,6 +85,20 @@ func TestRunnerPolicies(t *testing.T) {
 	}
 }
 
+func TestTagOnFailure(t *testing.T) {
+	t.Parallel()
+	set, _, _ := proctest.Settings("grok")
+	c := &cfg{proc.Common{TagOnFailure: "_grokparsefailure"}}
+	r, err := proc.NewRunner("grok", set, c.Base(), fn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := proctest.One(t, r, proctest.Lines("bad")[0])
+	if !out.HasTag("_grokparsefailure") || out.HasTag("_grok_failure") {
+		t.Errorf("tags %v", out.Tags())
+	}
+}
+
 func TestValidate(t *testing.T) {
 	t.Parallel()
 	bad := []proc.Common{{If: "a =="}, {OnError: "ignore"}}
