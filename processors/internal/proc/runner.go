@@ -3,7 +3,9 @@ package proc
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"runtime/debug"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -120,7 +122,7 @@ func (r *Runner) Process(ctx context.Context, b *event.Batch) error {
 			kept = append(kept, ev)
 			continue
 		}
-		res, err := r.fn(ev)
+		res, err := r.call(ev)
 		switch {
 		case err != nil:
 			switch r.Fail(ctx, ev, err) {
@@ -144,6 +146,20 @@ func (r *Runner) Process(ctx context.Context, b *event.Batch) error {
 	b.Events = kept
 	r.record(ok, skipped, dropped, failed, errDropped, dead)
 	return nil
+}
+
+// call runs the EventFunc on one event. A panic (a bug meeting an input nobody foresaw) becomes
+// that event's failure, so one bad line is tagged or dead-lettered instead of failing its whole
+// batch again on every resend.
+func (r *Runner) call(ev *event.Event) (res Result, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			r.log.Error("processor panicked on an event; applying the error policy", "processor", r.id,
+				"panic", v, "stack", string(debug.Stack()))
+			res, err = Keep, fmt.Errorf("internal error: %v", v)
+		}
+	}()
+	return r.fn(ev)
 }
 
 func (r *Runner) record(ok, skipped, dropped, failed, errDropped, dead float64) {

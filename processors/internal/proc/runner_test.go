@@ -3,6 +3,7 @@ package proc_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 
@@ -82,6 +83,28 @@ func TestRunnerPolicies(t *testing.T) {
 		if n, err := testutil.GatherAndCount(reg, "sluice_processor_events_total"); err != nil || n != 6 {
 			t.Errorf("metric series: %d, %v", n, err)
 		}
+	}
+}
+
+func TestPanicIsOneEventsFailure(t *testing.T) {
+	t.Parallel()
+	set, _, _ := proctest.Settings("x")
+	set.Logger = slog.New(slog.DiscardHandler)
+	boom := func(ev *event.Event) (proc.Result, error) {
+		if ev.Message() == "poison" {
+			var m map[string]int
+			m["x"]++ // a nil-map write: panics
+		}
+		return proc.Keep, nil
+	}
+	r, err := proc.NewRunner("x", set, (&cfg{}).Base(), boom)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := proctest.Run(t, r, proctest.Lines("ok", "poison", "ok")...)
+	if len(out) != 3 || !out[1].HasTag("_x_failure") || out[0].HasTag("_x_failure") ||
+		!strings.Contains(proctest.Str(out[1], "error.message"), "internal error") {
+		t.Fatalf("got %d events, tags %v, error %q", len(out), out[1].Tags(), proctest.Str(out[1], "error.message"))
 	}
 }
 
