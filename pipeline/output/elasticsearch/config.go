@@ -127,8 +127,9 @@ type Config struct {
 	Compression      string `mapstructure:"compression"`
 	CompressionLevel int    `mapstructure:"compression_level"`
 
-	// A bulk request is sent when it reaches FlushBytes or FlushCount documents, or
-	// FlushInterval after its first document.
+	// A bulk request is sent as soon as a worker is free; while every worker is busy it grows
+	// until it reaches FlushBytes or FlushCount documents, or FlushInterval after its first
+	// document.
 	FlushBytes    config.ByteSize `mapstructure:"flush_bytes"`
 	FlushCount    int             `mapstructure:"flush_count"`
 	FlushInterval time.Duration   `mapstructure:"flush_interval"`

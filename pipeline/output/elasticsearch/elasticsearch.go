@@ -52,6 +52,7 @@ type Output struct {
 	cur    *request // filling up
 	gen    uint64   // increments when cur is cut, so a stale timer does nothing
 	queue  []*request
+	idle   int // workers waiting for a request
 	closed bool
 
 	stopCtx context.Context // cancelled when Close's deadline passes
@@ -196,6 +197,12 @@ func (o *Output) Deliver(ctx context.Context, b *event.Batch) error {
 	for _, it := range ptrs {
 		o.add(it)
 	}
+	if o.idle > 0 && len(o.queue) == 0 {
+		// A worker has nothing to do: sending now costs nothing, while waiting for the flush
+		// interval would hold the batch's source (a Filebeat window waits for its ACK).
+		// Requests grow towards flush_bytes/flush_count only while every worker is busy.
+		o.cut()
+	}
 	o.mu.Unlock()
 	return nil
 }
@@ -238,7 +245,16 @@ func (o *Output) worker() {
 	for {
 		o.mu.Lock()
 		for len(o.queue) == 0 && !o.closed {
+			if o.cur != nil {
+				// Nothing is queued but a request is filling: send it now rather than wait
+				// for flush_interval. Under load workers are busy, so requests still grow
+				// by what arrives during a round trip.
+				o.cut()
+				break
+			}
+			o.idle++
 			o.wake.Wait()
+			o.idle--
 		}
 		if len(o.queue) == 0 {
 			o.mu.Unlock()

@@ -259,6 +259,8 @@ func TestFlushTriggers(t *testing.T) {
 		{"count", func(c *Config) { c.FlushCount = 5 }, 10, false, 2},
 		{"bytes", func(c *Config) { c.FlushBytes = 1024; c.FlushCount = 1000 }, 10, true, 2},
 		{"interval", func(c *Config) { c.FlushCount = 1000 }, 3, true, 1},
+		// No timer fires: an idle worker sends the filling request at once.
+		{"idle worker", func(c *Config) { c.FlushCount = 1000 }, 3, false, 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
