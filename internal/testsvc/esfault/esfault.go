@@ -166,7 +166,16 @@ func (s *Server) Up() error {
 	if running {
 		return nil
 	}
-	l, err := net.Listen("tcp", s.addr)
+	// Closing the old listener returns before the socket is released: Go closes the file
+	// descriptor only once its blocked Accept has woken up. Until then the port is still
+	// taken, so try again for a moment.
+	var l net.Listener
+	var err error
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if l, err = net.Listen("tcp", s.addr); err == nil || time.Now().After(deadline) {
+			break
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("esfault: listen again on %s: %w", s.addr, err)
 	}
