@@ -26,7 +26,7 @@ var topicSeq atomic.Int64
 
 // fixture is a fresh topic on the test broker and a group to read it with.
 type fixture struct {
-	t       *testing.T
+	t       testing.TB
 	brokers []string
 	topic   string
 	group   string
@@ -34,7 +34,7 @@ type fixture struct {
 }
 
 // newFixture creates a topic with the given number of partitions, named after the test.
-func newFixture(t *testing.T, partitions int) *fixture {
+func newFixture(t testing.TB, partitions int) *fixture {
 	t.Helper()
 	brokers := testsvc.Kafka(t)
 	name := strings.NewReplacer("/", "-", "_", "-").Replace(strings.ToLower(t.Name()))

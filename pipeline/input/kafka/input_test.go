@@ -1,6 +1,7 @@
 package kafka
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"testing"
@@ -67,6 +68,8 @@ func TestDeliversEveryMessageOnceAndCommitsAfterDelivery(t *testing.T) {
 	if got := f.committed(2); got[0] != -1 || got[1] != -1 {
 		t.Fatalf("committed %v before any delivery", got)
 	}
+	// Lag counts what is not delivered yet: everything, on both partitions.
+	waitCounter(t, reg, "sluice_kafka_lag", 2*perPartition)
 	r.ResolveAll(event.Delivered)
 	f.waitCommitted(perPartition, perPartition)
 
@@ -195,4 +198,35 @@ func mustInt(t *testing.T, ev *event.Event, key string) int64 {
 		t.Fatalf("%s: %v (present %v)", key, v, ok)
 	}
 	return v.Int()
+}
+
+// The runtime resolves batches after the input's Run returned (the pipeline drains first):
+// Close waits for them and commits what was delivered before leaving the group.
+func TestCloseCommitsAcksResolvedAfterRun(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, 1)
+	f.produceValues(0, values("late", 25)...)
+	in, r := f.start(f.config(), pipelinetest.Settings(t, "kafka"))
+	waitEvents(t, r.Collector, 25)
+	if err := r.Stop(t); err != nil {
+		t.Fatal(err)
+	}
+	closed := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), brokerTimeout)
+		defer cancel()
+		closed <- in.Close(ctx)
+	}()
+	select {
+	case err := <-closed:
+		t.Fatalf("Close returned (%v) with batches pending", err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	r.ResolveAll(event.Delivered)
+	if err := <-closed; err != nil {
+		t.Fatal(err)
+	}
+	if got := f.committed(1)[0]; got != 25 {
+		t.Fatalf("committed %d after close, want 25", got)
+	}
 }

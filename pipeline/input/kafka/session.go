@@ -166,7 +166,7 @@ func (s *session) flush(ctx context.Context, next pipeline.Consumer, b *builder)
 	p := b.part
 	ack := event.NewAck(func(st event.Status) {
 		s.m.batches.WithLabelValues(st.String()).Inc()
-		if st != event.Delivered {
+		if st != event.Delivered && !isClosed(s.tracker.failed) { // the first of a session
 			s.log.Warn("kafka: batch not delivered; its offsets are not committed", "status", st.String(),
 				"source", p.source, "first_offset", sp.start, "last_offset", sp.end-1)
 		}
