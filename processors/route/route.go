@@ -15,7 +15,12 @@ import (
 var Factory = proc.NewFactory("route", NewConfig, build)
 
 func build(_ pipeline.Settings, c *Config) (proc.EventFunc, error) {
-	routes, def, all := c.Routes, c.Default, c.Mode == "all"
+	// Events share these slices: clipped, an append to an event's routes copies instead of
+	// writing into them.
+	routes, def, all := c.Routes, slices.Clip(c.Default), c.Mode == "all"
+	for i := range routes {
+		routes[i].Outputs = slices.Clip(routes[i].Outputs)
+	}
 	return func(ev *event.Event) (proc.Result, error) {
 		var out []string
 		for i := range routes {
