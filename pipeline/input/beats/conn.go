@@ -51,6 +51,7 @@ type conn struct {
 	once   sync.Once
 
 	windows, events, bytes, pending, keepalives atomic.Int64
+	lastActive                                  atomic.Int64 // unix nanos of the last window or ACK
 }
 
 func newConn(in *Input, nc net.Conn, name string) *conn {
@@ -117,6 +118,8 @@ func (c *conn) readLoop(ctx context.Context, next pipeline.Consumer) error {
 		case c.slots <- struct{}{}:
 		case <-c.closed:
 			return errClosing
+		case <-ctx.Done():
+			return ctx.Err()
 		}
 		if err := c.readWindow(ctx, next); err != nil {
 			return err
@@ -128,10 +131,12 @@ func (c *conn) readLoop(ctx context.Context, next pipeline.Consumer) error {
 // window is pending; a client waiting for an ACK is not idle.
 func (c *conn) waitData(ctx context.Context) error {
 	for {
+		// The deadline is set before ctx is checked: a cancel after the check moves it to the
+		// past (readLoop's AfterFunc) after this line, so Peek cannot wait the idle timeout.
+		_ = c.nc.SetReadDeadline(time.Now().Add(c.in.cfg.IdleTimeout))
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		_ = c.nc.SetReadDeadline(time.Now().Add(c.in.cfg.IdleTimeout))
 		_, err := c.br.Peek(1)
 		switch {
 		case err == nil:
@@ -140,6 +145,8 @@ func (c *conn) waitData(ctx context.Context) error {
 			return ctx.Err()
 		case isTimeout(err) && c.pending.Load() > 0:
 			continue
+		case isTimeout(err) && time.Since(time.Unix(0, c.lastActive.Load())) < c.in.cfg.IdleTimeout:
+			continue // an ACK went out during the wait: the client is busy, not idle
 		case isTimeout(err):
 			return errIdle
 		}
@@ -149,6 +156,9 @@ func (c *conn) waitData(ctx context.Context) error {
 
 func (c *conn) readWindow(ctx context.Context, next pipeline.Consumer) error {
 	_ = c.nc.SetReadDeadline(time.Now().Add(c.in.cfg.ReadTimeout))
+	if ctx.Err() != nil { // as in waitData: checked after the deadline is set
+		return ctx.Err()
+	}
 	count, err := c.fr.readWindowHeader()
 	if err != nil {
 		return c.readErr(ctx, err)
@@ -187,6 +197,7 @@ func (c *conn) readWindow(ctx context.Context, next pipeline.Consumer) error {
 // handOver queues the window for its answer, then gives it to the pipeline. The ack callback
 // runs on whatever goroutine resolves the batch; it only records the status.
 func (c *conn) handOver(ctx context.Context, next pipeline.Consumer, events []*event.Event) error {
+	c.lastActive.Store(time.Now().UnixNano())
 	w := &window{n: len(events), status: make(chan event.Status, 1)}
 	c.pending.Add(1)
 	c.in.m.pendingWindows.Inc()
@@ -235,7 +246,9 @@ func (c *conn) await(w *window) error {
 			if s != event.Delivered {
 				return errNotAcked
 			}
-			return c.writeACK(uint32(w.n))
+			err := c.writeACK(uint32(w.n))
+			c.lastActive.Store(time.Now().UnixNano())
+			return err
 		case <-t.C:
 			// Nothing of this window is acknowledged yet: an ACK of sequence 0 tells Filebeat
 			// the window is alive and resets its read timeout, without acknowledging anything.
