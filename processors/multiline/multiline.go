@@ -105,8 +105,10 @@ func (p *Processor) Process(_ context.Context, b *event.Batch) error {
 	out := make([]*event.Event, 0, in)
 	touched := map[string]*group{}
 	var adopt []event.Holds
+	skipped := 0
 	for _, ev := range b.Events {
 		if !p.runner.Match(ev) {
+			skipped++
 			out = append(out, ev)
 			continue
 		}
@@ -133,7 +135,8 @@ func (p *Processor) Process(_ context.Context, b *event.Batch) error {
 	}
 	b.Events = out
 	p.metrics.Received.Add(float64(in))
-	p.runner.Count(proc.OutcomeOK).Add(float64(in))
+	p.runner.Count(proc.OutcomeOK).Add(float64(in - skipped))
+	p.runner.Count(proc.OutcomeSkipped).Add(float64(skipped))
 	return nil
 }
 
