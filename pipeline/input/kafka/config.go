@@ -27,7 +27,8 @@ type Config struct {
 	// new group loses nothing) or "latest".
 	StartOffset string `mapstructure:"start_offset"`
 	// MinBytes and MaxWait shape fetches: the broker answers once it has MinBytes or MaxWait
-	// passed. MaxBytes caps one fetch answer (a single larger message still comes through).
+	// passed. MaxBytes caps one partition's fetch answer (a single larger record still comes
+	// through); it is also about what one partition's reader buffers.
 	MinBytes config.ByteSize `mapstructure:"min_bytes"`
 	MaxBytes config.ByteSize `mapstructure:"max_bytes"`
 	MaxWait  time.Duration   `mapstructure:"max_wait"`
@@ -101,7 +102,7 @@ func NewConfig() *Config {
 		ClientID:       "sluice",
 		StartOffset:    StartEarliest,
 		MinBytes:       1,
-		MaxBytes:       10 << 20,
+		MaxBytes:       1 << 20,
 		MaxWait:        500 * time.Millisecond,
 		BatchSize:      1024,
 		FlushInterval:  200 * time.Millisecond,

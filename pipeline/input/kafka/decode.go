@@ -27,6 +27,9 @@ const (
 	fieldMetadata = "@metadata"
 )
 
+// minRecordTime is the earliest record timestamp taken as real.
+var minRecordTime = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
 // record is what decode needs of a Kafka message; it keeps decode free of the client library.
 type record struct {
 	topic     string
@@ -57,7 +60,7 @@ type decoder struct {
 // beats input would: message is then Filebeat's message.
 func (d *decoder) decode(r *record) *event.Event {
 	received := r.time
-	if received.IsZero() {
+	if received.Before(minRecordTime) { // no timestamp (-1) or a producer clock at zero
 		received = time.Now()
 	}
 	value := string(r.value)

@@ -189,3 +189,17 @@ func TestBadValuesAreKept(t *testing.T) {
 	f.waitCommitted(int64(len(bad)))
 	stop(t, in, r)
 }
+
+// A record without a timestamp (-1, decoded as 1969) is received now.
+func TestDecodeWithoutRecordTime(t *testing.T) {
+	t.Parallel()
+	d := decoder{input: "kafka"}
+	for _, ts := range []time.Time{{}, time.UnixMilli(-1)} {
+		r := testRecord("x")
+		r.time = ts
+		before := time.Now()
+		if got := d.decode(r).Meta.Received; got.Before(before) || time.Since(got) > time.Minute {
+			t.Errorf("record time %v: received %v, want now", ts, got)
+		}
+	}
+}

@@ -38,6 +38,7 @@ func (in *Input) newSession() *session {
 		stop:       make(chan struct{}),
 		commitDone: make(chan struct{}),
 	}
+	in.m.lag.Reset() // partitions are assigned again; the new session reports its own
 	go s.commitLoop()
 	return s
 }
