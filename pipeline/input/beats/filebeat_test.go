@@ -195,3 +195,32 @@ func freeAddr(t *testing.T) string {
 	defer l.Close()
 	return l.Addr().String()
 }
+
+// Filebeat's own TLS client, with a client certificate, against mutual TLS and allowed names.
+func TestFilebeatMutualTLS(t *testing.T) {
+	t.Parallel()
+	ca := newTestCA(t, "cluster-ca")
+	f := serverFiles(t, ca, "sluice")
+	cert, key := ca.issue(t, "filebeat", "node7.gpu.internal")
+	clientCert, clientKey := filepath.Join(t.TempDir(), "client.crt"), filepath.Join(t.TempDir(), "client.key")
+	writeFile(t, clientCert, cert, time.Now())
+	writeFile(t, clientKey, key, time.Now())
+
+	dir := t.TempDir()
+	d := newDelivery(t, writeLines(t, dir, 500))
+	h := start(t, func(c *Config) {
+		c.TLS = TLSConfig{Enabled: true, Certificate: f.cert, Key: f.key, ClientCA: f.ca,
+			AllowedNames: []string{"*.gpu.internal"}}
+	})
+	cfg := filebeatConfig(dir, h.addr)
+	cfg.ExtraYAML = fmt.Sprintf("output.logstash.ssl.certificate_authorities: [%q]\n"+
+		"output.logstash.ssl.certificate: %q\noutput.logstash.ssl.key: %q\n", f.ca, clientCert, clientKey)
+	fb := testsvc.StartFilebeat(t, cfg)
+	for len(d.counts) < len(d.want) {
+		d.deliver(next(t, h, fb))
+	}
+	d.exactlyOnce(h, fb)
+	if got := value(h.in.m.accepted); got < 1 {
+		t.Errorf("accepted = %v", got)
+	}
+}
