@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/sluice-dev/sluice/pipeline/config"
@@ -14,7 +15,8 @@ import (
 // skipped), small fetch waits so that a quiet topic still flows, and enough messages in flight
 // to keep Elasticsearch bulk requests full without holding much memory.
 type Config struct {
-	// Brokers are the bootstrap brokers, host:port.
+	// Brokers are the bootstrap brokers, host:port. An entry may hold a comma-separated list,
+	// so that one environment variable ("${KAFKA_BROKERS}") can fill it.
 	Brokers []string `mapstructure:"brokers"`
 	// Topics are read as one consumer group subscription.
 	Topics []string `mapstructure:"topics"`
@@ -119,12 +121,14 @@ func NewConfig() *Config {
 func (c *Config) Validate() error {
 	var errs []error
 	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
-	if len(c.Brokers) == 0 {
+	if len(c.brokers()) == 0 {
 		add("brokers: at least one broker is required")
 	}
-	for i, b := range c.Brokers {
-		if _, _, err := net.SplitHostPort(b); err != nil {
-			add("brokers[%d]: %v", i, err)
+	for i, entry := range c.Brokers {
+		for _, b := range strings.Split(entry, ",") {
+			if _, _, err := net.SplitHostPort(strings.TrimSpace(b)); err != nil {
+				add("brokers[%d]: %v", i, err)
+			}
 		}
 	}
 	if len(c.Topics) == 0 {
@@ -177,6 +181,19 @@ func (c *Config) Validate() error {
 	}
 	errs = append(errs, c.TLS.validate(), c.SASL.validate())
 	return errors.Join(errs...)
+}
+
+// brokers returns the broker addresses, comma-separated entries split.
+func (c *Config) brokers() []string {
+	var out []string
+	for _, entry := range c.Brokers {
+		for _, b := range strings.Split(entry, ",") {
+			if b = strings.TrimSpace(b); b != "" {
+				out = append(out, b)
+			}
+		}
+	}
+	return out
 }
 
 func (t *TLSConfig) validate() error {

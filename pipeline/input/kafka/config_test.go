@@ -26,6 +26,8 @@ func TestConfigValidate(t *testing.T) {
 		{"valid", func(*Config) {}, nil},
 		{"defaults need brokers topics group", func(c *Config) { *c = *NewConfig() },
 			[]string{"brokers: at least one", "topics: at least one", "group_id: required"}},
+		{"comma-separated brokers", func(c *Config) { c.Brokers = []string{"k0:9092, k1:9092", "k2:9092"} }, nil},
+		{"bad broker in a list", func(c *Config) { c.Brokers = []string{"k0:9092,k1"} }, []string{"brokers[0]:"}},
 		{"bad broker and empty topic", func(c *Config) { c.Brokers = []string{"kafka"}; c.Topics = []string{""} },
 			[]string{"brokers[0]:", "topics[0]: empty"}},
 		{"start offset", func(c *Config) { c.StartOffset = "beginning" }, []string{`start_offset: must be "earliest" or "latest"`}},
@@ -66,6 +68,15 @@ func TestConfigValidate(t *testing.T) {
 }
 
 // TLS files are read at startup: a missing or bad CA fails New, not the first connection.
+func TestBrokersSplitsLists(t *testing.T) {
+	t.Parallel()
+	c := validConfig()
+	c.Brokers = []string{"k0:9092, k1:9092", "k2:9092"}
+	if got := strings.Join(c.brokers(), " "); got != "k0:9092 k1:9092 k2:9092" {
+		t.Errorf("brokers %q", got)
+	}
+}
+
 func TestNewLoadsTLSFiles(t *testing.T) {
 	t.Parallel()
 	tests := []struct {

@@ -76,7 +76,7 @@ func New(set pipeline.Settings, cfg *Config) (*Input, error) {
 // Run reads until ctx ends. Messages read but not yet handed over when it ends are not
 // committed and are read again by the next run.
 func (in *Input) Run(ctx context.Context, next pipeline.Consumer) error {
-	in.log.Info("kafka: consuming", "brokers", in.cfg.Brokers, "topics", in.cfg.Topics, "group_id", in.cfg.GroupID)
+	in.log.Info("kafka: consuming", "brokers", in.cfg.brokers(), "topics", in.cfg.Topics, "group_id", in.cfg.GroupID)
 	for {
 		s := in.newSession()
 		in.setCurrent(s)
@@ -133,7 +133,7 @@ func (in *Input) readerConfig() kafkago.ReaderConfig {
 	}
 	debug := in.log.With("client", "kafka-go")
 	return kafkago.ReaderConfig{
-		Brokers:               in.cfg.Brokers,
+		Brokers:               in.cfg.brokers(),
 		GroupID:               in.cfg.GroupID,
 		GroupTopics:           in.cfg.Topics,
 		Dialer:                in.dialer,
