@@ -217,3 +217,28 @@ func metricValue(m *dto.Metric) float64 {
 	}
 	return m.GetGauge().GetValue()
 }
+
+// One group reads several topics; each keeps its own partitions, sources and commits.
+func TestSeveralTopics(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, 1)
+	g := newFixture(t, 1)
+	f.produceValues(0, values("vllm", 10)...)
+	g.produceValues(0, values("gpu", 7)...)
+	cfg := f.config()
+	cfg.Topics = []string{f.topic, g.topic}
+	in, r := f.start(cfg, pipelinetest.Settings(t, "kafka"))
+	r.AutoResolve(event.Delivered)
+	evs := waitEvents(t, r.Collector, 17)
+	sources := map[string]int{}
+	for _, ev := range evs {
+		sources[ev.Meta.Source]++
+	}
+	if sources[f.topic+"/0"] != 10 || sources[g.topic+"/0"] != 7 {
+		t.Fatalf("sources %v", sources)
+	}
+	f.waitCommitted(10)
+	g.group = f.group
+	g.waitCommitted(7)
+	stop(t, in, r)
+}
