@@ -38,7 +38,7 @@ func (s *Stack) FilebeatBinary() (string, error) {
 		return "", fmt.Errorf("filebeat: %w", err)
 	}
 	tmp := bin + ".tmp"
-	cmd := exec.Command(gobin, "build", "-trimpath", "-ldflags=-s -w", "-o", tmp, ".")
+	cmd := exec.Command(gobin, "build", "-trimpath", "-buildvcs=false", "-ldflags=-s -w", "-o", tmp, ".")
 	cmd.Dir = src
 	cmd.Env = append(os.Environ(), "GOWORK=off")
 	if out, err := cmd.CombinedOutput(); err != nil {
