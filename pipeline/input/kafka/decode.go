@@ -3,6 +3,7 @@ package kafka
 import (
 	"encoding/json"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tidwall/gjson"
 
@@ -88,7 +89,9 @@ func (d *decoder) decode(r *record) *event.Event {
 // uses the json parser's Flatten (typed values, depth and field limits) rather than the beats
 // input's decoder, which is tied to that input's connection state.
 func (d *decoder) beatsEvent(ev *event.Event, value string, received time.Time) bool {
-	if len(value) < 2 || value[0] != '{' || !gjson.Valid(value) {
+	// Filebeat writes valid UTF-8; a value that is not is kept whole as the message, whose
+	// encoding escapes the bad bytes (raw JSON arrays would carry them into the document).
+	if len(value) < 2 || value[0] != '{' || !utf8.ValidString(value) || !gjson.Valid(value) {
 		return false
 	}
 	doc := gjson.Parse(value)

@@ -98,6 +98,12 @@ func TestDecode(t *testing.T) {
 			message: `{"@metadata":{"beat":"filebeat"},"message":"m"`,
 		},
 		{
+			name: "beats json with invalid utf-8 stays the message", dec: decoder{input: "kafka", filebeat: true},
+			rec:     testRecord("{\"@metadata\":{\"beat\":\"filebeat\"},\"a\":[\"\xff\"]}"),
+			message: "{\"@metadata\":{\"beat\":\"filebeat\"},\"a\":[\"\xff\"]}",
+			fields:  map[string]any{"a": nil},
+		},
+		{
 			name: "invalid utf-8 kept byte for byte", dec: decoder{input: "kafka", filebeat: true},
 			rec: testRecord("GPU \xff\xfe Xid 79"), message: "GPU \xff\xfe Xid 79",
 		},

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"testing"
+	"unicode/utf8"
 )
 
 // FuzzDecode: any record value becomes an event without panicking; a value that is not a
@@ -17,6 +18,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"@metadata":{"beat":"filebeat"},"@timestamp":7,"tags":[1,null,"x"],"a":{"b":{"c":[{}]}}}`), []byte(nil))
 	f.Add([]byte("INFO 11-27 10:00:00 engine started"), []byte{0xff})
 	f.Add([]byte("\xff\xfe{"), []byte(nil))
+	f.Add([]byte("{\"@metadata\":{\"beat\":\"filebeat\"},\"a\":[\"\xff\"]}"), []byte(nil))
 	f.Fuzz(func(t *testing.T, value, key []byte) {
 		d := decoder{input: "kafka", filebeat: true, headers: true}
 		r := testRecord("")
@@ -29,8 +31,8 @@ func FuzzDecode(f *testing.F) {
 		if _, ok := ev.Get(FieldOffset); !ok {
 			t.Fatal("no kafka.offset")
 		}
-		if out := ev.AppendJSON(nil); !json.Valid(out) {
-			t.Fatalf("invalid JSON: %q", out)
+		if out := ev.AppendJSON(nil); !json.Valid(out) || !utf8.Valid(out) {
+			t.Fatalf("invalid JSON or UTF-8: %q", out)
 		}
 	})
 }
