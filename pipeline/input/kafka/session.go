@@ -2,6 +2,7 @@ package kafka
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -76,7 +77,7 @@ func (s *session) run(ctx context.Context, next pipeline.Consumer) string {
 		}
 		msg, err := s.reader.FetchMessage(fctx)
 		if err != nil {
-			if sctx.Err() == nil && len(open) > 0 && due.ctx.Err() != nil {
+			if sctx.Err() == nil && len(open) > 0 && errors.Is(err, context.DeadlineExceeded) {
 				s.flushAll(sctx, next, open)
 				due.stop()
 				continue
