@@ -1,6 +1,9 @@
 package event
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Core field names every event may carry. Parser- and component-specific names live beside
 // their code and are listed in parsers/README.md; these are the ones the runtime itself uses.
@@ -41,37 +44,45 @@ type Meta struct {
 }
 
 // Event is one log record: a set of dotted field names with typed values, a tag list and
-// metadata. Field access goes through methods so that the representation can change; today it is
-// a slice sorted by CompareKeys, which for the 10 to 50 fields of a log event is faster than a map
-// and lets the encoder nest objects without sorting.
+// metadata. Field access goes through methods so that the representation can change. Today the
+// fields sit in a slice in arrival order, and a second slice of small indexes keeps them sorted
+// by name (CompareKeys): a lookup is a binary search, an insert shifts a few bytes of index
+// rather than the fields themselves (whose strings would make the garbage collector's write
+// barriers pay for every move), and the encoder walks names in order to nest objects in one pass.
 // An Event is not safe for concurrent mutation; outputs share events read-only.
 type Event struct {
 	fields []field
+	order  []uint16 // indexes into fields, sorted by key
 	tags   []string
 	Meta   Meta
 }
 
+// maxFields bounds the fields of one event (the index is uint16). Set beyond it is ignored;
+// decoders cap far lower (parsers/json keeps at most 256).
+const maxFields = 1<<16 - 1
+
 // New returns an empty event with room for a typical number of fields.
-func New() *Event { return &Event{fields: make([]field, 0, 16), Meta: Meta{Offset: -1}} }
+func New() *Event { return NewSized(24) }
 
 // NewMessage returns an event holding one line as its message, received now.
 func NewMessage(line string, received time.Time) *Event {
 	e := New()
 	e.Meta.Received = received
 	e.fields = append(e.fields, field{key: FieldMessage, val: String(line)})
+	e.order = append(e.order, 0)
 	return e
 }
 
-// search returns the position of key in the sorted field slice and whether it is there.
+// search returns the position in order where key is or would be, and whether it is there.
 func (e *Event) search(key string) (int, bool) {
-	lo, hi := 0, len(e.fields)
+	lo, hi := 0, len(e.order)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		c := CompareKeys(e.fields[m].key, key)
-		if c == 0 {
+		k := e.fields[e.order[m]].key
+		if k == key {
 			return m, true
 		}
-		if c < 0 {
+		if k < key {
 			lo = m + 1
 		} else {
 			hi = m
@@ -81,35 +92,16 @@ func (e *Event) search(key string) (int, bool) {
 }
 
 func (e *Event) index(key string) int {
-	if i, ok := e.search(key); ok {
-		return i
+	if p, ok := e.search(key); ok {
+		return int(e.order[p])
 	}
 	return -1
 }
 
-// CompareKeys orders dotted field names so that every name sorts directly before the names
-// nested under it ("a" < "a.b" < "a-b"): '.' compares lower than any other byte. Fields are kept
-// in this order, which lets the encoder write nested JSON objects in one pass.
-func CompareKeys(a, b string) int {
-	n := min(len(a), len(b))
-	for i := 0; i < n; i++ {
-		ca, cb := a[i], b[i]
-		if ca == cb {
-			continue
-		}
-		if ca == '.' {
-			return -1
-		}
-		if cb == '.' {
-			return 1
-		}
-		if ca < cb {
-			return -1
-		}
-		return 1
-	}
-	return len(a) - len(b)
-}
+// CompareKeys is the order in which fields are kept and encoded: plain byte order of the
+// dotted names. All names nested under a prefix ("kubernetes.") are contiguous in it, which is
+// what the encoder needs to nest objects in one pass.
+func CompareKeys(a, b string) int { return strings.Compare(a, b) }
 
 // Get returns the value of a field by its full dotted name.
 func (e *Event) Get(key string) (Value, bool) {
@@ -140,14 +132,23 @@ func (e *Event) Set(key string, v Value) {
 		e.Delete(key)
 		return
 	}
-	i, ok := e.search(key)
+	p, ok := e.search(key)
 	if ok {
-		e.fields[i].val = v
+		e.fields[e.order[p]].val = v
 		return
 	}
-	e.fields = append(e.fields, field{})
-	copy(e.fields[i+1:], e.fields[i:])
-	e.fields[i] = field{key: key, val: v}
+	e.insert(p, key, v)
+}
+
+// insert adds a new field whose sorted position is p.
+func (e *Event) insert(p int, key string, v Value) {
+	if len(e.fields) >= maxFields {
+		return
+	}
+	e.fields = append(e.fields, field{key: key, val: v})
+	e.order = append(e.order, 0)
+	copy(e.order[p+1:], e.order[p:])
+	e.order[p] = uint16(len(e.fields) - 1)
 }
 
 // SetString sets a string field.
@@ -155,30 +156,52 @@ func (e *Event) SetString(key, s string) { e.Set(key, String(s)) }
 
 // Delete removes a field and reports whether it was there.
 func (e *Event) Delete(key string) bool {
-	i := e.index(key)
-	if i < 0 {
+	p, ok := e.search(key)
+	if !ok {
 		return false
 	}
-	copy(e.fields[i:], e.fields[i+1:])
-	e.fields[len(e.fields)-1] = field{}
-	e.fields = e.fields[:len(e.fields)-1]
+	e.removeAt(p)
 	return true
+}
+
+// removeAt removes the field at sorted position p: the last field moves into its slot.
+func (e *Event) removeAt(p int) {
+	i := e.order[p]
+	copy(e.order[p:], e.order[p+1:])
+	e.order = e.order[:len(e.order)-1]
+	last := uint16(len(e.fields) - 1)
+	if i != last {
+		e.fields[i] = e.fields[last]
+		for j, o := range e.order {
+			if o == last {
+				e.order[j] = i
+				break
+			}
+		}
+	}
+	e.fields[last] = field{}
+	e.fields = e.fields[:last]
 }
 
 // DeletePrefix removes every field whose name is prefix or starts with prefix followed by a dot,
 // and returns how many it removed.
 func (e *Event) DeletePrefix(prefix string) int {
+	p, _ := e.search(prefix)
 	n := 0
-	kept := e.fields[:0]
-	for _, f := range e.fields {
-		if underPrefix(f.key, prefix) {
+	// Names under prefix sort from prefix on; others may sit between (prefix+"-x" sorts
+	// before prefix+".x"), so scan to the end of the names that start with prefix.
+	for p < len(e.order) {
+		k := e.fields[e.order[p]].key
+		if !strings.HasPrefix(k, prefix) {
+			break
+		}
+		if underPrefix(k, prefix) {
+			e.removeAt(p)
 			n++
 			continue
 		}
-		kept = append(kept, f)
+		p++
 	}
-	clear(e.fields[len(kept):])
-	e.fields = kept
 	return n
 }
 
@@ -204,10 +227,11 @@ func (e *Event) Rename(from, to string) bool {
 // Len returns the number of fields (tags not counted).
 func (e *Event) Len() int { return len(e.fields) }
 
-// Range calls fn for every field in key order (CompareKeys) until fn returns false. fn must not change
-// the event.
+// Range calls fn for every field in key order (CompareKeys) until fn returns false. fn must not
+// change the event.
 func (e *Event) Range(fn func(key string, v Value) bool) {
-	for _, f := range e.fields {
+	for _, i := range e.order {
+		f := &e.fields[i]
 		if !fn(f.key, f.val) {
 			return
 		}
@@ -271,6 +295,7 @@ func (e *Event) RemoveTag(tag string) bool {
 func (e *Event) Clone() *Event {
 	c := &Event{Meta: e.Meta}
 	c.fields = append(make([]field, 0, len(e.fields)+4), e.fields...)
+	c.order = append(make([]uint16, 0, len(e.order)+4), e.order...)
 	if len(e.tags) > 0 {
 		c.tags = append([]string(nil), e.tags...)
 	}
@@ -284,6 +309,7 @@ func (e *Event) Clone() *Event {
 func (e *Event) Reset() {
 	clear(e.fields)
 	e.fields = e.fields[:0]
+	e.order = e.order[:0]
 	e.tags = e.tags[:0]
 	e.Meta = Meta{Offset: -1}
 }

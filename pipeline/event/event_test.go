@@ -23,7 +23,7 @@ func TestSetGetDeleteKeepsKeysSorted(t *testing.T) {
 	}
 	var got []string
 	e.Range(func(k string, _ Value) bool { got = append(got, k); return true })
-	want := []string{"@timestamp", "a", "a.b", "a.b.c", "a-b", "kubernetes.pod.name", "message", "z"}
+	want := []string{"@timestamp", "a", "a-b", "a.b", "a.b.c", "kubernetes.pod.name", "message", "z"}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("order = %v, want %v", got, want)
 	}
@@ -33,10 +33,24 @@ func TestSetGetDeleteKeepsKeysSorted(t *testing.T) {
 	if n := e.DeletePrefix("a"); n != 2 || e.Has("a") || e.Has("a.b.c") || !e.Has("a-b") {
 		t.Fatalf("DeletePrefix(a) removed %d, fields left: %v", n, e.fields)
 	}
+	for i, k := range []string{"@timestamp", "a-b", "kubernetes.pod.name", "message"} {
+		if v, ok := e.Get(k); !ok || (k != "a-b" && v.Int() != int64(indexOf(keys, k))) {
+			t.Fatalf("after deletes, field %d %q = %v, %v", i, k, v, ok)
+		}
+	}
 	e.Set("z", Value{})
 	if e.Has("z") {
 		t.Fatal("setting a zero Value must delete the field")
 	}
+}
+
+func indexOf(s []string, x string) int {
+	for i, v := range s {
+		if v == x {
+			return i
+		}
+	}
+	return -1
 }
 
 func TestRenameCloneAndTags(t *testing.T) {

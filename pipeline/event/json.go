@@ -8,13 +8,14 @@ import (
 // ("kubernetes.pod.name" is written as {"kubernetes":{"pod":{"name":...}}}), tags become the
 // "tags" array, and metadata is left out. It uses no reflection and allocates nothing beyond
 // growing dst. When a name is both a value and a parent ("a" and "a.b"), the children are written
-// with dotted names beside it, which Elasticsearch also accepts.
+// with dotted names beside it, which Elasticsearch also accepts, so the output never holds a
+// key twice.
 func (e *Event) AppendJSON(dst []byte) []byte {
 	dst = append(dst, '{')
-	open := ""    // dotted path of the objects currently open, "" at the root
-	blocked := "" // a leaf whose name other keys extend: they stay dotted
+	open := "" // dotted path of the objects currently open, "" at the root
 	comma := false
-	for _, f := range e.fields {
+	for _, i := range e.order {
+		f := &e.fields[i]
 		k := f.key
 		for open != "" && !childOf(k, open) {
 			dst = append(dst, '}')
@@ -25,20 +26,21 @@ func (e *Event) AppendJSON(dst []byte) []byte {
 		if open != "" {
 			rest = k[len(open)+1:]
 		}
-		if blocked != "" && !underPrefix(k, blocked) {
-			blocked = ""
-		}
-		for blocked == "" {
+		for {
 			dot := indexByte(rest, '.')
 			if dot <= 0 || dot == len(rest)-1 {
 				break
+			}
+			path := k[:len(k)-len(rest)+dot]
+			if e.index(path) >= 0 {
+				break // a field holds this very name: keep the rest dotted
 			}
 			if comma {
 				dst = append(dst, ',')
 			}
 			dst = appendString(dst, rest[:dot])
 			dst = append(dst, ':', '{')
-			open = k[:len(k)-len(rest)+dot]
+			open = path
 			rest = rest[dot+1:]
 			comma = false
 		}
@@ -49,9 +51,6 @@ func (e *Event) AppendJSON(dst []byte) []byte {
 		dst = append(dst, ':')
 		dst = f.val.AppendJSON(dst)
 		comma = true
-		if blocked == "" {
-			blocked = k
-		}
 	}
 	for open != "" {
 		dst = append(dst, '}')

@@ -3,16 +3,18 @@ package event
 // NewSized returns an empty event with room for n fields. Inputs that decode whole documents
 // (beats, kafka JSON) know how many fields they are about to set; sizing the field list once
 // saves growing and copying it for every event on the hot path.
-func NewSized(n int) *Event { return &Event{fields: make([]field, 0, n), Meta: Meta{Offset: -1}} }
+func NewSized(n int) *Event {
+	return &Event{fields: make([]field, 0, n), order: make([]uint16, 0, n), Meta: Meta{Offset: -1}}
+}
 
 // SetInOrder sets a field like Set, for callers that set fields in key order (CompareKeys): a
 // name that sorts after every field present is appended with one comparison instead of a
 // search. Any other name falls back to Set, so a caller that gets the order wrong is slower,
 // never wrong.
 func (e *Event) SetInOrder(key string, v Value) {
-	if n := len(e.fields); v.kind == KindNone || (n > 0 && CompareKeys(e.fields[n-1].key, key) >= 0) {
+	if n := len(e.order); v.kind == KindNone || (n > 0 && e.fields[e.order[n-1]].key >= key) {
 		e.Set(key, v)
 		return
 	}
-	e.fields = append(e.fields, field{key: key, val: v})
+	e.insert(len(e.order), key, v)
 }

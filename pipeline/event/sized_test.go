@@ -13,7 +13,7 @@ func TestSetInOrder(t *testing.T) {
 	e.SetInOrder("z", Value{})  // zero value deletes, as with Set
 	var got []string
 	e.Range(func(k string, v Value) bool { got = append(got, k+"="+v.String()); return true })
-	want := []string{"0=5", "a=1", "a.b=4", "a-b=3"}
+	want := []string{"0=5", "a=1", "a-b=3", "a.b=4"}
 	if len(got) != len(want) {
 		t.Fatalf("fields %v, want %v", got, want)
 	}

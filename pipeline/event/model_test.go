@@ -1,0 +1,114 @@
+package event
+
+import (
+	"encoding/json"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// TestEventMatchesMapModel applies random operations to an Event and to a plain map and checks
+// after each that lookups, the sorted range and the JSON encoding agree with the map.
+func TestEventMatchesMapModel(t *testing.T) {
+	t.Parallel()
+	names := []string{"a", "a.b", "a.b.c", "a-b", "a.c", "b", "k8s.pod", "k8s.pod.name", "k8s.ns", "m", "", ".", "x.", ".y"}
+	r := rand.New(rand.NewPCG(1, 2))
+	for round := 0; round < 200; round++ {
+		e, model := New(), map[string]int64{}
+		for op := 0; op < 60; op++ {
+			k := names[r.IntN(len(names))]
+			switch r.IntN(6) {
+			case 0, 1, 2:
+				v := r.Int64N(1000)
+				e.Set(k, Int(v))
+				model[k] = v
+			case 3:
+				if e.Delete(k) != hasKey(model, k) {
+					t.Fatalf("Delete(%q) disagrees with the model", k)
+				}
+				delete(model, k)
+			case 4:
+				n := 0
+				for mk := range model {
+					if underPrefix(mk, k) {
+						delete(model, mk)
+						n++
+					}
+				}
+				if got := e.DeletePrefix(k); got != n {
+					t.Fatalf("DeletePrefix(%q) = %d, model removed %d", k, got, n)
+				}
+			case 5:
+				to := names[r.IntN(len(names))]
+				if v, ok := model[k]; ok {
+					delete(model, k)
+					model[to] = v
+				}
+				e.Rename(k, to)
+			}
+			checkModel(t, e, model)
+		}
+	}
+}
+
+func hasKey(m map[string]int64, k string) bool { _, ok := m[k]; return ok }
+
+func checkModel(t *testing.T, e *Event, model map[string]int64) {
+	t.Helper()
+	if e.Len() != len(model) {
+		t.Fatalf("Len %d, model %d", e.Len(), len(model))
+	}
+	var keys []string
+	for k, v := range model {
+		keys = append(keys, k)
+		if got, ok := e.Get(k); !ok || got.Int() != v {
+			t.Fatalf("Get(%q) = %v %v, want %d", k, got, ok, v)
+		}
+	}
+	sort.Strings(keys)
+	var ranged []string
+	e.Range(func(k string, _ Value) bool { ranged = append(ranged, k); return true })
+	if strings.Join(ranged, "|") != strings.Join(keys, "|") {
+		t.Fatalf("Range %q, want %q", ranged, keys)
+	}
+	out := e.AppendJSON(nil)
+	if !json.Valid(out) {
+		t.Fatalf("invalid JSON %s", out)
+	}
+	// Every value appears once, and no object key repeats at one level (json.Unmarshal into a
+	// map would hide a repeat, so count leaves instead).
+	var leaves int
+	countLeaves(t, json.NewDecoder(strings.NewReader(string(out))), &leaves)
+	if leaves != len(model) {
+		t.Fatalf("JSON has %d values, want %d: %s", leaves, len(model), out)
+	}
+}
+
+func countLeaves(t *testing.T, d *json.Decoder, n *int) {
+	t.Helper()
+	seen := map[string]bool{}
+	tok, _ := d.Token() // {
+	if tok != json.Delim('{') {
+		t.Fatalf("want object, got %v", tok)
+	}
+	for d.More() {
+		k, _ := d.Token()
+		if seen[k.(string)] {
+			t.Fatalf("key %q twice at one level", k)
+		}
+		seen[k.(string)] = true
+		if d.More() {
+			var raw json.RawMessage
+			if err := d.Decode(&raw); err != nil {
+				t.Fatal(err)
+			}
+			if len(raw) > 0 && raw[0] == '{' {
+				countLeaves(t, json.NewDecoder(strings.NewReader(string(raw))), n)
+			} else {
+				*n++
+			}
+		}
+	}
+	d.Token() // }
+}
