@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 GO ?= go
 
-.PHONY: build run test vet unit stack stack-down stack-bin
+.PHONY: build run test vet unit stack stack-down stack-bin bench bench-long bench-micro
 
 build:
 	$(GO) build -o bin/sluice ./cmd/sluice
@@ -46,3 +46,15 @@ test: vet stack-bin
 	test_rc=0; $(GO) test -race -count=1 ./... || test_rc=$$?; \
 	if [ $$stack_rc -ne 0 ]; then echo "make test: test services did not all start (see the stack: lines above)" >&2; exit 1; fi; \
 	exit $$test_rc
+
+# Benchmarks (benchmarks/README.md): the end-to-end harness prints a table and writes
+# benchmarks/results/latest.json; bench-micro runs every go test benchmark for benchstat.
+bench:
+	$(GO) run ./benchmarks/cmd/bench
+
+bench-long:
+	$(GO) run ./benchmarks/cmd/bench -long -out benchmarks/results/long.json
+
+bench-micro:
+	@mkdir -p benchmarks/results
+	$(GO) test -run '^$$' -bench . -benchmem -count 5 -benchtime 200ms ./... | tee benchmarks/results/micro.txt
