@@ -230,3 +230,32 @@ func TestCloseCommitsAcksResolvedAfterRun(t *testing.T) {
 		t.Fatalf("committed %d after close, want 25", got)
 	}
 }
+
+// A shutdown whose timeout passes with batches unresolved leaves the group anyway and commits
+// nothing for them: they are read again by the next run.
+func TestCloseTimesOutWithoutCommitting(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, 1)
+	f.produceValues(0, values("stuck", 5)...)
+	in, r := f.start(f.config(), pipelinetest.Settings(t, "kafka"))
+	waitEvents(t, r.Collector, 5)
+	if err := r.Stop(t); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if err := in.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 15*time.Second {
+		t.Errorf("close took %v", d)
+	}
+	if got := f.committed(1)[0]; got != -1 {
+		t.Fatalf("committed %d with nothing delivered", got)
+	}
+	r.ResolveAll(event.Delivered) // too late: the session is gone; must not panic or commit
+	if got := f.committed(1)[0]; got != -1 {
+		t.Fatalf("committed %d after close", got)
+	}
+}
