@@ -45,7 +45,8 @@ type Config struct {
 	// the next ack.
 	CommitTimeout time.Duration `mapstructure:"commit_timeout"`
 	// RetryBackoff is the pause before reading again from the last committed offsets after a
-	// batch came back Retry or the reader failed.
+	// batch came back Retry or the reader failed; it doubles (up to 2 minutes) while restarts
+	// in a row commit nothing.
 	RetryBackoff time.Duration `mapstructure:"retry_backoff"`
 	// SessionTimeout is how long the group waits for a silent member before giving its
 	// partitions to the others.

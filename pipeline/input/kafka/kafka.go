@@ -77,6 +77,7 @@ func New(set pipeline.Settings, cfg *Config) (*Input, error) {
 // committed and are read again by the next run.
 func (in *Input) Run(ctx context.Context, next pipeline.Consumer) error {
 	in.log.Info("kafka: consuming", "brokers", in.cfg.brokers(), "topics", in.cfg.Topics, "group_id", in.cfg.GroupID)
+	failures := 0 // restarts in a row without a commit moving: the backoff grows with them
 	for {
 		s := in.newSession()
 		in.setCurrent(s)
@@ -85,14 +86,19 @@ func (in *Input) Run(ctx context.Context, next pipeline.Consumer) error {
 			return nil
 		}
 		in.m.restarts.Inc()
-		in.log.Warn("kafka: reading again from the committed offsets", "reason", reason,
-			"after", in.cfg.RetryBackoff.String())
 		if !s.drain(ctx) {
 			return nil
 		}
 		s.close()
 		in.setCurrent(nil)
-		t := time.NewTimer(in.cfg.RetryBackoff)
+		failures++
+		if s.tracker.progressed() {
+			failures = 1
+		}
+		wait := backoff(in.cfg.RetryBackoff, failures)
+		in.log.Warn("kafka: reading again from the committed offsets", "reason", reason,
+			"after", wait.String(), "restarts_without_progress", failures)
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -118,6 +124,19 @@ func (in *Input) Close(ctx context.Context) error {
 	}
 	s.close()
 	return nil
+}
+
+// maxBackoff caps the pause between restarts: each restart rebalances the group, so a batch
+// that keeps failing must not make the whole group rebalance every few seconds.
+const maxBackoff = 2 * time.Minute
+
+// backoff doubles base for each restart in a row without progress, up to maxBackoff.
+func backoff(base time.Duration, failures int) time.Duration {
+	d := base
+	for i := 1; i < failures && d < maxBackoff; i++ {
+		d *= 2
+	}
+	return min(d, max(maxBackoff, base))
 }
 
 func (in *Input) setCurrent(s *session) {

@@ -37,9 +37,10 @@ type partState struct {
 type tracker struct {
 	commitRejected bool
 
-	mu      sync.Mutex
-	parts   map[topicPartition]*partState
-	pending int // messages read and not yet resolved
+	mu       sync.Mutex
+	parts    map[topicPartition]*partState
+	pending  int  // messages read and not yet resolved
+	advanced bool // some commit position moved this session
 
 	space  chan struct{} // signalled when pending drops
 	dirty  chan struct{} // signalled when a commit position moves
@@ -102,6 +103,7 @@ func (t *tracker) resolved(p *partState, s span, n int, st event.Status) {
 	moved := false
 	if delivered {
 		moved = p.markDone(s)
+		t.advanced = t.advanced || moved
 	}
 	t.mu.Unlock()
 	signal(t.space)
@@ -134,6 +136,13 @@ func (p *partState) markDone(s span) bool {
 	}
 	p.done = slices.Delete(p.done, 0, n)
 	return moved
+}
+
+// progressed reports whether any commit position moved this session.
+func (t *tracker) progressed() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.advanced
 }
 
 // pendingCount is the number of messages read and not yet resolved.

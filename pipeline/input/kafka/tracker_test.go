@@ -2,6 +2,7 @@ package kafka
 
 import (
 	"testing"
+	"time"
 
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
@@ -116,6 +117,22 @@ func TestTrackerCommitsContiguousDelivered(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestBackoffGrowsAndCaps(t *testing.T) {
+	t.Parallel()
+	base := 5 * time.Second
+	for _, c := range []struct {
+		failures int
+		want     time.Duration
+	}{{1, 5 * time.Second}, {2, 10 * time.Second}, {3, 20 * time.Second}, {6, 2 * time.Minute}, {50, 2 * time.Minute}} {
+		if got := backoff(base, c.failures); got != c.want {
+			t.Errorf("backoff after %d: %v, want %v", c.failures, got, c.want)
+		}
+	}
+	if got := backoff(5*time.Minute, 3); got != 5*time.Minute {
+		t.Errorf("a base over the cap is kept: %v", got)
 	}
 }
 
