@@ -34,23 +34,29 @@ func vllmPrefix(g *Generator, t time.Time, level, file string, line int) string 
 
 func vllmLines(g *Generator, t time.Time) []string {
 	r := g.rnd
-	switch n := r.IntN(100); {
-	case n < 40:
+	// Shares per 10,000 vLLM records: access lines and request lines dominate, an engine stats
+	// line every few hundred requests, some warnings and request errors, and rarely an engine
+	// crash with its traceback.
+	switch n := r.IntN(10000); {
+	case n < 4000:
 		return []string{fmt.Sprintf(`INFO:     10.%d.%d.%d:%d - "POST /v1/chat/completions HTTP/1.1" %d %s`,
 			r.IntN(255), r.IntN(255), r.IntN(255), 30000+r.IntN(30000), status(r), statusText(r))}
-	case n < 70:
+	case n < 7000:
 		id := fmt.Sprintf("chatcmpl-%032x", r.Uint64())
 		p := "(APIServer pid=1) " + vllmPrefix(g, t, "INFO", "logger.py", 39)
 		return []string{p + fmt.Sprintf("Received request %s: prompt: '%s', params: SamplingParams(n=1, temperature=0.7, top_p=0.95, max_tokens=%d), prompt_token_ids: None, lora_request: None.",
 			id, prompt(r), 64+r.IntN(1024)),
 			"(APIServer pid=1) " + vllmPrefix(g, t, "INFO", "engine.py", 267) + "Added request " + id + "."}
-	case n < 90:
+	case n < 9000:
 		return []string{"(APIServer pid=1) " + vllmPrefix(g, t, "INFO", "loggers.py", 123) + fmt.Sprintf(
 			"Engine 000: Avg prompt throughput: %.1f tokens/s, Avg generation throughput: %.1f tokens/s, Running: %d reqs, Waiting: %d reqs, GPU KV cache usage: %.1f%%, Prefix cache hit rate: %.1f%%",
 			r.Float64()*5000, r.Float64()*2000, r.IntN(64), r.IntN(8), r.Float64()*100, r.Float64()*100)}
-	case n < 98:
+	case n < 9900:
 		return []string{"(APIServer pid=1) " + vllmPrefix(g, t, "WARNING", "serving_chat.py", 194) +
 			"Request chatcmpl-" + fmt.Sprintf("%016x", r.Uint64()) + " exceeded max_model_len; truncating prompt."}
+	case n < 9998:
+		return []string{"(APIServer pid=1) " + vllmPrefix(g, t, "ERROR", "serving_chat.py", 221) +
+			"Error in chat completion stream generator: request chatcmpl-" + fmt.Sprintf("%016x", r.Uint64()) + " was aborted by the client."}
 	default:
 		p := "(EngineCore_DP0 pid=312) "
 		return []string{

@@ -100,7 +100,7 @@ func benchmarkMainPath(b *testing.B, compression string) {
 	addr, sk := startSluice(b, compression)
 	b.ResetTimer()
 	res, err := loadgen.Run(context.Background(), loadgen.Config{Addr: addr, Conns: 2, Window: 2048,
-		Level: 3, Events: b.N, Seed: 1, Pool: 4096})
+		Level: 3, Events: b.N, Seed: 1, Pool: 4096, Pipelining: 2})
 	if err != nil {
 		b.Fatal(err)
 	}

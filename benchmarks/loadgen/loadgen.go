@@ -37,6 +37,9 @@ type Config struct {
 	Seed uint64
 	// Timeout is the client's read/write timeout (Filebeat's default is 30s).
 	Timeout time.Duration
+	// Pipelining is the number of windows a connection may have unacknowledged, as Filebeat's
+	// output.logstash.pipelining (default 2); 0 or 1 waits for each ACK before the next window.
+	Pipelining int
 	// Pool, when set, pre-generates that many events per connection and sends them in a
 	// cycle, so that generating the corpus does not compete with the server for the CPU.
 	Pool int
@@ -129,19 +132,19 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 
 func runConn(ctx context.Context, cfg Config, seed uint64, limit int, interval time.Duration) (Result, error) {
 	var r Result
-	cl, err := lumber.SyncDial(cfg.Addr, lumber.CompressionLevel(cfg.Level),
-		lumber.Timeout(cfg.Timeout), lumber.JSONEncoder(rawEncoder))
+	cl, err := dial(cfg)
 	if err != nil {
 		return r, fmt.Errorf("loadgen: dial %s: %w", cfg.Addr, err)
 	}
-	defer cl.Close()
+	defer cl.close()
 	next := source(cfg.Pool, corpus.New(seed))
 	window := make([]interface{}, cfg.Window)
 	due := time.Now()
-	for ctx.Err() == nil && (limit == 0 || r.Events < limit) {
+	sent := 0 // events handed to the client; r is updated by the ack callbacks
+	for ctx.Err() == nil && (limit == 0 || sent < limit) {
 		n := cfg.Window
-		if limit > 0 && limit-r.Events < n {
-			n = limit - r.Events
+		if limit > 0 && limit-sent < n {
+			n = limit - sent
 		}
 		var bytes int64
 		for j := 0; j < n; j++ {
@@ -160,16 +163,83 @@ func runConn(ctx context.Context, cfg Config, seed uint64, limit int, interval t
 			due = due.Add(interval)
 		}
 		t0 := time.Now()
-		if _, err := cl.Send(window[:n]); err != nil {
-			r.Failures++
+		sent += n
+		if err := cl.send(window[:n], func(err error) {
+			if err != nil {
+				r.Failures++
+				return
+			}
+			r.Latency = append(r.Latency, time.Since(t0))
+			r.Events += n
+			r.Bytes += bytes
+			r.Windows++
+		}); err != nil {
+			cl.wait()
 			return r, fmt.Errorf("loadgen: send window: %w", err)
 		}
-		r.Latency = append(r.Latency, time.Since(t0))
-		r.Events += n
-		r.Bytes += bytes
-		r.Windows++
+	}
+	if err := cl.wait(); err != nil {
+		return r, fmt.Errorf("loadgen: await acks: %w", err)
 	}
 	return r, nil
+}
+
+// client sends windows either one at a time (waiting for each ACK) or pipelined.
+type client struct {
+	sync  *lumber.SyncClient
+	async *lumber.AsyncClient
+	mu    sync.Mutex // serialises the done callbacks with the sender's reads of the result
+	wg    sync.WaitGroup
+	err   error
+}
+
+func dial(cfg Config) (*client, error) {
+	opts := []lumber.Option{lumber.CompressionLevel(cfg.Level), lumber.Timeout(cfg.Timeout), lumber.JSONEncoder(rawEncoder)}
+	if cfg.Pipelining > 1 {
+		// go-lumber's async client queues one window more than its argument while it awaits
+		// an ACK, so pass one less to have Pipelining windows unacknowledged.
+		c, err := lumber.AsyncDial(cfg.Addr, cfg.Pipelining-1, opts...)
+		return &client{async: c}, err
+	}
+	c, err := lumber.SyncDial(cfg.Addr, opts...)
+	return &client{sync: c}, err
+}
+
+// send sends a window; done runs once it is acknowledged or failed (under c.mu).
+func (c *client) send(window []interface{}, done func(error)) error {
+	if c.sync != nil {
+		_, err := c.sync.Send(window)
+		c.mu.Lock()
+		done(err)
+		c.mu.Unlock()
+		return err
+	}
+	c.wg.Add(1)
+	return c.async.Send(func(_ uint32, err error) {
+		defer c.wg.Done()
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if err != nil && c.err == nil {
+			c.err = err
+		}
+		done(err)
+	}, window)
+}
+
+// wait returns once every window sent is acknowledged or failed.
+func (c *client) wait() error {
+	c.wg.Wait()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err
+}
+
+func (c *client) close() {
+	if c.sync != nil {
+		c.sync.Close()
+		return
+	}
+	c.async.Close()
 }
 
 // source returns a function giving the next event: fresh from gen, or from a cycle of pool

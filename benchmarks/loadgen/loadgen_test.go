@@ -2,6 +2,7 @@ package loadgen
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"testing"
 	"time"
@@ -13,6 +14,15 @@ import (
 // and checks that every event it reports was received and acknowledged.
 func TestRunCountsOnlyAcknowledgedEvents(t *testing.T) {
 	t.Parallel()
+	for _, pipelining := range []int{1, 2} {
+		t.Run(fmt.Sprint("pipelining=", pipelining), func(t *testing.T) {
+			t.Parallel()
+			runAgainstLumberServer(t, pipelining)
+		})
+	}
+}
+
+func runAgainstLumberServer(t *testing.T, pipelining int) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -35,7 +45,7 @@ func TestRunCountsOnlyAcknowledgedEvents(t *testing.T) {
 		}
 	}()
 	res, err := Run(context.Background(), Config{
-		Addr: l.Addr().String(), Conns: 3, Window: 100, Level: 3, Events: 1000, Seed: 1, Timeout: 5 * time.Second,
+		Addr: l.Addr().String(), Conns: 3, Window: 100, Level: 3, Events: 1000, Seed: 1, Timeout: 5 * time.Second, Pipelining: pipelining,
 	})
 	if err != nil {
 		t.Fatal(err)

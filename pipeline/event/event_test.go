@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -145,5 +146,27 @@ func TestValueAccessors(t *testing.T) {
 	}
 	if !Time(ts).Time().Equal(ts) || Int(7).Float() != 7 || Float(2.9).Int() != 2 {
 		t.Fatal("conversions wrong")
+	}
+}
+
+// TestAppendStringEveryPosition puts each byte that needs escaping at every offset of a string
+// long enough for the eight-bytes-at-a-time scan, and checks the result against encoding/json.
+func TestAppendStringEveryPosition(t *testing.T) {
+	t.Parallel()
+	specials := []string{"\"", "\\", "\n", "\x00", "\x1f", "\x7f", "é", "\xff", "\u2028"}
+	base := "abcdefghijklmnopqrstuvwxyz0123456789"
+	for _, sp := range specials {
+		for pos := 0; pos <= len(base); pos++ {
+			s := base[:pos] + sp + base[pos:]
+			got := AppendString(nil, s)
+			var back string
+			if err := json.Unmarshal(got, &back); err != nil {
+				t.Fatalf("%q at %d: invalid JSON %s: %v", sp, pos, got, err)
+			}
+			want := strings.ToValidUTF8(s, "\uFFFD")
+			if back != want {
+				t.Fatalf("%q at %d: round trip %q, want %q", sp, pos, back, want)
+			}
+		}
 	}
 }

@@ -14,7 +14,7 @@ func (e *Event) AppendJSON(dst []byte) []byte {
 	dst = append(dst, '{')
 	open := "" // dotted path of the objects currently open, "" at the root
 	comma := false
-	for _, i := range e.order {
+	for j, i := range e.order {
 		f := &e.fields[i]
 		k := f.key
 		for open != "" && !childOf(k, open) {
@@ -32,7 +32,7 @@ func (e *Event) AppendJSON(dst []byte) []byte {
 				break
 			}
 			path := k[:len(k)-len(rest)+dot]
-			if e.index(path) >= 0 {
+			if e.leafBefore(j, path) {
 				break // a field holds this very name: keep the rest dotted
 			}
 			if comma {
@@ -101,6 +101,22 @@ func (v Value) AppendJSON(dst []byte) []byte {
 
 const maxFloat = 1.7976931348623157e308
 
+// leafBefore reports whether a field named path sorts before position j of e.order. Such a
+// field sorts before every name that extends path; only names that extend it with a byte up to
+// '.' ("a-b", "a.b" after "a") can sit between, so the walk back usually stops at once.
+func (e *Event) leafBefore(j int, path string) bool {
+	for i := j - 1; i >= 0; i-- {
+		k := e.fields[e.order[i]].key
+		if k == path {
+			return true
+		}
+		if len(k) <= len(path) || k[:len(path)] != path || k[len(path)] > '.' {
+			return false
+		}
+	}
+	return false
+}
+
 // childOf reports whether key is nested under the dotted path parent.
 func childOf(key, parent string) bool {
 	return len(key) > len(parent) && key[len(parent)] == '.' && key[:len(parent)] == parent
@@ -126,6 +142,15 @@ func indexByte(s string, c byte) int {
 
 const hexDigits = "0123456789abcdef"
 
+// lsb and msb have the lowest and the highest bit of every byte of a word set. A byte b of x is
+// below n when (b - n) borrows into its high bit; (x - lsb*n) & msb finds such bytes, and x ^
+// lsb*c turns bytes equal to c into zeros that the same test finds. Bytes >= 0x80 show through
+// x & msb. False positives only make the caller look at the bytes one by one.
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
 // safeASCII marks the ASCII bytes that need no escaping inside a JSON string.
 var safeASCII = func() (t [utf8.RuneSelf]bool) {
 	for c := 0x20; c < utf8.RuneSelf; c++ {
@@ -142,6 +167,20 @@ func appendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Eight bytes at a time while none needs attention (a control byte, '"', '\\' or
+		// a byte of a multi-byte character): most of a log line is plain ASCII.
+		for i+8 <= len(s) {
+			x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+			quote, backslash := x^(lsb*'"'), x^(lsb*'\\')
+			if ((x-lsb*0x20)|(quote-lsb)|(backslash-lsb)|x)&msb != 0 {
+				break
+			}
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if safeASCII[c] {

@@ -3,9 +3,15 @@ package event
 // NewSized returns an empty event with room for n fields. Inputs that decode whole documents
 // (beats, kafka JSON) know how many fields they are about to set; sizing the field list once
 // saves growing and copying it for every event on the hot path.
+//
+// Room for parseHeadroom more is added: the parsers after the input set about that many fields,
+// and growing a full slice copies every field.
 func NewSized(n int) *Event {
+	n += parseHeadroom
 	return &Event{fields: make([]field, 0, n), order: make([]uint16, 0, n), Meta: Meta{Offset: -1}}
 }
+
+const parseHeadroom = 16
 
 // SetInOrder sets a field like Set, for callers that set fields in key order (CompareKeys): a
 // name that sorts after every field present is appended with one comparison instead of a

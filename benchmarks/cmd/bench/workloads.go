@@ -27,7 +27,7 @@ func runScenario(o options, work string, sc scenario) (result, error) {
 	switch sc.Workload {
 	case "throughput":
 		lg, err = loadgen.Run(context.Background(), loadgen.Config{Addr: in.beats, Conns: o.conns,
-			Window: 2048, Level: 3, Duration: o.duration, Seed: 1, Pool: 8192})
+			Window: 2048, Level: 3, Duration: o.duration, Seed: 1, Pool: 8192, Pipelining: 2})
 	case "latency":
 		lg, err = loadgen.Run(context.Background(), loadgen.Config{Addr: in.beats, Conns: 2,
 			Window: 200, Level: 3, Duration: o.duration, Rate: sc.Rate, Seed: 1, Pool: 8192})
@@ -86,7 +86,7 @@ func stalled(o options, in *instance) (*loadgen.Result, error) {
 	defer cancel()
 	go func() {
 		r, err := loadgen.Run(ctx, loadgen.Config{Addr: in.beats, Conns: o.conns, Window: 2048, Level: 3,
-			Duration: o.duration, Seed: 1, Pool: 8192, Timeout: o.duration + 60*time.Second})
+			Duration: o.duration, Seed: 1, Pool: 8192, Pipelining: 2, Timeout: o.duration + 60*time.Second})
 		ch <- out{r, err}
 	}()
 	time.Sleep(o.duration)
