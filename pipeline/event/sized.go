@@ -11,7 +11,7 @@ func NewSized(n int) *Event {
 	return &Event{fields: make([]field, 0, n), order: make([]uint16, 0, n), Meta: Meta{Offset: -1}}
 }
 
-const parseHeadroom = 16
+const parseHeadroom = 8
 
 // SetInOrder sets a field like Set, for callers that set fields in key order (CompareKeys): a
 // name that sorts after every field present is appended with one comparison instead of a

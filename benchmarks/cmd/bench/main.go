@@ -198,6 +198,7 @@ func start(o options, work string, sc scenario) (*instance, error) {
 	}
 	cmd := exec.Command(o.bin, "run", "-c", cfgPath)
 	cmd.Stdout, cmd.Stderr = lf, lf
+	cmd.Env = append(os.Environ(), sc.Env...)
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start sluice: %w", err)
 	}

@@ -17,6 +17,8 @@ type scenario struct {
 	// held), idle (connected clients sending nothing).
 	Workload string
 	Rate     float64
+	// Env is added to sluice's environment (GOMEMLIMIT, GOGC).
+	Env []string
 }
 
 const parseProcessors = `
@@ -40,6 +42,9 @@ func scenarios() []scenario {
 	return []scenario{
 		{Name: "main", Desc: "Beats -> parse -> bulk, as fast as acks allow",
 			Processors: parseProcessors, Chain: []string{"parse"}, Gzip: false, Flush: time.Second, Workload: "throughput"},
+		{Name: "main-memlimit", Desc: "the main path with the Go runtime's soft memory limit GOMEMLIMIT=100MiB",
+			Processors: parseProcessors, Chain: []string{"parse"}, Gzip: false, Flush: time.Second, Workload: "throughput",
+			Env: []string{"GOMEMLIMIT=100MiB"}},
 		{Name: "main-gzip", Desc: "the main path with gzip-compressed bulk requests (the output's default)",
 			Processors: parseProcessors, Chain: []string{"parse"}, Gzip: true, Flush: time.Second, Workload: "throughput"},
 		{Name: "grok", Desc: "dissect + grok patterns instead of the built-in parsers",
