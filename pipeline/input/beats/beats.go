@@ -192,7 +192,7 @@ func (in *Input) Close(ctx context.Context) error {
 	}
 	in.mu.Lock()
 	for c := range in.conns {
-		c.close(errClosing)
+		c.close(errForced)
 	}
 	in.mu.Unlock()
 	<-done

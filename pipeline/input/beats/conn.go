@@ -25,6 +25,7 @@ var (
 	errIdle     = errors.New("beats: connection idle")
 	errNotAcked = errors.New("beats: window not delivered")
 	errClosing  = errors.New("beats: input closing")
+	errForced   = errors.New("beats: closed at the shutdown deadline")
 )
 
 // window is one Lumberjack window handed to the pipeline and waiting for its ack.
@@ -72,11 +73,20 @@ func newConn(in *Input, nc net.Conn, name string) *conn {
 	return c
 }
 
-// close ends the connection once, logging why.
+// lingerTimeout bounds a graceful close: how long the client has to read our last ACKs and
+// close its side.
+const lingerTimeout = 2 * time.Second
+
+// close ends the connection once, logging why. Ends that are not the client's fault (shutdown,
+// idleness, a window not delivered) close gracefully; see linger.
 func (c *conn) close(err error) {
 	c.once.Do(func() {
 		close(c.closed)
-		_ = c.nc.Close()
+		if errors.Is(err, errClosing) || errors.Is(err, errIdle) || errors.Is(err, errNotAcked) {
+			c.linger()
+		} else {
+			_ = c.nc.Close()
+		}
 		attrs := []any{"windows", c.windows.Load(), "events", c.events.Load(), "bytes", c.bytes.Load(),
 			"pending", c.pending.Load(), "keepalives", c.keepalives.Load(),
 			"duration", time.Since(c.since).Round(time.Millisecond)}
@@ -92,6 +102,29 @@ func (c *conn) close(err error) {
 			c.log.Warn("beats: connection closed", append(attrs, "error", err)...)
 		}
 	})
+}
+
+// linger sends FIN after the ACKs already written, reads and discards what the client still
+// sends until it closes its side (or lingerTimeout passes), and only then closes. Closing a
+// socket that has unread data makes the kernel answer with RST, and a client that receives RST
+// may drop the ACKs still in its receive buffer: Filebeat would then send again windows that
+// were delivered. Seen as duplicates in TestFilebeatThroughRuntime before this.
+func (c *conn) linger() {
+	hard := time.AfterFunc(lingerTimeout, func() { _ = c.nc.Close() })
+	cw, ok := c.nc.(interface{ CloseWrite() error })
+	if !ok || cw.CloseWrite() != nil {
+		hard.Stop()
+		_ = c.nc.Close()
+		return
+	}
+	c.in.ackers.Add(1) // Input.Close waits for the linger too
+	go func() {
+		defer c.in.ackers.Done()
+		_ = c.nc.SetReadDeadline(time.Now().Add(lingerTimeout))
+		_, _ = io.Copy(io.Discard, c.nc)
+		hard.Stop()
+		_ = c.nc.Close()
+	}()
 }
 
 func reasonText(err error) string {
@@ -197,6 +230,11 @@ func (c *conn) readWindow(ctx context.Context, next pipeline.Consumer) error {
 // handOver queues the window for its answer, then gives it to the pipeline. The ack callback
 // runs on whatever goroutine resolves the batch; it only records the status.
 func (c *conn) handOver(ctx context.Context, next pipeline.Consumer, events []*event.Event) error {
+	select {
+	case <-c.closed: // closing: this window will not be acknowledged, so it must not be delivered
+		return errClosing
+	default:
+	}
 	c.lastActive.Store(time.Now().UnixNano())
 	w := &window{n: len(events), status: make(chan event.Status, 1)}
 	c.pending.Add(1)

@@ -111,6 +111,7 @@ func TestFilebeatThroughRuntime(t *testing.T) {
 	stop := startSluice(t, addr, out)
 	fb := testsvc.StartFilebeat(t, testsvc.FilebeatConfig{
 		Paths: []string{filepath.Join(dir, "*.log")}, Hosts: []string{addr}, BulkMaxSize: 200,
+		InputType: "log", // see filebeatConfig
 	})
 	waitFor(t, fb, "a sixth of the lines", func() bool { return len(written(t, out)) >= n/6 })
 	stop() // in the middle: Filebeat is still sending
