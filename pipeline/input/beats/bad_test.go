@@ -169,3 +169,33 @@ func TestMaxConnections(t *testing.T) {
 		t.Errorf("stats list %d connections", got)
 	}
 }
+
+// A graceful close must not reset the connection, even with client data left unread: a reset
+// can make the client drop the last ACKs and send delivered windows again.
+func TestGracefulCloseSendsFINNotRST(t *testing.T) {
+	t.Parallel()
+	h := start(t, nil)
+	conn := h.rawConn(t)
+	if _, err := conn.Write(new(wire).window(1).json(1, `{"message":"a"}`).Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	b := h.sink.next(t)
+	h.cancel() // shutdown: the input stops reading
+	if err := <-h.runErr; err != nil {
+		t.Fatal(err)
+	}
+	h.runErr <- nil
+	// The client sends more that the input will never read.
+	if _, err := conn.Write(new(wire).window(1).json(1, `{"message":"unread"}`).Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	b.Resolve(event.Delivered)
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	var ack [6]byte
+	if _, err := io.ReadFull(conn, ack[:]); err != nil || string(ack[:2]) != "2A" || binary.BigEndian.Uint32(ack[2:]) != 1 {
+		t.Fatalf("ack %q, %v", ack, err)
+	}
+	if n, err := conn.Read(ack[:]); n != 0 || err != io.EOF {
+		t.Fatalf("after the ACK: %d bytes, %v; want EOF (FIN), not a reset", n, err)
+	}
+}
