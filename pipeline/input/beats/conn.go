@@ -20,7 +20,8 @@ import (
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
-// errIdle, errNotAcked and errClosing end a connection for a reason that is not the client's fault.
+// Reasons to end a connection that are not a protocol error: the first three close gracefully
+// (see linger), errForced at once.
 var (
 	errIdle     = errors.New("beats: connection idle")
 	errNotAcked = errors.New("beats: window not delivered")
