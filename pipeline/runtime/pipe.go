@@ -145,6 +145,9 @@ func (p *pipe) start(ctx context.Context) {
 	}()
 }
 
+// processorFlushEvery is how often processors that hold events are flushed, at most.
+const processorFlushEvery = 100 * time.Millisecond
+
 // pending is what the dispatcher holds for one key until it is full or the interval passes.
 type pending struct {
 	batches []*event.Batch
@@ -168,6 +171,12 @@ func (p *pipe) dispatch(ctx context.Context) {
 	}
 	tick := time.NewTicker(p.r.cfg.FlushInterval)
 	defer tick.Stop()
+	// Processors that hold events (tracebacks waiting for their next line) hold their
+	// sources' acks too, and a source such as Filebeat sends nothing more until it is
+	// acknowledged: ask them often, so a held event waits for its own timeout, not for the
+	// next flush interval as well.
+	ptick := time.NewTicker(min(p.r.cfg.FlushInterval, processorFlushEvery))
+	defer ptick.Stop()
 	for {
 		select {
 		case b, ok := <-p.queue:
@@ -201,8 +210,9 @@ func (p *pipe) dispatch(ctx context.Context) {
 				// one is acknowledged. Batches grow by coalescing only while a backlog exists.
 				flushAll()
 			}
-		case now := <-tick.C:
+		case <-tick.C:
 			flushAll()
+		case now := <-ptick.C:
 			p.flushProcessors(ctx, now, false, func(b *event.Batch, from int) {
 				p.depth.Add(float64(b.Len()))
 				p.send(b, from)

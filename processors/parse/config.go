@@ -69,12 +69,15 @@ type SourceRule struct {
 	Dataset string `mapstructure:"dataset"`
 }
 
-// Defaults.
+// Defaults. The timeouts are short on purpose: a held line holds its batch's ack, and a source
+// that waits for acks (Filebeat sends its next window only after the last is acknowledged)
+// stalls meanwhile. A Python traceback or a split CRI line is written in one burst, so its lines
+// arrive milliseconds apart; only a group cut by a window boundary ever waits the timeout out.
 const (
-	DefaultMultilineTimeout = 2 * time.Second
+	DefaultMultilineTimeout = 300 * time.Millisecond
 	DefaultMaxLines         = 1000
 	DefaultMaxBytes         = 1 << 20
-	DefaultPartialTimeout   = 5 * time.Second
+	DefaultPartialTimeout   = time.Second
 	DefaultFallbackDataset  = "generic"
 	DefaultIdleTimeout      = 30 * time.Minute
 )

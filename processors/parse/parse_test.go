@@ -141,7 +141,7 @@ func TestHeldLinesHoldTheirAcks(t *testing.T) {
 		t.Fatal("ack of batch 2 finished while its exception line is held")
 	}
 	// No line for longer than the timeout: Flush sends the group with both batches' acks.
-	if fb := p.Flush(context.Background(), t0.Add(time.Second), false); fb != nil {
+	if fb := p.Flush(context.Background(), t0.Add(DefaultMultilineTimeout/2), false); fb != nil {
 		t.Fatal("flushed before the timeout")
 	}
 	fb := p.Flush(context.Background(), t0.Add(DefaultMultilineTimeout), false)
