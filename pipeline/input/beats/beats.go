@@ -46,6 +46,7 @@ type Input struct {
 	readers sync.WaitGroup // read loops: Run waits for them
 	ackers  sync.WaitGroup // ack loops: Close waits for them
 	warned  time.Time      // last "max connections" warning, to keep the log readable
+	budget  *budget        // max_pending_events over all connections
 }
 
 // New validates cfg, loads the TLS files and binds the listening socket.
@@ -66,7 +67,8 @@ func New(set pipeline.Settings, cfg *Config) (*Input, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := &Input{id: set.ID, set: set, cfg: *cfg, log: set.Logger, m: m, conns: map[*conn]struct{}{}}
+	in := &Input{id: set.ID, set: set, cfg: *cfg, log: set.Logger, m: m, conns: map[*conn]struct{}{},
+		budget: newBudget(cfg.MaxPendingEvents)}
 	if cfg.TLS.Enabled {
 		if in.tls, err = newCertReloader(cfg.TLS, set.Logger, m); err != nil {
 			return nil, err

@@ -32,6 +32,10 @@ type Config struct {
 	// PendingWindows is how many windows of one connection may wait for their ack at once.
 	// Filebeat pipelines 2 by default; reading stops (TCP backpressure) past this number.
 	PendingWindows int `mapstructure:"pending_windows"`
+	// MaxPendingEvents bounds the events all connections hold at once, read and not yet
+	// acknowledged: a window waits, compressed in the socket, until its events fit. This is
+	// what bounds the input's memory however many Filebeats connect.
+	MaxPendingEvents int `mapstructure:"max_pending_events"`
 	// IdleTimeout closes a connection that sends nothing while none of its windows is pending
 	// (Logstash's client_inactivity_timeout). Filebeat reconnects when it has data again.
 	IdleTimeout time.Duration `mapstructure:"idle_timeout"`
@@ -84,6 +88,7 @@ func NewConfig() *Config {
 		MaxFrameSize:      16 << 20,
 		MaxWindowBytes:    128 << 20,
 		PendingWindows:    4,
+		MaxPendingEvents:  8192,
 		IdleTimeout:       5 * time.Minute,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      10 * time.Second,
@@ -109,6 +114,7 @@ func (c *Config) Validate() error {
 		{"max_frame_size", int64(c.MaxFrameSize)},
 		{"max_window_bytes", int64(c.MaxWindowBytes)},
 		{"pending_windows", int64(c.PendingWindows)},
+		{"max_pending_events", int64(c.MaxPendingEvents)},
 		{"idle_timeout", int64(c.IdleTimeout)},
 		{"read_timeout", int64(c.ReadTimeout)},
 		{"write_timeout", int64(c.WriteTimeout)},

@@ -201,6 +201,17 @@ func (c *conn) readWindow(ctx context.Context, next pipeline.Consumer) error {
 		<-c.slots
 		return nil
 	}
+	share := c.in.budget.share(int(count))
+	if err := c.reserve(ctx, share); err != nil {
+		return err
+	}
+	handed := false
+	defer func() {
+		if !handed { // the window never reached the pipeline: its share comes back now
+			c.in.budget.release(share)
+		}
+	}()
+	_ = c.nc.SetReadDeadline(time.Now().Add(c.in.cfg.ReadTimeout)) // reading starts now
 	received := time.Now()
 	events := make([]*event.Event, 0, count)
 	failures := 0
@@ -225,14 +236,16 @@ func (c *conn) readWindow(ctx context.Context, next pipeline.Consumer) error {
 	c.in.m.events.Add(float64(count))
 	c.in.m.windowSize.Observe(float64(count))
 	c.in.set.Metrics.Received.Add(float64(count))
-	return c.handOver(ctx, next, events)
+	handed = true
+	return c.handOver(ctx, next, events, share)
 }
 
 // handOver queues the window for its answer, then gives it to the pipeline. The ack callback
 // runs on whatever goroutine resolves the batch; it only records the status.
-func (c *conn) handOver(ctx context.Context, next pipeline.Consumer, events []*event.Event) error {
+func (c *conn) handOver(ctx context.Context, next pipeline.Consumer, events []*event.Event, share int) error {
 	select {
 	case <-c.closed: // closing: this window will not be acknowledged, so it must not be delivered
+		c.in.budget.release(share)
 		return errClosing
 	default:
 	}
@@ -241,6 +254,7 @@ func (c *conn) handOver(ctx context.Context, next pipeline.Consumer, events []*e
 	c.pending.Add(1)
 	c.in.m.pendingWindows.Inc()
 	ack := event.NewAck(func(s event.Status) {
+		c.in.budget.release(share)
 		c.pending.Add(-1)
 		c.in.m.pendingWindows.Dec()
 		w.status <- s

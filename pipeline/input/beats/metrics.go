@@ -23,6 +23,7 @@ type metrics struct {
 	acks           *prometheus.CounterVec // status: delivered, retry, rejected
 	certReloads    *prometheus.CounterVec // result: ok, error
 	windowSize     prometheus.Histogram
+	budgetWaits    prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -49,6 +50,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		keepalives:     counter("keepalives_total", "Keepalive ACKs sent while a window was pending."),
 		acks:           vec("window_acks_total", "Windows resolved, by status; retry and rejected close the connection.", "status"),
 		certReloads:    vec("tls_reloads_total", "Certificate reloads after a file changed, by result.", "result"),
+		budgetWaits:    counter("pending_events_waits_total", "Times a window waited for max_pending_events before being read."),
 		windowSize: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: ns, Subsystem: sub,
 			Name: "window_events", Help: "Events per window.", Buckets: prometheus.ExponentialBuckets(1, 4, 8)}),
 	}
@@ -57,7 +59,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	}
 	for _, c := range []prometheus.Collector{m.connections, m.accepted, m.refused, m.windows, m.events,
 		m.bytes, m.protocolErrors, m.decodeFailures, m.pendingWindows, m.keepalives, m.acks,
-		m.certReloads, m.windowSize} {
+		m.certReloads, m.windowSize, m.budgetWaits} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("beats: register metrics: %w", err)
 		}
