@@ -146,7 +146,7 @@ func (p *pipe) start(ctx context.Context) {
 }
 
 // processorFlushEvery is how often processors that hold events are flushed, at most.
-const processorFlushEvery = 100 * time.Millisecond
+const processorFlushEvery = 25 * time.Millisecond
 
 // pending is what the dispatcher holds for one key until it is full or the interval passes.
 type pending struct {

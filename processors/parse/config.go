@@ -40,6 +40,11 @@ type MultilineConfig struct {
 	Disabled bool `mapstructure:"disabled"`
 	// Timeout is how long an open group waits for its next line before it is sent as it is.
 	Timeout time.Duration `mapstructure:"timeout"`
+	// EndTimeout is the shorter wait of a group that may already be complete: after its
+	// exception line (only a chained traceback would follow), or an error line that no
+	// traceback has followed yet. Python writes a record and its traceback in one go, so what
+	// continues such a group arrives at once; waiting longer only delays the acknowledgement.
+	EndTimeout time.Duration `mapstructure:"end_timeout"`
 	// MaxLines and MaxBytes bound a group; a group that reaches either is sent, tagged
 	// _multiline_limit, and later lines stand alone.
 	MaxLines int `mapstructure:"max_lines"`
@@ -75,6 +80,7 @@ type SourceRule struct {
 // arrive milliseconds apart; only a group cut by a window boundary ever waits the timeout out.
 const (
 	DefaultMultilineTimeout = 300 * time.Millisecond
+	DefaultEndTimeout       = 50 * time.Millisecond
 	DefaultMaxLines         = 1000
 	DefaultMaxBytes         = 1 << 20
 	DefaultPartialTimeout   = time.Second
@@ -87,7 +93,7 @@ func NewConfig() *Config {
 	return &Config{
 		Prompts:         string(vllm.PromptsHash),
 		PromptMaxLength: vllm.DefaultPromptMaxLength,
-		Multiline:       MultilineConfig{Timeout: DefaultMultilineTimeout, MaxLines: DefaultMaxLines, MaxBytes: DefaultMaxBytes},
+		Multiline:       MultilineConfig{Timeout: DefaultMultilineTimeout, EndTimeout: DefaultEndTimeout, MaxLines: DefaultMaxLines, MaxBytes: DefaultMaxBytes},
 		Partial:         PartialConfig{Timeout: DefaultPartialTimeout, MaxBytes: DefaultMaxBytes},
 		FallbackDataset: DefaultFallbackDataset,
 		IdleTimeout:     DefaultIdleTimeout,
@@ -104,7 +110,7 @@ func (c *Config) Validate() error {
 	if c.PromptMaxLength < 0 {
 		errs = append(errs, fmt.Errorf("prompt_max_length: %d is negative", c.PromptMaxLength))
 	}
-	if !c.Multiline.Disabled && (c.Multiline.Timeout <= 0 || c.Multiline.MaxLines < 2 || c.Multiline.MaxBytes < 1024) {
+	if !c.Multiline.Disabled && (c.Multiline.Timeout <= 0 || c.Multiline.EndTimeout <= 0 || c.Multiline.MaxLines < 2 || c.Multiline.MaxBytes < 1024) {
 		errs = append(errs, fmt.Errorf("multiline: timeout must be > 0, max_lines >= 2, max_bytes >= 1024 (got %v, %d, %d)",
 			c.Multiline.Timeout, c.Multiline.MaxLines, c.Multiline.MaxBytes))
 	}

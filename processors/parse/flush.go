@@ -36,7 +36,7 @@ func (p *Processor) Flush(_ context.Context, now time.Time, final bool) *event.B
 		}
 	}
 	for k, g := range p.groups {
-		if final || now.Sub(g.last) >= p.cfg.Multiline.Timeout {
+		if final || now.Sub(g.last) >= g.timeout(&p.cfg.Multiline) {
 			delete(p.groups, k)
 			take(&g.pending, g.joined())
 		}
@@ -67,4 +67,12 @@ func (p *Processor) Held() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return len(p.partials) + len(p.groups)
+}
+
+// timeout is how long the group waits for its next line: less when it may be complete already.
+func (g *group) timeout(c *MultilineConfig) time.Duration {
+	if g.mode == modeAfter || g.mode == modeMaybe {
+		return min(c.EndTimeout, c.Timeout)
+	}
+	return c.Timeout
 }

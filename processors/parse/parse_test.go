@@ -128,6 +128,10 @@ func TestHeldLinesHoldTheirAcks(t *testing.T) {
 	if len(done1) != 0 {
 		t.Fatal("ack of batch 1 finished while its lines are held")
 	}
+	// Inside a traceback the group waits the full timeout, not the end timeout.
+	if fb := p.Flush(context.Background(), t0.Add(2*DefaultEndTimeout), false); fb != nil {
+		t.Fatal("a group inside a traceback was sent after the end timeout")
+	}
 
 	ack2 := event.NewAck(nil)
 	b2 := event.NewBatch(events("s", []string{"(EngineCore_DP0 pid=281) RuntimeError: boom", "(APIServer pid=1) INFO:     Shutting down"}), ack2)
@@ -140,11 +144,12 @@ func TestHeldLinesHoldTheirAcks(t *testing.T) {
 	if ack2.Pending() == 0 {
 		t.Fatal("ack of batch 2 finished while its exception line is held")
 	}
-	// No line for longer than the timeout: Flush sends the group with both batches' acks.
-	if fb := p.Flush(context.Background(), t0.Add(DefaultMultilineTimeout/2), false); fb != nil {
+	// After its exception line the group may be complete: no line for longer than the end
+	// timeout, and Flush sends it with both batches' acks.
+	if fb := p.Flush(context.Background(), t0.Add(DefaultEndTimeout/2), false); fb != nil {
 		t.Fatal("flushed before the timeout")
 	}
-	fb := p.Flush(context.Background(), t0.Add(DefaultMultilineTimeout), false)
+	fb := p.Flush(context.Background(), t0.Add(DefaultEndTimeout), false)
 	if fb == nil || len(fb.Events) != 1 {
 		t.Fatalf("flush = %v", fb)
 	}
