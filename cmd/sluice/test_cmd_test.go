@@ -21,24 +21,6 @@ func TestExampleConfigTests(t *testing.T) {
 	}
 }
 
-// The example configs validate: every processor setting, pattern and expression in them is
-// right. kafka-indexer.yaml may only fail on the kafka input while this build lacks it.
-func TestExampleConfigsValidate(t *testing.T) {
-	t.Parallel()
-	if code, out, errs := runCLI(t, "", "validate", "-c", "../../configs/vllm-gpu-k8s.yaml"); code != 0 {
-		t.Errorf("vllm-gpu-k8s.yaml: exit %d\n%s%s", code, out, errs)
-	}
-	code, out, errs := runCLI(t, "", "validate", "-c", "../../configs/kafka-indexer.yaml")
-	if code == 0 {
-		return
-	}
-	for _, l := range strings.Split(strings.TrimSpace(errs), "\n") {
-		if !strings.Contains(l, `"kafka"`) && !strings.HasSuffix(l, "problem(s)") {
-			t.Errorf("kafka-indexer.yaml: %s\n%s", l, out)
-		}
-	}
-}
-
 const miniConfig = `
 inputs:
   stdin: {}
