@@ -1,0 +1,59 @@
+package pipelinetest
+
+import (
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/sluice-dev/sluice/pipeline"
+	"github.com/sluice-dev/sluice/pipeline/config"
+)
+
+var sampleBlock = regexp.MustCompile("(?s)## Sample config\n\n```yaml\n(.*?)```")
+
+// standInOutput stands in for the outputs a README's sample config writes to, so that an
+// input's sample can be loaded without the output packages.
+type standInOutput struct {
+	Path  string   `mapstructure:"path"`
+	Hosts []string `mapstructure:"hosts"`
+}
+
+func (*standInOutput) Validate() error { return nil }
+
+// ReadmeSample loads the "## Sample config" YAML block of the component README at path through
+// the real config loader, with input as the only input type and stand-ins for the file and
+// elasticsearch outputs. It fails the test if the block is missing or does not load, and checks
+// that misspelling the key typo (for example "idle_timeout:") makes loading fail: a README's
+// keys are refused when mistyped, not ignored.
+func ReadmeSample(t testing.TB, path string, input pipeline.InputFactory, typo string) *config.Config {
+	t.Helper()
+	readme, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := sampleBlock.FindSubmatch(readme)
+	if m == nil {
+		t.Fatalf("%s has no sample config", path)
+	}
+	var outputs []pipeline.OutputFactory
+	for _, typ := range []string{"file", "elasticsearch"} {
+		outputs = append(outputs, pipeline.OutputFactory{Type: typ,
+			NewConfig: func() pipeline.Config { return &standInOutput{} }})
+	}
+	comps, err := config.NewComponents([]pipeline.InputFactory{input}, nil, outputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Parse(m[1], comps)
+	if err != nil {
+		t.Fatalf("%s: sample config: %v", path, err)
+	}
+	if typo != "" {
+		bad := strings.Replace(string(m[1]), typo, "x"+typo, 1)
+		if _, err := config.Parse([]byte(bad), comps); err == nil || !strings.Contains(err.Error(), "x"+strings.TrimSuffix(typo, ":")) {
+			t.Errorf("%s: mistyped key %q was not refused: %v", path, "x"+typo, err)
+		}
+	}
+	return cfg
+}
