@@ -36,14 +36,19 @@ stack-down: stack-bin
 
 # Every test, with the real services: they are started first and stopped afterwards even when
 # tests fail or make is interrupted. A service that cannot be started makes its integration
-# tests fail with a message naming it, and makes this target fail.
+# tests fail with a message naming it, and makes this target fail. Every benchmark also runs
+# once (-benchtime 1x), so that none rots; that output goes to .stack/bench-smoke.log.
 test: vet stack-bin
 	@set -uo pipefail; \
 	trap '$(STACK) down -hold make-test-$$$$' EXIT; \
 	trap 'exit 130' INT TERM; \
 	stack_rc=0; stack_env="$$($(STACK) up -hold make-test-$$$$ -pid $$$$)" || stack_rc=$$?; \
 	eval "$$stack_env"; \
-	test_rc=0; $(GO) test -race -count=1 ./... || test_rc=$$?; \
+	test_rc=0; \
+	echo "make test: every benchmark once (numbers: make bench, make bench-micro)"; mkdir -p .stack; \
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./... > .stack/bench-smoke.log 2>&1 || \
+		{ test_rc=1; grep -E -B5 -A20 '^(--- FAIL|FAIL|panic)' .stack/bench-smoke.log >&2; }; \
+	$(GO) test -race -count=1 ./... || test_rc=$$?; \
 	if [ $$stack_rc -ne 0 ]; then echo "make test: test services did not all start (see the stack: lines above)" >&2; exit 1; fi; \
 	exit $$test_rc
 
