@@ -28,6 +28,7 @@ import (
 
 	"github.com/sluice-dev/sluice/parsers"
 	"github.com/sluice-dev/sluice/parsers/builtin"
+	"github.com/sluice-dev/sluice/parsers/k8spath"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
@@ -143,8 +144,9 @@ func (p *Processor) Process(_ context.Context, b *event.Batch) error {
 	in := b.Events
 	p.metrics.Received.Add(float64(len(in)))
 	lines := make([]line, len(in))
+	var memo k8spath.Memo
 	for i, ev := range in {
-		lines[i] = p.frame(ev, b.Key)
+		lines[i] = p.frame(ev, b.Key, &memo)
 	}
 	now := p.now()
 	p.mu.Lock()
@@ -168,7 +170,7 @@ func (p *Processor) Process(_ context.Context, b *event.Batch) error {
 // (for single lines, such as `sluice parse -` on one line), and reports whether a content parser
 // recognised it.
 func (p *Processor) ParseEvent(ev *event.Event) bool {
-	l := p.frame(ev, "")
+	l := p.frame(ev, "", nil)
 	return p.finish(ev, l.src)
 }
 

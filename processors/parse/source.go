@@ -41,8 +41,10 @@ type item struct {
 
 // frame removes the container framing, fills kubernetes.* from the log path, and finds the
 // event's source: the input's source (file, partition) or log.file.path, else the batch key.
-func (p *Processor) frame(ev *event.Event, batchKey string) line {
-	k8spath.Apply(ev)
+// memo (nil for none) remembers the paths of the batch's earlier lines.
+func (p *Processor) frame(ev *event.Event, batchKey string, memo *k8spath.Memo) line {
+	path, hasPath := ev.GetString(k8spath.FieldFilePath)
+	pod, container := memo.Fill(ev, path, hasPath)
 	l := line{ev: ev}
 	for _, f := range p.framing {
 		if fr, ok := f.(framer); ok {
@@ -54,7 +56,7 @@ func (p *Processor) frame(ev *event.Event, batchKey string) line {
 			break
 		}
 	}
-	l.src = sourceKey(ev, batchKey)
+	l.src = sourceKey(ev, batchKey, path, hasPath, pod, container)
 	l.stream, _ = ev.GetString(cri.FieldStream)
 	return l
 }
@@ -67,18 +69,17 @@ type srcKey struct {
 	input, where, pod, container string
 }
 
-func sourceKey(ev *event.Event, batchKey string) srcKey {
-	where, ok := ev.GetString(k8spath.FieldFilePath)
-	if !ok {
+// sourceKey builds the key from the event's log.file.path (path, hasPath), pod and container
+// names, which frame has read already; framing changes none of them.
+func sourceKey(ev *event.Event, batchKey, path string, hasPath bool, pod, container string) srcKey {
+	where := path
+	if !hasPath {
 		where = ev.Meta.Source
 	}
 	if where == "" {
 		where = batchKey
 	}
-	k := srcKey{input: ev.Meta.Input, where: where}
-	k.pod, _ = ev.GetString(k8spath.FieldPod)
-	k.container, _ = ev.GetString(k8spath.FieldContainer)
-	return k
+	return srcKey{input: ev.Meta.Input, where: where, pod: pod, container: container}
 }
 
 // streamKey is one output stream of a source; groupKey one process writing to it.
