@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -92,9 +93,14 @@ func newEncoder(c *Config) (*encoder, error) {
 }
 
 // appendItem appends one bulk item (action line and document, each ending in '\n') for ev.
-// scratch is reused for the document; the grown scratch is returned with the result.
+// The document is written straight after its action line; only an id hashed from the document's
+// content needs it first, and that rare case builds it in scratch. The grown scratch is returned.
 func (e *encoder) appendItem(dst, scratch []byte, ev *event.Event) ([]byte, []byte) {
-	doc := appendDoc(scratch[:0], ev, e.now)
+	var doc []byte
+	if e.deterministic && ev.Meta.ID == "" && ev.Meta.Offset < 0 {
+		doc = appendDoc(scratch[:0], ev, e.now)
+		scratch = doc
+	}
 	if e.deterministic || e.target == TargetDataStream {
 		dst = append(dst, `{"create":{"_index":`...)
 	} else {
@@ -108,32 +114,44 @@ func (e *encoder) appendItem(dst, scratch []byte, ev *event.Event) ([]byte, []by
 		dst = appendID(dst, ev, doc)
 	}
 	dst = append(dst, "}}\n"...)
-	dst = append(dst, doc...)
-	return append(dst, '\n'), doc
+	if doc != nil {
+		dst = append(dst, doc...)
+	} else {
+		dst = appendDoc(dst, ev, e.now)
+	}
+	return append(dst, '\n'), scratch
 }
+
+// timestampFirst is how a document whose @timestamp field holds a string or time starts:
+// "@timestamp" sorts before every lower-case name, so it is almost always the first member.
+const timestampFirst = `{"@timestamp":"`
 
 // appendDoc writes the event as JSON, adding @timestamp from the receipt time when the event has
 // none: data streams require it, and Kibana sorts by it. The event itself is not changed, since
 // other outputs share it.
+//
+// Whether the event has @timestamp is read from the encoded document when it can be (a string
+// value right after the opening brace can only be that field's), which saves a field lookup per
+// event; other documents ask the event.
 func appendDoc(dst []byte, ev *event.Event, now func() time.Time) []byte {
-	if ev.Has(event.FieldTimestamp) {
-		return ev.AppendJSON(dst)
+	mark := len(dst)
+	dst = ev.AppendJSON(dst)
+	if doc := dst[mark:]; (len(doc) > len(timestampFirst) && string(doc[:len(timestampFirst)]) == timestampFirst) ||
+		ev.Has(event.FieldTimestamp) {
+		return dst
 	}
 	ts := ev.Meta.Received
 	if ts.IsZero() {
 		ts = now()
 	}
-	dst = append(dst, `{"@timestamp":"`...)
-	dst = ts.UTC().AppendFormat(dst, event.TimeLayout)
-	dst = append(dst, '"')
-	mark := len(dst)
-	dst = ev.AppendJSON(dst)
-	// AppendJSON wrote '{...}' after our prefix: drop its '{', and add a comma if it has fields.
-	if len(dst)-mark == 2 { // "{}"
-		return append(dst[:mark], '}')
+	var buf [64]byte
+	field := append(buf[:0], `"@timestamp":"`...)
+	field = ts.UTC().AppendFormat(field, event.TimeLayout)
+	field = append(field, '"')
+	if len(dst)-mark > 2 { // not "{}": the document's own members follow
+		field = append(field, ',')
 	}
-	dst[mark] = ','
-	return dst
+	return slices.Insert(dst, mark+1, field...)
 }
 
 // appendIndex writes the target index or data stream name, sanitised, without allocating.
