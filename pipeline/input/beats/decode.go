@@ -28,6 +28,12 @@ const (
 	maxInternKeys  = 4096
 	maxFieldDepth  = 32
 	maxFields      = 1 << 16 // indexes are uint16; a frame is at most max_frame_size anyway
+
+	// processorRoom is room for fields the processors add, beyond what event.NewSized leaves.
+	// The parse processor adds 4 to 16 fields to a Filebeat event from Kubernetes (log level,
+	// request ids and token counts of vLLM, the pod from the log path): an event sized too
+	// small is grown while it is parsed, which copies every field into a list twice as long.
+	processorRoom = 8
 )
 
 // decoder turns Filebeat's JSON events into events without building a generic map: it checks
@@ -95,7 +101,7 @@ func (d *decoder) decode(payload []byte, conn string, received time.Time) (ev *e
 	}
 	// Sorted first, every Set appends at the end: no shifting of the field list.
 	d.sortFields()
-	ev = event.NewSized(len(d.fields))
+	ev = event.NewSized(len(d.fields) + processorRoom)
 	ev.Meta.Received = received
 	ev.Meta.Input = d.input
 	for _, i := range d.order {
