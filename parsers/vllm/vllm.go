@@ -44,16 +44,29 @@ func New(o Options) *Parser {
 // replaced as the options say; nothing else of it changes.
 func (p *Parser) Parse(ev *event.Event) bool {
 	msg := ev.Message()
-	first, rest, multi := strings.Cut(msg, "\n")
+	first, _, _ := strings.Cut(msg, "\n")
 	l := Split(first)
+	return p.parse(ev, msg, l)
+}
+
+// ParseSplit is Parse for a caller that has taken the first line apart already: msg must be
+// ev.Message() and l Split of msg up to its first '\n'. The parse processor splits every line
+// to group tracebacks; handing the result over saves splitting it and looking the message up
+// again. l is not changed.
+func (p *Parser) ParseSplit(ev *event.Event, msg string, l *Line) bool {
+	return p.parse(ev, msg, *l)
+}
+
+func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
+	first, rest, multi := strings.Cut(msg, "\n")
 	if !l.Stamp.IsZero() && !ev.Has(event.FieldTimestamp) {
 		ev.SetTimestamp(l.Stamp) // the runtime's time, as the framing parsers would set it
 	}
-	if l.Header == "" && p.library(ev, &l, first, rest) {
+	if l.Header == "" && p.library(ev, &l, msg, first, rest) {
 		return true
 	}
 	if l.Header == "" && (strings.Contains(l.Body, ".py:") && parsePyWarning(ev, &l) || !multi && parseProgress(ev, &l)) {
-		setMessage(ev, first, l.Text, rest)
+		setMessage(ev, msg, first, l.Text, rest)
 		setProcess(ev, &l)
 		if !ev.Has(event.FieldTimestamp) && !ev.Meta.Received.IsZero() {
 			ev.SetTimestamp(ev.Meta.Received)
@@ -66,12 +79,12 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		}
 		// A bare Python traceback: no sign of which program wrote it, so the dataset is left
 		// to the parse processor (from the source).
-		setMessage(ev, first, l.Text, rest)
+		setMessage(ev, msg, first, l.Text, rest)
 		ev.SetString(event.FieldLogLevel, "error")
 		setTraceback(ev, l.Body+"\n"+rest)
 		return true
 	}
-	setMessage(ev, first, l.Text, rest)
+	msg = setMessage(ev, msg, first, l.Text, rest)
 	p.setTime(ev, &l)
 	setProcess(ev, &l)
 	lv := l.Level
@@ -97,7 +110,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		}
 		setTraceback(ev, l.Body+"\n"+rest)
 	} else {
-		p.body(ev, l.Body, ev.Message(), len(l.Text))
+		p.body(ev, l.Body, msg, len(l.Text))
 		if lv == "error" || lv == "critical" || lv == "warning" {
 			setErrorLine(ev, l.Body, lv)
 		}
@@ -106,16 +119,19 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	return true
 }
 
-// setMessage replaces the message when removing colours or '\r' changed its first line.
-func setMessage(ev *event.Event, first, clean, rest string) {
+// setMessage replaces the message msg (whose first line is first and what follows its '\n'
+// rest) when removing colours or '\r' changed its first line, and returns the event's message.
+func setMessage(ev *event.Event, msg, first, clean, rest string) string {
 	if clean == first {
-		return
+		return msg
 	}
-	if rest != "" || strings.HasPrefix(ev.Message()[len(first):], "\n") {
-		ev.SetMessage(clean + "\n" + StripANSI(rest))
-		return
+	if rest != "" || strings.HasPrefix(msg[len(first):], "\n") {
+		msg = clean + "\n" + StripANSI(rest)
+	} else {
+		msg = clean
 	}
-	ev.SetMessage(clean)
+	ev.SetMessage(msg)
+	return msg
 }
 
 func setProcess(ev *event.Event, l *Line) {
@@ -209,7 +225,7 @@ func sameInstant(w, t time.Time) bool {
 
 // library recognises torch, NCCL and C++ runtime lines, with or without a process prefix; rest
 // is what the parse processor grouped after the first line (a C++ stack).
-func (p *Parser) library(ev *event.Event, l *Line, first, rest string) bool {
+func (p *Parser) library(ev *event.Event, l *Line, msg, first, rest string) bool {
 	b := l.Body
 	if len(b) < 8 {
 		return false
@@ -232,7 +248,7 @@ func (p *Parser) library(ev *event.Event, l *Line, first, rest string) bool {
 	if !ok {
 		return false
 	}
-	setMessage(ev, first, l.Text, rest)
+	setMessage(ev, msg, first, l.Text, rest)
 	p.setTime(ev, l)
 	setProcess(ev, l)
 	return true

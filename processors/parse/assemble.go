@@ -72,14 +72,19 @@ func (a *assembly) emit(pd *pending, ev *event.Event) {
 // the held acknowledgements that the batch must now carry. p.mu is held.
 func (p *Processor) assemble(lines []line, b *event.Batch, now time.Time) ([]item, []event.Holds) {
 	a := &assembly{b: b, now: now, out: make([]item, 0, len(lines))}
-	for _, l := range lines {
+	for i := range lines {
+		l := &lines[i]
 		ev, ok := p.join(a, l)
 		if !ok {
 			continue
 		}
 		if p.cfg.Multiline.Disabled {
 			p.seq++
-			a.out = append(a.out, item{ev: ev, src: l.src, seq: p.seq})
+			it := item{ev: ev, src: l.src, seq: p.seq}
+			if ev == l.ev {
+				it.msg, it.split = l.msg, &l.split
+			}
+			a.out = append(a.out, it)
 			continue
 		}
 		p.group(a, l, ev)
@@ -99,7 +104,7 @@ func (p *Processor) assemble(lines []line, b *event.Batch, now time.Time) ([]ite
 
 // join handles split lines: a partial piece is held (ok false); a full line that ends a held
 // line comes back as the joined event.
-func (p *Processor) join(a *assembly, l line) (*event.Event, bool) {
+func (p *Processor) join(a *assembly, l *line) (*event.Event, bool) {
 	pk := streamKey{l.src, l.stream}
 	pt := p.partials[pk]
 	if l.partial {
@@ -118,12 +123,18 @@ func (p *Processor) join(a *assembly, l line) (*event.Event, bool) {
 }
 
 // group adds ev to its process's open group, or sends that group and opens one, or sends ev.
-func (p *Processor) group(a *assembly, l line, ev *event.Event) {
-	first, _, _ := strings.Cut(ev.Message(), "\n")
-	sl := vllm.Split(first)
+// ev is l's event unless join made it from earlier pieces.
+func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
+	msg, sl := l.msg, &l.split
+	if ev != l.ev {
+		msg = ev.Message()
+		first, _, _ := strings.Cut(msg, "\n")
+		joined := vllm.Split(first)
+		sl = &joined
+	}
 	gk := groupKey{streamKey{l.src, l.stream}, sl.Proc}
 	if g := p.groups[gk]; g != nil {
-		if g.accept(&sl) {
+		if g.accept(sl) {
 			if g.size+len(sl.Body) <= p.cfg.Multiline.MaxBytes && len(g.parts)+1 < p.cfg.Multiline.MaxLines {
 				g.parts = append(g.parts, sl.Body)
 				g.size += len(sl.Body) + 1
@@ -141,14 +152,14 @@ func (p *Processor) group(a *assembly, l line, ev *event.Event) {
 		delete(p.groups, gk)
 		a.emit(&g.pending, g.joined())
 	}
-	if mode, ok := startMode(&sl); ok {
+	if mode, ok := startMode(sl); ok {
 		g := &group{pending: p.newPending(ev, l.src, a.b.Key, a.now), header: sl.Header, mode: mode, hdr: sl.Header != ""}
 		p.groups[gk] = g
 		a.touched = append(a.touched, &g.pending)
 		return
 	}
 	p.seq++
-	a.out = append(a.out, item{ev: ev, src: l.src, seq: p.seq})
+	a.out = append(a.out, item{ev: ev, src: l.src, seq: p.seq, msg: msg, split: sl})
 }
 
 func (p *Processor) newPending(ev *event.Event, src srcKey, batchKey string, now time.Time) pending {
@@ -158,7 +169,7 @@ func (p *Processor) newPending(ev *event.Event, src srcKey, batchKey string, now
 
 // addPiece adds a partial piece to the stream's held line, sending the line so far first when
 // the piece would make it longer than partial.max_bytes.
-func (p *Processor) addPiece(pt *pending, pk streamKey, l line, a *assembly) *pending {
+func (p *Processor) addPiece(pt *pending, pk streamKey, l *line, a *assembly) *pending {
 	msg := l.ev.Message()
 	if pt != nil && pt.size+len(msg) > p.cfg.Partial.MaxBytes {
 		delete(p.partials, pk)

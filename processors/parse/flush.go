@@ -50,7 +50,7 @@ func (p *Processor) Flush(_ context.Context, now time.Time, final bool) *event.B
 	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
 	evs := make([]*event.Event, len(out))
 	for i, it := range out {
-		p.finish(it.ev, it.src)
+		p.finish(it.ev, it.src, "", nil) // held events: assembled, or their split is gone
 		evs[i] = it.ev
 	}
 	b := event.NewBatch(evs, nil)

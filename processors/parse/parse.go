@@ -143,10 +143,12 @@ func (p *Processor) chain(names []string) (framing, content []parsers.Parser, er
 func (p *Processor) Process(_ context.Context, b *event.Batch) error {
 	in := b.Events
 	p.metrics.Received.Add(float64(len(in)))
-	lines := make([]line, len(in))
+	lp := getLines(len(in))
+	defer putLines(lp)
+	lines := *lp
 	var memo k8spath.Memo
 	for i, ev := range in {
-		lines[i] = p.frame(ev, b.Key, &memo)
+		p.frame(&lines[i], ev, b.Key, &memo)
 	}
 	now := p.now()
 	p.mu.Lock()
@@ -158,32 +160,62 @@ func (p *Processor) Process(_ context.Context, b *event.Batch) error {
 	}
 	// Reuse the batch's array, but never past its length: an input may own what lies beyond.
 	b.Events = b.Events[:0:len(in)]
-	for _, it := range out {
-		p.finish(it.ev, it.src)
+	for i := range out {
+		it := &out[i]
+		p.finish(it.ev, it.src, it.msg, it.split)
 		b.Events = append(b.Events, it.ev)
 	}
 	p.metrics.Sent.Add(float64(len(out)))
 	return nil
 }
 
+// linePool keeps the per-batch line arrays (a few hundred bytes a line, with the split first
+// line) from being allocated for every batch.
+var linePool sync.Pool
+
+func getLines(n int) *[]line {
+	if lp, _ := linePool.Get().(*[]line); lp != nil && cap(*lp) >= n {
+		*lp = (*lp)[:n]
+		return lp
+	}
+	ls := make([]line, n)
+	return &ls
+}
+
+// putLines returns a line array to the pool, cleared so that it keeps no event alive.
+func putLines(lp *[]line) {
+	clear(*lp)
+	linePool.Put(lp)
+}
+
 // ParseEvent runs framing and the content chain on one event, without joining it to others
 // (for single lines, such as `sluice parse -` on one line), and reports whether a content parser
 // recognised it.
 func (p *Processor) ParseEvent(ev *event.Event) bool {
-	l := p.frame(ev, "", nil)
-	return p.finish(ev, l.src)
+	var l line
+	p.frame(&l, ev, "", nil)
+	if l.partial {
+		return p.finish(ev, l.src, "", nil)
+	}
+	return p.finish(ev, l.src, l.msg, &l.split)
 }
 
-// finish runs the content chain and completes the contract fields.
-func (p *Processor) finish(ev *event.Event, src srcKey) bool {
+// finish runs the content chain and completes the contract fields. split, when not nil, is the
+// first line of the event's message msg taken apart, which a vllm parser first in the chain
+// takes instead of splitting it again.
+func (p *Processor) finish(ev *event.Event, src srcKey, msg string, split *vllm.Line) bool {
 	content, r := p.content, p.match(ev)
 	if r != nil && r.content != nil {
 		content = r.content
 	}
 	ok := false
-	for _, c := range content {
-		if c.Parse(ev) {
-			ok = true
+	for i, c := range content {
+		if vp, isVLLM := c.(*vllm.Parser); isVLLM && i == 0 && split != nil {
+			ok = vp.ParseSplit(ev, msg, split)
+		} else {
+			ok = c.Parse(ev)
+		}
+		if ok {
 			break
 		}
 	}

@@ -2,11 +2,13 @@ package parse
 
 import (
 	"path"
+	"strings"
 	"time"
 
 	"github.com/sluice-dev/sluice/parsers"
 	"github.com/sluice-dev/sluice/parsers/cri"
 	"github.com/sluice-dev/sluice/parsers/k8spath"
+	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
@@ -24,28 +26,35 @@ type source struct {
 	last    time.Time
 }
 
-// line is one event after framing, with where it came from.
+// line is one event after framing, with where it came from, its message and the message's
+// first line taken apart (not for partial pieces, which are joined before anything reads them).
 type line struct {
 	ev      *event.Event
 	partial bool
 	src     srcKey
 	stream  string
+	msg     string
+	split   vllm.Line
 }
 
-// item is an event ready for the content chain, with its source key.
+// item is an event ready for the content chain, with its source key. split, when not nil, is
+// the event's message (msg) first line taken apart, for the vllm parser; nil when the event was
+// assembled from several lines.
 type item struct {
-	ev  *event.Event
-	src srcKey
-	seq uint64
+	ev    *event.Event
+	src   srcKey
+	seq   uint64
+	msg   string
+	split *vllm.Line
 }
 
 // frame removes the container framing, fills kubernetes.* from the log path, and finds the
 // event's source: the input's source (file, partition) or log.file.path, else the batch key.
 // memo (nil for none) remembers the paths of the batch's earlier lines.
-func (p *Processor) frame(ev *event.Event, batchKey string, memo *k8spath.Memo) line {
+func (p *Processor) frame(l *line, ev *event.Event, batchKey string, memo *k8spath.Memo) {
 	path, hasPath := ev.GetString(k8spath.FieldFilePath)
 	pod, container := memo.Fill(ev, path, hasPath)
-	l := line{ev: ev}
+	*l = line{ev: ev}
 	for _, f := range p.framing {
 		if fr, ok := f.(framer); ok {
 			if ok, partial := fr.ParseFrame(ev); ok {
@@ -58,7 +67,11 @@ func (p *Processor) frame(ev *event.Event, batchKey string, memo *k8spath.Memo) 
 	}
 	l.src = sourceKey(ev, batchKey, path, hasPath, pod, container)
 	l.stream, _ = ev.GetString(cri.FieldStream)
-	return l
+	if !l.partial {
+		l.msg = ev.Message()
+		first, _, _ := strings.Cut(l.msg, "\n")
+		l.split = vllm.Split(first)
+	}
 }
 
 // srcKey names the stream of lines an event belongs to. The file path comes first: one Kafka
