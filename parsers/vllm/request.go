@@ -174,17 +174,17 @@ func listLen(s string) int {
 
 // samplingParams picks a few members of "SamplingParams(n=1, ..., temperature=0.7, ...)".
 func samplingParams(ev *event.Event, s string) {
-	if v, ok := param(s, "max_tokens"); ok {
+	if v, ok := param(s, "max_tokens="); ok {
 		if n, ok := parseutil.Atoi(v); ok {
 			ev.Set(FieldMaxTokens, event.Int(n))
 		}
 	}
-	if v, ok := param(s, "n"); ok {
+	if v, ok := param(s, "n="); ok {
 		if n, ok := parseutil.Atoi(v); ok {
 			ev.Set(FieldN, event.Int(n))
 		}
 	}
-	for _, kv := range [...]struct{ name, field string }{{"temperature", FieldTemperature}, {"top_p", FieldTopP}} {
+	for _, kv := range [...]struct{ name, field string }{{"temperature=", FieldTemperature}, {"top_p=", FieldTopP}} {
 		if v, ok := param(s, kv.name); ok {
 			if f, err := strconv.ParseFloat(v, 64); err == nil {
 				ev.Set(kv.field, event.Float(f))
@@ -193,16 +193,17 @@ func samplingParams(ev *event.Event, s string) {
 	}
 }
 
-// param returns the value of "name=" in a Python repr where name follows '(' or ", ".
-func param(s, name string) (string, bool) {
+// param returns the value of key ("name=") in a Python repr where the name follows '(' or
+// ", ". The key comes with its '=' so that looking it up builds no string.
+func param(s, key string) (string, bool) {
 	for i := 0; ; {
-		j := strings.Index(s[i:], name+"=")
+		j := strings.Index(s[i:], key)
 		if j < 0 {
 			return "", false
 		}
 		j += i
 		if j > 0 && (s[j-1] == '(' || s[j-1] == ' ') {
-			v := s[j+len(name)+1:]
+			v := s[j+len(key):]
 			end := strings.IndexAny(v, ",)")
 			if end < 0 {
 				end = len(v)

@@ -56,3 +56,18 @@ func FuzzParseSplit(f *testing.F) {
 		parseBoth(t, New(Options{}), msg)
 	})
 }
+
+func TestSHA256Hex(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+		{"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+		// 1,000,000 'a': crosses the 512-byte buffer many times and ends mid-buffer.
+		{strings.Repeat("a", 1000000), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"},
+	}
+	for _, tc := range tests {
+		if got := sha256Hex(tc.in); got != tc.want {
+			t.Errorf("sha256Hex(%d bytes) = %s, want %s", len(tc.in), got, tc.want)
+		}
+	}
+}

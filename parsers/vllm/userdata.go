@@ -212,7 +212,19 @@ func (p *Parser) requestBody(ev *event.Event, msg string, lineLen int, body stri
 	ev.SetMessage(applyReplacements(msg, []replacement{{start, lineLen, with}}))
 }
 
+// sha256Hex returns the hex SHA-256 of s. It feeds s through a stack buffer rather than
+// converting it to a []byte, which would copy a whole prompt to the heap, and allocates only
+// the digest and the result.
 func sha256Hex(s string) string {
-	sum := sha256.Sum256([]byte(s))
-	return hex.EncodeToString(sum[:])
+	h := sha256.New()
+	var buf [512]byte
+	for len(s) > 0 {
+		n := copy(buf[:], s)
+		h.Write(buf[:n])
+		s = s[n:]
+	}
+	var sum [sha256.Size]byte
+	var out [2 * sha256.Size]byte
+	hex.Encode(out[:], h.Sum(sum[:0]))
+	return string(out[:])
 }
