@@ -36,10 +36,18 @@ func (Parser) Parse(ev *event.Event) bool {
 }
 
 // ParseFrame is Parse that also reports whether the chunk is partial (no trailing newline).
-func (Parser) ParseFrame(ev *event.Event) (ok, partial bool) {
-	f, ok := Split(ev.Message())
+func (p Parser) ParseFrame(ev *event.Event) (ok, partial bool) {
+	f, ok := p.FrameMessage(ev, ev.Message())
+	return ok, f.Partial
+}
+
+// FrameMessage is ParseFrame for a caller that has read the message already (msg is
+// ev.Message()) and wants the frame back: its Text is the event's message afterwards and its
+// Stream the stream field, so the caller need not look either up again.
+func (Parser) FrameMessage(ev *event.Event, msg string) (cri.Frame, bool) {
+	f, ok := Split(msg)
 	if !ok {
-		return false, false
+		return f, false
 	}
 	ev.SetMessage(f.Text)
 	ev.SetString(cri.FieldStream, f.Stream)
@@ -47,7 +55,7 @@ func (Parser) ParseFrame(ev *event.Event) (ok, partial bool) {
 		ev.SetTimestamp(f.Time)
 		ev.Set(cri.FieldCreated, event.Time(f.Time))
 	}
-	return true, f.Partial
+	return f, true
 }
 
 // Split decodes one json-file line: an object whose "log" member is a string, with optional

@@ -28,6 +28,7 @@ import (
 
 	"github.com/sluice-dev/sluice/parsers"
 	"github.com/sluice-dev/sluice/parsers/builtin"
+	"github.com/sluice-dev/sluice/parsers/cri"
 	"github.com/sluice-dev/sluice/parsers/k8spath"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline"
@@ -43,10 +44,10 @@ var Factory = pipeline.ProcessorFactory{
 	},
 }
 
-// framer is what the CRI and Docker parsers offer beyond Parse: whether the line is a piece of
-// a longer one.
+// framer is what the CRI and Docker parsers offer beyond Parse: the frame they removed, with
+// the message and stream they set and whether the line is a piece of a longer one.
 type framer interface {
-	ParseFrame(ev *event.Event) (ok, partial bool)
+	FrameMessage(ev *event.Event, msg string) (cri.Frame, bool)
 }
 
 // Processor runs the chain. It is safe for concurrent use; batches with the same key must

@@ -55,21 +55,26 @@ func (p *Processor) frame(l *line, ev *event.Event, batchKey string, memo *k8spa
 	path, hasPath := ev.GetString(k8spath.FieldFilePath)
 	pod, container := memo.Fill(ev, path, hasPath)
 	*l = line{ev: ev}
+	msg := ev.Message()
+	framed := false // a framer set the message to msg and the stream to l.stream
 	for _, f := range p.framing {
 		if fr, ok := f.(framer); ok {
-			if ok, partial := fr.ParseFrame(ev); ok {
-				l.partial = partial
+			if fm, ok := fr.FrameMessage(ev, msg); ok {
+				l.partial, l.stream, msg, framed = fm.Partial, fm.Stream, fm.Text, true
 				break
 			}
 		} else if f.Parse(ev) {
+			msg = ev.Message()
 			break
 		}
 	}
+	if !framed {
+		l.stream, _ = ev.GetString(cri.FieldStream)
+	}
 	l.src = sourceKey(ev, batchKey, path, hasPath, pod, container)
-	l.stream, _ = ev.GetString(cri.FieldStream)
 	if !l.partial {
-		l.msg = ev.Message()
-		first, _, _ := strings.Cut(l.msg, "\n")
+		l.msg = msg
+		first, _, _ := strings.Cut(msg, "\n")
 		l.split = vllm.Split(first)
 	}
 }
