@@ -38,7 +38,6 @@ func FuzzParse(f *testing.F) {
 		ev := event.NewMessage(line, golden.Received)
 		ok := Parser{}.Parse(ev)
 		golden.CheckKept(t, ev, line, true)
-		checkFrameMessage(t, line, ev, ok)
 		if !ok && ev.Message() != line {
 			t.Fatalf("unrecognised line changed: %q", line)
 		}
@@ -55,18 +54,4 @@ func BenchmarkParse(b *testing.B) {
 			b.Fatal("not parsed")
 		}
 	})
-}
-
-// checkFrameMessage checks that FrameMessage leaves the event as Parse left parsed, and returns
-// the message and stream it set.
-func checkFrameMessage(t *testing.T, line string, parsed *event.Event, parsedOK bool) {
-	t.Helper()
-	ev := event.NewMessage(line, golden.Received)
-	f, ok := Parser{}.FrameMessage(ev, line)
-	if ok != parsedOK || string(ev.AppendJSON(nil)) != string(parsed.AppendJSON(nil)) {
-		t.Fatalf("%q: FrameMessage %v %s, Parse %v %s", line, ok, ev.AppendJSON(nil), parsedOK, parsed.AppendJSON(nil))
-	}
-	if stream, _ := ev.GetString("stream"); ok && (f.Text != ev.Message() || f.Stream != stream) {
-		t.Fatalf("%q: frame %+v, event message %q stream %q", line, f, ev.Message(), stream)
-	}
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sluice-dev/sluice/parsers/cri/critest"
 	"github.com/sluice-dev/sluice/parsers/golden"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
@@ -22,7 +23,7 @@ func FuzzParse(f *testing.F) {
 		ev := event.NewMessage(line, golden.Received)
 		ok := Parser{}.Parse(ev)
 		golden.CheckKept(t, ev, line, true)
-		checkFrameMessage(t, line, ev, ok)
+		critest.CheckFrameMessage(t, Parser{}, line, ev, ok)
 		if !ok {
 			if ev.Message() != line {
 				t.Fatalf("unrecognised line changed: %q", line)
@@ -52,18 +53,4 @@ func BenchmarkParse(b *testing.B) {
 			b.Fatal("not parsed")
 		}
 	})
-}
-
-// checkFrameMessage checks that FrameMessage leaves the event as Parse left parsed, and returns
-// the message and stream it set.
-func checkFrameMessage(t *testing.T, line string, parsed *event.Event, parsedOK bool) {
-	t.Helper()
-	ev := event.NewMessage(line, golden.Received)
-	f, ok := Parser{}.FrameMessage(ev, line)
-	if ok != parsedOK || string(ev.AppendJSON(nil)) != string(parsed.AppendJSON(nil)) {
-		t.Fatalf("%q: FrameMessage %v %s, Parse %v %s", line, ok, ev.AppendJSON(nil), parsedOK, parsed.AppendJSON(nil))
-	}
-	if stream, _ := ev.GetString("stream"); ok && (f.Text != ev.Message() || f.Stream != stream) {
-		t.Fatalf("%q: frame %+v, event message %q stream %q", line, f, ev.Message(), stream)
-	}
 }
