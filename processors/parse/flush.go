@@ -49,8 +49,9 @@ func (p *Processor) Flush(_ context.Context, now time.Time, final bool) *event.B
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
 	evs := make([]*event.Event, len(out))
+	sm := sourceMemo{now: p.now()}
 	for i, it := range out {
-		p.finish(it.ev, it.src, "", nil) // held events: assembled, or their split is gone
+		p.finish(it.ev, it.src, "", nil, &sm) // held events: assembled, or their split is gone
 		evs[i] = it.ev
 	}
 	b := event.NewBatch(evs, nil)

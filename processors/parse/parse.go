@@ -66,8 +66,9 @@ type Processor struct {
 	groups   map[groupKey]*group
 	seq      uint64
 
-	smu     sync.Mutex
-	sources map[srcKey]*source
+	smu       sync.Mutex
+	sources   map[srcKey]*source
+	forgotten uint64 // sources forgotten so far, so that a sourceMemo knows its entry may be gone
 }
 
 // New builds the processor from cfg (which Validate has checked).
@@ -161,9 +162,10 @@ func (p *Processor) Process(_ context.Context, b *event.Batch) error {
 	}
 	// Reuse the batch's array, but never past its length: an input may own what lies beyond.
 	b.Events = b.Events[:0:len(in)]
+	sm := sourceMemo{now: now}
 	for i := range out {
 		it := &out[i]
-		p.finish(it.ev, it.src, it.msg, it.split)
+		p.finish(it.ev, it.src, it.msg, it.split, &sm)
 		b.Events = append(b.Events, it.ev)
 	}
 	p.metrics.Sent.Add(float64(len(out)))
@@ -195,16 +197,18 @@ func putLines(lp *[]line) {
 func (p *Processor) ParseEvent(ev *event.Event) bool {
 	var l line
 	p.frame(&l, ev, "", nil)
+	sm := sourceMemo{now: p.now()}
 	if l.partial {
-		return p.finish(ev, l.src, "", nil)
+		return p.finish(ev, l.src, "", nil, &sm)
 	}
-	return p.finish(ev, l.src, l.msg, &l.split)
+	return p.finish(ev, l.src, l.msg, &l.split, &sm)
 }
 
 // finish runs the content chain and completes the contract fields. split, when not nil, is the
 // first line of the event's message msg taken apart, which a vllm parser first in the chain
-// takes instead of splitting it again.
-func (p *Processor) finish(ev *event.Event, src srcKey, msg string, split *vllm.Line) bool {
+// takes instead of splitting it again. sm carries the source state from the previous event of
+// the batch.
+func (p *Processor) finish(ev *event.Event, src srcKey, msg string, split *vllm.Line, sm *sourceMemo) bool {
 	content, r := p.content, p.match(ev)
 	if r != nil && r.content != nil {
 		content = r.content
@@ -220,7 +224,7 @@ func (p *Processor) finish(ev *event.Event, src srcKey, msg string, split *vllm.
 			break
 		}
 	}
-	p.complete(ev, src, r, ok)
+	p.complete(ev, src, r, ok, sm)
 	// An empty line is nothing to recognise: it keeps its source's dataset and no failure tag.
 	if !ok && strings.TrimSpace(ev.Message()) != "" {
 		ev.AddTag(event.TagParseFailure)

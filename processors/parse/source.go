@@ -139,10 +139,20 @@ func (p *Processor) match(ev *event.Event) *rule {
 	return nil
 }
 
+// sourceMemo is what complete remembers between the events of one batch: the clock reading
+// that stamps the sources it touches, and the source state the previous event used. Runs of
+// lines from one file are the rule, and finding the state by its key hashes the whole path.
+type sourceMemo struct {
+	now time.Time
+	key srcKey
+	s   *source
+	gen uint64 // p.forgotten when s was looked up
+}
+
 // complete gives every event the contract fields: @timestamp (the receipt time when nothing
 // better was found), event.dataset (the parser's; else the rule's, the source's last, or the
 // fallback) and log.level (info when nothing said otherwise).
-func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool) {
+func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, m *sourceMemo) {
 	if !ev.Has(event.FieldTimestamp) {
 		t := ev.Meta.Received
 		if t.IsZero() {
@@ -152,12 +162,15 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool) 
 	}
 	p.smu.Lock()
 	defer p.smu.Unlock()
-	s := p.sources[src]
-	if s == nil {
-		s = &source{}
-		p.sources[src] = s
+	s := m.s
+	if s == nil || m.gen != p.forgotten || m.key != src {
+		if s = p.sources[src]; s == nil {
+			s = &source{}
+			p.sources[src] = s
+		}
+		m.key, m.s, m.gen = src, s, p.forgotten
 	}
-	s.last = p.now()
+	s.last = m.now
 	if ds, ok := ev.GetString(event.FieldDataset); ok && ds != "" {
 		if parsed {
 			s.dataset = ds
@@ -186,6 +199,7 @@ func (p *Processor) forgetIdle(now time.Time) {
 	for k, s := range p.sources {
 		if now.Sub(s.last) > p.cfg.IdleTimeout {
 			delete(p.sources, k)
+			p.forgotten++
 		}
 	}
 }
