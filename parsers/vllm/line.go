@@ -95,7 +95,7 @@ func composePrefix(s string) int {
 // any language ("авг"): it is a word without digits.
 func syslogPrefix(s string) int {
 	sp := strings.IndexByte(s[:min(len(s), 16)], ' ')
-	if sp < 3 || strings.ContainsAny(s[:sp], "0123456789:([") {
+	if sp < 3 || syslogTagReject.index(s[:sp]) >= 0 {
 		return 0
 	}
 	i := sp + 1
@@ -128,7 +128,7 @@ func (l *Line) process(s string) int {
 	if strings.HasPrefix(inner, "pid=") {
 		name, kvs, ok = "", inner, true // Ray task output: "(pid=5085)"
 	}
-	if !ok || strings.ContainsAny(name, "=,") {
+	if !ok || procNameReject.index(name) >= 0 {
 		return 0
 	}
 	pid, rank := int64(-1), int64(-1)

@@ -204,7 +204,7 @@ func param(s, key string) (string, bool) {
 		j += i
 		if j > 0 && (s[j-1] == '(' || s[j-1] == ' ') {
 			v := s[j+len(key):]
-			end := strings.IndexAny(v, ",)")
+			end := paramEnd.index(v)
 			if end < 0 {
 				end = len(v)
 			}

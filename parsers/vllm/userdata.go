@@ -74,7 +74,7 @@ func (p *Parser) requestLine(ev *event.Event, b, msg string, lineLen int) bool {
 		}
 	case strings.HasPrefix(b, "Generated response "):
 		s := b[len("Generated response "):]
-		end := strings.IndexAny(s, " :")
+		end := responseIDEnd.index(s)
 		if end < 0 {
 			return false
 		}
