@@ -119,3 +119,36 @@ func TestItemMatchesReference(t *testing.T) {
 		}
 	}
 }
+
+// FuzzItemMatchesReference sets fuzzed names and values, @timestamp or names near it among
+// them, and checks that appendItem writes what referenceItem does.
+func FuzzItemMatchesReference(f *testing.F) {
+	f.Add("@timestamp", "x", "@timestamp.a", int64(1), int64(42), true)
+	f.Add("!", "\"q\"", "@a", int64(-1), int64(-1), false)
+	f.Add("", "", "", int64(0), int64(0), false)
+	f.Add("@timestamp", "", "0", int64(7), int64(-1), true)
+	cfg := NewConfig()
+	cfg.Target, cfg.Index, cfg.ID = TargetIndex, "logs", IDDeterministic
+	if err := cfg.Validate(); err != nil {
+		f.Fatal(err)
+	}
+	enc, err := newEncoder(cfg)
+	if err != nil {
+		f.Fatal(err)
+	}
+	enc.now = func() time.Time { return time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC) }
+	f.Fuzz(func(t *testing.T, k1, v1, k2 string, v2, offset int64, stamp bool) {
+		ev := event.NewMessage(v1, time.Unix(0, v2).UTC())
+		ev.Meta.Input, ev.Meta.Source, ev.Meta.Offset = "beats", k2, offset
+		ev.SetString(k1, v1)
+		ev.Set(k2, event.Int(v2))
+		if stamp {
+			ev.SetTimestamp(time.Unix(v2, 0))
+		}
+		want := referenceItem(enc, ev)
+		got, _ := enc.appendItem(nil, nil, ev)
+		if !bytes.Equal(got, want) {
+			t.Fatalf("\n got %s\nwant %s", got, want)
+		}
+	})
+}
