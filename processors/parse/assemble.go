@@ -68,10 +68,11 @@ func (a *assembly) emit(pd *pending, ev *event.Event) {
 	a.out = append(a.out, item{ev: ev, src: pd.src, seq: pd.seq})
 }
 
-// assemble joins split lines and groups tracebacks, returning the events to send in order and
-// the held acknowledgements that the batch must now carry. p.mu is held.
-func (p *Processor) assemble(lines []line, b *event.Batch, now time.Time) ([]item, []event.Holds) {
-	a := &assembly{b: b, now: now, out: make([]item, 0, len(lines))}
+// assemble joins split lines and groups tracebacks, returning the events to send in order
+// (appended to out, empty with room for the batch) and the held acknowledgements that the batch
+// must now carry. p.mu is held.
+func (p *Processor) assemble(lines []line, out []item, b *event.Batch, now time.Time) ([]item, []event.Holds) {
+	a := &assembly{b: b, now: now, out: out}
 	for i := range lines {
 		l := &lines[i]
 		ev, ok := p.join(a, l)

@@ -145,8 +145,9 @@ func (p *Processor) chain(names []string) (framing, content []parsers.Parser, er
 func (p *Processor) Process(_ context.Context, b *event.Batch) error {
 	in := b.Events
 	p.metrics.Received.Add(float64(len(in)))
-	lp := getLines(len(in))
-	defer putLines(lp)
+	lp, ip := linePool.get(len(in)), itemPool.get(len(in))
+	defer linePool.put(lp)
+	defer itemPool.put(ip)
 	lines := *lp
 	var memo k8spath.Memo
 	for i, ev := range in {
@@ -154,7 +155,7 @@ func (p *Processor) Process(_ context.Context, b *event.Batch) error {
 	}
 	now := p.now()
 	p.mu.Lock()
-	out, holds := p.assemble(lines, b, now)
+	out, holds := p.assemble(lines, (*ip)[:0], b, now)
 	p.held.Set(float64(len(p.partials) + len(p.groups)))
 	p.mu.Unlock()
 	for _, h := range holds {
@@ -172,24 +173,31 @@ func (p *Processor) Process(_ context.Context, b *event.Batch) error {
 	return nil
 }
 
-// linePool keeps the per-batch line arrays (a few hundred bytes a line, with the split first
-// line) from being allocated for every batch.
-var linePool sync.Pool
+// slicePool keeps the per-batch arrays of lines (a few hundred bytes a line, with the split
+// first line) and of items from being allocated, and zeroed, for every batch.
+type slicePool[T any] struct{ p sync.Pool }
 
-func getLines(n int) *[]line {
-	if lp, _ := linePool.Get().(*[]line); lp != nil && cap(*lp) >= n {
-		*lp = (*lp)[:n]
-		return lp
+// get returns an array of length n.
+func (sp *slicePool[T]) get(n int) *[]T {
+	if s, _ := sp.p.Get().(*[]T); s != nil && cap(*s) >= n {
+		*s = (*s)[:n]
+		return s
 	}
-	ls := make([]line, n)
-	return &ls
+	s := make([]T, n)
+	return &s
 }
 
-// putLines returns a line array to the pool, cleared so that it keeps no event alive.
-func putLines(lp *[]line) {
-	clear(*lp)
-	linePool.Put(lp)
+// put returns an array to the pool, cleared up to its capacity so that it keeps no event alive.
+func (sp *slicePool[T]) put(s *[]T) {
+	*s = (*s)[:cap(*s)]
+	clear(*s)
+	sp.p.Put(s)
 }
+
+var (
+	linePool slicePool[line]
+	itemPool slicePool[item]
+)
 
 // ParseEvent runs framing and the content chain on one event, without joining it to others
 // (for single lines, such as `sluice parse -` on one line), and reports whether a content parser
