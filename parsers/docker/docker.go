@@ -6,14 +6,12 @@
 package docker
 
 import (
-	"strconv"
 	"strings"
 	"time"
-	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/sluice-dev/sluice/parsers"
 	"github.com/sluice-dev/sluice/parsers/cri"
+	"github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
@@ -194,64 +192,15 @@ func (sc *scanner) str() (string, bool) {
 	return "", false
 }
 
+// escaped finishes a string whose first escape is at or after start.
 func (sc *scanner) escaped(start int) (string, bool) {
-	b := make([]byte, 0, len(sc.s)-start)
-	for j := start; j < len(sc.s); j++ {
-		c := sc.s[j]
-		if c == '"' {
-			sc.i = j + 1
-			return string(b), true
-		}
-		if c != '\\' {
-			b = append(b, c)
-			continue
-		}
-		j++
-		if j >= len(sc.s) {
-			return "", false
-		}
-		switch sc.s[j] {
-		case '"', '\\', '/':
-			b = append(b, sc.s[j])
-		case 'n':
-			b = append(b, '\n')
-		case 'r':
-			b = append(b, '\r')
-		case 't':
-			b = append(b, '\t')
-		case 'b':
-			b = append(b, '\b')
-		case 'f':
-			b = append(b, '\f')
-		case 'u':
-			r, n := hex4(sc.s[j+1:])
-			if n == 0 {
-				return "", false
-			}
-			j += 4
-			if utf16.IsSurrogate(r) {
-				if r2, n2 := hex4(sc.s[min(j+3, len(sc.s)):]); n2 > 0 && strings.HasPrefix(sc.s[j+1:], `\u`) {
-					r = utf16.DecodeRune(r, r2)
-					j += 6
-				} else {
-					r = utf8.RuneError
-				}
-			}
-			b = utf8.AppendRune(b, r)
-		default:
-			return "", false
-		}
+	i := start
+	for i < len(sc.s) && sc.s[i] != '\\' && sc.s[i] != '"' {
+		i++
 	}
-	return "", false
-}
-
-func hex4(s string) (rune, int) {
-	if len(s) < 4 {
-		return 0, 0
+	v, next, ok := parseutil.UnescapeJSONString(sc.s, start, i)
+	if ok {
+		sc.i = next
 	}
-	v, err := strconv.ParseUint(s[:4], 16, 32)
-	if err != nil {
-		return 0, 0
-	}
-	return rune(v), 4
+	return v, ok
 }
