@@ -149,6 +149,20 @@ func TestParseGood(t *testing.T) {
 	}
 }
 
+// A config may carry its own test cases under tests:, for `sluice test`; loading ignores them.
+func TestInlineTestsKeyIsAccepted(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"ES_URL": "http://127.0.0.1:9200", "BATCH": "512"}
+	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+	withTests := good + "\ntests:\n  - name: one\n    input: [\"a line\"]\n"
+	if _, err := parseWith([]byte(withTests), testComponents(), lookup); err != nil {
+		t.Fatalf("config with inline tests: %v", err)
+	}
+	if _, err := parseWith([]byte(good+"\ntestz: []\n"), testComponents(), lookup); err == nil {
+		t.Fatal("an unknown top-level key must still be refused")
+	}
+}
+
 func TestExpand(t *testing.T) {
 	t.Parallel()
 	env := map[string]string{"A": "x", "EMPTY": ""}

@@ -22,6 +22,8 @@ type fixed struct {
 	HTTP       HTTP                `mapstructure:"http"`
 	DeadLetter DeadLetter          `mapstructure:"dead_letter"`
 	Log        Log                 `mapstructure:"log"`
+	// Tests holds the config's own test cases; `sluice test` reads them, run ignores them.
+	Tests any `mapstructure:"tests"`
 }
 
 // Load reads, decodes and validates the YAML file at path. Problems in the file come back as
