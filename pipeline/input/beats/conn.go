@@ -255,6 +255,10 @@ func (c *conn) handOver(ctx context.Context, next pipeline.Consumer, events []*e
 	c.in.m.pendingWindows.Inc()
 	ack := event.NewAck(func(s event.Status) {
 		c.in.budget.release(share)
+		// Activity first: a reader that sees nothing pending must also see that the
+		// connection was busy until now, or it could close it as idle before this window's
+		// ACK is written.
+		c.lastActive.Store(time.Now().UnixNano())
 		c.pending.Add(-1)
 		c.in.m.pendingWindows.Dec()
 		w.status <- s
