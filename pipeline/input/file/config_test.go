@@ -1,8 +1,6 @@
 package file
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -84,30 +82,8 @@ func TestSampleConfig(t *testing.T) {
 	}
 }
 
-// TestBadConfigs loads each testdata/*.bad.yaml and checks the error it gives, named in its
-// first line ("# want: ...").
+// TestBadConfigs loads each testdata/*.bad.yaml and checks the error named in its first line.
 func TestBadConfigs(t *testing.T) {
 	t.Parallel()
-	files, _ := filepath.Glob("testdata/*.bad.yaml")
-	if len(files) == 0 {
-		t.Fatal("no bad configs")
-	}
-	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			t.Parallel()
-			b, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			first, _, _ := strings.Cut(string(b), "\n")
-			want, ok := strings.CutPrefix(first, "# want: ")
-			if !ok {
-				t.Fatalf("first line %q does not say what error to want", first)
-			}
-			_, err = config.Load(f, components(t))
-			if err == nil || !strings.Contains(err.Error(), want) {
-				t.Fatalf("got %v, want an error with %q", err, want)
-			}
-		})
-	}
+	pipelinetest.BadConfigs(t, components(t))
 }

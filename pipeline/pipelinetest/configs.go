@@ -2,6 +2,7 @@ package pipelinetest
 
 import (
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -56,4 +57,32 @@ func ReadmeSample(t testing.TB, path string, input pipeline.InputFactory, typo s
 		}
 	}
 	return cfg
+}
+
+// BadConfigs loads every testdata/*.bad.yaml of the calling package with comps and checks that
+// loading fails with the error its first line names ("# want: ..."). A component's table of
+// bad configs is then a folder of files, each saying what it must give.
+func BadConfigs(t *testing.T, comps config.Components) {
+	t.Helper()
+	files, _ := filepath.Glob("testdata/*.bad.yaml")
+	if len(files) == 0 {
+		t.Fatal("no bad configs")
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			t.Parallel()
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			first, _, _ := strings.Cut(string(b), "\n")
+			want, ok := strings.CutPrefix(first, "# want: ")
+			if !ok {
+				t.Fatalf("first line %q does not say what error to want", first)
+			}
+			if _, err := config.Load(f, comps); err == nil || !strings.Contains(err.Error(), want) {
+				t.Fatalf("got %v, want an error with %q", err, want)
+			}
+		})
+	}
 }
