@@ -86,3 +86,23 @@ func BadConfigs(t *testing.T, comps config.Components) {
 		})
 	}
 }
+
+// WantErrors checks a Validate result: no error when want is empty, otherwise an error that
+// mentions every string of want.
+func WantErrors(t testing.TB, err error, want ...string) {
+	t.Helper()
+	if len(want) == 0 {
+		if err != nil {
+			t.Fatalf("unexpected error: %v", err)
+		}
+		return
+	}
+	if err == nil {
+		t.Fatalf("no error, want one mentioning %q", want)
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q does not mention %q", err, w)
+		}
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sluice-dev/sluice/pipeline/pipelinetest"
 )
 
 func TestConfigValidate(t *testing.T) {
@@ -34,21 +36,7 @@ func TestConfigValidate(t *testing.T) {
 			t.Parallel()
 			c := NewConfig()
 			tt.mutate(c)
-			err := c.Validate()
-			if len(tt.want) == 0 {
-				if err != nil {
-					t.Fatalf("unexpected error: %v", err)
-				}
-				return
-			}
-			if err == nil {
-				t.Fatal("no error")
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not mention %q", err, w)
-				}
-			}
+			pipelinetest.WantErrors(t, c.Validate(), tt.want...)
 		})
 	}
 }
