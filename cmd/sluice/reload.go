@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -15,50 +14,54 @@ import (
 	"github.com/sluice-dev/sluice/pipeline/config"
 )
 
-// Reload: on SIGHUP, or when the config file's content changes (a Kubernetes ConfigMap update
-// swaps the file under a symlink, so the content is compared, not the modification time), the
-// new file is loaded and validated first. An invalid file is logged, problem by problem, and the
-// running pipelines go on untouched. A valid one replaces them: the running generation drains as
-// on shutdown (inputs stop, held multiline groups are flushed, every accepted batch is delivered
-// or acknowledged for retry), then the new one starts. Filebeat reconnects and Kafka resumes from
-// the committed offsets; with deterministic ids, what is resent overwrites rather than
-// duplicates. Nothing is lost, and for the length of a drain nothing is read.
-
-// reloadPoll is how often the config file is read for changes.
-const reloadPoll = 2 * time.Second
+// Reload: on SIGHUP, and with reload.automatic when the config file's content changes (a
+// Kubernetes ConfigMap update swaps the file under a symlink, so the content is compared, not
+// the modification time), the new file is loaded and validated first. An invalid file is logged,
+// problem by problem, and the running pipelines go on untouched. A valid one replaces them: the
+// running generation drains as on shutdown (inputs stop, held multiline groups are flushed, every
+// accepted batch is delivered or acknowledged for retry), then the new one starts. Filebeat
+// reconnects and Kafka resumes from the committed offsets; with deterministic ids, what is resent
+// overwrites rather than duplicates. Nothing is lost, and for the length of a drain nothing is
+// read.
 
 // runWithReload is runPipelines with reload: `sluice run` calls it in place of runPipelines.
-// Reload messages go to stderr as JSON; each generation logs as its config says.
 func runWithReload(ctx context.Context, file string, stdout, stderr io.Writer) error {
 	hup, stop := notifyHUP()
 	defer stop()
-	log := slog.New(slog.NewJSONHandler(stderr, nil)).With("component", "reload")
-	return runReloading(ctx, file, log, hup, reloadPoll, func(ctx context.Context) error {
+	return runReloading(ctx, file, stderr, hup, func(ctx context.Context) error {
 		return runPipelines(ctx, file, stdout, stderr)
 	})
 }
 
 // runReloading runs generations of the pipelines with run until ctx ends or a generation
 // finishes on its own (every input done), starting a new generation on every valid reload.
-func runReloading(ctx context.Context, file string, log *slog.Logger, hup <-chan os.Signal, poll time.Duration,
+// Reload messages go to stderr in the running config's log format.
+func runReloading(ctx context.Context, file string, stderr io.Writer, hup <-chan os.Signal,
 	run func(ctx context.Context) error) error {
 	for gen := 1; ; gen++ {
 		sum, err := fileSum(file)
 		if err != nil {
 			return err
 		}
+		running, _ := config.Load(file, components()) // nil when invalid: run reports why
+		logCfg, reloadCfg := config.Defaults().Log, config.Defaults().Reload
+		if running != nil {
+			logCfg, reloadCfg = running.Log, running.Reload
+		}
+		log := newLogger(logCfg, stderr).With("component", "reload")
 		genCtx, stop := context.WithCancel(ctx)
 		done := make(chan error, 1)
 		go func() { done <- run(genCtx) }()
-		reload := make(chan struct{})
-		running, _ := config.Load(file, components()) // nil when invalid: run reports why
-		go watchConfig(genCtx, file, sum, running != nil && usesStdin(running), log, hup, poll, reload)
+		w := &watcher{file: file, sum: sum, stdin: running != nil && usesStdin(running), log: log,
+			hup: hup, reload: make(chan string)}
+		go w.watch(genCtx, pollEvery(reloadCfg))
 		select {
 		case err := <-done:
 			stop()
 			return err
-		case <-reload:
-			log.Info("config changed: draining the running pipelines to start the new ones", "config", file, "generation", gen+1)
+		case why := <-w.reload:
+			log.Info("config reload: draining the running pipelines to start the new ones", "config", file,
+				"trigger", why, "generation", gen+1)
 			stop()
 			if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
 				return err
@@ -67,44 +70,77 @@ func runReloading(ctx context.Context, file string, log *slog.Logger, hup <-chan
 	}
 }
 
-// watchConfig closes reload when a SIGHUP arrives or the file's content differs from sum, and
-// the file then holds a valid config. It returns when ctx ends.
-func watchConfig(ctx context.Context, file string, sum [32]byte, stdin bool, log *slog.Logger, hup <-chan os.Signal,
-	poll time.Duration, reload chan<- struct{}) {
-	tick := time.NewTicker(poll)
-	defer tick.Stop()
+// pollEvery is how often the file is read for changes: never (0) unless reload.automatic is on.
+func pollEvery(c config.Reload) time.Duration {
+	if !c.Automatic {
+		return 0
+	}
+	return c.Interval
+}
+
+// watcher sends on reload, once, when a SIGHUP arrives or the file's content differs from sum,
+// and the file then holds a valid config.
+type watcher struct {
+	file   string
+	sum    [32]byte
+	stdin  bool
+	log    *slog.Logger
+	hup    <-chan os.Signal
+	reload chan string // receives the trigger: "SIGHUP" or "file changed"
+}
+
+// watch polls the file every poll (never when poll is 0) and listens for SIGHUP until ctx ends
+// or a reload is sent.
+func (w *watcher) watch(ctx context.Context, poll time.Duration) {
+	var tick <-chan time.Time
+	if poll > 0 {
+		t := time.NewTicker(poll)
+		defer t.Stop()
+		tick = t.C
+	}
 	for {
-		forced := false
+		why := "file changed"
 		select {
 		case <-ctx.Done():
 			return
-		case <-hup:
-			forced = true
-		case <-tick.C:
+		case <-w.hup:
+			why = "SIGHUP"
+		case <-tick:
 		}
-		cur, err := fileSum(file)
-		if err != nil {
-			log.Error("config reload: cannot read the file; keeping the running config", "config", file, "error", err)
+		if !w.changed(why == "SIGHUP") {
 			continue
 		}
-		if !forced && bytes.Equal(cur[:], sum[:]) {
-			continue
+		select {
+		case w.reload <- why:
+		case <-ctx.Done():
 		}
-		sum = cur // a bad file is reported once, not on every poll
-		cfg, err := config.Load(file, components())
-		if err != nil {
-			log.Error("config reload: the new config is not valid; keeping the running config", "config", file, "error", err)
-			continue
-		}
-		if stdin || usesStdin(cfg) {
-			// A read of standard input cannot be interrupted: the stopped generation would
-			// swallow the next line. Restart sluice instead.
-			log.Warn("config reload: not done for pipelines reading standard input; restart sluice to apply the change", "config", file)
-			continue
-		}
-		close(reload)
 		return
 	}
+}
+
+// changed reports whether a reload should happen: the file changed (or forced) and is valid.
+func (w *watcher) changed(forced bool) bool {
+	cur, err := fileSum(w.file)
+	if err != nil {
+		w.log.Error("config reload: cannot read the file; keeping the running config", "config", w.file, "error", err)
+		return false
+	}
+	if !forced && cur == w.sum {
+		return false
+	}
+	w.sum = cur // a bad file is reported once, not on every poll
+	cfg, err := config.Load(w.file, components())
+	if err != nil {
+		w.log.Error("config reload: the new config is not valid; keeping the running config", "config", w.file, "error", err)
+		return false
+	}
+	if w.stdin || usesStdin(cfg) {
+		// A read of standard input cannot be interrupted: the stopped generation would
+		// swallow the next line. Restart sluice instead.
+		w.log.Warn("config reload: not done for pipelines reading standard input; restart sluice to apply the change", "config", w.file)
+		return false
+	}
+	return true
 }
 
 // usesStdin reports whether a config reads standard input.

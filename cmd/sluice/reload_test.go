@@ -3,15 +3,23 @@ package main
 import (
 	"bytes"
 	"context"
-	"log/slog"
+	"io"
 	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sluice-dev/sluice/pipeline/config"
 )
 
 const reloadConfig = "inputs:\n  file:\n    paths: [/var/log/containers/*.log]\noutputs:\n  stdout: {}\npipelines:\n  main:\n    inputs: [file]\n    outputs: [stdout]\n"
+
+// automatic turns on watching the file, polled often so the test does not wait.
+const automatic = "reload:\n  automatic: true\n  interval: 100ms\n"
+
+// waitTimeout bounds waits for conditions; generous, so a busy machine does not fail the tests.
+const waitTimeout = time.Minute
 
 // syncBuf collects log output and signals every write.
 type syncBuf struct {
@@ -33,7 +41,7 @@ func (s *syncBuf) Write(p []byte) (int, error) {
 // waitFor waits until the output contains sub.
 func (s *syncBuf) waitFor(t *testing.T, sub string) {
 	t.Helper()
-	timeout := time.After(5 * time.Second)
+	timeout := time.After(waitTimeout)
 	for !strings.Contains(s.String(), sub) {
 		select {
 		case <-s.written:
@@ -51,9 +59,8 @@ func (s *syncBuf) String() string {
 
 func TestRunReloading(t *testing.T) {
 	t.Parallel()
-	file := write(t, t.TempDir(), "sluice.yaml", reloadConfig)
+	file := write(t, t.TempDir(), "sluice.yaml", reloadConfig+automatic)
 	logs := &syncBuf{written: make(chan struct{}, 1)}
-	log := slog.New(slog.NewTextHandler(logs, nil))
 	hup := make(chan os.Signal, 1)
 	starts := make(chan int, 10)
 	stops := make(chan int, 10)
@@ -68,7 +75,7 @@ func TestRunReloading(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	result := make(chan error, 1)
-	go func() { result <- runReloading(ctx, file, log, hup, 10*time.Millisecond, run) }()
+	go func() { result <- runReloading(ctx, file, logs, hup, run) }()
 	expect := func(ch chan int, want int, what string) {
 		t.Helper()
 		select {
@@ -76,7 +83,7 @@ func TestRunReloading(t *testing.T) {
 			if g != want {
 				t.Fatalf("%s generation %d, want %d", what, g, want)
 			}
-		case <-time.After(5 * time.Second):
+		case <-time.After(waitTimeout):
 			t.Fatalf("no %s of generation %d\nlogs: %s", what, want, logs.String())
 		}
 	}
@@ -92,16 +99,23 @@ func TestRunReloading(t *testing.T) {
 	}
 
 	// A valid change drains generation 1 and starts generation 2.
-	if err := os.WriteFile(file, []byte(reloadConfig+"log:\n  level: debug\n"), 0o600); err != nil {
+	if err := os.WriteFile(file, []byte(reloadConfig+automatic+"log:\n  level: debug\n  format: text\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	expect(stops, 1, "stop")
 	expect(starts, 2, "start")
+	if !strings.Contains(logs.String(), `"trigger":"file changed"`) {
+		t.Errorf("reload log: %s", logs.String())
+	}
 
 	// SIGHUP reloads even when the file is unchanged.
 	hup <- os.Interrupt
 	expect(stops, 2, "stop")
 	expect(starts, 3, "start")
+	// Generation 2 logs in its config's format, text, the reload lines too.
+	if !strings.Contains(logs.String(), "trigger=SIGHUP") {
+		t.Errorf("reload log after log.format: text: %s", logs.String())
+	}
 
 	cancel()
 	expect(stops, 3, "stop")
@@ -115,8 +129,7 @@ func TestRunReloadingFinishes(t *testing.T) {
 	t.Parallel()
 	file := write(t, t.TempDir(), "sluice.yaml", reloadConfig)
 	hup := make(chan os.Signal)
-	err := runReloading(context.Background(), file, slog.New(slog.DiscardHandler), hup, time.Hour,
-		func(context.Context) error { return nil })
+	err := runReloading(context.Background(), file, io.Discard, hup, func(context.Context) error { return nil })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,13 +147,44 @@ func TestRunReloadingRefusesStdin(t *testing.T) {
 	starts := 0
 	result := make(chan error, 1)
 	go func() {
-		result <- runReloading(ctx, file, slog.New(slog.NewTextHandler(logs, nil)), hup, time.Hour,
-			func(ctx context.Context) error { starts++; <-ctx.Done(); return nil })
+		result <- runReloading(ctx, file, logs, hup, func(ctx context.Context) error { starts++; <-ctx.Done(); return nil })
 	}()
 	hup <- os.Interrupt
 	logs.waitFor(t, "restart sluice to apply the change")
 	cancel()
 	if err := <-result; err != nil || starts != 1 {
 		t.Fatalf("err %v, %d generations", err, starts)
+	}
+}
+
+// Without reload.automatic (the default) only SIGHUP reloads: the file is not polled at all.
+func TestReloadAutomaticIsOptIn(t *testing.T) {
+	t.Parallel()
+	if d := pollEvery(config.Defaults().Reload); d != 0 {
+		t.Fatalf("default config polls every %v; automatic reload must be opt-in", d)
+	}
+	if d := pollEvery(config.Reload{Automatic: true, Interval: time.Second}); d != time.Second {
+		t.Fatalf("automatic: polls every %v", d)
+	}
+	file := write(t, t.TempDir(), "sluice.yaml", reloadConfig)
+	logs := &syncBuf{written: make(chan struct{}, 1)}
+	hup := make(chan os.Signal, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	gens := make(chan struct{}, 3)
+	result := make(chan error, 1)
+	go func() {
+		result <- runReloading(ctx, file, logs, hup, func(ctx context.Context) error { gens <- struct{}{}; <-ctx.Done(); return nil })
+	}()
+	<-gens
+	if err := os.WriteFile(file, []byte(reloadConfig+"log:\n  level: debug\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	hup <- os.Interrupt
+	logs.waitFor(t, `"trigger":"SIGHUP"`)
+	<-gens
+	cancel()
+	if err := <-result; err != nil {
+		t.Fatal(err)
 	}
 }

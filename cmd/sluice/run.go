@@ -20,6 +20,7 @@ import (
 
 	"github.com/sluice-dev/sluice/pipeline/config"
 	"github.com/sluice-dev/sluice/pipeline/deadletter"
+	"github.com/sluice-dev/sluice/pipeline/logging"
 	"github.com/sluice-dev/sluice/pipeline/runtime"
 )
 
@@ -93,10 +94,12 @@ func newLogger(c config.Log, w io.Writer) *slog.Logger {
 	var lvl slog.Level
 	_ = lvl.UnmarshalText([]byte(c.Level)) // validated by config
 	opts := &slog.HandlerOptions{Level: lvl}
+	var h slog.Handler = slog.NewJSONHandler(w, opts)
 	if c.Format == "text" {
-		return slog.New(slog.NewTextHandler(w, opts))
+		h = slog.NewTextHandler(w, opts)
 	}
-	return slog.New(slog.NewJSONHandler(w, opts))
+	return slog.New(logging.NewHandler(h)) // no credential in any line
+
 }
 
 // serve starts the monitoring endpoint; an empty address turns it off. /readyz answers 503

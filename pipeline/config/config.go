@@ -29,6 +29,7 @@ type Config struct {
 	HTTP       HTTP
 	DeadLetter DeadLetter
 	Log        Log
+	Reload     Reload
 }
 
 // Component is one declared component with its decoded, validated config.
@@ -91,6 +92,17 @@ type Log struct {
 	Format string `mapstructure:"format"`
 }
 
+// Reload controls how a running sluice picks up a changed config file. SIGHUP always reloads;
+// watching the file is opt-in, as in Logstash (--config.reload.automatic), because a reload
+// drains and restarts every pipeline.
+type Reload struct {
+	// Automatic reloads when the file's content changes. In Kubernetes a ConfigMap update
+	// replaces the file behind a symlink, so the content is compared, not the modification time.
+	Automatic bool `mapstructure:"automatic"`
+	// Interval is how often the file is read to look for changes when Automatic is on.
+	Interval time.Duration `mapstructure:"interval"`
+}
+
 // Defaults returns the configuration every file starts from.
 func Defaults() Config {
 	return Config{
@@ -108,6 +120,7 @@ func Defaults() Config {
 		HTTP:       HTTP{Address: ":9600"},
 		DeadLetter: DeadLetter{Path: "./data/dead_letter/", MaxBytes: 1 << 30},
 		Log:        Log{Level: "info", Format: "json"},
+		Reload:     Reload{Interval: 3 * time.Second},
 	}
 }
 

@@ -22,6 +22,7 @@ type fixed struct {
 	HTTP       HTTP                `mapstructure:"http"`
 	DeadLetter DeadLetter          `mapstructure:"dead_letter"`
 	Log        Log                 `mapstructure:"log"`
+	Reload     Reload              `mapstructure:"reload"`
 	// Tests holds the config's own test cases; `sluice test` reads them, run ignores them.
 	Tests any `mapstructure:"tests"`
 }
@@ -57,9 +58,9 @@ func parseWith(data []byte, comps Components, lookup func(string) (string, bool)
 	raw := expandTree(settings(v), "", lookup, &p)
 
 	cfg := Defaults()
-	f := fixed{Runtime: cfg.Runtime, HTTP: cfg.HTTP, DeadLetter: cfg.DeadLetter, Log: cfg.Log}
+	f := fixed{Runtime: cfg.Runtime, HTTP: cfg.HTTP, DeadLetter: cfg.DeadLetter, Log: cfg.Log, Reload: cfg.Reload}
 	p.decode("", raw, &f)
-	cfg.Runtime, cfg.HTTP, cfg.DeadLetter, cfg.Log = f.Runtime, f.HTTP, f.DeadLetter, f.Log
+	cfg.Runtime, cfg.HTTP, cfg.DeadLetter, cfg.Log, cfg.Reload = f.Runtime, f.HTTP, f.DeadLetter, f.Log, f.Reload
 	for name, pl := range f.Pipelines {
 		cfg.Pipelines[name] = pl
 	}
@@ -79,7 +80,7 @@ func parseWith(data []byte, comps Components, lookup func(string) (string, bool)
 }
 
 // sections are the top-level keys of the file.
-var sections = []string{"inputs", "processors", "outputs", "pipelines", "runtime", "http", "dead_letter", "log"}
+var sections = []string{"inputs", "processors", "outputs", "pipelines", "runtime", "http", "dead_letter", "log", "reload"}
 
 // settings returns the file's tree. viper's AllSettings leaves out empty maps ("stdin: {}"),
 // which are meaningful here, so the known sections are read whole with Get; AllKeys adds any

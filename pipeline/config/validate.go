@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sluice-dev/sluice/pipeline"
 )
@@ -94,6 +95,9 @@ func (c *Config) validate(p *problems) {
 	}
 	if c.Log.Format != "json" && c.Log.Format != "text" {
 		p.add("log.format", "unknown format %q (want json or text)", c.Log.Format)
+	}
+	if c.Reload.Interval < 100*time.Millisecond {
+		p.add("reload.interval", "must be at least 100ms, got %v", c.Reload.Interval)
 	}
 }
 
