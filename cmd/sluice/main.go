@@ -9,6 +9,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/sluice-dev/sluice/pipeline/logging"
 )
 
 // exitError carries an exit status out of a command whose message was already printed.
@@ -32,7 +34,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case errors.As(err, &ee):
 		return ee.code
 	}
-	fmt.Fprintln(stderr, "sluice:", err)
+	fmt.Fprintln(stderr, "sluice:", logging.Redact(err.Error()))
 	return 1
 }
 

@@ -157,8 +157,12 @@ dead_letter: {path: %q}
 	if n := bytes.Count(data, []byte("\n")); n != 300 {
 		t.Errorf("%d events written, want 300", n)
 	}
-	if !strings.Contains(stdout, "sluice: 300 events from 300 input records") || !strings.Contains(stdout, "by event.dataset") {
-		t.Errorf("summary:\n%s", stdout)
+	if !strings.Contains(stderr, "sluice: 300 events from 300 input records") || !strings.Contains(stderr, "by event.dataset") ||
+		!strings.Contains(stderr, "300 input records delivered, 0 not delivered; 0 events dead-lettered") {
+		t.Errorf("summary:\n%s", stderr)
+	}
+	if stdout != "" { // stdout is for events (`sluice run | jq`)
+		t.Errorf("stdout holds more than events:\n%s", stdout)
 	}
 	if !strings.Contains(stderr, `"msg":"stopped"`) {
 		t.Errorf("logs are not JSON or the drain did not finish:\n%s", stderr)
@@ -303,5 +307,50 @@ dead_letter: {path: %q}
 	}
 	if !strings.Contains(stdout, "errors found (log.level error or critical): 1") {
 		t.Errorf("summary:\n%s", stdout)
+	}
+}
+
+// A problem that quotes a URL does not print the password in it.
+func TestValidateRedactsURLs(t *testing.T) {
+	t.Parallel()
+	cfg := filepath.Join(t.TempDir(), "s.yaml")
+	writeFile(t, cfg, `
+inputs: {stdin: {}}
+outputs: {elasticsearch: {hosts: ["ftp://elastic:s3cret@host:9200"]}}
+pipelines: {main: {inputs: [stdin], outputs: [elasticsearch]}}
+`)
+	code, _, stderr := runCLI(t, "", "validate", "-c", cfg)
+	if code != 1 || !strings.Contains(stderr, "hosts[0]") {
+		t.Fatalf("exit %d, want 1 with the key path\n%s", code, stderr)
+	}
+	if strings.Contains(stderr, "s3cret") {
+		t.Errorf("password printed:\n%s", stderr)
+	}
+}
+
+// The monitoring server bounds every side of a connection: a client that stalls or idles does
+// not hold it forever.
+func TestServeTimeouts(t *testing.T) {
+	t.Parallel()
+	cfg, err := config.Parse([]byte(`
+inputs: {stdin: {}}
+outputs: {stdout: {}}
+pipelines: {main: {inputs: [stdin], outputs: [stdout]}}
+`), components())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt, err := runtime.New(cfg, components(), runtime.Options{Logger: pipelinetest.Logger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := serve(config.HTTP{Address: "127.0.0.1:0"}, rt, pipelinetest.Logger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if srv.ReadHeaderTimeout <= 0 || srv.ReadTimeout <= 0 || srv.WriteTimeout <= 0 || srv.IdleTimeout <= 0 {
+		t.Errorf("unbounded: read header %v, read %v, write %v, idle %v",
+			srv.ReadHeaderTimeout, srv.ReadTimeout, srv.WriteTimeout, srv.IdleTimeout)
 	}
 }

@@ -63,8 +63,10 @@ func runReloading(ctx context.Context, file string, stderr io.Writer, hup <-chan
 			log.Info("config reload: draining the running pipelines to start the new ones", "config", file,
 				"trigger", why, "generation", gen+1)
 			stop()
+			// The old generation's summary and exit status describe its drain; they do not end
+			// the process (its undelivered events are in the dead letter or with their source).
 			if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
-				return err
+				log.Warn("config reload: the previous pipelines did not finish cleanly", "generation", gen, "error", err)
 			}
 		}
 	}

@@ -85,8 +85,10 @@ func runPipelines(ctx context.Context, file string, stdout, stderr io.Writer) er
 		defer cancel()
 		_ = srv.Shutdown(sctx)
 	}
-	sum.print(stdout, inputRecords(reg))
-	return runErr
+	// The summary goes to stderr with the logs: stdout may carry events (`sluice run | jq`).
+	d := newDelivery(rt, reg)
+	sum.print(stderr, inputRecords(reg), d)
+	return exitStatus(runErr, d, log)
 }
 
 // newLogger returns sluice's own logger: JSON by default, so its logs can go through sluice.
@@ -123,7 +125,10 @@ func serve(c config.HTTP, rt *runtime.Runtime, log *slog.Logger) (*http.Server, 
 		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 		h = mux
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	// Bounded on every side so that idle or slow clients cannot hold connections open; the
+	// write timeout leaves room for /debug/pprof/profile's default 30 s.
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("http server", "error", err)

@@ -3,13 +3,16 @@ package main
 import (
 	"fmt"
 	"io"
+	"log/slog"
 	"sort"
 	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/runtime"
 )
 
 // summary counts what went through the pipelines, for the report `sluice run` prints when it
@@ -57,12 +60,16 @@ func isErrorLevel(l string) bool {
 	return false
 }
 
-// print writes the report; in is what the inputs took in (lines, before multiline joining).
-func (s *summary) print(w io.Writer, in int) {
+// print writes the report; in is what the inputs took in (lines, before multiline joining), d
+// what became of it.
+func (s *summary) print(w io.Writer, in int, d delivery) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	fmt.Fprintf(w, "sluice: %d events from %d input records in %v\n", s.events, in,
 		time.Since(s.start).Round(time.Millisecond))
+	// Acks count input records (before multiline joining); the dead letter counts events.
+	fmt.Fprintf(w, "  delivery: %d input records delivered, %d not delivered; %d events dead-lettered\n",
+		d.Delivered, d.Undelivered(), d.deadLettered)
 	fmt.Fprintf(w, "  by event.dataset:\n")
 	for _, ds := range byCount(s.datasets) {
 		fmt.Fprintf(w, "    %-28s %8d\n", ds, s.datasets[ds])
@@ -90,24 +97,75 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
+// delivery is what became of a run's events: the runtime's outcome, and how many of the
+// delivered ones went to the dead letter.
+type delivery struct {
+	runtime.Outcome
+	deadLettered int64
+}
+
+// newDelivery reads the outcome once the runtime has stopped. Dead-lettered records are
+// acknowledged: they are safe, and count in Delivered too.
+func newDelivery(rt *runtime.Runtime, g prometheus.Gatherer) delivery {
+	return delivery{Outcome: rt.Outcome(), deadLettered: int64(sumCounter(g, "sluice_dead_letter_events_total", "", ""))}
+}
+
+// Exit statuses of `sluice run` (README, "Exit status").
+const (
+	exitDeadLettered = 3 // every event is safe, some of them in the dead letter
+	exitUndelivered  = 4 // some events are neither delivered nor dead-lettered
+)
+
+// exitStatus turns a run's error and delivery into the command's result: data not delivered
+// outranks a run error (1), which outranks data in the dead letter.
+func exitStatus(runErr error, d delivery, log *slog.Logger) error {
+	switch {
+	case d.Undelivered() > 0:
+		if runErr != nil {
+			log.Error("run ended with an error", "error", runErr)
+		}
+		log.Error("events neither delivered nor dead-lettered; only their source can send them again",
+			"events", d.Undelivered())
+		return exitError{code: exitUndelivered}
+	case runErr != nil:
+		return runErr
+	case d.deadLettered > 0:
+		log.Warn("events went to the dead letter; see `sluice dlq`", "events", d.deadLettered)
+		return exitError{code: exitDeadLettered}
+	}
+	return nil
+}
+
 // inputRecords sums sluice_component_events_received_total over inputs.
 func inputRecords(g prometheus.Gatherer) int {
+	return int(sumCounter(g, "sluice_component_events_received_total", "kind", "input"))
+}
+
+// sumCounter sums the counter name over its series, those with label=value when label is set.
+func sumCounter(g prometheus.Gatherer, name, label, value string) float64 {
 	mfs, err := g.Gather()
 	if err != nil {
 		return 0
 	}
 	total := 0.0
 	for _, mf := range mfs {
-		if mf.GetName() != "sluice_component_events_received_total" {
+		if mf.GetName() != name {
 			continue
 		}
 		for _, m := range mf.GetMetric() {
-			for _, l := range m.GetLabel() {
-				if l.GetName() == "kind" && l.GetValue() == "input" {
-					total += m.GetCounter().GetValue()
-				}
+			if label == "" || hasLabel(m.GetLabel(), label, value) {
+				total += m.GetCounter().GetValue()
 			}
 		}
 	}
-	return int(total)
+	return total
+}
+
+func hasLabel(ls []*dto.LabelPair, name, value string) bool {
+	for _, l := range ls {
+		if l.GetName() == name && l.GetValue() == value {
+			return true
+		}
+	}
+	return false
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sluice-dev/sluice/pipeline/config"
+	"github.com/sluice-dev/sluice/pipeline/logging"
 )
 
 func newValidateCmd() *cobra.Command {
@@ -40,7 +41,7 @@ func loadConfig(file string, stderr io.Writer) (*config.Config, error) {
 	cfg, err := config.Load(file, components())
 	var errs *config.Errors
 	if errors.As(err, &errs) {
-		fmt.Fprintln(stderr, err)
+		fmt.Fprintln(stderr, logging.Redact(err.Error())) // a problem may quote a URL with its password
 		fmt.Fprintf(stderr, "%s: %d problem(s)\n", file, len(errs.List))
 		return nil, exitError{code: 1}
 	}

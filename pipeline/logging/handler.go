@@ -2,8 +2,10 @@ package logging
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
+	"reflect"
 )
 
 // NewHandler wraps h so that no credential reaches a log line: the message, every string
@@ -76,5 +78,34 @@ func redactAny(v slog.Value) slog.Value {
 		}
 		return slog.AnyValue(red)
 	}
+	if isSettings(reflect.ValueOf(v.Any())) {
+		return Config(v.Any()) // a component's config: key names, human durations, secrets masked
+	}
+	// Anything else (maps, slices, plain structs) keeps its shape unless its text holds a
+	// credential; then the redacted text is logged instead.
+	b, err := json.Marshal(v.Any())
+	if err != nil {
+		return slog.StringValue(Redact(fmt.Sprint(v.Any())))
+	}
+	if red := Redact(string(b)); red != string(b) {
+		return slog.StringValue(red)
+	}
 	return v
+}
+
+// isSettings reports whether v is (a pointer to) a struct decoded from config: one with a
+// mapstructure tag.
+func isSettings(v reflect.Value) bool {
+	for v.Kind() == reflect.Pointer && !v.IsNil() {
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return false
+	}
+	for i := range v.NumField() {
+		if _, ok := v.Type().Field(i).Tag.Lookup("mapstructure"); ok {
+			return true
+		}
+	}
+	return false
 }

@@ -54,7 +54,10 @@ func TestHandlerRedacts(t *testing.T) {
 		log := slog.New(NewHandler(h)).With("url", "https://u:s3cret@k:5601")
 		log.Info("connect http://a:s3cret@b", "error", errors.New("get http://a:s3cret@b: refused"),
 			"config", Config(&cfg), slog.Group("g", "u", "http://x?token=s3cret"),
-			"hosts", []string{"http://a:s3cret@b"})
+			"hosts", []string{"http://a:s3cret@b"},
+			// Logged raw, a settings struct is rendered as Config renders it; any other value
+			// holding a credential is logged as redacted text.
+			"raw", cfg, "map", map[string]any{"u": "http://a:s3cret@b"})
 		out := buf.String()
 		if strings.Contains(out, "s3cret") {
 			t.Errorf("%s: secret in log line: %s", format, out)

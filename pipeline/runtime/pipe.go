@@ -81,6 +81,7 @@ func (e *entry) Consume(ctx context.Context, b *event.Batch) error {
 		return err
 	}
 	received := time.Now()
+	r.taken.Add(int64(n))
 	r.metrics.inFlight.Add(float64(n))
 	e.in.m.Received.Add(float64(n))
 	// The runtime's own reference on the batch's acks: it fires when every part of the batch,
@@ -90,6 +91,7 @@ func (e *entry) Consume(ctx context.Context, b *event.Batch) error {
 		r.metrics.inFlight.Sub(float64(n))
 		p.latency.Observe(time.Since(received).Seconds())
 		p.acked[s].Inc()
+		r.settled[s].Add(int64(n))
 		if s == event.Delivered {
 			e.in.m.Sent.Add(float64(n))
 		} else {

@@ -37,6 +37,26 @@ type Runtime struct {
 	pipes   []*pipe
 	outputs []*outputNode
 	ready   atomic.Bool
+	taken   atomic.Int64    // events the inputs handed over
+	settled [3]atomic.Int64 // of those, events whose acks resolved, by event.Status
+}
+
+// Outcome is what became of the events the inputs handed over, counted when their acks resolve.
+// Delivered includes what was dead-lettered (it is safe there); Retry and Rejected are events
+// nothing delivered, which only their source can send again; Pending were still unresolved.
+type Outcome struct {
+	Taken, Delivered, Retry, Rejected, Pending int64
+}
+
+// Undelivered is every event that is neither delivered nor dead-lettered.
+func (o Outcome) Undelivered() int64 { return o.Retry + o.Rejected + o.Pending }
+
+// Outcome reports the events' fate so far; after Run returns it is final.
+func (r *Runtime) Outcome() Outcome {
+	o := Outcome{Taken: r.taken.Load(), Delivered: r.settled[event.Delivered].Load(),
+		Retry: r.settled[event.Retry].Load(), Rejected: r.settled[event.Rejected].Load()}
+	o.Pending = max(o.Taken-o.Delivered-o.Retry-o.Rejected, 0)
+	return o
 }
 
 // New creates every component the config's pipelines use. Nothing runs until Run.
