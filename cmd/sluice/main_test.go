@@ -305,8 +305,8 @@ dead_letter: {path: %q}
 	if n := bytes.Count(data, []byte("\n")); n != 1 || !bytes.Contains(data, []byte("illegal memory access")) {
 		t.Fatalf("want one joined event, got %d lines:\n%s", n, data)
 	}
-	if !strings.Contains(stdout, "errors found (log.level error or critical): 1") {
-		t.Errorf("summary:\n%s", stdout)
+	if !strings.Contains(stderr, "errors found (log.level error or critical): 1") || stdout != "" {
+		t.Errorf("summary:\n%s\nstdout:\n%s", stderr, stdout)
 	}
 }
 

@@ -5,7 +5,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
+	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -198,4 +201,50 @@ func TestGracefulCloseSendsFINNotRST(t *testing.T) {
 	if n, err := conn.Read(ack[:]); n != 0 || err != io.EOF {
 		t.Fatalf("after the ACK: %d bytes, %v; want EOF (FIN), not a reset", n, err)
 	}
+}
+
+// A flood of bad connections does not flood the log: past warnBurst lines per kind a minute,
+// warnings are counted, not written.
+func TestBadConnectionWarningsThrottled(t *testing.T) {
+	t.Parallel()
+	var logBuf syncBuffer
+	set := defaultSettings(t)
+	set.Logger = slog.New(slog.NewJSONHandler(&logBuf, nil))
+	h := startWith(t, set, nil)
+	const bad = 3 * warnBurst
+	for range bad {
+		conn := h.rawConn(t)
+		if _, err := conn.Write([]byte("GET / HTTP/1.1\r\n\r\n")); err != nil {
+			t.Fatal(err)
+		}
+		_ = conn.(*net.TCPConn).CloseWrite()
+		_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+		_, _ = io.Copy(io.Discard, conn)
+	}
+	logged := func() int { return strings.Count(logBuf.String(), "protocol error") }
+	eventually(t, "every protocol error counted, logged or suppressed", func() bool {
+		return value(h.in.m.protocolErrors.WithLabelValues(reasonVersion)) == bad &&
+			value(h.in.m.warningsSuppressed)+float64(logged()) == bad
+	})
+	if got := logged(); got != warnBurst {
+		t.Errorf("%d protocol-error warnings logged, want %d:\n%s", got, warnBurst, logBuf.String())
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the input's goroutines to write while a test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

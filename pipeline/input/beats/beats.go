@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/sluice-dev/sluice/pipeline"
+	"github.com/sluice-dev/sluice/pipeline/logging"
 )
 
 // Factory creates beats inputs; cmd/sluice registers it.
@@ -45,8 +46,31 @@ type Input struct {
 	conns   map[*conn]struct{}
 	readers sync.WaitGroup // read loops: Run waits for them
 	ackers  sync.WaitGroup // ack loops: Close waits for them
-	warned  time.Time      // last "max connections" warning, to keep the log readable
 	budget  *budget        // max_pending_events over all connections
+
+	// warnings throttles what clients can provoke (bad frames, failed handshakes, a flood past
+	// max_connections), so that a hostile or broken fleet cannot flood the log.
+	warnings logging.Limiter
+}
+
+// Per kind of warning, at most warnBurst lines per warnEvery; the rest are counted in
+// sluice_beats_warnings_suppressed_total and reported on the next line let through.
+const (
+	warnBurst = 5
+	warnEvery = time.Minute
+)
+
+// warn logs a warning a client can provoke, throttled per kind.
+func (in *Input) warn(log *slog.Logger, kind, msg string, args ...any) {
+	ok, suppressed := in.warnings.Allow(kind)
+	if !ok {
+		in.m.warningsSuppressed.Inc()
+		return
+	}
+	if suppressed > 0 {
+		args = append(args, "suppressed_since_last", suppressed)
+	}
+	log.Warn(msg, args...)
 }
 
 // New validates cfg, loads the TLS files and binds the listening socket.
@@ -68,7 +92,7 @@ func New(set pipeline.Settings, cfg *Config) (*Input, error) {
 		return nil, err
 	}
 	in := &Input{id: set.ID, set: set, cfg: *cfg, log: set.Logger, m: m, conns: map[*conn]struct{}{},
-		budget: newBudget(cfg.MaxPendingEvents)}
+		budget: newBudget(cfg.MaxPendingEvents), warnings: logging.Limiter{Burst: warnBurst, Every: warnEvery}}
 	if cfg.TLS.Enabled {
 		if in.tls, err = newCertReloader(cfg.TLS, set.Logger, m); err != nil {
 			return nil, err
@@ -114,19 +138,13 @@ func (in *Input) Run(ctx context.Context, next pipeline.Consumer) error {
 func (in *Input) admit(nc net.Conn) bool {
 	in.mu.Lock()
 	full := len(in.conns) >= in.cfg.MaxConnections
-	warn := full && time.Since(in.warned) > 10*time.Second
-	if warn {
-		in.warned = time.Now()
-	}
 	in.mu.Unlock()
 	if !full {
 		return true
 	}
 	in.m.refused.WithLabelValues("max_connections").Inc()
-	if warn {
-		in.log.Warn("beats: refusing connections: max_connections reached", "peer", nc.RemoteAddr().String(),
-			"max_connections", in.cfg.MaxConnections)
-	}
+	in.warn(in.log, "max_connections", "beats: refusing connections: max_connections reached",
+		"peer", nc.RemoteAddr().String(), "max_connections", in.cfg.MaxConnections)
 	_ = nc.Close()
 	return false
 }
@@ -174,7 +192,7 @@ func (in *Input) handshake(ctx context.Context, nc net.Conn) (net.Conn, string, 
 			reason = "client_name"
 		}
 		in.m.refused.WithLabelValues(reason).Inc()
-		in.log.Warn("beats: tls handshake failed", "peer", nc.RemoteAddr().String(), "reason", reason, "error", err)
+		in.warn(in.log, reason, "beats: tls handshake failed", "peer", nc.RemoteAddr().String(), "reason", reason, "error", err)
 		_ = nc.Close()
 		return nil, "", err
 	}

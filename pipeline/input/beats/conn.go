@@ -95,12 +95,13 @@ func (c *conn) close(err error) {
 		switch {
 		case errors.As(err, &pe):
 			c.in.m.protocolErrors.WithLabelValues(pe.Reason).Inc()
-			c.log.Warn("beats: closing connection: protocol error", append(attrs, "reason", pe.Reason, "error", pe.Detail)...)
+			c.in.warn(c.log, "protocol:"+pe.Reason, "beats: closing connection: protocol error",
+				append(attrs, "reason", pe.Reason, "error", pe.Detail)...)
 		case err == nil || errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) ||
 			errors.Is(err, errClosing) || errors.Is(err, errIdle):
 			c.log.Info("beats: connection closed", append(attrs, "reason", reasonText(err))...)
 		default:
-			c.log.Warn("beats: connection closed", append(attrs, "error", err)...)
+			c.in.warn(c.log, "connection_error", "beats: connection closed", append(attrs, "error", err)...)
 		}
 	})
 }
@@ -228,7 +229,7 @@ func (c *conn) readWindow(ctx context.Context, next pipeline.Consumer) error {
 	if failures > 0 {
 		c.in.m.decodeFailures.Add(float64(failures))
 		c.in.set.Metrics.Failed.Add(float64(failures))
-		c.log.Warn("beats: events that are not JSON objects kept with tag "+TagDecodeFailure, "events", failures)
+		c.in.warn(c.log, "decode", "beats: events that are not JSON objects kept with tag "+TagDecodeFailure, "events", failures)
 	}
 	c.windows.Add(1)
 	c.events.Add(int64(count))

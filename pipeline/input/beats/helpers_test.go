@@ -59,12 +59,18 @@ type harness struct {
 // start runs an input on a loopback port; cleanup stops it and resolves what the test left.
 func start(t testing.TB, mutate func(*Config)) *harness {
 	t.Helper()
+	return startWith(t, defaultSettings(t), mutate)
+}
+
+// startWith is start with the given settings (a logger the test reads).
+func startWith(t testing.TB, set pipeline.Settings, mutate func(*Config)) *harness {
+	t.Helper()
 	cfg := NewConfig()
 	cfg.Address = "127.0.0.1:0"
 	if mutate != nil {
 		mutate(cfg)
 	}
-	in, err := New(defaultSettings(t), cfg)
+	in, err := New(set, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

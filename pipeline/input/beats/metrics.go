@@ -24,6 +24,8 @@ type metrics struct {
 	certReloads    *prometheus.CounterVec // result: ok, error
 	windowSize     prometheus.Histogram
 	budgetWaits    prometheus.Counter
+
+	warningsSuppressed prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -51,6 +53,8 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		acks:           vec("window_acks_total", "Windows resolved, by status; retry and rejected close the connection.", "status"),
 		certReloads:    vec("tls_reloads_total", "Certificate reloads after a file changed, by result.", "result"),
 		budgetWaits:    counter("pending_events_waits_total", "Times a window waited for max_pending_events before being read."),
+		warningsSuppressed: counter("warnings_suppressed_total",
+			"Warnings about clients not logged: past 5 per minute of one kind (protocol error, failed handshake, ...)."),
 		windowSize: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: ns, Subsystem: sub,
 			Name: "window_events", Help: "Events per window.", Buckets: prometheus.ExponentialBuckets(1, 4, 8)}),
 	}
@@ -59,7 +63,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	}
 	for _, c := range []prometheus.Collector{m.connections, m.accepted, m.refused, m.windows, m.events,
 		m.bytes, m.protocolErrors, m.decodeFailures, m.pendingWindows, m.keepalives, m.acks,
-		m.certReloads, m.windowSize, m.budgetWaits} {
+		m.certReloads, m.windowSize, m.budgetWaits, m.warningsSuppressed} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("beats: register metrics: %w", err)
 		}
