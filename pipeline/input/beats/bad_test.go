@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"github.com/klauspost/compress/zlib"
 
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/pipelinetest"
 )
 
 // wire builds Lumberjack v2 byte streams, including broken ones.
@@ -207,7 +207,7 @@ func TestGracefulCloseSendsFINNotRST(t *testing.T) {
 // warnings are counted, not written.
 func TestBadConnectionWarningsThrottled(t *testing.T) {
 	t.Parallel()
-	var logBuf syncBuffer
+	var logBuf pipelinetest.Buffer
 	set := defaultSettings(t)
 	set.Logger = slog.New(slog.NewJSONHandler(&logBuf, nil))
 	h := startWith(t, set, nil)
@@ -231,20 +231,3 @@ func TestBadConnectionWarningsThrottled(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for the input's goroutines to write while a test reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -178,7 +177,7 @@ func TestUnreadableFileIsReportedAndTheRestRead(t *testing.T) {
 	write(t, bad, "secret\n")
 	write(t, filepath.Join(dir, "good.log"), "fine\n")
 	in, _ := newInput(t, readMode(dir, nil))
-	var logs syncBuffer
+	var logs pipelinetest.Buffer
 	in.log = slog.New(slog.NewTextHandler(&logs, nil))
 	in.openFile = func(name string) (*os.File, error) {
 		if name == bad {
@@ -200,23 +199,6 @@ func TestUnreadableFileIsReportedAndTheRestRead(t *testing.T) {
 		!strings.Contains(l, "permission denied") {
 		t.Errorf("log does not name the file and the error: %s", l)
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func TestCorruptStateFileIsAnError(t *testing.T) {

@@ -76,20 +76,9 @@ func TestWriteErrorResolvesRetry(t *testing.T) {
 	}
 }
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.Buffer.Write(p)
-}
-
 func TestConcurrentDeliverKeepsLinesWhole(t *testing.T) {
 	t.Parallel()
-	var out lockedBuffer
+	var out pipelinetest.Buffer
 	o := New(pipelinetest.Settings(t, "stdout"), NewConfig(), &out)
 	var wg sync.WaitGroup
 	for g := range 4 {
