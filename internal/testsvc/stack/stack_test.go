@@ -36,13 +36,16 @@ func TestDaemonLifecycle(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	d := daemon{name: "sleeper", dir: dir, marker: dir}
-	// The marker is in the command line (as Kafka's properties path is) via a shell argument.
-	cmd := exec.Command("/bin/sh", "-c", "sleep 60; : "+dir)
+	// The marker is in the command line, as Kafka's properties path is. It rides in argv[0] of
+	// a process that forks nothing: a shell that has to fork `sleep` can fail to on a loaded
+	// machine and exit at once, which made this test fail there.
+	cmd := exec.Command("sleep", "60")
+	cmd.Args[0] = filepath.Join(dir, "sleeper")
 	if err := d.start(cmd); err != nil {
 		t.Fatal(err)
 	}
 	if !d.alive() || d.pid() != cmd.Process.Pid {
-		t.Fatalf("alive=%v pid=%d, want running pid %d", d.alive(), d.pid(), cmd.Process.Pid)
+		t.Fatalf("alive=%v pid=%d, want running pid %d; its output: %q", d.alive(), d.pid(), cmd.Process.Pid, d.tail(2000))
 	}
 	if d.rss() <= 0 {
 		t.Fatalf("rss = %d, want > 0", d.rss())
