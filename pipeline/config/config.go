@@ -124,6 +124,16 @@ func Defaults() Config {
 	}
 }
 
+// OutputNamer is a component config that names outputs by id, as the route processor does. The
+// loader checks each name against the outputs of every pipeline that lists the component, so a
+// typo fails at load instead of dead-lettering every event it routes. Only standard types cross
+// this interface: components need not import this package.
+type OutputNamer interface {
+	// OutputNames maps the key path of each name, relative to the component
+	// ("routes[0].outputs[1]"), to the output id it names.
+	OutputNames() map[string]string
+}
+
 // Components are the factories a build of sluice knows, by type. cmd/sluice lists them.
 type Components struct {
 	Inputs     map[string]pipeline.InputFactory

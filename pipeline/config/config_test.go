@@ -40,6 +40,10 @@ func TestBadConfigs(t *testing.T) {
 		},
 		"no_pipelines.bad.yaml": {`pipelines: at least one pipeline is required`},
 		"not_yaml.bad.yaml":     {`not valid YAML: yaml: line 3: did not find expected node content`},
+		"route_output.bad.yaml": {
+			`processors.route.default[0]: output "stdout/logs" is not an output of pipeline "main" (its outputs: stdout)`,
+			`processors.route.routes[0].outputs[1]: output "elasticsearch/errors" is not an output of pipeline "main" (its outputs: stdout)`,
+		},
 		"shared_input.bad.yaml": {
 			`pipelines.b.inputs[0]: input "stdin" already feeds pipeline "a"; declare a second input`,
 		},

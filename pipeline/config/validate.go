@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"net"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -118,12 +119,31 @@ func (c *Config) validatePipelines(p *problems) {
 		checkRefs(p, path+".inputs", "input", pl.Inputs, c.Inputs)
 		checkRefs(p, path+".processors", "processor", pl.Processors, c.Processors)
 		checkRefs(p, path+".outputs", "output", pl.Outputs, c.Outputs)
+		c.checkRoutes(p, name, pl)
 		for i, id := range pl.Inputs {
 			if other, ok := feeds[id]; ok && other != name {
 				p.add(fmt.Sprintf("%s.inputs[%d]", path, i),
 					"input %q already feeds pipeline %q; declare a second input", id, other)
 			}
 			feeds[id] = name
+		}
+	}
+}
+
+// checkRoutes reports output names, in the configs of the pipeline's processors, that are not
+// outputs of the pipeline: the runtime could only dead-letter the events routed there.
+func (c *Config) checkRoutes(p *problems, name string, pl Pipeline) {
+	for _, id := range pl.Processors {
+		namer, ok := c.Processors[id].Config.(OutputNamer)
+		if !ok {
+			continue
+		}
+		names := namer.OutputNames()
+		for _, at := range sortedKeys(names) {
+			if !slices.Contains(pl.Outputs, names[at]) {
+				p.add(joinPath("processors."+id, at), "output %q is not an output of pipeline %q (its outputs: %s)",
+					names[at], name, orNone(pl.Outputs))
+			}
 		}
 	}
 }
