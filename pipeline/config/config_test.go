@@ -19,6 +19,10 @@ func TestBadConfigs(t *testing.T) {
 			`pipelines.main.inputs[0]: unknown input "stdin" (declared: none)`,
 		},
 		"bad_url.bad.yaml":       {`outputs.elasticsearch.hosts[1]: not a URL: "es 9200"`},
+		"case_clash.bad.yaml": {
+			`inputs.file/a: "file/a" and "FILE/A" differ only in case and would merge (keys are case-insensitive): rename one`,
+			`pipelines.main: "main" and "Main" differ only in case and would merge (keys are case-insensitive): rename one`,
+		},
 		"component_key.bad.yaml": {`inputs.file/vllm.mdoe: unknown key`},
 		"duration_unit.bad.yaml": {`runtime.flush_interval: duration 5 needs a unit (e.g. 5s, 500ms)`},
 		"env_unset.bad.yaml": {

@@ -55,6 +55,7 @@ func parseWith(data []byte, comps Components, lookup func(string) (string, bool)
 			strings.TrimPrefix(strings.TrimSpace(err.Error()), "While parsing config: ")}}}
 	}
 	var p problems
+	caseClashes(&p, data)
 	raw := expandTree(settings(v), "", lookup, &p)
 
 	cfg := Defaults()
