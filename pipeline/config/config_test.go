@@ -18,7 +18,7 @@ func TestBadConfigs(t *testing.T) {
 			`inputs.stdin/my input: bad name "my input": want letters, digits, '_' or '-' after the type`,
 			`pipelines.main.inputs[0]: unknown input "stdin" (declared: none)`,
 		},
-		"bad_url.bad.yaml":       {`outputs.elasticsearch.hosts[1]: not a URL: "es 9200"`},
+		"bad_url.bad.yaml": {`outputs.elasticsearch.hosts[1]: not a URL: "es 9200"`},
 		"case_clash.bad.yaml": {
 			`inputs.file/a: "file/a" and "FILE/A" differ only in case and would merge (keys are case-insensitive): rename one`,
 			`pipelines.main: "main" and "Main" differ only in case and would merge (keys are case-insensitive): rename one`,
