@@ -23,6 +23,10 @@ func TestBadConfigs(t *testing.T) {
 			`inputs.file/a: "file/a" and "FILE/A" differ only in case and would merge (keys are case-insensitive): rename one`,
 			`pipelines.main: "main" and "Main" differ only in case and would merge (keys are case-insensitive): rename one`,
 		},
+		"condition_type.bad.yaml": {
+			`processors.route.if: condition "1 + 1": gives int, not true or false: compare it (lower(message) contains "cuda")`,
+			`processors.route.routes[0].if: condition "message": message is text, not true or false: test it (message contains "CUDA error")`,
+		},
 		"component_key.bad.yaml": {`inputs.file/vllm.mdoe: unknown key`},
 		"duration_unit.bad.yaml": {`runtime.flush_interval: duration 5 needs a unit (e.g. 5s, 500ms)`},
 		"env_unset.bad.yaml": {
