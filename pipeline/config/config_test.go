@@ -43,14 +43,21 @@ func TestBadConfigs(t *testing.T) {
 			`pipelines.main.outputs: at least one output is required`,
 			`pipelines.main.processors[0]: unknown processor "parse" (declared: none)`,
 			`pipelines.main.processors[1]: unknown processor "nope" (declared: none)`,
-			`runtime.batch_size: must be at least 1, got 0`,
+			`runtime.batch_size: must be between 1 and 1000000, got 0`,
 			`runtime.workers: want an integer, got "lots"`,
 		},
 		"no_pipelines.bad.yaml": {`pipelines: at least one pipeline is required`},
+		"not_integer.bad.yaml":  {`runtime.batch_size: want an integer, got 1.5`},
 		"not_yaml.bad.yaml":     {`not valid YAML: yaml: line 3: did not find expected node content`},
 		"route_output.bad.yaml": {
 			`processors.route.default[0]: output "stdout/logs" is not an output of pipeline "main" (its outputs: stdout)`,
 			`processors.route.routes[0].outputs[1]: output "elasticsearch/errors" is not an output of pipeline "main" (its outputs: stdout)`,
+		},
+		"runtime_bounds.bad.yaml": {
+			`runtime.batch_size: must be between 1 and 1000000, got 2000000`,
+			`runtime.flush_interval: must be at least 1ms (shorter only wakes the flusher for nothing), got 1ns`,
+			`runtime.max_events_in_flight: must be between batch_size (2000000) and 10000000 (it bounds memory), got 99999999999999`,
+			`runtime.workers: must be between 1 and 1024 (each worker holds memory even idle), got 100000`,
 		},
 		"shared_input.bad.yaml": {
 			`pipelines.b.inputs[0]: input "stdin" already feeds pipeline "a"; declare a second input`,

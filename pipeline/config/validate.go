@@ -60,22 +60,7 @@ func validName(s string) bool {
 // validate checks the fixed sections and the wiring of pipelines.
 func (c *Config) validate(p *problems) {
 	c.validatePipelines(p)
-	r := c.Runtime
-	if r.BatchSize < 1 {
-		p.add("runtime.batch_size", "must be at least 1, got %d", r.BatchSize)
-	}
-	if r.FlushInterval <= 0 {
-		p.add("runtime.flush_interval", "must be positive, got %v", r.FlushInterval)
-	}
-	if r.Workers < 1 {
-		p.add("runtime.workers", "must be at least 1, got %d", r.Workers)
-	}
-	if r.MaxEventsInFlight < r.BatchSize {
-		p.add("runtime.max_events_in_flight", "must be at least batch_size (%d), got %d", r.BatchSize, r.MaxEventsInFlight)
-	}
-	if r.ShutdownTimeout <= 0 {
-		p.add("runtime.shutdown_timeout", "must be positive, got %v", r.ShutdownTimeout)
-	}
+	c.Runtime.validate(p)
 	if a := c.HTTP.Address; a != "" {
 		if _, port, err := net.SplitHostPort(a); err != nil {
 			p.add("http.address", "not host:port: %q", a)
@@ -99,6 +84,37 @@ func (c *Config) validate(p *problems) {
 	}
 	if c.Reload.Interval < 100*time.Millisecond {
 		p.add("reload.interval", "must be at least 100ms, got %v", c.Reload.Interval)
+	}
+}
+
+// Bounds of the runtime settings. Values past them did harm without an error: 100000 workers
+// held 306 MB idle, a 1ns flush interval kept a core busy doing nothing, and an in-flight bound
+// of 10^14 turned backpressure off.
+const (
+	maxBatchSize         = 1_000_000
+	maxWorkers           = 1024
+	minFlushInterval     = time.Millisecond
+	maxEventsInFlightCap = 10_000_000
+)
+
+func (r Runtime) validate(p *problems) {
+	if r.BatchSize < 1 || r.BatchSize > maxBatchSize {
+		p.add("runtime.batch_size", "must be between 1 and %d, got %d", maxBatchSize, r.BatchSize)
+	}
+	if r.FlushInterval < minFlushInterval {
+		p.add("runtime.flush_interval", "must be at least %v (shorter only wakes the flusher for nothing), got %v",
+			minFlushInterval, r.FlushInterval)
+	}
+	if r.Workers < 1 || r.Workers > maxWorkers {
+		p.add("runtime.workers", "must be between 1 and %d (each worker holds memory even idle), got %d",
+			maxWorkers, r.Workers)
+	}
+	if r.MaxEventsInFlight < r.BatchSize || r.MaxEventsInFlight > maxEventsInFlightCap {
+		p.add("runtime.max_events_in_flight", "must be between batch_size (%d) and %d (it bounds memory), got %d",
+			r.BatchSize, maxEventsInFlightCap, r.MaxEventsInFlight)
+	}
+	if r.ShutdownTimeout <= 0 {
+		p.add("runtime.shutdown_timeout", "must be positive, got %v", r.ShutdownTimeout)
 	}
 }
 
