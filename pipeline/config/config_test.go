@@ -59,6 +59,11 @@ func TestBadConfigs(t *testing.T) {
 			`runtime.max_events_in_flight: must be between batch_size (2000000) and 10000000 (it bounds memory), got 99999999999999`,
 			`runtime.workers: must be between 1 and 1024 (each worker holds memory even idle), got 100000`,
 		},
+		"shapes.bad.yaml": {
+			`outputs.stdout: want a map of settings (key: value), got a list`,
+			`pipelines.main.extra: unknown key`,
+			`processors.route.routes: want a list (- item per line, or [a, b]), got a map (key: value)`,
+		},
 		"shared_input.bad.yaml": {
 			`pipelines.b.inputs[0]: input "stdin" already feeds pipeline "a"; declare a second input`,
 		},
@@ -179,6 +184,25 @@ func TestInlineTestsKeyIsAccepted(t *testing.T) {
 	}
 	if _, err := parseWith([]byte(good+"\ntestz: []\n"), testComponents(), lookup); err == nil {
 		t.Fatal("an unknown top-level key must still be refused")
+	}
+}
+
+// One string where a list of strings is meant is a list of one: "paths: x" is the usual slip.
+func TestSingleStringIsAList(t *testing.T) {
+	t.Parallel()
+	cfg, err := Parse([]byte(`
+inputs: {file: {paths: /var/log/a.log}}
+outputs: {stdout: {}}
+pipelines: {main: {inputs: file, outputs: stdout}}
+`), testComponents())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := cfg.Inputs["file"].Config.(*fileInConfig).Paths; fmt.Sprint(p) != "[/var/log/a.log]" {
+		t.Errorf("paths %q", p)
+	}
+	if pl := cfg.Pipelines["main"]; fmt.Sprint(pl.Inputs, pl.Outputs) != "[file] [stdout]" {
+		t.Errorf("pipeline %+v", pl)
 	}
 }
 

@@ -36,6 +36,7 @@ func (p *problems) decode(prefix string, raw any, out any) {
 			mapstructure.TextUnmarshallerHookFunc(),
 			scalarHook, // after TextUnmarshaller: ByteSize is an int64 that parses text
 			integerHook,
+			listHook,
 		),
 		ErrorUnused: true,
 		Squash:      true,
@@ -89,6 +90,15 @@ func integerHook(from, to reflect.Type, data any) (any, error) {
 		return nil, fmt.Errorf("want an integer, got %v", data)
 	}
 	return int64(f), nil
+}
+
+// listHook accepts one string where a list of strings is meant: "paths: /var/log/a.log" is the
+// most common slip, and its meaning is plain.
+func listHook(from, to reflect.Type, data any) (any, error) {
+	if from.Kind() != reflect.String || to.Kind() != reflect.Slice || to.Elem().Kind() != reflect.String {
+		return data, nil
+	}
+	return []string{data.(string)}, nil
 }
 
 // scalarHook parses strings for numeric and boolean fields, so values can come from ${VAR}

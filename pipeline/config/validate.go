@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"net"
+	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -31,16 +32,39 @@ func decodeComponents[F any](p *problems, section string, raw map[string]any, fa
 			continue
 		}
 		cfg := newConfig(fac)
+		before := len(*p)
 		switch v := raw[id].(type) {
 		case nil:
 		case map[string]any:
 			p.decode(path, v, cfg)
 		default:
-			p.add(path, "want a map of settings, got %T", v)
-			continue
+			p.add(path, "want a map of settings (key: value), got %s", kindWord(reflect.TypeOf(v).Kind().String()))
 		}
-		p.addErr(path, cfg.Validate())
+		// Validate would judge a half-decoded config ("at least one route is required" after
+		// "routes: want a list"): one error per mistake.
+		if len(*p) == before {
+			p.addErr(path, cfg.Validate())
+		}
 		out[id] = Component{ID: id, Type: typ, Config: cfg}
+	}
+	return out
+}
+
+// decodePipelines decodes each pipeline on its own, so that its errors carry its dotted path
+// (pipelines.main.inputs). A pipeline with an error is left out: the wiring checks would only
+// repeat it, and "at least one pipeline is required" would be false.
+func decodePipelines(p *problems, raw map[string]any) map[string]Pipeline {
+	if len(raw) == 0 {
+		p.add("pipelines", "at least one pipeline is required")
+	}
+	out := make(map[string]Pipeline, len(raw))
+	for _, name := range sortedKeys(raw) {
+		var pl Pipeline
+		before := len(*p)
+		p.decode("pipelines."+name, raw[name], &pl)
+		if len(*p) == before {
+			out[name] = pl
+		}
 	}
 	return out
 }
@@ -119,9 +143,6 @@ func (r Runtime) validate(p *problems) {
 }
 
 func (c *Config) validatePipelines(p *problems) {
-	if len(c.Pipelines) == 0 {
-		p.add("pipelines", "at least one pipeline is required")
-	}
 	feeds := map[string]string{} // input id -> pipeline that reads it
 	for _, name := range sortedKeys(c.Pipelines) {
 		pl := c.Pipelines[name]
