@@ -95,3 +95,24 @@ pipelines: {main: {inputs: [kafka], outputs: [stdout]}}
 		t.Errorf("stderr %q, want %q", stderr, want)
 	}
 }
+
+// A config's own tests: key is ignored by validate (and run, which loads the same way), as
+// `sluice test --help` and the README say.
+func TestValidateIgnoresInlineTests(t *testing.T) {
+	t.Parallel()
+	_, code, _, stderr := validateFile(t, `
+inputs: {stdin: {}}
+outputs: {stdout: {}}
+pipelines: {main: {inputs: [stdin], outputs: [stdout]}}
+tests:
+  - name: one
+    input: [a line]
+`)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	_, help, _ := runCLI(t, "", "test", "--help")
+	if !strings.Contains(help, "sluice validate and run accept that key and ignore it") || strings.Contains(help, "reject") {
+		t.Errorf("test --help does not say validate and run ignore tests:\n%s", help)
+	}
+}
