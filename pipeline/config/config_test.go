@@ -49,6 +49,10 @@ func TestBadConfigs(t *testing.T) {
 		"no_pipelines.bad.yaml": {`pipelines: at least one pipeline is required`},
 		"not_integer.bad.yaml":  {`runtime.batch_size: want an integer, got 1.5`},
 		"not_yaml.bad.yaml":     {`not valid YAML: yaml: line 3: did not find expected node content`},
+		"pipelines_list.bad.yaml": {
+			`http.pprof: want true or false, got a list [a]`,
+			`pipelines: want a map (key: value), got a list [main]`,
+		},
 		"route_output.bad.yaml": {
 			`processors.route.default[0]: output "stdout/logs" is not an output of pipeline "main" (its outputs: stdout)`,
 			`processors.route.routes[0].outputs[1]: output "elasticsearch/errors" is not an output of pipeline "main" (its outputs: stdout)`,

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"sort"
 	"strconv"
@@ -49,6 +50,16 @@ func (e *Errors) Error() string {
 
 // problems collects Errors while a file is checked.
 type problems []*Error
+
+// at reports whether a problem has been found at path.
+func (p problems) at(path string) bool {
+	for _, e := range p {
+		if e.Path == path {
+			return true
+		}
+	}
+	return false
+}
 
 func (p *problems) add(path, format string, args ...any) {
 	*p = append(*p, &Error{Path: path, Msg: sprintf(format, args...)})
@@ -99,7 +110,8 @@ func (p *problems) addDecode(prefix string, de *mapstructure.DecodeError) {
 	msg := inner.Error()
 	var ut *mapstructure.UnconvertibleTypeError
 	if errors.As(inner, &ut) {
-		msg = fmt.Sprintf("want %s, got %T %v", ut.Expected.Type(), ut.Value, quoteValue(ut.Value))
+		msg = fmt.Sprintf("want %s, got %s %v", kindWord(ut.Expected.Kind().String()),
+			kindWord(reflect.ValueOf(ut.Value).Kind().String()), quoteValue(ut.Value))
 	}
 	msg = plainWords(msg)
 	if keys, ok := strings.CutPrefix(msg, "has invalid keys: "); ok {
@@ -113,7 +125,8 @@ func (p *problems) addDecode(prefix string, de *mapstructure.DecodeError) {
 
 // kindWords names the decoder's kinds of YAML values the way a config is written.
 var kindWords = map[string]string{"string": "text", "map": "a map (key: value)", "slice": "a list",
-	"int": "a number", "int64": "a number", "uint64": "a number", "float64": "a number", "bool": "true or false"}
+	"struct": "a map of settings (key: value)", "int": "a number", "int64": "a number",
+	"uint64": "a number", "float64": "a number", "bool": "true or false"}
 
 // plainWords rewrites the decoder's messages about the shape of a value in the user's terms:
 // "source data must be an array or slice, got map" says nothing to someone writing YAML.

@@ -52,9 +52,10 @@ func decodeComponents[F any](p *problems, section string, raw map[string]any, fa
 
 // decodePipelines decodes each pipeline on its own, so that its errors carry its dotted path
 // (pipelines.main.inputs). A pipeline with an error is left out: the wiring checks would only
-// repeat it, and "at least one pipeline is required" would be false.
+// repeat it. "At least one pipeline is required" is said only when the file has none, not when
+// the section was unreadable.
 func decodePipelines(p *problems, raw map[string]any) map[string]Pipeline {
-	if len(raw) == 0 {
+	if len(raw) == 0 && !p.at("pipelines") {
 		p.add("pipelines", "at least one pipeline is required")
 	}
 	out := make(map[string]Pipeline, len(raw))
