@@ -3,6 +3,7 @@ package route
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/sluice-dev/sluice/processors/internal/condition"
 	"github.com/sluice-dev/sluice/processors/internal/proc"
@@ -47,14 +48,24 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("routes[%d].if: required", i))
 		}
 		r.cond = cond
+		lowerAll(r.Outputs)
 		if len(r.Outputs) == 0 {
 			errs = append(errs, fmt.Errorf("routes[%d].outputs: at least one output is required", i))
 		}
 	}
+	lowerAll(c.Default)
 	if c.Mode != "first" && c.Mode != "all" {
 		errs = append(errs, fmt.Errorf("mode: %q is not first or all", c.Mode))
 	}
 	return errors.Join(errs...)
+}
+
+// lowerAll lowercases output ids in place: keys under outputs: are case-insensitive (lowercased
+// when the file is read), so a route must match "Elasticsearch/Errors" to "elasticsearch/errors".
+func lowerAll(ids []string) {
+	for i, id := range ids {
+		ids[i] = strings.ToLower(id)
+	}
 }
 
 // OutputNames lists every output id the routes and the default name, by key path, so that the
