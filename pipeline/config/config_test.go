@@ -186,6 +186,11 @@ func TestInlineTestsKeyIsAccepted(t *testing.T) {
 	if _, err := parseWith([]byte(withTests), testComponents(), lookup); err != nil {
 		t.Fatalf("config with inline tests: %v", err)
 	}
+	// Field names in test cases are case-sensitive map keys: not a clash of config keys.
+	caseful := good + "\ntests:\n  - expect: [{fields: {Level: a, level: b}}]\n"
+	if _, err := parseWith([]byte(caseful), testComponents(), lookup); err != nil {
+		t.Fatalf("tests with field names differing in case: %v", err)
+	}
 	if _, err := parseWith([]byte(good+"\ntestz: []\n"), testComponents(), lookup); err == nil {
 		t.Fatal("an unknown top-level key must still be refused")
 	}
