@@ -59,6 +59,9 @@ func runPipelines(ctx context.Context, file string, stdout, stderr io.Writer) er
 	for _, u := range cfg.Unused() {
 		log.Warn("component declared but used by no pipeline; not started", "config", file, "path", u)
 	}
+	for _, w := range cfg.Warnings() {
+		log.Warn("config warning: "+w.Msg, "config", file, "path", w.Path)
+	}
 	reg := prometheus.NewRegistry()
 	dlq, err := deadletter.Open(cfg.DeadLetter.Path, int64(cfg.DeadLetter.MaxBytes), log.With("component", "dead_letter"), reg)
 	if err != nil {

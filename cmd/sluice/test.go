@@ -27,8 +27,7 @@ pipeline in the runtime: its processors run as configured (batching, routes, flu
 pipeline drains); inputs and outputs are replaced by stand-ins, so nothing is read or sent.
 The events that come out are checked in order. Cases are read from <config>.tests.yaml beside
 the config, from the file given with -t, or from a top-level tests: key of the config itself
-(sluice validate and run reject that key for now: keep tests beside the config for files they
-load). Exits 1 when a case fails, printing what differs and the events that came out.
+(sluice validate and run accept that key and ignore it). Exits 1 when a case fails, printing what differs and the events that came out.
 
   config: vllm.yaml                # in a separate file: the config to test (relative path)
   tests:

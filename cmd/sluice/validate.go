@@ -27,6 +27,9 @@ func newValidateCmd() *cobra.Command {
 			for _, u := range cfg.Unused() {
 				fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s: warning: declared but used by no pipeline\n", file, u)
 			}
+			for _, w := range cfg.Warnings() {
+				fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s: warning: %s\n", file, w.Path, w.Msg)
+			}
 			return nil
 		},
 	}

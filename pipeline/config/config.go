@@ -9,6 +9,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
 	"sort"
@@ -122,6 +123,43 @@ func Defaults() Config {
 		Log:        Log{Level: "info", Format: "json"},
 		Reload:     Reload{Interval: 3 * time.Second},
 	}
+}
+
+// OutputNamer is a component config that names outputs by id, as the route processor does. The
+// loader checks each name against the outputs of every pipeline that lists the component, so a
+// typo fails at load instead of dead-lettering every event it routes. Only standard types cross
+// this interface: components need not import this package.
+type OutputNamer interface {
+	// OutputNames maps the key path of each name, relative to the component
+	// ("routes[0].outputs[1]"), to the output id it names.
+	OutputNames() map[string]string
+}
+
+// Warner is a component config that is valid yet probably unsafe or wrong, as Kafka SASL PLAIN
+// without TLS (the password crosses the network as is). `sluice validate` prints its warnings and
+// `sluice run` logs them at startup; they never stop a config from loading.
+type Warner interface {
+	// Warnings returns one "key.path: reason" per problem, as Validate's errors are written.
+	Warnings() []string
+}
+
+// Warnings returns the warnings of every declared component, each with its full key path
+// ("inputs.kafka.sasl.mechanism"), sorted by path.
+func (c *Config) Warnings() []*Error {
+	var p problems
+	for _, section := range []struct {
+		name string
+		m    map[string]Component
+	}{{"inputs", c.Inputs}, {"processors", c.Processors}, {"outputs", c.Outputs}} {
+		for _, id := range sortedKeys(section.m) {
+			if w, ok := section.m[id].Config.(Warner); ok {
+				for _, msg := range w.Warnings() {
+					p.addErr(section.name+"."+id, errors.New(msg))
+				}
+			}
+		}
+	}
+	return p.sorted()
 }
 
 // Components are the factories a build of sluice knows, by type. cmd/sluice lists them.

@@ -18,7 +18,15 @@ func TestBadConfigs(t *testing.T) {
 			`inputs.stdin/my input: bad name "my input": want letters, digits, '_' or '-' after the type`,
 			`pipelines.main.inputs[0]: unknown input "stdin" (declared: none)`,
 		},
-		"bad_url.bad.yaml":       {`outputs.elasticsearch.hosts[1]: not a URL: "es 9200"`},
+		"bad_url.bad.yaml": {`outputs.elasticsearch.hosts[1]: not a URL: "es 9200"`},
+		"case_clash.bad.yaml": {
+			`inputs.file/a: "file/a" and "FILE/A" differ only in case and would merge (keys are case-insensitive): rename one`,
+			`pipelines.main: "main" and "Main" differ only in case and would merge (keys are case-insensitive): rename one`,
+		},
+		"condition_type.bad.yaml": {
+			`processors.route.if: condition "1 + 1": gives int, not true or false: compare it (lower(message) contains "cuda")`,
+			`processors.route.routes[0].if: condition "message": message is text, not true or false: test it (message contains "CUDA error")`,
+		},
 		"component_key.bad.yaml": {`inputs.file/vllm.mdoe: unknown key`},
 		"duration_unit.bad.yaml": {`runtime.flush_interval: duration 5 needs a unit (e.g. 5s, 500ms)`},
 		"env_unset.bad.yaml": {
@@ -35,11 +43,31 @@ func TestBadConfigs(t *testing.T) {
 			`pipelines.main.outputs: at least one output is required`,
 			`pipelines.main.processors[0]: unknown processor "parse" (declared: none)`,
 			`pipelines.main.processors[1]: unknown processor "nope" (declared: none)`,
-			`runtime.batch_size: must be at least 1, got 0`,
+			`runtime.batch_size: must be between 1 and 1000000, got 0`,
 			`runtime.workers: want an integer, got "lots"`,
 		},
 		"no_pipelines.bad.yaml": {`pipelines: at least one pipeline is required`},
+		"not_integer.bad.yaml":  {`runtime.batch_size: want an integer, got 1.5`},
 		"not_yaml.bad.yaml":     {`not valid YAML: yaml: line 3: did not find expected node content`},
+		"pipelines_list.bad.yaml": {
+			`http.pprof: want true or false, got a list [a]`,
+			`pipelines: want a map (key: value), got a list [main]`,
+		},
+		"route_output.bad.yaml": {
+			`processors.route.default[0]: output "stdout/logs" is not an output of pipeline "main" (its outputs: stdout)`,
+			`processors.route.routes[0].outputs[1]: output "elasticsearch/errors" is not an output of pipeline "main" (its outputs: stdout)`,
+		},
+		"runtime_bounds.bad.yaml": {
+			`runtime.batch_size: must be between 1 and 1000000, got 2000000`,
+			`runtime.flush_interval: must be at least 1ms (shorter only wakes the flusher for nothing), got 1ns`,
+			`runtime.max_events_in_flight: must be between batch_size (2000000) and 10000000 (it bounds memory), got 99999999999999`,
+			`runtime.workers: must be between 1 and 1024 (each worker holds memory even idle), got 100000`,
+		},
+		"shapes.bad.yaml": {
+			`outputs.stdout: want a map of settings (key: value), got a list`,
+			`pipelines.main.extra: unknown key`,
+			`processors.route.routes: want a list (- item per line, or [a, b]), got a map (key: value)`,
+		},
 		"shared_input.bad.yaml": {
 			`pipelines.b.inputs[0]: input "stdin" already feeds pipeline "a"; declare a second input`,
 		},
@@ -158,8 +186,32 @@ func TestInlineTestsKeyIsAccepted(t *testing.T) {
 	if _, err := parseWith([]byte(withTests), testComponents(), lookup); err != nil {
 		t.Fatalf("config with inline tests: %v", err)
 	}
+	// Field names in test cases are case-sensitive map keys: not a clash of config keys.
+	caseful := good + "\ntests:\n  - expect: [{fields: {Level: a, level: b}}]\n"
+	if _, err := parseWith([]byte(caseful), testComponents(), lookup); err != nil {
+		t.Fatalf("tests with field names differing in case: %v", err)
+	}
 	if _, err := parseWith([]byte(good+"\ntestz: []\n"), testComponents(), lookup); err == nil {
 		t.Fatal("an unknown top-level key must still be refused")
+	}
+}
+
+// One string where a list of strings is meant is a list of one: "paths: x" is the usual slip.
+func TestSingleStringIsAList(t *testing.T) {
+	t.Parallel()
+	cfg, err := Parse([]byte(`
+inputs: {file: {paths: /var/log/a.log}}
+outputs: {stdout: {}}
+pipelines: {main: {inputs: file, outputs: stdout}}
+`), testComponents())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := cfg.Inputs["file"].Config.(*fileInConfig).Paths; fmt.Sprint(p) != "[/var/log/a.log]" {
+		t.Errorf("paths %q", p)
+	}
+	if pl := cfg.Pipelines["main"]; fmt.Sprint(pl.Inputs, pl.Outputs) != "[file] [stdout]" {
+		t.Errorf("pipeline %+v", pl)
 	}
 }
 

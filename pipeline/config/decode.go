@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"strconv"
 	"strings"
@@ -34,6 +35,8 @@ func (p *problems) decode(prefix string, raw any, out any) {
 			mapstructure.StringToTimeDurationHookFunc(),
 			mapstructure.TextUnmarshallerHookFunc(),
 			scalarHook, // after TextUnmarshaller: ByteSize is an int64 that parses text
+			integerHook,
+			listHook,
 		),
 		ErrorUnused: true,
 		Squash:      true,
@@ -68,6 +71,34 @@ func durationHook(from, to reflect.Type, data any) (any, error) {
 		return nil, fmt.Errorf("duration %v needs a unit (e.g. 5s, 500ms)", data)
 	}
 	return data, nil
+}
+
+// integerHook refuses a number with a fraction for an integer field: mapstructure would cut
+// "batch_size: 1.5" to 1 without a word. Whole numbers written as floats (1e6) are kept.
+func integerHook(from, to reflect.Type, data any) (any, error) {
+	if from.Kind() != reflect.Float64 && from.Kind() != reflect.Float32 {
+		return data, nil
+	}
+	switch to.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+	default:
+		return data, nil
+	}
+	f := reflect.ValueOf(data).Float()
+	if f != math.Trunc(f) || math.Abs(f) >= 1<<63 {
+		return nil, fmt.Errorf("want an integer, got %v", data)
+	}
+	return int64(f), nil
+}
+
+// listHook accepts one string where a list of strings is meant: "paths: /var/log/a.log" is the
+// most common slip, and its meaning is plain.
+func listHook(from, to reflect.Type, data any) (any, error) {
+	if from.Kind() != reflect.String || to.Kind() != reflect.Slice || to.Elem().Kind() != reflect.String {
+		return data, nil
+	}
+	return []string{data.(string)}, nil
 }
 
 // scalarHook parses strings for numeric and boolean fields, so values can come from ${VAR}

@@ -3,6 +3,8 @@ package config
 import (
 	"errors"
 	"fmt"
+	"reflect"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -48,6 +50,16 @@ func (e *Errors) Error() string {
 
 // problems collects Errors while a file is checked.
 type problems []*Error
+
+// at reports whether a problem has been found at path.
+func (p problems) at(path string) bool {
+	for _, e := range p {
+		if e.Path == path {
+			return true
+		}
+	}
+	return false
+}
 
 func (p *problems) add(path, format string, args ...any) {
 	*p = append(*p, &Error{Path: path, Msg: sprintf(format, args...)})
@@ -98,8 +110,10 @@ func (p *problems) addDecode(prefix string, de *mapstructure.DecodeError) {
 	msg := inner.Error()
 	var ut *mapstructure.UnconvertibleTypeError
 	if errors.As(inner, &ut) {
-		msg = fmt.Sprintf("want %s, got %T %v", ut.Expected.Type(), ut.Value, quoteValue(ut.Value))
+		msg = fmt.Sprintf("want %s, got %s %v", kindWord(ut.Expected.Kind().String()),
+			kindWord(reflect.ValueOf(ut.Value).Kind().String()), quoteValue(ut.Value))
 	}
+	msg = plainWords(msg)
 	if keys, ok := strings.CutPrefix(msg, "has invalid keys: "); ok {
 		for _, k := range strings.Split(keys, ", ") {
 			p.add(joinPath(path, k), "unknown key")
@@ -107,6 +121,30 @@ func (p *problems) addDecode(prefix string, de *mapstructure.DecodeError) {
 		return
 	}
 	*p = append(*p, &Error{Path: path, Msg: msg})
+}
+
+// kindWords names the decoder's kinds of YAML values the way a config is written.
+var kindWords = map[string]string{"string": "text", "map": "a map (key: value)", "slice": "a list",
+	"struct": "a map of settings (key: value)", "int": "a number", "int64": "a number",
+	"uint64": "a number", "float64": "a number", "bool": "true or false"}
+
+// plainWords rewrites the decoder's messages about the shape of a value in the user's terms:
+// "source data must be an array or slice, got map" says nothing to someone writing YAML.
+func plainWords(msg string) string {
+	if kind, ok := strings.CutPrefix(msg, "source data must be an array or slice, got "); ok {
+		return "want a list (- item per line, or [a, b]), got " + kindWord(kind)
+	}
+	if kind, ok := strings.CutPrefix(msg, "expected a map or struct, got "); ok {
+		return "want a map of settings (key: value), got " + kindWord(strings.Trim(kind, `"`))
+	}
+	return msg
+}
+
+func kindWord(kind string) string {
+	if w, ok := kindWords[kind]; ok {
+		return w
+	}
+	return kind
 }
 
 func quoteValue(v any) string {
@@ -121,7 +159,13 @@ func isPath(s string) bool {
 	return s != "" && !strings.ContainsAny(s, " \t'\"")
 }
 
+// mapKey matches the decoder's "[key]" for an entry of a map (a list index is all digits).
+var mapKey = regexp.MustCompile(`\[([^\]]*[^\]0-9][^\]]*)\]`)
+
+// joinPath joins key paths, writing map entries dotted ("pipelines.main", not "pipelines[main]")
+// so that every error names a key one way.
 func joinPath(prefix, path string) string {
+	path = mapKey.ReplaceAllString(path, ".$1")
 	switch {
 	case prefix == "":
 		return path

@@ -14,15 +14,15 @@ import (
 // fixed is the part of the file with a fixed shape; component sections stay raw until their
 // factory is known.
 type fixed struct {
-	Inputs     map[string]any      `mapstructure:"inputs"`
-	Processors map[string]any      `mapstructure:"processors"`
-	Outputs    map[string]any      `mapstructure:"outputs"`
-	Pipelines  map[string]Pipeline `mapstructure:"pipelines"`
-	Runtime    Runtime             `mapstructure:"runtime"`
-	HTTP       HTTP                `mapstructure:"http"`
-	DeadLetter DeadLetter          `mapstructure:"dead_letter"`
-	Log        Log                 `mapstructure:"log"`
-	Reload     Reload              `mapstructure:"reload"`
+	Inputs     map[string]any `mapstructure:"inputs"`
+	Processors map[string]any `mapstructure:"processors"`
+	Outputs    map[string]any `mapstructure:"outputs"`
+	Pipelines  map[string]any `mapstructure:"pipelines"`
+	Runtime    Runtime        `mapstructure:"runtime"`
+	HTTP       HTTP           `mapstructure:"http"`
+	DeadLetter DeadLetter     `mapstructure:"dead_letter"`
+	Log        Log            `mapstructure:"log"`
+	Reload     Reload         `mapstructure:"reload"`
 	// Tests holds the config's own test cases; `sluice test` reads them, run ignores them.
 	Tests any `mapstructure:"tests"`
 }
@@ -55,15 +55,14 @@ func parseWith(data []byte, comps Components, lookup func(string) (string, bool)
 			strings.TrimPrefix(strings.TrimSpace(err.Error()), "While parsing config: ")}}}
 	}
 	var p problems
+	caseClashes(&p, data)
 	raw := expandTree(settings(v), "", lookup, &p)
 
 	cfg := Defaults()
 	f := fixed{Runtime: cfg.Runtime, HTTP: cfg.HTTP, DeadLetter: cfg.DeadLetter, Log: cfg.Log, Reload: cfg.Reload}
 	p.decode("", raw, &f)
 	cfg.Runtime, cfg.HTTP, cfg.DeadLetter, cfg.Log, cfg.Reload = f.Runtime, f.HTTP, f.DeadLetter, f.Log, f.Reload
-	for name, pl := range f.Pipelines {
-		cfg.Pipelines[name] = pl
-	}
+	cfg.Pipelines = decodePipelines(&p, f.Pipelines)
 
 	cfg.Inputs = decodeComponents(&p, "inputs", f.Inputs, comps.Inputs,
 		func(f pipeline.InputFactory) pipeline.Config { return f.NewConfig() })

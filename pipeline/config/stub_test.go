@@ -9,6 +9,7 @@ import (
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/processors/parse"
+	"github.com/sluice-dev/sluice/processors/route"
 )
 
 // Stand-ins with the config shapes of the real components, so that config tests do not depend
@@ -78,7 +79,7 @@ func testComponents() Components {
 			inFactory("file", func() pipeline.Config { return &fileInConfig{Mode: "tail"} }),
 			inFactory("stdin", func() pipeline.Config { return &emptyConfig{} }),
 		},
-		[]pipeline.ProcessorFactory{parse.Factory},
+		[]pipeline.ProcessorFactory{parse.Factory, route.Factory},
 		[]pipeline.OutputFactory{
 			outFactory("stdout", func() pipeline.Config { return &emptyConfig{} }),
 			outFactory("file", func() pipeline.Config { return &fileOutConfig{} }),

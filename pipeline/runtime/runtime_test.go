@@ -219,9 +219,10 @@ outputs: {out/x: {}, out/y: {}}
 pipelines: {main: {inputs: [in/a], outputs: [out/x, out/y]}}
 http: {address: ""}
 `)
-	b, rec := lines("f", 0, 4)
+	b, rec := lines("f", 0, 5)
 	b.Events[1].Meta.Routes = []string{"out/y"}
 	b.Events[2].Meta.Routes = []string{"out/nowhere"}
+	b.Events[4].Meta.Routes = []string{"out/default"} // as a route processor's default sets it
 	feed.batches <- b
 	finish(t, feed, wait)
 	if s := rec.Wait(t); s != event.Delivered {
@@ -234,8 +235,14 @@ http: {address: ""}
 		t.Errorf("y got %v", got)
 	}
 	dl := e.dlq.Entries()
-	if len(dl) != 1 || dl[0].Event.Message() != "f-2" || dl[0].Component != "pipeline/main" {
-		t.Errorf("dead letter %+v", dl)
+	if len(dl) != 2 || dl[0].Event.Message() != "f-2" || dl[0].Component != "pipeline/main" {
+		t.Fatalf("dead letter %+v", dl)
+	}
+	// Each event's reason names its own routes, not those of the first lost event.
+	for i, want := range []string{"[out/nowhere]", "[out/default]"} {
+		if !strings.Contains(dl[i].Reason, want) {
+			t.Errorf("dead letter %d reason %q, want it to name %s", i, dl[i].Reason, want)
+		}
 	}
 }
 

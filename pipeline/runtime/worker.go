@@ -139,23 +139,26 @@ func eventsFor(evs []*event.Event, id string) []*event.Event {
 }
 
 // unroutable dead-letters events whose routes name no output of this pipeline, so a typo in a
-// route never loses data silently.
+// route never loses data silently. Each event's reason names its own routes: events of one
+// batch may have been routed differently (by a route or by the default).
 func (p *pipe) unroutable(ctx context.Context, b *event.Batch) event.Status {
-	var lost []*event.Event
+	status, lost := event.Delivered, 0
 	for _, e := range b.Events {
-		if len(e.Meta.Routes) > 0 && !slices.ContainsFunc(p.outputs, func(o *outputNode) bool {
+		if len(e.Meta.Routes) == 0 || slices.ContainsFunc(p.outputs, func(o *outputNode) bool {
 			return slices.Contains(e.Meta.Routes, o.id)
 		}) {
-			lost = append(lost, e)
+			continue
+		}
+		lost++
+		reason := fmt.Sprintf("routes %v name no output of pipeline %q", e.Meta.Routes, p.name)
+		if s := p.deadLetter(ctx, []*event.Event{e}, "pipeline/"+p.name, reason); s != event.Delivered {
+			status = s
 		}
 	}
-	if len(lost) == 0 {
-		return event.Delivered
+	if lost > 0 {
+		p.r.log.Error("events routed to no output; dead-lettered", "pipeline", p.name, "events", lost)
 	}
-	reason := fmt.Sprintf("routes %v name no output of pipeline %q", lost[0].Meta.Routes, p.name)
-	p.r.log.Error("events routed to no output; dead-lettered", "pipeline", p.name, "events", len(lost),
-		"routes", lost[0].Meta.Routes)
-	return p.deadLetter(ctx, lost, "pipeline/"+p.name, reason)
+	return status
 }
 
 // guard runs a component call and turns a panic into a permanent error carrying the stack, so a

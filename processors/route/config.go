@@ -3,6 +3,7 @@ package route
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/sluice-dev/sluice/processors/internal/condition"
 	"github.com/sluice-dev/sluice/processors/internal/proc"
@@ -31,7 +32,7 @@ type Config struct {
 func NewConfig() *Config { return &Config{Mode: "first"} }
 
 // Validate compiles every route's condition and checks it names outputs. Whether the outputs
-// exist is checked by the runtime, which knows the pipeline.
+// exist is checked by the config loader, which knows the pipelines (see OutputNames).
 func (c *Config) Validate() error {
 	errs := []error{c.Common.Validate()}
 	if len(c.Routes) == 0 {
@@ -47,12 +48,37 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("routes[%d].if: required", i))
 		}
 		r.cond = cond
+		lowerAll(r.Outputs)
 		if len(r.Outputs) == 0 {
 			errs = append(errs, fmt.Errorf("routes[%d].outputs: at least one output is required", i))
 		}
 	}
+	lowerAll(c.Default)
 	if c.Mode != "first" && c.Mode != "all" {
 		errs = append(errs, fmt.Errorf("mode: %q is not first or all", c.Mode))
 	}
 	return errors.Join(errs...)
+}
+
+// lowerAll lowercases output ids in place: keys under outputs: are case-insensitive (lowercased
+// when the file is read), so a route must match "Elasticsearch/Errors" to "elasticsearch/errors".
+func lowerAll(ids []string) {
+	for i, id := range ids {
+		ids[i] = strings.ToLower(id)
+	}
+}
+
+// OutputNames lists every output id the routes and the default name, by key path, so that the
+// config loader refuses a name that is not an output of the pipeline (config.OutputNamer).
+func (c *Config) OutputNames() map[string]string {
+	out := map[string]string{}
+	for i, r := range c.Routes {
+		for j, o := range r.Outputs {
+			out[fmt.Sprintf("routes[%d].outputs[%d]", i, j)] = o
+		}
+	}
+	for j, o := range c.Default {
+		out[fmt.Sprintf("default[%d]", j)] = o
+	}
+	return out
 }

@@ -38,6 +38,22 @@ func TestRoute(t *testing.T) {
 	}
 }
 
+// Output ids are keys, and keys are case-insensitive: a route written in capitals still matches.
+func TestRouteOutputsIgnoreCase(t *testing.T) {
+	t.Parallel()
+	p := proctest.New(t, Factory, func(c *Config) {
+		c.Routes = []Route{{If: `log.level == "error"`, Outputs: []string{"Elasticsearch/Errors"}}}
+		c.Default = []string{"STDOUT"}
+	})
+	evs := proctest.Lines("a", "b")
+	evs[0].SetString("log.level", "error")
+	for i, want := range []string{"elasticsearch/errors", "stdout"} {
+		if got := strings.Join(proctest.One(t, p, evs[i]).Meta.Routes, ","); got != want {
+			t.Errorf("event %d: routes %s, want %s", i, got, want)
+		}
+	}
+}
+
 func TestRouteBadConfig(t *testing.T) {
 	t.Parallel()
 	bad := []func(*Config){

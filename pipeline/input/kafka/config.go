@@ -184,6 +184,15 @@ func (c *Config) Validate() error {
 	return errors.Join(errs...)
 }
 
+// Warnings flags SASL PLAIN without TLS: the brokers accept it, and the password crosses the
+// network as is (config.Warner).
+func (c *Config) Warnings() []string {
+	if c.SASL.Mechanism == MechanismPlain && !c.TLS.Enabled {
+		return []string{"sasl.mechanism: plain without tls.enabled sends the password unencrypted"}
+	}
+	return nil
+}
+
 // brokers returns the broker addresses, comma-separated entries split.
 func (c *Config) brokers() []string {
 	var out []string

@@ -53,6 +53,20 @@ func TestConfigValidate(t *testing.T) {
 	}
 }
 
+// SASL PLAIN without TLS is valid (the brokers accept it) but sends the password as is: warned.
+func TestWarnings(t *testing.T) {
+	t.Parallel()
+	c := validConfig()
+	c.SASL = SASLConfig{Mechanism: MechanismPlain, Username: "u", Password: "p"}
+	if w := c.Warnings(); len(w) != 1 || !strings.HasPrefix(w[0], "sasl.mechanism: plain without tls.enabled") {
+		t.Errorf("warnings %q", w)
+	}
+	c.TLS.Enabled = true
+	if w := c.Warnings(); len(w) != 0 {
+		t.Errorf("plain over tls: warnings %q", w)
+	}
+}
+
 // TLS files are read at startup: a missing or bad CA fails New, not the first connection.
 func TestBrokersSplitsLists(t *testing.T) {
 	t.Parallel()

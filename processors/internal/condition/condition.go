@@ -13,6 +13,7 @@ package condition
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
@@ -41,12 +42,18 @@ func Compile(src string) (*Condition, error) {
 	if err != nil {
 		return nil, fmt.Errorf("condition %q: %w", src, err)
 	}
+	if err := checkBool(tree.Node); err != nil {
+		return nil, fmt.Errorf("condition %q: %w", src, err)
+	}
 	c := &Condition{src: src}
 	if fn, ok := compileBool(tree.Node); ok {
 		c.fast = fn
 		return c, nil
 	}
 	if c.prog, err = compileVM(tree); err != nil {
+		if typ, ok := strings.CutPrefix(err.Error(), "expected bool, but got "); ok {
+			return nil, fmt.Errorf("condition %q: gives %s, not true or false: compare it (lower(message) contains \"cuda\")", src, typ)
+		}
 		return nil, fmt.Errorf("condition %q: %w", src, err)
 	}
 	return c, nil
@@ -56,7 +63,55 @@ func Compile(src string) (*Condition, error) {
 func compileVM(tree *parser.Tree) (*vm.Program, error) {
 	root := tree.Node
 	rewrite(&root)
-	return expr.Compile(root.String(), expr.Env(&env{}))
+	// AsBool makes the checker refuse an expression whose type is known and not boolean
+	// ("1 + 1", lower(message)); a field's type is only known per event.
+	return expr.Compile(root.String(), expr.Env(&env{}), expr.AsBool())
+}
+
+// notBoolean are fields every event has, whose values are never true or false, with a
+// condition that uses them as an example.
+var notBoolean = map[string][2]string{
+	"message":    {"text", `message contains "CUDA error"`},
+	"@timestamp": {"a time", `field("@timestamp") != nil`},
+	"tags":       {"a list", `"_grok_failure" in tags`},
+}
+
+// checkBool refuses the conditions the type checker lets through: a constant that is not true
+// or false, or a field that is never boolean, where a condition is wanted ("message" meaning
+// "message contains ..."). Other fields may hold booleans ("error.retryable") and are left to
+// run time.
+func checkBool(n ast.Node) error {
+	switch x := n.(type) {
+	case *ast.UnaryNode:
+		if x.Operator == "!" || x.Operator == "not" {
+			return checkBool(x.Node)
+		}
+	case *ast.BinaryNode:
+		switch x.Operator {
+		case "&&", "and", "||", "or":
+			if err := checkBool(x.Left); err != nil {
+				return err
+			}
+			return checkBool(x.Right)
+		}
+		return nil
+	case *ast.BoolNode:
+		return nil
+	case *ast.ConditionalNode:
+		if err := checkBool(x.Exp1); err != nil {
+			return err
+		}
+		return checkBool(x.Exp2)
+	}
+	if _, ok := literal(n); ok {
+		return fmt.Errorf("%s is a constant, not true or false: compare a field with it (log.level == %s)", n, n)
+	}
+	if p, ok := fieldPath(n); ok {
+		if hint, known := notBoolean[p]; known {
+			return fmt.Errorf("%s is %s, not true or false: test it (%s)", p, hint[0], hint[1])
+		}
+	}
+	return nil
 }
 
 // String returns the source expression.

@@ -98,6 +98,26 @@ func TestCompileErrors(t *testing.T) {
 			t.Errorf("%s: expected a compile error", src)
 		}
 	}
+	// A condition must be true or false: constants, arithmetic, text and fields that are never
+	// boolean are refused at load (they used to compile and silently never, or always, match).
+	notBool := map[string]string{
+		`1 + 1`:                    "gives int, not true or false",
+		`lower(message)`:           "gives string, not true or false",
+		`message`:                  "message is text",
+		`[message]`:                "message is text",
+		`tags`:                     "tags is a list",
+		`field("@timestamp")`:      "@timestamp is a time",
+		`"error"`:                  "is a constant",
+		`42`:                       "is a constant",
+		`log.level == "x" && 1`:    "1 is a constant",
+		`!message`:                 "message is text",
+		`log.level == "x" ? 1 : 2`: "1 is a constant",
+	}
+	for src, want := range notBool {
+		if _, err := Compile(src); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: error %v, want %q", src, err, want)
+		}
+	}
 	if c, err := Compile(""); err != nil || c != nil || !c.Match(event.New()) {
 		t.Errorf("empty condition must match everything")
 	}
