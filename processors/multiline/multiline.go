@@ -134,6 +134,7 @@ func (p *Processor) Process(_ context.Context, b *event.Batch) error {
 		b.Adopt(h)
 	}
 	b.Events = out
+	b.Absorb(in - len(out)) // lines held or joined, not dropped
 	p.metrics.Received.Add(float64(in))
 	p.runner.Count(proc.OutcomeOK).Add(float64(in - skipped))
 	p.runner.Count(proc.OutcomeSkipped).Add(float64(skipped))

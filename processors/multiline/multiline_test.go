@@ -77,6 +77,9 @@ func TestJoinAcrossBatchesKeepsAcks(t *testing.T) {
 	if len(b1.Events) != 0 || p.Pending() != 1 {
 		t.Fatalf("first batch: %d events out, %d pending", len(b1.Events), p.Pending())
 	}
+	if n := b1.TakeAbsorbed(); n != 3 {
+		t.Fatalf("first batch absorbed %d, want 3: held lines are not dropped", n)
+	}
 	b1.Resolve(event.Delivered) // the runtime finishes the now empty batch
 	if a1.done.Load() {
 		t.Fatal("source acknowledged while its lines are still held")

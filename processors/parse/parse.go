@@ -170,6 +170,8 @@ func (p *Processor) Process(_ context.Context, b *event.Batch) error {
 		b.Events = append(b.Events, it.ev)
 	}
 	p.metrics.Sent.Add(float64(len(out)))
+	// The lines that did not come out were held or joined into a traceback, never dropped.
+	b.Absorb(len(in) - len(out))
 	return nil
 }
 
