@@ -223,6 +223,8 @@ func (p *Processor) finish(ev *event.Event, src srcKey, msg string, split *vllm.
 	if r != nil && r.content != nil {
 		content = r.content
 	}
+	// Only a message longer than the cap can give derived fields longer than it.
+	long := len(ev.Message()) > event.MaxDerivedLen
 	ok := false
 	for i, c := range content {
 		if vp, isVLLM := c.(*vllm.Parser); isVLLM && i == 0 && split != nil {
@@ -233,6 +235,9 @@ func (p *Processor) finish(ev *event.Event, src srcKey, msg string, split *vllm.
 		if ok {
 			break
 		}
+	}
+	if long {
+		ev.CapDerived()
 	}
 	p.complete(ev, src, r, ok, sm)
 	// An empty line is nothing to recognise: it keeps its source's dataset and no failure tag.
