@@ -101,11 +101,11 @@ func skipScalar(s string, i int) (int, bool) {
 	case '{', '[':
 		return SkipJSONSpace(s, i+1) + 1, true // skipOpen saw it is empty
 	case 't':
-		return jsonLiteral(s, i, "true")
+		return JSONLiteral(s, i, "true")
 	case 'f':
-		return jsonLiteral(s, i, "false")
+		return JSONLiteral(s, i, "false")
 	case 'n':
-		return jsonLiteral(s, i, "null")
+		return JSONLiteral(s, i, "null")
 	}
 	end, _, ok := ScanJSONNumber(s, i)
 	return end, ok
@@ -198,7 +198,8 @@ func jsonDigits(s string, i int) int {
 	return i
 }
 
-func jsonLiteral(s string, i int, lit string) (int, bool) {
+// JSONLiteral checks the literal lit (true, false or null) at s[i] and returns the index after it.
+func JSONLiteral(s string, i int, lit string) (int, bool) {
 	if len(s)-i >= len(lit) && s[i:i+len(lit)] == lit {
 		return i + len(lit), true
 	}
