@@ -23,6 +23,18 @@ const (
 	TagFieldTruncated = "_field_truncated"
 )
 
+// Fields and tags of a group of lines (a traceback) cut into several events at its limit: the
+// events share an error.id and are numbered by event.sequence from 1; the later ones are tagged
+// TagGroupContinued. Past the last continuation event the group's lines are counted, not sent:
+// the last event carries the count and TagMultilineOmitted.
+const (
+	FieldErrorID        = "error.id"
+	FieldSequence       = "event.sequence"
+	FieldOmittedLines   = "log.omitted_lines"
+	TagGroupContinued   = "_group_continued"
+	TagMultilineOmitted = "_multiline_omitted"
+)
+
 // FitsDepth reports whether a JSON value with nesting levels of its own (0 for a scalar, 1 for
 // {} or [1,2]), found under depth enclosing levels, stays within limit (MaxDepth, or less where
 // a user chose so).

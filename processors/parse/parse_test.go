@@ -351,7 +351,7 @@ func TestMetricsRegisterTwice(t *testing.T) {
 		}
 	}
 	mfs, err := reg.Gather()
-	if err != nil || len(mfs) != 1 || mfs[0].GetName() != "sluice_parse_held_events" {
+	if err != nil || len(mfs) != 2 || mfs[0].GetName() != "sluice_parse_held_events" || mfs[1].GetName() != "sluice_parse_lines_omitted_total" {
 		t.Fatalf("gathered %v, %v", mfs, err)
 	}
 }
