@@ -14,9 +14,10 @@ func ValidJSON(s string) bool {
 // SkipJSON checks the JSON value at s[i]: it returns the index after it, how many levels of
 // arrays and objects it holds (0 for a scalar), and whether it is valid.
 func SkipJSON(s string, i int) (end, nesting int, ok bool) {
-	var open []byte // the containers open around i: '{' or '['
+	var room [64]byte // on the stack: most values are far shallower, and a check allocates nothing
+	open := room[:0]  // the containers open around i: '{' or '['
 	for {
-		if i, ok = skipOpen(s, i, &open, &nesting); !ok {
+		if open, nesting, i, ok = skipOpen(s, i, open, nesting); !ok {
 			return 0, 0, false
 		}
 		if i, ok = skipScalar(s, i); !ok {
@@ -49,22 +50,21 @@ func SkipJSON(s string, i int) (end, nesting int, ok bool) {
 
 // skipOpen enters the containers that start at s[i] (and their first member names), up to the
 // first scalar or empty container. An empty container counts as a scalar: skipScalar takes it.
-func skipOpen(s string, i int, open *[]byte, nesting *int) (int, bool) {
+func skipOpen(s string, i int, open []byte, nesting int) ([]byte, int, int, bool) {
 	for {
 		i = SkipJSONSpace(s, i)
 		if i >= len(s) || (s[i] != '{' && s[i] != '[') {
-			return i, true
+			return open, nesting, i, true
 		}
 		j := SkipJSONSpace(s, i+1)
 		if j < len(s) && s[j] == closerOf(s[i]) {
-			*nesting = max(*nesting, len(*open)+1)
-			return i, true // empty: skipScalar reads it
+			return open, max(nesting, len(open)+1), i, true // empty: skipScalar reads it
 		}
-		*open = append(*open, s[i])
-		*nesting = max(*nesting, len(*open))
+		open = append(open, s[i])
+		nesting = max(nesting, len(open))
 		var ok bool
 		if i, ok = skipMember(s, i+1, s[i]); !ok {
-			return 0, false
+			return open, 0, 0, false
 		}
 	}
 }
