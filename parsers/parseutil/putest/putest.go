@@ -59,6 +59,10 @@ func Parse(t testing.TB, p parsers.Parser, line string, fields map[string]string
 	if l, has := ev.GetString(event.FieldLogLevel); has && !slices.Contains(Levels, l) {
 		t.Fatalf("log.level %q not one of %v: %q", l, Levels, line)
 	}
+	// The document, log and fields, then at most event.MaxDepth levels from the line.
+	if n := event.Nesting(string(ev.AppendJSON(nil)), 4+event.MaxDepth); n > 3+event.MaxDepth {
+		t.Fatalf("event nests %d levels, more than %d: %q", n, 3+event.MaxDepth, line)
+	}
 	return ev, true
 }
 
