@@ -118,7 +118,7 @@ func console(ev *event.Event, s string) string {
 	}
 	parts[np] = s
 	np++
-	if last := strings.TrimRight(parts[np-1], " \r"); np > 1 && strings.HasPrefix(last, "{") && gjson.Valid(last) {
+	if last := strings.TrimRight(parts[np-1], " \r"); np > 1 && strings.HasPrefix(last, "{") && pu.ValidJSON(last) {
 		context(ev, last)
 		np--
 	}

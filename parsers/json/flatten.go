@@ -5,13 +5,15 @@ import (
 
 	"github.com/tidwall/gjson"
 
+	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
-// Limits that keep one hostile line from making a huge event: deeper objects are kept as raw
-// JSON, and members past MaxFields are left out (the line itself stays in message).
+// Limits that keep one hostile line from making a huge event: objects and arrays deeper than
+// MaxDepth levels (event.MaxDepth, the one rule every decoder follows) are kept as a string of
+// their JSON text, and members past MaxFields are left out (the line itself stays in message).
 const (
-	MaxDepth  = 8
+	MaxDepth  = event.MaxDepth
 	MaxFields = 256
 )
 
@@ -20,7 +22,7 @@ const (
 // returns how many fields it set, and false when raw is not a JSON object. Any component may use
 // it to bring JSON it carries (a Kafka payload, a nested log) into an event.
 func Flatten(ev *event.Event, prefix, raw string) (int, bool) {
-	if !gjson.Valid(raw) {
+	if !pu.ValidJSON(raw) {
 		return 0, false
 	}
 	r := gjson.Parse(raw)
@@ -28,26 +30,20 @@ func Flatten(ev *event.Event, prefix, raw string) (int, bool) {
 		return 0, false
 	}
 	n := 0
-	FlattenResult(ev, prefix, r, &n)
+	flatten(ev, prefix, r, 0, &n)
 	return n, true
 }
 
-// FlattenResult is Flatten for a value gjson already parsed; n counts the fields set and stops
-// the walk at MaxFields.
+// FlattenResult is Flatten for a member of a JSON object that gjson already parsed (one level
+// down from the document); n counts the fields set and stops the walk at MaxFields.
 func FlattenResult(ev *event.Event, prefix string, r gjson.Result, n *int) {
-	flatten(ev, prefix, r, 0, n)
+	flatten(ev, prefix, r, 1, n)
 }
 
+// flatten sets r, found under depth levels of the document, as fields under prefix.
 func flatten(ev *event.Event, prefix string, r gjson.Result, depth int, n *int) {
-	if !r.IsObject() {
-		set(ev, prefix, r, n)
-		return
-	}
-	if depth >= MaxDepth {
-		if *n < MaxFields {
-			ev.Set(prefix, event.Raw(r.Raw))
-			*n++
-		}
+	if !r.IsObject() || depth >= MaxDepth {
+		set(ev, prefix, value(r, depth), n)
 		return
 	}
 	r.ForEach(func(k, v gjson.Result) bool {
@@ -66,21 +62,20 @@ func flatten(ev *event.Event, prefix string, r gjson.Result, depth int, n *int) 
 	})
 }
 
-func set(ev *event.Event, key string, r gjson.Result, n *int) {
-	if *n >= MaxFields || key == "" {
-		return
-	}
-	v := Value(r)
-	if v.IsZero() {
+func set(ev *event.Event, key string, v event.Value, n *int) {
+	if *n >= MaxFields || key == "" || v.IsZero() {
 		return
 	}
 	ev.Set(key, v)
 	*n++
 }
 
-// Value converts one JSON value to an event value: integers stay integers, other numbers are
-// floats, arrays and objects are raw JSON, null is the zero Value.
-func Value(r gjson.Result) event.Value {
+// Value converts one member of a JSON object (one level down from the document) to an event
+// value: integers stay integers, other numbers are floats, arrays and objects are raw JSON
+// while they fit within MaxDepth and a string of their text beyond, null is the zero Value.
+func Value(r gjson.Result) event.Value { return value(r, 1) }
+
+func value(r gjson.Result, depth int) event.Value {
 	switch r.Type {
 	case gjson.String:
 		return event.String(r.Str)
@@ -94,7 +89,7 @@ func Value(r gjson.Result) event.Value {
 		}
 		return event.Float(r.Num)
 	case gjson.JSON:
-		return event.Raw(r.Raw)
+		return event.JSONWithin(r.Raw, depth, MaxDepth)
 	}
 	return event.Value{}
 }

@@ -57,7 +57,7 @@ type Record struct {
 // returns false when s is not a JSON object.
 func Walk(ev *event.Event, s string) (Record, bool) {
 	s = strings.TrimSpace(s)
-	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' || !gjson.Valid(s) {
+	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' || !pu.ValidJSON(s) {
 		return Record{}, false
 	}
 	var rec Record

@@ -31,16 +31,17 @@ const (
 )
 
 // Finish makes an event meet the parser contract: a @timestamp (the receipt time when neither
-// the line nor the framing gave one), the dataset and a level. It never touches the message.
+// the line nor the framing gave one), the dataset, and the level when the line stated one ("" sets
+// none: a made-up level hides the line from rules about lines without one). It never touches
+// the message.
 func Finish(ev *event.Event, dataset, level string) {
 	if !ev.Has(event.FieldTimestamp) && !ev.Meta.Received.IsZero() {
 		ev.Set(event.FieldTimestamp, event.Time(ev.Meta.Received))
 	}
 	ev.SetString(event.FieldDataset, dataset)
-	if level == "" {
-		level = Info
+	if level != "" {
+		ev.SetString(event.FieldLogLevel, level)
 	}
-	ev.SetString(event.FieldLogLevel, level)
 }
 
 // SetTime sets @timestamp from a time the line states completely (with its zone, or as a Unix

@@ -268,8 +268,12 @@ func num2(s string) int {
 	return int(s[0]-'0')*10 + int(s[1]-'0')
 }
 
-// StripANSI removes ANSI CSI escape sequences ("\x1b[1;36m"). It allocates only when there is
-// one to remove.
+// StripANSI removes ANSI escape sequences (ECMA-48): CSI ("\x1b[1;36m", "\x1b[?25l"), OSC
+// ("\x1b]0;title\a", hyperlinks "\x1b]8;;url\x1b\\"), the DCS, SOS, PM and APC strings, and
+// two-byte escapes ("\x1b(B", "\x1b="). A terminal shows none of their bytes, so none may stay in
+// the message: half a sequence ("]0;title") reads as text and breaks matching. A string sequence
+// without its terminator loses only its escape byte, so the rest of the line is never hidden. It
+// allocates only when there is something to remove.
 func StripANSI(s string) string {
 	i := strings.IndexByte(s, 0x1b)
 	if i < 0 {
@@ -278,15 +282,48 @@ func StripANSI(s string) string {
 	b := make([]byte, 0, len(s))
 	for i >= 0 {
 		b = append(b, s[:i]...)
-		s = s[i+1:]
-		if len(s) > 0 && s[0] == '[' {
-			j := 1
-			for j < len(s) && (s[j] < 0x40 || s[j] > 0x7e) {
-				j++
-			}
-			s = s[min(j+1, len(s)):]
-		}
+		s = s[i+escapeLen(s[i:]):]
 		i = strings.IndexByte(s, 0x1b)
 	}
 	return string(append(b, s...))
+}
+
+// escapeLen returns the length of the escape sequence at the start of s (s[0] is ESC).
+func escapeLen(s string) int {
+	if len(s) < 2 {
+		return len(s)
+	}
+	switch c := s[1]; {
+	case c == '[': // CSI: parameter bytes, intermediate bytes, one final byte
+		j := 2
+		for j < len(s) && s[j] >= 0x20 && s[j] <= 0x3f {
+			j++
+		}
+		if j < len(s) && s[j] >= 0x40 && s[j] <= 0x7e {
+			j++
+		}
+		return j
+	case c == ']' || c == 'P' || c == 'X' || c == '^' || c == '_': // OSC, DCS, SOS, PM, APC
+		for j := 2; j < len(s); j++ {
+			switch {
+			case s[j] == 0x07:
+				return j + 1
+			case s[j] == 0x1b && j+1 < len(s) && s[j+1] == '\\':
+				return j + 2
+			}
+		}
+		return 1
+	case c >= 0x20 && c <= 0x2f: // nF: intermediate bytes, then a final byte ("\x1b(B")
+		j := 2
+		for j < len(s) && s[j] >= 0x20 && s[j] <= 0x2f {
+			j++
+		}
+		if j < len(s) && s[j] >= 0x30 && s[j] <= 0x7e {
+			j++
+		}
+		return j
+	case c >= 0x30 && c <= 0x7e: // Fp, Fe, Fs: one byte ("\x1b=", "\x1b7", "\x1bM")
+		return 2
+	}
+	return 1
 }

@@ -87,10 +87,7 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 	msg = setMessage(ev, msg, first, l.Text, rest)
 	p.setTime(ev, &l)
 	setProcess(ev, &l)
-	lv := l.Level
-	if lv == "" {
-		lv = "info"
-	}
+	lv := l.Level // "" when the line states none: no level is made up (rules may set one)
 	if l.Uvicorn && l.Level == "info" && !multi {
 		if a, ok := uvicorn.Split(l.Body); ok {
 			a.Set(ev)
@@ -115,7 +112,9 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 			setErrorLine(ev, l.Body, lv)
 		}
 	}
-	ev.SetString(event.FieldLogLevel, lv)
+	if lv != "" {
+		ev.SetString(event.FieldLogLevel, lv)
+	}
 	return true
 }
 

@@ -80,6 +80,7 @@ type Batch struct {
 	Key      string
 	acks     []*Ack
 	resolved atomic.Bool
+	absorbed int
 }
 
 // NewBatch makes a batch that owns the given Ack's initial reference. ack may be nil for
@@ -135,6 +136,25 @@ func (b *Batch) Hold() Holds {
 
 // Adopt makes the batch responsible for references taken with Hold.
 func (b *Batch) Adopt(h Holds) { b.acks = append(b.acks, h...) }
+
+// Absorb records that n of the events that left b.Events during the current processor were not
+// removed on purpose but held for a later batch or joined into another event (a traceback's
+// lines). The runtime counts events that leave a batch as dropped, and dropped means removed on
+// purpose; a processor that holds or joins lines says so here, so that nobody is alerted about
+// lines that will be delivered.
+func (b *Batch) Absorb(n int) {
+	if n > 0 {
+		b.absorbed += n
+	}
+}
+
+// TakeAbsorbed returns the count Absorb recorded and resets it, for the runtime to read after
+// each processor.
+func (b *Batch) TakeAbsorbed() int {
+	n := b.absorbed
+	b.absorbed = 0
+	return n
+}
 
 // Merge combines batches into one that holds all their acks; the inputs are consumed and must
 // not be resolved. The result keeps the first batch's key.

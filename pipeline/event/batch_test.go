@@ -79,3 +79,18 @@ func TestAckConcurrentResolve(t *testing.T) {
 		t.Fatalf("fired %v (extra %d), want one Retry", s, len(fired))
 	}
 }
+
+// Absorb adds up within one processor's turn; TakeAbsorbed hands the count over once.
+func TestAbsorbTakenOnce(t *testing.T) {
+	t.Parallel()
+	b := NewBatch(nil, nil)
+	b.Absorb(2)
+	b.Absorb(-1) // nothing held: ignored
+	b.Absorb(1)
+	if n := b.TakeAbsorbed(); n != 3 {
+		t.Fatalf("took %d, want 3", n)
+	}
+	if n := b.TakeAbsorbed(); n != 0 {
+		t.Fatalf("took %d again", n)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func TestSetGetDeleteKeepsKeysSorted(t *testing.T) {
@@ -167,6 +168,55 @@ func TestAppendStringEveryPosition(t *testing.T) {
 			if back != want {
 				t.Fatalf("%q at %d: round trip %q, want %q", sp, pos, back, want)
 			}
+		}
+	}
+}
+
+// Derived strings are cut at a character boundary; the message and event.original never are.
+func TestCapDerived(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("é", MaxDerivedLen) // two bytes each: the cut falls inside one
+	e := New()
+	e.SetMessage(long)
+	e.SetString(FieldOriginal, long)
+	e.SetString(FieldErrorMsg, long)
+	e.SetString("log.message", "short")
+	e.Set("log.fields.raw", Raw(`"`+long+`"`))
+	if n := e.CapDerived(); n != 1 {
+		t.Fatalf("cut %d fields, want 1", n)
+	}
+	msg, _ := e.GetString(FieldErrorMsg)
+	if len(msg) > MaxDerivedLen || !utf8.ValidString(msg) || len(msg) < MaxDerivedLen-1 {
+		t.Errorf("error.message: %d bytes, valid %v", len(msg), utf8.ValidString(msg))
+	}
+	if e.Message() != long || !e.HasTag(TagFieldTruncated) {
+		t.Errorf("message cut or tag missing: %v", e.Tags())
+	}
+	if o, _ := e.GetString(FieldOriginal); o != long {
+		t.Error("event.original cut")
+	}
+}
+
+// Depth is counted without recursion, strings and escapes skipped; a value that does not fit
+// becomes a string of its text.
+func TestJSONWithin(t *testing.T) {
+	t.Parallel()
+	deep := strings.Repeat("[", 100000) + strings.Repeat("]", 100000)
+	for _, c := range []struct {
+		raw          string
+		depth, limit int
+		kind         Kind
+	}{
+		{`[1,2]`, 1, MaxDepth, KindRaw},
+		{`{"a":"[[[[[[[[[[\"]]"}`, 1, MaxDepth, KindRaw},
+		{`[[[[[[[1]]]]]]]`, 1, MaxDepth, KindRaw}, // 7 levels under 1: 8
+		{`[[[[[[[[1]]]]]]]]`, 1, MaxDepth, KindString},
+		{`{"a":1}`, 8, MaxDepth, KindString},
+		{deep, 0, MaxDepth, KindString},
+		{`{"a":{}}`, 1, 2, KindString},
+	} {
+		if v := JSONWithin(c.raw, c.depth, c.limit); v.Kind() != c.kind || v.Str() != c.raw {
+			t.Errorf("JSONWithin(%.30q, %d, %d): kind %v, want %v", c.raw, c.depth, c.limit, v.Kind(), c.kind)
 		}
 	}
 }

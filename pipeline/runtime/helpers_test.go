@@ -57,10 +57,12 @@ type procFunc func(b *event.Batch) error
 func (f procFunc) Process(_ context.Context, b *event.Batch) error { return f(b) }
 
 // holder keeps every event it sees until Flush, as a multiline processor keeps a traceback.
+// With absorb set it tells the runtime that the events it keeps are held, not dropped.
 type holder struct {
-	mu    sync.Mutex
-	evs   []*event.Event
-	holds event.Holds
+	absorb bool
+	mu     sync.Mutex
+	evs    []*event.Event
+	holds  event.Holds
 }
 
 func (h *holder) Process(_ context.Context, b *event.Batch) error {
@@ -68,6 +70,9 @@ func (h *holder) Process(_ context.Context, b *event.Batch) error {
 	defer h.mu.Unlock()
 	h.evs = append(h.evs, b.Events...)
 	h.holds = append(h.holds, b.Hold()...)
+	if h.absorb {
+		b.Absorb(len(b.Events))
+	}
 	b.Events = b.Events[:0]
 	return nil
 }

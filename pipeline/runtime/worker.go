@@ -37,8 +37,10 @@ func (p *pipe) process(ctx context.Context, n procNode, b *event.Batch) bool {
 	}
 	after := b.Len()
 	n.m.Sent.Add(float64(after))
-	if after < before {
-		n.m.Dropped.Add(float64(before - after))
+	// Events the processor held or joined (Batch.Absorb) are not dropped: they leave in a later
+	// batch, or as part of another event.
+	if dropped := before - after - b.TakeAbsorbed(); dropped > 0 {
+		n.m.Dropped.Add(float64(dropped))
 	}
 	return true
 }

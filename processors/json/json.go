@@ -1,6 +1,7 @@
 // Package json is the processor that decodes a JSON object held in a field (a structured log
 // line, a JSON payload inside a message) into event fields under a prefix. Nested objects become
-// dotted fields; arrays stay raw JSON. Text that is not a JSON object is left as it was and goes
+// dotted fields; arrays stay raw JSON; whatever lies deeper than max_depth (at most
+// event.MaxDepth) is kept as a string of its JSON text. Text that is not a JSON object is left as it was and goes
 // to the error policy.
 package json
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/tidwall/gjson"
 
+	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/processors/internal/proc"
@@ -40,7 +42,7 @@ func (d *decoder) event(ev *event.Event) (proc.Result, error) {
 		return proc.Keep, errors.New("field " + d.field + " not found")
 	}
 	s := strings.TrimSpace(v.Str())
-	if !strings.HasPrefix(s, "{") || !gjson.Valid(s) {
+	if !strings.HasPrefix(s, "{") || !pu.ValidJSON(s) { // gjson.Valid recurses: no stack bound
 		return proc.Keep, errNotObject
 	}
 	if d.remove {
@@ -57,7 +59,7 @@ func (d *decoder) object(ev *event.Event, obj gjson.Result, prefix string, depth
 			d.object(ev, v, name, depth+1)
 			return true
 		}
-		val, ok := Value(v)
+		val, ok := value(v, depth, d.depth)
 		if ok && (d.overwrite || !ev.Has(name)) {
 			ev.Set(name, val)
 		}
@@ -66,8 +68,12 @@ func (d *decoder) object(ev *event.Event, obj gjson.Result, prefix string, depth
 }
 
 // Value converts a JSON value: strings, integers (when written without fraction or exponent),
-// floats and booleans get their kinds, objects and arrays stay raw. null has no value.
-func Value(v gjson.Result) (event.Value, bool) {
+// floats and booleans get their kinds, objects and arrays stay raw while they fit within
+// event.MaxDepth levels, and are kept as a string of their text beyond. null has no value.
+func Value(v gjson.Result) (event.Value, bool) { return value(v, 0, event.MaxDepth) }
+
+// value converts v, found under depth levels of its document, with limit levels at most.
+func value(v gjson.Result, depth, limit int) (event.Value, bool) {
 	switch v.Type {
 	case gjson.String:
 		return event.String(v.Str), true
@@ -83,7 +89,7 @@ func Value(v gjson.Result) (event.Value, bool) {
 		}
 		return event.Float(v.Num), true
 	case gjson.JSON:
-		return event.Raw(v.Raw), true
+		return event.JSONWithin(v.Raw, depth, limit), true
 	}
 	return event.Value{}, false
 }

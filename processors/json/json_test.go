@@ -1,6 +1,7 @@
 package json
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/tidwall/gjson"
@@ -19,13 +20,14 @@ func TestJSON(t *testing.T) {
 		want   map[string]event.Value
 		absent []string
 	}{
-		{"root", "", 10, map[string]event.Value{
+		{"root", "", 8, map[string]event.Value{
 			"level": event.String("error"), "request.id": event.String("cmpl-1"), "request.tokens": event.Int(512),
 			"request.latency": event.Float(0.25), "request.stream": event.Bool(false), "gpus": event.Raw("[0,1]"),
 			"big": event.Float(12345678901234567890), "message": event.String(line),
 		}, []string{"extra"}},
-		{"target", "vllm", 10, map[string]event.Value{"vllm.level": event.String("error"), "vllm.request.tokens": event.Int(512)}, []string{"level"}},
-		{"depth", "j", 1, map[string]event.Value{"j.request": event.Raw(`{"id":"cmpl-1","tokens":512,"latency":0.25,"stream":false}`)}, []string{"j.request.id"}},
+		{"target", "vllm", 8, map[string]event.Value{"vllm.level": event.String("error"), "vllm.request.tokens": event.Int(512)}, []string{"level"}},
+		{"depth", "j", 1, map[string]event.Value{"j.request": event.String(`{"id":"cmpl-1","tokens":512,"latency":0.25,"stream":false}`)}, []string{"j.request.id"}},
+		{"depth 2", "j", 2, map[string]event.Value{"j.request.id": event.String("cmpl-1"), "j.gpus": event.Raw("[0,1]")}, nil},
 	}
 	for _, tc := range cases {
 		p := proctest.New(t, Factory, func(c *Config) { c.Target, c.MaxDepth = tc.target, tc.depth })
@@ -91,4 +93,29 @@ func BenchmarkProcessor(b *testing.B) {
 	ev := proctest.Sample()
 	ev.SetString("payload", `{"level":"info","ts":"2026-11-27T12:00:00Z","msg":"request done","request":{"id":"cmpl-1","prompt_tokens":512,"output_tokens":128,"latency_ms":250.5},"model":"llama-3-70b"}`)
 	proctest.Bench(b, p, ev)
+}
+
+// A line nested 100,000 levels comes out max_depth levels deep at most, the rest a string; it
+// came out as raw JSON 100k levels deep, which Elasticsearch refuses. max_depth past the limit
+// is a config error.
+func TestDeepLineBounded(t *testing.T) {
+	t.Parallel()
+	const n = 100_000
+	deepArr := strings.Repeat("[", n) + strings.Repeat("]", n)
+	line := `{"a":` + strings.Repeat(`{"b":`, n) + "1" + strings.Repeat("}", n) + `,"arr":` + deepArr + `}`
+	out := proctest.One(t, proctest.New[*Config](t, Factory, nil), proctest.Lines(line)[0])
+	out.Delete(event.FieldMessage)
+	if got := event.Nesting(string(out.AppendJSON(nil)), 1000); got > event.MaxDepth {
+		t.Errorf("document nests %d levels, want at most %d", got, event.MaxDepth)
+	}
+	if v, _ := out.Get("arr"); v.Kind() != event.KindString || v.Str() != deepArr {
+		t.Errorf("deep array kept as %v, want its text as a string", v.Kind())
+	}
+	for _, d := range []int{0, event.MaxDepth + 1} {
+		c := NewConfig()
+		c.MaxDepth = d
+		if c.Validate() == nil {
+			t.Errorf("max_depth %d accepted", d)
+		}
+	}
 }

@@ -36,17 +36,20 @@ var Factory = pipeline.ProcessorFactory{
 	},
 }
 
-// TagContinued marks an event holding the later lines of a group cut at max_lines or max_bytes.
-const TagContinued = "multiline_continued"
+// TagContinued marks an event holding the later lines of a group cut at max_lines or max_bytes
+// (the same tag the parse processor gives its continuation events).
+const TagContinued = event.TagGroupContinued
 
 type group struct {
-	seq       uint64 // order of creation, so flushes are deterministic (oldest first)
-	first     *event.Event
-	lines     []string
-	bytes     int
-	last      time.Time
-	holds     []event.Holds
-	continued bool
+	seq   uint64 // order of creation, so flushes are deterministic (oldest first)
+	first *event.Event
+	lines []string
+	bytes int
+	last  time.Time
+	holds []event.Holds
+	id    string // error.id, once the group is cut
+	part  int    // which event of the group this is: 1 for the first
+	omit  int    // lines counted, not sent, after the last continuation filled
 }
 
 // Processor joins lines. It is safe for concurrent use.
@@ -57,6 +60,8 @@ type Processor struct {
 	runner  *proc.Runner
 	metrics *pipeline.ComponentMetrics
 	now     func() time.Time
+
+	omitted prometheus.Counter
 
 	mu      sync.Mutex
 	pending map[string]*group
@@ -84,8 +89,13 @@ func New(set pipeline.Settings, c *Config) (*Processor, error) {
 	p := &Processor{
 		cfg: c, re: regexp.MustCompile(c.Pattern), after: c.Match == "after", runner: r, metrics: m,
 		now: time.Now, pending: map[string]*group{},
+		omitted: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "sluice_multiline_lines_omitted_total",
+			Help: "Lines of over-long groups counted but not sent, past the group's last continuation event.",
+		}),
 	}
 	if set.Registerer != nil {
+		_ = set.Registerer.Register(p.omitted) // on reload the old counter stays registered: harmless
 		// A processor rebuilt on reload finds the gauge of the old one registered; the old one
 		// then goes on reporting until it is collected, which is harmless.
 		_ = set.Registerer.Register(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
@@ -134,6 +144,7 @@ func (p *Processor) Process(_ context.Context, b *event.Batch) error {
 		b.Adopt(h)
 	}
 	b.Events = out
+	b.Absorb(in - len(out)) // lines held or joined, not dropped
 	p.metrics.Received.Add(float64(in))
 	p.runner.Count(proc.OutcomeOK).Add(float64(in - skipped))
 	p.runner.Count(proc.OutcomeSkipped).Add(float64(skipped))
@@ -165,23 +176,35 @@ func (p *Processor) add(out *[]*event.Event, adopt *[]event.Holds, key string, e
 	g := p.pending[key]
 	switch {
 	case g == nil:
-		g = p.start(key, ev, line, false)
+		g = p.start(key, ev, line, 1)
 	case p.after && !cont:
 		*out = p.emit(*out, adopt, key, g)
-		g = p.start(key, ev, line, false)
-	case len(g.lines) >= p.cfg.MaxLines || g.bytes+1+len(line) > p.cfg.MaxBytes:
-		*out = p.emit(*out, adopt, key, g)
-		g = p.start(key, ev, line, true)
-	default:
+		g = p.start(key, ev, line, 1)
+	case g.omit == 0 && len(g.lines) < p.cfg.MaxLines && g.bytes+1+len(line) <= p.cfg.MaxBytes:
 		g.lines = append(g.lines, line)
 		g.bytes += 1 + len(line)
+	case g.omit == 0 && g.part <= p.cfg.MaxContinuations:
+		// Cut: the full event goes, the line starts the group's next event.
+		if g.id == "" {
+			g.id = proc.GroupID(g.first, g.lines[0])
+			proc.MarkPart(g.first, g.id, g.part)
+		}
+		*out = p.emit(*out, adopt, key, g)
+		next := p.start(key, ev, line, g.part+1)
+		next.id = g.id
+		proc.MarkPart(ev, g.id, next.part)
+		g = next
+	default:
+		// Past the last continuation: the line is counted; its ack stays held by the group.
+		g.omit++
+		p.omitted.Inc()
 	}
 	return g, !p.after && !cont
 }
 
-func (p *Processor) start(key string, ev *event.Event, line string, continued bool) *group {
+func (p *Processor) start(key string, ev *event.Event, line string, part int) *group {
 	p.seq++
-	g := &group{seq: p.seq, first: ev, lines: []string{line}, bytes: len(line), continued: continued}
+	g := &group{seq: p.seq, first: ev, lines: []string{line}, bytes: len(line), part: part}
 	p.pending[key] = g
 	return g
 }
@@ -203,9 +226,7 @@ func (g *group) event(field string) *event.Event {
 		ev.SetString(field, strings.Join(g.lines, "\n"))
 		ev.Set("log.flags", event.Raw(`["multiline"]`))
 	}
-	if g.continued {
-		ev.AddTag(TagContinued)
-	}
+	proc.MarkOmitted(ev, g.omit)
 	return ev
 }
 

@@ -2,6 +2,7 @@ package multiline
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/processors/internal/proctest"
@@ -76,6 +78,9 @@ func TestJoinAcrossBatchesKeepsAcks(t *testing.T) {
 	}
 	if len(b1.Events) != 0 || p.Pending() != 1 {
 		t.Fatalf("first batch: %d events out, %d pending", len(b1.Events), p.Pending())
+	}
+	if n := b1.TakeAbsorbed(); n != 3 {
+		t.Fatalf("first batch absorbed %d, want 3: held lines are not dropped", n)
 	}
 	b1.Resolve(event.Delivered) // the runtime finishes the now empty batch
 	if a1.done.Load() {
@@ -329,4 +334,51 @@ func FuzzNoLineLost(f *testing.F) {
 			t.Fatalf("lines lost or reordered:\n got %q\nwant %q", got, text)
 		}
 	})
+}
+
+// A group far past max_lines becomes at most max_continuations+1 events of the same group, the
+// rest counted; it became one event every max_lines lines, without end.
+func TestOverlongGroupBounded(t *testing.T) {
+	t.Parallel()
+	p, _ := newProc(t, func(c *Config) { c.MaxLines, c.MaxContinuations = 10, 3 })
+	ls := []string{"ERROR 11-27 12:00:01 engine.py:160] Engine failed"}
+	for len(ls) < 5000 {
+		ls = append(ls, fmt.Sprintf("  frame %d", len(ls)))
+	}
+	ls = append(ls, "INFO 11-27 12:00:02 api_server.py:600] next")
+	var a ackProbe
+	b := event.NewBatch(lines("a", ls...), a.ack())
+	if err := p.Process(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.Events
+	if len(out) != 4 || p.Pending() != 1 {
+		t.Fatalf("%d events out, %d pending; want the 4 parts and the next line held", len(out), p.Pending())
+	}
+	if n := b.TakeAbsorbed(); n != len(ls)-4 {
+		t.Errorf("absorbed %d, want %d", n, len(ls)-4)
+	}
+	id, _ := out[0].GetString(event.FieldErrorID)
+	for i, ev := range out {
+		seq, _ := ev.Get(event.FieldSequence)
+		if got, _ := ev.GetString(event.FieldErrorID); got != id || id == "" || seq.Int() != int64(i+1) ||
+			(i > 0) != ev.HasTag(TagContinued) {
+			t.Errorf("part %d: error.id %q (want %q), sequence %v, tags %v", i+1, got, id, seq.Any(), ev.Tags())
+		}
+	}
+	omitted, _ := out[3].Get(event.FieldOmittedLines)
+	if !out[3].HasTag(event.TagMultilineOmitted) || omitted.Int() != int64(len(ls)-1-40) {
+		t.Errorf("last part: tags %v, omitted %v, want %d", out[3].Tags(), omitted.Any(), len(ls)-1-40)
+	}
+	if got := testutil.ToFloat64(p.omitted); got != float64(len(ls)-1-40) {
+		t.Errorf("sluice_multiline_lines_omitted_total %v", got)
+	}
+	b.Resolve(event.Delivered)
+	if a.done.Load() {
+		t.Fatal("ack done while the next line is held")
+	}
+	p.Flush(context.Background(), time.Time{}, true).Resolve(event.Delivered)
+	if !a.done.Load() {
+		t.Error("ack held after every line was sent or counted")
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/sluice-dev/sluice/parsers/cri"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/processors/internal/proc"
 )
 
 // Tags of events assembled from pieces that did not all arrive.
@@ -49,6 +50,10 @@ type group struct {
 	header string // logging header of the lines, when every line repeats it
 	hdr    bool
 	mode   int
+	level  string // the first line's level, which continuation events carry
+	id     string // error.id, once the group is cut at its limit
+	part   int    // which event of the group this is: 1 for the first
+	omit   int    // lines counted, not sent, after the last continuation filled
 }
 
 // assembly is the work of one Process call: what goes out, the acknowledgements the batch must
@@ -136,31 +141,70 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 	gk := groupKey{streamKey{l.src, l.stream}, sl.Proc}
 	if g := p.groups[gk]; g != nil {
 		if g.accept(sl) {
-			if g.size+len(sl.Body) <= p.cfg.Multiline.MaxBytes && len(g.parts)+1 < p.cfg.Multiline.MaxLines {
-				g.parts = append(g.parts, sl.Body)
-				g.size += len(sl.Body) + 1
-				g.last = a.now
-				if g.mode == modeDone {
-					delete(p.groups, gk)
-					a.emit(&g.pending, g.joined())
-					return
-				}
-				a.touched = append(a.touched, &g.pending)
+			p.extend(a, g, ev, sl)
+			if g.mode == modeDone {
+				delete(p.groups, gk)
+				a.emit(&g.pending, g.close())
 				return
 			}
-			g.first.AddTag(TagMultilineLimit)
+			g.last = a.now
+			a.touched = append(a.touched, &g.pending)
+			return
 		}
 		delete(p.groups, gk)
-		a.emit(&g.pending, g.joined())
+		a.emit(&g.pending, g.close())
 	}
 	if mode, ok := startMode(sl); ok {
-		g := &group{pending: p.newPending(ev, l.src, a.b.Key, a.now), header: sl.Header, mode: mode, hdr: sl.Header != ""}
+		g := &group{pending: p.newPending(ev, l.src, a.b.Key, a.now), header: sl.Header, mode: mode,
+			hdr: sl.Header != "", level: sl.Level, part: 1}
+		if mode == modeTrace && g.level == "" {
+			g.level = "error" // as the vllm parser reads a bare traceback
+		}
 		p.groups[gk] = g
 		a.touched = append(a.touched, &g.pending)
 		return
 	}
 	p.seq++
 	a.out = append(a.out, item{ev: ev, src: l.src, seq: p.seq, msg: msg, split: sl})
+}
+
+// extend adds a line that continues g: to its current event while that has room; else the
+// event is sent (tagged _multiline_limit) and the line starts the group's next continuation
+// event; past the last continuation the line is only counted. The line's acknowledgement stays
+// held by the group either way, until the group's last event is sent.
+func (p *Processor) extend(a *assembly, g *group, ev *event.Event, sl *vllm.Line) {
+	c := &p.cfg.Multiline
+	switch {
+	case g.omit == 0 && g.size+len(sl.Body) <= c.MaxBytes && len(g.parts)+1 < c.MaxLines:
+		g.parts = append(g.parts, sl.Body)
+		g.size += len(sl.Body) + 1
+	case g.omit == 0 && g.part <= c.MaxContinuations:
+		if g.id == "" {
+			g.id = proc.GroupID(g.first, g.first.Message())
+			proc.MarkPart(g.first, g.id, g.part)
+		}
+		g.first.AddTag(TagMultilineLimit)
+		a.emit(&g.pending, g.joined())
+		g.pending = p.newPending(ev, g.src, a.b.Key, a.now)
+		g.part++
+		proc.MarkPart(ev, g.id, g.part)
+		if g.level != "" {
+			ev.SetString(event.FieldLogLevel, g.level)
+		}
+	default:
+		if g.omit == 0 {
+			g.first.AddTag(TagMultilineLimit)
+		}
+		g.omit++
+		p.omitted.Inc()
+	}
+}
+
+// close returns the group's last event, with the count of the lines left out.
+func (g *group) close() *event.Event {
+	ev := g.joined()
+	proc.MarkOmitted(ev, g.omit)
+	return ev
 }
 
 func (p *Processor) newPending(ev *event.Event, src srcKey, batchKey string, now time.Time) pending {

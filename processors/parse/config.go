@@ -8,6 +8,7 @@ import (
 
 	"github.com/sluice-dev/sluice/parsers/builtin"
 	"github.com/sluice-dev/sluice/parsers/vllm"
+	"github.com/sluice-dev/sluice/processors/internal/proc"
 )
 
 // Config selects the parsers and how lines that belong together are joined.
@@ -45,10 +46,16 @@ type MultilineConfig struct {
 	// traceback has followed yet. Python writes a record and its traceback in one go, so what
 	// continues such a group arrives at once; waiting longer only delays the acknowledgement.
 	EndTimeout time.Duration `mapstructure:"end_timeout"`
-	// MaxLines and MaxBytes bound a group; a group that reaches either is sent, tagged
-	// _multiline_limit, and later lines stand alone.
+	// MaxLines and MaxBytes bound one event of a group; a group that reaches either is sent,
+	// tagged _multiline_limit, and goes on in a continuation event of the same group (same
+	// error.id, the next event.sequence, tagged _group_continued).
 	MaxLines int `mapstructure:"max_lines"`
 	MaxBytes int `mapstructure:"max_bytes"`
+	// MaxContinuations bounds the continuation events of one group. Once the last is full, the
+	// group's remaining lines are counted (log.omitted_lines, tag _multiline_omitted on its
+	// last event, sluice_parse_lines_omitted_total) instead of each becoming an event: a
+	// runaway traceback must not turn into a flood of events that each look like a failure.
+	MaxContinuations int `mapstructure:"max_continuations"`
 }
 
 // PartialConfig bounds the joining of split lines.
@@ -93,7 +100,8 @@ func NewConfig() *Config {
 	return &Config{
 		Prompts:         string(vllm.PromptsHash),
 		PromptMaxLength: vllm.DefaultPromptMaxLength,
-		Multiline:       MultilineConfig{Timeout: DefaultMultilineTimeout, EndTimeout: DefaultEndTimeout, MaxLines: DefaultMaxLines, MaxBytes: DefaultMaxBytes},
+		Multiline: MultilineConfig{Timeout: DefaultMultilineTimeout, EndTimeout: DefaultEndTimeout, MaxLines: DefaultMaxLines,
+			MaxBytes: DefaultMaxBytes, MaxContinuations: proc.DefaultMaxContinuations},
 		Partial:         PartialConfig{Timeout: DefaultPartialTimeout, MaxBytes: DefaultMaxBytes},
 		FallbackDataset: DefaultFallbackDataset,
 		IdleTimeout:     DefaultIdleTimeout,
@@ -113,6 +121,9 @@ func (c *Config) Validate() error {
 	if !c.Multiline.Disabled && (c.Multiline.Timeout <= 0 || c.Multiline.EndTimeout <= 0 || c.Multiline.MaxLines < 2 || c.Multiline.MaxBytes < 1024) {
 		errs = append(errs, fmt.Errorf("multiline: timeout must be > 0, max_lines >= 2, max_bytes >= 1024 (got %v, %d, %d)",
 			c.Multiline.Timeout, c.Multiline.MaxLines, c.Multiline.MaxBytes))
+	}
+	if c.Multiline.MaxContinuations < 0 {
+		errs = append(errs, fmt.Errorf("multiline.max_continuations: %d is negative", c.Multiline.MaxContinuations))
 	}
 	if c.Partial.Timeout <= 0 || c.Partial.MaxBytes < 1024 {
 		errs = append(errs, fmt.Errorf("partial: timeout must be > 0 and max_bytes >= 1024 (got %v, %d)", c.Partial.Timeout, c.Partial.MaxBytes))

@@ -38,7 +38,7 @@ func (p *Processor) Flush(_ context.Context, now time.Time, final bool) *event.B
 	for k, g := range p.groups {
 		if final || now.Sub(g.last) >= g.timeout(&p.cfg.Multiline) {
 			delete(p.groups, k)
-			take(&g.pending, g.joined())
+			take(&g.pending, g.close())
 		}
 	}
 	p.held.Set(float64(len(p.partials) + len(p.groups)))

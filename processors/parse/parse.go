@@ -59,6 +59,7 @@ type Processor struct {
 	rules   []rule
 	metrics *pipeline.ComponentMetrics
 	held    prometheus.Gauge
+	omitted prometheus.Counter
 	now     func() time.Time
 
 	mu       sync.Mutex
@@ -88,13 +89,17 @@ func New(set pipeline.Settings, cfg *Config) (*Processor, error) {
 		Name: "sluice_parse_held_events",
 		Help: "Events the parse processor holds back: open tracebacks and split lines waiting for the rest.",
 	})
+	p.omitted = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "sluice_parse_lines_omitted_total",
+		Help: "Lines of over-long groups (tracebacks) counted but not sent, past the group's last continuation event.",
+	})
 	if set.Registerer != nil {
-		if err := set.Registerer.Register(p.held); err != nil {
-			var are prometheus.AlreadyRegisteredError
-			if !errors.As(err, &are) {
-				return nil, fmt.Errorf("parse: register metrics: %w", err)
-			}
-			p.held = are.ExistingCollector.(prometheus.Gauge)
+		var err error
+		if p.held, err = register(set.Registerer, p.held); err != nil {
+			return nil, err
+		}
+		if p.omitted, err = register(set.Registerer, p.omitted); err != nil {
+			return nil, err
 		}
 	}
 	names := cfg.Parsers
@@ -115,6 +120,18 @@ func New(set pipeline.Settings, cfg *Config) (*Processor, error) {
 		p.rules = append(p.rules, ru)
 	}
 	return p, nil
+}
+
+// register registers c, or returns the collector a processor built before (on reload) registered.
+func register[C prometheus.Collector](reg prometheus.Registerer, c C) (C, error) {
+	if err := reg.Register(c); err != nil {
+		var are prometheus.AlreadyRegisteredError
+		if !errors.As(err, &are) {
+			return c, fmt.Errorf("parse: register metrics: %w", err)
+		}
+		return are.ExistingCollector.(C), nil
+	}
+	return c, nil
 }
 
 // chain creates the named parsers, split into framing and content parsers. The vllm parser gets
@@ -170,6 +187,8 @@ func (p *Processor) Process(_ context.Context, b *event.Batch) error {
 		b.Events = append(b.Events, it.ev)
 	}
 	p.metrics.Sent.Add(float64(len(out)))
+	// The lines that did not come out were held or joined into a traceback, never dropped.
+	b.Absorb(len(in) - len(out))
 	return nil
 }
 
@@ -221,6 +240,13 @@ func (p *Processor) finish(ev *event.Event, src srcKey, msg string, split *vllm.
 	if r != nil && r.content != nil {
 		content = r.content
 	}
+	// The rest of a group whose first event was parsed: nothing to recognise on its own.
+	cont := ev.HasTag(event.TagGroupContinued)
+	if cont {
+		content = nil
+	}
+	// Only a message longer than the cap can give derived fields longer than it.
+	long := len(ev.Message()) > event.MaxDerivedLen
 	ok := false
 	for i, c := range content {
 		if vp, isVLLM := c.(*vllm.Parser); isVLLM && i == 0 && split != nil {
@@ -232,9 +258,12 @@ func (p *Processor) finish(ev *event.Event, src srcKey, msg string, split *vllm.
 			break
 		}
 	}
+	if long {
+		ev.CapDerived()
+	}
 	p.complete(ev, src, r, ok, sm)
 	// An empty line is nothing to recognise: it keeps its source's dataset and no failure tag.
-	if !ok && strings.TrimSpace(ev.Message()) != "" {
+	if !ok && !cont && strings.TrimSpace(ev.Message()) != "" {
 		ev.AddTag(event.TagParseFailure)
 		p.metrics.Failed.Inc()
 	}

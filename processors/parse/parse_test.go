@@ -124,6 +124,9 @@ func TestHeldLinesHoldTheirAcks(t *testing.T) {
 	if len(b1.Events) != 0 || p.Held() != 1 {
 		t.Fatalf("batch 1 sent %d events, held %d; want 0 and 1", len(b1.Events), p.Held())
 	}
+	if n := b1.TakeAbsorbed(); n != 2 {
+		t.Fatalf("batch 1 absorbed %d, want 2: held lines are not dropped", n)
+	}
 	b1.Resolve(event.Delivered)
 	if len(done1) != 0 {
 		t.Fatal("ack of batch 1 finished while its lines are held")
@@ -139,6 +142,9 @@ func TestHeldLinesHoldTheirAcks(t *testing.T) {
 	_ = p.Process(context.Background(), b2)
 	if len(b2.Events) != 1 || p.Held() != 1 {
 		t.Fatalf("batch 2 sent %d, held %d; want the shutdown line sent and the group still open", len(b2.Events), p.Held())
+	}
+	if n := b2.TakeAbsorbed(); n != 1 {
+		t.Fatalf("batch 2 absorbed %d, want 1", n)
 	}
 	b2.Resolve(event.Delivered)
 	if ack2.Pending() == 0 {
@@ -345,7 +351,7 @@ func TestMetricsRegisterTwice(t *testing.T) {
 		}
 	}
 	mfs, err := reg.Gather()
-	if err != nil || len(mfs) != 1 || mfs[0].GetName() != "sluice_parse_held_events" {
+	if err != nil || len(mfs) != 2 || mfs[0].GetName() != "sluice_parse_held_events" || mfs[1].GetName() != "sluice_parse_lines_omitted_total" {
 		t.Fatalf("gathered %v, %v", mfs, err)
 	}
 }

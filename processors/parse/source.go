@@ -150,8 +150,9 @@ type sourceMemo struct {
 }
 
 // complete gives every event the contract fields: @timestamp (the receipt time when nothing
-// better was found), event.dataset (the parser's; else the rule's, the source's last, or the
-// fallback) and log.level (info when nothing said otherwise).
+// better was found) and event.dataset (the parser's; else the rule's, the source's last, or the
+// fallback). log.level is left to the parsers, which set it only from the line: a level made up
+// here would hide the lines whose level nobody knows from the rules meant for them.
 func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, m *sourceMemo) {
 	if !ev.Has(event.FieldTimestamp) {
 		t := ev.Meta.Received
@@ -185,9 +186,6 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 			ds = p.cfg.FallbackDataset
 		}
 		ev.SetString(event.FieldDataset, ds)
-	}
-	if !ev.Has(event.FieldLogLevel) {
-		ev.SetString(event.FieldLogLevel, "info")
 	}
 }
 

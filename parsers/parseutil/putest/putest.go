@@ -32,7 +32,8 @@ func NewEvent(line string, fields map[string]string) *event.Event {
 
 // Parse runs p on one line and checks the contract: the message is unchanged, a declined line
 // is left exactly as it was, and a parsed
-// event has a time @timestamp, event.dataset and a log.level from Levels. An unparsed event gets
+// event has a time @timestamp, event.dataset and, when the line states one, a log.level from
+// Levels. An unparsed event gets
 // the _parse_failure tag, as the parse processor gives it.
 func Parse(t testing.TB, p parsers.Parser, line string, fields map[string]string) (*event.Event, bool) {
 	t.Helper()
@@ -55,8 +56,12 @@ func Parse(t testing.TB, p parsers.Parser, line string, fields map[string]string
 	if d, _ := ev.GetString(event.FieldDataset); d == "" {
 		t.Fatalf("parsed event without event.dataset: %q", line)
 	}
-	if l, _ := ev.GetString(event.FieldLogLevel); !slices.Contains(Levels, l) {
+	if l, has := ev.GetString(event.FieldLogLevel); has && !slices.Contains(Levels, l) {
 		t.Fatalf("log.level %q not one of %v: %q", l, Levels, line)
+	}
+	// The document, log and fields, then at most event.MaxDepth levels from the line.
+	if n := event.Nesting(string(ev.AppendJSON(nil)), 4+event.MaxDepth); n > 3+event.MaxDepth {
+		t.Fatalf("event nests %d levels, more than %d: %q", n, 3+event.MaxDepth, line)
 	}
 	return ev, true
 }

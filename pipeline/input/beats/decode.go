@@ -7,6 +7,7 @@ import (
 
 	"github.com/tidwall/gjson"
 
+	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
@@ -26,7 +27,6 @@ const (
 	fieldAgentID   = "agent.id"
 	fieldMetadata  = "@metadata"
 	maxInternKeys  = 4096
-	maxFieldDepth  = 32
 	maxFields      = 1 << 16 // indexes are uint16; a frame is at most max_frame_size anyway
 
 	// processorRoom is room for fields the processors add, beyond what event.NewSized leaves.
@@ -185,11 +185,13 @@ func (d *decoder) member(s, key string, i, depth int) (int, bool) {
 		return 0, false
 	}
 	switch c := s[i]; {
-	case c == '{' && !(top && key == fieldMetadata) && depth < maxFieldDepth:
+	case c == '{' && !(top && key == fieldMetadata) && depth+2 <= event.MaxDepth:
+		// The object sits under depth+1 levels and adds one: it fits, so it becomes dotted
+		// names. Recursion is bounded by event.MaxDepth.
 		d.prefix = append(d.prefix, '.')
 		return d.object(s, i, depth+1)
 	case c == '{' || c == '[':
-		end, ok := skipValue(s, i, depth)
+		end, nesting, ok := pu.SkipJSON(s, i) // no recursion, whatever the depth
 		if !ok {
 			return 0, false
 		}
@@ -198,7 +200,7 @@ func (d *decoder) member(s, key string, i, depth int) (int, bool) {
 		case top && key == event.FieldTags:
 			gjson.Parse(s[i:end]).ForEach(d.visitTag)
 		default:
-			d.set(d.key(), rawValue(s[i:end]))
+			d.set(d.key(), rawValue(s[i:end], depth+1, nesting))
 		}
 		return end, true
 	case c == '"':
@@ -210,7 +212,7 @@ func (d *decoder) member(s, key string, i, depth int) (int, bool) {
 	case c == 't' || c == 'f' || c == 'n':
 		return d.literal(s, i, top, key)
 	}
-	end, float, ok := scanNumber(s, i)
+	end, float, ok := pu.ScanJSONNumber(s, i)
 	if !ok {
 		return 0, false
 	}
@@ -265,13 +267,13 @@ func (d *decoder) literal(s string, i int, top bool, key string) (int, bool) {
 	var ok bool
 	switch s[i] {
 	case 't':
-		end, ok = literal(s, i, "true")
+		end, ok = pu.JSONLiteral(s, i, "true")
 		v = event.Bool(true)
 	case 'f':
-		end, ok = literal(s, i, "false")
+		end, ok = pu.JSONLiteral(s, i, "false")
 		v = event.Bool(false)
 	default:
-		end, ok = literal(s, i, "null")
+		end, ok = pu.JSONLiteral(s, i, "null")
 	}
 	if !ok {
 		return 0, false
@@ -295,10 +297,12 @@ func (d *decoder) special(key, raw string) {
 	}
 }
 
-// rawValue keeps an array (or an object nested too deep) as raw JSON, unless it holds invalid
-// UTF-8, which would make the document unreadable downstream: then it is kept as a string.
-func rawValue(raw string) event.Value {
-	if utf8.ValidString(raw) {
+// rawValue keeps an array (or an object too deep to become dotted names), found under depth
+// levels and holding nesting levels of its own, as raw JSON. It is kept as a string of its text
+// when it would reach deeper than event.MaxDepth (Elasticsearch refuses deep documents), or when
+// it holds invalid UTF-8, which would make the document unreadable downstream.
+func rawValue(raw string, depth, nesting int) event.Value {
+	if event.FitsDepth(depth, nesting, event.MaxDepth) && utf8.ValidString(raw) {
 		return event.Raw(raw)
 	}
 	return event.String(raw)

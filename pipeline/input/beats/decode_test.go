@@ -137,3 +137,35 @@ func TestDecodeDeepNestingStaysValid(t *testing.T) {
 		t.Fatalf("invalid JSON: %s", out)
 	}
 }
+
+// A frame nested 100,000 levels is decoded, not refused: its fields stop at event.MaxDepth
+// levels and the deeper part is kept as a string of its text, scanned without recursion. The
+// old decoder flattened 32 levels into dotted names and refused the frame past 512 levels.
+func TestDecodeDeepFrame(t *testing.T) {
+	t.Parallel()
+	const n = 100_000
+	deepObj := strings.Repeat(`{"b":`, n) + "1" + strings.Repeat("}", n)
+	deepArr := strings.Repeat("[", n) + strings.Repeat("]", n)
+	frame := `{"message":"m","a":` + deepObj + `,"arr":` + deepArr + `,"ok":[[1]],"@metadata":` + deepArr + `}`
+	ev, ok := newDecoder("beats", false).decode([]byte(frame), "peer", time.Unix(0, 0))
+	if !ok {
+		t.Fatalf("deep frame refused: tags %v", ev.Tags())
+	}
+	doc := string(ev.AppendJSON(nil))
+	if got := event.Nesting(doc, 1000); got > event.MaxDepth {
+		t.Errorf("document nests %d levels, want at most %d", got, event.MaxDepth)
+	}
+	if v, _ := ev.Get("arr"); v.Kind() != event.KindString || v.Str() != deepArr {
+		t.Errorf("deep array kept as %v, want its text as a string", v.Kind())
+	}
+	if v, _ := ev.Get("ok"); v.Kind() != event.KindRaw {
+		t.Errorf("shallow array kept as %v, want raw JSON", v.Kind())
+	}
+	prefix := "a" + strings.Repeat(".b", event.MaxDepth-1)
+	if v, _ := ev.Get(prefix); v.Kind() != event.KindString {
+		t.Errorf("%s is %v, want the rest of the object as a string", prefix, v.Kind())
+	}
+	if bad, ok := newDecoder("beats", false).decode([]byte(frame[:len(frame)-1]), "peer", time.Unix(0, 0)); ok || bad.Message() != frame[:len(frame)-1] {
+		t.Error("a cut deep frame was not kept whole as a decode failure")
+	}
+}

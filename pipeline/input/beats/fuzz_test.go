@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"testing"
 	"time"
+
+	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
 // fuzzSeeds are windows built from testdata: plain, compressed, and cut or corrupted variants.
@@ -67,8 +69,12 @@ func FuzzDecode(f *testing.F) {
 		if !ok && ev.Message() != string(data) {
 			t.Fatal("frame lost")
 		}
-		if out := ev.AppendJSON(nil); !jsonValid(out) {
+		out := ev.AppendJSON(nil)
+		if !jsonValid(out) {
 			t.Fatalf("invalid JSON %s from %q", out, data)
+		}
+		if n := event.Nesting(string(out), event.MaxDepth+1); ok && n > event.MaxDepth {
+			t.Fatalf("event nests %d levels, limit %d, from %q", n, event.MaxDepth, data)
 		}
 	})
 }

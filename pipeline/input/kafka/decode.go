@@ -8,6 +8,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	jsonparser "github.com/sluice-dev/sluice/parsers/json"
+	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
@@ -91,7 +92,7 @@ func (d *decoder) decode(r *record) *event.Event {
 func (d *decoder) beatsEvent(ev *event.Event, value string, received time.Time) bool {
 	// Filebeat writes valid UTF-8; a value that is not is kept whole as the message, whose
 	// encoding escapes the bad bytes (raw JSON arrays would carry them into the document).
-	if len(value) < 2 || value[0] != '{' || !utf8.ValidString(value) || !gjson.Valid(value) {
+	if len(value) < 2 || value[0] != '{' || !utf8.ValidString(value) || !pu.ValidJSON(value) {
 		return false
 	}
 	doc := gjson.Parse(value)

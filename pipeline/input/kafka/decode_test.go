@@ -209,3 +209,23 @@ func TestDecodeWithoutRecordTime(t *testing.T) {
 		}
 	}
 }
+
+// A Filebeat event nested 100,000 levels comes out at most event.MaxDepth levels deep, the rest
+// kept as a string, as the beats input does; it was written as raw JSON 100k levels deep.
+func TestDecodeDeepFilebeatEvent(t *testing.T) {
+	t.Parallel()
+	const n = 100_000
+	deepObj := strings.Repeat(`{"b":`, n) + "1" + strings.Repeat("}", n)
+	deepArr := strings.Repeat("[", n) + strings.Repeat("]", n)
+	value := `{"@metadata":{"beat":"filebeat"},"message":"m","a":` + deepObj + `,"arr":` + deepArr + `}`
+	ev := (&decoder{input: "kafka", filebeat: true}).decode(testRecord(value))
+	if ev.Message() != "m" {
+		t.Fatalf("not decoded as a Filebeat event: message %.40q", ev.Message())
+	}
+	if got := event.Nesting(string(ev.AppendJSON(nil)), 1000); got > event.MaxDepth {
+		t.Errorf("document nests %d levels, want at most %d", got, event.MaxDepth)
+	}
+	if v, _ := ev.Get("arr"); v.Kind() != event.KindString || v.Str() != deepArr {
+		t.Errorf("deep array kept as %v, want its text as a string", v.Kind())
+	}
+}
