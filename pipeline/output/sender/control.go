@@ -11,7 +11,7 @@ const (
 	ratioWeight   = 0.2  // weight of the newest request in the average
 	rejectStart   = 0.02 // average above which the output logs that the cluster rejects
 	rejectStop    = 0.002
-	pushbackRatio = 0.5 // a request with at least this share refused counts as pushback
+	pushbackRatio = 0.5 // an average share refused at least this high pauses the sender
 	downAfter     = 3   // consecutive failed requests before the output is down
 	latencyFactor = 3   // a round trip this many times the average means the cluster is loaded
 )
@@ -65,7 +65,7 @@ func (c *control) observe(now time.Time, n int, r Response, rtt time.Duration, i
 	}
 	c.health(now, r.Err, &out)
 	c.rejections(ratio, r.Err != nil, &out)
-	c.gate(now, r.Err != nil || ratio >= pushbackRatio, &out)
+	c.gate(now, r.Err != nil || c.ratio >= pushbackRatio, &out)
 	loaded := r.Err != nil || r.Rejected > 0 || (c.rtt > 0 && rtt > latencyFactor*c.rtt)
 	if r.Err == nil {
 		c.rtt = ewmaDuration(c.rtt, rtt)
@@ -107,7 +107,9 @@ func (c *control) rejections(ratio float64, failed bool, out *note) {
 }
 
 // gate sets the pause before the next request: it doubles from InitialBackoff to MaxBackoff
-// while requests fail or are mostly refused, and ends with the first answer that is not.
+// while requests fail or the average share refused is at least pushbackRatio, and ends with the
+// first answer after which neither holds. A steady minority of refusals (they travel again with
+// the next request) does not pause anything.
 func (c *control) gate(now time.Time, pushback bool, out *note) {
 	if !pushback {
 		c.pushback = 0
