@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -46,45 +44,17 @@ func (c *virtualClock) slept() []time.Duration {
 	return append([]time.Duration(nil), c.pauses...)
 }
 
-// logRecorder keeps the messages logged at WARN and above, and INFO.
-type logRecorder struct {
-	mu   sync.Mutex
-	msgs []string
-}
-
-func (r *logRecorder) Enabled(context.Context, slog.Level) bool { return true }
-func (r *logRecorder) WithAttrs([]slog.Attr) slog.Handler       { return r }
-func (r *logRecorder) WithGroup(string) slog.Handler            { return r }
-func (r *logRecorder) Handle(_ context.Context, rec slog.Record) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.msgs = append(r.msgs, rec.Level.String()+" "+rec.Message)
-	return nil
-}
-
-func (r *logRecorder) count(sub string) int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	n := 0
-	for _, m := range r.msgs {
-		if strings.Contains(m, sub) {
-			n++
-		}
-	}
-	return n
-}
-
 type harness struct {
 	s     *Sender
 	clock *virtualClock
-	logs  *logRecorder
+	logs  *pipelinetest.LogRecorder
 	reg   *prometheus.Registry
 }
 
 func newHarness(t *testing.T, cfg Config, send SendFunc) *harness {
 	t.Helper()
-	h := &harness{clock: &virtualClock{now: time.Unix(1700000000, 0)}, logs: &logRecorder{}, reg: prometheus.NewRegistry()}
-	set := pipeline.Settings{ID: "out", Logger: slog.New(h.logs), Registerer: h.reg, DeadLetter: &pipelinetest.RecordingDeadLetter{}}
+	h := &harness{clock: &virtualClock{now: time.Unix(1700000000, 0)}, logs: &pipelinetest.LogRecorder{}, reg: prometheus.NewRegistry()}
+	set := pipeline.Settings{ID: "out", Logger: h.logs.Logger(), Registerer: h.reg, DeadLetter: &pipelinetest.RecordingDeadLetter{}}
 	s, err := New(set, cfg, send, h.clock)
 	if err != nil {
 		t.Fatal(err)
@@ -202,8 +172,8 @@ func TestPartialRejectionsDoNotPause(t *testing.T) {
 	if p := h.clock.slept(); len(p) != 0 {
 		t.Errorf("paused %v for partial rejections", p)
 	}
-	if h.logs.count("rejecting documents") != 1 {
-		t.Errorf("want one WARN about rejections, logs: %v", h.logs.msgs)
+	if h.logs.Count("rejecting documents") != 1 {
+		t.Errorf("want one WARN about rejections, logs: %v", h.logs.Messages())
 	}
 }
 
@@ -241,8 +211,8 @@ func TestOutageHealthAndPause(t *testing.T) {
 	if pauses[len(pauses)-1] < 500*time.Millisecond {
 		t.Errorf("pause did not grow: %v", pauses)
 	}
-	if h.logs.count("WARN out: output down") != 1 || h.logs.count("INFO out: output up again") != 1 {
-		t.Errorf("want one down WARN and one up INFO, logs: %v", h.logs.msgs)
+	if h.logs.Count("WARN out: output down") != 1 || h.logs.Count("INFO out: output up again") != 1 {
+		t.Errorf("want one down WARN and one up INFO, logs: %v", h.logs.Messages())
 	}
 	if testutil.ToFloat64(h.s.m.up) != 1 || testutil.ToFloat64(h.s.m.failures) != 0 {
 		t.Error("health gauges not reset by the success")
