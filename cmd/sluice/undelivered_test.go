@@ -3,11 +3,12 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sluice-dev/sluice/pipeline/pipelinetest"
 )
 
 // A read-mode run whose Elasticsearch is unreachable writes every line to the dead letter with
@@ -15,12 +16,7 @@ import (
 // "unfinished documents left for resend", exited 0 and the dead letter stayed empty.
 func TestRunUnreachableOutputDeadLetters(t *testing.T) {
 	t.Parallel()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close() // nothing listens there: connection refused
+	addr := pipelinetest.RefusedAddr(t)
 	dir := t.TempDir()
 	var lines []string
 	for i := range 20 {

@@ -3,7 +3,6 @@ package elasticsearch
 import (
 	"context"
 	"fmt"
-	"net"
 	"strings"
 	"testing"
 	"time"
@@ -314,12 +313,7 @@ func TestFlushTriggers(t *testing.T) {
 // Retry and a file input in read mode exited 0 with the events nowhere.
 func TestCloseDeadLettersUndelivered(t *testing.T) {
 	t.Parallel()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close() // nothing listens there now: connection refused
+	addr := pipelinetest.RefusedAddr(t)
 	cfg := NewConfig()
 	cfg.Hosts = []string{"http://" + addr}
 	cfg.Retry = RetryConfig{InitialBackoff: time.Millisecond, MaxBackoff: 4 * time.Millisecond}
