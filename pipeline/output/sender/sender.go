@@ -166,7 +166,8 @@ func (s *Sender) Enqueue(ctx context.Context, b *event.Batch, items []Item, byte
 		s.queue = append(s.queue, &items[i])
 	}
 	s.m.queued.Set(float64(len(s.queue)))
-	s.wake.Broadcast()
+	// One worker is enough: it wakes the next if work and a slot are left (see next).
+	s.wake.Signal()
 	s.mu.Unlock()
 	return nil
 }
@@ -218,6 +219,9 @@ func (s *Sender) next() (items []*Item, pause time.Duration, ok bool) {
 	s.queue = s.queue[n:]
 	s.inflight++
 	s.m.queued.Set(float64(len(s.queue)))
+	if len(s.queue) > 0 && s.inflight < s.ctl.limit {
+		s.wake.Signal()
+	}
 	return items, 0, true
 }
 
