@@ -19,6 +19,10 @@ type Generator struct {
 	offsets map[string]int64
 	total   int
 	node    string
+	// NodePaths puts the node's name in every file path, so that generators with different
+	// seeds (one per connection) never share a path and offset: every event then has its own
+	// deterministic document id, which a run that checks ids needs.
+	NodePaths bool
 }
 
 type line struct {
@@ -76,6 +80,9 @@ func (g *Generator) Line() (cri string, container, namespace, pod, image string)
 func (g *Generator) Event() []byte {
 	cri, container, ns, pod, image := g.Line()
 	path := "/var/log/containers/" + pod + "_" + ns + "_" + container + "-" + containerID(pod) + ".log"
+	if g.NodePaths {
+		path = "/var/log/" + g.node + "/containers/" + pod + "_" + ns + "_" + container + "-" + containerID(pod) + ".log"
+	}
 	off := g.offsets[path]
 	g.offsets[path] = off + int64(len(cri)) + 1
 	g.total++

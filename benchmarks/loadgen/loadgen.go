@@ -43,6 +43,9 @@ type Config struct {
 	// Pool, when set, pre-generates that many events per connection and sends them in a
 	// cycle, so that generating the corpus does not compete with the server for the CPU.
 	Pool int
+	// NodePaths gives each connection's events file paths of their own (corpus.Generator's
+	// NodePaths), so that every event has its own document id.
+	NodePaths bool
 }
 
 // Result is what the run observed from the client side.
@@ -137,7 +140,9 @@ func runConn(ctx context.Context, cfg Config, seed uint64, limit int, interval t
 		return r, fmt.Errorf("loadgen: dial %s: %w", cfg.Addr, err)
 	}
 	defer cl.close()
-	next := source(cfg.Pool, corpus.New(seed))
+	gen := corpus.New(seed)
+	gen.NodePaths = cfg.NodePaths
+	next := source(cfg.Pool, gen)
 	window := make([]interface{}, cfg.Window)
 	due := time.Now()
 	sent := 0 // events handed to the client; r is updated by the ack callbacks

@@ -24,6 +24,7 @@ type Sink struct {
 	rawBytes  atomic.Int64
 	delay     atomic.Int64 // per-request delay in nanoseconds
 	stallMu   sync.RWMutex // held for writing while stalled: requests wait
+	track     *tracker     // set by Track: per-id accounting, rejections, outages
 }
 
 // New returns a sink.
@@ -95,6 +96,11 @@ func (s *Sink) bulk(w http.ResponseWriter, r *http.Request) {
 		}
 		defer zr.Close()
 		body = zr
+	}
+	if s.track != nil {
+		s.trackedBulk(w, body)
+		s.wireBytes.Add(wire.n)
+		return
 	}
 	br := bufio.NewReaderSize(body, 64<<10)
 	var lines, raw int64

@@ -175,18 +175,22 @@ func (r *Runtime) drain(work context.Context) error {
 			p.run(work, job{b: b, from: from})
 		})
 	}
+	// An output that could not deliver everything (it dead-letters the rest) makes the run
+	// fail: a run that ends with events in the dead letter must not look like a clean one.
+	var errs []error
 	for _, o := range r.outputs {
 		if c, ok := o.o.(pipeline.Closer); ok {
 			if err := c.Close(work); err != nil {
 				r.log.Error("close output", "component", o.id, "error", err)
+				errs = append(errs, fmt.Errorf("runtime: close output %s: %w", o.id, err))
 			}
 		}
 	}
-	var err error
 	if left := r.gate.WaitIdle(work); left > 0 {
-		err = fmt.Errorf("runtime: shutdown timeout: %d events not acknowledged; their sources will resend them", left)
+		errs = append(errs, fmt.Errorf("runtime: shutdown timeout: %d events not acknowledged; their sources will resend them", left))
 		r.log.Error("shutdown timeout with events unacknowledged", "events", left)
 	}
+	err := errors.Join(errs...)
 	// Inputs answer their peers (Filebeat ACKs) until here; give them a moment even when late.
 	closeCtx, cancel := context.WithTimeout(context.WithoutCancel(work), 5*time.Second)
 	defer cancel()

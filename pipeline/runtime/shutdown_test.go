@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	goruntime "runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -173,5 +174,39 @@ http: {address: ""}
 	}
 	if n := len(sink.Events()); n != 20 {
 		t.Fatalf("delivered %d", n)
+	}
+}
+
+// closeFailingOutput delivers everything but reports, on Close, that it dead-lettered some
+// events, as the elasticsearch output does when its cluster stayed unreachable.
+type closeFailingOutput struct{ *pipelinetest.Sink }
+
+func (closeFailingOutput) Close(context.Context) error {
+	return fmt.Errorf("out: close: 3 documents undelivered at shutdown")
+}
+
+// An output's Close error fails the run: a run that left events in the dead letter must not
+// end like a clean one. Before, the error was only logged.
+func TestOutputCloseErrorFailsRun(t *testing.T) {
+	t.Parallel()
+	e := newEnv()
+	feed := newFeed()
+	e.inputs["in/a"], e.outputs["out/x"] = feed, closeFailingOutput{pipelinetest.NewSink()}
+	_, _, wait := e.start(t, `
+inputs: {in/a: {}}
+outputs: {out/x: {}}
+pipelines: {main: {inputs: [in/a], outputs: [out/x]}}
+runtime: {batch_size: 5, flush_interval: 1ms, workers: 1}
+http: {address: ""}
+`)
+	b, rec := lines("f", 0, 5)
+	feed.batches <- b
+	close(feed.batches)
+	err := wait()
+	if err == nil || !strings.Contains(err.Error(), "3 documents undelivered at shutdown") {
+		t.Fatalf("run: %v, want the output's close error", err)
+	}
+	if rec.Wait(t) != event.Delivered {
+		t.Fatal("not delivered")
 	}
 }

@@ -27,22 +27,28 @@ import (
 
 // result is one scenario's figures; the JSON names are documented in benchmarks/README.md.
 type result struct {
-	Scenario       string  `json:"scenario"`
-	Desc           string  `json:"description"`
-	Events         int     `json:"events"`
-	Seconds        float64 `json:"seconds"`
-	EventsPerSec   float64 `json:"events_per_sec"`
-	MBPerSec       float64 `json:"mb_per_sec"`
-	CPUSeconds     float64 `json:"cpu_seconds"`
-	EventsPerCore  float64 `json:"events_per_cpu_sec"`
-	CPUPerMillion  float64 `json:"cpu_sec_per_million"`
-	PeakRSSMiB     float64 `json:"peak_rss_mib"`
-	P50ms          float64 `json:"p50_ms,omitempty"`
-	P99ms          float64 `json:"p99_ms,omitempty"`
-	SinkDocs       int64   `json:"sink_docs"`
-	IdleConns      int     `json:"idle_conns,omitempty"`
-	IdleDeltaMiB   float64 `json:"idle_rss_delta_mib,omitempty"`
-	Error          string  `json:"error,omitempty"`
+	Scenario      string  `json:"scenario"`
+	Desc          string  `json:"description"`
+	Events        int     `json:"events"`
+	Seconds       float64 `json:"seconds"`
+	EventsPerSec  float64 `json:"events_per_sec"`
+	MBPerSec      float64 `json:"mb_per_sec"`
+	CPUSeconds    float64 `json:"cpu_seconds"`
+	EventsPerCore float64 `json:"events_per_cpu_sec"`
+	CPUPerMillion float64 `json:"cpu_sec_per_million"`
+	PeakRSSMiB    float64 `json:"peak_rss_mib"`
+	P50ms         float64 `json:"p50_ms,omitempty"`
+	P99ms         float64 `json:"p99_ms,omitempty"`
+	SinkDocs      int64   `json:"sink_docs"`
+	IdleConns     int     `json:"idle_conns,omitempty"`
+	IdleDeltaMiB  float64 `json:"idle_rss_delta_mib,omitempty"`
+	Error         string  `json:"error,omitempty"`
+	// Pushback workloads (tracked, reject30, outage503).
+	StoredDocs     int64   `json:"stored_docs,omitempty"`
+	Duplicates     int64   `json:"duplicates,omitempty"`
+	Lost           int64   `json:"lost,omitempty"`
+	RecoveryS      float64 `json:"recovery_seconds,omitempty"`
+	PreOutageEv    float64 `json:"pre_outage_docs_per_sec,omitempty"`
 	WireBytesPerEv float64 `json:"bulk_wire_bytes_per_event"`
 }
 
@@ -165,6 +171,9 @@ func freePort() (int, error) {
 
 func start(o options, work string, sc scenario) (*instance, error) {
 	sk := sink.New()
+	if sc.Workload == "pushback" {
+		sk.Track(1)
+	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
@@ -262,6 +271,12 @@ func printTable(w *os.File, rs []result) {
 		note := r.Error
 		if r.IdleConns > 0 {
 			note = fmt.Sprintf("%d idle conns: +%.1f MiB", r.IdleConns, r.IdleDeltaMiB)
+		}
+		if r.StoredDocs > 0 {
+			note = fmt.Sprintf("stored %d, duplicates %d, lost %d", r.StoredDocs, r.Duplicates, r.Lost)
+			if r.PreOutageEv > 0 {
+				note += fmt.Sprintf(", back to speed %.1fs after the outage", r.RecoveryS)
+			}
 		}
 		fmt.Fprintf(w, "%-12s %10.0f %8.1f %12.0f %10.2f %9.1f %8.1f %8.1f  %s\n",
 			r.Scenario, r.EventsPerSec, r.MBPerSec, r.EventsPerCore, r.CPUPerMillion, r.PeakRSSMiB, r.P50ms, r.P99ms, note)

@@ -19,6 +19,13 @@ type scenario struct {
 	Rate     float64
 	// Env is added to sluice's environment (GOMEMLIMIT, GOGC).
 	Env []string
+	// Pushback workloads: the sink tracks every id; Reject is the share of items it answers
+	// 429 at random; Outage, when set, answers every bulk request 503 for that long, starting
+	// OutageAt into the run; Length overrides the run's duration.
+	Reject   float64
+	OutageAt time.Duration
+	Outage   time.Duration
+	Length   time.Duration
 }
 
 const parseProcessors = `
@@ -53,6 +60,13 @@ func scenarios() []scenario {
 			Processors: parseProcessors, Chain: []string{"parse"}, Gzip: true, Flush: 50 * time.Millisecond, Workload: "latency", Rate: 20000},
 		{Name: "stalled", Desc: "sink holds every bulk request: memory under backpressure",
 			Processors: parseProcessors, Chain: []string{"parse"}, Gzip: true, Flush: time.Second, Workload: "stalled"},
+		{Name: "tracked", Desc: "the main path with fresh events and a sink that checks every id (the pushback baseline)",
+			Processors: parseProcessors, Chain: []string{"parse"}, Flush: time.Second, Workload: "pushback"},
+		{Name: "reject30", Desc: "the sink refuses 30% of items with 429 at random: throughput, and every line stored once",
+			Processors: parseProcessors, Chain: []string{"parse"}, Flush: time.Second, Workload: "pushback", Reject: 0.3},
+		{Name: "outage503", Desc: "the sink answers 503 for 15 s: time back to full speed after it returns",
+			Processors: parseProcessors, Chain: []string{"parse"}, Flush: time.Second, Workload: "pushback",
+			OutageAt: 4 * time.Second, Outage: 15 * time.Second, Length: 27 * time.Second},
 		{Name: "idle", Desc: "50 connected Filebeat clients sending nothing",
 			Processors: parseProcessors, Chain: []string{"parse"}, Gzip: true, Flush: time.Second, Workload: "idle"},
 	}

@@ -33,6 +33,8 @@ func runScenario(o options, work string, sc scenario) (result, error) {
 			Window: 200, Level: 3, Duration: o.duration, Rate: sc.Rate, Seed: 1, Pool: 8192})
 	case "stalled":
 		lg, err = stalled(o, in)
+	case "pushback":
+		lg, err = pushback(o, in, sc, &r)
 	case "idle":
 		err = idle(in, &r)
 	default:
@@ -129,4 +131,68 @@ func idle(in *instance, r *result) error {
 	r.IdleConns = n
 	r.IdleDeltaMiB = float64(after-before) / 1024
 	return nil
+}
+
+// pushback sends fresh events (no pool: every line has its own id) while the sink refuses a
+// share of the items or has an outage, then lets sluice drain and counts what was lost (refused
+// and never stored) and duplicated (sent again after it was stored).
+func pushback(o options, in *instance, sc scenario, r *result) (*loadgen.Result, error) {
+	d := o.duration
+	if sc.Length > 0 {
+		d = sc.Length
+	}
+	in.sink.SetReject(sc.Reject)
+	outage := make(chan [2]time.Duration, 1) // start and end, on the sink's timeline
+	if sc.Outage > 0 {
+		go func() {
+			time.Sleep(sc.OutageAt)
+			from := in.sink.Elapsed()
+			in.sink.SetUnavailable(true)
+			time.Sleep(sc.Outage)
+			in.sink.SetUnavailable(false)
+			outage <- [2]time.Duration{from, in.sink.Elapsed()}
+		}()
+	}
+	lg, err := loadgen.Run(context.Background(), loadgen.Config{Addr: in.beats, Conns: o.conns, Window: 2048,
+		Level: 3, Duration: d, Seed: 1, Pipelining: 2, Timeout: 60 * time.Second, NodePaths: true})
+	if err != nil {
+		return lg, err
+	}
+	// Every acknowledged line is stored by now; let requeued items that belong to no pending
+	// window (there are none) settle before counting.
+	time.Sleep(time.Second)
+	tr := in.sink.Tracking()
+	r.StoredDocs, r.Duplicates, r.Lost = tr.Stored, tr.Conflicts, tr.Lost
+	if sc.Outage > 0 {
+		span := <-outage
+		r.PreOutageEv, r.RecoveryS = recovery(tr.Timeline, span[0], span[1])
+	}
+	return lg, nil
+}
+
+// recovery reads the per-100 ms timeline: the stored documents per second before the outage
+// (from 1 s in, to skip the start) and how long after the outage ended the first 1 s window
+// that stored at least 80 % of that rate again was over (an upper bound: the rate may have been
+// back earlier within that window).
+func recovery(tl []int64, from, to time.Duration) (rate, seconds float64) {
+	const slot = 100 * time.Millisecond
+	a, b := int(time.Second/slot), int(from/slot)
+	var sum int64
+	for i := a; i < b && i < len(tl); i++ {
+		sum += tl[i]
+	}
+	if b <= a {
+		return 0, -1
+	}
+	rate = float64(sum) / (float64(b-a) * slot.Seconds())
+	for i := int(to / slot); i+10 <= len(tl); i++ {
+		var w int64
+		for _, n := range tl[i : i+10] {
+			w += n
+		}
+		if float64(w) >= 0.8*rate {
+			return rate, (time.Duration(i+10)*slot - to).Seconds()
+		}
+	}
+	return rate, -1
 }

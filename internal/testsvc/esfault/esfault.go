@@ -13,6 +13,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"strings"
@@ -51,6 +52,31 @@ func Sequence(faults ...Fault) FaultFunc {
 		}
 		return Fault{}
 	}
+}
+
+// RejectItems refuses about share (0..1) of the items of every bulk request with status (429:
+// the node's write queue is full), picked at random from seed, and indexes the others: a busy
+// cluster. Items are refused independently, so a retried item may be refused again.
+func RejectItems(share float64, status int, seed uint64) FaultFunc {
+	var mu sync.Mutex
+	rng := rand.New(rand.NewPCG(seed, seed))
+	return func(_ int, req Request) Fault {
+		mu.Lock()
+		defer mu.Unlock()
+		f := Fault{ItemStatus: map[int]int{}}
+		for i := range req.Items {
+			if rng.Float64() < share {
+				f.ItemStatus[i] = status
+			}
+		}
+		return f
+	}
+}
+
+// Unavailable answers every bulk request as a whole with 503, as a cluster without a master
+// or with its primaries unassigned does; unlike Down, connections still succeed.
+func Unavailable() FaultFunc {
+	return func(int, Request) Fault { return Fault{Status: 503} }
 }
 
 // Item is one action of a bulk request.

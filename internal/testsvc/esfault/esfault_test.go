@@ -197,3 +197,29 @@ func TestTemplatesAndCount(t *testing.T) {
 		t.Fatalf("count = %d (%v), want 2", c.Count, err)
 	}
 }
+
+func TestRejectItemsAndUnavailable(t *testing.T) {
+	t.Parallel()
+	srv, es := start(t, esfault.WithFault(esfault.RejectItems(0.5, 429, 1)))
+	ids := make([]string, 200)
+	for i := range ids {
+		ids[i] = fmt.Sprint(i)
+	}
+	r := bulk(es, ids...)
+	refused := 0
+	for _, st := range r.items {
+		if st == 429 {
+			refused++
+		}
+	}
+	if r.err != nil || !r.errors || refused < 50 || refused > 150 {
+		t.Fatalf("err %v, errors %v, %d of 200 refused, want about half", r.err, r.errors, refused)
+	}
+	if got := len(srv.Docs()); got != 200-refused {
+		t.Errorf("%d stored, want %d", got, 200-refused)
+	}
+	srv.SetFault(esfault.Unavailable())
+	if r := bulk(es, "x"); r.status != 503 {
+		t.Errorf("unavailable: status %d", r.status)
+	}
+}

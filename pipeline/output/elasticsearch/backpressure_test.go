@@ -71,7 +71,7 @@ wait:
 	if accepted >= batches/2 {
 		t.Fatalf("%d of %d batches accepted during the outage: no backpressure", accepted, batches)
 	}
-	if used := o.held.inUse(); used > int64(limit) {
+	if used := o.snd.HeldBytes(); used > int64(limit) {
 		t.Fatalf("held %d bytes, limit %d", used, limit)
 	}
 	down.Store(false)

@@ -3,6 +3,7 @@ package elasticsearch
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,57 +14,34 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/output/sender"
 )
 
 // bulkPath asks Elasticsearch to return only what the output reads, which keeps responses for
 // large requests small.
 const bulkPath = "/_bulk?filter_path=errors,items.*.status,items.*.error.type,items.*.error.reason"
 
-// deliverRequest sends items until each is indexed, dead-lettered or, when retries run out or
-// the output stops, resolved Retry. Retried requests hold their worker, which is what slows
-// Deliver down during an outage.
-func (o *Output) deliverRequest(items []*item) {
-	for attempt := 1; len(items) > 0; attempt++ {
-		if o.stopCtx.Err() != nil {
-			finishAll(items, event.Retry)
-			return
-		}
-		retry := o.send(items)
-		if len(retry) == 0 {
-			return
-		}
-		o.m.retries.Add(float64(len(retry)))
-		if max := o.cfg.Retry.MaxAttempts; max > 0 && attempt >= max {
-			o.log.Error("elasticsearch: retries exhausted, documents left for the source to resend",
-				"documents", len(retry), "attempts", attempt)
-			finishAll(retry, event.Retry)
-			return
-		}
-		if !o.clock.Sleep(o.stopCtx, backoff(o.cfg.Retry, attempt)) {
-			finishAll(retry, event.Retry)
-			return
-		}
-		items = retry
-	}
+// send makes one bulk request of items for the sender. Items that were stored, found already
+// stored or dead-lettered are finished here; the others come back in the Response for retry.
+func (o *Output) send(ctx context.Context, items []*sender.Item) sender.Response {
+	r := o.request(ctx, items)
+	o.m.retries.Add(float64(len(r.Retry)))
+	return r
 }
 
-func finishAll(items []*item, s event.Status) {
-	for _, it := range items {
-		it.finish(s)
-	}
+func retryAll(items []*sender.Item, err error) sender.Response {
+	return sender.Response{Retry: items, Rejected: len(items), Err: err}
 }
 
-// send makes one bulk request of items and returns the items to retry. Items that succeeded or
-// were dead-lettered are finished.
-func (o *Output) send(items []*item) []*item {
+// request sends items once; split calls it again for halves of a refused request.
+func (o *Output) request(ctx context.Context, items []*sender.Item) sender.Response {
 	body, raw := o.encodeBody(items)
-	ctx, cancel := context.WithTimeout(o.stopCtx, o.cfg.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, o.cfg.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, bulkPath, body)
 	if err != nil {
 		body.Close()
-		o.log.Error("elasticsearch: build bulk request", "err", err)
-		return items
+		return retryAll(items, fmt.Errorf("elasticsearch: build bulk request: %w", err))
 	}
 	req.GetBody = nil
 	req.ContentLength = int64(body.Len())
@@ -85,59 +63,59 @@ func (o *Output) send(items []*item) []*item {
 	o.m.latency.Observe(o.clock.Now().Sub(start).Seconds())
 	if err != nil {
 		o.m.itemError(0, len(items))
-		o.log.Warn("elasticsearch: bulk request failed, will retry", "documents", len(items), "err", err)
-		return items
+		return retryAll(items, fmt.Errorf("elasticsearch unreachable: %w", err))
 	}
-	return o.handleResponse(items, res.StatusCode, resp)
+	return o.handleResponse(ctx, items, res.StatusCode, resp)
 }
 
-func (o *Output) handleResponse(items []*item, status int, resp []byte) []*item {
+func (o *Output) handleResponse(ctx context.Context, items []*sender.Item, status int, resp []byte) sender.Response {
 	switch {
 	case status >= 200 && status < 300:
 		return o.handleItems(items, resp)
 	case status == http.StatusRequestEntityTooLarge:
-		return o.split(items, status, "request larger than http.max_content_length")
+		return o.split(ctx, items, status, "request larger than http.max_content_length")
 	case status == http.StatusTooManyRequests || status >= 500:
 		o.m.itemError(status, len(items))
-		return items
+		return retryAll(items, fmt.Errorf("elasticsearch: bulk request answered %d: %s", status, errorReason(resp)))
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		// A credential problem: fixing it must not lose data, so keep retrying.
+		// A credential problem: fixing it must not lose data, so keep retrying. The sender
+		// reports the output down, once, with this error.
 		o.m.itemError(status, len(items))
-		o.log.Error("elasticsearch: bulk request refused; check credentials and privileges",
-			"status", status, "reason", errorReason(resp))
-		return items
+		return retryAll(items, fmt.Errorf("elasticsearch: bulk request refused (%d), check credentials and privileges: %s",
+			status, errorReason(resp)))
 	default:
-		return o.split(items, status, errorReason(resp))
+		return o.split(ctx, items, status, errorReason(resp))
 	}
 }
 
 // split halves a request Elasticsearch refused as a whole (413, or a 4xx that one bad document
 // may cause) until the culprit stands alone; a single document refused that way is dead-lettered.
-func (o *Output) split(items []*item, status int, reason string) []*item {
+func (o *Output) split(ctx context.Context, items []*sender.Item, status int, reason string) sender.Response {
 	o.m.itemError(status, len(items))
 	if len(items) == 1 {
 		o.deadLetter(items, []int{status}, []string{reason})
-		return nil
+		return sender.Response{}
 	}
 	h := len(items) / 2
-	retry := o.send(items[:h])
-	return append(retry, o.send(items[h:])...)
+	a, b := o.request(ctx, items[:h]), o.request(ctx, items[h:])
+	return sender.Response{Retry: append(a.Retry, b.Retry...), Rejected: a.Rejected + b.Rejected, Err: errors.Join(a.Err, b.Err)}
 }
 
 // handleItems reads per-item results with gjson, never into maps: success and 409 on a
 // deterministic create finish the item, 429 and 5xx retry it, anything else dead-letters it.
-func (o *Output) handleItems(items []*item, resp []byte) []*item {
+func (o *Output) handleItems(items []*sender.Item, resp []byte) sender.Response {
 	errs := gjson.GetBytes(resp, "errors")
 	if !errs.Exists() {
-		o.log.Warn("elasticsearch: bulk response without an errors field, will retry", "body", truncate(resp))
-		return items
+		return retryAll(items, fmt.Errorf("elasticsearch: bulk response without an errors field: %s", truncate(resp)))
 	}
 	if !errs.Bool() {
 		o.m.indexed.Add(float64(len(items)))
-		finishAll(items, event.Delivered)
-		return nil
+		for _, it := range items {
+			it.Finish(event.Delivered)
+		}
+		return sender.Response{}
 	}
-	var retry, dead []*item
+	var retry, dead []*sender.Item
 	var deadStatus []int
 	var deadReason []string
 	i := 0
@@ -154,10 +132,10 @@ func (o *Output) handleItems(items []*item, resp []byte) []*item {
 		switch {
 		case status >= 200 && status < 300:
 			o.m.indexed.Inc()
-			it.finish(event.Delivered)
+			it.Finish(event.Delivered)
 		case status == http.StatusConflict && op == "create" && o.enc.deterministic:
 			o.m.duplicates.Inc()
-			it.finish(event.Delivered)
+			it.Finish(event.Delivered)
 		case status == http.StatusTooManyRequests || status >= 500 || status == 0:
 			o.m.itemError(status, 1)
 			retry = append(retry, it)
@@ -169,12 +147,13 @@ func (o *Output) handleItems(items []*item, resp []byte) []*item {
 		}
 		return true
 	})
+	rejected := len(retry)
 	// Items the response did not mention were not indexed: send them again.
 	retry = append(retry, items[i:]...)
 	if len(dead) > 0 {
 		o.deadLetter(dead, deadStatus, deadReason)
 	}
-	return retry
+	return sender.Response{Retry: retry, Rejected: rejected}
 }
 
 func errorReason(resp []byte) string {
@@ -212,20 +191,20 @@ var (
 
 // encodeBody joins the items' lines into one request body, gzipped unless disabled, and
 // returns it with the uncompressed size.
-func (o *Output) encodeBody(items []*item) (*body, int) {
+func (o *Output) encodeBody(items []*sender.Item) (*body, int) {
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	raw := 0
 	if o.cfg.Compression != "gzip" {
 		for _, it := range items {
-			buf.Write(it.body)
-			raw += len(it.body)
+			buf.Write(it.Body)
+			raw += len(it.Body)
 		}
 	} else {
 		zw := getGzip(o.cfg.CompressionLevel, buf)
 		for _, it := range items {
-			zw.Write(it.body) //nolint:errcheck // writes to a bytes.Buffer cannot fail
-			raw += len(it.body)
+			zw.Write(it.Body) //nolint:errcheck // writes to a bytes.Buffer cannot fail
+			raw += len(it.Body)
 		}
 		zw.Close()
 		putGzip(o.cfg.CompressionLevel, zw)

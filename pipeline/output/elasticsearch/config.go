@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sluice-dev/sluice/pipeline/config"
+	"github.com/sluice-dev/sluice/pipeline/output/sender"
 )
 
 // Where documents go (Config.Target).
@@ -82,9 +83,12 @@ type DataStreamConfig struct {
 	Namespace string `mapstructure:"namespace"`
 }
 
-// RetryConfig is the exponential backoff for 429, 5xx and connection errors.
+// RetryConfig is the pause after the cluster pushes back. Documents refused with 429 or 5xx go
+// back to the queue and travel with the next request at once; the output pauses only while
+// requests fail as a whole or most of their documents are refused.
 type RetryConfig struct {
-	// InitialBackoff is the first wait; it doubles each attempt, with jitter, up to MaxBackoff.
+	// InitialBackoff is the first pause; it doubles, with jitter, up to MaxBackoff while the
+	// pushback lasts and ends with the first request that is mostly accepted.
 	InitialBackoff time.Duration `mapstructure:"initial_backoff"`
 	MaxBackoff     time.Duration `mapstructure:"max_backoff"`
 	// MaxAttempts bounds the attempts per document; 0 retries until shutdown, which is what a
@@ -133,8 +137,12 @@ type Config struct {
 	FlushBytes    config.ByteSize `mapstructure:"flush_bytes"`
 	FlushCount    int             `mapstructure:"flush_count"`
 	FlushInterval time.Duration   `mapstructure:"flush_interval"`
-	// Workers is the number of bulk requests in flight at once.
+	// Workers is the most bulk requests in flight at once.
 	Workers int `mapstructure:"workers"`
+	// Concurrency is adaptive (default: between 1 and Workers requests in flight, fewer when
+	// the cluster answers slowly or rejects documents, more while it keeps up) or fixed
+	// (always Workers).
+	Concurrency string `mapstructure:"concurrency"`
 	// MaxInflightBytes bounds the encoded documents held (queued, in flight or waiting to be
 	// retried); Deliver blocks when it is reached. This bounds memory during an outage.
 	MaxInflightBytes config.ByteSize `mapstructure:"max_inflight_bytes"`
@@ -166,10 +174,11 @@ func NewConfig() *Config {
 		FlushBytes:       5 << 20,
 		FlushCount:       1600,
 		FlushInterval:    time.Second,
-		Workers:          2,
+		Workers:          4,
+		Concurrency:      sender.Adaptive,
 		MaxInflightBytes: 64 << 20,
 		Timeout:          90 * time.Second,
-		Retry:            RetryConfig{InitialBackoff: time.Second, MaxBackoff: time.Minute},
+		Retry:            RetryConfig{InitialBackoff: 100 * time.Millisecond, MaxBackoff: time.Second},
 		Setup:            defaultSetup(),
 	}
 }
@@ -318,6 +327,9 @@ func (c *Config) validateTuning() []error {
 	if c.Workers < 1 {
 		add("workers: must be at least 1")
 	}
+	if c.Concurrency != sender.Adaptive && c.Concurrency != sender.Fixed {
+		add("concurrency: %q is not adaptive or fixed", c.Concurrency)
+	}
 	if c.MaxInflightBytes < c.FlushBytes {
 		add("max_inflight_bytes: %d is below flush_bytes (%d)", c.MaxInflightBytes, c.FlushBytes)
 	}
@@ -334,4 +346,13 @@ func (c *Config) validateTuning() []error {
 		add("dead_letter_index: %q is not a valid index name", c.DeadLetterIndex)
 	}
 	return errs
+}
+
+// senderConfig is the part of the config the shared output machinery reads.
+func (c *Config) senderConfig() sender.Config {
+	return sender.Config{
+		Workers: c.Workers, Concurrency: c.Concurrency, MaxItems: c.FlushCount, MaxBytes: int(c.FlushBytes),
+		MaxHeldBytes: int64(c.MaxInflightBytes), InitialBackoff: c.Retry.InitialBackoff,
+		MaxBackoff: c.Retry.MaxBackoff, MaxAttempts: c.Retry.MaxAttempts,
+	}
 }

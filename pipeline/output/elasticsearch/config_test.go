@@ -37,6 +37,7 @@ func TestValidate(t *testing.T) {
 		{"tiny flush", map[string]any{"flush_bytes": 10}, "flush_bytes"},
 		{"inflight below flush", map[string]any{"max_inflight_bytes": "1MiB"}, "max_inflight_bytes"},
 		{"backoff order", map[string]any{"retry": map[string]any{"initial_backoff": "2m", "max_backoff": "1m"}}, "retry"},
+		{"bad concurrency", map[string]any{"concurrency": "turbo"}, "concurrency"},
 		{"bad dlq index", map[string]any{"dead_letter_index": "Bad Index"}, "dead_letter_index"},
 		{"unknown key", map[string]any{"bulk_max_size": 10}, "bulk_max_size"},
 	}

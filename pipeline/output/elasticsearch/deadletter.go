@@ -9,22 +9,23 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/output/sender"
 )
 
 // deadLetter keeps documents Elasticsearch refused (mapping conflicts, parse errors, a document
 // too large) with the status and reason: in the runtime's dead letter and, when configured, in a
 // dead-letter index. A document is finished Delivered once one of them holds it, and Rejected
 // (never silently dropped) if neither could.
-func (o *Output) deadLetter(items []*item, status []int, reason []string) {
+func (o *Output) deadLetter(items []*sender.Item, status []int, reason []string) {
 	kept := make([]bool, len(items))
 	for i, it := range items {
-		index := gjson.GetBytes(it.body[:bytes.IndexByte(it.body, '\n')], "*._index").Str
+		index := gjson.GetBytes(it.Body[:bytes.IndexByte(it.Body, '\n')], "*._index").Str
 		msg := fmt.Sprintf("elasticsearch: status %d: %s (index %s)", status[i], reason[i], index)
 		reason[i] = msg
 		if o.dl == nil {
 			continue
 		}
-		if err := o.dl.Write(o.stopCtx, it.ev, o.id, msg); err != nil {
+		if err := o.dl.Write(o.snd.StopContext(), it.Event, o.id, msg); err != nil {
 			o.log.Error("elasticsearch: dead letter write failed", "err", err, "reason", msg)
 			continue
 		}
@@ -37,42 +38,42 @@ func (o *Output) deadLetter(items []*item, status []int, reason []string) {
 		o.m.deadLettered.Inc()
 		o.cm.Failed.Inc()
 		if kept[i] {
-			it.finish(event.Delivered)
+			it.Finish(event.Delivered)
 			continue
 		}
 		o.log.Error("elasticsearch: document rejected and not dead-lettered", "reason", reason[i])
-		it.finish(event.Rejected)
+		it.Finish(event.Rejected)
 	}
 }
 
 // indexDeadLetters writes one document per refused event into DeadLetterIndex: the reason, the
 // status, the target index and the original document as text (so a mapping conflict cannot
 // refuse it again). One attempt: the runtime's dead letter is the durable copy.
-func (o *Output) indexDeadLetters(items []*item, status []int, reason []string, kept []bool) {
+func (o *Output) indexDeadLetters(items []*sender.Item, status []int, reason []string, kept []bool) {
 	var buf []byte
 	now := o.clock.Now().UTC()
 	for i, it := range items {
-		nl := bytes.IndexByte(it.body, '\n')
+		nl := bytes.IndexByte(it.Body, '\n')
 		buf = append(buf, `{"create":{"_index":`...)
 		buf = event.AppendString(buf, o.cfg.DeadLetterIndex)
 		buf = append(buf, "}}\n"...)
 		buf = append(buf, `{"@timestamp":"`...)
 		buf = now.AppendFormat(buf, event.TimeLayout)
 		buf = append(buf, `","message":`...)
-		buf = event.AppendString(buf, it.ev.Message())
+		buf = event.AppendString(buf, it.Event.Message())
 		buf = append(buf, `,"error":{"message":`...)
 		buf = event.AppendString(buf, reason[i])
 		buf = append(buf, `,"code":`...)
 		buf = strconv.AppendInt(buf, int64(status[i]), 10)
 		buf = append(buf, `},"event":{"original":`...)
-		buf = event.AppendString(buf, string(it.body[nl+1:len(it.body)-1]))
+		buf = event.AppendString(buf, string(it.Body[nl+1:len(it.Body)-1]))
 		buf = append(buf, `},"sluice":{"component":`...)
 		buf = event.AppendString(buf, o.id)
 		buf = append(buf, `,"index":`...)
-		buf = event.AppendString(buf, gjson.GetBytes(it.body[:nl], "*._index").Str)
+		buf = event.AppendString(buf, gjson.GetBytes(it.Body[:nl], "*._index").Str)
 		buf = append(buf, "}}\n"...)
 	}
-	req, err := http.NewRequestWithContext(o.stopCtx, http.MethodPost, bulkPath, bytes.NewReader(buf))
+	req, err := http.NewRequestWithContext(o.snd.StopContext(), http.MethodPost, bulkPath, bytes.NewReader(buf))
 	if err != nil {
 		return
 	}

@@ -8,7 +8,6 @@ package elasticsearch
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/output/sender"
 )
 
 // Factory creates elasticsearch outputs.
@@ -28,11 +28,9 @@ var Factory = pipeline.OutputFactory{
 	},
 }
 
-// errClosed is returned by Deliver after Close.
-var errClosed = errors.New("elasticsearch: output closed")
-
-// Output sends batches to Elasticsearch. Deliver encodes a batch into bulk items and queues them;
-// Workers goroutines send bulk requests and resolve the batches as their items finish.
+// Output sends batches to Elasticsearch. Deliver encodes a batch into bulk items and hands them
+// to a sender, whose workers send bulk requests, requeue what the cluster pushed back and
+// resolve the batches as their items finish.
 type Output struct {
 	cfg     *Config
 	id      string
@@ -43,61 +41,9 @@ type Output struct {
 	perform func(*http.Request) (*http.Response, error)
 	enc     *encoder
 	clock   clock
-	held    *byteSem
+	snd     *sender.Sender
 	scratch sync.Pool
 	docSize atomic.Int64 // encoded bytes per document in the last batch
-
-	mu     sync.Mutex
-	wake   *sync.Cond
-	cur    *request // filling up
-	gen    uint64   // increments when cur is cut, so a stale timer does nothing
-	queue  []*request
-	idle   int // workers waiting for a request
-	closed bool
-
-	stopCtx context.Context // cancelled when Close's deadline passes
-	stop    context.CancelFunc
-	wg      sync.WaitGroup
-}
-
-// request is one bulk request's items.
-type request struct {
-	items []*item
-	bytes int
-}
-
-// item is one document: its encoded action and source lines, and the batch it belongs to.
-type item struct {
-	t    *tracker
-	ev   *event.Event
-	body []byte
-}
-
-// tracker resolves a batch when its last item finishes, with the worst status of its items.
-type tracker struct {
-	o     *Output
-	batch *event.Batch
-	left  atomic.Int64
-	worst atomic.Uint32
-	held  int64
-}
-
-func (it *item) finish(s event.Status) {
-	t := it.t
-	for {
-		w := t.worst.Load()
-		if uint32(s) <= w || t.worst.CompareAndSwap(w, uint32(s)) {
-			break
-		}
-	}
-	if s == event.Delivered {
-		t.o.cm.Sent.Inc()
-	}
-	if t.left.Add(-1) == 0 {
-		t.o.held.release(t.held)
-		t.o.m.heldBytes.Sub(float64(t.held))
-		t.batch.Resolve(event.Status(t.worst.Load()))
-	}
 }
 
 // New creates the output and starts its workers; the client is built from cfg.
@@ -124,7 +70,7 @@ func newOutput(set pipeline.Settings, cfg *Config, perform func(*http.Request) (
 	}
 	o := &Output{
 		cfg: cfg, id: set.ID, log: set.Logger, cm: set.Metrics, m: m, dl: set.DeadLetter,
-		perform: perform, enc: enc, clock: clk, held: newByteSem(int64(cfg.MaxInflightBytes)),
+		perform: perform, enc: enc, clock: clk,
 	}
 	if o.id == "" {
 		o.id = "elasticsearch"
@@ -135,13 +81,15 @@ func newOutput(set pipeline.Settings, cfg *Config, perform func(*http.Request) (
 	if o.cm == nil {
 		o.cm = pipeline.NewComponentMetrics()
 	}
-	o.wake = sync.NewCond(&o.mu)
-	o.stopCtx, o.stop = context.WithCancel(context.Background())
-	o.log.Info("elasticsearch: output ready", "config", cfg)
-	for range cfg.Workers {
-		o.wg.Add(1)
-		go o.worker()
+	snd, err := sender.New(pipeline.Settings{ID: o.id, Logger: o.log, Metrics: o.cm,
+		Registerer: set.Registerer, DeadLetter: o.dl}, cfg.senderConfig(), o.send, clk)
+	if err != nil {
+		return nil, fmt.Errorf("elasticsearch: %w", err)
 	}
+	o.snd = snd
+	// Nothing has been sent yet: the cluster may still be unreachable, which the output reports
+	// (log, sluice_output_up) once requests fail.
+	o.log.Info("elasticsearch: output started", "config", cfg)
 	return o, nil
 }
 
@@ -156,10 +104,7 @@ func (o *Output) Deliver(ctx context.Context, b *event.Batch) error {
 		return nil
 	}
 	o.cm.Received.Add(float64(n))
-	t := &tracker{o: o, batch: b}
-	t.left.Store(int64(n))
-	items := make([]item, n)
-	ptrs := make([]*item, n)
+	items := make([]sender.Item, n)
 	ends := make([]int, n)
 	scratch, _ := o.scratch.Get().(*[]byte)
 	if scratch == nil {
@@ -175,121 +120,18 @@ func (o *Output) Deliver(ctx context.Context, b *event.Batch) error {
 	o.docSize.Store(int64(len(slab) / n))
 	start := 0
 	for i, ev := range b.Events {
-		items[i] = item{t: t, ev: ev, body: slab[start:ends[i]:ends[i]]}
-		ptrs[i] = &items[i]
+		items[i] = sender.Item{Event: ev, Body: slab[start:ends[i]:ends[i]]}
 		start = ends[i]
 	}
-	held, err := o.held.acquire(ctx, int64(len(slab)))
-	if err != nil {
-		b.Resolve(event.Retry)
+	if err := o.snd.Enqueue(ctx, b, items, int64(len(slab))); err != nil {
 		return fmt.Errorf("elasticsearch: deliver: %w", err)
 	}
-	t.held = held
-	o.m.heldBytes.Add(float64(held))
-	o.mu.Lock()
-	if o.closed {
-		o.mu.Unlock()
-		o.held.release(held)
-		o.m.heldBytes.Sub(float64(held))
-		b.Resolve(event.Retry)
-		return errClosed
-	}
-	for _, it := range ptrs {
-		o.add(it)
-	}
-	if o.idle > 0 && len(o.queue) == 0 {
-		// A worker has nothing to do: sending now costs nothing, while waiting for the flush
-		// interval would hold the batch's source (a Filebeat window waits for its ACK).
-		// Requests grow towards flush_bytes/flush_count only while every worker is busy.
-		o.cut()
-	}
-	o.mu.Unlock()
 	return nil
 }
 
-// add appends an item to the filling request and cuts it when full. Called with o.mu held.
-func (o *Output) add(it *item) {
-	if o.cur == nil {
-		o.cur = &request{}
-		gen := o.gen
-		o.clock.AfterFunc(o.cfg.FlushInterval, func() { o.flushGen(gen) })
-	}
-	o.cur.items = append(o.cur.items, it)
-	o.cur.bytes += len(it.body)
-	if o.cur.bytes >= int(o.cfg.FlushBytes) || len(o.cur.items) >= o.cfg.FlushCount {
-		o.cut()
-	}
-}
-
-// cut queues the filling request for the workers. Called with o.mu held.
-func (o *Output) cut() {
-	if o.cur == nil {
-		return
-	}
-	o.queue = append(o.queue, o.cur)
-	o.cur = nil
-	o.gen++
-	o.wake.Signal()
-}
-
-func (o *Output) flushGen(gen uint64) {
-	o.mu.Lock()
-	if o.gen == gen {
-		o.cut()
-	}
-	o.mu.Unlock()
-}
-
-func (o *Output) worker() {
-	defer o.wg.Done()
-	for {
-		o.mu.Lock()
-		for len(o.queue) == 0 && !o.closed {
-			if o.cur != nil {
-				// Nothing is queued but a request is filling: send it now rather than wait
-				// for flush_interval. Under load workers are busy, so requests still grow
-				// by what arrives during a round trip.
-				o.cut()
-				break
-			}
-			o.idle++
-			o.wake.Wait()
-			o.idle--
-		}
-		if len(o.queue) == 0 {
-			o.mu.Unlock()
-			return
-		}
-		r := o.queue[0]
-		o.queue[0] = nil
-		o.queue = o.queue[1:]
-		o.mu.Unlock()
-		o.deliverRequest(r.items)
-	}
-}
-
-// Close sends what is queued and waits for it. When ctx ends first, requests in flight are
-// abandoned and every unfinished batch resolves with event.Retry, so its source sends it again.
+// Close sends what is queued and waits for it. When ctx ends first (shutdown_timeout), every
+// document not yet stored goes to the dead letter with the last error as its reason, and Close
+// says how many; see sender.Sender.Close.
 func (o *Output) Close(ctx context.Context) error {
-	o.mu.Lock()
-	if o.closed {
-		o.mu.Unlock()
-		return nil
-	}
-	o.cut()
-	o.closed = true
-	o.wake.Broadcast()
-	o.mu.Unlock()
-	done := make(chan struct{})
-	go func() { o.wg.Wait(); close(done) }()
-	var err error
-	select {
-	case <-done:
-	case <-ctx.Done():
-		o.stop()
-		<-done
-		err = fmt.Errorf("elasticsearch: close: unfinished documents left for resend: %w", ctx.Err())
-	}
-	o.stop()
-	return err
+	return o.snd.Close(ctx)
 }

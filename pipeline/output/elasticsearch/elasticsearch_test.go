@@ -10,7 +10,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/tidwall/gjson"
 
+	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/pipelinetest"
 )
 
 // deliverAll sends batches of size per batch from one source and waits for every ack.
@@ -104,12 +106,30 @@ func TestFaults(t *testing.T) {
 				}}
 			},
 			check: func(t *testing.T, f *fakeES, o *Output) {
-				// The resend after a partial failure carries only the failed items.
-				rs := f.reqs()
-				for _, it := range rs[1].items {
-					if !strings.HasSuffix(gjsonMsg(it), "3") {
-						t.Errorf("resent an item that had succeeded: %s", gjsonMsg(it))
+				// Only the refused items are sent again, and they travel with new documents
+				// instead of holding a worker until they are stored.
+				sent := map[string]int{}
+				mixed := false
+				for _, r := range f.reqs() {
+					retried, fresh := false, false
+					for _, it := range r.items {
+						m := gjsonMsg(it)
+						if sent[m] > 0 {
+							retried = true
+						} else {
+							fresh = true
+						}
+						sent[m]++
 					}
+					mixed = mixed || (retried && fresh)
+				}
+				for m, n := range sent {
+					if n > 1 && !strings.HasSuffix(m, "3") {
+						t.Errorf("resent an item that had succeeded: %s", m)
+					}
+				}
+				if !mixed {
+					t.Error("no request carried retried items with new ones")
 				}
 				if got := testutil.ToFloat64(o.m.itemErrors.WithLabelValues("429")); got == 0 {
 					t.Error("no 429 item errors counted")
@@ -163,7 +183,7 @@ func TestFaults(t *testing.T) {
 			if tc.check != nil {
 				tc.check(t, f, o)
 			}
-			if got := o.held.inUse(); got != 0 {
+			if got := o.snd.HeldBytes(); got != 0 {
 				t.Errorf("held bytes after delivery = %d, want 0", got)
 			}
 		})
@@ -287,24 +307,43 @@ func TestFlushTriggers(t *testing.T) {
 	}
 }
 
-// TestCloseResolvesRetry: when Close's context ends during an outage, accepted batches resolve
-// Retry (the source resends), none stays pending.
-func TestCloseResolvesRetry(t *testing.T) {
+// TestCloseDeadLettersUndelivered: when Close's context (shutdown_timeout) ends while the
+// cluster is unreachable, every accepted document goes to the dead letter with the last error as
+// its reason and its batch resolves Delivered; Close says how many. Before, the batches resolved
+// Retry and a file input in read mode exited 0 with the events nowhere.
+func TestCloseDeadLettersUndelivered(t *testing.T) {
 	t.Parallel()
-	f := newFakeES(t)
-	f.setFault(func(int, []fakeItem) fault { return fault{status: 503} })
-	o := testOutput(t, f, &testClock{}, &memDL{}, nil)
+	addr := pipelinetest.RefusedAddr(t)
+	cfg := NewConfig()
+	cfg.Hosts = []string{"http://" + addr}
+	cfg.Retry = RetryConfig{InitialBackoff: time.Millisecond, MaxBackoff: 4 * time.Millisecond}
+	dl := &pipelinetest.RecordingDeadLetter{}
+	o, err := New(pipeline.Settings{ID: "elasticsearch", DeadLetter: dl}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
 	b, done := makeBatch("src", 0, 5)
 	if err := o.Deliver(context.Background(), b); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
-	if err := o.Close(ctx); err == nil {
-		t.Error("Close reported success with documents undelivered")
+	err = o.Close(ctx)
+	if err == nil || !strings.Contains(err.Error(), "5 documents undelivered at shutdown") {
+		t.Errorf("Close: %v, want it to count the 5 undelivered documents", err)
 	}
-	if s := <-done; s != event.Retry {
-		t.Errorf("status %v, want retry", s)
+	if s := <-done; s != event.Delivered {
+		t.Errorf("status %v, want delivered (the dead letter holds the events)", s)
+	}
+	got := dl.Entries()
+	if len(got) != 5 {
+		t.Fatalf("%d events dead-lettered, want 5", len(got))
+	}
+	for _, e := range got {
+		if !strings.HasPrefix(e.Reason, "undelivered at shutdown: elasticsearch unreachable:") ||
+			!strings.Contains(e.Reason, "connection refused") {
+			t.Errorf("reason %q does not name the last error", e.Reason)
+		}
 	}
 	b2, done2 := makeBatch("src", 5, 1)
 	if err := o.Deliver(context.Background(), b2); err == nil {
@@ -312,6 +351,27 @@ func TestCloseResolvesRetry(t *testing.T) {
 	}
 	if s := <-done2; s != event.Retry {
 		t.Errorf("after close: %v", s)
+	}
+}
+
+// TestCloseWithoutDeadLetterResolvesRetry: a document the dead letter cannot take is left for
+// the source to resend, never dropped.
+func TestCloseWithoutDeadLetterResolvesRetry(t *testing.T) {
+	t.Parallel()
+	f := newFakeES(t)
+	f.setFault(func(int, []fakeItem) fault { return fault{status: 503} })
+	o := testOutput(t, f, &testClock{}, &memDL{fail: true}, nil)
+	b, done := makeBatch("src", 0, 5)
+	if err := o.Deliver(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if err := o.Close(ctx); err == nil || !strings.Contains(err.Error(), "5 left for the source to resend") {
+		t.Errorf("Close: %v", err)
+	}
+	if s := <-done; s != event.Retry {
+		t.Errorf("status %v, want retry", s)
 	}
 }
 
@@ -368,23 +428,4 @@ func TestCloseFlushes(t *testing.T) {
 		t.Fatalf("status %v", s)
 	}
 	assertExactlyOnce(t, f, 3)
-}
-
-func TestBackoff(t *testing.T) {
-	t.Parallel()
-	c := RetryConfig{InitialBackoff: 100 * time.Millisecond, MaxBackoff: time.Second}
-	for attempt, base := range []time.Duration{100, 200, 400, 800, 1000, 1000} {
-		base *= time.Millisecond
-		seen := map[time.Duration]bool{}
-		for range 50 {
-			d := backoff(c, attempt+1)
-			if d < base/2 || d > base {
-				t.Fatalf("attempt %d: %v outside [%v, %v]", attempt+1, d, base/2, base)
-			}
-			seen[d] = true
-		}
-		if len(seen) < 2 {
-			t.Errorf("attempt %d: no jitter", attempt+1)
-		}
-	}
 }

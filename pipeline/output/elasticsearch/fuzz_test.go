@@ -9,6 +9,7 @@ import (
 
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/output/sender"
 )
 
 // FuzzHandleResponse feeds arbitrary bulk responses to the item handling: it must never panic,
@@ -37,22 +38,20 @@ func FuzzHandleResponse(f *testing.F) {
 		// A failing transport: splits (413, other 4xx) come back as retries.
 		o.perform = failingPerform
 		b, done := makeBatch("src", 0, 3)
-		var items []*item
-		tr := &tracker{o: o, batch: b}
-		tr.left.Store(3)
+		var items []sender.Item
 		for _, ev := range b.Events {
 			body, _ := o.enc.appendItem(nil, nil, ev)
-			items = append(items, &item{t: tr, ev: ev, body: body})
+			items = append(items, sender.Item{Event: ev, Body: body})
 		}
-		retry := o.handleResponse(items, status, resp)
-		finishAll(retry, event.Retry)
+		// An item finished twice panics in the sender; one never finished leaves b pending.
+		r := o.handleResponse(t.Context(), sender.Standalone(b, items), status, resp)
+		for _, it := range r.Retry {
+			it.Finish(event.Retry)
+		}
 		select {
 		case <-done:
 		default:
-			t.Fatalf("batch not resolved: %d left", tr.left.Load())
-		}
-		if tr.left.Load() != 0 {
-			t.Fatalf("items finished more than once: left=%d", tr.left.Load())
+			t.Fatal("batch not resolved")
 		}
 	})
 }

@@ -19,7 +19,6 @@ type metrics struct {
 	itemErrors   *prometheus.CounterVec
 	deadLettered prometheus.Counter
 	inflightReqs prometheus.Gauge
-	heldBytes    prometheus.Gauge
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -41,14 +40,12 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		deadLettered: c("documents_dead_lettered_total", "Documents Elasticsearch rejected, written to the dead letter."),
 		inflightReqs: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Subsystem: sub,
 			Name: "inflight_requests", Help: "Bulk requests in flight."}),
-		heldBytes: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Subsystem: sub,
-			Name: "held_bytes", Help: "Encoded document bytes held: queued, in flight or awaiting retry."}),
 	}
 	if reg == nil {
 		return m, nil
 	}
 	for _, col := range []prometheus.Collector{m.indexed, m.duplicates, m.latency, m.bytesRaw, m.bytesGzip,
-		m.retries, m.itemErrors, m.deadLettered, m.inflightReqs, m.heldBytes} {
+		m.retries, m.itemErrors, m.deadLettered, m.inflightReqs} {
 		if err := reg.Register(col); err != nil {
 			return nil, fmt.Errorf("elasticsearch: register metrics: %w", err)
 		}

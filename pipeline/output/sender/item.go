@@ -1,0 +1,114 @@
+package sender
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// Item is one encoded event on its way out.
+type Item struct {
+	// Event is the event the item was encoded from, for the dead letter.
+	Event *event.Event
+	// Body is the item's encoded form, as the output's request carries it.
+	Body     []byte
+	t        *tracker
+	attempts int
+}
+
+// Finish records the item's outcome. The output calls it for every item of a request that it
+// does not return for retry: Delivered once stored (or kept in a dead letter), Rejected when it
+// failed for good and nothing could keep it.
+func (it *Item) Finish(s event.Status) { it.t.finish(s) }
+
+// tracker resolves a batch when its last item finishes, with the worst status of its items.
+type tracker struct {
+	s     *Sender
+	batch *event.Batch
+	left  atomic.Int64
+	worst atomic.Uint32
+	held  int64
+}
+
+func (t *tracker) finish(s event.Status) {
+	for {
+		w := t.worst.Load()
+		if uint32(s) <= w || t.worst.CompareAndSwap(w, uint32(s)) {
+			break
+		}
+	}
+	if s == event.Delivered && t.s != nil {
+		t.s.cm.Sent.Inc()
+	}
+	switch left := t.left.Add(-1); {
+	case left == 0:
+		if t.s != nil {
+			t.s.held.release(t.held)
+			t.s.m.held.Sub(float64(t.held))
+		}
+		t.batch.Resolve(event.Status(t.worst.Load()))
+	case left < 0:
+		panic("sender: item finished twice")
+	}
+}
+
+// Standalone ties items to b without a Sender, so that an output's tests can call its SendFunc
+// directly: b resolves once every item is finished.
+func Standalone(b *event.Batch, items []Item) []*Item {
+	t := &tracker{batch: b}
+	t.left.Store(int64(len(items)))
+	ptrs := make([]*Item, len(items))
+	for i := range items {
+		items[i].t = t
+		ptrs[i] = &items[i]
+	}
+	return ptrs
+}
+
+// byteSem bounds the bytes the sender holds. acquire blocks until the bytes are free.
+type byteSem struct {
+	mu   sync.Mutex
+	max  int64
+	used int64
+	free chan struct{} // closed and replaced on every release
+}
+
+func newByteSem(max int64) *byteSem { return &byteSem{max: max, free: make(chan struct{})} }
+
+// acquire takes n bytes (at most max, so one huge batch can still pass alone) and returns how
+// many it took.
+func (s *byteSem) acquire(ctx context.Context, n int64) (int64, error) {
+	n = min(n, s.max)
+	for {
+		s.mu.Lock()
+		if s.used+n <= s.max {
+			s.used += n
+			s.mu.Unlock()
+			return n, nil
+		}
+		free := s.free
+		s.mu.Unlock()
+		select {
+		case <-free:
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		}
+	}
+}
+
+func (s *byteSem) release(n int64) {
+	s.mu.Lock()
+	s.used -= n
+	close(s.free)
+	s.free = make(chan struct{})
+	s.mu.Unlock()
+}
+
+// HeldBytes reports the encoded bytes held: queued, in flight or requeued.
+func (s *Sender) HeldBytes() int64 {
+	s.held.mu.Lock()
+	defer s.held.mu.Unlock()
+	return s.held.used
+}
