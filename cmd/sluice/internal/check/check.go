@@ -90,6 +90,7 @@ func Kinds() []Kind {
 		{Name: "tcp", Section: "Network", New: func() Probe { return &TCP{Timeout: 5 * time.Second} }},
 		{Name: "dns", Section: "Network", New: func() Probe { return &DNS{Type: "A", MinAnswers: 1} }},
 		{Name: "storage", Section: "Storage", New: func() Probe { return &Storage{} }},
+		{Name: "gpu", Section: "GPU", New: func() Probe { return newGPU() }},
 		{Name: "exec", Section: "Custom", New: func() Probe { return &Exec{ExitCode: 0} }},
 		{Name: "all", Section: "Custom", New: func() Probe { return &All{} }},
 	}
