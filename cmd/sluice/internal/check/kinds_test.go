@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"encoding/binary"
+	"encoding/pem"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -187,4 +188,21 @@ func TestAll(t *testing.T) {
 	t.Parallel()
 	want(t, run(t, "  - name: both\n    kind: all\n    steps:\n      - {kind: exec, command: ['true']}\n      - {kind: exec, command: ['false']}\n"),
 		Failed, "step 2 (exec): exit status 1")
+}
+
+func TestTLS(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewTLSServer(http.NotFoundHandler())
+	t.Cleanup(srv.Close)
+	addr := srv.Listener.Addr().String()
+	// httptest's certificate is for example.com and 127.0.0.1 and expires in 2084.
+	want(t, run(t, "  - {name: cert, kind: tls, address: '"+addr+"', insecure_skip_verify: true}\n"), Passed, "expires 2084-")
+	want(t, run(t, "  - {name: cert, kind: tls, address: '"+addr+"', insecure_skip_verify: true, min_days: 100000}\n"), Failed, "want at least 100000")
+	want(t, run(t, "  - {name: cert, kind: tls, address: '"+addr+"'}\n"), Failed, "certificate signed by unknown authority")
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	block := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw})
+	if err := os.WriteFile(ca, block, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	want(t, run(t, "  - {name: cert, kind: tls, address: '"+addr+"', ca_file: '"+ca+"'}\n"), Passed, "expires 2084-")
 }
