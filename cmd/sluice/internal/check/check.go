@@ -93,6 +93,7 @@ func Kinds() []Kind {
 		{Name: "storage", Section: "Storage", New: func() Probe { return &Storage{} }},
 		{Name: "vllm", Section: "vLLM", New: func() Probe { return newVLLM() }},
 		{Name: "elasticsearch", Section: "Elasticsearch", New: func() Probe { return newElasticsearch() }},
+		{Name: "kafka", Section: "Kafka", New: func() Probe { return &Kafka{} }},
 		{Name: "gpu", Section: "GPU", New: func() Probe { return newGPU() }},
 		{Name: "exec", Section: "Custom", New: func() Probe { return &Exec{ExitCode: 0} }},
 		{Name: "all", Section: "Custom", New: func() Probe { return &All{} }},
