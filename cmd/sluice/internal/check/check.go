@@ -94,6 +94,7 @@ func Kinds() []Kind {
 		{Name: "vllm", Section: "vLLM", New: func() Probe { return newVLLM() }},
 		{Name: "elasticsearch", Section: "Elasticsearch", New: func() Probe { return newElasticsearch() }},
 		{Name: "kafka", Section: "Kafka", New: func() Probe { return &Kafka{} }},
+		{Name: "kubernetes", Section: "Kubernetes", New: func() Probe { return newKubernetes() }},
 		{Name: "gpu", Section: "GPU", New: func() Probe { return newGPU() }},
 		{Name: "exec", Section: "Custom", New: func() Probe { return &Exec{ExitCode: 0} }},
 		{Name: "all", Section: "Custom", New: func() Probe { return &All{} }},

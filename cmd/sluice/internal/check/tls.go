@@ -63,10 +63,16 @@ func (t TLS) client() (*http.Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	return httpClient(tc), nil
+}
+
+// httpClient is a client with its own transport: probes test the path the service takes, not a
+// proxy's, and share no connections with each other.
+func httpClient(tc *tls.Config) *http.Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = tc
-	tr.Proxy = nil // probes test the path the service takes, not a proxy's
-	return &http.Client{Transport: tr}, nil
+	tr.Proxy = nil
+	return &http.Client{Transport: tr}
 }
 
 // answer is a response read whole, with how long it took to arrive.

@@ -1,0 +1,192 @@
+package check
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Service account files every pod gets, and the variables that locate the API server, as
+// client-go's in-cluster config reads them.
+const (
+	saToken = "/var/run/secrets/kubernetes.io/serviceaccount/token"
+	saCA    = "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt"
+)
+
+// apiClient reaches the Kubernetes API with a bearer token or a client certificate.
+type apiClient struct {
+	server string
+	token  string
+	http   *http.Client
+}
+
+// kubeconfig is the part of a kubeconfig file a check needs.
+type kubeconfig struct {
+	CurrentContext string `yaml:"current-context"`
+	Contexts       []struct {
+		Name    string `yaml:"name"`
+		Context struct {
+			Cluster string `yaml:"cluster"`
+			User    string `yaml:"user"`
+		} `yaml:"context"`
+	} `yaml:"contexts"`
+	Clusters []struct {
+		Name    string `yaml:"name"`
+		Cluster struct {
+			Server   string `yaml:"server"`
+			CA       string `yaml:"certificate-authority"`
+			CAData   string `yaml:"certificate-authority-data"`
+			Insecure bool   `yaml:"insecure-skip-tls-verify"`
+		} `yaml:"cluster"`
+	} `yaml:"clusters"`
+	Users []struct {
+		Name string `yaml:"name"`
+		User struct {
+			Token      string `yaml:"token"`
+			TokenFile  string `yaml:"tokenFile"`
+			Cert       string `yaml:"client-certificate"`
+			CertData   string `yaml:"client-certificate-data"`
+			Key        string `yaml:"client-key"`
+			KeyData    string `yaml:"client-key-data"`
+			Exec       any    `yaml:"exec"`
+			AuthPlugin any    `yaml:"auth-provider"`
+		} `yaml:"user"`
+	} `yaml:"users"`
+}
+
+// fromKubeconfig builds a client for the file's current context, with inline or file
+// credentials. Exec and auth-provider plugins (cloud logins) are not run: a check should not
+// shell out to a cloud CLI.
+func fromKubeconfig(path string) (*apiClient, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("kubeconfig: %w", err)
+	}
+	var kc kubeconfig
+	if err := yaml.Unmarshal(b, &kc); err != nil {
+		return nil, fmt.Errorf("kubeconfig %s: %w", path, err)
+	}
+	ci := -1
+	for i, c := range kc.Contexts {
+		if c.Name == kc.CurrentContext {
+			ci = i
+		}
+	}
+	if ci < 0 {
+		return nil, fmt.Errorf("kubeconfig %s: no context %q", path, kc.CurrentContext)
+	}
+	ctx := kc.Contexts[ci].Context
+	tc := &tls.Config{MinVersion: tls.VersionTLS12}
+	var server, token string
+	var certPEM, keyPEM []byte
+	for _, c := range kc.Clusters {
+		if c.Name != ctx.Cluster {
+			continue
+		}
+		server, tc.InsecureSkipVerify = c.Cluster.Server, c.Cluster.Insecure //nolint:gosec // the kubeconfig asks for it
+		ca, err := pemOf(path, c.Cluster.CA, c.Cluster.CAData)
+		if err != nil {
+			return nil, err
+		}
+		if ca != nil {
+			tc.RootCAs = x509.NewCertPool()
+			if !tc.RootCAs.AppendCertsFromPEM(ca) {
+				return nil, fmt.Errorf("kubeconfig %s: cluster %s: no PEM certificate authority", path, c.Name)
+			}
+		}
+	}
+	for _, u := range kc.Users {
+		if u.Name != ctx.User {
+			continue
+		}
+		if u.User.Exec != nil || u.User.AuthPlugin != nil {
+			return nil, fmt.Errorf("kubeconfig %s: user %s logs in through a plugin; give the check a token or client certificate", path, u.Name)
+		}
+		token = u.User.Token
+		if u.User.TokenFile != "" {
+			tb, err := os.ReadFile(relTo(path, u.User.TokenFile))
+			if err != nil {
+				return nil, fmt.Errorf("kubeconfig: %w", err)
+			}
+			token = strings.TrimSpace(string(tb))
+		}
+		if certPEM, err = pemOf(path, u.User.Cert, u.User.CertData); err != nil {
+			return nil, err
+		}
+		if keyPEM, err = pemOf(path, u.User.Key, u.User.KeyData); err != nil {
+			return nil, err
+		}
+	}
+	if server == "" {
+		return nil, fmt.Errorf("kubeconfig %s: cluster %q has no server", path, ctx.Cluster)
+	}
+	if certPEM != nil {
+		cert, err := tls.X509KeyPair(certPEM, keyPEM)
+		if err != nil {
+			return nil, fmt.Errorf("kubeconfig %s: client certificate: %w", path, err)
+		}
+		tc.Certificates = []tls.Certificate{cert}
+	}
+	return &apiClient{server: server, token: token, http: httpClient(tc)}, nil
+}
+
+// inClusterOrExplicit uses the pod's service account, or the server and files given.
+func inClusterOrExplicit(server, tokenFile, caFile string, insecure bool) (*apiClient, error) {
+	if server == "" {
+		host, port := os.Getenv("KUBERNETES_SERVICE_HOST"), os.Getenv("KUBERNETES_SERVICE_PORT")
+		if host == "" || port == "" {
+			return nil, Skip("not in a Kubernetes pod (KUBERNETES_SERVICE_HOST unset) and no kubeconfig or api_server given")
+		}
+		server = "https://" + strings.Trim(host, "[]") + ":" + port
+		if strings.Contains(host, ":") {
+			server = "https://[" + strings.Trim(host, "[]") + "]:" + port
+		}
+	}
+	token := ""
+	if tokenFile != "" {
+		b, err := os.ReadFile(tokenFile)
+		if err != nil {
+			return nil, fmt.Errorf("kubernetes token: %w", err)
+		}
+		token = strings.TrimSpace(string(b))
+	}
+	hc, err := TLS{CAFile: caFile, InsecureSkipVerify: insecure}.client()
+	if err != nil {
+		return nil, err
+	}
+	return &apiClient{server: server, token: token, http: hc}, nil
+}
+
+func relTo(kubeconfigPath, p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(filepath.Dir(kubeconfigPath), p)
+}
+
+// pemOf returns PEM from a kubeconfig's inline base64 data or its file (relative to the
+// kubeconfig), or nil when neither is set.
+func pemOf(kubeconfigPath, file, data string) ([]byte, error) {
+	switch {
+	case data != "":
+		b, err := base64.StdEncoding.DecodeString(data)
+		if err != nil {
+			return nil, fmt.Errorf("kubeconfig %s: data is not base64: %w", kubeconfigPath, err)
+		}
+		return b, nil
+	case file != "":
+		b, err := os.ReadFile(relTo(kubeconfigPath, file))
+		if err != nil {
+			return nil, fmt.Errorf("kubeconfig: %w", err)
+		}
+		return b, nil
+	}
+	return nil, nil
+}
