@@ -1,13 +1,19 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"encoding/xml"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 )
 
 // writeChecks writes a checks file with one check on an open and one on a closed port.
@@ -101,4 +107,71 @@ func TestCheckCommandBadFile(t *testing.T) {
 		!strings.Contains(errs, path+`: checks[1].kind: unknown kind "gpus"`) || !strings.Contains(errs, "2 problem(s)") {
 		t.Errorf("code %d\nstdout %s\nstderr %s", code, out, errs)
 	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for one writer and a polling reader.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// --watch serves each check's latest result and duration on /metrics until the context ends.
+func TestCheckWatchMetrics(t *testing.T) {
+	t.Parallel()
+	file := writeChecks(t, t.TempDir())
+	var stdout, stderr lockedBuffer
+	root := newRoot(strings.NewReader(""), &stdout, &stderr)
+	root.SetArgs([]string{"check", "-c", file, "--watch", "1h", "--listen", "127.0.0.1:0"})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- root.ExecuteContext(ctx) }()
+	deadline := time.Now().Add(time.Minute)
+	var body string
+	for time.Now().Before(deadline) && !strings.Contains(body, "sluice_check_last_run_timestamp_seconds ") {
+		if _, addr, ok := strings.Cut(stderr.String(), "metrics on "); ok {
+			body = get(t, strings.TrimSpace(addr))
+		}
+		time.Sleep(20 * time.Millisecond) // polling the endpoint, not synchronising
+	}
+	for _, w := range []string{
+		`sluice_check_passed{check="open",kind="tcp",section="Kafka"} 1`,
+		`sluice_check_passed{check="closed",kind="tcp",section="Kafka"} 0`,
+		`sluice_check_status{check="after",kind="tcp",section="Network",status="skipped"} 1`,
+		`sluice_check_runs_total{check="closed",kind="tcp",section="Kafka",status="failed"} 1`,
+		`sluice_check_duration_seconds{check="open",kind="tcp",section="Kafka"}`,
+	} {
+		if !strings.Contains(body, w) {
+			t.Errorf("/metrics lacks %s\n%s", w, body)
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("watch returned %v", err)
+	}
+	if !strings.Contains(stdout.String(), "RESULTS: 1 passed, 1 failed, 1 skipped") {
+		t.Errorf("no report printed:\n%s", stdout.String())
+	}
+}
+
+func get(t *testing.T, url string) string {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		return ""
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return string(b)
 }

@@ -50,7 +50,8 @@ func (r Runner) Run(ctx context.Context, checks []Spec) []Result {
 func (r Runner) runOne(ctx context.Context, s Spec, now func() time.Time, dep func(string) (Result, bool)) Result {
 	res := Result{Name: s.Name, Section: s.Section, Kind: s.Kind}
 	for _, d := range s.DependsOn {
-		if dr, ok := dep(d); !ok || dr.Status == Failed || dr.Status == Skipped {
+		// A warning is not a pass either: what depends on it would only repeat the failure.
+		if dr, ok := dep(d); !ok || dr.Status != Passed {
 			res.Status, res.Detail = Skipped, fmt.Sprintf("depends on %q, which did not pass", d)
 			return res
 		}

@@ -59,11 +59,11 @@ func TestRunnerStatuses(t *testing.T) {
 		spec("after-skip", &fake{ran: ran, name: "after-skip"}, "skip"),
 		spec("after-ok", &fake{value: "fine"}, "ok"),
 		warn,
-		spec("after-warn", &fake{value: "runs"}, "warn"),
+		spec("after-warn", &fake{ran: ran, name: "after-warn"}, "warn"),
 		spec("panics", &fake{panic: true}),
 	}
 	res := Runner{Now: tick()}.Run(context.Background(), checks)
-	want := []Status{Passed, Failed, Skipped, Skipped, Skipped, Passed, Warned, Passed, Failed}
+	want := []Status{Passed, Failed, Skipped, Skipped, Skipped, Passed, Warned, Skipped, Failed}
 	for i, r := range res {
 		if r.Name != checks[i].Name || r.Status != want[i] {
 			t.Errorf("%d: %s %v %q, want %s %v", i, r.Name, r.Status, r.Detail, checks[i].Name, want[i])
@@ -75,13 +75,16 @@ func TestRunnerStatuses(t *testing.T) {
 	if _, ok := ran.Load("after-skip"); ok {
 		t.Error("a check whose dependency was skipped ran")
 	}
+	if _, ok := ran.Load("after-warn"); ok {
+		t.Error("a check whose dependency warned ran")
+	}
 	if res[0].Duration != time.Second || res[0].Detail != "24 GiB" {
 		t.Errorf("ok: %+v", res[0])
 	}
 	if !strings.Contains(res[8].Detail, "boom") {
 		t.Errorf("panic: %q", res[8].Detail)
 	}
-	if s := Summarize(res).String(); s != "3 passed, 2 failed, 3 skipped, 1 warning(s)" {
+	if s := Summarize(res).String(); s != "2 passed, 2 failed, 4 skipped, 1 warning(s)" {
 		t.Errorf("summary %q", s)
 	}
 }
