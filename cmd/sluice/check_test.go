@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"encoding/xml"
@@ -11,9 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 )
 
 // writeChecks writes a checks file with one check on an open and one on a closed port.
@@ -109,42 +106,21 @@ func TestCheckCommandBadFile(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a bytes.Buffer safe for one writer and a polling reader.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // --watch serves each check's latest result and duration on /metrics until the context ends.
 func TestCheckWatchMetrics(t *testing.T) {
 	t.Parallel()
 	file := writeChecks(t, t.TempDir())
-	var stdout, stderr lockedBuffer
-	root := newRoot(strings.NewReader(""), &stdout, &stderr)
+	stdout, stderr := &syncBuf{written: make(chan struct{}, 1)}, &syncBuf{written: make(chan struct{}, 1)}
+	root := newRoot(strings.NewReader(""), stdout, stderr)
 	root.SetArgs([]string{"check", "-c", file, "--watch", "1h", "--listen", "127.0.0.1:0"})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- root.ExecuteContext(ctx) }()
-	deadline := time.Now().Add(time.Minute)
-	var body string
-	for time.Now().Before(deadline) && !strings.Contains(body, "sluice_check_last_run_timestamp_seconds ") {
-		if _, addr, ok := strings.Cut(stderr.String(), "metrics on "); ok {
-			body = get(t, strings.TrimSpace(addr))
-		}
-		time.Sleep(20 * time.Millisecond) // polling the endpoint, not synchronising
-	}
+	// The report is printed after the round's results are exported.
+	stderr.waitFor(t, "/metrics\n")
+	stdout.waitFor(t, "RESULTS: ")
+	_, addr, _ := strings.Cut(stderr.String(), "metrics on ")
+	body := get(t, strings.TrimSpace(addr))
 	for _, w := range []string{
 		`sluice_check_passed{check="open",kind="tcp",section="Kafka"} 1`,
 		`sluice_check_passed{check="closed",kind="tcp",section="Kafka"} 0`,
@@ -169,7 +145,7 @@ func get(t *testing.T, url string) string {
 	t.Helper()
 	res, err := http.Get(url)
 	if err != nil {
-		return ""
+		t.Fatal(err)
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
