@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -49,9 +48,7 @@ func (e *Elasticsearch) Validate() error {
 		errs = append(errs, errors.New("hosts: want at least one URL"))
 	}
 	for i, h := range e.Hosts {
-		if u, err := url.Parse(h); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			errs = append(errs, fmt.Errorf("hosts[%d]: want http(s)://host:port, got %q", i, h))
-		}
+		errs = append(errs, checkURL(fmt.Sprintf("hosts[%d]", i), h, "http", "https"))
 	}
 	if p := []string{"health", "templates", "write"}; !slices.Contains(p, e.Probe) {
 		errs = append(errs, fmt.Errorf("probe: want one of %s, got %q", strings.Join(p, ", "), e.Probe))

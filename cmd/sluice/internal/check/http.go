@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -52,10 +51,7 @@ func newHTTP() *HTTP { return &HTTP{Method: http.MethodGet, Status: []int{200}} 
 
 // Validate checks the URL and assertions.
 func (h *HTTP) Validate() error {
-	var errs []error
-	if u, err := url.Parse(h.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		errs = append(errs, fmt.Errorf("url: want http(s)://host[:port]/path, got %q", h.URL))
-	}
+	errs := []error{checkURL("url", h.URL, "http", "https")}
 	for i, a := range h.JSON {
 		if a.Path == "" {
 			errs = append(errs, fmt.Errorf("json[%d].path: missing", i))

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -29,36 +30,42 @@ type apiClient struct {
 
 // kubeconfig is the part of a kubeconfig file a check needs.
 type kubeconfig struct {
-	CurrentContext string `yaml:"current-context"`
-	Contexts       []struct {
-		Name    string `yaml:"name"`
-		Context struct {
-			Cluster string `yaml:"cluster"`
-			User    string `yaml:"user"`
-		} `yaml:"context"`
-	} `yaml:"contexts"`
-	Clusters []struct {
-		Name    string `yaml:"name"`
-		Cluster struct {
-			Server   string `yaml:"server"`
-			CA       string `yaml:"certificate-authority"`
-			CAData   string `yaml:"certificate-authority-data"`
-			Insecure bool   `yaml:"insecure-skip-tls-verify"`
-		} `yaml:"cluster"`
-	} `yaml:"clusters"`
-	Users []struct {
-		Name string `yaml:"name"`
-		User struct {
-			Token      string `yaml:"token"`
-			TokenFile  string `yaml:"tokenFile"`
-			Cert       string `yaml:"client-certificate"`
-			CertData   string `yaml:"client-certificate-data"`
-			Key        string `yaml:"client-key"`
-			KeyData    string `yaml:"client-key-data"`
-			Exec       any    `yaml:"exec"`
-			AuthPlugin any    `yaml:"auth-provider"`
-		} `yaml:"user"`
-	} `yaml:"users"`
+	CurrentContext string        `yaml:"current-context"`
+	Contexts       []kubeContext `yaml:"contexts"`
+	Clusters       []kubeCluster `yaml:"clusters"`
+	Users          []kubeUser    `yaml:"users"`
+}
+
+type kubeContext struct {
+	Name    string `yaml:"name"`
+	Context struct {
+		Cluster string `yaml:"cluster"`
+		User    string `yaml:"user"`
+	} `yaml:"context"`
+}
+
+type kubeCluster struct {
+	Name    string `yaml:"name"`
+	Cluster struct {
+		Server   string `yaml:"server"`
+		CA       string `yaml:"certificate-authority"`
+		CAData   string `yaml:"certificate-authority-data"`
+		Insecure bool   `yaml:"insecure-skip-tls-verify"`
+	} `yaml:"cluster"`
+}
+
+type kubeUser struct {
+	Name string `yaml:"name"`
+	User struct {
+		Token      string `yaml:"token"`
+		TokenFile  string `yaml:"tokenFile"`
+		Cert       string `yaml:"client-certificate"`
+		CertData   string `yaml:"client-certificate-data"`
+		Key        string `yaml:"client-key"`
+		KeyData    string `yaml:"client-key-data"`
+		Exec       any    `yaml:"exec"`
+		AuthPlugin any    `yaml:"auth-provider"`
+	} `yaml:"user"`
 }
 
 // fromKubeconfig builds a client for the file's current context, with inline or file
@@ -73,68 +80,74 @@ func fromKubeconfig(path string) (*apiClient, error) {
 	if err := yaml.Unmarshal(b, &kc); err != nil {
 		return nil, fmt.Errorf("kubeconfig %s: %w", path, err)
 	}
-	ci := -1
-	for i, c := range kc.Contexts {
-		if c.Name == kc.CurrentContext {
-			ci = i
-		}
-	}
+	ci := slices.IndexFunc(kc.Contexts, func(c kubeContext) bool { return c.Name == kc.CurrentContext })
 	if ci < 0 {
 		return nil, fmt.Errorf("kubeconfig %s: no context %q", path, kc.CurrentContext)
 	}
 	ctx := kc.Contexts[ci].Context
 	tc := &tls.Config{MinVersion: tls.VersionTLS12}
-	var server, token string
-	var certPEM, keyPEM []byte
-	for _, c := range kc.Clusters {
-		if c.Name != ctx.Cluster {
-			continue
-		}
-		server, tc.InsecureSkipVerify = c.Cluster.Server, c.Cluster.Insecure //nolint:gosec // the kubeconfig asks for it
-		ca, err := pemOf(path, c.Cluster.CA, c.Cluster.CAData)
-		if err != nil {
-			return nil, err
-		}
-		if ca != nil {
-			tc.RootCAs = x509.NewCertPool()
-			if !tc.RootCAs.AppendCertsFromPEM(ca) {
-				return nil, fmt.Errorf("kubeconfig %s: cluster %s: no PEM certificate authority", path, c.Name)
-			}
-		}
+	server, err := kc.cluster(path, ctx.Cluster, tc)
+	if err != nil {
+		return nil, err
 	}
-	for _, u := range kc.Users {
-		if u.Name != ctx.User {
-			continue
-		}
-		if u.User.Exec != nil || u.User.AuthPlugin != nil {
-			return nil, fmt.Errorf("kubeconfig %s: user %s logs in through a plugin; give the check a token or client certificate", path, u.Name)
-		}
-		token = u.User.Token
-		if u.User.TokenFile != "" {
-			tb, err := os.ReadFile(relTo(path, u.User.TokenFile))
-			if err != nil {
-				return nil, fmt.Errorf("kubeconfig: %w", err)
-			}
-			token = strings.TrimSpace(string(tb))
-		}
-		if certPEM, err = pemOf(path, u.User.Cert, u.User.CertData); err != nil {
-			return nil, err
-		}
-		if keyPEM, err = pemOf(path, u.User.Key, u.User.KeyData); err != nil {
-			return nil, err
-		}
-	}
-	if server == "" {
-		return nil, fmt.Errorf("kubeconfig %s: cluster %q has no server", path, ctx.Cluster)
-	}
-	if certPEM != nil {
-		cert, err := tls.X509KeyPair(certPEM, keyPEM)
-		if err != nil {
-			return nil, fmt.Errorf("kubeconfig %s: client certificate: %w", path, err)
-		}
-		tc.Certificates = []tls.Certificate{cert}
+	token, err := kc.user(path, ctx.User, tc)
+	if err != nil {
+		return nil, err
 	}
 	return &apiClient{server: server, token: token, http: httpClient(tc)}, nil
+}
+
+// cluster reads the named cluster's server and certificate authority into tc.
+func (kc *kubeconfig) cluster(path, name string, tc *tls.Config) (string, error) {
+	i := slices.IndexFunc(kc.Clusters, func(c kubeCluster) bool { return c.Name == name })
+	if i < 0 || kc.Clusters[i].Cluster.Server == "" {
+		return "", fmt.Errorf("kubeconfig %s: cluster %q has no server", path, name)
+	}
+	c := kc.Clusters[i].Cluster
+	tc.InsecureSkipVerify = c.Insecure //nolint:gosec // the kubeconfig asks for it
+	ca, err := pemOf(path, c.CA, c.CAData)
+	if err != nil || ca == nil {
+		return c.Server, err
+	}
+	tc.RootCAs = x509.NewCertPool()
+	if !tc.RootCAs.AppendCertsFromPEM(ca) {
+		return "", fmt.Errorf("kubeconfig %s: cluster %s: no PEM certificate authority", path, name)
+	}
+	return c.Server, nil
+}
+
+// user returns the named user's token and puts its client certificate into tc.
+func (kc *kubeconfig) user(path, name string, tc *tls.Config) (string, error) {
+	i := slices.IndexFunc(kc.Users, func(u kubeUser) bool { return u.Name == name })
+	if i < 0 {
+		return "", fmt.Errorf("kubeconfig %s: no user %q", path, name)
+	}
+	u := kc.Users[i].User
+	if u.Exec != nil || u.AuthPlugin != nil {
+		return "", fmt.Errorf("kubeconfig %s: user %s logs in through a plugin; give the check a token or client certificate", path, name)
+	}
+	token := u.Token
+	if u.TokenFile != "" {
+		tb, err := os.ReadFile(relTo(path, u.TokenFile))
+		if err != nil {
+			return "", fmt.Errorf("kubeconfig: %w", err)
+		}
+		token = strings.TrimSpace(string(tb))
+	}
+	certPEM, err := pemOf(path, u.Cert, u.CertData)
+	if err != nil || certPEM == nil {
+		return token, err
+	}
+	keyPEM, err := pemOf(path, u.Key, u.KeyData)
+	if err != nil {
+		return "", err
+	}
+	cert, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		return "", fmt.Errorf("kubeconfig %s: client certificate: %w", path, err)
+	}
+	tc.Certificates = []tls.Certificate{cert}
+	return token, nil
 }
 
 // inClusterOrExplicit uses the pod's service account, or the server and files given.

@@ -63,9 +63,7 @@ func (k *Kubernetes) Validate() error {
 		errs = append(errs, errors.New("labels: name at least one"))
 	}
 	if k.APIServer != "" {
-		if u, err := url.Parse(k.APIServer); err != nil || u.Scheme != "https" || u.Host == "" {
-			errs = append(errs, fmt.Errorf("api_server: want https://host:port, got %q", k.APIServer))
-		}
+		errs = append(errs, checkURL("api_server", k.APIServer, "https"))
 	}
 	return errors.Join(errs...)
 }

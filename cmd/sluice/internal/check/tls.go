@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 )
@@ -73,6 +75,15 @@ func httpClient(tc *tls.Config) *http.Client {
 	tr.TLSClientConfig = tc
 	tr.Proxy = nil
 	return &http.Client{Transport: tr}
+}
+
+// checkURL validates a setting that must be an absolute URL with one of the schemes given.
+func checkURL(field, s string, schemes ...string) error {
+	u, err := url.Parse(s)
+	if err != nil || !slices.Contains(schemes, u.Scheme) || u.Host == "" {
+		return fmt.Errorf("%s: want an absolute URL (%s://host:port/...), got %q", field, strings.Join(schemes, " or "), s)
+	}
+	return nil
 }
 
 // answer is a response read whole, with how long it took to arrive.

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -42,10 +41,7 @@ func newVLLM() *VLLM {
 
 // Validate checks the URL and that the probe has what it needs.
 func (v *VLLM) Validate() error {
-	var errs []error
-	if u, err := url.Parse(v.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		errs = append(errs, fmt.Errorf("url: want http(s)://host:port, got %q", v.URL))
-	}
+	errs := []error{checkURL("url", v.URL, "http", "https")}
 	probes := []string{"health", "models", "completion", "metrics"}
 	if !slices.Contains(probes, v.Probe) {
 		errs = append(errs, fmt.Errorf("probe: want one of %s, got %q", strings.Join(probes, ", "), v.Probe))
