@@ -122,7 +122,7 @@ func (g *GPU) query(ctx context.Context, path string) (*smiReport, error) {
 	if g.Source == "csv" {
 		args = []string{"--query-gpu=" + csvFields[g.Probe], "--format=csv"}
 	}
-	out, code, err := runCommand(ctx, append([]string{path}, args...))
+	out, code, err := shared.run(ctx, append([]string{path}, args...))
 	if err != nil {
 		return nil, err
 	}
