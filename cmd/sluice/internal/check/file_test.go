@@ -1,7 +1,9 @@
 package check
 
 import (
+	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -61,6 +63,25 @@ func TestShippedFiles(t *testing.T) {
 	for _, f := range files {
 		if _, err := Load(f); err != nil {
 			t.Errorf("%v", err)
+		}
+	}
+}
+
+// TestReadmeExamples loads every YAML block of the README: what it shows is what sluice takes.
+func TestReadmeExamples(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := regexp.MustCompile("(?s)```yaml\n(.*?)```").FindAllSubmatch(readme, -1)
+	if len(blocks) < 2 {
+		t.Fatalf("%d YAML blocks in README.md", len(blocks))
+	}
+	env := func(k string) (string, bool) { return "meta-llama/Llama-3.1-8B-Instruct", k == "VLLM_MODEL" }
+	for i, b := range blocks {
+		if _, err := Parse(b[1], env); err != nil {
+			t.Errorf("README block %d: %v", i+1, err)
 		}
 	}
 }
