@@ -8,16 +8,40 @@ import (
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/sluice-dev/sluice/cmd/sluice/internal/check"
 )
 
 // The pipeline shipped in the Kubernetes manifest is the example config, and it validates.
 func TestDeployConfigMapValidates(t *testing.T) {
 	t.Parallel()
-	raw, err := os.ReadFile("../../deploy/sluice/sluice.yaml")
+	config := configMapData(t, "../../deploy/sluice/sluice.yaml", "sluice.yaml", "../../configs/vllm-gpu-k8s.yaml")
+	f := filepath.Join(t.TempDir(), "sluice.yaml")
+	if err := os.WriteFile(f, []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs := runCLI(t, "", "validate", "-c", f); code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+}
+
+// The checks the preflight Job runs are the stack's default checks file, and it loads.
+func TestDeployChecksConfigMapLoads(t *testing.T) {
+	t.Parallel()
+	checks := configMapData(t, "../../deploy/sluice/check.yaml", "checks.yaml", "../../configs/checks/vllm-gpu-k8s.yaml")
+	if _, err := check.Parse([]byte(checks), func(string) (string, bool) { return "", false }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// configMapData returns key of the ConfigMap in a manifest, which must equal the file it copies.
+func configMapData(t *testing.T, manifest, key, copyOf string) string {
+	t.Helper()
+	raw, err := os.ReadFile(manifest)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var config string
+	var data string
 	dec := yaml.NewDecoder(bytes.NewReader(raw))
 	for {
 		var doc struct {
@@ -28,21 +52,15 @@ func TestDeployConfigMapValidates(t *testing.T) {
 			break
 		}
 		if doc.Kind == "ConfigMap" {
-			config = doc.Data["sluice.yaml"]
+			data = doc.Data[key]
 		}
 	}
-	want, err := os.ReadFile("../../configs/vllm-gpu-k8s.yaml")
+	want, err := os.ReadFile(copyOf)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.TrimSpace(config) != strings.TrimSpace(string(want)) {
-		t.Fatal("deploy/sluice/sluice.yaml's ConfigMap differs from configs/vllm-gpu-k8s.yaml")
+	if strings.TrimSpace(data) != strings.TrimSpace(string(want)) {
+		t.Fatalf("%s's ConfigMap differs from %s", manifest, copyOf)
 	}
-	f := filepath.Join(t.TempDir(), "sluice.yaml")
-	if err := os.WriteFile(f, []byte(config), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if code, out, errs := runCLI(t, "", "validate", "-c", f); code != 0 {
-		t.Fatalf("exit %d\n%s%s", code, out, errs)
-	}
+	return data
 }

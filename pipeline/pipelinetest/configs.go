@@ -64,6 +64,17 @@ func ReadmeSample(t testing.TB, path string, input pipeline.InputFactory, typo s
 // bad configs is then a folder of files, each saying what it must give.
 func BadConfigs(t *testing.T, comps config.Components) {
 	t.Helper()
+	BadFiles(t, func(path string) error {
+		_, err := config.Load(path, comps)
+		return err
+	})
+}
+
+// BadFiles is BadConfigs for any file format with its own loader (the checks files of
+// `sluice check`): every testdata/*.bad.yaml must make load fail with the error its first line
+// names.
+func BadFiles(t *testing.T, load func(path string) error) {
+	t.Helper()
 	files, _ := filepath.Glob("testdata/*.bad.yaml")
 	if len(files) == 0 {
 		t.Fatal("no bad configs")
@@ -80,7 +91,7 @@ func BadConfigs(t *testing.T, comps config.Components) {
 			if !ok {
 				t.Fatalf("first line %q does not say what error to want", first)
 			}
-			if _, err := config.Load(f, comps); err == nil || !strings.Contains(err.Error(), want) {
+			if err := load(f); err == nil || !strings.Contains(err.Error(), want) {
 				t.Fatalf("got %v, want an error with %q", err, want)
 			}
 		})
