@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -119,6 +120,10 @@ const (
 // exitStatus turns a run's error and delivery into the command's result: data not delivered
 // outranks a run error (1), which outranks data in the dead letter.
 func exitStatus(runErr error, d delivery, log *slog.Logger) error {
+	if runErr != nil && onlyDrain(runErr) {
+		log.Error("drain incomplete", "error", runErr) // d counts what it means for the data
+		runErr = nil
+	}
 	switch {
 	case d.Undelivered() > 0:
 		if runErr != nil {
@@ -134,6 +139,20 @@ func exitStatus(runErr error, d delivery, log *slog.Logger) error {
 		return exitError{code: exitDeadLettered}
 	}
 	return nil
+}
+
+// onlyDrain reports whether every error joined in err is a runtime.DrainError.
+func onlyDrain(err error) bool {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			if !onlyDrain(e) {
+				return false
+			}
+		}
+		return true
+	}
+	var d *runtime.DrainError
+	return errors.As(err, &d)
 }
 
 // inputRecords sums sluice_component_events_received_total over inputs.

@@ -190,7 +190,10 @@ func (r *Runtime) drain(work context.Context) error {
 		errs = append(errs, fmt.Errorf("runtime: shutdown timeout: %d events not acknowledged; their sources will resend them", left))
 		r.log.Error("shutdown timeout with events unacknowledged", "events", left)
 	}
-	err := errors.Join(errs...)
+	var err error
+	if len(errs) > 0 {
+		err = &DrainError{Err: errors.Join(errs...)}
+	}
 	// Inputs answer their peers (Filebeat ACKs) until here; give them a moment even when late.
 	closeCtx, cancel := context.WithTimeout(context.WithoutCancel(work), 5*time.Second)
 	defer cancel()
@@ -206,6 +209,15 @@ func (r *Runtime) drain(work context.Context) error {
 	r.log.Info("stopped")
 	return err
 }
+
+// DrainError is Run's error when the drain left events undelivered (dead-lettered by an output,
+// or unacknowledged at the deadline): a fault of the data's delivery rather than of the config
+// or an input, which Outcome counts.
+type DrainError struct{ Err error }
+
+func (e *DrainError) Error() string { return e.Err.Error() }
+
+func (e *DrainError) Unwrap() error { return e.Err }
 
 func (r *Runtime) inputCount() int {
 	n := 0

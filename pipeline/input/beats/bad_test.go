@@ -230,4 +230,3 @@ func TestBadConnectionWarningsThrottled(t *testing.T) {
 		t.Errorf("%d protocol-error warnings logged, want %d:\n%s", got, warnBurst, logBuf.String())
 	}
 }
-
