@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/sluice-dev/sluice/pipeline"
+	"github.com/sluice-dev/sluice/pipeline/internal/budget"
 	"github.com/sluice-dev/sluice/pipeline/logging"
 )
 
@@ -46,7 +47,7 @@ type Input struct {
 	conns   map[*conn]struct{}
 	readers sync.WaitGroup // read loops: Run waits for them
 	ackers  sync.WaitGroup // ack loops: Close waits for them
-	budget  *budget        // max_pending_events over all connections
+	budget  *budget.Budget // max_pending_events over all connections
 
 	// warnings throttles what clients can provoke (bad frames, failed handshakes, a flood past
 	// max_connections), so that a hostile or broken fleet cannot flood the log.
@@ -92,7 +93,7 @@ func New(set pipeline.Settings, cfg *Config) (*Input, error) {
 		return nil, err
 	}
 	in := &Input{id: set.ID, set: set, cfg: *cfg, log: set.Logger, m: m, conns: map[*conn]struct{}{},
-		budget: newBudget(cfg.MaxPendingEvents), warnings: logging.Limiter{Burst: warnBurst, Every: warnEvery}}
+		budget: budget.New(int64(cfg.MaxPendingEvents)), warnings: logging.Limiter{Burst: warnBurst, Every: warnEvery}}
 	if cfg.TLS.Enabled {
 		if in.tls, err = newCertReloader(cfg.TLS, set.Logger, m); err != nil {
 			return nil, err

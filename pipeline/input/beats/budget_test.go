@@ -33,8 +33,8 @@ func TestMaxPendingEventsAcrossConnections(t *testing.T) {
 	}
 	first := send("a")
 	b1 := h.sink.next(t)
-	if h.in.budget.inUse() != 5 {
-		t.Fatalf("budget in use %d, want 5", h.in.budget.inUse())
+	if h.in.budget.InUse() != 5 {
+		t.Fatalf("budget in use %d, want 5", h.in.budget.InUse())
 	}
 	second := send("b")
 	// The second window waits past the client's 1.5s timeout: keepalives must carry it.
@@ -61,7 +61,7 @@ func TestMaxPendingEventsAcrossConnections(t *testing.T) {
 	if r := <-second; r.err != nil || r.n != 5 {
 		t.Fatalf("second send = %d, %v", r.n, r.err)
 	}
-	eventually(t, "budget released", func() bool { return h.in.budget.inUse() == 0 })
+	eventually(t, "budget released", func() bool { return h.in.budget.InUse() == 0 })
 }
 
 // A window larger than the whole budget still goes through, alone.
@@ -73,8 +73,8 @@ func TestWindowLargerThanBudget(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { _, err := sc.Send(messages(10, "big")); done <- err }()
 	b := h.sink.next(t)
-	if b.Len() != 10 || h.in.budget.inUse() != 3 {
-		t.Fatalf("batch of %d, budget in use %d", b.Len(), h.in.budget.inUse())
+	if b.Len() != 10 || h.in.budget.InUse() != 3 {
+		t.Fatalf("batch of %d, budget in use %d", b.Len(), h.in.budget.InUse())
 	}
 	b.Resolve(event.Delivered)
 	if err := <-done; err != nil {

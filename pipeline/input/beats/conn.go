@@ -202,14 +202,14 @@ func (c *conn) readWindow(ctx context.Context, next pipeline.Consumer) error {
 		<-c.slots
 		return nil
 	}
-	share := c.in.budget.share(int(count))
+	share := c.in.budget.Share(int64(count))
 	if err := c.reserve(ctx, share); err != nil {
 		return err
 	}
 	handed := false
 	defer func() {
 		if !handed { // the window never reached the pipeline: its share comes back now
-			c.in.budget.release(share)
+			c.in.budget.Release(share)
 		}
 	}()
 	_ = c.nc.SetReadDeadline(time.Now().Add(c.in.cfg.ReadTimeout)) // reading starts now
@@ -243,10 +243,10 @@ func (c *conn) readWindow(ctx context.Context, next pipeline.Consumer) error {
 
 // handOver queues the window for its answer, then gives it to the pipeline. The ack callback
 // runs on whatever goroutine resolves the batch; it only records the status.
-func (c *conn) handOver(ctx context.Context, next pipeline.Consumer, events []*event.Event, share int) error {
+func (c *conn) handOver(ctx context.Context, next pipeline.Consumer, events []*event.Event, share int64) error {
 	select {
 	case <-c.closed: // closing: this window will not be acknowledged, so it must not be delivered
-		c.in.budget.release(share)
+		c.in.budget.Release(share)
 		return errClosing
 	default:
 	}
@@ -255,7 +255,7 @@ func (c *conn) handOver(ctx context.Context, next pipeline.Consumer, events []*e
 	c.pending.Add(1)
 	c.in.m.pendingWindows.Inc()
 	ack := event.NewAck(func(s event.Status) {
-		c.in.budget.release(share)
+		c.in.budget.Release(share)
 		// Activity first: a reader that sees nothing pending must also see that the
 		// connection was busy until now, or it could close it as idle before this window's
 		// ACK is written.

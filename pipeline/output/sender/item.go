@@ -1,8 +1,6 @@
 package sender
 
 import (
-	"context"
-	"sync"
 	"sync/atomic"
 
 	"github.com/sluice-dev/sluice/pipeline/event"
@@ -45,7 +43,7 @@ func (t *tracker) finish(s event.Status) {
 	switch left := t.left.Add(-1); {
 	case left == 0:
 		if t.s != nil {
-			t.s.held.release(t.held)
+			t.s.held.Release(t.held)
 			t.s.m.held.Sub(float64(t.held))
 		}
 		t.batch.Resolve(event.Status(t.worst.Load()))
@@ -67,48 +65,7 @@ func Standalone(b *event.Batch, items []Item) []*Item {
 	return ptrs
 }
 
-// byteSem bounds the bytes the sender holds. acquire blocks until the bytes are free.
-type byteSem struct {
-	mu   sync.Mutex
-	max  int64
-	used int64
-	free chan struct{} // closed and replaced on every release
-}
-
-func newByteSem(max int64) *byteSem { return &byteSem{max: max, free: make(chan struct{})} }
-
-// acquire takes n bytes (at most max, so one huge batch can still pass alone) and returns how
-// many it took.
-func (s *byteSem) acquire(ctx context.Context, n int64) (int64, error) {
-	n = min(n, s.max)
-	for {
-		s.mu.Lock()
-		if s.used+n <= s.max {
-			s.used += n
-			s.mu.Unlock()
-			return n, nil
-		}
-		free := s.free
-		s.mu.Unlock()
-		select {
-		case <-free:
-		case <-ctx.Done():
-			return 0, ctx.Err()
-		}
-	}
-}
-
-func (s *byteSem) release(n int64) {
-	s.mu.Lock()
-	s.used -= n
-	close(s.free)
-	s.free = make(chan struct{})
-	s.mu.Unlock()
-}
-
 // HeldBytes reports the encoded bytes held: queued, in flight or requeued.
 func (s *Sender) HeldBytes() int64 {
-	s.held.mu.Lock()
-	defer s.held.mu.Unlock()
-	return s.held.used
+	return s.held.InUse()
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/internal/budget"
 )
 
 // Concurrency modes (Config.Concurrency).
@@ -83,7 +84,7 @@ type Sender struct {
 	m     *metrics
 	send  SendFunc
 	clock Clock
-	held  *byteSem
+	held  *budget.Budget
 
 	mu       sync.Mutex
 	wake     *sync.Cond
@@ -113,7 +114,7 @@ func New(set pipeline.Settings, cfg Config, send SendFunc, clk Clock) (*Sender, 
 		return nil, err
 	}
 	s := &Sender{cfg: cfg, id: set.ID, log: set.Logger, cm: set.Metrics, dl: set.DeadLetter, m: m,
-		send: send, clock: clk, held: newByteSem(cfg.MaxHeldBytes)}
+		send: send, clock: clk, held: budget.New(cfg.MaxHeldBytes)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -146,8 +147,8 @@ func (s *Sender) Enqueue(ctx context.Context, b *event.Batch, items []Item, byte
 	}
 	t := &tracker{s: s, batch: b}
 	t.left.Store(int64(len(items)))
-	held, err := s.held.acquire(ctx, bytes)
-	if err != nil {
+	held := s.held.Share(bytes) // one huge batch can still pass alone
+	if err := s.held.Acquire(ctx, held); err != nil {
 		b.Resolve(event.Retry)
 		return err
 	}
@@ -156,7 +157,7 @@ func (s *Sender) Enqueue(ctx context.Context, b *event.Batch, items []Item, byte
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
-		s.held.release(held)
+		s.held.Release(held)
 		s.m.held.Sub(float64(held))
 		b.Resolve(event.Retry)
 		return ErrClosed
