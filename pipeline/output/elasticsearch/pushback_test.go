@@ -28,6 +28,17 @@ func pushbackOutput(t *testing.T, es *esfault.Server) (*Output, *pipelinetest.Lo
 	return o, logs
 }
 
+// closeOutput waits for the output's workers: they log an answer after its documents are
+// acknowledged, so an acknowledgement alone does not mean the log line is written.
+func closeOutput(t *testing.T, o *Output) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := o.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func assertStoredOnce(t *testing.T, es *esfault.Server, n int) {
 	t.Helper()
 	seen := map[string]int{}
@@ -60,6 +71,7 @@ func TestRandomRejections(t *testing.T) {
 	}
 	waitDelivered(t, acks)
 	assertStoredOnce(t, es, 2000)
+	closeOutput(t, o)
 	if n := logs.Count("rejecting documents"); n != 1 {
 		t.Errorf("%d rejection warnings, want 1: %v", n, logs.Messages())
 	}
@@ -86,6 +98,7 @@ func TestOutageLoggedOnce(t *testing.T) {
 	es.SetFault(nil)
 	waitDelivered(t, []chan event.Status{done})
 	assertStoredOnce(t, es, 50)
+	closeOutput(t, o)
 	if logs.Count("WARN elasticsearch: output down") != 1 || logs.Count("INFO elasticsearch: output up again") != 1 {
 		t.Errorf("want one down WARN and one up INFO: %v", logs.Messages())
 	}

@@ -68,6 +68,18 @@ func newHarness(t *testing.T, cfg Config, send SendFunc) *harness {
 	return h
 }
 
+// settle closes the sender and waits for its workers: a worker reports an answer (logs,
+// gauges) after the send function has acknowledged the items, so the acknowledgement alone
+// does not mean the report is written.
+func (h *harness) settle(t *testing.T) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := h.s.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func testConfig() Config {
 	return Config{Workers: 1, Concurrency: Fixed, MaxItems: 100, MaxBytes: 1 << 20, MaxHeldBytes: 1 << 20,
 		InitialBackoff: 100 * time.Millisecond, MaxBackoff: time.Second}
@@ -169,6 +181,7 @@ func TestPartialRejectionsDoNotPause(t *testing.T) {
 			t.Fatalf("status %v", s)
 		}
 	}
+	h.settle(t)
 	if p := h.clock.slept(); len(p) != 0 {
 		t.Errorf("paused %v for partial rejections", p)
 	}
@@ -199,6 +212,7 @@ func TestOutageHealthAndPause(t *testing.T) {
 	if s := wait(t, enqueue(t, h.s, "a", "b")); s != event.Delivered {
 		t.Fatalf("status %v", s)
 	}
+	h.settle(t)
 	pauses := h.clock.slept()
 	if len(pauses) < 8 {
 		t.Fatalf("%d pauses for 8 failed requests", len(pauses))
