@@ -1,13 +1,11 @@
 package pipeline
 
-import (
-	"errors"
-	"fmt"
-)
+import "errors"
 
 // Errors are classified so that the runtime and outputs treat them alike everywhere:
-// retryable (the default: back off and try again), permanent (dead-letter with the reason and
-// count), and partial (retry only the items that failed).
+// retryable (the default: back off and try again) and permanent (dead-letter with the reason
+// and count). The third class, partial (retry only the items that failed), is not an error
+// value: an output on the sender helper returns the failed items in sender.Response.Retry.
 
 type permanentError struct{ err error }
 
@@ -27,16 +25,3 @@ func IsPermanent(err error) bool {
 	var p permanentError
 	return errors.As(err, &p)
 }
-
-// PartialError reports that only some items of a batch failed; Failed holds their indexes in the
-// batch's Events and Err the reason. The caller retries those alone.
-type PartialError struct {
-	Failed []int
-	Err    error
-}
-
-func (e *PartialError) Error() string {
-	return fmt.Sprintf("%d items failed: %v", len(e.Failed), e.Err)
-}
-
-func (e *PartialError) Unwrap() error { return e.Err }
