@@ -19,9 +19,24 @@ import (
 	"github.com/sluice-dev/sluice/pipeline"
 )
 
-// Timeout bounds every Wait helper in this package. It is long enough for a loaded CI machine
-// running with -race, short enough to fail a hung test well before go test's own timeout.
-var Timeout = 10 * time.Second
+// Timeout bounds every Wait helper in this package. It is long enough for a loaded two-core CI
+// machine running with -race, short enough to fail a hung test well before go test's own
+// timeout.
+var Timeout = 30 * time.Second
+
+// Eventually polls cond until it holds, and fails the test if it has not within Timeout. It is
+// for conditions on internal state or metrics that have no channel to wait on; what names the
+// condition in the failure.
+func Eventually(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(Timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not reached within %v", what, Timeout)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
 
 // Settings returns the settings the runtime would give a component with this id: a logger that
 // writes to the test log, fresh unregistered component metrics, a registerer on a private

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/sluice-dev/sluice/pipeline/pipelinetest"
 )
 
 func TestGateFIFOAndCancel(t *testing.T) {
@@ -17,10 +19,10 @@ func TestGateFIFOAndCancel(t *testing.T) {
 	bigCtx, cancelBig := context.WithCancel(ctx)
 	big := make(chan error, 1)
 	go func() { big <- g.Acquire(bigCtx, 5) }()
-	eventually(t, "big waiting", func() bool { g.mu.Lock(); defer g.mu.Unlock(); return len(g.waiters) == 1 })
+	pipelinetest.Eventually(t, "big waiting", func() bool { g.mu.Lock(); defer g.mu.Unlock(); return len(g.waiters) == 1 })
 	small := make(chan error, 1)
 	go func() { small <- g.Acquire(ctx, 1) }()
-	eventually(t, "small waiting", func() bool { g.mu.Lock(); defer g.mu.Unlock(); return len(g.waiters) == 2 })
+	pipelinetest.Eventually(t, "small waiting", func() bool { g.mu.Lock(); defer g.mu.Unlock(); return len(g.waiters) == 2 })
 	// Cancelling the head lets the one behind it in.
 	cancelBig()
 	if err := <-big; err == nil {

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/pipeline/pipelinetest"
@@ -41,19 +40,6 @@ func (o *slowOutput) count() int {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return len(o.delivered)
-}
-
-// eventually polls cond until it holds; it is used where the condition is internal state with
-// no channel to wait on.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(pipelinetest.Timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not reached within %v", what, pipelinetest.Timeout)
-		}
-		time.Sleep(time.Millisecond)
-	}
 }
 
 // Cancelling mid-run with a slow output: every source ack resolves, none says Delivered for an
@@ -98,7 +84,7 @@ http: {address: ""}
 	for i := 0; i < 4; i++ {
 		out.tokens <- struct{}{}
 	}
-	eventually(t, "in-flight limit reached", func() bool { return r.gate.Used() == 40 })
+	pipelinetest.Eventually(t, "in-flight limit reached", func() bool { return r.gate.Used() == 40 })
 	cancel()
 	close(stop)
 	<-fed
@@ -128,7 +114,7 @@ http: {address: ""}
 	if r.gate.Used() != 0 {
 		t.Errorf("%d events still counted in flight", r.gate.Used())
 	}
-	eventually(t, "goroutines back to baseline", func() bool { return goruntime.NumGoroutine() <= base })
+	pipelinetest.Eventually(t, "goroutines back to baseline", func() bool { return goruntime.NumGoroutine() <= base })
 }
 
 // A full pipeline blocks its inputs: Consume waits on the in-flight limit until the output
@@ -152,7 +138,7 @@ http: {address: ""}
 		feed.batches <- b
 		recs = append(recs, rec)
 	}
-	eventually(t, "third batch waits on the limit", func() bool {
+	pipelinetest.Eventually(t, "third batch waits on the limit", func() bool {
 		r.gate.mu.Lock()
 		defer r.gate.mu.Unlock()
 		return len(r.gate.waiters) == 1 && r.gate.used == 10

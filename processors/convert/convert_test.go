@@ -39,7 +39,7 @@ func TestConvert(t *testing.T) {
 			t.Errorf("%s(%v): tags %v", tc.typ, tc.in.Any(), out.Tags())
 		}
 	}
-	if _, err := proctest.Create(Factory, func(c *Config) { c.Fields = []Field{{Field: "f", Type: "ip"}} }); err == nil {
+	if _, err := proctest.Create(t, Factory, func(c *Config) { c.Fields = []Field{{Field: "f", Type: "ip"}} }); err == nil {
 		t.Errorf("unknown type must not validate")
 	}
 }

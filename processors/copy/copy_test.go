@@ -26,7 +26,7 @@ func TestCopy(t *testing.T) {
 	if out := proctest.One(t, strict, proctest.Lines("m")[0]); !out.HasTag("_copy_failure") {
 		t.Errorf("missing source must fail when ignore_missing is false")
 	}
-	if _, err := proctest.Create(Factory, func(c *Config) { c.Fields = []proc.FromTo{{From: "a"}} }); err == nil {
+	if _, err := proctest.Create(t, Factory, func(c *Config) { c.Fields = []proc.FromTo{{From: "a"}} }); err == nil {
 		t.Errorf("a copy without a target must not validate")
 	}
 }

@@ -92,7 +92,7 @@ func TestProcessor(t *testing.T) {
 		func(c *Config) { c.Formats = []string{"yyyy-qq"} },
 		func(c *Config) { c.Formats = nil },
 	} {
-		if _, err := proctest.Create(Factory, f); err == nil {
+		if _, err := proctest.Create(t, Factory, f); err == nil {
 			t.Errorf("expected a config error")
 		}
 	}

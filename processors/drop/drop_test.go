@@ -13,7 +13,7 @@ func TestDrop(t *testing.T) {
 	if len(out) != 1 || out[0].Message() != `"POST /v1/completions HTTP/1.1" 200` {
 		t.Fatalf("got %d events", len(out))
 	}
-	if _, err := proctest.Create(Factory, func(*Config) {}); err == nil {
+	if _, err := proctest.Create(t, Factory, func(*Config) {}); err == nil {
 		t.Errorf("drop without if must not validate")
 	}
 }

@@ -51,7 +51,7 @@ func TestFingerprintFields(t *testing.T) {
 	if mk("12", "") == mk("1", "2") || mk("", "1") == mk("1", "") {
 		t.Errorf("field boundaries must be part of the hash")
 	}
-	if _, err := proctest.Create(Factory, func(c *Config) { c.Fields, c.IncludeSource = nil, false }); err == nil {
+	if _, err := proctest.Create(t, Factory, func(c *Config) { c.Fields, c.IncludeSource = nil, false }); err == nil {
 		t.Errorf("nothing to hash must not validate")
 	}
 }

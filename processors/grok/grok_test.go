@@ -70,7 +70,7 @@ func TestBadPatterns(t *testing.T) {
 		func(c *Config) { c.Patterns, c.PatternSet = []string{`%{WORD}`}, "v7" },
 		func(c *Config) { c.Patterns, c.PatternDefinitions = []string{`%{WORD}`}, []Definition{{Name: "X"}} },
 	} {
-		if _, err := proctest.Create(Factory, f); err == nil {
+		if _, err := proctest.Create(t, Factory, f); err == nil {
 			t.Errorf("case %d: expected an error at load", i)
 		}
 	}

@@ -55,7 +55,7 @@ func TestBadConfig(t *testing.T) {
 		func(c *Config) { c.FieldSplit = "=" },
 		func(c *Config) { c.IncludeKeys, c.ExcludeKeys = []string{"a"}, []string{"b"} },
 	} {
-		if _, err := proctest.Create(Factory, f); err == nil {
+		if _, err := proctest.Create(t, Factory, f); err == nil {
 			t.Errorf("case %d: expected an error", i)
 		}
 	}

@@ -32,7 +32,7 @@ func newProc(t *testing.T, mod func(*Config)) (*Processor, *time.Time) {
 	if mod != nil {
 		mod(c)
 	}
-	set, _, _ := proctest.Settings("multiline")
+	set, _, _ := proctest.Settings(t, "multiline")
 	p, err := New(set, c)
 	if err != nil {
 		t.Fatal(err)
@@ -158,7 +158,7 @@ func contains(ss []string, s string) bool {
 
 func TestPendingGauge(t *testing.T) {
 	t.Parallel()
-	set, reg, _ := proctest.Settings("multiline")
+	set, reg, _ := proctest.Settings(t, "multiline")
 	c := NewConfig()
 	c.Pattern, c.Negate = `^INFO`, true
 	p, err := New(set, c)
@@ -246,7 +246,7 @@ func TestBadConfig(t *testing.T) {
 func BenchmarkMultiline(b *testing.B) {
 	c := NewConfig()
 	c.Pattern, c.Negate = `^(DEBUG|INFO|WARNING|ERROR|CRITICAL) `, true
-	set, _, _ := proctest.Settings("multiline")
+	set, _, _ := proctest.Settings(b, "multiline")
 	p, _ := New(set, c)
 	ctx := context.Background()
 	b.ReportAllocs()

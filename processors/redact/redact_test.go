@@ -89,7 +89,7 @@ func TestBadConfig(t *testing.T) {
 	t.Parallel()
 	bad := [][]Pattern{{{Builtin: "ssn"}}, {{Regex: "("}}, {{}}, {{Builtin: "email", Regex: "x"}}}
 	for _, ps := range bad {
-		if _, err := proctest.Create(Factory, func(c *Config) { c.Patterns = ps }); err == nil {
+		if _, err := proctest.Create(t, Factory, func(c *Config) { c.Patterns = ps }); err == nil {
 			t.Errorf("%+v: expected an error", ps)
 		}
 	}

@@ -29,7 +29,7 @@ func TestRemove(t *testing.T) {
 	if len(out.Tags()) != 1 || out.Tags()[0] != "keep" {
 		t.Errorf("tags: %v", out.Tags())
 	}
-	if _, err := proctest.Create(Factory, func(*Config) {}); err == nil {
+	if _, err := proctest.Create(t, Factory, func(*Config) {}); err == nil {
 		t.Errorf("an empty remove must not validate")
 	}
 }

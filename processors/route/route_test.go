@@ -63,7 +63,7 @@ func TestRouteBadConfig(t *testing.T) {
 		func(c *Config) { c.Routes = []Route{{If: `a == 1`, Outputs: []string{"x"}}}; c.Mode = "any" },
 	}
 	for i, f := range bad {
-		if _, err := proctest.Create(Factory, f); err == nil {
+		if _, err := proctest.Create(t, Factory, f); err == nil {
 			t.Errorf("case %d: expected an error", i)
 		}
 	}

@@ -59,10 +59,10 @@ func TestSampleBounds(t *testing.T) {
 			t.Errorf("rate %v: kept %d, want %d", tc.rate, got, tc.want)
 		}
 	}
-	if _, err := proctest.Create(Factory, func(c *Config) { c.Rate = 1.5 }); err == nil {
+	if _, err := proctest.Create(t, Factory, func(c *Config) { c.Rate = 1.5 }); err == nil {
 		t.Errorf("rate 1.5 must not validate")
 	}
-	if _, err := proctest.Create(Factory, func(c *Config) { c.KeepIf = "x ==" }); err == nil {
+	if _, err := proctest.Create(t, Factory, func(c *Config) { c.KeepIf = "x ==" }); err == nil {
 		t.Errorf("bad keep_if must not validate")
 	}
 }

@@ -32,7 +32,7 @@ func TestSet(t *testing.T) {
 func TestSetBadConfig(t *testing.T) {
 	t.Parallel()
 	for _, fields := range [][]Field{nil, {{Field: "", Value: "x"}}, {{Field: "a", Value: []int{1}}}} {
-		if _, err := proctest.Create(Factory, func(c *Config) { c.Fields = fields }); err == nil {
+		if _, err := proctest.Create(t, Factory, func(c *Config) { c.Fields = fields }); err == nil {
 			t.Errorf("%v: expected an error", fields)
 		}
 	}

@@ -40,7 +40,7 @@ func TestTruncate(t *testing.T) {
 	if out[1].Message() != "short" || out[1].HasTag("truncated") {
 		t.Errorf("short line changed")
 	}
-	if _, err := proctest.Create(Factory, func(c *Config) { c.MaxBytes = 0 }); err == nil {
+	if _, err := proctest.Create(t, Factory, func(c *Config) { c.MaxBytes = 0 }); err == nil {
 		t.Errorf("max_bytes 0 must not validate")
 	}
 }

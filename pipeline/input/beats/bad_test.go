@@ -127,7 +127,7 @@ func TestProtocolErrorsCloseTheConnection(t *testing.T) {
 			if n, err := io.Copy(io.Discard, conn); n != 0 || err != nil && !errors.Is(err, syscall.ECONNRESET) {
 				t.Fatalf("server answered %d bytes, err %v; want a closed connection", n, err)
 			}
-			eventually(t, "protocol error metric", func() bool {
+			pipelinetest.Eventually(t, "protocol error metric", func() bool {
 				return value(h.in.m.protocolErrors.WithLabelValues(tt.reason)) == 1
 			})
 			// Another client on the same input is not affected.
@@ -222,7 +222,7 @@ func TestBadConnectionWarningsThrottled(t *testing.T) {
 		_, _ = io.Copy(io.Discard, conn)
 	}
 	logged := func() int { return strings.Count(logBuf.String(), "protocol error") }
-	eventually(t, "every protocol error counted, logged or suppressed", func() bool {
+	pipelinetest.Eventually(t, "every protocol error counted, logged or suppressed", func() bool {
 		return value(h.in.m.protocolErrors.WithLabelValues(reasonVersion)) == bad &&
 			value(h.in.m.warningsSuppressed)+float64(logged()) == bad
 	})

@@ -7,6 +7,7 @@ import (
 	lumber "github.com/elastic/go-lumber/client/v2"
 
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/pipelinetest"
 )
 
 // TestMaxPendingEventsAcrossConnections: with room for one window of events over the whole
@@ -39,7 +40,7 @@ func TestMaxPendingEventsAcrossConnections(t *testing.T) {
 	second := send("b")
 	// The second window waits past the client's 1.5s timeout: keepalives must carry it.
 	start := time.Now()
-	eventually(t, "the second window waits 2s", func() bool {
+	pipelinetest.Eventually(t, "the second window waits 2s", func() bool {
 		return time.Since(start) > 2*time.Second && value(h.in.m.budgetWaits) > 0
 	})
 	select {
@@ -61,7 +62,7 @@ func TestMaxPendingEventsAcrossConnections(t *testing.T) {
 	if r := <-second; r.err != nil || r.n != 5 {
 		t.Fatalf("second send = %d, %v", r.n, r.err)
 	}
-	eventually(t, "budget released", func() bool { return h.in.budget.InUse() == 0 })
+	pipelinetest.Eventually(t, "budget released", func() bool { return h.in.budget.InUse() == 0 })
 }
 
 // A window larger than the whole budget still goes through, alone.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sluice-dev/sluice/internal/testsvc"
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/pipelinetest"
 )
 
 // These tests run the real Filebeat 7.17 (SLUICE_TEST_FILEBEAT, from the test-services harness)
@@ -162,7 +163,7 @@ func TestFilebeatSurvivesRestart(t *testing.T) {
 	// earlier ACK was written (they go in order).
 	inFlight := next(t, a, fb)
 	k := value(a.in.m.keepalives)
-	eventually(t, "keepalive for the window in flight", func() bool { return value(a.in.m.keepalives) > k })
+	pipelinetest.Eventually(t, "keepalive for the window in flight", func() bool { return value(a.in.m.keepalives) > k })
 	crash(t, a)
 	_ = inFlight // lost with the process: never resolved, never acknowledged
 

@@ -119,18 +119,6 @@ func (h *harness) rawConn(t testing.TB) net.Conn {
 	return c
 }
 
-// eventually polls cond (a metric, a count) until it holds or 30s pass.
-func eventually(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
-}
-
 func value(c prometheus.Collector) float64 { return testutil.ToFloat64(c) }
 
 func messages(n int, prefix string) []any {

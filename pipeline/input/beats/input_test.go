@@ -10,6 +10,7 @@ import (
 	lumber "github.com/elastic/go-lumber/client/v2"
 
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/pipelinetest"
 )
 
 func TestWindowAckedOnlyAfterDelivery(t *testing.T) {
@@ -75,7 +76,7 @@ func TestKeepaliveWhilePending(t *testing.T) {
 	}()
 	b := h.sink.next(t)
 	start := time.Now()
-	eventually(t, "keepalives for 4s", func() bool {
+	pipelinetest.Eventually(t, "keepalives for 4s", func() bool {
 		return value(h.in.m.keepalives) >= 20 && time.Since(start) > 4*time.Second
 	})
 	select {
@@ -263,7 +264,7 @@ func TestIdleTimeout(t *testing.T) {
 	go func() { _, err := sc.Send(messages(1, "slow")); errc <- err }()
 	b := h.sink.next(t)
 	held := time.Now()
-	eventually(t, "keepalives past the idle timeout", func() bool { return time.Since(held) > 1500*time.Millisecond })
+	pipelinetest.Eventually(t, "keepalives past the idle timeout", func() bool { return time.Since(held) > 1500*time.Millisecond })
 	b.Resolve(event.Delivered)
 	if err := <-errc; err != nil {
 		t.Fatal(err)
@@ -309,5 +310,5 @@ func TestPendingWindowsBackpressure(t *testing.T) {
 		}
 	}
 	_ = ac.Close()
-	eventually(t, "connection gone", func() bool { return value(h.in.m.connections) == 0 && len(h.in.Stats()) == 0 })
+	pipelinetest.Eventually(t, "connection gone", func() bool { return value(h.in.m.connections) == 0 && len(h.in.Stats()) == 0 })
 }

@@ -8,6 +8,7 @@ import (
 	lumber "github.com/elastic/go-lumber/client/v2"
 
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/pipelinetest"
 )
 
 // heapAndStacks is the memory the process holds in live objects and goroutine stacks.
@@ -46,7 +47,7 @@ func idleConnMemory(t testing.TB, n int) float64 {
 		}
 		clients[i] = cl
 	}
-	eventually(t, "connections", func() bool { return len(h.in.Stats()) == n })
+	pipelinetest.Eventually(t, "connections", func() bool { return len(h.in.Stats()) == n })
 	used := heapAndStacks()
 	for _, cl := range clients {
 		_ = cl.Close()

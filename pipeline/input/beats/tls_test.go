@@ -18,6 +18,7 @@ import (
 	lumber "github.com/elastic/go-lumber/client/v2"
 
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/pipelinetest"
 )
 
 // testCA issues certificates for the TLS tests.
@@ -169,7 +170,7 @@ func TestTLS(t *testing.T) {
 			if err == nil {
 				t.Fatal("refused client was served")
 			}
-			eventually(t, "refused metric", func() bool { return value(h.in.m.refused.WithLabelValues(tt.wantRefuse)) == 1 })
+			pipelinetest.Eventually(t, "refused metric", func() bool { return value(h.in.m.refused.WithLabelValues(tt.wantRefuse)) == 1 })
 		})
 	}
 }

@@ -91,10 +91,7 @@ func TestOutageLoggedOnce(t *testing.T) {
 	if err := o.Deliver(context.Background(), b); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(time.Minute)
-	for len(es.Requests()) < 10 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond) // polling a condition, with a generous deadline
-	}
+	pipelinetest.Eventually(t, "ten failed requests", func() bool { return len(es.Requests()) >= 10 })
 	es.SetFault(nil)
 	waitDelivered(t, []chan event.Status{done})
 	assertStoredOnce(t, es, 50)

@@ -48,7 +48,7 @@ func TestRunnerPolicies(t *testing.T) {
 		{"tag", `message != "ok"`, nil, []string{"ok", "bad"}, 0, map[string]float64{"skipped": 1, "failed": 1, "dropped": 1}},
 	}
 	for _, tc := range cases {
-		set, reg, dl := proctest.Settings("test/x")
+		set, reg, dl := proctest.Settings(t, "test/x")
 		dl.Err = tc.dlErr
 		c := &cfg{proc.Common{If: tc.cond, OnError: tc.policy}}
 		if err := c.Validate(); err != nil {
@@ -71,8 +71,8 @@ func TestRunnerPolicies(t *testing.T) {
 		if strings.Join(msgs, ",") != strings.Join(tc.wantMsgs, ",") {
 			t.Errorf("policy %q: got %v, want %v", tc.policy, msgs, tc.wantMsgs)
 		}
-		if len(dl.Reasons) != tc.wantDL {
-			t.Errorf("policy %q: %d dead letters, want %d", tc.policy, len(dl.Reasons), tc.wantDL)
+		if len(dl.Entries()) != tc.wantDL {
+			t.Errorf("policy %q: %d dead letters, want %d", tc.policy, len(dl.Entries()), tc.wantDL)
 		}
 		for o, want := range tc.outcome {
 			got := testutil.ToFloat64(r.Count(o))
@@ -88,7 +88,7 @@ func TestRunnerPolicies(t *testing.T) {
 
 func TestPanicIsOneEventsFailure(t *testing.T) {
 	t.Parallel()
-	set, _, _ := proctest.Settings("x")
+	set, _, _ := proctest.Settings(t, "x")
 	set.Logger = slog.New(slog.DiscardHandler)
 	boom := func(ev *event.Event) (proc.Result, error) {
 		if ev.Message() == "poison" {
@@ -110,7 +110,7 @@ func TestPanicIsOneEventsFailure(t *testing.T) {
 
 func TestTagOnFailure(t *testing.T) {
 	t.Parallel()
-	set, _, _ := proctest.Settings("grok")
+	set, _, _ := proctest.Settings(t, "grok")
 	c := &cfg{proc.Common{TagOnFailure: "_grokparsefailure"}}
 	r, err := proc.NewRunner("grok", set, c.Base(), fn)
 	if err != nil {
@@ -134,7 +134,7 @@ func TestValidate(t *testing.T) {
 
 func TestRunnerRegistersOnce(t *testing.T) {
 	t.Parallel()
-	set, _, _ := proctest.Settings("x")
+	set, _, _ := proctest.Settings(t, "x")
 	c := &cfg{}
 	for i := range 2 { // a reload creates the processor again on the same registry
 		r, err := proc.NewRunner("x", set, c.Base(), fn)

@@ -6,7 +6,6 @@ import (
 	"context"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,45 +13,22 @@ import (
 
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/pipelinetest"
 )
 
-// DeadLetters records what was dead-lettered; Err makes Write fail.
-type DeadLetters struct {
-	mu      sync.Mutex
-	Err     error
-	Reasons []string
-	Events  []*event.Event
-}
-
-// Write records the event.
-func (d *DeadLetters) Write(_ context.Context, e *event.Event, _, reason string) error {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.Err != nil {
-		return d.Err
-	}
-	d.Reasons = append(d.Reasons, reason)
-	d.Events = append(d.Events, e.Clone())
-	return nil
-}
-
-// Settings returns settings with a fresh registry and dead-letter recorder.
-func Settings(id string) (pipeline.Settings, *prometheus.Registry, *DeadLetters) {
+// Settings returns pipelinetest's settings for a processor, with the registry its metrics are
+// registered on and the dead-letter recorder.
+func Settings(t testing.TB, id string) (pipeline.Settings, *prometheus.Registry, *pipelinetest.RecordingDeadLetter) {
+	t.Helper()
 	reg := prometheus.NewRegistry()
-	dl := &DeadLetters{}
-	set := pipeline.Settings{
-		ID:         id,
-		Metrics:    pipeline.NewComponentMetrics(),
-		Registerer: prometheus.WrapRegistererWith(prometheus.Labels{"component": id}, reg),
-		DeadLetter: dl,
-	}
-	return set, reg, dl
+	set := pipelinetest.SettingsWithRegistry(t, id, reg)
+	return set, reg, pipelinetest.DeadLetters(set)
 }
 
 // New creates a processor; configure fills the factory's default config.
 func New[C pipeline.Config](t testing.TB, f pipeline.ProcessorFactory, configure func(C)) pipeline.Processor {
 	t.Helper()
-	p, err := Create(f, configure)
+	p, err := Create(t, f, configure)
 	if err != nil {
 		t.Fatalf("create %s: %v", f.Type, err)
 	}
@@ -60,7 +36,8 @@ func New[C pipeline.Config](t testing.TB, f pipeline.ProcessorFactory, configure
 }
 
 // Create is New that returns the error, for tests of bad configs.
-func Create[C pipeline.Config](f pipeline.ProcessorFactory, configure func(C)) (pipeline.Processor, error) {
+func Create[C pipeline.Config](t testing.TB, f pipeline.ProcessorFactory, configure func(C)) (pipeline.Processor, error) {
+	t.Helper()
 	cfg := f.NewConfig()
 	if configure != nil {
 		configure(cfg.(C))
@@ -68,7 +45,7 @@ func Create[C pipeline.Config](f pipeline.ProcessorFactory, configure func(C)) (
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	set, _, _ := Settings(f.Type)
+	set, _, _ := Settings(t, f.Type)
 	return f.Create(set, cfg)
 }
 
