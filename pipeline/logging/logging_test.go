@@ -36,7 +36,7 @@ type hostsConfig struct {
 	Retry    struct {
 		MaxBackoff time.Duration `mapstructure:"max_backoff"`
 	} `mapstructure:"retry"`
-	internal int
+	internal int //lint:ignore U1000 an unexported field the handler must not print
 }
 
 // Every handler sluice makes, JSON or text, writes no credential: not in the message, a string,

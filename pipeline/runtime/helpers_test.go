@@ -90,7 +90,6 @@ func (h *holder) Flush(_ context.Context, _ time.Time, _ bool) *event.Batch {
 }
 
 type env struct {
-	comps   config.Components
 	inputs  map[string]pipeline.Input
 	procs   map[string]pipeline.Processor
 	outputs map[string]pipeline.Output
