@@ -1,7 +1,7 @@
 // Package putest holds the test helpers of the parsers built on parseutil: the parser contract
 // check (message kept; @timestamp, event.dataset and a lowercase log.level on every parsed
 // event), per-case input fields, and fuzz and benchmark drivers. Golden files themselves go
-// through parsers/internal/parsertest, which every parser package shares.
+// through parsers/golden, which every parser and processor package shares.
 package putest
 
 import (
