@@ -15,6 +15,7 @@ import (
 	kafkago "github.com/segmentio/kafka-go"
 
 	"github.com/sluice-dev/sluice/pipeline"
+	"github.com/sluice-dev/sluice/pipeline/internal/backoff"
 )
 
 // Factory creates kafka inputs; cmd/sluice registers it.
@@ -95,7 +96,7 @@ func (in *Input) Run(ctx context.Context, next pipeline.Consumer) error {
 		if s.tracker.progressed() {
 			failures = 1
 		}
-		wait := backoff(in.cfg.RetryBackoff, failures)
+		wait := restartBackoff(in.cfg.RetryBackoff, failures)
 		in.log.Warn("kafka: reading again from the committed offsets", "reason", reason,
 			"after", wait.String(), "restarts_without_progress", failures)
 		t := time.NewTimer(wait)
@@ -130,13 +131,9 @@ func (in *Input) Close(ctx context.Context) error {
 // that keeps failing must not make the whole group rebalance every few seconds.
 const maxBackoff = 2 * time.Minute
 
-// backoff doubles base for each restart in a row without progress, up to maxBackoff.
-func backoff(base time.Duration, failures int) time.Duration {
-	d := base
-	for i := 1; i < failures && d < maxBackoff; i++ {
-		d *= 2
-	}
-	return min(d, max(maxBackoff, base))
+// restartBackoff doubles base for each restart in a row without progress, up to maxBackoff.
+func restartBackoff(base time.Duration, failures int) time.Duration {
+	return backoff.Exponential(base, maxBackoff, failures)
 }
 
 func (in *Input) setCurrent(s *session) {

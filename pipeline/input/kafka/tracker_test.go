@@ -127,11 +127,11 @@ func TestBackoffGrowsAndCaps(t *testing.T) {
 		failures int
 		want     time.Duration
 	}{{1, 5 * time.Second}, {2, 10 * time.Second}, {3, 20 * time.Second}, {6, 2 * time.Minute}, {50, 2 * time.Minute}} {
-		if got := backoff(base, c.failures); got != c.want {
+		if got := restartBackoff(base, c.failures); got != c.want {
 			t.Errorf("backoff after %d: %v, want %v", c.failures, got, c.want)
 		}
 	}
-	if got := backoff(5*time.Minute, 3); got != 5*time.Minute {
+	if got := restartBackoff(5*time.Minute, 3); got != 5*time.Minute {
 		t.Errorf("a base over the cap is kept: %v", got)
 	}
 }

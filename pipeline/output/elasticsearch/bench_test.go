@@ -14,6 +14,7 @@ import (
 
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/output/sender"
 )
 
 // BenchmarkOutput pushes parsed vLLM events through the whole output (encoding, batching, gzip,
@@ -39,7 +40,7 @@ func BenchmarkOutput(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			o, err := newOutput(pipeline.Settings{}, cfg, client.Perform, realClock{})
+			o, err := newOutput(pipeline.Settings{}, cfg, client.Perform, sender.SystemClock{})
 			if err != nil {
 				b.Fatal(err)
 			}

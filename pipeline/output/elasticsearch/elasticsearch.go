@@ -40,7 +40,7 @@ type Output struct {
 	dl      pipeline.DeadLetter
 	perform func(*http.Request) (*http.Response, error)
 	enc     *encoder
-	clock   clock
+	clock   sender.Clock
 	snd     *sender.Sender
 	scratch sync.Pool
 	docSize atomic.Int64 // encoded bytes per document in the last batch
@@ -52,10 +52,10 @@ func New(set pipeline.Settings, cfg *Config) (*Output, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newOutput(set, cfg, client.Perform, realClock{})
+	return newOutput(set, cfg, client.Perform, sender.SystemClock{})
 }
 
-func newOutput(set pipeline.Settings, cfg *Config, perform func(*http.Request) (*http.Response, error), clk clock) (*Output, error) {
+func newOutput(set pipeline.Settings, cfg *Config, perform func(*http.Request) (*http.Response, error), clk sender.Clock) (*Output, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("elasticsearch: config: %w", err)
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/output/sender"
 )
 
 // fakeES is a fault-injecting stand-in for the bulk API. It keeps documents by index and _id
@@ -231,7 +232,7 @@ func (c *testClock) Sleep(ctx context.Context, d time.Duration) bool {
 	c.mu.Lock()
 	c.sleeps = append(c.sleeps, d)
 	c.mu.Unlock()
-	return realClock{}.Sleep(ctx, time.Millisecond)
+	return sender.SystemClock{}.Sleep(ctx, time.Millisecond)
 }
 
 // memDL is an in-memory dead letter.

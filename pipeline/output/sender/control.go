@@ -1,8 +1,9 @@
 package sender
 
 import (
-	"math/rand/v2"
 	"time"
+
+	"github.com/sluice-dev/sluice/pipeline/internal/backoff"
 )
 
 // Thresholds of the controller. The rejection ratio is an exponentially weighted average over
@@ -116,14 +117,8 @@ func (c *control) gate(now time.Time, pushback bool, out *note) {
 		return
 	}
 	c.pushback++
-	d := c.cfg.InitialBackoff
-	for i := 1; i < c.pushback && d < c.cfg.MaxBackoff; i++ {
-		d *= 2
-	}
-	d = min(d, c.cfg.MaxBackoff)
-	// Equal jitter: half fixed, half random, so that senders recovering from the same outage
-	// do not return in step.
-	d = d/2 + rand.N(d/2+1)
+	// Jittered, so that senders recovering from the same outage do not return in step.
+	d := backoff.Jitter(backoff.Exponential(c.cfg.InitialBackoff, c.cfg.MaxBackoff, c.pushback))
 	c.pauseUntil = now.Add(d)
 	out.pause = d
 }

@@ -74,6 +74,24 @@ type Clock interface {
 	Sleep(ctx context.Context, d time.Duration) bool
 }
 
+// SystemClock is the Clock of a running sluice: the wall clock and a timer.
+type SystemClock struct{}
+
+// Now returns the current time.
+func (SystemClock) Now() time.Time { return time.Now() }
+
+// Sleep waits d and reports true, or false if ctx ends first.
+func (SystemClock) Sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
 // Sender queues items and sends them with up to Workers goroutines.
 type Sender struct {
 	cfg   Config
