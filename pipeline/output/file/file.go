@@ -18,6 +18,7 @@ import (
 
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/internal/backoff"
 )
 
 // Factory creates file outputs.
@@ -132,7 +133,6 @@ func (o *Output) Deliver(ctx context.Context, b *event.Batch) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.cm.Received.Add(float64(b.Len()))
-	backoff := o.cfg.RetryBackoff
 	for attempt := 0; ; attempt++ {
 		err := o.write(b.Events)
 		if err == nil {
@@ -142,14 +142,17 @@ func (o *Output) Deliver(ctx context.Context, b *event.Batch) error {
 		}
 		o.m.writeErrors.Inc()
 		o.log.Warn("file output: write failed", "attempt", attempt+1, "events", b.Len(), "error", err)
-		if attempt >= o.cfg.MaxRetries || o.wait(ctx, backoff) != nil {
+		if attempt >= o.cfg.MaxRetries || o.wait(ctx, backoff.Exponential(o.cfg.RetryBackoff, maxRetryBackoff, attempt+1)) != nil {
 			o.cm.Failed.Add(float64(b.Len()))
 			b.Resolve(event.Retry)
 			return fmt.Errorf("file output: %w", err)
 		}
-		backoff *= 2
 	}
 }
+
+// maxRetryBackoff caps the doubling pause between write attempts: a disk that comes back is
+// written to within half a minute whatever max_retries is.
+const maxRetryBackoff = 30 * time.Second
 
 // write appends the events to the current file and makes them durable per the sync policy. On
 // failure it undoes what it wrote of the batch and closes the file, to reopen it on the next try.
