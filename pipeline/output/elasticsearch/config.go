@@ -132,11 +132,14 @@ type Config struct {
 	CompressionLevel int    `mapstructure:"compression_level"`
 
 	// A bulk request is sent as soon as a worker is free; while every worker is busy it grows
-	// until it reaches FlushBytes or FlushCount documents, or FlushInterval after its first
-	// document.
-	FlushBytes    config.ByteSize `mapstructure:"flush_bytes"`
-	FlushCount    int             `mapstructure:"flush_count"`
-	FlushInterval time.Duration   `mapstructure:"flush_interval"`
+	// until it reaches FlushBytes or FlushCount documents. How long events wait to form a batch
+	// is the runtime's flush_interval, the one batching knob.
+	FlushBytes config.ByteSize `mapstructure:"flush_bytes"`
+	FlushCount int             `mapstructure:"flush_count"`
+	// FlushInterval is read only to warn that it does nothing: requests have not waited for it
+	// since the sender helper sends whenever a worker is free. Configs written for older
+	// versions still load.
+	FlushInterval time.Duration `mapstructure:"flush_interval"`
 	// Workers is the most bulk requests in flight at once.
 	Workers int `mapstructure:"workers"`
 	// Concurrency is adaptive (default: between 1 and Workers requests in flight, fewer when
@@ -173,7 +176,6 @@ func NewConfig() *Config {
 		CompressionLevel: 1,
 		FlushBytes:       5 << 20,
 		FlushCount:       1600,
-		FlushInterval:    time.Second,
 		Workers:          4,
 		Concurrency:      sender.Adaptive,
 		MaxInflightBytes: 64 << 20,
@@ -321,9 +323,6 @@ func (c *Config) validateTuning() []error {
 	if c.FlushCount < 1 {
 		add("flush_count: must be positive")
 	}
-	if c.FlushInterval <= 0 {
-		add("flush_interval: must be positive")
-	}
 	if c.Workers < 1 {
 		add("workers: must be at least 1")
 	}
@@ -355,4 +354,12 @@ func (c *Config) senderConfig() sender.Config {
 		MaxHeldBytes: int64(c.MaxInflightBytes), InitialBackoff: c.Retry.InitialBackoff,
 		MaxBackoff: c.Retry.MaxBackoff, MaxAttempts: c.Retry.MaxAttempts,
 	}
+}
+
+// Warnings flags settings that load but do nothing (config.Warner).
+func (c *Config) Warnings() []string {
+	if c.FlushInterval != 0 {
+		return []string{"flush_interval: ignored: a bulk request leaves as soon as a worker is free; runtime.flush_interval sets how long events wait to form a batch"}
+	}
+	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/config"
@@ -103,5 +104,22 @@ func TestSecretsNeverLogged(t *testing.T) {
 	missing.Username, missing.PasswordFile = "u", filepath.Join(dir, "absent")
 	if _, err := New(pipeline.Settings{}, missing); err == nil || !strings.Contains(err.Error(), "password_file") {
 		t.Errorf("missing password_file: %v", err)
+	}
+}
+
+// A config written for a version whose requests waited for flush_interval still loads, and is
+// told that the key does nothing.
+func TestFlushIntervalWarned(t *testing.T) {
+	t.Parallel()
+	c := NewConfig()
+	if w := c.Warnings(); len(w) != 0 {
+		t.Errorf("default config warned: %v", w)
+	}
+	c.FlushInterval = time.Second
+	if err := c.Validate(); err != nil {
+		t.Fatalf("flush_interval made the config invalid: %v", err)
+	}
+	if w := c.Warnings(); len(w) != 1 || !strings.HasPrefix(w[0], "flush_interval: ignored") {
+		t.Errorf("warnings %v, want one about flush_interval", w)
 	}
 }

@@ -29,7 +29,6 @@ func TestServicesDouble(t *testing.T) {
 	cfg := NewConfig()
 	cfg.Hosts = []string{es.URL()}
 	cfg.FlushCount = 200
-	cfg.FlushInterval = 5 * time.Millisecond
 	cfg.Timeout = 100 * time.Millisecond
 	cfg.Retry = RetryConfig{InitialBackoff: time.Millisecond, MaxBackoff: 4 * time.Millisecond}
 	client, err := NewClient(cfg, nil)

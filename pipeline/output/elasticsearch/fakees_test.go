@@ -260,7 +260,6 @@ func testOutput(t *testing.T, f *fakeES, clk *testClock, dl pipeline.DeadLetter,
 	cfg := NewConfig()
 	cfg.Hosts = []string{f.srv.URL}
 	cfg.FlushCount = 50
-	cfg.FlushInterval = 5 * time.Millisecond
 	cfg.Timeout = 2 * time.Second
 	cfg.Retry = RetryConfig{InitialBackoff: time.Millisecond, MaxBackoff: 4 * time.Millisecond}
 	if tweak != nil {

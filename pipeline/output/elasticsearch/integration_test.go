@@ -28,7 +28,6 @@ func realConfig(t *testing.T) *elasticsearch.Config {
 	ns := fmt.Sprintf("it%x", time.Now().UnixNano())
 	cfg.DataStream.Namespace = ns
 	cfg.Setup.TemplateName = "sluice-" + ns
-	cfg.FlushInterval = 20 * time.Millisecond
 	cfg.Retry.InitialBackoff, cfg.Retry.MaxBackoff = 10*time.Millisecond, 100*time.Millisecond
 	return cfg
 }
