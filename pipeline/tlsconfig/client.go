@@ -53,14 +53,19 @@ func LoadPool(key, path string) (*x509.CertPool, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tls.%s: %w", key, err)
 	}
-	return Pool(key, path, pem)
+	pool, err := Pool(path, pem)
+	if err != nil {
+		return nil, fmt.Errorf("tls.%s: %w", key, err)
+	}
+	return pool, nil
 }
 
-// Pool is LoadPool for PEM already read; name says where it came from in errors.
-func Pool(key, name string, pem []byte) (*x509.CertPool, error) {
+// Pool is LoadPool for PEM already read (a kubeconfig's inline data); name says where it came
+// from in the error.
+func Pool(name string, pem []byte) (*x509.CertPool, error) {
 	pool := x509.NewCertPool()
 	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("tls.%s: %s holds no PEM certificate", key, name)
+		return nil, fmt.Errorf("%s holds no PEM certificate", name)
 	}
 	return pool, nil
 }
