@@ -54,12 +54,9 @@ func NewReloader(cfg Server, opt ReloadOptions) (*Reloader, error) {
 
 // Config is the listener's tls.Config: every handshake gets the current configuration.
 func (r *Reloader) Config() *tls.Config {
-	return &tls.Config{
-		MinVersion: version(r.cfg.MinVersion),
-		GetConfigForClient: func(*tls.ClientHelloInfo) (*tls.Config, error) {
-			return r.get(), nil
-		},
-	}
+	c := Base(r.cfg.MinVersion)
+	c.GetConfigForClient = func(*tls.ClientHelloInfo) (*tls.Config, error) { return r.get(), nil }
+	return c
 }
 
 // SetEvery changes how often files are checked (tests check on every handshake).
