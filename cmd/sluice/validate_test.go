@@ -116,3 +116,36 @@ tests:
 		t.Errorf("test --help does not say validate and run ignore tests:\n%s", help)
 	}
 }
+
+// TLS keys are one set for every component: a key named the Filebeat way or the way an older
+// release named it fails with the key to write, and disabled certificate checks are a warning.
+func TestValidateTLSKeys(t *testing.T) {
+	t.Parallel()
+	file, code, _, stderr := validateFile(t, `
+inputs:
+  beats: {tls: {enabled: true, certificate: /etc/sluice/tls.crt, key_file: /etc/sluice/tls.key}}
+  kafka: {brokers: [kafka-0:9092], topics: [logs], group_id: sluice, tls: {enabled: true, ca: /etc/sluice/ca.crt}}
+outputs: {stdout: {}}
+pipelines: {main: {inputs: [beats, kafka], outputs: [stdout]}}
+`)
+	for _, want := range []string{
+		file + ": inputs.beats.tls.certificate: unknown key; the setting is now cert_file",
+		file + ": inputs.kafka.tls.ca: unknown key; the setting is now ca_file",
+	} {
+		if code == 0 || !strings.Contains(stderr, want) {
+			t.Errorf("exit %d, stderr %q, want %q", code, stderr, want)
+		}
+	}
+	file, code, _, stderr = validateFile(t, `
+inputs: {stdin: {}}
+outputs:
+  elasticsearch:
+    hosts: [https://es:9200]
+    tls: {insecure_skip_verify: true}
+pipelines: {main: {inputs: [stdin], outputs: [elasticsearch]}}
+`)
+	want := file + ": outputs.elasticsearch.tls.insecure_skip_verify: warning: certificate checks are off"
+	if code != 0 || !strings.HasPrefix(strings.TrimSpace(stderr), want) {
+		t.Errorf("exit %d, stderr %q, want %q", code, stderr, want)
+	}
+}

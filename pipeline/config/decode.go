@@ -31,6 +31,7 @@ func (p *problems) decode(prefix string, raw any, out any) {
 	}
 	dec, err := mapstructure.NewDecoder(&mapstructure.DecoderConfig{
 		DecodeHook: mapstructure.ComposeDecodeHookFunc(
+			renamedHook,
 			durationHook,
 			mapstructure.StringToTimeDurationHookFunc(),
 			mapstructure.TextUnmarshallerHookFunc(),
@@ -56,6 +57,34 @@ func (p *problems) decode(prefix string, raw any, out any) {
 }
 
 var durationType = reflect.TypeOf(time.Duration(0))
+
+// Renamer is a config section that lists its keys' former names (old name to new name), so
+// that a config written for an older release, or copied from a tool that names the setting
+// otherwise, fails with the key to write instead of a bare "unknown key".
+type Renamer interface {
+	RenamedKeys() map[string]string
+}
+
+var renamerType = reflect.TypeOf((*Renamer)(nil)).Elem()
+
+// renamedHook refuses the former names of a Renamer's keys, one error per key.
+func renamedHook(from, to reflect.Type, data any) (any, error) {
+	m, ok := data.(map[string]any)
+	if !ok || to.Kind() != reflect.Struct || !reflect.PointerTo(to).Implements(renamerType) {
+		return data, nil
+	}
+	renamed := reflect.New(to).Interface().(Renamer).RenamedKeys()
+	var errs []error
+	for _, k := range sortedKeys(m) {
+		if now, ok := renamed[k]; ok {
+			errs = append(errs, &Error{Path: k, Msg: "unknown key; the setting is now " + now})
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return data, nil
+}
 
 // durationHook rejects bare numbers for durations: "flush_interval: 5" would otherwise mean five
 // nanoseconds.

@@ -17,6 +17,7 @@ import (
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/internal/budget"
 	"github.com/sluice-dev/sluice/pipeline/logging"
+	"github.com/sluice-dev/sluice/pipeline/tlsconfig"
 )
 
 // Factory creates beats inputs; cmd/sluice registers it.
@@ -41,7 +42,7 @@ type Input struct {
 	log *slog.Logger
 	m   *metrics
 	ln  net.Listener
-	tls *certReloader
+	tls *tlsconfig.Reloader
 
 	mu      sync.Mutex
 	conns   map[*conn]struct{}
@@ -95,14 +96,28 @@ func New(set pipeline.Settings, cfg *Config) (*Input, error) {
 	in := &Input{id: set.ID, set: set, cfg: *cfg, log: set.Logger, m: m, conns: map[*conn]struct{}{},
 		budget: budget.New(int64(cfg.MaxPendingEvents)), warnings: logging.Limiter{Burst: warnBurst, Every: warnEvery}}
 	if cfg.TLS.Enabled {
-		if in.tls, err = newCertReloader(cfg.TLS, set.Logger, m); err != nil {
-			return nil, err
+		if in.tls, err = tlsconfig.NewReloader(cfg.TLS, in.reloadOptions()); err != nil {
+			return nil, fmt.Errorf("beats: %w", err)
 		}
 	}
 	if in.ln, err = net.Listen("tcp", cfg.Address); err != nil {
 		return nil, fmt.Errorf("beats: listen: %w", err)
 	}
 	return in, nil
+}
+
+// reloadOptions count and log each reload of the TLS files: a rotation that failed keeps the
+// old certificate, which expires some day, so it must be seen.
+func (in *Input) reloadOptions() tlsconfig.ReloadOptions {
+	return tlsconfig.ReloadOptions{Every: time.Second, OnReload: func(err error) {
+		if err != nil {
+			in.m.certReloads.WithLabelValues("error").Inc()
+			in.log.Error("beats: reload tls files, keeping the previous certificate", "error", err)
+			return
+		}
+		in.m.certReloads.WithLabelValues("ok").Inc()
+		in.log.Info("beats: tls files reloaded")
+	}}
 }
 
 // Addr is the bound address (useful with port 0).
@@ -184,12 +199,12 @@ func (in *Input) handshake(ctx context.Context, nc net.Conn) (net.Conn, string, 
 	if in.tls == nil {
 		return nc, "", nil
 	}
-	tc := tls.Server(nc, in.tls.serverConfig())
+	tc := tls.Server(nc, in.tls.Config())
 	hctx, cancel := context.WithTimeout(ctx, in.cfg.ReadTimeout)
 	defer cancel()
 	if err := tc.HandshakeContext(hctx); err != nil {
 		reason := "tls_handshake"
-		if errors.Is(err, errClientName) {
+		if errors.Is(err, tlsconfig.ErrClientName) {
 			reason = "client_name"
 		}
 		in.m.refused.WithLabelValues(reason).Inc()
@@ -197,7 +212,7 @@ func (in *Input) handshake(ctx context.Context, nc net.Conn) (net.Conn, string, 
 		_ = nc.Close()
 		return nil, "", err
 	}
-	return tc, clientName(tc.ConnectionState()), nil
+	return tc, tlsconfig.ClientName(tc.ConnectionState()), nil
 }
 
 // Close waits, until ctx ends, for the windows already handed to the pipeline to be answered,

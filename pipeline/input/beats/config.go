@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sluice-dev/sluice/pipeline/config"
+	"github.com/sluice-dev/sluice/pipeline/tlsconfig"
 )
 
 // Config is the beats input's configuration. The defaults suit Filebeat 7.17 with
@@ -15,8 +16,9 @@ import (
 type Config struct {
 	// Address is the host:port to listen on (Logstash's beats input uses port 5044).
 	Address string `mapstructure:"address"`
-	// TLS enables TLS and, with a client CA, mutual TLS.
-	TLS TLSConfig `mapstructure:"tls"`
+	// TLS enables TLS and, with a client CA, mutual TLS. Certificate files are read again when
+	// they change on disk, so that cert-manager rotations apply without a restart.
+	TLS tlsconfig.Server `mapstructure:"tls"`
 	// MaxConnections caps concurrent clients; past it new connections are closed at once and
 	// counted, so one misbehaving fleet cannot exhaust file descriptors.
 	MaxConnections int `mapstructure:"max_connections"`
@@ -51,32 +53,10 @@ type Config struct {
 	EventOriginal string `mapstructure:"event_original"`
 }
 
-// TLSConfig configures TLS. Certificate files are read again when they change on disk, so that
-// cert-manager rotations apply without a restart.
-type TLSConfig struct {
-	Enabled bool `mapstructure:"enabled"`
-	// Certificate and Key are PEM files of the server certificate and its key.
-	Certificate string `mapstructure:"certificate"`
-	Key         string `mapstructure:"key"`
-	// ClientCA is a PEM bundle of the CAs that sign client certificates; setting it enables
-	// mutual TLS.
-	ClientCA string `mapstructure:"client_ca"`
-	// ClientAuth is "required" (default when ClientCA is set) or "optional".
-	ClientAuth string `mapstructure:"client_auth"`
-	// AllowedNames, when set, lists the client certificate names (CN or DNS SAN) accepted;
-	// "*.example.com" matches one label. Needs ClientAuth "required".
-	AllowedNames []string `mapstructure:"allowed_names"`
-	// MinVersion is "1.2" (default) or "1.3".
-	MinVersion string `mapstructure:"min_version"`
-}
-
-// Options for event_original and client_auth.
+// Options for event_original.
 const (
 	OriginalKeep = "keep"
 	OriginalDrop = "drop"
-
-	ClientAuthRequired = "required"
-	ClientAuthOptional = "optional"
 )
 
 // NewConfig returns the defaults.
@@ -94,7 +74,7 @@ func NewConfig() *Config {
 		WriteTimeout:      10 * time.Second,
 		KeepaliveInterval: 5 * time.Second,
 		EventOriginal:     OriginalKeep,
-		TLS:               TLSConfig{MinVersion: "1.2"},
+		TLS:               tlsconfig.Server{MinVersion: tlsconfig.Version12},
 	}
 }
 
@@ -137,47 +117,5 @@ func (c *Config) Validate() error {
 	if c.EventOriginal != OriginalKeep && c.EventOriginal != OriginalDrop {
 		add("event_original: must be %q or %q, not %q", OriginalKeep, OriginalDrop, c.EventOriginal)
 	}
-	if err := c.TLS.validate(); err != nil {
-		errs = append(errs, err)
-	}
-	return errors.Join(errs...)
-}
-
-func (t *TLSConfig) validate() error {
-	var errs []error
-	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf("tls."+format, a...)) }
-	if !t.Enabled {
-		if t.Certificate != "" || t.ClientCA != "" {
-			add("enabled: certificate files set but tls is not enabled")
-		}
-		return errors.Join(errs...)
-	}
-	if t.Certificate == "" {
-		add("certificate: required when tls is enabled")
-	}
-	if t.Key == "" {
-		add("key: required when tls is enabled")
-	}
-	switch t.ClientAuth {
-	case "", ClientAuthRequired, ClientAuthOptional:
-	default:
-		add("client_auth: must be %q or %q, not %q", ClientAuthRequired, ClientAuthOptional, t.ClientAuth)
-	}
-	if t.ClientAuth != "" && t.ClientCA == "" {
-		add("client_auth: needs client_ca")
-	}
-	if len(t.AllowedNames) > 0 && (t.ClientCA == "" || t.ClientAuth == ClientAuthOptional) {
-		add("allowed_names: needs client_ca with client_auth %q", ClientAuthRequired)
-	}
-	for i, n := range t.AllowedNames {
-		if n == "" {
-			add("allowed_names[%d]: empty", i)
-		}
-	}
-	switch t.MinVersion {
-	case "", "1.2", "1.3":
-	default:
-		add("min_version: must be \"1.2\" or \"1.3\", not %q", t.MinVersion)
-	}
-	return errors.Join(errs...)
+	return errors.Join(append(errs, tlsconfig.Under("tls", c.TLS.Validate()))...)
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/sluice-dev/sluice/pipeline/pipelinetest"
+	"github.com/sluice-dev/sluice/pipeline/tlsconfig"
 )
 
 func TestConfigValidate(t *testing.T) {
@@ -22,13 +23,13 @@ func TestConfigValidate(t *testing.T) {
 		{"frame larger than window", func(c *Config) { c.MaxFrameSize = 2 << 20; c.MaxWindowBytes = 1 << 20 }, []string{"max_frame_size: larger"}},
 		{"keepalive too slow for filebeat", func(c *Config) { c.KeepaliveInterval = 30 * time.Second }, []string{"keepalive_interval"}},
 		{"event_original", func(c *Config) { c.EventOriginal = "remove" }, []string{`event_original: must be "keep" or "drop"`}},
-		{"tls without files", func(c *Config) { c.TLS.Enabled = true }, []string{"tls.certificate: required", "tls.key: required"}},
-		{"files without tls", func(c *Config) { c.TLS.Certificate = "a.crt" }, []string{"tls.enabled"}},
+		{"tls without files", func(c *Config) { c.TLS.Enabled = true }, []string{"tls.cert_file: required", "tls.key_file: required"}},
+		{"files without tls", func(c *Config) { c.TLS.CertFile = "a.crt" }, []string{"tls.enabled"}},
 		{"allowed names need mtls", func(c *Config) {
-			c.TLS = TLSConfig{Enabled: true, Certificate: "a", Key: "b", AllowedNames: []string{"x"}}
-		}, []string{"tls.allowed_names: needs client_ca"}},
+			c.TLS = tlsconfig.Server{Enabled: true, CertFile: "a", KeyFile: "b", AllowedNames: []string{"x"}}
+		}, []string{"tls.allowed_names: needs client_ca_file"}},
 		{"bad client auth", func(c *Config) {
-			c.TLS = TLSConfig{Enabled: true, Certificate: "a", Key: "b", ClientCA: "c", ClientAuth: "maybe", MinVersion: "1.0"}
+			c.TLS = tlsconfig.Server{Enabled: true, CertFile: "a", KeyFile: "b", ClientCAFile: "c", ClientAuth: "maybe", MinVersion: "1.0"}
 		}, []string{"tls.client_auth: must be", "tls.min_version"}},
 	}
 	for _, tt := range tests {
@@ -51,7 +52,7 @@ func TestNewFailsAtStartup(t *testing.T) {
 	}
 	c = NewConfig()
 	c.Address = "127.0.0.1:0"
-	c.TLS = TLSConfig{Enabled: true, Certificate: "testdata/missing.crt", Key: "testdata/missing.key"}
+	c.TLS = tlsconfig.Server{Enabled: true, CertFile: "testdata/missing.crt", KeyFile: "testdata/missing.key"}
 	if _, err := New(defaultSettings(t), c); err == nil || !strings.Contains(err.Error(), "missing.crt") {
 		t.Errorf("missing certificate: %v", err)
 	}

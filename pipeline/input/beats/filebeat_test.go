@@ -12,6 +12,8 @@ import (
 	"github.com/sluice-dev/sluice/internal/testsvc"
 	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/pipeline/pipelinetest"
+	"github.com/sluice-dev/sluice/pipeline/tlsconfig"
+	"github.com/sluice-dev/sluice/pipeline/tlsconfig/tlstest"
 )
 
 // These tests run the real Filebeat 7.17 (SLUICE_TEST_FILEBEAT, from the test-services harness)
@@ -203,22 +205,22 @@ func freeAddr(t *testing.T) string {
 // Filebeat's own TLS client, with a client certificate, against mutual TLS and allowed names.
 func TestFilebeatMutualTLS(t *testing.T) {
 	t.Parallel()
-	ca := newTestCA(t, "cluster-ca")
+	ca := tlstest.NewCA(t, "cluster-ca")
 	f := serverFiles(t, ca, "sluice")
-	cert, key := ca.issue(t, "filebeat", "node7.gpu.internal")
+	cert, key := ca.Issue(t, "filebeat", "node7.gpu.internal")
 	clientCert, clientKey := filepath.Join(t.TempDir(), "client.crt"), filepath.Join(t.TempDir(), "client.key")
-	writeFile(t, clientCert, cert, time.Now())
-	writeFile(t, clientKey, key, time.Now())
+	tlstest.WriteFile(t, clientCert, cert, time.Now())
+	tlstest.WriteFile(t, clientKey, key, time.Now())
 
 	dir := t.TempDir()
 	d := newDelivery(t, writeLines(t, dir, 500))
 	h := start(t, func(c *Config) {
-		c.TLS = TLSConfig{Enabled: true, Certificate: f.cert, Key: f.key, ClientCA: f.ca,
+		c.TLS = tlsconfig.Server{Enabled: true, CertFile: f.Cert, KeyFile: f.Key, ClientCAFile: f.CA,
 			AllowedNames: []string{"*.gpu.internal"}}
 	})
 	cfg := filebeatConfig(dir, h.addr)
 	cfg.ExtraYAML = fmt.Sprintf("output.logstash.ssl.certificate_authorities: [%q]\n"+
-		"output.logstash.ssl.certificate: %q\noutput.logstash.ssl.key: %q\n", f.ca, clientCert, clientKey)
+		"output.logstash.ssl.certificate: %q\noutput.logstash.ssl.key: %q\n", f.CA, clientCert, clientKey)
 	fb := testsvc.StartFilebeat(t, cfg)
 	for len(d.counts) < len(d.want) {
 		d.deliver(next(t, h, fb))

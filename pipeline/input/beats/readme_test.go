@@ -16,7 +16,7 @@ func TestReadmeSampleConfig(t *testing.T) {
 		t.Fatalf("inputs.beats decoded as %T", cfg.Inputs["beats"].Config)
 	}
 	if c.MaxFrameSize != 16<<20 || c.MaxWindowBytes != 128<<20 || c.KeepaliveInterval != 5*time.Second ||
-		!c.TLS.Enabled || c.TLS.AllowedNames[0] != "*.gpu-nodes.example.com" || c.EventOriginal != OriginalKeep {
+		!c.TLS.Enabled || c.TLS.ClientCAFile != "/etc/sluice/tls/ca.crt" || c.TLS.AllowedNames[0] != "*.gpu-nodes.example.com" || c.EventOriginal != OriginalKeep {
 		t.Errorf("sample decoded as %+v", c)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sluice-dev/sluice/pipeline/config"
+	"github.com/sluice-dev/sluice/pipeline/tlsconfig"
 )
 
 // Config is the kafka input's configuration. The defaults suit a log topic fed by Filebeat's
@@ -64,19 +65,11 @@ type Config struct {
 	SASL SASLConfig `mapstructure:"sasl"`
 }
 
-// TLSConfig configures TLS to the brokers.
+// TLSConfig configures TLS to the brokers: the keys every sluice client shares, and enabled,
+// since a broker address says nothing of TLS.
 type TLSConfig struct {
-	Enabled bool `mapstructure:"enabled"`
-	// CA is a PEM bundle of the CAs that sign the brokers' certificates; empty uses the
-	// system's roots.
-	CA string `mapstructure:"ca"`
-	// Certificate and Key are a PEM client certificate and key, for brokers that require mTLS.
-	Certificate string `mapstructure:"certificate"`
-	Key         string `mapstructure:"key"`
-	// ServerName overrides the name checked in the brokers' certificates.
-	ServerName string `mapstructure:"server_name"`
-	// InsecureSkipVerify accepts any certificate: for tests only, never in production.
-	InsecureSkipVerify bool `mapstructure:"insecure_skip_verify"`
+	Enabled          bool `mapstructure:"enabled"`
+	tlsconfig.Client `mapstructure:",squash"`
 }
 
 // SASLConfig configures SASL authentication.
@@ -190,6 +183,9 @@ func (c *Config) Warnings() []string {
 	if c.SASL.Mechanism == MechanismPlain && !c.TLS.Enabled {
 		return []string{"sasl.mechanism: plain without tls.enabled sends the password unencrypted"}
 	}
+	if c.TLS.Enabled {
+		return tlsconfig.UnderAll("tls", c.TLS.Client.Warnings())
+	}
 	return nil
 }
 
@@ -207,18 +203,13 @@ func (c *Config) brokers() []string {
 }
 
 func (t *TLSConfig) validate() error {
-	var errs []error
-	add := func(format string, a ...any) { errs = append(errs, fmt.Errorf("tls."+format, a...)) }
 	if !t.Enabled {
-		if t.CA != "" || t.Certificate != "" || t.Key != "" {
-			add("enabled: certificate files set but tls is not enabled")
+		if t.CAFile != "" || t.CertFile != "" || t.KeyFile != "" {
+			return errors.New("tls.enabled: certificate files set but tls is not enabled")
 		}
-		return errors.Join(errs...)
+		return nil
 	}
-	if (t.Certificate == "") != (t.Key == "") {
-		add("certificate: certificate and key go together")
-	}
-	return errors.Join(errs...)
+	return tlsconfig.Under("tls", t.Client.Validate())
 }
 
 func (s *SASLConfig) validate() error {

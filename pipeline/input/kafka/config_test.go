@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/sluice-dev/sluice/pipeline/pipelinetest"
+	"github.com/sluice-dev/sluice/pipeline/tlsconfig"
 )
 
 func validConfig() *Config {
@@ -37,8 +38,8 @@ func TestConfigValidate(t *testing.T) {
 		{"batch over max pending", func(c *Config) { c.BatchSize = 100; c.MaxPending = 10 }, []string{"batch_size: larger than max_pending"}},
 		{"min over max bytes", func(c *Config) { c.MinBytes = 2 << 20; c.MaxBytes = 1 << 20 }, []string{"min_bytes: larger"}},
 		{"short session", func(c *Config) { c.SessionTimeout = time.Second }, []string{"session_timeout: at least 6s"}},
-		{"tls files without tls", func(c *Config) { c.TLS.CA = "ca.pem" }, []string{"tls.enabled"}},
-		{"cert without key", func(c *Config) { c.TLS = TLSConfig{Enabled: true, Certificate: "c.pem"} }, []string{"tls.certificate: certificate and key"}},
+		{"tls files without tls", func(c *Config) { c.TLS.CAFile = "ca.pem" }, []string{"tls.enabled"}},
+		{"cert without key", func(c *Config) { c.TLS = TLSConfig{Enabled: true, Client: tlsconfig.Client{CertFile: "c.pem"}} }, []string{"tls.cert_file: cert_file and key_file"}},
 		{"sasl", func(c *Config) { c.SASL = SASLConfig{Mechanism: "scram-sha-512", Username: "u"} }, []string{`sasl.mechanism: must be "plain"`}},
 		{"sasl without user", func(c *Config) { c.SASL = SASLConfig{Mechanism: "plain"} }, []string{"sasl.username: required"}},
 		{"user without sasl", func(c *Config) { c.SASL = SASLConfig{Username: "u"} }, []string{"sasl.mechanism: username set"}},
@@ -82,7 +83,7 @@ func TestNewLoadsTLSFiles(t *testing.T) {
 	tests := []struct {
 		name, ca, want string
 	}{
-		{"missing ca", "testdata/missing.pem", "kafka: tls: read ca"},
+		{"missing ca", "testdata/missing.pem", "kafka: tls.ca_file: open testdata/missing.pem"},
 		{"not pem", "testdata/SOURCE.md", "no PEM certificate"},
 		{"ok", "testdata/ca.pem", ""},
 	}
@@ -90,7 +91,7 @@ func TestNewLoadsTLSFiles(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			c := validConfig()
-			c.TLS = TLSConfig{Enabled: true, CA: tt.ca, ServerName: "kafka.example.com"}
+			c.TLS = TLSConfig{Enabled: true, Client: tlsconfig.Client{CAFile: tt.ca, ServerName: "kafka.example.com"}}
 			in, err := New(pipelinetest.Settings(t, "kafka"), c)
 			if tt.want == "" {
 				if err != nil {

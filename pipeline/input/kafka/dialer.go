@@ -1,10 +1,7 @@
 package kafka
 
 import (
-	"crypto/tls"
-	"crypto/x509"
 	"fmt"
-	"os"
 	"time"
 
 	kafkago "github.com/segmentio/kafka-go"
@@ -16,9 +13,9 @@ import (
 func newDialer(c *Config) (*kafkago.Dialer, error) {
 	d := &kafkago.Dialer{ClientID: c.ClientID, Timeout: 10 * time.Second, DualStack: true}
 	if c.TLS.Enabled {
-		t, err := tlsConfig(c.TLS)
+		t, err := c.TLS.Config()
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("kafka: %w", err)
 		}
 		d.TLS = t
 	}
@@ -26,28 +23,4 @@ func newDialer(c *Config) (*kafkago.Dialer, error) {
 		d.SASLMechanism = plain.Mechanism{Username: c.SASL.Username, Password: c.SASL.Password}
 	}
 	return d, nil
-}
-
-func tlsConfig(c TLSConfig) (*tls.Config, error) {
-	t := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: c.ServerName,
-		InsecureSkipVerify: c.InsecureSkipVerify} //nolint:gosec // opt-in, documented as tests only
-	if c.CA != "" {
-		pem, err := os.ReadFile(c.CA)
-		if err != nil {
-			return nil, fmt.Errorf("kafka: tls: read ca: %w", err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("kafka: tls: ca %s: no PEM certificate", c.CA)
-		}
-		t.RootCAs = pool
-	}
-	if c.Certificate != "" {
-		cert, err := tls.LoadX509KeyPair(c.Certificate, c.Key)
-		if err != nil {
-			return nil, fmt.Errorf("kafka: tls: load certificate %s: %w", c.Certificate, err)
-		}
-		t.Certificates = []tls.Certificate{cert}
-	}
-	return t, nil
 }

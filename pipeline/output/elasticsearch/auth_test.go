@@ -2,18 +2,13 @@ package elasticsearch
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/hex"
 	"encoding/pem"
 	"io"
 	"log"
-	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -23,6 +18,7 @@ import (
 
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/tlsconfig/tlstest"
 )
 
 // TestAuthAndTLS: each credential kind reaches the server in its header, and the cluster's
@@ -41,7 +37,10 @@ func TestAuthAndTLS(t *testing.T) {
 		w.Write([]byte(`{"errors":false}`))
 	}))
 	dir := t.TempDir()
-	clientCAs, certFile, keyFile := clientCert(t, dir)
+	ca := tlstest.NewCA(t, "test ca")
+	client := ca.WriteFiles(t, "sluice")
+	clientCAs, certFile, keyFile := x509.NewCertPool(), client.Cert, client.Key
+	clientCAs.AddCert(ca.Cert)
 	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the untrusted case's handshake failure
 	srv.TLS = &tls.Config{ClientAuth: tls.VerifyClientCertIfGiven, ClientCAs: clientCAs}
 	srv.StartTLS()
@@ -90,36 +89,6 @@ func TestAuthAndTLS(t *testing.T) {
 			}
 		}
 	}
-}
-
-// clientCert makes a CA and a client certificate it signs, and returns the CA pool and the
-// certificate and key files.
-func clientCert(t *testing.T, dir string) (*x509.CertPool, string, string) {
-	t.Helper()
-	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	ca := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "test ca"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IsCA: true,
-		BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
-	caDER, err := x509.CreateCertificate(rand.Reader, ca, ca, &caKey.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	caCert, _ := x509.ParseCertificate(caDER)
-	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	leaf := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "sluice"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
-		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}}
-	der, err := x509.CreateCertificate(rand.Reader, leaf, caCert, &key.PublicKey, caKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, _ := x509.MarshalPKCS8PrivateKey(key)
-	certFile, keyFile := filepath.Join(dir, "client.pem"), filepath.Join(dir, "client.key")
-	writePEM(t, certFile, "CERTIFICATE", der)
-	writePEM(t, keyFile, "PRIVATE KEY", keyDER)
-	pool := x509.NewCertPool()
-	pool.AddCert(caCert)
-	return pool, certFile, keyFile
 }
 
 func writePEM(t *testing.T, path, typ string, der []byte) {

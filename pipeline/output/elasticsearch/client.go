@@ -1,17 +1,16 @@
 package elasticsearch
 
 import (
-	"crypto/tls"
-	"crypto/x509"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
 	es "github.com/elastic/go-elasticsearch/v8"
+
+	"github.com/sluice-dev/sluice/pipeline/tlsconfig"
 )
 
 // NewClient builds an Elasticsearch client from the connection part of the config (hosts,
@@ -22,7 +21,7 @@ func NewClient(c *Config, log *slog.Logger) (*es.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	tr, err := newTransport(&c.TLS, c.Timeout)
+	tr, err := newTransport(&c.TLS.Client, c.Timeout)
 	if err != nil {
 		return nil, err
 	}
@@ -39,11 +38,6 @@ func NewClient(c *Config, log *slog.Logger) (*es.Client, error) {
 		DisableRetry:           true,
 		Transport:              tr,
 	}
-	if c.TLS.CAFile != "" {
-		if cfg.CACert, err = os.ReadFile(c.TLS.CAFile); err != nil {
-			return nil, fmt.Errorf("elasticsearch: read tls.ca_file: %w", err)
-		}
-	}
 	client, err := es.NewClient(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("elasticsearch: client: %w", err)
@@ -51,29 +45,12 @@ func NewClient(c *Config, log *slog.Logger) (*es.Client, error) {
 	return client, nil
 }
 
-func newTransport(t *TLSConfig, timeout time.Duration) (*http.Transport, error) {
-	tc := &tls.Config{
-		MinVersion:         tls.VersionTLS12,
-		ServerName:         t.ServerName,
-		InsecureSkipVerify: t.InsecureSkipVerify, //nolint:gosec // opt-in, warned about at start
-	}
-	if t.CertFile != "" {
-		cert, err := tls.LoadX509KeyPair(t.CertFile, t.KeyFile)
-		if err != nil {
-			return nil, fmt.Errorf("elasticsearch: load tls.cert_file/key_file: %w", err)
-		}
-		tc.Certificates = []tls.Certificate{cert}
-	}
-	if t.CAFile != "" {
-		pem, err := os.ReadFile(t.CAFile)
-		if err != nil {
-			return nil, fmt.Errorf("elasticsearch: read tls.ca_file: %w", err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("elasticsearch: tls.ca_file %s: no PEM certificate", t.CAFile)
-		}
-		tc.RootCAs = pool
+// newTransport is the HTTP transport of every connection to the cluster; the TLS settings are
+// read here, so a missing or wrong file fails startup.
+func newTransport(t *tlsconfig.Client, timeout time.Duration) (*http.Transport, error) {
+	tc, err := t.Config()
+	if err != nil {
+		return nil, fmt.Errorf("elasticsearch: %w", err)
 	}
 	return &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,

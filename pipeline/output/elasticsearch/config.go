@@ -12,6 +12,7 @@ import (
 
 	"github.com/sluice-dev/sluice/pipeline/config"
 	"github.com/sluice-dev/sluice/pipeline/output/sender"
+	"github.com/sluice-dev/sluice/pipeline/tlsconfig"
 )
 
 // Where documents go (Config.Target).
@@ -53,21 +54,13 @@ func (Secret) MarshalText() ([]byte, error) { return []byte("[redacted]"), nil }
 // Value returns the secret itself, for the one place that needs it: the HTTP client.
 func (s Secret) Value() string { return string(s) }
 
-// TLSConfig says how to trust the cluster and how to prove who we are.
+// TLSConfig says how to trust the cluster and how to prove who we are: the keys every sluice
+// client shares, and the CA fingerprint Elasticsearch prints on first start.
 type TLSConfig struct {
-	// CAFile is a PEM file of the certificate authorities that sign the cluster's certificate.
-	CAFile string `mapstructure:"ca_file"`
+	tlsconfig.Client `mapstructure:",squash"`
 	// CAFingerprint is the hex SHA-256 of the cluster's CA certificate, as Elasticsearch prints
 	// it on first start; an alternative to CAFile.
 	CAFingerprint string `mapstructure:"ca_fingerprint"`
-	// CertFile and KeyFile are a client certificate and its key (PEM), for clusters that
-	// authenticate clients by certificate.
-	CertFile string `mapstructure:"cert_file"`
-	KeyFile  string `mapstructure:"key_file"`
-	// ServerName overrides the name checked against the server certificate.
-	ServerName string `mapstructure:"server_name"`
-	// InsecureSkipVerify disables certificate checks. For a lab only; sluice logs a warning.
-	InsecureSkipVerify bool `mapstructure:"insecure_skip_verify"`
 }
 
 // DataStreamConfig names data streams the way Elastic's integrations do:
@@ -262,6 +255,17 @@ func (c *Config) credentials() (user string, pass, apiKey, bearer Secret, err er
 	return c.Username, pass, apiKey, bearer, err
 }
 
+// Warnings flags TLS settings that turn certificate checks off, and settings that load but do
+// nothing (config.Warner).
+func (c *Config) Warnings() []string {
+	w := tlsconfig.UnderAll("tls", c.TLS.Client.Warnings())
+	w = append(w, tlsconfig.UnderAll("setup.kibana.tls", c.Setup.Kibana.TLS.Warnings())...)
+	if c.FlushInterval != 0 {
+		w = append(w, "flush_interval: ignored: a bulk request leaves as soon as a worker is free; runtime.flush_interval sets how long events wait to form a batch")
+	}
+	return w
+}
+
 // validateConnection checks hosts, credentials and TLS.
 func (c *Config) validateConnection() []error {
 	var errs []error
@@ -291,9 +295,7 @@ func (c *Config) validateConnection() []error {
 	if (c.Password != "" || c.PasswordFile != "") && c.Username == "" {
 		add("username: required with a password")
 	}
-	if (c.TLS.CertFile == "") != (c.TLS.KeyFile == "") {
-		add("tls: cert_file and key_file go together")
-	}
+	errs = append(errs, tlsconfig.Under("tls", c.TLS.Client.Validate()))
 	if c.TLS.CAFingerprint != "" && !regexp.MustCompile(`^[0-9a-fA-F:]{64,95}$`).MatchString(c.TLS.CAFingerprint) {
 		add("tls.ca_fingerprint: want the hex SHA-256 of the CA certificate")
 	}
@@ -354,12 +356,4 @@ func (c *Config) senderConfig() sender.Config {
 		MaxHeldBytes: int64(c.MaxInflightBytes), InitialBackoff: c.Retry.InitialBackoff,
 		MaxBackoff: c.Retry.MaxBackoff, MaxAttempts: c.Retry.MaxAttempts,
 	}
-}
-
-// Warnings flags settings that load but do nothing (config.Warner).
-func (c *Config) Warnings() []string {
-	if c.FlushInterval != 0 {
-		return []string{"flush_interval: ignored: a bulk request leaves as soon as a worker is free; runtime.flush_interval sets how long events wait to form a batch"}
-	}
-	return nil
 }

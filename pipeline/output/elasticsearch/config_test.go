@@ -30,6 +30,11 @@ func TestValidate(t *testing.T) {
 		{"password without user", map[string]any{"password_file": "/x"}, "username: required"},
 		{"cert without key", map[string]any{"tls": map[string]any{"cert_file": "c.pem"}}, "cert_file and key_file"},
 		{"bad fingerprint", map[string]any{"tls": map[string]any{"ca_fingerprint": "xyz"}}, "ca_fingerprint"},
+		{"tls key of filebeat", map[string]any{"tls": map[string]any{"certificate": "c.pem"}},
+			"outputs.elasticsearch.tls.certificate: unknown key; the setting is now cert_file"},
+		{"tls version", map[string]any{"tls": map[string]any{"min_version": "1.1"}}, "tls.min_version"},
+		{"kibana cert without key", map[string]any{"setup": map[string]any{"kibana": map[string]any{
+			"host": "https://k:5601", "tls": map[string]any{"cert_file": "c.pem"}}}}, "setup.kibana.tls.cert_file"},
 		{"namespace with dash", map[string]any{"data_stream": map[string]any{"namespace": "team-a"}}, "namespace"},
 		{"bad target", map[string]any{"target": "s3"}, "target"},
 		{"bad pattern", map[string]any{"target": "index", "index": "x-%{+QQ}"}, "index:"},

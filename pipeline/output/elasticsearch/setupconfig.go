@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+
+	"github.com/sluice-dev/sluice/pipeline/tlsconfig"
 )
 
 // SetupConfig is what `sluice setup` installs for this output: index templates, the ILM policy
@@ -34,14 +36,14 @@ type ILM struct {
 // default to the output's own when none are given here.
 type Kibana struct {
 	// Host is Kibana's URL; empty skips the Kibana step.
-	Host         string    `mapstructure:"host"`
-	Space        string    `mapstructure:"space"`
-	Username     string    `mapstructure:"username"`
-	Password     Secret    `mapstructure:"password"`
-	PasswordFile string    `mapstructure:"password_file"`
-	APIKey       Secret    `mapstructure:"api_key"`
-	APIKeyFile   string    `mapstructure:"api_key_file"`
-	TLS          TLSConfig `mapstructure:"tls"`
+	Host         string           `mapstructure:"host"`
+	Space        string           `mapstructure:"space"`
+	Username     string           `mapstructure:"username"`
+	Password     Secret           `mapstructure:"password"`
+	PasswordFile string           `mapstructure:"password_file"`
+	APIKey       Secret           `mapstructure:"api_key"`
+	APIKeyFile   string           `mapstructure:"api_key_file"`
+	TLS          tlsconfig.Client `mapstructure:"tls"`
 }
 
 func defaultSetup() SetupConfig {
@@ -89,6 +91,7 @@ func (s *SetupConfig) Validate() error {
 		if k.Password != "" && k.PasswordFile != "" {
 			add("setup.kibana.password_file: set either password or password_file")
 		}
+		errs = append(errs, tlsconfig.Under("setup.kibana.tls", k.TLS.Validate()))
 	}
 	return errors.Join(errs...)
 }

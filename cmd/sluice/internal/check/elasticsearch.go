@@ -13,6 +13,8 @@ import (
 	es "github.com/elastic/go-elasticsearch/v8"
 	"github.com/elastic/go-elasticsearch/v8/esapi"
 	"github.com/tidwall/gjson"
+
+	"github.com/sluice-dev/sluice/pipeline/tlsconfig"
 )
 
 // Elasticsearch checks the cluster sluice writes to: its health, that `sluice setup` installed
@@ -59,7 +61,7 @@ func (e *Elasticsearch) Validate() error {
 	if e.Probe == "templates" && len(e.ComponentTemplates)+len(e.IndexTemplates) == 0 {
 		errs = append(errs, errors.New("templates: name component_templates or index_templates"))
 	}
-	return errors.Join(append(errs, e.TLS.Validate())...)
+	return errors.Join(append(errs, tlsconfig.Under("tls", e.TLS.Validate()))...)
 }
 
 // Run runs the probe.
@@ -78,7 +80,7 @@ func (e *Elasticsearch) Run(ctx context.Context) (string, error) {
 }
 
 func (e *Elasticsearch) client() (*es.Client, error) {
-	hc, err := e.TLS.client()
+	hc, err := tlsClient(&e.TLS)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/tidwall/gjson"
+
+	"github.com/sluice-dev/sluice/pipeline/tlsconfig"
 )
 
 // HTTP checks an endpoint: its status, how fast it answers, and fields of its JSON body.
@@ -57,12 +59,12 @@ func (h *HTTP) Validate() error {
 			errs = append(errs, fmt.Errorf("json[%d].path: missing", i))
 		}
 	}
-	return errors.Join(append(errs, h.TLS.Validate())...)
+	return errors.Join(append(errs, tlsconfig.Under("tls", h.TLS.Validate()))...)
 }
 
 // Run sends the request and checks the answer.
 func (h *HTTP) Run(ctx context.Context) (string, error) {
-	c, err := h.TLS.client()
+	c, err := tlsClient(&h.TLS)
 	if err != nil {
 		return "", err
 	}

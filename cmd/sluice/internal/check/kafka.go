@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	kafka "github.com/segmentio/kafka-go"
+
+	"github.com/sluice-dev/sluice/pipeline/tlsconfig"
 )
 
 // Kafka checks the brokers sluice consumes from: that they answer, that the topics exist, and
@@ -52,7 +54,7 @@ func (k *Kafka) Validate() error {
 		errs = append(errs, fmt.Errorf("probe: want brokers, topics or lag, got %q", k.Probe))
 	}
 	if k.TLS != nil {
-		errs = append(errs, k.TLS.Validate())
+		errs = append(errs, tlsconfig.Under("tls", k.TLS.Validate()))
 	}
 	return errors.Join(errs...)
 }

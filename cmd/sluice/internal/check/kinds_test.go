@@ -205,4 +205,11 @@ func TestTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	want(t, run(t, "  - {name: cert, kind: tls, address: '"+addr+"', ca_file: '"+ca+"'}\n"), Passed, "expires 2084-")
+	// A CA file that holds no certificate is named, not taken for "trust nothing".
+	empty := filepath.Join(t.TempDir(), "empty.pem")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	want(t, run(t, "  - {name: cert, kind: tls, address: '"+addr+"', ca_file: '"+empty+"'}\n"), Failed,
+		"tls.ca_file: "+empty+" holds no PEM certificate")
 }

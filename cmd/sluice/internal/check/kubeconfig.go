@@ -2,7 +2,6 @@ package check
 
 import (
 	"crypto/tls"
-	"crypto/x509"
 	"encoding/base64"
 	"fmt"
 	"net/http"
@@ -12,6 +11,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/sluice-dev/sluice/pipeline/tlsconfig"
 )
 
 // Service account files every pod gets, and the variables that locate the API server, as
@@ -85,7 +86,7 @@ func fromKubeconfig(path string) (*apiClient, error) {
 		return nil, fmt.Errorf("kubeconfig %s: no context %q", path, kc.CurrentContext)
 	}
 	ctx := kc.Contexts[ci].Context
-	tc := &tls.Config{MinVersion: tls.VersionTLS12}
+	tc := tlsconfig.Base("")
 	server, err := kc.cluster(path, ctx.Cluster, tc)
 	if err != nil {
 		return nil, err
@@ -109,9 +110,8 @@ func (kc *kubeconfig) cluster(path, name string, tc *tls.Config) (string, error)
 	if err != nil || ca == nil {
 		return c.Server, err
 	}
-	tc.RootCAs = x509.NewCertPool()
-	if !tc.RootCAs.AppendCertsFromPEM(ca) {
-		return "", fmt.Errorf("kubeconfig %s: cluster %s: no PEM certificate authority", path, name)
+	if tc.RootCAs, err = tlsconfig.Pool("certificate authority", ca); err != nil {
+		return "", fmt.Errorf("kubeconfig %s: cluster %s: %w", path, name, err)
 	}
 	return c.Server, nil
 }
@@ -170,7 +170,7 @@ func inClusterOrExplicit(server, tokenFile, caFile string, insecure bool) (*apiC
 		}
 		token = strings.TrimSpace(string(b))
 	}
-	hc, err := TLS{CAFile: caFile, InsecureSkipVerify: insecure}.client()
+	hc, err := tlsClient(&TLS{CAFile: caFile, InsecureSkipVerify: insecure})
 	if err != nil {
 		return nil, err
 	}

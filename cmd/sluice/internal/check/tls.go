@@ -2,65 +2,24 @@ package check
 
 import (
 	"crypto/tls"
-	"crypto/x509"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/sluice-dev/sluice/pipeline/tlsconfig"
 )
 
-// TLS is how a check trusts the server it probes (and proves who it is, for mutual TLS).
-type TLS struct {
-	// CAFile is a PEM bundle to trust instead of the system roots.
-	CAFile string `mapstructure:"ca_file"`
-	// CertFile and KeyFile are a client certificate.
-	CertFile string `mapstructure:"cert_file"`
-	KeyFile  string `mapstructure:"key_file"`
-	// ServerName overrides the name the certificate is checked against.
-	ServerName string `mapstructure:"server_name"`
-	// InsecureSkipVerify accepts any certificate; a tls check still reports its expiry.
-	InsecureSkipVerify bool `mapstructure:"insecure_skip_verify"`
-}
+// TLS is how a check trusts the server it probes (and proves who it is, for mutual TLS): the
+// keys of every sluice client, so a check reads the settings of the component it checks as
+// written.
+type TLS = tlsconfig.Client
 
-// Validate checks that the files named come in pairs.
-func (t TLS) Validate() error {
-	if (t.CertFile == "") != (t.KeyFile == "") {
-		return errors.New("tls: cert_file and key_file go together")
-	}
-	return nil
-}
-
-// Config builds the client side TLS configuration.
-func (t TLS) Config() (*tls.Config, error) {
-	c := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: t.ServerName, InsecureSkipVerify: t.InsecureSkipVerify} //nolint:gosec // the user asked for it
-	if t.CAFile != "" {
-		pem, err := os.ReadFile(t.CAFile)
-		if err != nil {
-			return nil, fmt.Errorf("tls: %w", err)
-		}
-		c.RootCAs = x509.NewCertPool()
-		if !c.RootCAs.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("tls: %s holds no PEM certificate", t.CAFile)
-		}
-	}
-	if t.CertFile != "" {
-		cert, err := tls.LoadX509KeyPair(t.CertFile, t.KeyFile)
-		if err != nil {
-			return nil, fmt.Errorf("tls: %w", err)
-		}
-		c.Certificates = []tls.Certificate{cert}
-	}
-	return c, nil
-}
-
-// client returns an HTTP client that trusts what t says and never follows redirects silently
-// to another host's status.
-func (t TLS) client() (*http.Client, error) {
+// tlsClient returns an HTTP client that trusts what t says.
+func tlsClient(t *TLS) (*http.Client, error) {
 	tc, err := t.Config()
 	if err != nil {
 		return nil, err

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/tidwall/gjson"
+
+	"github.com/sluice-dev/sluice/pipeline/tlsconfig"
 )
 
 // VLLM checks a vLLM server through its OpenAI-compatible API, one property per check: the
@@ -52,7 +54,7 @@ func (v *VLLM) Validate() error {
 	if v.MaxTokens < 1 {
 		errs = append(errs, errors.New("max_tokens: want at least 1"))
 	}
-	return errors.Join(append(errs, v.TLS.Validate())...)
+	return errors.Join(append(errs, tlsconfig.Under("tls", v.TLS.Validate()))...)
 }
 
 // Run sends the probe's request.
@@ -74,7 +76,7 @@ func (v *VLLM) Run(ctx context.Context) (string, error) {
 
 // call sends one request and wants a 200.
 func (v *VLLM) call(ctx context.Context, method, path string, body []byte) (answer, error) {
-	c, err := v.TLS.client()
+	c, err := tlsClient(&v.TLS)
 	if err != nil {
 		return answer{}, err
 	}

@@ -3,14 +3,11 @@ package setup
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
-	"os"
 	"strings"
 	"time"
 
@@ -34,22 +31,9 @@ func NewKibana(cfg *elasticsearch.Config) (*Kibana, error) {
 	if err != nil {
 		return nil, err
 	}
-	tc := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: k.TLS.ServerName,
-		InsecureSkipVerify: k.TLS.InsecureSkipVerify} //nolint:gosec // opt-in
-	if k.TLS.CAFile != "" {
-		pem, err := os.ReadFile(k.TLS.CAFile)
-		if err != nil {
-			return nil, fmt.Errorf("setup: kibana tls.ca_file: %w", err)
-		}
-		tc.RootCAs = x509.NewCertPool()
-		tc.RootCAs.AppendCertsFromPEM(pem)
-	}
-	if k.TLS.CertFile != "" {
-		cert, err := tls.LoadX509KeyPair(k.TLS.CertFile, k.TLS.KeyFile)
-		if err != nil {
-			return nil, fmt.Errorf("setup: kibana client certificate: %w", err)
-		}
-		tc.Certificates = []tls.Certificate{cert}
+	tc, err := k.TLS.Config()
+	if err != nil {
+		return nil, fmt.Errorf("setup: kibana: %w", err)
 	}
 	base := strings.TrimRight(k.Host, "/")
 	if k.Space != "" && k.Space != "default" {
