@@ -11,8 +11,8 @@ import (
 
 	"github.com/sluice-dev/sluice/parsers"
 	"github.com/sluice-dev/sluice/parsers/cri"
-	"github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/event/eventjson"
 )
 
 // Info registers the parser. It sets the same fields as the CRI parser.
@@ -198,7 +198,7 @@ func (sc *scanner) escaped(start int) (string, bool) {
 	for i < len(sc.s) && sc.s[i] != '\\' && sc.s[i] != '"' {
 		i++
 	}
-	v, next, ok := parseutil.UnescapeJSONString(sc.s, start, i)
+	v, next, ok := eventjson.UnescapeString(sc.s, start, i)
 	if ok {
 		sc.i = next
 	}

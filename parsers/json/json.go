@@ -1,7 +1,7 @@
 // Package json parses log lines that are one JSON object each (zap, logrus' JSON formatter, slog's
 // JSON handler, Python JSON loggers): the well-known keys become @timestamp, log.level,
 // log.message, log.logger, log.origin.* and error.*, every other member goes under log.fields.
-// Its Flatten helper is shared with other components that carry JSON.
+// Its flattening (pipeline/event/eventjson) is shared with other components that carry JSON.
 package json
 
 import (
@@ -12,6 +12,7 @@ import (
 	"github.com/sluice-dev/sluice/parsers"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/event/eventjson"
 )
 
 // Dataset is the dataset of JSON lines from containers outside the GPU stack.
@@ -57,7 +58,7 @@ type Record struct {
 // returns false when s is not a JSON object.
 func Walk(ev *event.Event, s string) (Record, bool) {
 	s = strings.TrimSpace(s)
-	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' || !pu.ValidJSON(s) {
+	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' || !eventjson.Valid(s) {
 		return Record{}, false
 	}
 	var rec Record
@@ -68,7 +69,7 @@ func Walk(ev *event.Event, s string) (Record, bool) {
 			if key == "" {
 				key = "_"
 			}
-			flatten(ev, pu.FieldLogFields+"."+key, v, 1, &n)
+			eventjson.FlattenResult(ev, pu.FieldLogFields+"."+key, v, &n)
 		}
 		return true
 	})
@@ -119,9 +120,9 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		rec.Controller = v.String()
 		return false
 	case "error", "err":
-		ev.Set(event.FieldErrorMsg, Value(v))
+		ev.Set(event.FieldErrorMsg, eventjson.Value(v))
 	case "stacktrace", "stack_trace", "exc_info":
-		ev.Set(pu.FieldErrorStack, Value(v))
+		ev.Set(pu.FieldErrorStack, eventjson.Value(v))
 	default:
 		return false
 	}

@@ -7,8 +7,8 @@ import (
 
 	"github.com/tidwall/gjson"
 
-	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/event/eventjson"
 )
 
 // Tags and fields the beats input sets itself.
@@ -191,7 +191,7 @@ func (d *decoder) member(s, key string, i, depth int) (int, bool) {
 		d.prefix = append(d.prefix, '.')
 		return d.object(s, i, depth+1)
 	case c == '{' || c == '[':
-		end, nesting, ok := pu.SkipJSON(s, i) // no recursion, whatever the depth
+		end, nesting, ok := eventjson.Skip(s, i) // no recursion, whatever the depth
 		if !ok {
 			return 0, false
 		}
@@ -212,7 +212,7 @@ func (d *decoder) member(s, key string, i, depth int) (int, bool) {
 	case c == 't' || c == 'f' || c == 'n':
 		return d.literal(s, i, top, key)
 	}
-	end, float, ok := pu.ScanJSONNumber(s, i)
+	end, float, ok := eventjson.ScanNumber(s, i)
 	if !ok {
 		return 0, false
 	}
@@ -267,13 +267,13 @@ func (d *decoder) literal(s string, i int, top bool, key string) (int, bool) {
 	var ok bool
 	switch s[i] {
 	case 't':
-		end, ok = pu.JSONLiteral(s, i, "true")
+		end, ok = eventjson.Literal(s, i, "true")
 		v = event.Bool(true)
 	case 'f':
-		end, ok = pu.JSONLiteral(s, i, "false")
+		end, ok = eventjson.Literal(s, i, "false")
 		v = event.Bool(false)
 	default:
-		end, ok = pu.JSONLiteral(s, i, "null")
+		end, ok = eventjson.Literal(s, i, "null")
 	}
 	if !ok {
 		return 0, false
