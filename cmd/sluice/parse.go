@@ -16,7 +16,6 @@ import (
 
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
-	fileinput "github.com/sluice-dev/sluice/pipeline/input/file"
 	"github.com/sluice-dev/sluice/pipeline/input/file/lines"
 	"github.com/sluice-dev/sluice/processors/parse"
 )
@@ -160,7 +159,7 @@ func parseStream(ctx context.Context, proc pipeline.Processor, path string, r io
 		e := event.NewMessage(string(l.Data), time.Now())
 		e.Meta.Input, e.Meta.Source, e.Meta.Offset = "parse", path, l.Offset
 		if path != "-" {
-			e.SetString(fileinput.FieldFilePath, path)
+			e.SetString(event.FieldLogFilePath, path)
 		}
 		if l.Split {
 			e.AddTag(lines.TagSplit)

@@ -52,7 +52,7 @@ func TestGPUSamples(t *testing.T) {
 		for sc.Scan() {
 			seen++
 			ev := event.NewMessage(sc.Text(), time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC))
-			ev.SetString(k8spath.FieldFilePath, files[0])
+			ev.SetString(event.FieldLogFilePath, files[0])
 			k8spath.Apply(ev)
 			for _, p := range framing {
 				if p.Parse(ev) {

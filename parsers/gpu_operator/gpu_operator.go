@@ -140,7 +140,7 @@ func console(ev *event.Event, s string) string {
 		ev.SetString(pu.FieldLogMessage, strings.Join(parts[2:np], "\t"))
 	}
 	if logger != "" {
-		ev.SetString(pu.FieldLogger, logger)
+		ev.SetString(event.FieldLogLogger, logger)
 	}
 	return logger
 }
@@ -154,7 +154,7 @@ func context(ev *event.Event, raw string) {
 		case "error":
 			ev.Set(event.FieldErrorMsg, eventjson.Value(v))
 		case "stacktrace":
-			ev.Set(pu.FieldErrorStack, eventjson.Value(v))
+			ev.Set(event.FieldErrorStack, eventjson.Value(v))
 		case "":
 			eventjson.FlattenResult(ev, pu.FieldLogFields+"._", v, &n)
 		default:

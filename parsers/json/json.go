@@ -107,7 +107,7 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 			return false
 		}
 		rec.Logger = v.Str
-		ev.SetString(pu.FieldLogger, v.Str)
+		ev.SetString(event.FieldLogLogger, v.Str)
 	case "caller", "source", "file":
 		return origin(ev, v)
 	case "func", "funcName":
@@ -122,7 +122,7 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 	case "error", "err":
 		ev.Set(event.FieldErrorMsg, eventjson.Value(v))
 	case "stacktrace", "stack_trace", "exc_info":
-		ev.Set(pu.FieldErrorStack, eventjson.Value(v))
+		ev.Set(event.FieldErrorStack, eventjson.Value(v))
 	default:
 		return false
 	}
@@ -136,9 +136,9 @@ func origin(ev *event.Event, v gjson.Result) bool {
 	case v.Type == gjson.String && (strings.Contains(v.Str, ".go:") || strings.Contains(v.Str, ".py:")):
 		pu.SetOrigin(ev, v.Str)
 	case v.IsObject() && v.Get("file").Exists():
-		ev.SetString(pu.FieldOriginFile, v.Get("file").String())
+		ev.SetString(event.FieldOriginFile, v.Get("file").String())
 		if l := v.Get("line"); l.Type == gjson.Number {
-			ev.Set(pu.FieldOriginLine, event.Int(l.Int()))
+			ev.Set(event.FieldOriginLine, event.Int(l.Int()))
 		}
 		if f := v.Get("function"); f.Exists() {
 			ev.SetString(pu.FieldOriginFunc, f.String())

@@ -98,8 +98,8 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 	}
 	ev.SetString(event.FieldDataset, DatasetServer)
 	if l.File != "" {
-		ev.SetString(FieldOriginFile, l.File)
-		ev.Set(FieldOriginLine, event.Int(l.FileLine))
+		ev.SetString(event.FieldOriginFile, l.File)
+		ev.Set(event.FieldOriginLine, event.Int(l.FileLine))
 	}
 	if multi && isTraceStart(l.Body, rest) || strings.Contains(rest, "Traceback (most recent call last):") {
 		if l.Level == "" || l.Level == "info" || l.Level == "debug" {
@@ -138,9 +138,9 @@ func setProcess(ev *event.Event, l *Line) {
 		return
 	}
 	if l.ProcName != "" {
-		ev.SetString(FieldProcessName, l.ProcName)
+		ev.SetString(event.FieldProcessName, l.ProcName)
 	}
-	ev.Set(FieldProcessPID, event.Int(l.PID))
+	ev.Set(event.FieldProcessPID, event.Int(l.PID))
 	if l.Rank >= 0 {
 		ev.Set(FieldRank, event.Int(l.Rank))
 	}
@@ -234,7 +234,7 @@ func (p *Parser) library(ev *event.Event, l *Line, msg, first, rest string) bool
 	case b[0] == '[':
 		ok = parseTorch(ev, b, l)
 		if ok && rest != "" {
-			ev.SetString(FieldErrorStack, rest)
+			ev.SetString(event.FieldErrorStack, rest)
 			if k := Classify(rest); k != "" && !ev.Has(FieldErrorKind) {
 				ev.SetString(FieldErrorKind, k)
 			}

@@ -22,12 +22,10 @@ const (
 	// FieldInvalidTimestamp keeps an @timestamp that was not RFC 3339.
 	FieldInvalidTimestamp = "beats.invalid_timestamp"
 
-	fieldLogPath   = "log.file.path"
-	fieldLogOffset = "log.offset"
-	fieldAgentID   = "agent.id"
-	fieldMetadata  = "@metadata"
-	maxInternKeys  = 4096
-	maxFields      = 1 << 16 // indexes are uint16; a frame is at most max_frame_size anyway
+	fieldAgentID  = "agent.id"
+	fieldMetadata = "@metadata"
+	maxInternKeys = 4096
+	maxFields     = 1 << 16 // indexes are uint16; a frame is at most max_frame_size anyway
 
 	// processorRoom is room for fields the processors add, beyond what event.NewSized leaves.
 	// The parse processor adds 4 to 16 fields to a Filebeat event from Kubernetes (log level,
@@ -226,7 +224,7 @@ func (d *decoder) member(s, key string, i, depth int) (int, bool) {
 		d.set(k, event.Float(n.f))
 		return end, true
 	}
-	if k == fieldLogOffset {
+	if k == event.FieldLogOffset {
 		d.offset = n.i
 	}
 	d.set(k, event.Int(n.i))
@@ -253,7 +251,7 @@ func (d *decoder) str(top bool, key, v string) {
 		if !d.keepOriginal {
 			return
 		}
-	case fieldLogPath:
+	case event.FieldLogFilePath:
 		d.path = v
 	case fieldAgentID:
 		d.agent = v

@@ -17,8 +17,8 @@ var coreFields = []event.FieldInfo{
 	{Name: event.FieldLogLevel, Type: "keyword"},
 	{Name: event.FieldErrorMsg, Type: "match_only_text"},
 	{Name: event.FieldOriginal, Type: "keyword"},
-	{Name: "host.name", Type: "keyword"},
-	{Name: "kubernetes.node.name", Type: "keyword"},
+	{Name: event.FieldHostName, Type: "keyword"},
+	{Name: event.FieldK8sNodeName, Type: "keyword"},
 }
 
 // fallbacks are the types a cluster may lack (they come from modules and x-pack plugins that
