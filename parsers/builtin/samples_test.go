@@ -21,12 +21,12 @@ func TestGPUSamples(t *testing.T) {
 	t.Parallel()
 	reg := Registry()
 	var framing, content []parsers.Parser
-	for _, n := range DefaultChain() {
+	for _, n := range reg.DefaultChain() {
 		info, _ := reg.Lookup(n)
 		if info.Framing {
-			framing = append(framing, info.New())
+			framing = append(framing, info.New(parsers.Options{}))
 		} else {
-			content = append(content, info.New())
+			content = append(content, info.New(parsers.Options{}))
 		}
 	}
 	want := map[string]string{

@@ -44,7 +44,7 @@ var Fields = []parsers.Field{
 var Info = parsers.Info{
 	Name:        "cri",
 	Description: "CRI container log framing (containerd, CRI-O): <time> stdout|stderr F|P <line>",
-	New:         func() parsers.Parser { return Parser{} },
+	New:         func(parsers.Options) parsers.Parser { return Parser{} },
 	Framing:     true,
 	Fields:      Fields,
 }

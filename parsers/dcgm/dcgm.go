@@ -23,7 +23,7 @@ const FieldThread = "process.thread.id"
 var Info = parsers.Info{
 	Name:        "dcgm",
 	Description: "NVIDIA DCGM host engine (nv-hostengine) log lines",
-	New:         func() parsers.Parser { return New() },
+	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields: append(pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldOriginFile, event.FieldOriginLine,
 		pu.FieldOriginFunc, event.FieldProcessPID),
 		parsers.Field{Name: FieldThread, Type: "long", Description: "Thread id (DCGM [pid:tid])."}),

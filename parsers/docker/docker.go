@@ -19,7 +19,7 @@ import (
 var Info = parsers.Info{
 	Name:        "docker",
 	Description: `Docker json-file log framing: {"log":"...\n","stream":"stdout","time":"..."}`,
-	New:         func() parsers.Parser { return Parser{} },
+	New:         func(parsers.Options) parsers.Parser { return Parser{} },
 	Framing:     true,
 	Fields:      cri.Fields,
 }

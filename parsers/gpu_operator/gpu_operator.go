@@ -27,7 +27,7 @@ const DatasetZap = "generic.zap"
 var Info = parsers.Info{
 	Name:        "gpu_operator",
 	Description: "NVIDIA GPU operator controller logs (zap JSON and console encodings)",
-	New:         func() parsers.Parser { return New() },
+	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields:      pu.StructuredFields,
 }
 

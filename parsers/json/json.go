@@ -22,7 +22,7 @@ const Dataset = "generic.json"
 var Info = parsers.Info{
 	Name:        "json",
 	Description: "one JSON object per line (zap, logrus/slog JSON, Python JSON loggers)",
-	New:         func() parsers.Parser { return New() },
+	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields:      pu.StructuredFields,
 }
 

@@ -47,7 +47,7 @@ var CatalogFields = []parsers.Field{
 var Info = parsers.Info{
 	Name:        "nvidia_xid",
 	Description: "NVIDIA kernel driver messages (NVRM, nvidia-uvm, ...): Xid and SXid errors with their catalog entry, GPUs fallen off the bus",
-	New:         func() parsers.Parser { return New() },
+	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields: append(append(pu.Fields(event.FieldProcessPID, event.FieldProcessName, event.FieldHostHostname, event.FieldEventAction, event.FieldLogLogger),
 		CatalogFields...),
 		parsers.Field{Name: FieldDetail, Type: "match_only_text", Description: "Text the driver logged after the Xid code (and pid, name)."},

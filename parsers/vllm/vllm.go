@@ -15,12 +15,14 @@ import (
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
-// Info registers the parser with the default options.
+// Info registers the parser; it takes the prompt options of the processor that runs it.
 var Info = parsers.Info{
 	Name:        "vllm",
 	Description: "vLLM server logs (0.4 and later, V0 and V1), uvicorn access lines and Python tracebacks",
-	New:         func() parsers.Parser { return New(Options{}) },
-	Fields:      Fields,
+	New: func(o parsers.Options) parsers.Parser {
+		return New(Options{Prompts: PromptMode(o.Prompts), PromptMaxLength: o.PromptMaxLength})
+	},
+	Fields: Fields,
 }
 
 // Parser parses vLLM lines. It holds only its options and is safe for concurrent use.
