@@ -259,6 +259,17 @@ func TestValidate(t *testing.T) {
 	}
 }
 
+// A config built without the factory has no parsers to name: an error, not a nil dereference.
+func TestNoRegistry(t *testing.T) {
+	t.Parallel()
+	if err := (&Config{}).Validate(); err == nil || !strings.Contains(err.Error(), "registry") {
+		t.Errorf("Validate = %v, want the missing registry", err)
+	}
+	if _, err := New(pipeline.Settings{ID: "parse"}, &Config{}); err == nil {
+		t.Error("New accepted a config without a registry")
+	}
+}
+
 func FuzzParse(f *testing.F) {
 	golden.Seed(f, "testdata")
 	f.Fuzz(func(t *testing.T, text string) {
