@@ -1,6 +1,7 @@
 // Package parsers defines what a log-format parser is and keeps the registry of them. Each format
 // lives in its own package (parsers/vllm, parsers/cri, ...); parsers/builtin is the one explicit
-// list of those that ship with sluice and the order they are tried in.
+// list of those that ship with sluice and the order they are tried in. cmd/sluice hands that
+// list to the parse processor and to `sluice setup`; neither imports it.
 package parsers
 
 import (
@@ -20,17 +21,9 @@ type Parser interface {
 	Parse(ev *event.Event) bool
 }
 
-// Field documents one field a parser may set. The field table in parsers/README.md and the
-// Elasticsearch mapping are generated from these.
-type Field struct {
-	// Name is the dotted field name.
-	Name string
-	// Type is the Elasticsearch type: keyword, text, match_only_text, long, double, float,
-	// date, boolean, ip, flattened, object.
-	Type string
-	// Description says what the field holds, in one sentence.
-	Description string
-}
+// Field documents one field a parser may set. It is event.FieldInfo, which the Elasticsearch
+// mapping reads without importing the parsers; the alias keeps the parsers' declarations short.
+type Field = event.FieldInfo
 
 // Info describes a registered parser.
 type Info struct {
@@ -38,13 +31,27 @@ type Info struct {
 	Name string
 	// Description is one line for `sluice parse --list` and the README.
 	Description string
-	// New creates the parser.
-	New func() Parser
+	// New creates the parser with the options of the processor that runs it.
+	New func(Options) Parser
 	// Framing marks a container-runtime framing parser (CRI, Docker json-file): it unwraps the
 	// message and the chain goes on with the content parsers.
 	Framing bool
 	// Fields lists the fields the parser may set.
 	Fields []Field
+	// Explicit keeps the parser out of the default chain: it runs only where a config names it
+	// (a format too loose to try on every line).
+	Explicit bool
+}
+
+// Options are the settings a parse processor gives every parser it creates. Each parser takes
+// the ones that concern it and ignores the rest, so that the processor treats all parsers alike.
+// The zero value gives every parser its defaults.
+type Options struct {
+	// Prompts says what happens to the prompts in an inference server's request lines (vLLM):
+	// hash, keep, truncate or drop; "" is the parser's default.
+	Prompts string
+	// PromptMaxLength is how many characters Prompts "truncate" keeps; 0 is the parser's default.
+	PromptMaxLength int
 }
 
 // Registry maps parser names to their Info.
@@ -75,6 +82,20 @@ func (r *Registry) Lookup(name string) (Info, bool) {
 
 // Names returns the registered names in registration order.
 func (r *Registry) Names() []string { return append([]string(nil), r.order...) }
+
+// DefaultChain is the order in which a parse processor without an explicit list (and `sluice
+// parse`) tries parsers on a line: registration order, less the Explicit parsers. The list is
+// written once, in that order: container framing first, then the specific formats, then the
+// generic fallbacks.
+func (r *Registry) DefaultChain() []string {
+	var out []string
+	for _, n := range r.order {
+		if !r.byName[n].Explicit {
+			out = append(out, n)
+		}
+	}
+	return out
+}
 
 // Fields returns every field of every parser, sorted by name, first declaration winning.
 func (r *Registry) Fields() []Field {

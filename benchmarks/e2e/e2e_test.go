@@ -15,6 +15,7 @@ import (
 
 	"github.com/sluice-dev/sluice/benchmarks/loadgen"
 	"github.com/sluice-dev/sluice/benchmarks/sink"
+	"github.com/sluice-dev/sluice/parsers/builtin"
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/config"
 	"github.com/sluice-dev/sluice/pipeline/input/beats"
@@ -60,7 +61,7 @@ func startSluice(tb testing.TB, compression string) (string, *sink.Sink) {
 	tb.Cleanup(srv.Close)
 	addr := freeAddr(tb)
 	comps, err := config.NewComponents([]pipeline.InputFactory{beats.Factory},
-		[]pipeline.ProcessorFactory{parse.Factory}, []pipeline.OutputFactory{elasticsearch.Factory})
+		[]pipeline.ProcessorFactory{parse.NewFactory(builtin.Registry())}, []pipeline.OutputFactory{elasticsearch.Factory})
 	if err != nil {
 		tb.Fatal(err)
 	}

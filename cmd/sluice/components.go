@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/sluice-dev/sluice/parsers"
+	"github.com/sluice-dev/sluice/parsers/builtin"
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/config"
 	"github.com/sluice-dev/sluice/pipeline/input/beats"
@@ -43,7 +45,7 @@ func components() config.Components {
 			stdin.Factory,
 		},
 		[]pipeline.ProcessorFactory{
-			parse.Factory,
+			parse.NewFactory(parserRegistry()),
 			convert.Factory,
 			copyproc.Factory,
 			date.Factory,
@@ -75,3 +77,8 @@ func components() config.Components {
 	}
 	return c
 }
+
+// parserRegistry is the parsers this build knows (parsers/builtin's list, in the order the
+// default chain tries them). The parse processor and `sluice setup`, which maps their fields,
+// both take them from here rather than importing the list themselves.
+func parserRegistry() *parsers.Registry { return builtin.Registry() }

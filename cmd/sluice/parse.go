@@ -16,7 +16,6 @@ import (
 
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
-	fileinput "github.com/sluice-dev/sluice/pipeline/input/file"
 	"github.com/sluice-dev/sluice/pipeline/input/file/lines"
 	"github.com/sluice-dev/sluice/processors/parse"
 )
@@ -48,7 +47,8 @@ func newParseCmd() *cobra.Command {
 
 // parseProcessor builds the processor: the default chain, or the config's parse processor.
 func parseProcessor(file, id string, stderr io.Writer) (pipeline.Processor, error) {
-	cfg := pipeline.Config(parse.NewConfig())
+	factory := parse.NewFactory(parserRegistry())
+	cfg := factory.NewConfig()
 	if file != "" {
 		c, err := loadConfig(file, stderr)
 		if err != nil {
@@ -56,7 +56,7 @@ func parseProcessor(file, id string, stderr io.Writer) (pipeline.Processor, erro
 		}
 		var ids []string
 		for pid, p := range c.Processors {
-			if p.Type == parse.Factory.Type && (id == "" || id == pid) {
+			if p.Type == factory.Type && (id == "" || id == pid) {
 				ids = append(ids, pid)
 				cfg = p.Config
 			}
@@ -76,7 +76,7 @@ func parseProcessor(file, id string, stderr io.Writer) (pipeline.Processor, erro
 		ID: "parse", Logger: log, Metrics: pipeline.NewComponentMetrics(),
 		Registerer: prometheus.NewRegistry(), DeadLetter: stderrDeadLetter{w: stderr},
 	}
-	return parse.Factory.Create(set, cfg)
+	return factory.Create(set, cfg)
 }
 
 func setOf(ids []string) map[string]bool {
@@ -160,7 +160,7 @@ func parseStream(ctx context.Context, proc pipeline.Processor, path string, r io
 		e := event.NewMessage(string(l.Data), time.Now())
 		e.Meta.Input, e.Meta.Source, e.Meta.Offset = "parse", path, l.Offset
 		if path != "-" {
-			e.SetString(fileinput.FieldFilePath, path)
+			e.SetString(event.FieldLogFilePath, path)
 		}
 		if l.Split {
 			e.AddTag(lines.TagSplit)

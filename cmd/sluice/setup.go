@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/sluice-dev/sluice/parsers/builtin"
 	"github.com/sluice-dev/sluice/pipeline/config"
 	"github.com/sluice-dev/sluice/pipeline/output/elasticsearch"
 	"github.com/sluice-dev/sluice/pipeline/output/elasticsearch/setup"
@@ -41,7 +40,7 @@ func newSetupCmd() *cobra.Command {
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
 			defer cancel()
-			opts := setup.Options{Fields: builtin.Registry().Fields(), SkipKibana: skipKibana, SkipTemplates: skipTemplate}
+			opts := setup.Options{Fields: parserRegistry().Fields(), SkipKibana: skipKibana, SkipTemplates: skipTemplate}
 			for _, id := range sortedKeys(outs) {
 				steps, err := setup.Run(ctx, outs[id], opts)
 				for _, s := range steps {

@@ -1,5 +1,6 @@
-// Package builtin is the one explicit list of the parsers that ship with sluice, and the order
-// in which the default chain tries them.
+// Package builtin is the one explicit list of the parsers that ship with sluice, in the order
+// in which the default chain tries them (parsers.Registry.DefaultChain). Only cmd/sluice imports
+// it outside tests: it hands the registry to the parse processor and to `sluice setup`.
 package builtin
 
 import (
@@ -19,7 +20,8 @@ import (
 // Registry returns every built-in parser.
 func Registry() *parsers.Registry {
 	return parsers.NewRegistry(
-		// One line per parser package, in the order of DefaultChain below.
+		// One line per parser package, in the order the default chain tries them: container
+		// framing first, then the specific formats, then the generic fallbacks.
 		cri.Info,
 		docker.Info,
 		vllm.Info,
@@ -31,14 +33,4 @@ func Registry() *parsers.Registry {
 		pjson.Info,
 		nvidia_shell.Info, // last: it takes any plain line from a GPU-stack container
 	)
-}
-
-// DefaultChain is the order in which `sluice parse` and a parse processor without an explicit
-// list try parsers on a line: container framing first, then the specific formats, then the
-// generic fallbacks.
-func DefaultChain() []string {
-	return []string{
-		"cri", "docker", "vllm",
-		"nvidia_xid", "gpu_operator", "dcgm", "klog", "logfmt", "json", "nvidia_shell",
-	}
 }

@@ -3,6 +3,7 @@ package builtin
 import (
 	"testing"
 
+	"github.com/sluice-dev/sluice/parsers"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
@@ -12,12 +13,12 @@ import (
 func BenchmarkDecline(b *testing.B) {
 	line := `  File "/usr/local/lib/python3.12/dist-packages/vllm/worker/model_runner.py", line 1654, in execute_model nvidia`
 	reg := Registry()
-	for _, n := range DefaultChain() {
+	for _, n := range reg.DefaultChain() {
 		info, _ := reg.Lookup(n)
 		if info.Framing {
 			continue
 		}
-		p := info.New()
+		p := info.New(parsers.Options{})
 		b.Run(n, func(b *testing.B) {
 			ev := event.New()
 			b.ReportAllocs()

@@ -76,7 +76,7 @@ func generated() string {
 	var buf bytes.Buffer
 	buf.WriteString("\n### Parsers, in default-chain order\n\n| Parser | Framing | What it reads |\n|---|---|---|\n")
 	chain := map[string]bool{}
-	for _, n := range DefaultChain() {
+	for _, n := range reg.DefaultChain() {
 		chain[n] = true
 	}
 	for _, n := range reg.Names() {

@@ -21,12 +21,12 @@ func TestGPUSamples(t *testing.T) {
 	t.Parallel()
 	reg := Registry()
 	var framing, content []parsers.Parser
-	for _, n := range DefaultChain() {
+	for _, n := range reg.DefaultChain() {
 		info, _ := reg.Lookup(n)
 		if info.Framing {
-			framing = append(framing, info.New())
+			framing = append(framing, info.New(parsers.Options{}))
 		} else {
-			content = append(content, info.New())
+			content = append(content, info.New(parsers.Options{}))
 		}
 	}
 	want := map[string]string{
@@ -52,7 +52,7 @@ func TestGPUSamples(t *testing.T) {
 		for sc.Scan() {
 			seen++
 			ev := event.NewMessage(sc.Text(), time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC))
-			ev.SetString(k8spath.FieldFilePath, files[0])
+			ev.SetString(event.FieldLogFilePath, files[0])
 			k8spath.Apply(ev)
 			for _, p := range framing {
 				if p.Parse(ev) {

@@ -21,8 +21,6 @@ import (
 const (
 	FieldStream  = "stream"
 	FieldCreated = "event.created"
-	// FieldFlags marks events the parse processor assembled from several lines.
-	FieldFlags = "log.flags"
 )
 
 // Fields lists what framing parsers set; the Docker parser shares it.
@@ -31,14 +29,14 @@ var Fields = []parsers.Field{
 	{Name: event.FieldMessage, Type: "match_only_text", Description: "The log line without container-runtime framing; pieces of a split line are joined."},
 	{Name: FieldStream, Type: "keyword", Description: "The container stream the line was written to: stdout or stderr."},
 	{Name: FieldCreated, Type: "date", Description: "The container runtime's timestamp of the line (nanosecond precision)."},
-	{Name: FieldFlags, Type: "keyword", Description: "multiline when the parse processor joined several lines (a traceback) into the event, as Filebeat marks it."},
+	{Name: event.FieldLogFlags, Type: "keyword", Description: "multiline when the parse processor joined several lines (a traceback) into the event, as Filebeat marks it."},
 	{Name: event.FieldErrorID, Type: "keyword", Description: "Id shared by the events of one group of lines (a traceback) that the parse or multiline processor cut at its limit."},
 	{Name: event.FieldSequence, Type: "long", Description: "Number of the event within such a cut group, from 1; the later events are tagged _group_continued."},
 	{Name: event.FieldOmittedLines, Type: "long", Description: "Lines of the group left out after its last continuation event filled (tag _multiline_omitted)."},
-	{Name: k8spath.FieldPod, Type: "keyword", Description: "Pod name, from Filebeat's metadata or else from the container log path."},
-	{Name: k8spath.FieldNamespace, Type: "keyword", Description: "Namespace, from Filebeat's metadata or else from the container log path."},
-	{Name: k8spath.FieldContainer, Type: "keyword", Description: "Container name, from Filebeat's metadata or else from the container log path."},
-	{Name: k8spath.FieldPodUID, Type: "keyword", Description: "Pod UID, from the /var/log/pods path."},
+	{Name: event.FieldK8sPodName, Type: "keyword", Description: "Pod name, from Filebeat's metadata or else from the container log path."},
+	{Name: event.FieldK8sNamespace, Type: "keyword", Description: "Namespace, from Filebeat's metadata or else from the container log path."},
+	{Name: event.FieldK8sContainer, Type: "keyword", Description: "Container name, from Filebeat's metadata or else from the container log path."},
+	{Name: event.FieldK8sPodUID, Type: "keyword", Description: "Pod UID, from the /var/log/pods path."},
 	{Name: k8spath.FieldID, Type: "keyword", Description: "Container id, from the /var/log/containers path."},
 }
 
@@ -46,7 +44,7 @@ var Fields = []parsers.Field{
 var Info = parsers.Info{
 	Name:        "cri",
 	Description: "CRI container log framing (containerd, CRI-O): <time> stdout|stderr F|P <line>",
-	New:         func() parsers.Parser { return Parser{} },
+	New:         func(parsers.Options) parsers.Parser { return Parser{} },
 	Framing:     true,
 	Fields:      Fields,
 }

@@ -23,9 +23,9 @@ const FieldThread = "process.thread.id"
 var Info = parsers.Info{
 	Name:        "dcgm",
 	Description: "NVIDIA DCGM host engine (nv-hostengine) log lines",
-	New:         func() parsers.Parser { return New() },
-	Fields: append(pu.Fields(pu.FieldLogMessage, pu.FieldLogger, pu.FieldOriginFile, pu.FieldOriginLine,
-		pu.FieldOriginFunc, pu.FieldProcessPID),
+	New:         func(parsers.Options) parsers.Parser { return New() },
+	Fields: append(pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldOriginFile, event.FieldOriginLine,
+		pu.FieldOriginFunc, event.FieldProcessPID),
 		parsers.Field{Name: FieldThread, Type: "long", Description: "Thread id (DCGM [pid:tid])."}),
 }
 
@@ -60,7 +60,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		return false
 	}
 	pu.SetLocalTime(ev, t)
-	ev.Set(pu.FieldProcessPID, event.Int(pid))
+	ev.Set(event.FieldProcessPID, event.Int(pid))
 	ev.Set(FieldThread, event.Int(tid))
 	message(ev, rest)
 	pu.Finish(ev, pu.DatasetOr(ev, pu.DatasetDCGM), level)
@@ -96,7 +96,7 @@ func message(ev *event.Event, s string) {
 	}
 	if strings.HasPrefix(s, "[[") {
 		if end := strings.Index(s, "]]"); end > 2 {
-			ev.SetString(pu.FieldLogger, s[2:end])
+			ev.SetString(event.FieldLogLogger, s[2:end])
 		}
 	}
 	if s != "" {

@@ -11,15 +11,15 @@ import (
 
 	"github.com/sluice-dev/sluice/parsers"
 	"github.com/sluice-dev/sluice/parsers/cri"
-	"github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/event/eventjson"
 )
 
 // Info registers the parser. It sets the same fields as the CRI parser.
 var Info = parsers.Info{
 	Name:        "docker",
 	Description: `Docker json-file log framing: {"log":"...\n","stream":"stdout","time":"..."}`,
-	New:         func() parsers.Parser { return Parser{} },
+	New:         func(parsers.Options) parsers.Parser { return Parser{} },
 	Framing:     true,
 	Fields:      cri.Fields,
 }
@@ -198,7 +198,7 @@ func (sc *scanner) escaped(start int) (string, bool) {
 	for i < len(sc.s) && sc.s[i] != '\\' && sc.s[i] != '"' {
 		i++
 	}
-	v, next, ok := parseutil.UnescapeJSONString(sc.s, start, i)
+	v, next, ok := eventjson.UnescapeString(sc.s, start, i)
 	if ok {
 		sc.i = next
 	}

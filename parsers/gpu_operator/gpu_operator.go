@@ -17,6 +17,7 @@ import (
 	pjson "github.com/sluice-dev/sluice/parsers/json"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/event/eventjson"
 )
 
 // DatasetZap is the dataset of zap console lines from other programs than the GPU operator.
@@ -26,7 +27,7 @@ const DatasetZap = "generic.zap"
 var Info = parsers.Info{
 	Name:        "gpu_operator",
 	Description: "NVIDIA GPU operator controller logs (zap JSON and console encodings)",
-	New:         func() parsers.Parser { return New() },
+	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields:      pu.StructuredFields,
 }
 
@@ -118,7 +119,7 @@ func console(ev *event.Event, s string) string {
 	}
 	parts[np] = s
 	np++
-	if last := strings.TrimRight(parts[np-1], " \r"); np > 1 && strings.HasPrefix(last, "{") && pu.ValidJSON(last) {
+	if last := strings.TrimRight(parts[np-1], " \r"); np > 1 && strings.HasPrefix(last, "{") && eventjson.Valid(last) {
 		context(ev, last)
 		np--
 	}
@@ -139,7 +140,7 @@ func console(ev *event.Event, s string) string {
 		ev.SetString(pu.FieldLogMessage, strings.Join(parts[2:np], "\t"))
 	}
 	if logger != "" {
-		ev.SetString(pu.FieldLogger, logger)
+		ev.SetString(event.FieldLogLogger, logger)
 	}
 	return logger
 }
@@ -151,13 +152,13 @@ func context(ev *event.Event, raw string) {
 	gjson.Parse(raw).ForEach(func(k, v gjson.Result) bool {
 		switch k.Str {
 		case "error":
-			ev.Set(event.FieldErrorMsg, pjson.Value(v))
+			ev.Set(event.FieldErrorMsg, eventjson.Value(v))
 		case "stacktrace":
-			ev.Set(pu.FieldErrorStack, pjson.Value(v))
+			ev.Set(event.FieldErrorStack, eventjson.Value(v))
 		case "":
-			pjson.FlattenResult(ev, pu.FieldLogFields+"._", v, &n)
+			eventjson.FlattenResult(ev, pu.FieldLogFields+"._", v, &n)
 		default:
-			pjson.FlattenResult(ev, pu.FieldLogFields+"."+k.Str, v, &n)
+			eventjson.FlattenResult(ev, pu.FieldLogFields+"."+k.Str, v, &n)
 		}
 		return true
 	})

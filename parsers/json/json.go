@@ -1,7 +1,7 @@
 // Package json parses log lines that are one JSON object each (zap, logrus' JSON formatter, slog's
 // JSON handler, Python JSON loggers): the well-known keys become @timestamp, log.level,
 // log.message, log.logger, log.origin.* and error.*, every other member goes under log.fields.
-// Its Flatten helper is shared with other components that carry JSON.
+// Its flattening (pipeline/event/eventjson) is shared with other components that carry JSON.
 package json
 
 import (
@@ -12,6 +12,7 @@ import (
 	"github.com/sluice-dev/sluice/parsers"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/event/eventjson"
 )
 
 // Dataset is the dataset of JSON lines from containers outside the GPU stack.
@@ -21,7 +22,7 @@ const Dataset = "generic.json"
 var Info = parsers.Info{
 	Name:        "json",
 	Description: "one JSON object per line (zap, logrus/slog JSON, Python JSON loggers)",
-	New:         func() parsers.Parser { return New() },
+	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields:      pu.StructuredFields,
 }
 
@@ -57,7 +58,7 @@ type Record struct {
 // returns false when s is not a JSON object.
 func Walk(ev *event.Event, s string) (Record, bool) {
 	s = strings.TrimSpace(s)
-	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' || !pu.ValidJSON(s) {
+	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' || !eventjson.Valid(s) {
 		return Record{}, false
 	}
 	var rec Record
@@ -68,7 +69,7 @@ func Walk(ev *event.Event, s string) (Record, bool) {
 			if key == "" {
 				key = "_"
 			}
-			flatten(ev, pu.FieldLogFields+"."+key, v, 1, &n)
+			eventjson.FlattenResult(ev, pu.FieldLogFields+"."+key, v, &n)
 		}
 		return true
 	})
@@ -106,7 +107,7 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 			return false
 		}
 		rec.Logger = v.Str
-		ev.SetString(pu.FieldLogger, v.Str)
+		ev.SetString(event.FieldLogLogger, v.Str)
 	case "caller", "source", "file":
 		return origin(ev, v)
 	case "func", "funcName":
@@ -119,9 +120,9 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		rec.Controller = v.String()
 		return false
 	case "error", "err":
-		ev.Set(event.FieldErrorMsg, Value(v))
+		ev.Set(event.FieldErrorMsg, eventjson.Value(v))
 	case "stacktrace", "stack_trace", "exc_info":
-		ev.Set(pu.FieldErrorStack, Value(v))
+		ev.Set(event.FieldErrorStack, eventjson.Value(v))
 	default:
 		return false
 	}
@@ -135,9 +136,9 @@ func origin(ev *event.Event, v gjson.Result) bool {
 	case v.Type == gjson.String && (strings.Contains(v.Str, ".go:") || strings.Contains(v.Str, ".py:")):
 		pu.SetOrigin(ev, v.Str)
 	case v.IsObject() && v.Get("file").Exists():
-		ev.SetString(pu.FieldOriginFile, v.Get("file").String())
+		ev.SetString(event.FieldOriginFile, v.Get("file").String())
 		if l := v.Get("line"); l.Type == gjson.Number {
-			ev.Set(pu.FieldOriginLine, event.Int(l.Int()))
+			ev.Set(event.FieldOriginLine, event.Int(l.Int()))
 		}
 		if f := v.Get("function"); f.Exists() {
 			ev.SetString(pu.FieldOriginFunc, f.String())

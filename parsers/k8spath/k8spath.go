@@ -22,15 +22,10 @@ type Source struct {
 	PodUID      string // only in the /var/log/pods layout
 }
 
-// Field names set by Apply: the ECS/Filebeat kubernetes.* names, so that events look the same
-// whether Filebeat's add_kubernetes_metadata ran or not.
-const (
-	FieldPod       = "kubernetes.pod.name"
-	FieldPodUID    = "kubernetes.pod.uid"
-	FieldNamespace = "kubernetes.namespace"
-	FieldContainer = "kubernetes.container.name"
-	FieldID        = "container.id"
-)
+// FieldID is where Apply puts the container id. Apply's kubernetes.* names are the ECS/Filebeat
+// ones (event.FieldK8s*), so that events look the same whether Filebeat's
+// add_kubernetes_metadata ran or not.
+const FieldID = "container.id"
 
 // Parse reads path. ok is false when the path is in neither layout. It does not touch the
 // file system and accepts any prefix before the layout's directory (a host mount such as
@@ -110,13 +105,10 @@ func isHex(s string) bool {
 	return s != ""
 }
 
-// FieldFilePath is where Filebeat puts the path of the file a line was read from.
-const FieldFilePath = "log.file.path"
-
 // Apply fills the kubernetes.* fields from the event's log.file.path, never overwriting what
 // an upstream enrichment already set, and reports whether the path was a container log path.
 func Apply(ev *event.Event) bool {
-	path, ok := ev.GetString(FieldFilePath)
+	path, ok := ev.GetString(event.FieldLogFilePath)
 	if !ok {
 		return false
 	}
@@ -124,10 +116,10 @@ func Apply(ev *event.Event) bool {
 	if !ok {
 		return false
 	}
-	setIfMissing(ev, FieldPod, s.Pod)
-	setIfMissing(ev, FieldNamespace, s.Namespace)
-	setIfMissing(ev, FieldContainer, s.Container)
-	setIfMissing(ev, FieldPodUID, s.PodUID)
+	setIfMissing(ev, event.FieldK8sPodName, s.Pod)
+	setIfMissing(ev, event.FieldK8sNamespace, s.Namespace)
+	setIfMissing(ev, event.FieldK8sContainer, s.Container)
+	setIfMissing(ev, event.FieldK8sPodUID, s.PodUID)
 	setIfMissing(ev, FieldID, s.ContainerID)
 	return true
 }

@@ -42,18 +42,18 @@ func TestParse(t *testing.T) {
 func TestApplyKeepsUpstreamFields(t *testing.T) {
 	t.Parallel()
 	ev := event.NewMessage("x", time.Time{})
-	ev.SetString(FieldFilePath, "/var/log/pods/inference_vllm-0_uid-1/vllm/0.log")
-	ev.SetString(FieldPod, "from-filebeat")
+	ev.SetString(event.FieldLogFilePath, "/var/log/pods/inference_vllm-0_uid-1/vllm/0.log")
+	ev.SetString(event.FieldK8sPodName, "from-filebeat")
 	if !Apply(ev) {
 		t.Fatal("Apply = false")
 	}
-	if v, _ := ev.GetString(FieldPod); v != "from-filebeat" {
+	if v, _ := ev.GetString(event.FieldK8sPodName); v != "from-filebeat" {
 		t.Errorf("pod overwritten: %q", v)
 	}
-	if v, _ := ev.GetString(FieldContainer); v != "vllm" {
+	if v, _ := ev.GetString(event.FieldK8sContainer); v != "vllm" {
 		t.Errorf("container = %q", v)
 	}
-	if v, _ := ev.GetString(FieldNamespace); v != "inference" {
+	if v, _ := ev.GetString(event.FieldK8sNamespace); v != "inference" {
 		t.Errorf("namespace = %q", v)
 	}
 }

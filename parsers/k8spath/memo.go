@@ -49,10 +49,10 @@ func (m *Memo) Fill(ev *event.Event, path string, hasPath bool) (pod, container 
 	if hasPath {
 		s, _ = m.Parse(path) // the zero Source sets nothing when path is in no layout
 	}
-	pod = getOrSet(ev, FieldPod, s.Pod)
-	setIfMissing(ev, FieldNamespace, s.Namespace)
-	container = getOrSet(ev, FieldContainer, s.Container)
-	setIfMissing(ev, FieldPodUID, s.PodUID)
+	pod = getOrSet(ev, event.FieldK8sPodName, s.Pod)
+	setIfMissing(ev, event.FieldK8sNamespace, s.Namespace)
+	container = getOrSet(ev, event.FieldK8sContainer, s.Container)
+	setIfMissing(ev, event.FieldK8sPodUID, s.PodUID)
 	setIfMissing(ev, FieldID, s.ContainerID)
 	return pod, container
 }

@@ -59,20 +59,20 @@ func TestFillMatchesApply(t *testing.T) {
 			mk := func() *event.Event {
 				ev := event.NewMessage("x", time.Time{})
 				if tc.path != "" {
-					ev.SetString(FieldFilePath, tc.path)
+					ev.SetString(event.FieldLogFilePath, tc.path)
 				}
-				ev.Set(FieldPod, tc.pod)
-				ev.Set(FieldContainer, tc.cont)
+				ev.Set(event.FieldK8sPodName, tc.pod)
+				ev.Set(event.FieldK8sContainer, tc.cont)
 				return ev
 			}
 			want := mk()
 			Apply(want)
-			wantPod, _ := want.GetString(FieldPod)
-			wantCont, _ := want.GetString(FieldContainer)
+			wantPod, _ := want.GetString(event.FieldK8sPodName)
+			wantCont, _ := want.GetString(event.FieldK8sContainer)
 			var m Memo
 			for range 2 { // a miss, then a hit
 				got := mk()
-				path, ok := got.GetString(FieldFilePath)
+				path, ok := got.GetString(event.FieldLogFilePath)
 				pod, cont := m.Fill(got, path, ok)
 				if pod != wantPod || cont != wantCont {
 					t.Errorf("Fill = %q, %q; want %q, %q", pod, cont, wantPod, wantCont)

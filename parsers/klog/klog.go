@@ -25,9 +25,9 @@ const Dataset = "generic.klog"
 var Info = parsers.Info{
 	Name:        "klog",
 	Description: "Kubernetes klog/glog lines (device plugin, feature discovery, controllers)",
-	New:         func() parsers.Parser { return New() },
-	Fields: append(append(pu.Fields(pu.FieldLogMessage, pu.FieldOriginFile, pu.FieldOriginLine, pu.FieldLogFields,
-		event.FieldErrorMsg, pu.FieldErrorStack, pu.FieldLogger, pu.FieldOriginFunc, pu.FieldProcessPID),
+	New:         func(parsers.Options) parsers.Parser { return New() },
+	Fields: append(append(pu.Fields(pu.FieldLogMessage, event.FieldOriginFile, event.FieldOriginLine, pu.FieldLogFields,
+		event.FieldErrorMsg, event.FieldErrorStack, event.FieldLogLogger, pu.FieldOriginFunc, event.FieldProcessPID),
 		nvidia_xid.CatalogFields...), parsers.Field{Name: nvidia_xid.FieldUUID, Type: "keyword", Description: "GPU UUID (GPU-...)."}),
 }
 
@@ -71,7 +71,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		return false
 	}
 	pu.SetLocalTime(ev, t)
-	ev.Set(pu.FieldProcessPID, event.Int(pid))
+	ev.Set(event.FieldProcessPID, event.Int(pid))
 	pu.SetOrigin(ev, rest[:end])
 	if xidLevel := body(ev, strings.TrimPrefix(rest[end+1:], " ")); xidLevel != "" {
 		level = xidLevel

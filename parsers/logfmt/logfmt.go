@@ -30,7 +30,7 @@ const Dataset = "generic.logfmt"
 var Info = parsers.Info{
 	Name:        "logfmt",
 	Description: "logfmt / logrus / slog text lines (DCGM exporter, container toolkit, validator)",
-	New:         func() parsers.Parser { return New() },
+	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields:      pu.StructuredFields,
 }
 

@@ -33,7 +33,7 @@ const FieldCommand = "process.command_line"
 var Info = parsers.Info{
 	Name:        "nvidia_shell",
 	Description: "plain output of the GPU driver, driver manager and validator containers, and Go std-log lines",
-	New:         func() parsers.Parser { return New() },
+	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields: append(pu.Fields(pu.FieldLogMessage),
 		parsers.Field{Name: FieldCommand, Type: "wildcard", Description: "Command of a shell trace line (set -x)."}),
 }

@@ -3,6 +3,7 @@ package nvidia_xid
 import (
 	"github.com/sluice-dev/sluice/parsers"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
 // Field names this parser sets beside the shared ones.
@@ -46,8 +47,8 @@ var CatalogFields = []parsers.Field{
 var Info = parsers.Info{
 	Name:        "nvidia_xid",
 	Description: "NVIDIA kernel driver messages (NVRM, nvidia-uvm, ...): Xid and SXid errors with their catalog entry, GPUs fallen off the bus",
-	New:         func() parsers.Parser { return New() },
-	Fields: append(append(pu.Fields(pu.FieldProcessPID, pu.FieldProcessName, pu.FieldHostname, pu.FieldEventAction, pu.FieldLogger),
+	New:         func(parsers.Options) parsers.Parser { return New() },
+	Fields: append(append(pu.Fields(event.FieldProcessPID, event.FieldProcessName, event.FieldHostHostname, event.FieldEventAction, event.FieldLogLogger),
 		CatalogFields...),
 		parsers.Field{Name: FieldDetail, Type: "match_only_text", Description: "Text the driver logged after the Xid code (and pid, name)."},
 		parsers.Field{Name: FieldRecoveryAction, Type: "keyword", Description: "Recovery action the driver asks for in Xid 154 (None, GPU Reset Required, Node Reboot Required, ...)."},

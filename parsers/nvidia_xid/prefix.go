@@ -49,6 +49,6 @@ func prefix(ev *event.Event, p string) {
 	}
 	host := strings.TrimRight(rest[:k], " ")
 	if host != "" && strings.IndexByte(host, ' ') < 0 {
-		ev.SetString(pu.FieldHostname, host)
+		ev.SetString(event.FieldHostHostname, host)
 	}
 }

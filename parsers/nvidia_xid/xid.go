@@ -68,8 +68,8 @@ func module(ev *event.Event, msg string, i int) bool {
 		}
 	}
 	prefix(ev, before)
-	ev.SetString(pu.FieldLogger, name)
-	ev.SetString(pu.FieldEventAction, ActionModule)
+	ev.SetString(event.FieldLogLogger, name)
+	ev.SetString(event.FieldEventAction, ActionModule)
 	pu.Finish(ev, pu.DatasetXid, pu.Guess(rest[len(name):]))
 	return true
 }
@@ -91,7 +91,7 @@ func nvrm(ev *event.Event, body string) bool {
 		if id := busID(body); id != "" {
 			ev.SetString(FieldPCIBusID, id)
 		}
-		ev.SetString(pu.FieldEventAction, ActionFallenOffBus)
+		ev.SetString(event.FieldEventAction, ActionFallenOffBus)
 		pu.Finish(ev, pu.DatasetXid, pu.Critical)
 		return true
 	case strings.HasPrefix(body, "GPU at PCI:"):
@@ -102,16 +102,16 @@ func nvrm(ev *event.Event, body string) bool {
 				ev.SetString(FieldUUID, u)
 			}
 		}
-		ev.SetString(pu.FieldEventAction, ActionIdentified)
+		ev.SetString(event.FieldEventAction, ActionIdentified)
 		pu.Finish(ev, pu.DatasetXid, pu.Info)
 		return true
 	case strings.HasPrefix(body, "GPU Board Serial Number: "):
 		ev.SetString(FieldSerial, strings.TrimSpace(body[len("GPU Board Serial Number: "):]))
-		ev.SetString(pu.FieldEventAction, ActionIdentified)
+		ev.SetString(event.FieldEventAction, ActionIdentified)
 		pu.Finish(ev, pu.DatasetXid, pu.Info)
 		return true
 	}
-	ev.SetString(pu.FieldEventAction, ActionNVRM)
+	ev.SetString(event.FieldEventAction, ActionNVRM)
 	pu.Finish(ev, pu.DatasetXid, pu.Guess(strings.TrimSpace(body)))
 	return true
 }
@@ -122,17 +122,17 @@ func xid(ev *event.Event, s string) bool {
 	if !ok {
 		return false
 	}
-	ev.SetString(pu.FieldEventAction, ActionXid)
+	ev.SetString(event.FieldEventAction, ActionXid)
 	ev.SetString(FieldPCIBusID, bus)
 	if v, r, ok := attr(rest, "pid="); ok {
 		if pid, ok := pu.Atoi(v); ok {
-			ev.Set(pu.FieldProcessPID, event.Int(pid))
+			ev.Set(event.FieldProcessPID, event.Int(pid))
 		}
 		rest = r
 	}
 	if v, r, ok := attr(rest, "name="); ok {
 		if v != "" && v != "<unknown>" {
-			ev.SetString(pu.FieldProcessName, v)
+			ev.SetString(event.FieldProcessName, v)
 		}
 		rest = r
 	}
@@ -235,7 +235,7 @@ func sxid(ev *event.Event, msg string, i int) bool {
 			ev.SetString(FieldNVSwitch, sw)
 		}
 	}
-	ev.SetString(pu.FieldEventAction, ActionSXid)
+	ev.SetString(event.FieldEventAction, ActionSXid)
 	ev.Set(FieldSXidCode, event.Int(code))
 	ev.SetString(FieldPCIBusID, bus)
 	level := pu.Error

@@ -11,17 +11,17 @@ var shared = []parsers.Field{
 	{Name: event.FieldDataset, Type: "keyword", Description: "Which log source the line comes from (gpu.device_plugin, generic.klog, ...)."},
 	{Name: event.FieldLogLevel, Type: "keyword", Description: "Level in lowercase: debug, info, warning, error or critical."},
 	{Name: FieldLogMessage, Type: "match_only_text", Description: "The log message proper, without timestamp, level and fields (message keeps the whole line)."},
-	{Name: FieldLogger, Type: "keyword", Description: "Name of the logger (zap logger, slog/logrus component)."},
-	{Name: FieldOriginFile, Type: "keyword", Description: "Source file that wrote the line."},
-	{Name: FieldOriginLine, Type: "long", Description: "Line in the source file."},
+	{Name: event.FieldLogLogger, Type: "keyword", Description: "Name of the logger (zap logger, slog/logrus component)."},
+	{Name: event.FieldOriginFile, Type: "keyword", Description: "Source file that wrote the line."},
+	{Name: event.FieldOriginLine, Type: "long", Description: "Line in the source file."},
 	{Name: FieldOriginFunc, Type: "keyword", Description: "Function that wrote the line."},
 	{Name: FieldLogFields, Type: "flattened", Description: "The line's own key/value fields that have no ECS name (klog, logfmt, zap, JSON)."},
 	{Name: event.FieldErrorMsg, Type: "match_only_text", Description: "Error text the line carries (err=, error=, \"error\":)."},
-	{Name: FieldErrorStack, Type: "wildcard", Description: "Stack trace the line carries (zap stacktrace, slog stacktrace=)."},
-	{Name: FieldProcessPID, Type: "long", Description: "Process id (klog header, Xid pid=)."},
-	{Name: FieldProcessName, Type: "keyword", Description: "Process name (Xid name=)."},
-	{Name: FieldHostname, Type: "keyword", Description: "Host name from a syslog or journal prefix."},
-	{Name: FieldEventAction, Type: "keyword", Description: "Kind of line within a dataset (for gpu.xid: xid, sxid, gpu-fallen-off-bus, gpu-identified, nvrm)."},
+	{Name: event.FieldErrorStack, Type: "wildcard", Description: "Stack trace the line carries (zap stacktrace, slog stacktrace=)."},
+	{Name: event.FieldProcessPID, Type: "long", Description: "Process id (klog header, Xid pid=)."},
+	{Name: event.FieldProcessName, Type: "keyword", Description: "Process name (Xid name=)."},
+	{Name: event.FieldHostHostname, Type: "keyword", Description: "Host name from a syslog or journal prefix."},
+	{Name: event.FieldEventAction, Type: "keyword", Description: "Kind of line within a dataset (for gpu.xid: xid, sxid, gpu-fallen-off-bus, gpu-identified, nvrm)."},
 }
 
 // Fields returns the shared declarations of the named fields plus the three every parsed event
@@ -46,8 +46,8 @@ func Fields(names ...string) []parsers.Field {
 }
 
 // StructuredFields are the fields of the structured formats (zap, JSON, logfmt).
-var StructuredFields = Fields(FieldLogMessage, FieldLogger, FieldOriginFile, FieldOriginLine,
-	FieldOriginFunc, FieldLogFields, event.FieldErrorMsg, FieldErrorStack)
+var StructuredFields = Fields(FieldLogMessage, event.FieldLogLogger, event.FieldOriginFile, event.FieldOriginLine,
+	FieldOriginFunc, FieldLogFields, event.FieldErrorMsg, event.FieldErrorStack)
 
 // SetField stores one free key/value pair of a structured line: the ones ECS names get their
 // ECS field, the others go under log.fields.
@@ -56,9 +56,9 @@ func SetField(ev *event.Event, key string, v event.Value) {
 	case "err", "error":
 		ev.Set(event.FieldErrorMsg, v)
 	case "stacktrace", "stack":
-		ev.Set(FieldErrorStack, v)
+		ev.Set(event.FieldErrorStack, v)
 	case "logger", "component":
-		ev.Set(FieldLogger, v)
+		ev.Set(event.FieldLogLogger, v)
 	case "func":
 		ev.Set(FieldOriginFunc, v)
 	default:

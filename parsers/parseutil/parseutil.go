@@ -10,24 +10,12 @@ import (
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
-// Field names shared by the parsers, beside the core ones in pipeline/event. ECS names where ECS
-// has one.
+// Field names only the parsers set. The ECS names other packages also use (log.logger,
+// log.origin.file.*, process.*, error.stack_trace, ...) are in pipeline/event (fields.go).
 const (
-	FieldLogMessage  = "log.message"
-	FieldLogger      = "log.logger"
-	FieldOriginFile  = "log.origin.file.name"
-	FieldOriginLine  = "log.origin.file.line"
-	FieldOriginFunc  = "log.origin.function"
-	FieldLogFields   = "log.fields"
-	FieldProcessPID  = "process.pid"
-	FieldProcessName = "process.name"
-	FieldErrorStack  = "error.stack_trace"
-	FieldHostname    = "host.hostname"
-	FieldEventAction = "event.action"
-	// FieldContainer is where Filebeat's add_kubernetes_metadata puts the container name.
-	FieldContainer = "kubernetes.container.name"
-	// FieldLogPath is where Filebeat puts the path of the file it read.
-	FieldLogPath = "log.file.path"
+	FieldLogMessage = "log.message"
+	FieldOriginFunc = "log.origin.function"
+	FieldLogFields  = "log.fields"
 )
 
 // Finish makes an event meet the parser contract: a @timestamp (the receipt time when neither
@@ -118,12 +106,12 @@ func SetOrigin(ev *event.Event, s string) {
 	for i := len(s) - 1; i > 0; i-- {
 		if s[i] == ':' {
 			if n, ok := Atoi(s[i+1:]); ok {
-				ev.SetString(FieldOriginFile, s[:i])
-				ev.Set(FieldOriginLine, event.Int(n))
+				ev.SetString(event.FieldOriginFile, s[:i])
+				ev.Set(event.FieldOriginLine, event.Int(n))
 				return
 			}
 			break
 		}
 	}
-	ev.SetString(FieldOriginFile, s)
+	ev.SetString(event.FieldOriginFile, s)
 }

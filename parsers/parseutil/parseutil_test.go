@@ -127,16 +127,16 @@ func TestKV(t *testing.T) {
 func TestGPUDataset(t *testing.T) {
 	t.Parallel()
 	cases := []struct{ key, val, want string }{
-		{FieldContainer, "nvidia-device-plugin-ctr", DatasetDevicePlugin},
-		{FieldContainer, "nvidia-dcgm-exporter", DatasetDCGMExporter},
-		{FieldContainer, "nvidia-driver-ctr", DatasetDriver},
-		{FieldContainer, "driver-validation", DatasetValidator},
-		{FieldContainer, "vllm", ""},
-		{FieldLogPath, "/var/log/containers/nvidia-container-toolkit-daemonset-zk8cn_gpu-operator_nvidia-container-toolkit-ctr-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.log", DatasetToolkit},
-		{FieldLogPath, "/var/log/pods/gpu-operator_gpu-operator-5cd848855d-vjhjp_8d2c1e4f-1111-2222-3333-444455556666/gpu-operator/0.log", DatasetOperator},
-		{FieldLogPath, "/var/log/kern.log", ""},
-		{FieldLogPath, "support-bundle/node-3/nvidia-dcgm-exporter-7xk2p_gpu-operator_nvidia-dcgm-exporter-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.log", DatasetDCGMExporter},
-		{FieldLogPath, "a_b.log", ""},
+		{event.FieldK8sContainer, "nvidia-device-plugin-ctr", DatasetDevicePlugin},
+		{event.FieldK8sContainer, "nvidia-dcgm-exporter", DatasetDCGMExporter},
+		{event.FieldK8sContainer, "nvidia-driver-ctr", DatasetDriver},
+		{event.FieldK8sContainer, "driver-validation", DatasetValidator},
+		{event.FieldK8sContainer, "vllm", ""},
+		{event.FieldLogFilePath, "/var/log/containers/nvidia-container-toolkit-daemonset-zk8cn_gpu-operator_nvidia-container-toolkit-ctr-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.log", DatasetToolkit},
+		{event.FieldLogFilePath, "/var/log/pods/gpu-operator_gpu-operator-5cd848855d-vjhjp_8d2c1e4f-1111-2222-3333-444455556666/gpu-operator/0.log", DatasetOperator},
+		{event.FieldLogFilePath, "/var/log/kern.log", ""},
+		{event.FieldLogFilePath, "support-bundle/node-3/nvidia-dcgm-exporter-7xk2p_gpu-operator_nvidia-dcgm-exporter-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.log", DatasetDCGMExporter},
+		{event.FieldLogFilePath, "a_b.log", ""},
 	}
 	for _, c := range cases {
 		ev := event.New()

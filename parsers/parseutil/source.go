@@ -69,10 +69,10 @@ var gpuContainers = map[string]string{
 // (/var/log/containers/<pod>_<ns>_<container>-<id>.log, also copied elsewhere, or
 // /var/log/pods/<ns>_<pod>_<uid>/<container>/<n>.log). It returns "" when neither is there.
 func Container(ev *event.Event) string {
-	if v, ok := ev.Get(FieldContainer); ok && v.Str() != "" {
+	if v, ok := ev.Get(event.FieldK8sContainer); ok && v.Str() != "" {
 		return v.Str()
 	}
-	if v, ok := ev.Get(FieldLogPath); ok {
+	if v, ok := ev.Get(event.FieldLogFilePath); ok {
 		if src, ok := k8spath.Parse(v.Str()); ok {
 			return src.Container
 		}

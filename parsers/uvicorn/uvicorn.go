@@ -14,13 +14,13 @@ import (
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
-// ECS field names.
+// ECS field names (http.response.status_code, which the Elasticsearch setup also uses, is
+// event.FieldHTTPStatus).
 const (
 	FieldSourceIP   = "source.ip"
 	FieldSourcePort = "source.port"
 	FieldMethod     = "http.request.method"
 	FieldVersion    = "http.version"
-	FieldStatus     = "http.response.status_code"
 	FieldURLPath    = "url.path"
 	FieldURLQuery   = "url.query"
 	FieldURLOrig    = "url.original"
@@ -32,7 +32,7 @@ var Fields = []parsers.Field{
 	{Name: FieldSourcePort, Type: "long", Description: "Port of the HTTP client."},
 	{Name: FieldMethod, Type: "keyword", Description: "HTTP request method (POST, GET)."},
 	{Name: FieldVersion, Type: "keyword", Description: "HTTP protocol version (1.1, 2)."},
-	{Name: FieldStatus, Type: "long", Description: "HTTP response status code."},
+	{Name: event.FieldHTTPStatus, Type: "long", Description: "HTTP response status code."},
 	{Name: FieldURLPath, Type: "wildcard", Description: "Path of the request URL (/v1/chat/completions)."},
 	{Name: FieldURLQuery, Type: "keyword", Description: "Query string of the request URL, without '?'."},
 	{Name: FieldURLOrig, Type: "wildcard", Description: "Request target as written in the request line."},
@@ -104,7 +104,7 @@ func (a Access) Set(ev *event.Event) {
 	}
 	ev.SetString(FieldMethod, a.Method)
 	ev.SetString(FieldVersion, a.Version)
-	ev.Set(FieldStatus, event.Int(a.Status))
+	ev.Set(event.FieldHTTPStatus, event.Int(a.Status))
 	ev.SetString(FieldURLOrig, a.Target)
 	ev.SetString(FieldURLPath, a.Path)
 	if a.Query != "" {

@@ -30,10 +30,10 @@ func setTraceback(ev *event.Event, text string) {
 		return
 	}
 	stack := strings.TrimRight(text[i:], " \n\r\t")
-	ev.SetString(FieldErrorStack, stack)
+	ev.SetString(event.FieldErrorStack, stack)
 	if typ, msg := lastException(stack); typ != "" || msg != "" {
 		if typ != "" {
-			ev.SetString(FieldErrorType, typ)
+			ev.SetString(event.FieldErrorType, typ)
 		}
 		if msg != "" {
 			ev.SetString(event.FieldErrorMsg, msg)
@@ -106,7 +106,7 @@ func hasAnySuffix(s string, sufs ...string) bool {
 // when the line is "Type: message", else (for errors) the text as the message.
 func setErrorLine(ev *event.Event, body, level string) {
 	if typ, msg, ok := SplitException(body, true); ok {
-		ev.SetString(FieldErrorType, typ)
+		ev.SetString(event.FieldErrorType, typ)
 		if msg != "" {
 			ev.SetString(event.FieldErrorMsg, msg)
 		}

@@ -12,17 +12,11 @@ const (
 	DatasetAccess = "vllm.access"
 )
 
-// Field names. ECS names where ECS has one, vllm.* otherwise.
+// Field names of the vllm.* namespace. The ECS names it sets (log.origin.file.*, process.*,
+// event.action, error.type, error.stack_trace) are in pipeline/event.
 const (
-	FieldOriginFile  = "log.origin.file.name"
-	FieldOriginLine  = "log.origin.file.line"
-	FieldProcessName = "process.name"
-	FieldProcessPID  = "process.pid"
-	FieldRank        = "vllm.process.rank"
-	FieldAction      = "event.action"
-	FieldErrorType   = "error.type"
-	FieldErrorStack  = "error.stack_trace"
-	FieldErrorKind   = "vllm.error.kind"
+	FieldRank      = "vllm.process.rank"
+	FieldErrorKind = "vllm.error.kind"
 
 	FieldRequestID      = "vllm.request.id"
 	FieldPrompt         = "vllm.request.prompt"
@@ -78,17 +72,17 @@ var Fields = append([]parsers.Field{
 	{Name: event.FieldMessage, Type: "match_only_text", Description: "The line without framing and colours; tracebacks are grouped into one message; prompts are replaced as configured (prompts: hash by default)."},
 	{Name: event.FieldDataset, Type: "keyword", Description: "vllm.server for server log lines, vllm.access for uvicorn access lines."},
 	{Name: event.FieldLogLevel, Type: "keyword", Description: "Level in lowercase: debug, info, warning, error, critical."},
-	{Name: FieldOriginFile, Type: "keyword", Description: "Python file that logged the line (loggers.py, or a shortened path under debug logging)."},
-	{Name: FieldOriginLine, Type: "long", Description: "Line in that file."},
-	{Name: FieldProcessName, Type: "keyword", Description: "vLLM process that wrote the line, from its prefix: APIServer, EngineCore_DP0, VllmWorker, Worker_TP1."},
-	{Name: FieldProcessPID, Type: "long", Description: "Process id from the vLLM process prefix."},
-	{Name: "log.logger", Type: "keyword", Description: "torch or nccl for the lines vLLM's workers write through PyTorch's C++ logging or NCCL."},
-	{Name: "host.hostname", Type: "keyword", Description: "Host named in an NCCL debug line (host:pid:tid)."},
+	{Name: event.FieldOriginFile, Type: "keyword", Description: "Python file that logged the line (loggers.py, or a shortened path under debug logging)."},
+	{Name: event.FieldOriginLine, Type: "long", Description: "Line in that file."},
+	{Name: event.FieldProcessName, Type: "keyword", Description: "vLLM process that wrote the line, from its prefix: APIServer, EngineCore_DP0, VllmWorker, Worker_TP1."},
+	{Name: event.FieldProcessPID, Type: "long", Description: "Process id from the vLLM process prefix."},
+	{Name: event.FieldLogLogger, Type: "keyword", Description: "torch or nccl for the lines vLLM's workers write through PyTorch's C++ logging or NCCL."},
+	{Name: event.FieldHostHostname, Type: "keyword", Description: "Host named in an NCCL debug line (host:pid:tid)."},
 	{Name: FieldRank, Type: "long", Description: "Worker rank from the vLLM process prefix (VllmWorker rank=N)."},
-	{Name: FieldAction, Type: "keyword", Description: "What the line records: request_received, request_details, request_body, request_added, request_finished, request_aborted, response_generated, response_details, engine_stats."},
+	{Name: event.FieldEventAction, Type: "keyword", Description: "What the line records: request_received, request_details, request_body, request_added, request_finished, request_aborted, response_generated, response_details, engine_stats."},
 	{Name: event.FieldErrorMsg, Type: "match_only_text", Description: "Exception message of a traceback or error line, or the text of an error line."},
-	{Name: FieldErrorType, Type: "keyword", Description: "Exception class of the last exception in a traceback (torch.OutOfMemoryError)."},
-	{Name: FieldErrorStack, Type: "wildcard", Description: "The traceback, from 'Traceback (most recent call last):' to its last exception line, chained exceptions included."},
+	{Name: event.FieldErrorType, Type: "keyword", Description: "Exception class of the last exception in a traceback (torch.OutOfMemoryError)."},
+	{Name: event.FieldErrorStack, Type: "wildcard", Description: "The traceback, from 'Traceback (most recent call last):' to its last exception line, chained exceptions included."},
 	{Name: FieldErrorKind, Type: "keyword", Description: "Failure class recognised in an error: cuda_oom, engine_dead, nccl, cuda_error (other CUDA errors such as an illegal memory access)."},
 	{Name: FieldRequestID, Type: "keyword", Description: "vLLM request id (chatcmpl-..., cmpl-...); a list for 'Aborted request(s)'."},
 	{Name: FieldPrompt, Type: "match_only_text", Description: "Prompt text, only with prompts: keep or truncate."},

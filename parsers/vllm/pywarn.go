@@ -40,10 +40,10 @@ func parsePyWarning(ev *event.Event, l *Line) bool {
 		return false
 	}
 	l.Level, l.File, l.FileLine = "warning", file, line
-	ev.SetString(parseutil.FieldLogger, loggerWarnings)
+	ev.SetString(event.FieldLogLogger, loggerWarnings)
 	ev.SetString(event.FieldLogLevel, l.Level)
-	ev.SetString(FieldOriginFile, l.File)
-	ev.Set(FieldOriginLine, event.Int(l.FileLine))
+	ev.SetString(event.FieldOriginFile, l.File)
+	ev.Set(event.FieldOriginLine, event.Int(l.FileLine))
 	if l.Proc != "" {
 		ev.SetString(event.FieldDataset, DatasetServer)
 	}
@@ -67,7 +67,7 @@ func parseProgress(ev *event.Event, l *Line) bool {
 	if !strings.Contains(stats, "<") || !(strings.Contains(stats, "it/s") || strings.Contains(stats, "s/it")) {
 		return false
 	}
-	ev.SetString(parseutil.FieldLogger, "tqdm")
+	ev.SetString(event.FieldLogLogger, "tqdm")
 	ev.SetString(event.FieldLogLevel, "info")
 	if l.Proc != "" {
 		ev.SetString(event.FieldDataset, DatasetServer)

@@ -48,7 +48,7 @@ func requestIDs(ev *event.Event, s string, action string) {
 	if s == "" || strings.IndexByte(s, ' ') >= 0 && !strings.Contains(s, ", ") {
 		return
 	}
-	ev.SetString(FieldAction, action)
+	ev.SetString(event.FieldEventAction, action)
 	if !strings.Contains(s, ", ") {
 		ev.SetString(FieldRequestID, s)
 		return

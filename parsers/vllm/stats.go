@@ -44,7 +44,7 @@ func parseStats(ev *event.Event, b string) bool {
 	default:
 		return false
 	}
-	ev.SetString(FieldAction, ActionStats)
+	ev.SetString(event.FieldEventAction, ActionStats)
 	return true
 }
 

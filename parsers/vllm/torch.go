@@ -94,7 +94,7 @@ func parseTorch(ev *event.Event, b string, l *Line) bool {
 	if rank >= 0 && l.Rank < 0 {
 		l.Rank = rank
 	}
-	ev.SetString(parseutil.FieldLogger, loggerTorch)
+	ev.SetString(event.FieldLogLogger, loggerTorch)
 	finishLibraryLine(ev, l, msg)
 	return true
 }
@@ -130,12 +130,12 @@ func parseNCCL(ev *event.Event, b string, l *Line) bool {
 	default:
 		return false
 	}
-	ev.SetString(parseutil.FieldLogger, loggerNCCL)
-	ev.SetString(parseutil.FieldHostname, host)
+	ev.SetString(event.FieldLogLogger, loggerNCCL)
+	ev.SetString(event.FieldHostHostname, host)
 	if l.Proc == "" {
 		l.PID = pid
 	}
-	ev.Set(FieldProcessPID, event.Int(pid))
+	ev.Set(event.FieldProcessPID, event.Int(pid))
 	finishLibraryLine(ev, l, msg)
 	return true
 }
@@ -147,8 +147,8 @@ func finishLibraryLine(ev *event.Event, l *Line, msg string) {
 	ev.SetString(event.FieldDataset, DatasetServer)
 	ev.SetString(event.FieldLogLevel, l.Level)
 	if l.File != "" {
-		ev.SetString(FieldOriginFile, l.File)
-		ev.Set(FieldOriginLine, event.Int(l.FileLine))
+		ev.SetString(event.FieldOriginFile, l.File)
+		ev.Set(event.FieldOriginLine, event.Int(l.FileLine))
 	}
 	if l.Rank >= 0 {
 		ev.Set(FieldRank, event.Int(l.Rank))
@@ -197,13 +197,13 @@ func parseTerminate(ev *event.Event, b, rest string, l *Line) bool {
 	if !ok || typ == "" {
 		return false
 	}
-	ev.SetString(FieldErrorType, typ)
+	ev.SetString(event.FieldErrorType, typ)
 	if i := strings.Index(rest, "what():  "); i >= 0 {
 		msg, _, _ := strings.Cut(rest[i+len("what():  "):], "\n")
 		ev.SetString(event.FieldErrorMsg, msg)
 	}
 	if rest != "" {
-		ev.SetString(FieldErrorStack, rest)
+		ev.SetString(event.FieldErrorStack, rest)
 	}
 	l.Level = "critical"
 	finishLibraryLine(ev, l, b+"\n"+rest)

@@ -67,7 +67,7 @@ func (p *Parser) requestLine(ev *event.Event, b, msg string, lineLen int) bool {
 			}
 			p.requestBody(ev, msg, lineLen, after[len("JSON body: "):])
 			ev.SetString(FieldRequestID, id)
-			ev.SetString(FieldAction, ActionBody)
+			ev.SetString(event.FieldEventAction, ActionBody)
 			return true
 		default:
 			return false
@@ -96,7 +96,7 @@ func (p *Parser) requestLine(ev *event.Event, b, msg string, lineLen int) bool {
 	if !validID(id) {
 		return false
 	}
-	ev.SetString(FieldAction, action)
+	ev.SetString(event.FieldEventAction, action)
 	ev.SetString(FieldRequestID, id)
 	p.members(ev, msg, rest, lineLen-len(rest))
 	return true

@@ -15,12 +15,14 @@ import (
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
-// Info registers the parser with the default options.
+// Info registers the parser; it takes the prompt options of the processor that runs it.
 var Info = parsers.Info{
 	Name:        "vllm",
 	Description: "vLLM server logs (0.4 and later, V0 and V1), uvicorn access lines and Python tracebacks",
-	New:         func() parsers.Parser { return New(Options{}) },
-	Fields:      Fields,
+	New: func(o parsers.Options) parsers.Parser {
+		return New(Options{Prompts: PromptMode(o.Prompts), PromptMaxLength: o.PromptMaxLength})
+	},
+	Fields: Fields,
 }
 
 // Parser parses vLLM lines. It holds only its options and is safe for concurrent use.
@@ -98,8 +100,8 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 	}
 	ev.SetString(event.FieldDataset, DatasetServer)
 	if l.File != "" {
-		ev.SetString(FieldOriginFile, l.File)
-		ev.Set(FieldOriginLine, event.Int(l.FileLine))
+		ev.SetString(event.FieldOriginFile, l.File)
+		ev.Set(event.FieldOriginLine, event.Int(l.FileLine))
 	}
 	if multi && isTraceStart(l.Body, rest) || strings.Contains(rest, "Traceback (most recent call last):") {
 		if l.Level == "" || l.Level == "info" || l.Level == "debug" {
@@ -138,9 +140,9 @@ func setProcess(ev *event.Event, l *Line) {
 		return
 	}
 	if l.ProcName != "" {
-		ev.SetString(FieldProcessName, l.ProcName)
+		ev.SetString(event.FieldProcessName, l.ProcName)
 	}
-	ev.Set(FieldProcessPID, event.Int(l.PID))
+	ev.Set(event.FieldProcessPID, event.Int(l.PID))
 	if l.Rank >= 0 {
 		ev.Set(FieldRank, event.Int(l.Rank))
 	}
@@ -234,7 +236,7 @@ func (p *Parser) library(ev *event.Event, l *Line, msg, first, rest string) bool
 	case b[0] == '[':
 		ok = parseTorch(ev, b, l)
 		if ok && rest != "" {
-			ev.SetString(FieldErrorStack, rest)
+			ev.SetString(event.FieldErrorStack, rest)
 			if k := Classify(rest); k != "" && !ev.Has(FieldErrorKind) {
 				ev.SetString(FieldErrorKind, k)
 			}

@@ -132,19 +132,19 @@ func TestTracebackGrouped(t *testing.T) {
 		t.Fatal("not parsed")
 	}
 	want := map[string]string{
-		FieldErrorType:      "vllm.v1.engine.exceptions.EngineDeadError",
-		event.FieldErrorMsg: "EngineCore encountered an issue.",
-		FieldErrorKind:      KindCUDAOOM,
-		event.FieldLogLevel: "error",
-		FieldProcessName:    "EngineCore_DP0",
-		event.FieldDataset:  DatasetServer,
+		event.FieldErrorType:   "vllm.v1.engine.exceptions.EngineDeadError",
+		event.FieldErrorMsg:    "EngineCore encountered an issue.",
+		FieldErrorKind:         KindCUDAOOM,
+		event.FieldLogLevel:    "error",
+		event.FieldProcessName: "EngineCore_DP0",
+		event.FieldDataset:     DatasetServer,
 	}
 	for k, v := range want {
 		if got, _ := ev.GetString(k); got != v {
 			t.Errorf("%s = %q, want %q", k, got, v)
 		}
 	}
-	if st, _ := ev.GetString(FieldErrorStack); !strings.HasPrefix(st, TracebackHeader) || !strings.HasSuffix(st, "issue.") {
+	if st, _ := ev.GetString(event.FieldErrorStack); !strings.HasPrefix(st, TracebackHeader) || !strings.HasSuffix(st, "issue.") {
 		t.Errorf("stack = %q", st)
 	}
 	if ev.Message() != msg {
@@ -155,7 +155,7 @@ func TestTracebackGrouped(t *testing.T) {
 	if !New(Options{}).Parse(upstream) {
 		t.Fatal("traceback grouped upstream not parsed")
 	}
-	if typ, _ := upstream.GetString(FieldErrorType); typ != "torch.OutOfMemoryError" {
+	if typ, _ := upstream.GetString(event.FieldErrorType); typ != "torch.OutOfMemoryError" {
 		t.Errorf("upstream-grouped type = %q", typ)
 	}
 
@@ -163,7 +163,7 @@ func TestTracebackGrouped(t *testing.T) {
 	if !New(Options{}).Parse(bare) {
 		t.Fatal("bare traceback not parsed")
 	}
-	if typ, _ := bare.GetString(FieldErrorType); typ != "KeyError" {
+	if typ, _ := bare.GetString(event.FieldErrorType); typ != "KeyError" {
 		t.Errorf("bare type = %q", typ)
 	}
 	if bare.Has(event.FieldDataset) {

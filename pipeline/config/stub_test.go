@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 
+	"github.com/sluice-dev/sluice/parsers/builtin"
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/processors/parse"
@@ -79,7 +80,7 @@ func testComponents() Components {
 			inFactory("file", func() pipeline.Config { return &fileInConfig{Mode: "tail"} }),
 			inFactory("stdin", func() pipeline.Config { return &emptyConfig{} }),
 		},
-		[]pipeline.ProcessorFactory{parse.Factory, route.Factory},
+		[]pipeline.ProcessorFactory{parse.NewFactory(builtin.Registry()), route.Factory},
 		[]pipeline.OutputFactory{
 			outFactory("stdout", func() pipeline.Config { return &emptyConfig{} }),
 			outFactory("file", func() pipeline.Config { return &fileOutConfig{} }),

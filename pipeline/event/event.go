@@ -5,18 +5,6 @@ import (
 	"time"
 )
 
-// Core field names every event may carry. Parser- and component-specific names live beside
-// their code and are listed in parsers/README.md; these are the ones the runtime itself uses.
-const (
-	FieldTimestamp = "@timestamp"
-	FieldMessage   = "message"
-	FieldTags      = "tags"
-	FieldDataset   = "event.dataset"
-	FieldOriginal  = "event.original"
-	FieldLogLevel  = "log.level"
-	FieldErrorMsg  = "error.message"
-)
-
 // TagParseFailure marks an event that no parser recognised; its message is kept unchanged.
 const TagParseFailure = "_parse_failure"
 

@@ -12,9 +12,9 @@ import (
 
 	"github.com/tidwall/gjson"
 
-	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/event/eventjson"
 	"github.com/sluice-dev/sluice/processors/internal/proc"
 )
 
@@ -42,7 +42,7 @@ func (d *decoder) event(ev *event.Event) (proc.Result, error) {
 		return proc.Keep, errors.New("field " + d.field + " not found")
 	}
 	s := strings.TrimSpace(v.Str())
-	if !strings.HasPrefix(s, "{") || !pu.ValidJSON(s) { // gjson.Valid recurses: no stack bound
+	if !strings.HasPrefix(s, "{") || !eventjson.Valid(s) { // gjson.Valid recurses: no stack bound
 		return proc.Keep, errNotObject
 	}
 	if d.remove {

@@ -224,7 +224,7 @@ func (g *group) event(field string) *event.Event {
 	ev := g.first
 	if len(g.lines) > 1 {
 		ev.SetString(field, strings.Join(g.lines, "\n"))
-		ev.Set("log.flags", event.Raw(`["multiline"]`))
+		ev.Set(event.FieldLogFlags, event.Raw(`["multiline"]`))
 	}
 	proc.MarkOmitted(ev, g.omit)
 	return ev

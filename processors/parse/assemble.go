@@ -4,7 +4,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sluice-dev/sluice/parsers/cri"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/processors/internal/proc"
@@ -263,7 +262,7 @@ func (g *group) joined() *event.Event {
 		sb.WriteString(s)
 	}
 	g.first.SetMessage(sb.String())
-	g.first.Set(cri.FieldFlags, event.Raw(`["multiline"]`))
+	g.first.Set(event.FieldLogFlags, event.Raw(`["multiline"]`))
 	g.parts = nil
 	return g.first
 }

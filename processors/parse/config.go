@@ -6,7 +6,7 @@ import (
 	"path"
 	"time"
 
-	"github.com/sluice-dev/sluice/parsers/builtin"
+	"github.com/sluice-dev/sluice/parsers"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/processors/internal/proc"
 )
@@ -33,6 +33,9 @@ type Config struct {
 	FallbackDataset string `mapstructure:"fallback_dataset"`
 	// IdleTimeout is how long the state of a source (its last dataset) is kept without lines.
 	IdleTimeout time.Duration `mapstructure:"idle_timeout"`
+
+	// registry holds the parsers the names refer to: the factory's, not part of the YAML.
+	registry *parsers.Registry
 }
 
 // MultilineConfig bounds traceback grouping.
@@ -95,9 +98,11 @@ const (
 	DefaultIdleTimeout      = 30 * time.Minute
 )
 
-// NewConfig returns the defaults: the built-in chain, prompts hashed, tracebacks grouped.
-func NewConfig() *Config {
+// NewConfig returns the defaults for the parsers of reg: its default chain, prompts hashed,
+// tracebacks grouped.
+func NewConfig(reg *parsers.Registry) *Config {
 	return &Config{
+		registry:        reg,
 		Prompts:         string(vllm.PromptsHash),
 		PromptMaxLength: vllm.DefaultPromptMaxLength,
 		Multiline: MultilineConfig{Timeout: DefaultMultilineTimeout, EndTimeout: DefaultEndTimeout, MaxLines: DefaultMaxLines,
@@ -111,7 +116,10 @@ func NewConfig() *Config {
 // Validate reports every problem with its path.
 func (c *Config) Validate() error {
 	var errs []error
-	errs = append(errs, checkParsers("parsers", c.Parsers)...)
+	if c.registry == nil { // a programming error, caught by any test
+		return errors.New("parse: config made without a parser registry (use NewConfig)")
+	}
+	errs = append(errs, c.checkParsers("parsers", c.Parsers)...)
 	if !vllm.PromptMode(c.Prompts).Valid() {
 		errs = append(errs, fmt.Errorf("prompts: %q is not one of hash, keep, truncate, drop", c.Prompts))
 	}
@@ -144,17 +152,16 @@ func (c *Config) Validate() error {
 		if len(r.Parsers) == 0 && r.Dataset == "" {
 			errs = append(errs, fmt.Errorf("%s: set parsers or dataset, or the rule does nothing", p))
 		}
-		errs = append(errs, checkParsers(p+".parsers", r.Parsers)...)
+		errs = append(errs, c.checkParsers(p+".parsers", r.Parsers)...)
 	}
 	return errors.Join(errs...)
 }
 
-func checkParsers(where string, names []string) []error {
-	reg := builtin.Registry()
+func (c *Config) checkParsers(where string, names []string) []error {
 	var errs []error
 	for i, n := range names {
-		if _, ok := reg.Lookup(n); !ok {
-			errs = append(errs, fmt.Errorf("%s[%d]: unknown parser %q (known: %v)", where, i, n, reg.Names()))
+		if _, ok := c.registry.Lookup(n); !ok {
+			errs = append(errs, fmt.Errorf("%s[%d]: unknown parser %q (known: %v)", where, i, n, c.registry.Names()))
 		}
 	}
 	return errs

@@ -27,7 +27,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/sluice-dev/sluice/parsers"
-	"github.com/sluice-dev/sluice/parsers/builtin"
 	"github.com/sluice-dev/sluice/parsers/cri"
 	"github.com/sluice-dev/sluice/parsers/k8spath"
 	"github.com/sluice-dev/sluice/parsers/vllm"
@@ -35,19 +34,29 @@ import (
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
-// Factory creates parse processors.
-var Factory = pipeline.ProcessorFactory{
-	Type:      "parse",
-	NewConfig: func() pipeline.Config { return NewConfig() },
-	Create: func(set pipeline.Settings, cfg pipeline.Config) (pipeline.Processor, error) {
-		return New(set, cfg.(*Config))
-	},
+// NewFactory returns the factory of parse processors that use the parsers of reg. The parsers'
+// list comes from the caller (cmd/sluice's component list), as every other component does, so
+// that this package does not fix which parsers a build has.
+func NewFactory(reg *parsers.Registry) pipeline.ProcessorFactory {
+	return pipeline.ProcessorFactory{
+		Type:      "parse",
+		NewConfig: func() pipeline.Config { return NewConfig(reg) },
+		Create: func(set pipeline.Settings, cfg pipeline.Config) (pipeline.Processor, error) {
+			return New(set, cfg.(*Config))
+		},
+	}
 }
 
 // framer is what the CRI and Docker parsers offer beyond Parse: the frame they removed, with
 // the message and stream they set and whether the line is a piece of a longer one.
 type framer interface {
 	FrameMessage(ev *event.Event, msg string) (cri.Frame, bool)
+}
+
+// splitParser is what the vllm parser offers beyond Parse: parsing a line whose first line the
+// processor has already taken apart to group tracebacks, which saves doing it twice.
+type splitParser interface {
+	ParseSplit(ev *event.Event, msg string, l *vllm.Line) bool
 }
 
 // Processor runs the chain. It is safe for concurrent use; batches with the same key must
@@ -74,6 +83,9 @@ type Processor struct {
 
 // New builds the processor from cfg (which Validate has checked).
 func New(set pipeline.Settings, cfg *Config) (*Processor, error) {
+	if cfg.registry == nil {
+		return nil, errors.New("parse: config made without a parser registry (use NewConfig)")
+	}
 	p := &Processor{
 		cfg:      cfg,
 		metrics:  set.Metrics,
@@ -104,7 +116,7 @@ func New(set pipeline.Settings, cfg *Config) (*Processor, error) {
 	}
 	names := cfg.Parsers
 	if len(names) == 0 {
-		names = builtin.DefaultChain()
+		names = cfg.registry.DefaultChain()
 	}
 	var err error
 	if p.framing, p.content, err = p.chain(names); err != nil {
@@ -134,21 +146,16 @@ func register[C prometheus.Collector](reg prometheus.Registerer, c C) (C, error)
 	return c, nil
 }
 
-// chain creates the named parsers, split into framing and content parsers. The vllm parser gets
-// the prompt options from the config.
+// chain creates the named parsers, split into framing and content parsers. Every parser gets
+// the same options from the config and takes what concerns it (the prompt options: vllm).
 func (p *Processor) chain(names []string) (framing, content []parsers.Parser, err error) {
-	reg := builtin.Registry()
+	opts := parsers.Options{Prompts: p.cfg.Prompts, PromptMaxLength: p.cfg.PromptMaxLength}
 	for _, n := range names {
-		info, ok := reg.Lookup(n)
+		info, ok := p.cfg.registry.Lookup(n)
 		if !ok {
 			return nil, nil, fmt.Errorf("parse: unknown parser %q", n)
 		}
-		var ps parsers.Parser
-		if n == vllm.Info.Name {
-			ps = vllm.New(vllm.Options{Prompts: vllm.PromptMode(p.cfg.Prompts), PromptMaxLength: p.cfg.PromptMaxLength})
-		} else {
-			ps = info.New()
-		}
+		ps := info.New(opts)
 		if info.Framing {
 			framing = append(framing, ps)
 		} else {
@@ -232,7 +239,7 @@ func (p *Processor) ParseEvent(ev *event.Event) bool {
 }
 
 // finish runs the content chain and completes the contract fields. split, when not nil, is the
-// first line of the event's message msg taken apart, which a vllm parser first in the chain
+// first line of the event's message msg taken apart, which a splitParser first in the chain
 // takes instead of splitting it again. sm carries the source state from the previous event of
 // the batch.
 func (p *Processor) finish(ev *event.Event, src srcKey, msg string, split *vllm.Line, sm *sourceMemo) bool {
@@ -249,8 +256,8 @@ func (p *Processor) finish(ev *event.Event, src srcKey, msg string, split *vllm.
 	long := len(ev.Message()) > event.MaxDerivedLen
 	ok := false
 	for i, c := range content {
-		if vp, isVLLM := c.(*vllm.Parser); isVLLM && i == 0 && split != nil {
-			ok = vp.ParseSplit(ev, msg, split)
+		if i == 0 {
+			ok = parseFirst(c, ev, msg, split)
 		} else {
 			ok = c.Parse(ev)
 		}
@@ -268,4 +275,13 @@ func (p *Processor) finish(ev *event.Event, src srcKey, msg string, split *vllm.
 		p.metrics.Failed.Inc()
 	}
 	return ok
+}
+
+// parseFirst runs the first parser of the chain, handing it the split first line when it takes
+// one (a splitParser) and the event has it.
+func parseFirst(c parsers.Parser, ev *event.Event, msg string, split *vllm.Line) bool {
+	if sp, isSplit := c.(splitParser); isSplit && split != nil {
+		return sp.ParseSplit(ev, msg, split)
+	}
+	return c.Parse(ev)
 }

@@ -23,7 +23,7 @@ var t0 = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 
 func newProc(t testing.TB, mod func(*Config)) *Processor {
 	t.Helper()
-	cfg := NewConfig()
+	cfg := NewConfig(builtin.Registry())
 	if mod != nil {
 		mod(cfg)
 	}
@@ -247,15 +247,26 @@ func TestValidate(t *testing.T) {
 		{"rule does nothing", func(c *Config) { c.Sources = []SourceRule{{Container: "c"}} }, "sources[0]: set parsers or dataset"},
 	}
 	for _, tc := range tests {
-		c := NewConfig()
+		c := NewConfig(builtin.Registry())
 		tc.mod(c)
 		err := c.Validate()
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v, want %q", tc.name, err, tc.want)
 		}
 	}
-	if err := NewConfig().Validate(); err != nil {
+	if err := NewConfig(builtin.Registry()).Validate(); err != nil {
 		t.Errorf("defaults: %v", err)
+	}
+}
+
+// A config built without the factory has no parsers to name: an error, not a nil dereference.
+func TestNoRegistry(t *testing.T) {
+	t.Parallel()
+	if err := (&Config{}).Validate(); err == nil || !strings.Contains(err.Error(), "registry") {
+		t.Errorf("Validate = %v, want the missing registry", err)
+	}
+	if _, err := New(pipeline.Settings{ID: "parse"}, &Config{}); err == nil {
+		t.Error("New accepted a config without a registry")
 	}
 }
 
@@ -346,7 +357,7 @@ func TestMetricsRegisterTwice(t *testing.T) {
 	t.Parallel()
 	reg := prometheus.NewRegistry()
 	for i := 0; i < 2; i++ {
-		if _, err := New(pipeline.Settings{ID: "parse", Registerer: reg}, NewConfig()); err != nil {
+		if _, err := New(pipeline.Settings{ID: "parse", Registerer: reg}, NewConfig(builtin.Registry())); err != nil {
 			t.Fatalf("create %d: %v", i, err)
 		}
 	}

@@ -52,7 +52,7 @@ type item struct {
 // event's source: the input's source (file, partition) or log.file.path, else the batch key.
 // memo (nil for none) remembers the paths of the batch's earlier lines.
 func (p *Processor) frame(l *line, ev *event.Event, batchKey string, memo *k8spath.Memo) {
-	path, hasPath := ev.GetString(k8spath.FieldFilePath)
+	path, hasPath := ev.GetString(event.FieldLogFilePath)
 	pod, container := memo.Fill(ev, path, hasPath)
 	*l = line{ev: ev}
 	msg := ev.Message()
@@ -116,7 +116,7 @@ func (p *Processor) match(ev *event.Event) *rule {
 	for i := range p.rules {
 		r := &p.rules[i]
 		if r.Path != "" {
-			fp, ok := ev.GetString(k8spath.FieldFilePath)
+			fp, ok := ev.GetString(event.FieldLogFilePath)
 			if !ok {
 				fp = ev.Meta.Source
 			}
@@ -125,12 +125,12 @@ func (p *Processor) match(ev *event.Event) *rule {
 			}
 		}
 		if r.Namespace != "" {
-			if ns, _ := ev.GetString(k8spath.FieldNamespace); ns != r.Namespace {
+			if ns, _ := ev.GetString(event.FieldK8sNamespace); ns != r.Namespace {
 				continue
 			}
 		}
 		if r.Container != "" {
-			if c, _ := ev.GetString(k8spath.FieldContainer); c != r.Container {
+			if c, _ := ev.GetString(event.FieldK8sContainer); c != r.Container {
 				continue
 			}
 		}

@@ -72,7 +72,7 @@ func Parse(t testing.TB, p parsers.Parser, line string, fields map[string]string
 // parsing (kubernetes.container.name, as Filebeat sets it), because several formats are told
 // apart by the container that wrote them.
 func Golden(t *testing.T, info parsers.Info) {
-	p := info.New()
+	p := info.New(parsers.Options{})
 	golden.Golden(t, "testdata", func(t *testing.T, lines []string) []*event.Event {
 		fields := caseFields(t, filepath.Join("testdata", filepath.Base(t.Name())))
 		out := make([]*event.Event, 0, len(lines))

@@ -7,8 +7,8 @@ import (
 
 	"github.com/tidwall/gjson"
 
-	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/event/eventjson"
 )
 
 // Tags and fields the beats input sets itself.
@@ -22,12 +22,10 @@ const (
 	// FieldInvalidTimestamp keeps an @timestamp that was not RFC 3339.
 	FieldInvalidTimestamp = "beats.invalid_timestamp"
 
-	fieldLogPath   = "log.file.path"
-	fieldLogOffset = "log.offset"
-	fieldAgentID   = "agent.id"
-	fieldMetadata  = "@metadata"
-	maxInternKeys  = 4096
-	maxFields      = 1 << 16 // indexes are uint16; a frame is at most max_frame_size anyway
+	fieldAgentID  = "agent.id"
+	fieldMetadata = "@metadata"
+	maxInternKeys = 4096
+	maxFields     = 1 << 16 // indexes are uint16; a frame is at most max_frame_size anyway
 
 	// processorRoom is room for fields the processors add, beyond what event.NewSized leaves.
 	// The parse processor adds 4 to 16 fields to a Filebeat event from Kubernetes (log level,
@@ -191,7 +189,7 @@ func (d *decoder) member(s, key string, i, depth int) (int, bool) {
 		d.prefix = append(d.prefix, '.')
 		return d.object(s, i, depth+1)
 	case c == '{' || c == '[':
-		end, nesting, ok := pu.SkipJSON(s, i) // no recursion, whatever the depth
+		end, nesting, ok := eventjson.Skip(s, i) // no recursion, whatever the depth
 		if !ok {
 			return 0, false
 		}
@@ -212,7 +210,7 @@ func (d *decoder) member(s, key string, i, depth int) (int, bool) {
 	case c == 't' || c == 'f' || c == 'n':
 		return d.literal(s, i, top, key)
 	}
-	end, float, ok := pu.ScanJSONNumber(s, i)
+	end, float, ok := eventjson.ScanNumber(s, i)
 	if !ok {
 		return 0, false
 	}
@@ -226,7 +224,7 @@ func (d *decoder) member(s, key string, i, depth int) (int, bool) {
 		d.set(k, event.Float(n.f))
 		return end, true
 	}
-	if k == fieldLogOffset {
+	if k == event.FieldLogOffset {
 		d.offset = n.i
 	}
 	d.set(k, event.Int(n.i))
@@ -253,7 +251,7 @@ func (d *decoder) str(top bool, key, v string) {
 		if !d.keepOriginal {
 			return
 		}
-	case fieldLogPath:
+	case event.FieldLogFilePath:
 		d.path = v
 	case fieldAgentID:
 		d.agent = v
@@ -267,13 +265,13 @@ func (d *decoder) literal(s string, i int, top bool, key string) (int, bool) {
 	var ok bool
 	switch s[i] {
 	case 't':
-		end, ok = pu.JSONLiteral(s, i, "true")
+		end, ok = eventjson.Literal(s, i, "true")
 		v = event.Bool(true)
 	case 'f':
-		end, ok = pu.JSONLiteral(s, i, "false")
+		end, ok = eventjson.Literal(s, i, "false")
 		v = event.Bool(false)
 	default:
-		end, ok = pu.JSONLiteral(s, i, "null")
+		end, ok = eventjson.Literal(s, i, "null")
 	}
 	if !ok {
 		return 0, false

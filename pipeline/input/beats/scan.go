@@ -3,7 +3,7 @@ package beats
 import (
 	"strconv"
 
-	"github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/pipeline/event/eventjson"
 )
 
 // A one-pass JSON reader for the decoder. gjson (which the tests use as the reference) needs a
@@ -44,7 +44,7 @@ func parseString(s string, i int) (string, int, bool) {
 	if i >= len(s) || s[i] != '\\' {
 		return "", 0, false // end of input or a control character
 	}
-	return parseutil.UnescapeJSONString(s, start, i)
+	return eventjson.UnescapeString(s, start, i)
 }
 
 // numberValue converts a checked JSON number: integers that fit stay integers.

@@ -21,12 +21,6 @@ import (
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
-// ECS field names the input writes.
-const (
-	FieldFilePath = "log.file.path"
-	FieldOffset   = "log.offset"
-)
-
 // readConcurrency bounds how many files mode read has open at once.
 const readConcurrency = 4
 

@@ -103,10 +103,10 @@ func TestReadMode(t *testing.T) {
 				if e.Message() != w.msg || e.Meta.Offset != w.off || e.HasTag(lines.TagSplit) != w.split {
 					t.Errorf("event %d: %q at %d split=%v, want %+v", i, e.Message(), e.Meta.Offset, e.HasTag(lines.TagSplit), w)
 				}
-				if p, _ := e.GetString(FieldFilePath); p != path || e.Meta.Source != path || e.Meta.Input != "file/test" {
+				if p, _ := e.GetString(event.FieldLogFilePath); p != path || e.Meta.Source != path || e.Meta.Input != "file/test" {
 					t.Errorf("event %d: path field %q source %q input %q", i, p, e.Meta.Source, e.Meta.Input)
 				}
-				if v, _ := e.Get(FieldOffset); v.Int() != w.off {
+				if v, _ := e.Get(event.FieldLogOffset); v.Int() != w.off {
 					t.Errorf("event %d: log.offset %v, want %d", i, v, w.off)
 				}
 				if e.Meta.Received.IsZero() {

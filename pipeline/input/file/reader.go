@@ -163,8 +163,8 @@ func (r *reader) events(now time.Time) []*event.Event {
 		e.Meta.Input = r.in.id
 		e.Meta.Source = r.path
 		e.Meta.Offset = rec.off
-		e.SetString(FieldFilePath, r.path)
-		e.Set(FieldOffset, event.Int(rec.off))
+		e.SetString(event.FieldLogFilePath, r.path)
+		e.Set(event.FieldLogOffset, event.Int(rec.off))
 		if rec.split {
 			e.AddTag(lines.TagSplit)
 		}

@@ -7,9 +7,8 @@ import (
 
 	"github.com/tidwall/gjson"
 
-	jsonparser "github.com/sluice-dev/sluice/parsers/json"
-	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/event/eventjson"
 )
 
 // Fields and tags the kafka input writes. The names follow Filebeat's kafka input, so that
@@ -87,12 +86,12 @@ func (d *decoder) decode(r *record) *event.Event {
 }
 
 // beatsEvent sets the fields of a Filebeat JSON event and reports whether value was one. It
-// uses the json parser's Flatten (typed values, depth and field limits) rather than the beats
+// uses eventjson.FlattenResult (typed values, depth and field limits) rather than the beats
 // input's decoder, which is tied to that input's connection state.
 func (d *decoder) beatsEvent(ev *event.Event, value string, received time.Time) bool {
 	// Filebeat writes valid UTF-8; a value that is not is kept whole as the message, whose
 	// encoding escapes the bad bytes (raw JSON arrays would carry them into the document).
-	if len(value) < 2 || value[0] != '{' || !utf8.ValidString(value) || !pu.ValidJSON(value) {
+	if len(value) < 2 || value[0] != '{' || !utf8.ValidString(value) || !eventjson.Valid(value) {
 		return false
 	}
 	doc := gjson.Parse(value)
@@ -108,7 +107,7 @@ func (d *decoder) beatsEvent(ev *event.Event, value string, received time.Time) 
 		case event.FieldTags:
 			tags(ev, v)
 		default:
-			jsonparser.FlattenResult(ev, k.Str, v, &n)
+			eventjson.FlattenResult(ev, k.Str, v, &n)
 		}
 		return true
 	})

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	xid "github.com/sluice-dev/sluice/parsers/nvidia_xid"
-	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
@@ -128,7 +127,7 @@ func (g *GPU) xid(ctx context.Context) (string, error) {
 // Xid, a driver banner).
 func (g *GPU) describeXid(ev *event.Event) string {
 	bus, _ := ev.GetString(xid.FieldPCIBusID)
-	action, _ := ev.GetString(pu.FieldEventAction)
+	action, _ := ev.GetString(event.FieldEventAction)
 	if action == xid.ActionFallenOffBus {
 		return fmt.Sprintf("GPU %s has fallen off the bus (hardware: drain the node)", bus)
 	}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+
+	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
 // Saved object ids are fixed so that importing with overwrite replaces sluice's objects in place
@@ -33,20 +35,20 @@ var searches = []savedSearch{
 		description: "vLLM requests that failed: HTTP 4xx/5xx answers, aborted requests, and errors that name a request id.",
 		query: `(event.dataset:"vllm.access" and http.response.status_code >= 400) or event.action:"request_aborted" ` +
 			`or (vllm.request.id:* and log.level:("error" or "critical"))`,
-		columns: []string{"kubernetes.pod.name", "vllm.request.id", "http.response.status_code", "event.action", "error.type", "error.message"},
+		columns: []string{event.FieldK8sPodName, "vllm.request.id", event.FieldHTTPStatus, event.FieldEventAction, event.FieldErrorType, event.FieldErrorMsg},
 	},
 	{
 		id: SearchXid, title: "GPU Xid errors",
 		description: "NVIDIA driver Xid and NVSwitch SXid errors with their meaning and the recovery action.",
 		query:       `gpu.xid.code:* or gpu.sxid.code:*`,
-		columns:     []string{"host.hostname", "gpu.pci_bus_id", "gpu.xid.code", "gpu.xid.name", "gpu.xid.cause", "gpu.xid.recovery_action", "gpu.xid.message"},
+		columns:     []string{event.FieldHostHostname, "gpu.pci_bus_id", "gpu.xid.code", "gpu.xid.name", "gpu.xid.cause", "gpu.xid.recovery_action", "gpu.xid.message"},
 	},
 	{
 		id: SearchEngineErrs, title: "Engine errors and tracebacks",
 		description: "vLLM engine failures: tracebacks, CUDA out of memory, dead engines, NCCL errors, and error-level server lines.",
 		query: `error.stack_trace:* or vllm.error.kind:* or ` +
 			`(event.dataset:"vllm.server" and log.level:("error" or "critical"))`,
-		columns: []string{"kubernetes.pod.name", "process.name", "vllm.error.kind", "error.type", "error.message"},
+		columns: []string{event.FieldK8sPodName, event.FieldProcessName, "vllm.error.kind", event.FieldErrorType, event.FieldErrorMsg},
 	},
 }
 

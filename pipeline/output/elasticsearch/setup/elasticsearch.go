@@ -12,7 +12,7 @@ import (
 
 	"github.com/tidwall/gjson"
 
-	"github.com/sluice-dev/sluice/parsers"
+	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/pipeline/output/elasticsearch"
 )
 
@@ -36,7 +36,7 @@ func (s Step) String() string {
 // Templates installs the ILM policy (where the cluster has ILM), the component templates and
 // the index templates for cfg's target. Every call overwrites the same names, so running it on
 // every deployment is safe.
-func Templates(ctx context.Context, do Perform, cfg *elasticsearch.Config, fields []parsers.Field) ([]Step, error) {
+func Templates(ctx context.Context, do Perform, cfg *elasticsearch.Config, fields []event.FieldInfo) ([]Step, error) {
 	s := cfg.Setup
 	var steps []Step
 	ilm := false
@@ -128,7 +128,7 @@ var noHandler = regexp.MustCompile(`(?:[Nn]o handler for type|[Tt]he mapper type
 // installMappings installs the mappings component template, downgrading field types the
 // cluster does not know (match_only_text without mapper-extras, flattened and wildcard without
 // x-pack) one at a time, each with a note.
-func installMappings(ctx context.Context, do Perform, name string, fields []parsers.Field) ([]Step, error) {
+func installMappings(ctx context.Context, do Perform, name string, fields []event.FieldInfo) ([]Step, error) {
 	downgrade := map[string]string{}
 	var steps []Step
 	for range len(fallbacks) + 1 {

@@ -5,12 +5,11 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/sluice-dev/sluice/parsers"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
 // coreFields are set by sluice itself rather than by a parser; the parsers' table adds the rest.
-var coreFields = []parsers.Field{
+var coreFields = []event.FieldInfo{
 	{Name: event.FieldTimestamp, Type: "date"},
 	{Name: event.FieldMessage, Type: "match_only_text"},
 	{Name: event.FieldTags, Type: "keyword"},
@@ -18,8 +17,8 @@ var coreFields = []parsers.Field{
 	{Name: event.FieldLogLevel, Type: "keyword"},
 	{Name: event.FieldErrorMsg, Type: "match_only_text"},
 	{Name: event.FieldOriginal, Type: "keyword"},
-	{Name: "host.name", Type: "keyword"},
-	{Name: "kubernetes.node.name", Type: "keyword"},
+	{Name: event.FieldHostName, Type: "keyword"},
+	{Name: event.FieldK8sNodeName, Type: "keyword"},
 }
 
 // fallbacks are the types a cluster may lack (they come from modules and x-pack plugins that
@@ -37,8 +36,8 @@ var fallbacks = map[string]string{
 // numbers, ids and names as keywords, messages as text. downgrade maps types the cluster lacks to
 // their fallback. A field that is both a value and a parent ("a" and "a.b") cannot be mapped
 // both ways; the parent wins and the conflict is returned as a note.
-func Mappings(fields []parsers.Field, downgrade map[string]string) (map[string]any, []string) {
-	all := append(append([]parsers.Field(nil), coreFields...), fields...)
+func Mappings(fields []event.FieldInfo, downgrade map[string]string) (map[string]any, []string) {
+	all := append(append([]event.FieldInfo(nil), coreFields...), fields...)
 	sort.SliceStable(all, func(i, j int) bool { return all[i].Name < all[j].Name })
 	props := map[string]any{}
 	var notes []string
@@ -63,7 +62,7 @@ func Mappings(fields []parsers.Field, downgrade map[string]string) (map[string]a
 	}, notes
 }
 
-func property(f parsers.Field, downgrade map[string]string) map[string]any {
+func property(f event.FieldInfo, downgrade map[string]string) map[string]any {
 	t := f.Type
 	if d, ok := downgrade[t]; ok {
 		t = d

@@ -8,14 +8,15 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/sluice-dev/sluice/parsers"
+	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/pipeline/output/elasticsearch"
 )
 
 // Options choose what Run does.
 type Options struct {
-	// Fields is the field table the mappings are built from (parsers/builtin's Registry).
-	Fields []parsers.Field
+	// Fields is the field table the mappings are built from: the parsers' declarations, which
+	// cmd/sluice hands over (this package does not import the parsers).
+	Fields []event.FieldInfo
 	// SkipTemplates and SkipKibana leave out a part.
 	SkipTemplates bool
 	SkipKibana    bool

@@ -14,8 +14,8 @@ import (
 
 	"github.com/tidwall/gjson"
 
-	"github.com/sluice-dev/sluice/parsers"
 	"github.com/sluice-dev/sluice/parsers/builtin"
+	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/pipeline/output/elasticsearch"
 )
 
@@ -186,7 +186,7 @@ func TestKibanaImport(t *testing.T) {
 
 func TestMappings(t *testing.T) {
 	t.Parallel()
-	fields := []parsers.Field{
+	fields := []event.FieldInfo{
 		{Name: "vllm.request.id", Type: "keyword"},
 		{Name: "vllm.request.prompt_tokens", Type: "long"},
 		{Name: "vllm.stats.gpu_kv_cache_usage.pct", Type: "scaled_float"},

@@ -1,19 +1,19 @@
-package parseutil
+package eventjson
 
 // A JSON checker that does not recurse. gjson.Valid (and a recursive descent) takes a stack
 // frame per level of nesting: a 10 MB line of '[' would need gigabytes of stack, and running out
 // of stack kills the process, which no recover catches. Here the open containers are one byte
 // each on a slice, so any line is checked in linear time and constant stack.
 
-// ValidJSON reports whether s is exactly one JSON value, with whitespace around it allowed.
-func ValidJSON(s string) bool {
-	end, _, ok := SkipJSON(s, SkipJSONSpace(s, 0))
-	return ok && SkipJSONSpace(s, end) == len(s)
+// Valid reports whether s is exactly one JSON value, with whitespace around it allowed.
+func Valid(s string) bool {
+	end, _, ok := Skip(s, skipSpace(s, 0))
+	return ok && skipSpace(s, end) == len(s)
 }
 
-// SkipJSON checks the JSON value at s[i]: it returns the index after it, how many levels of
+// Skip checks the JSON value at s[i]: it returns the index after it, how many levels of
 // arrays and objects it holds (0 for a scalar), and whether it is valid.
-func SkipJSON(s string, i int) (end, nesting int, ok bool) {
+func Skip(s string, i int) (end, nesting int, ok bool) {
 	var room [64]byte // on the stack: most values are far shallower, and a check allocates nothing
 	open := room[:0]  // the containers open around i: '{' or '['
 	for {
@@ -27,7 +27,7 @@ func SkipJSON(s string, i int) (end, nesting int, ok bool) {
 			if len(open) == 0 {
 				return i, nesting, true
 			}
-			i = SkipJSONSpace(s, i)
+			i = skipSpace(s, i)
 			if i >= len(s) {
 				return 0, 0, false
 			}
@@ -52,11 +52,11 @@ func SkipJSON(s string, i int) (end, nesting int, ok bool) {
 // first scalar or empty container. An empty container counts as a scalar: skipScalar takes it.
 func skipOpen(s string, i int, open []byte, nesting int) ([]byte, int, int, bool) {
 	for {
-		i = SkipJSONSpace(s, i)
+		i = skipSpace(s, i)
 		if i >= len(s) || (s[i] != '{' && s[i] != '[') {
 			return open, nesting, i, true
 		}
-		j := SkipJSONSpace(s, i+1)
+		j := skipSpace(s, i+1)
 		if j < len(s) && s[j] == closerOf(s[i]) {
 			return open, max(nesting, len(open)+1), i, true // empty: skipScalar reads it
 		}
@@ -71,18 +71,18 @@ func skipOpen(s string, i int, open []byte, nesting int) ([]byte, int, int, bool
 
 // skipMember skips whitespace and, inside an object, the member name and colon.
 func skipMember(s string, i int, container byte) (int, bool) {
-	i = SkipJSONSpace(s, i)
+	i = skipSpace(s, i)
 	if container != '{' {
 		return i, true
 	}
 	if i >= len(s) || s[i] != '"' {
 		return 0, false
 	}
-	i, ok := SkipJSONString(s, i)
+	i, ok := skipString(s, i)
 	if !ok {
 		return 0, false
 	}
-	i = SkipJSONSpace(s, i)
+	i = skipSpace(s, i)
 	if i >= len(s) || s[i] != ':' {
 		return 0, false
 	}
@@ -91,23 +91,23 @@ func skipMember(s string, i int, container byte) (int, bool) {
 
 // skipScalar checks a string, number, literal or empty container at s[i] (after whitespace).
 func skipScalar(s string, i int) (int, bool) {
-	i = SkipJSONSpace(s, i)
+	i = skipSpace(s, i)
 	if i >= len(s) {
 		return 0, false
 	}
 	switch c := s[i]; c {
 	case '"':
-		return SkipJSONString(s, i)
+		return skipString(s, i)
 	case '{', '[':
-		return SkipJSONSpace(s, i+1) + 1, true // skipOpen saw it is empty
+		return skipSpace(s, i+1) + 1, true // skipOpen saw it is empty
 	case 't':
-		return JSONLiteral(s, i, "true")
+		return Literal(s, i, "true")
 	case 'f':
-		return JSONLiteral(s, i, "false")
+		return Literal(s, i, "false")
 	case 'n':
-		return JSONLiteral(s, i, "null")
+		return Literal(s, i, "null")
 	}
-	end, _, ok := ScanJSONNumber(s, i)
+	end, _, ok := ScanNumber(s, i)
 	return end, ok
 }
 
@@ -118,17 +118,17 @@ func closerOf(open byte) byte {
 	return ']'
 }
 
-// SkipJSONSpace returns the index of the first byte at or after i that is not JSON whitespace.
-func SkipJSONSpace(s string, i int) int {
+// skipSpace returns the index of the first byte at or after i that is not JSON whitespace.
+func skipSpace(s string, i int) int {
 	for i < len(s) && (s[i] == ' ' || s[i] == '\n' || s[i] == '\r' || s[i] == '\t') {
 		i++
 	}
 	return i
 }
 
-// SkipJSONString checks the string whose opening quote is s[i] without building its value and
+// skipString checks the string whose opening quote is s[i] without building its value and
 // returns the index after its closing quote.
-func SkipJSONString(s string, i int) (int, bool) {
+func skipString(s string, i int) (int, bool) {
 	for i++; i < len(s); {
 		switch c := s[i]; {
 		case c == '"':
@@ -140,7 +140,7 @@ func SkipJSONString(s string, i int) (int, bool) {
 		case i+1 >= len(s):
 			return 0, false
 		case s[i+1] == 'u':
-			if _, ok := Hex4(s, i+2); !ok {
+			if _, ok := hex4(s, i+2); !ok {
 				return 0, false
 			}
 			i += 6
@@ -156,9 +156,9 @@ func SkipJSONString(s string, i int) (int, bool) {
 	return 0, false
 }
 
-// ScanJSONNumber checks the JSON number at s[i]; it returns the index after it and whether it
+// ScanNumber checks the JSON number at s[i]; it returns the index after it and whether it
 // has a fraction or exponent.
-func ScanJSONNumber(s string, i int) (end int, float bool, ok bool) {
+func ScanNumber(s string, i int) (end int, float bool, ok bool) {
 	if i < len(s) && s[i] == '-' {
 		i++
 	}
@@ -166,12 +166,12 @@ func ScanJSONNumber(s string, i int) (end int, float bool, ok bool) {
 	case i < len(s) && s[i] == '0':
 		i++
 	case i < len(s) && s[i] >= '1' && s[i] <= '9':
-		i = jsonDigits(s, i)
+		i = digits(s, i)
 	default:
 		return 0, false, false
 	}
 	if i < len(s) && s[i] == '.' {
-		j := jsonDigits(s, i+1)
+		j := digits(s, i+1)
 		if j == i+1 {
 			return 0, false, false
 		}
@@ -182,7 +182,7 @@ func ScanJSONNumber(s string, i int) (end int, float bool, ok bool) {
 		if i < len(s) && (s[i] == '+' || s[i] == '-') {
 			i++
 		}
-		j := jsonDigits(s, i)
+		j := digits(s, i)
 		if j == i {
 			return 0, false, false
 		}
@@ -191,15 +191,15 @@ func ScanJSONNumber(s string, i int) (end int, float bool, ok bool) {
 	return i, float, true
 }
 
-func jsonDigits(s string, i int) int {
+func digits(s string, i int) int {
 	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
 		i++
 	}
 	return i
 }
 
-// JSONLiteral checks the literal lit (true, false or null) at s[i] and returns the index after it.
-func JSONLiteral(s string, i int, lit string) (int, bool) {
+// Literal checks the literal lit (true, false or null) at s[i] and returns the index after it.
+func Literal(s string, i int, lit string) (int, bool) {
 	if len(s)-i >= len(lit) && s[i:i+len(lit)] == lit {
 		return i + len(lit), true
 	}

@@ -1,28 +1,24 @@
-package json
+package eventjson
 
 import (
 	"strings"
 
 	"github.com/tidwall/gjson"
 
-	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
-// Limits that keep one hostile line from making a huge event: objects and arrays deeper than
-// MaxDepth levels (event.MaxDepth, the one rule every decoder follows) are kept as a string of
-// their JSON text, and members past MaxFields are left out (the line itself stays in message).
-const (
-	MaxDepth  = event.MaxDepth
-	MaxFields = 256
-)
+// MaxFields keeps one hostile line from making a huge event: members past it are left out (the
+// line itself stays in message). Objects and arrays deeper than event.MaxDepth levels, the one
+// rule every decoder follows, are kept as a string of their JSON text.
+const MaxFields = 256
 
 // Flatten sets every member of the JSON object raw as a dotted field under prefix (prefix.a.b),
 // typed: strings, integers, floats, booleans; arrays are kept as raw JSON; nulls are skipped. It
 // returns how many fields it set, and false when raw is not a JSON object. Any component may use
 // it to bring JSON it carries (a Kafka payload, a nested log) into an event.
 func Flatten(ev *event.Event, prefix, raw string) (int, bool) {
-	if !pu.ValidJSON(raw) {
+	if !Valid(raw) {
 		return 0, false
 	}
 	r := gjson.Parse(raw)
@@ -42,7 +38,7 @@ func FlattenResult(ev *event.Event, prefix string, r gjson.Result, n *int) {
 
 // flatten sets r, found under depth levels of the document, as fields under prefix.
 func flatten(ev *event.Event, prefix string, r gjson.Result, depth int, n *int) {
-	if !r.IsObject() || depth >= MaxDepth {
+	if !r.IsObject() || depth >= event.MaxDepth {
 		set(ev, prefix, value(r, depth), n)
 		return
 	}
@@ -72,7 +68,7 @@ func set(ev *event.Event, key string, v event.Value, n *int) {
 
 // Value converts one member of a JSON object (one level down from the document) to an event
 // value: integers stay integers, other numbers are floats, arrays and objects are raw JSON
-// while they fit within MaxDepth and a string of their text beyond, null is the zero Value.
+// while they fit within event.MaxDepth and a string of their text beyond, null is the zero Value.
 func Value(r gjson.Result) event.Value { return value(r, 1) }
 
 func value(r gjson.Result, depth int) event.Value {
@@ -89,7 +85,7 @@ func value(r gjson.Result, depth int) event.Value {
 		}
 		return event.Float(r.Num)
 	case gjson.JSON:
-		return event.JSONWithin(r.Raw, depth, MaxDepth)
+		return event.JSONWithin(r.Raw, depth, event.MaxDepth)
 	}
 	return event.Value{}
 }

@@ -1,4 +1,4 @@
-package parseutil
+package eventjson
 
 import (
 	"encoding/json"
@@ -14,12 +14,12 @@ var jsonCases = []string{
 	`{}{}`, `[1]]`, `[[1]`, `{"a":[}`, `{"a":{"b":[1,{"c":2}]}}`, `[{"a":1},]`, `{"":""}`,
 }
 
-// ValidJSON agrees with encoding/json on what is JSON.
+// Valid agrees with encoding/json on what is JSON.
 func TestValidJSON(t *testing.T) {
 	t.Parallel()
 	for _, c := range jsonCases {
-		if got, want := ValidJSON(c), json.Valid([]byte(c)); got != want {
-			t.Errorf("ValidJSON(%q) = %v, want %v", c, got, want)
+		if got, want := Valid(c), json.Valid([]byte(c)); got != want {
+			t.Errorf("Valid(%q) = %v, want %v", c, got, want)
 		}
 	}
 }
@@ -33,15 +33,15 @@ func TestSkipJSONNesting(t *testing.T) {
 	}{
 		{`1`, 0}, {`{}`, 1}, {`[[]]`, 2}, {`{"a":[1,{"b":{}}]}`, 4}, {`["[[[["]`, 1},
 	} {
-		if end, n, ok := SkipJSON(c.s, 0); !ok || end != len(c.s) || n != c.want {
-			t.Errorf("SkipJSON(%q) = %d, %d, %v; want nesting %d", c.s, end, n, ok, c.want)
+		if end, n, ok := Skip(c.s, 0); !ok || end != len(c.s) || n != c.want {
+			t.Errorf("Skip(%q) = %d, %d, %v; want nesting %d", c.s, end, n, ok, c.want)
 		}
 	}
 	deep := strings.Repeat(`{"a":[`, 1_000_000) + strings.Repeat(`]}`, 1_000_000)
-	if end, n, ok := SkipJSON(deep, 0); !ok || end != len(deep) || n != 2_000_000 {
+	if end, n, ok := Skip(deep, 0); !ok || end != len(deep) || n != 2_000_000 {
 		t.Errorf("deep: %d, %d, %v", end, n, ok)
 	}
-	if ValidJSON(deep[:len(deep)-1]) {
+	if Valid(deep[:len(deep)-1]) {
 		t.Error("unclosed deep value valid")
 	}
 }
@@ -51,8 +51,8 @@ func FuzzValidJSON(f *testing.F) {
 		f.Add(c)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := ValidJSON(s), json.Valid([]byte(s)); got != want {
-			t.Fatalf("ValidJSON(%q) = %v, encoding/json says %v", s, got, want)
+		if got, want := Valid(s), json.Valid([]byte(s)); got != want {
+			t.Fatalf("Valid(%q) = %v, encoding/json says %v", s, got, want)
 		}
 	})
 }

@@ -1,16 +1,16 @@
-package parseutil
+package eventjson
 
 import (
 	"unicode/utf16"
 	"unicode/utf8"
 )
 
-// UnescapeJSONString finishes a JSON string that has escapes: s[start:i] is its plain beginning,
+// UnescapeString finishes a JSON string that has escapes: s[start:i] is its plain beginning,
 // which the caller has scanned (it is copied as it is), and s[i] its first backslash. It returns the value, the index after the closing quote, and
 // whether the string was valid JSON (control characters and unknown escapes are not). A lone
 // surrogate becomes U+FFFD, as encoding/json does. Inputs and parsers that scan JSON by hand
 // (beats, docker) share it.
-func UnescapeJSONString(s string, start, i int) (string, int, bool) {
+func UnescapeString(s string, start, i int) (string, int, bool) {
 	buf := make([]byte, 0, i-start+16)
 	buf = append(buf, s[start:i]...)
 	for i < len(s) {
@@ -60,7 +60,7 @@ func UnescapeJSONString(s string, start, i int) (string, int, bool) {
 // unicodeEscape decodes \uXXXX at s[i], and a following low surrogate when it makes a pair.
 // A lone surrogate becomes U+FFFD, as encoding/json does.
 func unicodeEscape(s string, i int) (rune, int, bool) {
-	r, ok := Hex4(s, i+2)
+	r, ok := hex4(s, i+2)
 	if !ok {
 		return 0, 0, false
 	}
@@ -68,7 +68,7 @@ func unicodeEscape(s string, i int) (rune, int, bool) {
 		return r, 6, true
 	}
 	if i+12 <= len(s) && s[i+6] == '\\' && s[i+7] == 'u' {
-		if r2, ok := Hex4(s, i+8); ok {
+		if r2, ok := hex4(s, i+8); ok {
 			if p := utf16.DecodeRune(r, r2); p != utf8.RuneError {
 				return p, 12, true
 			}
@@ -77,8 +77,8 @@ func unicodeEscape(s string, i int) (rune, int, bool) {
 	return utf8.RuneError, 6, true
 }
 
-// Hex4 reads the four hex digits at s[i:i+4] as a rune.
-func Hex4(s string, i int) (rune, bool) {
+// hex4 reads the four hex digits at s[i:i+4] as a rune.
+func hex4(s string, i int) (rune, bool) {
 	if i+4 > len(s) {
 		return 0, false
 	}

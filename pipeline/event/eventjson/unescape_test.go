@@ -1,4 +1,4 @@
-package parseutil
+package eventjson
 
 import (
 	"encoding/json"
@@ -20,7 +20,7 @@ func FuzzUnescapeJSONString(f *testing.F) {
 		if i < 0 || strings.ContainsFunc(s[1:i], func(r rune) bool { return r == '"' || r < 0x20 }) {
 			return // callers hand over a plain prefix and the first escape
 		}
-		got, next, ok := UnescapeJSONString(s, 1, i)
+		got, next, ok := UnescapeString(s, 1, i)
 		var want string
 		err := json.Unmarshal([]byte(s[:max(next, 0)]), &want)
 		// Invalid UTF-8 passes through (the encoder replaces it later); encoding/json replaces
