@@ -16,7 +16,7 @@ import (
 
 // handshake connects a client built from c to a server using srv over loopback TCP and returns
 // both sides' errors and the name of the client certificate the server verified.
-func handshake(t *testing.T, c *tls.Config, srv *tls.Config) (clientErr, serverErr error, client string) {
+func handshake(t *testing.T, c *tls.Config, srv *tls.Config) (client string, clientErr, serverErr error) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -54,7 +54,7 @@ func handshake(t *testing.T, c *tls.Config, srv *tls.Config) (clientErr, serverE
 	}
 	_ = nc.Close()
 	wg.Wait()
-	return clientErr, serverErr, client
+	return client, clientErr, serverErr
 }
 
 func TestHandshakes(t *testing.T) {
@@ -106,7 +106,7 @@ func TestHandshakes(t *testing.T) {
 			if cc.ServerName == "" {
 				cc.ServerName = "127.0.0.1"
 			}
-			cerr, serr, name := handshake(t, cc, r.Config())
+			name, cerr, serr := handshake(t, cc, r.Config())
 			if tt.wantErr == "" {
 				if cerr != nil || serr != nil || name != tt.wantClient {
 					t.Fatalf("client error %v, server error %v, client %q, want %q", cerr, serr, name, tt.wantClient)
@@ -134,7 +134,7 @@ func TestMinVersionRefusesOlderPeer(t *testing.T) {
 		t.Fatal(err)
 	}
 	cc.MaxVersion = tls.VersionTLS12
-	if cerr, serr, _ := handshake(t, cc, r.Config()); cerr == nil || serr == nil {
+	if _, cerr, serr := handshake(t, cc, r.Config()); cerr == nil || serr == nil {
 		t.Fatalf("a 1.2 client was served by a 1.3 server: %v, %v", cerr, serr)
 	}
 	if c, _ := (&Client{}).Config(); c.MinVersion != tls.VersionTLS12 {
