@@ -8,6 +8,7 @@
 package pipelinetest
 
 import (
+	"errors"
 	"io"
 	"log/slog"
 	"sync/atomic"
@@ -23,9 +24,9 @@ import (
 // running with -race, short enough to fail a hung test well before go test's own timeout.
 var Timeout = 10 * time.Second
 
-// Settings returns the settings the runtime would give a component with this id: a logger that
-// writes to the test log, fresh unregistered component metrics, a registerer on a private
-// registry and a RecordingDeadLetter (get it back with DeadLetters).
+// Settings returns the settings the runtime would give an input or processor with this id: a
+// logger that writes to the test log, the component's failed counter and a registerer on a
+// private registry, and a RecordingDeadLetter (get it back with DeadLetters).
 func Settings(t testing.TB, id string) pipeline.Settings {
 	return SettingsWithRegistry(t, id, prometheus.NewRegistry())
 }
@@ -37,10 +38,21 @@ func SettingsWithRegistry(t testing.TB, id string, reg *prometheus.Registry) pip
 	return pipeline.Settings{
 		ID:         id,
 		Logger:     Logger(t).With("component", id),
-		Metrics:    pipeline.NewComponentMetrics(),
+		Metrics:    &pipeline.ComponentMetrics{Failed: failed(reg).WithLabelValues(id)},
 		Registerer: prometheus.WrapRegistererWith(prometheus.Labels{"component": id}, reg),
 		DeadLetter: &RecordingDeadLetter{},
 	}
+}
+
+// failed returns the standard failed series on reg, registered once per registry.
+func failed(reg *prometheus.Registry) *prometheus.CounterVec {
+	vec := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "sluice_component_events_failed_total",
+		Help: "Events a component could not handle."}, []string{"component"})
+	var are prometheus.AlreadyRegisteredError
+	if err := reg.Register(vec); errors.As(err, &are) {
+		return are.ExistingCollector.(*prometheus.CounterVec)
+	}
+	return vec
 }
 
 // DeadLetters returns the RecordingDeadLetter that Settings put in set.

@@ -161,7 +161,6 @@ func (p *Processor) chain(names []string) (framing, content []parsers.Parser, er
 // Process frames, joins, groups and parses the batch's events in place.
 func (p *Processor) Process(_ context.Context, b *event.Batch) error {
 	in := b.Events
-	p.metrics.Received.Add(float64(len(in)))
 	lp, ip := linePool.get(len(in)), itemPool.get(len(in))
 	defer linePool.put(lp)
 	defer itemPool.put(ip)
@@ -186,7 +185,6 @@ func (p *Processor) Process(_ context.Context, b *event.Batch) error {
 		p.finish(it.ev, it.src, it.msg, it.split, &sm)
 		b.Events = append(b.Events, it.ev)
 	}
-	p.metrics.Sent.Add(float64(len(out)))
 	// The lines that did not come out were held or joined into a traceback, never dropped.
 	b.Absorb(len(in) - len(out))
 	return nil

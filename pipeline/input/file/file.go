@@ -73,7 +73,6 @@ type Input struct {
 	id       string
 	cfg      Config
 	log      *slog.Logger
-	cm       *pipeline.ComponentMetrics
 	m        *metrics
 	reg      *registry
 	now      func() time.Time
@@ -106,15 +105,12 @@ func New(set pipeline.Settings, cfg *Config) (*Input, error) {
 		return nil, err
 	}
 	in := &Input{
-		id: set.ID, cfg: *cfg, log: set.Logger, cm: set.Metrics, m: m, reg: reg, now: time.Now, openFile: os.Open,
+		id: set.ID, cfg: *cfg, log: set.Logger, m: m, reg: reg, now: time.Now, openFile: os.Open,
 		reading: map[string]bool{}, failed: map[string]string{},
 		stop: make(chan struct{}), saved: make(chan struct{}),
 	}
 	if in.log == nil {
 		in.log = slog.New(slog.DiscardHandler)
-	}
-	if in.cm == nil {
-		in.cm = pipeline.NewComponentMetrics()
 	}
 	reg.onFail = in.ackFailed
 	return in, nil

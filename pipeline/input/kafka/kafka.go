@@ -56,9 +56,6 @@ func New(set pipeline.Settings, cfg *Config) (*Input, error) {
 	if set.Logger == nil {
 		set.Logger = slog.Default()
 	}
-	if set.Metrics == nil {
-		set.Metrics = pipeline.NewComponentMetrics()
-	}
 	if set.ID == "" {
 		set.ID = "kafka"
 	}

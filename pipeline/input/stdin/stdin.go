@@ -35,7 +35,6 @@ type Input struct {
 	cfg Config
 	r   io.Reader
 	log *slog.Logger
-	cm  *pipeline.ComponentMetrics
 }
 
 // New returns an input that reads r.
@@ -43,12 +42,9 @@ func New(set pipeline.Settings, cfg *Config, r io.Reader) (*Input, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("stdin: %w", err)
 	}
-	in := &Input{id: set.ID, cfg: *cfg, r: r, log: set.Logger, cm: set.Metrics}
+	in := &Input{id: set.ID, cfg: *cfg, r: r, log: set.Logger}
 	if in.log == nil {
 		in.log = slog.New(slog.DiscardHandler)
-	}
-	if in.cm == nil {
-		in.cm = pipeline.NewComponentMetrics()
 	}
 	return in, nil
 }
@@ -87,11 +83,9 @@ func (in *Input) Run(ctx context.Context, next pipeline.Consumer) error {
 		}
 		b := event.NewBatch(evs, nil)
 		b.Key = Source
-		in.cm.Received.Add(float64(len(evs)))
 		if err := next.Consume(ctx, b); err != nil {
 			return nil // ctx ended or the pipeline is stopping
 		}
-		in.cm.Sent.Add(float64(len(evs)))
 	}
 }
 

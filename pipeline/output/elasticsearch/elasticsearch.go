@@ -35,7 +35,6 @@ type Output struct {
 	cfg     *Config
 	id      string
 	log     *slog.Logger
-	cm      *pipeline.ComponentMetrics
 	m       *metrics
 	dl      pipeline.DeadLetter
 	perform func(*http.Request) (*http.Response, error)
@@ -69,7 +68,7 @@ func newOutput(set pipeline.Settings, cfg *Config, perform func(*http.Request) (
 		return nil, err
 	}
 	o := &Output{
-		cfg: cfg, id: set.ID, log: set.Logger, cm: set.Metrics, m: m, dl: set.DeadLetter,
+		cfg: cfg, id: set.ID, log: set.Logger, m: m, dl: set.DeadLetter,
 		perform: perform, enc: enc, clock: clk,
 	}
 	if o.id == "" {
@@ -78,10 +77,7 @@ func newOutput(set pipeline.Settings, cfg *Config, perform func(*http.Request) (
 	if o.log == nil {
 		o.log = slog.New(slog.DiscardHandler)
 	}
-	if o.cm == nil {
-		o.cm = pipeline.NewComponentMetrics()
-	}
-	snd, err := sender.New(pipeline.Settings{ID: o.id, Logger: o.log, Metrics: o.cm,
+	snd, err := sender.New(pipeline.Settings{ID: o.id, Logger: o.log,
 		Registerer: set.Registerer, DeadLetter: o.dl}, cfg.senderConfig(), o.send, clk)
 	if err != nil {
 		return nil, fmt.Errorf("elasticsearch: %w", err)
@@ -103,7 +99,6 @@ func (o *Output) Deliver(ctx context.Context, b *event.Batch) error {
 		b.Resolve(event.Delivered)
 		return nil
 	}
-	o.cm.Received.Add(float64(n))
 	items := make([]sender.Item, n)
 	ends := make([]int, n)
 	scratch, _ := o.scratch.Get().(*[]byte)

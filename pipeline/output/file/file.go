@@ -74,7 +74,6 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 type Output struct {
 	cfg  Config
 	log  *slog.Logger
-	cm   *pipeline.ComponentMetrics
 	m    *metrics
 	now  func() time.Time
 	open func(name string) (writeFile, error)
@@ -103,12 +102,9 @@ func New(set pipeline.Settings, cfg *Config) (*Output, error) {
 	if err != nil {
 		return nil, err
 	}
-	o := &Output{cfg: *cfg, log: set.Logger, cm: set.Metrics, m: m, now: time.Now, open: openAppend, wait: sleep}
+	o := &Output{cfg: *cfg, log: set.Logger, m: m, now: time.Now, open: openAppend, wait: sleep}
 	if o.log == nil {
 		o.log = slog.New(slog.DiscardHandler)
-	}
-	if o.cm == nil {
-		o.cm = pipeline.NewComponentMetrics()
 	}
 	return o, nil
 }
@@ -131,19 +127,16 @@ func sleep(ctx context.Context, d time.Duration) error {
 func (o *Output) Deliver(ctx context.Context, b *event.Batch) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.cm.Received.Add(float64(b.Len()))
 	backoff := o.cfg.RetryBackoff
 	for attempt := 0; ; attempt++ {
 		err := o.write(b.Events)
 		if err == nil {
-			o.cm.Sent.Add(float64(b.Len()))
 			b.Resolve(event.Delivered)
 			return nil
 		}
 		o.m.writeErrors.Inc()
 		o.log.Warn("file output: write failed", "attempt", attempt+1, "events", b.Len(), "error", err)
 		if attempt >= o.cfg.MaxRetries || o.wait(ctx, backoff) != nil {
-			o.cm.Failed.Add(float64(b.Len()))
 			b.Resolve(event.Retry)
 			return fmt.Errorf("file output: %w", err)
 		}
