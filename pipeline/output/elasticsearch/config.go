@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sluice-dev/sluice/pipeline/config"
+	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/output/sender"
 )
 
@@ -134,9 +134,9 @@ type Config struct {
 	// A bulk request is sent as soon as a worker is free; while every worker is busy it grows
 	// until it reaches FlushBytes or FlushCount documents, or FlushInterval after its first
 	// document.
-	FlushBytes    config.ByteSize `mapstructure:"flush_bytes"`
-	FlushCount    int             `mapstructure:"flush_count"`
-	FlushInterval time.Duration   `mapstructure:"flush_interval"`
+	FlushBytes    pipeline.ByteSize `mapstructure:"flush_bytes"`
+	FlushCount    int               `mapstructure:"flush_count"`
+	FlushInterval time.Duration     `mapstructure:"flush_interval"`
 	// Workers is the most bulk requests in flight at once.
 	Workers int `mapstructure:"workers"`
 	// Concurrency is adaptive (default: between 1 and Workers requests in flight, fewer when
@@ -145,7 +145,7 @@ type Config struct {
 	Concurrency string `mapstructure:"concurrency"`
 	// MaxInflightBytes bounds the encoded documents held (queued, in flight or waiting to be
 	// retried); Deliver blocks when it is reached. This bounds memory during an outage.
-	MaxInflightBytes config.ByteSize `mapstructure:"max_inflight_bytes"`
+	MaxInflightBytes pipeline.ByteSize `mapstructure:"max_inflight_bytes"`
 	// Timeout bounds one bulk request.
 	Timeout time.Duration `mapstructure:"timeout"`
 
