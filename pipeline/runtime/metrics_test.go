@@ -7,6 +7,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/pipelinetest"
 )
 
@@ -15,7 +16,7 @@ import (
 func TestSettingsHoldOnlyRegisteredCounters(t *testing.T) {
 	t.Parallel()
 	reg := prometheus.NewRegistry()
-	r := &Runtime{log: slog.New(slog.DiscardHandler), reg: reg, metrics: newMetrics(reg), dlq: rejectAll{}}
+	r := &Runtime{log: slog.New(slog.DiscardHandler), reg: reg, metrics: newMetrics(reg), dlq: pipeline.NoDeadLetter{}}
 	for _, k := range []kind{kindInput, kindProcessor, kindOutput} {
 		set := r.settings("x", k, nil)
 		if got := pipelinetest.Unregistered(set, reg, set.Registerer); len(got) != 0 {

@@ -70,7 +70,7 @@ func New(cfg *config.Config, comps config.Components, opts Options) (*Runtime, e
 		r.reg = prometheus.NewRegistry()
 	}
 	if r.dlq == nil {
-		r.dlq = rejectAll{}
+		r.dlq = pipeline.NoDeadLetter{}
 	}
 	r.metrics = newMetrics(r.reg)
 	r.metrics.inFlightMax.Set(float64(cfg.Runtime.MaxEventsInFlight))
@@ -247,12 +247,4 @@ func waitGroup(wg interface{ Wait() }, work context.Context) bool {
 	case <-time.After(stuckGrace):
 		return false
 	}
-}
-
-// rejectAll stands in when no dead letter is configured: it keeps nothing, so the events'
-// sources learn that they failed.
-type rejectAll struct{}
-
-func (rejectAll) Write(context.Context, *event.Event, string, string) error {
-	return errors.New("no dead letter configured")
 }

@@ -28,13 +28,7 @@ import (
 )
 
 // Factory creates multiline processors.
-var Factory = pipeline.ProcessorFactory{
-	Type:      "multiline",
-	NewConfig: func() pipeline.Config { return NewConfig() },
-	Create: func(set pipeline.Settings, cfg pipeline.Config) (pipeline.Processor, error) {
-		return New(set, cfg.(*Config))
-	},
-}
+var Factory = pipeline.NewProcessorFactory("multiline", NewConfig, New)
 
 // TagContinued marks an event holding the later lines of a group cut at max_lines or max_bytes
 // (the same tag the parse processor gives its continuation events).

@@ -36,13 +36,7 @@ import (
 )
 
 // Factory creates parse processors.
-var Factory = pipeline.ProcessorFactory{
-	Type:      "parse",
-	NewConfig: func() pipeline.Config { return NewConfig() },
-	Create: func(set pipeline.Settings, cfg pipeline.Config) (pipeline.Processor, error) {
-		return New(set, cfg.(*Config))
-	},
-}
+var Factory = pipeline.NewProcessorFactory("parse", NewConfig, New)
 
 // framer is what the CRI and Docker parsers offer beyond Parse: the frame they removed, with
 // the message and stream they set and whether the line is a piece of a longer one.
@@ -74,6 +68,7 @@ type Processor struct {
 
 // New builds the processor from cfg (which Validate has checked).
 func New(set pipeline.Settings, cfg *Config) (*Processor, error) {
+	set = set.WithDefaults("parse")
 	p := &Processor{
 		cfg:      cfg,
 		metrics:  set.Metrics,
@@ -81,9 +76,6 @@ func New(set pipeline.Settings, cfg *Config) (*Processor, error) {
 		partials: map[streamKey]*pending{},
 		groups:   map[groupKey]*group{},
 		sources:  map[srcKey]*source{},
-	}
-	if p.metrics == nil {
-		p.metrics = pipeline.NewComponentMetrics()
 	}
 	p.held = prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "sluice_parse_held_events",

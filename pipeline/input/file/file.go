@@ -31,13 +31,7 @@ const (
 const readConcurrency = 4
 
 // Factory creates file inputs.
-var Factory = pipeline.InputFactory{
-	Type:      "file",
-	NewConfig: func() pipeline.Config { return NewConfig() },
-	Create: func(set pipeline.Settings, cfg pipeline.Config) (pipeline.Input, error) {
-		return New(set, cfg.(*Config))
-	},
-}
+var Factory = pipeline.NewInputFactory("file", NewConfig, New)
 
 // metrics are the file input's own metrics, beside the standard component counters.
 type metrics struct {
@@ -96,6 +90,7 @@ func New(set pipeline.Settings, cfg *Config) (*Input, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("file: %w", err)
 	}
+	set = set.WithDefaults("file")
 	m, err := newMetrics(set.Registerer)
 	if err != nil {
 		return nil, err
@@ -108,9 +103,6 @@ func New(set pipeline.Settings, cfg *Config) (*Input, error) {
 		id: set.ID, cfg: *cfg, log: set.Logger, m: m, reg: reg, now: time.Now, openFile: os.Open,
 		reading: map[string]bool{}, failed: map[string]string{},
 		stop: make(chan struct{}), saved: make(chan struct{}),
-	}
-	if in.log == nil {
-		in.log = slog.New(slog.DiscardHandler)
 	}
 	reg.onFail = in.ackFailed
 	return in, nil

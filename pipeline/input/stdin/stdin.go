@@ -21,13 +21,9 @@ import (
 const Source = "stdin"
 
 // Factory creates stdin inputs.
-var Factory = pipeline.InputFactory{
-	Type:      "stdin",
-	NewConfig: func() pipeline.Config { return NewConfig() },
-	Create: func(set pipeline.Settings, cfg pipeline.Config) (pipeline.Input, error) {
-		return New(set, cfg.(*Config), os.Stdin)
-	},
-}
+var Factory = pipeline.NewInputFactory("stdin", NewConfig, func(set pipeline.Settings, c *Config) (*Input, error) {
+	return New(set, c, os.Stdin)
+})
 
 // Input reads lines from a reader (standard input in production).
 type Input struct {
@@ -42,11 +38,8 @@ func New(set pipeline.Settings, cfg *Config, r io.Reader) (*Input, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("stdin: %w", err)
 	}
-	in := &Input{id: set.ID, cfg: *cfg, r: r, log: set.Logger}
-	if in.log == nil {
-		in.log = slog.New(slog.DiscardHandler)
-	}
-	return in, nil
+	set = set.WithDefaults("stdin")
+	return &Input{id: set.ID, cfg: *cfg, r: r, log: set.Logger}, nil
 }
 
 // Run reads until the end of the input or until ctx ends. Lines are handed over as soon as they

@@ -20,13 +20,7 @@ import (
 )
 
 // Factory creates elasticsearch outputs.
-var Factory = pipeline.OutputFactory{
-	Type:      "elasticsearch",
-	NewConfig: func() pipeline.Config { return NewConfig() },
-	Create: func(set pipeline.Settings, cfg pipeline.Config) (pipeline.Output, error) {
-		return New(set, cfg.(*Config))
-	},
-}
+var Factory = pipeline.NewOutputFactory("elasticsearch", NewConfig, New)
 
 // Output sends batches to Elasticsearch. Deliver encodes a batch into bulk items and hands them
 // to a sender, whose workers send bulk requests, requeue what the cluster pushed back and
@@ -63,6 +57,7 @@ func newOutput(set pipeline.Settings, cfg *Config, perform func(*http.Request) (
 		return nil, err
 	}
 	enc.now = clk.Now
+	set = set.WithDefaults("elasticsearch")
 	m, err := newMetrics(set.Registerer)
 	if err != nil {
 		return nil, err
@@ -70,12 +65,6 @@ func newOutput(set pipeline.Settings, cfg *Config, perform func(*http.Request) (
 	o := &Output{
 		cfg: cfg, id: set.ID, log: set.Logger, m: m, dl: set.DeadLetter,
 		perform: perform, enc: enc, clock: clk,
-	}
-	if o.id == "" {
-		o.id = "elasticsearch"
-	}
-	if o.log == nil {
-		o.log = slog.New(slog.DiscardHandler)
 	}
 	snd, err := sender.New(pipeline.Settings{ID: o.id, Logger: o.log,
 		Registerer: set.Registerer, DeadLetter: o.dl}, cfg.senderConfig(), o.send, clk)

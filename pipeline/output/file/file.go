@@ -21,13 +21,7 @@ import (
 )
 
 // Factory creates file outputs.
-var Factory = pipeline.OutputFactory{
-	Type:      "file",
-	NewConfig: func() pipeline.Config { return NewConfig() },
-	Create: func(set pipeline.Settings, cfg pipeline.Config) (pipeline.Output, error) {
-		return New(set, cfg.(*Config))
-	},
-}
+var Factory = pipeline.NewOutputFactory("file", NewConfig, New)
 
 // writeFile is what the output needs of an open file; tests put failing files behind it.
 type writeFile interface {
@@ -98,15 +92,12 @@ func New(set pipeline.Settings, cfg *Config) (*Output, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("file output: %w", err)
 	}
+	set = set.WithDefaults("file")
 	m, err := newMetrics(set.Registerer)
 	if err != nil {
 		return nil, err
 	}
-	o := &Output{cfg: *cfg, log: set.Logger, m: m, now: time.Now, open: openAppend, wait: sleep}
-	if o.log == nil {
-		o.log = slog.New(slog.DiscardHandler)
-	}
-	return o, nil
+	return &Output{cfg: *cfg, log: set.Logger, m: m, now: time.Now, open: openAppend, wait: sleep}, nil
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

@@ -112,11 +112,9 @@ func New(set pipeline.Settings, cfg Config, send SendFunc, clk Clock) (*Sender, 
 	if err != nil {
 		return nil, err
 	}
+	set = set.WithDefaults("output")
 	s := &Sender{cfg: cfg, id: set.ID, log: set.Logger, dl: set.DeadLetter, m: m,
 		send: send, clock: clk, held: budget.New(cfg.MaxHeldBytes)}
-	if s.log == nil {
-		s.log = slog.New(slog.DiscardHandler)
-	}
 	s.ctl = newControl(cfg)
 	s.m.limit.Set(float64(s.ctl.limit))
 	s.m.up.Set(1)

@@ -16,13 +16,9 @@ import (
 )
 
 // Factory creates stdout outputs.
-var Factory = pipeline.OutputFactory{
-	Type:      "stdout",
-	NewConfig: func() pipeline.Config { return NewConfig() },
-	Create: func(set pipeline.Settings, cfg pipeline.Config) (pipeline.Output, error) {
-		return New(set, cfg.(*Config), os.Stdout), nil
-	},
-}
+var Factory = pipeline.NewOutputFactory("stdout", NewConfig, func(set pipeline.Settings, c *Config) (*Output, error) {
+	return New(set, c, os.Stdout), nil
+})
 
 // Output writes NDJSON to a writer (standard output in production).
 type Output struct {

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
@@ -147,4 +148,44 @@ func TestRunnerRegistersOnce(t *testing.T) {
 		}
 	}
 	var _ pipeline.Processor = (*proc.Runner)(nil)
+}
+
+// Validate only checks: a config validated twice, or never, makes the same runner, and
+// validating a config already in use changes nothing the runner does.
+func TestValidateKeepsNoState(t *testing.T) {
+	t.Parallel()
+	match := event.NewMessage("ok", time.Now())
+	other := event.NewMessage("other", time.Now())
+	for _, validations := range []int{0, 1, 2} {
+		c := &cfg{proc.Common{If: `message == "ok"`}}
+		before := *c
+		for range validations {
+			if err := c.Validate(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if *c != before {
+			t.Fatalf("after %d validations the config changed: %+v", validations, *c)
+		}
+		set, _, _ := proctest.Settings("test/x")
+		r, err := proc.NewRunner("x", set, c.Base(), fn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.If = `message == "other"` // a later Validate of an edited config must not reach r
+		if err := c.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		if !r.Match(match) || r.Match(other) {
+			t.Fatalf("after %d validations the runner matches the wrong events", validations)
+		}
+	}
+	bad := &cfg{proc.Common{If: "message =="}}
+	if bad.Validate() == nil {
+		t.Fatal("a bad condition validates")
+	}
+	set, _, _ := proctest.Settings("test/x")
+	if _, err := proc.NewRunner("x", set, bad.Base(), fn); err == nil {
+		t.Fatal("NewRunner takes a bad condition it was never told to validate")
+	}
 }
