@@ -75,7 +75,7 @@ func (e *entry) Consume(ctx context.Context, b *event.Batch) error {
 		return nil
 	}
 	p, r := e.p, e.p.r
-	weight := r.gate.clamp(n)
+	weight := r.gate.Share(int64(n))
 	if err := r.gate.Acquire(ctx, weight); err != nil {
 		b.Resolve(event.Retry)
 		return err

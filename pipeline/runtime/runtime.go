@@ -23,6 +23,7 @@ import (
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/config"
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/internal/budget"
 )
 
 // Runtime runs the pipelines of one config. Create it with New, run it once with Run.
@@ -33,7 +34,7 @@ type Runtime struct {
 	metrics *metrics
 	dlq     pipeline.DeadLetter
 	observe func(string, *event.Batch)
-	gate    *gate
+	gate    *budget.Budget // events taken in and not yet acknowledged, across all pipelines
 	pipes   []*pipe
 	outputs []*outputNode
 	ready   atomic.Bool
@@ -74,7 +75,7 @@ func New(cfg *config.Config, comps config.Components, opts Options) (*Runtime, e
 	}
 	r.metrics = newMetrics(r.reg)
 	r.metrics.inFlightMax.Set(float64(cfg.Runtime.MaxEventsInFlight))
-	r.gate = newGate(cfg.Runtime.MaxEventsInFlight)
+	r.gate = budget.New(int64(cfg.Runtime.MaxEventsInFlight))
 	if err := r.build(cfg, comps); err != nil {
 		return nil, fmt.Errorf("runtime: %w", err)
 	}
@@ -146,7 +147,7 @@ func (r *Runtime) Run(ctx context.Context) error {
 	stopInputs()
 	deadline := time.AfterFunc(r.cfg.ShutdownTimeout, cutOff)
 	defer deadline.Stop()
-	r.log.Info("draining", "timeout", r.cfg.ShutdownTimeout.String(), "events_in_flight", r.gate.Used())
+	r.log.Info("draining", "timeout", r.cfg.ShutdownTimeout.String(), "events_in_flight", r.gate.InUse())
 	for ; running > 0; running-- {
 		select {
 		case <-done:
