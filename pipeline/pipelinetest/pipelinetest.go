@@ -38,21 +38,23 @@ func SettingsWithRegistry(t testing.TB, id string, reg *prometheus.Registry) pip
 	return pipeline.Settings{
 		ID:         id,
 		Logger:     Logger(t).With("component", id),
-		Metrics:    &pipeline.ComponentMetrics{Failed: failed(reg).WithLabelValues(id)},
+		Metrics:    ComponentMetrics(reg, id),
 		Registerer: prometheus.WrapRegistererWith(prometheus.Labels{"component": id}, reg),
 		DeadLetter: &RecordingDeadLetter{},
 	}
 }
 
-// failed returns the standard failed series on reg, registered once per registry.
-func failed(reg *prometheus.Registry) *prometheus.CounterVec {
+// ComponentMetrics returns the counters the runtime hands an input or processor with this id,
+// registered on reg (once per registry) as the runtime registers them, so that what a test
+// reads is what /metrics would show.
+func ComponentMetrics(reg *prometheus.Registry, id string) *pipeline.ComponentMetrics {
 	vec := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "sluice_component_events_failed_total",
 		Help: "Events a component could not handle."}, []string{"component"})
 	var are prometheus.AlreadyRegisteredError
 	if err := reg.Register(vec); errors.As(err, &are) {
-		return are.ExistingCollector.(*prometheus.CounterVec)
+		vec = are.ExistingCollector.(*prometheus.CounterVec)
 	}
-	return vec
+	return &pipeline.ComponentMetrics{Failed: vec.WithLabelValues(id)}
 }
 
 // DeadLetters returns the RecordingDeadLetter that Settings put in set.

@@ -3,6 +3,7 @@ package proc_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
@@ -83,6 +84,15 @@ func TestRunnerPolicies(t *testing.T) {
 		}
 		if n, err := testutil.GatherAndCount(reg, "sluice_processor_events_total"); err != nil || n != 6 {
 			t.Errorf("metric series: %d, %v", n, err)
+		}
+		// The frame's one standard counter: every event it failed on, whatever the policy did
+		// with it, read from the registry as /metrics shows it.
+		failed := tc.outcome["failed"] + tc.outcome["error_dropped"] + tc.outcome["dead_lettered"]
+		want := fmt.Sprintf("# HELP sluice_component_events_failed_total Events a component could not handle.\n"+
+			"# TYPE sluice_component_events_failed_total counter\n"+
+			"sluice_component_events_failed_total{component=%q} %v\n", "test/x", failed)
+		if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "sluice_component_events_failed_total"); err != nil {
+			t.Errorf("policy %q: %v", tc.policy, err)
 		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/pipelinetest"
 )
 
 // DeadLetters records what was dead-lettered; Err makes Write fail.
@@ -42,7 +43,7 @@ func Settings(id string) (pipeline.Settings, *prometheus.Registry, *DeadLetters)
 	dl := &DeadLetters{}
 	set := pipeline.Settings{
 		ID:         id,
-		Metrics:    pipeline.NewComponentMetrics(),
+		Metrics:    pipelinetest.ComponentMetrics(reg, id),
 		Registerer: prometheus.WrapRegistererWith(prometheus.Labels{"component": id}, reg),
 		DeadLetter: dl,
 	}
