@@ -90,7 +90,8 @@ type Settings struct {
 	ID string
 	// Logger is a structured logger with the component's id attached.
 	Logger *slog.Logger
-	// Metrics are the standard per-component counters.
+	// Metrics are the standard counters only the component can write (see ComponentMetrics);
+	// nil for outputs.
 	Metrics *ComponentMetrics
 	// Registerer registers component-specific metrics, with the label component=ID attached.
 	Registerer prometheus.Registerer
@@ -98,21 +99,21 @@ type Settings struct {
 	DeadLetter DeadLetter
 }
 
-// InputFactory creates inputs of one type.
+// InputFactory creates inputs of one type. Make one with NewInputFactory.
 type InputFactory struct {
 	Type      string
 	NewConfig func() Config
 	Create    func(set Settings, cfg Config) (Input, error)
 }
 
-// ProcessorFactory creates processors of one type.
+// ProcessorFactory creates processors of one type. Make one with NewProcessorFactory.
 type ProcessorFactory struct {
 	Type      string
 	NewConfig func() Config
 	Create    func(set Settings, cfg Config) (Processor, error)
 }
 
-// OutputFactory creates outputs of one type.
+// OutputFactory creates outputs of one type. Make one with NewOutputFactory.
 type OutputFactory struct {
 	Type      string
 	NewConfig func() Config

@@ -143,7 +143,7 @@ func openOutput(ctx context.Context, cfg *config.Config, comp config.Component, 
 		return nil, nil, err
 	}
 	fac := components().Outputs[comp.Type]
-	out, err := fac.Create(pipeline.Settings{ID: comp.ID, Logger: log, Metrics: pipeline.NewComponentMetrics(), DeadLetter: dl}, comp.Config)
+	out, err := fac.Create(pipeline.Settings{ID: comp.ID, Logger: log, DeadLetter: dl}, comp.Config)
 	if err != nil {
 		dl.Close()
 		return nil, nil, err

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 
 	"github.com/sluice-dev/sluice/pipeline"
@@ -72,10 +71,8 @@ func parseProcessor(file, id string, stderr io.Writer) (pipeline.Processor, erro
 		}
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	set := pipeline.Settings{
-		ID: "parse", Logger: log, Metrics: pipeline.NewComponentMetrics(),
-		Registerer: prometheus.NewRegistry(), DeadLetter: stderrDeadLetter{w: stderr},
-	}
+	// The factory completes the rest (Settings.WithDefaults): metrics on a private registry.
+	set := pipeline.Settings{ID: "parse", Logger: log, DeadLetter: stderrDeadLetter{w: stderr}}
 	return factory.Create(set, cfg)
 }
 

@@ -82,7 +82,7 @@ type DeadLetter struct {
 	Path string `mapstructure:"path"`
 	// MaxBytes bounds the dead letter on disk ("512MiB" or a number of bytes). When it is full,
 	// further events are counted and logged, not written.
-	MaxBytes ByteSize `mapstructure:"max_bytes"`
+	MaxBytes pipeline.ByteSize `mapstructure:"max_bytes"`
 }
 
 // Log configures sluice's own logs.

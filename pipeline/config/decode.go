@@ -35,7 +35,7 @@ func (p *problems) decode(prefix string, raw any, out any) {
 			durationHook,
 			mapstructure.StringToTimeDurationHookFunc(),
 			mapstructure.TextUnmarshallerHookFunc(),
-			scalarHook, // after TextUnmarshaller: ByteSize is an int64 that parses text
+			scalarHook, // after TextUnmarshaller: pipeline.ByteSize is an int64 that parses text
 			integerHook,
 			listHook,
 		),

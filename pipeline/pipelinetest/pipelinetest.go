@@ -8,6 +8,7 @@
 package pipelinetest
 
 import (
+	"errors"
 	"io"
 	"log/slog"
 	"sync/atomic"
@@ -38,9 +39,9 @@ func Eventually(t testing.TB, what string, cond func() bool) {
 	}
 }
 
-// Settings returns the settings the runtime would give a component with this id: a logger that
-// writes to the test log, fresh unregistered component metrics, a registerer on a private
-// registry and a RecordingDeadLetter (get it back with DeadLetters).
+// Settings returns the settings the runtime would give an input or processor with this id: a
+// logger that writes to the test log, the component's failed counter and a registerer on a
+// private registry, and a RecordingDeadLetter (get it back with DeadLetters).
 func Settings(t testing.TB, id string) pipeline.Settings {
 	return SettingsWithRegistry(t, id, prometheus.NewRegistry())
 }
@@ -52,10 +53,23 @@ func SettingsWithRegistry(t testing.TB, id string, reg *prometheus.Registry) pip
 	return pipeline.Settings{
 		ID:         id,
 		Logger:     Logger(t).With("component", id),
-		Metrics:    pipeline.NewComponentMetrics(),
+		Metrics:    ComponentMetrics(reg, id),
 		Registerer: prometheus.WrapRegistererWith(prometheus.Labels{"component": id}, reg),
 		DeadLetter: &RecordingDeadLetter{},
 	}
+}
+
+// ComponentMetrics returns the counters the runtime hands an input or processor with this id,
+// registered on reg (once per registry) as the runtime registers them, so that what a test
+// reads is what /metrics would show.
+func ComponentMetrics(reg *prometheus.Registry, id string) *pipeline.ComponentMetrics {
+	vec := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "sluice_component_events_failed_total",
+		Help: "Events a component could not handle."}, []string{"component"})
+	var are prometheus.AlreadyRegisteredError
+	if err := reg.Register(vec); errors.As(err, &are) {
+		vec = are.ExistingCollector.(*prometheus.CounterVec)
+	}
+	return &pipeline.ComponentMetrics{Failed: vec.WithLabelValues(id)}
 }
 
 // DeadLetters returns the RecordingDeadLetter that Settings put in set.

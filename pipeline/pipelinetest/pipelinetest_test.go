@@ -3,9 +3,11 @@ package pipelinetest
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/sluice-dev/sluice/pipeline"
@@ -140,4 +142,37 @@ func TestSettingsAndDeadLetter(t *testing.T) {
 		t.Fatalf("entries %+v", got)
 	}
 	set.Logger.Info("logged", "k", 1)
+}
+
+type metered struct {
+	shown  prometheus.Counter
+	hidden map[string]*prometheus.CounterVec
+	child  prometheus.Counter
+	labels []prometheus.Gauge
+}
+
+func TestUnregisteredFindsWhatNobodyExports(t *testing.T) {
+	t.Parallel()
+	reg := prometheus.NewRegistry()
+	wrapped := prometheus.WrapRegistererWith(prometheus.Labels{"component": "x"}, reg)
+	shown := prometheus.NewCounter(prometheus.CounterOpts{Name: "shown_total"})
+	wrapped.MustRegister(shown)
+	vec := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "vec_total"}, []string{"k"})
+	reg.MustRegister(vec)
+	m := &metered{
+		shown: shown, child: vec.WithLabelValues("a"),
+		hidden: map[string]*prometheus.CounterVec{"h": prometheus.NewCounterVec(prometheus.CounterOpts{Name: "hidden_total"}, []string{"k"})},
+		labels: []prometheus.Gauge{prometheus.NewGauge(prometheus.GaugeOpts{Name: "lost"})},
+	}
+	got := Unregistered(m, reg, wrapped)
+	if len(got) != 2 || !strings.Contains(got[0]+got[1], "hidden_total") || !strings.Contains(got[0]+got[1], "lost") {
+		t.Fatalf("got %q, want hidden_total and lost", got)
+	}
+	if n, _ := testutil.GatherAndCount(reg); n != 2 { // shown and vec{k="a"}: the check registered nothing for good
+		t.Fatalf("registry holds %d series after the check", n)
+	}
+	reg = prometheus.NewRegistry()
+	if got := Unregistered(SettingsWithRegistry(t, "p", reg), reg); len(got) != 0 {
+		t.Fatalf("test settings hold unregistered %q", got)
+	}
 }

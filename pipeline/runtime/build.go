@@ -31,20 +31,20 @@ type Options struct {
 type inputNode struct {
 	id string
 	in pipeline.Input
-	m  *pipeline.ComponentMetrics
+	m  counters
 }
 
 type procNode struct {
 	id      string
 	p       pipeline.Processor
 	flusher pipeline.Flusher
-	m       *pipeline.ComponentMetrics
+	m       counters
 }
 
 type outputNode struct {
 	id string
 	o  pipeline.Output
-	m  *pipeline.ComponentMetrics
+	m  counters
 }
 
 // build creates every component the pipelines use. Inputs and outputs are created once;

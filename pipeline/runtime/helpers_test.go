@@ -166,7 +166,7 @@ func counter(t *testing.T, r *Runtime, name, component string) float64 {
 	t.Helper()
 	k := map[string]kind{"in": kindInput, "proc": kindProcessor, "out": kindOutput}[strings.Split(component, "/")[0]]
 	m := r.metrics.component(component, k)
-	c := map[string]prometheus.Counter{"received": m.Received, "sent": m.Sent, "dropped": m.Dropped, "failed": m.Failed}
+	c := map[string]prometheus.Counter{"received": m.received, "sent": m.sent, "dropped": m.dropped, "failed": m.failed}
 	return testutil.ToFloat64(c[name])
 }
 

@@ -49,14 +49,19 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 	return m
 }
 
-// component returns the counters of one component as the runtime updates them. The kind label
-// tells apart an input and an output that share an id ("file").
-func (m *metrics) component(id string, k kind) *pipeline.ComponentMetrics {
-	return &pipeline.ComponentMetrics{
-		Received: m.received.WithLabelValues(id, k.String()),
-		Sent:     m.sent.WithLabelValues(id, k.String()),
-		Dropped:  m.dropped.WithLabelValues(id, k.String()),
-		Failed:   m.failed.WithLabelValues(id, k.String()),
+// counters are one component's standard series as the runtime updates them.
+type counters struct {
+	received, sent, dropped, failed prometheus.Counter
+}
+
+// component returns the counters of one component. The kind label tells apart an input and an
+// output that share an id ("file").
+func (m *metrics) component(id string, k kind) counters {
+	return counters{
+		received: m.received.WithLabelValues(id, k.String()),
+		sent:     m.sent.WithLabelValues(id, k.String()),
+		dropped:  m.dropped.WithLabelValues(id, k.String()),
+		failed:   m.failed.WithLabelValues(id, k.String()),
 	}
 }
 
@@ -71,20 +76,15 @@ const (
 
 func (k kind) String() string { return [...]string{"input", "processor", "output"}[k] }
 
-// forComponent returns the counters handed to a component in its Settings. The runtime counts
-// received and sent for every component, dropped for processors, and failed for outputs (from
-// the status each delivery is acknowledged with); those are handed over as unregistered
-// counters, so whatever a component does with them nothing is counted twice. Inputs alone see
-// what they discard and fail to decode, processors what they fail to handle: they get the real
-// Dropped and Failed (inputs) or Failed (processors) series.
+// forComponent returns the counters handed to a component in its Settings: only those the
+// runtime cannot count itself. The runtime counts received and sent for every component, dropped
+// for processors (from the batch's length), and failed for outputs (from the status each
+// delivery is acknowledged with) and for a processor's failed batches. Inputs alone see the
+// frames they fail to decode, processors the events they fail on: they get the failed series.
+// Outputs get nothing (nil).
 func (m *metrics) forComponent(id string, k kind) *pipeline.ComponentMetrics {
-	own := pipeline.NewComponentMetrics()
-	real := m.component(id, k)
-	switch k {
-	case kindInput:
-		own.Dropped, own.Failed = real.Dropped, real.Failed
-	case kindProcessor:
-		own.Failed = real.Failed
+	if k == kindOutput {
+		return nil
 	}
-	return own
+	return &pipeline.ComponentMetrics{Failed: m.failed.WithLabelValues(id, k.String())}
 }

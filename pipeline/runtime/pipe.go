@@ -75,7 +75,7 @@ func (e *entry) Consume(ctx context.Context, b *event.Batch) error {
 		return nil
 	}
 	p, r := e.p, e.p.r
-	weight := r.gate.clamp(n)
+	weight := r.gate.Share(int64(n))
 	if err := r.gate.Acquire(ctx, weight); err != nil {
 		b.Resolve(event.Retry)
 		return err
@@ -83,7 +83,7 @@ func (e *entry) Consume(ctx context.Context, b *event.Batch) error {
 	received := time.Now()
 	r.taken.Add(int64(n))
 	r.metrics.inFlight.Add(float64(n))
-	e.in.m.Received.Add(float64(n))
+	e.in.m.received.Add(float64(n))
 	// The runtime's own reference on the batch's acks: it fires when every part of the batch,
 	// wherever it was split, merged or fanned out, is resolved.
 	b.Adopt(event.Holds{event.NewAck(func(s event.Status) {
@@ -93,9 +93,9 @@ func (e *entry) Consume(ctx context.Context, b *event.Batch) error {
 		p.acked[s].Inc()
 		r.settled[s].Add(int64(n))
 		if s == event.Delivered {
-			e.in.m.Sent.Add(float64(n))
+			e.in.m.sent.Add(float64(n))
 		} else {
-			e.in.m.Failed.Add(float64(n))
+			e.in.m.failed.Add(float64(n))
 		}
 	})})
 
@@ -231,7 +231,7 @@ func (p *pipe) flushProcessors(ctx context.Context, now time.Time, final bool, n
 			continue
 		}
 		if b := n.flusher.Flush(ctx, now, final); b != nil {
-			n.m.Sent.Add(float64(b.Len()))
+			n.m.sent.Add(float64(b.Len()))
 			next(b, i+1)
 		}
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/config"
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/internal/budget"
 )
 
 // Runtime runs the pipelines of one config. Create it with New, run it once with Run.
@@ -33,7 +34,7 @@ type Runtime struct {
 	metrics *metrics
 	dlq     pipeline.DeadLetter
 	observe func(string, *event.Batch)
-	gate    *gate
+	gate    *budget.Budget // events taken in and not yet acknowledged, across all pipelines
 	pipes   []*pipe
 	outputs []*outputNode
 	ready   atomic.Bool
@@ -70,11 +71,11 @@ func New(cfg *config.Config, comps config.Components, opts Options) (*Runtime, e
 		r.reg = prometheus.NewRegistry()
 	}
 	if r.dlq == nil {
-		r.dlq = rejectAll{}
+		r.dlq = pipeline.NoDeadLetter{}
 	}
 	r.metrics = newMetrics(r.reg)
 	r.metrics.inFlightMax.Set(float64(cfg.Runtime.MaxEventsInFlight))
-	r.gate = newGate(cfg.Runtime.MaxEventsInFlight)
+	r.gate = budget.New(int64(cfg.Runtime.MaxEventsInFlight))
 	if err := r.build(cfg, comps); err != nil {
 		return nil, fmt.Errorf("runtime: %w", err)
 	}
@@ -146,7 +147,7 @@ func (r *Runtime) Run(ctx context.Context) error {
 	stopInputs()
 	deadline := time.AfterFunc(r.cfg.ShutdownTimeout, cutOff)
 	defer deadline.Stop()
-	r.log.Info("draining", "timeout", r.cfg.ShutdownTimeout.String(), "events_in_flight", r.gate.Used())
+	r.log.Info("draining", "timeout", r.cfg.ShutdownTimeout.String(), "events_in_flight", r.gate.InUse())
 	for ; running > 0; running-- {
 		select {
 		case <-done:
@@ -247,12 +248,4 @@ func waitGroup(wg interface{ Wait() }, work context.Context) bool {
 	case <-time.After(stuckGrace):
 		return false
 	}
-}
-
-// rejectAll stands in when no dead letter is configured: it keeps nothing, so the events'
-// sources learn that they failed.
-type rejectAll struct{}
-
-func (rejectAll) Write(context.Context, *event.Event, string, string) error {
-	return errors.New("no dead letter configured")
 }

@@ -84,7 +84,7 @@ http: {address: ""}
 	for i := 0; i < 4; i++ {
 		out.tokens <- struct{}{}
 	}
-	pipelinetest.Eventually(t, "in-flight limit reached", func() bool { return r.gate.Used() == 40 })
+	pipelinetest.Eventually(t, "in-flight limit reached", func() bool { return r.gate.InUse() == 40 })
 	cancel()
 	close(stop)
 	<-fed
@@ -111,8 +111,8 @@ http: {address: ""}
 	if delivered == 0 || retried == 0 || out.count() != delivered*5 {
 		t.Errorf("delivered %d, retried %d batches, output got %d events", delivered, retried, out.count())
 	}
-	if r.gate.Used() != 0 {
-		t.Errorf("%d events still counted in flight", r.gate.Used())
+	if r.gate.InUse() != 0 {
+		t.Errorf("%d events still counted in flight", r.gate.InUse())
 	}
 	pipelinetest.Eventually(t, "goroutines back to baseline", func() bool { return goruntime.NumGoroutine() <= base })
 }
@@ -139,9 +139,7 @@ http: {address: ""}
 		recs = append(recs, rec)
 	}
 	pipelinetest.Eventually(t, "third batch waits on the limit", func() bool {
-		r.gate.mu.Lock()
-		defer r.gate.mu.Unlock()
-		return len(r.gate.waiters) == 1 && r.gate.used == 10
+		return r.gate.Waiting() == 1 && r.gate.InUse() == 10
 	})
 	b, rec := lines("f", 15, 5)
 	select {

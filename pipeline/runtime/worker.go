@@ -30,17 +30,17 @@ func (p *pipe) run(ctx context.Context, j job) {
 // when the batch failed and has been resolved.
 func (p *pipe) process(ctx context.Context, n procNode, b *event.Batch) bool {
 	before := b.Len()
-	n.m.Received.Add(float64(before))
+	n.m.received.Add(float64(before))
 	if err := guard(func() error { return n.p.Process(ctx, b) }); err != nil {
 		p.failBatch(ctx, n, b, err)
 		return false
 	}
 	after := b.Len()
-	n.m.Sent.Add(float64(after))
+	n.m.sent.Add(float64(after))
 	// Events the processor held or joined (Batch.Absorb) are not dropped: they leave in a later
 	// batch, or as part of another event.
 	if dropped := before - after - b.TakeAbsorbed(); dropped > 0 {
-		n.m.Dropped.Add(float64(dropped))
+		n.m.dropped.Add(float64(dropped))
 	}
 	return true
 }
@@ -50,7 +50,7 @@ func (p *pipe) process(ctx context.Context, n procNode, b *event.Batch) bool {
 // to send the batch again.
 func (p *pipe) failBatch(ctx context.Context, n procNode, b *event.Batch, err error) {
 	id := n.id
-	n.m.Failed.Add(float64(b.Len()))
+	n.m.failed.Add(float64(b.Len()))
 	if !pipeline.IsPermanent(err) {
 		p.r.log.Error("processor failed; batch will be retried by its source",
 			"pipeline", p.name, "component", id, "events", b.Len(), "error", err)
@@ -111,12 +111,12 @@ func (p *pipe) deliver(ctx context.Context, b *event.Batch) {
 // deliverTo hands one part to an output and counts its outcome when its ack resolves.
 func (p *pipe) deliverTo(ctx context.Context, o *outputNode, d *event.Batch) {
 	n := float64(d.Len())
-	o.m.Received.Add(n)
+	o.m.received.Add(n)
 	d.Adopt(event.Holds{event.NewAck(func(s event.Status) {
 		if s == event.Delivered {
-			o.m.Sent.Add(n)
+			o.m.sent.Add(n)
 		} else {
-			o.m.Failed.Add(n)
+			o.m.failed.Add(n)
 		}
 	})})
 	if err := guard(func() error { return o.o.Deliver(ctx, d) }); err != nil {

@@ -28,13 +28,7 @@ import (
 )
 
 // Factory creates multiline processors.
-var Factory = pipeline.ProcessorFactory{
-	Type:      "multiline",
-	NewConfig: func() pipeline.Config { return NewConfig() },
-	Create: func(set pipeline.Settings, cfg pipeline.Config) (pipeline.Processor, error) {
-		return New(set, cfg.(*Config))
-	},
-}
+var Factory = pipeline.NewProcessorFactory("multiline", NewConfig, New)
 
 // TagContinued marks an event holding the later lines of a group cut at max_lines or max_bytes
 // (the same tag the parse processor gives its continuation events).
@@ -54,12 +48,11 @@ type group struct {
 
 // Processor joins lines. It is safe for concurrent use.
 type Processor struct {
-	cfg     *Config
-	re      *regexp.Regexp
-	after   bool
-	runner  *proc.Runner
-	metrics *pipeline.ComponentMetrics
-	now     func() time.Time
+	cfg    *Config
+	re     *regexp.Regexp
+	after  bool
+	runner *proc.Runner
+	now    func() time.Time
 
 	omitted prometheus.Counter
 
@@ -82,12 +75,8 @@ func New(set pipeline.Settings, c *Config) (*Processor, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := set.Metrics
-	if m == nil {
-		m = pipeline.NewComponentMetrics()
-	}
 	p := &Processor{
-		cfg: c, re: regexp.MustCompile(c.Pattern), after: c.Match == "after", runner: r, metrics: m,
+		cfg: c, re: regexp.MustCompile(c.Pattern), after: c.Match == "after", runner: r,
 		now: time.Now, pending: map[string]*group{},
 		omitted: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "sluice_multiline_lines_omitted_total",
@@ -145,7 +134,6 @@ func (p *Processor) Process(_ context.Context, b *event.Batch) error {
 	}
 	b.Events = out
 	b.Absorb(in - len(out)) // lines held or joined, not dropped
-	p.metrics.Received.Add(float64(in))
 	p.runner.Count(proc.OutcomeOK).Add(float64(in - skipped))
 	p.runner.Count(proc.OutcomeSkipped).Add(float64(skipped))
 	return nil
@@ -216,7 +204,6 @@ func (p *Processor) emit(out []*event.Event, adopt *[]event.Holds, key string, g
 		delete(p.pending, key)
 	}
 	*adopt = append(*adopt, g.holds...)
-	p.metrics.Sent.Inc()
 	return append(out, g.event(p.cfg.Field))
 }
 

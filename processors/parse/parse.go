@@ -38,13 +38,7 @@ import (
 // list comes from the caller (cmd/sluice's component list), as every other component does, so
 // that this package does not fix which parsers a build has.
 func NewFactory(reg *parsers.Registry) pipeline.ProcessorFactory {
-	return pipeline.ProcessorFactory{
-		Type:      "parse",
-		NewConfig: func() pipeline.Config { return NewConfig(reg) },
-		Create: func(set pipeline.Settings, cfg pipeline.Config) (pipeline.Processor, error) {
-			return New(set, cfg.(*Config))
-		},
-	}
+	return pipeline.NewProcessorFactory("parse", func() *Config { return NewConfig(reg) }, New)
 }
 
 // framer is what the CRI and Docker parsers offer beyond Parse: the frame they removed, with
@@ -86,6 +80,7 @@ func New(set pipeline.Settings, cfg *Config) (*Processor, error) {
 	if cfg.registry == nil {
 		return nil, errors.New("parse: config made without a parser registry (use NewConfig)")
 	}
+	set = set.WithDefaults("parse")
 	p := &Processor{
 		cfg:      cfg,
 		metrics:  set.Metrics,
@@ -93,9 +88,6 @@ func New(set pipeline.Settings, cfg *Config) (*Processor, error) {
 		partials: map[streamKey]*pending{},
 		groups:   map[groupKey]*group{},
 		sources:  map[srcKey]*source{},
-	}
-	if p.metrics == nil {
-		p.metrics = pipeline.NewComponentMetrics()
 	}
 	p.held = prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "sluice_parse_held_events",
@@ -168,7 +160,6 @@ func (p *Processor) chain(names []string) (framing, content []parsers.Parser, er
 // Process frames, joins, groups and parses the batch's events in place.
 func (p *Processor) Process(_ context.Context, b *event.Batch) error {
 	in := b.Events
-	p.metrics.Received.Add(float64(len(in)))
 	lp, ip := linePool.get(len(in)), itemPool.get(len(in))
 	defer linePool.put(lp)
 	defer itemPool.put(ip)
@@ -193,7 +184,6 @@ func (p *Processor) Process(_ context.Context, b *event.Batch) error {
 		p.finish(it.ev, it.src, it.msg, it.split, &sm)
 		b.Events = append(b.Events, it.ev)
 	}
-	p.metrics.Sent.Add(float64(len(out)))
 	// The lines that did not come out were held or joined into a traceback, never dropped.
 	b.Absorb(len(in) - len(out))
 	return nil

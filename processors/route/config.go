@@ -13,8 +13,6 @@ import (
 type Route struct {
 	If      string   `mapstructure:"if"`
 	Outputs []string `mapstructure:"outputs"`
-
-	cond *condition.Condition
 }
 
 // Config lists the routes, tried in order.
@@ -31,8 +29,9 @@ type Config struct {
 // NewConfig returns the defaults: mode first.
 func NewConfig() *Config { return &Config{Mode: "first"} }
 
-// Validate compiles every route's condition and checks it names outputs. Whether the outputs
-// exist is checked by the config loader, which knows the pipelines (see OutputNames).
+// Validate compiles every route's condition and checks it names outputs; it changes nothing, the
+// processor compiles its own copy. Whether the outputs exist is checked by the config loader,
+// which knows the pipelines (see OutputNames).
 func (c *Config) Validate() error {
 	errs := []error{c.Common.Validate()}
 	if len(c.Routes) == 0 {
@@ -40,32 +39,34 @@ func (c *Config) Validate() error {
 	}
 	for i := range c.Routes {
 		r := &c.Routes[i]
-		cond, err := condition.Compile(r.If)
-		if err != nil {
+		if _, err := condition.Compile(r.If); err != nil {
 			errs = append(errs, fmt.Errorf("routes[%d].if: %w", i, err))
 		}
 		if r.If == "" {
 			errs = append(errs, fmt.Errorf("routes[%d].if: required", i))
 		}
-		r.cond = cond
-		lowerAll(r.Outputs)
 		if len(r.Outputs) == 0 {
 			errs = append(errs, fmt.Errorf("routes[%d].outputs: at least one output is required", i))
 		}
 	}
-	lowerAll(c.Default)
 	if c.Mode != "first" && c.Mode != "all" {
 		errs = append(errs, fmt.Errorf("mode: %q is not first or all", c.Mode))
 	}
 	return errors.Join(errs...)
 }
 
-// lowerAll lowercases output ids in place: keys under outputs: are case-insensitive (lowercased
+// lower returns output ids lowercased: keys under outputs: are case-insensitive (lowercased
 // when the file is read), so a route must match "Elasticsearch/Errors" to "elasticsearch/errors".
-func lowerAll(ids []string) {
-	for i, id := range ids {
-		ids[i] = strings.ToLower(id)
+// The result has no spare capacity: events share it, and an append to an event's routes copies.
+func lower(ids []string) []string {
+	if ids == nil {
+		return nil
 	}
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = strings.ToLower(id)
+	}
+	return out
 }
 
 // OutputNames lists every output id the routes and the default name, by key path, so that the
@@ -74,11 +75,11 @@ func (c *Config) OutputNames() map[string]string {
 	out := map[string]string{}
 	for i, r := range c.Routes {
 		for j, o := range r.Outputs {
-			out[fmt.Sprintf("routes[%d].outputs[%d]", i, j)] = o
+			out[fmt.Sprintf("routes[%d].outputs[%d]", i, j)] = strings.ToLower(o)
 		}
 	}
 	for j, o := range c.Default {
-		out[fmt.Sprintf("default[%d]", j)] = o
+		out[fmt.Sprintf("default[%d]", j)] = strings.ToLower(o)
 	}
 	return out
 }

@@ -4,22 +4,32 @@
 package route
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/processors/internal/condition"
 	"github.com/sluice-dev/sluice/processors/internal/proc"
 )
 
 // Factory creates route processors.
 var Factory = proc.NewFactory("route", NewConfig, build)
 
+// compiled is a route ready to match.
+type compiled struct {
+	cond    *condition.Condition
+	outputs []string
+}
+
 func build(_ pipeline.Settings, c *Config) (proc.EventFunc, error) {
-	// Events share these slices: clipped, an append to an event's routes copies instead of
-	// writing into them.
-	routes, def, all := c.Routes, slices.Clip(c.Default), c.Mode == "all"
-	for i := range routes {
-		routes[i].Outputs = slices.Clip(routes[i].Outputs)
+	routes, def, all := make([]compiled, len(c.Routes)), lower(c.Default), c.Mode == "all"
+	for i, r := range c.Routes {
+		cond, err := condition.Compile(r.If)
+		if err != nil {
+			return nil, fmt.Errorf("routes[%d].if: %w", i, err)
+		}
+		routes[i] = compiled{cond: cond, outputs: lower(r.Outputs)}
 	}
 	return func(ev *event.Event) (proc.Result, error) {
 		var out []string
@@ -28,10 +38,10 @@ func build(_ pipeline.Settings, c *Config) (proc.EventFunc, error) {
 				continue
 			}
 			if !all {
-				ev.Meta.Routes = routes[i].Outputs
+				ev.Meta.Routes = routes[i].outputs
 				return proc.Keep, nil
 			}
-			for _, o := range routes[i].Outputs {
+			for _, o := range routes[i].outputs {
 				if !slices.Contains(out, o) {
 					out = append(out, o)
 				}

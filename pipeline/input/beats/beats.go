@@ -21,17 +21,7 @@ import (
 )
 
 // Factory creates beats inputs; cmd/sluice registers it.
-var Factory = pipeline.InputFactory{
-	Type:      "beats",
-	NewConfig: func() pipeline.Config { return NewConfig() },
-	Create: func(set pipeline.Settings, cfg pipeline.Config) (pipeline.Input, error) {
-		c, ok := cfg.(*Config)
-		if !ok {
-			return nil, fmt.Errorf("beats: config of type %T", cfg)
-		}
-		return New(set, c)
-	},
-}
+var Factory = pipeline.NewInputFactory("beats", NewConfig, New)
 
 // Input is a Lumberjack v2 server. It binds its address when created, so that a port in use
 // fails at startup, and serves from Run.
@@ -80,15 +70,7 @@ func New(set pipeline.Settings, cfg *Config) (*Input, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if set.Logger == nil {
-		set.Logger = slog.Default()
-	}
-	if set.Metrics == nil {
-		set.Metrics = pipeline.NewComponentMetrics()
-	}
-	if set.ID == "" {
-		set.ID = "beats"
-	}
+	set = set.WithDefaults("beats")
 	m, err := newMetrics(set.Registerer)
 	if err != nil {
 		return nil, err

@@ -6,7 +6,7 @@ import (
 	"net"
 	"time"
 
-	"github.com/sluice-dev/sluice/pipeline/config"
+	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/tlsconfig"
 )
 
@@ -27,10 +27,10 @@ type Config struct {
 	MaxWindowSize int `mapstructure:"max_window_size"`
 	// MaxFrameSize is the most bytes of one event (one JSON frame). Filebeat's max_bytes for a
 	// line defaults to 10 MiB; metadata adds a few KB.
-	MaxFrameSize config.ByteSize `mapstructure:"max_frame_size"`
+	MaxFrameSize pipeline.ByteSize `mapstructure:"max_frame_size"`
 	// MaxWindowBytes caps the decompressed bytes of one window, and so the memory a window can
 	// take and the reach of a decompression bomb.
-	MaxWindowBytes config.ByteSize `mapstructure:"max_window_bytes"`
+	MaxWindowBytes pipeline.ByteSize `mapstructure:"max_window_bytes"`
 	// PendingWindows is how many windows of one connection may wait for their ack at once.
 	// Filebeat pipelines 2 by default; reading stops (TCP backpressure) past this number.
 	PendingWindows int `mapstructure:"pending_windows"`

@@ -236,7 +236,6 @@ func (c *conn) readWindow(ctx context.Context, next pipeline.Consumer) error {
 	c.in.m.windows.Inc()
 	c.in.m.events.Add(float64(count))
 	c.in.m.windowSize.Observe(float64(count))
-	c.in.set.Metrics.Received.Add(float64(count))
 	handed = true
 	return c.handOver(ctx, next, events, share)
 }

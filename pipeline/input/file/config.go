@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sluice-dev/sluice/pipeline/config"
+	"github.com/sluice-dev/sluice/pipeline"
 )
 
 // Reading modes.
@@ -47,7 +47,7 @@ type Config struct {
 	// StateInterval is how often the state file is written when offsets have moved.
 	StateInterval time.Duration `mapstructure:"state_interval"`
 	// MaxLineBytes bounds a line; longer lines are split into pieces tagged _line_split.
-	MaxLineBytes config.ByteSize `mapstructure:"max_line_bytes"`
+	MaxLineBytes pipeline.ByteSize `mapstructure:"max_line_bytes"`
 	// BatchSize is the most lines handed over in one batch.
 	BatchSize int `mapstructure:"batch_size"`
 	// ScanInterval is how often the paths are globbed again (follow mode).

@@ -25,13 +25,7 @@ import (
 const readConcurrency = 4
 
 // Factory creates file inputs.
-var Factory = pipeline.InputFactory{
-	Type:      "file",
-	NewConfig: func() pipeline.Config { return NewConfig() },
-	Create: func(set pipeline.Settings, cfg pipeline.Config) (pipeline.Input, error) {
-		return New(set, cfg.(*Config))
-	},
-}
+var Factory = pipeline.NewInputFactory("file", NewConfig, New)
 
 // metrics are the file input's own metrics, beside the standard component counters.
 type metrics struct {
@@ -67,7 +61,6 @@ type Input struct {
 	id       string
 	cfg      Config
 	log      *slog.Logger
-	cm       *pipeline.ComponentMetrics
 	m        *metrics
 	reg      *registry
 	now      func() time.Time
@@ -91,6 +84,7 @@ func New(set pipeline.Settings, cfg *Config) (*Input, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("file: %w", err)
 	}
+	set = set.WithDefaults("file")
 	m, err := newMetrics(set.Registerer)
 	if err != nil {
 		return nil, err
@@ -100,15 +94,9 @@ func New(set pipeline.Settings, cfg *Config) (*Input, error) {
 		return nil, err
 	}
 	in := &Input{
-		id: set.ID, cfg: *cfg, log: set.Logger, cm: set.Metrics, m: m, reg: reg, now: time.Now, openFile: os.Open,
+		id: set.ID, cfg: *cfg, log: set.Logger, m: m, reg: reg, now: time.Now, openFile: os.Open,
 		reading: map[string]bool{}, failed: map[string]string{},
 		stop: make(chan struct{}), saved: make(chan struct{}),
-	}
-	if in.log == nil {
-		in.log = slog.New(slog.DiscardHandler)
-	}
-	if in.cm == nil {
-		in.cm = pipeline.NewComponentMetrics()
 	}
 	reg.onFail = in.ackFailed
 	return in, nil

@@ -12,7 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
-	"github.com/sluice-dev/sluice/pipeline/config"
+	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/pipeline/input/file/lines"
 	"github.com/sluice-dev/sluice/pipeline/pipelinetest"
@@ -89,7 +89,7 @@ func TestReadMode(t *testing.T) {
 			dir := t.TempDir()
 			path := filepath.Join(dir, "a.log")
 			write(t, path, tt.data)
-			in, _ := newInput(t, readMode(dir, func(c *Config) { c.MaxLineBytes = config.ByteSize(tt.max) }))
+			in, _ := newInput(t, readMode(dir, func(c *Config) { c.MaxLineBytes = pipeline.ByteSize(tt.max) }))
 			run := pipelinetest.RunInput(t, in)
 			if err := run.Wait(t); err != nil {
 				t.Fatal(err)

@@ -198,10 +198,5 @@ func (r *reader) handOver(ctx context.Context, next pipeline.Consumer, start int
 	}
 	b := event.NewBatch(evs, event.NewAck(func(s event.Status) { r.in.reg.resolve(st, c, s) }))
 	b.Key = r.path
-	r.in.cm.Received.Add(float64(len(evs)))
-	if err := next.Consume(ctx, b); err != nil {
-		return err
-	}
-	r.in.cm.Sent.Add(float64(len(evs)))
-	return nil
+	return next.Consume(ctx, b)
 }

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sluice-dev/sluice/pipeline/config"
+	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/tlsconfig"
 )
 
@@ -32,9 +32,9 @@ type Config struct {
 	// MinBytes and MaxWait shape fetches: the broker answers once it has MinBytes or MaxWait
 	// passed. MaxBytes caps one partition's fetch answer (a single larger record still comes
 	// through); it is also about what one partition's reader buffers.
-	MinBytes config.ByteSize `mapstructure:"min_bytes"`
-	MaxBytes config.ByteSize `mapstructure:"max_bytes"`
-	MaxWait  time.Duration   `mapstructure:"max_wait"`
+	MinBytes pipeline.ByteSize `mapstructure:"min_bytes"`
+	MaxBytes pipeline.ByteSize `mapstructure:"max_bytes"`
+	MaxWait  time.Duration     `mapstructure:"max_wait"`
 	// BatchSize is the most messages of one partition in one batch; FlushInterval is how long a
 	// batch that is not full waits for more messages before it goes.
 	BatchSize     int           `mapstructure:"batch_size"`

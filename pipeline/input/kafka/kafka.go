@@ -19,17 +19,7 @@ import (
 )
 
 // Factory creates kafka inputs; cmd/sluice registers it.
-var Factory = pipeline.InputFactory{
-	Type:      "kafka",
-	NewConfig: func() pipeline.Config { return NewConfig() },
-	Create: func(set pipeline.Settings, cfg pipeline.Config) (pipeline.Input, error) {
-		c, ok := cfg.(*Config)
-		if !ok {
-			return nil, fmt.Errorf("kafka: config of type %T", cfg)
-		}
-		return New(set, c)
-	},
-}
+var Factory = pipeline.NewInputFactory("kafka", NewConfig, New)
 
 // Input is a consumer group member. It reads in sessions: a session is one group reader and the
 // commit state of its partitions. When a batch comes back Retry, or the reader fails, the
@@ -54,15 +44,7 @@ func New(set pipeline.Settings, cfg *Config) (*Input, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if set.Logger == nil {
-		set.Logger = slog.Default()
-	}
-	if set.Metrics == nil {
-		set.Metrics = pipeline.NewComponentMetrics()
-	}
-	if set.ID == "" {
-		set.ID = "kafka"
-	}
+	set = set.WithDefaults("kafka")
 	m, err := newMetrics(set.Registerer)
 	if err != nil {
 		return nil, err

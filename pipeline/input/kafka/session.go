@@ -176,7 +176,6 @@ func (s *session) flush(ctx context.Context, next pipeline.Consumer, b *builder)
 	})
 	batch := event.NewBatch(b.events, ack)
 	batch.Key = p.source
-	s.in.set.Metrics.Received.Add(float64(n))
 	// On error the batch was resolved Retry (Consumer's contract); the ack ends the session.
 	_ = next.Consume(ctx, batch)
 	s.m.pending.Set(float64(s.tracker.pendingCount()))

@@ -4,13 +4,13 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/sluice-dev/sluice/pipeline/config"
+	"github.com/sluice-dev/sluice/pipeline"
 )
 
 // Config configures the stdin input.
 type Config struct {
 	// MaxLineBytes bounds a line; longer lines are split into pieces tagged _line_split.
-	MaxLineBytes config.ByteSize `mapstructure:"max_line_bytes"`
+	MaxLineBytes pipeline.ByteSize `mapstructure:"max_line_bytes"`
 	// BatchSize is the most lines handed over in one batch.
 	BatchSize int `mapstructure:"batch_size"`
 }

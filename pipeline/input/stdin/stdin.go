@@ -21,13 +21,9 @@ import (
 const Source = "stdin"
 
 // Factory creates stdin inputs.
-var Factory = pipeline.InputFactory{
-	Type:      "stdin",
-	NewConfig: func() pipeline.Config { return NewConfig() },
-	Create: func(set pipeline.Settings, cfg pipeline.Config) (pipeline.Input, error) {
-		return New(set, cfg.(*Config), os.Stdin)
-	},
-}
+var Factory = pipeline.NewInputFactory("stdin", NewConfig, func(set pipeline.Settings, c *Config) (*Input, error) {
+	return New(set, c, os.Stdin)
+})
 
 // Input reads lines from a reader (standard input in production).
 type Input struct {
@@ -35,7 +31,6 @@ type Input struct {
 	cfg Config
 	r   io.Reader
 	log *slog.Logger
-	cm  *pipeline.ComponentMetrics
 }
 
 // New returns an input that reads r.
@@ -43,14 +38,8 @@ func New(set pipeline.Settings, cfg *Config, r io.Reader) (*Input, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("stdin: %w", err)
 	}
-	in := &Input{id: set.ID, cfg: *cfg, r: r, log: set.Logger, cm: set.Metrics}
-	if in.log == nil {
-		in.log = slog.New(slog.DiscardHandler)
-	}
-	if in.cm == nil {
-		in.cm = pipeline.NewComponentMetrics()
-	}
-	return in, nil
+	set = set.WithDefaults("stdin")
+	return &Input{id: set.ID, cfg: *cfg, r: r, log: set.Logger}, nil
 }
 
 // Run reads until the end of the input or until ctx ends. Lines are handed over as soon as they
@@ -87,11 +76,9 @@ func (in *Input) Run(ctx context.Context, next pipeline.Consumer) error {
 		}
 		b := event.NewBatch(evs, nil)
 		b.Key = Source
-		in.cm.Received.Add(float64(len(evs)))
 		if err := next.Consume(ctx, b); err != nil {
 			return nil // ctx ended or the pipeline is stopping
 		}
-		in.cm.Sent.Add(float64(len(evs)))
 	}
 }
 

@@ -48,7 +48,7 @@ func TestRun(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			in := newInput(t, iotest.OneByteReader(strings.NewReader(tt.in)), func(c *Config) { c.MaxLineBytes = config.ByteSize(tt.max) })
+			in := newInput(t, iotest.OneByteReader(strings.NewReader(tt.in)), func(c *Config) { c.MaxLineBytes = pipeline.ByteSize(tt.max) })
 			run := pipelinetest.RunInput(t, in)
 			if err := run.Wait(t); err != nil {
 				t.Fatal(err)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/sluice-dev/sluice/pipeline/pipelinetest"
 )
 
 // A waiter gets its share once enough is released; one larger than the budget takes all of it.
@@ -43,5 +45,60 @@ func TestAcquireStopsWithContext(t *testing.T) {
 	}
 	if b.InUse() != 1 {
 		t.Fatalf("in use %d after a cancelled acquire, want 1", b.InUse())
+	}
+}
+
+// Acquire serves waiters in arrival order; a cancelled waiter leaves the queue and lets the one
+// behind it in; WaitIdle returns once everything is released, or what is held when ctx ends.
+// (The runtime's in-flight gate, which this budget now is, relies on all three.)
+func TestAcquireFIFOAndCancel(t *testing.T) {
+	t.Parallel()
+	g := New(10)
+	ctx := context.Background()
+	if err := g.Acquire(ctx, 8); err != nil {
+		t.Fatal(err)
+	}
+	// A large request waits; a small one behind it must not overtake it.
+	bigCtx, cancelBig := context.WithCancel(ctx)
+	big := make(chan error, 1)
+	go func() { big <- g.Acquire(bigCtx, 5) }()
+	pipelinetest.Eventually(t, "big waiting", func() bool { return g.Waiting() == 1 })
+	small := make(chan error, 1)
+	go func() { small <- g.Acquire(ctx, 1) }()
+	pipelinetest.Eventually(t, "small waiting", func() bool { return g.Waiting() == 2 })
+	if ok, _ := g.TryAcquire(1); ok {
+		t.Fatal("TryAcquire overtook the waiters")
+	}
+	// Cancelling the head lets the one behind it in.
+	cancelBig()
+	if err := <-big; err == nil {
+		t.Fatal("cancelled acquire succeeded")
+	}
+	if err := <-small; err != nil {
+		t.Fatal(err)
+	}
+	if g.InUse() != 9 {
+		t.Fatalf("used %d, want 9", g.InUse())
+	}
+	idle := make(chan int64, 1)
+	go func() { idle <- g.WaitIdle(ctx) }()
+	g.Release(8)
+	select {
+	case <-idle:
+		t.Fatal("idle with 1 still held")
+	default:
+	}
+	g.Release(1)
+	if left := <-idle; left != 0 {
+		t.Fatalf("left %d", left)
+	}
+	short, cancel := context.WithTimeout(ctx, time.Millisecond)
+	defer cancel()
+	_ = g.Acquire(ctx, 3)
+	if left := g.WaitIdle(short); left != 3 {
+		t.Fatalf("WaitIdle after timeout: %d, want 3", left)
+	}
+	if g.Share(50) != 10 {
+		t.Fatal("oversized request not clamped")
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sluice-dev/sluice/pipeline/config"
+	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
@@ -37,7 +37,7 @@ func TestOutageUnderLoad(t *testing.T) {
 	limit := 4 * len(one) // room for about four batches
 	o := testOutput(t, f, &testClock{}, &memDL{}, func(c *Config) {
 		c.FlushBytes = 1024
-		c.MaxInflightBytes = config.ByteSize(limit)
+		c.MaxInflightBytes = pipeline.ByteSize(limit)
 	})
 
 	returned := make(chan int, batches)

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sluice-dev/sluice/pipeline/config"
+	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/output/sender"
 	"github.com/sluice-dev/sluice/pipeline/tlsconfig"
 )
@@ -127,8 +127,8 @@ type Config struct {
 	// A bulk request is sent as soon as a worker is free; while every worker is busy it grows
 	// until it reaches FlushBytes or FlushCount documents. How long events wait to form a batch
 	// is the runtime's flush_interval, the one batching knob.
-	FlushBytes config.ByteSize `mapstructure:"flush_bytes"`
-	FlushCount int             `mapstructure:"flush_count"`
+	FlushBytes pipeline.ByteSize `mapstructure:"flush_bytes"`
+	FlushCount int               `mapstructure:"flush_count"`
 	// FlushInterval is read only to warn that it does nothing: requests have not waited for it
 	// since the sender helper sends whenever a worker is free. Configs written for older
 	// versions still load.
@@ -141,7 +141,7 @@ type Config struct {
 	Concurrency string `mapstructure:"concurrency"`
 	// MaxInflightBytes bounds the encoded documents held (queued, in flight or waiting to be
 	// retried); Deliver blocks when it is reached. This bounds memory during an outage.
-	MaxInflightBytes config.ByteSize `mapstructure:"max_inflight_bytes"`
+	MaxInflightBytes pipeline.ByteSize `mapstructure:"max_inflight_bytes"`
 	// Timeout bounds one bulk request.
 	Timeout time.Duration `mapstructure:"timeout"`
 

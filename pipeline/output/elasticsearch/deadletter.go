@@ -36,7 +36,6 @@ func (o *Output) deadLetter(items []*sender.Item, status []int, reason []string)
 	}
 	for i, it := range items {
 		o.m.deadLettered.Inc()
-		o.cm.Failed.Inc()
 		if kept[i] {
 			it.Finish(event.Delivered)
 			continue

@@ -20,13 +20,7 @@ import (
 )
 
 // Factory creates elasticsearch outputs.
-var Factory = pipeline.OutputFactory{
-	Type:      "elasticsearch",
-	NewConfig: func() pipeline.Config { return NewConfig() },
-	Create: func(set pipeline.Settings, cfg pipeline.Config) (pipeline.Output, error) {
-		return New(set, cfg.(*Config))
-	},
-}
+var Factory = pipeline.NewOutputFactory("elasticsearch", NewConfig, New)
 
 // Output sends batches to Elasticsearch. Deliver encodes a batch into bulk items and hands them
 // to a sender, whose workers send bulk requests, requeue what the cluster pushed back and
@@ -35,7 +29,6 @@ type Output struct {
 	cfg     *Config
 	id      string
 	log     *slog.Logger
-	cm      *pipeline.ComponentMetrics
 	m       *metrics
 	dl      pipeline.DeadLetter
 	perform func(*http.Request) (*http.Response, error)
@@ -64,24 +57,16 @@ func newOutput(set pipeline.Settings, cfg *Config, perform func(*http.Request) (
 		return nil, err
 	}
 	enc.now = clk.Now
+	set = set.WithDefaults("elasticsearch")
 	m, err := newMetrics(set.Registerer)
 	if err != nil {
 		return nil, err
 	}
 	o := &Output{
-		cfg: cfg, id: set.ID, log: set.Logger, cm: set.Metrics, m: m, dl: set.DeadLetter,
+		cfg: cfg, id: set.ID, log: set.Logger, m: m, dl: set.DeadLetter,
 		perform: perform, enc: enc, clock: clk,
 	}
-	if o.id == "" {
-		o.id = "elasticsearch"
-	}
-	if o.log == nil {
-		o.log = slog.New(slog.DiscardHandler)
-	}
-	if o.cm == nil {
-		o.cm = pipeline.NewComponentMetrics()
-	}
-	snd, err := sender.New(pipeline.Settings{ID: o.id, Logger: o.log, Metrics: o.cm,
+	snd, err := sender.New(pipeline.Settings{ID: o.id, Logger: o.log,
 		Registerer: set.Registerer, DeadLetter: o.dl}, cfg.senderConfig(), o.send, clk)
 	if err != nil {
 		return nil, fmt.Errorf("elasticsearch: %w", err)
@@ -103,7 +88,6 @@ func (o *Output) Deliver(ctx context.Context, b *event.Batch) error {
 		b.Resolve(event.Delivered)
 		return nil
 	}
-	o.cm.Received.Add(float64(n))
 	items := make([]sender.Item, n)
 	ends := make([]int, n)
 	scratch, _ := o.scratch.Get().(*[]byte)

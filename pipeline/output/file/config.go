@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sluice-dev/sluice/pipeline/config"
+	"github.com/sluice-dev/sluice/pipeline"
 )
 
 // Sync policies.
@@ -27,14 +27,14 @@ type Config struct {
 	Path string `mapstructure:"path"`
 	// MaxBytes rotates the file when a write would make it larger: path becomes path.1,
 	// path.1 becomes path.2 and so on. 0 turns size rotation off.
-	MaxBytes config.ByteSize `mapstructure:"max_bytes"`
+	MaxBytes pipeline.ByteSize `mapstructure:"max_bytes"`
 	// MaxFiles is how many rotated files are kept beside the current one.
 	MaxFiles int `mapstructure:"max_files"`
 	// Sync is when the file is fsynced: "batch" (before each batch is acknowledged) or "none".
 	Sync string `mapstructure:"sync"`
 	// BufferBytes is the size of the write buffer; a batch is always written out before it is
 	// acknowledged.
-	BufferBytes config.ByteSize `mapstructure:"buffer_bytes"`
+	BufferBytes pipeline.ByteSize `mapstructure:"buffer_bytes"`
 	// MaxRetries is how often a failed write is tried again before the batch is handed back
 	// with a retry status.
 	MaxRetries int `mapstructure:"max_retries"`

@@ -22,13 +22,7 @@ import (
 )
 
 // Factory creates file outputs.
-var Factory = pipeline.OutputFactory{
-	Type:      "file",
-	NewConfig: func() pipeline.Config { return NewConfig() },
-	Create: func(set pipeline.Settings, cfg pipeline.Config) (pipeline.Output, error) {
-		return New(set, cfg.(*Config))
-	},
-}
+var Factory = pipeline.NewOutputFactory("file", NewConfig, New)
 
 // writeFile is what the output needs of an open file; tests put failing files behind it.
 type writeFile interface {
@@ -75,7 +69,6 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 type Output struct {
 	cfg  Config
 	log  *slog.Logger
-	cm   *pipeline.ComponentMetrics
 	m    *metrics
 	now  func() time.Time
 	open func(name string) (writeFile, error)
@@ -100,18 +93,12 @@ func New(set pipeline.Settings, cfg *Config) (*Output, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("file output: %w", err)
 	}
+	set = set.WithDefaults("file")
 	m, err := newMetrics(set.Registerer)
 	if err != nil {
 		return nil, err
 	}
-	o := &Output{cfg: *cfg, log: set.Logger, cm: set.Metrics, m: m, now: time.Now, open: openAppend, wait: sleep}
-	if o.log == nil {
-		o.log = slog.New(slog.DiscardHandler)
-	}
-	if o.cm == nil {
-		o.cm = pipeline.NewComponentMetrics()
-	}
-	return o, nil
+	return &Output{cfg: *cfg, log: set.Logger, m: m, now: time.Now, open: openAppend, wait: sleep}, nil
 }
 
 func sleep(ctx context.Context, d time.Duration) error {
@@ -132,18 +119,15 @@ func sleep(ctx context.Context, d time.Duration) error {
 func (o *Output) Deliver(ctx context.Context, b *event.Batch) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.cm.Received.Add(float64(b.Len()))
 	for attempt := 0; ; attempt++ {
 		err := o.write(b.Events)
 		if err == nil {
-			o.cm.Sent.Add(float64(b.Len()))
 			b.Resolve(event.Delivered)
 			return nil
 		}
 		o.m.writeErrors.Inc()
 		o.log.Warn("file output: write failed", "attempt", attempt+1, "events", b.Len(), "error", err)
 		if attempt >= o.cfg.MaxRetries || o.wait(ctx, backoff.Exponential(o.cfg.RetryBackoff, maxRetryBackoff, attempt+1)) != nil {
-			o.cm.Failed.Add(float64(b.Len()))
 			b.Resolve(event.Retry)
 			return fmt.Errorf("file output: %w", err)
 		}

@@ -37,9 +37,6 @@ func (t *tracker) finish(s event.Status) {
 			break
 		}
 	}
-	if s == event.Delivered && t.s != nil {
-		t.s.cm.Sent.Inc()
-	}
 	switch left := t.left.Add(-1); {
 	case left == 0:
 		if t.s != nil {

@@ -97,7 +97,6 @@ type Sender struct {
 	cfg   Config
 	id    string
 	log   *slog.Logger
-	cm    *pipeline.ComponentMetrics
 	dl    pipeline.DeadLetter
 	m     *metrics
 	send  SendFunc
@@ -131,14 +130,9 @@ func New(set pipeline.Settings, cfg Config, send SendFunc, clk Clock) (*Sender, 
 	if err != nil {
 		return nil, err
 	}
-	s := &Sender{cfg: cfg, id: set.ID, log: set.Logger, cm: set.Metrics, dl: set.DeadLetter, m: m,
+	set = set.WithDefaults("output")
+	s := &Sender{cfg: cfg, id: set.ID, log: set.Logger, dl: set.DeadLetter, m: m,
 		send: send, clock: clk, held: budget.New(cfg.MaxHeldBytes)}
-	if s.log == nil {
-		s.log = slog.New(slog.DiscardHandler)
-	}
-	if s.cm == nil {
-		s.cm = pipeline.NewComponentMetrics()
-	}
 	s.ctl = newControl(cfg)
 	s.m.limit.Set(float64(s.ctl.limit))
 	s.m.up.Set(1)
@@ -342,7 +336,6 @@ func (s *Sender) abandon() error {
 	ctx := context.Background()
 	kept, failed := 0, 0
 	for _, it := range left {
-		s.cm.Failed.Inc()
 		if s.dl != nil && s.dl.Write(ctx, it.Event, s.id, reason) == nil {
 			kept++
 			it.Finish(event.Delivered)

@@ -16,17 +16,12 @@ import (
 )
 
 // Factory creates stdout outputs.
-var Factory = pipeline.OutputFactory{
-	Type:      "stdout",
-	NewConfig: func() pipeline.Config { return NewConfig() },
-	Create: func(set pipeline.Settings, cfg pipeline.Config) (pipeline.Output, error) {
-		return New(set, cfg.(*Config), os.Stdout), nil
-	},
-}
+var Factory = pipeline.NewOutputFactory("stdout", NewConfig, func(set pipeline.Settings, c *Config) (*Output, error) {
+	return New(set, c, os.Stdout), nil
+})
 
 // Output writes NDJSON to a writer (standard output in production).
 type Output struct {
-	cm  *pipeline.ComponentMetrics
 	mu  sync.Mutex
 	out io.Writer
 	w   *bufio.Writer
@@ -40,10 +35,7 @@ var (
 
 // New returns an output that writes to w.
 func New(set pipeline.Settings, _ *Config, w io.Writer) *Output {
-	o := &Output{cm: set.Metrics, out: w, w: bufio.NewWriterSize(w, 64<<10)}
-	if o.cm == nil {
-		o.cm = pipeline.NewComponentMetrics()
-	}
+	o := &Output{out: w, w: bufio.NewWriterSize(w, 64<<10)}
 	return o
 }
 
@@ -52,7 +44,6 @@ func New(set pipeline.Settings, _ *Config, w io.Writer) *Output {
 func (o *Output) Deliver(_ context.Context, b *event.Batch) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.cm.Received.Add(float64(b.Len()))
 	var err error
 	for _, e := range b.Events {
 		o.buf = append(e.AppendJSON(o.buf[:0]), '\n')
@@ -65,11 +56,9 @@ func (o *Output) Deliver(_ context.Context, b *event.Batch) error {
 	}
 	if err != nil {
 		o.w.Reset(o.out) // drop the failed bytes; a later batch may succeed
-		o.cm.Failed.Add(float64(b.Len()))
 		b.Resolve(event.Retry)
 		return fmt.Errorf("stdout: write: %w", err)
 	}
-	o.cm.Sent.Add(float64(b.Len()))
 	b.Resolve(event.Delivered)
 	return nil
 }

@@ -30,21 +30,19 @@ type Common struct {
 	// TagOnFailure replaces the failure tag (_<type>_failure), for dashboards that look for
 	// Logstash's names (_grokparsefailure, _dateparsefailure).
 	TagOnFailure string `mapstructure:"tag_on_failure"`
-
-	cond *condition.Condition
 }
 
 // Base returns the common options; it lets the factory helper reach them through any config.
 func (c *Common) Base() *Common { return c }
 
-// Validate compiles the condition (so a bad expression fails at load) and checks the policy.
+// Validate compiles the condition (so a bad expression fails at load) and checks the policy. It
+// keeps nothing: NewRunner compiles the condition it runs, so a config validated twice, or
+// never, behaves the same.
 func (c *Common) Validate() error {
 	var errs []error
-	cond, err := condition.Compile(c.If)
-	if err != nil {
+	if _, err := condition.Compile(c.If); err != nil {
 		errs = append(errs, fmt.Errorf("if: %w", err))
 	}
-	c.cond = cond
 	switch c.OnError {
 	case "", PolicyTag, PolicyDrop, PolicyDeadLetter:
 	default:
@@ -52,9 +50,6 @@ func (c *Common) Validate() error {
 	}
 	return errors.Join(errs...)
 }
-
-// Condition returns the compiled condition (nil matches everything). Validate must have run.
-func (c *Common) Condition() *condition.Condition { return c.cond }
 
 // Policy returns the error policy, tag when unset.
 func (c *Common) Policy() string {

@@ -18,22 +18,14 @@ func NewFactory[C any, P interface {
 	*C
 	Configured
 }](typ string, defaults func() P, build func(set pipeline.Settings, cfg P) (EventFunc, error)) pipeline.ProcessorFactory {
-	return pipeline.ProcessorFactory{
-		Type:      typ,
-		NewConfig: func() pipeline.Config { return defaults() },
-		Create: func(set pipeline.Settings, cfg pipeline.Config) (pipeline.Processor, error) {
-			c, ok := cfg.(P)
-			if !ok {
-				return nil, fmt.Errorf("%s: config of type %T", typ, cfg)
-			}
-			if err := c.Validate(); err != nil {
-				return nil, fmt.Errorf("%s: %w", typ, err)
-			}
-			fn, err := build(set, c)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", typ, err)
-			}
-			return NewRunner(typ, set, c.Base(), fn)
-		},
-	}
+	return pipeline.NewProcessorFactory(typ, defaults, func(set pipeline.Settings, c P) (*Runner, error) {
+		if err := c.Validate(); err != nil {
+			return nil, fmt.Errorf("%s: %w", typ, err)
+		}
+		fn, err := build(set, c)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", typ, err)
+		}
+		return NewRunner(typ, set, c.Base(), fn)
+	})
 }

@@ -54,29 +54,22 @@ type Runner struct {
 	counts  map[string]prometheus.Counter
 }
 
-// NewRunner builds the frame for a processor of type typ. c must have been validated (Validate
-// compiles the condition); NewRunner validates it again when it was not.
+// NewRunner builds the frame for a processor of type typ, compiling c's condition.
 func NewRunner(typ string, set pipeline.Settings, c *Common, fn EventFunc) (*Runner, error) {
-	if c.If != "" && c.cond == nil {
-		if err := c.Validate(); err != nil {
-			return nil, err
-		}
+	if err := c.Validate(); err != nil {
+		return nil, err
 	}
+	cond, err := condition.Compile(c.If)
+	if err != nil {
+		return nil, fmt.Errorf("if: %w", err)
+	}
+	set = set.WithDefaults(typ)
 	r := &Runner{
-		typ: typ, id: set.ID, cond: c.cond, policy: c.Policy(), fn: fn,
+		typ: typ, id: set.ID, cond: cond, policy: c.Policy(), fn: fn,
 		failTag: "_" + typ + "_failure", log: set.Logger, dl: set.DeadLetter, metrics: set.Metrics,
-	}
-	if r.id == "" {
-		r.id = typ
 	}
 	if c.TagOnFailure != "" {
 		r.failTag = c.TagOnFailure
-	}
-	if r.log == nil {
-		r.log = slog.Default()
-	}
-	if r.metrics == nil {
-		r.metrics = pipeline.NewComponentMetrics()
 	}
 	r.counts = outcomeCounters(set.Registerer)
 	return r, nil
@@ -169,9 +162,7 @@ func (r *Runner) record(ok, skipped, dropped, failed, errDropped, dead float64) 
 	r.counts[OutcomeFailed].Add(failed)
 	r.counts[OutcomeErrorDropped].Add(errDropped)
 	r.counts[OutcomeDeadLettered].Add(dead)
-	r.metrics.Received.Add(ok + skipped + dropped + failed + errDropped + dead)
-	r.metrics.Sent.Add(ok + skipped + failed)
-	r.metrics.Dropped.Add(dropped + errDropped)
+	// The runtime counts what came in, went on and left the batch; only the failures are ours.
 	r.metrics.Failed.Add(failed + errDropped + dead)
 }
 

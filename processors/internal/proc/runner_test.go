@@ -3,9 +3,11 @@ package proc_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
@@ -83,6 +85,15 @@ func TestRunnerPolicies(t *testing.T) {
 		if n, err := testutil.GatherAndCount(reg, "sluice_processor_events_total"); err != nil || n != 6 {
 			t.Errorf("metric series: %d, %v", n, err)
 		}
+		// The frame's one standard counter: every event it failed on, whatever the policy did
+		// with it, read from the registry as /metrics shows it.
+		failed := tc.outcome["failed"] + tc.outcome["error_dropped"] + tc.outcome["dead_lettered"]
+		want := fmt.Sprintf("# HELP sluice_component_events_failed_total Events a component could not handle.\n"+
+			"# TYPE sluice_component_events_failed_total counter\n"+
+			"sluice_component_events_failed_total{component=%q} %v\n", "test/x", failed)
+		if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "sluice_component_events_failed_total"); err != nil {
+			t.Errorf("policy %q: %v", tc.policy, err)
+		}
 	}
 }
 
@@ -147,4 +158,44 @@ func TestRunnerRegistersOnce(t *testing.T) {
 		}
 	}
 	var _ pipeline.Processor = (*proc.Runner)(nil)
+}
+
+// Validate only checks: a config validated twice, or never, makes the same runner, and
+// validating a config already in use changes nothing the runner does.
+func TestValidateKeepsNoState(t *testing.T) {
+	t.Parallel()
+	match := event.NewMessage("ok", time.Now())
+	other := event.NewMessage("other", time.Now())
+	for _, validations := range []int{0, 1, 2} {
+		c := &cfg{proc.Common{If: `message == "ok"`}}
+		before := *c
+		for range validations {
+			if err := c.Validate(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if *c != before {
+			t.Fatalf("after %d validations the config changed: %+v", validations, *c)
+		}
+		set, _, _ := proctest.Settings(t, "test/x")
+		r, err := proc.NewRunner("x", set, c.Base(), fn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.If = `message == "other"` // a later Validate of an edited config must not reach r
+		if err := c.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		if !r.Match(match) || r.Match(other) {
+			t.Fatalf("after %d validations the runner matches the wrong events", validations)
+		}
+	}
+	bad := &cfg{proc.Common{If: "message =="}}
+	if bad.Validate() == nil {
+		t.Fatal("a bad condition validates")
+	}
+	set, _, _ := proctest.Settings(t, "test/x")
+	if _, err := proc.NewRunner("x", set, bad.Base(), fn); err == nil {
+		t.Fatal("NewRunner takes a bad condition it was never told to validate")
+	}
 }

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/sluice-dev/sluice/pipeline/config"
+	"github.com/sluice-dev/sluice/pipeline"
 )
 
 // Storage checks a directory: that it can be written (sluice's dead letter, a model cache a
@@ -18,7 +18,7 @@ type Storage struct {
 	// Writable creates, syncs and removes a probe file.
 	Writable bool `mapstructure:"writable"`
 	// MinFree is the least free space that passes ("50GiB").
-	MinFree config.ByteSize `mapstructure:"min_free"`
+	MinFree pipeline.ByteSize `mapstructure:"min_free"`
 	// Files are glob patterns relative to Path that must each match a file (config.json,
 	// "*.safetensors", tokenizer.json).
 	Files []string `mapstructure:"files"`
