@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -77,9 +78,11 @@ func TestEveryComponent(t *testing.T) {
 			// knows (the fields to rename, the brokers); then its README's sample, decoded over
 			// the defaults as the loader does, must.
 			def := c.newConfig()
-			if err := def.Validate(); err != nil && len(samples) == 0 {
+			err := def.Validate()
+			if err != nil && len(samples) == 0 {
 				t.Errorf("default config does not validate (%v) and the README has no sample of it", err)
 			}
+			unchanged(t, def, c.newConfig(), err)
 			if _, err := c.create(pipeline.Settings{}, wrongConfig{}); err == nil {
 				t.Error("a config of the wrong type is accepted")
 			}
@@ -135,19 +138,37 @@ func readmeSamples(t *testing.T, c registered, readme string) []pipeline.Config 
 			if typ, _, _ := strings.Cut(id, "/"); typ != c.typ {
 				continue
 			}
-			cfg := c.newConfig()
-			if err := config.Decode(c.kind+"."+id, expand(t, raw), cfg); err != nil {
+			cfg, twin := c.newConfig(), c.newConfig()
+			raw = expand(t, raw)
+			if err := config.Decode(c.kind+"."+id, raw, cfg); err != nil {
 				t.Errorf("README yaml block %d: %v", i+1, err)
 				continue
 			}
+			_ = config.Decode(c.kind+"."+id, raw, twin)
 			if err := cfg.Validate(); err != nil {
 				t.Errorf("README yaml block %d: %s: %v", i+1, id, err)
 				continue
 			}
+			unchanged(t, cfg, twin, nil)
 			out = append(out, cfg)
 		}
 	}
 	return out
+}
+
+// unchanged fails when Validate left a mark on cfg (a compiled pattern kept, a value rewritten)
+// that a twin decoded the same way and never validated does not have: Validate only checks, so
+// a config validated twice, or never, builds the same component.
+// first is what the first Validate returned; the second must say the same.
+func unchanged(t *testing.T, cfg, twin pipeline.Config, first error) {
+	t.Helper()
+	// A second time, as the loader and the factory both may.
+	if err := cfg.Validate(); fmt.Sprint(err) != fmt.Sprint(first) {
+		t.Errorf("second Validate: %v, first: %v", err, first)
+	}
+	if !reflect.DeepEqual(cfg, twin) {
+		t.Errorf("Validate changed the config:\n got %+v\nwant %+v", cfg, twin)
+	}
 }
 
 // expand fills ${VAR:-default} in every string, as the loader does.

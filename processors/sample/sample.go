@@ -18,7 +18,11 @@ import (
 var Factory = proc.NewFactory("sample", NewConfig, build)
 
 func build(_ pipeline.Settings, c *Config) (proc.EventFunc, error) {
-	keep, key := c.keep, c.Key
+	keep, err := c.keepIf()
+	if err != nil {
+		return nil, err
+	}
+	key := c.Key
 	limit := uint64(c.Rate * math.MaxUint64)
 	if c.Rate >= 1 {
 		limit = math.MaxUint64

@@ -231,6 +231,9 @@ func TestInvalidJSONEventKept(t *testing.T) {
 	if got := value(h.in.m.decodeFailures); got != 1 {
 		t.Errorf("decode failures = %v", got)
 	}
+	if got := value(h.in.set.Metrics.Failed); got != 1 { // the input's failed series
+		t.Errorf("component failed = %v", got)
+	}
 }
 
 func TestShutdownStillAcksPendingWindows(t *testing.T) {
