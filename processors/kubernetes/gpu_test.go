@@ -127,4 +127,3 @@ func TestGPUToPodConfiguredURL(t *testing.T) {
 		t.Errorf("gpu.uuid %q, pods %q", got, proctest.Str(out, "gpu.pods"))
 	}
 }
-
