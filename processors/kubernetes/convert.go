@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
@@ -18,7 +19,6 @@ type converter struct {
 	labels, annotations matcher
 	gpuResources        []corev1.ResourceName
 	exporters           labels.Selector // nil: no discovery
-	keepLabel           map[string]bool // labels the transform keeps besides the allow-list
 
 	mu   sync.Mutex
 	keys map[string]string // interned field names: 10,000 pods share one "kubernetes.labels.app"
@@ -27,7 +27,7 @@ type converter struct {
 func newConverter(c *Config) *converter {
 	cv := &converter{
 		labels: newMatcher(c.Labels), annotations: newMatcher(c.Annotations),
-		keepLabel: map[string]bool{labelTemplateHash: true}, keys: map[string]string{},
+		keys: map[string]string{},
 	}
 	for _, r := range c.GPUResources {
 		cv.gpuResources = append(cv.gpuResources, corev1.ResourceName(r))
@@ -35,10 +35,6 @@ func newConverter(c *Config) *converter {
 	if c.DCGM.Discover {
 		sel, _ := labels.Parse(c.DCGM.Selector) // checked by Validate
 		cv.exporters = sel
-		reqs, _ := sel.Requirements()
-		for _, r := range reqs {
-			cv.keepLabel[r.Key()] = true
-		}
 	}
 	return cv
 }
@@ -77,92 +73,44 @@ func (m matcher) match(k string) bool {
 	return false
 }
 
-// strip is the informers' transform: it keeps of each object only what the converter reads, so
-// the informer caches hold a few hundred bytes per pod instead of the whole object with its
-// managedFields.
+// cached is what the informers keep of an object: its identity, and the index entry built from
+// it when it arrived. Nothing else of the object stays in memory (no spec, status or
+// managedFields), which keeps 10,000 pods in a few megabytes.
+type cached struct {
+	metav1.TypeMeta
+	metav1.ObjectMeta
+	pod        *pod
+	node       *node
+	deployment string // of a ReplicaSet: the Deployment that owns it, or ""
+}
+
+// DeepCopyObject returns a copy; the entries it points to are never changed, so they are shared.
+func (c *cached) DeepCopyObject() runtime.Object {
+	cp := *c
+	return &cp
+}
+
+// strip is the informers' transform: it turns pods, nodes and ReplicaSets into cached entries.
+// Anything else (already stripped, or a type it does not know) passes unchanged.
 func (cv *converter) strip(obj any) (any, error) {
 	switch o := obj.(type) {
 	case *corev1.Pod:
-		return cv.stripPod(o), nil
+		return &cached{ObjectMeta: identity(&o.ObjectMeta), pod: cv.pod(o)}, nil
 	case *corev1.Node:
-		return stripNode(o), nil
+		return &cached{ObjectMeta: identity(&o.ObjectMeta), node: cv.node(o)}, nil
 	case *appsv1.ReplicaSet:
-		return &appsv1.ReplicaSet{ObjectMeta: stripMeta(&o.ObjectMeta, nil, nil)}, nil
+		c := &cached{ObjectMeta: identity(&o.ObjectMeta)}
+		if ref := metav1.GetControllerOf(o); ref != nil && ref.Kind == "Deployment" {
+			c.deployment = ref.Name
+		}
+		return c, nil
 	}
 	return obj, nil
 }
 
-// stripMeta keeps name, namespace, uid, resource version, the controller reference, and the
-// labels and annotations keep accepts.
-func stripMeta(m *metav1.ObjectMeta, keepLabel, keepAnn func(string) bool) metav1.ObjectMeta {
-	out := metav1.ObjectMeta{Name: m.Name, Namespace: m.Namespace, UID: m.UID, ResourceVersion: m.ResourceVersion}
-	for _, ref := range m.OwnerReferences {
-		if ref.Controller != nil && *ref.Controller {
-			out.OwnerReferences = []metav1.OwnerReference{{Kind: ref.Kind, Name: ref.Name, Controller: ref.Controller}}
-		}
-	}
-	out.Labels = filter(m.Labels, keepLabel)
-	out.Annotations = filter(m.Annotations, keepAnn)
-	return out
-}
-
-func filter(m map[string]string, keep func(string) bool) map[string]string {
-	if keep == nil {
-		return nil
-	}
-	var out map[string]string
-	for k, v := range m {
-		if keep(k) {
-			if out == nil {
-				out = map[string]string{}
-			}
-			out[k] = v
-		}
-	}
-	return out
-}
-
-func (cv *converter) stripPod(p *corev1.Pod) *corev1.Pod {
-	out := &corev1.Pod{ObjectMeta: stripMeta(&p.ObjectMeta,
-		func(k string) bool { return cv.keepLabel[k] || cv.labels.match(k) }, cv.annotations.match)}
-	out.Spec.NodeName = p.Spec.NodeName
-	for _, c := range p.Spec.Containers {
-		sc := corev1.Container{Name: c.Name, Image: c.Image}
-		sc.Resources.Requests = cv.gpuOnly(c.Resources.Requests)
-		sc.Resources.Limits = cv.gpuOnly(c.Resources.Limits)
-		out.Spec.Containers = append(out.Spec.Containers, sc)
-	}
-	out.Status.PodIP, out.Status.Phase = p.Status.PodIP, p.Status.Phase
-	for _, list := range [][]corev1.ContainerStatus{p.Status.ContainerStatuses, p.Status.InitContainerStatuses} {
-		for _, s := range list {
-			out.Status.ContainerStatuses = append(out.Status.ContainerStatuses,
-				corev1.ContainerStatus{Name: s.Name, ContainerID: s.ContainerID, Image: s.Image})
-		}
-	}
-	return out
-}
-
-func (cv *converter) gpuOnly(rl corev1.ResourceList) corev1.ResourceList {
-	var out corev1.ResourceList
-	for _, r := range cv.gpuResources {
-		if q, ok := rl[r]; ok {
-			if out == nil {
-				out = corev1.ResourceList{}
-			}
-			out[r] = q
-		}
-	}
-	return out
-}
-
-func stripNode(n *corev1.Node) *corev1.Node {
-	out := &corev1.Node{ObjectMeta: stripMeta(&n.ObjectMeta, isGPULabel, nil)}
-	for _, a := range n.Status.Addresses {
-		if a.Type == corev1.NodeHostName {
-			out.Status.Addresses = append(out.Status.Addresses, a)
-		}
-	}
-	return out
+// identity keeps what the informer's store keys and compares objects by.
+func identity(m *metav1.ObjectMeta) metav1.ObjectMeta {
+	return metav1.ObjectMeta{Name: m.Name, Namespace: m.Namespace, UID: m.UID, ResourceVersion: m.ResourceVersion}
 }
 
 // pod builds the index entry and the fields of a pod.
@@ -294,8 +242,6 @@ var gpuLabels = []struct {
 	{"nvidia.com/cuda.driver-version.full", FieldNodeGPUDriver, false},
 	{"nvidia.com/cuda.runtime-version.full", FieldNodeGPUCUDA, false},
 }
-
-func isGPULabel(k string) bool { return strings.HasPrefix(k, "nvidia.com/") }
 
 func nodeGPUFields(l map[string]string) []field {
 	var fs []field

@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/informers"
 	clientset "k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
@@ -83,23 +80,16 @@ func (w *watcher) waitSynced(ctx context.Context, d time.Duration) bool {
 }
 
 func (w *watcher) podHandler() toolscache.ResourceEventHandler {
-	return handler(func(p *corev1.Pod) { w.idx.putPod(w.conv.pod(p)) },
-		func(p *corev1.Pod) { w.idx.deletePod(string(p.UID), w.now()) })
+	return handler(func(c *cached) { w.idx.putPod(c.pod) }, func(c *cached) { w.idx.deletePod(c.pod.uid, w.now()) })
 }
 
 func (w *watcher) nodeHandler() toolscache.ResourceEventHandler {
-	return handler(func(n *corev1.Node) { w.idx.putNode(w.conv.node(n)) },
-		func(n *corev1.Node) { w.idx.deleteNode(n.Name, w.now()) })
+	return handler(func(c *cached) { w.idx.putNode(c.node) }, func(c *cached) { w.idx.deleteNode(c.node.name, w.now()) })
 }
 
 func (w *watcher) rsHandler() toolscache.ResourceEventHandler {
-	return handler(func(rs *appsv1.ReplicaSet) {
-		dep := ""
-		if ref := metav1.GetControllerOf(rs); ref != nil && ref.Kind == "Deployment" {
-			dep = ref.Name
-		}
-		w.idx.putRS(rs.Namespace, rs.Name, dep)
-	}, func(rs *appsv1.ReplicaSet) { w.idx.deleteRS(rs.Namespace, rs.Name, w.now()) })
+	return handler(func(c *cached) { w.idx.putRS(c.Namespace, c.Name, c.deployment) },
+		func(c *cached) { w.idx.deleteRS(c.Namespace, c.Name, w.now()) })
 }
 
 // handler calls put on adds and updates and del on deletions of objects of type T.
