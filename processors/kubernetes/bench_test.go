@@ -96,19 +96,21 @@ func BenchmarkCacheMemory(b *testing.B) {
 		before := heap()
 		conv, idx := newConverter(c), newIndex(time.Minute)
 		store := toolscache.NewStore(toolscache.MetaNamespaceKeyFunc)
-		for _, raw := range pods {
-			var p corev1.Pod
-			_ = json.Unmarshal(raw, &p)
-			s, _ := conv.strip(&p)
+		add := func(raw []byte, obj any) {
+			_ = json.Unmarshal(raw, obj)
+			s, _ := conv.strip(obj)
 			_ = store.Add(s)
-			idx.putPod(s.(*cached).pod)
+			if c := s.(*cached); c.pod != nil {
+				idx.putPod(c.pod)
+			} else {
+				idx.putNode(c.node)
+			}
+		}
+		for _, raw := range pods {
+			add(raw, &corev1.Pod{})
 		}
 		for _, raw := range nodes {
-			var n corev1.Node
-			_ = json.Unmarshal(raw, &n)
-			s, _ := conv.strip(&n)
-			_ = store.Add(s)
-			idx.putNode(s.(*cached).node)
+			add(raw, &corev1.Node{})
 		}
 		used := heap() - before
 		b.ReportMetric(float64(used)/(1<<20), "MiB")
