@@ -1,0 +1,121 @@
+// Package kubernetes is the processor that tells every event which pod, workload, node and GPU
+// it belongs to, from the Kubernetes API (shared informers on pods, nodes and ReplicaSets) and
+// the DCGM exporters' GPU-to-pod mapping. Lookups read an in-memory index and never wait on the
+// API: a miss is counted and the event goes on as it was.
+package kubernetes
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	clientset "k8s.io/client-go/kubernetes"
+
+	"github.com/sluice-dev/sluice/pipeline"
+	"github.com/sluice-dev/sluice/processors/internal/proc"
+)
+
+const typeName = "kubernetes"
+
+// Factory creates kubernetes processors.
+var Factory = pipeline.ProcessorFactory{
+	Type:      typeName,
+	NewConfig: func() pipeline.Config { return NewConfig() },
+	Create: func(set pipeline.Settings, cfg pipeline.Config) (pipeline.Processor, error) {
+		c, ok := cfg.(*Config)
+		if !ok {
+			return nil, fmt.Errorf("%s: config of type %T", typeName, cfg)
+		}
+		if err := c.Validate(); err != nil {
+			return nil, fmt.Errorf("%s: %w", typeName, err)
+		}
+		client, err := newClient(c.KubeConfig)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", typeName, err)
+		}
+		return create(set, c, client, time.Now)
+	},
+}
+
+// Processor is the processor frame around the enrichment, plus Close to stop the informers and
+// the DCGM refresh.
+type Processor struct {
+	*proc.Runner
+	stop context.CancelFunc
+	done sync.WaitGroup
+	e    *enricher
+}
+
+// create starts the informers on client and, when configured, waits for their first sync.
+func create(set pipeline.Settings, c *Config, client clientset.Interface, now func() time.Time) (*Processor, error) {
+	log := set.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	e := newEnricher(c, newMetrics(set.Registerer))
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &Processor{stop: cancel, e: e}
+	w := &watcher{idx: e.idx, conv: newConverter(c), now: now}
+	p.run(func() { <-ctx.Done(); w.shutdown() })
+	if err := w.start(ctx, client); err != nil {
+		cancel()
+		return nil, fmt.Errorf("%s: %w", typeName, err)
+	}
+	if c.WaitForSync > 0 && !w.waitSynced(ctx, c.WaitForSync) {
+		log.Warn("kubernetes cache not synced in time; events miss until it is", "wait_for_sync", c.WaitForSync)
+	}
+	if pods, nodes := e.idx.counts(); c.WaitForSync > 0 {
+		log.Info("kubernetes cache ready", "pods", pods, "nodes", nodes)
+	}
+	p.run(func() { sweepLoop(ctx, e.idx, c.DeletedGrace, now) })
+	if c.DCGM.enabled() {
+		s := newScraper(&c.DCGM, e, log)
+		p.run(func() { s.loop(ctx) })
+	}
+	r, err := proc.NewRunner(typeName, set, c.Base(), e.enrich)
+	if err != nil {
+		cancel()
+		p.done.Wait()
+		return nil, err
+	}
+	p.Runner = r
+	return p, nil
+}
+
+func (p *Processor) run(fn func()) {
+	p.done.Add(1)
+	go func() {
+		defer p.done.Done()
+		fn()
+	}()
+}
+
+// Close stops the informers and the DCGM refresh and waits for them.
+func (p *Processor) Close(ctx context.Context) error {
+	p.stop()
+	done := make(chan struct{})
+	go func() { p.done.Wait(); close(done) }()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("%s: close: %w", typeName, ctx.Err())
+	}
+}
+
+// sweepLoop forgets deleted objects once their grace period is over.
+func sweepLoop(ctx context.Context, idx *index, grace time.Duration, now func() time.Time) {
+	every := max(grace/4, time.Second)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			idx.sweep(now())
+		}
+	}
+}
