@@ -48,4 +48,10 @@ exists kibana-keys || kubectl -n "$ns" create secret generic kibana-keys \
 exists grafana-admin || kubectl -n "$ns" create secret generic grafana-admin \
   --from-literal=admin-user=admin --from-literal=admin-password="$(password)"
 
+# hf-token: the Hugging Face token vLLM downloads the gated Mistral weights with, when HF_TOKEN
+# is set (optional for vLLM: a model cache that already holds the weights needs none).
+if [ -n "${HF_TOKEN:-}" ] && ! exists hf-token; then
+  kubectl -n "$ns" create secret generic hf-token --from-literal=token="$HF_TOKEN"
+fi
+
 echo "secrets ready in namespace $ns"
