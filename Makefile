@@ -21,6 +21,12 @@ image-binary:
 	@$(GO) version -m $(IMAGE_BINARY) | grep -q -- '-trimpath=true' || { echo "image-binary: paths not trimmed" >&2; exit 1; }
 	@$(IMAGE_BINARY) version | grep -qF 'sluice $(VERSION) ' || { echo "image-binary: version $(VERSION) not stamped" >&2; exit 1; }
 
+# The Kubernetes manifests' checks (deploy/test, a module of its own so that sluice gains none of
+# kustomize's, k8s.io/api's or Prometheus' dependencies): every overlay rendered and strictly
+# decoded, cross-references, alert rules and dashboards against the metrics that exist.
+deploy-test:
+	cd deploy/test && $(GO) vet ./... && $(GO) test -count=1 ./...
+
 image:
 	docker build -f deploy/sluice/Dockerfile --build-arg VERSION=$(VERSION) -t sluice:$(VERSION) .
 
@@ -64,7 +70,7 @@ stack-down: stack-bin
 # tests fail or make is interrupted. A service that cannot be started makes its integration
 # tests fail with a message naming it, and makes this target fail. Every benchmark also runs
 # once (-benchtime 1x), so that none rots; that output goes to .stack/bench-smoke.log.
-test: vet stack-bin image-binary
+test: vet stack-bin image-binary deploy-test
 	@set -uo pipefail; \
 	trap '$(STACK) down -hold make-test-$$$$' EXIT; \
 	trap 'exit 130' INT TERM; \
