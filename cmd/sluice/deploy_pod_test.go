@@ -51,7 +51,8 @@ type podContainer struct {
 // file), its environment, its mounts laid out as directories under a root, as uid 65532 when
 // the test runs as root (the image's user; it can write only to what the pod mounts writable),
 // against the test stack's Elasticsearch behind TLS with its own CA, as the cluster's is. It
-// starts, becomes ready, and a vLLM line and a GPU Xid sent over Beats are indexed. Before the
+// starts, becomes ready, and a vLLM line and a GPU Xid sent over Beats are indexed, then the
+// same through the Filebeat DaemonSet's config run by the real Filebeat. Before the
 // dead-letter volume was mounted where the config writes, it exited "permission denied".
 // Changed for the test only: addresses (the Elasticsearch URL, the listen ports) and the mount
 // points, which are moved under the root.
@@ -137,9 +138,48 @@ func TestDeployedPodIndexesOverTLS(t *testing.T) {
 	})
 	// Three documents: the vLLM line, and the Xid (critical) in the logs and the errors streams.
 	waitUntil(t, exited, &logs, "both lines indexed", func() bool { return countDocs(es, marker) == 3 })
+	// Then the DaemonSet's Filebeat config with the test stack's Filebeat: a container log and a
+	// kernel log with an Xid reach sluice and Elasticsearch.
+	fbMarker := marker + "fb"
+	runDaemonSetFilebeat(t, root, beatsAddr, fbMarker)
+	waitUntil(t, exited, &logs, "Filebeat's lines indexed", func() bool { return countDocs(es, fbMarker) == 3 })
 	if _, err := os.Stat(filepath.Join(root, "var/lib/sluice/dead_letter")); err != nil {
 		t.Errorf("the dead letter directory was not created on its volume: %v", err)
 	}
+}
+
+// runDaemonSetFilebeat runs Filebeat with deploy/base/filebeat/filebeat.yml shipping to addr,
+// its paths moved under root. The test stack's Filebeat is built without the journald input,
+// so the config's file alternative for the kernel log (kern-log) stands in for it.
+func runDaemonSetFilebeat(t *testing.T, root, addr, marker string) {
+	t.Helper()
+	bin := testsvc.Filebeat(t)
+	raw, err := os.ReadFile("../../deploy/base/filebeat/filebeat.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := filepath.Join(root, "var/log")
+	cfg := strings.NewReplacer(
+		"/var/log/containers/", logs+"/containers/",
+		"  - type: journald\n", "  - type: journald\n    enabled: false\n",
+		"    enabled: false\n    paths: [\"/var/log/kern.log\"]", "    paths: [\""+logs+"/kern.log\"]",
+		"sluice.llm-observability.svc:5044", addr,
+	).Replace(string(raw))
+	if err := os.MkdirAll(filepath.Join(logs, "containers"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(root, "filebeat.yml"), cfg)
+	writeFile(t, filepath.Join(logs, "containers", "vllm-0_llm_vllm-0123abcd.log"),
+		"2026-11-27T10:20:00.000000001Z stderr F INFO 11-27 10:20:00 [engine.py:310] Added request "+marker+"a.\n")
+	writeFile(t, filepath.Join(logs, "kern.log"),
+		"Nov 27 10:20:01 gpu-node-3 kernel: NVRM: Xid (PCI:0000:3b:00): 79, pid=1234, name=python3, GPU has fallen off the bus. "+marker+"b\n")
+	cmd := exec.Command(bin, "-c", filepath.Join(root, "filebeat.yml"), "-e", "--strict.perms=false",
+		"--path.data", filepath.Join(root, "filebeat-data"), "-E", "http.enabled=false")
+	cmd.Env = []string{"NODE_NAME=node-1", "PATH=/usr/bin:/bin"}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 }
 
 // podRoot is a directory the pod's user can traverse (t.TempDir's parents are private).
