@@ -3,64 +3,45 @@ package main
 import (
 	"bytes"
 	"os"
-	"path/filepath"
-	"strings"
 	"testing"
-
-	"go.yaml.in/yaml/v3"
 
 	"github.com/sluice-dev/sluice/cmd/sluice/internal/check"
 )
 
-// The pipeline shipped in the Kubernetes manifest is the example config, and it validates.
+// The pipeline the Kubernetes manifests ship (deploy/base's sluice-config ConfigMap is generated
+// from this copy) is the example config, and it validates; so does the Kafka overlay's.
 func TestDeployConfigMapValidates(t *testing.T) {
 	t.Parallel()
-	config := configMapData(t, "../../deploy/sluice/sluice.yaml", "sluice.yaml", "../../configs/vllm-gpu-k8s.yaml")
-	f := filepath.Join(t.TempDir(), "sluice.yaml")
-	if err := os.WriteFile(f, []byte(config), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if code, out, errs := runCLI(t, "", "validate", "-c", f); code != 0 {
-		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	sameFile(t, "../../deploy/base/sluice/sluice.yaml", "../../configs/vllm-gpu-k8s.yaml")
+	for _, f := range []string{"../../deploy/base/sluice/sluice.yaml", "../../deploy/overlays/kafka/sluice.yaml"} {
+		if code, out, errs := runCLI(t, "", "validate", "-c", f); code != 0 {
+			t.Fatalf("%s: exit %d\n%s%s", f, code, out, errs)
+		}
 	}
 }
 
 // The checks the preflight Job runs are the stack's default checks file, and it loads.
 func TestDeployChecksConfigMapLoads(t *testing.T) {
 	t.Parallel()
-	checks := configMapData(t, "../../deploy/sluice/check.yaml", "checks.yaml", "../../configs/checks/vllm-gpu-k8s.yaml")
+	checks := sameFile(t, "../../deploy/base/preflight/checks.yaml", "../../configs/checks/vllm-gpu-k8s.yaml")
 	if _, err := check.Parse([]byte(checks), func(string) (string, bool) { return "", false }); err != nil {
 		t.Fatal(err)
 	}
 }
 
-// configMapData returns key of the ConfigMap in a manifest, which must equal the file it copies.
-func configMapData(t *testing.T, manifest, key, copyOf string) string {
+// sameFile returns the content of copyFile, which must equal the file it copies.
+func sameFile(t *testing.T, copyFile, of string) string {
 	t.Helper()
-	raw, err := os.ReadFile(manifest)
+	got, err := os.ReadFile(copyFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var data string
-	dec := yaml.NewDecoder(bytes.NewReader(raw))
-	for {
-		var doc struct {
-			Kind string            `yaml:"kind"`
-			Data map[string]string `yaml:"data"`
-		}
-		if err := dec.Decode(&doc); err != nil {
-			break
-		}
-		if doc.Kind == "ConfigMap" {
-			data = doc.Data[key]
-		}
-	}
-	want, err := os.ReadFile(copyOf)
+	want, err := os.ReadFile(of)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.TrimSpace(data) != strings.TrimSpace(string(want)) {
-		t.Fatalf("%s's ConfigMap differs from %s", manifest, copyOf)
+	if !bytes.Equal(got, want) {
+		t.Fatalf("%s differs from %s: copy it again", copyFile, of)
 	}
-	return data
+	return string(got)
 }
