@@ -75,16 +75,9 @@ var (
 
 // New builds a multiline processor from a validated config.
 func New(set pipeline.Settings, c *Config) (*Processor, error) {
-	if err := c.Validate(); err != nil {
-		return nil, err
-	}
-	r, err := proc.NewRunner("multiline", set, c.Base(), nil)
+	r, m, err := proc.NewBatchRunner("multiline", set, c)
 	if err != nil {
 		return nil, err
-	}
-	m := set.Metrics
-	if m == nil {
-		m = pipeline.NewComponentMetrics()
 	}
 	p := &Processor{
 		cfg: c, re: regexp.MustCompile(c.Pattern), after: c.Match == "after", runner: r, metrics: m,

@@ -37,3 +37,21 @@ func NewFactory[C any, P interface {
 		},
 	}
 }
+
+// NewBatchRunner validates c and returns the frame of a processor that runs whole batches
+// itself (multiline, requests): the runner for its condition and outcome counters, and the
+// component metrics, standalone ones when the settings carry none.
+func NewBatchRunner(typ string, set pipeline.Settings, c Configured) (*Runner, *pipeline.ComponentMetrics, error) {
+	if err := c.Validate(); err != nil {
+		return nil, nil, err
+	}
+	r, err := NewRunner(typ, set, c.Base(), nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	m := set.Metrics
+	if m == nil {
+		m = pipeline.NewComponentMetrics()
+	}
+	return r, m, nil
+}
