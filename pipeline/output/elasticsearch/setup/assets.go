@@ -96,7 +96,7 @@ var searches = []savedSearch{
 // and the dead letter when deadLetterIndex is set), the saved searches, the Lens charts and the
 // dashboards that show them.
 func Assets(pattern, deadLetterIndex string) ([]byte, error) {
-	logs, errs, reqs := viewPatterns(pattern)
+	logs, errs, reqs := ViewPatterns(pattern)
 	objs := []map[string]any{
 		dataView(DataViewID, logs, "sluice logs"),
 		dataView(DataViewErrors, errs, "sluice errors"),
@@ -138,10 +138,10 @@ func Assets(pattern, deadLetterIndex string) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// viewPatterns derives the three data views' titles from the output's pattern ("logs-*"): the
+// ViewPatterns derives the three data views' titles from the output's pattern ("logs-*"): the
 // errors streams are those of the errors namespace ("logs-*-errors"), excluded from the others
 // with Elasticsearch's "-pattern" syntax, which Kibana data views accept.
-func viewPatterns(pattern string) (logs, errs, reqs string) {
+func ViewPatterns(pattern string) (logs, errs, reqs string) {
 	prefix := strings.TrimSuffix(pattern, "*")
 	errs = prefix + "*-errors"
 	logs = pattern + ",-" + errs
