@@ -25,7 +25,7 @@ func (p *Processor) line(pd *pod, id string, ev *event.Event, now int64, out []*
 	if r.closed {
 		// A late line of an ended request (its "failed (engine dead)" after the engine failure
 		// ended it): tagged as its summary was, never a second summary.
-		if p.kept(r) {
+		if p.sampling() && p.kept(r) {
 			ev.AddTag(TagSampled)
 		}
 		return out
@@ -42,7 +42,7 @@ func (p *Processor) line(pd *pod, id string, ev *event.Event, now int64, out []*
 		r.end = ts
 	}
 	outcome := p.apply(r, ev)
-	if p.kept(r) || outcome != "" && outcome != OutcomeSuccess {
+	if p.sampling() && (p.kept(r) || outcome != "" && outcome != OutcomeSuccess) {
 		ev.AddTag(TagSampled)
 	}
 	if outcome != "" {
@@ -138,6 +138,10 @@ func (r *request) noteError(ev *event.Event) {
 		r.errKind = clip(s)
 	}
 }
+
+// sampling reports whether summaries are sampled at all: with every one sent, tagging the lines
+// would only add a tag to each.
+func (p *Processor) sampling() bool { return p.cfg.SuccessRate < 1 }
 
 // kept reports whether r's summary is sent, as far as known now: failures, aborts, preempted
 // and slow requests always; the rest when the hash of the id falls under success_rate.

@@ -188,6 +188,11 @@ func (p *Processor) podFor(ev *event.Event) *pod {
 	pd := p.pods[key]
 	if pd == nil {
 		pd = &pod{key: key, requests: map[string]*request{}}
+		if path, ok := ev.GetString(event.FieldLogFilePath); ok {
+			pd.source = strings.Clone(path)
+		} else if ev.Meta.Source != "" {
+			pd.source = strings.Clone(ev.Meta.Source) // the file: where to look without pod fields
+		}
 		p.pods[key] = pd
 	}
 	if len(pd.context) == 0 {

@@ -102,13 +102,16 @@ func TestSuccessSummary(t *testing.T) {
 	if p.Open() != 0 {
 		t.Errorf("%d open", p.Open())
 	}
+	if kept[0].HasTag(TagSampled) {
+		t.Errorf("lines tagged although every summary is sent")
+	}
 }
 
 // TestEngineFailure: an out-of-memory in the engine fails every request in flight on that pod,
 // and only there; the "failed (engine dead)" lines after it start no second summary.
 func TestEngineFailure(t *testing.T) {
 	t.Parallel()
-	p, _ := newProc(t, nil)
+	p, _ := newProc(t, func(c *Config) { c.SuccessRate = 0.5 })
 	in := append(lines(t, "vllm-a",
 		`(APIServer pid=1) INFO 11-27 12:00:01 [async_llm.py:270] Added request chatcmpl-a1.`,
 		`(APIServer pid=1) INFO 11-27 12:00:02 [async_llm.py:270] Added request chatcmpl-a2.`),

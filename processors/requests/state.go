@@ -53,6 +53,7 @@ type pod struct {
 	key      string
 	requests map[string]*request
 	context  []field
+	source   string // the log file of its first line, for summaries of servers without pod fields
 }
 
 type field struct {

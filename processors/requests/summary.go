@@ -69,6 +69,9 @@ func (p *Processor) summary(r *request, reason string) *event.Event {
 	for _, f := range r.pod.context {
 		ev.Set(f.key, f.val)
 	}
+	if r.pod.source != "" && !ev.Has(event.FieldLogFilePath) {
+		ev.SetString(event.FieldLogFilePath, r.pod.source)
+	}
 	ev.SetMessage(message(r, reason))
 	return ev
 }
