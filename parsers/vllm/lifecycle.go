@@ -118,3 +118,53 @@ func idToken(s string) string {
 func isIDByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.'
 }
+
+// ActionSchedulerDump marks V1's dump of the batch the engine was running when it failed.
+const ActionSchedulerDump = "scheduler_dump"
+
+// schedulerDump reads the ids of the requests in V1's "Dumping scheduler output for model
+// execution: SchedulerOutput(scheduled_new_reqs=[NewRequestData(req_id=<id>,...)],
+// scheduled_cached_reqs=CachedRequestData(req_ids=['<id>', ...], ...) ...)" (0.9 and later;
+// 0.8-0.9 wrote a list of CachedRequestData(req_id=<id>, ...)): the requests in the batch that
+// crashed the engine, as a list in vllm.request.id.
+func schedulerDump(ev *event.Event, b string) {
+	var ids []string
+	seen := map[string]bool{}
+	add := func(id string) {
+		id = strings.Trim(id, "'\"")
+		if validID(id) && !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	for s := b; ; {
+		i := strings.Index(s, "req_id")
+		if i < 0 {
+			break
+		}
+		s = s[i+len("req_id"):]
+		switch {
+		case strings.HasPrefix(s, "="):
+			add(quotedIDToken(s[1:]))
+		case strings.HasPrefix(s, "s=["):
+			list, _, _ := strings.Cut(s[3:], "]")
+			for _, id := range strings.Split(list, ",") {
+				add(strings.TrimSpace(id))
+			}
+		}
+	}
+	ev.SetString(event.FieldEventAction, ActionSchedulerDump)
+	if len(ids) > 0 {
+		setIDList(ev, ids)
+	}
+}
+
+// quotedIDToken returns the id at s, quoted ('id') or bare (id,...).
+func quotedIDToken(s string) string {
+	if s != "" && (s[0] == '\'' || s[0] == '"') {
+		if j := strings.IndexByte(s[1:], s[0]); j >= 0 {
+			return s[1 : j+1]
+		}
+	}
+	return idToken(s)
+}

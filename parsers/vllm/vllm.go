@@ -191,6 +191,8 @@ func (p *Parser) body(ev *event.Event, b, msg string, lineLen int) {
 		requestIDs(ev, b[len("Aborted request "):], ActionAborted)
 	case strings.HasPrefix(b, "Sequence group "):
 		preempted(ev, b)
+	case strings.HasPrefix(b, "Dumping scheduler output for model execution: "):
+		schedulerDump(ev, b)
 	}
 }
 

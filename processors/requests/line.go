@@ -63,6 +63,9 @@ func (p *Processor) apply(r *request, ev *event.Event) string {
 		return OutcomeAborted
 	case vllm.ActionPreempted:
 		r.preemptions++
+	case vllm.ActionSchedulerDump:
+		// In the batch the engine ran when it failed: a line of the request, not its error
+		// (the failure itself follows on its own line).
 	case vllm.ActionFailed:
 		if s, ok := ev.GetString(vllm.FieldFailureReason); ok {
 			r.failure = clip(s)

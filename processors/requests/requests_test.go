@@ -230,3 +230,23 @@ func TestBadConfig(t *testing.T) {
 		}
 	}
 }
+
+// TestSchedulerDumpIsALineNotTheCause: the dump of the crashing batch names its requests; the
+// failure that follows is their cause, not the dump's text.
+func TestSchedulerDumpIsALineNotTheCause(t *testing.T) {
+	t.Parallel()
+	p, _ := newProc(t, nil)
+	_, sums := run(t, p, lines(t, "vllm-0",
+		`(APIServer pid=1) INFO 11-25 12:06:10 [async_llm.py:270] Added request chatcmpl-9d2.`,
+		`(APIServer pid=1) INFO 11-25 12:06:11 [async_llm.py:270] Added request chatcmpl-9d3.`,
+		`(EngineCore_DP0 pid=16899) ERROR 11-25 12:06:16 [dump_input.py:76] Dumping scheduler output for model execution: SchedulerOutput(scheduled_new_reqs=[], scheduled_cached_reqs=CachedRequestData(req_ids=['chatcmpl-9d2', 'chatcmpl-9d3'], resumed_from_preemption=[false, false]), total_num_scheduled_tokens=2)`,
+		`(EngineCore_DP0 pid=16899) ERROR 11-25 12:06:16 [core.py:711] RuntimeError: CUDA error: an illegal memory access was encountered`)...)
+	if len(sums) != 2 {
+		t.Fatalf("%d summaries", len(sums))
+	}
+	for _, s := range sums {
+		if str(s, vllm.FieldErrorKind) != vllm.KindCUDA || str(s, event.FieldErrorType) != "RuntimeError" || num(s, FieldLines) != 2 {
+			t.Errorf("summary: %v", s)
+		}
+	}
+}
