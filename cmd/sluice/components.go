@@ -27,6 +27,7 @@ import (
 	"github.com/sluice-dev/sluice/processors/redact"
 	"github.com/sluice-dev/sluice/processors/remove"
 	"github.com/sluice-dev/sluice/processors/rename"
+	"github.com/sluice-dev/sluice/processors/requests"
 	"github.com/sluice-dev/sluice/processors/route"
 	"github.com/sluice-dev/sluice/processors/sample"
 	setproc "github.com/sluice-dev/sluice/processors/set"
@@ -60,6 +61,7 @@ func components() config.Components {
 			redact.Factory,
 			remove.Factory,
 			rename.Factory,
+			requests.Factory,
 			route.Factory,
 			sample.Factory,
 			setproc.Factory,
@@ -82,3 +84,9 @@ func components() config.Components {
 // default chain tries them). The parse processor and `sluice setup`, which maps their fields,
 // both take them from here rather than importing the list themselves.
 func parserRegistry() *parsers.Registry { return builtin.Registry() }
+
+// mappedFields is the field table the index mappings are built from: every parser's fields, and
+// those of the processors that write events of their own (the requests summaries).
+func mappedFields() []parsers.Field {
+	return append(parserRegistry().Fields(), requests.Fields...)
+}

@@ -40,7 +40,7 @@ func newSetupCmd() *cobra.Command {
 			}
 			ctx, cancel := context.WithTimeout(cmd.Context(), timeout)
 			defer cancel()
-			opts := setup.Options{Fields: parserRegistry().Fields(), SkipKibana: skipKibana, SkipTemplates: skipTemplate}
+			opts := setup.Options{Fields: mappedFields(), SkipKibana: skipKibana, SkipTemplates: skipTemplate}
 			for _, id := range sortedKeys(outs) {
 				steps, err := setup.Run(ctx, outs[id], opts)
 				for _, s := range steps {

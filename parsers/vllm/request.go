@@ -53,12 +53,25 @@ func requestIDs(ev *event.Event, s string, action string) {
 		ev.SetString(FieldRequestID, s)
 		return
 	}
+	ids := strings.Split(s, ", ")
+	for i, id := range ids {
+		ids[i] = strings.Trim(id, "'[]{}")
+	}
+	setIDList(ev, ids)
+}
+
+// setIDList sets vllm.request.id to ids: the one id, or a JSON list of several.
+func setIDList(ev *event.Event, ids []string) {
+	if len(ids) == 1 {
+		ev.SetString(FieldRequestID, ids[0])
+		return
+	}
 	b := []byte{'['}
-	for i, id := range strings.Split(s, ", ") {
+	for i, id := range ids {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = strconv.AppendQuoteToASCII(b, strings.Trim(id, "'[]{}"))
+		b = strconv.AppendQuoteToASCII(b, id)
 	}
 	ev.Set(FieldRequestID, event.Raw(string(append(b, ']'))))
 }

@@ -59,6 +59,8 @@ func (p *Parser) requestLine(ev *event.Event, b, msg string, lineLen int) bool {
 		var after string
 		id, after, _ = strings.Cut(b[len("Request "):], " ")
 		switch {
+		case strings.HasPrefix(after, "aborted.") || strings.HasPrefix(after, "failed"):
+			return validID(id) && requestOutcome(ev, id, after)
 		case strings.HasPrefix(after, "details: "):
 			rest, action = after[len("details: "):], ActionDetails
 		case strings.HasPrefix(after, "JSON body: "):

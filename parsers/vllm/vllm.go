@@ -94,7 +94,7 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		if a, ok := uvicorn.Split(l.Body); ok {
 			a.Set(ev)
 			ev.SetString(event.FieldDataset, DatasetAccess)
-			ev.SetString(event.FieldLogLevel, lv)
+			ev.SetString(event.FieldLogLevel, accessLevel(a.Status))
 			return true
 		}
 	}
@@ -112,12 +112,30 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		p.body(ev, l.Body, msg, len(l.Text))
 		if lv == "error" || lv == "critical" || lv == "warning" {
 			setErrorLine(ev, l.Body, lv)
+			if !ev.Has(FieldRequestID) {
+				if id := mentionedID(l.Body); id != "" {
+					ev.SetString(FieldRequestID, id)
+				}
+			}
 		}
 	}
 	if lv != "" {
 		ev.SetString(event.FieldLogLevel, lv)
 	}
 	return true
+}
+
+// accessLevel is the level of an access line by its status: uvicorn writes every one at INFO,
+// but a 5xx is a failed request (error) and a 4xx a refused one (warning), and a search for
+// errors must find them.
+func accessLevel(status int64) string {
+	switch {
+	case status >= 500:
+		return "error"
+	case status >= 400:
+		return "warning"
+	}
+	return "info"
 }
 
 // setMessage replaces the message msg (whose first line is first and what follows its '\n'
@@ -171,6 +189,10 @@ func (p *Parser) body(ev *event.Event, b, msg string, lineLen int) {
 		requestIDs(ev, b[len("Aborted request(s) "):], ActionAborted)
 	case strings.HasPrefix(b, "Aborted request "):
 		requestIDs(ev, b[len("Aborted request "):], ActionAborted)
+	case strings.HasPrefix(b, "Sequence group "):
+		preempted(ev, b)
+	case strings.HasPrefix(b, "Dumping scheduler output for model execution: "):
+		schedulerDump(ev, b)
 	}
 }
 

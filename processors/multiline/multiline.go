@@ -68,10 +68,7 @@ var (
 
 // New builds a multiline processor from a validated config.
 func New(set pipeline.Settings, c *Config) (*Processor, error) {
-	if err := c.Validate(); err != nil {
-		return nil, err
-	}
-	r, err := proc.NewRunner("multiline", set, c.Base(), nil)
+	r, err := proc.NewBatchRunner("multiline", set, c)
 	if err != nil {
 		return nil, err
 	}

@@ -29,3 +29,13 @@ func NewFactory[C any, P interface {
 		return NewRunner(typ, set, c.Base(), fn)
 	})
 }
+
+// NewBatchRunner validates c and returns the frame of a processor that runs whole batches
+// itself (multiline, requests): the runner for its condition and outcome counters. Events in
+// and out are the runtime's to count.
+func NewBatchRunner(typ string, set pipeline.Settings, c Configured) (*Runner, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return NewRunner(typ, set, c.Base(), nil)
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
@@ -11,92 +12,114 @@ import (
 // Saved object ids are fixed so that importing with overwrite replaces sluice's objects in place
 // on every deployment instead of adding copies.
 const (
-	DataViewID        = "sluice-logs"
+	// DataViewID covers every log line once: the log streams without the -errors streams, which
+	// hold copies of the error lines (a view over both counted every error twice).
+	DataViewID = "sluice-logs"
+	// DataViewErrors covers the -errors streams only: every error once, kept longer.
+	DataViewErrors = "sluice-errors"
+	// DataViewRequests covers the vllm.request summaries of the requests processor.
+	DataViewRequests  = "sluice-requests"
 	SearchFailedReqs  = "sluice-failed-inference-requests"
+	SearchRequestLogs = "sluice-request-lines"
+	SearchAllErrors   = "sluice-all-errors"
 	SearchXid         = "sluice-gpu-xid-errors"
 	SearchEngineErrs  = "sluice-engine-errors-tracebacks"
-	DashboardOverview = "sluice-overview"
+	DashboardFailures = "sluice-inference-failures"
+	DashboardServing  = "sluice-vllm-serving"
 	DashboardGPU      = "sluice-gpu-health"
+	DashboardPipeline = "sluice-pipeline"
 	// DataViewDeadLetter covers the dead-letter index, when the output has one.
 	DataViewDeadLetter = "sluice-dead-letter"
-	kibanaVersion      = "8.0.0" // the oldest saved-object format these objects use; Kibana migrates up
+	// kibanaVersion is the saved-object format the objects are written in (Kibana 8.0); Kibana
+	// 8.0 and every later 8.x migrates them on import.
+	kibanaVersion = "8.0.0"
+)
+
+// Queries the dashboards and saved searches are built on, and the ones the README documents
+// for the three questions (an end-to-end test checks each returns exactly the expected documents).
+const (
+	// QueryFailedRequests answers "why did inference fail": on the requests view.
+	QueryFailedRequests = `vllm.request.outcome:("failure" or "aborted")`
+	// QueryGPU answers "what happened to the GPU": on the logs view.
+	QueryGPU = `gpu.xid.code:* or gpu.sxid.code:*`
+	// QueryAllErrors answers "all errors in the last hour": the errors view holds only errors.
+	QueryAllErrors = `log.level:("error" or "critical")`
 )
 
 type savedSearch struct {
-	id, title, description, query string
-	columns                       []string
+	id, view, title, description, query string
+	columns                             []string
 }
 
-// searches are the questions an on-call engineer asks first. The field names come from the
-// parsers' field table (a test checks that every one exists there).
+// searches are the questions an on-call engineer asks first, with the columns that answer them
+// (node from whichever field is set: kubernetes.node.name from Filebeat, host.name otherwise).
+// The field names are checked against the real mapping in a test.
 var searches = []savedSearch{
 	{
-		id: SearchFailedReqs, title: "Failed inference requests",
-		description: "vLLM requests that failed: HTTP 4xx/5xx answers, aborted requests, and errors that name a request id.",
-		query: `(event.dataset:"vllm.access" and http.response.status_code >= 400) or event.action:"request_aborted" ` +
-			`or (vllm.request.id:* and log.level:("error" or "critical"))`,
-		columns: []string{event.FieldK8sPodName, "vllm.request.id", event.FieldHTTPStatus, event.FieldEventAction, event.FieldErrorType, event.FieldErrorMsg},
+		id: SearchFailedReqs, view: DataViewRequests, title: "Failed inference requests",
+		description: "One row per failed or aborted vLLM request: its cause, where it ran, how long it took. Filter the request lines on its vllm.request.id.",
+		query:       QueryFailedRequests,
+		columns: []string{"vllm.request.id", "vllm.request.outcome", "vllm.error.kind", event.FieldErrorType, event.FieldErrorMsg,
+			event.FieldK8sPodName, event.FieldK8sNodeName, event.FieldHostName, "gpu.uuid", "event.duration"},
 	},
 	{
-		id: SearchXid, title: "GPU Xid errors",
+		id: SearchRequestLogs, view: DataViewID, title: "Request lines",
+		description: "Every line that names a vLLM request: add a filter on vllm.request.id to follow one.",
+		query:       `vllm.request.id:*`,
+		columns:     []string{"vllm.request.id", event.FieldEventAction, event.FieldLogLevel, event.FieldK8sPodName, event.FieldMessage},
+	},
+	{
+		id: SearchAllErrors, view: DataViewErrors, title: "All errors",
+		description: "Every error and critical line, once, from the errors streams.",
+		query:       QueryAllErrors,
+		columns: []string{event.FieldDataset, event.FieldK8sPodName, event.FieldK8sNodeName, event.FieldHostName,
+			"vllm.error.kind", event.FieldErrorType, event.FieldErrorMsg},
+	},
+	{
+		id: SearchXid, view: DataViewID, title: "GPU Xid errors",
 		description: "NVIDIA driver Xid and NVSwitch SXid errors with their meaning and the recovery action.",
-		query:       `gpu.xid.code:* or gpu.sxid.code:*`,
-		columns:     []string{event.FieldHostHostname, "gpu.pci_bus_id", "gpu.xid.code", "gpu.xid.name", "gpu.xid.cause", "gpu.xid.recovery_action", "gpu.xid.message"},
+		query:       QueryGPU,
+		columns: []string{event.FieldK8sNodeName, event.FieldHostName, "gpu.pci_bus_id", "gpu.xid.code", "gpu.xid.name",
+			"gpu.xid.cause", "gpu.xid.recovery_action", "gpu.xid.message"},
 	},
 	{
-		id: SearchEngineErrs, title: "Engine errors and tracebacks",
+		id: SearchEngineErrs, view: DataViewID, title: "Engine errors and tracebacks",
 		description: "vLLM engine failures: tracebacks, CUDA out of memory, dead engines, NCCL errors, and error-level server lines.",
 		query: `error.stack_trace:* or vllm.error.kind:* or ` +
 			`(event.dataset:"vllm.server" and log.level:("error" or "critical"))`,
-		columns: []string{event.FieldK8sPodName, event.FieldProcessName, "vllm.error.kind", event.FieldErrorType, event.FieldErrorMsg},
+		columns: []string{event.FieldK8sPodName, event.FieldK8sNodeName, event.FieldProcessName, "vllm.error.kind", event.FieldErrorType, event.FieldErrorMsg},
 	},
 }
 
-type dashboard struct {
-	id, title, description string
-	searches               []string
-}
-
-// dashboards put the saved searches side by side: the first for "why did this request fail",
-// the second for the GPU nodes.
-var dashboards = []dashboard{
-	{id: DashboardOverview, title: "sluice: inference failures and GPU errors",
-		description: "Start here when an inference fails: failed requests, engine errors and GPU Xid errors together.",
-		searches:    []string{SearchFailedReqs, SearchEngineErrs, SearchXid}},
-	{id: DashboardGPU, title: "sluice: GPU health",
-		description: "Xid and SXid errors from the NVIDIA driver next to the engine failures they cause.",
-		searches:    []string{SearchXid, SearchEngineErrs}},
-}
-
-// Assets returns the Kibana saved objects as NDJSON, the format of Kibana's _import API: a data
-// view over pattern (and one over deadLetterIndex when it is set), the saved searches, and the
+// Assets returns the Kibana saved objects as NDJSON, the format of Kibana's _import API: the
+// data views over pattern (logs without the -errors streams, errors only, request summaries;
+// and the dead letter when deadLetterIndex is set), the saved searches, the Lens charts and the
 // dashboards that show them.
 func Assets(pattern, deadLetterIndex string) ([]byte, error) {
-	objs := []map[string]any{dataView(DataViewID, pattern, "sluice logs")}
+	logs, errs, reqs := ViewPatterns(pattern)
+	objs := []map[string]any{
+		dataView(DataViewID, logs, "sluice logs"),
+		dataView(DataViewErrors, errs, "sluice errors"),
+		dataView(DataViewRequests, reqs, "sluice vLLM requests"),
+	}
 	if deadLetterIndex != "" {
 		objs = append(objs, dataView(DataViewDeadLetter, deadLetterIndex, "sluice dead letter"))
 	}
 	for _, s := range searches {
-		src, err := json.Marshal(map[string]any{
-			"query":        map[string]any{"language": "kuery", "query": s.query},
-			"filter":       []any{},
-			"indexRefName": "kibanaSavedObjectMeta.searchSourceJSON.index",
-		})
+		o, err := searchObject(s)
 		if err != nil {
 			return nil, err
 		}
-		objs = append(objs, map[string]any{
-			"type": "search", "id": s.id, "coreMigrationVersion": kibanaVersion,
-			"attributes": map[string]any{
-				"title": s.title, "description": s.description, "columns": s.columns,
-				"sort":                  []any{[]any{"@timestamp", "desc"}},
-				"kibanaSavedObjectMeta": map[string]any{"searchSourceJSON": string(src)},
-			},
-			"references": []any{map[string]any{"name": "kibanaSavedObjectMeta.searchSourceJSON.index",
-				"type": "index-pattern", "id": DataViewID}},
-		})
+		objs = append(objs, o)
 	}
-	for _, d := range dashboards {
+	for _, l := range charts(deadLetterIndex != "") {
+		o, err := l.object()
+		if err != nil {
+			return nil, err
+		}
+		objs = append(objs, o)
+	}
+	for _, d := range dashboards(deadLetterIndex != "") {
 		o, err := dashboardObject(d)
 		if err != nil {
 			return nil, err
@@ -115,6 +138,41 @@ func Assets(pattern, deadLetterIndex string) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// ViewPatterns derives the three data views' titles from the output's pattern ("logs-*"): the
+// errors streams are those of the errors namespace ("logs-*-errors"), excluded from the others
+// with Elasticsearch's "-pattern" syntax, which Kibana data views accept.
+func ViewPatterns(pattern string) (logs, errs, reqs string) {
+	prefix := strings.TrimSuffix(pattern, "*")
+	errs = prefix + "*-errors"
+	logs = pattern + ",-" + errs
+	reqs = prefix + "vllm.request-*,-" + errs
+	if !strings.HasSuffix(prefix, "-") { // an index target: summaries share its indices
+		reqs = logs
+	}
+	return logs, errs, reqs
+}
+
+func searchObject(s savedSearch) (map[string]any, error) {
+	src, err := json.Marshal(map[string]any{
+		"query":        map[string]any{"language": "kuery", "query": s.query},
+		"filter":       []any{},
+		"indexRefName": "kibanaSavedObjectMeta.searchSourceJSON.index",
+	})
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{
+		"type": "search", "id": s.id, "coreMigrationVersion": kibanaVersion,
+		"attributes": map[string]any{
+			"title": s.title, "description": s.description, "columns": s.columns,
+			"sort":                  []any{[]any{"@timestamp", "desc"}},
+			"kibanaSavedObjectMeta": map[string]any{"searchSourceJSON": string(src)},
+		},
+		"references": []any{map[string]any{"name": "kibanaSavedObjectMeta.searchSourceJSON.index",
+			"type": "index-pattern", "id": s.view}},
+	}, nil
+}
+
 func dataView(id, title, name string) map[string]any {
 	return map[string]any{
 		"type": "index-pattern", "id": id, "coreMigrationVersion": kibanaVersion,
@@ -125,14 +183,25 @@ func dataView(id, title, name string) map[string]any {
 
 func dashboardObject(d dashboard) (map[string]any, error) {
 	var panels, refs []any
-	for i, id := range d.searches {
+	x, y := 0, 0
+	for i, p := range d.panels {
 		ref := fmt.Sprintf("panel_%d", i)
+		w, h := 24, 12
+		if p.typ == "search" {
+			w, h = 48, 15
+		}
+		if x+w > 48 {
+			x, y = 0, y+h
+		}
 		panels = append(panels, map[string]any{
-			"version": kibanaVersion, "type": "search", "panelIndex": fmt.Sprint(i + 1),
-			"gridData":         map[string]any{"x": 0, "y": i * 15, "w": 48, "h": 15, "i": fmt.Sprint(i + 1)},
-			"embeddableConfig": map[string]any{}, "panelRefName": ref,
+			"version": kibanaVersion, "type": p.typ, "panelIndex": fmt.Sprint(i + 1),
+			"gridData":         map[string]any{"x": x, "y": y, "w": w, "h": h, "i": fmt.Sprint(i + 1)},
+			"embeddableConfig": map[string]any{"enhancements": map[string]any{}}, "panelRefName": ref,
 		})
-		refs = append(refs, map[string]any{"name": ref, "type": "search", "id": id})
+		refs = append(refs, map[string]any{"name": ref, "type": p.typ, "id": p.id})
+		if x += w; x >= 48 {
+			x, y = 0, y+h
+		}
 	}
 	panelsJSON, err := json.Marshal(panels)
 	if err != nil {
@@ -144,7 +213,7 @@ func dashboardObject(d dashboard) (map[string]any, error) {
 			"title": d.title, "description": d.description,
 			"panelsJSON":  string(panelsJSON),
 			"optionsJSON": `{"useMargins":true,"hidePanelTitles":false}`,
-			"timeRestore": false,
+			"timeRestore": true, "timeFrom": "now-24h", "timeTo": "now",
 			"kibanaSavedObjectMeta": map[string]any{
 				"searchSourceJSON": `{"query":{"language":"kuery","query":""},"filter":[]}`,
 			},

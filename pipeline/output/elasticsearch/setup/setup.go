@@ -56,5 +56,5 @@ func Run(ctx context.Context, cfg *elasticsearch.Config, opts Options) ([]Step, 
 		return steps, err
 	}
 	return append(steps, Step{Name: "kibana saved objects", Status: "installed",
-		Note: fmt.Sprintf("%d objects: data views, %d saved searches, %d dashboards", n, len(searches), len(dashboards))}), nil
+		Note: fmt.Sprintf("%d objects: data views, %d saved searches, %d charts, %d dashboards", n, len(searches), len(charts(cfg.DeadLetterIndex != "")), len(dashboards(cfg.DeadLetterIndex != "")))}), nil
 }

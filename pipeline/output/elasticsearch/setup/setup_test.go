@@ -17,6 +17,7 @@ import (
 	"github.com/sluice-dev/sluice/parsers/builtin"
 	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/pipeline/output/elasticsearch"
+	"github.com/sluice-dev/sluice/processors/requests"
 )
 
 var update = flag.Bool("update", false, "rewrite assets/kibana.ndjson")
@@ -53,7 +54,7 @@ func TestAssetsStructure(t *testing.T) {
 		t.Fatal(err)
 	}
 	known := map[string]bool{}
-	for _, f := range append(builtin.Registry().Fields(), coreFields...) {
+	for _, f := range testFields() {
 		known[f.Name] = true
 	}
 	objs := map[string]gjson.Result{}
@@ -99,6 +100,17 @@ func TestAssetsStructure(t *testing.T) {
 					t.Errorf("%s: column %s is not in the field table", key, c.Str)
 				}
 			}
+		case "lens":
+			for _, f := range lensFields(o) {
+				if !known[f] {
+					t.Errorf("%s: chart uses unknown field %s", key, f)
+				}
+			}
+			st := o.Get("attributes.state")
+			if !st.Get("visualization").Exists() || !st.Get("datasourceStates.indexpattern.layers."+layer+".columnOrder").IsArray() ||
+				!names["indexpattern-datasource-layer-"+layer] {
+				t.Errorf("%s: lens state or layer reference missing", key)
+			}
 		case "dashboard":
 			panels := gjson.Parse(o.Get("attributes.panelsJSON").Str)
 			if !panels.IsArray() || len(panels.Array()) < 2 {
@@ -111,14 +123,32 @@ func TestAssetsStructure(t *testing.T) {
 			}
 		}
 	}
-	if byType["index-pattern"] != 2 || byType["search"] != 3 || byType["dashboard"] != 2 {
+	if byType["index-pattern"] != 4 || byType["search"] != 5 || byType["lens"] != 12 || byType["dashboard"] != 4 {
 		t.Errorf("objects by type: %v", byType)
 	}
-	for _, title := range []string{"Failed inference requests", "GPU Xid errors", "Engine errors and tracebacks"} {
+	for _, title := range []string{"Failed inference requests", "GPU Xid errors", "Engine errors and tracebacks", "All errors",
+		"Inference failures", "vLLM serving", "GPU health", "Pipeline"} {
 		if !strings.Contains(string(data), `"title":"`+title+`"`) {
 			t.Errorf("no saved search %q", title)
 		}
 	}
+}
+
+// testFields is the field table sluice maps: the parsers', the requests summaries', the core.
+func testFields() []event.FieldInfo {
+	return append(append(builtin.Registry().Fields(), requests.Fields...), coreFields...)
+}
+
+// lensFields returns the fields a lens object's columns read ("Records" is Lens's count).
+func lensFields(o gjson.Result) []string {
+	var fs []string
+	o.Get("attributes.state.datasourceStates.indexpattern.layers.*.columns").ForEach(func(_, c gjson.Result) bool {
+		if f := c.Get("sourceField").Str; f != "" && f != "Records" {
+			fs = append(fs, f)
+		}
+		return true
+	})
+	return fs
 }
 
 // TestKibanaImport checks the request shape Kibana's _import API expects, and that refusals

@@ -1,0 +1,170 @@
+package vllm
+
+import (
+	"strings"
+
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// Fields and actions of the lines that say how a request ended when it did not finish normally.
+const (
+	// FieldFailureReason is what "Request <id> failed (<reason>)" names: engine dead, bad
+	// request, input error; "" (not set) for the bare "Request <id> failed.".
+	FieldFailureReason = "vllm.request.failure_reason"
+	ActionFailed       = "request_failed"
+	ActionPreempted    = "request_preempted"
+)
+
+// requestOutcome reads what V1's AsyncLLM.generate logs (with request logging on) when a
+// request leaves it other than finished, after "Request <id> ":
+//
+//	aborted.                              (client went away)
+//	failed (engine dead).                 (0.8 and later)
+//	failed (bad request).                 (0.8, 0.9)
+//	failed (bad request): <message>.      (0.10 and later)
+//	failed (input error): <message>.      (0.11 and later)
+//	failed.                               (anything else)
+//
+// The level stays the one vLLM wrote (INFO): the error itself is logged on its own line.
+func requestOutcome(ev *event.Event, id, after string) bool {
+	if after == "aborted." {
+		ev.SetString(event.FieldEventAction, ActionAborted)
+		ev.SetString(FieldRequestID, id)
+		return true
+	}
+	rest, ok := strings.CutPrefix(after, "failed")
+	if !ok {
+		return false
+	}
+	var reason, msg string
+	switch {
+	case rest == ".":
+	case strings.HasPrefix(rest, " ("):
+		end := strings.IndexByte(rest, ')')
+		if end < 0 {
+			return false
+		}
+		reason, msg = rest[2:end], strings.TrimSuffix(strings.TrimPrefix(rest[end+1:], ": "), ".")
+		if msg == "" && rest[end+1:] != "." {
+			return false
+		}
+	default:
+		return false
+	}
+	ev.SetString(event.FieldEventAction, ActionFailed)
+	ev.SetString(FieldRequestID, id)
+	if reason != "" {
+		ev.SetString(FieldFailureReason, reason)
+	}
+	if msg != "" {
+		ev.SetString(event.FieldErrorMsg, msg)
+	}
+	return true
+}
+
+// preempted reads V0's scheduler warning "Sequence group <id> is preempted by
+// PreemptionMode.RECOMPUTE mode because there is not enough KV cache space. ..." (0.4 to 0.10);
+// the sequence group's id is the request id.
+func preempted(ev *event.Event, b string) {
+	id, rest, ok := strings.Cut(b[len("Sequence group "):], " ")
+	if !ok || !strings.HasPrefix(rest, "is preempted by ") || !validID(id) {
+		return
+	}
+	ev.SetString(event.FieldEventAction, ActionPreempted)
+	ev.SetString(FieldRequestID, id)
+}
+
+// idPrefixes start the ids vLLM's OpenAI server gives requests (chat, completions, embeddings,
+// responses, pooling, scoring, classification, transcription).
+var idPrefixes = [...]string{"chatcmpl-", "cmpl-", "embd-", "resp_", "pool-", "score-", "classify-", "rerank-", "trsc-", "trsl-"}
+
+// mentionedID finds the request a warning or error line names in free text: "Failed to advance
+// FSM for request <id> for tokens 1", "... request <id> ...", or an id with a known prefix
+// anywhere. A word after "request " counts only when it holds a digit, '-' or '_', so "the request
+// but ignored" names none.
+func mentionedID(b string) string {
+	for _, key := range [...]string{"request ", "Request "} {
+		for i := 0; ; {
+			j := strings.Index(b[i:], key)
+			if j < 0 {
+				break
+			}
+			i += j + len(key)
+			if id := idToken(b[i:]); strings.ContainsAny(id, "0123456789-_") {
+				return id
+			}
+		}
+	}
+	for _, p := range idPrefixes {
+		if j := strings.Index(b, p); j >= 0 && (j == 0 || !isIDByte(b[j-1])) {
+			if id := idToken(b[j:]); len(id) > len(p) {
+				return id
+			}
+		}
+	}
+	return ""
+}
+
+// idToken returns the id at the start of s: letters, digits, '-', '_', '.', without a
+// trailing '.'.
+func idToken(s string) string {
+	n := 0
+	for n < len(s) && n < 256 && isIDByte(s[n]) {
+		n++
+	}
+	return strings.TrimRight(s[:n], ".")
+}
+
+func isIDByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.'
+}
+
+// ActionSchedulerDump marks V1's dump of the batch the engine was running when it failed.
+const ActionSchedulerDump = "scheduler_dump"
+
+// schedulerDump reads the ids of the requests in V1's "Dumping scheduler output for model
+// execution: SchedulerOutput(scheduled_new_reqs=[NewRequestData(req_id=<id>,...)],
+// scheduled_cached_reqs=CachedRequestData(req_ids=['<id>', ...], ...) ...)" (0.9 and later;
+// 0.8-0.9 wrote a list of CachedRequestData(req_id=<id>, ...)): the requests in the batch that
+// crashed the engine, as a list in vllm.request.id.
+func schedulerDump(ev *event.Event, b string) {
+	var ids []string
+	seen := map[string]bool{}
+	add := func(id string) {
+		id = strings.Trim(id, "'\"")
+		if validID(id) && !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	for s := b; ; {
+		i := strings.Index(s, "req_id")
+		if i < 0 {
+			break
+		}
+		s = s[i+len("req_id"):]
+		switch {
+		case strings.HasPrefix(s, "="):
+			add(quotedIDToken(s[1:]))
+		case strings.HasPrefix(s, "s=["):
+			list, _, _ := strings.Cut(s[3:], "]")
+			for _, id := range strings.Split(list, ",") {
+				add(strings.TrimSpace(id))
+			}
+		}
+	}
+	ev.SetString(event.FieldEventAction, ActionSchedulerDump)
+	if len(ids) > 0 {
+		setIDList(ev, ids)
+	}
+}
+
+// quotedIDToken returns the id at s, quoted ('id') or bare (id,...).
+func quotedIDToken(s string) string {
+	if s != "" && (s[0] == '\'' || s[0] == '"') {
+		if j := strings.IndexByte(s[1:], s[0]); j >= 0 {
+			return s[1 : j+1]
+		}
+	}
+	return idToken(s)
+}

@@ -1,0 +1,218 @@
+package requests
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/cespare/xxhash/v2"
+
+	"github.com/sluice-dev/sluice/parsers/vllm"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// line applies one line to request id of pd.
+func (p *Processor) line(pd *pod, id string, ev *event.Event, now int64, out []*event.Event) []*event.Event {
+	r := pd.requests[id]
+	if r == nil {
+		out = p.makeRoom(now, out)
+		r = &request{id: clip(id), pod: pd}
+		pd.requests[r.id] = r
+		p.open.pushBack(r)
+		p.nOpen++
+	} else if !r.closed {
+		p.open.touch(r)
+	}
+	if r.closed {
+		// A late line of an ended request (its "failed (engine dead)" after the engine failure
+		// ended it): tagged as its summary was, never a second summary.
+		if p.sampling() && p.kept(r) {
+			ev.AddTag(TagSampled)
+		}
+		return out
+	}
+	r.seen = now
+	if r.lines < ^uint16(0) {
+		r.lines++
+	}
+	ts := ev.Timestamp()
+	if r.start.IsZero() || ts.Before(r.start) {
+		r.start = ts
+	}
+	if ts.After(r.end) {
+		r.end = ts
+	}
+	outcome := p.apply(r, ev)
+	if p.sampling() && (p.kept(r) || outcome != "" && outcome != OutcomeSuccess) {
+		ev.AddTag(TagSampled)
+	}
+	if outcome != "" {
+		out = p.end(r, outcome, "", now, out)
+	}
+	return out
+}
+
+// apply reads what a line says about its request and returns the outcome when the line ends it.
+func (p *Processor) apply(r *request, ev *event.Event) string {
+	action, _ := ev.GetString(event.FieldEventAction)
+	switch action {
+	case vllm.ActionReceived:
+		r.params(ev)
+	case vllm.ActionFinished:
+		return OutcomeSuccess
+	case vllm.ActionAborted:
+		return OutcomeAborted
+	case vllm.ActionPreempted:
+		r.preemptions++
+	case vllm.ActionSchedulerDump:
+		// In the batch the engine ran when it failed: a line of the request, not its error
+		// (the failure itself follows on its own line).
+	case vllm.ActionFailed:
+		if s, ok := ev.GetString(vllm.FieldFailureReason); ok {
+			r.failure = clip(s)
+		}
+		r.noteError(ev)
+		return OutcomeFailure
+	case vllm.ActionResponse:
+		return r.response(ev)
+	default:
+		if lv, _ := ev.GetString(event.FieldLogLevel); lv == "error" || lv == "critical" {
+			r.noteError(ev)
+		}
+	}
+	return ""
+}
+
+// params keeps the sampling parameters and prompt size of a "Received request" line.
+func (r *request) params(ev *event.Event) {
+	r.hasParams = true
+	if v, ok := ev.Get(vllm.FieldPromptTokens); ok {
+		r.promptTokens = int32(v.Int())
+	}
+	if v, ok := ev.Get(vllm.FieldMaxTokens); ok {
+		r.maxTokens = int32(v.Int())
+	}
+	if v, ok := ev.Get(vllm.FieldN); ok {
+		r.n = int32(v.Int())
+	}
+	if v, ok := ev.Get(vllm.FieldTemperature); ok {
+		r.temperature = float32(v.Float())
+	}
+	if v, ok := ev.Get(vllm.FieldTopP); ok {
+		r.topP = float32(v.Float())
+	}
+	if s, ok := ev.GetString(vllm.FieldLoRA); ok {
+		r.lora = clip(s)
+	}
+}
+
+// response reads a "Generated response" line: streaming deltas add their tokens; a line with a
+// finish reason ends the request (abort: aborted; else success).
+func (r *request) response(ev *event.Event) string {
+	if v, ok := ev.Get(vllm.FieldOutputTokens); ok {
+		if strings.Contains(ev.Message(), "(streaming delta)") {
+			r.outputTokens += int32(v.Int())
+		} else {
+			r.outputTokens = int32(v.Int())
+		}
+	}
+	reason, ok := ev.GetString(vllm.FieldFinishReason)
+	if !ok || reason == "" {
+		return ""
+	}
+	r.finish = clip(reason)
+	if reason == "abort" {
+		return OutcomeAborted
+	}
+	return OutcomeSuccess
+}
+
+// noteError keeps the first error a request's lines report: the root cause comes first.
+func (r *request) noteError(ev *event.Event) {
+	if r.errMsg != "" || r.errType != "" {
+		return
+	}
+	if s, ok := ev.GetString(event.FieldErrorType); ok {
+		r.errType = clip(s)
+	}
+	if s, ok := ev.GetString(event.FieldErrorMsg); ok {
+		r.errMsg = clip(s)
+	}
+	if s, ok := ev.GetString(vllm.FieldErrorKind); ok {
+		r.errKind = clip(s)
+	}
+}
+
+// sampling reports whether summaries are sampled at all: with every one sent, tagging the lines
+// would only add a tag to each.
+func (p *Processor) sampling() bool { return p.cfg.SuccessRate < 1 }
+
+// kept reports whether r's summary is sent, as far as known now: failures, aborts, preempted
+// and slow requests always; the rest when the hash of the id falls under success_rate.
+func (p *Processor) kept(r *request) bool {
+	switch {
+	case r.outcome == OutcomeFailure || r.outcome == OutcomeAborted || r.preemptions > 0 || r.errMsg != "" || r.errType != "":
+		return true
+	case !r.start.IsZero() && r.end.Sub(r.start) >= p.cfg.Slow:
+		return true
+	case p.cfg.SuccessRate >= 1:
+		return true
+	}
+	return float64(xxhash.Sum64String(r.id)>>11)/(1<<53) < p.cfg.SuccessRate
+}
+
+// end closes r with outcome (reason says why when no line of its own ended it), appends its
+// summary when the sampling keeps it, and keeps its id for linger.
+func (p *Processor) end(r *request, outcome, reason string, now int64, out []*event.Event) []*event.Event {
+	r.outcome = outcome
+	sent := p.kept(r)
+	if sent {
+		out = append(out, p.summary(r, reason))
+	}
+	p.summaries.WithLabelValues(outcome, boolLabel(sent)).Inc()
+	p.open.remove(r)
+	p.nOpen--
+	r.closed, r.seen = true, now
+	p.closed.pushBack(r)
+	p.nClosed++
+	return out
+}
+
+func boolLabel(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+// forget drops an ended request whose linger is over.
+func (p *Processor) forget(r *request) {
+	p.closed.remove(r)
+	p.nClosed--
+	delete(r.pod.requests, r.id)
+	if len(r.pod.requests) == 0 {
+		delete(p.pods, r.pod.key)
+	}
+}
+
+// makeRoom ends the least recently seen open request when max_open are open, and forgets the
+// oldest ended one when as many are kept for linger: the state never holds more than twice
+// max_open requests.
+func (p *Processor) makeRoom(now int64, out []*event.Event) []*event.Event {
+	if p.closed.head != nil && p.nClosed >= p.cfg.MaxOpen {
+		p.forget(p.closed.head)
+	}
+	if p.nOpen >= p.cfg.MaxOpen && p.open.head != nil {
+		p.evicted.Inc()
+		out = p.end(p.open.head, OutcomeUnknown, EndEvicted, now, out)
+	}
+	return out
+}
+
+// idList reads the JSON list of ids the parser writes for "Aborted request(s) a, b.".
+func idList(raw string) []string {
+	var ids []string
+	if json.Unmarshal([]byte(raw), &ids) != nil {
+		return nil
+	}
+	return ids
+}

@@ -1,0 +1,252 @@
+package requests
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/sluice-dev/sluice/parsers/vllm"
+	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/processors/internal/proctest"
+)
+
+var t0 = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+
+// clock is the fake wall clock the processor reads.
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time { return c.t }
+
+func newProc(t *testing.T, configure func(*Config)) (*Processor, *clock) {
+	t.Helper()
+	c := NewConfig()
+	if configure != nil {
+		configure(c)
+	}
+	set, _, _ := proctest.Settings(t, "requests")
+	p, err := New(set, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := &clock{t0}
+	p.now = clk.now
+	return p, clk
+}
+
+// lines parses vLLM lines as if from pod (its name, uid and node set as Filebeat does).
+func lines(t *testing.T, pod string, ls ...string) []*event.Event {
+	t.Helper()
+	parser := vllm.New(vllm.Options{})
+	evs := make([]*event.Event, len(ls))
+	for i, l := range ls {
+		ev := event.NewMessage(l, t0)
+		ev.SetString(event.FieldK8sPodName, pod)
+		ev.SetString(event.FieldK8sNodeName, "node-"+pod)
+		ev.SetString("gpu.uuid", "GPU-"+pod)
+		if !parser.Parse(ev) {
+			t.Fatalf("not a vLLM line: %s", l)
+		}
+		evs[i] = ev
+	}
+	return evs
+}
+
+func run(t *testing.T, p *Processor, evs ...*event.Event) (kept, summaries []*event.Event) {
+	t.Helper()
+	b := event.NewBatch(evs, nil)
+	if err := p.Process(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Events[:len(evs)], b.Events[len(evs):]
+}
+
+func str(ev *event.Event, k string) string { return proctest.Str(ev, k) }
+
+func num(ev *event.Event, k string) int64 {
+	v, ok := ev.Get(k)
+	if !ok {
+		return -1
+	}
+	return v.Int()
+}
+
+func TestSuccessSummary(t *testing.T) {
+	t.Parallel()
+	p, _ := newProc(t, nil)
+	in := lines(t, "vllm-0",
+		`INFO 11-27 12:00:01 async_llm_engine.py:529] Received request cmpl-1: prompt: "hi", sampling_params: SamplingParams(n=1, temperature=0.7, top_p=0.9, max_tokens=16), prompt_token_ids: [1, 2, 3], lora_request: None.`,
+		`INFO 11-27 12:00:03 async_llm_engine.py:120] Finished request cmpl-1.`)
+	kept, sums := run(t, p, in...)
+	if len(kept) != 2 || len(sums) != 1 {
+		t.Fatalf("%d lines, %d summaries", len(kept), len(sums))
+	}
+	s := sums[0]
+	for k, want := range map[string]string{
+		event.FieldDataset: Dataset, FieldOutcome: OutcomeSuccess, vllm.FieldRequestID: "cmpl-1", event.FieldLogLevel: "info",
+		event.FieldK8sPodName: "vllm-0", event.FieldK8sNodeName: "node-vllm-0", "gpu.uuid": "GPU-vllm-0",
+		FieldECSOutcome: "success", event.FieldMessage: "request cmpl-1 success after 2.00s",
+	} {
+		if got := str(s, k); got != want {
+			t.Errorf("%s = %q, want %q", k, got, want)
+		}
+	}
+	if d := num(s, FieldDuration); d != int64(2*time.Second) {
+		t.Errorf("duration %d", d)
+	}
+	if num(s, vllm.FieldPromptTokens) != 3 || num(s, vllm.FieldMaxTokens) != 16 || num(s, FieldLines) != 2 {
+		t.Errorf("numbers: %v", s)
+	}
+	if p.Open() != 0 {
+		t.Errorf("%d open", p.Open())
+	}
+	if kept[0].HasTag(TagSampled) {
+		t.Errorf("lines tagged although every summary is sent")
+	}
+}
+
+// TestEngineFailure: an out-of-memory in the engine fails every request in flight on that pod,
+// and only there; the "failed (engine dead)" lines after it start no second summary.
+func TestEngineFailure(t *testing.T) {
+	t.Parallel()
+	p, _ := newProc(t, func(c *Config) { c.SuccessRate = 0.5 })
+	in := append(lines(t, "vllm-a",
+		`(APIServer pid=1) INFO 11-27 12:00:01 [async_llm.py:270] Added request chatcmpl-a1.`,
+		`(APIServer pid=1) INFO 11-27 12:00:02 [async_llm.py:270] Added request chatcmpl-a2.`),
+		lines(t, "vllm-b", `(APIServer pid=1) INFO 11-27 12:00:02 [async_llm.py:270] Added request chatcmpl-b1.`)...)
+	in = append(in, lines(t, "vllm-a",
+		`(EngineCore pid=112) ERROR 11-27 12:00:05 [core.py:1131] torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 50.00 MiB.`,
+		`(APIServer pid=1) INFO 11-27 12:00:05 [async_llm.py:342] Request chatcmpl-a1 failed (engine dead).`)...)
+	kept, sums := run(t, p, in...)
+	if len(sums) != 2 {
+		t.Fatalf("%d summaries, want 2", len(sums))
+	}
+	for i, id := range []string{"chatcmpl-a1", "chatcmpl-a2"} {
+		s := sums[i]
+		if str(s, vllm.FieldRequestID) != id || str(s, FieldOutcome) != OutcomeFailure || str(s, vllm.FieldErrorKind) != vllm.KindCUDAOOM ||
+			str(s, event.FieldErrorType) != "torch.OutOfMemoryError" || str(s, FieldEndReason) != EndEngine || str(s, event.FieldLogLevel) != "error" {
+			t.Errorf("summary %d: %v", i, s)
+		}
+	}
+	if !kept[4].HasTag(TagSampled) {
+		t.Errorf("late line of a failed request not tagged")
+	}
+	if p.Open() != 1 {
+		t.Errorf("%d open, want vllm-b's one", p.Open())
+	}
+}
+
+func TestAbortedList(t *testing.T) {
+	t.Parallel()
+	p, _ := newProc(t, nil)
+	_, sums := run(t, p, lines(t, "vllm-0",
+		`(APIServer pid=1) INFO 07-29 06:22:20 [async_llm.py:270] Added request chatcmpl-x.`,
+		`(APIServer pid=1) INFO 07-29 06:22:30 [async_llm.py:420] Aborted request(s) chatcmpl-x, chatcmpl-y.`)...)
+	if len(sums) != 2 || str(sums[0], FieldOutcome) != OutcomeAborted || str(sums[1], vllm.FieldRequestID) != "chatcmpl-y" {
+		t.Fatalf("summaries: %v", sums)
+	}
+}
+
+func TestTTLAndShutdown(t *testing.T) {
+	t.Parallel()
+	p, clk := newProc(t, func(c *Config) { c.TTL = time.Minute })
+	run(t, p, lines(t, "vllm-0", `(APIServer pid=1) INFO 07-29 06:22:20 [async_llm.py:270] Added request r1.`)...)
+	clk.t = t0.Add(30 * time.Second)
+	run(t, p, lines(t, "vllm-0", `(APIServer pid=1) INFO 07-29 06:22:50 [async_llm.py:270] Added request r2.`)...)
+	if b := p.Flush(context.Background(), t0.Add(59*time.Second), false); b != nil {
+		t.Fatalf("flushed before ttl: %v", b.Events)
+	}
+	b := p.Flush(context.Background(), t0.Add(61*time.Second), false)
+	if b == nil || len(b.Events) != 1 || str(b.Events[0], FieldEndReason) != EndTTL || str(b.Events[0], FieldOutcome) != OutcomeUnknown {
+		t.Fatalf("ttl flush: %v", b)
+	}
+	b = p.Flush(context.Background(), t0.Add(62*time.Second), true)
+	if b == nil || len(b.Events) != 1 || str(b.Events[0], FieldEndReason) != EndShutdown {
+		t.Fatalf("final flush: %v", b)
+	}
+	if p.Open() != 0 || len(p.pods) != 0 {
+		t.Errorf("state left: %d open, %d pods", p.Open(), len(p.pods))
+	}
+}
+
+func TestMaxOpenEvicts(t *testing.T) {
+	t.Parallel()
+	p, _ := newProc(t, func(c *Config) { c.MaxOpen = 2 })
+	_, sums := run(t, p, lines(t, "vllm-0",
+		`(APIServer pid=1) INFO 07-29 06:22:20 [async_llm.py:270] Added request r1.`,
+		`(APIServer pid=1) INFO 07-29 06:22:21 [async_llm.py:270] Added request r2.`,
+		`(APIServer pid=1) INFO 07-29 06:22:22 [async_llm.py:270] Added request r3.`)...)
+	if len(sums) != 1 || str(sums[0], vllm.FieldRequestID) != "r1" || str(sums[0], FieldEndReason) != EndEvicted {
+		t.Fatalf("summaries: %v", sums)
+	}
+	if got := testutil.ToFloat64(p.evicted); got != 1 {
+		t.Errorf("evicted %v", got)
+	}
+	if p.Open() != 2 {
+		t.Errorf("%d open", p.Open())
+	}
+}
+
+func TestSamplingKeepsFailures(t *testing.T) {
+	t.Parallel()
+	p, _ := newProc(t, func(c *Config) { c.SuccessRate = 0 })
+	kept, sums := run(t, p, lines(t, "vllm-0",
+		`INFO 11-27 12:00:01 async_llm_engine.py:120] Finished request ok-1.`,
+		`(APIServer pid=1) INFO 11-27 12:00:04 [async_llm.py:427] Request bad-1 failed (bad request): prompt too long.`,
+		`INFO 11-27 12:00:01 async_llm_engine.py:133] Aborted request gone-1.`)...)
+	if len(sums) != 2 || str(sums[0], vllm.FieldRequestID) != "bad-1" || str(sums[0], event.FieldErrorMsg) != "prompt too long" ||
+		str(sums[0], vllm.FieldFailureReason) != "bad request" || str(sums[1], FieldOutcome) != OutcomeAborted {
+		t.Fatalf("summaries: %v", sums)
+	}
+	if kept[0].HasTag(TagSampled) || !kept[1].HasTag(TagSampled) || !kept[2].HasTag(TagSampled) {
+		t.Errorf("tags: %v %v %v", kept[0].Tags(), kept[1].Tags(), kept[2].Tags())
+	}
+}
+
+func TestIdleEngineEndsRequests(t *testing.T) {
+	t.Parallel()
+	p, _ := newProc(t, nil)
+	_, sums := run(t, p, lines(t, "vllm-0",
+		`(APIServer pid=1) INFO 05-12 08:01:30 [async_llm.py:270] Added request chatcmpl-q.`,
+		`(APIServer pid=1) INFO 05-12 08:01:39 [loggers.py:271] Engine 000: Avg prompt throughput: 0.0 tokens/s, Avg generation throughput: 0.0 tokens/s, Running: 0 reqs, Waiting: 0 reqs, GPU KV cache usage: 0.0%, Prefix cache hit rate: 0.0%`)...)
+	if len(sums) != 1 || str(sums[0], FieldOutcome) != OutcomeSuccess || str(sums[0], FieldEndReason) != "engine_idle" {
+		t.Fatalf("summaries: %v", sums)
+	}
+}
+
+func TestBadConfig(t *testing.T) {
+	t.Parallel()
+	for name, f := range map[string]func(*Config){
+		"ttl": func(c *Config) { c.TTL = 0 }, "max_open": func(c *Config) { c.MaxOpen = 0 },
+		"success_rate": func(c *Config) { c.SuccessRate = 1.5 }, "pod_fields": func(c *Config) { c.PodFields = []string{""} },
+		"slow": func(c *Config) { c.Slow = -1 }, "linger": func(c *Config) { c.Linger = -1 },
+	} {
+		c := NewConfig()
+		f(c)
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: error %v", name, err)
+		}
+	}
+}
+
+// TestSchedulerDumpIsALineNotTheCause: the dump of the crashing batch names its requests; the
+// failure that follows is their cause, not the dump's text.
+func TestSchedulerDumpIsALineNotTheCause(t *testing.T) {
+	t.Parallel()
+	p, _ := newProc(t, nil)
+	_, sums := run(t, p, lines(t, "vllm-0",
+		`(APIServer pid=1) INFO 11-25 12:06:10 [async_llm.py:270] Added request chatcmpl-9d2.`,
+		`(APIServer pid=1) INFO 11-25 12:06:11 [async_llm.py:270] Added request chatcmpl-9d3.`,
+		`(EngineCore_DP0 pid=16899) ERROR 11-25 12:06:16 [dump_input.py:76] Dumping scheduler output for model execution: SchedulerOutput(scheduled_new_reqs=[], scheduled_cached_reqs=CachedRequestData(req_ids=['chatcmpl-9d2', 'chatcmpl-9d3'], resumed_from_preemption=[false, false]), total_num_scheduled_tokens=2)`,
+		`(EngineCore_DP0 pid=16899) ERROR 11-25 12:06:16 [core.py:711] RuntimeError: CUDA error: an illegal memory access was encountered`)...)
+	if len(sums) != 2 {
+		t.Fatalf("%d summaries", len(sums))
+	}
+	for _, s := range sums {
+		if str(s, vllm.FieldErrorKind) != vllm.KindCUDA || str(s, event.FieldErrorType) != "RuntimeError" || num(s, FieldLines) != 2 {
+			t.Errorf("summary: %v", s)
+		}
+	}
+}

@@ -1,0 +1,105 @@
+package requests
+
+import (
+	"strings"
+	"time"
+
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// Outcomes of a request (vllm.request.outcome).
+const (
+	OutcomeSuccess = "success"
+	OutcomeFailure = "failure"
+	OutcomeAborted = "aborted"
+	OutcomeUnknown = "unknown"
+)
+
+// Why a request ended without an end line of its own (vllm.request.end_reason).
+const (
+	EndTTL      = "ttl"
+	EndEvicted  = "evicted"
+	EndShutdown = "shutdown"
+	EndEngine   = "engine_failure"
+)
+
+// maxText bounds each error text kept per request, so that one long traceback message does not
+// make an open request cost kilobytes.
+const maxText = 256
+
+// request is what is known of one request while it is open, and for a while after (closed set):
+// only numbers and short strings, copied out of the events so that no event stays alive.
+type request struct {
+	id         string
+	pod        *pod
+	prev, next *request // least recently seen first
+
+	start, end time.Time // from the lines' @timestamp
+	seen       int64     // wall clock of the last line, unix ns, for ttl and linger
+
+	promptTokens, outputTokens, maxTokens int32
+	n                                     int32
+	temperature, topP                     float32
+	lines, preemptions                    uint16
+	hasParams                             bool
+	closed                                bool
+
+	lora, finish, failure, errType, errMsg, errKind string
+	outcome                                         string
+}
+
+// pod holds the requests of one vLLM server and the context its summaries carry.
+type pod struct {
+	key      string
+	requests map[string]*request
+	context  []field
+	source   string // the log file of its first line, for summaries of servers without pod fields
+}
+
+type field struct {
+	key string
+	val event.Value
+}
+
+// clip copies s (so that it does not keep its event's message alive) and bounds it.
+func clip(s string) string {
+	if len(s) > maxText {
+		s = s[:maxText]
+	}
+	return strings.Clone(s)
+}
+
+// lru is an intrusive list of requests, least recently seen first.
+type lru struct{ head, tail *request }
+
+func (l *lru) remove(r *request) {
+	if r.prev != nil {
+		r.prev.next = r.next
+	} else {
+		l.head = r.next
+	}
+	if r.next != nil {
+		r.next.prev = r.prev
+	} else {
+		l.tail = r.prev
+	}
+	r.prev, r.next = nil, nil
+}
+
+func (l *lru) pushBack(r *request) {
+	r.prev, r.next = l.tail, nil
+	if l.tail != nil {
+		l.tail.next = r
+	} else {
+		l.head = r
+	}
+	l.tail = r
+}
+
+func (l *lru) touch(r *request) {
+	if l.tail == r {
+		return
+	}
+	l.remove(r)
+	l.pushBack(r)
+}
