@@ -264,3 +264,20 @@ func TestWarningIsNoEngineFailure(t *testing.T) {
 		t.Fatalf("a warning ended requests: %v", sums)
 	}
 }
+
+// Making room for a new request may forget the last ended request of the same pod; the pod must
+// stay known, or the new request is orphaned and its next line starts a second one.
+func TestMakeRoomKeepsThePod(t *testing.T) {
+	t.Parallel()
+	p, _ := newProc(t, func(c *Config) { c.MaxOpen = 1 })
+	_, sums := run(t, p, lines(t, "vllm-0",
+		`INFO 11-27 12:00:01 async_llm_engine.py:120] Finished request r1.`,
+		`(APIServer pid=1) INFO 11-27 12:00:02 [async_llm.py:270] Added request r2.`,
+		`INFO 11-27 12:00:03 async_llm_engine.py:120] Finished request r2.`)...)
+	if len(sums) != 2 || str(sums[1], vllm.FieldRequestID) != "r2" || num(sums[1], FieldLines) != 2 {
+		t.Fatalf("summaries: %v", sums)
+	}
+	if p.Open() != 0 {
+		t.Errorf("%d open: an orphaned request", p.Open())
+	}
+}
