@@ -15,6 +15,7 @@ func (p *Processor) line(pd *pod, id string, ev *event.Event, now int64, out []*
 	r := pd.requests[id]
 	if r == nil {
 		out = p.makeRoom(now, out)
+		p.pods[pd.key] = pd // making room may have forgotten pd's last ended request, and pd with it
 		r = &request{id: clip(id), pod: pd}
 		pd.requests[r.id] = r
 		p.open.pushBack(r)
@@ -189,7 +190,7 @@ func (p *Processor) forget(r *request) {
 	p.closed.remove(r)
 	p.nClosed--
 	delete(r.pod.requests, r.id)
-	if len(r.pod.requests) == 0 {
+	if len(r.pod.requests) == 0 && p.pods[r.pod.key] == r.pod {
 		delete(p.pods, r.pod.key)
 	}
 }

@@ -120,7 +120,7 @@ func (p *Processor) observe(ev *event.Event, now int64, out []*event.Event) []*e
 	if !ok {
 		kind, _ := ev.GetString(vllm.FieldErrorKind)
 		switch {
-		case isEngineFailure(kind):
+		case isEngineFailure(kind) && !minor(ev):
 			if pd := p.pods[p.podKey(ev)]; pd != nil {
 				return p.failPod(pd, ev, kind, now, out)
 			}
@@ -145,6 +145,16 @@ func (p *Processor) observe(ev *event.Event, now int64, out []*event.Event) []*e
 func isEngineFailure(kind string) bool {
 	switch kind {
 	case vllm.KindEngineDead, vllm.KindCUDAOOM, vllm.KindNCCL, vllm.KindCUDA:
+		return true
+	}
+	return false
+}
+
+// minor reports a line whose level says it did not stop anything: an NCCL WARN, a warning about
+// memory. Only errors (or lines without a level, such as an uncaught traceback) fail requests.
+func minor(ev *event.Event) bool {
+	switch lv, _ := ev.GetString(event.FieldLogLevel); lv {
+	case "warning", "info", "debug":
 		return true
 	}
 	return false
@@ -217,9 +227,18 @@ func (p *Processor) failPod(pd *pod, ev *event.Event, kind string, now int64, ou
 	return out
 }
 
+// idleMargin is how much older than an idle stats line a request's last line must be for the
+// stats to speak for it: the stats describe the engine's last step, and a request added just
+// before the line may not have reached the engine yet.
+const idleMargin = 2 * time.Second
+
 // idle ends every open request of pd as successful unless a failure was seen for it.
 func (p *Processor) idle(pd *pod, ev *event.Event, now int64, out []*event.Event) []*event.Event {
+	cutoff := ev.Timestamp().Add(-idleMargin)
 	for _, r := range p.openOf(pd) {
+		if !r.end.Before(cutoff) {
+			continue
+		}
 		o := OutcomeSuccess
 		if r.errMsg != "" || r.errType != "" {
 			o = OutcomeFailure

@@ -210,9 +210,11 @@ func TestIdleEngineEndsRequests(t *testing.T) {
 	p, _ := newProc(t, nil)
 	_, sums := run(t, p, lines(t, "vllm-0",
 		`(APIServer pid=1) INFO 05-12 08:01:30 [async_llm.py:270] Added request chatcmpl-q.`,
+		`(APIServer pid=1) INFO 05-12 08:01:38 [async_llm.py:270] Added request chatcmpl-just-now.`,
 		`(APIServer pid=1) INFO 05-12 08:01:39 [loggers.py:271] Engine 000: Avg prompt throughput: 0.0 tokens/s, Avg generation throughput: 0.0 tokens/s, Running: 0 reqs, Waiting: 0 reqs, GPU KV cache usage: 0.0%, Prefix cache hit rate: 0.0%`)...)
-	if len(sums) != 1 || str(sums[0], FieldOutcome) != OutcomeSuccess || str(sums[0], FieldEndReason) != "engine_idle" {
-		t.Fatalf("summaries: %v", sums)
+	if len(sums) != 1 || str(sums[0], FieldOutcome) != OutcomeSuccess || str(sums[0], FieldEndReason) != "engine_idle" ||
+		str(sums[0], vllm.FieldRequestID) != "chatcmpl-q" {
+		t.Fatalf("summaries: %v (a request added a second before the stats is not ended by them)", sums)
 	}
 }
 
@@ -248,5 +250,34 @@ func TestSchedulerDumpIsALineNotTheCause(t *testing.T) {
 		if str(s, vllm.FieldErrorKind) != vllm.KindCUDA || str(s, event.FieldErrorType) != "RuntimeError" || num(s, FieldLines) != 2 {
 			t.Errorf("summary: %v", s)
 		}
+	}
+}
+
+// An NCCL or memory warning does not fail the requests in flight; only an error does.
+func TestWarningIsNoEngineFailure(t *testing.T) {
+	t.Parallel()
+	p, _ := newProc(t, nil)
+	_, sums := run(t, p, lines(t, "vllm-0",
+		`(APIServer pid=1) INFO 11-27 12:00:01 [async_llm.py:270] Added request chatcmpl-w.`,
+		`(VllmWorker rank=3 pid=4107) WARNING 11-27 12:00:02 [multiproc_executor.py:527] RuntimeError: NCCL error: unhandled cuda error`)...)
+	if len(sums) != 0 || p.Open() != 1 {
+		t.Fatalf("a warning ended requests: %v", sums)
+	}
+}
+
+// Making room for a new request may forget the last ended request of the same pod; the pod must
+// stay known, or the new request is orphaned and its next line starts a second one.
+func TestMakeRoomKeepsThePod(t *testing.T) {
+	t.Parallel()
+	p, _ := newProc(t, func(c *Config) { c.MaxOpen = 1 })
+	_, sums := run(t, p, lines(t, "vllm-0",
+		`INFO 11-27 12:00:01 async_llm_engine.py:120] Finished request r1.`,
+		`(APIServer pid=1) INFO 11-27 12:00:02 [async_llm.py:270] Added request r2.`,
+		`INFO 11-27 12:00:03 async_llm_engine.py:120] Finished request r2.`)...)
+	if len(sums) != 2 || str(sums[1], vllm.FieldRequestID) != "r2" || num(sums[1], FieldLines) != 2 {
+		t.Fatalf("summaries: %v", sums)
+	}
+	if p.Open() != 0 {
+		t.Errorf("%d open: an orphaned request", p.Open())
 	}
 }

@@ -107,6 +107,11 @@ func TestAssetsStructure(t *testing.T) {
 				}
 			}
 			st := o.Get("attributes.state")
+			for _, id := range lensAccessors(st.Get("visualization")) {
+				if !st.Get("datasourceStates.indexpattern.layers." + layer + ".columns." + id).Exists() {
+					t.Errorf("%s: the visualization shows column %s, which the layer lacks", key, id)
+				}
+			}
 			if !st.Get("visualization").Exists() || !st.Get("datasourceStates.indexpattern.layers."+layer+".columnOrder").IsArray() ||
 				!names["indexpattern-datasource-layer-"+layer] {
 				t.Errorf("%s: lens state or layer reference missing", key)
@@ -149,6 +154,26 @@ func lensFields(o gjson.Result) []string {
 		return true
 	})
 	return fs
+}
+
+// lensAccessors returns the column ids a Lens visualization shows (XY layers' accessors, a
+// datatable's columns).
+func lensAccessors(vis gjson.Result) []string {
+	var ids []string
+	for _, l := range vis.Get("layers").Array() {
+		for _, k := range []string{"xAccessor", "splitAccessor"} {
+			if v := l.Get(k).Str; v != "" {
+				ids = append(ids, v)
+			}
+		}
+		for _, a := range l.Get("accessors").Array() {
+			ids = append(ids, a.Str)
+		}
+	}
+	for _, c := range vis.Get("columns").Array() {
+		ids = append(ids, c.Get("columnId").Str)
+	}
+	return ids
 }
 
 // TestKibanaImport checks the request shape Kibana's _import API expects, and that refusals
