@@ -13,6 +13,7 @@ import (
 	"github.com/sluice-dev/sluice/parsers/logfmt"
 	"github.com/sluice-dev/sluice/parsers/nvidia_shell"
 	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
+	"github.com/sluice-dev/sluice/parsers/pylog"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 )
 
@@ -29,6 +30,7 @@ func Registry() *parsers.Registry {
 		klog.Info,
 		logfmt.Info,
 		pjson.Info,
+		pylog.Info,
 		nvidia_shell.Info, // last: it takes any plain line from a GPU-stack container
 	)
 }
@@ -39,6 +41,6 @@ func Registry() *parsers.Registry {
 func DefaultChain() []string {
 	return []string{
 		"cri", "docker", "vllm",
-		"nvidia_xid", "gpu_operator", "dcgm", "klog", "logfmt", "json", "nvidia_shell",
+		"nvidia_xid", "gpu_operator", "dcgm", "klog", "logfmt", "json", "pylog", "nvidia_shell",
 	}
 }

@@ -1,0 +1,232 @@
+// Package pylog parses the Python logging formats that LLM-serving and training containers
+// write besides vLLM's own: the standard library's default and basicConfig formats, KServe's
+// model server, Ray (core, Serve and the C++ core worker) and DeepSpeed:
+//
+//	2024-05-12 08:01:39,123 - vllm.engine - INFO - Starting engine
+//	WARNING:root:Something happened
+//	2025-04-07 08:49:41.625 408300 kserve INFO [model_server.py:register_model():398] Registering model: model
+//	2024-06-13 16:11:50,396 INFO worker.py:1752 -- Started a local Ray instance.
+//	INFO 2024-11-18 01:46:34,210 default_VLLMDeployment ujj4diu5 replica.py:893 - Started initializing replica.
+//	[2024-06-13 16:11:51,588 E 13261 13261] core_worker.cc:228: Failed to register worker
+//	[2023-08-21 19:29:05,206] [INFO] [comm.py:662:init_distributed] Initializing TorchBackend
+//
+// Level, time, logger, origin and message come out of each, read by position without regular
+// expressions. The dataset comes from the format or the logger's name (vllm.* loggers are
+// vllm.server), else from a GPU-stack container, else generic.python.
+package pylog
+
+import (
+	"strings"
+	"time"
+
+	"github.com/sluice-dev/sluice/parsers"
+	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// Datasets of the formats this parser tells apart.
+const (
+	DatasetGeneric   = "generic.python"
+	DatasetVLLM      = "vllm.server"
+	DatasetKServe    = "kserve.server"
+	DatasetRayCore   = "ray.core"
+	DatasetRayServe  = "ray.serve"
+	DatasetDeepSpeed = "deepspeed"
+)
+
+// Info registers the parser.
+var Info = parsers.Info{
+	Name:        "pylog",
+	Description: "Python logging formats: stdlib default and basicConfig, KServe, Ray core and Serve, DeepSpeed",
+	New:         func() parsers.Parser { return New() },
+	Fields: pu.Fields(pu.FieldLogMessage, pu.FieldLogger, pu.FieldOriginFile, pu.FieldOriginLine,
+		pu.FieldOriginFunc, pu.FieldProcessPID, pu.FieldLogFields),
+}
+
+// Parser parses Python logging lines. It is stateless and safe for concurrent use.
+type Parser struct{}
+
+// New returns the parser.
+func New() *Parser { return &Parser{} }
+
+// rec is one line taken apart.
+type rec struct {
+	level, logger, file, fn, msg, dataset string
+	line, pid                             int64
+	deployment, replica                   string
+	t                                     time.Time
+	zoned                                 bool // t carries its zone: it beats the runtime's time
+}
+
+// Parse recognises one of the formats by its first byte and sets the fields.
+func (p *Parser) Parse(ev *event.Event) bool {
+	s := strings.TrimSuffix(ev.Message(), "\r")
+	if len(s) < 8 {
+		return false
+	}
+	var r rec
+	ok := false
+	switch c := s[0]; {
+	case c == '[':
+		ok = r.bracketed(s)
+	case c >= '0' && c <= '9':
+		ok = r.dated(s)
+	case c >= 'A' && c <= 'Z':
+		ok = r.levelFirst(s)
+	}
+	if !ok {
+		return false
+	}
+	r.set(ev)
+	return true
+}
+
+func (r *rec) set(ev *event.Event) {
+	if r.logger != "" {
+		ev.SetString(pu.FieldLogger, r.logger)
+	}
+	if r.file != "" {
+		ev.SetString(pu.FieldOriginFile, r.file)
+		if r.line > 0 {
+			ev.Set(pu.FieldOriginLine, event.Int(r.line))
+		}
+	}
+	if r.fn != "" {
+		ev.SetString(pu.FieldOriginFunc, r.fn)
+	}
+	if r.pid > 0 {
+		ev.Set(pu.FieldProcessPID, event.Int(r.pid))
+	}
+	if r.deployment != "" {
+		ev.SetString(pu.FieldLogFields+".deployment", r.deployment)
+		ev.SetString(pu.FieldLogFields+".replica", r.replica)
+	}
+	ev.SetString(pu.FieldLogMessage, r.msg)
+	switch {
+	case r.t.IsZero(): // basicConfig's format has no time
+	case r.zoned:
+		pu.SetTime(ev, r.t)
+	default:
+		pu.SetLocalTime(ev, r.t)
+	}
+	ds := r.dataset
+	if ds == "" {
+		ds = loggerDataset(r.logger)
+	}
+	if ds == "" || ds == DatasetGeneric {
+		ds = pu.DatasetOr(ev, DatasetGeneric)
+	}
+	pu.Finish(ev, ds, r.level)
+}
+
+// loggerDataset attributes a line by its logger's top-level package.
+func loggerDataset(logger string) string {
+	top, _, _ := strings.Cut(logger, ".")
+	switch top {
+	case "vllm":
+		return DatasetVLLM
+	case "kserve", "huggingfaceserver":
+		return DatasetKServe
+	case "ray":
+		if strings.HasPrefix(logger, "ray.serve") {
+			return DatasetRayServe
+		}
+		return DatasetRayCore
+	case "deepspeed", "DeepSpeed":
+		return DatasetDeepSpeed
+	}
+	return ""
+}
+
+// pyLevel maps Python's upper-case level names (and the one-letter glog levels of Ray's C++
+// core when single is set) to ECS levels.
+func pyLevel(s string, single bool) string {
+	if len(s) == 1 && !single {
+		return ""
+	}
+	switch s {
+	case "DEBUG", "D":
+		return pu.Debug
+	case "INFO", "I", "NOTICE":
+		return pu.Info
+	case "WARNING", "WARN", "W":
+		return pu.Warning
+	case "ERROR", "E":
+		return pu.Error
+	case "CRITICAL", "FATAL", "F", "C":
+		return pu.Critical
+	case "TRACE":
+		return pu.Debug
+	}
+	return ""
+}
+
+// bracketed reads DeepSpeed's "[date] [LEVEL] [file.py:N:func] msg" and Ray's C++ core
+// "[date L pid tid] file.cc:N: msg".
+func (r *rec) bracketed(s string) bool {
+	if len(s) < 24 {
+		return false
+	}
+	t, n, ok := pu.RFC3339(s[1:])
+	if !ok {
+		return false
+	}
+	rest := s[1+n:]
+	if strings.HasPrefix(rest, "] [") {
+		// DeepSpeed
+		lv, after, ok := strings.Cut(rest[3:], "] ")
+		if r.level = pyLevel(strings.TrimSpace(lv), false); !ok || r.level == "" {
+			return false
+		}
+		r.dataset = DatasetDeepSpeed
+		if len(after) > 0 && after[0] == '[' {
+			if end := strings.IndexByte(after, ']'); end > 0 && strings.IndexByte(after[:end], ' ') < 0 {
+				loc := after[1:end]
+				file, rest, _ := strings.Cut(loc, ":")
+				ln, fn, _ := strings.Cut(rest, ":")
+				r.file, r.fn = file, fn
+				r.line, _ = pu.Atoi(ln)
+				after = strings.TrimPrefix(after[end+1:], " ")
+			}
+		}
+		r.msg, r.t = after, t
+		return true
+	}
+	// Ray C++: " E 13261 13261] file.cc:N: msg"
+	if len(rest) < 4 || rest[0] != ' ' || rest[2] != ' ' {
+		return false
+	}
+	if r.level = pyLevel(rest[1:2], true); r.level == "" {
+		return false
+	}
+	end := strings.IndexByte(rest, ']')
+	if end < 0 {
+		return false
+	}
+	pid, _, _ := strings.Cut(rest[3:end], " ")
+	var okp bool
+	if r.pid, okp = pu.Atoi(pid); !okp {
+		return false
+	}
+	body := strings.TrimPrefix(rest[end+1:], " ")
+	if loc, msg, ok := strings.Cut(body, ": "); ok && strings.IndexByte(loc, ' ') < 0 && strings.IndexByte(loc, ':') > 0 {
+		r.origin(loc)
+		body = msg
+	}
+	r.msg, r.dataset, r.t = body, DatasetRayCore, t
+	return true
+}
+
+// origin sets file and line from "file.py:123".
+func (r *rec) origin(loc string) bool {
+	i := strings.LastIndexByte(loc, ':')
+	if i <= 0 {
+		return false
+	}
+	n, ok := pu.Atoi(loc[i+1:])
+	if !ok {
+		return false
+	}
+	r.file, r.line = loc[:i], n
+	return true
+}
