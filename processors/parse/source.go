@@ -8,6 +8,7 @@ import (
 	"github.com/sluice-dev/sluice/parsers"
 	"github.com/sluice-dev/sluice/parsers/cri"
 	"github.com/sluice-dev/sluice/parsers/k8spath"
+	"github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
@@ -153,7 +154,13 @@ type sourceMemo struct {
 // better was found) and event.dataset (the parser's; else the rule's, the source's last, or the
 // fallback). log.level is left to the parsers, which set it only from the line: a level made up
 // here would hide the lines whose level nobody knows from the rules meant for them.
-func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, m *sourceMemo) {
+//
+// It reports whether the source is claimed: sluice knows the program that writes it, because a
+// source rule names it, its container belongs to the GPU stack, or a parser recognised one of
+// its earlier lines with a dataset of its own (not generic.*). A line a claimed source's parsers
+// cannot read is a parse failure, worth a look; a line from an application sluice knows nothing
+// about is not, and keeps its framing and the fallback dataset without the tag.
+func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, m *sourceMemo) bool {
 	if !ev.Has(event.FieldTimestamp) {
 		t := ev.Meta.Received
 		if t.IsZero() {
@@ -172,6 +179,7 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 		m.key, m.s, m.gen = src, s, p.forgotten
 	}
 	s.last = m.now
+	known := s.dataset != "" && !strings.HasPrefix(s.dataset, "generic")
 	if ds, ok := ev.GetString(event.FieldDataset); ok && ds != "" {
 		if parsed {
 			s.dataset = ds
@@ -187,6 +195,7 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 		}
 		ev.SetString(event.FieldDataset, ds)
 	}
+	return known || r != nil && (len(r.Parsers) > 0 || r.Dataset != "") || parseutil.GPUDataset(ev) != ""
 }
 
 // forgetIdle drops what is remembered of sources idle for longer than the idle timeout, so that

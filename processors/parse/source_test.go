@@ -50,3 +50,36 @@ func TestSourceMemo(t *testing.T) {
 		t.Errorf("next batch: dataset %q, want vllm.access", got)
 	}
 }
+
+// TestClaimedSources checks that _parse_failure marks only lines a claimed source failed to
+// read: from an unknown application a line no parser reads keeps the fallback dataset without
+// the tag; once a parser has recognised a line of the source (or a rule or a GPU-stack
+// container names it), such a line is a failure.
+func TestClaimedSources(t *testing.T) {
+	t.Parallel()
+	p := newProc(t, func(c *Config) {
+		c.Sources = []SourceRule{{Container: "vllm", Parsers: []string{"vllm"}}}
+	})
+	parse := func(line, container, path string) *event.Event {
+		ev := event.NewMessage(line, t0)
+		if container != "" {
+			ev.SetString("kubernetes.container.name", container)
+		}
+		ev.SetString("log.file.path", path)
+		p.ParseEvent(ev)
+		return ev
+	}
+	const hello = "listening on :8080, have a nice day"
+	ev := parse(hello, "", "/var/log/containers/web_default_app-0123.log")
+	if ds, _ := ev.GetString(event.FieldDataset); ev.HasTag(event.TagParseFailure) || ds != p.cfg.FallbackDataset {
+		t.Errorf("unknown application: %s", ev.AppendJSON(nil))
+	}
+	if ev := parse(hello, "vllm", "/a.log"); !ev.HasTag(event.TagParseFailure) {
+		t.Errorf("pinned source: not tagged: %s", ev.AppendJSON(nil))
+	}
+	src := "/var/log/containers/llm_default_server-0123.log"
+	parse("INFO 06-30 09:10:11 [core.py:69] Initializing a V1 LLM engine", "", src)
+	if ev := parse(hello, "", src); !ev.HasTag(event.TagParseFailure) {
+		t.Errorf("source with recognised vLLM lines: not tagged: %s", ev.AppendJSON(nil))
+	}
+}
