@@ -22,10 +22,20 @@ func isTraceStart(body, rest string) bool {
 		(strings.HasPrefix(body, "Process ") && strings.HasPrefix(rest, TracebackHeader))
 }
 
+// IsFrameLine reports whether a line is a traceback's frame line ("  File \"x.py\", line 3, in
+// f"), which opens a traceback fragment when the header came earlier.
+func IsFrameLine(b string) bool {
+	return strings.HasPrefix(b, `  File "`) && strings.Contains(b, `", line `)
+}
+
 // setTraceback sets error.* from a grouped traceback: the stack from the (first) header to the
-// end, and the type and message of the last exception, the one that was finally raised.
+// end, and the type and message of the last exception, the one that was finally raised. A
+// fragment without its header (it starts with a frame line) is its own stack.
 func setTraceback(ev *event.Event, text string) {
 	i := strings.Index(text, TracebackHeader)
+	if i < 0 && IsFrameLine(text) {
+		i = 0
+	}
 	if i < 0 {
 		return
 	}

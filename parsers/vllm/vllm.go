@@ -74,11 +74,12 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		return true
 	}
 	if l.Proc == "" && l.Header == "" {
-		if !multi || !isTraceStart(l.Body, rest) {
+		if (!multi || !isTraceStart(l.Body, rest)) && !IsFrameLine(l.Body) {
 			return false
 		}
-		// A bare Python traceback: no sign of which program wrote it, so the dataset is left
-		// to the parse processor (from the source).
+		// A bare Python traceback, or a fragment of one whose header came earlier: no sign of
+		// which program wrote it, so the dataset is left to the parse processor (from the
+		// source).
 		setMessage(ev, msg, first, l.Text, rest)
 		ev.SetString(event.FieldLogLevel, "error")
 		setTraceback(ev, l.Body+"\n"+rest)
@@ -101,7 +102,7 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		ev.SetString(FieldOriginFile, l.File)
 		ev.Set(FieldOriginLine, event.Int(l.FileLine))
 	}
-	if multi && isTraceStart(l.Body, rest) || strings.Contains(rest, "Traceback (most recent call last):") {
+	if multi && isTraceStart(l.Body, rest) || IsFrameLine(l.Body) || strings.Contains(rest, "Traceback (most recent call last):") {
 		if l.Level == "" || l.Level == "info" || l.Level == "debug" {
 			lv = "error"
 		}

@@ -40,6 +40,8 @@ const (
 	modeNative         // a C++ error report: "Exception raised from", "frame #N", "  what():"
 	modeWarning        // a Python warning: its further message lines, then its source line
 	modeDone           // complete: sent at once
+	modeGoMaybe        // a zap console error line, which a Go stack may follow (gostack.go)
+	modeGo             // inside a Go panic, goroutine dump or stack
 )
 
 // maxWarningLines bounds the message lines of a Python warning before its source line.
@@ -160,6 +162,9 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 		if mode == modeTrace && g.level == "" {
 			g.level = "error" // as the vllm parser reads a bare traceback
 		}
+		if _, lv, ok := goStart(sl); ok && g.level == "" {
+			g.level = lv
+		}
 		p.groups[gk] = g
 		a.touched = append(a.touched, &g.pending)
 		return
@@ -268,10 +273,13 @@ func (g *group) joined() *event.Event {
 	return g.first
 }
 
-// startMode reports whether a line opens a group, and how.
+// startMode reports whether a line opens a group, and how. A frame line ("  File ...") opens a
+// traceback too: its header came earlier (in a rotated file, or before a timeout), and its
+// fragments belong together rather than each becoming an event.
 func startMode(l *vllm.Line) (int, bool) {
 	switch {
-	case l.Body == vllm.TracebackHeader, strings.HasPrefix(l.Body, "  + Exception Group Traceback"):
+	case l.Body == vllm.TracebackHeader, strings.HasPrefix(l.Body, "  + Exception Group Traceback"),
+		l.Header == "" && vllm.IsFrameLine(l.Body):
 		return modeTrace, true
 	case strings.HasPrefix(l.Body, "Process ") && strings.HasSuffix(l.Body, ":") && strings.Count(l.Body, " ") == 1:
 		return modeProcess, true
@@ -283,6 +291,9 @@ func startMode(l *vllm.Line) (int, bool) {
 		if _, _, _, _, ok := vllm.PyWarning(l.Body); ok {
 			return modeWarning, true
 		}
+		if mode, _, ok := goStart(l); ok {
+			return mode, true
+		}
 	}
 	return 0, false
 }
@@ -290,6 +301,10 @@ func startMode(l *vllm.Line) (int, bool) {
 // accept reports whether l continues the group, and moves the group's mode on.
 func (g *group) accept(l *vllm.Line) bool {
 	switch g.mode {
+	case modeGo, modeGoMaybe:
+		var ok bool
+		g.mode, ok = goAccept(g.mode, l)
+		return ok
 	case modeWarning:
 		if l.Header != "" || l.Body == "" {
 			return false
