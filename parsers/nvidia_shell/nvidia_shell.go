@@ -110,6 +110,10 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		dataset = signature(text)
 	}
 	if dataset == "" {
+		// NVML, nvidia-smi and container-toolkit failures, whatever program printed them
+		_, dataset = pu.GPUFailure(text)
+	}
+	if dataset == "" {
 		return false
 	}
 	level := pu.Guess(text)
