@@ -4,6 +4,7 @@ package builtin
 
 import (
 	"github.com/sluice-dev/sluice/parsers"
+	"github.com/sluice-dev/sluice/parsers/compose"
 	"github.com/sluice-dev/sluice/parsers/cri"
 	"github.com/sluice-dev/sluice/parsers/dcgm"
 	"github.com/sluice-dev/sluice/parsers/docker"
@@ -14,6 +15,7 @@ import (
 	"github.com/sluice-dev/sluice/parsers/nvidia_shell"
 	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
 	"github.com/sluice-dev/sluice/parsers/pylog"
+	"github.com/sluice-dev/sluice/parsers/syslog"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 )
 
@@ -23,6 +25,8 @@ func Registry() *parsers.Registry {
 		// One line per parser package, in the order of DefaultChain below.
 		cri.Info,
 		docker.Info,
+		compose.Info, // inner frames: after the runtime's, around what the program wrote
+		syslog.Info,
 		vllm.Info,
 		nvidia_xid.Info,
 		gpu_operator.Info,
@@ -40,7 +44,7 @@ func Registry() *parsers.Registry {
 // generic fallbacks.
 func DefaultChain() []string {
 	return []string{
-		"cri", "docker", "vllm",
+		"cri", "docker", "compose", "syslog", "vllm",
 		"nvidia_xid", "gpu_operator", "dcgm", "klog", "logfmt", "json", "pylog", "nvidia_shell",
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sluice-dev/sluice/parsers/compose"
 	"github.com/sluice-dev/sluice/parsers/parseutil"
 )
 
@@ -70,24 +71,10 @@ func Split(line string) Line {
 }
 
 // composePrefix returns the length of the "<service>  | " that `docker compose logs` puts
-// before each line (service names are letters, digits, '_', '.', '-'), or 0.
+// before each line, or 0.
 func composePrefix(s string) int {
-	i := 0
-	for i < len(s) && i < 64 {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-') {
-			break
-		}
-		i++
-	}
-	j := i
-	for j < len(s) && s[j] == ' ' {
-		j++
-	}
-	if i == 0 || j == i || j+1 >= len(s) || s[j] != '|' || s[j+1] != ' ' {
-		return 0
-	}
-	return j + 2
+	_, n := compose.Prefix(s)
+	return n
 }
 
 // syslogPrefix returns the length of the "Aug 19 18:34:27 host vllm[8727]: " that journald

@@ -60,11 +60,17 @@ func (p *Processor) frame(l *line, ev *event.Event, batchKey string, memo *k8spa
 	framed := false // a framer set the message to msg and the stream to l.stream
 	for _, f := range p.framing {
 		if fr, ok := f.(framer); ok {
+			if framed {
+				continue
+			}
 			if fm, ok := fr.FrameMessage(ev, msg); ok {
 				l.partial, l.stream, msg, framed = fm.Partial, fm.Stream, fm.Text, true
-				break
 			}
-		} else if f.Parse(ev) {
+			continue
+		}
+		// An inner frame (compose, syslog) inside the runtime's, or alone; a piece of a split
+		// line is not read before it is joined.
+		if !l.partial && f.Parse(ev) {
 			msg = ev.Message()
 			break
 		}
