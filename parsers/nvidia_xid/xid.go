@@ -38,7 +38,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		}
 		off += i + len("nvidia")
 	}
-	return false
+	return kernel(ev, msg)
 }
 
 // modules are the NVIDIA kernel modules that log under their own name rather than NVRM.
@@ -69,8 +69,12 @@ func module(ev *event.Event, msg string, i int) bool {
 	}
 	prefix(ev, before)
 	ev.SetString(pu.FieldLogger, name)
-	ev.SetString(pu.FieldEventAction, ActionModule)
-	pu.Finish(ev, pu.DatasetXid, pu.Guess(rest[len(name):]))
+	action, level := ActionModule, pu.Guess(rest[len(name):])
+	if lv, ok := aer(rest); ok {
+		action, level = ActionPCIeAER, lv
+	}
+	ev.SetString(pu.FieldEventAction, action)
+	pu.Finish(ev, pu.DatasetXid, level)
 	return true
 }
 

@@ -97,6 +97,14 @@ func TestCatalogComplete(t *testing.T) {
 
 func FuzzParse(f *testing.F) { putest.FuzzParse(f, New()) }
 
+// BenchmarkParseKernel measures the kernel lines around GPU faults that are not the driver's.
+func BenchmarkParseKernel(b *testing.B) {
+	putest.Bench(b, New(), []string{
+		"[ 2172.118902] pcieport 0000:85:00.0: AER: Uncorrected (Fatal) error received: 0000:86:00.0",
+		"[ 2696.163361] eth0: renamed from veth19d0578",
+	})
+}
+
 func BenchmarkParse(b *testing.B) {
 	putest.Bench(b, New(), []string{
 		"NVRM: Xid (PCI:0000:3b:00): 79, pid=1234, name=python, GPU has fallen off the bus.",
