@@ -100,7 +100,7 @@ func (r *rec) body(s string) {
 		fn, ln, _ := strings.Cut(fl, "():")
 		if n, ok := pu.Atoi(ln); ok {
 			r.file, r.fn, r.line, r.msg = file, fn, n, rest
-			if r.dataset == "" && loggerDataset(r.logger) == "" {
+			if r.dataset == "" && LoggerDataset(r.logger) == "" {
 				r.dataset = DatasetKServe
 			}
 		}
@@ -115,7 +115,7 @@ func (r *rec) body(s string) {
 		if n, ok := pu.Atoi(ln); ok && r.logger == "" {
 			r.logger, r.fn, r.line, r.msg = mod, fn, n, rest[2:]
 		}
-	case r.logger == "" && len(w) > 1 && w[len(w)-1] == ':' && loggerName(w[:len(w)-1]):
+	case r.logger == "" && len(w) > 1 && w[len(w)-1] == ':' && IsLoggerName(w[:len(w)-1]):
 		r.logger, r.msg = w[:len(w)-1], rest
 	case r.logger == "":
 		// log4j-style "thread logger - msg" (TorchServe's frontend next to its Python workers)
@@ -126,9 +126,9 @@ func (r *rec) body(s string) {
 	}
 }
 
-// loggerName reports whether s looks like a Python logger name: a dotted name starting with a
-// lower-case letter ("vllm.entrypoints.openai.api_server", "root").
-func loggerName(s string) bool {
+// IsLoggerName reports whether s looks like a Python logger name: a dotted name starting with a
+// lower-case letter ("vllm.entrypoints.openai.api_server", "root"), without '-' or spaces.
+func IsLoggerName(s string) bool {
 	if s == "" || s[0] < 'a' || s[0] > 'z' || len(s) > 128 {
 		return false
 	}
@@ -156,7 +156,7 @@ func (r *rec) levelFirst(s string) bool {
 	}
 	if s[i] == ':' {
 		name, msg, ok := strings.Cut(s[i+1:], ":")
-		if !ok || !loggerName(name) && name != "__main__" {
+		if !ok || !IsLoggerName(name) && name != "__main__" {
 			return false
 		}
 		r.logger, r.msg = name, msg

@@ -111,7 +111,7 @@ func (r *rec) set(ev *event.Event) {
 	}
 	ds := r.dataset
 	if ds == "" {
-		ds = loggerDataset(r.logger)
+		ds = LoggerDataset(r.logger)
 	}
 	if ds == "" || ds == DatasetGeneric {
 		ds = pu.DatasetOr(ev, DatasetGeneric)
@@ -119,8 +119,9 @@ func (r *rec) set(ev *event.Event) {
 	pu.Finish(ev, ds, r.level)
 }
 
-// loggerDataset attributes a line by its logger's top-level package.
-func loggerDataset(logger string) string {
+// LoggerDataset attributes a line by its logger's top-level package, "" for a logger it
+// does not know.
+func LoggerDataset(logger string) string {
 	top, _, _ := strings.Cut(logger, ".")
 	switch top {
 	case "vllm":

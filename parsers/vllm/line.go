@@ -65,9 +65,30 @@ func Split(line string) Line {
 	}
 	if n := l.header(rest); n > 0 {
 		rest = rest[n:]
+	} else if n := l.prefixedHeader(rest); n > 0 {
+		rest = rest[n:]
 	}
 	l.Body = rest
 	return l
+}
+
+// prefixedHeader finds vLLM's header after the text VLLM_LOGGING_PREFIX puts before it
+// ("[node-3] INFO 05-12 08:01:39 [loggers.py:271] ...") and returns the length up to the message,
+// or 0. Only a full vLLM header (level, time and file) counts, and only within the first 64
+// bytes, after a space.
+func (l *Line) prefixedHeader(s string) int {
+	for i := 1; i < min(len(s), 64); i++ {
+		if s[i-1] != ' ' || (s[i] != 'I' && s[i] != 'W' && s[i] != 'E' && s[i] != 'D' && s[i] != 'C') {
+			continue
+		}
+		if n := l.header(s[i:]); n > 0 {
+			if !l.Uvicorn {
+				return i + n
+			}
+			l.Header, l.Uvicorn, l.Level = "", false, ""
+		}
+	}
+	return 0
 }
 
 // composePrefix returns the length of the "<service>  | " that `docker compose logs` puts
