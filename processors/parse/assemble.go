@@ -33,16 +33,16 @@ type pending struct {
 
 // Group modes: what the next line must be to continue the group.
 const (
-	modeMaybe     = iota // an error line that a traceback may follow
-	modeProcess          // "Process EngineCore_0:", which a traceback follows
-	modeTrace            // inside a traceback
-	modeAfter            // after an exception line: only a chained traceback continues
-	modeNative           // a C++ error report: "Exception raised from", "frame #N", "  what():"
-	modeWarning          // a Python warning: its further message lines, then its source line
-	modeDone             // complete: sent at once
-	modeGoMaybe          // a zap console error line, which a Go stack may follow (gostack.go)
-	modeGo               // inside a Go panic, goroutine dump or stack
-	modeKlogValue        // inside a klog multi-line value (klogvalue.go)
+	modeMaybe   = iota // an error line that a traceback may follow
+	modeProcess        // "Process EngineCore_0:", which a traceback follows
+	modeTrace          // inside a traceback
+	modeAfter          // after an exception line: only a chained traceback continues
+	modeNative         // a C++ error report: "Exception raised from", "frame #N", "  what():"
+	modeWarning        // a Python warning: its further message lines, then its source line
+	modeDone           // complete: sent at once
+	modeGoMaybe        // a zap console error line, which a Go stack may follow (gostack.go)
+	modeGo             // inside a Go panic, goroutine dump or stack
+	modeKlogVal        // inside a klog multi-line value (klogvalue.go)
 )
 
 // maxWarningLines bounds the message lines of a Python warning before its source line.
@@ -296,7 +296,7 @@ func startMode(l *vllm.Line) (int, bool) {
 			return mode, true
 		}
 		if klogValueStart(l) {
-			return modeKlogValue, true
+			return modeKlogVal, true
 		}
 	}
 	return 0, false
@@ -305,7 +305,7 @@ func startMode(l *vllm.Line) (int, bool) {
 // accept reports whether l continues the group, and moves the group's mode on.
 func (g *group) accept(l *vllm.Line) bool {
 	switch g.mode {
-	case modeKlogValue:
+	case modeKlogVal:
 		ok, done := klogValueAccept(l)
 		if done {
 			g.mode = modeDone
