@@ -19,7 +19,24 @@ const (
 // prints before a child's traceback) followed by it.
 func isTraceStart(body, rest string) bool {
 	return strings.HasPrefix(body, TracebackHeader) || strings.HasPrefix(body, "  + Exception Group Traceback") ||
+		strings.HasPrefix(body, fatalPrefix) ||
 		(strings.HasPrefix(body, "Process ") && strings.HasPrefix(rest, TracebackHeader))
+}
+
+// fatalPrefix opens the dump of Python's faulthandler: a crash (SIGSEGV, SIGABRT, SIGFPE) of
+// the interpreter or of native code under it, with every thread's stack.
+const fatalPrefix = "Fatal Python error: "
+
+// setFatal sets error.* from a faulthandler dump: the fatal error's text as the message, the
+// dump as the stack, critical.
+func setFatal(ev *event.Event, text, msg string) {
+	first, _, _ := strings.Cut(msg, "\n")
+	ev.SetString(event.FieldErrorMsg, strings.TrimSpace(first))
+	ev.SetString(FieldErrorStack, strings.TrimRight(text, " \n\r\t"))
+	ev.SetString(event.FieldLogLevel, "critical")
+	if k := Classify(text); k != "" {
+		ev.SetString(FieldErrorKind, k)
+	}
 }
 
 // IsFrameLine reports whether a line is a traceback's frame line ("  File \"x.py\", line 3, in
@@ -32,6 +49,10 @@ func IsFrameLine(b string) bool {
 // end, and the type and message of the last exception, the one that was finally raised. A
 // fragment without its header (it starts with a frame line) is its own stack.
 func setTraceback(ev *event.Event, text string) {
+	if msg, ok := strings.CutPrefix(text, fatalPrefix); ok {
+		setFatal(ev, text, msg)
+		return
+	}
 	i := strings.Index(text, TracebackHeader)
 	if i < 0 && IsFrameLine(text) {
 		i = 0

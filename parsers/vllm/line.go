@@ -132,6 +132,9 @@ func (l *Line) process(s string) int {
 		return 0
 	}
 	inner := s[1:end]
+	if n := rayDaemon(s, inner, end); n > 0 {
+		return n
+	}
 	name, kvs, ok := strings.Cut(inner, " ")
 	if strings.HasPrefix(inner, "pid=") {
 		name, kvs, ok = "", inner, true // Ray task output: "(pid=5085)"
@@ -167,6 +170,26 @@ func (l *Line) process(s string) int {
 		return end + 2
 	}
 	return end + 1
+}
+
+// rayDaemons are the Ray processes whose output Ray forwards to the driver under their name
+// alone: "(raylet) ", "(raylet, ip=10.0.0.5) ", "(autoscaler +1m2s) ".
+var rayDaemons = [...]string{"raylet", "gcs_server", "autoscaler", "dashboard", "monitor", "log_monitor"}
+
+// rayDaemon returns the length of a Ray daemon prefix at s (inner is what its parentheses hold,
+// ending at s[end]), or 0. It names no pid, so only the prefix itself is kept.
+func rayDaemon(s, inner string, end int) int {
+	name, _, _ := strings.Cut(inner, ",")
+	name, _, _ = strings.Cut(name, " ")
+	for _, d := range rayDaemons {
+		if name == d {
+			if end+1 < len(s) && s[end+1] == ' ' {
+				return end + 2
+			}
+			return end + 1
+		}
+	}
+	return 0
 }
 
 // level maps the upper-case level names of Python's logging to ECS's lowercase ones.

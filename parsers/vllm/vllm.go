@@ -106,6 +106,9 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		if l.Level == "" || l.Level == "info" || l.Level == "debug" {
 			lv = "error"
 		}
+		if strings.HasPrefix(l.Body, fatalPrefix) {
+			lv = "critical"
+		}
 		setTraceback(ev, l.Body+"\n"+rest)
 	} else {
 		p.body(ev, l.Body, msg, len(l.Text))

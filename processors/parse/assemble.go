@@ -162,6 +162,9 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 			hdr: sl.Header != "", level: sl.Level, part: 1}
 		if mode == modeTrace && g.level == "" {
 			g.level = "error" // as the vllm parser reads a bare traceback
+			if fatalPython(sl.Body) {
+				g.level = "critical"
+			}
 		}
 		if _, lv, ok := goStart(sl); ok && g.level == "" {
 			g.level = lv
@@ -280,7 +283,7 @@ func (g *group) joined() *event.Event {
 func startMode(l *vllm.Line) (int, bool) {
 	switch {
 	case l.Body == vllm.TracebackHeader, strings.HasPrefix(l.Body, "  + Exception Group Traceback"),
-		l.Header == "" && vllm.IsFrameLine(l.Body):
+		l.Header == "" && (vllm.IsFrameLine(l.Body) || fatalPython(l.Body)):
 		return modeTrace, true
 	case strings.HasPrefix(l.Body, "Process ") && strings.HasSuffix(l.Body, ":") && strings.Count(l.Body, " ") == 1:
 		return modeProcess, true
@@ -346,7 +349,7 @@ func (g *group) accept(l *vllm.Line) bool {
 		return false
 	}
 	b := l.Body
-	cont := b == "" || b[0] == ' ' || b[0] == '\t' || b == vllm.TracebackHeader ||
+	cont := b == "" || b[0] == ' ' || b[0] == '\t' || b == vllm.TracebackHeader || faultHeader(b) ||
 		strings.HasPrefix(b, "The above exception was the direct cause") ||
 		strings.HasPrefix(b, "During handling of the above exception")
 	switch {
