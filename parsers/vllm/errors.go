@@ -19,7 +19,7 @@ const (
 // prints before a child's traceback) followed by it.
 func isTraceStart(body, rest string) bool {
 	return strings.HasPrefix(body, TracebackHeader) || strings.HasPrefix(body, "  + Exception Group Traceback") ||
-		strings.HasPrefix(body, fatalPrefix) ||
+		strings.HasPrefix(body, fatalPrefix) || strings.HasSuffix(body, ": "+TracebackHeader) ||
 		(strings.HasPrefix(body, "Process ") && strings.HasPrefix(rest, TracebackHeader))
 }
 

@@ -283,6 +283,7 @@ func (g *group) joined() *event.Event {
 func startMode(l *vllm.Line) (int, bool) {
 	switch {
 	case l.Body == vllm.TracebackHeader, strings.HasPrefix(l.Body, "  + Exception Group Traceback"),
+		strings.HasSuffix(l.Body, ": "+vllm.TracebackHeader), // "EngineCore hit an exception: Traceback ..."
 		l.Header == "" && (vllm.IsFrameLine(l.Body) || fatalPython(l.Body)):
 		return modeTrace, true
 	case strings.HasPrefix(l.Body, "Process ") && strings.HasSuffix(l.Body, ":") && strings.Count(l.Body, " ") == 1:
