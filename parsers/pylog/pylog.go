@@ -114,9 +114,18 @@ func (r *rec) set(ev *event.Event) {
 		ds = LoggerDataset(r.logger)
 	}
 	if ds == "" || ds == DatasetGeneric {
-		ds = pu.DatasetOr(ev, DatasetGeneric)
+		ds = pu.DatasetOr(ev, containerDataset(ev))
 	}
 	pu.Finish(ev, ds, r.level)
+}
+
+// containerDataset attributes a line of an unknown logger by the serving container that wrote
+// it: KServe's model containers are named kserve-container.
+func containerDataset(ev *event.Event) string {
+	if c := pu.Container(ev); strings.HasPrefix(c, "kserve") {
+		return DatasetKServe
+	}
+	return DatasetGeneric
 }
 
 // LoggerDataset attributes a line by its logger's top-level package, "" for a logger it
