@@ -13,8 +13,8 @@
 // Steps 2 and 3 hold events across batches: the held lines' acknowledgements are held too
 // (event.Batch.Hold) and travel with the event when it is finally sent, by a later batch or by
 // Flush once the group times out. A line no parser recognises keeps its message and gets a
-// dataset from its source, and the _parse_failure tag when its source is claimed (a source rule,
-// a GPU-stack container, or earlier lines a parser recognised); nothing is dropped.
+// dataset from its source, and the _parse_failure tag when its source is claimed (a source rule
+// or a GPU-stack container); nothing is dropped.
 package parse
 
 import (

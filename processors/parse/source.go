@@ -161,11 +161,13 @@ type sourceMemo struct {
 // fallback). log.level is left to the parsers, which set it only from the line: a level made up
 // here would hide the lines whose level nobody knows from the rules meant for them.
 //
-// It reports whether the source is claimed: sluice knows the program that writes it, because a
-// source rule names it, its container belongs to the GPU stack, or a parser recognised one of
-// its earlier lines with a dataset of its own (not generic.*). A line a claimed source's parsers
-// cannot read is a parse failure, worth a look; a line from an application sluice knows nothing
-// about is not, and keeps its framing and the fallback dataset without the tag.
+// It reports whether the source is claimed: a source rule names it, or its container belongs to
+// the GPU stack, whose every line a parser (nvidia_shell at the least) undertakes to read. A
+// line a claimed source's parsers cannot read is a parse failure, worth a look. Any other
+// unrecognised line is not: an unknown application's keeps its framing and the fallback
+// dataset, and a stray line of a known program (a library's print in a vLLM pod) its source's
+// last dataset, without the tag. Sources are not claimed by what earlier lines were: every
+// program prints lines of its libraries that no parser of its format reads.
 func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, m *sourceMemo) bool {
 	if !ev.Has(event.FieldTimestamp) {
 		t := ev.Meta.Received
@@ -185,7 +187,6 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 		m.key, m.s, m.gen = src, s, p.forgotten
 	}
 	s.last = m.now
-	known := s.dataset != "" && !strings.HasPrefix(s.dataset, "generic")
 	if ds, ok := ev.GetString(event.FieldDataset); ok && ds != "" {
 		if parsed {
 			s.dataset = ds
@@ -201,7 +202,7 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 		}
 		ev.SetString(event.FieldDataset, ds)
 	}
-	return known || r != nil && (len(r.Parsers) > 0 || r.Dataset != "") || parseutil.GPUDataset(ev) != ""
+	return r != nil && (len(r.Parsers) > 0 || r.Dataset != "") || parseutil.GPUDataset(ev) != ""
 }
 
 // forgetIdle drops what is remembered of sources idle for longer than the idle timeout, so that

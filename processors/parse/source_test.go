@@ -51,10 +51,9 @@ func TestSourceMemo(t *testing.T) {
 	}
 }
 
-// TestClaimedSources checks that _parse_failure marks only lines a claimed source failed to
-// read: from an unknown application a line no parser reads keeps the fallback dataset without
-// the tag; once a parser has recognised a line of the source (or a rule or a GPU-stack
-// container names it), such a line is a failure.
+// TestClaimedSources checks that _parse_failure marks only lines a claimed source (a rule, a
+// GPU-stack container) failed to read: from an unknown application a line no parser reads keeps
+// the fallback dataset without the tag, and from a vLLM pod the dataset of its last line.
 func TestClaimedSources(t *testing.T) {
 	t.Parallel()
 	p := newProc(t, func(c *Config) {
@@ -79,7 +78,8 @@ func TestClaimedSources(t *testing.T) {
 	}
 	src := "/var/log/containers/llm_default_server-0123.log"
 	parse("INFO 06-30 09:10:11 [core.py:69] Initializing a V1 LLM engine", "", src)
-	if ev := parse(hello, "", src); !ev.HasTag(event.TagParseFailure) {
-		t.Errorf("source with recognised vLLM lines: not tagged: %s", ev.AppendJSON(nil))
+	ev = parse("Special tokens have been added in the vocabulary", "", src)
+	if ds, _ := ev.GetString(event.FieldDataset); ev.HasTag(event.TagParseFailure) || ds != "vllm.server" {
+		t.Errorf("stray line of a vLLM pod: %s", ev.AppendJSON(nil))
 	}
 }
