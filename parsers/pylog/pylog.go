@@ -40,7 +40,7 @@ var Info = parsers.Info{
 	Description: "Python logging formats: stdlib default and basicConfig, KServe, Ray core and Serve, DeepSpeed",
 	New:         func() parsers.Parser { return New() },
 	Fields: pu.Fields(pu.FieldLogMessage, pu.FieldLogger, pu.FieldOriginFile, pu.FieldOriginLine,
-		pu.FieldOriginFunc, pu.FieldProcessPID, pu.FieldLogFields),
+		pu.FieldOriginFunc, pu.FieldProcessPID, pu.FieldProcessName, pu.FieldLogFields),
 }
 
 // Parser parses Python logging lines. It is stateless and safe for concurrent use.
@@ -53,7 +53,7 @@ func New() *Parser { return &Parser{} }
 type rec struct {
 	level, logger, file, fn, msg, dataset string
 	line, pid                             int64
-	deployment, replica                   string
+	deployment, replica, proc             string
 	t                                     time.Time
 	zoned                                 bool // t carries its zone: it beats the runtime's time
 }
@@ -65,6 +65,11 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		return false
 	}
 	var r rec
+	if s[0] == '(' {
+		if s = r.actor(s); len(s) < 8 {
+			return false
+		}
+	}
 	ok := false
 	switch c := s[0]; {
 	case c == '[':
@@ -97,9 +102,12 @@ func (r *rec) set(ev *event.Event) {
 	if r.pid > 0 {
 		ev.Set(pu.FieldProcessPID, event.Int(r.pid))
 	}
+	if r.proc != "" {
+		ev.SetString(pu.FieldProcessName, r.proc)
+	}
 	if r.deployment != "" {
-		ev.SetString(pu.FieldLogFields+".deployment", r.deployment)
-		ev.SetString(pu.FieldLogFields+".replica", r.replica)
+		ev.SetString(pu.FieldLogFields+".component", r.deployment)
+		ev.SetString(pu.FieldLogFields+".component_id", r.replica)
 	}
 	ev.SetString(pu.FieldLogMessage, r.msg)
 	switch {
@@ -225,6 +233,35 @@ func (r *rec) bracketed(s string) bool {
 	}
 	r.msg, r.dataset, r.t = body, DatasetRayCore, t
 	return true
+}
+
+// actor removes the prefix Ray puts before the lines of an actor or task it forwards
+// ("(ServeReplica:default:VLLMDeployment pid=1234) ", "(pid=5085, ip=10.0.0.5) ") and keeps its
+// name and pid; s is returned unchanged without one.
+func (r *rec) actor(s string) string {
+	end := strings.IndexByte(s[:min(len(s), 160)], ')')
+	if end < 0 || end+1 >= len(s) || s[end+1] != ' ' {
+		return s
+	}
+	inner := s[1:end]
+	name, kvs, ok := strings.Cut(inner, " ")
+	if strings.HasPrefix(inner, "pid=") {
+		name, kvs, ok = "", inner, true
+	}
+	pidText, ok2 := "", false
+	for kvs != "" {
+		var kv string
+		kv, kvs, _ = strings.Cut(kvs, " ")
+		if v, found := strings.CutPrefix(strings.TrimSuffix(kv, ","), "pid="); found {
+			pidText, ok2 = v, true
+		}
+	}
+	pid, okPID := pu.Atoi(pidText)
+	if !ok || !ok2 || !okPID || strings.ContainsAny(name, "=,") {
+		return s
+	}
+	r.proc, r.pid = name, pid
+	return s[end+2:]
 }
 
 // origin sets file and line from "file.py:123".

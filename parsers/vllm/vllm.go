@@ -73,6 +73,9 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		}
 		return true
 	}
+	if l.Header == "" && !multi && rayActor(l.ProcName) {
+		return false // Ray Serve's own logger (pylog reads it), not vLLM's
+	}
 	if l.Proc == "" && l.Header == "" {
 		if (!multi || !isTraceStart(l.Body, rest)) && !IsFrameLine(l.Body) {
 			return false
@@ -120,6 +123,14 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		ev.SetString(event.FieldLogLevel, lv)
 	}
 	return true
+}
+
+// rayActor reports whether a process prefix names one of Ray Serve's actors, whose lines
+// without a vLLM header are Ray Serve's logger's ("(ServeReplica:default:VLLMDeployment
+// pid=1234) INFO 2024-11-18 01:46:34,210 ...").
+func rayActor(name string) bool {
+	return strings.HasPrefix(name, "ServeReplica:") || name == "ServeController" || name == "ProxyActor" ||
+		name == "HTTPProxyActor"
 }
 
 // setMessage replaces the message msg (whose first line is first and what follows its '\n'
