@@ -48,8 +48,9 @@ func stamp(s string, ref time.Time) (time.Time, int, bool) {
 }
 
 // month reads a month name: English, the abbreviations journalctl and syslog daemons print in
-// the common European locales and Russian, or "6月" (Chinese, Japanese). A word of letters it
-// does not know is a month all the same (0, ok): the structure around it says it is a stamp.
+// the common European locales, Turkish and Russian, or "6月" (Chinese, Japanese). A non-ASCII
+// word it does not know is a month all the same (0, ok): the structure around it says it is a
+// stamp.
 func month(w string) (int, bool) {
 	if m := pu.Month(w); m != 0 && len(w) == 3 {
 		return m, true
@@ -76,7 +77,9 @@ func month(w string) (int, bool) {
 			return m, true
 		}
 	}
-	return 0, true
+	// A word in another script is a month all the same; an ASCII word that no table knows is
+	// more likely the first word of a message ("Error 12 10:00:00 ...").
+	return 0, utf8.RuneCountInString(w) < len(w)
 }
 
 // months maps lowercase abbreviations (without a trailing '.') of the locales journalctl
@@ -88,6 +91,10 @@ var months = map[string]int{
 	"gen": 1, "mag": 5, "giu": 6, "lug": 7, "ott": 10, "dic": 12, "ene": 1,
 	// French
 	"janv": 1, "févr": 2, "fév": 2, "mars": 3, "avr": 4, "juin": 6, "juil": 7, "août": 8, "aoû": 8, "sept": 9, "déc": 12,
+	// Polish, Swedish/Danish/Norwegian, Turkish, Czech
+	"sty": 1, "lut": 2, "kwi": 4, "maj": 5, "cze": 6, "lip": 7, "sie": 8, "wrz": 9, "paź": 10, "lis": 11, "gru": 12,
+	"oca": 1, "şub": 2, "nis": 4, "haz": 6, "tem": 7, "ağu": 8, "eyl": 9, "eki": 10, "kas": 11, "ara": 12,
+	"led": 1, "úno": 2, "bře": 3, "dub": 4, "kvě": 5, "čvn": 6, "čvc": 7, "srp": 8, "zář": 9, "říj": 10, "pro": 12,
 	// Russian
 	"янв": 1, "фев": 2, "мар": 3, "апр": 4, "мая": 5, "май": 5, "июн": 6, "июл": 7, "авг": 8, "сен": 9, "окт": 10, "ноя": 11, "дек": 12,
 }

@@ -14,7 +14,7 @@ func TestRejects(t *testing.T) {
 	for _, line := range []string{
 		"", "I0607 06:13:05.123456    2154 kubelet.go:2448] x", "INFO 05-12 08:01:39 [loggers.py:271] hi",
 		"2024-05-12 08:01:39,123 - root - INFO - Loading model", "[2025-07-04 20:30:12,651] [INFO] [engine.py:105:__init__] x",
-		"2025-01-01T00:00:00Z stdout F abc", "Step 12 10:00:00 is not a stamp", "Jun 31x 06:13:05 node01 kubelet: x",
+		"2025-01-01T00:00:00Z stdout F abc", "Step 12 10:00:00 is not a stamp", "Error 12 10:00:00 host tag: msg", "Jun 31x 06:13:05 node01 kubelet: x",
 	} {
 		ev := event.NewMessage(line, golden.Received)
 		if (Parser{}).Parse(ev) || ev.Message() != line {
