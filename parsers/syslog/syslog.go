@@ -10,8 +10,8 @@
 // The host goes to host.hostname, the tag (syslog identifier) to process.name and its pid to
 // process.pid; the stamp to @timestamp when nothing (a container runtime) gave one. Month names
 // may be in English or another language (journalctl prints the locale's: "Mär", "авг", "6月");
-// a non-ASCII name it does not know keeps the frame but sets no time. Like the CRI parser, it replaces the
-// message with the text inside the frame.
+// a non-ASCII name it does not know keeps the frame but sets no time. Like the CRI parser, it
+// replaces the message with the text inside the frame.
 package syslog
 
 import (
