@@ -45,7 +45,7 @@ var CatalogFields = []parsers.Field{
 // Info registers the parser.
 var Info = parsers.Info{
 	Name:        "nvidia_xid",
-	Description: "NVIDIA kernel driver messages (NVRM, nvidia-uvm, ...): Xid and SXid errors with their catalog entry, GPUs fallen off the bus",
+	Description: "NVIDIA kernel driver messages (NVRM, nvidia-uvm, ...): Xid and SXid errors with their catalog entry, GPUs fallen off the bus, PCIe AER and other kernel lines",
 	New:         func() parsers.Parser { return New() },
 	Fields: append(append(pu.Fields(pu.FieldProcessPID, pu.FieldProcessName, pu.FieldHostname, pu.FieldEventAction, pu.FieldLogger),
 		CatalogFields...),

@@ -19,8 +19,8 @@ const (
 
 // kernel reads a kernel line that is not an NVIDIA module's: what a dmesg time since boot
 // ("[ 1843.308145] ") precedes, or a line the syslog framing says the kernel wrote. A PCIe AER
-// line is a GPU fault's companion (gpu.xid, with its level from the severity and the bus id);
-// other kernel lines are system.kernel.
+// line is a GPU fault's companion (gpu.xid, with its level from the severity and the bus id),
+// and so is a stack frame in an NVIDIA module; other kernel lines are system.kernel.
 func kernel(ev *event.Event, msg string) bool {
 	body, ok := uptime(msg)
 	pfx := "" // a syslog prefix, read once the line is taken
@@ -62,7 +62,12 @@ func kernel(ev *event.Event, msg string) bool {
 		return true
 	}
 	ev.SetString(pu.FieldEventAction, ActionKernel)
-	pu.Finish(ev, DatasetKernel, pu.Guess(body))
+	ds := DatasetKernel
+	if strings.Contains(body, " [nvidia") {
+		// a frame of a kernel stack dump in an NVIDIA module ("_nv012345rm+0x1d/0x30 [nvidia]")
+		ds = pu.DatasetXid
+	}
+	pu.Finish(ev, ds, pu.Guess(body))
 	return true
 }
 
