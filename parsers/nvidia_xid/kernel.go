@@ -67,8 +67,23 @@ func kernel(ev *event.Event, msg string) bool {
 		// a frame of a kernel stack dump in an NVIDIA module ("_nv012345rm+0x1d/0x30 [nvidia]")
 		ds = pu.DatasetXid
 	}
-	pu.Finish(ev, ds, pu.Guess(body))
+	pu.Finish(ev, ds, reportLevel(body))
 	return true
+}
+
+// reportLevel is the level of a kernel line: the one the kernel logs its reports at (a hung
+// task at KERN_ERR, an oops worse), else the line's words.
+func reportLevel(body string) string {
+	switch {
+	case strings.HasPrefix(body, "BUG: ") || strings.HasPrefix(body, "Oops: ") ||
+		strings.HasPrefix(body, "general protection fault") || strings.HasPrefix(body, "Kernel panic"):
+		return pu.Critical
+	case strings.HasPrefix(body, "INFO: task ") && strings.Contains(body, " blocked for more than "):
+		return pu.Error
+	case strings.HasPrefix(body, "WARNING: CPU: "):
+		return pu.Warning
+	}
+	return pu.Guess(body)
 }
 
 // uptime strips dmesg's "[ 1843.308145] " (or "[  +0.000844] ", dmesg -d), returning the rest.

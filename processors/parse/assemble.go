@@ -43,6 +43,7 @@ const (
 	modeGoMaybe        // a zap console error line, which a Go stack may follow (gostack.go)
 	modeGo             // inside a Go panic, goroutine dump or stack
 	modeKlogVal        // inside a klog multi-line value (klogvalue.go)
+	modeKernel         // inside a kernel warning, oops or hung-task report (kernelstack.go)
 )
 
 // maxWarningLines bounds the message lines of a Python warning before its source line.
@@ -302,6 +303,9 @@ func startMode(l *vllm.Line) (int, bool) {
 		if klogValueStart(l) {
 			return modeKlogVal, true
 		}
+		if kernelReportStart(l) {
+			return modeKernel, true
+		}
 	}
 	return 0, false
 }
@@ -309,6 +313,8 @@ func startMode(l *vllm.Line) (int, bool) {
 // accept reports whether l continues the group, and moves the group's mode on.
 func (g *group) accept(l *vllm.Line) bool {
 	switch g.mode {
+	case modeKernel:
+		return kernelReportAccept(l)
 	case modeKlogVal:
 		ok, done := klogValueAccept(l)
 		if done {
