@@ -22,10 +22,21 @@ func goStart(l *vllm.Line) (mode int, level string, ok bool) {
 		return modeGo, "critical", true
 	case goroutineHeader(b):
 		return modeGo, "", true
-	case strings.Contains(b, "\tERROR\t"), strings.Contains(b, "\tDPANIC\t"), strings.Contains(b, "\tPANIC\t"):
+	case zapConsoleError(b):
 		return modeGoMaybe, "", true
 	}
 	return 0, "", false
+}
+
+// zapConsoleError reports whether b is a zap console line at error level or worse: its level is
+// the second tab-separated field ("2025-04-03T11:51:20Z\tERROR\tReconciler error\t{...}").
+func zapConsoleError(b string) bool {
+	t := strings.IndexByte(b, '\t')
+	if t < 0 || t > 40 {
+		return false
+	}
+	lv, _, ok := strings.Cut(b[t+1:], "\t")
+	return ok && (lv == "ERROR" || lv == "DPANIC" || lv == "PANIC" || lv == "FATAL")
 }
 
 // goAccept reports whether l continues a Go stack group in mode, and the mode after it.
