@@ -59,6 +59,11 @@ func (r *rec) dated(s string) bool {
 		if w == "" {
 			return false
 		}
+		if k == 0 && w == "kserve.trace" {
+			// KServe's trace logger writes no level: "<time> kserve.trace requestId: ..."
+			r.logger, r.msg, r.dataset = w, rest, DatasetKServe
+			return true
+		}
 		if r.level = levelWord(w); r.level != "" {
 			break
 		}
@@ -95,8 +100,12 @@ func (r *rec) body(s string) {
 	w, rest := word(s)
 	switch {
 	case len(w) > 4 && w[0] == '[' && strings.Contains(w, "():"):
+		// "[file.py:func():N]", or "[func():N]" before KServe 0.11
 		loc := w[1 : len(w)-1]
 		file, fl, _ := strings.Cut(loc, ":")
+		if strings.HasSuffix(file, "()") {
+			file, fl = "", loc
+		}
 		fn, ln, _ := strings.Cut(fl, "():")
 		if n, ok := pu.Atoi(ln); ok {
 			r.file, r.fn, r.line, r.msg = file, fn, n, rest
