@@ -40,7 +40,7 @@ var Info = parsers.Info{
 	Description: "Python logging formats: stdlib default and basicConfig, KServe, Ray core and Serve, DeepSpeed",
 	New:         func() parsers.Parser { return New() },
 	Fields: pu.Fields(pu.FieldLogMessage, pu.FieldLogger, pu.FieldOriginFile, pu.FieldOriginLine,
-		pu.FieldOriginFunc, pu.FieldProcessPID, pu.FieldProcessName, pu.FieldLogFields),
+		pu.FieldOriginFunc, pu.FieldProcessPID, pu.FieldProcessName, pu.FieldHostname, pu.FieldLogFields),
 }
 
 // Parser parses Python logging lines. It is stateless and safe for concurrent use.
@@ -53,7 +53,7 @@ func New() *Parser { return &Parser{} }
 type rec struct {
 	level, logger, file, fn, msg, dataset string
 	line, pid                             int64
-	deployment, replica, proc             string
+	deployment, replica, proc, host       string
 	t                                     time.Time
 	zoned                                 bool // t carries its zone: it beats the runtime's time
 }
@@ -74,6 +74,8 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	switch c := s[0]; {
 	case c == '[':
 		ok = r.bracketed(s)
+	case c >= 'a' && c <= 'z' && strings.Contains(s[:min(len(s), 80)], ": ["):
+		ok = r.launcher(s)
 	case c >= '0' && c <= '9':
 		ok = r.dated(s)
 	case c >= 'A' && c <= 'Z':
@@ -104,6 +106,9 @@ func (r *rec) set(ev *event.Event) {
 	}
 	if r.proc != "" {
 		ev.SetString(pu.FieldProcessName, r.proc)
+	}
+	if r.host != "" {
+		ev.SetString(pu.FieldHostname, r.host)
 	}
 	if r.deployment != "" {
 		ev.SetString(pu.FieldLogFields+".component", r.deployment)
@@ -262,6 +267,26 @@ func (r *rec) actor(s string) string {
 	}
 	r.proc, r.pid = name, pid
 	return s[end+2:]
+}
+
+// launcher reads the host prefix a multi-node launcher puts before each worker's DeepSpeed line:
+// pdsh's "worker-1: [2023-...] [INFO] ...", and accelerate's "stdout: g0003: [...]".
+func (r *rec) launcher(s string) bool {
+	rest := s
+	for i := 0; i < 2; i++ {
+		w, after, ok := strings.Cut(rest, ": ")
+		if !ok || w == "" || strings.ContainsAny(w, " [") {
+			return false
+		}
+		if w != "stdout" && w != "stderr" {
+			r.host = w
+		}
+		rest = after
+		if len(rest) > 0 && rest[0] == '[' {
+			return r.host != "" && r.bracketed(rest)
+		}
+	}
+	return false
 }
 
 // origin sets file and line from "file.py:123".
