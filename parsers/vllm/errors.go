@@ -47,18 +47,15 @@ func IsFrameLine(b string) bool {
 
 // setTraceback sets error.* from a grouped traceback: the stack from the (first) header to the
 // end, and the type and message of the last exception, the one that was finally raised. A
-// fragment without its header (it starts with a frame line) is its own stack.
+// fragment without its header (a frame line, a rank's code line) is its own stack.
 func setTraceback(ev *event.Event, text string) {
 	if msg, ok := strings.CutPrefix(text, fatalPrefix); ok {
 		setFatal(ev, text, msg)
 		return
 	}
 	i := strings.Index(text, TracebackHeader)
-	if i < 0 && IsFrameLine(text) {
-		i = 0
-	}
 	if i < 0 {
-		return
+		i = 0 // a fragment whose header came earlier: all of it is the stack
 	}
 	stack := strings.TrimRight(text[i:], " \n\r\t")
 	ev.SetString(FieldErrorStack, stack)

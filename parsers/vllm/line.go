@@ -31,6 +31,9 @@ type Line struct {
 	// Proc is the whole process prefix without its trailing space, "" when there is none.
 	Proc     string
 	ProcName string
+	// RankOnly is set when Proc is PyTorch's "[rank0]:" alone, which any distributed program's
+	// uncaught exception carries (torch 2.4 and later), so it says nothing of vLLM.
+	RankOnly bool
 	PID      int64
 	Rank     int64 // -1 when the prefix names no rank
 	// Header is the logging header without its trailing space ("ERROR 05-01 14:39:06
@@ -58,6 +61,9 @@ func Split(line string) Line {
 	}
 	rest = rest[composePrefix(rest):]
 	rest = rest[syslogPrefix(rest):]
+	if n := l.rankPrefix(rest); n > 0 {
+		rest = rest[n:]
+	}
 	if len(rest) > 0 && rest[0] == '(' {
 		if n := l.process(rest); n > 0 {
 			rest = rest[n:]
@@ -122,6 +128,27 @@ func syslogPrefix(s string) int {
 		return 0
 	}
 	return i + tag + 2
+}
+
+// rankPrefix reads the "[rankN]: " PyTorch puts before each line a rank's uncaught exception
+// prints, and returns its length with the space, or 0. "[rank0]:[E...]" (no space) is a torch
+// C++ log line, read by parseTorch.
+func (l *Line) rankPrefix(s string) int {
+	rest, ok := strings.CutPrefix(s, "[rank")
+	if !ok {
+		return 0
+	}
+	end := strings.Index(rest[:min(len(rest), 8)], "]: ")
+	if end <= 0 {
+		return 0
+	}
+	rank, ok := parseutil.Atoi(rest[:end])
+	if !ok {
+		return 0
+	}
+	n := len("[rank") + end + 2
+	l.Proc, l.Rank, l.RankOnly, l.PID = s[:n], rank, true, -1
+	return n + 1
 }
 
 // process reads "(Name k=v k=v) " and returns its length, or 0 when it is not a process prefix

@@ -76,8 +76,8 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 	if l.Header == "" && !multi && rayActor(l.ProcName) {
 		return false // Ray Serve's own logger (pylog reads it), not vLLM's
 	}
-	if l.Proc == "" && l.Header == "" {
-		if (!multi || !isTraceStart(l.Body, rest)) && !IsFrameLine(l.Body) {
+	if (l.Proc == "" || l.RankOnly) && l.Header == "" {
+		if (!multi || !isTraceStart(l.Body, rest)) && !IsFrameLine(l.Body) && !(l.RankOnly && multi) {
 			return false
 		}
 		// A bare Python traceback, or a fragment of one whose header came earlier: no sign of
@@ -155,7 +155,9 @@ func setProcess(ev *event.Event, l *Line) {
 	if l.ProcName != "" {
 		ev.SetString(FieldProcessName, l.ProcName)
 	}
-	ev.Set(FieldProcessPID, event.Int(l.PID))
+	if l.PID >= 0 {
+		ev.Set(FieldProcessPID, event.Int(l.PID))
+	}
 	if l.Rank >= 0 {
 		ev.Set(FieldRank, event.Int(l.Rank))
 	}

@@ -285,7 +285,8 @@ func startMode(l *vllm.Line) (int, bool) {
 	switch {
 	case l.Body == vllm.TracebackHeader, strings.HasPrefix(l.Body, "  + Exception Group Traceback"),
 		strings.HasSuffix(l.Body, ": "+vllm.TracebackHeader), // "EngineCore hit an exception: Traceback ..."
-		l.Header == "" && (vllm.IsFrameLine(l.Body) || fatalPython(l.Body)):
+		l.Header == "" && (vllm.IsFrameLine(l.Body) || fatalPython(l.Body)),
+		l.RankOnly && l.Header == "": // only an exception is printed under "[rankN]: "
 		return modeTrace, true
 	case strings.HasPrefix(l.Body, "Process ") && strings.HasSuffix(l.Body, ":") && strings.Count(l.Body, " ") == 1:
 		return modeProcess, true
