@@ -8,15 +8,20 @@
 // The service goes to container.name. A name must end in its replica number ("-1", "_1") or be
 // padded with two spaces or more, so that text with a '|' in it is left alone.
 //
-// kubectl's own prefix (`kubectl logs --prefix`, `-l app=...`), "[pod/<pod>/<container>] ", is
-// removed the same way; the pod and container go to kubernetes.pod.name and
-// kubernetes.container.name, so that a GPU-stack container's lines get its dataset.
+// kubectl's own prefixes are removed the same way: `kubectl logs --prefix`'s
+// "[pod/<pod>/<container>] " (the pod and container go to kubernetes.pod.name and
+// kubernetes.container.name, so that a GPU-stack container's lines get its dataset), and
+// `kubectl logs --timestamps`' "2025-05-12T08:01:39.331095044Z " (to @timestamp unless the
+// container runtime gave one; only this exact form, nanoseconds and Z, so that a program's own
+// stamp stays in its line).
 package compose
 
 import (
 	"strings"
+	"time"
 
 	"github.com/sluice-dev/sluice/parsers"
+	"github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
@@ -32,10 +37,10 @@ const (
 // Info registers the parser.
 var Info = parsers.Info{
 	Name:        "compose",
-	Description: "docker compose and kubectl --prefix log prefixes: <service>  | <line>, [pod/<pod>/<container>] <line>",
+	Description: "docker compose and kubectl log prefixes: <service>  | <line>, [pod/<pod>/<container>] <line>, kubectl --timestamps",
 	New:         func() parsers.Parser { return Parser{} },
 	Framing:     true,
-	Fields: []parsers.Field{{Name: FieldContainerName, Type: "keyword",
+	Fields: []parsers.Field{parseutil.Fields()[0], {Name: FieldContainerName, Type: "keyword",
 		Description: "Container (docker compose service and replica) from a compose log prefix."},
 		{Name: FieldPodName, Type: "keyword", Description: "Pod name, from Filebeat's metadata, the container log path or a kubectl --prefix."},
 		{Name: FieldK8sContainer, Type: "keyword", Description: "Container name, from Filebeat's metadata, the container log path or a kubectl --prefix."}},
@@ -47,6 +52,30 @@ type Parser struct{}
 // Parse removes the prefix and sets container.name; a line without one is left alone.
 func (Parser) Parse(ev *event.Event) bool {
 	s := ev.Message()
+	n := 0
+	// The prefixes combine ("[pod/p/c] 2025-...Z vllm-1  | ..."): remove each in turn.
+	for i := 0; i < 3; i++ {
+		m := strip(ev, s[n:])
+		if m == 0 {
+			break
+		}
+		n += m
+	}
+	if n == 0 {
+		return false
+	}
+	ev.SetMessage(s[n:])
+	return true
+}
+
+// strip sets the fields of the prefix at the start of s and returns its length, or 0.
+func strip(ev *event.Event, s string) int {
+	if t, n := kubectlStamp(s); n > 0 {
+		if !ev.Has(event.FieldTimestamp) {
+			ev.SetTimestamp(t)
+		}
+		return n
+	}
 	if pod, container, n := KubectlPrefix(s); n > 0 {
 		if !ev.Has(FieldPodName) {
 			ev.SetString(FieldPodName, pod)
@@ -54,16 +83,13 @@ func (Parser) Parse(ev *event.Event) bool {
 		if !ev.Has(FieldK8sContainer) {
 			ev.SetString(FieldK8sContainer, container)
 		}
-		ev.SetMessage(s[n:])
-		return true
+		return n
 	}
 	name, n := Prefix(s)
-	if n == 0 {
-		return false
+	if n > 0 {
+		ev.SetString(FieldContainerName, name)
 	}
-	ev.SetString(FieldContainerName, name)
-	ev.SetMessage(s[n:])
-	return true
+	return n
 }
 
 // Prefix returns the service name of a compose prefix at the start of s and the prefix's
@@ -109,6 +135,20 @@ func KubectlPrefix(s string) (pod, container string, n int) {
 		n++
 	}
 	return pod, container, n
+}
+
+// kubectlStamp reads the RFC 3339 stamp with nanoseconds in UTC that `kubectl logs
+// --timestamps` puts before each line, and returns it and the length with the space, or n == 0.
+func kubectlStamp(s string) (time.Time, int) {
+	const n = len("2006-01-02T15:04:05.000000000Z")
+	if len(s) <= n || s[n] != ' ' || s[n-1] != 'Z' || s[19] != '.' || s[10] != 'T' || s[4] != '-' {
+		return time.Time{}, 0
+	}
+	t, used, ok := parseutil.RFC3339(s[:n])
+	if !ok || used != n {
+		return time.Time{}, 0
+	}
+	return t, n + 1
 }
 
 // replica reports whether a name ends in "-N" or "_N".
