@@ -198,11 +198,25 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 		case s.dataset != "":
 			ds = s.dataset
 		default:
-			ds = p.cfg.FallbackDataset
+			ds = servingDataset(ev, p.cfg.FallbackDataset)
 		}
 		ev.SetString(event.FieldDataset, ds)
 	}
 	return r != nil && (len(r.Parsers) > 0 || r.Dataset != "") || parseutil.GPUDataset(ev) != ""
+}
+
+// servingDataset is the dataset of an unrecognised line from an LLM-serving container before
+// any line of it was recognised (a library's warning at start-up): vllm.server from a container
+// named for vLLM, kserve.server from KServe's; else fallback.
+func servingDataset(ev *event.Event, fallback string) string {
+	c, _ := ev.GetString(k8spath.FieldContainer)
+	switch {
+	case strings.Contains(c, "vllm"):
+		return vllm.DatasetServer
+	case strings.HasPrefix(c, "kserve"):
+		return "kserve.server"
+	}
+	return fallback
 }
 
 // forgetIdle drops what is remembered of sources idle for longer than the idle timeout, so that

@@ -73,6 +73,10 @@ func TestClaimedSources(t *testing.T) {
 	if ds, _ := ev.GetString(event.FieldDataset); ev.HasTag(event.TagParseFailure) || ds != p.cfg.FallbackDataset {
 		t.Errorf("unknown application: %s", ev.AppendJSON(nil))
 	}
+	ev = parse("Special tokens have been added in the vocabulary", "", "/var/log/containers/llm-0_default_vllm-openai-0123.log")
+	if ds, _ := ev.GetString(event.FieldDataset); ev.HasTag(event.TagParseFailure) || ds != "vllm.server" {
+		t.Errorf("first line of a vLLM container: %s", ev.AppendJSON(nil))
+	}
 	if ev := parse(hello, "vllm", "/a.log"); !ev.HasTag(event.TagParseFailure) {
 		t.Errorf("pinned source: not tagged: %s", ev.AppendJSON(nil))
 	}
