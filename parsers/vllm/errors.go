@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
@@ -143,6 +144,9 @@ func setErrorLine(ev *event.Event, body, level string) {
 	}
 	if k := Classify(body); k != "" {
 		ev.SetString(FieldErrorKind, k)
+	}
+	if k, _ := parseutil.GPUFailure(body); k != "" {
+		ev.SetString(parseutil.FieldGPUErrorKind, k) // NVML or driver trouble seen from vLLM
 	}
 }
 
