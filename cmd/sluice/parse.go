@@ -30,7 +30,7 @@ func newParseCmd() *cobra.Command {
 		Long: "parse runs the parse processor over every line of the given files, or of standard input\n" +
 			"when none are given, and prints each event as one JSON line. Without -c it uses the built-in\n" +
 			"parser chain; with -c it uses that config's parse processor (--processor picks one of several).\n" +
-			"Lines no parser recognises are printed too, tagged _parse_failure.",
+			"Lines no parser recognises are printed too, tagged _parse_failure when a parser claims their source.",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			proc, err := parseProcessor(file, procID, cmd.ErrOrStderr())
 			if err != nil {

@@ -5,6 +5,7 @@ package builtin
 
 import (
 	"github.com/sluice-dev/sluice/parsers"
+	"github.com/sluice-dev/sluice/parsers/compose"
 	"github.com/sluice-dev/sluice/parsers/cri"
 	"github.com/sluice-dev/sluice/parsers/dcgm"
 	"github.com/sluice-dev/sluice/parsers/docker"
@@ -14,6 +15,8 @@ import (
 	"github.com/sluice-dev/sluice/parsers/logfmt"
 	"github.com/sluice-dev/sluice/parsers/nvidia_shell"
 	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
+	"github.com/sluice-dev/sluice/parsers/pylog"
+	"github.com/sluice-dev/sluice/parsers/syslog"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 )
 
@@ -24,6 +27,8 @@ func Registry() *parsers.Registry {
 		// framing first, then the specific formats, then the generic fallbacks.
 		cri.Info,
 		docker.Info,
+		compose.Info, // inner frames: after the runtime's, around what the program wrote
+		syslog.Info,
 		vllm.Info,
 		nvidia_xid.Info,
 		gpu_operator.Info,
@@ -31,6 +36,7 @@ func Registry() *parsers.Registry {
 		klog.Info,
 		logfmt.Info,
 		pjson.Info,
+		pylog.Info,
 		nvidia_shell.Info, // last: it takes any plain line from a GPU-stack container
 	)
 }

@@ -144,3 +144,38 @@ func CheckKept(t *testing.T, ev *event.Event, line string, framing bool) {
 		t.Fatalf("message changed: %q -> %q", line, msg)
 	}
 }
+
+// GoldenEach is the golden test of a parser whose lines are read one by one (ParseEach).
+func GoldenEach(t *testing.T, p parsers.Parser) {
+	t.Helper()
+	Golden(t, "testdata", func(t *testing.T, lines []string) []*event.Event {
+		return ParseEach(p, lines)
+	})
+}
+
+// FuzzFraming fuzzes a framing parser seeded from testdata: it may replace the message, never
+// remove it, and leaves a line it does not take unchanged.
+func FuzzFraming(f *testing.F, p parsers.Parser) {
+	Seed(f, "testdata")
+	f.Fuzz(func(t *testing.T, line string) {
+		ev := event.NewMessage(line, Received)
+		ok := p.Parse(ev)
+		CheckKept(t, ev, line, true)
+		if !ok && ev.Message() != line {
+			t.Fatalf("unrecognised line changed: %q", line)
+		}
+	})
+}
+
+// BenchFraming measures a framing parser's CPU time per line on line, which it must take.
+func BenchFraming(b *testing.B, p parsers.Parser, line string) {
+	ev := event.New()
+	BenchCPU(b, func() {
+		ev.Reset()
+		ev.Meta.Received = Received
+		ev.SetMessage(line)
+		if !p.Parse(ev) {
+			b.Fatal("not parsed")
+		}
+	})
+}

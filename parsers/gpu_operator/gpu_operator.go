@@ -74,8 +74,11 @@ func operatorLogger(l string) bool {
 	return false
 }
 
-// consoleLine reads "time\tLEVEL\t[logger\t][caller\t]message[\t{json context}]".
+// consoleLine reads "time\tLEVEL\t[logger\t][caller\t]message[\t{json context}]". What the
+// parse processor grouped after the line (the stack zap writes after an error, a panic) is the
+// error's stack.
 func consoleLine(ev *event.Event, s string) bool {
+	s, stack, _ := strings.Cut(s, "\n")
 	t1 := strings.IndexByte(s, '\t')
 	if t1 <= 0 {
 		return false
@@ -97,6 +100,9 @@ func consoleLine(ev *event.Event, s string) bool {
 		return false
 	}
 	logger := console(ev, rest[t2+1:])
+	if stack != "" && !ev.Has(event.FieldErrorStack) {
+		ev.SetString(event.FieldErrorStack, stack)
+	}
 	fallback := DatasetZap
 	if operatorLogger(logger) {
 		fallback = pu.DatasetOperator

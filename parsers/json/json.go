@@ -11,6 +11,7 @@ import (
 
 	"github.com/sluice-dev/sluice/parsers"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/parsers/pylog"
 	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/pipeline/event/eventjson"
 )
@@ -38,8 +39,24 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if !ok {
 		return false
 	}
-	pu.Finish(ev, pu.DatasetOr(ev, Dataset), rec.Level)
+	pu.Finish(ev, pu.DatasetOr(ev, dataset(ev, rec.Logger)), rec.Level)
 	return true
+}
+
+// dataset attributes a Python JSON logger's line by its logger name; vLLM's JSON formatter
+// (--logging-config.formatter json) marks its own lines, uvicorn's included, with
+// vllm_process_name.
+func dataset(ev *event.Event, logger string) string {
+	if ev.Has(pu.FieldLogFields + ".vllm_process_name") {
+		if logger == "uvicorn.access" {
+			return "vllm.access"
+		}
+		return pylog.DatasetVLLM
+	}
+	if d := pylog.LoggerDataset(logger); d != "" {
+		return d
+	}
+	return Dataset
 }
 
 // Record is what Walk learnt from the well-known keys of a JSON line.
@@ -102,6 +119,14 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 			pu.SetTime(ev, t)
 		}
 		rec.Time = true
+	case "name":
+		// Python's %(name)s, when it is a logger name ("uvicorn.error", "root"); elsewhere
+		// (zap's object names) it is a field.
+		if v.Type != gjson.String || rec.Logger != "" || !pylog.IsLoggerName(v.Str) {
+			return false
+		}
+		rec.Logger = v.Str
+		ev.SetString(event.FieldLogLogger, v.Str)
 	case "logger", "logger_name":
 		if v.Type != gjson.String {
 			return false

@@ -104,7 +104,8 @@ func body(ev *event.Event, b string) string {
 		ev.SetString(pu.FieldLogMessage, b)
 		return healthXid(ev, rest)
 	}
-	if msg, rest, ok := pu.Quoted(b); ok {
+	first, more, multi := strings.Cut(b, "\n")
+	if msg, rest, ok := pu.Quoted(first); ok {
 		ev.SetString(pu.FieldLogMessage, msg)
 		if rest != "" {
 			kv := pu.NewKV(rest)
@@ -113,6 +114,10 @@ func body(ev *event.Event, b string) string {
 				if !ok {
 					break
 				}
+				if v == "<" && multi {
+					// the last value spans the lines the parse processor grouped after it
+					v, multi = multilineValue(more), false
+				}
 				pu.SetField(ev, k, event.String(v))
 			}
 		}
@@ -120,6 +125,22 @@ func body(ev *event.Event, b string) string {
 	}
 	ev.SetString(pu.FieldLogMessage, b)
 	return ""
+}
+
+// multilineValue reads klog's multi-line value: lines indented with a tab, closed by " >".
+func multilineValue(s string) string {
+	s = strings.TrimSuffix(strings.TrimRight(s, " \n"), ">")
+	var sb strings.Builder
+	sb.Grow(len(s))
+	for s != "" {
+		line, rest, _ := strings.Cut(s, "\n")
+		sb.WriteString(strings.TrimPrefix(line, "\t"))
+		if rest != "" {
+			sb.WriteByte('\n')
+		}
+		s = rest
+	}
+	return strings.TrimRight(sb.String(), " \n")
 }
 
 // xidPrefix starts the line the device plugin logs when NVML reports an Xid on a device:

@@ -41,3 +41,14 @@ func BenchmarkParse(b *testing.B) {
 		"W0819 07:02:54.757556       1 rm.go:109] NVML not detected: could not load NVML library: libnvidia-ml.so.1: cannot open shared object file: No such file or directory",
 	})
 }
+
+// TestMultilineValue checks klog's key=< ... > value, grouped by the parse processor.
+func TestMultilineValue(t *testing.T) {
+	t.Parallel()
+	line := "E0616 20:43:20.582735       1 panic.go:336] \"Observed a panic\" worker=1 stacktrace=<\n\tgoroutine 263 [running]:\n\t\truntime/panic.go:860 +0x13a\n >"
+	ev, ok := putest.Parse(t, New(), line, nil)
+	st, _ := ev.GetString("error.stack_trace")
+	if !ok || st != "goroutine 263 [running]:\n\truntime/panic.go:860 +0x13a" {
+		t.Fatalf("parsed %v, stack %q", ok, st)
+	}
+}

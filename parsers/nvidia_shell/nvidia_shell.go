@@ -11,8 +11,9 @@
 // These lines have no level, so one is inferred from their words (ERROR:, WARNING:, failed,
 // retrying, ...). From a known GPU-stack container every remaining line is taken, with that
 // container's dataset; without one, only lines whose words are distinctive of the driver or
-// validator, and Go standard-log lines (generic.stdlog), are taken, so that other programs'
-// plain text is left alone.
+// validator, Go standard-log lines (generic.stdlog) and Go panics with their goroutine dump
+// (generic.go, grouped by the parse processor), are taken, so that other programs' plain text
+// is left alone.
 package nvidia_shell
 
 import (
@@ -32,9 +33,9 @@ const FieldCommand = "process.command_line"
 // Info registers the parser.
 var Info = parsers.Info{
 	Name:        "nvidia_shell",
-	Description: "plain output of the GPU driver, driver manager and validator containers, and Go std-log lines",
+	Description: "plain output of the GPU driver, driver manager and validator containers, Go std-log lines and Go panics",
 	New:         func(parsers.Options) parsers.Parser { return New() },
-	Fields: append(pu.Fields(pu.FieldLogMessage),
+	Fields: append(pu.Fields(pu.FieldLogMessage, event.FieldErrorMsg, event.FieldErrorStack),
 		parsers.Field{Name: FieldCommand, Type: "wildcard", Description: "Command of a shell trace line (set -x)."}),
 }
 
@@ -94,6 +95,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if text == "" {
 		return false
 	}
+	if (text[0] == 'p' || text[0] == 'f' || text[0] == 'g') && goPanic(ev, text) {
+		return true
+	}
 	dataset := pu.GPUDataset(ev)
 	if t, n, ok := pu.StdLog(text); ok {
 		pu.SetLocalTime(ev, t)
@@ -104,6 +108,10 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	}
 	if dataset == "" {
 		dataset = signature(text)
+	}
+	if dataset == "" {
+		// NVML, nvidia-smi and container-toolkit failures, whatever program printed them
+		_, dataset = pu.GPUFailure(text)
 	}
 	if dataset == "" {
 		return false

@@ -46,7 +46,7 @@ var CatalogFields = []parsers.Field{
 // Info registers the parser.
 var Info = parsers.Info{
 	Name:        "nvidia_xid",
-	Description: "NVIDIA kernel driver messages (NVRM, nvidia-uvm, ...): Xid and SXid errors with their catalog entry, GPUs fallen off the bus",
+	Description: "NVIDIA kernel driver messages (NVRM, nvidia-uvm, ...): Xid and SXid errors with their catalog entry, GPUs fallen off the bus, PCIe AER and other kernel lines",
 	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields: append(append(pu.Fields(event.FieldProcessPID, event.FieldProcessName, event.FieldHostHostname, event.FieldEventAction, event.FieldLogLogger),
 		CatalogFields...),

@@ -11,14 +11,28 @@ import (
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
-// Parser parses NVRM kernel lines. It is stateless and safe for concurrent use.
-type Parser struct{}
+// Parser parses NVRM kernel lines. It is safe for concurrent use; all it keeps is the GPUs'
+// identities (identity.go).
+type Parser struct {
+	ids identities
+}
 
 // New returns the parser.
 func New() *Parser { return &Parser{} }
 
-// Parse recognises a line holding "NVRM: " or "SXid (" and fills the gpu.* fields.
+// Parse recognises a line holding "NVRM: " or "SXid (" and fills the gpu.* fields; a line
+// naming a bus gets the UUID and serial number the driver printed for it earlier.
 func (p *Parser) Parse(ev *event.Event) bool {
+	if !p.parse(ev) {
+		return false
+	}
+	if ds, _ := ev.GetString(event.FieldDataset); ds == pu.DatasetXid {
+		p.ids.track(ev)
+	}
+	return true
+}
+
+func (p *Parser) parse(ev *event.Event) bool {
 	msg := ev.Message()
 	if i := strings.Index(msg, "NVRM: "); i >= 0 {
 		prefix(ev, msg[:i])
@@ -38,7 +52,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		}
 		off += i + len("nvidia")
 	}
-	return false
+	return kernel(ev, msg)
 }
 
 // modules are the NVIDIA kernel modules that log under their own name rather than NVRM.
@@ -69,8 +83,12 @@ func module(ev *event.Event, msg string, i int) bool {
 	}
 	prefix(ev, before)
 	ev.SetString(event.FieldLogLogger, name)
-	ev.SetString(event.FieldEventAction, ActionModule)
-	pu.Finish(ev, pu.DatasetXid, pu.Guess(rest[len(name):]))
+	action, level := ActionModule, pu.Guess(rest[len(name):])
+	if lv, ok := aer(rest); ok {
+		action, level = ActionPCIeAER, lv
+	}
+	ev.SetString(event.FieldEventAction, action)
+	pu.Finish(ev, pu.DatasetXid, level)
 	return true
 }
 

@@ -97,9 +97,40 @@ func TestCatalogComplete(t *testing.T) {
 
 func FuzzParse(f *testing.F) { putest.FuzzParse(f, New()) }
 
+// BenchmarkParseKernel measures the kernel lines around GPU faults that are not the driver's.
+func BenchmarkParseKernel(b *testing.B) {
+	putest.Bench(b, New(), []string{
+		"[ 2172.118902] pcieport 0000:85:00.0: AER: Uncorrected (Fatal) error received: 0000:86:00.0",
+		"[ 2696.163361] eth0: renamed from veth19d0578",
+	})
+}
+
 func BenchmarkParse(b *testing.B) {
 	putest.Bench(b, New(), []string{
 		"NVRM: Xid (PCI:0000:3b:00): 79, pid=1234, name=python, GPU has fallen off the bus.",
 		"May 18 19:02:39 gpu-node-7 kernel: NVRM: Xid (PCI:0000:2b:00): 13, pid=88123, name=python3, Graphics SM Warp Exception on (GPC 1, TPC 3, SM 0): Out Of Range Address",
 	})
+}
+
+// TestIdentityPerHost checks that a later Xid gets the UUID and serial the driver printed for
+// its bus on the same host, and never another host's.
+func TestIdentityPerHost(t *testing.T) {
+	t.Parallel()
+	p := New()
+	for _, l := range []string{
+		"Nov 27 10:16:44 gpu-node-3 kernel: [  792.930117] NVRM: GPU at PCI:0000:3b:00: GPU-5a1e9c2d-7b3f-4e8a-9c0d-1e2f3a4b5c6d",
+		"Nov 27 10:16:44 gpu-node-3 kernel: [  792.930121] NVRM: GPU Board Serial Number: 1652221054321",
+	} {
+		putest.Parse(t, p, l, nil)
+	}
+	ev, _ := putest.Parse(t, p, "Nov 27 10:39:44 gpu-node-3 kernel: [ 2172.1] NVRM: Xid (PCI:0000:3b:00): 79, pid=1234, name=python3, GPU has fallen off the bus.", nil)
+	uuid, _ := ev.GetString(FieldUUID)
+	serial, _ := ev.GetString(FieldSerial)
+	if uuid != "GPU-5a1e9c2d-7b3f-4e8a-9c0d-1e2f3a4b5c6d" || serial != "1652221054321" {
+		t.Errorf("same host: uuid %q serial %q", uuid, serial)
+	}
+	ev, _ = putest.Parse(t, p, "Nov 27 10:39:44 gpu-node-4 kernel: NVRM: Xid (PCI:0000:3b:00): 79, GPU has fallen off the bus.", nil)
+	if ev.Has(FieldUUID) || ev.Has(FieldSerial) {
+		t.Errorf("another host's GPU attached: %s", ev.AppendJSON(nil))
+	}
 }

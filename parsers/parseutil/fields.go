@@ -10,6 +10,7 @@ var shared = []parsers.Field{
 	{Name: event.FieldTimestamp, Type: "date", Description: "When the line was written: the time in the line, else the container runtime's, else when sluice received it."},
 	{Name: event.FieldDataset, Type: "keyword", Description: "Which log source the line comes from (gpu.device_plugin, generic.klog, ...)."},
 	{Name: event.FieldLogLevel, Type: "keyword", Description: "Level in lowercase: debug, info, warning, error or critical."},
+	{Name: FieldGPUErrorKind, Type: "keyword", Description: "Class of NVIDIA user-space failure the line reports: driver_library_mismatch, nvml_init, nvml_missing, driver_not_loaded, container_cli, no_device."},
 	{Name: FieldLogMessage, Type: "match_only_text", Description: "The log message proper, without timestamp, level and fields (message keeps the whole line)."},
 	{Name: event.FieldLogLogger, Type: "keyword", Description: "Name of the logger (zap logger, slog/logrus component)."},
 	{Name: event.FieldOriginFile, Type: "keyword", Description: "Source file that wrote the line."},
@@ -25,10 +26,10 @@ var shared = []parsers.Field{
 }
 
 // Fields returns the shared declarations of the named fields plus the three every parsed event
-// has (@timestamp, event.dataset, log.level), for a parser's Info.Fields. An unknown name is a
-// programming error and panics at start-up.
+// has (@timestamp, event.dataset, log.level) and gpu.error.kind, which Finish may set, for a
+// parser's Info.Fields. An unknown name is a programming error and panics at start-up.
 func Fields(names ...string) []parsers.Field {
-	out := []parsers.Field{shared[0], shared[1], shared[2]}
+	out := []parsers.Field{shared[0], shared[1], shared[2], shared[3]}
 	for _, n := range names {
 		found := false
 		for _, f := range shared {
@@ -64,4 +65,15 @@ func SetField(ev *event.Event, key string, v event.Value) {
 	default:
 		ev.Set(FieldLogFields+"."+key, v)
 	}
+}
+
+// Field returns the shared declaration of one field, for a parser that declares its fields
+// itself. An unknown name panics at start-up, as in Fields.
+func Field(name string) parsers.Field {
+	for _, f := range shared {
+		if f.Name == name {
+			return f
+		}
+	}
+	panic("parseutil: no shared field " + name)
 }

@@ -35,6 +35,11 @@ func Level(s string) (string, bool) {
 			return m.level, true
 		}
 	}
+	// zap's name for a level it has no name for: controller-runtime's verbosity levels
+	// (logr V(2) is "Level(-2)") are below debug.
+	if strings.HasPrefix(s, "Level(-") && strings.HasSuffix(s, ")") {
+		return Debug, true
+	}
 	return "", false
 }
 

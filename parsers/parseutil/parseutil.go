@@ -20,13 +20,14 @@ const (
 
 // Finish makes an event meet the parser contract: a @timestamp (the receipt time when neither
 // the line nor the framing gave one), the dataset, and the level when the line stated one ("" sets
-// none: a made-up level hides the line from rules about lines without one). It never touches
-// the message.
+// none: a made-up level hides the line from rules about lines without one). A line reporting an
+// NVIDIA user-space failure gets gpu.error.kind, and a GPU dataset instead of a generic one. It
+// never touches the message.
 func Finish(ev *event.Event, dataset, level string) {
 	if !ev.Has(event.FieldTimestamp) && !ev.Meta.Received.IsZero() {
 		ev.Set(event.FieldTimestamp, event.Time(ev.Meta.Received))
 	}
-	ev.SetString(event.FieldDataset, dataset)
+	ev.SetString(event.FieldDataset, attributeGPUFailure(ev, dataset))
 	if level != "" {
 		ev.SetString(event.FieldLogLevel, level)
 	}

@@ -13,6 +13,7 @@ func TestLevel(t *testing.T) {
 		"I": Info, "W": Warning, "E": Error, "F": Critical, "INFO": Info, "warn": Warning,
 		"WARNING": Warning, "eror": Error, "ERRO": Error, "DPANIC": Critical, "fatal": Critical,
 		"trace": Debug, "DEBU": Debug, "Critical": Critical, "": "", "loud": "", "X": "",
+		"Level(-2)": Debug, "Level(2)": "",
 	} {
 		got, ok := Level(in)
 		if got != want || ok != (want != "") {

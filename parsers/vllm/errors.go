@@ -4,6 +4,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
@@ -19,15 +20,43 @@ const (
 // prints before a child's traceback) followed by it.
 func isTraceStart(body, rest string) bool {
 	return strings.HasPrefix(body, TracebackHeader) || strings.HasPrefix(body, "  + Exception Group Traceback") ||
+		strings.HasPrefix(body, fatalPrefix) || strings.HasSuffix(body, ": "+TracebackHeader) ||
 		(strings.HasPrefix(body, "Process ") && strings.HasPrefix(rest, TracebackHeader))
 }
 
+// fatalPrefix opens the dump of Python's faulthandler: a crash (SIGSEGV, SIGABRT, SIGFPE) of
+// the interpreter or of native code under it, with every thread's stack.
+const fatalPrefix = "Fatal Python error: "
+
+// setFatal sets error.* from a faulthandler dump: the fatal error's text as the message, the
+// dump as the stack, critical.
+func setFatal(ev *event.Event, text, msg string) {
+	first, _, _ := strings.Cut(msg, "\n")
+	ev.SetString(event.FieldErrorMsg, strings.TrimSpace(first))
+	ev.SetString(event.FieldErrorStack, strings.TrimRight(text, " \n\r\t"))
+	ev.SetString(event.FieldLogLevel, "critical")
+	if k := Classify(text); k != "" {
+		ev.SetString(FieldErrorKind, k)
+	}
+}
+
+// IsFrameLine reports whether a line is a traceback's frame line ("  File \"x.py\", line 3, in
+// f"), which opens a traceback fragment when the header came earlier.
+func IsFrameLine(b string) bool {
+	return strings.HasPrefix(b, `  File "`) && strings.Contains(b, `", line `)
+}
+
 // setTraceback sets error.* from a grouped traceback: the stack from the (first) header to the
-// end, and the type and message of the last exception, the one that was finally raised.
+// end, and the type and message of the last exception, the one that was finally raised. A
+// fragment without its header (a frame line, a rank's code line) is its own stack.
 func setTraceback(ev *event.Event, text string) {
+	if msg, ok := strings.CutPrefix(text, fatalPrefix); ok {
+		setFatal(ev, text, msg)
+		return
+	}
 	i := strings.Index(text, TracebackHeader)
 	if i < 0 {
-		return
+		i = 0 // a fragment whose header came earlier: all of it is the stack
 	}
 	stack := strings.TrimRight(text[i:], " \n\r\t")
 	ev.SetString(event.FieldErrorStack, stack)
@@ -115,6 +144,9 @@ func setErrorLine(ev *event.Event, body, level string) {
 	}
 	if k := Classify(body); k != "" {
 		ev.SetString(FieldErrorKind, k)
+	}
+	if k, _ := parseutil.GPUFailure(body); k != "" {
+		ev.SetString(parseutil.FieldGPUErrorKind, k) // NVML or driver trouble seen from vLLM
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sluice-dev/sluice/parsers/compose"
 	"github.com/sluice-dev/sluice/parsers/parseutil"
 )
 
@@ -30,6 +31,9 @@ type Line struct {
 	// Proc is the whole process prefix without its trailing space, "" when there is none.
 	Proc     string
 	ProcName string
+	// RankOnly is set when Proc is PyTorch's "[rank0]:" alone, which any distributed program's
+	// uncaught exception carries (torch 2.4 and later), so it says nothing of vLLM.
+	RankOnly bool
 	PID      int64
 	Rank     int64 // -1 when the prefix names no rank
 	// Header is the logging header without its trailing space ("ERROR 05-01 14:39:06
@@ -57,6 +61,9 @@ func Split(line string) Line {
 	}
 	rest = rest[composePrefix(rest):]
 	rest = rest[syslogPrefix(rest):]
+	if n := l.rankPrefix(rest); n > 0 {
+		rest = rest[n:]
+	}
 	if len(rest) > 0 && rest[0] == '(' {
 		if n := l.process(rest); n > 0 {
 			rest = rest[n:]
@@ -64,30 +71,37 @@ func Split(line string) Line {
 	}
 	if n := l.header(rest); n > 0 {
 		rest = rest[n:]
+	} else if n := l.prefixedHeader(rest); n > 0 {
+		rest = rest[n:]
 	}
 	l.Body = rest
 	return l
 }
 
-// composePrefix returns the length of the "<service>  | " that `docker compose logs` puts
-// before each line (service names are letters, digits, '_', '.', '-'), or 0.
-func composePrefix(s string) int {
-	i := 0
-	for i < len(s) && i < 64 {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-') {
-			break
+// prefixedHeader finds vLLM's header after the text VLLM_LOGGING_PREFIX puts before it
+// ("[node-3] INFO 05-12 08:01:39 [loggers.py:271] ...") and returns the length up to the message,
+// or 0. Only a full vLLM header (level, time and file) counts, and only within the first 64
+// bytes, after a space.
+func (l *Line) prefixedHeader(s string) int {
+	for i := 1; i < min(len(s), 64); i++ {
+		if s[i-1] != ' ' || (s[i] != 'I' && s[i] != 'W' && s[i] != 'E' && s[i] != 'D' && s[i] != 'C') {
+			continue
 		}
-		i++
+		if n := l.header(s[i:]); n > 0 {
+			if !l.Uvicorn {
+				return i + n
+			}
+			l.Header, l.Uvicorn, l.Level = "", false, ""
+		}
 	}
-	j := i
-	for j < len(s) && s[j] == ' ' {
-		j++
-	}
-	if i == 0 || j == i || j+1 >= len(s) || s[j] != '|' || s[j+1] != ' ' {
-		return 0
-	}
-	return j + 2
+	return 0
+}
+
+// composePrefix returns the length of the "<service>  | " that `docker compose logs` puts
+// before each line, or 0.
+func composePrefix(s string) int {
+	_, n := compose.Prefix(s)
+	return n
 }
 
 // syslogPrefix returns the length of the "Aug 19 18:34:27 host vllm[8727]: " that journald
@@ -116,6 +130,27 @@ func syslogPrefix(s string) int {
 	return i + tag + 2
 }
 
+// rankPrefix reads the "[rankN]: " PyTorch puts before each line a rank's uncaught exception
+// prints, and returns its length with the space, or 0. "[rank0]:[E...]" (no space) is a torch
+// C++ log line, read by parseTorch.
+func (l *Line) rankPrefix(s string) int {
+	rest, ok := strings.CutPrefix(s, "[rank")
+	if !ok {
+		return 0
+	}
+	end := strings.Index(rest[:min(len(rest), 8)], "]: ")
+	if end <= 0 {
+		return 0
+	}
+	rank, ok := parseutil.Atoi(rest[:end])
+	if !ok {
+		return 0
+	}
+	n := len("[rank") + end + 2
+	l.Proc, l.Rank, l.RankOnly, l.PID = s[:n], rank, true, -1
+	return n + 1
+}
+
 // process reads "(Name k=v k=v) " and returns its length, or 0 when it is not a process prefix
 // (it must name a numeric pid).
 func (l *Line) process(s string) int {
@@ -124,6 +159,9 @@ func (l *Line) process(s string) int {
 		return 0
 	}
 	inner := s[1:end]
+	if n := rayDaemon(s, inner, end); n > 0 {
+		return n
+	}
 	name, kvs, ok := strings.Cut(inner, " ")
 	if strings.HasPrefix(inner, "pid=") {
 		name, kvs, ok = "", inner, true // Ray task output: "(pid=5085)"
@@ -159,6 +197,26 @@ func (l *Line) process(s string) int {
 		return end + 2
 	}
 	return end + 1
+}
+
+// rayDaemons are the Ray processes whose output Ray forwards to the driver under their name
+// alone: "(raylet) ", "(raylet, ip=10.0.0.5) ", "(autoscaler +1m2s) ".
+var rayDaemons = [...]string{"raylet", "gcs_server", "autoscaler", "dashboard", "monitor", "log_monitor"}
+
+// rayDaemon returns the length of a Ray daemon prefix at s (inner is what its parentheses hold,
+// ending at s[end]), or 0. It names no pid, so only the prefix itself is kept.
+func rayDaemon(s, inner string, end int) int {
+	name, _, _ := strings.Cut(inner, ",")
+	name, _, _ = strings.Cut(name, " ")
+	for _, d := range rayDaemons {
+		if name == d {
+			if end+1 < len(s) && s[end+1] == ' ' {
+				return end + 2
+			}
+			return end + 1
+		}
+	}
+	return 0
 }
 
 // level maps the upper-case level names of Python's logging to ECS's lowercase ones.

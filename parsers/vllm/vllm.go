@@ -75,12 +75,16 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		}
 		return true
 	}
-	if l.Proc == "" && l.Header == "" {
-		if !multi || !isTraceStart(l.Body, rest) {
+	if l.Header == "" && !multi && rayActor(l.ProcName) {
+		return false // Ray Serve's own logger (pylog reads it), not vLLM's
+	}
+	if (l.Proc == "" || l.RankOnly) && l.Header == "" {
+		if (!multi || !isTraceStart(l.Body, rest)) && !IsFrameLine(l.Body) && !(l.RankOnly && multi) {
 			return false
 		}
-		// A bare Python traceback: no sign of which program wrote it, so the dataset is left
-		// to the parse processor (from the source).
+		// A bare Python traceback, or a fragment of one whose header came earlier: no sign of
+		// which program wrote it, so the dataset is left to the parse processor (from the
+		// source).
 		setMessage(ev, msg, first, l.Text, rest)
 		ev.SetString(event.FieldLogLevel, "error")
 		setTraceback(ev, l.Body+"\n"+rest)
@@ -103,9 +107,12 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		ev.SetString(event.FieldOriginFile, l.File)
 		ev.Set(event.FieldOriginLine, event.Int(l.FileLine))
 	}
-	if multi && isTraceStart(l.Body, rest) || strings.Contains(rest, "Traceback (most recent call last):") {
+	if multi && isTraceStart(l.Body, rest) || IsFrameLine(l.Body) || strings.Contains(rest, "Traceback (most recent call last):") {
 		if l.Level == "" || l.Level == "info" || l.Level == "debug" {
 			lv = "error"
+		}
+		if strings.HasPrefix(l.Body, fatalPrefix) {
+			lv = "critical"
 		}
 		setTraceback(ev, l.Body+"\n"+rest)
 	} else {
@@ -138,6 +145,14 @@ func accessLevel(status int64) string {
 	return "info"
 }
 
+// rayActor reports whether a process prefix names one of Ray Serve's actors, whose lines
+// without a vLLM header are Ray Serve's logger's ("(ServeReplica:default:VLLMDeployment
+// pid=1234) INFO 2024-11-18 01:46:34,210 ...").
+func rayActor(name string) bool {
+	return strings.HasPrefix(name, "ServeReplica:") || name == "ServeController" || name == "ProxyActor" ||
+		name == "HTTPProxyActor"
+}
+
 // setMessage replaces the message msg (whose first line is first and what follows its '\n'
 // rest) when removing colours or '\r' changed its first line, and returns the event's message.
 func setMessage(ev *event.Event, msg, first, clean, rest string) string {
@@ -160,7 +175,9 @@ func setProcess(ev *event.Event, l *Line) {
 	if l.ProcName != "" {
 		ev.SetString(event.FieldProcessName, l.ProcName)
 	}
-	ev.Set(event.FieldProcessPID, event.Int(l.PID))
+	if l.PID >= 0 {
+		ev.Set(event.FieldProcessPID, event.Int(l.PID))
+	}
 	if l.Rank >= 0 {
 		ev.Set(FieldRank, event.Int(l.Rank))
 	}

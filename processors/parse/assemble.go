@@ -39,6 +39,10 @@ const (
 	modeNative         // a C++ error report: "Exception raised from", "frame #N", "  what():"
 	modeWarning        // a Python warning: its further message lines, then its source line
 	modeDone           // complete: sent at once
+	modeGoMaybe        // a zap console error line, which a Go stack may follow (gostack.go)
+	modeGo             // inside a Go panic, goroutine dump or stack
+	modeKlogVal        // inside a klog multi-line value (klogvalue.go)
+	modeKernel         // inside a kernel warning, oops or hung-task report (kernelstack.go)
 )
 
 // maxWarningLines bounds the message lines of a Python warning before its source line.
@@ -158,6 +162,12 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 			hdr: sl.Header != "", level: sl.Level, part: 1}
 		if mode == modeTrace && g.level == "" {
 			g.level = "error" // as the vllm parser reads a bare traceback
+			if fatalPython(sl.Body) {
+				g.level = "critical"
+			}
+		}
+		if _, lv, ok := goStart(sl); ok && g.level == "" {
+			g.level = lv
 		}
 		p.groups[gk] = g
 		a.touched = append(a.touched, &g.pending)
@@ -267,10 +277,15 @@ func (g *group) joined() *event.Event {
 	return g.first
 }
 
-// startMode reports whether a line opens a group, and how.
+// startMode reports whether a line opens a group, and how. A frame line ("  File ...") opens a
+// traceback too: its header came earlier (in a rotated file, or before a timeout), and its
+// fragments belong together rather than each becoming an event.
 func startMode(l *vllm.Line) (int, bool) {
 	switch {
-	case l.Body == vllm.TracebackHeader, strings.HasPrefix(l.Body, "  + Exception Group Traceback"):
+	case l.Body == vllm.TracebackHeader, strings.HasPrefix(l.Body, "  + Exception Group Traceback"),
+		strings.HasSuffix(l.Body, ": "+vllm.TracebackHeader), // "EngineCore hit an exception: Traceback ..."
+		l.Header == "" && (vllm.IsFrameLine(l.Body) || fatalPython(l.Body)),
+		l.RankOnly && l.Header == "": // only an exception is printed under "[rankN]: "
 		return modeTrace, true
 	case strings.HasPrefix(l.Body, "Process ") && strings.HasSuffix(l.Body, ":") && strings.Count(l.Body, " ") == 1:
 		return modeProcess, true
@@ -282,6 +297,15 @@ func startMode(l *vllm.Line) (int, bool) {
 		if _, _, _, _, ok := vllm.PyWarning(l.Body); ok {
 			return modeWarning, true
 		}
+		if mode, _, ok := goStart(l); ok {
+			return mode, true
+		}
+		if klogValueStart(l) {
+			return modeKlogVal, true
+		}
+		if kernelReportStart(l) {
+			return modeKernel, true
+		}
 	}
 	return 0, false
 }
@@ -289,6 +313,18 @@ func startMode(l *vllm.Line) (int, bool) {
 // accept reports whether l continues the group, and moves the group's mode on.
 func (g *group) accept(l *vllm.Line) bool {
 	switch g.mode {
+	case modeKernel:
+		return kernelReportAccept(l)
+	case modeKlogVal:
+		ok, done := klogValueAccept(l)
+		if done {
+			g.mode = modeDone
+		}
+		return ok
+	case modeGo, modeGoMaybe:
+		var ok bool
+		g.mode, ok = goAccept(g.mode, l)
+		return ok
 	case modeWarning:
 		if l.Header != "" || l.Body == "" {
 			return false
@@ -320,7 +356,7 @@ func (g *group) accept(l *vllm.Line) bool {
 		return false
 	}
 	b := l.Body
-	cont := b == "" || b[0] == ' ' || b[0] == '\t' || b == vllm.TracebackHeader ||
+	cont := b == "" || b[0] == ' ' || b[0] == '\t' || b == vllm.TracebackHeader || faultHeader(b) ||
 		strings.HasPrefix(b, "The above exception was the direct cause") ||
 		strings.HasPrefix(b, "During handling of the above exception")
 	switch {

@@ -72,7 +72,7 @@ func (p *Processor) Held() int {
 
 // timeout is how long the group waits for its next line: less when it may be complete already.
 func (g *group) timeout(c *MultilineConfig) time.Duration {
-	if g.mode == modeAfter || g.mode == modeMaybe {
+	if g.mode == modeAfter || g.mode == modeMaybe || g.mode == modeGoMaybe {
 		return min(c.EndTimeout, c.Timeout)
 	}
 	return c.Timeout

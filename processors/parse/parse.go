@@ -12,8 +12,9 @@
 //
 // Steps 2 and 3 hold events across batches: the held lines' acknowledgements are held too
 // (event.Batch.Hold) and travel with the event when it is finally sent, by a later batch or by
-// Flush once the group times out. A line no parser recognises keeps its message, gets a dataset
-// from its source and the _parse_failure tag; nothing is dropped.
+// Flush once the group times out. A line no parser recognises keeps its message and gets a
+// dataset from its source, and the _parse_failure tag when its source is claimed (a source rule
+// or a GPU-stack container); nothing is dropped.
 package parse
 
 import (
@@ -258,9 +259,10 @@ func (p *Processor) finish(ev *event.Event, src srcKey, msg string, split *vllm.
 	if long {
 		ev.CapDerived()
 	}
-	p.complete(ev, src, r, ok, sm)
-	// An empty line is nothing to recognise: it keeps its source's dataset and no failure tag.
-	if !ok && !cont && strings.TrimSpace(ev.Message()) != "" {
+	claimed := p.complete(ev, src, r, ok, sm)
+	// An empty line is nothing to recognise: it keeps its source's dataset and no failure tag;
+	// nor is a line from a source no parser claims (an unknown application).
+	if !ok && !cont && claimed && strings.TrimSpace(ev.Message()) != "" {
 		ev.AddTag(event.TagParseFailure)
 		p.metrics.Failed.Inc()
 	}

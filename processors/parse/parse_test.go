@@ -11,9 +11,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/sluice-dev/sluice/parsers/builtin"
+	"github.com/sluice-dev/sluice/parsers/compose"
 	"github.com/sluice-dev/sluice/parsers/cri"
 	"github.com/sluice-dev/sluice/parsers/docker"
 	"github.com/sluice-dev/sluice/parsers/golden"
+	"github.com/sluice-dev/sluice/parsers/syslog"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
@@ -342,6 +344,12 @@ func checkNothingLost(t testing.TB, lines []string, out []*event.Event) {
 	for _, l := range lines {
 		ev := event.NewMessage(l, t0)
 		for _, f := range []interface{ Parse(*event.Event) bool }{cri.Parser{}, docker.Parser{}} {
+			if f.Parse(ev) {
+				break
+			}
+		}
+		// The inner frames are removed the same way: what remains must be in the output.
+		for _, f := range []interface{ Parse(*event.Event) bool }{compose.Parser{}, syslog.Parser{}} {
 			if f.Parse(ev) {
 				break
 			}

@@ -8,6 +8,7 @@ import (
 	"github.com/sluice-dev/sluice/parsers"
 	"github.com/sluice-dev/sluice/parsers/cri"
 	"github.com/sluice-dev/sluice/parsers/k8spath"
+	"github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
@@ -59,11 +60,17 @@ func (p *Processor) frame(l *line, ev *event.Event, batchKey string, memo *k8spa
 	framed := false // a framer set the message to msg and the stream to l.stream
 	for _, f := range p.framing {
 		if fr, ok := f.(framer); ok {
+			if framed {
+				continue
+			}
 			if fm, ok := fr.FrameMessage(ev, msg); ok {
 				l.partial, l.stream, msg, framed = fm.Partial, fm.Stream, fm.Text, true
-				break
 			}
-		} else if f.Parse(ev) {
+			continue
+		}
+		// An inner frame (compose, syslog) inside the runtime's, or alone; a piece of a split
+		// line is not read before it is joined.
+		if !l.partial && f.Parse(ev) {
 			msg = ev.Message()
 			break
 		}
@@ -153,7 +160,15 @@ type sourceMemo struct {
 // better was found) and event.dataset (the parser's; else the rule's, the source's last, or the
 // fallback). log.level is left to the parsers, which set it only from the line: a level made up
 // here would hide the lines whose level nobody knows from the rules meant for them.
-func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, m *sourceMemo) {
+//
+// It reports whether the source is claimed: a source rule names it, or its container belongs to
+// the GPU stack, whose every line a parser (nvidia_shell at the least) undertakes to read. A
+// line a claimed source's parsers cannot read is a parse failure, worth a look. Any other
+// unrecognised line is not: an unknown application's keeps its framing and the fallback
+// dataset, and a stray line of a known program (a library's print in a vLLM pod) its source's
+// last dataset, without the tag. Sources are not claimed by what earlier lines were: every
+// program prints lines of its libraries that no parser of its format reads.
+func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, m *sourceMemo) bool {
 	if !ev.Has(event.FieldTimestamp) {
 		t := ev.Meta.Received
 		if t.IsZero() {
@@ -183,10 +198,25 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 		case s.dataset != "":
 			ds = s.dataset
 		default:
-			ds = p.cfg.FallbackDataset
+			ds = servingDataset(ev, p.cfg.FallbackDataset)
 		}
 		ev.SetString(event.FieldDataset, ds)
 	}
+	return r != nil && (len(r.Parsers) > 0 || r.Dataset != "") || parseutil.GPUDataset(ev) != ""
+}
+
+// servingDataset is the dataset of an unrecognised line from an LLM-serving container before
+// any line of it was recognised (a library's warning at start-up): vllm.server from a container
+// named for vLLM, kserve.server from KServe's; else fallback.
+func servingDataset(ev *event.Event, fallback string) string {
+	c, _ := ev.GetString(event.FieldK8sContainer)
+	switch {
+	case strings.Contains(c, "vllm"):
+		return vllm.DatasetServer
+	case strings.HasPrefix(c, "kserve"):
+		return "kserve.server"
+	}
+	return fallback
 }
 
 // forgetIdle drops what is remembered of sources idle for longer than the idle timeout, so that

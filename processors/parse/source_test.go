@@ -50,3 +50,40 @@ func TestSourceMemo(t *testing.T) {
 		t.Errorf("next batch: dataset %q, want vllm.access", got)
 	}
 }
+
+// TestClaimedSources checks that _parse_failure marks only lines a claimed source (a rule, a
+// GPU-stack container) failed to read: from an unknown application a line no parser reads keeps
+// the fallback dataset without the tag, and from a vLLM pod the dataset of its last line.
+func TestClaimedSources(t *testing.T) {
+	t.Parallel()
+	p := newProc(t, func(c *Config) {
+		c.Sources = []SourceRule{{Container: "vllm", Parsers: []string{"vllm"}}}
+	})
+	parse := func(line, container, path string) *event.Event {
+		ev := event.NewMessage(line, t0)
+		if container != "" {
+			ev.SetString("kubernetes.container.name", container)
+		}
+		ev.SetString("log.file.path", path)
+		p.ParseEvent(ev)
+		return ev
+	}
+	const hello = "listening on :8080, have a nice day"
+	ev := parse(hello, "", "/var/log/containers/web_default_app-0123.log")
+	if ds, _ := ev.GetString(event.FieldDataset); ev.HasTag(event.TagParseFailure) || ds != p.cfg.FallbackDataset {
+		t.Errorf("unknown application: %s", ev.AppendJSON(nil))
+	}
+	ev = parse("Special tokens have been added in the vocabulary", "", "/var/log/containers/llm-0_default_vllm-openai-0123.log")
+	if ds, _ := ev.GetString(event.FieldDataset); ev.HasTag(event.TagParseFailure) || ds != "vllm.server" {
+		t.Errorf("first line of a vLLM container: %s", ev.AppendJSON(nil))
+	}
+	if ev := parse(hello, "vllm", "/a.log"); !ev.HasTag(event.TagParseFailure) {
+		t.Errorf("pinned source: not tagged: %s", ev.AppendJSON(nil))
+	}
+	src := "/var/log/containers/llm_default_server-0123.log"
+	parse("INFO 06-30 09:10:11 [core.py:69] Initializing a V1 LLM engine", "", src)
+	ev = parse("Special tokens have been added in the vocabulary", "", src)
+	if ds, _ := ev.GetString(event.FieldDataset); ev.HasTag(event.TagParseFailure) || ds != "vllm.server" {
+		t.Errorf("stray line of a vLLM pod: %s", ev.AppendJSON(nil))
+	}
+}

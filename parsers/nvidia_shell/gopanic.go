@@ -1,0 +1,35 @@
+package nvidia_shell
+
+import (
+	"strings"
+
+	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// DatasetGo is the dataset of a Go panic or goroutine dump from a container outside the GPU
+// stack.
+const DatasetGo = "generic.go"
+
+// goPanic reads a Go panic, fatal error or goroutine dump (which the parse processor groups
+// with its stack into one event): the first line's text is the error message, the whole the
+// stack. A panic or fatal error is critical; a bare goroutine dump (SIGQUIT) states no level.
+func goPanic(ev *event.Event, text string) bool {
+	first, rest, _ := strings.Cut(text, "\n")
+	level := pu.Critical
+	switch {
+	case strings.HasPrefix(first, "panic: "):
+		ev.SetString(event.FieldErrorMsg, strings.TrimSuffix(first[len("panic: "):], " [recovered]"))
+	case strings.HasPrefix(first, "fatal error: "):
+		ev.SetString(event.FieldErrorMsg, first[len("fatal error: "):])
+	case strings.HasPrefix(first, "goroutine ") && strings.HasSuffix(first, "]:"):
+		level = ""
+	default:
+		return false
+	}
+	if rest != "" {
+		ev.SetString(event.FieldErrorStack, text)
+	}
+	pu.Finish(ev, pu.DatasetOr(ev, DatasetGo), level)
+	return true
+}

@@ -1,0 +1,69 @@
+package parseutil
+
+import (
+	"strings"
+
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// FieldGPUErrorKind names the class of an NVIDIA user-space failure a line reports.
+const FieldGPUErrorKind = "gpu.error.kind"
+
+// GPU failure kinds.
+const (
+	KindDriverMismatch  = "driver_library_mismatch"
+	KindNVMLInit        = "nvml_init"
+	KindNVMLMissing     = "nvml_missing"
+	KindDriverNotLoaded = "driver_not_loaded"
+	KindContainerCLI    = "container_cli"
+	KindNoDevice        = "no_device"
+)
+
+// gpuFailures maps phrases of NVIDIA user-space failures, as NVML, nvidia-smi, the container
+// toolkit's CLI and the CUDA runtime print them, to a kind and the dataset of the stack part
+// at fault (the toolkit's, whenever its CLI wrote or is quoted). The first that matches wins, so the precise phrases come first: a container-cli
+// error caused by a version mismatch is a mismatch.
+var gpuFailures = [...]struct{ phrase, kind, dataset string }{
+	{"river/library version mismatch", KindDriverMismatch, DatasetDriver},
+	{"NVRM: API mismatch", KindDriverMismatch, DatasetDriver},
+	{"couldn't communicate with the NVIDIA driver", KindDriverNotLoaded, DatasetDriver},
+	{"nvml error: driver not loaded", KindDriverNotLoaded, DatasetDriver},
+	{"NVIDIA driver is not loaded", KindDriverNotLoaded, DatasetDriver},
+	{"libnvidia-ml.so", KindNVMLMissing, DatasetDriver},
+	{"could not load NVML library", KindNVMLMissing, DatasetDriver},
+	{"nvidia-container-cli: ", KindContainerCLI, DatasetToolkit},
+	{"Failed to initialize NVML", KindNVMLInit, DatasetDriver},
+	{"no CUDA-capable device is detected", KindNoDevice, DatasetDriver},
+}
+
+// GPUFailure returns the kind and dataset of the NVIDIA user-space failure s reports, or "".
+// Every phrase holds "vml", "NV", "nvidia" or "CUDA", so other lines cost four scans.
+func GPUFailure(s string) (kind, dataset string) {
+	if !strings.Contains(s, "vml") && !strings.Contains(s, "NV") && !strings.Contains(s, "nvidia") &&
+		!strings.Contains(s, "CUDA") {
+		return "", ""
+	}
+	for _, f := range gpuFailures {
+		if strings.Contains(s, f.phrase) {
+			// The toolkit's CLI (or the runtime quoting it) wrote the line, whatever the cause.
+			if f.dataset != DatasetToolkit && strings.Contains(s, "nvidia-container-") {
+				return f.kind, DatasetToolkit
+			}
+			return f.kind, f.dataset
+		}
+	}
+	return "", ""
+}
+
+// attributeGPUFailure gives a line of a generic dataset that reports an NVIDIA user-space
+// failure (a containerd or kubelet line quoting nvidia-container-cli, a Python program's
+// "Failed to initialize NVML") the GPU dataset and gpu.error.kind.
+func attributeGPUFailure(ev *event.Event, dataset string) string {
+	if kind, ds := GPUFailure(ev.Message()); kind != "" {
+		ev.SetString(FieldGPUErrorKind, kind)
+		if strings.HasPrefix(dataset, "generic") {
+			return ds
+		}
+	}
+	return dataset
+}

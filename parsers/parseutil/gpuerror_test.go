@@ -1,0 +1,27 @@
+package parseutil
+
+import "testing"
+
+func TestGPUFailure(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ line, kind, dataset string }{
+		{"Failed to initialize NVML: Driver/library version mismatch", KindDriverMismatch, DatasetDriver},
+		{"Failed to initialize NVML: Unknown Error", KindNVMLInit, DatasetDriver},
+		{"nvidia-container-cli: mount error: file creation failed: /var/lib/docker/overlay2/x/merged/run/nvidia-persistenced/socket: no such device or address: unknown", KindContainerCLI, DatasetToolkit},
+		{"stderr: nvidia-container-cli: initialization error: nvml error: driver/library version mismatch: unknown", KindDriverMismatch, DatasetToolkit},
+		{"RuntimeError: No CUDA GPUs are available", "", ""},
+		{"INFO 05-12 08:01:39 [loggers.py:271] Engine 000: Avg prompt throughput", "", ""},
+	}
+	for _, tc := range tests {
+		if k, d := GPUFailure(tc.line); k != tc.kind || d != tc.dataset {
+			t.Errorf("%q: got %q %q, want %q %q", tc.line, k, d, tc.kind, tc.dataset)
+		}
+	}
+}
+
+func BenchmarkGPUFailureMiss(b *testing.B) {
+	line := "2024-05-12 08:01:39,123 - vllm.engine.async_llm_engine - INFO - Engine step took 12 ms with a batch of 32"
+	for i := 0; i < b.N; i++ {
+		GPUFailure(line)
+	}
+}

@@ -1,0 +1,196 @@
+package pylog
+
+import (
+	"strings"
+
+	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+)
+
+// maxLead bounds the words between the time and the level ("- name -", "pid name"): more, and
+// the level word is part of the message, not of a header.
+const maxLead = 4
+
+// isSep reports whether a word only separates header parts ("-", "|", ":").
+func isSep(w string) bool { return w == "-" || w == "|" || w == ":" || w == "--" }
+
+// word returns the word at the start of s (a bracketed "[INFO ]" is one word) and the text
+// after it and the blanks that follow.
+func word(s string) (w, rest string) {
+	end := 0
+	if len(s) > 0 && s[0] == '[' {
+		if i := strings.IndexByte(s[:min(len(s), 64)], ']'); i > 0 {
+			end = i + 1
+		}
+	}
+	for end < len(s) && s[end] != ' ' && s[end] != '\t' {
+		end++
+	}
+	rest = s[end:]
+	for len(rest) > 0 && (rest[0] == ' ' || rest[0] == '\t') {
+		rest = rest[1:]
+	}
+	return s[:end], rest
+}
+
+// levelWord reads a level word as Python formats write it: "INFO", "[INFO]", "[INFO ]",
+// "INFO:".
+func levelWord(w string) string {
+	if len(w) > 2 && w[0] == '[' && w[len(w)-1] == ']' {
+		w = strings.TrimSpace(w[1 : len(w)-1])
+	}
+	return pyLevel(strings.TrimSuffix(w, ":"), false)
+}
+
+// dated reads the formats that start with the date: the words before the level name the
+// process id and the logger; what follows it may start with a location in one of the known
+// layouts.
+func (r *rec) dated(s string) bool {
+	t, n, ok := pu.RFC3339(s)
+	if !ok || n >= len(s) || (s[n] != ' ' && s[n] != '\t') {
+		return false
+	}
+	r.t, r.zoned = t, pu.Zoned(s[:n])
+	rest := s[n:]
+	var lead [maxLead]string
+	k := 0
+	for {
+		var w string
+		w, rest = word(strings.TrimLeft(rest, " \t"))
+		if w == "" {
+			return false
+		}
+		if k == 0 && w == "kserve.trace" {
+			// KServe's trace logger writes no level: "<time> kserve.trace requestId: ..."
+			r.logger, r.msg, r.dataset = w, rest, DatasetKServe
+			return true
+		}
+		if r.level = levelWord(w); r.level != "" {
+			break
+		}
+		if k == maxLead {
+			return false
+		}
+		lead[k] = w
+		k++
+	}
+	for i := k - 1; i >= 0; i-- {
+		w := lead[i]
+		switch {
+		case isSep(w):
+		case r.logger == "" && r.pid == 0 && !isDigits(w):
+			r.logger = w
+		case isDigits(w):
+			r.pid, _ = pu.Atoi(w)
+		}
+	}
+	r.body(strings.TrimPrefix(strings.TrimPrefix(rest, "- "), "| "))
+	return true
+}
+
+func isDigits(s string) bool {
+	_, ok := pu.Atoi(s)
+	return ok
+}
+
+// body reads the location some formats put before the message: KServe's
+// "[file.py:func():N] ", Ray's "file.py:N -- ", loguru's "module:func:N - ", and the
+// "name: " of a "%(levelname)s %(name)s: %(message)s" format.
+func (r *rec) body(s string) {
+	r.msg = s
+	w, rest := word(s)
+	switch {
+	case len(w) > 4 && w[0] == '[' && strings.Contains(w, "():"):
+		// "[file.py:func():N]", or "[func():N]" before KServe 0.11
+		loc := w[1 : len(w)-1]
+		file, fl, _ := strings.Cut(loc, ":")
+		if strings.HasSuffix(file, "()") {
+			file, fl = "", loc
+		}
+		fn, ln, _ := strings.Cut(fl, "():")
+		if n, ok := pu.Atoi(ln); ok {
+			r.file, r.fn, r.line, r.msg = file, fn, n, rest
+			if r.dataset == "" && LoggerDataset(r.logger) == "" {
+				r.dataset = DatasetKServe
+			}
+		}
+	case strings.HasPrefix(rest, "-- ") && r.origin(w):
+		r.msg = rest[3:]
+		if r.logger == "" {
+			r.dataset = DatasetRayCore
+		}
+	case strings.HasPrefix(rest, "- ") && strings.Count(w, ":") == 2:
+		mod, fl, _ := strings.Cut(w, ":")
+		fn, ln, _ := strings.Cut(fl, ":")
+		if n, ok := pu.Atoi(ln); ok && r.logger == "" {
+			r.logger, r.fn, r.line, r.msg = mod, fn, n, rest[2:]
+		}
+	case r.logger == "" && len(w) > 1 && w[len(w)-1] == ':' && IsLoggerName(w[:len(w)-1]):
+		r.logger, r.msg = w[:len(w)-1], rest
+	case r.logger == "":
+		// log4j-style "thread logger - msg" (TorchServe's frontend next to its Python workers)
+		w2, rest2 := word(rest)
+		if strings.HasPrefix(rest2, "- ") && strings.IndexByte(w2, '.') > 0 && w2[0] >= 'a' && w2[0] <= 'z' {
+			r.logger, r.fn, r.msg = w2, "", rest2[2:]
+		}
+	}
+}
+
+// IsLoggerName reports whether s looks like a Python logger name: a dotted name starting with a
+// lower-case letter ("vllm.entrypoints.openai.api_server", "root"), without '-' or spaces.
+func IsLoggerName(s string) bool {
+	if s == "" || s[0] < 'a' || s[0] > 'z' || len(s) > 128 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// levelFirst reads the formats that start with the level: basicConfig's "LEVEL:name:msg" and
+// "LEVEL date ..." (Ray Serve's "deployment replica file.py:N - msg").
+func (r *rec) levelFirst(s string) bool {
+	i := 0
+	for i < len(s) && i < 9 && s[i] >= 'A' && s[i] <= 'Z' {
+		i++
+	}
+	if i >= len(s) || (s[i] != ':' && s[i] != ' ') {
+		return false
+	}
+	if r.level = pyLevel(s[:i], false); r.level == "" {
+		return false
+	}
+	if s[i] == ':' {
+		name, msg, ok := strings.Cut(s[i+1:], ":")
+		if !ok || !IsLoggerName(name) && name != "__main__" {
+			return false
+		}
+		r.logger, r.msg = name, msg
+		return true
+	}
+	rest := s[i+1:]
+	t, n, ok := pu.RFC3339(rest)
+	if !ok || n >= len(rest) || rest[n] != ' ' {
+		return false
+	}
+	r.t, r.zoned = t, pu.Zoned(rest[:n])
+	rest = rest[n+1:]
+	dep, after := word(rest)
+	rep, after2 := word(after)
+	loc, tail := word(after2)
+	switch {
+	case dep != "" && rep != "" && (strings.HasPrefix(tail, "- ") || strings.HasPrefix(tail, "-- ")) && r.origin(loc):
+		r.deployment, r.replica = dep, rep
+		r.msg = tail[strings.IndexByte(tail, ' ')+1:]
+		r.dataset = DatasetRayServe
+	case dep != "" && strings.HasPrefix(after2, "-- "):
+		// Ray Serve access lines: "deployment replica -- POST /v1/chat/completions 200 3.2ms"
+		r.deployment, r.replica, r.msg, r.dataset = dep, rep, after2[3:], DatasetRayServe
+	default:
+		r.body(rest)
+	}
+	return true
+}

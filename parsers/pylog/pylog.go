@@ -1,0 +1,304 @@
+// Package pylog parses the Python logging formats that LLM-serving and training containers
+// write besides vLLM's own: the standard library's default and basicConfig formats, KServe's
+// model server, Ray (core, Serve and the C++ core worker) and DeepSpeed:
+//
+//	2024-05-12 08:01:39,123 - vllm.engine - INFO - Starting engine
+//	WARNING:root:Something happened
+//	2025-04-07 08:49:41.625 408300 kserve INFO [model_server.py:register_model():398] Registering model: model
+//	2024-06-13 16:11:50,396 INFO worker.py:1752 -- Started a local Ray instance.
+//	INFO 2024-11-18 01:46:34,210 default_VLLMDeployment ujj4diu5 replica.py:893 - Started initializing replica.
+//	[2024-06-13 16:11:51,588 E 13261 13261] core_worker.cc:228: Failed to register worker
+//	[2023-08-21 19:29:05,206] [INFO] [comm.py:662:init_distributed] Initializing TorchBackend
+//
+// Level, time, logger, origin and message come out of each, read by position without regular
+// expressions. The dataset comes from the format or the logger's name (vllm.* loggers are
+// vllm.server), else from a GPU-stack container, else generic.python.
+package pylog
+
+import (
+	"strings"
+	"time"
+
+	"github.com/sluice-dev/sluice/parsers"
+	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// Datasets of the formats this parser tells apart.
+const (
+	DatasetGeneric   = "generic.python"
+	DatasetVLLM      = "vllm.server"
+	DatasetKServe    = "kserve.server"
+	DatasetRayCore   = "ray.core"
+	DatasetRayServe  = "ray.serve"
+	DatasetDeepSpeed = "deepspeed"
+)
+
+// Info registers the parser.
+var Info = parsers.Info{
+	Name:        "pylog",
+	Description: "Python logging formats: stdlib default and basicConfig, KServe, Ray core and Serve, DeepSpeed",
+	New:         func(parsers.Options) parsers.Parser { return New() },
+	Fields: pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldOriginFile, event.FieldOriginLine,
+		pu.FieldOriginFunc, event.FieldProcessPID, event.FieldProcessName, event.FieldHostHostname, pu.FieldLogFields),
+}
+
+// Parser parses Python logging lines. It is stateless and safe for concurrent use.
+type Parser struct{}
+
+// New returns the parser.
+func New() *Parser { return &Parser{} }
+
+// rec is one line taken apart.
+type rec struct {
+	level, logger, file, fn, msg, dataset string
+	line, pid                             int64
+	deployment, replica, proc, host       string
+	t                                     time.Time
+	zoned                                 bool // t carries its zone: it beats the runtime's time
+}
+
+// Parse recognises one of the formats by its first byte and sets the fields.
+func (p *Parser) Parse(ev *event.Event) bool {
+	s := strings.TrimSuffix(ev.Message(), "\r")
+	if len(s) < 8 {
+		return false
+	}
+	var r rec
+	if s[0] == '(' {
+		if s = r.actor(s); len(s) < 8 {
+			return false
+		}
+	}
+	ok := false
+	switch c := s[0]; {
+	case c == '[':
+		ok = r.bracketed(s)
+	case c >= 'a' && c <= 'z' && strings.Contains(s[:min(len(s), 80)], ": ["):
+		ok = r.launcher(s)
+	case c >= '0' && c <= '9':
+		ok = r.dated(s)
+	case c >= 'A' && c <= 'Z':
+		ok = r.levelFirst(s)
+	}
+	if !ok {
+		return false
+	}
+	r.set(ev)
+	return true
+}
+
+func (r *rec) set(ev *event.Event) {
+	if r.logger != "" {
+		ev.SetString(event.FieldLogLogger, r.logger)
+	}
+	if r.file != "" {
+		ev.SetString(event.FieldOriginFile, r.file)
+		if r.line > 0 {
+			ev.Set(event.FieldOriginLine, event.Int(r.line))
+		}
+	}
+	if r.fn != "" {
+		ev.SetString(pu.FieldOriginFunc, r.fn)
+	}
+	if r.pid > 0 {
+		ev.Set(event.FieldProcessPID, event.Int(r.pid))
+	}
+	if r.proc != "" {
+		ev.SetString(event.FieldProcessName, r.proc)
+	}
+	if r.host != "" {
+		ev.SetString(event.FieldHostHostname, r.host)
+	}
+	if r.deployment != "" {
+		ev.SetString(pu.FieldLogFields+".component", r.deployment)
+		ev.SetString(pu.FieldLogFields+".component_id", r.replica)
+	}
+	ev.SetString(pu.FieldLogMessage, r.msg)
+	switch {
+	case r.t.IsZero(): // basicConfig's format has no time
+	case r.zoned:
+		pu.SetTime(ev, r.t)
+	default:
+		pu.SetLocalTime(ev, r.t)
+	}
+	ds := r.dataset
+	if ds == "" {
+		ds = LoggerDataset(r.logger)
+	}
+	if ds == "" || ds == DatasetGeneric {
+		ds = pu.DatasetOr(ev, containerDataset(ev))
+	}
+	pu.Finish(ev, ds, r.level)
+}
+
+// containerDataset attributes a line of an unknown logger by the serving container that wrote
+// it: KServe's model containers are named kserve-container.
+func containerDataset(ev *event.Event) string {
+	if c := pu.Container(ev); strings.HasPrefix(c, "kserve") {
+		return DatasetKServe
+	}
+	return DatasetGeneric
+}
+
+// LoggerDataset attributes a line by its logger's top-level package, "" for a logger it
+// does not know.
+func LoggerDataset(logger string) string {
+	top, _, _ := strings.Cut(logger, ".")
+	switch top {
+	case "vllm":
+		return DatasetVLLM
+	case "kserve", "huggingfaceserver":
+		return DatasetKServe
+	case "ray":
+		if strings.HasPrefix(logger, "ray.serve") {
+			return DatasetRayServe
+		}
+		return DatasetRayCore
+	case "deepspeed", "DeepSpeed":
+		return DatasetDeepSpeed
+	}
+	return ""
+}
+
+// pyLevel maps Python's upper-case level names (and the one-letter glog levels of Ray's C++
+// core when single is set) to ECS levels.
+func pyLevel(s string, single bool) string {
+	if len(s) == 1 && !single {
+		return ""
+	}
+	switch s {
+	case "DEBUG", "D":
+		return pu.Debug
+	case "INFO", "I", "NOTICE":
+		return pu.Info
+	case "WARNING", "WARN", "W":
+		return pu.Warning
+	case "ERROR", "E":
+		return pu.Error
+	case "CRITICAL", "FATAL", "F", "C":
+		return pu.Critical
+	case "TRACE":
+		return pu.Debug
+	}
+	return ""
+}
+
+// bracketed reads DeepSpeed's "[date] [LEVEL] [file.py:N:func] msg" and Ray's C++ core
+// "[date L pid tid] file.cc:N: msg".
+func (r *rec) bracketed(s string) bool {
+	if len(s) < 24 {
+		return false
+	}
+	t, n, ok := pu.RFC3339(s[1:])
+	if !ok {
+		return false
+	}
+	rest := s[1+n:]
+	if strings.HasPrefix(rest, "] [") {
+		// DeepSpeed
+		lv, after, ok := strings.Cut(rest[3:], "] ")
+		if r.level = pyLevel(strings.TrimSpace(lv), false); !ok || r.level == "" {
+			return false
+		}
+		r.dataset = DatasetDeepSpeed
+		if len(after) > 0 && after[0] == '[' {
+			if end := strings.IndexByte(after, ']'); end > 0 && strings.IndexByte(after[:end], ' ') < 0 {
+				loc := after[1:end]
+				file, rest, _ := strings.Cut(loc, ":")
+				ln, fn, _ := strings.Cut(rest, ":")
+				r.file, r.fn = file, fn
+				r.line, _ = pu.Atoi(ln)
+				after = strings.TrimPrefix(after[end+1:], " ")
+			}
+		}
+		r.msg, r.t = after, t
+		return true
+	}
+	// Ray C++: " E 13261 13261] file.cc:N: msg"
+	if len(rest) < 4 || rest[0] != ' ' || rest[2] != ' ' {
+		return false
+	}
+	if r.level = pyLevel(rest[1:2], true); r.level == "" {
+		return false
+	}
+	end := strings.IndexByte(rest, ']')
+	if end < 0 {
+		return false
+	}
+	pid, _, _ := strings.Cut(rest[3:end], " ")
+	var okp bool
+	if r.pid, okp = pu.Atoi(pid); !okp {
+		return false
+	}
+	body := strings.TrimPrefix(rest[end+1:], " ")
+	if loc, msg, ok := strings.Cut(body, ": "); ok && strings.IndexByte(loc, ' ') < 0 && strings.IndexByte(loc, ':') > 0 {
+		r.origin(loc)
+		body = msg
+	}
+	r.msg, r.dataset, r.t = body, DatasetRayCore, t
+	return true
+}
+
+// actor removes the prefix Ray puts before the lines of an actor or task it forwards
+// ("(ServeReplica:default:VLLMDeployment pid=1234) ", "(pid=5085, ip=10.0.0.5) ") and keeps its
+// name and pid; s is returned unchanged without one.
+func (r *rec) actor(s string) string {
+	end := strings.IndexByte(s[:min(len(s), 160)], ')')
+	if end < 0 || end+1 >= len(s) || s[end+1] != ' ' {
+		return s
+	}
+	inner := s[1:end]
+	name, kvs, ok := strings.Cut(inner, " ")
+	if strings.HasPrefix(inner, "pid=") {
+		name, kvs, ok = "", inner, true
+	}
+	pidText, ok2 := "", false
+	for kvs != "" {
+		var kv string
+		kv, kvs, _ = strings.Cut(kvs, " ")
+		if v, found := strings.CutPrefix(strings.TrimSuffix(kv, ","), "pid="); found {
+			pidText, ok2 = v, true
+		}
+	}
+	pid, okPID := pu.Atoi(pidText)
+	if !ok || !ok2 || !okPID || strings.ContainsAny(name, "=,") {
+		return s
+	}
+	r.proc, r.pid = name, pid
+	return s[end+2:]
+}
+
+// launcher reads the host prefix a multi-node launcher puts before each worker's DeepSpeed line:
+// pdsh's "worker-1: [2023-...] [INFO] ...", and accelerate's "stdout: g0003: [...]".
+func (r *rec) launcher(s string) bool {
+	rest := s
+	for i := 0; i < 2; i++ {
+		w, after, ok := strings.Cut(rest, ": ")
+		if !ok || w == "" || strings.ContainsAny(w, " [") {
+			return false
+		}
+		if w != "stdout" && w != "stderr" {
+			r.host = w
+		}
+		rest = after
+		if len(rest) > 0 && rest[0] == '[' {
+			return r.host != "" && r.bracketed(rest)
+		}
+	}
+	return false
+}
+
+// origin sets file and line from "file.py:123".
+func (r *rec) origin(loc string) bool {
+	i := strings.LastIndexByte(loc, ':')
+	if i <= 0 {
+		return false
+	}
+	n, ok := pu.Atoi(loc[i+1:])
+	if !ok {
+		return false
+	}
+	r.file, r.line = loc[:i], n
+	return true
+}

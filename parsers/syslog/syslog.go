@@ -1,0 +1,144 @@
+// Package syslog removes the framing syslog, journald and dmesg put around node log lines, so
+// that the content parsers read the line the program wrote (klog inside kubelet lines, NVRM
+// inside kernel lines):
+//
+//	Jun 07 06:13:05 node01 kubelet[2154]: I0607 06:13:05.123456    2154 kubelet.go:2448] "SyncLoop ADD"
+//	авг 19 18:34:27 gpu-node kernel: NVRM: Xid (PCI:0000:3b:00): 79, GPU has fallen off the bus.
+//	2024-05-18T19:02:39.123456+00:00 node01 containerd[987]: time="..." level=error msg="..."
+//	[Sun Feb 23 16:24:18 2025] nvidia 0000:3b:00.0: AER: can't recover (no error_detected callback)
+//
+// The host goes to host.hostname, the tag (syslog identifier) to process.name and its pid to
+// process.pid; the stamp to @timestamp when nothing (a container runtime) gave one. Month names
+// may be in English or another language (journalctl prints the locale's: "Mär", "авг", "6月");
+// a non-ASCII name it does not know keeps the frame but sets no time. Like the CRI parser, it
+// replaces the message with the text inside the frame.
+package syslog
+
+import (
+	"strings"
+	"time"
+
+	"github.com/sluice-dev/sluice/parsers"
+	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// Info registers the parser.
+var Info = parsers.Info{
+	Name:        "syslog",
+	Description: "syslog, journald and dmesg -T framing of node logs: <Mon dd hh:mm:ss> host tag[pid]: <line>, any locale's months",
+	New:         func(parsers.Options) parsers.Parser { return Parser{} },
+	Framing:     true,
+	Fields: append(pu.Fields()[:1:1], pu.Fields(event.FieldHostHostname, event.FieldProcessName,
+		event.FieldProcessPID)[len(pu.Fields()):]...),
+}
+
+// Parser removes syslog framing. It is stateless and safe for concurrent use.
+type Parser struct{}
+
+// Frame is one framed line taken apart.
+type Frame struct {
+	Time  time.Time // zero when the stamp's month is unknown or there is no stamp
+	Zoned bool      // Time carries its zone (RFC 3339 with an offset)
+	Host  string
+	Tag   string
+	PID   int64 // -1 without one
+	Text  string
+}
+
+// Parse removes the frame and sets its fields; a line without one is left alone.
+func (Parser) Parse(ev *event.Event) bool {
+	f, ok := Split(ev.Message(), pu.Reference(ev))
+	if !ok {
+		return false
+	}
+	switch {
+	case f.Time.IsZero():
+	case f.Zoned:
+		pu.SetTime(ev, f.Time)
+	default:
+		pu.SetLocalTime(ev, f.Time)
+	}
+	if f.Host != "" {
+		ev.SetString(event.FieldHostHostname, f.Host)
+	}
+	if f.Tag != "" {
+		ev.SetString(event.FieldProcessName, f.Tag)
+	}
+	if f.PID >= 0 {
+		ev.Set(event.FieldProcessPID, event.Int(f.PID))
+	}
+	ev.SetMessage(f.Text)
+	return true
+}
+
+// Split takes a framed line apart; ref completes a stamp without year.
+func Split(s string, ref time.Time) (f Frame, ok bool) {
+	f.PID = -1
+	if len(s) < 16 {
+		return f, false
+	}
+	if s[0] == '[' {
+		return dmesg(s)
+	}
+	var rest string
+	if s[0] >= '0' && s[0] <= '9' && s[4] == '-' {
+		if len(s) < 21 || s[10] != 'T' {
+			return f, false
+		}
+		t, n, ok := pu.RFC3339(s)
+		if !ok || n >= len(s) || s[n] != ' ' {
+			return f, false
+		}
+		f.Time, f.Zoned, rest = t, pu.Zoned(s[:n]), s[n+1:]
+	} else {
+		var n int
+		if f.Time, n, ok = stamp(s, ref); !ok {
+			return f, false
+		}
+		rest = s[n:]
+	}
+	return f, f.hostTag(rest)
+}
+
+// hostTag reads "host tag[pid]: text" (or "host tag: text").
+func (f *Frame) hostTag(s string) bool {
+	sp := strings.IndexByte(s[:min(len(s), 256)], ' ')
+	if sp <= 0 {
+		return false
+	}
+	host, rest := s[:sp], s[sp+1:]
+	end := strings.IndexByte(rest[:min(len(rest), 128)], ':')
+	if end <= 0 || (end+1 < len(rest) && rest[end+1] != ' ') {
+		return false
+	}
+	tag := rest[:end]
+	if strings.IndexByte(tag, ' ') >= 0 {
+		return false
+	}
+	if i := strings.IndexByte(tag, '['); i > 0 && tag[len(tag)-1] == ']' {
+		pid, ok := pu.Atoi(tag[i+1 : len(tag)-1])
+		if !ok {
+			return false
+		}
+		tag, f.PID = tag[:i], pid
+	}
+	f.Host, f.Tag = host, tag
+	if end+2 <= len(rest) {
+		f.Text = rest[end+2:]
+	}
+	return true
+}
+
+// dmesg reads dmesg -T's "[Sun Feb 23 16:24:18 2025] text".
+func dmesg(s string) (f Frame, ok bool) {
+	f.PID = -1
+	if len(s) < 27 || s[25] != ']' {
+		return f, false
+	}
+	if f.Time, ok = pu.Ctime(s[1:25]); !ok {
+		return f, false
+	}
+	f.Text = strings.TrimPrefix(s[26:], " ")
+	return f, true
+}

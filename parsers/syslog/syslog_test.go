@@ -1,0 +1,30 @@
+package syslog
+
+import (
+	"testing"
+
+	"github.com/sluice-dev/sluice/parsers/golden"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+func TestGolden(t *testing.T) { t.Parallel(); golden.GoldenEach(t, Parser{}) }
+
+func TestRejects(t *testing.T) {
+	t.Parallel()
+	for _, line := range []string{
+		"", "I0607 06:13:05.123456    2154 kubelet.go:2448] x", "INFO 05-12 08:01:39 [loggers.py:271] hi",
+		"2024-05-12 08:01:39,123 - root - INFO - Loading model", "[2025-07-04 20:30:12,651] [INFO] [engine.py:105:__init__] x",
+		"2025-01-01T00:00:00Z stdout F abc", "Step 12 10:00:00 is not a stamp", "Error 12 10:00:00 host tag: msg", "Jun 31x 06:13:05 node01 kubelet: x",
+	} {
+		ev := event.NewMessage(line, golden.Received)
+		if (Parser{}).Parse(ev) || ev.Message() != line {
+			t.Errorf("took %q: %s", line, ev.AppendJSON(nil))
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) { golden.FuzzFraming(f, Parser{}) }
+
+func BenchmarkParse(b *testing.B) {
+	golden.BenchFraming(b, Parser{}, `Jun 07 06:13:05 node01 kubelet[2154]: I0607 06:13:05.123456    2154 kubelet.go:2448] "SyncLoop ADD" source="api"`)
+}

@@ -1,0 +1,99 @@
+package parse
+
+import (
+	"strings"
+
+	"github.com/sluice-dev/sluice/parsers/vllm"
+)
+
+// Go programs of the GPU stack (operator, device plugin, toolkit) die with a panic and a
+// goroutine dump, and zap's console encoder writes an error's stack as function and file lines
+// after it; one event per line of those would bury the error. These rules keep them together.
+
+// goStart reports whether a line without a logging header opens a Go stack group, and at what
+// level: a panic or fatal error, a goroutine header, or a zap console error line, which a stack
+// may follow.
+func goStart(l *vllm.Line) (mode int, level string, ok bool) {
+	b := l.Body
+	switch {
+	case l.Header != "" || len(b) < 7:
+		return 0, "", false
+	case strings.HasPrefix(b, "panic: "), strings.HasPrefix(b, "fatal error: "):
+		return modeGo, "critical", true
+	case goroutineHeader(b):
+		return modeGo, "", true
+	case zapConsoleError(b):
+		return modeGoMaybe, "", true
+	}
+	return 0, "", false
+}
+
+// zapConsoleError reports whether b is a zap console line at error level or worse: its level is
+// the second tab-separated field ("2025-04-03T11:51:20Z\tERROR\tReconciler error\t{...}").
+func zapConsoleError(b string) bool {
+	t := strings.IndexByte(b, '\t')
+	if t < 0 || t > 40 {
+		return false
+	}
+	lv, _, ok := strings.Cut(b[t+1:], "\t")
+	return ok && (lv == "ERROR" || lv == "DPANIC" || lv == "PANIC" || lv == "FATAL")
+}
+
+// goAccept reports whether l continues a Go stack group in mode, and the mode after it.
+func goAccept(mode int, l *vllm.Line) (int, bool) {
+	if l.Header != "" || l.Proc != "" {
+		return mode, false
+	}
+	b := l.Body
+	if goFrameLine(b) || goFileLine(b) {
+		return modeGo, true
+	}
+	if mode != modeGo {
+		return mode, false
+	}
+	ok := b == "" || b[0] == '\t' || goroutineHeader(b) || strings.HasPrefix(b, "[signal ") ||
+		strings.HasPrefix(b, "panic: ") || strings.HasPrefix(b, "created by ") ||
+		strings.HasPrefix(b, "exit status ")
+	return mode, ok
+}
+
+// goroutineHeader reads "goroutine 1 [running]:".
+func goroutineHeader(b string) bool {
+	rest, ok := strings.CutPrefix(b, "goroutine ")
+	if !ok {
+		return false
+	}
+	sp := strings.IndexByte(rest, ' ')
+	return sp > 0 && strings.HasPrefix(rest[sp:], " [") && strings.HasSuffix(b, ":")
+}
+
+// goFrameLine reads a function line of a Go stack: "main.main()",
+// "k8s.io/x/runtime.logPanic({0x24c2c50, 0x2f08ac4eb650})", or zap's bare
+// "sigs.k8s.io/controller-runtime/pkg/internal/controller.(*Controller[...]).reconcileHandler".
+func goFrameLine(b string) bool {
+	if b == "" || b[0] == ' ' || b[0] == '\t' {
+		return false
+	}
+	name := b
+	if i := strings.IndexByte(b, '('); i > 0 && b[i-1] != '.' {
+		if !strings.HasSuffix(b, ")") {
+			return false
+		}
+		name = b[:i]
+	} else if i > 0 {
+		name = b[:i] // "pkg.(*T).m": the receiver's parenthesis
+		if strings.IndexByte(b, ' ') >= 0 && !strings.HasSuffix(b, ")") {
+			return false
+		}
+	}
+	return strings.IndexByte(name, '.') > 0 && strings.IndexByte(name, ' ') < 0 && strings.IndexByte(name, ':') < 0
+}
+
+// goFileLine reads the indented file line under a frame: "\t/usr/local/go/src/runtime/panic.go:884
+// +0x213", or zap's "        /go/pkg/mod/.../controller.go:332".
+func goFileLine(b string) bool {
+	if b == "" || b[0] != ' ' && b[0] != '\t' {
+		return false
+	}
+	return strings.Contains(b, ".go:")
+}
