@@ -188,3 +188,22 @@ func TestBadConfig(t *testing.T) {
 		t.Errorf("defaults: %v", err)
 	}
 }
+
+// Outside a cluster with no kubeconfig the processor passes events unenriched (as `sluice test`
+// in CI needs); a kubeconfig that was named but cannot be read fails at creation.
+func TestNoAPIServer(t *testing.T) {
+	t.Setenv("KUBERNETES_SERVICE_HOST", "")
+	p, err := proctest.Create(t, Factory, func(c *Config) { c.WaitForSync = 0 })
+	if err != nil {
+		t.Fatalf("no cluster, no kubeconfig: %v", err)
+	}
+	out := proctest.One(t, p, line("kubernetes.pod.uid", "uid-1"))
+	if out.HasTag("_kubernetes_failure") || proctest.Str(out, "kubernetes.pod.uid") != "uid-1" {
+		t.Errorf("event changed: %v", out.Tags())
+	}
+	_ = p.(*Processor).Close(context.Background())
+	if _, err := proctest.Create(t, Factory, func(c *Config) { c.KubeConfig = "testdata/missing-kubeconfig" }); err == nil ||
+		!strings.Contains(err.Error(), "missing-kubeconfig") {
+		t.Errorf("missing kubeconfig: %v", err)
+	}
+}
