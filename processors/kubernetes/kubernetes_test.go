@@ -6,9 +6,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	toolscache "k8s.io/client-go/tools/cache"
 
 	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/processors/internal/proctest"
@@ -205,5 +207,22 @@ func TestNoAPIServer(t *testing.T) {
 	if _, err := proctest.Create(t, Factory, func(c *Config) { c.KubeConfig = "testdata/missing-kubeconfig" }); err == nil ||
 		!strings.Contains(err.Error(), "missing-kubeconfig") {
 		t.Errorf("missing kubeconfig: %v", err)
+	}
+}
+
+// A deletion the watch missed arrives as DeletedFinalStateUnknown; the pod still gets its grace.
+func TestDeletedFinalStateUnknown(t *testing.T) {
+	t.Parallel()
+	conv, idx := newConverter(NewConfig()), newIndex(time.Minute)
+	w := &watcher{idx: idx, conv: conv, now: func() time.Time { return time.Unix(0, 0) }}
+	obj, _ := conv.strip(vllmPod("vllm-a", "uid-1", "10.0.0.1"))
+	w.podHandler().OnAdd(obj, true)
+	w.podHandler().OnDelete(toolscache.DeletedFinalStateUnknown{Key: "inference/vllm-a", Obj: obj})
+	if idx.podByUID("uid-1") == nil {
+		t.Fatal("pod gone before its grace period")
+	}
+	idx.sweep(time.Unix(60, 0))
+	if idx.podByUID("uid-1") != nil || idx.podByName("inference", "vllm-a") != nil || idx.podByCID(testCID) != nil {
+		t.Fatal("pod still indexed after its grace period")
 	}
 }
