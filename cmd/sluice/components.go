@@ -20,6 +20,7 @@ import (
 	"github.com/sluice-dev/sluice/processors/fingerprint"
 	"github.com/sluice-dev/sluice/processors/grok"
 	jsonproc "github.com/sluice-dev/sluice/processors/json"
+	"github.com/sluice-dev/sluice/processors/kubernetes"
 	"github.com/sluice-dev/sluice/processors/kv"
 	"github.com/sluice-dev/sluice/processors/lowercase"
 	"github.com/sluice-dev/sluice/processors/multiline"
@@ -55,6 +56,7 @@ func components() config.Components {
 			fingerprint.Factory,
 			grok.Factory,
 			jsonproc.Factory,
+			kubernetes.Factory,
 			kv.Factory,
 			lowercase.Factory,
 			multiline.Factory,

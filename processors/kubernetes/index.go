@@ -243,13 +243,18 @@ func (x *index) workload(p *pod) (kind, name string) {
 	return "ReplicaSet", p.ownerName
 }
 
-// exporters returns the discovered DCGM exporter pods that can be scraped.
+// exporters returns the discovered DCGM exporter pods that can be scraped: running, with an
+// IP, and not deleted.
 func (x *index) exporters() []*pod {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
+	gone := map[*pod]bool{}
+	for _, t := range x.tombs {
+		gone[t.pod] = true
+	}
 	var out []*pod
 	for _, p := range x.byUID {
-		if p.exporter && p.ip != "" {
+		if p.exporter && p.ip != "" && !gone[p] {
 			out = append(out, p)
 		}
 	}

@@ -32,8 +32,16 @@ var Factory = pipeline.ProcessorFactory{
 			return nil, fmt.Errorf("%s: %w", typeName, err)
 		}
 		client, err := newClient(c.KubeConfig)
-		if err != nil {
+		if err != nil && c.KubeConfig != "" {
 			return nil, fmt.Errorf("%s: %w", typeName, err)
+		}
+		if err != nil {
+			// Outside a cluster with no kubeconfig named (sluice test in CI, a laptop), the
+			// pipeline still runs, as Filebeat's add_kubernetes_metadata does: events pass
+			// unenriched and every lookup counts as a miss. A kubeconfig that was named and
+			// cannot be read is a config error.
+			logger(set).Error("kubernetes: no API server (not in a cluster, no kubeconfig); events pass without Kubernetes metadata", "error", err)
+			client = nil
 		}
 		return create(set, c, client, time.Now)
 	},
@@ -50,24 +58,15 @@ type Processor struct {
 
 // create starts the informers on client and, when configured, waits for their first sync.
 func create(set pipeline.Settings, c *Config, client clientset.Interface, now func() time.Time) (*Processor, error) {
-	log := set.Logger
-	if log == nil {
-		log = slog.Default()
-	}
+	log := logger(set)
 	e := newEnricher(c, newMetrics(set.Registerer))
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &Processor{stop: cancel, e: e}
-	w := &watcher{idx: e.idx, conv: newConverter(c), now: now}
-	p.run(func() { <-ctx.Done(); w.shutdown() })
-	if err := w.start(ctx, client); err != nil {
-		cancel()
-		return nil, fmt.Errorf("%s: %w", typeName, err)
-	}
-	if c.WaitForSync > 0 && !w.waitSynced(ctx, c.WaitForSync) {
-		log.Warn("kubernetes cache not synced in time; events miss until it is", "wait_for_sync", c.WaitForSync)
-	}
-	if pods, nodes := e.idx.counts(); c.WaitForSync > 0 {
-		log.Info("kubernetes cache ready", "pods", pods, "nodes", nodes)
+	if client != nil {
+		if err := p.watch(ctx, c, client, now, log); err != nil {
+			cancel()
+			return nil, err
+		}
 	}
 	p.run(func() { sweepLoop(ctx, e.idx, c.DeletedGrace, now) })
 	if c.DCGM.enabled() {
@@ -82,6 +81,28 @@ func create(set pipeline.Settings, c *Config, client clientset.Interface, now fu
 	}
 	p.Runner = r
 	return p, nil
+}
+
+// watch starts the informers and waits for their first sync up to wait_for_sync.
+func (p *Processor) watch(ctx context.Context, c *Config, client clientset.Interface, now func() time.Time, log *slog.Logger) error {
+	w := &watcher{idx: p.e.idx, conv: newConverter(c), now: now}
+	p.run(func() { <-ctx.Done(); w.shutdown() })
+	if err := w.start(ctx, client); err != nil {
+		return fmt.Errorf("%s: %w", typeName, err)
+	}
+	if c.WaitForSync > 0 && !w.waitSynced(ctx, c.WaitForSync) {
+		log.Warn("kubernetes cache not synced in time; events miss until it is", "wait_for_sync", c.WaitForSync)
+	}
+	pods, nodes := p.e.idx.counts()
+	log.Info("kubernetes cache loaded", "pods", pods, "nodes", nodes)
+	return nil
+}
+
+func logger(set pipeline.Settings) *slog.Logger {
+	if set.Logger != nil {
+		return set.Logger
+	}
+	return slog.Default()
 }
 
 func (p *Processor) run(fn func()) {

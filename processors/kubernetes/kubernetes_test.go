@@ -6,9 +6,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	toolscache "k8s.io/client-go/tools/cache"
 
 	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/processors/internal/proctest"
@@ -186,5 +188,41 @@ func TestBadConfig(t *testing.T) {
 	}
 	if err := NewConfig().Validate(); err != nil {
 		t.Errorf("defaults: %v", err)
+	}
+}
+
+// Outside a cluster with no kubeconfig the processor passes events unenriched (as `sluice test`
+// in CI needs); a kubeconfig that was named but cannot be read fails at creation.
+func TestNoAPIServer(t *testing.T) {
+	t.Setenv("KUBERNETES_SERVICE_HOST", "")
+	p, err := proctest.Create(t, Factory, func(c *Config) { c.WaitForSync = 0 })
+	if err != nil {
+		t.Fatalf("no cluster, no kubeconfig: %v", err)
+	}
+	out := proctest.One(t, p, line("kubernetes.pod.uid", "uid-1"))
+	if out.HasTag("_kubernetes_failure") || proctest.Str(out, "kubernetes.pod.uid") != "uid-1" {
+		t.Errorf("event changed: %v", out.Tags())
+	}
+	_ = p.(*Processor).Close(context.Background())
+	if _, err := proctest.Create(t, Factory, func(c *Config) { c.KubeConfig = "testdata/missing-kubeconfig" }); err == nil ||
+		!strings.Contains(err.Error(), "missing-kubeconfig") {
+		t.Errorf("missing kubeconfig: %v", err)
+	}
+}
+
+// A deletion the watch missed arrives as DeletedFinalStateUnknown; the pod still gets its grace.
+func TestDeletedFinalStateUnknown(t *testing.T) {
+	t.Parallel()
+	conv, idx := newConverter(NewConfig()), newIndex(time.Minute)
+	w := &watcher{idx: idx, conv: conv, now: func() time.Time { return time.Unix(0, 0) }}
+	obj, _ := conv.strip(vllmPod("vllm-a", "uid-1", "10.0.0.1"))
+	w.podHandler().OnAdd(obj, true)
+	w.podHandler().OnDelete(toolscache.DeletedFinalStateUnknown{Key: "inference/vllm-a", Obj: obj})
+	if idx.podByUID("uid-1") == nil {
+		t.Fatal("pod gone before its grace period")
+	}
+	idx.sweep(time.Unix(60, 0))
+	if idx.podByUID("uid-1") != nil || idx.podByName("inference", "vllm-a") != nil || idx.podByCID(testCID) != nil {
+		t.Fatal("pod still indexed after its grace period")
 	}
 }
