@@ -112,19 +112,10 @@ func (p *parser) plugin() (*Plugin, error) {
 	if err := p.read(); err != nil {
 		return nil, err
 	}
-	if _, err := p.expect(tLBrace, "\"{\" after plugin name "+name.text); err != nil {
-		return nil, err
+	if p.tok.kind != tLBrace {
+		return nil, p.unexpected("\"{\" after plugin name " + name.text)
 	}
-	pl := &Plugin{Pos: name.pos, Name: name.text}
-	for p.tok.kind != tRBrace {
-		a, err := p.attr()
-		if err != nil {
-			return nil, err
-		}
-		pl.Attrs = append(pl.Attrs, a)
-	}
-	pl.Src = p.lx.src[name.off:p.tok.end]
-	return pl, p.read()
+	return p.pluginBody(name)
 }
 
 func (p *parser) attr() (Attr, error) {
@@ -159,7 +150,7 @@ func (p *parser) value() (Value, error) {
 			return nil, err
 		}
 		if p.tok.kind == tLBrace {
-			return p.codec(t)
+			return p.pluginBody(t)
 		}
 		return &Bare{P: t.pos, Text: t.text}, nil
 	case tLBracket:
@@ -173,8 +164,9 @@ func (p *parser) value() (Value, error) {
 	return nil, p.unexpected("a value")
 }
 
-// codec reads the attribute block of a plugin used as a value; name is already read.
-func (p *parser) codec(name token) (Value, error) {
+// pluginBody reads `{ attr* }` of a plugin, or of a plugin used as a value (a codec); name is
+// already read.
+func (p *parser) pluginBody(name token) (*Plugin, error) {
 	if err := p.read(); err != nil {
 		return nil, err
 	}
