@@ -7,6 +7,7 @@ package convert
 import (
 	"bytes"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -61,11 +62,13 @@ type translator struct {
 	// fingerprints maps a fingerprint's target field to its processor, so that an
 	// elasticsearch document_id naming that field can switch the processor to the document id.
 	fingerprints map[string]*yaml.Node
+	// multi is set when several files are read: component names then start with the file's.
+	multi bool
 }
 
 // Translate turns the sources into one sluice config with one pipeline, main.
 func Translate(srcs []Source) (*Result, error) {
-	t := &translator{names: map[string]bool{}, fingerprints: map[string]*yaml.Node{}}
+	t := &translator{names: map[string]bool{}, fingerprints: map[string]*yaml.Node{}, multi: len(srcs) > 1}
 	for _, s := range srcs {
 		t.file = s.File
 		for _, sec := range s.Cfg.Sections {
@@ -147,6 +150,9 @@ func (t *translator) plugin(kind string, pl *logstash.Plugin, cond string) {
 // id returns a unique component id: type/name from the plugin's id option, else from its line.
 func (t *translator) id(typ string, pl *logstash.Plugin) string {
 	name := fmt.Sprintf("line%d", pl.Pos.Line)
+	if t.multi {
+		name = baseName(t.file) + "-" + name
+	}
 	if a := pl.Attr("id"); a != nil {
 		if s, ok := str(a.Value); ok && s != "" {
 			name = strings.ToLower(s)
@@ -171,8 +177,8 @@ func (t *translator) addProc(typ string, pl *logstash.Plugin, cond string, body 
 // finish adds what depends on the whole pipeline: codec processors first, the route that
 // stands for conditional outputs last, and placeholders that keep the config valid.
 func (t *translator) finish() {
-	t.processors = append(t.prelude, t.processors...)
 	t.inputDecorations()
+	t.processors = append(t.prelude, t.processors...)
 	t.routeOutputs()
 	if len(t.inputs) == 0 {
 		t.notes = append(t.notes, Note{File: t.file, Pos: logstash.Pos{Line: 1, Col: 1},
@@ -239,6 +245,22 @@ func writeSkipped(buf *bytes.Buffer, skipped []string) {
 			buf.WriteString(strings.TrimRight("#   "+line, " \t") + "\n")
 		}
 	}
+}
+
+// baseName is a file's name without directory and extension, in the characters a component
+// name is written with.
+func baseName(file string) string {
+	b := filepath.Base(file)
+	b = strings.TrimSuffix(b, filepath.Ext(b))
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+			return r
+		}
+		if r >= 'A' && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return '_'
+	}, b)
 }
 
 // dedent removes up to n leading spaces from every line but the first, which starts at the

@@ -20,13 +20,33 @@ func (t *translator) opts(pl *logstash.Plugin) *opts {
 	return &opts{t: t, pl: pl, used: map[string]bool{"id": true, "enable_metric": true}}
 }
 
-// get returns the value of name, or nil; the option counts as handled.
+// get returns the value of name, or nil; the option counts as handled. An option written
+// several times is merged as Logstash merges it: arrays and hashes are joined in order.
 func (o *opts) get(name string) logstash.Value {
 	o.used[name] = true
-	if a := o.pl.Attr(name); a != nil {
-		return a.Value
+	var v logstash.Value
+	for _, a := range o.pl.Attrs {
+		if a.Name != name {
+			continue
+		}
+		v = merge(v, a.Value)
 	}
-	return nil
+	return v
+}
+
+// merge joins a repeated option's values; for other kinds the last one wins.
+func merge(prev, v logstash.Value) logstash.Value {
+	switch p := prev.(type) {
+	case *logstash.Array:
+		if a, ok := v.(*logstash.Array); ok {
+			return &logstash.Array{P: p.P, Items: append(append([]logstash.Value(nil), p.Items...), a.Items...)}
+		}
+	case *logstash.Hash:
+		if h, ok := v.(*logstash.Hash); ok {
+			return &logstash.Hash{P: p.P, Entries: append(append([]logstash.HashEntry(nil), p.Entries...), h.Entries...)}
+		}
+	}
+	return v
 }
 
 func (o *opts) str(name string) (string, bool) { return typed(o, name, "a string", str) }
@@ -88,11 +108,12 @@ func (t *translator) input(pl *logstash.Plugin) {
 		return
 	}
 	t.codec(o)
+	deco := false
 	for _, name := range []string{"type", "tags", "add_field"} {
-		if o.get(name) != nil {
-			t.inputDeco = append(t.inputDeco, pl)
-			break
-		}
+		deco = o.get(name) != nil || deco
+	}
+	if deco {
+		t.inputDeco = append(t.inputDeco, pl)
 	}
 	o.done()
 	t.inputs = append(t.inputs, component{id: t.id(pl.Name, pl), body: body})
