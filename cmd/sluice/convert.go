@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"sort"
 
 	"github.com/spf13/cobra"
 
@@ -14,10 +16,10 @@ import (
 func newConvertCmd() *cobra.Command {
 	var out string
 	cmd := &cobra.Command{
-		Use:   "convert LOGSTASH.conf... [-o sluice.yaml]",
+		Use:   "convert LOGSTASH.conf|DIR|-... [-o sluice.yaml]",
 		Short: "Translate Logstash pipeline files into a sluice config, reporting what has no equivalent",
-		Long: `Reads Logstash pipeline files (concatenated in the order given, as Logstash reads a
-conf.d directory) with a parser of Logstash's configuration language and writes one sluice
+		Long: `Reads Logstash pipeline files (concatenated in the order given; a directory stands for its
+*.conf files in name order, as Logstash reads conf.d; - reads standard input) with a parser of Logstash's configuration language and writes one sluice
 config with one pipeline, main.
 
 Translated: inputs beats, kafka, file, stdin (codecs json and multiline become processors);
@@ -33,7 +35,7 @@ Exit status: 0 when everything was translated, 2 when something was reported, 1 
 syntax error (file:line:column) or an unreadable file.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			res, err := convertFiles(args)
+			res, err := convertFiles(args, cmd.InOrStdin())
 			if err != nil {
 				return err
 			}
@@ -54,11 +56,22 @@ syntax error (file:line:column) or an unreadable file.`,
 	return cmd
 }
 
-// convertFiles parses every file, then translates them as one pipeline.
-func convertFiles(files []string) (*convert.Result, error) {
+// convertFiles parses every file (a directory stands for its *.conf files in name order, as
+// Logstash reads conf.d; "-" for standard input), then translates them as one pipeline.
+func convertFiles(args []string, stdin io.Reader) (*convert.Result, error) {
+	files, err := expandConfs(args)
+	if err != nil {
+		return nil, err
+	}
 	srcs := make([]convert.Source, 0, len(files))
 	for _, f := range files {
-		b, err := os.ReadFile(f)
+		var b []byte
+		if f == "-" {
+			b, err = io.ReadAll(stdin)
+			f = "<stdin>"
+		} else {
+			b, err = os.ReadFile(f)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("convert: %w", err)
 		}
@@ -69,6 +82,23 @@ func convertFiles(files []string) (*convert.Result, error) {
 		srcs = append(srcs, convert.Source{File: f, Cfg: cfg})
 	}
 	return convert.Translate(srcs)
+}
+
+func expandConfs(args []string) ([]string, error) {
+	var files []string
+	for _, a := range args {
+		if st, err := os.Stat(a); err != nil || !st.IsDir() {
+			files = append(files, a)
+			continue
+		}
+		m, err := filepath.Glob(filepath.Join(a, "*.conf"))
+		if err != nil || len(m) == 0 {
+			return nil, fmt.Errorf("convert: %s: no *.conf files in the directory", a)
+		}
+		sort.Strings(m)
+		files = append(files, m...)
+	}
+	return files, nil
 }
 
 func writeOut(path string, data []byte, stdout io.Writer) error {

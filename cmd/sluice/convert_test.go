@@ -26,8 +26,7 @@ func TestConvertGolden(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(dir, "SOURCE.md")); err != nil {
 				t.Errorf("case %s says nowhere where its pipeline came from (SOURCE.md)", dir)
 			}
-			confs, _ := filepath.Glob(filepath.Join(dir, "*.conf"))
-			res, err := convertFiles(confs)
+			res, err := convertFiles([]string{dir}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -61,6 +60,11 @@ func TestConvertCLI(t *testing.T) {
 	errb.Reset()
 	if code := run([]string{"convert", good, "-o", yml}, nil, &out, &errb); code != 2 || !strings.Contains(errb.String(), "good.conf:2:19: geoip: not translated") {
 		t.Fatalf("code %d, stderr %q", code, errb.String())
+	}
+	out.Reset()
+	src := "input { stdin { } } output { stdout { } }"
+	if code := run([]string{"convert", "-"}, strings.NewReader(src), &out, &errb); code != 0 || !strings.Contains(out.String(), "stdin/line1: {}") {
+		t.Fatalf("stdin: code %d, out %q", code, out.String())
 	}
 	b, err := os.ReadFile(yml)
 	if err != nil || !strings.Contains(string(b), "#   geoip {") {
