@@ -113,3 +113,34 @@ func regex(e logstash.Expr) string {
 	}
 	return strconv.Quote(s)
 }
+
+// checkFields reports references in a condition to fields sluice's inputs do not write under
+// that name, which would otherwise silently never match.
+func (t *translator) checkFields(e logstash.Expr) {
+	switch e := e.(type) {
+	case *logstash.Binary:
+		t.checkFields(e.L)
+		t.checkFields(e.R)
+	case *logstash.Not:
+		t.checkFields(e.X)
+	case *logstash.Compare:
+		t.checkFields(e.L)
+		t.checkFields(e.R)
+	case *logstash.Selector:
+		switch {
+		case e.Path[0] == "@metadata":
+			t.note(e.P, "condition: [@metadata]...: sluice keeps no @metadata, so this field is always missing")
+		case len(e.Path) == 1 && e.Path[0] == "path" && t.hasInput("file"):
+			t.note(e.P, "condition: [path]: sluice's file input writes the path to [log][file][path]")
+		}
+	}
+}
+
+func (t *translator) hasInput(typ string) bool {
+	for _, in := range t.inputs {
+		if strings.HasPrefix(in.id, typ+"/") {
+			return true
+		}
+	}
+	return false
+}

@@ -108,6 +108,7 @@ func (t *translator) walk(kind string, body []logstash.Stmt, conds []string) {
 			for _, b := range st.Branches {
 				here := append(append([]string(nil), conds...), before...)
 				if b.Cond != nil {
+					t.checkFields(b.Cond)
 					c := condition(b.Cond)
 					here = append(here, c)
 					before = append(before, "!("+c+")")

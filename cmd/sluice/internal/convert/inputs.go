@@ -185,6 +185,9 @@ func (t *translator) kafkaInput(o *opts) *yaml.Node {
 		o.t.note(o.pl.Pos, "kafka: set sasl.username and sasl.password (sluice does not read sasl_jaas_config)")
 	}
 	o.used["consumer_threads"] = true // sluice reads every partition of the group itself
+	// Logstash keeps a record's value as it is (plain codec) or decodes it with the json
+	// codec, which becomes a json processor; sluice's own Filebeat decoding would change that.
+	set(m, "decode_filebeat", false)
 	return m
 }
 
