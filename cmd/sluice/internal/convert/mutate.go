@@ -1,6 +1,8 @@
 package convert
 
 import (
+	"strings"
+
 	"go.yaml.in/yaml/v3"
 
 	"github.com/sluice-dev/sluice/cmd/sluice/internal/logstash"
@@ -63,6 +65,9 @@ func (t *translator) setFields(o *opts, ps []pair, cond, opt string) {
 			o.bad(opt, "value of "+p.key+" is not a scalar")
 		default:
 			sets.Content = append(sets.Content, mapping("field", fieldName(p.key), "value", literal(p.val)))
+		}
+		if strings.HasPrefix(fieldName(p.key), "@metadata.") {
+			o.bad(opt, p.key+": sluice keeps no @metadata: the field is written to the document")
 		}
 	}
 	if len(sets.Content) > 0 {

@@ -150,7 +150,7 @@ func (t *translator) indexPattern(o *opts, s string) string {
 		}
 		f := fieldName(in)
 		if strings.HasPrefix(f, "@metadata.") {
-			o.bad("index", fmt.Sprintf("%s: sluice keeps no @metadata, so this part reads \"unknown\": name a field of the event", ref))
+			o.bad("index", fmt.Sprintf("%s: sluice inputs keep no @metadata: unless a processor sets it, this part reads \"unknown\"", ref))
 		}
 		return "%{[" + f + "]}"
 	})
