@@ -74,3 +74,30 @@ func TestConvertCLI(t *testing.T) {
 		t.Fatalf("validate: %s", errb.String())
 	}
 }
+
+// TestConvertRoutes checks outputs under conditions: a route sends each event to the outputs
+// whose conditions hold, and events that match none are dropped, as Logstash sends them nowhere
+// (sluice would otherwise send them to every output).
+func TestConvertRoutes(t *testing.T) {
+	src := `input { stdin { } }
+output {
+  if "x" in [tags] { stdout { } } else { file { path => "/tmp/o.ndjson" } }
+  if [a] == 1 { elasticsearch { hosts => "es:9200" } }
+}`
+	var out, errb bytes.Buffer
+	if code := run([]string{"convert", "-"}, strings.NewReader(src), &out, &errb); code != 0 {
+		t.Fatalf("code %d: %s", code, errb.String())
+	}
+	for _, want := range []string{
+		`if: '!(("x" in tags) || (!("x" in tags)) || (field("a") == 1))'`,
+		"- if: '!(\"x\" in tags)'\n        outputs: [file/line3]",
+		"processors: [drop/unrouted, route/outputs]",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("missing %q in\n%s", want, out.String())
+		}
+	}
+	if _, err := config.Parse(out.Bytes(), components()); err != nil {
+		t.Fatal(err)
+	}
+}
