@@ -18,9 +18,10 @@ func newConvertCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "convert LOGSTASH.conf|DIR|-... [-o sluice.yaml]",
 		Short: "Translate Logstash pipeline files into a sluice config, reporting what has no equivalent",
-		Long: `Reads Logstash pipeline files (concatenated in the order given; a directory stands for its
-*.conf files in name order, as Logstash reads conf.d; - reads standard input) with a parser of Logstash's configuration language and writes one sluice
-config with one pipeline, main.
+		Long: `Reads Logstash pipeline files with a parser of Logstash's configuration language and
+writes one sluice config with one pipeline, main. Files are concatenated in the order given;
+a directory stands for its *.conf files in name order, as Logstash reads conf.d; - reads
+standard input.
 
 Translated: inputs beats, kafka, file, stdin (codecs json and multiline become processors);
 filters grok, dissect, json, kv, date, mutate (rename, replace, convert, uppercase,
