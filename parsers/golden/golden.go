@@ -71,21 +71,27 @@ func Golden(t *testing.T, dir string, run func(t *testing.T, lines []string) []*
 				got = ev.AppendJSON(got)
 				got = append(got, '\n')
 			}
-			want := filepath.Join(c, "expected.ndjson")
-			if *update {
-				if err := os.WriteFile(want, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			exp, err := os.ReadFile(want)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if !bytes.Equal(got, exp) {
-				diffLines(t, string(exp), string(got))
-			}
+			File(t, filepath.Join(c, "expected.ndjson"), got)
 		})
+	}
+}
+
+// File compares got with the file at path, or rewrites the file with -update; a difference is
+// reported line by line.
+func File(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	exp, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if !bytes.Equal(got, exp) {
+		diffLines(t, string(exp), string(got))
 	}
 }
 
