@@ -127,3 +127,23 @@ func TestGPUToPodConfiguredURL(t *testing.T) {
 		t.Errorf("gpu.uuid %q, pods %q", got, proctest.Str(out, "gpu.pods"))
 	}
 }
+
+// FuzzParseExposition: no input makes the exposition reader panic, and every row it returns
+// names a GPU.
+func FuzzParseExposition(f *testing.F) {
+	files, _ := os.ReadDir("testdata/dcgm")
+	for _, e := range files {
+		if data, err := os.ReadFile("testdata/dcgm/" + e.Name()); err == nil && strings.HasSuffix(e.Name(), ".prom") {
+			f.Add(string(data))
+		}
+	}
+	f.Add(`m{UUID="GPU-\"x\\",pod="p\n"} 1`)
+	f.Fuzz(func(t *testing.T, in string) {
+		rows, _, _ := parseExposition(strings.NewReader(in))
+		for _, r := range rows {
+			if r.uuid == "" {
+				t.Fatalf("row without a UUID: %+v", r)
+			}
+		}
+	})
+}
