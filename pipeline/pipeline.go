@@ -63,7 +63,8 @@ type Output interface {
 }
 
 // Closer is implemented by components that hold resources or pending work. The runtime closes
-// inputs after the pipeline has drained, and outputs after the processors have stopped. An
+// inputs after the pipeline has drained, processors once the last batch has passed them (after
+// their final Flush), and outputs after the processors have stopped. An
 // output's Close flushes what it holds and resolves every batch it accepted before ctx ends:
 // what it could not deliver by then goes to the dead letter with the reason (the batch resolves
 // event.Delivered, the dead letter holds it) and Close returns an error saying how many; only

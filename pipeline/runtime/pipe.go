@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"hash/maphash"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -233,6 +234,18 @@ func (p *pipe) flushProcessors(ctx context.Context, now time.Time, final bool, n
 		if b := n.flusher.Flush(ctx, now, final); b != nil {
 			n.m.sent.Add(float64(b.Len()))
 			next(b, i+1)
+		}
+	}
+}
+
+// closeProcessors closes, in chain order, the processors that hold resources (pipeline.Closer).
+// A failure is logged: the events have passed, so it costs no data.
+func (p *pipe) closeProcessors(ctx context.Context, log *slog.Logger) {
+	for _, n := range p.procs {
+		if c, ok := n.p.(pipeline.Closer); ok {
+			if err := c.Close(ctx); err != nil {
+				log.Error("close processor", "component", n.id, "error", err)
+			}
 		}
 	}
 }

@@ -175,6 +175,9 @@ func (r *Runtime) drain(work context.Context) error {
 		p.flushProcessors(work, time.Now(), true, func(b *event.Batch, from int) {
 			p.run(work, job{b: b, from: from})
 		})
+		// Nothing reaches the processors any more: release what they hold (watches,
+		// scrapers), so that a reload does not leave the old generation's running.
+		p.closeProcessors(work, r.log)
 	}
 	// An output that could not deliver everything (it dead-letters the rest) makes the run
 	// fail: a run that ends with events in the dead letter must not look like a clean one.

@@ -194,3 +194,55 @@ http: {address: ""}
 		t.Fatal("not delivered")
 	}
 }
+
+// closingProc passes batches on and records when the runtime closes it.
+type closingProc struct {
+	mu     sync.Mutex
+	seen   int
+	closed int
+	after  bool // a batch arrived after Close
+}
+
+func (c *closingProc) Process(_ context.Context, b *event.Batch) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.seen += b.Len()
+	c.after = c.after || c.closed > 0
+	return nil
+}
+
+func (c *closingProc) Close(context.Context) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.closed++
+	return nil
+}
+
+// A processor that holds resources (the kubernetes processor's watches) is closed once at
+// shutdown, after the last batch has passed it, so that a reload does not leak them.
+func TestProcessorsClosedAfterDrain(t *testing.T) {
+	t.Parallel()
+	e := newEnv()
+	feed, sink := e.oneToOne()
+	proc := &closingProc{}
+	e.procs["proc/p"] = proc
+	_, _, wait := e.start(t, `
+inputs: {in/a: {}}
+processors: {proc/p: {}}
+outputs: {out/x: {}}
+pipelines: {main: {inputs: [in/a], processors: [proc/p], outputs: [out/x]}}
+runtime: {batch_size: 1}
+http: {address: ""}
+`)
+	b, rec := lines("x", 0, 3)
+	feed.batches <- b
+	finish(t, feed, wait)
+	if rec.Wait(t) != event.Delivered || len(sink.Messages()) != 3 {
+		t.Fatalf("delivered %v", sink.Messages())
+	}
+	proc.mu.Lock()
+	defer proc.mu.Unlock()
+	if proc.closed != 1 || proc.after || proc.seen != 3 {
+		t.Errorf("closed %d times, batch after close %v, saw %d events", proc.closed, proc.after, proc.seen)
+	}
+}
