@@ -7,11 +7,12 @@ import (
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
-// BenchmarkDecline measures what each content parser costs on a line it does not take (a
-// Python traceback line reaches every parser of the chain), so that the chain's cost per
-// unrecognised line is known.
+// BenchmarkDecline measures what each content parser costs on a line it does not take (a Java
+// stack frame from an application sluice knows nothing about reaches every parser of the
+// chain), so that the chain's cost per unrecognised line is known. A Python frame line is no
+// longer such a line: the vllm parser takes it as a traceback fragment.
 func BenchmarkDecline(b *testing.B) {
-	line := `  File "/usr/local/lib/python3.12/dist-packages/vllm/worker/model_runner.py", line 1654, in execute_model nvidia`
+	line := `	at io.netty.channel.nio.NioEventLoop.processSelectedKeys(NioEventLoop.java:650) nvidia`
 	reg := Registry()
 	for _, n := range reg.DefaultChain() {
 		info, _ := reg.Lookup(n)
