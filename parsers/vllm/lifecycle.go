@@ -83,27 +83,51 @@ var idPrefixes = [...]string{"chatcmpl-", "cmpl-", "embd-", "resp_", "pool-", "s
 // anywhere. A word after "request " counts only when it holds a digit, '-' or '_', so "the request
 // but ignored" names none.
 func mentionedID(b string) string {
-	for _, key := range [...]string{"request ", "Request "} {
+	// "request " and "Request " alike, found by their rare 'q'.
+	for i := 0; ; {
+		j := strings.Index(b[i:], "quest ")
+		if j < 0 {
+			break
+		}
+		k := i + j
+		i = k + len("quest ")
+		if k < 2 || b[k-1] != 'e' || (b[k-2] != 'r' && b[k-2] != 'R') {
+			continue
+		}
+		if id := idToken(b[i:]); strings.ContainsAny(id, "0123456789-_") {
+			return id
+		}
+	}
+	// Then an id with a known prefix, found by the '-' or '_' that ends the prefix.
+	for _, sep := range [...]byte{'-', '_'} {
 		for i := 0; ; {
-			j := strings.Index(b[i:], key)
+			j := strings.IndexByte(b[i:], sep)
 			if j < 0 {
 				break
 			}
-			i += j + len(key)
-			if id := idToken(b[i:]); strings.ContainsAny(id, "0123456789-_") {
-				return id
+			m := i + j
+			i = m + 1
+			w := m
+			for w > 0 && m-w < maxIDPrefix && isIDByte(b[w-1]) && b[w-1] != sep {
+				w--
 			}
-		}
-	}
-	for _, p := range idPrefixes {
-		if j := strings.Index(b, p); j >= 0 && (j == 0 || !isIDByte(b[j-1])) {
-			if id := idToken(b[j:]); len(id) > len(p) {
-				return id
+			if w > 0 && isIDByte(b[w-1]) {
+				continue // the word goes on before: not a prefix at its start
+			}
+			for _, p := range idPrefixes {
+				if b[w:m+1] == p {
+					if id := idToken(b[w:]); len(id) > len(p) {
+						return id
+					}
+				}
 			}
 		}
 	}
 	return ""
 }
+
+// maxIDPrefix is the length of the longest of idPrefixes without its separator ("classify").
+const maxIDPrefix = 8
 
 // idToken returns the id at the start of s: letters, digits, '-', '_', '.', without a
 // trailing '.'.

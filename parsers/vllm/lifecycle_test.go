@@ -35,3 +35,25 @@ func TestRequestIDOnLines(t *testing.T) {
 		}
 	}
 }
+
+func TestMentionedID(t *testing.T) {
+	t.Parallel()
+	cases := map[string]string{
+		"Failed to advance FSM for request 7f3a-1 for tokens 1":               "7f3a-1",
+		"Request chatcmpl-9b2e failed (bad request): too long":                "chatcmpl-9b2e",
+		"The following fields were present in the request but ignored: {'x'}": "",
+		"finished chatcmpl-41c8a. Output tokens: 12":                          "chatcmpl-41c8a",
+		"Error in cmpl-ab12 while streaming":                                  "cmpl-ab12",
+		"a score_ or classify- alone names nothing, nor xchatcmpl-12":         "",
+		"resp_0a1b has been aborted":                                          "resp_0a1b",
+		"rank-1 and embd-77 both appear":                                      "embd-77",
+		"Requested request-less line":                                         "",
+		"a request_id-like word: my-request 12ab is named":                    "12ab",
+		"RuntimeError while serving classify-3f: CUDA error: out of memory":   "classify-3f",
+	}
+	for line, want := range cases {
+		if got := mentionedID(line); got != want {
+			t.Errorf("mentionedID(%q) = %q, want %q", line, got, want)
+		}
+	}
+}

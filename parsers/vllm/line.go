@@ -83,8 +83,15 @@ func Split(line string) Line {
 // or 0. Only a full vLLM header (level, time and file) counts, and only within the first 64
 // bytes, after a space.
 func (l *Line) prefixedHeader(s string) int {
-	for i := 1; i < min(len(s), 64); i++ {
-		if s[i-1] != ' ' || (s[i] != 'I' && s[i] != 'W' && s[i] != 'E' && s[i] != 'D' && s[i] != 'C') {
+	limit := min(len(s), 64)
+	for i := 1; i < limit; i++ {
+		// Jump from space to space: most lines have few in their first 64 bytes.
+		sp := strings.IndexByte(s[i-1:limit], ' ')
+		if sp < 0 {
+			break
+		}
+		i += sp
+		if i >= limit || (s[i] != 'I' && s[i] != 'W' && s[i] != 'E' && s[i] != 'D' && s[i] != 'C') {
 			continue
 		}
 		if n := l.header(s[i:]); n > 0 {
