@@ -118,6 +118,9 @@ func (p *Processor) Process(_ context.Context, b *event.Batch) error {
 func (p *Processor) observe(ev *event.Event, now int64, out []*event.Event) []*event.Event {
 	idv, ok := ev.Get(vllm.FieldRequestID)
 	if !ok {
+		if pods := xidPods(ev); len(pods) > 0 {
+			return p.failGPU(pods, ev, now, out)
+		}
 		kind, _ := ev.GetString(vllm.FieldErrorKind)
 		switch {
 		case isEngineFailure(kind) && !minor(ev):
@@ -216,15 +219,32 @@ func (p *Processor) podFor(ev *event.Event) *pod {
 func (p *Processor) failPod(pd *pod, ev *event.Event, kind string, now int64, out []*event.Event) []*event.Event {
 	typ, _ := ev.GetString(event.FieldErrorType)
 	msg, _ := ev.GetString(event.FieldErrorMsg)
+	return p.failAll(pd, ev, kind, typ, msg, EndEngine, now, out)
+}
+
+// failAll ends every open request of pd as failed, with the cause and the end reason given; ev
+// is the line that reports the failure, whose time ends the requests.
+func (p *Processor) failAll(pd *pod, ev *event.Event, kind, typ, msg, reason string, now int64, out []*event.Event) []*event.Event {
 	ts := ev.Timestamp()
 	for _, r := range p.openOf(pd) {
 		r.errKind, r.errType, r.errMsg = kind, clip(typ), clip(msg)
 		if ts.After(r.end) {
 			r.end = ts
 		}
-		out = p.end(r, OutcomeFailure, EndEngine, now, out)
+		out = p.end(r, OutcomeFailure, reason, now, out)
 	}
 	return out
+}
+
+// sortedPods returns the servers in key order, so that summaries come out in the same order
+// for the same input.
+func (p *Processor) sortedPods() []*pod {
+	pods := make([]*pod, 0, len(p.pods))
+	for _, pd := range p.pods {
+		pods = append(pods, pd)
+	}
+	slices.SortFunc(pods, func(a, b *pod) int { return cmp.Compare(a.key, b.key) })
+	return pods
 }
 
 // idleMargin is how much older than an idle stats line a request's last line must be for the

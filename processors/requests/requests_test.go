@@ -8,6 +8,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/processors/internal/proctest"
@@ -279,5 +280,43 @@ func TestMakeRoomKeepsThePod(t *testing.T) {
 	}
 	if p.Open() != 0 {
 		t.Errorf("%d open: an orphaned request", p.Open())
+	}
+}
+
+// TestXidFailsRequestsOnItsGPU: an Xid that the kubernetes processor tied to the pods on its
+// GPU fails the requests in flight there, and only there; a warning-level Xid fails nothing.
+func TestXidFailsRequestsOnItsGPU(t *testing.T) {
+	t.Parallel()
+	p, _ := newProc(t, nil)
+	in := append(lines(t, "vllm-a",
+		`(APIServer pid=1) INFO 11-27 12:00:01 [async_llm.py:270] Added request chatcmpl-a1.`),
+		lines(t, "vllm-b", `(APIServer pid=1) INFO 11-27 12:00:02 [async_llm.py:270] Added request chatcmpl-b1.`)...)
+	for _, ev := range in {
+		ev.SetString(event.FieldK8sNamespace, "inference")
+	}
+	xid := func(level string) *event.Event {
+		ev := event.NewMessage("NVRM: Xid (PCI:0000:3b:00): 79, pid=1234, GPU has fallen off the bus.", t0.Add(5*time.Second))
+		ev.Set(nvidia_xid.FieldCode, event.Int(79))
+		ev.SetString(nvidia_xid.FieldDescription, "GPU has fallen off the bus")
+		ev.SetString(event.FieldLogLevel, level)
+		ev.Set(fieldGPUPods, event.Raw(`["inference/vllm-a","monitoring/dcgm-exporter-x"]`))
+		return ev
+	}
+	_, sums := run(t, p, append(in, xid("warning"))...)
+	if len(sums) != 0 {
+		t.Fatalf("a warning-level Xid ended %d requests", len(sums))
+	}
+	_, sums = run(t, p, xid("critical"))
+	if len(sums) != 1 {
+		t.Fatalf("%d summaries, want vllm-a's one", len(sums))
+	}
+	s := sums[0]
+	if str(s, vllm.FieldRequestID) != "chatcmpl-a1" || str(s, FieldOutcome) != OutcomeFailure ||
+		str(s, vllm.FieldErrorKind) != KindGPUXid || str(s, event.FieldErrorType) != "Xid 79" ||
+		str(s, event.FieldErrorMsg) != "GPU has fallen off the bus" || str(s, FieldEndReason) != EndGPU {
+		t.Errorf("summary: %v", s)
+	}
+	if p.Open() != 1 {
+		t.Errorf("%d open, want vllm-b's one", p.Open())
 	}
 }

@@ -21,6 +21,7 @@ const (
 	EndEvicted  = "evicted"
 	EndShutdown = "shutdown"
 	EndEngine   = "engine_failure"
+	EndGPU      = "gpu_failure"
 )
 
 // maxText bounds each error text kept per request, so that one long traceback message does not
