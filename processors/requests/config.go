@@ -42,7 +42,7 @@ func NewConfig() *Config {
 		PodFields: []string{"kubernetes.pod.uid", "kubernetes.pod.name"},
 		ContextFields: []string{"kubernetes.pod.name", "kubernetes.pod.uid", "kubernetes.namespace",
 			"kubernetes.node.name", "kubernetes.container.name", "host.name", "orchestrator.cluster.name",
-			"gpu.uuid", "gpu.index", "gpu.model", "gpu.pci_bus_id", "vllm.model"},
+			"gpu.uuid", "gpu.index", "gpu.model", "gpu.pci_bus_id", "kubernetes.pod.gpu.uuids", "vllm.model"},
 		TTL: 10 * time.Minute, Linger: time.Minute, MaxOpen: 100_000, Slow: 30 * time.Second, SuccessRate: 1,
 	}
 }
