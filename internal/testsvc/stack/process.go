@@ -44,10 +44,22 @@ func (d daemon) start(cmd *exec.Cmd) error {
 	}
 	pid := cmd.Process.Pid
 	// Reap the child if this process lives long enough to see it exit (tests, `stack run`).
-	go func() { _ = cmd.Wait() }()
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
 	if err := os.WriteFile(d.pidFile(), []byte(strconv.Itoa(pid)+"\n"), 0o644); err != nil {
 		_ = syscall.Kill(-pid, syscall.SIGKILL)
 		return fmt.Errorf("%s: write pid file: %w", d.name, err)
+	}
+	// Start returns once the exec has begun, but the kernel fills in the new command line and
+	// environment (where the marker is) a moment later; a loaded machine can stretch that
+	// moment, and until then the service would look gone. Wait for it, or for the exit.
+	deadline := time.Now().Add(30 * time.Second)
+	for d.pid() != pid && time.Now().Before(deadline) {
+		select {
+		case <-exited:
+			return nil // waitFor reports the early exit with the log
+		case <-time.After(time.Millisecond):
+		}
 	}
 	return nil
 }
