@@ -185,3 +185,14 @@ func finish(t *testing.T, feed *feedInput, wait func() error) {
 		t.Fatal(err)
 	}
 }
+
+// oneProcessor is the config of one input, one processor (proc/p) and one output, a batch per
+// event, no HTTP server.
+const oneProcessor = `
+inputs: {in/a: {}}
+processors: {proc/p: {}}
+outputs: {out/x: {}}
+pipelines: {main: {inputs: [in/a], processors: [proc/p], outputs: [out/x]}}
+runtime: {batch_size: 1}
+http: {address: ""}
+`

@@ -423,14 +423,7 @@ func TestProcessorPanic(t *testing.T) {
 		}
 		return nil
 	})
-	_, _, wait := e.start(t, `
-inputs: {in/a: {}}
-processors: {proc/p: {}}
-outputs: {out/x: {}}
-pipelines: {main: {inputs: [in/a], processors: [proc/p], outputs: [out/x]}}
-runtime: {batch_size: 1}
-http: {address: ""}
-`)
+	_, _, wait := e.start(t, oneProcessor)
 	bad, badRec := lines("boom", 0, 1)
 	good, goodRec := lines("fine", 0, 1)
 	feed.batches <- bad

@@ -226,14 +226,7 @@ func TestProcessorsClosedAfterDrain(t *testing.T) {
 	feed, sink := e.oneToOne()
 	proc := &closingProc{}
 	e.procs["proc/p"] = proc
-	_, _, wait := e.start(t, `
-inputs: {in/a: {}}
-processors: {proc/p: {}}
-outputs: {out/x: {}}
-pipelines: {main: {inputs: [in/a], processors: [proc/p], outputs: [out/x]}}
-runtime: {batch_size: 1}
-http: {address: ""}
-`)
+	_, _, wait := e.start(t, oneProcessor)
 	b, rec := lines("x", 0, 3)
 	feed.batches <- b
 	finish(t, feed, wait)

@@ -53,12 +53,13 @@ func (d daemon) start(cmd *exec.Cmd) error {
 	// Start returns once the exec has begun, but the kernel fills in the new command line and
 	// environment (where the marker is) a moment later; a loaded machine can stretch that
 	// moment, and until then the service would look gone. Wait for it, or for the exit.
-	deadline := time.Now().Add(30 * time.Second)
-	for d.pid() != pid && time.Now().Before(deadline) {
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	for deadline := time.Now().Add(30 * time.Second); d.pid() != pid && time.Now().Before(deadline); {
 		select {
 		case <-exited:
 			return nil // waitFor reports the early exit with the log
-		case <-time.After(time.Millisecond):
+		case <-tick.C:
 		}
 	}
 	return nil

@@ -141,11 +141,10 @@ func (p *parser) regexOperand() (Expr, error) {
 // rvalue reads an operand: a string, number, field reference or array.
 func (p *parser) rvalue() (Expr, error) {
 	t := p.tok
+	if v, ok := scalar(t); ok {
+		return v, p.read()
+	}
 	switch t.kind {
-	case tString:
-		return &String{P: t.pos, Text: unquote(t)}, p.read()
-	case tNumber:
-		return &Number{P: t.pos, Text: t.text}, p.read()
 	case tSelector:
 		return p.selector()
 	case tLBracket:

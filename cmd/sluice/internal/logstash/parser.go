@@ -140,11 +140,10 @@ func (p *parser) value() (Value, error) {
 	}
 	defer p.leave()
 	t := p.tok
+	if v, ok := scalar(t); ok {
+		return v, p.read()
+	}
 	switch t.kind {
-	case tString:
-		return &String{P: t.pos, Text: unquote(t)}, p.read()
-	case tNumber:
-		return &Number{P: t.pos, Text: t.text}, p.read()
 	case tBare:
 		if err := p.read(); err != nil {
 			return nil, err
@@ -253,4 +252,21 @@ func unquote(t token) string {
 	}
 	q := t.text[:1]
 	return strings.ReplaceAll(t.text[1:len(t.text)-1], `\`+q, q)
+}
+
+// literal is a node that is both a plugin value and a condition operand.
+type literal interface {
+	Value
+	Expr
+}
+
+// scalar returns the string or number literal t is, which values and condition operands share.
+func scalar(t token) (literal, bool) {
+	switch t.kind {
+	case tString:
+		return &String{P: t.pos, Text: unquote(t)}, true
+	case tNumber:
+		return &Number{P: t.pos, Text: t.text}, true
+	}
+	return nil, false
 }
