@@ -59,6 +59,7 @@ type options struct {
 	bin      string
 	duration time.Duration
 	conns    int
+	peer     string
 }
 
 func main() {
@@ -68,6 +69,7 @@ func main() {
 	flag.StringVar(&o.out, "out", "benchmarks/results/latest.json", "where to write the JSON results")
 	flag.StringVar(&o.bin, "sluice", "", "sluice binary to measure (default: build ./cmd/sluice)")
 	flag.IntVar(&o.conns, "conns", 4, "Lumberjack connections for throughput scenarios")
+	flag.StringVar(&o.peer, "peer", "../shared/peers/vector", "the peer's binary (Vector); its config is vector-beats-parse-es.toml beside it")
 	flag.Parse()
 	o.duration = 8 * time.Second
 	if o.long {
@@ -101,7 +103,11 @@ func run(o options) error {
 		}
 		fmt.Fprintf(os.Stderr, "bench: %s: %s\n", sc.Name, sc.Desc)
 		r, err := runScenario(o, work, sc)
-		if err != nil {
+		var skip errSkipped
+		if errors.As(err, &skip) {
+			r.Error = err.Error()
+			fmt.Fprintf(os.Stderr, "bench: %s %v\n", sc.Name, err)
+		} else if err != nil {
 			r.Error = err.Error()
 			failed = true
 			fmt.Fprintf(os.Stderr, "bench: %s failed: %v\n", sc.Name, err)
@@ -109,6 +115,7 @@ func run(o options) error {
 		results = append(results, r)
 	}
 	printTable(os.Stdout, results)
+	printRatios(os.Stdout, results)
 	if err := writeJSON(o.out, results); err != nil {
 		return err
 	}
@@ -188,28 +195,19 @@ func start(o options, work string, sc scenario) (*instance, error) {
 	if err != nil {
 		return nil, err
 	}
-	tpl := template.Must(template.New("cfg").Funcs(template.FuncMap{"join": strings.Join}).Parse(configTemplate))
-	cfgPath := filepath.Join(work, sc.Name+".yaml")
-	f, err := os.Create(cfgPath)
-	if err != nil {
-		return nil, err
-	}
-	err = tpl.Execute(f, map[string]any{"S": sc, "HTTPPort": httpPort, "BeatsPort": beatsPort,
-		"SinkURL": "http://" + l.Addr().String(), "Work": work})
-	f.Close()
-	if err != nil {
-		return nil, err
-	}
 	logPath := filepath.Join(work, sc.Name+".log")
+	cmd, err := command(o, work, sc, l.Addr().String(), beatsPort, httpPort)
+	if err != nil {
+		srv.Close()
+		return nil, err
+	}
 	lf, err := os.Create(logPath)
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command(o.bin, "run", "-c", cfgPath)
 	cmd.Stdout, cmd.Stderr = lf, lf
-	cmd.Env = append(os.Environ(), sc.Env...)
 	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start sluice: %w", err)
+		return nil, fmt.Errorf("start %s: %w", cmd.Path, err)
 	}
 	in := &instance{cmd: cmd, beats: fmt.Sprintf("127.0.0.1:%d", beatsPort), sink: sk, srv: srv, log: logPath}
 	deadline := time.Now().Add(30 * time.Second)
@@ -221,10 +219,43 @@ func start(o options, work string, sc scenario) (*instance, error) {
 		}
 		if time.Now().After(deadline) || cmd.ProcessState != nil {
 			in.stop()
-			return nil, fmt.Errorf("sluice did not listen on %s within 30s; its log: %s", in.beats, tail(logPath))
+			return nil, fmt.Errorf("%s did not listen on %s within 30s; its log: %s", cmd.Path, in.beats, tail(logPath))
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// command writes the scenario's config and returns the process to measure: sluice, or the peer.
+func command(o options, work string, sc scenario, sinkAddr string, beatsPort, httpPort int) (*exec.Cmd, error) {
+	if sc.Peer {
+		path := filepath.Join(work, sc.Name+".toml")
+		cfg, err := peerConfig(filepath.Join(filepath.Dir(o.peer), "vector-beats-parse-es.toml"), work, beatsPort, "http://"+sinkAddr)
+		if err != nil {
+			if _, serr := os.Stat(o.peer); serr != nil {
+				return nil, errSkipped{fmt.Sprintf("no peer binary at %s (set -peer)", o.peer)}
+			}
+			return nil, err
+		}
+		if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
+			return nil, err
+		}
+		return peerCommand(o.peer, path)
+	}
+	tpl := template.Must(template.New("cfg").Funcs(template.FuncMap{"join": strings.Join}).Parse(configTemplate))
+	cfgPath := filepath.Join(work, sc.Name+".yaml")
+	f, err := os.Create(cfgPath)
+	if err != nil {
+		return nil, err
+	}
+	err = tpl.Execute(f, map[string]any{"S": sc, "HTTPPort": httpPort, "BeatsPort": beatsPort,
+		"SinkURL": "http://" + sinkAddr, "Work": work})
+	f.Close()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(o.bin, "run", "-c", cfgPath)
+	cmd.Env = append(os.Environ(), sc.Env...)
+	return cmd, nil
 }
 
 func (in *instance) stop() {

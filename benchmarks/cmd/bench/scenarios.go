@@ -26,6 +26,8 @@ type scenario struct {
 	OutageAt time.Duration
 	Outage   time.Duration
 	Length   time.Duration
+	// Peer runs the peer (Vector, -peer) on the main workload instead of sluice.
+	Peer bool
 }
 
 const parseProcessors = `
@@ -67,6 +69,8 @@ func scenarios() []scenario {
 		{Name: "outage503", Desc: "the sink answers 503 for 15 s: time back to full speed after it returns",
 			Processors: parseProcessors, Chain: []string{"parse"}, Flush: time.Second, Workload: "pushback",
 			OutageAt: 4 * time.Second, Outage: 15 * time.Second, Length: 27 * time.Second},
+		{Name: "peer", Desc: "Vector on the main workload (Beats -> VRL parse -> bulk), for the ratios against main",
+			Chain: []string{"vector remap"}, Flush: time.Second, Workload: "throughput", Peer: true},
 		{Name: "idle", Desc: "50 connected Filebeat clients sending nothing",
 			Processors: parseProcessors, Chain: []string{"parse"}, Gzip: true, Flush: time.Second, Workload: "idle"},
 	}
