@@ -206,51 +206,77 @@ func (c *conn) readWindow(ctx context.Context, next pipeline.Consumer) error {
 	if err := c.reserve(ctx, share); err != nil {
 		return err
 	}
-	handed := false
-	defer func() {
-		if !handed { // the window never reached the pipeline: its share comes back now
-			c.in.budget.Release(share)
-		}
-	}()
+	root, err := c.open(count, share)
+	if err != nil {
+		return err
+	}
 	_ = c.nc.SetReadDeadline(time.Now().Add(c.in.cfg.ReadTimeout)) // reading starts now
 	received := time.Now()
-	events := make([]*event.Event, 0, count)
+	events := make([]*event.Event, 0, min(count, handOverEvery))
 	failures := 0
+	var consumeErr error
 	err = c.fr.readEvents(count, func(_ uint32, payload []byte) {
 		ev, ok := c.dec.decode(payload, c.peer, received)
 		if !ok {
 			failures++
 		}
 		events = append(events, ev)
+		if len(events) == handOverEvery && consumeErr == nil {
+			consumeErr = c.handOver(ctx, next, root, events)
+			events = make([]*event.Event, 0, min(count, handOverEvery))
+		}
 	})
-	if err != nil {
-		return c.readErr(ctx, err)
-	}
 	if failures > 0 {
 		c.in.m.decodeFailures.Add(float64(failures))
 		c.in.set.Metrics.Failed.Add(float64(failures))
 		c.in.warn(c.log, "decode", "beats: events that are not JSON objects kept with tag "+TagDecodeFailure, "events", failures)
+	}
+	if err == nil && consumeErr == nil && len(events) > 0 {
+		consumeErr = c.handOver(ctx, next, root, events)
+	}
+	if err != nil || consumeErr != nil {
+		// The window is answered with no ACK (the connection closes): Filebeat sends it again,
+		// and the parts already handed over are written again under the same document ids.
+		if err != nil {
+			err = c.readErr(ctx, err)
+		} else {
+			err = consumeErr
+		}
+		if ctx.Err() == nil {
+			c.close(err) // first, so the connection ends for this reason, not for the missing ACK
+		}
+		root.Resolve(event.Retry)
+		return err
 	}
 	c.windows.Add(1)
 	c.events.Add(int64(count))
 	c.in.m.windows.Inc()
 	c.in.m.events.Add(float64(count))
 	c.in.m.windowSize.Observe(float64(count))
-	handed = true
-	return c.handOver(ctx, next, events, share)
+	root.Resolve(event.Delivered) // the window's own reference: the parts decide its answer
+	return nil
 }
 
-// handOver queues the window for its answer, then gives it to the pipeline. The ack callback
-// runs on whatever goroutine resolves the batch; it only records the status.
-func (c *conn) handOver(ctx context.Context, next pipeline.Consumer, events []*event.Event, share int64) error {
+// handOverEvery is how many events of a window go to the pipeline together. A window (2048
+// events from Filebeat by default) is handed over in parts as it is decoded, so that the
+// pipeline parses, encodes and sends the first part while the rest is still being read: one
+// connection then keeps more than one core busy, and a window's ACK waits for the slowest part
+// rather than for every stage in turn.
+const handOverEvery = 512
+
+// open queues a window for its answer and returns the batch that holds its acknowledgement
+// until every part is handed over: each part is derived from it, and the window is answered
+// once all of them and this batch are resolved. The ack callback runs on whatever goroutine
+// resolves the last part; it only records the status.
+func (c *conn) open(count int, share int64) (*event.Batch, error) {
 	select {
 	case <-c.closed: // closing: this window will not be acknowledged, so it must not be delivered
 		c.in.budget.Release(share)
-		return errClosing
+		return nil, errClosing
 	default:
 	}
 	c.lastActive.Store(time.Now().UnixNano())
-	w := &window{n: len(events), status: make(chan event.Status, 1)}
+	w := &window{n: count, status: make(chan event.Status, 1)}
 	c.pending.Add(1)
 	c.in.m.pendingWindows.Inc()
 	ack := event.NewAck(func(s event.Status) {
@@ -264,9 +290,20 @@ func (c *conn) handOver(ctx context.Context, next pipeline.Consumer, events []*e
 		w.status <- s
 	})
 	c.queue <- w // never blocks: a slot was taken for it
-	b := event.NewBatch(events, ack)
-	b.Key = c.peer
-	return next.Consume(ctx, b)
+	root := event.NewBatch(nil, ack)
+	root.Key = c.peer
+	return root, nil
+}
+
+// handOver gives one part of a window to the pipeline. Once the connection is closing the rest
+// of the window is not delivered: it will not be acknowledged.
+func (c *conn) handOver(ctx context.Context, next pipeline.Consumer, root *event.Batch, events []*event.Event) error {
+	select {
+	case <-c.closed:
+		return errClosing
+	default:
+	}
+	return next.Consume(ctx, root.Derive(events))
 }
 
 func (c *conn) readErr(ctx context.Context, err error) error {
