@@ -56,6 +56,7 @@ func runPipelines(ctx context.Context, file string, stdout, stderr io.Writer) er
 	}
 	log := newLogger(cfg.Log, stderr)
 	slog.SetDefault(log)
+	runtime.ApplyMemoryLimit(cfg.Runtime.MemoryLimit, log)
 	for _, u := range cfg.Unused() {
 		log.Warn("component declared but used by no pipeline; not started", "config", file, "path", u)
 	}

@@ -59,8 +59,8 @@ func summarize(cfg *config.Config) string {
 		fmt.Fprintf(&b, "  pipeline %s: %s -> %s -> %s\n", name, list(p.Inputs), list(p.Processors), list(p.Outputs))
 	}
 	r := cfg.Runtime
-	fmt.Fprintf(&b, "  runtime: batch_size %d, flush_interval %v, workers %d, max_events_in_flight %d, shutdown_timeout %v\n",
-		r.BatchSize, r.FlushInterval, r.Workers, r.MaxEventsInFlight, r.ShutdownTimeout)
+	fmt.Fprintf(&b, "  runtime: batch_size %d, flush_interval %v, workers %d, max_events_in_flight %d, shutdown_timeout %v, memory_limit %s\n",
+		r.BatchSize, r.FlushInterval, r.Workers, r.MaxEventsInFlight, r.ShutdownTimeout, r.MemoryLimit)
 	http := cfg.HTTP.Address
 	if http == "" {
 		http = "off"

@@ -65,6 +65,11 @@ type Runtime struct {
 	MaxEventsInFlight int `mapstructure:"max_events_in_flight"`
 	// ShutdownTimeout bounds how long a drain waits for outputs to acknowledge.
 	ShutdownTimeout time.Duration `mapstructure:"shutdown_timeout"`
+	// MemoryLimit is the Go runtime's soft memory limit: near it the garbage collector works
+	// harder instead of letting the heap grow. "auto" (default) takes 90 % of the container's
+	// cgroup memory limit, and sets none when there is no limit; "off" sets none; a size
+	// ("200MiB") sets that. GOMEMLIMIT in the environment, when set, wins over this setting.
+	MemoryLimit string `mapstructure:"memory_limit"`
 }
 
 // HTTP is the monitoring endpoint: /metrics, /healthz, /readyz.
@@ -117,6 +122,7 @@ func Defaults() Config {
 			Workers:           runtime.GOMAXPROCS(0),
 			MaxEventsInFlight: 32768,
 			ShutdownTimeout:   30 * time.Second,
+			MemoryLimit:       "auto",
 		},
 		HTTP:       HTTP{Address: ":9600"},
 		DeadLetter: DeadLetter{Path: "./data/dead_letter/", MaxBytes: 1 << 30},

@@ -61,8 +61,10 @@ func TestBadConfigs(t *testing.T) {
 			`runtime.batch_size: must be between 1 and 1000000, got 2000000`,
 			`runtime.flush_interval: must be at least 1ms (shorter only wakes the flusher for nothing), got 1ns`,
 			`runtime.max_events_in_flight: must be between batch_size (2000000) and 10000000 (it bounds memory), got 99999999999999`,
+			`runtime.memory_limit: must be at least 16MiB (or off), got "1MiB"`,
 			`runtime.workers: must be between 1 and 1024 (each worker holds memory even idle), got 100000`,
 		},
+		"memory_limit.bad.yaml": {`runtime.memory_limit: must be auto, off or a size such as 200MiB, got "lots"`},
 		"shapes.bad.yaml": {
 			`outputs.stdout: want a map of settings (key: value), got a list`,
 			`pipelines.main.extra: unknown key`,

@@ -141,6 +141,31 @@ func (r Runtime) validate(p *problems) {
 	if r.ShutdownTimeout <= 0 {
 		p.add("runtime.shutdown_timeout", "must be positive, got %v", r.ShutdownTimeout)
 	}
+	if _, err := ParseMemoryLimit(r.MemoryLimit); err != nil {
+		p.add("runtime.memory_limit", "%v", err)
+	}
+}
+
+// MinMemoryLimit is the smallest soft memory limit runtime.memory_limit accepts: below it the
+// collector would run all the time for the buffers a pipeline needs anyway.
+const MinMemoryLimit = 16 << 20
+
+// ParseMemoryLimit reads runtime.memory_limit: 0 for "auto", -1 for "off", else the size.
+func ParseMemoryLimit(s string) (int64, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "auto", "":
+		return 0, nil
+	case "off":
+		return -1, nil
+	}
+	var b pipeline.ByteSize
+	if err := b.UnmarshalText([]byte(s)); err != nil {
+		return 0, fmt.Errorf("must be auto, off or a size such as 200MiB, got %q", s)
+	}
+	if b < MinMemoryLimit {
+		return 0, fmt.Errorf("must be at least %s (or off), got %q", pipeline.ByteSize(MinMemoryLimit), s)
+	}
+	return int64(b), nil
 }
 
 func (c *Config) validatePipelines(p *problems) {

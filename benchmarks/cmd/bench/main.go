@@ -140,7 +140,8 @@ http:
 log:
   level: warn
 runtime:
-  flush_interval: {{.S.Flush}}
+  flush_interval: {{.S.Flush}}{{if .S.MemoryLimit}}
+  memory_limit: {{.S.MemoryLimit}}{{end}}
 dead_letter:
   path: {{.Work}}/dlq
 inputs:

@@ -17,8 +17,10 @@ type scenario struct {
 	// held), idle (connected clients sending nothing).
 	Workload string
 	Rate     float64
-	// Env is added to sluice's environment (GOMEMLIMIT, GOGC).
+	// Env is added to sluice's environment (GOGC).
 	Env []string
+	// MemoryLimit is runtime.memory_limit (default auto).
+	MemoryLimit string
 	// Pushback workloads: the sink tracks every id; Reject is the share of items it answers
 	// 429 at random; Outage, when set, answers every bulk request 503 for that long, starting
 	// OutageAt into the run; Length overrides the run's duration.
@@ -51,9 +53,9 @@ func scenarios() []scenario {
 	return []scenario{
 		{Name: "main", Desc: "Beats -> parse -> bulk, as fast as acks allow",
 			Processors: parseProcessors, Chain: []string{"parse"}, Gzip: false, Flush: time.Second, Workload: "throughput"},
-		{Name: "main-memlimit", Desc: "the main path with the Go runtime's soft memory limit GOMEMLIMIT=100MiB",
+		{Name: "main-memlimit", Desc: "the main path with a soft memory limit, runtime.memory_limit: 96MiB",
 			Processors: parseProcessors, Chain: []string{"parse"}, Gzip: false, Flush: time.Second, Workload: "throughput",
-			Env: []string{"GOMEMLIMIT=100MiB"}},
+			MemoryLimit: "96MiB"},
 		{Name: "main-gzip", Desc: "the main path with gzip-compressed bulk requests (the output's default)",
 			Processors: parseProcessors, Chain: []string{"parse"}, Gzip: true, Flush: time.Second, Workload: "throughput"},
 		{Name: "grok", Desc: "dissect + grok patterns instead of the built-in parsers",
