@@ -220,3 +220,17 @@ func TestJSONWithin(t *testing.T) {
 		}
 	}
 }
+
+// A SafeString is written verbatim, which must give what escaping gives for the text a
+// decoder may mark safe, and it is the same value as a String of that text.
+func TestSafeStringSameAsString(t *testing.T) {
+	for _, s := range []string{"", "a", "kubernetes.pod.name", "/var/log/containers/x_y-0123.log", "~ !#$%&'()*+,-./:;<=>?@[]^_`{|}\x7f"} {
+		safe, plain := SafeString(s), String(s)
+		if got, want := string(safe.AppendJSON(nil)), string(plain.AppendJSON(nil)); got != want {
+			t.Errorf("SafeString(%q) encodes as %s, String as %s", s, got, want)
+		}
+		if !safe.Equal(plain) || !plain.Equal(safe) || safe.Str() != s || safe.Kind() != KindString {
+			t.Errorf("SafeString(%q) is not the same value as String(%q)", s, s)
+		}
+	}
+}

@@ -77,6 +77,11 @@ func (e *Event) AppendJSON(dst []byte) []byte {
 func (v Value) AppendJSON(dst []byte) []byte {
 	switch v.kind {
 	case KindString:
+		if v.num == jsonSafe {
+			dst = append(dst, '"')
+			dst = append(dst, v.str...)
+			return append(dst, '"')
+		}
 		return appendString(dst, v.str)
 	case KindRaw:
 		if v.str == "" {

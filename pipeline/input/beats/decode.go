@@ -202,9 +202,9 @@ func (d *decoder) member(s, key string, i, depth int) (int, bool) {
 		}
 		return end, true
 	case c == '"':
-		str, end, ok := parseString(s, i)
+		str, end, ok, safe := parseValue(s, i)
 		if ok {
-			d.str(top, key, str)
+			d.str(top, key, str, safe)
 		}
 		return end, ok
 	case c == 't' || c == 'f' || c == 'n':
@@ -232,7 +232,7 @@ func (d *decoder) member(s, key string, i, depth int) (int, bool) {
 }
 
 // str sets a string member, noting the ones that identify the event's source.
-func (d *decoder) str(top bool, key, v string) {
+func (d *decoder) str(top bool, key, v string, safe bool) {
 	if top {
 		switch key {
 		case event.FieldTimestamp:
@@ -255,6 +255,10 @@ func (d *decoder) str(top bool, key, v string) {
 		d.path = v
 	case fieldAgentID:
 		d.agent = v
+	}
+	if safe {
+		d.set(k, event.SafeString(v))
+		return
 	}
 	d.set(k, event.String(v))
 }

@@ -76,5 +76,26 @@ func FuzzDecode(f *testing.F) {
 		if n := event.Nesting(string(out), event.MaxDepth+1); ok && n > event.MaxDepth {
 			t.Fatalf("event nests %d levels, limit %d, from %q", n, event.MaxDepth, data)
 		}
+		// Strings the decoder marked safe are copied verbatim: the document must be byte for
+		// byte what escaping every string gives.
+		if escaped := escapeAll(ev).AppendJSON(nil); !bytes.Equal(out, escaped) {
+			t.Fatalf("verbatim strings changed the document:\n%s\nwant\n%s", out, escaped)
+		}
 	})
+}
+
+// escapeAll copies ev with every string value made by event.String, which escapes on output.
+func escapeAll(ev *event.Event) *event.Event {
+	c := event.New()
+	ev.Range(func(k string, v event.Value) bool {
+		if v.Kind() == event.KindString {
+			v = event.String(v.Str())
+		}
+		c.Set(k, v)
+		return true
+	})
+	for _, t := range ev.Tags() {
+		c.AddTag(t)
+	}
+	return c
 }

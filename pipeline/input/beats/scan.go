@@ -30,6 +30,30 @@ var plainByte = func() (t [256]bool) {
 	return t
 }()
 
+// plainASCII marks the bytes a JSON string may hold that need no escaping when it is written
+// again: printable ASCII other than a quote and a backslash.
+var plainASCII = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// parseValue reads a string like parseString, and also reports whether its value is plain
+// ASCII that needs no escaping (event.SafeString): most of a Filebeat document is.
+func parseValue(s string, i int) (v string, end int, ok, safe bool) {
+	start := i + 1
+	j := start
+	for j < len(s) && plainASCII[s[j]] {
+		j++
+	}
+	if j < len(s) && s[j] == '"' {
+		return s[start:j], j + 1, true, true
+	}
+	v, end, ok = parseString(s, i)
+	return v, end, ok, false
+}
+
 // parseString reads the string whose opening quote is s[i]: its value (a slice of s when it
 // has no escapes), the index after the closing quote, and whether it was valid.
 func parseString(s string, i int) (string, int, bool) {
