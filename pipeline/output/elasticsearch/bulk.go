@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -35,7 +36,7 @@ func retryAll(items []*sender.Item, err error) sender.Response {
 
 // request sends items once; split calls it again for halves of a refused request.
 func (o *Output) request(ctx context.Context, items []*sender.Item) sender.Response {
-	body, raw := o.encodeBody(items)
+	body, size, raw := o.encodeBody(items)
 	ctx, cancel := context.WithTimeout(ctx, o.cfg.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, bulkPath, body)
@@ -44,13 +45,13 @@ func (o *Output) request(ctx context.Context, items []*sender.Item) sender.Respo
 		return retryAll(items, fmt.Errorf("elasticsearch: build bulk request: %w", err))
 	}
 	req.GetBody = nil
-	req.ContentLength = int64(body.Len())
+	req.ContentLength = size
 	req.Header.Set("Content-Type", "application/x-ndjson")
 	if o.cfg.Compression == "gzip" {
 		req.Header.Set("Content-Encoding", "gzip")
 	}
 	o.m.bytesRaw.Add(float64(raw))
-	o.m.bytesGzip.Add(float64(body.Len()))
+	o.m.bytesGzip.Add(float64(size))
 	start := o.clock.Now()
 	o.m.inflightReqs.Inc()
 	res, err := o.perform(req)
@@ -189,29 +190,32 @@ var (
 	gzipPool sync.Map // level -> *sync.Pool of *gzip.Writer
 )
 
-// encodeBody joins the items' lines into one request body, gzipped unless disabled, and
-// returns it with the uncompressed size.
-func (o *Output) encodeBody(items []*sender.Item) (*body, int) {
-	buf := bufPool.Get().(*bytes.Buffer)
-	buf.Reset()
+// encodeBody returns one request body of the items' lines, gzipped unless disabled, with its
+// size and the uncompressed size. Uncompressed, the body reads the items' own bytes in place
+// (the transport writes them with one writev), so a request costs no copy of its documents and
+// no buffer that grows to the request's size.
+func (o *Output) encodeBody(items []*sender.Item) (io.ReadCloser, int64, int) {
 	raw := 0
 	if o.cfg.Compression != "gzip" {
-		for _, it := range items {
-			buf.Write(it.Body)
+		bufs := make(net.Buffers, len(items))
+		for i, it := range items {
+			bufs[i] = it.Body
 			raw += len(it.Body)
 		}
-	} else {
-		zw := getGzip(o.cfg.CompressionLevel, buf)
-		for _, it := range items {
-			zw.Write(it.Body) //nolint:errcheck // writes to a bytes.Buffer cannot fail
-			raw += len(it.Body)
-		}
-		zw.Close()
-		putGzip(o.cfg.CompressionLevel, zw)
+		return io.NopCloser(&bufs), int64(raw), raw
 	}
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	zw := getGzip(o.cfg.CompressionLevel, buf)
+	for _, it := range items {
+		zw.Write(it.Body) //nolint:errcheck // writes to a bytes.Buffer cannot fail
+		raw += len(it.Body)
+	}
+	zw.Close()
+	putGzip(o.cfg.CompressionLevel, zw)
 	b := &body{buf: buf}
 	b.Reset(buf.Bytes())
-	return b, raw
+	return b, int64(buf.Len()), raw
 }
 
 func getGzip(level int, w io.Writer) *gzip.Writer {
