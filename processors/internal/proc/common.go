@@ -60,6 +60,9 @@ func (c *Common) Validate() error {
 	return errors.Join(errs...)
 }
 
+// Condition returns the if: condition, "" for every event; `sluice graph` shows it.
+func (c *Common) Condition() string { return c.If }
+
 // Policy returns the error policy, tag when unset.
 func (c *Common) Policy() string {
 	if c.OnError == "" {
