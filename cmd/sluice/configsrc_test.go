@@ -107,3 +107,47 @@ func TestTestDirectory(t *testing.T) {
 		t.Errorf("tests beside: exit %d\n%s%s", code, stdout, stderr)
 	}
 }
+
+// A directory's tests files run against the whole directory, even one whose config: key names
+// its own piece; beside several -c files, a missing tests file is no error.
+func TestTestSeveralPieces(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	in := write(t, dir, "in.yaml", "inputs:\n  stdin: {}\n")
+	main := write(t, dir, "main.yaml", outputsPart+"pipelines:\n  main:\n    inputs: [stdin]\n    outputs: [stdout]\n")
+	write(t, dir, "main.tests.yaml", "config: main.yaml\ntests:\n  - name: lines pass\n    input: [a line]\n    expect: [{fields: {message: a line}}]\n")
+	for _, args := range [][]string{{"-c", dir}, {"-c", in, "-c", main}} {
+		code, stdout, stderr := runCLI(t, "", append([]string{"test"}, args...)...)
+		if code != 0 || !strings.Contains(stdout, "PASS lines pass") {
+			t.Errorf("test %q: exit %d\n%s%s", args, code, stdout, stderr)
+		}
+	}
+}
+
+// The sum a reload compares changes when a file is added to a -c directory.
+func TestSumSeesAddedFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write(t, dir, "a.yaml", inputsPart)
+	f := paths(dir)
+	before, err := f.sum()
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, dir, "b.yaml", "")
+	if after, _ := f.sum(); after == before {
+		t.Error("an added empty file left the sum unchanged")
+	}
+}
+
+// A warning about a merged config names the file that declares the component.
+func TestConfigWarningNamesTheFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	a := write(t, dir, "a.yaml", inputsPart+outputsPart+pipelinesPart)
+	b := write(t, dir, "b.yaml", "inputs:\n  stdin: {}\n")
+	code, _, stderr := runCLI(t, "", "validate", "-c", a, "-c", b)
+	if want := b + ": inputs.stdin: warning: declared but used by no pipeline"; code != 0 || !strings.Contains(stderr, want) {
+		t.Errorf("exit %d, want %q in:\n%s", code, want, stderr)
+	}
+}

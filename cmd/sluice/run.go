@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -59,10 +60,10 @@ func runPipelines(ctx context.Context, file *configFlags, stdout, stderr io.Writ
 	log := newLogger(cfg.Log, stderr)
 	slog.SetDefault(log)
 	for _, u := range cfg.Unused() {
-		log.Warn("component declared but used by no pipeline; not started", "config", file.String(), "path", u)
+		log.Warn("component declared but used by no pipeline; not started", "config", cmp.Or(cfg.FileOf(u), file.String()), "path", u)
 	}
 	for _, w := range cfg.Warnings() {
-		log.Warn("config warning: "+w.Msg, "config", file.String(), "path", w.Path)
+		log.Warn("config warning: "+w.Msg, "config", cmp.Or(cfg.FileOf(w.Path), file.String()), "path", w.Path)
 	}
 	reg := prometheus.NewRegistry()
 	dlq, err := deadletter.Open(cfg.DeadLetter.Path, int64(cfg.DeadLetter.MaxBytes), log.With("component", "dead_letter"), reg)

@@ -97,12 +97,12 @@ func loadTests(file *configFlags, testsFile string) ([]config.Source, []testCase
 	if testsFile == "" && len(inline) > 0 {
 		return srcs, inline, file.String(), nil
 	}
-	files := []string{testsFile}
+	files, several := []string{testsFile}, false
 	if testsFile == "" {
-		files = testFilesBeside(file.paths)
+		files, several = testFilesBeside(file.paths)
 	}
 	if len(files) == 0 {
-		return nil, nil, "", fmt.Errorf("test: no tests: no tests: key in %s and no -t file", file)
+		return nil, nil, "", fmt.Errorf("test: no tests: %s has no tests: key, and no -t file was given", file)
 	}
 	cases := inline
 	for _, f := range files {
@@ -110,7 +110,7 @@ func loadTests(file *configFlags, testsFile string) ([]config.Source, []testCase
 		if err != nil {
 			return nil, nil, "", err
 		}
-		if tf.Config != "" && len(files) == 1 {
+		if tf.Config != "" && !several {
 			p := filepath.Join(filepath.Dir(f), tf.Config)
 			if srcs, err = testedConfig(p); err != nil {
 				return nil, nil, "", err
@@ -121,23 +121,26 @@ func loadTests(file *configFlags, testsFile string) ([]config.Source, []testCase
 	return srcs, cases, strings.Join(files, ", "), nil
 }
 
-// testFilesBeside returns the tests files of the -c paths: <name>.tests.yaml beside a file
-// (named even when missing, so that the error says where tests were looked for) and every
-// *.tests.yaml of a directory.
-func testFilesBeside(paths []string) []string {
-	var out []string
+// testFilesBeside returns the tests files of the -c paths: <name>.tests.yaml beside a file and
+// every *.tests.yaml of a directory. One -c file names its tests file even when it is missing,
+// so that the error says where tests were looked for. several reports whether the files
+// belong to a config of several pieces: their config: keys then cannot stand for all of it.
+func testFilesBeside(paths []string) (files []string, several bool) {
 	for _, p := range paths {
 		if p == "-" {
 			continue
 		}
 		if st, err := os.Stat(p); err == nil && st.IsDir() {
 			found, _ := filepath.Glob(filepath.Join(p, "*.tests.yaml"))
-			out = append(out, found...)
+			files, several = append(files, found...), true
 			continue
 		}
-		out = append(out, strings.TrimSuffix(p, filepath.Ext(p))+".tests.yaml")
+		f := strings.TrimSuffix(p, filepath.Ext(p)) + ".tests.yaml"
+		if _, err := os.Stat(f); err == nil || len(paths) == 1 {
+			files = append(files, f)
+		}
 	}
-	return out
+	return files, several || len(paths) > 1
 }
 
 // testedConfig reads the config a tests file names, without its own tests: key.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -25,10 +26,10 @@ func newValidateCmd() *cobra.Command {
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "OK %s\n%s", &file, summarize(cfg))
 			for _, u := range cfg.Unused() {
-				fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s: warning: declared but used by no pipeline\n", &file, u)
+				fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s: warning: declared but used by no pipeline\n", cmp.Or(cfg.FileOf(u), file.String()), u)
 			}
 			for _, w := range cfg.Warnings() {
-				fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s: warning: %s\n", &file, w.Path, w.Msg)
+				fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s: warning: %s\n", cmp.Or(cfg.FileOf(w.Path), file.String()), w.Path, w.Msg)
 			}
 			return nil
 		},

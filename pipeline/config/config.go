@@ -31,6 +31,19 @@ type Config struct {
 	DeadLetter DeadLetter
 	Log        Log
 	Reload     Reload
+
+	// merged knows which piece declared what, when the config was merged from several.
+	merged *merger
+}
+
+// FileOf returns the file (or "<stdin>", "-e") that declares the component or setting at path
+// ("inputs.kafka"), when the config was merged from several pieces; "" otherwise, when the
+// config's one name says it. Warnings use it to point at the file to edit.
+func (c *Config) FileOf(path string) string {
+	if c.merged == nil {
+		return ""
+	}
+	return c.merged.origin(path)
 }
 
 // Component is one declared component with its decoded, validated config.

@@ -115,6 +115,9 @@ func loadAll(srcs []Source, comps Components, lookup func(string) (string, bool)
 	if errs, ok := err.(*Errors); ok {
 		return nil, m.errors(srcs, errs.List)
 	}
+	if cfg != nil && len(srcs) > 1 {
+		cfg.merged = &m
+	}
 	return cfg, err
 }
 
