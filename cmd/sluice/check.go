@@ -21,23 +21,25 @@ import (
 
 // checkFlags are the options of `sluice check`.
 type checkFlags struct {
-	file, junit, json, listen string
-	watch                     time.Duration
+	file                *configFlags
+	junit, json, listen string
+	watch               time.Duration
 }
 
 // newCheckCmd is `sluice check`: the stack's preflight tests, run before a deployment or, with
 // --watch, continuously for Prometheus.
 func newCheckCmd() *cobra.Command {
-	var f checkFlags
+	f := checkFlags{file: &configFlags{}}
 	cmd := &cobra.Command{
-		Use:   "check -c FILE",
+		Use:   "check -c FILE|DIR|- [-e YAML]",
 		Short: "Check the infrastructure (vLLM, GPUs, DNS, Elasticsearch, Kafka, Kubernetes, storage) before a deployment",
 		Long: "check runs the checks declared in FILE and prints PASSED, FAILED or SKIPPED per check, grouped by\n" +
 			"section, and the totals. Exit status: 0 when nothing failed, 1 when a check failed, 2 when FILE is\n" +
-			"invalid. --watch runs them periodically and serves the results on /metrics.",
+			"invalid. --watch runs them periodically and serves the results on /metrics. Several -c files (or a\n" +
+			"directory's *.yaml files) are one list of checks, in order.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			file, err := check.Load(f.file)
+			file, err := loadChecks(f.file)
 			var errs *config.Errors
 			if errors.As(err, &errs) {
 				fmt.Fprintln(cmd.ErrOrStderr(), err)
@@ -60,13 +62,21 @@ func newCheckCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&f.file, "config", "c", "", "checks file (YAML)")
+	f.file.register(cmd, "checks", true)
 	cmd.Flags().StringVar(&f.junit, "junit", "", "also write JUnit XML to this file")
 	cmd.Flags().StringVar(&f.json, "json", "", "also write JSON to this file (- for stdout instead of the text report)")
 	cmd.Flags().DurationVar(&f.watch, "watch", 0, "run the checks every DURATION and serve the results on /metrics")
 	cmd.Flags().StringVar(&f.listen, "listen", ":9601", "address of /metrics in --watch mode")
-	_ = cmd.MarkFlagRequired("config")
 	return cmd
+}
+
+// loadChecks reads the checks files given with -c and -e.
+func loadChecks(f *configFlags) (*check.File, error) {
+	srcs, err := f.sources()
+	if err != nil {
+		return nil, err
+	}
+	return check.LoadAll(srcs)
 }
 
 // report prints the text report and writes the files asked for.

@@ -30,16 +30,17 @@ func newDLQCmd() *cobra.Command {
 }
 
 type replayOpts struct {
-	file, output, component string
-	batch                   int
-	dryRun                  bool
-	timeout                 time.Duration
+	file              *configFlags
+	output, component string
+	batch             int
+	dryRun            bool
+	timeout           time.Duration
 }
 
 func newDLQReplayCmd() *cobra.Command {
-	var o replayOpts
+	o := replayOpts{file: &configFlags{}}
 	cmd := &cobra.Command{
-		Use:   "replay -c FILE --output ID [DLQ-FILE...]",
+		Use:   "replay -c FILE|DIR|- [-e YAML] --output ID [DLQ-FILE...]",
 		Short: "Send dead-lettered events again through an output, once the cause (a mapping, a template) is fixed",
 		Long: "replay reads dead-letter files (default: every segment in the config's dead_letter.path) and delivers\n" +
 			"their events through the named output. Events keep their source and offset, so the elasticsearch\n" +
@@ -49,13 +50,12 @@ func newDLQReplayCmd() *cobra.Command {
 			return replay(cmd.Context(), o, args, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
-	cmd.Flags().StringVarP(&o.file, "config", "c", "", "config file (YAML)")
+	o.file.register(cmd, "config", true)
 	cmd.Flags().StringVar(&o.output, "output", "", "id of the output to send through (e.g. elasticsearch)")
 	cmd.Flags().StringVar(&o.component, "component", "", "only events dead-lettered by this component")
 	cmd.Flags().IntVar(&o.batch, "batch", 500, "events per batch")
 	cmd.Flags().BoolVar(&o.dryRun, "dry-run", false, "read and count, send nothing")
 	cmd.Flags().DurationVar(&o.timeout, "timeout", 5*time.Minute, "give up (events left unsent count as failed) after this long")
-	_ = cmd.MarkFlagRequired("config")
 	_ = cmd.MarkFlagRequired("output")
 	return cmd
 }

@@ -50,6 +50,6 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetErr(stderr)
 	root.AddCommand(newRunCmd(), newValidateCmd(), newParseCmd(), newVersionCmd())
 	root.AddCommand(newTestCmd())
-	root.AddCommand(newSetupCmd(), newDLQCmd(), newCheckCmd(), newConvertCmd())
+	root.AddCommand(newSetupCmd(), newDLQCmd(), newCheckCmd(), newConvertCmd(), newConfigCmd(), newGraphCmd())
 	return root
 }

@@ -23,32 +23,38 @@ import (
 const parseBatch = 512
 
 func newParseCmd() *cobra.Command {
-	var file, procID string
+	var (
+		file   configFlags
+		procID string
+	)
 	cmd := &cobra.Command{
-		Use:   "parse [-c FILE] [LOG...]",
+		Use:   "parse [-c FILE|DIR|- | -e YAML] [LOG...]",
 		Short: "Parse log lines from files (or stdin) and print one NDJSON event per line",
 		Long: "parse runs the parse processor over every line of the given files, or of standard input\n" +
 			"when none are given, and prints each event as one JSON line. Without -c it uses the built-in\n" +
 			"parser chain; with -c it uses that config's parse processor (--processor picks one of several).\n" +
 			"Lines no parser recognises are printed too, tagged _parse_failure when a parser claims their source.",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			proc, err := parseProcessor(file, procID, cmd.ErrOrStderr())
+			if file.fromStdin() && len(args) == 0 {
+				return errors.New("parse: the config is read from standard input, so the log lines cannot be: name the log files")
+			}
+			proc, err := parseProcessor(&file, procID, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
 			return parseFiles(cmd.Context(), proc, args, cmd.InOrStdin(), cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
-	cmd.Flags().StringVarP(&file, "config", "c", "", "config file whose parse processor to use")
+	file.register(cmd, "config whose parse processor to use", false)
 	cmd.Flags().StringVar(&procID, "processor", "", "id of the parse processor in the config (when it has several)")
 	return cmd
 }
 
 // parseProcessor builds the processor: the default chain, or the config's parse processor.
-func parseProcessor(file, id string, stderr io.Writer) (pipeline.Processor, error) {
+func parseProcessor(file *configFlags, id string, stderr io.Writer) (pipeline.Processor, error) {
 	factory := parse.NewFactory(parserRegistry())
 	cfg := factory.NewConfig()
-	if file != "" {
+	if file.given() {
 		c, err := loadConfig(file, stderr)
 		if err != nil {
 			return nil, err

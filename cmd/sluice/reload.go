@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
 	"io"
 	"log/slog"
@@ -14,9 +13,11 @@ import (
 	"github.com/sluice-dev/sluice/pipeline/config"
 )
 
-// Reload: on SIGHUP, and with reload.automatic when the config file's content changes (a
-// Kubernetes ConfigMap update swaps the file under a symlink, so the content is compared, not
-// the modification time), the new file is loaded and validated first. An invalid file is logged,
+// Reload: on SIGHUP, and with reload.automatic when the config's content changes (a Kubernetes
+// ConfigMap update swaps the file under a symlink, so the content is compared, not the
+// modification time), the new config is loaded and validated first. Every -c file and directory
+// is read again, so a file added to a directory is picked up; standard input and -e texts stay
+// as read at start, and a config made only of them is never reloaded. An invalid file is logged,
 // problem by problem, and the running pipelines go on untouched. A valid one replaces them: the
 // running generation drains as on shutdown (inputs stop, held multiline groups are flushed, every
 // accepted batch is delivered or acknowledged for retry), then the new one starts. Filebeat
@@ -25,7 +26,7 @@ import (
 // read.
 
 // runWithReload is runPipelines with reload: `sluice run` calls it in place of runPipelines.
-func runWithReload(ctx context.Context, file string, stdout, stderr io.Writer) error {
+func runWithReload(ctx context.Context, file *configFlags, stdout, stderr io.Writer) error {
 	hup, stop := notifyHUP()
 	defer stop()
 	return runReloading(ctx, file, stderr, hup, func(ctx context.Context) error {
@@ -36,14 +37,14 @@ func runWithReload(ctx context.Context, file string, stdout, stderr io.Writer) e
 // runReloading runs generations of the pipelines with run until ctx ends or a generation
 // finishes on its own (every input done), starting a new generation on every valid reload.
 // Reload messages go to stderr in the running config's log format.
-func runReloading(ctx context.Context, file string, stderr io.Writer, hup <-chan os.Signal,
+func runReloading(ctx context.Context, file *configFlags, stderr io.Writer, hup <-chan os.Signal,
 	run func(ctx context.Context) error) error {
 	for gen := 1; ; gen++ {
-		sum, err := fileSum(file)
+		sum, err := file.sum()
 		if err != nil {
 			return err
 		}
-		running, _ := config.Load(file, components()) // nil when invalid: run reports why
+		running, _ := file.load(components()) // nil when invalid: run reports why
 		logCfg, reloadCfg := config.Defaults().Log, config.Defaults().Reload
 		if running != nil {
 			logCfg, reloadCfg = running.Log, running.Reload
@@ -60,7 +61,7 @@ func runReloading(ctx context.Context, file string, stderr io.Writer, hup <-chan
 			stop()
 			return err
 		case why := <-w.reload:
-			log.Info("config reload: draining the running pipelines to start the new ones", "config", file,
+			log.Info("config reload: draining the running pipelines to start the new ones", "config", file.String(),
 				"trigger", why, "generation", gen+1)
 			stop()
 			// The old generation's summary and exit status describe its drain; they do not end
@@ -80,15 +81,16 @@ func pollEvery(c config.Reload) time.Duration {
 	return c.Interval
 }
 
-// watcher sends on reload, once, when a SIGHUP arrives or the file's content differs from sum,
-// and the file then holds a valid config.
+// watcher sends on reload, once, when a SIGHUP arrives or the config's content differs from
+// sum, and it then is valid.
 type watcher struct {
-	file   string
+	file   *configFlags
 	sum    [32]byte
 	stdin  bool
 	log    *slog.Logger
 	hup    <-chan os.Signal
 	reload chan string // receives the trigger: "SIGHUP" or "file changed"
+	told   bool        // that a config from standard input or -e cannot be read again
 }
 
 // watch polls the file every poll (never when poll is 0) and listens for SIGHUP until ctx ends
@@ -120,26 +122,34 @@ func (w *watcher) watch(ctx context.Context, poll time.Duration) {
 	}
 }
 
-// changed reports whether a reload should happen: the file changed (or forced) and is valid.
+// changed reports whether a reload should happen: the config changed (or forced) and is valid.
 func (w *watcher) changed(forced bool) bool {
-	cur, err := fileSum(w.file)
+	if !w.file.rereadable() {
+		if !w.told {
+			w.told = true
+			w.log.Warn("config reload: the config came from standard input or -e and cannot be read again; restart sluice to change it",
+				"config", w.file.String())
+		}
+		return false
+	}
+	cur, err := w.file.sum()
 	if err != nil {
-		w.log.Error("config reload: cannot read the file; keeping the running config", "config", w.file, "error", err)
+		w.log.Error("config reload: cannot read the config; keeping the running one", "config", w.file.String(), "error", err)
 		return false
 	}
 	if !forced && cur == w.sum {
 		return false
 	}
-	w.sum = cur // a bad file is reported once, not on every poll
-	cfg, err := config.Load(w.file, components())
+	w.sum = cur // a bad config is reported once, not on every poll
+	cfg, err := w.file.load(components())
 	if err != nil {
-		w.log.Error("config reload: the new config is not valid; keeping the running config", "config", w.file, "error", err)
+		w.log.Error("config reload: the new config is not valid; keeping the running config", "config", w.file.String(), "error", err)
 		return false
 	}
 	if w.stdin || usesStdin(cfg) {
 		// A read of standard input cannot be interrupted: the stopped generation would
 		// swallow the next line. Restart sluice instead.
-		w.log.Warn("config reload: not done for pipelines reading standard input; restart sluice to apply the change", "config", w.file)
+		w.log.Warn("config reload: not done for pipelines reading standard input; restart sluice to apply the change", "config", w.file.String())
 		return false
 	}
 	return true
@@ -153,14 +163,6 @@ func usesStdin(cfg *config.Config) bool {
 		}
 	}
 	return false
-}
-
-func fileSum(file string) ([32]byte, error) {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return [32]byte{}, err
-	}
-	return sha256.Sum256(data), nil
 }
 
 // notifyHUP delivers SIGHUP on the returned channel until stop is called.

@@ -75,7 +75,7 @@ func TestRunReloading(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	result := make(chan error, 1)
-	go func() { result <- runReloading(ctx, file, logs, hup, run) }()
+	go func() { result <- runReloading(ctx, paths(file), logs, hup, run) }()
 	expect := func(ch chan int, want int, what string) {
 		t.Helper()
 		select {
@@ -129,7 +129,7 @@ func TestRunReloadingFinishes(t *testing.T) {
 	t.Parallel()
 	file := write(t, t.TempDir(), "sluice.yaml", reloadConfig)
 	hup := make(chan os.Signal)
-	err := runReloading(context.Background(), file, io.Discard, hup, func(context.Context) error { return nil })
+	err := runReloading(context.Background(), paths(file), io.Discard, hup, func(context.Context) error { return nil })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +147,7 @@ func TestRunReloadingRefusesStdin(t *testing.T) {
 	starts := 0
 	result := make(chan error, 1)
 	go func() {
-		result <- runReloading(ctx, file, logs, hup, func(ctx context.Context) error { starts++; <-ctx.Done(); return nil })
+		result <- runReloading(ctx, paths(file), logs, hup, func(ctx context.Context) error { starts++; <-ctx.Done(); return nil })
 	}()
 	hup <- os.Interrupt
 	logs.waitFor(t, "restart sluice to apply the change")
@@ -174,7 +174,7 @@ func TestReloadAutomaticIsOptIn(t *testing.T) {
 	gens := make(chan struct{}, 3)
 	result := make(chan error, 1)
 	go func() {
-		result <- runReloading(ctx, file, logs, hup, func(ctx context.Context) error { gens <- struct{}{}; <-ctx.Done(); return nil })
+		result <- runReloading(ctx, paths(file), logs, hup, func(ctx context.Context) error { gens <- struct{}{}; <-ctx.Done(); return nil })
 	}()
 	<-gens
 	if err := os.WriteFile(file, []byte(reloadConfig+"log:\n  level: debug\n"), 0o600); err != nil {
@@ -186,5 +186,78 @@ func TestReloadAutomaticIsOptIn(t *testing.T) {
 	cancel()
 	if err := <-result; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// paths is the config flags of -c given each path.
+func paths(p ...string) *configFlags { return &configFlags{paths: p} }
+
+// A reload reads a -c directory again: a file added to it is part of the new config.
+func TestRunReloadingDirectory(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write(t, dir, "10-main.yaml", reloadConfig)
+	hup := make(chan os.Signal, 1)
+	logs := &syncBuf{written: make(chan struct{}, 1)}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f := paths(dir)
+	levels := make(chan string, 3)
+	result := make(chan error, 1)
+	go func() {
+		result <- runReloading(ctx, f, logs, hup, func(ctx context.Context) error {
+			cfg, err := f.load(components())
+			if err != nil {
+				return err
+			}
+			levels <- cfg.Log.Level
+			<-ctx.Done()
+			return nil
+		})
+	}()
+	if got := <-levels; got != "info" {
+		t.Fatalf("first generation: log level %s", got)
+	}
+	write(t, dir, "20-log.yaml", "log: {level: debug}\n")
+	hup <- os.Interrupt
+	select {
+	case got := <-levels:
+		if got != "debug" {
+			t.Fatalf("after adding 20-log.yaml: log level %s", got)
+		}
+	case err := <-result:
+		t.Fatalf("run ended: %v\nlogs: %s", err, logs.String())
+	case <-time.After(waitTimeout):
+		t.Fatalf("no second generation\nlogs: %s", logs.String())
+	}
+	cancel()
+	if err := <-result; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A config from standard input or -e cannot be read again: a reload says so once and the
+// running pipelines go on.
+func TestRunReloadingNothingToReread(t *testing.T) {
+	t.Parallel()
+	f := &configFlags{paths: []string{"-"}, inline: []string{"log: {level: debug}"}, stdin: strings.NewReader(reloadConfig)}
+	logs := &syncBuf{written: make(chan struct{}, 1)}
+	hup := make(chan os.Signal)
+	ctx, cancel := context.WithCancel(context.Background())
+	starts := 0
+	result := make(chan error, 1)
+	go func() {
+		result <- runReloading(ctx, f, logs, hup, func(ctx context.Context) error { starts++; <-ctx.Done(); return nil })
+	}()
+	for range 3 {
+		hup <- os.Interrupt // unbuffered: each is taken by the watcher before the next
+	}
+	logs.waitFor(t, "cannot be read again")
+	cancel()
+	if err := <-result; err != nil || starts != 1 {
+		t.Fatalf("err %v, %d generations", err, starts)
+	}
+	if n := strings.Count(logs.String(), "cannot be read again"); n != 1 {
+		t.Errorf("said %d times, want once:\n%s", n, logs.String())
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -25,9 +26,9 @@ import (
 )
 
 func newRunCmd() *cobra.Command {
-	var file string
+	var file configFlags
 	cmd := &cobra.Command{
-		Use:   "run -c FILE",
+		Use:   "run -c FILE|DIR|- [-e YAML]",
 		Short: "Run the pipelines of a config until SIGINT/SIGTERM, or until every input has finished",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -39,29 +40,31 @@ func newRunCmd() *cobra.Command {
 				<-ctx.Done()
 				stop()
 			}()
-			return runWithReload(ctx, file, cmd.OutOrStdout(), cmd.ErrOrStderr()) // reload on SIGHUP or a changed file
+			return runWithReload(ctx, &file, cmd.OutOrStdout(), cmd.ErrOrStderr()) // reload on SIGHUP or a changed file
 		},
 	}
-	cmd.Flags().StringVarP(&file, "config", "c", "", "config file (YAML)")
-	_ = cmd.MarkFlagRequired("config")
+	file.register(cmd, "config", true)
 	return cmd
 }
 
 // runPipelines loads the config, serves the monitoring endpoint, runs the runtime until ctx
 // ends or the inputs finish, and prints the summary to stdout. Logs go to stderr.
-func runPipelines(ctx context.Context, file string, stdout, stderr io.Writer) error {
+func runPipelines(ctx context.Context, file *configFlags, stdout, stderr io.Writer) error {
 	cfg, err := loadConfig(file, stderr)
 	if err != nil {
 		return err
+	}
+	if file.fromStdin() && usesStdin(cfg) {
+		return fmt.Errorf("%s: the config is read from standard input, so a stdin input would read nothing: give the config with -c FILE or -e", file)
 	}
 	log := newLogger(cfg.Log, stderr)
 	slog.SetDefault(log)
 	runtime.ApplyMemoryLimit(cfg.Runtime.MemoryLimit, log)
 	for _, u := range cfg.Unused() {
-		log.Warn("component declared but used by no pipeline; not started", "config", file, "path", u)
+		log.Warn("component declared but used by no pipeline; not started", "config", cmp.Or(cfg.FileOf(u), file.String()), "path", u)
 	}
 	for _, w := range cfg.Warnings() {
-		log.Warn("config warning: "+w.Msg, "config", file, "path", w.Path)
+		log.Warn("config warning: "+w.Msg, "config", cmp.Or(cfg.FileOf(w.Path), file.String()), "path", w.Path)
 	}
 	reg := prometheus.NewRegistry()
 	dlq, err := deadletter.Open(cfg.DeadLetter.Path, int64(cfg.DeadLetter.MaxBytes), log.With("component", "dead_letter"), reg)
@@ -82,7 +85,7 @@ func runPipelines(ctx context.Context, file string, stdout, stderr io.Writer) er
 	if err != nil {
 		return fmt.Errorf("%s: http.address: %w", file, err)
 	}
-	log.Info("sluice starting", "config", file, "version", versionString())
+	log.Info("sluice starting", "config", file.String(), "version", versionString())
 	runErr := rt.Run(ctx)
 	if srv != nil {
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -17,12 +17,13 @@ import (
 // deployment can run it every time before starting sluice.
 func newSetupCmd() *cobra.Command {
 	var (
-		file, output             string
+		file                     configFlags
+		output                   string
 		skipKibana, skipTemplate bool
 		timeout                  time.Duration
 	)
 	cmd := &cobra.Command{
-		Use:   "setup -c FILE",
+		Use:   "setup -c FILE|DIR|- [-e YAML]",
 		Short: "Install index templates, the ILM policy and Kibana saved objects for the elasticsearch outputs",
 		Long: "setup installs, for every elasticsearch output of the config (or the one named with --output):\n" +
 			"component and index templates with mappings from the parsers' field table, the ILM policy where the\n" +
@@ -30,7 +31,7 @@ func newSetupCmd() *cobra.Command {
 			"Objects have fixed names and are overwritten, so it is safe to run on every deployment.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig(file, cmd.ErrOrStderr())
+			cfg, err := loadConfig(&file, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
@@ -53,12 +54,11 @@ func newSetupCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&file, "config", "c", "", "config file (YAML)")
+	file.register(cmd, "config", true)
 	cmd.Flags().StringVar(&output, "output", "", "only this elasticsearch output (its id, e.g. elasticsearch/main)")
 	cmd.Flags().BoolVar(&skipKibana, "skip-kibana", false, "do not import Kibana saved objects")
 	cmd.Flags().BoolVar(&skipTemplate, "skip-templates", false, "do not install templates and the ILM policy")
 	cmd.Flags().DurationVar(&timeout, "timeout", 2*time.Minute, "give up after this long")
-	_ = cmd.MarkFlagRequired("config")
 	return cmd
 }
 

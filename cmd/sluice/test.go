@@ -18,16 +18,19 @@ import (
 )
 
 func newTestCmd() *cobra.Command {
-	var file, tests string
+	var (
+		file  configFlags
+		tests string
+	)
 	cmd := &cobra.Command{
-		Use:   "test -c FILE [-t TESTS]",
+		Use:   "test -c FILE|DIR|- [-e YAML] [-t TESTS]",
 		Short: "Run a config's pipeline tests: input lines through the processors, expected fields checked",
 		Long: `Runs the test cases of a config, as vector test does. Each case feeds its input through one
 pipeline in the runtime: its processors run as configured (batching, routes, flushes when the
 pipeline drains); inputs and outputs are replaced by stand-ins, so nothing is read or sent.
 The events that come out are checked in order. Cases are read from <config>.tests.yaml beside
-the config, from the file given with -t, or from a top-level tests: key of the config itself
-(sluice validate and run accept that key and ignore it). Exits 1 when a case fails, printing what differs and the events that came out.
+the config (every *.tests.yaml of a -c directory), from the file given with -t, or from a
+top-level tests: key of the config itself (sluice validate and run accept that key and ignore it). Exits 1 when a case fails, printing what differs and the events that came out.
 
   config: vllm.yaml                # in a separate file: the config to test (relative path)
   tests:
@@ -53,33 +56,30 @@ A null field value means the field must be absent; {contains: text}, {matches: r
 decoder, so field names may be map keys there.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runTests(cmd.Context(), file, tests, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			return runTests(cmd.Context(), &file, tests, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},
 	}
-	cmd.Flags().StringVarP(&file, "config", "c", "", "config file (YAML)")
+	file.register(cmd, "config", true)
 	cmd.Flags().StringVarP(&tests, "tests", "t", "", "tests file (default: the config's tests: key, or <config>.tests.yaml)")
-	_ = cmd.MarkFlagRequired("config")
 	return cmd
 }
 
 // runTests loads the config and its tests, runs every case and prints one line per case, with
 // the differences under each failure.
-func runTests(ctx context.Context, file, testsFile string, stdout, stderr io.Writer) error {
-	cfgData, cases, from, err := loadTests(file, testsFile)
+func runTests(ctx context.Context, file *configFlags, testsFile string, stdout, stderr io.Writer) error {
+	srcs, cases, from, err := loadTests(file, testsFile)
 	if err != nil {
 		return err
 	}
 	if len(cases) == 0 {
 		return fmt.Errorf("test: %s: no test cases", from)
 	}
-	comps, notes := withStandIns(components(), cfgData)
+	comps, notes := withStandIns(components(), srcs)
 	for _, n := range notes {
 		fmt.Fprintf(stderr, "note: %s\n", n)
 	}
-	cfg, err := config.Parse(cfgData, comps)
-	var cerrs *config.Errors
-	if errors.As(err, &cerrs) {
-		cerrs.File = file
+	cfg, err := config.LoadAll(srcs, comps)
+	if errors.As(err, new(*config.Errors)) {
 		fmt.Fprintln(stderr, err)
 		return exitError{code: 1}
 	}
@@ -212,13 +212,19 @@ func (standInConfig) Validate() error { return nil }
 // withStandIns adds stand-ins for input and output types the config names but this build does
 // not have, so that the processors of a config written for a fuller build can still be tested.
 // Tests never create inputs or outputs; each stand-in is reported in the notes.
-func withStandIns(comps config.Components, data []byte) (config.Components, []string) {
-	var doc struct {
+func withStandIns(comps config.Components, srcs []config.Source) (config.Components, []string) {
+	type sections struct {
 		Inputs  map[string]any `yaml:"inputs"`
 		Outputs map[string]any `yaml:"outputs"`
 	}
-	if yaml.Unmarshal(data, &doc) != nil {
-		return comps, nil
+	var doc sections
+	for _, s := range srcs {
+		var one sections
+		if yaml.Unmarshal(s.Data, &one) != nil {
+			continue
+		}
+		doc.Inputs = mergeKeys(doc.Inputs, one.Inputs)
+		doc.Outputs = mergeKeys(doc.Outputs, one.Outputs)
 	}
 	var notes []string
 	newConfig := func() pipeline.Config { return &standInConfig{} }
@@ -237,4 +243,15 @@ func withStandIns(comps config.Components, data []byte) (config.Components, []st
 		}
 	}
 	return comps, notes
+}
+
+// mergeKeys adds the keys of b to a; only the keys matter to withStandIns.
+func mergeKeys(a, b map[string]any) map[string]any {
+	if a == nil {
+		a = map[string]any{}
+	}
+	for k, v := range b {
+		a[k] = v
+	}
+	return a
 }

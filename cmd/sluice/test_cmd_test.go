@@ -157,7 +157,7 @@ func TestProcessorReadmeSamples(t *testing.T) {
 		cfgText := "inputs:\n  stdin: {}\noutputs:\n  stdout: {}\n  elasticsearch/logs: {}\n  elasticsearch/errors: {}\n  elasticsearch/gpu: {}\n" +
 			sample + "\npipelines:\n  main:\n    inputs: [stdin]\n    processors: [" + strings.Join(ids, ", ") +
 			"]\n    outputs: [stdout, elasticsearch/logs, elasticsearch/errors, elasticsearch/gpu]\n"
-		c, _ := withStandIns(components(), []byte(cfgText))
+		c, _ := withStandIns(components(), []config.Source{{Name: f, Data: []byte(cfgText)}})
 		cfg, err := config.Parse([]byte(cfgText), c)
 		if err != nil {
 			t.Errorf("%s: %v", f, err)

@@ -14,6 +14,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/sluice-dev/sluice/pipeline/config"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
@@ -77,37 +78,83 @@ type testExpect struct {
 	Outputs []string `yaml:"outputs"`
 }
 
-// loadTests finds the tests for the config file: in its own tests: key, or in a file beside it
-// (<name>.tests.yaml). It returns the config's YAML (tests: removed) and the test cases.
-func loadTests(configFile, testsFile string) ([]byte, []testCase, string, error) {
-	data, err := os.ReadFile(configFile)
+// loadTests finds the tests for the config: in the tests: key of its files, in the file given
+// with -t, or beside the config (<name>.tests.yaml beside a file, every *.tests.yaml of a
+// directory). It returns the config's pieces (tests: removed), the cases, and where they came from.
+func loadTests(file *configFlags, testsFile string) ([]config.Source, []testCase, string, error) {
+	srcs, err := file.sources()
 	if err != nil {
 		return nil, nil, "", fmt.Errorf("test: %w", err)
 	}
-	cfgData, inline, err := splitInline(data)
-	if err != nil {
-		return nil, nil, "", fmt.Errorf("test: %s: %w", configFile, err)
+	var inline []testCase
+	for i := range srcs {
+		data, tests, err := splitInline(srcs[i].Data)
+		if err != nil {
+			return nil, nil, "", fmt.Errorf("test: %s: %w", srcs[i].Name, err)
+		}
+		srcs[i].Data, inline = data, append(inline, tests...)
 	}
 	if testsFile == "" && len(inline) > 0 {
-		return cfgData, inline, configFile, nil
+		return srcs, inline, file.String(), nil
 	}
+	files, several := []string{testsFile}, false
 	if testsFile == "" {
-		testsFile = strings.TrimSuffix(configFile, filepath.Ext(configFile)) + ".tests.yaml"
+		files, several = testFilesBeside(file.paths)
 	}
-	tf, err := readTestFile(testsFile)
+	if len(files) == 0 {
+		return nil, nil, "", fmt.Errorf("test: no tests: %s has no tests: key, and no -t file was given", file)
+	}
+	cases := inline
+	for _, f := range files {
+		tf, err := readTestFile(f)
+		if err != nil {
+			return nil, nil, "", err
+		}
+		if tf.Config != "" && !several {
+			p := filepath.Join(filepath.Dir(f), tf.Config)
+			if srcs, err = testedConfig(p); err != nil {
+				return nil, nil, "", err
+			}
+		}
+		cases = append(cases, tf.Tests...)
+	}
+	return srcs, cases, strings.Join(files, ", "), nil
+}
+
+// testFilesBeside returns the tests files of the -c paths: <name>.tests.yaml beside a file and
+// every *.tests.yaml of a directory. One -c file names its tests file even when it is missing,
+// so that the error says where tests were looked for. several reports whether the files
+// belong to a config of several pieces: their config: keys then cannot stand for all of it.
+func testFilesBeside(paths []string) (files []string, several bool) {
+	for _, p := range paths {
+		if p == "-" {
+			continue
+		}
+		if st, err := os.Stat(p); err == nil && st.IsDir() {
+			found, _ := filepath.Glob(filepath.Join(p, "*.tests.yaml"))
+			files, several = append(files, found...), true
+			continue
+		}
+		f := strings.TrimSuffix(p, filepath.Ext(p)) + ".tests.yaml"
+		if _, err := os.Stat(f); err == nil || len(paths) == 1 {
+			files = append(files, f)
+		}
+	}
+	return files, several || len(paths) > 1
+}
+
+// testedConfig reads the config a tests file names, without its own tests: key.
+func testedConfig(path string) ([]config.Source, error) {
+	srcs, err := config.ReadPath(path)
 	if err != nil {
-		return nil, nil, "", err
+		return nil, fmt.Errorf("test: %w", err)
 	}
-	if tf.Config != "" {
-		p := filepath.Join(filepath.Dir(testsFile), tf.Config)
-		if cfgData, err = os.ReadFile(p); err != nil {
-			return nil, nil, "", fmt.Errorf("test: %w", err)
-		}
-		if cfgData, _, err = splitInline(cfgData); err != nil {
-			return nil, nil, "", fmt.Errorf("test: %s: %w", p, err)
+	for i := range srcs {
+		if srcs[i].Data, _, err = splitInline(srcs[i].Data); err != nil {
+			return nil, fmt.Errorf("test: %s: %w", srcs[i].Name, err)
 		}
 	}
-	return cfgData, append(inline, tf.Tests...), testsFile, nil
+	return srcs, nil
 }
 
 func readTestFile(path string) (*testFile, error) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -13,35 +14,34 @@ import (
 )
 
 func newValidateCmd() *cobra.Command {
-	var file string
+	var file configFlags
 	cmd := &cobra.Command{
-		Use:   "validate -c FILE",
-		Short: "Check a config file without running it: every problem with its key path",
+		Use:   "validate -c FILE|DIR|- [-e YAML]",
+		Short: "Check a config without running it: every problem with its key path",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig(file, cmd.ErrOrStderr())
+			cfg, err := loadConfig(&file, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "OK %s\n%s", file, summarize(cfg))
+			fmt.Fprintf(cmd.OutOrStdout(), "OK %s\n%s", &file, summarize(cfg))
 			for _, u := range cfg.Unused() {
-				fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s: warning: declared but used by no pipeline\n", file, u)
+				fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s: warning: declared but used by no pipeline\n", cmp.Or(cfg.FileOf(u), file.String()), u)
 			}
 			for _, w := range cfg.Warnings() {
-				fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s: warning: %s\n", file, w.Path, w.Msg)
+				fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s: warning: %s\n", cmp.Or(cfg.FileOf(w.Path), file.String()), w.Path, w.Msg)
 			}
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&file, "config", "c", "", "config file (YAML)")
-	_ = cmd.MarkFlagRequired("config")
+	file.register(cmd, "config", true)
 	return cmd
 }
 
-// loadConfig loads a file; problems in it are printed one per line, naming the file and key
+// loadConfig loads a config; problems in it are printed one per line, naming the file and key
 // path, and turned into exit status 1.
-func loadConfig(file string, stderr io.Writer) (*config.Config, error) {
-	cfg, err := config.Load(file, components())
+func loadConfig(file *configFlags, stderr io.Writer) (*config.Config, error) {
+	cfg, err := file.load(components())
 	var errs *config.Errors
 	if errors.As(err, &errs) {
 		fmt.Fprintln(stderr, logging.Redact(err.Error())) // a problem may quote a URL with its password

@@ -31,6 +31,19 @@ type Config struct {
 	DeadLetter DeadLetter
 	Log        Log
 	Reload     Reload
+
+	// merged knows which piece declared what, when the config was merged from several.
+	merged *merger
+}
+
+// FileOf returns the file (or "<stdin>", "-e") that declares the component or setting at path
+// ("inputs.kafka"), when the config was merged from several pieces; "" otherwise, when the
+// config's one name says it. Warnings use it to point at the file to edit.
+func (c *Config) FileOf(path string) string {
+	if c.merged == nil {
+		return ""
+	}
+	return c.merged.origin(path)
 }
 
 // Component is one declared component with its decoded, validated config.
@@ -107,6 +120,46 @@ type Reload struct {
 	Automatic bool `mapstructure:"automatic"`
 	// Interval is how often the file is read to look for changes when Automatic is on.
 	Interval time.Duration `mapstructure:"interval"`
+}
+
+// SettingDocs describes the runtime settings for `sluice config defaults`.
+func (*Runtime) SettingDocs() map[string]string {
+	return map[string]string{
+		"batch_size":           "most events coalesced into one batch (1 to 1,000,000)",
+		"flush_interval":       "a partial batch waits at most this; flushers run this often (1ms or more)",
+		"workers":              "processor workers per pipeline; default: the CPUs Go may use (GOMAXPROCS)",
+		"max_events_in_flight": "events taken in and not yet acknowledged, all pipelines; bounds memory",
+		"shutdown_timeout":     "how long a drain waits for the outputs to acknowledge",
+	}
+}
+
+// SettingDocs describes the monitoring endpoint's settings.
+func (*HTTP) SettingDocs() map[string]string {
+	return map[string]string{
+		"address": `host:port of /metrics, /healthz, /readyz; "" turns it off`,
+		"pprof":   "serve /debug/pprof/ (Go profiles); exposes internals",
+	}
+}
+
+// SettingDocs describes the dead letter's settings.
+func (*DeadLetter) SettingDocs() map[string]string {
+	return map[string]string{
+		"path":      "directory of the dead-letter files",
+		"max_bytes": "bound on disk; when full, events are counted and logged, not kept",
+	}
+}
+
+// SettingDocs describes the log settings.
+func (*Log) SettingDocs() map[string]string {
+	return map[string]string{"level": "debug, info, warn or error", "format": "json or text"}
+}
+
+// SettingDocs describes the reload settings.
+func (*Reload) SettingDocs() map[string]string {
+	return map[string]string{
+		"automatic": "also reload when the config's content changes (SIGHUP always reloads)",
+		"interval":  "how often the config is read for changes when automatic",
+	}
 }
 
 // Defaults returns the configuration every file starts from.

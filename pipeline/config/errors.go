@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"reflect"
@@ -15,6 +16,9 @@ import (
 // Error is one problem in a config file, at a key path such as
 // "outputs.elasticsearch.hosts[0]".
 type Error struct {
+	// File names the file the problem is in, when a config is merged from several; empty
+	// means Errors.File, or no one file (a conflict between two files names both in Msg).
+	File string
 	Path string
 	Msg  string
 }
@@ -26,8 +30,8 @@ func (e *Error) Error() string {
 	return e.Path + ": " + e.Msg
 }
 
-// Errors is every problem found in one file, sorted by path. Its message has one problem per
-// line, prefixed by the file name.
+// Errors is every problem found in a config, sorted by path. Its message has one problem per
+// line, prefixed by the name of the file it is in.
 type Errors struct {
 	File string
 	List []*Error
@@ -39,8 +43,8 @@ func (e *Errors) Error() string {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		if e.File != "" {
-			b.WriteString(e.File)
+		if f := cmp.Or(x.File, e.File); f != "" {
+			b.WriteString(f)
 			b.WriteString(": ")
 		}
 		b.WriteString(x.Error())

@@ -2,8 +2,6 @@ package config
 
 import (
 	"bytes"
-	"fmt"
-	"os"
 	"strings"
 
 	"github.com/spf13/viper"
@@ -27,18 +25,15 @@ type fixed struct {
 	Tests any `mapstructure:"tests"`
 }
 
-// Load reads, decodes and validates the YAML file at path. Problems in the file come back as
-// *Errors (every one, with its path); an unreadable file as a plain error.
+// Load reads, decodes and validates the config at path: a YAML file, or a directory whose
+// *.yaml and *.yml files are merged (see ReadPath and LoadAll). Problems in the config come back
+// as *Errors (every one, with its path and file); an unreadable file as a plain error.
 func Load(path string, comps Components) (*Config, error) {
-	data, err := os.ReadFile(path)
+	srcs, err := ReadPath(path)
 	if err != nil {
-		return nil, fmt.Errorf("config: %w", err)
+		return nil, err
 	}
-	cfg, err := Parse(data, comps)
-	if errs, ok := err.(*Errors); ok {
-		errs.File = path
-	}
-	return cfg, err
+	return LoadAll(srcs, comps)
 }
 
 // Parse decodes and validates YAML held in memory, reading environment variables for ${VAR}.
@@ -47,17 +42,31 @@ func Parse(data []byte, comps Components) (*Config, error) {
 }
 
 func parseWith(data []byte, comps Components, lookup func(string) (string, bool)) (*Config, error) {
+	raw, p := readTree(data, lookup)
+	if raw == nil {
+		return nil, &Errors{List: p.sorted()}
+	}
+	return decodeTree(raw, p, comps)
+}
+
+// readTree reads one YAML document into a tree of lowercased keys with ${VAR} expanded. The
+// tree is nil when the text is not YAML.
+func readTree(data []byte, lookup func(string) (string, bool)) (map[string]any, problems) {
 	// "::" as key delimiter keeps dotted keys in user maps from being split into nested maps.
 	v := viper.NewWithOptions(viper.KeyDelimiter("::"))
 	v.SetConfigType("yaml")
 	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
-		return nil, &Errors{List: []*Error{{Msg: "not valid YAML: " +
-			strings.TrimPrefix(strings.TrimSpace(err.Error()), "While parsing config: ")}}}
+		return nil, problems{{Msg: "not valid YAML: " +
+			strings.TrimPrefix(strings.TrimSpace(err.Error()), "While parsing config: ")}}
 	}
 	var p problems
 	caseClashes(&p, data)
 	raw := expandTree(settings(v), "", lookup, &p)
+	return raw.(map[string]any), p
+}
 
+// decodeTree decodes and validates a whole tree, adding its problems to those found reading it.
+func decodeTree(raw map[string]any, p problems, comps Components) (*Config, error) {
 	cfg := Defaults()
 	f := fixed{Runtime: cfg.Runtime, HTTP: cfg.HTTP, DeadLetter: cfg.DeadLetter, Log: cfg.Log, Reload: cfg.Reload}
 	p.decode("", raw, &f)

@@ -32,6 +32,15 @@ type Common struct {
 	TagOnFailure string `mapstructure:"tag_on_failure"`
 }
 
+// SettingDocs describes the common options for `sluice config defaults`.
+func (*Common) SettingDocs() map[string]string {
+	return map[string]string{
+		"if":             `condition over event fields; events it does not match skip the processor ("" = all)`,
+		"on_error":       `tag, drop or dead_letter ("" = tag): what happens to an event the processor fails on`,
+		"tag_on_failure": `tag added on failure ("" = _<type>_failure)`,
+	}
+}
+
 // Base returns the common options; it lets the factory helper reach them through any config.
 func (c *Common) Base() *Common { return c }
 
@@ -50,6 +59,9 @@ func (c *Common) Validate() error {
 	}
 	return errors.Join(errs...)
 }
+
+// Condition returns the if: condition, "" for every event; `sluice graph` shows it.
+func (c *Common) Condition() string { return c.If }
 
 // Policy returns the error policy, tag when unset.
 func (c *Common) Policy() string {

@@ -2,6 +2,7 @@ package check
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -29,6 +30,8 @@ type Spec struct {
 	DependsOn []string
 	Timeout   time.Duration
 	Probe     Probe
+	// File is the checks file that declares it, when checks come from several.
+	File string
 }
 
 // File is a loaded and validated checks file.
@@ -53,22 +56,54 @@ type top struct {
 	Checks  []any         `mapstructure:"checks"`
 }
 
-// Load reads and validates a checks file. Problems come back as *config.Errors, every one with
-// its path ("checks[2].min_gib: ..."), as `sluice validate` reports them.
+// Load reads and validates a checks file, or a directory of them (see LoadAll). Problems come
+// back as *config.Errors, every one with its path ("checks[2].min_gib: ..."), as `sluice
+// validate` reports them.
 func Load(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	srcs, err := config.ReadPath(path)
 	if err != nil {
 		return nil, fmt.Errorf("check: %w", err)
 	}
-	f, err := Parse(data, os.LookupEnv)
-	if errs, ok := err.(*config.Errors); ok {
-		errs.File = path
+	return LoadAll(srcs)
+}
+
+// LoadAll reads several checks files as one list, in the order given: a check may depend on
+// one declared in an earlier file, and a name may be declared once in all of them. Each file's
+// timeout applies to its own checks.
+func LoadAll(srcs []config.Source) (*File, error) {
+	all := &File{}
+	var errs []*config.Error
+	for _, src := range srcs {
+		f, err := parse(src.Data, os.LookupEnv, all.Checks)
+		var ce *config.Errors
+		if errors.As(err, &ce) {
+			for _, e := range ce.List {
+				e.File = src.Name
+			}
+			errs = append(errs, ce.List...)
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		for i := range f.Checks {
+			f.Checks[i].File = src.Name
+		}
+		all.Checks = append(all.Checks, f.Checks...)
 	}
-	return f, err
+	if len(errs) > 0 {
+		return nil, &config.Errors{List: errs}
+	}
+	return all, nil
 }
 
 // Parse decodes checks held in memory; lookup fills ${VAR} references.
 func Parse(data []byte, lookup func(string) (string, bool)) (*File, error) {
+	return parse(data, lookup, nil)
+}
+
+// parse decodes one file's checks; before are the checks of the files read earlier.
+func parse(data []byte, lookup func(string) (string, bool), before []Spec) (*File, error) {
 	v := viper.NewWithOptions(viper.KeyDelimiter("::"))
 	v.SetConfigType("yaml")
 	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
@@ -92,7 +127,7 @@ func Parse(data []byte, lookup func(string) (string, bool)) (*File, error) {
 		path := fmt.Sprintf("checks[%d]", i)
 		s, e := parseSpec(path, item, t.Timeout)
 		errs = append(errs, e...)
-		errs = append(errs, checkNames(path, s, f.Checks)...)
+		errs = append(errs, checkNames(path, s, append(slices.Clip(before), f.Checks...))...)
 		f.Checks = append(f.Checks, s)
 	}
 	if len(errs) > 0 {
@@ -160,7 +195,11 @@ func checkNames(path string, s Spec, before []Spec) []*config.Error {
 	}
 	for _, b := range before {
 		if b.Name == s.Name && s.Name != "" {
-			errs = append(errs, &config.Error{Path: path + ".name", Msg: fmt.Sprintf("%q is declared twice", s.Name)})
+			msg := fmt.Sprintf("%q is declared twice", s.Name)
+			if b.File != "" {
+				msg += " (first in " + b.File + ")"
+			}
+			errs = append(errs, &config.Error{Path: path + ".name", Msg: msg})
 		}
 	}
 	for j, d := range s.DependsOn {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sluice-dev/sluice/pipeline/config"
 	"github.com/sluice-dev/sluice/pipeline/pipelinetest"
 )
 
@@ -83,5 +84,28 @@ func TestReadmeExamples(t *testing.T) {
 		if _, err := Parse(b[1], env); err != nil {
 			t.Errorf("README block %d: %v", i+1, err)
 		}
+	}
+}
+
+// Several checks files are one list: a check may depend on one of an earlier file, a name is
+// declared once in all of them, and every problem names its file.
+func TestLoadAllFiles(t *testing.T) {
+	t.Parallel()
+	a := config.Source{Name: "10-net.yaml", Data: []byte("timeout: 3s\nchecks:\n  - {name: broker, kind: tcp, address: 'kafka:9092'}\n")}
+	b := config.Source{Name: "20-kafka.yaml", Data: []byte("checks:\n  - {name: slow, kind: tcp, address: 'kafka:9093', depends_on: [broker]}\n")}
+	f, err := LoadAll([]config.Source{a, b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Checks) != 2 || f.Checks[0].Timeout != 3*time.Second || f.Checks[1].Timeout != DefaultTimeout ||
+		f.Checks[1].File != "20-kafka.yaml" {
+		t.Errorf("checks %+v", f.Checks)
+	}
+	dup := config.Source{Name: "30-dup.yaml", Data: []byte("checks:\n  - {name: broker, kind: tcp, address: 'kafka:9092', depends_on: [nope]}\n")}
+	_, err = LoadAll([]config.Source{a, dup})
+	want := "30-dup.yaml: checks[0].name: \"broker\" is declared twice (first in 10-net.yaml)\n" +
+		"30-dup.yaml: checks[0].depends_on[0]: no check \"nope\" declared above this one"
+	if err == nil || err.Error() != want {
+		t.Errorf("error:\n%v\nwant:\n%s", err, want)
 	}
 }
