@@ -130,6 +130,7 @@ func (*Runtime) SettingDocs() map[string]string {
 		"workers":              "processor workers per pipeline; default: the CPUs Go may use (GOMAXPROCS)",
 		"max_events_in_flight": "events taken in and not yet acknowledged, all pipelines; bounds memory",
 		"shutdown_timeout":     "how long a drain waits for the outputs to acknowledge",
+		"memory_limit":         "Go's soft memory limit: auto (90% of the cgroup limit, none without one), off, or a size (200MiB); GOMEMLIMIT wins",
 	}
 }
 
