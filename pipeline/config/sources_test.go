@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -137,5 +138,21 @@ func TestLoadAllKeepsEveryFilesTests(t *testing.T) {
 	}
 	if tests, _ := m.tree["tests"].([]any); len(tests) != 2 || len(p) != 0 {
 		t.Errorf("tests %v, problems %v", m.tree["tests"], p)
+	}
+}
+
+// Every setting of the fixed sections has its line in `sluice config defaults`: a setting added
+// without one fails here.
+func TestFixedSectionsDescribeEverySetting(t *testing.T) {
+	d := Defaults()
+	for _, sec := range []any{&d.Runtime, &d.HTTP, &d.DeadLetter, &d.Log, &d.Reload} {
+		docs := sec.(SettingDocs).SettingDocs()
+		typ := reflect.TypeOf(sec).Elem()
+		for i := range typ.NumField() {
+			key := typ.Field(i).Tag.Get("mapstructure")
+			if key != "" && docs[key] == "" {
+				t.Errorf("%s.%s has no description in SettingDocs", typ.Name(), key)
+			}
+		}
 	}
 }
