@@ -1,0 +1,210 @@
+package requests
+
+import (
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/sluice-dev/sluice/parsers/uvicorn"
+	"github.com/sluice-dev/sluice/parsers/vllm"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// Why an access line was not tied to a request (label of sluice_requests_access_untied_total).
+const (
+	UntiedNone      = "no_request"
+	UntiedAmbiguous = "ambiguous"
+)
+
+// endpoints maps the id prefix vLLM's OpenAI server gives the requests of each endpoint
+// (serving_chat: "chatcmpl-", serving_completion: "cmpl-", ...) to the paths that endpoint
+// serves: an access line names a path, a request line names an id, and this is the only link
+// between them besides the pod and the time. The index + 1 is the endpoint's code (0: none).
+var endpoints = []struct {
+	prefix string
+	paths  []string
+}{
+	{"chatcmpl-", []string{"/v1/chat/completions"}},
+	{"cmpl-", []string{"/v1/completions"}},
+	{"embd-", []string{"/v1/embeddings"}},
+	{"pool-", []string{"/pooling"}},
+	{"score-", []string{"/score", "/v1/score"}},
+	{"rerank-", []string{"/rerank", "/v1/rerank", "/v2/rerank"}},
+	{"classify-", []string{"/classify"}},
+}
+
+// endpointOfID returns the endpoint code of a request id, 0 when the prefix is not one vLLM
+// gives (a client's own X-Request-Id): such a request is never tied to an access line.
+func endpointOfID(id string) uint8 {
+	for i, e := range endpoints {
+		if strings.HasPrefix(id, e.prefix) {
+			return uint8(i + 1)
+		}
+	}
+	return 0
+}
+
+// endpointOfPath returns the endpoint code of an access line's path, 0 for paths no request
+// line belongs to (/metrics, /health, /v1/models).
+func endpointOfPath(path string) uint8 {
+	for i, e := range endpoints {
+		for _, p := range e.paths {
+			if path == p {
+				return uint8(i + 1)
+			}
+		}
+	}
+	return 0
+}
+
+func newUntied() *prometheus.CounterVec {
+	return prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "sluice_requests_access_untied_total",
+		Help: "Access lines of a request endpoint not tied to a request: no request on the pod and path within access_window, or several equally close.",
+	}, []string{"reason"})
+}
+
+// access ties an access line to the request it served: on the same server and endpoint, the
+// request whose last line is closest in time to the access line, within access_window. The
+// request's id goes on the access line and the status and client on its summary. Two or more
+// requests equally close tie nothing (counted): a wrong id is worse than none.
+func (p *Processor) access(ev *event.Event, now int64, out []*event.Event) []*event.Event {
+	if p.cfg.AccessWindow <= 0 {
+		return out
+	}
+	pd := p.pods[p.podKey(ev)]
+	if pd != nil {
+		pd.access = true // any access line (/metrics too) shows that this server writes them
+	}
+	path, _ := ev.GetString(uvicorn.FieldURLPath)
+	ep := endpointOfPath(path)
+	if ep == 0 {
+		return out
+	}
+	if pd == nil {
+		p.untied.WithLabelValues(UntiedNone).Inc()
+		return out
+	}
+	r, n := pd.closest(ep, ev.Timestamp(), p.cfg.AccessWindow)
+	switch {
+	case n == 0:
+		p.untied.WithLabelValues(UntiedNone).Inc()
+		return out
+	case n > 1:
+		p.untied.WithLabelValues(UntiedAmbiguous).Inc()
+		return out
+	}
+	pd.dropCand(r)
+	r.takeAccess(ev)
+	ev.SetString(vllm.FieldRequestID, r.id)
+	if (!r.closed || r.held) && r.lines < ^uint16(0) {
+		r.lines++
+	}
+	if !r.closed {
+		r.seen = now
+		p.open.touch(r)
+	}
+	if r.held {
+		out = p.release(r, out)
+	}
+	if p.sampling() && p.kept(r) {
+		ev.AddTag(TagSampled)
+	}
+	return out
+}
+
+// takeAccess keeps what the summary says of the response: status and client.
+func (r *request) takeAccess(ev *event.Event) {
+	if v, ok := ev.Get(event.FieldHTTPStatus); ok {
+		r.status = int16(v.Int())
+	}
+	if s, ok := ev.GetString(uvicorn.FieldSourceIP); ok {
+		r.clientIP = clip(s)
+	}
+	if v, ok := ev.Get(uvicorn.FieldSourcePort); ok {
+		r.clientPort = uint16(v.Int())
+	}
+}
+
+// closest returns the candidate of endpoint ep whose last line is closest to t, within window,
+// and how many are that close. Ended candidates older than the window are dropped on the way:
+// access lines come in order, so no later one can be theirs.
+func (pd *pod) closest(ep uint8, t time.Time, window time.Duration) (best *request, n int) {
+	var bestD time.Duration
+	for i := 0; i < len(pd.cands); {
+		r := pd.cands[i]
+		d := t.Sub(r.end)
+		if r.closed && !r.held && d > window {
+			pd.dropCand(r) // swaps the last candidate into i
+			continue
+		}
+		i++
+		if r.endpoint != ep {
+			continue
+		}
+		d = max(d, -d)
+		switch {
+		case d > window:
+		case best == nil || d < bestD:
+			best, bestD, n = r, d, 1
+		case d == bestD:
+			n++
+		}
+	}
+	return best, n
+}
+
+// addCand makes r a candidate for the access lines of its server.
+func (pd *pod) addCand(r *request) {
+	pd.cands = append(pd.cands, r)
+	r.cand = int32(len(pd.cands))
+}
+
+// dropCand removes r from the candidates (no-op when it is not one).
+func (pd *pod) dropCand(r *request) {
+	if r.cand == 0 {
+		return
+	}
+	i, last := int(r.cand-1), len(pd.cands)-1
+	pd.cands[i] = pd.cands[last]
+	pd.cands[i].cand = int32(i + 1)
+	pd.cands[last] = nil
+	pd.cands = pd.cands[:last]
+	r.cand = 0
+}
+
+// holds reports whether r's summary waits for its access line: its server writes access lines,
+// its endpoint is known and no access line is tied to it yet.
+func (p *Processor) holds(r *request) bool {
+	return p.cfg.AccessWindow > 0 && r.pod.access && r.cand != 0
+}
+
+// release sends the summary of a request that was waiting for its access line.
+func (p *Processor) release(r *request, out []*event.Event) []*event.Event {
+	r.held = false
+	r.pod.dropCand(r)
+	if p.kept(r) {
+		out = append(out, p.summary(r, r.reason))
+	}
+	return out
+}
+
+// releaseDue sends the summaries that have waited access_window (wall clock) for an access
+// line, all of them when final.
+func (p *Processor) releaseDue(ns int64, final bool, out []*event.Event) []*event.Event {
+	i := 0
+	for ; i < len(p.held); i++ {
+		r := p.held[i]
+		if !r.held {
+			continue // tied, or forgotten, since
+		}
+		if !final && ns-r.seen < int64(p.cfg.AccessWindow) {
+			break
+		}
+		out = p.release(r, out)
+	}
+	clear(p.held[:i])
+	p.held = p.held[i:]
+	return out
+}
