@@ -132,3 +132,34 @@ func TestHeldSummaryNeverLost(t *testing.T) {
 		t.Fatalf("final flush: %v", b)
 	}
 }
+
+// TestHandover: a request open when the config is reloaded gets one summary, from the new
+// processor, with the lines of both; the old processor's final flush ends nothing it released,
+// and a smaller max_open of the new one evicts at its first flush.
+func TestHandover(t *testing.T) {
+	t.Parallel()
+	old, clk := newProc(t, nil)
+	run(t, old, lines(t, "vllm-0",
+		`INFO 11-27 12:00:01 async_llm_engine.py:529] Received request cmpl-1: prompt: 'hi', sampling_params: SamplingParams(n=1, max_tokens=16), prompt_token_ids: [1], lora_request: None.`,
+		`INFO 11-27 12:00:01 async_llm_engine.py:529] Received request cmpl-2: prompt: 'hi', sampling_params: SamplingParams(n=1, max_tokens=16), prompt_token_ids: [1], lora_request: None.`,
+		`INFO 11-27 12:00:02 async_llm_engine.py:120] Finished request cmpl-0.`)...)
+	state := old.Release()
+	if b := old.Flush(context.Background(), clk.t, true); b != nil {
+		t.Fatalf("the released processor ended %d requests", len(b.Events))
+	}
+	next, _ := newProc(t, func(c *Config) { c.MaxOpen = 1 })
+	next.Adopt(state)
+	b := next.Flush(context.Background(), clk.t, false)
+	if b == nil || len(b.Events) != 1 || str(b.Events[0], vllm.FieldRequestID) != "cmpl-1" || str(b.Events[0], FieldEndReason) != EndEvicted {
+		t.Fatalf("first flush under max_open 1: %v", b)
+	}
+	_, sums := run(t, next, lines(t, "vllm-0",
+		`INFO 11-27 12:00:03 async_llm_engine.py:120] Finished request cmpl-2.`,
+		`INFO 11-27 12:00:03 async_llm_engine.py:120] Finished request cmpl-0.`)...)
+	if len(sums) != 1 || str(sums[0], vllm.FieldRequestID) != "cmpl-2" || num(sums[0], FieldLines) != 2 || num(sums[0], vllm.FieldMaxTokens) != 16 {
+		t.Fatalf("summaries after the reload: %v (cmpl-0 ended before it: its late line makes none)", sums)
+	}
+	if next.Open() != 0 {
+		t.Fatalf("%d open", next.Open())
+	}
+}

@@ -59,6 +59,7 @@ type Processor struct {
 var (
 	_ pipeline.Processor = (*Processor)(nil)
 	_ pipeline.Flusher   = (*Processor)(nil)
+	_ pipeline.Handover  = (*Processor)(nil)
 )
 
 // New builds a requests processor from a validated config.
@@ -301,6 +302,10 @@ func (p *Processor) Flush(_ context.Context, now time.Time, final bool) *event.B
 	defer p.mu.Unlock()
 	ns := now.UnixNano()
 	var out []*event.Event
+	for p.nOpen > p.cfg.MaxOpen { // an adopted state under a smaller max_open
+		p.evicted.Inc()
+		out = p.end(p.open.head, OutcomeUnknown, EndEvicted, ns, out)
+	}
 	for r := p.open.head; r != nil; {
 		next := r.next
 		switch {
