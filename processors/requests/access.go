@@ -67,8 +67,8 @@ func newUntied() *prometheus.CounterVec {
 
 // access ties an access line to the request it served: on the same server and endpoint, the
 // request whose last line is closest in time to the access line, within access_window. The
-// request's id goes on the access line and the status and client on its summary. Two or more
-// requests equally close tie nothing (counted): a wrong id is worse than none.
+// request's id goes on the access line and the status and client on its summary. When another
+// request is nearly as close, nothing is tied (counted): a wrong id is worse than none.
 func (p *Processor) access(ev *event.Event, now int64, out []*event.Event) []*event.Event {
 	if p.cfg.AccessWindow <= 0 {
 		return out
@@ -86,12 +86,12 @@ func (p *Processor) access(ev *event.Event, now int64, out []*event.Event) []*ev
 		p.untied.WithLabelValues(UntiedNone).Inc()
 		return out
 	}
-	r, n := pd.closest(ep, ev.Timestamp(), p.cfg.AccessWindow)
+	r, ambiguous := pd.closest(ep, ev.Timestamp(), p.cfg.AccessWindow)
 	switch {
-	case n == 0:
+	case r == nil:
 		p.untied.WithLabelValues(UntiedNone).Inc()
 		return out
-	case n > 1:
+	case ambiguous:
 		p.untied.WithLabelValues(UntiedAmbiguous).Inc()
 		return out
 	}
@@ -128,14 +128,15 @@ func (r *request) takeAccess(ev *event.Event) {
 }
 
 // closest returns the candidate of endpoint ep whose last line is closest to t, within window,
-// and how many are that close. Ended candidates older than the window are dropped on the way:
-// access lines come in order, so no later one can be theirs.
-func (pd *pod) closest(ep uint8, t time.Time, window time.Duration) (best *request, n int) {
-	var bestD time.Duration
+// and whether another one is nearly as close (within startSlack of it): then which of them the
+// access line belongs to depends on how fast each response started, which the logs do not say.
+// Ended candidates older than the window are dropped on the way: access lines come in order, so
+// no later one can be theirs.
+func (pd *pod) closest(ep uint8, t time.Time, window time.Duration) (best *request, ambiguous bool) {
+	bestD, secondD := window+1, window+1
 	for i := 0; i < len(pd.cands); {
 		r := pd.cands[i]
-		d := t.Sub(r.end)
-		if r.closed && !r.held && d > window {
+		if r.closed && !r.held && t.Sub(r.end) > window {
 			pd.dropCand(r) // swaps the last candidate into i
 			continue
 		}
@@ -143,16 +144,36 @@ func (pd *pod) closest(ep uint8, t time.Time, window time.Duration) (best *reque
 		if r.endpoint != ep {
 			continue
 		}
-		d = max(d, -d)
-		switch {
-		case d > window:
-		case best == nil || d < bestD:
-			best, bestD, n = r, d, 1
-		case d == bestD:
-			n++
+		switch d := gap(t, r.end); {
+		case d < bestD:
+			best, bestD, secondD = r, d, bestD
+		case d < secondD:
+			secondD = d
 		}
 	}
-	return best, n
+	return best, best != nil && secondD-bestD < startSlack
+}
+
+// startSlack is how long after a request's last line its response may start: the access line
+// is written when it does.
+const startSlack = 250 * time.Millisecond
+
+// gap is how far the access line at t is from a request whose last line was at last. vLLM
+// writes its time to the second: a last line at a whole second may have been written anywhere
+// in that second, so every time in it (and startSlack after) is as close as can be said. Telling
+// two requests apart by the fraction of a second lost would tie access lines to the wrong one.
+func gap(t, last time.Time) time.Duration {
+	hi := last
+	if last.Nanosecond() == 0 {
+		hi = last.Add(time.Second + startSlack)
+	}
+	switch {
+	case t.Before(last):
+		return last.Sub(t)
+	case t.After(hi):
+		return t.Sub(hi)
+	}
+	return 0
 }
 
 // addCand makes r a candidate for the access lines of its server.
