@@ -130,13 +130,15 @@ func (r *request) takeAccess(ev *event.Event) {
 // closest returns the candidate of endpoint ep whose last line is closest to t, within window,
 // and whether another one is nearly as close (within startSlack of it): then which of them the
 // access line belongs to depends on how fast each response started, which the logs do not say.
-// Ended candidates older than the window are dropped on the way: access lines come in order, so
-// no later one can be theirs.
+// Candidates whose last line is older than the window are dropped on the way (access lines
+// come in order, so no later one can be theirs; an open one comes back with its next line), so
+// that the scan covers the requests of the last access_window, not every open one (V1 ends
+// successful requests on no line of their own).
 func (pd *pod) closest(ep uint8, t time.Time, window time.Duration) (best *request, ambiguous bool) {
 	bestD, secondD := window+1, window+1
 	for i := 0; i < len(pd.cands); {
 		r := pd.cands[i]
-		if r.closed && !r.held && t.Sub(r.end) > window {
+		if !r.held && t.Sub(r.end) > window {
 			pd.dropCand(r) // swaps the last candidate into i
 			continue
 		}
@@ -176,8 +178,12 @@ func gap(t, last time.Time) time.Duration {
 	return 0
 }
 
-// addCand makes r a candidate for the access lines of its server.
+// addCand makes r a candidate for the access lines of its server, unless it is one already or
+// an access line was tied to it.
 func (pd *pod) addCand(r *request) {
+	if r.cand != 0 || r.status != 0 {
+		return
+	}
 	pd.cands = append(pd.cands, r)
 	r.cand = int32(len(pd.cands))
 }

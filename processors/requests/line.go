@@ -18,9 +18,6 @@ func (p *Processor) line(pd *pod, id string, ev *event.Event, now int64, out []*
 		p.pods[pd.key] = pd // making room may have forgotten pd's last ended request, and pd with it
 		r = &request{id: clip(id), pod: pd, endpoint: endpointOfID(id)}
 		pd.requests[r.id] = r
-		if r.endpoint != 0 && p.cfg.AccessWindow > 0 {
-			pd.addCand(r)
-		}
 		p.open.pushBack(r)
 		p.nOpen++
 	} else if !r.closed {
@@ -37,6 +34,9 @@ func (p *Processor) line(pd *pod, id string, ev *event.Event, now int64, out []*
 	r.seen = now
 	if r.lines < ^uint16(0) {
 		r.lines++
+	}
+	if r.endpoint != 0 && p.cfg.AccessWindow > 0 {
+		pd.addCand(r) // again when an access line found it quiet for longer than the window
 	}
 	ts := ev.Timestamp()
 	if r.start.IsZero() || ts.Before(r.start) {
