@@ -61,7 +61,7 @@ func endpointOfPath(path string) uint8 {
 func newUntied() *prometheus.CounterVec {
 	return prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "sluice_requests_access_untied_total",
-		Help: "Access lines of a request endpoint not tied to a request: no request on the pod and path within access_window, or several equally close.",
+		Help: "Access lines of a request endpoint not tied to a request: no request of the pod and endpoint within access_window, or another nearly as close.",
 	}, []string{"reason"})
 }
 
@@ -95,7 +95,13 @@ func (p *Processor) access(ev *event.Event, now int64, out []*event.Event) []*ev
 		p.untied.WithLabelValues(UntiedAmbiguous).Inc()
 		return out
 	}
-	pd.dropCand(r)
+	return p.tie(r, ev, now, out)
+}
+
+// tie makes access line ev a line of r: the id on the line, status and client on r, and r's
+// summary sent if it was waiting for them.
+func (p *Processor) tie(r *request, ev *event.Event, now int64, out []*event.Event) []*event.Event {
+	r.pod.dropCand(r)
 	r.takeAccess(ev)
 	ev.SetString(vllm.FieldRequestID, r.id)
 	if (!r.closed || r.held) && r.lines < ^uint16(0) {
