@@ -54,6 +54,26 @@ type Flusher interface {
 	Flush(ctx context.Context, now time.Time, final bool) *event.Batch
 }
 
+// Handover is implemented by processors whose state outlives a batch and is worth more than a
+// drain can save: the requests processor's open requests, each of which would otherwise end as
+// "unknown" at every config reload and start afresh in the next generation (two summaries for
+// one request). It is optional; a processor without it is drained as on shutdown.
+//
+// On a reload the runtime of the running generation calls Release on each instance that has a
+// counterpart in the new config (the same pipeline, the same id, the same type), just before its
+// final Flush, once the processors before it have flushed: Release returns what it holds and
+// forgets it, so the final Flush ends none of it. The state must not hold acks: events held with
+// acks belong to the drain (Flush), not to the next generation. The runtime of the new generation
+// then calls Adopt on the counterpart, before its first batch or Flush, with exactly that value;
+// the adopting instance applies its own config to it from then on (a smaller max_open evicts).
+// Neither call overlaps Process or Flush. State is carried only between instances of one type
+// (so Adopt may assert its concrete type) and only from one generation to the next; what a
+// failed start of the new generation leaves is lost with the process.
+type Handover interface {
+	Release() any
+	Adopt(state any)
+}
+
 // Output delivers events. Deliver takes ownership of b and resolves it once every event is
 // delivered, dead-lettered or permanently rejected; it may resolve later from another goroutine
 // and may block to apply backpressure. Events may be shared with other outputs: outputs must

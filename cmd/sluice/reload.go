@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sluice-dev/sluice/pipeline/config"
+	"github.com/sluice-dev/sluice/pipeline/runtime"
 )
 
 // Reload: on SIGHUP, and with reload.automatic when the config's content changes (a Kubernetes
@@ -23,21 +24,26 @@ import (
 // accepted batch is delivered or acknowledged for retry), then the new one starts. Filebeat
 // reconnects and Kafka resumes from the committed offsets; with deterministic ids, what is resent
 // overwrites rather than duplicates. Nothing is lost, and for the length of a drain nothing is
-// read.
+// read. Processors whose state outlives a drain (pipeline.Handover: the requests processor's open
+// requests) hand it to their counterpart of the same pipeline, id and type in the new config,
+// through a runtime.Carry that lives as long as the process.
 
 // runWithReload is runPipelines with reload: `sluice run` calls it in place of runPipelines.
 func runWithReload(ctx context.Context, file *configFlags, stdout, stderr io.Writer) error {
 	hup, stop := notifyHUP()
 	defer stop()
-	return runReloading(ctx, file, stderr, hup, func(ctx context.Context) error {
-		return runPipelines(ctx, file, stdout, stderr)
+	carry := runtime.NewCarry()
+	return runReloading(ctx, file, stderr, hup, carry, func(ctx context.Context) error {
+		return runPipelines(ctx, file, stdout, stderr, carry)
 	})
 }
 
 // runReloading runs generations of the pipelines with run until ctx ends or a generation
 // finishes on its own (every input done), starting a new generation on every valid reload.
-// Reload messages go to stderr in the running config's log format.
-func runReloading(ctx context.Context, file *configFlags, stderr io.Writer, hup <-chan os.Signal,
+// Reload messages go to stderr in the running config's log format. carry (nil: none) is told
+// the new config before the running generation drains, so that its processors' state goes to
+// the next one.
+func runReloading(ctx context.Context, file *configFlags, stderr io.Writer, hup <-chan os.Signal, carry *runtime.Carry,
 	run func(ctx context.Context) error) error {
 	for gen := 1; ; gen++ {
 		sum, err := file.sum()
@@ -54,15 +60,18 @@ func runReloading(ctx context.Context, file *configFlags, stderr io.Writer, hup 
 		done := make(chan error, 1)
 		go func() { done <- run(genCtx) }()
 		w := &watcher{file: file, sum: sum, stdin: running != nil && usesStdin(running), log: log,
-			hup: hup, reload: make(chan string)}
+			hup: hup, reload: make(chan reloadTo)}
 		go w.watch(genCtx, pollEvery(reloadCfg))
 		select {
 		case err := <-done:
 			stop()
 			return err
-		case why := <-w.reload:
+		case to := <-w.reload:
 			log.Info("config reload: draining the running pipelines to start the new ones", "config", file.String(),
-				"trigger", why, "generation", gen+1)
+				"trigger", to.why, "generation", gen+1)
+			if carry != nil {
+				carry.Next(to.cfg)
+			}
 			stop()
 			// The old generation's summary and exit status describe its drain; they do not end
 			// the process (its undelivered events are in the dead letter or with their source).
@@ -89,8 +98,14 @@ type watcher struct {
 	stdin  bool
 	log    *slog.Logger
 	hup    <-chan os.Signal
-	reload chan string // receives the trigger: "SIGHUP" or "file changed"
-	told   bool        // that a config from standard input or -e cannot be read again
+	reload chan reloadTo
+	told   bool // that a config from standard input or -e cannot be read again
+}
+
+// reloadTo is a reload to do: its trigger ("SIGHUP" or "file changed") and the config it loads.
+type reloadTo struct {
+	why string
+	cfg *config.Config
 }
 
 // watch polls the file every poll (never when poll is 0) and listens for SIGHUP until ctx ends
@@ -111,48 +126,50 @@ func (w *watcher) watch(ctx context.Context, poll time.Duration) {
 			why = "SIGHUP"
 		case <-tick:
 		}
-		if !w.changed(why == "SIGHUP") {
+		cfg := w.changed(why == "SIGHUP")
+		if cfg == nil {
 			continue
 		}
 		select {
-		case w.reload <- why:
+		case w.reload <- reloadTo{why, cfg}:
 		case <-ctx.Done():
 		}
 		return
 	}
 }
 
-// changed reports whether a reload should happen: the config changed (or forced) and is valid.
-func (w *watcher) changed(forced bool) bool {
+// changed returns the config to reload to when a reload should happen (the config changed, or
+// forced, and is valid), else nil.
+func (w *watcher) changed(forced bool) *config.Config {
 	if !w.file.rereadable() {
 		if !w.told {
 			w.told = true
 			w.log.Warn("config reload: the config came from standard input or -e and cannot be read again; restart sluice to change it",
 				"config", w.file.String())
 		}
-		return false
+		return nil
 	}
 	cur, err := w.file.sum()
 	if err != nil {
 		w.log.Error("config reload: cannot read the config; keeping the running one", "config", w.file.String(), "error", err)
-		return false
+		return nil
 	}
 	if !forced && cur == w.sum {
-		return false
+		return nil
 	}
 	w.sum = cur // a bad config is reported once, not on every poll
 	cfg, err := w.file.load(components())
 	if err != nil {
 		w.log.Error("config reload: the new config is not valid; keeping the running config", "config", w.file.String(), "error", err)
-		return false
+		return nil
 	}
 	if w.stdin || usesStdin(cfg) {
 		// A read of standard input cannot be interrupted: the stopped generation would
 		// swallow the next line. Restart sluice instead.
 		w.log.Warn("config reload: not done for pipelines reading standard input; restart sluice to apply the change", "config", w.file.String())
-		return false
+		return nil
 	}
-	return true
+	return cfg
 }
 
 // usesStdin reports whether a config reads standard input.

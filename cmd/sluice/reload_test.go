@@ -3,14 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/sluice-dev/sluice/pipeline/config"
+	"github.com/sluice-dev/sluice/pipeline/runtime"
 )
 
 const reloadConfig = "inputs:\n  file:\n    paths: [/var/log/containers/*.log]\noutputs:\n  stdout: {}\npipelines:\n  main:\n    inputs: [file]\n    outputs: [stdout]\n"
@@ -75,7 +79,7 @@ func TestRunReloading(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	result := make(chan error, 1)
-	go func() { result <- runReloading(ctx, paths(file), logs, hup, run) }()
+	go func() { result <- runReloading(ctx, paths(file), logs, hup, nil, run) }()
 	expect := func(ch chan int, want int, what string) {
 		t.Helper()
 		select {
@@ -129,7 +133,7 @@ func TestRunReloadingFinishes(t *testing.T) {
 	t.Parallel()
 	file := write(t, t.TempDir(), "sluice.yaml", reloadConfig)
 	hup := make(chan os.Signal)
-	err := runReloading(context.Background(), paths(file), io.Discard, hup, func(context.Context) error { return nil })
+	err := runReloading(context.Background(), paths(file), io.Discard, hup, nil, func(context.Context) error { return nil })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +151,7 @@ func TestRunReloadingRefusesStdin(t *testing.T) {
 	starts := 0
 	result := make(chan error, 1)
 	go func() {
-		result <- runReloading(ctx, paths(file), logs, hup, func(ctx context.Context) error { starts++; <-ctx.Done(); return nil })
+		result <- runReloading(ctx, paths(file), logs, hup, nil, func(ctx context.Context) error { starts++; <-ctx.Done(); return nil })
 	}()
 	hup <- os.Interrupt
 	logs.waitFor(t, "restart sluice to apply the change")
@@ -174,7 +178,7 @@ func TestReloadAutomaticIsOptIn(t *testing.T) {
 	gens := make(chan struct{}, 3)
 	result := make(chan error, 1)
 	go func() {
-		result <- runReloading(ctx, paths(file), logs, hup, func(ctx context.Context) error { gens <- struct{}{}; <-ctx.Done(); return nil })
+		result <- runReloading(ctx, paths(file), logs, hup, nil, func(ctx context.Context) error { gens <- struct{}{}; <-ctx.Done(); return nil })
 	}()
 	<-gens
 	if err := os.WriteFile(file, []byte(reloadConfig+"log:\n  level: debug\n"), 0o600); err != nil {
@@ -205,7 +209,7 @@ func TestRunReloadingDirectory(t *testing.T) {
 	levels := make(chan string, 3)
 	result := make(chan error, 1)
 	go func() {
-		result <- runReloading(ctx, f, logs, hup, func(ctx context.Context) error {
+		result <- runReloading(ctx, f, logs, hup, nil, func(ctx context.Context) error {
 			cfg, err := f.load(components())
 			if err != nil {
 				return err
@@ -247,7 +251,7 @@ func TestRunReloadingNothingToReread(t *testing.T) {
 	starts := 0
 	result := make(chan error, 1)
 	go func() {
-		result <- runReloading(ctx, f, logs, hup, func(ctx context.Context) error { starts++; <-ctx.Done(); return nil })
+		result <- runReloading(ctx, f, logs, hup, nil, func(ctx context.Context) error { starts++; <-ctx.Done(); return nil })
 	}()
 	for range 3 {
 		hup <- os.Interrupt // unbuffered: each is taken by the watcher before the next
@@ -259,5 +263,95 @@ func TestRunReloadingNothingToReread(t *testing.T) {
 	}
 	if n := strings.Count(logs.String(), "cannot be read again"); n != 1 {
 		t.Errorf("said %d times, want once:\n%s", n, logs.String())
+	}
+}
+
+// TestReloadKeepsOpenRequests runs the real reload path (runReloading over runPipelines, a
+// followed file, parse and requests, a file output): a request received before a SIGHUP and
+// finished after it gets one summary, from the new generation, not an "unknown" one at the
+// drain and a second one after.
+func TestReloadKeepsOpenRequests(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	logFile, out := filepath.Join(dir, "vllm.log"), filepath.Join(dir, "events.ndjson")
+	writeFile(t, logFile, "INFO 11-27 12:00:01 async_llm_engine.py:529] Received request cmpl-1: prompt: 'hi', sampling_params: SamplingParams(n=1, max_tokens=16), prompt_token_ids: [1], lora_request: None.\n")
+	cfg := write(t, dir, "sluice.yaml", fmt.Sprintf(`
+inputs: {file: {paths: [%q], mode: follow, state_file: %q, state_interval: 50ms, scan_interval: 50ms, poll_interval: 50ms}}
+processors: {parse: {parsers: [vllm]}, requests: {}}
+outputs: {file: {path: %q, sync: none}}
+pipelines: {main: {inputs: [file], processors: [parse, requests], outputs: [file]}}
+runtime: {batch_size: 64, flush_interval: 10ms}
+http: {address: ""}
+dead_letter: {path: %q}
+`, logFile, filepath.Join(dir, "state.json"), out, filepath.Join(dir, "dlq")))
+	logs := &syncBuf{written: make(chan struct{}, 1)}
+	hup := make(chan os.Signal, 1)
+	carry := runtime.NewCarry()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	result := make(chan error, 1)
+	go func() {
+		result <- runReloading(ctx, paths(cfg), logs, hup, carry, func(ctx context.Context) error {
+			return runPipelines(ctx, paths(cfg), io.Discard, logs, carry)
+		})
+	}()
+	waitFile(t, out, "Received request cmpl-1")
+	hup <- syscall.SIGHUP
+	logs.waitFor(t, `"generation":2`)
+	waitCount(t, logs, "sluice starting", 2)
+	f, err := os.OpenFile(logFile, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("INFO 11-27 12:00:03 async_llm_engine.py:120] Finished request cmpl-1.\n"); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	waitFile(t, out, `"outcome":"success"`)
+	cancel()
+	if err := <-result; err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	data, _ := os.ReadFile(out)
+	var sums []string
+	for _, l := range strings.Split(string(data), "\n") {
+		if strings.Contains(l, `"dataset":"vllm.request"`) {
+			sums = append(sums, l)
+		}
+	}
+	if len(sums) != 1 || !strings.Contains(sums[0], `"lines":2`) || strings.Contains(sums[0], "end_reason") {
+		t.Fatalf("summaries of cmpl-1 across the reload:\n%s", strings.Join(sums, "\n"))
+	}
+}
+
+// waitFile waits until file contains sub, polling: the pipeline writes it from another goroutine.
+func waitFile(t *testing.T, file, sub string) {
+	t.Helper()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(waitTimeout)
+	for {
+		if data, _ := os.ReadFile(file); strings.Contains(string(data), sub) {
+			return
+		}
+		select {
+		case <-tick.C:
+		case <-deadline:
+			data, _ := os.ReadFile(file)
+			t.Fatalf("no %q in %s:\n%s", sub, file, data)
+		}
+	}
+}
+
+// waitCount waits until the log holds sub n times.
+func waitCount(t *testing.T, s *syncBuf, sub string, n int) {
+	t.Helper()
+	deadline := time.After(waitTimeout)
+	for strings.Count(s.String(), sub) < n {
+		select {
+		case <-s.written:
+		case <-deadline:
+			t.Fatalf("%q fewer than %d times in the log:\n%s", sub, n, s.String())
+		}
 	}
 }

@@ -48,8 +48,9 @@ func newRunCmd() *cobra.Command {
 }
 
 // runPipelines loads the config, serves the monitoring endpoint, runs the runtime until ctx
-// ends or the inputs finish, and prints the summary to stdout. Logs go to stderr.
-func runPipelines(ctx context.Context, file *configFlags, stdout, stderr io.Writer) error {
+// ends or the inputs finish, and prints the summary to stdout. Logs go to stderr. carry (nil:
+// none) passes processor state between the generations of a reload.
+func runPipelines(ctx context.Context, file *configFlags, stdout, stderr io.Writer, carry *runtime.Carry) error {
 	cfg, err := loadConfig(file, stderr)
 	if err != nil {
 		return err
@@ -77,7 +78,7 @@ func runPipelines(ctx context.Context, file *configFlags, stdout, stderr io.Writ
 		}
 	}()
 	sum := newSummary()
-	rt, err := runtime.New(cfg, components(), runtime.Options{Logger: log, DeadLetter: dlq, Registry: reg, Observe: sum.observe})
+	rt, err := runtime.New(cfg, components(), runtime.Options{Logger: log, DeadLetter: dlq, Registry: reg, Observe: sum.observe, Carry: carry})
 	if err != nil {
 		return fmt.Errorf("%s: %w", file, err)
 	}

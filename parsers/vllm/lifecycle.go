@@ -149,9 +149,13 @@ const ActionSchedulerDump = "scheduler_dump"
 // schedulerDump reads the ids of the requests in V1's "Dumping scheduler output for model
 // execution: SchedulerOutput(scheduled_new_reqs=[NewRequestData(req_id=<id>,...)],
 // scheduled_cached_reqs=CachedRequestData(req_ids=['<id>', ...], ...) ...)" (0.9 and later;
-// 0.8-0.9 wrote a list of CachedRequestData(req_id=<id>, ...)): the requests in the batch that
-// crashed the engine, as a list in vllm.request.id.
-func schedulerDump(ev *event.Event, b string) {
+// 0.8-0.9 wrote a list of CachedRequestData(req_id=<id>, ...), and the first versions the
+// SchedulerOutput(...) as a record of its own after "Dumping scheduler output for model
+// execution:"): the requests in the batch that crashed the engine, as a list in
+// vllm.request.id. The token ids in it are user data and are replaced (redactDumpTokens); it
+// returns the body with them replaced.
+func (p *Parser) schedulerDump(ev *event.Event, b, msg string, lineLen int) string {
+	b = p.redactDumpTokens(ev, b, msg, lineLen)
 	var ids []string
 	seen := map[string]bool{}
 	add := func(id string) {
@@ -181,6 +185,7 @@ func schedulerDump(ev *event.Event, b string) {
 	if len(ids) > 0 {
 		setIDList(ev, ids)
 	}
+	return b
 }
 
 // quotedIDToken returns the id at s, quoted ('id') or bare (id,...).

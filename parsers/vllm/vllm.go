@@ -116,11 +116,11 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		}
 		setTraceback(ev, l.Body+"\n"+rest)
 	} else {
-		p.body(ev, l.Body, msg, len(l.Text))
+		b := p.body(ev, l.Body, msg, len(l.Text))
 		if lv == "error" || lv == "critical" || lv == "warning" {
-			setErrorLine(ev, l.Body, lv)
+			setErrorLine(ev, b, lv)
 			if !ev.Has(FieldRequestID) {
-				if id := mentionedID(l.Body); id != "" {
+				if id := mentionedID(b); id != "" {
 					ev.SetString(FieldRequestID, id)
 				}
 			}
@@ -184,15 +184,16 @@ func setProcess(ev *event.Event, l *Line) {
 }
 
 // body reads the message of a one-line record: stats, request lifecycle. Cheap checks on the
-// first byte come before any scanning.
-func (p *Parser) body(ev *event.Event, b, msg string, lineLen int) {
+// first byte come before any scanning. It returns the body as error.message may show it: b,
+// or b with its user data replaced (a scheduler dump's token ids).
+func (p *Parser) body(ev *event.Event, b, msg string, lineLen int) string {
 	if len(b) < 12 {
-		return
+		return b
 	}
 	switch b[0] {
 	case 'E', 'A', 'P', 'S':
 		if parseStats(ev, b) {
-			return
+			return b
 		}
 	}
 	switch {
@@ -208,9 +209,10 @@ func (p *Parser) body(ev *event.Event, b, msg string, lineLen int) {
 		requestIDs(ev, b[len("Aborted request "):], ActionAborted)
 	case strings.HasPrefix(b, "Sequence group "):
 		preempted(ev, b)
-	case strings.HasPrefix(b, "Dumping scheduler output for model execution: "):
-		schedulerDump(ev, b)
+	case strings.HasPrefix(b, "Dumping scheduler output for model execution: "), strings.HasPrefix(b, "SchedulerOutput("):
+		return p.schedulerDump(ev, b, msg, lineLen)
 	}
+	return b
 }
 
 // setTime sets @timestamp from the header's time. The header has neither year nor zone: the

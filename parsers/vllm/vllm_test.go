@@ -234,3 +234,29 @@ func redactable(line string) bool {
 	line = StripANSI(line)
 	return strings.Contains(line, "Request") || strings.Contains(line, "request") || strings.Contains(line, "Generated response")
 }
+
+// The token ids of a scheduler dump are replaced in every prompt mode but keep, which leaves the
+// line as it is; a cut dump (unbalanced brackets) is left as it is too.
+func TestSchedulerDumpTokensByMode(t *testing.T) {
+	t.Parallel()
+	const line = `ERROR 05-30 17:44:20 [dump_input.py:79] SchedulerOutput(scheduled_new_reqs=[], scheduled_cached_reqs=[CachedRequestData(req_id='cmpl-e9', resumed_from_preemption=false, new_token_ids=[26547, 11], new_block_ids=[[86]], num_computed_tokens=256)], total_num_scheduled_tokens=1)`
+	for _, tc := range []struct {
+		mode PromptMode
+		line string
+		want string
+	}{
+		{PromptsHash, line, "new_token_ids=<2 token ids>, new_block_ids"},
+		{PromptsDrop, line, "new_token_ids=<2 token ids>, new_block_ids"},
+		{PromptsKeep, line, "new_token_ids=[26547, 11], new_block_ids"},
+		{PromptsHash, line[:strings.Index(line, ", 11]")], "new_token_ids=[26547"},
+	} {
+		ev := event.NewMessage(tc.line, time.Now())
+		if !New(Options{Prompts: tc.mode}).Parse(ev) {
+			t.Fatalf("%s: not parsed", tc.mode)
+		}
+		msg, _ := ev.GetString(event.FieldErrorMsg)
+		if !strings.Contains(ev.Message(), tc.want) || !strings.Contains(msg, tc.want) {
+			t.Errorf("%s: message %q, error.message %q, want %q in both", tc.mode, ev.Message(), msg, tc.want)
+		}
+	}
+}

@@ -22,6 +22,9 @@ type Options struct {
 	DeadLetter pipeline.DeadLetter
 	// Registry, when set, is where metrics are registered; otherwise the runtime makes its own.
 	Registry *prometheus.Registry
+	// Carry, when set, hands the state of processors that implement pipeline.Handover from the
+	// runtime of one config to the next one's on a reload (see Carry).
+	Carry *Carry
 	// Observe, when set, sees every batch after the processors and before the outputs (on a
 	// worker goroutine; it must be quick, safe for concurrent use, and must not change or keep
 	// the batch). The CLI uses it for its end-of-run summary.
@@ -35,10 +38,11 @@ type inputNode struct {
 }
 
 type procNode struct {
-	id      string
-	p       pipeline.Processor
-	flusher pipeline.Flusher
-	m       counters
+	id, typ  string
+	p        pipeline.Processor
+	flusher  pipeline.Flusher
+	handover pipeline.Handover
+	m        counters
 }
 
 type outputNode struct {
@@ -74,8 +78,9 @@ func (r *Runtime) build(cfg *config.Config, comps config.Components) error {
 				errs = append(errs, fmt.Errorf("processors.%s: %w", id, err))
 				continue
 			}
-			n := procNode{id: id, p: proc, m: r.metrics.component(id, kindProcessor)}
+			n := procNode{id: id, typ: c.Type, p: proc, m: r.metrics.component(id, kindProcessor)}
 			n.flusher, _ = proc.(pipeline.Flusher)
+			n.handover, _ = proc.(pipeline.Handover)
 			p.procs = append(p.procs, n)
 		}
 		for _, id := range pc.Outputs {

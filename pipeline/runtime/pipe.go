@@ -225,9 +225,14 @@ func (p *pipe) dispatch(ctx context.Context) {
 }
 
 // flushProcessors asks every processor that holds events for those that are ready and passes
-// each resulting batch on to the processors after it.
+// each resulting batch on to the processors after it. On the final flush of a reload, a
+// processor whose state the next generation takes over releases it first (after the flushes of
+// the processors before it have passed through it, so nothing reaches it afterwards).
 func (p *pipe) flushProcessors(ctx context.Context, now time.Time, final bool, next func(*event.Batch, int)) {
 	for i, n := range p.procs {
+		if final {
+			p.r.carry.release(p.name, n)
+		}
 		if n.flusher == nil {
 			continue
 		}

@@ -34,6 +34,7 @@ type Runtime struct {
 	metrics *metrics
 	dlq     pipeline.DeadLetter
 	observe func(string, *event.Batch)
+	carry   *Carry
 	gate    *budget.Budget // events taken in and not yet acknowledged, across all pipelines
 	pipes   []*pipe
 	outputs []*outputNode
@@ -63,7 +64,7 @@ func (r *Runtime) Outcome() Outcome {
 // New creates every component the config's pipelines use. Nothing runs until Run.
 func New(cfg *config.Config, comps config.Components, opts Options) (*Runtime, error) {
 	r := &Runtime{cfg: cfg.Runtime, log: opts.Logger, reg: opts.Registry, dlq: opts.DeadLetter,
-		observe: opts.Observe}
+		observe: opts.Observe, carry: opts.Carry}
 	if r.log == nil {
 		r.log = slog.New(slog.DiscardHandler)
 	}
@@ -79,6 +80,7 @@ func New(cfg *config.Config, comps config.Components, opts Options) (*Runtime, e
 	if err := r.build(cfg, comps); err != nil {
 		return nil, fmt.Errorf("runtime: %w", err)
 	}
+	r.carry.adopt(r.pipes)
 	return r, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/sluice-dev/sluice/parsers/golden"
 	"github.com/sluice-dev/sluice/parsers/vllm"
@@ -119,4 +120,31 @@ func heap() uint64 {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	return m.HeapAlloc
+}
+
+// BenchmarkRequestsAccess is the CPU per line with access lines: V1 lives (added, generated)
+// each followed by its access line, with the container runtime's times, a request every 10 ms
+// lasting a second. At that rate another request is always within 250 ms of an access line,
+// which then ties nothing: the cost is that of the scan over the requests of the last
+// access_window (about 500) and of the summaries waiting for their access lines. Every event is
+// used once (a tied access line carries the request id after).
+func BenchmarkRequestsAccess(b *testing.B) {
+	parser := vllm.New(vllm.Options{})
+	var src []*event.Event
+	for i := range b.N/3 + 1 {
+		at := t0.Add(time.Duration(i) * 10 * time.Millisecond)
+		end := at.Add(time.Second)
+		for j, l := range []string{
+			fmt.Sprintf(`(APIServer pid=1) INFO %s [async_llm.py:270] Added request chatcmpl-%032x.`, stamp(at), i),
+			fmt.Sprintf(`(APIServer pid=1) INFO %s [logger.py:98] Generated response chatcmpl-%032x: output: 'Hello!', output_token_ids: [9707, 0], finish_reason: stop`, stamp(end), i),
+			`(APIServer pid=1) INFO:     10.0.0.7:41000 - "POST /v1/chat/completions HTTP/1.1" 200 OK`,
+		} {
+			ev := event.NewMessage(l, at)
+			ev.SetTimestamp([]time.Time{at, end, end.Add(20 * time.Millisecond)}[j])
+			ev.SetString(event.FieldK8sPodName, "vllm-0")
+			parser.Parse(ev)
+			src = append(src, ev)
+		}
+	}
+	bench(b, src, true)
 }

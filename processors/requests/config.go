@@ -33,10 +33,14 @@ type Config struct {
 	// failed, aborted and slow ones are always sent. The choice is a hash of the id, so every
 	// sluice replica keeps the same requests.
 	SuccessRate float64 `mapstructure:"success_rate"`
+	// AccessWindow is how far apart in log time an access line and the last line of the request
+	// it served may be for the two to be tied, and how long (wall clock) a summary waits for
+	// its access line once its server has written one; 0 ties none.
+	AccessWindow time.Duration `mapstructure:"access_window"`
 }
 
 // NewConfig returns the defaults: pod uid, then pod name; 10 minutes TTL, 1 minute linger,
-// 100,000 open requests, 30 s slow, every summary sent.
+// 100,000 open requests, 30 s slow, every summary sent, access lines tied within 5 s.
 func NewConfig() *Config {
 	return &Config{
 		PodFields: []string{"kubernetes.pod.uid", "kubernetes.pod.name"},
@@ -44,6 +48,7 @@ func NewConfig() *Config {
 			"kubernetes.node.name", "kubernetes.container.name", "host.name", "orchestrator.cluster.name",
 			"gpu.uuid", "gpu.index", "gpu.model", "gpu.pci_bus_id", "kubernetes.pod.gpu.uuids", "vllm.model"},
 		TTL: 10 * time.Minute, Linger: time.Minute, MaxOpen: 100_000, Slow: 30 * time.Second, SuccessRate: 1,
+		AccessWindow: 5 * time.Second,
 	}
 }
 
@@ -61,6 +66,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Slow <= 0 {
 		errs = append(errs, fmt.Errorf("slow: %v must be positive", c.Slow))
+	}
+	if c.AccessWindow < 0 {
+		errs = append(errs, fmt.Errorf("access_window: %v is negative", c.AccessWindow))
 	}
 	if c.SuccessRate < 0 || c.SuccessRate > 1 {
 		errs = append(errs, fmt.Errorf("success_rate: %v is not between 0 and 1", c.SuccessRate))

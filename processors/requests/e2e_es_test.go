@@ -36,22 +36,13 @@ func TestThreeQuestionsOnElasticsearch(t *testing.T) {
 	installTemplates(t, base, run)
 
 	evs := e2eEvents(t)
-	var bulk bytes.Buffer
 	wantErrors := 0
 	for _, ev := range evs {
-		ev.SetString("labels.e2e_run", run)
-		ds, _ := ev.GetString(event.FieldDataset)
-		doc := ev.AppendJSON(nil)
-		fmt.Fprintf(&bulk, `{"create":{"_index":"logs-%s-%s"}}`+"\n%s\n", ds, run, doc)
 		if lv, _ := ev.GetString(event.FieldLogLevel); lv == "error" || lv == "critical" {
 			wantErrors++
-			fmt.Fprintf(&bulk, `{"create":{"_index":"logs-%s-errors"}}`+"\n%s\n", ds, doc)
 		}
 	}
-	res := post(t, base+"/_bulk?refresh=true", bulk.Bytes())
-	if gjson.GetBytes(res, "errors").Bool() {
-		t.Fatalf("bulk: %s", res[:min(len(res), 2000)])
-	}
+	indexEvents(t, base, run, evs)
 
 	t.Logf("%d events indexed, %d of them errors (also in the errors streams)", len(evs), wantErrors)
 	logs, errs, reqs := setup.ViewPatterns("logs-*")
@@ -166,12 +157,19 @@ func installTemplates(t *testing.T, base, ns string) {
 // ":" terms, "or", "*" for exists), on a data view's title, limited to this run and the last hour.
 func search(t *testing.T, base, view, kql, run string) []gjson.Result {
 	t.Helper()
+	return searchSince(t, base, view, kql, run, "now-1h")
+}
+
+// searchSince is search over the time picker's range from since (Elasticsearch date math or an
+// RFC 3339 time) to now.
+func searchSince(t *testing.T, base, view, kql, run, since string) []gjson.Result {
+	t.Helper()
 	q := strings.NewReplacer(" or ", " OR ", " and ", " AND ").Replace(kql)
-	body, _ := json.Marshal(map[string]any{"size": 100, "sort": []any{map[string]any{"vllm.request.id": map[string]any{"order": "asc", "unmapped_type": "keyword"}}},
+	body, _ := json.Marshal(map[string]any{"size": 10000, "sort": []any{map[string]any{"vllm.request.id": map[string]any{"order": "asc", "unmapped_type": "keyword"}}},
 		"query": map[string]any{"bool": map[string]any{"filter": []any{
 			map[string]any{"query_string": map[string]any{"query": q}},
 			map[string]any{"term": map[string]any{"labels.e2e_run": run}},
-			map[string]any{"range": map[string]any{"@timestamp": map[string]any{"gte": "now-1h"}}},
+			map[string]any{"range": map[string]any{"@timestamp": map[string]any{"gte": since}}},
 		}}}})
 	res := post(t, base+"/"+url.PathEscape(view)+"/_search?ignore_unavailable=true&allow_no_indices=true", body)
 	hits := gjson.GetBytes(res, "hits.hits.#._source").Array()

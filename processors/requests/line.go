@@ -16,7 +16,7 @@ func (p *Processor) line(pd *pod, id string, ev *event.Event, now int64, out []*
 	if r == nil {
 		out = p.makeRoom(now, out)
 		p.pods[pd.key] = pd // making room may have forgotten pd's last ended request, and pd with it
-		r = &request{id: clip(id), pod: pd}
+		r = &request{id: clip(id), pod: pd, endpoint: endpointOfID(id)}
 		pd.requests[r.id] = r
 		p.open.pushBack(r)
 		p.nOpen++
@@ -34,6 +34,9 @@ func (p *Processor) line(pd *pod, id string, ev *event.Event, now int64, out []*
 	r.seen = now
 	if r.lines < ^uint16(0) {
 		r.lines++
+	}
+	if r.endpoint != 0 && p.cfg.AccessWindow > 0 {
+		pd.addCand(r) // again when an access line found it quiet for longer than the window
 	}
 	ts := ev.Timestamp()
 	if r.start.IsZero() || ts.Before(r.start) {
@@ -162,19 +165,24 @@ func (p *Processor) kept(r *request) bool {
 }
 
 // end closes r with outcome (reason says why when no line of its own ended it), appends its
-// summary when the sampling keeps it, and keeps its id for linger.
+// summary when the sampling keeps it (or holds it back for its access line), and keeps its id
+// for linger.
 func (p *Processor) end(r *request, outcome, reason string, now int64, out []*event.Event) []*event.Event {
-	r.outcome = outcome
+	r.outcome, r.reason = outcome, reason
 	sent := p.kept(r)
-	if sent {
-		out = append(out, p.summary(r, reason))
-	}
 	p.summaries.WithLabelValues(outcome, boolLabel(sent)).Inc()
 	p.open.remove(r)
 	p.nOpen--
 	r.closed, r.seen = true, now
 	p.closed.pushBack(r)
 	p.nClosed++
+	switch {
+	case p.holds(r):
+		r.held = true
+		p.held = append(p.held, r)
+	case sent:
+		out = append(out, p.summary(r, reason))
+	}
 	return out
 }
 
@@ -185,14 +193,20 @@ func boolLabel(b bool) string {
 	return "false"
 }
 
-// forget drops an ended request whose linger is over.
-func (p *Processor) forget(r *request) {
+// forget drops an ended request whose linger is over (sending its summary if it still waits
+// for its access line).
+func (p *Processor) forget(r *request, out []*event.Event) []*event.Event {
+	if r.held {
+		out = p.release(r, out)
+	}
+	r.pod.dropCand(r)
 	p.closed.remove(r)
 	p.nClosed--
 	delete(r.pod.requests, r.id)
 	if len(r.pod.requests) == 0 && p.pods[r.pod.key] == r.pod {
 		delete(p.pods, r.pod.key)
 	}
+	return out
 }
 
 // makeRoom ends the least recently seen open request when max_open are open, and forgets the
@@ -200,7 +214,7 @@ func (p *Processor) forget(r *request) {
 // max_open requests.
 func (p *Processor) makeRoom(now int64, out []*event.Event) []*event.Event {
 	if p.closed.head != nil && p.nClosed >= p.cfg.MaxOpen {
-		p.forget(p.closed.head)
+		out = p.forget(p.closed.head, out)
 	}
 	if p.nOpen >= p.cfg.MaxOpen && p.open.head != nil {
 		p.evicted.Inc()

@@ -43,6 +43,7 @@ type Processor struct {
 
 	evicted   prometheus.Counter
 	summaries *prometheus.CounterVec
+	untied    *prometheus.CounterVec
 
 	mu     sync.Mutex
 	pods   map[string]*pod
@@ -51,11 +52,14 @@ type Processor struct {
 	nOpen  int
 	// nClosed counts the ended requests kept for linger.
 	nClosed int
+	// held are the ended requests whose summaries wait for their access lines, oldest first.
+	held []*request
 }
 
 var (
 	_ pipeline.Processor = (*Processor)(nil)
 	_ pipeline.Flusher   = (*Processor)(nil)
+	_ pipeline.Handover  = (*Processor)(nil)
 )
 
 // New builds a requests processor from a validated config.
@@ -73,6 +77,7 @@ func New(set pipeline.Settings, c *Config) (*Processor, error) {
 			Name: "sluice_requests_summaries_total",
 			Help: "Requests ended, by outcome and whether their summary was sent (sampled).",
 		}, []string{"outcome", "sent"}),
+		untied: newUntied(),
 	}
 	p.register(set.Registerer)
 	return p, nil
@@ -86,6 +91,7 @@ func (p *Processor) register(reg prometheus.Registerer) {
 	// loses nothing but their first values (the same trade-off as multiline's).
 	_ = reg.Register(p.evicted)
 	_ = reg.Register(p.summaries)
+	_ = reg.Register(p.untied)
 	_ = reg.Register(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "sluice_requests_open",
 		Help: "Requests followed and not yet ended.",
@@ -118,6 +124,9 @@ func (p *Processor) Process(_ context.Context, b *event.Batch) error {
 func (p *Processor) observe(ev *event.Event, now int64, out []*event.Event) []*event.Event {
 	idv, ok := ev.Get(vllm.FieldRequestID)
 	if !ok {
+		if ds, _ := ev.GetString(event.FieldDataset); ds == vllm.DatasetAccess {
+			return p.access(ev, now, out)
+		}
 		if pods := xidPods(ev); len(pods) > 0 {
 			return p.failGPU(pods, ev, now, out)
 		}
@@ -293,6 +302,10 @@ func (p *Processor) Flush(_ context.Context, now time.Time, final bool) *event.B
 	defer p.mu.Unlock()
 	ns := now.UnixNano()
 	var out []*event.Event
+	for p.nOpen > p.cfg.MaxOpen { // an adopted state under a smaller max_open
+		p.evicted.Inc()
+		out = p.end(p.open.head, OutcomeUnknown, EndEvicted, ns, out)
+	}
 	for r := p.open.head; r != nil; {
 		next := r.next
 		switch {
@@ -305,8 +318,9 @@ func (p *Processor) Flush(_ context.Context, now time.Time, final bool) *event.B
 		}
 		r = next
 	}
+	out = p.releaseDue(ns, final, out)
 	for r := p.closed.head; r != nil && (final || ns-r.seen >= int64(p.cfg.Linger)); r = p.closed.head {
-		p.forget(r)
+		out = p.forget(r, out)
 	}
 	if len(out) == 0 {
 		return nil

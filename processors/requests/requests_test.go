@@ -225,6 +225,7 @@ func TestBadConfig(t *testing.T) {
 		"ttl": func(c *Config) { c.TTL = 0 }, "max_open": func(c *Config) { c.MaxOpen = 0 },
 		"success_rate": func(c *Config) { c.SuccessRate = 1.5 }, "pod_fields": func(c *Config) { c.PodFields = []string{""} },
 		"slow": func(c *Config) { c.Slow = -1 }, "linger": func(c *Config) { c.Linger = -1 },
+		"access_window": func(c *Config) { c.AccessWindow = -time.Second },
 	} {
 		c := NewConfig()
 		f(c)

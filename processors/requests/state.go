@@ -44,9 +44,17 @@ type request struct {
 	lines, preemptions                    uint16
 	hasParams                             bool
 	closed                                bool
+	// held: ended, its summary waiting (access_window) for the access line of its response.
+	held bool
+	// endpoint is the API endpoint its id names (endpoints), 0 when unknown.
+	endpoint uint8
+	// cand is its place + 1 in its server's access candidates, 0 when not one.
+	cand       int32
+	status     int16 // of the access line tied to it, 0 when none
+	clientPort uint16
 
 	lora, finish, failure, errType, errMsg, errKind string
-	outcome                                         string
+	outcome, reason, clientIP                       string
 }
 
 // pod holds the requests of one vLLM server and the context its summaries carry.
@@ -55,6 +63,12 @@ type pod struct {
 	requests map[string]*request
 	context  []field
 	source   string // the log file of its first line, for summaries of servers without pod fields
+	// access is set once the server has written an access line: its summaries then wait for
+	// theirs.
+	access bool
+	// cands are the requests an access line of this server may belong to: open or recently
+	// ended, endpoint known, no access line tied yet.
+	cands []*request
 }
 
 type field struct {

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sluice-dev/sluice/parsers/uvicorn"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
@@ -66,6 +67,13 @@ func (p *Processor) summary(r *request, reason string) *event.Event {
 	setIf(ev, event.FieldErrorType, r.errType)
 	setIf(ev, event.FieldErrorMsg, r.errMsg)
 	setIf(ev, vllm.FieldErrorKind, r.errKind)
+	if r.status != 0 {
+		ev.Set(event.FieldHTTPStatus, event.Int(int64(r.status)))
+	}
+	if r.clientIP != "" {
+		ev.SetString(uvicorn.FieldSourceIP, r.clientIP)
+		ev.Set(uvicorn.FieldSourcePort, event.Int(int64(r.clientPort)))
+	}
 	for _, f := range r.pod.context {
 		ev.Set(f.key, f.val)
 	}

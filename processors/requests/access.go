@@ -1,0 +1,243 @@
+package requests
+
+import (
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/sluice-dev/sluice/parsers/uvicorn"
+	"github.com/sluice-dev/sluice/parsers/vllm"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// Why an access line was not tied to a request (label of sluice_requests_access_untied_total).
+const (
+	UntiedNone      = "no_request"
+	UntiedAmbiguous = "ambiguous"
+)
+
+// endpoints maps the id prefix vLLM's OpenAI server gives the requests of each endpoint
+// (serving_chat: "chatcmpl-", serving_completion: "cmpl-", ...) to the paths that endpoint
+// serves: an access line names a path, a request line names an id, and this is the only link
+// between them besides the pod and the time. The index + 1 is the endpoint's code (0: none).
+var endpoints = []struct {
+	prefix string
+	paths  []string
+}{
+	{"chatcmpl-", []string{"/v1/chat/completions"}},
+	{"cmpl-", []string{"/v1/completions"}},
+	{"embd-", []string{"/v1/embeddings"}},
+	{"pool-", []string{"/pooling"}},
+	{"score-", []string{"/score", "/v1/score"}},
+	{"rerank-", []string{"/rerank", "/v1/rerank", "/v2/rerank"}},
+	{"classify-", []string{"/classify"}},
+}
+
+// endpointOfID returns the endpoint code of a request id, 0 when the prefix is not one vLLM
+// gives (a client's own X-Request-Id): such a request is never tied to an access line.
+func endpointOfID(id string) uint8 {
+	for i, e := range endpoints {
+		if strings.HasPrefix(id, e.prefix) {
+			return uint8(i + 1)
+		}
+	}
+	return 0
+}
+
+// endpointOfPath returns the endpoint code of an access line's path, 0 for paths no request
+// line belongs to (/metrics, /health, /v1/models).
+func endpointOfPath(path string) uint8 {
+	for i, e := range endpoints {
+		for _, p := range e.paths {
+			if path == p {
+				return uint8(i + 1)
+			}
+		}
+	}
+	return 0
+}
+
+func newUntied() *prometheus.CounterVec {
+	return prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "sluice_requests_access_untied_total",
+		Help: "Access lines of a request endpoint not tied to a request: no request of the pod and endpoint within access_window, or another nearly as close.",
+	}, []string{"reason"})
+}
+
+// access ties an access line to the request it served: on the same server and endpoint, the
+// request whose last line is closest in time to the access line, within access_window. The
+// request's id goes on the access line and the status and client on its summary. When another
+// request is nearly as close, nothing is tied (counted): a wrong id is worse than none.
+func (p *Processor) access(ev *event.Event, now int64, out []*event.Event) []*event.Event {
+	if p.cfg.AccessWindow <= 0 {
+		return out
+	}
+	pd := p.pods[p.podKey(ev)]
+	if pd != nil {
+		pd.access = true // any access line (/metrics too) shows that this server writes them
+	}
+	path, _ := ev.GetString(uvicorn.FieldURLPath)
+	ep := endpointOfPath(path)
+	if ep == 0 {
+		return out
+	}
+	if pd == nil {
+		p.untied.WithLabelValues(UntiedNone).Inc()
+		return out
+	}
+	r, ambiguous := pd.closest(ep, ev.Timestamp(), p.cfg.AccessWindow)
+	switch {
+	case r == nil:
+		p.untied.WithLabelValues(UntiedNone).Inc()
+		return out
+	case ambiguous:
+		p.untied.WithLabelValues(UntiedAmbiguous).Inc()
+		return out
+	}
+	return p.tie(r, ev, now, out)
+}
+
+// tie makes access line ev a line of r: the id on the line, status and client on r, and r's
+// summary sent if it was waiting for them.
+func (p *Processor) tie(r *request, ev *event.Event, now int64, out []*event.Event) []*event.Event {
+	r.pod.dropCand(r)
+	r.takeAccess(ev)
+	ev.SetString(vllm.FieldRequestID, r.id)
+	if (!r.closed || r.held) && r.lines < ^uint16(0) {
+		r.lines++
+	}
+	if !r.closed {
+		r.seen = now
+		p.open.touch(r)
+	}
+	if r.held {
+		out = p.release(r, out)
+	}
+	if p.sampling() && p.kept(r) {
+		ev.AddTag(TagSampled)
+	}
+	return out
+}
+
+// takeAccess keeps what the summary says of the response: status and client.
+func (r *request) takeAccess(ev *event.Event) {
+	if v, ok := ev.Get(event.FieldHTTPStatus); ok {
+		r.status = int16(v.Int())
+	}
+	if s, ok := ev.GetString(uvicorn.FieldSourceIP); ok {
+		r.clientIP = clip(s)
+	}
+	if v, ok := ev.Get(uvicorn.FieldSourcePort); ok {
+		r.clientPort = uint16(v.Int())
+	}
+}
+
+// closest returns the candidate of endpoint ep whose last line is closest to t, within window,
+// and whether another one is nearly as close (within startSlack of it): then which of them the
+// access line belongs to depends on how fast each response started, which the logs do not say.
+// Candidates whose last line is older than the window are dropped on the way (access lines
+// come in order, so no later one can be theirs; an open one comes back with its next line), so
+// that the scan covers the requests of the last access_window, not every open one (V1 ends
+// successful requests on no line of their own).
+func (pd *pod) closest(ep uint8, t time.Time, window time.Duration) (best *request, ambiguous bool) {
+	bestD, secondD := window+1, window+1
+	for i := 0; i < len(pd.cands); {
+		r := pd.cands[i]
+		if !r.held && t.Sub(r.end) > window {
+			pd.dropCand(r) // swaps the last candidate into i
+			continue
+		}
+		i++
+		if r.endpoint != ep {
+			continue
+		}
+		switch d := gap(t, r.end); {
+		case d < bestD:
+			best, bestD, secondD = r, d, bestD
+		case d < secondD:
+			secondD = d
+		}
+	}
+	return best, best != nil && secondD-bestD < startSlack
+}
+
+// startSlack is how long after a request's last line its response may start: the access line
+// is written when it does.
+const startSlack = 250 * time.Millisecond
+
+// gap is how far the access line at t is from a request whose last line was at last. vLLM
+// writes its time to the second: a last line at a whole second may have been written anywhere
+// in that second, so every time in it (and startSlack after) is as close as can be said. Telling
+// two requests apart by the fraction of a second lost would tie access lines to the wrong one.
+func gap(t, last time.Time) time.Duration {
+	hi := last
+	if last.Nanosecond() == 0 {
+		hi = last.Add(time.Second + startSlack)
+	}
+	switch {
+	case t.Before(last):
+		return last.Sub(t)
+	case t.After(hi):
+		return t.Sub(hi)
+	}
+	return 0
+}
+
+// addCand makes r a candidate for the access lines of its server, unless it is one already or
+// an access line was tied to it.
+func (pd *pod) addCand(r *request) {
+	if r.cand != 0 || r.status != 0 {
+		return
+	}
+	pd.cands = append(pd.cands, r)
+	r.cand = int32(len(pd.cands))
+}
+
+// dropCand removes r from the candidates (no-op when it is not one).
+func (pd *pod) dropCand(r *request) {
+	if r.cand == 0 {
+		return
+	}
+	i, last := int(r.cand-1), len(pd.cands)-1
+	pd.cands[i] = pd.cands[last]
+	pd.cands[i].cand = int32(i + 1)
+	pd.cands[last] = nil
+	pd.cands = pd.cands[:last]
+	r.cand = 0
+}
+
+// holds reports whether r's summary waits for its access line: its server writes access lines,
+// its endpoint is known and no access line is tied to it yet.
+func (p *Processor) holds(r *request) bool {
+	return p.cfg.AccessWindow > 0 && r.pod.access && r.cand != 0
+}
+
+// release sends the summary of a request that was waiting for its access line.
+func (p *Processor) release(r *request, out []*event.Event) []*event.Event {
+	r.held = false
+	r.pod.dropCand(r)
+	if p.kept(r) {
+		out = append(out, p.summary(r, r.reason))
+	}
+	return out
+}
+
+// releaseDue sends the summaries that have waited access_window (wall clock) for an access
+// line, all of them when final.
+func (p *Processor) releaseDue(ns int64, final bool, out []*event.Event) []*event.Event {
+	i := 0
+	for ; i < len(p.held); i++ {
+		r := p.held[i]
+		if !r.held {
+			continue // tied, or forgotten, since
+		}
+		if !final && ns-r.seen < int64(p.cfg.AccessWindow) {
+			break
+		}
+		out = p.release(r, out)
+	}
+	clear(p.held[:i])
+	p.held = p.held[i:]
+	return out
+}

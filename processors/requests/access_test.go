@@ -1,0 +1,184 @@
+package requests
+
+import (
+	"context"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
+	"github.com/sluice-dev/sluice/parsers/uvicorn"
+	"github.com/sluice-dev/sluice/parsers/vllm"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// accessLine is an access line of pod as uvicorn writes it (no time of its own: the collector's,
+// here t0 + at).
+func accessLine(t *testing.T, pod, client, request string, status int, at time.Duration) *event.Event {
+	t.Helper()
+	ev := lines(t, pod, `(APIServer pid=1) INFO:     `+client+` - "`+request+` HTTP/1.1" `+strconv.Itoa(status)+` OK`)[0]
+	ev.SetTimestamp(t0.Add(at))
+	return ev
+}
+
+// TestAccessTied: a streaming request's access line (written when the response starts) and a
+// non-streaming one's (written at its end) are tied to their requests; the non-streaming
+// summary waits for its access line and carries status and client.
+func TestAccessTied(t *testing.T) {
+	t.Parallel()
+	p, clk := newProc(t, nil)
+	metrics := accessLine(t, "vllm-0", "10.0.0.9:9000", "GET /metrics", 200, 500*time.Millisecond)
+	in := append(lines(t, "vllm-0",
+		`INFO 11-27 12:00:01 async_llm_engine.py:529] Received request cmpl-s: prompt: 'hi', sampling_params: SamplingParams(n=1, max_tokens=16), prompt_token_ids: [1], lora_request: None.`),
+		metrics, accessLine(t, "vllm-0", "10.0.0.1:5000", "POST /v1/completions", 200, 1300*time.Millisecond))
+	in = append(in, lines(t, "vllm-0",
+		`INFO 11-27 12:00:02 async_llm_engine.py:529] Received request cmpl-n: prompt: 'hi', sampling_params: SamplingParams(n=1, max_tokens=16), prompt_token_ids: [1], lora_request: None.`,
+		`INFO 11-27 12:00:04 async_llm_engine.py:120] Finished request cmpl-n.`)...)
+	kept, sums := run(t, p, in...)
+	if len(sums) != 0 {
+		t.Fatalf("the summary of cmpl-n did not wait for its access line: %v", sums)
+	}
+	if str(kept[2], vllm.FieldRequestID) != "cmpl-s" || kept[1].Has(vllm.FieldRequestID) {
+		t.Errorf("streaming access line: %v; metrics line: %v", kept[2], kept[1])
+	}
+	access := accessLine(t, "vllm-0", "10.0.0.2:5001", "POST /v1/completions", 200, 4100*time.Millisecond)
+	clk.t = t0.Add(time.Second)
+	kept, sums = run(t, p, append([]*event.Event{access}, lines(t, "vllm-0",
+		`INFO 11-27 12:00:06 async_llm_engine.py:120] Finished request cmpl-s.`)...)...)
+	if str(kept[0], vllm.FieldRequestID) != "cmpl-n" || len(sums) != 2 {
+		t.Fatalf("access line %v, %d summaries", kept[0], len(sums))
+	}
+	for i, want := range []struct {
+		id, ip string
+		port   int64
+	}{{"cmpl-n", "10.0.0.2", 5001}, {"cmpl-s", "10.0.0.1", 5000}} {
+		s := sums[i]
+		if str(s, vllm.FieldRequestID) != want.id || num(s, event.FieldHTTPStatus) != 200 ||
+			str(s, uvicorn.FieldSourceIP) != want.ip || num(s, uvicorn.FieldSourcePort) != want.port || num(s, FieldLines) != 3 {
+			t.Errorf("summary %d: %v", i, s)
+		}
+	}
+}
+
+// TestAccessAmbiguous: two requests of the same endpoint that ended as close to an access line
+// tie nothing (counted); their summaries go out without status once access_window has passed
+// on the wall clock; an access line with no request near counts as no_request.
+func TestAccessAmbiguous(t *testing.T) {
+	t.Parallel()
+	p, clk := newProc(t, nil)
+	in := append(lines(t, "vllm-0", `(APIServer pid=1) INFO 11-27 12:00:07 [async_llm.py:270] Added request chatcmpl-a.`),
+		accessLine(t, "vllm-0", "10.0.0.9:9000", "GET /health", 200, 7*time.Second))
+	in = append(in, lines(t, "vllm-0",
+		`(APIServer pid=1) INFO 11-27 12:00:07 [async_llm.py:270] Added request chatcmpl-b.`,
+		`(APIServer pid=1) INFO 11-27 12:00:09 [logger.py:98] Generated response chatcmpl-a: output: 'ok', finish_reason: stop`,
+		`(APIServer pid=1) INFO 11-27 12:00:09 [logger.py:98] Generated response chatcmpl-b: output: 'ok', finish_reason: stop`)...)
+	_, sums := run(t, p, in...)
+	if len(sums) != 0 {
+		t.Fatalf("%d summaries sent at once", len(sums))
+	}
+	// The pod wrote an access line before they ended: their summaries wait.
+	kept, _ := run(t, p, accessLine(t, "vllm-0", "10.0.0.1:5000", "POST /v1/chat/completions", 200, 9500*time.Millisecond),
+		accessLine(t, "vllm-0", "10.0.0.1:5000", "POST /v1/completions", 200, 9500*time.Millisecond))
+	if kept[0].Has(vllm.FieldRequestID) || kept[1].Has(vllm.FieldRequestID) {
+		t.Errorf("an access line tied although ambiguous or without a request: %v", kept)
+	}
+	if got := testutil.ToFloat64(p.untied.WithLabelValues(UntiedAmbiguous)); got != 1 {
+		t.Errorf("ambiguous %v", got)
+	}
+	if got := testutil.ToFloat64(p.untied.WithLabelValues(UntiedNone)); got != 1 {
+		t.Errorf("no_request %v", got)
+	}
+	if b := p.Flush(context.Background(), clk.t.Add(4*time.Second), false); b != nil {
+		t.Fatalf("released before access_window: %v", b.Events)
+	}
+	b := p.Flush(context.Background(), clk.t.Add(5*time.Second), false)
+	if b == nil || len(b.Events) != 2 || b.Events[0].Has(event.FieldHTTPStatus) || str(b.Events[1], vllm.FieldRequestID) != "chatcmpl-b" {
+		t.Fatalf("released: %v", b)
+	}
+}
+
+// TestAccessOffSendsAtOnce: with access_window 0 nothing waits and no line is tied.
+func TestAccessOffSendsAtOnce(t *testing.T) {
+	t.Parallel()
+	p, _ := newProc(t, func(c *Config) { c.AccessWindow = 0 })
+	in := append([]*event.Event{accessLine(t, "vllm-0", "10.0.0.9:9000", "GET /health", 200, 0)}, lines(t, "vllm-0",
+		`INFO 11-27 12:00:01 async_llm_engine.py:120] Finished request cmpl-1.`)...)
+	in = append(in, accessLine(t, "vllm-0", "10.0.0.1:5000", "POST /v1/completions", 200, 1100*time.Millisecond))
+	kept, sums := run(t, p, in...)
+	if len(sums) != 1 || kept[2].Has(vllm.FieldRequestID) {
+		t.Fatalf("summaries %v, access line %v", sums, kept[2])
+	}
+}
+
+// A summary waiting for its access line is sent, not lost, when its request is forgotten to make
+// room (max_open 1: each new request forgets the last ended one), and at shutdown.
+func TestHeldSummaryNeverLost(t *testing.T) {
+	t.Parallel()
+	p, clk := newProc(t, func(c *Config) { c.MaxOpen = 1 })
+	in := append(lines(t, "vllm-0", `(APIServer pid=1) INFO 11-27 12:00:01 [async_llm.py:270] Added request chatcmpl-1.`),
+		accessLine(t, "vllm-0", "10.0.0.9:9000", "GET /health", 200, 1100*time.Millisecond))
+	in = append(in, lines(t, "vllm-0",
+		`(APIServer pid=1) INFO 11-27 12:00:02 [logger.py:98] Generated response chatcmpl-1: output: 'ok', finish_reason: stop`,
+		`(APIServer pid=1) INFO 11-27 12:00:03 [async_llm.py:270] Added request chatcmpl-2.`,
+		`(APIServer pid=1) INFO 11-27 12:00:04 [logger.py:98] Generated response chatcmpl-2: output: 'ok', finish_reason: stop`,
+		`(APIServer pid=1) INFO 11-27 12:00:05 [async_llm.py:270] Added request chatcmpl-3.`)...)
+	_, sums := run(t, p, in...)
+	if len(sums) != 2 || str(sums[0], vllm.FieldRequestID) != "chatcmpl-1" || str(sums[1], vllm.FieldRequestID) != "chatcmpl-2" {
+		t.Fatalf("summaries when making room: %v", sums)
+	}
+	b := p.Flush(context.Background(), clk.t, true)
+	if b == nil || len(b.Events) != 1 || str(b.Events[0], vllm.FieldRequestID) != "chatcmpl-3" || str(b.Events[0], FieldEndReason) != EndShutdown {
+		t.Fatalf("final flush: %v", b)
+	}
+}
+
+// TestHandover: a request open when the config is reloaded gets one summary, from the new
+// processor, with the lines of both; the old processor's final flush ends nothing it released,
+// and a smaller max_open of the new one evicts at its first flush.
+func TestHandover(t *testing.T) {
+	t.Parallel()
+	old, clk := newProc(t, nil)
+	run(t, old, lines(t, "vllm-0",
+		`INFO 11-27 12:00:01 async_llm_engine.py:529] Received request cmpl-1: prompt: 'hi', sampling_params: SamplingParams(n=1, max_tokens=16), prompt_token_ids: [1], lora_request: None.`,
+		`INFO 11-27 12:00:01 async_llm_engine.py:529] Received request cmpl-2: prompt: 'hi', sampling_params: SamplingParams(n=1, max_tokens=16), prompt_token_ids: [1], lora_request: None.`,
+		`INFO 11-27 12:00:02 async_llm_engine.py:120] Finished request cmpl-0.`)...)
+	state := old.Release()
+	if b := old.Flush(context.Background(), clk.t, true); b != nil {
+		t.Fatalf("the released processor ended %d requests", len(b.Events))
+	}
+	next, _ := newProc(t, func(c *Config) { c.MaxOpen = 1 })
+	next.Adopt(state)
+	b := next.Flush(context.Background(), clk.t, false)
+	if b == nil || len(b.Events) != 1 || str(b.Events[0], vllm.FieldRequestID) != "cmpl-1" || str(b.Events[0], FieldEndReason) != EndEvicted {
+		t.Fatalf("first flush under max_open 1: %v", b)
+	}
+	_, sums := run(t, next, lines(t, "vllm-0",
+		`INFO 11-27 12:00:03 async_llm_engine.py:120] Finished request cmpl-2.`,
+		`INFO 11-27 12:00:03 async_llm_engine.py:120] Finished request cmpl-0.`)...)
+	if len(sums) != 1 || str(sums[0], vllm.FieldRequestID) != "cmpl-2" || num(sums[0], FieldLines) != 2 || num(sums[0], vllm.FieldMaxTokens) != 16 {
+		t.Fatalf("summaries after the reload: %v (cmpl-0 ended before it: its late line makes none)", sums)
+	}
+	if next.Open() != 0 {
+		t.Fatalf("%d open", next.Open())
+	}
+}
+
+// An open request quiet for longer than access_window stops being scanned for access lines
+// (V1 ends no successful request on a line of its own: every open one would be scanned) and is
+// a candidate again with its next line.
+func TestQuietRequestLeavesTheCandidates(t *testing.T) {
+	t.Parallel()
+	p, _ := newProc(t, nil)
+	run(t, p, lines(t, "vllm-0", `(APIServer pid=1) INFO 11-27 12:00:00 [async_llm.py:270] Added request chatcmpl-q.`)...)
+	kept, _ := run(t, p, accessLine(t, "vllm-0", "10.0.0.1:5000", "POST /v1/chat/completions", 200, 20*time.Second))
+	if kept[0].Has(vllm.FieldRequestID) || len(p.pods["vllm-0"].cands) != 0 {
+		t.Fatalf("a request quiet for 20 s tied or still scanned: %v", kept[0])
+	}
+	in := append(lines(t, "vllm-0", `(APIServer pid=1) INFO 11-27 12:00:21 [logger.py:98] Generated response chatcmpl-q (streaming delta): output: 'o', output_token_ids: [1], finish_reason: None`),
+		accessLine(t, "vllm-0", "10.0.0.1:5000", "POST /v1/chat/completions", 200, 21100*time.Millisecond))
+	kept, _ = run(t, p, in...)
+	if str(kept[1], vllm.FieldRequestID) != "chatcmpl-q" {
+		t.Fatalf("not tied after its next line: %v", kept[1])
+	}
+}
