@@ -24,7 +24,8 @@ type Options struct {
 	Registry *prometheus.Registry
 	// Observe, when set, sees every batch after the processors and before the outputs (on a
 	// worker goroutine; it must be quick, safe for concurrent use, and must not change or keep
-	// the batch). The CLI uses it for its end-of-run summary.
+	// the batch). The CLI uses it for its end-of-run summary. A pipeline whose outputs are all
+	// pipeline outputs is not observed: its events are seen in the pipelines they reach, once.
 	Observe func(pipeline string, b *event.Batch)
 }
 
@@ -49,7 +50,7 @@ type outputNode struct {
 
 // build creates every component the pipelines use. Inputs and outputs are created once;
 // processors once per pipeline that lists them, so that state they hold (multiline, partial
-// lines) never mixes flows.
+// lines) never mixes flows. Pipeline inputs and outputs are connected, not created (link.go).
 func (r *Runtime) build(cfg *config.Config, comps config.Components) error {
 	var errs []error
 	outputs := map[string]*outputNode{}
@@ -57,14 +58,9 @@ func (r *Runtime) build(cfg *config.Config, comps config.Components) error {
 		pc := cfg.Pipelines[name]
 		p := newPipe(r, name)
 		for _, id := range pc.Inputs {
-			c := cfg.Inputs[id]
-			set := r.settings(id, kindInput, nil)
-			in, err := comps.Inputs[c.Type].Create(set, c.Config)
-			if err != nil {
+			if err := r.addInput(p, cfg.Inputs[id], comps); err != nil {
 				errs = append(errs, fmt.Errorf("inputs.%s: %w", id, err))
-				continue
 			}
-			p.inputs = append(p.inputs, &inputNode{id: id, in: in, m: r.metrics.component(id, kindInput)})
 		}
 		for _, id := range pc.Processors {
 			c := cfg.Processors[id]
@@ -81,8 +77,7 @@ func (r *Runtime) build(cfg *config.Config, comps config.Components) error {
 		for _, id := range pc.Outputs {
 			o, ok := outputs[id]
 			if !ok {
-				c := cfg.Outputs[id]
-				out, err := comps.Outputs[c.Type].Create(r.settings(id, kindOutput, nil), c.Config)
+				out, err := r.newOutput(cfg.Outputs[id], comps)
 				if err != nil {
 					errs = append(errs, fmt.Errorf("outputs.%s: %w", id, err))
 					continue
@@ -93,9 +88,33 @@ func (r *Runtime) build(cfg *config.Config, comps config.Components) error {
 			}
 			p.outputs = append(p.outputs, o)
 		}
+		p.forwards = onlySenders(p.outputs)
 		r.pipes = append(r.pipes, p)
 	}
-	return errors.Join(errs...)
+	r.drainOrder(cfg.Downstream())
+	return errors.Join(append(errs, r.connect())...)
+}
+
+// addInput creates an input of p; a pipeline input is connected instead (see link.go).
+func (r *Runtime) addInput(p *pipe, c config.Component, comps config.Components) error {
+	if rc, ok := c.Config.(config.PipelineReceiver); ok {
+		r.newReceiver(p, c.ID, rc)
+		return nil
+	}
+	in, err := comps.Inputs[c.Type].Create(r.settings(c.ID, kindInput, nil), c.Config)
+	if err != nil {
+		return err
+	}
+	p.inputs = append(p.inputs, &inputNode{id: c.ID, in: in, m: r.metrics.component(c.ID, kindInput)})
+	return nil
+}
+
+// newOutput creates an output; a pipeline output is the runtime's own (see link.go).
+func (r *Runtime) newOutput(c config.Component, comps config.Components) (pipeline.Output, error) {
+	if s, ok := c.Config.(config.PipelineSender); ok {
+		return &sender{id: c.ID, to: s.PipelineAddresses()}, nil
+	}
+	return comps.Outputs[c.Type].Create(r.settings(c.ID, kindOutput, nil), c.Config)
 }
 
 // settings are what a component is created with.
