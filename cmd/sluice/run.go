@@ -90,7 +90,7 @@ func runPipelines(ctx context.Context, file string, stdout, stderr io.Writer) er
 	}
 	// The summary goes to stderr with the logs: stdout may carry events (`sluice run | jq`).
 	d := newDelivery(rt, reg)
-	sum.print(stderr, inputRecords(reg), d)
+	sum.print(stderr, int(rt.Outcome().Taken), d)
 	return exitStatus(runErr, d, log)
 }
 

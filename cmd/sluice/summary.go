@@ -155,11 +155,6 @@ func onlyDrain(err error) bool {
 	return errors.As(err, &d)
 }
 
-// inputRecords sums sluice_component_events_received_total over inputs.
-func inputRecords(g prometheus.Gatherer) int {
-	return int(sumCounter(g, "sluice_component_events_received_total", "kind", "input"))
-}
-
 // sumCounter sums the counter name over its series, those with label=value when label is set.
 func sumCounter(g prometheus.Gatherer, name, label, value string) float64 {
 	mfs, err := g.Gather()
