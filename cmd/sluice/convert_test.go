@@ -101,3 +101,24 @@ output {
 		t.Fatal(err)
 	}
 }
+
+// A pipeline output converted without the pipeline that receives its address is reported and
+// kept as a commented block, so the result still validates; a pipeline input is translated.
+func TestConvertPipelineOutputAlone(t *testing.T) {
+	src := "input { pipeline { address => in } }\noutput {\n  pipeline { send_to => [elsewhere] }\n  stdout { }\n}\n"
+	var out, errb bytes.Buffer
+	if code := run([]string{"convert", "-"}, strings.NewReader(src), &out, &errb); code != 2 {
+		t.Fatalf("code %d: %s", code, errb.String())
+	}
+	if want := `<stdin>:3:3: pipeline: not translated: no pipeline converted with it receives "elsewhere"`; !strings.Contains(errb.String(), want) {
+		t.Errorf("stderr %q, want %q", errb.String(), want)
+	}
+	for _, want := range []string{"pipeline/line1:\n    address: in", "#   pipeline { send_to => [elsewhere] }", "outputs: [stdout/line4]"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("missing %q in\n%s", want, out.String())
+		}
+	}
+	if _, err := config.Parse(out.Bytes(), components()); err != nil {
+		t.Fatal(err)
+	}
+}
