@@ -11,8 +11,9 @@ import (
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
-// Pipeline-to-pipeline: a pipeline output hands each batch, copied, straight to the queue of
-// every pipeline whose pipeline input receives one of its addresses. The runtime connects the
+// Pipeline-to-pipeline: a pipeline output hands each batch, copied (unless nobody else can see
+// it), straight to the queue of every pipeline whose pipeline input receives one of its
+// addresses. The runtime connects the
 // two ends itself rather than creating components, because both ends need what only it has:
 //   - acks: each copy is derived from the upstream batch, so the upstream source is acknowledged
 //     only when every downstream pipeline has delivered (or dead-lettered) its copy;
@@ -45,12 +46,26 @@ type sender struct {
 	id    string
 	to    []string
 	links []*link // by address, set once every pipeline is built
+	// owns is set when the sender has one address and is the only output of every pipeline
+	// that lists it: nobody else reads the events it gets, so it hands them on as they are.
+	owns bool
 }
 
 // Deliver gives each receiving pipeline its own copy of the events (its processors change them,
 // and other outputs of this pipeline may still be reading the originals) without the routes,
 // which name this pipeline's outputs. b resolves once every copy has.
 func (s *sender) Deliver(ctx context.Context, b *event.Batch) error {
+	if s.owns {
+		for _, e := range b.Events {
+			if e.Meta.Routes != nil {
+				e.Meta.Routes = nil
+			}
+		}
+		if err := s.links[0].Consume(ctx, b); err != nil {
+			return fmt.Errorf("send to address %q (pipeline %s): %w", s.to[0], s.links[0].p.name, err)
+		}
+		return nil
+	}
 	var errs []error
 	for i, l := range s.links {
 		if err := l.Consume(ctx, b.Derive(copies(b.Events))); err != nil {
@@ -87,6 +102,14 @@ func onlySenders(outs []*outputNode) bool {
 
 // connect gives every sender the links of its addresses, once all pipelines are built.
 func (r *Runtime) connect() error {
+	shared := map[*sender]bool{}
+	for _, p := range r.pipes {
+		for _, o := range p.outputs {
+			if s, ok := o.o.(*sender); ok && len(p.outputs) > 1 {
+				shared[s] = true
+			}
+		}
+	}
 	var errs []error
 	for _, o := range r.outputs {
 		s, ok := o.o.(*sender)
@@ -101,6 +124,7 @@ func (r *Runtime) connect() error {
 			}
 			s.links = append(s.links, l)
 		}
+		s.owns = len(s.links) == 1 && !shared[s]
 	}
 	return errors.Join(errs...)
 }

@@ -138,6 +138,7 @@ http: {address: ""}
 }
 
 // Collector: two pipelines send into one; every event arrives and each source is acknowledged.
+// Each sending pipeline has the pipeline output alone, so the events are handed on uncopied.
 func TestLinkCollector(t *testing.T) {
 	t.Parallel()
 	e := newEnv()
@@ -157,6 +158,7 @@ http: {address: ""}
 	for i := range 10 {
 		ba, ra := lines("a", i*5, 5)
 		bb, rb := lines("b", i*5, 5)
+		ba.Events[0].Meta.Routes = []string{"pipeline/collect"} // as a route processor sets it
 		fa.batches <- ba
 		fb.batches <- bb
 		recs = append(recs, ra, rb)
@@ -170,6 +172,9 @@ http: {address: ""}
 	}
 	if n := len(sink.Events()); n != 100 {
 		t.Errorf("collector delivered %d events, want 100", n)
+	}
+	if len(e.dlq.Entries()) != 0 {
+		t.Errorf("dead letter %+v: routes of the sending pipeline leaked into the collector", e.dlq.Entries())
 	}
 	if o := r.Outcome(); o.Taken != 100 || o.Delivered != 100 {
 		t.Errorf("outcome %+v", o)
