@@ -11,6 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/pipeline/pipelinetest"
 )
@@ -290,4 +291,37 @@ http: {address: ""}
 		}
 	}
 	wantList(t, "delivered", slices.Sorted(slices.Values(sink.Messages())), "[f-0 f-1 f-2 f-3 f-4 f-5 f-6 f-7 f-8 f-9]")
+}
+
+// Events a downstream pipeline dead-letters are finished: the upstream source is acknowledged
+// Delivered. When the dead letter refuses them too, the source hears Rejected.
+func TestLinkDeadLetteredDownstreamIsFinished(t *testing.T) {
+	t.Parallel()
+	e := newEnv()
+	feed, sink := e.oneToOne()
+	e.procs["proc/bad"] = procFunc(func(*event.Batch) error { return pipeline.Permanent(errors.New("cannot parse")) })
+	_, _, wait := e.start(t, `
+inputs: {in/a: {}, pipeline/down: {address: down}}
+processors: {proc/bad: {}}
+outputs: {pipeline/down: {send_to: [down]}, out/x: {}}
+pipelines:
+  up: {inputs: [in/a], outputs: [pipeline/down]}
+  down: {inputs: [pipeline/down], processors: [proc/bad], outputs: [out/x]}
+http: {address: ""}
+`)
+	b1, rec1 := lines("f", 0, 2)
+	feed.batches <- b1
+	if s := rec1.Wait(t); s != event.Delivered {
+		t.Fatalf("source ack %v, want delivered (the dead letter holds the events)", s)
+	}
+	e.dlq.SetErr(errors.New("disk full"))
+	b2, rec2 := lines("f", 2, 2)
+	feed.batches <- b2
+	finish(t, feed, wait)
+	if s := rec2.Wait(t); s != event.Rejected {
+		t.Fatalf("source ack %v, want rejected", s)
+	}
+	if n := len(e.dlq.Entries()); n != 2 || len(sink.Events()) != 0 {
+		t.Errorf("dead letter holds %d events, output %d", n, len(sink.Events()))
+	}
 }
