@@ -16,18 +16,12 @@ import (
 	"github.com/sluice-dev/sluice/pipeline/pipelinetest"
 )
 
-// A distributor run end to end: a file routed to two pipelines with their own processors. Every
-// line comes out once, changed by its own pipeline, and the summary counts each input record and
-// event once, not once per pipeline it crossed (before, 3 lines read as "6 events from 6 input
-// records").
-func TestRunPipelineToPipeline(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	cfg, log, out := filepath.Join(dir, "sluice.yaml"), filepath.Join(dir, "a.log"), filepath.Join(dir, "out.ndjson")
-	writeFile(t, log, "a ERROR x\nb ok\nc ERROR y\n")
-	writeFile(t, cfg, `
+// distributor is a config that routes the lines of a file to two pipelines, errors (which sets
+// lane: errors) and rest, both writing to one file.
+func distributor(in, out, dlq string) string {
+	return fmt.Sprintf(`
 inputs:
-  file: {paths: [`+log+`], mode: read}
+  file: {paths: [%q], mode: read}
   pipeline/errors: {address: errors}
   pipeline/rest: {address: rest}
 processors:
@@ -39,14 +33,51 @@ processors:
 outputs:
   pipeline/errors: {send_to: [errors]}
   pipeline/rest: {send_to: [rest]}
-  file: {path: `+out+`}
+  file: {path: %q}
 pipelines:
   distributor: {inputs: [file], processors: [route], outputs: [pipeline/errors, pipeline/rest]}
   errors: {inputs: [pipeline/errors], processors: [set/e], outputs: [file]}
   rest: {inputs: [pipeline/rest], outputs: [file]}
 http: {address: ""}
-dead_letter: {path: `+filepath.Join(dir, "dlq")+`}
+dead_letter: {path: %q}
+`, in, out, dlq)
+}
+
+// A distributor's pipelines are tested one by one: the route to a pipeline output, and the
+// receiving pipeline's processors.
+func TestTestCommandPipelineToPipeline(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cfg := write(t, dir, "sluice.yaml", distributor("a.log", "out.ndjson", "dlq")+`
+tests:
+  - name: routed
+    pipeline: distributor
+    input: ["a ERROR x", "b ok"]
+    expect:
+      - routes: [pipeline/errors]
+      - routes: [pipeline/rest]
+  - name: lane
+    pipeline: errors
+    input: ["a ERROR x"]
+    expect:
+      - fields: {lane: errors}
 `)
+	code, out, errs := runCLI(t, "", "test", "-c", cfg)
+	if code != 0 || !strings.Contains(out, "2 passed, 0 failed") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errs)
+	}
+}
+
+// A distributor run end to end: a file routed to two pipelines with their own processors. Every
+// line comes out once, changed by its own pipeline, and the summary counts each input record and
+// event once, not once per pipeline it crossed (before, 3 lines read as "6 events from 6 input
+// records").
+func TestRunPipelineToPipeline(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cfg, log, out := filepath.Join(dir, "sluice.yaml"), filepath.Join(dir, "a.log"), filepath.Join(dir, "out.ndjson")
+	writeFile(t, log, "a ERROR x\nb ok\nc ERROR y\n")
+	writeFile(t, cfg, distributor(log, out, filepath.Join(dir, "dlq")))
 	code, _, stderr := runCLI(t, "", "run", "-c", cfg)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)
