@@ -11,15 +11,15 @@ import (
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
-// Pipeline-to-pipeline: a pipeline output hands each batch, copied (unless nobody else can see
-// it), straight to the queue of every pipeline whose pipeline input receives one of its
-// addresses. The runtime connects the
-// two ends itself rather than creating components, because both ends need what only it has:
+// Pipeline-to-pipeline: a pipeline output hands each batch straight to the queue of every
+// pipeline whose pipeline input receives one of its addresses, as a copy unless nobody else can
+// see the events. The runtime connects the two ends itself rather than creating components,
+// because both ends need what only it has:
 //   - acks: each copy is derived from the upstream batch, so the upstream source is acknowledged
 //     only when every downstream pipeline has delivered (or dead-lettered) its copy;
-//   - the in-flight bound: the upstream batch already holds its share of
-//     max_events_in_flight until then, so a copy takes none (taking it again could deadlock a
-//     full runtime) and memory stays bounded by the bound times the fan-out;
+//   - the in-flight bound: the upstream batch holds its share of max_events_in_flight until
+//     then, so a copy takes none (taking it again could deadlock a full runtime) and memory
+//     stays bounded by the bound times the fan-out;
 //   - backpressure: the hand-over blocks while the downstream queue is full, which blocks the
 //     upstream worker, its queue and finally its inputs;
 //   - shutdown: pipelines drain upstream first, and a pipeline fed by others stops taking
