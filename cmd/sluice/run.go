@@ -72,7 +72,7 @@ func runPipelines(ctx context.Context, file string, stdout, stderr io.Writer) er
 			log.Error("close dead letter", "error", cerr)
 		}
 	}()
-	sum := newSummary()
+	sum := newSummary(cfg)
 	rt, err := runtime.New(cfg, components(), runtime.Options{Logger: log, DeadLetter: dlq, Registry: reg, Observe: sum.observe})
 	if err != nil {
 		return fmt.Errorf("%s: %w", file, err)

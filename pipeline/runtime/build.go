@@ -24,8 +24,7 @@ type Options struct {
 	Registry *prometheus.Registry
 	// Observe, when set, sees every batch after the processors and before the outputs (on a
 	// worker goroutine; it must be quick, safe for concurrent use, and must not change or keep
-	// the batch). The CLI uses it for its end-of-run summary. A pipeline whose outputs are all
-	// pipeline outputs is not observed: its events are seen in the pipelines they reach, once.
+	// the batch). The CLI uses it for its end-of-run summary.
 	Observe func(pipeline string, b *event.Batch)
 }
 
@@ -88,7 +87,6 @@ func (r *Runtime) build(cfg *config.Config, comps config.Components) error {
 			}
 			p.outputs = append(p.outputs, o)
 		}
-		p.forwards = onlySenders(p.outputs)
 		r.pipes = append(r.pipes, p)
 	}
 	r.drainOrder(cfg.Downstream())

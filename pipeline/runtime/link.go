@@ -92,14 +92,6 @@ func (r *Runtime) newReceiver(p *pipe, id string, c config.PipelineReceiver) {
 	r.links[c.PipelineAddress()] = &link{p: p, in: in}
 }
 
-// onlySenders reports whether every output is a pipeline output.
-func onlySenders(outs []*outputNode) bool {
-	return !slices.ContainsFunc(outs, func(o *outputNode) bool {
-		_, ok := o.o.(*sender)
-		return !ok
-	})
-}
-
 // connect gives every sender the links of its addresses, once all pipelines are built.
 func (r *Runtime) connect() error {
 	shared := map[*sender]bool{}

@@ -31,10 +31,9 @@ type pipe struct {
 	workers []chan job        // dispatcher -> worker i
 	wg      sync.WaitGroup    // dispatcher and workers
 
-	mu       sync.RWMutex // guards closed against sends on queue
-	closed   bool
-	fed      bool // pipeline outputs of other pipelines send to it
-	forwards bool // every output is a pipeline output: Observe sees its events downstream
+	mu     sync.RWMutex // guards closed against sends on queue
+	closed bool
+	fed    bool // pipeline outputs of other pipelines send to it
 
 	depth   prometheus.Gauge
 	latency prometheus.Observer

@@ -83,7 +83,7 @@ func (p *pipe) deliver(ctx context.Context, b *event.Batch) {
 		b.Resolve(event.Delivered)
 		return
 	}
-	if p.r.observe != nil && !p.forwards {
+	if p.r.observe != nil {
 		p.r.observe(p.name, b)
 	}
 	routed := slices.ContainsFunc(b.Events, func(e *event.Event) bool { return len(e.Meta.Routes) > 0 })
