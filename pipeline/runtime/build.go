@@ -57,7 +57,7 @@ func (r *Runtime) build(cfg *config.Config, comps config.Components) error {
 		pc := cfg.Pipelines[name]
 		p := newPipe(r, name)
 		for _, id := range pc.Inputs {
-			if err := r.addInput(p, cfg.Inputs[id], comps); err != nil {
+			if err := r.addInput(p, id, cfg.Inputs[id], comps); err != nil {
 				errs = append(errs, fmt.Errorf("inputs.%s: %w", id, err))
 			}
 		}
@@ -76,7 +76,7 @@ func (r *Runtime) build(cfg *config.Config, comps config.Components) error {
 		for _, id := range pc.Outputs {
 			o, ok := outputs[id]
 			if !ok {
-				out, err := r.newOutput(cfg.Outputs[id], comps)
+				out, err := r.newOutput(id, cfg.Outputs[id], comps)
 				if err != nil {
 					errs = append(errs, fmt.Errorf("outputs.%s: %w", id, err))
 					continue
@@ -94,25 +94,25 @@ func (r *Runtime) build(cfg *config.Config, comps config.Components) error {
 }
 
 // addInput creates an input of p; a pipeline input is connected instead (see link.go).
-func (r *Runtime) addInput(p *pipe, c config.Component, comps config.Components) error {
+func (r *Runtime) addInput(p *pipe, id string, c config.Component, comps config.Components) error {
 	if rc, ok := c.Config.(config.PipelineReceiver); ok {
-		r.newReceiver(p, c.ID, rc)
+		r.newReceiver(p, id, rc)
 		return nil
 	}
-	in, err := comps.Inputs[c.Type].Create(r.settings(c.ID, kindInput, nil), c.Config)
+	in, err := comps.Inputs[c.Type].Create(r.settings(id, kindInput, nil), c.Config)
 	if err != nil {
 		return err
 	}
-	p.inputs = append(p.inputs, &inputNode{id: c.ID, in: in, m: r.metrics.component(c.ID, kindInput)})
+	p.inputs = append(p.inputs, &inputNode{id: id, in: in, m: r.metrics.component(id, kindInput)})
 	return nil
 }
 
 // newOutput creates an output; a pipeline output is the runtime's own (see link.go).
-func (r *Runtime) newOutput(c config.Component, comps config.Components) (pipeline.Output, error) {
+func (r *Runtime) newOutput(id string, c config.Component, comps config.Components) (pipeline.Output, error) {
 	if s, ok := c.Config.(config.PipelineSender); ok {
-		return &sender{id: c.ID, to: s.PipelineAddresses()}, nil
+		return &sender{to: s.PipelineAddresses()}, nil
 	}
-	return comps.Outputs[c.Type].Create(r.settings(c.ID, kindOutput, nil), c.Config)
+	return comps.Outputs[c.Type].Create(r.settings(id, kindOutput, nil), c.Config)
 }
 
 // settings are what a component is created with.

@@ -43,7 +43,6 @@ func (l *link) Consume(ctx context.Context, b *event.Batch) error {
 
 // sender is the pipeline output: it hands every batch to the links of its addresses.
 type sender struct {
-	id    string
 	to    []string
 	links []*link // by address, set once every pipeline is built
 	// owns is set when the sender has one address and is the only output of every pipeline
