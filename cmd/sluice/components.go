@@ -8,9 +8,11 @@ import (
 	"github.com/sluice-dev/sluice/pipeline/input/beats"
 	fileinput "github.com/sluice-dev/sluice/pipeline/input/file"
 	kafkainput "github.com/sluice-dev/sluice/pipeline/input/kafka"
+	pipelineinput "github.com/sluice-dev/sluice/pipeline/input/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/input/stdin"
 	"github.com/sluice-dev/sluice/pipeline/output/elasticsearch"
 	fileoutput "github.com/sluice-dev/sluice/pipeline/output/file"
+	pipelineoutput "github.com/sluice-dev/sluice/pipeline/output/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/output/stdout"
 	"github.com/sluice-dev/sluice/processors/convert"
 	copyproc "github.com/sluice-dev/sluice/processors/copy"
@@ -44,6 +46,7 @@ func components() config.Components {
 			beats.Factory,
 			fileinput.Factory,
 			kafkainput.Factory,
+			pipelineinput.Factory,
 			stdin.Factory,
 		},
 		[]pipeline.ProcessorFactory{
@@ -73,6 +76,7 @@ func components() config.Components {
 		[]pipeline.OutputFactory{
 			elasticsearch.Factory,
 			fileoutput.Factory,
+			pipelineoutput.Factory,
 			stdout.Factory,
 		},
 	)

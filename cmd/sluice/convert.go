@@ -16,19 +16,21 @@ import (
 func newConvertCmd() *cobra.Command {
 	var out string
 	cmd := &cobra.Command{
-		Use:   "convert LOGSTASH.conf|DIR|-... [-o sluice.yaml]",
+		Use:   "convert LOGSTASH.conf|DIR|-...|pipelines.yml [-o sluice.yaml]",
 		Short: "Translate Logstash pipeline files into a sluice config, reporting what has no equivalent",
 		Long: `Reads Logstash pipeline files with a parser of Logstash's configuration language and
 writes one sluice config with one pipeline, main. Files are concatenated in the order given;
 a directory stands for its *.conf files in name order, as Logstash reads conf.d; - reads
-standard input.
+standard input. A pipelines.yml (or a directory holding one) stands for the pipelines it
+lists (pipeline.id with path.config or config.string): each becomes a sluice pipeline, and
+pipeline inputs and outputs (pipeline-to-pipeline) link them.
 
-Translated: inputs beats, kafka, file, stdin (codecs json and multiline become processors);
+Translated: inputs beats, kafka, file, stdin, pipeline (codecs json and multiline become processors);
 filters grok, dissect, json, kv, date, mutate (rename, replace, convert, uppercase,
 lowercase, copy), drop, fingerprint, and add_field/remove_field/remove_tag of any filter;
 if / else if / else into each processor's if:, and into a route processor for outputs;
 outputs elasticsearch (hosts, user/password, api_key, index with %{[field]} and
-%{+yyyy.MM.dd}, data streams, document_id from a fingerprint), stdout, file.
+%{+yyyy.MM.dd}, data streams, document_id from a fingerprint), stdout, file, pipeline.
 
 Everything else is printed on stderr, one line each with file:line:column, and kept at the
 end of the YAML as a commented block. Check the result with sluice validate -c FILE.
@@ -58,12 +60,26 @@ syntax error (file:line:column) or an unreadable file.`,
 }
 
 // convertFiles parses every file (a directory stands for its *.conf files in name order, as
-// Logstash reads conf.d; "-" for standard input), then translates them as one pipeline.
+// Logstash reads conf.d; "-" for standard input), then translates them as one pipeline. A
+// pipelines.yml, or a directory holding one, stands for the pipelines it lists instead.
 func convertFiles(args []string, stdin io.Reader) (*convert.Result, error) {
+	if p := pipelinesYML(args); p != "" {
+		return convertPipelines(p)
+	}
 	files, err := expandConfs(args)
 	if err != nil {
 		return nil, err
 	}
+	srcs, err := parseConfs(files, stdin)
+	if err != nil {
+		return nil, err
+	}
+	return convert.Translate(srcs)
+}
+
+// parseConfs reads and parses Logstash files in order; "-" is standard input.
+func parseConfs(files []string, stdin io.Reader) ([]convert.Source, error) {
+	var err error
 	srcs := make([]convert.Source, 0, len(files))
 	for _, f := range files {
 		var b []byte
@@ -82,7 +98,7 @@ func convertFiles(args []string, stdin io.Reader) (*convert.Result, error) {
 		}
 		srcs = append(srcs, convert.Source{File: f, Cfg: cfg})
 	}
-	return convert.Translate(srcs)
+	return srcs, nil
 }
 
 func expandConfs(args []string) ([]string, error) {

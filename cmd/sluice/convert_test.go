@@ -101,3 +101,53 @@ output {
 		t.Fatal(err)
 	}
 }
+
+// A pipeline output converted without the pipeline that receives its address is reported and
+// kept as a commented block, so the result still validates; a pipeline input is translated.
+func TestConvertPipelineOutputAlone(t *testing.T) {
+	src := "input { pipeline { address => in } }\noutput {\n  pipeline { send_to => [elsewhere] }\n  stdout { }\n}\n"
+	var out, errb bytes.Buffer
+	if code := run([]string{"convert", "-"}, strings.NewReader(src), &out, &errb); code != 2 {
+		t.Fatalf("code %d: %s", code, errb.String())
+	}
+	if want := `<stdin>:3:3: pipeline: not translated: no pipeline converted with it receives "elsewhere"`; !strings.Contains(errb.String(), want) {
+		t.Errorf("stderr %q, want %q", errb.String(), want)
+	}
+	for _, want := range []string{"pipeline/line1:\n    address: in", "#   pipeline { send_to => [elsewhere] }", "outputs: [stdout/line4]"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("missing %q in\n%s", want, out.String())
+		}
+	}
+	if _, err := config.Parse(out.Bytes(), components()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A pipelines.yml with path.config (a file, and a glob, relative to its directory) becomes one
+// sluice pipeline per entry; per-pipeline settings are reported at their line.
+func TestConvertPipelinesPathConfig(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "intake.conf", "input { stdin { } }\noutput { pipeline { send_to => [main] } }\n")
+	os.Mkdir(filepath.Join(dir, "main.d"), 0o755)
+	write(t, dir, "main.d/10-in.conf", "input { pipeline { address => main } }\n")
+	write(t, dir, "main.d/20-out.conf", "output { stdout { } }\n")
+	write(t, dir, "pipelines.yml", "- pipeline.id: intake\n  path.config: intake.conf\n- pipeline.id: main\n  pipeline.workers: 4\n  path.config: \"main.d/*.conf\"\n")
+	var out, errb bytes.Buffer
+	if code := run([]string{"convert", dir}, nil, &out, &errb); code != 2 {
+		t.Fatalf("code %d: %s", code, errb.String())
+	}
+	if want := "pipelines.yml:4:3: pipeline.workers: not translated"; !strings.Contains(errb.String(), want) {
+		t.Errorf("stderr %q, want %q", errb.String(), want)
+	}
+	for _, want := range []string{
+		"intake:\n    inputs: [stdin/intake-line1]\n    processors: []\n    outputs: [pipeline/intake-line2]",
+		"main:\n    inputs: [pipeline/10-in-line1]\n    processors: []\n    outputs: [stdout/20-out-line1]",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("missing %q in\n%s", want, out.String())
+		}
+	}
+	if _, err := config.Parse(out.Bytes(), components()); err != nil {
+		t.Fatal(err)
+	}
+}

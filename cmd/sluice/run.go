@@ -77,7 +77,7 @@ func runPipelines(ctx context.Context, file *configFlags, stdout, stderr io.Writ
 			log.Error("close dead letter", "error", cerr)
 		}
 	}()
-	sum := newSummary()
+	sum := newSummary(cfg)
 	rt, err := runtime.New(cfg, components(), runtime.Options{Logger: log, DeadLetter: dlq, Registry: reg, Observe: sum.observe, Carry: carry})
 	if err != nil {
 		return fmt.Errorf("%s: %w", file, err)
@@ -95,7 +95,7 @@ func runPipelines(ctx context.Context, file *configFlags, stdout, stderr io.Writ
 	}
 	// The summary goes to stderr with the logs: stdout may carry events (`sluice run | jq`).
 	d := newDelivery(rt, reg)
-	sum.print(stderr, inputRecords(reg), d)
+	sum.print(stderr, int(rt.Outcome().Taken), d)
 	return exitStatus(runErr, d, log)
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 
+	"github.com/sluice-dev/sluice/pipeline/config"
 	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/pipeline/runtime"
 )
@@ -19,6 +21,9 @@ import (
 // summary counts what went through the pipelines, for the report `sluice run` prints when it
 // finishes: what was found, what could not be parsed, and how many error lines there were.
 type summary struct {
+	// forwards are the pipelines whose outputs all send to other pipelines: their events are
+	// counted in the pipelines they reach, once.
+	forwards  map[string]bool
 	mu        sync.Mutex
 	start     time.Time
 	events    int
@@ -28,12 +33,22 @@ type summary struct {
 	errorSets map[string]int
 }
 
-func newSummary() *summary {
-	return &summary{start: time.Now(), datasets: map[string]int{}, errorSets: map[string]int{}}
+func newSummary(cfg *config.Config) *summary {
+	s := &summary{start: time.Now(), datasets: map[string]int{}, errorSets: map[string]int{}, forwards: map[string]bool{}}
+	for name, pl := range cfg.Pipelines {
+		s.forwards[name] = !slices.ContainsFunc(pl.Outputs, func(id string) bool {
+			_, ok := cfg.Outputs[id].Config.(config.PipelineSender)
+			return !ok
+		})
+	}
+	return s
 }
 
 // observe is the runtime's Observe hook.
-func (s *summary) observe(_ string, b *event.Batch) {
+func (s *summary) observe(pipeline string, b *event.Batch) {
+	if s.forwards[pipeline] {
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, e := range b.Events {
@@ -153,11 +168,6 @@ func onlyDrain(err error) bool {
 	}
 	var d *runtime.DrainError
 	return errors.As(err, &d)
-}
-
-// inputRecords sums sluice_component_events_received_total over inputs.
-func inputRecords(g prometheus.Gatherer) int {
-	return int(sumCounter(g, "sluice_component_events_received_total", "kind", "input"))
 }
 
 // sumCounter sums the counter name over its series, those with label=value when label is set.

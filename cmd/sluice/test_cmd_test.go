@@ -13,7 +13,7 @@ import (
 // The example configs' own test cases pass.
 func TestExampleConfigTests(t *testing.T) {
 	t.Parallel()
-	for _, f := range []string{"../../configs/vllm-gpu-k8s.yaml", "../../configs/kafka-indexer.yaml"} {
+	for _, f := range []string{"../../configs/vllm-gpu-k8s.yaml", "../../configs/kafka-indexer.yaml", "../../configs/distributor.yaml"} {
 		code, out, errs := runCLI(t, "", "test", "-c", f)
 		if code != 0 || strings.Contains(out, "FAIL") || !strings.Contains(out, "0 failed") {
 			t.Errorf("%s: exit %d\n%s\n%s", f, code, out, errs)

@@ -195,6 +195,19 @@ type OutputNamer interface {
 	OutputNames() map[string]string
 }
 
+// PipelineReceiver is an input config that receives the events other pipelines of the process
+// send to an address (the pipeline input). The loader checks that each address has one receiver
+// and that no pipeline feeds itself through addresses; the runtime connects senders to it.
+type PipelineReceiver interface {
+	PipelineAddress() string
+}
+
+// PipelineSender is an output config that sends every event it gets to the pipelines receiving
+// at each of its addresses (the pipeline output).
+type PipelineSender interface {
+	PipelineAddresses() []string
+}
+
 // Warner is a component config that is valid yet probably unsafe or wrong, as Kafka SASL PLAIN
 // without TLS (the password crosses the network as is). `sluice validate` prints its warnings and
 // `sluice run` logs them at startup; they never stop a config from loading.

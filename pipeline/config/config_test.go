@@ -53,6 +53,20 @@ func TestBadConfigs(t *testing.T) {
 			`http.pprof: want true or false, got a list [a]`,
 			`pipelines: want a map (key: value), got a list [main]`,
 		},
+		"pipeline_address.bad.yaml": {
+			`inputs.pipeline/a.address: required: the name pipeline outputs send to`,
+			`outputs.pipeline/out.send_to[1]: "b c" contains white space`,
+			`outputs.pipeline/out.send_to[2]: "a" listed twice`,
+		},
+		"pipeline_loop.bad.yaml": {
+			`pipelines: pipelines form a loop through pipeline outputs: a -> b -> a (events would circle forever)`,
+		},
+		"pipeline_no_receiver.bad.yaml": {
+			`outputs.pipeline/out.send_to[1]: no pipeline input receives address "eror" (pipeline "main" sends there; addresses received: errors)`,
+		},
+		"pipeline_two_receivers.bad.yaml": {
+			`inputs.pipeline/b.address: address "shared" is already received by input "pipeline/a" of pipeline "a" (pipeline "b"): one receiver per address`,
+		},
 		"route_output.bad.yaml": {
 			`processors.route.default[0]: output "stdout/logs" is not an output of pipeline "main" (its outputs: stdout)`,
 			`processors.route.routes[0].outputs[1]: output "elasticsearch/errors" is not an output of pipeline "main" (its outputs: stdout)`,
@@ -79,7 +93,7 @@ func TestBadConfigs(t *testing.T) {
 			`pipeline: unknown key`,
 			`pipelines: at least one pipeline is required`,
 		},
-		"unknown_type.bad.yaml": {`inputs.kafak/orders: unknown input type "kafak" (known: file, stdin)`},
+		"unknown_type.bad.yaml": {`inputs.kafak/orders: unknown input type "kafak" (known: file, pipeline, stdin)`},
 	}
 	files, err := filepath.Glob("../../configs/testdata/*.bad.yaml")
 	if err != nil || len(files) != len(cases) {

@@ -9,12 +9,15 @@ import (
 	"github.com/sluice-dev/sluice/parsers/builtin"
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
+	pipelineinput "github.com/sluice-dev/sluice/pipeline/input/pipeline"
+	pipelineoutput "github.com/sluice-dev/sluice/pipeline/output/pipeline"
 	"github.com/sluice-dev/sluice/processors/parse"
 	"github.com/sluice-dev/sluice/processors/route"
 )
 
 // Stand-ins with the config shapes of the real components, so that config tests do not depend
-// on component packages other helpers are writing.
+// on component packages other helpers are writing. The pipeline input and output are the real
+// ones: the loader's checks of the links between pipelines are about them.
 
 type fileInConfig struct {
 	Paths []string `mapstructure:"paths"`
@@ -79,12 +82,14 @@ func testComponents() Components {
 		[]pipeline.InputFactory{
 			inFactory("file", func() pipeline.Config { return &fileInConfig{Mode: "tail"} }),
 			inFactory("stdin", func() pipeline.Config { return &emptyConfig{} }),
+			pipelineinput.Factory,
 		},
 		[]pipeline.ProcessorFactory{parse.NewFactory(builtin.Registry()), route.Factory},
 		[]pipeline.OutputFactory{
 			outFactory("stdout", func() pipeline.Config { return &emptyConfig{} }),
 			outFactory("file", func() pipeline.Config { return &fileOutConfig{} }),
 			outFactory("elasticsearch", func() pipeline.Config { return &esConfig{Index: "logs"} }),
+			pipelineoutput.Factory,
 		})
 	if err != nil {
 		panic(err)

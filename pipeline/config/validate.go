@@ -191,6 +191,7 @@ func (c *Config) validatePipelines(p *problems) {
 			feeds[id] = name
 		}
 	}
+	c.checkLinks(p)
 }
 
 // checkRoutes reports output names, in the configs of the pipeline's processors, that are not

@@ -20,6 +20,33 @@ func (discard) Deliver(_ context.Context, b *event.Batch) error {
 // BenchmarkRuntimeThroughput measures events through input -> coalescing -> one processor ->
 // one output, with acks, per event. The input hands batches of size events with 8 keys.
 func BenchmarkRuntimeThroughput(b *testing.B) {
+	throughput(b, `
+inputs: {in/a: {}}
+processors: {proc/touch: {}}
+outputs: {out/x: {}}
+pipelines: {main: {inputs: [in/a], processors: [proc/touch], outputs: [out/x]}}
+runtime: {batch_size: 2048, flush_interval: 5ms, max_events_in_flight: 32768}
+http: {address: ""}
+`)
+}
+
+// BenchmarkLinkedThroughput is BenchmarkRuntimeThroughput with the processor and output in a
+// second pipeline fed by a pipeline output: the cost of a hand-over between pipelines (a copy
+// of every event, a second queue and worker pool).
+func BenchmarkLinkedThroughput(b *testing.B) {
+	throughput(b, `
+inputs: {in/a: {}, pipeline/down: {address: down}}
+processors: {proc/touch: {}}
+outputs: {pipeline/down: {send_to: [down]}, out/x: {}}
+pipelines:
+  up: {inputs: [in/a], outputs: [pipeline/down]}
+  down: {inputs: [pipeline/down], processors: [proc/touch], outputs: [out/x]}
+runtime: {batch_size: 2048, flush_interval: 5ms, max_events_in_flight: 32768}
+http: {address: ""}
+`)
+}
+
+func throughput(b *testing.B, yaml string) {
 	for _, size := range []int{16, 256} {
 		b.Run(fmt.Sprintf("batch=%d", size), func(b *testing.B) {
 			e := newEnv()
@@ -36,14 +63,7 @@ func BenchmarkRuntimeThroughput(b *testing.B) {
 			for i := range evs {
 				evs[i] = proto
 			}
-			_, cancel, wait := e.startB(b, `
-inputs: {in/a: {}}
-processors: {proc/touch: {}}
-outputs: {out/x: {}}
-pipelines: {main: {inputs: [in/a], processors: [proc/touch], outputs: [out/x]}}
-runtime: {batch_size: 2048, flush_interval: 5ms, max_events_in_flight: 32768}
-http: {address: ""}
-`)
+			_, cancel, wait := e.startB(b, yaml)
 			defer cancel()
 			b.ReportAllocs()
 			b.ResetTimer()

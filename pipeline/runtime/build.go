@@ -53,7 +53,7 @@ type outputNode struct {
 
 // build creates every component the pipelines use. Inputs and outputs are created once;
 // processors once per pipeline that lists them, so that state they hold (multiline, partial
-// lines) never mixes flows.
+// lines) never mixes flows. Pipeline inputs and outputs are connected, not created (link.go).
 func (r *Runtime) build(cfg *config.Config, comps config.Components) error {
 	var errs []error
 	outputs := map[string]*outputNode{}
@@ -61,14 +61,9 @@ func (r *Runtime) build(cfg *config.Config, comps config.Components) error {
 		pc := cfg.Pipelines[name]
 		p := newPipe(r, name)
 		for _, id := range pc.Inputs {
-			c := cfg.Inputs[id]
-			set := r.settings(id, kindInput, nil)
-			in, err := comps.Inputs[c.Type].Create(set, c.Config)
-			if err != nil {
+			if err := r.addInput(p, id, cfg.Inputs[id], comps); err != nil {
 				errs = append(errs, fmt.Errorf("inputs.%s: %w", id, err))
-				continue
 			}
-			p.inputs = append(p.inputs, &inputNode{id: id, in: in, m: r.metrics.component(id, kindInput)})
 		}
 		for _, id := range pc.Processors {
 			c := cfg.Processors[id]
@@ -86,8 +81,7 @@ func (r *Runtime) build(cfg *config.Config, comps config.Components) error {
 		for _, id := range pc.Outputs {
 			o, ok := outputs[id]
 			if !ok {
-				c := cfg.Outputs[id]
-				out, err := comps.Outputs[c.Type].Create(r.settings(id, kindOutput, nil), c.Config)
+				out, err := r.newOutput(id, cfg.Outputs[id], comps)
 				if err != nil {
 					errs = append(errs, fmt.Errorf("outputs.%s: %w", id, err))
 					continue
@@ -100,7 +94,30 @@ func (r *Runtime) build(cfg *config.Config, comps config.Components) error {
 		}
 		r.pipes = append(r.pipes, p)
 	}
-	return errors.Join(errs...)
+	r.drainOrder(cfg.Downstream())
+	return errors.Join(append(errs, r.connect())...)
+}
+
+// addInput creates an input of p; a pipeline input is connected instead (see link.go).
+func (r *Runtime) addInput(p *pipe, id string, c config.Component, comps config.Components) error {
+	if rc, ok := c.Config.(config.PipelineReceiver); ok {
+		r.newReceiver(p, id, rc)
+		return nil
+	}
+	in, err := comps.Inputs[c.Type].Create(r.settings(id, kindInput, nil), c.Config)
+	if err != nil {
+		return err
+	}
+	p.inputs = append(p.inputs, &inputNode{id: id, in: in, m: r.metrics.component(id, kindInput)})
+	return nil
+}
+
+// newOutput creates an output; a pipeline output is the runtime's own (see link.go).
+func (r *Runtime) newOutput(id string, c config.Component, comps config.Components) (pipeline.Output, error) {
+	if s, ok := c.Config.(config.PipelineSender); ok {
+		return &sender{to: s.PipelineAddresses()}, nil
+	}
+	return comps.Outputs[c.Type].Create(r.settings(id, kindOutput, nil), c.Config)
 }
 
 // settings are what a component is created with.

@@ -14,6 +14,8 @@ import (
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/config"
 	"github.com/sluice-dev/sluice/pipeline/event"
+	pipelineinput "github.com/sluice-dev/sluice/pipeline/input/pipeline"
+	pipelineoutput "github.com/sluice-dev/sluice/pipeline/output/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/pipelinetest"
 )
 
@@ -115,11 +117,13 @@ func (e *env) startB(t testing.TB, yaml string) (*Runtime, context.CancelFunc, f
 	t.Helper()
 	comps, err := config.NewComponents(
 		[]pipeline.InputFactory{{Type: "in", NewConfig: emptyConfig,
-			Create: func(s pipeline.Settings, _ pipeline.Config) (pipeline.Input, error) { return e.inputs[s.ID], nil }}},
+			Create: func(s pipeline.Settings, _ pipeline.Config) (pipeline.Input, error) { return e.inputs[s.ID], nil }},
+			pipelineinput.Factory},
 		[]pipeline.ProcessorFactory{{Type: "proc", NewConfig: emptyConfig,
 			Create: func(s pipeline.Settings, _ pipeline.Config) (pipeline.Processor, error) { return e.procs[s.ID], nil }}},
 		[]pipeline.OutputFactory{{Type: "out", NewConfig: emptyConfig,
-			Create: func(s pipeline.Settings, _ pipeline.Config) (pipeline.Output, error) { return e.outputs[s.ID], nil }}},
+			Create: func(s pipeline.Settings, _ pipeline.Config) (pipeline.Output, error) { return e.outputs[s.ID], nil }},
+			pipelineoutput.Factory},
 	)
 	if err != nil {
 		t.Fatal(err)

@@ -33,6 +33,7 @@ type pipe struct {
 
 	mu     sync.RWMutex // guards closed against sends on queue
 	closed bool
+	fed    bool // pipeline outputs of other pipelines send to it
 
 	depth   prometheus.Gauge
 	latency prometheus.Observer
@@ -71,35 +72,58 @@ type entry struct {
 // the pipeline's queue is full. Whatever happens, b's acks are resolved exactly once.
 func (e *entry) Consume(ctx context.Context, b *event.Batch) error {
 	n := b.Len()
-	if n == 0 {
-		b.Resolve(event.Delivered)
+	if empty(b) {
 		return nil
 	}
-	p, r := e.p, e.p.r
+	r := e.p.r
 	weight := r.gate.Share(int64(n))
 	if err := r.gate.Acquire(ctx, weight); err != nil {
 		b.Resolve(event.Retry)
 		return err
 	}
-	received := time.Now()
 	r.taken.Add(int64(n))
 	r.metrics.inFlight.Add(float64(n))
-	e.in.m.received.Add(float64(n))
+	settle := e.p.settle(e.in, n)
 	// The runtime's own reference on the batch's acks: it fires when every part of the batch,
 	// wherever it was split, merged or fanned out, is resolved.
 	b.Adopt(event.Holds{event.NewAck(func(s event.Status) {
 		r.gate.Release(weight)
 		r.metrics.inFlight.Sub(float64(n))
+		r.settled[s].Add(int64(n))
+		settle(s)
+	})})
+	return e.p.enqueue(ctx, b)
+}
+
+// empty resolves an empty batch, which has nothing to wait for.
+func empty(b *event.Batch) bool {
+	if b.Len() > 0 {
+		return false
+	}
+	b.Resolve(event.Delivered)
+	return true
+}
+
+// settle counts n events input in handed over, and returns what counts their outcome once
+// their acks resolve.
+func (p *pipe) settle(in *inputNode, n int) func(event.Status) {
+	received := time.Now()
+	in.m.received.Add(float64(n))
+	return func(s event.Status) {
 		p.latency.Observe(time.Since(received).Seconds())
 		p.acked[s].Inc()
-		r.settled[s].Add(int64(n))
 		if s == event.Delivered {
-			e.in.m.sent.Add(float64(n))
+			in.m.sent.Add(float64(n))
 		} else {
-			e.in.m.failed.Add(float64(n))
+			in.m.failed.Add(float64(n))
 		}
-	})})
+	}
+}
 
+// enqueue queues b for the dispatcher, or resolves it Retry when the pipeline is closed or ctx
+// ends first.
+func (p *pipe) enqueue(ctx context.Context, b *event.Batch) error {
+	n := b.Len()
 	p.mu.RLock()
 	defer p.mu.RUnlock()
 	if p.closed {

@@ -5,7 +5,8 @@
 //
 // Shutdown order, on context cancel or when every input has finished on its own: readiness goes
 // false; inputs are cancelled and waited for; queued batches are processed and processors
-// flushed a last time; outputs are closed (they flush and resolve what they hold); the runtime
+// flushed a last time, pipeline by pipeline, those that send to others (pipeline outputs)
+// before those they feed; outputs are closed (they flush and resolve what they hold); the runtime
 // waits for every acknowledgement; inputs are closed. All of it is bounded by
 // runtime.shutdown_timeout, after which what is still pending is resolved Retry.
 package runtime
@@ -36,8 +37,9 @@ type Runtime struct {
 	observe func(string, *event.Batch)
 	carry   *Carry
 	gate    *budget.Budget // events taken in and not yet acknowledged, across all pipelines
-	pipes   []*pipe
+	pipes   []*pipe        // every pipeline after those that send to it (drainOrder)
 	outputs []*outputNode
+	links   map[string]*link // pipeline input address -> its receiving end
 	ready   atomic.Bool
 	taken   atomic.Int64    // events the inputs handed over
 	settled [3]atomic.Int64 // of those, events whose acks resolved, by event.Status
@@ -64,7 +66,7 @@ func (r *Runtime) Outcome() Outcome {
 // New creates every component the config's pipelines use. Nothing runs until Run.
 func New(cfg *config.Config, comps config.Components, opts Options) (*Runtime, error) {
 	r := &Runtime{cfg: cfg.Runtime, log: opts.Logger, reg: opts.Registry, dlq: opts.DeadLetter,
-		observe: opts.Observe, carry: opts.Carry}
+		observe: opts.Observe, carry: opts.Carry, links: map[string]*link{}}
 	if r.log == nil {
 		r.log = slog.New(slog.DiscardHandler)
 	}
@@ -165,9 +167,14 @@ func (r *Runtime) Run(ctx context.Context) error {
 // shutdown deadline.
 func (r *Runtime) drain(work context.Context) error {
 	for _, p := range r.pipes {
-		p.close()
+		if !p.fed {
+			p.close()
+		}
 	}
 	for _, p := range r.pipes {
+		// A pipeline fed by others closes only here: every pipeline sending to it comes
+		// earlier in r.pipes and has delivered its last batch into it.
+		p.close()
 		if !waitGroup(&p.wg, work) {
 			r.log.Error("pipeline workers stuck past the shutdown deadline (an output ignores its context)",
 				"pipeline", p.name)

@@ -132,6 +132,14 @@ pipelines: {main: {inputs: [in/a], outputs: [out/x]}}
 runtime: {batch_size: 5, flush_interval: 1ms, workers: 1, max_events_in_flight: 10}
 http: {address: ""}
 `)
+	blockedInput(t, r, feed, sink, wait)
+}
+
+// blockedInput checks that with the sink blocked the feed's input blocks once 10 events (the
+// runtime's max_events_in_flight) are in flight, and that everything is delivered once the sink
+// unblocks.
+func blockedInput(t *testing.T, r *Runtime, feed *feedInput, sink *pipelinetest.Sink, wait func() error) {
+	t.Helper()
 	var recs []*pipelinetest.AckRecorder
 	for i := 0; i < 3; i++ {
 		b, rec := lines("f", i*5, 5)

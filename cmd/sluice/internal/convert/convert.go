@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -64,23 +65,26 @@ type translator struct {
 	fingerprints map[string]*yaml.Node
 	// multi is set when several files are read: component names then start with the file's.
 	multi bool
+	// pipeline is this pipeline's name; component names start with it unless it is main.
+	pipeline string
+	files    []string
+	receives []string // addresses of the pipeline inputs
+	sends    []send   // pipeline outputs
 }
 
 // Translate turns the sources into one sluice config with one pipeline, main.
 func Translate(srcs []Source) (*Result, error) {
-	t := &translator{names: map[string]bool{}, fingerprints: map[string]*yaml.Node{}, multi: len(srcs) > 1}
+	return TranslatePipelines([]Pipeline{{ID: "main", Srcs: srcs}})
+}
+
+// newTranslator starts the translation of one pipeline, named pipeline; names are the component ids taken by
+// every pipeline of the config.
+func newTranslator(pipeline string, srcs []Source, names map[string]bool) *translator {
+	t := &translator{names: names, fingerprints: map[string]*yaml.Node{}, multi: len(srcs) > 1, pipeline: pipeline}
 	for _, s := range srcs {
-		t.file = s.File
-		for _, sec := range s.Cfg.Sections {
-			t.section(sec)
-		}
+		t.files = append(t.files, s.File)
 	}
-	t.finish()
-	out, err := t.render(srcs)
-	if err != nil {
-		return nil, err
-	}
-	return &Result{YAML: out, Notes: t.notes}, nil
+	return t
 }
 
 func (t *translator) note(p logstash.Pos, format string, args ...any) {
@@ -154,6 +158,9 @@ func (t *translator) id(typ string, pl *logstash.Plugin) string {
 	if t.multi {
 		name = baseName(t.file) + "-" + name
 	}
+	if t.pipeline != "main" {
+		name = t.pipeline + "-" + name
+	}
 	if a := pl.Attr("id"); a != nil {
 		if s, ok := str(a.Value); ok && s != "" {
 			name = strings.ToLower(s)
@@ -182,47 +189,70 @@ func (t *translator) finish() {
 	t.processors = append(t.prelude, t.processors...)
 	t.routeOutputs()
 	if len(t.inputs) == 0 {
-		t.notes = append(t.notes, Note{File: t.file, Pos: logstash.Pos{Line: 1, Col: 1},
-			Msg: "no input translated: stdin put in its place"})
-		t.inputs = append(t.inputs, component{id: "stdin", body: mapping()})
+		t.placeholderNote("input", "stdin")
+		t.inputs = append(t.inputs, component{id: t.placeholder("stdin"), body: mapping()})
 	}
 	if len(t.outputs) == 0 {
-		t.notes = append(t.notes, Note{File: t.file, Pos: logstash.Pos{Line: 1, Col: 1},
-			Msg: "no output translated: stdout put in its place"})
-		t.outputs = append(t.outputs, component{id: "stdout", body: mapping()})
+		t.placeholderNote("output", "stdout")
+		t.outputs = append(t.outputs, component{id: t.placeholder("stdout"), body: mapping()})
 	}
 }
 
-func (t *translator) render(srcs []Source) ([]byte, error) {
-	files := make([]string, len(srcs))
-	for i, s := range srcs {
-		files[i] = s.File
+// placeholderNote says that a stand-in took the place of what was not translated.
+func (t *translator) placeholderNote(kind, typ string) {
+	msg := fmt.Sprintf("no %s translated: %s put in its place", kind, typ)
+	if t.pipeline != "main" {
+		msg = "pipeline " + t.pipeline + ": " + msg
 	}
+	t.notes = append(t.notes, Note{File: t.file, Pos: logstash.Pos{Line: 1, Col: 1}, Msg: msg})
+}
+
+// placeholder is the id of a stand-in component: its type alone in pipeline main, the type
+// named after the pipeline in others (an input can feed only one pipeline).
+func (t *translator) placeholder(typ string) string {
+	if t.pipeline == "main" {
+		return t.uniq(typ)
+	}
+	return t.uniq(typ + "/" + t.pipeline)
+}
+
+// render writes the config: every pipeline's components in their sections, and the pipelines.
+func render(ts []*translator) ([]byte, error) {
+	var files, skipped []string
+	notes := 0
 	root := mapping()
-	ids := func(cs []component) []string {
-		out := make([]string, len(cs))
-		for i, c := range cs {
-			out[i] = c.id
-		}
-		return out
-	}
 	for _, sec := range []struct {
-		key string
-		cs  []component
-	}{{"inputs", t.inputs}, {"processors", t.processors}, {"outputs", t.outputs}} {
+		key  string
+		list func(*translator) []component
+	}{{"inputs", func(t *translator) []component { return t.inputs }},
+		{"processors", func(t *translator) []component { return t.processors }},
+		{"outputs", func(t *translator) []component { return t.outputs }}} {
 		m := mapping()
-		for _, c := range sec.cs {
-			m.Content = append(m.Content, scalar(c.id), c.body)
+		for _, t := range ts {
+			for _, c := range sec.list(t) {
+				m.Content = append(m.Content, scalar(c.id), c.body)
+			}
 		}
 		if len(m.Content) > 0 {
 			root.Content = append(root.Content, scalar(sec.key), m)
 		}
 	}
-	main := mapping("inputs", flow(ids(t.inputs)), "processors", flow(ids(t.processors)), "outputs", flow(ids(t.outputs)))
-	root.Content = append(root.Content, scalar("pipelines"), mapping("main", main))
+	pls := mapping()
+	for _, t := range ts {
+		main := mapping("inputs", flow(ids(t.inputs)), "processors", flow(ids(t.processors)), "outputs", flow(ids(t.outputs)))
+		pls.Content = append(pls.Content, scalar(t.pipeline), main)
+		for _, f := range t.files {
+			if !slices.Contains(files, f) {
+				files = append(files, f)
+			}
+		}
+		skipped = append(skipped, t.skipped...)
+		notes += len(t.notes)
+	}
+	root.Content = append(root.Content, scalar("pipelines"), pls)
 	root.HeadComment = "Converted by sluice convert from " + strings.Join(files, ", ") + "."
-	if len(t.notes) > 0 {
-		root.HeadComment += fmt.Sprintf("\n%d note(s) were printed on stderr; what was not translated is at the end.", len(t.notes))
+	if notes > 0 {
+		root.HeadComment += fmt.Sprintf("\n%d note(s) were printed on stderr; what was not translated is at the end.", notes)
 	}
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
@@ -230,8 +260,16 @@ func (t *translator) render(srcs []Source) ([]byte, error) {
 	if err := enc.Encode(root); err != nil {
 		return nil, fmt.Errorf("convert: encode: %w", err)
 	}
-	writeSkipped(&buf, t.skipped)
+	writeSkipped(&buf, skipped)
 	return buf.Bytes(), nil
+}
+
+func ids(cs []component) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.id
+	}
+	return out
 }
 
 // writeSkipped appends the plugins that were not translated, commented out, in source order.
@@ -252,7 +290,12 @@ func writeSkipped(buf *bytes.Buffer, skipped []string) {
 // name is written with.
 func baseName(file string) string {
 	b := filepath.Base(file)
-	b = strings.TrimSuffix(b, filepath.Ext(b))
+	return nameChars(strings.TrimSuffix(b, filepath.Ext(b)))
+}
+
+// nameChars writes s in the characters of a component name: lower case letters, digits, '-'
+// and '_' (for anything else).
+func nameChars(s string) string {
 	return strings.Map(func(r rune) rune {
 		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
 			return r
@@ -261,7 +304,7 @@ func baseName(file string) string {
 			return r + 'a' - 'A'
 		}
 		return '_'
-	}, b)
+	}, s)
 }
 
 // dedent removes up to n leading spaces from every line but the first, which starts at the

@@ -103,8 +103,13 @@ func (t *translator) input(pl *logstash.Plugin) {
 		body = t.fileInput(o)
 	case "stdin":
 		body = mapping()
+	case "pipeline":
+		body = t.pipelineInput(o)
 	default:
-		t.skip(pl, "sluice has no "+pl.Name+" input (it has beats, kafka, file and stdin)")
+		t.skip(pl, "sluice has no "+pl.Name+" input (it has beats, kafka, file, stdin and pipeline)")
+		return
+	}
+	if body == nil {
 		return
 	}
 	t.codec(o)

@@ -21,8 +21,10 @@ func (t *translator) output(pl *logstash.Plugin, cond string) {
 		body = mapping()
 	case "file":
 		body = t.fileOutput(o)
+	case "pipeline":
+		body = t.pipelineOutput(o)
 	default:
-		t.skip(pl, "sluice has no "+pl.Name+" output (it has elasticsearch, file and stdout)")
+		t.skip(pl, "sluice has no "+pl.Name+" output (it has elasticsearch, file, stdout and pipeline)")
 		return
 	}
 	if body == nil {
@@ -30,6 +32,9 @@ func (t *translator) output(pl *logstash.Plugin, cond string) {
 	}
 	o.done()
 	id := t.id(pl.Name, pl)
+	if pl.Name == "pipeline" {
+		t.sends = append(t.sends, send{id: id, file: t.file, pl: pl, to: addresses(body)})
+	}
 	t.outputs = append(t.outputs, component{id: id, body: body})
 	t.routes = append(t.routes, route{cond: cond, id: id})
 }

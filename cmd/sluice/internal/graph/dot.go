@@ -19,6 +19,7 @@ var (
 		Route:        `color="#1f77b4"`,
 		RouteDefault: `color="#1f77b4", style=dashed`,
 		Failed:       `color="#d62728", style=dashed`,
+		Link:         `color="#2ca02c", penwidth=2`,
 	}
 )
 

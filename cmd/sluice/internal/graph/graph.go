@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/sluice-dev/sluice/pipeline/config"
+	pipelinein "github.com/sluice-dev/sluice/pipeline/input/pipeline"
+	pipelineout "github.com/sluice-dev/sluice/pipeline/output/pipeline"
 	"github.com/sluice-dev/sluice/processors/route"
 )
 
@@ -40,6 +42,9 @@ const (
 	// Failed takes the events a component gives up on: a processor with on_error: dead_letter,
 	// an output's rejected events.
 	Failed EdgeKind = "dead_letter"
+	// Link is one pipeline feeding another: a pipeline output to the pipeline input that
+	// receives its address (the edge's label).
+	Link EdgeKind = "link"
 )
 
 // Node is one component in its place. Inputs and processors belong to one pipeline (a
@@ -86,7 +91,7 @@ type Graph struct {
 }
 
 // linkers add the edges of a graph whose nodes are in place, one kind of wiring each.
-var linkers = []func(*Graph, *config.Config){linkFlow, linkRoutes, linkFailed}
+var linkers = []func(*Graph, *config.Config){linkFlow, linkRoutes, linkFailed, linkPipelines}
 
 // Build draws a loaded config.
 func Build(cfg *config.Config) *Graph {
@@ -201,6 +206,29 @@ func linkFailed(g *Graph, cfg *config.Config) {
 	}
 	for _, o := range g.Outputs {
 		g.Edges = append(g.Edges, Edge{From: o.Key, To: g.DeadLetter.Key, Kind: Failed, Label: "rejected"})
+	}
+}
+
+// linkPipelines draws each pipeline output to the pipeline inputs receiving its addresses.
+func linkPipelines(g *Graph, cfg *config.Config) {
+	receivers := map[string]string{} // address -> input node key
+	for _, p := range g.Pipelines {
+		for _, n := range p.Inputs {
+			if in, ok := cfg.Inputs[n.ID].Config.(*pipelinein.Config); ok {
+				receivers[in.Address] = n.Key
+			}
+		}
+	}
+	for _, o := range g.Outputs {
+		out, ok := cfg.Outputs[o.ID].Config.(*pipelineout.Config)
+		if !ok {
+			continue
+		}
+		for _, addr := range out.SendTo {
+			if to, ok := receivers[addr]; ok {
+				g.Edges = append(g.Edges, Edge{From: o.Key, To: to, Kind: Link, Label: addr})
+			}
+		}
 	}
 }
 

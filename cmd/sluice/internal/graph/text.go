@@ -12,6 +12,7 @@ var edgeLabels = map[EdgeKind]func(Edge) string{
 	Route:        func(e Edge) string { return "route if " + e.Label },
 	RouteDefault: func(Edge) string { return "no route matched" },
 	Failed:       func(e Edge) string { return e.Label },
+	Link:         func(e Edge) string { return "to pipeline address " + e.Label },
 }
 
 // Text writes the graph for a terminal: each pipeline's steps in order, one per line, with the
