@@ -85,6 +85,15 @@ type Config interface {
 	Validate() error
 }
 
+// Redacting is implemented by the config of a processor that hides data before it is indexed
+// (redact). A tap (sluice tap) shows events that have not reached such a processor yet only
+// after passing copies of them through an instance of it of its own, so that a tap never shows
+// what the index would not. The processor must not keep the events it is given.
+type Redacting interface {
+	Config
+	Redacts()
+}
+
 // Settings is what the runtime gives every component it creates.
 type Settings struct {
 	// ID is the component's key in the config ("beats", "file/vllm").

@@ -29,9 +29,10 @@ type Options struct {
 }
 
 type inputNode struct {
-	id string
-	in pipeline.Input
-	m  counters
+	id  string
+	in  pipeline.Input
+	m   counters
+	tap *tapPoint
 }
 
 type procNode struct {
@@ -39,12 +40,17 @@ type procNode struct {
 	p       pipeline.Processor
 	flusher pipeline.Flusher
 	m       counters
+	tap     *tapPoint
+	// shadow, set for processors that hide data (pipeline.Redacting), creates an instance of
+	// the processor for a tap's copies of events, with metrics nobody reads.
+	shadow func() (pipeline.Processor, error)
 }
 
 type outputNode struct {
-	id string
-	o  pipeline.Output
-	m  counters
+	id  string
+	o   pipeline.Output
+	m   counters
+	tap *tapPoint
 }
 
 // build creates every component the pipelines use. Inputs and outputs are created once;
@@ -64,7 +70,7 @@ func (r *Runtime) build(cfg *config.Config, comps config.Components) error {
 				errs = append(errs, fmt.Errorf("inputs.%s: %w", id, err))
 				continue
 			}
-			p.inputs = append(p.inputs, &inputNode{id: id, in: in, m: r.metrics.component(id, kindInput)})
+			p.inputs = append(p.inputs, &inputNode{id: id, in: in, m: r.metrics.component(id, kindInput), tap: &tapPoint{}})
 		}
 		for _, id := range pc.Processors {
 			c := cfg.Processors[id]
@@ -74,8 +80,11 @@ func (r *Runtime) build(cfg *config.Config, comps config.Components) error {
 				errs = append(errs, fmt.Errorf("processors.%s: %w", id, err))
 				continue
 			}
-			n := procNode{id: id, p: proc, m: r.metrics.component(id, kindProcessor)}
+			n := procNode{id: id, p: proc, m: r.metrics.component(id, kindProcessor), tap: &tapPoint{}}
 			n.flusher, _ = proc.(pipeline.Flusher)
+			if _, ok := c.Config.(pipeline.Redacting); ok {
+				n.shadow = shadowOf(id, comps.Processors[c.Type], c.Config)
+			}
 			p.procs = append(p.procs, n)
 		}
 		for _, id := range pc.Outputs {
@@ -87,7 +96,7 @@ func (r *Runtime) build(cfg *config.Config, comps config.Components) error {
 					errs = append(errs, fmt.Errorf("outputs.%s: %w", id, err))
 					continue
 				}
-				o = &outputNode{id: id, o: out, m: r.metrics.component(id, kindOutput)}
+				o = &outputNode{id: id, o: out, m: r.metrics.component(id, kindOutput), tap: &tapPoint{}}
 				outputs[id] = o
 				r.outputs = append(r.outputs, o)
 			}
@@ -96,6 +105,15 @@ func (r *Runtime) build(cfg *config.Config, comps config.Components) error {
 		r.pipes = append(r.pipes, p)
 	}
 	return errors.Join(errs...)
+}
+
+// shadowOf returns what creates a processor like the configured one for a tap: same config,
+// its own metrics registry and no logs or dead letter, so that a tap changes no series.
+func shadowOf(id string, f pipeline.ProcessorFactory, c pipeline.Config) func() (pipeline.Processor, error) {
+	return func() (pipeline.Processor, error) {
+		return f.Create(pipeline.Settings{ID: id, Logger: slog.New(slog.DiscardHandler),
+			Registerer: prometheus.NewRegistry(), DeadLetter: pipeline.NoDeadLetter{}}, c)
+	}
 }
 
 // settings are what a component is created with.

@@ -107,6 +107,7 @@ func (e *entry) Consume(ctx context.Context, b *event.Batch) error {
 		return errStopping
 	}
 	p.depth.Add(float64(n))
+	e.in.tap.offer(b.Events) // before the queue: past it, a worker may change the events
 	select {
 	case p.queue <- b:
 		return nil
@@ -233,6 +234,7 @@ func (p *pipe) flushProcessors(ctx context.Context, now time.Time, final bool, n
 		}
 		if b := n.flusher.Flush(ctx, now, final); b != nil {
 			n.m.sent.Add(float64(b.Len()))
+			n.tap.offer(b.Events)
 			next(b, i+1)
 		}
 	}

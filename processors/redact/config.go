@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/processors/internal/proc"
 )
 
@@ -33,6 +34,12 @@ type Config struct {
 
 // NewConfig returns the defaults: patterns apply to message, mode mask.
 func NewConfig() *Config { return &Config{ApplyTo: []string{"message"}, Mode: "mask"} }
+
+// Redacts marks redact as hiding data: a tap upstream of it applies it too
+// (pipeline.Redacting).
+func (*Config) Redacts() {}
+
+var _ pipeline.Redacting = (*Config)(nil)
 
 // Validate compiles every pattern.
 func (c *Config) Validate() error {
