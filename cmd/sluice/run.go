@@ -117,20 +117,23 @@ func serve(c config.HTTP, rt *runtime.Runtime, log *slog.Logger) (*http.Server, 
 	if err != nil {
 		return nil, err
 	}
-	h := handler(rt)
+	mux := http.NewServeMux()
+	mux.Handle("/", handler(rt))
+	var tap http.HandlerFunc = tapOff
+	if c.Tap {
+		tap = tapHandler(rt)
+	}
+	mux.Handle("/tap", tap)
 	if c.Pprof {
-		mux := http.NewServeMux()
-		mux.Handle("/", h)
 		mux.HandleFunc("/debug/pprof/", pprof.Index)
 		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
 		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-		h = mux
 	}
 	// Bounded on every side so that idle or slow clients cannot hold connections open; the
 	// write timeout leaves room for /debug/pprof/profile's default 30 s.
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// `sluice tap` on a running instance streams the events leaving a component as NDJSON, as the
+// Elasticsearch output encodes them; tapped before the redact processor they are redacted all
+// the same, and credentials in URLs never show.
+func TestTapRunningInstance(t *testing.T) {
+	t.Parallel()
+	in := startInstance(t, ", tap: true")
+	stop := make(chan struct{})
+	defer close(stop)
+	in.feed(t, "mail ann@example.com via https://bot:hunter2@10.0.0.1:9200/", stop)
+	for _, comp := range []string{"file", "redact"} {
+		code, out, errs := runCLI(t, "", "tap", "--url", in.url, "-n", "3", "--kind", kindOf(comp), comp)
+		if code != 0 {
+			t.Fatalf("tap %s: exit %d\n%s", comp, code, errs)
+		}
+		lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+		if len(lines) != 3 {
+			t.Fatalf("tap %s -n 3 printed %d lines:\n%s", comp, len(lines), out)
+		}
+		var ev struct {
+			Message string `json:"message"`
+			Log     struct {
+				File struct{ Path string } `json:"file"`
+			} `json:"log"`
+		}
+		if err := json.Unmarshal([]byte(lines[0]), &ev); err != nil {
+			t.Fatalf("tap %s: %v in %q", comp, err, lines[0])
+		}
+		if want := "mail [REDACTED:email] via https://bot:xxxxx@10.0.0.1:9200/"; ev.Message != want {
+			t.Errorf("tap %s: message %q, want %q", comp, ev.Message, want)
+		}
+		if ev.Log.File.Path != filepath.Join(in.dir, "app.log") {
+			t.Errorf("tap %s: not the event as encoded for the index: %s", comp, lines[0])
+		}
+	}
+	code, _, errs := runCLI(t, "", "tap", "--url", in.url, "nope")
+	if code != 1 || !strings.Contains(errs, `no component "nope"`) || !strings.Contains(errs, "components: file, redact") {
+		t.Errorf("unknown component: exit %d\n%s", code, errs)
+	}
+}
+
+func kindOf(comp string) string {
+	if comp == "file" {
+		return "input" // the file input and the file output share the id
+	}
+	return ""
+}
+
+// Without http.tap the endpoint says how to turn it on.
+func TestTapOffByDefault(t *testing.T) {
+	t.Parallel()
+	in := startInstance(t, "")
+	code, out, errs := runCLI(t, "", "tap", "--url", in.url, "redact")
+	if code != 1 || out != "" || !strings.Contains(errs, "tap is off: set http.tap: true") {
+		t.Errorf("exit %d, stdout %q\n%s", code, out, errs)
+	}
+}
+
+// -c finds the instance from the config's http.address; a wildcard host is reached on
+// loopback.
+func TestInstanceURL(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, c := range []struct{ addr, want, err string }{
+		{":9600", "http://127.0.0.1:9600", ""},
+		{"0.0.0.0:9601", "http://127.0.0.1:9601", ""},
+		{"[::]:9602", "http://127.0.0.1:9602", ""},
+		{"10.1.2.3:9603", "http://10.1.2.3:9603", ""},
+		{"", "", "http.address is empty"},
+	} {
+		cfg := filepath.Join(dir, "c.yaml")
+		writeFile(t, cfg, `
+inputs: {stdin: {}}
+outputs: {stdout: {}}
+pipelines: {main: {inputs: [stdin], outputs: [stdout]}}
+http: {address: "`+c.addr+`"}
+`)
+		got, err := instanceURL(cfg, "", &strings.Builder{})
+		if got != c.want || (err == nil) != (c.err == "") || (err != nil && !strings.Contains(err.Error(), c.err)) {
+			t.Errorf("%q: %q, %v; want %q, %q", c.addr, got, err, c.want, c.err)
+		}
+	}
+	if got, _ := instanceURL("", "http://h:1/", nil); got != "http://h:1" {
+		t.Errorf("--url: %q", got)
+	}
+	if _, err := instanceURL("", "h:1", nil); err == nil {
+		t.Error("--url without scheme accepted")
+	}
+}
