@@ -51,6 +51,6 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.AddCommand(newRunCmd(), newValidateCmd(), newParseCmd(), newVersionCmd())
 	root.AddCommand(newTestCmd())
 	root.AddCommand(newSetupCmd(), newDLQCmd(), newCheckCmd(), newConvertCmd())
-	root.AddCommand(newTapCmd())
+	root.AddCommand(newTapCmd(), newTopCmd())
 	return root
 }

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // `sluice tap` on a running instance streams the events leaving a component as NDJSON, as the
@@ -93,5 +97,61 @@ http: {address: "`+c.addr+`"}
 	}
 	if _, err := instanceURL("", "h:1", nil); err == nil {
 		t.Error("--url without scheme accepted")
+	}
+}
+
+// `sluice top` with stdout not a terminal scrapes a running instance twice, an interval apart,
+// prints one table with a row per component and rates, and exits.
+func TestTopRunningInstance(t *testing.T) {
+	t.Parallel()
+	in := startInstance(t, "")
+	stop := make(chan struct{})
+	defer close(stop)
+	in.feed(t, "a line", stop)
+	waitLines(t, filepath.Join(in.dir, "out.ndjson"))
+	code, out, errs := runCLI(t, "", "top", "--url", in.url, "--interval", "200ms")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	t.Logf("\n%s", out)
+	rows := map[string][]string{}
+	for _, l := range strings.Split(out, "\n") {
+		if f := strings.Fields(l); len(f) >= 9 {
+			rows[f[0]+" "+f[1]] = f
+		}
+	}
+	if !strings.Contains(out, "sluice top  "+in.url) || !strings.Contains(out, "running") || !strings.Contains(out, "in flight ") {
+		t.Errorf("header:\n%s", out)
+	}
+	for _, r := range []string{"input file", "processor redact", "output file"} {
+		f := rows[r]
+		if f == nil {
+			t.Fatalf("no row %q:\n%s", r, out)
+		}
+		if n, err := strconv.ParseFloat(f[2], 64); err != nil || n < 1 {
+			t.Errorf("%s: IN %q, want at least the delivered line\n%s", r, f[2], out)
+		}
+		if _, err := strconv.ParseFloat(f[8], 64); err != nil {
+			t.Errorf("%s: OUT/S %q is not a rate\n%s", r, f[8], out)
+		}
+	}
+	if rows["processor redact"][7] != "-" {
+		t.Errorf("a processor shows events in flight:\n%s", out)
+	}
+}
+
+// waitLines waits until the file holds at least one line.
+func waitLines(t *testing.T, path string) {
+	t.Helper()
+	deadline := time.Now().Add(waitTimeout)
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for range tick.C {
+		if b, _ := os.ReadFile(path); bytes.Contains(b, []byte("\n")) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("nothing written to %s", path)
+		}
 	}
 }
