@@ -38,7 +38,7 @@ log: {level: debug}
 	logs := &syncBuf{written: make(chan struct{}, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- runPipelines(ctx, cfg, &syncBuf{written: make(chan struct{}, 1)}, logs) }()
+	go func() { done <- runPipelines(ctx, cfg, "auto", &syncBuf{written: make(chan struct{}, 1)}, logs) }()
 	t.Cleanup(func() {
 		cancel()
 		select {

@@ -25,11 +25,11 @@ import (
 // read.
 
 // runWithReload is runPipelines with reload: `sluice run` calls it in place of runPipelines.
-func runWithReload(ctx context.Context, file string, stdout, stderr io.Writer) error {
+func runWithReload(ctx context.Context, file, progressMode string, stdout, stderr io.Writer) error {
 	hup, stop := notifyHUP()
 	defer stop()
 	return runReloading(ctx, file, stderr, hup, func(ctx context.Context) error {
-		return runPipelines(ctx, file, stdout, stderr)
+		return runPipelines(ctx, file, progressMode, stdout, stderr)
 	})
 }
 

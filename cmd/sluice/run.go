@@ -25,12 +25,17 @@ import (
 )
 
 func newRunCmd() *cobra.Command {
-	var file string
+	var file, progressMode string
 	cmd := &cobra.Command{
 		Use:   "run -c FILE",
 		Short: "Run the pipelines of a config until SIGINT/SIGTERM, or until every input has finished",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			switch progressMode {
+			case "auto", "on", "off":
+			default:
+				return fmt.Errorf("--progress: want auto, on or off, got %q", progressMode)
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			go func() {
@@ -39,20 +44,27 @@ func newRunCmd() *cobra.Command {
 				<-ctx.Done()
 				stop()
 			}()
-			return runWithReload(ctx, file, cmd.OutOrStdout(), cmd.ErrOrStderr()) // reload on SIGHUP or a changed file
+			return runWithReload(ctx, file, progressMode, cmd.OutOrStdout(), cmd.ErrOrStderr()) // reload on SIGHUP or a changed file
 		},
 	}
 	cmd.Flags().StringVarP(&file, "config", "c", "", "config file (YAML)")
+	cmd.Flags().StringVar(&progressMode, "progress", "auto",
+		"progress of file inputs in mode read on stderr: auto (when stderr is a terminal), on, off")
 	_ = cmd.MarkFlagRequired("config")
 	return cmd
 }
 
 // runPipelines loads the config, serves the monitoring endpoint, runs the runtime until ctx
-// ends or the inputs finish, and prints the summary to stdout. Logs go to stderr.
-func runPipelines(ctx context.Context, file string, stdout, stderr io.Writer) error {
+// ends or the inputs finish, and prints the summary to stdout. Logs go to stderr, with the
+// progress of files read in mode read as progressMode (--progress) says (see progress.go).
+func runPipelines(ctx context.Context, file, progressMode string, stdout, stderr io.Writer) error {
 	cfg, err := loadConfig(file, stderr)
 	if err != nil {
 		return err
+	}
+	prog := newProgress(progressMode, stderr, cfg)
+	if prog != nil {
+		stderr = prog // logs clear the progress line and redraw it
 	}
 	log := newLogger(cfg.Log, stderr)
 	slog.SetDefault(log)
@@ -82,7 +94,13 @@ func runPipelines(ctx context.Context, file string, stdout, stderr io.Writer) er
 		return fmt.Errorf("%s: http.address: %w", file, err)
 	}
 	log.Info("sluice starting", "config", file, "version", versionString())
+	if prog != nil {
+		prog.start(reg)
+	}
 	runErr := rt.Run(ctx)
+	if prog != nil {
+		prog.finish()
+	}
 	if srv != nil {
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
