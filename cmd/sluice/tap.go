@@ -39,9 +39,11 @@ func tapHandler(rt *runtime.Runtime) http.HandlerFunc {
 			return
 		}
 		defer tp.Close()
-		// A tap lasts as long as its reader wants: lift the server's write timeout for it.
+		// A tap lasts as long as its reader wants: lift the server's timeouts for it (the
+		// write timeout would cut the stream after 60 s).
 		rc := http.NewResponseController(w)
 		_ = rc.SetWriteDeadline(time.Time{})
+		_ = rc.SetReadDeadline(time.Time{})
 		w.Header().Set("Content-Type", "application/x-ndjson")
 		w.Header().Set("Trailer", tapDroppedTrailer)
 		w.WriteHeader(http.StatusOK)

@@ -1,14 +1,23 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sluice-dev/sluice/pipeline/config"
+	"github.com/sluice-dev/sluice/pipeline/pipelinetest"
+	"github.com/sluice-dev/sluice/pipeline/runtime"
 )
 
 // `sluice tap` on a running instance streams the events leaving a component as NDJSON, as the
@@ -152,6 +161,51 @@ func waitLines(t *testing.T, path string) {
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("nothing written to %s", path)
+		}
+	}
+}
+
+// A tap outlives the server's read and write timeouts, which bound every other request.
+func TestTapOutlivesServerTimeouts(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	log := filepath.Join(dir, "app.log")
+	writeFile(t, log, "")
+	cfg, err := config.Parse([]byte(fmt.Sprintf(`
+inputs: {file: {paths: [%q], mode: follow, poll_interval: 10ms}}
+outputs: {file: {path: %q}}
+pipelines: {main: {inputs: [file], outputs: [file]}}
+runtime: {flush_interval: 10ms}
+`, log, filepath.Join(dir, "out.ndjson"))), components())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt, err := runtime.New(cfg, components(), runtime.Options{Logger: pipelinetest.Logger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const timeout = 100 * time.Millisecond
+	srv := httptest.NewUnstartedServer(tapHandler(rt))
+	srv.Config.ReadTimeout, srv.Config.WriteTimeout = timeout, timeout
+	srv.Start()
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- rt.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	stop := make(chan struct{})
+	defer close(stop)
+	(&instance{dir: dir}).feed(t, "tick", stop)
+	resp, err := http.Get(srv.URL + "/tap?component=file&kind=input")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	rd := bufio.NewReader(resp.Body)
+	start := time.Now()
+	for n := 0; n < 2 || time.Since(start) < 3*timeout; n++ {
+		if _, err := rd.ReadString('\n'); err != nil {
+			t.Fatalf("stream ended after %d events, %v: %v", n, time.Since(start), err)
 		}
 	}
 }
