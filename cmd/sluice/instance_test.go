@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sync"
 	"testing"
 	"time"
 )
@@ -16,6 +17,7 @@ type instance struct {
 	url  string
 	dir  string
 	logs *syncBuf
+	stop func() // stops it and waits; the test's cleanup calls it too
 }
 
 // startInstance runs an instance until the test ends; httpExtra is added to its http section.
@@ -39,20 +41,24 @@ log: {level: debug}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- runPipelines(ctx, cfg, "auto", &syncBuf{written: make(chan struct{}, 1)}, logs) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(waitTimeout):
-			t.Error("instance did not stop")
-		}
-	})
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case <-done:
+			case <-time.After(waitTimeout):
+				t.Error("instance did not stop")
+			}
+		})
+	}
+	t.Cleanup(stop)
 	logs.waitFor(t, `"msg":"pipelines running"`)
 	m := regexp.MustCompile(`"msg":"http listening","address":"([^"]+)"`).FindStringSubmatch(logs.String())
 	if m == nil {
 		t.Fatalf("no address in the logs:\n%s", logs.String())
 	}
-	return &instance{url: "http://" + m[1], dir: dir, logs: logs}
+	return &instance{url: "http://" + m[1], dir: dir, logs: logs, stop: stop}
 }
 
 // feed appends a line to the instance's log file every few milliseconds until stop is closed,

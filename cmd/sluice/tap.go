@@ -19,8 +19,12 @@ import (
 	"github.com/sluice-dev/sluice/pipeline/runtime"
 )
 
-// tapDroppedTrailer is the HTTP trailer in which /tap reports the events it dropped.
-const tapDroppedTrailer = "Sluice-Tap-Dropped"
+// The HTTP trailers in which /tap reports the events it dropped and why the stream ended
+// (limit, stopped: the pipelines stopped or reloaded).
+const (
+	tapDroppedTrailer = "Sluice-Tap-Dropped"
+	tapEndTrailer     = "Sluice-Tap-End"
+)
 
 // tapHandler serves /tap?component=ID[&kind=K][&sample=F][&rate=N][&limit=N]: NDJSON, one event
 // a line, as it leaves the component, until the client goes, limit lines were sent, or the
@@ -45,36 +49,37 @@ func tapHandler(rt *runtime.Runtime) http.HandlerFunc {
 		_ = rc.SetWriteDeadline(time.Time{})
 		_ = rc.SetReadDeadline(time.Time{})
 		w.Header().Set("Content-Type", "application/x-ndjson")
-		w.Header().Set("Trailer", tapDroppedTrailer)
+		w.Header().Set("Trailer", tapDroppedTrailer+", "+tapEndTrailer)
 		w.WriteHeader(http.StatusOK)
 		_ = rc.Flush()
-		streamTap(r.Context(), w, rc, tp, limit)
+		end := streamTap(r.Context(), w, rc, tp, limit)
 		w.Header().Set(tapDroppedTrailer, strconv.FormatInt(tp.Dropped(), 10))
+		w.Header().Set(tapEndTrailer, end)
 	}
 }
 
-// streamTap writes the tap's events, flushing whenever none is waiting.
-func streamTap(ctx context.Context, w io.Writer, rc *http.ResponseController, tp *runtime.Tap, limit int) {
+// streamTap writes the tap's events, flushing whenever none is waiting, and says why it
+// stopped: limit, stopped (the tap was closed: the pipelines stopped) or client.
+func streamTap(ctx context.Context, w io.Writer, rc *http.ResponseController, tp *runtime.Tap, limit int) string {
 	for sent := 0; limit == 0 || sent < limit; sent++ {
 		var line []byte
 		var ok bool
 		select {
 		case <-ctx.Done():
-			return
+			return "client"
 		case line, ok = <-tp.C:
 		}
 		if !ok {
-			return
+			return "stopped"
 		}
 		if _, err := w.Write(append(line, '\n')); err != nil {
-			return
+			return "client"
 		}
-		if len(tp.C) == 0 {
-			if rc.Flush() != nil {
-				return
-			}
+		if len(tp.C) == 0 && rc.Flush() != nil {
+			return "client"
 		}
 	}
+	return "limit"
 }
 
 // tapParams reads a tap's options from the query.
@@ -173,6 +178,9 @@ func readTap(ctx context.Context, u string, stdout, stderr io.Writer) error {
 	}
 	if n := resp.Trailer.Get(tapDroppedTrailer); n != "" && n != "0" {
 		fmt.Fprintf(stderr, "tap: %s events dropped (over the rate, or not read in time)\n", n)
+	}
+	if resp.Trailer.Get(tapEndTrailer) == "stopped" {
+		fmt.Fprintln(stderr, "tap: the instance's pipelines stopped (shutdown or reload); run sluice tap again to follow the new ones")
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -207,5 +208,42 @@ runtime: {flush_interval: 10ms}
 		if _, err := rd.ReadString('\n'); err != nil {
 			t.Fatalf("stream ended after %d events, %v: %v", n, time.Since(start), err)
 		}
+	}
+}
+
+// When the rate is spent the tap drops and counts; when the instance stops, the stream ends
+// and `sluice tap` says both.
+func TestTapReportsDropsAndStop(t *testing.T) {
+	t.Parallel()
+	in := startInstance(t, ", tap: true")
+	stop := make(chan struct{})
+	defer close(stop)
+	in.feed(t, "a line", stop)
+	type result struct {
+		code         int
+		stdout, errs string
+	}
+	res := make(chan result, 1)
+	go func() {
+		code, out, errs := runCLI(t, "", "tap", "--url", in.url, "--rate", "0.001", "redact")
+		res <- result{code, out, errs}
+	}()
+	dropped := regexp.MustCompile(`sluice_tap_events_dropped_total\{component="redact"\} [1-9]`)
+	deadline := time.Now().Add(waitTimeout)
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for range tick.C {
+		if dropped.MatchString(get(t, in.url+"/metrics")) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no drop counted")
+		}
+	}
+	in.stop()
+	r := <-res
+	if r.code != 0 || strings.Count(r.stdout, "\n") != 1 || !strings.Contains(r.errs, "events dropped (over the rate") ||
+		!strings.Contains(r.errs, "pipelines stopped") {
+		t.Errorf("exit %d, stdout %q\n%s", r.code, r.stdout, r.errs)
 	}
 }
