@@ -82,8 +82,8 @@ func (r *Runtime) build(cfg *config.Config, comps config.Components) error {
 			}
 			n := procNode{id: id, p: proc, m: r.metrics.component(id, kindProcessor), tap: &tapPoint{}}
 			n.flusher, _ = proc.(pipeline.Flusher)
-			if _, ok := c.Config.(pipeline.Redacting); ok {
-				n.shadow = shadowOf(id, comps.Processors[c.Type], c.Config)
+			if rc, ok := c.Config.(pipeline.Redacting); ok {
+				n.shadow = shadowOf(id, comps.Processors[c.Type], rc.TapConfig())
 			}
 			p.procs = append(p.procs, n)
 		}
@@ -107,8 +107,8 @@ func (r *Runtime) build(cfg *config.Config, comps config.Components) error {
 	return errors.Join(errs...)
 }
 
-// shadowOf returns what creates a processor like the configured one for a tap: same config,
-// its own metrics registry and no logs or dead letter, so that a tap changes no series.
+// shadowOf returns what creates a redacting processor for a tap, from its TapConfig, with its
+// own metrics registry and no logs or dead letter, so that a tap changes no series.
 func shadowOf(id string, f pipeline.ProcessorFactory, c pipeline.Config) func() (pipeline.Processor, error) {
 	return func() (pipeline.Processor, error) {
 		return f.Create(pipeline.Settings{ID: id, Logger: slog.New(slog.DiscardHandler),

@@ -29,8 +29,8 @@ import (
 //     without blocking: what its reader has not taken yet, or what is over the rate, is dropped
 //     and counted (sluice_tap_events_dropped_total);
 //   - events tapped before a processor that hides data (its config is pipeline.Redacting) are
-//     copied and passed through an instance of that processor of the tap's own, and every
-//     line has credentials in URLs masked (logging.Redact).
+//     copied and passed through an instance of the tap's own, made from the config's
+//     TapConfig, and every line has credentials in URLs masked (logging.Redact).
 
 // TapOptions choose what a tap shows.
 type TapOptions struct {

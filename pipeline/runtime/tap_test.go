@@ -14,22 +14,30 @@ import (
 	"github.com/sluice-dev/sluice/pipeline/pipelinetest"
 )
 
-// maskConfig is the config of a processor that hides data, as redact's is.
-type maskConfig struct{}
+// maskConfig is the config of a processor that hides data, as redact's is. Its TapConfig also
+// hides "hidden", so a test can tell which config an instance was made from.
+type maskConfig struct{ tap bool }
 
-func (*maskConfig) Validate() error { return nil }
-func (*maskConfig) Redacts()        {}
+func (*maskConfig) Validate() error            { return nil }
+func (*maskConfig) TapConfig() pipeline.Config { return &maskConfig{tap: true} }
 
 // maskFactory makes processors that replace "secret" in messages, counting the events each
 // instance sees in calls.
 func maskFactory(calls *atomic.Int64) pipeline.ProcessorFactory {
 	return pipeline.ProcessorFactory{Type: "mask", NewConfig: func() pipeline.Config { return &maskConfig{} },
-		Create: func(pipeline.Settings, pipeline.Config) (pipeline.Processor, error) {
+		Create: func(_ pipeline.Settings, c pipeline.Config) (pipeline.Processor, error) {
+			words := []string{"secret"}
+			if c.(*maskConfig).tap {
+				words = append(words, "hidden")
+			}
 			return procFunc(func(b *event.Batch) error {
 				for _, ev := range b.Events {
 					calls.Add(1)
-					v, _ := ev.Get(event.FieldMessage)
-					ev.SetString(event.FieldMessage, strings.ReplaceAll(v.Str(), "secret", "[x]"))
+					msg, _ := ev.GetString(event.FieldMessage)
+					for _, w := range words {
+						msg = strings.ReplaceAll(msg, w, "[x]")
+					}
+					ev.SetString(event.FieldMessage, msg)
 				}
 				return nil
 			}), nil
@@ -65,7 +73,8 @@ func next(t *testing.T, tp *Tap) map[string]any {
 }
 
 // A tap shows the events as they leave its component, encoded as the Elasticsearch output
-// encodes them; upstream of a redacting processor it applies that processor to copies, and
+// encodes them; upstream of a redacting processor it applies an instance made from the
+// processor's TapConfig to copies, and
 // credentials in URLs never show. The pipeline's own events and counters are untouched.
 func TestTapShowsRedactedEventsLeavingAComponent(t *testing.T) {
 	t.Parallel()
@@ -87,11 +96,14 @@ func TestTapShowsRedactedEventsLeavingAComponent(t *testing.T) {
 		}
 		taps[id] = tp
 	}
-	msg := "a secret from https://user:hunter2@es.example:9200/"
+	msg := "a secret hidden from https://user:hunter2@es.example:9200/"
 	feed.batches <- event.NewBatch([]*event.Event{event.NewMessage(msg, time.Now())}, nil)
-	want := "a [x] from https://user:xxxxx@es.example:9200/"
 	for id, tp := range taps {
 		m := next(t, tp)
+		want := "a [x] hidden from https://user:xxxxx@es.example:9200/" // as indexed
+		if id == "in/a" || id == "proc/p" {
+			want = "a [x] [x] from https://user:xxxxx@es.example:9200/" // by the mask's TapConfig
+		}
 		if m["message"] != want {
 			t.Errorf("tap %s: message %q, want %q", id, m["message"], want)
 		}
@@ -104,7 +116,7 @@ func TestTapShowsRedactedEventsLeavingAComponent(t *testing.T) {
 	if len(got) != 1 {
 		t.Fatalf("%d events delivered", len(got))
 	}
-	if m, _ := got[0].GetString(event.FieldMessage); m != "a [x] from https://user:hunter2@es.example:9200/" {
+	if m, _ := got[0].GetString(event.FieldMessage); m != "a [x] hidden from https://user:hunter2@es.example:9200/" {
 		t.Errorf("delivered %v: a tap changed the pipeline's events", got)
 	}
 	if calls.Load() != 3 { // the pipeline's mask once, the taps on in/a and proc/p once each
