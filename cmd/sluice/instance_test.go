@@ -11,8 +11,8 @@ import (
 	"time"
 )
 
-// instance is a running `sluice run` (runPipelines) that follows dir/*.log through a redact
-// processor into a file output, with its HTTP endpoint on a free loopback port.
+// instance is a running `sluice run` (runPipelines) with its HTTP endpoint on a free loopback
+// port.
 type instance struct {
 	url  string
 	dir  string
@@ -23,10 +23,8 @@ type instance struct {
 // startInstance runs an instance until the test ends; httpExtra is added to its http section.
 func startInstance(t *testing.T, httpExtra string) *instance {
 	t.Helper()
-	dir := t.TempDir()
-	cfg := filepath.Join(dir, "sluice.yaml")
-	writeFile(t, filepath.Join(dir, "app.log"), "")
-	writeFile(t, cfg, fmt.Sprintf(`
+	return runInstance(t, func(dir string) string {
+		return fmt.Sprintf(`
 inputs: {file: {paths: [%q], mode: follow, poll_interval: 10ms}}
 processors:
   redact: {patterns: [{builtin: email}]}
@@ -36,7 +34,18 @@ runtime: {flush_interval: 10ms}
 http: {address: "127.0.0.1:0"%s}
 dead_letter: {path: %q}
 log: {level: debug}
-`, filepath.Join(dir, "*.log"), filepath.Join(dir, "out.ndjson"), httpExtra, filepath.Join(dir, "dlq")))
+`, filepath.Join(dir, "*.log"), filepath.Join(dir, "out.ndjson"), httpExtra, filepath.Join(dir, "dlq"))
+	})
+}
+
+// runInstance runs the config that yaml makes for a fresh directory, which holds an empty
+// app.log, until the test ends.
+func runInstance(t *testing.T, yaml func(dir string) string) *instance {
+	t.Helper()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "sluice.yaml")
+	writeFile(t, filepath.Join(dir, "app.log"), "")
+	writeFile(t, cfg, yaml(dir))
 	logs := &syncBuf{written: make(chan struct{}, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -82,4 +91,21 @@ func (in *instance) feed(t *testing.T, line string, stop <-chan struct{}) {
 			}
 		}
 	}()
+}
+
+// waitMetric waits until the instance's /metrics has a line that matches the regular expression.
+func (in *instance) waitMetric(t *testing.T, expr string) {
+	t.Helper()
+	re := regexp.MustCompile(expr)
+	deadline := time.Now().Add(waitTimeout)
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for range tick.C {
+		if re.MatchString(get(t, in.url+"/metrics")) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no %s on /metrics", expr)
+		}
+	}
 }
