@@ -101,9 +101,9 @@ func (t *Tap) send(line []byte) {
 	}
 }
 
-// pick returns the events of evs that the sample and the rate let through. It asks the
-// limiter once per batch, so that a tap whose rate is spent costs the batch a few atomic
-// operations, not a lock per event.
+// pick returns the events of evs that the sample, the rate and the room left for the reader let
+// through. It asks the limiter once per batch, so that a tap whose rate is spent costs a batch
+// two short locks, not one per event, and it encodes nothing the reader has no room for.
 func (t *Tap) pick(evs []*event.Event) []*event.Event {
 	sampled := evs
 	if t.sample < 1 {
@@ -118,7 +118,7 @@ func (t *Tap) pick(evs []*event.Event) []*event.Event {
 		return nil
 	}
 	now := time.Now()
-	k := min(len(sampled), int(t.limit.TokensAt(now)))
+	k := min(len(sampled), int(t.limit.TokensAt(now)), cap(t.c)-len(t.c))
 	if k > 0 && !t.limit.AllowN(now, k) {
 		k = 0 // another pipeline goroutine took the tokens first
 	}
