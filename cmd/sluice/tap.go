@@ -38,6 +38,10 @@ func tapHandler(rt *runtime.Runtime) http.HandlerFunc {
 			return
 		}
 		tp, err := rt.Tap(r.URL.Query().Get("component"), opts)
+		if errors.Is(err, runtime.ErrTooManyTaps) {
+			http.Error(w, err.Error(), http.StatusTooManyRequests)
+			return
+		}
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusNotFound)
 			return

@@ -45,11 +45,17 @@ type TapOptions struct {
 	Buffer int
 }
 
-// DefaultTapRate and DefaultTapBuffer bound a tap whose options leave them unset.
+// DefaultTapRate and DefaultTapBuffer bound a tap whose options leave them unset; MaxTaps
+// bounds the taps attached at once, so that the encoding they do on the pipeline's goroutines
+// stays bounded however many clients come.
 const (
 	DefaultTapRate   = 100
 	DefaultTapBuffer = 1024
+	MaxTaps          = 16
 )
+
+// ErrTooManyTaps is Tap's error when MaxTaps taps are attached.
+var ErrTooManyTaps = fmt.Errorf("runtime: tap: %d taps attached already", MaxTaps)
 
 // Tap is a live copy of the events leaving a component. Read C until it is closed (by Close or
 // when the runtime stops).
@@ -240,6 +246,9 @@ func (r *Runtime) Tap(id string, opts TapOptions) (*Tap, error) {
 	defer r.tapMu.Unlock()
 	if r.tapsStopped {
 		return nil, errors.New("runtime: tap: the pipelines have stopped")
+	}
+	if len(r.taps) >= MaxTaps {
+		return nil, ErrTooManyTaps
 	}
 	for i, tg := range targets {
 		tg.point.attach(subs[i])

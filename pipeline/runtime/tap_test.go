@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -176,8 +177,8 @@ func drain(tp *Tap) int {
 	return n
 }
 
-// A closed tap is detached: the point costs one nil load again. Unknown ids and kinds are
-// refused with the ids there are.
+// A closed tap is detached: the point costs one nil load again, and it no longer counts
+// against MaxTaps. Unknown ids and kinds are refused with the ids there are.
 func TestTapCloseAndErrors(t *testing.T) {
 	t.Parallel()
 	e := newEnv()
@@ -192,6 +193,21 @@ func TestTapCloseAndErrors(t *testing.T) {
 	tp.Close()
 	if r.pipes[0].inputs[0].tap.subs.Load() != nil {
 		t.Error("a closed tap is still attached")
+	}
+	var taps []*Tap
+	for range MaxTaps {
+		tp, err := r.Tap("in/a", TapOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		taps = append(taps, tp)
+	}
+	if _, err := r.Tap("out/x", TapOptions{}); !errors.Is(err, ErrTooManyTaps) {
+		t.Errorf("tap %d: %v", MaxTaps+1, err)
+	}
+	taps[0].Close()
+	if _, err := r.Tap("out/x", TapOptions{}); err != nil {
+		t.Errorf("a closed tap still counts: %v", err)
 	}
 	for _, c := range []struct{ id, kind, want string }{
 		{"nope", "", "components: in/a, out/x, proc/p"},
