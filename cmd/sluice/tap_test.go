@@ -270,3 +270,32 @@ dead_letter: {path: %q}
 		t.Errorf("no DOWN health in the output's row:\n%s", out)
 	}
 }
+
+// On a terminal top redraws the table in place every interval, with rates from the second
+// frame on, until interrupted.
+func TestTopLiveRedraws(t *testing.T) {
+	t.Parallel()
+	in := startInstance(t, "")
+	screen := &syncBuf{written: make(chan struct{}, 1)}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- topLive(ctx, in.url, 20*time.Millisecond, screen) }()
+	screen.waitFor(t, "\x1b[H\x1b[2Jsluice top")
+	timeout := time.After(waitTimeout)
+	for strings.Count(screen.String(), "\x1b[H\x1b[2J") < 2 {
+		select {
+		case <-screen.written:
+		case <-timeout:
+			t.Fatalf("one frame only:\n%s", screen.String())
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	frames := strings.Split(screen.String(), "\x1b[H\x1b[2J")
+	second := frames[2]
+	if !strings.Contains(second, "processor") || !strings.Contains(second, " 0.0 ") {
+		t.Errorf("second frame has no rates:\n%s", second)
+	}
+}
