@@ -105,6 +105,18 @@ type Config interface {
 	Validate() error
 }
 
+// Redacting is implemented by the config of a processor that hides data before it is indexed
+// (redact). A tap (sluice tap) shows events that have not reached such a processor yet only
+// after passing copies of them through an instance of it of its own, made from TapConfig, so that
+// a tap never shows what the index would not. The processors between the tap and this one may
+// still move data or set the fields a condition reads: TapConfig returns a config that hides at
+// least as much on the events as they are at the tap (a tap may hide more than the index, never
+// less). The processor must not keep the events it is given.
+type Redacting interface {
+	Config
+	TapConfig() Config
+}
+
 // Settings is what the runtime gives every component it creates.
 type Settings struct {
 	// ID is the component's key in the config ("beats", "file/vllm").

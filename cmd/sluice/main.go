@@ -51,5 +51,6 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.AddCommand(newRunCmd(), newValidateCmd(), newParseCmd(), newVersionCmd())
 	root.AddCommand(newTestCmd())
 	root.AddCommand(newSetupCmd(), newDLQCmd(), newCheckCmd(), newConvertCmd(), newConfigCmd(), newGraphCmd())
+	root.AddCommand(newTapCmd(), newTopCmd())
 	return root
 }

@@ -136,7 +136,7 @@ dead_letter: {path: %q}
 	result := make(chan error, 1)
 	go func() {
 		result <- runReloading(ctx, paths(cfg), logs, hup, nil, func(ctx context.Context) error {
-			return runPipelines(ctx, paths(cfg), io.Discard, logs, nil)
+			return runPipelines(ctx, paths(cfg), "off", io.Discard, logs, nil)
 		})
 	}()
 	pipelinetest.Eventually(t, "first lines written", func() bool { return len(written(out)) > 0 })

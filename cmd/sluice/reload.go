@@ -29,12 +29,12 @@ import (
 // through a runtime.Carry that lives as long as the process.
 
 // runWithReload is runPipelines with reload: `sluice run` calls it in place of runPipelines.
-func runWithReload(ctx context.Context, file *configFlags, stdout, stderr io.Writer) error {
+func runWithReload(ctx context.Context, file *configFlags, progressMode string, stdout, stderr io.Writer) error {
 	hup, stop := notifyHUP()
 	defer stop()
 	carry := runtime.NewCarry()
 	return runReloading(ctx, file, stderr, hup, carry, func(ctx context.Context) error {
-		return runPipelines(ctx, file, stdout, stderr, carry)
+		return runPipelines(ctx, file, progressMode, stdout, stderr, carry)
 	})
 }
 

@@ -292,7 +292,7 @@ dead_letter: {path: %q}
 	result := make(chan error, 1)
 	go func() {
 		result <- runReloading(ctx, paths(cfg), logs, hup, carry, func(ctx context.Context) error {
-			return runPipelines(ctx, paths(cfg), io.Discard, logs, carry)
+			return runPipelines(ctx, paths(cfg), "off", io.Discard, logs, carry)
 		})
 	}()
 	waitFile(t, out, "Received request cmpl-1")

@@ -27,11 +27,17 @@ import (
 
 func newRunCmd() *cobra.Command {
 	var file configFlags
+	var progressMode string
 	cmd := &cobra.Command{
 		Use:   "run -c FILE|DIR|- [-e YAML]",
 		Short: "Run the pipelines of a config until SIGINT/SIGTERM, or until every input has finished",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			switch progressMode {
+			case "auto", "on", "off":
+			default:
+				return fmt.Errorf("--progress: want auto, on or off, got %q", progressMode)
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			go func() {
@@ -40,23 +46,30 @@ func newRunCmd() *cobra.Command {
 				<-ctx.Done()
 				stop()
 			}()
-			return runWithReload(ctx, &file, cmd.OutOrStdout(), cmd.ErrOrStderr()) // reload on SIGHUP or a changed file
+			return runWithReload(ctx, &file, progressMode, cmd.OutOrStdout(), cmd.ErrOrStderr()) // reload on SIGHUP or a changed file
 		},
 	}
 	file.register(cmd, "config", true)
+	cmd.Flags().StringVar(&progressMode, "progress", "auto",
+		"progress of file inputs in mode read on stderr: auto (when stderr is a terminal), on, off")
 	return cmd
 }
 
 // runPipelines loads the config, serves the monitoring endpoint, runs the runtime until ctx
-// ends or the inputs finish, and prints the summary to stdout. Logs go to stderr. carry (nil:
-// none) passes processor state between the generations of a reload.
-func runPipelines(ctx context.Context, file *configFlags, stdout, stderr io.Writer, carry *runtime.Carry) error {
+// ends or the inputs finish, and prints the summary to stdout. Logs go to stderr, with the
+// progress of files read in mode read as progressMode (--progress) says (see progress.go).
+// carry (nil: none) passes processor state between the generations of a reload.
+func runPipelines(ctx context.Context, file *configFlags, progressMode string, stdout, stderr io.Writer, carry *runtime.Carry) error {
 	cfg, err := loadConfig(file, stderr)
 	if err != nil {
 		return err
 	}
 	if file.fromStdin() && usesStdin(cfg) {
 		return fmt.Errorf("%s: the config is read from standard input, so a stdin input would read nothing: give the config with -c FILE or -e", file)
+	}
+	prog := newProgress(progressMode, stderr, cfg)
+	if prog != nil {
+		stderr = prog // logs clear the progress line and redraw it
 	}
 	log := newLogger(cfg.Log, stderr)
 	slog.SetDefault(log)
@@ -87,7 +100,13 @@ func runPipelines(ctx context.Context, file *configFlags, stdout, stderr io.Writ
 		return fmt.Errorf("%s: http.address: %w", file, err)
 	}
 	log.Info("sluice starting", "config", file.String(), "version", versionString())
+	if prog != nil {
+		prog.start(reg)
+	}
 	runErr := rt.Run(ctx)
+	if prog != nil {
+		prog.finish()
+	}
 	if srv != nil {
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
@@ -122,20 +141,23 @@ func serve(c config.HTTP, rt *runtime.Runtime, log *slog.Logger) (*http.Server, 
 	if err != nil {
 		return nil, err
 	}
-	h := handler(rt)
+	mux := http.NewServeMux()
+	mux.Handle("/", handler(rt))
+	var tap http.HandlerFunc = tapOff
+	if c.Tap {
+		tap = tapHandler(rt)
+	}
+	mux.Handle("/tap", tap)
 	if c.Pprof {
-		mux := http.NewServeMux()
-		mux.Handle("/", h)
 		mux.HandleFunc("/debug/pprof/", pprof.Index)
 		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
 		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-		h = mux
 	}
 	// Bounded on every side so that idle or slow clients cannot hold connections open; the
 	// write timeout leaves room for /debug/pprof/profile's default 30 s.
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

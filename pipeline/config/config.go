@@ -92,6 +92,10 @@ type HTTP struct {
 	// Pprof adds Go's profiling handlers under /debug/pprof/, to find where memory or CPU goes
 	// in a long-running process. Off by default: they expose internals.
 	Pprof bool `mapstructure:"pprof"`
+	// Tap serves /tap, the live copy of the events leaving a component that `sluice tap` reads.
+	// Off by default: it shows event contents (redacted as the index would have them) to anyone
+	// who reaches the port.
+	Tap bool `mapstructure:"tap"`
 }
 
 // DeadLetter configures the file that keeps events sluice could not deliver or process.
@@ -139,6 +143,7 @@ func (*HTTP) SettingDocs() map[string]string {
 	return map[string]string{
 		"address": `host:port of /metrics, /healthz, /readyz; "" turns it off`,
 		"pprof":   "serve /debug/pprof/ (Go profiles); exposes internals",
+		"tap":     "serve /tap for `sluice tap` (live, redacted events of a component); off by default",
 	}
 }
 

@@ -32,9 +32,10 @@ type Options struct {
 }
 
 type inputNode struct {
-	id string
-	in pipeline.Input
-	m  counters
+	id  string
+	in  pipeline.Input
+	m   counters
+	tap *tapPoint
 }
 
 type procNode struct {
@@ -43,12 +44,17 @@ type procNode struct {
 	flusher  pipeline.Flusher
 	handover pipeline.Handover
 	m        counters
+	tap      *tapPoint
+	// shadow, set for processors that hide data (pipeline.Redacting), creates an instance of
+	// the processor for a tap's copies of events, with metrics nobody reads.
+	shadow func() (pipeline.Processor, error)
 }
 
 type outputNode struct {
-	id string
-	o  pipeline.Output
-	m  counters
+	id  string
+	o   pipeline.Output
+	m   counters
+	tap *tapPoint
 }
 
 // build creates every component the pipelines use. Inputs and outputs are created once;
@@ -73,9 +79,12 @@ func (r *Runtime) build(cfg *config.Config, comps config.Components) error {
 				errs = append(errs, fmt.Errorf("processors.%s: %w", id, err))
 				continue
 			}
-			n := procNode{id: id, typ: c.Type, p: proc, m: r.metrics.component(id, kindProcessor)}
+			n := procNode{id: id, typ: c.Type, p: proc, m: r.metrics.component(id, kindProcessor), tap: &tapPoint{}}
 			n.flusher, _ = proc.(pipeline.Flusher)
 			n.handover, _ = proc.(pipeline.Handover)
+			if rc, ok := c.Config.(pipeline.Redacting); ok {
+				n.shadow = shadowOf(id, comps.Processors[c.Type], rc.TapConfig())
+			}
 			p.procs = append(p.procs, n)
 		}
 		for _, id := range pc.Outputs {
@@ -86,7 +95,7 @@ func (r *Runtime) build(cfg *config.Config, comps config.Components) error {
 					errs = append(errs, fmt.Errorf("outputs.%s: %w", id, err))
 					continue
 				}
-				o = &outputNode{id: id, o: out, m: r.metrics.component(id, kindOutput)}
+				o = &outputNode{id: id, o: out, m: r.metrics.component(id, kindOutput), tap: &tapPoint{}}
 				outputs[id] = o
 				r.outputs = append(r.outputs, o)
 			}
@@ -108,7 +117,7 @@ func (r *Runtime) addInput(p *pipe, id string, c config.Component, comps config.
 	if err != nil {
 		return err
 	}
-	p.inputs = append(p.inputs, &inputNode{id: id, in: in, m: r.metrics.component(id, kindInput)})
+	p.inputs = append(p.inputs, &inputNode{id: id, in: in, m: r.metrics.component(id, kindInput), tap: &tapPoint{}})
 	return nil
 }
 
@@ -118,6 +127,15 @@ func (r *Runtime) newOutput(id string, c config.Component, comps config.Componen
 		return &sender{to: s.PipelineAddresses()}, nil
 	}
 	return comps.Outputs[c.Type].Create(r.settings(id, kindOutput, nil), c.Config)
+}
+
+// shadowOf returns what creates a redacting processor for a tap, from its TapConfig, with its
+// own metrics registry and no logs or dead letter, so that a tap changes no series.
+func shadowOf(id string, f pipeline.ProcessorFactory, c pipeline.Config) func() (pipeline.Processor, error) {
+	return func() (pipeline.Processor, error) {
+		return f.Create(pipeline.Settings{ID: id, Logger: slog.New(slog.DiscardHandler),
+			Registerer: prometheus.NewRegistry(), DeadLetter: pipeline.NoDeadLetter{}}, c)
+	}
 }
 
 // settings are what a component is created with.

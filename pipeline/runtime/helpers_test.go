@@ -115,12 +115,18 @@ func (e *env) start(t *testing.T, yaml string) (*Runtime, context.CancelFunc, fu
 // startB is start for tests and benchmarks.
 func (e *env) startB(t testing.TB, yaml string) (*Runtime, context.CancelFunc, func() error) {
 	t.Helper()
+	return e.startWith(t, yaml)
+}
+
+// startWith is startB with more processor types besides "proc".
+func (e *env) startWith(t testing.TB, yaml string, procs ...pipeline.ProcessorFactory) (*Runtime, context.CancelFunc, func() error) {
+	t.Helper()
 	comps, err := config.NewComponents(
 		[]pipeline.InputFactory{{Type: "in", NewConfig: emptyConfig,
 			Create: func(s pipeline.Settings, _ pipeline.Config) (pipeline.Input, error) { return e.inputs[s.ID], nil }},
 			pipelineinput.Factory},
-		[]pipeline.ProcessorFactory{{Type: "proc", NewConfig: emptyConfig,
-			Create: func(s pipeline.Settings, _ pipeline.Config) (pipeline.Processor, error) { return e.procs[s.ID], nil }}},
+		append([]pipeline.ProcessorFactory{{Type: "proc", NewConfig: emptyConfig,
+			Create: func(s pipeline.Settings, _ pipeline.Config) (pipeline.Processor, error) { return e.procs[s.ID], nil }}}, procs...),
 		[]pipeline.OutputFactory{{Type: "out", NewConfig: emptyConfig,
 			Create: func(s pipeline.Settings, _ pipeline.Config) (pipeline.Output, error) { return e.outputs[s.ID], nil }},
 			pipelineoutput.Factory},

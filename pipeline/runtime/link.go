@@ -38,7 +38,7 @@ func (l *link) Consume(ctx context.Context, b *event.Batch) error {
 		return nil
 	}
 	b.Adopt(event.Holds{event.NewAck(l.p.settle(l.in, b.Len()))})
-	return l.p.enqueue(ctx, b)
+	return l.p.enqueue(ctx, l.in, b)
 }
 
 // sender is the pipeline output: it hands every batch to the links of its addresses.
@@ -87,7 +87,7 @@ func copies(evs []*event.Event) []*event.Event {
 
 // newReceiver registers the pipeline input id of pipeline p as the receiver of its address.
 func (r *Runtime) newReceiver(p *pipe, id string, c config.PipelineReceiver) {
-	in := &inputNode{id: id, m: r.metrics.component(id, kindInput)}
+	in := &inputNode{id: id, m: r.metrics.component(id, kindInput), tap: &tapPoint{}}
 	r.links[c.PipelineAddress()] = &link{p: p, in: in}
 }
 

@@ -92,7 +92,7 @@ func (e *entry) Consume(ctx context.Context, b *event.Batch) error {
 		r.settled[s].Add(int64(n))
 		settle(s)
 	})})
-	return e.p.enqueue(ctx, b)
+	return e.p.enqueue(ctx, e.in, b)
 }
 
 // empty resolves an empty batch, which has nothing to wait for.
@@ -122,7 +122,7 @@ func (p *pipe) settle(in *inputNode, n int) func(event.Status) {
 
 // enqueue queues b for the dispatcher, or resolves it Retry when the pipeline is closed or ctx
 // ends first.
-func (p *pipe) enqueue(ctx context.Context, b *event.Batch) error {
+func (p *pipe) enqueue(ctx context.Context, in *inputNode, b *event.Batch) error {
 	n := b.Len()
 	p.mu.RLock()
 	defer p.mu.RUnlock()
@@ -131,6 +131,7 @@ func (p *pipe) enqueue(ctx context.Context, b *event.Batch) error {
 		return errStopping
 	}
 	p.depth.Add(float64(n))
+	in.tap.offer(b.Events) // before the queue: past it, a worker may change the events
 	select {
 	case p.queue <- b:
 		return nil
@@ -262,6 +263,7 @@ func (p *pipe) flushProcessors(ctx context.Context, now time.Time, final bool, n
 		}
 		if b := n.flusher.Flush(ctx, now, final); b != nil {
 			n.m.sent.Add(float64(b.Len()))
+			n.tap.offer(b.Events)
 			next(b, i+1)
 		}
 	}

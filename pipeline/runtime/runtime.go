@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -43,6 +44,10 @@ type Runtime struct {
 	ready   atomic.Bool
 	taken   atomic.Int64    // events the inputs handed over
 	settled [3]atomic.Int64 // of those, events whose acks resolved, by event.Status
+
+	tapMu       sync.Mutex // guards taps and tapsStopped; the hot path reads tapPoints only
+	taps        map[*Tap]struct{}
+	tapsStopped bool
 }
 
 // Outcome is what became of the events the inputs handed over, counted when their acks resolve.
@@ -66,7 +71,7 @@ func (r *Runtime) Outcome() Outcome {
 // New creates every component the config's pipelines use. Nothing runs until Run.
 func New(cfg *config.Config, comps config.Components, opts Options) (*Runtime, error) {
 	r := &Runtime{cfg: cfg.Runtime, log: opts.Logger, reg: opts.Registry, dlq: opts.DeadLetter,
-		observe: opts.Observe, carry: opts.Carry, links: map[string]*link{}}
+		observe: opts.Observe, carry: opts.Carry, links: map[string]*link{}, taps: map[*Tap]struct{}{}}
 	if r.log == nil {
 		r.log = slog.New(slog.DiscardHandler)
 	}
@@ -160,7 +165,9 @@ func (r *Runtime) Run(ctx context.Context) error {
 			running = 0
 		}
 	}
-	return errors.Join(runErr, r.drain(work))
+	err := r.drain(work)
+	r.stopTaps()
+	return errors.Join(runErr, err)
 }
 
 // drain finishes the work in the pipelines after the inputs stopped; work is cancelled at the

@@ -37,6 +37,7 @@ func (p *pipe) process(ctx context.Context, n procNode, b *event.Batch) bool {
 	}
 	after := b.Len()
 	n.m.sent.Add(float64(after))
+	n.tap.offer(b.Events)
 	// Events the processor held or joined (Batch.Absorb) are not dropped: they leave in a later
 	// batch, or as part of another event.
 	if dropped := before - after - b.TakeAbsorbed(); dropped > 0 {
@@ -112,6 +113,7 @@ func (p *pipe) deliver(ctx context.Context, b *event.Batch) {
 func (p *pipe) deliverTo(ctx context.Context, o *outputNode, d *event.Batch) {
 	n := float64(d.Len())
 	o.m.received.Add(n)
+	o.tap.offer(d.Events)
 	d.Adopt(event.Holds{event.NewAck(func(s event.Status) {
 		if s == event.Delivered {
 			o.m.sent.Add(n)

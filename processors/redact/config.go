@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/processors/internal/proc"
 )
 
@@ -29,10 +30,25 @@ type Config struct {
 	// Mode is mask (write "[REDACTED:<name>]") or hash (write "<name>:" and 12 hex digits of a
 	// SHA-256, so the same secret still correlates across lines without being readable).
 	Mode string `mapstructure:"mode"`
+
+	everywhere bool // search every text field, not ApplyTo (TapConfig); not in the file
 }
 
 // NewConfig returns the defaults: patterns apply to message, mode mask.
 func NewConfig() *Config { return &Config{ApplyTo: []string{"message"}, Mode: "mask"} }
+
+// TapConfig is the config of the instance a tap upstream of this processor applies
+// (pipeline.Redacting): the same patterns and fields, with no condition, the patterns searched in
+// every text field, since the processors in between may move the text or set what the condition
+// reads.
+func (c *Config) TapConfig() pipeline.Config {
+	t := *c
+	t.If = ""
+	t.everywhere = true
+	return &t
+}
+
+var _ pipeline.Redacting = (*Config)(nil)
 
 // Validate compiles every pattern.
 func (c *Config) Validate() error {

@@ -30,10 +30,11 @@ var builtins = map[string]*regexp.Regexp{
 }
 
 type redactor struct {
-	fields   []string
-	patterns []compiled
-	applyTo  []string
-	hash     bool
+	fields     []string
+	patterns   []compiled
+	applyTo    []string
+	everywhere bool // patterns apply to every text field
+	hash       bool
 }
 
 func build(_ pipeline.Settings, c *Config) (proc.EventFunc, error) {
@@ -41,7 +42,7 @@ func build(_ pipeline.Settings, c *Config) (proc.EventFunc, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &redactor{fields: c.Fields, patterns: pats, applyTo: c.ApplyTo, hash: c.Mode == "hash"}
+	r := &redactor{fields: c.Fields, patterns: pats, applyTo: c.ApplyTo, everywhere: c.everywhere, hash: c.Mode == "hash"}
 	return r.event, nil
 }
 
@@ -51,7 +52,7 @@ func (r *redactor) event(ev *event.Event) (proc.Result, error) {
 			ev.SetString(f, r.replacement("field", v.String()))
 		}
 	}
-	for _, f := range r.applyTo {
+	for _, f := range r.textFields(ev) {
 		v, ok := ev.Get(f)
 		if !ok || v.Kind() != event.KindString {
 			continue
@@ -61,6 +62,21 @@ func (r *redactor) event(ev *event.Event) (proc.Result, error) {
 		}
 	}
 	return proc.Keep, nil
+}
+
+// textFields are the fields the patterns are searched in: ApplyTo, or every text field.
+func (r *redactor) textFields(ev *event.Event) []string {
+	if !r.everywhere {
+		return r.applyTo
+	}
+	var out []string
+	ev.Range(func(k string, v event.Value) bool {
+		if v.Kind() == event.KindString {
+			out = append(out, k)
+		}
+		return true
+	})
+	return out
 }
 
 // Text applies every pattern to s. A pattern with a capture group keeps the group (the prefix)

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/processors/internal/proctest"
 )
 
@@ -135,5 +136,39 @@ func TestSecretHint(t *testing.T) {
 		if got := secretHint(fold(nil, s)); got != want {
 			t.Errorf("secretHint(%q) = %v, want %v", s, got, want)
 		}
+	}
+}
+
+// The instance a tap upstream of redact applies ignores the condition and searches every text
+// field: the processors in between may set what the condition reads or move the text into
+// apply_to. The configured processor is unchanged.
+func TestTapConfigHidesAtLeastAsMuch(t *testing.T) {
+	t.Parallel()
+	configure := func(c *Config) {
+		c.If = `event.dataset == "vllm.request"`
+		c.Patterns = []Pattern{{Builtin: "email"}}
+	}
+	ev := func() *event.Event {
+		e := proctest.Lines("from ann@example.com")[0]
+		e.SetString("user.note", "cc bob@example.com")
+		return e
+	}
+	plain := proctest.One(t, proctest.New(t, Factory, configure), ev())
+	if plain.Message() != "from ann@example.com" {
+		t.Errorf("the condition is false, yet the message changed: %q", plain.Message())
+	}
+	tapCfg := NewConfig()
+	configure(tapCfg)
+	set, _, _ := proctest.Settings(t, "redact")
+	tp, err := Factory.Create(set, tapCfg.TapConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := proctest.One(t, tp, ev())
+	if out.Message() != "from [REDACTED:email]" || proctest.Str(out, "user.note") != "cc [REDACTED:email]" {
+		t.Errorf("tap instance: message %q, user.note %q", out.Message(), proctest.Str(out, "user.note"))
+	}
+	if tapCfg.If == "" || tapCfg.everywhere {
+		t.Error("TapConfig changed the configured processor's config")
 	}
 }

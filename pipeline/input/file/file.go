@@ -33,6 +33,10 @@ type metrics struct {
 	bytes      prometheus.Counter
 	openFiles  prometheus.Gauge
 	readErrors prometheus.Counter
+	// Mode read's progress (`sluice run` shows it): what the run has to read, known once the
+	// paths are globbed, and how much of it is done.
+	plannedFiles, plannedBytes prometheus.Gauge
+	doneFiles, doneBytes       prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -45,9 +49,18 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Name: "sluice_file_open_files", Help: "Files the input holds open."}),
 		readErrors: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "sluice_file_read_errors_total", Help: "Files that could not be opened, read or checked."}),
+		plannedFiles: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "sluice_file_read_planned_files", Help: "Mode read: files the run reads."}),
+		plannedBytes: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "sluice_file_read_planned_bytes", Help: "Mode read: the sizes of the files the run reads, when it started."}),
+		doneFiles: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "sluice_file_read_done_files_total", Help: "Mode read: files read to their end, or given up on."}),
+		doneBytes: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "sluice_file_read_done_bytes_total", Help: "Mode read: bytes of the planned files read, skipped as delivered before (state file), or given up on."}),
 	}
 	if reg != nil {
-		for _, c := range []prometheus.Collector{m.lines, m.bytes, m.openFiles, m.readErrors} {
+		for _, c := range []prometheus.Collector{m.lines, m.bytes, m.openFiles, m.readErrors,
+			m.plannedFiles, m.plannedBytes, m.doneFiles, m.doneBytes} {
 			if err := reg.Register(c); err != nil {
 				return nil, fmt.Errorf("file: register metrics: %w", err)
 			}
@@ -148,9 +161,19 @@ func (in *Input) readAll(ctx context.Context, next pipeline.Consumer, paths []st
 	if len(paths) == 0 {
 		in.log.Warn("file: no file matches the paths", "paths", in.cfg.Paths)
 	}
+	sizes := make([]int64, len(paths))
+	var total int64
+	for i, p := range paths {
+		if fi, err := os.Stat(p); err == nil {
+			sizes[i] = fi.Size()
+			total += sizes[i]
+		}
+	}
+	in.m.plannedFiles.Set(float64(len(paths)))
+	in.m.plannedBytes.Set(float64(total))
 	sem := make(chan struct{}, readConcurrency)
 	var wg sync.WaitGroup
-	for _, p := range paths {
+	for i, p := range paths {
 		select {
 		case sem <- struct{}{}:
 		case <-ctx.Done():
@@ -160,7 +183,7 @@ func (in *Input) readAll(ctx context.Context, next pipeline.Consumer, paths []st
 		}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			in.readOnce(ctx, next, p)
+			in.readOnce(ctx, next, p, sizes[i])
 		})
 	}
 	wg.Wait()

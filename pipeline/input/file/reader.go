@@ -81,15 +81,32 @@ func (r *reader) close() {
 	_ = r.f.Close()
 }
 
-// readOnce reads a file to its end, partial last line included (mode read).
-func (in *Input) readOnce(ctx context.Context, next pipeline.Consumer, path string) {
+// readOnce reads a file to its end, partial last line included (mode read). size is what the
+// file held when the run started: the progress counts it done as it is read, skipped (resumed
+// from the state file) or given up on.
+func (in *Input) readOnce(ctx context.Context, next pipeline.Consumer, path string, size int64) {
+	var done int64
+	progress := func(to int64) {
+		if to > done {
+			in.m.doneBytes.Add(float64(to - done))
+			done = to
+		}
+	}
+	defer func() {
+		if ctx.Err() == nil {
+			progress(size)
+			in.m.doneFiles.Inc()
+		}
+	}()
 	r := in.open(path, true)
 	if r == nil {
 		return
 	}
 	defer r.close()
+	progress(r.rd.Offset())
 	for ctx.Err() == nil {
 		eof, err := r.batch(ctx, next, true)
+		progress(r.rd.Offset())
 		if err != nil || eof {
 			return
 		}
