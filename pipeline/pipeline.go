@@ -54,6 +54,18 @@ type Flusher interface {
 	Flush(ctx context.Context, now time.Time, final bool) *event.Batch
 }
 
+// IdleFlusher is a Flusher that holds events waiting for the rest of them (a traceback's next
+// line, the next piece of a CRI partial line) together with their sources' acks. A source that
+// waits for its acknowledgement before it sends more (Filebeat, once its pipelined windows are
+// out) never sends that rest while they are held, so holding them to their timeout only stalls
+// the source. The runtime calls FlushIdle when the pipeline has had nothing to process for
+// runtime.idle_flush: it returns every event held for input still to come (nil if none), as a
+// final Flush would, while the processor stays usable and keeps any other state.
+type IdleFlusher interface {
+	Flusher
+	FlushIdle(ctx context.Context, now time.Time) *event.Batch
+}
+
 // Handover is implemented by processors whose state outlives a batch and is worth more than a
 // drain can save: the requests processor's open requests, each of which would otherwise end as
 // "unknown" at every config reload and start afresh in the next generation (two summaries for

@@ -49,7 +49,9 @@ func runInstance(t *testing.T, yaml func(dir string) string) *instance {
 	logs := &syncBuf{written: make(chan struct{}, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- runPipelines(ctx, paths(cfg), "auto", &syncBuf{written: make(chan struct{}, 1)}, logs, nil) }()
+	go func() {
+		done <- runPipelines(ctx, paths(cfg), "auto", &syncBuf{written: make(chan struct{}, 1)}, logs, nil)
+	}()
 	var once sync.Once
 	stop := func() {
 		once.Do(func() {

@@ -78,6 +78,11 @@ type Runtime struct {
 	MaxEventsInFlight int `mapstructure:"max_events_in_flight"`
 	// ShutdownTimeout bounds how long a drain waits for outputs to acknowledge.
 	ShutdownTimeout time.Duration `mapstructure:"shutdown_timeout"`
+	// IdleFlush is how long a pipeline has nothing to process before the processors that hold
+	// events for lines still to come (a traceback's next line) send them (pipeline.IdleFlusher):
+	// a source that waits for its acknowledgement sends nothing more meanwhile. 0 turns it off;
+	// held events then wait for their own timeouts.
+	IdleFlush time.Duration `mapstructure:"idle_flush"`
 	// MemoryLimit is the Go runtime's soft memory limit: near it the garbage collector works
 	// harder instead of letting the heap grow. "auto" (default) takes 90 % of the container's
 	// cgroup memory limit, and sets none when there is no limit; "off" sets none; a size
@@ -134,6 +139,7 @@ func (*Runtime) SettingDocs() map[string]string {
 		"workers":              "processor workers per pipeline; default: the CPUs Go may use (GOMAXPROCS)",
 		"max_events_in_flight": "events taken in and not yet acknowledged, all pipelines; bounds memory",
 		"shutdown_timeout":     "how long a drain waits for the outputs to acknowledge",
+		"idle_flush":           "a pipeline with nothing to process this long sends the tracebacks and partial lines it holds (0: off, they wait for their timeouts)",
 		"memory_limit":         "Go's soft memory limit: auto (90% of the cgroup limit, none without one), off, or a size (200MiB); GOMEMLIMIT wins",
 	}
 }
@@ -181,6 +187,7 @@ func Defaults() Config {
 			Workers:           runtime.GOMAXPROCS(0),
 			MaxEventsInFlight: 32768,
 			ShutdownTimeout:   30 * time.Second,
+			IdleFlush:         20 * time.Millisecond,
 			MemoryLimit:       "auto",
 		},
 		HTTP:       HTTP{Address: ":9600"},

@@ -141,6 +141,9 @@ func (r Runtime) validate(p *problems) {
 	if r.ShutdownTimeout <= 0 {
 		p.add("runtime.shutdown_timeout", "must be positive, got %v", r.ShutdownTimeout)
 	}
+	if r.IdleFlush < 0 {
+		p.add("runtime.idle_flush", "must be 0 (off) or positive, got %v", r.IdleFlush)
+	}
 	if _, err := ParseMemoryLimit(r.MemoryLimit); err != nil {
 		p.add("runtime.memory_limit", "%v", err)
 	}

@@ -20,6 +20,7 @@ type metrics struct {
 	acks        *prometheus.CounterVec
 	ready       prometheus.Gauge
 	tapDropped  *prometheus.CounterVec
+	idleFlushes *prometheus.CounterVec
 }
 
 func newMetrics(reg *prometheus.Registry) *metrics {
@@ -43,10 +44,11 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 		acks: cv("sluice_pipeline_acks_total", "Input batches acknowledged, by final status.", "pipeline", "status"),
 		ready: prometheus.NewGauge(prometheus.GaugeOpts{Name: "sluice_ready",
 			Help: "1 while every pipeline runs and accepts data, 0 while starting or draining."}),
-		tapDropped: cv("sluice_tap_events_dropped_total", "Events a tap (sluice tap) skipped over its rate or because its reader fell behind; the pipeline never waits for a tap.", "component"),
+		idleFlushes: cv("sluice_processor_idle_flushes_total", "Times a processor sent the tracebacks and partial lines it held because its pipeline was idle for runtime.idle_flush (their sources were waiting for acknowledgements).", "pipeline", "component"),
+		tapDropped:  cv("sluice_tap_events_dropped_total", "Events a tap (sluice tap) skipped over its rate or because its reader fell behind; the pipeline never waits for a tap.", "component"),
 	}
 	reg.MustRegister(m.received, m.sent, m.dropped, m.failed, m.inFlight, m.inFlightMax, m.queue,
-		m.latency, m.acks, m.ready, m.tapDropped,
+		m.latency, m.acks, m.ready, m.tapDropped, m.idleFlushes,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"hash/maphash"
 	"log/slog"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -39,7 +41,8 @@ type pipe struct {
 	latency prometheus.Observer
 	acked   [3]prometheus.Counter // by event.Status
 	seed    maphash.Seed
-	next    int // round robin for batches without a key (dispatcher only)
+	next    int          // round robin for batches without a key (dispatcher only)
+	busy    atomic.Int64 // batches sent to workers and not yet through them
 }
 
 // job is a batch for a worker, entering the processor chain at index from.
@@ -163,6 +166,7 @@ func (p *pipe) start(ctx context.Context) {
 			for j := range jobs {
 				p.depth.Sub(float64(j.b.Len()))
 				p.run(ctx, j)
+				p.busy.Add(-1)
 			}
 		}(p.workers[i])
 	}
@@ -205,9 +209,12 @@ func (p *pipe) dispatch(ctx context.Context) {
 	// next flush interval as well.
 	ptick := time.NewTicker(min(p.r.cfg.FlushInterval, processorFlushEvery))
 	defer ptick.Stop()
+	idle := p.idleTimer()
+	defer idle.stop()
 	for {
 		select {
 		case b, ok := <-p.queue:
+			idle.arm()
 			if !ok {
 				flushAll()
 				for _, w := range p.workers {
@@ -245,6 +252,63 @@ func (p *pipe) dispatch(ctx context.Context) {
 				p.depth.Add(float64(b.Len()))
 				p.send(b, from)
 			})
+		case now := <-idle.c:
+			if len(p.queue) > 0 || p.busy.Load() > 0 || len(held) > 0 {
+				idle.arm() // not idle yet: look again a whole idle_flush later
+				continue
+			}
+			p.flushIdle(ctx, now, func(b *event.Batch, from int) {
+				p.depth.Add(float64(b.Len()))
+				p.send(b, from)
+			})
+		}
+	}
+}
+
+// idleTimer fires runtime.idle_flush after the last batch came in; it is nil-safe and never
+// fires when idle_flush is off or no processor holds events for input still to come. Armed
+// again on every batch, it costs nothing while the pipeline is idle.
+type idleTimer struct {
+	t     *time.Timer
+	c     <-chan time.Time
+	after time.Duration
+}
+
+func (p *pipe) idleTimer() *idleTimer {
+	it := &idleTimer{after: p.r.cfg.IdleFlush}
+	if it.after <= 0 || !slices.ContainsFunc(p.procs, func(n procNode) bool { _, ok := n.p.(pipeline.IdleFlusher); return ok }) {
+		return it
+	}
+	it.t = time.NewTimer(it.after)
+	it.t.Stop()
+	it.c = it.t.C
+	return it
+}
+
+func (it *idleTimer) arm() {
+	if it.t != nil {
+		it.t.Reset(it.after)
+	}
+}
+
+func (it *idleTimer) stop() {
+	if it.t != nil {
+		it.t.Stop()
+	}
+}
+
+// flushIdle asks the processors that hold events for input still to come for all of them, in
+// chain order, and passes each resulting batch on to the processors after it.
+func (p *pipe) flushIdle(ctx context.Context, now time.Time, next func(*event.Batch, int)) {
+	for i, n := range p.procs {
+		f, ok := n.p.(pipeline.IdleFlusher)
+		if !ok {
+			continue
+		}
+		if b := f.FlushIdle(ctx, now); b != nil {
+			n.m.sent.Add(float64(b.Len()))
+			p.r.metrics.idleFlushes.WithLabelValues(p.name, n.id).Inc()
+			next(b, i+1)
 		}
 	}
 }
@@ -289,6 +353,7 @@ func (p *pipe) send(b *event.Batch, from int) {
 	} else {
 		p.next++
 	}
+	p.busy.Add(1)
 	p.workers[w] <- job{b: b, from: from}
 }
 

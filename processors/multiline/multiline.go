@@ -214,6 +214,14 @@ func (g *group) event(field string) *event.Event {
 	return ev
 }
 
+var _ pipeline.IdleFlusher = (*Processor)(nil)
+
+// FlushIdle sends on every group: the pipeline is idle, so their next lines are not on their
+// way (pipeline.IdleFlusher).
+func (p *Processor) FlushIdle(ctx context.Context, now time.Time) *event.Batch {
+	return p.Flush(ctx, now, true)
+}
+
 // Flush sends on the groups quiet for the timeout (all of them when final), in a batch that
 // carries their held acks.
 func (p *Processor) Flush(_ context.Context, now time.Time, final bool) *event.Batch {

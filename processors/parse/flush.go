@@ -9,7 +9,13 @@ import (
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
-var _ pipeline.Flusher = (*Processor)(nil)
+var _ pipeline.IdleFlusher = (*Processor)(nil)
+
+// FlushIdle sends every held group and partial line: the pipeline is idle, so their rest is not
+// on its way (pipeline.IdleFlusher).
+func (p *Processor) FlushIdle(ctx context.Context, now time.Time) *event.Batch {
+	return p.Flush(ctx, now, true)
+}
 
 // Flush sends the split lines and groups that have waited longer than their timeout (all of
 // them when final is set), parsed, as one batch carrying their held acknowledgements; nil when
