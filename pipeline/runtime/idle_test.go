@@ -33,18 +33,7 @@ func (h *idleHolder) FlushIdle(ctx context.Context, now time.Time) *event.Batch 
 // without waiting for the group's timeout (here: never, before a drain).
 func TestIdleFlushReleasesHeldEvents(t *testing.T) {
 	t.Parallel()
-	e := newEnv()
-	feed, sink := e.oneToOne()
-	hold := &idleHolder{finalHolder: finalHolder{holder{absorb: true}}}
-	e.procs["proc/hold"] = hold
-	r, _, wait := e.start(t, `
-inputs: {in/a: {}}
-processors: {proc/hold: {}}
-outputs: {out/x: {}}
-pipelines: {main: {inputs: [in/a], processors: [proc/hold], outputs: [out/x]}}
-runtime: {flush_interval: 1h, idle_flush: 20ms}
-http: {address: ""}
-`)
+	r, feed, sink, hold, wait := startIdleHolder(t, "20ms")
 	b, rec := lines("f", 0, 3)
 	feed.batches <- b
 	if s := rec.Wait(t); s != event.Delivered || len(sink.Events()) != 3 {
@@ -62,18 +51,7 @@ http: {address: ""}
 // With idle_flush 0 nothing is given up for idleness: the held events leave at the drain.
 func TestIdleFlushOff(t *testing.T) {
 	t.Parallel()
-	e := newEnv()
-	feed, sink := e.oneToOne()
-	hold := &idleHolder{finalHolder: finalHolder{holder{absorb: true}}}
-	e.procs["proc/hold"] = hold
-	_, _, wait := e.start(t, `
-inputs: {in/a: {}}
-processors: {proc/hold: {}}
-outputs: {out/x: {}}
-pipelines: {main: {inputs: [in/a], processors: [proc/hold], outputs: [out/x]}}
-runtime: {flush_interval: 1h, idle_flush: 0s}
-http: {address: ""}
-`)
+	_, feed, sink, hold, wait := startIdleHolder(t, "0s")
 	b, rec := lines("f", 0, 3)
 	feed.batches <- b
 	pipelinetest.Eventually(t, "the processor to hold the batch", func() bool { return hold.held() == 3 })
@@ -81,4 +59,22 @@ http: {address: ""}
 	if s := rec.Wait(t); s != event.Delivered || len(sink.Events()) != 3 || hold.idle.Load() != 0 {
 		t.Fatalf("ack %v, delivered %d, idle flushes %d", s, len(sink.Events()), hold.idle.Load())
 	}
+}
+
+// startIdleHolder runs in/a -> idleHolder -> out/x with the given runtime.idle_flush and no
+// flush by interval.
+func startIdleHolder(t *testing.T, idleFlush string) (*Runtime, *feedInput, *pipelinetest.Sink, *idleHolder, func() error) {
+	e := newEnv()
+	feed, sink := e.oneToOne()
+	hold := &idleHolder{finalHolder: finalHolder{holder{absorb: true}}}
+	e.procs["proc/hold"] = hold
+	r, _, wait := e.start(t, `
+inputs: {in/a: {}}
+processors: {proc/hold: {}}
+outputs: {out/x: {}}
+pipelines: {main: {inputs: [in/a], processors: [proc/hold], outputs: [out/x]}}
+runtime: {flush_interval: 1h, idle_flush: `+idleFlush+`}
+http: {address: ""}
+`)
+	return r, feed, sink, hold, wait
 }
