@@ -11,8 +11,6 @@ import (
 	"sync"
 	"time"
 
-	clientset "k8s.io/client-go/kubernetes"
-
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/processors/internal/proc"
 )
@@ -31,7 +29,7 @@ var Factory = pipeline.ProcessorFactory{
 		if err := c.Validate(); err != nil {
 			return nil, fmt.Errorf("%s: %w", typeName, err)
 		}
-		client, err := newClient(c.KubeConfig)
+		src, err := newSources(c.KubeConfig)
 		if err != nil && c.KubeConfig != "" {
 			return nil, fmt.Errorf("%s: %w", typeName, err)
 		}
@@ -41,9 +39,9 @@ var Factory = pipeline.ProcessorFactory{
 			// unenriched and every lookup counts as a miss. A kubeconfig that was named and
 			// cannot be read is a config error.
 			logger(set).Error("kubernetes: no API server (not in a cluster, no kubeconfig); events pass without Kubernetes metadata", "error", err)
-			client = nil
+			src = nil
 		}
-		return create(set, c, client, time.Now)
+		return create(set, c, src, time.Now)
 	},
 }
 
@@ -56,14 +54,15 @@ type Processor struct {
 	e    *enricher
 }
 
-// create starts the informers on client and, when configured, waits for their first sync.
-func create(set pipeline.Settings, c *Config, client clientset.Interface, now func() time.Time) (*Processor, error) {
+// create starts the informers on src (nil: no API server) and, when configured, waits for
+// their first sync.
+func create(set pipeline.Settings, c *Config, src *sources, now func() time.Time) (*Processor, error) {
 	log := logger(set)
 	e := newEnricher(c, newMetrics(set.Registerer))
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &Processor{stop: cancel, e: e}
-	if client != nil {
-		if err := p.watch(ctx, c, client, now, log); err != nil {
+	if src != nil {
+		if err := p.watch(ctx, c, src, now, log); err != nil {
 			cancel()
 			return nil, err
 		}
@@ -84,11 +83,14 @@ func create(set pipeline.Settings, c *Config, client clientset.Interface, now fu
 }
 
 // watch starts the informers and waits for their first sync up to wait_for_sync.
-func (p *Processor) watch(ctx context.Context, c *Config, client clientset.Interface, now func() time.Time, log *slog.Logger) error {
+func (p *Processor) watch(ctx context.Context, c *Config, src *sources, now func() time.Time, log *slog.Logger) error {
 	w := &watcher{idx: p.e.idx, conv: newConverter(c), now: now}
-	p.run(func() { <-ctx.Done(); w.shutdown() })
-	if err := w.start(ctx, client); err != nil {
+	infs, err := w.informers(src)
+	if err != nil {
 		return fmt.Errorf("%s: %w", typeName, err)
+	}
+	for _, inf := range infs {
+		p.run(func() { inf.RunWithContext(ctx) }) // returns once ctx ends and its goroutines are done
 	}
 	if c.WaitForSync > 0 && !w.waitSynced(ctx, c.WaitForSync) {
 		log.Warn("kubernetes cache not synced in time; events miss until it is", "wait_for_sync", c.WaitForSync)

@@ -12,7 +12,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes/fake"
+	toolscache "k8s.io/client-go/tools/cache"
 
 	"github.com/sluice-dev/sluice/processors/internal/proctest"
 )
@@ -100,7 +102,7 @@ func newTest(t *testing.T, configure func(*Config), objs ...runtime.Object) (*Pr
 	client := fake.NewClientset(objs...)
 	clk := &clock{t: time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)}
 	set, _, _ := proctest.Settings(t, typeName)
-	p, err := create(set, c, client, clk.now)
+	p, err := create(set, c, fakeSources(client), clk.now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,6 +112,26 @@ func newTest(t *testing.T, configure func(*Config), objs ...runtime.Object) (*Pr
 		}
 	})
 	return p, client, clk
+}
+
+// fakeSources lists and watches through client's typed calls; the informers and everything after
+// them are the production ones.
+func fakeSources(client *fake.Clientset) *sources {
+	// The fake has no watch-list streaming; saying so makes the informers list, then watch.
+	lw := func(list func(context.Context, metav1.ListOptions) (runtime.Object, error),
+		watch func(context.Context, metav1.ListOptions) (watch.Interface, error)) toolscache.ListerWatcher {
+		return toolscache.ToListWatcherWithWatchListSemantics(
+			&toolscache.ListWatch{ListWithContextFunc: list, WatchFuncWithContext: watch}, client)
+	}
+	pods, nodes, rss := client.CoreV1().Pods(""), client.CoreV1().Nodes(), client.AppsV1().ReplicaSets("")
+	return &sources{
+		pods: lw(func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return pods.List(ctx, o) },
+			pods.Watch),
+		nodes: lw(func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return nodes.List(ctx, o) },
+			nodes.Watch),
+		replicaSets: lw(func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) { return rss.List(ctx, o) },
+			rss.Watch),
+	}
 }
 
 // eventually waits up to a minute for cond, which reads state that informers update.

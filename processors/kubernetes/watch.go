@@ -5,74 +5,50 @@ import (
 	"fmt"
 	"time"
 
-	"k8s.io/client-go/informers"
-	clientset "k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/rest"
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	toolscache "k8s.io/client-go/tools/cache"
-	"k8s.io/client-go/tools/clientcmd"
 )
-
-// newClient connects to the API server of the kubeconfig at path, or the cluster sluice runs in.
-func newClient(path string) (clientset.Interface, error) {
-	var (
-		rc  *rest.Config
-		err error
-	)
-	if path == "" {
-		rc, err = rest.InClusterConfig()
-	} else {
-		rc, err = clientcmd.BuildConfigFromFlags("", path)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("kubernetes api config: %w", err)
-	}
-	rc.UserAgent = "sluice"
-	return clientset.NewForConfig(rc)
-}
 
 // watcher keeps the index in step with the API server through shared informers on pods, nodes
 // and ReplicaSets. A Deployment is read off its ReplicaSet's owner reference, so Deployments
 // themselves need not be watched (nor allowed by RBAC).
 type watcher struct {
-	idx     *index
-	conv    *converter
-	now     func() time.Time
-	synced  []toolscache.InformerSynced
-	factory informers.SharedInformerFactory
+	idx    *index
+	conv   *converter
+	now    func() time.Time
+	synced []toolscache.InformerSynced
 }
 
-// start runs the informers until ctx ends. They hold only what the converter keeps of each
-// object (the transform drops managedFields, specs and statuses it does not need).
-func (w *watcher) start(ctx context.Context, client clientset.Interface) error {
-	f := informers.NewSharedInformerFactoryWithOptions(client, 0, informers.WithTransform(w.conv.strip))
-	handlers := []struct {
-		inf toolscache.SharedIndexInformer
-		h   toolscache.ResourceEventHandler
+// informers builds the informers on src, ready to run. They hold only what the converter keeps
+// of each object (the transform drops managedFields, specs and statuses it does not need).
+func (w *watcher) informers(src *sources) ([]toolscache.SharedIndexInformer, error) {
+	kinds := []struct {
+		lw      toolscache.ListerWatcher
+		example runtime.Object
+		h       toolscache.ResourceEventHandler
 	}{
-		{f.Core().V1().Pods().Informer(), w.podHandler()},
-		{f.Core().V1().Nodes().Informer(), w.nodeHandler()},
-		{f.Apps().V1().ReplicaSets().Informer(), w.rsHandler()},
+		{src.pods, &corev1.Pod{}, w.podHandler()},
+		{src.nodes, &corev1.Node{}, w.nodeHandler()},
+		{src.replicaSets, &appsv1.ReplicaSet{}, w.rsHandler()},
 	}
-	for _, h := range handlers {
-		reg, err := h.inf.AddEventHandler(h.h)
+	var out []toolscache.SharedIndexInformer
+	for _, k := range kinds {
+		inf := toolscache.NewSharedIndexInformerWithOptions(k.lw, k.example, toolscache.SharedIndexInformerOptions{})
+		if err := inf.SetTransform(w.conv.strip); err != nil {
+			return nil, fmt.Errorf("kubernetes: informer transform: %w", err)
+		}
+		reg, err := inf.AddEventHandler(k.h)
 		if err != nil {
-			return fmt.Errorf("kubernetes: informer handler: %w", err)
+			return nil, fmt.Errorf("kubernetes: informer handler: %w", err)
 		}
 		w.synced = append(w.synced, reg.HasSynced)
+		out = append(out, inf)
 	}
-	f.Start(ctx.Done())
-	w.factory = f
-	return nil
+	return out, nil
 }
 
-// shutdown waits for the informers' goroutines once their context has ended.
-func (w *watcher) shutdown() {
-	if w.factory != nil {
-		w.factory.Shutdown()
-	}
-}
-
-// waitSynced waits up to d for the first full list of every informer to be indexed.
 func (w *watcher) waitSynced(ctx context.Context, d time.Duration) bool {
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
