@@ -14,7 +14,7 @@ import (
 )
 
 func newConvertCmd() *cobra.Command {
-	var out string
+	var out, samples string
 	cmd := &cobra.Command{
 		Use:   "convert LOGSTASH.conf|DIR|-...|pipelines.yml [-o sluice.yaml]",
 		Short: "Translate Logstash pipeline files into a sluice config, reporting what has no equivalent",
@@ -34,6 +34,8 @@ outputs elasticsearch (hosts, user/password, api_key, index with %{[field]} and
 
 Everything else is printed on stderr, one line each with file:line:column, and kept at the
 end of the YAML as a commented block. Check the result with sluice validate -c FILE.
+With --samples LINES, the sample lines go through the converted pipeline and a tests: key is
+added whose expected events are what it makes of them: review them, then sluice test -c FILE.
 Exit status: 0 when everything was translated, 2 when something was reported, 1 on a
 syntax error (file:line:column) or an unreadable file.`,
 		Args: cobra.MinimumNArgs(1),
@@ -44,6 +46,11 @@ syntax error (file:line:column) or an unreadable file.`,
 			}
 			for _, n := range res.Notes {
 				fmt.Fprintln(cmd.ErrOrStderr(), n)
+			}
+			if samples != "" {
+				if res.YAML, err = withSampleTests(cmd.Context(), res.YAML, samples); err != nil {
+					return err
+				}
 			}
 			if err := writeOut(out, res.YAML, cmd.OutOrStdout()); err != nil {
 				return err
@@ -56,6 +63,7 @@ syntax error (file:line:column) or an unreadable file.`,
 		},
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write the sluice config to this file (default: stdout)")
+	cmd.Flags().StringVar(&samples, "samples", "", "a file of sample log lines: add tests: whose expected events are what the converted pipeline makes of them")
 	return cmd
 }
 

@@ -151,3 +151,41 @@ func TestConvertPipelinesPathConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// convert --samples adds tests: whose expected events are what the converted pipeline makes of
+// the sample lines; `sluice test` then passes on the result as it is, and fails once the
+// pipeline is changed to parse differently.
+func TestConvertSamplesMakeTests(t *testing.T) {
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "app.conf")
+	os.WriteFile(conf, []byte(`input { stdin {} }
+filter {
+  grok { match => { "message" => "%{IP:client} %{WORD:method} %{URIPATHPARAM:path} %{NUMBER:status:int}" } }
+  mutate { lowercase => ["method"] }
+}
+output { stdout {} }
+`), 0o644)
+	samples := filepath.Join(dir, "samples.log")
+	os.WriteFile(samples, []byte("10.0.0.1 GET /v1/models 200\n10.0.0.2 POST /v1/completions 500\nnot an access line\n"), 0o644)
+	out := filepath.Join(dir, "sluice.yaml")
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"convert", conf, "--samples", samples, "-o", out}, nil, &stdout, &stderr); code != 0 {
+		t.Fatalf("convert: exit %d\n%s", code, stderr.String())
+	}
+	yml, _ := os.ReadFile(out)
+	for _, want := range []string{"tests:", "10.0.0.2 POST /v1/completions 500", "method: post", "status: 500", "_grokparsefailure"} {
+		if !bytes.Contains(yml, []byte(want)) {
+			t.Errorf("converted config lacks %q:\n%s", want, yml)
+		}
+	}
+	stdout.Reset()
+	if code := run([]string{"test", "-c", out}, nil, &stdout, &stderr); code != 0 || !strings.Contains(stdout.String(), "1 passed, 0 failed") {
+		t.Fatalf("sluice test on the result: exit %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	// The tests hold the pipeline to what it did: a changed pattern fails them.
+	os.WriteFile(out, bytes.Replace(yml, []byte("%{WORD:method}"), []byte("%{WORD:verb}"), 1), 0o644)
+	stdout.Reset()
+	if code := run([]string{"test", "-c", out}, nil, &stdout, &stderr); code != 1 || !strings.Contains(stdout.String(), "method") {
+		t.Fatalf("sluice test after changing the pattern: exit %d\n%s", code, stdout.String())
+	}
+}
