@@ -36,6 +36,13 @@ const parseProcessors = `
   parse: {}
 `
 
+// requestsProcessors is the main path with the requests processor after parse, as the shipped
+// vllm-gpu-k8s config has it (every summary sent, access lines tied).
+const requestsProcessors = `
+  parse: {}
+  requests: {success_rate: 1}
+`
+
 // grokProcessors does with grok patterns what the built-in parsers do natively for the two
 // commonest vLLM lines: the framing, then the uvicorn access line or the vLLM prefix.
 const grokProcessors = `
@@ -56,6 +63,8 @@ func scenarios() []scenario {
 		{Name: "main-memlimit", Desc: "the main path with a soft memory limit, runtime.memory_limit: 96MiB",
 			Processors: parseProcessors, Chain: []string{"parse"}, Gzip: false, Flush: time.Second, Workload: "throughput",
 			MemoryLimit: "96MiB"},
+		{Name: "main-requests", Desc: "the main path with the requests processor (one summary per vLLM request)",
+			Processors: requestsProcessors, Chain: []string{"parse", "requests"}, Gzip: false, Flush: time.Second, Workload: "throughput"},
 		{Name: "main-gzip", Desc: "the main path with gzip-compressed bulk requests (the output's default)",
 			Processors: parseProcessors, Chain: []string{"parse"}, Gzip: true, Flush: time.Second, Workload: "throughput"},
 		{Name: "grok", Desc: "dissect + grok patterns instead of the built-in parsers",
