@@ -102,16 +102,7 @@ func startDeployedPod(t *testing.T, esURL string, caPEM []byte) *deployedPod {
 	cmd.Env, cmd.Dir = env, "/"
 	var logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if os.Getuid() == 0 {
-		for _, w := range writable {
-			if err := os.Chown(filepath.Join(root, w), 65532, 65532); err != nil {
-				t.Fatal(err)
-			}
-		}
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65532, Gid: 65532}}
-	} else {
-		t.Log("not root: sluice runs as the test's user, not 65532")
-	}
+	runAsPodUser(t, cmd, root, writable)
 	exited := startUntilCleanup(t, cmd, func(err error) {
 		if err != nil {
 			t.Errorf("sluice exit: %v\n%s", err, logs.String())
@@ -126,6 +117,33 @@ func startDeployedPod(t *testing.T, esURL string, caPEM []byte) *deployedPod {
 		return err == nil && r.StatusCode == 200
 	})
 	return &deployedPod{root: root, beatsAddr: beatsAddr, httpAddr: httpAddr, exited: exited, logs: &logs}
+}
+
+// runAsPodUser makes cmd run as the pod does: as uid 65532 when the test runs as root (the
+// writable volumes handed to it), and with a read-only root, writes refused everywhere but
+// beneath the writable volumes (Landlock), where the kernel allows it.
+func runAsPodUser(t *testing.T, cmd *exec.Cmd, root string, writable []string) {
+	t.Helper()
+	uid := ""
+	var dirs []string
+	for _, w := range writable {
+		dirs = append(dirs, filepath.Join(root, w))
+		if os.Getuid() == 0 {
+			if err := os.Chown(filepath.Join(root, w), 65532, 65532); err != nil {
+				t.Fatal(err)
+			}
+			uid = "65532"
+		}
+	}
+	if os.Getuid() != 0 {
+		t.Log("not root: sluice runs as the test's user, not 65532")
+	}
+	if !readOnlyRoot(cmd, dirs, uid) {
+		t.Log("the kernel has no Landlock: the root filesystem is not made read-only")
+		if uid != "" {
+			cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65532, Gid: 65532}}
+		}
+	}
 }
 
 // startUntilCleanup starts cmd and returns a channel that gets its exit. When the test ends,
@@ -185,6 +203,11 @@ func podEnv(c podContainer, root, esURL, httpAddr string) []string {
 			v = filepath.Join(root, v)
 		}
 		env = append(env, e.Name+"="+v)
+	}
+	for _, m := range c.VolumeMounts {
+		if m.MountPath == "/tmp" && !m.ReadOnly {
+			env = append(env, "TMPDIR="+filepath.Join(root, "tmp")) // the pod's /tmp is a volume
+		}
 	}
 	return env
 }
