@@ -47,7 +47,7 @@ func TestDeployedPrometheus(t *testing.T) {
 
 	rules := prom.waitRulesHealthy(t, countShippedRules(t))
 	t.Logf("%d rules loaded and evaluated", rules)
-	prom.waitTargetUp(t, map[string]string{"job": "sluice", "pod": "sluice-0", "node": "node-1"})
+	prom.waitTargetUp(t, map[string]string{"job": "sluice", "namespace": "llm-observability", "pod": "sluice-0", "node": "node-1"})
 
 	stopSender := sendSteadily(t, pod.beatsAddr)
 	prom.waitUntil(t, "events flowing and no pipeline alert", func() (bool, string) {
@@ -133,6 +133,7 @@ func prometheusConfig(t *testing.T, addr, sluiceAddr, rulesDir string) string {
 	cfg["rule_files"] = []string{filepath.Join(rulesDir, "*.yaml")}
 	targets := map[string]map[string]any{
 		"sluice": {"targets": []string{sluiceAddr}, "labels": map[string]string{
+			"__meta_kubernetes_namespace":                        "llm-observability",
 			"__meta_kubernetes_pod_label_app_kubernetes_io_name": "sluice",
 			"__meta_kubernetes_pod_container_port_name":          "http",
 			"__meta_kubernetes_pod_name":                         "sluice-0",
