@@ -29,6 +29,10 @@ const (
 	// EnvPrometheus is the path of a Prometheus server binary built from the real sources;
 	// tests start it themselves, with their own config.
 	EnvPrometheus = "SLUICE_TEST_PROMETHEUS"
+	// EnvKubeAPIServer and EnvEtcd are the paths of kube-apiserver and etcd built from the real
+	// sources, set only by `stack up kube-apiserver` (deploy/test's opt-in apply test).
+	EnvKubeAPIServer = "SLUICE_TEST_KUBE_APISERVER"
+	EnvEtcd          = "SLUICE_TEST_ETCD"
 )
 
 const howToStart = "run `make test`, or `eval \"$(go run ./internal/testsvc/cmd/stack up)\"` " +

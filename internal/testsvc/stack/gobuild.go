@@ -13,7 +13,8 @@ import (
 // internal/testsvc: the module pins the upstream release (and its replace directives) without
 // touching sluice's go.mod.
 type goBinary struct {
-	name    string   // also the wrapper module's directory and the cached binary's prefix
+	name    string   // the cached binary's prefix, and the wrapper module's directory unless dir is set
+	dir     string   // the wrapper module's directory under internal/testsvc, when not name
 	version string   // the upstream release, for the file name and errors
 	from    string   // what is built, for errors: module@version
 	files   []string // the wrapper module's files: a change to any of them rebuilds
@@ -25,7 +26,11 @@ type goBinary struct {
 // the current module files. The Go module and build caches make a rebuild after a cache wipe
 // take seconds, not minutes.
 func (s *Stack) cachedGoBuild(b goBinary) (string, error) {
-	src := filepath.Join(s.RepoDir, "internal", "testsvc", b.name)
+	dir := b.dir
+	if dir == "" {
+		dir = b.name
+	}
+	src := filepath.Join(s.RepoDir, "internal", "testsvc", dir)
 	h := sha256.New()
 	for _, f := range b.files {
 		data, err := os.ReadFile(filepath.Join(src, f))

@@ -36,6 +36,9 @@ const (
 	Kafka         = "kafka"
 	Filebeat      = "filebeat"
 	Prometheus    = "prometheus"
+	// KubeAPIServer builds kube-apiserver and etcd. It is not in All: the first build takes
+	// long (deploy/README.md), so only `stack up kube-apiserver` makes it.
+	KubeAPIServer = "kube-apiserver"
 )
 
 // All is every service, in start order.
@@ -111,6 +114,9 @@ func (s *Stack) Up(ctx context.Context, services []string) (map[string]string, [
 			continue
 		}
 		env[r.key] = r.value
+		for k, v := range r.more {
+			env[k] = v
+		}
 		timings = append(timings, r.timing)
 	}
 	s.keepRunning(env)
@@ -131,7 +137,7 @@ func (s *Stack) keepRunning(env map[string]string) {
 		env[testsvc.EnvKafka] = fmt.Sprintf("127.0.0.1:%d", s.KafkaPort)
 	}
 	old, _ := os.ReadFile(s.EnvFile())
-	for _, key := range []string{testsvc.EnvFilebeat, testsvc.EnvPrometheus} {
+	for _, key := range []string{testsvc.EnvFilebeat, testsvc.EnvPrometheus, testsvc.EnvKubeAPIServer, testsvc.EnvEtcd} {
 		if _, ok := env[key]; ok {
 			continue
 		}
@@ -148,6 +154,7 @@ func (s *Stack) keepRunning(env map[string]string) {
 
 type result struct {
 	key, value string
+	more       map[string]string // further variables, for a service that exports several
 	timing     Timing
 	err        error
 }
@@ -169,8 +176,11 @@ func (s *Stack) upOne(ctx context.Context, svc string) result {
 	case Prometheus:
 		bin, err := s.PrometheusBinary()
 		return result{key: testsvc.EnvPrometheus, value: bin, err: err}
+	case KubeAPIServer:
+		apiserver, etcd, err := s.KubeAPIServerBinaries()
+		return result{key: testsvc.EnvKubeAPIServer, value: apiserver, more: map[string]string{testsvc.EnvEtcd: etcd}, err: err}
 	default:
-		return result{err: fmt.Errorf("unknown service %q (want one of %s)", svc, strings.Join(All, ", "))}
+		return result{err: fmt.Errorf("unknown service %q (want one of %s, %s)", svc, strings.Join(All, ", "), KubeAPIServer)}
 	}
 	if !d.alive() {
 		r.err = startFn(ctx)
@@ -210,7 +220,8 @@ func (s *Stack) EnvFile() string { return filepath.Join(s.StateDir, "env") }
 
 func (s *Stack) writeEnv(env map[string]string) error {
 	var b strings.Builder
-	for _, k := range []string{testsvc.EnvElasticsearch, testsvc.EnvKafka, testsvc.EnvFilebeat, testsvc.EnvPrometheus} {
+	for _, k := range []string{testsvc.EnvElasticsearch, testsvc.EnvKafka, testsvc.EnvFilebeat, testsvc.EnvPrometheus,
+		testsvc.EnvKubeAPIServer, testsvc.EnvEtcd} {
 		if v, ok := env[k]; ok {
 			fmt.Fprintf(&b, "export %s=%s\n", k, strconv.Quote(v))
 		}

@@ -1,6 +1,6 @@
 // Command stack starts and stops the services of sluice's integration tests.
 //
-//	stack up [-hold NAME] [-pid PID] [elasticsearch|kafka|filebeat|prometheus ...]
+//	stack up [-hold NAME] [-pid PID] [elasticsearch|kafka|filebeat|prometheus|kube-apiserver ...]
 //	stack env                    # prints the export lines again
 //	stack status
 //	stack down [-hold NAME] [-force]
