@@ -32,7 +32,7 @@ deploy-test:
 deploy-apiserver-test: stack-bin
 	@set -euo pipefail; eval "$$($(STACK) up -hold apiserver-test-$$$$ -pid $$$$ kube-apiserver)"; \
 	trap '$(STACK) down -hold apiserver-test-$$$$' EXIT; \
-	cd deploy/test && $(GO) test -count=1 -run TestOverlaysApplyServerSide -v ./...
+	(cd deploy/test && $(GO) test -count=1 -run TestOverlaysApplyServerSide -v ./...)
 
 image:
 	docker build -f deploy/sluice/Dockerfile --build-arg VERSION=$(VERSION) -t sluice:$(VERSION) .

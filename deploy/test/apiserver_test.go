@@ -40,6 +40,14 @@ func TestOverlaysApplyServerSide(t *testing.T) {
 	}
 	api := startAPIServer(t, apiserverBin, startEtcd(t, etcdBin))
 	api.do(t, "POST", "/api/v1/namespaces", []byte(`{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"llm-observability"}}`))
+	// The control: what decoding accepts and the server refuses (a selector that does not
+	// match the pod template's labels) is refused here, so a pass means the server checked.
+	bad := object{Kind: "Deployment", Name: "control", Namespace: "llm-observability", JSON: []byte(`{"apiVersion":"apps/v1",
+		"kind":"Deployment","metadata":{"name":"control"},"spec":{"selector":{"matchLabels":{"a":"b"}},
+		"template":{"metadata":{"labels":{"a":"c"}},"spec":{"containers":[{"name":"c","image":"x"}]}}}}`)}
+	if code, body := api.request(t, "PATCH", resourcePath(bad)+"?dryRun=All&fieldManager=deploytest", bad.JSON); code != 422 {
+		t.Fatalf("control: a Deployment whose selector does not match its pods got %d, want 422: %s", code, body)
+	}
 	for o, objs := range render(t) {
 		for _, obj := range objs {
 			path := resourcePath(obj)
@@ -157,7 +165,10 @@ func startAPIServer(t *testing.T, bin, etcd string) *apiServer {
 	token := fmt.Sprintf("deploytest%d", time.Now().UnixNano())
 	writeTestFile(t, filepath.Join(dir, "tokens.csv"), []byte(token+",admin,admin,system:masters\n"))
 	port := freePort(t)
+	// The endpoint reconciler refuses a loopback address; nothing here needs the kubernetes
+	// Service's endpoints.
 	startProcess(t, bin, "--etcd-servers="+etcd, "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1",
+		"--endpoint-reconciler-type=none",
 		fmt.Sprintf("--secure-port=%d", port), "--cert-dir="+filepath.Join(dir, "certs"),
 		"--token-auth-file="+filepath.Join(dir, "tokens.csv"), "--authorization-mode=AlwaysAllow",
 		"--service-account-issuer=https://kubernetes.default.svc", "--service-account-key-file="+saKey,
