@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 GO ?= go
 
-.PHONY: build run test vet lint unit stack stack-down stack-bin bench bench-long bench-micro image-binary image deploy-test
+.PHONY: build run test vet lint unit stack stack-down stack-bin bench bench-long bench-micro image-binary image deploy-test deploy-apiserver-test
 
 build:
 	$(GO) build -o bin/sluice ./cmd/sluice
@@ -26,6 +26,13 @@ image-binary:
 # decoded, cross-references, alert rules and dashboards against the metrics that exist.
 deploy-test:
 	cd deploy/test && $(GO) vet ./... && $(GO) test -count=1 ./...
+
+# Opt-in, not part of `make test` (deploy/README.md has the build times): every overlay applied
+# with server-side dry-run to a kube-apiserver and etcd built from the Go module proxy.
+deploy-apiserver-test: stack-bin
+	@set -euo pipefail; eval "$$($(STACK) up -hold apiserver-test-$$$$ -pid $$$$ kube-apiserver)"; \
+	trap '$(STACK) down -hold apiserver-test-$$$$' EXIT; \
+	(cd deploy/test && $(GO) test -count=1 -run TestOverlaysApplyServerSide -v ./...)
 
 image:
 	docker build -f deploy/sluice/Dockerfile --build-arg VERSION=$(VERSION) -t sluice:$(VERSION) .

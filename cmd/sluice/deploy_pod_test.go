@@ -59,12 +59,114 @@ type podContainer struct {
 func TestDeployedPodIndexesOverTLS(t *testing.T) {
 	t.Parallel()
 	es := testsvc.Elasticsearch(t)
-	root := podRoot(t)
 	proxy, caPEM := tlsProxy(t, es)
+	pod := startDeployedPod(t, proxy.URL, caPEM)
+	root, beatsAddr, exited, logs := pod.root, pod.beatsAddr, pod.exited, pod.logs
+	marker := fmt.Sprintf("deploytest%d", time.Now().UnixNano())
+	sendBeats(t, beatsAddr, []string{
+		"INFO 11-27 10:20:00 [engine.py:310] Added request " + marker + "a.",
+		"Nov 27 10:20:01 gpu-node-3 kernel: NVRM: Xid (PCI:0000:3b:00): 79, pid=1234, name=python3, GPU has fallen off the bus. " + marker + "b",
+	})
+	// Three documents: the vLLM line, and the Xid (critical) in the logs and the errors streams.
+	waitUntil(t, exited, logs, "both lines indexed", func() bool { return countDocs(es, marker) == 3 })
+	// Then the DaemonSet's Filebeat config with the test stack's Filebeat: a container log and a
+	// kernel log with an Xid reach sluice and Elasticsearch.
+	fbMarker := marker + "fb"
+	runDaemonSetFilebeat(t, root, beatsAddr, fbMarker)
+	waitUntil(t, exited, logs, "Filebeat's lines indexed", func() bool { return countDocs(es, fbMarker) == 3 })
+	if _, err := os.Stat(filepath.Join(root, "var/lib/sluice/dead_letter")); err != nil {
+		t.Errorf("the dead letter directory was not created on its volume: %v", err)
+	}
+}
+
+// deployedPod is sluice running as the Deployment runs it: see TestDeployedPodIndexesOverTLS.
+type deployedPod struct {
+	root                string // the pod's filesystem: its mounts are directories under it
+	beatsAddr, httpAddr string // the Beats input and the HTTP server (/readyz, /metrics)
+	exited              chan error
+	logs                *bytes.Buffer
+}
+
+// startDeployedPod starts sluice with the Deployment's config, environment and mounts, its
+// Elasticsearch at esURL (https, with caPEM as the mounted CA), and waits until it is ready.
+// It is stopped with SIGTERM when the test ends and must exit cleanly.
+func startDeployedPod(t *testing.T, esURL string, caPEM []byte) *deployedPod {
+	t.Helper()
+	root := podRoot(t)
 	c := deploymentContainer(t)
 	// Free loopback ports (nothing listens there yet) for the Beats input and /readyz.
 	beatsAddr, httpAddr := pipelinetest.RefusedAddr(t), pipelinetest.RefusedAddr(t)
+	writable := layOutPod(t, root, c, beatsAddr, caPEM)
+	env := podEnv(c, root, esURL, httpAddr)
+	cmd := exec.Command(buildSluice(t, root), "run", "-c", filepath.Join(root, "etc/sluice/sluice.yaml"))
+	cmd.Env, cmd.Dir = env, "/"
+	var logs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	runAsPodUser(t, cmd, root, writable)
+	exited := startUntilCleanup(t, cmd, func(err error) {
+		if err != nil {
+			t.Errorf("sluice exit: %v\n%s", err, logs.String())
+		}
+	})
 
+	waitUntil(t, exited, &logs, "ready", func() bool {
+		r, err := http.Get("http://" + httpAddr + "/readyz")
+		if err == nil {
+			r.Body.Close()
+		}
+		return err == nil && r.StatusCode == 200
+	})
+	return &deployedPod{root: root, beatsAddr: beatsAddr, httpAddr: httpAddr, exited: exited, logs: &logs}
+}
+
+// runAsPodUser makes cmd run as the pod does: as uid 65532 when the test runs as root (the
+// writable volumes handed to it), and with a read-only root, writes refused everywhere but
+// beneath the writable volumes (Landlock), where the kernel allows it.
+func runAsPodUser(t *testing.T, cmd *exec.Cmd, root string, writable []string) {
+	t.Helper()
+	uid := ""
+	var dirs []string
+	for _, w := range writable {
+		dirs = append(dirs, filepath.Join(root, w))
+		if os.Getuid() == 0 {
+			if err := os.Chown(filepath.Join(root, w), 65532, 65532); err != nil {
+				t.Fatal(err)
+			}
+			uid = "65532"
+		}
+	}
+	if os.Getuid() != 0 {
+		t.Log("not root: sluice runs as the test's user, not 65532")
+	}
+	if !readOnlyRoot(cmd, dirs, uid) {
+		t.Log("the kernel has no Landlock: the root filesystem is not made read-only")
+		if uid != "" {
+			cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65532, Gid: 65532}}
+		}
+	}
+}
+
+// startUntilCleanup starts cmd and returns a channel that gets its exit. When the test ends,
+// the process gets SIGTERM and its exit is passed to checkExit.
+func startUntilCleanup(t *testing.T, cmd *exec.Cmd, checkExit func(error)) chan error {
+	t.Helper()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		checkExit(<-exited)
+	})
+	return exited
+}
+
+// layOutPod makes the container's mounts directories under root, with the ConfigMap's
+// sluice.yaml (listening on beatsAddr, writing under root) and the Secret's CA in them, and
+// returns the mounts the pod may write to.
+func layOutPod(t *testing.T, root string, c podContainer, beatsAddr string, caPEM []byte) []string {
+	t.Helper()
 	var writable []string
 	for _, m := range c.VolumeMounts {
 		if err := os.MkdirAll(filepath.Join(root, m.MountPath), 0o755); err != nil {
@@ -82,13 +184,17 @@ func TestDeployedPodIndexesOverTLS(t *testing.T) {
 	config = bytes.ReplaceAll(config, []byte("path: /var/lib/sluice/"), []byte("path: "+root+"/var/lib/sluice/"))
 	writeFile(t, filepath.Join(root, "etc/sluice/sluice.yaml"), string(config))
 	writeFile(t, filepath.Join(root, "etc/sluice-ca/ca.crt"), string(caPEM))
+	return writable
+}
 
+// podEnv is the container's environment as the kubelet resolves it, paths moved under root.
+func podEnv(c podContainer, root, esURL, httpAddr string) []string {
 	env := []string{"PATH=/usr/bin:/bin", "SLUICE_HTTP_ADDRESS=" + httpAddr}
 	for _, e := range c.Env {
 		v := e.Value
 		switch {
 		case e.Name == "ES_URL":
-			v = proxy
+			v = esURL
 		case e.Name == "GOMEMLIMIT":
 			v = "536870912" // limits.memory, as the kubelet resolves the resourceFieldRef
 		case e.ValueFrom != nil:
@@ -98,54 +204,12 @@ func TestDeployedPodIndexesOverTLS(t *testing.T) {
 		}
 		env = append(env, e.Name+"="+v)
 	}
-	cmd := exec.Command(buildSluice(t, root), "run", "-c", filepath.Join(root, "etc/sluice/sluice.yaml"))
-	cmd.Env, cmd.Dir = env, "/"
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if os.Getuid() == 0 {
-		for _, w := range writable {
-			if err := os.Chown(filepath.Join(root, w), 65532, 65532); err != nil {
-				t.Fatal(err)
-			}
+	for _, m := range c.VolumeMounts {
+		if m.MountPath == "/tmp" && !m.ReadOnly {
+			env = append(env, "TMPDIR="+filepath.Join(root, "tmp")) // the pod's /tmp is a volume
 		}
-		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: 65532, Gid: 65532}}
-	} else {
-		t.Log("not root: sluice runs as the test's user, not 65532")
 	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	defer func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		if err := <-exited; err != nil {
-			t.Errorf("sluice exit: %v\n%s", err, logs.String())
-		}
-	}()
-
-	waitUntil(t, exited, &logs, "ready", func() bool {
-		r, err := http.Get("http://" + httpAddr + "/readyz")
-		if err == nil {
-			r.Body.Close()
-		}
-		return err == nil && r.StatusCode == 200
-	})
-	marker := fmt.Sprintf("deploytest%d", time.Now().UnixNano())
-	sendBeats(t, beatsAddr, []string{
-		"INFO 11-27 10:20:00 [engine.py:310] Added request " + marker + "a.",
-		"Nov 27 10:20:01 gpu-node-3 kernel: NVRM: Xid (PCI:0000:3b:00): 79, pid=1234, name=python3, GPU has fallen off the bus. " + marker + "b",
-	})
-	// Three documents: the vLLM line, and the Xid (critical) in the logs and the errors streams.
-	waitUntil(t, exited, &logs, "both lines indexed", func() bool { return countDocs(es, marker) == 3 })
-	// Then the DaemonSet's Filebeat config with the test stack's Filebeat: a container log and a
-	// kernel log with an Xid reach sluice and Elasticsearch.
-	fbMarker := marker + "fb"
-	runDaemonSetFilebeat(t, root, beatsAddr, fbMarker)
-	waitUntil(t, exited, &logs, "Filebeat's lines indexed", func() bool { return countDocs(es, fbMarker) == 3 })
-	if _, err := os.Stat(filepath.Join(root, "var/lib/sluice/dead_letter")); err != nil {
-		t.Errorf("the dead letter directory was not created on its volume: %v", err)
-	}
+	return env
 }
 
 // runDaemonSetFilebeat runs Filebeat with deploy/base/filebeat/filebeat.yml shipping to addr,
@@ -236,9 +300,9 @@ func buildSluice(t *testing.T, root string) string {
 	return bin
 }
 
-// tlsProxy serves es over https with a certificate of a CA of its own, returning its URL and
-// the CA in PEM, as Elasticsearch 8 does with security on.
-func tlsProxy(t *testing.T, es string) (string, []byte) {
+// tlsProxy serves es over https with a certificate of a CA of its own, returning the server
+// and the CA in PEM, as Elasticsearch 8 does with security on.
+func tlsProxy(t *testing.T, es string) (*httptest.Server, []byte) {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -263,7 +327,7 @@ func tlsProxy(t *testing.T, es string) (string, []byte) {
 	srv.TLS = &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{leafDER}, PrivateKey: key}}}
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
-	return srv.URL, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER})
+	return srv, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER})
 }
 
 func sendBeats(t *testing.T, addr string, lines []string) {

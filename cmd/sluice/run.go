@@ -90,6 +90,7 @@ func runPipelines(ctx context.Context, file *configFlags, progressMode string, s
 			log.Error("close dead letter", "error", cerr)
 		}
 	}()
+	dlq.Expect(deadLetterWriters(cfg)...)
 	sum := newSummary(cfg)
 	rt, err := runtime.New(cfg, components(), runtime.Options{Logger: log, DeadLetter: dlq, Registry: reg, Observe: sum.observe, Carry: carry})
 	if err != nil {
@@ -180,4 +181,17 @@ func handler(rt *runtime.Runtime) http.Handler {
 		_, _ = io.WriteString(w, "ready\n")
 	})
 	return mux
+}
+
+// deadLetterWriters are the components that may write to the dead letter: processors that fail
+// permanently and outputs whose documents are refused.
+func deadLetterWriters(cfg *config.Config) []string {
+	var ids []string
+	for id := range cfg.Processors {
+		ids = append(ids, id)
+	}
+	for id := range cfg.Outputs {
+		ids = append(ids, id)
+	}
+	return ids
 }

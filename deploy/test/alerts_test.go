@@ -39,6 +39,7 @@ var alertCases = []alertCase{
 	{"SluiceOutputDown", "Elasticsearch down", `sluice_output_up{component="elasticsearch/logs", pod="sluice-0"} 1 1 0x8`, true},
 	{"SluiceOutputDown", "healthy", healthyOut, false},
 	{"SluiceInFlightAtLimit", "Elasticsearch down: input blocked", inFlightCap + `sluice_events_in_flight{pod="sluice-0"} 100 32768x9`, true},
+	{"SluiceInFlightAtLimit", "Elasticsearch down: the next 2048-event window does not fit", inFlightCap + `sluice_events_in_flight{pod="sluice-0"} 100 30721x9`, true},
 	{"SluiceInFlightAtLimit", "healthy", inFlightCap + `sluice_events_in_flight{pod="sluice-0"} 2048x10`, false},
 	{"SluiceDeadLetterGrowing", "mapping errors dead-lettered", `sluice_dead_letter_events_total{component="elasticsearch/logs", pod="sluice-0"} 0+3x10`, true},
 	{"SluiceDeadLetterGrowing", "healthy", `sluice_dead_letter_events_total{component="elasticsearch/logs", pod="sluice-0"} 7x10`, false},

@@ -68,6 +68,7 @@ func newObject(apiVersion, kind string) (any, error) {
 type object struct {
 	Kind, Name, Namespace string
 	Obj                   any
+	JSON                  []byte // as kustomize rendered it, for an API server
 }
 
 func (o object) String() string { return o.Kind + "/" + o.Name }
@@ -129,7 +130,7 @@ func renderOverlay(dir string) ([]object, error) {
 				errs = append(errs, fmt.Sprintf("%s: %v", id, e))
 			}
 		}
-		objs = append(objs, object{Kind: r.GetKind(), Name: r.GetName(), Namespace: r.GetNamespace(), Obj: obj})
+		objs = append(objs, object{Kind: r.GetKind(), Name: r.GetName(), Namespace: r.GetNamespace(), Obj: obj, JSON: j})
 	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("%s", strings.Join(errs, "\n"))

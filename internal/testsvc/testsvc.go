@@ -1,5 +1,5 @@
 // Package testsvc gives sluice's integration tests the real services they talk to: an
-// Elasticsearch node, a Kafka broker and the Filebeat binary. The services are started once per
+// Elasticsearch node, a Kafka broker, and the Filebeat and Prometheus binaries. The services are started once per
 // test run by the stack harness (internal/testsvc/stack, driven by `make test` or
 // `go run ./internal/testsvc/cmd/stack up`), which exports their endpoints in environment
 // variables. The helpers here read those variables and fail the test with a message naming
@@ -26,6 +26,13 @@ const (
 	EnvKafka = "SLUICE_TEST_KAFKA_BROKERS"
 	// EnvFilebeat is the path of the Filebeat 7.17 binary built from the real beats sources.
 	EnvFilebeat = "SLUICE_TEST_FILEBEAT"
+	// EnvPrometheus is the path of a Prometheus server binary built from the real sources;
+	// tests start it themselves, with their own config.
+	EnvPrometheus = "SLUICE_TEST_PROMETHEUS"
+	// EnvKubeAPIServer and EnvEtcd are the paths of kube-apiserver and etcd built from the real
+	// sources, set only by `stack up kube-apiserver` (deploy/test's opt-in apply test).
+	EnvKubeAPIServer = "SLUICE_TEST_KUBE_APISERVER"
+	EnvEtcd          = "SLUICE_TEST_ETCD"
 )
 
 const howToStart = "run `make test`, or `eval \"$(go run ./internal/testsvc/cmd/stack up)\"` " +
@@ -59,9 +66,21 @@ func Kafka(t testing.TB) []string {
 // StartFilebeat to run it against a Lumberjack server.
 func Filebeat(t testing.TB) string {
 	t.Helper()
-	p := lookup(t, EnvFilebeat, "Filebeat")
+	return binary(t, EnvFilebeat, "Filebeat")
+}
+
+// Prometheus returns the path of the Prometheus server binary, checked to be an executable
+// file. Tests run it with a config and rules of their own.
+func Prometheus(t testing.TB) string {
+	t.Helper()
+	return binary(t, EnvPrometheus, "Prometheus")
+}
+
+func binary(t testing.TB, env, what string) string {
+	t.Helper()
+	p := lookup(t, env, what)
 	if _, err := exec.LookPath(p); err != nil {
-		t.Fatalf("testsvc: Filebeat binary %s=%q is not executable: %v; %s", EnvFilebeat, p, err, howToStart)
+		t.Fatalf("testsvc: %s binary %s=%q is not executable: %v; %s", what, env, p, err, howToStart)
 	}
 	return p
 }

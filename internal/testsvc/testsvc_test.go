@@ -58,6 +58,8 @@ func TestHelpersFailWithoutServices(t *testing.T) {
 		{"kafka dead", EnvKafka, dead, "Kafka at SLUICE_TEST_KAFKA_BROKERS", func(tb testing.TB) { Kafka(tb) }},
 		{"filebeat unset", EnvFilebeat, "", "SLUICE_TEST_FILEBEAT is not set", func(tb testing.TB) { Filebeat(tb) }},
 		{"filebeat not executable", EnvFilebeat, notExec, "is not executable", func(tb testing.TB) { Filebeat(tb) }},
+		{"prometheus unset", EnvPrometheus, "", "SLUICE_TEST_PROMETHEUS is not set", func(tb testing.TB) { Prometheus(tb) }},
+		{"prometheus not executable", EnvPrometheus, notExec, "is not executable", func(tb testing.TB) { Prometheus(tb) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

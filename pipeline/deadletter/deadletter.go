@@ -95,6 +95,16 @@ func Open(dir string, maxBytes int64, log *slog.Logger, reg prometheus.Registere
 	return d, nil
 }
 
+// Expect makes the counters of these components exist at zero before anything is written:
+// Prometheus' increase() and rate() cannot see the first sample of a new series, so without
+// it the first events a component dead-letters would raise no alert.
+func (d *File) Expect(components ...string) {
+	for _, c := range components {
+		d.written.WithLabelValues(c)
+		d.dropped.WithLabelValues(c)
+	}
+}
+
 func registerAll(reg prometheus.Registerer, cs ...prometheus.Collector) error {
 	for _, c := range cs {
 		if err := reg.Register(c); err != nil {

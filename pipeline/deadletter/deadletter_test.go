@@ -172,3 +172,20 @@ func TestConcurrent(t *testing.T) {
 		t.Fatalf("%d lines, want 400", n)
 	}
 }
+
+// The expected components' counters are exported at zero before anything is written, so the
+// first dead-lettered event is an increase Prometheus can see (a new series is not).
+func TestExpectExportsZeroCounters(t *testing.T) {
+	t.Parallel()
+	reg := prometheus.NewRegistry()
+	d, err := Open(t.TempDir(), 1<<20, nil, reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Expect("elasticsearch/logs", "parse")
+	for _, name := range []string{"sluice_dead_letter_events_total", "sluice_dead_letter_dropped_total"} {
+		if n, err := testutil.GatherAndCount(reg, name); err != nil || n != 2 {
+			t.Errorf("%s: %d series (%v), want one per expected component", name, n, err)
+		}
+	}
+}

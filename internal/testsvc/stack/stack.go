@@ -1,6 +1,7 @@
 // Package stack starts and stops the real services sluice's integration tests use: one
 // Elasticsearch node and one Kafka broker, both from Maven Central, and a Filebeat binary built
-// from the beats sources on the Go module proxy. Everything listens on 127.0.0.1 only, lives in
+// from the beats sources on the Go module proxy (and a Prometheus binary, built the same way,
+// that tests start themselves). Everything listens on 127.0.0.1 only, lives in
 // two folders of the project's own (a cache that survives runs and a state folder wiped on each
 // start), and is described to tests through the environment variables of package testsvc.
 package stack
@@ -22,7 +23,7 @@ import (
 // Stack says where the services live and which ports they take. Use New for the defaults.
 type Stack struct {
 	RepoDir      string        // sluice's repository root (holds internal/testsvc/filebeat)
-	CacheDir     string        // downloads, unpacked distributions, the Filebeat binary
+	CacheDir     string        // downloads, unpacked distributions, the Filebeat and Prometheus binaries
 	StateDir     string        // per-run config, data, logs and pid files
 	ESPort       int           // HTTP port; transport takes ESPort+100
 	KafkaPort    int           // broker port; the KRaft controller takes KafkaPort+1
@@ -34,10 +35,14 @@ const (
 	Elasticsearch = "elasticsearch"
 	Kafka         = "kafka"
 	Filebeat      = "filebeat"
+	Prometheus    = "prometheus"
+	// KubeAPIServer builds kube-apiserver and etcd. It is not in All: the first build takes
+	// long (deploy/README.md), so only `stack up kube-apiserver` makes it.
+	KubeAPIServer = "kube-apiserver"
 )
 
 // All is every service, in start order.
-var All = []string{Elasticsearch, Kafka, Filebeat}
+var All = []string{Elasticsearch, Kafka, Filebeat, Prometheus}
 
 // New returns the stack for the repository at repo, with overrides from SLUICE_CACHE_DIR,
 // SLUICE_STACK_DIR, SLUICE_TEST_ES_PORT and SLUICE_TEST_KAFKA_PORT.
@@ -73,7 +78,7 @@ func envOr(k, def string) string {
 type Timing struct {
 	Service  string
 	Duration time.Duration
-	RSS      int64 // bytes; 0 for the Filebeat build, which leaves no process
+	RSS      int64 // bytes; 0 for the Filebeat and Prometheus builds, which leave no process
 }
 
 // Up starts the named services (all when none are named) and returns the environment for
@@ -109,6 +114,9 @@ func (s *Stack) Up(ctx context.Context, services []string) (map[string]string, [
 			continue
 		}
 		env[r.key] = r.value
+		for k, v := range r.more {
+			env[k] = v
+		}
 		timings = append(timings, r.timing)
 	}
 	s.keepRunning(env)
@@ -118,9 +126,9 @@ func (s *Stack) Up(ctx context.Context, services []string) (map[string]string, [
 	return env, timings, errors.Join(errs...)
 }
 
-// keepRunning adds the services an earlier Up started and that still run (or, for Filebeat,
-// whose binary is still there), so `up kafka` does not drop Elasticsearch from the env file
-// another shell relies on.
+// keepRunning adds the services an earlier Up started and that still run (or, for the built
+// binaries, whose file is still there), so `up kafka` does not drop Elasticsearch from the env
+// file another shell relies on.
 func (s *Stack) keepRunning(env map[string]string) {
 	if _, ok := env[testsvc.EnvElasticsearch]; !ok && s.esDaemon().alive() {
 		env[testsvc.EnvElasticsearch] = fmt.Sprintf("http://127.0.0.1:%d", s.ESPort)
@@ -128,13 +136,16 @@ func (s *Stack) keepRunning(env map[string]string) {
 	if _, ok := env[testsvc.EnvKafka]; !ok && s.kafkaDaemon().alive() {
 		env[testsvc.EnvKafka] = fmt.Sprintf("127.0.0.1:%d", s.KafkaPort)
 	}
-	if _, ok := env[testsvc.EnvFilebeat]; !ok {
-		old, _ := os.ReadFile(s.EnvFile())
-		prefix := "export " + testsvc.EnvFilebeat + "="
+	old, _ := os.ReadFile(s.EnvFile())
+	for _, key := range []string{testsvc.EnvFilebeat, testsvc.EnvPrometheus, testsvc.EnvKubeAPIServer, testsvc.EnvEtcd} {
+		if _, ok := env[key]; ok {
+			continue
+		}
+		prefix := "export " + key + "="
 		for _, line := range strings.Split(string(old), "\n") {
 			if v, err := strconv.Unquote(strings.TrimPrefix(line, prefix)); err == nil && strings.HasPrefix(line, prefix) {
 				if _, err := os.Stat(v); err == nil {
-					env[testsvc.EnvFilebeat] = v
+					env[key] = v
 				}
 			}
 		}
@@ -143,6 +154,7 @@ func (s *Stack) keepRunning(env map[string]string) {
 
 type result struct {
 	key, value string
+	more       map[string]string // further variables, for a service that exports several
 	timing     Timing
 	err        error
 }
@@ -161,8 +173,14 @@ func (s *Stack) upOne(ctx context.Context, svc string) result {
 	case Filebeat:
 		bin, err := s.FilebeatBinary()
 		return result{key: testsvc.EnvFilebeat, value: bin, err: err}
+	case Prometheus:
+		bin, err := s.PrometheusBinary()
+		return result{key: testsvc.EnvPrometheus, value: bin, err: err}
+	case KubeAPIServer:
+		apiserver, etcd, err := s.KubeAPIServerBinaries()
+		return result{key: testsvc.EnvKubeAPIServer, value: apiserver, more: map[string]string{testsvc.EnvEtcd: etcd}, err: err}
 	default:
-		return result{err: fmt.Errorf("unknown service %q (want one of %s)", svc, strings.Join(All, ", "))}
+		return result{err: fmt.Errorf("unknown service %q (want one of %s, %s)", svc, strings.Join(All, ", "), KubeAPIServer)}
 	}
 	if !d.alive() {
 		r.err = startFn(ctx)
@@ -202,7 +220,8 @@ func (s *Stack) EnvFile() string { return filepath.Join(s.StateDir, "env") }
 
 func (s *Stack) writeEnv(env map[string]string) error {
 	var b strings.Builder
-	for _, k := range []string{testsvc.EnvElasticsearch, testsvc.EnvKafka, testsvc.EnvFilebeat} {
+	for _, k := range []string{testsvc.EnvElasticsearch, testsvc.EnvKafka, testsvc.EnvFilebeat, testsvc.EnvPrometheus,
+		testsvc.EnvKubeAPIServer, testsvc.EnvEtcd} {
 		if v, ok := env[k]; ok {
 			fmt.Fprintf(&b, "export %s=%s\n", k, strconv.Quote(v))
 		}

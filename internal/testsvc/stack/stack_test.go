@@ -214,8 +214,8 @@ func TestReachableByOthers(t *testing.T) {
 	}
 }
 
-// TestUpKeepsOtherServicesInEnv checks a partial Up keeps an earlier Filebeat entry whose
-// binary still exists and drops services that are not running.
+// TestUpKeepsOtherServicesInEnv checks a partial Up keeps earlier Filebeat and Prometheus
+// entries whose binaries still exist and drops services that are not running.
 func TestUpKeepsOtherServicesInEnv(t *testing.T) {
 	t.Parallel()
 	s := &Stack{StateDir: t.TempDir(), ESPort: 19200, KafkaPort: 19092}
@@ -223,13 +223,14 @@ func TestUpKeepsOtherServicesInEnv(t *testing.T) {
 	if err := os.WriteFile(bin, nil, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.writeEnv(map[string]string{"SLUICE_TEST_FILEBEAT": bin, "SLUICE_TEST_ES_URL": "http://127.0.0.1:19200"}); err != nil {
+	if err := s.writeEnv(map[string]string{"SLUICE_TEST_FILEBEAT": bin, "SLUICE_TEST_PROMETHEUS": bin,
+		"SLUICE_TEST_ES_URL": "http://127.0.0.1:19200"}); err != nil {
 		t.Fatal(err)
 	}
 	env := map[string]string{"SLUICE_TEST_KAFKA_BROKERS": "127.0.0.1:19092"}
 	s.keepRunning(env)
-	if env["SLUICE_TEST_FILEBEAT"] != bin {
-		t.Fatalf("filebeat entry lost: %v", env)
+	if env["SLUICE_TEST_FILEBEAT"] != bin || env["SLUICE_TEST_PROMETHEUS"] != bin {
+		t.Fatalf("filebeat or prometheus entry lost: %v", env)
 	}
 	if _, ok := env["SLUICE_TEST_ES_URL"]; ok {
 		t.Fatalf("elasticsearch kept though not running: %v", env)

@@ -41,6 +41,9 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		inflightReqs: prometheus.NewGauge(prometheus.GaugeOpts{Namespace: ns, Subsystem: sub,
 			Name: "inflight_requests", Help: "Bulk requests in flight."}),
 	}
+	// A mapping error (400) is the one status an alert waits for (SluiceElasticsearchMappingErrors):
+	// its series exists at zero, so that rate() sees the first one.
+	m.itemErrors.WithLabelValues("400")
 	if reg == nil {
 		return m, nil
 	}

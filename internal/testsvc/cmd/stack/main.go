@@ -1,7 +1,7 @@
 // Command stack starts and stops the services of sluice's integration tests.
 //
-//	stack up [-hold NAME] [-pid PID] [elasticsearch|kafka|filebeat ...]  # prints export lines
-//	stack env                                                            # prints them again
+//	stack up [-hold NAME] [-pid PID] [elasticsearch|kafka|filebeat|prometheus|kube-apiserver ...]
+//	stack env                    # prints the export lines again
 //	stack status
 //	stack down [-hold NAME] [-force]
 //
