@@ -195,8 +195,6 @@ func podEnv(c podContainer, root, esURL, httpAddr string) []string {
 		switch {
 		case e.Name == "ES_URL":
 			v = esURL
-		case e.Name == "GOMEMLIMIT":
-			v = "536870912" // limits.memory, as the kubelet resolves the resourceFieldRef
 		case e.ValueFrom != nil:
 			v = "from-secret" // the test node has no security; the proxy passes the header on
 		case strings.HasPrefix(v, "/"):
