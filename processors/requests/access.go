@@ -147,8 +147,12 @@ func (pd *pod) closest(ep uint8, t time.Time, window time.Duration) (best *reque
 	}
 	tn := nanos(t)
 	for i := range pd.cands {
+		if !pd.ordered {
+			pd.cands[i].merge()
+		}
 		pd.cands[i].expire(tn, window)
 	}
+	pd.ordered = true
 	return pd.cands[ep-1].closest(tn, window)
 }
 
@@ -168,7 +172,7 @@ func (pd *pod) addCand(r *request) {
 	}
 	pd.dropCand(r)
 	r.cand, r.ctok, r.candEnd = true, r.ctok+1, k
-	pd.cands[r.endpoint-1].insert(r)
+	pd.cands[r.endpoint-1].insert(r, pd.ordered)
 }
 
 // dropCand removes r from the candidates (no-op when it is not one): its entry goes stale.

@@ -36,12 +36,17 @@ func (c cand) live() bool { return c.r.cand && c.r.ctok == c.tok }
 // moves the entries of es after the earliest.
 const lateMax = 32
 
-// insert adds r at its end, after the entries with the same end.
-func (l *candList) insert(r *request) {
+// insert adds r at its end, after the entries with the same end; to late, in no order, while
+// ordered is not set (no access line of a request endpoint seen yet on the server).
+func (l *candList) insert(r *request, ordered bool) {
 	if l.stale > 16 && 2*l.stale > len(l.es)+len(l.late) {
 		l.compact()
 	}
 	c := cand{end: r.candEnd, r: r, tok: r.ctok}
+	if !ordered {
+		l.late = append(l.late, c)
+		return
+	}
 	i := len(l.es) // a request's new last line is usually the latest: no search
 	if i > 0 && l.es[i-1].end > c.end {
 		i, _ = slices.BinarySearchFunc(l.es, c.end+1, cmpEnd)
@@ -50,7 +55,7 @@ func (l *candList) insert(r *request) {
 		}
 		if len(l.es)-i > lateMax {
 			l.late = append(l.late, c)
-			if len(l.late) == lateMax {
+			if len(l.late) >= lateMax {
 				l.merge()
 			}
 			return

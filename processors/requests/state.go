@@ -72,6 +72,9 @@ type pod struct {
 	// cands are the requests an access line of this server may belong to, per endpoint (index
 	// endpoint - 1; nil until the first): open or recently ended, no access line tied yet.
 	cands []candList
+	// ordered is set by the first access line of a request endpoint: until then the candidates
+	// are kept in no order (candList.insert), which costs less while nothing looks for them.
+	ordered bool
 }
 
 type field struct {
