@@ -136,81 +136,58 @@ func (r *request) takeAccess(ev *event.Event) {
 // closest returns the candidate of endpoint ep whose last line is closest to t, within window,
 // and whether another one is nearly as close (within startSlack of it): then which of them the
 // access line belongs to depends on how fast each response started, which the logs do not say.
-// Candidates whose last line is older than the window are dropped on the way (access lines
-// come in order, so no later one can be theirs; an open one comes back with its next line), so
-// that the scan covers the requests of the last access_window, not every open one (V1 ends
+// Candidates whose last line is older than the window are dropped first (access lines come in
+// order, so no later one can be theirs; an open one comes back with its next line), held ones
+// excepted. The candidates are kept in order of their last line, so that the cost is that of
+// the requests near t, not of every one in flight (a busy V1 server has hundreds, and ends
 // successful requests on no line of their own).
 func (pd *pod) closest(ep uint8, t time.Time, window time.Duration) (best *request, ambiguous bool) {
-	bestD, secondD := window+1, window+1
-	for i := 0; i < len(pd.cands); {
-		r := pd.cands[i]
-		if !r.held && t.Sub(r.end) > window {
-			pd.dropCand(r) // swaps the last candidate into i
-			continue
-		}
-		i++
-		if r.endpoint != ep {
-			continue
-		}
-		switch d := gap(t, r.end); {
-		case d < bestD:
-			best, bestD, secondD = r, d, bestD
-		case d < secondD:
-			secondD = d
-		}
+	if pd.cands == nil {
+		return nil, false
 	}
-	return best, best != nil && secondD-bestD < startSlack
+	tn := nanos(t)
+	for i := range pd.cands {
+		if !pd.ordered {
+			pd.cands[i].merge()
+		}
+		pd.cands[i].expire(tn, window)
+	}
+	pd.ordered = true
+	return pd.cands[ep-1].closest(tn, window)
 }
 
 // startSlack is how long after a request's last line its response may start: the access line
 // is written when it does.
 const startSlack = 250 * time.Millisecond
 
-// gap is how far the access line at t is from a request whose last line was at last. vLLM
-// writes its time to the second: a last line at a whole second may have been written anywhere
-// in that second, so every time in it (and startSlack after) is as close as can be said. Telling
-// two requests apart by the fraction of a second lost would tie access lines to the wrong one.
-func gap(t, last time.Time) time.Duration {
-	hi := last
-	if last.Nanosecond() == 0 {
-		hi = last.Add(time.Second + startSlack)
-	}
-	switch {
-	case t.Before(last):
-		return last.Sub(t)
-	case t.After(hi):
-		return t.Sub(hi)
-	}
-	return 0
-}
-
-// addCand makes r a candidate for the access lines of its server, unless it is one already or
-// an access line was tied to it.
+// addCand makes r a candidate for the access lines of its server, unless an access line was
+// tied to it, or moves it to the time of its new last line.
 func (pd *pod) addCand(r *request) {
-	if r.cand != 0 || r.status != 0 {
+	k := nanos(r.end)
+	if r.status != 0 || r.cand && r.candEnd == k {
 		return
 	}
-	pd.cands = append(pd.cands, r)
-	r.cand = int32(len(pd.cands))
+	if pd.cands == nil {
+		pd.cands = make([]candList, len(endpoints))
+	}
+	pd.dropCand(r)
+	r.cand, r.ctok, r.candEnd = true, r.ctok+1, k
+	pd.cands[r.endpoint-1].insert(r, pd.ordered)
 }
 
-// dropCand removes r from the candidates (no-op when it is not one).
+// dropCand removes r from the candidates (no-op when it is not one): its entry goes stale.
 func (pd *pod) dropCand(r *request) {
-	if r.cand == 0 {
+	if !r.cand {
 		return
 	}
-	i, last := int(r.cand-1), len(pd.cands)-1
-	pd.cands[i] = pd.cands[last]
-	pd.cands[i].cand = int32(i + 1)
-	pd.cands[last] = nil
-	pd.cands = pd.cands[:last]
-	r.cand = 0
+	r.cand = false
+	pd.cands[r.endpoint-1].stale++
 }
 
 // holds reports whether r's summary waits for its access line: its server writes access lines,
 // its endpoint is known and no access line is tied to it yet.
 func (p *Processor) holds(r *request) bool {
-	return p.cfg.AccessWindow > 0 && r.pod.access && r.cand != 0
+	return p.cfg.AccessWindow > 0 && r.pod.access && r.cand
 }
 
 // release sends the summary of a request that was waiting for its access line.

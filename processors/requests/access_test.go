@@ -172,7 +172,7 @@ func TestQuietRequestLeavesTheCandidates(t *testing.T) {
 	p, _ := newProc(t, nil)
 	run(t, p, lines(t, "vllm-0", `(APIServer pid=1) INFO 11-27 12:00:00 [async_llm.py:270] Added request chatcmpl-q.`)...)
 	kept, _ := run(t, p, accessLine(t, "vllm-0", "10.0.0.1:5000", "POST /v1/chat/completions", 200, 20*time.Second))
-	if kept[0].Has(vllm.FieldRequestID) || len(p.pods["vllm-0"].cands) != 0 {
+	if kept[0].Has(vllm.FieldRequestID) || p.pods["vllm-0"].nCands() != 0 {
 		t.Fatalf("a request quiet for 20 s tied or still scanned: %v", kept[0])
 	}
 	in := append(lines(t, "vllm-0", `(APIServer pid=1) INFO 11-27 12:00:21 [logger.py:98] Generated response chatcmpl-q (streaming delta): output: 'o', output_token_ids: [1], finish_reason: None`),

@@ -35,15 +35,15 @@ func (p *Processor) line(pd *pod, id string, ev *event.Event, now int64, out []*
 	if r.lines < ^uint16(0) {
 		r.lines++
 	}
-	if r.endpoint != 0 && p.cfg.AccessWindow > 0 {
-		pd.addCand(r) // again when an access line found it quiet for longer than the window
-	}
 	ts := ev.Timestamp()
 	if r.start.IsZero() || ts.Before(r.start) {
 		r.start = ts
 	}
 	if ts.After(r.end) {
 		r.end = ts
+	}
+	if r.endpoint != 0 && p.cfg.AccessWindow > 0 {
+		pd.addCand(r) // again when an access line found it quiet for longer than the window
 	}
 	outcome := p.apply(r, ev)
 	if p.sampling() && (p.kept(r) || outcome != "" && outcome != OutcomeSuccess) {

@@ -239,6 +239,9 @@ func (p *Processor) failAll(pd *pod, ev *event.Event, kind, typ, msg, reason str
 		r.errKind, r.errType, r.errMsg = kind, clip(typ), clip(msg)
 		if ts.After(r.end) {
 			r.end = ts
+			if r.cand {
+				pd.addCand(r) // moved to its new end
+			}
 		}
 		out = p.end(r, OutcomeFailure, reason, now, out)
 	}

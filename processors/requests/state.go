@@ -48,8 +48,11 @@ type request struct {
 	held bool
 	// endpoint is the API endpoint its id names (endpoints), 0 when unknown.
 	endpoint uint8
-	// cand is its place + 1 in its server's access candidates, 0 when not one.
-	cand       int32
+	// cand: it is one of its server's access candidates, the ctok-th time it was placed there,
+	// at candEnd (end in unix ns) (candList).
+	cand       bool
+	ctok       uint32
+	candEnd    int64
 	status     int16 // of the access line tied to it, 0 when none
 	clientPort uint16
 
@@ -66,9 +69,12 @@ type pod struct {
 	// access is set once the server has written an access line: its summaries then wait for
 	// theirs.
 	access bool
-	// cands are the requests an access line of this server may belong to: open or recently
-	// ended, endpoint known, no access line tied yet.
-	cands []*request
+	// cands are the requests an access line of this server may belong to, per endpoint (index
+	// endpoint - 1; nil until the first): open or recently ended, no access line tied yet.
+	cands []candList
+	// ordered is set by the first access line of a request endpoint: until then the candidates
+	// are kept in no order (candList.insert), which costs less while nothing looks for them.
+	ordered bool
 }
 
 type field struct {
