@@ -42,6 +42,7 @@ type procNode struct {
 	id, typ  string
 	p        pipeline.Processor
 	flusher  pipeline.Flusher
+	idler    pipeline.IdleFlusher
 	handover pipeline.Handover
 	m        counters
 	tap      *tapPoint
@@ -81,6 +82,7 @@ func (r *Runtime) build(cfg *config.Config, comps config.Components) error {
 			}
 			n := procNode{id: id, typ: c.Type, p: proc, m: r.metrics.component(id, kindProcessor), tap: &tapPoint{}}
 			n.flusher, _ = proc.(pipeline.Flusher)
+			n.idler, _ = proc.(pipeline.IdleFlusher)
 			n.handover, _ = proc.(pipeline.Handover)
 			if rc, ok := c.Config.(pipeline.Redacting); ok {
 				n.shadow = shadowOf(id, comps.Processors[c.Type], rc.TapConfig())

@@ -248,19 +248,13 @@ func (p *pipe) dispatch(ctx context.Context) {
 		case <-tick.C:
 			flushAll()
 		case now := <-ptick.C:
-			p.flushProcessors(ctx, now, false, func(b *event.Batch, from int) {
-				p.depth.Add(float64(b.Len()))
-				p.send(b, from)
-			})
+			p.flushProcessors(ctx, now, false, p.requeue)
 		case now := <-idle.c:
 			if len(p.queue) > 0 || p.busy.Load() > 0 || len(held) > 0 {
 				idle.arm() // not idle yet: look again a whole idle_flush later
 				continue
 			}
-			p.flushIdle(ctx, now, func(b *event.Batch, from int) {
-				p.depth.Add(float64(b.Len()))
-				p.send(b, from)
-			})
+			p.flushIdle(ctx, now, p.requeue)
 		}
 	}
 }
@@ -276,7 +270,7 @@ type idleTimer struct {
 
 func (p *pipe) idleTimer() *idleTimer {
 	it := &idleTimer{after: p.r.cfg.IdleFlush}
-	if it.after <= 0 || !slices.ContainsFunc(p.procs, func(n procNode) bool { _, ok := n.p.(pipeline.IdleFlusher); return ok }) {
+	if it.after <= 0 || !slices.ContainsFunc(p.procs, func(n procNode) bool { return n.idler != nil }) {
 		return it
 	}
 	it.t = time.NewTimer(it.after)
@@ -301,16 +295,29 @@ func (it *idleTimer) stop() {
 // chain order, and passes each resulting batch on to the processors after it.
 func (p *pipe) flushIdle(ctx context.Context, now time.Time, next func(*event.Batch, int)) {
 	for i, n := range p.procs {
-		f, ok := n.p.(pipeline.IdleFlusher)
-		if !ok {
+		if n.idler == nil {
 			continue
 		}
-		if b := f.FlushIdle(ctx, now); b != nil {
-			n.m.sent.Add(float64(b.Len()))
+		if b := n.idler.FlushIdle(ctx, now); b != nil {
 			p.r.metrics.idleFlushes.WithLabelValues(p.name, n.id).Inc()
-			next(b, i+1)
+			p.passOn(n, i, b, next)
 		}
 	}
+}
+
+// passOn counts a batch processor n (at i in the chain) sends by itself (events it held),
+// shows it to n's taps and hands it to the processors after n.
+func (p *pipe) passOn(n procNode, i int, b *event.Batch, next func(*event.Batch, int)) {
+	n.m.sent.Add(float64(b.Len()))
+	n.tap.offer(b.Events)
+	next(b, i+1)
+}
+
+// requeue sends a batch that a processor flushed by itself to a worker, from the processor
+// after it.
+func (p *pipe) requeue(b *event.Batch, from int) {
+	p.depth.Add(float64(b.Len()))
+	p.send(b, from)
 }
 
 // flushProcessors asks every processor that holds events for those that are ready and passes
@@ -326,9 +333,7 @@ func (p *pipe) flushProcessors(ctx context.Context, now time.Time, final bool, n
 			continue
 		}
 		if b := n.flusher.Flush(ctx, now, final); b != nil {
-			n.m.sent.Add(float64(b.Len()))
-			n.tap.offer(b.Events)
-			next(b, i+1)
+			p.passOn(n, i, b, next)
 		}
 	}
 }
