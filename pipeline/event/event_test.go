@@ -122,6 +122,13 @@ func FuzzAppendJSON(f *testing.F) {
 		if !json.Valid(out) {
 			t.Fatalf("invalid JSON for keys %q %q %q: %s", k1, k2, k3, out)
 		}
+		// The same event twice through one memo, the second time written from it.
+		var m JSONMemo
+		for range 2 {
+			if memo := e.AppendJSONMemo(nil, &m); string(memo) != string(out) {
+				t.Fatalf("AppendJSONMemo wrote %s, AppendJSON %s", memo, out)
+			}
+		}
 	})
 }
 

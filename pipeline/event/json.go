@@ -1,6 +1,7 @@
 package event
 
 import (
+	"strings"
 	"unicode/utf8"
 )
 
@@ -10,12 +11,61 @@ import (
 // growing dst. When a name is both a value and a parent ("a" and "a.b"), the children are written
 // with dotted names beside it, which Elasticsearch also accepts, so the output never holds a
 // key twice.
-func (e *Event) AppendJSON(dst []byte) []byte {
+func (e *Event) AppendJSON(dst []byte) []byte { return e.appendJSON(dst, nil) }
+
+// AppendJSONMemo is AppendJSON, reusing what m remembers of the events written before: a
+// top-level object whose fields (names and values) are those of one written lately is copied
+// as it was written instead of being written again. The output is the same byte for byte.
+//
+// Filebeat repeats whole subtrees in every event (agent, ecs, host, input, and kubernetes and
+// container for every line of one pod): comparing their fields is a few pointer and length
+// checks, writing them is quoting and nesting every name and value. m belongs to one goroutine.
+func (e *Event) AppendJSONMemo(dst []byte, m *JSONMemo) []byte { return e.appendJSON(dst, m) }
+
+func (e *Event) appendJSON(dst []byte, m *JSONMemo) []byte {
 	dst = append(dst, '{')
-	open := "" // dotted path of the objects currently open, "" at the root
 	comma := false
-	for j, i := range e.order {
-		f := &e.fields[i]
+	for j := 0; j < len(e.order); {
+		end := j + 1
+		k := e.fields[e.order[j]].key
+		if dot := indexByte(k, '.'); dot > 0 && !e.leafBefore(j, k[:dot]) {
+			// Every name under k[:dot] sorts here, together: one top-level object.
+			prefix := k[:dot+1]
+			for end < len(e.order) && hasPrefix(e.fields[e.order[end]].key, prefix) {
+				end++
+			}
+			if m != nil {
+				dst = m.appendObject(dst, e, k[:dot], j, end, comma)
+				comma, j = true, end
+				continue
+			}
+		}
+		dst = e.appendRange(dst, j, end, comma)
+		comma, j = true, end
+	}
+	if len(e.tags) > 0 {
+		if comma {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, `"tags":[`...)
+		for i, t := range e.tags {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendString(dst, t)
+		}
+		dst = append(dst, ']')
+	}
+	return append(dst, '}')
+}
+
+// appendRange writes the fields at positions [j0, j1) of e.order as members of the root object,
+// nesting dotted names. The range starts and ends at the root: it is one top-level object's
+// names, or one name without a dot.
+func (e *Event) appendRange(dst []byte, j0, j1 int, comma bool) []byte {
+	open := "" // dotted path of the objects currently open, "" at the root
+	for j := j0; j < j1; j++ {
+		f := &e.fields[e.order[j]]
 		k := f.key
 		for open != "" && !childOf(k, open) {
 			dst = append(dst, '}')
@@ -56,20 +106,115 @@ func (e *Event) AppendJSON(dst []byte) []byte {
 		dst = append(dst, '}')
 		open = parentOf(open)
 	}
-	if len(e.tags) > 0 {
-		if comma {
-			dst = append(dst, ',')
-		}
-		dst = append(dst, `"tags":[`...)
-		for i, t := range e.tags {
-			if i > 0 {
+	return dst
+}
+
+func hasPrefix(s, prefix string) bool { return len(s) >= len(prefix) && s[:len(prefix)] == prefix }
+
+// JSONMemo remembers the top-level objects of the last events AppendJSONMemo wrote, as fields
+// and as the JSON written for them: for each of up to memoNames top-level names, its last
+// memoWays objects of at most memoFields fields. Its zero value is ready. It keeps the strings of
+// what it remembers alive until they are replaced.
+//
+// An object that changes from event to event (log, with its offset; the parsed fields) would
+// only cost a comparison and a copy each time: after memoMisses misses in a row, its next
+// memoSkip appearances are written without looking.
+type JSONMemo struct {
+	names [memoNames]memoName
+	next  int // the record a new name takes over, round robin
+}
+
+// memoNames has room for Filebeat's objects (agent, container, ecs, host, input, kubernetes,
+// cloud, log) and the parsers' (event, http, process, url, vllm, ...); memoWays for the
+// kubernetes and container objects of two pods whose lines interleave.
+const (
+	memoNames  = 24
+	memoWays   = 2
+	memoFields = 64
+	memoMisses = 4
+	memoSkip   = 64
+)
+
+// memoName is what is remembered of one top-level name.
+type memoName struct {
+	name   string
+	ways   [memoWays]memoObject
+	older  uint8 // the way the next miss replaces
+	misses uint8 // misses in a row
+	skip   uint8 // appearances left to write without looking
+}
+
+type memoObject struct {
+	fields []field
+	json   []byte // the members as written, without a leading comma
+}
+
+// appendObject writes the top-level object name at positions [j0, j1) of e.order, from m when
+// it remembers it, and remembers it otherwise.
+func (m *JSONMemo) appendObject(dst []byte, e *Event, name string, j0, j1 int, comma bool) []byte {
+	n := j1 - j0
+	st := m.name(name)
+	if n > memoFields || st.skip > 0 {
+		st.skip = max(st.skip, 1) - 1
+		return e.appendRange(dst, j0, j1, comma)
+	}
+	for w := range st.ways {
+		if o := &st.ways[w]; len(o.fields) == n && e.same(o.fields, j0) {
+			st.misses = 0
+			st.older = uint8(1 - w)
+			if comma {
 				dst = append(dst, ',')
 			}
-			dst = appendString(dst, t)
+			return append(dst, o.json...)
 		}
-		dst = append(dst, ']')
 	}
-	return append(dst, '}')
+	if st.misses++; st.misses >= memoMisses {
+		st.misses, st.skip = 0, memoSkip
+	}
+	mark := len(dst)
+	if comma {
+		dst = append(dst, ',')
+		mark++
+	}
+	dst = e.appendRange(dst, j0, j1, false)
+	o := &st.ways[st.older]
+	st.older = 1 - st.older
+	clear(o.fields)
+	o.fields = o.fields[:0]
+	for j := j0; j < j1; j++ {
+		o.fields = append(o.fields, e.fields[e.order[j]])
+	}
+	o.json = append(o.json[:0], dst[mark:]...)
+	return dst
+}
+
+// name returns the record of a top-level name, taking over the oldest when it is new.
+func (m *JSONMemo) name(name string) *memoName {
+	for i := range m.names {
+		if m.names[i].name == name {
+			return &m.names[i]
+		}
+	}
+	st := &m.names[m.next]
+	m.next = (m.next + 1) % len(m.names)
+	for w := range st.ways {
+		clear(st.ways[w].fields)
+		st.ways[w].fields = st.ways[w].fields[:0]
+		st.ways[w].json = st.ways[w].json[:0]
+	}
+	st.name, st.older, st.misses, st.skip = strings.Clone(name), 0, 0, 0
+	return st
+}
+
+// same reports whether the fields from position j0 of e.order are fs, names and values. Equal
+// values write the same JSON: a value's text depends only on its kind, number and string.
+func (e *Event) same(fs []field, j0 int) bool {
+	for i := range fs {
+		if f := &e.fields[e.order[j0+i]]; f.key != fs[i].key || f.val != fs[i].val {
+			return false
+		}
+	}
+	return true
 }
 
 // AppendJSON appends the value as JSON: strings quoted and escaped, NaN and infinities as null,

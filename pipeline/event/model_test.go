@@ -20,7 +20,7 @@ func TestEventMatchesMapModel(t *testing.T) {
 			k := names[r.IntN(len(names))]
 			switch r.IntN(6) {
 			case 0, 1, 2:
-				v := r.Int64N(1000)
+				v := r.Int64N(3)
 				e.Set(k, Int(v))
 				model[k] = v
 			case 3:
@@ -52,6 +52,10 @@ func TestEventMatchesMapModel(t *testing.T) {
 	}
 }
 
+// modelMemo is shared by every check of the model test, which runs on one goroutine: events of
+// few names and small values repeat objects, which it then writes from memory.
+var modelMemo JSONMemo
+
 func hasKey(m map[string]int64, k string) bool { _, ok := m[k]; return ok }
 
 func checkModel(t *testing.T, e *Event, model map[string]int64) {
@@ -73,6 +77,9 @@ func checkModel(t *testing.T, e *Event, model map[string]int64) {
 		t.Fatalf("Range %q, want %q", ranged, keys)
 	}
 	out := e.AppendJSON(nil)
+	if memo := e.AppendJSONMemo(nil, &modelMemo); string(memo) != string(out) {
+		t.Fatalf("AppendJSONMemo wrote\n%s\nAppendJSON\n%s", memo, out)
+	}
 	if !json.Valid(out) {
 		t.Fatalf("invalid JSON %s", out)
 	}
@@ -111,4 +118,33 @@ func countLeaves(t *testing.T, d *json.Decoder, n *int) {
 		}
 	}
 	d.Token() // }
+}
+
+// TestAppendJSONMemoReusesObjects checks that a remembered object is copied, not written again,
+// and that a changed value or an added name is not taken for it.
+func TestAppendJSONMemoReusesObjects(t *testing.T) {
+	t.Parallel()
+	var m JSONMemo
+	e := New()
+	e.SetString("agent.type", "filebeat")
+	e.SetString("agent.id", "a1")
+	e.SetString("message", "x")
+	want := `{"agent":{"id":"a1","type":"filebeat"},"message":"x"}`
+	if got := string(e.AppendJSONMemo(nil, &m)); got != want {
+		t.Fatalf("first write %s", got)
+	}
+	// Mark the remembered JSON: a second write of the same object must copy the mark.
+	m.name("agent").ways[0].json = []byte(`"agent":"from memory"`)
+	if got := string(e.AppendJSONMemo(nil, &m)); got != `{"agent":"from memory","message":"x"}` {
+		t.Fatalf("second write did not use the memo: %s", got)
+	}
+	e.SetString("agent.id", "a2")
+	if got := string(e.AppendJSONMemo(nil, &m)); got != `{"agent":{"id":"a2","type":"filebeat"},"message":"x"}` {
+		t.Fatalf("changed value: %s", got)
+	}
+	e.SetString("agent.id", "a1")
+	e.SetString("agent.name", "n")
+	if got := string(e.AppendJSONMemo(nil, &m)); got != `{"agent":{"id":"a1","name":"n","type":"filebeat"},"message":"x"}` {
+		t.Fatalf("added name: %s", got)
+	}
 }

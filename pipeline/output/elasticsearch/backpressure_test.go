@@ -29,10 +29,10 @@ func TestOutageUnderLoad(t *testing.T) {
 	const batches, size = 40, 25
 	probe, _ := makeBatch("src", 0, size)
 	var one []byte
-	var scratch []byte
+	w := new(itemBuf)
 	enc, _ := newEncoder(NewConfig())
 	for _, ev := range probe.Events {
-		one, scratch = enc.appendItem(one, scratch, ev)
+		one = enc.appendItem(one, w, ev)
 	}
 	limit := 4 * len(one) // room for about four batches
 	o := testOutput(t, f, &testClock{}, &memDL{}, func(c *Config) {

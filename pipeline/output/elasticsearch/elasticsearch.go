@@ -35,7 +35,7 @@ type Output struct {
 	enc     *encoder
 	clock   sender.Clock
 	snd     *sender.Sender
-	scratch sync.Pool
+	bufs    sync.Pool    // of *itemBuf
 	docSize atomic.Int64 // encoded bytes per document in the last batch
 }
 
@@ -90,17 +90,17 @@ func (o *Output) Deliver(ctx context.Context, b *event.Batch) error {
 	}
 	items := make([]sender.Item, n)
 	ends := make([]int, n)
-	scratch, _ := o.scratch.Get().(*[]byte)
-	if scratch == nil {
-		scratch = new([]byte)
+	w, _ := o.bufs.Get().(*itemBuf)
+	if w == nil {
+		w = new(itemBuf)
 	}
 	// Size the slab from the documents seen so far, so it is not regrown and copied per batch.
 	slab := make([]byte, 0, n*int(o.docSize.Load()+o.docSize.Load()/8+64))
 	for i, ev := range b.Events {
-		slab, *scratch = o.enc.appendItem(slab, *scratch, ev)
+		slab = o.enc.appendItem(slab, w, ev)
 		ends[i] = len(slab)
 	}
-	o.scratch.Put(scratch)
+	o.bufs.Put(w)
 	o.docSize.Store(int64(len(slab) / n))
 	start := 0
 	for i, ev := range b.Events {

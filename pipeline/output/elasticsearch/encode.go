@@ -92,14 +92,32 @@ func newEncoder(c *Config) (*encoder, error) {
 	}, nil
 }
 
+// itemBuf is what one goroutine keeps between the items it encodes: scratch for a document that
+// must be built before its action line, and the memo of the objects Filebeat repeats in every
+// event (event.JSONMemo).
+type itemBuf struct {
+	scratch []byte
+	memo    event.JSONMemo
+}
+
 // appendItem appends one bulk item (action line and document, each ending in '\n') for ev.
 // The document is written straight after its action line; only an id hashed from the document's
-// content needs it first, and that rare case builds it in scratch. The grown scratch is returned.
-func (e *encoder) appendItem(dst, scratch []byte, ev *event.Event) ([]byte, []byte) {
+// content needs it first, and that rare case builds it in w.scratch. w may be nil (no memo).
+func (e *encoder) appendItem(dst []byte, w *itemBuf, ev *event.Event) []byte {
 	var doc []byte
+	var memo *event.JSONMemo
+	if w != nil {
+		memo = &w.memo
+	}
 	if e.deterministic && ev.Meta.ID == "" && ev.Meta.Offset < 0 {
-		doc = appendDoc(scratch[:0], ev, e.now)
-		scratch = doc
+		var scratch []byte
+		if w != nil {
+			scratch = w.scratch[:0]
+		}
+		doc = appendDoc(scratch, ev, e.now, memo)
+		if w != nil {
+			w.scratch = doc
+		}
 	}
 	if e.deterministic || e.target == TargetDataStream {
 		dst = append(dst, `{"create":{"_index":`...)
@@ -117,9 +135,9 @@ func (e *encoder) appendItem(dst, scratch []byte, ev *event.Event) ([]byte, []by
 	if doc != nil {
 		dst = append(dst, doc...)
 	} else {
-		dst = appendDoc(dst, ev, e.now)
+		dst = appendDoc(dst, ev, e.now, memo)
 	}
-	return append(dst, '\n'), scratch
+	return append(dst, '\n')
 }
 
 // timestampFirst is how a document whose @timestamp field holds a string or time starts:
@@ -132,10 +150,10 @@ const timestampFirst = `{"@timestamp":"`
 //
 // Whether the event has @timestamp is read from the encoded document when it can be (a string
 // value right after the opening brace can only be that field's), which saves a field lookup per
-// event; other documents ask the event.
-func appendDoc(dst []byte, ev *event.Event, now func() time.Time) []byte {
+// event; other documents ask the event. memo may be nil.
+func appendDoc(dst []byte, ev *event.Event, now func() time.Time, memo *event.JSONMemo) []byte {
 	mark := len(dst)
-	dst = ev.AppendJSON(dst)
+	dst = ev.AppendJSONMemo(dst, memo)
 	if doc := dst[mark:]; (len(doc) > len(timestampFirst) && string(doc[:len(timestampFirst)]) == timestampFirst) ||
 		ev.Has(event.FieldTimestamp) {
 		return dst

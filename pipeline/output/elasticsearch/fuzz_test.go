@@ -40,7 +40,7 @@ func FuzzHandleResponse(f *testing.F) {
 		b, done := makeBatch("src", 0, 3)
 		var items []sender.Item
 		for _, ev := range b.Events {
-			body, _ := o.enc.appendItem(nil, nil, ev)
+			body := o.enc.appendItem(nil, nil, ev)
 			items = append(items, sender.Item{Event: ev, Body: body})
 		}
 		// An item finished twice panics in the sender; one never finished leaves b pending.
