@@ -1,7 +1,9 @@
 package beats
 
 import (
+	"cmp"
 	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -57,7 +59,34 @@ type decoder struct {
 	cmp      func(a, b uint16) int
 
 	lastAgent, lastPath, lastSource string
+
+	subtrees [maxSubtrees]subtree // top-level objects decoded lately, see topObject
+	nextSub  int
 }
+
+// subtree is a top-level object as it was last decoded: its text, the fields it gave, and what
+// it told about the event's source. Filebeat repeats agent, ecs, host, input, and the
+// kubernetes and container objects of each pod, in every event, byte for byte.
+type subtree struct {
+	key    string
+	raw    string // the object's text, a copy: the frame it came from is not kept
+	fields []kv
+	agent  string // agent.id, when the object set it
+	path   string // log.file.path, likewise
+	offset int64  // log.offset, likewise; -1 when not
+	misses uint8  // misses in a row
+	skip   uint8  // appearances left to decode without looking
+}
+
+// maxSubtrees is room for Filebeat's repeated objects and a second pod's; a subtree bigger than
+// maxSubtreeBytes is not kept, so that a connection holds little. After subtreeMisses misses in
+// a row (log, whose offset changes every line), the next subtreeSkip are decoded without a look.
+const (
+	maxSubtrees     = 10
+	maxSubtreeBytes = 2048
+	subtreeMisses   = 4
+	subtreeSkip     = 64
+)
 
 // kv is one decoded field before it goes into the event.
 type kv struct {
@@ -183,6 +212,9 @@ func (d *decoder) member(s, key string, i, depth int) (int, bool) {
 		return 0, false
 	}
 	switch c := s[i]; {
+	case c == '{' && top && key != fieldMetadata:
+		d.prefix = append(d.prefix, '.')
+		return d.topObject(s, key, i)
 	case c == '{' && !(top && key == fieldMetadata) && depth+2 <= event.MaxDepth:
 		// The object sits under depth+1 levels and adds one: it fits, so it becomes dotted
 		// names. Recursion is bounded by event.MaxDepth.
@@ -229,6 +261,70 @@ func (d *decoder) member(s, key string, i, depth int) (int, bool) {
 	}
 	d.set(k, event.Int(n.i))
 	return end, true
+}
+
+// topObject decodes the top-level object key at s[i], d.prefix holding "key.". An object with
+// the same text as one decoded lately gives the same fields again without being read: the
+// comparison is one memory compare, where decoding reads, names and sets every member. A kept
+// text is a whole JSON value, so when s continues with it at i, the object at i is exactly it.
+func (d *decoder) topObject(s, key string, i int) (int, bool) {
+	st := d.subtree(key)
+	if st.skip > 0 {
+		st.skip--
+		return d.object(s, i, 1)
+	}
+	if st.raw != "" && len(s)-i >= len(st.raw) && s[i:i+len(st.raw)] == st.raw {
+		st.misses = 0
+		if len(d.fields)+len(st.fields) <= maxFields {
+			d.fields = append(d.fields, st.fields...)
+		}
+		if st.agent != "" {
+			d.agent = st.agent
+		}
+		if st.path != "" {
+			d.path = st.path
+		}
+		if st.offset >= 0 {
+			d.offset = st.offset
+		}
+		return i + len(st.raw), true
+	}
+	if st.misses++; st.misses >= subtreeMisses {
+		st.misses, st.skip = 0, subtreeSkip
+	}
+	end, _, ok := eventjson.Skip(s, i)
+	if !ok || end-i > maxSubtreeBytes {
+		return d.object(s, i, 1)
+	}
+	// Decoded from a copy, so that the kept fields do not hold the whole frame.
+	raw := strings.Clone(s[i:end])
+	n, agent, path, offset := len(d.fields), d.agent, d.path, d.offset
+	d.agent, d.path, d.offset = "", "", -1
+	if j, ok := d.object(raw, 0, 1); !ok || j != len(raw) {
+		return 0, false
+	}
+	st.raw = raw
+	st.fields = append(st.fields[:0], d.fields[n:]...)
+	st.agent, st.path, st.offset = d.agent, d.path, d.offset
+	d.agent, d.path = cmp.Or(d.agent, agent), cmp.Or(d.path, path)
+	if d.offset < 0 {
+		d.offset = offset
+	}
+	return end, true
+}
+
+// subtree returns the record of a top-level object, taking over the oldest when it is new.
+func (d *decoder) subtree(key string) *subtree {
+	for i := range d.subtrees {
+		if d.subtrees[i].key == key {
+			return &d.subtrees[i]
+		}
+	}
+	st := &d.subtrees[d.nextSub]
+	d.nextSub = (d.nextSub + 1) % maxSubtrees
+	clear(st.fields)
+	*st = subtree{key: strings.Clone(key), fields: st.fields[:0], offset: -1}
+	return st
 }
 
 // str sets a string member, noting the ones that identify the event's source.

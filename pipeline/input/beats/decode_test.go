@@ -1,6 +1,7 @@
 package beats
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -167,5 +168,38 @@ func TestDecodeDeepFrame(t *testing.T) {
 	}
 	if bad, ok := newDecoder("beats", false).decode([]byte(frame[:len(frame)-1]), "peer", time.Unix(0, 0)); ok || bad.Message() != frame[:len(frame)-1] {
 		t.Error("a cut deep frame was not kept whole as a decode failure")
+	}
+}
+
+// TestDecodeKeptSubtrees decodes a run of Filebeat events through one decoder, as one connection
+// does: objects repeated byte for byte are taken from what the decoder kept, changed ones are
+// read again, and each event is what a fresh decoder makes of its frame.
+func TestDecodeKeptSubtrees(t *testing.T) {
+	t.Parallel()
+	doc := `{"log":{"offset":%d,"file":{"path":"/var/log/containers/%s.log"}},"message":"line %d",` +
+		`"agent":{"id":"%s","type":"filebeat"},"kubernetes":{"pod":{"name":"%s"},"namespace":"inference"}}`
+	warm := newDecoder("beats", true)
+	pods := []string{"vllm-0", "vllm-1"}
+	for i := range 40 {
+		pod, agent := pods[i/3%2], "agent-a"
+		if i >= 30 {
+			agent = "agent-b"
+		}
+		frame := []byte(fmt.Sprintf(doc, i*100, pod, i, agent, pod))
+		got, ok := warm.decode(frame, "peer", time.Unix(0, 0))
+		want, _ := newDecoder("beats", true).decode(frame, "peer", time.Unix(0, 0))
+		if !ok || string(got.AppendJSON(nil)) != string(want.AppendJSON(nil)) {
+			t.Fatalf("event %d:\n got %s\nwant %s", i, got.AppendJSON(nil), want.AppendJSON(nil))
+		}
+		if got.Meta.Offset != int64(i*100) || got.Meta.Source != agent+":/var/log/containers/"+pod+".log" {
+			t.Fatalf("event %d: offset %d source %q", i, got.Meta.Offset, got.Meta.Source)
+		}
+		if p, _ := got.GetString("kubernetes.pod.name"); p != pod {
+			t.Fatalf("event %d: pod %q, want %q", i, p, pod)
+		}
+	}
+	st := warm.subtree("kubernetes")
+	if st.raw == "" || len(st.fields) != 2 {
+		t.Fatalf("kubernetes object not kept: %+v", st)
 	}
 }

@@ -64,8 +64,20 @@ func FuzzDecode(f *testing.F) {
 	f.Add(readTestdata(f, "filebeat_vllm.json"))
 	f.Add([]byte(`{"a":1,"a.b":2,"tags":[1,"x"],"@timestamp":5}`))
 	f.Add([]byte(`{"\u00ff\ud800":"\xff","n":1e400,"m":-0}`))
+	f.Add([]byte(`{"log":{"offset":1,"file":{"path":"/p"}},"agent":{"id":"a"},"log":{"offset":2}}`))
+	// One decoder across the inputs, as one connection's: the objects it keeps from earlier
+	// frames must give what a fresh decoder makes of each frame.
+	warm := newDecoder("beats", true)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ev, ok := newDecoder("beats", true).decode(data, "peer", time.Unix(0, 0))
+		for range 2 {
+			wev, wok := warm.decode(data, "peer", time.Unix(0, 0))
+			if wok != ok || string(wev.AppendJSON(nil)) != string(ev.AppendJSON(nil)) ||
+				wev.Meta.Source != ev.Meta.Source || wev.Meta.Offset != ev.Meta.Offset {
+				t.Fatalf("warm decoder: %v %s %q %d\nfresh: %v %s %q %d", wok, wev.AppendJSON(nil), wev.Meta.Source,
+					wev.Meta.Offset, ok, ev.AppendJSON(nil), ev.Meta.Source, ev.Meta.Offset)
+			}
+		}
 		if !ok && ev.Message() != string(data) {
 			t.Fatal("frame lost")
 		}
