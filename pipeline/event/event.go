@@ -40,9 +40,11 @@ type Meta struct {
 // An Event is not safe for concurrent mutation; outputs share events read-only.
 type Event struct {
 	fields []field
-	order  []uint16 // indexes into fields, sorted by key
-	tags   []string
-	Meta   Meta
+	order  []uint16  // indexes into fields, sorted by key
+	shared []*Shared // objects held with other events, sorted by name; see Shared. The list
+	// itself may be held by other events too (SharedSet): it is replaced, never changed.
+	tags []string
+	Meta Meta
 }
 
 // maxFields bounds the fields of one event (the index is uint16). Set beyond it is ignored;
@@ -96,6 +98,11 @@ func (e *Event) Get(key string) (Value, bool) {
 	if i := e.index(key); i >= 0 {
 		return e.fields[i].val, true
 	}
+	if len(e.shared) > 0 {
+		if i := e.sharedFor(key); i >= 0 {
+			return e.shared[i].get(key) // a key that is the name itself is not a field
+		}
+	}
 	return Value{}, false
 }
 
@@ -112,10 +119,24 @@ func (e *Event) GetString(key string) (string, bool) {
 }
 
 // Has reports whether the field exists.
-func (e *Event) Has(key string) bool { return e.index(key) >= 0 }
+func (e *Event) Has(key string) bool {
+	if len(e.shared) == 0 {
+		return e.index(key) >= 0
+	}
+	_, ok := e.Get(key)
+	return ok
+}
 
 // Set sets a field, replacing any value it had. Setting a zero Value deletes the field.
 func (e *Event) Set(key string, v Value) {
+	if len(e.shared) > 0 {
+		e.unshareFor(key)
+	}
+	e.setOwn(key, v)
+}
+
+// setOwn is Set among the event's own fields.
+func (e *Event) setOwn(key string, v Value) {
 	if v.kind == KindNone {
 		e.Delete(key)
 		return
@@ -144,6 +165,9 @@ func (e *Event) SetString(key, s string) { e.Set(key, String(s)) }
 
 // Delete removes a field and reports whether it was there.
 func (e *Event) Delete(key string) bool {
+	if len(e.shared) > 0 {
+		e.unshareFor(key)
+	}
 	p, ok := e.search(key)
 	if !ok {
 		return false
@@ -174,6 +198,11 @@ func (e *Event) removeAt(p int) {
 // DeletePrefix removes every field whose name is prefix or starts with prefix followed by a dot,
 // and returns how many it removed.
 func (e *Event) DeletePrefix(prefix string) int {
+	for i := len(e.shared) - 1; i >= 0; i-- {
+		if s := e.shared[i]; underPrefix(s.name, prefix) || hasPrefix(prefix, s.prefix) {
+			e.unshare(i)
+		}
+	}
 	p, _ := e.search(prefix)
 	n := 0
 	// Names under prefix sort from prefix on; others may sit between (prefix+"-x" sorts
@@ -213,17 +242,45 @@ func (e *Event) Rename(from, to string) bool {
 }
 
 // Len returns the number of fields (tags not counted).
-func (e *Event) Len() int { return len(e.fields) }
+func (e *Event) Len() int {
+	n := len(e.fields)
+	for _, s := range e.shared {
+		n += len(s.fields)
+	}
+	return n
+}
 
 // Range calls fn for every field in key order (CompareKeys) until fn returns false. fn must not
 // change the event.
 func (e *Event) Range(fn func(key string, v Value) bool) {
+	sh := e.shared
 	for _, i := range e.order {
 		f := &e.fields[i]
+		// A shared object's names sort together, before every own name above its prefix.
+		for len(sh) > 0 && sh[0].prefix < f.key {
+			if !rangeShared(sh[0], fn) {
+				return
+			}
+			sh = sh[1:]
+		}
 		if !fn(f.key, f.val) {
 			return
 		}
 	}
+	for _, s := range sh {
+		if !rangeShared(s, fn) {
+			return
+		}
+	}
+}
+
+func rangeShared(s *Shared, fn func(key string, v Value) bool) bool {
+	for i := range s.fields {
+		if !fn(s.fields[i].key, s.fields[i].val) {
+			return false
+		}
+	}
+	return true
 }
 
 // Message returns the message field as a string ("" if absent).
@@ -231,7 +288,7 @@ func (e *Event) Message() string {
 	if i := e.index(FieldMessage); i >= 0 {
 		return e.fields[i].val.String()
 	}
-	return ""
+	return "" // message has no dot: it is never in a shared object
 }
 
 // SetMessage replaces the message field.
@@ -284,6 +341,7 @@ func (e *Event) Clone() *Event {
 	c := &Event{Meta: e.Meta}
 	c.fields = append(make([]field, 0, len(e.fields)+4), e.fields...)
 	c.order = append(make([]uint16, 0, len(e.order)+4), e.order...)
+	c.shared = e.shared // never changed in place: see addShared and unshare
 	if len(e.tags) > 0 {
 		c.tags = append([]string(nil), e.tags...)
 	}
@@ -298,6 +356,7 @@ func (e *Event) Reset() {
 	clear(e.fields)
 	e.fields = e.fields[:0]
 	e.order = e.order[:0]
+	e.shared = nil // it may be held by other events
 	e.tags = e.tags[:0]
 	e.Meta = Meta{Offset: -1}
 }

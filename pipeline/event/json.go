@@ -25,9 +25,14 @@ func (e *Event) AppendJSONMemo(dst []byte, m *JSONMemo) []byte { return e.append
 func (e *Event) appendJSON(dst []byte, m *JSONMemo) []byte {
 	dst = append(dst, '{')
 	comma := false
+	sh := e.shared
 	for j := 0; j < len(e.order); {
 		end := j + 1
 		k := e.fields[e.order[j]].key
+		for len(sh) > 0 && sh[0].prefix < k {
+			dst = appendShared(dst, sh[0], comma)
+			comma, sh = true, sh[1:]
+		}
 		if dot := indexByte(k, '.'); dot > 0 && !e.leafBefore(j, k[:dot]) {
 			// Every name under k[:dot] sorts here, together: one top-level object.
 			prefix := k[:dot+1]
@@ -43,6 +48,10 @@ func (e *Event) appendJSON(dst []byte, m *JSONMemo) []byte {
 		dst = e.appendRange(dst, j, end, comma)
 		comma, j = true, end
 	}
+	for _, s := range sh {
+		dst = appendShared(dst, s, comma)
+		comma = true
+	}
 	if len(e.tags) > 0 {
 		if comma {
 			dst = append(dst, ',')
@@ -57,6 +66,13 @@ func (e *Event) appendJSON(dst []byte, m *JSONMemo) []byte {
 		dst = append(dst, ']')
 	}
 	return append(dst, '}')
+}
+
+func appendShared(dst []byte, s *Shared, comma bool) []byte {
+	if comma {
+		dst = append(dst, ',')
+	}
+	return append(dst, s.json...)
 }
 
 // appendRange writes the fields at positions [j0, j1) of e.order as members of the root object,

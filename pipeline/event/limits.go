@@ -91,6 +91,14 @@ func JSONWithin(raw string, depth, limit int) Value {
 // returns how many it cut. Only a message longer than MaxDerivedLen can give such fields, so a
 // caller checks the message length first and pays nothing for ordinary lines.
 func (e *Event) CapDerived() int {
+	for i := len(e.shared) - 1; i >= 0; i-- {
+		for _, f := range e.shared[i].fields {
+			if f.val.kind == KindString && len(f.val.str) > MaxDerivedLen {
+				e.unshare(i)
+				break
+			}
+		}
+	}
 	n := 0
 	for i := range e.fields {
 		f := &e.fields[i]

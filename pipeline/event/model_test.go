@@ -18,7 +18,7 @@ func TestEventMatchesMapModel(t *testing.T) {
 		e, model := New(), map[string]int64{}
 		for op := 0; op < 60; op++ {
 			k := names[r.IntN(len(names))]
-			switch r.IntN(6) {
+			switch r.IntN(7) {
 			case 0, 1, 2:
 				v := r.Int64N(3)
 				e.Set(k, Int(v))
@@ -39,6 +39,8 @@ func TestEventMatchesMapModel(t *testing.T) {
 				if got := e.DeletePrefix(k); got != n {
 					t.Fatalf("DeletePrefix(%q) = %d, model removed %d", k, got, n)
 				}
+			case 6:
+				addShared(t, r, e, model)
 			case 5:
 				to := names[r.IntN(len(names))]
 				if v, ok := model[k]; ok {
@@ -55,6 +57,36 @@ func TestEventMatchesMapModel(t *testing.T) {
 // modelMemo is shared by every check of the model test, which runs on one goroutine: events of
 // few names and small values repeat objects, which it then writes from memory.
 var modelMemo JSONMemo
+
+// addShared adds a shared object of random fields under "a" or "k8s" to e, and its fields to the
+// model: whether the event holds it shared or sets its fields, they must read the same.
+func addShared(t *testing.T, r *rand.Rand, e *Event, model map[string]int64) {
+	t.Helper()
+	under := map[string][]string{"a": {"a.b", "a.b.c", "a.c", "a.x.y"}, "k8s": {"k8s.pod", "k8s.pod.name", "k8s.ns"}}
+	name := []string{"a", "k8s"}[r.IntN(2)]
+	var keys []string
+	var vals []int64
+	for _, k := range under[name] {
+		if r.IntN(2) == 0 {
+			keys, vals = append(keys, k), append(vals, r.Int64N(3))
+		}
+	}
+	s, ok := NewShared(name, len(keys), func(i int) (string, Value) { return keys[i], Int(vals[i]) })
+	if ok != (len(keys) > 0) {
+		t.Fatalf("NewShared(%q, %q) = %v", name, keys, ok)
+	}
+	if !ok {
+		return
+	}
+	if set, _ := NewSharedSet(s); r.IntN(2) == 0 {
+		e.AddSharedSet(set)
+	} else {
+		e.AddShared(s)
+	}
+	for i, k := range keys {
+		model[k] = vals[i]
+	}
+}
 
 func hasKey(m map[string]int64, k string) bool { _, ok := m[k]; return ok }
 
@@ -82,6 +114,14 @@ func checkModel(t *testing.T, e *Event, model map[string]int64) {
 	}
 	if !json.Valid(out) {
 		t.Fatalf("invalid JSON %s", out)
+	}
+	// Shared objects or not, the event writes what one holding the same fields as its own does.
+	plain := New()
+	for _, k := range keys {
+		plain.Set(k, Int(model[k]))
+	}
+	if want := plain.AppendJSON(nil); string(out) != string(want) {
+		t.Fatalf("AppendJSON\n%s\nfrom the same fields set one by one\n%s", out, want)
 	}
 	// Every value appears once, and no object key repeats at one level (json.Unmarshal into a
 	// map would hide a repeat, so count leaves instead).
@@ -146,5 +186,53 @@ func TestAppendJSONMemoReusesObjects(t *testing.T) {
 	e.SetString("agent.name", "n")
 	if got := string(e.AppendJSONMemo(nil, &m)); got != `{"agent":{"id":"a1","name":"n","type":"filebeat"},"message":"x"}` {
 		t.Fatalf("added name: %s", got)
+	}
+}
+
+// TestSharedSetCopyOnWrite gives two events one set of shared objects and changes one event: the
+// other, its clone and the set itself must not see the change.
+func TestSharedSetCopyOnWrite(t *testing.T) {
+	t.Parallel()
+	mk := func(name string, kv ...string) *Shared {
+		s, ok := NewShared(name, len(kv)/2, func(i int) (string, Value) { return kv[2*i], String(kv[2*i+1]) })
+		if !ok {
+			t.Fatalf("NewShared(%q)", name)
+		}
+		return s
+	}
+	set, ok := NewSharedSet(mk("k8s", "k8s.pod", "p0", "k8s.ns", "n"), mk("agent", "agent.id", "a1"))
+	if !ok {
+		t.Fatal("NewSharedSet refused distinct names")
+	}
+	if _, ok := NewSharedSet(mk("a", "a.b", "1"), mk("a", "a.c", "2")); ok {
+		t.Fatal("NewSharedSet took one name twice")
+	}
+	e1, e2 := New(), New()
+	e1.AddSharedSet(set)
+	e2.AddSharedSet(set)
+	e1.SetString("message", "m")
+	e2.SetString("message", "m")
+	want := `{"agent":{"id":"a1"},"k8s":{"ns":"n","pod":"p0"},"message":"m"}`
+	c := e1.Clone()
+	e1.SetString("k8s.pod", "p1")
+	e1.Delete("agent.id")
+	c.DeletePrefix("k8s")
+	if got := string(e2.AppendJSON(nil)); got != want {
+		t.Fatalf("the other event changed: %s", got)
+	}
+	if got := string(e1.AppendJSON(nil)); got != `{"k8s":{"ns":"n","pod":"p1"},"message":"m"}` {
+		t.Fatalf("changed event: %s", got)
+	}
+	if got := string(c.AppendJSON(nil)); got != `{"agent":{"id":"a1"},"message":"m"}` {
+		t.Fatalf("clone: %s", got)
+	}
+	e3 := New()
+	e3.AddSharedSet(set)
+	if got := string(e3.AppendJSON(nil)); got != `{"agent":{"id":"a1"},"k8s":{"ns":"n","pod":"p0"}}` {
+		t.Fatalf("the set changed: %s", got)
+	}
+	e3.Reset()
+	if e3.Len() != 0 || string(e2.AppendJSON(nil)) != want {
+		t.Fatalf("Reset: %d fields left, other event %s", e3.Len(), e2.AppendJSON(nil))
 	}
 }

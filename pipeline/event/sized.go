@@ -18,7 +18,8 @@ const parseHeadroom = 8
 // search. Any other name falls back to Set, so a caller that gets the order wrong is slower,
 // never wrong.
 func (e *Event) SetInOrder(key string, v Value) {
-	if n := len(e.order); v.kind == KindNone || (n > 0 && e.fields[e.order[n-1]].key >= key) {
+	if n := len(e.order); v.kind == KindNone || (n > 0 && e.fields[e.order[n-1]].key >= key) ||
+		(len(e.shared) > 0 && e.sharedFor(key) >= 0) {
 		e.Set(key, v)
 		return
 	}

@@ -60,29 +60,44 @@ type decoder struct {
 
 	lastAgent, lastPath, lastSource string
 
-	subtrees [maxSubtrees]subtree // top-level objects decoded lately, see topObject
+	subtrees [maxSubtrees]subtreeName // top-level objects decoded lately, see topObject
 	nextSub  int
+	hits     []*event.Shared // the document's top-level objects taken from subtrees
+	lastHits []*event.Shared // the hits of the last document that had any, and their set
+	lastSet  *event.SharedSet
+	top      []string // the document's top-level names, to find one given twice
+	noShare  bool     // decode every object into own fields (a name given twice)
 }
 
-// subtree is a top-level object as it was last decoded: its text, the fields it gave, and what
-// it told about the event's source. Filebeat repeats agent, ecs, host, input, and the
-// kubernetes and container objects of each pod, in every event, byte for byte.
+// subtree is a top-level object as it was decoded lately: its text, the fields it gave, shared
+// by every event that has the same text (event.Shared), and what it told about the event's
+// source. Filebeat repeats agent, ecs, host, input, and the kubernetes and container objects of
+// each pod, in every event, byte for byte.
 type subtree struct {
-	key    string
-	raw    string // the object's text, a copy: the frame it came from is not kept
-	fields []kv
-	agent  string // agent.id, when the object set it
-	path   string // log.file.path, likewise
-	offset int64  // log.offset, likewise; -1 when not
-	misses uint8  // misses in a row
-	skip   uint8  // appearances left to decode without looking
+	raw    string        // the object's text, a copy: the frame it came from is not kept
+	shared *event.Shared // built at the text's second sighting
+	agent  string        // agent.id, when the object set it
+	path   string        // log.file.path, likewise
+	offset int64         // log.offset, likewise; -1 when not
 }
 
-// maxSubtrees is room for Filebeat's repeated objects and a second pod's; a subtree bigger than
-// maxSubtreeBytes is not kept, so that a connection holds little. After subtreeMisses misses in
-// a row (log, whose offset changes every line), the next subtreeSkip are decoded without a look.
+// subtreeName is what is kept of one top-level name: the last subtreeWays texts (the
+// kubernetes objects of pods whose lines interleave), and how often they were found lately.
+type subtreeName struct {
+	key    string
+	ways   [subtreeWays]subtree
+	older  uint8 // the way the next miss replaces
+	misses uint8 // misses in a row
+	skip   uint8 // appearances left to decode without looking
+}
+
+// maxSubtrees is room for Filebeat's top-level names, subtreeWays for the pods whose lines
+// interleave; a subtree bigger than maxSubtreeBytes is not kept, so that a connection holds
+// little. After subtreeMisses misses in a row (log, whose offset changes every line), the next
+// subtreeSkip appearances are decoded without a look.
 const (
-	maxSubtrees     = 10
+	maxSubtrees     = 12
+	subtreeWays     = 8
 	maxSubtreeBytes = 2048
 	subtreeMisses   = 4
 	subtreeSkip     = 64
@@ -116,6 +131,9 @@ func (d *decoder) decode(payload []byte, conn string, received time.Time) (ev *e
 	s := string(payload)
 	d.path, d.agent, d.offset, d.received = "", "", -1, received
 	d.prefix, d.fields, d.tagged = d.prefix[:0], d.fields[:0], d.tagged[:0]
+	clear(d.hits)
+	clear(d.top)
+	d.hits, d.top = d.hits[:0], d.top[:0]
 	i := skipSpace(s, 0)
 	ok = i < len(s) && s[i] == '{'
 	if ok {
@@ -126,11 +144,23 @@ func (d *decoder) decode(payload []byte, conn string, received time.Time) (ev *e
 		clear(d.tagged)
 		return d.failed(s, conn, received), false
 	}
+	if len(d.hits) > 0 && d.givenTwice() {
+		// A shared object must be the only source of its names: read this rare document
+		// (a name given twice, or dotted beside its object) into own fields, as it always was.
+		d.noShare = true
+		defer func() { d.noShare = false }()
+		return d.decode(payload, conn, received)
+	}
 	// Sorted first, every Set appends at the end: no shifting of the field list.
 	d.sortFields()
 	ev = event.NewSized(len(d.fields) + processorRoom)
 	ev.Meta.Received = received
 	ev.Meta.Input = d.input
+	// Shared objects first, into the empty event, which needs no check; no own field falls
+	// under one (givenTwice), so the own fields still go in by SetInOrder's quick path.
+	if set := d.sharedSet(); set != nil {
+		ev.AddSharedSet(set)
+	}
 	for _, i := range d.order {
 		ev.SetInOrder(d.fields[i].key, d.fields[i].val)
 	}
@@ -150,6 +180,36 @@ func (d *decoder) failed(s, conn string, received time.Time) *event.Event {
 	ev.Meta.Source = conn
 	ev.AddTag(TagDecodeFailure)
 	return ev
+}
+
+// sharedSet returns the set of the document's shared objects: the last document's when they are
+// the same objects in the same order, as from one pod they are.
+func (d *decoder) sharedSet() *event.SharedSet {
+	if len(d.hits) == 0 {
+		return nil
+	}
+	if !slices.Equal(d.hits, d.lastHits) {
+		set, _ := event.NewSharedSet(d.hits...) // distinct names: givenTwice said so
+		d.lastHits, d.lastSet = append(d.lastHits[:0], d.hits...), set
+	}
+	return d.lastSet
+}
+
+// givenTwice reports whether a shared object's name is given more than once at the top level,
+// or a top-level dotted name falls under it.
+func (d *decoder) givenTwice() bool {
+	for _, h := range d.hits {
+		n := 0
+		for _, t := range d.top {
+			if t == h.Name() || (len(t) > len(h.Name()) && t[len(h.Name())] == '.' && t[:len(h.Name())] == h.Name()) {
+				n++
+			}
+		}
+		if n > 1 {
+			return true
+		}
+	}
+	return false
 }
 
 // source is the stream an event belongs to, for document ids and ordering: the file path,
@@ -211,6 +271,9 @@ func (d *decoder) member(s, key string, i, depth int) (int, bool) {
 	if i >= len(s) {
 		return 0, false
 	}
+	if top {
+		d.top = append(d.top, key)
+	}
 	switch c := s[i]; {
 	case c == '{' && top && key != fieldMetadata:
 		d.prefix = append(d.prefix, '.')
@@ -264,20 +327,29 @@ func (d *decoder) member(s, key string, i, depth int) (int, bool) {
 }
 
 // topObject decodes the top-level object key at s[i], d.prefix holding "key.". An object with
-// the same text as one decoded lately gives the same fields again without being read: the
-// comparison is one memory compare, where decoding reads, names and sets every member. A kept
-// text is a whole JSON value, so when s continues with it at i, the object at i is exactly it.
+// the same text as one decoded lately is not read again: the event shares the fields it gave
+// (event.Shared), and the comparison is one memory compare where decoding reads, names and sets
+// every member. A kept text is a whole JSON value, so when s continues with it at i, the object
+// at i is exactly it.
 func (d *decoder) topObject(s, key string, i int) (int, bool) {
-	st := d.subtree(key)
-	if st.skip > 0 {
-		st.skip--
+	if d.noShare {
 		return d.object(s, i, 1)
 	}
-	if st.raw != "" && len(s)-i >= len(st.raw) && s[i:i+len(st.raw)] == st.raw {
-		st.misses = 0
-		if len(d.fields)+len(st.fields) <= maxFields {
-			d.fields = append(d.fields, st.fields...)
+	nm := d.subtree(key)
+	if nm.skip > 0 {
+		nm.skip--
+		return d.object(s, i, 1)
+	}
+	for w := range nm.ways {
+		st := &nm.ways[w]
+		if st.raw == "" || len(s)-i < len(st.raw) || s[i:i+len(st.raw)] != st.raw {
+			continue
 		}
+		nm.misses = 0
+		if st.shared == nil && !d.share(key, st) {
+			return d.object(s, i, 1)
+		}
+		d.hits = append(d.hits, st.shared)
 		if st.agent != "" {
 			d.agent = st.agent
 		}
@@ -289,32 +361,52 @@ func (d *decoder) topObject(s, key string, i int) (int, bool) {
 		}
 		return i + len(st.raw), true
 	}
-	if st.misses++; st.misses >= subtreeMisses {
-		st.misses, st.skip = 0, subtreeSkip
+	if nm.misses++; nm.misses >= subtreeMisses {
+		nm.misses, nm.skip = 0, subtreeSkip
 	}
-	end, _, ok := eventjson.Skip(s, i)
-	if !ok || end-i > maxSubtreeBytes {
-		return d.object(s, i, 1)
+	// Seen for the first time: read into the event's own fields, and the text kept (a copy,
+	// so that the frame is not), to be shared when it comes again.
+	end, ok := d.object(s, i, 1)
+	st := &nm.ways[nm.older]
+	nm.older = (nm.older + 1) % subtreeWays
+	*st = subtree{}
+	if ok && end-i <= maxSubtreeBytes {
+		st.raw = strings.Clone(s[i:end])
 	}
-	// Decoded from a copy, so that the kept fields do not hold the whole frame.
-	raw := strings.Clone(s[i:end])
-	n, agent, path, offset := len(d.fields), d.agent, d.path, d.offset
-	d.agent, d.path, d.offset = "", "", -1
-	if j, ok := d.object(raw, 0, 1); !ok || j != len(raw) {
-		return 0, false
-	}
-	st.raw = raw
-	st.fields = append(st.fields[:0], d.fields[n:]...)
-	st.agent, st.path, st.offset = d.agent, d.path, d.offset
-	d.agent, d.path = cmp.Or(d.agent, agent), cmp.Or(d.path, path)
-	if d.offset < 0 {
-		d.offset = offset
-	}
-	return end, true
+	return end, ok
 }
 
-// subtree returns the record of a top-level object, taking over the oldest when it is new.
-func (d *decoder) subtree(key string) *subtree {
+// share decodes the kept text of st into the shared object its next appearances give, noting
+// what it says of the event's source. It reports false for an object that cannot be shared (an
+// empty one, or a dotted name), which is then no longer kept.
+func (d *decoder) share(key string, st *subtree) bool {
+	n, agent, path, offset := len(d.fields), d.agent, d.path, d.offset
+	d.agent, d.path, d.offset = "", "", -1
+	defer func() {
+		d.agent, d.path = cmp.Or(d.agent, agent), cmp.Or(d.path, path)
+		if d.offset < 0 {
+			d.offset = offset
+		}
+	}()
+	_, ok := d.object(st.raw, 0, 1) // valid: it was read once already
+	fs := d.fields[n:]
+	var sh *event.Shared
+	if ok {
+		sh, ok = event.NewShared(key, len(fs), func(i int) (string, event.Value) { return fs[i].key, fs[i].val })
+	}
+	clear(fs)
+	d.fields = d.fields[:n]
+	if !ok {
+		st.raw = ""
+		return false
+	}
+	st.shared = sh
+	st.agent, st.path, st.offset = d.agent, d.path, d.offset
+	return true
+}
+
+// subtree returns the record of a top-level name, taking over the oldest when it is new.
+func (d *decoder) subtree(key string) *subtreeName {
 	for i := range d.subtrees {
 		if d.subtrees[i].key == key {
 			return &d.subtrees[i]
@@ -322,8 +414,7 @@ func (d *decoder) subtree(key string) *subtree {
 	}
 	st := &d.subtrees[d.nextSub]
 	d.nextSub = (d.nextSub + 1) % maxSubtrees
-	clear(st.fields)
-	*st = subtree{key: strings.Clone(key), fields: st.fields[:0], offset: -1}
+	*st = subtreeName{key: strings.Clone(key)}
 	return st
 }
 

@@ -70,6 +70,13 @@ func FuzzDecode(f *testing.F) {
 	warm := newDecoder("beats", true)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ev, ok := newDecoder("beats", true).decode(data, "peer", time.Unix(0, 0))
+		// Objects shared or every field the event's own: the same event.
+		own := newDecoder("beats", true)
+		own.noShare = true
+		if oev, _ := own.decode(data, "peer", time.Unix(0, 0)); string(oev.AppendJSON(nil)) != string(ev.AppendJSON(nil)) ||
+			oev.Len() != ev.Len() || oev.Meta.Source != ev.Meta.Source || oev.Meta.Offset != ev.Meta.Offset {
+			t.Fatalf("shared objects: %s (%d fields)\nown fields: %s (%d)", ev.AppendJSON(nil), ev.Len(), oev.AppendJSON(nil), oev.Len())
+		}
 		for range 2 {
 			wev, wok := warm.decode(data, "peer", time.Unix(0, 0))
 			if wok != ok || string(wev.AppendJSON(nil)) != string(ev.AppendJSON(nil)) ||

@@ -1,0 +1,178 @@
+package event
+
+import "strings"
+
+// Shared is one top-level object (every field named under Name+"."), built once and held by
+// many events, read only. An input that sees the same object again and again (Filebeat repeats
+// agent, ecs, host, input, and each pod's kubernetes and container objects in every event)
+// builds it once: an event then holds a pointer instead of a copy of every field, a lookup finds
+// the fields as if they were the event's own, and the encoder copies the object's JSON, written
+// once when it was built.
+//
+// A Shared never changes, so events on any goroutine may hold the same one. An event that sets,
+// deletes or caps a field of the object first takes its own copy of the object's fields.
+type Shared struct {
+	name   string
+	prefix string  // name + "."
+	fields []field // sorted by key (CompareKeys), all under prefix
+	json   []byte  // the members as AppendJSON writes them: "name":{...}
+}
+
+// NewShared builds a shared object named name (a top-level name: not empty, without a dot) from
+// n fields given by at in any order; a name given twice keeps its last value, as Set does.
+// It reports false when a field is not named under name+"." or holds no value.
+func NewShared(name string, n int, at func(i int) (string, Value)) (*Shared, bool) {
+	if name == "" || strings.IndexByte(name, '.') >= 0 || n == 0 {
+		return nil, false
+	}
+	s := &Shared{name: name, prefix: name + "."}
+	tmp := NewSized(n)
+	for i := range n {
+		k, v := at(i)
+		if len(k) <= len(s.prefix) || !hasPrefix(k, s.prefix) || v.IsZero() {
+			return nil, false
+		}
+		tmp.Set(k, v)
+	}
+	s.fields = make([]field, 0, len(tmp.order))
+	for _, i := range tmp.order {
+		s.fields = append(s.fields, tmp.fields[i])
+	}
+	// Written here in isolation, the object is what the encoder would write in the event: what
+	// a range of names under one top-level name gives depends on those names alone.
+	s.json = tmp.appendRange(nil, 0, len(tmp.order), false)
+	return s, true
+}
+
+// Name returns the object's top-level name.
+func (s *Shared) Name() string { return s.name }
+
+// Len returns the number of fields in the object.
+func (s *Shared) Len() int { return len(s.fields) }
+
+func (s *Shared) get(key string) (Value, bool) {
+	lo, hi := 0, len(s.fields)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		k := s.fields[m].key
+		if k == key {
+			return s.fields[m].val, true
+		}
+		if k < key {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return Value{}, false
+}
+
+// AddShared makes the fields of each shared object part of the event, in turn. When the event
+// already has a field named s.Name() or under it, or another shared object of that name, the
+// fields of s are set one by one instead, replacing what the event had under those names.
+func (e *Event) AddShared(ss ...*Shared) {
+	for _, s := range ss {
+		e.addShared(s)
+	}
+}
+
+func (e *Event) addShared(s *Shared) {
+	if (len(e.order) > 0 && e.ownUnder(s.name, s.prefix)) || e.sharedAt(s.name) >= 0 {
+		for _, f := range s.fields {
+			e.Set(f.key, f.val)
+		}
+		return
+	}
+	p := len(e.shared)
+	for p > 0 && e.shared[p-1].name > s.name {
+		p--
+	}
+	// The list may be a SharedSet's, held by other events: it is never changed in place.
+	e.shared = append(append(append(make([]*Shared, 0, len(e.shared)+1), e.shared[:p]...), s), e.shared[p:]...)
+}
+
+// SharedSet is shared objects of distinct names in the order the event keeps them, built once
+// and given to many events whole: an input whose documents have the same objects as the last
+// one (Filebeat's, from one pod) gives each event the same set, without sorting or copying.
+type SharedSet struct{ list []*Shared }
+
+// NewSharedSet builds a set; it reports false when two objects have the same name.
+func NewSharedSet(ss ...*Shared) (*SharedSet, bool) {
+	list := make([]*Shared, 0, len(ss))
+	for _, s := range ss {
+		p := len(list)
+		for p > 0 && list[p-1].name >= s.name {
+			if list[p-1].name == s.name {
+				return nil, false
+			}
+			p--
+		}
+		list = append(list, nil)
+		copy(list[p+1:], list[p:])
+		list[p] = s
+	}
+	return &SharedSet{list: list}, true
+}
+
+// AddSharedSet is AddShared of every object in set. An event that holds no field yet takes the
+// set's list as it is.
+func (e *Event) AddSharedSet(set *SharedSet) {
+	if len(e.order) == 0 && len(e.shared) == 0 {
+		e.shared = set.list[:len(set.list):len(set.list)]
+		return
+	}
+	e.AddShared(set.list...)
+}
+
+// ownUnder reports whether the event's own fields hold name or a name under prefix (name+".").
+func (e *Event) ownUnder(name, prefix string) bool {
+	if _, ok := e.search(name); ok {
+		return true
+	}
+	p, _ := e.search(prefix)
+	return p < len(e.order) && hasPrefix(e.fields[e.order[p]].key, prefix)
+}
+
+func (e *Event) sharedAt(name string) int {
+	for i, s := range e.shared {
+		if s.name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// sharedFor returns the index of the shared object that key is, or is under, or -1. Most keys
+// are told apart by the byte after the object's name, or by its first byte.
+func (e *Event) sharedFor(key string) int {
+	for i, s := range e.shared {
+		n := len(s.name)
+		if len(key) < n || key[0] != s.name[0] || (len(key) > n && key[n] != '.') {
+			continue
+		}
+		if key[:n] == s.name {
+			return i
+		}
+	}
+	return -1
+}
+
+// unshareFor takes the event's own copy of the shared object that key is, or is under.
+func (e *Event) unshareFor(key string) {
+	if i := e.sharedFor(key); i >= 0 {
+		e.unshare(i)
+	}
+}
+
+// unshare moves the fields of e.shared[i] into the event's own.
+func (e *Event) unshare(i int) {
+	s := e.shared[i]
+	if len(e.shared) == 1 {
+		e.shared = nil
+	} else { // a new list: this one may be a SharedSet's
+		e.shared = append(append(make([]*Shared, 0, len(e.shared)-1), e.shared[:i]...), e.shared[i+1:]...)
+	}
+	for _, f := range s.fields {
+		e.setOwn(f.key, f.val)
+	}
+}
