@@ -3,6 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
 	"time"
 
 	lumber "github.com/elastic/go-lumber/client/v2"
@@ -26,6 +30,8 @@ func runScenario(o options, work string, sc scenario) (result, error) {
 	var lg *loadgen.Result
 	switch sc.Workload {
 	case "throughput":
+		stopProfile := profile(o, in, sc.Name)
+		defer stopProfile()
 		lg, err = loadgen.Run(context.Background(), loadgen.Config{Addr: in.beats, Conns: o.conns,
 			Window: 2048, Level: 3, Duration: o.duration, Seed: 1, Pool: 8192, Pipelining: 2})
 	case "latency":
@@ -195,4 +201,35 @@ func recovery(tl []int64, from, to time.Duration) (rate, seconds float64) {
 		}
 	}
 	return rate, -1
+}
+
+// profile takes a CPU profile of sluice over the middle of a throughput run, when -cpuprofile
+// names a folder, and writes it there as <scenario>.pprof. The returned function waits for it.
+func profile(o options, in *instance, name string) func() {
+	if o.cpuprofile == "" {
+		return func() {}
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		secs := max(int(o.duration.Seconds())-3, 1)
+		time.Sleep(time.Second) // past the start, into the steady state
+		resp, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", in.http, secs))
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "bench: %s: profile: %v\n", name, err)
+			return
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err == nil && resp.StatusCode != http.StatusOK {
+			err = fmt.Errorf("status %s", resp.Status)
+		}
+		if err == nil {
+			err = os.WriteFile(filepath.Join(o.cpuprofile, name+".pprof"), b, 0o644)
+		}
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "bench: %s: profile: %v\n", name, err)
+		}
+	}()
+	return func() { <-done }
 }
