@@ -73,6 +73,16 @@ func (v Value) IsZero() bool { return v.kind == KindNone }
 // Str returns the string of a String or Raw value, and "" for other kinds.
 func (v Value) Str() string { return v.str }
 
+// WithStr returns a String or Raw value holding s in place of its text, which s must equal: an
+// input moves the bytes of what it decoded out of a buffer it reuses. Other kinds are returned
+// as they are.
+func (v Value) WithStr(s string) Value {
+	if v.kind == KindString || v.kind == KindRaw {
+		v.str = s
+	}
+	return v
+}
+
 // Int returns the integer of an Int value, a Float truncated, or 0.
 func (v Value) Int() int64 {
 	switch v.kind {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/tidwall/gjson"
 
@@ -127,8 +128,11 @@ func newDecoder(input string, keepOriginal bool) *decoder {
 // decode makes one event from a JSON frame. A frame that is not a JSON object is not dropped:
 // it becomes an event whose message is the frame's text, tagged TagDecodeFailure (ok false).
 // conn names the connection, the event's source when Filebeat sent no log.file.path.
+//
+// The frame is read in place: payload is only valid during the call, and own copies out what
+// the event keeps of it.
 func (d *decoder) decode(payload []byte, conn string, received time.Time) (ev *event.Event, ok bool) {
-	s := string(payload)
+	s := unsafe.String(unsafe.SliceData(payload), len(payload))
 	d.path, d.agent, d.offset, d.received = "", "", -1, received
 	d.prefix, d.fields, d.tagged = d.prefix[:0], d.fields[:0], d.tagged[:0]
 	clear(d.hits)
@@ -142,7 +146,7 @@ func (d *decoder) decode(payload []byte, conn string, received time.Time) (ev *e
 	if !ok || skipSpace(s, i) != len(s) {
 		clear(d.fields)
 		clear(d.tagged)
-		return d.failed(s, conn, received), false
+		return d.failed(strings.Clone(s), conn, received), false
 	}
 	if len(d.hits) > 0 && d.givenTwice() {
 		// A shared object must be the only source of its names: read this rare document
@@ -151,6 +155,7 @@ func (d *decoder) decode(payload []byte, conn string, received time.Time) (ev *e
 		defer func() { d.noShare = false }()
 		return d.decode(payload, conn, received)
 	}
+	d.own(s)
 	// Sorted first, every Set appends at the end: no shifting of the field list.
 	d.sortFields()
 	ev = event.NewSized(len(d.fields) + processorRoom)
@@ -213,19 +218,73 @@ func (d *decoder) givenTwice() bool {
 }
 
 // source is the stream an event belongs to, for document ids and ordering: the file path,
-// prefixed with the Filebeat agent id so that the same path on two nodes never collides.
+// prefixed with the Filebeat agent id so that the same path on two nodes never collides. It is
+// built when the path or agent changes, and from copies: d.path and d.agent may be in the frame.
 func (d *decoder) source(conn string) string {
 	if d.path == "" {
 		return conn
 	}
-	if d.agent == "" {
-		return d.path
-	}
-	if d.agent != d.lastAgent || d.path != d.lastPath {
-		d.lastAgent, d.lastPath = d.agent, d.path
-		d.lastSource = d.agent + ":" + d.path
+	if d.agent != d.lastAgent || d.path != d.lastPath || d.lastSource == "" {
+		d.lastAgent, d.lastPath = strings.Clone(d.agent), strings.Clone(d.path)
+		d.lastSource = d.lastPath
+		if d.agent != "" {
+			d.lastSource = d.lastAgent + ":" + d.lastPath
+		}
 	}
 	return d.lastSource
+}
+
+// own copies the strings of the document's own fields and tags that lie in the frame (s, read in
+// place) into one buffer of just their bytes, which the event keeps instead of the frame: the
+// frame's bytes are reused for the next one, and most of a Filebeat document is in shared
+// objects, which hold their own copies.
+func (d *decoder) own(s string) {
+	n := 0
+	for _, f := range d.fields {
+		if t := f.val.Str(); inFrame(t, s) {
+			n += len(t)
+		}
+	}
+	for _, t := range d.tagged {
+		if inFrame(t, s) {
+			n += len(t)
+		}
+	}
+	if n == 0 {
+		return
+	}
+	buf := make([]byte, 0, n)
+	for _, f := range d.fields {
+		if t := f.val.Str(); inFrame(t, s) {
+			buf = append(buf, t...)
+		}
+	}
+	for _, t := range d.tagged {
+		if inFrame(t, s) {
+			buf = append(buf, t...)
+		}
+	}
+	// buf is never written again: its bytes can be a string's, as strings.Builder does.
+	all := unsafe.String(unsafe.SliceData(buf), len(buf))
+	for i := range d.fields {
+		if t := d.fields[i].val.Str(); inFrame(t, s) {
+			d.fields[i].val, all = d.fields[i].val.WithStr(all[:len(t)]), all[len(t):]
+		}
+	}
+	for i, t := range d.tagged {
+		if inFrame(t, s) {
+			d.tagged[i], all = all[:len(t)], all[len(t):]
+		}
+	}
+}
+
+// inFrame reports whether t is a non-empty slice of s.
+func inFrame(t, s string) bool {
+	if len(t) == 0 || len(s) == 0 {
+		return false
+	}
+	p, base := uintptr(unsafe.Pointer(unsafe.StringData(t))), uintptr(unsafe.Pointer(unsafe.StringData(s)))
+	return p >= base && p < base+uintptr(len(s))
 }
 
 // object walks the object whose brace is s[i], setting its members under d.prefix; it returns

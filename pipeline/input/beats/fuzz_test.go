@@ -3,6 +3,7 @@ package beats
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"testing"
 	"time"
 
@@ -69,7 +70,17 @@ func FuzzDecode(f *testing.F) {
 	// frames must give what a fresh decoder makes of each frame.
 	warm := newDecoder("beats", true)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		ev, ok := newDecoder("beats", true).decode(data, "peer", time.Unix(0, 0))
+		// The frame is read in place: once it is overwritten (the reader reuses its buffer),
+		// the event must be what it was.
+		frame := bytes.Clone(data)
+		ev, ok := newDecoder("beats", true).decode(frame, "peer", time.Unix(0, 0))
+		before := fmt.Sprintf("%s %q %q %d", ev.AppendJSON(nil), ev.Tags(), ev.Meta.Source, ev.Meta.Offset)
+		for i := range frame {
+			frame[i] = 'x'
+		}
+		if after := fmt.Sprintf("%s %q %q %d", ev.AppendJSON(nil), ev.Tags(), ev.Meta.Source, ev.Meta.Offset); after != before {
+			t.Fatalf("the event changed with the frame's buffer:\n%s\nwas\n%s", after, before)
+		}
 		// Objects shared or every field the event's own: the same event.
 		own := newDecoder("beats", true)
 		own.noShare = true
