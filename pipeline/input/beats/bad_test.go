@@ -37,12 +37,22 @@ func (w *wire) json(seq uint32, payload string) *wire {
 }
 
 // compressed wraps inner (already framed) in a 'C' frame.
-func (w *wire) compressed(inner []byte) *wire {
+func (w *wire) compressed(inner []byte) *wire { return w.rawCompressed(zlibStream(inner)) }
+
+// zlibStream is inner compressed as Filebeat does it, zlib level 3.
+func zlibStream(inner []byte) []byte {
 	var z bytes.Buffer
 	zw, _ := zlib.NewWriterLevel(&z, 3)
 	_, _ = zw.Write(inner)
 	_ = zw.Close()
-	return w.rawCompressed(z.Bytes())
+	return z.Bytes()
+}
+
+// badTrailer is zlibStream with its Adler-32 trailer off by one.
+func badTrailer(inner []byte) []byte {
+	z := zlibStream(inner)
+	z[len(z)-1]++
+	return z
 }
 
 func (w *wire) rawCompressed(z []byte) *wire {
@@ -99,6 +109,9 @@ func TestProtocolErrorsCloseTheConnection(t *testing.T) {
 		{"nested compression", new(wire).window(1).compressed(new(wire).compressed(frames(`{}`)).Bytes()).Bytes(), reasonNested},
 		{"bad zlib", new(wire).window(1).rawCompressed([]byte("not zlib at all")).Bytes(), reasonCompression},
 		{"zlib cut short", new(wire).window(1).rawCompressed(zlibOf(frames(`{"message":"a"}`), 0)[:8]).Bytes(), reasonTruncated},
+		{"zlib checksum wrong", new(wire).window(1).rawCompressed(badTrailer(frames(`{"message":"a"}`))).Bytes(), reasonCompression},
+		{"zlib trailer cut", new(wire).window(1).rawCompressed(zlibStream(frames(`{"message":"a"}`))[:len(zlibStream(frames(`{"message":"a"}`)))-2]).Bytes(), reasonTruncated},
+		{"zlib preset dictionary", new(wire).window(1).rawCompressed([]byte{0x78, 0xbb, 0, 0, 0, 1, 3, 0}).Bytes(), reasonCompression},
 		{"truncated window", append(new(wire).window(2).json(1, `{}`).Bytes(), "2J\x00\x00"...), reasonTruncated},
 		{"window header only", new(wire).window(3).Bytes(), reasonReadTimeout},
 	}

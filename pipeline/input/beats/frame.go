@@ -8,7 +8,7 @@ import (
 	"io"
 	"sync"
 
-	"github.com/klauspost/compress/zlib"
+	"github.com/klauspost/compress/flate"
 
 	protocol "github.com/elastic/go-lumber/protocol/v2"
 )
@@ -69,12 +69,74 @@ type frameReader struct {
 	zbudget io.LimitedReader // decompressed bytes still allowed in this window
 }
 
-// inflater is a zlib reader and the buffer it reads through: some 50 KB of decompressor state.
-// Connections take one for the length of a compressed frame only, so that thousands of idle
-// Filebeats do not each hold one.
+// inflater reads one zlib stream (RFC 1950) through the buffer it owns: some 50 KB of
+// decompressor state. Connections take one for the length of a compressed frame only, so that
+// thousands of idle Filebeats do not each hold one.
+//
+// The deflate decoder is klauspost/compress/flate, the one go-lumber's zlib package wraps. The
+// zlib framing around it (two header bytes, the Adler-32 trailer) is read here, so that the
+// checksum is computed eight bytes at a time (adler.go) instead of by hash/adler32.
 type inflater struct {
-	zr  io.ReadCloser
+	fr  io.ReadCloser // flate reader
 	src *bufio.Reader // buffers the frame so flate does not wrap it in a reader of its own
+	sum uint32        // Adler-32 of what was inflated so far
+	err error         // sticky: io.EOF once the trailer matched
+}
+
+var (
+	errZlibHeader     = errors.New("zlib: invalid header")
+	errZlibDictionary = errors.New("zlib: preset dictionary not supported")
+	errZlibChecksum   = errors.New("zlib: invalid checksum")
+)
+
+// reset reads the zlib header of a new stream from src.
+func (z *inflater) reset() error {
+	z.sum, z.err = 1, nil
+	var h [2]byte
+	if _, err := io.ReadFull(z.src, h[:]); err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return err
+	}
+	switch cmf, flg := h[0], h[1]; {
+	case cmf&0x0f != 8 || cmf>>4 > 7 || (uint16(cmf)<<8|uint16(flg))%31 != 0:
+		return errZlibHeader
+	case flg&0x20 != 0:
+		return errZlibDictionary
+	}
+	if z.fr == nil {
+		z.fr = flate.NewReader(z.src)
+		return nil
+	}
+	return z.fr.(flate.Resetter).Reset(z.src, nil)
+}
+
+// Read inflates; at the end of the deflate data it checks the trailer against what it gave.
+func (z *inflater) Read(p []byte) (int, error) {
+	if z.err != nil {
+		return 0, z.err
+	}
+	n, err := z.fr.Read(p)
+	z.sum = adler32Update(z.sum, p[:n])
+	switch {
+	case err == io.EOF:
+		var t [4]byte
+		if _, err := io.ReadFull(z.src, t[:]); err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			z.err = err
+		} else if binary.BigEndian.Uint32(t[:]) != z.sum {
+			z.err = errZlibChecksum
+		} else {
+			z.err = io.EOF
+		}
+		return n, z.err
+	case err != nil:
+		z.err = err
+	}
+	return n, err
 }
 
 var inflaters sync.Pool
@@ -201,7 +263,7 @@ func (r *frameReader) readCompressed(need int, emit func(uint32, []byte)) (int, 
 	if err := r.takeInflater(); err != nil {
 		return 0, err
 	}
-	r.zbudget = io.LimitedReader{R: r.inf.zr, N: int64(r.lim.maxBytes-r.used) + 1}
+	r.zbudget = io.LimitedReader{R: r.inf, N: int64(r.lim.maxBytes-r.used) + 1}
 	n, err := r.readFrames(&r.zbudget, true, need, emit)
 	if err != nil {
 		return n, err
@@ -226,13 +288,7 @@ func (r *frameReader) takeInflater() error {
 		inf.src.Reset(&r.zlimit)
 	}
 	r.inf = inf
-	var err error
-	if inf.zr == nil {
-		inf.zr, err = zlib.NewReader(inf.src) // reads the zlib header
-	} else {
-		err = inf.zr.(zlib.Resetter).Reset(inf.src, nil)
-	}
-	if err != nil {
+	if err := inf.reset(); err != nil {
 		return r.wrapRead(err, true)
 	}
 	return nil
@@ -243,7 +299,7 @@ func (r *frameReader) releaseInflater() {
 		return
 	}
 	r.inf.src.Reset(nil)
-	if r.inf.zr != nil {
+	if r.inf.fr != nil {
 		inflaters.Put(r.inf)
 	}
 	r.inf, r.zbudget = nil, io.LimitedReader{}
