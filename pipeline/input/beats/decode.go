@@ -405,7 +405,7 @@ func (d *decoder) topObject(s, key string, i int) (int, bool) {
 			continue
 		}
 		nm.misses = 0
-		if st.shared == nil && !d.share(key, st) {
+		if st.shared == nil && !d.share(nm.key, st) { // nm.key: key is in the frame
 			return d.object(s, i, 1)
 		}
 		d.hits = append(d.hits, st.shared)
