@@ -119,6 +119,24 @@ func (g *Generator) Event() []byte {
 	return b
 }
 
+// Traceback returns the events of one vLLM engine crash, a multi-line traceback, as the vLLM
+// container's next lines; the events Event returns afterwards continue the stream after it.
+func (g *Generator) Traceback() [][]byte {
+	g.now = g.now.Add(time.Duration(50+g.rnd.IntN(400)) * time.Microsecond)
+	src := &sources[0] // vLLM
+	held := g.pending
+	g.pending = nil
+	for _, l := range engineCrash(g, g.now) {
+		g.pending = append(g.pending, line{src: src, text: l, t: g.now})
+	}
+	evs := make([][]byte, 0, len(g.pending))
+	for len(g.pending) > 0 {
+		evs = append(evs, g.Event())
+	}
+	g.pending = held
+	return evs
+}
+
 // Count returns how many events were generated.
 func (g *Generator) Count() int { return g.total }
 

@@ -58,16 +58,22 @@ func vllmLines(g *Generator, t time.Time) []string {
 		return []string{"(APIServer pid=1) " + vllmPrefix(g, t, "ERROR", "serving_chat.py", 221) +
 			"Error in chat completion stream generator: request chatcmpl-" + fmt.Sprintf("%016x", r.Uint64()) + " was aborted by the client."}
 	default:
-		p := "(EngineCore_DP0 pid=312) "
-		return []string{
-			p + vllmPrefix(g, t, "ERROR", "core.py", 588) + "EngineCore encountered a fatal error.",
-			p + "Traceback (most recent call last):",
-			p + `  File "/usr/local/lib/python3.12/dist-packages/vllm/v1/engine/core.py", line 579, in run_engine_core`,
-			p + "    engine_core.run_busy_loop()",
-			p + `  File "/usr/local/lib/python3.12/dist-packages/vllm/v1/worker/gpu_model_runner.py", line 1204, in execute_model`,
-			p + "    hidden_states = self.model(input_ids=input_ids, positions=positions)",
-			p + "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 79.10 GiB of which 1.06 GiB is free.",
-		}
+		return engineCrash(g, t)
+	}
+}
+
+// engineCrash is a fatal EngineCore error with its traceback: one event in Elasticsearch, made
+// of seven lines that the parse processor holds together until the next line of the stream.
+func engineCrash(g *Generator, t time.Time) []string {
+	p := "(EngineCore_DP0 pid=312) "
+	return []string{
+		p + vllmPrefix(g, t, "ERROR", "core.py", 588) + "EngineCore encountered a fatal error.",
+		p + "Traceback (most recent call last):",
+		p + `  File "/usr/local/lib/python3.12/dist-packages/vllm/v1/engine/core.py", line 579, in run_engine_core`,
+		p + "    engine_core.run_busy_loop()",
+		p + `  File "/usr/local/lib/python3.12/dist-packages/vllm/v1/worker/gpu_model_runner.py", line 1204, in execute_model`,
+		p + "    hidden_states = self.model(input_ids=input_ids, positions=positions)",
+		p + "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 0 has a total capacity of 79.10 GiB of which 1.06 GiB is free.",
 	}
 }
 

@@ -46,6 +46,10 @@ type Config struct {
 	// NodePaths gives each connection's events file paths of their own (corpus.Generator's
 	// NodePaths), so that every event has its own document id.
 	NodePaths bool
+	// SplitGroups ends every window inside a multi-line group: its last events are the first
+	// lines of a vLLM traceback, whose other lines open the next window. The input cannot
+	// acknowledge such a window until the group is complete or flushed.
+	SplitGroups bool
 }
 
 // Result is what the run observed from the client side.
@@ -133,6 +137,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	return total, first
 }
 
+// splitHead is how many lines of a traceback end a window with SplitGroups.
+const splitHead = 3
+
 func runConn(ctx context.Context, cfg Config, seed uint64, limit int, interval time.Duration) (Result, error) {
 	var r Result
 	cl, err := dial(cfg)
@@ -144,6 +151,7 @@ func runConn(ctx context.Context, cfg Config, seed uint64, limit int, interval t
 	gen.NodePaths = cfg.NodePaths
 	next := source(cfg.Pool, gen)
 	window := make([]interface{}, cfg.Window)
+	var carry [][]byte // with SplitGroups, the lines of a traceback still to send
 	due := time.Now()
 	sent := 0 // events handed to the client; r is updated by the ack callbacks
 	for ctx.Err() == nil && (limit == 0 || sent < limit) {
@@ -152,10 +160,27 @@ func runConn(ctx context.Context, cfg Config, seed uint64, limit int, interval t
 			n = limit - sent
 		}
 		var bytes int64
-		for j := 0; j < n; j++ {
-			ev := next()
+		fill := n
+		if cfg.SplitGroups && n > splitHead+len(carry) {
+			fill = n - splitHead
+		}
+		for j := 0; j < fill; j++ {
+			var ev []byte
+			if len(carry) > 0 { // the rest of the last window's traceback comes first
+				ev, carry = carry[0], carry[1:]
+			} else {
+				ev = next()
+			}
 			bytes += int64(len(ev))
 			window[j] = json.RawMessage(ev)
+		}
+		if fill < n {
+			tb := gen.Traceback()
+			for j, ev := range tb[:splitHead] {
+				bytes += int64(len(ev))
+				window[fill+j] = json.RawMessage(ev)
+			}
+			carry = tb[splitHead:]
 		}
 		if interval > 0 {
 			if d := time.Until(due); d > 0 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -22,7 +23,9 @@ func TestRunCountsOnlyAcknowledgedEvents(t *testing.T) {
 	}
 }
 
-func runAgainstLumberServer(t *testing.T, pipelining int) {
+// lumberServer starts Elastic's Lumberjack server on a loopback port, closed with the test.
+func lumberServer(t *testing.T) (*server.Server, string) {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -31,7 +34,12 @@ func runAgainstLumberServer(t *testing.T, pipelining int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer srv.Close()
+	t.Cleanup(func() { srv.Close() })
+	return srv, l.Addr().String()
+}
+
+func runAgainstLumberServer(t *testing.T, pipelining int) {
+	srv, addr := lumberServer(t)
 	received := make(chan int, 1)
 	go func() {
 		n := 0
@@ -45,7 +53,7 @@ func runAgainstLumberServer(t *testing.T, pipelining int) {
 		}
 	}()
 	res, err := Run(context.Background(), Config{
-		Addr: l.Addr().String(), Conns: 3, Window: 100, Level: 3, Events: 1000, Seed: 1, Timeout: 5 * time.Second, Pipelining: pipelining,
+		Addr: addr, Conns: 3, Window: 100, Level: 3, Events: 1000, Seed: 1, Timeout: 5 * time.Second, Pipelining: pipelining,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -56,5 +64,42 @@ func runAgainstLumberServer(t *testing.T, pipelining int) {
 	}
 	if res.Percentile(99) <= 0 || res.Percentile(50) > res.Percentile(99) {
 		t.Fatalf("latency percentiles p50=%v p99=%v", res.Percentile(50), res.Percentile(99))
+	}
+}
+
+// TestSplitGroupsEndsWindowsInATraceback checks with Elastic's Lumberjack server that every
+// window but the last ends with the first lines of a traceback and the next opens with the rest.
+func TestSplitGroupsEndsWindowsInATraceback(t *testing.T) {
+	t.Parallel()
+	srv, addr := lumberServer(t)
+	windows := make(chan []string, 16)
+	go func() {
+		for b := range srv.ReceiveChan() {
+			var msgs []string
+			for _, ev := range b.Events {
+				msgs = append(msgs, ev.(map[string]interface{})["message"].(string))
+			}
+			b.ACK()
+			windows <- msgs
+		}
+	}()
+	if _, err := Run(context.Background(), Config{Addr: addr, Conns: 1, Window: 50, Level: 3,
+		Events: 200, Seed: 1, Timeout: 5 * time.Second, Pipelining: 1, SplitGroups: true}); err != nil {
+		t.Fatal(err)
+	}
+	var prev []string
+	for range 4 {
+		w := <-windows
+		if len(w) != 50 {
+			t.Fatalf("window of %d events", len(w))
+		}
+		if !strings.Contains(w[len(w)-splitHead], "EngineCore encountered a fatal error") ||
+			!strings.Contains(w[len(w)-splitHead+1], "Traceback (most recent call last):") {
+			t.Fatalf("window does not end in a traceback: %q", w[len(w)-splitHead:])
+		}
+		if prev != nil && !strings.Contains(w[0], "engine_core.run_busy_loop()") {
+			t.Fatalf("window does not open with the rest of the traceback: %q", w[:2])
+		}
+		prev = w
 	}
 }

@@ -21,6 +21,8 @@ type scenario struct {
 	Env []string
 	// MemoryLimit is runtime.memory_limit (default auto).
 	MemoryLimit string
+	// SplitGroups ends every window inside a vLLM traceback (loadgen.Config.SplitGroups).
+	SplitGroups bool
 	// Pushback workloads: the sink tracks every id; Reject is the share of items it answers
 	// 429 at random; Outage, when set, answers every bulk request 503 for that long, starting
 	// OutageAt into the run; Length overrides the run's duration.
@@ -63,6 +65,9 @@ func scenarios() []scenario {
 		{Name: "main-memlimit", Desc: "the main path with a soft memory limit, runtime.memory_limit: 96MiB",
 			Processors: parseProcessors, Chain: []string{"parse"}, Gzip: false, Flush: time.Second, Workload: "throughput",
 			MemoryLimit: "96MiB"},
+		{Name: "main-split", Desc: "the main path, every window ending inside a traceback whose other lines open the next",
+			Processors: parseProcessors, Chain: []string{"parse"}, Gzip: false, Flush: time.Second, Workload: "throughput",
+			SplitGroups: true},
 		{Name: "main-requests", Desc: "the main path with the requests processor (one summary per vLLM request)",
 			Processors: requestsProcessors, Chain: []string{"parse", "requests"}, Gzip: false, Flush: time.Second, Workload: "throughput"},
 		{Name: "main-gzip", Desc: "the main path with gzip-compressed bulk requests (the output's default)",
