@@ -50,6 +50,10 @@ type Config struct {
 	// lines of a vLLM traceback, whose other lines open the next window. The input cannot
 	// acknowledge such a window until the group is complete or flushed.
 	SplitGroups bool
+	// Precompressed encodes and compresses the windows once, up front (Pool events' worth, as
+	// go-lumber's client frames them at Level), and writes them as they are, reading the ACKs
+	// itself: the generator then costs almost no CPU, and the machine's cores go to the server.
+	Precompressed bool
 }
 
 // Result is what the run observed from the client side.
@@ -119,7 +123,11 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 					return
 				}
 			}
-			r, err := runConn(ctx, cfg, cfg.Seed+uint64(i), limit, interval)
+			run := runConn
+			if cfg.Precompressed {
+				run = runRaw
+			}
+			r, err := run(ctx, cfg, cfg.Seed+uint64(i), limit, interval)
 			mu.Lock()
 			defer mu.Unlock()
 			total.Events += r.Events

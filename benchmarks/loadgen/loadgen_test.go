@@ -16,10 +16,12 @@ import (
 func TestRunCountsOnlyAcknowledgedEvents(t *testing.T) {
 	t.Parallel()
 	for _, pipelining := range []int{1, 2} {
-		t.Run(fmt.Sprint("pipelining=", pipelining), func(t *testing.T) {
-			t.Parallel()
-			runAgainstLumberServer(t, pipelining)
-		})
+		for _, pre := range []bool{false, true} {
+			t.Run(fmt.Sprint("pipelining=", pipelining, "/precompressed=", pre), func(t *testing.T) {
+				t.Parallel()
+				runAgainstLumberServer(t, pipelining, pre)
+			})
+		}
 	}
 }
 
@@ -38,7 +40,7 @@ func lumberServer(t *testing.T) (*server.Server, string) {
 	return srv, l.Addr().String()
 }
 
-func runAgainstLumberServer(t *testing.T, pipelining int) {
+func runAgainstLumberServer(t *testing.T, pipelining int, precompressed bool) {
 	srv, addr := lumberServer(t)
 	received := make(chan int, 1)
 	go func() {
@@ -54,6 +56,7 @@ func runAgainstLumberServer(t *testing.T, pipelining int) {
 	}()
 	res, err := Run(context.Background(), Config{
 		Addr: addr, Conns: 3, Window: 100, Level: 3, Events: 1000, Seed: 1, Timeout: 5 * time.Second, Pipelining: pipelining,
+		Precompressed: precompressed, Pool: 300,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -71,6 +74,15 @@ func runAgainstLumberServer(t *testing.T, pipelining int) {
 // window but the last ends with the first lines of a traceback and the next opens with the rest.
 func TestSplitGroupsEndsWindowsInATraceback(t *testing.T) {
 	t.Parallel()
+	for _, pre := range []bool{false, true} {
+		t.Run(fmt.Sprint("precompressed=", pre), func(t *testing.T) {
+			t.Parallel()
+			splitGroups(t, pre)
+		})
+	}
+}
+
+func splitGroups(t *testing.T, precompressed bool) {
 	srv, addr := lumberServer(t)
 	windows := make(chan []string, 16)
 	go func() {
@@ -84,7 +96,8 @@ func TestSplitGroupsEndsWindowsInATraceback(t *testing.T) {
 		}
 	}()
 	if _, err := Run(context.Background(), Config{Addr: addr, Conns: 1, Window: 50, Level: 3,
-		Events: 200, Seed: 1, Timeout: 5 * time.Second, Pipelining: 1, SplitGroups: true}); err != nil {
+		Events: 200, Seed: 1, Timeout: 5 * time.Second, Pipelining: 1, SplitGroups: true,
+		Precompressed: precompressed, Pool: 100}); err != nil {
 		t.Fatal(err)
 	}
 	var prev []string

@@ -63,6 +63,11 @@ type options struct {
 	// cpuprofile, when set, is a folder where a CPU profile of sluice taken during each
 	// throughput run is written (<scenario>.pprof), for `go tool pprof BIN FILE`.
 	cpuprofile string
+	// precompressed sends windows encoded once (loadgen.Config.Precompressed), so that the
+	// generator's compression does not take the cores the server is measured on.
+	precompressed bool
+	// procs, when set, is sluice's GOMAXPROCS: the cores it may use at once (scaling runs).
+	procs int
 }
 
 func main() {
@@ -73,6 +78,8 @@ func main() {
 	flag.StringVar(&o.bin, "sluice", "", "sluice binary to measure (default: build ./cmd/sluice)")
 	flag.IntVar(&o.conns, "conns", 4, "Lumberjack connections for throughput scenarios")
 	flag.StringVar(&o.peer, "peer", "../shared/peers/vector", "the peer's binary (Vector); its config is vector-beats-parse-es.toml beside it")
+	flag.BoolVar(&o.precompressed, "precompressed", true, "throughput and latency clients send windows compressed once, up front (false: go-lumber's client compresses every window)")
+	flag.IntVar(&o.procs, "procs", 0, "sluice's GOMAXPROCS (0: all cores), to compare one core with two")
 	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "folder for a CPU profile of sluice during each throughput run")
 	flag.Parse()
 	o.duration = 8 * time.Second
@@ -263,6 +270,9 @@ func command(o options, work string, sc scenario, sinkAddr string, beatsPort, ht
 	}
 	cmd := exec.Command(o.bin, "run", "-c", cfgPath)
 	cmd.Env = append(os.Environ(), sc.Env...)
+	if o.procs > 0 {
+		cmd.Env = append(cmd.Env, fmt.Sprintf("GOMAXPROCS=%d", o.procs))
+	}
 	return cmd, nil
 }
 

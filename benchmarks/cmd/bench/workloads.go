@@ -33,10 +33,12 @@ func runScenario(o options, work string, sc scenario) (result, error) {
 		stopProfile := profile(o, in, sc.Name)
 		defer stopProfile()
 		lg, err = loadgen.Run(context.Background(), loadgen.Config{Addr: in.beats, Conns: o.conns,
-			Window: 2048, Level: 3, Duration: o.duration, Seed: 1, Pool: 8192, Pipelining: 2, SplitGroups: sc.SplitGroups})
+			Window: 2048, Level: 3, Duration: o.duration, Seed: 1, Pool: 8192, Pipelining: 2, SplitGroups: sc.SplitGroups,
+			Precompressed: o.precompressed})
 	case "latency":
 		lg, err = loadgen.Run(context.Background(), loadgen.Config{Addr: in.beats, Conns: 2,
-			Window: 200, Level: 3, Duration: o.duration, Rate: sc.Rate, Seed: 1, Pool: 8192})
+			Window: 200, Level: 3, Duration: o.duration, Rate: sc.Rate, Seed: 1, Pool: 8192,
+			Precompressed: o.precompressed})
 	case "stalled":
 		lg, err = stalled(o, in)
 	case "pushback":
