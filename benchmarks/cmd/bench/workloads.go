@@ -206,7 +206,8 @@ func recovery(tl []int64, from, to time.Duration) (rate, seconds float64) {
 }
 
 // profile takes a CPU profile of sluice over the middle of a throughput run, when -cpuprofile
-// names a folder, and writes it there as <scenario>.pprof. The returned function waits for it.
+// names a folder, and writes it there as <scenario>.pprof, then a heap profile as
+// <scenario>.heap.pprof. The returned function waits for them.
 func profile(o options, in *instance, name string) func() {
 	if o.cpuprofile == "" {
 		return func() {}
@@ -216,22 +217,26 @@ func profile(o options, in *instance, name string) func() {
 		defer close(done)
 		secs := max(int(o.duration.Seconds())-3, 1)
 		time.Sleep(time.Second) // past the start, into the steady state
-		resp, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", in.http, secs))
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "bench: %s: profile: %v\n", name, err)
-			return
+		fetch := func(path, file string) {
+			resp, err := http.Get(fmt.Sprintf("http://%s%s", in.http, path))
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "bench: %s: profile: %v\n", name, err)
+				return
+			}
+			defer resp.Body.Close()
+			b, err := io.ReadAll(resp.Body)
+			if err == nil && resp.StatusCode != http.StatusOK {
+				err = fmt.Errorf("status %s", resp.Status)
+			}
+			if err == nil {
+				err = os.WriteFile(filepath.Join(o.cpuprofile, file), b, 0o644)
+			}
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "bench: %s: profile: %v\n", name, err)
+			}
 		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		if err == nil && resp.StatusCode != http.StatusOK {
-			err = fmt.Errorf("status %s", resp.Status)
-		}
-		if err == nil {
-			err = os.WriteFile(filepath.Join(o.cpuprofile, name+".pprof"), b, 0o644)
-		}
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "bench: %s: profile: %v\n", name, err)
-		}
+		fetch(fmt.Sprintf("/debug/pprof/profile?seconds=%d", secs), name+".pprof")
+		fetch("/debug/pprof/heap", name+".heap.pprof") // what is live under full load
 	}()
 	return func() { <-done }
 }
