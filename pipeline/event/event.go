@@ -198,13 +198,17 @@ func (e *Event) removeAt(p int) {
 // DeletePrefix removes every field whose name is prefix or starts with prefix followed by a dot,
 // and returns how many it removed.
 func (e *Event) DeletePrefix(prefix string) int {
+	n := 0
 	for i := len(e.shared) - 1; i >= 0; i-- {
-		if s := e.shared[i]; underPrefix(s.name, prefix) || hasPrefix(prefix, s.prefix) {
+		switch s := e.shared[i]; {
+		case underPrefix(s.name, prefix): // the whole object goes: no copy of its fields
+			n += len(s.fields)
+			e.shared = append(append(make([]*Shared, 0, len(e.shared)-1), e.shared[:i]...), e.shared[i+1:]...)
+		case hasPrefix(prefix, s.prefix): // part of it goes
 			e.unshare(i)
 		}
 	}
 	p, _ := e.search(prefix)
-	n := 0
 	// Names under prefix sort from prefix on; others may sit between (prefix+"-x" sorts
 	// before prefix+".x"), so scan to the end of the names that start with prefix.
 	for p < len(e.order) {
