@@ -202,8 +202,7 @@ func (e *Event) DeletePrefix(prefix string) int {
 	for i := len(e.shared) - 1; i >= 0; i-- {
 		switch s := e.shared[i]; {
 		case underPrefix(s.name, prefix): // the whole object goes: no copy of its fields
-			n += len(s.fields)
-			e.shared = append(append(make([]*Shared, 0, len(e.shared)-1), e.shared[:i]...), e.shared[i+1:]...)
+			n += len(e.dropShared(i).fields)
 		case hasPrefix(prefix, s.prefix): // part of it goes
 			e.unshare(i)
 		}

@@ -164,14 +164,21 @@ func (e *Event) unshareFor(key string) {
 	}
 }
 
-// unshare moves the fields of e.shared[i] into the event's own.
-func (e *Event) unshare(i int) {
+// dropShared takes e.shared[i] out of the event and returns it. The list is replaced, not
+// changed: it may be a SharedSet's, held by other events.
+func (e *Event) dropShared(i int) *Shared {
 	s := e.shared[i]
 	if len(e.shared) == 1 {
 		e.shared = nil
-	} else { // a new list: this one may be a SharedSet's
+	} else {
 		e.shared = append(append(make([]*Shared, 0, len(e.shared)-1), e.shared[:i]...), e.shared[i+1:]...)
 	}
+	return s
+}
+
+// unshare moves the fields of e.shared[i] into the event's own.
+func (e *Event) unshare(i int) {
+	s := e.dropShared(i)
 	for _, f := range s.fields {
 		e.setOwn(f.key, f.val)
 	}
