@@ -174,16 +174,54 @@ func truncate(b []byte) string {
 
 // body is a pooled request body; the HTTP transport closes it when done, which returns the
 // buffer to the pool (not earlier: the transport may still be writing after the response).
+// body is a request body that gives what it reads back (done) only once it is closed and no
+// Read is running: net/http may read a body after the response has come and close it from
+// another goroutine while its write loop reads.
 type body struct {
-	bytes.Reader
-	buf  *bytes.Buffer
-	once sync.Once
+	mu      sync.Mutex
+	r       io.Reader
+	reading int
+	closed  bool
+	done    func()
+}
+
+func newBody(r io.Reader, done func()) *body { return &body{r: r, done: done} }
+
+func (b *body) Read(p []byte) (int, error) {
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		return 0, errBodyClosed
+	}
+	b.reading++
+	b.mu.Unlock()
+	n, err := b.r.Read(p)
+	b.mu.Lock()
+	b.reading--
+	last := b.closed && b.reading == 0
+	b.mu.Unlock()
+	if last {
+		b.done()
+	}
+	return n, err
 }
 
 func (b *body) Close() error {
-	b.once.Do(func() { bufPool.Put(b.buf) })
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		return nil
+	}
+	b.closed = true
+	idle := b.reading == 0
+	b.mu.Unlock()
+	if idle {
+		b.done()
+	}
 	return nil
 }
+
+var errBodyClosed = errors.New("elasticsearch: bulk request body read after close")
 
 var (
 	bufPool  = sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -191,9 +229,9 @@ var (
 )
 
 // encodeBody returns one request body of the items' lines, gzipped unless disabled, with its
-// size and the uncompressed size. Uncompressed, the body reads the items' own bytes in place
-// (the transport writes them with one writev), so a request costs no copy of its documents and
-// no buffer that grows to the request's size.
+// size and the uncompressed size. Uncompressed, the body reads the items' own bytes in place and
+// pins them until the transport closes it (sender.Pin), so a request costs no copy of its
+// documents and no buffer that grows to the request's size.
 func (o *Output) encodeBody(items []*sender.Item) (io.ReadCloser, int64, int) {
 	raw := 0
 	if o.cfg.Compression != "gzip" {
@@ -202,7 +240,7 @@ func (o *Output) encodeBody(items []*sender.Item) (io.ReadCloser, int64, int) {
 			bufs[i] = it.Body
 			raw += len(it.Body)
 		}
-		return io.NopCloser(&bufs), int64(raw), raw
+		return newBody(&bufs, sender.Pin(items)), int64(raw), raw
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
@@ -213,9 +251,7 @@ func (o *Output) encodeBody(items []*sender.Item) (io.ReadCloser, int64, int) {
 	}
 	zw.Close()
 	putGzip(o.cfg.CompressionLevel, zw)
-	b := &body{buf: buf}
-	b.Reset(buf.Bytes())
-	return b, int64(buf.Len()), raw
+	return newBody(bytes.NewReader(buf.Bytes()), func() { bufPool.Put(buf) }), int64(buf.Len()), raw
 }
 
 func getGzip(level int, w io.Writer) *gzip.Writer {

@@ -37,6 +37,8 @@ type Output struct {
 	snd     *sender.Sender
 	bufs    sync.Pool    // of *itemBuf
 	docSize atomic.Int64 // encoded bytes per document in the last batch
+	slabs   slabs
+	recycle func(*[]byte) // where a batch's slab goes once no one reads it: slabs.put
 }
 
 // New creates the output and starts its workers; the client is built from cfg.
@@ -66,6 +68,7 @@ func newOutput(set pipeline.Settings, cfg *Config, perform func(*http.Request) (
 		cfg: cfg, id: set.ID, log: set.Logger, m: m, dl: set.DeadLetter,
 		perform: perform, enc: enc, clock: clk,
 	}
+	o.recycle = o.slabs.put
 	snd, err := sender.New(pipeline.Settings{ID: o.id, Logger: o.log,
 		Registerer: set.Registerer, DeadLetter: o.dl}, cfg.senderConfig(), o.send, clk)
 	if err != nil {
@@ -95,7 +98,8 @@ func (o *Output) Deliver(ctx context.Context, b *event.Batch) error {
 		w = new(itemBuf)
 	}
 	// Size the slab from the documents seen so far, so it is not regrown and copied per batch.
-	slab := make([]byte, 0, n*int(o.docSize.Load()+o.docSize.Load()/8+64))
+	sp := o.slabs.get(n * int(o.docSize.Load()+o.docSize.Load()/8+64))
+	slab := *sp
 	for i, ev := range b.Events {
 		slab = o.enc.appendItem(slab, w, ev)
 		ends[i] = len(slab)
@@ -107,7 +111,8 @@ func (o *Output) Deliver(ctx context.Context, b *event.Batch) error {
 		items[i] = sender.Item{Event: ev, Body: slab[start:ends[i]:ends[i]]}
 		start = ends[i]
 	}
-	if err := o.snd.Enqueue(ctx, b, items, int64(len(slab))); err != nil {
+	*sp = slab
+	if err := o.snd.EnqueueOwned(ctx, b, items, int64(len(slab)), func() { o.recycle(sp) }); err != nil {
 		return fmt.Errorf("elasticsearch: deliver: %w", err)
 	}
 	return nil

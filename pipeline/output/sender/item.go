@@ -21,6 +21,25 @@ type Item struct {
 // failed for good and nothing could keep it.
 func (it *Item) Finish(s event.Status) { it.t.finish(s) }
 
+// Pin keeps the memory under the items' Bodies from its release (see EnqueueOwned) until unpin
+// runs, even once they are finished: a request body that reads the Bodies in place pins them
+// until the transport has closed it, since net/http may still read a body after the response.
+// unpin must run exactly once.
+func Pin(items []*Item) (unpin func()) {
+	var ts []*tracker
+	for _, it := range items {
+		if n := len(ts); n == 0 || ts[n-1] != it.t {
+			ts = append(ts, it.t)
+			it.t.pins.Add(1)
+		}
+	}
+	return func() {
+		for _, t := range ts {
+			t.unpin()
+		}
+	}
+}
+
 // tracker resolves a batch when its last item finishes, with the worst status of its items.
 type tracker struct {
 	s     *Sender
@@ -28,6 +47,18 @@ type tracker struct {
 	left  atomic.Int64
 	worst atomic.Uint32
 	held  int64
+	// pins is 1 while items are unfinished, plus one per Pin; release runs when it falls to 0.
+	pins    atomic.Int64
+	release func()
+}
+
+func (t *tracker) unpin() {
+	switch n := t.pins.Add(-1); {
+	case n == 0 && t.release != nil:
+		t.release()
+	case n < 0:
+		panic("sender: item unpinned more than pinned")
+	}
 }
 
 func (t *tracker) finish(s event.Status) {
@@ -43,6 +74,7 @@ func (t *tracker) finish(s event.Status) {
 			t.s.held.Release(t.held)
 			t.s.m.held.Sub(float64(t.held))
 		}
+		t.unpin() // before Resolve: the source may read the memory as free once acknowledged
 		t.batch.Resolve(event.Status(t.worst.Load()))
 	case left < 0:
 		panic("sender: item finished twice")
@@ -54,6 +86,7 @@ func (t *tracker) finish(s event.Status) {
 func Standalone(b *event.Batch, items []Item) []*Item {
 	t := &tracker{batch: b}
 	t.left.Store(int64(len(items)))
+	t.pins.Store(1)
 	ptrs := make([]*Item, len(items))
 	for i := range items {
 		items[i].t = t

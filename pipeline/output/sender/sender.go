@@ -153,15 +153,27 @@ func (s *Sender) StopContext() context.Context { return s.stopCtx }
 // blocks while MaxHeldBytes are held and returns once they are queued; b resolves when every
 // item is finished. If ctx ends first or the sender is closed, b resolves event.Retry.
 func (s *Sender) Enqueue(ctx context.Context, b *event.Batch, items []Item, bytes int64) error {
+	return s.EnqueueOwned(ctx, b, items, bytes, nil)
+}
+
+// EnqueueOwned is Enqueue for items whose Bodies share memory the output recycles: release runs
+// once, when every item is finished and no Pin holds them (or at once when they are not
+// queued), after which the output may reuse that memory. release may be nil.
+func (s *Sender) EnqueueOwned(ctx context.Context, b *event.Batch, items []Item, bytes int64, release func()) error {
 	if len(items) == 0 {
 		b.Resolve(event.Delivered)
+		if release != nil {
+			release()
+		}
 		return nil
 	}
-	t := &tracker{s: s, batch: b}
+	t := &tracker{s: s, batch: b, release: release}
 	t.left.Store(int64(len(items)))
+	t.pins.Store(1)
 	held := s.held.Share(bytes) // one huge batch can still pass alone
 	if err := s.held.Acquire(ctx, held); err != nil {
 		b.Resolve(event.Retry)
+		t.unpin()
 		return err
 	}
 	t.held = held
@@ -172,6 +184,7 @@ func (s *Sender) Enqueue(ctx context.Context, b *event.Batch, items []Item, byte
 		s.held.Release(held)
 		s.m.held.Sub(float64(held))
 		b.Resolve(event.Retry)
+		t.unpin()
 		return ErrClosed
 	}
 	for i := range items {

@@ -88,6 +88,15 @@ func testConfig() Config {
 // enqueue queues one item per message and returns a channel with the batch's status.
 func enqueue(t *testing.T, s *Sender, msgs ...string) chan event.Status {
 	t.Helper()
+	b, items, done := batchOf(msgs...)
+	if err := s.Enqueue(context.Background(), b, items, int64(len(msgs))); err != nil {
+		t.Fatal(err)
+	}
+	return done
+}
+
+// batchOf returns a batch of one event per message, its items and a channel with its status.
+func batchOf(msgs ...string) (*event.Batch, []Item, chan event.Status) {
 	done := make(chan event.Status, 1)
 	evs := make([]*event.Event, len(msgs))
 	items := make([]Item, len(msgs))
@@ -95,11 +104,7 @@ func enqueue(t *testing.T, s *Sender, msgs ...string) chan event.Status {
 		evs[i] = event.NewMessage(m, time.Unix(1700000000, 0))
 		items[i] = Item{Event: evs[i], Body: []byte(m)}
 	}
-	b := event.NewBatch(evs, event.NewAck(func(st event.Status) { done <- st }))
-	if err := s.Enqueue(context.Background(), b, items, int64(len(msgs))); err != nil {
-		t.Fatal(err)
-	}
-	return done
+	return event.NewBatch(evs, event.NewAck(func(st event.Status) { done <- st })), items, done
 }
 
 func wait(t *testing.T, done chan event.Status) event.Status {
@@ -278,5 +283,72 @@ func TestMaxAttemptsResolvesRetry(t *testing.T) {
 	})
 	if s := wait(t, enqueue(t, h.s, "a")); s != event.Retry {
 		t.Fatalf("status %v, want retry", s)
+	}
+}
+
+// TestReleaseWaitsForItemsAndPins: the memory under a batch's Bodies is released once, after
+// every item is finished and every request body that pinned them (also a refused one, sent
+// again) has let go; and at once when the sender refuses the batch.
+func TestReleaseWaitsForItemsAndPins(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var unpins []func()
+	refused := false
+	h := newHarness(t, testConfig(), func(_ context.Context, items []*Item) Response {
+		mu.Lock()
+		unpins = append(unpins, Pin(items))
+		mu.Unlock()
+		var r Response
+		for _, it := range items {
+			if string(it.Body) == "a1" && !refused {
+				refused = true
+				r.Retry = append(r.Retry, it)
+				r.Rejected++
+				continue
+			}
+			it.Finish(event.Delivered)
+		}
+		return r
+	})
+	var released [2]int
+	owned := func(i int, msgs ...string) chan event.Status {
+		b, items, done := batchOf(msgs...)
+		if err := h.s.EnqueueOwned(context.Background(), b, items, int64(len(msgs)), func() {
+			mu.Lock()
+			released[i]++
+			mu.Unlock()
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return done
+	}
+	a, b := owned(0, "a0", "a1"), owned(1, "b0")
+	if wait(t, a) != event.Delivered || wait(t, b) != event.Delivered {
+		t.Fatal("batches not delivered")
+	}
+	h.settle(t)
+	mu.Lock()
+	defer mu.Unlock()
+	if released != [2]int{} {
+		t.Fatalf("released %v while request bodies still pin the items", released)
+	}
+	if len(unpins) < 2 {
+		t.Fatalf("%d requests, want the refused item sent again", len(unpins))
+	}
+	for _, unpin := range unpins {
+		mu.Unlock()
+		unpin()
+		mu.Lock()
+	}
+	if released != [2]int{1, 1} {
+		t.Fatalf("released %v after every pin let go, want each batch once", released)
+	}
+
+	// A closed sender refuses the batch: its memory is the caller's again at once.
+	late, items, _ := batchOf("late")
+	n := 0
+	err := h.s.EnqueueOwned(context.Background(), late, items, 4, func() { n++ })
+	if !errors.Is(err, ErrClosed) || n != 1 {
+		t.Fatalf("closed sender: err %v, released %d times, want ErrClosed and once", err, n)
 	}
 }
