@@ -169,6 +169,9 @@ func (v Value) appendText(dst []byte) []byte {
 	case KindBool:
 		return strconv.AppendBool(dst, v.num != 0)
 	case KindTime:
+		if ns := int64(v.num); ns >= 0 {
+			return appendUnixNano(dst, ns/1e9, int(ns%1e9))
+		}
 		return v.Time().AppendFormat(dst, TimeLayout)
 	}
 	return dst

@@ -164,7 +164,7 @@ func appendDoc(dst []byte, ev *event.Event, now func() time.Time, memo *event.JS
 	}
 	var buf [64]byte
 	field := append(buf[:0], `"@timestamp":"`...)
-	field = ts.UTC().AppendFormat(field, event.TimeLayout)
+	field = event.AppendTime(field, ts)
 	field = append(field, '"')
 	if len(dst)-mark > 2 { // not "{}": the document's own members follow
 		field = append(field, ',')
