@@ -59,7 +59,8 @@ type decoder struct {
 	visitTag func(k, v gjson.Result) bool // d.tag, bound once so that ForEach does not allocate
 	cmp      func(a, b uint16) int
 
-	lastAgent, lastPath, lastSource string
+	paths    [maxPaths]pathSource // the files read lately, see internPath
+	nextPath int
 
 	subtrees [maxSubtrees]subtreeName // top-level objects decoded lately, see topObject
 	nextSub  int
@@ -219,20 +220,50 @@ func (d *decoder) givenTwice() bool {
 
 // source is the stream an event belongs to, for document ids and ordering: the file path,
 // prefixed with the Filebeat agent id so that the same path on two nodes never collides. It is
-// built when the path or agent changes, and from copies: d.path and d.agent may be in the frame.
+// built when a path is new or its agent changes, and from copies: d.path and d.agent may be in
+// the frame.
 func (d *decoder) source(conn string) string {
 	if d.path == "" {
 		return conn
 	}
-	if d.agent != d.lastAgent || d.path != d.lastPath || d.lastSource == "" {
-		d.lastAgent, d.lastPath = strings.Clone(d.agent), strings.Clone(d.path)
-		d.lastSource = d.lastPath
+	p := d.pathSource(d.path)
+	if p.source == "" || d.agent != p.agent {
+		p.agent = strings.Clone(d.agent)
+		p.source = p.path
 		if d.agent != "" {
-			d.lastSource = d.lastAgent + ":" + d.lastPath
+			p.source = p.agent + ":" + p.path
 		}
 	}
-	return d.lastSource
+	return p.source
 }
+
+// pathSource is a file read lately: its path as the events' log.file.path holds it, and the
+// source built from it.
+type pathSource struct {
+	path, agent, source string
+}
+
+// maxPaths is how many files a connection's decoder remembers: a Filebeat connection carries
+// the lines of every container log on its node, interleaved.
+const maxPaths = 16
+
+// pathSource returns the record of path, taking over the oldest when it is new.
+func (d *decoder) pathSource(path string) *pathSource {
+	for i := range d.paths {
+		if d.paths[i].path == path {
+			return &d.paths[i]
+		}
+	}
+	p := &d.paths[d.nextPath]
+	d.nextPath = (d.nextPath + 1) % maxPaths
+	*p = pathSource{path: strings.Clone(path)}
+	return p
+}
+
+// internPath returns log.file.path as a string the decoder holds: the path of every line of a
+// file is one string, not copied into each event, and the parsers' comparisons of it find
+// the same pointer.
+func (d *decoder) internPath(path string) string { return d.pathSource(path).path }
 
 // own copies the strings of the document's own fields and tags that lie in the frame (s, read in
 // place) into one buffer of just their bytes, which the event keeps instead of the frame: the
@@ -498,6 +529,7 @@ func (d *decoder) str(top bool, key, v string, safe bool) {
 			return
 		}
 	case event.FieldLogFilePath:
+		v = d.internPath(v)
 		d.path = v
 	case fieldAgentID:
 		d.agent = v

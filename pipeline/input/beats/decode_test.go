@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
@@ -181,6 +182,7 @@ func TestDecodeKeptSubtrees(t *testing.T) {
 		`"agent":{"id":"%s","type":"filebeat"},"kubernetes":{"pod":{"name":"%s"},"namespace":"inference"}}`
 	warm := newDecoder("beats", true)
 	pods := []string{"vllm-0", "vllm-1"}
+	paths := map[string]string{}
 	for i := range 40 {
 		pod, agent := pods[i/3%2], "agent-a"
 		if i >= 30 {
@@ -201,6 +203,12 @@ func TestDecodeKeptSubtrees(t *testing.T) {
 		if p, _ := got.GetString("kubernetes.pod.name"); p != pod {
 			t.Fatalf("event %d: pod %q, want %q", i, p, pod)
 		}
+		// Every line of a file holds one copy of its path.
+		path, _ := got.GetString(event.FieldLogFilePath)
+		if first, ok := paths[pod]; ok && unsafe.StringData(first) != unsafe.StringData(path) {
+			t.Fatalf("event %d: log.file.path copied again", i)
+		}
+		paths[pod] = path
 	}
 	// Two pods' objects, each seen more than once: both kept, and shared.
 	nm := warm.subtree("kubernetes")
