@@ -247,17 +247,30 @@ type pathSource struct {
 // the lines of every container log on its node, interleaved.
 const maxPaths = 16
 
+func (p *pathSource) name() string      { return p.path }
+func (p *pathSource) reset(path string) { *p = pathSource{path: strings.Clone(path)} }
+
 // pathSource returns the record of path, taking over the oldest when it is new.
 func (d *decoder) pathSource(path string) *pathSource {
-	for i := range d.paths {
-		if d.paths[i].path == path {
-			return &d.paths[i]
+	return recent(d.paths[:], &d.nextPath, path)
+}
+
+// recent returns the record named name among records, or takes over the one at *next (round
+// robin, the oldest) for it: the decoder's small caches of what a connection sends lately.
+func recent[T any, P interface {
+	*T
+	name() string
+	reset(name string)
+}](records []T, next *int, name string) *T {
+	for i := range records {
+		if P(&records[i]).name() == name {
+			return &records[i]
 		}
 	}
-	p := &d.paths[d.nextPath]
-	d.nextPath = (d.nextPath + 1) % maxPaths
-	*p = pathSource{path: strings.Clone(path)}
-	return p
+	r := &records[*next]
+	*next = (*next + 1) % len(records)
+	P(r).reset(name)
+	return r
 }
 
 // internPath returns log.file.path as a string the decoder holds: the path of every line of a
@@ -495,18 +508,11 @@ func (d *decoder) share(key string, st *subtree) bool {
 	return true
 }
 
+func (n *subtreeName) name() string     { return n.key }
+func (n *subtreeName) reset(key string) { *n = subtreeName{key: strings.Clone(key)} }
+
 // subtree returns the record of a top-level name, taking over the oldest when it is new.
-func (d *decoder) subtree(key string) *subtreeName {
-	for i := range d.subtrees {
-		if d.subtrees[i].key == key {
-			return &d.subtrees[i]
-		}
-	}
-	st := &d.subtrees[d.nextSub]
-	d.nextSub = (d.nextSub + 1) % maxSubtrees
-	*st = subtreeName{key: strings.Clone(key)}
-	return st
-}
+func (d *decoder) subtree(key string) *subtreeName { return recent(d.subtrees[:], &d.nextSub, key) }
 
 // str sets a string member, noting the ones that identify the event's source.
 func (d *decoder) str(top bool, key, v string, safe bool) {
