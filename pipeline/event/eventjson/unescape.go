@@ -3,6 +3,7 @@ package eventjson
 import (
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // UnescapeString finishes a JSON string that has escapes: s[start:i] is its plain beginning,
@@ -11,13 +12,23 @@ import (
 // surrogate becomes U+FFFD, as encoding/json does. Inputs and parsers that scan JSON by hand
 // (beats, docker) share it.
 func UnescapeString(s string, start, i int) (string, int, bool) {
-	buf := make([]byte, 0, i-start+16)
+	// The value is never longer than its escaped text: size the buffer once, up to the closing
+	// quote, and hand the buffer itself out as the string.
+	end := i
+	for end < len(s) && s[end] != '"' {
+		if s[end] == '\\' {
+			end++
+		}
+		end++
+	}
+	buf := make([]byte, 0, min(end, len(s))-start)
 	buf = append(buf, s[start:i]...)
 	for i < len(s) {
 		c := s[i]
 		switch {
 		case c == '"':
-			return string(buf), i + 1, true
+			// buf is never written again: its bytes can be the string's, as strings.Builder does.
+			return unsafe.String(unsafe.SliceData(buf), len(buf)), i + 1, true
 		case c < 0x20:
 			return "", 0, false
 		case c != '\\':

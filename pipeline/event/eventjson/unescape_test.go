@@ -38,3 +38,17 @@ func perByteValid(s string) string {
 	}
 	return b.String()
 }
+
+// TestUnescapeAllocatesOnce: the value is built in one buffer of the escaped text's size, which
+// becomes the string (a uvicorn access line in a CRI message has a dozen escapes).
+func TestUnescapeAllocatesOnce(t *testing.T) {
+	s := `"INFO:     10.0.0.1:4711 - \"POST /v1/chat/completions HTTP/1.1\" 200 OK \u00e9\ud83d\ude00 tail" , "next"`
+	i := strings.IndexByte(s, '\\')
+	want := "INFO:     10.0.0.1:4711 - \"POST /v1/chat/completions HTTP/1.1\" 200 OK \u00e9\U0001F600 tail"
+	if got, next, ok := UnescapeString(s, 1, i); !ok || got != want || s[next:] != ` , "next"` {
+		t.Fatalf("got %q next %d ok %v", got, next, ok)
+	}
+	if n := testing.AllocsPerRun(100, func() { UnescapeString(s, 1, i) }); n != 1 {
+		t.Fatalf("%v allocations, want 1", n)
+	}
+}
