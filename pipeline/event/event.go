@@ -2,6 +2,7 @@ package event
 
 import (
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -44,6 +45,7 @@ type Event struct {
 	shared []*Shared // objects held with other events, sorted by name; see Shared. The list
 	// itself may be held by other events too (SharedSet): it is replaced, never changed.
 	tags []string
+	msg  uint32 // 1 + the position in fields where message was found last, 0 when not yet; atomic
 	Meta Meta
 }
 
@@ -287,8 +289,16 @@ func rangeShared(s *Shared, fn func(key string, v Value) bool) bool {
 }
 
 // Message returns the message field as a string ("" if absent).
+//
+// The parsers ask for it several times per event: the position where it was found is tried
+// first. Fields only move when one is deleted, and names are unique, so a field named message
+// there is the message. The position is kept atomically: outputs may read one event at once.
 func (e *Event) Message() string {
+	if h := int(atomic.LoadUint32(&e.msg)) - 1; h >= 0 && h < len(e.fields) && e.fields[h].key == FieldMessage {
+		return e.fields[h].val.String()
+	}
 	if i := e.index(FieldMessage); i >= 0 {
+		atomic.StoreUint32(&e.msg, uint32(i+1))
 		return e.fields[i].val.String()
 	}
 	return "" // message has no dot: it is never in a shared object

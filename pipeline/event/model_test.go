@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math/rand/v2"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -12,7 +13,7 @@ import (
 // after each that lookups, the sorted range and the JSON encoding agree with the map.
 func TestEventMatchesMapModel(t *testing.T) {
 	t.Parallel()
-	names := []string{"a", "a.b", "a.b.c", "a-b", "a.c", "b", "k8s", "k8s.pod", "k8s.pod.name", "k8s.ns", "m", "", ".", "x.", ".y"}
+	names := []string{"a", "a.b", "a.b.c", "a-b", "a.c", "b", "k8s", "k8s.pod", "k8s.pod.name", "k8s.ns", "m", "", ".", "x.", ".y", FieldMessage}
 	r := rand.New(rand.NewPCG(1, 2))
 	for round := 0; round < 200; round++ {
 		e, model := New(), map[string]int64{}
@@ -101,6 +102,14 @@ func checkModel(t *testing.T, e *Event, model map[string]int64) {
 		if got, ok := e.Get(k); !ok || got.Int() != v {
 			t.Fatalf("Get(%q) = %v %v, want %d", k, got, ok, v)
 		}
+	}
+	// Message remembers where it found the field: deletes and renames move fields under it.
+	want := ""
+	if v, ok := model[FieldMessage]; ok {
+		want = strconv.FormatInt(v, 10)
+	}
+	if got := e.Message(); got != want {
+		t.Fatalf("Message() = %q, want %q", got, want)
 	}
 	sort.Strings(keys)
 	var ranged []string
