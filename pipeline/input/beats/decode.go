@@ -68,7 +68,9 @@ type decoder struct {
 	lastHits []*event.Shared // the hits of the last document that had any, and their set
 	lastSet  *event.SharedSet
 	top      []string // the document's top-level names, to find one given twice
-	noShare  bool     // decode every object into own fields (a name given twice)
+	// the top-level names and shared objects' names of the last document givenTwice found clean
+	cleanTop, cleanHits []string
+	noShare             bool // decode every object into own fields (a name given twice)
 }
 
 // subtree is a top-level object as it was decoded lately: its text, the fields it gave, shared
@@ -202,8 +204,29 @@ func (d *decoder) sharedSet() *event.SharedSet {
 }
 
 // givenTwice reports whether a shared object's name is given more than once at the top level,
-// or a top-level dotted name falls under it.
+// or a top-level dotted name falls under it. The answer depends on the names alone, and the
+// documents of one connection mostly have one shape: the names of the last document found
+// clean are kept, and a document with the same names is answered by comparing them.
 func (d *decoder) givenTwice() bool {
+	if slices.Equal(d.top, d.cleanTop) &&
+		slices.EqualFunc(d.hits, d.cleanHits, func(h *event.Shared, name string) bool { return h.Name() == name }) {
+		return false
+	}
+	if d.countedTwice() {
+		return true
+	}
+	d.cleanTop = d.cleanTop[:0]
+	for _, t := range d.top {
+		d.cleanTop = append(d.cleanTop, strings.Clone(t)) // the names may be in the frame
+	}
+	d.cleanHits = d.cleanHits[:0]
+	for _, h := range d.hits {
+		d.cleanHits = append(d.cleanHits, h.Name())
+	}
+	return false
+}
+
+func (d *decoder) countedTwice() bool {
 	for _, h := range d.hits {
 		n := 0
 		for _, t := range d.top {

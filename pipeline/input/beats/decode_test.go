@@ -222,3 +222,38 @@ func TestDecodeKeptSubtrees(t *testing.T) {
 		t.Fatalf("kubernetes objects not kept: %+v", nm)
 	}
 }
+
+// TestDecodeGivenTwiceAfterCleanDocuments: a warm decoder that shares the kubernetes object and
+// remembers the names of a clean document still reads a document that gives a name under that
+// object twice (a dotted name beside it, the object twice) into own fields, as a fresh one does.
+func TestDecodeGivenTwiceAfterCleanDocuments(t *testing.T) {
+	t.Parallel()
+	clean := `{"message":"m","kubernetes":{"pod":{"name":"p"},"namespace":"ns"}}`
+	docs := []string{
+		clean, clean, clean,
+		`{"message":"m","kubernetes":{"pod":{"name":"p"},"namespace":"ns"},"kubernetes.pod.name":"q"}`,
+		clean,
+		`{"kubernetes.pod.name":"q","kubernetes":{"pod":{"name":"p"},"namespace":"ns"}}`, // as many names as clean
+		clean,
+		`{"message":"m","kubernetes":{"pod":{"name":"p"},"namespace":"ns"},"kubernetes":{"namespace":"other"}}`,
+		`{"kubernetes":{"pod":{"name":"p"},"namespace":"ns"},"message":"m"}`,
+		clean,
+	}
+	warm := newDecoder("beats", true)
+	shared := 0
+	for i, doc := range docs {
+		own := newDecoder("beats", true)
+		own.noShare = true
+		want, _ := own.decode([]byte(doc), "peer", time.Unix(0, 0))
+		got, ok := warm.decode([]byte(doc), "peer", time.Unix(0, 0))
+		if !ok || string(got.AppendJSON(nil)) != string(want.AppendJSON(nil)) || got.Len() != want.Len() {
+			t.Fatalf("document %d %s:\n got %s (%d fields)\nwant %s (%d)", i, doc, got.AppendJSON(nil), got.Len(), want.AppendJSON(nil), want.Len())
+		}
+		if len(warm.hits) > 0 {
+			shared++
+		}
+	}
+	if shared == 0 {
+		t.Fatal("the kubernetes object was never shared: the test reads nothing")
+	}
+}
