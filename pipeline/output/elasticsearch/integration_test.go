@@ -222,3 +222,51 @@ func TestRealRestartExactlyOnce(t *testing.T) {
 		t.Errorf("%d distinct request ids, want %d", n, total)
 	}
 }
+
+// TestRealUncompressedSlabsReused: with compression off, request bodies read the batches' slabs
+// in place, and a slab is encoded into again once its documents are acknowledged. Every document
+// of many batches, queued at once so that slabs come back while others are in flight, must be
+// stored whole and once: a slab reused too early would store another batch's bytes.
+func TestRealUncompressedSlabsReused(t *testing.T) {
+	cfg := realConfig(t)
+	cfg.Compression = "none"
+	cfg.FlushCount = 100
+	ctx := t.Context()
+	if _, err := setup.Run(ctx, cfg, setup.Options{Fields: builtin.Registry().Fields(), SkipKibana: true}); err != nil {
+		t.Fatal(err)
+	}
+	o, err := elasticsearch.New(pipeline.Settings{ID: "elasticsearch"}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close(ctx)
+	const batches, size = 20, 150
+	var acks []chan event.Status
+	for b := range batches {
+		acks = append(acks, deliver(t, o, vllmEvents(size, b*size)))
+	}
+	for i, a := range acks {
+		if s := <-a; s != event.Delivered {
+			t.Fatalf("batch %d: %v", i, s)
+		}
+	}
+	ds := "logs-vllm.server-" + cfg.DataStream.Namespace
+	esGet(t, cfg, "POST", "/"+ds+"/_refresh", "")
+	hits := esGet(t, cfg, "POST", "/"+ds+"/_search", fmt.Sprintf(
+		`{"size":%d,"_source":["message","vllm.request.id","vllm.request.prompt_tokens"]}`, batches*size+1))
+	seen := map[string]bool{}
+	for _, h := range hits.Get("hits.hits.#._source").Array() {
+		id := h.Get("vllm.request.id").Str
+		var k int
+		if _, err := fmt.Sscanf(id, "chatcmpl-%06d", &k); err != nil || seen[id] {
+			t.Fatalf("document %s: id unreadable or stored twice", h.Raw)
+		}
+		seen[id] = true
+		if h.Get("message").Str != "INFO Finished request "+id+"." || h.Get("vllm.request.prompt_tokens").Int() != int64(100+k) {
+			t.Fatalf("document %s does not hold what was sent for %s", h.Raw, id)
+		}
+	}
+	if len(seen) != batches*size {
+		t.Fatalf("%d documents stored, want %d", len(seen), batches*size)
+	}
+}
