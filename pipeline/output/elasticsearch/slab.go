@@ -20,6 +20,10 @@ type slabs struct {
 
 const slabsKept = 1
 
+// maxKeptSlab bounds a kept slab: a burst of large documents must not leave its slab held for
+// the life of the process.
+const maxKeptSlab = 16 << 20
+
 // get returns an empty slab of at least n bytes of capacity, and at most twice that so that a
 // small batch does not hold a large slab.
 func (s *slabs) get(n int) *[]byte {
@@ -40,6 +44,9 @@ func (s *slabs) get(n int) *[]byte {
 // put gives a slab back for reuse, in place of the smallest kept one; no one may read it
 // afterwards.
 func (s *slabs) put(b *[]byte) {
+	if cap(*b) > maxKeptSlab {
+		return
+	}
 	s.mu.Lock()
 	low := 0
 	for i, k := range s.kept {

@@ -43,6 +43,12 @@ func TestSlabsReuse(t *testing.T) {
 	if got := s.get(8000); got != large {
 		t.Fatal("the larger slab was not kept")
 	}
+	// A slab over maxKeptSlab is left to the garbage collector.
+	huge := s.get(maxKeptSlab + 1)
+	s.put(huge)
+	if got := s.get(maxKeptSlab); got == huge {
+		t.Fatal("a slab over maxKeptSlab was kept")
+	}
 }
 
 // TestSlabOutlivesTheAck: net/http may still read a request body after the response has come.
