@@ -96,7 +96,7 @@ func Split(line string) (f Frame, ok bool) {
 	if sp < len("2006-01-02T15:04:05Z") || line[4] != '-' || line[10] != 'T' {
 		return f, false
 	}
-	t, err := time.Parse(time.RFC3339Nano, line[:sp])
+	t, err := event.ParseTime(line[:sp])
 	if err != nil {
 		return f, false
 	}

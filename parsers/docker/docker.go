@@ -7,7 +7,6 @@ package docker
 
 import (
 	"strings"
-	"time"
 
 	"github.com/sluice-dev/sluice/parsers"
 	"github.com/sluice-dev/sluice/parsers/cri"
@@ -91,7 +90,7 @@ func Split(line string) (f cri.Frame, ok bool) {
 			case "stream":
 				f.Stream = val
 			case "time":
-				t, err := time.Parse(time.RFC3339Nano, val)
+				t, err := event.ParseTime(val)
 				if err != nil {
 					return f, false
 				}

@@ -76,3 +76,74 @@ func put2(b []byte, v int) {
 const twoDigits = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
 	"8081828384858687888990919293949596979899"
+
+// ParseTime parses text in TimeLayout as time.Parse(TimeLayout, s) does, result for result and
+// error for error. The form sluice's sources write, "2006-01-02T15:04:05[.fraction]Z" in UTC
+// (CRI runtimes, Docker, Filebeat), is read directly when its day is at most the 28th and its
+// second below 60, so that no month length or leap second needs checking here; every other text
+// goes to time.Parse.
+func ParseTime(s string) (time.Time, error) {
+	if t, ok := parseUTC(s); ok {
+		return t, nil
+	}
+	return time.Parse(TimeLayout, s)
+}
+
+// parseUTC reads "2006-01-02T15:04:05Z" with an optional fraction of 1 to 9 digits.
+func parseUTC(s string) (time.Time, bool) {
+	n := len(s)
+	if n < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[n-1] != 'Z' {
+		return time.Time{}, false
+	}
+	year, ok1 := dec(s[0:4])
+	month, ok2 := dec(s[5:7])
+	day, ok3 := dec(s[8:10])
+	hour, ok4 := dec(s[11:13])
+	minute, ok5 := dec(s[14:16])
+	sec, ok6 := dec(s[17:19])
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) ||
+		month < 1 || month > 12 || day < 1 || day > 28 || hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	nsec := 0
+	if n > 20 {
+		frac := s[20 : n-1]
+		if s[19] != '.' || len(frac) < 1 || len(frac) > 9 {
+			return time.Time{}, false
+		}
+		f, ok := dec(frac)
+		if !ok {
+			return time.Time{}, false
+		}
+		nsec = f * pow10[9-len(frac)]
+	}
+	// Days since 1970-01-01 of the civil date (the inverse of appendUnixNano's conversion).
+	y := int64(year)
+	if month <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400
+	mp := int64(month+9) % 12
+	doy := (153*mp+2)/5 + int64(day) - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	days := era*146097 + doe - 719468
+	return time.Unix(days*86400+int64(hour*3600+minute*60+sec), int64(nsec)).UTC(), true
+}
+
+var pow10 = [10]int{1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000}
+
+// dec reads s, all decimal digits.
+func dec(s string) (int, bool) {
+	v := 0
+	for _, c := range []byte(s) {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int(c-'0')
+	}
+	return v, true
+}

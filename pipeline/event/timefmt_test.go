@@ -79,3 +79,84 @@ func BenchmarkAppendTime(b *testing.B) {
 		}
 	})
 }
+
+// TestParseTimeAgreesWithTimeParse: ParseTime gives what time.Parse gives, for the forms the
+// fast path takes, the ones it leaves (days past the 28th, leap seconds, offsets, long
+// fractions) and texts of the layout's shape with bytes replaced at random.
+func TestParseTimeAgreesWithTimeParse(t *testing.T) {
+	t.Parallel()
+	fast := 0
+	check := func(in string) {
+		t.Helper()
+		agreesWithTimeParse(t, in)
+		if _, ok := parseUTC(in); ok {
+			fast++
+		}
+	}
+	for _, in := range []string{
+		"2024-11-14T01:02:03.456Z", "2026-11-27T10:00:00.000442Z", "2026-11-27T10:00:00Z",
+		"2026-11-27T10:00:00.123456789Z", "0000-01-01T00:00:00.0Z", "9999-12-28T23:59:59.999999999Z",
+		"2024-02-29T01:02:03.456Z", "2023-02-29T01:02:03Z", "2024-11-30T01:02:03Z", "2024-11-14T24:00:00Z",
+		"2024-11-14T01:60:00Z", "2024-11-14T01:02:60Z", "2024-13-14T01:02:03Z", "2024-00-14T01:02:03Z",
+		"2024-11-00T01:02:03Z", "2024-11-14T01:02:03.1234567891Z", "2024-11-14T01:02:03.Z",
+		"2024-11-14T01:02:03,5Z", "2024-11-14T01:02:03+02:00", "2024-11-14T01:02:03.5-07:30",
+		"2024-11-14 01:02:03Z", "2024-11-14t01:02:03Z", "2024-11-14T01:02:03z", "+024-11-14T01:02:03Z",
+		"2024-11-14T01:02:03.45aZ", "2024-11-14T1:02:03Z", "", "Z", "2024-11-14T01:02:03.000000000000Z",
+	} {
+		check(in)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	const alphabet = "0123456789-:.TZ+ a,"
+	bases := []string{"2024-11-14T01:02:03.456Z", "2026-11-27T10:00:00.000442Z", "2026-11-27T10:00:00Z"}
+	for range 200000 {
+		b := []byte(bases[r.IntN(len(bases))])
+		for i := range b {
+			switch {
+			case r.IntN(30) == 0:
+				b[i] = alphabet[r.IntN(len(alphabet))]
+			case b[i] >= '0' && b[i] <= '9' && r.IntN(6) == 0:
+				b[i] = byte('0' + r.IntN(10))
+			}
+		}
+		check(string(b))
+	}
+	if fast < 1000 {
+		t.Fatalf("only %d texts took the fast path: it is not tested", fast)
+	}
+}
+
+func FuzzParseTime(f *testing.F) {
+	f.Add("2026-11-27T10:00:00.000442Z")
+	f.Add("2024-02-29T01:02:03+01:00")
+	f.Fuzz(agreesWithTimeParse)
+}
+
+func agreesWithTimeParse(t *testing.T, in string) {
+	t.Helper()
+	got, gerr := ParseTime(in)
+	want, werr := time.Parse(TimeLayout, in)
+	if (gerr == nil) != (werr == nil) || !sameTime(got, want) {
+		t.Fatalf("%q: ParseTime %v (%v), time.Parse %v (%v)", in, got, gerr, want, werr)
+	}
+}
+
+// sameTime: the same instant, zone name and offset, and wall clock.
+func sameTime(a, b time.Time) bool {
+	an, ao := a.Zone()
+	bn, bo := b.Zone()
+	return a.Equal(b) && an == bn && ao == bo && a.Location().String() == b.Location().String() && a.String() == b.String()
+}
+
+func BenchmarkParseTime(b *testing.B) {
+	const in = "2026-11-27T10:00:00.000442Z"
+	b.Run("ParseTime", func(b *testing.B) {
+		for b.Loop() {
+			ParseTime(in)
+		}
+	})
+	b.Run("time.Parse", func(b *testing.B) {
+		for b.Loop() {
+			time.Parse(TimeLayout, in)
+		}
+	})
+}

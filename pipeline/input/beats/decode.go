@@ -676,11 +676,7 @@ func (d *decoder) set(key string, v event.Value) {
 // kept in FieldInvalidTimestamp and the receipt time is used.
 func (d *decoder) timestamp(v string, isString bool) {
 	if isString {
-		if t, ok := filebeatTime(v); ok {
-			d.set(event.FieldTimestamp, event.Time(t))
-			return
-		}
-		if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		if t, err := event.ParseTime(v); err == nil {
 			d.set(event.FieldTimestamp, event.Time(t))
 			return
 		}

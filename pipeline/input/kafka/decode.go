@@ -116,7 +116,7 @@ func (d *decoder) beatsEvent(ev *event.Event, value string, received time.Time) 
 
 func timestamp(ev *event.Event, v gjson.Result, received time.Time) {
 	if v.Type == gjson.String {
-		if t, err := time.Parse(time.RFC3339Nano, v.Str); err == nil {
+		if t, err := event.ParseTime(v.Str); err == nil {
 			ev.SetTimestamp(t)
 			return
 		}
