@@ -96,14 +96,19 @@ func (e *Event) index(key string) int {
 func CompareKeys(a, b string) int { return strings.Compare(a, b) }
 
 // Get returns the value of a field by its full dotted name.
+//
+// A name under a shared object is looked up there alone: no own field is ever named by or under
+// a shared object's name (AddShared sets the fields one by one instead, and every change under
+// the name unshares first), so the search of the own fields is skipped for Filebeat's
+// kubernetes.*, container.*, host.* and agent.* names.
 func (e *Event) Get(key string) (Value, bool) {
-	if i := e.index(key); i >= 0 {
-		return e.fields[i].val, true
-	}
 	if len(e.shared) > 0 {
 		if i := e.sharedFor(key); i >= 0 {
 			return e.shared[i].get(key) // a key that is the name itself is not a field
 		}
+	}
+	if i := e.index(key); i >= 0 {
+		return e.fields[i].val, true
 	}
 	return Value{}, false
 }
