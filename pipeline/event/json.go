@@ -132,9 +132,7 @@ func hasPrefix(s, prefix string) bool { return len(s) >= len(prefix) && s[:len(p
 // memoWays objects of at most memoFields fields. Its zero value is ready. It keeps the strings of
 // what it remembers alive until they are replaced.
 //
-// An object that changes from event to event (log, with its offset; the parsed fields) would
-// only cost a comparison and a copy each time: after memoMisses misses in a row, its next
-// memoSkip appearances are written without looking.
+// An object that changes from event to event is written without looking for a while (Cooling).
 type JSONMemo struct {
 	names [memoNames]memoName
 	next  int // the record a new name takes over, round robin
@@ -147,17 +145,14 @@ const (
 	memoNames  = 24
 	memoWays   = 2
 	memoFields = 64
-	memoMisses = 4
-	memoSkip   = 64
 )
 
 // memoName is what is remembered of one top-level name.
 type memoName struct {
-	name   string
-	ways   [memoWays]memoObject
-	older  uint8 // the way the next miss replaces
-	misses uint8 // misses in a row
-	skip   uint8 // appearances left to write without looking
+	name  string
+	ways  [memoWays]memoObject
+	older uint8 // the way the next miss replaces
+	cool  Cooling
 }
 
 type memoObject struct {
@@ -170,13 +165,12 @@ type memoObject struct {
 func (m *JSONMemo) appendObject(dst []byte, e *Event, name string, j0, j1 int, comma bool) []byte {
 	n := j1 - j0
 	st := m.name(name)
-	if n > memoFields || st.skip > 0 {
-		st.skip = max(st.skip, 1) - 1
+	if n > memoFields || !st.cool.Look() {
 		return e.appendRange(dst, j0, j1, comma)
 	}
 	for w := range st.ways {
 		if o := &st.ways[w]; len(o.fields) == n && e.same(o.fields, j0) {
-			st.misses = 0
+			st.cool.Hit()
 			st.older = uint8(1 - w)
 			if comma {
 				dst = append(dst, ',')
@@ -184,9 +178,7 @@ func (m *JSONMemo) appendObject(dst []byte, e *Event, name string, j0, j1 int, c
 			return append(dst, o.json...)
 		}
 	}
-	if st.misses++; st.misses >= memoMisses {
-		st.misses, st.skip = 0, memoSkip
-	}
+	st.cool.Miss()
 	mark := len(dst)
 	if comma {
 		dst = append(dst, ',')
@@ -218,7 +210,7 @@ func (m *JSONMemo) name(name string) *memoName {
 		st.ways[w].fields = st.ways[w].fields[:0]
 		st.ways[w].json = st.ways[w].json[:0]
 	}
-	st.name, st.older, st.misses, st.skip = strings.Clone(name), 0, 0, 0
+	st.name, st.older, st.cool = strings.Clone(name), 0, Cooling{}
 	return st
 }
 

@@ -88,23 +88,20 @@ type subtree struct {
 // subtreeName is what is kept of one top-level name: the last subtreeWays texts (the
 // kubernetes objects of pods whose lines interleave), and how often they were found lately.
 type subtreeName struct {
-	key    string
-	ways   [subtreeWays]subtree
-	older  uint8 // the way the next miss replaces
-	misses uint8 // misses in a row
-	skip   uint8 // appearances left to decode without looking
+	key   string
+	ways  [subtreeWays]subtree
+	older uint8 // the way the next miss replaces
+	cool  event.Cooling
 }
 
 // maxSubtrees is room for Filebeat's top-level names, subtreeWays for the pods whose lines
 // interleave; a subtree bigger than maxSubtreeBytes is not kept, so that a connection holds
-// little. After subtreeMisses misses in a row (log, whose offset changes every line), the next
-// subtreeSkip appearances are decoded without a look.
+// little. An object that changes every line (log, with its offset) is decoded without a look
+// for a while (event.Cooling).
 const (
 	maxSubtrees     = 12
 	subtreeWays     = 8
 	maxSubtreeBytes = 2048
-	subtreeMisses   = 4
-	subtreeSkip     = 64
 )
 
 // kv is one decoded field before it goes into the event.
@@ -462,8 +459,7 @@ func (d *decoder) topObject(s, key string, i int) (int, bool) {
 		return d.object(s, i, 1)
 	}
 	nm := d.subtree(key)
-	if nm.skip > 0 {
-		nm.skip--
+	if !nm.cool.Look() {
 		return d.object(s, i, 1)
 	}
 	for w := range nm.ways {
@@ -471,7 +467,7 @@ func (d *decoder) topObject(s, key string, i int) (int, bool) {
 		if st.raw == "" || len(s)-i < len(st.raw) || s[i:i+len(st.raw)] != st.raw {
 			continue
 		}
-		nm.misses = 0
+		nm.cool.Hit()
 		if st.shared == nil && !d.share(nm.key, st) { // nm.key: key is in the frame
 			return d.object(s, i, 1)
 		}
@@ -487,9 +483,7 @@ func (d *decoder) topObject(s, key string, i int) (int, bool) {
 		}
 		return i + len(st.raw), true
 	}
-	if nm.misses++; nm.misses >= subtreeMisses {
-		nm.misses, nm.skip = 0, subtreeSkip
-	}
+	nm.cool.Miss()
 	// Seen for the first time: read into the event's own fields, and the text kept (a copy,
 	// so that the frame is not), to be shared when it comes again.
 	end, ok := d.object(s, i, 1)
