@@ -44,9 +44,10 @@ type Event struct {
 	order  []uint16  // indexes into fields, sorted by key
 	shared []*Shared // objects held with other events, sorted by name; see Shared. The list
 	// itself may be held by other events too (SharedSet): it is replaced, never changed.
-	tags []string
-	msg  uint32 // 1 + the position in fields where message was found last, 0 when not yet; atomic
-	Meta Meta
+	sfirst uint64 // the first bytes of the shared objects' names, as firstBit sets them
+	tags   []string
+	msg    uint32 // 1 + the position in fields where message was found last, 0 when not yet; atomic
+	Meta   Meta
 }
 
 // maxFields bounds the fields of one event (the index is uint16). Set beyond it is ignored;
@@ -70,13 +71,12 @@ func (e *Event) search(key string) (int, bool) {
 	lo, hi := 0, len(e.order)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		k := e.fields[e.order[m]].key
-		if k == key {
+		switch c := strings.Compare(e.fields[e.order[m]].key, key); {
+		case c == 0:
 			return m, true
-		}
-		if k < key {
+		case c < 0:
 			lo = m + 1
-		} else {
+		default:
 			hi = m
 		}
 	}
@@ -359,7 +359,7 @@ func (e *Event) Clone() *Event {
 	c := &Event{Meta: e.Meta}
 	c.fields = append(make([]field, 0, len(e.fields)+4), e.fields...)
 	c.order = append(make([]uint16, 0, len(e.order)+4), e.order...)
-	c.shared = e.shared // never changed in place: see addShared and unshare
+	c.shared, c.sfirst = e.shared, e.sfirst // never changed in place: see addShared and unshare
 	if len(e.tags) > 0 {
 		c.tags = append([]string(nil), e.tags...)
 	}
@@ -374,7 +374,7 @@ func (e *Event) Reset() {
 	clear(e.fields)
 	e.fields = e.fields[:0]
 	e.order = e.order[:0]
-	e.shared = nil // it may be held by other events
+	e.shared, e.sfirst = nil, 0 // it may be held by other events
 	e.tags = e.tags[:0]
 	e.Meta = Meta{Offset: -1}
 }

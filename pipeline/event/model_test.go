@@ -13,7 +13,9 @@ import (
 // after each that lookups, the sorted range and the JSON encoding agree with the map.
 func TestEventMatchesMapModel(t *testing.T) {
 	t.Parallel()
-	names := []string{"a", "a.b", "a.b.c", "a-b", "a.c", "b", "k8s", "k8s.pod", "k8s.pod.name", "k8s.ns", "m", "", ".", "x.", ".y", FieldMessage}
+	names := []string{"a", "a.b", "a.b.c", "a-b", "a.c", "b", "k8s", "k8s.pod", "k8s.pod.name", "k8s.ns", "m", "", ".", "x.", ".y", FieldMessage,
+		"!", "!.b", "+.pod"} // '!' and '+' share firstBit with 'a' and 'k'
+
 	r := rand.New(rand.NewPCG(1, 2))
 	for round := 0; round < 200; round++ {
 		e, model := New(), map[string]int64{}

@@ -88,13 +88,28 @@ func (e *Event) addShared(s *Shared) {
 		p--
 	}
 	// The list may be a SharedSet's, held by other events: it is never changed in place.
-	e.shared = append(append(append(make([]*Shared, 0, len(e.shared)+1), e.shared[:p]...), s), e.shared[p:]...)
+	e.setShared(append(append(append(make([]*Shared, 0, len(e.shared)+1), e.shared[:p]...), s), e.shared[p:]...))
 }
+
+// setShared replaces the event's shared objects.
+func (e *Event) setShared(list []*Shared) {
+	e.shared, e.sfirst = list, 0
+	for _, s := range list {
+		e.sfirst |= firstBit(s.name)
+	}
+}
+
+// firstBit maps a name's first byte to one of 64 bits: a key whose bit is not among a list's
+// is under none of its names, without reading them. Names are never empty.
+func firstBit(name string) uint64 { return 1 << (name[0] & 63) }
 
 // SharedSet is shared objects of distinct names in the order the event keeps them, built once
 // and given to many events whole: an input whose documents have the same objects as the last
 // one (Filebeat's, from one pod) gives each event the same set, without sorting or copying.
-type SharedSet struct{ list []*Shared }
+type SharedSet struct {
+	list  []*Shared
+	first uint64 // firstBit of every name
+}
 
 // NewSharedSet builds a set; it reports false when two objects have the same name.
 func NewSharedSet(ss ...*Shared) (*SharedSet, bool) {
@@ -111,14 +126,18 @@ func NewSharedSet(ss ...*Shared) (*SharedSet, bool) {
 		copy(list[p+1:], list[p:])
 		list[p] = s
 	}
-	return &SharedSet{list: list}, true
+	set := &SharedSet{list: list}
+	for _, s := range list {
+		set.first |= firstBit(s.name)
+	}
+	return set, true
 }
 
 // AddSharedSet is AddShared of every object in set. An event that holds no field yet takes the
 // set's list as it is.
 func (e *Event) AddSharedSet(set *SharedSet) {
 	if len(e.order) == 0 && len(e.shared) == 0 {
-		e.shared = set.list[:len(set.list):len(set.list)]
+		e.shared, e.sfirst = set.list[:len(set.list):len(set.list)], set.first
 		return
 	}
 	e.AddShared(set.list...)
@@ -143,8 +162,11 @@ func (e *Event) sharedAt(name string) int {
 }
 
 // sharedFor returns the index of the shared object that key is, or is under, or -1. Most keys
-// are told apart by the byte after the object's name, or by its first byte.
+// are told apart by their first byte, without reading the objects' names.
 func (e *Event) sharedFor(key string) int {
+	if key == "" || e.sfirst&firstBit(key) == 0 {
+		return -1
+	}
 	for i, s := range e.shared {
 		n := len(s.name)
 		if len(key) < n || key[0] != s.name[0] || (len(key) > n && key[n] != '.') {
@@ -169,9 +191,9 @@ func (e *Event) unshareFor(key string) {
 func (e *Event) dropShared(i int) *Shared {
 	s := e.shared[i]
 	if len(e.shared) == 1 {
-		e.shared = nil
+		e.setShared(nil)
 	} else {
-		e.shared = append(append(make([]*Shared, 0, len(e.shared)-1), e.shared[:i]...), e.shared[i+1:]...)
+		e.setShared(append(append(make([]*Shared, 0, len(e.shared)-1), e.shared[:i]...), e.shared[i+1:]...))
 	}
 	return s
 }
