@@ -47,9 +47,12 @@ type Event struct {
 	shared []*Shared // objects held with other events, sorted by name; see Shared. The list
 	// itself may be held by other events too (SharedSet): it is replaced, never changed.
 	sfirst uint64 // the first bytes of the shared objects' names, as firstBit sets them
-	tags   []string
-	msg    uint32 // 1 + the position in fields where message was found last, 0 when not yet; atomic
-	Meta   Meta
+	// safe is the longest string value set that needs no escaping (SafeString): a value whose
+	// text lies inside it (a parser's piece of the message) is written as it is too.
+	safe string
+	tags []string
+	msg  uint32 // 1 + the position in fields where message was found last, 0 when not yet; atomic
+	Meta Meta
 }
 
 // maxFields bounds the fields of one event (the index is uint16). Set beyond it is ignored;
@@ -168,6 +171,7 @@ func (e *Event) setOwn(key string, v Value) {
 	}
 	p, ok := e.search(key)
 	if ok {
+		e.keepSafe(v)
 		e.fields[e.order[p]].val = v
 		return
 	}
@@ -179,6 +183,7 @@ func (e *Event) insert(p int, key string, v Value) {
 	if len(e.fields) >= maxFields {
 		return
 	}
+	e.keepSafe(v)
 	e.fields = append(e.fields, field{key: key, val: v})
 	e.order = append(e.order, 0)
 	copy(e.order[p+1:], e.order[p:])
@@ -378,6 +383,7 @@ func (e *Event) Clone() *Event {
 	c.fields = append(make([]field, 0, len(e.fields)+4), e.fields...)
 	c.order = append(make([]uint16, 0, len(e.order)+4), e.order...)
 	c.shared, c.sfirst = e.shared, e.sfirst // never changed in place: see addShared and unshare
+	c.safe = e.safe
 	if len(e.tags) > 0 {
 		c.tags = append([]string(nil), e.tags...)
 	}
@@ -392,6 +398,7 @@ func (e *Event) Reset() {
 	clear(e.fields)
 	e.fields = e.fields[:0]
 	e.order = e.order[:0]
+	e.safe = ""
 	e.shared, e.sfirst = nil, 0 // it may be held by other events
 	e.tags = e.tags[:0]
 	e.Meta = Meta{Offset: -1}

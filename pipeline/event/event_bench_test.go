@@ -1,6 +1,8 @@
 package event
 
 import (
+	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -163,5 +165,60 @@ func BenchmarkParsedShared(b *testing.B) {
 		for _, k := range gets[5:] {
 			e.Get(k)
 		}
+	}
+}
+
+// BenchmarkAppendJSONMemoParsed writes parsed vLLM lines through one memo, as the
+// Elasticsearch output does: access lines and engine lines alternate, each with the same names
+// as the last of its kind and values of its own (offset, time, client, request id).
+func BenchmarkAppendJSONMemoParsed(b *testing.B) {
+	evs := make([]*Event, 256)
+	for i := range evs {
+		e := New()
+		e.Set("@timestamp", Time(time.Date(2026, 11, 27, 10, 0, 0, i*1000, time.UTC)))
+		e.Set("event.created", Time(time.Date(2026, 11, 27, 10, 0, 0, i*1000, time.UTC)))
+		e.SetString("log.file.path", "/var/log/containers/llama-70b-7d9f8-x2k4p_inference_vllm-55c03b2195.log")
+		e.Set("log.offset", Int(int64(i*114)))
+		e.SetString("stream", "stdout")
+		// The input's message was checked to need no escaping (SafeString); the parser sets
+		// parts of it, as the CRI framing and the vLLM parser do.
+		if i%2 == 0 {
+			line := `2026-11-27T10:00:00.000442Z stdout F INFO:     10.138.172.` + strconv.Itoa(i%250) +
+				`:45335 - "POST /v1/chat/completions HTTP/1.1" 200 OK`
+			e.Set("message", SafeString(line))
+			e.SetString("message", line[37:])
+			e.SetString("event.dataset", "vllm.access")
+			e.SetString("log.level", "info")
+			e.SetString("http.request.method", "POST")
+			e.Set("http.response.status_code", Int(200+int64(i%3)))
+			e.SetString("http.version", "1.1")
+			e.SetString("source.ip", line[47:strings.LastIndexByte(line, ':')])
+			e.Set("source.port", Int(int64(40000+i)))
+			e.SetString("url.original", "/v1/chat/completions")
+			e.SetString("url.path", "/v1/chat/completions")
+		} else {
+			line := "2026-11-27T10:00:00.000442Z stderr F (APIServer pid=1) INFO 11-27 10:00:00 logger.py:39] Finished request chatcmpl-" + strconv.Itoa(i)
+			e.Set("message", SafeString(line))
+			e.SetString("message", line[37:])
+			e.SetString("event.dataset", "vllm.server")
+			e.SetString("log.level", "info")
+			e.Set("log.origin.file.line", Int(39))
+			e.SetString("log.origin.file.name", "logger.py")
+			e.SetString("process.name", "APIServer")
+			e.Set("process.pid", Int(1))
+			e.SetString("vllm.request.id", "chatcmpl-"+strconv.Itoa(i))
+		}
+		evs[i] = e
+	}
+	var m JSONMemo
+	var buf []byte
+	n := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = evs[n%len(evs)].AppendJSONMemo(buf[:0], &m)
+		n++
+	}
+	if !json.Valid(buf) {
+		b.Fatalf("invalid JSON %s", buf)
 	}
 }

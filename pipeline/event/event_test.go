@@ -257,3 +257,24 @@ func TestCompareKeysAgrees(t *testing.T) {
 		}
 	}
 }
+
+// TestSafeSpan: a string lying inside a SafeString value is written as it is; one that starts
+// inside it and ends beyond, or starts before it, is escaped.
+func TestSafeSpan(t *testing.T) {
+	t.Parallel()
+	buf := `xa\bcdefg"h`
+	e := New()
+	e.Set("message", SafeString(buf[3:9])) // bcdefg
+	e.SetString("in", buf[4:9])
+	e.SetString("inner", buf[5:6])
+	e.SetString("after", buf[7:10]) // fg"
+	e.SetString("before", buf[1:4]) // a\b
+	e.SetString("copy", strings.Clone(`x"y`))
+	want := `{"after":"fg\"","before":"a\\b","copy":"x\"y","in":"cdefg","inner":"d","message":"bcdefg"}`
+	if got := string(e.AppendJSON(nil)); got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+	if got := string(e.AppendJSONMemo(nil, new(JSONMemo))); got != want {
+		t.Fatalf("memo: got  %s\nwant %s", got, want)
+	}
+}

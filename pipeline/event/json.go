@@ -3,6 +3,7 @@ package event
 import (
 	"strings"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // AppendJSON appends the event as one JSON object: dotted names become nested objects
@@ -45,7 +46,7 @@ func (e *Event) appendJSON(dst []byte, m *JSONMemo) []byte {
 				continue
 			}
 		}
-		dst = e.appendRange(dst, j, end, comma)
+		dst = e.appendRange(dst, j, end, comma, nil)
 		comma, j = true, end
 	}
 	for _, s := range sh {
@@ -78,7 +79,9 @@ func appendShared(dst []byte, s *Shared, comma bool) []byte {
 // appendRange writes the fields at positions [j0, j1) of e.order as members of the root object,
 // nesting dotted names. The range starts and ends at the root: it is one top-level object's
 // names, or one name without a dot.
-func (e *Event) appendRange(dst []byte, j0, j1 int, comma bool) []byte {
+//
+// With vals, the offsets in dst where each field's value starts and ends are appended to it.
+func (e *Event) appendRange(dst []byte, j0, j1 int, comma bool, vals *[]uint32) []byte {
 	open := "" // dotted path of the objects currently open, "" at the root
 	for j := j0; j < j1; j++ {
 		f := &e.fields[e.order[j]]
@@ -115,7 +118,13 @@ func (e *Event) appendRange(dst []byte, j0, j1 int, comma bool) []byte {
 		}
 		dst = appendString(dst, rest)
 		dst = append(dst, ':')
-		dst = f.val.AppendJSON(dst)
+		if vals != nil {
+			*vals = append(*vals, uint32(len(dst)))
+			dst = e.appendValue(dst, f.val)
+			*vals = append(*vals, uint32(len(dst)))
+		} else {
+			dst = e.appendValue(dst, f.val)
+		}
 		comma = true
 	}
 	for open != "" {
@@ -132,7 +141,11 @@ func hasPrefix(s, prefix string) bool { return len(s) >= len(prefix) && s[:len(p
 // memoWays objects of at most memoFields fields. Its zero value is ready. It keeps the strings of
 // what it remembers alive until they are replaced.
 //
-// An object that changes from event to event is written without looking for a while (Cooling).
+// An object with the names and values of a remembered one is copied as it was written. One
+// with only the same names (the parsers' objects: the same fields, other values, line after
+// line) is written from the remembered text between the values: the names, quoted and nested,
+// are not written again. An object whose names change from event to event is written without
+// looking for a while (Cooling).
 type JSONMemo struct {
 	names [memoNames]memoName
 	next  int // the record a new name takes over, round robin
@@ -140,7 +153,8 @@ type JSONMemo struct {
 
 // memoNames has room for Filebeat's objects (agent, container, ecs, host, input, kubernetes,
 // cloud, log) and the parsers' (event, http, process, url, vllm, ...); memoWays for the
-// kubernetes and container objects of two pods whose lines interleave.
+// kubernetes and container objects of two pods whose lines interleave, or the two shapes of
+// one parser's object on two kinds of line.
 const (
 	memoNames  = 24
 	memoWays   = 2
@@ -157,7 +171,8 @@ type memoName struct {
 
 type memoObject struct {
 	fields []field
-	json   []byte // the members as written, without a leading comma
+	json   []byte   // the members as written, without a leading comma
+	vals   []uint32 // where in json the value of each field starts and ends: two per field
 }
 
 // appendObject writes the top-level object name at positions [j0, j1) of e.order, from m when
@@ -166,10 +181,19 @@ func (m *JSONMemo) appendObject(dst []byte, e *Event, name string, j0, j1 int, c
 	n := j1 - j0
 	st := m.name(name)
 	if n > memoFields || !st.cool.Look() {
-		return e.appendRange(dst, j0, j1, comma)
+		return e.appendRange(dst, j0, j1, comma, nil)
 	}
+	shape := -1
 	for w := range st.ways {
-		if o := &st.ways[w]; len(o.fields) == n && e.same(o.fields, j0) {
+		o := &st.ways[w]
+		if len(o.fields) != n {
+			continue
+		}
+		names, values := e.same(o.fields, j0)
+		if !names {
+			continue
+		}
+		if values {
 			st.cool.Hit()
 			st.older = uint8(1 - w)
 			if comma {
@@ -177,21 +201,52 @@ func (m *JSONMemo) appendObject(dst []byte, e *Event, name string, j0, j1 int, c
 			}
 			return append(dst, o.json...)
 		}
+		if shape < 0 {
+			shape = w
+		}
 	}
-	st.cool.Miss()
 	mark := len(dst)
 	if comma {
 		dst = append(dst, ',')
 		mark++
 	}
-	dst = e.appendRange(dst, j0, j1, false)
+	if shape >= 0 {
+		st.cool.Hit()
+		st.older = uint8(1 - shape)
+		return st.ways[shape].rewrite(dst, mark, e, j0)
+	}
+	st.cool.Miss()
 	o := &st.ways[st.older]
 	st.older = 1 - st.older
+	o.vals = o.vals[:0]
+	dst = e.appendRange(dst, j0, j1, false, &o.vals)
+	for i := range o.vals {
+		o.vals[i] -= uint32(mark)
+	}
 	clear(o.fields)
 	o.fields = o.fields[:0]
 	for j := j0; j < j1; j++ {
 		o.fields = append(o.fields, e.fields[e.order[j]])
 	}
+	o.json = append(o.json[:0], dst[mark:]...)
+	return dst
+}
+
+// rewrite writes at mark in dst the object at position j0 of e.order, whose names are those
+// of o: the text between o's values, then each of the event's values. o then remembers it.
+func (o *memoObject) rewrite(dst []byte, mark int, e *Event, j0 int) []byte {
+	prev := uint32(0)
+	for i := range o.fields {
+		v := e.fields[e.order[j0+i]].val
+		start, end := o.vals[2*i], o.vals[2*i+1]
+		dst = append(dst, o.json[prev:start]...)
+		o.vals[2*i] = uint32(len(dst) - mark)
+		dst = e.appendValue(dst, v)
+		o.vals[2*i+1] = uint32(len(dst) - mark)
+		o.fields[i].val = v
+		prev = end
+	}
+	dst = append(dst, o.json[prev:]...)
 	o.json = append(o.json[:0], dst[mark:]...)
 	return dst
 }
@@ -209,20 +264,47 @@ func (m *JSONMemo) name(name string) *memoName {
 		clear(st.ways[w].fields)
 		st.ways[w].fields = st.ways[w].fields[:0]
 		st.ways[w].json = st.ways[w].json[:0]
+		st.ways[w].vals = st.ways[w].vals[:0]
 	}
 	st.name, st.older, st.cool = strings.Clone(name), 0, Cooling{}
 	return st
 }
 
-// same reports whether the fields from position j0 of e.order are fs, names and values. Equal
-// values write the same JSON: a value's text depends only on its kind, number and string.
-func (e *Event) same(fs []field, j0 int) bool {
+// same reports whether the fields from position j0 of e.order have the names of fs, and
+// whether they also have its values. Equal values write the same JSON: a value's text depends
+// only on its kind, number and string; and the text around the values depends on the names
+// alone.
+func (e *Event) same(fs []field, j0 int) (names, values bool) {
+	values = true
 	for i := range fs {
-		if f := &e.fields[e.order[j0+i]]; f.key != fs[i].key || f.val != fs[i].val {
-			return false
+		f := &e.fields[e.order[j0+i]]
+		if f.key != fs[i].key {
+			return false, false
+		}
+		values = values && f.val == fs[i].val
+	}
+	return true, values
+}
+
+// keepSafe remembers v when it is the longest string set yet that needs no escaping.
+func (e *Event) keepSafe(v Value) {
+	if v.num == jsonSafe && v.kind == KindString && len(v.str) > len(e.safe) {
+		e.safe = v.str
+	}
+}
+
+// appendValue is v.AppendJSON, writing as it is a string whose text lies inside e.safe: a part
+// of a text that needs no escaping needs none either.
+func (e *Event) appendValue(dst []byte, v Value) []byte {
+	if v.kind == KindString && v.num != jsonSafe && len(v.str) > 0 && len(e.safe) > 0 {
+		p, base := uintptr(unsafe.Pointer(unsafe.StringData(v.str))), uintptr(unsafe.Pointer(unsafe.StringData(e.safe)))
+		if len(v.str) <= len(e.safe) && p >= base && p-base <= uintptr(len(e.safe)-len(v.str)) {
+			dst = append(dst, '"')
+			dst = append(dst, v.str...)
+			return append(dst, '"')
 		}
 	}
-	return true
+	return v.AppendJSON(dst)
 }
 
 // AppendJSON appends the value as JSON: strings quoted and escaped, NaN and infinities as null,

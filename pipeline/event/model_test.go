@@ -171,8 +171,9 @@ func countLeaves(t *testing.T, d *json.Decoder, n *int) {
 	d.Token() // }
 }
 
-// TestAppendJSONMemoReusesObjects checks that a remembered object is copied, not written again,
-// and that a changed value or an added name is not taken for it.
+// TestAppendJSONMemoReusesObjects checks that a remembered object is copied, not written again;
+// that one with the same names and another value is written from the remembered text between
+// the values; and that an added name is not taken for either.
 func TestAppendJSONMemoReusesObjects(t *testing.T) {
 	t.Parallel()
 	var m JSONMemo
@@ -185,13 +186,21 @@ func TestAppendJSONMemoReusesObjects(t *testing.T) {
 		t.Fatalf("first write %s", got)
 	}
 	// Mark the remembered JSON: a second write of the same object must copy the mark.
-	m.name("agent").ways[0].json = []byte(`"agent":"from memory"`)
+	o := &m.name("agent").ways[0]
+	kept := o.json
+	o.json = []byte(`"agent":"from memory"`)
 	if got := string(e.AppendJSONMemo(nil, &m)); got != `{"agent":"from memory","message":"x"}` {
 		t.Fatalf("second write did not use the memo: %s", got)
 	}
+	// Mark a name, keeping every offset: a changed value is written between remembered names.
+	o.json = []byte(strings.Replace(string(kept), `"id"`, `"ID"`, 1))
 	e.SetString("agent.id", "a2")
-	if got := string(e.AppendJSONMemo(nil, &m)); got != `{"agent":{"id":"a2","type":"filebeat"},"message":"x"}` {
-		t.Fatalf("changed value: %s", got)
+	if got := string(e.AppendJSONMemo(nil, &m)); got != `{"agent":{"ID":"a2","type":"filebeat"},"message":"x"}` {
+		t.Fatalf("changed value not written from the remembered names: %s", got)
+	}
+	// What it remembers now is that write: the same object again is copied whole.
+	if got := string(e.AppendJSONMemo(nil, &m)); got != `{"agent":{"ID":"a2","type":"filebeat"},"message":"x"}` {
+		t.Fatalf("rewritten object not remembered: %s", got)
 	}
 	e.SetString("agent.id", "a1")
 	e.SetString("agent.name", "n")
@@ -245,5 +254,33 @@ func TestSharedSetCopyOnWrite(t *testing.T) {
 	e3.Reset()
 	if e3.Len() != 0 || string(e2.AppendJSON(nil)) != want {
 		t.Fatalf("Reset: %d fields left, other event %s", e3.Len(), e2.AppendJSON(nil))
+	}
+}
+
+// TestAppendJSONMemoValuesOfAnyLength writes events of few names, so that objects repeat their
+// names, with values of every length and kind, through one memo: each must read as AppendJSON
+// writes it, also when the value before it changed length.
+func TestAppendJSONMemoValuesOfAnyLength(t *testing.T) {
+	t.Parallel()
+	names := []string{"a.b", "a.c.d", "a.c.e", "a.f", "b.x", "b.y.z", "message", "c"}
+	r := rand.New(rand.NewPCG(3, 4))
+	var m JSONMemo
+	for i := range 5000 {
+		e := New()
+		for _, k := range names {
+			switch r.IntN(5) {
+			case 0: // absent: the shape changes
+			case 1:
+				e.Set(k, Int(r.Int64N(1_000_000_000)>>r.IntN(30)))
+			case 2:
+				e.SetString(k, strings.Repeat("v\\\"é", r.IntN(4))+strconv.Itoa(r.IntN(1000)))
+			default:
+				e.SetString(k, []string{"x", "yy", ""}[r.IntN(3)])
+			}
+		}
+		want := e.AppendJSON(nil)
+		if got := e.AppendJSONMemo(nil, &m); string(got) != string(want) {
+			t.Fatalf("event %d: AppendJSONMemo wrote\n%s\nAppendJSON\n%s", i, got, want)
+		}
 	}
 }

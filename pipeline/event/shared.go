@@ -40,7 +40,7 @@ func NewShared(name string, n int, at func(i int) (string, Value)) (*Shared, boo
 	}
 	// Written here in isolation, the object is what the encoder would write in the event: what
 	// a range of names under one top-level name gives depends on those names alone.
-	s.json = tmp.appendRange(nil, 0, len(tmp.order), false)
+	s.json = tmp.appendRange(nil, 0, len(tmp.order), false, nil)
 	return s, true
 }
 
