@@ -1,11 +1,9 @@
 package event
 
 import (
-	"encoding/binary"
 	"strings"
 	"sync/atomic"
 	"time"
-	"unsafe"
 )
 
 // TagParseFailure marks an event that no parser recognised; its message is kept unchanged.
@@ -76,7 +74,7 @@ func (e *Event) search(key string) (int, bool) {
 	lo, hi := 0, len(e.order)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		switch c := compareKeys(e.fields[e.order[m]].key, key); {
+		switch c := strings.Compare(e.fields[e.order[m]].key, key); {
 		case c == 0:
 			return m, true
 		case c < 0:
@@ -99,22 +97,6 @@ func (e *Event) index(key string) int {
 // dotted names. All names nested under a prefix ("kubernetes.") are contiguous in it, which is
 // what the encoder needs to nest objects in one pass.
 func CompareKeys(a, b string) int { return strings.Compare(a, b) }
-
-// compareKeys is CompareKeys that tells most names apart by their first eight bytes, read as
-// one big-endian number, without a call: names in one event seldom share eight bytes.
-func compareKeys(a, b string) int {
-	if len(a) >= 8 && len(b) >= 8 {
-		x := binary.BigEndian.Uint64(unsafe.Slice(unsafe.StringData(a), 8))
-		y := binary.BigEndian.Uint64(unsafe.Slice(unsafe.StringData(b), 8))
-		if x != y {
-			if x < y {
-				return -1
-			}
-			return 1
-		}
-	}
-	return strings.Compare(a, b)
-}
 
 // Get returns the value of a field by its full dotted name.
 //

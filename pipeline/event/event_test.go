@@ -242,22 +242,6 @@ func TestSafeStringSameAsString(t *testing.T) {
 	}
 }
 
-// TestCompareKeysAgrees checks the eight-byte shortcut against strings.Compare on names that
-// share prefixes of every length, with bytes from either end of the range.
-func TestCompareKeysAgrees(t *testing.T) {
-	parts := []string{"", "a", "ab", "abcdefg", "abcdefgh", "abcdefghi", "abcdefgi", "abcdefgh\x00", "\xff\xff\xff\xff\xff\xff\xff\xff", "kubernetes.pod", "kubernetes.pod.name", "log.level", "log.levels"}
-	for _, a := range parts {
-		for _, b := range parts {
-			for _, c := range []string{"", "x", ".y", "\x00"} {
-				x, y := a+c, b
-				if got, want := compareKeys(x, y), strings.Compare(x, y); got != want {
-					t.Errorf("compareKeys(%q, %q) = %d, want %d", x, y, got, want)
-				}
-			}
-		}
-	}
-}
-
 // TestSafeSpan: a string lying inside a SafeString value is written as it is; one that starts
 // inside it and ends beyond, or starts before it, is escaped.
 func TestSafeSpan(t *testing.T) {
