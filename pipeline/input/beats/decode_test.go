@@ -2,6 +2,7 @@ package beats
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -255,5 +256,40 @@ func TestDecodeGivenTwiceAfterCleanDocuments(t *testing.T) {
 	}
 	if shared == 0 {
 		t.Fatal("the kubernetes object was never shared: the test reads nothing")
+	}
+}
+
+// TestParseValueEveryPosition puts each byte that ends the plain run (a quote, a backslash, a
+// control byte, a byte of a multi-byte character) at every offset of a value long enough for
+// the eight-bytes-at-a-time scan: the value, its end and whether it is safe must be those of
+// reading it byte by byte.
+func TestParseValueEveryPosition(t *testing.T) {
+	t.Parallel()
+	specials := []string{`\"`, `\\`, `\n`, `\u00e9`, "\x1f", "\x7f", "é", "\xff", "~"}
+	base := "abcdefghijklmnopqrstuvwxyz0123456789"
+	for _, sp := range specials {
+		for pos := 0; pos <= len(base); pos++ {
+			doc := `"` + base[:pos] + sp + base[pos:] + `",`
+			v, end, ok, safe := parseValue(doc, 0)
+			wantEnd := len(doc) - 1
+			wantSafe := sp == "\x7f" || sp == "~"
+			if sp == "\x1f" {
+				if ok {
+					t.Fatalf("%q at %d: a control byte was taken", sp, pos)
+				}
+				continue
+			}
+			var want string
+			if err := json.Unmarshal([]byte(doc[:wantEnd]), &want); err != nil {
+				t.Fatalf("%q at %d: reference: %v", sp, pos, err)
+			}
+			if sp == "\xff" {
+				want = base[:pos] + sp + base[pos:] // kept as it came; encoding/json replaces it
+			}
+			if !ok || v != want || end != wantEnd || safe != wantSafe {
+				t.Fatalf("%q at %d: got %q end %d ok %v safe %v; want %q end %d safe %v",
+					sp, pos, v, end, ok, safe, want, wantEnd, wantSafe)
+			}
+		}
 	}
 }
