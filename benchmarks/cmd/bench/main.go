@@ -68,6 +68,10 @@ type options struct {
 	precompressed bool
 	// procs, when set, is sluice's GOMAXPROCS: the cores it may use at once (scaling runs).
 	procs int
+	// against, when set, is a second sluice binary (the base) run in alternation with the
+	// measured one, pairs times per scenario (ab.go).
+	against string
+	pairs   int
 }
 
 func main() {
@@ -81,6 +85,8 @@ func main() {
 	flag.BoolVar(&o.precompressed, "precompressed", true, "throughput and latency clients send windows compressed once, up front (false: go-lumber's client compresses every window)")
 	flag.IntVar(&o.procs, "procs", 0, "sluice's GOMAXPROCS (0: all cores), to compare one core with two")
 	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "folder for a CPU profile of sluice during each throughput run")
+	flag.StringVar(&o.against, "against", "", "a base sluice binary: run each scenario in pairs, alternating the two, and report the ratios with 95 % intervals")
+	flag.IntVar(&o.pairs, "pairs", 6, "pairs of runs per scenario with -against")
 	flag.Parse()
 	o.duration = 8 * time.Second
 	if o.long {
@@ -105,6 +111,9 @@ func run(o options) error {
 		if err := build.Run(); err != nil {
 			return fmt.Errorf("build sluice: %w", err)
 		}
+	}
+	if o.against != "" {
+		return runAB(o, work)
 	}
 	var results []result
 	failed := false
@@ -297,7 +306,7 @@ func tail(path string) string {
 	return string(b)
 }
 
-func writeJSON(path string, results []result) error {
+func writeJSON(path string, results any) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
