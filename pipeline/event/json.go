@@ -299,9 +299,7 @@ func (e *Event) appendValue(dst []byte, v Value) []byte {
 	if v.kind == KindString && v.num != jsonSafe && len(v.str) > 0 && len(e.safe) > 0 {
 		p, base := uintptr(unsafe.Pointer(unsafe.StringData(v.str))), uintptr(unsafe.Pointer(unsafe.StringData(e.safe)))
 		if len(v.str) <= len(e.safe) && p >= base && p-base <= uintptr(len(e.safe)-len(v.str)) {
-			dst = append(dst, '"')
-			dst = append(dst, v.str...)
-			return append(dst, '"')
+			v.num = jsonSafe
 		}
 	}
 	return v.AppendJSON(dst)
@@ -391,6 +389,33 @@ const (
 	msb = 0x8080808080808080
 )
 
+// plainWord reports that none of the eight bytes of x (a word of a string, see word) is a
+// control byte, '"', '\\' or a byte of a multi-byte character; false may also mean a borrow
+// from such a byte, so a caller that sees false reads the word byte by byte.
+func plainWord(x uint64) bool {
+	return ((x-lsb*0x20)|((x^(lsb*'"'))-lsb)|((x^(lsb*'\\'))-lsb)|x)&msb == 0
+}
+
+// word reads the eight bytes of s from i as a little-endian number (one load once compiled).
+func word(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// PlainASCIIFrom returns the index of the first byte of s from i on that AppendString would not
+// copy as it is (a control byte, '"', '\\', or a byte of 0x80 and above), or len(s). A decoder
+// uses it to find the JSON strings that need no escaping (SafeString) in one scan.
+func PlainASCIIFrom(s string, i int) int {
+	for i+8 <= len(s) && plainWord(word(s, i)) {
+		i += 8
+	}
+	for i < len(s) && s[i] < utf8.RuneSelf && safeASCII[s[i]] {
+		i++
+	}
+	return i
+}
+
 // safeASCII marks the ASCII bytes that need no escaping inside a JSON string.
 var safeASCII = func() (t [utf8.RuneSelf]bool) {
 	for c := 0x20; c < utf8.RuneSelf; c++ {
@@ -409,13 +434,7 @@ func appendString(dst []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		// Eight bytes at a time while none needs attention (a control byte, '"', '\\' or
 		// a byte of a multi-byte character): most of a log line is plain ASCII.
-		for i+8 <= len(s) {
-			x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-				uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-			quote, backslash := x^(lsb*'"'), x^(lsb*'\\')
-			if ((x-lsb*0x20)|(quote-lsb)|(backslash-lsb)|x)&msb != 0 {
-				break
-			}
+		for i+8 <= len(s) && plainWord(word(s, i)) {
 			i += 8
 		}
 		if i >= len(s) {

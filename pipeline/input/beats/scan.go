@@ -3,6 +3,7 @@ package beats
 import (
 	"strconv"
 
+	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/pipeline/event/eventjson"
 )
 
@@ -30,46 +31,16 @@ var plainByte = func() (t [256]bool) {
 	return t
 }()
 
-// plainASCII marks the bytes a JSON string may hold that need no escaping when it is written
-// again: printable ASCII other than a quote and a backslash.
-var plainASCII = func() (t [256]bool) {
-	for c := 0x20; c < 0x80; c++ {
-		t[c] = c != '"' && c != '\\'
-	}
-	return t
-}()
-
 // parseValue reads a string like parseString, and also reports whether its value is plain
 // ASCII that needs no escaping (event.SafeString): most of a Filebeat document is.
 func parseValue(s string, i int) (v string, end int, ok, safe bool) {
 	start := i + 1
-	j := plainASCIIFrom(s, start)
+	j := event.PlainASCIIFrom(s, start)
 	if j < len(s) && s[j] == '"' {
 		return s[start:j], j + 1, true, true
 	}
 	v, end, ok = stringFrom(s, start, j)
 	return v, end, ok, false
-}
-
-// plainASCIIFrom returns the index of the first byte from i on that plainASCII does not mark,
-// or len(s). Messages are long and mostly plain: eight bytes are tested at a time, and a word
-// with a byte below 0x20, a quote, a backslash or a byte of 0x80 and above is read bytewise.
-// (Subtracting in all lanes at once can borrow into the next lane only from a lane that
-// already fails the test, so no failing byte goes unseen.)
-func plainASCIIFrom(s string, i int) int {
-	const lsb, msb = 0x0101010101010101, 0x8080808080808080
-	for i+8 <= len(s) {
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		if ((x-lsb*0x20)|((x^(lsb*'"'))-lsb)|((x^(lsb*'\\'))-lsb)|x)&msb != 0 {
-			break
-		}
-		i += 8
-	}
-	for i < len(s) && plainASCII[s[i]] {
-		i++
-	}
-	return i
 }
 
 // parseString reads the string whose opening quote is s[i]: its value (a slice of s when it
