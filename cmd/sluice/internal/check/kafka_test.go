@@ -27,11 +27,7 @@ func TestKafka(t *testing.T) {
 		t.Fatalf("create topic: %v %v", err, res)
 	}
 	produce(ctx, t, brokers[0], topic, 5)
-	commit, err := c.OffsetCommit(ctx, &kafka.OffsetCommitRequest{GroupID: group, GenerationID: -1,
-		Topics: map[string][]kafka.OffsetCommit{topic: {{Partition: 0, Offset: 2}}}})
-	if err != nil || commit.Topics[topic][0].Error != nil {
-		t.Fatalf("commit: %v %+v", err, commit)
-	}
+	commitOffset(ctx, t, c, group, topic, 2)
 	b := "brokers: ['" + brokers[0] + "']"
 	want(t, run(t, "  - {name: k, kind: kafka, probe: brokers, "+b+"}\n"), Passed, "1 address(es) answer; cluster has 1 broker(s)")
 	want(t, run(t, "  - {name: k, kind: kafka, probe: brokers, brokers: ['"+brokers[0]+"', '127.0.0.1:1']}\n"), Failed, "broker 127.0.0.1:1")
@@ -68,6 +64,31 @@ func produce(ctx context.Context, t *testing.T, broker, topic string, n int) {
 		select {
 		case <-ctx.Done():
 			t.Fatalf("produce: %v", err)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// commitOffset commits offset of partition 0 for group; on a fresh broker the group's coordinator
+// takes a moment to be ready (NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS), which is retried.
+func commitOffset(ctx context.Context, t *testing.T, c *kafka.Client, group, topic string, offset int64) {
+	t.Helper()
+	for {
+		res, err := c.OffsetCommit(ctx, &kafka.OffsetCommitRequest{GroupID: group, GenerationID: -1,
+			Topics: map[string][]kafka.OffsetCommit{topic: {{Partition: 0, Offset: offset}}}})
+		if err == nil {
+			err = res.Topics[topic][0].Error
+		}
+		var kerr kafka.Error
+		switch {
+		case err == nil:
+			return
+		case !errors.As(err, &kerr) || !kerr.Temporary():
+			t.Fatalf("commit: %v", err)
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("commit: %v", err)
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
