@@ -19,7 +19,7 @@ import (
 	"github.com/sluice-dev/sluice/pipeline/config"
 	"github.com/sluice-dev/sluice/pipeline/deadletter"
 	"github.com/sluice-dev/sluice/pipeline/event"
-	jsonproc "github.com/sluice-dev/sluice/processors/json"
+	"github.com/sluice-dev/sluice/pipeline/event/eventjson"
 )
 
 // newDLQCmd groups the dead-letter commands.
@@ -219,33 +219,11 @@ func dlqEvent(rec gjson.Result) (*event.Event, bool) {
 		ev.Meta.Offset = off.Int()
 	}
 	ev.Meta.Received, _ = time.Parse(time.RFC3339Nano, rec.Get("time").Str)
-	flattenInto(ev, doc, "")
+	eventjson.Unflatten(ev, doc)
 	if ts, ok := ev.GetString(event.FieldTimestamp); ok {
 		if t, err := time.Parse(time.RFC3339Nano, ts); err == nil {
 			ev.SetTimestamp(t)
 		}
 	}
 	return ev, true
-}
-
-func flattenInto(ev *event.Event, obj gjson.Result, prefix string) {
-	obj.ForEach(func(k, v gjson.Result) bool {
-		name := k.Str
-		if prefix != "" {
-			name = prefix + "." + name
-		}
-		switch {
-		case name == event.FieldTags && v.IsArray():
-			for _, t := range v.Array() {
-				ev.AddTag(t.String())
-			}
-		case v.IsObject():
-			flattenInto(ev, v, name)
-		default:
-			if val, ok := jsonproc.Value(v); ok {
-				ev.Set(name, val)
-			}
-		}
-		return true
-	})
 }

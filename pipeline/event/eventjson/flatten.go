@@ -1,6 +1,7 @@
 package eventjson
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/tidwall/gjson"
@@ -58,6 +59,38 @@ func flatten(ev *event.Event, prefix string, r gjson.Result, depth int, n *int) 
 	})
 }
 
+// Unflatten sets the members of doc, a JSON object an event was written as (Event.AppendJSON,
+// a dead-letter record's event), as the fields it was written from: nested objects become dotted
+// names at any depth, the top-level tags array becomes the event's tags, a null stays null, and
+// other values convert as Value does. An output rebuilds an event it released after encoding
+// (event.Batch.LastReader) from its encoded document this way, and a replay reads the dead letter.
+func Unflatten(ev *event.Event, doc gjson.Result) { unflatten(ev, doc, "", 1) }
+
+// unflatten sets the members of obj under prefix and reports whether it had any.
+func unflatten(ev *event.Event, obj gjson.Result, prefix string, depth int) bool {
+	some := false
+	obj.ForEach(func(k, v gjson.Result) bool {
+		some = true
+		name := k.Str
+		if prefix != "" {
+			name = prefix + "." + name
+		}
+		switch {
+		case name == event.FieldTags && v.IsArray():
+			for _, t := range v.Array() {
+				ev.AddTag(t.String())
+			}
+		case v.IsObject() && unflatten(ev, v, name, depth+1):
+		case v.Type == gjson.Null: // a float that was NaN or infinite, written as null
+			ev.Set(name, event.Raw("null"))
+		default: // a scalar, an array, or an empty object (kept as its text)
+			ev.Set(name, value(v, depth))
+		}
+		return true
+	})
+	return some
+}
+
 func set(ev *event.Event, key string, v event.Value, n *int) {
 	if *n >= MaxFields || key == "" || v.IsZero() {
 		return
@@ -80,8 +113,10 @@ func value(r gjson.Result, depth int) event.Value {
 	case gjson.False:
 		return event.Bool(false)
 	case gjson.Number:
-		if !strings.ContainsAny(r.Raw, ".eE") && r.Num >= -9e18 && r.Num <= 9e18 {
-			return event.Int(r.Int())
+		if !strings.ContainsAny(r.Raw, ".eE") {
+			if i, err := strconv.ParseInt(r.Raw, 10, 64); err == nil {
+				return event.Int(i)
+			}
 		}
 		return event.Float(r.Num)
 	case gjson.JSON:
