@@ -47,10 +47,11 @@ type Event struct {
 	sfirst uint64 // the first bytes of the shared objects' names, as firstBit sets them
 	// safe is the longest string value set that needs no escaping (SafeString): a value whose
 	// text lies inside it (a parser's piece of the message) is written as it is too.
-	safe string
-	tags []string
-	msg  uint32 // 1 + the position in fields where message was found last, 0 when not yet; atomic
-	Meta Meta
+	safe     string
+	tags     []string
+	msg      uint32 // 1 + the position in fields where message was found last, 0 when not yet; atomic
+	released bool   // set by Release; see Released
+	Meta     Meta
 }
 
 // maxFields bounds the fields of one event (the index is uint16). Set beyond it is ignored;
@@ -375,6 +376,22 @@ func (e *Event) Clone() *Event {
 	return c
 }
 
+// Release drops the event's fields, tags and shared objects, and keeps its Meta: the event then
+// reads as empty, and the memory its fields held is free once nothing else refers to it. Only
+// the last reader of an event may release it (Batch.LastReader): an output that has encoded it
+// and keeps the encoded form. Fields set afterwards (an output restoring the event from that
+// form for its dead letter) make it an ordinary event again.
+func (e *Event) Release() {
+	e.fields, e.order = nil, nil
+	e.shared, e.sfirst = nil, 0
+	e.safe, e.tags = "", nil
+	atomic.StoreUint32(&e.msg, 0)
+	e.released = true
+}
+
+// Released reports whether Release emptied the event and no field was set on it since.
+func (e *Event) Released() bool { return e.released && len(e.order) == 0 && len(e.shared) == 0 }
+
 // Reset empties the event for reuse, keeping its allocated capacity.
 func (e *Event) Reset() {
 	clear(e.fields)
@@ -383,5 +400,6 @@ func (e *Event) Reset() {
 	e.safe = ""
 	e.shared, e.sfirst = nil, 0 // it may be held by other events
 	e.tags = e.tags[:0]
+	e.released = false
 	e.Meta = Meta{Offset: -1}
 }

@@ -262,3 +262,40 @@ func TestSafeSpan(t *testing.T) {
 		t.Fatalf("memo: got  %s\nwant %s", got, want)
 	}
 }
+
+// TestRelease: a released event reads as empty and keeps its Meta; setting a field makes it
+// an ordinary event again, and a batch says whether its holder may release.
+func TestRelease(t *testing.T) {
+	t.Parallel()
+	e := NewMessage("line", time.Unix(1700000000, 0))
+	e.Meta.Source, e.Meta.Offset = "/var/log/pods/a.log", 42
+	e.Set("vllm.request.id", SafeString("chatcmpl-1"))
+	sh, _ := NewShared("kubernetes", 1, func(int) (string, Value) { return "kubernetes.pod.name", String("p") })
+	e.AddShared(sh)
+	e.AddTag("t")
+	if e.Released() {
+		t.Fatal("a new event reads as released")
+	}
+	e.Release()
+	if !e.Released() || e.Len() != 0 || e.Message() != "" || len(e.Tags()) != 0 || e.Has("kubernetes.pod.name") {
+		t.Errorf("released event still holds fields or tags: %s", e.AppendJSON(nil))
+	}
+	if got := string(e.AppendJSON(nil)); got != "{}" {
+		t.Errorf("released event writes %s", got)
+	}
+	if e.Meta.Source != "/var/log/pods/a.log" || e.Meta.Offset != 42 || e.Meta.Received.IsZero() {
+		t.Errorf("Meta not kept: %+v", e.Meta)
+	}
+	e.SetString(FieldMessage, "back")
+	if e.Released() || e.Message() != "back" {
+		t.Errorf("after a set: released %v, message %q", e.Released(), e.Message())
+	}
+	b := NewBatch([]*Event{e}, nil)
+	if b.LastReader() {
+		t.Error("a new batch says its holder is the last reader")
+	}
+	b.MarkLastReader()
+	if !b.LastReader() || b.Derive(b.Events).LastReader() {
+		t.Error("MarkLastReader not kept, or carried to a derived batch")
+	}
+}

@@ -89,7 +89,11 @@ func (p *pipe) deliver(ctx context.Context, b *event.Batch) {
 	}
 	routed := slices.ContainsFunc(b.Events, func(e *event.Event) bool { return len(e.Meta.Routes) > 0 })
 	if !routed && len(p.outputs) == 1 {
-		p.deliverTo(ctx, p.outputs[0], b) // the common case: no copy of the ack list
+		// The common case: no copy of the ack list, and nothing reads the events after this
+		// output (the tap and the summary have seen them), which may free them early. A
+		// pipeline output hands the batch on, and the next pipeline delivers it again.
+		b.MarkLastReader()
+		p.deliverTo(ctx, p.outputs[0], b)
 		return
 	}
 	status := event.Delivered

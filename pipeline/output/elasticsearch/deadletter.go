@@ -9,6 +9,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/event/eventjson"
 	"github.com/sluice-dev/sluice/pipeline/output/sender"
 )
 
@@ -19,6 +20,7 @@ import (
 func (o *Output) deadLetter(items []*sender.Item, status []int, reason []string) {
 	kept := make([]bool, len(items))
 	for i, it := range items {
+		restore(it)
 		index := gjson.GetBytes(it.Body[:bytes.IndexByte(it.Body, '\n')], "*._index").Str
 		msg := fmt.Sprintf("elasticsearch: status %d: %s (index %s)", status[i], reason[i], index)
 		reason[i] = msg
@@ -98,4 +100,15 @@ func (o *Output) indexDeadLetters(items []*sender.Item, status []int, reason []s
 		i++
 		return true
 	})
+}
+
+// restore rebuilds an item's event from its document when Deliver released it after encoding
+// (event.Batch.LastReader), so that the dead letter gets every field the document has. The
+// fields are copies: the slab under the Body is reused once the item is finished.
+func restore(it *sender.Item) {
+	if !it.Event.Released() {
+		return
+	}
+	doc := it.Body[bytes.IndexByte(it.Body, '\n')+1:]
+	eventjson.Unflatten(it.Event, gjson.ParseBytes(doc))
 }

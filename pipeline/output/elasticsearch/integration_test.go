@@ -122,17 +122,21 @@ func TestRealElasticsearch(t *testing.T) {
 type recordDL struct {
 	mu      sync.Mutex
 	reasons []string
+	events  []*event.Event
 }
 
-func (d *recordDL) Write(_ context.Context, _ *event.Event, _, reason string) error {
+func (d *recordDL) Write(_ context.Context, e *event.Event, _, reason string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.reasons = append(d.reasons, reason)
+	d.events = append(d.events, e.Clone())
 	return nil
 }
 
 // TestRealMappingErrorDeadLetters: a document the mapping refuses (text in a long field) goes to
-// the dead letter with Elasticsearch's reason; its batch-mates are indexed.
+// the dead letter with Elasticsearch's reason and every field it had, although the output, as
+// the events' last reader (as the runtime has it with one output), dropped them once encoded;
+// its batch-mates are indexed.
 func TestRealMappingErrorDeadLetters(t *testing.T) {
 	cfg := realConfig(t)
 	ctx := t.Context()
@@ -147,12 +151,23 @@ func TestRealMappingErrorDeadLetters(t *testing.T) {
 	defer o.Close(ctx)
 	evs := vllmEvents(3, 0)
 	evs[1].SetString("vllm.request.prompt_tokens", "not a number")
-	if s := <-deliver(t, o, evs); s != event.Delivered {
+	evs[1].SetTimestamp(time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC))
+	refused := string(evs[1].AppendJSON(nil))
+	done := make(chan event.Status, 1)
+	b := event.NewBatch(evs, event.NewAck(func(s event.Status) { done <- s }))
+	b.MarkLastReader()
+	if err := o.Deliver(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	if s := <-done; s != event.Delivered {
 		t.Fatalf("status %v", s)
 	}
 	if len(dl.reasons) != 1 || !strings.Contains(dl.reasons[0], "status 400") ||
 		!strings.Contains(dl.reasons[0], "prompt_tokens") {
 		t.Fatalf("dead letter reasons %q", dl.reasons)
+	}
+	if got := string(dl.events[0].AppendJSON(nil)); got != refused || !evs[0].Released() {
+		t.Errorf("dead-lettered event writes\n%s\nwant\n%s\n(batch-mates released: %v)", got, refused, evs[0].Released())
 	}
 	ds := "logs-vllm.server-" + cfg.DataStream.Namespace
 	esGet(t, cfg, "POST", "/"+ds+"/_refresh", "")

@@ -49,6 +49,10 @@ type Config struct {
 	// MaxAttempts bounds the attempts per item; 0 retries until shutdown. Exhausted items are
 	// resolved event.Retry so the source sends them again.
 	MaxAttempts int
+	// Restore, when set, runs on an item before its Event goes to the dead letter: an output
+	// that released its events after encoding them (event.Batch.LastReader) rebuilds the event
+	// from the item's Body there.
+	Restore func(*Item)
 }
 
 // Response is the outcome of one request. The SendFunc finishes every item it was given except
@@ -349,6 +353,9 @@ func (s *Sender) abandon() error {
 	ctx := context.Background()
 	kept, failed := 0, 0
 	for _, it := range left {
+		if s.dl != nil && s.cfg.Restore != nil {
+			s.cfg.Restore(it)
+		}
 		if s.dl != nil && s.dl.Write(ctx, it.Event, s.id, reason) == nil {
 			kept++
 			it.Finish(event.Delivered)
