@@ -139,11 +139,17 @@ func (l *candList) expire(t int64, window time.Duration) {
 // closest is pod.closest for the candidates of one endpoint, expired already. The entries are
 // looked at outward from t, later ones while they can be closer than the second best so far,
 // earlier ones also allowing for the second a whole-second time may stand for (gap).
+//
+// The look stops as soon as two candidates are within startSlack of t: whatever else is near,
+// the answer is then ambiguous (a closer one would be within startSlack of the better of the
+// two), and best is one of them. On a busy server whose lines carry whole seconds, every
+// request of the second is at gap 0 from an access line in it: without the stop each access
+// line looked at all of them, most of the CPU of the requests processor.
 func (l *candList) closest(t int64, window time.Duration) (best *request, ambiguous bool) {
 	bestD, secondD := window+1, window+1
-	look := func(c cand) {
+	look := func(c cand) bool {
 		if !c.live() {
-			return
+			return true
 		}
 		switch d := gap(t, c.end); {
 		case d < bestD:
@@ -151,16 +157,23 @@ func (l *candList) closest(t int64, window time.Duration) (best *request, ambigu
 		case d < secondD:
 			secondD = d
 		}
+		return secondD >= startSlack
 	}
 	i, _ := slices.BinarySearchFunc(l.es, t, cmpEnd)
 	for j := i; j < len(l.es) && since(l.es[j].end, t) < secondD; j++ {
-		look(l.es[j])
+		if !look(l.es[j]) {
+			return best, true
+		}
 	}
 	for j := i - 1; j >= 0 && since(t, l.es[j].end)-wholeSecond < secondD; j-- {
-		look(l.es[j])
+		if !look(l.es[j]) {
+			return best, true
+		}
 	}
 	for _, c := range l.late {
-		look(c)
+		if !look(c) {
+			return best, true
+		}
 	}
 	return best, best != nil && secondD-bestD < startSlack
 }
