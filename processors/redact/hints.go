@@ -22,6 +22,14 @@ var secretKeys = [][]byte{[]byte("password"), []byte("passwd"), []byte("secret")
 	[]byte("api_key"), []byte("api-key"), []byte("apikey"), []byte("access_key"), []byte("access-key"),
 	[]byte("accesskey")}
 
+// keysEndingIn holds the secret keys by their last byte: most = and : follow no key's.
+var keysEndingIn = func() (t [256][][]byte) {
+	for _, k := range secretKeys {
+		t[k[len(k)-1]] = append(t[k[len(k)-1]], k)
+	}
+	return t
+}()
+
 var foldPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 
 // fold appends s to dst with ASCII letters lower-cased.
@@ -51,22 +59,34 @@ func (p *compiled) hinted(lower []byte) bool {
 	return false
 }
 
-// secretHint reports whether a secret key is directly followed (spaces aside) by = or :.
+// secretHint reports whether a secret key is directly followed (spaces aside) by = or :. It
+// looks at each = and : once, for a key that ends just before it (spaces aside): one pass over
+// the text, where looking for each key in turn took ten, and found "token" in every vLLM stats
+// and request line (a twentieth of the shipped config's CPU).
 func secretHint(lower []byte) bool {
-	for _, k := range secretKeys {
-		for rest := lower; ; {
-			i := bytes.Index(rest, k)
-			if i < 0 {
-				break
-			}
-			after := bytes.TrimLeft(rest[i+len(k):], " \t")
-			if len(after) > 0 && (after[0] == '=' || after[0] == ':') {
-				return true
-			}
-			rest = rest[i+1:]
+	return keyBefore(lower, '=') || keyBefore(lower, ':')
+}
+
+// keyBefore reports whether some sep in lower has a secret key right before it, spaces aside.
+func keyBefore(lower []byte, sep byte) bool {
+	for off := 0; ; {
+		i := bytes.IndexByte(lower[off:], sep)
+		if i < 0 {
+			return false
 		}
+		q := off + i
+		for q > 0 && (lower[q-1] == ' ' || lower[q-1] == '\t') {
+			q--
+		}
+		if q > 0 {
+			for _, k := range keysEndingIn[lower[q-1]] {
+				if bytes.HasSuffix(lower[:q], k) {
+					return true
+				}
+			}
+		}
+		off += i + 1
 	}
-	return false
 }
 
 // hintsOf returns the hints of a built-in pattern as byte strings.

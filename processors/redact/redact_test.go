@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
@@ -137,6 +138,38 @@ func TestSecretHint(t *testing.T) {
 			t.Errorf("secretHint(%q) = %v, want %v", s, got, want)
 		}
 	}
+}
+
+// secretHintByKey is secretHint as it was first written, one search per key: the reference the
+// one-pass search must agree with.
+func secretHintByKey(lower []byte) bool {
+	for _, k := range secretKeys {
+		for rest := lower; ; {
+			i := bytes.Index(rest, k)
+			if i < 0 {
+				break
+			}
+			after := bytes.TrimLeft(rest[i+len(k):], " \t")
+			if len(after) > 0 && (after[0] == '=' || after[0] == ':') {
+				return true
+			}
+			rest = rest[i+1:]
+		}
+	}
+	return false
+}
+
+func FuzzSecretHint(f *testing.F) {
+	for _, s := range []string{"token=abc", "API_KEY : x", "tokens=3", "password\t= hunter2", "secret", "x:token :", "apikey\t\t:",
+		"Avg prompt throughput: 12 tokens/s, Running: 3 reqs", "access-key=", "passwdpassword =1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		lower := fold(nil, s)
+		if got, want := secretHint(lower), secretHintByKey(lower); got != want {
+			t.Fatalf("secretHint(%q) = %v, the search per key says %v", s, got, want)
+		}
+	})
 }
 
 // The instance a tap upstream of redact applies ignores the condition and searches every text

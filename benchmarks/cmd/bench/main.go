@@ -173,12 +173,16 @@ outputs:
   elasticsearch:
     hosts: ["{{.SinkURL}}"]
     compression: "{{if .S.Gzip}}gzip{{else}}none{{end}}"
-    flush_interval: {{.S.Flush}}
+    flush_interval: {{.S.Flush}}{{if .S.Errors}}
+  elasticsearch/errors:
+    hosts: ["{{.SinkURL}}"]
+    compression: "{{if .S.Gzip}}gzip{{else}}none{{end}}"
+    flush_interval: {{.S.Flush}}{{end}}
 pipelines:
   main:
     inputs: [beats]
     processors: [{{join .S.Chain ", "}}]
-    outputs: [elasticsearch]
+    outputs: [elasticsearch{{if .S.Errors}}, elasticsearch/errors{{end}}]
 `
 
 type instance struct {

@@ -30,6 +30,9 @@ type scenario struct {
 	OutageAt time.Duration
 	Outage   time.Duration
 	Length   time.Duration
+	// Errors adds a second output, elasticsearch/errors, into the same sink (the shipped
+	// config's route).
+	Errors bool
 	// Peer runs the peer (Vector, -peer) on the main workload instead of sluice.
 	Peer bool
 }
@@ -43,6 +46,42 @@ const parseProcessors = `
 const requestsProcessors = `
   parse: {}
   requests: {success_rate: 1}
+`
+
+// shippedProcessors are the processors of configs/vllm-gpu-k8s.yaml, but kubernetes (it needs
+// an API server), in its order, with its route sending error lines to a second output as well.
+const shippedProcessors = `
+  parse: {}
+  drop/probes:
+    if: 'event.dataset == "vllm.access" && url.path in ["/health", "/metrics", "/ping", "/v1/models"] && http.response.status_code < 400'
+  redact:
+    patterns:
+      - builtin: email
+      - builtin: bearer_token
+      - builtin: api_key
+      - builtin: secret_kv
+    apply_to: [message, error.message]
+  set/cluster:
+    fields:
+      - {field: orchestrator.cluster.name, value: gpu-prod}
+      - {field: orchestrator.type, value: kubernetes}
+  requests:
+    ttl: 10m
+    max_open: 100000
+    access_window: 5s
+  set/cuda-error:
+    if: 'log.level == nil && message matches "(?i)cuda (error|out of memory)|Xid"'
+    fields:
+      - {field: log.level, value: error}
+  fingerprint:
+    fields: [message]
+    include_source: true
+  route:
+    mode: all
+    routes:
+      - if: 'log.level in ["error", "critical", "fatal"] || "_parse_failure" in tags || http.response.status_code >= 500'
+        outputs: [elasticsearch, elasticsearch/errors]
+    default: [elasticsearch]
 `
 
 // grokProcessors does with grok patterns what the built-in parsers do natively for the two
@@ -70,6 +109,9 @@ func scenarios() []scenario {
 			SplitGroups: true},
 		{Name: "main-requests", Desc: "the main path with the requests processor (one summary per vLLM request)",
 			Processors: requestsProcessors, Chain: []string{"parse", "requests"}, Gzip: false, Flush: time.Second, Workload: "throughput"},
+		{Name: "shipped", Desc: "the main path through the shipped config's processors (but kubernetes), errors routed to a second output",
+			Processors: shippedProcessors, Chain: []string{"parse", "drop/probes", "redact", "set/cluster", "requests",
+				"set/cuda-error", "fingerprint", "route"}, Gzip: false, Flush: time.Second, Workload: "throughput", Errors: true},
 		{Name: "main-gzip", Desc: "the main path with gzip-compressed bulk requests (the output's default)",
 			Processors: parseProcessors, Chain: []string{"parse"}, Gzip: true, Flush: time.Second, Workload: "throughput"},
 		{Name: "grok", Desc: "dissect + grok patterns instead of the built-in parsers",
