@@ -32,9 +32,9 @@ func BenchmarkProcessorClean(b *testing.B) {
 // lines of a busy vLLM server that hold no secret.
 func BenchmarkSecretHint(b *testing.B) {
 	lines := map[string]string{
-		"stats": "INFO 11-27 12:00:01 [metrics.py:351] Avg prompt throughput: 0.0 tokens/s, Avg generation throughput: 512.3 tokens/s, Running: 3 reqs, Swapped: 0 reqs, Pending: 0 reqs, GPU KV cache usage: 12.5%, CPU KV cache usage: 0.0%.",
+		"stats":   "INFO 11-27 12:00:01 [metrics.py:351] Avg prompt throughput: 0.0 tokens/s, Avg generation throughput: 512.3 tokens/s, Running: 3 reqs, Swapped: 0 reqs, Pending: 0 reqs, GPU KV cache usage: 12.5%, CPU KV cache usage: 0.0%.",
 		"request": "INFO 11-27 12:00:01 [logger.py:39] Received request chatcmpl-5f1c: prompt: '<|user|>Summarise the ticket about the failing token refresh', params: SamplingParams(n=1, presence_penalty=0.0, frequency_penalty=0.0, repetition_penalty=1.0, temperature=0.7, top_p=0.95, top_k=-1, min_p=0.0, seed=None, stop=[], stop_token_ids=[], bad_words=[], include_stop_str_in_output=False, ignore_eos=False, max_tokens=512, min_tokens=0, logprobs=None, prompt_logprobs=None, skip_special_tokens=True, spaces_between_special_tokens=True, truncate_prompt_tokens=None), prompt_token_ids: None, lora_request: None, prompt_adapter_request: None.",
-		"access": `INFO:     10.0.0.7:51234 - "POST /v1/chat/completions HTTP/1.1" 200 OK`,
+		"access":  `INFO:     10.0.0.7:51234 - "POST /v1/chat/completions HTTP/1.1" 200 OK`,
 	}
 	for _, name := range []string{"stats", "request", "access"} {
 		lower := fold(nil, lines[name])
