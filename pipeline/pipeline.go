@@ -89,9 +89,10 @@ type Handover interface {
 // Output delivers events. Deliver takes ownership of b and resolves it once every event is
 // delivered, dead-lettered or permanently rejected; it may resolve later from another goroutine
 // and may block to apply backpressure. Events may be shared with other outputs: outputs must
-// not change them, except that the events' last reader (b.LastReader, the one output of a
-// pipeline) may Release an event once it keeps the event's encoded form, and must then rebuild
-// it from that form for the dead letter. Nothing may keep an event past its batch's resolution.
+// not change them. An output that keeps an event's encoded form may say it is done reading the
+// event (Event.DoneReading), which frees the fields once every output is, and must then rebuild
+// the event from that form for the dead letter. Nothing may keep an event past its batch's
+// resolution.
 type Output interface {
 	Deliver(ctx context.Context, b *event.Batch) error
 }

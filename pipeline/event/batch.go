@@ -81,8 +81,6 @@ type Batch struct {
 	acks     []*Ack
 	resolved atomic.Bool
 	absorbed int
-	// last says that whoever receives the batch next is the last to read its events.
-	last bool
 }
 
 // NewBatch makes a batch that owns the given Ack's initial reference. ack may be nil for
@@ -109,16 +107,6 @@ func (b *Batch) Resolve(s Status) bool {
 	}
 	return true
 }
-
-// MarkLastReader says that the component the batch goes to next is the last to read its events:
-// nothing reads them after it (the runtime's one output of a pipeline, with no copy for another
-// output or pipeline). Derive and Merge do not carry the mark.
-func (b *Batch) MarkLastReader() { b.last = true }
-
-// LastReader reports whether the holder of b is the last reader of its events (MarkLastReader):
-// it may then Release an event once it needs no more of it, so that the event's fields do not
-// stay in memory while, say, a bulk request carrying its encoded form waits for an answer.
-func (b *Batch) LastReader() bool { return b.last }
 
 // Resolved reports whether Resolve was called.
 func (b *Batch) Resolved() bool { return b.resolved.Load() }

@@ -50,6 +50,7 @@ type Event struct {
 	safe     string
 	tags     []string
 	msg      uint32 // 1 + the position in fields where message was found last, 0 when not yet; atomic
+	readers  int32  // outputs that still read the fields (SetReaders, DoneReading); atomic
 	released bool   // set by Release; see Released
 	Meta     Meta
 }
@@ -376,11 +377,25 @@ func (e *Event) Clone() *Event {
 	return c
 }
 
+// SetReaders says how many outputs will read the event: the runtime sets it as it hands a batch
+// to its outputs (see DoneReading).
+func (e *Event) SetReaders(n int) { atomic.StoreInt32(&e.readers, int32(n)) }
+
+// DoneReading says that one output no longer reads the event's fields: it has encoded the event
+// and keeps the encoded form (for a retry, or to rebuild the event for the dead letter). The
+// last of the readers SetReaders counted releases the fields (Release), so that they do not
+// stay in memory while, say, a bulk request carrying the event waits for an answer. An event
+// whose readers were not counted is never released. After DoneReading an output reads only
+// the event's Meta.
+func (e *Event) DoneReading() {
+	if atomic.AddInt32(&e.readers, -1) == 0 {
+		e.Release()
+	}
+}
+
 // Release drops the event's fields, tags and shared objects, and keeps its Meta: the event then
 // reads as empty, and the memory its fields held is free once nothing else refers to it. Only
-// the last reader of an event may release it (Batch.LastReader): an output that has encoded it
-// and keeps the encoded form. Fields set afterwards (an output restoring the event from that
-// form for its dead letter) make it an ordinary event again.
+// the event's last reader may release it (DoneReading).
 func (e *Event) Release() {
 	e.fields, e.order = nil, nil
 	e.shared, e.sfirst = nil, 0
@@ -400,6 +415,6 @@ func (e *Event) Reset() {
 	e.safe = ""
 	e.shared, e.sfirst = nil, 0 // it may be held by other events
 	e.tags = e.tags[:0]
-	e.released = false
+	e.released, e.readers = false, 0
 	e.Meta = Meta{Offset: -1}
 }

@@ -264,7 +264,8 @@ func TestSafeSpan(t *testing.T) {
 }
 
 // TestRelease: a released event reads as empty and keeps its Meta; setting a field makes it
-// an ordinary event again, and a batch says whether its holder may release.
+// an ordinary event again. The last of the readers SetReaders counted releases it; an event whose
+// readers were not counted is never released.
 func TestRelease(t *testing.T) {
 	t.Parallel()
 	e := NewMessage("line", time.Unix(1700000000, 0))
@@ -273,10 +274,12 @@ func TestRelease(t *testing.T) {
 	sh, _ := NewShared("kubernetes", 1, func(int) (string, Value) { return "kubernetes.pod.name", String("p") })
 	e.AddShared(sh)
 	e.AddTag("t")
-	if e.Released() {
-		t.Fatal("a new event reads as released")
+	e.SetReaders(2)
+	e.DoneReading()
+	if e.Released() || e.Message() != "line" {
+		t.Fatal("released before its second reader was done")
 	}
-	e.Release()
+	e.DoneReading()
 	if !e.Released() || e.Len() != 0 || e.Message() != "" || len(e.Tags()) != 0 || e.Has("kubernetes.pod.name") {
 		t.Errorf("released event still holds fields or tags: %s", e.AppendJSON(nil))
 	}
@@ -290,12 +293,9 @@ func TestRelease(t *testing.T) {
 	if e.Released() || e.Message() != "back" {
 		t.Errorf("after a set: released %v, message %q", e.Released(), e.Message())
 	}
-	b := NewBatch([]*Event{e}, nil)
-	if b.LastReader() {
-		t.Error("a new batch says its holder is the last reader")
-	}
-	b.MarkLastReader()
-	if !b.LastReader() || b.Derive(b.Events).LastReader() {
-		t.Error("MarkLastReader not kept, or carried to a derived batch")
+	uncounted := NewMessage("kept", time.Unix(1700000000, 0))
+	uncounted.DoneReading()
+	if uncounted.Released() || uncounted.Message() != "kept" {
+		t.Error("an event whose readers were not counted was released")
 	}
 }

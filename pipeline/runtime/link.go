@@ -71,6 +71,9 @@ func (s *sender) Deliver(ctx context.Context, b *event.Batch) error {
 			errs = append(errs, fmt.Errorf("send to address %q (pipeline %s): %w", s.to[i], l.p.name, err))
 		}
 	}
+	for _, e := range b.Events { // copied: this pipeline's other outputs may free them
+		e.DoneReading()
+	}
 	b.Resolve(event.Delivered) // a copy that failed has resolved Retry: the worst status wins
 	return errors.Join(errs...)
 }

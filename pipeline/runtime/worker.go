@@ -88,12 +88,14 @@ func (p *pipe) deliver(ctx context.Context, b *event.Batch) {
 		p.r.observe(p.name, b)
 	}
 	routed := slices.ContainsFunc(b.Events, func(e *event.Event) bool { return len(e.Meta.Routes) > 0 })
+	// Each event learns how many outputs read it, so that the last to be done with it may free
+	// its fields early (Event.DoneReading): the tap and the summary have seen it by now, and a
+	// pipeline output hands it to a pipeline that counts again.
+	for _, e := range b.Events {
+		e.SetReaders(p.readersOf(e))
+	}
 	if !routed && len(p.outputs) == 1 {
-		// The common case: no copy of the ack list, and nothing reads the events after this
-		// output (the tap and the summary have seen them), which may free them early. A
-		// pipeline output hands the batch on, and the next pipeline delivers it again.
-		b.MarkLastReader()
-		p.deliverTo(ctx, p.outputs[0], b)
+		p.deliverTo(ctx, p.outputs[0], b) // the common case: no copy of the ack list
 		return
 	}
 	status := event.Delivered
@@ -132,6 +134,20 @@ func (p *pipe) deliverTo(ctx context.Context, o *outputNode, d *event.Batch) {
 		// a no-op in the first case.
 		d.Resolve(event.Retry)
 	}
+}
+
+// readersOf counts the outputs of the pipeline that event e goes to.
+func (p *pipe) readersOf(e *event.Event) int {
+	if len(e.Meta.Routes) == 0 {
+		return len(p.outputs)
+	}
+	n := 0
+	for _, o := range p.outputs {
+		if slices.Contains(e.Meta.Routes, o.id) {
+			n++
+		}
+	}
+	return n
 }
 
 // eventsFor returns the events that go to output id: those without routes and those that name

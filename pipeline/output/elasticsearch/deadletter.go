@@ -19,22 +19,23 @@ import (
 // (never silently dropped) if neither could.
 func (o *Output) deadLetter(items []*sender.Item, status []int, reason []string) {
 	kept := make([]bool, len(items))
+	evs := make([]*event.Event, len(items))
 	for i, it := range items {
-		restore(it)
+		evs[i] = deadLetterEvent(it)
 		index := gjson.GetBytes(it.Body[:bytes.IndexByte(it.Body, '\n')], "*._index").Str
 		msg := fmt.Sprintf("elasticsearch: status %d: %s (index %s)", status[i], reason[i], index)
 		reason[i] = msg
 		if o.dl == nil {
 			continue
 		}
-		if err := o.dl.Write(o.snd.StopContext(), it.Event, o.id, msg); err != nil {
+		if err := o.dl.Write(o.snd.StopContext(), evs[i], o.id, msg); err != nil {
 			o.log.Error("elasticsearch: dead letter write failed", "err", err, "reason", msg)
 			continue
 		}
 		kept[i] = true
 	}
 	if o.cfg.DeadLetterIndex != "" {
-		o.indexDeadLetters(items, status, reason, kept)
+		o.indexDeadLetters(items, evs, status, reason, kept)
 	}
 	for i, it := range items {
 		o.m.deadLettered.Inc()
@@ -50,7 +51,7 @@ func (o *Output) deadLetter(items []*sender.Item, status []int, reason []string)
 // indexDeadLetters writes one document per refused event into DeadLetterIndex: the reason, the
 // status, the target index and the original document as text (so a mapping conflict cannot
 // refuse it again). One attempt: the runtime's dead letter is the durable copy.
-func (o *Output) indexDeadLetters(items []*sender.Item, status []int, reason []string, kept []bool) {
+func (o *Output) indexDeadLetters(items []*sender.Item, evs []*event.Event, status []int, reason []string, kept []bool) {
 	var buf []byte
 	now := o.clock.Now().UTC()
 	for i, it := range items {
@@ -61,7 +62,7 @@ func (o *Output) indexDeadLetters(items []*sender.Item, status []int, reason []s
 		buf = append(buf, `{"@timestamp":"`...)
 		buf = now.AppendFormat(buf, event.TimeLayout)
 		buf = append(buf, `","message":`...)
-		buf = event.AppendString(buf, it.Event.Message())
+		buf = event.AppendString(buf, evs[i].Message())
 		buf = append(buf, `,"error":{"message":`...)
 		buf = event.AppendString(buf, reason[i])
 		buf = append(buf, `,"code":`...)
@@ -102,13 +103,15 @@ func (o *Output) indexDeadLetters(items []*sender.Item, status []int, reason []s
 	})
 }
 
-// restore rebuilds an item's event from its document when Deliver released it after encoding
-// (event.Batch.LastReader), so that the dead letter gets every field the document has. The
-// fields are copies: the slab under the Body is reused once the item is finished.
-func restore(it *sender.Item) {
-	if !it.Event.Released() {
-		return
-	}
+// deadLetterEvent rebuilds an item's event from its document, for the dead letter: Deliver was
+// done with the event once it encoded it (Event.DoneReading), and its fields may be gone. The
+// rebuilt event has every field the document has, and the original's Meta (source and offset,
+// for the same document id on replay). Its strings are copies: the slab under the Body is
+// reused once the item is finished.
+func deadLetterEvent(it *sender.Item) *event.Event {
+	ev := event.New()
+	ev.Meta = it.Event.Meta
 	doc := it.Body[bytes.IndexByte(it.Body, '\n')+1:]
-	eventjson.Unflatten(it.Event, gjson.ParseBytes(doc))
+	eventjson.Unflatten(ev, gjson.ParseBytes(doc))
+	return ev
 }

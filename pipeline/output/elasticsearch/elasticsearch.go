@@ -70,7 +70,7 @@ func newOutput(set pipeline.Settings, cfg *Config, perform func(*http.Request) (
 	}
 	o.recycle = o.slabs.put
 	sc := cfg.senderConfig()
-	sc.Restore = restore
+	sc.DeadLetterEvent = deadLetterEvent
 	snd, err := sender.New(pipeline.Settings{ID: o.id, Logger: o.log,
 		Registerer: set.Registerer, DeadLetter: o.dl}, sc, o.send, clk)
 	if err != nil {
@@ -102,16 +102,14 @@ func (o *Output) Deliver(ctx context.Context, b *event.Batch) error {
 	// Size the slab from the documents seen so far, so it is not regrown and copied per batch.
 	sp := o.slabs.get(n * int(o.docSize.Load()+o.docSize.Load()/8+64))
 	slab := *sp
-	// As the last reader of the events, drop each one's fields once it is encoded: the bulk item
-	// is all that is sent, and an event that must go to the dead letter is rebuilt from it
-	// (restore). While the batch waits for Elasticsearch, only the encoded form stays in memory.
-	release := b.LastReader()
+	// Done with each event once it is encoded: the bulk item is all that is sent, and an event
+	// that must go to the dead letter is rebuilt from it (deadLetterEvent). As the events' last
+	// reader the output frees their fields, so that while the batch waits for Elasticsearch
+	// only the encoded form stays in memory.
 	for i, ev := range b.Events {
 		slab = o.enc.appendItem(slab, w, ev)
 		ends[i] = len(slab)
-		if release {
-			ev.Release()
-		}
+		ev.DoneReading()
 	}
 	o.bufs.Put(w)
 	o.docSize.Store(int64(len(slab) / n))

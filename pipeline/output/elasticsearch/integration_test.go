@@ -154,8 +154,10 @@ func TestRealMappingErrorDeadLetters(t *testing.T) {
 	evs[1].SetTimestamp(time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC))
 	refused := string(evs[1].AppendJSON(nil))
 	done := make(chan event.Status, 1)
+	for _, ev := range evs {
+		ev.SetReaders(1)
+	}
 	b := event.NewBatch(evs, event.NewAck(func(s event.Status) { done <- s }))
-	b.MarkLastReader()
 	if err := o.Deliver(ctx, b); err != nil {
 		t.Fatal(err)
 	}

@@ -16,8 +16,8 @@ import (
 )
 
 // richBatch is makeBatch with the fields a parsed vLLM line has (nested names, numbers, tags,
-// a shared object), marked as going to its last reader when last is set. It also returns what
-// each event is written as before delivery.
+// a shared object), each event read by this output alone when last is set (as the runtime
+// counts them for a pipeline's one output). It also returns what each event is written as.
 func richBatch(t *testing.T, src string, first, n int, last bool) (*event.Batch, chan event.Status, []string) {
 	t.Helper()
 	b, done := makeBatch(src, first, n)
@@ -37,16 +37,16 @@ func richBatch(t *testing.T, src string, first, n int, last bool) (*event.Batch,
 		ev.AddShared(sh)
 		ev.AddTag("request_sampled")
 		want[i] = string(ev.AppendJSON(nil))
-	}
-	if last {
-		b.MarkLastReader()
+		if last {
+			ev.SetReaders(1)
+		}
 	}
 	return b, done, want
 }
 
-// TestLastReaderReleasesEvents: given a batch it reads last, the output drops each event's
-// fields once encoded and indexes the same documents as from a batch it shares; it leaves a
-// shared batch's events alone.
+// TestLastReaderReleasesEvents: as the last reader of a batch's events, the output drops each
+// event's fields once encoded and indexes the same documents as from events others still read,
+// which it leaves alone.
 func TestLastReaderReleasesEvents(t *testing.T) {
 	t.Parallel()
 	docs := map[bool]map[string]string{}

@@ -49,10 +49,10 @@ type Config struct {
 	// MaxAttempts bounds the attempts per item; 0 retries until shutdown. Exhausted items are
 	// resolved event.Retry so the source sends them again.
 	MaxAttempts int
-	// Restore, when set, runs on an item before its Event goes to the dead letter: an output
-	// that released its events after encoding them (event.Batch.LastReader) rebuilds the event
-	// from the item's Body there.
-	Restore func(*Item)
+	// DeadLetterEvent, when set, gives the event to write to the dead letter for an item, in
+	// place of its Event: an output that is done with its events once encoded
+	// (event.Event.DoneReading) rebuilds them from the items' Bodies.
+	DeadLetterEvent func(*Item) *event.Event
 }
 
 // Response is the outcome of one request. The SendFunc finishes every item it was given except
@@ -353,10 +353,11 @@ func (s *Sender) abandon() error {
 	ctx := context.Background()
 	kept, failed := 0, 0
 	for _, it := range left {
-		if s.dl != nil && s.cfg.Restore != nil {
-			s.cfg.Restore(it)
+		ev := it.Event
+		if s.dl != nil && s.cfg.DeadLetterEvent != nil {
+			ev = s.cfg.DeadLetterEvent(it)
 		}
-		if s.dl != nil && s.dl.Write(ctx, it.Event, s.id, reason) == nil {
+		if s.dl != nil && s.dl.Write(ctx, ev, s.id, reason) == nil {
 			kept++
 			it.Finish(event.Delivered)
 			continue
