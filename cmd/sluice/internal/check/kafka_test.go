@@ -48,47 +48,46 @@ func produce(ctx context.Context, t *testing.T, broker, topic string, n int) {
 	for i := range msgs {
 		msgs[i] = kafka.Message{Value: []byte(fmt.Sprint(i))}
 	}
-	for {
+	retryTemporary(ctx, t, "produce", func() error {
 		conn, err := kafka.DialLeader(ctx, "tcp", broker, topic, 0)
 		if err == nil {
 			_, err = conn.WriteMessages(msgs...)
 			conn.Close()
 		}
-		var kerr kafka.Error
-		switch {
-		case err == nil:
-			return
-		case !errors.As(err, &kerr) || !kerr.Temporary():
-			t.Fatalf("produce: %v", err)
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("produce: %v", err)
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
+		return err
+	})
 }
 
 // commitOffset commits offset of partition 0 for group; on a fresh broker the group's coordinator
-// takes a moment to be ready (NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS), which is retried.
+// takes a moment to be ready (NOT_COORDINATOR, COORDINATOR_LOAD_IN_PROGRESS).
 func commitOffset(ctx context.Context, t *testing.T, c *kafka.Client, group, topic string, offset int64) {
 	t.Helper()
-	for {
+	retryTemporary(ctx, t, "commit", func() error {
 		res, err := c.OffsetCommit(ctx, &kafka.OffsetCommitRequest{GroupID: group, GenerationID: -1,
 			Topics: map[string][]kafka.OffsetCommit{topic: {{Partition: 0, Offset: offset}}}})
 		if err == nil {
 			err = res.Topics[topic][0].Error
 		}
+		return err
+	})
+}
+
+// retryTemporary runs f until it succeeds, again after an error Kafka calls temporary, and fails
+// the test on any other error or when ctx ends.
+func retryTemporary(ctx context.Context, t *testing.T, what string, f func() error) {
+	t.Helper()
+	for {
+		err := f()
 		var kerr kafka.Error
 		switch {
 		case err == nil:
 			return
 		case !errors.As(err, &kerr) || !kerr.Temporary():
-			t.Fatalf("commit: %v", err)
+			t.Fatalf("%s: %v", what, err)
 		}
 		select {
 		case <-ctx.Done():
-			t.Fatalf("commit: %v", err)
+			t.Fatalf("%s: %v", what, err)
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
