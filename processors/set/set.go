@@ -3,6 +3,9 @@
 package set
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/processors/internal/proc"
@@ -26,12 +29,56 @@ func build(_ pipeline.Settings, c *Config) (proc.EventFunc, error) {
 		}
 		as[i] = assign{key: f.Field, val: v, override: f.Override == nil || *f.Override}
 	}
+	own, shared := group(as)
 	return func(ev *event.Event) (proc.Result, error) {
-		for _, a := range as {
+		ev.AddShared(shared...)
+		for _, a := range own {
 			if a.override || !ev.Has(a.key) {
 				ev.Set(a.key, a.val)
 			}
 		}
 		return proc.Keep, nil
 	}, nil
+}
+
+// group makes one shared object (event.Shared) of the fields that replace what is there and
+// have a top-level name of their own among the fields set (orchestrator.cluster.name and
+// orchestrator.type): every event then gets a pointer to it, as the Beats input adds Filebeat's
+// objects, instead of a field insert each (which grows a full field list), and the encoder
+// copies the object's JSON. An event that already has fields under the name gets the fields
+// set one by one, as before (Event.AddShared). The other fields are returned to be set.
+func group(as []assign) ([]assign, []*event.Shared) {
+	var names []string
+	byName := map[string][]assign{}
+	for _, a := range as {
+		name, _, dotted := strings.Cut(a.key, ".")
+		if a.override && dotted && name != "" {
+			if byName[name] == nil {
+				names = append(names, name)
+			}
+			byName[name] = append(byName[name], a)
+		}
+	}
+	var own []assign
+	var shared []*event.Shared
+	for _, name := range names {
+		g := byName[name]
+		// A field that is the name itself, or under it but does not replace, is set in the
+		// order given, and the group with it.
+		apart := slices.ContainsFunc(as, func(a assign) bool {
+			return a.key == name || !a.override && strings.HasPrefix(a.key, name+".")
+		})
+		if sh, ok := event.NewShared(name, len(g), func(i int) (string, event.Value) { return g[i].key, g[i].val }); ok && !apart {
+			shared = append(shared, sh)
+			continue
+		}
+		delete(byName, name)
+	}
+	for _, a := range as {
+		name, _, _ := strings.Cut(a.key, ".")
+		if _, grouped := byName[name]; !grouped || !a.override || !strings.Contains(a.key, ".") {
+			own = append(own, a)
+		}
+	}
+	return own, shared
 }
