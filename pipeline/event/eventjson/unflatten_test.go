@@ -100,3 +100,21 @@ func sameJSON(t *testing.T, a, b []byte) bool {
 	}
 	return string(a) == string(b) || reflect.DeepEqual(decode(a), decode(b))
 }
+
+// FuzzUnflattenAnyJSON feeds Unflatten what a dead-letter file may hold after an operator has
+// edited it: any JSON object. It must not fail, and the event must write valid JSON.
+func FuzzUnflattenAnyJSON(f *testing.F) {
+	f.Add(`{"a":{"b":[1,{"c":null}],"":{"x":1e999}},"tags":["t",2,{"u":1}],"a.b":"dup"}`)
+	f.Add(`{"message":"x\u0000\ud800","n":-9223372036854775809,"o":{}}`)
+	f.Add(strings.Repeat(`{"a":`, 100) + "1" + strings.Repeat("}", 100))
+	f.Fuzz(func(t *testing.T, doc string) {
+		if !Valid(doc) || !gjson.Parse(doc).IsObject() {
+			return
+		}
+		e := event.New()
+		Unflatten(e, gjson.Parse(doc))
+		if out := e.AppendJSON(nil); !json.Valid(out) {
+			t.Fatalf("invalid JSON from %q: %s", doc, out)
+		}
+	})
+}
