@@ -42,6 +42,14 @@ func (o *releaser) seen() ([]string, int) {
 	return append([]string(nil), o.messages...), n
 }
 
+// twoOutputs is a pipeline of input in/a and outputs out/x and out/y.
+const twoOutputs = `
+inputs: {in/a: {}}
+outputs: {out/x: {}, out/y: {}}
+pipelines: {main: {inputs: [in/a], outputs: [out/x, out/y]}}
+http: {address: ""}
+`
+
 // TestEventReaders: the runtime counts the outputs that read each event, so that the last one to
 // be done with it frees it, and no output finds an event emptied under it: with one output,
 // with two, with routes, beside and behind a pipeline output, and never while an output that
@@ -82,12 +90,7 @@ http: {address: ""}
 		t.Parallel()
 		e, feed, x, y := newEnv(), newFeed(), &releaser{}, &releaser{}
 		e.inputs["in/a"], e.outputs["out/x"], e.outputs["out/y"] = feed, x, y
-		run(t, e, `
-inputs: {in/a: {}}
-outputs: {out/x: {}, out/y: {}}
-pipelines: {main: {inputs: [in/a], outputs: [out/x, out/y]}}
-http: {address: ""}
-`, feed, "a", "b")
+		run(t, e, twoOutputs, feed, "a", "b")
 		check(t, "out/x", x, "[a b]", 2) // neither read an event the other had freed
 		check(t, "out/y", y, "[a b]", 2)
 	})
@@ -95,12 +98,7 @@ http: {address: ""}
 		t.Parallel()
 		e, feed, x, sink := newEnv(), newFeed(), &releaser{}, pipelinetest.NewSink()
 		e.inputs["in/a"], e.outputs["out/x"], e.outputs["out/y"] = feed, x, sink
-		run(t, e, `
-inputs: {in/a: {}}
-outputs: {out/x: {}, out/y: {}}
-pipelines: {main: {inputs: [in/a], outputs: [out/x, out/y]}}
-http: {address: ""}
-`, feed, "a", "b")
+		run(t, e, twoOutputs, feed, "a", "b")
 		check(t, "out/x", x, "[a b]", 0)
 		wantList(t, "sink messages", sink.Messages(), "[a b]")
 	})
