@@ -47,12 +47,11 @@ type Event struct {
 	sfirst uint64 // the first bytes of the shared objects' names, as firstBit sets them
 	// safe is the longest string value set that needs no escaping (SafeString): a value whose
 	// text lies inside it (a parser's piece of the message) is written as it is too.
-	safe     string
-	tags     []string
-	msg      uint32 // 1 + the position in fields where message was found last, 0 when not yet; atomic
-	readers  int32  // outputs that still read the fields (SetReaders, DoneReading); atomic
-	released bool   // set by Release; see Released
-	Meta     Meta
+	safe    string
+	tags    []string
+	msg     uint32 // 1 + the position in fields where message was found last, 0 when not yet; atomic
+	readers int32  // outputs that still read the fields (SetReaders, DoneReading); atomic
+	Meta    Meta
 }
 
 // maxFields bounds the fields of one event (the index is uint16). Set beyond it is ignored;
@@ -401,11 +400,11 @@ func (e *Event) Release() {
 	e.shared, e.sfirst = nil, 0
 	e.safe, e.tags = "", nil
 	atomic.StoreUint32(&e.msg, 0)
-	e.released = true
 }
 
-// Released reports whether Release emptied the event and no field was set on it since.
-func (e *Event) Released() bool { return e.released && len(e.order) == 0 && len(e.shared) == 0 }
+// Released reports whether Release emptied the event and no field was set on it since: an event
+// made by New, NewSized or Clone always has a field list until then.
+func (e *Event) Released() bool { return e.fields == nil && len(e.shared) == 0 }
 
 // Reset empties the event for reuse, keeping its allocated capacity.
 func (e *Event) Reset() {
@@ -415,6 +414,6 @@ func (e *Event) Reset() {
 	e.safe = ""
 	e.shared, e.sfirst = nil, 0 // it may be held by other events
 	e.tags = e.tags[:0]
-	e.released, e.readers = false, 0
+	e.readers = 0
 	e.Meta = Meta{Offset: -1}
 }

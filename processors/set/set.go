@@ -48,18 +48,22 @@ func build(_ pipeline.Settings, c *Config) (proc.EventFunc, error) {
 // copies the object's JSON. An event that already has fields under the name gets the fields
 // set one by one, as before (Event.AddShared). The other fields are returned to be set.
 func group(as []assign) ([]assign, []*event.Shared) {
+	// groupName is the top-level name a field may be shared under: it replaces, and is named
+	// under a name.
+	groupName := func(a assign) (string, bool) {
+		name, _, dotted := strings.Cut(a.key, ".")
+		return name, a.override && dotted && name != ""
+	}
 	var names []string
 	byName := map[string][]assign{}
 	for _, a := range as {
-		name, _, dotted := strings.Cut(a.key, ".")
-		if a.override && dotted && name != "" {
+		if name, ok := groupName(a); ok {
 			if byName[name] == nil {
 				names = append(names, name)
 			}
 			byName[name] = append(byName[name], a)
 		}
 	}
-	var own []assign
 	var shared []*event.Shared
 	for _, name := range names {
 		g := byName[name]
@@ -68,15 +72,16 @@ func group(as []assign) ([]assign, []*event.Shared) {
 		apart := slices.ContainsFunc(as, func(a assign) bool {
 			return a.key == name || !a.override && strings.HasPrefix(a.key, name+".")
 		})
-		if sh, ok := event.NewShared(name, len(g), func(i int) (string, event.Value) { return g[i].key, g[i].val }); ok && !apart {
-			shared = append(shared, sh)
+		sh, ok := event.NewShared(name, len(g), func(i int) (string, event.Value) { return g[i].key, g[i].val })
+		if !ok || apart {
+			delete(byName, name)
 			continue
 		}
-		delete(byName, name)
+		shared = append(shared, sh)
 	}
+	var own []assign
 	for _, a := range as {
-		name, _, _ := strings.Cut(a.key, ".")
-		if _, grouped := byName[name]; !grouped || !a.override || !strings.Contains(a.key, ".") {
+		if name, ok := groupName(a); !ok || byName[name] == nil {
 			own = append(own, a)
 		}
 	}

@@ -62,8 +62,8 @@ func flatten(ev *event.Event, prefix string, r gjson.Result, depth int, n *int) 
 // Unflatten sets the members of doc, a JSON object an event was written as (Event.AppendJSON,
 // a dead-letter record's event), as the fields it was written from: nested objects become dotted
 // names at any depth, the top-level tags array becomes the event's tags, a null stays null, and
-// other values convert as Value does. An output rebuilds an event it released after encoding
-// (event.Batch.LastReader) from its encoded document this way, and a replay reads the dead letter.
+// other values convert as Value does. An output rebuilds an event it was done with once encoded
+// (event.Event.DoneReading) from its document this way, and a replay reads the dead letter.
 func Unflatten(ev *event.Event, doc gjson.Result) { unflatten(ev, doc, "", 1) }
 
 // unflatten sets the members of obj under prefix and reports whether it had any.

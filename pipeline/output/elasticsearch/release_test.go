@@ -44,10 +44,10 @@ func richBatch(t *testing.T, src string, first, n int, last bool) (*event.Batch,
 	return b, done, want
 }
 
-// TestLastReaderReleasesEvents: as the last reader of a batch's events, the output drops each
+// TestDoneReadingReleasesEvents: as the last reader of a batch's events, the output drops each
 // event's fields once encoded and indexes the same documents as from events others still read,
 // which it leaves alone.
-func TestLastReaderReleasesEvents(t *testing.T) {
+func TestDoneReadingReleasesEvents(t *testing.T) {
 	t.Parallel()
 	docs := map[bool]map[string]string{}
 	for _, last := range []bool{false, true} {
