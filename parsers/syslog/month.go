@@ -16,10 +16,9 @@ func stamp(s string, ref time.Time) (time.Time, int, bool) {
 	if sp <= 0 {
 		return time.Time{}, 0, false
 	}
-	mon, ok := month(s[:sp])
-	if !ok {
-		return time.Time{}, 0, false
-	}
+	// The day and the clock are read before the month name: most lines that reach here are not
+	// syslog ("INFO 11-27 10:15:09" from vLLM), and the digits turn them away before the name
+	// tables are searched for their first word.
 	i := sp + 1
 	if i < len(s) && s[i] == ' ' {
 		i++ // "Jun  7"
@@ -35,6 +34,10 @@ func stamp(s string, ref time.Time) (time.Time, int, bool) {
 	hh, mm, ss, ns, n, ok := pu.Clock(s[j+1:])
 	end := j + 1 + n
 	if !ok || end >= len(s) || s[end] != ' ' {
+		return time.Time{}, 0, false
+	}
+	mon, ok := month(s[:sp])
+	if !ok {
 		return time.Time{}, 0, false
 	}
 	if mon == 0 {

@@ -2,6 +2,7 @@ package syslog
 
 import (
 	"testing"
+	"time"
 
 	"github.com/sluice-dev/sluice/parsers/golden"
 	"github.com/sluice-dev/sluice/pipeline/event"
@@ -27,4 +28,23 @@ func FuzzParse(f *testing.F) { golden.FuzzFraming(f, Parser{}) }
 
 func BenchmarkParse(b *testing.B) {
 	golden.BenchFraming(b, Parser{}, `Jun 07 06:13:05 node01 kubelet[2154]: I0607 06:13:05.123456    2154 kubelet.go:2448] "SyncLoop ADD" source="api"`)
+}
+
+// BenchmarkDecline is the frame's cost on the lines it sees most, which are not syslog: every
+// line of a pod reaches it after the runtime's frame.
+func BenchmarkDecline(b *testing.B) {
+	lines := []string{
+		`INFO 11-27 10:15:09 [logger.py:43] Received request chatcmpl-9f1c2d7e8a: prompt: 'Hi'`,
+		`WARNING 11-27 10:15:09 [scheduler.py:1089] Sequence group 0 is preempted by PreemptionMode.RECOMPUTE`,
+		`INFO:     10.0.0.7:51234 - "POST /v1/chat/completions HTTP/1.1" 200 OK`,
+	}
+	ref := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, l := range lines {
+			if _, ok := Split(l, ref); ok {
+				b.Fatalf("took %q", l)
+			}
+		}
+	}
 }
