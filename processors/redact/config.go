@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
-	"strings"
 
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/processors/internal/proc"
@@ -68,9 +67,11 @@ func (c *Config) Validate() error {
 type compiled struct {
 	name    string
 	re      *regexp.Regexp
-	hints   [][]byte
+	hints   []string // folded; see hints.go
 	builtin bool
 }
+
+func (c *compiled) isSecretKV() bool { return c.builtin && c.name == "secret_kv" }
 
 func (c *Config) compile() ([]compiled, error) {
 	var out []compiled
@@ -98,7 +99,7 @@ func (c *Config) compile() ([]compiled, error) {
 			}
 			c := compiled{name: name, re: re}
 			if prefix, _ := re.LiteralPrefix(); prefix != "" {
-				c.hints = [][]byte{[]byte(strings.ToLower(prefix))} // every match starts with it
+				c.hints = []string{fold(prefix)} // every match starts with it
 			}
 			out = append(out, c)
 		default:

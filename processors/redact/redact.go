@@ -32,6 +32,7 @@ var builtins = map[string]*regexp.Regexp{
 type redactor struct {
 	fields     []string
 	patterns   []compiled
+	hints      *hintIndex
 	applyTo    []string
 	everywhere bool // patterns apply to every text field
 	hash       bool
@@ -42,7 +43,8 @@ func build(_ pipeline.Settings, c *Config) (proc.EventFunc, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &redactor{fields: c.Fields, patterns: pats, applyTo: c.ApplyTo, everywhere: c.everywhere, hash: c.Mode == "hash"}
+	r := &redactor{fields: c.Fields, patterns: pats, hints: newHintIndex(pats), applyTo: c.ApplyTo,
+		everywhere: c.everywhere, hash: c.Mode == "hash"}
 	return r.event, nil
 }
 
@@ -82,11 +84,9 @@ func (r *redactor) textFields(ev *event.Event) []string {
 // Text applies every pattern to s. A pattern with a capture group keeps the group (the prefix)
 // and replaces the rest of the match.
 func (r *redactor) Text(s string) string {
-	bp := foldPool.Get().(*[]byte)
-	defer foldPool.Put(bp)
-	lower := fold((*bp)[:0], s)
-	for _, p := range r.patterns {
-		if !p.hinted(lower) || !p.re.MatchString(s) {
+	found := r.hints.scan(s)
+	for k, p := range r.patterns {
+		if k < 64 && found&(1<<k) == 0 || !p.re.MatchString(s) {
 			continue
 		}
 		name := p.name
@@ -102,9 +102,8 @@ func (r *redactor) Text(s string) string {
 			}
 			return prefix + r.replacement(name, m[len(prefix):])
 		})
-		lower = fold(lower[:0], s)
+		found = r.hints.scan(s) // the later patterns look at the text as it is now
 	}
-	*bp = lower
 	return s
 }
 

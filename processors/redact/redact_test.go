@@ -17,6 +17,16 @@ func all() []Pattern {
 	return ps
 }
 
+// newRedactor is the redactor a config with these patterns builds.
+func newRedactor(tb testing.TB, ps []Pattern) *redactor {
+	tb.Helper()
+	pats, err := (&Config{Patterns: ps}).compile()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return &redactor{patterns: pats, hints: newHintIndex(pats), applyTo: []string{"message"}}
+}
+
 func TestBuiltins(t *testing.T) {
 	t.Parallel()
 	p := proctest.New(t, Factory, func(c *Config) { c.Patterns = all() })
@@ -71,19 +81,36 @@ func TestCustomPrefixHint(t *testing.T) {
 	}
 }
 
-func TestFoldAndHints(t *testing.T) {
+// TestCustomPrefixHintFoldsASCII: a custom pattern's literal prefix is folded as the scan folds
+// text, ASCII only. Lower-cased by Unicode rules ("É" to "é"), it was never found in a text
+// holding "É", and the expression never ran.
+func TestCustomPrefixHintFoldsASCII(t *testing.T) {
 	t.Parallel()
-	if got := string(fold(nil, "Authorization: BEARER x")); got != "authorization: bearer x" {
+	r := newRedactor(t, []Pattern{{Name: "node", Regex: `ÉNODE-\d+`}})
+	if got := r.Text("on ÉNODE-12 now"); got != "on [REDACTED:node] now" {
+		t.Errorf("got %q", got)
+	}
+}
+
+func TestHintScan(t *testing.T) {
+	t.Parallel()
+	if got := fold("Authorization: BEARER x É"); got != "authorization: bearer x É" {
 		t.Errorf("fold: %q", got)
 	}
-	api := &compiled{name: "api_key", builtin: true, hints: hintsOf("api_key")}
-	for s, want := range map[string]bool{"xAKIAy": true, "no keys here": false} {
-		if got := api.hinted(fold(nil, s)); got != want {
-			t.Errorf("api_key hinted(%q) = %v", s, got)
+	// email, bearer_token, api_key, secret_kv, a custom pattern with no literal prefix.
+	r := newRedactor(t, []Pattern{{Builtin: "email"}, {Builtin: "bearer_token"}, {Builtin: "api_key"},
+		{Builtin: "secret_kv"}, {Regex: `\d{3}-\d{4}`}})
+	for s, want := range map[string]uint64{
+		"no keys here":                       0b10000,
+		"xAKIAy":                             0b10100,
+		"a@b BEARER c":                       0b10011,
+		"Avg prompt throughput: 12 tokens/s": 0b10000,
+		"API_KEY : x and GHS_ and ann@x":     0b11101,
+		"":                                   0b10000,
+	} {
+		if got := r.hints.scan(s); got != want {
+			t.Errorf("scan(%q) = %05b, want %05b", s, got, want)
 		}
-	}
-	if !(&compiled{name: "custom"}).hinted(nil) {
-		t.Errorf("a pattern without hints must always run")
 	}
 }
 
@@ -98,9 +125,7 @@ func TestBadConfig(t *testing.T) {
 }
 
 func BenchmarkRedact(b *testing.B) {
-	r := &redactor{applyTo: []string{"message"}}
-	c := &Config{Patterns: all()}
-	r.patterns, _ = c.compile()
+	r := newRedactor(b, all())
 	line := `INFO 11-27 12:00:00 api_server.py:600] request from 10.42.0.17 user=alice@example.com completed in 120ms`
 	b.ReportAllocs()
 	for b.Loop() {
@@ -114,8 +139,7 @@ func FuzzRedact(f *testing.F) {
 	}
 	f.Add("user alice@example.com Authorization: Bearer abc password=x 4111 1111 1111 1111")
 	f.Add("AKIAIOSFODNN7EXAMPLE 10.0.0.1 ::1 eyJa.eyJb.c")
-	r := &redactor{}
-	r.patterns, _ = (&Config{Patterns: all()}).compile()
+	r := newRedactor(f, all())
 	f.Fuzz(func(t *testing.T, s string) {
 		out := r.Text(s)
 		if out != s && !strings.Contains(out, "[REDACTED:") {
@@ -126,6 +150,7 @@ func FuzzRedact(f *testing.F) {
 
 func TestSecretHint(t *testing.T) {
 	t.Parallel()
+	r := newRedactor(t, []Pattern{{Builtin: "secret_kv"}})
 	for s, want := range map[string]bool{
 		"Avg prompt throughput: 12 tokens/s": false,
 		"token=abc":                          true,
@@ -133,19 +158,44 @@ func TestSecretHint(t *testing.T) {
 		"the secret sauce":                   false,
 		"password\t= hunter2":                true,
 		"tokens=3":                           false,
+		"=token":                             false,
 	} {
-		if got := secretHint(fold(nil, s)); got != want {
-			t.Errorf("secretHint(%q) = %v, want %v", s, got, want)
+		if got := r.hints.scan(s) != 0; got != want {
+			t.Errorf("secret_kv hinted by %q: %v, want %v", s, got, want)
 		}
 	}
 }
 
-// secretHintByKey is secretHint as it was first written, one search per key: the reference the
-// one-pass search must agree with.
+// scanByHint is the hint scan as it was first written: the text folded, then searched once per
+// hint, and once per secret key for secret_kv (lower is the folded text). The one-pass scan
+// must agree with it.
+func scanByHint(pats []compiled, lower []byte) uint64 {
+	var found uint64
+	for k, p := range pats {
+		switch {
+		case p.isSecretKV():
+			if secretHintByKey(lower) {
+				found |= 1 << k
+			}
+		case len(p.hints) == 0:
+			found |= 1 << k
+		default:
+			for _, h := range p.hints {
+				if bytes.Contains(lower, []byte(h)) {
+					found |= 1 << k
+				}
+			}
+		}
+	}
+	return found
+}
+
+// secretHintByKey reports whether a secret key is followed (spaces aside) by = or :, searching
+// for each key in turn.
 func secretHintByKey(lower []byte) bool {
 	for _, k := range secretKeys {
 		for rest := lower; ; {
-			i := bytes.Index(rest, k)
+			i := bytes.Index(rest, []byte(k))
 			if i < 0 {
 				break
 			}
@@ -159,15 +209,18 @@ func secretHintByKey(lower []byte) bool {
 	return false
 }
 
-func FuzzSecretHint(f *testing.F) {
+// FuzzHintScan holds the one-pass scan to the search per hint, for every built-in pattern and
+// a custom one whose prefix starts with a separator.
+func FuzzHintScan(f *testing.F) {
 	for _, s := range []string{"token=abc", "API_KEY : x", "tokens=3", "password\t= hunter2", "secret", "x:token :", "apikey\t\t:",
-		"Avg prompt throughput: 12 tokens/s, Running: 3 reqs", "access-key=", "passwdpassword =1"} {
+		"Avg prompt throughput: 12 tokens/s, Running: 3 reqs", "access-key=", "passwdpassword =1",
+		"a@b Bearer eyJx sk-1 HF_ akia ghp_ gho_ ghu_ ghs_ ghr_ xoxb", ":Port 1", "É:port"} {
 		f.Add(s)
 	}
+	r := newRedactor(f, append(all(), Pattern{Regex: `:port \d+`}, Pattern{Regex: `(?i)x\d`}))
 	f.Fuzz(func(t *testing.T, s string) {
-		lower := fold(nil, s)
-		if got, want := secretHint(lower), secretHintByKey(lower); got != want {
-			t.Fatalf("secretHint(%q) = %v, the search per key says %v", s, got, want)
+		if got, want := r.hints.scan(s), scanByHint(r.patterns, []byte(fold(s))); got != want {
+			t.Fatalf("scan(%q) = %b, the search per hint says %b", s, got, want)
 		}
 	})
 }
