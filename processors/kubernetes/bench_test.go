@@ -13,6 +13,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	toolscache "k8s.io/client-go/tools/cache"
 
+	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/processors/internal/proc"
 	"github.com/sluice-dev/sluice/processors/internal/proctest"
 )
@@ -187,5 +188,37 @@ func BenchmarkProcessor(b *testing.B) {
 	ev.SetString(FieldPodUID, string(p.UID))
 	ev.Delete(FieldPodName)
 	ev.Delete(FieldNamespace)
+	proctest.Bench(b, r, ev)
+}
+
+// BenchmarkProcessorFilebeat enriches events as the Beats input hands them over: Filebeat's
+// own kubernetes.* and container.* metadata arrive as shared objects (event.Shared), which the
+// first field the processor sets under those names turns back into the event's own fields.
+func BenchmarkProcessorFilebeat(b *testing.B) {
+	e := benchEnricher(b)
+	set, _, _ := proctest.Settings(b, typeName)
+	r, err := proc.NewRunner(typeName, set, &proc.Common{}, e.enrich)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := realisticPod(4657)
+	shared := func(name string, kv ...string) *event.Shared {
+		s, ok := event.NewShared(name, len(kv)/2, func(i int) (string, event.Value) {
+			return kv[2*i], event.String(kv[2*i+1])
+		})
+		if !ok {
+			b.Fatal(name)
+		}
+		return s
+	}
+	k8s := shared("kubernetes", FieldNamespace, p.Namespace, FieldPodName, p.Name, FieldPodUID, string(p.UID),
+		FieldPodIP, p.Status.PodIP, FieldNode, p.Spec.NodeName, FieldContainer, "vllm",
+		"kubernetes.labels.app_kubernetes_io/name", "vllm", "kubernetes.labels.pod-template-hash", "7d9f8b6c5d",
+		"kubernetes.replicaset.name", "vllm-0d7-7d9f8b6c5d", "kubernetes.namespace_uid", "0b1c2d3e")
+	ctr := shared("container", FieldContainerID, "3f9a0c", FieldContainerRuntime, "containerd",
+		FieldContainerImage, "docker.io/vllm/vllm-openai:v0.11.0")
+	ev := event.NewMessage("INFO 11-27 12:00:01 [engine.py:10] Avg prompt throughput: 0.0 tokens/s", time.Date(2026, 11, 27, 12, 0, 1, 0, time.UTC))
+	ev.SetString(FieldFilePath, "/var/log/containers/"+p.Name+"_"+p.Namespace+"_vllm-3f9a0c.log")
+	ev.AddShared(ctr, k8s)
 	proctest.Bench(b, r, ev)
 }
