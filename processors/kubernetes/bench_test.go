@@ -177,12 +177,7 @@ func BenchmarkLookup(b *testing.B) {
 // BenchmarkProcessor is the whole enrichment of a parsed vLLM event (about 20 fields) whose pod
 // is known by uid: the lookup and the ~30 fields it writes, in batches of 256.
 func BenchmarkProcessor(b *testing.B) {
-	e := benchEnricher(b)
-	set, _, _ := proctest.Settings(b, typeName)
-	r, err := proc.NewRunner(typeName, set, &proc.Common{}, e.enrich)
-	if err != nil {
-		b.Fatal(err)
-	}
+	r := benchRunner(b)
 	ev := proctest.Sample()
 	p := realisticPod(4657)
 	ev.SetString(FieldPodUID, string(p.UID))
@@ -191,16 +186,21 @@ func BenchmarkProcessor(b *testing.B) {
 	proctest.Bench(b, r, ev)
 }
 
+// benchRunner is the processor over benchEnricher's cache.
+func benchRunner(b *testing.B) *proc.Runner {
+	set, _, _ := proctest.Settings(b, typeName)
+	r, err := proc.NewRunner(typeName, set, &proc.Common{}, benchEnricher(b).enrich)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return r
+}
+
 // BenchmarkProcessorFilebeat enriches events as the Beats input hands them over: Filebeat's
 // own kubernetes.* and container.* metadata arrive as shared objects (event.Shared), which the
 // first field the processor sets under those names turns back into the event's own fields.
 func BenchmarkProcessorFilebeat(b *testing.B) {
-	e := benchEnricher(b)
-	set, _, _ := proctest.Settings(b, typeName)
-	r, err := proc.NewRunner(typeName, set, &proc.Common{}, e.enrich)
-	if err != nil {
-		b.Fatal(err)
-	}
+	r := benchRunner(b)
 	p := realisticPod(4657)
 	shared := func(name string, kv ...string) *event.Shared {
 		s, ok := event.NewShared(name, len(kv)/2, func(i int) (string, event.Value) {
