@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -297,5 +298,36 @@ func TestRelease(t *testing.T) {
 	uncounted.DoneReading()
 	if uncounted.Released() || uncounted.Message() != "kept" {
 		t.Error("an event whose readers were not counted was released")
+	}
+}
+
+// TestGrow: room made once holds the fields set after it, the event reads the same, and
+// SharedLen counts what making a shared object its own adds.
+func TestGrow(t *testing.T) {
+	t.Parallel()
+	e := NewSized(0)
+	e.SetString("b", "1")
+	k8s, _ := NewShared("k8s", 2, func(i int) (string, Value) { return []string{"k8s.pod", "k8s.ns"}[i], String("x") })
+	e.AddShared(k8s)
+	if n := e.SharedLen("k8s"); n != 2 {
+		t.Fatalf("SharedLen(k8s) = %d, want 2", n)
+	}
+	if n := e.SharedLen("b"); n != 0 {
+		t.Fatalf("SharedLen(b) = %d, want 0", n)
+	}
+	before := string(e.AppendJSON(nil))
+	e.Grow(12 + e.SharedLen("k8s"))
+	if got := string(e.AppendJSON(nil)); got != before {
+		t.Fatalf("Grow changed the event: %s, was %s", got, before)
+	}
+	first := &e.fields[0]
+	for i := range 12 {
+		e.SetString("k8s.n"+strconv.Itoa(i), "v") // the first makes k8s the event's own
+	}
+	if &e.fields[0] != first {
+		t.Errorf("the field list grew again after Grow")
+	}
+	if v, _ := e.GetString("k8s.pod"); v != "x" || e.Len() != 15 {
+		t.Errorf("k8s.pod = %q, %d fields", v, e.Len())
 	}
 }

@@ -155,6 +155,15 @@ func (e *Event) ownUnder(name, prefix string) bool {
 	return p < len(e.order) && hasPrefix(e.fields[e.order[p]].key, prefix)
 }
 
+// SharedLen returns how many fields the event's shared object of that top-level name holds: the
+// own fields setting a field under the name would add (see Grow). 0 when it has none.
+func (e *Event) SharedLen(name string) int {
+	if i := e.sharedAt(name); i >= 0 {
+		return len(e.shared[i].fields)
+	}
+	return 0
+}
+
 func (e *Event) sharedAt(name string) int {
 	for i, s := range e.shared {
 		if s.name == name {

@@ -29,6 +29,11 @@ type hit struct {
 	cid       string
 }
 
+// podHeadroom is room, beyond the pod's fields, for what an event of a known pod is given
+// besides: workload, container, node, host and GPU fields. Room is made as well for Filebeat's
+// kubernetes.* and container.*, which setting a field under those names makes the event's own.
+const podHeadroom = 20
+
 // enrich never fails: an event whose pod or node is unknown is counted and goes on unchanged.
 func (e *enricher) enrich(ev *event.Event) (proc.Result, error) {
 	h, asked := e.findPod(ev)
@@ -36,6 +41,7 @@ func (e *enricher) enrich(ev *event.Event) (proc.Result, error) {
 	switch {
 	case h.pod != nil:
 		e.m.podHit.Inc()
+		ev.Grow(len(h.pod.fields) + podHeadroom + ev.SharedLen("kubernetes") + ev.SharedLen("container"))
 		e.writePod(ev, h)
 		node = h.pod.node
 	case asked:
