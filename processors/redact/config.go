@@ -86,7 +86,7 @@ func (c *Config) compile() ([]compiled, error) {
 				errs = append(errs, fmt.Errorf("patterns[%d].builtin: unknown %q (known: %v)", i, p.Builtin, BuiltinNames()))
 				continue
 			}
-			out = append(out, compiled{name: p.Builtin, re: re, hints: hintsOf(p.Builtin), builtin: true})
+			out = append(out, compiled{name: p.Builtin, re: re, hints: hints[p.Builtin], builtin: true})
 		case p.Regex != "":
 			re, err := regexp.Compile(p.Regex)
 			if err != nil {

@@ -33,7 +33,9 @@ var keysEndingIn = func() (t [256][]string) {
 // follows a byte a secret key ends in, or a space. Pairs that are set are rare in log text, so
 // the loop seldom leaves its few instructions per byte.
 type hintIndex struct {
-	always  uint64          // patterns without hints, and those past the 64th: always run
+	// always holds the patterns without hints, which always run. Patterns past the 64th have
+	// no bit: Text runs them always too.
+	always  uint64
 	kv      uint64          // the secret_kv patterns
 	all     uint64          // every bit a text can set
 	byFirst [256][]hintText // by the folded first byte
@@ -47,9 +49,9 @@ type hintText struct {
 
 func newHintIndex(pats []compiled) *hintIndex {
 	x := &hintIndex{}
-	for k, p := range pats {
+	for k, p := range pats[:min(len(pats), 64)] {
 		switch bit := uint64(1) << k; {
-		case k >= 64 || (len(p.hints) == 0 && !p.isSecretKV()):
+		case len(p.hints) == 0 && !p.isSecretKV():
 			x.always |= bit
 		case p.isSecretKV():
 			x.kv |= bit
@@ -130,7 +132,7 @@ func (x *hintIndex) scan(s string) uint64 {
 				found |= h.pats
 			}
 		}
-		if (c1 == '=' || c1 == ':') && found&x.kv == 0 && keyBefore(s[:i+1]) {
+		if (c1 == '=' || c1 == ':') && found&x.kv != x.kv && keyBefore(s[:i+1]) {
 			found |= x.kv
 		}
 		if found == x.all {
@@ -192,6 +194,3 @@ func fold(s string) string {
 	}
 	return string(b)
 }
-
-// hintsOf returns the hints of a built-in pattern.
-func hintsOf(name string) []string { return hints[name] }
