@@ -81,10 +81,24 @@ func addShared(t *testing.T, r *rand.Rand, e *Event, model map[string]int64) {
 	if !ok {
 		return
 	}
-	if set, _ := NewSharedSet(s); r.IntN(2) == 0 {
+	switch set, _ := NewSharedSet(s); r.IntN(3) {
+	case 0:
 		e.AddSharedSet(set)
-	} else {
+	case 1:
 		e.AddShared(s)
+	default:
+		// ReplaceShared takes the place of what the event holds under name, unless some of it
+		// is the event's own.
+		if got, want := e.ReplaceShared(s), !ownUnderModel(e, name); got != want {
+			t.Fatalf("ReplaceShared(%q) = %v, want %v", name, got, want)
+		} else if !got {
+			return
+		}
+		for mk := range model {
+			if strings.HasPrefix(mk, name+".") {
+				delete(model, mk)
+			}
+		}
 	}
 	for i, k := range keys {
 		model[k] = vals[i]
@@ -92,6 +106,16 @@ func addShared(t *testing.T, r *rand.Rand, e *Event, model map[string]int64) {
 }
 
 func hasKey(m map[string]int64, k string) bool { _, ok := m[k]; return ok }
+
+// ownUnderModel is HasOwnUnder read off the own fields one by one.
+func ownUnderModel(e *Event, name string) bool {
+	for _, f := range e.fields {
+		if f.key == name || strings.HasPrefix(f.key, name+".") {
+			return true
+		}
+	}
+	return false
+}
 
 func checkModel(t *testing.T, e *Event, model map[string]int64) {
 	t.Helper()
@@ -118,6 +142,28 @@ func checkModel(t *testing.T, e *Event, model map[string]int64) {
 	e.Range(func(k string, _ Value) bool { ranged = append(ranged, k); return true })
 	if strings.Join(ranged, "|") != strings.Join(keys, "|") {
 		t.Fatalf("Range %q, want %q", ranged, keys)
+	}
+	for _, name := range []string{"a", "k8s", "!", "+", "", ".", "x", "m", "a-b"} {
+		if got, want := e.HasOwnUnder(name), ownUnderModel(e, name); got != want {
+			t.Fatalf("HasOwnUnder(%q) = %v, want %v (own %v)", name, got, want, e.fields)
+		}
+	}
+	for _, name := range []string{"a", "k8s"} {
+		var want []string
+		for _, k := range keys {
+			if strings.HasPrefix(k, name+".") {
+				want = append(want, k+"="+strconv.FormatInt(model[k], 10))
+			}
+		}
+		var got []string
+		if s, ok := e.Share(name); ok {
+			for _, f := range s.fields {
+				got = append(got, f.key+"="+strconv.FormatInt(f.val.Int(), 10))
+			}
+		}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Fatalf("Share(%q) = %q, want %q", name, got, want)
+		}
 	}
 	out := e.AppendJSON(nil)
 	if memo := e.AppendJSONMemo(nil, &modelMemo); string(memo) != string(out) {

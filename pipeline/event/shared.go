@@ -80,7 +80,7 @@ func (e *Event) AddShared(ss ...*Shared) {
 }
 
 func (e *Event) addShared(s *Shared) {
-	if (len(e.order) > 0 && e.ownUnder(s.name, s.prefix)) || e.sharedAt(s.name) >= 0 {
+	if (len(e.order) > 0 && e.ownUnder(s.name)) || e.sharedAt(s.name) >= 0 {
 		for _, f := range s.fields {
 			e.Set(f.key, f.val)
 		}
@@ -146,13 +146,48 @@ func (e *Event) AddSharedSet(set *SharedSet) {
 	e.AddShared(set.list...)
 }
 
-// ownUnder reports whether the event's own fields hold name or a name under prefix (name+".").
-func (e *Event) ownUnder(name, prefix string) bool {
+// ownUnder reports whether the event's own fields hold name or a name under name+".".
+func (e *Event) ownUnder(name string) bool {
 	if _, ok := e.search(name); ok {
 		return true
 	}
-	p, _ := e.search(prefix)
-	return p < len(e.order) && hasPrefix(e.fields[e.order[p]].key, prefix)
+	// The first own name at or after name+"." (built in the comparison, not in memory).
+	n := len(name)
+	lo, hi := 0, len(e.order)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if compareDotted(e.fields[e.order[m]].key, name) < 0 {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo == len(e.order) {
+		return false
+	}
+	k := e.fields[e.order[lo]].key
+	return len(k) > n && k[n] == '.' && k[:n] == name
+}
+
+// compareDotted compares k with name+"." as CompareKeys would.
+func compareDotted(k, name string) int {
+	n := len(name)
+	if len(k) <= n {
+		if c := strings.Compare(k, name[:len(k)]); c != 0 {
+			return c
+		}
+		return -1 // k is name or a prefix of it
+	}
+	if c := strings.Compare(k[:n], name); c != 0 {
+		return c
+	}
+	switch {
+	case k[n] < '.':
+		return -1
+	case k[n] > '.' || len(k) > n+1:
+		return 1
+	}
+	return 0
 }
 
 // SharedLen returns how many fields the event's shared object of that top-level name holds: the
@@ -230,4 +265,71 @@ func (e *Event) unshare(i int) {
 		e.keepSafe(f.val)
 		e.order[p+j] = uint16(base + j)
 	}
+}
+
+// SharedObject returns the event's shared object of that top-level name, or nil when it has none.
+func (e *Event) SharedObject(name string) *Shared {
+	if i := e.sharedAt(name); i >= 0 {
+		return e.shared[i]
+	}
+	return nil
+}
+
+// HasOwnUnder reports whether the event's own fields (not its shared objects) hold name or a
+// name under name+".". While they do not, the event's fields under name are its shared object
+// of that name alone, if any (see SharedObject).
+func (e *Event) HasOwnUnder(name string) bool {
+	return len(e.order) > 0 && e.ownUnder(name)
+}
+
+// ReplaceShared puts each object in the place of the event's shared object of the same name, or
+// adds it where the event has none, building the list once. A component that computes what it
+// would set under a name from the object there (the kubernetes processor merges a pod's fields
+// into Filebeat's kubernetes.*) can keep the result and give it to every event that holds the
+// same object, instead of setting field by field. It reports false and changes nothing when the
+// event has an own field named by or under one of the names, or a name is given twice.
+func (e *Event) ReplaceShared(ss ...*Shared) bool {
+	add := 0
+	for i, s := range ss {
+		if e.HasOwnUnder(s.name) {
+			return false
+		}
+		for _, o := range ss[:i] {
+			if o.name == s.name {
+				return false
+			}
+		}
+		if e.sharedAt(s.name) < 0 {
+			add++
+		}
+	}
+	list := make([]*Shared, len(e.shared), len(e.shared)+add)
+	copy(list, e.shared) // the old list may be a SharedSet's: never changed in place
+	for _, s := range ss {
+		if i := slices.IndexFunc(list, func(o *Shared) bool { return o.name == s.name }); i >= 0 {
+			list[i] = s
+			continue
+		}
+		p := len(list)
+		for p > 0 && list[p-1].name > s.name {
+			p--
+		}
+		list = slices.Insert(list, p, s)
+	}
+	e.setShared(list)
+	return true
+}
+
+// Share returns the event's fields under name (its own and its shared object's) as a new shared
+// object, and false when there are none.
+func (e *Event) Share(name string) (*Shared, bool) {
+	prefix := name + "."
+	var fs []field
+	e.Range(func(k string, v Value) bool {
+		if hasPrefix(k, prefix) {
+			fs = append(fs, field{k, v})
+		}
+		return true
+	})
+	return NewShared(name, len(fs), func(i int) (string, Value) { return fs[i].key, fs[i].val })
 }

@@ -242,3 +242,34 @@ func BenchmarkEnrichFilebeat(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkEnrichEncodeFilebeat is BenchmarkEnrichFilebeat followed by what the Elasticsearch
+// output does next with the event: its JSON document.
+func BenchmarkEnrichEncodeFilebeat(b *testing.B) {
+	e := benchEnricher(b)
+	ev := filebeatEvent(b)
+	var buf []byte
+	b.ReportAllocs()
+	for b.Loop() {
+		c := ev.Clone()
+		if _, err := e.enrich(c); err != nil {
+			b.Fatal(err)
+		}
+		buf = c.AppendJSON(buf[:0])
+	}
+}
+
+// BenchmarkMemoMade is BenchmarkEnrichFilebeat when the pod's memo has to be made for every
+// event (two pods that take turns in one slot): the cost of a memo miss.
+func BenchmarkMemoMade(b *testing.B) {
+	e := benchEnricher(b)
+	ev := filebeatEvent(b)
+	slot := &e.memos[e.idx.podByUID(string(realisticPod(4657).UID)).slot%memoSlots]
+	b.ReportAllocs()
+	for b.Loop() {
+		slot.Store(nil)
+		if _, err := e.enrich(ev.Clone()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -115,7 +115,8 @@ func identity(m *metav1.ObjectMeta) metav1.ObjectMeta {
 
 // pod builds the index entry and the fields of a pod.
 func (cv *converter) pod(p *corev1.Pod) *pod {
-	out := &pod{uid: string(p.UID), namespace: p.Namespace, name: p.Name, node: p.Spec.NodeName, ip: p.Status.PodIP}
+	out := &pod{uid: string(p.UID), namespace: p.Namespace, name: p.Name, node: p.Spec.NodeName, ip: p.Status.PodIP,
+		slot: podSlots.Add(1)}
 	if ref := metav1.GetControllerOf(p); ref != nil {
 		out.ownerKind, out.ownerName = ref.Kind, ref.Name
 		if h := p.Labels[labelTemplateHash]; ref.Kind == "ReplicaSet" && h != "" {

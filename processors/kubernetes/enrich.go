@@ -3,6 +3,8 @@ package kubernetes
 import (
 	"sync/atomic"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/sluice-dev/sluice/parsers/k8spath"
 	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/processors/internal/proc"
@@ -14,6 +16,7 @@ type enricher struct {
 	gpus      atomic.Pointer[gpuMap]
 	overwrite bool
 	m         *metrics
+	memos     [memoSlots]atomic.Pointer[memo]
 }
 
 func newEnricher(c *Config, m *metrics) *enricher {
@@ -27,6 +30,7 @@ type hit struct {
 	pod       *pod
 	container string // name
 	cid       string
+	ctr       *ctr // the pod's container the event is from, once the pod is known (nil: unknown)
 }
 
 // podHeadroom is room, beyond the pod's fields, for what an event of a known pod is given
@@ -37,19 +41,58 @@ const podHeadroom = 20
 // enrich never fails: an event whose pod or node is unknown is counted and goes on unchanged.
 func (e *enricher) enrich(ev *event.Event) (proc.Result, error) {
 	h, asked := e.findPod(ev)
-	node := ""
-	switch {
-	case h.pod != nil:
-		e.m.podHit.Inc()
+	if h.pod != nil {
+		h.ctr = h.pod.container(h.container, h.cid)
+		if e.fromMemo(ev, h) {
+			return proc.Keep, nil
+		}
 		ev.Grow(len(h.pod.fields) + podHeadroom + ev.SharedLen("kubernetes") + ev.SharedLen("container"))
+	}
+	o := e.apply(ev, h, e.gpus.Load())
+	if h.pod == nil && asked {
+		o |= sawPodMiss
+	}
+	e.count(o)
+	return proc.Keep, nil
+}
+
+// apply writes what the index and the GPU map know of the event's pod (h.pod, nil when none)
+// and node, and returns the lookups' results for count.
+func (e *enricher) apply(ev *event.Event, h hit, gpus *gpuMap) outcome {
+	var o outcome
+	node := ""
+	if h.pod != nil {
+		o |= sawPodHit
 		e.writePod(ev, h)
 		node = h.pod.node
-	case asked:
-		e.m.podMiss.Inc()
 	}
-	n := e.writeNode(ev, node)
-	e.writeGPU(ev, h.pod, n)
-	return proc.Keep, nil
+	n := e.writeNode(ev, node, &o)
+	e.writeGPU(ev, h.pod, n, gpus, &o)
+	return o
+}
+
+// outcome is what one event's lookups found, counted once the event is written.
+type outcome uint8
+
+const (
+	sawPodHit outcome = 1 << iota
+	sawPodMiss
+	sawNodeHit
+	sawNodeMiss
+	sawGPUHit
+	sawGPUMiss
+)
+
+func (e *enricher) count(o outcome) {
+	for _, c := range [...]struct {
+		bit outcome
+		ctr prometheus.Counter
+	}{{sawPodHit, e.m.podHit}, {sawPodMiss, e.m.podMiss}, {sawNodeHit, e.m.nodeHit},
+		{sawNodeMiss, e.m.nodeMiss}, {sawGPUHit, e.m.gpuHit}, {sawGPUMiss, e.m.gpuMiss}} {
+		if o&c.bit != 0 {
+			c.ctr.Inc()
+		}
+	}
 }
 
 // findPod tries the event's keys in order: pod uid, namespace and pod name, container id, then
@@ -131,7 +174,7 @@ func (e *enricher) writePod(ev *event.Event, h hit) {
 			e.setString(ev, f, name)
 		}
 	}
-	if c := p.container(h.container, h.cid); c != nil {
+	if c := h.ctr; c != nil {
 		e.setString(ev, FieldContainer, c.name)
 		e.setString(ev, FieldContainerImage, c.image)
 		e.setString(ev, FieldContainerID, c.id)
@@ -155,10 +198,10 @@ func (p *pod) container(name, id string) *ctr {
 
 // writeNode sets the one node field and the node's GPU fields. podNode is the node of the
 // event's pod, when it has one: the most reliable source.
-func (e *enricher) writeNode(ev *event.Event, podNode string) *node {
+func (e *enricher) writeNode(ev *event.Event, podNode string, o *outcome) *node {
 	first := podNode
 	if n := e.lookupNode(podNode); n != nil {
-		return e.applyNode(ev, n)
+		return e.applyNode(ev, n, o)
 	}
 	for _, k := range [...]string{FieldNode, FieldHostName, FieldHostname} {
 		v, ok := ev.GetString(k)
@@ -166,14 +209,14 @@ func (e *enricher) writeNode(ev *event.Event, podNode string) *node {
 			continue
 		}
 		if n := e.lookupNode(v); n != nil {
-			return e.applyNode(ev, n)
+			return e.applyNode(ev, n, o)
 		}
 		if first == "" {
 			first = v
 		}
 	}
 	if first != "" {
-		e.m.nodeMiss.Inc()
+		*o |= sawNodeMiss
 		e.set(ev, FieldNode, event.String(first))
 	}
 	return nil
@@ -188,8 +231,8 @@ func (e *enricher) lookupNode(name string) *node {
 
 // applyNode writes n's name and GPU fields. The name replaces a value the event has only when
 // that value is another name of the same node (a host name, a short name), or with overwrite.
-func (e *enricher) applyNode(ev *event.Event, n *node) *node {
-	e.m.nodeHit.Inc()
+func (e *enricher) applyNode(ev *event.Event, n *node, o *outcome) *node {
+	*o |= sawNodeHit
 	if cur, _ := ev.GetString(FieldNode); cur != n.name && (e.overwrite || cur == "" || e.idx.node(cur) == n) {
 		ev.SetString(FieldNode, n.name)
 	}

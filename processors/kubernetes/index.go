@@ -2,6 +2,7 @@ package kubernetes
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sluice-dev/sluice/pipeline/event"
@@ -32,6 +33,8 @@ type pod struct {
 	// exporter marks a DCGM exporter pod found by the discovery selector; ip is where to scrape.
 	exporter bool
 	ip       string
+	// slot is where the enricher keeps the memo of the pod's events (memoSlots).
+	slot uint32
 }
 
 // node is what the index keeps of a node: its name and the GPU fields from its labels.
@@ -61,6 +64,10 @@ type index struct {
 	rs        map[string]map[string]string // namespace, ReplicaSet -> Deployment ("" for none)
 	tombs     []tomb
 	grace     time.Duration
+	// gen counts the changes to nodes and ReplicaSets, which the enrichment of any pod's event
+	// may read (its node, its Deployment): a memo made at an older gen is made again. A pod's
+	// own change makes a new pod, which has no memo yet.
+	gen atomic.Uint64
 }
 
 func newIndex(grace time.Duration) *index {
@@ -122,6 +129,7 @@ func (x *index) deletePod(uid string, now time.Time) {
 func (x *index) putNode(n *node) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	defer x.gen.Add(1)
 	if old := x.nodes[n.name]; old != nil {
 		x.unindexNode(old)
 	}
@@ -154,6 +162,7 @@ func (x *index) deleteNode(name string, now time.Time) {
 func (x *index) putRS(namespace, name, deployment string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	defer x.gen.Add(1)
 	ns := x.rs[namespace]
 	if ns == nil {
 		ns = map[string]string{}
@@ -188,6 +197,9 @@ func (x *index) sweep(now time.Time) {
 				delete(ns, t.rs[1])
 			}
 		}
+	}
+	if len(keep) < len(x.tombs) {
+		x.gen.Add(1) // a node or a ReplicaSet may be gone
 	}
 	clear(x.tombs[len(keep):])
 	x.tombs = keep

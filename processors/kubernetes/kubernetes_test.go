@@ -136,6 +136,12 @@ func TestConcurrentLookupsAndChanges(t *testing.T) {
 	ctx := context.Background()
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
+	// Filebeat's objects, made once per pod as the Beats input makes them: their events share
+	// the pod's memo across the workers.
+	fb := make([]*event.Shared, 20)
+	for i := range fb {
+		fb[i] = shared(t, "kubernetes", FieldPodUID, fmt.Sprintf("uid-%d", i), FieldContainer, "vllm")
+	}
 	for w := range 4 {
 		wg.Add(1)
 		go func() {
@@ -147,7 +153,9 @@ func TestConcurrentLookupsAndChanges(t *testing.T) {
 				default:
 				}
 				evs := []*event.Event{line("kubernetes.pod.uid", fmt.Sprintf("uid-%d", i%20)),
-					line("log.file.path", fmt.Sprintf("/var/log/pods/inference_vllm-%d_uid-%d/vllm/0.log", (i+w)%20, (i+w)%20))}
+					line("log.file.path", fmt.Sprintf("/var/log/pods/inference_vllm-%d_uid-%d/vllm/0.log", (i+w)%20, (i+w)%20)),
+					line()}
+				evs[2].AddShared(fb[(i+2*w)%20])
 				proctest.Run(t, p, evs...)
 			}
 		}()

@@ -129,8 +129,7 @@ func (s *scraper) scrape(ctx context.Context, url string) ([]gpuRow, error) {
 
 // writeGPU gives a driver event (it carries gpu.uuid or gpu.pci_bus_id) its GPU's UUID, model,
 // index and pods, and any other event of a pod the pod's GPUs.
-func (e *enricher) writeGPU(ev *event.Event, p *pod, n *node) {
-	m := e.gpus.Load()
+func (e *enricher) writeGPU(ev *event.Event, p *pod, n *node, m *gpuMap, o *outcome) {
 	if m.byUUID == nil {
 		return // no mapping configured or none read yet
 	}
@@ -146,10 +145,10 @@ func (e *enricher) writeGPU(ev *event.Event, p *pod, n *node) {
 			g = m.byNodePCI[nodeName][pciKey(pci)]
 		}
 		if g == nil {
-			e.m.gpuMiss.Inc()
+			*o |= sawGPUMiss
 			return
 		}
-		e.m.gpuHit.Inc()
+		*o |= sawGPUHit
 		e.setString(ev, FieldGPUUUID, g.uuid)
 		e.setString(ev, FieldGPUModel, g.model)
 		if g.index >= 0 {
