@@ -259,17 +259,21 @@ func BenchmarkEnrichEncodeFilebeat(b *testing.B) {
 	}
 }
 
-// BenchmarkMemoMade is BenchmarkEnrichFilebeat when the pod's memo has to be made for every
-// event (two pods that take turns in one slot): the cost of a memo miss.
+// BenchmarkMemoMade is the cost of making a pod's memo, paid at the second event of a pod with
+// the same objects, and again when they or the index change.
 func BenchmarkMemoMade(b *testing.B) {
 	e := benchEnricher(b)
 	ev := filebeatEvent(b)
-	slot := &e.memos[e.idx.podByUID(string(realisticPod(4657).UID)).slot%memoSlots]
+	h, _ := e.findPod(ev)
+	h.ctr = h.pod.container(h.container, h.cid)
+	var in [len(memoNames)]*event.Shared
+	for i, name := range memoNames {
+		in[i] = ev.SharedObject(name)
+	}
 	b.ReportAllocs()
 	for b.Loop() {
-		slot.Store(nil)
-		if _, err := e.enrich(ev.Clone()); err != nil {
-			b.Fatal(err)
+		if m := e.memoize(h, in, e.idx.gen.Load(), e.gpus.Load()); !m.ok {
+			b.Fatal("no memo")
 		}
 	}
 }

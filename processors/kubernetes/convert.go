@@ -115,8 +115,7 @@ func identity(m *metav1.ObjectMeta) metav1.ObjectMeta {
 
 // pod builds the index entry and the fields of a pod.
 func (cv *converter) pod(p *corev1.Pod) *pod {
-	out := &pod{uid: string(p.UID), namespace: p.Namespace, name: p.Name, node: p.Spec.NodeName, ip: p.Status.PodIP,
-		slot: podSlots.Add(1)}
+	out := &pod{uid: string(p.UID), namespace: p.Namespace, name: p.Name, node: p.Spec.NodeName, ip: p.Status.PodIP}
 	if ref := metav1.GetControllerOf(p); ref != nil {
 		out.ownerKind, out.ownerName = ref.Kind, ref.Name
 		if h := p.Labels[labelTemplateHash]; ref.Kind == "ReplicaSet" && h != "" {
@@ -128,6 +127,10 @@ func (cv *converter) pod(p *corev1.Pod) *pod {
 	}
 	out.exporter = cv.exporters != nil && p.Status.Phase == corev1.PodRunning && cv.exporters.Matches(labels.Set(p.Labels))
 	out.containers = containers(p)
+	out.slot = podSlots.Add(uint32(1 + len(out.containers)))
+	for i := range out.containers {
+		out.containers[i].slot = out.slot - uint32(1+i)
+	}
 	out.fields = cv.podFields(p)
 	return out
 }

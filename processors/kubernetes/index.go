@@ -18,6 +18,7 @@ type field struct {
 // ctr is one container of a pod; id is the runtime's id without its scheme (containerd://).
 type ctr struct {
 	name, image, id, runtime string
+	slot                     uint32 // of its memo (memoSlots)
 }
 
 // pod is what the index keeps of a pod. It is never changed once indexed: an update indexes a

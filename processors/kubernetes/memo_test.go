@@ -129,23 +129,30 @@ func TestMemoMatchesFieldByField(t *testing.T) {
 		used := 0
 		cases := memoCases(t)
 		names := slices.Sorted(maps.Keys(cases))
-		for round := range 3 {
-			for _, name := range names {
-				a, b := cases[name](), cases[name]()
-				if _, err := memo.enrich(a); err != nil {
-					t.Fatal(err)
-				}
-				plain.enrichFieldByField(b)
-				if got, want := string(a.AppendJSON(nil)), string(b.AppendJSON(nil)); got != want {
-					t.Fatalf("overwrite %v, %s, round %d:\nmemo  %s\nplain %s", overwrite, name, round, got, want)
-				}
-				if a.SharedObject("kubernetes") != nil {
-					used++
-				}
+		// Three events of each kind in a row, then each kind in turn, three times.
+		var order []string
+		for _, name := range names {
+			order = append(order, name, name, name)
+		}
+		for range 3 {
+			order = append(order, names...)
+		}
+		for i, name := range order {
+			a, b := cases[name](), cases[name]()
+			if _, err := memo.enrich(a); err != nil {
+				t.Fatal(err)
+			}
+			plain.enrichFieldByField(b)
+			if got, want := string(a.AppendJSON(nil)), string(b.AppendJSON(nil)); got != want {
+				t.Fatalf("overwrite %v, %s, event %d:\nmemo  %s\nplain %s", overwrite, name, i, got, want)
+			}
+			if a.SharedObject("kubernetes") != nil {
+				used++
 			}
 		}
-		if used < 3*9 {
-			t.Errorf("overwrite %v: the memo made the document of %d events, want the Filebeat ones and those with a path (27 or more)", overwrite, used)
+		// Each kind's first event notes its memo; the second makes it.
+		if used < 2*9 {
+			t.Errorf("overwrite %v: the memo made the document of %d events, want the Filebeat ones and those with a path after their first (18 or more)", overwrite, used)
 		}
 		for _, c := range []struct {
 			what       string
@@ -171,16 +178,13 @@ func TestMemoFollowsChanges(t *testing.T) {
 	e := memoEnricher(t, false)
 	conv := newConverter(&Config{Labels: []string{"app.kubernetes.io/*", "team"}})
 	mk := memoCases(t)["filebeat"]
-	get := func(key string) string {
+	get := func(key string) (string, bool) {
 		ev := mk()
 		if _, err := e.enrich(ev); err != nil {
 			t.Fatal(err)
 		}
-		if ev.SharedObject("kubernetes") == nil {
-			t.Fatal("the memo was not used")
-		}
 		v, _ := ev.GetString(key)
-		return v
+		return v, ev.SharedObject("kubernetes") != nil
 	}
 	for _, step := range []struct {
 		what, key, want string
@@ -199,9 +203,15 @@ func TestMemoFollowsChanges(t *testing.T) {
 		{"the pod", "kubernetes.pod.ip", "10.0.0.9", func() { e.idx.putPod(conv.pod(vllmPod("vllm-a", "uid-a", "10.0.0.9"))) }},
 	} {
 		step.change()
-		for i := range 2 {
-			if got := get(step.key); got != step.want {
+		memo := false
+		// The memo made before the change is not used; the new one is made by the second event.
+		for i := 0; i < 3 || !memo; i++ {
+			got, fromMemo := get(step.key)
+			if got != step.want {
 				t.Errorf("after %s (event %d): %s = %q, want %q", step.what, i, step.key, got, step.want)
+			}
+			if memo = fromMemo; i == 2 && !memo {
+				t.Fatalf("after %s: the third event was not enriched from a memo", step.what)
 			}
 		}
 	}
@@ -218,7 +228,7 @@ func TestMemoSlotsShared(t *testing.T) {
 		e.idx.putPod(conv.pod(vllmPod(fmt.Sprintf("p-%d", i), fmt.Sprintf("uid-%d", i), "10.1.0.1")))
 	}
 	memo := 0
-	for round := range 2 {
+	for round := range 3 {
 		for i := range n {
 			ev := event.New()
 			ev.SetString(FieldFilePath, fmt.Sprintf("/var/log/pods/inference_p-%d_uid-%d/gone/0.log", i, i))
@@ -233,8 +243,8 @@ func TestMemoSlotsShared(t *testing.T) {
 			}
 		}
 	}
-	if memo < 2*(n-2*7) {
-		t.Errorf("%d of %d events enriched from a memo", memo, 2*n)
+	if memo < 2*(n-2*7) { // the first round notes the memos
+		t.Errorf("%d of %d events enriched from a memo", memo, 3*n)
 	}
 }
 
@@ -261,6 +271,7 @@ func TestMemoKeptByTheBusierPod(t *testing.T) {
 		return s != nil && s.Len() > 1
 	}
 	enrich("busy")
+	enrich("busy")
 	for i := range 100 {
 		if i%3 == 0 && enrich("quiet") {
 			t.Fatalf("event %d: the quiet pod took the slot", i)
@@ -271,10 +282,48 @@ func TestMemoKeptByTheBusierPod(t *testing.T) {
 	}
 	// Once the busy pod stops, the quiet one takes the slot.
 	took := false
-	for range memoCredit + 1 {
+	for range memoCredit + 2 {
 		took = enrich("quiet")
 	}
 	if !took {
 		t.Error("the quiet pod never took the idle slot")
+	}
+}
+
+// TestMemoNotMadeForObjectsSeenOnce gives every event of a pod new objects, as an input whose
+// cache of them is overrun would: no memo is made, and each event is enriched field by field.
+func TestMemoNotMadeForObjectsSeenOnce(t *testing.T) {
+	e := memoEnricher(t, false)
+	for i := range 20 {
+		ev := event.New()
+		ev.AddShared(shared(t, "kubernetes", FieldPodUID, "uid-a", FieldContainer, "vllm", "kubernetes.labels.n", fmt.Sprint(i)))
+		if _, err := e.enrich(ev); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := ev.GetString(FieldPodName); got != "vllm-a" || ev.SharedObject("kubernetes") != nil {
+			t.Fatalf("event %d: pod %q, from a memo %v", i, got, ev.SharedObject("kubernetes") != nil)
+		}
+	}
+	pod := e.idx.podByUID("uid-a")
+	if m := e.memos[(hit{pod: pod, ctr: pod.container("vllm", "")}).slot()%memoSlots].Load(); m == nil || m.made {
+		t.Errorf("slot holds %+v, want a memo only noted", m)
+	}
+}
+
+// TestMemoPerContainer interleaves the events of a pod's two containers (a server and its
+// sidecar): each container has a memo of its own, so from the second event of each on, every
+// event is enriched from one.
+func TestMemoPerContainer(t *testing.T) {
+	e := memoEnricher(t, false)
+	cases := memoCases(t)
+	for i := range 20 {
+		name := []string{"filebeat", "filebeat, sidecar"}[i%2]
+		ev := cases[name]()
+		if _, err := e.enrich(ev); err != nil {
+			t.Fatal(err)
+		}
+		if i >= 4 && ev.SharedObject("kubernetes") == nil {
+			t.Fatalf("event %d (%s) enriched field by field", i, name)
+		}
 	}
 }
