@@ -45,6 +45,9 @@ type Event struct {
 	shared []*Shared // objects held with other events, sorted by name; see Shared. The list
 	// itself may be held by other events too (SharedSet): it is replaced, never changed.
 	sfirst uint64 // the first bytes of the shared objects' names, as firstBit sets them
+	// ofirst has keyBit of every own field's name set since the event was made or emptied (a
+	// field deleted since leaves its bit): HasOwnUnder turns most names away without a search.
+	ofirst uint64
 	// safe is the longest string value set that needs no escaping (SafeString): a value whose
 	// text lies inside it (a parser's piece of the message) is written as it is too.
 	safe    string
@@ -67,6 +70,7 @@ func NewMessage(line string, received time.Time) *Event {
 	e.Meta.Received = received
 	e.fields = append(e.fields, field{key: FieldMessage, val: String(line)})
 	e.order = append(e.order, 0)
+	e.ofirst = keyBit(FieldMessage)
 	return e
 }
 
@@ -167,6 +171,7 @@ func (e *Event) insert(p int, key string, v Value) {
 		return
 	}
 	e.keepSafe(v)
+	e.ofirst |= keyBit(key)
 	e.fields = append(e.fields, field{key: key, val: v})
 	e.order = append(e.order, 0)
 	copy(e.order[p+1:], e.order[p:])
@@ -366,6 +371,7 @@ func (e *Event) Clone() *Event {
 	c.fields = append(make([]field, 0, len(e.fields)+4), e.fields...)
 	c.order = append(make([]uint16, 0, len(e.order)+4), e.order...)
 	c.shared, c.sfirst = e.shared, e.sfirst // never changed in place: see addShared and unshare
+	c.ofirst = e.ofirst
 	c.safe = e.safe
 	if len(e.tags) > 0 {
 		c.tags = append([]string(nil), e.tags...)
@@ -396,7 +402,7 @@ func (e *Event) DoneReading() {
 // reads as empty, and the memory its fields held is free once nothing else refers to it. Only
 // the event's last reader may release it (DoneReading).
 func (e *Event) Release() {
-	e.fields, e.order = nil, nil
+	e.fields, e.order, e.ofirst = nil, nil, 0
 	e.shared, e.sfirst = nil, 0
 	e.safe, e.tags = "", nil
 	atomic.StoreUint32(&e.msg, 0)
@@ -410,7 +416,7 @@ func (e *Event) Released() bool { return e.fields == nil && len(e.shared) == 0 }
 func (e *Event) Reset() {
 	clear(e.fields)
 	e.fields = e.fields[:0]
-	e.order = e.order[:0]
+	e.order, e.ofirst = e.order[:0], 0
 	e.safe = ""
 	e.shared, e.sfirst = nil, 0 // it may be held by other events
 	e.tags = e.tags[:0]

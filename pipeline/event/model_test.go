@@ -143,9 +143,10 @@ func checkModel(t *testing.T, e *Event, model map[string]int64) {
 	if strings.Join(ranged, "|") != strings.Join(keys, "|") {
 		t.Fatalf("Range %q, want %q", ranged, keys)
 	}
+	c := e.Clone()
 	for _, name := range []string{"a", "k8s", "!", "+", "", ".", "x", "m", "a-b"} {
-		if got, want := e.HasOwnUnder(name), ownUnderModel(e, name); got != want {
-			t.Fatalf("HasOwnUnder(%q) = %v, want %v (own %v)", name, got, want, e.fields)
+		if got, want := e.HasOwnUnder(name), ownUnderModel(e, name); got != want || c.HasOwnUnder(name) != want {
+			t.Fatalf("HasOwnUnder(%q) = %v (clone %v), want %v (own %v)", name, got, c.HasOwnUnder(name), want, e.fields)
 		}
 	}
 	for _, name := range []string{"a", "k8s"} {

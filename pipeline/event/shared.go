@@ -106,6 +106,14 @@ func (e *Event) setShared(list []*Shared) {
 // is under none of its names, without reading them. Names are never empty.
 func firstBit(name string) uint64 { return 1 << (name[0] & 63) }
 
+// keyBit is firstBit of any own field's name, the empty one included.
+func keyBit(key string) uint64 {
+	if key == "" {
+		return 1
+	}
+	return firstBit(key)
+}
+
 // SharedSet is shared objects of distinct names in the order the event keeps them, built once
 // and given to many events whole: an input whose documents have the same objects as the last
 // one (Filebeat's, from one pod) gives each event the same set, without sorting or copying.
@@ -257,6 +265,7 @@ func (e *Event) unshare(i int) {
 		return
 	}
 	p, _ := e.search(s.fields[0].key)
+	e.ofirst |= firstBit(s.name)
 	base := len(e.fields)
 	e.fields = append(e.fields, s.fields[:k]...)
 	e.order = slices.Grow(e.order, k)[:len(e.order)+k]
@@ -279,6 +288,9 @@ func (e *Event) SharedObject(name string) *Shared {
 // name under name+".". While they do not, the event's fields under name are its shared object
 // of that name alone, if any (see SharedObject).
 func (e *Event) HasOwnUnder(name string) bool {
+	if name != "" && e.ofirst&firstBit(name) == 0 {
+		return false
+	}
 	return len(e.order) > 0 && e.ownUnder(name)
 }
 
