@@ -37,7 +37,7 @@ func New(seed uint64) *Generator {
 		rnd:     rand.New(rand.NewPCG(seed, seed^0x5eed)),
 		now:     time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC),
 		offsets: map[string]int64{},
-		node:    fmt.Sprintf("gpu-node-%02d", seed%32),
+		node:    Node(seed),
 	}
 }
 
@@ -147,3 +147,26 @@ func containerID(pod string) string {
 	}
 	return fmt.Sprintf("%016x%016x%016x%016x", h, h*31, h*131, h*1031)
 }
+
+// Container is one container whose lines the generator writes, as the Kubernetes API knows it.
+type Container struct {
+	Namespace, Pod, Name, Image string
+	// ID is the runtime's container id the events carry (container.id, the log file's name).
+	ID string
+}
+
+// Containers returns the containers the generator writes lines of, one per pod.
+func Containers() []Container {
+	out := make([]Container, 0, len(sources))
+	for _, s := range sources {
+		out = append(out, Container{Namespace: s.namespace, Pod: s.pod, Name: s.container, Image: s.image, ID: containerID(s.pod)})
+	}
+	return out
+}
+
+// Node returns the name of the node a generator of this seed writes as (host.name,
+// kubernetes.node.name).
+func Node(seed uint64) string { return fmt.Sprintf("gpu-node-%02d", seed%32) }
+
+// Nodes is how many node names generators take, by seed.
+const Nodes = 32

@@ -168,7 +168,11 @@ dead_letter:
 inputs:
   beats:
     address: 127.0.0.1:{{.BeatsPort}}
-processors:{{.S.Processors}}
+processors:{{.S.Processors}}{{if .S.Cluster}}
+  kubernetes:
+    kubeconfig: {{.Kubeconfig}}
+    labels: ["app.kubernetes.io/*"]
+    gpu_resources: [nvidia.com/gpu]{{end}}
 outputs:
   elasticsearch:
     hosts: ["{{.SinkURL}}"]
@@ -191,6 +195,7 @@ type instance struct {
 	beats string
 	sink  *sink.Sink
 	srv   *http.Server
+	kube  *http.Server // the Kubernetes API of a cluster scenario
 	log   string
 }
 
@@ -223,9 +228,20 @@ func start(o options, work string, sc scenario) (*instance, error) {
 		return nil, err
 	}
 	logPath := filepath.Join(work, sc.Name+".log")
-	cmd, err := command(o, work, sc, l.Addr().String(), beatsPort, httpPort)
+	var kube *http.Server
+	kubeconfig := ""
+	if sc.Cluster {
+		if kubeconfig, kube, err = startKubeAPI(work); err != nil {
+			srv.Close()
+			return nil, err
+		}
+	}
+	cmd, err := command(o, work, sc, l.Addr().String(), beatsPort, httpPort, kubeconfig)
 	if err != nil {
 		srv.Close()
+		if kube != nil {
+			kube.Close()
+		}
 		return nil, err
 	}
 	lf, err := os.Create(logPath)
@@ -236,7 +252,7 @@ func start(o options, work string, sc scenario) (*instance, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", cmd.Path, err)
 	}
-	in := &instance{cmd: cmd, beats: fmt.Sprintf("127.0.0.1:%d", beatsPort), sink: sk, srv: srv, log: logPath,
+	in := &instance{cmd: cmd, beats: fmt.Sprintf("127.0.0.1:%d", beatsPort), sink: sk, srv: srv, kube: kube, log: logPath,
 		http: fmt.Sprintf("127.0.0.1:%d", httpPort)}
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -254,7 +270,7 @@ func start(o options, work string, sc scenario) (*instance, error) {
 }
 
 // command writes the scenario's config and returns the process to measure: sluice, or the peer.
-func command(o options, work string, sc scenario, sinkAddr string, beatsPort, httpPort int) (*exec.Cmd, error) {
+func command(o options, work string, sc scenario, sinkAddr string, beatsPort, httpPort int, kubeconfig string) (*exec.Cmd, error) {
 	if sc.Peer {
 		path := filepath.Join(work, sc.Name+".toml")
 		cfg, err := peerConfig(filepath.Join(filepath.Dir(o.peer), "vector-beats-parse-es.toml"), work, beatsPort, "http://"+sinkAddr)
@@ -276,7 +292,7 @@ func command(o options, work string, sc scenario, sinkAddr string, beatsPort, ht
 		return nil, err
 	}
 	err = tpl.Execute(f, map[string]any{"S": sc, "HTTPPort": httpPort, "BeatsPort": beatsPort,
-		"SinkURL": "http://" + sinkAddr, "Work": work, "Pprof": o.cpuprofile != ""})
+		"SinkURL": "http://" + sinkAddr, "Work": work, "Pprof": o.cpuprofile != "", "Kubeconfig": kubeconfig})
 	f.Close()
 	if err != nil {
 		return nil, err
@@ -300,6 +316,9 @@ func (in *instance) stop() {
 		<-done
 	}
 	in.srv.Close()
+	if in.kube != nil {
+		in.kube.Close()
+	}
 }
 
 func tail(path string) string {

@@ -35,6 +35,9 @@ type scenario struct {
 	Errors bool
 	// Peer runs the peer (Vector, -peer) on the main workload instead of sluice.
 	Peer bool
+	// Cluster serves a Kubernetes API (kubeAPI) to the kubernetes processor, which the chain
+	// names, configured as the shipped config configures it.
+	Cluster bool
 }
 
 const parseProcessors = `
@@ -49,7 +52,8 @@ const requestsProcessors = `
 `
 
 // shippedProcessors are the processors of configs/vllm-gpu-k8s.yaml, but kubernetes (it needs
-// an API server), in its order, with its route sending error lines to a second output as well.
+// an API server: the cluster scenario adds it), in its order, with its route sending error lines
+// to a second output as well.
 const shippedProcessors = `
   parse: {}
   drop/probes:
@@ -112,6 +116,10 @@ func scenarios() []scenario {
 		{Name: "shipped", Desc: "the main path through the shipped config's processors (but kubernetes), errors routed to a second output",
 			Processors: shippedProcessors, Chain: []string{"parse", "drop/probes", "redact", "set/cluster", "requests",
 				"set/cuda-error", "fingerprint", "route"}, Gzip: false, Flush: time.Second, Workload: "throughput", Errors: true},
+		{Name: "cluster", Desc: "shipped with its kubernetes processor, against an API server of the corpus's pods and nodes",
+			Processors: shippedProcessors, Chain: []string{"parse", "drop/probes", "redact", "set/cluster", "kubernetes", "requests",
+				"set/cuda-error", "fingerprint", "route"}, Gzip: false, Flush: time.Second, Workload: "throughput", Errors: true,
+			Cluster: true},
 		{Name: "main-gzip", Desc: "the main path with gzip-compressed bulk requests (the output's default)",
 			Processors: parseProcessors, Chain: []string{"parse"}, Gzip: true, Flush: time.Second, Workload: "throughput"},
 		{Name: "grok", Desc: "dissect + grok patterns instead of the built-in parsers",
