@@ -1,6 +1,7 @@
 package kubernetes
 
 import (
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -130,8 +131,13 @@ func (x *index) deletePod(uid string, now time.Time) {
 func (x *index) putNode(n *node) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	defer x.gen.Add(1)
-	if old := x.nodes[n.name]; old != nil {
+	old := x.nodes[n.name]
+	// A node's status changes often (conditions, heartbeats) and its labels seldom: only a
+	// change of what events are given makes the memos be made again.
+	if old == nil || !slices.Equal(old.aliases, n.aliases) || !slices.Equal(old.fields, n.fields) {
+		defer x.gen.Add(1)
+	}
+	if old != nil {
 		x.unindexNode(old)
 	}
 	x.nodes[n.name] = n
@@ -163,11 +169,13 @@ func (x *index) deleteNode(name string, now time.Time) {
 func (x *index) putRS(namespace, name, deployment string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	defer x.gen.Add(1)
 	ns := x.rs[namespace]
 	if ns == nil {
 		ns = map[string]string{}
 		x.rs[namespace] = ns
+	}
+	if d, ok := ns[name]; !ok || d != deployment {
+		x.gen.Add(1)
 	}
 	ns[name] = deployment
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
+	corev1 "k8s.io/api/core/v1"
 
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
@@ -325,5 +326,30 @@ func TestMemoPerContainer(t *testing.T) {
 		if i >= 4 && ev.SharedObject("kubernetes") == nil {
 			t.Fatalf("event %d (%s) enriched field by field", i, name)
 		}
+	}
+}
+
+// TestIndexChangesThatKeepMemos puts a node again with only its status changed, and a
+// ReplicaSet again with the same owner: what events are given is the same, so the memos stay.
+func TestIndexChangesThatKeepMemos(t *testing.T) {
+	e := memoEnricher(t, false)
+	conv := newConverter(NewConfig())
+	gen := e.idx.gen.Load()
+	n := gpuNode(testNode, testNode+".dc1.example.com")
+	n.Status.Conditions = []corev1.NodeCondition{{Type: corev1.NodeReady, Status: corev1.ConditionTrue}}
+	e.idx.putNode(conv.node(n))
+	e.idx.putRS("inference", "vllm-7d9f8b6c5d", "vllm")
+	if got := e.idx.gen.Load(); got != gen {
+		t.Errorf("gen %d -> %d after changes that give events nothing new", gen, got)
+	}
+	n.Labels["nvidia.com/gpu.count"] = "4"
+	e.idx.putNode(conv.node(n))
+	if e.idx.gen.Load() == gen {
+		t.Error("gen kept after a node's GPU count changed")
+	}
+	gen = e.idx.gen.Load()
+	e.idx.putRS("inference", "vllm-7d9f8b6c5d", "vllm-v2")
+	if e.idx.gen.Load() == gen {
+		t.Error("gen kept after a ReplicaSet's owner changed")
 	}
 }
