@@ -68,6 +68,9 @@ type options struct {
 	precompressed bool
 	// procs, when set, is sluice's GOMAXPROCS: the cores it may use at once (scaling runs).
 	procs int
+	// cpus, when set, pins the measured process to these CPUs with taskset (scaling runs on a
+	// machine with cores to spare for the load generators).
+	cpus string
 	// against, when set, is a second sluice binary (the base) run in alternation with the
 	// measured one, pairs times per scenario (ab.go).
 	against string
@@ -84,6 +87,7 @@ func main() {
 	flag.StringVar(&o.peer, "peer", "../shared/peers/vector", "the peer's binary (Vector); its config is vector-beats-parse-es.toml beside it")
 	flag.BoolVar(&o.precompressed, "precompressed", true, "throughput and latency clients send windows compressed once, up front (false: go-lumber's client compresses every window)")
 	flag.IntVar(&o.procs, "procs", 0, "sluice's GOMAXPROCS (0: all cores), to compare one core with two")
+	flag.StringVar(&o.cpus, "cpus", "", "pin sluice (or the peer) to these CPUs with taskset, e.g. 8,9 (run the harness itself under taskset on others)")
 	flag.StringVar(&o.cpuprofile, "cpuprofile", "", "folder for a CPU profile of sluice during each throughput run")
 	flag.StringVar(&o.against, "against", "", "a base sluice binary: run each scenario in pairs, alternating the two, and report the ratios with 95 % intervals")
 	flag.IntVar(&o.pairs, "pairs", 6, "pairs of runs per scenario with -against")
@@ -244,6 +248,15 @@ func start(o options, work string, sc scenario) (*instance, error) {
 		}
 		return nil, err
 	}
+	if o.cpus != "" {
+		if cmd, err = pin(cmd, o.cpus); err != nil {
+			srv.Close()
+			if kube != nil {
+				kube.Close()
+			}
+			return nil, err
+		}
+	}
 	lf, err := os.Create(logPath)
 	if err != nil {
 		return nil, err
@@ -303,6 +316,19 @@ func command(o options, work string, sc scenario, sinkAddr string, beatsPort, ht
 		cmd.Env = append(cmd.Env, fmt.Sprintf("GOMAXPROCS=%d", o.procs))
 	}
 	return cmd, nil
+}
+
+// pin runs cmd under taskset, pinned to cpus. taskset execs the program: the process measured
+// (its CPU time, its peak RSS) is the program's own.
+func pin(cmd *exec.Cmd, cpus string) (*exec.Cmd, error) {
+	taskset, err := exec.LookPath("taskset")
+	if err != nil {
+		return nil, fmt.Errorf("-cpus %s: %w", cpus, err)
+	}
+	pinned := exec.Command(taskset, append([]string{"-c", cpus}, cmd.Args...)...)
+	pinned.Args[3] = cmd.Path // the program as resolved, not as named
+	pinned.Env, pinned.Dir = cmd.Env, cmd.Dir
+	return pinned, nil
 }
 
 func (in *instance) stop() {
