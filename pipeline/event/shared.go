@@ -156,46 +156,23 @@ func (e *Event) AddSharedSet(set *SharedSet) {
 
 // ownUnder reports whether the event's own fields hold name or a name under name+".".
 func (e *Event) ownUnder(name string) bool {
-	if _, ok := e.search(name); ok {
+	p, ok := e.search(name)
+	if ok {
 		return true
 	}
-	// The first own name at or after name+"." (built in the comparison, not in memory).
+	// The names after name that start with it sort by the byte that follows: those under it
+	// ('.') come after the few that continue it with a lower byte ("name-x", "name!").
 	n := len(name)
-	lo, hi := 0, len(e.order)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if compareDotted(e.fields[e.order[m]].key, name) < 0 {
-			lo = m + 1
-		} else {
-			hi = m
+	for ; p < len(e.order); p++ {
+		k := e.fields[e.order[p]].key
+		if len(k) <= n || k[:n] != name || k[n] > '.' {
+			return false
+		}
+		if k[n] == '.' {
+			return true
 		}
 	}
-	if lo == len(e.order) {
-		return false
-	}
-	k := e.fields[e.order[lo]].key
-	return len(k) > n && k[n] == '.' && k[:n] == name
-}
-
-// compareDotted compares k with name+"." as CompareKeys would.
-func compareDotted(k, name string) int {
-	n := len(name)
-	if len(k) <= n {
-		if c := strings.Compare(k, name[:len(k)]); c != 0 {
-			return c
-		}
-		return -1 // k is name or a prefix of it
-	}
-	if c := strings.Compare(k[:n], name); c != 0 {
-		return c
-	}
-	switch {
-	case k[n] < '.':
-		return -1
-	case k[n] > '.' || len(k) > n+1:
-		return 1
-	}
-	return 0
+	return false
 }
 
 // SharedLen returns how many fields the event's shared object of that top-level name holds: the

@@ -1,6 +1,7 @@
 package kubernetes
 
 import (
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -128,13 +129,8 @@ func (e *enricher) memoize(h hit, in [len(memoNames)]*event.Shared, gen uint64, 
 	m.ok = true
 	scratch.Range(func(k string, _ event.Value) bool {
 		top, _, _ := strings.Cut(k, ".")
-		for _, name := range memoNames {
-			if top == name {
-				return true
-			}
-		}
-		m.ok = false
-		return false
+		m.ok = slices.Contains(memoNames[:], top)
+		return m.ok
 	})
 	return m
 }
