@@ -197,7 +197,7 @@ func BenchmarkEncodeFilebeat(b *testing.B) {
 	evs := make([]*event.Event, 4096)
 	for i := range evs {
 		ev := event.New()
-		flatten(ev, "", gjson.ParseBytes(gen.Event()))
+		corpus.Flatten(ev, gen.Event())
 		ev.Meta.Offset = int64(i)
 		evs[i] = ev
 	}
@@ -211,24 +211,4 @@ func BenchmarkEncodeFilebeat(b *testing.B) {
 		n++
 	}
 	b.SetBytes(int64(len(dst)))
-}
-
-// flatten sets the members of a JSON object as dotted names, strings copied so that no two
-// events share them.
-func flatten(ev *event.Event, prefix string, v gjson.Result) {
-	v.ForEach(func(k, m gjson.Result) bool {
-		name := prefix + k.Str
-		switch {
-		case name == "@metadata":
-		case m.IsObject():
-			flatten(ev, name+".", m)
-		case m.Type == gjson.String:
-			ev.SetString(name, strings.Clone(m.Str))
-		case m.Type == gjson.Number:
-			ev.Set(name, event.Int(m.Int()))
-		default:
-			ev.Set(name, event.Raw(strings.Clone(m.Raw)))
-		}
-		return true
-	})
 }
