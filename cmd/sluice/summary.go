@@ -31,6 +31,9 @@ type summary struct {
 	failures  int
 	errors    int
 	errorSets map[string]int
+	// Where the last event had its dataset and level: the summary reads each batch after its
+	// processors, when its first events are out of the CPU's caches (Event.GetHinted).
+	dsHint, levelHint event.Hint
 }
 
 func newSummary(cfg *config.Config) *summary {
@@ -53,7 +56,7 @@ func (s *summary) observe(pipeline string, b *event.Batch) {
 	defer s.mu.Unlock()
 	for _, e := range b.Events {
 		s.events++
-		ds, ok := e.GetString(event.FieldDataset)
+		ds, ok := e.GetStringHinted(event.FieldDataset, &s.dsHint)
 		if !ok {
 			ds = "(none)"
 		}
@@ -61,7 +64,7 @@ func (s *summary) observe(pipeline string, b *event.Batch) {
 		if e.HasTag(event.TagParseFailure) {
 			s.failures++
 		}
-		if lvl, _ := e.GetString(event.FieldLogLevel); isErrorLevel(lvl) {
+		if lvl, _ := e.GetStringHinted(event.FieldLogLevel, &s.levelHint); isErrorLevel(lvl) {
 			s.errors++
 			s.errorSets[ds]++
 		}

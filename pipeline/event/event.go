@@ -127,10 +127,54 @@ func (e *Event) GetString(key string) (string, bool) {
 	if !ok {
 		return "", false
 	}
+	return v.text(), true
+}
+
+// text is the value as GetString gives it.
+func (v Value) text() string {
 	if v.kind == KindString {
-		return v.str, true
+		return v.str
 	}
-	return v.String(), true
+	return v.String()
+}
+
+// A Hint remembers where a lookup found its name among an event's own fields, for a caller
+// that looks the same name up in event after event: the events of a batch mostly have the
+// same names, so the name is often at the same position in the next one. The zero Hint is
+// ready to use; a Hint must not be shared between goroutines.
+type Hint struct{ pos int }
+
+// GetHinted is Get that first tries the position where h found key last. On an event that
+// is no longer in the CPU's caches (a stage that comes back to a batch of thousands) that is
+// one probe instead of a search whose every step is a cache miss. A wrong hint costs one
+// comparison.
+func (e *Event) GetHinted(key string, h *Hint) (Value, bool) {
+	if p := h.pos; p < len(e.order) {
+		// An own field with the name is the field: no own field is named by or under a
+		// shared object's name (see Get).
+		if f := &e.fields[e.order[p]]; f.key == key {
+			return f.val, true
+		}
+	}
+	if len(e.shared) > 0 {
+		if i := e.sharedFor(key); i >= 0 {
+			return e.shared[i].get(key)
+		}
+	}
+	if p, ok := e.search(key); ok {
+		h.pos = p
+		return e.fields[e.order[p]].val, true
+	}
+	return Value{}, false
+}
+
+// GetStringHinted is GetString with a Hint (see GetHinted).
+func (e *Event) GetStringHinted(key string, h *Hint) (string, bool) {
+	v, ok := e.GetHinted(key, h)
+	if !ok {
+		return "", false
+	}
+	return v.text(), true
 }
 
 // Has reports whether the field exists.

@@ -11,10 +11,16 @@ import (
 
 // TestEventMatchesMapModel applies random operations to an Event and to a plain map and checks
 // after each that lookups, the sorted range and the JSON encoding agree with the map.
+// modelNames are the names the model test sets and looks up; modelHints, one per name and
+// kept across the test's events, are read by checkModel alone (the test is not parallel).
+var (
+	modelNames = []string{"a", "a.b", "a.b.c", "a-b", "a.c", "b", "k8s", "k8s.pod", "k8s.pod.name", "k8s.ns", "m", "", ".", "x.", ".y", FieldMessage,
+		"!", "!.b", "+.pod", "a.x.y"} // '!' and '+' share firstBit with 'a' and 'k'
+	modelHints = make([]Hint, len(modelNames))
+)
+
 func TestEventMatchesMapModel(t *testing.T) {
-	t.Parallel()
-	names := []string{"a", "a.b", "a.b.c", "a-b", "a.c", "b", "k8s", "k8s.pod", "k8s.pod.name", "k8s.ns", "m", "", ".", "x.", ".y", FieldMessage,
-		"!", "!.b", "+.pod"} // '!' and '+' share firstBit with 'a' and 'k'
+	names := modelNames[:len(modelNames)-1] // a.x.y comes from shared objects alone
 
 	r := rand.New(rand.NewPCG(1, 2))
 	for round := 0; round < 200; round++ {
@@ -127,6 +133,19 @@ func checkModel(t *testing.T, e *Event, model map[string]int64) {
 		keys = append(keys, k)
 		if got, ok := e.Get(k); !ok || got.Int() != v {
 			t.Fatalf("Get(%q) = %v %v, want %d", k, got, ok, v)
+		}
+	}
+	// Hints carried from check to check and from event to event: stale positions, positions
+	// past the end, and names that are the hinted field's prefix must not mislead a lookup.
+	for i, k := range modelNames {
+		v, inModel := model[k]
+		got, ok := e.GetHinted(k, &modelHints[i])
+		if ok != inModel || (ok && got.Int() != v) {
+			t.Fatalf("GetHinted(%q) = %v %v, want %d %v", k, got, ok, v, inModel)
+		}
+		str, ok := e.GetStringHinted(k, &modelHints[(i+1)%len(modelHints)])
+		if ok != inModel || (ok && str != strconv.FormatInt(v, 10)) {
+			t.Fatalf("GetStringHinted(%q) = %q %v, want %d %v", k, str, ok, v, inModel)
 		}
 	}
 	// Message remembers where it found the field: deletes and renames move fields under it.
