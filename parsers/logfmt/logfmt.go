@@ -79,7 +79,7 @@ func pairs(ev *event.Event, s string) bool {
 	default:
 		return false
 	}
-	level, seen := "", false
+	level, seen, wrapped := "", false, ""
 	for {
 		k, v, ok := kv.Next()
 		if !ok {
@@ -89,10 +89,18 @@ func pairs(ev *event.Event, s string) bool {
 			seen = true
 			continue
 		}
+		if k == "dcgm_level" {
+			// dcgm-exporter --enable-dcgm-log logs each line of its embedded host engine at
+			// info and gives the line's own level here (ERROR, WARN): that one tells.
+			wrapped, _ = pu.Level(v)
+		}
 		pu.SetField(ev, k, event.String(v))
 	}
 	if !seen {
 		return false
+	}
+	if wrapped != "" {
+		level = wrapped
 	}
 	pu.Finish(ev, pu.DatasetOr(ev, Dataset), level)
 	return true

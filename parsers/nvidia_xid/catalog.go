@@ -80,6 +80,13 @@ var catalog = []Entry{
 	{137, "NVLink FLA privilege error", "The remote MMU reported an illegal NVLink peer-to-peer access; usually an application bug, sometimes the driver or hardware.", CauseApplication, actRestartApp, "error"},
 	{140, "Unrecovered ECC Error", "Uncorrectable memory errors kept the driver from retiring or remapping the affected memory.", CauseHardware, actRMA, "critical"},
 	{143, "GPU Initialization Failure", "The GPU failed to initialize.", CauseHardware, actRMA, "critical"},
+	{144, "NVLINK: SAW Error", "An NVLink5 error in the SAW unit of a Blackwell GPU's link; the line says whether it was fatal (the link went down) or corrected.", CauseHardware, actNVLink, "error"},
+	{145, "NVLINK: RLW Error", "An NVLink5 error in the RLW unit (remap, receive pipe, source tracking) of a Blackwell GPU's link; fatal or corrected as the line says.", CauseHardware, actNVLink, "error"},
+	{146, "NVLINK: TLW Error", "An NVLink5 error in the TLW unit of a Blackwell GPU's link; fatal or corrected as the line says.", CauseHardware, actNVLink, "error"},
+	{147, "NVLINK: TREX Error", "An NVLink5 error in the TREX unit of a Blackwell GPU's link; fatal or corrected as the line says.", CauseHardware, actNVLink, "error"},
+	{148, "NVLINK: NVLPW_CTRL Error", "An NVLink5 error in the NVLPW control unit of a Blackwell GPU's link; fatal or corrected as the line says.", CauseHardware, actNVLink, "error"},
+	{149, "NVLINK: NETIR Error", "An NVLink5 link event (NETIR: the link went down, or its peer did); a fatal one is followed by Xid 45 for the channels it killed and often Xid 154.", CauseHardware, actNVLink, "error"},
+	{150, "NVLINK: MSE Error", "An NVLink5 error reported by the link's MSE firmware on a Blackwell GPU; fatal or corrected as the line says.", CauseHardware, actNVLink, "error"},
 	{154, "GPU recovery action changed", "The driver changed the recovery action it requires for the GPU (none, GPU reset, node reboot, drain peer-to-peer, drain and reset).", CauseDriver, actRecovery, "critical"},
 }
 

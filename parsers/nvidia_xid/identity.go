@@ -1,6 +1,7 @@
 package nvidia_xid
 
 import (
+	"strings"
 	"sync"
 
 	"github.com/sluice-dev/sluice/pipeline/event"
@@ -18,6 +19,9 @@ type identities struct {
 	mu    sync.Mutex
 	byBus map[gpuKey]gpuID
 	last  map[string]string // host -> bus of its last "GPU at PCI" line, which the serial follows
+	// opened is, per host, the bus of the last "NVRM: The NVIDIA GPU 0000:b3:00.0" line: drivers
+	// from 570 on wrap "fallen off the bus" over three lines, and only the first names the GPU.
+	opened map[string]string
 }
 
 type gpuKey struct{ host, bus string }
@@ -32,8 +36,16 @@ func (m *identities) track(ev *event.Event) {
 	host := where(ev)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.byBus == nil || len(m.byBus) >= maxIdentities {
-		m.byBus, m.last = map[gpuKey]gpuID{}, map[string]string{}
+	if m.byBus == nil || len(m.byBus) >= maxIdentities || len(m.opened) >= maxIdentities {
+		m.byBus, m.last, m.opened = map[gpuKey]gpuID{}, map[string]string{}, map[string]string{}
+	}
+	switch {
+	case action == ActionNVRM && hasBus && strings.Contains(ev.Message(), "NVRM: The NVIDIA GPU "):
+		m.opened[host] = bus
+	case action == ActionFallenOffBus && !hasBus && m.opened[host] != "":
+		bus, hasBus = m.opened[host], true
+		ev.SetString(FieldPCIBusID, bus)
+		delete(m.opened, host)
 	}
 	if action == ActionIdentified {
 		if uuid, ok := ev.GetString(FieldUUID); ok && hasBus {

@@ -65,7 +65,10 @@ func module(ev *event.Event, msg string, i int) bool {
 	before, rest := msg[:i], msg[i:]
 	name := ""
 	for _, m := range modules {
-		if strings.HasPrefix(rest, m) && strings.HasPrefix(rest[len(m):], ": ") {
+		// "nvidia-uvm: ..."; nvidia-peermem writes its function next, without a colon:
+		// "nvidia-peermem nv_get_p2p_free_callback:127 ERROR detected invalid context".
+		if after, found := strings.CutPrefix(rest, m); found &&
+			(strings.HasPrefix(after, ": ") || strings.HasPrefix(after, " ") && len(after) > 1 && after[1] != ' ') {
 			name = m
 			break
 		}
@@ -93,10 +96,26 @@ func module(ev *event.Event, msg string, i int) bool {
 }
 
 // kernelPrefix reports whether s is what a kernel message can be preceded by: nothing, a dmesg
-// stamp, or a syslog/journal prefix ending in "kernel: ..." .
+// stamp, a syslog/journal prefix ending in "kernel: ..." , or the header of a /dev/kmsg record
+// ("6,3973,227996636,-;").
 func kernelPrefix(s string) bool {
 	s = strings.TrimSpace(s)
-	return s == "" || s[0] == '[' && s[len(s)-1] == ']' || strings.Contains(s, "kernel: ") || strings.HasSuffix(s, "kernel:")
+	return s == "" || s[0] == '[' && s[len(s)-1] == ']' || strings.Contains(s, "kernel: ") || strings.HasSuffix(s, "kernel:") ||
+		kmsgHeader(s) == len(s)
+}
+
+// kmsgHeader returns the length of the header of a /dev/kmsg record at the start of s
+// ("priority,sequence,microseconds,flags;"), or 0 when s does not start with one.
+func kmsgHeader(s string) int {
+	semi := strings.IndexByte(s[:min(len(s), 48)], ';')
+	if semi < 7 {
+		return 0
+	}
+	f := strings.Split(s[:semi], ",")
+	if len(f) < 4 || !digits(f[0]) || !digits(f[1]) || !digits(f[2]) {
+		return 0
+	}
+	return semi + 1
 }
 
 func nvrm(ev *event.Event, body string) bool {
@@ -129,19 +148,37 @@ func nvrm(ev *event.Event, body string) bool {
 		pu.Finish(ev, pu.DatasetXid, pu.Info)
 		return true
 	}
+	// "GPU 0000:a1:00.0: RmInitAdapter failed!", "Rate limiting GSP RPC error prints for GPU at
+	// PCI:0000:61:00", "The NVIDIA GPU 0000:b3:00.0": the GPU the line is about.
+	if id := busID(body); id != "" {
+		ev.SetString(FieldPCIBusID, id)
+	}
 	ev.SetString(event.FieldEventAction, ActionNVRM)
-	pu.Finish(ev, pu.DatasetXid, pu.Guess(strings.TrimSpace(body)))
+	pu.Finish(ev, pu.DatasetXid, nvrmLevel(strings.TrimSpace(body)))
 	return true
+}
+
+// nvrmLevel is the level of another NVRM line: its words, but a GPU that no longer answers and a
+// driver whose user-space half does not match it are errors whatever the words.
+func nvrmLevel(body string) string {
+	if strings.Contains(body, "is currently unavailable") || strings.HasPrefix(body, "API mismatch") ||
+		strings.Contains(body, "needs to be reset") {
+		return pu.Error
+	}
+	return pu.Guess(body)
 }
 
 // xid reads "PCI:0000:3b:00): 79, pid=1234, name=python, text" (the part after "Xid (").
 func xid(ev *event.Event, s string) bool {
-	bus, code, rest, ok := head(s)
+	bus, code, rest, gi, ok := head(s)
 	if !ok {
 		return false
 	}
 	ev.SetString(event.FieldEventAction, ActionXid)
 	ev.SetString(FieldPCIBusID, bus)
+	if n, ok := pu.Atoi(gi); ok {
+		ev.Set(FieldMIGInstance, event.Int(n))
+	}
 	if v, r, ok := attr(rest, "pid="); ok {
 		if pid, ok := pu.Atoi(v); ok {
 			ev.Set(event.FieldProcessPID, event.Int(pid))
@@ -158,21 +195,51 @@ func xid(ev *event.Event, s string) bool {
 		ev.SetString(FieldDetail, rest)
 	}
 	level := Annotate(ev, code)
-	if code == 154 {
+	switch {
+	case code == 154:
 		level = recovery(ev, rest)
+	case code >= 144 && code <= 150:
+		level = nvlink5(rest, level)
 	}
 	pu.Finish(ev, pu.DatasetXid, level)
 	return true
 }
 
+// nvlink5 returns the level of an NVLink5 Xid (144 to 150, Blackwell), whose text names the
+// unit that failed and then whether the error was fatal: "NETIR_LINK_EVT  Fatal   XC0 i0 Link 01
+// (0x...)", "RLW_REMAP Nonfatal XC0 i0 Link 02". A fatal one took the link down; a non-fatal one
+// was corrected.
+func nvlink5(rest, level string) string {
+	f := strings.Fields(rest[:min(len(rest), 64)])
+	for _, w := range f[:min(len(f), 3)] {
+		switch strings.ToLower(w) {
+		case "fatal":
+			return pu.Critical
+		case "nonfatal", "non-fatal":
+			return pu.Warning
+		}
+	}
+	return level
+}
+
 // head reads "PCI:0000:3b:00): 79, rest" (what follows "Xid (" or "SXid ("): the bus id in
-// lowercase, the code, and the text after the code.
-func head(s string) (bus string, code int64, rest string, ok bool) {
+// lowercase, the code, and the text after the code. On a MIG GPU the driver names the GPU
+// instance after the bus ("PCI:0000:01:00 GPU-I:05"): gi is that instance, else "".
+func head(s string) (bus string, code int64, rest, gi string, ok bool) {
 	end := strings.Index(s, "): ")
 	if end <= 0 {
-		return "", 0, "", false
+		return "", 0, "", "", false
 	}
-	bus = pciID(strings.TrimPrefix(s[:end], "PCI:"))
+	bus = strings.TrimPrefix(s[:end], "PCI:")
+	if sp := strings.IndexByte(bus, ' '); sp > 0 {
+		for _, f := range strings.Fields(bus[sp:]) {
+			if v, found := strings.CutPrefix(f, "GPU-I:"); found {
+				gi = v
+			}
+		}
+		bus = bus[:sp]
+	}
+	bus = pciID(bus)
 	s = s[end+3:]
 	n := 0
 	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
@@ -180,9 +247,9 @@ func head(s string) (bus string, code int64, rest string, ok bool) {
 	}
 	code, ok = pu.Atoi(s[:n])
 	if !ok || code > 1<<20 {
-		return "", 0, "", false
+		return "", 0, "", "", false
 	}
-	return bus, code, strings.TrimLeft(s[n:], ", "), true
+	return bus, code, strings.TrimLeft(s[n:], ", "), gi, true
 }
 
 // Annotate sets gpu.xid.code and the catalog entry of code (name, description, cause, action)
@@ -239,7 +306,7 @@ func recovery(ev *event.Event, s string) string {
 // is the index of "SXid (".
 func sxid(ev *event.Event, msg string, i int) bool {
 	before := strings.TrimRight(msg[:i], " ")
-	bus, code, rest, ok := head(msg[i+len("SXid ("):])
+	bus, code, rest, _, ok := head(msg[i+len("SXid ("):])
 	if !ok {
 		return false
 	}

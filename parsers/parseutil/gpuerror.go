@@ -17,6 +17,7 @@ const (
 	KindDriverNotLoaded = "driver_not_loaded"
 	KindContainerCLI    = "container_cli"
 	KindNoDevice        = "no_device"
+	KindRuntimeMissing  = "runtime_not_configured"
 )
 
 // gpuFailures maps phrases of NVIDIA user-space failures, as NVML, nvidia-smi, the container
@@ -33,6 +34,12 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	{"could not load NVML library", KindNVMLMissing, DatasetDriver},
 	{"nvidia-container-cli: ", KindContainerCLI, DatasetToolkit},
 	{"Failed to initialize NVML", KindNVMLInit, DatasetDriver},
+	{"Cannot init NVML library; err: ERROR_LIBRARY_NOT_FOUND", KindNVMLMissing, DatasetDriver}, // dcgm-exporter 4
+	{"Cannot init NVML", KindNVMLInit, DatasetDriver},
+	// containerd (or the kubelet quoting it) asked for the nvidia runtime class that the
+	// toolkit did not configure: no GPU pod starts on the node.
+	{`no runtime for "nvidia" is configured`, KindRuntimeMissing, DatasetToolkit},
+	{`no runtime for \"nvidia\" is configured`, KindRuntimeMissing, DatasetToolkit},
 	{"no CUDA-capable device is detected", KindNoDevice, DatasetDriver},
 }
 

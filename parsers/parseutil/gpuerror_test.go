@@ -9,6 +9,10 @@ func TestGPUFailure(t *testing.T) {
 		{"Failed to initialize NVML: Unknown Error", KindNVMLInit, DatasetDriver},
 		{"nvidia-container-cli: mount error: file creation failed: /var/lib/docker/overlay2/x/merged/run/nvidia-persistenced/socket: no such device or address: unknown", KindContainerCLI, DatasetToolkit},
 		{"stderr: nvidia-container-cli: initialization error: nvml error: driver/library version mismatch: unknown", KindDriverMismatch, DatasetToolkit},
+		{`time=2025-07-23T11:26:35.781Z level=ERROR msg="Cannot init NVML library; err: Unknown Error"`, KindNVMLInit, DatasetDriver},
+		{`time=2026-09-19T20:06:59.547Z level=ERROR msg="Cannot init NVML library; err: ERROR_LIBRARY_NOT_FOUND"`, KindNVMLMissing, DatasetDriver},
+		{`time="2022-11-02T18:00:58.738797825+02:00" level=error msg="RunPodSandbox for &PodSandboxMetadata{Name:gpu-feature-discovery-qfjgk,Namespace:gpu-operator,Attempt:2,} failed, error" error="failed to get sandbox runtime: no runtime for \"nvidia\" is configured"`, KindRuntimeMissing, DatasetToolkit},
+		{`Warning  FailedCreatePodSandBox  kubelet  Failed to create pod sandbox: rpc error: code = Unknown desc = failed to get sandbox runtime: no runtime for "nvidia" is configured`, KindRuntimeMissing, DatasetToolkit},
 		{"RuntimeError: No CUDA GPUs are available", "", ""},
 		{"INFO 05-12 08:01:39 [loggers.py:271] Engine 000: Avg prompt throughput", "", ""},
 	}

@@ -101,19 +101,39 @@ func Split(s string, ref time.Time) (f Frame, ok bool) {
 	return f, f.hostTag(rest)
 }
 
-// hostTag reads "host tag[pid]: text" (or "host tag: text").
+// hostTag reads "host tag[pid]: text" (or "host tag: text"), or "tag[pid]: text" without a
+// host, as journalctl --no-hostname prints it and as lines are often pasted.
 func (f *Frame) hostTag(s string) bool {
 	sp := strings.IndexByte(s[:min(len(s), 256)], ' ')
 	if sp <= 0 {
 		return false
 	}
 	host, rest := s[:sp], s[sp+1:]
+	if host[len(host)-1] == ':' {
+		// No host name has a colon at its end: the word is the tag.
+		if !f.tag(host[:len(host)-1]) {
+			return false
+		}
+		f.Text = rest
+		return true
+	}
 	end := strings.IndexByte(rest[:min(len(rest), 128)], ':')
 	if end <= 0 || (end+1 < len(rest) && rest[end+1] != ' ') {
 		return false
 	}
-	tag := rest[:end]
-	if strings.IndexByte(tag, ' ') >= 0 {
+	if !f.tag(rest[:end]) {
+		return false
+	}
+	f.Host = host
+	if end+2 <= len(rest) {
+		f.Text = rest[end+2:]
+	}
+	return true
+}
+
+// tag reads "tag[pid]" or "tag" into the frame.
+func (f *Frame) tag(tag string) bool {
+	if tag == "" || strings.IndexByte(tag, ' ') >= 0 {
 		return false
 	}
 	if i := strings.IndexByte(tag, '['); i > 0 && tag[len(tag)-1] == ']' {
@@ -123,14 +143,12 @@ func (f *Frame) hostTag(s string) bool {
 		}
 		tag, f.PID = tag[:i], pid
 	}
-	f.Host, f.Tag = host, tag
-	if end+2 <= len(rest) {
-		f.Text = rest[end+2:]
-	}
+	f.Tag = tag
 	return true
 }
 
-// dmesg reads dmesg -T's "[Sun Feb 23 16:24:18 2025] text".
+// dmesg reads dmesg -T's "[Sun Feb 23 16:24:18 2025] text". Every line dmesg prints is the
+// kernel's: the tag is "kernel", as the journal's would be.
 func dmesg(s string) (f Frame, ok bool) {
 	f.PID = -1
 	if len(s) < 27 || s[25] != ']' {
@@ -139,6 +157,7 @@ func dmesg(s string) (f Frame, ok bool) {
 	if f.Time, ok = pu.Ctime(s[1:25]); !ok {
 		return f, false
 	}
+	f.Tag = "kernel"
 	f.Text = strings.TrimPrefix(s[26:], " ")
 	return f, true
 }
