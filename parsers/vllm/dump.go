@@ -64,7 +64,9 @@ func tokenValue(s string, start int) (end, n int) {
 	if start >= len(s) || (s[start] != '[' && s[start] != '{') {
 		return start, 0
 	}
-	depth, lists := 0, 0
+	var buf [32]byte
+	open := buf[:0] // the closers the open brackets expect, innermost last
+	lists := 0
 	inNum := false
 	for i := start; i < len(s); i++ {
 		c := s[i]
@@ -74,17 +76,22 @@ func tokenValue(s string, start int) (end, n int) {
 		}
 		inNum = digit || (inNum && isIDByte(c))
 		switch c {
-		case '[', '{', '(':
-			depth++
-			if c == '[' {
-				lists++
-			}
+		case '[':
+			open = append(open, ']')
+			lists++
+		case '{':
+			open = append(open, '}')
+		case '(':
+			open = append(open, ')')
 		case ']', '}', ')':
-			depth--
+			if open[len(open)-1] != c {
+				return len(s), 0 // "[1, 2)": not a value this reads
+			}
+			open = open[:len(open)-1]
 			if c == ']' {
 				lists--
 			}
-			if depth == 0 {
+			if len(open) == 0 {
 				return i + 1, n
 			}
 		}
