@@ -59,8 +59,11 @@ func (r *rec) dated(s string) bool {
 		if w == "" {
 			return false
 		}
-		if k == 0 && w == "kserve.trace" {
-			// KServe's trace logger writes no level: "<time> kserve.trace requestId: ..."
+		if w == "kserve.trace" && (k == 0 || k == 1 && isDigits(lead[0])) {
+			// KServe's trace logger writes no level: "<time> [pid] kserve.trace requestId: ..."
+			if k == 1 {
+				r.pid, _ = pu.Atoi(lead[0])
+			}
 			r.logger, r.msg, r.dataset = w, rest, DatasetKServe
 			return true
 		}
@@ -117,6 +120,12 @@ func (r *rec) body(s string) {
 		r.msg = rest[3:]
 		if r.logger == "" {
 			r.dataset = DatasetRayCore
+		}
+	case strings.HasPrefix(rest, "- ") && strings.Count(w, ":") == 1 && strings.Contains(w, ".py:") && r.origin(w):
+		// FlashInfer's "<time> - LEVEL - file.py:N - logger: msg"
+		r.msg = rest[2:]
+		if lg, m, ok := strings.Cut(r.msg, ": "); ok && r.logger == "" && IsLoggerName(lg) {
+			r.logger, r.msg = lg, m
 		}
 	case strings.HasPrefix(rest, "- ") && strings.Count(w, ":") == 2:
 		mod, fl, _ := strings.Cut(w, ":")

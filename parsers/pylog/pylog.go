@@ -126,6 +126,9 @@ func (r *rec) set(ev *event.Event) {
 	if ds == "" {
 		ds = LoggerDataset(r.logger)
 	}
+	if ds == "" && vllmProcess(r.proc) {
+		ds = DatasetVLLM // a library's line in a vLLM process (FlashInfer's autotuner, LMCache)
+	}
 	if ds == "" || ds == DatasetGeneric {
 		ds = pu.DatasetOr(ev, containerDataset(ev))
 	}
@@ -146,7 +149,7 @@ func containerDataset(ev *event.Event) string {
 func LoggerDataset(logger string) string {
 	top, _, _ := strings.Cut(logger, ".")
 	switch top {
-	case "vllm":
+	case "vllm", "lmcache": // LMCache logs only as vLLM's KV cache connector
 		return DatasetVLLM
 	case "kserve", "huggingfaceserver":
 		return DatasetKServe
@@ -159,6 +162,17 @@ func LoggerDataset(logger string) string {
 		return DatasetDeepSpeed
 	}
 	return ""
+}
+
+// vllmProcess reports whether name is one of the processes vLLM names in its line prefix
+// ("(EngineCore_DP0 pid=181642)", "(VllmWorker rank=4 pid=31778)", "(APIServer pid=1)").
+func vllmProcess(name string) bool {
+	for _, p := range [...]string{"EngineCore", "VllmWorker", "APIServer", "Worker_"} {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return name == "Worker"
 }
 
 // pyLevel maps Python's upper-case level names (and the one-letter glog levels of Ray's C++
@@ -215,6 +229,10 @@ func (r *rec) bracketed(s string) bool {
 		r.msg, r.t = after, t
 		return true
 	}
+	if strings.HasPrefix(rest, "] ") && r.named(rest[2:]) {
+		r.t = t
+		return true
+	}
 	// Ray C++: " E 13261 13261] file.cc:N: msg"
 	if len(rest) < 4 || rest[0] != ' ' || rest[2] != ' ' {
 		return false
@@ -240,13 +258,44 @@ func (r *rec) bracketed(s string) bool {
 	return true
 }
 
+// named reads what follows the date of LMCache's "[date] LMCache INFO: msg (file.py:N:logger)":
+// a name, the level (its colon sometimes right against the message), the message, and the
+// location at its end.
+func (r *rec) named(s string) bool {
+	name, rest, ok := strings.Cut(s, " ")
+	if !ok || name == "" || name[0] < 'A' || name[0] > 'Z' || strings.ContainsAny(name, ":[") {
+		return false
+	}
+	lv, msg, ok := strings.Cut(rest, ":")
+	if r.level = pyLevel(lv, false); !ok || r.level == "" {
+		return false
+	}
+	r.msg = strings.TrimPrefix(msg, " ")
+	r.logger = name
+	if end := len(r.msg) - 1; end > 0 && r.msg[end] == ')' {
+		if open := strings.LastIndex(r.msg, " ("); open > 0 {
+			loc := r.msg[open+2 : end]
+			if file, after, ok := strings.Cut(loc, ":"); ok && strings.HasSuffix(file, ".py") {
+				ln, logger, _ := strings.Cut(after, ":")
+				if n, ok := pu.Atoi(ln); ok {
+					r.file, r.line, r.msg = file, n, r.msg[:open]
+					if IsLoggerName(logger) {
+						r.logger = logger
+					}
+				}
+			}
+		}
+	}
+	return true
+}
+
 // actor removes the prefix Ray puts before the lines of an actor or task it forwards
 // ("(ServeReplica:default:VLLMDeployment pid=1234) ", "(pid=5085, ip=10.0.0.5) ") and keeps its
 // name and pid; s is returned unchanged without one.
 func (r *rec) actor(s string) string {
 	end := strings.IndexByte(s[:min(len(s), 160)], ')')
-	if end < 0 || end+1 >= len(s) || s[end+1] != ' ' {
-		return s
+	if end < 0 || end+1 >= len(s) || (s[end+1] != ' ' && s[end+1] != '[') {
+		return s // vLLM's prefix sometimes runs into a bracketed line: "(VllmWorker rank=4 pid=31778)[2025-..."
 	}
 	inner := s[1:end]
 	name, kvs, ok := strings.Cut(inner, " ")
@@ -266,7 +315,7 @@ func (r *rec) actor(s string) string {
 		return s
 	}
 	r.proc, r.pid = name, pid
-	return s[end+2:]
+	return strings.TrimPrefix(s[end+1:], " ")
 }
 
 // launcher reads the host prefix a multi-node launcher puts before each worker's DeepSpeed line:

@@ -73,8 +73,32 @@ func setTraceback(ev *event.Event, text string) {
 	}
 }
 
-// lastException finds the last line of the traceback that is not indented, not a marker and
-// not the header: the "Type: message" line Python prints last.
+// messageContinuations start the lines torch puts under "CUDA error: ..." in the message of a
+// CUDA exception: they belong to the exception line above them.
+var messageContinuations = [...]string{
+	"Search for `cuda", "CUDA kernel errors might be asynchronously reported",
+	"For debugging consider passing CUDA_LAUNCH_BLOCKING=1", "Compile with `TORCH_USE_CUDA_DSA`",
+	"Device-side assertion tracking was not enabled", "Device-side assertions were explicitly omitted",
+}
+
+// IsMessageContinuation reports whether a line's body (its header removed) continues the
+// message of the exception line before it rather than being a line of its own: a search for
+// errors must find one CUDA failure, not five.
+func IsMessageContinuation(body string) bool {
+	if len(body) < 16 || (body[0] != 'S' && body[0] != 'C' && body[0] != 'F' && body[0] != 'D') {
+		return false
+	}
+	for _, p := range messageContinuations {
+		if strings.HasPrefix(body, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// lastException finds the last line of the traceback that is not indented, not a marker, not
+// the header and not a continuation of the exception's message: the "Type: message" line
+// Python prints last.
 func lastException(stack string) (typ, msg string) {
 	for s := stack; s != ""; {
 		j := strings.LastIndexByte(s, '\n')
@@ -88,7 +112,7 @@ func lastException(stack string) (typ, msg string) {
 			line = Split(line).Body // lines grouped upstream (Filebeat multiline) keep their prefixes
 		}
 		if line == "" || line[0] == ' ' || line[0] == '\t' || line[0] == '|' || line[0] == '+' || line == TracebackHeader ||
-			line == causeMarker || line == contextMarker {
+			line == causeMarker || line == contextMarker || IsMessageContinuation(line) {
 			continue
 		}
 		if t, m, ok := SplitException(line, false); ok {
@@ -134,6 +158,11 @@ func hasAnySuffix(s string, sufs ...string) bool {
 // setErrorLine sets error.* for a one-line warning or error: the exception's type and message
 // when the line is "Type: message", else (for errors) the text as the message.
 func setErrorLine(ev *event.Event, body, level string) {
+	if body == "" || body[0] == ' ' || body[0] == '\t' || IsMessageContinuation(body) {
+		// A line of a traceback whose header was not read (source code, carets, a frame) or
+		// the rest of an exception's message: it names no error of its own.
+		return
+	}
 	if typ, msg, ok := SplitException(body, true); ok {
 		ev.SetString(event.FieldErrorType, typ)
 		if msg != "" {

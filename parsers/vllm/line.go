@@ -73,9 +73,53 @@ func Split(line string) Line {
 		rest = rest[n:]
 	} else if n := l.prefixedHeader(rest); n > 0 {
 		rest = rest[n:]
+	} else if n := l.kserveTrace(rest); n > 0 {
+		rest = rest[n:]
 	}
 	l.Body = rest
 	return l
+}
+
+// kserveTrace reads the header of KServe's trace logger on the vLLM backend's request lines,
+// which KServe's Hugging Face server logs through it: "2025-05-14 17:45:10.901 1647689 kserve.trace
+// Received request chatcmpl-...: prompt: ...". It returns the length up to the message, or 0.
+// The header has no level: the line is vLLM's request line, read as such (its prompt replaced
+// as the options say).
+func (l *Line) kserveTrace(s string) int {
+	if len(s) < 40 || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':' {
+		return 0
+	}
+	sp := strings.IndexByte(s[19:min(len(s), 32)], ' ')
+	if sp < 0 {
+		return 0
+	}
+	i := 19 + sp + 1
+	pidEnd := strings.IndexByte(s[i:min(len(s), i+12)], ' ')
+	if pidEnd <= 0 || !strings.HasPrefix(s[i+pidEnd+1:], "kserve.trace ") {
+		return 0
+	}
+	// Only vLLM's own request lines: KServe's traces ("requestId: ..., preprocess_ms: ...")
+	// are pylog's.
+	if body := s[i+pidEnd+1+len("kserve.trace "):]; !strings.HasPrefix(body, "Received request ") &&
+		!strings.HasPrefix(body, "Generated response ") {
+		return 0
+	}
+	pid, ok := parseutil.Atoi(s[i : i+pidEnd])
+	mo, d, h, mi, se := num2(s[5:]), num2(s[8:]), num2(s[11:]), num2(s[14:]), num2(s[17:])
+	if !ok || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60 {
+		return 0
+	}
+	l.Month, l.Day, l.Hour, l.Min, l.Sec = mo, d, h, mi, se
+	if s[19] == '.' || s[19] == ',' {
+		scale := 100000000
+		for j := 20; j < 19+sp && s[j] >= '0' && s[j] <= '9'; j++ {
+			l.Nano += int(s[j]-'0') * scale
+			scale /= 10
+		}
+	}
+	n := i + pidEnd + 1 + len("kserve.trace ")
+	l.Header, l.PID = s[:n-1], pid
+	return n
 }
 
 // prefixedHeader finds vLLM's header after the text VLLM_LOGGING_PREFIX puts before it

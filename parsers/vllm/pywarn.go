@@ -64,7 +64,8 @@ func parseProgress(ev *event.Event, l *Line) bool {
 		return false
 	}
 	stats := b[open+2 : len(b)-1]
-	if !strings.Contains(stats, "<") || !(strings.Contains(stats, "it/s") || strings.Contains(stats, "s/it")) {
+	// "00:03<00:03,  1.61s/it"; at 0 % newer tqdm prints "00:00?, ?it/s"
+	if !strings.Contains(stats, "<") && !strings.Contains(stats, "?,") || !(strings.Contains(stats, "it/s") || strings.Contains(stats, "s/it")) {
 		return false
 	}
 	ev.SetString(event.FieldLogLogger, "tqdm")

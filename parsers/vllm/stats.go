@@ -37,6 +37,10 @@ func parseStats(ev *event.Event, b string) bool {
 		statsList(ev, b[colon+2:], "")
 	case strings.HasPrefix(b, "Avg prompt throughput: "):
 		statsList(ev, b, "")
+	case strings.Contains(b[:min(len(b), 32)], " Engines Aggregated: Avg "):
+		// --aggregate-engine-logging (v0.22): "2 Engines Aggregated: Avg prompt throughput: ..."
+		_, list, _ := strings.Cut(b, " Engines Aggregated: ")
+		statsList(ev, list, "")
 	case strings.HasPrefix(b, "Prefix cache hit rate: GPU: "):
 		statsList(ev, b[len("Prefix cache hit rate: "):], "prefix ")
 	case strings.HasPrefix(b, "SpecDecoding metrics: "):

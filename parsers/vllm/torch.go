@@ -55,16 +55,25 @@ func parseTorch(ev *event.Event, b string, l *Line) bool {
 	inner, msg := b[2:end], strings.TrimPrefix(b[end+1:], " ")
 	if inner[0] != ' ' {
 		// "1206 18:44:12.715298746 [tid ]file:line": read the time into the Line like a header's.
-		if len(inner) < 16 || inner[4] != ' ' || inner[7] != ':' || inner[10] != ':' {
+		// torch prints the month unpadded: "822 16:31:16" is August 22nd.
+		sp := strings.IndexByte(inner, ' ')
+		if (sp != 3 && sp != 4) || len(inner) < sp+9 || inner[sp+3] != ':' || inner[sp+6] != ':' {
 			return false
 		}
-		mo, d := num2(inner), num2(inner[2:])
-		h, mi, se := num2(inner[5:]), num2(inner[8:]), num2(inner[11:])
+		mo, d := num2(inner), num2(inner[sp-2:])
+		if sp == 3 {
+			mo = -1
+			if c := inner[0]; c >= '1' && c <= '9' {
+				mo = int(c - '0')
+			}
+		}
+		t := inner[sp+1:]
+		h, mi, se := num2(t), num2(t[3:]), num2(t[6:])
 		if mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60 {
 			return false
 		}
 		l.Month, l.Day, l.Hour, l.Min, l.Sec = mo, d, h, mi, se
-		rest := inner[13:]
+		rest := t[8:]
 		if len(rest) > 0 && rest[0] == '.' {
 			scale := 100000000
 			i := 1

@@ -75,8 +75,10 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		}
 		return true
 	}
-	if l.Header == "" && !multi && rayActor(l.ProcName) {
-		return false // Ray Serve's own logger (pylog reads it), not vLLM's
+	if l.Header == "" && !multi && (rayActor(l.ProcName) || libraryLogging(l.Body)) {
+		// Ray Serve's own logger, or a library's Python logging under vLLM's process prefix
+		// (FlashInfer, LMCache): pylog reads them.
+		return false
 	}
 	if (l.Proc == "" || l.RankOnly) && l.Header == "" {
 		if (!multi || !isTraceStart(l.Body, rest)) && !IsFrameLine(l.Body) && !(l.RankOnly && multi) {
@@ -153,6 +155,15 @@ func rayActor(name string) bool {
 		name == "HTTPProxyActor"
 }
 
+// libraryLogging reports whether b, a line under vLLM's process prefix without vLLM's header,
+// starts with a date ("2026-02-02 18:25:03,837 - INFO - ...", "[2025-06-16 15:51:18,474] LMCache
+// INFO: ..."): a library logging through its own format rather than vLLM's.
+func libraryLogging(b string) bool {
+	b = strings.TrimPrefix(b, "[")
+	return len(b) > 19 && b[4] == '-' && b[7] == '-' && b[10] == ' ' && b[13] == ':' &&
+		num2(b) >= 0 && num2(b[2:]) >= 0 && num2(b[5:]) >= 0 && num2(b[8:]) >= 0
+}
+
 // setMessage replaces the message msg (whose first line is first and what follows its '\n'
 // rest) when removing colours or '\r' changed its first line, and returns the event's message.
 func setMessage(ev *event.Event, msg, first, clean, rest string) string {
@@ -191,7 +202,7 @@ func (p *Parser) body(ev *event.Event, b, msg string, lineLen int) string {
 		return b
 	}
 	switch b[0] {
-	case 'E', 'A', 'P', 'S':
+	case 'E', 'A', 'P', 'S', '1', '2', '3', '4', '5', '6', '7', '8', '9':
 		if parseStats(ev, b) {
 			return b
 		}

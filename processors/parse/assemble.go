@@ -342,6 +342,9 @@ func (g *group) accept(l *vllm.Line) bool {
 			g.mode = modeNative
 			return true
 		}
+		if g.mode == modeMaybe && l.Header == g.header && vllm.IsMessageContinuation(l.Body) {
+			return true // "Search for `cudaErrorIllegalAddress' ..." under "CUDA error: ..."
+		}
 		if l.Body != vllm.TracebackHeader || (l.Header != "" && (g.mode == modeProcess || l.Header != g.header)) {
 			return false
 		}
@@ -368,6 +371,8 @@ func (g *group) accept(l *vllm.Line) bool {
 	case g.mode == modeTrace:
 		g.mode = modeAfter // the exception line
 		return true
+	case g.mode == modeAfter && vllm.IsMessageContinuation(b):
+		return true // the exception's message goes on (CUDA errors)
 	}
 	return false
 }
