@@ -76,6 +76,17 @@ func TestWithoutYear(t *testing.T) {
 	if _, ok := WithoutYear(13, 1, 0, 0, 0, 0, ref); ok {
 		t.Error("month 13 accepted")
 	}
+	newYear := time.Date(2025, 12, 31, 23, 0, 0, 0, time.UTC)
+	if got, _ := WithoutYear(1, 1, 0, 30, 0, 0, newYear); got != time.Date(2026, 1, 1, 0, 30, 0, 0, time.UTC) {
+		t.Errorf("January line read on December 31st (a zone ahead): %v", got)
+	}
+	late := time.Date(2026, 12, 4, 18, 0, 0, 0, time.UTC)
+	if got, _ := WithoutYear(12, 25, 13, 32, 40, 0, late); got.Year() != 2025 {
+		t.Errorf("line dated later in the year than its receipt: year %d, want last year", got.Year())
+	}
+	if got, _ := WithoutYear(12, 5, 10, 0, 0, 0, late); got.Year() != 2026 {
+		t.Errorf("line a zone ahead of its receipt: year %d, want this year", got.Year())
+	}
 }
 
 func TestStamps(t *testing.T) {

@@ -101,8 +101,11 @@ func WithoutYear(mon, day, hh, mm, ss, ns int, ref time.Time) (time.Time, bool) 
 		return time.Time{}, false
 	}
 	ref = ref.UTC()
-	t := time.Date(ref.Year(), time.Month(mon), day, hh, mm, ss, ns, time.UTC)
-	if t.After(ref.Add(24 * time.Hour)) {
+	// The latest of next year, this year and last year that is not more than a day after ref:
+	// a January line read on December 31st is next year's (a zone ahead), a line dated later in
+	// the year than ref is last year's (an old file, a pasted report).
+	t := time.Date(ref.Year()+1, time.Month(mon), day, hh, mm, ss, ns, time.UTC)
+	for i := 0; i < 2 && t.After(ref.Add(24*time.Hour)); i++ {
 		t = t.AddDate(-1, 0, 0)
 	}
 	return t, true

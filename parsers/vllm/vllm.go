@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sluice-dev/sluice/parsers"
+	"github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/uvicorn"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
@@ -227,8 +228,10 @@ func (p *Parser) body(ev *event.Event, b, msg string, lineLen int) string {
 }
 
 // setTime sets @timestamp from the header's time. The header has neither year nor zone: the
-// year is the reference time's (the framing's @timestamp, else the receipt time), moved back
-// for a December line received in January and forward for the reverse. When the event already
+// year is the one that puts the line nearest before the reference time (the framing's
+// @timestamp, else the receipt time), a day of slack allowed (parseutil.WithoutYear): a line
+// dated later in the year than its receipt is last year's, a January line read on December 31st
+// next year's. When the event already
 // has a @timestamp (the container runtime's) that is the same instant, to the second or to a
 // whole time-zone offset (vLLM writes local time), that more precise time is kept.
 func (p *Parser) setTime(ev *event.Event, l *Line) {
@@ -246,14 +249,10 @@ func (p *Parser) setTime(ev *event.Event, l *Line) {
 	if ref.IsZero() {
 		ref = time.Now().UTC()
 	}
-	year := ref.Year()
-	switch {
-	case l.Month == 12 && ref.Month() == time.January:
-		year--
-	case l.Month == 1 && ref.Month() == time.December:
-		year++
+	w, ok := parseutil.WithoutYear(l.Month, l.Day, l.Hour, l.Min, l.Sec, l.Nano, ref)
+	if !ok {
+		return
 	}
-	w := time.Date(year, time.Month(l.Month), l.Day, l.Hour, l.Min, l.Sec, l.Nano, time.UTC)
 	if has && prev.Kind() == event.KindTime && sameInstant(w, prev.Time()) {
 		return
 	}
