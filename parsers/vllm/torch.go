@@ -108,6 +108,62 @@ func parseTorch(ev *event.Event, b string, l *Line) bool {
 	return true
 }
 
+// parseTorchPython reads the glog-style lines of torch's Python logging (torch._logging, the
+// C++ extension builder), which vLLM's engine processes print while they compile:
+//
+//	W1007 17:36:26.725000 4039410 torch/utils/cpp_extension.py:2425] If this is not desired, ...
+//
+// Only a Python file counts: Go programs' klog lines look the same and are the klog parser's.
+func parseTorchPython(ev *event.Event, b string, l *Line) bool {
+	if len(b) < 24 || b[5] != ' ' || b[8] != ':' || b[11] != ':' {
+		return false
+	}
+	end := strings.Index(b[:min(len(b), 200)], "] ")
+	if end < 0 {
+		return false
+	}
+	f := strings.Fields(b[6:end])
+	if len(f) != 3 || !strings.Contains(f[2], ".py:") {
+		return false
+	}
+	mo, d := num2(b[1:]), num2(b[3:])
+	h, mi, se := num2(b[6:]), num2(b[9:]), num2(b[12:])
+	if mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60 {
+		return false
+	}
+	pid, ok := parseutil.Atoi(f[1])
+	colon := strings.LastIndexByte(f[2], ':')
+	line, ok2 := parseutil.Atoi(f[2][colon+1:])
+	if !ok || !ok2 {
+		return false
+	}
+	switch b[0] {
+	case 'I':
+		l.Level = "info"
+	case 'W':
+		l.Level = "warning"
+	case 'E':
+		l.Level = "error"
+	default:
+		l.Level = "critical"
+	}
+	l.Month, l.Day, l.Hour, l.Min, l.Sec = mo, d, h, mi, se
+	if t := f[0]; len(t) > 9 && t[8] == '.' {
+		scale := 100000000
+		for i := 9; i < len(t) && t[i] >= '0' && t[i] <= '9'; i++ {
+			l.Nano += int(t[i]-'0') * scale
+			scale /= 10
+		}
+	}
+	if l.Proc == "" {
+		l.PID = pid
+	}
+	l.File, l.FileLine = f[2][:colon], line
+	ev.SetString(event.FieldLogLogger, loggerTorch)
+	finishLibraryLine(ev, l, b[end+2:])
+	return true
+}
+
 // parseNCCL reads NCCL's own debug lines (NCCL_DEBUG=INFO/WARN):
 //
 //	cuda0003:2949601:2949642 [0] NCCL INFO comm 0x55fb6f3ce680 rank 0 nranks 4 ... Init COMPLETE

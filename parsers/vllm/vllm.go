@@ -296,6 +296,8 @@ func (p *Parser) library(ev *event.Event, l *Line, msg, first, rest string) bool
 		ok = parseTerminate(ev, b, rest, l)
 	case strings.Contains(b, "] NCCL "):
 		ok = parseNCCL(ev, b, l)
+	case b[0] == 'I' || b[0] == 'W' || b[0] == 'E' || b[0] == 'F':
+		ok = parseTorchPython(ev, b, l)
 	}
 	if !ok {
 		return false
