@@ -54,8 +54,11 @@ type Line struct {
 func Split(line string) Line {
 	l := Line{Text: StripANSI(strings.TrimSuffix(line, "\r")), Rank: -1}
 	rest := l.Text
-	if len(rest) > 20 && rest[0] >= '0' && rest[0] <= '9' && rest[10] == 'T' {
-		if t, n, ok := parseutil.RFC3339(rest); ok && n < len(rest) && rest[n] == ' ' {
+	if len(rest) > 20 && rest[0] >= '0' && rest[0] <= '9' && (rest[10] == 'T' || rest[10] == ' ') {
+		// "2026-05-12T08:01:39.331095044Z " (kubectl logs --timestamps), or a Ray driver's
+		// "2026-03-09 01:27:30.122744672 " before the prefix of the actor it forwards
+		if t, n, ok := parseutil.RFC3339(rest); ok && n+1 < len(rest) && rest[n] == ' ' &&
+			(rest[10] == 'T' || rest[n+1] == '(') {
 			l.Stamp, rest = t, rest[n+1:]
 		}
 	}
@@ -205,7 +208,7 @@ func (l *Line) rankPrefix(s string) int {
 // process reads "(Name k=v k=v) " and returns its length, or 0 when it is not a process prefix
 // (it must name a numeric pid).
 func (l *Line) process(s string) int {
-	end := strings.IndexByte(s[:min(len(s), 128)], ')')
+	end := closing(s[:min(len(s), 128)])
 	if end < 3 {
 		return 0
 	}
@@ -248,6 +251,23 @@ func (l *Line) process(s string) int {
 		return end + 2
 	}
 	return end + 1
+}
+
+// closing returns the index of the ')' that closes the '(' at s[0], past nested pairs (Ray Data
+// names its actors "MapWorker(MapBatches(vLLMEngineActor))"), or -1.
+func closing(s string) int {
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '(':
+			depth++
+		case ')':
+			if depth--; depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // rayDaemons are the Ray processes whose output Ray forwards to the driver under their name
