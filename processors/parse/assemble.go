@@ -43,6 +43,7 @@ const (
 	modeGo             // inside a Go panic, goroutine dump or stack
 	modeKlogVal        // inside a klog multi-line value (klogvalue.go)
 	modeKernel         // inside a kernel warning, oops or hung-task report (kernelstack.go)
+	modeNVRM           // an NVIDIA driver message, which indented NVRM lines may go on (kernelstack.go)
 )
 
 // maxWarningLines bounds the message lines of a Python warning before its source line.
@@ -306,6 +307,9 @@ func startMode(l *vllm.Line) (int, bool) {
 		if kernelReportStart(l) {
 			return modeKernel, true
 		}
+		if nvrmStart(l) {
+			return modeNVRM, true
+		}
 	}
 	return 0, false
 }
@@ -315,6 +319,8 @@ func (g *group) accept(l *vllm.Line) bool {
 	switch g.mode {
 	case modeKernel:
 		return kernelReportAccept(l)
+	case modeNVRM:
+		return nvrmAccept(l)
 	case modeKlogVal:
 		ok, done := klogValueAccept(l)
 		if done {

@@ -55,3 +55,23 @@ func sinceBoot(s string) string {
 	}
 	return strings.TrimPrefix(s[end+1:], " ")
 }
+
+// The NVIDIA driver wraps a long message over several NVRM lines, which dmesg and the journal
+// indent under the first: "[ 1843.308145] NVRM: The NVIDIA GPU 0000:b3:00.0", then
+// "               NVRM: (PCI ID: 10de:26b5) installed in this system has", then
+// "               NVRM: fallen off the bus and is not responding to commands." (drivers 570
+// and later), or an API mismatch's four lines. One event keeps the GPU's bus id with what
+// happened to it.
+
+// nvrmStart reports whether a line is an NVIDIA driver message that may go on.
+func nvrmStart(l *vllm.Line) bool {
+	return l.Header == "" && strings.HasPrefix(sinceBoot(l.Body), "NVRM: ")
+}
+
+// nvrmAccept reports whether l goes on with the message before it: an indented NVRM line.
+func nvrmAccept(l *vllm.Line) bool {
+	if l.Header != "" || len(l.Body) < 8 || l.Body[0] != ' ' {
+		return false
+	}
+	return strings.HasPrefix(strings.TrimLeft(l.Body, " \t"), "NVRM: ")
+}
