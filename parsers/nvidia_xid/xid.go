@@ -5,6 +5,7 @@
 package nvidia_xid
 
 import (
+	"strconv"
 	"strings"
 
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
@@ -324,11 +325,13 @@ func sxid(ev *event.Event, msg string, i int) bool {
 	ev.Set(FieldSXidCode, event.Int(code))
 	ev.SetString(FieldPCIBusID, bus)
 	level := pu.Error
-	switch {
-	case strings.HasPrefix(rest, "Non-fatal"):
+	// The severity is on the report's second line: "..., 22013, Non-fatal, Link 44 ..." (the
+	// parse processor joins a report's lines).
+	switch key := msg[i : i+len("SXid (")+strings.Index(msg[i+len("SXid ("):], "): ")+3]; {
+	case strings.HasPrefix(rest, "Non-fatal") || strings.Contains(rest, key+strconv.FormatInt(code, 10)+", Non-fatal"):
 		ev.SetString(FieldSXidSeverity, "non-fatal")
 		level = pu.Warning
-	case strings.HasPrefix(rest, "Fatal"):
+	case strings.HasPrefix(rest, "Fatal") || strings.Contains(rest, key+strconv.FormatInt(code, 10)+", Fatal"):
 		ev.SetString(FieldSXidSeverity, "fatal")
 		level = pu.Critical
 	}

@@ -44,6 +44,7 @@ const (
 	modeKlogVal        // inside a klog multi-line value (klogvalue.go)
 	modeKernel         // inside a kernel warning, oops or hung-task report (kernelstack.go)
 	modeNVRM           // an NVIDIA driver message, which indented NVRM lines may go on (kernelstack.go)
+	modeSXid           // an NVSwitch SXid report: its further lines repeat the switch, bus and code (kernelstack.go)
 )
 
 // maxWarningLines bounds the message lines of a Python warning before its source line.
@@ -161,6 +162,9 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 	if mode, ok := startMode(sl); ok {
 		g := &group{pending: p.newPending(ev, l.src, a.b.Key, a.now), header: sl.Header, mode: mode,
 			hdr: sl.Header != "", level: sl.Level, part: 1}
+		if mode == modeSXid {
+			g.header = sxidKey(sl.Body) // what the report's further lines repeat
+		}
 		if mode == modeTrace && g.level == "" {
 			g.level = "error" // as the vllm parser reads a bare traceback
 			if fatalPython(sl.Body) {
@@ -310,6 +314,9 @@ func startMode(l *vllm.Line) (int, bool) {
 		if nvrmStart(l) {
 			return modeNVRM, true
 		}
+		if sxidKey(l.Body) != "" {
+			return modeSXid, true
+		}
 	}
 	return 0, false
 }
@@ -321,6 +328,8 @@ func (g *group) accept(l *vllm.Line) bool {
 		return kernelReportAccept(l)
 	case modeNVRM:
 		return nvrmAccept(l)
+	case modeSXid:
+		return l.Header == "" && sxidKey(l.Body) == g.header
 	case modeKlogVal:
 		ok, done := klogValueAccept(l)
 		if done {

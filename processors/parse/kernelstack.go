@@ -75,3 +75,26 @@ func nvrmAccept(l *vllm.Line) bool {
 	}
 	return strings.HasPrefix(strings.TrimLeft(l.Body, " \t"), "NVRM: ")
 }
+
+// An NVSwitch reports one SXid over three lines that repeat the switch, the bus and the code:
+// "nvidia-nvswitch3: SXid (PCI:0000:04:00.0): 22013, Data {...}", then "..., Non-fatal, Link 44
+// ...", then "..., Severity 0 Engine instance 44 ...". One event carries the report's severity.
+
+// sxidKey returns the "nvidia-nvswitch3: SXid (PCI:0000:04:00.0): 22013, " part of an SXid line
+// (its dmesg time left out), or "".
+func sxidKey(body string) string {
+	t := sinceBoot(body)
+	i := strings.Index(t[:min(len(t), 96)], "SXid (")
+	if i < 0 {
+		return ""
+	}
+	end := strings.Index(t[i:min(len(t), i+64)], "): ")
+	if end < 0 {
+		return ""
+	}
+	comma := strings.IndexByte(t[i+end+3:min(len(t), i+end+12)], ',')
+	if comma <= 0 {
+		return ""
+	}
+	return t[:i+end+3+comma+1]
+}
