@@ -19,9 +19,20 @@ const (
 // traceback: it starts with the header, or with "Process EngineCore_0:" (what multiprocessing
 // prints before a child's traceback) followed by it.
 func isTraceStart(body, rest string) bool {
-	return strings.HasPrefix(body, TracebackHeader) || strings.HasPrefix(body, "  + Exception Group Traceback") ||
+	return strings.HasPrefix(body, TracebackHeader) || IsGroupTraceStart(body) ||
 		strings.HasPrefix(body, fatalPrefix) || strings.HasSuffix(body, ": "+TracebackHeader) ||
 		(strings.HasPrefix(body, "Process ") && strings.HasPrefix(rest, TracebackHeader))
+}
+
+// IsGroupTraceStart reports whether a line opens the traceback of an exception group, at the top
+// ("  + Exception Group Traceback (most recent call last):") or nested in another group's
+// drawing ("    | Exception Group Traceback ...", where an excerpt may begin).
+func IsGroupTraceStart(b string) bool {
+	t := strings.TrimLeft(b, " ")
+	if len(t) < 2 || (t[0] != '+' && t[0] != '|') {
+		return false
+	}
+	return strings.HasPrefix(strings.TrimLeft(t[1:], " "), "Exception Group Traceback")
 }
 
 // fatalPrefix opens the dump of Python's faulthandler: a crash (SIGSEGV, SIGABRT, SIGFPE) of
@@ -57,6 +68,8 @@ func setTraceback(ev *event.Event, text string) {
 	i := strings.Index(text, TracebackHeader)
 	if i < 0 {
 		i = 0 // a fragment whose header came earlier: all of it is the stack
+	} else if j := strings.LastIndexByte(text[:i], '\n') + 1; IsGroupTraceStart(text[j:]) {
+		i = j // "  + Exception Group Traceback (most recent call last):" starts the stack whole
 	}
 	stack := strings.TrimRight(text[i:], " \n\r\t")
 	ev.SetString(event.FieldErrorStack, stack)
@@ -120,7 +133,34 @@ func lastException(stack string) (typ, msg string) {
 		}
 		return "", line
 	}
-	return "", ""
+	return groupException(stack)
+}
+
+// groupException finds, in an exception group's traceback (every line inside the group drawn
+// with "|"), the last exception line of its sub-exceptions: "    | RuntimeError: ...", the
+// error the group was raised for, rather than the group itself.
+func groupException(stack string) (typ, msg string) {
+	var gt, gm string
+	for s := stack; s != ""; {
+		var line string
+		line, s, _ = strings.Cut(s, "\n")
+		t := strings.TrimLeft(line, " ")
+		if !strings.HasPrefix(t, "| ") || len(t) < 3 || t[2] == ' ' {
+			continue // not inside a group, or indented (a frame, source, carets)
+		}
+		// Inside the drawing, an unindented "Name: message" line is an exception line.
+		if ty, m, ok := SplitException(t[2:], false); ok {
+			if strings.HasSuffix(ty, "ExceptionGroup") {
+				gt, gm = ty, m
+			} else {
+				typ, msg = ty, m
+			}
+		}
+	}
+	if typ == "" {
+		return gt, gm
+	}
+	return typ, msg
 }
 
 // SplitException reads "pkg.module.TypeName: message" (or a bare "TypeName"). With strict set

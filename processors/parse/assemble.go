@@ -287,7 +287,7 @@ func (g *group) joined() *event.Event {
 // fragments belong together rather than each becoming an event.
 func startMode(l *vllm.Line) (int, bool) {
 	switch {
-	case l.Body == vllm.TracebackHeader, strings.HasPrefix(l.Body, "  + Exception Group Traceback"),
+	case l.Body == vllm.TracebackHeader, vllm.IsGroupTraceStart(l.Body),
 		strings.HasSuffix(l.Body, ": "+vllm.TracebackHeader), // "EngineCore hit an exception: Traceback ..."
 		l.Header == "" && (vllm.IsFrameLine(l.Body) || fatalPython(l.Body)),
 		l.RankOnly && l.Header == "": // only an exception is printed under "[rankN]: "
@@ -360,7 +360,8 @@ func (g *group) accept(l *vllm.Line) bool {
 		if g.mode == modeMaybe && l.Header == g.header && vllm.IsMessageContinuation(l.Body) {
 			return true // "Search for `cudaErrorIllegalAddress' ..." under "CUDA error: ..."
 		}
-		if l.Body != vllm.TracebackHeader || (l.Header != "" && (g.mode == modeProcess || l.Header != g.header)) {
+		if (l.Body != vllm.TracebackHeader && !vllm.IsGroupTraceStart(l.Body)) ||
+			(l.Header != "" && (g.mode == modeProcess || l.Header != g.header)) {
 			return false
 		}
 		g.mode, g.hdr, g.header = modeTrace, l.Header != "", l.Header
