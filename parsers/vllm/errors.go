@@ -224,6 +224,9 @@ func setErrorLine(ev *event.Event, body, level string) {
 // traceback that ends in EngineDeadError because of an out-of-memory is cuda_oom.
 func Classify(text string) string {
 	if strings.Contains(text, "out of memory") || strings.Contains(text, "OutOfMemory") {
+		if strings.Contains(text, "NPU out of memory") {
+			return KindNPUOOM
+		}
 		return KindCUDAOOM
 	}
 	if strings.Contains(text, "NCCL") || strings.Contains(text, "nccl") {

@@ -65,6 +65,7 @@ const (
 	KindEngineDead = "engine_dead"
 	KindNCCL       = "nccl"
 	KindCUDA       = "cuda_error"
+	KindNPUOOM     = "npu_oom" // an Ascend NPU's (vllm-ascend) memory, not a GPU's
 )
 
 // Fields lists every field the parser may set.
@@ -85,7 +86,7 @@ var Fields = append([]parsers.Field{
 	{Name: event.FieldErrorMsg, Type: "match_only_text", Description: "Exception message of a traceback or error line, or the text of an error line."},
 	{Name: event.FieldErrorType, Type: "keyword", Description: "Exception class of the last exception in a traceback (torch.OutOfMemoryError)."},
 	{Name: event.FieldErrorStack, Type: "wildcard", Description: "The traceback, from 'Traceback (most recent call last):' to its last exception line, chained exceptions included."},
-	{Name: FieldErrorKind, Type: "keyword", Description: "Failure class recognised in an error: cuda_oom, engine_dead, nccl, cuda_error (other CUDA errors such as an illegal memory access)."},
+	{Name: FieldErrorKind, Type: "keyword", Description: "Failure class recognised in an error: cuda_oom, engine_dead, nccl, cuda_error (other CUDA errors such as an illegal memory access), npu_oom (an Ascend NPU out of memory, vllm-ascend)."},
 	{Name: FieldRequestID, Type: "keyword", Description: "vLLM request id (chatcmpl-..., cmpl-...) of every line about a request: lifecycle, failures, and warnings and errors that name one; a list for 'Aborted request(s)'."},
 	{Name: FieldFailureReason, Type: "keyword", Description: "Why vLLM says a request failed: engine dead, bad request, input error (V1 'Request <id> failed (...)')."},
 	{Name: FieldPrompt, Type: "match_only_text", Description: "Prompt text, only with prompts: keep or truncate."},
