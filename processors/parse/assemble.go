@@ -45,6 +45,7 @@ const (
 	modeKernel         // inside a kernel warning, oops or hung-task report (kernelstack.go)
 	modeNVRM           // an NVIDIA driver message, which indented NVRM lines may go on (kernelstack.go)
 	modeSXid           // an NVSwitch SXid report: its further lines repeat the switch, bus and code (kernelstack.go)
+	modeWrapped        // an installer's "ERROR: "/"WARNING: " message, wrapped under its text (installer.go)
 )
 
 // maxWarningLines bounds the message lines of a Python warning before its source line.
@@ -162,8 +163,11 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 	if mode, ok := startMode(sl); ok {
 		g := &group{pending: p.newPending(ev, l.src, a.b.Key, a.now), header: sl.Header, mode: mode,
 			hdr: sl.Header != "", level: sl.Level, part: 1}
-		if mode == modeSXid {
+		switch mode {
+		case modeSXid:
 			g.header = sxidKey(sl.Body) // what the report's further lines repeat
+		case modeWrapped:
+			g.header = wrappedStart(sl.Body) // its width is the further lines' indent
 		}
 		if mode == modeTrace && g.level == "" {
 			g.level = "error" // as the vllm parser reads a bare traceback
@@ -317,6 +321,9 @@ func startMode(l *vllm.Line) (int, bool) {
 		if sxidKey(l.Body) != "" {
 			return modeSXid, true
 		}
+		if wrappedStart(l.Body) != "" {
+			return modeWrapped, true
+		}
 	}
 	return 0, false
 }
@@ -330,6 +337,8 @@ func (g *group) accept(l *vllm.Line) bool {
 		return nvrmAccept(l)
 	case modeSXid:
 		return l.Header == "" && sxidKey(l.Body) == g.header
+	case modeWrapped:
+		return l.Header == "" && wrappedAccept(l.Body, len(g.header))
 	case modeKlogVal:
 		ok, done := klogValueAccept(l)
 		if done {
