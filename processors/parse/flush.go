@@ -78,7 +78,10 @@ func (p *Processor) Held() int {
 
 // timeout is how long the group waits for its next line: less when it may be complete already.
 func (g *group) timeout(c *MultilineConfig) time.Duration {
-	if g.mode == modeAfter || g.mode == modeMaybe || g.mode == modeGoMaybe {
+	switch g.mode {
+	case modeAfter, modeMaybe, modeGoMaybe, modeNVRM, modeSXid, modeWrapped:
+		// complete already, most likely: a driver message, an SXid report and an installer
+		// message come whole in one write when they are wrapped
 		return min(c.EndTimeout, c.Timeout)
 	}
 	return c.Timeout
