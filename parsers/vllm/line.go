@@ -112,14 +112,20 @@ func (l *Line) kserveTrace(s string) int {
 	if !ok || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60 {
 		return 0
 	}
-	l.Month, l.Day, l.Hour, l.Min, l.Sec = mo, d, h, mi, se
+	year, ok := parseutil.Atoi(s[:4])
+	if !ok {
+		return 0
+	}
+	nano := 0
 	if s[19] == '.' || s[19] == ',' {
 		scale := 100000000
 		for j := 20; j < 19+sp && s[j] >= '0' && s[j] <= '9'; j++ {
-			l.Nano += int(s[j]-'0') * scale
+			nano += int(s[j]-'0') * scale
 			scale /= 10
 		}
 	}
+	// The line's own date, year included; the container runtime's time wins when there is one.
+	l.Stamp = time.Date(int(year), time.Month(mo), d, h, mi, se, nano, time.UTC)
 	n := i + pidEnd + 1 + len("kserve.trace ")
 	l.Header, l.PID = s[:n-1], pid
 	return n

@@ -194,6 +194,22 @@ func (p *Parser) userText(ev *event.Event, repr string, f textFields) string {
 // requestBody redacts the JSON request body of "Request <id> JSON body: {...}", which holds the
 // messages: its length and hash stay in the message unless the prompts option keeps it.
 func (p *Parser) requestBody(ev *event.Event, msg string, lineLen int, body string) {
+	p.replaceBody(ev, msg, lineLen, body, "request body")
+}
+
+// responseBody replaces the generated text or response JSON of the line vLLM logs with
+// VLLM_DEBUG_LOG_API_SERVER_RESPONSE ("response_body={streaming_complete: content='...',
+// chunks=752}", "response_body={...JSON...}") as the prompts option says: it is user data as much
+// as the prompt. "response_body={streaming_started: chunks=752}" holds none and is kept.
+func (p *Parser) responseBody(ev *event.Event, msg string, lineLen int, body string) {
+	if strings.Contains(body, "content=") || strings.HasPrefix(body, `{"`) {
+		p.replaceBody(ev, msg, lineLen, body, "response body")
+	}
+}
+
+// replaceBody replaces body, the end of the message's first line (lineLen long), by what the
+// prompts option says; label names it in the replacement.
+func (p *Parser) replaceBody(ev *event.Event, msg string, lineLen int, body, label string) {
 	start := lineLen - len(body)
 	n := utf8.RuneCountInString(body)
 	var with string
@@ -201,7 +217,7 @@ func (p *Parser) requestBody(ev *event.Event, msg string, lineLen int, body stri
 	case PromptsKeep:
 		return
 	case PromptsDrop:
-		with = "<request body dropped: " + strconv.Itoa(n) + " chars>"
+		with = "<" + label + " dropped: " + strconv.Itoa(n) + " chars>"
 	case PromptsTruncate:
 		cut := truncateRunes(body, p.opt.PromptMaxLength)
 		if len(cut) == len(body) {
@@ -209,7 +225,7 @@ func (p *Parser) requestBody(ev *event.Event, msg string, lineLen int, body stri
 		}
 		with = cut + "... <" + strconv.Itoa(n) + " chars, sha256:" + sha256Hex(body) + ">"
 	default:
-		with = "<request body: " + strconv.Itoa(n) + " chars, sha256:" + sha256Hex(body) + ">"
+		with = "<" + label + ": " + strconv.Itoa(n) + " chars, sha256:" + sha256Hex(body) + ">"
 	}
 	ev.SetMessage(applyReplacements(msg, []replacement{{start, lineLen, with}}))
 }

@@ -223,6 +223,8 @@ func (p *Parser) body(ev *event.Event, b, msg string, lineLen int) string {
 		preempted(ev, b)
 	case strings.HasPrefix(b, "Dumping scheduler output for model execution: "), strings.HasPrefix(b, "SchedulerOutput("):
 		return p.schedulerDump(ev, b, msg, lineLen)
+	case strings.HasPrefix(b, "response_body="):
+		p.responseBody(ev, msg, lineLen, b[len("response_body="):])
 	}
 	return b
 }
