@@ -137,18 +137,28 @@ func KubectlPrefix(s string) (pod, container string, n int) {
 	return pod, container, n
 }
 
-// kubectlStamp reads the RFC 3339 stamp with nanoseconds in UTC that `kubectl logs
-// --timestamps` puts before each line, and returns it and the length with the space, or n == 0.
+// kubectlStamp reads the RFC 3339 stamp with a fraction of a second that `kubectl logs
+// --timestamps` and `crictl logs -t` put before each line (nanoseconds in UTC, but trailing zeros
+// trimmed by older kubelets and crictl, and the runtime's offset when it wrote one:
+// "2024-10-21T16:18:00.555019251+08:00"), and returns it and the length with the space, or n == 0.
 func kubectlStamp(s string) (time.Time, int) {
-	const n = len("2006-01-02T15:04:05.000000000Z")
-	if len(s) <= n || s[n] != ' ' || s[n-1] != 'Z' || s[19] != '.' || s[10] != 'T' || s[4] != '-' {
+	if len(s) < len("2006-01-02T15:04:05.0Z ") || s[19] != '.' || s[10] != 'T' || s[4] != '-' {
 		return time.Time{}, 0
 	}
-	t, used, ok := parseutil.RFC3339(s[:n])
-	if !ok || used != n {
+	t, used, ok := parseutil.RFC3339(s[:min(len(s), len("2006-01-02T15:04:05.000000000+00:00"))])
+	if !ok || used >= len(s) || s[used] != ' ' || (s[used-1] != 'Z' && s[used-3] != ':') {
 		return time.Time{}, 0
 	}
-	return t, n + 1
+	// Nanoseconds, of which only a trailing zero or two were trimmed: a program's own stamp
+	// (milli- or microseconds) is its line's, not the runtime's.
+	digits := 20
+	for digits < used && s[digits] >= '0' && s[digits] <= '9' {
+		digits++
+	}
+	if digits-20 < 7 {
+		return time.Time{}, 0
+	}
+	return t, used + 1
 }
 
 // replica reports whether a name ends in "-N" or "_N".

@@ -31,6 +31,7 @@ const FieldID = "container.id"
 // file system and accepts any prefix before the layout's directory (a host mount such as
 // /host/var/log/pods/...), and a /var/log/containers file name in any directory.
 func Parse(path string) (s Source, ok bool) {
+	path = unrotated(path)
 	if i := strings.LastIndex(path, "/containers/"); i >= 0 && strings.HasSuffix(path, ".log") {
 		if s, ok = parseContainers(path[i+len("/containers/") : len(path)-len(".log")]); ok {
 			return s, true
@@ -51,6 +52,22 @@ func Parse(path string) (s Source, ok bool) {
 		}
 	}
 	return Source{}, false
+}
+
+// unrotated returns path without the suffix a rotation gave it: the kubelet renames 0.log to
+// "0.log.20241017-120533" (and support bundles copy "<name>.log.1"), and the file still holds
+// that container's lines. Compressed rotations (".gz") are not log text and keep their name.
+func unrotated(path string) string {
+	i := strings.LastIndex(path, ".log.")
+	if i < 0 || strings.IndexByte(path[i:], '/') >= 0 {
+		return path
+	}
+	for _, c := range path[i+len(".log."):] {
+		if (c < '0' || c > '9') && c != '-' {
+			return path
+		}
+	}
+	return path[:i+len(".log")]
 }
 
 // parseContainers reads "<pod>_<namespace>_<container>-<64 hex id>". Pod and namespace names

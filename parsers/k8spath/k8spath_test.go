@@ -19,6 +19,12 @@ func TestParse(t *testing.T) {
 			Source{Pod: "vllm-llama-7d9f-abcde", Namespace: "inference", Container: "vllm", ContainerID: id}, true},
 		{"/var/log/containers/dcgm-exporter-x1_gpu-operator_nvidia-dcgm-exporter-" + id + ".log",
 			Source{Pod: "dcgm-exporter-x1", Namespace: "gpu-operator", Container: "nvidia-dcgm-exporter", ContainerID: id}, true},
+		// rotated by the kubelet, or copied with a number: still that container's lines
+		{"/var/log/pods/inference_vllm-llama-7d9f-abcde_5f0c1e2a-1111-2222-3333-444455556666/vllm/0.log.20241017-120533",
+			Source{Pod: "vllm-llama-7d9f-abcde", Namespace: "inference", Container: "vllm", PodUID: "5f0c1e2a-1111-2222-3333-444455556666"}, true},
+		{"/var/log/containers/vllm-llama-7d9f-abcde_inference_vllm-" + id + ".log.1",
+			Source{Pod: "vllm-llama-7d9f-abcde", Namespace: "inference", Container: "vllm", ContainerID: id}, true},
+		{"/var/log/pods/inference_vllm-llama-7d9f-abcde_5f0c1e2a-1111-2222-3333-444455556666/vllm/0.log.20241017-120533.gz", Source{}, false},
 		{"/var/log/pods/inference_vllm-llama-7d9f-abcde_5f0c1e2a-1111-2222-3333-444455556666/vllm/0.log",
 			Source{Pod: "vllm-llama-7d9f-abcde", Namespace: "inference", Container: "vllm", PodUID: "5f0c1e2a-1111-2222-3333-444455556666"}, true},
 		{"/host/var/log/pods/ns_pod_uid/c/3.log", Source{Pod: "pod", Namespace: "ns", Container: "c", PodUID: "uid"}, true},

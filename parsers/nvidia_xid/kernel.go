@@ -82,6 +82,11 @@ func reportLevel(body string) string {
 		return pu.Error
 	case strings.HasPrefix(body, "WARNING: CPU: "):
 		return pu.Warning
+	case strings.Contains(body, "out of memory: Killed process") || strings.HasPrefix(body, "oom-kill:") ||
+		strings.HasPrefix(body, "Out of memory: Kill"):
+		return pu.Error // a process (a pod's, with its memory limit) was killed
+	case strings.Contains(body, " invoked oom-killer: "):
+		return pu.Warning
 	}
 	return pu.Guess(body)
 }

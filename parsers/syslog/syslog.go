@@ -109,6 +109,11 @@ func (f *Frame) hostTag(s string) bool {
 		return false
 	}
 	host, rest := s[:sp], s[sp+1:]
+	if levelWord(host) {
+		// "<stamp> ERROR target: message": Rust's tracing (text-generation-inference), not a
+		// host and a tag
+		return false
+	}
 	if host[len(host)-1] == ':' {
 		// No host name has a colon at its end: the word is the tag.
 		if !f.tag(host[:len(host)-1]) {
@@ -129,6 +134,15 @@ func (f *Frame) hostTag(s string) bool {
 		f.Text = rest[end+2:]
 	}
 	return true
+}
+
+// levelWord reports whether w is a log level written where a syslog line has its host.
+func levelWord(w string) bool {
+	switch w {
+	case "ERROR", "WARN", "INFO", "DEBUG", "TRACE", "FATAL", "PANIC", "WARNING", "CRITICAL":
+		return true
+	}
+	return false
 }
 
 // tag reads "tag[pid]" or "tag" into the frame.

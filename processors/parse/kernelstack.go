@@ -18,6 +18,7 @@ func kernelReportStart(l *vllm.Line) bool {
 	}
 	t := sinceBoot(l.Body)
 	return t == "Call Trace:" || strings.HasPrefix(t, "WARNING: CPU: ") || strings.HasPrefix(t, "BUG: ") ||
+		strings.Contains(t, " invoked oom-killer: ") ||
 		strings.HasPrefix(t, "INFO: task ") && strings.Contains(t, " blocked for more than ") ||
 		strings.HasPrefix(t, "Oops: ") || strings.HasPrefix(t, "general protection fault")
 }
@@ -36,7 +37,23 @@ func kernelReportAccept(l *vllm.Line) bool {
 			return true
 		}
 	}
-	return false
+	return kernelFrame(t)
+}
+
+// kernelFrame reports whether t is a call-trace frame as the journal and syslog deliver it,
+// without the indentation dmesg gives it: "dump_stack_lvl+0x34/0x48", "[<ffffffffa21135d4>]
+// dump_stack+0x19/0x1b", "? __schedule+0x2d1/0x870".
+func kernelFrame(t string) bool {
+	if strings.HasPrefix(t, "[<") {
+		return true
+	}
+	t = strings.TrimPrefix(t, "? ")
+	plus := strings.Index(t, "+0x")
+	if plus <= 0 || strings.IndexByte(t[:plus], ' ') >= 0 {
+		return false
+	}
+	slash := strings.Index(t[plus:], "/0x")
+	return slash > 3
 }
 
 // kernelReportLines start the unindented lines of a report after its first.
