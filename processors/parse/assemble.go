@@ -128,10 +128,29 @@ func (p *Processor) join(a *assembly, l *line) (*event.Event, bool) {
 		return l.ev, true
 	}
 	delete(p.partials, pk)
-	pt.parts = append(pt.parts, l.ev.Message())
+	last := l.ev.Message()
+	if l.raw != "" {
+		last = l.raw // an inner framer read the piece alone: what it took off belongs to the line
+	}
+	pt.parts = append(pt.parts, last)
 	pt.live = false
 	a.holds = append(a.holds, pt.holds...)
-	return pt.joined(), true
+	ev := pt.joined()
+	p.innerFrame(ev)
+	return ev, true
+}
+
+// innerFrame removes from a line joined from pieces the inner framing (compose, kubectl,
+// syslog) that frame could not see on its pieces.
+func (p *Processor) innerFrame(ev *event.Event) {
+	for _, f := range p.framing {
+		if _, ok := f.(framer); ok {
+			continue
+		}
+		if f.Parse(ev) {
+			return
+		}
+	}
 }
 
 // group adds ev to its process's open group, or sends that group and opens one, or sends ev.

@@ -32,10 +32,13 @@ type source struct {
 type line struct {
 	ev      *event.Event
 	partial bool
-	src     srcKey
-	stream  string
-	msg     string
-	split   vllm.Line
+	// raw is the text inside the runtime's frame when an inner framer (compose, kubectl,
+	// syslog) then changed it: the last piece of a split line is joined as it was written.
+	raw    string
+	src    srcKey
+	stream string
+	msg    string
+	split  vllm.Line
 }
 
 // item is an event ready for the content chain, with its source key. split, when not nil, is
@@ -70,8 +73,8 @@ func (p *Processor) frame(l *line, ev *event.Event, batchKey string, memo *k8spa
 		}
 		// An inner frame (compose, syslog) inside the runtime's, or alone; a piece of a split
 		// line is not read before it is joined.
-		if !l.partial && f.Parse(ev) {
-			msg = ev.Message()
+		if before := msg; !l.partial && f.Parse(ev) {
+			msg, l.raw = ev.Message(), before
 			break
 		}
 	}
