@@ -266,6 +266,16 @@ func (r *rec) named(s string) bool {
 	if !ok || name == "" || name[0] < 'A' || name[0] > 'Z' || strings.ContainsAny(name, ":[") {
 		return false
 	}
+	if r.level = pyLevel(name, false); r.level != "" {
+		// "[date] INFO rms.py:325: msg" (a vLLM hardware plugin's format)
+		loc, msg, found := strings.Cut(rest, ": ")
+		if !found || !strings.Contains(loc, ".py:") || !r.origin(loc) {
+			r.level = ""
+			return false
+		}
+		r.msg = msg
+		return true
+	}
 	lv, msg, ok := strings.Cut(rest, ":")
 	if r.level = pyLevel(lv, false); !ok || r.level == "" {
 		return false
