@@ -89,14 +89,14 @@ func Split(line string) Line {
 // The header has no level: the line is vLLM's request line, read as such (its prompt replaced
 // as the options say).
 func (l *Line) kserveTrace(s string) int {
-	if len(s) < 40 || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':' {
+	if len(s) < 40 || s[10] != ' ' {
 		return 0
 	}
-	sp := strings.IndexByte(s[19:min(len(s), 32)], ' ')
-	if sp < 0 {
+	t, n, ok := parseutil.RFC3339(s[:min(len(s), 32)]) // "2025-05-14 17:45:10.901"
+	if !ok || s[n] != ' ' {
 		return 0
 	}
-	i := 19 + sp + 1
+	i := n + 1
 	pidEnd := strings.IndexByte(s[i:min(len(s), i+12)], ' ')
 	if pidEnd <= 0 || !strings.HasPrefix(s[i+pidEnd+1:], "kserve.trace ") {
 		return 0
@@ -108,27 +108,14 @@ func (l *Line) kserveTrace(s string) int {
 		return 0
 	}
 	pid, ok := parseutil.Atoi(s[i : i+pidEnd])
-	mo, d, h, mi, se := num2(s[5:]), num2(s[8:]), num2(s[11:]), num2(s[14:]), num2(s[17:])
-	if !ok || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60 {
-		return 0
-	}
-	year, ok := parseutil.Atoi(s[:4])
 	if !ok {
 		return 0
 	}
-	nano := 0
-	if s[19] == '.' || s[19] == ',' {
-		scale := 100000000
-		for j := 20; j < 19+sp && s[j] >= '0' && s[j] <= '9'; j++ {
-			nano += int(s[j]-'0') * scale
-			scale /= 10
-		}
-	}
 	// The line's own date, year included; the container runtime's time wins when there is one.
-	l.Stamp = time.Date(int(year), time.Month(mo), d, h, mi, se, nano, time.UTC)
-	n := i + pidEnd + 1 + len("kserve.trace ")
-	l.Header, l.PID = s[:n-1], pid
-	return n
+	l.Stamp = t
+	end := i + pidEnd + 1 + len("kserve.trace ")
+	l.Header, l.PID = s[:end-1], pid
+	return end
 }
 
 // prefixedHeader finds vLLM's header after the text VLLM_LOGGING_PREFIX puts before it
