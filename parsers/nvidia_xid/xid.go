@@ -5,7 +5,6 @@
 package nvidia_xid
 
 import (
-	"strconv"
 	"strings"
 
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
@@ -327,11 +326,11 @@ func sxid(ev *event.Event, msg string, i int) bool {
 	level := pu.Error
 	// The severity is on the report's second line: "..., 22013, Non-fatal, Link 44 ..." (the
 	// parse processor joins a report's lines).
-	switch key := msg[i : i+len("SXid (")+strings.Index(msg[i+len("SXid ("):], "): ")+3]; {
-	case strings.HasPrefix(rest, "Non-fatal") || strings.Contains(rest, key+strconv.FormatInt(code, 10)+", Non-fatal"):
+	switch key := msg[i : len(msg)-len(rest)]; { // "SXid (PCI:0000:04:00.0): 22013, "
+	case strings.HasPrefix(rest, "Non-fatal") || strings.Contains(rest, key+"Non-fatal"):
 		ev.SetString(FieldSXidSeverity, "non-fatal")
 		level = pu.Warning
-	case strings.HasPrefix(rest, "Fatal") || strings.Contains(rest, key+strconv.FormatInt(code, 10)+", Fatal"):
+	case strings.HasPrefix(rest, "Fatal") || strings.Contains(rest, key+"Fatal"):
 		ev.SetString(FieldSXidSeverity, "fatal")
 		level = pu.Critical
 	}

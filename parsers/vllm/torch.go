@@ -35,17 +35,8 @@ func parseTorch(ev *event.Event, b string, l *Line) bool {
 	if len(b) < 6 || b[0] != '[' {
 		return false
 	}
-	var lv string
-	switch b[1] {
-	case 'I':
-		lv = "info"
-	case 'W':
-		lv = "warning"
-	case 'E':
-		lv = "error"
-	case 'F':
-		lv = "critical"
-	default:
+	lv := glogLevel(b[1])
+	if lv == "" {
 		return false
 	}
 	end := strings.IndexByte(b[:min(len(b), 160)], ']')
@@ -55,36 +46,11 @@ func parseTorch(ev *event.Event, b string, l *Line) bool {
 	inner, msg := b[2:end], strings.TrimPrefix(b[end+1:], " ")
 	if inner[0] != ' ' {
 		// "1206 18:44:12.715298746 [tid ]file:line": read the time into the Line like a header's.
-		// torch prints the month unpadded: "822 16:31:16" is August 22nd.
-		sp := strings.IndexByte(inner, ' ')
-		if (sp != 3 && sp != 4) || len(inner) < sp+9 || inner[sp+3] != ':' || inner[sp+6] != ':' {
+		c, rest, ok := readGlogClock(inner)
+		if !ok {
 			return false
 		}
-		mo, d := num2(inner), num2(inner[sp-2:])
-		if sp == 3 {
-			mo = -1
-			if c := inner[0]; c >= '1' && c <= '9' {
-				mo = int(c - '0')
-			}
-		}
-		t := inner[sp+1:]
-		h, mi, se := num2(t), num2(t[3:]), num2(t[6:])
-		if mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60 {
-			return false
-		}
-		l.Month, l.Day, l.Hour, l.Min, l.Sec = mo, d, h, mi, se
-		rest := t[8:]
-		if len(rest) > 0 && rest[0] == '.' {
-			scale := 100000000
-			i := 1
-			for ; i < len(rest) && rest[i] >= '0' && rest[i] <= '9'; i++ {
-				if scale > 0 {
-					l.Nano += int(rest[i]-'0') * scale
-					scale /= 10
-				}
-			}
-			rest = rest[i:]
-		}
+		c.set(l)
 		inner = rest
 	}
 	loc := strings.TrimSpace(inner)
@@ -115,53 +81,87 @@ func parseTorch(ev *event.Event, b string, l *Line) bool {
 //
 // Only a Python file counts: Go programs' klog lines look the same and are the klog parser's.
 func parseTorchPython(ev *event.Event, b string, l *Line) bool {
-	if len(b) < 24 || b[5] != ' ' || b[8] != ':' || b[11] != ':' {
+	lv := glogLevel(b[0])
+	if lv == "" {
 		return false
 	}
-	end := strings.Index(b[:min(len(b), 200)], "] ")
-	if end < 0 {
+	c, rest, ok := readGlogClock(b[1:])
+	end := strings.Index(rest[:min(len(rest), 200)], "] ")
+	if !ok || end < 0 {
 		return false
 	}
-	f := strings.Fields(b[6:end])
-	if len(f) != 3 || !strings.Contains(f[2], ".py:") {
+	f := strings.Fields(rest[:end])
+	if len(f) != 2 || !strings.Contains(f[1], ".py:") {
 		return false
 	}
-	mo, d := num2(b[1:]), num2(b[3:])
-	h, mi, se := num2(b[6:]), num2(b[9:]), num2(b[12:])
-	if mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60 {
-		return false
-	}
-	pid, ok := parseutil.Atoi(f[1])
-	colon := strings.LastIndexByte(f[2], ':')
-	line, ok2 := parseutil.Atoi(f[2][colon+1:])
+	pid, ok := parseutil.Atoi(f[0])
+	colon := strings.LastIndexByte(f[1], ':')
+	line, ok2 := parseutil.Atoi(f[1][colon+1:])
 	if !ok || !ok2 {
 		return false
 	}
-	switch b[0] {
-	case 'I':
-		l.Level = "info"
-	case 'W':
-		l.Level = "warning"
-	case 'E':
-		l.Level = "error"
-	default:
-		l.Level = "critical"
-	}
-	l.Month, l.Day, l.Hour, l.Min, l.Sec = mo, d, h, mi, se
-	if t := f[0]; len(t) > 9 && t[8] == '.' {
-		scale := 100000000
-		for i := 9; i < len(t) && t[i] >= '0' && t[i] <= '9'; i++ {
-			l.Nano += int(t[i]-'0') * scale
-			scale /= 10
-		}
-	}
+	c.set(l)
+	l.Level = lv
 	if l.Proc == "" {
 		l.PID = pid
 	}
-	l.File, l.FileLine = f[2][:colon], line
+	l.File, l.FileLine = f[1][:colon], line
 	ev.SetString(event.FieldLogLogger, loggerTorch)
-	finishLibraryLine(ev, l, b[end+2:])
+	finishLibraryLine(ev, l, rest[end+2:])
 	return true
+}
+
+// glogLevel is the level of a glog severity letter, "" for another byte.
+func glogLevel(c byte) string {
+	switch c {
+	case 'I':
+		return "info"
+	case 'W':
+		return "warning"
+	case 'E':
+		return "error"
+	case 'F':
+		return "critical"
+	}
+	return ""
+}
+
+// glogClock is a time glog writes: month, day, time of day and nanoseconds, without year.
+type glogClock struct{ mo, d, h, mi, se, nano int }
+
+func (c glogClock) set(l *Line) {
+	l.Month, l.Day, l.Hour, l.Min, l.Sec, l.Nano = c.mo, c.d, c.h, c.mi, c.se, c.nano
+}
+
+// readGlogClock reads "MMDD hh:mm:ss[.fraction]" at the start of s and returns what follows
+// it. torch prints the month unpadded: "822 16:31:16" is August 22nd.
+func readGlogClock(s string) (c glogClock, rest string, ok bool) {
+	sp := strings.IndexByte(s[:min(len(s), 5)], ' ')
+	if (sp != 3 && sp != 4) || len(s) < sp+9 || s[sp+3] != ':' || s[sp+6] != ':' {
+		return c, "", false
+	}
+	c.mo, c.d = num2(s), num2(s[sp-2:])
+	if sp == 3 {
+		c.mo = -1
+		if d := s[0]; d >= '1' && d <= '9' {
+			c.mo = int(d - '0')
+		}
+	}
+	t := s[sp+1:]
+	c.h, c.mi, c.se = num2(t), num2(t[3:]), num2(t[6:])
+	if c.mo < 1 || c.mo > 12 || c.d < 1 || c.d > 31 || c.h < 0 || c.h > 23 || c.mi < 0 || c.mi > 59 || c.se < 0 || c.se > 60 {
+		return c, "", false
+	}
+	rest = t[8:]
+	if len(rest) > 0 && rest[0] == '.' {
+		scale, i := 100000000, 1
+		for ; i < len(rest) && rest[i] >= '0' && rest[i] <= '9'; i++ {
+			c.nano += int(rest[i]-'0') * scale
+			scale /= 10
+		}
+		rest = rest[i:]
+	}
+	return c, rest, true
 }
 
 // parseNCCL reads NCCL's own debug lines (NCCL_DEBUG=INFO/WARN):
