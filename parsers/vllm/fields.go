@@ -17,6 +17,10 @@ const (
 // event.action, error.type, error.stack_trace) are in pipeline/event.
 const (
 	FieldRank      = "vllm.process.rank"
+	FieldDPRank    = "vllm.process.dp_rank"
+	FieldPPRank    = "vllm.process.pp_rank"
+	FieldTPRank    = "vllm.process.tp_rank"
+	FieldEPRank    = "vllm.process.ep_rank"
 	FieldErrorKind = "vllm.error.kind"
 
 	FieldRequestID      = "vllm.request.id"
@@ -77,11 +81,15 @@ var Fields = append([]parsers.Field{
 	parseutil.Field(parseutil.FieldGPUErrorKind),
 	{Name: event.FieldOriginFile, Type: "keyword", Description: "Python file that logged the line (loggers.py, or a shortened path under debug logging)."},
 	{Name: event.FieldOriginLine, Type: "long", Description: "Line in that file."},
-	{Name: event.FieldProcessName, Type: "keyword", Description: "vLLM process that wrote the line, from its prefix: APIServer, EngineCore_DP0, VllmWorker, Worker_TP1."},
+	{Name: event.FieldProcessName, Type: "keyword", Description: "vLLM process that wrote the line, from its prefix: APIServer, EngineCore_DP0, VllmWorker (VllmWorker TP1 too), Worker_TP1."},
 	{Name: event.FieldProcessPID, Type: "long", Description: "Process id from the vLLM process prefix."},
 	{Name: event.FieldLogLogger, Type: "keyword", Description: "torch or nccl for the lines vLLM's workers write through PyTorch's C++ logging or NCCL."},
 	{Name: event.FieldHostHostname, Type: "keyword", Description: "Host named in an NCCL debug line (host:pid:tid)."},
-	{Name: FieldRank, Type: "long", Description: "Worker rank from the vLLM process prefix (VllmWorker rank=N)."},
+	{Name: FieldRank, Type: "long", Description: "Worker rank within its engine, from the vLLM process prefix (VllmWorker rank=N; Worker_TP3 or VllmWorker TP3 without pipeline stages) or PyTorch's [rankN]."},
+	{Name: FieldDPRank, Type: "long", Description: "Data-parallel rank a V1 process names (EngineCore_DP1, Worker_DP1_TP0)."},
+	{Name: FieldPPRank, Type: "long", Description: "Pipeline-parallel stage a V1 worker names (Worker_PP1_TP0, VllmWorker PP1_TP0)."},
+	{Name: FieldTPRank, Type: "long", Description: "Tensor-parallel rank a V1 worker names (Worker_TP3, VllmWorker TP3)."},
+	{Name: FieldEPRank, Type: "long", Description: "Expert-parallel rank a V1 worker names (Worker_DP0_TP0_EP2)."},
 	{Name: event.FieldEventAction, Type: "keyword", Description: "What the line records: request_received, request_details, request_body, request_added, request_finished, request_aborted, request_failed, request_preempted, scheduler_dump, response_generated, response_details, engine_stats."},
 	{Name: event.FieldErrorMsg, Type: "match_only_text", Description: "Exception message of a traceback or error line, or the text of an error line."},
 	{Name: event.FieldErrorType, Type: "keyword", Description: "Exception class of the last exception in a traceback (torch.OutOfMemoryError)."},

@@ -36,6 +36,10 @@ type Line struct {
 	RankOnly bool
 	PID      int64
 	Rank     int64 // -1 when the prefix names no rank
+	// Parallel holds the data-, pipeline-, tensor- and expert-parallel ranks a V1 process
+	// names ("Worker_DP1_PP0_TP3_EP11", "VllmWorker PP0_TP1", "EngineCore_DP2"), -1 for a group
+	// it does not name.
+	Parallel Ranks
 	// Header is the logging header without its trailing space ("ERROR 05-01 14:39:06
 	// [core.py:1131]", "ERROR:"), "" when there is none. Lines of one multi-line record repeat it.
 	Header string
@@ -52,7 +56,7 @@ type Line struct {
 
 // Split takes line apart. It never fails: a line with none of the parts has Body == Text.
 func Split(line string) Line {
-	l := Line{Text: StripANSI(strings.TrimSuffix(line, "\r")), Rank: -1}
+	l := Line{Text: StripANSI(strings.TrimSuffix(line, "\r")), Rank: -1, Parallel: noParallel}
 	rest := l.Text
 	if len(rest) > 20 && rest[0] >= '0' && rest[0] <= '9' && (rest[10] == 'T' || rest[10] == ' ') {
 		// "2026-05-12T08:01:39.331095044Z " (kubectl logs --timestamps), or a Ray driver's
@@ -216,14 +220,21 @@ func (l *Line) process(s string) int {
 	if !ok || procNameReject.index(name) >= 0 {
 		return 0
 	}
-	pid, rank := int64(-1), int64(-1)
+	pid, rank, par := int64(-1), int64(-1), noParallel
+	if base, groups, ok := strings.Cut(name, "_"); ok && (base == "Worker" || base == "EngineCore") {
+		parallelRanks(&par, groups) // vLLM 0.10.2 and later: "Worker_PP1_TP0", "EngineCore_DP0"
+	}
 	for kvs != "" {
 		var kv string
 		kv, kvs, _ = strings.Cut(kvs, " ")
 		kv = strings.TrimSuffix(kv, ",")
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok {
-			return 0
+			// vLLM 0.10.0 and 0.10.1 name a worker "VllmWorker TP0" or "VllmWorker PP1_TP0"
+			if name != "VllmWorker" || par != noParallel || !parallelRanks(&par, kv) {
+				return 0
+			}
+			continue
 		}
 		switch k {
 		case "pid":
@@ -239,11 +250,72 @@ func (l *Line) process(s string) int {
 	if pid < 0 {
 		return 0
 	}
-	l.Proc, l.ProcName, l.PID, l.Rank = s[:end+1], name, pid, rank
+	if rank < 0 {
+		rank = par.rank()
+	}
+	l.Proc, l.ProcName, l.PID, l.Rank, l.Parallel = s[:end+1], name, pid, rank, par
 	if end+1 < len(s) && s[end+1] == ' ' {
 		return end + 2
 	}
 	return end + 1
+}
+
+// Indexes of Line.Parallel.
+const (
+	parDP = iota
+	parPP
+	parTP
+	parEP
+)
+
+// Ranks are a process's data-, pipeline-, tensor- and expert-parallel ranks.
+type Ranks [4]int64
+
+var noParallel = Ranks{-1, -1, -1, -1}
+
+// parallelRanks reads groups such as "DP1_PP0_TP3_EP11" into par and reports whether every group
+// was one it knows (context-parallel groups, PCP and DCP, are read and not kept). vLLM names a
+// group only when it has more than one rank.
+func parallelRanks(par *Ranks, groups string) bool {
+	for groups != "" {
+		var g string
+		g, groups, _ = strings.Cut(groups, "_")
+		i := 0
+		for i < len(g) && g[i] >= 'A' && g[i] <= 'Z' {
+			i++
+		}
+		n, ok := parseutil.Atoi(g[i:])
+		if !ok || n < 0 {
+			return false
+		}
+		switch g[:i] {
+		case "DP":
+			par[parDP] = n
+		case "PP":
+			par[parPP] = n
+		case "TP":
+			par[parTP] = n
+		case "EP":
+			par[parEP] = n
+		case "PCP", "DCP":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// rank is the worker's rank within its engine where the name gives it alone: the tensor-parallel
+// rank without pipeline stages, or the stage without tensor parallelism. With both it also
+// depends on the tensor-parallel size, which the name does not say.
+func (par *Ranks) rank() int64 {
+	switch {
+	case par[parTP] >= 0 && par[parPP] < 0:
+		return par[parTP]
+	case par[parPP] >= 0 && par[parTP] < 0:
+		return par[parPP]
+	}
+	return -1
 }
 
 // closing returns the index of the ')' that closes the '(' at s[0], past nested pairs (Ray Data

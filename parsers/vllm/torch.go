@@ -215,9 +215,7 @@ func finishLibraryLine(ev *event.Event, l *Line, msg string) {
 		ev.SetString(event.FieldOriginFile, l.File)
 		ev.Set(event.FieldOriginLine, event.Int(l.FileLine))
 	}
-	if l.Rank >= 0 {
-		ev.Set(FieldRank, event.Int(l.Rank))
-	}
+	setRanks(ev, l)
 	if (l.Level == "error" || l.Level == "critical") && !ev.Has(event.FieldErrorMsg) {
 		ev.SetString(event.FieldErrorMsg, msg)
 	}

@@ -190,8 +190,22 @@ func setProcess(ev *event.Event, l *Line) {
 	if l.PID >= 0 {
 		ev.Set(event.FieldProcessPID, event.Int(l.PID))
 	}
+	setRanks(ev, l)
+}
+
+var parallelFields = [...]string{parDP: FieldDPRank, parPP: FieldPPRank, parTP: FieldTPRank, parEP: FieldEPRank}
+
+func setRanks(ev *event.Event, l *Line) {
 	if l.Rank >= 0 {
 		ev.Set(FieldRank, event.Int(l.Rank))
+	}
+	if l.Parallel == noParallel {
+		return
+	}
+	for i, r := range l.Parallel {
+		if r >= 0 {
+			ev.Set(parallelFields[i], event.Int(r))
+		}
 	}
 }
 
