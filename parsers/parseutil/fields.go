@@ -23,7 +23,12 @@ var shared = []parsers.Field{
 	{Name: event.FieldProcessName, Type: "keyword", Description: "Process name (Xid name=)."},
 	{Name: event.FieldHostHostname, Type: "keyword", Description: "Host name from a syslog or journal prefix."},
 	{Name: event.FieldEventAction, Type: "keyword", Description: "Kind of line within a dataset (for gpu.xid: xid, sxid, gpu-fallen-off-bus, gpu-identified, nvrm)."},
+	{Name: FieldVLLMRequestID, Type: "keyword", Description: "vLLM request id (chatcmpl-..., cmpl-...) of every line about a request: lifecycle, failures, warnings and errors that name one, and the KV-cache connector LMCache's lines about one; a list for 'Aborted request(s)'."},
 }
+
+// FieldVLLMRequestID is the id of the vLLM request a line is about, set by the vllm parser and
+// by pylog for the libraries that log inside vLLM's processes.
+const FieldVLLMRequestID = "vllm.request.id"
 
 // Fields returns the shared declarations of the named fields plus the three every parsed event
 // has (@timestamp, event.dataset, log.level) and gpu.error.kind, which Finish may set, for a

@@ -40,7 +40,8 @@ var Info = parsers.Info{
 	Description: "Python logging formats: stdlib default and basicConfig, KServe, Ray core and Serve, DeepSpeed",
 	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields: pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldOriginFile, event.FieldOriginLine,
-		pu.FieldOriginFunc, event.FieldProcessPID, event.FieldProcessName, event.FieldHostHostname, pu.FieldLogFields),
+		pu.FieldOriginFunc, event.FieldProcessPID, event.FieldProcessName, event.FieldHostHostname, pu.FieldLogFields,
+		pu.FieldVLLMRequestID),
 }
 
 // Parser parses Python logging lines. It is stateless and safe for concurrent use.
@@ -132,6 +133,11 @@ func (r *rec) set(ev *event.Event) {
 	if ds == "" || ds == DatasetGeneric {
 		ds = pu.DatasetOr(ev, containerDataset(ev))
 	}
+	if strings.HasPrefix(r.logger, "lmcache") {
+		if id := lmcacheRequest(r.msg); id != "" {
+			ev.SetString(pu.FieldVLLMRequestID, id)
+		}
+	}
 	pu.Finish(ev, ds, r.level)
 }
 
@@ -162,6 +168,24 @@ func LoggerDataset(logger string) string {
 		return DatasetDeepSpeed
 	}
 	return ""
+}
+
+// lmcacheRequest returns the vLLM request id an LMCache line names, "" when it names none:
+// "Reqid: chatcmpl-d971..., Total tokens 265, LMCache hit tokens: 264, need to load: 264" and
+// "Storing KV cache for 256 out of 256 tokens (skip_leading_tokens=0) for request chatcmpl-dd6e...".
+func lmcacheRequest(msg string) string {
+	var id string
+	if rest, ok := strings.CutPrefix(msg, "Reqid: "); ok {
+		id, _, _ = strings.Cut(rest, ",")
+	} else if _, rest, ok := strings.Cut(msg, " for request "); ok {
+		id, _, _ = strings.Cut(rest, " ")
+	} else {
+		return ""
+	}
+	if id == "" || len(id) > 256 || strings.ContainsAny(id, " \t'\"") {
+		return ""
+	}
+	return id
 }
 
 // vllmProcess reports whether name is one of the processes vLLM names in its line prefix

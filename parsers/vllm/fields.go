@@ -23,35 +23,42 @@ const (
 	FieldEPRank    = "vllm.process.ep_rank"
 	FieldErrorKind = "vllm.error.kind"
 
-	FieldRequestID      = "vllm.request.id"
-	FieldPrompt         = "vllm.request.prompt"
-	FieldPromptLength   = "vllm.request.prompt_length"
-	FieldPromptSHA256   = "vllm.request.prompt_sha256"
-	FieldPromptTokens   = "vllm.request.prompt_tokens"
-	FieldLoRA           = "vllm.request.lora_name"
-	FieldMaxTokens      = "vllm.request.params.max_tokens"
-	FieldTemperature    = "vllm.request.params.temperature"
-	FieldTopP           = "vllm.request.params.top_p"
-	FieldN              = "vllm.request.params.n"
-	FieldEngine         = "vllm.engine.index"
-	FieldPromptTput     = "vllm.stats.prompt_throughput"
-	FieldGenTput        = "vllm.stats.generation_throughput"
-	FieldRunning        = "vllm.stats.requests.running"
-	FieldWaiting        = "vllm.stats.requests.waiting"
-	FieldSwapped        = "vllm.stats.requests.swapped"
-	FieldGPUKV          = "vllm.stats.gpu_kv_cache_usage.pct"
-	FieldCPUKV          = "vllm.stats.cpu_kv_cache_usage.pct"
-	FieldPrefixHit      = "vllm.stats.prefix_cache_hit_rate.pct"
-	FieldGPUPrefixHit   = "vllm.stats.gpu_prefix_cache_hit_rate.pct"
-	FieldCPUPrefixHit   = "vllm.stats.cpu_prefix_cache_hit_rate.pct"
-	FieldExtPrefixHit   = "vllm.stats.external_prefix_cache_hit_rate.pct"
-	FieldMMHit          = "vllm.stats.mm_cache_hit_rate.pct"
-	FieldSpecAccLen     = "vllm.spec_decode.mean_acceptance_length"
-	FieldSpecAccTput    = "vllm.spec_decode.accepted_throughput"
-	FieldSpecDraftTput  = "vllm.spec_decode.drafted_throughput"
-	FieldSpecAccepted   = "vllm.spec_decode.accepted_tokens"
-	FieldSpecDrafted    = "vllm.spec_decode.drafted_tokens"
-	FieldSpecAcceptRate = "vllm.spec_decode.draft_acceptance_rate.pct"
+	FieldRequestID         = parseutil.FieldVLLMRequestID
+	FieldPrompt            = "vllm.request.prompt"
+	FieldPromptLength      = "vllm.request.prompt_length"
+	FieldPromptSHA256      = "vllm.request.prompt_sha256"
+	FieldPromptTokens      = "vllm.request.prompt_tokens"
+	FieldLoRA              = "vllm.request.lora_name"
+	FieldMaxTokens         = "vllm.request.params.max_tokens"
+	FieldTemperature       = "vllm.request.params.temperature"
+	FieldTopP              = "vllm.request.params.top_p"
+	FieldN                 = "vllm.request.params.n"
+	FieldEngine            = "vllm.engine.index"
+	FieldPromptTput        = "vllm.stats.prompt_throughput"
+	FieldGenTput           = "vllm.stats.generation_throughput"
+	FieldRunning           = "vllm.stats.requests.running"
+	FieldWaiting           = "vllm.stats.requests.waiting"
+	FieldSwapped           = "vllm.stats.requests.swapped"
+	FieldGPUKV             = "vllm.stats.gpu_kv_cache_usage.pct"
+	FieldCPUKV             = "vllm.stats.cpu_kv_cache_usage.pct"
+	FieldPrefixHit         = "vllm.stats.prefix_cache_hit_rate.pct"
+	FieldGPUPrefixHit      = "vllm.stats.gpu_prefix_cache_hit_rate.pct"
+	FieldCPUPrefixHit      = "vllm.stats.cpu_prefix_cache_hit_rate.pct"
+	FieldExtPrefixHit      = "vllm.stats.external_prefix_cache_hit_rate.pct"
+	FieldMMHit             = "vllm.stats.mm_cache_hit_rate.pct"
+	FieldSpecAccLen        = "vllm.spec_decode.mean_acceptance_length"
+	FieldSpecAccTput       = "vllm.spec_decode.accepted_throughput"
+	FieldSpecDraftTput     = "vllm.spec_decode.drafted_throughput"
+	FieldSpecAccepted      = "vllm.spec_decode.accepted_tokens"
+	FieldSpecDrafted       = "vllm.spec_decode.drafted_tokens"
+	FieldSpecAcceptRate    = "vllm.spec_decode.draft_acceptance_rate.pct"
+	FieldSpecEfficiency    = "vllm.spec_decode.system_efficiency.pct"
+	FieldSpecK             = "vllm.spec_decode.num_speculative_tokens"
+	FieldSpecAcceptedTotal = "vllm.spec_decode.accepted_tokens_total"
+	FieldSpecDraftedTotal  = "vllm.spec_decode.drafted_tokens_total"
+	FieldSpecEmittedTotal  = "vllm.spec_decode.emitted_tokens_total"
+	FieldPreemptions       = "vllm.stats.preemptions"
+	FieldCorrupted         = "vllm.stats.requests.corrupted"
 )
 
 // Values of event.action for the request lifecycle.
@@ -90,12 +97,12 @@ var Fields = append([]parsers.Field{
 	{Name: FieldPPRank, Type: "long", Description: "Pipeline-parallel stage a V1 worker names (Worker_PP1_TP0, VllmWorker PP1_TP0)."},
 	{Name: FieldTPRank, Type: "long", Description: "Tensor-parallel rank a V1 worker names (Worker_TP3, VllmWorker TP3)."},
 	{Name: FieldEPRank, Type: "long", Description: "Expert-parallel rank a V1 worker names (Worker_DP0_TP0_EP2)."},
-	{Name: event.FieldEventAction, Type: "keyword", Description: "What the line records: request_received, request_details, request_body, request_added, request_finished, request_aborted, request_failed, request_preempted, scheduler_dump, response_generated, response_details, engine_stats."},
+	{Name: event.FieldEventAction, Type: "keyword", Description: "What the line records: request_received, request_details, request_body, request_added, request_finished, request_aborted, request_failed, request_preempted, request_resumed, scheduler_dump, response_generated, response_details, engine_stats."},
 	{Name: event.FieldErrorMsg, Type: "match_only_text", Description: "Exception message of a traceback or error line, or the text of an error line."},
 	{Name: event.FieldErrorType, Type: "keyword", Description: "Exception class of the last exception in a traceback (torch.OutOfMemoryError)."},
 	{Name: event.FieldErrorStack, Type: "wildcard", Description: "The traceback, from 'Traceback (most recent call last):' to its last exception line, chained exceptions included."},
 	{Name: FieldErrorKind, Type: "keyword", Description: "Failure class recognised in an error: cuda_oom, engine_dead, nccl, cuda_error (other CUDA errors such as an illegal memory access), npu_oom (an Ascend NPU out of memory, vllm-ascend)."},
-	{Name: FieldRequestID, Type: "keyword", Description: "vLLM request id (chatcmpl-..., cmpl-...) of every line about a request: lifecycle, failures, and warnings and errors that name one; a list for 'Aborted request(s)'."},
+	parseutil.Field(FieldRequestID),
 	{Name: FieldFailureReason, Type: "keyword", Description: "Why vLLM says a request failed: engine dead, bad request, input error (V1 'Request <id> failed (...)')."},
 	{Name: FieldPrompt, Type: "match_only_text", Description: "Prompt text, only with prompts: keep or truncate."},
 	{Name: FieldPromptLength, Type: "long", Description: "Length of the logged prompt in characters (vLLM may have cut it to --max-log-len)."},
@@ -115,6 +122,8 @@ var Fields = append([]parsers.Field{
 	{Name: FieldPromptTput, Type: "double", Description: "Average prompt (prefill) throughput over the stats interval, tokens/s."},
 	{Name: FieldGenTput, Type: "double", Description: "Average generation (decode) throughput over the stats interval, tokens/s."},
 	{Name: FieldRunning, Type: "long", Description: "Requests running."},
+	{Name: FieldPreemptions, Type: "long", Description: "Requests preempted (their KV cache freed for others) in the stats interval; V1 prints it only when not zero."},
+	{Name: FieldCorrupted, Type: "long", Description: "Requests whose logits held NaNs (V1, with VLLM_COMPUTE_NANS_IN_LOGITS)."},
 	{Name: FieldWaiting, Type: "long", Description: "Requests waiting (V1 Waiting, V0 Pending)."},
 	{Name: FieldSwapped, Type: "long", Description: "Requests swapped to CPU (V0 only)."},
 	{Name: FieldGPUKV, Type: "scaled_float", Description: "GPU KV-cache usage, 0 to 1."},
@@ -130,4 +139,9 @@ var Fields = append([]parsers.Field{
 	{Name: FieldSpecAccepted, Type: "long", Description: "Speculative decoding: accepted tokens in the interval."},
 	{Name: FieldSpecDrafted, Type: "long", Description: "Speculative decoding: drafted tokens in the interval."},
 	{Name: FieldSpecAcceptRate, Type: "scaled_float", Description: "Speculative decoding: draft acceptance rate, 0 to 1."},
+	{Name: FieldSpecEfficiency, Type: "scaled_float", Description: "Speculative decoding (V0): system efficiency, emitted tokens over the most that could have been, 0 to 1."},
+	{Name: FieldSpecK, Type: "long", Description: "Speculative decoding (V0): tokens proposed per step."},
+	{Name: FieldSpecAcceptedTotal, Type: "long", Description: "Speculative decoding (V0): draft tokens accepted since the engine started."},
+	{Name: FieldSpecDraftedTotal, Type: "long", Description: "Speculative decoding (V0): draft tokens proposed since the engine started."},
+	{Name: FieldSpecEmittedTotal, Type: "long", Description: "Speculative decoding (V0): tokens emitted since the engine started."},
 }, uvicorn.Fields...)

@@ -13,6 +13,7 @@ const (
 	FieldFailureReason = "vllm.request.failure_reason"
 	ActionFailed       = "request_failed"
 	ActionPreempted    = "request_preempted"
+	ActionResumed      = "request_resumed"
 )
 
 // requestOutcome reads what V1's AsyncLLM.generate logs (with request logging on) when a
@@ -71,6 +72,18 @@ func preempted(ev *event.Event, b string) {
 		return
 	}
 	ev.SetString(event.FieldEventAction, ActionPreempted)
+	ev.SetString(FieldRequestID, id)
+}
+
+// resumed reads V1's scheduler lines about a preempted request that runs again: "Preempted
+// request <id> has been resumed!" and "Resumed request <id> has 8704 computed tokens".
+func resumed(ev *event.Event, b string) {
+	_, rest, _ := strings.Cut(b, " request ")
+	id, rest, ok := strings.Cut(rest, " ")
+	if !ok || !strings.HasPrefix(rest, "has ") || !validID(id) {
+		return
+	}
+	ev.SetString(event.FieldEventAction, ActionResumed)
 	ev.SetString(FieldRequestID, id)
 }
 

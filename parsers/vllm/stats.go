@@ -20,6 +20,10 @@ import (
 //	  rate: 66.7%]"
 //	Speculative decoding:   "SpecDecoding metrics: Mean acceptance length: 2.63, Accepted
 //	  throughput: 76.80 tokens/s, ..., Per-position acceptance rate: 0.726, 0.467, ..."
+//	V0 speculative decoding (0.5 to 0.9): "Speculative metrics: Draft acceptance rate: 0.675,
+//	  System efficiency: 0.531, Number of speculative tokens: 4, Number of accepted tokens: 8485,
+//	  Number of draft tokens: 12564, Number of emitted tokens: 8347." (rates as fractions, token
+//	  counts since the engine started)
 //
 // Names it does not know are skipped, so a stats line with a new member still yields the rest.
 func parseStats(ev *event.Event, b string) bool {
@@ -45,6 +49,8 @@ func parseStats(ev *event.Event, b string) bool {
 		statsList(ev, b[len("Prefix cache hit rate: "):], "prefix ")
 	case strings.HasPrefix(b, "SpecDecoding metrics: "):
 		statsList(ev, b[len("SpecDecoding metrics: "):], "spec ")
+	case strings.HasPrefix(b, "Speculative metrics: "):
+		statsList(ev, b[len("Speculative metrics: "):], "spec0 ")
 	default:
 		return false
 	}
@@ -76,49 +82,51 @@ func statsList(ev *event.Event, s, scope string) {
 	}
 }
 
+// statKey is the field a stats member goes to; integer members are counts.
+type statKey struct {
+	field   string
+	integer bool
+}
+
+// statKeys maps a member's name, with its line's scope, to its field.
+var statKeys = map[string]statKey{
+	"Avg prompt throughput":              {FieldPromptTput, false},
+	"Avg generation throughput":          {FieldGenTput, false},
+	"Running":                            {FieldRunning, true},
+	"Preemptions":                        {FieldPreemptions, true},
+	"Corrupted":                          {FieldCorrupted, true},
+	"Waiting":                            {FieldWaiting, true},
+	"Pending":                            {FieldWaiting, true},
+	"Swapped":                            {FieldSwapped, true},
+	"GPU KV cache usage":                 {FieldGPUKV, false},
+	"KV cache usage":                     {FieldGPUKV, false},
+	"CPU KV cache usage":                 {FieldCPUKV, false},
+	"Prefix cache hit rate":              {FieldPrefixHit, false},
+	"External prefix cache hit rate":     {FieldExtPrefixHit, false},
+	"MM cache hit rate":                  {FieldMMHit, false},
+	"prefix GPU":                         {FieldGPUPrefixHit, false},
+	"prefix CPU":                         {FieldCPUPrefixHit, false},
+	"spec Mean acceptance length":        {FieldSpecAccLen, false},
+	"spec Accepted throughput":           {FieldSpecAccTput, false},
+	"spec Drafted throughput":            {FieldSpecDraftTput, false},
+	"spec Accepted":                      {FieldSpecAccepted, true},
+	"spec Drafted":                       {FieldSpecDrafted, true},
+	"spec Avg Draft acceptance rate":     {FieldSpecAcceptRate, false},
+	"spec Draft acceptance rate":         {FieldSpecAcceptRate, false},
+	"spec0 Draft acceptance rate":        {FieldSpecAcceptRate, false},
+	"spec0 System efficiency":            {FieldSpecEfficiency, false},
+	"spec0 Number of speculative tokens": {FieldSpecK, true},
+	"spec0 Number of accepted tokens":    {FieldSpecAcceptedTotal, true},
+	"spec0 Number of draft tokens":       {FieldSpecDraftedTotal, true},
+	"spec0 Number of emitted tokens":     {FieldSpecEmittedTotal, true},
+}
+
 func statField(ev *event.Event, name string, f float64, unit string) {
-	var key string
-	integer := false
-	switch name {
-	case "Avg prompt throughput":
-		key = FieldPromptTput
-	case "Avg generation throughput":
-		key = FieldGenTput
-	case "Running":
-		key, integer = FieldRunning, true
-	case "Waiting", "Pending":
-		key, integer = FieldWaiting, true
-	case "Swapped":
-		key, integer = FieldSwapped, true
-	case "GPU KV cache usage", "KV cache usage":
-		key = FieldGPUKV
-	case "CPU KV cache usage":
-		key = FieldCPUKV
-	case "Prefix cache hit rate":
-		key = FieldPrefixHit
-	case "External prefix cache hit rate":
-		key = FieldExtPrefixHit
-	case "MM cache hit rate":
-		key = FieldMMHit
-	case "prefix GPU":
-		key = FieldGPUPrefixHit
-	case "prefix CPU":
-		key = FieldCPUPrefixHit
-	case "spec Mean acceptance length":
-		key = FieldSpecAccLen
-	case "spec Accepted throughput":
-		key = FieldSpecAccTput
-	case "spec Drafted throughput":
-		key = FieldSpecDraftTput
-	case "spec Accepted":
-		key, integer = FieldSpecAccepted, true
-	case "spec Drafted":
-		key, integer = FieldSpecDrafted, true
-	case "spec Avg Draft acceptance rate", "spec Draft acceptance rate":
-		key = FieldSpecAcceptRate
-	default:
+	k, ok := statKeys[name]
+	if !ok {
 		return
 	}
+	key, integer := k.field, k.integer
 	switch {
 	case unit == "%":
 		// Percent as a 0..1 fraction, rounded so that 95.9% is 0.959 and not 0.9590000000000001.

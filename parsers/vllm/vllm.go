@@ -223,6 +223,8 @@ func (p *Parser) body(ev *event.Event, b, msg string, lineLen int) string {
 		}
 	}
 	switch {
+	case strings.HasPrefix(b, "Resumed request "), strings.HasPrefix(b, "Preempted request "):
+		resumed(ev, b)
 	case b[0] == 'R' || b[0] == 'G':
 		p.requestLine(ev, b, msg, lineLen)
 	case strings.HasPrefix(b, "Added request "):
