@@ -86,6 +86,7 @@ type Frame struct {
 	Stream  string // "stdout" or "stderr"
 	Partial bool
 	Text    string
+	Attrs   string // a Docker json-file line's attrs object, as written; "" when none
 }
 
 // Split takes a CRI line apart by its structure: a timestamp field that parses as RFC 3339,

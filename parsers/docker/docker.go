@@ -6,6 +6,7 @@
 package docker
 
 import (
+	"encoding/json"
 	"strings"
 
 	"github.com/sluice-dev/sluice/parsers"
@@ -20,8 +21,12 @@ var Info = parsers.Info{
 	Description: `Docker json-file log framing: {"log":"...\n","stream":"stdout","time":"..."}`,
 	New:         func(parsers.Options) parsers.Parser { return Parser{} },
 	Framing:     true,
-	Fields:      cri.Fields,
+	Fields: append(cri.Fields[:len(cri.Fields):len(cri.Fields)],
+		parsers.Field{Name: FieldAttrs, Type: "flattened", Description: "The attrs of a json-file line: the container labels and environment variables named in the log driver's labels and env options (as Filebeat's container input keeps them)."}),
 }
+
+// FieldAttrs holds a json-file line's attrs object.
+const FieldAttrs = "docker.attrs"
 
 // Parser unwraps json-file lines. It is stateless and safe for concurrent use.
 type Parser struct{}
@@ -48,6 +53,9 @@ func (Parser) FrameMessage(ev *event.Event, msg string) (cri.Frame, bool) {
 	}
 	ev.SetMessage(f.Text)
 	ev.SetString(cri.FieldStream, f.Stream)
+	if f.Attrs != "" {
+		ev.Set(FieldAttrs, event.Raw(f.Attrs))
+	}
 	if !f.Time.IsZero() {
 		ev.SetTimestamp(f.Time)
 		ev.Set(cri.FieldCreated, event.Time(f.Time))
@@ -56,7 +64,7 @@ func (Parser) FrameMessage(ev *event.Event, msg string) (cri.Frame, bool) {
 }
 
 // Split decodes one json-file line: an object whose "log" member is a string, with optional
-// "stream" and "time" strings; other members (attrs) are skipped. The text loses its trailing
+// "stream" and "time" strings and an "attrs" object; other members are skipped. The text loses its trailing
 // "\n" (and a "\r" before it); without one the chunk is partial.
 func Split(line string) (f cri.Frame, ok bool) {
 	s := strings.TrimSpace(line)
@@ -76,8 +84,12 @@ func Split(line string) (f cri.Frame, ok bool) {
 		}
 		sc.skipSpace()
 		if sc.peek() != '"' {
+			start := sc.i
 			if !sc.skipValue() {
 				return f, false
+			}
+			if key == "attrs" {
+				f.Attrs = attrs(s[start:sc.i])
 			}
 		} else {
 			val, ok := sc.str()
@@ -116,6 +128,17 @@ func Split(line string) (f cri.Frame, ok bool) {
 		f.Partial = true
 	}
 	return f, true
+}
+
+// attrs returns the attrs member's text when it is a JSON object with members, "" otherwise.
+// It goes into the document as it is, so it is checked whole; Docker writes it only when the
+// log driver's labels or env options name something.
+func attrs(v string) string {
+	v = strings.TrimSpace(v)
+	if len(v) < 3 || v[0] != '{' || !json.Valid([]byte(v)) {
+		return ""
+	}
+	return v
 }
 
 type scanner struct {

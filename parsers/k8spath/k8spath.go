@@ -5,6 +5,9 @@
 //
 //	/var/log/containers/<pod>_<namespace>_<container>-<container-id>.log   (symlinks)
 //	/var/log/pods/<namespace>_<pod>_<pod-uid>/<container>/<restart>.log    (real files)
+//
+// and Docker's own /var/lib/docker/containers/<id>/<id>-json.log, which gives the container id
+// alone.
 package k8spath
 
 import (
@@ -18,7 +21,7 @@ type Source struct {
 	Pod         string
 	Namespace   string
 	Container   string
-	ContainerID string // only in the /var/log/containers layout
+	ContainerID string // only in the /var/log/containers and Docker layouts
 	PodUID      string // only in the /var/log/pods layout
 }
 
@@ -41,6 +44,9 @@ func Parse(path string) (s Source, ok bool) {
 		if s, ok = parsePods(path[i+len("/pods/"):]); ok {
 			return s, true
 		}
+	}
+	if s, ok = parseDockerJSON(path); ok {
+		return s, true
 	}
 	// A file named as in /var/log/containers wherever it lies (node logs copied off for a
 	// support case keep their names); the 64-digit container id keeps this from matching
@@ -89,6 +95,22 @@ func parseContainers(name string) (Source, bool) {
 		return Source{}, false
 	}
 	return Source{Pod: pod, Namespace: ns, Container: rest[:dash], ContainerID: rest[dash+1:]}, true
+}
+
+// parseDockerJSON reads Docker's json-file path "<root>/containers/<id>/<id>-json.log", which
+// names the container but not its pod (dockershim nodes link /var/log/containers to it; plain
+// Docker hosts have only it).
+func parseDockerJSON(path string) (Source, bool) {
+	const suffix = "-json.log"
+	slash := strings.LastIndexByte(path, '/')
+	if slash < 65 || !strings.HasSuffix(path, suffix) {
+		return Source{}, false
+	}
+	id := path[slash+1 : len(path)-len(suffix)]
+	if len(id) != 64 || !isHex(id) || path[slash-65] != '/' || path[slash-64:slash] != id {
+		return Source{}, false
+	}
+	return Source{ContainerID: id}, true
 }
 
 // parsePods reads "<namespace>_<pod>_<uid>/<container>/<n>.log".

@@ -35,6 +35,12 @@ func TestParse(t *testing.T) {
 		{"configs/samples/vllm-0_inference_vllm-" + id + ".log",
 			Source{Pod: "vllm-0", Namespace: "inference", Container: "vllm", ContainerID: id}, true},
 		{"/tmp/a_b_c-0123abcd.log", Source{}, false},
+		// Docker's json-file: the id twice, or it is not the driver's file
+		{"/var/lib/docker/containers/" + id + "/" + id + "-json.log", Source{ContainerID: id}, true},
+		{"/var/lib/docker/containers/" + id + "/" + id + "-json.log.1", Source{ContainerID: id}, true},
+		{"/var/lib/docker/containers/" + id[1:] + "0/" + id + "-json.log", Source{}, false},
+		{id + "/" + id + "-json.log", Source{}, false},
+		{"/x/" + id + "-json.log", Source{}, false},
 		{"", Source{}, false},
 	}
 	for _, tc := range tests {
