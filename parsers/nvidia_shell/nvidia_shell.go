@@ -87,6 +87,30 @@ func trace(s string) (string, bool) {
 	return s[i+1:], true
 }
 
+// unitFailed reports whether a systemd line says that a unit failed: its main process was
+// killed or exited with a status other than 0, or it failed to start.
+func unitFailed(s string) bool {
+	if strings.HasPrefix(s, "Failed to start ") {
+		return true
+	}
+	_, after, ok := strings.Cut(s, ".service: ")
+	if !ok {
+		return false
+	}
+	return strings.HasPrefix(after, "Main process exited, code=killed") ||
+		strings.HasPrefix(after, "Main process exited, code=dumped") ||
+		strings.HasPrefix(after, "Control process exited, code=killed") ||
+		strings.HasPrefix(after, "Failed with result") ||
+		(strings.Contains(after, "process exited, code=exited, status=") && !strings.Contains(after, "status=0/"))
+}
+
+// failureKind reports whether s names an NVIDIA user-space failure, which is an error whatever
+// words it uses ("... don't match with driver version ...").
+func failureKind(s string) bool {
+	kind, _ := pu.GPUFailure(s)
+	return kind != ""
+}
+
 // Parse takes a non-blank line from a GPU-stack container, a line with a driver or validator
 // signature, or a Go standard-log line.
 func (p *Parser) Parse(ev *event.Event) bool {
@@ -117,6 +141,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		return false
 	}
 	level := pu.Guess(text)
+	if level == pu.Info && (unitFailed(text) || failureKind(text)) {
+		level = pu.Error
+	}
 	if cmd, ok := trace(text); ok {
 		ev.SetString(FieldCommand, cmd)
 		level = pu.Debug

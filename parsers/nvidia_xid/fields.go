@@ -60,6 +60,6 @@ var Info = parsers.Info{
 		parsers.Field{Name: FieldSXidCode, Type: "long", Description: "NVSwitch SXid error code."},
 		parsers.Field{Name: FieldSXidSeverity, Type: "keyword", Description: "SXid severity as logged: fatal or non-fatal."},
 		parsers.Field{Name: FieldSXidMessage, Type: "match_only_text", Description: "Text the NVSwitch driver logged after the SXid code."},
-		parsers.Field{Name: FieldNVSwitch, Type: "keyword", Description: "NVSwitch device that logged an SXid (nvidia-nvswitch3)."},
+		parsers.Field{Name: FieldNVSwitch, Type: "keyword", Description: "NVSwitch device that logged the line: an SXid, or its driver's other lines (nvidia-nvswitch3)."},
 	),
 }

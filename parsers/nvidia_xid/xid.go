@@ -64,17 +64,29 @@ var modules = [...]string{"nvidia-uvm", "nvidia-nvlink", "nvidia-modeset", "nvid
 func module(ev *event.Event, msg string, i int) bool {
 	before, rest := msg[:i], msg[i:]
 	name := ""
+	nameLen := 0
 	for _, m := range modules {
 		// "nvidia-uvm: ..."; nvidia-peermem writes its function next, without a colon:
-		// "nvidia-peermem nv_get_p2p_free_callback:127 ERROR detected invalid context".
-		if after, found := strings.CutPrefix(rest, m); found &&
-			(strings.HasPrefix(after, ": ") || strings.HasPrefix(after, " ") && len(after) > 1 && after[1] != ' ') {
-			name = m
+		// "nvidia-peermem nv_get_p2p_free_callback:127 ERROR detected invalid context";
+		// nvidia-nvswitch names its device: "nvidia-nvswitch5: open (major=510)".
+		after, found := strings.CutPrefix(rest, m)
+		if !found {
+			continue
+		}
+		n := len(m)
+		if m == "nvidia-nvswitch" {
+			for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
+				n++
+			}
+			after = rest[n:]
+		}
+		if strings.HasPrefix(after, ": ") || strings.HasPrefix(after, " ") && len(after) > 1 && after[1] != ' ' {
+			name, nameLen = m, n
 			break
 		}
 	}
 	if name == "" && strings.HasPrefix(rest, "nvidia 000") {
-		name = "nvidia"
+		name, nameLen = "nvidia", len("nvidia")
 	}
 	if name == "" || !kernelPrefix(before) {
 		return false
@@ -86,7 +98,12 @@ func module(ev *event.Event, msg string, i int) bool {
 	}
 	prefix(ev, before)
 	ev.SetString(event.FieldLogLogger, name)
-	action, level := ActionModule, pu.Guess(rest[len(name):])
+	if nameLen > len(name) {
+		ev.SetString(FieldNVSwitch, rest[:nameLen])
+	}
+	// The level word a module leads its text with ("nvidia-modeset: WARNING: GPU:0: Unable to
+	// read EDID") wins over the words after it.
+	action, level := ActionModule, pu.Guess(strings.TrimLeft(rest[nameLen:], ": "))
 	if lv, ok := aer(rest); ok {
 		action, level = ActionPCIeAER, lv
 	}

@@ -27,6 +27,9 @@ const (
 var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	{"river/library version mismatch", KindDriverMismatch, DatasetDriver},
 	{"NVRM: API mismatch", KindDriverMismatch, DatasetDriver},
+	// Fabric Manager after a driver update without its own: "fabric manager NVIDIA GPU driver
+	// interface version 550.127.05 don't match with driver version 550.120."
+	{"NVIDIA GPU driver interface version", KindDriverMismatch, DatasetFabricManager},
 	{"couldn't communicate with the NVIDIA driver", KindDriverNotLoaded, DatasetDriver},
 	{"nvml error: driver not loaded", KindDriverNotLoaded, DatasetDriver},
 	{"NVIDIA driver is not loaded", KindDriverNotLoaded, DatasetDriver},

@@ -20,6 +20,8 @@ const (
 	DatasetValidator        = "gpu.validator"
 	DatasetMIGManager       = "gpu.mig_manager"
 	DatasetXid              = "gpu.xid"
+	DatasetFabricManager    = "gpu.fabric_manager"
+	DatasetDRA              = "gpu.dra_driver"
 )
 
 // gpuContainers maps the container names the GPU operator's manifests and the standalone Helm
@@ -62,6 +64,47 @@ var gpuContainers = map[string]string{
 	"vgpu-devices-validation":        DatasetValidator,
 	"cc-manager-validation":          DatasetValidator,
 	"nvidia-mig-manager":             DatasetMIGManager,
+	// NVIDIA's DRA driver: the kubelet plugin's two containers, the ComputeDomain daemon (which
+	// runs the IMEX daemon and prints its log) and controller
+	"gpus":                      DatasetDRA,
+	"compute-domains":           DatasetDRA,
+	"compute-domain-daemon":     DatasetDRA,
+	"compute-domain-controller": DatasetDRA,
+}
+
+// gpuUnits maps the systemd units of the host services in gpuPrograms to their dataset.
+var gpuUnits = map[string]string{
+	"nvidia-dcgm":          DatasetDCGM,
+	"dcgm":                 DatasetDCGM,
+	"dcgm-exporter":        DatasetDCGMExporter,
+	"nvidia-persistenced":  DatasetDriver,
+	"nvidia-fabricmanager": DatasetFabricManager,
+	"nvidia-imex":          DatasetFabricManager,
+}
+
+// gpuUnit returns the dataset of the GPU-stack unit a systemd line is about
+// ("nvidia-dcgm.service: Main process exited, code=killed, status=11/SEGV", "Failed to start
+// nvidia-persistenced.service - NVIDIA Persistence Daemon."), or "".
+func gpuUnit(msg string) string {
+	i := strings.Index(msg, ".service")
+	if i <= 0 {
+		return ""
+	}
+	start := strings.LastIndexByte(msg[:i], ' ') + 1
+	return gpuUnits[msg[start:i]]
+}
+
+// gpuPrograms maps the programs of the GPU stack that run as host services (systemd units on
+// bare-metal and Slurm nodes, the driver container's own daemons) to a dataset, by the name a
+// syslog or journal line gives them.
+var gpuPrograms = map[string]string{
+	"nv-hostengine":                 DatasetDCGM,
+	"dcgm-exporter":                 DatasetDCGMExporter,
+	"nvidia-persistenced":           DatasetDriver,
+	"nv-fabricmanager":              DatasetFabricManager,
+	"nvidia-fabricmanager":          DatasetFabricManager,
+	"nvidia-fabricmanager-start.sh": DatasetFabricManager,
+	"nvidia-imex":                   DatasetFabricManager,
 }
 
 // Container returns the name of the container that wrote the event: Filebeat's
@@ -80,11 +123,19 @@ func Container(ev *event.Event) string {
 	return ""
 }
 
-// GPUDataset returns the GPU-stack dataset of the container that wrote the event, or "" when
-// the container is unknown or not part of the stack.
+// GPUDataset returns the GPU-stack dataset of the container that wrote the event (or, outside
+// containers, of the host service a syslog or journal prefix names), or "" when it is unknown or
+// not part of the stack.
 func GPUDataset(ev *event.Event) string {
 	c := Container(ev)
 	if c == "" {
+		// a host file's line: the program its syslog or journal prefix names
+		if p, ok := ev.GetString(event.FieldProcessName); ok {
+			if p == "systemd" {
+				return gpuUnit(ev.Message())
+			}
+			return gpuPrograms[p]
+		}
 		return ""
 	}
 	if d, ok := gpuContainers[c]; ok {

@@ -22,8 +22,13 @@ type rule struct {
 // source is what the processor remembers of one source between lines: the dataset of its
 // last recognised line, which a line no parser recognises (a stray print, a warning from a
 // library) inherits, since it most likely came from the same program.
+//
+// In a host file (syslog, journal, kern.log: no pod or container) every line names the program
+// that wrote it, and programs interleave: there a line inherits only from a line of the same
+// program (process.name), so that a udev or systemd line after a kernel Xid is not gpu.xid.
 type source struct {
 	dataset string
+	proc    string // process.name of the line dataset came from, in a host file
 	last    time.Time
 }
 
@@ -190,15 +195,20 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 		m.key, m.s, m.gen = src, s, p.forgotten
 	}
 	s.last = m.now
+	var proc string
+	host := src.pod == "" && src.container == ""
+	if host {
+		proc, _ = ev.GetString(event.FieldProcessName)
+	}
 	if ds, ok := ev.GetString(event.FieldDataset); ok && ds != "" {
 		if parsed {
-			s.dataset = ds
+			s.dataset, s.proc = ds, proc
 		}
 	} else {
 		switch {
 		case r != nil && r.Dataset != "":
 			ds = r.Dataset
-		case s.dataset != "":
+		case s.dataset != "" && (proc == "" || proc == s.proc):
 			ds = s.dataset
 		default:
 			ds = servingDataset(ev, p.cfg.FallbackDataset)
