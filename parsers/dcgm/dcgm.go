@@ -17,7 +17,7 @@ import (
 )
 
 // FieldThread is the thread id in the [pid:tid] block.
-const FieldThread = "process.thread.id"
+const FieldThread = pu.FieldThread
 
 // Info registers the parser.
 var Info = parsers.Info{
@@ -26,7 +26,7 @@ var Info = parsers.Info{
 	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields: append(pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldOriginFile, event.FieldOriginLine,
 		pu.FieldOriginFunc, event.FieldProcessPID),
-		parsers.Field{Name: FieldThread, Type: "long", Description: "Thread id (DCGM [pid:tid])."}),
+		pu.Field(FieldThread)),
 }
 
 // Parser parses nv-hostengine lines. It is stateless and safe for concurrent use.

@@ -54,6 +54,7 @@ var Info = parsers.Info{
 		parsers.Field{Name: FieldDetail, Type: "match_only_text", Description: "Text the driver logged after the Xid code (and pid, name)."},
 		parsers.Field{Name: FieldRecoveryAction, Type: "keyword", Description: "Recovery action the driver asks for in Xid 154 (None, GPU Reset Required, Node Reboot Required, ...)."},
 		parsers.Field{Name: FieldPCIBusID, Type: "keyword", Description: "PCI address of the GPU or NVSwitch as domain:bus:device, lowercase, without function (0000:3b:00), whichever way the line wrote it."},
+		pu.Field(FieldThread), pu.Field(pu.FieldLogMessage), pu.Field(pu.FieldLogFields),
 		parsers.Field{Name: FieldMIGInstance, Type: "long", Description: "MIG GPU instance an Xid names after the bus id (GPU-I:05)."},
 		parsers.Field{Name: FieldUUID, Type: "keyword", Description: "GPU UUID (GPU-...)."},
 		parsers.Field{Name: FieldSerial, Type: "keyword", Description: "GPU board serial number."},

@@ -34,6 +34,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 
 func (p *Parser) parse(ev *event.Event) bool {
 	msg := ev.Message()
+	if len(msg) > 0 && msg[0] == '[' && fabric(ev, msg) {
+		return true
+	}
 	if i := strings.Index(msg, "NVRM: "); i >= 0 {
 		prefix(ev, msg[:i])
 		return nvrm(ev, msg[i+len("NVRM: "):])
@@ -385,7 +388,10 @@ func busID(s string) string {
 			continue
 		}
 		if i > 4 && isHexByte(s[i-5]) {
-			continue
+			// nvidia-smi and Fabric Manager write the domain with eight digits: 00000000:86:00.0
+			if i < 8 || s[i-8:i-4] != "0000" || i > 8 && isHexByte(s[i-9]) {
+				continue
+			}
 		}
 		end := i + 6
 		if end+1 < len(s) && s[end] == '.' && isHexByte(s[end+1]) {

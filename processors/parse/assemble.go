@@ -46,6 +46,7 @@ const (
 	modeNVRM           // an NVIDIA driver message, which indented NVRM lines may go on (kernelstack.go)
 	modeSXid           // an NVSwitch SXid report: its further lines repeat the switch, bus and code (kernelstack.go)
 	modeWrapped        // an installer's "ERROR: "/"WARNING: " message, wrapped under its text (installer.go)
+	modeFabric         // a Fabric Manager or IMEX record, whose further lines have no header (installer.go)
 )
 
 // maxWarningLines bounds the message lines of a Python warning before its source line.
@@ -310,6 +311,8 @@ func (g *group) joined() *event.Event {
 // fragments belong together rather than each becoming an event.
 func startMode(l *vllm.Line) (int, bool) {
 	switch {
+	case l.Header == "" && fabricStart(l.Body): // before the bracketed stamps of dmesg
+		return modeFabric, true
 	case l.Body == vllm.TracebackHeader, vllm.IsGroupTraceStart(l.Body),
 		strings.HasSuffix(l.Body, ": "+vllm.TracebackHeader), // "EngineCore hit an exception: Traceback ..."
 		l.Header == "" && (vllm.IsFrameLine(l.Body) || fatalPython(l.Body)),
@@ -358,6 +361,12 @@ func (g *group) accept(l *vllm.Line) bool {
 		return l.Header == "" && sxidKey(l.Body) == g.header
 	case modeWrapped:
 		return l.Header == "" && wrappedAccept(l.Body, len(g.header))
+	case modeFabric:
+		ok, done := fabricAccept(l)
+		if done {
+			g.mode = modeDone
+		}
+		return ok
 	case modeKlogVal:
 		ok, done := klogValueAccept(l)
 		if done {

@@ -1,6 +1,11 @@
 package parse
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
+	"github.com/sluice-dev/sluice/parsers/vllm"
+)
 
 // nvidia-installer, which the GPU operator's driver container runs, wraps a long message under
 // its text:
@@ -25,4 +30,30 @@ func wrappedStart(body string) string {
 // it is indented by exactly as many spaces.
 func wrappedAccept(body string, indent int) bool {
 	return len(body) > indent && strings.TrimLeft(body[:indent], " ") == "" && body[indent] != ' '
+}
+
+// Fabric Manager (and the IMEX daemon) write a record's further lines without a header: an
+// inband message's payload, and the "key : value" lines of a GPU's NVLink fatal error on a
+// GB200 rack:
+//
+//	[Oct 13 2025 18:14:38] [ERROR] [tid 202] Fabric Manager detected GPU NVL Fatal error on :
+//	moduleId : 3
+//	gpuGuid : 0xED0A8727AFC3C6F9
+//
+// A blank line ends a record.
+
+func fabricStart(body string) bool {
+	_, _, _, _, ok := nvidia_xid.FabricHeader(body)
+	return ok
+}
+
+// fabricAccept reports whether l goes on with the record before it, and whether it ends it.
+func fabricAccept(l *vllm.Line) (ok, done bool) {
+	if l.Header != "" || l.Proc != "" || fabricStart(l.Body) {
+		return false, false
+	}
+	if strings.TrimSpace(l.Body) == "" {
+		return true, true
+	}
+	return true, false
 }
