@@ -105,7 +105,12 @@ var gpuPrograms = map[string]string{
 	"nvidia-fabricmanager":          DatasetFabricManager,
 	"nvidia-fabricmanager-start.sh": DatasetFabricManager,
 	"nvidia-imex":                   DatasetFabricManager,
+	"nv-fabricmanage":               DatasetFabricManager, // the command name, cut to 15 bytes
+	"nvidia-persiste":               DatasetDriver,
 }
+
+// FieldSystemdUnit is where Filebeat's journald input puts the unit of a journal entry.
+const FieldSystemdUnit = "systemd.unit"
 
 // Container returns the name of the container that wrote the event: Filebeat's
 // kubernetes.container.name, or else the name in a Kubernetes log path as k8spath reads it
@@ -134,7 +139,14 @@ func GPUDataset(ev *event.Event) string {
 			if p == "systemd" {
 				return gpuUnit(ev.Message())
 			}
-			return gpuPrograms[p]
+			if d := gpuPrograms[p]; d != "" {
+				return d
+			}
+		}
+		// Filebeat's journald input names the unit (and takes process.name from the
+		// command, which the kernel cuts to 15 bytes)
+		if u, ok := ev.GetString(FieldSystemdUnit); ok {
+			return gpuUnits[strings.TrimSuffix(u, ".service")]
 		}
 		return ""
 	}
