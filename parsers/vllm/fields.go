@@ -21,6 +21,7 @@ const (
 	FieldPPRank    = "vllm.process.pp_rank"
 	FieldTPRank    = "vllm.process.tp_rank"
 	FieldEPRank    = "vllm.process.ep_rank"
+	FieldHostIP    = "host.ip"
 	FieldErrorKind = "vllm.error.kind"
 
 	FieldRequestID         = parseutil.FieldVLLMRequestID
@@ -88,11 +89,12 @@ var Fields = append([]parsers.Field{
 	parseutil.Field(parseutil.FieldGPUErrorKind),
 	{Name: event.FieldOriginFile, Type: "keyword", Description: "Python file that logged the line (loggers.py, or a shortened path under debug logging)."},
 	{Name: event.FieldOriginLine, Type: "long", Description: "Line in that file."},
-	{Name: event.FieldProcessName, Type: "keyword", Description: "vLLM process that wrote the line, from its prefix: APIServer, EngineCore_DP0, VllmWorker (VllmWorker TP1 too), Worker_TP1."},
+	{Name: event.FieldProcessName, Type: "keyword", Description: "vLLM process that wrote the line, from its prefix: APIServer, EngineCore_DP0, VllmWorker (VllmWorker TP1 too), Worker_TP1; the innermost of nested prefixes, (Worker pid=3) (Worker_TP1 pid=3), which a process relaying another's output writes."},
 	{Name: event.FieldProcessPID, Type: "long", Description: "Process id from the vLLM process prefix."},
 	{Name: event.FieldLogLogger, Type: "keyword", Description: "torch or nccl for the lines vLLM's workers write through PyTorch's C++ logging or NCCL."},
 	{Name: event.FieldHostHostname, Type: "keyword", Description: "Host named in an NCCL debug line (host:pid:tid)."},
 	{Name: FieldRank, Type: "long", Description: "Worker rank within its engine, from the vLLM process prefix (VllmWorker rank=N; Worker_TP3 or VllmWorker TP3 without pipeline stages) or PyTorch's [rankN]."},
+	{Name: FieldHostIP, Type: "ip", Description: "Address of the node a Ray actor ran on, from its prefix (RayWorkerWrapper pid=5, ip=10.0.0.5)."},
 	{Name: FieldDPRank, Type: "long", Description: "Data-parallel rank a V1 process names (EngineCore_DP1, Worker_DP1_TP0)."},
 	{Name: FieldPPRank, Type: "long", Description: "Pipeline-parallel stage a V1 worker names (Worker_PP1_TP0, VllmWorker PP1_TP0)."},
 	{Name: FieldTPRank, Type: "long", Description: "Tensor-parallel rank a V1 worker names (Worker_TP3, VllmWorker TP3)."},

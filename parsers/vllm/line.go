@@ -35,7 +35,8 @@ type Line struct {
 	// uncaught exception carries (torch 2.4 and later), so it says nothing of vLLM.
 	RankOnly bool
 	PID      int64
-	Rank     int64 // -1 when the prefix names no rank
+	Rank     int64  // -1 when the prefix names no rank
+	IP       string // the node's address in a Ray actor's prefix ("ip=10.0.0.5"), "" without one
 	// Parallel holds the data-, pipeline-, tensor- and expert-parallel ranks a V1 process
 	// names ("Worker_DP1_PP0_TP3_EP11", "VllmWorker PP0_TP1", "EngineCore_DP2"), -1 for a group
 	// it does not name.
@@ -73,6 +74,19 @@ func Split(line string) Line {
 	}
 	if len(rest) > 0 && rest[0] == '(' {
 		if n := l.process(rest); n > 0 {
+			// A process that relays another's output puts its prefix before the writer's:
+			// "(Worker pid=313) (Worker_TP1 pid=313) ", "(EngineCore_DP0 pid=7) (Worker_TP0
+			// pid=9) ", Ray's "(APIServer pid=5332) (DPEngineCoreActor pid=5439, ip=...) ".
+			// The writer, innermost, is the process; Proc keeps both, so that the lines of two
+			// writers relayed by one process are told apart.
+			if m := n; m < len(rest) && rest[m] == '(' {
+				inner := Line{Rank: -1, Parallel: noParallel}
+				if k := inner.process(rest[m:]); k > 0 {
+					l.ProcName, l.PID, l.Rank, l.Parallel, l.IP = inner.ProcName, inner.PID, inner.Rank, inner.Parallel, inner.IP
+					l.Proc = rest[:m+len(inner.Proc)]
+					n = m + k
+				}
+			}
 			rest = rest[n:]
 		}
 	}
@@ -220,7 +234,7 @@ func (l *Line) process(s string) int {
 	if !ok || procNameReject.index(name) >= 0 {
 		return 0
 	}
-	pid, rank, par := int64(-1), int64(-1), noParallel
+	pid, rank, par, ip := int64(-1), int64(-1), noParallel, ""
 	if base, groups, ok := strings.Cut(name, "_"); ok && (base == "Worker" || base == "EngineCore") {
 		parallelRanks(&par, groups) // vLLM 0.10.2 and later: "Worker_PP1_TP0", "EngineCore_DP0"
 	}
@@ -245,6 +259,8 @@ func (l *Line) process(s string) int {
 			if rank, ok = parseutil.Atoi(v); !ok {
 				return 0
 			}
+		case "ip":
+			ip = v
 		}
 	}
 	if pid < 0 {
@@ -253,7 +269,7 @@ func (l *Line) process(s string) int {
 	if rank < 0 {
 		rank = par.rank()
 	}
-	l.Proc, l.ProcName, l.PID, l.Rank, l.Parallel = s[:end+1], name, pid, rank, par
+	l.Proc, l.ProcName, l.PID, l.Rank, l.Parallel, l.IP = s[:end+1], name, pid, rank, par, ip
 	if end+1 < len(s) && s[end+1] == ' ' {
 		return end + 2
 	}

@@ -19,6 +19,8 @@ const (
 //	[rank0]:[E1206 18:44:12.715298746 ProcessGroupNCCL.cpp:607] [Rank 0] Watchdog caught ...
 //	[rank0]:[E ProcessGroupNCCL.cpp:563] [Rank 0] Watchdog caught ...        (torch 2.3)
 //	[W CUDAGraph.cpp:145] Warning: Waiting for pending NCCL work ...           (no rank)
+//
+// and, after a rank prefix, torch's Python logging lines (parseTorchPython).
 func parseTorch(ev *event.Event, b string, l *Line) bool {
 	rank := int64(-1)
 	if strings.HasPrefix(b, "[rank") {
@@ -31,6 +33,19 @@ func parseTorch(ev *event.Event, b string, l *Line) bool {
 			return false
 		}
 		rank, b = r, b[j+2:]
+		if len(b) > 6 && b[0] != '[' {
+			// torch's Python logging under the rank prefix a process group gives it:
+			// "[rank0]:W1114 13:17:46.038000 109 torch/_inductor/utils.py:1558] ..."
+			saved := l.Rank
+			if l.Rank < 0 {
+				l.Rank = rank
+			}
+			if parseTorchPython(ev, b, l) {
+				return true
+			}
+			l.Rank = saved
+			return false
+		}
 	}
 	if len(b) < 6 || b[0] != '[' {
 		return false

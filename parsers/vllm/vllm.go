@@ -190,6 +190,9 @@ func setProcess(ev *event.Event, l *Line) {
 	if l.PID >= 0 {
 		ev.Set(event.FieldProcessPID, event.Int(l.PID))
 	}
+	if l.IP != "" {
+		ev.SetString(FieldHostIP, l.IP)
+	}
 	setRanks(ev, l)
 }
 
