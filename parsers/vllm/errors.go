@@ -77,7 +77,7 @@ func setTraceback(ev *event.Event, text string) {
 		if typ != "" {
 			ev.SetString(event.FieldErrorType, typ)
 		}
-		if msg != "" {
+		if msg = unrepeated(msg); msg != "" {
 			ev.SetString(event.FieldErrorMsg, msg)
 		}
 	}
@@ -92,13 +92,49 @@ var messageContinuations = [...]string{
 	"Search for `cuda", "CUDA kernel errors might be asynchronously reported",
 	"For debugging consider passing CUDA_LAUNCH_BLOCKING=1", "Compile with `TORCH_USE_CUDA_DSA`",
 	"Device-side assertion tracking was not enabled", "Device-side assertions were explicitly omitted",
+	// and under "NCCL error in: ..." of a DistBackendError: the NCCL result's explanation, then
+	// "Last error:" over the cause
+	"ncclInvalidUsage: ", "ncclUnhandledCudaError: ", "ncclSystemError: ", "ncclInternalError: ",
+	"ncclRemoteError: ", "ncclInvalidArgument: ", "Last error:",
+}
+
+// The wrapper vLLM's engine raises a worker's failure in, around the worker's message, which
+// may have several lines: "RuntimeError: Worker failed with error 'The Inner error ...",
+// further lines, "', please check the stack trace above for the root cause".
+const (
+	workerFailedOpen  = "Worker failed with error '"
+	workerFailedClose = "', please check the stack trace above"
+)
+
+// States of an exception's message after one of its lines, for MessageState.
+const (
+	MessageClosed  = iota // the message is complete
+	MessageQuoted         // inside vLLM's worker-failure wrapper, until its closing quote
+	MessageOneMore        // after NCCL's "Last error:": the cause is the next line
+)
+
+// MessageState returns whether an exception's message goes on after line (its body), given its
+// state before it: open lines are the message's, whatever they say.
+func MessageState(line string, state int) int {
+	switch {
+	case state == MessageQuoted:
+		if strings.Contains(line, workerFailedClose) {
+			return MessageClosed
+		}
+		return MessageQuoted
+	case strings.Contains(line, workerFailedOpen) && !strings.Contains(line, workerFailedClose):
+		return MessageQuoted
+	case strings.HasSuffix(line, "Last error:"):
+		return MessageOneMore
+	}
+	return MessageClosed
 }
 
 // IsMessageContinuation reports whether a line's body (its header removed) continues the
 // message of the exception line before it rather than being a line of its own: a search for
 // errors must find one CUDA failure, not five.
 func IsMessageContinuation(body string) bool {
-	if len(body) < 16 || (body[0] != 'S' && body[0] != 'C' && body[0] != 'F' && body[0] != 'D') {
+	if len(body) < 11 || (body[0] != 'S' && body[0] != 'C' && body[0] != 'F' && body[0] != 'D' && body[0] != 'n' && body[0] != 'L') {
 		return false
 	}
 	for _, p := range messageContinuations {
@@ -113,6 +149,9 @@ func IsMessageContinuation(body string) bool {
 // the header and not a continuation of the exception's message: the "Type: message" line
 // Python prints last.
 func lastException(stack string) (typ, msg string) {
+	if t, m, ok := finalException(stack); ok {
+		return t, m
+	}
 	for s := stack; s != ""; {
 		j := strings.LastIndexByte(s, '\n')
 		line := s[j+1:]
@@ -134,6 +173,28 @@ func lastException(stack string) (typ, msg string) {
 		return "", line
 	}
 	return groupException(stack)
+}
+
+// finalException reads the exception line that follows the last frame of a traceback (its
+// "  File ..." line, then the frame's source and caret lines, indented): the final exception,
+// whatever lines its message goes on over (a pydantic ValidationError's field and detail lines,
+// vLLM's worker-failure wrapper around a worker's several-line message). ok is false when the
+// stack has no frame, or what follows it is not "Type: message".
+func finalException(stack string) (typ, msg string, ok bool) {
+	i := strings.LastIndex(stack, "\n  File \"")
+	if i < 0 {
+		return "", "", false
+	}
+	_, rest, _ := strings.Cut(stack[i+1:], "\n") // past the frame line
+	for rest != "" {
+		var line string
+		line, rest, _ = strings.Cut(rest, "\n")
+		if line == "" || line[0] == ' ' || line[0] == '\t' {
+			continue // the frame's source and carets
+		}
+		return SplitException(line, false)
+	}
+	return "", "", false
 }
 
 // groupException finds, in an exception group's traceback (every line inside the group drawn
@@ -195,6 +256,18 @@ func hasAnySuffix(s string, sufs ...string) bool {
 	return false
 }
 
+// unrepeated returns msg without the count Ray's log deduplication appends to a line that
+// several actors wrote ("... [repeated 3x across cluster]"), so that one error has one message.
+func unrepeated(msg string) string {
+	if !strings.HasSuffix(msg, "x across cluster]") {
+		return msg
+	}
+	if i := strings.LastIndex(msg, " [repeated "); i >= 0 {
+		return msg[:i]
+	}
+	return msg
+}
+
 // setErrorLine sets error.* for a one-line warning or error: the exception's type and message
 // when the line is "Type: message", else (for errors) the text as the message.
 func setErrorLine(ev *event.Event, body, level string) {
@@ -205,11 +278,11 @@ func setErrorLine(ev *event.Event, body, level string) {
 	}
 	if typ, msg, ok := SplitException(body, true); ok {
 		ev.SetString(event.FieldErrorType, typ)
-		if msg != "" {
+		if msg = unrepeated(msg); msg != "" {
 			ev.SetString(event.FieldErrorMsg, msg)
 		}
 	} else if level != "warning" && body != "" && utf8.ValidString(body) {
-		ev.SetString(event.FieldErrorMsg, body)
+		ev.SetString(event.FieldErrorMsg, unrepeated(body))
 	}
 	if k := Classify(body); k != "" {
 		ev.SetString(FieldErrorKind, k)
@@ -236,11 +309,19 @@ func Classify(text string) string {
 		}
 	}
 	if strings.Contains(text, "Engine") || strings.Contains(text, "errored already") {
+		if strings.Contains(text, "Engine core initialization failed") {
+			return KindEngineInit // every failed V1 start ends with it; the cause is above it
+		}
 		if containsAny(text, "EngineDeadError", "Engine loop has died", "EngineCore encountered an issue",
 			"Background loop has errored already", "MQLLMEngine is already dead", "Engine process (pid",
 			"died unexpectedly") {
 			return KindEngineDead
 		}
+	}
+	// A worker's death takes its engine down: "Worker proc VllmWorker-0 died unexpectedly,
+	// shutting down executor."
+	if strings.Contains(text, "died unexpectedly, shutting down executor") {
+		return KindEngineDead
 	}
 	if strings.Contains(text, "CUDA error") || strings.Contains(text, "CUBLAS_STATUS_") {
 		return KindCUDA // illegal memory access, launch failure, ECC: look for an Xid on the node

@@ -75,6 +75,7 @@ const (
 const (
 	KindCUDAOOM    = "cuda_oom"
 	KindEngineDead = "engine_dead"
+	KindEngineInit = "engine_init_failed"
 	KindNCCL       = "nccl"
 	KindCUDA       = "cuda_error"
 	KindNPUOOM     = "npu_oom" // an Ascend NPU's (vllm-ascend) memory, not a GPU's
@@ -103,7 +104,7 @@ var Fields = append([]parsers.Field{
 	{Name: event.FieldErrorMsg, Type: "match_only_text", Description: "Exception message of a traceback or error line, or the text of an error line."},
 	{Name: event.FieldErrorType, Type: "keyword", Description: "Exception class of the last exception in a traceback (torch.OutOfMemoryError)."},
 	{Name: event.FieldErrorStack, Type: "wildcard", Description: "The traceback, from 'Traceback (most recent call last):' to its last exception line, chained exceptions included."},
-	{Name: FieldErrorKind, Type: "keyword", Description: "Failure class recognised in an error: cuda_oom, engine_dead, nccl, cuda_error (other CUDA errors such as an illegal memory access), npu_oom (an Ascend NPU out of memory, vllm-ascend)."},
+	{Name: FieldErrorKind, Type: "keyword", Description: "Failure class recognised in an error: cuda_oom, engine_dead (a worker's death too), engine_init_failed (a V1 engine that did not start: 'Engine core initialization failed'), nccl, cuda_error (other CUDA errors such as an illegal memory access), npu_oom (an Ascend NPU out of memory, vllm-ascend)."},
 	parseutil.Field(FieldRequestID),
 	{Name: FieldFailureReason, Type: "keyword", Description: "Why vLLM says a request failed: engine dead, bad request, input error (V1 'Request <id> failed (...)')."},
 	{Name: FieldPrompt, Type: "match_only_text", Description: "Prompt text, only with prompts: keep or truncate."},

@@ -13,12 +13,26 @@ const loggerWarnings = "py.warnings"
 // PyWarning reads the first line Python's warnings module prints to stderr,
 // "<file>.py:<line>: <Category>Warning: <message>", which the parse processor joins with the
 // message's further lines and the source line after it ("  warnings.warn(").
+//
+// A warning raised where there is no source file names the module instead, and no source line
+// follows: "sys:1: DeprecationWarning: ..." (at interpreter exit), "<frozen
+// importlib._bootstrap_external>:1301: FutureWarning: ...".
 func PyWarning(b string) (file string, line int64, category, msg string, ok bool) {
-	i := strings.Index(b, ".py:")
-	if i <= 0 || strings.IndexByte(b[:i], ' ') >= 0 {
+	var rest string
+	switch i := strings.Index(b, ".py:"); {
+	case i > 0 && strings.IndexByte(b[:i], ' ') < 0:
+		file, rest = b[:i+3], b[i+4:]
+	case strings.HasPrefix(b, "sys:"):
+		file, rest = "sys", b[len("sys:"):]
+	case strings.HasPrefix(b, "<frozen ") || strings.HasPrefix(b, "<string>:"):
+		j := strings.Index(b[:min(len(b), 96)], ">:")
+		if j < 0 {
+			return "", 0, "", "", false
+		}
+		file, rest = b[:j+1], b[j+2:]
+	default:
 		return "", 0, "", "", false
 	}
-	file, rest := b[:i+3], b[i+4:]
 	num, rest, found := strings.Cut(rest, ": ")
 	if !found {
 		return "", 0, "", "", false
@@ -31,6 +45,11 @@ func PyWarning(b string) (file string, line int64, category, msg string, ok bool
 		return "", 0, "", "", false
 	}
 	return file, line, category, msg, true
+}
+
+// maybeWarning is PyWarning's cheap first test.
+func maybeWarning(b string) bool {
+	return strings.Contains(b, ".py:") || strings.HasPrefix(b, "sys:") || strings.HasPrefix(b, "<")
 }
 
 // parsePyWarning sets the fields of a (grouped) Python warning.

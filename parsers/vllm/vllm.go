@@ -68,7 +68,7 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 	if l.Header == "" && p.library(ev, &l, msg, first, rest) {
 		return true
 	}
-	if l.Header == "" && (strings.Contains(l.Body, ".py:") && parsePyWarning(ev, &l) || !multi && parseProgress(ev, &l)) {
+	if l.Header == "" && (maybeWarning(l.Body) && parsePyWarning(ev, &l) || !multi && parseProgress(ev, &l)) {
 		setMessage(ev, msg, first, l.Text, rest)
 		setProcess(ev, &l)
 		if !ev.Has(event.FieldTimestamp) && !ev.Meta.Received.IsZero() {

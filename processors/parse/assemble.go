@@ -61,6 +61,7 @@ type group struct {
 	id     string // error.id, once the group is cut at its limit
 	part   int    // which event of the group this is: 1 for the first
 	omit   int    // lines counted, not sent, after the last continuation filled
+	msg    int    // after a traceback's exception line: whether its message goes on (vllm.MessageState)
 }
 
 // assembly is the work of one Process call: what goes out, the acknowledgements the batch must
@@ -188,6 +189,8 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 			g.header = sxidKey(sl.Body) // what the report's further lines repeat
 		case modeWrapped:
 			g.header = wrappedStart(sl.Body) // its width is the further lines' indent
+		case modeMaybe:
+			g.msg = vllm.MessageState(sl.Body, vllm.MessageClosed)
 		}
 		if mode == modeTrace && g.level == "" {
 			g.level = "error" // as the vllm parser reads a bare traceback
@@ -318,15 +321,18 @@ func startMode(l *vllm.Line) (int, bool) {
 		l.Header == "" && (vllm.IsFrameLine(l.Body) || fatalPython(l.Body)),
 		l.RankOnly && l.Header == "": // only an exception is printed under "[rankN]: "
 		return modeTrace, true
-	case strings.HasPrefix(l.Body, "Process ") && strings.HasSuffix(l.Body, ":") && strings.Count(l.Body, " ") == 1:
+	case strings.HasPrefix(l.Body, "Process ") && strings.HasSuffix(l.Body, ":") && strings.Count(l.Body, " ") == 1,
+		// threading's excepthook and the unraisable hook write such a header too
+		strings.HasPrefix(l.Body, "Exception in thread ") && strings.HasSuffix(l.Body, ":"),
+		strings.HasPrefix(l.Body, "Exception ignored in: "):
 		return modeProcess, true
 	case l.Level == "error" || l.Level == "critical":
 		return modeMaybe, true
 	case l.Header == "" && vllm.IsNativeErrorStart(l.Body):
 		return modeMaybe, true
 	case l.Header == "":
-		if _, _, _, _, ok := vllm.PyWarning(l.Body); ok {
-			return modeWarning, true
+		if file, _, _, _, ok := vllm.PyWarning(l.Body); ok && strings.HasSuffix(file, ".py") {
+			return modeWarning, true // its source line follows; sys:1 and frozen modules have none
 		}
 		if mode, _, ok := goStart(l); ok {
 			return mode, true
@@ -394,7 +400,8 @@ func (g *group) accept(l *vllm.Line) bool {
 			g.mode = modeNative
 			return true
 		}
-		if g.mode == modeMaybe && l.Header == g.header && vllm.IsMessageContinuation(l.Body) {
+		if g.mode == modeMaybe && l.Header == g.header && (g.msg != vllm.MessageClosed || vllm.IsMessageContinuation(l.Body)) {
+			g.msg = vllm.MessageState(l.Body, g.msg)
 			return true // "Search for `cudaErrorIllegalAddress' ..." under "CUDA error: ..."
 		}
 		if (l.Body != vllm.TracebackHeader && !vllm.IsGroupTraceStart(l.Body)) ||
@@ -423,9 +430,13 @@ func (g *group) accept(l *vllm.Line) bool {
 		return true
 	case g.mode == modeTrace:
 		g.mode = modeAfter // the exception line
+		g.msg = vllm.MessageState(b, vllm.MessageClosed)
 		return true
-	case g.mode == modeAfter && vllm.IsMessageContinuation(b):
-		return true // the exception's message goes on (CUDA errors)
+	case g.mode == modeAfter && (g.msg != vllm.MessageClosed || vllm.IsMessageContinuation(b)):
+		// the exception's message goes on: CUDA's and NCCL's explanations, a worker's message
+		// inside vLLM's wrapper
+		g.msg = vllm.MessageState(b, g.msg)
+		return true
 	}
 	return false
 }
