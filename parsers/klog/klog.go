@@ -100,9 +100,9 @@ func body(ev *event.Event, b string) string {
 	if b == "" {
 		return ""
 	}
-	if rest, ok := strings.CutPrefix(b, xidPrefix); ok {
+	if lv, ok := nvidia_xid.DevicePluginXid(ev, b); ok {
 		ev.SetString(pu.FieldLogMessage, b)
-		return healthXid(ev, rest)
+		return lv
 	}
 	first, more, multi := strings.Cut(b, "\n")
 	if msg, rest, ok := pu.Quoted(first); ok {
@@ -141,31 +141,4 @@ func multilineValue(s string) string {
 		s = rest
 	}
 	return strings.TrimRight(sb.String(), " \n")
-}
-
-// xidPrefix starts the line the device plugin logs when NVML reports an Xid on a device:
-// "XidCriticalError: Xid=79 on Device=GPU-...; marking device as unhealthy." (or, before
-// v0.12, "..., All devices will go unhealthy.").
-const xidPrefix = "XidCriticalError: Xid="
-
-func healthXid(ev *event.Event, s string) string {
-	n := 0
-	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
-		n++
-	}
-	code, ok := pu.Atoi(s[:n])
-	if !ok {
-		return ""
-	}
-	level := nvidia_xid.Annotate(ev, code)
-	if dev, ok := strings.CutPrefix(s[n:], " on Device="); ok {
-		if i := strings.IndexByte(dev, ';'); i > 0 {
-			ev.SetString(nvidia_xid.FieldUUID, dev[:i])
-		}
-	}
-	// The plugin takes the GPU out of the node's allocatable resources: someone must look.
-	if level == pu.Info || level == pu.Warning || level == pu.Error {
-		level = pu.Warning
-	}
-	return level
 }

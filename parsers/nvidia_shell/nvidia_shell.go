@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"github.com/sluice-dev/sluice/parsers"
+	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
@@ -35,8 +36,10 @@ var Info = parsers.Info{
 	Name:        "nvidia_shell",
 	Description: "plain output of the GPU driver, driver manager and validator containers, Go std-log lines and Go panics",
 	New:         func(parsers.Options) parsers.Parser { return New() },
-	Fields: append(pu.Fields(pu.FieldLogMessage, event.FieldErrorMsg, event.FieldErrorStack),
-		parsers.Field{Name: FieldCommand, Type: "wildcard", Description: "Command of a shell trace line (set -x)."}),
+	Fields: append(append(pu.Fields(pu.FieldLogMessage, event.FieldErrorMsg, event.FieldErrorStack, event.FieldLogLogger),
+		parsers.Field{Name: FieldCommand, Type: "wildcard", Description: "Command of a shell trace line (set -x)."},
+		parsers.Field{Name: nvidia_xid.FieldUUID, Type: "keyword", Description: "GPU UUID (GPU-...)."}),
+		nvidia_xid.CatalogFields...),
 }
 
 // Parser parses plain GPU-stack output. It is stateless and safe for concurrent use.
@@ -87,6 +90,21 @@ func trace(s string) (string, bool) {
 	return s[i+1:], true
 }
 
+// stdLogPrefix returns text without the prefix a Go program gave its standard log with
+// log.SetPrefix ("gpu-feature-discovery: 2022/08/30 02:07:24 ..."), and records the prefix as
+// the logger; text itself when it has none. Only a prefix before a std-log stamp counts.
+func stdLogPrefix(ev *event.Event, text string) string {
+	i := strings.Index(text[:min(len(text), 48)], ": ")
+	if i <= 0 || strings.IndexByte(text[:i], ' ') >= 0 || len(text) < i+12 || text[i+6] != '/' {
+		return text
+	}
+	if _, _, ok := pu.StdLog(text[i+2:]); !ok {
+		return text
+	}
+	ev.SetString(event.FieldLogLogger, text[:i])
+	return text[i+2:]
+}
+
 // unitFailed reports whether a systemd line says that a unit failed: its main process was
 // killed or exited with a status other than 0, or it failed to start.
 func unitFailed(s string) bool {
@@ -123,6 +141,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		return true
 	}
 	dataset := pu.GPUDataset(ev)
+	text = stdLogPrefix(ev, text)
 	if t, n, ok := pu.StdLog(text); ok {
 		pu.SetLocalTime(ev, t)
 		text = strings.TrimSpace(text[n:])
@@ -143,6 +162,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	level := pu.Guess(text)
 	if level == pu.Info && (unitFailed(text) || failureKind(text)) {
 		level = pu.Error
+	}
+	if lv, ok := nvidia_xid.DevicePluginXid(ev, text); ok {
+		level = lv // the device plugin before v0.12 logged its health check with Go's log
 	}
 	if cmd, ok := trace(text); ok {
 		ev.SetString(FieldCommand, cmd)

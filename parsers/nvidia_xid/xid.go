@@ -361,6 +361,36 @@ func sxid(ev *event.Event, msg string, i int) bool {
 	return true
 }
 
+// DevicePluginXid reads the line the device plugin logs when NVML reports an Xid on a device:
+// "XidCriticalError: Xid=79 on Device=GPU-...; marking device as unhealthy." (klog, v0.12 and
+// later), "XidCriticalError: Xid=69 on Device=GPU-..., the device will go unhealthy." (Go's
+// standard log, before), and sets the Xid's catalog entry and the GPU's UUID. The level is at
+// least warning: the plugin takes the GPU out of the node's allocatable resources.
+func DevicePluginXid(ev *event.Event, s string) (level string, ok bool) {
+	rest, ok := strings.CutPrefix(s, "XidCriticalError: Xid=")
+	if !ok {
+		return "", false
+	}
+	n := 0
+	for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
+		n++
+	}
+	code, ok := pu.Atoi(rest[:n])
+	if !ok {
+		return "", false
+	}
+	level = Annotate(ev, code)
+	if dev, ok := strings.CutPrefix(rest[n:], " on Device="); ok {
+		if i := strings.IndexAny(dev, ";, "); i > 0 {
+			ev.SetString(FieldUUID, dev[:i])
+		}
+	}
+	if level == pu.Info || level == pu.Warning || level == pu.Error {
+		level = pu.Warning
+	}
+	return level, true
+}
+
 // pciID normalises a PCI address the way the Xid lines write it, domain:bus:device in lowercase
 // (0000:3b:00), dropping a function number (.0) where another line added one, so that one GPU
 // has one gpu.pci_bus_id across Xid, fallen-off-the-bus and identification lines.
