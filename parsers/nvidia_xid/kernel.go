@@ -21,8 +21,14 @@ const (
 // ("[ 1843.308145] ") precedes, or a line the syslog framing says the kernel wrote. A PCIe AER
 // line is a GPU fault's companion (gpu.xid, with its level from the severity and the bus id),
 // and so is a stack frame in an NVIDIA module; other kernel lines are system.kernel.
-func kernel(ev *event.Event, msg string) bool {
+//
+// level is the level a record prefix (record.go) gave the line, "" without one: such a line is
+// the kernel's, and its level is the kernel's unless it is a report the kernel logs at its own.
+func kernel(ev *event.Event, msg, level string) bool {
 	body, ok := uptime(msg)
+	if !ok && level != "" {
+		body, ok = msg, true
+	}
 	pfx := "" // a syslog prefix, read once the line is taken
 	if !ok {
 		if k := strings.Index(msg[:min(len(msg), 128)], " kernel: "); k > 0 && kernelPrefix(msg[:k+len(" kernel: ")]) {
@@ -67,31 +73,37 @@ func kernel(ev *event.Event, msg string) bool {
 		// a frame of a kernel stack dump in an NVIDIA module ("_nv012345rm+0x1d/0x30 [nvidia]")
 		ds = pu.DatasetXid
 	}
-	pu.Finish(ev, ds, reportLevel(body))
+	lv, known := reportLevel(body)
+	if !known && level != "" {
+		lv = level
+	}
+	pu.Finish(ev, ds, lv)
 	return true
 }
 
 // reportLevel is the level of a kernel line: the one the kernel logs its reports at (a hung
 // task at KERN_ERR, an oops worse), else the line's words.
-func reportLevel(body string) string {
+// known is false when the level is only guessed from the words.
+func reportLevel(body string) (level string, known bool) {
 	switch {
 	case strings.HasPrefix(body, "BUG: ") || strings.HasPrefix(body, "Oops: ") ||
 		strings.HasPrefix(body, "general protection fault") || strings.HasPrefix(body, "Kernel panic"):
-		return pu.Critical
+		return pu.Critical, true
 	case strings.HasPrefix(body, "INFO: task ") && strings.Contains(body, " blocked for more than "):
-		return pu.Error
+		return pu.Error, true
 	case strings.HasPrefix(body, "WARNING: CPU: "):
-		return pu.Warning
+		return pu.Warning, true
 	case strings.Contains(body, "out of memory: Killed process") || strings.HasPrefix(body, "oom-kill:") ||
 		strings.HasPrefix(body, "Out of memory: Kill"):
-		return pu.Error // a process (a pod's, with its memory limit) was killed
+		return pu.Error, true // a process (a pod's, with its memory limit) was killed
 	case strings.Contains(body, " invoked oom-killer: "):
-		return pu.Warning
+		return pu.Warning, true
 	}
-	return pu.Guess(body)
+	return pu.Guess(body), false
 }
 
-// uptime strips dmesg's "[ 1843.308145] " (or "[  +0.000844] ", dmesg -d), returning the rest.
+// uptime strips dmesg's "[ 1843.308145] " (or "[  +0.000844] ", dmesg -d; a comma in a locale
+// that writes one; "[Feb28 16:29] ", the minute a dmesg -H line opens), returning the rest.
 func uptime(s string) (string, bool) {
 	if len(s) < 4 || s[0] != '[' {
 		return "", false
@@ -101,11 +113,18 @@ func uptime(s string) (string, bool) {
 		return "", false
 	}
 	in := strings.TrimLeft(s[1:end], " +")
-	dot := strings.IndexByte(in, '.')
-	if dot <= 0 || !digits(in[:dot]) || !digits(in[dot+1:]) {
+	dot := strings.IndexAny(in, ".,")
+	if (dot <= 0 || !digits(in[:dot]) || !digits(in[dot+1:])) && !humanMinute(in) {
 		return "", false
 	}
 	return strings.TrimPrefix(s[end+1:], " "), true
+}
+
+// humanMinute reports whether s is the "Feb28 16:29" of dmesg -H.
+func humanMinute(s string) bool {
+	sp := strings.IndexByte(s, ' ')
+	return sp >= 4 && sp <= 5 && pu.Month(s) > 0 && digits(s[3:sp]) && len(s) == sp+6 && s[sp+3] == ':' &&
+		digits(s[sp+1:sp+3]) && digits(s[sp+4:])
 }
 
 func digits(s string) bool {

@@ -37,9 +37,29 @@ func (p *Parser) parse(ev *event.Event) bool {
 	if len(msg) > 0 && msg[0] == '[' && fabric(ev, msg) {
 		return true
 	}
+	r, ok := record(msg)
+	if !ok {
+		return parseBody(ev, msg, "")
+	}
+	if !parseBody(ev, r.body, r.level) {
+		return false
+	}
+	r.set(ev)
+	return true
+}
+
+// parseBody reads a kernel line without the prefix of a kernel record; level is the kernel's
+// level that prefix stated, "" without one.
+func parseBody(ev *event.Event, msg, level string) bool {
 	if i := strings.Index(msg, "NVRM: "); i >= 0 {
 		prefix(ev, msg[:i])
-		return nvrm(ev, msg[i+len("NVRM: "):])
+		if !nvrm(ev, msg[i+len("NVRM: "):]) {
+			return false
+		}
+		if a, _ := ev.GetString(event.FieldEventAction); a == ActionNVRM && level != "" {
+			ev.SetString(event.FieldLogLevel, level) // the kernel's, not a guess from the words
+		}
+		return true
 	}
 	if i := strings.Index(msg, "SXid ("); i >= 0 {
 		return sxid(ev, msg, i)
@@ -55,7 +75,7 @@ func (p *Parser) parse(ev *event.Event) bool {
 		}
 		off += i + len("nvidia")
 	}
-	return kernel(ev, msg)
+	return kernel(ev, msg, level)
 }
 
 // modules are the NVIDIA kernel modules that log under their own name rather than NVRM.

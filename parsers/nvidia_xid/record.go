@@ -1,0 +1,125 @@
+package nvidia_xid
+
+import (
+	"strings"
+	"time"
+
+	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// Kernel records as tools other than syslog write them, each with the level the kernel logged
+// the message at:
+//
+//	kern  :warn  : 2025-01-21T04:41:44,285060+00:00 pt_main_thread[2536443]: segfault at ...   dmesg --decode --time-format iso
+//	kern  :err   : [ 1843.308145] NVRM: Xid ...                                                 dmesg --decode
+//	6,3964,206764307,-;nvidia-nvswitch2: open (major=510)                                         /dev/kmsg
+//	192.168.11.119: kern: warning: [2026-04-22T21:27:51.288830314Z]: NVRM: ...                    talosctl dmesg
+//
+// record takes such a prefix off msg and returns it read: the message, the kernel's level and
+// what the prefix says, to set once the line is taken. ok is false for a line without one.
+func record(msg string) (r kernelRecord, ok bool) {
+	switch {
+	case len(msg) > 16 && (msg[4] == ' ' || msg[4] == ':'):
+		return decoded(msg)
+	case len(msg) > 8 && msg[0] >= '0' && msg[0] <= '9':
+		if n := kmsgHeader(msg); n > 0 {
+			return kernelRecord{body: msg[n:], level: priorityLevel(msg[:strings.IndexByte(msg, ',')])}, true
+		}
+		return talos(msg)
+	}
+	return r, false
+}
+
+// kernelRecord is a kernel record's prefix, read.
+type kernelRecord struct {
+	body, level string
+	time        time.Time // zero without one
+	host        string
+}
+
+// set sets what the prefix says on the event of a line that was taken.
+func (r *kernelRecord) set(ev *event.Event) {
+	if !r.time.IsZero() {
+		pu.SetTime(ev, r.time)
+	}
+	if r.host != "" {
+		ev.SetString(event.FieldHostHostname, r.host)
+	}
+}
+
+// decoded reads dmesg --decode's "facility:level : " and the time after it, in ISO form with a
+// comma before the fraction (--time-format iso) or since boot.
+func decoded(msg string) (r kernelRecord, ok bool) {
+	fac, rest, ok := strings.Cut(msg[:min(len(msg), 24)], ":")
+	if !ok || strings.TrimRight(fac, " ") != "kern" {
+		return r, false
+	}
+	lv, _, ok := strings.Cut(rest, ":")
+	if !ok {
+		return r, false
+	}
+	if r.level = syslogLevel(strings.TrimSpace(lv)); r.level == "" {
+		return r, false
+	}
+	r.body = strings.TrimLeft(msg[len(fac)+1+len(lv)+1:], " ")
+	if b := r.body; len(b) > 26 && b[10] == 'T' && b[19] == ',' {
+		iso := b[:19] + "." + b[20:min(len(b), 40)] // 2025-01-21T04:41:44,285060+00:00
+		if t, n, ok := pu.RFC3339(iso); ok && n < len(b) && b[n] == ' ' && pu.Zoned(iso[:n]) {
+			r.time, r.body = t, b[n+1:]
+		}
+	} else if b, up := uptime(b); up {
+		r.body = b
+	}
+	return r, true
+}
+
+// talos reads talosctl dmesg's "<node>: kern: <level>: [<RFC 3339>]: ".
+func talos(msg string) (r kernelRecord, ok bool) {
+	node, _, ok := strings.Cut(msg[:min(len(msg), 96)], ": kern: ")
+	if !ok || strings.IndexByte(node, ' ') >= 0 {
+		return r, false
+	}
+	lv, rest, ok := strings.Cut(msg[len(node)+len(": kern: "):], ": [")
+	if !ok || strings.IndexByte(lv, ' ') >= 0 {
+		return r, false
+	}
+	if r.level = syslogLevel(lv); r.level == "" {
+		return r, false
+	}
+	stamp, rest, ok := strings.Cut(rest, "]: ")
+	if !ok {
+		return r, false
+	}
+	if t, n, ok := pu.RFC3339(stamp); ok && n == len(stamp) && pu.Zoned(stamp) {
+		r.time = t
+	}
+	r.body, r.host = rest, node
+	return r, true
+}
+
+// syslogLevel maps the kernel's level names (dmesg's "warn", "err", Talos's "warning") to ECS's.
+func syslogLevel(s string) string {
+	switch s {
+	case "emerg", "alert", "crit":
+		return pu.Critical
+	case "err", "error":
+		return pu.Error
+	case "warn", "warning":
+		return pu.Warning
+	case "notice", "info":
+		return pu.Info
+	case "debug":
+		return pu.Debug
+	}
+	return ""
+}
+
+// priorityLevel maps a /dev/kmsg record's priority (facility * 8 + level) to a level.
+func priorityLevel(p string) string {
+	n, ok := pu.Atoi(p)
+	if !ok {
+		return ""
+	}
+	return [...]string{pu.Critical, pu.Critical, pu.Critical, pu.Error, pu.Warning, pu.Info, pu.Info, pu.Debug}[n&7]
+}
