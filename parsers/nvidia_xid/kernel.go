@@ -87,8 +87,22 @@ func kernel(ev *event.Event, msg, level string) bool {
 func reportLevel(body string) (level string, known bool) {
 	switch {
 	case strings.HasPrefix(body, "BUG: ") || strings.HasPrefix(body, "Oops: ") ||
-		strings.HasPrefix(body, "general protection fault") || strings.HasPrefix(body, "Kernel panic"):
+		strings.HasPrefix(body, "general protection fault") || strings.HasPrefix(body, "Kernel panic") ||
+		strings.HasPrefix(body, "watchdog: BUG: ") || strings.HasPrefix(body, "NMI watchdog: BUG: ") ||
+		strings.HasPrefix(body, "kernel BUG at ") || strings.HasPrefix(body, "invalid opcode: ") ||
+		strings.HasPrefix(body, "Unable to handle kernel ") || strings.HasPrefix(body, "Internal error: "):
 		return pu.Critical, true
+	case strings.HasPrefix(body, "------------[ cut here ]------------"):
+		// the next line says what it is: a WARNING (warning) or a BUG (critical)
+		if _, next, ok := strings.Cut(body, "\n"); ok {
+			if b, up := uptime(next); up {
+				next = b
+			}
+			if lv, known := reportLevel(next); known {
+				return lv, true
+			}
+		}
+		return pu.Warning, true
 	case strings.HasPrefix(body, "INFO: task ") && strings.Contains(body, " blocked for more than "):
 		return pu.Error, true
 	case strings.HasPrefix(body, "WARNING: CPU: "):

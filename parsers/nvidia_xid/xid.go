@@ -79,7 +79,7 @@ func parseBody(ev *event.Event, msg, level string) bool {
 }
 
 // modules are the NVIDIA kernel modules that log under their own name rather than NVRM.
-var modules = [...]string{"nvidia-uvm", "nvidia-nvlink", "nvidia-modeset", "nvidia-drm", "nvidia-peermem", "nvidia-fs", "nvidia-nvswitch"}
+var modules = [...]string{"nvidia-uvm", "nvidia-nvlink", "nvidia-modeset", "nvidia-drm", "nvidia-peermem", "nvidia-fs", "nvidia_fs", "nvidia-nvswitch"}
 
 // module reads a kernel line from another NVIDIA module ("nvidia-uvm: Loaded the UVM driver",
 // "nvidia 0000:3b:00.0: enabling device") when what precedes it is a kernel log prefix, so
@@ -103,7 +103,9 @@ func module(ev *event.Event, msg string, i int) bool {
 			}
 			after = rest[n:]
 		}
-		if strings.HasPrefix(after, ": ") || strings.HasPrefix(after, " ") && len(after) > 1 && after[1] != ' ' {
+		// GPUDirect Storage's module names its function after a colon: "nvidia-fs:nvfs_pin_gpu_pages:1383 ..."
+		fsFunc := (m == "nvidia-fs" || m == "nvidia_fs") && len(after) > 1 && after[0] == ':' && after[1] != ' '
+		if strings.HasPrefix(after, ": ") || strings.HasPrefix(after, " ") && len(after) > 1 && after[1] != ' ' || fsFunc {
 			name, nameLen = m, n
 			break
 		}

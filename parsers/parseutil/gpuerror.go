@@ -18,6 +18,7 @@ const (
 	KindContainerCLI    = "container_cli"
 	KindNoDevice        = "no_device"
 	KindRuntimeMissing  = "runtime_not_configured"
+	KindCDIUnresolvable = "cdi_unresolvable"
 )
 
 // gpuFailures maps phrases of NVIDIA user-space failures, as NVML, nvidia-smi, the container
@@ -44,6 +45,11 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	{`no runtime for "nvidia" is configured`, KindRuntimeMissing, DatasetToolkit},
 	{`no runtime for \"nvidia\" is configured`, KindRuntimeMissing, DatasetToolkit},
 	{"no CUDA-capable device is detected", KindNoDevice, DatasetDriver},
+	// CDI injection (toolkit 1.14 and later, containerd 2, Kata's GPU passthrough): the
+	// device's spec was not generated or names a device the node no longer has
+	{"unresolvable CDI devices nvidia.com/", KindCDIUnresolvable, DatasetToolkit},
+	{"unresolvable CDI devices management.nvidia.com/", KindCDIUnresolvable, DatasetToolkit},
+	{"unresolvable CDI devices runtime.nvidia.com/", KindCDIUnresolvable, DatasetToolkit},
 }
 
 // GPUFailure returns the kind and dataset of the NVIDIA user-space failure s reports, or "".

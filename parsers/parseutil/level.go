@@ -64,7 +64,7 @@ func Guess(s string) string {
 		return Error
 	case hasPrefixFold(s, "warn"):
 		return Warning
-	case anyWord(s, "retrying", "Retrying"):
+	case anyWord(s, "retrying", "Retrying", "not responding, still trying"):
 		return Warning
 	case anyWord(s, "failed", "Failed", "FAILED", "failure", "error", "Error", "ERROR", "Unable", "unable", "Could not", "could not", "cannot", "Cannot", "not found"):
 		return Error

@@ -17,10 +17,15 @@ func kernelReportStart(l *vllm.Line) bool {
 		return false
 	}
 	t := sinceBoot(l.Body)
-	return t == "Call Trace:" || strings.HasPrefix(t, "WARNING: CPU: ") || strings.HasPrefix(t, "BUG: ") ||
+	return t == "Call Trace:" || t == "Call trace:" || strings.HasPrefix(t, "WARNING: CPU: ") || strings.HasPrefix(t, "BUG: ") ||
 		strings.Contains(t, " invoked oom-killer: ") ||
 		strings.HasPrefix(t, "INFO: task ") && strings.Contains(t, " blocked for more than ") ||
-		strings.HasPrefix(t, "Oops: ") || strings.HasPrefix(t, "general protection fault")
+		strings.HasPrefix(t, "Oops: ") || strings.HasPrefix(t, "general protection fault") ||
+		// a soft lockup ("watchdog: BUG: soft lockup - CPU#7 stuck for 23s! [pytest:25222]",
+		// "NMI watchdog: BUG: ..."), BUG_ON()'s oops, and arm64's (Grace nodes) oops
+		strings.HasPrefix(t, "watchdog: BUG: ") || strings.HasPrefix(t, "NMI watchdog: BUG: ") ||
+		strings.HasPrefix(t, "kernel BUG at ") || t == "------------[ cut here ]------------" ||
+		strings.HasPrefix(t, "Unable to handle kernel ") || strings.HasPrefix(t, "Internal error: ")
 }
 
 // kernelReportAccept reports whether l continues a kernel report.
@@ -37,7 +42,33 @@ func kernelReportAccept(l *vllm.Line) bool {
 			return true
 		}
 	}
-	return kernelFrame(t)
+	return kernelFrame(t) || taskState(t) || arm64Register(t)
+}
+
+// taskState reports whether t is the line a hung-task report gives the task's state on:
+// "task:containerd-shim state:D stack:    0 pid:28325 ppid:     1 flags:0x00004080" (5.14 and
+// later), or "python          D    0 19772  30357 0x00000004" (before; the stack pointer
+// between the state and the numbers on some kernels).
+func taskState(t string) bool {
+	if strings.HasPrefix(t, "task:") {
+		return strings.Contains(t, " state:")
+	}
+	f := strings.Fields(t)
+	return len(f) >= 5 && len(f[1]) == 1 && strings.IndexByte("DRSTZI", f[1][0]) >= 0 &&
+		strings.HasPrefix(f[len(f)-1], "0x")
+}
+
+// arm64Register reports whether t is a line of an arm64 register dump: "pc : ...", "lr : ...",
+// "sp : ...", "x29: ffff800082d1b9c0 x28: ...".
+func arm64Register(t string) bool {
+	switch {
+	case strings.HasPrefix(t, "pc : ") || strings.HasPrefix(t, "lr : ") || strings.HasPrefix(t, "sp : "):
+		return true
+	case len(t) > 5 && t[0] == 'x' && t[1] >= '0' && t[1] <= '9':
+		c := strings.IndexByte(t[:5], ':')
+		return c > 1 && strings.Trim(t[1:c], "0123456789") == ""
+	}
+	return false
 }
 
 // kernelFrame reports whether t is a call-trace frame as the journal and syslog deliver it,
@@ -59,7 +90,9 @@ func kernelFrame(t string) bool {
 // kernelReportLines start the unindented lines of a report after its first.
 var kernelReportLines = [...]string{"Call Trace:", "<TASK>", "</TASK>", "<IRQ>", "</IRQ>", "RIP: ", "RSP: ",
 	"RAX: ", "RDX: ", "RBP: ", "R10: ", "R13: ", "FS: ", "CS: ", "CR2: ", "Code: ", "Modules linked in:",
-	"CPU: ", "Hardware name: ", "Workqueue: ", "---[ end trace", "\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\""}
+	"CPU: ", "Hardware name: ", "Workqueue: ", "---[ end trace", "\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\"",
+	"Call trace:", "kernel BUG at ", "invalid opcode: ", "Tainted: ", "pstate: ", "Mem abort info:", "Internal error: ",
+	"Kernel panic - not syncing"}
 
 // sinceBoot returns s without dmesg's "[ 5873.238880] " in front.
 func sinceBoot(s string) string {
