@@ -39,8 +39,34 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if !ok {
 		return false
 	}
-	pu.Finish(ev, pu.DatasetOr(ev, dataset(ev, rec.Logger)), rec.Level)
+	ds := dataset(ev, rec.Logger)
+	if rec.Level == "" && rec.klog() {
+		rec.Level, ds = rec.klogLevel(), DatasetKlog
+	}
+	pu.Finish(ev, pu.DatasetOr(ev, ds), rec.Level)
 	return true
+}
+
+// DatasetKlog is the dataset of klog's lines, which the klog parser gives its text form.
+const DatasetKlog = "generic.klog"
+
+// klog reports whether the line is klog's JSON form (--logging-format=json of the kubelet and
+// other Kubernetes components): a numeric "ts", "caller" and "msg", and "v" on info lines or
+// "err" on error lines, with no level key.
+func (r *Record) klog() bool {
+	return r.numTime && r.caller && r.Msg && (r.v >= 0 || r.err)
+}
+
+// klogLevel is the level of a klog JSON line: klog writes "v" (the verbosity) on info lines
+// only, so a line without one is an error; V(4) and more are debug by Kubernetes' convention.
+func (r *Record) klogLevel() string {
+	switch {
+	case r.v < 0:
+		return pu.Error
+	case r.v >= 4:
+		return pu.Debug
+	}
+	return pu.Info
 }
 
 // dataset attributes a Python JSON logger's line by its logger name; vLLM's JSON formatter
@@ -69,6 +95,11 @@ type Record struct {
 	Controller string
 	// Msg, Time tell whether the line had a message and a readable time.
 	Msg, Time bool
+
+	// what tells klog's JSON form: a numeric time, a caller, an error, the verbosity (-1
+	// without one)
+	numTime, caller, err bool
+	v                    int64
 }
 
 // Walk checks that s is one JSON object and sets its fields on ev. It changes nothing and
@@ -78,7 +109,7 @@ func Walk(ev *event.Event, s string) (Record, bool) {
 	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' || !eventjson.Valid(s) {
 		return Record{}, false
 	}
-	var rec Record
+	rec := Record{v: -1}
 	n := 0
 	gjson.Parse(s).ForEach(func(k, v gjson.Result) bool {
 		if !known(ev, k.Str, v, &rec) {
@@ -117,6 +148,7 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 			pu.SetStamp(ev, t, v.Str)
 		} else {
 			pu.SetTime(ev, t)
+			rec.numTime = true
 		}
 		rec.Time = true
 	case "name":
@@ -134,7 +166,16 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		rec.Logger = v.Str
 		ev.SetString(event.FieldLogLogger, v.Str)
 	case "caller", "source", "file":
-		return origin(ev, v)
+		if !origin(ev, v) {
+			return false
+		}
+		rec.caller = k == "caller"
+	case "v":
+		// klog's verbosity; kept as a field too
+		if v.Type == gjson.Number && v.Num >= 0 && v.Num == float64(int64(v.Num)) {
+			rec.v = int64(v.Num)
+		}
+		return false
 	case "func", "funcName":
 		if v.Type != gjson.String {
 			return false
@@ -146,6 +187,7 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		return false
 	case "error", "err":
 		ev.Set(event.FieldErrorMsg, eventjson.Value(v))
+		rec.err = true
 	case "stacktrace", "stack_trace", "exc_info":
 		ev.Set(event.FieldErrorStack, eventjson.Value(v))
 	default:

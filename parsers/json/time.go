@@ -1,6 +1,7 @@
 package json
 
 import (
+	"strings"
 	"time"
 
 	"github.com/tidwall/gjson"
@@ -20,9 +21,31 @@ func timeOf(v gjson.Result) (time.Time, bool) {
 		case f > 1e17:
 			return time.Unix(0, v.Int()).UTC(), true
 		case f > 1e11:
+			if t, ok := unixMilli(v.Raw); ok {
+				return t, true
+			}
 			return time.UnixMilli(v.Int()).UTC(), true
 		}
 		return pu.Epoch(v.Raw)
 	}
 	return time.Time{}, false
+}
+
+// unixMilli reads milliseconds since the epoch with their fraction, as klog's JSON writes them
+// ("ts":1655581336241.7104), to the nanosecond the digits give.
+func unixMilli(raw string) (time.Time, bool) {
+	ms, frac, _ := strings.Cut(raw, ".")
+	n, ok := pu.Atoi(ms)
+	if !ok {
+		return time.Time{}, false
+	}
+	ns := int64(0)
+	for i, scale := 0, int64(100000); i < len(frac) && scale > 0; i, scale = i+1, scale/10 {
+		c := frac[i]
+		if c < '0' || c > '9' {
+			return time.Time{}, false
+		}
+		ns += int64(c-'0') * scale
+	}
+	return time.UnixMilli(n).Add(time.Duration(ns)).UTC(), true
 }
