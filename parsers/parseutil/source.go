@@ -109,6 +109,25 @@ var gpuPrograms = map[string]string{
 	"nvidia-persiste":               DatasetDriver,
 }
 
+// servingComponents maps the containers of LLM-serving components that are not vLLM but write
+// vLLM's kinds of lines (uvicorn's server and access lines, LMCache's format) to the prefix of
+// their datasets: their lines must not count as the engine's.
+var servingComponents = map[string]string{
+	"router-container": "vllm_router", // vLLM production-stack's router
+	"vllm-router":      "vllm_router",
+	"lmcache-server":   "lmcache", // LMCache's standalone cache server
+}
+
+// ServingComponent returns the dataset prefix of the serving component (not vLLM) whose container
+// wrote the event, "" for any other container.
+func ServingComponent(ev *event.Event) string {
+	c := Container(ev)
+	if c == "" {
+		return ""
+	}
+	return servingComponents[c]
+}
+
 // FieldSystemdUnit is where Filebeat's journald input puts the unit of a journal entry.
 const FieldSystemdUnit = "systemd.unit"
 

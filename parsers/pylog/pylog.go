@@ -28,6 +28,7 @@ import (
 const (
 	DatasetGeneric   = "generic.python"
 	DatasetVLLM      = "vllm.server"
+	DatasetRouter    = "vllm_router.server"
 	DatasetKServe    = "kserve.server"
 	DatasetRayCore   = "ray.core"
 	DatasetRayServe  = "ray.serve"
@@ -133,6 +134,11 @@ func (r *rec) set(ev *event.Event) {
 	if ds == "" || ds == DatasetGeneric {
 		ds = pu.DatasetOr(ev, containerDataset(ev))
 	}
+	if ds == DatasetVLLM && !vllmProcess(r.proc) {
+		if c := pu.ServingComponent(ev); c != "" {
+			ds = c + ".server" // LMCache's own server, not a vLLM process's connector
+		}
+	}
 	if strings.HasPrefix(r.logger, "lmcache") {
 		if id := lmcacheRequest(r.msg); id != "" {
 			ev.SetString(pu.FieldVLLMRequestID, id)
@@ -155,8 +161,10 @@ func containerDataset(ev *event.Event) string {
 func LoggerDataset(logger string) string {
 	top, _, _ := strings.Cut(logger, ".")
 	switch top {
-	case "vllm", "lmcache": // LMCache logs only as vLLM's KV cache connector
+	case "vllm", "lmcache": // LMCache logs as vLLM's KV cache connector (its server: ServingComponent)
 		return DatasetVLLM
+	case "vllm_router": // vLLM production-stack's router
+		return DatasetRouter
 	case "kserve", "huggingfaceserver":
 		return DatasetKServe
 	case "ray":
@@ -287,7 +295,20 @@ func (r *rec) bracketed(s string) bool {
 // location at its end.
 func (r *rec) named(s string) bool {
 	name, rest, ok := strings.Cut(s, " ")
-	if !ok || name == "" || name[0] < 'A' || name[0] > 'Z' || strings.ContainsAny(name, ":[") {
+	if !ok || name == "" || name[0] < 'A' || name[0] > 'Z' {
+		return false
+	}
+	if lv, found := strings.CutSuffix(name, ":"); found {
+		// "[date] INFO: msg (request.py:238:vllm_router...)": the vLLM production-stack
+		// router's format, LMCache's without the name
+		if r.level = pyLevel(lv, false); r.level == "" {
+			return false
+		}
+		r.msg = rest
+		r.trailingOrigin()
+		return true
+	}
+	if strings.ContainsAny(name, ":[") {
 		return false
 	}
 	if r.level = pyLevel(name, false); r.level != "" {
@@ -306,21 +327,31 @@ func (r *rec) named(s string) bool {
 	}
 	r.msg = strings.TrimPrefix(msg, " ")
 	r.logger = name
-	if end := len(r.msg) - 1; end > 0 && r.msg[end] == ')' {
-		if open := strings.LastIndex(r.msg, " ("); open > 0 {
-			loc := r.msg[open+2 : end]
-			if file, after, ok := strings.Cut(loc, ":"); ok && strings.HasSuffix(file, ".py") {
-				ln, logger, _ := strings.Cut(after, ":")
-				if n, ok := pu.Atoi(ln); ok {
-					r.file, r.line, r.msg = file, n, r.msg[:open]
-					if IsLoggerName(logger) {
-						r.logger = logger
-					}
-				}
+	r.trailingOrigin()
+	return true
+}
+
+// trailingOrigin takes the " (file.py:N:logger)" at the end of the message off into the origin
+// and logger.
+func (r *rec) trailingOrigin() {
+	end := len(r.msg) - 1
+	if end <= 0 || r.msg[end] != ')' {
+		return
+	}
+	open := strings.LastIndex(r.msg, " (")
+	if open <= 0 {
+		return
+	}
+	loc := r.msg[open+2 : end]
+	if file, after, ok := strings.Cut(loc, ":"); ok && strings.HasSuffix(file, ".py") {
+		ln, logger, _ := strings.Cut(after, ":")
+		if n, ok := pu.Atoi(ln); ok {
+			r.file, r.line, r.msg = file, n, r.msg[:open]
+			if IsLoggerName(logger) {
+				r.logger = logger
 			}
 		}
 	}
-	return true
 }
 
 // actor removes the prefix Ray puts before the lines of an actor or task it forwards

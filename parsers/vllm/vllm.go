@@ -97,15 +97,20 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 	p.setTime(ev, &l)
 	setProcess(ev, &l)
 	lv := l.Level // "" when the line states none: no level is made up (rules may set one)
+	component := ""
+	if l.Uvicorn {
+		// another serving component's uvicorn (the production-stack router's), by its container
+		component = parseutil.ServingComponent(ev)
+	}
 	if l.Uvicorn && l.Level == "info" && !multi {
 		if a, ok := uvicorn.Split(l.Body); ok {
 			a.Set(ev)
-			ev.SetString(event.FieldDataset, DatasetAccess)
+			ev.SetString(event.FieldDataset, datasetOf(component, DatasetAccess, ".access"))
 			ev.SetString(event.FieldLogLevel, accessLevel(a.Status))
 			return true
 		}
 	}
-	ev.SetString(event.FieldDataset, DatasetServer)
+	ev.SetString(event.FieldDataset, datasetOf(component, DatasetServer, ".server"))
 	if l.File != "" {
 		ev.SetString(event.FieldOriginFile, l.File)
 		ev.Set(event.FieldOriginLine, event.Int(l.FileLine))
@@ -210,6 +215,14 @@ func setRanks(ev *event.Event, l *Line) {
 			ev.Set(parallelFields[i], event.Int(r))
 		}
 	}
+}
+
+// datasetOf is vLLM's dataset, or a serving component's when its container wrote the line.
+func datasetOf(component, vllmDataset, kind string) string {
+	if component == "" {
+		return vllmDataset
+	}
+	return component + kind
 }
 
 // body reads the message of a one-line record: stats, request lifecycle. Cheap checks on the

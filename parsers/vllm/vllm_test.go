@@ -262,3 +262,31 @@ func TestSchedulerDumpTokensByMode(t *testing.T) {
 		}
 	}
 }
+
+// The production-stack router and LMCache's server run uvicorn as vLLM does: their lines are
+// theirs, by their container, and the engine's stay vllm.*. Lines from vllm-project/
+// production-stack issue #448 and LMCache/LMCache issue #4094.
+func TestServingComponentUvicorn(t *testing.T) {
+	t.Parallel()
+	p := New(Options{})
+	tests := []struct{ container, line, want string }{
+		{"router-container", `INFO:     127.0.0.1:42496 - "POST /v1/chat/completions HTTP/1.0" 200 OK`, "vllm_router.access"},
+		{"router-container", "INFO:     Waiting for application shutdown.", "vllm_router.server"},
+		{"lmcache-server", "INFO:     Started server process [1902]", "lmcache.server"},
+		{"vllm", `INFO:     127.0.0.1:42496 - "POST /v1/chat/completions HTTP/1.0" 200 OK`, DatasetAccess},
+		{"vllm", "INFO:     Started server process [1902]", DatasetServer},
+		{"", "INFO:     Started server process [1902]", DatasetServer},
+	}
+	for _, tc := range tests {
+		ev := event.NewMessage(tc.line, time.Date(2025, 5, 21, 11, 44, 45, 0, time.UTC))
+		if tc.container != "" {
+			ev.SetString(event.FieldK8sContainer, tc.container)
+		}
+		if !p.Parse(ev) {
+			t.Fatalf("%s: %q not parsed", tc.container, tc.line)
+		}
+		if ds, _ := ev.GetString(event.FieldDataset); ds != tc.want {
+			t.Errorf("%s: %q: dataset %q, want %q", tc.container, tc.line, ds, tc.want)
+		}
+	}
+}
