@@ -198,6 +198,10 @@ func (r *rec) levelFirst(s string) bool {
 	case dep != "" && strings.HasPrefix(after2, "-- "):
 		// Ray Serve access lines: "deployment replica -- POST /v1/chat/completions 200 3.2ms"
 		r.deployment, r.replica, r.msg, r.dataset = dep, rep, after2[3:], DatasetRayServe
+	case dep != "" && rep != "" && loc != "" && strings.HasPrefix(tail, "-- "):
+		// and since Ray 2.40 with the request's id: "default_A iovmsu5e 85000f14-... -- GET
+		// /{wildcard} 422 3.7ms", "... -- CALL llm_config OK 2.7ms"
+		r.deployment, r.replica, r.requestID, r.msg, r.dataset = dep, rep, loc, tail[3:], DatasetRayServe
 	default:
 		r.body(rest)
 	}

@@ -16,11 +16,14 @@
 package pylog
 
 import (
+	"math"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/sluice-dev/sluice/parsers"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/parsers/uvicorn"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
@@ -40,9 +43,22 @@ var Info = parsers.Info{
 	Name:        "pylog",
 	Description: "Python logging formats: stdlib default and basicConfig, KServe, Ray core and Serve, DeepSpeed",
 	New:         func(parsers.Options) parsers.Parser { return New() },
-	Fields: pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldOriginFile, event.FieldOriginLine,
+	Fields: append(pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldOriginFile, event.FieldOriginLine,
 		pu.FieldOriginFunc, event.FieldProcessPID, event.FieldProcessName, event.FieldHostHostname, pu.FieldLogFields,
 		pu.FieldVLLMRequestID),
+		parsers.Field{Name: FieldHTTPRequestID, Type: "keyword", Description: "Id of the request a Ray Serve replica's request line is about."},
+		parsers.Field{Name: FieldDuration, Type: "long", Description: "How long a Ray Serve request or call took, in nanoseconds."},
+		uvicornField(uvicorn.FieldMethod), uvicornField(event.FieldHTTPStatus), uvicornField(uvicorn.FieldURLPath)),
+}
+
+// uvicornField is uvicorn's declaration of an access field, which Ray Serve's request lines set too.
+func uvicornField(name string) parsers.Field {
+	for _, f := range uvicorn.Fields {
+		if f.Name == name {
+			return f
+		}
+	}
+	panic("pylog: no uvicorn field " + name)
 }
 
 // Parser parses Python logging lines. It is stateless and safe for concurrent use.
@@ -56,6 +72,7 @@ type rec struct {
 	level, logger, file, fn, msg, dataset string
 	line, pid                             int64
 	deployment, replica, proc, host       string
+	requestID                             string // a Ray Serve request's
 	t                                     time.Time
 	zoned                                 bool // t carries its zone: it beats the runtime's time
 }
@@ -115,6 +132,12 @@ func (r *rec) set(ev *event.Event) {
 	if r.deployment != "" {
 		ev.SetString(pu.FieldLogFields+".component", r.deployment)
 		ev.SetString(pu.FieldLogFields+".component_id", r.replica)
+		if r.requestID != "" {
+			ev.SetString(FieldHTTPRequestID, r.requestID)
+		}
+		if lv := serveRequest(ev, r.msg); lv != "" {
+			r.level = lv
+		}
 	}
 	ev.SetString(pu.FieldLogMessage, r.msg)
 	switch {
@@ -174,6 +197,52 @@ func LoggerDataset(logger string) string {
 		return DatasetRayCore
 	case "deepspeed", "DeepSpeed":
 		return DatasetDeepSpeed
+	}
+	return ""
+}
+
+// ECS fields of the Ray Serve request lines beside uvicorn's.
+const (
+	FieldHTTPRequestID = "http.request.id"
+	FieldDuration      = "event.duration"
+)
+
+// serveRequest reads what a Ray Serve replica logs of each request after its "-- ": an HTTP
+// request's method, route, status and time ("GET /{wildcard} 422 3.7ms") or a handle call's
+// ("CALL llm_config OK 2.7ms"), and returns the level it gives the line: by status as for an
+// access line, error for a failed call; "" for any other message.
+func serveRequest(ev *event.Event, msg string) string {
+	f := strings.Fields(msg)
+	if len(f) != 4 || !strings.HasSuffix(f[3], "ms") {
+		return ""
+	}
+	ms, err := strconv.ParseFloat(f[3][:len(f[3])-2], 64)
+	if err != nil || ms < 0 {
+		return ""
+	}
+	if f[0] == "CALL" {
+		if f[2] != "OK" && f[2] != "ERROR" {
+			return ""
+		}
+		ev.Set(FieldDuration, event.Int(int64(math.Round(ms*1e6))))
+		if f[2] == "ERROR" {
+			return pu.Error
+		}
+		return ""
+	}
+	status, ok := pu.Atoi(f[2])
+	if !ok || status < 100 || status > 599 || strings.ToUpper(f[0]) != f[0] {
+		return ""
+	}
+	ev.SetString(uvicorn.FieldMethod, f[0])
+	ev.SetString(uvicorn.FieldURLPath, f[1])
+	ev.Set(event.FieldHTTPStatus, event.Int(status))
+	ev.Set(FieldDuration, event.Int(int64(math.Round(ms*1e6))))
+	switch {
+	case status >= 500:
+		return pu.Error
+	case status >= 400:
+		return pu.Warning
 	}
 	return ""
 }
