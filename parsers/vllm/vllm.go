@@ -110,7 +110,11 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 			return true
 		}
 	}
-	ev.SetString(event.FieldDataset, datasetOf(component, DatasetServer, ".server"))
+	ds := datasetOf(component, DatasetServer, ".server")
+	if rayServeControl(l.ProcName) {
+		ds = DatasetRayServe // what Ray Serve's own actors print (a traceback under their prefix)
+	}
+	ev.SetString(event.FieldDataset, ds)
 	if l.File != "" {
 		ev.SetString(event.FieldOriginFile, l.File)
 		ev.Set(event.FieldOriginLine, event.Int(l.FileLine))
@@ -157,9 +161,17 @@ func accessLevel(status int64) string {
 // without a vLLM header are Ray Serve's logger's ("(ServeReplica:default:VLLMDeployment
 // pid=1234) INFO 2024-11-18 01:46:34,210 ...").
 func rayActor(name string) bool {
-	return strings.HasPrefix(name, "ServeReplica:") || name == "ServeController" || name == "ProxyActor" ||
-		name == "HTTPProxyActor"
+	return strings.HasPrefix(name, "ServeReplica:") || rayServeControl(name)
 }
+
+// rayServeControl reports whether name is one of Ray Serve's own actors, which run no vLLM (a
+// replica runs the deployment, vLLM's engine in Ray Serve LLM).
+func rayServeControl(name string) bool {
+	return name == "ServeController" || name == "ProxyActor" || name == "HTTPProxyActor"
+}
+
+// DatasetRayServe is Ray Serve's dataset (pylog's, for its own format).
+const DatasetRayServe = "ray.serve"
 
 // libraryLogging reports whether b, a line under vLLM's process prefix without vLLM's header,
 // starts with a date ("2026-02-02 18:25:03,837 - INFO - ...", "[2025-06-16 15:51:18,474] LMCache

@@ -326,7 +326,9 @@ func startMode(l *vllm.Line) (int, bool) {
 		strings.HasPrefix(l.Body, "Exception in thread ") && strings.HasSuffix(l.Body, ":"),
 		strings.HasPrefix(l.Body, "Exception ignored in: "):
 		return modeProcess, true
-	case l.Level == "error" || l.Level == "critical":
+	case l.Level == "error" || l.Level == "critical",
+		l.Uvicorn && l.Level == "warning", // "WARNING:  Invalid HTTP request received." and its traceback
+		l.Header == "" && pyRecordError(l.Body):
 		return modeMaybe, true
 	case l.Header == "" && vllm.IsNativeErrorStart(l.Body):
 		return modeMaybe, true
@@ -354,6 +356,15 @@ func startMode(l *vllm.Line) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// pyRecordError reports whether b is an error record of a Python logging format that starts
+// with its level and date (Ray Serve's "ERROR 2025-06-11 13:15:51,444 controller 45327 --
+// Exception in Replica(...)"), whose traceback logger.exception writes after it.
+func pyRecordError(b string) bool {
+	lv, rest, ok := strings.Cut(b[:min(len(b), 16)], " ")
+	return ok && (lv == "ERROR" || lv == "CRITICAL") && len(rest) > 4 && rest[0] >= '1' && rest[0] <= '2' &&
+		rest[4] == '-'
 }
 
 // accept reports whether l continues the group, and moves the group's mode on.

@@ -86,6 +86,9 @@ func goFrameLine(b string) bool {
 			return false
 		}
 	}
+	if name == "panic" && name != b {
+		return true // the builtin's frame, when a panic is raised again or in Go before 1.17: "panic(0x164a080, 0xc820010090)"
+	}
 	return strings.IndexByte(name, '.') > 0 && strings.IndexByte(name, ' ') < 0 && strings.IndexByte(name, ':') < 0
 }
 
