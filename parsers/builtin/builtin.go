@@ -17,6 +17,7 @@ import (
 	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
 	"github.com/sluice-dev/sluice/parsers/pylog"
 	"github.com/sluice-dev/sluice/parsers/syslog"
+	"github.com/sluice-dev/sluice/parsers/tracing"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 )
 
@@ -36,6 +37,7 @@ func Registry() *parsers.Registry {
 		klog.Info,
 		logfmt.Info,
 		pjson.Info,
+		tracing.Info, // before pylog, whose dated formats would take its lines without their target
 		pylog.Info,
 		nvidia_shell.Info, // last: it takes any plain line from a GPU-stack container
 	)

@@ -21,11 +21,15 @@ var shared = []parsers.Field{
 	{Name: event.FieldErrorStack, Type: "wildcard", Description: "Stack trace the line carries (zap stacktrace, slog stacktrace=)."},
 	{Name: event.FieldProcessPID, Type: "long", Description: "Process id (klog header, Xid pid=)."},
 	{Name: event.FieldProcessName, Type: "keyword", Description: "Process name (Xid name=)."},
+	{Name: FieldHTTPRequestID, Type: "keyword", Description: "Id of the HTTP request a line is about, as the serving program (Ray Serve, a router) names it."},
 	{Name: FieldThread, Type: "long", Description: "Thread id (DCGM's [pid:tid], Fabric Manager's [tid N])."},
 	{Name: event.FieldHostHostname, Type: "keyword", Description: "Host name from a syslog or journal prefix."},
 	{Name: event.FieldEventAction, Type: "keyword", Description: "Kind of line within a dataset (for gpu.xid: xid, sxid, gpu-fallen-off-bus, gpu-identified, nvrm)."},
 	{Name: FieldVLLMRequestID, Type: "keyword", Description: "vLLM request id (chatcmpl-..., cmpl-...) of every line about a request: lifecycle, failures, warnings and errors that name one, and the KV-cache connector LMCache's lines about one; a list for 'Aborted request(s)'."},
 }
+
+// FieldHTTPRequestID is ECS's id of an HTTP request.
+const FieldHTTPRequestID = "http.request.id"
 
 // FieldThread is the id of the thread that wrote the line.
 const FieldThread = "process.thread.id"

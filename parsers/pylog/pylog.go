@@ -46,19 +46,9 @@ var Info = parsers.Info{
 	Fields: append(pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldOriginFile, event.FieldOriginLine,
 		pu.FieldOriginFunc, event.FieldProcessPID, event.FieldProcessName, event.FieldHostHostname, pu.FieldLogFields,
 		pu.FieldVLLMRequestID),
-		parsers.Field{Name: FieldHTTPRequestID, Type: "keyword", Description: "Id of the request a Ray Serve replica's request line is about."},
+		pu.Field(FieldHTTPRequestID),
 		parsers.Field{Name: FieldDuration, Type: "long", Description: "How long a Ray Serve request or call took, in nanoseconds."},
-		uvicornField(uvicorn.FieldMethod), uvicornField(event.FieldHTTPStatus), uvicornField(uvicorn.FieldURLPath)),
-}
-
-// uvicornField is uvicorn's declaration of an access field, which Ray Serve's request lines set too.
-func uvicornField(name string) parsers.Field {
-	for _, f := range uvicorn.Fields {
-		if f.Name == name {
-			return f
-		}
-	}
-	panic("pylog: no uvicorn field " + name)
+		uvicorn.Field(uvicorn.FieldMethod), uvicorn.Field(event.FieldHTTPStatus), uvicorn.Field(uvicorn.FieldURLPath)),
 }
 
 // Parser parses Python logging lines. It is stateless and safe for concurrent use.
@@ -203,7 +193,7 @@ func LoggerDataset(logger string) string {
 
 // ECS fields of the Ray Serve request lines beside uvicorn's.
 const (
-	FieldHTTPRequestID = "http.request.id"
+	FieldHTTPRequestID = pu.FieldHTTPRequestID
 	FieldDuration      = "event.duration"
 )
 

@@ -38,6 +38,17 @@ var Fields = []parsers.Field{
 	{Name: FieldURLOrig, Type: "wildcard", Description: "Request target as written in the request line."},
 }
 
+// Field returns the declaration of one of the access fields, for a parser of another format
+// that sets it. An unknown name is a programming error and panics at start-up.
+func Field(name string) parsers.Field {
+	for _, f := range Fields {
+		if f.Name == name {
+			return f
+		}
+	}
+	panic("uvicorn: no access field " + name)
+}
+
 // Access is one access line taken apart.
 type Access struct {
 	IP      string

@@ -1,0 +1,242 @@
+// Package tracing parses the lines of Rust programs that log with tracing-subscriber's default
+// format: the LLM-serving stack's Rust parts (NVIDIA Dynamo's frontend and router, vLLM's Rust
+// router, Hugging Face's text-generation-inference launcher and router):
+//
+//	2026-09-09T19:08:28.191844Z ERROR http-request:anthropic_messages: dynamo_llm::http::service::anthropic: Anthropic Internal server error: ... status=500 Internal Server Error method=POST uri=/v1/messages?beta=true
+//	2026-01-15 02:30:17 DEBUG http_request{method=POST uri=/v1/completions}: vllm_router_rs::routers::http::vllm_pd_router: src/routers/http/vllm_pd_router.rs:577: Prefill worker: ...
+//	2024-03-06T17:53:22.336246Z  INFO shard-manager: text_generation_launcher: Starting shard rank=0
+//
+// A time, the level right-aligned in five columns, the spans the event happened in, its target
+// (the module path), with_file's file:line, then the message and the event's fields.
+package tracing
+
+import (
+	"strings"
+
+	"github.com/sluice-dev/sluice/parsers"
+	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/parsers/uvicorn"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// Dataset is the dataset of tracing lines from containers outside the GPU stack.
+const Dataset = "generic.tracing"
+
+// Field names beside the shared ones.
+const (
+	FieldSpans     = "log.fields.spans"
+	FieldRequestID = pu.FieldHTTPRequestID
+)
+
+// Info registers the parser.
+var Info = parsers.Info{
+	Name:        "tracing",
+	Description: "Rust tracing-subscriber lines (NVIDIA Dynamo, vLLM's Rust router, text-generation-inference)",
+	New:         func(parsers.Options) parsers.Parser { return New() },
+	Fields: append(pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldOriginFile, event.FieldOriginLine,
+		pu.FieldLogFields),
+		pu.Field(FieldRequestID),
+		uvicorn.Field(uvicorn.FieldMethod), uvicorn.Field(uvicorn.FieldURLPath), uvicorn.Field(uvicorn.FieldURLQuery),
+		uvicorn.Field(event.FieldHTTPStatus)),
+}
+
+// Parser parses tracing lines. It is stateless and safe for concurrent use.
+type Parser struct{}
+
+// New returns the parser.
+func New() *Parser { return &Parser{} }
+
+// Parse recognises a tracing-subscriber line: a time, a level word, and a target before the
+// message.
+func (p *Parser) Parse(ev *event.Event) bool {
+	s := ev.Message()
+	if len(s) < 30 || s[0] < '1' || s[0] > '2' {
+		return false
+	}
+	t, n, ok := pu.RFC3339(s)
+	if !ok || n+7 > len(s) || s[n] != ' ' {
+		return false
+	}
+	rest := s[n+1:]
+	if rest[0] == ' ' {
+		rest = rest[1:] // " INFO", " WARN": right-aligned
+	}
+	lv, rest, ok := strings.Cut(rest, " ")
+	level := levels(lv)
+	if !ok || level == "" {
+		return false
+	}
+	spans, target, file, line, msg := prefix(rest)
+	if target == "" {
+		return false
+	}
+	pu.SetStamp(ev, t, s[:n])
+	ev.SetString(event.FieldLogLogger, target)
+	if file != "" {
+		ev.SetString(event.FieldOriginFile, file)
+		ev.Set(event.FieldOriginLine, event.Int(line))
+	}
+	if spans != "" {
+		ev.SetString(FieldSpans, spans)
+	}
+	ev.SetString(pu.FieldLogMessage, msg)
+	fields(ev, spans, msg)
+	pu.Finish(ev, pu.DatasetOr(ev, Dataset), level)
+	return true
+}
+
+// levels maps tracing's five level words.
+func levels(s string) string {
+	switch s {
+	case "TRACE", "DEBUG":
+		return pu.Debug
+	case "INFO":
+		return pu.Info
+	case "WARN":
+		return pu.Warning
+	case "ERROR":
+		return pu.Error
+	}
+	return ""
+}
+
+// prefix reads "span{..}:span: target: file.rs:N: " before the message: the segments before
+// ": " that have no space outside braces. The first with "::" (or else the last) is the target,
+// those before it the spans, and one of the form file.rs:N after it the origin.
+func prefix(s string) (spans, target, file string, line int64, msg string) {
+	var segs []string
+	rest := s
+	for len(segs) < 8 {
+		end := segmentEnd(rest)
+		if end <= 0 {
+			break
+		}
+		segs, rest = append(segs, rest[:end]), rest[end+2:]
+	}
+	if len(segs) == 0 {
+		return "", "", "", 0, ""
+	}
+	ti := len(segs) - 1
+	for i, sg := range segs {
+		if strings.Contains(sg, "::") {
+			ti = i
+			break
+		}
+	}
+	if f, n, ok := fileLine(segs[ti]); ok && ti > 0 {
+		file, line, ti = f, n, ti-1 // "target: file.rs:N: " without "::" in the target
+	} else if ti+1 < len(segs) {
+		if f, n, ok := fileLine(segs[ti+1]); ok {
+			file, line = f, n
+			segs = segs[:ti+2]
+		}
+	}
+	target = segs[ti]
+	if strings.ContainsAny(target, "{}") {
+		return "", "", "", 0, ""
+	}
+	if ti > 0 {
+		spans = strings.Join(segs[:ti], ":")
+	}
+	// Segments past the target and origin were the message's own ("error: oops").
+	used := ti + 1
+	if file != "" {
+		used++
+	}
+	msg = s
+	for range used {
+		msg = msg[segmentEnd(msg)+2:]
+	}
+	return spans, target, file, line, msg
+}
+
+// segmentEnd returns where the segment at the start of s ends (its ": "), or -1 when a space
+// outside braces comes first: then s is the message.
+func segmentEnd(s string) int {
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '{':
+			depth++
+		case '}':
+			depth--
+		case ' ':
+			if depth <= 0 {
+				return -1
+			}
+		case ':':
+			if depth <= 0 && i+1 < len(s) && s[i+1] == ' ' {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// fileLine reads "src/routers/http/vllm_pd_router.rs:577".
+func fileLine(s string) (string, int64, bool) {
+	c := strings.LastIndexByte(s, ':')
+	if c <= 0 || !strings.HasSuffix(s[:c], ".rs") {
+		return "", 0, false
+	}
+	n, ok := pu.Atoi(s[c+1:])
+	return s[:c], n, ok
+}
+
+// fields takes the request fields a serving program puts on its events and spans:
+// request_id, method, uri, status ("status=500 Internal Server Error").
+func fields(ev *event.Event, spans, msg string) {
+	for _, src := range [2]string{spans, msg} {
+		if id := value(src, "request_id="); id != "" && !ev.Has(FieldRequestID) {
+			ev.SetString(FieldRequestID, id)
+		}
+	}
+	if m := value(msg, "method="); m != "" {
+		ev.SetString(uvicorn.FieldMethod, m)
+	} else if m := value(spans, "method="); m != "" {
+		ev.SetString(uvicorn.FieldMethod, m)
+	}
+	uri := value(msg, "uri=")
+	if uri == "" {
+		uri = value(spans, "uri=")
+	}
+	if uri != "" && uri[0] == '/' {
+		path, query, _ := strings.Cut(uri, "?")
+		ev.SetString(uvicorn.FieldURLPath, path)
+		if query != "" {
+			ev.SetString(uvicorn.FieldURLQuery, query)
+		}
+	}
+	if st := value(msg, "status="); len(st) >= 3 {
+		if code, ok := pu.Atoi(st[:3]); ok && code >= 100 && code <= 599 {
+			ev.Set(event.FieldHTTPStatus, event.Int(code))
+		}
+	}
+}
+
+// value returns the value of key (which ends in '=') in s: the word after it, unquoted.
+func value(s, key string) string {
+	i := strings.Index(s, key)
+	for i > 0 && s[i-1] != ' ' && s[i-1] != '{' {
+		j := strings.Index(s[i+1:], key)
+		if j < 0 {
+			return ""
+		}
+		i += 1 + j
+	}
+	if i < 0 {
+		return ""
+	}
+	v := s[i+len(key):]
+	if strings.HasPrefix(v, `"`) {
+		if end := strings.IndexByte(v[1:], '"'); end >= 0 {
+			return v[1 : 1+end]
+		}
+		return ""
+	}
+	end := strings.IndexAny(v, " }")
+	if end >= 0 {
+		v = v[:end]
+	}
+	return v
+}
