@@ -54,11 +54,11 @@ func jsonLine(ev *event.Event, s string) bool {
 	if !ok {
 		return false
 	}
-	fallback := pjson.Dataset
+	ds := ""
 	if operatorLogger(rec.Logger) || operatorLogger(rec.Controller) {
-		fallback = pu.DatasetOperator
+		ds = pu.DatasetOperator
 	}
-	pu.Finish(ev, pu.DatasetOr(ev, fallback), rec.Level)
+	pjson.Finish(ev, rec, ds) // any other JSON line as the json parser reads it
 	return true
 }
 

@@ -24,7 +24,11 @@ var Info = parsers.Info{
 	Name:        "json",
 	Description: "one JSON object per line (zap, logrus/slog JSON, Python JSON loggers)",
 	New:         func(parsers.Options) parsers.Parser { return New() },
-	Fields:      pu.StructuredFields,
+	Fields: append(pu.StructuredFields[:len(pu.StructuredFields):len(pu.StructuredFields)],
+		parsers.Field{Name: FieldEventReason, Type: "keyword", Description: "Reason of a Kubernetes event (BackOff, FailedScheduling, Unhealthy)."},
+		parsers.Field{Name: FieldOrchNamespace, Type: "keyword", Description: "Namespace of the object a Kubernetes event is about."},
+		parsers.Field{Name: FieldOrchResourceType, Type: "keyword", Description: "Kind of the object a Kubernetes event is about, in lower case (pod, node)."},
+		parsers.Field{Name: FieldOrchResourceName, Type: "keyword", Description: "Name of the object a Kubernetes event is about."}),
 }
 
 // Parser parses JSON lines. It is stateless and safe for concurrent use.
@@ -39,11 +43,76 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if !ok {
 		return false
 	}
-	ds := dataset(ev, rec.Logger)
+	Finish(ev, rec, "")
+	return true
+}
+
+// Finish sets the dataset and level of a line Walk read: the writing container's GPU-stack
+// dataset, else what the line is (klog's JSON form, a Kubernetes event, a Python logger's, vLLM's
+// JSON formatter's), else dataset when not "", else generic.json. Parsers of JSON formats of
+// their own (the GPU operator's zap lines) call it for the lines they take.
+func Finish(ev *event.Event, rec Record, dataset string) {
+	ds := datasetOf(ev, rec.Logger, dataset)
 	if rec.Level == "" && rec.klog() {
 		rec.Level, ds = rec.klogLevel(), DatasetKlog
 	}
+	if rec.k8sEvent && kubernetesEvent(ev, &rec) {
+		ds = DatasetK8sEvent
+	}
 	pu.Finish(ev, pu.DatasetOr(ev, ds), rec.Level)
+}
+
+// Kubernetes events, as kubernetes-event-exporter (stdout) and other event routers print them:
+// the Event object, one per line. Which pod the event is about is the point: its namespace, kind
+// and name go to orchestrator.* (the pod that wrote the line, the exporter, stays in
+// kubernetes.*), its reason to event.reason, its type to log.level, its time to @timestamp.
+
+// DatasetK8sEvent is the dataset of Kubernetes events.
+const DatasetK8sEvent = "kubernetes.event"
+
+// ECS fields of a Kubernetes event's object.
+const (
+	FieldOrchNamespace    = "orchestrator.namespace"
+	FieldOrchResourceType = "orchestrator.resource.type"
+	FieldOrchResourceName = "orchestrator.resource.name"
+	FieldEventReason      = "event.reason"
+)
+
+// kubernetesEvent reads the Event object's members that the line's flattening put under
+// log.fields, and reports whether it is one: a reason, and an involved object with a kind and
+// a name.
+func kubernetesEvent(ev *event.Event, rec *Record) bool {
+	get := func(k string) string {
+		s, _ := ev.GetString(pu.FieldLogFields + "." + k)
+		return s
+	}
+	reason, kind, name := get("reason"), get("involvedObject.kind"), get("involvedObject.name")
+	if reason == "" || kind == "" || name == "" {
+		return false
+	}
+	ev.SetString(FieldEventReason, reason)
+	ev.SetString(FieldOrchResourceType, strings.ToLower(kind))
+	ev.SetString(FieldOrchResourceName, name)
+	if ns := get("involvedObject.namespace"); ns != "" {
+		ev.SetString(FieldOrchNamespace, ns)
+	}
+	if rec.Level == "" {
+		switch get("type") {
+		case "Warning":
+			rec.Level = pu.Warning
+		case "Normal":
+			rec.Level = pu.Info
+		}
+	}
+	// when it last happened: an event that repeats is one object with a count
+	for _, k := range [...]string{"lastTimestamp", "eventTime", "firstTimestamp"} {
+		if s := get(k); s != "" {
+			if t, n, ok := pu.RFC3339(s); ok && n == len(s) && pu.Zoned(s) {
+				pu.SetTime(ev, t)
+				break
+			}
+		}
+	}
 	return true
 }
 
@@ -69,10 +138,10 @@ func (r *Record) klogLevel() string {
 	return pu.Info
 }
 
-// dataset attributes a Python JSON logger's line by its logger name; vLLM's JSON formatter
+// datasetOf attributes a Python JSON logger's line by its logger name; vLLM's JSON formatter
 // (--logging-config.formatter json) marks its own lines, uvicorn's included, with
 // vllm_process_name.
-func dataset(ev *event.Event, logger string) string {
+func datasetOf(ev *event.Event, logger, fallback string) string {
 	if ev.Has(pu.FieldLogFields + ".vllm_process_name") {
 		if logger == "uvicorn.access" {
 			return "vllm.access"
@@ -81,6 +150,9 @@ func dataset(ev *event.Event, logger string) string {
 	}
 	if d := pylog.LoggerDataset(logger); d != "" {
 		return d
+	}
+	if fallback != "" {
+		return fallback
 	}
 	return Dataset
 }
@@ -100,6 +172,8 @@ type Record struct {
 	// without one)
 	numTime, caller, err bool
 	v                    int64
+	// k8sEvent: the line has an involvedObject, as a Kubernetes event does
+	k8sEvent bool
 }
 
 // Walk checks that s is one JSON object and sets its fields on ev. It changes nothing and
@@ -181,6 +255,9 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 			return false
 		}
 		ev.SetString(pu.FieldOriginFunc, v.Str)
+	case "involvedObject":
+		rec.k8sEvent = v.IsObject()
+		return false
 	case "controller":
 		// controller-runtime names the reconciler in its own errors, which have no logger.
 		rec.Controller = v.String()
