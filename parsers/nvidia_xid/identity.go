@@ -77,6 +77,14 @@ func (m *identities) track(ev *event.Event) {
 	}
 }
 
+// known reports whether the driver announced bus as a GPU's on host.
+func (m *identities) known(host, bus string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	_, ok := m.byBus[gpuKey{host, bus}]
+	return ok
+}
+
 // where names the machine a kernel line came from: its host, else the file it was read from.
 func where(ev *event.Event) string {
 	if h, ok := ev.GetString(event.FieldHostHostname); ok {

@@ -64,7 +64,17 @@ func kernel(ev *event.Event, msg, level string) bool {
 			ev.SetString(FieldPCIBusID, id)
 		}
 		ev.SetString(event.FieldEventAction, ActionPCIeAER)
-		pu.Finish(ev, pu.DatasetXid, lv)
+		// A GPU's or NVSwitch's (its driver reports it, or the report names NVIDIA's vendor id)
+		// is the GPU fault's companion, and so is an uncorrectable error of a root port, which
+		// on a GPU node is most often the GPU's link going down before it falls off the bus.
+		// A corrected error of another device (a root port, a NIC, an NVMe drive) is the
+		// kernel's, unless the parser knows the bus as a GPU's (Parser.Parse).
+		ds := DatasetKernel
+		if strings.HasPrefix(body, "nvidia ") || strings.HasPrefix(body, "nvidia-nvswitch") || strings.Contains(body, "[10de:") ||
+			lv == pu.Error || lv == pu.Critical {
+			ds = pu.DatasetXid
+		}
+		pu.Finish(ev, ds, lv)
 		return true
 	}
 	ev.SetString(event.FieldEventAction, ActionKernel)

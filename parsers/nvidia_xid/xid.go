@@ -26,7 +26,19 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if !p.parse(ev) {
 		return false
 	}
-	if ds, _ := ev.GetString(event.FieldDataset); ds == pu.DatasetXid {
+	ds, _ := ev.GetString(event.FieldDataset)
+	if ds == DatasetKernel {
+		if a, _ := ev.GetString(event.FieldEventAction); a == ActionPCIeAER {
+			// a device's PCIe error: a GPU's when the driver announced that bus as one
+			if bus, ok := ev.GetString(FieldPCIBusID); ok && p.ids.known(where(ev), bus) {
+				ev.SetString(event.FieldDataset, pu.DatasetXid)
+				ds = pu.DatasetXid
+			} else if ok {
+				ev.Delete(FieldPCIBusID)
+			}
+		}
+	}
+	if ds == pu.DatasetXid {
 		p.ids.track(ev)
 	}
 	return true

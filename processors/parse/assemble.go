@@ -47,6 +47,7 @@ const (
 	modeSXid           // an NVSwitch SXid report: its further lines repeat the switch, bus and code (kernelstack.go)
 	modeWrapped        // an installer's "ERROR: "/"WARNING: " message, wrapped under its text (installer.go)
 	modeFabric         // a Fabric Manager or IMEX record, whose further lines have no header (installer.go)
+	modeAER            // a PCIe AER report: its severity line, then the device's status and error lines (kernelstack.go)
 )
 
 // maxWarningLines bounds the message lines of a Python warning before its source line.
@@ -187,6 +188,8 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 		switch mode {
 		case modeSXid:
 			g.header = sxidKey(sl.Body) // what the report's further lines repeat
+		case modeAER:
+			g.header = aerDevice(sl.Body)
 		case modeWrapped:
 			g.header = wrappedStart(sl.Body) // its width is the further lines' indent
 		case modeMaybe:
@@ -351,6 +354,9 @@ func startMode(l *vllm.Line) (int, bool) {
 		if sxidKey(l.Body) != "" {
 			return modeSXid, true
 		}
+		if aerDevice(l.Body) != "" {
+			return modeAER, true
+		}
 		if wrappedStart(l.Body) != "" {
 			return modeWrapped, true
 		}
@@ -378,6 +384,8 @@ func (g *group) accept(l *vllm.Line) bool {
 		return l.Header == "" && sxidKey(l.Body) == g.header
 	case modeWrapped:
 		return l.Header == "" && wrappedAccept(l.Body, len(g.header))
+	case modeAER:
+		return l.Header == "" && aerAccept(l.Body, g.header)
 	case modeFabric:
 		ok, done := fabricAccept(l)
 		if done {

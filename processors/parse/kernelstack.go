@@ -148,3 +148,32 @@ func sxidKey(body string) string {
 	}
 	return t[:i+end+3+comma+1]
 }
+
+// A PCIe AER report is a severity line and the lines under it that say which errors the device
+// has, each with the device's prefix:
+//
+//	pcieport 0000:00:03.1: PCIe Bus Error: severity=Correctable, type=Data Link Layer, (Transmitter ID)
+//	pcieport 0000:00:03.1:   device [1022:1453] error status/mask=00001000/00006000
+//	pcieport 0000:00:03.1:    [12] Timeout
+//
+// One event keeps the errors with the severity (and the vendor id with the device).
+
+// aerDevice returns the "pcieport 0000:00:03.1: " prefix of an AER severity line, or "".
+func aerDevice(body string) string {
+	t := sinceBoot(body)
+	i := strings.Index(t, ": PCIe Bus Error: severity=")
+	if i <= 0 {
+		return ""
+	}
+	return t[:i+2]
+}
+
+// aerAccept reports whether body is a line of the report the device prefix dev opened.
+func aerAccept(body, dev string) bool {
+	rest, ok := strings.CutPrefix(sinceBoot(body), dev)
+	if !ok {
+		return false
+	}
+	rest = strings.TrimLeft(rest, " ")
+	return strings.HasPrefix(rest, "device [") || strings.HasPrefix(rest, "[")
+}
