@@ -92,7 +92,7 @@ var Fields = append([]parsers.Field{
 	{Name: event.FieldOriginLine, Type: "long", Description: "Line in that file."},
 	{Name: event.FieldProcessName, Type: "keyword", Description: "vLLM process that wrote the line, from its prefix: APIServer, EngineCore_DP0, VllmWorker (VllmWorker TP1 too), Worker_TP1; the innermost of nested prefixes, (Worker pid=3) (Worker_TP1 pid=3), which a process relaying another's output writes."},
 	{Name: event.FieldProcessPID, Type: "long", Description: "Process id from the vLLM process prefix."},
-	{Name: event.FieldLogLogger, Type: "keyword", Description: "torch or nccl for the lines vLLM's workers write through PyTorch's C++ logging or NCCL."},
+	{Name: event.FieldLogLogger, Type: "keyword", Description: "torch or nccl for the lines vLLM's workers write through PyTorch's C++ logging or NCCL; triton for Triton's Python backend (its vLLM backend), which logs in torch's layout."},
 	{Name: event.FieldHostHostname, Type: "keyword", Description: "Host named in an NCCL debug line (host:pid:tid)."},
 	{Name: FieldRank, Type: "long", Description: "Worker rank within its engine, from the vLLM process prefix (VllmWorker rank=N; Worker_TP3 or VllmWorker TP3 without pipeline stages) or PyTorch's [rankN]."},
 	{Name: FieldHostIP, Type: "ip", Description: "Address of the node a Ray actor ran on, from its prefix (RayWorkerWrapper pid=5, ip=10.0.0.5)."},

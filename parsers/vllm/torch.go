@@ -1,6 +1,7 @@
 package vllm
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/sluice-dev/sluice/parsers/parseutil"
@@ -9,8 +10,9 @@ import (
 
 // Loggers of the lines vLLM's processes write through libraries rather than vLLM's logger.
 const (
-	loggerTorch = "torch"
-	loggerNCCL  = "nccl"
+	loggerTorch  = "torch"
+	loggerTriton = "triton"
+	loggerNCCL   = "nccl"
 )
 
 // parseTorch reads PyTorch's C++ (c10) log lines, which vLLM's workers print for distributed
@@ -77,8 +79,8 @@ func parseTorch(ev *event.Event, b string, l *Line) bool {
 		return false
 	}
 	line, ok := parseutil.Atoi(loc[colon+1:])
-	if !ok {
-		return false
+	if !ok || strings.IndexByte(loc[:colon], '.') < 0 {
+		return false // a C++ file has its extension; tornado's "[I 200528 13:20:57 storage:35]" names a module
 	}
 	l.Level, l.File, l.FileLine = lv, loc[:colon], line
 	if rank >= 0 && l.Rank < 0 {
@@ -121,8 +123,18 @@ func parseTorchPython(ev *event.Event, b string, l *Line) bool {
 		l.PID = pid
 	}
 	l.File, l.FileLine = f[1][:colon], line
-	ev.SetString(event.FieldLogLogger, loggerTorch)
-	finishLibraryLine(ev, l, rest[end+2:])
+	msg := rest[end+2:]
+	if q := strings.TrimRight(msg, " "); len(q) > 1 && q[0] == '"' && q[len(q)-1] == '"' {
+		// Triton's Python backend logs in the same layout, its message quoted: "E1216
+		// 02:12:49.624646 179 model.py:248] \"[vllm] Failed to start engine: ...\n\"" (its vLLM backend)
+		if u, err := strconv.Unquote(q); err == nil {
+			msg = strings.TrimRight(u, "\n")
+		}
+		ev.SetString(event.FieldLogLogger, loggerTriton)
+	} else {
+		ev.SetString(event.FieldLogLogger, loggerTorch)
+	}
+	finishLibraryLine(ev, l, msg)
 	return true
 }
 
