@@ -122,6 +122,14 @@ func reportLevel(body string) (level string, known bool) {
 		return pu.Error, true // a process (a pod's, with its memory limit) was killed
 	case strings.Contains(body, " invoked oom-killer: "):
 		return pu.Warning, true
+	case strings.HasPrefix(body, "EDAC "):
+		// host memory errors: corrected ones are a warning (a DIMM to watch), uncorrected an error
+		switch {
+		case strings.Contains(body, " UE ") || strings.Contains(body, "Uncorrected"):
+			return pu.Error, true
+		case strings.Contains(body, " CE ") || strings.Contains(body, "HANDLING MCE MEMORY ERROR"):
+			return pu.Warning, true
+		}
 	}
 	return pu.Guess(body), false
 }

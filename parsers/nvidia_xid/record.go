@@ -26,7 +26,9 @@ func record(msg string) (r kernelRecord, ok bool) {
 		if n := kmsgHeader(msg); n > 0 {
 			return kernelRecord{body: msg[n:], level: priorityLevel(msg[:strings.IndexByte(msg, ',')])}, true
 		}
-		return talos(msg)
+	}
+	if strings.Contains(msg[:min(len(msg), 96)], ": kern: ") {
+		return talos(msg) // the node by its address or its name
 	}
 	return r, false
 }
@@ -81,6 +83,7 @@ func talos(msg string) (r kernelRecord, ok bool) {
 		return r, false
 	}
 	lv, rest, ok := strings.Cut(msg[len(node)+len(": kern: "):], ": [")
+	lv = strings.TrimLeft(lv, " ") // right-aligned: "kern:    info: ["
 	if !ok || strings.IndexByte(lv, ' ') >= 0 {
 		return r, false
 	}

@@ -105,6 +105,8 @@ var gpuPrograms = map[string]string{
 	"nvidia-fabricmanager":          DatasetFabricManager,
 	"nvidia-fabricmanager-start.sh": DatasetFabricManager,
 	"nvidia-imex":                   DatasetFabricManager,
+	"setup-nvidia":                  DatasetDriver,        // Flatcar's driver installer (nvidia.service)
+	"driverdog":                     DatasetDriver,        // Bottlerocket's kernel-module loader
 	"nv-fabricmanage":               DatasetFabricManager, // the command name, cut to 15 bytes
 	"nvidia-persiste":               DatasetDriver,
 }
