@@ -9,6 +9,7 @@ import (
 	"github.com/sluice-dev/sluice/parsers/cri"
 	"github.com/sluice-dev/sluice/parsers/dcgm"
 	"github.com/sluice-dev/sluice/parsers/docker"
+	"github.com/sluice-dev/sluice/parsers/envoy"
 	"github.com/sluice-dev/sluice/parsers/gpu_operator"
 	pjson "github.com/sluice-dev/sluice/parsers/json"
 	"github.com/sluice-dev/sluice/parsers/klog"
@@ -37,6 +38,7 @@ func Registry() *parsers.Registry {
 		klog.Info,
 		logfmt.Info,
 		pjson.Info,
+		envoy.Info,
 		tracing.Info, // before pylog, whose dated formats would take its lines without their target
 		pylog.Info,
 		nvidia_shell.Info, // last: it takes any plain line from a GPU-stack container

@@ -10,6 +10,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/sluice-dev/sluice/parsers"
+	"github.com/sluice-dev/sluice/parsers/envoy"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/pylog"
 	"github.com/sluice-dev/sluice/pipeline/event"
@@ -24,11 +25,12 @@ var Info = parsers.Info{
 	Name:        "json",
 	Description: "one JSON object per line (zap, logrus/slog JSON, Python JSON loggers)",
 	New:         func(parsers.Options) parsers.Parser { return New() },
-	Fields: append(pu.StructuredFields[:len(pu.StructuredFields):len(pu.StructuredFields)],
+	Fields: append(append(pu.StructuredFields[:len(pu.StructuredFields):len(pu.StructuredFields)],
 		parsers.Field{Name: FieldEventReason, Type: "keyword", Description: "Reason of a Kubernetes event (BackOff, FailedScheduling, Unhealthy)."},
 		parsers.Field{Name: FieldOrchNamespace, Type: "keyword", Description: "Namespace of the object a Kubernetes event is about."},
 		parsers.Field{Name: FieldOrchResourceType, Type: "keyword", Description: "Kind of the object a Kubernetes event is about, in lower case (pod, node)."},
 		parsers.Field{Name: FieldOrchResourceName, Type: "keyword", Description: "Name of the object a Kubernetes event is about."}),
+		envoy.AccessFields...),
 }
 
 // Parser parses JSON lines. It is stateless and safe for concurrent use.
@@ -58,6 +60,14 @@ func Finish(ev *event.Event, rec Record, dataset string) {
 	}
 	if rec.k8sEvent && kubernetesEvent(ev, &rec) {
 		ds = DatasetK8sEvent
+	}
+	if rec.envoy {
+		if lv, ok := envoy.Access(ev, pu.FieldLogFields+"."); ok {
+			ds = envoy.DatasetAccess
+			if rec.Level == "" {
+				rec.Level = lv
+			}
+		}
 	}
 	pu.Finish(ev, pu.DatasetOr(ev, ds), rec.Level)
 }
@@ -174,6 +184,8 @@ type Record struct {
 	v                    int64
 	// k8sEvent: the line has an involvedObject, as a Kubernetes event does
 	k8sEvent bool
+	// envoy: the line has a response_code, as Envoy's JSON access log does
+	envoy bool
 }
 
 // Walk checks that s is one JSON object and sets its fields on ev. It changes nothing and
@@ -255,6 +267,9 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 			return false
 		}
 		ev.SetString(pu.FieldOriginFunc, v.Str)
+	case "response_code":
+		rec.envoy = true
+		return false
 	case "involvedObject":
 		rec.k8sEvent = v.IsObject()
 		return false
