@@ -12,6 +12,14 @@ import (
 // optional fraction) at the start of s, with the month in any language, and returns the time
 // (zero for a month name it does not know), the length with the space after it, and ok.
 func stamp(s string, ref time.Time) (time.Time, int, bool) {
+	if len(s) > 2 && s[0] == ' ' && s[1] >= '1' && s[1] <= '9' {
+		// Korean's months are space-filled: " 6월 07 06:13:05"
+		t, n, ok := stamp(s[1:], ref)
+		if !ok || !strings.Contains(s[:min(len(s), 8)], "월") {
+			return time.Time{}, 0, false
+		}
+		return t, n + 1, true
+	}
 	sp := strings.IndexByte(s[:min(len(s), 16)], ' ')
 	if sp <= 0 {
 		return time.Time{}, 0, false
@@ -51,16 +59,18 @@ func stamp(s string, ref time.Time) (time.Time, int, bool) {
 }
 
 // month reads a month name: English, the abbreviations journalctl and syslog daemons print in
-// the common European locales, Turkish and Russian, or "6月" (Chinese, Japanese). A non-ASCII
+// the common European locales, Turkish and Russian, "6月" (Chinese, Japanese) or "6월" (Korean). A non-ASCII
 // word it does not know is a month all the same (0, ok): the structure around it says it is a
 // stamp.
 func month(w string) (int, bool) {
 	if m := pu.Month(w); m != 0 && len(w) == 3 {
 		return m, true
 	}
-	if strings.HasSuffix(w, "月") {
-		n, ok := pu.Atoi(strings.TrimSuffix(w, "月"))
-		return int(n), ok && n >= 1 && n <= 12
+	for _, suffix := range [...]string{"月", "월"} { // Chinese and Japanese; Korean
+		if num, found := strings.CutSuffix(w, suffix); found {
+			n, ok := pu.Atoi(num)
+			return int(n), ok && n >= 1 && n <= 12
+		}
 	}
 	if utf8.RuneCountInString(w) > 6 {
 		return 0, false
