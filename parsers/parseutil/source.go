@@ -105,6 +105,7 @@ var gpuPrograms = map[string]string{
 	"nvidia-fabricmanager":          DatasetFabricManager,
 	"nvidia-fabricmanager-start.sh": DatasetFabricManager,
 	"nvidia-imex":                   DatasetFabricManager,
+	"nvidia-device-plugin":          DatasetDevicePlugin,  // Bottlerocket runs it as a unit
 	"setup-nvidia":                  DatasetDriver,        // Flatcar's driver installer (nvidia.service)
 	"driverdog":                     DatasetDriver,        // Bottlerocket's kernel-module loader
 	"nv-fabricmanage":               DatasetFabricManager, // the command name, cut to 15 bytes
