@@ -124,11 +124,15 @@ var servingComponents = map[string]string{
 // ServingComponent returns the dataset prefix of the serving component (not vLLM) whose container
 // wrote the event, "" for any other container.
 func ServingComponent(ev *event.Event) string {
-	c := Container(ev)
-	if c == "" {
+	return ServingComponentOf(Container(ev))
+}
+
+// ServingComponentOf is ServingComponent for a container's name the caller has read.
+func ServingComponentOf(container string) string {
+	if container == "" {
 		return ""
 	}
-	return servingComponents[c]
+	return servingComponents[container]
 }
 
 // FieldSystemdUnit is where Filebeat's journald input puts the unit of a journal entry.

@@ -97,15 +97,20 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 	p.setTime(ev, &l)
 	setProcess(ev, &l)
 	lv := l.Level // "" when the line states none: no level is made up (rules may set one)
-	component := ""
+	component, container := "", ""
 	if l.Uvicorn {
 		// another serving component's uvicorn (the production-stack router's), by its container
-		component = parseutil.ServingComponent(ev)
+		container = parseutil.Container(ev)
+		component = parseutil.ServingComponentOf(container)
 	}
 	if l.Uvicorn && l.Level == "info" && !multi {
 		if a, ok := uvicorn.Split(l.Body); ok {
 			a.Set(ev)
-			ev.SetString(event.FieldDataset, datasetOf(component, DatasetAccess, ".access"))
+			ds := datasetOf(component, DatasetAccess, ".access")
+			if component == "" && otherService(container, a.Path) {
+				ds = DatasetUvicornAccess
+			}
+			ev.SetString(event.FieldDataset, ds)
 			ev.SetString(event.FieldLogLevel, accessLevel(a.Status))
 			return true
 		}
@@ -227,6 +232,34 @@ func setRanks(ev *event.Event, l *Line) {
 			ev.Set(parallelFields[i], event.Int(r))
 		}
 	}
+}
+
+// DatasetUvicornAccess is the dataset of the access lines of other uvicorn services.
+const DatasetUvicornAccess = "uvicorn.access"
+
+// otherService reports whether an access line is another FastAPI service's than vLLM's: its
+// container is known and not named for vLLM, and the path is none of vLLM's API.
+func otherService(container, path string) bool {
+	if container == "" || strings.Contains(container, "vllm") {
+		return false
+	}
+	return !vllmPath(path)
+}
+
+// vllmPath reports whether path is one of the routes vLLM's OpenAI-compatible server serves.
+func vllmPath(path string) bool {
+	if strings.HasPrefix(path, "/v1/") || strings.HasPrefix(path, "/v2/") {
+		return true
+	}
+	switch path {
+	case "/health", "/metrics", "/ping", "/version", "/tokenize", "/detokenize", "/invocations",
+		"/pooling", "/classify", "/score", "/rerank", "/load", "/is_sleeping", "/sleep", "/wake_up",
+		"/server_info", "/reset_prefix_cache", "/start_profile", "/stop_profile", "/collective_rpc",
+		"/scale_elastic_ep", "/is_scaling_elastic_ep", "/get_tokenizer_info", "/openapi.json", "/docs",
+		"/redoc", "/", "/favicon.ico":
+		return true
+	}
+	return false
 }
 
 // datasetOf is vLLM's dataset, or a serving component's when its container wrote the line.

@@ -290,3 +290,30 @@ func TestServingComponentUvicorn(t *testing.T) {
 		}
 	}
 }
+
+// A FastAPI service that is not vLLM (a tokenizer API, himkt/konoha pull request #198) writes
+// uvicorn's access lines too: in a container not named for vLLM, a path none of vLLM's routes is
+// uvicorn.access; vLLM's routes stay vllm.access whatever the container's name.
+func TestOtherUvicornService(t *testing.T) {
+	t.Parallel()
+	p := New(Options{})
+	tests := []struct{ container, line, want string }{
+		{"konoha", `INFO:     127.0.0.1:62229 - "POST /api/v1/tokenize HTTP/1.1" 200 OK`, DatasetUvicornAccess},
+		{"konoha", `INFO:     127.0.0.1:62229 - "POST /v1/chat/completions HTTP/1.1" 200 OK`, DatasetAccess},
+		{"model-server", `INFO:     10.0.0.1:5000 - "GET /health HTTP/1.1" 200 OK`, DatasetAccess},
+		{"vllm-engine", `INFO:     127.0.0.1:62229 - "POST /api/v1/tokenize HTTP/1.1" 200 OK`, DatasetAccess},
+		{"", `INFO:     127.0.0.1:62229 - "POST /api/v1/tokenize HTTP/1.1" 200 OK`, DatasetAccess},
+	}
+	for _, tc := range tests {
+		ev := event.NewMessage(tc.line, time.Date(2025, 5, 21, 11, 44, 45, 0, time.UTC))
+		if tc.container != "" {
+			ev.SetString(event.FieldK8sContainer, tc.container)
+		}
+		if !p.Parse(ev) {
+			t.Fatalf("%s: %q not parsed", tc.container, tc.line)
+		}
+		if ds, _ := ev.GetString(event.FieldDataset); ds != tc.want {
+			t.Errorf("%s: %q: dataset %q, want %q", tc.container, tc.line, ds, tc.want)
+		}
+	}
+}
