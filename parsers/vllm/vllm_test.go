@@ -268,8 +268,7 @@ func TestSchedulerDumpTokensByMode(t *testing.T) {
 // production-stack issue #448 and LMCache/LMCache issue #4094.
 func TestServingComponentUvicorn(t *testing.T) {
 	t.Parallel()
-	p := New(Options{})
-	tests := []struct{ container, line, want string }{
+	tests := []containerCase{
 		{"router-container", `INFO:     127.0.0.1:42496 - "POST /v1/chat/completions HTTP/1.0" 200 OK`, "vllm_router.access"},
 		{"router-container", "INFO:     Waiting for application shutdown.", "vllm_router.server"},
 		{"lmcache-server", "INFO:     Started server process [1902]", "lmcache.server"},
@@ -277,18 +276,7 @@ func TestServingComponentUvicorn(t *testing.T) {
 		{"vllm", "INFO:     Started server process [1902]", DatasetServer},
 		{"", "INFO:     Started server process [1902]", DatasetServer},
 	}
-	for _, tc := range tests {
-		ev := event.NewMessage(tc.line, time.Date(2025, 5, 21, 11, 44, 45, 0, time.UTC))
-		if tc.container != "" {
-			ev.SetString(event.FieldK8sContainer, tc.container)
-		}
-		if !p.Parse(ev) {
-			t.Fatalf("%s: %q not parsed", tc.container, tc.line)
-		}
-		if ds, _ := ev.GetString(event.FieldDataset); ds != tc.want {
-			t.Errorf("%s: %q: dataset %q, want %q", tc.container, tc.line, ds, tc.want)
-		}
-	}
+	checkDatasets(t, tests)
 }
 
 // A FastAPI service that is not vLLM (a tokenizer API, himkt/konoha pull request #198) writes
@@ -296,14 +284,22 @@ func TestServingComponentUvicorn(t *testing.T) {
 // uvicorn.access; vLLM's routes stay vllm.access whatever the container's name.
 func TestOtherUvicornService(t *testing.T) {
 	t.Parallel()
-	p := New(Options{})
-	tests := []struct{ container, line, want string }{
+	tests := []containerCase{
 		{"konoha", `INFO:     127.0.0.1:62229 - "POST /api/v1/tokenize HTTP/1.1" 200 OK`, DatasetUvicornAccess},
 		{"konoha", `INFO:     127.0.0.1:62229 - "POST /v1/chat/completions HTTP/1.1" 200 OK`, DatasetAccess},
 		{"model-server", `INFO:     10.0.0.1:5000 - "GET /health HTTP/1.1" 200 OK`, DatasetAccess},
 		{"vllm-engine", `INFO:     127.0.0.1:62229 - "POST /api/v1/tokenize HTTP/1.1" 200 OK`, DatasetAccess},
 		{"", `INFO:     127.0.0.1:62229 - "POST /api/v1/tokenize HTTP/1.1" 200 OK`, DatasetAccess},
 	}
+	checkDatasets(t, tests)
+}
+
+// containerCase is a line from a container and the dataset it must get.
+type containerCase struct{ container, line, want string }
+
+func checkDatasets(t *testing.T, tests []containerCase) {
+	t.Helper()
+	p := New(Options{})
 	for _, tc := range tests {
 		ev := event.NewMessage(tc.line, time.Date(2025, 5, 21, 11, 44, 45, 0, time.UTC))
 		if tc.container != "" {
