@@ -71,11 +71,16 @@ func startsWithKey(s string) bool {
 // whose unquoted values hold spaces.
 func pairs(ev *event.Event, s string) bool {
 	var kv pu.KV
+	cut := false
 	switch {
 	case pu.ValidKV(s):
 		kv = pu.NewKV(s)
 	case pu.ValidLooseKV(s):
 		kv = pu.NewLooseKV(s)
+	case cutShort(s):
+		// cut inside its last quoted value (rsyslog's 8 KiB limit, a pager's width): what is
+		// there is read, the value as far as it goes
+		kv, cut = pu.NewKV(s+`"`), true
 	default:
 		return false
 	}
@@ -103,8 +108,28 @@ func pairs(ev *event.Event, s string) bool {
 		level = wrapped
 	}
 	pu.Finish(ev, pu.DatasetOr(ev, Dataset), level)
+	if cut {
+		ev.AddTag(TagCut)
+	}
 	return true
 }
+
+// cutShort reports whether s is logfmt cut inside its last quoted value: whole pairs before
+// that value, which is the only one left open.
+func cutShort(s string) bool {
+	if strings.Count(s, `"`)%2 == 0 {
+		return false
+	}
+	i := strings.LastIndex(s, `="`)
+	if i <= 0 {
+		return false
+	}
+	ks := strings.LastIndexByte(s[:i], ' ')
+	return ks > 0 && pu.ValidKV(s[:ks]) && pu.ValidKV(s+`"`)
+}
+
+// TagCut marks a line whose last quoted value was cut short.
+const TagCut = "_logfmt_cut"
 
 // known handles the keys every logfmt writer shares and reports whether k was one.
 func known(ev *event.Event, k, v string, level *string) bool {
