@@ -25,7 +25,7 @@ var shared = []parsers.Field{
 	{Name: FieldThread, Type: "long", Description: "Thread id (DCGM's [pid:tid], Fabric Manager's [tid N])."},
 	{Name: event.FieldHostHostname, Type: "keyword", Description: "Host name from a syslog or journal prefix."},
 	{Name: event.FieldEventAction, Type: "keyword", Description: "Kind of line within a dataset (for gpu.xid: xid, sxid, gpu-fallen-off-bus, gpu-identified, nvrm)."},
-	{Name: FieldVLLMRequestID, Type: "keyword", Description: "vLLM request id (chatcmpl-..., cmpl-...) of every line about a request: lifecycle, failures, warnings and errors that name one, and the KV-cache connector LMCache's lines about one; a list for 'Aborted request(s)'."},
+	{Name: FieldVLLMRequestID, Type: "keyword", Description: "vLLM request id (chatcmpl-..., cmpl-...) of every line about a request: lifecycle, failures, warnings and errors that name one, the KV-transfer connectors' and the scheduler's lines about one (NIXL, P2P NCCL, LMCache); a list for 'Aborted request(s)'."},
 }
 
 // FieldHTTPRequestID is ECS's id of an HTTP request.

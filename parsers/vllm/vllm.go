@@ -141,6 +141,12 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 					ev.SetString(FieldRequestID, id)
 				}
 			}
+		} else if kvTransferFile(l.File) && !ev.Has(FieldRequestID) {
+			// the KV-transfer connectors' and the scheduler's lines about a request's KV cache,
+			// which say what happened to it between prefill and decode
+			if id := mentionedID(b); id != "" {
+				ev.SetString(FieldRequestID, id)
+			}
 		}
 	}
 	if lv != "" {
@@ -232,6 +238,14 @@ func setRanks(ev *event.Event, l *Line) {
 			ev.Set(parallelFields[i], event.Int(r))
 		}
 	}
+}
+
+// kvTransferFile reports whether file (a logging header's) is a KV-transfer connector's
+// (NIXL, P2P NCCL, LMCache's, Mooncake's) or the scheduler's, whose info and debug lines name the
+// request whose KV cache they move.
+func kvTransferFile(file string) bool {
+	return file != "" && (strings.Contains(file, "connector") || strings.Contains(file, "scheduler.py") ||
+		strings.Contains(file, "p2p_nccl") || strings.Contains(file, "kv_transfer"))
 }
 
 // DatasetUvicornAccess is the dataset of the access lines of other uvicorn services.
