@@ -104,6 +104,7 @@ func body(ev *event.Event, b string) string {
 		ev.SetString(pu.FieldLogMessage, b)
 		return lv
 	}
+	nvidia_xid.DevicePluginUnhealthy(ev, b)
 	first, more, multi := strings.Cut(b, "\n")
 	if msg, rest, ok := pu.Quoted(first); ok {
 		ev.SetString(pu.FieldLogMessage, msg)

@@ -105,6 +105,21 @@ func stdLogPrefix(ev *event.Event, text string) string {
 	return text[i+2:]
 }
 
+// shellError reports whether s is an error bash reports about a script's line:
+// "/usr/local/bin/nvidia-driver: line 375: kill: (3401) - No such process".
+func shellError(s string) bool {
+	i := strings.Index(s[:min(len(s), 128)], ": line ")
+	if i <= 0 || strings.IndexByte(s[:i], ' ') >= 0 {
+		return false
+	}
+	rest := s[i+len(": line "):]
+	j := 0
+	for j < len(rest) && rest[j] >= '0' && rest[j] <= '9' {
+		j++
+	}
+	return j > 0 && strings.HasPrefix(rest[j:], ": ")
+}
+
 // unitFailed reports whether a systemd line says that a unit failed: its main process was
 // killed or exited with a status other than 0, or it failed to start.
 func unitFailed(s string) bool {
@@ -142,11 +157,18 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	}
 	dataset := pu.GPUDataset(ev)
 	text = stdLogPrefix(ev, text)
+	stated := "" // a level the line states, which no guess overrides
 	if t, n, ok := pu.StdLog(text); ok {
 		pu.SetLocalTime(ev, t)
 		text = strings.TrimSpace(text[n:])
 		if dataset == "" {
 			dataset = DatasetStdLog
+		}
+		// Go's slog default handler writes through the std log: "2025/03/03 06:51:55 INFO
+		// Starting dcgm-exporter Version=4.1.1-4.0.4" (dcgm-exporter 4.0 and 4.1)
+		if w, rest, ok := strings.Cut(text, " "); ok && (w == "DEBUG" || w == "INFO" || w == "WARN" || w == "ERROR") {
+			stated, _ = pu.Level(w)
+			text = rest
 		}
 	}
 	if dataset == "" {
@@ -160,12 +182,16 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		return false
 	}
 	level := pu.Guess(text)
-	if level == pu.Info && (unitFailed(text) || failureKind(text)) {
+	if level == pu.Info && (unitFailed(text) || failureKind(text) || shellError(text)) {
 		level = pu.Error
+	}
+	if stated != "" {
+		level = stated
 	}
 	if lv, ok := nvidia_xid.DevicePluginXid(ev, text); ok {
 		level = lv // the device plugin before v0.12 logged its health check with Go's log
 	}
+	nvidia_xid.DevicePluginUnhealthy(ev, text)
 	if cmd, ok := trace(text); ok {
 		ev.SetString(FieldCommand, cmd)
 		level = pu.Debug

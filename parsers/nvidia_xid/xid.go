@@ -425,6 +425,19 @@ func DevicePluginXid(ev *event.Event, s string) (level string, ok bool) {
 	return level, true
 }
 
+// DevicePluginUnhealthy reads the device plugin's "'nvidia.com/gpu' device marked unhealthy:
+// GPU-7540a9b3-..." that follows its Xid line, and sets the GPU's UUID, so that the two are
+// found together.
+func DevicePluginUnhealthy(ev *event.Event, s string) bool {
+	_, rest, ok := strings.Cut(s, "device marked unhealthy: ")
+	if !ok || !strings.HasPrefix(rest, "GPU-") {
+		return false
+	}
+	uuid, _, _ := strings.Cut(rest, " ")
+	ev.SetString(FieldUUID, strings.TrimRight(uuid, ".,;"))
+	return true
+}
+
 // pciID normalises a PCI address the way the Xid lines write it, domain:bus:device in lowercase
 // (0000:3b:00), dropping a function number (.0) where another line added one, so that one GPU
 // has one gpu.pci_bus_id across Xid, fallen-off-the-bus and identification lines.

@@ -61,6 +61,9 @@ func GPUFailure(s string) (kind, dataset string) {
 	}
 	for _, f := range gpuFailures {
 		if strings.Contains(s, f.phrase) {
+			if f.phrase == "libnvidia-ml.so" && !failureWords(s) {
+				continue // "Using /usr/lib/x86_64-linux-gnu/libnvidia-ml.so.580.159.03": found, not missing
+			}
 			// The toolkit's CLI (or the runtime quoting it) wrote the line, whatever the cause.
 			if f.dataset != DatasetToolkit && strings.Contains(s, "nvidia-container-") {
 				return f.kind, DatasetToolkit
@@ -69,6 +72,18 @@ func GPUFailure(s string) (kind, dataset string) {
 		}
 	}
 	return "", ""
+}
+
+// failureWords reports whether s says that something failed: a line naming a library names it
+// when the library was found too.
+func failureWords(s string) bool {
+	for _, w := range [...]string{"cannot open", "not found", "No such file", "could not", "Could not", "failed",
+		"Failed", "error", "Error", "ERROR", "unable", "Unable"} {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // attributeGPUFailure gives a line of a generic dataset that reports an NVIDIA user-space

@@ -64,6 +64,15 @@ var gpuContainers = map[string]string{
 	"vgpu-devices-validation":        DatasetValidator,
 	"cc-manager-validation":          DatasetValidator,
 	"nvidia-mig-manager":             DatasetMIGManager,
+	// the driver DaemonSet's side-cars and the operator's other node components (vGPU,
+	// confidential computing, sandboxed workloads)
+	"openshift-driver-toolkit-ctr":     DatasetDriver,
+	"nvidia-vgpu-manager-ctr":          DatasetDriver,
+	"nvidia-vfio-manager":              DatasetDriver,
+	"nvidia-sandbox-device-plugin-ctr": DatasetDevicePlugin,
+	"nvidia-vgpu-device-manager":       DatasetOperator,
+	"nvidia-cc-manager":                DatasetOperator,
+	"nvidia-kata-manager":              DatasetOperator,
 	// NVIDIA's DRA driver: the kubelet plugin's two containers, the ComputeDomain daemon (which
 	// runs the IMEX daemon and prints its log) and controller
 	"gpus":                      DatasetDRA,
@@ -80,6 +89,7 @@ var gpuUnits = map[string]string{
 	"nvidia-persistenced":  DatasetDriver,
 	"nvidia-fabricmanager": DatasetFabricManager,
 	"nvidia-imex":          DatasetFabricManager,
+	"nvidia-cdi-refresh":   DatasetToolkit,
 }
 
 // gpuUnit returns the dataset of the GPU-stack unit a systemd line is about
@@ -106,6 +116,7 @@ var gpuPrograms = map[string]string{
 	"nvidia-fabricmanager-start.sh": DatasetFabricManager,
 	"nvidia-imex":                   DatasetFabricManager,
 	"nvidia-device-plugin":          DatasetDevicePlugin,  // Bottlerocket runs it as a unit
+	"nvidia-ctk":                    DatasetToolkit,       // the toolkit's CLI, nvidia-cdi-refresh.service's CDI generation
 	"setup-nvidia":                  DatasetDriver,        // Flatcar's driver installer (nvidia.service)
 	"driverdog":                     DatasetDriver,        // Bottlerocket's kernel-module loader
 	"nv-fabricmanage":               DatasetFabricManager, // the command name, cut to 15 bytes
