@@ -48,6 +48,7 @@ const (
 	modeWrapped        // an installer's "ERROR: "/"WARNING: " message, wrapped under its text (installer.go)
 	modeFabric         // a Fabric Manager or IMEX record, whose further lines have no header (installer.go)
 	modeAER            // a PCIe AER report: its severity line, then the device's status and error lines (kernelstack.go)
+	modeKlogMsg        // a klog header whose message is on the lines after it (klogvalue.go)
 )
 
 // maxWarningLines bounds the message lines of a Python warning before its source line.
@@ -345,6 +346,9 @@ func startMode(l *vllm.Line) (int, bool) {
 		if klogValueStart(l) {
 			return modeKlogVal, true
 		}
+		if klogMessageStart(l) {
+			return modeKlogMsg, true
+		}
 		if kernelReportStart(l) {
 			return modeKernel, true
 		}
@@ -386,6 +390,8 @@ func (g *group) accept(l *vllm.Line) bool {
 		return l.Header == "" && wrappedAccept(l.Body, len(g.header))
 	case modeAER:
 		return l.Header == "" && aerAccept(l.Body, g.header)
+	case modeKlogMsg:
+		return klogMessageAccept(l)
 	case modeFabric:
 		ok, done := fabricAccept(l)
 		if done {

@@ -37,3 +37,33 @@ func klogValueAccept(l *vllm.Line) (ok, done bool) {
 	}
 	return false, false
 }
+
+// klog.Infof("\nRunning with config:\n%s", ...) writes a header with no message and the message on
+// the lines after it, unindented: the device plugin, GFD and the MPS control daemon dump their
+// whole configuration as JSON at every start that way. The lines up to the next klog header
+// are that message.
+
+// klogMessageStart reports whether a line is a klog header whose message is empty.
+func klogMessageStart(l *vllm.Line) bool {
+	b := strings.TrimRight(l.Body, " ")
+	return l.Header == "" && len(b) > 20 && b[len(b)-1] == ']' && klogHeader(b)
+}
+
+// klogMessageAccept reports whether l goes on with such a message: any line but another klog
+// header (or a line of another format's header).
+func klogMessageAccept(l *vllm.Line) bool {
+	return l.Header == "" && l.Proc == "" && !klogHeader(l.Body)
+}
+
+// klogHeader reports whether b starts with klog's "I1205 08:11:20.947962     221 file.go:363]".
+func klogHeader(b string) bool {
+	if len(b) < 22 {
+		return false
+	}
+	switch b[0] {
+	case 'I', 'W', 'E', 'F':
+	default:
+		return false
+	}
+	return b[1] >= '0' && b[1] <= '9' && b[5] == ' ' && b[8] == ':' && strings.IndexByte(b[:min(len(b), 120)], ']') > 0
+}
