@@ -13,15 +13,7 @@ import (
 // klogValueStart reports whether a line is a klog line whose last value spans the next lines.
 func klogValueStart(l *vllm.Line) bool {
 	b := l.Body
-	if l.Header != "" || len(b) < 24 || !strings.HasSuffix(b, "=<") {
-		return false
-	}
-	switch b[0] {
-	case 'I', 'W', 'E', 'F':
-	default:
-		return false
-	}
-	return b[1] >= '0' && b[1] <= '9' && b[5] == ' ' && strings.IndexByte(b, ']') > 0
+	return l.Header == "" && len(b) >= 24 && strings.HasSuffix(b, "=<") && klogHeader(b)
 }
 
 // klogValueAccept reports whether l continues the value, and whether it closes it.
