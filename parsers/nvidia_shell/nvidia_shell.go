@@ -36,7 +36,8 @@ var Info = parsers.Info{
 	Name:        "nvidia_shell",
 	Description: "plain output of the GPU driver, driver manager and validator containers, Go std-log lines and Go panics",
 	New:         func(parsers.Options) parsers.Parser { return New() },
-	Fields: append(append(pu.Fields(pu.FieldLogMessage, event.FieldErrorMsg, event.FieldErrorStack, event.FieldLogLogger),
+	Fields: append(append(pu.Fields(pu.FieldLogMessage, event.FieldErrorMsg, event.FieldErrorStack, event.FieldLogLogger,
+		event.FieldProcessPID),
 		parsers.Field{Name: FieldCommand, Type: "wildcard", Description: "Command of a shell trace line (set -x)."},
 		parsers.Field{Name: nvidia_xid.FieldUUID, Type: "keyword", Description: "GPU UUID (GPU-...)."}),
 		nvidia_xid.CatalogFields...),
@@ -105,6 +106,33 @@ func stdLogPrefix(ev *event.Event, text string) string {
 	return text[i+2:]
 }
 
+// mpsLine reads the prefix of the MPS control daemon's and server's log lines, which the device
+// plugin's MPS control-daemon container prints: "[2024-06-10 15:16:40.777 Control 111377]
+// Starting control daemon using socket /tmp/nvidia-mps/control", and sets their time, pid and
+// logger. It reports whether s had that prefix.
+func mpsLine(ev *event.Event, s string) bool {
+	end := strings.IndexByte(s[:min(len(s), 64)], ']')
+	if end < 30 {
+		return false
+	}
+	t, n, ok := pu.RFC3339(s[1:end])
+	if !ok {
+		return false
+	}
+	f := strings.Fields(s[1+n : end])
+	if len(f) != 2 || (f[0] != "Control" && f[0] != "Server") {
+		return false
+	}
+	pid, ok := pu.Atoi(f[1])
+	if !ok {
+		return false
+	}
+	pu.SetLocalTime(ev, t)
+	ev.Set(event.FieldProcessPID, event.Int(pid))
+	ev.SetString(event.FieldLogLogger, "nvidia-cuda-mps-"+strings.ToLower(f[0]))
+	return true
+}
+
 // shellError reports whether s is an error bash reports about a script's line:
 // "/usr/local/bin/nvidia-driver: line 375: kill: (3401) - No such process".
 func shellError(s string) bool {
@@ -156,6 +184,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		return true
 	}
 	dataset := pu.GPUDataset(ev)
+	if dataset != "" && text[0] == '[' && mpsLine(ev, text) { // in a GPU-stack container only: the line is taken
+		text = strings.TrimSpace(text[strings.IndexByte(text, ']')+1:])
+	}
 	text = stdLogPrefix(ev, text)
 	stated := "" // a level the line states, which no guess overrides
 	if t, n, ok := pu.StdLog(text); ok {
