@@ -155,11 +155,8 @@ func Access(ev *event.Event, prefix string) (level string, ok bool) {
 			pu.SetTime(ev, t)
 		}
 	}
-	switch {
-	case status >= 500 || status == 0: // 0: no response (reset, timeout)
-		return pu.Error, true
-	case status >= 400:
-		return pu.Warning, true
+	if status == 0 {
+		return pu.Error, true // no response: reset, timeout
 	}
-	return pu.Info, true
+	return uvicorn.StatusLevel(status), true
 }

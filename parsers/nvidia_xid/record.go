@@ -21,7 +21,9 @@ import (
 func record(msg string) (r kernelRecord, ok bool) {
 	switch {
 	case len(msg) > 16 && (msg[4] == ' ' || msg[4] == ':'):
-		return decoded(msg)
+		if r, ok := decoded(msg); ok {
+			return r, true
+		}
 	case len(msg) > 8 && msg[0] >= '0' && msg[0] <= '9':
 		if n := kmsgHeader(msg); n > 0 {
 			return kernelRecord{body: msg[n:], level: priorityLevel(msg[:strings.IndexByte(msg, ',')])}, true
@@ -61,7 +63,7 @@ func decoded(msg string) (r kernelRecord, ok bool) {
 	if !ok {
 		return r, false
 	}
-	if r.level = syslogLevel(strings.TrimSpace(lv)); r.level == "" {
+	if r.level, ok = pu.Level(strings.TrimSpace(lv)); !ok {
 		return r, false
 	}
 	r.body = strings.TrimLeft(msg[len(fac)+1+len(lv)+1:], " ")
@@ -87,7 +89,7 @@ func talos(msg string) (r kernelRecord, ok bool) {
 	if !ok || strings.IndexByte(lv, ' ') >= 0 {
 		return r, false
 	}
-	if r.level = syslogLevel(lv); r.level == "" {
+	if r.level, ok = pu.Level(lv); !ok {
 		return r, false
 	}
 	stamp, rest, ok := strings.Cut(rest, "]: ")
@@ -99,23 +101,6 @@ func talos(msg string) (r kernelRecord, ok bool) {
 	}
 	r.body, r.host = rest, node
 	return r, true
-}
-
-// syslogLevel maps the kernel's level names (dmesg's "warn", "err", Talos's "warning") to ECS's.
-func syslogLevel(s string) string {
-	switch s {
-	case "emerg", "alert", "crit":
-		return pu.Critical
-	case "err", "error":
-		return pu.Error
-	case "warn", "warning":
-		return pu.Warning
-	case "notice", "info":
-		return pu.Info
-	case "debug":
-		return pu.Debug
-	}
-	return ""
 }
 
 // priorityLevel maps a /dev/kmsg record's priority (facility * 8 + level) to a level.

@@ -165,9 +165,13 @@ func kmsgHeader(s string) int {
 	if semi < 7 {
 		return 0
 	}
-	f := strings.Split(s[:semi], ",")
-	if len(f) < 4 || !digits(f[0]) || !digits(f[1]) || !digits(f[2]) {
-		return 0
+	h := s[:semi] // "6,3964,206764307,-": three numbers, then flags
+	for range 3 {
+		field, rest, ok := strings.Cut(h, ",")
+		if !ok || !digits(field) {
+			return 0
+		}
+		h = rest
 	}
 	return semi + 1
 }

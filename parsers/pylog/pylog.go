@@ -148,7 +148,8 @@ func (r *rec) set(ev *event.Event) {
 		ds = pu.DatasetOr(ev, containerDataset(ev))
 	}
 	if ds == DatasetVLLM && !vllmProcess(r.proc) {
-		if c := pu.ServingComponent(ev); c != "" {
+		c, _ := ev.GetString(event.FieldK8sContainer)
+		if c := pu.ServingComponentOf(c); c != "" {
 			ds = c + ".server" // LMCache's own server, not a vLLM process's connector
 		}
 	}
@@ -228,13 +229,7 @@ func serveRequest(ev *event.Event, msg string) string {
 	ev.SetString(uvicorn.FieldURLPath, f[1])
 	ev.Set(event.FieldHTTPStatus, event.Int(status))
 	ev.Set(FieldDuration, event.Int(int64(math.Round(ms*1e6))))
-	switch {
-	case status >= 500:
-		return pu.Error
-	case status >= 400:
-		return pu.Warning
-	}
-	return ""
+	return uvicorn.StatusLevel(status)
 }
 
 // lmcacheRequest returns the vLLM request id an LMCache line names, "" when it names none:

@@ -58,13 +58,14 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		return false
 	}
 	rest := s[n+1:]
-	if rest[0] == ' ' {
+	padded := rest[0] == ' '
+	if padded {
 		rest = rest[1:] // " INFO", " WARN": right-aligned
 	}
 	lv, rest, ok := strings.Cut(rest, " ")
 	level := levels(lv)
-	if !ok || level == "" {
-		return false
+	if !ok || level == "" || len(lv) == 4 && !padded {
+		return false // a four-letter level tracing writes right-aligned in five columns
 	}
 	spans, target, file, line, msg := prefix(rest)
 	if target == "" {
@@ -101,8 +102,8 @@ func levels(s string) string {
 }
 
 // prefix reads "span{..}:span: target: file.rs:N: " before the message: the segments before
-// ": " that have no space outside braces. The first with "::" (or else the last) is the target,
-// those before it the spans, and one of the form file.rs:N after it the origin.
+// ": " that have no space outside braces. The first that is a module path is the target, those
+// before it the spans, and one of the form file.rs:N after it the origin.
 func prefix(s string) (spans, target, file string, line int64, msg string) {
 	var segs []string
 	rest := s
@@ -116,25 +117,25 @@ func prefix(s string) (spans, target, file string, line int64, msg string) {
 	if len(segs) == 0 {
 		return "", "", "", 0, ""
 	}
-	ti := len(segs) - 1
+	// The target is a module path ("dynamo_llm::http::service::anthropic",
+	// "text_generation_launcher"); spans before it may hold any name ("shard-manager",
+	// "http_request{...}").
+	ti := -1
 	for i, sg := range segs {
-		if strings.Contains(sg, "::") {
+		if rustPath(sg) {
 			ti = i
 			break
 		}
 	}
-	if f, n, ok := fileLine(segs[ti]); ok && ti > 0 {
-		file, line, ti = f, n, ti-1 // "target: file.rs:N: " without "::" in the target
-	} else if ti+1 < len(segs) {
+	if ti < 0 {
+		return "", "", "", 0, ""
+	}
+	if ti+1 < len(segs) {
 		if f, n, ok := fileLine(segs[ti+1]); ok {
 			file, line = f, n
-			segs = segs[:ti+2]
 		}
 	}
 	target = segs[ti]
-	if strings.ContainsAny(target, "{}") {
-		return "", "", "", 0, ""
-	}
 	if ti > 0 {
 		spans = strings.Join(segs[:ti], ":")
 	}
@@ -171,6 +172,25 @@ func segmentEnd(s string) int {
 		}
 	}
 	return -1
+}
+
+// rustPath reports whether s is a Rust module path: lower-case words of letters, digits and
+// '_', joined by "::".
+func rustPath(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, w := range strings.Split(s, "::") {
+		if w == "" {
+			return false
+		}
+		for i := 0; i < len(w); i++ {
+			if c := w[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // fileLine reads "src/routers/http/vllm_pd_router.rs:577".

@@ -38,6 +38,18 @@ var Fields = []parsers.Field{
 	{Name: FieldURLOrig, Type: "wildcard", Description: "Request target as written in the request line."},
 }
 
+// StatusLevel is the level of an access line by its status, not by the server's INFO: an error
+// for a 5xx, a warning for a 4xx, so that a search for errors finds failed requests.
+func StatusLevel(status int64) string {
+	switch {
+	case status >= 500:
+		return "error"
+	case status >= 400:
+		return "warning"
+	}
+	return "info"
+}
+
 // Field returns the declaration of one of the access fields, for a parser of another format
 // that sets it. An unknown name is a programming error and panics at start-up.
 func Field(name string) parsers.Field {

@@ -86,8 +86,9 @@ func setTraceback(ev *event.Event, text string) {
 	}
 }
 
-// messageContinuations start the lines torch puts under "CUDA error: ..." in the message of a
-// CUDA exception: they belong to the exception line above them.
+// messageContinuations start the lines that go on with an exception's message rather than
+// being lines of their own: those torch puts under "CUDA error: ...", and NCCL's under a
+// DistBackendError's "NCCL error in: ...".
 var messageContinuations = [...]string{
 	"Search for `cuda", "CUDA kernel errors might be asynchronously reported",
 	"For debugging consider passing CUDA_LAUNCH_BLOCKING=1", "Compile with `TORCH_USE_CUDA_DSA`",

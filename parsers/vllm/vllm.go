@@ -100,7 +100,7 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 	component, container := "", ""
 	if l.Uvicorn {
 		// another serving component's uvicorn (the production-stack router's), by its container
-		container = parseutil.Container(ev)
+		container, _ = ev.GetString(event.FieldK8sContainer) // the parse processor filled it from the path
 		component = parseutil.ServingComponentOf(container)
 	}
 	if l.Uvicorn && l.Level == "info" && !multi {
@@ -111,7 +111,7 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 				ds = DatasetUvicornAccess
 			}
 			ev.SetString(event.FieldDataset, ds)
-			ev.SetString(event.FieldLogLevel, accessLevel(a.Status))
+			ev.SetString(event.FieldLogLevel, uvicorn.StatusLevel(a.Status))
 			return true
 		}
 	}
@@ -153,19 +153,6 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		ev.SetString(event.FieldLogLevel, lv)
 	}
 	return true
-}
-
-// accessLevel is the level of an access line by its status: uvicorn writes every one at INFO,
-// but a 5xx is a failed request (error) and a 4xx a refused one (warning), and a search for
-// errors must find them.
-func accessLevel(status int64) string {
-	switch {
-	case status >= 500:
-		return "error"
-	case status >= 400:
-		return "warning"
-	}
-	return "info"
 }
 
 // rayActor reports whether a process prefix names one of Ray Serve's actors, whose lines

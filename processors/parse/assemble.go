@@ -49,7 +49,12 @@ const (
 	modeFabric         // a Fabric Manager or IMEX record, whose further lines have no header (installer.go)
 	modeAER            // a PCIe AER report: its severity line, then the device's status and error lines (kernelstack.go)
 	modeKlogMsg        // a klog header whose message is on the lines after it (klogvalue.go)
+	modeEDAC           // a memory controller's machine-check report (kernelstack.go)
 )
+
+// maxMessageLines bounds the lines an exception's open message takes (a worker's message inside
+// vLLM's wrapper, whose closing quote may never come).
+const maxMessageLines = 64
 
 // maxWarningLines bounds the message lines of a Python warning before its source line.
 const maxWarningLines = 3
@@ -191,6 +196,8 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 			g.header = sxidKey(sl.Body) // what the report's further lines repeat
 		case modeAER:
 			g.header = aerDevice(sl.Body)
+		case modeEDAC:
+			g.header = edacReport(sl.Body)
 		case modeWrapped:
 			g.header = wrappedStart(sl.Body) // its width is the further lines' indent
 		case modeMaybe:
@@ -361,6 +368,9 @@ func startMode(l *vllm.Line) (int, bool) {
 		if aerDevice(l.Body) != "" {
 			return modeAER, true
 		}
+		if edacReport(l.Body) != "" {
+			return modeEDAC, true
+		}
 		if wrappedStart(l.Body) != "" {
 			return modeWrapped, true
 		}
@@ -392,6 +402,8 @@ func (g *group) accept(l *vllm.Line) bool {
 		return l.Header == "" && aerAccept(l.Body, g.header)
 	case modeKlogMsg:
 		return klogMessageAccept(l)
+	case modeEDAC:
+		return l.Header == "" && edacAccept(l.Body, g.header)
 	case modeFabric:
 		ok, done := fabricAccept(l)
 		if done {
@@ -425,7 +437,8 @@ func (g *group) accept(l *vllm.Line) bool {
 			g.mode = modeNative
 			return true
 		}
-		if g.mode == modeMaybe && l.Header == g.header && (g.msg != vllm.MessageClosed || vllm.IsMessageContinuation(l.Body)) {
+		if g.mode == modeMaybe && l.Header == g.header &&
+			(g.msg != vllm.MessageClosed && len(g.parts) < maxMessageLines || vllm.IsMessageContinuation(l.Body)) {
 			g.msg = vllm.MessageState(l.Body, g.msg)
 			return true // "Search for `cudaErrorIllegalAddress' ..." under "CUDA error: ..."
 		}
@@ -457,7 +470,7 @@ func (g *group) accept(l *vllm.Line) bool {
 		g.mode = modeAfter // the exception line
 		g.msg = vllm.MessageState(b, vllm.MessageClosed)
 		return true
-	case g.mode == modeAfter && (g.msg != vllm.MessageClosed || vllm.IsMessageContinuation(b)):
+	case g.mode == modeAfter && (g.msg != vllm.MessageClosed && len(g.parts) < maxMessageLines || vllm.IsMessageContinuation(b)):
 		// the exception's message goes on: CUDA's and NCCL's explanations, a worker's message
 		// inside vLLM's wrapper
 		g.msg = vllm.MessageState(b, g.msg)

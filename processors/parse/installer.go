@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
+	"github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 )
 
@@ -47,9 +48,23 @@ func fabricStart(body string) bool {
 	return ok
 }
 
+// otherRecord reports whether b opens a record of another format that shares the stream (the DRA
+// driver's ComputeDomain daemon prints IMEX's records and its own klog lines): a klog header, or
+// a line that starts with a date.
+func otherRecord(b string) bool {
+	if klogHeader(b) {
+		return true
+	}
+	if _, _, ok := parseutil.RFC3339(b); ok {
+		return true
+	}
+	_, _, ok := parseutil.StdLog(b)
+	return ok
+}
+
 // fabricAccept reports whether l goes on with the record before it, and whether it ends it.
 func fabricAccept(l *vllm.Line) (ok, done bool) {
-	if l.Header != "" || l.Proc != "" || fabricStart(l.Body) {
+	if l.Header != "" || l.Proc != "" || fabricStart(l.Body) || otherRecord(l.Body) {
 		return false, false
 	}
 	if strings.TrimSpace(l.Body) == "" {

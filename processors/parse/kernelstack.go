@@ -17,7 +17,7 @@ func kernelReportStart(l *vllm.Line) bool {
 		return false
 	}
 	t := sinceBoot(l.Body)
-	return t == "Call Trace:" || t == "Call trace:" || edacReport(t) != "" || strings.HasPrefix(t, "WARNING: CPU: ") || strings.HasPrefix(t, "BUG: ") ||
+	return t == "Call Trace:" || t == "Call trace:" || strings.HasPrefix(t, "WARNING: CPU: ") || strings.HasPrefix(t, "BUG: ") ||
 		strings.Contains(t, " invoked oom-killer: ") ||
 		strings.HasPrefix(t, "INFO: task ") && strings.Contains(t, " blocked for more than ") ||
 		strings.HasPrefix(t, "Oops: ") || strings.HasPrefix(t, "general protection fault") ||
@@ -42,18 +42,30 @@ func kernelReportAccept(l *vllm.Line) bool {
 			return true
 		}
 	}
-	return kernelFrame(t) || taskState(t) || arm64Register(t) || strings.HasPrefix(t, "EDAC ") && strings.Contains(t[:min(len(t), 24)], "MC")
+	return kernelFrame(t) || taskState(t) || arm64Register(t)
 }
 
-// edacReport returns the "EDAC sbridge MC1: " of the line that opens a memory controller's
-// machine-check report ("EDAC sbridge MC1: HANDLING MCE MEMORY ERROR"), whose CPU, TSC, ADDR,
-// MISC and PROCESSOR lines and summary ("EDAC MC1: 262 CE memory read error on ...") follow, or "".
-func edacReport(t string) string {
+// edacReport returns the memory controller ("MC1") of the line that opens its machine-check
+// report ("EDAC sbridge MC1: HANDLING MCE MEMORY ERROR"), whose CPU, TSC, ADDR, MISC and
+// PROCESSOR lines ("EDAC sbridge MC1: ...") and summary ("EDAC MC1: 262 CE memory read error on
+// ...") follow, or "".
+func edacReport(body string) string {
+	t := sinceBoot(body)
 	i := strings.Index(t, ": HANDLING MCE MEMORY ERROR")
 	if i <= 0 || !strings.HasPrefix(t, "EDAC ") {
 		return ""
 	}
-	return t[:i+2]
+	return t[strings.LastIndexByte(t[:i], ' ')+1 : i]
+}
+
+// edacAccept reports whether body is a line of the report of controller mc.
+func edacAccept(body, mc string) bool {
+	t := sinceBoot(body)
+	if !strings.HasPrefix(t, "EDAC ") {
+		return false
+	}
+	i := strings.Index(t[:min(len(t), 48)], ": ")
+	return i > 0 && strings.HasSuffix(t[:i], " "+mc)
 }
 
 // taskState reports whether t is the line a hung-task report gives the task's state on:

@@ -38,7 +38,7 @@ func klogValueAccept(l *vllm.Line) (ok, done bool) {
 // klogMessageStart reports whether a line is a klog header whose message is empty.
 func klogMessageStart(l *vllm.Line) bool {
 	b := strings.TrimRight(l.Body, " ")
-	return l.Header == "" && len(b) > 20 && b[len(b)-1] == ']' && klogHeader(b)
+	return l.Header == "" && len(b) > 20 && strings.IndexByte(b, ']') == len(b)-1 && klogHeader(b)
 }
 
 // klogMessageAccept reports whether l goes on with such a message: any line but another klog
