@@ -27,9 +27,7 @@ var Info = parsers.Info{
 	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields: append(append(pu.StructuredFields[:len(pu.StructuredFields):len(pu.StructuredFields)],
 		parsers.Field{Name: FieldEventReason, Type: "keyword", Description: "Reason of a Kubernetes event (BackOff, FailedScheduling, Unhealthy)."},
-		parsers.Field{Name: FieldOrchNamespace, Type: "keyword", Description: "Namespace of the object a Kubernetes event is about."},
-		parsers.Field{Name: FieldOrchResourceType, Type: "keyword", Description: "Kind of the object a Kubernetes event is about, in lower case (pod, node)."},
-		parsers.Field{Name: FieldOrchResourceName, Type: "keyword", Description: "Name of the object a Kubernetes event is about."}),
+		pu.Field(FieldOrchNamespace), pu.Field(FieldOrchResourceType), pu.Field(FieldOrchResourceName)),
 		envoy.AccessFields...),
 }
 
@@ -82,9 +80,9 @@ const DatasetK8sEvent = "kubernetes.event"
 
 // ECS fields of a Kubernetes event's object.
 const (
-	FieldOrchNamespace    = "orchestrator.namespace"
-	FieldOrchResourceType = "orchestrator.resource.type"
-	FieldOrchResourceName = "orchestrator.resource.name"
+	FieldOrchNamespace    = pu.FieldOrchNamespace
+	FieldOrchResourceType = pu.FieldOrchResourceType
+	FieldOrchResourceName = pu.FieldOrchResourceName
 	FieldEventReason      = "event.reason"
 )
 

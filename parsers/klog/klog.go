@@ -27,7 +27,8 @@ var Info = parsers.Info{
 	Description: "Kubernetes klog/glog lines (device plugin, feature discovery, controllers)",
 	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields: append(append(pu.Fields(pu.FieldLogMessage, event.FieldOriginFile, event.FieldOriginLine, pu.FieldLogFields,
-		event.FieldErrorMsg, event.FieldErrorStack, event.FieldLogLogger, pu.FieldOriginFunc, event.FieldProcessPID),
+		event.FieldErrorMsg, event.FieldErrorStack, event.FieldLogLogger, pu.FieldOriginFunc, event.FieldProcessPID,
+		pu.FieldOrchNamespace, pu.FieldOrchResourceType, pu.FieldOrchResourceName),
 		nvidia_xid.CatalogFields...), parsers.Field{Name: nvidia_xid.FieldUUID, Type: "keyword", Description: "GPU UUID (GPU-...)."}),
 }
 
@@ -115,9 +116,15 @@ func body(ev *event.Event, b string) string {
 				if !ok {
 					break
 				}
-				if v == "<" && multi {
+				if v == "<" {
+					if !multi {
+						continue // a value whose lines were not delivered with it
+					}
 					// the last value spans the lines the parse processor grouped after it
 					v, multi = multilineValue(more), false
+				}
+				if k == "pod" {
+					kubeletPod(ev, v)
 				}
 				pu.SetField(ev, k, event.String(v))
 			}
@@ -126,6 +133,19 @@ func body(ev *event.Event, b string) string {
 	}
 	ev.SetString(pu.FieldLogMessage, b)
 	return ""
+}
+
+// kubeletPod reads the kubelet's pod="namespace/name", the pod its line is about, into the
+// orchestrator.* fields a Kubernetes event's object goes to (the kubelet that wrote the line is
+// not that pod), so that a probe failure, an eviction or a GPU allocation is found with the pod.
+func kubeletPod(ev *event.Event, v string) {
+	ns, name, ok := strings.Cut(v, "/")
+	if !ok || ns == "" || name == "" || strings.IndexByte(name, '/') >= 0 {
+		return
+	}
+	ev.SetString(pu.FieldOrchNamespace, ns)
+	ev.SetString(pu.FieldOrchResourceType, "pod")
+	ev.SetString(pu.FieldOrchResourceName, name)
 }
 
 // multilineValue reads klog's multi-line value: lines indented with a tab, closed by " >".

@@ -21,12 +21,23 @@ var shared = []parsers.Field{
 	{Name: event.FieldErrorStack, Type: "wildcard", Description: "Stack trace the line carries (zap stacktrace, slog stacktrace=)."},
 	{Name: event.FieldProcessPID, Type: "long", Description: "Process id (klog header, Xid pid=)."},
 	{Name: event.FieldProcessName, Type: "keyword", Description: "Process name (Xid name=)."},
+	{Name: FieldOrchNamespace, Type: "keyword", Description: "Namespace of the Kubernetes object a line is about: a Kubernetes event's, the pod of a kubelet line's pod=."},
+	{Name: FieldOrchResourceType, Type: "keyword", Description: "Kind of that object, in lower case (pod, node)."},
+	{Name: FieldOrchResourceName, Type: "keyword", Description: "Name of that object."},
 	{Name: FieldHTTPRequestID, Type: "keyword", Description: "Id of the HTTP request a line is about, as the serving program (Ray Serve, a router) names it."},
 	{Name: FieldThread, Type: "long", Description: "Thread id (DCGM's [pid:tid], Fabric Manager's [tid N])."},
 	{Name: event.FieldHostHostname, Type: "keyword", Description: "Host name from a syslog or journal prefix."},
 	{Name: event.FieldEventAction, Type: "keyword", Description: "Kind of line within a dataset (for gpu.xid: xid, sxid, gpu-fallen-off-bus, gpu-identified, nvrm)."},
 	{Name: FieldVLLMRequestID, Type: "keyword", Description: "vLLM request id (chatcmpl-..., cmpl-...) of every line about a request: lifecycle, failures, warnings and errors that name one, the KV-transfer connectors' and the scheduler's lines about one (NIXL, P2P NCCL, LMCache); a list for 'Aborted request(s)'."},
 }
+
+// ECS fields of the Kubernetes object a line is about, which is not the pod that wrote it (a
+// Kubernetes event's object, the pod a kubelet line names).
+const (
+	FieldOrchNamespace    = "orchestrator.namespace"
+	FieldOrchResourceType = "orchestrator.resource.type"
+	FieldOrchResourceName = "orchestrator.resource.name"
+)
 
 // FieldHTTPRequestID is ECS's id of an HTTP request.
 const FieldHTTPRequestID = "http.request.id"
