@@ -165,13 +165,39 @@ func (f *Frame) tag(tag string) bool {
 // kernel's: the tag is "kernel", as the journal's would be.
 func dmesg(s string) (f Frame, ok bool) {
 	f.PID = -1
+	end := 25
 	if len(s) < 27 || s[25] != ']' {
-		return f, false
-	}
-	if f.Time, ok = pu.Ctime(s[1:25]); !ok {
+		// another locale's names: "[一 3月  2 20:25:46 2026]" (zh_CN)
+		if end = strings.IndexByte(s[:min(len(s), 48)], ']'); end < 20 || end+1 >= len(s) {
+			return f, false
+		}
+		if f.Time, ok = localCtime(s[1:end]); !ok {
+			return f, false
+		}
+	} else if f.Time, ok = pu.Ctime(s[1:25]); !ok {
 		return f, false
 	}
 	f.Tag = "kernel"
-	f.Text = strings.TrimPrefix(s[26:], " ")
+	f.Text = strings.TrimPrefix(s[end+1:], " ")
 	return f, true
+}
+
+// localCtime reads dmesg -T's stamp with the weekday and month named in another language:
+// weekday, month, day, clock, year.
+func localCtime(s string) (time.Time, bool) {
+	f := strings.Fields(s)
+	if len(f) != 5 {
+		return time.Time{}, false
+	}
+	mon, ok := month(f[1])
+	if !ok || mon == 0 {
+		return time.Time{}, false
+	}
+	day, ok1 := pu.Atoi(f[2])
+	year, ok2 := pu.Atoi(f[4])
+	hh, mm, ss, _, n, ok3 := pu.Clock(f[3])
+	if !ok1 || !ok2 || !ok3 || n != len(f[3]) || day < 1 || day > 31 || year < 1970 || year > 9999 {
+		return time.Time{}, false
+	}
+	return time.Date(int(year), time.Month(mon), int(day), hh, mm, ss, 0, time.UTC), true
 }
