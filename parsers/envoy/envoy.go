@@ -58,11 +58,11 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		return false
 	}
 	rest := s[end+1:]
-	tid, rest, ok := bracket(rest)
+	tid, rest, ok := pu.Bracket(rest)
 	if !ok {
 		return false
 	}
-	lv, rest, ok := bracket(rest)
+	lv, rest, ok := pu.Bracket(rest)
 	if !ok {
 		return false
 	}
@@ -70,7 +70,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if !ok {
 		return false
 	}
-	logger, rest, ok := bracket(rest)
+	logger, rest, ok := pu.Bracket(rest)
 	if !ok {
 		return false
 	}
@@ -82,7 +82,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	ev.Set(pu.FieldThread, event.Int(id))
 	ev.SetString(event.FieldLogLogger, logger)
 	rest = strings.TrimPrefix(rest, " ")
-	if loc, after, ok := bracket(rest); ok {
+	if loc, after, ok := pu.Bracket(rest); ok {
 		if c := strings.LastIndexByte(loc, ':'); c > 0 {
 			if line, ok := pu.Atoi(loc[c+1:]); ok {
 				ev.SetString(event.FieldOriginFile, loc[:c])
@@ -94,18 +94,6 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	ev.SetString(pu.FieldLogMessage, rest)
 	pu.Finish(ev, pu.DatasetOr(ev, Dataset), level)
 	return true
-}
-
-// bracket reads "[word]" at the start of s.
-func bracket(s string) (word, rest string, ok bool) {
-	if len(s) < 3 || s[0] != '[' {
-		return "", s, false
-	}
-	end := strings.IndexByte(s[:min(len(s), 128)], ']')
-	if end < 1 {
-		return "", s, false
-	}
-	return s[1:end], s[end+1:], true
 }
 
 // Access reads the members of Envoy's JSON access log that a JSON parser put under prefix

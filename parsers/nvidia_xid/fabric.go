@@ -43,7 +43,7 @@ func FabricHeader(s string) (t time.Time, level string, tid int64, n int, ok boo
 		return t, "", 0, 0, false
 	}
 	rest := s[end+1:]
-	lv, rest, ok := bracket(rest)
+	lv, rest, ok := pu.Bracket(rest)
 	if !ok {
 		return t, "", 0, 0, false
 	}
@@ -51,7 +51,7 @@ func FabricHeader(s string) (t time.Time, level string, tid int64, n int, ok boo
 		return t, "", 0, 0, false
 	}
 	n = len(s) - len(rest)
-	if id, after, ok := bracket(rest); ok && strings.HasPrefix(id, "tid ") {
+	if id, after, ok := pu.Bracket(rest); ok && strings.HasPrefix(id, "tid ") {
 		if tid, ok = pu.Atoi(id[len("tid "):]); ok {
 			n = len(s) - len(after)
 		}
@@ -60,19 +60,6 @@ func FabricHeader(s string) (t time.Time, level string, tid int64, n int, ok boo
 		n++
 	}
 	return t, level, tid, n, true
-}
-
-// bracket reads " [word]" at the start of s and returns word and what follows.
-func bracket(s string) (word, rest string, ok bool) {
-	s = strings.TrimLeft(s, " ")
-	if len(s) < 3 || s[0] != '[' {
-		return "", s, false
-	}
-	end := strings.IndexByte(s[:min(len(s), 24)], ']')
-	if end < 2 {
-		return "", s, false
-	}
-	return s[1:end], s[end+1:], true
 }
 
 // fabric parses a Fabric Manager line (with the further lines of its record, when the parse

@@ -5,6 +5,7 @@
 package parseutil
 
 import (
+	"strings"
 	"time"
 
 	"github.com/sluice-dev/sluice/pipeline/event"
@@ -115,4 +116,18 @@ func SetOrigin(ev *event.Event, s string) {
 		}
 	}
 	ev.SetString(event.FieldOriginFile, s)
+}
+
+// Bracket reads "[word]" at the start of s (after spaces), at most 128 bytes of it, and returns
+// word and what follows the bracket: the fields of Fabric Manager's and Envoy's headers.
+func Bracket(s string) (word, rest string, ok bool) {
+	s = strings.TrimLeft(s, " ")
+	if len(s) < 3 || s[0] != '[' {
+		return "", s, false
+	}
+	end := strings.IndexByte(s[:min(len(s), 128)], ']')
+	if end < 1 {
+		return "", s, false
+	}
+	return s[1:end], s[end+1:], true
 }
