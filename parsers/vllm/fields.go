@@ -96,7 +96,7 @@ var Fields = append([]parsers.Field{
 	{Name: event.FieldHostHostname, Type: "keyword", Description: "Host named in an NCCL debug line (host:pid:tid)."},
 	{Name: FieldRank, Type: "long", Description: "Worker rank within its engine, from the vLLM process prefix (VllmWorker rank=N; Worker_TP3 or VllmWorker TP3 without pipeline stages) or PyTorch's [rankN]."},
 	{Name: FieldHostIP, Type: "ip", Description: "Address of the node a Ray actor ran on, from its prefix (RayWorkerWrapper pid=5, ip=10.0.0.5)."},
-	{Name: FieldDPRank, Type: "long", Description: "Data-parallel rank a V1 process names (EngineCore_DP1, Worker_DP1_TP0)."},
+	{Name: FieldDPRank, Type: "long", Description: "Data-parallel rank a V1 worker names (Worker_DP1_TP0); an engine's is in process.name (EngineCore_DP1)."},
 	{Name: FieldPPRank, Type: "long", Description: "Pipeline-parallel stage a V1 worker names (Worker_PP1_TP0, VllmWorker PP1_TP0)."},
 	{Name: FieldTPRank, Type: "long", Description: "Tensor-parallel rank a V1 worker names (Worker_TP3, VllmWorker TP3)."},
 	{Name: FieldEPRank, Type: "long", Description: "Expert-parallel rank a V1 worker names (Worker_DP0_TP0_EP2)."},

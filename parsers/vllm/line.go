@@ -235,8 +235,10 @@ func (l *Line) process(s string) int {
 		return 0
 	}
 	pid, rank, par, ip := int64(-1), int64(-1), noParallel, ""
-	if base, groups, ok := strings.Cut(name, "_"); ok && (base == "Worker" || base == "EngineCore") {
-		parallelRanks(&par, groups) // vLLM 0.10.2 and later: "Worker_PP1_TP0", "EngineCore_DP0"
+	if groups, ok := strings.CutPrefix(name, "Worker_"); ok {
+		// vLLM 0.10.2 and later: "Worker_PP1_TP0". (An engine's "EngineCore_DP0" says its
+		// data-parallel rank in process.name, and every V1 engine has one, DP or not.)
+		parallelRanks(&par, groups)
 	}
 	for kvs != "" {
 		var kv string

@@ -82,51 +82,69 @@ func statsList(ev *event.Event, s, scope string) {
 	}
 }
 
-// statKey is the field a stats member goes to; integer members are counts.
-type statKey struct {
-	field   string
-	integer bool
-}
-
-// statKeys maps a member's name, with its line's scope, to its field.
-var statKeys = map[string]statKey{
-	"Avg prompt throughput":              {FieldPromptTput, false},
-	"Avg generation throughput":          {FieldGenTput, false},
-	"Running":                            {FieldRunning, true},
-	"Preemptions":                        {FieldPreemptions, true},
-	"Corrupted":                          {FieldCorrupted, true},
-	"Waiting":                            {FieldWaiting, true},
-	"Pending":                            {FieldWaiting, true},
-	"Swapped":                            {FieldSwapped, true},
-	"GPU KV cache usage":                 {FieldGPUKV, false},
-	"KV cache usage":                     {FieldGPUKV, false},
-	"CPU KV cache usage":                 {FieldCPUKV, false},
-	"Prefix cache hit rate":              {FieldPrefixHit, false},
-	"External prefix cache hit rate":     {FieldExtPrefixHit, false},
-	"MM cache hit rate":                  {FieldMMHit, false},
-	"prefix GPU":                         {FieldGPUPrefixHit, false},
-	"prefix CPU":                         {FieldCPUPrefixHit, false},
-	"spec Mean acceptance length":        {FieldSpecAccLen, false},
-	"spec Accepted throughput":           {FieldSpecAccTput, false},
-	"spec Drafted throughput":            {FieldSpecDraftTput, false},
-	"spec Accepted":                      {FieldSpecAccepted, true},
-	"spec Drafted":                       {FieldSpecDrafted, true},
-	"spec Avg Draft acceptance rate":     {FieldSpecAcceptRate, false},
-	"spec Draft acceptance rate":         {FieldSpecAcceptRate, false},
-	"spec0 Draft acceptance rate":        {FieldSpecAcceptRate, false},
-	"spec0 System efficiency":            {FieldSpecEfficiency, false},
-	"spec0 Number of speculative tokens": {FieldSpecK, true},
-	"spec0 Number of accepted tokens":    {FieldSpecAcceptedTotal, true},
-	"spec0 Number of draft tokens":       {FieldSpecDraftedTotal, true},
-	"spec0 Number of emitted tokens":     {FieldSpecEmittedTotal, true},
+// statKey returns the field a stats member goes to, with its line's scope, and whether it is a
+// count; "" for a member it does not know. A switch: a stats line has a dozen members.
+func statKey(name string) (field string, integer bool) {
+	switch name {
+	case "Avg prompt throughput":
+		return FieldPromptTput, false
+	case "Avg generation throughput":
+		return FieldGenTput, false
+	case "Running":
+		return FieldRunning, true
+	case "Preemptions":
+		return FieldPreemptions, true
+	case "Corrupted":
+		return FieldCorrupted, true
+	case "Waiting", "Pending":
+		return FieldWaiting, true
+	case "Swapped":
+		return FieldSwapped, true
+	case "GPU KV cache usage", "KV cache usage":
+		return FieldGPUKV, false
+	case "CPU KV cache usage":
+		return FieldCPUKV, false
+	case "Prefix cache hit rate":
+		return FieldPrefixHit, false
+	case "External prefix cache hit rate":
+		return FieldExtPrefixHit, false
+	case "MM cache hit rate":
+		return FieldMMHit, false
+	case "prefix GPU":
+		return FieldGPUPrefixHit, false
+	case "prefix CPU":
+		return FieldCPUPrefixHit, false
+	case "spec Mean acceptance length":
+		return FieldSpecAccLen, false
+	case "spec Accepted throughput":
+		return FieldSpecAccTput, false
+	case "spec Drafted throughput":
+		return FieldSpecDraftTput, false
+	case "spec Accepted":
+		return FieldSpecAccepted, true
+	case "spec Drafted":
+		return FieldSpecDrafted, true
+	case "spec Avg Draft acceptance rate", "spec Draft acceptance rate", "spec0 Draft acceptance rate":
+		return FieldSpecAcceptRate, false
+	case "spec0 System efficiency":
+		return FieldSpecEfficiency, false
+	case "spec0 Number of speculative tokens":
+		return FieldSpecK, true
+	case "spec0 Number of accepted tokens":
+		return FieldSpecAcceptedTotal, true
+	case "spec0 Number of draft tokens":
+		return FieldSpecDraftedTotal, true
+	case "spec0 Number of emitted tokens":
+		return FieldSpecEmittedTotal, true
+	}
+	return "", false
 }
 
 func statField(ev *event.Event, name string, f float64, unit string) {
-	k, ok := statKeys[name]
-	if !ok {
+	key, integer := statKey(name)
+	if key == "" {
 		return
 	}
-	key, integer := k.field, k.integer
 	switch {
 	case unit == "%":
 		// Percent as a 0..1 fraction, rounded so that 95.9% is 0.959 and not 0.9590000000000001.

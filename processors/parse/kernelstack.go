@@ -51,8 +51,11 @@ func kernelReportAccept(l *vllm.Line) bool {
 // ...") follow, or "".
 func edacReport(body string) string {
 	t := sinceBoot(body)
+	if !strings.HasPrefix(t, "EDAC ") {
+		return ""
+	}
 	i := strings.Index(t, ": HANDLING MCE MEMORY ERROR")
-	if i <= 0 || !strings.HasPrefix(t, "EDAC ") {
+	if i <= 0 {
 		return ""
 	}
 	return t[strings.LastIndexByte(t[:i], ' ')+1 : i]
@@ -184,6 +187,9 @@ func sxidKey(body string) string {
 // aerDevice returns the "pcieport 0000:00:03.1: " prefix of an AER severity line, or "".
 func aerDevice(body string) string {
 	t := sinceBoot(body)
+	if len(t) < 40 || t[0] < 'a' || t[0] > 'z' {
+		return "" // a driver's name comes first: "pcieport", "nvidia", "mlx5_core"
+	}
 	i := strings.Index(t, ": PCIe Bus Error: severity=")
 	if i <= 0 {
 		return ""
