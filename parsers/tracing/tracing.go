@@ -105,23 +105,23 @@ func levels(s string) string {
 // ": " that have no space outside braces. The first that is a module path is the target, those
 // before it the spans, and one of the form file.rs:N after it the origin.
 func prefix(s string) (spans, target, file string, line int64, msg string) {
-	var segs []string
-	rest := s
-	for len(segs) < 8 {
-		end := segmentEnd(rest)
+	var segs [8]string
+	var after [8]int // where the text after each segment's ": " starts in s
+	n, at := 0, 0
+	for n < len(segs) {
+		end := segmentEnd(s[at:])
 		if end <= 0 {
 			break
 		}
-		segs, rest = append(segs, rest[:end]), rest[end+2:]
-	}
-	if len(segs) == 0 {
-		return "", "", "", 0, ""
+		segs[n], after[n] = s[at:at+end], at+end+2
+		at = after[n]
+		n++
 	}
 	// The target is a module path ("dynamo_llm::http::service::anthropic",
 	// "text_generation_launcher"); spans before it may hold any name ("shard-manager",
 	// "http_request{...}").
 	ti := -1
-	for i, sg := range segs {
+	for i, sg := range segs[:n] {
 		if rustPath(sg) {
 			ti = i
 			break
@@ -130,25 +130,17 @@ func prefix(s string) (spans, target, file string, line int64, msg string) {
 	if ti < 0 {
 		return "", "", "", 0, ""
 	}
-	if ti+1 < len(segs) {
-		if f, n, ok := fileLine(segs[ti+1]); ok {
-			file, line = f, n
+	used := ti // the last segment that is not the message's own ("error: oops")
+	if ti+1 < n {
+		if f, l, ok := fileLine(segs[ti+1]); ok {
+			file, line, used = f, l, ti+1
 		}
 	}
 	target = segs[ti]
 	if ti > 0 {
-		spans = strings.Join(segs[:ti], ":")
+		spans = s[:after[ti-1]-2] // the spans as the line wrote them
 	}
-	// Segments past the target and origin were the message's own ("error: oops").
-	used := ti + 1
-	if file != "" {
-		used++
-	}
-	msg = s
-	for range used {
-		msg = msg[segmentEnd(msg)+2:]
-	}
-	return spans, target, file, line, msg
+	return spans, target, file, line, s[after[used]:]
 }
 
 // segmentEnd returns where the segment at the start of s ends (its ": "), or -1 when a space
@@ -177,20 +169,19 @@ func segmentEnd(s string) int {
 // rustPath reports whether s is a Rust module path: lower-case words of letters, digits and
 // '_', joined by "::".
 func rustPath(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, w := range strings.Split(s, "::") {
-		if w == "" {
+	word := 0 // length of the current word
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_':
+			word++
+		case c == ':' && word > 0 && i+1 < len(s) && s[i+1] == ':':
+			word = 0
+			i++
+		default:
 			return false
 		}
-		for i := 0; i < len(w); i++ {
-			if c := w[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
-				return false
-			}
-		}
 	}
-	return true
+	return word > 0
 }
 
 // fileLine reads "src/routers/http/vllm_pd_router.rs:577".
