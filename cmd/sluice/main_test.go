@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -352,5 +353,78 @@ pipelines: {main: {inputs: [stdin], outputs: [stdout]}}
 	if srv.ReadHeaderTimeout <= 0 || srv.ReadTimeout <= 0 || srv.WriteTimeout <= 0 || srv.IdleTimeout <= 0 {
 		t.Errorf("unbounded: read header %v, read %v, write %v, idle %v",
 			srv.ReadHeaderTimeout, srv.ReadTimeout, srv.WriteTimeout, srv.IdleTimeout)
+	}
+}
+
+// A folder is read as a node holds its logs: every text file under it once (a
+// /var/log/containers link and the /var/log/pods file it names are one file, read under the
+// link's name), rotated gzip files decompressed, and binary files and dangling links skipped with
+// a note.
+func TestParseFolder(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	id := strings.Repeat("ab", 32)
+	pods := filepath.Join(root, "var/log/pods/inference_vllm-0_5f0c1e2a-1111-2222-3333-444455556666/vllm")
+	containers := filepath.Join(root, "var/log/containers")
+	for _, d := range []string{pods, containers, filepath.Join(root, "var/log/journal/m")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cri := "2026-12-01T09:00:0%dZ stdout F INFO 12-01 09:00:0%d [api_server.py:1] line %d\n"
+	writeFile(t, filepath.Join(pods, "0.log"), fmt.Sprintf(cri, 1, 1, 1)+fmt.Sprintf(cri, 2, 2, 2))
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	fmt.Fprintf(zw, cri, 0, 0, 0)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(pods, "0.log.20261201-085959.gz"), gz.String())
+	link := filepath.Join(containers, "vllm-0_inference_vllm-"+id+".log")
+	if err := os.Symlink(filepath.Join(pods, "0.log"), link); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/nowhere/0.log", filepath.Join(containers, "gone_inference_vllm-"+id+".log")); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(root, "var/log/journal/m/system.journal"), "LPKSHHRH\x00\x00\x01")
+	writeFile(t, filepath.Join(root, "var/log/wtmp"), "\x07\x00\x00\x00tty1")
+
+	code, out, errs := runCLI(t, "", "parse", root)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	got := map[string]string{} // message -> file path
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() {
+		var doc struct {
+			Message    string
+			Log        struct{ File struct{ Path string } }
+			Kubernetes struct{ Pod struct{ Name string } }
+			Event      struct{ Dataset string }
+		}
+		if err := json.Unmarshal(sc.Bytes(), &doc); err != nil {
+			t.Fatalf("bad JSON line %q: %v", sc.Text(), err)
+		}
+		if doc.Kubernetes.Pod.Name != "vllm-0" || doc.Event.Dataset != "vllm.server" {
+			t.Errorf("event %s: want pod vllm-0 and dataset vllm.server", sc.Text())
+		}
+		if _, dup := got[doc.Message]; dup {
+			t.Errorf("line %q read twice", doc.Message)
+		}
+		got[doc.Message] = doc.Log.File.Path
+	}
+	want := map[string]string{
+		"INFO 12-01 09:00:00 [api_server.py:1] line 0": filepath.Join(pods, "0.log.20261201-085959.gz"),
+		"INFO 12-01 09:00:01 [api_server.py:1] line 1": link,
+		"INFO 12-01 09:00:02 [api_server.py:1] line 2": link,
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("lines and their files:\n got %v\nwant %v", got, want)
+	}
+	for _, note := range []string{"skipped 1 links", "system.journal: not a text log (a systemd journal file", "wtmp: not a text log", "3 lines, 0 not recognised, 2 files skipped"} {
+		if !strings.Contains(errs, note) {
+			t.Errorf("stderr lacks %q:\n%s", note, errs)
+		}
 	}
 }

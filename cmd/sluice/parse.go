@@ -2,12 +2,16 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -28,12 +32,16 @@ func newParseCmd() *cobra.Command {
 		procID string
 	)
 	cmd := &cobra.Command{
-		Use:   "parse [-c FILE|DIR|- | -e YAML] [LOG...]",
-		Short: "Parse log lines from files (or stdin) and print one NDJSON event per line",
+		Use:   "parse [-c FILE|DIR|- | -e YAML] [LOG|DIR...]",
+		Short: "Parse log lines from files, folders (or stdin) and print one NDJSON event per line",
 		Long: "parse runs the parse processor over every line of the given files, or of standard input\n" +
 			"when none are given, and prints each event as one JSON line. Without -c it uses the built-in\n" +
 			"parser chain; with -c it uses that config's parse processor (--processor picks one of several).\n" +
-			"Lines no parser recognises are printed too, tagged _parse_failure when a parser claims their source.",
+			"Lines no parser recognises are printed too, tagged _parse_failure when a parser claims their source.\n\n" +
+			"A folder stands for every log file under it, in name order (a node's /var/log, or a copy of\n" +
+			"it): links are followed to files once (a /var/log/containers link and the /var/log/pods file it\n" +
+			"names are read once, under the link's name), gzip files (rotated logs) are read decompressed,\n" +
+			"and files that are not text (journal files, wtmp) are skipped with a note.",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if file.fromStdin() && len(args) == 0 {
 				return errors.New("parse: the config is read from standard input, so the log lines cannot be: name the log files")
@@ -97,9 +105,18 @@ func parseFiles(ctx context.Context, proc pipeline.Processor, paths []string, st
 	if len(paths) == 0 {
 		paths = []string{"-"}
 	}
-	var lines, failures int
+	paths, err := expandInputs(paths, stderr)
+	if err != nil {
+		return err
+	}
+	var lines, failures, skipped int
 	for _, path := range paths {
 		r, closeFn, err := openInput(path, stdin)
+		if errors.Is(err, errNotText) {
+			skipped++
+			fmt.Fprintf(stderr, "sluice parse: skipped %s: %v\n", path, err)
+			continue
+		}
 		if err != nil {
 			return err
 		}
@@ -110,10 +127,83 @@ func parseFiles(ctx context.Context, proc pipeline.Processor, paths []string, st
 			return fmt.Errorf("parse %s: %w", path, err)
 		}
 	}
-	fmt.Fprintf(stderr, "sluice parse: %d lines, %d not recognised\n", lines, failures)
+	fmt.Fprintf(stderr, "sluice parse: %d lines, %d not recognised", lines, failures)
+	if skipped > 0 {
+		fmt.Fprintf(stderr, ", %d files skipped", skipped)
+	}
+	fmt.Fprintln(stderr)
 	return nil
 }
 
+// expandInputs replaces each folder among paths by the files under it, in name order. A link is
+// followed to a file, never to a folder (no cycles), and a file reached twice is read once, under
+// the first name: a node's /var/log/containers links sort before the /var/log/pods files they
+// name. A dangling link (a copied node's links are absolute) is left out, with one note.
+func expandInputs(paths []string, stderr io.Writer) ([]string, error) {
+	var out []string
+	seen := map[string]bool{}
+	var dangling []string
+	for _, p := range paths {
+		if p == "-" {
+			out = append(out, p)
+			continue
+		}
+		fi, err := os.Stat(p)
+		if err != nil || !fi.IsDir() {
+			out = append(out, p) // a missing file is reported when it is opened
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			switch {
+			case d.IsDir():
+				return nil
+			case d.Type()&fs.ModeSymlink != 0:
+				fi, err := os.Stat(path)
+				if err != nil {
+					dangling = append(dangling, path)
+					return nil
+				}
+				if !fi.Mode().IsRegular() {
+					return nil
+				}
+			case !d.Type().IsRegular():
+				return nil // sockets, devices, pipes
+			}
+			real, err := filepath.EvalSymlinks(path)
+			if err != nil {
+				real = path
+			}
+			if abs, err := filepath.Abs(real); err == nil {
+				real = abs
+			}
+			if !seen[real] {
+				seen[real] = true
+				out = append(out, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("parse: %w", err)
+		}
+	}
+	if len(dangling) > 0 {
+		fmt.Fprintf(stderr, "sluice parse: skipped %d links whose file is not there (first: %s)\n", len(dangling), dangling[0])
+	}
+	return out, nil
+}
+
+// errNotText marks a file that holds no log lines: a NUL byte in its first bytes.
+var errNotText = errors.New("not a text log")
+
+// sniffBytes is how much of a file is looked at to tell text from binary.
+const sniffBytes = 8 << 10
+
+// openInput opens a path ("-": stdin) for reading lines: a gzip file (by its magic number, as
+// logrotate and the kubelet compress rotated logs) is decompressed, and a file whose first bytes
+// hold a NUL is refused with errNotText.
 func openInput(path string, stdin io.Reader) (io.Reader, func(), error) {
 	if path == "-" {
 		return stdin, func() {}, nil
@@ -122,7 +212,26 @@ func openInput(path string, stdin io.Reader) (io.Reader, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return f, func() { f.Close() }, nil
+	br := bufio.NewReaderSize(f, sniffBytes)
+	var r io.Reader = br
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			f.Close()
+			return nil, nil, fmt.Errorf("%s: %w", path, err)
+		}
+		br = bufio.NewReaderSize(zr, sniffBytes)
+		r = br
+	}
+	head, _ := br.Peek(sniffBytes)
+	if bytes.IndexByte(head, 0) >= 0 {
+		f.Close()
+		if strings.Contains(filepath.Base(path), ".journal") {
+			return nil, nil, fmt.Errorf("%w (a systemd journal file: run journalctl --file %s -o short-iso | sluice parse)", errNotText, path)
+		}
+		return nil, nil, fmt.Errorf("%w (a NUL byte in its first %d KiB)", errNotText, sniffBytes>>10)
+	}
+	return r, func() { f.Close() }, nil
 }
 
 // maxLineBytes bounds a line as the file input does: longer lines are cut into pieces tagged

@@ -62,8 +62,10 @@ func Parse(path string) (s Source, ok bool) {
 
 // unrotated returns path without the suffix a rotation gave it: the kubelet renames 0.log to
 // "0.log.20241017-120533" (and support bundles copy "<name>.log.1"), and the file still holds
-// that container's lines. Compressed rotations (".gz") are not log text and keep their name.
+// that container's lines. A compressed rotation ("0.log.20241017-120533.gz") holds them too once
+// decompressed, as `sluice parse` reads it.
 func unrotated(path string) string {
+	path = strings.TrimSuffix(path, ".gz")
 	i := strings.LastIndex(path, ".log.")
 	if i < 0 || strings.IndexByte(path[i:], '/') >= 0 {
 		return path
