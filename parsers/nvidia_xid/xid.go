@@ -237,17 +237,26 @@ func xid(ev *event.Event, s string) bool {
 	if n, ok := pu.Atoi(gi); ok {
 		ev.Set(FieldMIGInstance, event.Int(n))
 	}
+	victim := false // the line names the GPU's process, not the kernel that wrote it
 	if v, r, ok := attr(rest, "pid="); ok {
-		if pid, ok := pu.Atoi(v); ok {
+		if pid, ok := pu.Atoi(v); ok && pid > 0 { // pid 0: in no process's context
 			ev.Set(event.FieldProcessPID, event.Int(pid))
+			victim = true
 		}
 		rest = r
 	}
 	if v, r, ok := attr(rest, "name="); ok {
 		if v != "" && v != "<unknown>" {
 			ev.SetString(event.FieldProcessName, v)
+			victim = false
 		}
 		rest = r
+	}
+	if victim {
+		// A line that gives the pid alone: the syslog frame's "kernel" is not its name.
+		if name, _ := ev.GetString(event.FieldProcessName); name == "kernel" {
+			ev.Delete(event.FieldProcessName)
+		}
 	}
 	if rest != "" {
 		ev.SetString(FieldDetail, rest)

@@ -58,6 +58,33 @@ func TestXidFields(t *testing.T) {
 	}
 }
 
+// A syslog frame names the kernel as the line's process; an Xid that gives the GPU process's pid
+// but not its name must not pair that pid with "kernel". pid 0 names no process.
+func TestXidProcessUnderSyslog(t *testing.T) {
+	t.Parallel()
+	kernel := map[string]string{"process.name": "kernel"}
+	cases := []struct {
+		line, name string
+		pid        int64
+	}{
+		{"NVRM: Xid (PCI:0000:10:1c): 63, pid=1896, Row Remapper: New row marked for remapping, reset gpu to activate.", "", 1896},
+		{"NVRM: Xid (PCI:0000:3b:00): 79, pid=0, GPU has fallen off the bus.", "kernel", 0},
+		{"NVRM: Xid (PCI:0000:3b:00): 79, pid=1234, name=python, GPU has fallen off the bus.", "python", 1234},
+		{"NVRM: Xid (PCI:0000:3b:00): 31, pid='<unknown>', name=<unknown>, Ch 00000008, intr 00000000. MMU Fault", "kernel", 0},
+	}
+	for _, c := range cases {
+		ev, ok := putest.Parse(t, New(), c.line, kernel)
+		if !ok {
+			t.Fatalf("not parsed: %q", c.line)
+		}
+		name, _ := ev.GetString("process.name")
+		pid, hasPID := ev.Get("process.pid")
+		if name != c.name || hasPID != (c.pid != 0) || (hasPID && !pid.Equal(event.Int(c.pid))) {
+			t.Errorf("%q: process.name %q, pid %v; want %q, %d", c.line, name, pid.Any(), c.name, c.pid)
+		}
+	}
+}
+
 func TestRejects(t *testing.T) {
 	t.Parallel()
 	putest.Rejects(t, New(),
