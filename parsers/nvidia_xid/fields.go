@@ -23,6 +23,9 @@ const (
 	FieldSXidMessage    = "gpu.sxid.message"
 	FieldNVSwitch       = "gpu.nvswitch.name"
 	FieldMIGInstance    = "gpu.mig.gpu_instance_id"
+	// FieldContainerID is the container an OOM kill's cgroup names (the same field the CRI
+	// framing fills from a container log's path).
+	FieldContainerID = "container.id"
 )
 
 // Values of event.action, telling the kinds of NVRM kernel lines apart.
@@ -62,5 +65,7 @@ var Info = parsers.Info{
 		parsers.Field{Name: FieldSXidSeverity, Type: "keyword", Description: "SXid severity as logged: fatal or non-fatal."},
 		parsers.Field{Name: FieldSXidMessage, Type: "match_only_text", Description: "Text the NVSwitch driver logged after the SXid code."},
 		parsers.Field{Name: FieldNVSwitch, Type: "keyword", Description: "NVSwitch device that logged the line: an SXid, or its driver's other lines (nvidia-nvswitch3)."},
+		parsers.Field{Name: event.FieldK8sPodUID, Type: "keyword", Description: "Pod UID: for an OOM kill, the pod the killed process's cgroup belongs to."},
+		parsers.Field{Name: FieldContainerID, Type: "keyword", Description: "Container id: for an OOM kill, the container the killed process's cgroup belongs to."},
 	),
 }

@@ -13,6 +13,8 @@ const (
 	ActionPCIeAER = "pcie-aer"
 	// ActionKernel marks any other kernel line: scheduler, call traces, other drivers.
 	ActionKernel = "kernel"
+	// ActionOOMKill marks the OOM killer's report or its lines naming the process it killed.
+	ActionOOMKill = "oom-kill"
 	// DatasetKernel is the dataset of kernel lines that are neither NVIDIA's nor PCIe errors.
 	DatasetKernel = "system.kernel"
 )
@@ -87,8 +89,131 @@ func kernel(ev *event.Event, msg, level string) bool {
 	if !known && level != "" {
 		lv = level
 	}
+	if known {
+		victim(ev, body)
+	}
 	pu.Finish(ev, ds, lv)
 	return true
+}
+
+// victim names the process a kernel report is about in process.*: the one the OOM killer
+// killed ("Killed process 1234 (python3)", and the summary's "task=python3,pid=1234"), or the
+// hung task ("INFO: task python3:1234 blocked for more than 122 seconds."). The summary's
+// task_memcg (or cgroup v1's "Task in <cgroup> killed") is the victim's cgroup, which names its
+// pod and container under the kubelet's layout: kubernetes.pod.uid and container.id let the
+// kubernetes processor tie the kill to its pod.
+func victim(ev *event.Event, body string) {
+	if i := strings.Index(body, "INFO: task "); i >= 0 {
+		t := body[i+len("INFO: task "):]
+		if end := strings.Index(t, " blocked for more than "); end > 0 {
+			if c := strings.LastIndexByte(t[:end], ':'); c > 0 {
+				if pid, ok := pu.Atoi(t[c+1 : end]); ok {
+					ev.SetString(event.FieldProcessName, t[:c])
+					ev.Set(event.FieldProcessPID, event.Int(pid))
+				}
+			}
+		}
+		return
+	}
+	found := false
+	if i := strings.Index(body, "oom-kill:"); i >= 0 {
+		found = true
+		sum := body[i:]
+		if nl := strings.IndexByte(sum, '\n'); nl >= 0 {
+			sum = sum[:nl]
+		}
+		if v, ok := summaryValue(sum, "task="); ok {
+			ev.SetString(event.FieldProcessName, v)
+		}
+		if v, ok := summaryValue(sum, "pid="); ok {
+			if pid, ok := pu.Atoi(v); ok {
+				ev.Set(event.FieldProcessPID, event.Int(pid))
+			}
+		}
+		if v, ok := summaryValue(sum, "task_memcg="); ok {
+			podOfCgroup(ev, v)
+		}
+	}
+	if i := strings.Index(body, "Task in "); i >= 0 {
+		if end := strings.Index(body[i:], " killed as a result of limit"); end > 0 {
+			podOfCgroup(ev, body[i+len("Task in "):i+end])
+		}
+	}
+	if i := strings.Index(body, "Killed process "); i >= 0 {
+		found = true
+		t := body[i+len("Killed process "):]
+		if sp := strings.IndexByte(t, ' '); sp > 0 {
+			if pid, ok := pu.Atoi(t[:sp]); ok {
+				ev.Set(event.FieldProcessPID, event.Int(pid))
+			}
+			// the name is the task's comm, which may hold spaces ("CPU 11/KVM"); at most 15 bytes
+			if name := t[sp+1:]; strings.HasPrefix(name, "(") {
+				if end := strings.IndexByte(name[:min(len(name), 18)], ')'); end > 1 {
+					ev.SetString(event.FieldProcessName, name[1:end])
+				}
+			}
+		}
+	}
+	if found {
+		ev.SetString(event.FieldEventAction, ActionOOMKill)
+	}
+}
+
+// summaryValue returns the value of key in the OOM killer's summary line ("key=value,").
+func summaryValue(sum, key string) (string, bool) {
+	i := strings.Index(sum, ","+key)
+	if i < 0 {
+		return "", false
+	}
+	v := sum[i+1+len(key):]
+	if end := strings.IndexByte(v, ','); end >= 0 {
+		v = v[:end]
+	}
+	return v, v != ""
+}
+
+// podOfCgroup reads a pod's uid and a container's id from a cgroup path under the kubelet's
+// layout, for either cgroup driver:
+//
+//	/kubepods/burstable/pod<uid>/<container id>
+//	/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod<uid, _ for ->.slice/cri-containerd-<id>.scope
+//
+// (docker-<id>.scope and crio-<id>.scope too). Fields the event has are kept.
+func podOfCgroup(ev *event.Event, path string) {
+	if !strings.Contains(path, "kubepods") {
+		return
+	}
+	for seg := range strings.SplitSeq(path, "/") {
+		seg = strings.TrimSuffix(strings.TrimSuffix(seg, ".slice"), ".scope")
+		if i := strings.LastIndex(seg, "pod"); i >= 0 && len(seg)-i-3 == 36 {
+			uid := strings.ReplaceAll(seg[i+3:], "_", "-")
+			if isUUID(uid) && !ev.Has(event.FieldK8sPodUID) {
+				ev.SetString(event.FieldK8sPodUID, uid)
+			}
+			continue
+		}
+		if d := strings.LastIndexByte(seg, '-'); d >= 0 {
+			seg = seg[d+1:] // cri-containerd-, docker-, crio-
+		}
+		if len(seg) == 64 && strings.Trim(seg, "0123456789abcdef") == "" && !ev.Has(FieldContainerID) {
+			ev.SetString(FieldContainerID, seg)
+		}
+	}
+}
+
+// isUUID reports whether s is a UUID in its 8-4-4-4-12 hex form.
+func isUUID(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if i == 8 || i == 13 || i == 18 || i == 23 {
+			if c != '-' {
+				return false
+			}
+		} else if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return len(s) == 36
 }
 
 // reportLevel is the level of a kernel line: the one the kernel logs its reports at (a hung

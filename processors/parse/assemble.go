@@ -50,6 +50,7 @@ const (
 	modeAER            // a PCIe AER report: its severity line, then the device's status and error lines (kernelstack.go)
 	modeKlogMsg        // a klog header whose message is on the lines after it (klogvalue.go)
 	modeEDAC           // a memory controller's machine-check report (kernelstack.go)
+	modeOOM            // an OOM killer's report, up to the line naming the process it killed (kernelstack.go)
 )
 
 // maxMessageLines bounds the lines an exception's open message takes (a worker's message inside
@@ -356,6 +357,9 @@ func startMode(l *vllm.Line) (int, bool) {
 		if klogMessageStart(l) {
 			return modeKlogMsg, true
 		}
+		if oomReportStart(l) {
+			return modeOOM, true
+		}
 		if kernelReportStart(l) {
 			return modeKernel, true
 		}
@@ -392,6 +396,12 @@ func (g *group) accept(l *vllm.Line) bool {
 	switch g.mode {
 	case modeKernel:
 		return kernelReportAccept(l)
+	case modeOOM:
+		ok, done := oomReportAccept(l)
+		if done {
+			g.mode = modeDone
+		}
+		return ok
 	case modeNVRM:
 		return nvrmAccept(l)
 	case modeSXid:

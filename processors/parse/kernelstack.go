@@ -45,6 +45,67 @@ func kernelReportAccept(l *vllm.Line) bool {
 	return kernelFrame(t) || taskState(t) || arm64Register(t)
 }
 
+// The OOM killer's report runs from "python3 invoked oom-killer: gfp_mask=..." through the
+// stack dump, the memory state (a cgroup's usage and stats, or the node's Mem-Info), the task
+// table and the summary ("oom-kill:constraint=...,task_memcg=<the victim's cgroup>,task=python3,
+// pid=1234,uid=0") to the line naming the process it killed ("Memory cgroup out of memory:
+// Killed process 1234 (python3) total-vm:..."). One event holds what was killed, where (the
+// cgroup names the pod and container) and why.
+
+// oomReportStart reports whether l opens an OOM killer's report.
+func oomReportStart(l *vllm.Line) bool {
+	return l.Header == "" && strings.Contains(l.Body, " invoked oom-killer: ")
+}
+
+// oomReportAccept reports whether l continues an OOM report, and whether it is the report's last
+// line: the one naming the killed process.
+func oomReportAccept(l *vllm.Line) (ok, done bool) {
+	if l.Header != "" {
+		return false, false
+	}
+	t := sinceBoot(l.Body)
+	switch {
+	case t == "":
+		return false, false
+	case strings.Contains(t, "Killed process ") || strings.HasPrefix(t, "Out of memory and no killable processes"):
+		return true, true
+	case kernelReportAccept(l) || oomStateLine(t):
+		return true, false
+	}
+	return false, false
+}
+
+// oomStateLine reports whether t is a line of the memory state and task table an OOM report
+// prints between its stack dump and the killed process.
+func oomStateLine(t string) bool {
+	for _, p := range oomReportLines {
+		if strings.HasPrefix(t, p) {
+			return true
+		}
+	}
+	switch c := t[0]; {
+	case c == '[':
+		// a task-table row: "[ 181505] 65535 181505 243 1 28672 0 -998 pause"
+		end := strings.IndexByte(t, ']')
+		return end > 1 && strings.Trim(t[1:end], " 0123456789") == ""
+	case c >= '0' && c <= '9':
+		// "4194174 pages RAM", "12345 total pagecache pages", "0 pages in swap cache"
+		return strings.Contains(t, " pages")
+	case c >= 'a' && c <= 'z':
+		// a cgroup v2 stat: "anon 98742272", "workingset_refault_file 1190"
+		sp := strings.IndexByte(t, ' ')
+		return sp > 0 && strings.Trim(t[:sp], "abcdefghijklmnopqrstuvwxyz_") == "" &&
+			strings.Trim(t[sp+1:], "0123456789") == ""
+	}
+	return false
+}
+
+// oomReportLines start the lines of an OOM report's memory state and summary.
+var oomReportLines = [...]string{"Mem-Info:", "memory: usage ", "memory+swap: usage ", "swap: usage ", "kmem: usage ",
+	"Memory cgroup stats for ", "Task in ", "Tasks state (memory values in pages):", "oom-kill:", "Node ",
+	"active_anon:", "lowmem_reserve[]:", "Free swap ", "Total swap ", "Swap cache stats:", "Unreclaimable slab info:",
+	"Memory cgroup out of memory: Kill process ", "Out of memory: Kill process ", "[  pid  ]", "[ pid ]"}
+
 // edacReport returns the memory controller ("MC1") of the line that opens its machine-check
 // report ("EDAC sbridge MC1: HANDLING MCE MEMORY ERROR"), whose CPU, TSC, ADDR, MISC and
 // PROCESSOR lines ("EDAC sbridge MC1: ...") and summary ("EDAC MC1: 262 CE memory read error on
