@@ -191,14 +191,21 @@ func BenchmarkEncode(b *testing.B) {
 // BenchmarkEncodeFilebeat encodes events as the Beats input makes them from the benchmark
 // corpus: Filebeat's subtrees (agent, ecs, host, input, kubernetes, container) repeat from
 // event to event, the message, offset and timestamp do not. 4096 events are cycled, each with
-// its own strings, as decoded events have.
+// its own strings, as decoded events have, and the position the Beats input gives them (its
+// agent and file as the source, the line's offset), which the document id is hashed from.
 func BenchmarkEncodeFilebeat(b *testing.B) {
 	gen := corpus.New(1)
 	evs := make([]*event.Event, 4096)
+	sources := map[string]string{}
 	for i := range evs {
 		ev := event.New()
 		corpus.Flatten(ev, gen.Event())
-		ev.Meta.Offset = int64(i)
+		path, _ := ev.GetString("log.file.path")
+		if sources[path] == "" {
+			sources[path] = "b1f0e9d8-c7b6-4a5f-9e8d-7c6b5a4f3e2d:" + path
+		}
+		ev.Meta.Input, ev.Meta.Source = "beats", sources[path]
+		ev.Meta.Offset = int64(i) * 160
 		evs[i] = ev
 	}
 	enc, _ := newEncoder(NewConfig())
