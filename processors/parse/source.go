@@ -201,7 +201,9 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 		proc, _ = ev.GetString(event.FieldProcessName)
 	}
 	if ds, ok := ev.GetString(event.FieldDataset); ok && ds != "" {
-		if parsed {
+		// An access line's dataset is not passed on: what follows it unrecognised (a traceback
+		// on the other stream, which the access line overtook) is the server's.
+		if parsed && !strings.HasSuffix(ds, ".access") {
 			s.dataset, s.proc = ds, proc
 		}
 	} else {

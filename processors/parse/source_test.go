@@ -43,11 +43,18 @@ func TestSourceMemo(t *testing.T) {
 	if got := step(a, ""); got != p.cfg.FallbackDataset {
 		t.Errorf("after forgetting: dataset %q, want the fallback %q", got, p.cfg.FallbackDataset)
 	}
-	step(a, "vllm.access")
+	step(a, "kserve.server")
 	next := sourceMemo{now: t0}
 	sm = next
-	if got := step(a, ""); got != "vllm.access" {
-		t.Errorf("next batch: dataset %q, want vllm.access", got)
+	if got := step(a, ""); got != "kserve.server" {
+		t.Errorf("next batch: dataset %q, want kserve.server", got)
+	}
+	// An access line's dataset is not inherited: the unrecognised line after it (a traceback
+	// from the other stream, which the access line overtook) keeps the server's.
+	step(a, "vllm.server")
+	step(a, "vllm.access")
+	if got := step(a, ""); got != "vllm.server" {
+		t.Errorf("after an access line: dataset %q, want vllm.server", got)
 	}
 }
 
