@@ -33,7 +33,7 @@ var Info = parsers.Info{
 // AccessFields are what Access sets, for the Info of the parser that calls it.
 var AccessFields = []parsers.Field{
 	uvicorn.Field(uvicorn.FieldMethod), uvicorn.Field(uvicorn.FieldURLPath), uvicorn.Field(uvicorn.FieldURLQuery),
-	uvicorn.Field(uvicorn.FieldVersion), uvicorn.Field(event.FieldHTTPStatus), uvicorn.Field(uvicorn.FieldSourceIP),
+	uvicorn.Field(uvicorn.FieldVersion), uvicorn.Field(event.FieldHTTPStatus), uvicorn.Field(uvicorn.FieldSourceIP), uvicorn.Field(uvicorn.FieldSourceAddr),
 	uvicorn.Field(uvicorn.FieldSourcePort), pu.Field(pu.FieldHTTPRequestID),
 }
 
@@ -132,7 +132,7 @@ func Access(ev *event.Event, prefix string) (level string, ok bool) {
 	}
 	if addr := get("downstream_remote_address"); addr != "" && addr != "-" {
 		if i := strings.LastIndexByte(addr, ':'); i > 0 {
-			ev.SetString(uvicorn.FieldSourceIP, strings.Trim(addr[:i], "[]"))
+			uvicorn.SetClient(ev, strings.Trim(addr[:i], "[]"))
 			if port, ok := pu.Atoi(addr[i+1:]); ok {
 				ev.Set(uvicorn.FieldSourcePort, event.Int(port))
 			}

@@ -7,10 +7,11 @@
 package uvicorn
 
 import (
-	"github.com/sluice-dev/sluice/parsers/parseutil"
+	"net/netip"
 	"strings"
 
 	"github.com/sluice-dev/sluice/parsers"
+	"github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
@@ -18,6 +19,7 @@ import (
 // event.FieldHTTPStatus).
 const (
 	FieldSourceIP   = "source.ip"
+	FieldSourceAddr = "source.address"
 	FieldSourcePort = "source.port"
 	FieldMethod     = "http.request.method"
 	FieldVersion    = "http.version"
@@ -29,6 +31,7 @@ const (
 // Fields lists what ParseAccess sets.
 var Fields = []parsers.Field{
 	{Name: FieldSourceIP, Type: "ip", Description: "Address of the HTTP client (or proxy) that sent the request."},
+	{Name: FieldSourceAddr, Type: "keyword", Description: "The client as the line names it when that is not an IP address (a host name, a redacted 10.1.X.X): an ip field would refuse the document."},
 	{Name: FieldSourcePort, Type: "long", Description: "Port of the HTTP client."},
 	{Name: FieldMethod, Type: "keyword", Description: "HTTP request method (POST, GET)."},
 	{Name: FieldVersion, Type: "keyword", Description: "HTTP protocol version (1.1, 2)."},
@@ -117,10 +120,20 @@ func Split(body string) (a Access, ok bool) {
 	return a, true
 }
 
+// SetClient sets source.ip to addr when it is an IP address, else source.address: Elasticsearch
+// refuses a whole document whose ip field holds anything else.
+func SetClient(ev *event.Event, addr string) {
+	if _, err := netip.ParseAddr(addr); err == nil {
+		ev.SetString(FieldSourceIP, addr)
+	} else {
+		ev.SetString(FieldSourceAddr, addr)
+	}
+}
+
 // Set writes a's ECS fields into ev.
 func (a Access) Set(ev *event.Event) {
 	if a.IP != "" {
-		ev.SetString(FieldSourceIP, a.IP)
+		SetClient(ev, a.IP)
 	}
 	if a.Port >= 0 {
 		ev.Set(FieldSourcePort, event.Int(a.Port))

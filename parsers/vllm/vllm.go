@@ -7,6 +7,7 @@
 package vllm
 
 import (
+	"net/netip"
 	"strings"
 	"time"
 
@@ -205,8 +206,8 @@ func setProcess(ev *event.Event, l *Line) {
 	if l.PID >= 0 {
 		ev.Set(event.FieldProcessPID, event.Int(l.PID))
 	}
-	if l.IP != "" {
-		ev.SetString(FieldHostIP, l.IP)
+	if _, err := netip.ParseAddr(l.IP); err == nil {
+		ev.SetString(FieldHostIP, l.IP) // an ip field refuses the document for anything else
 	}
 	setRanks(ev, l)
 }

@@ -71,7 +71,7 @@ func (p *Processor) summary(r *request, reason string) *event.Event {
 		ev.Set(event.FieldHTTPStatus, event.Int(int64(r.status)))
 	}
 	if r.clientIP != "" {
-		ev.SetString(uvicorn.FieldSourceIP, r.clientIP)
+		uvicorn.SetClient(ev, r.clientIP)
 		ev.Set(uvicorn.FieldSourcePort, event.Int(int64(r.clientPort)))
 	}
 	for _, f := range r.pod.context {
