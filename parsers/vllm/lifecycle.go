@@ -88,8 +88,9 @@ func resumed(ev *event.Event, b string) {
 }
 
 // idPrefixes start the ids vLLM's OpenAI server gives requests (chat, completions, embeddings,
-// responses, pooling, scoring, classification, transcription).
-var idPrefixes = [...]string{"chatcmpl-", "cmpl-", "embd-", "resp_", "pool-", "score-", "classify-", "rerank-", "trsc-", "trsl-"}
+// responses, pooling, scoring, classification, transcription; chat's was "chat-" in 0.6.0 to
+// 0.6.3). "chat-" also starts words ("chat-template"): its id must go on with a hex uuid.
+var idPrefixes = [...]string{"chatcmpl-", "cmpl-", "embd-", "resp_", "pool-", "score-", "classify-", "rerank-", "trsc-", "trsl-", "chat-"}
 
 // mentionedID finds the request a warning or error line names in free text: "Failed to advance
 // FSM for request <id> for tokens 1", "... request <id> ...", or an id with a known prefix
@@ -129,7 +130,7 @@ func mentionedID(b string) string {
 			}
 			for _, p := range idPrefixes {
 				if b[w:m+1] == p {
-					if id := idToken(b[w:]); len(id) > len(p) {
+					if id := idToken(b[w:]); len(id) > len(p) && (p != "chat-" || hexID(id[len(p):])) {
 						return id
 					}
 				}
@@ -137,6 +138,19 @@ func mentionedID(b string) string {
 		}
 	}
 	return ""
+}
+
+// hexID reports whether s starts with a uuid's 32 hex digits (what random_uuid gives).
+func hexID(s string) bool {
+	if len(s) < 32 {
+		return false
+	}
+	for i := range 32 {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // maxIDPrefix is the length of the longest of idPrefixes without its separator ("classify").

@@ -50,6 +50,8 @@ func TestMentionedID(t *testing.T) {
 		"Requested request-less line":                                         "",
 		"a request_id-like word: my-request 12ab is named":                    "12ab",
 		"RuntimeError while serving classify-3f: CUDA error: out of memory":   "classify-3f",
+		"Error in chat-4656e70d011f4049913ba3b1ab64a702: engine dead":         "chat-4656e70d011f4049913ba3b1ab64a702",
+		"No chat template provided; see --chat-template for chat-2b":          "",
 	}
 	for line, want := range cases {
 		if got := mentionedID(line); got != want {

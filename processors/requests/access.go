@@ -22,24 +22,26 @@ const (
 // serves: an access line names a path, a request line names an id, and this is the only link
 // between them besides the pod and the time. The index + 1 is the endpoint's code (0: none).
 var endpoints = []struct {
-	prefix string
-	paths  []string
+	prefixes []string
+	paths    []string
 }{
-	{"chatcmpl-", []string{"/v1/chat/completions"}},
-	{"cmpl-", []string{"/v1/completions"}},
-	{"embd-", []string{"/v1/embeddings"}},
-	{"pool-", []string{"/pooling"}},
-	{"score-", []string{"/score", "/v1/score"}},
-	{"rerank-", []string{"/rerank", "/v1/rerank", "/v2/rerank"}},
-	{"classify-", []string{"/classify"}},
+	{[]string{"chatcmpl-", "chat-"}, []string{"/v1/chat/completions"}}, // "chat-" in 0.6.0 to 0.6.3
+	{[]string{"cmpl-"}, []string{"/v1/completions"}},
+	{[]string{"embd-"}, []string{"/v1/embeddings"}},
+	{[]string{"pool-"}, []string{"/pooling"}},
+	{[]string{"score-"}, []string{"/score", "/v1/score"}},
+	{[]string{"rerank-"}, []string{"/rerank", "/v1/rerank", "/v2/rerank"}},
+	{[]string{"classify-"}, []string{"/classify"}},
 }
 
 // endpointOfID returns the endpoint code of a request id, 0 when the prefix is not one vLLM
 // gives (a client's own X-Request-Id): such a request is never tied to an access line.
 func endpointOfID(id string) uint8 {
 	for i, e := range endpoints {
-		if strings.HasPrefix(id, e.prefix) {
-			return uint8(i + 1)
+		for _, p := range e.prefixes {
+			if strings.HasPrefix(id, p) {
+				return uint8(i + 1)
+			}
 		}
 	}
 	return 0

@@ -182,3 +182,22 @@ func TestQuietRequestLeavesTheCandidates(t *testing.T) {
 		t.Fatalf("not tied after its next line: %v", kept[1])
 	}
 }
+
+// TestAccessTiedChatV06: vLLM 0.6.0 to 0.6.3 named chat requests "chat-<uuid>"; their 500 is tied
+// to the request the engine aborted (whose summary went out at the abort).
+func TestAccessTiedChatV06(t *testing.T) {
+	t.Parallel()
+	p, _ := newProc(t, nil)
+	id := "chat-4656e70d011f4049913ba3b1ab64a702"
+	in := append(lines(t, "vllm-0",
+		`INFO 11-27 12:00:01 async_llm_engine.py:208] Added request `+id+`.`,
+		`INFO 11-27 12:00:04 async_llm_engine.py:180] Aborted request `+id+`.`),
+		accessLine(t, "vllm-0", "172.16.80.73:61206", "POST /v1/chat/completions", 500, 5*time.Second))
+	kept, sums := run(t, p, in...)
+	if str(kept[2], vllm.FieldRequestID) != id {
+		t.Errorf("access line not tied to %s: %v", id, kept[2])
+	}
+	if len(sums) != 1 || str(sums[0], vllm.FieldRequestID) != id {
+		t.Errorf("summaries %v", sums)
+	}
+}
