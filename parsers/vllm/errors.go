@@ -324,8 +324,10 @@ func Classify(text string) string {
 	if strings.Contains(text, "died unexpectedly, shutting down executor") {
 		return KindEngineDead
 	}
-	if strings.Contains(text, "CUDA error") || strings.Contains(text, "CUBLAS_STATUS_") {
-		return KindCUDA // illegal memory access, launch failure, ECC: look for an Xid on the node
+	if strings.Contains(text, "CUDA error") || strings.Contains(text, "CUBLAS_STATUS_") || strings.Contains(text, "Cuda failure ") {
+		// illegal memory access, launch failure, ECC: look for an Xid on the node (NCCL writes
+		// "Cuda failure 3 'initialization error'")
+		return KindCUDA
 	}
 	return ""
 }

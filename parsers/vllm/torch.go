@@ -86,9 +86,31 @@ func parseTorch(ev *event.Event, b string, l *Line) bool {
 	if rank >= 0 && l.Rank < 0 {
 		l.Rank = rank
 	}
+	if l.Rank < 0 {
+		// torch 2.3 and before print no "[rankN]:" prefix, only "[Rank 1] Watchdog caught ..."
+		// (or "[PG ID 2 PG GUID 3 Rank 1] ...") at the message's start.
+		l.Rank = messageRank(msg)
+	}
 	ev.SetString(event.FieldLogLogger, loggerTorch)
-	finishLibraryLine(ev, l, msg)
+	finishLibraryLine(ev, l, msg, "torch")
 	return true
+}
+
+// messageRank returns the rank a ProcessGroupNCCL message opens with ("[Rank 1] ...", "[PG ID 2
+// PG GUID 3 Rank 1] ..."), or -1.
+func messageRank(msg string) int64 {
+	if len(msg) < 8 || msg[0] != '[' {
+		return -1
+	}
+	end := strings.IndexByte(msg[:min(len(msg), 48)], ']')
+	i := strings.LastIndex(msg[:max(end, 0)], "Rank ")
+	if end < 0 || i < 0 || (i > 1 && msg[i-1] != ' ') {
+		return -1
+	}
+	if n, ok := parseutil.Atoi(msg[i+len("Rank ") : end]); ok {
+		return n
+	}
+	return -1
 }
 
 // parseTorchPython reads the glog-style lines of torch's Python logging (torch._logging, the
@@ -134,7 +156,7 @@ func parseTorchPython(ev *event.Event, b string, l *Line) bool {
 	} else {
 		ev.SetString(event.FieldLogLogger, loggerTorch)
 	}
-	finishLibraryLine(ev, l, msg)
+	finishLibraryLine(ev, l, msg, "torch")
 	return true
 }
 
@@ -191,10 +213,15 @@ func readGlogClock(s string) (c glogClock, rest string, ok bool) {
 	return c, rest, true
 }
 
-// parseNCCL reads NCCL's own debug lines (NCCL_DEBUG=INFO/WARN):
+// parseNCCL reads NCCL's own debug lines (NCCL_DEBUG=INFO/WARN), "host:pid:tid [cuda device]",
+// then for a WARN the source location NCCL logs it from (src/debug.cc):
 //
 //	cuda0003:2949601:2949642 [0] NCCL INFO comm 0x55fb6f3ce680 rank 0 nranks 4 ... Init COMPLETE
-//	node-7:8812:9020 [3] NCCL WARN Cuda failure 'out of memory'
+//	kp-ddp-worker-0:3468:3905 [4] ib_plugin.c:1615 NCCL WARN NET/IB : Got completion from peer ...
+//	node-7:8812:9020 [3] transport/nvls.cc:246 NCCL WARN Cuda failure 3 'initialization error'
+//
+// NCCL has no error level: a WARN is how it reports a failure, and gets kind nccl unless its
+// text names a more exact one (a Cuda failure's).
 func parseNCCL(ev *event.Event, b string, l *Line) bool {
 	sp := strings.IndexByte(b, ' ')
 	if sp < 5 || strings.Count(b[:sp], ":") != 2 || !strings.HasPrefix(b[sp+1:], "[") {
@@ -208,10 +235,30 @@ func parseNCCL(ev *event.Event, b string, l *Line) bool {
 	}
 	after := b[sp+1:]
 	close := strings.IndexByte(after, ']')
-	if close < 2 || !strings.HasPrefix(after[close+1:], " NCCL ") {
+	if close < 2 {
 		return false
 	}
-	word, msg, _ := strings.Cut(after[close+len("] NCCL "):], " ")
+	rest = after[close+1:]
+	file, fileLine := "", int64(0)
+	if !strings.HasPrefix(rest, " NCCL ") {
+		// " file.cc:123 NCCL WARN ..." (and "(function)" after the line in newer builds)
+		k := strings.Index(rest[:min(len(rest), 160)], " NCCL ")
+		if k < 0 {
+			return false
+		}
+		loc := strings.Fields(rest[:k])
+		if len(loc) == 0 || len(loc) > 2 {
+			return false
+		}
+		colon := strings.LastIndexByte(loc[0], ':')
+		n, ok := parseutil.Atoi(loc[0][colon+1:])
+		if colon <= 0 || !ok || strings.IndexByte(loc[0][:colon], '.') < 0 {
+			return false
+		}
+		file, fileLine = loc[0][:colon], n
+		rest = rest[k:]
+	}
+	word, msg, _ := strings.Cut(rest[len(" NCCL "):], " ")
 	switch word {
 	case "INFO", "VERSION", "TRACE":
 		l.Level = "info"
@@ -228,15 +275,26 @@ func parseNCCL(ev *event.Event, b string, l *Line) bool {
 		l.PID = pid
 	}
 	ev.Set(event.FieldProcessPID, event.Int(pid))
-	finishLibraryLine(ev, l, msg)
+	if file != "" && l.File == "" {
+		l.File, l.FileLine = file, fileLine
+	}
+	finishLibraryLine(ev, l, msg, "nccl")
+	if word == "WARN" && !ev.Has(FieldErrorKind) {
+		ev.SetString(FieldErrorKind, KindNCCL)
+	}
 	return true
 }
 
 // finishLibraryLine sets what every torch or NCCL line gets: dataset, level, origin, time,
 // rank, and for errors the error fields and kind: any NCCL error is kind nccl, a warning only
 // when it names a known failure (NCCL's "Cuda failure 'out of memory'" is cuda_oom).
-func finishLibraryLine(ev *event.Event, l *Line, msg string) {
-	ev.SetString(event.FieldDataset, DatasetServer)
+//
+// The dataset is vllm.server when a vLLM process prefix, a container named for vLLM or no
+// container at all says the line is vLLM's; a training job's or another server's torch and
+// NCCL lines are generic.torch and generic.nccl (the parse processor makes them vllm.server in
+// a pod whose lines were vLLM's before: a vLLM server in a container of another name).
+func finishLibraryLine(ev *event.Event, l *Line, msg, lib string) {
+	ev.SetString(event.FieldDataset, LibraryDataset(ev, l.Proc != "", lib))
 	ev.SetString(event.FieldLogLevel, l.Level)
 	if l.File != "" {
 		ev.SetString(event.FieldOriginFile, l.File)
@@ -296,6 +354,29 @@ func parseTerminate(ev *event.Event, b, rest string, l *Line) bool {
 		ev.SetString(event.FieldErrorStack, rest)
 	}
 	l.Level = "critical"
-	finishLibraryLine(ev, l, b+"\n"+rest)
+	finishLibraryLine(ev, l, b+"\n"+rest, "torch")
 	return true
+}
+
+// Datasets of torch's and NCCL's lines outside a vLLM server (a training job's, another
+// server's).
+const (
+	DatasetTorch = "generic.torch"
+	DatasetNCCL  = "generic.nccl"
+)
+
+// LibraryDataset returns the dataset of a library's line (lib: "torch" or "nccl"):
+// vllm.server when vLLM wrote it (prefixed: a vLLM process prefix), its container is named for
+// vLLM or unknown; else the library's own.
+func LibraryDataset(ev *event.Event, prefixed bool, lib string) string {
+	if prefixed {
+		return DatasetServer
+	}
+	if c := parseutil.Container(ev); c != "" && !strings.Contains(c, "vllm") {
+		if lib == "nccl" {
+			return DatasetNCCL
+		}
+		return DatasetTorch
+	}
+	return DatasetServer
 }

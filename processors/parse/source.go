@@ -201,6 +201,12 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 		proc, _ = ev.GetString(event.FieldProcessName)
 	}
 	if ds, ok := ev.GetString(event.FieldDataset); ok && ds != "" {
+		if (ds == vllm.DatasetTorch || ds == vllm.DatasetNCCL) && s.dataset == vllm.DatasetServer {
+			// torch's or NCCL's line in a pod whose lines were vLLM's: a vLLM server in a
+			// container not named for it
+			ds = vllm.DatasetServer
+			ev.SetString(event.FieldDataset, ds)
+		}
 		// An access line's dataset is not passed on: what follows it unrecognised (a traceback
 		// on the other stream, which the access line overtook) is the server's.
 		if parsed && !strings.HasSuffix(ds, ".access") {

@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -92,5 +93,47 @@ func TestClaimedSources(t *testing.T) {
 	ev = parse("Special tokens have been added in the vocabulary", "", src)
 	if ds, _ := ev.GetString(event.FieldDataset); ev.HasTag(event.TagParseFailure) || ds != "vllm.server" {
 		t.Errorf("stray line of a vLLM pod: %s", ev.AppendJSON(nil))
+	}
+}
+
+// TestLibraryLinesDataset: torch's and NCCL's lines are vLLM's in a vLLM container (or a pod
+// whose lines were vLLM's), and a training job's own elsewhere.
+func TestLibraryLinesDataset(t *testing.T) {
+	t.Parallel()
+	const warn = "kp-ddp-worker-0:3468:3905 [4] ib_plugin.c:1615 NCCL WARN NET/IB : Got completion from peer 10.216.210.236<54862> with status=12 opcode=0 len=0 vendor err 129 (Recv)"
+	const watchdog = "[E ProcessGroupNCCL.cpp:458] [Rank 0] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=96117, OpType=ALLREDUCE, Timeout(ms)=1800000) ran for 25625613 milliseconds before timing out."
+	const vllmLine = "INFO 12-01 09:00:00 [api_server.py:1] vLLM API server version 0.11.0"
+	cases := []struct {
+		pod, container string
+		lines          []string
+		want           string // the last line's dataset
+	}{
+		{"train-0", "pytorch", []string{warn}, "generic.nccl"},
+		{"train-0", "pytorch", []string{watchdog}, "generic.torch"},
+		{"vllm-0", "vllm", []string{warn}, "vllm.server"},
+		{"llm-0", "kserve-container", []string{vllmLine, watchdog}, "vllm.server"},
+		{"llm-1", "kserve-container", []string{watchdog}, "generic.torch"},
+	}
+	for _, c := range cases {
+		p := newProc(t, nil)
+		var evs []*event.Event
+		for _, l := range c.lines {
+			ev := event.NewMessage(l, t0)
+			ev.SetString("kubernetes.pod.name", c.pod)
+			ev.SetString("kubernetes.container.name", c.container)
+			evs = append(evs, ev)
+		}
+		b := event.NewBatch(evs, nil)
+		if err := p.Process(context.Background(), b); err != nil {
+			t.Fatal(err)
+		}
+		out := b.Events
+		if fb := p.Flush(context.Background(), t0, true); fb != nil {
+			out = append(out, fb.Events...) // the held error line
+		}
+		last := out[len(out)-1]
+		if ds, _ := last.GetString("event.dataset"); ds != c.want {
+			t.Errorf("%s/%s %q: dataset %q, want %q", c.pod, c.container, last.Message(), ds, c.want)
+		}
 	}
 }
