@@ -70,6 +70,7 @@ type group struct {
 	part   int    // which event of the group this is: 1 for the first
 	omit   int    // lines counted, not sent, after the last continuation filled
 	msg    int    // after a traceback's exception line: whether its message goes on (vllm.MessageState)
+	native bool   // the first line opens a C++ error report (torch's), whose stack may follow a blank line
 }
 
 // assembly is the work of one Process call: what goes out, the acknowledgements the batch must
@@ -203,6 +204,7 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 			g.header = wrappedStart(sl.Body) // its width is the further lines' indent
 		case modeMaybe:
 			g.msg = vllm.MessageState(sl.Body, vllm.MessageClosed)
+			g.native = sl.Header == "" && vllm.IsNativeErrorStart(sl.Body)
 		}
 		if mode == modeTrace && g.level == "" {
 			g.level = "error" // as the vllm parser reads a bare traceback
@@ -446,6 +448,9 @@ func (g *group) accept(l *vllm.Line) bool {
 			(strings.HasPrefix(l.Body, "Exception raised from ") || strings.HasPrefix(l.Body, "  what():  ")) {
 			g.mode = modeNative
 			return true
+		}
+		if g.native && l.Header == "" && l.Body == "" {
+			return true // c10's message ends in a blank line before "Exception raised from"
 		}
 		if g.mode == modeMaybe && l.Header == g.header &&
 			(g.msg != vllm.MessageClosed && len(g.parts) < maxMessageLines || vllm.IsMessageContinuation(l.Body)) {
