@@ -27,6 +27,9 @@ var Info = parsers.Info{
 	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields: append(append(pu.StructuredFields[:len(pu.StructuredFields):len(pu.StructuredFields)],
 		parsers.Field{Name: FieldEventReason, Type: "keyword", Description: "Reason of a Kubernetes event (BackOff, FailedScheduling, Unhealthy)."},
+		parsers.Field{Name: event.FieldErrorType, Type: "keyword", Description: "Exception class an ECS logger gives (Elasticsearch's java.lang.IllegalArgumentException)."},
+		parsers.Field{Name: "service.name", Type: "keyword", Description: "Service an ECS logger names itself as (filebeat, ES_ECS)."},
+		parsers.Field{Name: "process.thread.name", Type: "keyword", Description: "Thread an ECS logger names (Elasticsearch's elasticsearch[node-0][masterService#updateTask][T#1])."},
 		pu.Field(FieldOrchNamespace), pu.Field(FieldOrchResourceType), pu.Field(FieldOrchResourceName)),
 		envoy.AccessFields...),
 }
@@ -52,6 +55,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 // JSON formatter's), else dataset when not "", else generic.json. Parsers of JSON formats of
 // their own (the GPU operator's zap lines) call it for the lines they take.
 func Finish(ev *event.Event, rec Record, dataset string) {
+	if dataset == "" {
+		dataset = rec.dataset
+	}
 	ds := datasetOf(ev, rec.Logger, dataset)
 	if rec.Level == "" && rec.klog() {
 		rec.Level, ds = rec.klogLevel(), DatasetKlog
@@ -184,6 +190,8 @@ type Record struct {
 	k8sEvent bool
 	// envoy: the line has a response_code, as Envoy's JSON access log does
 	envoy bool
+	// dataset: the line's own event.dataset (ECS loggers: Elasticsearch's "elasticsearch.server")
+	dataset string
 }
 
 // Walk checks that s is one JSON object and sets its fields on ev. It changes nothing and
@@ -249,11 +257,38 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		}
 		rec.Logger = v.Str
 		ev.SetString(event.FieldLogLogger, v.Str)
-	case "caller", "source", "file":
+	case "caller", "source", "file", "log.origin":
 		if !origin(ev, v) {
 			return false
 		}
 		rec.caller = k == "caller"
+	case "log.logger":
+		if v.Type != gjson.String {
+			return false
+		}
+		rec.Logger = v.Str
+		ev.SetString(event.FieldLogLogger, v.Str)
+	case "log":
+		// ECS nested (Kibana's layout): {"level":"ERROR","logger":"plugins.security","origin":{...}}
+		return v.IsObject() && ecsLog(ev, v, rec)
+	case "error.type", "error.message", "error.stack_trace":
+		if v.Type != gjson.String {
+			return false
+		}
+		ev.SetString(k, v.Str)
+		rec.err = rec.err || k == "error.message"
+	case "event.dataset":
+		// an ECS logger's own dataset (Elasticsearch's elasticsearch.server,
+		// deprecation.elasticsearch), a name Elastic's dashboards and users search by
+		if v.Type != gjson.String || !datasetName(v.Str) {
+			return false
+		}
+		rec.dataset = v.Str
+	case "service.name", "process.thread.name":
+		if v.Type != gjson.String {
+			return false
+		}
+		ev.SetString(k, v.Str)
 	case "v":
 		// klog's verbosity; kept as a field too
 		if v.Type == gjson.Number && v.Num >= 0 && v.Num == float64(int64(v.Num)) {
@@ -276,6 +311,9 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		rec.Controller = v.String()
 		return false
 	case "error", "err":
+		if v.IsObject() && ecsError(ev, v, rec) {
+			return true // ECS nested: {"type":..., "message":..., "stack_trace":...}
+		}
 		ev.Set(event.FieldErrorMsg, eventjson.Value(v))
 		rec.err = true
 	case "stacktrace", "stack_trace", "exc_info":
@@ -286,12 +324,87 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 	return true
 }
 
-// origin reads zap's "caller":"file.go:12" and slog's "source":{"function","file","line"}; a
-// "source" that is neither (controller-runtime uses it for event sources) is left to log.fields.
+// ecsLog reads ECS's nested log object (Kibana's JSON layout): its level, logger and origin;
+// the rest of it goes to log.fields.log.*. It reports false, leaving the whole object to
+// log.fields, when the object holds none of them.
+func ecsLog(ev *event.Event, v gjson.Result, rec *Record) bool {
+	lv, logger, orig := v.Get("level"), v.Get("logger"), v.Get("origin")
+	level, okLevel := pu.Level(lv.String())
+	okLevel = okLevel && lv.Type == gjson.String
+	if !okLevel && logger.Type != gjson.String && !orig.IsObject() {
+		return false
+	}
+	n := 0
+	v.ForEach(func(k, m gjson.Result) bool {
+		switch {
+		case k.Str == "level" && okLevel:
+			rec.Level = level
+		case k.Str == "logger" && m.Type == gjson.String:
+			rec.Logger = m.Str
+			ev.SetString(event.FieldLogLogger, m.Str)
+		case k.Str == "origin" && origin(ev, m):
+		default:
+			eventjson.FlattenResult(ev, pu.FieldLogFields+".log."+k.Str, m, &n)
+		}
+		return true
+	})
+	return true
+}
+
+// ecsError reads ECS's nested error object: type, message and stack trace; other members go to
+// log.fields.error.*. Without a string message or type it reports false (the object is then
+// error.message's text, as any other error value).
+func ecsError(ev *event.Event, v gjson.Result, rec *Record) bool {
+	if v.Get("message").Type != gjson.String && v.Get("type").Type != gjson.String {
+		return false
+	}
+	n := 0
+	v.ForEach(func(k, m gjson.Result) bool {
+		switch {
+		case m.Type == gjson.String && (k.Str == "type" || k.Str == "message" || k.Str == "stack_trace"):
+			ev.SetString("error."+k.Str, m.Str)
+		default:
+			eventjson.FlattenResult(ev, pu.FieldLogFields+".error."+k.Str, m, &n)
+		}
+		return true
+	})
+	rec.err = true
+	return true
+}
+
+// datasetName reports whether s looks like a dataset name ("elasticsearch.server"): lowercase
+// words, digits, '_' and '.', at most 100 bytes.
+func datasetName(s string) bool {
+	if s == "" || len(s) > 100 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '_' && c != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+// origin reads zap's "caller":"file.go:12", slog's "source":{"function","file","line"} and ECS's
+// "log.origin":{"function","file.name","file.line"} (or {"file":{"name","line"}}); a "source"
+// that is none of them (controller-runtime uses it for event sources) is left to log.fields.
 func origin(ev *event.Event, v gjson.Result) bool {
 	switch {
 	case v.Type == gjson.String && (strings.Contains(v.Str, ".go:") || strings.Contains(v.Str, ".py:")):
 		pu.SetOrigin(ev, v.Str)
+	case v.IsObject() && (v.Get(`file\.name`).Type == gjson.String || v.Get("file.name").Type == gjson.String):
+		f, l := v.Get(`file\.name`), v.Get(`file\.line`)
+		if f.Type != gjson.String {
+			f, l = v.Get("file.name"), v.Get("file.line")
+		}
+		ev.SetString(event.FieldOriginFile, f.Str)
+		if l.Type == gjson.Number {
+			ev.Set(event.FieldOriginLine, event.Int(l.Int()))
+		}
+		if fn := v.Get("function"); fn.Type == gjson.String {
+			ev.SetString(pu.FieldOriginFunc, fn.Str)
+		}
 	case v.IsObject() && v.Get("file").Exists():
 		ev.SetString(event.FieldOriginFile, v.Get("file").String())
 		if l := v.Get("line"); l.Type == gjson.Number {
