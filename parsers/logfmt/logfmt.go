@@ -10,9 +10,13 @@
 //	INFO[0000] Starting dcgm-exporter
 //	DEBU[0000] Loaded configuration                          dump="&{CollectorsFile:...}"
 //
-// A line is taken only when it starts with a time, level or msg key (or a logrus level tag) and
-// all of it scans as pairs. The dataset is the writing container's when it is part of the GPU
-// stack, else generic.logfmt.
+// Grafana's lines start with their logger (logger=context t=... level=info msg=...), and its
+// access lines ("Request Completed" with method=, path=, status=, remote_addr=) give the HTTP
+// request's fields, as any logfmt line with an HTTP method and status does.
+//
+// A line is taken only when it starts with a time, level, msg or logger key (or a logrus level
+// tag) and all of it scans as pairs. The dataset is the writing container's when it is part of
+// the GPU stack, else generic.logfmt.
 package logfmt
 
 import (
@@ -20,6 +24,7 @@ import (
 
 	"github.com/sluice-dev/sluice/parsers"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/parsers/uvicorn"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
@@ -31,7 +36,9 @@ var Info = parsers.Info{
 	Name:        "logfmt",
 	Description: "logfmt / logrus / slog text lines (DCGM exporter, container toolkit, validator)",
 	New:         func(parsers.Options) parsers.Parser { return New() },
-	Fields:      pu.StructuredFields,
+	Fields: append(pu.StructuredFields[:len(pu.StructuredFields):len(pu.StructuredFields)],
+		uvicorn.Field(uvicorn.FieldMethod), uvicorn.Field(event.FieldHTTPStatus), uvicorn.Field(uvicorn.FieldURLPath),
+		uvicorn.Field(uvicorn.FieldSourceIP), uvicorn.Field(uvicorn.FieldSourceAddr)),
 }
 
 // Parser parses logfmt lines. It is stateless and safe for concurrent use.
@@ -64,7 +71,8 @@ func startsWithKey(s string) bool {
 			return true
 		}
 	}
-	return false
+	// Grafana's logger first: a level or message must follow, or the pairs are not a log line's
+	return strings.HasPrefix(s, "logger=") && (strings.Contains(s, " level=") || strings.Contains(s, " msg="))
 }
 
 // pairs sets the fields of an all-logfmt line: strict logfmt, or else logrus with DisableQuote,
@@ -85,6 +93,7 @@ func pairs(ev *event.Event, s string) bool {
 		return false
 	}
 	level, seen, wrapped := "", false, ""
+	var h httpPairs
 	for {
 		k, v, ok := kv.Next()
 		if !ok {
@@ -94,6 +103,7 @@ func pairs(ev *event.Event, s string) bool {
 			seen = true
 			continue
 		}
+		h.see(k, v)
 		if k == "dcgm_level" {
 			// dcgm-exporter --enable-dcgm-log logs each line of its embedded host engine at
 			// info and gives the line's own level here (ERROR, WARN): that one tells.
@@ -107,6 +117,7 @@ func pairs(ev *event.Event, s string) bool {
 	if wrapped != "" {
 		level = wrapped
 	}
+	h.set(ev)
 	pu.Finish(ev, pu.DatasetOr(ev, Dataset), level)
 	if cut {
 		ev.AddTag(TagCut)
@@ -126,6 +137,42 @@ func cutShort(s string) bool {
 	}
 	ks := strings.LastIndexByte(s[:i], ' ')
 	return ks > 0 && pu.ValidKV(s[:ks]) && pu.ValidKV(s+`"`)
+}
+
+// httpPairs are the pairs of a line about an HTTP request (Grafana's "Request Completed").
+type httpPairs struct{ method, status, path, client string }
+
+func (h *httpPairs) see(k, v string) {
+	switch k {
+	case "method":
+		h.method = v
+	case "status":
+		h.status = v
+	case "path":
+		h.path = v
+	case "remote_addr":
+		h.client = v
+	}
+}
+
+// set moves the pairs to the ECS HTTP fields when the line has an HTTP method and status.
+func (h *httpPairs) set(ev *event.Event) {
+	code, ok := pu.Atoi(h.status)
+	if !ok || code < 100 || code > 599 || len(h.status) != 3 || h.method == "" || strings.Trim(h.method, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
+		return
+	}
+	ev.Delete(pu.FieldLogFields + ".method")
+	ev.Delete(pu.FieldLogFields + ".status")
+	ev.SetString(uvicorn.FieldMethod, h.method)
+	ev.Set(event.FieldHTTPStatus, event.Int(code))
+	if strings.HasPrefix(h.path, "/") {
+		ev.Delete(pu.FieldLogFields + ".path")
+		ev.SetString(uvicorn.FieldURLPath, h.path)
+	}
+	if h.client != "" {
+		ev.Delete(pu.FieldLogFields + ".remote_addr")
+		uvicorn.SetClient(ev, h.client)
+	}
 }
 
 // TagCut marks a line whose last quoted value was cut short.
