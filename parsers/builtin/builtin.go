@@ -11,6 +11,7 @@ import (
 	"github.com/sluice-dev/sluice/parsers/docker"
 	"github.com/sluice-dev/sluice/parsers/envoy"
 	"github.com/sluice-dev/sluice/parsers/gpu_operator"
+	"github.com/sluice-dev/sluice/parsers/java"
 	pjson "github.com/sluice-dev/sluice/parsers/json"
 	"github.com/sluice-dev/sluice/parsers/klog"
 	"github.com/sluice-dev/sluice/parsers/logfmt"
@@ -39,6 +40,7 @@ func Registry() *parsers.Registry {
 		logfmt.Info,
 		pjson.Info,
 		envoy.Info,
+		java.Info, // before pylog, whose dated formats would take Strimzi's lines without their logger
 		tracing.Info, // before pylog, whose dated formats would take its lines without their target
 		pylog.Info,
 		nvidia_shell.Info, // last: it takes any plain line from a GPU-stack container

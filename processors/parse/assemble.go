@@ -51,6 +51,7 @@ const (
 	modeKlogMsg        // a klog header whose message is on the lines after it (klogvalue.go)
 	modeEDAC           // a memory controller's machine-check report (kernelstack.go)
 	modeOOM            // an OOM killer's report, up to the line naming the process it killed (kernelstack.go)
+	modeJava           // a Java record's exception: "java.net.X: ...", "\tat ..." frames, "Caused by: ..." (javastack.go)
 )
 
 // maxMessageLines bounds the lines an exception's open message takes (a worker's message inside
@@ -362,6 +363,9 @@ func startMode(l *vllm.Line) (int, bool) {
 		if oomReportStart(l) {
 			return modeOOM, true
 		}
+		if javaRecordStart(l.Body) {
+			return modeJava, true
+		}
 		if kernelReportStart(l) {
 			return modeKernel, true
 		}
@@ -398,6 +402,8 @@ func (g *group) accept(l *vllm.Line) bool {
 	switch g.mode {
 	case modeKernel:
 		return kernelReportAccept(l)
+	case modeJava:
+		return l.Header == "" && javaStackAccept(l.Body, len(g.parts) == 0)
 	case modeOOM:
 		ok, done := oomReportAccept(l)
 		if done {

@@ -1,0 +1,204 @@
+// Package java parses the log4j layouts of the Java services beside a GPU cluster's serving
+// stack (Kafka brokers, which the Kafka input reads from, and their controllers), and the Java
+// exception a record carries on its further lines:
+//
+//	[2024-05-25 15:54:03,255] WARN [RaftManager id=0] Error connecting to node kafka-1:9093 (org.apache.kafka.clients.NetworkClient)
+//	2024-05-02 15:05:46,464 ERROR Encountered fatal fault: Error starting LogManager (org.apache.kafka.server.fault.ProcessTerminatingFaultHandler) [kafka-0-metadata-loader-event-handler]
+//
+// The first is Apache Kafka's (and Bitnami's image's) log4j pattern "[%d] %p %m (%c)%n", the
+// second Strimzi's "%d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %m (%c) [%t]%n". The parse processor joins
+// the exception and its "\tat ..." frames to the record (a "Caused by: ..." chain too); this
+// parser reads the first exception's class and message and keeps the rest as the stack trace.
+package java
+
+import (
+	"strings"
+	"time"
+
+	"github.com/sluice-dev/sluice/parsers"
+	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// Datasets: Kafka's loggers' lines, and other log4j lines.
+const (
+	DatasetKafka = "kafka.log"
+	Dataset      = "generic.java"
+)
+
+// FieldThread is the thread Strimzi's layout names.
+const FieldThread = "process.thread.name"
+
+// Info registers the parser.
+var Info = parsers.Info{
+	Name:        "java",
+	Description: "log4j layouts of Java services (Apache Kafka's [%d] %p %m (%c), Strimzi's %d %p %m (%c) [%t]) and the Java exceptions under their records",
+	New:         func(parsers.Options) parsers.Parser { return New() },
+	Fields: append(pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldErrorMsg, event.FieldErrorStack),
+		parsers.Field{Name: event.FieldErrorType, Type: "keyword", Description: "Class of the Java exception a record carries (java.net.UnknownHostException)."},
+		parsers.Field{Name: FieldThread, Type: "keyword", Description: "Thread that wrote the record (Strimzi's [%t])."},
+	),
+}
+
+// Parser parses log4j lines. It is stateless and safe for concurrent use.
+type Parser struct{}
+
+// New returns the parser.
+func New() *Parser { return &Parser{} }
+
+// Parse recognises a log4j record, with the lines the processor joined to it.
+func (p *Parser) Parse(ev *event.Event) bool {
+	msg := ev.Message()
+	first, rest, _ := strings.Cut(msg, "\n")
+	r, ok := Record(first)
+	if !ok {
+		return false
+	}
+	pu.SetLocalTime(ev, r.Time)
+	if r.Logger != "" {
+		ev.SetString(event.FieldLogLogger, r.Logger)
+	}
+	if r.Thread != "" {
+		ev.SetString(FieldThread, r.Thread)
+	}
+	ev.SetString(pu.FieldLogMessage, r.Msg)
+	if rest != "" {
+		exception(ev, rest)
+	}
+	ds := Dataset
+	if strings.HasPrefix(r.Logger, "kafka.") || strings.HasPrefix(r.Logger, "org.apache.kafka.") || r.Logger == "state.change.logger" {
+		ds = DatasetKafka
+	}
+	pu.Finish(ev, pu.DatasetOr(ev, ds), r.Level)
+	return true
+}
+
+// exception reads the exception under a record: its first line "java.net.UnknownHostException:
+// kafka-1" gives error.type and error.message; all the lines are error.stack_trace.
+func exception(ev *event.Event, rest string) {
+	line, _, _ := strings.Cut(rest, "\n")
+	if typ, m, ok := ExceptionLine(line); ok {
+		ev.SetString(event.FieldErrorType, typ)
+		if m != "" {
+			ev.SetString(event.FieldErrorMsg, m)
+		}
+	}
+	ev.SetString(event.FieldErrorStack, rest)
+}
+
+// Rec is what a record's first line says.
+type Rec struct {
+	Time                       time.Time
+	Level, Msg, Logger, Thread string
+}
+
+// Record reads the first line of a log4j record in Kafka's or Strimzi's layout.
+func Record(s string) (Rec, bool) {
+	var r Rec
+	if len(s) < 30 {
+		return r, false
+	}
+	bracket := s[0] == '['
+	if bracket {
+		s = s[1:]
+	}
+	t, ok := stamp(s)
+	if !ok {
+		return r, false
+	}
+	r.Time, s = t, s[len("2006-01-02 15:04:05,000"):]
+	if bracket {
+		if !strings.HasPrefix(s, "] ") {
+			return r, false
+		}
+		s = s[2:]
+	} else if !strings.HasPrefix(s, " ") {
+		return r, false
+	}
+	s = strings.TrimLeft(s, " ")
+	word, after, ok := strings.Cut(s, " ")
+	if !ok {
+		return r, false
+	}
+	if r.Level = level(word); r.Level == "" {
+		return r, false
+	}
+	s = strings.TrimLeft(after, " ")
+	// the logger in parentheses at the end; Strimzi's thread in brackets after it
+	if !bracket && strings.HasSuffix(s, "]") {
+		if open := strings.LastIndex(s, ") ["); open > 0 {
+			r.Thread, s = s[open+3:len(s)-1], s[:open+1]
+		}
+	}
+	if strings.HasSuffix(s, ")") {
+		if open := strings.LastIndex(s, " ("); open >= 0 && className(s[open+2:len(s)-1]) {
+			r.Logger, s = s[open+2:len(s)-1], s[:open]
+		}
+	}
+	if r.Logger == "" {
+		return r, false // the logger is what tells log4j's layouts from others with a date and a level
+	}
+	r.Msg = s
+	return r, true
+}
+
+// stamp reads log4j's "2024-05-25 15:54:03,184" (ISO8601 with a comma), zone-less.
+func stamp(s string) (time.Time, bool) {
+	const layout = "2006-01-02 15:04:05,000"
+	if len(s) < len(layout) || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[19] != ',' {
+		return time.Time{}, false
+	}
+	t, n, ok := pu.RFC3339(s[:19] + "." + s[20:23])
+	if !ok || n != len(layout) {
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// level maps log4j's level names.
+func level(w string) string {
+	switch w {
+	case "TRACE", "DEBUG":
+		return pu.Debug
+	case "INFO":
+		return pu.Info
+	case "WARN":
+		return pu.Warning
+	case "ERROR":
+		return pu.Error
+	case "FATAL":
+		return pu.Critical
+	}
+	return ""
+}
+
+// className reports whether s is a dotted Java class or logger name ("org.apache.kafka.clients.NetworkClient",
+// "kafka.server.KafkaServer", "state.change.logger").
+func className(s string) bool {
+	if len(s) < 3 || strings.IndexByte(s, '.') < 0 || s[0] == '.' || s[len(s)-1] == '.' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '$') {
+			return false
+		}
+	}
+	return true
+}
+
+// ExceptionLine reads a Java exception's first line, "java.net.UnknownHostException: kafka-1" or
+// "org.apache.kafka.common.errors.TimeoutException" alone, and "Caused by: ..." lines: its class
+// (a dotted name whose last part ends in Exception, Error or Throwable) and message.
+func ExceptionLine(s string) (typ, msg string, ok bool) {
+	s = strings.TrimPrefix(s, "Caused by: ")
+	typ, msg, _ = strings.Cut(s, ": ")
+	if !className(typ) {
+		return "", "", false
+	}
+	last := typ[strings.LastIndexByte(typ, '.')+1:]
+	if !strings.HasSuffix(last, "Exception") && !strings.HasSuffix(last, "Error") && last != "Throwable" {
+		return "", "", false
+	}
+	return typ, msg, true
+}

@@ -1,0 +1,49 @@
+package parse
+
+import (
+	"strings"
+
+	"github.com/sluice-dev/sluice/parsers/java"
+)
+
+// A Java service (a Kafka broker) logs an exception as its record's further lines: the
+// exception's class and message, its "\tat ..." frames, and a "Caused by: ..." chain with
+// "\t... 12 more". Each line as an event would bury the failure under its frames; these rules
+// keep the record and its exception one event. A record at warning or worse opens such a group,
+// and so does a JVM's own "Exception in thread "main" java.lang...." on stderr.
+
+// javaRecordStart reports whether body is a log4j record at warning or worse (java.Record's
+// layouts), or the JVM's report of an uncaught exception.
+func javaRecordStart(body string) bool {
+	if strings.HasPrefix(body, `Exception in thread "`) {
+		return true
+	}
+	if len(body) < 30 || (body[0] != '[' && (body[0] < '1' || body[0] > '2')) {
+		return false
+	}
+	head := body[:min(len(body), 32)]
+	if !strings.Contains(head, " WARN ") && !strings.Contains(head, " ERROR ") && !strings.Contains(head, " FATAL ") {
+		return false
+	}
+	r, ok := java.Record(body)
+	return ok && r.Level != "info" && r.Level != "debug"
+}
+
+// javaStackAccept reports whether body continues a Java record's exception: the exception's
+// first line (only right after the record), a frame, a cause, a suppressed exception, or a
+// line indented by a tab (a multi-line message's).
+func javaStackAccept(body string, first bool) bool {
+	switch {
+	case body == "":
+		return false
+	case body[0] == '\t', strings.HasPrefix(body, "    at "):
+		return true
+	case strings.HasPrefix(body, "Caused by: "), strings.HasPrefix(body, "Suppressed: "):
+		return true
+	}
+	if first {
+		_, _, ok := java.ExceptionLine(body)
+		return ok
+	}
+	return false
+}
