@@ -40,7 +40,7 @@ func Registry() *parsers.Registry {
 		logfmt.Info,
 		pjson.Info,
 		envoy.Info,
-		java.Info, // before pylog, whose dated formats would take Strimzi's lines without their logger
+		java.Info,    // before pylog, whose dated formats would take Strimzi's lines without their logger
 		tracing.Info, // before pylog, whose dated formats would take its lines without their target
 		pylog.Info,
 		nvidia_shell.Info, // last: it takes any plain line from a GPU-stack container
