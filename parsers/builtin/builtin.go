@@ -19,6 +19,7 @@ import (
 	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
 	"github.com/sluice-dev/sluice/parsers/pylog"
 	"github.com/sluice-dev/sluice/parsers/syslog"
+	"github.com/sluice-dev/sluice/parsers/tagged"
 	"github.com/sluice-dev/sluice/parsers/tracing"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 )
@@ -43,6 +44,7 @@ func Registry() *parsers.Registry {
 		java.Info,    // before pylog, whose dated formats would take Strimzi's lines without their logger
 		tracing.Info, // before pylog, whose dated formats would take its lines without their target
 		pylog.Info,
+		tagged.Info,
 		nvidia_shell.Info, // last: it takes any plain line from a GPU-stack container
 	)
 }

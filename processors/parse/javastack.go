@@ -4,19 +4,30 @@ import (
 	"strings"
 
 	"github.com/sluice-dev/sluice/parsers/java"
+	"github.com/sluice-dev/sluice/parsers/tagged"
 )
 
 // A Java service (a Kafka broker) logs an exception as its record's further lines: the
 // exception's class and message, its "\tat ..." frames, and a "Caused by: ..." chain with
 // "\t... 12 more". Each line as an event would bury the failure under its frames; these rules
 // keep the record and its exception one event. A record at warning or worse opens such a group,
-// and so does a JVM's own "Exception in thread "main" java.lang...." on stderr.
+// and so does a JVM's own "Exception in thread "main" java.lang...." on stderr. Tagged lines
+// (parsers/tagged) go on the same way: Kibana's with the tab-indented lines of its message
+// ("\tRoot causes:"), TensorRT-LLM's errors with their numbered native frames
+// ("1       0x7f2d2e81e045 /opt/tritonserver/backends/tensorrtllm/libtriton_tensorrtllm.so(+0x36045) [0x...]").
 
 // javaRecordStart reports whether body is a log4j record at warning or worse (java.Record's
 // layouts), or the JVM's report of an uncaught exception.
 func javaRecordStart(body string) bool {
 	if strings.HasPrefix(body, `Exception in thread "`) {
 		return true
+	}
+	if len(body) > 8 && body[0] == '[' {
+		head := body[:min(len(body), 48)]
+		if strings.Contains(head, "][ERROR]") || strings.Contains(head, "][WARN") || strings.Contains(head, "][FATAL]") {
+			var t tagged.Line
+			return tagged.Read(body, &t) && (t.Level == "warning" || t.Level == "error" || t.Level == "critical")
+		}
 	}
 	if len(body) < 30 || (body[0] != '[' && (body[0] < '1' || body[0] > '2')) {
 		return false
@@ -40,6 +51,10 @@ func javaStackAccept(body string, first bool) bool {
 		return true
 	case strings.HasPrefix(body, "Caused by: "), strings.HasPrefix(body, "Suppressed: "):
 		return true
+	case body[0] >= '0' && body[0] <= '9':
+		// a numbered native frame: "1       0x7f2d2e81e045 /opt/.../libtriton_tensorrtllm.so(+0x36045) [0x...]"
+		n := strings.IndexByte(body, ' ')
+		return n > 0 && n < 4 && strings.HasPrefix(strings.TrimLeft(body[n:], " "), "0x")
 	}
 	if first {
 		_, _, ok := java.ExceptionLine(body)

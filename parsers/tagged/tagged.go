@@ -1,0 +1,153 @@
+// Package tagged parses lines whose level is a bracketed tag at their start, as several programs
+// beside the serving stack write them:
+//
+//	[ERROR] plugin/errors: 2 2880157511810145385.1418540156305842520. HINFO: read udp 10.100.1.240:44086->10.0.0.1:53: i/o timeout
+//	[TensorRT-LLM][ERROR] Encountered an error in forward function: ...
+//	[2024-06-16T01:32:08.557-05:00][ERROR][elasticsearch-service] Unable to retrieve version information ...
+//
+// CoreDNS's log plugin ("[LEVEL] plugin/<name>: message"), TensorRT-LLM's logger
+// ("[TensorRT-LLM][LEVEL] message") and Kibana's default console layout
+// ("[%date][%level][%logger] %message"). The dataset is the writing container's when it is part
+// of the GPU stack, else generic.tagged.
+package tagged
+
+import (
+	"strings"
+	"time"
+
+	"github.com/sluice-dev/sluice/parsers"
+	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// Dataset is the dataset of tagged lines outside the GPU stack.
+const Dataset = "generic.tagged"
+
+// Info registers the parser.
+var Info = parsers.Info{
+	Name:        "tagged",
+	Description: "lines that open with a bracketed level tag: CoreDNS ([ERROR] plugin/errors: ...), TensorRT-LLM ([TensorRT-LLM][ERROR] ...), Kibana's console layout ([date][LEVEL][logger] ...)",
+	New:         func(parsers.Options) parsers.Parser { return New() },
+	Fields:      pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldErrorMsg, event.FieldErrorStack),
+}
+
+// Parser parses tagged lines. It is stateless and safe for concurrent use.
+type Parser struct{}
+
+// New returns the parser.
+func New() *Parser { return &Parser{} }
+
+// Parse recognises a tagged line (with the lines the processor joined to it).
+func (p *Parser) Parse(ev *event.Event) bool {
+	msg := ev.Message()
+	first, rest, _ := strings.Cut(msg, "\n")
+	if len(first) < 7 || first[0] != '[' {
+		return false
+	}
+	var r Line
+	if !Read(first, &r) {
+		return false
+	}
+	if !r.Time.IsZero() {
+		pu.SetTime(ev, r.Time)
+	}
+	if r.Logger != "" {
+		ev.SetString(event.FieldLogLogger, r.Logger)
+	}
+	ev.SetString(pu.FieldLogMessage, r.Msg)
+	if r.Level == pu.Error || r.Level == pu.Critical {
+		ev.SetString(event.FieldErrorMsg, r.Msg)
+		if rest != "" {
+			ev.SetString(event.FieldErrorStack, rest) // TensorRT-LLM's native frames
+		}
+	}
+	pu.Finish(ev, pu.DatasetOr(ev, Dataset), r.Level)
+	return true
+}
+
+// Line is what a tagged line says.
+type Line struct {
+	Time               time.Time
+	Level, Logger, Msg string
+}
+
+// Read reads a tagged line's tags into r.
+func Read(s string, r *Line) bool {
+	tag, rest, ok := next(s)
+	if !ok {
+		return false
+	}
+	if lv, ok := level(tag); ok {
+		// CoreDNS: "[ERROR] plugin/errors: ..."
+		r.Level = lv
+		if !strings.HasPrefix(rest, " ") {
+			return false
+		}
+		r.Msg = rest[1:]
+		if name, _, ok := strings.Cut(r.Msg, ": "); ok && strings.HasPrefix(name, "plugin/") && strings.IndexByte(name, ' ') < 0 {
+			r.Logger = name
+		}
+		return true
+	}
+	if t, n, ok := pu.RFC3339(tag); ok && n == len(tag) && pu.Zoned(tag) {
+		// Kibana: "[date][LEVEL][logger] message"
+		lvTag, rest, ok := next(rest)
+		if !ok {
+			return false
+		}
+		lv, ok := level(strings.TrimRight(lvTag, " "))
+		if !ok {
+			return false
+		}
+		logger, rest, ok := next(rest)
+		if !ok || logger == "" || !strings.HasPrefix(rest, " ") {
+			return false
+		}
+		r.Time, r.Level, r.Logger, r.Msg = t, lv, logger, rest[1:]
+		return true
+	}
+	// TensorRT-LLM: "[TensorRT-LLM][ERROR] message"
+	if tag == "" || strings.IndexByte(tag, ' ') >= 0 || len(tag) > 32 {
+		return false
+	}
+	lvTag, rest, ok := next(rest)
+	if !ok {
+		return false
+	}
+	lv, ok := level(lvTag)
+	if !ok || !strings.HasPrefix(rest, " ") {
+		return false
+	}
+	r.Level, r.Logger, r.Msg = lv, tag, rest[1:]
+	return true
+}
+
+// next returns the text of the bracketed tag s opens with, and what follows it.
+func next(s string) (tag, rest string, ok bool) {
+	if len(s) < 3 || s[0] != '[' {
+		return "", "", false
+	}
+	end := strings.IndexByte(s[:min(len(s), 64)], ']')
+	if end < 1 {
+		return "", "", false
+	}
+	return s[1:end], s[end+1:], true
+}
+
+// level maps the level words these programs write, in capitals only: "[Info]" or "[error]" in
+// a line's text is not a level tag.
+func level(w string) (string, bool) {
+	switch w {
+	case "TRACE", "DEBUG", "VERBOSE":
+		return pu.Debug, true
+	case "INFO":
+		return pu.Info, true
+	case "WARN", "WARNING":
+		return pu.Warning, true
+	case "ERROR":
+		return pu.Error, true
+	case "FATAL", "CRITICAL":
+		return pu.Critical, true
+	}
+	return "", false
+}

@@ -1,0 +1,30 @@
+package tagged
+
+import (
+	"testing"
+
+	"github.com/sluice-dev/sluice/parsers/parseutil/putest"
+)
+
+func TestGolden(t *testing.T) { putest.Golden(t, Info) }
+
+func TestRejects(t *testing.T) {
+	t.Parallel()
+	putest.Rejects(t, New(),
+		"", "[INFO]", "[Info] lower-case is a word, not a tag", "[error] nginx's own, generic.stdlog's",
+		"[GIN-debug] [WARNING] not a level tag after the first",
+		"[2024-06-16T01:32:08.557][ERROR][x] no zone: not Kibana's",
+		"[a name with spaces][ERROR] message", "[TensorRT-LLM][ERROR]",
+		"[2025-07-05 12:59:32.936][1][warning][misc] Envoy's",
+	)
+}
+
+func FuzzParse(f *testing.F) { putest.FuzzParse(f, New()) }
+
+var benchLines = []string{
+	`[ERROR] plugin/errors: 2 2880157511810145385.1418540156305842520. HINFO: read udp 10.100.1.240:44086->10.0.0.1:53: i/o timeout`,
+	`[2024-06-16T01:32:09.680-05:00][INFO ][plugins.screenshotting.chromium] Browser executable: /usr/share/kibana/headless_shell`,
+	`INFO 05-12 08:01:39 [loggers.py:271] Engine 000: Avg prompt throughput: 0.0 tokens/s`,
+}
+
+func BenchmarkParse(b *testing.B) { putest.Bench(b, New(), benchLines) }
