@@ -123,11 +123,17 @@ func Split(body string) (a Access, ok bool) {
 // SetClient sets source.ip to addr when it is an IP address, else source.address: Elasticsearch
 // refuses a whole document whose ip field holds anything else.
 func SetClient(ev *event.Event, addr string) {
-	if _, err := netip.ParseAddr(addr); err == nil {
+	if IsIP(addr) {
 		ev.SetString(FieldSourceIP, addr)
 	} else {
 		ev.SetString(FieldSourceAddr, addr)
 	}
+}
+
+// IsIP reports whether s is an IPv4 or IPv6 address, what an ip field takes.
+func IsIP(s string) bool {
+	_, err := netip.ParseAddr(s)
+	return err == nil
 }
 
 // Set writes a's ECS fields into ev.

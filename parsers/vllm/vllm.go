@@ -7,7 +7,6 @@
 package vllm
 
 import (
-	"net/netip"
 	"strings"
 	"time"
 
@@ -206,7 +205,7 @@ func setProcess(ev *event.Event, l *Line) {
 	if l.PID >= 0 {
 		ev.Set(event.FieldProcessPID, event.Int(l.PID))
 	}
-	if _, err := netip.ParseAddr(l.IP); err == nil {
+	if l.IP != "" && uvicorn.IsIP(l.IP) {
 		ev.SetString(FieldHostIP, l.IP) // an ip field refuses the document for anything else
 	}
 	setRanks(ev, l)
