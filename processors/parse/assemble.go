@@ -331,6 +331,10 @@ func startMode(l *vllm.Line) (int, bool) {
 	switch {
 	case l.Header == "" && fabricStart(l.Body): // before the bracketed stamps of dmesg
 		return modeFabric, true
+	case l.Header != "" && (l.Level == "error" || l.Level == "critical") && vllm.IsFrameLine(l.Body):
+		// logger.exception's record seen from inside its traceback (a paste, a file read
+		// from the middle): every line repeats the header, the frames go on under it
+		return modeTrace, true
 	case l.Body == vllm.TracebackHeader, vllm.IsGroupTraceStart(l.Body),
 		strings.HasSuffix(l.Body, ": "+vllm.TracebackHeader), // "EngineCore hit an exception: Traceback ..."
 		l.Header == "" && (vllm.IsFrameLine(l.Body) || fatalPython(l.Body)),
