@@ -39,7 +39,8 @@ var Info = parsers.Info{
 	Fields: append(append(pu.Fields(pu.FieldLogMessage, event.FieldErrorMsg, event.FieldErrorStack, event.FieldLogLogger,
 		event.FieldProcessPID),
 		parsers.Field{Name: FieldCommand, Type: "wildcard", Description: "Command of a shell trace line (set -x)."},
-		parsers.Field{Name: nvidia_xid.FieldUUID, Type: "keyword", Description: "GPU UUID (GPU-...)."}),
+		parsers.Field{Name: nvidia_xid.FieldUUID, Type: "keyword", Description: "GPU UUID (GPU-...)."},
+		parsers.Field{Name: nvidia_xid.FieldPCIBusID, Type: "keyword", Description: "PCI address of the GPU NVML could not reach (nvidia-smi's Unable to determine the device handle), as 0000:3b:00."}),
 		nvidia_xid.CatalogFields...),
 }
 
@@ -223,6 +224,11 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		level = lv // the device plugin before v0.12 logged its health check with Go's log
 	}
 	nvidia_xid.DevicePluginUnhealthy(ev, text)
+	if strings.HasPrefix(text, "Unable to determine the device handle for GPU") {
+		if id := nvidia_xid.BusID(text); id != "" {
+			ev.SetString(nvidia_xid.FieldPCIBusID, id) // the GPU NVML lost
+		}
+	}
 	if cmd, ok := trace(text); ok {
 		ev.SetString(FieldCommand, cmd)
 		level = pu.Debug

@@ -472,6 +472,9 @@ func lowerHex(s string) string {
 }
 
 // busID finds a PCI address "dddd:bb:dd[.f]" in s.
+// BusID returns the first PCI address in s as gpu.pci_bus_id holds it (0000:3b:00), or "".
+func BusID(s string) string { return busID(s) }
+
 func busID(s string) string {
 	for i := 4; i+6 <= len(s); i++ {
 		if s[i] != ':' || s[i+3] != ':' || !hex(s[i-4:i]) || !hex(s[i+1:i+3]) || !hex(s[i+4:i+6]) {

@@ -19,6 +19,12 @@ const (
 	KindNoDevice        = "no_device"
 	KindRuntimeMissing  = "runtime_not_configured"
 	KindCDIUnresolvable = "cdi_unresolvable"
+	// KindGPUUnreachable: NVML cannot reach a GPU it lists (nvidia-smi's "Unable to determine the
+	// device handle for GPU 0000:01:00.0: Unknown Error"): most often one fallen off the bus,
+	// whose Xid 79 is on the node.
+	KindGPUUnreachable = "gpu_unreachable"
+	// KindDriverTooOld: the CUDA runtime in the image is newer than the node's driver allows.
+	KindDriverTooOld = "driver_too_old"
 )
 
 // gpuFailures maps phrases of NVIDIA user-space failures, as NVML, nvidia-smi, the container
@@ -45,6 +51,9 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	{`no runtime for "nvidia" is configured`, KindRuntimeMissing, DatasetToolkit},
 	{`no runtime for \"nvidia\" is configured`, KindRuntimeMissing, DatasetToolkit},
 	{"no CUDA-capable device is detected", KindNoDevice, DatasetDriver},
+	{"Unable to determine the device handle for GPU", KindGPUUnreachable, DatasetDriver},
+	// cudaErrorInsufficientDriver's text: the image's CUDA needs a newer driver than the node's
+	{"CUDA driver version is insufficient for CUDA runtime version", KindDriverTooOld, DatasetDriver},
 	// CDI injection (toolkit 1.14 and later, containerd 2, Kata's GPU passthrough): the
 	// device's spec was not generated or names a device the node no longer has
 	{"unresolvable CDI devices nvidia.com/", KindCDIUnresolvable, DatasetToolkit},
@@ -53,10 +62,11 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 }
 
 // GPUFailure returns the kind and dataset of the NVIDIA user-space failure s reports, or "".
-// Every phrase holds "vml", "NV", "nvidia" or "CUDA", so other lines cost four scans.
+// Every phrase holds "vml", "NV", "nvidia", "CUDA" or "device handle", so other lines cost
+// five scans.
 func GPUFailure(s string) (kind, dataset string) {
 	if !strings.Contains(s, "vml") && !strings.Contains(s, "NV") && !strings.Contains(s, "nvidia") &&
-		!strings.Contains(s, "CUDA") {
+		!strings.Contains(s, "CUDA") && !strings.Contains(s, "device handle") {
 		return "", ""
 	}
 	for _, f := range gpuFailures {
