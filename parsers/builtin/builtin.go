@@ -15,6 +15,7 @@ import (
 	pjson "github.com/sluice-dev/sluice/parsers/json"
 	"github.com/sluice-dev/sluice/parsers/klog"
 	"github.com/sluice-dev/sluice/parsers/logfmt"
+	"github.com/sluice-dev/sluice/parsers/nginx"
 	"github.com/sluice-dev/sluice/parsers/nvidia_shell"
 	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
 	"github.com/sluice-dev/sluice/parsers/pylog"
@@ -41,6 +42,7 @@ func Registry() *parsers.Registry {
 		logfmt.Info,
 		pjson.Info,
 		envoy.Info,
+		nginx.Info,   // before nvidia_shell, which would take its error_log lines as Go's std log
 		java.Info,    // before pylog, whose dated formats would take Strimzi's lines without their logger
 		tracing.Info, // before pylog, whose dated formats would take its lines without their target
 		pylog.Info,
