@@ -3,6 +3,7 @@ package vllm
 import (
 	"strings"
 
+	"github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
@@ -30,7 +31,7 @@ const (
 func requestOutcome(ev *event.Event, id, after string) bool {
 	if after == "aborted." {
 		ev.SetString(event.FieldEventAction, ActionAborted)
-		ev.SetString(FieldRequestID, id)
+		SetRequestID(ev, id)
 		return true
 	}
 	rest, ok := strings.CutPrefix(after, "failed")
@@ -53,7 +54,7 @@ func requestOutcome(ev *event.Event, id, after string) bool {
 		return false
 	}
 	ev.SetString(event.FieldEventAction, ActionFailed)
-	ev.SetString(FieldRequestID, id)
+	SetRequestID(ev, id)
 	if reason != "" {
 		ev.SetString(FieldFailureReason, reason)
 	}
@@ -72,7 +73,7 @@ func preempted(ev *event.Event, b string) {
 		return
 	}
 	ev.SetString(event.FieldEventAction, ActionPreempted)
-	ev.SetString(FieldRequestID, id)
+	SetRequestID(ev, id)
 }
 
 // resumed reads V1's scheduler lines about a preempted request that runs again: "Preempted
@@ -84,7 +85,7 @@ func resumed(ev *event.Event, b string) {
 		return
 	}
 	ev.SetString(event.FieldEventAction, ActionResumed)
-	ev.SetString(FieldRequestID, id)
+	SetRequestID(ev, id)
 }
 
 // idPrefixes start the ids vLLM's OpenAI server gives requests (chat, completions, embeddings,
@@ -223,4 +224,16 @@ func quotedIDToken(s string) string {
 		}
 	}
 	return idToken(s)
+}
+
+// SetRequestID sets the request id, and http.request.id to the uuid it carries when there is
+// one: vLLM builds a request's id from its X-Request-Id header ("chatcmpl-" + the header), and a
+// gateway in front (ingress-nginx's $req_id, 32 hex digits) logs that header as its own
+// http.request.id, so one query finds the gateway's access line and vLLM's lines of the request.
+func SetRequestID(ev *event.Event, id string) {
+	ev.SetString(FieldRequestID, id)
+	if dash := strings.IndexByte(id, '-'); dash > 0 && dash < 12 && hexID(id[dash+1:]) &&
+		(len(id) == dash+33 || id[dash+33] == '-') {
+		ev.SetString(parseutil.FieldHTTPRequestID, id[dash+1:dash+33])
+	}
 }

@@ -59,3 +59,27 @@ func TestMentionedID(t *testing.T) {
 		}
 	}
 }
+
+// SetRequestID gives http.request.id the X-Request-Id a request id was built from, when it is a
+// uuid's 32 hex digits (a gateway's $req_id, or vLLM's own random_uuid).
+func TestSetRequestIDHTTP(t *testing.T) {
+	t.Parallel()
+	const hex = "a7c98d98ac870f64981a997cd2f373a1"
+	for id, want := range map[string]string{
+		"chatcmpl-" + hex:       hex,
+		"cmpl-" + hex + "-0":    hex,
+		"chat-" + hex:           hex,
+		"chatcmpl-" + hex + "x": "",
+		"cmpl-test-0":           "",
+		"chatcmpl-abc":          "",
+		hex:                     "",
+		"classify-" + hex[:31]:  "",
+	} {
+		ev := event.New()
+		SetRequestID(ev, id)
+		got, _ := ev.GetString("http.request.id")
+		if v, _ := ev.GetString(FieldRequestID); v != id || got != want {
+			t.Errorf("SetRequestID(%q): vllm.request.id %q, http.request.id %q; want %q", id, v, got, want)
+		}
+	}
+}

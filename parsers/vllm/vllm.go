@@ -138,14 +138,14 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 			setErrorLine(ev, b, lv)
 			if !ev.Has(FieldRequestID) {
 				if id := mentionedID(b); id != "" {
-					ev.SetString(FieldRequestID, id)
+					SetRequestID(ev, id)
 				}
 			}
 		} else if kvTransferFile(l.File) && !ev.Has(FieldRequestID) {
 			// the KV-transfer connectors' and the scheduler's lines about a request's KV cache,
 			// which say what happened to it between prefill and decode
 			if id := mentionedID(b); id != "" {
-				ev.SetString(FieldRequestID, id)
+				SetRequestID(ev, id)
 			}
 		}
 	}

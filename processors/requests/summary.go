@@ -44,7 +44,7 @@ func (p *Processor) summary(r *request, reason string) *event.Event {
 	ev.SetTimestamp(r.end)
 	ev.SetString(event.FieldDataset, Dataset)
 	ev.SetString(FieldEventKind, "event")
-	ev.SetString(vllm.FieldRequestID, r.id)
+	vllm.SetRequestID(ev, r.id)
 	ev.SetString(FieldOutcome, r.outcome)
 	ev.SetString(FieldECSOutcome, ecsOutcome(r.outcome))
 	ev.SetString(event.FieldLogLevel, level(r.outcome))
