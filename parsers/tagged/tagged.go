@@ -7,7 +7,8 @@
 //
 // CoreDNS's log plugin ("[LEVEL] plugin/<name>: message"), TensorRT-LLM's logger
 // ("[TensorRT-LLM][LEVEL] message") and Kibana's default console layout
-// ("[%date][%level][%logger] %message"). The dataset is the writing container's when it is part
+// ("[%date][%level][%logger] %message"); and a launcher's "ERROR: message" (Elasticsearch's).
+// The dataset is the writing container's when it is part
 // of the GPU stack, else generic.tagged.
 package tagged
 
@@ -41,11 +42,17 @@ func New() *Parser { return &Parser{} }
 func (p *Parser) Parse(ev *event.Event) bool {
 	msg := ev.Message()
 	first, rest, _ := strings.Cut(msg, "\n")
-	if len(first) < 7 || first[0] != '[' {
+	if len(first) < 7 {
 		return false
 	}
 	var r Line
-	if !Read(first, &r) {
+	if first[0] != '[' {
+		// "ERROR: Elasticsearch did not exit normally - check the logs at ...": a launcher
+		// script's stated level. A GPU-stack container's such lines are nvidia_shell's.
+		if !levelColon(first, &r) || pu.GPUDataset(ev) != "" {
+			return false
+		}
+	} else if !Read(first, &r) {
 		return false
 	}
 	if !r.Time.IsZero() {
@@ -120,6 +127,21 @@ func Read(s string, r *Line) bool {
 	}
 	r.Level, r.Logger, r.Msg = lv, tag, rest[1:]
 	return true
+}
+
+// levelColon reads "ERROR: message" (one space after the colon; uvicorn's "INFO:     " and
+// Python's "WARNING:root:" are other parsers').
+func levelColon(s string, r *Line) bool {
+	word, msg, ok := strings.Cut(s[:min(len(s), 12)], ": ")
+	if !ok || len(msg) > 0 && msg[0] == ' ' {
+		return false
+	}
+	lv, ok := level(word)
+	if !ok || word == "VERBOSE" || word == "TRACE" {
+		return false
+	}
+	r.Level, r.Msg = lv, s[len(word)+2:]
+	return r.Msg != "" && r.Msg[0] != ' '
 }
 
 // next returns the text of the bracketed tag s opens with, and what follows it.

@@ -16,6 +16,7 @@ func TestRejects(t *testing.T) {
 		"[2024-06-16T01:32:08.557][ERROR][x] no zone: not Kibana's",
 		"[a name with spaces][ERROR] message", "[TensorRT-LLM][ERROR]",
 		"[2025-07-05 12:59:32.936][1][warning][misc] Envoy's",
+		"ERROR:    uvicorn's own, the vllm parser's", "WARNING:root:Python's default format", "ERROR: ", "Error: not in capitals",
 	)
 }
 
