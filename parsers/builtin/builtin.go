@@ -46,7 +46,7 @@ func Registry() *parsers.Registry {
 		java.Info,    // before pylog, whose dated formats would take Strimzi's lines without their logger
 		tracing.Info, // before pylog, whose dated formats would take its lines without their target
 		pylog.Info,
-		tagged.Info,
-		nvidia_shell.Info, // last: it takes any plain line from a GPU-stack container
+		nvidia_shell.Info, // it takes any plain line from a GPU-stack container
+		tagged.Info,       // after nvidia_shell, whose installer and GPU-stack lines say "ERROR: " too
 	)
 }

@@ -52,6 +52,13 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		if !levelColon(first, &r) || pu.GPUDataset(ev) != "" {
 			return false
 		}
+		// the message wrapped under its text (the driver installer's) goes on
+		for line := range strings.SplitSeq(rest, "\n") {
+			if t := strings.TrimSpace(line); t != "" {
+				r.Msg += " " + t
+			}
+		}
+		rest = ""
 	} else if !Read(first, &r) {
 		return false
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/sluice-dev/sluice/parsers/cri"
 	"github.com/sluice-dev/sluice/parsers/k8spath"
 	"github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/parsers/tagged"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
@@ -201,10 +202,16 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 		proc, _ = ev.GetString(event.FieldProcessName)
 	}
 	if ds, ok := ev.GetString(event.FieldDataset); ok && ds != "" {
-		if (ds == vllm.DatasetTorch || ds == vllm.DatasetNCCL) && s.dataset == vllm.DatasetServer {
+		switch {
+		case (ds == vllm.DatasetTorch || ds == vllm.DatasetNCCL) && s.dataset == vllm.DatasetServer:
 			// torch's or NCCL's line in a pod whose lines were vLLM's: a vLLM server in a
 			// container not named for it
 			ds = vllm.DatasetServer
+			ev.SetString(event.FieldDataset, ds)
+		case ds == tagged.Dataset && s.dataset != "" && !strings.HasPrefix(s.dataset, "generic") && (proc == "" || proc == s.proc):
+			// a bare "ERROR: ..." of a known program (the driver installer's): its level is
+			// read, its dataset is the program's
+			ds = s.dataset
 			ev.SetString(event.FieldDataset, ds)
 		}
 		// An access line's dataset is not passed on: what follows it unrecognised (a traceback
