@@ -36,6 +36,7 @@ const (
 	DatasetRayCore   = "ray.core"
 	DatasetRayServe  = "ray.serve"
 	DatasetDeepSpeed = "deepspeed"
+	DatasetSGLang    = "sglang.server"
 )
 
 // Info registers the parser.
@@ -48,7 +49,9 @@ var Info = parsers.Info{
 		pu.FieldVLLMRequestID),
 		pu.Field(FieldHTTPRequestID),
 		parsers.Field{Name: FieldDuration, Type: "long", Description: "How long a Ray Serve request or call took, in nanoseconds."},
-		uvicorn.Field(uvicorn.FieldMethod), uvicorn.Field(event.FieldHTTPStatus), uvicorn.Field(uvicorn.FieldURLPath)),
+		uvicorn.Field(uvicorn.FieldMethod), uvicorn.Field(event.FieldHTTPStatus), uvicorn.Field(uvicorn.FieldURLPath),
+		uvicorn.Field(uvicorn.FieldURLQuery), uvicorn.Field(uvicorn.FieldURLOrig), uvicorn.Field(uvicorn.FieldVersion),
+		uvicorn.Field(uvicorn.FieldSourceIP), uvicorn.Field(uvicorn.FieldSourceAddr), uvicorn.Field(uvicorn.FieldSourcePort)),
 }
 
 // Parser parses Python logging lines. It is stateless and safe for concurrent use.
@@ -65,6 +68,8 @@ type rec struct {
 	requestID                             string // a Ray Serve request's
 	t                                     time.Time
 	zoned                                 bool // t carries its zone: it beats the runtime's time
+	plain                                 bool // "[date] msg": SGLang's main process in its container
+	access                                *uvicorn.Access
 }
 
 // Parse recognises one of the formats by its first byte and sets the fields.
@@ -137,6 +142,9 @@ func (r *rec) set(ev *event.Event) {
 	default:
 		pu.SetLocalTime(ev, r.t)
 	}
+	if r.access != nil {
+		r.access.Set(ev)
+	}
 	ds := r.dataset
 	if ds == "" {
 		ds = LoggerDataset(r.logger)
@@ -146,6 +154,14 @@ func (r *rec) set(ev *event.Event) {
 	}
 	if ds == "" || ds == DatasetGeneric {
 		ds = pu.DatasetOr(ev, containerDataset(ev))
+	}
+	if r.access != nil {
+		switch ds {
+		case DatasetSGLang:
+			ds = DatasetSGLangAccess
+		case DatasetGeneric:
+			ds = "uvicorn.access"
+		}
 	}
 	if ds == DatasetVLLM && !vllmProcess(r.proc) {
 		c, _ := ev.GetString(event.FieldK8sContainer)
@@ -164,11 +180,17 @@ func (r *rec) set(ev *event.Event) {
 // containerDataset attributes a line of an unknown logger by the serving container that wrote
 // it: KServe's model containers are named kserve-container.
 func containerDataset(ev *event.Event) string {
-	if c := pu.Container(ev); strings.HasPrefix(c, "kserve") {
+	switch c := pu.Container(ev); {
+	case strings.HasPrefix(c, "kserve"):
 		return DatasetKServe
+	case strings.Contains(c, "sglang"):
+		return DatasetSGLang
 	}
 	return DatasetGeneric
 }
+
+// DatasetSGLangAccess is the dataset of uvicorn's access lines in SGLang's container.
+const DatasetSGLangAccess = "sglang.access"
 
 // LoggerDataset attributes a line by its logger's top-level package, "" for a logger it
 // does not know.
@@ -315,7 +337,13 @@ func (r *rec) bracketed(s string) bool {
 		r.msg, r.t = after, t
 		return true
 	}
-	if strings.HasPrefix(rest, "] ") && r.named(rest[2:]) {
+	if strings.HasPrefix(rest, "] ") {
+		if _, _, ok := uvicornLevel(rest[2:]); !ok && r.named(rest[2:]) {
+			r.t = t
+			return true
+		}
+	}
+	if r.sglang(rest) {
 		r.t = t
 		return true
 	}
@@ -342,6 +370,53 @@ func (r *rec) bracketed(s string) bool {
 	}
 	r.msg, r.dataset, r.t = body, DatasetRayCore, t
 	return true
+}
+
+// sglang reads what follows the date of SGLang's "[%(asctime)s{prefix}] %(message)s", whose
+// prefix names the scheduler process by its parallel ranks: "[2025-05-27 04:36:06 DP1 TP4]
+// Scheduler hit an exception: ...". The format states no level. Its main process's lines have no
+// prefix ("[2025-01-29 08:52:44] msg"); they are SGLang's in a container named for it.
+func (r *rec) sglang(rest string) bool {
+	end := strings.Index(rest[:min(len(rest), 40)], "] ")
+	if end < 0 {
+		return false
+	}
+	prefix := rest[:end]
+	if prefix == "" {
+		r.msg, r.dataset, r.plain = rest[2:], "", true
+		// uvicorn's lines through SGLang's format: "[2025-08-11 21:13:51] INFO:     10.0.0.2:55254 - "POST ..." 200 OK"
+		if lv, body, ok := uvicornLevel(r.msg); ok {
+			r.level, r.msg = lv, body
+			if a, ok := uvicorn.Split(body); ok {
+				r.access = &a
+				r.level = uvicorn.StatusLevel(int64(a.Status))
+			}
+		}
+		return true
+	}
+	if prefix[0] != ' ' {
+		return false
+	}
+	for w := range strings.FieldsSeq(prefix) {
+		// " DP1", " TP4", " PP0", " EP2", " CP0": two capitals and a rank
+		if len(w) < 3 || w[0] < 'A' || w[0] > 'Z' || w[1] < 'A' || w[1] > 'Z' || !isDigits(w[2:]) {
+			return false
+		}
+	}
+	r.proc, r.msg, r.dataset = prefix[1:], rest[end+2:], DatasetSGLang
+	return true
+}
+
+// uvicornLevel reads uvicorn's padded level name ("INFO:     ", "WARNING:  ", "ERROR:    ").
+func uvicornLevel(s string) (level, body string, ok bool) {
+	w, rest, found := strings.Cut(s[:min(len(s), 10)], ":")
+	if !found || len(w)+1+len(rest) != 10 || strings.TrimLeft(rest, " ") != "" {
+		return "", "", false
+	}
+	if level, ok = pu.Level(w); !ok || w != strings.ToUpper(w) {
+		return "", "", false
+	}
+	return level, s[10:], true
 }
 
 // named reads what follows the date of LMCache's "[date] LMCache INFO: msg (file.py:N:logger)":
