@@ -291,7 +291,7 @@ func localTime(s string) (time.Time, bool) {
 // ..., server: ..., request: "GET / HTTP/1.1", upstream: "http://...", host: "...""
 func errorLine(ev *event.Event, s string) bool {
 	t, n, ok := pu.StdLog(s)
-	if !ok || n >= len(s) || s[n] != ' ' || s[n+1] != '[' {
+	if !ok || !strings.HasPrefix(s[n:], " [") {
 		return false
 	}
 	rest := s[n+2:]

@@ -16,6 +16,7 @@ func TestRejects(t *testing.T) {
 		`10.0.0.1 - - [08/Mar/2023:16:02:45 +0000] "GET / HTTP/1.1" OK 1`,
 		"2023/03/08 16:02:40 [fine] 31#31: not a level of nginx's",
 		"2023/03/08 16:02:40 Go's standard log, not nginx's error_log",
+		"2023/03/08 16:02:40.0000000000 ", "2023/03/08 16:02:40.0000000000 [",
 	)
 }
 
