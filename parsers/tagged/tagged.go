@@ -148,7 +148,15 @@ func levelColon(s string, r *Line) bool {
 		return false
 	}
 	r.Level, r.Msg = lv, s[len(word)+2:]
-	return r.Msg != "" && r.Msg[0] != ' '
+	return r.Msg != "" && r.Msg[0] != ' ' && !kernelReport(s)
+}
+
+// kernelReport reports whether s opens a report the kernel writes with such a word (a hung task,
+// an RCU stall, a WARN_ON), as the journal's kernel transport delivers it without a prefix: its
+// level is not the word, and it is the kernel rules' to group and read.
+func kernelReport(s string) bool {
+	return strings.HasPrefix(s, "INFO: task ") || strings.HasPrefix(s, "INFO: rcu_") ||
+		strings.HasPrefix(s, "WARNING: CPU: ") || strings.HasPrefix(s, "INFO: NMI handler")
 }
 
 // next returns the text of the bracketed tag s opens with, and what follows it.

@@ -9,6 +9,7 @@ import (
 	"github.com/sluice-dev/sluice/parsers/cri"
 	"github.com/sluice-dev/sluice/parsers/k8spath"
 	"github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/parsers/nginx"
 	"github.com/sluice-dev/sluice/parsers/tagged"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"
@@ -208,15 +209,18 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 			// container not named for it
 			ds = vllm.DatasetServer
 			ev.SetString(event.FieldDataset, ds)
-		case ds == tagged.Dataset && s.dataset != "" && !strings.HasPrefix(s.dataset, "generic") && (proc == "" || proc == s.proc):
-			// a bare "ERROR: ..." of a known program (the driver installer's): its level is
-			// read, its dataset is the program's
-			ds = s.dataset
+		case ds == tagged.Dataset:
+			// a bare "ERROR: ..." or "WARNING: ..." of a known program (the driver
+			// installer's, pip's or absl's in a vLLM pod): its level is read, its dataset is
+			// the program's
+			if known(s.dataset) && (proc == "" || proc == s.proc) {
+				ds = s.dataset
+			} else {
+				ds = servingDataset(ev, ds)
+			}
 			ev.SetString(event.FieldDataset, ds)
 		}
-		// An access line's dataset is not passed on: what follows it unrecognised (a traceback
-		// on the other stream, which the access line overtook) is the server's.
-		if parsed && !strings.HasSuffix(ds, ".access") {
+		if parsed && p.teaches(ev, ds, s, proc) {
 			s.dataset, s.proc = ds, proc
 		}
 	} else {
@@ -231,6 +235,27 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 		ev.SetString(event.FieldDataset, ds)
 	}
 	return r != nil && (len(r.Parsers) > 0 || r.Dataset != "") || parseutil.GPUDataset(ev) != ""
+}
+
+// known reports whether a source's dataset names its program: not "" or a generic.* one.
+func known(ds string) bool { return ds != "" && !strings.HasPrefix(ds, "generic") }
+
+// teaches reports whether a parsed line's dataset ds becomes what its source's unrecognised
+// lines inherit. Not an access line's (what follows it unrecognised, a traceback on the other
+// stream that the access line overtook, is the server's); not a generic.* one over a known
+// program's (a library's JSON or tagged line in a vLLM pod); and not a GPU failure's that a
+// phrase gave a line outside the GPU stack (nvidia-smi's in a vLLM pod: the pod's next lines are
+// still vLLM's).
+func (p *Processor) teaches(ev *event.Event, ds string, s *source, proc string) bool {
+	switch {
+	case strings.HasSuffix(ds, ".access") || ds == nginx.DatasetIngress:
+		return false
+	case strings.HasPrefix(ds, "generic"):
+		return !known(s.dataset) || (proc != "" && proc != s.proc)
+	case strings.HasPrefix(ds, "gpu."):
+		return !ev.Has(parseutil.FieldGPUErrorKind) || parseutil.GPUDataset(ev) != ""
+	}
+	return true
 }
 
 // servingDataset is the dataset of an unrecognised line from an LLM-serving container before

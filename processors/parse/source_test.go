@@ -137,3 +137,53 @@ func TestLibraryLinesDataset(t *testing.T) {
 		}
 	}
 }
+
+// TestSourceDatasetLessons: what a parsed line teaches its source's later unrecognised lines. In
+// a vLLM container a bare "WARNING: " line (absl's, pip's) is vLLM's and teaches nothing else; a
+// GPU failure that a phrase attributed (nvidia-smi's in the pod) is gpu.driver, the lines after it
+// still vLLM's; an ingress-nginx access line is not passed on.
+func TestSourceDatasetLessons(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		container string
+		lines     []string
+		want      []string
+	}{
+		{"vllm", []string{
+			"WARNING: All log messages before absl::InitializeLog() is called are written to STDERR",
+			"some stray print of a library",
+		}, []string{"vllm.server", "vllm.server"}},
+		{"vllm", []string{
+			"INFO 12-01 09:00:00 [api_server.py:1] vLLM API server version 0.11.0",
+			"Unable to determine the device handle for GPU0000:01:00.0: Unknown Error",
+			"some stray print of a library",
+		}, []string{"vllm.server", "gpu.driver", "vllm.server"}},
+		{"controller", []string{
+			`108.162.227.25 - - [08/Mar/2023:16:02:45 +0000] "GET / HTTP/1.1" 504 562 "-" "curl/8.5.0" 1100 14.998 [ns-svc-80] [] 10.0.0.1:80 0 5.000 504 a7c98d98ac870f64981a997cd2f373a1`,
+			"stack traceback:",
+		}, []string{"nginx.ingress_controller", "generic"}},
+	}
+	for _, c := range cases {
+		p := newProc(t, nil)
+		var evs []*event.Event
+		for _, l := range c.lines {
+			ev := event.NewMessage(l, t0)
+			ev.SetString("kubernetes.pod.name", "pod-0")
+			ev.SetString("kubernetes.container.name", c.container)
+			evs = append(evs, ev)
+		}
+		b := event.NewBatch(evs, nil)
+		if err := p.Process(context.Background(), b); err != nil {
+			t.Fatal(err)
+		}
+		out := b.Events
+		if fb := p.Flush(context.Background(), t0, true); fb != nil {
+			out = append(out, fb.Events...)
+		}
+		for i, ev := range out {
+			if ds, _ := ev.GetString("event.dataset"); i < len(c.want) && ds != c.want[i] {
+				t.Errorf("%s: %q: dataset %q, want %q", c.container, ev.Message(), ds, c.want[i])
+			}
+		}
+	}
+}
