@@ -115,7 +115,7 @@ func victim(ev *event.Event, body string) {
 		}
 		return
 	}
-	found := false
+	found := strings.Contains(body, " invoked oom-killer: ") // its report, which names the victim at its end
 	if i := strings.Index(body, "oom-kill:"); i >= 0 {
 		found = true
 		sum := body[i:]
@@ -243,8 +243,8 @@ func reportLevel(body string) (level string, known bool) {
 	case strings.HasPrefix(body, "WARNING: CPU: "):
 		return pu.Warning, true
 	case strings.Contains(body, "out of memory: Killed process") || strings.HasPrefix(body, "oom-kill:") ||
-		strings.HasPrefix(body, "Out of memory: Kill"):
-		return pu.Error, true // a process (a pod's, with its memory limit) was killed
+		strings.Contains(body, "Out of memory: Kill"):
+		return pu.Error, true // a process (a pod's, with its memory limit) was killed: also a whole report's
 	case strings.Contains(body, " invoked oom-killer: "):
 		return pu.Warning, true
 	case strings.HasPrefix(body, "EDAC "):

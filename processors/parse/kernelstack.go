@@ -83,6 +83,9 @@ func oomStateLine(t string) bool {
 			return true
 		}
 	}
+	if slabRow(t) {
+		return true // "kmalloc-8k  21840KB  21840KB" under "Unreclaimable slab info:"
+	}
 	switch c := t[0]; {
 	case c == '[':
 		// a task-table row: "[ 181505] 65535 181505 243 1 28672 0 -998 pause"
@@ -100,10 +103,28 @@ func oomStateLine(t string) bool {
 	return false
 }
 
+// slabRow reports whether t is a row of the OOM report's unreclaimable slab table: a cache's
+// name, then its used and total size in KB.
+func slabRow(t string) bool {
+	f := strings.Fields(t)
+	if len(f) != 3 {
+		return false
+	}
+	for _, v := range f[1:] {
+		n, ok := strings.CutSuffix(v, "KB")
+		if !ok || n == "" || strings.Trim(n, "0123456789") != "" {
+			return false
+		}
+	}
+	return true
+}
+
 // oomReportLines start the lines of an OOM report's memory state and summary.
 var oomReportLines = [...]string{"Mem-Info:", "memory: usage ", "memory+swap: usage ", "swap: usage ", "kmem: usage ",
 	"Memory cgroup stats for ", "Task in ", "Tasks state (memory values in pages):", "oom-kill:", "Node ",
-	"active_anon:", "lowmem_reserve[]:", "Free swap ", "Total swap ", "Swap cache stats:", "Unreclaimable slab info:",
+	"active_anon:", "lowmem_reserve[]:", "Free swap ", "Total swap ", "Swap cache stats:", "Unreclaimable slab info:", "Name                      Used",
+	// a zone's free memory and free lists on kernels that do not print "Node 0 " before them
+	"DMA free:", "DMA32 free:", "Normal free:", "Movable free:", "DMA: ", "DMA32: ", "Normal: ", "Movable: ",
 	"Memory cgroup out of memory: Kill process ", "Out of memory: Kill process ", "[  pid  ]", "[ pid ]"}
 
 // edacReport returns the memory controller ("MC1") of the line that opens its machine-check
