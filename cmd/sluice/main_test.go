@@ -389,6 +389,9 @@ func TestParseFolder(t *testing.T) {
 	}
 	writeFile(t, filepath.Join(root, "var/log/journal/m/system.journal"), "LPKSHHRH\x00\x00\x01")
 	writeFile(t, filepath.Join(root, "var/log/wtmp"), "\x07\x00\x00\x00tty1")
+	// a syslog that logrotate's copytruncate truncated while it was written: NULs, then lines
+	writeFile(t, filepath.Join(root, "var/log/syslog"), strings.Repeat("\x00", 9000)+
+		"Dec  1 09:00:00 gpu-node-1 kernel: [ 1234.567890] NVRM: Xid (PCI:0000:3b:00): 79, pid=1234, GPU has fallen off the bus.\n")
 
 	code, out, errs := runCLI(t, "", "parse", root)
 	if code != 0 {
@@ -406,6 +409,12 @@ func TestParseFolder(t *testing.T) {
 		if err := json.Unmarshal(sc.Bytes(), &doc); err != nil {
 			t.Fatalf("bad JSON line %q: %v", sc.Text(), err)
 		}
+		if strings.Contains(doc.Message, "NVRM: Xid") {
+			if doc.Event.Dataset != "gpu.xid" || strings.ContainsRune(doc.Message, 0) {
+				t.Errorf("copytruncated syslog's line: %s", sc.Text())
+			}
+			continue
+		}
 		if doc.Kubernetes.Pod.Name != "vllm-0" || doc.Event.Dataset != "vllm.server" {
 			t.Errorf("event %s: want pod vllm-0 and dataset vllm.server", sc.Text())
 		}
@@ -422,9 +431,41 @@ func TestParseFolder(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("lines and their files:\n got %v\nwant %v", got, want)
 	}
-	for _, note := range []string{"skipped 1 links", "system.journal: not a text log (a systemd journal file", "wtmp: not a text log", "3 lines, 0 not recognised, 2 files skipped"} {
+	for _, note := range []string{"skipped 1 links", "system.journal: not a text log (a systemd journal file", "wtmp: login records, not text logs", "4 lines, 0 not recognised, 2 files skipped"} {
 		if !strings.Contains(errs, note) {
 			t.Errorf("stderr lacks %q:\n%s", note, errs)
 		}
+	}
+}
+
+// A folder's rotated files come before the file they rotated, oldest first.
+func TestParseRotationOrder(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	for name, line := range map[string]string{
+		"syslog": "4", "syslog.1": "3", "syslog.2": "2", "syslog.10": "1",
+		"messages-20261202": "6", "messages-20261201": "5", "messages": "7",
+		"pods/0.log": "10", "pods/0.log.20261201-090000": "9", "pods/0.log.20261201-080000": "8",
+	} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(root, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(root, name), "line "+line+"\n")
+	}
+	code, out, errs := runCLI(t, "", "parse", root)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var got []string
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() {
+		var doc struct{ Message string }
+		if err := json.Unmarshal(sc.Bytes(), &doc); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, strings.TrimPrefix(doc.Message, "line "))
+	}
+	if want := "5 6 7 1 2 3 4 8 9 10"; strings.Join(got, " ") != want {
+		t.Errorf("order %q, want %q", strings.Join(got, " "), want)
 	}
 }

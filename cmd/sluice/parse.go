@@ -12,6 +12,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -38,10 +40,12 @@ func newParseCmd() *cobra.Command {
 			"when none are given, and prints each event as one JSON line. Without -c it uses the built-in\n" +
 			"parser chain; with -c it uses that config's parse processor (--processor picks one of several).\n" +
 			"Lines no parser recognises are printed too, tagged _parse_failure when a parser claims their source.\n\n" +
-			"A folder stands for every log file under it, in name order (a node's /var/log, or a copy of\n" +
-			"it): links are followed to files once (a /var/log/containers link and the /var/log/pods file it\n" +
-			"names are read once, under the link's name), gzip files (rotated logs) are read decompressed,\n" +
-			"and files that are not text (journal files, wtmp) are skipped with a note.",
+			"A folder stands for every log file under it (a node's /var/log, or a copy of it), in name\n" +
+			"order, a file's rotations oldest first before it: links are followed to files once (a\n" +
+			"/var/log/containers link and the /var/log/pods file it names are read once, under the link's\n" +
+			"name), gzip files (rotated logs) are read decompressed, and files that are not text logs\n" +
+			"(journal files, wtmp) are skipped with a note. NULs a line starts with (logrotate's\n" +
+			"copytruncate) are left out.",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if file.fromStdin() && len(args) == 0 {
 				return errors.New("parse: the config is read from standard input, so the log lines cannot be: name the log files")
@@ -105,11 +109,11 @@ func parseFiles(ctx context.Context, proc pipeline.Processor, paths []string, st
 	if len(paths) == 0 {
 		paths = []string{"-"}
 	}
-	paths, err := expandInputs(paths, stderr)
+	paths, skipped, err := expandInputs(paths, stderr)
 	if err != nil {
 		return err
 	}
-	var lines, failures, skipped int
+	var lines, failures int
 	for _, path := range paths {
 		r, closeFn, err := openInput(path, stdin)
 		if errors.Is(err, errNotText) {
@@ -138,11 +142,12 @@ func parseFiles(ctx context.Context, proc pipeline.Processor, paths []string, st
 // expandInputs replaces each folder among paths by the files under it, in name order. A link is
 // followed to a file, never to a folder (no cycles), and a file reached twice is read once, under
 // the first name: a node's /var/log/containers links sort before the /var/log/pods files they
-// name. A dangling link (a copied node's links are absolute) is left out, with one note.
-func expandInputs(paths []string, stderr io.Writer) ([]string, error) {
+// name. A dangling link (a copied node's links are absolute) is left out, with one note, and so
+// are login records (wtmp): it returns how many files it left out so.
+func expandInputs(paths []string, stderr io.Writer) ([]string, int, error) {
 	var out []string
 	seen := map[string]bool{}
-	var dangling []string
+	var dangling, skipped []string
 	for _, p := range paths {
 		if p == "-" {
 			out = append(out, p)
@@ -153,6 +158,7 @@ func expandInputs(paths []string, stderr io.Writer) ([]string, error) {
 			out = append(out, p) // a missing file is reported when it is opened
 			continue
 		}
+		from := len(out)
 		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
@@ -172,6 +178,10 @@ func expandInputs(paths []string, stderr io.Writer) ([]string, error) {
 			case !d.Type().IsRegular():
 				return nil // sockets, devices, pipes
 			}
+			if base := strings.TrimSuffix(filepath.Base(path), ".1"); binaryLogs[base] {
+				skipped = append(skipped, path)
+				return nil
+			}
 			real, err := filepath.EvalSymlinks(path)
 			if err != nil {
 				real = path
@@ -186,24 +196,68 @@ func expandInputs(paths []string, stderr io.Writer) ([]string, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("parse: %w", err)
+			return nil, 0, fmt.Errorf("parse: %w", err)
 		}
+		// a file's rotations before it, oldest first: lines come out in the order written
+		walked := out[from:]
+		sort.SliceStable(walked, func(i, j int) bool {
+			di, si, ri := rotation(walked[i])
+			dj, sj, rj := rotation(walked[j])
+			if di != dj {
+				return di < dj
+			}
+			if si != sj {
+				return si < sj
+			}
+			return ri < rj
+		})
+	}
+	if len(skipped) > 0 {
+		fmt.Fprintf(stderr, "sluice parse: skipped %s: login records, not text logs\n", strings.Join(skipped, ", "))
 	}
 	if len(dangling) > 0 {
 		fmt.Fprintf(stderr, "sluice parse: skipped %d links whose file is not there (first: %s)\n", len(dangling), dangling[0])
 	}
-	return out, nil
+	return out, len(skipped), nil
 }
 
-// errNotText marks a file that holds no log lines: a NUL byte in its first bytes.
+// rotation splits a log path into its folder, the name of the file it is a rotation of, and a
+// rank that orders a file's rotations oldest first and the file itself last: logrotate's
+// numbered "syslog.2.gz", "syslog.1", dated "messages-20261201", and the kubelet's
+// "0.log.20261201-090000".
+func rotation(path string) (dir, stem, rank string) {
+	dir, name := filepath.Split(path)
+	name = strings.TrimSuffix(name, ".gz")
+	if i := strings.LastIndexAny(name, ".-"); i > 0 {
+		suffix := name[i+1:]
+		if n, err := strconv.Atoi(suffix); err == nil && len(suffix) <= 3 && name[i] == '.' {
+			return dir, name[:i], fmt.Sprintf("0%09d", 999999999-n) // .1 is newer than .2
+		}
+		if len(suffix) >= 8 && strings.Trim(suffix, "0123456789") == "" {
+			return dir, name[:i], "1" + suffix // -20261201
+		}
+		if d := strings.LastIndex(name, ".log."); d > 0 && strings.Trim(name[d+5:], "0123456789-") == "" {
+			return dir, name[:d+4], "1" + name[d+5:] // 0.log.20261201-090000
+		}
+	}
+	return dir, name, "2"
+}
+
+// errNotText marks a file that holds no log lines: a systemd journal, or in a folder a login
+// record (wtmp, btmp, lastlog, faillog).
 var errNotText = errors.New("not a text log")
 
-// sniffBytes is how much of a file is looked at to tell text from binary.
+// binaryLogs are the files under /var/log that hold records, not lines.
+var binaryLogs = map[string]bool{"wtmp": true, "btmp": true, "lastlog": true, "faillog": true}
+
+// sniffBytes is how much of a file is read ahead to tell a gzip file or a journal.
 const sniffBytes = 8 << 10
 
 // openInput opens a path ("-": stdin) for reading lines: a gzip file (by its magic number, as
-// logrotate and the kubelet compress rotated logs) is decompressed, and a file whose first bytes
-// hold a NUL is refused with errNotText.
+// logrotate and the kubelet compress rotated logs) is decompressed, and a systemd journal (by
+// its signature) is refused with errNotText. A text log with NUL bytes in it (a file truncated
+// by logrotate's copytruncate while written, a log after a hard reset) is read: its lines lose
+// the NULs they start with.
 func openInput(path string, stdin io.Reader) (io.Reader, func(), error) {
 	if path == "-" {
 		return stdin, func() {}, nil
@@ -214,7 +268,7 @@ func openInput(path string, stdin io.Reader) (io.Reader, func(), error) {
 	}
 	br := bufio.NewReaderSize(f, sniffBytes)
 	var r io.Reader = br
-	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+	if magic, _ := br.Peek(8); len(magic) >= 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
 			f.Close()
@@ -223,13 +277,9 @@ func openInput(path string, stdin io.Reader) (io.Reader, func(), error) {
 		br = bufio.NewReaderSize(zr, sniffBytes)
 		r = br
 	}
-	head, _ := br.Peek(sniffBytes)
-	if bytes.IndexByte(head, 0) >= 0 {
+	if magic, _ := br.Peek(8); string(magic) == "LPKSHHRH" {
 		f.Close()
-		if strings.Contains(filepath.Base(path), ".journal") {
-			return nil, nil, fmt.Errorf("%w (a systemd journal file: run journalctl --file %s -o short-iso | sluice parse)", errNotText, path)
-		}
-		return nil, nil, fmt.Errorf("%w (a NUL byte in its first %d KiB)", errNotText, sniffBytes>>10)
+		return nil, nil, fmt.Errorf("%w (a systemd journal file: run journalctl --file %s -o short-iso | sluice parse)", errNotText, path)
 	}
 	return r, func() { f.Close() }, nil
 }
@@ -269,7 +319,7 @@ func parseStream(ctx context.Context, proc pipeline.Processor, path string, r io
 		return write(b)
 	}
 	add := func(l lines.Line) error {
-		e := event.NewMessage(string(l.Data), time.Now())
+		e := event.NewMessage(string(bytes.TrimLeft(l.Data, "\x00")), time.Now())
 		e.Meta.Input, e.Meta.Source, e.Meta.Offset = "parse", path, l.Offset
 		if path != "-" {
 			e.SetString(event.FieldLogFilePath, path)
