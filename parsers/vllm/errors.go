@@ -248,6 +248,18 @@ func SplitException(line string, strict bool) (typ, msg string, ok bool) {
 	return typ, msg, true
 }
 
+// IsGPUException reports whether b is a Python exception line of a GPU failure, standing alone
+// ("torch.OutOfMemoryError: CUDA out of memory. Tried to allocate ...", "RuntimeError: CUDA
+// error: uncorrectable ECC error encountered", "torch.distributed.DistBackendError: NCCL error
+// in: ..."): a class ending in Error or Exception and a text Classify names.
+func IsGPUException(b string) bool {
+	if len(b) < 12 || b[0] < 'A' || b[0] > 'z' {
+		return false
+	}
+	typ, _, ok := SplitException(b, true)
+	return ok && (strings.HasSuffix(typ, "Error") || strings.HasSuffix(typ, "Exception")) && Classify(b) != ""
+}
+
 func hasAnySuffix(s string, sufs ...string) bool {
 	for _, x := range sufs {
 		if strings.HasSuffix(s, x) {

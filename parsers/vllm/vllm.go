@@ -83,7 +83,16 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 	}
 	if (l.Proc == "" || l.RankOnly) && l.Header == "" {
 		if (!multi || !isTraceStart(l.Body, rest)) && !IsFrameLine(l.Body) && !(l.RankOnly && multi) {
-			return false
+			if !IsGPUException(l.Body) {
+				return false
+			}
+			// "torch.OutOfMemoryError: CUDA out of memory. ..." with no traceback before it
+			// (an excerpt, a program that prints only the exception), and the further lines of
+			// its message: an error, whichever program wrote it (the dataset is the source's)
+			setMessage(ev, msg, first, l.Text, rest)
+			ev.SetString(event.FieldLogLevel, "error")
+			setErrorLine(ev, l.Body, "error")
+			return true
 		}
 		// A bare Python traceback, or a fragment of one whose header came earlier: no sign of
 		// which program wrote it, so the dataset is left to the parse processor (from the

@@ -349,7 +349,7 @@ func startMode(l *vllm.Line) (int, bool) {
 		l.Uvicorn && l.Level == "warning", // "WARNING:  Invalid HTTP request received." and its traceback
 		l.Header == "" && pyRecordError(l.Body):
 		return modeMaybe, true
-	case l.Header == "" && vllm.IsNativeErrorStart(l.Body):
+	case l.Header == "" && vllm.IsNativeErrorStart(l.Body), l.Header == "" && vllm.IsGPUException(l.Body):
 		return modeMaybe, true
 	case l.Header == "":
 		if file, _, _, _, ok := vllm.PyWarning(l.Body); ok && strings.HasSuffix(file, ".py") {
