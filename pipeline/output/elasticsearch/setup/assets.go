@@ -24,6 +24,7 @@ const (
 	SearchAllErrors   = "sluice-all-errors"
 	SearchXid         = "sluice-gpu-xid-errors"
 	SearchEngineErrs  = "sluice-engine-errors-tracebacks"
+	SearchGateway     = "sluice-gateway-errors"
 	DashboardFailures = "sluice-inference-failures"
 	DashboardServing  = "sluice-vllm-serving"
 	DashboardGPU      = "sluice-gpu-health"
@@ -42,6 +43,8 @@ const (
 	QueryFailedRequests = `vllm.request.outcome:("failure" or "aborted")`
 	// QueryGPU answers "what happened to the GPU": on the logs view.
 	QueryGPU = `gpu.xid.code:* or gpu.sxid.code:*`
+	// QueryGatewayErrors answers "what did the client see": a gateway's 5xx answers.
+	QueryGatewayErrors = `event.dataset:("nginx.ingress_controller" or "nginx.access" or "envoy.access") and http.response.status_code >= 500`
 	// QueryAllErrors answers "all errors in the last hour": the errors view holds only errors.
 	QueryAllErrors = `log.level:("error" or "critical")`
 )
@@ -64,9 +67,16 @@ var searches = []savedSearch{
 	},
 	{
 		id: SearchRequestLogs, view: DataViewID, title: "Request lines",
-		description: "Every line that names a vLLM request: add a filter on vllm.request.id to follow one.",
+		description: "Every line that names a vLLM request: add a filter on vllm.request.id to follow one, or on http.request.id to see the gateway's access line with it.",
 		query:       `vllm.request.id:*`,
 		columns:     []string{"vllm.request.id", event.FieldEventAction, event.FieldLogLevel, event.FieldK8sPodName, event.FieldMessage},
+	},
+	{
+		id: SearchGateway, view: DataViewID, title: "Gateway errors",
+		description: "5xx answers of the gateways in front of vLLM (ingress-nginx, nginx, Envoy): the backend pods tried and the request id vLLM's lines carry as http.request.id.",
+		query:       QueryGatewayErrors,
+		columns: []string{event.FieldDataset, "url.path", event.FieldHTTPStatus, "nginx.ingress_controller.upstream.name",
+			"nginx.ingress_controller.upstream.address", "http.request.id", "event.duration"},
 	},
 	{
 		id: SearchAllErrors, view: DataViewErrors, title: "All errors",
