@@ -144,7 +144,14 @@ func levelColon(s string, r *Line) bool {
 		return false
 	}
 	lv, ok := level(word)
-	if !ok || word == "VERBOSE" || word == "TRACE" {
+	switch word {
+	case "VERBOSE", "TRACE":
+		return false
+	case "Error", "Warning":
+		// a CLI's or a Rust main's last word ("Error: ShardCannotStart", cobra's "Error: unknown flag")
+		lv, ok = strings.ToLower(word), true
+	}
+	if !ok {
 		return false
 	}
 	r.Level, r.Msg = lv, s[len(word)+2:]

@@ -210,10 +210,10 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 			ds = vllm.DatasetServer
 			ev.SetString(event.FieldDataset, ds)
 		case ds == tagged.Dataset:
-			// a bare "ERROR: ..." or "WARNING: ..." of a known program (the driver
-			// installer's, pip's or absl's in a vLLM pod): its level is read, its dataset is
-			// the program's
-			if known(s.dataset) && (proc == "" || proc == s.proc) {
+			// a bare "ERROR: ..." or "WARNING: ..." of the source's program (the driver
+			// installer's, pip's or absl's in a vLLM pod, TGI's last "Error: "): its level is
+			// read, its dataset is the program's
+			if s.dataset != "" && (proc == "" || proc == s.proc) {
 				ds = s.dataset
 			} else {
 				ds = servingDataset(ev, ds)
