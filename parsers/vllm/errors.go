@@ -309,6 +309,13 @@ func setErrorLine(ev *event.Event, body, level string) {
 // NCCL (collective communication) failure; "" for anything else. The root causes come first: a
 // traceback that ends in EngineDeadError because of an out-of-memory is cuda_oom.
 func Classify(text string) string {
+	if strings.Contains(text, "KV cache") || strings.Contains(text, "cache blocks") {
+		if strings.Contains(text, "No available memory for the cache blocks") ||
+			strings.Contains(text, "than the maximum number of tokens that can be stored in KV cache") ||
+			strings.Contains(text, "No available memory for the KV cache") {
+			return KindKVCache
+		}
+	}
 	if strings.Contains(text, "out of memory") || strings.Contains(text, "OutOfMemory") {
 		if strings.Contains(text, "NPU out of memory") {
 			return KindNPUOOM
@@ -333,7 +340,8 @@ func Classify(text string) string {
 	}
 	// A worker's death takes its engine down: "Worker proc VllmWorker-0 died unexpectedly,
 	// shutting down executor."
-	if strings.Contains(text, "died unexpectedly, shutting down executor") {
+	if strings.Contains(text, "died unexpectedly, shutting down executor") ||
+		strings.Contains(text, "got fatal signal from worker processes") { // 0.8's MultiprocExecutor
 		return KindEngineDead
 	}
 	if strings.Contains(text, "CUDA error") || strings.Contains(text, "CUBLAS_STATUS_") || strings.Contains(text, "Cuda failure ") {

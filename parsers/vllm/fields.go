@@ -79,6 +79,9 @@ const (
 	KindNCCL       = "nccl"
 	KindCUDA       = "cuda_error"
 	KindNPUOOM     = "npu_oom" // an Ascend NPU's (vllm-ascend) memory, not a GPU's
+	// KindKVCache: the memory left after the weights holds no KV cache, or not one request of
+	// max_model_len: the server does not start (lower max_model_len, raise gpu_memory_utilization)
+	KindKVCache = "kv_cache_too_small"
 )
 
 // Fields lists every field the parser may set.
@@ -104,7 +107,7 @@ var Fields = append([]parsers.Field{
 	{Name: event.FieldErrorMsg, Type: "match_only_text", Description: "Exception message of a traceback or error line, or the text of an error line."},
 	{Name: event.FieldErrorType, Type: "keyword", Description: "Exception class of the last exception in a traceback (torch.OutOfMemoryError)."},
 	{Name: event.FieldErrorStack, Type: "wildcard", Description: "The traceback, from 'Traceback (most recent call last):' to its last exception line, chained exceptions included."},
-	{Name: FieldErrorKind, Type: "keyword", Description: "Failure class recognised in an error: cuda_oom, engine_dead (a worker's death too), engine_init_failed (a V1 engine that did not start: 'Engine core initialization failed'), nccl, cuda_error (other CUDA errors such as an illegal memory access), npu_oom (an Ascend NPU out of memory, vllm-ascend)."},
+	{Name: FieldErrorKind, Type: "keyword", Description: "Failure class recognised in an error: cuda_oom, engine_dead (a worker's death too), engine_init_failed (a V1 engine that did not start: 'Engine core initialization failed'), nccl, cuda_error (other CUDA errors such as an illegal memory access), npu_oom (an Ascend NPU out of memory, vllm-ascend), kv_cache_too_small (no memory left for the KV cache, or less than one request of max_model_len: the server does not start)."},
 	parseutil.Field(FieldRequestID),
 	{Name: parseutil.FieldHTTPRequestID, Type: "keyword", Description: "The X-Request-Id the request came with, when vLLM built the request id from it (chatcmpl-<32 hex digits>): a gateway in front logs the same value (ingress-nginx's $req_id), so one query finds both."},
 	{Name: FieldFailureReason, Type: "keyword", Description: "Why vLLM says a request failed: engine dead, bad request, input error (V1 'Request <id> failed (...)')."},
