@@ -24,6 +24,7 @@ import (
 	"github.com/sluice-dev/sluice/parsers"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/uvicorn"
+	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
@@ -46,7 +47,9 @@ var Info = parsers.Info{
 	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields: append(pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldOriginFile, event.FieldOriginLine,
 		pu.FieldOriginFunc, event.FieldProcessPID, event.FieldProcessName, event.FieldHostHostname, pu.FieldLogFields,
-		pu.FieldVLLMRequestID),
+		pu.FieldVLLMRequestID, event.FieldErrorMsg, event.FieldErrorStack),
+		parsers.Field{Name: event.FieldErrorType, Type: "keyword", Description: "Exception class of the traceback a record carries (logger.exception)."},
+		parsers.Field{Name: vllm.FieldErrorKind, Type: "keyword", Description: "Failure class an error record or its traceback names (vllm's classes: cuda_oom, engine_init_failed, ...)."},
 		pu.Field(FieldHTTPRequestID),
 		parsers.Field{Name: FieldDuration, Type: "long", Description: "How long a Ray Serve request or call took, in nanoseconds."},
 		uvicorn.Field(uvicorn.FieldMethod), uvicorn.Field(event.FieldHTTPStatus), uvicorn.Field(uvicorn.FieldURLPath),
@@ -74,7 +77,8 @@ type rec struct {
 
 // Parse recognises one of the formats by its first byte and sets the fields.
 func (p *Parser) Parse(ev *event.Event) bool {
-	s := strings.TrimSuffix(ev.Message(), "\r")
+	s, rest, _ := strings.Cut(ev.Message(), "\n") // rest: what the parse processor joined (a traceback)
+	s = strings.TrimSuffix(s, "\r")
 	if len(s) < 8 {
 		return false
 	}
@@ -99,6 +103,21 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		return false
 	}
 	r.set(ev)
+	if strings.Contains(rest, vllm.TracebackHeader) {
+		vllm.SetTraceback(ev, rest) // logger.exception's traceback under the record
+	}
+	if r.level == pu.Error || r.level == pu.Critical {
+		// the record's own words: KServe's "Failed to start model server: Engine core
+		// initialization failed." names the failure when the traceback's end does not
+		if !ev.Has(event.FieldErrorMsg) {
+			ev.SetString(event.FieldErrorMsg, r.msg)
+		}
+		if !ev.Has(vllm.FieldErrorKind) {
+			if k := vllm.Classify(r.msg); k != "" {
+				ev.SetString(vllm.FieldErrorKind, k)
+			}
+		}
+	}
 	return true
 }
 

@@ -370,6 +370,9 @@ func startMode(l *vllm.Line) (int, bool) {
 		if javaRecordStart(l.Body) {
 			return modeJava, true
 		}
+		if datedRecordError(l.Body) {
+			return modeMaybe, true
+		}
 		if kernelReportStart(l) {
 			return modeKernel, true
 		}
@@ -390,6 +393,18 @@ func startMode(l *vllm.Line) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// datedRecordError reports whether b is an error record of a Python format that starts with its
+// date (KServe's "2026-02-11 02:15:04.629 1 kserve ERROR [__main__.py:<module>():337] Failed to
+// start model server: ...", "2024-05-02 12:00:00,123 - name - ERROR - ..."), which
+// logger.exception's traceback follows.
+func datedRecordError(b string) bool {
+	if len(b) < 30 || b[0] != '2' || b[4] != '-' || b[7] != '-' {
+		return false
+	}
+	head := b[:min(len(b), 72)]
+	return strings.Contains(head, " ERROR ") || strings.Contains(head, " CRITICAL ")
 }
 
 // pyRecordError reports whether b is an error record of a Python logging format that starts
