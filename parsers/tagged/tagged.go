@@ -49,7 +49,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if first[0] != '[' {
 		// "ERROR: Elasticsearch did not exit normally - check the logs at ...": a launcher
 		// script's stated level. A GPU-stack container's such lines are nvidia_shell's.
-		if !levelColon(first, &r) || pu.GPUDataset(ev) != "" {
+		if !levelColon(first, &r) && !argparseError(first, &r) || pu.GPUDataset(ev) != "" {
 			return false
 		}
 		// the message wrapped under its text (the driver installer's) goes on
@@ -156,6 +156,18 @@ func levelColon(s string, r *Line) bool {
 	}
 	r.Level, r.Msg = lv, s[len(word)+2:]
 	return r.Msg != "" && r.Msg[0] != ' ' && !kernelReport(s)
+}
+
+// argparseError reads the last line Python's argparse prints before it exits with status 2:
+// "vllm: error: unrecognized arguments: --omni" (the program, then its complaint), all a
+// crash-looping pod with a wrong flag says.
+func argparseError(s string, r *Line) bool {
+	prog, _, ok := strings.Cut(s[:min(len(s), 64)], ": error: ")
+	if !ok || prog == "" || strings.ContainsAny(prog, " \t[]()") {
+		return false
+	}
+	r.Level, r.Logger, r.Msg = pu.Error, prog, s[len(prog)+len(": error: "):]
+	return r.Msg != ""
 }
 
 // kernelReport reports whether s opens a report the kernel writes with such a word (a hung task,

@@ -16,7 +16,7 @@ func TestRejects(t *testing.T) {
 		"[2024-06-16T01:32:08.557][ERROR][x] no zone: not Kibana's",
 		"[a name with spaces][ERROR] message", "[TensorRT-LLM][ERROR]",
 		"[2025-07-05 12:59:32.936][1][warning][misc] Envoy's",
-		"ERROR:    uvicorn's own, the vllm parser's", "WARNING:root:Python's default format", "ERROR: ", "ERROR:    ",
+		"ERROR:    uvicorn's own, the vllm parser's", "WARNING:root:Python's default format", "ERROR: ", "ERROR:    ", "some program: error: ", "a sentence with an error: error: here",
 		"INFO: task python3:12345 blocked for more than 122 seconds.", "INFO: rcu_sched self-detected stall on CPU",
 		"WARNING: CPU: 12 PID: 1234 at drivers/gpu/nvidia.c:1 x+0x1/0x2 [nvidia]",
 	)
