@@ -155,19 +155,12 @@ func stamp(s string) (time.Time, bool) {
 	return t, true
 }
 
-// level maps log4j's level names.
+// level maps log4j's level names (TRACE, DEBUG, INFO, WARN, ERROR, FATAL), in capitals only.
 func level(w string) string {
 	switch w {
-	case "TRACE", "DEBUG":
-		return pu.Debug
-	case "INFO":
-		return pu.Info
-	case "WARN":
-		return pu.Warning
-	case "ERROR":
-		return pu.Error
-	case "FATAL":
-		return pu.Critical
+	case "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL":
+		lv, _ := pu.Level(w)
+		return lv
 	}
 	return ""
 }

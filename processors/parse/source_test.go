@@ -115,22 +115,7 @@ func TestLibraryLinesDataset(t *testing.T) {
 		{"llm-1", "kserve-container", []string{watchdog}, "generic.torch"},
 	}
 	for _, c := range cases {
-		p := newProc(t, nil)
-		var evs []*event.Event
-		for _, l := range c.lines {
-			ev := event.NewMessage(l, t0)
-			ev.SetString("kubernetes.pod.name", c.pod)
-			ev.SetString("kubernetes.container.name", c.container)
-			evs = append(evs, ev)
-		}
-		b := event.NewBatch(evs, nil)
-		if err := p.Process(context.Background(), b); err != nil {
-			t.Fatal(err)
-		}
-		out := b.Events
-		if fb := p.Flush(context.Background(), t0, true); fb != nil {
-			out = append(out, fb.Events...) // the held error line
-		}
+		out := runInPod(t, c.pod, c.container, c.lines)
 		last := out[len(out)-1]
 		if ds, _ := last.GetString("event.dataset"); ds != c.want {
 			t.Errorf("%s/%s %q: dataset %q, want %q", c.pod, c.container, last.Message(), ds, c.want)
@@ -164,26 +149,33 @@ func TestSourceDatasetLessons(t *testing.T) {
 		}, []string{"nginx.ingress_controller", "generic"}},
 	}
 	for _, c := range cases {
-		p := newProc(t, nil)
-		var evs []*event.Event
-		for _, l := range c.lines {
-			ev := event.NewMessage(l, t0)
-			ev.SetString("kubernetes.pod.name", "pod-0")
-			ev.SetString("kubernetes.container.name", c.container)
-			evs = append(evs, ev)
-		}
-		b := event.NewBatch(evs, nil)
-		if err := p.Process(context.Background(), b); err != nil {
-			t.Fatal(err)
-		}
-		out := b.Events
-		if fb := p.Flush(context.Background(), t0, true); fb != nil {
-			out = append(out, fb.Events...)
-		}
+		out := runInPod(t, "pod-0", c.container, c.lines)
 		for i, ev := range out {
 			if ds, _ := ev.GetString("event.dataset"); i < len(c.want) && ds != c.want[i] {
 				t.Errorf("%s: %q: dataset %q, want %q", c.container, ev.Message(), ds, c.want[i])
 			}
 		}
 	}
+}
+
+// runInPod runs lines of one container through a new processor, and what it held at the end.
+func runInPod(t *testing.T, pod, container string, lines []string) []*event.Event {
+	t.Helper()
+	p := newProc(t, nil)
+	var evs []*event.Event
+	for _, l := range lines {
+		ev := event.NewMessage(l, t0)
+		ev.SetString("kubernetes.pod.name", pod)
+		ev.SetString("kubernetes.container.name", container)
+		evs = append(evs, ev)
+	}
+	b := event.NewBatch(evs, nil)
+	if err := p.Process(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.Events
+	if fb := p.Flush(context.Background(), t0, true); fb != nil {
+		out = append(out, fb.Events...) // the held lines (an error line waits for a traceback)
+	}
+	return out
 }
