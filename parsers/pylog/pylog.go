@@ -106,9 +106,10 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if strings.Contains(rest, vllm.TracebackHeader) {
 		vllm.SetTraceback(ev, rest) // logger.exception's traceback under the record
 	}
-	if r.level == pu.Error || r.level == pu.Critical {
+	if (r.level == pu.Error || r.level == pu.Critical) && r.msg != "" && r.access == nil && !ev.Has(event.FieldHTTPStatus) {
 		// the record's own words: KServe's "Failed to start model server: Engine core
-		// initialization failed." names the failure when the traceback's end does not
+		// initialization failed." names the failure when the traceback's end does not (a
+		// request line an error by its 5xx status names none)
 		if !ev.Has(event.FieldErrorMsg) {
 			ev.SetString(event.FieldErrorMsg, r.msg)
 		}
@@ -410,6 +411,8 @@ func (r *rec) sglang(rest string) bool {
 				r.access = &a
 				r.level = uvicorn.StatusLevel(int64(a.Status))
 			}
+		} else {
+			r.plainLevel()
 		}
 		return true
 	}
@@ -424,6 +427,32 @@ func (r *rec) sglang(rest string) bool {
 	}
 	r.proc, r.msg, r.dataset = prefix[1:], rest[end+2:], DatasetSGLang
 	return true
+}
+
+// plainLevel reads the level other "[%(asctime)s] ..." formats put after the date: Flask's
+// "ERROR in app: Exception on /api/cards [GET]" and Airflow's "{taskinstance.py:1234} ERROR - msg".
+func (r *rec) plainLevel() {
+	m := r.msg
+	if strings.HasPrefix(m, "{") {
+		end := strings.IndexByte(m[:min(len(m), 80)], '}')
+		if end < 0 || !strings.HasPrefix(m[end+1:], " ") {
+			return
+		}
+		loc, rest := m[1:end], m[end+2:]
+		w, _, ok := strings.Cut(rest[:min(len(rest), 12)], " - ")
+		if lv := levelWord(w); ok && lv != "" && strings.IndexByte(loc, ':') > 0 {
+			r.origin(loc)
+			r.level, r.msg = lv, rest[len(w)+3:]
+		}
+		return
+	}
+	w, _, ok := strings.Cut(m[:min(len(m), 12)], " in ")
+	if lv := levelWord(w); ok && lv != "" {
+		mod, msg, ok := strings.Cut(m[len(w)+4:], ": ")
+		if ok && mod != "" && strings.IndexByte(mod, ' ') < 0 {
+			r.level, r.logger, r.msg = lv, mod, msg
+		}
+	}
 }
 
 // uvicornLevel reads uvicorn's padded level name ("INFO:     ", "WARNING:  ", "ERROR:    ").

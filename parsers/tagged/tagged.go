@@ -163,7 +163,8 @@ func levelColon(s string, r *Line) bool {
 // crash-looping pod with a wrong flag says.
 func argparseError(s string, r *Line) bool {
 	prog, _, ok := strings.Cut(s[:min(len(s), 64)], ": error: ")
-	if !ok || prog == "" || strings.ContainsAny(prog, " \t[]()") {
+	if !ok || prog == "" || strings.ContainsAny(prog, " \t[]():") {
+		// a compiler's "main.c:6:23: error: ...", a URL or a stamp names no program
 		return false
 	}
 	r.Level, r.Logger, r.Msg = pu.Error, prog, s[len(prog)+len(": error: "):]

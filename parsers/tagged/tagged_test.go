@@ -17,6 +17,7 @@ func TestRejects(t *testing.T) {
 		"[a name with spaces][ERROR] message", "[TensorRT-LLM][ERROR]",
 		"[2025-07-05 12:59:32.936][1][warning][misc] Envoy's",
 		"ERROR:    uvicorn's own, the vllm parser's", "WARNING:root:Python's default format", "ERROR: ", "ERROR:    ", "some program: error: ", "a sentence with an error: error: here",
+		"E:/C_Learn/main.c:6:23: error: initializer element is not constant", "2024-01-01T00:00:00Z: error: boom",
 		"INFO: task python3:12345 blocked for more than 122 seconds.", "INFO: rcu_sched self-detected stall on CPU",
 		"WARNING: CPU: 12 PID: 1234 at drivers/gpu/nvidia.c:1 x+0x1/0x2 [nvidia]",
 	)

@@ -54,7 +54,8 @@ func setFatal(ev *event.Event, text, msg string) {
 // IsFrameLine reports whether a line is a traceback's frame line ("  File \"x.py\", line 3, in
 // f"), which opens a traceback fragment when the header came earlier.
 func IsFrameLine(b string) bool {
-	return strings.HasPrefix(b, `  File "`) && strings.Contains(b, `", line `)
+	// loguru marks the frame that raised: "> File "/app/main.py", line 10, in main"
+	return (strings.HasPrefix(b, `  File "`) || strings.HasPrefix(b, `> File "`)) && strings.Contains(b, `", line `)
 }
 
 // SetTraceback sets error.* from the traceback a record carries on its further lines, for the
@@ -316,11 +317,12 @@ func Classify(text string) string {
 	if strings.Contains(text, "KV cache") || strings.Contains(text, "cache blocks") {
 		if strings.Contains(text, "No available memory for the cache blocks") ||
 			strings.Contains(text, "than the maximum number of tokens that can be stored in KV cache") ||
+			strings.Contains(text, "KV cache is needed, which is larger than the available KV cache memory") || // V1
 			strings.Contains(text, "No available memory for the KV cache") {
 			return KindKVCache
 		}
 	}
-	if strings.Contains(text, "out of memory") || strings.Contains(text, "OutOfMemory") {
+	if (strings.Contains(text, "out of memory") || strings.Contains(text, "OutOfMemory")) && !hostOOM(text) {
 		if strings.Contains(text, "NPU out of memory") {
 			return KindNPUOOM
 		}
@@ -345,15 +347,23 @@ func Classify(text string) string {
 	// A worker's death takes its engine down: "Worker proc VllmWorker-0 died unexpectedly,
 	// shutting down executor."
 	if strings.Contains(text, "died unexpectedly, shutting down executor") ||
-		strings.Contains(text, "got fatal signal from worker processes") { // 0.8's MultiprocExecutor
+		strings.Contains(text, "ot fatal signal from worker processes") { // 0.8's MultiprocExecutor, V1's core client
 		return KindEngineDead
 	}
-	if strings.Contains(text, "CUDA error") || strings.Contains(text, "CUBLAS_STATUS_") || strings.Contains(text, "Cuda failure ") {
+	if strings.Contains(text, "CUDA error") || strings.Contains(text, "CUBLAS_STATUS_") || strings.Contains(text, "Cuda failure ") ||
+		strings.Contains(text, "CUDA driver error") || strings.Contains(text, "Triton Error [CUDA]") {
 		// illegal memory access, launch failure, ECC: look for an Xid on the node (NCCL writes
 		// "Cuda failure 3 'initialization error'")
 		return KindCUDA
 	}
 	return ""
+}
+
+// hostOOM reports whether an out-of-memory text is the host's, not a GPU's: Ray's task killed
+// as the node ran low, a JVM's heap, Python's MemoryError.
+func hostOOM(text string) bool {
+	return strings.Contains(text, "ray.exceptions.OutOfMemoryError") || strings.Contains(text, "java.lang.OutOfMemoryError") ||
+		strings.HasPrefix(text, "MemoryError") || strings.Contains(text, "node running low on memory")
 }
 
 func containsAny(s string, subs ...string) bool {

@@ -83,3 +83,26 @@ func TestSetRequestIDHTTP(t *testing.T) {
 		}
 	}
 }
+
+// Classify names a failure from its text; these are the lines that name each class.
+func TestClassify(t *testing.T) {
+	t.Parallel()
+	for text, want := range map[string]string{
+		"ValueError: To serve at least one request with the models's max seq len (118000), (6.30 GiB KV cache is needed, which is larger than the available KV cache memory (6.11 GiB).": KindKVCache,
+		"ValueError: The model's max seq len (131072) is larger than the maximum number of tokens that can be stored in KV cache (79392).":                                               KindKVCache,
+		`raise ValueError("No available memory for the cache blocks. "`:                                                                                                                  KindKVCache,
+		"Got fatal signal from worker processes, shutting down. See stack trace above for root cause issue.":                                                                             KindEngineDead,
+		"MulitprocExecutor got fatal signal from worker processes, shutting down.":                                                                                                       KindEngineDead,
+		"torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 26.00 MiB.":                                                                                                       KindCUDAOOM,
+		"ray.exceptions.OutOfMemoryError: Task was killed due to the node running low on memory.":                                                                                        "",
+		"java.lang.OutOfMemoryError: Java heap space":                                                                                                                                    "",
+		"MemoryError: out of memory": "",
+		"RuntimeError: Triton Error [CUDA]: an illegal memory access was encountered": KindCUDA,
+		"RuntimeError: CUDA driver error: unknown error":                              KindCUDA,
+		"transport/nvls.cc:246 NCCL WARN Cuda failure 3 'initialization error'":       KindCUDA,
+	} {
+		if got := Classify(text); got != want {
+			t.Errorf("Classify(%q) = %q, want %q", text, got, want)
+		}
+	}
+}

@@ -395,11 +395,25 @@ func startMode(l *vllm.Line) (int, bool) {
 	return 0, false
 }
 
+// recordStart reports whether b opens a record of its own (a dated line, a level-first Python
+// record), which no open exception message takes.
+func recordStart(b string) bool {
+	return len(b) > 10 && b[0] == '2' && b[4] == '-' && b[7] == '-' || pyRecordError(b)
+}
+
+// tracingLevel reports whether b is what is left of a Rust tracing line once its time was read
+// as a stamp: " INFO target: ..." (tracing pads the level to five), a record, not a traceback's
+// indented line.
+func tracingLevel(b string) bool {
+	return strings.HasPrefix(b, " INFO ") || strings.HasPrefix(b, " WARN ")
+}
+
 // datedRecordError reports whether b is an error record of a Python format that starts with its
-// date (KServe's "2026-02-11 02:15:04.629 1 kserve ERROR [__main__.py:<module>():337] Failed to
-// start model server: ...", "2024-05-02 12:00:00,123 - name - ERROR - ..."), which
-// logger.exception's traceback follows.
+// date, bracketed or not (KServe's "2026-02-11 02:15:04.629 1 kserve ERROR [__main__.py:<module>():337]
+// Failed to start model server: ...", "2024-05-02 12:00:00,123 - name - ERROR - ...", Airflow's and
+// Flask's "[date] ..."), which logger.exception's traceback follows.
 func datedRecordError(b string) bool {
+	b = strings.TrimPrefix(b, "[") // Airflow's "[2026-04-05T20:57:13.914+0000] {taskinstance.py:2905} ERROR - ...", Flask's
 	if len(b) < 30 || b[0] != '2' || b[4] != '-' || b[7] != '-' {
 		return false
 	}
@@ -478,7 +492,7 @@ func (g *group) accept(l *vllm.Line) bool {
 			return true // c10's message ends in a blank line before "Exception raised from"
 		}
 		if g.mode == modeMaybe && l.Header == g.header &&
-			(g.msg != vllm.MessageClosed && len(g.parts) < maxMessageLines || vllm.IsMessageContinuation(l.Body)) {
+			(g.msg != vllm.MessageClosed && len(g.parts) < maxMessageLines && !recordStart(l.Body) || vllm.IsMessageContinuation(l.Body)) {
 			g.msg = vllm.MessageState(l.Body, g.msg)
 			return true // "Search for `cudaErrorIllegalAddress' ..." under "CUDA error: ..."
 		}
@@ -497,9 +511,9 @@ func (g *group) accept(l *vllm.Line) bool {
 		return false
 	}
 	b := l.Body
-	cont := b == "" || b[0] == ' ' || b[0] == '\t' || b == vllm.TracebackHeader || faultHeader(b) ||
+	cont := b == "" || (b[0] == ' ' || b[0] == '\t') && !tracingLevel(b) || b == vllm.TracebackHeader || faultHeader(b) ||
 		strings.HasPrefix(b, "The above exception was the direct cause") ||
-		strings.HasPrefix(b, "During handling of the above exception")
+		strings.HasPrefix(b, "During handling of the above exception") || strings.HasPrefix(b, `> File "`)
 	switch {
 	case cont:
 		if b != "" && b[0] != ' ' && b[0] != '\t' {

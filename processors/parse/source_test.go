@@ -179,3 +179,40 @@ func runInPod(t *testing.T, pod, container string, lines []string) []*event.Even
 	}
 	return out
 }
+
+// Where a group must end: a dated record whose message is left open ("Last error:") does not
+// take the next record; a Rust tracing line after a traceback is a line of its own; loguru's
+// "> File" marker stays inside its traceback.
+func TestGroupEndsAtRecords(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		lines []string
+		want  int // events
+	}{
+		{[]string{
+			"2024-05-12 08:01:39,123 - app - ERROR - NCCL error in: ../x.cpp:1, unhandled system error, Last error:",
+			"2024-05-12 08:01:40,123 - app - INFO - next record",
+		}, 2},
+		{[]string{
+			"Traceback (most recent call last):",
+			`  File "/app/main.py", line 10, in main`,
+			"RuntimeError: boom",
+			"2024-06-13T16:11:51.600000Z  INFO text_generation_launcher: Shutting down shards",
+		}, 2},
+		{[]string{
+			"Traceback (most recent call last):",
+			`> File "/app/main.py", line 10, in main`,
+			"    1 / 0",
+			"ZeroDivisionError: division by zero",
+		}, 1},
+	}
+	for _, c := range cases {
+		if out := runInPod(t, "pod-0", "app", c.lines); len(out) != c.want {
+			var msgs []string
+			for _, ev := range out {
+				msgs = append(msgs, ev.Message())
+			}
+			t.Errorf("%d events, want %d: %q", len(out), c.want, msgs)
+		}
+	}
+}
