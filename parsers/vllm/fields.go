@@ -109,7 +109,7 @@ var Fields = append([]parsers.Field{
 	{Name: event.FieldErrorStack, Type: "wildcard", Description: "The traceback, from 'Traceback (most recent call last):' to its last exception line, chained exceptions included."},
 	{Name: FieldErrorKind, Type: "keyword", Description: "Failure class recognised in an error: cuda_oom, engine_dead (a worker's death too), engine_init_failed (a V1 engine that did not start: 'Engine core initialization failed'), nccl, cuda_error (other CUDA errors such as an illegal memory access), npu_oom (an Ascend NPU out of memory, vllm-ascend), kv_cache_too_small (no memory left for the KV cache, or less than one request of max_model_len: the server does not start)."},
 	parseutil.Field(FieldRequestID),
-	{Name: parseutil.FieldHTTPRequestID, Type: "keyword", Description: "The X-Request-Id the request came with, when vLLM built the request id from it (chatcmpl-<32 hex digits>): a gateway in front logs the same value (ingress-nginx's $req_id), so one query finds both."},
+	{Name: parseutil.FieldHTTPRequestID, Type: "keyword", Description: "On a warning or error line that names a request: the X-Request-Id the request came with, when vLLM built the request id from it (chatcmpl-<32 hex digits>); a gateway in front logs the same value (ingress-nginx's $req_id), and so does the request's summary."},
 	{Name: FieldFailureReason, Type: "keyword", Description: "Why vLLM says a request failed: engine dead, bad request, input error (V1 'Request <id> failed (...)')."},
 	{Name: FieldPrompt, Type: "match_only_text", Description: "Prompt text, only with prompts: keep or truncate."},
 	{Name: FieldPromptLength, Type: "long", Description: "Length of the logged prompt in characters (vLLM may have cut it to --max-log-len)."},

@@ -50,7 +50,7 @@ func requestIDs(ev *event.Event, s string, action string) {
 	}
 	ev.SetString(event.FieldEventAction, action)
 	if !strings.Contains(s, ", ") {
-		SetRequestID(ev, s)
+		ev.SetString(FieldRequestID, s)
 		return
 	}
 	ids := strings.Split(s, ", ")
@@ -63,7 +63,7 @@ func requestIDs(ev *event.Event, s string, action string) {
 // setIDList sets vllm.request.id to ids: the one id, or a JSON list of several.
 func setIDList(ev *event.Event, ids []string) {
 	if len(ids) == 1 {
-		SetRequestID(ev, ids[0])
+		ev.SetString(FieldRequestID, ids[0])
 		return
 	}
 	b := []byte{'['}

@@ -68,7 +68,7 @@ func (p *Parser) requestLine(ev *event.Event, b, msg string, lineLen int) bool {
 				return false
 			}
 			p.requestBody(ev, msg, lineLen, after[len("JSON body: "):])
-			SetRequestID(ev, id)
+			ev.SetString(FieldRequestID, id)
 			ev.SetString(event.FieldEventAction, ActionBody)
 			return true
 		default:
@@ -99,7 +99,7 @@ func (p *Parser) requestLine(ev *event.Event, b, msg string, lineLen int) bool {
 		return false
 	}
 	ev.SetString(event.FieldEventAction, action)
-	SetRequestID(ev, id)
+	ev.SetString(FieldRequestID, id)
 	p.members(ev, msg, rest, lineLen-len(rest))
 	return true
 }

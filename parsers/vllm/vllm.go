@@ -154,7 +154,7 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 			// the KV-transfer connectors' and the scheduler's lines about a request's KV cache,
 			// which say what happened to it between prefill and decode
 			if id := mentionedID(b); id != "" {
-				SetRequestID(ev, id)
+				ev.SetString(FieldRequestID, id)
 			}
 		}
 	}

@@ -105,7 +105,7 @@ func (p *Processor) access(ev *event.Event, now int64, out []*event.Event) []*ev
 func (p *Processor) tie(r *request, ev *event.Event, now int64, out []*event.Event) []*event.Event {
 	r.pod.dropCand(r)
 	r.takeAccess(ev)
-	vllm.SetRequestID(ev, r.id)
+	ev.SetString(vllm.FieldRequestID, r.id)
 	if (!r.closed || r.held) && r.lines < ^uint16(0) {
 		r.lines++
 	}

@@ -198,6 +198,10 @@ func TestAccessTiedChatV06(t *testing.T) {
 		t.Errorf("access line not tied to %s: %v", id, kept[2])
 	}
 	if len(sums) != 1 || str(sums[0], vllm.FieldRequestID) != id {
-		t.Errorf("summaries %v", sums)
+		t.Fatalf("summaries %v", sums)
+	}
+	// the summary carries the X-Request-Id the id was built from, as a gateway logs it
+	if got := str(sums[0], "http.request.id"); got != "4656e70d011f4049913ba3b1ab64a702" {
+		t.Errorf("summary's http.request.id %q", got)
 	}
 }

@@ -67,7 +67,7 @@ var searches = []savedSearch{
 	},
 	{
 		id: SearchRequestLogs, view: DataViewID, title: "Request lines",
-		description: "Every line that names a vLLM request: add a filter on vllm.request.id to follow one, or on http.request.id to see the gateway's access line with it.",
+		description: "Every line that names a vLLM request: add a filter on vllm.request.id to follow one. A gateway's access line and the request's summary share its http.request.id.",
 		query:       `vllm.request.id:*`,
 		columns:     []string{"vllm.request.id", event.FieldEventAction, event.FieldLogLevel, event.FieldK8sPodName, event.FieldMessage},
 	},
