@@ -247,6 +247,16 @@ func reportLevel(body string) (level string, known bool) {
 		return pu.Error, true // a process (a pod's, with its memory limit) was killed: also a whole report's
 	case strings.Contains(body, " invoked oom-killer: "):
 		return pu.Warning, true
+	case strings.Contains(body, "NETDEV WATCHDOG: "):
+		return pu.Critical, true // a NIC's transmit queue hung (netdev_crit); NCCL times out over it
+	case strings.HasSuffix(body, ": Link down") || strings.Contains(body, "NIC Link is Down"):
+		return pu.Warning, true // a NIC's port went down (mlx5, igb, ixgbe): behind many NCCL timeouts
+	case strings.Contains(body, ": TX timeout detected") || strings.Contains(body, ": TX timeout on queue"):
+		return pu.Error, true // mlx5's netdev_err
+	case strings.HasPrefix(body, "mlx5_core ") && strings.Contains(body, "_health"):
+		return pu.Error, true // mlx5's firmware health report (poll_health, print_health_info)
+	case strings.Contains(body, "Detected insufficient power on the PCIe slot"):
+		return pu.Warning, true
 	case strings.HasPrefix(body, "EDAC "):
 		// host memory errors: corrected ones are a warning (a DIMM to watch), uncorrected an error
 		switch {

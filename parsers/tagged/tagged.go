@@ -7,7 +7,8 @@
 //
 // CoreDNS's log plugin ("[LEVEL] plugin/<name>: message"), TensorRT-LLM's logger
 // ("[TensorRT-LLM][LEVEL] message") and Kibana's default console layout
-// ("[%date][%level][%logger] %message"); and a launcher's "ERROR: message" (Elasticsearch's).
+// ("[%date][%level][%logger] %message"); Calico's felix ("date [LEVEL][pid] file.go line: msg");
+// and a launcher's "ERROR: message" (Elasticsearch's).
 // The dataset is the writing container's when it is part
 // of the GPU stack, else generic.tagged.
 package tagged
@@ -29,7 +30,8 @@ var Info = parsers.Info{
 	Name:        "tagged",
 	Description: "lines that open with a bracketed level tag: CoreDNS ([ERROR] plugin/errors: ...), TensorRT-LLM ([TensorRT-LLM][ERROR] ...), Kibana's console layout ([date][LEVEL][logger] ...)",
 	New:         func(parsers.Options) parsers.Parser { return New() },
-	Fields:      pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldErrorMsg, event.FieldErrorStack),
+	Fields: pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldErrorMsg, event.FieldErrorStack,
+		event.FieldProcessPID, event.FieldOriginFile, event.FieldOriginLine),
 }
 
 // Parser parses tagged lines. It is stateless and safe for concurrent use.
@@ -46,7 +48,13 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		return false
 	}
 	var r Line
-	if first[0] != '[' {
+	if first[0] == '2' && felix(first, &r) {
+		pu.SetLocalTime(ev, r.Time)
+		ev.Set(event.FieldProcessPID, event.Int(r.pid))
+		ev.SetString(event.FieldOriginFile, r.file)
+		ev.Set(event.FieldOriginLine, event.Int(r.line))
+		r.Time = time.Time{}
+	} else if first[0] != '[' {
 		// "ERROR: Elasticsearch did not exit normally - check the logs at ...": a launcher
 		// script's stated level. A GPU-stack container's such lines are nvidia_shell's.
 		if !levelColon(first, &r) && !argparseError(first, &r) || pu.GPUDataset(ev) != "" {
@@ -83,6 +91,41 @@ func (p *Parser) Parse(ev *event.Event) bool {
 type Line struct {
 	Time               time.Time
 	Level, Logger, Msg string
+	pid, line          int64 // Calico's
+	file               string
+}
+
+// felix reads Calico's (felix, calico-node) "2024-03-15 00:46:36.131 [INFO][68]
+// felix/int_dataplane.go 1837: msg": its time (no zone), level, pid, file and line.
+func felix(s string, r *Line) bool {
+	if len(s) < 40 || s[4] != '-' || s[10] != ' ' || s[23] != ' ' || s[24] != '[' {
+		return false
+	}
+	t, n, ok := pu.RFC3339(s[:23])
+	if !ok || n != 23 {
+		return false
+	}
+	lvTag, rest, ok := next(s[24:])
+	if !ok {
+		return false
+	}
+	lv, ok := level(lvTag)
+	if !ok {
+		return false
+	}
+	pidTag, rest, ok := next(rest)
+	pid, okPid := pu.Atoi(pidTag)
+	if !ok || !okPid || !strings.HasPrefix(rest, " ") {
+		return false
+	}
+	loc, msg, ok := strings.Cut(rest[1:], ": ")
+	file, lineText, ok2 := strings.Cut(loc, " ")
+	line, ok3 := pu.Atoi(lineText)
+	if !ok || !ok2 || !ok3 || strings.IndexByte(file, '.') < 0 {
+		return false
+	}
+	r.Time, r.Level, r.Msg, r.pid, r.file, r.line = t, lv, msg, pid, file, line
+	return true
 }
 
 // Read reads a tagged line's tags into r.

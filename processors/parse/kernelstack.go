@@ -24,6 +24,7 @@ func kernelReportStart(l *vllm.Line) bool {
 		// a soft lockup ("watchdog: BUG: soft lockup - CPU#7 stuck for 23s! [pytest:25222]",
 		// "NMI watchdog: BUG: ..."), BUG_ON()'s oops, and arm64's (Grace nodes) oops
 		strings.HasPrefix(t, "watchdog: BUG: ") || strings.HasPrefix(t, "NMI watchdog: BUG: ") ||
+		strings.HasPrefix(t, "WARNING: at ") || // kernels before 3.x: "WARNING: at net/sched/sch_generic.c:264 dev_watchdog+0x..."
 		strings.HasPrefix(t, "kernel BUG at ") || t == "------------[ cut here ]------------" ||
 		strings.HasPrefix(t, "Unable to handle kernel ") || strings.HasPrefix(t, "Internal error: ")
 }
@@ -200,7 +201,7 @@ var kernelReportLines = [...]string{"Call Trace:", "<TASK>", "</TASK>", "<IRQ>",
 	"RAX: ", "RDX: ", "RBP: ", "R10: ", "R13: ", "FS: ", "CS: ", "CR2: ", "Code: ", "Modules linked in:",
 	"CPU: ", "Hardware name: ", "Workqueue: ", "---[ end trace", "\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\"",
 	"Call trace:", "kernel BUG at ", "invalid opcode: ", "Tainted: ", "pstate: ", "Mem abort info:", "Internal error: ",
-	"Kernel panic - not syncing"}
+	"Kernel panic - not syncing", "#PF: ", "PGD ", "Oops: ", "NETDEV WATCHDOG: ", "WARNING: CPU: ", "WARNING: at "}
 
 // sinceBoot returns s without dmesg's "[ 5873.238880] " in front.
 func sinceBoot(s string) string {
