@@ -217,6 +217,11 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if level == pu.Info && (unitFailed(text) || failureKind(text) || shellError(text)) {
 		level = pu.Error
 	}
+	if level == pu.Info && dataset == DatasetStdLog {
+		// a Go std-log line outside the GPU stack: its words name no level, so it has none (a
+		// GPU-stack container's plain output is read as this parser's README says)
+		level = ""
+	}
 	if stated != "" {
 		level = stated
 	}
