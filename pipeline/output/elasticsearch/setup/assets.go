@@ -94,8 +94,8 @@ var searches = []savedSearch{
 	},
 	{
 		id: SearchEngineErrs, view: DataViewID, title: "Engine errors and tracebacks",
-		description: "vLLM engine failures: tracebacks, CUDA out of memory, dead engines, NCCL errors, and error-level server lines.",
-		query: `error.stack_trace:* or vllm.error.kind:* or ` +
+		description: "vLLM engine failures: tracebacks, CUDA out of memory, dead engines, NCCL errors, and error-level server lines (a training job's torch and NCCL lines left out).",
+		query: `error.stack_trace:* or (vllm.error.kind:* and not event.dataset:("generic.torch" or "generic.nccl")) or ` +
 			`(event.dataset:"vllm.server" and log.level:("error" or "critical"))`,
 		columns: []string{event.FieldK8sPodName, event.FieldK8sNodeName, event.FieldProcessName, "vllm.error.kind", event.FieldErrorType, event.FieldErrorMsg},
 	},
