@@ -31,11 +31,7 @@ var Info = parsers.Info{
 }
 
 // AccessFields are what Access sets, for the Info of the parser that calls it.
-var AccessFields = []parsers.Field{
-	uvicorn.Field(uvicorn.FieldMethod), uvicorn.Field(uvicorn.FieldURLPath), uvicorn.Field(uvicorn.FieldURLQuery),
-	uvicorn.Field(uvicorn.FieldVersion), uvicorn.Field(event.FieldHTTPStatus), uvicorn.Field(uvicorn.FieldSourceIP), uvicorn.Field(uvicorn.FieldSourceAddr),
-	uvicorn.Field(uvicorn.FieldSourcePort), pu.Field(pu.FieldHTTPRequestID),
-}
+var AccessFields = append(uvicorn.Fields[:len(uvicorn.Fields):len(uvicorn.Fields)], pu.Field(pu.FieldHTTPRequestID))
 
 // Parser parses Envoy's own lines. It is stateless and safe for concurrent use.
 type Parser struct{}

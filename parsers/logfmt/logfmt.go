@@ -37,8 +37,7 @@ var Info = parsers.Info{
 	Description: "logfmt / logrus / slog text lines (DCGM exporter, container toolkit, validator)",
 	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields: append(pu.StructuredFields[:len(pu.StructuredFields):len(pu.StructuredFields)],
-		uvicorn.Field(uvicorn.FieldMethod), uvicorn.Field(event.FieldHTTPStatus), uvicorn.Field(uvicorn.FieldURLPath),
-		uvicorn.Field(uvicorn.FieldSourceIP), uvicorn.Field(uvicorn.FieldSourceAddr)),
+		uvicorn.Fields...),
 }
 
 // Parser parses logfmt lines. It is stateless and safe for concurrent use.

@@ -110,7 +110,7 @@ func fabricSXid(ev *event.Event, text, level string) string {
 	ev.Set(FieldSXidCode, event.Int(code))
 	ev.SetString(FieldSXidSeverity, severity)
 	if _, bus, ok := strings.Cut(rest, "pci bus id "); ok {
-		if id := busID(bus); id != "" {
+		if id := BusID(bus); id != "" {
 			ev.SetString(FieldPCIBusID, id)
 		}
 	}

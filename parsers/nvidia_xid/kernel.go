@@ -60,9 +60,9 @@ func kernel(ev *event.Event, msg, level string) bool {
 		} else if k := strings.LastIndex(body, " from "); k > 0 {
 			src = body[k:]
 		}
-		if id := busID(src); id != "" {
+		if id := BusID(src); id != "" {
 			ev.SetString(FieldPCIBusID, id)
-		} else if id := busID(body); id != "" {
+		} else if id := BusID(body); id != "" {
 			ev.SetString(FieldPCIBusID, id)
 		}
 		ev.SetString(event.FieldEventAction, ActionPCIeAER)

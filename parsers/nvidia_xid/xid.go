@@ -129,7 +129,7 @@ func module(ev *event.Event, msg string, i int) bool {
 		return false
 	}
 	if name == "nvidia" {
-		if id := busID(rest); id != "" {
+		if id := BusID(rest); id != "" {
 			ev.SetString(FieldPCIBusID, id)
 		}
 	}
@@ -183,7 +183,7 @@ func nvrm(ev *event.Event, body string) bool {
 			return true
 		}
 	case strings.Contains(body, "fallen off the bus") || strings.Contains(body, "lost from the bus"):
-		if id := busID(body); id != "" {
+		if id := BusID(body); id != "" {
 			ev.SetString(FieldPCIBusID, id)
 		}
 		ev.SetString(event.FieldEventAction, ActionFallenOffBus)
@@ -208,7 +208,7 @@ func nvrm(ev *event.Event, body string) bool {
 	}
 	// "GPU 0000:a1:00.0: RmInitAdapter failed!", "Rate limiting GSP RPC error prints for GPU at
 	// PCI:0000:61:00", "The NVIDIA GPU 0000:b3:00.0": the GPU the line is about.
-	if id := busID(body); id != "" {
+	if id := BusID(body); id != "" {
 		ev.SetString(FieldPCIBusID, id)
 	}
 	ev.SetString(event.FieldEventAction, ActionNVRM)
@@ -471,11 +471,9 @@ func lowerHex(s string) string {
 	return s
 }
 
-// busID finds a PCI address "dddd:bb:dd[.f]" in s.
-// BusID returns the first PCI address in s as gpu.pci_bus_id holds it (0000:3b:00), or "".
-func BusID(s string) string { return busID(s) }
-
-func busID(s string) string {
+// BusID returns the first PCI address "dddd:bb:dd[.f]" in s as gpu.pci_bus_id holds it
+// (0000:3b:00), or "".
+func BusID(s string) string {
 	for i := 4; i+6 <= len(s); i++ {
 		if s[i] != ':' || s[i+3] != ':' || !hex(s[i-4:i]) || !hex(s[i+1:i+3]) || !hex(s[i+4:i+6]) {
 			continue

@@ -45,16 +45,14 @@ var Info = parsers.Info{
 	Name:        "pylog",
 	Description: "Python logging formats: stdlib default and basicConfig, KServe, Ray core and Serve, DeepSpeed",
 	New:         func(parsers.Options) parsers.Parser { return New() },
-	Fields: append(pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldOriginFile, event.FieldOriginLine,
+	Fields: append(append(pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldOriginFile, event.FieldOriginLine,
 		pu.FieldOriginFunc, event.FieldProcessPID, event.FieldProcessName, event.FieldHostHostname, pu.FieldLogFields,
 		pu.FieldVLLMRequestID, event.FieldErrorMsg, event.FieldErrorStack),
 		parsers.Field{Name: event.FieldErrorType, Type: "keyword", Description: "Exception class of the traceback a record carries (logger.exception)."},
 		parsers.Field{Name: vllm.FieldErrorKind, Type: "keyword", Description: "Failure class an error record or its traceback names (vllm's classes: cuda_oom, engine_init_failed, ...)."},
 		pu.Field(FieldHTTPRequestID),
-		parsers.Field{Name: FieldDuration, Type: "long", Description: "How long a Ray Serve request or call took, in nanoseconds."},
-		uvicorn.Field(uvicorn.FieldMethod), uvicorn.Field(event.FieldHTTPStatus), uvicorn.Field(uvicorn.FieldURLPath),
-		uvicorn.Field(uvicorn.FieldURLQuery), uvicorn.Field(uvicorn.FieldURLOrig), uvicorn.Field(uvicorn.FieldVersion),
-		uvicorn.Field(uvicorn.FieldSourceIP), uvicorn.Field(uvicorn.FieldSourceAddr), uvicorn.Field(uvicorn.FieldSourcePort)),
+		parsers.Field{Name: FieldDuration, Type: "long", Description: "How long a Ray Serve request or call took, in nanoseconds."}),
+		uvicorn.Fields...),
 }
 
 // Parser parses Python logging lines. It is stateless and safe for concurrent use.

@@ -58,14 +58,11 @@ func IsFrameLine(b string) bool {
 	return (strings.HasPrefix(b, `  File "`) || strings.HasPrefix(b, `> File "`)) && strings.Contains(b, `", line `)
 }
 
-// SetTraceback sets error.* from the traceback a record carries on its further lines, for the
-// parsers of other Python formats (KServe's record with logger.exception's traceback).
-func SetTraceback(ev *event.Event, text string) { setTraceback(ev, text) }
-
-// setTraceback sets error.* from a grouped traceback: the stack from the (first) header to the
+// SetTraceback sets error.* from a grouped traceback: the stack from the (first) header to the
 // end, and the type and message of the last exception, the one that was finally raised. A
-// fragment without its header (a frame line, a rank's code line) is its own stack.
-func setTraceback(ev *event.Event, text string) {
+// fragment without its header (a frame line, a rank's code line) is its own stack. The parsers
+// of other Python formats call it for the traceback under a record (KServe's logger.exception).
+func SetTraceback(ev *event.Event, text string) {
 	if msg, ok := strings.CutPrefix(text, fatalPrefix); ok {
 		setFatal(ev, text, msg)
 		return

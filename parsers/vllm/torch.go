@@ -92,7 +92,7 @@ func parseTorch(ev *event.Event, b string, l *Line) bool {
 		l.Rank = messageRank(msg)
 	}
 	ev.SetString(event.FieldLogLogger, loggerTorch)
-	finishLibraryLine(ev, l, msg, "torch")
+	finishLibraryLine(ev, l, msg, DatasetTorch)
 	return true
 }
 
@@ -156,7 +156,7 @@ func parseTorchPython(ev *event.Event, b string, l *Line) bool {
 	} else {
 		ev.SetString(event.FieldLogLogger, loggerTorch)
 	}
-	finishLibraryLine(ev, l, msg, "torch")
+	finishLibraryLine(ev, l, msg, DatasetTorch)
 	return true
 }
 
@@ -278,7 +278,7 @@ func parseNCCL(ev *event.Event, b string, l *Line) bool {
 	if file != "" && l.File == "" {
 		l.File, l.FileLine = file, fileLine
 	}
-	finishLibraryLine(ev, l, msg, "nccl")
+	finishLibraryLine(ev, l, msg, DatasetNCCL)
 	if word == "WARN" && !ev.Has(FieldErrorKind) {
 		ev.SetString(FieldErrorKind, KindNCCL)
 	}
@@ -293,8 +293,8 @@ func parseNCCL(ev *event.Event, b string, l *Line) bool {
 // container at all says the line is vLLM's; a training job's or another server's torch and
 // NCCL lines are generic.torch and generic.nccl (the parse processor makes them vllm.server in
 // a pod whose lines were vLLM's before: a vLLM server in a container of another name).
-func finishLibraryLine(ev *event.Event, l *Line, msg, lib string) {
-	ev.SetString(event.FieldDataset, LibraryDataset(ev, l.Proc != "", lib))
+func finishLibraryLine(ev *event.Event, l *Line, msg, other string) {
+	ev.SetString(event.FieldDataset, LibraryDataset(ev, l.Proc != "", other))
 	ev.SetString(event.FieldLogLevel, l.Level)
 	if l.File != "" {
 		ev.SetString(event.FieldOriginFile, l.File)
@@ -354,7 +354,7 @@ func parseTerminate(ev *event.Event, b, rest string, l *Line) bool {
 		ev.SetString(event.FieldErrorStack, rest)
 	}
 	l.Level = "critical"
-	finishLibraryLine(ev, l, b+"\n"+rest, "torch")
+	finishLibraryLine(ev, l, b+"\n"+rest, DatasetTorch)
 	return true
 }
 
@@ -365,18 +365,15 @@ const (
 	DatasetNCCL  = "generic.nccl"
 )
 
-// LibraryDataset returns the dataset of a library's line (lib: "torch" or "nccl"):
-// vllm.server when vLLM wrote it (prefixed: a vLLM process prefix), its container is named for
-// vLLM or unknown; else the library's own.
-func LibraryDataset(ev *event.Event, prefixed bool, lib string) string {
-	if prefixed {
+// LibraryDataset returns the dataset of a library's line: vllm.server when vLLM wrote it
+// (prefixed: a vLLM process prefix), its container is named for vLLM or unknown; else other,
+// the library's own (DatasetTorch, DatasetNCCL).
+func LibraryDataset(ev *event.Event, prefixed bool, other string) string {
+	if c := parseutil.Container(ev); prefixed || c == "" || ServerContainer(c) {
 		return DatasetServer
 	}
-	if c := parseutil.Container(ev); c != "" && !strings.Contains(c, "vllm") {
-		if lib == "nccl" {
-			return DatasetNCCL
-		}
-		return DatasetTorch
-	}
-	return DatasetServer
+	return other
 }
+
+// ServerContainer reports whether a container's name says it runs a vLLM server.
+func ServerContainer(name string) bool { return strings.Contains(name, "vllm") }

@@ -99,7 +99,7 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		// source).
 		setMessage(ev, msg, first, l.Text, rest)
 		ev.SetString(event.FieldLogLevel, "error")
-		setTraceback(ev, l.Body+"\n"+rest)
+		SetTraceback(ev, l.Body+"\n"+rest)
 		return true
 	}
 	msg = setMessage(ev, msg, first, l.Text, rest)
@@ -140,7 +140,7 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		if strings.HasPrefix(l.Body, fatalPrefix) {
 			lv = "critical"
 		}
-		setTraceback(ev, l.Body+"\n"+rest)
+		SetTraceback(ev, l.Body+"\n"+rest)
 	} else {
 		b := p.body(ev, l.Body, msg, len(l.Text))
 		if lv == "error" || lv == "critical" || lv == "warning" {
@@ -250,7 +250,7 @@ const DatasetUvicornAccess = "uvicorn.access"
 // otherService reports whether an access line is another FastAPI service's than vLLM's: its
 // container is known and not named for vLLM, and the path is none of vLLM's API.
 func otherService(container, path string) bool {
-	if container == "" || strings.Contains(container, "vllm") {
+	if container == "" || ServerContainer(container) {
 		return false
 	}
 	return !vllmPath(path)

@@ -18,7 +18,6 @@ func kernelReportStart(l *vllm.Line) bool {
 	}
 	t := sinceBoot(l.Body)
 	return t == "Call Trace:" || t == "Call trace:" || strings.HasPrefix(t, "WARNING: CPU: ") || strings.HasPrefix(t, "BUG: ") ||
-		strings.Contains(t, " invoked oom-killer: ") ||
 		strings.HasPrefix(t, "INFO: task ") && strings.Contains(t, " blocked for more than ") ||
 		strings.HasPrefix(t, "Oops: ") || strings.HasPrefix(t, "general protection fault") ||
 		// a soft lockup ("watchdog: BUG: soft lockup - CPU#7 stuck for 23s! [pytest:25222]",

@@ -220,7 +220,7 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 			}
 			ev.SetString(event.FieldDataset, ds)
 		}
-		if parsed && p.teaches(ev, ds, s, proc) {
+		if parsed && teaches(ev, ds, s, proc) {
 			s.dataset, s.proc = ds, proc
 		}
 	} else {
@@ -246,7 +246,7 @@ func known(ds string) bool { return ds != "" && !strings.HasPrefix(ds, "generic"
 // program's (a library's JSON or tagged line in a vLLM pod); and not a GPU failure's that a
 // phrase gave a line outside the GPU stack (nvidia-smi's in a vLLM pod: the pod's next lines are
 // still vLLM's).
-func (p *Processor) teaches(ev *event.Event, ds string, s *source, proc string) bool {
+func teaches(ev *event.Event, ds string, s *source, proc string) bool {
 	switch {
 	case strings.HasSuffix(ds, ".access") || ds == nginx.DatasetIngress:
 		return false
@@ -264,7 +264,7 @@ func (p *Processor) teaches(ev *event.Event, ds string, s *source, proc string) 
 func servingDataset(ev *event.Event, fallback string) string {
 	c, _ := ev.GetString(event.FieldK8sContainer)
 	switch {
-	case strings.Contains(c, "vllm"):
+	case vllm.ServerContainer(c):
 		return vllm.DatasetServer
 	case strings.HasPrefix(c, "kserve"):
 		return "kserve.server"
