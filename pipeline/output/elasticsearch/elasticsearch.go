@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
-	"sync/atomic"
 
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
@@ -35,10 +34,9 @@ type Output struct {
 	enc     *encoder
 	clock   sender.Clock
 	snd     *sender.Sender
-	bufs    sync.Pool    // of *itemBuf
-	docSize atomic.Int64 // encoded bytes per document in the last batch
-	slabs   slabs
-	recycle func(*[]byte) // where a batch's slab goes once no one reads it: slabs.put
+	bufs    sync.Pool // of *itemBuf
+	chunks  chunks
+	recycle func(*slab) // where a batch's slab goes once no one reads it: slab.release
 }
 
 // New creates the output and starts its workers; the client is built from cfg.
@@ -68,7 +66,7 @@ func newOutput(set pipeline.Settings, cfg *Config, perform func(*http.Request) (
 		cfg: cfg, id: set.ID, log: set.Logger, m: m, dl: set.DeadLetter,
 		perform: perform, enc: enc, clock: clk,
 	}
-	o.recycle = o.slabs.put
+	o.recycle = (*slab).release
 	sc := cfg.senderConfig()
 	sc.DeadLetterEvent = deadLetterEvent
 	snd, err := sender.New(pipeline.Settings{ID: o.id, Logger: o.log,
@@ -94,32 +92,23 @@ func (o *Output) Deliver(ctx context.Context, b *event.Batch) error {
 		return nil
 	}
 	items := make([]sender.Item, n)
-	ends := make([]int, n)
 	w, _ := o.bufs.Get().(*itemBuf)
 	if w == nil {
 		w = new(itemBuf)
 	}
-	// Size the slab from the documents seen so far, so it is not regrown and copied per batch.
-	sp := o.slabs.get(n * int(o.docSize.Load()+o.docSize.Load()/8+64))
-	slab := *sp
+	sl := &slab{from: &o.chunks}
 	// Done with each event once it is encoded: the bulk item is all that is sent, and an event
 	// that must go to the dead letter is rebuilt from it (deadLetterEvent). As the events' last
 	// reader the output frees their fields, so that while the batch waits for Elasticsearch
 	// only the encoded form stays in memory.
 	for i, ev := range b.Events {
-		slab = o.enc.appendItem(slab, w, ev)
-		ends[i] = len(slab)
+		buf := sl.room()
+		start := len(buf)
+		items[i] = sender.Item{Event: ev, Body: sl.take(o.enc.appendItem(buf, w, ev), start)}
 		ev.DoneReading()
 	}
 	o.bufs.Put(w)
-	o.docSize.Store(int64(len(slab) / n))
-	start := 0
-	for i, ev := range b.Events {
-		items[i] = sender.Item{Event: ev, Body: slab[start:ends[i]:ends[i]]}
-		start = ends[i]
-	}
-	*sp = slab
-	if err := o.snd.EnqueueOwned(ctx, b, items, int64(len(slab)), func() { o.recycle(sp) }); err != nil {
+	if err := o.snd.EnqueueOwned(ctx, b, items, sl.bytes, func() { o.recycle(sl) }); err != nil {
 		return fmt.Errorf("elasticsearch: deliver: %w", err)
 	}
 	return nil

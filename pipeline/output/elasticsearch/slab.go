@@ -2,64 +2,85 @@ package elasticsearch
 
 import "sync"
 
-// slabs keeps bulk slabs for reuse. Deliver encodes a batch's bulk items into one slab,
-// which its items' Bodies slice; without reuse every batch allocates (and the runtime zeroes)
-// about a kilobyte per event, half of all the bytes sluice allocates on the main path. A slab
-// comes back once every item in it is finished and no request body reads it
-// (sender.EnqueueOwned, sender.Pin).
+// A batch's bulk items are encoded into chunks of chunkSize bytes, which their Bodies slice;
+// the chunks come back for reuse once every item is finished and no request body reads them
+// (sender.EnqueueOwned, sender.Pin). Without reuse every batch allocates, and the runtime zeroes
+// and the kernel faults in, about a kilobyte and a half per event, more than a third of all the
+// bytes sluice allocates on the main path.
 //
-// Only slabsKept are kept: a kept slab is live memory to the garbage collector, which sizes the
-// heap at twice the live memory, so a pool as deep as the slabs in flight would cost more memory
-// than the allocations it saves. In a steady flow a slab comes back shortly before the next
-// batch needs one: on the main benchmark one kept slab gave the CPU that two did, at 8 MiB less
-// peak RSS.
-type slabs struct {
-	mu   sync.Mutex
-	kept [slabsKept]*[]byte
-}
+// Chunks of one size fit every batch: a batch takes as many as its documents fill, and a kept
+// chunk serves any batch. (One slab per batch did not: batches differ in size, so a kept slab
+// fitted the next batch about one time in three, and keeping more of them cost memory.) Chunks
+// wait in a sync.Pool, which the garbage collector empties of those not taken again within two
+// cycles: in a steady flow a chunk comes back shortly before the next batch needs one, and after
+// a burst the chunks it used do not stay.
+const chunkSize = 256 << 10
 
-const slabsKept = 1
+// chunkRoom is the room below which a chunk is left for a new one before an item is encoded
+// into it, so that an item rarely outgrows its chunk. One that does is moved to a chunk of its
+// own (slab.take); the encoder then copied the chunk once, in vain.
+const chunkRoom = 16 << 10
 
-// maxKeptSlab bounds a kept slab: a burst of large documents must not leave its slab held for
-// the life of the process.
-const maxKeptSlab = 16 << 20
+// chunks keeps chunks for reuse; each holds a *[]byte of capacity chunkSize.
+type chunks struct{ pool sync.Pool }
 
-// get returns an empty slab of at least n bytes of capacity, and at most twice that so that a
-// small batch does not hold a large slab.
-func (s *slabs) get(n int) *[]byte {
-	s.mu.Lock()
-	for i, b := range s.kept {
-		if b != nil && cap(*b) >= n && cap(*b) <= 2*n {
-			s.kept[i] = nil
-			s.mu.Unlock()
-			*b = (*b)[:0]
-			return b
-		}
+func (c *chunks) get() *[]byte {
+	if b, _ := c.pool.Get().(*[]byte); b != nil {
+		return b
 	}
-	s.mu.Unlock()
-	b := make([]byte, 0, n)
+	b := make([]byte, 0, chunkSize)
 	return &b
 }
 
-// put gives a slab back for reuse, in place of the smallest kept one; no one may read it
-// afterwards.
-func (s *slabs) put(b *[]byte) {
-	if cap(*b) > maxKeptSlab {
-		return
+// slab is the memory one batch's items are encoded into: the chunks it took, the last of them
+// being written. An item longer than a chunk gets memory of its own, which is not kept.
+type slab struct {
+	from  *chunks
+	held  []*[]byte
+	cur   []byte // the end of held, or nil before the first item
+	bytes int64  // the items' bytes
+}
+
+// room returns the buffer to append the next item to: the current chunk, or a new one when it
+// has less than chunkRoom left.
+func (s *slab) room() []byte {
+	if s.cur == nil || cap(s.cur)-len(s.cur) < chunkRoom {
+		s.next()
 	}
-	s.mu.Lock()
-	low := 0
-	for i, k := range s.kept {
-		if k == nil {
-			low = i
-			break
-		}
-		if cap(*k) < cap(*s.kept[low]) {
-			low = i
-		}
+	return s.cur
+}
+
+func (s *slab) next() {
+	b := s.from.get()
+	s.held = append(s.held, b)
+	s.cur = (*b)[:0]
+}
+
+// take records the item that the encoder appended to room()'s buffer, giving buf (what it
+// returned) and start (the buffer's length before), and returns the item's bytes. When the item
+// outgrew the chunk, buf is new memory: an item that fits a chunk is copied into a new one, and
+// a longer one keeps buf for itself.
+func (s *slab) take(buf []byte, start int) []byte {
+	n := len(buf) - start
+	s.bytes += int64(n)
+	if cap(buf) == cap(s.cur) {
+		s.cur = buf
+		return buf[start:len(buf):len(buf)]
 	}
-	if k := s.kept[low]; k == nil || cap(*k) < cap(*b) {
-		s.kept[low] = b
+	item := buf[start:]
+	if n > chunkSize {
+		return item[:n:n]
 	}
-	s.mu.Unlock()
+	s.next()
+	s.cur = append(s.cur, item...)
+	return s.cur[:n:n]
+}
+
+// release gives the chunks back; no one may read them afterwards.
+func (s *slab) release() {
+	for _, b := range s.held {
+		*b = (*b)[:0]
+		s.from.pool.Put(b)
+	}
+	s.held, s.cur = nil, nil
 }

@@ -8,47 +8,87 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"unsafe"
 
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
-func TestSlabsReuse(t *testing.T) {
+// TestSlabChunks: items go into chunks whole, one that outgrows its chunk moves to a new one,
+// one longer than a chunk gets memory of its own, and released chunks serve the next slab.
+func TestSlabChunks(t *testing.T) {
 	t.Parallel()
-	var s slabs
-	a := s.get(1000)
-	if cap(*a) < 1000 {
-		t.Fatalf("get(1000): capacity %d", cap(*a))
+	var c chunks
+	s := &slab{from: &c}
+	add := func(n int, fill byte) []byte {
+		buf := s.room()
+		start := len(buf)
+		return s.take(append(buf, bytes.Repeat([]byte{fill}, n)...), start)
 	}
-	*a = append(*a, "written"...)
-	s.put(a)
-	if b := s.get(4000); b == a {
-		t.Fatal("get(4000) returned a slab of 1000 bytes")
+	type want struct {
+		body []byte
+		n    int
+		fill byte
 	}
-	if b := s.get(400); b == a {
-		t.Fatal("get(400) returned a slab of more than twice that: a small batch would hold a large slab")
+	var got []want
+	var total int64
+	put := func(n int, fill byte) {
+		got = append(got, want{add(n, fill), n, fill})
+		total += int64(n)
 	}
-	b := s.get(600)
-	if b != a || len(*b) != 0 {
-		t.Fatalf("get(600) after put: %p (len %d), want the kept slab %p, empty", b, len(*b), a)
+	for i := range 300 { // more than one chunk of 1.3 kB documents
+		put(1300+i%7, byte('a'+i%26))
 	}
-	if c := s.get(600); c == a {
-		t.Fatal("the kept slab handed out twice")
+	// Fill the current chunk to leave 20 kB (above chunkRoom), then give it 30 kB: the item
+	// outgrows it and moves to a new chunk.
+	left := cap(s.cur) - len(s.cur)
+	put(left-20<<10, 'x')
+	if r := cap(s.cur) - len(s.cur); r != 20<<10 {
+		t.Fatalf("room left %d, want %d", r, 20<<10)
 	}
-	// A larger slab replaces a smaller kept one; a smaller one does not replace a larger.
-	small, large := s.get(100), s.get(10000)
-	s.put(small)
-	s.put(large)
-	s.put(s.get(50))
-	if got := s.get(8000); got != large {
-		t.Fatal("the larger slab was not kept")
+	chunksBefore := len(s.held)
+	put(30<<10, 'y')
+	if len(s.held) != chunksBefore+1 || len(s.cur) != 30<<10 {
+		t.Fatalf("an item that outgrew its chunk: %d chunks (was %d), current chunk %d bytes", len(s.held), chunksBefore, len(s.cur))
 	}
-	// A slab over maxKeptSlab is left to the garbage collector.
-	huge := s.get(maxKeptSlab + 1)
-	s.put(huge)
-	if got := s.get(maxKeptSlab); got == huge {
-		t.Fatal("a slab over maxKeptSlab was kept")
+	put(chunkSize+1, 'z') // longer than a chunk: memory of its own
+	put(500, 'w')
+	if s.bytes != total {
+		t.Fatalf("slab counts %d bytes, want %d", s.bytes, total)
 	}
+	inChunk := func(b []byte) bool {
+		for _, h := range s.held {
+			ch := (*h)[:chunkSize]
+			if &b[0] == &ch[0] || (uintptr(unsafe.Pointer(&b[0])) > uintptr(unsafe.Pointer(&ch[0])) &&
+				uintptr(unsafe.Pointer(&b[len(b)-1])) <= uintptr(unsafe.Pointer(&ch[chunkSize-1]))) {
+				return true
+			}
+		}
+		return false
+	}
+	for i, w := range got {
+		if len(w.body) != w.n || cap(w.body) != w.n || !bytes.Equal(w.body, bytes.Repeat([]byte{w.fill}, w.n)) {
+			t.Fatalf("item %d: %d bytes (cap %d), want %d of %q", i, len(w.body), cap(w.body), w.n, w.fill)
+		}
+		if own := w.n > chunkSize; inChunk(w.body) == own {
+			t.Fatalf("item %d of %d bytes: in a chunk %v", i, w.n, !own)
+		}
+	}
+	held := map[*[]byte]bool{}
+	for _, h := range s.held {
+		held[h] = true
+	}
+	s.release()
+	for range 100 { // the pool may drop what it is given (it does at random under -race)
+		b := c.get()
+		if held[b] {
+			if len(*b) != 0 || cap(*b) != chunkSize {
+				t.Fatalf("a released chunk came back with len %d cap %d", len(*b), cap(*b))
+			}
+			return
+		}
+	}
+	t.Fatal("no released chunk came back")
 }
 
 // TestSlabOutlivesTheAck: net/http may still read a request body after the response has come.
@@ -76,9 +116,9 @@ func TestSlabOutlivesTheAck(t *testing.T) {
 			}
 			defer o.Close(context.Background())
 			var back atomic.Int64
-			o.recycle = func(s *[]byte) {
+			o.recycle = func(s *slab) {
 				back.Add(1)
-				o.slabs.put(s)
+				s.release()
 			}
 			b, done := makeBatch("src", 0, n)
 			var want []byte
