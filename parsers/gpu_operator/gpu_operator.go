@@ -14,6 +14,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/sluice-dev/sluice/parsers"
+	"github.com/sluice-dev/sluice/parsers/envoy"
 	pjson "github.com/sluice-dev/sluice/parsers/json"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/pipeline/event"
@@ -89,7 +90,7 @@ func consoleLine(ev *event.Event, s string) bool {
 		return false
 	}
 	level, ok := zapLevel(rest[:t2])
-	if !ok {
+	if !ok || envoy.IstioEnvoyLine(s) { // Envoy's own, in Istio's layout: the envoy parser's
 		return false
 	}
 	if t, n, ok := pu.RFC3339(stamp); ok && n == len(stamp) {

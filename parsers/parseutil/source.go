@@ -130,6 +130,9 @@ var servingComponents = map[string]string{
 	"router-container": "vllm_router", // vLLM production-stack's router
 	"vllm-router":      "vllm_router",
 	"lmcache-server":   "lmcache", // LMCache's standalone cache server
+	"litellm":          "litellm", // LiteLLM's proxy: compose's service, and manifests'
+	"litellm-helm":     "litellm", // its Helm chart's container
+	"litellm-proxy":    "litellm",
 }
 
 // ServingComponent returns the dataset prefix of the serving component (not vLLM) whose container

@@ -38,6 +38,7 @@ const (
 	DatasetRayServe  = "ray.serve"
 	DatasetDeepSpeed = "deepspeed"
 	DatasetSGLang    = "sglang.server"
+	DatasetLiteLLM   = "litellm.server"
 )
 
 // Info registers the parser.
@@ -93,7 +94,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	case c >= 'a' && c <= 'z' && strings.Contains(s[:min(len(s), 80)], ": ["):
 		ok = r.launcher(s)
 	case c >= '0' && c <= '9':
-		ok = r.dated(s)
+		ok = r.dated(s) || r.litellm(s)
 	case c >= 'A' && c <= 'Z':
 		ok = r.levelFirst(s)
 	}
@@ -299,6 +300,44 @@ func vllmProcess(name string) bool {
 		}
 	}
 	return name == "Worker"
+}
+
+// litellm reads LiteLLM's text format, "%(asctime)s - %(name)s:%(levelname)s: %(filename)s:%(lineno)s
+// - %(message)s" with the time of day alone ("10:09:50 - LiteLLM Proxy:ERROR: common_request_processing.py:876
+// - ..."): the line keeps the runtime's time, which has the date. Its logger names have spaces
+// ("LiteLLM Router").
+func (r *rec) litellm(s string) bool {
+	rc, ok := LiteLLMRecord(s)
+	if !ok {
+		return false
+	}
+	r.logger, r.level, r.msg, r.dataset = rc.Logger, rc.Level, rc.Msg, DatasetLiteLLM
+	return r.origin(rc.Origin)
+}
+
+// LiteLLM is one record of LiteLLM's text format (LiteLLMRecord).
+type LiteLLM struct{ Logger, Level, Origin, Msg string }
+
+// LiteLLMRecord reads the header of a LiteLLM text record, "10:09:50 - LiteLLM Proxy:ERROR:
+// file.py:876 - message".
+func LiteLLMRecord(s string) (LiteLLM, bool) {
+	if len(s) < 24 || s[2] != ':' || s[5] != ':' || s[8:11] != " - " || !isDigits(s[:2]) || !isDigits(s[3:5]) || !isDigits(s[6:8]) {
+		return LiteLLM{}, false
+	}
+	head, msg, ok := strings.Cut(s[11:], " - ")
+	if !ok || !strings.HasPrefix(head, "LiteLLM") {
+		return LiteLLM{}, false
+	}
+	named, loc, ok := strings.Cut(head, ": ")
+	c := strings.LastIndexByte(named, ':')
+	if !ok || c <= 0 {
+		return LiteLLM{}, false
+	}
+	level := pyLevel(named[c+1:], false)
+	if level == "" || !strings.Contains(loc, ".py:") {
+		return LiteLLM{}, false
+	}
+	return LiteLLM{Logger: named[:c], Level: level, Origin: loc, Msg: msg}, true
 }
 
 // pyLevel maps Python's upper-case level names (and the one-letter glog levels of Ray's C++

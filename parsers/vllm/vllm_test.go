@@ -263,7 +263,7 @@ func TestSchedulerDumpTokensByMode(t *testing.T) {
 	}
 }
 
-// The production-stack router and LMCache's server run uvicorn as vLLM does: their lines are
+// The production-stack router, LMCache's server and LiteLLM's proxy run uvicorn as vLLM does: their lines are
 // theirs, by their container, and the engine's stay vllm.*. Lines from vllm-project/
 // production-stack issue #448 and LMCache/LMCache issue #4094.
 func TestServingComponentUvicorn(t *testing.T) {
@@ -272,6 +272,11 @@ func TestServingComponentUvicorn(t *testing.T) {
 		{"router-container", `INFO:     127.0.0.1:42496 - "POST /v1/chat/completions HTTP/1.0" 200 OK`, "vllm_router.access"},
 		{"router-container", "INFO:     Waiting for application shutdown.", "vllm_router.server"},
 		{"lmcache-server", "INFO:     Started server process [1902]", "lmcache.server"},
+		// LiteLLM's proxy in front of vLLM, in its Helm chart's container (BerriAI/litellm issues
+		// #17173 and #13485): a 500 there is the proxy's
+		{"litellm-helm", `INFO:     127.0.0.1:38734 - "GET /v1/models/my-gpt-4o HTTP/1.1" 500 Internal Server Error`, "litellm.access"},
+		{"litellm", `INFO:     127.0.0.1:49187 - "GET /metrics HTTP/1.1" 404 Not Found`, "litellm.access"},
+		{"litellm-helm", "ERROR:    Exception in ASGI application", "litellm.server"},
 		{"vllm", `INFO:     127.0.0.1:42496 - "POST /v1/chat/completions HTTP/1.0" 200 OK`, DatasetAccess},
 		{"vllm", "INFO:     Started server process [1902]", DatasetServer},
 		{"", "INFO:     Started server process [1902]", DatasetServer},

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sluice-dev/sluice/parsers/envoy"
+	"github.com/sluice-dev/sluice/parsers/pylog"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/processors/internal/proc"
@@ -52,6 +54,7 @@ const (
 	modeEDAC           // a memory controller's machine-check report (kernelstack.go)
 	modeOOM            // an OOM killer's report, up to the line naming the process it killed (kernelstack.go)
 	modeJava           // a Java record's exception: "java.net.X: ...", "\tat ..." frames, "Caused by: ..." (javastack.go)
+	modeEnvoy          // an Envoy message of several lines in Istio's layout, up to "\tthread=N" (envoyAccept)
 )
 
 // maxMessageLines bounds the lines an exception's open message takes (a worker's message inside
@@ -331,6 +334,8 @@ func startMode(l *vllm.Line) (int, bool) {
 	switch {
 	case l.Header == "" && fabricStart(l.Body): // before the bracketed stamps of dmesg
 		return modeFabric, true
+	case l.Header == "" && envoy.IstioEnvoyLine(l.Body) && !strings.Contains(l.Body, "\tthread="):
+		return modeEnvoy, true // a header dump: its lines, then the thread on a line of its own
 	case l.Header != "" && (l.Level == "error" || l.Level == "critical") && vllm.IsFrameLine(l.Body):
 		// logger.exception's record seen from inside its traceback (a paste, a file read
 		// from the middle): every line repeats the header, the frames go on under it
@@ -370,7 +375,7 @@ func startMode(l *vllm.Line) (int, bool) {
 		if javaRecordStart(l.Body) {
 			return modeJava, true
 		}
-		if datedRecordError(l.Body) {
+		if datedRecordError(l.Body) || liteLLMRecordError(l.Body) {
 			return modeMaybe, true
 		}
 		if kernelReportStart(l) {
@@ -398,7 +403,7 @@ func startMode(l *vllm.Line) (int, bool) {
 // recordStart reports whether b opens a record of its own (a dated line, a level-first Python
 // record), which no open exception message takes.
 func recordStart(b string) bool {
-	return len(b) > 10 && b[0] == '2' && b[4] == '-' && b[7] == '-' || pyRecordError(b)
+	return len(b) > 10 && b[0] == '2' && b[4] == '-' && b[7] == '-' || pyRecordError(b) || liteLLMRecord(b)
 }
 
 // tracingLevel reports whether b is what is left of a Rust tracing line once its time was read
@@ -419,6 +424,36 @@ func datedRecordError(b string) bool {
 	}
 	head := b[:min(len(b), 72)]
 	return strings.Contains(head, " ERROR ") || strings.Contains(head, " CRITICAL ")
+}
+
+// envoyAccept reports whether l goes on with an Envoy message of several lines that Istio's
+// layout ends with "\tthread=N", and whether it ends it; a record of its own ends it unread.
+func envoyAccept(l *vllm.Line, parts int) (ok, done bool) {
+	if l.Header != "" || parts >= maxMessageLines || otherRecord(l.Body) {
+		return false, false
+	}
+	return true, strings.HasPrefix(strings.TrimLeft(l.Text, " "), "\tthread=")
+}
+
+// liteLLMRecordError reports whether b is a LiteLLM record that logger.exception's traceback may
+// follow: a warning or worse, or one that names an exception (its router logs the failure of a
+// call to a backend at info, "... Exception litellm.APIConnectionError: ...", with the traceback).
+func liteLLMRecordError(b string) bool {
+	if len(b) < 24 || b[2] != ':' || b[8] != ' ' {
+		return false
+	}
+	rc, ok := pylog.LiteLLMRecord(b)
+	return ok && (rc.Level == "warning" || rc.Level == "error" || rc.Level == "critical" ||
+		strings.Contains(rc.Msg, "Exception"))
+}
+
+// liteLLMRecord reports whether b opens a LiteLLM record ("10:09:50 - LiteLLM Proxy:ERROR: ...").
+func liteLLMRecord(b string) bool {
+	if len(b) < 24 || b[2] != ':' || b[8] != ' ' {
+		return false
+	}
+	_, ok := pylog.LiteLLMRecord(b)
+	return ok
 }
 
 // pyRecordError reports whether b is an error record of a Python logging format that starts
@@ -457,6 +492,12 @@ func (g *group) accept(l *vllm.Line) bool {
 		return l.Header == "" && edacAccept(l.Body, g.header)
 	case modeFabric:
 		ok, done := fabricAccept(l)
+		if done {
+			g.mode = modeDone
+		}
+		return ok
+	case modeEnvoy:
+		ok, done := envoyAccept(l, len(g.parts))
 		if done {
 			g.mode = modeDone
 		}
@@ -520,7 +561,7 @@ func (g *group) accept(l *vllm.Line) bool {
 			g.mode = modeTrace
 		}
 		return true
-	case g.mode == modeTrace:
+	case g.mode == modeTrace && !recordStart(b): // a record's line ends a traceback cut short
 		g.mode = modeAfter // the exception line
 		g.msg = vllm.MessageState(b, vllm.MessageClosed)
 		return true

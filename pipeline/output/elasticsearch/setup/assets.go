@@ -43,8 +43,10 @@ const (
 	QueryFailedRequests = `vllm.request.outcome:("failure" or "aborted")`
 	// QueryGPU answers "what happened to the GPU": on the logs view.
 	QueryGPU = `gpu.xid.code:* or gpu.sxid.code:*`
-	// QueryGatewayErrors answers "what did the client see": a gateway's 5xx answers.
-	QueryGatewayErrors = `event.dataset:("nginx.ingress_controller" or "nginx.access" or "envoy.access") and http.response.status_code >= 500`
+	// QueryGatewayErrors answers "what did the client see": a gateway's 5xx answers, and the
+	// requests Envoy failed by its response flags (an upstream reset that left no status).
+	QueryGatewayErrors = `event.dataset:("nginx.ingress_controller" or "nginx.access" or "envoy.access" or "litellm.access") and ` +
+		`(http.response.status_code >= 500 or envoy.response_flags:*)`
 	// QueryAllErrors answers "all errors in the last hour": the errors view holds only errors.
 	QueryAllErrors = `log.level:("error" or "critical")`
 )
@@ -73,10 +75,10 @@ var searches = []savedSearch{
 	},
 	{
 		id: SearchGateway, view: DataViewID, title: "Gateway errors",
-		description: "5xx answers of the gateways in front of vLLM (ingress-nginx, nginx, Envoy): the backend pods tried and the request id vLLM's lines carry as http.request.id.",
+		description: "5xx answers of the gateways and proxies in front of vLLM (ingress-nginx, nginx, Envoy and Istio, LiteLLM), and the requests Envoy failed (its response flags: UF, UH, UT, URX...): the backend pods tried and the request id vLLM's lines carry as http.request.id.",
 		query:       QueryGatewayErrors,
-		columns: []string{event.FieldDataset, "url.path", event.FieldHTTPStatus, "nginx.ingress_controller.upstream.name",
-			"nginx.ingress_controller.upstream.address", "http.request.id", "event.duration"},
+		columns: []string{event.FieldDataset, "url.path", event.FieldHTTPStatus, "envoy.response_flags", "nginx.ingress_controller.upstream.name",
+			"nginx.ingress_controller.upstream.address", "envoy.upstream.host", "http.request.id", "event.duration"},
 	},
 	{
 		id: SearchAllErrors, view: DataViewErrors, title: "All errors",
