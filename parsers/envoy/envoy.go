@@ -136,6 +136,9 @@ func IstioEnvoyLine(s string) bool {
 // istioColumns splits Istio's layout of an Envoy line into time, level and the columns after
 // them.
 func istioColumns(s string) (stamp, level, rest string, ok bool) {
+	if len(s) < 40 || s[0] != '2' || s[4] != '-' || s[10] != 'T' { // most lines turned away here
+		return "", "", "", false
+	}
 	stamp, rest, ok = strings.Cut(s, "\t")
 	if !ok || len(stamp) < 20 || len(stamp) > 32 {
 		return "", "", "", false
