@@ -211,6 +211,12 @@ func nvrm(ev *event.Event, body string) bool {
 	if id := BusID(body); id != "" {
 		ev.SetString(FieldPCIBusID, id)
 	}
+	// "GPU 0000:91:00.0: GPU serial number is 1653723052734.", under a GPU that fell off the bus
+	if _, serial, ok := strings.Cut(body, ": GPU serial number is "); ok {
+		if serial = strings.TrimRight(strings.TrimSpace(serial), "."); serial != "" && !strings.ContainsAny(serial, " \n") {
+			ev.SetString(FieldSerial, serial)
+		}
+	}
 	ev.SetString(event.FieldEventAction, ActionNVRM)
 	pu.Finish(ev, pu.DatasetXid, nvrmLevel(strings.TrimSpace(body)))
 	return true
@@ -400,6 +406,14 @@ func sxid(ev *event.Event, msg string, i int) bool {
 	case strings.HasPrefix(rest, "Fatal") || strings.Contains(rest, key+"Fatal"):
 		ev.SetString(FieldSXidSeverity, "fatal")
 		level = pu.Critical
+	case strings.HasPrefix(rest, "Severity 1 ") || strings.Contains(rest, key+"Severity 1 "):
+		// the third line states it as a number (the driver's NVSWITCH_ERROR_SEVERITY_FATAL is 1,
+		// _NONFATAL 0): a report whose lines another switch's interleaved still says it
+		ev.SetString(FieldSXidSeverity, "fatal")
+		level = pu.Critical
+	case strings.HasPrefix(rest, "Severity 0 ") || strings.Contains(rest, key+"Severity 0 "):
+		ev.SetString(FieldSXidSeverity, "non-fatal")
+		level = pu.Warning
 	}
 	if rest != "" {
 		ev.SetString(FieldSXidMessage, rest)

@@ -98,10 +98,28 @@ var gpuUnits = map[string]string{
 func gpuUnit(msg string) string {
 	i := strings.Index(msg, ".service")
 	if i <= 0 {
-		return ""
+		return gpuUnitDescribed(msg)
 	}
 	start := strings.LastIndexByte(msg[:i], ' ') + 1
 	return gpuUnits[msg[start:i]]
+}
+
+// gpuUnitDescriptions maps the Description= of the units in gpuUnits, by which systemd names a
+// unit it starts or stops ("Starting NVIDIA fabric manager service...", "Started NVIDIA
+// Persistence Daemon."), to their dataset.
+var gpuUnitDescriptions = map[string]string{
+	"NVIDIA fabric manager service": DatasetFabricManager,
+	"NVIDIA Persistence Daemon":     DatasetDriver,
+}
+
+// gpuUnitDescribed is gpuUnit for a line that names the unit by its description.
+func gpuUnitDescribed(msg string) string {
+	for _, verb := range [...]string{"Starting ", "Started ", "Stopping ", "Stopped ", "Failed to start ", "Reloading ", "Reloaded "} {
+		if d, ok := strings.CutPrefix(msg, verb); ok {
+			return gpuUnitDescriptions[strings.TrimRight(d, ".")]
+		}
+	}
+	return ""
 }
 
 // gpuPrograms maps the programs of the GPU stack that run as host services (systemd units on

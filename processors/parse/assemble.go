@@ -206,6 +206,8 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 			g.header = edacReport(sl.Body)
 		case modeWrapped:
 			g.header = wrappedStart(sl.Body) // its width is the further lines' indent
+		case modeNVRM:
+			g.header = bootStamp(sl.Body) // what a further line of the record repeats
 		case modeMaybe:
 			g.msg = vllm.MessageState(sl.Body, vllm.MessageClosed)
 			g.native = sl.Header == "" && vllm.IsNativeErrorStart(sl.Body)
@@ -479,7 +481,7 @@ func (g *group) accept(l *vllm.Line) bool {
 		}
 		return ok
 	case modeNVRM:
-		return nvrmAccept(l)
+		return nvrmAccept(l, g.header)
 	case modeSXid:
 		return l.Header == "" && sxidKey(l.Body) == g.header
 	case modeWrapped:

@@ -226,12 +226,26 @@ func nvrmStart(l *vllm.Line) bool {
 	return l.Header == "" && strings.HasPrefix(sinceBoot(l.Body), "NVRM: ")
 }
 
-// nvrmAccept reports whether l goes on with the message before it: an indented NVRM line.
-func nvrmAccept(l *vllm.Line) bool {
-	if l.Header != "" || len(l.Body) < 8 || l.Body[0] != ' ' {
+// nvrmAccept reports whether l goes on with the message before it, whose time since boot is
+// stamp: an indented NVRM line, or an NVRM line with the same stamp. A message of several lines
+// is one kernel record, and rsyslog (Ubuntu's kern.log) writes each of its lines with the
+// record's header and time, where dmesg indents them; another record has a time of its own.
+func nvrmAccept(l *vllm.Line, stamp string) bool {
+	if l.Header != "" || len(l.Body) < 8 {
 		return false
 	}
+	if l.Body[0] != ' ' {
+		return stamp != "" && bootStamp(l.Body) == stamp && strings.HasPrefix(sinceBoot(l.Body), "NVRM: ")
+	}
 	return strings.HasPrefix(strings.TrimLeft(l.Body, " \t"), "NVRM: ")
+}
+
+// bootStamp returns the "[ 8957.099615]" that starts s, or "".
+func bootStamp(s string) string {
+	if rest := sinceBoot(s); len(rest) < len(s) {
+		return strings.TrimRight(s[:len(s)-len(rest)], " ")
+	}
+	return ""
 }
 
 // An NVSwitch reports one SXid over three lines that repeat the switch, the bus and the code:
