@@ -396,24 +396,20 @@ func sxid(ev *event.Event, msg string, i int) bool {
 	ev.SetString(event.FieldEventAction, ActionSXid)
 	ev.Set(FieldSXidCode, event.Int(code))
 	ev.SetString(FieldPCIBusID, bus)
-	level := pu.Error
 	// The severity is on the report's second line: "..., 22013, Non-fatal, Link 44 ..." (the
-	// parse processor joins a report's lines).
-	switch key := msg[i : len(msg)-len(rest)]; { // "SXid (PCI:0000:04:00.0): 22013, "
-	case strings.HasPrefix(rest, "Non-fatal") || strings.Contains(rest, key+"Non-fatal"):
+	// parse processor joins a report's lines); the third states it as a number (the driver's
+	// NVSWITCH_ERROR_SEVERITY_FATAL is 1, _NONFATAL 0), which a report whose lines another
+	// switch's interleaved still says.
+	key := msg[i : len(msg)-len(rest)] // "SXid (PCI:0000:04:00.0): 22013, "
+	states := func(w string) bool { return strings.HasPrefix(rest, w) || strings.Contains(rest, key+w) }
+	level := pu.Error
+	switch {
+	case states("Non-fatal"), states("Severity 0 "):
 		ev.SetString(FieldSXidSeverity, "non-fatal")
 		level = pu.Warning
-	case strings.HasPrefix(rest, "Fatal") || strings.Contains(rest, key+"Fatal"):
+	case states("Fatal"), states("Severity 1 "):
 		ev.SetString(FieldSXidSeverity, "fatal")
 		level = pu.Critical
-	case strings.HasPrefix(rest, "Severity 1 ") || strings.Contains(rest, key+"Severity 1 "):
-		// the third line states it as a number (the driver's NVSWITCH_ERROR_SEVERITY_FATAL is 1,
-		// _NONFATAL 0): a report whose lines another switch's interleaved still says it
-		ev.SetString(FieldSXidSeverity, "fatal")
-		level = pu.Critical
-	case strings.HasPrefix(rest, "Severity 0 ") || strings.Contains(rest, key+"Severity 0 "):
-		ev.SetString(FieldSXidSeverity, "non-fatal")
-		level = pu.Warning
 	}
 	if rest != "" {
 		ev.SetString(FieldSXidMessage, rest)
