@@ -55,6 +55,7 @@ const (
 	modeOOM            // an OOM killer's report, up to the line naming the process it killed (kernelstack.go)
 	modeJava           // a Java record's exception: "java.net.X: ...", "\tat ..." frames, "Caused by: ..." (javastack.go)
 	modeEnvoy          // an Envoy message of several lines in Istio's layout, up to "\tthread=N" (envoyAccept)
+	modeExiting        // a Beat's "Exiting: ..." on stderr, and the configuration it prints under it (exitingAccept)
 )
 
 // maxMessageLines bounds the lines an exception's open message takes (a worker's message inside
@@ -336,6 +337,8 @@ func startMode(l *vllm.Line) (int, bool) {
 	switch {
 	case l.Header == "" && fabricStart(l.Body): // before the bracketed stamps of dmesg
 		return modeFabric, true
+	case l.Header == "" && strings.HasPrefix(l.Body, "Exiting: "):
+		return modeExiting, true
 	case l.Header == "" && envoy.IstioEnvoyLine(l.Body) && !strings.Contains(l.Body, "\tthread="):
 		return modeEnvoy, true // a header dump: its lines, then the thread on a line of its own
 	case l.Header != "" && (l.Level == "error" || l.Level == "critical") && vllm.IsFrameLine(l.Body):
@@ -437,6 +440,22 @@ func envoyAccept(l *vllm.Line, parts int) (ok, done bool) {
 	return true, strings.HasPrefix(strings.TrimLeft(l.Text, " "), "\tthread=")
 }
 
+// exitingAccept reports whether l goes on with a Beat's "Exiting: ..." line (Filebeat's, on
+// stderr, after the same error as a JSON record), and whether it ends it: the configuration the
+// error names, printed as indented JSON from "{" to "}".
+func exitingAccept(l *vllm.Line, parts int) (ok, done bool) {
+	b := l.Body
+	switch {
+	case l.Header != "" || parts >= maxMessageLines:
+		return false, false
+	case parts == 0: // the first line after "Exiting: ..."
+		return b == "{", false
+	case b == "}":
+		return true, true
+	}
+	return len(b) > 1 && b[0] == ' ', false
+}
+
 // liteLLMRecordError reports whether b is a LiteLLM record that logger.exception's traceback may
 // follow: a warning or worse, or one that names an exception (its router logs the failure of a
 // call to a backend at info, "... Exception litellm.APIConnectionError: ...", with the traceback).
@@ -494,6 +513,12 @@ func (g *group) accept(l *vllm.Line) bool {
 		return l.Header == "" && edacAccept(l.Body, g.header)
 	case modeFabric:
 		ok, done := fabricAccept(l)
+		if done {
+			g.mode = modeDone
+		}
+		return ok
+	case modeExiting:
+		ok, done := exitingAccept(l, len(g.parts))
 		if done {
 			g.mode = modeDone
 		}
