@@ -234,6 +234,11 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 		}
 		ev.SetString(event.FieldDataset, ds)
 	}
+	if c := stackComponents[src.container]; c != "" {
+		if ds, _ := ev.GetString(event.FieldDataset); strings.HasPrefix(ds, "generic") {
+			ev.SetString(event.FieldDataset, c)
+		}
+	}
 	return r != nil && (len(r.Parsers) > 0 || r.Dataset != "") || parseutil.GPUDataset(ev) != ""
 }
 
@@ -256,6 +261,23 @@ func teaches(ev *event.Event, ds string, s *source, proc string) bool {
 		return !ev.Has(parseutil.FieldGPUErrorKind) || parseutil.GPUDataset(ev) != ""
 	}
 	return true
+}
+
+// stackComponents maps the containers of the stack around vLLM (what deploy/ runs: Elasticsearch,
+// Kibana, Filebeat, Prometheus, Grafana, sluice; and the cluster's DNS) to the dataset of their
+// lines that no parser gives a program's: Elastic's integrations' names where they have one, so
+// that "event.dataset: filebeat.log" answers why shipping stopped. A line that states its own
+// (Elasticsearch's ECS JSON) keeps it.
+var stackComponents = map[string]string{
+	"elasticsearch":     "elasticsearch.server",
+	"kibana":            "kibana.log",
+	"filebeat":          "filebeat.log",
+	"prometheus":        "prometheus.log",
+	"prometheus-server": "prometheus.log",
+	"alertmanager":      "prometheus.alertmanager",
+	"grafana":           "grafana.log",
+	"coredns":           "coredns.log",
+	"sluice":            "sluice.log",
 }
 
 // servingDataset is the dataset of an unrecognised line from an LLM-serving container before

@@ -216,3 +216,30 @@ func TestGroupEndsAtRecords(t *testing.T) {
 		}
 	}
 }
+
+// TestStackComponentDatasets: a line of the stack around vLLM that no parser gives a program's
+// dataset gets its component's, by container; one that states its own keeps it, and another
+// container's stays generic.
+func TestStackComponentDatasets(t *testing.T) {
+	t.Parallel()
+	p := newProc(t, nil)
+	for _, c := range []struct{ container, line, want string }{
+		// Filebeat 9.4's JSON line (ECS, no dataset of its own)
+		{"filebeat", `{"log.level":"error","@timestamp":"2026-08-10T12:38:16.012Z","message":"Exiting: Failed to start crawler","service.name":"filebeat","ecs.version":"1.6.0"}`, "filebeat.log"},
+		// Grafana's logfmt, Kibana's console layout, CoreDNS's tagged line, a plain line
+		{"grafana", `logger=settings t=2025-11-25T08:02:13.519Z level=info msg="Starting Grafana" version=12.3.0`, "grafana.log"},
+		{"kibana", `[2025-06-02T07:41:10.457+00:00][INFO ][plugins-service] Plugin "cloudChat" is disabled.`, "kibana.log"},
+		{"coredns", `[ERROR] plugin/errors: 2 example.com. A: read udp 10.244.0.3:41234->8.8.8.8:53: i/o timeout`, "coredns.log"},
+		{"prometheus", "a line no parser reads", "prometheus.log"},
+		// Elasticsearch states its own
+		{"elasticsearch", `{"@timestamp":"2025-01-01T00:00:00.000Z","log.level":"INFO","message":"started","ecs.version":"1.2.0","service.name":"ES_ECS","event.dataset":"elasticsearch.server","process.thread.name":"main","log.logger":"org.elasticsearch.node.Node"}`, "elasticsearch.server"},
+		{"web", "a line no parser reads", p.cfg.FallbackDataset},
+	} {
+		ev := event.NewMessage(c.line, t0)
+		ev.SetString("kubernetes.container.name", c.container)
+		p.ParseEvent(ev)
+		if ds, _ := ev.GetString(event.FieldDataset); ds != c.want {
+			t.Errorf("%s: dataset %q, want %q: %s", c.container, ds, c.want, ev.AppendJSON(nil))
+		}
+	}
+}
