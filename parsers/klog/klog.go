@@ -123,8 +123,13 @@ func body(ev *event.Event, b string) string {
 					// the last value spans the lines the parse processor grouped after it
 					v, multi = multilineValue(more), false
 				}
-				if k == "pod" {
+				switch k {
+				case "pod":
 					kubeletPod(ev, v)
+				case "pods": // SyncLoop ADD/UPDATE/DELETE of one pod: pods=["namespace/name"]
+					if p, ok := strings.CutPrefix(v, `["`); ok && strings.HasSuffix(p, `"]`) && !strings.Contains(p, `",`) {
+						kubeletPod(ev, p[:len(p)-2])
+					}
 				}
 				pu.SetField(ev, k, event.String(v))
 			}

@@ -43,6 +43,7 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	{"libnvidia-ml.so", KindNVMLMissing, DatasetDriver},
 	{"could not load NVML library", KindNVMLMissing, DatasetDriver},
 	{"nvidia-container-cli: ", KindContainerCLI, DatasetToolkit},
+	{"nvidia-container-cli.real: ", KindContainerCLI, DatasetToolkit}, // the GPU operator's wrapped binary
 	{"Failed to initialize NVML", KindNVMLInit, DatasetDriver},
 	{"Cannot init NVML library; err: ERROR_LIBRARY_NOT_FOUND", KindNVMLMissing, DatasetDriver}, // dcgm-exporter 4
 	{"Cannot init NVML", KindNVMLInit, DatasetDriver},

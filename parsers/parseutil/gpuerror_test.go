@@ -9,6 +9,9 @@ func TestGPUFailure(t *testing.T) {
 		{"Failed to initialize NVML: Unknown Error", KindNVMLInit, DatasetDriver},
 		{"nvidia-container-cli: mount error: file creation failed: /var/lib/docker/overlay2/x/merged/run/nvidia-persistenced/socket: no such device or address: unknown", KindContainerCLI, DatasetToolkit},
 		{"stderr: nvidia-container-cli: initialization error: nvml error: driver/library version mismatch: unknown", KindDriverMismatch, DatasetToolkit},
+		// the GPU operator's toolkit names its binary nvidia-container-cli.real (containerd on an
+		// operator-managed node, quoted by the kubelet)
+		{"stderr: nvidia-container-cli.real: detection error: nvml error: unknown error: unknown", KindContainerCLI, DatasetToolkit},
 		{`time=2025-07-23T11:26:35.781Z level=ERROR msg="Cannot init NVML library; err: Unknown Error"`, KindNVMLInit, DatasetDriver},
 		{`time=2026-09-19T20:06:59.547Z level=ERROR msg="Cannot init NVML library; err: ERROR_LIBRARY_NOT_FOUND"`, KindNVMLMissing, DatasetDriver},
 		{`time="2022-11-02T18:00:58.738797825+02:00" level=error msg="RunPodSandbox for &PodSandboxMetadata{Name:gpu-feature-discovery-qfjgk,Namespace:gpu-operator,Attempt:2,} failed, error" error="failed to get sandbox runtime: no runtime for \"nvidia\" is configured"`, KindRuntimeMissing, DatasetToolkit},

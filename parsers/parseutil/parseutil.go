@@ -42,9 +42,21 @@ func SetTime(ev *event.Event, t time.Time) { ev.Set(event.FieldTimestamp, event.
 // nv-hostengine), read as UTC, only when nothing set one before: the container runtime's or
 // journal's time has both and is off by at most milliseconds, while a host in another zone
 // would put such a stamp hours off.
+//
+// A frame that gave whole seconds (a syslog header, journalctl's short output) and a stamp of
+// the same second with a fraction (the kubelet's klog header, to the microsecond) are one clock:
+// the fraction is kept, so that lines of one second keep their order.
 func SetLocalTime(ev *event.Event, t time.Time) {
-	if !ev.Has(event.FieldTimestamp) {
+	v, ok := ev.Get(event.FieldTimestamp)
+	if !ok {
 		SetTime(ev, t)
+		return
+	}
+	if ns := t.Nanosecond(); ns != 0 && v.Kind() == event.KindTime {
+		if cur := v.Time(); cur.Nanosecond() == 0 && cur.Second() == t.Second() && cur.Minute() == t.Minute() &&
+			cur.Hour() == t.Hour() {
+			SetTime(ev, cur.Add(time.Duration(ns)))
+		}
 	}
 }
 

@@ -221,3 +221,34 @@ func TestLooseKV(t *testing.T) {
 		t.Error("strict and loose validity disagree with the format")
 	}
 }
+
+// A frame's whole second and a line's stamp of the same second to the microsecond are one
+// clock: the fraction is kept. Another second, another hour (a zone apart) or a frame with its
+// own fraction leave the frame's time.
+func TestSetLocalTimeRefinesWholeSeconds(t *testing.T) {
+	t.Parallel()
+	at := func(s string) time.Time {
+		v, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	for _, c := range []struct{ frame, line, want string }{
+		{"2025-05-16T18:34:49Z", "2025-05-16T18:34:49.885576Z", "2025-05-16T18:34:49.885576Z"},
+		{"2025-05-16T18:34:49Z", "0000-05-16T18:34:49.885576Z", "2025-05-16T18:34:49.885576Z"}, // klog: no year
+		{"2025-05-16T18:34:49Z", "2025-05-16T18:34:48.885576Z", "2025-05-16T18:34:49Z"},
+		{"2025-05-16T18:34:49Z", "2025-05-16T20:34:49.885576Z", "2025-05-16T18:34:49Z"},
+		{"2025-05-16T18:34:49.1Z", "2025-05-16T18:34:49.885576Z", "2025-05-16T18:34:49.1Z"},
+		{"", "2025-05-16T18:34:49.885576Z", "2025-05-16T18:34:49.885576Z"},
+	} {
+		ev := event.NewMessage("x", time.Time{})
+		if c.frame != "" {
+			ev.SetTimestamp(at(c.frame))
+		}
+		SetLocalTime(ev, at(c.line))
+		if got := ev.Timestamp(); !got.Equal(at(c.want)) {
+			t.Errorf("frame %s, line %s: %s, want %s", c.frame, c.line, got.Format(time.RFC3339Nano), c.want)
+		}
+	}
+}
