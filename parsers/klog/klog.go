@@ -29,7 +29,8 @@ var Info = parsers.Info{
 	Fields: append(append(pu.Fields(pu.FieldLogMessage, event.FieldOriginFile, event.FieldOriginLine, pu.FieldLogFields,
 		event.FieldErrorMsg, event.FieldErrorStack, event.FieldLogLogger, pu.FieldOriginFunc, event.FieldProcessPID,
 		pu.FieldOrchNamespace, pu.FieldOrchResourceType, pu.FieldOrchResourceName),
-		nvidia_xid.CatalogFields...), parsers.Field{Name: nvidia_xid.FieldUUID, Type: "keyword", Description: "GPU UUID (GPU-...)."}),
+		nvidia_xid.CatalogFields...), parsers.Field{Name: nvidia_xid.FieldUUID, Type: "keyword", Description: "GPU UUID (GPU-...)."},
+		parsers.Field{Name: FieldEventReason, Type: "keyword", Description: "Why the kubelet failed a pod's container (CrashLoopBackOff, ErrImagePull), as a Kubernetes event's reason."}),
 }
 
 // Parser parses klog lines. It is stateless and safe for concurrent use.
@@ -124,6 +125,8 @@ func body(ev *event.Event, b string) string {
 					v, multi = multilineValue(more), false
 				}
 				switch k {
+				case "err":
+					syncFailure(ev, v)
 				case "pod":
 					kubeletPod(ev, v)
 				case "pods": // SyncLoop ADD/UPDATE/DELETE of one pod: pods=["namespace/name"]
@@ -151,6 +154,36 @@ func kubeletPod(ev *event.Event, v string) {
 	ev.SetString(pu.FieldOrchNamespace, ns)
 	ev.SetString(pu.FieldOrchResourceType, "pod")
 	ev.SetString(pu.FieldOrchResourceName, name)
+}
+
+// FieldEventReason is the reason of a container's failure the kubelet names (CrashLoopBackOff,
+// ErrImagePull), as a Kubernetes event's reason is.
+const FieldEventReason = "event.reason"
+
+// syncFailure reads the container and the reason of the kubelet's pod sync error, err="failed to
+// \"StartContainer\" for \"vllm\" with CrashLoopBackOff: \"back-off 5m0s restarting failed
+// container=...\"" (its SyncResult's "failed to %q for %q with %v: %q"): the container goes where
+// the probe lines' containerName does, so that one filter finds a container's probes and its
+// back-off.
+func syncFailure(ev *event.Event, v string) {
+	rest, ok := strings.CutPrefix(v, `failed to "`)
+	if !ok {
+		return
+	}
+	_, rest, ok = strings.Cut(rest, `" for "`)
+	if !ok {
+		return
+	}
+	container, rest, ok := strings.Cut(rest, `" with `)
+	if !ok || container == "" || strings.ContainsAny(container, `" `) {
+		return
+	}
+	reason, _, ok := strings.Cut(rest, ": ")
+	if !ok || reason == "" || strings.ContainsAny(reason, " \"") {
+		return
+	}
+	ev.SetString(pu.FieldLogFields+".containerName", container)
+	ev.SetString(FieldEventReason, reason)
 }
 
 // multilineValue reads klog's multi-line value: lines indented with a tab, closed by " >".
