@@ -117,7 +117,7 @@ func pairs(ev *event.Event, s string) bool {
 		level = wrapped
 	}
 	h.set(ev)
-	pu.Finish(ev, pu.DatasetOr(ev, Dataset), level)
+	pu.Finish(ev, pu.DatasetOr(ev, contentDataset(ev)), level)
 	if cut {
 		ev.AddTag(TagCut)
 	}
@@ -288,4 +288,21 @@ func splitFields(s string) (msg, fields string) {
 		}
 	}
 	return strings.TrimRight(s, " "), ""
+}
+
+// contentDataset is the dataset of a logfmt line from a container sluice cannot name (Docker's
+// json-file path gives only its id): dcgm-exporter's when the message is one of dcgm-exporter's
+// own, so a GPU host run with docker keeps its exporter's lines under gpu.*; else generic.logfmt.
+func contentDataset(ev *event.Event) string {
+	if pu.Container(ev) != "" {
+		return Dataset
+	}
+	msg, _ := ev.GetString(pu.FieldLogMessage)
+	for _, w := range [...]string{"Starting dcgm-exporter", "DCGM successfully initialized", "('DCGM_FI_",
+		"DCP metrics", "/etc/dcgm-exporter/"} {
+		if strings.Contains(msg, w) {
+			return pu.DatasetDCGMExporter
+		}
+	}
+	return Dataset
 }

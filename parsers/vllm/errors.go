@@ -99,6 +99,17 @@ var messageContinuations = [...]string{
 	// "Last error:" over the cause
 	"ncclInvalidUsage: ", "ncclUnhandledCudaError: ", "ncclSystemError: ", "ncclInternalError: ",
 	"ncclRemoteError: ", "ncclInvalidArgument: ", "Last error:",
+	// and under torch_npu's (Ascend, vllm-ascend) "RuntimeError: The Inner error is reported as
+	// above...": what it says of asynchronous operators
+	"Since the operator is called asynchronously", "Note: ASCEND_LAUNCH_BLOCKING=1",
+}
+
+// cannError reports whether body is CANN's error line that torch_npu puts at the end of its
+// exception's message: "[ERROR] 2025-10-28-10:45:49 (PID:3859350, Device:0, RankID:-1) ERR00100
+// PTA call acl api failed."
+func cannError(body string) bool {
+	return len(body) > 30 && strings.HasPrefix(body, "[ERROR] 20") && body[12] == '-' && body[15] == '-' &&
+		strings.HasPrefix(body[min(len(body), 28):], "(PID:")
 }
 
 // The wrapper vLLM's engine raises a worker's failure in, around the worker's message, which
@@ -137,8 +148,12 @@ func MessageState(line string, state int) int {
 // message of the exception line before it rather than being a line of its own: a search for
 // errors must find one CUDA failure, not five.
 func IsMessageContinuation(body string) bool {
-	if len(body) < 11 || (body[0] != 'S' && body[0] != 'C' && body[0] != 'F' && body[0] != 'D' && body[0] != 'n' && body[0] != 'L') {
+	if len(body) < 11 || (body[0] != 'S' && body[0] != 'C' && body[0] != 'F' && body[0] != 'D' && body[0] != 'n' &&
+		body[0] != 'L' && body[0] != 'N' && body[0] != '[') {
 		return false
+	}
+	if body[0] == '[' {
+		return cannError(body)
 	}
 	for _, p := range messageContinuations {
 		if strings.HasPrefix(body, p) {
