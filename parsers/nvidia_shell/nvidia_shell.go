@@ -40,7 +40,8 @@ var Info = parsers.Info{
 		event.FieldProcessPID),
 		parsers.Field{Name: FieldCommand, Type: "wildcard", Description: "Command of a shell trace line (set -x)."},
 		parsers.Field{Name: nvidia_xid.FieldUUID, Type: "keyword", Description: "GPU UUID (GPU-...)."},
-		parsers.Field{Name: nvidia_xid.FieldPCIBusID, Type: "keyword", Description: "PCI address of the GPU NVML could not reach (nvidia-smi's Unable to determine the device handle), as 0000:3b:00."}),
+		parsers.Field{Name: nvidia_xid.FieldPCIBusID, Type: "keyword", Description: "PCI address of the GPU NVML could not reach (nvidia-smi's Unable to determine the device handle), as 0000:3b:00."},
+		parsers.Field{Name: FieldGPUModel, Type: "keyword", Description: "GPU model (NVIDIA A100-PCIE-40GB), from nvidia-smi -L or the node's labels."}),
 		nvidia_xid.CatalogFields...),
 }
 
@@ -184,6 +185,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if (text[0] == 'p' || text[0] == 'f' || text[0] == 'g') && goPanic(ev, text) {
 		return true
 	}
+	if text[0] == 'G' && smiList(ev, text) {
+		return true
+	}
 	dataset := pu.GPUDataset(ev)
 	if dataset != "" && text[0] == '[' && mpsLine(ev, text) { // in a GPU-stack container only: the line is taken
 		text = strings.TrimSpace(text[strings.IndexByte(text, ']')+1:])
@@ -243,5 +247,42 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		ev.SetString(pu.FieldLogMessage, text)
 	}
 	pu.Finish(ev, dataset, level)
+	return true
+}
+
+// Fields of nvidia-smi -L's lines.
+const (
+	FieldGPUUUID  = nvidia_xid.FieldUUID
+	FieldGPUModel = "gpu.model"
+)
+
+// DatasetSMI is the dataset of nvidia-smi -L's lines outside the GPU stack; the parse processor
+// gives them their source's, as a vLLM pod's other lines have.
+const DatasetSMI = "generic.nvidia_smi"
+
+// smiList reads a line of nvidia-smi -L, "GPU 0: NVIDIA A100-PCIE-40GB (UUID:
+// GPU-551720f0-caf0-22b7-f525-2a51a6ab478d)", which a workload prints to say which GPUs it got:
+// the GPU's UUID and model. The index is the container's own numbering, not the node's, and is
+// left in the message.
+func smiList(ev *event.Event, text string) bool {
+	rest, ok := strings.CutPrefix(text, "GPU ")
+	if !ok {
+		return false
+	}
+	idx, rest, ok := strings.Cut(rest, ": ")
+	if _, isNum := pu.Atoi(idx); !ok || !isNum {
+		return false
+	}
+	model, uuid, ok := strings.Cut(rest, " (UUID: ")
+	if !ok || !strings.HasPrefix(uuid, "GPU-") || !strings.HasSuffix(uuid, ")") || model == "" {
+		return false
+	}
+	uuid = uuid[:len(uuid)-1]
+	if len(uuid) != len("GPU-551720f0-caf0-22b7-f525-2a51a6ab478d") {
+		return false
+	}
+	ev.SetString(FieldGPUUUID, uuid)
+	ev.SetString(FieldGPUModel, model)
+	pu.Finish(ev, pu.DatasetOr(ev, DatasetSMI), pu.Info)
 	return true
 }

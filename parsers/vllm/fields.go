@@ -16,13 +16,15 @@ const (
 // Field names of the vllm.* namespace. The ECS names it sets (log.origin.file.*, process.*,
 // event.action, error.type, error.stack_trace) are in pipeline/event.
 const (
-	FieldRank      = "vllm.process.rank"
-	FieldDPRank    = "vllm.process.dp_rank"
-	FieldPPRank    = "vllm.process.pp_rank"
-	FieldTPRank    = "vllm.process.tp_rank"
-	FieldEPRank    = "vllm.process.ep_rank"
-	FieldHostIP    = "host.ip"
-	FieldErrorKind = "vllm.error.kind"
+	FieldRank = "vllm.process.rank"
+	// FieldCUDADevice is the CUDA device a library's line is about (NCCL's [dev]).
+	FieldCUDADevice = "gpu.cuda_device"
+	FieldDPRank     = "vllm.process.dp_rank"
+	FieldPPRank     = "vllm.process.pp_rank"
+	FieldTPRank     = "vllm.process.tp_rank"
+	FieldEPRank     = "vllm.process.ep_rank"
+	FieldHostIP     = "host.ip"
+	FieldErrorKind  = "vllm.error.kind"
 
 	FieldRequestID         = parseutil.FieldVLLMRequestID
 	FieldPrompt            = "vllm.request.prompt"
@@ -97,6 +99,7 @@ var Fields = append([]parsers.Field{
 	{Name: event.FieldProcessPID, Type: "long", Description: "Process id from the vLLM process prefix."},
 	{Name: event.FieldLogLogger, Type: "keyword", Description: "torch or nccl for the lines vLLM's workers write through PyTorch's C++ logging or NCCL; triton for Triton's Python backend (its vLLM backend), which logs in torch's layout."},
 	{Name: event.FieldHostHostname, Type: "keyword", Description: "Host named in an NCCL debug line (host:pid:tid)."},
+	{Name: FieldCUDADevice, Type: "long", Description: "CUDA device (ordinal in the process, after CUDA_VISIBLE_DEVICES) that NCCL's line is about: its [dev] after host:pid:tid."},
 	{Name: FieldRank, Type: "long", Description: "Worker rank within its engine, from the vLLM process prefix (VllmWorker rank=N; Worker_TP3 or VllmWorker TP3 without pipeline stages) or PyTorch's [rankN]."},
 	{Name: FieldHostIP, Type: "ip", Description: "Address of the node a Ray actor ran on, from its prefix (RayWorkerWrapper pid=5, ip=10.0.0.5)."},
 	{Name: FieldDPRank, Type: "long", Description: "Data-parallel rank a V1 worker names (Worker_DP1_TP0); an engine's is in process.name (EngineCore_DP1)."},

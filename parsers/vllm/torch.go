@@ -238,6 +238,7 @@ func parseNCCL(ev *event.Event, b string, l *Line) bool {
 	if close < 2 {
 		return false
 	}
+	dev, devOK := parseutil.Atoi(after[1:close])
 	rest = after[close+1:]
 	file, fileLine := "", int64(0)
 	if !strings.HasPrefix(rest, " NCCL ") {
@@ -275,6 +276,9 @@ func parseNCCL(ev *event.Event, b string, l *Line) bool {
 		l.PID = pid
 	}
 	ev.Set(event.FieldProcessPID, event.Int(pid))
+	if devOK {
+		ev.Set(FieldCUDADevice, event.Int(dev))
+	}
 	if file != "" && l.File == "" {
 		l.File, l.FileLine = file, fileLine
 	}

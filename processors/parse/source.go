@@ -9,6 +9,7 @@ import (
 	"github.com/sluice-dev/sluice/parsers/cri"
 	"github.com/sluice-dev/sluice/parsers/k8spath"
 	"github.com/sluice-dev/sluice/parsers/nginx"
+	"github.com/sluice-dev/sluice/parsers/nvidia_shell"
 	"github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/tagged"
 	"github.com/sluice-dev/sluice/parsers/vllm"
@@ -209,10 +210,11 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 			// container not named for it
 			ds = vllm.DatasetServer
 			ev.SetString(event.FieldDataset, ds)
-		case ds == tagged.Dataset:
+		case ds == tagged.Dataset || ds == nvidia_shell.DatasetSMI:
 			// a bare "ERROR: ..." or "WARNING: ..." of the source's program (the driver
-			// installer's, pip's or absl's in a vLLM pod, TGI's last "Error: "): its level is
-			// read, its dataset is the program's
+			// installer's, pip's or absl's in a vLLM pod, TGI's last "Error: "), or the GPUs
+			// nvidia-smi -L lists at its start: its level and fields are read, its dataset is
+			// the program's
 			if s.dataset != "" && (proc == "" || proc == s.proc) {
 				ds = s.dataset
 			} else {
