@@ -223,6 +223,15 @@ func readGlogClock(s string) (c glogClock, rest string, ok bool) {
 // NCCL has no error level: a WARN is how it reports a failure, and gets kind nccl unless its
 // text names a more exact one (a Cuda failure's).
 func parseNCCL(ev *event.Event, b string, l *Line) bool {
+	if n := launcherTag(b); n > 0 {
+		// "[1] node2:22555:22555 [0] NCCL INFO ...": a launcher's tag (mpirun -l, srun --label)
+		// before NCCL's line; "[0] NCCL INFO misc/socket.cc:80 -> 6": NCCL's line with its
+		// host:pid:tid left out, "[dev]" first
+		if tagged := b[n:]; parseNCCL(ev, tagged, l) {
+			return true
+		}
+		return parseNCCLAfter(ev, b, "", 0, l)
+	}
 	sp := strings.IndexByte(b, ' ')
 	if sp < 5 || strings.Count(b[:sp], ":") != 2 || !strings.HasPrefix(b[sp+1:], "[") {
 		return false
@@ -233,13 +242,33 @@ func parseNCCL(ev *event.Event, b string, l *Line) bool {
 	if !ok {
 		return false
 	}
-	after := b[sp+1:]
+	return parseNCCLAfter(ev, b[sp+1:], host, pid, l)
+}
+
+// launcherTag returns the length of a "[N] " that starts b, 0 without one.
+func launcherTag(b string) int {
+	end := strings.IndexByte(b[:min(len(b), 8)], ']')
+	if end < 2 || len(b) <= end+1 || b[end+1] != ' ' {
+		return 0
+	}
+	if _, ok := parseutil.Atoi(b[1:end]); !ok {
+		return 0
+	}
+	return end + 2
+}
+
+// parseNCCLAfter reads an NCCL line from its "[dev]" on, after host:pid:tid ("" and 0 when the
+// line gives none).
+func parseNCCLAfter(ev *event.Event, after, host string, pid int64, l *Line) bool {
 	close := strings.IndexByte(after, ']')
-	if close < 2 {
+	if close < 2 || after[0] != '[' {
 		return false
 	}
 	dev, devOK := parseutil.Atoi(after[1:close])
-	rest = after[close+1:]
+	if host == "" && !devOK {
+		return false
+	}
+	rest := after[close+1:]
 	file, fileLine := "", int64(0)
 	if !strings.HasPrefix(rest, " NCCL ") {
 		// " file.cc:123 NCCL WARN ..." (and "(function)" after the line in newer builds)
@@ -271,11 +300,13 @@ func parseNCCL(ev *event.Event, b string, l *Line) bool {
 		return false
 	}
 	ev.SetString(event.FieldLogLogger, loggerNCCL)
-	ev.SetString(event.FieldHostHostname, host)
-	if l.Proc == "" {
-		l.PID = pid
+	if host != "" {
+		ev.SetString(event.FieldHostHostname, host)
+		if l.Proc == "" {
+			l.PID = pid
+		}
+		ev.Set(event.FieldProcessPID, event.Int(pid))
 	}
-	ev.Set(event.FieldProcessPID, event.Int(pid))
 	if devOK {
 		ev.Set(FieldCUDADevice, event.Int(dev))
 	}

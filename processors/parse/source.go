@@ -209,7 +209,7 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 			// torch's or NCCL's line in a pod whose lines were vLLM's: a vLLM server in a
 			// container not named for it
 			ds = vllm.DatasetServer
-			ev.SetString(event.FieldDataset, ds)
+			vllm.AdoptLibraryLine(ev)
 		case ds == tagged.Dataset || ds == nvidia_shell.DatasetSMI:
 			// a bare "ERROR: ..." or "WARNING: ..." of the source's program (the driver
 			// installer's, pip's or absl's in a vLLM pod, TGI's last "Error: "), or the GPUs
