@@ -290,13 +290,11 @@ func splitFields(s string) (msg, fields string) {
 	return strings.TrimRight(s, " "), ""
 }
 
-// contentDataset is the dataset of a logfmt line from a container sluice cannot name (Docker's
-// json-file path gives only its id): dcgm-exporter's when the message is one of dcgm-exporter's
-// own, so a GPU host run with docker keeps its exporter's lines under gpu.*; else generic.logfmt.
+// contentDataset is the dataset of a logfmt line from a container not of the GPU stack's names
+// (DatasetOr tries those first), or one sluice cannot name (Docker's json-file path gives only its
+// id): dcgm-exporter's when the message is one of dcgm-exporter's own, so that an exporter run
+// under another name or with docker keeps its lines under gpu.*; else generic.logfmt.
 func contentDataset(ev *event.Event) string {
-	if pu.Container(ev) != "" {
-		return Dataset
-	}
 	msg, _ := ev.GetString(pu.FieldLogMessage)
 	for _, w := range [...]string{"Starting dcgm-exporter", "DCGM successfully initialized", "('DCGM_FI_",
 		"DCP metrics", "/etc/dcgm-exporter/"} {
