@@ -39,9 +39,9 @@ const (
 	FieldUpstreamCluster = "envoy.upstream.cluster"
 	FieldResponseFlags   = "envoy.response_flags"
 	FieldResponseDetails = "envoy.response_code_details"
-	FieldDuration        = "event.duration"
+	FieldDuration        = pu.FieldEventDuration
 	FieldUserAgent       = "user_agent.original"
-	FieldDomain          = "url.domain"
+	FieldDomain          = pu.FieldURLDomain
 )
 
 // AccessFields are what Access and the text access log set, for the Info of the parsers that read
@@ -51,9 +51,9 @@ var AccessFields = append(uvicorn.Fields[:len(uvicorn.Fields):len(uvicorn.Fields
 	parsers.Field{Name: FieldUpstreamCluster, Type: "keyword", Description: "Envoy's upstream cluster (Istio: outbound|8000||svc.ns.svc.cluster.local)."},
 	parsers.Field{Name: FieldResponseFlags, Type: "keyword", Description: "Envoy's response flags, why it failed the request: UF (upstream connection failure), UH (no healthy upstream), URX (retries exhausted), UT (upstream timeout), UC (upstream connection termination), NR (no route), DC (downstream disconnect)..."},
 	parsers.Field{Name: FieldResponseDetails, Type: "keyword", Description: "Envoy's response code details (via_upstream, upstream_reset_before_response_started{...})."},
-	parsers.Field{Name: FieldDuration, Type: "long", Description: "How long Envoy took over the request (%DURATION%), in nanoseconds."},
+	pu.Field(pu.FieldEventDuration),
 	parsers.Field{Name: FieldUserAgent, Type: "keyword", Description: "User-Agent header of the request."},
-	parsers.Field{Name: FieldDomain, Type: "keyword", Description: "Host the request named (:authority)."},
+	pu.Field(pu.FieldURLDomain),
 )
 
 // Parser parses Envoy's own lines. It is stateless and safe for concurrent use.

@@ -26,7 +26,7 @@ var Info = parsers.Info{
 	Description: "one JSON object per line (zap, logrus/slog JSON, Python JSON loggers)",
 	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields: append(append(pu.StructuredFields[:len(pu.StructuredFields):len(pu.StructuredFields)],
-		parsers.Field{Name: FieldEventReason, Type: "keyword", Description: "Reason of a Kubernetes event (BackOff, FailedScheduling, Unhealthy)."},
+		pu.Field(pu.FieldEventReason),
 		parsers.Field{Name: event.FieldErrorType, Type: "keyword", Description: "Exception class an ECS logger gives (Elasticsearch's java.lang.IllegalArgumentException)."},
 		parsers.Field{Name: "service.name", Type: "keyword", Description: "Service an ECS logger names itself as (filebeat, ES_ECS)."},
 		parsers.Field{Name: "process.thread.name", Type: "keyword", Description: "Thread an ECS logger names (Elasticsearch's elasticsearch[node-0][masterService#updateTask][T#1])."},
@@ -89,7 +89,7 @@ const (
 	FieldOrchNamespace    = pu.FieldOrchNamespace
 	FieldOrchResourceType = pu.FieldOrchResourceType
 	FieldOrchResourceName = pu.FieldOrchResourceName
-	FieldEventReason      = "event.reason"
+	FieldEventReason      = pu.FieldEventReason
 )
 
 // kubernetesEvent reads the Event object's members that the line's flattening put under

@@ -30,7 +30,7 @@ var Info = parsers.Info{
 		event.FieldErrorMsg, event.FieldErrorStack, event.FieldLogLogger, pu.FieldOriginFunc, event.FieldProcessPID,
 		pu.FieldOrchNamespace, pu.FieldOrchResourceType, pu.FieldOrchResourceName),
 		nvidia_xid.CatalogFields...), parsers.Field{Name: nvidia_xid.FieldUUID, Type: "keyword", Description: "GPU UUID (GPU-...)."},
-		parsers.Field{Name: FieldEventReason, Type: "keyword", Description: "Why the kubelet failed a pod's container (CrashLoopBackOff, ErrImagePull), as a Kubernetes event's reason."}),
+		pu.Field(pu.FieldEventReason)),
 }
 
 // Parser parses klog lines. It is stateless and safe for concurrent use.
@@ -158,7 +158,7 @@ func kubeletPod(ev *event.Event, v string) {
 
 // FieldEventReason is the reason of a container's failure the kubelet names (CrashLoopBackOff,
 // ErrImagePull), as a Kubernetes event's reason is.
-const FieldEventReason = "event.reason"
+const FieldEventReason = pu.FieldEventReason
 
 // syncFailure reads the container and the reason of the kubelet's pod sync error, err="failed to
 // \"StartContainer\" for \"vllm\" with CrashLoopBackOff: \"back-off 5m0s restarting failed
@@ -170,19 +170,21 @@ func syncFailure(ev *event.Event, v string) {
 	if !ok {
 		return
 	}
-	_, rest, ok = strings.Cut(rest, `" for "`)
+	action, rest, ok := strings.Cut(rest, `" for "`)
 	if !ok {
 		return
 	}
-	container, rest, ok := strings.Cut(rest, `" with `)
-	if !ok || container == "" || strings.ContainsAny(container, `" `) {
+	target, rest, ok := strings.Cut(rest, `" with `)
+	if !ok || target == "" || strings.ContainsAny(target, `" `) {
 		return
 	}
 	reason, _, ok := strings.Cut(rest, ": ")
 	if !ok || reason == "" || strings.ContainsAny(reason, " \"") {
 		return
 	}
-	ev.SetString(pu.FieldLogFields+".containerName", container)
+	if strings.HasSuffix(action, "Container") { // a sandbox's action names the pod, not a container
+		ev.SetString(pu.FieldLogFields+".containerName", target)
+	}
 	ev.SetString(FieldEventReason, reason)
 }
 

@@ -2,8 +2,11 @@ package klog
 
 import (
 	"testing"
+	"time"
 
+	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/parseutil/putest"
+	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
 func TestGolden(t *testing.T) { putest.Golden(t, Info) }
@@ -50,5 +53,26 @@ func TestMultilineValue(t *testing.T) {
 	st, _ := ev.GetString("error.stack_trace")
 	if !ok || st != "goroutine 263 [running]:\n\truntime/panic.go:860 +0x13a" {
 		t.Fatalf("parsed %v, stack %q", ok, st)
+	}
+}
+
+// The kubelet's pod sync error names a container only for a container's action; a sandbox's
+// names the pod (CreatePodSandbox: name_namespace(uid); KillPodSandbox: the uid). The reason is
+// read either way (pkg/kubelet/container's SyncResult: "failed to %q for %q with %v: %q").
+func TestSyncFailure(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ err, container, reason string }{
+		{`failed to "StartContainer" for "vllm" with CrashLoopBackOff: "back-off 5m0s restarting failed container=vllm pod=vllm-0_default(93e17ecc)"`, "vllm", "CrashLoopBackOff"},
+		{`failed to "CreatePodSandbox" for "vllm-0_default(93e17ecc-ab55-461a-b526-29248d2554ad)" with CreatePodSandboxError: "Failed to create sandbox"`, "", "CreatePodSandboxError"},
+		{`failed to "KillPodSandbox" for "93e17ecc-ab55-461a-b526-29248d2554ad" with KillPodSandboxError: "rpc error"`, "", "KillPodSandboxError"},
+		{`something else`, "", ""},
+	} {
+		ev := event.NewMessage("x", time.Time{})
+		syncFailure(ev, c.err)
+		got, _ := ev.GetString(pu.FieldLogFields + ".containerName")
+		reason, _ := ev.GetString(FieldEventReason)
+		if got != c.container || reason != c.reason {
+			t.Errorf("%s: container %q reason %q, want %q %q", c.err, got, reason, c.container, c.reason)
+		}
 	}
 }

@@ -38,8 +38,8 @@ const (
 	FieldRequestBytes  = "http.request.bytes"
 	FieldReferrer      = "http.request.referrer"
 	FieldUserAgent     = "user_agent.original"
-	FieldDuration      = "event.duration"
-	FieldDomain        = "url.domain"
+	FieldDuration      = pu.FieldEventDuration
+	FieldDomain        = pu.FieldURLDomain
 	FieldUpstreamName  = "nginx.ingress_controller.upstream.name"
 	FieldUpstreamAddr  = "nginx.ingress_controller.upstream.address"
 	FieldUpstreamCode  = "nginx.ingress_controller.upstream.response.status_code"
@@ -59,8 +59,8 @@ var Info = parsers.Info{
 		parsers.Field{Name: FieldRequestBytes, Type: "long", Description: "Bytes of the request, line and headers included ($request_length)."},
 		parsers.Field{Name: FieldReferrer, Type: "keyword", Description: "Referer header of the request."},
 		parsers.Field{Name: FieldUserAgent, Type: "keyword", Description: "User-Agent header of the request."},
-		parsers.Field{Name: FieldDuration, Type: "long", Description: "How long nginx took over the request ($request_time), in nanoseconds."},
-		parsers.Field{Name: FieldDomain, Type: "keyword", Description: "Host the request named (error_log's host)."},
+		pu.Field(pu.FieldEventDuration),
+		pu.Field(pu.FieldURLDomain),
 		parsers.Field{Name: FieldUpstreamName, Type: "keyword", Description: "Backend ingress-nginx routed to: <namespace>-<service>-<port>."},
 		parsers.Field{Name: FieldUpstreamAddr, Type: "keyword", Description: "Address of the pod that answered, or every pod tried (\"10.0.0.1:8000, 10.0.0.2:8000\") when nginx retried; error_log's upstream URL."},
 		parsers.Field{Name: FieldUpstreamCode, Type: "long", Description: "Status of the last upstream attempt."},

@@ -52,7 +52,7 @@ var Info = parsers.Info{
 		parsers.Field{Name: event.FieldErrorType, Type: "keyword", Description: "Exception class of the traceback a record carries (logger.exception)."},
 		parsers.Field{Name: vllm.FieldErrorKind, Type: "keyword", Description: "Failure class an error record or its traceback names (vllm's classes: cuda_oom, engine_init_failed, ...)."},
 		pu.Field(FieldHTTPRequestID),
-		parsers.Field{Name: FieldDuration, Type: "long", Description: "How long a Ray Serve request or call took, in nanoseconds."}),
+		pu.Field(pu.FieldEventDuration)),
 		uvicorn.Fields...),
 }
 
@@ -236,7 +236,7 @@ func LoggerDataset(logger string) string {
 // ECS fields of the Ray Serve request lines beside uvicorn's.
 const (
 	FieldHTTPRequestID = pu.FieldHTTPRequestID
-	FieldDuration      = "event.duration"
+	FieldDuration      = pu.FieldEventDuration
 )
 
 // serveRequest reads what a Ray Serve replica logs of each request after its "-- ": an HTTP

@@ -235,9 +235,18 @@ func nvrmAccept(l *vllm.Line, stamp string) bool {
 		return false
 	}
 	if l.Body[0] != ' ' {
-		return stamp != "" && bootStamp(l.Body) == stamp && strings.HasPrefix(sinceBoot(l.Body), "NVRM: ")
+		return stamp != "" && bootStamp(l.Body) == stamp && strings.HasPrefix(sinceBoot(l.Body), "NVRM: ") &&
+			!nvrmOwnStart(sinceBoot(l.Body)[len("NVRM: "):])
 	}
 	return strings.HasPrefix(strings.TrimLeft(l.Body, " \t"), "NVRM: ")
+}
+
+// nvrmOwnStart reports whether an NVRM line's text (after "NVRM: ") starts a message of its own,
+// which a message printed in the same microsecond must not take: an Xid, a GPU's identity, a
+// message about one GPU ("GPU 0000:91:00.0: ...").
+func nvrmOwnStart(t string) bool {
+	return strings.HasPrefix(t, "Xid ") || strings.HasPrefix(t, "GPU at ") || strings.HasPrefix(t, "GPU Board ") ||
+		strings.HasPrefix(t, "GPU 0") || strings.HasPrefix(t, "loading ")
 }
 
 // bootStamp returns the "[ 8957.099615]" that starts s, or "".

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
@@ -245,6 +246,31 @@ func TestStackComponentDatasets(t *testing.T) {
 		p.ParseEvent(ev)
 		if ds, _ := ev.GetString(event.FieldDataset); ds != c.want {
 			t.Errorf("%s: dataset %q, want %q: %s", c.container, ds, c.want, ev.AppendJSON(nil))
+		}
+	}
+}
+
+// TestNVRMRecordLines: an NVRM message's further lines with the record's own time are one event
+// with it (rsyslog's kern.log form), but a line of the same microsecond that starts a message of
+// its own (an Xid, a GPU's identity or state) is not taken.
+func TestNVRMRecordLines(t *testing.T) {
+	t.Parallel()
+	line := func(body string) *vllm.Line { return &vllm.Line{Text: body, Body: body} }
+	const stamp = "[ 8957.099615]"
+	for _, c := range []struct {
+		body string
+		want bool
+	}{
+		{"[ 8957.099615] NVRM: this kernel module has the version 570.148.06.  Please", true},
+		{"               NVRM: fallen off the bus and is not responding to commands.", true},
+		{"[ 8957.099616] NVRM: this kernel module has the version 570.148.06.  Please", false},
+		{"[ 8957.099615] NVRM: Xid (PCI:0000:3b:00): 79, pid=1234, name=python3, GPU has fallen off the bus.", false},
+		{"[ 8957.099615] NVRM: GPU at PCI:0000:3b:00: GPU-551720f0-caf0-22b7-f525-2a51a6ab478d", false},
+		{"[ 8957.099615] NVRM: GPU 0000:91:00.0: GPU serial number is 1653723052734.", false},
+		{"[ 8957.099615] nvidia-nvswitch0: SXid (PCI:0000:05:00.0): 20034, Fatal, Link 63 LTSSM Fault Up", false},
+	} {
+		if got := nvrmAccept(line(c.body), stamp); got != c.want {
+			t.Errorf("%q after a record of %s: taken %v, want %v", c.body, stamp, got, c.want)
 		}
 	}
 }

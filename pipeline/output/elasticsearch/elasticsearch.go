@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
@@ -34,7 +35,8 @@ type Output struct {
 	enc     *encoder
 	clock   sender.Clock
 	snd     *sender.Sender
-	bufs    sync.Pool // of *itemBuf
+	bufs    sync.Pool    // of *itemBuf
+	docSize atomic.Int64 // encoded bytes per document in the last batch, to size a small one's buffer
 	chunks  chunks
 	recycle func(*slab) // where a batch's slab goes once no one reads it: slab.release
 }
@@ -81,6 +83,10 @@ func newOutput(set pipeline.Settings, cfg *Config, perform func(*http.Request) (
 	return o, nil
 }
 
+// firstDocSize is the encoded size per document assumed before a batch has been seen: about what
+// a Filebeat document of a Kubernetes container line takes.
+const firstDocSize = 1536
+
 // Deliver encodes b and queues its documents. It blocks while MaxInflightBytes are held
 // (backpressure) and returns once the documents are queued; b resolves later, when every
 // document is indexed, found already indexed, or dead-lettered. If ctx ends first, b resolves
@@ -96,18 +102,26 @@ func (o *Output) Deliver(ctx context.Context, b *event.Batch) error {
 	if w == nil {
 		w = new(itemBuf)
 	}
-	sl := &slab{from: &o.chunks}
+	doc := int(o.docSize.Load())
+	if doc == 0 {
+		doc = firstDocSize // no batch seen yet
+	}
+	sl := newSlab(&o.chunks, n*(doc+doc/8+64))
 	// Done with each event once it is encoded: the bulk item is all that is sent, and an event
 	// that must go to the dead letter is rebuilt from it (deadLetterEvent). As the events' last
 	// reader the output frees their fields, so that while the batch waits for Elasticsearch
 	// only the encoded form stays in memory.
+	encoded := 0
 	for i, ev := range b.Events {
 		buf := sl.room()
 		start := len(buf)
-		items[i] = sender.Item{Event: ev, Body: sl.take(o.enc.appendItem(buf, w, ev), start)}
+		body := sl.take(o.enc.appendItem(buf, w, ev), start)
+		items[i] = sender.Item{Event: ev, Body: body}
+		encoded += len(body)
 		ev.DoneReading()
 	}
 	o.bufs.Put(w)
+	o.docSize.Store(int64(encoded / n))
 	if err := o.snd.EnqueueOwned(ctx, b, items, sl.bytes, func() { o.recycle(sl) }); err != nil {
 		return fmt.Errorf("elasticsearch: deliver: %w", err)
 	}

@@ -31,10 +31,8 @@ func TestSlabChunks(t *testing.T) {
 		fill byte
 	}
 	var got []want
-	var total int64
 	put := func(n int, fill byte) {
 		got = append(got, want{add(n, fill), n, fill})
-		total += int64(n)
 	}
 	for i := range 300 { // more than one chunk of 1.3 kB documents
 		put(1300+i%7, byte('a'+i%26))
@@ -53,8 +51,9 @@ func TestSlabChunks(t *testing.T) {
 	}
 	put(chunkSize+1, 'z') // longer than a chunk: memory of its own
 	put(500, 'w')
-	if s.bytes != total {
-		t.Fatalf("slab counts %d bytes, want %d", s.bytes, total)
+	// what it holds: its chunks whole, and the oversized item's own memory
+	if chunksHeld := int64(len(s.held)) * chunkSize; s.bytes < chunksHeld+chunkSize+1 || s.bytes > chunksHeld+4*chunkSize {
+		t.Fatalf("slab counts %d bytes held, want its %d chunks and the oversized item's memory", s.bytes, len(s.held))
 	}
 	inChunk := func(b []byte) bool {
 		for _, h := range s.held {
@@ -89,6 +88,40 @@ func TestSlabChunks(t *testing.T) {
 		}
 	}
 	t.Fatal("no released chunk came back")
+}
+
+// TestSmallBatchOwnBuffer: a small batch is encoded into a buffer of its own, sized from its
+// estimate, and counts its documents, not a chunk; an item that outgrows it moves to a chunk,
+// which counts whole.
+func TestSmallBatchOwnBuffer(t *testing.T) {
+	t.Parallel()
+	var c chunks
+	s := newSlab(&c, 3000)
+	add := func(n int, fill byte) []byte {
+		buf := s.room()
+		start := len(buf)
+		return s.take(append(buf, bytes.Repeat([]byte{fill}, n)...), start)
+	}
+	a, b := add(1300, 'a'), add(1300, 'b')
+	if len(s.held) != 0 || s.bytes != 2600 || cap(s.cur) != 3000 {
+		t.Fatalf("two documents of a 3000-byte batch: %d chunks, %d bytes counted, buffer %d; want none, their 2600, 3000", len(s.held), s.bytes, cap(s.cur))
+	}
+	d := add(2000, 'd') // past the estimate
+	if len(s.held) != 1 || s.bytes != 2600+chunkSize {
+		t.Fatalf("an item past the buffer: %d chunks, %d bytes counted; want 1 chunk more, counted whole", len(s.held), s.bytes)
+	}
+	for _, w := range []struct {
+		body []byte
+		n    int
+		fill byte
+	}{{a, 1300, 'a'}, {b, 1300, 'b'}, {d, 2000, 'd'}} {
+		if !bytes.Equal(w.body, bytes.Repeat([]byte{w.fill}, w.n)) || cap(w.body) != w.n {
+			t.Fatalf("item %q: %d bytes (cap %d)", w.fill, len(w.body), cap(w.body))
+		}
+	}
+	if large := newSlab(&c, smallSlab); large.own || large.cur != nil {
+		t.Fatal("a batch estimated at smallSlab bytes got a buffer of its own, not chunks")
+	}
 }
 
 // TestSlabOutlivesTheAck: net/http may still read a request body after the response has come.
