@@ -10,7 +10,7 @@ var shared = []parsers.Field{
 	{Name: event.FieldTimestamp, Type: "date", Description: "When the line was written: the time in the line, else the container runtime's, else when sluice received it."},
 	{Name: event.FieldDataset, Type: "keyword", Description: "Which log source the line comes from (gpu.device_plugin, generic.klog, ...)."},
 	{Name: event.FieldLogLevel, Type: "keyword", Description: "Level in lowercase: debug, info, warning, error or critical."},
-	{Name: FieldGPUErrorKind, Type: "keyword", Description: "Class of NVIDIA user-space failure the line reports: driver_library_mismatch, nvml_init, nvml_missing, driver_not_loaded, container_cli, no_device, runtime_not_configured, cdi_unresolvable, gpu_unreachable (NVML cannot reach a GPU it lists), driver_too_old (the image's CUDA needs a newer driver)."},
+	{Name: FieldGPUErrorKind, Type: "keyword", Description: "Class of NVIDIA user-space failure the line reports: driver_library_mismatch, nvml_init, nvml_missing, driver_not_loaded, container_cli, no_device, runtime_not_configured, cdi_unresolvable, gpu_unreachable (NVML cannot reach a GPU it lists), driver_too_old (the image's CUDA needs a newer driver); on a torch or NCCL line outside vLLM (a training job's), its failure class as vllm.error.kind names it for vLLM: nccl, nccl_timeout, cuda_error, cuda_oom."},
 	{Name: FieldLogMessage, Type: "match_only_text", Description: "The log message proper, without timestamp, level and fields (message keeps the whole line)."},
 	{Name: event.FieldLogLogger, Type: "keyword", Description: "Name of the logger (zap logger, slog/logrus component)."},
 	{Name: event.FieldOriginFile, Type: "keyword", Description: "Source file that wrote the line."},

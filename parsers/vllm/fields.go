@@ -99,7 +99,6 @@ var Fields = append([]parsers.Field{
 	{Name: event.FieldProcessPID, Type: "long", Description: "Process id from the vLLM process prefix."},
 	{Name: event.FieldLogLogger, Type: "keyword", Description: "torch or nccl for the lines vLLM's workers write through PyTorch's C++ logging or NCCL; triton for Triton's Python backend (its vLLM backend), which logs in torch's layout."},
 	{Name: event.FieldHostHostname, Type: "keyword", Description: "Host named in an NCCL debug line (host:pid:tid)."},
-	{Name: FieldErrorCode, Type: "keyword", Description: "Failure class of a torch or NCCL line outside vLLM (a training job's, another server's): the values of vllm.error.kind (nccl, nccl_timeout, cuda_error, cuda_oom...)."},
 	{Name: FieldCUDADevice, Type: "long", Description: "CUDA device (ordinal in the process, after CUDA_VISIBLE_DEVICES) that NCCL's line is about: its [dev] after host:pid:tid."},
 	{Name: FieldRank, Type: "long", Description: "Worker rank within its engine, from the vLLM process prefix (VllmWorker rank=N; Worker_TP3 or VllmWorker TP3 without pipeline stages) or PyTorch's [rankN]."},
 	{Name: FieldHostIP, Type: "ip", Description: "Address of the node a Ray actor ran on, from its prefix (RayWorkerWrapper pid=5, ip=10.0.0.5)."},

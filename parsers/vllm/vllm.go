@@ -397,26 +397,25 @@ func (p *Parser) library(ev *event.Event, l *Line, msg, first, rest string) bool
 	p.setTime(ev, l)
 	setProcess(ev, l)
 	if ds, _ := ev.GetString(event.FieldDataset); ds != DatasetServer {
-		// a training job's or another server's torch or NCCL line: its failure class is not a
-		// vLLM engine's (AdoptLibraryLine moves it back in a pod that turns out to be vLLM's)
+		// a training job's or another server's torch or NCCL line: its failure class is a GPU
+		// workload's, not a vLLM engine's (AdoptLibraryLine moves it back in a pod that turns
+		// out to be vLLM's)
 		if k, ok := ev.GetString(FieldErrorKind); ok {
 			ev.Delete(FieldErrorKind)
-			ev.SetString(FieldErrorCode, k)
+			if !ev.Has(parseutil.FieldGPUErrorKind) {
+				ev.SetString(parseutil.FieldGPUErrorKind, k)
+			}
 		}
 	}
 	return true
 }
 
-// FieldErrorCode holds the failure class of a torch or NCCL line outside vLLM (the values of
-// vllm.error.kind: nccl, nccl_timeout, cuda_error, cuda_oom...).
-const FieldErrorCode = "error.code"
-
 // AdoptLibraryLine makes a torch or NCCL line vLLM's (DatasetServer), its failure class
 // vllm.error.kind again: the parse processor's call for a pod whose lines were vLLM's before.
 func AdoptLibraryLine(ev *event.Event) {
 	ev.SetString(event.FieldDataset, DatasetServer)
-	if k, ok := ev.GetString(FieldErrorCode); ok {
-		ev.Delete(FieldErrorCode)
+	if k, ok := ev.GetString(parseutil.FieldGPUErrorKind); ok && !ev.Has(FieldErrorKind) {
+		ev.Delete(parseutil.FieldGPUErrorKind)
 		ev.SetString(FieldErrorKind, k)
 	}
 }

@@ -121,10 +121,10 @@ func TestLibraryLinesDataset(t *testing.T) {
 		if ds, _ := last.GetString("event.dataset"); ds != c.want {
 			t.Errorf("%s/%s %q: dataset %q, want %q", c.pod, c.container, last.Message(), ds, c.want)
 		}
-		// the failure class: vLLM's field on vLLM's lines, error.code on a training job's
-		kind, code := last.Has("vllm.error.kind"), last.Has("error.code")
+		// the failure class: vLLM's field on vLLM's lines, gpu.error.kind on a training job's
+		kind, code := last.Has("vllm.error.kind"), last.Has("gpu.error.kind")
 		if vllmLine := c.want == "vllm.server"; kind != vllmLine || code == vllmLine {
-			t.Errorf("%s/%s %q: vllm.error.kind %v, error.code %v: %s", c.pod, c.container, last.Message(), kind, code, last.AppendJSON(nil))
+			t.Errorf("%s/%s %q: vllm.error.kind %v, gpu.error.kind %v: %s", c.pod, c.container, last.Message(), kind, code, last.AppendJSON(nil))
 		}
 	}
 }
