@@ -35,10 +35,16 @@ func klogValueAccept(l *vllm.Line) (ok, done bool) {
 // whole configuration as JSON at every start that way. The lines up to the next klog header
 // are that message.
 
-// klogMessageStart reports whether a line is a klog header whose message is empty.
+// klogMessageStart reports whether a line is a klog header whose message is empty, or one whose
+// message opens a JSON object or array at its end and prints it indented under it (the SR-IOV
+// device plugin's "raw ResourceList: {").
 func klogMessageStart(l *vllm.Line) bool {
 	b := strings.TrimRight(l.Body, " ")
-	return l.Header == "" && len(b) > 20 && strings.IndexByte(b, ']') == len(b)-1 && klogHeader(b)
+	if l.Header != "" || len(b) <= 20 {
+		return false
+	}
+	last := b[len(b)-1]
+	return (strings.IndexByte(b, ']') == len(b)-1 || last == '{' || last == '[') && klogHeader(b)
 }
 
 // klogMessageAccept reports whether l goes on with such a message: any line but another klog
