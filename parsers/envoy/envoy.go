@@ -40,7 +40,7 @@ const (
 	FieldResponseFlags   = "envoy.response_flags"
 	FieldResponseDetails = "envoy.response_code_details"
 	FieldDuration        = pu.FieldEventDuration
-	FieldUserAgent       = "user_agent.original"
+	FieldUserAgent       = pu.FieldUserAgent
 	FieldDomain          = pu.FieldURLDomain
 )
 
@@ -52,7 +52,7 @@ var AccessFields = append(uvicorn.Fields[:len(uvicorn.Fields):len(uvicorn.Fields
 	parsers.Field{Name: FieldResponseFlags, Type: "keyword", Description: "Envoy's response flags, why it failed the request: UF (upstream connection failure), UH (no healthy upstream), URX (retries exhausted), UT (upstream timeout), UC (upstream connection termination), NR (no route), DC (downstream disconnect)..."},
 	parsers.Field{Name: FieldResponseDetails, Type: "keyword", Description: "Envoy's response code details (via_upstream, upstream_reset_before_response_started{...})."},
 	pu.Field(pu.FieldEventDuration),
-	parsers.Field{Name: FieldUserAgent, Type: "keyword", Description: "User-Agent header of the request."},
+	pu.Field(pu.FieldUserAgent),
 	pu.Field(pu.FieldURLDomain),
 )
 

@@ -117,7 +117,11 @@ func pairs(ev *event.Event, s string) bool {
 		level = wrapped
 	}
 	h.set(ev)
-	pu.Finish(ev, pu.DatasetOr(ev, contentDataset(ev)), level)
+	ds := pu.GPUDataset(ev)
+	if ds == "" {
+		ds = contentDataset(ev) // only for a line the container did not place
+	}
+	pu.Finish(ev, ds, level)
 	if cut {
 		ev.AddTag(TagCut)
 	}
@@ -290,8 +294,8 @@ func splitFields(s string) (msg, fields string) {
 	return strings.TrimRight(s, " "), ""
 }
 
-// contentDataset is the dataset of a logfmt line from a container not of the GPU stack's names
-// (DatasetOr tries those first), or one sluice cannot name (Docker's json-file path gives only its
+// contentDataset is the dataset of a logfmt line from a container not of the GPU stack's names,
+// or one sluice cannot name (Docker's json-file path gives only its
 // id): dcgm-exporter's when the message is one of dcgm-exporter's own, so that an exporter run
 // under another name or with docker keeps its lines under gpu.*; else generic.logfmt.
 func contentDataset(ev *event.Event) string {

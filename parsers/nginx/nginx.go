@@ -37,7 +37,7 @@ const (
 	FieldBodyBytes     = "http.response.body.bytes"
 	FieldRequestBytes  = "http.request.bytes"
 	FieldReferrer      = "http.request.referrer"
-	FieldUserAgent     = "user_agent.original"
+	FieldUserAgent     = pu.FieldUserAgent
 	FieldDuration      = pu.FieldEventDuration
 	FieldDomain        = pu.FieldURLDomain
 	FieldUpstreamName  = "nginx.ingress_controller.upstream.name"
@@ -58,7 +58,7 @@ var Info = parsers.Info{
 		parsers.Field{Name: FieldBodyBytes, Type: "long", Description: "Bytes of the response body nginx sent ($body_bytes_sent)."},
 		parsers.Field{Name: FieldRequestBytes, Type: "long", Description: "Bytes of the request, line and headers included ($request_length)."},
 		parsers.Field{Name: FieldReferrer, Type: "keyword", Description: "Referer header of the request."},
-		parsers.Field{Name: FieldUserAgent, Type: "keyword", Description: "User-Agent header of the request."},
+		pu.Field(pu.FieldUserAgent),
 		pu.Field(pu.FieldEventDuration),
 		pu.Field(pu.FieldURLDomain),
 		parsers.Field{Name: FieldUpstreamName, Type: "keyword", Description: "Backend ingress-nginx routed to: <namespace>-<service>-<port>."},

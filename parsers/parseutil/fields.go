@@ -30,6 +30,7 @@ var shared = []parsers.Field{
 	{Name: event.FieldEventAction, Type: "keyword", Description: "Kind of line within a dataset (for gpu.xid: xid, sxid, gpu-fallen-off-bus, gpu-identified, nvrm)."},
 	{Name: FieldEventDuration, Type: "long", Description: "How long the request took, in nanoseconds: nginx's $request_time, Envoy's %DURATION%, a Ray Serve request line's time."},
 	{Name: FieldEventReason, Type: "keyword", Description: "Reason of a Kubernetes event (BackOff, FailedScheduling, Unhealthy), or why the kubelet failed a pod's container (CrashLoopBackOff, ErrImagePull)."},
+	{Name: FieldUserAgent, Type: "keyword", Description: "User-Agent header of the request (nginx's and Envoy's access lines)."},
 	{Name: FieldURLDomain, Type: "keyword", Description: "Host the request named: nginx error_log's host, Envoy's :authority."},
 	{Name: FieldVLLMRequestID, Type: "keyword", Description: "vLLM request id (chatcmpl-..., cmpl-...) of every line about a request: lifecycle, failures, warnings and errors that name one, the KV-transfer connectors' and the scheduler's lines about one (NIXL, P2P NCCL, LMCache); a list for 'Aborted request(s)'."},
 }
@@ -45,11 +46,13 @@ const (
 // FieldHTTPRequestID is ECS's id of an HTTP request.
 const FieldHTTPRequestID = "http.request.id"
 
-// ECS fields that several parsers set: a request's duration and host, an event's reason.
+// ECS fields that several parsers set: a request's duration, host and user agent, an event's
+// reason.
 const (
 	FieldEventDuration = "event.duration"
 	FieldEventReason   = "event.reason"
 	FieldURLDomain     = "url.domain"
+	FieldUserAgent     = "user_agent.original"
 )
 
 // FieldThread is the id of the thread that wrote the line.

@@ -318,6 +318,12 @@ func (r *rec) litellm(s string) bool {
 // LiteLLM is one record of LiteLLM's text format (LiteLLMRecord).
 type LiteLLM struct{ Logger, Level, Origin, Msg string }
 
+// IsLiteLLMRecord reports whether s opens a LiteLLM text record.
+func IsLiteLLMRecord(s string) bool {
+	_, ok := LiteLLMRecord(s)
+	return ok
+}
+
 // LiteLLMRecord reads the header of a LiteLLM text record, "10:09:50 - LiteLLM Proxy:ERROR:
 // file.py:876 - message".
 func LiteLLMRecord(s string) (LiteLLM, bool) {

@@ -408,7 +408,7 @@ func startMode(l *vllm.Line) (int, bool) {
 // recordStart reports whether b opens a record of its own (a dated line, a level-first Python
 // record), which no open exception message takes.
 func recordStart(b string) bool {
-	return len(b) > 10 && b[0] == '2' && b[4] == '-' && b[7] == '-' || pyRecordError(b) || liteLLMRecord(b)
+	return len(b) > 10 && b[0] == '2' && b[4] == '-' && b[7] == '-' || pyRecordError(b) || pylog.IsLiteLLMRecord(b)
 }
 
 // tracingLevel reports whether b is what is left of a Rust tracing line once its time was read
@@ -460,21 +460,9 @@ func exitingAccept(l *vllm.Line, parts int) (ok, done bool) {
 // follow: a warning or worse, or one that names an exception (its router logs the failure of a
 // call to a backend at info, "... Exception litellm.APIConnectionError: ...", with the traceback).
 func liteLLMRecordError(b string) bool {
-	if len(b) < 24 || b[2] != ':' || b[8] != ' ' {
-		return false
-	}
 	rc, ok := pylog.LiteLLMRecord(b)
 	return ok && (rc.Level == "warning" || rc.Level == "error" || rc.Level == "critical" ||
 		strings.Contains(rc.Msg, "Exception"))
-}
-
-// liteLLMRecord reports whether b opens a LiteLLM record ("10:09:50 - LiteLLM Proxy:ERROR: ...").
-func liteLLMRecord(b string) bool {
-	if len(b) < 24 || b[2] != ':' || b[8] != ' ' {
-		return false
-	}
-	_, ok := pylog.LiteLLMRecord(b)
-	return ok
 }
 
 // pyRecordError reports whether b is an error record of a Python logging format that starts

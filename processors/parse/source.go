@@ -203,7 +203,8 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 	if host {
 		proc, _ = ev.GetString(event.FieldProcessName)
 	}
-	if ds, ok := ev.GetString(event.FieldDataset); ok && ds != "" {
+	ds, _ := ev.GetString(event.FieldDataset)
+	if ds != "" {
 		switch {
 		case (ds == vllm.DatasetTorch || ds == vllm.DatasetNCCL) && s.dataset == vllm.DatasetServer:
 			// torch's or NCCL's line in a pod whose lines were vLLM's: a vLLM server in a
@@ -236,8 +237,8 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 		}
 		ev.SetString(event.FieldDataset, ds)
 	}
-	if c := stackComponents[src.container]; c != "" {
-		if ds, _ := ev.GetString(event.FieldDataset); strings.HasPrefix(ds, "generic") {
+	if strings.HasPrefix(ds, "generic") {
+		if c := stackComponents[src.container]; c != "" {
 			ev.SetString(event.FieldDataset, c)
 		}
 	}
