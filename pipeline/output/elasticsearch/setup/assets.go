@@ -85,7 +85,7 @@ var searches = []savedSearch{
 		description: "Every error and critical line, once, from the errors streams.",
 		query:       QueryAllErrors,
 		columns: []string{event.FieldDataset, event.FieldK8sPodName, event.FieldK8sNodeName, event.FieldHostName,
-			"vllm.error.kind", event.FieldErrorType, event.FieldErrorMsg},
+			"vllm.error.kind", "gpu.error.kind", event.FieldErrorType, event.FieldErrorMsg},
 	},
 	{
 		id: SearchXid, view: DataViewID, title: "GPU Xid errors",
