@@ -16,6 +16,7 @@ const (
 	FieldDetail         = "gpu.xid.message"
 	FieldRecoveryAction = "gpu.xid.recovery_action"
 	FieldPCIBusID       = "gpu.pci_bus_id"
+	FieldPCIePort       = "gpu.pcie_port"
 	FieldUUID           = "gpu.uuid"
 	FieldSerial         = "gpu.serial_number"
 	FieldSXidCode       = "gpu.sxid.code"
@@ -57,6 +58,7 @@ var Info = parsers.Info{
 		parsers.Field{Name: FieldDetail, Type: "match_only_text", Description: "Text the driver logged after the Xid code (and pid, name)."},
 		parsers.Field{Name: FieldRecoveryAction, Type: "keyword", Description: "Recovery action the driver asks for in Xid 154 (None, GPU Reset Required, Node Reboot Required, ...)."},
 		parsers.Field{Name: FieldPCIBusID, Type: "keyword", Description: "PCI address of the GPU or NVSwitch as domain:bus:device, lowercase, without function (0000:3b:00), whichever way the line wrote it."},
+		parsers.Field{Name: FieldPCIePort, Type: "keyword", Description: "PCIe port (root or switch port, the kernel's pcieport) that logged an AER error, as domain:bus:device.function (0000:00:03.0): the port above the GPU whose link failed. The device below it, when the line names one, is gpu.pci_bus_id."},
 		pu.Field(FieldThread), pu.Field(pu.FieldLogMessage), pu.Field(pu.FieldLogFields),
 		parsers.Field{Name: FieldMIGInstance, Type: "long", Description: "MIG GPU instance an Xid names after the bus id (GPU-I:05)."},
 		parsers.Field{Name: FieldUUID, Type: "keyword", Description: "GPU UUID (GPU-...)."},

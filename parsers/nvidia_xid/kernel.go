@@ -1,6 +1,8 @@
 package nvidia_xid
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
@@ -53,18 +55,7 @@ func kernel(ev *event.Event, msg, level string) bool {
 	}
 	prefix(ev, pfx)
 	if lv, ok := aer(body); ok {
-		// The device that reported the error, else the port that logged it.
-		src := body
-		if k := strings.LastIndex(body, "received: "); k > 0 {
-			src = body[k:]
-		} else if k := strings.LastIndex(body, " from "); k > 0 {
-			src = body[k:]
-		}
-		if id := BusID(src); id != "" {
-			ev.SetString(FieldPCIBusID, id)
-		} else if id := BusID(body); id != "" {
-			ev.SetString(FieldPCIBusID, id)
-		}
+		aerDevices(ev, body)
 		ev.SetString(event.FieldEventAction, ActionPCIeAER)
 		// A GPU's or NVSwitch's (its driver reports it, or the report names NVIDIA's vendor id)
 		// is the GPU fault's companion, and so is an uncorrectable error of a root port, which
@@ -297,6 +288,59 @@ func humanMinute(s string) bool {
 func digits(s string) bool {
 	_, ok := pu.Atoi(s)
 	return ok
+}
+
+// aerDevices sets the devices an AER line names. The line is logged by the device it is about,
+// or by the PCIe port above it (the kernel's pcieport driver), which names the device that
+// reported the error when it is another ("error received: 0000:02:00.0", older kernels'
+// "id=0200" requester id; "from" in some reports). A port is not a GPU: its address goes to
+// gpu.pcie_port with its function (ports differ by function), gpu.pci_bus_id to the device below.
+func aerDevices(ev *event.Event, body string) {
+	src := ""
+	if k := strings.LastIndex(body, "received: "); k > 0 {
+		src = body[k+len("received: "):]
+	} else if k := strings.LastIndex(body, " from "); k > 0 {
+		src = body[k:]
+	} else if k := strings.Index(body, ", id="); k > 0 {
+		src = body[k+2:] // "PCIe Bus Error: ..., id=0100(Receiver ID)"
+	}
+	port, ok := strings.CutPrefix(body, "pcieport ")
+	if !ok {
+		if id := BusID(src); id != "" {
+			ev.SetString(FieldPCIBusID, id)
+		} else if id := BusID(body); id != "" {
+			ev.SetString(FieldPCIBusID, id)
+		}
+		return
+	}
+	addr, _, _ := strings.Cut(port, ": ")
+	if len(addr) != len("0000:00:00.0") || BusID(addr) == "" {
+		return
+	}
+	addr = lowerHex(addr)
+	ev.SetString(FieldPCIePort, addr)
+	dev := ""
+	if id, ok := strings.CutPrefix(src, "id="); ok {
+		dev = requesterID(addr[:4], id)
+	} else if BusID(src) != "" {
+		dev, _, _ = strings.Cut(lowerHex(strings.TrimPrefix(src, " from ")), " ")
+		dev = strings.TrimRight(dev, ",;")
+	}
+	if dev != "" && dev != addr {
+		if id := BusID(dev); id != "" {
+			ev.SetString(FieldPCIBusID, id)
+		}
+	}
+}
+
+// requesterID turns the PCIe requester id older kernels print ("id=0200": bus 8 bits, device 5,
+// function 3, in hex) into an address in the port's domain, "" when it is not one.
+func requesterID(domain, id string) string {
+	if len(id) < 4 || !hex(id[:4]) || len(id) > 4 && isHexByte(id[4]) {
+		return ""
+	}
+	n, _ := strconv.ParseUint(id[:4], 16, 16)
+	return fmt.Sprintf("%s:%02x:%02x.%x", domain, n>>8, n>>3&0x1f, n&7)
 }
 
 // aer reports whether body is a PCIe AER line and its level: corrected errors are warnings,

@@ -33,8 +33,10 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			if bus, ok := ev.GetString(FieldPCIBusID); ok && p.ids.known(where(ev), bus) {
 				ev.SetString(event.FieldDataset, pu.DatasetXid)
 				ds = pu.DatasetXid
-			} else if ok {
+			} else {
+				// another device's, or a port's whose device below is not known as a GPU
 				ev.Delete(FieldPCIBusID)
+				ev.Delete(FieldPCIePort)
 			}
 		}
 	}
