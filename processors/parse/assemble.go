@@ -30,6 +30,7 @@ type pending struct {
 	batchKey string
 	live     bool
 	touched  bool
+	lead     bool // the record opens with an empty line (item.lead)
 }
 
 // Group modes: what the next line must be to continue the group.
@@ -56,6 +57,8 @@ const (
 	modeJava           // a Java record's exception: "java.net.X: ...", "\tat ..." frames, "Caused by: ..." (javastack.go)
 	modeEnvoy          // an Envoy message of several lines in Istio's layout, up to "\tthread=N" (envoyAccept)
 	modeExiting        // a Beat's "Exiting: ..." on stderr, and the configuration it prints under it (exitingAccept)
+	modeBlank          // an empty line, which NCCL prints before each WARN (ncclWarn)
+	modeRecord         // a logging record whose message opens with a newline (vLLM's banner): its lines repeat the header
 )
 
 // maxMessageLines bounds the lines an exception's open message takes (a worker's message inside
@@ -92,7 +95,7 @@ type assembly struct {
 func (a *assembly) emit(pd *pending, ev *event.Event) {
 	pd.live = false
 	a.holds = append(a.holds, pd.holds...)
-	a.out = append(a.out, item{ev: ev, src: pd.src, seq: pd.seq})
+	a.out = append(a.out, item{ev: ev, src: pd.src, seq: pd.seq, lead: pd.lead})
 }
 
 // assemble joins split lines and groups tracebacks, returning the events to send in order
@@ -180,7 +183,19 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 		sl = &joined
 	}
 	gk := groupKey{streamKey{l.src, l.stream}, sl.Proc}
-	if g := p.groups[gk]; g != nil {
+	lead := false
+	if g := p.groups[gk]; g != nil && g.mode == modeBlank {
+		delete(p.groups, gk)
+		if ncclWarn(sl.Body) {
+			// NCCL writes "\n" before each WARN's header (its debug.cc): the empty line is
+			// the WARN's, whose event holds its acknowledgement and, once parsed, its text.
+			g.live = false
+			a.holds = append(a.holds, g.holds...)
+			lead = true
+		} else {
+			a.emit(&g.pending, g.close())
+		}
+	} else if g != nil {
 		if g.accept(sl) {
 			p.extend(a, g, ev, sl)
 			if g.mode == modeDone {
@@ -198,6 +213,7 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 	if mode, ok := startMode(sl); ok {
 		g := &group{pending: p.newPending(ev, l.src, a.b.Key, a.now), header: sl.Header, mode: mode,
 			hdr: sl.Header != "", level: sl.Level, part: 1}
+		g.lead = lead
 		switch mode {
 		case modeSXid:
 			g.header = sxidKey(sl.Body) // what the report's further lines repeat
@@ -227,7 +243,15 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 		return
 	}
 	p.seq++
-	a.out = append(a.out, item{ev: ev, src: l.src, seq: p.seq, msg: msg, split: sl})
+	a.out = append(a.out, item{ev: ev, src: l.src, seq: p.seq, msg: msg, split: sl, lead: lead})
+}
+
+// restoreLead gives a parsed event the empty line its record opened with back at the start of
+// its message: the message stays the lines as written, and the parsers read the line itself.
+func (it *item) restoreLead() {
+	if it.lead {
+		it.ev.SetMessage("\n" + it.ev.Message())
+	}
 }
 
 // extend adds a line that continues g: to its current event while that has room; else the
@@ -335,6 +359,12 @@ func (g *group) joined() *event.Event {
 // fragments belong together rather than each becoming an event.
 func startMode(l *vllm.Line) (int, bool) {
 	switch {
+	case l.Body == "" && l.Header == "":
+		return modeBlank, true
+	case l.Body == "" && l.Level != "":
+		// a record's message that starts with a line break: vLLM's formatter writes the
+		// header again on each of its lines, up to the empty one that ends its banner
+		return modeRecord, true
 	case l.Header == "" && fabricStart(l.Body): // before the bracketed stamps of dmesg
 		return modeFabric, true
 	case l.Header == "" && strings.HasPrefix(l.Body, "Exiting: "):
@@ -403,6 +433,12 @@ func startMode(l *vllm.Line) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// ncclWarn reports whether b is an NCCL WARN line ("host:pid:tid [dev] file.cc:93 NCCL WARN
+// ..."), which NCCL's logger opens with an empty line.
+func ncclWarn(b string) bool {
+	return strings.Contains(b[:min(len(b), 256)], " NCCL WARN ")
 }
 
 // recordStart reports whether b opens a record of its own (a dated line, a level-first Python
@@ -476,6 +512,14 @@ func pyRecordError(b string) bool {
 
 // accept reports whether l continues the group, and moves the group's mode on.
 func (g *group) accept(l *vllm.Line) bool {
+	if l.Body == "" && l.Header != "" && l.Header == g.header && g.hdr && len(g.parts) < maxMessageLines {
+		// an empty line of the record's message (one that ends in line breaks): the
+		// formatter repeats the header on it as on every other line
+		if g.mode == modeRecord {
+			g.mode = modeDone // the line that ends a banner
+		}
+		return true
+	}
 	switch g.mode {
 	case modeKernel:
 		return kernelReportAccept(l)
@@ -538,6 +582,8 @@ func (g *group) accept(l *vllm.Line) bool {
 		return len(g.parts) < maxWarningLines
 	case modeNative:
 		return l.Header == "" && vllm.IsNativeErrorLine(l.Body)
+	case modeRecord:
+		return l.Header == g.header && len(g.parts) < maxMessageLines
 	case modeMaybe, modeProcess:
 		if g.mode == modeMaybe && l.Header == "" &&
 			(strings.HasPrefix(l.Body, "Exception raised from ") || strings.HasPrefix(l.Body, "  what():  ")) {

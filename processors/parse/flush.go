@@ -28,7 +28,7 @@ func (p *Processor) Flush(_ context.Context, now time.Time, final bool) *event.B
 	take := func(pd *pending, ev *event.Event) {
 		pd.live = false
 		holds = append(holds, pd.holds...)
-		out = append(out, item{ev: ev, src: pd.src, seq: pd.seq})
+		out = append(out, item{ev: ev, src: pd.src, seq: pd.seq, lead: pd.lead})
 		if key == "" {
 			key = pd.batchKey
 		}
@@ -58,6 +58,7 @@ func (p *Processor) Flush(_ context.Context, now time.Time, final bool) *event.B
 	sm := sourceMemo{now: p.now()}
 	for i, it := range out {
 		p.finish(it.ev, it.src, "", nil, &sm) // held events: assembled, or their split is gone
+		it.restoreLead()
 		evs[i] = it.ev
 	}
 	b := event.NewBatch(evs, nil)
@@ -79,10 +80,11 @@ func (p *Processor) Held() int {
 // timeout is how long the group waits for its next line: less when it may be complete already.
 func (g *group) timeout(c *MultilineConfig) time.Duration {
 	switch g.mode {
-	case modeAfter, modeMaybe, modeGoMaybe, modeNVRM, modeSXid, modeWrapped, modeFabric, modeAER, modeEDAC, modeEnvoy, modeExiting:
+	case modeAfter, modeMaybe, modeGoMaybe, modeNVRM, modeSXid, modeWrapped, modeFabric, modeAER, modeEDAC, modeEnvoy, modeExiting, modeBlank, modeRecord:
 		// complete already, most likely: a driver message, an SXid report and an installer
 		// message come whole in one write when they are wrapped, and most Fabric Manager
-		// records are one line
+		// records are one line; NCCL writes the empty line before a WARN with the WARN, and a logging
+		// record all its lines
 		return min(c.EndTimeout, c.Timeout)
 	}
 	return c.Timeout

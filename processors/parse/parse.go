@@ -183,6 +183,7 @@ func (p *Processor) Process(_ context.Context, b *event.Batch) error {
 	for i := range out {
 		it := &out[i]
 		p.finish(it.ev, it.src, it.msg, it.split, &sm)
+		it.restoreLead()
 		b.Events = append(b.Events, it.ev)
 	}
 	// The lines that did not come out were held or joined into a traceback, never dropped.
