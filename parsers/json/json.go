@@ -64,6 +64,8 @@ func Finish(ev *event.Event, rec Record, dataset string) {
 	}
 	if rec.k8sEvent && kubernetesEvent(ev, &rec) {
 		ds = DatasetK8sEvent
+	} else if rec.object {
+		aboutObject(ev, rec.Logger == "events")
 	}
 	if rec.envoy {
 		if lv, ok := envoy.Access(ev, pu.FieldLogFields+"."); ok {
@@ -130,6 +132,49 @@ func kubernetesEvent(ev *event.Event, rec *Record) bool {
 	return true
 }
 
+// aboutObject reads the object a controller's line is about into orchestrator.*, as a
+// Kubernetes event's (the controller that wrote the line is not that object), so that the
+// pod's own lines and the lines about why it did not run are found together:
+// controller-runtime's reconciled object ("Pod":{"name":"...","namespace":"..."}, Karpenter's
+// "could not schedule pod"), "pod":"namespace/name" or its name alone (Karpenter before v1),
+// and, on the events a controller logs (logger "events": Kueue's), the event's object and its
+// reason.
+func aboutObject(ev *event.Event, logged bool) {
+	get := func(k string) string {
+		s, _ := ev.GetString(pu.FieldLogFields + "." + k)
+		return s
+	}
+	kind, ns, name := "pod", get("Pod.namespace"), get("Pod.name")
+	if name == "" {
+		// "namespace/name", or the name alone beside the line's namespace
+		pod := get("pod")
+		if n, p, ok := strings.Cut(pod, "/"); ok {
+			ns, name = n, p
+		} else {
+			ns, name = get("namespace"), pod
+		}
+		if strings.IndexByte(name, '/') >= 0 {
+			name = ""
+		}
+	}
+	if name == "" && logged {
+		kind, ns, name = strings.ToLower(get("object.kind")), get("object.namespace"), get("object.name")
+		if kind != "" && name != "" {
+			if r := get("reason"); r != "" {
+				ev.SetString(FieldEventReason, r)
+			}
+		}
+	}
+	if kind == "" || name == "" {
+		return
+	}
+	ev.SetString(FieldOrchResourceType, kind)
+	ev.SetString(FieldOrchResourceName, name)
+	if ns != "" {
+		ev.SetString(FieldOrchNamespace, ns)
+	}
+}
+
 // DatasetKlog is the dataset of klog's lines, which the klog parser gives its text form.
 const DatasetKlog = "generic.klog"
 
@@ -188,6 +233,8 @@ type Record struct {
 	v                    int64
 	// k8sEvent: the line has an involvedObject, as a Kubernetes event does
 	k8sEvent bool
+	// object: the line names an object a controller works on (aboutObject)
+	object bool
 	// envoy: the line has a response_code, as Envoy's JSON access log does
 	envoy bool
 	// dataset: the line's own event.dataset (ECS loggers: Elasticsearch's "elasticsearch.server")
@@ -305,6 +352,9 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		return false
 	case "involvedObject":
 		rec.k8sEvent = v.IsObject()
+		return false
+	case "Pod", "pod", "object":
+		rec.object = true
 		return false
 	case "controller":
 		// controller-runtime names the reconciler in its own errors, which have no logger.

@@ -112,6 +112,7 @@ func body(ev *event.Event, b string) string {
 		ev.SetString(pu.FieldLogMessage, msg)
 		if rest != "" {
 			kv := pu.NewKV(rest)
+			var podName, podNS string // pod="name" namespace="ns" (HAMi's scheduler)
 			for {
 				k, v, ok := kv.Next()
 				if !ok {
@@ -128,7 +129,11 @@ func body(ev *event.Event, b string) string {
 				case "err":
 					syncFailure(ev, v)
 				case "pod":
-					kubeletPod(ev, v)
+					if !kubeletPod(ev, v) {
+						podName = v
+					}
+				case "namespace":
+					podNS = v
 				case "pods": // SyncLoop ADD/UPDATE/DELETE of one pod: pods=["namespace/name"]
 					if p, ok := strings.CutPrefix(v, `["`); ok && strings.HasSuffix(p, `"]`) && !strings.Contains(p, `",`) {
 						kubeletPod(ev, p[:len(p)-2])
@@ -136,24 +141,72 @@ func body(ev *event.Event, b string) string {
 				}
 				pu.SetField(ev, k, event.String(v))
 			}
+			if podName != "" && podNS != "" {
+				kubeletPod(ev, podNS+"/"+podName)
+			}
 		}
+		return ""
+	}
+	if loggedEvent(ev, b) {
 		return ""
 	}
 	ev.SetString(pu.FieldLogMessage, b)
 	return ""
 }
 
+// loggedEvent reads an event client-go's recorder logs as it sends it (the cluster autoscaler's
+// TriggeredScaleUp, the scheduler's, a controller's): Event(v1.ObjectReference{Kind:"Pod",
+// Namespace:"ns", Name:"name", ...}): type: 'Normal' reason: 'TriggeredScaleUp' <note>. Its
+// object goes to orchestrator.*, its reason to event.reason, and its note is log.message.
+func loggedEvent(ev *event.Event, b string) bool {
+	ref, ok := strings.CutPrefix(b, "Event(v1.ObjectReference{")
+	if !ok {
+		return false
+	}
+	ref, rest, ok := strings.Cut(ref, "}): type: '")
+	if !ok {
+		return false
+	}
+	_, rest, ok = strings.Cut(rest, "' reason: '")
+	if !ok {
+		return false
+	}
+	reason, note, ok := strings.Cut(rest, "'")
+	member := func(name string) string {
+		k := strings.Index(ref, name+`:"`)
+		if k < 0 || k > 0 && ref[k-1] != ' ' {
+			return ""
+		}
+		v, _, _ := strings.Cut(ref[k+len(name)+2:], `"`)
+		return v
+	}
+	kind, name := member("Kind"), member("Name")
+	if !ok || kind == "" || name == "" || reason == "" {
+		return false
+	}
+	ev.SetString(pu.FieldOrchResourceType, strings.ToLower(kind))
+	ev.SetString(pu.FieldOrchResourceName, name)
+	if ns := member("Namespace"); ns != "" {
+		ev.SetString(pu.FieldOrchNamespace, ns)
+	}
+	ev.SetString(pu.FieldEventReason, reason)
+	ev.SetString(pu.FieldLogMessage, strings.TrimPrefix(note, " "))
+	return true
+}
+
 // kubeletPod reads the kubelet's pod="namespace/name", the pod its line is about, into the
 // orchestrator.* fields a Kubernetes event's object goes to (the kubelet that wrote the line is
 // not that pod), so that a probe failure, an eviction or a GPU allocation is found with the pod.
-func kubeletPod(ev *event.Event, v string) {
+// It reports false, setting nothing, when v is not "namespace/name".
+func kubeletPod(ev *event.Event, v string) bool {
 	ns, name, ok := strings.Cut(v, "/")
 	if !ok || ns == "" || name == "" || strings.IndexByte(name, '/') >= 0 {
-		return
+		return false
 	}
 	ev.SetString(pu.FieldOrchNamespace, ns)
 	ev.SetString(pu.FieldOrchResourceType, "pod")
 	ev.SetString(pu.FieldOrchResourceName, name)
+	return true
 }
 
 // FieldEventReason is the reason of a container's failure the kubelet names (CrashLoopBackOff,
