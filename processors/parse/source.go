@@ -239,7 +239,7 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 		ev.SetString(event.FieldDataset, ds)
 	}
 	if strings.HasPrefix(ds, "generic") {
-		if c := stackComponents[src.container]; c != "" {
+		if c := componentDataset(src.pod, src.container); c != "" {
 			ev.SetString(event.FieldDataset, c)
 		}
 	}
@@ -282,6 +282,42 @@ var stackComponents = map[string]string{
 	"grafana":           "grafana.log",
 	"coredns":           "coredns.log",
 	"sluice":            "sluice.log",
+	// What a GPU pod that stays Pending, or a GPU node that does not come, is explained by:
+	// Kubernetes' own components (Elastic's names for them), the node problem detector, the
+	// operators that create vLLM's pods (KubeRay), HAMi's GPU-sharing scheduler extender.
+	"kube-scheduler":          "kubernetes.scheduler",
+	"kube-controller-manager": "kubernetes.controllermanager",
+	"kube-apiserver":          "kubernetes.apiserver",
+	"kube-proxy":              "kubernetes.proxy",
+	"node-problem-detector":   "kubernetes.node_problem_detector",
+	"kuberay-operator":        "kuberay.operator",
+	"vgpu-scheduler-extender": "hami.scheduler",
+}
+
+// controllerPods are the components whose container has a name that says nothing (controller,
+// manager), told apart by their pod's name, as their Helm charts and manifests name them.
+var controllerPods = []struct{ pod, container, dataset string }{
+	{"karpenter-", "controller", "karpenter.controller"},
+	{"kueue-controller-manager-", "manager", "kueue.controller"},
+	{"lws-controller-manager-", "manager", "lws.controller"},
+}
+
+// componentDataset returns the dataset of a stack or cluster component's container, "" for
+// another. The cluster autoscaler's chart names its container for the cloud
+// (aws-cluster-autoscaler).
+func componentDataset(pod, container string) string {
+	if c := stackComponents[container]; c != "" {
+		return c
+	}
+	if strings.HasSuffix(container, "cluster-autoscaler") {
+		return "kubernetes.cluster_autoscaler"
+	}
+	for _, c := range controllerPods {
+		if container == c.container && strings.HasPrefix(pod, c.pod) {
+			return c.dataset
+		}
+	}
+	return ""
 }
 
 // servingDataset is the dataset of an unrecognised line from an LLM-serving container before

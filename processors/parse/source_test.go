@@ -2,6 +2,7 @@ package parse
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -240,8 +241,19 @@ func TestStackComponentDatasets(t *testing.T) {
 		// Elasticsearch states its own
 		{"elasticsearch", `{"@timestamp":"2025-01-01T00:00:00.000Z","log.level":"INFO","message":"started","ecs.version":"1.2.0","service.name":"ES_ECS","event.dataset":"elasticsearch.server","process.thread.name":"main","log.logger":"org.elasticsearch.node.Node"}`, "elasticsearch.server"},
 		{"web", "a line no parser reads", p.cfg.FallbackDataset},
+		// why a GPU pod stays Pending: the scheduler, the autoscaler (its chart names the
+		// container for the cloud), Karpenter and Kueue by their pods' names
+		{"kube-scheduler", `I1220 04:51:22.347134       1 schedule_one.go:1055] "Unable to schedule pod; no fit; waiting" pod="default/vllm-0" err="0/4 nodes are available: 4 Insufficient nvidia.com/gpu."`, "kubernetes.scheduler"},
+		{"aws-cluster-autoscaler", `I0405 17:44:49.931928       1 filter_out_daemon_sets.go:47] Filtered out 0 daemon set pods, 1 unschedulable pods left`, "kubernetes.cluster_autoscaler"},
+		{"karpenter-7d8f9b6c5-abcde/controller", `{"level":"ERROR","time":"2024-07-18T04:12:31.208Z","logger":"controller.provisioner","message":"Could not schedule pod","pod":"vllm-0"}`, "karpenter.controller"},
+		{"kueue-controller-manager-5f8d7c6b9-q4wzt/manager", `{"level":"info","ts":"2024-01-11T14:21:03.8Z","logger":"events","msg":"Admitted by ClusterQueue q","type":"Normal","object":{"kind":"Workload","namespace":"ml","name":"job-a"},"reason":"Admitted"}`, "kueue.controller"},
+		{"myapp-5f8d7c6b9-q4wzt/manager", "a line no parser reads", p.cfg.FallbackDataset},
 	} {
 		ev := event.NewMessage(c.line, t0)
+		if pod, container, ok := strings.Cut(c.container, "/"); ok {
+			ev.SetString("kubernetes.pod.name", pod)
+			c.container = container
+		}
 		ev.SetString("kubernetes.container.name", c.container)
 		p.ParseEvent(ev)
 		if ds, _ := ev.GetString(event.FieldDataset); ds != c.want {
