@@ -25,6 +25,7 @@ const (
 	SearchXid         = "sluice-gpu-xid-errors"
 	SearchEngineErrs  = "sluice-engine-errors-tracebacks"
 	SearchGateway     = "sluice-gateway-errors"
+	SearchPods        = "sluice-pods-not-running"
 	DashboardFailures = "sluice-inference-failures"
 	DashboardServing  = "sluice-vllm-serving"
 	DashboardGPU      = "sluice-gpu-health"
@@ -93,6 +94,13 @@ var searches = []savedSearch{
 		query:       QueryGPU,
 		columns: []string{event.FieldK8sNodeName, event.FieldHostName, "gpu.pci_bus_id", "gpu.xid.code", "gpu.xid.name",
 			"gpu.xid.cause", "gpu.xid.recovery_action", "gpu.xid.message"},
+	},
+	{
+		id: SearchPods, view: DataViewID, title: "Why a pod is not running",
+		description: "What the cluster said about a pod, from outside it: the scheduler's no fit (Insufficient nvidia.com/gpu), the autoscaler's and Karpenter's scale-up or could not schedule, Kueue's admission, the kubelet's probe failures, restarts and GPU allocation, Kubernetes events. Filter orchestrator.resource.name on the pod.",
+		query:       `orchestrator.resource.type:"pod" and not log.level:("debug" or "trace")`,
+		columns: []string{"orchestrator.namespace", "orchestrator.resource.name", event.FieldDataset, "event.reason",
+			event.FieldLogLevel, "log.message"},
 	},
 	{
 		id: SearchEngineErrs, view: DataViewID, title: "Engine errors and tracebacks",

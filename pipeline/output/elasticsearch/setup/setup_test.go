@@ -128,10 +128,10 @@ func TestAssetsStructure(t *testing.T) {
 			}
 		}
 	}
-	if byType["index-pattern"] != 4 || byType["search"] != 6 || byType["lens"] != 12 || byType["dashboard"] != 4 {
+	if byType["index-pattern"] != 4 || byType["search"] != 7 || byType["lens"] != 12 || byType["dashboard"] != 4 {
 		t.Errorf("objects by type: %v", byType)
 	}
-	for _, title := range []string{"Failed inference requests", "Gateway errors", "GPU Xid errors", "Engine errors and tracebacks", "All errors",
+	for _, title := range []string{"Failed inference requests", "Gateway errors", "GPU Xid errors", "Engine errors and tracebacks", "All errors", "Why a pod is not running",
 		"Inference failures", "vLLM serving", "GPU health", "Pipeline"} {
 		if !strings.Contains(string(data), `"title":"`+title+`"`) {
 			t.Errorf("no saved search %q", title)
