@@ -17,6 +17,7 @@ import (
 
 	"github.com/sluice-dev/sluice/internal/testsvc"
 	"github.com/sluice-dev/sluice/parsers/builtin"
+	"github.com/sluice-dev/sluice/parsers/klog"
 	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"
@@ -63,6 +64,12 @@ func TestThreeQuestionsOnElasticsearch(t *testing.T) {
 	if len(got) != 1 || got[0].Get("gpu.xid.code").Int() != 79 {
 		t.Errorf("GPU question: %d hits %v", len(got), got)
 	}
+	// Why is a pod not running: what the scheduler and the kubelet said about it, found by the
+	// pod's name although neither wrote it.
+	got = search(t, base, logs, setup.QueryPods, run)
+	if pods := hitValues(got, "orchestrator.resource.name"); !slices.Equal(slices.Sorted(slices.Values(pods)), []string{"vllm-a", "vllm-c"}) {
+		t.Errorf("pods question: %v, want [vllm-a vllm-c]", pods)
+	}
 	// All errors in the last hour: every error once.
 	got = search(t, base, errs, setup.QueryAllErrors, run)
 	if len(got) != wantErrors || wantErrors < 8 {
@@ -91,6 +98,9 @@ func e2eEvents(t *testing.T) []*event.Event {
 		line{"b", fmt.Sprintf("INFO %s async_llm_engine.py:120] Finished request cmpl-b1.", at(8))},
 		line{"b", fmt.Sprintf("INFO %s async_llm_engine.py:133] Aborted request cmpl-b4.", at(9))},
 		line{"node", "NVRM: Xid (PCI:0000:3b:00): 79, pid='<unknown>', name=<unknown>, GPU has fallen off the bus."},
+		// a fourth pod that never ran, and the kubelet about pod a
+		line{"scheduler", "I" + now.Add(9*time.Second).Format("0102 15:04:05.000000") + `       1 schedule_one.go:1055] "Unable to schedule pod; no fit; waiting" pod="inference/vllm-c" err="0/4 nodes are available: 4 Insufficient nvidia.com/gpu."`},
+		line{"kubelet", "I" + now.Add(9*time.Second).Format("0102 15:04:05.000000") + `    2187 prober.go:107] "Probe failed" probeType="Readiness" pod="inference/vllm-a" podUID="0f3c" containerName="vllm" probeResult="failure" output="HTTP probe failed with statuscode: 503"`},
 		line{"a", fmt.Sprintf("(EngineCore pid=112) ERROR %s [core.py:1131] torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 50.00 MiB.", at(10))},
 		line{"a", fmt.Sprintf("(APIServer pid=1) ERROR %s [async_llm.py:699] vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue. See stack trace (above) for the root cause.", at(10))},
 	)
@@ -103,11 +113,16 @@ func e2eEvents(t *testing.T) []*event.Event {
 		ls = append(ls, line{"b", fmt.Sprintf("INFO %s async_llm_engine.py:120] Finished request cmpl-b%d.", at(12), i)})
 	}
 	p, _ := newProc(t, nil)
-	vp, xp := vllm.New(vllm.Options{}), nvidia_xid.New()
+	vp, xp, kp := vllm.New(vllm.Options{}), nvidia_xid.New(), klog.New()
 	var out []*event.Event
 	for _, l := range ls {
 		ev := event.NewMessage(l.text, now.Add(30*time.Second))
 		switch l.pod {
+		case "scheduler", "kubelet":
+			ev.SetString(event.FieldK8sPodName, l.pod)
+			if !kp.Parse(ev) {
+				t.Fatalf("not a klog line: %s", l.text)
+			}
 		case "node":
 			ev.SetString(event.FieldHostName, "node-2")
 			if !xp.Parse(ev) {

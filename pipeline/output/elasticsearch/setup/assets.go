@@ -44,6 +44,9 @@ const (
 	QueryFailedRequests = `vllm.request.outcome:("failure" or "aborted")`
 	// QueryGPU answers "what happened to the GPU": on the logs view.
 	QueryGPU = `gpu.xid.code:* or gpu.sxid.code:*`
+	// QueryPods answers "why is this pod not running": every line about a pod from outside it
+	// (the scheduler, the autoscaler, Karpenter, the kubelet, events), on the logs view.
+	QueryPods = `orchestrator.resource.type:"pod"`
 	// QueryGatewayErrors answers "what did the client see": a gateway's 5xx answers, and the
 	// requests Envoy failed by its response flags (an upstream reset that left no status).
 	QueryGatewayErrors = `event.dataset:("nginx.ingress_controller" or "nginx.access" or "envoy.access" or "litellm.access") and ` +
@@ -98,7 +101,7 @@ var searches = []savedSearch{
 	{
 		id: SearchPods, view: DataViewID, title: "Why a pod is not running",
 		description: "What the cluster said about a pod, from outside it: the scheduler's no fit (Insufficient nvidia.com/gpu), the autoscaler's and Karpenter's scale-up or could not schedule, Kueue's admission, the kubelet's probe failures, restarts and GPU allocation, Kubernetes events. Filter orchestrator.resource.name on the pod.",
-		query:       `orchestrator.resource.type:"pod" and not log.level:("debug" or "trace")`,
+		query:       QueryPods,
 		columns: []string{"orchestrator.namespace", "orchestrator.resource.name", event.FieldDataset, "event.reason",
 			event.FieldLogLevel, "log.message"},
 	},
