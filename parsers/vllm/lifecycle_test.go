@@ -60,8 +60,8 @@ func TestMentionedID(t *testing.T) {
 	}
 }
 
-// SetRequestID gives http.request.id the X-Request-Id a request id was built from, when it is a
-// uuid's 32 hex digits (a gateway's $req_id, or vLLM's own random_uuid).
+// SetRequestID gives http.request.id the X-Request-Id a request id was built from, when it is
+// 32 hex digits (a gateway's $req_id) that are not a version 4 uuid's (vLLM's own random_uuid).
 func TestSetRequestIDHTTP(t *testing.T) {
 	t.Parallel()
 	const hex = "a7c98d98ac870f64981a997cd2f373a1"
@@ -74,6 +74,11 @@ func TestSetRequestIDHTTP(t *testing.T) {
 		"chatcmpl-abc":          "",
 		hex:                     "",
 		"classify-" + hex[:31]:  "",
+		// made by vLLM: version 4, variant 9
+		"chatcmpl-4656e70d011f4049913ba3b1ab64a702": "",
+		"cmpl-4eb6c0d2e3ad4e8fb0a6a1c2d3e4f5a6-0":   "",
+		"chatcmpl-4656e70d011f3049913ba3b1ab64a702": "4656e70d011f3049913ba3b1ab64a702", // version 3
+		"chatcmpl-4656e70d011f4049c13ba3b1ab64a702": "4656e70d011f4049c13ba3b1ab64a702", // variant c
 	} {
 		ev := event.New()
 		SetRequestID(ev, id)

@@ -200,8 +200,8 @@ func TestAccessTiedChatV06(t *testing.T) {
 	if len(sums) != 1 || str(sums[0], vllm.FieldRequestID) != id {
 		t.Fatalf("summaries %v", sums)
 	}
-	// the summary carries the X-Request-Id the id was built from, as a gateway logs it
-	if got := str(sums[0], "http.request.id"); got != "4656e70d011f4049913ba3b1ab64a702" {
-		t.Errorf("summary's http.request.id %q", got)
+	// vLLM made the id itself (a version 4 uuid: no X-Request-Id came), so no gateway logged it
+	if sums[0].Has("http.request.id") {
+		t.Errorf("summary's http.request.id %q from vLLM's own uuid", str(sums[0], "http.request.id"))
 	}
 }
