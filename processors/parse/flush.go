@@ -83,8 +83,8 @@ func (g *group) timeout(c *MultilineConfig) time.Duration {
 	case modeAfter, modeMaybe, modeGoMaybe, modeNVRM, modeSXid, modeWrapped, modeFabric, modeAER, modeEDAC, modeEnvoy, modeExiting, modeBlank, modeRecord:
 		// complete already, most likely: a driver message, an SXid report and an installer
 		// message come whole in one write when they are wrapped, and most Fabric Manager
-		// records are one line; NCCL writes the empty line before a WARN with the WARN, and a logging
-		// record all its lines
+		// records are one line; NCCL writes the empty line before a WARN with the WARN,
+		// and a logging record all its lines at once
 		return min(c.EndTimeout, c.Timeout)
 	}
 	return c.Timeout

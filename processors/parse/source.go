@@ -58,7 +58,7 @@ type item struct {
 	seq   uint64
 	msg   string
 	split *vllm.Line
-	lead  bool // an empty line came before it in its record (NCCL's before a WARN): see lead
+	lead  bool // an empty line came before it in its record (NCCL's before a WARN): see restoreLead
 }
 
 // frame removes the container framing, fills kubernetes.* from the log path, and finds the
