@@ -102,6 +102,29 @@ var messageContinuations = [...]string{
 	// and under torch_npu's (Ascend, vllm-ascend) "RuntimeError: The Inner error is reported as
 	// above...": what it says of asynchronous operators
 	"Since the operator is called asynchronously", "Note: ASCEND_LAUNCH_BLOCKING=1",
+	// and under a Hugging Face Hub error (huggingface_hub's HfHubHTTPError, transformers'
+	// OSError around it): why the model could not be fetched, after an empty line
+	"Cannot access gated repo for url ", "Access to model ", "Make sure to have access to it at ",
+	"Repository Not Found for url: ", "Entry Not Found for url: ", "Revision Not Found for url: ",
+	"Invalid rev id: ", "Please make sure you specified the correct `repo_id`",
+	"If you are trying to access a private or gated repo", "Invalid username or password.",
+	"Invalid credentials in Authorization header", "Checkout your internet connection",
+}
+
+// continuationFirst has the first bytes of messageContinuations, for a quick refusal.
+var continuationFirst = func() (t [256]bool) {
+	for _, p := range messageContinuations {
+		t[p[0]] = true
+	}
+	t['['] = true // cannError
+	return t
+}()
+
+// hubStatusLine reports whether body is the status line huggingface_hub puts in its error's
+// message under transformers' OSError: "401 Client Error. (Request ID: ...)".
+func hubStatusLine(body string) bool {
+	return len(body) > 16 && body[0] >= '4' && body[0] <= '5' && body[3] == ' ' &&
+		(strings.HasPrefix(body[4:], "Client Error") || strings.HasPrefix(body[4:], "Server Error"))
 }
 
 // cannError reports whether body is CANN's error line that torch_npu puts at the end of its
@@ -148,12 +171,14 @@ func MessageState(line string, state int) int {
 // message of the exception line before it rather than being a line of its own: a search for
 // errors must find one CUDA failure, not five.
 func IsMessageContinuation(body string) bool {
-	if len(body) < 11 || (body[0] != 'S' && body[0] != 'C' && body[0] != 'F' && body[0] != 'D' && body[0] != 'n' &&
-		body[0] != 'L' && body[0] != 'N' && body[0] != '[') {
+	if len(body) < 11 || !continuationFirst[body[0]] && (body[0] < '4' || body[0] > '5') {
 		return false
 	}
-	if body[0] == '[' {
+	switch {
+	case body[0] == '[':
 		return cannError(body)
+	case body[0] <= '5':
+		return hubStatusLine(body)
 	}
 	for _, p := range messageContinuations {
 		if strings.HasPrefix(body, p) {
@@ -263,6 +288,49 @@ func SplitException(line string, strict bool) (typ, msg string, ok bool) {
 		}
 	}
 	return typ, msg, true
+}
+
+// IsBareException reports whether b is a Python exception line standing alone, its traceback
+// not printed or not pasted (the exception line is what a bug report keeps): a GPU failure's
+// (IsGPUException), or any exception whose class is named with its module
+// ("huggingface_hub.errors.GatedRepoError: 403 Client Error.", "pydantic_core._pydantic_core.
+// ValidationError: 1 validation error for ParallelConfig") or is one of Python's own
+// ("RuntimeError: Engine core initialization failed."). A Java exception's class
+// ("java.net.ConnectException") is the java parser's.
+func IsBareException(b string) bool {
+	if len(b) < 12 || b[0] < 'A' || b[0] > 'z' {
+		return false
+	}
+	typ, msg, ok := SplitException(b, true)
+	if !ok || msg == "" || !strings.HasSuffix(typ, "Error") && !strings.HasSuffix(typ, "Exception") {
+		return false
+	}
+	if dot := strings.IndexByte(typ, '.'); dot > 0 {
+		switch typ[:dot] {
+		case "java", "javax", "jdk", "sun", "org", "com", "io", "net", "kotlin", "scala", "akka":
+			return Classify(b) != ""
+		}
+		return true
+	}
+	return builtinExceptions[typ] || Classify(b) != ""
+}
+
+// nvidiaFailure reports whether an exception line reports an NVIDIA user-space failure (driver
+// too old, NVML, library mismatch), which the parsers of the GPU stack's datasets read.
+func nvidiaFailure(b string) bool {
+	k, _ := parseutil.GPUFailure(b)
+	return k != ""
+}
+
+// builtinExceptions are Python's own exception classes that a program's failure ends in.
+var builtinExceptions = map[string]bool{
+	"RuntimeError": true, "ValueError": true, "TypeError": true, "KeyError": true, "IndexError": true,
+	"AttributeError": true, "AssertionError": true, "ImportError": true, "ModuleNotFoundError": true,
+	"OSError": true, "FileNotFoundError": true, "PermissionError": true, "ConnectionError": true,
+	"ConnectionRefusedError": true, "ConnectionResetError": true, "TimeoutError": true,
+	"NotImplementedError": true, "MemoryError": true, "RecursionError": true, "ZeroDivisionError": true,
+	"UnicodeDecodeError": true, "JSONDecodeError": true, "SystemError": true, "EOFError": true,
+	"BrokenPipeError": true, "IsADirectoryError": true, "NotADirectoryError": true, "OverflowError": true,
 }
 
 // IsGPUException reports whether b is a Python exception line of a GPU failure, standing alone

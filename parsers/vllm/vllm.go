@@ -83,8 +83,8 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 	}
 	if (l.Proc == "" || l.RankOnly) && l.Header == "" {
 		if (!multi || !isTraceStart(l.Body, rest)) && !IsFrameLine(l.Body) && !(l.RankOnly && multi) {
-			if !IsGPUException(l.Body) {
-				return false
+			if !IsBareException(l.Body) || !IsGPUException(l.Body) && nvidiaFailure(l.Body) {
+				return false // an NVIDIA user-space failure's dataset is the GPU stack's
 			}
 			// "torch.OutOfMemoryError: CUDA out of memory. ..." with no traceback before it
 			// (an excerpt, a program that prints only the exception), and the further lines of

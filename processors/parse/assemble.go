@@ -228,6 +228,9 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 		case modeMaybe:
 			g.msg = vllm.MessageState(sl.Body, vllm.MessageClosed)
 			g.native = sl.Header == "" && vllm.IsNativeErrorStart(sl.Body)
+		case modeAfter:
+			g.msg = vllm.MessageState(sl.Body, vllm.MessageClosed)
+			g.level = "error" // as the vllm parser reads a bare exception line
 		}
 		if mode == modeTrace && g.level == "" {
 			g.level = "error" // as the vllm parser reads a bare traceback
@@ -391,6 +394,11 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeMaybe, true
 	case l.Header == "" && vllm.IsNativeErrorStart(l.Body), l.Header == "" && vllm.IsGPUException(l.Body):
 		return modeMaybe, true
+	case l.Header == "" && vllm.IsBareException(l.Body):
+		// an exception line without its traceback (a bug report's excerpt): as after a
+		// traceback's, the further lines of its message go with it (pydantic's indented
+		// details, a Hugging Face error's reason after an empty line)
+		return modeAfter, true
 	case l.Header == "":
 		if file, _, _, _, ok := vllm.PyWarning(l.Body); ok && strings.HasSuffix(file, ".py") {
 			return modeWarning, true // its source line follows; sys:1 and frozen modules have none
