@@ -11,6 +11,7 @@ package klog
 
 import (
 	"strings"
+	"time"
 
 	"github.com/sluice-dev/sluice/parsers"
 	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
@@ -39,26 +40,40 @@ type Parser struct{}
 // New returns the parser.
 func New() *Parser { return &Parser{} }
 
-// Parse recognises "Lmmdd hh:mm:ss.uuuuuu threadid file:line] msg".
+// Parse recognises "Lmmdd hh:mm:ss.uuuuuu threadid file:line] msg", and glog's form with the
+// year since glog 0.7 ("E20260106 06:43:02.966156 5793 transfer_engine.cpp:820] msg", the
+// Mooncake transfer engine's).
 func (p *Parser) Parse(ev *event.Event) bool {
 	s := ev.Message()
-	if len(s) < 22 || s[5] != ' ' {
+	if len(s) < 22 {
 		return false
 	}
 	level, ok := levelOf(s[0])
 	if !ok {
 		return false
 	}
-	mon, day := pu.Digits2(s, 1), pu.Digits2(s, 3)
-	hh, mm, ss, ns, n, ok := pu.Clock(s[6:])
+	year, d := -1, 1 // where the month starts
+	if s[5] != ' ' {
+		if len(s) < 26 || s[9] != ' ' {
+			return false
+		}
+		year, d = pu.Digits2(s, 1)*100+pu.Digits2(s, 3), 5
+	}
+	mon, day := pu.Digits2(s, d), pu.Digits2(s, d+2)
+	hh, mm, ss, ns, n, ok := pu.Clock(s[d+5:])
 	if !ok || mon < 0 || day < 0 {
 		return false
 	}
-	t, ok := pu.WithoutYear(mon, day, hh, mm, ss, ns, pu.Reference(ev))
+	var t time.Time
+	if year < 0 {
+		t, ok = pu.WithoutYear(mon, day, hh, mm, ss, ns, pu.Reference(ev))
+	} else {
+		t, ok = time.Date(year, time.Month(mon), day, hh, mm, ss, ns, time.UTC), year >= 2000 && mon <= 12 && day <= 31
+	}
 	if !ok {
 		return false
 	}
-	rest := strings.TrimLeft(s[6+n:], " ")
+	rest := strings.TrimLeft(s[d+5+n:], " ")
 	sp := strings.IndexByte(rest, ' ')
 	if sp <= 0 {
 		return false
