@@ -10,9 +10,10 @@ import (
 
 // Loggers of the lines vLLM's processes write through libraries rather than vLLM's logger.
 const (
-	loggerTorch  = "torch"
-	loggerTriton = "triton"
-	loggerNCCL   = "nccl"
+	loggerTorch   = "torch"
+	loggerTriton  = "triton"
+	loggerNCCL    = "nccl"
+	loggerNVSHMEM = "nvshmem"
 )
 
 // parseTorch reads PyTorch's C++ (c10) log lines, which vLLM's workers print for distributed
@@ -143,6 +144,7 @@ func parseTorchPython(ev *event.Event, b string, l *Line) bool {
 	l.Level = lv
 	if l.Proc == "" {
 		l.PID = pid
+		ev.Set(event.FieldProcessPID, event.Int(pid)) // no process prefix to give it
 	}
 	l.File, l.FileLine = f[1][:colon], line
 	msg := rest[end+2:]
@@ -269,6 +271,23 @@ func parseNCCLAfter(ev *event.Event, after, host string, pid int64, l *Line) boo
 		return false
 	}
 	rest := after[close+1:]
+	if r, ok := strings.CutPrefix(rest, " NVSHMEM "); ok {
+		// NVSHMEM (DeepEP's expert-parallel transport) logs in NCCL's layout:
+		// "host:pid:tid [dev] NVSHMEM INFO ..."; a communication library's line as NCCL's are
+		word, msg, _ := strings.Cut(r, " ")
+		switch word {
+		case "INFO", "VERSION", "TRACE":
+			l.Level = "info"
+		case "WARN":
+			l.Level = "warning"
+		default:
+			return false
+		}
+		ev.SetString(event.FieldLogLogger, loggerNVSHMEM)
+		ncclSource(ev, host, pid, dev, devOK, l)
+		finishLibraryLine(ev, l, msg, DatasetNCCL)
+		return true
+	}
 	file, fileLine := "", int64(0)
 	if !strings.HasPrefix(rest, " NCCL ") {
 		// " file.cc:123 NCCL WARN ..." (and "(function)" after the line in newer builds)
@@ -300,6 +319,20 @@ func parseNCCLAfter(ev *event.Event, after, host string, pid int64, l *Line) boo
 		return false
 	}
 	ev.SetString(event.FieldLogLogger, loggerNCCL)
+	ncclSource(ev, host, pid, dev, devOK, l)
+	if file != "" && l.File == "" {
+		l.File, l.FileLine = file, fileLine
+	}
+	finishLibraryLine(ev, l, msg, DatasetNCCL)
+	if word == "WARN" && !ev.Has(FieldErrorKind) {
+		ev.SetString(FieldErrorKind, KindNCCL)
+	}
+	return true
+}
+
+// ncclSource sets what NCCL's layout tells of the line's source: the host and pid (when the
+// line gives them) and the CUDA device.
+func ncclSource(ev *event.Event, host string, pid int64, dev int64, devOK bool, l *Line) {
 	if host != "" {
 		ev.SetString(event.FieldHostHostname, host)
 		if l.Proc == "" {
@@ -310,14 +343,6 @@ func parseNCCLAfter(ev *event.Event, after, host string, pid int64, l *Line) boo
 	if devOK {
 		ev.Set(FieldCUDADevice, event.Int(dev))
 	}
-	if file != "" && l.File == "" {
-		l.File, l.FileLine = file, fileLine
-	}
-	finishLibraryLine(ev, l, msg, DatasetNCCL)
-	if word == "WARN" && !ev.Has(FieldErrorKind) {
-		ev.SetString(FieldErrorKind, KindNCCL)
-	}
-	return true
 }
 
 // finishLibraryLine sets what every torch or NCCL line gets: dataset, level, origin, time,

@@ -385,7 +385,7 @@ func (p *Parser) library(ev *event.Event, l *Line, msg, first, rest string) bool
 		}
 	case strings.HasPrefix(b, terminatePrefix):
 		ok = parseTerminate(ev, b, rest, l)
-	case strings.Contains(b, " NCCL "): // "] NCCL INFO", "] file.cc:12 NCCL WARN"
+	case strings.Contains(b, " NCCL "), strings.Contains(b, "] NVSHMEM "): // "] NCCL INFO", "] file.cc:12 NCCL WARN"
 		ok = parseNCCL(ev, b, l)
 	case b[0] == 'I' || b[0] == 'W' || b[0] == 'E' || b[0] == 'F':
 		ok = parseTorchPython(ev, b, l)
