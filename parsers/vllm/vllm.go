@@ -373,6 +373,8 @@ func (p *Parser) library(ev *event.Event, l *Line, msg, first, rest string) bool
 	}
 	ok := false
 	switch {
+	case b[0] == '[' && b[1] == '1' && strings.Contains(b[:min(len(b), 200)], " UCX "):
+		ok = parseUCX(ev, b, l) // "[1749803291.555759] [host:7053 :0] tcp_ep.c:1260 UCX  ERROR ..."
 	case b[0] == '[' && strings.Contains(b, " NCCL ") && launcherTag(b) > 0:
 		ok = parseNCCL(ev, b, l) // "[1] node2:22555:22555 [0] NCCL INFO ...", "[0] NCCL INFO ... -> 6"
 	case b[0] == '[':

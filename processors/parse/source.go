@@ -207,8 +207,8 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 	ds, _ := ev.GetString(event.FieldDataset)
 	if ds != "" {
 		switch {
-		case (ds == vllm.DatasetTorch || ds == vllm.DatasetNCCL) && s.dataset == vllm.DatasetServer:
-			// torch's or NCCL's line in a pod whose lines were vLLM's: a vLLM server in a
+		case (ds == vllm.DatasetTorch || ds == vllm.DatasetNCCL || ds == vllm.DatasetUCX) && s.dataset == vllm.DatasetServer:
+			// torch's, NCCL's or UCX's line in a pod whose lines were vLLM's: a vLLM server in a
 			// container not named for it
 			ds = vllm.DatasetServer
 			vllm.AdoptLibraryLine(ev)

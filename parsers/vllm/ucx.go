@@ -1,0 +1,95 @@
+package vllm
+
+import (
+	"strings"
+	"time"
+
+	"github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// loggerUCX names UCX's lines: the transport NIXL moves the KV cache over in disaggregated
+// serving, and MPI's and other programs' too.
+const loggerUCX = "ucx"
+
+// DatasetUCX is the dataset of UCX's lines outside a vLLM pod.
+const DatasetUCX = "generic.ucx"
+
+// parseUCX reads UCX's log lines (ucs/debug/log.c), which NIXL's UCX backend prints in vLLM's
+// prefill and decode pods:
+//
+//	[1749803291.555759] [vllm-lmcache-zxy-977866c79-jxjnw:7053 :0]          tcp_ep.c:1260 UCX  ERROR tcp_ep 0x3c502370 ...
+//	[1760048752.141287] proto_reconfig.c:60   UCX  ERROR cannot find remote protocol for: ...
+//
+// the time in seconds since the epoch to the microsecond, the host, pid and thread (left out by
+// some builds), the source location, then UCX's level. The time is the line's own, in UTC: it
+// wins over the container runtime's. A communication library's line as NCCL's are: vLLM's
+// dataset in a vLLM pod.
+func parseUCX(ev *event.Event, b string, l *Line) bool {
+	end := strings.IndexByte(b[:min(len(b), 24)], ']')
+	if end < 3 || b[0] != '[' {
+		return false
+	}
+	sec, frac, ok := strings.Cut(b[1:end], ".")
+	s, ok1 := parseutil.Atoi(sec)
+	us, ok2 := parseutil.Atoi(frac)
+	if !ok || !ok1 || !ok2 || len(frac) != 6 || s < 1e9 {
+		return false // a dmesg time since boot is the kernel's
+	}
+	rest := strings.TrimLeft(b[end+1:], " ")
+	host, pid, thread := "", int64(0), ""
+	if strings.HasPrefix(rest, "[") {
+		close := strings.IndexByte(rest, ']')
+		if close < 0 {
+			return false
+		}
+		src := strings.ReplaceAll(rest[1:close], " ", "")
+		h, p, _ := strings.Cut(src, ":")
+		p, thread, _ = strings.Cut(p, ":")
+		n, ok := parseutil.Atoi(p)
+		if h == "" || !ok {
+			return false
+		}
+		host, pid = h, n
+		rest = strings.TrimLeft(rest[close+1:], " ")
+	}
+	loc, rest, ok := strings.Cut(rest, " ")
+	colon := strings.LastIndexByte(loc, ':')
+	line, okLine := parseutil.Atoi(loc[colon+1:])
+	rest, isUCX := strings.CutPrefix(strings.TrimLeft(rest, " "), "UCX ")
+	if !ok || colon <= 0 || !okLine || !isUCX {
+		return false
+	}
+	word, msg, _ := strings.Cut(strings.TrimLeft(rest, " "), " ")
+	switch word {
+	case "FATAL":
+		l.Level = "critical"
+	case "ERROR":
+		l.Level = "error"
+	case "WARN":
+		l.Level = "warning"
+	case "DIAG", "INFO", "PRINT":
+		l.Level = "info"
+	case "DEBUG", "TRACE", "REQ", "DATA", "ASYNC", "FUNC", "POLL":
+		l.Level = "debug"
+	default:
+		return false
+	}
+	ev.SetTimestamp(time.Unix(s, us*1000).UTC())
+	ev.SetString(event.FieldLogLogger, loggerUCX)
+	if host != "" {
+		ev.SetString(event.FieldHostHostname, host)
+		if l.Proc == "" {
+			l.PID = pid
+		}
+		ev.Set(event.FieldProcessPID, event.Int(pid))
+		if t, ok := parseutil.Atoi(thread); ok {
+			ev.Set(parseutil.FieldThread, event.Int(t)) // UCX's own thread index
+		}
+	}
+	if l.File == "" {
+		l.File, l.FileLine = loc[:colon], line
+	}
+	finishLibraryLine(ev, l, strings.TrimLeft(msg, " "), DatasetUCX)
+	return true
+}
