@@ -72,7 +72,8 @@ func parsePyWarning(ev *event.Event, l *Line) bool {
 // parseProgress recognises tqdm progress bars, which vLLM prints to stderr while it loads
 // weights and captures CUDA graphs: "Loading safetensors checkpoint shards:  50% Completed | 2/4
 // [00:03<00:03,  1.61s/it]" or "Capturing CUDA graphs: 100%|██████████| 67/67 [00:12<00:00,
-// 5.41it/s]". They are info lines of whatever program wrote them.
+// 5.41it/s]", and Hugging Face Hub's downloads ("LICENSE: 100%|████| 11.3k/11.3k [00:00<00:00,
+// 28.6MB/s]"). They are info lines of whatever program wrote them.
 func parseProgress(ev *event.Event, l *Line) bool {
 	b := strings.TrimRight(l.Body, " \r")
 	if !strings.HasSuffix(b, "]") {
@@ -83,8 +84,10 @@ func parseProgress(ev *event.Event, l *Line) bool {
 		return false
 	}
 	stats := b[open+2 : len(b)-1]
-	// "00:03<00:03,  1.61s/it"; at 0 % newer tqdm prints "00:00?, ?it/s"
-	if !strings.Contains(stats, "<") && !strings.Contains(stats, "?,") || !(strings.Contains(stats, "it/s") || strings.Contains(stats, "s/it")) {
+	// "00:03<00:03,  1.61s/it"; at 0 % newer tqdm prints "00:00?, ?it/s"; a download's bar
+	// counts bytes ("00:00<00:00, 28.6MB/s", Hugging Face Hub's)
+	if !strings.Contains(stats, "<") && !strings.Contains(stats, "?,") || !(strings.Contains(stats, "it/s") ||
+		strings.Contains(stats, "s/it") || strings.Contains(stats, "B/s") || strings.Contains(stats, "s/B")) {
 		return false
 	}
 	ev.SetString(event.FieldLogLogger, "tqdm")

@@ -322,13 +322,15 @@ func componentDataset(pod, container string) string {
 
 // servingDataset is the dataset of an unrecognised line from an LLM-serving container before
 // any line of it was recognised (a library's warning at start-up): vllm.server from a container
-// named for vLLM, kserve.server from KServe's; else fallback.
+// named for vLLM, kserve.server from KServe's (its storage initializer's too); else fallback.
 func servingDataset(ev *event.Event, fallback string) string {
 	c, _ := ev.GetString(event.FieldK8sContainer)
 	switch {
 	case vllm.ServerContainer(c):
 		return vllm.DatasetServer
-	case strings.HasPrefix(c, "kserve"):
+	case strings.HasPrefix(c, "kserve"), c == "storage-initializer":
+		// KServe's model server, and the init container that downloads its model: a Hugging
+		// Face download's bars and warnings before its first KServe line are KServe's
 		return "kserve.server"
 	}
 	return fallback

@@ -248,6 +248,8 @@ func TestStackComponentDatasets(t *testing.T) {
 		{"karpenter-7d8f9b6c5-abcde/controller", `{"level":"ERROR","time":"2024-07-18T04:12:31.208Z","logger":"controller.provisioner","message":"Could not schedule pod","pod":"vllm-0"}`, "karpenter.controller"},
 		{"kueue-controller-manager-5f8d7c6b9-q4wzt/manager", `{"level":"info","ts":"2024-01-11T14:21:03.8Z","logger":"events","msg":"Admitted by ClusterQueue q","type":"Normal","object":{"kind":"Workload","namespace":"ml","name":"job-a"},"reason":"Admitted"}`, "kueue.controller"},
 		{"myapp-5f8d7c6b9-q4wzt/manager", "a line no parser reads", p.cfg.FallbackDataset},
+		// KServe's init container downloading the model: a Hugging Face bar before any KServe line
+		{"storage-initializer", "LICENSE: 100%|████████████████████████████████████| 11.3k/11.3k [00:00<00:00, 28.6MB/s]", "kserve.server"},
 	} {
 		ev := event.NewMessage(c.line, t0)
 		if pod, container, ok := strings.Cut(c.container, "/"); ok {
