@@ -59,6 +59,7 @@ const (
 	modeExiting        // a Beat's "Exiting: ..." on stderr, and the configuration it prints under it (exitingAccept)
 	modeBlank          // an empty line, which NCCL prints before each WARN (ncclWarn)
 	modeRecord         // a logging record whose message opens with a newline (vLLM's banner): its lines repeat the header
+	modeMount          // a klog line of a failed mount, and mount-utils' lines under it (klogvalue.go)
 )
 
 // maxMessageLines bounds the lines an exception's open message takes (a worker's message inside
@@ -406,6 +407,9 @@ func startMode(l *vllm.Line) (int, bool) {
 		if mode, _, ok := goStart(l); ok {
 			return mode, true
 		}
+		if mountFailureStart(l) {
+			return modeMount, true
+		}
 		if klogValueStart(l) {
 			return modeKlogVal, true
 		}
@@ -592,6 +596,15 @@ func (g *group) accept(l *vllm.Line) bool {
 		return l.Header == "" && vllm.IsNativeErrorLine(l.Body)
 	case modeRecord:
 		return l.Header == g.header && len(g.parts) < maxMessageLines
+	case modeMount:
+		ok, output, done := mountFailureAccept(l, g.msg == 1)
+		if output {
+			g.msg = 1
+		}
+		if ok && done {
+			g.mode = modeDone
+		}
+		return ok && len(g.parts) < maxMessageLines
 	case modeMaybe, modeProcess:
 		if g.mode == modeMaybe && l.Header == "" &&
 			(strings.HasPrefix(l.Body, "Exception raised from ") || strings.HasPrefix(l.Body, "  what():  ")) {

@@ -65,3 +65,35 @@ func klogHeader(b string) bool {
 	}
 	return b[1] >= '0' && b[1] <= '9' && b[5] == ' ' && b[8] == ':' && strings.IndexByte(b[:min(len(b), 120)], ']') > 0
 }
+
+// mount-utils (the kubelet's and the CSI drivers' mounter) reports a failed mount as one
+// message of several lines: "mount failed: exit status 32", "Mounting command: mount",
+// "Mounting arguments: -t lustre ...", "Output: <what mount printed>", the output's further
+// lines. The kubelet and the CSI drivers log it in a klog line, or inside the gRPC error that
+// wraps it, so that the cause (the output) comes on lines of their own.
+
+// mountFailureStart reports whether a line is a klog line reporting a failed mount.
+func mountFailureStart(l *vllm.Line) bool {
+	return l.Header == "" && klogHeader(l.Body) &&
+		(strings.Contains(l.Body, "ount failed") || strings.Contains(l.Body, "Could not mount"))
+}
+
+// mountFailureAccept reports whether l goes on with the mount's message, given whether its
+// "Output: " line came already (output), whether it is that line now, and whether it ends the
+// message: the empty line the output ends with.
+func mountFailureAccept(l *vllm.Line, output bool) (ok, isOutput, done bool) {
+	if l.Header != "" || l.Proc != "" {
+		return false, false, false
+	}
+	b := l.Body
+	switch {
+	case strings.HasPrefix(b, "Mounting command: "), strings.HasPrefix(b, "Mounting arguments: "):
+		return !output, false, false
+	case strings.HasPrefix(b, "Output: "):
+		return !output, true, false
+	case output && b == "":
+		return true, false, true
+	}
+	// the output's further lines, up to the next record
+	return output && !klogHeader(b), false, false
+}
