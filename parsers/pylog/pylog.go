@@ -410,7 +410,7 @@ func (r *rec) bracketed(s string) bool {
 		r.t = t
 		return true
 	}
-	// Ray C++: " E 13261 13261] file.cc:N: msg"
+	// Ray C++: " E 13261 13261] file.cc:N: msg", " I 173 173] (raylet) node_manager.cc:610: msg"
 	if len(rest) < 4 || rest[0] != ' ' || rest[2] != ' ' {
 		return false
 	}
@@ -427,6 +427,10 @@ func (r *rec) bracketed(s string) bool {
 		return false
 	}
 	body := strings.TrimPrefix(rest[end+1:], " ")
+	if c, after, ok := strings.Cut(body, ") "); ok && len(c) > 1 && c[0] == '(' && strings.IndexByte(c, ' ') < 0 {
+		// the component since Ray 2.x: "(raylet) node_manager.cc:610: ...", "(gcs_server) ..."
+		r.proc, body = c[1:], after
+	}
 	if loc, msg, ok := strings.Cut(body, ": "); ok && strings.IndexByte(loc, ' ') < 0 && strings.IndexByte(loc, ':') > 0 {
 		r.origin(loc)
 		body = msg
@@ -583,6 +587,11 @@ func (r *rec) actor(s string) string {
 		return s // vLLM's prefix sometimes runs into a bracketed line: "(VllmWorker rank=4 pid=31778)[2025-..."
 	}
 	inner := s[1:end]
+	if d, _, _ := strings.Cut(inner, ","); vllm.IsRayDaemon(d) {
+		// a Ray daemon's output forwarded under its name alone: "(raylet) [2025-...] ..."
+		r.proc = d
+		return strings.TrimPrefix(s[end+1:], " ")
+	}
 	name, kvs, ok := strings.Cut(inner, " ")
 	if strings.HasPrefix(inner, "pid=") {
 		name, kvs, ok = "", inner, true

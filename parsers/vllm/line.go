@@ -357,6 +357,17 @@ func closing(s string) int {
 // alone: "(raylet) ", "(raylet, ip=10.0.0.5) ", "(autoscaler +1m2s) ".
 var rayDaemons = [...]string{"raylet", "gcs_server", "autoscaler", "dashboard", "monitor", "log_monitor"}
 
+// IsRayDaemon reports whether name is one of the Ray daemons whose forwarded output carries
+// their name alone: "(raylet) ".
+func IsRayDaemon(name string) bool {
+	for _, d := range rayDaemons {
+		if name == d {
+			return true
+		}
+	}
+	return false
+}
+
 // rayDaemon returns the length of a Ray daemon prefix at s (inner is what its parentheses hold,
 // ending at s[end]), or 0. It names no pid, so only the prefix itself is kept.
 func rayDaemon(s, inner string, end int) int {
