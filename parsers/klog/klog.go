@@ -75,17 +75,28 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	}
 	rest := strings.TrimLeft(s[d+5+n:], " ")
 	sp := strings.IndexByte(rest, ' ')
-	if sp <= 0 {
-		return false
+	pid, ok := int64(0), sp > 0
+	if ok {
+		pid, ok = pu.Atoi(rest[:sp])
 	}
-	pid, ok := pu.Atoi(rest[:sp])
-	if !ok {
-		return false
+	end := -1
+	if ok {
+		rest = rest[sp+1:]
+		end = strings.IndexByte(rest, ']')
 	}
-	rest = rest[sp+1:]
-	end := strings.IndexByte(rest, ']')
 	if end <= 0 || strings.IndexByte(rest[:end], ' ') >= 0 {
-		return false
+		// glog's header without thread and location, which gcsfuse writes:
+		// "E1201 07:46:18.467745 fuse: *fuseops.CreateFileOp error: permission denied";
+		// only with klog's microseconds, so that another format's line is not taken
+		msg := s[min(len(s), d+6+n):]
+		if year >= 0 || n != len("07:46:18.467745") || s[d+5+n] != ' ' || msg == "" || msg[0] == ' ' ||
+			msg[0] >= '0' && msg[0] <= '9' || strings.IndexByte(msg[:min(len(msg), 64)], ']') >= 0 {
+			return false // a klog line whose header is broken: its pid or location is not there
+		}
+		pu.SetLocalTime(ev, t)
+		ev.SetString(pu.FieldLogMessage, msg)
+		pu.Finish(ev, pu.DatasetOr(ev, Dataset), level)
+		return true
 	}
 	pu.SetLocalTime(ev, t)
 	ev.Set(event.FieldProcessPID, event.Int(pid))
@@ -165,8 +176,25 @@ func body(ev *event.Event, b string) string {
 	if loggedEvent(ev, b) {
 		return ""
 	}
+	volumePod(ev, b)
 	ev.SetString(pu.FieldLogMessage, b)
 	return ""
+}
+
+// volumePod reads the pod the kubelet's unstructured volume messages name, `pod "name" (UID:
+// "...")` ("MountVolume.SetUp failed for volume "model-cache" (UniqueName: ...) pod "vllm-0"
+// (UID: "...") : ..."), into orchestrator.* without a namespace, which they do not give.
+func volumePod(ev *event.Event, b string) {
+	i := strings.Index(b, ` pod "`)
+	if i < 0 {
+		return
+	}
+	name, rest, ok := strings.Cut(b[i+len(` pod "`):], `"`)
+	if !ok || name == "" || !strings.HasPrefix(rest, " (UID: ") || strings.ContainsAny(name, " /") {
+		return
+	}
+	ev.SetString(pu.FieldOrchResourceType, "pod")
+	ev.SetString(pu.FieldOrchResourceName, name)
 }
 
 // loggedEvent reads an event client-go's recorder logs as it sends it (the cluster autoscaler's
