@@ -355,7 +355,8 @@ func pyLevel(s string, single bool) string {
 	switch s {
 	case "DEBUG", "D":
 		return pu.Debug
-	case "INFO", "I", "NOTICE":
+	case "INFO", "I", "NOTICE", "SUCC":
+		// SUCC: Ray's CLI logger's level for a step done ("SUCC scripts.py:903 -- Ray runtime started.")
 		return pu.Info
 	case "WARNING", "WARN", "W":
 		return pu.Warning

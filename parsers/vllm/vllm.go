@@ -385,6 +385,8 @@ func (p *Parser) library(ev *event.Event, l *Line, msg, first, rest string) bool
 				ev.SetString(FieldErrorKind, k)
 			}
 		}
+	case b[0] == '/' && strings.Contains(b[:min(len(b), 200)], "nvshmem"):
+		ok = parseNVSHMEMError(ev, b, l) // "/dvs/p4/build/.../main_nvshmem/src/host/init/init.cu:1049: non-zero status: 7 ..."
 	case strings.HasPrefix(b, terminatePrefix):
 		ok = parseTerminate(ev, b, rest, l)
 	case strings.Contains(b, " NCCL "), strings.Contains(b, "] NVSHMEM "): // "] NCCL INFO", "] file.cc:12 NCCL WARN"
