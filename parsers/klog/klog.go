@@ -68,7 +68,8 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if year < 0 {
 		t, ok = pu.WithoutYear(mon, day, hh, mm, ss, ns, pu.Reference(ev))
 	} else {
-		t, ok = time.Date(year, time.Month(mon), day, hh, mm, ss, ns, time.UTC), year >= 2000 && mon <= 12 && day <= 31
+		t = time.Date(year, time.Month(mon), day, hh, mm, ss, ns, time.UTC)
+		ok = year >= 2000 && t.Month() == time.Month(mon) && t.Day() == day // a real date, not normalised
 	}
 	if !ok {
 		return false

@@ -113,40 +113,35 @@ func TestClassify(t *testing.T) {
 }
 
 // IsBareException takes the exception lines a report keeps without their traceback, and leaves
-// ordinary "Name: value" lines, Java's exceptions and messages that name no class.
-func TestIsBareException(t *testing.T) {
-	t.Parallel()
-	for line, want := range map[string]bool{
-		"huggingface_hub.errors.GatedRepoError: 403 Client Error.":                            true,
-		"pydantic_core._pydantic_core.ValidationError: 1 validation error for ParallelConfig": true,
-		"RuntimeError: Engine core initialization failed. See root cause above.":              true,
-		"safetensors_rust.SafetensorError: Error while deserializing header: HeaderTooLarge":  true,
-		"torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 26.00 MiB.":            true,
-		"java.net.ConnectException: Connection refused":                                       false,
-		"MyCustomError: something":             false,
-		"Error: failed to start container":     false,
-		"ValueError:":                          false,
-		"Status: 200 OK from the health check": false,
-	} {
-		if got := IsBareException(line); got != want {
-			t.Errorf("IsBareException(%q) = %v, want %v", line, got, want)
-		}
-	}
-}
-
+// ordinary "Name: value" lines, Java's exceptions and messages that name no class;
 // IsMessageContinuation takes the lines of a Hugging Face Hub error's message.
-func TestHubMessageContinuation(t *testing.T) {
+func TestExceptionLines(t *testing.T) {
 	t.Parallel()
-	for line, want := range map[string]bool{
-		"Cannot access gated repo for url https://huggingface.co/meta-llama/Meta-Llama-3-8B/resolve/main/config.json.": true,
-		"Access to model meta-llama/Meta-Llama-3-8B is restricted and you are not in the authorized list.":             true,
-		"401 Client Error. (Request ID: Root=1-688b505e-01cc67f573bc583469af8f8e)":                                     true,
-		"404 Client Error. (Request ID: Root=1-6646)":                                                                  true,
-		"400 Bad Request from the upstream":                                                                            false,
-		"Accessing the cache at /root/.cache":                                                                          false,
+	bare, cont := "IsBareException", "IsMessageContinuation"
+	fns := map[string]func(string) bool{bare: IsBareException, cont: IsMessageContinuation}
+	for _, c := range []struct {
+		fn, line string
+		want     bool
+	}{
+		{bare, "huggingface_hub.errors.GatedRepoError: 403 Client Error.", true},
+		{bare, "pydantic_core._pydantic_core.ValidationError: 1 validation error for ParallelConfig", true},
+		{bare, "RuntimeError: Engine core initialization failed. See root cause above.", true},
+		{bare, "safetensors_rust.SafetensorError: Error while deserializing header: HeaderTooLarge", true},
+		{bare, "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 26.00 MiB.", true},
+		{bare, "java.net.ConnectException: Connection refused", false},
+		{bare, "MyCustomError: something", false},
+		{bare, "Error: failed to start container", false},
+		{bare, "ValueError:", false},
+		{bare, "Status: 200 OK from the health check", false},
+		{cont, "Cannot access gated repo for url https://huggingface.co/meta-llama/Meta-Llama-3-8B/resolve/main/config.json.", true},
+		{cont, "Access to model meta-llama/Meta-Llama-3-8B is restricted and you are not in the authorized list.", true},
+		{cont, "401 Client Error. (Request ID: Root=1-688b505e-01cc67f573bc583469af8f8e)", true},
+		{cont, "404 Client Error. (Request ID: Root=1-6646)", true},
+		{cont, "400 Bad Request from the upstream", false},
+		{cont, "Accessing the cache at /root/.cache", false},
 	} {
-		if got := IsMessageContinuation(line); got != want {
-			t.Errorf("IsMessageContinuation(%q) = %v, want %v", line, got, want)
+		if got := fns[c.fn](c.line); got != c.want {
+			t.Errorf("%s(%q) = %v, want %v", c.fn, c.line, got, c.want)
 		}
 	}
 }
