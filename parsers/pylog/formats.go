@@ -76,14 +76,16 @@ func (r *rec) dated(s string) bool {
 		lead[k] = w
 		k++
 	}
+	leadPID := false // a pid among the words: a word before it is not the logger
 	for i := k - 1; i >= 0; i-- {
 		w := lead[i]
 		switch {
 		case isSep(w):
-		case r.logger == "" && r.pid == 0 && !isDigits(w):
+		case r.logger == "" && !leadPID && !isDigits(w):
 			r.logger = w
 		case isDigits(w):
 			r.pid, _ = pu.Atoi(w)
+			leadPID = true
 		}
 	}
 	r.body(strings.TrimPrefix(strings.TrimPrefix(rest, "- "), "| "))
@@ -96,8 +98,8 @@ func isDigits(s string) bool {
 }
 
 // body reads the location some formats put before the message: KServe's
-// "[file.py:func():N] ", Ray's "file.py:N -- ", loguru's "module:func:N - ", and the
-// "name: " of a "%(levelname)s %(name)s: %(message)s" format.
+// "[file.py:func():N] ", Ray's "file.py:N -- ", loguru's "module:func:N - ", NIXL's "file.py:N ",
+// and the "name: " of a "%(levelname)s %(name)s: %(message)s" format.
 func (r *rec) body(s string) {
 	r.msg = s
 	w, rest := word(s)
@@ -133,6 +135,10 @@ func (r *rec) body(s string) {
 		if n, ok := pu.Atoi(ln); ok && r.logger == "" {
 			r.logger, r.fn, r.line, r.msg = mod, fn, n, rest[2:]
 		}
+	case rest != "" && strings.Count(w, ":") == 1 && strings.Contains(w, ".py:") && r.origin(w):
+		// "%(filename)s:%(lineno)d %(message)s" after the level: NIXL's
+		// "2025-11-25 02:39:46 NIXL INFO    _api.py:361 Backend UCX was instantiated"
+		r.msg = rest
 	case r.logger == "" && len(w) > 1 && w[len(w)-1] == ':' && IsLoggerName(w[:len(w)-1]):
 		r.logger, r.msg = w[:len(w)-1], rest
 	case r.logger == "":
