@@ -98,7 +98,8 @@ func parseUCX(ev *event.Event, b string, l *Line) bool {
 // and line, then the failure: "/dvs/p4/build/sw/rel/gpgpu/toolkit/r12.8/main_nvshmem/src/host/
 // init/init.cu:1049: non-zero status: 7 nvshmem ...", "...team.cu:nvshmem_team_split_strided:63:
 // NVSHMEM API called before NVSHMEM initialization has completed" (with the function before the
-// line). They are errors of the library DeepEP's expert parallelism runs on.
+// line). They are errors of the library DeepEP's expert parallelism runs on (NVSHMEM prints them
+// with its error macros only).
 func parseNVSHMEMError(ev *event.Event, b string, l *Line) bool {
 	loc, msg, ok := strings.Cut(b, ": ")
 	if !ok || strings.IndexByte(loc, ' ') >= 0 || !strings.Contains(loc, "nvshmem") {
@@ -113,9 +114,7 @@ func parseNVSHMEMError(ev *event.Event, b string, l *Line) bool {
 	if c := strings.LastIndexByte(file, ':'); c > 0 {
 		file = file[:c] // the function between file and line
 	}
-	if _, src, found := strings.Cut(file, "/src/"); found {
-		file = src // the path in NVSHMEM's source tree, not the build machine's
-	}
+	file = file[strings.LastIndexByte(file, '/')+1:] // the file's name: the path is the build machine's
 	l.Level = "error"
 	ev.SetString(event.FieldLogLogger, loggerNVSHMEM)
 	if l.File == "" {
