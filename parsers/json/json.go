@@ -107,11 +107,7 @@ func kubernetesEvent(ev *event.Event, rec *Record) bool {
 		return false
 	}
 	ev.SetString(FieldEventReason, reason)
-	ev.SetString(FieldOrchResourceType, strings.ToLower(kind))
-	ev.SetString(FieldOrchResourceName, name)
-	if ns := get("involvedObject.namespace"); ns != "" {
-		ev.SetString(FieldOrchNamespace, ns)
-	}
+	pu.SetObject(ev, kind, get("involvedObject.namespace"), name)
 	if rec.Level == "" {
 		switch get("type") {
 		case "Warning":
@@ -158,21 +154,14 @@ func aboutObject(ev *event.Event, logged bool) {
 		}
 	}
 	if name == "" && logged {
-		kind, ns, name = strings.ToLower(get("object.kind")), get("object.namespace"), get("object.name")
+		kind, ns, name = get("object.kind"), get("object.namespace"), get("object.name")
 		if kind != "" && name != "" {
 			if r := get("reason"); r != "" {
 				ev.SetString(FieldEventReason, r)
 			}
 		}
 	}
-	if kind == "" || name == "" {
-		return
-	}
-	ev.SetString(FieldOrchResourceType, kind)
-	ev.SetString(FieldOrchResourceName, name)
-	if ns != "" {
-		ev.SetString(FieldOrchNamespace, ns)
-	}
+	pu.SetObject(ev, kind, ns, name)
 }
 
 // DatasetKlog is the dataset of klog's lines, which the klog parser gives its text form.

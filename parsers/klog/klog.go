@@ -168,8 +168,8 @@ func body(ev *event.Event, b string) string {
 				}
 				pu.SetField(ev, k, event.String(v))
 			}
-			if podName != "" && podNS != "" {
-				kubeletPod(ev, podNS+"/"+podName)
+			if podName != "" && podNS != "" && !strings.ContainsRune(podName, '/') {
+				pu.SetObject(ev, "pod", podNS, podName)
 			}
 		}
 		return ""
@@ -194,8 +194,7 @@ func volumePod(ev *event.Event, b string) {
 	if !ok || name == "" || !strings.HasPrefix(rest, " (UID: ") || strings.ContainsAny(name, " /") {
 		return
 	}
-	ev.SetString(pu.FieldOrchResourceType, "pod")
-	ev.SetString(pu.FieldOrchResourceName, name)
+	pu.SetObject(ev, "pod", "", name)
 }
 
 // loggedEvent reads an event client-go's recorder logs as it sends it (the cluster autoscaler's
@@ -228,11 +227,7 @@ func loggedEvent(ev *event.Event, b string) bool {
 	if !ok || kind == "" || name == "" || reason == "" {
 		return false
 	}
-	ev.SetString(pu.FieldOrchResourceType, strings.ToLower(kind))
-	ev.SetString(pu.FieldOrchResourceName, name)
-	if ns := member("Namespace"); ns != "" {
-		ev.SetString(pu.FieldOrchNamespace, ns)
-	}
+	pu.SetObject(ev, kind, member("Namespace"), name)
 	ev.SetString(pu.FieldEventReason, reason)
 	ev.SetString(pu.FieldLogMessage, strings.TrimPrefix(note, " "))
 	return true
@@ -247,9 +242,7 @@ func kubeletPod(ev *event.Event, v string) bool {
 	if !ok || ns == "" || name == "" || strings.IndexByte(name, '/') >= 0 {
 		return false
 	}
-	ev.SetString(pu.FieldOrchNamespace, ns)
-	ev.SetString(pu.FieldOrchResourceType, "pod")
-	ev.SetString(pu.FieldOrchResourceName, name)
+	pu.SetObject(ev, "pod", ns, name)
 	return true
 }
 

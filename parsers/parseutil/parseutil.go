@@ -111,6 +111,20 @@ func Atoi(s string) (int64, bool) {
 	return n, true
 }
 
+// SetObject sets the Kubernetes object a line is about (not the pod that wrote it, which is
+// kubernetes.*): orchestrator.resource.type from kind in lower case, .name, and .namespace when
+// given. It sets nothing when kind or name is empty.
+func SetObject(ev *event.Event, kind, namespace, name string) {
+	if kind == "" || name == "" {
+		return
+	}
+	ev.SetString(FieldOrchResourceType, strings.ToLower(kind))
+	ev.SetString(FieldOrchResourceName, name)
+	if namespace != "" {
+		ev.SetString(FieldOrchNamespace, namespace)
+	}
+}
+
 // SetOrigin sets log.origin.file.name and .line from "file.go:123"; without a valid line number
 // the whole text is the file name.
 func SetOrigin(ev *event.Event, s string) {

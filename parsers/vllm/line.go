@@ -373,15 +373,13 @@ func IsRayDaemon(name string) bool {
 func rayDaemon(s, inner string, end int) int {
 	name, _, _ := strings.Cut(inner, ",")
 	name, _, _ = strings.Cut(name, " ")
-	for _, d := range rayDaemons {
-		if name == d {
-			if end+1 < len(s) && s[end+1] == ' ' {
-				return end + 2
-			}
-			return end + 1
-		}
+	switch {
+	case !IsRayDaemon(name):
+		return 0
+	case end+1 < len(s) && s[end+1] == ' ':
+		return end + 2
 	}
-	return 0
+	return end + 1
 }
 
 // level maps the upper-case level names of Python's logging to ECS's lowercase ones.

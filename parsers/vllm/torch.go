@@ -330,6 +330,36 @@ func parseNCCLAfter(ev *event.Event, after, host string, pid int64, l *Line) boo
 	return true
 }
 
+// parseNVSHMEMError reads NVSHMEM's error lines, which name the source file by its build path
+// and line, then the failure: "/dvs/p4/build/sw/rel/gpgpu/toolkit/r12.8/main_nvshmem/src/host/
+// init/init.cu:1049: non-zero status: 7 nvshmem ...", "...team.cu:nvshmem_team_split_strided:63:
+// NVSHMEM API called before NVSHMEM initialization has completed" (with the function before the
+// line). They are errors of the library DeepEP's expert parallelism runs on (NVSHMEM prints them
+// with its error macros only).
+func parseNVSHMEMError(ev *event.Event, b string, l *Line) bool {
+	loc, msg, ok := strings.Cut(b, ": ")
+	if !ok || strings.IndexByte(loc, ' ') >= 0 || !strings.Contains(loc, "nvshmem") {
+		return false
+	}
+	colon := strings.LastIndexByte(loc, ':')
+	line, okLine := parseutil.Atoi(loc[colon+1:])
+	if colon <= 0 || !okLine {
+		return false
+	}
+	file := loc[:colon]
+	if c := strings.LastIndexByte(file, ':'); c > 0 {
+		file = file[:c] // the function between file and line
+	}
+	file = file[strings.LastIndexByte(file, '/')+1:] // the file's name: the path is the build machine's
+	l.Level = "error"
+	ev.SetString(event.FieldLogLogger, loggerNVSHMEM)
+	if l.File == "" {
+		l.File, l.FileLine = file, line
+	}
+	finishLibraryLine(ev, l, msg, DatasetNCCL)
+	return true
+}
+
 // ncclSource sets what NCCL's layout tells of the line's source: the host and pid (when the
 // line gives them) and the CUDA device.
 func ncclSource(ev *event.Event, host string, pid int64, dev int64, devOK bool, l *Line) {

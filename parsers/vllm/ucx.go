@@ -77,49 +77,13 @@ func parseUCX(ev *event.Event, b string, l *Line) bool {
 	}
 	ev.SetTimestamp(time.Unix(s, us*1000).UTC())
 	ev.SetString(event.FieldLogLogger, loggerUCX)
-	if host != "" {
-		ev.SetString(event.FieldHostHostname, host)
-		if l.Proc == "" {
-			l.PID = pid
-		}
-		ev.Set(event.FieldProcessPID, event.Int(pid))
-		if t, ok := parseutil.Atoi(thread); ok {
-			ev.Set(parseutil.FieldThread, event.Int(t)) // UCX's own thread index
-		}
+	ncclSource(ev, host, pid, 0, false, l)
+	if t, ok := parseutil.Atoi(thread); ok && host != "" {
+		ev.Set(parseutil.FieldThread, event.Int(t)) // UCX's own thread index
 	}
 	if l.File == "" {
 		l.File, l.FileLine = loc[:colon], line
 	}
 	finishLibraryLine(ev, l, strings.TrimLeft(msg, " "), DatasetUCX)
-	return true
-}
-
-// parseNVSHMEMError reads NVSHMEM's error lines, which name the source file by its build path
-// and line, then the failure: "/dvs/p4/build/sw/rel/gpgpu/toolkit/r12.8/main_nvshmem/src/host/
-// init/init.cu:1049: non-zero status: 7 nvshmem ...", "...team.cu:nvshmem_team_split_strided:63:
-// NVSHMEM API called before NVSHMEM initialization has completed" (with the function before the
-// line). They are errors of the library DeepEP's expert parallelism runs on (NVSHMEM prints them
-// with its error macros only).
-func parseNVSHMEMError(ev *event.Event, b string, l *Line) bool {
-	loc, msg, ok := strings.Cut(b, ": ")
-	if !ok || strings.IndexByte(loc, ' ') >= 0 || !strings.Contains(loc, "nvshmem") {
-		return false
-	}
-	colon := strings.LastIndexByte(loc, ':')
-	line, okLine := parseutil.Atoi(loc[colon+1:])
-	if colon <= 0 || !okLine {
-		return false
-	}
-	file := loc[:colon]
-	if c := strings.LastIndexByte(file, ':'); c > 0 {
-		file = file[:c] // the function between file and line
-	}
-	file = file[strings.LastIndexByte(file, '/')+1:] // the file's name: the path is the build machine's
-	l.Level = "error"
-	ev.SetString(event.FieldLogLogger, loggerNVSHMEM)
-	if l.File == "" {
-		l.File, l.FileLine = file, line
-	}
-	finishLibraryLine(ev, l, msg, DatasetNCCL)
 	return true
 }

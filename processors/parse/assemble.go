@@ -393,9 +393,12 @@ func startMode(l *vllm.Line) (int, bool) {
 		l.Uvicorn && l.Level == "warning", // "WARNING:  Invalid HTTP request received." and its traceback
 		l.Header == "" && pyRecordError(l.Body):
 		return modeMaybe, true
-	case l.Header == "" && vllm.IsNativeErrorStart(l.Body), l.Header == "" && vllm.IsGPUException(l.Body):
+	case l.Header == "" && vllm.IsNativeErrorStart(l.Body):
 		return modeMaybe, true
 	case l.Header == "" && vllm.IsBareException(l.Body):
+		if vllm.IsGPUException(l.Body) {
+			return modeMaybe, true // CUDA's explanations, or a traceback after it
+		}
 		// an exception line without its traceback (a bug report's excerpt): as after a
 		// traceback's, the further lines of its message go with it (pydantic's indented
 		// details, a Hugging Face error's reason after an empty line)
