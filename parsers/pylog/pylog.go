@@ -370,6 +370,41 @@ func pyLevel(s string, single bool) string {
 	return ""
 }
 
+// RayCoreLevel returns the ECS level of a record of Ray's C++ core ("[2025-04-02 15:02:00,117 E
+// 135782 135782] ..."), "" when s opens none. Such a record's message may go on over lines of
+// its own, without the header (the raylet's OOM report, and its advice under it).
+func RayCoreLevel(s string) string {
+	if len(s) < 24 || s[0] != '[' {
+		return ""
+	}
+	_, n, ok := pu.RFC3339(s[1:])
+	if !ok {
+		return ""
+	}
+	level, _, _, _ := rayCoreHeader(s[1+n:])
+	return level
+}
+
+// rayCoreHeader reads what follows the date of Ray's C++ header, " E 13261 13261] ": the level,
+// the pid, and where the message starts.
+func rayCoreHeader(rest string) (level string, pid int64, body int, ok bool) {
+	if len(rest) < 4 || rest[0] != ' ' || rest[2] != ' ' {
+		return "", 0, 0, false
+	}
+	if level = pyLevel(rest[1:2], true); level == "" {
+		return "", 0, 0, false
+	}
+	end := strings.IndexByte(rest, ']')
+	if end < 0 {
+		return "", 0, 0, false
+	}
+	ids, _, _ := strings.Cut(rest[3:end], " ")
+	if pid, ok = pu.Atoi(ids); !ok {
+		return "", 0, 0, false
+	}
+	return level, pid, end + 1, true
+}
+
 // bracketed reads DeepSpeed's "[date] [LEVEL] [file.py:N:func] msg" and Ray's C++ core
 // "[date L pid tid] file.cc:N: msg".
 func (r *rec) bracketed(s string) bool {
@@ -412,22 +447,12 @@ func (r *rec) bracketed(s string) bool {
 		return true
 	}
 	// Ray C++: " E 13261 13261] file.cc:N: msg", " I 173 173] (raylet) node_manager.cc:610: msg"
-	if len(rest) < 4 || rest[0] != ' ' || rest[2] != ' ' {
+	level, pid, at, ok := rayCoreHeader(rest)
+	if !ok {
 		return false
 	}
-	if r.level = pyLevel(rest[1:2], true); r.level == "" {
-		return false
-	}
-	end := strings.IndexByte(rest, ']')
-	if end < 0 {
-		return false
-	}
-	pid, _, _ := strings.Cut(rest[3:end], " ")
-	var okp bool
-	if r.pid, okp = pu.Atoi(pid); !okp {
-		return false
-	}
-	body := strings.TrimPrefix(rest[end+1:], " ")
+	r.level, r.pid = level, pid
+	body := strings.TrimPrefix(rest[at:], " ")
 	if c, after, ok := strings.Cut(body, ") "); ok && len(c) > 1 && c[0] == '(' && strings.IndexByte(c, ' ') < 0 {
 		// the component since Ray 2.x: "(raylet) node_manager.cc:610: ...", "(gcs_server) ..."
 		r.proc, body = c[1:], after

@@ -60,6 +60,7 @@ const (
 	modeBlank          // an empty line, which NCCL prints before each WARN (ncclWarn)
 	modeRecord         // a logging record whose message opens with a newline (vLLM's banner): its lines repeat the header
 	modeMount          // a klog line of a failed mount, and mount-utils' lines under it (klogvalue.go)
+	modeRayCore        // a Ray daemon's C++ record forwarded under its name, whose message goes on without the header
 )
 
 // maxMessageLines bounds the lines an exception's open message takes (a worker's message inside
@@ -226,6 +227,8 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 			g.header = wrappedStart(sl.Body) // its width is the further lines' indent
 		case modeNVRM:
 			g.header = bootStamp(sl.Body) // what a further line of the record repeats
+		case modeRayCore:
+			g.header = rayDaemon(sl) // the prefix its further lines carry
 		case modeMaybe:
 			g.msg = vllm.MessageState(sl.Body, vllm.MessageClosed)
 			g.native = sl.Header == "" && vllm.IsNativeErrorStart(sl.Body)
@@ -371,6 +374,12 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeRecord, true
 	case l.Header == "" && fabricStart(l.Body): // before the bracketed stamps of dmesg
 		return modeFabric, true
+	case l.Header == "" && rayDaemon(l) != "" && rayReport(pylog.RayCoreLevel(l.Body)):
+		// "(raylet) [2025-04-02 15:02:00,117 E 135782 135782] (raylet) node_manager.cc:3069: 1
+		// Workers ... killed due to memory pressure (OOM) ...", then "(raylet) " and "(raylet)
+		// Refer to the documentation ...": one record of the raylet's log. Only a warning or an
+		// error is read so: the driver prints messages of its own under the daemon's name too.
+		return modeRayCore, true
 	case l.Header == "" && strings.HasPrefix(l.Body, "Exiting: "):
 		return modeExiting, true
 	case l.Header == "" && envoy.IstioEnvoyLine(l.Body) && !strings.Contains(l.Body, "\tthread="):
@@ -467,6 +476,28 @@ func recordStart(b string) bool {
 // indented line.
 func tracingLevel(b string) bool {
 	return strings.HasPrefix(b, " INFO ") || strings.HasPrefix(b, " WARN ")
+}
+
+// rayDaemon returns the Ray daemon whose name alone prefixes l ("raylet" for "(raylet) ..."),
+// "" for any other line. Split takes such a prefix off without keeping it in Proc.
+func rayDaemon(l *vllm.Line) string {
+	if l.Proc != "" || len(l.Body) == len(l.Text) {
+		return ""
+	}
+	pre := strings.TrimSuffix(l.Text[:len(l.Text)-len(l.Body)], " ")
+	open := strings.LastIndexByte(pre, '(')
+	if open < 0 || !strings.HasSuffix(pre, ")") {
+		return ""
+	}
+	name, _, _ := strings.Cut(pre[open+1:len(pre)-1], ",")
+	if !vllm.IsRayDaemon(name) {
+		return ""
+	}
+	return name
+}
+
+func rayReport(level string) bool {
+	return level == "warning" || level == "error" || level == "critical"
 }
 
 // datedRecordError reports whether b is an error record of a Python format that starts with its
@@ -599,6 +630,9 @@ func (g *group) accept(l *vllm.Line) bool {
 		return l.Header == "" && vllm.IsNativeErrorLine(l.Body)
 	case modeRecord:
 		return l.Header == g.header && len(g.parts) < maxMessageLines
+	case modeRayCore:
+		return l.Header == "" && rayDaemon(l) == g.header && len(g.parts) < maxMessageLines &&
+			pylog.RayCoreLevel(l.Body) == "" && !otherRecord(l.Body)
 	case modeMount:
 		ok, output, done := mountFailureAccept(l, g.msg == 1)
 		if output {
