@@ -82,6 +82,10 @@ func SetTraceback(ev *event.Event, text string) {
 		if msg = unrepeated(msg); msg != "" {
 			ev.SetString(event.FieldErrorMsg, msg)
 		}
+		if i := strings.LastIndex(stack, msg); i >= 0 && msg != "" {
+			msg = stack[i:] // with the lines that go on with the message (the Hub's reason)
+		}
+		setHTTPFailure(ev, typ, msg)
 	}
 	if k := Classify(text); k != "" {
 		ev.SetString(FieldErrorKind, k)
@@ -367,8 +371,9 @@ func unrepeated(msg string) string {
 }
 
 // setErrorLine sets error.* for a one-line warning or error: the exception's type and message
-// when the line is "Type: message", else (for errors) the text as the message.
-func setErrorLine(ev *event.Event, body, level string) {
+// when the line is "Type: message", else (for errors) the text as the message. more is the
+// lines that go on with the exception's message, "" for none.
+func setErrorLine(ev *event.Event, body, more, level string) {
 	if body == "" || body[0] == ' ' || body[0] == '\t' || IsMessageContinuation(body) {
 		// A line of a traceback whose header was not read (source code, carets, a frame) or
 		// the rest of an exception's message: it names no error of its own.
@@ -379,6 +384,10 @@ func setErrorLine(ev *event.Event, body, level string) {
 		if msg = unrepeated(msg); msg != "" {
 			ev.SetString(event.FieldErrorMsg, msg)
 		}
+		if more != "" {
+			msg += "\n" + more
+		}
+		setHTTPFailure(ev, typ, msg)
 	} else if level != "warning" && body != "" && utf8.ValidString(body) {
 		ev.SetString(event.FieldErrorMsg, unrepeated(body))
 	}

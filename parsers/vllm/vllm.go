@@ -91,7 +91,7 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 			// its message: an error, whichever program wrote it (the dataset is the source's)
 			setMessage(ev, msg, first, l.Text, rest)
 			ev.SetString(event.FieldLogLevel, "error")
-			setErrorLine(ev, l.Body, "error")
+			setErrorLine(ev, l.Body, rest, "error")
 			return true
 		}
 		// A bare Python traceback, or a fragment of one whose header came earlier: no sign of
@@ -144,7 +144,7 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 	} else {
 		b := p.body(ev, l.Body, msg, len(l.Text))
 		if lv == "error" || lv == "critical" || lv == "warning" {
-			setErrorLine(ev, b, lv)
+			setErrorLine(ev, b, "", lv)
 			if !ev.Has(FieldRequestID) {
 				if id := mentionedID(b); id != "" {
 					SetRequestID(ev, id)

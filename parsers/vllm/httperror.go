@@ -1,0 +1,84 @@
+package vllm
+
+import (
+	"strings"
+
+	"github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// FieldURLOriginal is the URL an HTTP client's exception names: the file a model download asked
+// for, the API it called.
+const FieldURLOriginal = "url.original"
+
+// setHTTPFailure sets the status an HTTP client's exception reports, and the URL it names, from
+// the exception's type and message as the libraries format them:
+//   - requests' raise_for_status: "401 Client Error: Unauthorized for url: https://...", which
+//     huggingface_hub's errors (GatedRepoError, RepositoryNotFoundError, HfHubHTTPError) start
+//     with too, or "401 Client Error. (Request ID: ...)";
+//   - httpx's raise_for_status: "Client error '404 Not Found' for url 'https://...'";
+//   - aiohttp's ClientResponseError: "404, message='Not Found', url='https://...'";
+//   - the openai client's APIStatusError and its subclasses: "Error code: 404 - {...}".
+//
+// A model that does not load because the Hub refused it (401 gated, 404 not found, 429 rate
+// limited) is then found by its status like any other failed HTTP call.
+func setHTTPFailure(ev *event.Event, typ, msg string) {
+	status, url := httpFailure(typ, msg)
+	if status == 0 {
+		return
+	}
+	ev.Set(event.FieldHTTPStatus, event.Int(status))
+	if url != "" {
+		ev.SetString(FieldURLOriginal, url)
+	}
+}
+
+func httpFailure(typ, msg string) (status int64, url string) {
+	switch {
+	case len(msg) > 4 && msg[3] == ' ' && (strings.HasPrefix(msg[4:], "Client Error") || strings.HasPrefix(msg[4:], "Server Error")):
+		status = httpStatus(msg[:3])
+		// huggingface_hub says why on the message's further lines: "Cannot access gated repo
+		// for url https://huggingface.co/.../config.json."
+		url = strings.TrimSuffix(afterMarker(msg, " for url: ", " for URL: ", " for url "), ".")
+	case strings.HasPrefix(msg, "Client error '") || strings.HasPrefix(msg, "Server error '") ||
+		strings.HasPrefix(msg, "Redirect response '"):
+		_, rest, _ := strings.Cut(msg, "'")
+		status = httpStatus(rest[:min(len(rest), 3)])
+		url = strings.TrimSuffix(afterMarker(msg, " for url '"), "'")
+	case strings.HasSuffix(typ, "ClientResponseError") && len(msg) > 5 && msg[3] == ',':
+		status = httpStatus(msg[:3])
+		if u := afterMarker(msg, "url='", "url=URL('"); u != "" {
+			url, _, _ = strings.Cut(u, "'")
+		}
+	case strings.HasPrefix(typ, "openai.") && strings.HasPrefix(msg, "Error code: "):
+		status = httpStatus(msg[len("Error code: "):][:min(len(msg)-len("Error code: "), 3)])
+	}
+	if status == 0 {
+		return 0, ""
+	}
+	return status, url
+}
+
+// httpStatus reads three digits from 100 to 599, 0 for anything else.
+func httpStatus(s string) int64 {
+	if len(s) != 3 {
+		return 0
+	}
+	n, ok := parseutil.Atoi(s)
+	if !ok || n < 100 || n > 599 {
+		return 0
+	}
+	return n
+}
+
+// afterMarker returns the word after the first of markers found in s: a URL up to the next space.
+func afterMarker(s string, markers ...string) string {
+	for _, m := range markers {
+		if _, rest, ok := strings.Cut(s, m); ok {
+			rest, _, _ = strings.Cut(rest, " ")
+			rest, _, _ = strings.Cut(rest, "\n")
+			return rest
+		}
+	}
+	return ""
+}

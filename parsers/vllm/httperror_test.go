@@ -1,0 +1,30 @@
+package vllm
+
+import "testing"
+
+func TestHTTPFailure(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		typ, msg string
+		status   int64
+		url      string
+	}{
+		{"requests.exceptions.HTTPError", "503 Server Error: Service Unavailable for url: https://huggingface.co/api/models/x", 503, "https://huggingface.co/api/models/x"},
+		{"huggingface_hub.errors.GatedRepoError", "403 Client Error. (Request ID: Root=1-x)\n\nCannot access gated repo for url https://huggingface.co/m/resolve/main/config.json.\nAccess to model m is restricted.", 403, "https://huggingface.co/m/resolve/main/config.json"},
+		{"httpx.HTTPStatusError", "Server error '502 Bad Gateway' for url 'http://vllm:8000/v1/completions'\nFor more information check: https://developer.mozilla.org/en-US/docs/Web/HTTP/Status/502", 502, "http://vllm:8000/v1/completions"},
+		{"aiohttp.client_exceptions.ClientResponseError", "404, message='Not Found', url=URL('https://the-eye.eu/public/AI/pile/train/00.jsonl.zst')", 404, "https://the-eye.eu/public/AI/pile/train/00.jsonl.zst"},
+		{"aiohttp.client_exceptions.ClientResponseError", "400, message='Bad Request', url='http://localhost:8000/v1/chat/completions'", 400, "http://localhost:8000/v1/chat/completions"},
+		{"openai.RateLimitError", "Error code: 429 - {'error': {'message': 'Too many requests'}}", 429, ""},
+		// no status: not an HTTP client's message, or no code in HTTP's range
+		{"ValueError", "Error code: 404 - not an openai error", 0, ""},
+		{"requests.exceptions.HTTPError", "999 Client Error: Strange for url: https://x", 0, ""},
+		{"RuntimeError", "CUDA error: an illegal memory access was encountered", 0, ""},
+		{"aiohttp.client_exceptions.ClientResponseError", "4", 0, ""},
+		{"httpx.HTTPStatusError", "Client error '", 0, ""},
+	} {
+		status, url := httpFailure(c.typ, c.msg)
+		if status != c.status || url != c.url {
+			t.Errorf("%s: %q: got %d %q, want %d %q", c.typ, c.msg, status, url, c.status, c.url)
+		}
+	}
+}
