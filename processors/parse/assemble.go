@@ -627,7 +627,10 @@ func (g *group) accept(l *vllm.Line) bool {
 		}
 		return len(g.parts) < maxWarningLines
 	case modeNative:
-		return l.Header == "" && vllm.IsNativeErrorLine(l.Body)
+		// c10's what() is its message, the CUDA hints under it, a blank line and the stack; a
+		// DistBackendError's from the watchdog holds the CUDA error's whole what() before its own
+		return l.Header == "" && (vllm.IsNativeErrorLine(l.Body) || vllm.IsMessageContinuation(l.Body) ||
+			g.native && l.Body == "" && len(g.parts) < maxMessageLines)
 	case modeRecord:
 		return l.Header == g.header && len(g.parts) < maxMessageLines
 	case modeRayCore:
