@@ -102,8 +102,10 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		return false
 	}
 	r.set(ev)
-	if strings.Contains(rest, vllm.TracebackHeader) {
-		vllm.SetTraceback(ev, rest) // logger.exception's traceback under the record
+	if strings.Contains(rest, vllm.TracebackHeader) || vllm.IsFrameLine(rest) {
+		// logger.exception's traceback under the record, or the remote traceback of a Ray
+		// task's error in its message ("Unhandled error ...: ray::X() (pid=...)", then frames)
+		vllm.SetTraceback(ev, rest)
 	}
 	if (r.level == pu.Error || r.level == pu.Critical) && r.msg != "" && r.access == nil && !ev.Has(event.FieldHTTPStatus) {
 		// the record's own words: KServe's "Failed to start model server: Engine core

@@ -152,6 +152,7 @@ const (
 	MessageClosed  = iota // the message is complete
 	MessageQuoted         // inside vLLM's worker-failure wrapper, until its closing quote
 	MessageOneMore        // after NCCL's "Last error:": the cause is the next line
+	MessageRemote         // a Ray task's error: the remote traceback, up to the remote exception's line
 )
 
 // MessageState returns whether an exception's message goes on after line (its body), given its
@@ -165,10 +166,30 @@ func MessageState(line string, state int) int {
 		return MessageQuoted
 	case strings.Contains(line, workerFailedOpen) && !strings.Contains(line, workerFailedClose):
 		return MessageQuoted
+	case state == MessageRemote:
+		if line == "" || line[0] == ' ' || line[0] == '\t' {
+			return MessageRemote
+		}
+		return MessageClosed // "TypeError: ...", the remote exception's line
 	case strings.HasSuffix(line, "Last error:"):
 		return MessageOneMore
+	case strings.Contains(line, "ray::") && strings.Contains(line, "() (pid="):
+		// RayTaskError's message (and Ray's "Unhandled error ...: ray::RayWorkerWrapper.
+		// execute_method() (pid=13214, ...)"): the task, then the traceback it raised in its
+		// worker and that exception's line (ray/exceptions.py)
+		return MessageRemote
 	}
 	return MessageClosed
+}
+
+// TakesMessageLine reports whether line may go on with an exception's message in state (as
+// MessageState returned it): a Ray task's error ends only at an exception's line.
+func TakesMessageLine(line string, state int) bool {
+	if state != MessageRemote || line == "" || line[0] == ' ' || line[0] == '\t' {
+		return true
+	}
+	_, _, ok := SplitException(line, true)
+	return ok
 }
 
 // IsMessageContinuation reports whether a line's body (its header removed) continues the

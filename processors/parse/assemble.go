@@ -80,6 +80,7 @@ type group struct {
 	part   int    // which event of the group this is: 1 for the first
 	omit   int    // lines counted, not sent, after the last continuation filled
 	msg    int    // after a traceback's exception line: whether its message goes on (vllm.MessageState)
+	msgAt  int    // len(parts) at the exception line, whose message's lines maxMessageLines bounds
 	native bool   // the first line opens a C++ error report (torch's), whose stack may follow a blank line
 }
 
@@ -510,7 +511,9 @@ func datedRecordError(b string) bool {
 		return false
 	}
 	head := b[:min(len(b), 72)]
-	return strings.Contains(head, " ERROR ") || strings.Contains(head, " CRITICAL ")
+	// Ray's Python logger puts a tab before the level: "2025-07-31 19:35:35,770\tERROR worker.py:423 -- ..."
+	return strings.Contains(head, " ERROR ") || strings.Contains(head, " CRITICAL ") ||
+		strings.Contains(head, "\tERROR ") || strings.Contains(head, "\tCRITICAL ")
 }
 
 // envoyAccept reports whether l goes on with an Envoy message of several lines that Istio's
@@ -655,7 +658,8 @@ func (g *group) accept(l *vllm.Line) bool {
 			return true // c10's message ends in a blank line before "Exception raised from"
 		}
 		if g.mode == modeMaybe && l.Header == g.header &&
-			(g.msg != vllm.MessageClosed && len(g.parts) < maxMessageLines && !recordStart(l.Body) || vllm.IsMessageContinuation(l.Body)) {
+			(g.msg != vllm.MessageClosed && len(g.parts) < maxMessageLines && !recordStart(l.Body) &&
+				vllm.TakesMessageLine(l.Body, g.msg) || vllm.IsMessageContinuation(l.Body)) {
 			g.msg = vllm.MessageState(l.Body, g.msg)
 			return true // "Search for `cudaErrorIllegalAddress' ..." under "CUDA error: ..."
 		}
@@ -686,8 +690,10 @@ func (g *group) accept(l *vllm.Line) bool {
 	case g.mode == modeTrace && !recordStart(b): // a record's line ends a traceback cut short
 		g.mode = modeAfter // the exception line
 		g.msg = vllm.MessageState(b, vllm.MessageClosed)
+		g.msgAt = len(g.parts)
 		return true
-	case g.mode == modeAfter && (g.msg != vllm.MessageClosed && len(g.parts) < maxMessageLines || vllm.IsMessageContinuation(b)):
+	case g.mode == modeAfter && (g.msg != vllm.MessageClosed && len(g.parts)-g.msgAt < maxMessageLines &&
+		vllm.TakesMessageLine(b, g.msg) || vllm.IsMessageContinuation(b)):
 		// the exception's message goes on: CUDA's and NCCL's explanations, a worker's message
 		// inside vLLM's wrapper
 		g.msg = vllm.MessageState(b, g.msg)
