@@ -112,3 +112,19 @@ func (r *Registry) Fields() []Field {
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
+
+// Union joins field lists, a name's first declaration winning: for a parser that sets the fields
+// of others it calls (the JSON parser reads uvicorn's and vLLM's messages).
+func Union(lists ...[]Field) []Field {
+	seen := map[string]bool{}
+	var out []Field
+	for _, l := range lists {
+		for _, f := range l {
+			if !seen[f.Name] {
+				seen[f.Name] = true
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}

@@ -6,6 +6,7 @@ package json
 
 import (
 	"strings"
+	"time"
 
 	"github.com/tidwall/gjson"
 
@@ -13,6 +14,9 @@ import (
 	"github.com/sluice-dev/sluice/parsers/envoy"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/pylog"
+	"github.com/sluice-dev/sluice/parsers/tracing"
+	"github.com/sluice-dev/sluice/parsers/uvicorn"
+	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/pipeline/event/eventjson"
 )
@@ -25,13 +29,14 @@ var Info = parsers.Info{
 	Name:        "json",
 	Description: "one JSON object per line (zap, logrus/slog JSON, Python JSON loggers)",
 	New:         func(parsers.Options) parsers.Parser { return New() },
-	Fields: append(append(pu.StructuredFields[:len(pu.StructuredFields):len(pu.StructuredFields)],
+	Fields: parsers.Union(append(pu.StructuredFields[:len(pu.StructuredFields):len(pu.StructuredFields)],
 		pu.Field(pu.FieldEventReason),
 		parsers.Field{Name: event.FieldErrorType, Type: "keyword", Description: "Exception class an ECS logger gives (Elasticsearch's java.lang.IllegalArgumentException)."},
 		parsers.Field{Name: "service.name", Type: "keyword", Description: "Service an ECS logger names itself as (filebeat, ES_ECS)."},
 		parsers.Field{Name: "process.thread.name", Type: "keyword", Description: "Thread an ECS logger names (Elasticsearch's elasticsearch[node-0][masterService#updateTask][T#1])."},
-		pu.Field(FieldOrchNamespace), pu.Field(FieldOrchResourceType), pu.Field(FieldOrchResourceName)),
-		envoy.AccessFields...),
+		pu.Field(FieldOrchNamespace), pu.Field(FieldOrchResourceType), pu.Field(FieldOrchResourceName),
+		pu.Field(event.FieldProcessPID)),
+		envoy.AccessFields, uvicorn.Fields, vllm.MessageFields),
 }
 
 // Parser parses JSON lines. It is stateless and safe for concurrent use.
@@ -58,7 +63,19 @@ func Finish(ev *event.Event, rec Record, dataset string) {
 	if dataset == "" {
 		dataset = rec.dataset
 	}
+	if dataset == "" && rec.tracing {
+		dataset = tracing.Dataset // the same program's lines in tracing's text layout
+	}
 	ds := datasetOf(ev, rec.Logger, dataset)
+	switch {
+	case ds == pylog.DatasetVLLM && rec.text != "":
+		vllm.ParseMessage(ev, rec.text, rec.Level) // engine stats, request ids, the error
+	case ds == datasetVLLMAccess && rec.text != "":
+		if a, ok := uvicorn.Split(rec.text); ok {
+			a.Set(ev)
+			rec.Level = uvicorn.StatusLevel(int64(a.Status))
+		}
+	}
 	if rec.Level == "" && rec.klog() {
 		rec.Level, ds = rec.klogLevel(), DatasetKlog
 	}
@@ -186,13 +203,15 @@ func (r *Record) klogLevel() string {
 	return pu.Info
 }
 
+const datasetVLLMAccess = "vllm.access"
+
 // datasetOf attributes a Python JSON logger's line by its logger name; vLLM's JSON formatter
 // (--logging-config.formatter json) marks its own lines, uvicorn's included, with
 // vllm_process_name.
 func datasetOf(ev *event.Event, logger, fallback string) string {
 	if ev.Has(pu.FieldLogFields + ".vllm_process_name") {
 		if logger == "uvicorn.access" {
-			return "vllm.access"
+			return datasetVLLMAccess
 		}
 		return pylog.DatasetVLLM
 	}
@@ -228,6 +247,23 @@ type Record struct {
 	envoy bool
 	// dataset: the line's own event.dataset (ECS loggers: Elasticsearch's "elasticsearch.server")
 	dataset string
+	// text: the record's message, which a vLLM or uvicorn logger's line is read from
+	text string
+	// tracing: the line is tracing-subscriber's JSON layout (Rust servers: text-generation-
+	// inference), whose "target" is the logger and "fields" the event's fields
+	tracing bool
+	// located: the line has a line number ("lineno" of Python's LogRecord, "line_number" of
+	// tracing), so that "filename" and "pathname" name the source file
+	located bool
+	// exact: the time came from Ray's timestamp_ns, which a zone-less asctime does not replace
+	exact bool
+}
+
+// tracingLayout reports whether s is written by tracing-subscriber's JSON formatter: a target,
+// and the event's fields, its span or its source line.
+func tracingLayout(s string) bool {
+	return strings.Contains(s, `"target":"`) &&
+		(strings.Contains(s, `"fields":{`) || strings.Contains(s, `"line_number":`) || strings.Contains(s, `"span":{`))
 }
 
 // Walk checks that s is one JSON object and sets its fields on ev. It changes nothing and
@@ -237,7 +273,8 @@ func Walk(ev *event.Event, s string) (Record, bool) {
 	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' || !eventjson.Valid(s) {
 		return Record{}, false
 	}
-	rec := Record{v: -1}
+	rec := Record{v: -1, tracing: tracingLayout(s),
+		located: strings.Contains(s, `"lineno"`) || strings.Contains(s, `"line_number"`)}
 	n := 0
 	gjson.Parse(s).ForEach(func(k, v gjson.Result) bool {
 		if !known(ev, k.Str, v, &rec) {
@@ -260,7 +297,7 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 			return false
 		}
 		ev.SetString(pu.FieldLogMessage, v.Str)
-		rec.Msg = true
+		rec.Msg, rec.text = true, v.Str
 	case "level", "lvl", "severity", "loglevel", "levelname", "log.level":
 		l, ok := pu.Level(v.String())
 		if !ok {
@@ -269,7 +306,7 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		rec.Level = l
 	case "ts", "time", "timestamp", "@timestamp", "t", "asctime":
 		t, ok := timeOf(v)
-		if !ok {
+		if !ok || rec.exact {
 			return false
 		}
 		if v.Type == gjson.String {
@@ -282,7 +319,7 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 	case "name":
 		// Python's %(name)s, when it is a logger name ("uvicorn.error", "root"); elsewhere
 		// (zap's object names) it is a field.
-		if v.Type != gjson.String || rec.Logger != "" || !pylog.IsLoggerName(v.Str) {
+		if v.Type != gjson.String || rec.Logger != "" || !pylog.IsLoggerName(v.Str) && v.Str != "__main__" {
 			return false
 		}
 		rec.Logger = v.Str
@@ -356,10 +393,134 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		ev.Set(event.FieldErrorMsg, eventjson.Value(v))
 		rec.err = true
 	case "stacktrace", "stack_trace", "exc_info":
+		if v.Type == gjson.String && strings.Contains(v.Str, vllm.TracebackHeader) {
+			vllm.SetTraceback(ev, v.Str) // Python's formatException: the type and message too
+			return true
+		}
 		ev.Set(event.FieldErrorStack, eventjson.Value(v))
+	case "timestamp_ns":
+		// Ray's JSON encoding: the record's time to the nanosecond, beside an asctime in the
+		// writer's local time without its zone
+		if v.Type != gjson.Number || v.Num < 1e17 {
+			return false
+		}
+		pu.SetTime(ev, time.Unix(0, v.Int()).UTC())
+		rec.Time, rec.exact = true, true
+	case "target":
+		// tracing's target, the module that logged ("text_generation_router")
+		if !rec.tracing || v.Type != gjson.String || rec.Logger != "" {
+			return false
+		}
+		rec.Logger = v.Str
+		ev.SetString(event.FieldLogLogger, v.Str)
+	case "fields":
+		// tracing's event fields, unless the formatter flattened them: the message and the
+		// fields of the event, which are the line's own
+		if !rec.tracing || !v.IsObject() {
+			return false
+		}
+		n := 0
+		v.ForEach(func(fk, fv gjson.Result) bool {
+			if fk.Str == "message" && fv.Type == gjson.String {
+				ev.SetString(pu.FieldLogMessage, fv.Str)
+				rec.Msg, rec.text = true, fv.Str
+			} else {
+				eventjson.FlattenResult(ev, pu.FieldLogFields+"."+fk.Str, fv, &n)
+			}
+			return true
+		})
+	case "filename":
+		// Python's LogRecord.filename, tracing's source file
+		if !rec.located || v.Type != gjson.String {
+			return false
+		}
+		ev.SetString(event.FieldOriginFile, v.Str)
+	case "pathname":
+		// Python's LogRecord.pathname: its file's name, unless "filename" gives it; the path
+		// stays a field
+		if rec.located && v.Type == gjson.String && !ev.Has(event.FieldOriginFile) {
+			ev.SetString(event.FieldOriginFile, v.Str[strings.LastIndexByte(v.Str, '/')+1:])
+		}
+		return false
+	case "lineno", "line_number":
+		if v.Type != gjson.Number || v.Num < 0 || v.Num != float64(int64(v.Num)) {
+			return false
+		}
+		ev.Set(event.FieldOriginLine, event.Int(int64(v.Num)))
+	case "process":
+		// Python's LogRecord.process, the pid
+		if v.Type != gjson.Number || v.Num <= 0 || v.Num != float64(int64(v.Num)) {
+			return false
+		}
+		ev.Set(event.FieldProcessPID, event.Int(int64(v.Num)))
+	case "record":
+		// loguru's serialize=True: {"text": ..., "record": {...}}
+		return v.IsObject() && loguru(ev, v, rec)
 	default:
 		return false
 	}
+	return true
+}
+
+// loguru reads the record of loguru's serialized lines (logger.add(sink, serialize=True)): its
+// level, message, logger, source, process, time and exception; its other members go to
+// log.fields.record.*. It reports false, leaving the object to log.fields, when the object has
+// no level name or message.
+func loguru(ev *event.Event, r gjson.Result, rec *Record) bool {
+	if r.Get("level.name").Type != gjson.String || r.Get("message").Type != gjson.String {
+		return false
+	}
+	n := 0
+	r.ForEach(func(k, m gjson.Result) bool {
+		switch k.Str {
+		case "level":
+			if l, ok := pu.Level(m.Get("name").Str); ok {
+				rec.Level = l
+			} else if m.Get("name").Str == "SUCCESS" {
+				rec.Level = pu.Info
+			}
+		case "message":
+			ev.SetString(pu.FieldLogMessage, m.Str)
+			rec.Msg, rec.text = true, m.Str
+		case "name":
+			if m.Type == gjson.String && m.Str != "" {
+				rec.Logger = m.Str
+				ev.SetString(event.FieldLogLogger, m.Str)
+			}
+		case "file":
+			if f := m.Get("name"); f.Type == gjson.String {
+				ev.SetString(event.FieldOriginFile, f.Str)
+			}
+		case "line":
+			if m.Type == gjson.Number {
+				ev.Set(event.FieldOriginLine, event.Int(m.Int()))
+			}
+		case "function":
+			if m.Type == gjson.String {
+				ev.SetString(pu.FieldOriginFunc, m.Str)
+			}
+		case "process":
+			if id := m.Get("id"); id.Type == gjson.Number {
+				ev.Set(event.FieldProcessPID, event.Int(id.Int()))
+			}
+		case "time":
+			if t, ok := timeOf(m.Get("timestamp")); ok {
+				pu.SetTime(ev, t)
+				rec.Time = true
+			}
+		case "exception":
+			if typ := m.Get("type"); typ.Type == gjson.String {
+				ev.SetString(event.FieldErrorType, typ.Str)
+				if val := m.Get("value"); val.Type == gjson.String && val.Str != "" {
+					ev.SetString(event.FieldErrorMsg, val.Str)
+				}
+				rec.err = true
+			}
+		default:
+			eventjson.FlattenResult(ev, pu.FieldLogFields+".record."+k.Str, m, &n)
+		}
+		return true
+	})
 	return true
 }
 

@@ -1,6 +1,8 @@
 package vllm
 
 import (
+	"strings"
+
 	"github.com/sluice-dev/sluice/parsers"
 	"github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/uvicorn"
@@ -86,8 +88,28 @@ const (
 	KindKVCache = "kv_cache_too_small"
 )
 
+// MessageFields lists the fields ParseMessage may set but an HTTP client's status (uvicorn's
+// fields declare http.response.status_code): what a message says, not where it came
+// from (process, source file) nor the user data the text layout's parser reads (prompts,
+// outputs, sampling parameters).
+var MessageFields = messageFields()
+
+func messageFields() []parsers.Field {
+	var out []parsers.Field
+	for _, f := range Fields {
+		switch {
+		case strings.HasPrefix(f.Name, "vllm.stats."), strings.HasPrefix(f.Name, "vllm.spec_decode."),
+			strings.HasPrefix(f.Name, "error."), f.Name == FieldErrorKind, f.Name == parseutil.FieldGPUErrorKind,
+			f.Name == event.FieldEventAction, f.Name == FieldRequestID, f.Name == parseutil.FieldHTTPRequestID,
+			f.Name == FieldFailureReason, f.Name == FieldEngine, f.Name == FieldURLOriginal:
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // Fields lists every field the parser may set.
-var Fields = append([]parsers.Field{
+var Fields = parsers.Union([]parsers.Field{
 	{Name: event.FieldTimestamp, Type: "date", Description: "When the line was written. vLLM's own time has no year and no zone: the year comes from the runtime or receipt time, and the container runtime's time is kept when it is the same instant."},
 	{Name: event.FieldMessage, Type: "match_only_text", Description: "The line without framing and colours; tracebacks are grouped into one message; prompts are replaced as configured (prompts: hash by default)."},
 	{Name: event.FieldDataset, Type: "keyword", Description: "vllm.server for server log lines, vllm.access for uvicorn access lines."},
@@ -110,8 +132,7 @@ var Fields = append([]parsers.Field{
 	{Name: event.FieldErrorMsg, Type: "match_only_text", Description: "Exception message of a traceback or error line, or the text of an error line."},
 	{Name: event.FieldErrorType, Type: "keyword", Description: "Exception class of the last exception in a traceback (torch.OutOfMemoryError)."},
 	{Name: event.FieldErrorStack, Type: "wildcard", Description: "The traceback, from 'Traceback (most recent call last):' to its last exception line, chained exceptions included."},
-	{Name: event.FieldHTTPStatus, Type: "long", Description: "On an HTTP client's exception (requests, huggingface_hub, httpx, aiohttp, openai): the status the server answered (401 for a gated model on the Hub, 404, 429)."},
-	{Name: FieldURLOriginal, Type: "wildcard", Description: "On an HTTP client's exception: the URL it names (the model file a download asked for)."},
+	{Name: FieldURLOriginal, Type: "wildcard", Description: "On an HTTP client's exception (requests, huggingface_hub, httpx, aiohttp): the URL it names (the model file a download asked for); the status it reports (401 for a gated model on the Hub, 404, 429) is http.response.status_code."},
 	{Name: FieldErrorKind, Type: "keyword", Description: "Failure class recognised in an error: cuda_oom, engine_dead (a worker's death too), engine_init_failed (a V1 engine that did not start: 'Engine core initialization failed'), nccl, cuda_error (other CUDA errors such as an illegal memory access), npu_oom (an Ascend NPU out of memory, vllm-ascend), kv_cache_too_small (no memory left for the KV cache, or less than one request of max_model_len: the server does not start)."},
 	parseutil.Field(FieldRequestID),
 	{Name: parseutil.FieldHTTPRequestID, Type: "keyword", Description: "On a warning or error line that names a request: the X-Request-Id the request came with, when vLLM built the request id from it (chatcmpl-<32 hex digits>, not a version 4 uuid's, which vLLM makes itself when there is no header); a gateway in front logs the same value (ingress-nginx's $req_id), and so does the request's summary."},
@@ -156,4 +177,4 @@ var Fields = append([]parsers.Field{
 	{Name: FieldSpecAcceptedTotal, Type: "long", Description: "Speculative decoding (V0): draft tokens accepted since the engine started."},
 	{Name: FieldSpecDraftedTotal, Type: "long", Description: "Speculative decoding (V0): draft tokens proposed since the engine started."},
 	{Name: FieldSpecEmittedTotal, Type: "long", Description: "Speculative decoding (V0): tokens emitted since the engine started."},
-}, uvicorn.Fields...)
+}, uvicorn.Fields)

@@ -284,20 +284,32 @@ func datasetOf(component, vllmDataset, kind string) string {
 // first byte come before any scanning. It returns the body as error.message may show it: b,
 // or b with its user data replaced (a scheduler dump's token ids).
 func (p *Parser) body(ev *event.Event, b, msg string, lineLen int) string {
-	if len(b) < 12 {
+	if len(b) < 12 || lifecycle(ev, b) {
 		return b
 	}
+	switch {
+	case b[0] == 'R' || b[0] == 'G':
+		p.requestLine(ev, b, msg, lineLen)
+	case strings.HasPrefix(b, "Dumping scheduler output for model execution: "), strings.HasPrefix(b, "SchedulerOutput("):
+		return p.schedulerDump(ev, b, msg, lineLen)
+	case strings.HasPrefix(b, "response_body="):
+		p.responseBody(ev, msg, lineLen, b[len("response_body="):])
+	}
+	return b
+}
+
+// lifecycle reads the messages that carry no user data: engine stats, and the request ids of
+// the lines that add, finish, abort, preempt and resume requests. It reports whether b was one.
+func lifecycle(ev *event.Event, b string) bool {
 	switch b[0] {
 	case 'E', 'A', 'P', 'S', '1', '2', '3', '4', '5', '6', '7', '8', '9':
 		if parseStats(ev, b) {
-			return b
+			return true
 		}
 	}
 	switch {
 	case strings.HasPrefix(b, "Resumed request "), strings.HasPrefix(b, "Preempted request "):
 		resumed(ev, b)
-	case b[0] == 'R' || b[0] == 'G':
-		p.requestLine(ev, b, msg, lineLen)
 	case strings.HasPrefix(b, "Added request "):
 		requestIDs(ev, b[len("Added request "):], ActionAdded)
 	case strings.HasPrefix(b, "Finished request "):
@@ -308,12 +320,42 @@ func (p *Parser) body(ev *event.Event, b, msg string, lineLen int) string {
 		requestIDs(ev, b[len("Aborted request "):], ActionAborted)
 	case strings.HasPrefix(b, "Sequence group "):
 		preempted(ev, b)
-	case strings.HasPrefix(b, "Dumping scheduler output for model execution: "), strings.HasPrefix(b, "SchedulerOutput("):
-		return p.schedulerDump(ev, b, msg, lineLen)
-	case strings.HasPrefix(b, "response_body="):
-		p.responseBody(ev, msg, lineLen, b[len("response_body="):])
+	default:
+		return false
 	}
-	return b
+	return true
+}
+
+// ParseMessage reads a vLLM logging record's message that another format carried (the
+// "message" of a JSON formatter's line, vLLM's own --logging-config.formatter json or
+// python-json-logger's): engine stats, the request ids of lifecycle lines, a request's failure,
+// and an error line's exception, as for the same message in vLLM's text layout. The event's
+// message is the carrier's and is not changed, so a request's prompt or body, which the text
+// layout's parser replaces, is not read from it.
+func ParseMessage(ev *event.Event, msg, level string) {
+	if len(msg) < 12 || lifecycle(ev, msg) {
+		return
+	}
+	if rest, ok := strings.CutPrefix(msg, "Request "); ok {
+		id, after, _ := strings.Cut(rest, " ")
+		if (strings.HasPrefix(after, "aborted.") || strings.HasPrefix(after, "failed")) && validID(id) &&
+			requestOutcome(ev, id, after) {
+			return
+		}
+	}
+	if level == "error" || level == "critical" || level == "warning" {
+		first, more, _ := strings.Cut(msg, "\n")
+		if strings.Contains(more, TracebackHeader) {
+			SetTraceback(ev, more) // logger.exception: the traceback under the message
+		} else {
+			setErrorLine(ev, first, more, level)
+		}
+		if !ev.Has(FieldRequestID) {
+			if id := mentionedID(first); id != "" {
+				SetRequestID(ev, id)
+			}
+		}
+	}
 }
 
 // setTime sets @timestamp from the header's time. The header has neither year nor zone: the
