@@ -28,15 +28,21 @@ const DatasetZap = "generic.zap"
 var Info = parsers.Info{
 	Name:        "gpu_operator",
 	Description: "NVIDIA GPU operator controller logs (zap JSON and console encodings)",
-	New:         func(parsers.Options) parsers.Parser { return New() },
+	New:         func(o parsers.Options) parsers.Parser { return NewWith(o) },
 	Fields:      pu.StructuredFields,
 }
 
 // Parser parses zap lines. It is stateless and safe for concurrent use.
-type Parser struct{}
+type Parser struct {
+	json *pjson.Parser // the JSON lines that are not the operator's
+}
 
-// New returns the parser.
-func New() *Parser { return &Parser{} }
+// New returns the parser with the default options.
+func New() *Parser { return NewWith(parsers.Options{}) }
+
+// NewWith returns the parser with the options of the chain it runs in (the JSON parser it hands
+// other lines to reads vLLM's prompts as they say).
+func NewWith(o parsers.Options) *Parser { return &Parser{json: pjson.NewWith(o)} }
 
 // Parse recognises a zap JSON line (with level and msg) or a zap console line.
 func (p *Parser) Parse(ev *event.Event) bool {
@@ -45,12 +51,12 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		return false
 	}
 	if s[0] == '{' {
-		return jsonLine(ev, s)
+		return p.jsonLine(ev, s)
 	}
 	return consoleLine(ev, s)
 }
 
-func jsonLine(ev *event.Event, s string) bool {
+func (p *Parser) jsonLine(ev *event.Event, s string) bool {
 	rec, ok := pjson.Walk(ev, s)
 	if !ok {
 		return false
@@ -59,7 +65,7 @@ func jsonLine(ev *event.Event, s string) bool {
 	if operatorLogger(rec.Logger) || operatorLogger(rec.Controller) {
 		ds = pu.DatasetOperator
 	}
-	pjson.Finish(ev, rec, ds) // any other JSON line as the json parser reads it
+	p.json.Finish(ev, rec, ds) // any other JSON line as the json parser reads it
 	return true
 }
 

@@ -5,6 +5,7 @@
 package json
 
 import (
+	stdjson "encoding/json"
 	"strings"
 	"time"
 
@@ -28,7 +29,7 @@ const Dataset = "generic.json"
 var Info = parsers.Info{
 	Name:        "json",
 	Description: "one JSON object per line (zap, logrus/slog JSON, Python JSON loggers)",
-	New:         func(parsers.Options) parsers.Parser { return New() },
+	New:         func(o parsers.Options) parsers.Parser { return NewWith(o) },
 	Fields: parsers.Union(append(pu.StructuredFields[:len(pu.StructuredFields):len(pu.StructuredFields)],
 		pu.Field(pu.FieldEventReason),
 		parsers.Field{Name: event.FieldErrorType, Type: "keyword", Description: "Exception class an ECS logger gives (Elasticsearch's java.lang.IllegalArgumentException)."},
@@ -39,11 +40,18 @@ var Info = parsers.Info{
 		envoy.AccessFields, uvicorn.Fields, vllm.MessageFields),
 }
 
-// Parser parses JSON lines. It is stateless and safe for concurrent use.
-type Parser struct{}
+// Parser parses JSON lines. It is safe for concurrent use.
+type Parser struct {
+	vllm *vllm.Parser // reads the messages of vLLM's loggers, prompts as the options say
+}
 
-// New returns the parser.
-func New() *Parser { return &Parser{} }
+// New returns the parser with the default options.
+func New() *Parser { return NewWith(parsers.Options{}) }
+
+// NewWith returns the parser with the options of the chain it runs in.
+func NewWith(o parsers.Options) *Parser {
+	return &Parser{vllm: vllm.Info.New(o).(*vllm.Parser)}
+}
 
 // Parse recognises a line that is a JSON object.
 func (p *Parser) Parse(ev *event.Event) bool {
@@ -51,7 +59,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if !ok {
 		return false
 	}
-	Finish(ev, rec, "")
+	p.Finish(ev, rec, "")
 	return true
 }
 
@@ -59,7 +67,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 // dataset, else what the line is (klog's JSON form, a Kubernetes event, a Python logger's, vLLM's
 // JSON formatter's), else dataset when not "", else generic.json. Parsers of JSON formats of
 // their own (the GPU operator's zap lines) call it for the lines they take.
-func Finish(ev *event.Event, rec Record, dataset string) {
+func (p *Parser) Finish(ev *event.Event, rec Record, dataset string) {
 	if dataset == "" {
 		dataset = rec.dataset
 	}
@@ -69,7 +77,13 @@ func Finish(ev *event.Event, rec Record, dataset string) {
 	ds := datasetOf(ev, rec.Logger, dataset)
 	switch {
 	case ds == pylog.DatasetVLLM && rec.text != "":
-		vllm.ParseMessage(ev, rec.text, rec.Level) // engine stats, request ids, the error
+		// engine stats, the request lifecycle, the error; a prompt goes as the options say
+		line := ev.Message()
+		p.vllm.ParseMessage(ev, rec.text, rec.Level)
+		if m := ev.Message(); m != line {
+			ev.SetMessage(rec.carry(line, m))
+			ev.SetString(pu.FieldLogMessage, m)
+		}
 	case ds == datasetVLLMAccess && rec.text != "":
 		if a, ok := uvicorn.Split(rec.text); ok {
 			a.Set(ev)
@@ -247,8 +261,10 @@ type Record struct {
 	envoy bool
 	// dataset: the line's own event.dataset (ECS loggers: Elasticsearch's "elasticsearch.server")
 	dataset string
-	// text: the record's message, which a vLLM or uvicorn logger's line is read from
-	text string
+	// text: the record's message, which a vLLM or uvicorn logger's line is read from; textAt
+	// and textLen: where its JSON string is in the line
+	text            string
+	textAt, textLen int
 	// tracing: the line is tracing-subscriber's JSON layout (Rust servers: text-generation-
 	// inference), whose "target" is the logger and "fields" the event's fields
 	tracing bool
@@ -257,6 +273,23 @@ type Record struct {
 	located bool
 	// exact: the time came from Ray's timestamp_ns, which a zone-less asctime does not replace
 	exact bool
+	// at: where the object starts in the line (after leading spaces)
+	at int
+}
+
+// carry returns line with its message's JSON string replaced by msg's: a vLLM request line's
+// with its prompt replaced.
+func (r *Record) carry(line, msg string) string {
+	if r.textLen == 0 || r.textAt+r.textLen > len(line) {
+		return line
+	}
+	var b strings.Builder
+	enc := stdjson.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if enc.Encode(msg) != nil {
+		return line
+	}
+	return line[:r.textAt] + strings.TrimSuffix(b.String(), "\n") + line[r.textAt+r.textLen:]
 }
 
 // tracingLayout reports whether s is written by tracing-subscriber's JSON formatter: a target,
@@ -269,11 +302,12 @@ func tracingLayout(s string) bool {
 // Walk checks that s is one JSON object and sets its fields on ev. It changes nothing and
 // returns false when s is not a JSON object.
 func Walk(ev *event.Event, s string) (Record, bool) {
+	at := len(s) - len(strings.TrimLeft(s, " \t\r\n"))
 	s = strings.TrimSpace(s)
 	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' || !eventjson.Valid(s) {
 		return Record{}, false
 	}
-	rec := Record{v: -1, tracing: tracingLayout(s),
+	rec := Record{v: -1, at: at, tracing: tracingLayout(s),
 		located: strings.Contains(s, `"lineno"`) || strings.Contains(s, `"line_number"`)}
 	n := 0
 	gjson.Parse(s).ForEach(func(k, v gjson.Result) bool {
@@ -297,7 +331,7 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 			return false
 		}
 		ev.SetString(pu.FieldLogMessage, v.Str)
-		rec.Msg, rec.text = true, v.Str
+		rec.Msg, rec.text, rec.textAt, rec.textLen = true, v.Str, rec.at+v.Index, len(v.Raw)
 	case "level", "lvl", "severity", "loglevel", "levelname", "log.level":
 		l, ok := pu.Level(v.String())
 		if !ok {

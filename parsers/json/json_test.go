@@ -5,8 +5,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sluice-dev/sluice/parsers"
 	"github.com/sluice-dev/sluice/parsers/parseutil/putest"
+	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/event/eventjson"
 )
 
 func TestGolden(t *testing.T) { putest.Golden(t, Info) }
@@ -46,5 +49,43 @@ func TestDeepLineBounded(t *testing.T) {
 	}
 	if ev.Message() != line {
 		t.Error("message changed")
+	}
+}
+
+// A vLLM request line that a JSON formatter carried keeps the promise of the text layout: its
+// prompt is replaced as the options say (a hash by default), in the line itself, and the rest
+// of the line stays as it was. The message is vLLM's (logger.py's "Received request" line, as
+// the vllm parser's golden cases hold it), the members those of vLLM's JSON formatter.
+func TestPromptInJSONReplaced(t *testing.T) {
+	t.Parallel()
+	// the prompt as vLLM's %r writes it (line breaks as \n), JSON-encoded
+	const prompt = `<|im_start|>user\\nWhat is 2+2? Answer, briefly: \"4\".<|im_end|>\\n<|im_start|>assistant\\n`
+	line := `  {"asctime": "2026-05-12 08:01:39,123", "levelname": "INFO", "name": "vllm.entrypoints.logger", ` +
+		`"message": "Received request chatcmpl-8f2c1e9a4b7d4c0e9d1a2b3c4d5e6f70: prompt: '` + prompt +
+		`', params: SamplingParams(n=1, temperature=0.7, top_p=0.8, max_tokens=64), prompt_token_ids: [151644, 872], lora_request: None.", ` +
+		`"vllm_process_name": "APIServer"}`
+	for _, c := range []struct {
+		prompts string
+		kept    bool
+	}{{"", false}, {"keep", true}, {"drop", false}} {
+		ev := event.NewMessage(line, time.Time{})
+		p := Info.New(parsers.Options{Prompts: c.prompts})
+		if !p.Parse(ev) {
+			t.Fatalf("%q: not recognised", c.prompts)
+		}
+		msg := ev.Message()
+		if got := strings.Contains(msg, "What is 2+2"); got != c.kept {
+			t.Errorf("prompts %q: prompt in the message %v, want %v:\n%s", c.prompts, got, c.kept, msg)
+		}
+		if !eventjson.Valid(strings.TrimSpace(msg)) || !strings.HasPrefix(msg, `  {"asctime": "2026-05-12 08:01:39,123"`) ||
+			!strings.HasSuffix(msg, `, "vllm_process_name": "APIServer"}`) {
+			t.Errorf("prompts %q: the line around the message changed:\n%s", c.prompts, msg)
+		}
+		if id, _ := ev.GetString(vllm.FieldRequestID); id != "chatcmpl-8f2c1e9a4b7d4c0e9d1a2b3c4d5e6f70" {
+			t.Errorf("prompts %q: request id %q", c.prompts, id)
+		}
+		if lm, _ := ev.GetString("log.message"); strings.Contains(lm, "What is 2+2") != c.kept {
+			t.Errorf("prompts %q: log.message %q", c.prompts, lm)
+		}
 	}
 }

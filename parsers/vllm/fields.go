@@ -89,9 +89,8 @@ const (
 )
 
 // MessageFields lists the fields ParseMessage may set but an HTTP client's status (uvicorn's
-// fields declare http.response.status_code): what a message says, not where it came
-// from (process, source file) nor the user data the text layout's parser reads (prompts,
-// outputs, sampling parameters).
+// fields declare http.response.status_code): what a message says, not where it came from
+// (process, source file).
 var MessageFields = messageFields()
 
 func messageFields() []parsers.Field {
@@ -99,6 +98,7 @@ func messageFields() []parsers.Field {
 	for _, f := range Fields {
 		switch {
 		case strings.HasPrefix(f.Name, "vllm.stats."), strings.HasPrefix(f.Name, "vllm.spec_decode."),
+			strings.HasPrefix(f.Name, "vllm.request."), strings.HasPrefix(f.Name, "vllm.response."),
 			strings.HasPrefix(f.Name, "error."), f.Name == FieldErrorKind, f.Name == parseutil.FieldGPUErrorKind,
 			f.Name == event.FieldEventAction, f.Name == FieldRequestID, f.Name == parseutil.FieldHTTPRequestID,
 			f.Name == FieldFailureReason, f.Name == FieldEngine, f.Name == FieldURLOriginal:

@@ -328,30 +328,24 @@ func lifecycle(ev *event.Event, b string) bool {
 
 // ParseMessage reads a vLLM logging record's message that another format carried (the
 // "message" of a JSON formatter's line, vLLM's own --logging-config.formatter json or
-// python-json-logger's): engine stats, the request ids of lifecycle lines, a request's failure,
-// and an error line's exception, as for the same message in vLLM's text layout. The event's
-// message is the carrier's and is not changed, so a request's prompt or body, which the text
-// layout's parser replaces, is not read from it.
-func ParseMessage(ev *event.Event, msg, level string) {
-	if len(msg) < 12 || lifecycle(ev, msg) {
+// python-json-logger's) as the same message in vLLM's text layout: engine stats, the request
+// lifecycle, a request's failure, an error line's exception. When the message carries user
+// data (a request's prompt or body, a response's output), the event's message is set to msg
+// with it replaced as the options say, for the caller to put back into its carrier.
+func (p *Parser) ParseMessage(ev *event.Event, msg, level string) {
+	first, more, _ := strings.Cut(msg, "\n")
+	if len(first) < 12 {
 		return
 	}
-	if rest, ok := strings.CutPrefix(msg, "Request "); ok {
-		id, after, _ := strings.Cut(rest, " ")
-		if (strings.HasPrefix(after, "aborted.") || strings.HasPrefix(after, "failed")) && validID(id) &&
-			requestOutcome(ev, id, after) {
-			return
-		}
+	if strings.Contains(more, TracebackHeader) {
+		SetTraceback(ev, more) // logger.exception: the traceback under the message
+		return
 	}
+	b := p.body(ev, first, msg, len(first))
 	if level == "error" || level == "critical" || level == "warning" {
-		first, more, _ := strings.Cut(msg, "\n")
-		if strings.Contains(more, TracebackHeader) {
-			SetTraceback(ev, more) // logger.exception: the traceback under the message
-		} else {
-			setErrorLine(ev, first, more, level)
-		}
+		setErrorLine(ev, b, more, level)
 		if !ev.Has(FieldRequestID) {
-			if id := mentionedID(first); id != "" {
+			if id := mentionedID(b); id != "" {
 				SetRequestID(ev, id)
 			}
 		}
