@@ -52,8 +52,8 @@ var Info = parsers.Info{
 		parsers.Field{Name: event.FieldErrorType, Type: "keyword", Description: "Exception class of the traceback a record carries (logger.exception)."},
 		parsers.Field{Name: vllm.FieldErrorKind, Type: "keyword", Description: "Failure class an error record or its traceback names (vllm's classes: cuda_oom, engine_init_failed, ...)."},
 		pu.Field(FieldHTTPRequestID),
-		pu.Field(pu.FieldEventDuration)),
-		uvicorn.Fields...),
+		pu.Field(pu.FieldEventDuration), pu.Field(event.FieldEventAction)),
+		append(SGLangFields, uvicorn.Fields...)...),
 }
 
 // Parser parses Python logging lines. It is stateless and safe for concurrent use.
@@ -102,6 +102,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		return false
 	}
 	r.set(ev)
+	if r.dataset == DatasetSGLang {
+		sglangBatch(ev, r.msg)
+	}
 	if strings.Contains(rest, vllm.TracebackHeader) || vllm.IsFrameLine(rest) {
 		// logger.exception's traceback under the record, or the remote traceback of a Ray
 		// task's error in its message ("Unhandled error ...: ray::X() (pid=...)", then frames)

@@ -1,0 +1,146 @@
+package pylog
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/sluice-dev/sluice/parsers"
+	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/parsers/vllm"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// SGLang's scheduler writes a statistics line for each prefill batch and, every few decode steps,
+// for the decode batch (scheduler.py, later scheduler_metrics_mixin.py: log_prefill_stats and
+// log_decode_stats): "Prefill batch. #new-seq: 1, #new-token: 2192, #cached-token: 35, token
+// usage: 0.00, #running-req: 0, #queue-req: 0" and "Decode batch. #running-req: 1, #token: 2266,
+// token usage: 0.00, cuda graph: True, gen throughput (token/s): 3.13, #queue-req: 0". Its numbers
+// become fields, as vLLM's engine stats do, with the same event.action.
+const (
+	FieldSGLangBatch = "sglang.stats.batch"
+	sglangStats      = "sglang.stats."
+)
+
+// sglangStat is one statistic of the line: its field under sglang.stats. and its kind.
+type sglangStat struct {
+	field string
+	kind  byte // 'i' integer, 'f' float, 'r' ratio 0 to 1, 'p' percentage read as a ratio, 'b' bool
+}
+
+// sglangStatKeys are the statistics SGLang's releases have printed, by their name in the line.
+var sglangStatKeys = map[string]sglangStat{
+	"#new-seq":                   {"prefill.requests", 'i'},
+	"#new-token":                 {"prefill.tokens", 'i'},
+	"#cached-token":              {"prefill.cached_tokens", 'i'},
+	"cache hit rate":             {"cache_hit_rate.pct", 'p'},
+	"#token":                     {"tokens", 'i'},
+	"token usage":                {"token_usage.pct", 'r'},
+	"full token usage":           {"token_usage.pct", 'r'},
+	"swa token usage":            {"swa_token_usage.pct", 'r'},
+	"page usage":                 {"token_usage.pct", 'r'},
+	"#running-req":               {"requests.running", 'i'},
+	"#queue-req":                 {"requests.waiting", 'i'},
+	"#inflight-req":              {"requests.inflight", 'i'},
+	"#unbootstrapped-req":        {"requests.unbootstrapped", 'i'},
+	"#transferring-req":          {"requests.transferring", 'i'},
+	"#transfer-req":              {"requests.transferring", 'i'},
+	"#prealloc-req":              {"requests.prealloc", 'i'},
+	"#retracted-req":             {"requests.retracted", 'i'},
+	"gen throughput (token/s)":   {"generation_throughput", 'f'},
+	"input throughput (token/s)": {"prompt_throughput", 'f'},
+	"accept len":                 {"spec_accept_length", 'f'},
+	"cuda graph":                 {"cuda_graph", 'b'},
+}
+
+// SGLangFields are the fields of SGLang's statistics lines.
+var SGLangFields = []parsers.Field{
+	{Name: FieldSGLangBatch, Type: "keyword", Description: "SGLang's statistics line: prefill (a prefill batch was scheduled) or decode (the running decode batch, every few steps)."},
+	{Name: sglangStats + "prefill.requests", Type: "long", Description: "SGLang prefill batch: new requests in it (#new-seq)."},
+	{Name: sglangStats + "prefill.tokens", Type: "long", Description: "SGLang prefill batch: new tokens to compute (#new-token)."},
+	{Name: sglangStats + "prefill.cached_tokens", Type: "long", Description: "SGLang prefill batch: prompt tokens found in the prefix cache (#cached-token)."},
+	{Name: sglangStats + "cache_hit_rate.pct", Type: "scaled_float", Description: "SGLang: prefix cache hit rate, 0 to 1 (older releases)."},
+	{Name: sglangStats + "tokens", Type: "long", Description: "SGLang decode batch: tokens in the KV cache (#token)."},
+	{Name: sglangStats + "token_usage.pct", Type: "scaled_float", Description: "SGLang: KV cache usage, 0 to 1 (token usage; page usage with paged caches; the full attention layers' with sliding-window models)."},
+	{Name: sglangStats + "swa_token_usage.pct", Type: "scaled_float", Description: "SGLang: KV cache usage of the sliding-window attention layers, 0 to 1."},
+	{Name: sglangStats + "requests.running", Type: "long", Description: "SGLang: requests running (#running-req)."},
+	{Name: sglangStats + "requests.waiting", Type: "long", Description: "SGLang: requests in the waiting queue (#queue-req)."},
+	{Name: sglangStats + "requests.inflight", Type: "long", Description: "SGLang: requests in a chunked prefill (#inflight-req, older releases)."},
+	{Name: sglangStats + "requests.unbootstrapped", Type: "long", Description: "SGLang prefill server (disaggregated): requests waiting for their decode server's bootstrap."},
+	{Name: sglangStats + "requests.transferring", Type: "long", Description: "SGLang disaggregated serving: requests whose KV cache is in transfer."},
+	{Name: sglangStats + "requests.prealloc", Type: "long", Description: "SGLang decode server (disaggregated): requests waiting for KV cache room."},
+	{Name: sglangStats + "requests.retracted", Type: "long", Description: "SGLang decode server: requests retracted for want of KV cache."},
+	{Name: sglangStats + "generation_throughput", Type: "double", Description: "SGLang decode batch: generated tokens/s since the last line."},
+	{Name: sglangStats + "prompt_throughput", Type: "double", Description: "SGLang prefill server: prompt tokens/s since the last line."},
+	{Name: sglangStats + "spec_accept_length", Type: "float", Description: "SGLang speculative decoding: mean accepted length."},
+	{Name: sglangStats + "cuda_graph", Type: "boolean", Description: "SGLang decode batch: whether it ran as a CUDA graph."},
+}
+
+// sglangBatch reads SGLang's statistics line into sglang.stats.* and reports whether msg was
+// one. Its "timestamp: ..." (the writer's local time to the microsecond) refines @timestamp.
+func sglangBatch(ev *event.Event, msg string) bool {
+	var batch, list string
+	switch {
+	case strings.HasPrefix(msg, "Prefill batch"):
+		batch, list = "prefill", msg[len("Prefill batch"):]
+		if m, ok := strings.CutPrefix(list, "(mixed #running-req: "); ok {
+			// a prefill mixed into the running decode batch: "(mixed #running-req: 3). #new-seq: ..."
+			n, rest, _ := strings.Cut(m, ")")
+			list = rest
+			setSGLangStat(ev, sglangStatKeys["#running-req"], n)
+		}
+	case strings.HasPrefix(msg, "Decode batch"):
+		batch, list = "decode", msg[len("Decode batch"):]
+	default:
+		return false
+	}
+	list, ok := strings.CutPrefix(list, ". ")
+	if !ok {
+		return false
+	}
+	ev.SetString(FieldSGLangBatch, batch)
+	ev.SetString(event.FieldEventAction, vllm.ActionStats)
+	for item := range strings.SplitSeq(list, ", ") {
+		k, v, ok := strings.Cut(item, ": ")
+		if !ok {
+			continue
+		}
+		v = strings.TrimRight(strings.TrimSpace(v), ".,")
+		if k == "timestamp" {
+			if t, n, ok := pu.RFC3339(v); ok && n == len(v) {
+				pu.SetStamp(ev, t, v)
+			}
+			continue
+		}
+		if st, ok := sglangStatKeys[k]; ok {
+			setSGLangStat(ev, st, v)
+		}
+	}
+	return true
+}
+
+func setSGLangStat(ev *event.Event, st sglangStat, v string) {
+	name := sglangStats + st.field
+	switch st.kind {
+	case 'i':
+		if n, ok := pu.Atoi(v); ok {
+			ev.Set(name, event.Int(n))
+		}
+	case 'b':
+		if b, err := strconv.ParseBool(strings.ToLower(v)); err == nil {
+			ev.Set(name, event.Bool(b))
+		}
+	default:
+		pct := st.kind == 'p'
+		if pct {
+			v = strings.TrimSuffix(v, "%")
+		}
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return
+		}
+		if pct {
+			f /= 100
+		}
+		ev.Set(name, event.Float(f))
+	}
+}
