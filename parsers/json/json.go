@@ -13,6 +13,7 @@ import (
 
 	"github.com/sluice-dev/sluice/parsers"
 	"github.com/sluice-dev/sluice/parsers/envoy"
+	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/pylog"
 	"github.com/sluice-dev/sluice/parsers/tracing"
@@ -36,8 +37,20 @@ var Info = parsers.Info{
 		parsers.Field{Name: "service.name", Type: "keyword", Description: "Service an ECS logger names itself as (filebeat, ES_ECS)."},
 		parsers.Field{Name: "process.thread.name", Type: "keyword", Description: "Thread an ECS logger names (Elasticsearch's elasticsearch[node-0][masterService#updateTask][T#1])."},
 		pu.Field(FieldOrchNamespace), pu.Field(FieldOrchResourceType), pu.Field(FieldOrchResourceName),
-		pu.Field(event.FieldProcessPID)),
+		pu.Field(event.FieldProcessPID),
+		xidField(nvidia_xid.FieldUUID), xidField(nvidia_xid.FieldPCIBusID)),
 		envoy.AccessFields, uvicorn.Fields, vllm.MessageFields),
+}
+
+// xidField returns the nvidia_xid parser's declaration of a GPU's field, which the JSON lines
+// of GPU health agents give too.
+func xidField(name string) parsers.Field {
+	for _, f := range nvidia_xid.Info.Fields {
+		if f.Name == name {
+			return f
+		}
+	}
+	panic("json: nvidia_xid declares no " + name)
 }
 
 // Parser parses JSON lines. It is safe for concurrent use.
@@ -96,7 +109,7 @@ func (p *Parser) Finish(ev *event.Event, rec Record, dataset string) {
 	if rec.k8sEvent && kubernetesEvent(ev, &rec) {
 		ds = DatasetK8sEvent
 	} else if rec.object {
-		aboutObject(ev, rec.Logger == "events")
+		aboutObject(ev, rec.Logger == "events", rec.node)
 	}
 	if rec.envoy {
 		if lv, ok := envoy.Access(ev, pu.FieldLogFields+"."); ok {
@@ -166,7 +179,7 @@ func kubernetesEvent(ev *event.Event, rec *Record) bool {
 // "could not schedule pod"), "pod":"namespace/name" or its name alone (Karpenter before v1),
 // and, on the events a controller logs (logger "events": Kueue's), the event's object and its
 // reason.
-func aboutObject(ev *event.Event, logged bool) {
+func aboutObject(ev *event.Event, logged bool, node string) {
 	get := func(k string) string {
 		s, _ := ev.GetString(pu.FieldLogFields + "." + k)
 		return s
@@ -190,6 +203,17 @@ func aboutObject(ev *event.Event, logged bool) {
 			if r := get("reason"); r != "" {
 				ev.SetString(FieldEventReason, r)
 			}
+		}
+	}
+	if name == "" {
+		// a node a controller works on: a GPU health agent's ("node", NVSentinel's node-drainer;
+		// "nodeName", its health events)
+		kind, ns, name = "node", "", get("node")
+		if name == "" {
+			name = get("nodeName")
+		}
+		if name == "" {
+			name = node
 		}
 	}
 	pu.SetObject(ev, kind, ns, name)
@@ -275,6 +299,34 @@ type Record struct {
 	exact bool
 	// at: where the object starts in the line (after leading spaces)
 	at int
+	// node: the node a health event inside the line is about
+	node string
+}
+
+// healthEvents reads the first of NVSentinel's HealthEvents that names its node: the node
+// (for aboutObject) and the entities it impacts, the GPU's PCI address and UUID.
+func healthEvents(ev *event.Event, list gjson.Result, rec *Record) {
+	list.ForEach(func(_, h gjson.Result) bool {
+		node := h.Get("nodeName")
+		if node.Type != gjson.String || node.Str == "" {
+			return true
+		}
+		rec.node, rec.object = node.Str, true
+		h.Get("entitiesImpacted").ForEach(func(_, e gjson.Result) bool {
+			val := e.Get("entityValue")
+			if val.Type != gjson.String || val.Str == "" {
+				return true
+			}
+			switch e.Get("entityType").Str {
+			case "GPU_UUID":
+				ev.SetString(nvidia_xid.FieldUUID, val.Str)
+			case "PCI":
+				ev.SetString(nvidia_xid.FieldPCIBusID, strings.ToLower(val.Str))
+			}
+			return true
+		})
+		return false
+	})
 }
 
 // carry returns line with its message's JSON string replaced by msg's: a vLLM request line's
@@ -413,9 +465,22 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 	case "involvedObject":
 		rec.k8sEvent = v.IsObject()
 		return false
-	case "Pod", "pod", "object":
+	case "Pod", "pod", "object", "node", "nodeName":
 		rec.object = true
 		return false
+	case "events":
+		// NVSentinel's health events as its monitors send them ({"version":1,"events":[{...}]}):
+		// the node and the GPU they are about; the whole stays a field
+		if v.IsObject() {
+			healthEvents(ev, v.Get("events"), rec)
+		}
+		return false
+	case "GPU_UUID", "gpu_uuid", "gpuUUID", "gpuUuid", "gpu.uuid":
+		// the GPU a health agent's line is about (NVSentinel's syslog-health-monitor)
+		if v.Type != gjson.String || !strings.HasPrefix(v.Str, "GPU-") && !strings.HasPrefix(v.Str, "MIG-") {
+			return false
+		}
+		ev.SetString(nvidia_xid.FieldUUID, v.Str)
 	case "controller":
 		// controller-runtime names the reconciler in its own errors, which have no logger.
 		rec.Controller = v.String()

@@ -7,6 +7,8 @@ package nvidia_xid
 import (
 	"strings"
 
+	"github.com/tidwall/gjson"
+
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
@@ -50,6 +52,19 @@ func (p *Parser) parse(ev *event.Event) bool {
 	msg := ev.Message()
 	if len(msg) > 0 && msg[0] == '[' && fabric(ev, msg) {
 		return true
+	}
+	if len(msg) > 0 && msg[0] == '{' {
+		// A JSON record is the kernel's line only as journald exports it, as its MESSAGE; any
+		// other that quotes one (a GPU health agent reporting the Xid it saw) is the agent's
+		// line, not a second Xid: the JSON parser reads it.
+		if !strings.Contains(msg, `"MESSAGE"`) {
+			return false
+		}
+		m := gjson.Get(msg, "MESSAGE")
+		if m.Type != gjson.String || !gjson.Valid(msg) {
+			return false
+		}
+		msg = m.Str
 	}
 	r, ok := record(msg)
 	if !ok {

@@ -161,3 +161,28 @@ func TestIdentityPerHost(t *testing.T) {
 		t.Errorf("another host's GPU attached: %s", ev.AppendJSON(nil))
 	}
 }
+
+// A JSON line is the kernel's only as journald exports it (its MESSAGE); a GPU health agent's
+// line that quotes the kernel's Xid (NVSentinel's syslog-health-monitor sending a HealthEvent,
+// NVIDIA/NVSentinel pull request #288) is not a second Xid.
+func TestJSONXidOnlyFromJournald(t *testing.T) {
+	t.Parallel()
+	agent := `{"time":"2025-11-07T05:38:55.554629925Z","level":"INFO","msg":"Attempting to send health event","events":{"version":1,"events":[{"checkName":"SysLogsXIDError","message":"MESSAGE=kernel: [16450076.463693] NVRM: Xid (PCI:0002:00:00): 45, pid=2864945, name=kit, Ch 0000000e"}]}}`
+	if _, ok := putest.Parse(t, New(), agent, nil); ok {
+		t.Errorf("an agent's JSON line quoting an Xid was read as the kernel's")
+	}
+	journal := `{"__REALTIME_TIMESTAMP":"1762493935554629","_TRANSPORT":"kernel","SYSLOG_IDENTIFIER":"kernel","MESSAGE":"NVRM: Xid (PCI:0002:00:00): 45, pid=2864945, name=kit, Ch 0000000e"}`
+	ev, ok := putest.Parse(t, New(), journal, nil)
+	if !ok {
+		t.Fatal("journald's export of the kernel's Xid line not read")
+	}
+	if v, _ := ev.Get(FieldCode); v.Int() != 45 {
+		t.Errorf("xid code %v, want 45", v)
+	}
+	if v, _ := ev.GetString(FieldPCIBusID); v != "0002:00:00" {
+		t.Errorf("bus %q", v)
+	}
+	if ev.Message() != journal {
+		t.Error("message changed")
+	}
+}

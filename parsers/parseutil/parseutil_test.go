@@ -149,6 +149,9 @@ func TestGPUDataset(t *testing.T) {
 		{event.FieldLogFilePath, "/var/log/kern.log", ""},
 		{event.FieldLogFilePath, "support-bundle/node-3/nvidia-dcgm-exporter-7xk2p_gpu-operator_nvidia-dcgm-exporter-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.log", DatasetDCGMExporter},
 		{event.FieldLogFilePath, "a_b.log", ""},
+		// the dcgm-exporter Helm chart names its container "exporter", as other exporters may
+		{event.FieldLogFilePath, "/var/log/containers/dcgm-exporter-b5t9w_gpu-monitoring_exporter-0a9c83c39d9262ef4d2eaf3f086c2b3be26e99ca2c25813e95ef771bbae0769e.log", DatasetDCGMExporter},
+		{event.FieldLogFilePath, "/var/log/containers/redis-exporter-7c9d8_cache_exporter-0a9c83c39d9262ef4d2eaf3f086c2b3be26e99ca2c25813e95ef771bbae0769e.log", ""},
 	}
 	for _, c := range cases {
 		ev := event.New()

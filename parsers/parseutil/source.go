@@ -186,6 +186,19 @@ func Container(ev *event.Event) string {
 	return ""
 }
 
+// pod returns the name of the pod that wrote the event, as Container finds its container.
+func pod(ev *event.Event) string {
+	if v, ok := ev.Get(event.FieldK8sPodName); ok && v.Str() != "" {
+		return v.Str()
+	}
+	if v, ok := ev.Get(event.FieldLogFilePath); ok {
+		if src, ok := k8spath.Parse(v.Str()); ok {
+			return src.Pod
+		}
+	}
+	return ""
+}
+
 // GPUDataset returns the GPU-stack dataset of the container that wrote the event (or, outside
 // containers, of the host service a syslog or journal prefix names), or "" when it is unknown or
 // not part of the stack.
@@ -210,6 +223,9 @@ func GPUDataset(ev *event.Event) string {
 	}
 	if d, ok := gpuContainers[c]; ok {
 		return d
+	}
+	if c == "exporter" && strings.Contains(pod(ev), "dcgm-exporter") {
+		return DatasetDCGMExporter // the dcgm-exporter Helm chart's container, under a name any exporter may have
 	}
 	switch {
 	case strings.HasPrefix(c, "nvidia-driver"):

@@ -497,6 +497,8 @@ func rayDaemon(l *vllm.Line) string {
 	return name
 }
 
+// rayReport reports whether a Ray core record of level may go on over further lines: a warning
+// or an error (the OOM killer's report, a crash's), not the info records of every start.
 func rayReport(level string) bool {
 	return level == "warning" || level == "error" || level == "critical"
 }
