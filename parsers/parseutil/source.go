@@ -178,12 +178,7 @@ func Container(ev *event.Event) string {
 	if v, ok := ev.Get(event.FieldK8sContainer); ok && v.Str() != "" {
 		return v.Str()
 	}
-	if v, ok := ev.Get(event.FieldLogFilePath); ok {
-		if src, ok := k8spath.Parse(v.Str()); ok {
-			return src.Container
-		}
-	}
-	return ""
+	return pathSource(ev).Container
 }
 
 // pod returns the name of the pod that wrote the event, as Container finds its container.
@@ -191,12 +186,17 @@ func pod(ev *event.Event) string {
 	if v, ok := ev.Get(event.FieldK8sPodName); ok && v.Str() != "" {
 		return v.Str()
 	}
+	return pathSource(ev).Pod
+}
+
+// pathSource reads the event's Kubernetes log path; the zero Source when it is none.
+func pathSource(ev *event.Event) k8spath.Source {
 	if v, ok := ev.Get(event.FieldLogFilePath); ok {
 		if src, ok := k8spath.Parse(v.Str()); ok {
-			return src.Pod
+			return src
 		}
 	}
-	return ""
+	return k8spath.Source{}
 }
 
 // GPUDataset returns the GPU-stack dataset of the container that wrote the event (or, outside
