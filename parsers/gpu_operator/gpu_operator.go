@@ -29,7 +29,8 @@ var Info = parsers.Info{
 	Name:        "gpu_operator",
 	Description: "NVIDIA GPU operator controller logs (zap JSON and console encodings)",
 	New:         func(o parsers.Options) parsers.Parser { return NewWith(o) },
-	Fields:      pu.StructuredFields,
+	// its zap lines' fields, and what the JSON parser it hands other JSON lines to sets
+	Fields: parsers.Union(pu.StructuredFields, pjson.Info.Fields),
 }
 
 // Parser parses zap lines. It is stateless and safe for concurrent use.
@@ -107,6 +108,7 @@ func consoleLine(ev *event.Event, s string) bool {
 		return false
 	}
 	logger := console(ev, rest[t2+1:])
+	pjson.AboutObject(ev) // the object a controller's line is about, as in its JSON layout
 	if stack != "" && !ev.Has(event.FieldErrorStack) {
 		ev.SetString(event.FieldErrorStack, stack)
 	}

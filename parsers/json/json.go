@@ -37,9 +37,75 @@ var Info = parsers.Info{
 		parsers.Field{Name: "service.name", Type: "keyword", Description: "Service an ECS logger names itself as (filebeat, ES_ECS)."},
 		parsers.Field{Name: "process.thread.name", Type: "keyword", Description: "Thread an ECS logger names (Elasticsearch's elasticsearch[node-0][masterService#updateTask][T#1])."},
 		pu.Field(FieldOrchNamespace), pu.Field(FieldOrchResourceType), pu.Field(FieldOrchResourceName),
-		pu.Field(event.FieldProcessPID),
+		pu.Field(event.FieldProcessPID), pu.Field(pu.FieldEventDuration),
 		xidField(nvidia_xid.FieldUUID), xidField(nvidia_xid.FieldPCIBusID)),
 		envoy.AccessFields, uvicorn.Fields, vllm.MessageFields),
+}
+
+// httpRequest moves the members of a router's or server's line about an HTTP request to their
+// ECS fields: an HTTP method with the path or the status ("method":"GET","path":"/v1/models",
+// "status":200, NVIDIA Dynamo's JSONL frontend), the request id with them (or on any tracing
+// line, as the tracing parser reads request_id=), the header X-Request-Id by its name (the
+// llm-d inference scheduler's "x-request-id"), and the latency such a line states.
+func httpRequest(ev *event.Event, tracing bool) {
+	const f = pu.FieldLogFields + "."
+	method, _ := ev.GetString(f + "method")
+	status, _ := ev.Get(f + "status")
+	path, _ := ev.GetString(f + "path")
+	if path == "" {
+		path, _ = ev.GetString(f + "uri")
+	}
+	code := int64(0)
+	if status.Kind() == event.KindInt && status.Int() >= 100 && status.Int() <= 599 {
+		code = status.Int()
+	}
+	request := httpMethod(method) && (code != 0 || strings.HasPrefix(path, "/"))
+	for _, k := range [...]string{"x-request-id", "X-Request-Id", "x_request_id", "request_id"} {
+		if id, ok := ev.GetString(f + k); ok && id != "" && (k != "request_id" || request || tracing) {
+			ev.SetString(pu.FieldHTTPRequestID, id)
+			ev.Delete(f + k)
+			break
+		}
+	}
+	if !request {
+		return
+	}
+	ev.SetString(uvicorn.FieldMethod, method)
+	ev.Delete(f + "method")
+	if code != 0 {
+		ev.Set(event.FieldHTTPStatus, event.Int(code))
+		ev.Delete(f + "status")
+	}
+	if strings.HasPrefix(path, "/") {
+		p, query, _ := strings.Cut(path, "?")
+		ev.SetString(uvicorn.FieldURLPath, p)
+		if query != "" {
+			ev.SetString(uvicorn.FieldURLQuery, query)
+		}
+		ev.Delete(f + "path")
+		ev.Delete(f + "uri")
+	}
+	if lat, ok := ev.GetString(f + "latency"); ok {
+		if d, ok := duration(lat); ok {
+			ev.Set(pu.FieldEventDuration, event.Int(d.Nanoseconds()))
+			ev.Delete(f + "latency")
+		}
+	}
+}
+
+// httpMethod reports whether s is an HTTP method.
+func httpMethod(s string) bool {
+	switch s {
+	case "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS":
+		return true
+	}
+	return false
+}
+
+// duration reads a latency as a router writes it: "0 ms", "12.5ms", "1.2s", "850µs".
+func duration(s string) (time.Duration, bool) {
+	d, err := time.ParseDuration(strings.ReplaceAll(s, " ", ""))
+	return d, err == nil && d >= 0
 }
 
 // xidField returns the nvidia_xid parser's declaration of a GPU's field, which the JSON lines
@@ -102,6 +168,9 @@ func (p *Parser) Finish(ev *event.Event, rec Record, dataset string) {
 			a.Set(ev)
 			rec.Level = uvicorn.StatusLevel(int64(a.Status))
 		}
+	}
+	if !rec.envoy { // Envoy's access log has its own names for these (envoy.Access)
+		httpRequest(ev, rec.tracing)
 	}
 	if rec.Level == "" && rec.klog() {
 		rec.Level, ds = rec.klogLevel(), DatasetKlog
@@ -172,6 +241,10 @@ func kubernetesEvent(ev *event.Event, rec *Record) bool {
 	return true
 }
 
+// AboutObject is aboutObject for the structured fields of another layout's line (zap's
+// console lines, their JSON under log.fields).
+func AboutObject(ev *event.Event) { aboutObject(ev, false, "") }
+
 // aboutObject reads the object a controller's line is about into orchestrator.*, as a
 // Kubernetes event's (the controller that wrote the line is not that object), so that the
 // pod's own lines and the lines about why it did not run are found together:
@@ -185,7 +258,13 @@ func aboutObject(ev *event.Event, logged bool, node string) {
 		return s
 	}
 	kind, ns, name := "pod", get("Pod.namespace"), get("Pod.name")
+	if k := get("controllerKind"); name == "" && k != "" && !strings.ContainsAny(k, ".") {
+		// controller-runtime's reconciled object of any kind, under its kind: "controllerKind":
+		// "LLMInferenceService", "LLMInferenceService": {"name": ..., "namespace": ...}
+		kind, ns, name = k, get(k+".namespace"), get(k+".name")
+	}
 	if name == "" {
+		kind = "pod"
 		// "namespace/name", or the name alone beside the line's namespace
 		pod := get("pod")
 		if n, p, ok := strings.Cut(pod, "/"); ok {
@@ -465,7 +544,7 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 	case "involvedObject":
 		rec.k8sEvent = v.IsObject()
 		return false
-	case "Pod", "pod", "object", "node", "nodeName":
+	case "Pod", "pod", "object", "node", "nodeName", "controllerKind":
 		rec.object = true
 		return false
 	case "events":

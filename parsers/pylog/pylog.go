@@ -180,10 +180,12 @@ func (r *rec) set(ev *event.Event) {
 		ds = pu.DatasetOr(ev, containerDataset(ev))
 	}
 	if r.access != nil {
-		switch ds {
-		case DatasetSGLang:
+		switch {
+		case ds == DatasetSGLang, ds == DatasetGeneric && r.plain:
+			// "[2025-09-17 16:23:13] INFO:     10.10.11.1:41698 - "POST ..." 200 OK": uvicorn's
+			// line in SGLang's format, whichever container runs it (OME's ome-container)
 			ds = DatasetSGLangAccess
-		case DatasetGeneric:
+		case ds == DatasetGeneric:
 			ds = "uvicorn.access"
 		}
 	}

@@ -93,11 +93,18 @@ func resumed(ev *event.Event, b string) {
 // 0.6.3). "chat-" also starts words ("chat-template"): its id must go on with a hex uuid.
 var idPrefixes = [...]string{"chatcmpl-", "cmpl-", "embd-", "resp_", "pool-", "score-", "classify-", "rerank-", "trsc-", "trsl-", "chat-"}
 
-// mentionedID finds the request a warning or error line names in free text: "Failed to advance
-// FSM for request <id> for tokens 1", "... request <id> ...", or an id with a known prefix
-// anywhere. A word after "request " counts only when it holds a digit, '-' or '_', so "the request
+// mentionedID finds the request a warning or error line names in free text: its context
+// dict's 'request_id', "Failed to advance FSM for request <id> for tokens 1", "... request <id>
+// ...", or an id with a known prefix anywhere. A word after "request " counts only when it holds a digit, '-' or '_', so "the request
 // but ignored" names none.
 func mentionedID(b string) string {
+	// vLLM's KV-transfer failures since January 2026 name it in their context dict: "NIXL
+	// transfer failure: ... | Context: {'failure_type': ..., 'request_id': '<id>', ...}"
+	if _, after, ok := strings.Cut(b, "'request_id': '"); ok {
+		if id, _, ok := strings.Cut(after, "'"); ok && id != "" && !strings.ContainsAny(id, " \\") {
+			return id
+		}
+	}
 	// "request " and "Request " alike, found by their rare 'q'.
 	for i := 0; ; {
 		j := strings.Index(b[i:], "quest ")
