@@ -60,10 +60,10 @@ func httpRequest(ev *event.Event, tracing bool) {
 		code = status.Int()
 	}
 	request := httpMethod(method) && (code != 0 || strings.HasPrefix(path, "/"))
-	for _, k := range [...]string{"x-request-id", "X-Request-Id", "x_request_id", "request_id"} {
-		if id, ok := ev.GetString(f + k); ok && id != "" && (k != "request_id" || request || tracing) {
+	for _, k := range [...]string{f + "x-request-id", f + "X-Request-Id", f + "x_request_id", f + "request_id"} {
+		if id, ok := ev.GetString(k); ok && id != "" && (k != f+"request_id" || request || tracing) {
 			ev.SetString(pu.FieldHTTPRequestID, id)
-			ev.Delete(f + k)
+			ev.Delete(k)
 			break
 		}
 	}
