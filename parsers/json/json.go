@@ -37,7 +37,7 @@ var Info = parsers.Info{
 		parsers.Field{Name: "service.name", Type: "keyword", Description: "Service an ECS logger names itself as (filebeat, ES_ECS)."},
 		parsers.Field{Name: "process.thread.name", Type: "keyword", Description: "Thread an ECS logger names (Elasticsearch's elasticsearch[node-0][masterService#updateTask][T#1])."},
 		pu.Field(FieldOrchNamespace), pu.Field(FieldOrchResourceType), pu.Field(FieldOrchResourceName),
-		pu.Field(event.FieldProcessPID), pu.Field(pu.FieldEventDuration),
+		pu.Field(event.FieldProcessPID), pu.Field(pu.FieldEventDuration), pu.Field(pu.FieldUserAgent),
 		xidField(nvidia_xid.FieldUUID), xidField(nvidia_xid.FieldPCIBusID)),
 		envoy.AccessFields, uvicorn.Fields, vllm.MessageFields),
 }
@@ -91,6 +91,59 @@ func httpRequest(ev *event.Event, tracing bool) {
 			ev.Delete(f + "latency")
 		}
 	}
+}
+
+// cloudHTTPRequest reads Google's HttpRequest object: its method, URL, status, latency
+// ("0.001448584s"), client, user agent and protocol; the rest of it stays under
+// log.fields.httpRequest. A line without a level of its own gets its status's, as an access
+// line does. It reports false, leaving the object to log.fields, without a method.
+func cloudHTTPRequest(ev *event.Event, v gjson.Result, rec *Record) bool {
+	if v.Get("requestMethod").Type != gjson.String {
+		return false
+	}
+	const f = pu.FieldLogFields + ".httpRequest."
+	n := 0
+	v.ForEach(func(k, m gjson.Result) bool {
+		switch {
+		case k.Str == "requestMethod":
+			ev.SetString(uvicorn.FieldMethod, m.Str)
+		case k.Str == "requestUrl" && m.Type == gjson.String:
+			ev.SetString(uvicorn.FieldURLOrig, m.Str)
+			if strings.HasPrefix(m.Str, "/") {
+				p, q, _ := strings.Cut(m.Str, "?")
+				ev.SetString(uvicorn.FieldURLPath, p)
+				if q != "" {
+					ev.SetString(uvicorn.FieldURLQuery, q)
+				}
+			}
+		case k.Str == "status" && m.Type == gjson.Number && m.Num >= 100 && m.Num <= 599:
+			ev.Set(event.FieldHTTPStatus, event.Int(m.Int()))
+			if rec.Level == "" {
+				rec.Level = uvicorn.StatusLevel(m.Int())
+			}
+		case k.Str == "latency" && m.Type == gjson.String:
+			if d, ok := duration(m.Str); ok {
+				ev.Set(pu.FieldEventDuration, event.Int(d.Nanoseconds()))
+			}
+		case k.Str == "userAgent" && m.Type == gjson.String && m.Str != "":
+			ev.SetString(pu.FieldUserAgent, m.Str)
+		case k.Str == "remoteIp" && m.Type == gjson.String && m.Str != "":
+			host, port := m.Str, ""
+			if i := strings.LastIndexByte(m.Str, ':'); i > 0 && strings.Count(m.Str, ":") == 1 || strings.HasPrefix(m.Str, "[") {
+				host, port = m.Str[:i], m.Str[i+1:]
+			}
+			uvicorn.SetClient(ev, strings.Trim(host, "[]"))
+			if p, ok := pu.Atoi(port); ok {
+				ev.Set(uvicorn.FieldSourcePort, event.Int(p))
+			}
+		case k.Str == "protocol" && strings.HasPrefix(m.Str, "HTTP/"):
+			ev.SetString(uvicorn.FieldVersion, m.Str[len("HTTP/"):])
+		default:
+			eventjson.FlattenResult(ev, f+k.Str, m, &n)
+		}
+		return true
+	})
+	return true
 }
 
 // httpMethod reports whether s is an HTTP method.
@@ -263,6 +316,19 @@ func aboutObject(ev *event.Event, logged bool, node string) {
 		// "LLMInferenceService", "LLMInferenceService": {"name": ..., "namespace": ...}
 		kind, ns, name = k, get(k+".namespace"), get(k+".name")
 	}
+	if key := get("knative.dev/key"); name == "" && key != "" {
+		// Knative's reconcilers and data path name the object they work on: the revision (the
+		// activator, every KServe predictor's queue-proxy), or the kind they say (the
+		// autoscaler's PodAutoscaler, "knative.dev/kind":"autoscaling.internal.knative.dev.PodAutoscaler")
+		kind = "revision"
+		if k := get("knative.dev/kind"); k != "" {
+			kind = k[strings.LastIndexByte(k, '.')+1:]
+		}
+		ns, name, _ = strings.Cut(key, "/")
+		if name == "" {
+			ns, name = "", key
+		}
+	}
 	if name == "" {
 		kind = "pod"
 		// "namespace/name", or the name alone beside the line's namespace
@@ -285,14 +351,15 @@ func aboutObject(ev *event.Event, logged bool, node string) {
 		}
 	}
 	if name == "" {
-		// a node a controller works on: a GPU health agent's ("node", NVSentinel's node-drainer;
-		// "nodeName", its health events)
-		kind, ns, name = "node", "", get("node")
-		if name == "" {
-			name = get("nodeName")
-		}
+		// a node a controller works on: a GPU health agent's ("nodeName", NVSentinel's health
+		// events; "node" on a line that speaks of a node, its node-drainer's "Evaluated action
+		// for node", not a graph's node, KServe's InferenceGraph router's "node":"animal-categorize")
+		kind, ns, name = "node", "", get("nodeName")
 		if name == "" {
 			name = node
+		}
+		if msg, _ := ev.GetString(pu.FieldLogMessage); name == "" && strings.Contains(strings.ToLower(msg), "node") {
+			name = get("node")
 		}
 	}
 	pu.SetObject(ev, kind, ns, name)
@@ -470,8 +537,10 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		}
 		rec.Level = l
 	case "ts", "time", "timestamp", "@timestamp", "t", "asctime":
+		// the first time the line gives is its own: a later "time" may be a duration
+		// (KServe's InferenceGraph router: "ts":"2026-01-23T18:12:50+09:00", ..., "time":0.000271917)
 		t, ok := timeOf(v)
-		if !ok || rec.exact {
+		if !ok || rec.Time || t.Year() < 2000 {
 			return false
 		}
 		if v.Type == gjson.String {
@@ -544,9 +613,13 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 	case "involvedObject":
 		rec.k8sEvent = v.IsObject()
 		return false
-	case "Pod", "pod", "object", "node", "nodeName", "controllerKind":
+	case "Pod", "pod", "object", "node", "nodeName", "controllerKind", "knative.dev/key":
 		rec.object = true
 		return false
+	case "httpRequest":
+		// the HttpRequest of Google's structured logging, which Knative's queue-proxy writes as
+		// its request log in every KServe predictor pod
+		return v.IsObject() && cloudHTTPRequest(ev, v, rec)
 	case "events":
 		// NVSentinel's health events as its monitors send them ({"version":1,"events":[{...}]}):
 		// the node and the GPU they are about; the whole stays a field

@@ -161,6 +161,12 @@ func body(ev *event.Event, b string) string {
 					}
 				case "namespace":
 					podNS = v
+				case "HPA":
+					// the horizontal pod autoscaler controller's "Successfully rescaled" and its
+					// failures: HPA="namespace/name"
+					if ns, name, ok := strings.Cut(v, "/"); ok && name != "" && !ev.Has(pu.FieldOrchResourceName) {
+						pu.SetObject(ev, "horizontalpodautoscaler", ns, name)
+					}
 				case "pods": // SyncLoop ADD/UPDATE/DELETE of one pod: pods=["namespace/name"]
 					if p, ok := strings.CutPrefix(v, `["`); ok && strings.HasSuffix(p, `"]`) && !strings.Contains(p, `",`) {
 						kubeletPod(ev, p[:len(p)-2])

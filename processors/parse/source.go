@@ -292,6 +292,9 @@ var stackComponents = map[string]string{
 	"node-problem-detector":   "kubernetes.node_problem_detector",
 	"kuberay-operator":        "kuberay.operator",
 	"vgpu-scheduler-extender": "hami.scheduler",
+	// KServe's serverless mode: Knative's sidecar in every predictor pod, and KEDA
+	"queue-proxy":   "knative.queue_proxy",
+	"keda-operator": "keda.operator",
 }
 
 // controllerPods are the components whose container has a name that says nothing (controller,
@@ -300,6 +303,8 @@ var controllerPods = []struct{ pod, container, dataset string }{
 	{"karpenter-", "controller", "karpenter.controller"},
 	{"kueue-controller-manager-", "manager", "kueue.controller"},
 	{"lws-controller-manager-", "manager", "lws.controller"},
+	{"activator-", "activator", "knative.activator"},
+	{"autoscaler-", "autoscaler", "knative.autoscaler"},
 }
 
 // componentDataset returns the dataset of a stack or cluster component's container, "" for
