@@ -19,6 +19,7 @@ import (
 
 	"github.com/sluice-dev/sluice/parsers"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
@@ -54,6 +55,8 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		ev.SetString(event.FieldOriginFile, r.file)
 		ev.Set(event.FieldOriginLine, event.Int(r.line))
 		r.Time = time.Time{}
+	} else if first[0] >= '0' && first[0] <= '9' && llamaCpp(first, &r) {
+		// llama.cpp's time since start is no time of day: the runtime's time stays
 	} else if first[0] != '[' {
 		// "ERROR: Elasticsearch did not exit normally - check the logs at ...": a launcher
 		// script's stated level. A GPU-stack container's such lines are nvidia_shell's.
@@ -70,7 +73,11 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	} else if !Read(first, &r) {
 		return false
 	}
-	if !r.Time.IsZero() {
+	switch {
+	case r.Time.IsZero():
+	case r.Local:
+		pu.SetLocalTime(ev, r.Time)
+	default:
 		pu.SetTime(ev, r.Time)
 	}
 	if r.Logger != "" {
@@ -79,6 +86,10 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	ev.SetString(pu.FieldLogMessage, r.Msg)
 	if r.Level == pu.Error || r.Level == pu.Critical {
 		ev.SetString(event.FieldErrorMsg, r.Msg)
+		switch k := vllm.Classify(r.Msg); k {
+		case "cuda_oom", "cuda_error", "nccl", "nccl_timeout":
+			ev.SetString(pu.FieldGPUErrorKind, k) // TensorRT-LLM's CUDA out of memory, as vLLM's
+		}
 		if rest != "" {
 			ev.SetString(event.FieldErrorStack, rest) // TensorRT-LLM's native frames
 		}
@@ -90,6 +101,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 // Line is what a tagged line says.
 type Line struct {
 	Time               time.Time
+	Local              bool // Time is the writer's local time, without its zone
 	Level, Logger, Msg string
 	pid, line          int64 // Calico's
 	file               string
@@ -146,6 +158,9 @@ func Read(s string, r *Line) bool {
 		}
 		return true
 	}
+	if len(tag) == 19 && tag[2] == '/' && tag[5] == '/' && tag[10] == '-' {
+		return trtLogger(tag, rest, r)
+	}
 	if t, n, ok := pu.RFC3339(tag); ok && n == len(tag) && pu.Zoned(tag) {
 		// Kibana: "[date][LEVEL][logger] message"
 		lvTag, rest, ok := next(rest)
@@ -176,6 +191,76 @@ func Read(s string, r *Line) bool {
 		return false
 	}
 	r.Level, r.Logger, r.Msg = lv, tag, rest[1:]
+	return true
+}
+
+// trtLogger reads the Python logger of TensorRT-LLM (trtllm-serve, its LLM API and PyTorch
+// backend, engine builds) and TensorRT's: "[09/17/2025-21:24:19] [TRT-LLM] [RANK 2] [E] msg",
+// "[08/11/2024-06:10:36] [TRT] [E] msg". stamp is the first tag, the writer's local time
+// (tensorrt_llm/logger.py: time.strftime("%m/%d/%Y-%H:%M:%S")); the level is one letter.
+func trtLogger(stamp, rest string, r *Line) bool {
+	t, err := time.Parse("01/02/2006-15:04:05", stamp)
+	if err != nil || !strings.HasPrefix(rest, " ") {
+		return false
+	}
+	logger, rest, ok := next(rest[1:])
+	if !ok || (logger != "TRT-LLM" && logger != "TRT") || !strings.HasPrefix(rest, " ") {
+		return false
+	}
+	tag, rest, ok := next(rest[1:])
+	if ok && strings.HasPrefix(tag, "RANK ") && strings.HasPrefix(rest, " ") {
+		tag, rest, ok = next(rest[1:]) // the rank of a multi-GPU run
+	}
+	lv := ""
+	switch tag {
+	case "V", "D":
+		lv = pu.Debug
+	case "I":
+		lv = pu.Info
+	case "W":
+		lv = pu.Warning
+	case "E":
+		lv = pu.Error
+	case "F":
+		lv = pu.Critical
+	}
+	if !ok || lv == "" || !strings.HasPrefix(rest, " ") {
+		return false
+	}
+	r.Time, r.Local, r.Level, r.Logger, r.Msg = t, true, lv, logger, rest[1:]
+	return true
+}
+
+// llamaCpp reads llama.cpp's log prefix with timestamps (llama-server --log-prefix
+// --log-timestamps, common/log.cpp): "0.00.129.365 I msg", the minutes, seconds, milliseconds
+// and microseconds since the start, then the level's letter.
+func llamaCpp(s string, r *Line) bool {
+	stamp, rest, ok := strings.Cut(s[:min(len(s), 24)], " ")
+	if !ok || len(rest) < 2 || rest[1] != ' ' {
+		return false
+	}
+	parts := strings.Split(stamp, ".")
+	if len(parts) != 4 || len(parts[1]) != 2 || len(parts[2]) != 3 || len(parts[3]) != 3 {
+		return false
+	}
+	for _, p := range parts {
+		if _, ok := pu.Atoi(p); !ok {
+			return false
+		}
+	}
+	switch rest[0] {
+	case 'D':
+		r.Level = pu.Debug
+	case 'I':
+		r.Level = pu.Info
+	case 'W':
+		r.Level = pu.Warning
+	case 'E':
+		r.Level = pu.Error
+	default:
+		return false
+	}
+	r.Msg = s[len(stamp)+3:]
 	return true
 }
 

@@ -79,13 +79,20 @@ func SetTraceback(ev *event.Event, text string) {
 		if typ != "" {
 			ev.SetString(event.FieldErrorType, typ)
 		}
-		if msg = unrepeated(msg); msg != "" {
+		msg = unrepeated(msg)
+		whole := msg // with the lines that go on with the message (the Hub's reason)
+		if i := strings.LastIndex(stack, typ+": "+msg); i >= 0 && typ != "" && msg != "" {
+			whole = stack[i+len(typ)+2:]
+		} else if i := strings.LastIndex(stack, msg); i >= 0 && msg != "" {
+			whole = stack[i:]
+		}
+		if strings.HasSuffix(msg, " {") {
+			msg = whole // a Rust error's Debug form (NVIDIA NIM's): its fields say what failed
+		}
+		if msg != "" {
 			ev.SetString(event.FieldErrorMsg, msg)
 		}
-		if i := strings.LastIndex(stack, msg); i >= 0 && msg != "" {
-			msg = stack[i:] // with the lines that go on with the message (the Hub's reason)
-		}
-		setHTTPFailure(ev, typ, msg)
+		setHTTPFailure(ev, typ, whole)
 	}
 	if k := Classify(text); k != "" {
 		ev.SetString(FieldErrorKind, k)
@@ -153,6 +160,7 @@ const (
 	MessageQuoted         // inside vLLM's worker-failure wrapper, until its closing quote
 	MessageOneMore        // after NCCL's "Last error:": the cause is the next line
 	MessageRemote         // a Ray task's error: the remote traceback, up to the remote exception's line
+	MessageBraced         // a message that opens a brace at its end (a Rust error's Debug form), up to its "}"
 )
 
 // MessageState returns whether an exception's message goes on after line (its body), given its
@@ -171,8 +179,17 @@ func MessageState(line string, state int) int {
 			return MessageRemote
 		}
 		return MessageClosed // "TypeError: ...", the remote exception's line
+	case state == MessageBraced:
+		if line == "}" || line == ")" {
+			return MessageClosed
+		}
+		return MessageBraced
 	case strings.HasSuffix(line, "Last error:"):
 		return MessageOneMore
+	case strings.HasSuffix(line, ": Error {"):
+		// NVIDIA NIM's "Exception: Error {", a Rust error printed with {:#?}: its fields
+		// indented, then "}" at the start of a line
+		return MessageBraced
 	case strings.Contains(line, "ray::") && strings.Contains(line, "() (pid="):
 		// RayTaskError's message (and Ray's "Unhandled error ...: ray::RayWorkerWrapper.
 		// execute_method() (pid=13214, ...)"): the task, then the traceback it raised in its

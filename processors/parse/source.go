@@ -292,6 +292,10 @@ var stackComponents = map[string]string{
 	"node-problem-detector":   "kubernetes.node_problem_detector",
 	"kuberay-operator":        "kuberay.operator",
 	"vgpu-scheduler-extender": "hami.scheduler",
+	// the other inference servers beside vLLM: Triton's glog lines and the TensorRT-LLM
+	// backend's tagged ones in its container are one program's
+	"triton-inference-server": "triton.server",
+	"tritonserver":            "triton.server",
 	// KServe's serverless mode: Knative's sidecar in every predictor pod, and KEDA
 	"queue-proxy":   "knative.queue_proxy",
 	"keda-operator": "keda.operator",
