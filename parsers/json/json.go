@@ -42,125 +42,6 @@ var Info = parsers.Info{
 		envoy.AccessFields, uvicorn.Fields, vllm.MessageFields),
 }
 
-// httpRequest moves the members of a router's or server's line about an HTTP request to their
-// ECS fields: an HTTP method with the path or the status ("method":"GET","path":"/v1/models",
-// "status":200, NVIDIA Dynamo's JSONL frontend), the request id with them (or on any tracing
-// line, as the tracing parser reads request_id=), the header X-Request-Id by its name (the
-// llm-d inference scheduler's "x-request-id"), and the latency such a line states.
-func httpRequest(ev *event.Event, tracing bool) {
-	const f = pu.FieldLogFields + "."
-	method, _ := ev.GetString(f + "method")
-	status, _ := ev.Get(f + "status")
-	path, _ := ev.GetString(f + "path")
-	if path == "" {
-		path, _ = ev.GetString(f + "uri")
-	}
-	code := int64(0)
-	if status.Kind() == event.KindInt && status.Int() >= 100 && status.Int() <= 599 {
-		code = status.Int()
-	}
-	request := httpMethod(method) && (code != 0 || strings.HasPrefix(path, "/"))
-	for _, k := range [...]string{f + "x-request-id", f + "X-Request-Id", f + "x_request_id", f + "request_id"} {
-		if id, ok := ev.GetString(k); ok && id != "" && (k != f+"request_id" || request || tracing) {
-			ev.SetString(pu.FieldHTTPRequestID, id)
-			ev.Delete(k)
-			break
-		}
-	}
-	if !request {
-		return
-	}
-	ev.SetString(uvicorn.FieldMethod, method)
-	ev.Delete(f + "method")
-	if code != 0 {
-		ev.Set(event.FieldHTTPStatus, event.Int(code))
-		ev.Delete(f + "status")
-	}
-	if strings.HasPrefix(path, "/") {
-		p, query, _ := strings.Cut(path, "?")
-		ev.SetString(uvicorn.FieldURLPath, p)
-		if query != "" {
-			ev.SetString(uvicorn.FieldURLQuery, query)
-		}
-		ev.Delete(f + "path")
-		ev.Delete(f + "uri")
-	}
-	if lat, ok := ev.GetString(f + "latency"); ok {
-		if d, ok := duration(lat); ok {
-			ev.Set(pu.FieldEventDuration, event.Int(d.Nanoseconds()))
-			ev.Delete(f + "latency")
-		}
-	}
-}
-
-// cloudHTTPRequest reads Google's HttpRequest object: its method, URL, status, latency
-// ("0.001448584s"), client, user agent and protocol; the rest of it stays under
-// log.fields.httpRequest. A line without a level of its own gets its status's, as an access
-// line does. It reports false, leaving the object to log.fields, without a method.
-func cloudHTTPRequest(ev *event.Event, v gjson.Result, rec *Record) bool {
-	if v.Get("requestMethod").Type != gjson.String {
-		return false
-	}
-	const f = pu.FieldLogFields + ".httpRequest."
-	n := 0
-	v.ForEach(func(k, m gjson.Result) bool {
-		switch {
-		case k.Str == "requestMethod":
-			ev.SetString(uvicorn.FieldMethod, m.Str)
-		case k.Str == "requestUrl" && m.Type == gjson.String:
-			ev.SetString(uvicorn.FieldURLOrig, m.Str)
-			if strings.HasPrefix(m.Str, "/") {
-				p, q, _ := strings.Cut(m.Str, "?")
-				ev.SetString(uvicorn.FieldURLPath, p)
-				if q != "" {
-					ev.SetString(uvicorn.FieldURLQuery, q)
-				}
-			}
-		case k.Str == "status" && m.Type == gjson.Number && m.Num >= 100 && m.Num <= 599:
-			ev.Set(event.FieldHTTPStatus, event.Int(m.Int()))
-			if rec.Level == "" {
-				rec.Level = uvicorn.StatusLevel(m.Int())
-			}
-		case k.Str == "latency" && m.Type == gjson.String:
-			if d, ok := duration(m.Str); ok {
-				ev.Set(pu.FieldEventDuration, event.Int(d.Nanoseconds()))
-			}
-		case k.Str == "userAgent" && m.Type == gjson.String && m.Str != "":
-			ev.SetString(pu.FieldUserAgent, m.Str)
-		case k.Str == "remoteIp" && m.Type == gjson.String && m.Str != "":
-			host, port := m.Str, ""
-			if i := strings.LastIndexByte(m.Str, ':'); i > 0 && strings.Count(m.Str, ":") == 1 || strings.HasPrefix(m.Str, "[") {
-				host, port = m.Str[:i], m.Str[i+1:]
-			}
-			uvicorn.SetClient(ev, strings.Trim(host, "[]"))
-			if p, ok := pu.Atoi(port); ok {
-				ev.Set(uvicorn.FieldSourcePort, event.Int(p))
-			}
-		case k.Str == "protocol" && strings.HasPrefix(m.Str, "HTTP/"):
-			ev.SetString(uvicorn.FieldVersion, m.Str[len("HTTP/"):])
-		default:
-			eventjson.FlattenResult(ev, f+k.Str, m, &n)
-		}
-		return true
-	})
-	return true
-}
-
-// httpMethod reports whether s is an HTTP method.
-func httpMethod(s string) bool {
-	switch s {
-	case "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS":
-		return true
-	}
-	return false
-}
-
-// duration reads a latency as a router writes it: "0 ms", "12.5ms", "1.2s", "850µs".
-func duration(s string) (time.Duration, bool) {
-	d, err := time.ParseDuration(strings.ReplaceAll(s, " ", ""))
-	return d, err == nil && d >= 0
-}
-
 // xidField returns the nvidia_xid parser's declaration of a GPU's field, which the JSON lines
 // of GPU health agents give too.
 func xidField(name string) parsers.Field {
@@ -222,7 +103,7 @@ func (p *Parser) Finish(ev *event.Event, rec Record, dataset string) {
 			rec.Level = uvicorn.StatusLevel(int64(a.Status))
 		}
 	}
-	if !rec.envoy { // Envoy's access log has its own names for these (envoy.Access)
+	if rec.request && !rec.envoy { // Envoy's access log has its own names for these (envoy.Access)
 		httpRequest(ev, rec.tracing)
 	}
 	if rec.Level == "" && rec.klog() {
@@ -242,127 +123,6 @@ func (p *Parser) Finish(ev *event.Event, rec Record, dataset string) {
 		}
 	}
 	pu.Finish(ev, pu.DatasetOr(ev, ds), rec.Level)
-}
-
-// Kubernetes events, as kubernetes-event-exporter (stdout) and other event routers print them:
-// the Event object, one per line. Which pod the event is about is the point: its namespace, kind
-// and name go to orchestrator.* (the pod that wrote the line, the exporter, stays in
-// kubernetes.*), its reason to event.reason, its type to log.level, its time to @timestamp.
-
-// DatasetK8sEvent is the dataset of Kubernetes events.
-const DatasetK8sEvent = "kubernetes.event"
-
-// ECS fields of a Kubernetes event's object.
-const (
-	FieldOrchNamespace    = pu.FieldOrchNamespace
-	FieldOrchResourceType = pu.FieldOrchResourceType
-	FieldOrchResourceName = pu.FieldOrchResourceName
-	FieldEventReason      = pu.FieldEventReason
-)
-
-// kubernetesEvent reads the Event object's members that the line's flattening put under
-// log.fields, and reports whether it is one: a reason, and an involved object with a kind and
-// a name.
-func kubernetesEvent(ev *event.Event, rec *Record) bool {
-	get := func(k string) string {
-		s, _ := ev.GetString(pu.FieldLogFields + "." + k)
-		return s
-	}
-	reason, kind, name := get("reason"), get("involvedObject.kind"), get("involvedObject.name")
-	if reason == "" || kind == "" || name == "" {
-		return false
-	}
-	ev.SetString(FieldEventReason, reason)
-	pu.SetObject(ev, kind, get("involvedObject.namespace"), name)
-	if rec.Level == "" {
-		switch get("type") {
-		case "Warning":
-			rec.Level = pu.Warning
-		case "Normal":
-			rec.Level = pu.Info
-		}
-	}
-	// when it last happened: an event that repeats is one object with a count
-	for _, k := range [...]string{"lastTimestamp", "eventTime", "firstTimestamp"} {
-		if s := get(k); s != "" {
-			if t, n, ok := pu.RFC3339(s); ok && n == len(s) && pu.Zoned(s) {
-				pu.SetTime(ev, t)
-				break
-			}
-		}
-	}
-	return true
-}
-
-// AboutObject is aboutObject for the structured fields of another layout's line (zap's
-// console lines, their JSON under log.fields).
-func AboutObject(ev *event.Event) { aboutObject(ev, false, "") }
-
-// aboutObject reads the object a controller's line is about into orchestrator.*, as a
-// Kubernetes event's (the controller that wrote the line is not that object), so that the
-// pod's own lines and the lines about why it did not run are found together:
-// controller-runtime's reconciled object ("Pod":{"name":"...","namespace":"..."}, Karpenter's
-// "could not schedule pod"), "pod":"namespace/name" or its name alone (Karpenter before v1),
-// and, on the events a controller logs (logger "events": Kueue's), the event's object and its
-// reason.
-func aboutObject(ev *event.Event, logged bool, node string) {
-	get := func(k string) string {
-		s, _ := ev.GetString(pu.FieldLogFields + "." + k)
-		return s
-	}
-	kind, ns, name := "pod", get("Pod.namespace"), get("Pod.name")
-	if k := get("controllerKind"); name == "" && k != "" && !strings.ContainsAny(k, ".") {
-		// controller-runtime's reconciled object of any kind, under its kind: "controllerKind":
-		// "LLMInferenceService", "LLMInferenceService": {"name": ..., "namespace": ...}
-		kind, ns, name = k, get(k+".namespace"), get(k+".name")
-	}
-	if key := get("knative.dev/key"); name == "" && key != "" {
-		// Knative's reconcilers and data path name the object they work on: the revision (the
-		// activator, every KServe predictor's queue-proxy), or the kind they say (the
-		// autoscaler's PodAutoscaler, "knative.dev/kind":"autoscaling.internal.knative.dev.PodAutoscaler")
-		kind = "revision"
-		if k := get("knative.dev/kind"); k != "" {
-			kind = k[strings.LastIndexByte(k, '.')+1:]
-		}
-		ns, name, _ = strings.Cut(key, "/")
-		if name == "" {
-			ns, name = "", key
-		}
-	}
-	if name == "" {
-		kind = "pod"
-		// "namespace/name", or the name alone beside the line's namespace
-		pod := get("pod")
-		if n, p, ok := strings.Cut(pod, "/"); ok {
-			ns, name = n, p
-		} else {
-			ns, name = get("namespace"), pod
-		}
-		if strings.IndexByte(name, '/') >= 0 {
-			name = ""
-		}
-	}
-	if name == "" && logged {
-		kind, ns, name = get("object.kind"), get("object.namespace"), get("object.name")
-		if kind != "" && name != "" {
-			if r := get("reason"); r != "" {
-				ev.SetString(FieldEventReason, r)
-			}
-		}
-	}
-	if name == "" {
-		// a node a controller works on: a GPU health agent's ("nodeName", NVSentinel's health
-		// events; "node" on a line that speaks of a node, its node-drainer's "Evaluated action
-		// for node", not a graph's node, KServe's InferenceGraph router's "node":"animal-categorize")
-		kind, ns, name = "node", "", get("nodeName")
-		if name == "" {
-			name = node
-		}
-		if msg, _ := ev.GetString(pu.FieldLogMessage); name == "" && strings.Contains(strings.ToLower(msg), "node") {
-			name = get("node")
-		}
-	}
-	pu.SetObject(ev, kind, ns, name)
 }
 
 // DatasetKlog is the dataset of klog's lines, which the klog parser gives its text form.
@@ -447,32 +207,8 @@ type Record struct {
 	at int
 	// node: the node a health event inside the line is about
 	node string
-}
-
-// healthEvents reads the first of NVSentinel's HealthEvents that names its node: the node
-// (for aboutObject) and the entities it impacts, the GPU's PCI address and UUID.
-func healthEvents(ev *event.Event, list gjson.Result, rec *Record) {
-	list.ForEach(func(_, h gjson.Result) bool {
-		node := h.Get("nodeName")
-		if node.Type != gjson.String || node.Str == "" {
-			return true
-		}
-		rec.node, rec.object = node.Str, true
-		h.Get("entitiesImpacted").ForEach(func(_, e gjson.Result) bool {
-			val := e.Get("entityValue")
-			if val.Type != gjson.String || val.Str == "" {
-				return true
-			}
-			switch e.Get("entityType").Str {
-			case "GPU_UUID":
-				ev.SetString(nvidia_xid.FieldUUID, val.Str)
-			case "PCI":
-				ev.SetString(nvidia_xid.FieldPCIBusID, strings.ToLower(val.Str))
-			}
-			return true
-		})
-		return false
-	})
+	// request: the line has a member httpRequest reads (a method, a request id)
+	request bool
 }
 
 // carry returns line with its message's JSON string replaced by msg's: a vLLM request line's
@@ -610,6 +346,9 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 	case "response_code":
 		rec.envoy = true
 		return false
+	case "method", "x-request-id", "X-Request-Id", "x_request_id", "request_id":
+		rec.request = true // a request's members: httpRequest reads them from log.fields
+		return false
 	case "involvedObject":
 		rec.k8sEvent = v.IsObject()
 		return false
@@ -710,116 +449,6 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 	default:
 		return false
 	}
-	return true
-}
-
-// loguru reads the record of loguru's serialized lines (logger.add(sink, serialize=True)): its
-// level, message, logger, source, process, time and exception; its other members go to
-// log.fields.record.*. It reports false, leaving the object to log.fields, when the object has
-// no level name or message.
-func loguru(ev *event.Event, r gjson.Result, rec *Record) bool {
-	if r.Get("level.name").Type != gjson.String || r.Get("message").Type != gjson.String {
-		return false
-	}
-	n := 0
-	r.ForEach(func(k, m gjson.Result) bool {
-		switch k.Str {
-		case "level":
-			if l, ok := pu.Level(m.Get("name").Str); ok {
-				rec.Level = l
-			} else if m.Get("name").Str == "SUCCESS" {
-				rec.Level = pu.Info
-			}
-		case "message":
-			ev.SetString(pu.FieldLogMessage, m.Str)
-			rec.Msg, rec.text = true, m.Str
-		case "name":
-			if m.Type == gjson.String && m.Str != "" {
-				rec.Logger = m.Str
-				ev.SetString(event.FieldLogLogger, m.Str)
-			}
-		case "file":
-			if f := m.Get("name"); f.Type == gjson.String {
-				ev.SetString(event.FieldOriginFile, f.Str)
-			}
-		case "line":
-			if m.Type == gjson.Number {
-				ev.Set(event.FieldOriginLine, event.Int(m.Int()))
-			}
-		case "function":
-			if m.Type == gjson.String {
-				ev.SetString(pu.FieldOriginFunc, m.Str)
-			}
-		case "process":
-			if id := m.Get("id"); id.Type == gjson.Number {
-				ev.Set(event.FieldProcessPID, event.Int(id.Int()))
-			}
-		case "time":
-			if t, ok := timeOf(m.Get("timestamp")); ok {
-				pu.SetTime(ev, t)
-				rec.Time = true
-			}
-		case "exception":
-			if typ := m.Get("type"); typ.Type == gjson.String {
-				ev.SetString(event.FieldErrorType, typ.Str)
-				if val := m.Get("value"); val.Type == gjson.String && val.Str != "" {
-					ev.SetString(event.FieldErrorMsg, val.Str)
-				}
-				rec.err = true
-			}
-		default:
-			eventjson.FlattenResult(ev, pu.FieldLogFields+".record."+k.Str, m, &n)
-		}
-		return true
-	})
-	return true
-}
-
-// ecsLog reads ECS's nested log object (Kibana's JSON layout): its level, logger and origin;
-// the rest of it goes to log.fields.log.*. It reports false, leaving the whole object to
-// log.fields, when the object holds none of them.
-func ecsLog(ev *event.Event, v gjson.Result, rec *Record) bool {
-	lv, logger, orig := v.Get("level"), v.Get("logger"), v.Get("origin")
-	level, okLevel := pu.Level(lv.String())
-	okLevel = okLevel && lv.Type == gjson.String
-	if !okLevel && logger.Type != gjson.String && !orig.IsObject() {
-		return false
-	}
-	n := 0
-	v.ForEach(func(k, m gjson.Result) bool {
-		switch {
-		case k.Str == "level" && okLevel:
-			rec.Level = level
-		case k.Str == "logger" && m.Type == gjson.String:
-			rec.Logger = m.Str
-			ev.SetString(event.FieldLogLogger, m.Str)
-		case k.Str == "origin" && origin(ev, m):
-		default:
-			eventjson.FlattenResult(ev, pu.FieldLogFields+".log."+k.Str, m, &n)
-		}
-		return true
-	})
-	return true
-}
-
-// ecsError reads ECS's nested error object: type, message and stack trace; other members go to
-// log.fields.error.*. Without a string message or type it reports false (the object is then
-// error.message's text, as any other error value).
-func ecsError(ev *event.Event, v gjson.Result, rec *Record) bool {
-	if v.Get("message").Type != gjson.String && v.Get("type").Type != gjson.String {
-		return false
-	}
-	n := 0
-	v.ForEach(func(k, m gjson.Result) bool {
-		switch {
-		case m.Type == gjson.String && (k.Str == "type" || k.Str == "message" || k.Str == "stack_trace"):
-			ev.SetString("error."+k.Str, m.Str)
-		default:
-			eventjson.FlattenResult(ev, pu.FieldLogFields+".error."+k.Str, m, &n)
-		}
-		return true
-	})
-	rec.err = true
 	return true
 }
 

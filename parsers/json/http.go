@@ -1,0 +1,132 @@
+package json
+
+import (
+	"strings"
+	"time"
+
+	"github.com/tidwall/gjson"
+
+	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/parsers/uvicorn"
+	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/event/eventjson"
+)
+
+// httpRequest moves the members of a router's or server's line about an HTTP request to their
+// ECS fields: an HTTP method with the path or the status ("method":"GET","path":"/v1/models",
+// "status":200, NVIDIA Dynamo's JSONL frontend), the request id with them (or on any tracing
+// line, as the tracing parser reads request_id=), the header X-Request-Id by its name (the
+// llm-d inference scheduler's "x-request-id"), and the latency such a line states.
+func httpRequest(ev *event.Event, tracing bool) {
+	const f = pu.FieldLogFields + "."
+	method, _ := ev.GetString(f + "method")
+	status, _ := ev.Get(f + "status")
+	path, _ := ev.GetString(f + "path")
+	if path == "" {
+		path, _ = ev.GetString(f + "uri")
+	}
+	code := int64(0)
+	if status.Kind() == event.KindInt && status.Int() >= 100 && status.Int() <= 599 {
+		code = status.Int()
+	}
+	request := httpMethod(method) && (code != 0 || strings.HasPrefix(path, "/"))
+	for _, k := range [...]string{f + "x-request-id", f + "X-Request-Id", f + "x_request_id", f + "request_id"} {
+		if id, ok := ev.GetString(k); ok && id != "" && (k != f+"request_id" || request || tracing) {
+			ev.SetString(pu.FieldHTTPRequestID, id)
+			ev.Delete(k)
+			break
+		}
+	}
+	if !request {
+		return
+	}
+	ev.SetString(uvicorn.FieldMethod, method)
+	ev.Delete(f + "method")
+	if code != 0 {
+		ev.Set(event.FieldHTTPStatus, event.Int(code))
+		ev.Delete(f + "status")
+	}
+	if strings.HasPrefix(path, "/") {
+		p, query, _ := strings.Cut(path, "?")
+		ev.SetString(uvicorn.FieldURLPath, p)
+		if query != "" {
+			ev.SetString(uvicorn.FieldURLQuery, query)
+		}
+		ev.Delete(f + "path")
+		ev.Delete(f + "uri")
+	}
+	if lat, ok := ev.GetString(f + "latency"); ok {
+		if d, ok := duration(lat); ok {
+			ev.Set(pu.FieldEventDuration, event.Int(d.Nanoseconds()))
+			ev.Delete(f + "latency")
+		}
+	}
+}
+
+// cloudHTTPRequest reads Google's HttpRequest object: its method, URL, status, latency
+// ("0.001448584s"), client, user agent and protocol; the rest of it stays under
+// log.fields.httpRequest. A line without a level of its own gets its status's, as an access
+// line does. It reports false, leaving the object to log.fields, without a method.
+func cloudHTTPRequest(ev *event.Event, v gjson.Result, rec *Record) bool {
+	if v.Get("requestMethod").Type != gjson.String {
+		return false
+	}
+	const f = pu.FieldLogFields + ".httpRequest."
+	n := 0
+	v.ForEach(func(k, m gjson.Result) bool {
+		switch {
+		case k.Str == "requestMethod":
+			ev.SetString(uvicorn.FieldMethod, m.Str)
+		case k.Str == "requestUrl" && m.Type == gjson.String:
+			ev.SetString(uvicorn.FieldURLOrig, m.Str)
+			if strings.HasPrefix(m.Str, "/") {
+				p, q, _ := strings.Cut(m.Str, "?")
+				ev.SetString(uvicorn.FieldURLPath, p)
+				if q != "" {
+					ev.SetString(uvicorn.FieldURLQuery, q)
+				}
+			}
+		case k.Str == "status" && m.Type == gjson.Number && m.Num >= 100 && m.Num <= 599:
+			ev.Set(event.FieldHTTPStatus, event.Int(m.Int()))
+			if rec.Level == "" {
+				rec.Level = uvicorn.StatusLevel(m.Int())
+			}
+		case k.Str == "latency" && m.Type == gjson.String:
+			if d, ok := duration(m.Str); ok {
+				ev.Set(pu.FieldEventDuration, event.Int(d.Nanoseconds()))
+			}
+		case k.Str == "userAgent" && m.Type == gjson.String && m.Str != "":
+			ev.SetString(pu.FieldUserAgent, m.Str)
+		case k.Str == "remoteIp" && m.Type == gjson.String && m.Str != "":
+			host, port := m.Str, ""
+			if i := strings.LastIndexByte(m.Str, ':'); i > 0 && strings.Count(m.Str, ":") == 1 || strings.HasPrefix(m.Str, "[") {
+				host, port = m.Str[:i], m.Str[i+1:]
+			}
+			uvicorn.SetClient(ev, strings.Trim(host, "[]"))
+			if p, ok := pu.Atoi(port); ok {
+				ev.Set(uvicorn.FieldSourcePort, event.Int(p))
+			}
+		case k.Str == "protocol" && strings.HasPrefix(m.Str, "HTTP/"):
+			ev.SetString(uvicorn.FieldVersion, m.Str[len("HTTP/"):])
+		default:
+			eventjson.FlattenResult(ev, f+k.Str, m, &n)
+		}
+		return true
+	})
+	return true
+}
+
+// httpMethod reports whether s is an HTTP method.
+func httpMethod(s string) bool {
+	switch s {
+	case "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS":
+		return true
+	}
+	return false
+}
+
+// duration reads a latency as a router writes it: "0 ms", "12.5ms", "1.2s", "850µs".
+func duration(s string) (time.Duration, bool) {
+	d, err := time.ParseDuration(strings.ReplaceAll(s, " ", ""))
+	return d, err == nil && d >= 0
+}

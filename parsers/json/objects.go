@@ -1,0 +1,158 @@
+package json
+
+import (
+	"strings"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
+	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// Kubernetes events, as kubernetes-event-exporter (stdout) and other event routers print them:
+// the Event object, one per line. Which pod the event is about is the point: its namespace, kind
+// and name go to orchestrator.* (the pod that wrote the line, the exporter, stays in
+// kubernetes.*), its reason to event.reason, its type to log.level, its time to @timestamp.
+
+// DatasetK8sEvent is the dataset of Kubernetes events.
+const DatasetK8sEvent = "kubernetes.event"
+
+// ECS fields of a Kubernetes event's object.
+const (
+	FieldOrchNamespace    = pu.FieldOrchNamespace
+	FieldOrchResourceType = pu.FieldOrchResourceType
+	FieldOrchResourceName = pu.FieldOrchResourceName
+	FieldEventReason      = pu.FieldEventReason
+)
+
+// kubernetesEvent reads the Event object's members that the line's flattening put under
+// log.fields, and reports whether it is one: a reason, and an involved object with a kind and
+// a name.
+func kubernetesEvent(ev *event.Event, rec *Record) bool {
+	get := func(k string) string {
+		s, _ := ev.GetString(pu.FieldLogFields + "." + k)
+		return s
+	}
+	reason, kind, name := get("reason"), get("involvedObject.kind"), get("involvedObject.name")
+	if reason == "" || kind == "" || name == "" {
+		return false
+	}
+	ev.SetString(FieldEventReason, reason)
+	pu.SetObject(ev, kind, get("involvedObject.namespace"), name)
+	if rec.Level == "" {
+		switch get("type") {
+		case "Warning":
+			rec.Level = pu.Warning
+		case "Normal":
+			rec.Level = pu.Info
+		}
+	}
+	// when it last happened: an event that repeats is one object with a count
+	for _, k := range [...]string{"lastTimestamp", "eventTime", "firstTimestamp"} {
+		if s := get(k); s != "" {
+			if t, n, ok := pu.RFC3339(s); ok && n == len(s) && pu.Zoned(s) {
+				pu.SetTime(ev, t)
+				break
+			}
+		}
+	}
+	return true
+}
+
+// AboutObject is aboutObject for the structured fields of another layout's line (zap's
+// console lines, their JSON under log.fields).
+func AboutObject(ev *event.Event) { aboutObject(ev, false, "") }
+
+// aboutObject reads the object a controller's line is about into orchestrator.*, as a
+// Kubernetes event's (the controller that wrote the line is not that object), so that the
+// pod's own lines and the lines about why it did not run are found together:
+// controller-runtime's reconciled object ("Pod":{"name":"...","namespace":"..."}, Karpenter's
+// "could not schedule pod"), "pod":"namespace/name" or its name alone (Karpenter before v1),
+// and, on the events a controller logs (logger "events": Kueue's), the event's object and its
+// reason.
+func aboutObject(ev *event.Event, logged bool, node string) {
+	get := func(k string) string {
+		s, _ := ev.GetString(pu.FieldLogFields + "." + k)
+		return s
+	}
+	kind, ns, name := "pod", get("Pod.namespace"), get("Pod.name")
+	if k := get("controllerKind"); name == "" && k != "" && !strings.ContainsAny(k, ".") {
+		// controller-runtime's reconciled object of any kind, under its kind: "controllerKind":
+		// "LLMInferenceService", "LLMInferenceService": {"name": ..., "namespace": ...}
+		kind, ns, name = k, get(k+".namespace"), get(k+".name")
+	}
+	if key := get("knative.dev/key"); name == "" && key != "" {
+		// Knative's reconcilers and data path name the object they work on: the revision (the
+		// activator, every KServe predictor's queue-proxy), or the kind they say (the
+		// autoscaler's PodAutoscaler, "knative.dev/kind":"autoscaling.internal.knative.dev.PodAutoscaler")
+		kind = "revision"
+		if k := get("knative.dev/kind"); k != "" {
+			kind = k[strings.LastIndexByte(k, '.')+1:]
+		}
+		ns, name, _ = strings.Cut(key, "/")
+		if name == "" {
+			ns, name = "", key
+		}
+	}
+	if name == "" {
+		kind = "pod"
+		// "namespace/name", or the name alone beside the line's namespace
+		pod := get("pod")
+		if n, p, ok := strings.Cut(pod, "/"); ok {
+			ns, name = n, p
+		} else {
+			ns, name = get("namespace"), pod
+		}
+		if strings.IndexByte(name, '/') >= 0 {
+			name = ""
+		}
+	}
+	if name == "" && logged {
+		kind, ns, name = get("object.kind"), get("object.namespace"), get("object.name")
+		if kind != "" && name != "" {
+			if r := get("reason"); r != "" {
+				ev.SetString(FieldEventReason, r)
+			}
+		}
+	}
+	if name == "" {
+		// a node a controller works on: a GPU health agent's ("nodeName", NVSentinel's health
+		// events; "node" on a line that speaks of a node, its node-drainer's "Evaluated action
+		// for node", not a graph's node, KServe's InferenceGraph router's "node":"animal-categorize")
+		kind, ns, name = "node", "", get("nodeName")
+		if name == "" {
+			name = node
+		}
+		if msg, _ := ev.GetString(pu.FieldLogMessage); name == "" && strings.Contains(strings.ToLower(msg), "node") {
+			name = get("node")
+		}
+	}
+	pu.SetObject(ev, kind, ns, name)
+}
+
+// healthEvents reads the first of NVSentinel's HealthEvents that names its node: the node
+// (for aboutObject) and the entities it impacts, the GPU's PCI address and UUID.
+func healthEvents(ev *event.Event, list gjson.Result, rec *Record) {
+	list.ForEach(func(_, h gjson.Result) bool {
+		node := h.Get("nodeName")
+		if node.Type != gjson.String || node.Str == "" {
+			return true
+		}
+		rec.node, rec.object = node.Str, true
+		h.Get("entitiesImpacted").ForEach(func(_, e gjson.Result) bool {
+			val := e.Get("entityValue")
+			if val.Type != gjson.String || val.Str == "" {
+				return true
+			}
+			switch e.Get("entityType").Str {
+			case "GPU_UUID":
+				ev.SetString(nvidia_xid.FieldUUID, val.Str)
+			case "PCI":
+				ev.SetString(nvidia_xid.FieldPCIBusID, strings.ToLower(val.Str))
+			}
+			return true
+		})
+		return false
+	})
+}
