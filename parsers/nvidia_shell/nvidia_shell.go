@@ -18,6 +18,7 @@ package nvidia_shell
 
 import (
 	"strings"
+	"time"
 
 	"github.com/sluice-dev/sluice/parsers"
 	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
@@ -193,6 +194,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		text = strings.TrimSpace(text[strings.IndexByte(text, ']')+1:])
 	}
 	text = stdLogPrefix(ev, text)
+	if dataset != "" {
+		text = driverStamp(ev, text)
+	}
 	stated := "" // a level the line states, which no guess overrides
 	if t, n, ok := pu.StdLog(text); ok {
 		pu.SetLocalTime(ev, t)
@@ -242,12 +246,32 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		ev.SetString(FieldCommand, cmd)
 		level = pu.Debug
 	}
+	if dataset == pu.DatasetNICDriver {
+		level = stated // the Network Operator's NIC driver: no level from its words, none guessed
+	}
 	if text != "" && text != line {
 		// Only when a stamp or padding was cut off: otherwise it would repeat message.
 		ev.SetString(pu.FieldLogMessage, text)
 	}
+	if (level == pu.Error || level == pu.Critical) && !ev.Has(event.FieldErrorMsg) {
+		ev.SetString(event.FieldErrorMsg, text) // "modprobe: ERROR: could not insert 'nvidia_peermem': Invalid argument"
+	}
 	pu.Finish(ev, dataset, level)
 	return true
+}
+
+// driverStamp takes off the stamp the Network Operator's driver container (MOFED, DOCA) puts
+// before each line, "[26-Sep-24_05:02:12] ", its local time, and sets @timestamp from it.
+func driverStamp(ev *event.Event, text string) string {
+	if len(text) < 22 || text[0] != '[' || text[3] != '-' || text[7] != '-' || text[10] != '_' || text[19] != ']' {
+		return text
+	}
+	t, err := time.Parse("02-Jan-06_15:04:05", text[1:19])
+	if err != nil {
+		return text
+	}
+	pu.SetLocalTime(ev, t)
+	return strings.TrimSpace(text[20:])
 }
 
 // Fields of nvidia-smi -L's lines.

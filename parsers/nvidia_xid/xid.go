@@ -108,7 +108,10 @@ func parseBody(ev *event.Event, msg, level string) bool {
 }
 
 // modules are the NVIDIA kernel modules that log under their own name rather than NVRM.
-var modules = [...]string{"nvidia-uvm", "nvidia-nvlink", "nvidia-modeset", "nvidia-drm", "nvidia-peermem", "nvidia-fs", "nvidia_fs", "nvidia-nvswitch"}
+var modules = [...]string{"nvidia-uvm", "nvidia-nvlink", "nvidia-modeset", "nvidia-drm", "nvidia-peermem", "nvidia-fs", "nvidia_fs", "nvidia-nvswitch",
+	// the module loader names a module as it is built, with '_': "nvidia_peermem: Unknown symbol
+	// ib_register_peer_memory_client (err -22)" (GPUDirect RDMA against the wrong RDMA core)
+	"nvidia_peermem", "nvidia_uvm", "nvidia_modeset", "nvidia_drm"}
 
 // module reads a kernel line from another NVIDIA module ("nvidia-uvm: Loaded the UVM driver",
 // "nvidia 0000:3b:00.0: enabling device") when what precedes it is a kernel log prefix, so
@@ -157,7 +160,11 @@ func module(ev *event.Event, msg string, i int) bool {
 	}
 	// The level word a module leads its text with ("nvidia-modeset: WARNING: GPU:0: Unable to
 	// read EDID") wins over the words after it.
-	action, level := ActionModule, pu.Guess(strings.TrimLeft(rest[nameLen:], ": "))
+	text := strings.TrimLeft(rest[nameLen:], ": ")
+	action, level := ActionModule, pu.Guess(text)
+	if strings.HasPrefix(text, "Unknown symbol ") || strings.HasPrefix(text, "disagrees about version of symbol ") {
+		level = pu.Warning // the module loader's pr_warn: the module does not load
+	}
 	if lv, ok := aer(rest); ok {
 		action, level = ActionPCIeAER, lv
 	}

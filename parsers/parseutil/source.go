@@ -22,6 +22,9 @@ const (
 	DatasetXid              = "gpu.xid"
 	DatasetFabricManager    = "gpu.fabric_manager"
 	DatasetDRA              = "gpu.dra_driver"
+	// DatasetNICDriver is the NVIDIA Network Operator's NIC driver container's (MOFED, DOCA),
+	// which GPUDirect RDMA and multi-node NCCL need; it is shell-driven as the GPU driver's is.
+	DatasetNICDriver = "network_operator.mofed"
 )
 
 // gpuContainers maps the container names the GPU operator's manifests and the standalone Helm
@@ -79,6 +82,9 @@ var gpuContainers = map[string]string{
 	"compute-domains":           DatasetDRA,
 	"compute-domain-daemon":     DatasetDRA,
 	"compute-domain-controller": DatasetDRA,
+	// the Network Operator's NIC driver container: the same "NVIDIA driver container exec start"
+	// script as the GPU driver's, so its own dataset before the GPU driver's words take it
+	"mofed-container": DatasetNICDriver,
 }
 
 // gpuUnits maps the systemd units of the host services in gpuPrograms to their dataset.

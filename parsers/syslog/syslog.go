@@ -109,9 +109,9 @@ func (f *Frame) hostTag(s string) bool {
 		return false
 	}
 	host, rest := s[:sp], s[sp+1:]
-	if levelWord(host) {
-		// "<stamp> ERROR target: message": Rust's tracing (text-generation-inference), not a
-		// host and a tag
+	if levelWord(host) || host[0] == '[' {
+		// "<stamp> ERROR target: message": Rust's tracing (text-generation-inference), and
+		// "<stamp> [debug] LoadDelegateNetConf: ...": Multus's level; not a host and a tag
 		return false
 	}
 	if host[len(host)-1] == ':' {

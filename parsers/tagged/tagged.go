@@ -49,7 +49,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		return false
 	}
 	var r Line
-	if first[0] == '2' && felix(first, &r) {
+	if first[0] == '2' && multus(first, &r) {
+		// its time has its zone: r.Time
+	} else if first[0] == '2' && felix(first, &r) {
 		pu.SetLocalTime(ev, r.Time)
 		ev.Set(event.FieldProcessPID, event.Int(r.pid))
 		ev.SetString(event.FieldOriginFile, r.file)
@@ -211,23 +213,55 @@ func trtLogger(stamp, rest string, r *Line) bool {
 	if ok && strings.HasPrefix(tag, "RANK ") && strings.HasPrefix(rest, " ") {
 		tag, rest, ok = next(rest[1:]) // the rank of a multi-GPU run
 	}
-	lv := ""
-	switch tag {
-	case "V", "D":
-		lv = pu.Debug
-	case "I":
-		lv = pu.Info
-	case "W":
-		lv = pu.Warning
-	case "E":
-		lv = pu.Error
-	case "F":
-		lv = pu.Critical
-	}
+	lv := letterLevel(tag)
 	if !ok || lv == "" || !strings.HasPrefix(rest, " ") {
 		return false
 	}
 	r.Time, r.Local, r.Level, r.Logger, r.Msg = t, true, lv, logger, rest[1:]
+	return true
+}
+
+// letterLevel maps the one-letter levels of TensorRT-LLM's and llama.cpp's loggers (V verbose,
+// D, I, W, E, F fatal), "" for another.
+func letterLevel(c string) string {
+	switch c {
+	case "V", "D":
+		return pu.Debug
+	case "I":
+		return pu.Info
+	case "W":
+		return pu.Warning
+	case "E":
+		return pu.Error
+	case "F":
+		return pu.Critical
+	}
+	return ""
+}
+
+// multus reads Multus CNI's log (/var/log/multus.log, or the kube-multus container's stderr):
+// "2025-09-30T12:38:29Z [debug] LoadDelegateNetConf: ...", its zoned time and its level in
+// lower case (pkg/logging: panic, error, verbose, debug).
+func multus(s string, r *Line) bool {
+	t, n, ok := pu.RFC3339(s)
+	if !ok || n+3 > len(s) || s[n] != ' ' || s[n+1] != '[' || !pu.Zoned(s[:n]) {
+		return false
+	}
+	word, msg, ok := strings.Cut(s[n+2:], "] ")
+	if !ok {
+		return false
+	}
+	switch word {
+	case "debug", "verbose":
+		r.Level = pu.Debug
+	case "error":
+		r.Level = pu.Error
+	case "panic":
+		r.Level = pu.Critical
+	default:
+		return false
+	}
+	r.Time, r.Msg = t, msg
 	return true
 }
 
@@ -248,16 +282,7 @@ func llamaCpp(s string, r *Line) bool {
 			return false
 		}
 	}
-	switch rest[0] {
-	case 'D':
-		r.Level = pu.Debug
-	case 'I':
-		r.Level = pu.Info
-	case 'W':
-		r.Level = pu.Warning
-	case 'E':
-		r.Level = pu.Error
-	default:
+	if r.Level = letterLevel(rest[:1]); r.Level == "" {
 		return false
 	}
 	r.Msg = s[len(stamp)+3:]
