@@ -352,7 +352,7 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 	case "involvedObject":
 		rec.k8sEvent = v.IsObject()
 		return false
-	case "Pod", "pod", "object", "node", "nodeName", "controllerKind", "knative.dev/key":
+	case "Pod", "pod", "object", "node", "nodeName", "controllerKind", "knative.dev/key", "nodeclaim", "machine":
 		rec.object = true
 		return false
 	case "httpRequest":

@@ -108,6 +108,17 @@ func aboutObject(ev *event.Event, logged bool, node string) {
 			name = ""
 		}
 	}
+	if name == "" {
+		// Karpenter before v1 names the claim or machine it launches or deletes in lower case:
+		// "nodeclaim":"default-5b9h6", "machine":"karpenter-spot-worker-66tr5" (its spot
+		// interruption handling)
+		for _, k := range [...]string{"nodeclaim", "machine"} {
+			if v := get(k); v != "" && strings.IndexByte(v, '/') < 0 {
+				kind, ns, name = k, "", v
+				break
+			}
+		}
+	}
 	if name == "" && logged {
 		kind, ns, name = get("object.kind"), get("object.namespace"), get("object.name")
 		if kind != "" && name != "" {

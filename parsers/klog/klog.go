@@ -140,6 +140,7 @@ func body(ev *event.Event, b string) string {
 		if rest != "" {
 			kv := pu.NewKV(rest)
 			var podName, podNS string // pod="name" namespace="ns" (HAMi's scheduler)
+			eventObject := ""
 			for {
 				k, v, ok := kv.Next()
 				if !ok {
@@ -161,6 +162,11 @@ func body(ev *event.Event, b string) string {
 					}
 				case "namespace":
 					podNS = v
+				case "object":
+					// the kubelet's events since Kubernetes 1.27: "Event occurred"
+					// object="worker-node01" kind="Node" reason="Shutdown" (a preempted node's
+					// graceful shutdown)
+					eventObject = v
 				case "HPA":
 					// the horizontal pod autoscaler controller's "Successfully rescaled" and its
 					// failures: HPA="namespace/name"
@@ -177,6 +183,9 @@ func body(ev *event.Event, b string) string {
 			if podName != "" && podNS != "" && !strings.ContainsRune(podName, '/') {
 				pu.SetObject(ev, "pod", podNS, podName)
 			}
+			if eventObject != "" && !ev.Has(pu.FieldOrchResourceName) {
+				loggedEventObject(ev, eventObject)
+			}
 		}
 		return ""
 	}
@@ -186,6 +195,24 @@ func body(ev *event.Event, b string) string {
 	volumePod(ev, b)
 	ev.SetString(pu.FieldLogMessage, b)
 	return ""
+}
+
+// loggedEventObject reads the object of an event the kubelet logs in klog's structured form
+// ("Event occurred" object="ns/name" kind="Pod" reason="...") into orchestrator.* and its
+// reason into event.reason, as loggedEvent does for client-go's older text.
+func loggedEventObject(ev *event.Event, object string) {
+	kind, _ := ev.GetString(pu.FieldLogFields + ".kind")
+	if kind == "" {
+		return
+	}
+	ns, name, ok := strings.Cut(object, "/")
+	if !ok {
+		ns, name = "", object
+	}
+	pu.SetObject(ev, kind, ns, name)
+	if r, _ := ev.GetString(pu.FieldLogFields + ".reason"); r != "" {
+		ev.SetString(pu.FieldEventReason, r)
+	}
 }
 
 // volumePod reads the pod the kubelet's unstructured volume messages name, `pod "name" (UID:

@@ -38,7 +38,7 @@ var Info = parsers.Info{
 	Description: "plain output of the GPU driver, driver manager and validator containers, Go std-log lines and Go panics",
 	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields: append(append(pu.Fields(pu.FieldLogMessage, event.FieldErrorMsg, event.FieldErrorStack, event.FieldLogLogger,
-		event.FieldProcessPID),
+		event.FieldProcessPID, pu.FieldOrchResourceType, pu.FieldOrchResourceName),
 		parsers.Field{Name: FieldCommand, Type: "wildcard", Description: "Command of a shell trace line (set -x)."},
 		parsers.Field{Name: nvidia_xid.FieldUUID, Type: "keyword", Description: "GPU UUID (GPU-...)."},
 		parsers.Field{Name: nvidia_xid.FieldPCIBusID, Type: "keyword", Description: "PCI address of the GPU NVML could not reach (nvidia-smi's Unable to determine the device handle), as 0000:3b:00."},
@@ -209,6 +209,16 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		if w, rest, ok := strings.Cut(text, " "); ok && (w == "DEBUG" || w == "INFO" || w == "WARN" || w == "ERROR") {
 			stated, _ = pu.Level(w)
 			text = rest
+		} else if lv := zerologLevel(w); ok && lv != "" {
+			// zerolog's console writer after the std log's time: "2023/01/20 22:28:02 INF
+			// Requesting instance drain event-id=... node-name=ip-10-0-1-2..." (AWS's node
+			// termination handler, which drains a spot node before it goes)
+			stated, text = lv, rest
+			if node := kvValue(text, "node-name"); node != "" {
+				pu.SetObject(ev, "node", "", node)
+			} else if node := kvValue(text, "node_name"); node != "" {
+				pu.SetObject(ev, "node", "", node)
+			}
 		}
 	}
 	if dataset == "" {
@@ -258,6 +268,36 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	}
 	pu.Finish(ev, dataset, level)
 	return true
+}
+
+// zerologLevel maps the three-letter levels of zerolog's console writer, "" for another word.
+func zerologLevel(w string) string {
+	switch w {
+	case "TRC", "DBG":
+		return pu.Debug
+	case "INF":
+		return pu.Info
+	case "WRN":
+		return pu.Warning
+	case "ERR":
+		return pu.Error
+	case "FTL", "PNC":
+		return pu.Critical
+	}
+	return ""
+}
+
+// kvValue returns the value of " key=value" in s (up to the next space, quotes taken off), "".
+func kvValue(s, key string) string {
+	i := strings.Index(s, " "+key+"=")
+	if i < 0 {
+		return ""
+	}
+	v := s[i+len(key)+2:]
+	if end := strings.IndexByte(v, ' '); end >= 0 {
+		v = v[:end]
+	}
+	return strings.Trim(strings.TrimSuffix(v, ","), `"`)
 }
 
 // driverStamp takes off the stamp the Network Operator's driver container (MOFED, DOCA) puts

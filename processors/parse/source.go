@@ -296,6 +296,8 @@ var stackComponents = map[string]string{
 	// backend's tagged ones in its container are one program's
 	"triton-inference-server": "triton.server",
 	"tritonserver":            "triton.server",
+	// AWS's node termination handler, which drains a spot node before it goes
+	"aws-node-termination-handler": "aws.node_termination_handler",
 	// KServe's serverless mode: Knative's sidecar in every predictor pod, and KEDA
 	"queue-proxy":   "knative.queue_proxy",
 	"keda-operator": "keda.operator",
