@@ -97,7 +97,7 @@ func (p *Parser) Finish(ev *event.Event, rec Record, dataset string) {
 			ev.SetMessage(rec.carry(line, m))
 			ev.SetString(pu.FieldLogMessage, m)
 		}
-	case ds == datasetVLLMAccess && rec.text != "":
+	case ds == vllm.DatasetAccess && rec.text != "":
 		if a, ok := uvicorn.Split(rec.text); ok {
 			a.Set(ev)
 			rec.Level = uvicorn.StatusLevel(int64(a.Status))
@@ -147,15 +147,13 @@ func (r *Record) klogLevel() string {
 	return pu.Info
 }
 
-const datasetVLLMAccess = "vllm.access"
-
 // datasetOf attributes a Python JSON logger's line by its logger name; vLLM's JSON formatter
 // (--logging-config.formatter json) marks its own lines, uvicorn's included, with
 // vllm_process_name.
 func datasetOf(ev *event.Event, logger, fallback string) string {
 	if ev.Has(pu.FieldLogFields + ".vllm_process_name") {
 		if logger == "uvicorn.access" {
-			return datasetVLLMAccess
+			return vllm.DatasetAccess
 		}
 		return pylog.DatasetVLLM
 	}

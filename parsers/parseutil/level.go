@@ -17,7 +17,7 @@ func Level(s string) (string, bool) {
 	switch len(s) {
 	case 1:
 		switch s[0] | 0x20 {
-		case 'd', 't':
+		case 'd', 't', 'v': // 'v' verbose (TensorRT-LLM's logger)
 			return Debug, true
 		case 'i':
 			return Info, true

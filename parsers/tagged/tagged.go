@@ -213,30 +213,12 @@ func trtLogger(stamp, rest string, r *Line) bool {
 	if ok && strings.HasPrefix(tag, "RANK ") && strings.HasPrefix(rest, " ") {
 		tag, rest, ok = next(rest[1:]) // the rank of a multi-GPU run
 	}
-	lv := letterLevel(tag)
-	if !ok || lv == "" || !strings.HasPrefix(rest, " ") {
+	lv, isLevel := pu.Level(tag) // one letter: V, D, I, W, E, F
+	if !ok || len(tag) != 1 || !isLevel || !strings.HasPrefix(rest, " ") {
 		return false
 	}
 	r.Time, r.Local, r.Level, r.Logger, r.Msg = t, true, lv, logger, rest[1:]
 	return true
-}
-
-// letterLevel maps the one-letter levels of TensorRT-LLM's and llama.cpp's loggers (V verbose,
-// D, I, W, E, F fatal), "" for another.
-func letterLevel(c string) string {
-	switch c {
-	case "V", "D":
-		return pu.Debug
-	case "I":
-		return pu.Info
-	case "W":
-		return pu.Warning
-	case "E":
-		return pu.Error
-	case "F":
-		return pu.Critical
-	}
-	return ""
 }
 
 // multus reads Multus CNI's log (/var/log/multus.log, or the kube-multus container's stderr):
@@ -282,7 +264,8 @@ func llamaCpp(s string, r *Line) bool {
 			return false
 		}
 	}
-	if r.Level = letterLevel(rest[:1]); r.Level == "" {
+	var isLevel bool
+	if r.Level, isLevel = pu.Level(rest[:1]); !isLevel {
 		return false
 	}
 	r.Msg = s[len(stamp)+3:]

@@ -31,6 +31,9 @@ type Line struct {
 	// Proc is the whole process prefix without its trailing space, "" when there is none.
 	Proc     string
 	ProcName string
+	// Daemon is the Ray daemon whose name alone prefixed the line ("raylet" for "(raylet) ..."):
+	// Proc stays "", since such a prefix names no process of the program.
+	Daemon string
 	// RankOnly is set when Proc is PyTorch's "[rank0]:" alone, which any distributed program's
 	// uncaught exception carries (torch 2.4 and later), so it says nothing of vLLM.
 	RankOnly bool
@@ -224,7 +227,8 @@ func (l *Line) process(s string) int {
 		return 0
 	}
 	inner := s[1:end]
-	if n := rayDaemon(s, inner, end); n > 0 {
+	if name, n := rayDaemon(s, inner, end); n > 0 {
+		l.Daemon = name
 		return n
 	}
 	name, kvs, ok := strings.Cut(inner, " ")
@@ -368,18 +372,19 @@ func IsRayDaemon(name string) bool {
 	return false
 }
 
-// rayDaemon returns the length of a Ray daemon prefix at s (inner is what its parentheses hold,
-// ending at s[end]), or 0. It names no pid, so only the prefix itself is kept.
-func rayDaemon(s, inner string, end int) int {
+// rayDaemon returns the daemon a Ray daemon prefix at s names and the prefix's length (inner is
+// what its parentheses hold, ending at s[end]), or 0. It names no pid, so only the prefix itself
+// is kept.
+func rayDaemon(s, inner string, end int) (string, int) {
 	name, _, _ := strings.Cut(inner, ",")
 	name, _, _ = strings.Cut(name, " ")
 	switch {
 	case !IsRayDaemon(name):
-		return 0
+		return "", 0
 	case end+1 < len(s) && s[end+1] == ' ':
-		return end + 2
+		return name, end + 2
 	}
-	return end + 1
+	return name, end + 1
 }
 
 // level maps the upper-case level names of Python's logging to ECS's lowercase ones.

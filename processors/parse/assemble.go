@@ -229,7 +229,7 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 		case modeNVRM:
 			g.header = bootStamp(sl.Body) // what a further line of the record repeats
 		case modeRayCore:
-			g.header = rayDaemon(sl) // the prefix its further lines carry
+			g.header = sl.Daemon // the prefix its further lines carry
 		case modeMaybe:
 			g.msg = vllm.MessageState(sl.Body, vllm.MessageClosed)
 			g.native = sl.Header == "" && vllm.IsNativeErrorStart(sl.Body)
@@ -375,7 +375,7 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeRecord, true
 	case l.Header == "" && fabricStart(l.Body): // before the bracketed stamps of dmesg
 		return modeFabric, true
-	case l.Header == "" && rayDaemon(l) != "" && rayReport(pylog.RayCoreLevel(l.Body)):
+	case l.Header == "" && l.Daemon != "" && rayReport(pylog.RayCoreLevel(l.Body)):
 		// "(raylet) [2025-04-02 15:02:00,117 E 135782 135782] (raylet) node_manager.cc:3069: 1
 		// Workers ... killed due to memory pressure (OOM) ...", then "(raylet) " and "(raylet)
 		// Refer to the documentation ...": one record of the raylet's log. Only a warning or an
@@ -477,24 +477,6 @@ func recordStart(b string) bool {
 // indented line.
 func tracingLevel(b string) bool {
 	return strings.HasPrefix(b, " INFO ") || strings.HasPrefix(b, " WARN ")
-}
-
-// rayDaemon returns the Ray daemon whose name alone prefixes l ("raylet" for "(raylet) ..."),
-// "" for any other line. Split takes such a prefix off without keeping it in Proc.
-func rayDaemon(l *vllm.Line) string {
-	if l.Proc != "" || len(l.Body) == len(l.Text) {
-		return ""
-	}
-	pre := strings.TrimSuffix(l.Text[:len(l.Text)-len(l.Body)], " ")
-	open := strings.LastIndexByte(pre, '(')
-	if open < 0 || !strings.HasSuffix(pre, ")") {
-		return ""
-	}
-	name, _, _ := strings.Cut(pre[open+1:len(pre)-1], ",")
-	if !vllm.IsRayDaemon(name) {
-		return ""
-	}
-	return name
 }
 
 // rayReport reports whether a Ray core record of level may go on over further lines: a warning
@@ -639,7 +621,7 @@ func (g *group) accept(l *vllm.Line) bool {
 	case modeRecord:
 		return l.Header == g.header && len(g.parts) < maxMessageLines
 	case modeRayCore:
-		return l.Header == "" && rayDaemon(l) == g.header && len(g.parts) < maxMessageLines &&
+		return l.Header == "" && l.Daemon == g.header && len(g.parts) < maxMessageLines &&
 			pylog.RayCoreLevel(l.Body) == "" && !otherRecord(l.Body)
 	case modeMount:
 		ok, output, done := mountFailureAccept(l, g.msg == 1)
