@@ -195,6 +195,9 @@ func (r *rec) set(ev *event.Event) {
 			ds = c + ".server" // LMCache's own server, not a vLLM process's connector
 		}
 	}
+	if ds == DatasetSGLang && strings.Contains(r.msg, "rid=") {
+		sglangRequest(ev, r.msg)
+	}
 	if strings.HasPrefix(r.logger, "lmcache") {
 		if id := lmcacheRequest(r.msg); id != "" {
 			ev.SetString(pu.FieldVLLMRequestID, id)

@@ -44,3 +44,34 @@ func BenchmarkParseCPU(b *testing.B) {
 		p.Parse(ev)
 	})
 }
+
+func TestSGLangRID(t *testing.T) {
+	for msg, want := range map[string]string{
+		"Prefill bootstrap failed for request rank=0 req.rid='be001b94' req.bootstrap_room=2 with exception x": "be001b94",
+		"Receive: obj=GenerateReqInput(rid='abc', text='hi')":                                                  "abc",
+		"Decode transfer failed for request rank=0 rid=9f0e bootstrap_room=3":                                  "9f0e",
+		"Abort request rid=None":  "",
+		"grid=4 blocks":           "",
+		"no id grid=4, rid='x1'":  "x1",
+		"rid='unterminated":       "",
+		"Finish: obj=X(rid=7f2a)": "7f2a",
+	} {
+		if got := sglangRID(msg); got != want {
+			t.Errorf("sglangRID(%q) = %q, want %q", msg, got, want)
+		}
+	}
+}
+
+func TestSelfNamedException(t *testing.T) {
+	for s, want := range map[string][2]string{
+		"KVTransferError(bootstrap_room=12): Failed to get kvcache": {"KVTransferError", "Failed to get kvcache"},
+		"NIXL KVReceiver Exception":                                 {"", ""},
+		"RuntimeError(boom)":                                        {"RuntimeError", ""},
+		"Thing(x): y":                                               {"", ""},
+	} {
+		typ, text, ok := selfNamed(s)
+		if ok != (want[0] != "") || typ != want[0] || text != want[1] {
+			t.Errorf("selfNamed(%q) = %q, %q, %v; want %q, %q", s, typ, text, ok, want[0], want[1])
+		}
+	}
+}

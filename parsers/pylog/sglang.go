@@ -19,6 +19,8 @@ import (
 const (
 	FieldSGLangBatch = "sglang.stats.batch"
 	sglangStats      = "sglang.stats."
+	// FieldSGLangRequestID is the rid of the request an SGLang line is about.
+	FieldSGLangRequestID = "sglang.request.id"
 )
 
 // sglangStat is one statistic of the line: its field under sglang.stats. and its kind.
@@ -52,8 +54,9 @@ var sglangStatKeys = map[string]sglangStat{
 	"cuda graph":                 {"cuda_graph", 'b'},
 }
 
-// SGLangFields are the fields of SGLang's statistics lines.
+// SGLangFields are the fields of SGLang's statistics lines and of its lines about a request.
 var SGLangFields = []parsers.Field{
+	{Name: FieldSGLangRequestID, Type: "keyword", Description: "SGLang: the rid of the request a line is about (a disaggregated request's failed bootstrap or KV transfer, --log-requests' Receive and Finish lines)."},
 	{Name: FieldSGLangBatch, Type: "keyword", Description: "SGLang's statistics line: prefill (a prefill batch was scheduled) or decode (the running decode batch, every few steps)."},
 	{Name: sglangStats + "prefill.requests", Type: "long", Description: "SGLang prefill batch: new requests in it (#new-seq)."},
 	{Name: sglangStats + "prefill.tokens", Type: "long", Description: "SGLang prefill batch: new tokens to compute (#new-token)."},
@@ -143,4 +146,88 @@ func setSGLangStat(ev *event.Event, st sglangStat, v string) {
 		}
 		ev.Set(name, event.Float(f))
 	}
+}
+
+// sglangRequest reads the request an SGLang line names by its rid, and the exception a failed
+// request's line ends with. The disaggregation scheduler's lines (disaggregation/prefill.py and
+// decode.py) print the request's members Python's "{x=}" way, then the exception's text, whose
+// class KVTransferError names itself: "Decode transfer failed for request rank=1
+// decode_req.req.rid='3ce8...' decode_req.req.bootstrap_room=165... with exception
+// KVTransferError(bootstrap_room=165...): Failed to get kvcache from prefill instance, it might be
+// dead". --log-requests' "Receive: obj=GenerateReqInput(rid='...', ...)" names it likewise.
+// The format states no level, and the scheduler's level for these lines changed between
+// releases (prefill's transfer failure is a warning, then an error): none is given.
+func sglangRequest(ev *event.Event, msg string) {
+	id := sglangRID(msg)
+	if id == "" {
+		return
+	}
+	ev.SetString(FieldSGLangRequestID, id)
+	head, exc, ok := strings.Cut(msg, " with exception ")
+	if !ok || !strings.Contains(head, " failed for request ") || exc == "" {
+		return
+	}
+	if typ, text, ok := selfNamed(exc); ok {
+		ev.SetString(event.FieldErrorType, typ)
+		exc = text
+	}
+	if exc != "" {
+		ev.SetString(event.FieldErrorMsg, exc)
+	}
+}
+
+// sglangRID finds "rid=" as a member's name (not "grid=") and returns its value, quoted
+// ('...') or bare.
+func sglangRID(msg string) string {
+	for i := 0; ; {
+		j := strings.Index(msg[i:], "rid=")
+		if j < 0 {
+			return ""
+		}
+		at := i + j
+		i = at + len("rid=")
+		if at > 0 && msg[at-1] != '.' && msg[at-1] != ' ' && msg[at-1] != '(' && msg[at-1] != ',' {
+			continue
+		}
+		v := msg[i:]
+		if strings.HasPrefix(v, "'") {
+			if end := strings.IndexByte(v[1:], '\''); end > 0 {
+				return v[1 : end+1]
+			}
+			return ""
+		}
+		if end := strings.IndexAny(v, " ,)"); end >= 0 {
+			v = v[:end]
+		}
+		if v == "None" {
+			return ""
+		}
+		return v
+	}
+}
+
+// selfNamed splits an exception's text that starts with its class and arguments,
+// "KVTransferError(bootstrap_room=12): reason", into the class and the reason.
+func selfNamed(s string) (typ, text string, ok bool) {
+	open := strings.IndexByte(s, '(')
+	if open <= 0 {
+		return "", "", false
+	}
+	typ = s[:open]
+	for _, c := range []byte(typ) {
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return "", "", false
+		}
+	}
+	if !strings.HasSuffix(typ, "Error") && !strings.HasSuffix(typ, "Exception") {
+		return "", "", false
+	}
+	_, text, ok = strings.Cut(s[open:], "): ")
+	if !ok {
+		if !strings.HasSuffix(s, ")") {
+			return "", "", false
+		}
+		text = ""
+	}
+	return typ, text, true
 }
