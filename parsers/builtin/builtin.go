@@ -10,6 +10,7 @@ import (
 	"github.com/sluice-dev/sluice/parsers/dcgm"
 	"github.com/sluice-dev/sluice/parsers/docker"
 	"github.com/sluice-dev/sluice/parsers/envoy"
+	"github.com/sluice-dev/sluice/parsers/gin"
 	"github.com/sluice-dev/sluice/parsers/gpu_operator"
 	"github.com/sluice-dev/sluice/parsers/java"
 	pjson "github.com/sluice-dev/sluice/parsers/json"
@@ -42,6 +43,7 @@ func Registry() *parsers.Registry {
 		logfmt.Info,
 		pjson.Info,
 		envoy.Info,
+		gin.Info,
 		nginx.Info,   // before nvidia_shell, which would take its error_log lines as Go's std log
 		java.Info,    // before pylog, whose dated formats would take Strimzi's lines without their logger
 		tracing.Info, // before pylog, whose dated formats would take its lines without their target
