@@ -102,10 +102,15 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	pu.SetLocalTime(ev, t)
 	ev.Set(event.FieldProcessPID, event.Int(pid))
 	pu.SetOrigin(ev, rest[:end])
-	if xidLevel := body(ev, strings.TrimPrefix(rest[end+1:], " ")); xidLevel != "" {
+	b := strings.TrimPrefix(rest[end+1:], " ")
+	if xidLevel := body(ev, b); xidLevel != "" {
 		level = xidLevel
 	}
-	pu.Finish(ev, pu.DatasetOr(ev, Dataset), level)
+	ds := pu.DatasetOr(ev, Dataset)
+	if strings.HasPrefix(ds, "gpu.") && strings.Contains(b, "GPU-") {
+		nvidia_xid.OneGPU(ev, b) // the GPU a device plugin's or DRA driver's line is about
+	}
+	pu.Finish(ev, ds, level)
 	return true
 }
 

@@ -221,8 +221,13 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			}
 		}
 	}
+	if stated == "" && strings.HasPrefix(text, "INFO: ") {
+		stated = pu.Info // "INFO: using stderr for IMEX logging" (the IMEX daemon's own prefix)
+	}
+	signed := false // the dataset is what the line's own words say, not its source's
 	if dataset == "" {
 		dataset = signature(text)
+		signed = dataset != ""
 	}
 	if dataset == "" {
 		// NVML, nvidia-smi and container-toolkit failures, whatever program printed them
@@ -235,9 +240,10 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if level == pu.Info && (unitFailed(text) || failureKind(text) || shellError(text)) {
 		level = pu.Error
 	}
-	if level == pu.Info && dataset == DatasetStdLog {
-		// a Go std-log line outside the GPU stack: its words name no level, so it has none (a
-		// GPU-stack container's plain output is read as this parser's README says)
+	if level == pu.Info && !shellDriven(ev, dataset, signed) {
+		// a line whose words name no level has none: a Go std-log line, a GPU daemon's on the
+		// host, the DRA driver's IMEX daemon; only the operator's shell-driven containers'
+		// plain output is read as this parser's README says
 		level = ""
 	}
 	if stated != "" {
@@ -349,4 +355,17 @@ func smiList(ev *event.Event, text string) bool {
 	ev.SetString(FieldGPUModel, model)
 	pu.Finish(ev, pu.DatasetOr(ev, DatasetSMI), pu.Info)
 	return true
+}
+
+// shellDriven reports whether the line is the plain output of one of the GPU operator's
+// shell-driven containers (the driver container, the validator's init containers, the MIG
+// manager), whose neutral lines are info: from such a container, or with words only the driver
+// installer or the validator print (signed). A GPU daemon's line on the host (nvidia-persistenced
+// is gpu.driver too) is not.
+func shellDriven(ev *event.Event, dataset string, signed bool) bool {
+	switch dataset {
+	case pu.DatasetDriver, pu.DatasetValidator, pu.DatasetMIGManager:
+		return signed || pu.Container(ev) != ""
+	}
+	return false
 }

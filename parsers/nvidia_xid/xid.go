@@ -539,3 +539,38 @@ func hex(s string) bool {
 func isHexByte(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
+
+// OneGPU sets gpu.uuid to the GPU a GPU-stack component's line names ("GetDeviceSpecsByID()
+// called for GPU-b200b200-...", "identified fabric clique UUID/ID (device 0/GPU-6328b923-...)"),
+// when it names exactly one and the event has none yet: a line that lists several GPUs is about
+// none of them alone.
+func OneGPU(ev *event.Event, s string) {
+	if ev.Has(FieldUUID) {
+		return
+	}
+	found := ""
+	for off := 0; ; {
+		i := strings.Index(s[off:], "GPU-")
+		if i < 0 {
+			break
+		}
+		i += off
+		off = i + 4
+		if i > 0 && (isAlnum(s[i-1]) || s[i-1] == '-') || len(s) < off+36 || !isUUID(s[off:off+36]) ||
+			len(s) > off+36 && (isAlnum(s[off+36]) || s[off+36] == '-') {
+			continue
+		}
+		id := s[i : off+36]
+		if found != "" && found != id {
+			return
+		}
+		found = id
+	}
+	if found != "" {
+		ev.SetString(FieldUUID, found)
+	}
+}
+
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}

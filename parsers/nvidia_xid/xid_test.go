@@ -186,3 +186,21 @@ func TestJSONXidOnlyFromJournald(t *testing.T) {
 		t.Error("message changed")
 	}
 }
+
+func TestOneGPU(t *testing.T) {
+	const a, b = "GPU-6328b923-c487-281a-fd27-291f5d278893", "GPU-b200b200-0000-0000-0000-000000000004"
+	for s, want := range map[string]string{
+		"called for " + a + ", t 0.000 s":         a,
+		"devices " + a + " and " + b:              "",
+		a + " again " + a:                         a,
+		"MIG-" + a + "/1/0":                       "",
+		"GPU-6328b923-c487-281a-fd27-291f5d27889": "",
+		"no gpu here":                             "",
+	} {
+		ev := event.New()
+		OneGPU(ev, s)
+		if got, _ := ev.GetString(FieldUUID); got != want {
+			t.Errorf("OneGPU(%q) = %q, want %q", s, got, want)
+		}
+	}
+}

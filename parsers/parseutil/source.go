@@ -82,6 +82,7 @@ var gpuContainers = map[string]string{
 	"compute-domains":           DatasetDRA,
 	"compute-domain-daemon":     DatasetDRA,
 	"compute-domain-controller": DatasetDRA,
+	"compute-domain":            DatasetDRA, // the chart's controller container (compute-domain-controller runs in it)
 	// the Network Operator's NIC driver container: the same "NVIDIA driver container exec start"
 	// script as the GPU driver's, so its own dataset before the GPU driver's words take it
 	"mofed-container": DatasetNICDriver,
