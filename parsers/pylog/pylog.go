@@ -195,11 +195,22 @@ func (r *rec) set(ev *event.Event) {
 			ds = c + ".server" // LMCache's own server, not a vLLM process's connector
 		}
 	}
+	if ds == DatasetRouter && strings.HasPrefix(r.msg, "Routing request ") {
+		// vLLM production-stack's router names a request by its X-Request-Id (a uuid it makes
+		// when there is none), which it sends on to the engine: "Routing request <id> to
+		// http://10.0.0.5:8000 at ..." ties the backend it chose to the request
+		if id, _, ok := strings.Cut(r.msg[len("Routing request "):], " "); ok && id != "" && len(id) <= 128 {
+			ev.SetString(FieldHTTPRequestID, id)
+		}
+	}
 	if ds == DatasetSGLang && strings.Contains(r.msg, "rid=") {
 		sglangRequest(ev, r.msg)
 	}
 	if strings.HasPrefix(r.logger, "lmcache") {
 		if id := lmcacheRequest(r.msg); id != "" {
+			if ext, ok := vllm.ExternalID(id); ok {
+				id = ext // the engine's id for a request the client knows without its suffix
+			}
 			ev.SetString(pu.FieldVLLMRequestID, id)
 		}
 	}

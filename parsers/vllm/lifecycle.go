@@ -31,7 +31,7 @@ const (
 func requestOutcome(ev *event.Event, id, after string) bool {
 	if after == "aborted." {
 		ev.SetString(event.FieldEventAction, ActionAborted)
-		ev.SetString(FieldRequestID, id)
+		setID(ev, id)
 		return true
 	}
 	rest, ok := strings.CutPrefix(after, "failed")
@@ -54,7 +54,7 @@ func requestOutcome(ev *event.Event, id, after string) bool {
 		return false
 	}
 	ev.SetString(event.FieldEventAction, ActionFailed)
-	ev.SetString(FieldRequestID, id)
+	setID(ev, id)
 	if reason != "" {
 		ev.SetString(FieldFailureReason, reason)
 	}
@@ -73,7 +73,7 @@ func preempted(ev *event.Event, b string) {
 		return
 	}
 	ev.SetString(event.FieldEventAction, ActionPreempted)
-	ev.SetString(FieldRequestID, id)
+	setID(ev, id)
 }
 
 // resumed reads V1's scheduler lines about a preempted request that runs again: "Preempted
@@ -85,7 +85,7 @@ func resumed(ev *event.Event, b string) {
 		return
 	}
 	ev.SetString(event.FieldEventAction, ActionResumed)
-	ev.SetString(FieldRequestID, id)
+	setID(ev, id)
 }
 
 // idPrefixes start the ids vLLM's OpenAI server gives requests (chat, completions, embeddings,
@@ -246,7 +246,7 @@ func quotedIDToken(s string) string {
 // 32 digits look like one by chance once in 64 requests, whose lines then carry vllm.request.id
 // only.
 func SetRequestID(ev *event.Event, id string) {
-	ev.SetString(FieldRequestID, id)
+	setID(ev, id)
 	if dash := strings.IndexByte(id, '-'); dash > 0 && dash < 12 && hexID(id[dash+1:]) &&
 		(len(id) == dash+33 || id[dash+33] == '-') && !uuid4(id[dash+1:dash+33]) {
 		ev.SetString(parseutil.FieldHTTPRequestID, id[dash+1:dash+33])
@@ -260,4 +260,83 @@ func uuid4(h string) bool {
 		return h[12] == '4'
 	}
 	return false
+}
+
+// setID sets vllm.request.id to the id the client got. Recent vLLM's engine knows a request by
+// that id plus "-" and 8 random hex digits (v1 InputProcessor.assign_request_id), so the engine
+// core's lines name "chatcmpl-9607509ecbb66b75-9e7ac72d" (a structured-output failure, the
+// scheduler's, the KV connectors') where the client, the API server's lines and a gateway have
+// "chatcmpl-9607509ecbb66b75": with the suffix dropped, one query on the client's id finds them
+// all, and the requests processor keeps one request. Only an id vLLM made itself (16 or 32 hex
+// digits, or a uuid, after the prefix) is read so: an id built from a client's X-Request-Id may
+// end in anything and is kept as the line gives it.
+func setID(ev *event.Event, id string) {
+	if ext, ok := ExternalID(id); ok {
+		id = ext
+	}
+	ev.SetString(FieldRequestID, id)
+}
+
+// ExternalID returns the client's id of an engine's internal request id,
+// "<prefix><id>[-<n>]-<8 hex digits>" with <id> of 16 or 32 hex digits or a uuid (n, a
+// completion's prompt index), and false for any other id.
+func ExternalID(id string) (string, bool) {
+	n := len(id)
+	if n < 20 || id[n-9] != '-' || !lowerHex(id[n-8:]) {
+		return "", false
+	}
+	ext := id[:n-9]
+	p := 0
+	for _, pre := range idPrefixes {
+		if strings.HasPrefix(ext, pre) {
+			p = len(pre)
+			break
+		}
+	}
+	if p == 0 {
+		return "", false
+	}
+	base := ext[p:]
+	if d := strings.LastIndexByte(base, '-'); d > 0 && d < len(base)-1 && allDigits(base[d+1:]) {
+		base = base[:d] // cmpl-<id>-0: the first prompt of a completion
+	}
+	switch {
+	case (len(base) == 16 || len(base) == 32) && lowerHex(base):
+	case len(base) == 36 && uuidForm(base):
+	default:
+		return "", false
+	}
+	return ext, true
+}
+
+func lowerHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// uuidForm reports whether s is a uuid in its 8-4-4-4-12 form (lowercase hex).
+func uuidForm(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if i == 8 || i == 13 || i == 18 || i == 23 {
+			if s[i] != '-' {
+				return false
+			}
+		} else if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return len(s) == 36
 }

@@ -50,7 +50,7 @@ func requestIDs(ev *event.Event, s string, action string) {
 	}
 	ev.SetString(event.FieldEventAction, action)
 	if !strings.Contains(s, ", ") {
-		ev.SetString(FieldRequestID, s)
+		setID(ev, s)
 		return
 	}
 	ids := strings.Split(s, ", ")
@@ -62,8 +62,13 @@ func requestIDs(ev *event.Event, s string, action string) {
 
 // setIDList sets vllm.request.id to ids: the one id, or a JSON list of several.
 func setIDList(ev *event.Event, ids []string) {
+	for i, id := range ids {
+		if ext, ok := ExternalID(id); ok {
+			ids[i] = ext
+		}
+	}
 	if len(ids) == 1 {
-		ev.SetString(FieldRequestID, ids[0])
+		setID(ev, ids[0])
 		return
 	}
 	b := []byte{'['}

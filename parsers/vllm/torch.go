@@ -452,7 +452,9 @@ func parseTerminate(ev *event.Event, b, rest string, l *Line) bool {
 // server's).
 const (
 	DatasetTorch = "generic.torch"
-	DatasetNCCL  = "generic.nccl"
+	// DatasetNative is the dataset of a C++ library's dmlc-style lines outside vLLM's pods.
+	DatasetNative = "generic.native"
+	DatasetNCCL   = "generic.nccl"
 )
 
 // LibraryDataset returns the dataset of a library's line: vllm.server when vLLM wrote it
@@ -467,3 +469,48 @@ func LibraryDataset(ev *event.Event, prefixed bool, other string) string {
 
 // ServerContainer reports whether a container's name says it runs a vLLM server.
 func ServerContainer(name string) bool { return strings.Contains(name, "vllm") }
+
+// parseClockLine reads the dmlc-style line a C++ library writes to stderr, xgrammar's (vLLM's
+// structured-output backend, cpp/support/logging.h) among them: the writer's local time of
+// day, the source location, then the level's word:
+//
+//	[21:21:03] /project/cpp/grammar_matcher.cc:612: Warning: The matcher has terminated ...
+//
+// Only a line with a level word is taken; its time of day refines nothing (the runtime's time
+// is kept).
+func parseClockLine(ev *event.Event, b string, l *Line) bool {
+	if len(b) < 20 || b[3] != ':' || b[6] != ':' || b[9] != ']' || b[10] != ' ' ||
+		num2(b[1:]) < 0 || num2(b[4:]) < 0 || num2(b[7:]) < 0 {
+		return false
+	}
+	loc, msg, ok := strings.Cut(b[11:], ": ")
+	colon := strings.LastIndexByte(loc, ':')
+	if !ok || colon <= 0 || strings.IndexByte(loc, ' ') >= 0 || strings.IndexByte(loc[:colon], '.') < 0 {
+		return false
+	}
+	line, ok := parseutil.Atoi(loc[colon+1:])
+	if !ok {
+		return false
+	}
+	w, text, ok := strings.Cut(msg, ": ")
+	var lv string
+	switch w {
+	case "Debug":
+		lv = "debug"
+	case "Info":
+		lv = "info"
+	case "Warning":
+		lv = "warning"
+	case "Error":
+		lv = "error"
+	case "Fatal":
+		lv = "critical"
+	}
+	if !ok || lv == "" {
+		return false
+	}
+	l.Level, l.File, l.FileLine = lv, loc[:colon], line
+	ev.SetString(parseutil.FieldLogMessage, text)
+	finishLibraryLine(ev, l, text, DatasetNative)
+	return true
+}

@@ -68,7 +68,7 @@ func (p *Parser) requestLine(ev *event.Event, b, msg string, lineLen int) bool {
 				return false
 			}
 			p.requestBody(ev, msg, lineLen, after[len("JSON body: "):])
-			ev.SetString(FieldRequestID, id)
+			setID(ev, id)
 			ev.SetString(event.FieldEventAction, ActionBody)
 			return true
 		default:
@@ -99,7 +99,7 @@ func (p *Parser) requestLine(ev *event.Event, b, msg string, lineLen int) bool {
 		return false
 	}
 	ev.SetString(event.FieldEventAction, action)
-	ev.SetString(FieldRequestID, id)
+	setID(ev, id)
 	p.members(ev, msg, rest, lineLen-len(rest))
 	return true
 }

@@ -154,7 +154,7 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 			// the KV-transfer connectors' and the scheduler's lines about a request's KV cache,
 			// which say what happened to it between prefill and decode
 			if id := mentionedID(b); id != "" {
-				ev.SetString(FieldRequestID, id)
+				setID(ev, id)
 			}
 		}
 	}
@@ -414,7 +414,7 @@ func (p *Parser) library(ev *event.Event, l *Line, msg, first, rest string) bool
 	case b[0] == '[' && strings.Contains(b, " NCCL ") && launcherTag(b) > 0:
 		ok = parseNCCL(ev, b, l) // "[1] node2:22555:22555 [0] NCCL INFO ...", "[0] NCCL INFO ... -> 6"
 	case b[0] == '[':
-		ok = parseTorch(ev, b, l)
+		ok = parseTorch(ev, b, l) || parseClockLine(ev, b, l)
 		if ok && rest != "" {
 			ev.SetString(event.FieldErrorStack, rest)
 			if k := Classify(rest); k != "" && !ev.Has(FieldErrorKind) {
