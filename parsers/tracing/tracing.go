@@ -16,6 +16,7 @@ import (
 	"github.com/sluice-dev/sluice/parsers"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/uvicorn"
+	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
@@ -35,7 +36,7 @@ var Info = parsers.Info{
 	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields: append(pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldOriginFile, event.FieldOriginLine,
 		pu.FieldLogFields),
-		pu.Field(FieldRequestID),
+		pu.Field(FieldRequestID), pu.Field(pu.FieldVLLMRequestID),
 		uvicorn.Field(uvicorn.FieldMethod), uvicorn.Field(uvicorn.FieldURLPath), uvicorn.Field(uvicorn.FieldURLQuery),
 		uvicorn.Field(event.FieldHTTPStatus)),
 }
@@ -198,7 +199,16 @@ func fileLine(s string) (string, int64, bool) {
 // request_id, method, uri, status ("status=500 Internal Server Error").
 func fields(ev *event.Event, spans, msg string) {
 	for _, src := range [2]string{spans, msg} {
-		if id := value(src, "request_id="); id != "" && !ev.Has(FieldRequestID) {
+		id := value(src, "request_id=")
+		if id == "" || ev.Has(FieldRequestID) || ev.Has(pu.FieldVLLMRequestID) {
+			continue
+		}
+		if vid, ok := vllm.ServerRequestID(id); ok && src == msg {
+			// an event's own field naming vLLM's id for the request (Dynamo's KV block manager
+			// in a vLLM pod: "request set to finish: ... request_id=chatcmpl-..."): the field
+			// every line about it has; a span's is the HTTP request a router serves
+			ev.SetString(pu.FieldVLLMRequestID, vid)
+		} else {
 			ev.SetString(FieldRequestID, id)
 		}
 	}

@@ -340,3 +340,19 @@ func uuidForm(s string) bool {
 	}
 	return len(s) == 36
 }
+
+// ServerRequestID reports whether id is one vLLM's OpenAI server made for a request
+// ("chatcmpl-...", "cmpl-...": a known prefix and more), and returns it as SetRequestID would
+// set it (the client's id, without an engine's suffix): a KV connector or router writing its own
+// format names vLLM's request so.
+func ServerRequestID(id string) (string, bool) {
+	for _, p := range idPrefixes {
+		if len(id) > len(p) && strings.HasPrefix(id, p) && (p != "chat-" || hexID(id[len(p):])) {
+			if ext, ok := ExternalID(id); ok {
+				return ext, true
+			}
+			return id, true
+		}
+	}
+	return "", false
+}
