@@ -429,6 +429,9 @@ func rayCoreHeader(rest string) (level string, pid int64, body int, ok bool) {
 // bracketed reads DeepSpeed's "[date] [LEVEL] [file.py:N:func] msg" and Ray's C++ core
 // "[date L pid tid] file.cc:N: msg".
 func (r *rec) bracketed(s string) bool {
+	if len(s) > 8 && s[1] >= 'A' && s[1] <= 'Z' {
+		return r.levelBracket(s)
+	}
 	if len(s) < 24 {
 		return false
 	}
@@ -690,5 +693,47 @@ func (r *rec) origin(loc string) bool {
 		return false
 	}
 	r.file, r.line = loc[:i], n
+	return true
+}
+
+// levelBracket reads the formats that open with the level in brackets, which fine-tuning jobs
+// on GPU nodes write:
+//
+//	[INFO|trainer.py:2407] 2025-03-06 03:59:14,014 >> ***** Running training *****
+//	[INFO:swift] last_model_checkpoint: /output/v0-20250910/checkpoint-100
+//
+// the first transformers' explicit format (utils/logging.py, enable_explicit_format:
+// "[%(levelname)s|%(filename)s:%(lineno)s] %(asctime)s >> %(message)s", LLaMA-Factory's and
+// TRL's scripts turn it on), the second ms-swift's ("[%(levelname)s:%(name)s] %(message)s").
+func (r *rec) levelBracket(s string) bool {
+	end := strings.IndexByte(s[:min(len(s), 120)], ']')
+	if end < 0 || end+1 >= len(s) || s[end+1] != ' ' {
+		return false
+	}
+	tag, rest := s[1:end], s[end+2:]
+	if lv, loc, ok := strings.Cut(tag, "|"); ok {
+		level := pyLevel(lv, false)
+		colon := strings.LastIndexByte(loc, ':')
+		if level == "" || colon <= 0 || !strings.HasSuffix(loc[:colon], ".py") {
+			return false
+		}
+		line, ok := pu.Atoi(loc[colon+1:])
+		stamp, msg, found := strings.Cut(rest, " >> ")
+		if !ok || !found {
+			return false
+		}
+		t, n, ok := pu.RFC3339(stamp)
+		if !ok || n != len(stamp) {
+			return false
+		}
+		r.level, r.file, r.line, r.msg, r.t = level, loc[:colon], line, msg, t
+		return true
+	}
+	lv, name, ok := strings.Cut(tag, ":")
+	level := pyLevel(lv, false)
+	if !ok || level == "" || name == "" || strings.IndexByte(name, ' ') >= 0 {
+		return false
+	}
+	r.level, r.logger, r.msg = level, name, rest
 	return true
 }

@@ -89,7 +89,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if r.Level == pu.Error || r.Level == pu.Critical {
 		ev.SetString(event.FieldErrorMsg, r.Msg)
 		switch k := vllm.Classify(r.Msg); k {
-		case "cuda_oom", "cuda_error", "nccl", "nccl_timeout":
+		case "cuda_oom", "cuda_error", "nccl":
 			ev.SetString(pu.FieldGPUErrorKind, k) // TensorRT-LLM's CUDA out of memory, as vLLM's
 		}
 		if rest != "" {

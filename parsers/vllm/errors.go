@@ -161,12 +161,47 @@ const (
 	MessageOneMore        // after NCCL's "Last error:": the cause is the next line
 	MessageRemote         // a Ray task's error: the remote traceback, up to the remote exception's line
 	MessageBraced         // a message that opens a brace at its end (a Rust error's Debug form), up to its "}"
+	MessageFrameOpen      // torchrun's ChildFailedError: its report, framed in "=" lines, comes next
+	MessageFramed         // inside that report, up to its closing "=" line
 )
+
+// childFailed is the exception torchrun (torch.distributed.elastic) raises when a worker
+// fails: its message is a report on the lines under it, from one line of "=" to the next, that
+// names every failed rank and first the root cause (time, host, rank, exit code or signal).
+const childFailed = "ChildFailedError:"
+
+// unframed returns torchrun's report without the "=" borders around it.
+func unframed(msg string) string {
+	if first, rest, ok := strings.Cut(msg, "\n"); ok && isBorder(first) {
+		msg = rest
+	}
+	if i := strings.LastIndexByte(msg, '\n'); i >= 0 && isBorder(msg[i+1:]) {
+		msg = msg[:i]
+	}
+	return msg
+}
+
+// isBorder reports whether line is the "=" border of torchrun's failure report.
+func isBorder(line string) bool {
+	return len(line) >= 20 && strings.Trim(line, "=") == ""
+}
 
 // MessageState returns whether an exception's message goes on after line (its body), given its
 // state before it: open lines are the message's, whatever they say.
 func MessageState(line string, state int) int {
 	switch {
+	case state == MessageFrameOpen:
+		if isBorder(line) {
+			return MessageFramed
+		}
+		return MessageClosed
+	case state == MessageFramed:
+		if isBorder(line) {
+			return MessageClosed
+		}
+		return MessageFramed
+	case strings.HasSuffix(strings.TrimRight(line, " "), childFailed):
+		return MessageFrameOpen
 	case state == MessageQuoted:
 		if strings.Contains(line, workerFailedClose) {
 			return MessageClosed
@@ -202,6 +237,9 @@ func MessageState(line string, state int) int {
 // TakesMessageLine reports whether line may go on with an exception's message in state (as
 // MessageState returned it): a Ray task's error ends only at an exception's line.
 func TakesMessageLine(line string, state int) bool {
+	if state == MessageFrameOpen {
+		return isBorder(line) // the report opens with its border, or there is none
+	}
 	if state != MessageRemote || line == "" || line[0] == ' ' || line[0] == '\t' {
 		return true
 	}
@@ -276,6 +314,12 @@ func finalException(stack string) (typ, msg string, ok bool) {
 		line, rest, _ = strings.Cut(rest, "\n")
 		if line == "" || line[0] == ' ' || line[0] == '\t' {
 			continue // the frame's source and carets
+		}
+		if t := strings.TrimRight(line, " "); strings.HasSuffix(t, ":") && rest != "" {
+			// "...ChildFailedError: " and its message on the lines under it (torchrun's report)
+			if typ, _, ok := SplitException(t[:len(t)-1], true); ok {
+				return typ, unframed(strings.TrimSpace(rest)), true
+			}
 		}
 		return SplitException(line, false)
 	}

@@ -165,3 +165,25 @@ func TestExternalID(t *testing.T) {
 		}
 	}
 }
+
+func TestChildFailedReportState(t *testing.T) {
+	border := "============================================================"
+	lines := []string{"torch.distributed.elastic.multiprocessing.errors.ChildFailedError: ", border, "train.py FAILED",
+		"------------------------------------------------------------", "Root Cause (first observed failure):", "[0]:",
+		"  rank      : 0 (local_rank: 0)", border}
+	state := MessageClosed
+	for i, l := range lines {
+		if i > 0 && !TakesMessageLine(l, state) {
+			t.Fatalf("line %d (%q) not taken in state %d", i, l, state)
+		}
+		state = MessageState(l, state)
+		if want := i < len(lines)-1; (state != MessageClosed) != want {
+			t.Fatalf("after line %d (%q): state %d, open %v", i, l, state, want)
+		}
+	}
+	// without its report (a wrapped or cut log), the exception line takes nothing more
+	state = MessageState("torch.distributed.elastic.multiprocessing.errors.ChildFailedError:", MessageClosed)
+	if TakesMessageLine("W0608 19:04:45.351000 102926 api.py:897] Sending process 1 closing signal", state) {
+		t.Fatal("a line that is no border taken as the report")
+	}
+}

@@ -69,6 +69,34 @@ func parsePyWarning(ev *event.Event, l *Line) bool {
 	return true
 }
 
+// tqdmRate reports whether a bar's "elapsed<remaining, rate[, postfix]" names a rate in tqdm's
+// form: "5.41it/s", "1.61s/it", "?it/s", a download's "28.6MB/s", or a trainer's own unit with
+// its postfix ("?step/s, loss=0.688, step=100", "3.2ex/s").
+func tqdmRate(stats string) bool {
+	_, rest, ok := strings.Cut(stats, ", ")
+	if !ok {
+		return false
+	}
+	rate, _, _ := strings.Cut(rest, ",")
+	r := strings.TrimLeft(strings.TrimSpace(rate), "0123456789.?")
+	if len(r) == len(strings.TrimSpace(rate)) {
+		return false // no number (or "?") before the unit
+	}
+	unit, ok := strings.CutSuffix(r, "/s")
+	if !ok {
+		unit, ok = strings.CutPrefix(r, "s/")
+	}
+	if !ok || unit == "" || len(unit) > 12 {
+		return false
+	}
+	for i := 0; i < len(unit); i++ {
+		if c := unit[i]; (c < 'a' || c > 'z') && (c < 'A' || c > 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
 // parseProgress recognises tqdm progress bars, which vLLM prints to stderr while it loads
 // weights and captures CUDA graphs: "Loading safetensors checkpoint shards:  50% Completed | 2/4
 // [00:03<00:03,  1.61s/it]" or "Capturing CUDA graphs: 100%|██████████| 67/67 [00:12<00:00,
@@ -86,8 +114,7 @@ func parseProgress(ev *event.Event, l *Line) bool {
 	stats := b[open+2 : len(b)-1]
 	// "00:03<00:03,  1.61s/it"; at 0 % newer tqdm prints "00:00?, ?it/s"; a download's bar
 	// counts bytes ("00:00<00:00, 28.6MB/s", Hugging Face Hub's)
-	if !strings.Contains(stats, "<") && !strings.Contains(stats, "?,") || !(strings.Contains(stats, "it/s") ||
-		strings.Contains(stats, "s/it") || strings.Contains(stats, "B/s") || strings.Contains(stats, "s/B")) {
+	if !strings.Contains(stats, "<") && !strings.Contains(stats, "?,") || !tqdmRate(stats) {
 		return false
 	}
 	ev.SetString(event.FieldLogLogger, "tqdm")

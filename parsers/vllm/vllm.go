@@ -92,6 +92,7 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 			setMessage(ev, msg, first, l.Text, rest)
 			ev.SetString(event.FieldLogLevel, "error")
 			setErrorLine(ev, l.Body, rest, "error")
+			setRanks(ev, &l) // "[rank2]: torch.OutOfMemoryError: ..."
 			return true
 		}
 		// A bare Python traceback, or a fragment of one whose header came earlier: no sign of
@@ -100,6 +101,7 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		setMessage(ev, msg, first, l.Text, rest)
 		ev.SetString(event.FieldLogLevel, "error")
 		SetTraceback(ev, l.Body+"\n"+rest)
+		setRanks(ev, &l) // a rank's uncaught exception under "[rank0]: ", torch 2.4 and later
 		return true
 	}
 	msg = setMessage(ev, msg, first, l.Text, rest)
@@ -448,6 +450,20 @@ func (p *Parser) library(ev *event.Event, l *Line, msg, first, rest string) bool
 		}
 	}
 	return true
+}
+
+// DisownErrorKind moves a failure class the vllm parser gave a line that turned out not to be
+// vLLM's (a training job's uncaught CUDA out of memory under "[rank2]: ", whose dataset is its
+// source's) to gpu.error.kind, as a library line's outside vLLM is.
+func DisownErrorKind(ev *event.Event) {
+	// only a GPU workload's classes: an engine's death or start failure is vLLM's whatever the
+	// source
+	if k, ok := ev.GetString(FieldErrorKind); ok && (k == KindCUDAOOM || k == KindCUDA || k == KindNCCL) {
+		ev.Delete(FieldErrorKind)
+		if !ev.Has(parseutil.FieldGPUErrorKind) {
+			ev.SetString(parseutil.FieldGPUErrorKind, k)
+		}
+	}
 }
 
 // AdoptLibraryLine makes a torch or NCCL line vLLM's (DatasetServer), its failure class

@@ -241,6 +241,11 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 	if strings.HasPrefix(ds, "generic") {
 		if c := componentDataset(src.pod, src.container); c != "" {
 			ev.SetString(event.FieldDataset, c)
+		} else if ev.Has(vllm.FieldErrorKind) && !strings.Contains(ev.Message(), "vllm") {
+			// a traceback the vllm parser classed in a source not known to be vLLM's, whose
+			// frames are not vLLM's either (a training job's): its failure class is a GPU
+			// workload's
+			vllm.DisownErrorKind(ev)
 		}
 	}
 	return r != nil && (len(r.Parsers) > 0 || r.Dataset != "") || parseutil.GPUDataset(ev) != ""
