@@ -156,13 +156,13 @@ const (
 
 // States of an exception's message after one of its lines, for MessageState.
 const (
-	MessageClosed  = iota // the message is complete
-	MessageQuoted         // inside vLLM's worker-failure wrapper, until its closing quote
-	MessageOneMore        // after NCCL's "Last error:": the cause is the next line
-	MessageRemote         // a Ray task's error: the remote traceback, up to the remote exception's line
-	MessageBraced         // a message that opens a brace at its end (a Rust error's Debug form), up to its "}"
-	MessageFrameOpen      // torchrun's ChildFailedError: its report, framed in "=" lines, comes next
-	MessageFramed         // inside that report, up to its closing "=" line
+	MessageClosed    = iota // the message is complete
+	MessageQuoted           // inside vLLM's worker-failure wrapper, until its closing quote
+	MessageOneMore          // after NCCL's "Last error:": the cause is the next line
+	MessageRemote           // a Ray task's error: the remote traceback, up to the remote exception's line
+	MessageBraced           // a message that opens a brace at its end (a Rust error's Debug form), up to its "}"
+	MessageFrameOpen        // torchrun's ChildFailedError: its report, framed in "=" lines, comes next
+	MessageFramed           // inside that report, up to its closing "=" line
 )
 
 // childFailed is the exception torchrun (torch.distributed.elastic) raises when a worker
