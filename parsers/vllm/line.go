@@ -62,6 +62,14 @@ type Line struct {
 func Split(line string) Line {
 	l := Line{Text: StripANSI(strings.TrimSuffix(line, "\r")), Rank: -1, Parallel: noParallel}
 	rest := l.Text
+	if strings.IndexByte(rest, '\r') >= 0 {
+		// a terminal shows what follows the last '\r': a tqdm bar's refreshes, then the line a
+		// program printed over them ("\r  0%|...| 0/801 [00:00<?, ?it/s]\r[rank2]: Traceback
+		// (most recent call last):"); Text, and so the message, stays whole
+		if i := strings.LastIndexByte(rest, '\r'); i+1 < len(rest) {
+			rest = rest[i+1:]
+		}
+	}
 	if len(rest) > 20 && rest[0] >= '0' && rest[0] <= '9' && (rest[10] == 'T' || rest[10] == ' ') {
 		// "2026-05-12T08:01:39.331095044Z " (kubectl logs --timestamps), or a Ray driver's
 		// "2026-03-09 01:27:30.122744672 " before the prefix of the actor it forwards
