@@ -90,7 +90,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		ev.SetString(event.FieldErrorMsg, r.Msg)
 		switch k := vllm.Classify(r.Msg); k {
 		case "cuda_oom", "cuda_error", "nccl":
-			ev.SetString(pu.FieldGPUErrorKind, k) // TensorRT-LLM's CUDA out of memory, as vLLM's
+			ev.SetString(pu.FieldGPUErrorKind, vllm.WorkloadKind(k, r.Msg)) // TensorRT-LLM's CUDA out of memory, as vLLM's
 		}
 		if rest != "" {
 			ev.SetString(event.FieldErrorStack, rest) // TensorRT-LLM's native frames

@@ -384,7 +384,7 @@ func ncclSource(ev *event.Event, host string, pid int64, dev int64, devOK bool, 
 // NCCL lines are generic.torch and generic.nccl (the parse processor makes them vllm.server in
 // a pod whose lines were vLLM's before: a vLLM server in a container of another name).
 func finishLibraryLine(ev *event.Event, l *Line, msg, other string) {
-	ev.SetString(event.FieldDataset, LibraryDataset(ev, l.Proc != "", other))
+	ev.SetString(event.FieldDataset, LibraryDataset(ev, l.Proc != "" && !l.RankOnly, other))
 	ev.SetString(event.FieldLogLevel, l.Level)
 	if l.File != "" {
 		ev.SetString(event.FieldOriginFile, l.File)

@@ -445,11 +445,25 @@ func (p *Parser) library(ev *event.Event, l *Line, msg, first, rest string) bool
 		if k, ok := ev.GetString(FieldErrorKind); ok {
 			ev.Delete(FieldErrorKind)
 			if !ev.Has(parseutil.FieldGPUErrorKind) {
-				ev.SetString(parseutil.FieldGPUErrorKind, k)
+				ev.SetString(parseutil.FieldGPUErrorKind, WorkloadKind(k, msg))
 			}
 		}
 	}
 	return true
+}
+
+// KindNCCLTimeout is a GPU workload's NCCL collective that timed out (torch's watchdog), in
+// gpu.error.kind: a training job's hang, told apart from an NCCL error. vLLM's lines keep nccl.
+const KindNCCLTimeout = "nccl_timeout"
+
+// WorkloadKind is the gpu.error.kind of a failure class the vllm parser found on a line outside
+// vLLM: the same, but a watchdog's timeout is nccl_timeout.
+func WorkloadKind(k, text string) string {
+	if k == KindNCCL && (strings.Contains(text, "Watchdog caught collective operation timeout") ||
+		strings.Contains(text, "watchdog hang") || strings.Contains(text, "Watchdog timeout")) {
+		return KindNCCLTimeout
+	}
+	return k
 }
 
 // DisownErrorKind moves a failure class the vllm parser gave a line that turned out not to be
@@ -461,7 +475,7 @@ func DisownErrorKind(ev *event.Event) {
 	if k, ok := ev.GetString(FieldErrorKind); ok && (k == KindCUDAOOM || k == KindCUDA || k == KindNCCL) {
 		ev.Delete(FieldErrorKind)
 		if !ev.Has(parseutil.FieldGPUErrorKind) {
-			ev.SetString(parseutil.FieldGPUErrorKind, k)
+			ev.SetString(parseutil.FieldGPUErrorKind, WorkloadKind(k, ev.Message()))
 		}
 	}
 }
@@ -472,6 +486,9 @@ func AdoptLibraryLine(ev *event.Event) {
 	ev.SetString(event.FieldDataset, DatasetServer)
 	if k, ok := ev.GetString(parseutil.FieldGPUErrorKind); ok && !ev.Has(FieldErrorKind) {
 		ev.Delete(parseutil.FieldGPUErrorKind)
+		if k == KindNCCLTimeout {
+			k = KindNCCL // vLLM's class for any NCCL failure
+		}
 		ev.SetString(FieldErrorKind, k)
 	}
 }

@@ -426,3 +426,60 @@ func TestMultilineDisabled(t *testing.T) {
 		}
 	}
 }
+
+// TestTrainingJobFailureClasses: a training job's failures (its pod's container named for it,
+// not vLLM) are classed in gpu.error.kind, a watchdog's timeout as nccl_timeout, and a rank's
+// traceback names its rank; the same traceback in a vLLM container stays vLLM's.
+func TestTrainingJobFailureClasses(t *testing.T) {
+	t.Parallel()
+	const watchdog = "[rank0]:[E321 02:07:08.408271257 ProcessGroupNCCL.cpp:607] [Rank 0] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=1580, OpType=ALLREDUCE, NumelIn=466119168, NumelOut=466119168, Timeout(ms)=600000) ran for 600060 milliseconds before timing out."
+	oom := []string{
+		"[rank2]: Traceback (most recent call last):",
+		`[rank2]:   File "/app/train.py", line 12, in <module>`,
+		"[rank2]:     loss.backward()",
+		"[rank2]: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 2 has a total capacity of 39.38 GiB of which 1.12 GiB is free.",
+		"I0320 01:57:20.295000 2699931 torch/distributed/elastic/agent/server/api.py:900] done",
+	}
+	for _, c := range []struct {
+		container, vllmKind, gpuKind string
+		lines                        []string
+	}{
+		{"pytorch", "", "nccl_timeout", []string{watchdog}},
+		{"pytorch", "", "cuda_oom", oom},
+		{"vllm", "cuda_oom", "", oom},
+	} {
+		evs := events("pod/"+c.container, c.lines)
+		for _, ev := range evs {
+			ev.SetString("kubernetes.container.name", c.container)
+		}
+		p := newProc(t, nil)
+		b := event.NewBatch(evs, nil)
+		b.Key = "pod/" + c.container
+		if err := p.Process(context.Background(), b); err != nil {
+			t.Fatal(err)
+		}
+		out := b.Events
+		if fb := p.Flush(context.Background(), t0, true); fb != nil {
+			out = append(out, fb.Events...)
+		}
+		var ev *event.Event
+		for _, e := range out {
+			if strings.HasPrefix(e.Message(), c.lines[0]) {
+				ev = e
+			}
+		}
+		if ev == nil {
+			t.Fatalf("%s: no event starts with %q", c.container, c.lines[0])
+		}
+		vk, _ := ev.GetString("vllm.error.kind")
+		gk, _ := ev.GetString("gpu.error.kind")
+		if vk != c.vllmKind || gk != c.gpuKind {
+			t.Errorf("%s %q: vllm.error.kind %q, gpu.error.kind %q; want %q, %q", c.container, c.lines[0], vk, gk, c.vllmKind, c.gpuKind)
+		}
+		if len(c.lines) > 1 {
+			if r, ok := ev.Get("vllm.process.rank"); !ok || r.Int() != 2 {
+				t.Errorf("%s: the rank's traceback has rank %v", c.container, r)
+			}
+		}
+	}
+}
