@@ -287,7 +287,11 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 	case "name":
 		// Python's %(name)s, when it is a logger name ("uvicorn.error", "root"); elsewhere
 		// (zap's object names) it is a field.
-		if v.Type != gjson.String || rec.Logger != "" || !pylog.IsLoggerName(v.Str) && v.Str != "__main__" {
+		if v.Type != gjson.String || rec.Logger != "" || !pylog.IsLoggerName(v.Str) && v.Str != "__main__" ||
+			rec.numTime || rec.caller || rec.Controller != "" {
+			// a Go logger's line (zap's epoch time, its caller, controller-runtime's
+			// controller): "name" is the object reconciled ("name":"default", the GPU
+			// operator's NVIDIADriver), not a logger
 			return false
 		}
 		rec.Logger = v.Str

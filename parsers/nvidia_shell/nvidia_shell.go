@@ -136,6 +136,14 @@ func mpsLine(ev *event.Event, s string) bool {
 	return true
 }
 
+// installerNote reports whether s is one of nvidia-installer's notes that name a failure it
+// works around, printed through its log rather than as an "ERROR:" (its real errors and
+// warnings carry those words): on every driver build from source without EFI variables,
+// "Unable to determine if Secure Boot is enabled: No such file or directory".
+func installerNote(s string) bool {
+	return strings.HasPrefix(s, "Unable to determine if Secure Boot is enabled")
+}
+
 // shellError reports whether s is an error bash reports about a script's line:
 // "/usr/local/bin/nvidia-driver: line 375: kill: (3401) - No such process".
 func shellError(s string) bool {
@@ -237,6 +245,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		return false
 	}
 	level := pu.Guess(text)
+	if level == pu.Error && installerNote(text) {
+		level = pu.Info
+	}
 	if level == pu.Info && (unitFailed(text) || failureKind(text) || shellError(text)) {
 		level = pu.Error
 	}

@@ -72,8 +72,11 @@ func GPUFailure(s string) (kind, dataset string) {
 	}
 	for _, f := range gpuFailures {
 		if strings.Contains(s, f.phrase) {
-			if f.phrase == "libnvidia-ml.so" && !failureWords(s) {
-				continue // "Using /usr/lib/x86_64-linux-gnu/libnvidia-ml.so.580.159.03": found, not missing
+			if f.phrase == "libnvidia-ml.so" && (!failureWords(s) || strings.Contains(s, "Skipping library candidate")) {
+				// "Using /usr/lib/x86_64-linux-gnu/libnvidia-ml.so.580.159.03": found, not
+				// missing; the toolkit's "Skipping library candidate '...libnvidia-ml.so': error
+				// resolving link ...": one path of its search, the next may hold it
+				continue
 			}
 			// The toolkit's CLI (or the runtime quoting it) wrote the line, whatever the cause.
 			if f.dataset != DatasetToolkit && strings.Contains(s, "nvidia-container-") {
