@@ -21,17 +21,23 @@ type Entry struct {
 
 // Recommended actions, in the order an operator escalates them.
 const (
-	actRestartApp   = "Restart the application; if it repeats, debug it (compute-sanitizer, cuda-gdb) before suspecting the GPU."
-	actLookEarlier  = "No action on its own: look at the Xid logged just before it for the same GPU."
-	actResetGPU     = "Drain the GPU's workloads and reset it (nvidia-smi -r) or reboot the node; if it repeats, run DCGM diagnostics."
-	actUpdateDriver = "Reset the GPU or reboot the node; if it repeats, update the driver and GPU firmware and contact NVIDIA support."
-	actRMA          = "Drain the node, reset the GPU and run DCGM diagnostics (dcgmi diag -r 3); replace the GPU if the error comes back."
-	actReboot       = "Drain the node and reboot it; check power delivery, cooling and PCIe seating; replace the GPU if it happens again."
-	actRemapLater   = "Workloads keep running; reset the GPU at the next convenient time so the remapped rows take effect, and watch the count."
-	actWatch        = "Keep the node in service and watch the error counts (DCGM, nvidia-smi -q -d ECC); plan a reset or replacement if they grow."
-	actNVLink       = "Reset the GPUs on the link (or reboot the node) and check NVLink/NVSwitch health and Fabric Manager; replace the part if the link keeps failing."
-	actRecovery     = "Do what the driver asks in the message (none, GPU reset, node reboot, drain peer-to-peer traffic)."
-	actRetrain      = "No urgent action: reset the GPU (or reboot the node) when convenient to retrain the link; replace the part if it comes back."
+	actRestartApp      = "Restart the application; if it repeats, debug it (compute-sanitizer, cuda-gdb) before suspecting the GPU."
+	actLookEarlier     = "No action on its own: look at the Xid logged just before it for the same GPU."
+	actResetGPU        = "Drain the GPU's workloads and reset it (nvidia-smi -r) or reboot the node; if it repeats, run DCGM diagnostics."
+	actUpdateDriver    = "Reset the GPU or reboot the node; if it repeats, update the driver and GPU firmware and contact NVIDIA support."
+	actRMA             = "Drain the node, reset the GPU and run DCGM diagnostics (dcgmi diag -r 3); replace the GPU if the error comes back."
+	actReboot          = "Drain the node and reboot it; check power delivery, cooling and PCIe seating; replace the GPU if it happens again."
+	actRemapLater      = "Workloads keep running; reset the GPU at the next convenient time so the remapped rows take effect, and watch the count."
+	actWatch           = "Keep the node in service and watch the error counts (DCGM, nvidia-smi -q -d ECC); plan a reset or replacement if they grow."
+	actNVLink          = "Reset the GPUs on the link (or reboot the node) and check NVLink/NVSwitch health and Fabric Manager; replace the part if the link keeps failing."
+	actRecovery        = "Do what the driver asks in the message (none, GPU reset, node reboot, drain peer-to-peer traffic)."
+	actRetrain         = "No urgent action: reset the GPU (or reboot the node) when convenient to retrain the link; replace the part if it comes back."
+	actRestartVM       = "Restart the virtual machine that owns the GPU; if it repeats, contact NVIDIA support."
+	actIntentionalLink = "If nobody took the link down on purpose (maintenance, power saving), find who did; reset the GPU to bring the link back."
+	actSympathetic     = "Look at the other Xids logged for the GPU and follow theirs; if this one comes alone, report it (with UVM or vGPU in use, reset the GPU)."
+	actNone            = "No action."
+	actPowerSmoothing  = "No reset needed; if power smoothing matters for the facility, resolve the thermal events or plan to replace the GPU."
+	actEnableECC       = "Enable ECC (so that rows can be remapped) or reboot the node."
 )
 
 // catalog lists the Xids an Ampere, Hopper or Blackwell data-center GPU logs in practice. The facts
@@ -87,7 +93,26 @@ var catalog = []Entry{
 	{148, "NVLINK: NVLPW_CTRL Error", "An NVLink5 error in the NVLPW control unit of a Blackwell GPU's link; fatal or corrected as the line says.", CauseHardware, actNVLink, "error"},
 	{149, "NVLINK: NETIR Error", "An NVLink5 link event (NETIR: the link went down, or its peer did); a fatal one is followed by Xid 45 for the channels it killed and often Xid 154.", CauseHardware, actNVLink, "error"},
 	{150, "NVLINK: MSE Error", "An NVLink5 error reported by the link's MSE firmware on a Blackwell GPU; fatal or corrected as the line says.", CauseHardware, actNVLink, "error"},
+	{151, "Key rotation Error", "Rotating the confidential-computing encryption keys failed.", CauseDriver, actRestartVM, "error"},
 	{154, "GPU recovery action changed", "The driver changed the recovery action it requires for the GPU (none, GPU reset, node reboot, drain peer-to-peer, drain and reset).", CauseDriver, actRecovery, "critical"},
+	{155, "NVLINK: SW Defined Error", "An NVLink5 link went down on purpose (software asked for it, or the link went to sleep).", CauseDriver, actIntentionalLink, "warning"},
+	{156, "Resource Retirement Event", "The GPU retired a faulty internal resource, as it remaps memory rows; it takes effect at the next reset.", CauseHardware, actRemapLater, "warning"},
+	{157, "Resource Retirement Failure", "The GPU could not retire a faulty resource: no spare is left, and the same error may come back.", CauseHardware, actRMA, "error"},
+	{158, "GPU Fatal Timeout", "A fatal timeout on the GPU; it needs a reset.", CauseHardware, actResetGPU, "critical"},
+	{159, "CHI Non-Data Error", "An error on the chip-to-chip (C2C) link to the Grace CPU; usually a consequence of another error.", CauseHardware, actSympathetic, "warning"},
+	{160, "Channel Retirement Event", "The driver retired a GPU channel after errors on it.", CauseDriver, actLookEarlier, "warning"},
+	{161, "Channel Retirement Failure", "The driver could not retire a GPU channel after errors on it.", CauseDriver, actLookEarlier, "error"},
+	{162, "Power Smoothing HW Circuitry capability reengaged", "The GPU's power smoothing circuitry works again.", CauseHardware, actNone, "info"},
+	{163, "Power Smoothing HW Circuitry capability disengaged", "The GPU's power smoothing circuitry was turned off (a thermal event, or a timeout): power draw swings until it is back.", CauseHardware, actPowerSmoothing, "warning"},
+	{164, "Power Smoothing HW Circuitry low lifetime reached", "The GPU's power smoothing circuitry is near the end of its life and will be turned off soon.", CauseHardware, actPowerSmoothing, "warning"},
+	{165, "Power Smoothing HW Circuitry lifetime exhausted", "The GPU's power smoothing circuitry is worn out and turned off: power draw swings from now on.", CauseHardware, actPowerSmoothing, "error"},
+	{166, "NVLink secure crypto error", "Confidential-computing traffic arrived on an NVLink before the link was set up for encryption.", CauseDriver, actUpdateDriver, "error"},
+	{167, "PCIe Fatal Timeout", "A fatal timeout on the GPU's PCIe link.", CauseHardware, actReboot, "critical"},
+	{168, "Reduced GPU memory capacity", "Errors in the GPU's write-protected memory region left it with less memory; seen with ECC off.", CauseHardware, actEnableECC, "warning"},
+	{169, "Internal micro-controller halt (SEC2)", "The GPU's SEC2 micro-controller halted; the GPU cannot recover without a reset.", CauseHardware, actResetGPU, "critical"},
+	{170, "NVLink secure interrupt", "An NVLink interrupt in confidential-computing mode.", CauseDriver, actUpdateDriver, "warning"},
+	{171, "Uncorrectable DRAM Error", "Details of an uncorrectable memory error (with Xid 48): it was in the GPU's DRAM (HBM, GDDR).", CauseHardware, actRMA, "critical"},
+	{172, "Uncorrectable SRAM Error", "Details of an uncorrectable memory error (with Xid 48): it was in an on-chip SRAM.", CauseHardware, actRMA, "critical"},
 }
 
 var byCode = func() map[int]*Entry {

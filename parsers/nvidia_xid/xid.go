@@ -142,13 +142,18 @@ func module(ev *event.Event, msg string, i int) bool {
 			break
 		}
 	}
-	if name == "" && strings.HasPrefix(rest, "nvidia 000") {
+	if name == "" && (strings.HasPrefix(rest, "nvidia 000") || strings.HasPrefix(rest, "nvidia: probe of ")) {
+		// the PCI core about the nvidia driver and a device: "nvidia 0000:3b:00.0: enabling
+		// device", and the driver's probe that failed on a GPU that fell off the bus: "nvidia:
+		// probe of 0000:5d:00.0 failed with error -1"
 		name, nameLen = "nvidia", len("nvidia")
 	}
 	if name == "" || !kernelPrefix(before) {
 		return false
 	}
-	if name == "nvidia" {
+	if name == "nvidia" || name == "nvidia-nvswitch" {
+		// the device a line names: a GPU, or an NVSwitch's ("nvidia-nvswitch: Probing device
+		// 0000:08:00.0, Vendor Id = 0x10de, ...")
 		if id := BusID(rest); id != "" {
 			ev.SetString(FieldPCIBusID, id)
 		}

@@ -79,7 +79,7 @@ type group struct {
 	id     string // error.id, once the group is cut at its limit
 	part   int    // which event of the group this is: 1 for the first
 	omit   int    // lines counted, not sent, after the last continuation filled
-	msg    int    // after a traceback's exception line: whether its message goes on (vllm.MessageState)
+	msg    int    // after a traceback's exception line: whether its message goes on (vllm.MessageState); an SXid report's parts, a GSP Xid's dump, a mount failure's output (their modes')
 	msgAt  int    // len(parts) at the exception line, whose message's lines maxMessageLines bounds
 	native bool   // the first line opens a C++ error report (torch's), whose stack may follow a blank line
 }
@@ -220,6 +220,7 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 		switch mode {
 		case modeSXid:
 			g.header = sxidKey(sl.Body) // what the report's further lines repeat
+			g.msg = sxidPart(sl.Body, g.header)
 		case modeAER:
 			g.header = aerDevice(sl.Body)
 		case modeEDAC:
@@ -228,6 +229,9 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 			g.header = wrappedStart(sl.Body) // its width is the further lines' indent
 		case modeNVRM:
 			g.header = bootStamp(sl.Body) // what a further line of the record repeats
+			if gspXid(sl.Body) {
+				g.msg = gspDump // the GSP's RPC history the driver dumps under it
+			}
 		case modeRayCore:
 			g.header = sl.Daemon // the prefix its further lines carry
 		case modeMaybe:
@@ -565,9 +569,19 @@ func (g *group) accept(l *vllm.Line) bool {
 		}
 		return ok
 	case modeNVRM:
-		return nvrmAccept(l, g.header)
+		return nvrmAccept(l, g.header) || g.msg == gspDump && len(g.parts) < maxMessageLines && gspDumpLine(l)
 	case modeSXid:
-		return l.Header == "" && sxidKey(l.Body) == g.header
+		// a part the report has already opens the next report of the same switch and code
+		// (another link's, as a link fault logs for many links in a row)
+		if l.Header != "" || sxidKey(l.Body) != g.header {
+			return false
+		}
+		part := sxidPart(l.Body, g.header)
+		if g.msg&part != 0 {
+			return false
+		}
+		g.msg |= part
+		return true
 	case modeWrapped:
 		return l.Header == "" && wrappedAccept(l.Body, len(g.header))
 	case modeAER:

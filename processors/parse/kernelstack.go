@@ -257,6 +257,49 @@ func bootStamp(s string) string {
 	return ""
 }
 
+// A GSP's timeout or error (Xid 119, 120) is followed by what the driver logs under the same
+// error number (kernel_gsp.c): "GPU0 GSP RPC buffer contains function 76 (GSP_RM_CONTROL) ...",
+// "GPU0 RPC history (CPU -> GSP):" and "GPU0 RPC event history (CPU <- GSP):", each with a table
+// of indented rows, and the libos partition that reported it ("    Reported by libos
+// partition:2#4 kernel v3.1 [0] @ ts:..."). Each line has its own time; they are one report.
+
+// gspDump is the group state of an Xid 119 or 120 whose dump may follow.
+const gspDump = 1
+
+// gspXid reports whether a line is an Xid 119 (GSP RPC timeout) or 120 (GSP error).
+func gspXid(body string) bool {
+	t, ok := strings.CutPrefix(sinceBoot(body), "NVRM: Xid (PCI:")
+	if !ok {
+		return false
+	}
+	_, rest, ok := strings.Cut(t[:min(len(t), 32)], "): ")
+	return ok && (strings.HasPrefix(rest, "119,") || strings.HasPrefix(rest, "120,"))
+}
+
+// gspDumpLine reports whether l is a line of the dump under an Xid 119 or 120.
+func gspDumpLine(l *vllm.Line) bool {
+	if l.Header != "" {
+		return false
+	}
+	t, ok := strings.CutPrefix(strings.TrimLeft(sinceBoot(l.Body), " \t"), "NVRM: ")
+	if !ok || t == "" {
+		return false
+	}
+	if t[0] == ' ' {
+		return strings.TrimSpace(t) != "" // a table's header or row, the libos partition
+	}
+	if !strings.HasPrefix(t, "GPU") {
+		return false
+	}
+	i := len("GPU")
+	for i < len(t) && t[i] >= '0' && t[i] <= '9' {
+		i++
+	}
+	rest := t[i:]
+	return i > len("GPU") && (strings.HasPrefix(rest, " GSP RPC buffer") || strings.HasPrefix(rest, " RPC history") ||
+		strings.HasPrefix(rest, " RPC event history"))
+}
+
 // An NVSwitch reports one SXid over three lines that repeat the switch, the bus and the code:
 // "nvidia-nvswitch3: SXid (PCI:0000:04:00.0): 22013, Data {...}", then "..., Non-fatal, Link 44
 // ...", then "..., Severity 0 Engine instance 44 ...". One event carries the report's severity.
@@ -278,6 +321,22 @@ func sxidKey(body string) string {
 		return ""
 	}
 	return t[:i+end+3+comma+1]
+}
+
+// sxidPart tells which of its three parts an SXid line of the report keyed key is, as a bit:
+// "Data {...}", "Severity 0 Engine instance 44 ...", or the severity and the unit ("Non-fatal,
+// Link 44 ..."). Drivers print them in different orders (Data first, or last); a part the report
+// already has opens the next one.
+func sxidPart(body, key string) int {
+	t := sinceBoot(body)
+	t = strings.TrimPrefix(t[min(len(key), len(t)):], " ")
+	switch {
+	case strings.HasPrefix(t, "Data {"):
+		return 1
+	case strings.HasPrefix(t, "Severity "):
+		return 2
+	}
+	return 4
 }
 
 // A PCIe AER report is a severity line and the lines under it that say which errors the device
