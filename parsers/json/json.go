@@ -354,7 +354,8 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 	case "involvedObject":
 		rec.k8sEvent = v.IsObject()
 		return false
-	case "Pod", "pod", "object", "node", "nodeName", "controllerKind", "knative.dev/key", "nodeclaim", "machine":
+	case "Pod", "pod", "object", "node", "nodeName", "controllerKind", "knative.dev/key", "nodeclaim", "machine",
+		"Pods", "workload", "trainJob":
 		rec.object = true
 		return false
 	case "httpRequest":

@@ -109,6 +109,23 @@ func aboutObject(ev *event.Event, logged bool, node string) {
 		}
 	}
 	if name == "" {
+		// the workload a controller logs by its klog.KObj: Kueue's "workload":{"name":...,
+		// "namespace":...} (a job waiting for quota), Kubeflow Trainer's "trainJob"
+		for _, k := range [...]string{"workload", "trainJob"} {
+			if n := get(k + ".name"); n != "" {
+				kind, ns, name = strings.ToLower(k), get(k+".namespace"), n
+				break
+			}
+		}
+	}
+	if p := get("Pods"); name == "" && p != "" && !strings.ContainsAny(p, ", ") {
+		// Karpenter v1's "found provisionable pod(s)": "Pods":"namespace/name" (one pod; a
+		// list names none alone)
+		if n, pod, ok := strings.Cut(p, "/"); ok && pod != "" {
+			kind, ns, name = "pod", n, pod
+		}
+	}
+	if name == "" {
 		// Karpenter before v1 names the claim or machine it launches or deletes in lower case:
 		// "nodeclaim":"default-5b9h6", "machine":"karpenter-spot-worker-66tr5" (its spot
 		// interruption handling)

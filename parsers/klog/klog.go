@@ -198,8 +198,50 @@ func body(ev *event.Event, b string) string {
 		return ""
 	}
 	volumePod(ev, b)
+	if !ev.Has(pu.FieldOrchResourceName) {
+		schedulingObject(ev, first)
+	}
 	ev.SetString(pu.FieldLogMessage, b)
 	return ""
+}
+
+// schedulingObject reads the pod or job an unstructured line about scheduling names, the way
+// the components that decide whether a GPU pod runs write it: the cluster autoscaler's "Pod
+// ns/name is unschedulable" and "... cannot put ns/name on <node template> ...", Volcano's
+// scheduler's "Binding Task <ns/name> to node <node>" and "... of Job <ns/name>" (the job's pod
+// group) and its controller's "<Queue: , Job: ns/name, Task:, ...>".
+func schedulingObject(ev *event.Event, b string) {
+	if rest, ok := strings.CutPrefix(b, "Pod "); ok {
+		if ref, tail, ok := strings.Cut(rest, " "); ok && strings.HasPrefix(tail, "is unschedulable") {
+			setRef(ev, "pod", ref)
+		}
+		return
+	}
+	if _, rest, ok := strings.Cut(b, " cannot put "); ok {
+		if ref, _, ok := strings.Cut(rest, " on "); ok {
+			setRef(ev, "pod", ref)
+		}
+		return
+	}
+	for _, f := range [...]struct{ marker, kind, end string }{
+		{"Task <", "pod", ">"}, {"Job <", "podgroup", ">"}, {"Job: ", "job", ","},
+	} {
+		if _, rest, ok := strings.Cut(b, f.marker); ok {
+			if ref, _, ok := strings.Cut(rest, f.end); ok && setRef(ev, f.kind, ref) {
+				return
+			}
+		}
+	}
+}
+
+// setRef sets orchestrator.* to an object named "namespace/name" and reports whether ref was one.
+func setRef(ev *event.Event, kind, ref string) bool {
+	ns, name, ok := strings.Cut(ref, "/")
+	if !ok || ns == "" || name == "" || strings.ContainsAny(name, "/ ") || strings.IndexByte(ns, ' ') >= 0 {
+		return false
+	}
+	pu.SetObject(ev, kind, ns, name)
+	return true
 }
 
 // loggedEventObject reads the object of an event the kubelet logs in klog's structured form
@@ -275,14 +317,7 @@ func loggedEvent(ev *event.Event, b string) bool {
 // orchestrator.* fields a Kubernetes event's object goes to (the kubelet that wrote the line is
 // not that pod), so that a probe failure, an eviction or a GPU allocation is found with the pod.
 // It reports false, setting nothing, when v is not "namespace/name".
-func kubeletPod(ev *event.Event, v string) bool {
-	ns, name, ok := strings.Cut(v, "/")
-	if !ok || ns == "" || name == "" || strings.IndexByte(name, '/') >= 0 {
-		return false
-	}
-	pu.SetObject(ev, "pod", ns, name)
-	return true
-}
+func kubeletPod(ev *event.Event, v string) bool { return setRef(ev, "pod", v) }
 
 // FieldEventReason is the reason of a container's failure the kubelet names (CrashLoopBackOff,
 // ErrImagePull), as a Kubernetes event's reason is.

@@ -296,6 +296,12 @@ var stackComponents = map[string]string{
 	"kube-proxy":              "kubernetes.proxy",
 	"node-problem-detector":   "kubernetes.node_problem_detector",
 	"kuberay-operator":        "kuberay.operator",
+	// Volcano, the batch scheduler training and inference jobs are queued in: its scheduler
+	// (why a job's pods wait) and its controllers (the jobs and queues)
+	"volcano-scheduler":   "volcano.scheduler",
+	"volcano-controllers": "volcano.controller",
+	// NVIDIA's KAI scheduler (Run:ai's): its pod grouper, which gangs a workload's pods
+	"pod-grouper":             "kai.podgrouper",
 	"vgpu-scheduler-extender": "hami.scheduler",
 	// the other inference servers beside vLLM: Triton's glog lines and the TensorRT-LLM
 	// backend's tagged ones in its container are one program's
