@@ -62,13 +62,13 @@ type Line struct {
 func Split(line string) Line {
 	l := Line{Text: StripANSI(strings.TrimSuffix(line, "\r")), Rank: -1, Parallel: noParallel}
 	rest := l.Text
-	if strings.IndexByte(rest, '\r') >= 0 {
+	cr := strings.IndexByte(rest, '\r') >= 0
+	if cr && rest[0] != '(' {
 		// a terminal shows what follows the last '\r': a tqdm bar's refreshes, then the line a
 		// program printed over them ("\r  0%|...| 0/801 [00:00<?, ?it/s]\r[rank2]: Traceback
-		// (most recent call last):"); Text, and so the message, stays whole
-		if i := strings.LastIndexByte(rest, '\r'); i+1 < len(rest) {
-			rest = rest[i+1:]
-		}
+		// (most recent call last):"); Text, and so the message, stays whole. Under a process
+		// prefix ("(EngineCore pid=187) \r<bar>\r<bar>") the prefix is read first.
+		rest = afterCR(rest)
 	}
 	if len(rest) > 20 && rest[0] >= '0' && rest[0] <= '9' && (rest[10] == 'T' || rest[10] == ' ') {
 		// "2026-05-12T08:01:39.331095044Z " (kubectl logs --timestamps), or a Ray driver's
@@ -108,8 +108,19 @@ func Split(line string) Line {
 	} else if n := l.kserveTrace(rest); n > 0 {
 		rest = rest[n:]
 	}
+	if cr {
+		rest = afterCR(rest)
+	}
 	l.Body = rest
 	return l
+}
+
+// afterCR returns what follows the last '\r' in s, s when nothing does.
+func afterCR(s string) string {
+	if i := strings.LastIndexByte(s, '\r'); i >= 0 && i+1 < len(s) {
+		return s[i+1:]
+	}
+	return s
 }
 
 // kserveTrace reads the header of KServe's trace logger on the vLLM backend's request lines,

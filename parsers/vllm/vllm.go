@@ -108,6 +108,9 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 	p.setTime(ev, &l)
 	setProcess(ev, &l)
 	lv := l.Level // "" when the line states none: no level is made up (rules may set one)
+	if lv == "" && strings.HasPrefix(l.Body, "Warning: ") {
+		lv = "warning" // a library's own word under the prefix: Hugging Face Hub's "Warning: You are sending unauthenticated requests ..."
+	}
 	component, container := "", ""
 	if l.Uvicorn {
 		// another serving component's uvicorn (the production-stack router's), by its container

@@ -68,6 +68,24 @@ const (
 const maxMessageLines = 64
 
 // maxWarningLines bounds the message lines of a Python warning before its source line.
+
+// warningMessageLine reports whether an indented line under a Python warning goes on with its
+// message rather than being the source line that ends it (warnings.formatwarning: the message,
+// then "  " and the line of code): torch's "Overriding a previously registered kernel ..."
+// writes its message's lines indented ("  operator: flash_attn::...(...) -> Tensor", "  dispatch
+// key: ADInplaceOrView") before "  self.m.impl(". A line of code calls something, or assigns,
+// or opens a block; a message line is prose or "key: value".
+func warningMessageLine(b string) bool {
+	t := strings.TrimSpace(b)
+	if t == "" || strings.HasSuffix(t, "(") || strings.HasSuffix(t, ":") {
+		return false
+	}
+	if open := strings.IndexByte(t, '('); open >= 0 {
+		return strings.Contains(t[:open], ": ") // "operator: f(...)": a key's value
+	}
+	return !strings.Contains(t, " = ") && !strings.HasPrefix(t, "return ")
+}
+
 const maxWarningLines = 3
 
 type group struct {
@@ -623,6 +641,9 @@ func (g *group) accept(l *vllm.Line) bool {
 			return false
 		}
 		if l.Body[0] == ' ' || l.Body[0] == '\t' {
+			if warningMessageLine(l.Body) && len(g.parts) < maxMessageLines {
+				return true // the message's own indented lines (torch's kernel override)
+			}
 			g.mode = modeDone // the source line ends the warning
 			return true
 		}
