@@ -67,8 +67,6 @@ const (
 // vLLM's wrapper, whose closing quote may never come).
 const maxMessageLines = 64
 
-// maxWarningLines bounds the message lines of a Python warning before its source line.
-
 // warningMessageLine reports whether an indented line under a Python warning goes on with its
 // message rather than being the source line that ends it (warnings.formatwarning: the message,
 // then "  " and the line of code): torch's "Overriding a previously registered kernel ..."
@@ -86,6 +84,7 @@ func warningMessageLine(b string) bool {
 	return !strings.Contains(t, " = ") && !strings.HasPrefix(t, "return ")
 }
 
+// maxWarningLines bounds the unindented message lines of a Python warning before its source line.
 const maxWarningLines = 3
 
 type group struct {
