@@ -264,9 +264,11 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		level = lv // the device plugin before v0.12 logged its health check with Go's log
 	}
 	nvidia_xid.DevicePluginUnhealthy(ev, text)
-	if strings.HasPrefix(text, "Unable to determine the device handle for GPU") {
+	if strings.HasPrefix(text, "Unable to determine the device handle for GPU") || strings.Contains(text, "infoROM is corrupted at gpu ") {
+		// the GPU NVML lost; nvidia-smi's "WARNING: infoROM is corrupted at gpu 0000:0B:00.0"
+		// (its exit code 14, which fails the validator: the GPU is to be replaced)
 		if id := nvidia_xid.BusID(text); id != "" {
-			ev.SetString(nvidia_xid.FieldPCIBusID, id) // the GPU NVML lost
+			ev.SetString(nvidia_xid.FieldPCIBusID, id)
 		}
 	}
 	if cmd, ok := trace(text); ok {
