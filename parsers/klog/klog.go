@@ -165,7 +165,7 @@ func body(ev *event.Event, b string) string {
 					if !kubeletPod(ev, v) {
 						podName = v
 					}
-				case "namespace":
+				case "namespace", "namespaces": // HAMi 2.4 and before: namespaces="ns"
 					podNS = v
 				case "object":
 					// the kubelet's events since Kubernetes 1.27: "Event occurred"
