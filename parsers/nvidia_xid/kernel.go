@@ -138,8 +138,16 @@ func victim(ev *event.Event, body string) {
 				ev.Set(event.FieldProcessPID, event.Int(pid))
 			}
 			// the name is the task's comm, which may hold spaces ("CPU 11/KVM"); at most 15 bytes
+			// and may hold parentheses ("((resolved))", systemd-resolved's): the name ends at
+			// the last ')' that the line's ", " or end follows
 			if name := t[sp+1:]; strings.HasPrefix(name, "(") {
-				if end := strings.IndexByte(name[:min(len(name), 18)], ')'); end > 1 {
+				w, end := name[:min(len(name), 19)], -1
+				for j := 1; j < len(w); j++ {
+					if w[j] == ')' && (j+1 == len(name) || name[j+1] == ',' || name[j+1] == ' ') {
+						end = j
+					}
+				}
+				if end > 1 {
 					ev.SetString(event.FieldProcessName, name[1:end])
 				}
 			}

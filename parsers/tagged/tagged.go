@@ -57,6 +57,8 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		ev.SetString(event.FieldOriginFile, r.file)
 		ev.Set(event.FieldOriginLine, event.Int(r.line))
 		r.Time = time.Time{}
+	} else if first[0] == '<' && networkManager(first, &r) {
+		// its time is an epoch with a fraction: r.Time
 	} else if first[0] >= '0' && first[0] <= '9' && llamaCpp(first, &r) {
 		// llama.cpp's time since start is no time of day: the runtime's time stays
 	} else if first[0] != '[' {
@@ -343,4 +345,50 @@ func level(w string) (string, bool) {
 		return pu.Critical, true
 	}
 	return "", false
+}
+
+// networkManager reads NetworkManager's (and ModemManager's) own layout inside its journal or
+// syslog line: "<warn>  [1753140395.4923] platform-linux: do-add-ip6-address[...]: failure 13
+// (Permission denied)", the level in angle brackets, then the time as seconds since the epoch.
+func networkManager(s string, r *Line) bool {
+	end := strings.IndexByte(s[:min(len(s), 8)], '>')
+	if end < 0 {
+		return false
+	}
+	var lv string
+	switch s[1:end] {
+	case "trace", "debug":
+		lv = pu.Debug
+	case "info":
+		lv = pu.Info
+	case "warn":
+		lv = pu.Warning
+	case "error":
+		lv = pu.Error
+	default:
+		return false
+	}
+	rest := strings.TrimLeft(s[end+1:], " ")
+	stamp, msg, ok := strings.Cut(rest, "] ")
+	if !ok || !strings.HasPrefix(stamp, "[") {
+		return false
+	}
+	secs, frac, _ := strings.Cut(stamp[1:], ".")
+	sec, ok := pu.Atoi(secs)
+	if !ok || sec < 946684800 { // 2000-01-01
+		return false
+	}
+	ns := int64(0)
+	if frac != "" {
+		f, ok := pu.Atoi(frac)
+		if !ok || len(frac) > 9 {
+			return false
+		}
+		for i := len(frac); i < 9; i++ {
+			f *= 10
+		}
+		ns = f
+	}
+	r.Level, r.Msg, r.Time = lv, msg, time.Unix(sec, ns).UTC()
+	return true
 }

@@ -86,6 +86,9 @@ func oomStateLine(t string) bool {
 	if slabRow(t) {
 		return true // "kmalloc-8k  21840KB  21840KB" under "Unreclaimable slab info:"
 	}
+	if strings.Contains(t, " cpuset=") && strings.Contains(t, " mems_allowed=") && !strings.HasPrefix(t, "oom-kill:") {
+		return true // kernels before 4.19, under the first line: "<comm> cpuset=<set> mems_allowed=0-1"
+	}
 	switch c := t[0]; {
 	case c == '[':
 		// a task-table row: "[ 181505] 65535 181505 243 1 28672 0 -998 pause"
