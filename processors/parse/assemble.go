@@ -75,8 +75,8 @@ const maxMessageLines = 64
 // or opens a block; a message line is prose or "key: value".
 func warningMessageLine(b string) bool {
 	t := strings.TrimSpace(b)
-	if t == "" || strings.HasSuffix(t, "(") || strings.HasSuffix(t, ":") {
-		return false
+	if t == "" || strings.HasSuffix(t, "(") || strings.HasSuffix(t, ":") || strings.IndexByte(t, ' ') < 0 {
+		return false // a call opened, a block, a lone name (Python 2's "  InsecurePlatformWarning)")
 	}
 	if open := strings.IndexByte(t, '('); open >= 0 {
 		return strings.Contains(t[:open], ": ") // "operator: f(...)": a key's value
@@ -645,6 +645,9 @@ func (g *group) accept(l *vllm.Line) bool {
 			}
 			g.mode = modeDone // the source line ends the warning
 			return true
+		}
+		if _, _, _, _, ok := vllm.PyWarning(l.Body); ok {
+			return false // the next warning
 		}
 		return len(g.parts) < maxWarningLines
 	case modeNative:

@@ -483,3 +483,26 @@ func TestTrainingJobFailureClasses(t *testing.T) {
 		}
 	}
 }
+
+// TestWarningMessageLine: under a Python warning, indented prose and "key: value" lines go on
+// with its message; the source line (a call, a block, a lone name) ends it.
+func TestWarningMessageLine(t *testing.T) {
+	t.Parallel()
+	for line, want := range map[string]bool{
+		"  Overriding a previously registered kernel for the same operator and the same dispatch key": true,
+		"  operator: flash_attn::_flash_attn_backward(Tensor dout, Tensor q) -> Tensor":               true,
+		"  dispatch key: ADInplaceOrView": true,
+		"       new kernel: registered at /usr/local/lib/python3.12/dist-packages/torch/_library/x.py:155": true,
+		"  self.m.impl(":                               false,
+		"  warnings.warn(":                             false,
+		"  InsecurePlatformWarning":                    false,
+		"  InsecureRequestWarning)":                    false,
+		"  return torch._C._cuda_getDeviceCount() > 0": false,
+		"  x = load(path)":                             false,
+		"  for batch in loader:":                       false,
+	} {
+		if got := warningMessageLine(line); got != want {
+			t.Errorf("warningMessageLine(%q) = %v, want %v", line, got, want)
+		}
+	}
+}
