@@ -461,7 +461,8 @@ func setErrorLine(ev *event.Event, body, more, level string) {
 		// the rest of an exception's message: it names no error of its own.
 		return
 	}
-	if typ, msg, ok := SplitException(body, true); ok {
+	if typ, msg, ok := SplitException(body, true); ok && !(typ == "Warning" && level == "warning") {
+		// (a warning that says "Warning: ..." names no class: Hugging Face Hub's)
 		ev.SetString(event.FieldErrorType, typ)
 		if msg = unrepeated(msg); msg != "" {
 			ev.SetString(event.FieldErrorMsg, msg)
