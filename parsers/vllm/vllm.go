@@ -76,9 +76,10 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		}
 		return true
 	}
-	if l.Header == "" && !multi && (rayActor(l.ProcName) || libraryLogging(l.Body)) {
+	if l.Header == "" && (!multi && (rayActor(l.ProcName) || libraryLogging(l.Body)) || multi && rayActor(l.ProcName) && serveRecord(l.Body)) {
 		// Ray Serve's own logger, or a library's Python logging under vLLM's process prefix
-		// (FlashInfer, LMCache): pylog reads them.
+		// (FlashInfer, LMCache): pylog reads them, and Ray Serve's record with the traceback
+		// under it ("ERROR 2025-06-11 13:15:51,444 controller 45327 -- Exception in Replica(...)")
 		return false
 	}
 	if (l.Proc == "" || l.RankOnly) && l.Header == "" {
@@ -180,6 +181,17 @@ func rayActor(name string) bool {
 // replica runs the deployment, vLLM's engine in Ray Serve LLM).
 func rayServeControl(name string) bool {
 	return name == "ServeController" || name == "ProxyActor" || name == "HTTPProxyActor"
+}
+
+// serveRecord reports whether b opens a record of Ray Serve's logger: its level, then the date
+// ("ERROR 2025-06-11 13:15:51,444 controller 45327 -- ...").
+func serveRecord(b string) bool {
+	w, rest, ok := strings.Cut(b[:min(len(b), 12)], " ")
+	switch w {
+	case "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL":
+		return ok && rest != "" && rest[0] >= '1' && rest[0] <= '2'
+	}
+	return false
 }
 
 // DatasetRayServe is Ray Serve's dataset (pylog's, for its own format).
