@@ -101,6 +101,13 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if !ok {
 		return false
 	}
+	if r.access == nil && r.logger == "uvicorn.access" {
+		// uvicorn's access logger through another format (KServe's: "2025-04-23 08:50:43.544
+		// uvicorn.access INFO:     10.244.0.27:38464 1 - "POST /v1/models/m:predict HTTP/1.1" 200 OK")
+		if a, ok := uvicorn.Split(strings.TrimLeft(r.msg, " ")); ok {
+			r.access, r.level = &a, uvicorn.StatusLevel(a.Status)
+		}
+	}
 	r.set(ev)
 	if r.dataset == DatasetSGLang {
 		sglangBatch(ev, r.msg)

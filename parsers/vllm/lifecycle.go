@@ -271,11 +271,18 @@ func uuid4(h string) bool {
 // digits, or a uuid, after the prefix) is read so: an id built from a client's X-Request-Id may
 // end in anything and is kept as the line gives it.
 func setID(ev *event.Event, id string) {
+	if id == noRequestID {
+		return
+	}
 	if ext, ok := ExternalID(id); ok {
 		id = ext
 	}
 	ev.SetString(FieldRequestID, id)
 }
+
+// noRequestID is what KServe's vLLM backend names a request without an x-request-id header:
+// every such request shares it, so it identifies none.
+const noRequestID = "N.A."
 
 // ExternalID returns the client's id of an engine's internal request id,
 // "<prefix><id>[-<n>]-<8 hex digits>" with <id> of 16 or 32 hex digits or a uuid (n, a

@@ -432,7 +432,8 @@ func (p *Parser) library(ev *event.Event, l *Line, msg, first, rest string) bool
 		ok = parseNCCL(ev, b, l) // "[1] node2:22555:22555 [0] NCCL INFO ...", "[0] NCCL INFO ... -> 6"
 	case b[0] == '[':
 		ok = parseTorch(ev, b, l) || parseClockLine(ev, b, l)
-		if ok && rest != "" {
+		if ok && rest != "" && (l.Level == "error" || l.Level == "critical") {
+			// the C++ stack under an error (a warning's further lines are its message's)
 			ev.SetString(event.FieldErrorStack, rest)
 			if k := Classify(rest); k != "" && !ev.Has(FieldErrorKind) {
 				ev.SetString(FieldErrorKind, k)

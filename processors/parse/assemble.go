@@ -35,33 +35,41 @@ type pending struct {
 
 // Group modes: what the next line must be to continue the group.
 const (
-	modeMaybe   = iota // an error line that a traceback may follow
-	modeProcess        // "Process EngineCore_0:", which a traceback follows
-	modeTrace          // inside a traceback
-	modeAfter          // after an exception line: only a chained traceback continues
-	modeNative         // a C++ error report: "Exception raised from", "frame #N", "  what():"
-	modeWarning        // a Python warning: its further message lines, then its source line
-	modeDone           // complete: sent at once
-	modeGoMaybe        // a zap console error line, which a Go stack may follow (gostack.go)
-	modeGo             // inside a Go panic, goroutine dump or stack
-	modeKlogVal        // inside a klog multi-line value (klogvalue.go)
-	modeKernel         // inside a kernel warning, oops or hung-task report (kernelstack.go)
-	modeNVRM           // an NVIDIA driver message, which indented NVRM lines may go on (kernelstack.go)
-	modeSXid           // an NVSwitch SXid report: its further lines repeat the switch, bus and code (kernelstack.go)
-	modeWrapped        // an installer's "ERROR: "/"WARNING: " message, wrapped under its text (installer.go)
-	modeFabric         // a Fabric Manager or IMEX record, whose further lines have no header (installer.go)
-	modeAER            // a PCIe AER report: its severity line, then the device's status and error lines (kernelstack.go)
-	modeKlogMsg        // a klog header whose message is on the lines after it (klogvalue.go)
-	modeEDAC           // a memory controller's machine-check report (kernelstack.go)
-	modeOOM            // an OOM killer's report, up to the line naming the process it killed (kernelstack.go)
-	modeJava           // a Java record's exception: "java.net.X: ...", "\tat ..." frames, "Caused by: ..." (javastack.go)
-	modeEnvoy          // an Envoy message of several lines in Istio's layout, up to "\tthread=N" (envoyAccept)
-	modeExiting        // a Beat's "Exiting: ..." on stderr, and the configuration it prints under it (exitingAccept)
-	modeBlank          // an empty line, which NCCL prints before each WARN (ncclWarn)
-	modeRecord         // a logging record whose message opens with a newline (vLLM's banner): its lines repeat the header
-	modeMount          // a klog line of a failed mount, and mount-utils' lines under it (klogvalue.go)
-	modeRayCore        // a Ray daemon's C++ record forwarded under its name, whose message goes on without the header
+	modeMaybe    = iota // an error line that a traceback may follow
+	modeProcess         // "Process EngineCore_0:", which a traceback follows
+	modeTrace           // inside a traceback
+	modeAfter           // after an exception line: only a chained traceback continues
+	modeNative          // a C++ error report: "Exception raised from", "frame #N", "  what():"
+	modeWarning         // a Python warning: its further message lines, then its source line
+	modeDone            // complete: sent at once
+	modeGoMaybe         // a zap console error line, which a Go stack may follow (gostack.go)
+	modeGo              // inside a Go panic, goroutine dump or stack
+	modeKlogVal         // inside a klog multi-line value (klogvalue.go)
+	modeKernel          // inside a kernel warning, oops or hung-task report (kernelstack.go)
+	modeNVRM            // an NVIDIA driver message, which indented NVRM lines may go on (kernelstack.go)
+	modeSXid            // an NVSwitch SXid report: its further lines repeat the switch, bus and code (kernelstack.go)
+	modeWrapped         // an installer's "ERROR: "/"WARNING: " message, wrapped under its text (installer.go)
+	modeFabric          // a Fabric Manager or IMEX record, whose further lines have no header (installer.go)
+	modeAER             // a PCIe AER report: its severity line, then the device's status and error lines (kernelstack.go)
+	modeKlogMsg         // a klog header whose message is on the lines after it (klogvalue.go)
+	modeEDAC            // a memory controller's machine-check report (kernelstack.go)
+	modeOOM             // an OOM killer's report, up to the line naming the process it killed (kernelstack.go)
+	modeJava            // a Java record's exception: "java.net.X: ...", "\tat ..." frames, "Caused by: ..." (javastack.go)
+	modeEnvoy           // an Envoy message of several lines in Istio's layout, up to "\tthread=N" (envoyAccept)
+	modeExiting         // a Beat's "Exiting: ..." on stderr, and the configuration it prints under it (exitingAccept)
+	modeBlank           // an empty line, which NCCL prints before each WARN (ncclWarn)
+	modeRecord          // a logging record whose message opens with a newline (vLLM's banner): its lines repeat the header
+	modeMount           // a klog line of a failed mount, and mount-utils' lines under it (klogvalue.go)
+	modeRayCore         // a Ray daemon's C++ record forwarded under its name, whose message goes on without the header
+	modeIndented        // torch's C++ warning, whose message goes on over indented lines (torchWarning)
 )
+
+// torchWarning reports whether b is torch's C++ warning ("[W530 17:23:59.243033714
+// OperatorEntry.cpp:154] Warning: Warning only once for all operators, ..."), whose message may go
+// on over indented lines ("  Overriding a previously registered kernel ...", "  operator: ...").
+func torchWarning(b string) bool {
+	return strings.HasPrefix(b, "[W") && strings.Contains(b[:min(len(b), 96)], "] Warning: ")
+}
 
 // maxMessageLines bounds the lines an exception's open message takes (a worker's message inside
 // vLLM's wrapper, whose closing quote may never come).
@@ -426,6 +434,8 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeMaybe, true
 	case l.Header == "" && vllm.IsNativeErrorStart(l.Body):
 		return modeMaybe, true
+	case l.Header == "" && torchWarning(l.Body):
+		return modeIndented, true
 	case l.Header == "" && vllm.IsBareException(l.Body):
 		if vllm.IsGPUException(l.Body) {
 			return modeMaybe, true // CUDA's explanations, or a traceback after it
@@ -635,6 +645,8 @@ func (g *group) accept(l *vllm.Line) bool {
 		var ok bool
 		g.mode, ok = goAccept(g.mode, l)
 		return ok
+	case modeIndented:
+		return l.Header == "" && len(l.Body) > 1 && (l.Body[0] == ' ' || l.Body[0] == '\t') && len(g.parts) < maxMessageLines
 	case modeWarning:
 		if l.Header != "" || l.Body == "" {
 			return false
