@@ -122,6 +122,11 @@ func (p *Parser) Finish(ev *event.Event, rec Record, dataset string) {
 			}
 		}
 	}
+	if ds == Dataset {
+		if comp := pu.ServingComponent(ev); comp != "" {
+			ds = comp + ".server" // a serving component's JSON logging (LiteLLM's JSON_LOGS)
+		}
+	}
 	pu.Finish(ev, pu.DatasetOr(ev, ds), rec.Level)
 }
 

@@ -158,6 +158,7 @@ var servingComponents = map[string]string{
 	"litellm":          "litellm", // LiteLLM's proxy: compose's service, and manifests'
 	"litellm-helm":     "litellm", // its Helm chart's container
 	"litellm-proxy":    "litellm",
+	"open-webui":       "open_webui", // Open WebUI's backend (its chart's container), a chat front end calling vLLM
 }
 
 // ServingComponent returns the dataset prefix of the serving component (not vLLM) whose container

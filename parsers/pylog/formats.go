@@ -133,7 +133,9 @@ func (r *rec) body(s string) {
 		mod, fl, _ := strings.Cut(w, ":")
 		fn, ln, _ := strings.Cut(fl, ":")
 		if n, ok := pu.Atoi(ln); ok && r.logger == "" {
-			r.logger, r.fn, r.line, r.msg = mod, fn, n, rest[2:]
+			// loguru's "{name}:{function}:{line} - {message}", which Open WebUI ends with
+			// " - {extra}": an empty one is no part of the message
+			r.logger, r.fn, r.line, r.msg = mod, fn, n, strings.TrimSuffix(rest[2:], " - {}")
 		}
 	case rest != "" && strings.Count(w, ":") == 1 && strings.Contains(w, ".py:") && r.origin(w):
 		// "%(filename)s:%(lineno)d %(message)s" after the level: NIXL's

@@ -101,7 +101,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if !ok {
 		return false
 	}
-	if r.access == nil && r.logger == "uvicorn.access" {
+	if r.access == nil && strings.HasPrefix(r.logger, "uvicorn") {
 		// uvicorn's access logger through another format (KServe's: "2025-04-23 08:50:43.544
 		// uvicorn.access INFO:     10.244.0.27:38464 1 - "POST /v1/models/m:predict HTTP/1.1" 200 OK")
 		if a, ok := uvicorn.Split(strings.TrimLeft(r.msg, " ")); ok {
@@ -139,9 +139,9 @@ func (r *rec) set(ev *event.Event) {
 	}
 	if r.file != "" {
 		ev.SetString(event.FieldOriginFile, r.file)
-		if r.line > 0 {
-			ev.Set(event.FieldOriginLine, event.Int(r.line))
-		}
+	}
+	if r.line > 0 {
+		ev.Set(event.FieldOriginLine, event.Int(r.line)) // loguru's names its module, not its file
 	}
 	if r.fn != "" {
 		ev.SetString(pu.FieldOriginFunc, r.fn)
@@ -186,6 +186,11 @@ func (r *rec) set(ev *event.Event) {
 	if ds == "" || ds == DatasetGeneric {
 		ds = pu.DatasetOr(ev, containerDataset(ev))
 	}
+	if ds == DatasetGeneric {
+		if comp := pu.ServingComponent(ev); comp != "" {
+			ds = comp + ".server" // a serving component's own Python logging (Open WebUI's loguru)
+		}
+	}
 	if r.access != nil {
 		switch {
 		case ds == DatasetSGLang, ds == DatasetGeneric && r.plain:
@@ -194,6 +199,8 @@ func (r *rec) set(ev *event.Event) {
 			ds = DatasetSGLangAccess
 		case ds == DatasetGeneric:
 			ds = "uvicorn.access"
+		case strings.HasSuffix(ds, ".server") && ds[:len(ds)-len(".server")] == pu.ServingComponent(ev):
+			ds = ds[:len(ds)-len(".server")] + ".access" // open_webui.access, litellm.access
 		}
 	}
 	if ds == DatasetVLLM && !vllmProcess(r.proc) {

@@ -35,33 +35,34 @@ type pending struct {
 
 // Group modes: what the next line must be to continue the group.
 const (
-	modeMaybe    = iota // an error line that a traceback may follow
-	modeProcess         // "Process EngineCore_0:", which a traceback follows
-	modeTrace           // inside a traceback
-	modeAfter           // after an exception line: only a chained traceback continues
-	modeNative          // a C++ error report: "Exception raised from", "frame #N", "  what():"
-	modeWarning         // a Python warning: its further message lines, then its source line
-	modeDone            // complete: sent at once
-	modeGoMaybe         // a zap console error line, which a Go stack may follow (gostack.go)
-	modeGo              // inside a Go panic, goroutine dump or stack
-	modeKlogVal         // inside a klog multi-line value (klogvalue.go)
-	modeKernel          // inside a kernel warning, oops or hung-task report (kernelstack.go)
-	modeNVRM            // an NVIDIA driver message, which indented NVRM lines may go on (kernelstack.go)
-	modeSXid            // an NVSwitch SXid report: its further lines repeat the switch, bus and code (kernelstack.go)
-	modeWrapped         // an installer's "ERROR: "/"WARNING: " message, wrapped under its text (installer.go)
-	modeFabric          // a Fabric Manager or IMEX record, whose further lines have no header (installer.go)
-	modeAER             // a PCIe AER report: its severity line, then the device's status and error lines (kernelstack.go)
-	modeKlogMsg         // a klog header whose message is on the lines after it (klogvalue.go)
-	modeEDAC            // a memory controller's machine-check report (kernelstack.go)
-	modeOOM             // an OOM killer's report, up to the line naming the process it killed (kernelstack.go)
-	modeJava            // a Java record's exception: "java.net.X: ...", "\tat ..." frames, "Caused by: ..." (javastack.go)
-	modeEnvoy           // an Envoy message of several lines in Istio's layout, up to "\tthread=N" (envoyAccept)
-	modeExiting         // a Beat's "Exiting: ..." on stderr, and the configuration it prints under it (exitingAccept)
-	modeBlank           // an empty line, which NCCL prints before each WARN (ncclWarn)
-	modeRecord          // a logging record whose message opens with a newline (vLLM's banner): its lines repeat the header
-	modeMount           // a klog line of a failed mount, and mount-utils' lines under it (klogvalue.go)
-	modeRayCore         // a Ray daemon's C++ record forwarded under its name, whose message goes on without the header
-	modeIndented        // torch's C++ warning, whose message goes on over indented lines (torchWarning)
+	modeMaybe      = iota // an error line that a traceback may follow
+	modeProcess           // "Process EngineCore_0:", which a traceback follows
+	modeTrace             // inside a traceback
+	modeAfter             // after an exception line: only a chained traceback continues
+	modeNative            // a C++ error report: "Exception raised from", "frame #N", "  what():"
+	modeWarning           // a Python warning: its further message lines, then its source line
+	modeDone              // complete: sent at once
+	modeGoMaybe           // a zap console error line, which a Go stack may follow (gostack.go)
+	modeGo                // inside a Go panic, goroutine dump or stack
+	modeKlogVal           // inside a klog multi-line value (klogvalue.go)
+	modeKernel            // inside a kernel warning, oops or hung-task report (kernelstack.go)
+	modeNVRM              // an NVIDIA driver message, which indented NVRM lines may go on (kernelstack.go)
+	modeSXid              // an NVSwitch SXid report: its further lines repeat the switch, bus and code (kernelstack.go)
+	modeWrapped           // an installer's "ERROR: "/"WARNING: " message, wrapped under its text (installer.go)
+	modeFabric            // a Fabric Manager or IMEX record, whose further lines have no header (installer.go)
+	modeAER               // a PCIe AER report: its severity line, then the device's status and error lines (kernelstack.go)
+	modeKlogMsg           // a klog header whose message is on the lines after it (klogvalue.go)
+	modeEDAC              // a memory controller's machine-check report (kernelstack.go)
+	modeOOM               // an OOM killer's report, up to the line naming the process it killed (kernelstack.go)
+	modeJava              // a Java record's exception: "java.net.X: ...", "\tat ..." frames, "Caused by: ..." (javastack.go)
+	modeEnvoy             // an Envoy message of several lines in Istio's layout, up to "\tthread=N" (envoyAccept)
+	modeExiting           // a Beat's "Exiting: ..." on stderr, and the configuration it prints under it (exitingAccept)
+	modeBlank             // an empty line, which NCCL prints before each WARN (ncclWarn)
+	modeRecord            // a logging record whose message opens with a newline (vLLM's banner): its lines repeat the header
+	modeMount             // a klog line of a failed mount, and mount-utils' lines under it (klogvalue.go)
+	modeRayCore           // a Ray daemon's C++ record forwarded under its name, whose message goes on without the header
+	modeIndented          // torch's C++ warning, whose message goes on over indented lines (torchWarning)
+	modeOpenRecord        // a LiteLLM record, whose message goes on over lines without its header (liteLLMAccept)
 )
 
 // torchWarning reports whether b is torch's C++ warning ("[W530 17:23:59.243033714
@@ -469,6 +470,9 @@ func startMode(l *vllm.Line) (int, bool) {
 		if datedRecordError(l.Body) || liteLLMRecordError(l.Body) {
 			return modeMaybe, true
 		}
+		if _, ok := pylog.LiteLLMRecord(l.Body); ok {
+			return modeOpenRecord, true
+		}
 		if kernelReportStart(l) {
 			return modeKernel, true
 		}
@@ -565,6 +569,22 @@ func liteLLMRecordError(b string) bool {
 		strings.Contains(rc.Msg, "Exception"))
 }
 
+// liteLLMAccept reports whether l goes on with the message of the LiteLLM record before it:
+// LiteLLM writes messages of several lines under one header, "LiteLLM completion() model= X;
+// provider = Y" under "19:05:49 - LiteLLM:INFO: utils.py:3230 - ", the router's settings under
+// "Intialized router with Routing strategy: ...", blank lines between them. A line with a header
+// of its own (uvicorn's "INFO:", vLLM's), another LiteLLM record, a traceback or another
+// format's record ends it.
+func liteLLMAccept(l *vllm.Line) bool {
+	if l.Header != "" || l.Proc != "" {
+		return false
+	}
+	if _, ok := pylog.LiteLLMRecord(l.Body); ok {
+		return false
+	}
+	return l.Body == "" || l.Body != vllm.TracebackHeader && !vllm.IsFrameLine(l.Body) && !otherRecord(l.Body)
+}
+
 // pyRecordError reports whether b is an error record of a Python logging format that starts
 // with its level and date (Ray Serve's "ERROR 2025-06-11 13:15:51,444 controller 45327 --
 // Exception in Replica(...)"), whose traceback logger.exception writes after it.
@@ -645,6 +665,8 @@ func (g *group) accept(l *vllm.Line) bool {
 		var ok bool
 		g.mode, ok = goAccept(g.mode, l)
 		return ok
+	case modeOpenRecord:
+		return liteLLMAccept(l) && len(g.parts) < maxMessageLines
 	case modeIndented:
 		return l.Header == "" && len(l.Body) > 1 && (l.Body[0] == ' ' || l.Body[0] == '\t') && len(g.parts) < maxMessageLines
 	case modeWarning:
