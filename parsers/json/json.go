@@ -360,7 +360,7 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		rec.k8sEvent = v.IsObject()
 		return false
 	case "Pod", "pod", "object", "node", "nodeName", "controllerKind", "knative.dev/key", "nodeclaim", "machine",
-		"Pods", "workload", "trainJob":
+		"Pods", "workload", "trainJob", "isvc":
 		rec.object = true
 		return false
 	case "httpRequest":

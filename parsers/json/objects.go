@@ -118,6 +118,10 @@ func aboutObject(ev *event.Event, logged bool, node string) {
 			}
 		}
 	}
+	if v := get("isvc"); name == "" && v != "" && strings.IndexByte(v, '/') < 0 {
+		// KServe's controller reconciling an InferenceService by its name: "isvc":"llama-vllm-single"
+		kind, ns, name = "inferenceservice", get("namespace"), v
+	}
 	if p := get("Pods"); name == "" && p != "" && !strings.ContainsAny(p, ", ") {
 		// Karpenter v1's "found provisionable pod(s)": "Pods":"namespace/name" (one pod; a
 		// list names none alone)

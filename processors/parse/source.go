@@ -320,6 +320,9 @@ var controllerPods = []struct{ pod, container, dataset string }{
 	{"karpenter-", "controller", "karpenter.controller"},
 	{"kueue-controller-manager-", "manager", "kueue.controller"},
 	{"lws-controller-manager-", "manager", "lws.controller"},
+	// KServe's controller: InferenceService and LLMInferenceService reconciliation
+	{"kserve-controller-manager-", "manager", "kserve.controller"},
+	{"llmisvc-controller-manager-", "manager", "kserve.controller"},
 	{"activator-", "activator", "knative.activator"},
 	{"autoscaler-", "autoscaler", "knative.autoscaler"},
 }

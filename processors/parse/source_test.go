@@ -248,6 +248,8 @@ func TestStackComponentDatasets(t *testing.T) {
 		{"karpenter-7d8f9b6c5-abcde/controller", `{"level":"ERROR","time":"2024-07-18T04:12:31.208Z","logger":"controller.provisioner","message":"Could not schedule pod","pod":"vllm-0"}`, "karpenter.controller"},
 		{"kueue-controller-manager-5f8d7c6b9-q4wzt/manager", `{"level":"info","ts":"2024-01-11T14:21:03.8Z","logger":"events","msg":"Admitted by ClusterQueue q","type":"Normal","object":{"kind":"Workload","namespace":"ml","name":"job-a"},"reason":"Admitted"}`, "kueue.controller"},
 		{"myapp-5f8d7c6b9-q4wzt/manager", "a line no parser reads", p.cfg.FallbackDataset},
+		// KServe's controller
+		{"kserve-controller-manager-7d8c9f6b4-x5vzt/manager", `{"level":"info","ts":"2026-04-23T07:39:58Z","logger":"v1beta1Controllers.InferenceService","msg":"Reconciling inference service","apiVersion":"serving.kserve.io/v1beta1","isvc":"llama-vllm-single"}`, "kserve.controller"},
 		// Volcano's scheduler and controllers, KAI's pod grouper
 		{"volcano-scheduler", `I0612 15:30:41.949051       1 allocate.go:551] Binding Task <mltraining-dev/test-default0-0> to node <ip-10-4-16-2.us-west-2.compute.internal>`, "volcano.scheduler"},
 		{"volcano-controllers", `I0224 06:16:06.953772       1 queue_controller.go:224] Finished syncing queue default (13.940321ms).`, "volcano.controller"},
