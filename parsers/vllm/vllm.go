@@ -76,7 +76,8 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		}
 		return true
 	}
-	if l.Header == "" && (!multi && (rayActor(l.ProcName) || libraryLogging(l.Body)) || multi && rayActor(l.ProcName) && serveRecord(l.Body)) {
+	if l.Header == "" && (!multi && (rayActor(l.ProcName) && (serveRecord(l.Body) || !plainLine(l.Body)) || libraryLogging(l.Body)) ||
+		multi && rayActor(l.ProcName) && serveRecord(l.Body)) {
 		// Ray Serve's own logger, or a library's Python logging under vLLM's process prefix
 		// (FlashInfer, LMCache): pylog reads them, and Ray Serve's record with the traceback
 		// under it ("ERROR 2025-06-11 13:15:51,444 controller 45327 -- Exception in Replica(...)")
@@ -131,8 +132,10 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		}
 	}
 	ds := datasetOf(component, DatasetServer, ".server")
-	if rayServeControl(l.ProcName) {
-		ds = DatasetRayServe // what Ray Serve's own actors print (a traceback under their prefix)
+	if rayServeControl(l.ProcName) || l.Header == "" && rayActor(l.ProcName) {
+		// what Ray Serve's own actors print (a traceback under their prefix), and a replica's
+		// plain text, its application's (vLLM's own lines have vLLM's header)
+		ds = DatasetRayServe
 	}
 	ev.SetString(event.FieldDataset, ds)
 	if l.File != "" {
@@ -181,6 +184,21 @@ func rayActor(name string) bool {
 // replica runs the deployment, vLLM's engine in Ray Serve LLM).
 func rayServeControl(name string) bool {
 	return name == "ServeController" || name == "ProxyActor" || name == "HTTPProxyActor"
+}
+
+// plainLine reports whether b, a line under a Ray actor's prefix, is plain text that no logging
+// format frames ("Device set to use cuda:0"): it is read here, with the actor's prefix, rather
+// than left for pylog, which takes only its formats.
+func plainLine(b string) bool {
+	if b == "" || libraryLogging(b) || strings.HasPrefix(b, "[") {
+		return false
+	}
+	w, _, _ := strings.Cut(b[:min(len(b), 12)], " ")
+	switch w {
+	case "DEBUG", "INFO", "WARNING", "WARN", "ERROR", "CRITICAL":
+		return false // a level first: Ray Serve's and other formats' records
+	}
+	return !(b[0] >= '0' && b[0] <= '9')
 }
 
 // serveRecord reports whether b opens a record of Ray Serve's logger: its level, then the date
