@@ -76,7 +76,7 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		}
 		return true
 	}
-	if l.Header == "" && (!multi && (rayActor(l.ProcName) && (serveRecord(l.Body) || !plainLine(l.Body)) || libraryLogging(l.Body)) ||
+	if l.Header == "" && (!multi && (rayActor(l.ProcName) && !plainLine(l.Body) || libraryLogging(l.Body)) ||
 		multi && rayActor(l.ProcName) && serveRecord(l.Body)) {
 		// Ray Serve's own logger, or a library's Python logging under vLLM's process prefix
 		// (FlashInfer, LMCache): pylog reads them, and Ray Serve's record with the traceback
