@@ -19,6 +19,7 @@ import (
 	"github.com/sluice-dev/sluice/parsers"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/uvicorn"
+	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
@@ -70,11 +71,11 @@ func access(ev *event.Event, s string) bool {
 	if len(cols) != 5 || strings.TrimSpace(cols[0]) != "" {
 		return false
 	}
-	status, ok := pu.Atoi(strings.TrimSpace(uncolored(cols[1])))
+	status, ok := pu.Atoi(strings.TrimSpace(vllm.StripANSI(cols[1])))
 	if !ok || status < 100 || status > 999 {
 		return false
 	}
-	method, path, ok := strings.Cut(strings.TrimSpace(uncolored(cols[4])), " ")
+	method, path, ok := strings.Cut(strings.TrimSpace(vllm.StripANSI(cols[4])), " ")
 	if !ok || method == "" {
 		return false
 	}
@@ -118,27 +119,4 @@ func debug(ev *event.Event, s string) bool {
 	ev.SetString(pu.FieldLogMessage, s)
 	pu.Finish(ev, Dataset, level)
 	return true
-}
-
-// uncolored removes the ANSI colour sequences ("\x1b[97;42m", "\x1b[0m") gin puts around the
-// status and the method when it writes to a terminal.
-func uncolored(s string) string {
-	if strings.IndexByte(s, 0x1b) < 0 {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == 0x1b && i+1 < len(s) && s[i+1] == '[' {
-			j := i + 2
-			for j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == ';') {
-				j++
-			}
-			if j < len(s) && s[j] == 'm' {
-				i = j
-				continue
-			}
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
 }

@@ -186,7 +186,7 @@ func podOfCgroup(ev *event.Event, path string) {
 		seg = strings.TrimSuffix(strings.TrimSuffix(seg, ".slice"), ".scope")
 		if i := strings.LastIndex(seg, "pod"); i >= 0 && len(seg)-i-3 == 36 {
 			uid := strings.ReplaceAll(seg[i+3:], "_", "-")
-			if isUUID(uid) && !ev.Has(event.FieldK8sPodUID) {
+			if pu.IsUUID(uid) && !ev.Has(event.FieldK8sPodUID) {
 				ev.SetString(event.FieldK8sPodUID, uid)
 			}
 			continue
@@ -198,21 +198,6 @@ func podOfCgroup(ev *event.Event, path string) {
 			ev.SetString(FieldContainerID, seg)
 		}
 	}
-}
-
-// isUUID reports whether s is a UUID in its 8-4-4-4-12 hex form.
-func isUUID(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if i == 8 || i == 13 || i == 18 || i == 23 {
-			if c != '-' {
-				return false
-			}
-		} else if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-			return false
-		}
-	}
-	return len(s) == 36
 }
 
 // reportLevel is the level of a kernel line: the one the kernel logs its reports at (a hung

@@ -561,7 +561,7 @@ func OneGPU(ev *event.Event, s string) {
 		}
 		i += off
 		off = i + 4
-		if i > 0 && (isAlnum(s[i-1]) || s[i-1] == '-') || len(s) < off+36 || !isUUID(s[off:off+36]) ||
+		if i > 0 && (isAlnum(s[i-1]) || s[i-1] == '-') || len(s) < off+36 || !pu.IsUUID(s[off:off+36]) ||
 			len(s) > off+36 && (isAlnum(s[off+36]) || s[off+36] == '-') {
 			continue
 		}

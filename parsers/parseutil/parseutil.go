@@ -157,3 +157,33 @@ func Bracket(s string) (word, rest string, ok bool) {
 	}
 	return s[1:end], s[end+1:], true
 }
+
+// IsUUID reports whether s is a UUID in its 8-4-4-4-12 form of lowercase hex digits (a pod's
+// uid, a GPU's after "GPU-", a request id vLLM made).
+func IsUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if i == 8 || i == 13 || i == 18 || i == 23 {
+			if s[i] != '-' {
+				return false
+			}
+		} else if !lowerHexByte(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// IsLowerHex reports whether s is one or more lowercase hex digits.
+func IsLowerHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !lowerHexByte(s[i]) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func lowerHexByte(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' }

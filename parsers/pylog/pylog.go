@@ -186,10 +186,12 @@ func (r *rec) set(ev *event.Event) {
 	if ds == "" || ds == DatasetGeneric {
 		ds = pu.DatasetOr(ev, containerDataset(ev))
 	}
-	if ds == DatasetGeneric {
-		if comp := pu.ServingComponent(ev); comp != "" {
-			ds = comp + ".server" // a serving component's own Python logging (Open WebUI's loguru)
-		}
+	comp := "" // the serving component (not vLLM) whose container wrote the line, read once
+	if ds == DatasetGeneric || r.access != nil && strings.HasSuffix(ds, ".server") {
+		comp = pu.ServingComponent(ev)
+	}
+	if ds == DatasetGeneric && comp != "" {
+		ds = comp + ".server" // a serving component's own Python logging (Open WebUI's loguru)
 	}
 	if r.access != nil {
 		switch {
@@ -199,8 +201,8 @@ func (r *rec) set(ev *event.Event) {
 			ds = DatasetSGLangAccess
 		case ds == DatasetGeneric:
 			ds = "uvicorn.access"
-		case strings.HasSuffix(ds, ".server") && ds[:len(ds)-len(".server")] == pu.ServingComponent(ev):
-			ds = ds[:len(ds)-len(".server")] + ".access" // open_webui.access, litellm.access
+		case comp != "" && strings.HasSuffix(ds, ".server") && ds[:len(ds)-len(".server")] == comp:
+			ds = comp + ".access" // open_webui.access, litellm.access
 		}
 	}
 	if ds == DatasetVLLM && !vllmProcess(r.proc) {

@@ -213,14 +213,8 @@ func selfNamed(s string) (typ, text string, ok bool) {
 	if open <= 0 {
 		return "", "", false
 	}
-	typ = s[:open]
-	for _, c := range []byte(typ) {
-		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
-			return "", "", false
-		}
-	}
-	if !strings.HasSuffix(typ, "Error") && !strings.HasSuffix(typ, "Exception") {
-		return "", "", false
+	if typ, _, ok = vllm.SplitException(s[:open], true); !ok || typ != s[:open] {
+		return "", "", false // no exception class before the parenthesis
 	}
 	_, text, ok = strings.Cut(s[open:], "): ")
 	if !ok {

@@ -373,22 +373,10 @@ func networkManager(s string, r *Line) bool {
 	if !ok || !strings.HasPrefix(stamp, "[") {
 		return false
 	}
-	secs, frac, _ := strings.Cut(stamp[1:], ".")
-	sec, ok := pu.Atoi(secs)
-	if !ok || sec < 946684800 { // 2000-01-01
+	t, ok := pu.Epoch(stamp[1:])
+	if !ok || t.Year() < 2000 {
 		return false
 	}
-	ns := int64(0)
-	if frac != "" {
-		f, ok := pu.Atoi(frac)
-		if !ok || len(frac) > 9 {
-			return false
-		}
-		for i := len(frac); i < 9; i++ {
-			f *= 10
-		}
-		ns = f
-	}
-	r.Level, r.Msg, r.Time = lv, msg, time.Unix(sec, ns).UTC()
+	r.Level, r.Msg, r.Time = lv, msg, t
 	return true
 }

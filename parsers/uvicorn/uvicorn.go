@@ -82,10 +82,12 @@ func Split(body string) (a Access, ok bool) {
 		body = " " + body // no client; the padding before it was trimmed
 	}
 	client, rest, found := strings.Cut(body, ` - "`)
-	if sp := strings.IndexByte(client, ' '); found && sp >= 0 && isDigits(client[sp+1:]) {
+	if sp := strings.IndexByte(client, ' '); found && sp >= 0 {
 		// KServe's access formatter puts its pid after the client: '%(client_addr)s
 		// %(process)s - "%(request_line)s" %(status_code)s'
-		client = client[:sp]
+		if _, pid := parseutil.Atoi(client[sp+1:]); pid {
+			client = client[:sp]
+		}
 	}
 	if !found || strings.IndexByte(client, ' ') >= 0 {
 		return a, false
@@ -162,15 +164,6 @@ func (a Access) Set(ev *event.Event) {
 func isToken(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < 'A' || s[i] > 'Z' {
-			return false
-		}
-	}
-	return s != ""
-}
-
-func isDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
 			return false
 		}
 	}

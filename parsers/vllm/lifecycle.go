@@ -289,7 +289,7 @@ const noRequestID = "N.A."
 // completion's prompt index), and false for any other id.
 func ExternalID(id string) (string, bool) {
 	n := len(id)
-	if n < 20 || id[n-9] != '-' || !lowerHex(id[n-8:]) {
+	if n < 20 || id[n-9] != '-' || !parseutil.IsLowerHex(id[n-8:]) {
 		return "", false
 	}
 	ext := id[:n-9]
@@ -304,48 +304,18 @@ func ExternalID(id string) (string, bool) {
 		return "", false
 	}
 	base := ext[p:]
-	if d := strings.LastIndexByte(base, '-'); d > 0 && d < len(base)-1 && allDigits(base[d+1:]) {
-		base = base[:d] // cmpl-<id>-0: the first prompt of a completion
+	if d := strings.LastIndexByte(base, '-'); d > 0 {
+		if _, ok := parseutil.Atoi(base[d+1:]); ok {
+			base = base[:d] // cmpl-<id>-0: the first prompt of a completion
+		}
 	}
 	switch {
-	case (len(base) == 16 || len(base) == 32) && lowerHex(base):
-	case len(base) == 36 && uuidForm(base):
+	case (len(base) == 16 || len(base) == 32) && parseutil.IsLowerHex(base):
+	case parseutil.IsUUID(base):
 	default:
 		return "", false
 	}
 	return ext, true
-}
-
-func lowerHex(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-			return false
-		}
-	}
-	return s != ""
-}
-
-func allDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
-}
-
-// uuidForm reports whether s is a uuid in its 8-4-4-4-12 form (lowercase hex).
-func uuidForm(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if i == 8 || i == 13 || i == 18 || i == 23 {
-			if s[i] != '-' {
-				return false
-			}
-		} else if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-			return false
-		}
-	}
-	return len(s) == 36
 }
 
 // ServerRequestID reports whether id is one vLLM's OpenAI server made for a request

@@ -477,13 +477,19 @@ func (p *Parser) library(ev *event.Event, l *Line, msg, first, rest string) bool
 		// workload's, not a vLLM engine's (AdoptLibraryLine moves it back in a pod that turns
 		// out to be vLLM's)
 		if k, ok := ev.GetString(FieldErrorKind); ok {
-			ev.Delete(FieldErrorKind)
-			if !ev.Has(parseutil.FieldGPUErrorKind) {
-				ev.SetString(parseutil.FieldGPUErrorKind, WorkloadKind(k, msg))
-			}
+			workloadKind(ev, k, msg)
 		}
 	}
 	return true
+}
+
+// workloadKind moves the failure class k from vllm.error.kind to gpu.error.kind (WorkloadKind's,
+// of text), unless the line has one there already.
+func workloadKind(ev *event.Event, k, text string) {
+	ev.Delete(FieldErrorKind)
+	if !ev.Has(parseutil.FieldGPUErrorKind) {
+		ev.SetString(parseutil.FieldGPUErrorKind, WorkloadKind(k, text))
+	}
 }
 
 // KindNCCLTimeout is a GPU workload's NCCL collective that timed out (torch's watchdog), in
@@ -507,10 +513,7 @@ func DisownErrorKind(ev *event.Event) {
 	// only a GPU workload's classes: an engine's death or start failure is vLLM's whatever the
 	// source
 	if k, ok := ev.GetString(FieldErrorKind); ok && (k == KindCUDAOOM || k == KindCUDA || k == KindNCCL) {
-		ev.Delete(FieldErrorKind)
-		if !ev.Has(parseutil.FieldGPUErrorKind) {
-			ev.SetString(parseutil.FieldGPUErrorKind, WorkloadKind(k, ev.Message()))
-		}
+		workloadKind(ev, k, ev.Message())
 	}
 }
 
