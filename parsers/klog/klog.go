@@ -28,7 +28,7 @@ var Info = parsers.Info{
 	Description: "Kubernetes klog/glog lines (device plugin, feature discovery, controllers)",
 	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields: append(append(pu.Fields(pu.FieldLogMessage, event.FieldOriginFile, event.FieldOriginLine, pu.FieldLogFields,
-		event.FieldErrorMsg, event.FieldErrorStack, event.FieldLogLogger, pu.FieldOriginFunc, event.FieldProcessPID,
+		event.FieldErrorMsg, event.FieldErrorStack, event.FieldLogLogger, pu.FieldOriginFunc, event.FieldProcessPID, pu.FieldThread,
 		pu.FieldOrchNamespace, pu.FieldOrchResourceType, pu.FieldOrchResourceName),
 		nvidia_xid.CatalogFields...), parsers.Field{Name: nvidia_xid.FieldUUID, Type: "keyword", Description: "GPU UUID (GPU-...)."},
 		pu.Field(pu.FieldEventReason)),
@@ -52,29 +52,36 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if !ok {
 		return false
 	}
+	t, hdr, exact := abslEpoch(s)
 	year, d := -1, 1 // where the month starts
-	if s[5] != ' ' {
-		if len(s) < 26 || s[9] != ' ' {
+	if !exact {
+		if s[5] != ' ' {
+			if len(s) < 26 || s[9] != ' ' {
+				return false
+			}
+			year, d = pu.Digits2(s, 1)*100+pu.Digits2(s, 3), 5
+		}
+		mon, day := pu.Digits2(s, d), pu.Digits2(s, d+2)
+		hh, mm, ss, ns, n, ok := pu.Clock(s[d+5:])
+		if !ok || mon < 0 || day < 0 {
 			return false
 		}
-		year, d = pu.Digits2(s, 1)*100+pu.Digits2(s, 3), 5
+		if year < 0 {
+			t, ok = pu.WithoutYear(mon, day, hh, mm, ss, ns, pu.Reference(ev))
+		} else {
+			t = time.Date(year, time.Month(mon), day, hh, mm, ss, ns, time.UTC)
+			ok = year >= 2000 && t.Month() == time.Month(mon) && t.Day() == day // a real date, not normalised
+		}
+		if !ok {
+			return false
+		}
+		hdr = d + 5 + n
 	}
-	mon, day := pu.Digits2(s, d), pu.Digits2(s, d+2)
-	hh, mm, ss, ns, n, ok := pu.Clock(s[d+5:])
-	if !ok || mon < 0 || day < 0 {
-		return false
+	setTime := pu.SetLocalTime
+	if exact {
+		setTime = pu.SetTime // a Unix time: the line's own, whatever the frame's
 	}
-	var t time.Time
-	if year < 0 {
-		t, ok = pu.WithoutYear(mon, day, hh, mm, ss, ns, pu.Reference(ev))
-	} else {
-		t = time.Date(year, time.Month(mon), day, hh, mm, ss, ns, time.UTC)
-		ok = year >= 2000 && t.Month() == time.Month(mon) && t.Day() == day // a real date, not normalised
-	}
-	if !ok {
-		return false
-	}
-	rest := strings.TrimLeft(s[d+5+n:], " ")
+	rest := strings.TrimLeft(s[hdr:], " ")
 	sp := strings.IndexByte(rest, ' ')
 	pid, ok := int64(0), sp > 0
 	if ok {
@@ -89,8 +96,8 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		// glog's header without thread and location, which gcsfuse writes:
 		// "E1201 07:46:18.467745 fuse: *fuseops.CreateFileOp error: permission denied";
 		// only with klog's microseconds, so that another format's line is not taken
-		msg := s[min(len(s), d+6+n):]
-		if year >= 0 || n != len("07:46:18.467745") || s[d+5+n] != ' ' || msg == "" || msg[0] == ' ' ||
+		msg := s[min(len(s), hdr+1):]
+		if year >= 0 || exact || hdr-d-5 != len("07:46:18.467745") || s[hdr] != ' ' || msg == "" || msg[0] == ' ' ||
 			msg[0] >= '0' && msg[0] <= '9' || strings.IndexByte(msg[:min(len(msg), 64)], ']') >= 0 {
 			return false // a klog line whose header is broken: its pid or location is not there
 		}
@@ -99,8 +106,12 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		pu.Finish(ev, pu.DatasetOr(ev, Dataset), level)
 		return true
 	}
-	pu.SetLocalTime(ev, t)
-	ev.Set(event.FieldProcessPID, event.Int(pid))
+	setTime(ev, t)
+	if exact {
+		ev.Set(pu.FieldThread, event.Int(pid)) // Abseil writes the thread's id
+	} else {
+		ev.Set(event.FieldProcessPID, event.Int(pid))
+	}
 	pu.SetOrigin(ev, rest[:end])
 	b := strings.TrimPrefix(rest[end+1:], " ")
 	if xidLevel := body(ev, b); xidLevel != "" {
@@ -112,6 +123,28 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	}
 	pu.Finish(ev, ds, level)
 	return true
+}
+
+// abslEpoch reads the header Abseil's logging writes before absl::InitializeLog, when it knows
+// no time zone: month and day 0000, then 00:00: and the Unix time in seconds and microseconds
+// ("E0000 00:00:1741608001.123456     123 cuda_dnn.cc:8310] ..."; TensorFlow, JAX, gRPC in
+// Python processes). It returns the time and where it ends in s.
+func abslEpoch(s string) (time.Time, int, bool) {
+	const head = "0000 00:00:"
+	if len(s) < 1+len(head)+len("1741608001.123456") || s[1:1+len(head)] != head {
+		return time.Time{}, 0, false
+	}
+	i := 1 + len(head)
+	dot := strings.IndexByte(s[i:min(len(s), i+12)], '.')
+	if dot < 9 || len(s) < i+dot+7 {
+		return time.Time{}, 0, false
+	}
+	sec, ok := pu.Atoi(s[i : i+dot])
+	us, ok2 := pu.Atoi(s[i+dot+1 : i+dot+7])
+	if !ok || !ok2 || sec < 946684800 { // before 2000: no real time
+		return time.Time{}, 0, false
+	}
+	return time.Unix(sec, us*1000).UTC(), i + dot + 7, true
 }
 
 func levelOf(c byte) (string, bool) {
