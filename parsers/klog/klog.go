@@ -4,6 +4,9 @@
 //	I0819 07:02:54.756486       1 main.go:235] "Starting NVIDIA Device Plugin" version="0.17.3"
 //	W0819 07:02:54.757556       1 rm.go:109] NVML not detected: could not load NVML library
 //
+// Abseil's header before InitializeLog (month and day 0000, a Unix time) and TensorFlow's own
+// (a dated local time, then the level letter) are read too.
+//
 // The header is read by position, without regular expressions; a structured message (quoted,
 // then key=value pairs) is split into log.message and log.fields. The dataset is the writing
 // container's when it is part of the GPU stack, else generic.klog.
@@ -25,7 +28,7 @@ const Dataset = "generic.klog"
 // Info registers the parser.
 var Info = parsers.Info{
 	Name:        "klog",
-	Description: "Kubernetes klog/glog lines (device plugin, feature discovery, controllers)",
+	Description: "Kubernetes klog/glog lines (device plugin, feature discovery, controllers), Abseil and TensorFlow C++ lines",
 	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields: append(append(pu.Fields(pu.FieldLogMessage, event.FieldOriginFile, event.FieldOriginLine, pu.FieldLogFields,
 		event.FieldErrorMsg, event.FieldErrorStack, event.FieldLogLogger, pu.FieldOriginFunc, event.FieldProcessPID, pu.FieldThread,
@@ -47,6 +50,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	s := ev.Message()
 	if len(s) < 22 {
 		return false
+	}
+	if s[0] >= '0' && s[0] <= '9' {
+		return tensorflow(ev, s)
 	}
 	level, ok := levelOf(s[0])
 	if !ok {
@@ -122,6 +128,34 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		nvidia_xid.OneGPU(ev, b) // the GPU a device plugin's or DRA driver's line is about
 	}
 	pu.Finish(ev, ds, level)
+	return true
+}
+
+// tensorflow reads the header TensorFlow's own C++ logging writes (tsl's default LogMessage):
+// local time to the microsecond, a colon, the level letter, the source path and line:
+//
+//	2020-08-18 17:09:07.327819: I tensorflow/core/platform/cpu_feature_guard.cc:142] Your CPU supports ...
+//
+// The time has no zone, so the container runtime's time wins, as for klog.
+func tensorflow(ev *event.Event, s string) bool {
+	t, n, ok := pu.RFC3339(s)
+	if !ok || n != len("2020-08-18 17:09:07.327819") || s[10] != ' ' || len(s) < n+5 || s[n] != ':' || s[n+1] != ' ' ||
+		s[n+3] != ' ' {
+		return false
+	}
+	level, ok := levelOf(s[n+2])
+	if !ok {
+		return false
+	}
+	rest := s[n+4:]
+	end := strings.IndexByte(rest[:min(len(rest), 256)], ']')
+	if end <= 0 || strings.IndexByte(rest[:end], ' ') >= 0 || strings.IndexByte(rest[:end], ':') < 0 {
+		return false
+	}
+	pu.SetLocalTime(ev, t)
+	pu.SetOrigin(ev, rest[:end])
+	body(ev, strings.TrimPrefix(rest[end+1:], " "))
+	pu.Finish(ev, pu.DatasetOr(ev, Dataset), level)
 	return true
 }
 
