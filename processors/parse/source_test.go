@@ -130,6 +130,44 @@ func TestLibraryLinesDataset(t *testing.T) {
 	}
 }
 
+// TestNativeLibraryLinesDataset: a C++ library's glog, Abseil or TensorFlow line in a vLLM pod
+// (vllm-project/vllm issue #12693: TensorFlow's and XLA's factory registrations printed at
+// start-up; the Mooncake transfer engine's, issue #5635 of vllm-ascend) is the pod's program's,
+// its number after the time the writing thread; the same header from a Go program's container
+// keeps generic.klog and its pid.
+func TestNativeLibraryLinesDataset(t *testing.T) {
+	t.Parallel()
+	const absl = "E0000 00:00:1739333374.492434    8279 cuda_dnn.cc:8310] Unable to register cuDNN factory: Attempting to register factory for plugin cuDNN when one has already been registered"
+	const tf = "2025-02-12 04:09:34.519900: I tensorflow/core/platform/cpu_feature_guard.cc:210] This TensorFlow binary is optimized to use available CPU instructions in performance-critical operations."
+	const glog = "E20260106 06:43:02.966156  5793 ascend_direct_transport.cpp:820] Failed to connect to target: 172.17.0.16:25482, status: 103900"
+	const klogLine = "I0819 07:02:54.756486       1 main.go:235] \"Starting controller\""
+	cases := []struct {
+		container, line, dataset string
+		thread                   bool // the number after the time is a thread's
+	}{
+		{"vllm", absl, "vllm.server", true},
+		{"vllm", tf, "vllm.server", false},
+		{"vllm", glog, "vllm.server", true},
+		{"vllm-openai", klogLine, "vllm.server", true},
+		{"controller", klogLine, "generic.klog", false},
+		{"app", absl, "generic.klog", true}, // Abseil's own header names a thread anywhere
+	}
+	for _, c := range cases {
+		ev := runInPod(t, "p-0", c.container, []string{c.line})[0]
+		if ds, _ := ev.GetString(event.FieldDataset); ds != c.dataset {
+			t.Errorf("%s %q: dataset %q, want %q", c.container, c.line, ds, c.dataset)
+		}
+		if lv, _ := ev.GetString(event.FieldLogLevel); lv == "" {
+			t.Errorf("%s %q: no level: %s", c.container, c.line, ev.AppendJSON(nil))
+		}
+		_, thread := ev.Get("process.thread.id")
+		_, pid := ev.Get(event.FieldProcessPID)
+		if c.line != tf && (thread != c.thread || pid == c.thread) {
+			t.Errorf("%s %q: thread %v, pid %v, want the thread %v: %s", c.container, c.line, thread, pid, c.thread, ev.AppendJSON(nil))
+		}
+	}
+}
+
 // TestSourceDatasetLessons: what a parsed line teaches its source's later unrecognised lines. In
 // a vLLM container a bare "WARNING: " line (absl's, pip's) is vLLM's and teaches nothing else; a
 // GPU failure that a phrase attributed (nvidia-smi's in the pod) is gpu.driver, the lines after it
