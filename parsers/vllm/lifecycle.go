@@ -26,6 +26,7 @@ const (
 //	failed (bad request): <message>.      (0.10 and later)
 //	failed (input error): <message>.      (0.11 and later)
 //	failed.                               (anything else)
+//	failed with an internal error during generation    (the OpenAI server's, 2026 builds)
 //
 // The level stays the one vLLM wrote (INFO): the error itself is logged on its own line.
 func requestOutcome(ev *event.Event, id, after string) bool {
@@ -41,6 +42,10 @@ func requestOutcome(ev *event.Event, id, after string) bool {
 	var reason, msg string
 	switch {
 	case rest == ".":
+	case rest == " with an internal error during generation":
+		// the OpenAI server's own error line when the engine's output stream fails (2026
+		// builds, serving.py): the client gets a 500
+		reason = "internal error"
 	case strings.HasPrefix(rest, " ("):
 		end := strings.IndexByte(rest, ')')
 		if end < 0 {
