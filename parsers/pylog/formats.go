@@ -167,8 +167,28 @@ func IsLoggerName(s string) bool {
 	return true
 }
 
+// lmcacheOld reads what follows "LEVEL LMCache: " in LMCache's format before 0.2
+// ("%(levelname)s LMCache: %(message)s [%(asctime)s] -- %(pathname)s:%(lineno)d", lmcache/logging.py,
+// its colours removed): the message, the local time and the source path and line.
+func (r *rec) lmcacheOld(s string) bool {
+	cut := strings.LastIndex(s, "] -- ")
+	open := strings.LastIndexByte(s[:max(cut, 0)], '[')
+	if cut < 0 || open < 0 || !r.origin(s[cut+len("] -- "):]) {
+		return false
+	}
+	t, n, ok := pu.RFC3339(s[open+1 : cut])
+	if !ok || n != cut-open-1 {
+		return false
+	}
+	r.t, r.msg = t, strings.TrimSuffix(s[:open], " ")
+	r.file = r.file[strings.LastIndexByte(r.file, '/')+1:] // the file's name, as LMCache's later format gives it
+	r.dataset = LoggerDataset("lmcache")
+	return true
+}
+
 // levelFirst reads the formats that start with the level: basicConfig's "LEVEL:name:msg" and
-// "LEVEL date ..." (Ray Serve's "deployment replica file.py:N - msg").
+// "LEVEL date ..." (Ray Serve's "deployment replica file.py:N - msg"), and
+// LMCache's before 0.2 ("INFO LMCache: msg [date] -- path:line").
 func (r *rec) levelFirst(s string) bool {
 	i := 0
 	for i < len(s) && i < 9 && s[i] >= 'A' && s[i] <= 'Z' {
@@ -189,6 +209,9 @@ func (r *rec) levelFirst(s string) bool {
 		return true
 	}
 	rest := s[i+1:]
+	if msg, ok := strings.CutPrefix(rest, "LMCache: "); ok {
+		return r.lmcacheOld(msg)
+	}
 	t, n, ok := pu.RFC3339(rest)
 	if !ok || n >= len(rest) || rest[n] != ' ' {
 		return false

@@ -53,7 +53,7 @@ var Info = parsers.Info{
 		parsers.Field{Name: vllm.FieldErrorKind, Type: "keyword", Description: "Failure class an error record or its traceback names (vllm's classes: cuda_oom, engine_init_failed, ...)."},
 		pu.Field(FieldHTTPRequestID),
 		pu.Field(pu.FieldEventDuration), pu.Field(event.FieldEventAction)),
-		append(SGLangFields, uvicorn.Fields...)...),
+		append(append(SGLangFields, uvicorn.Fields...), vllm.ProcessFields...)...),
 }
 
 // Parser parses Python logging lines. It is stateless and safe for concurrent use.
@@ -67,7 +67,8 @@ type rec struct {
 	level, logger, file, fn, msg, dataset string
 	line, pid                             int64
 	deployment, replica, proc, host       string
-	requestID                             string // a Ray Serve request's
+	requestID                             string     // a Ray Serve request's
+	prefix                                *vllm.Line // the process prefix before the record, nil without one
 	t                                     time.Time
 	zoned                                 bool // t carries its zone: it beats the runtime's time
 	plain                                 bool // "[date] msg": SGLang's main process in its container
@@ -76,8 +77,11 @@ type rec struct {
 
 // Parse recognises one of the formats by its first byte and sets the fields.
 func (p *Parser) Parse(ev *event.Event) bool {
-	s, rest, _ := strings.Cut(ev.Message(), "\n") // rest: what the parse processor joined (a traceback)
-	s = strings.TrimSuffix(s, "\r")
+	first, rest, _ := strings.Cut(ev.Message(), "\n") // rest: what the parse processor joined (a traceback)
+	// LMCache colours its records whether or not a terminal reads them (lmcache/logging.py):
+	// what a terminal would not show is not read (log.message is without it; message, as ever,
+	// is the line as written)
+	s := vllm.StripANSI(strings.TrimSuffix(first, "\r"))
 	if len(s) < 8 {
 		return false
 	}
@@ -146,6 +150,9 @@ func (r *rec) set(ev *event.Event) {
 	if r.fn != "" {
 		ev.SetString(pu.FieldOriginFunc, r.fn)
 	}
+	if r.prefix != nil {
+		vllm.SetProcess(ev, r.prefix) // its name and pid, a Ray actor's ip, vLLM's ranks
+	}
 	if r.pid > 0 {
 		ev.Set(event.FieldProcessPID, event.Int(r.pid))
 	}
@@ -206,8 +213,7 @@ func (r *rec) set(ev *event.Event) {
 		}
 	}
 	if ds == DatasetVLLM && !vllmProcess(r.proc) {
-		c, _ := ev.GetString(event.FieldK8sContainer)
-		if c := pu.ServingComponentOf(c); c != "" {
+		if c := pu.ServingComponent(ev); c != "" {
 			ds = c + ".server" // LMCache's own server, not a vLLM process's connector
 		}
 	}
@@ -329,9 +335,10 @@ func lmcacheRequest(msg string) string {
 }
 
 // vllmProcess reports whether name is one of the processes vLLM names in its line prefix
-// ("(EngineCore_DP0 pid=181642)", "(VllmWorker rank=4 pid=31778)", "(APIServer pid=1)").
+// ("(EngineCore_DP0 pid=181642)", "(VllmWorker rank=4 pid=31778)", "(APIServer pid=1)"), and its
+// Ray actors' names (vllm's executor's RayWorkerWrapper, the data-parallel DPEngineCoreActor).
 func vllmProcess(name string) bool {
-	for _, p := range [...]string{"EngineCore", "VllmWorker", "APIServer", "Worker_"} {
+	for _, p := range [...]string{"EngineCore", "VllmWorker", "APIServer", "Worker_", "RayWorkerWrapper", "DPEngineCoreActor"} {
 		if strings.HasPrefix(name, p) {
 			return true
 		}
@@ -637,45 +644,30 @@ func (r *rec) trailingOrigin() {
 		ln, logger, _ := strings.Cut(after, ":")
 		if n, ok := pu.Atoi(ln); ok {
 			r.file, r.line, r.msg = file, n, r.msg[:open]
-			if IsLoggerName(logger) {
+			if IsLoggerName(logger) || logger == "__main__" { // LMCache's server's main module
 				r.logger = logger
 			}
 		}
 	}
 }
 
-// actor removes the prefix Ray puts before the lines of an actor or task it forwards
-// ("(ServeReplica:default:VLLMDeployment pid=1234) ", "(pid=5085, ip=10.0.0.5) ") and keeps its
-// name and pid; s is returned unchanged without one.
+// actor removes the prefix Ray or vLLM puts before the lines of a process it forwards
+// ("(ServeReplica:default:VLLMDeployment pid=1234) ", "(pid=5085, ip=10.0.0.5) ", "(VllmWorker
+// rank=1 pid=421) ", a relaying process's and the writer's "(EngineCore_DP0 pid=1642)
+// (RayWorkerWrapper pid=270, ip=172.30.7.195) ") and keeps it; s is returned unchanged without
+// one.
 func (r *rec) actor(s string) string {
-	end := strings.IndexByte(s[:min(len(s), 160)], ')')
-	if end < 0 || end+1 >= len(s) || (s[end+1] != ' ' && s[end+1] != '[') {
+	l, n := vllm.ProcessPrefix(s)
+	if n == 0 || n >= len(s) || s[n-1] == ')' && s[n] != '[' {
 		return s // vLLM's prefix sometimes runs into a bracketed line: "(VllmWorker rank=4 pid=31778)[2025-..."
 	}
-	inner := s[1:end]
-	if d, _, _ := strings.Cut(inner, ","); vllm.IsRayDaemon(d) {
+	if l.Daemon != "" {
 		// a Ray daemon's output forwarded under its name alone: "(raylet) [2025-...] ..."
-		r.proc = d
-		return strings.TrimPrefix(s[end+1:], " ")
+		r.proc = l.Daemon
+		return s[n:]
 	}
-	name, kvs, ok := strings.Cut(inner, " ")
-	if strings.HasPrefix(inner, "pid=") {
-		name, kvs, ok = "", inner, true
-	}
-	pidText, ok2 := "", false
-	for kvs != "" {
-		var kv string
-		kv, kvs, _ = strings.Cut(kvs, " ")
-		if v, found := strings.CutPrefix(strings.TrimSuffix(kv, ","), "pid="); found {
-			pidText, ok2 = v, true
-		}
-	}
-	pid, okPID := pu.Atoi(pidText)
-	if !ok || !ok2 || !okPID || strings.ContainsAny(name, "=,") {
-		return s
-	}
-	r.proc, r.pid = name, pid
-	return strings.TrimPrefix(s[end+1:], " ")
+	r.proc, r.pid, r.prefix = l.ProcName, l.PID, &l
+	return s[n:]
 }
 
 // launcher reads the host prefix a multi-node launcher puts before each worker's DeepSpeed line:

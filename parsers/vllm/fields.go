@@ -109,7 +109,18 @@ func messageFields() []parsers.Field {
 }
 
 // Fields lists every field the parser may set.
-var Fields = parsers.Union([]parsers.Field{
+// ProcessFields are the fields of a process prefix beyond its name and pid (SetProcess): other
+// parsers that read a library's line under vLLM's or Ray's prefix declare them too.
+var ProcessFields = []parsers.Field{
+	{Name: FieldRank, Type: "long", Description: "Worker rank within its engine, from the vLLM process prefix (VllmWorker rank=N; Worker_TP3 or VllmWorker TP3 without pipeline stages) or PyTorch's [rankN]."},
+	{Name: FieldHostIP, Type: "ip", Description: "Address of the node a Ray actor ran on, from its prefix (RayWorkerWrapper pid=5, ip=10.0.0.5)."},
+	{Name: FieldDPRank, Type: "long", Description: "Data-parallel rank a V1 worker names (Worker_DP1_TP0); an engine's is in process.name (EngineCore_DP1)."},
+	{Name: FieldPPRank, Type: "long", Description: "Pipeline-parallel stage a V1 worker names (Worker_PP1_TP0, VllmWorker PP1_TP0)."},
+	{Name: FieldTPRank, Type: "long", Description: "Tensor-parallel rank a V1 worker names (Worker_TP3, VllmWorker TP3)."},
+	{Name: FieldEPRank, Type: "long", Description: "Expert-parallel rank a V1 worker names (Worker_DP0_TP0_EP2)."},
+}
+
+var Fields = parsers.Union(ProcessFields, []parsers.Field{
 	{Name: event.FieldTimestamp, Type: "date", Description: "When the line was written. vLLM's own time has no year and no zone: the year comes from the runtime or receipt time, and the container runtime's time is kept when it is the same instant."},
 	{Name: event.FieldMessage, Type: "match_only_text", Description: "The line without framing and colours; tracebacks are grouped into one message; prompts are replaced as configured (prompts: hash by default)."},
 	{Name: event.FieldDataset, Type: "keyword", Description: "vllm.server for server log lines, vllm.access for uvicorn access lines."},
@@ -122,12 +133,6 @@ var Fields = parsers.Union([]parsers.Field{
 	{Name: event.FieldLogLogger, Type: "keyword", Description: "torch or nccl for the lines vLLM's workers write through PyTorch's C++ logging or NCCL; triton for Triton's Python backend (its vLLM backend), which logs in torch's layout."},
 	{Name: event.FieldHostHostname, Type: "keyword", Description: "Host named in an NCCL debug line (host:pid:tid)."},
 	{Name: FieldCUDADevice, Type: "long", Description: "CUDA device (ordinal in the process, after CUDA_VISIBLE_DEVICES) that NCCL's line is about: its [dev] after host:pid:tid."},
-	{Name: FieldRank, Type: "long", Description: "Worker rank within its engine, from the vLLM process prefix (VllmWorker rank=N; Worker_TP3 or VllmWorker TP3 without pipeline stages) or PyTorch's [rankN]."},
-	{Name: FieldHostIP, Type: "ip", Description: "Address of the node a Ray actor ran on, from its prefix (RayWorkerWrapper pid=5, ip=10.0.0.5)."},
-	{Name: FieldDPRank, Type: "long", Description: "Data-parallel rank a V1 worker names (Worker_DP1_TP0); an engine's is in process.name (EngineCore_DP1)."},
-	{Name: FieldPPRank, Type: "long", Description: "Pipeline-parallel stage a V1 worker names (Worker_PP1_TP0, VllmWorker PP1_TP0)."},
-	{Name: FieldTPRank, Type: "long", Description: "Tensor-parallel rank a V1 worker names (Worker_TP3, VllmWorker TP3)."},
-	{Name: FieldEPRank, Type: "long", Description: "Expert-parallel rank a V1 worker names (Worker_DP0_TP0_EP2)."},
 	{Name: event.FieldEventAction, Type: "keyword", Description: "What the line records: request_received, request_details, request_body, request_added, request_finished, request_aborted, request_failed, request_preempted, request_resumed, scheduler_dump, response_generated, response_details, engine_stats."},
 	{Name: event.FieldErrorMsg, Type: "match_only_text", Description: "Exception message of a traceback or error line, or the text of an error line."},
 	{Name: event.FieldErrorType, Type: "keyword", Description: "Exception class of the last exception in a traceback (torch.OutOfMemoryError)."},

@@ -84,22 +84,7 @@ func Split(line string) Line {
 		rest = rest[n:]
 	}
 	if len(rest) > 0 && rest[0] == '(' {
-		if n := l.process(rest); n > 0 {
-			// A process that relays another's output puts its prefix before the writer's:
-			// "(Worker pid=313) (Worker_TP1 pid=313) ", "(EngineCore_DP0 pid=7) (Worker_TP0
-			// pid=9) ", Ray's "(APIServer pid=5332) (DPEngineCoreActor pid=5439, ip=...) ".
-			// The writer, innermost, is the process; Proc keeps both, so that the lines of two
-			// writers relayed by one process are told apart.
-			if m := n; m < len(rest) && rest[m] == '(' {
-				inner := Line{Rank: -1, Parallel: noParallel}
-				if k := inner.process(rest[m:]); k > 0 {
-					l.ProcName, l.PID, l.Rank, l.Parallel, l.IP = inner.ProcName, inner.PID, inner.Rank, inner.Parallel, inner.IP
-					l.Proc = rest[:m+len(inner.Proc)]
-					n = m + k
-				}
-			}
-			rest = rest[n:]
-		}
+		rest = rest[l.processes(rest):]
 	}
 	if n := l.header(rest); n > 0 {
 		rest = rest[n:]
@@ -113,6 +98,38 @@ func Split(line string) Line {
 	}
 	l.Body = rest
 	return l
+}
+
+// processes reads the process prefix at the start of s and returns its length, 0 when there is
+// none. A process that relays another's output puts its prefix before the writer's: "(Worker
+// pid=313) (Worker_TP1 pid=313) ", "(EngineCore_DP0 pid=7) (Worker_TP0 pid=9) ", Ray's
+// "(APIServer pid=5332) (DPEngineCoreActor pid=5439, ip=...) ". The writer, innermost, is the
+// process; Proc keeps both, so that the lines of two writers relayed by one process are told
+// apart.
+func (l *Line) processes(s string) int {
+	n := l.process(s)
+	if n > 0 && n < len(s) && s[n] == '(' {
+		inner := Line{Rank: -1, Parallel: noParallel}
+		if k := inner.process(s[n:]); k > 0 {
+			l.ProcName, l.PID, l.Rank, l.Parallel, l.IP = inner.ProcName, inner.PID, inner.Rank, inner.Parallel, inner.IP
+			l.Proc = s[:n+len(inner.Proc)]
+			n += k
+		}
+	}
+	return n
+}
+
+// ProcessPrefix reads the process prefix (one, or a relaying process's and the writer's) that
+// vLLM's and Ray's processes put before another library's line ("(VllmWorker rank=1 pid=421)
+// [2025-09-24 07:10:25,908] LMCache ERROR: ..."), and returns it and its length, 0 when s does
+// not start with one. SetProcess sets its fields.
+func ProcessPrefix(s string) (Line, int) {
+	l := Line{Rank: -1, Parallel: noParallel}
+	if s == "" || s[0] != '(' {
+		return l, 0
+	}
+	n := l.processes(s)
+	return l, n
 }
 
 // afterCR returns what follows the last '\r' in s, s when nothing does.

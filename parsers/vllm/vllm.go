@@ -217,11 +217,34 @@ const DatasetRayServe = "ray.serve"
 
 // libraryLogging reports whether b, a line under vLLM's process prefix without vLLM's header,
 // starts with a date ("2026-02-02 18:25:03,837 - INFO - ...", "[2025-06-16 15:51:18,474] LMCache
-// INFO: ..."): a library logging through its own format rather than vLLM's.
+// INFO: ..."), or is Python's basicConfig form ("WARNING:vllm_neuron.worker...:msg", a hardware
+// plugin's): a library logging through its own format rather than vLLM's.
 func libraryLogging(b string) bool {
+	if basicConfig(b) {
+		return true
+	}
 	b = strings.TrimPrefix(b, "[")
 	return len(b) > 19 && b[4] == '-' && b[7] == '-' && b[10] == ' ' && b[13] == ':' &&
 		num2(b) >= 0 && num2(b[2:]) >= 0 && num2(b[5:]) >= 0 && num2(b[8:]) >= 0
+}
+
+// basicConfig reports whether b is in Python's default logging format, "LEVEL:logger:message"
+// (logging.BASIC_FORMAT): a level name, a colon, then a logger's name up to the next colon.
+func basicConfig(b string) bool {
+	lv, rest, ok := strings.Cut(b[:min(len(b), 128)], ":")
+	if !ok || level(lv) == "" {
+		return false
+	}
+	name, _, ok := strings.Cut(rest, ":")
+	if !ok || name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 // setMessage replaces the message msg (whose first line is first and what follows its '\n'
@@ -238,6 +261,10 @@ func setMessage(ev *event.Event, msg, first, clean, rest string) string {
 	ev.SetMessage(msg)
 	return msg
 }
+
+// SetProcess sets the fields of a line's process prefix: process.name and .pid, host.ip (a Ray
+// actor's), vllm.process.rank and the parallel ranks.
+func SetProcess(ev *event.Event, l *Line) { setProcess(ev, l) }
 
 func setProcess(ev *event.Event, l *Line) {
 	if l.Proc == "" {
