@@ -19,6 +19,7 @@ import (
 	"github.com/sluice-dev/sluice/parsers"
 	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
@@ -30,11 +31,11 @@ var Info = parsers.Info{
 	Name:        "klog",
 	Description: "Kubernetes klog/glog lines (device plugin, feature discovery, controllers), Abseil and TensorFlow C++ lines",
 	New:         func(parsers.Options) parsers.Parser { return New() },
-	Fields: append(append(pu.Fields(pu.FieldLogMessage, event.FieldOriginFile, event.FieldOriginLine, pu.FieldLogFields,
+	Fields: parsers.Union(pu.Fields(pu.FieldLogMessage, event.FieldOriginFile, event.FieldOriginLine, pu.FieldLogFields,
 		event.FieldErrorMsg, event.FieldErrorStack, event.FieldLogLogger, pu.FieldOriginFunc, event.FieldProcessPID, pu.FieldThread,
-		pu.FieldOrchNamespace, pu.FieldOrchResourceType, pu.FieldOrchResourceName),
-		nvidia_xid.CatalogFields...), parsers.Field{Name: nvidia_xid.FieldUUID, Type: "keyword", Description: "GPU UUID (GPU-...)."},
-		pu.Field(pu.FieldEventReason)),
+		pu.FieldOrchNamespace, pu.FieldOrchResourceType, pu.FieldOrchResourceName, event.FieldProcessName, pu.FieldEventReason),
+		nvidia_xid.CatalogFields, []parsers.Field{{Name: nvidia_xid.FieldUUID, Type: "keyword", Description: "GPU UUID (GPU-...)."}},
+		vllm.ProcessFields),
 }
 
 // Parser parses klog lines. It is stateless and safe for concurrent use.
@@ -48,6 +49,49 @@ func New() *Parser { return &Parser{} }
 // Mooncake transfer engine's).
 func (p *Parser) Parse(ev *event.Event) bool {
 	s := ev.Message()
+	if len(s) < 22 {
+		return false
+	}
+	if s[0] == '(' {
+		// a C++ library's line in a Ray worker or daemon, forwarded under its prefix:
+		// "(raylet) E0515 20:38:54.180297000 4592651776 fork_posix.cc:76] ...", "(pid=11300)
+		// 2025-10-30 02:25:47.513945: E external/local_xla/...] ..."
+		l, n := vllm.ProcessPrefix(s)
+		if n == 0 || n >= len(s) || s[n-1] != ' ' || !parseRecord(ev, s[n:]) {
+			return false
+		}
+		if l.Daemon != "" {
+			ev.SetString(event.FieldProcessName, l.Daemon)
+		} else {
+			ev.Rename(event.FieldProcessPID, pu.FieldThread) // the header's number is the thread's
+			vllm.SetProcess(ev, &l)
+		}
+		return true
+	}
+	return parseRecord(ev, s)
+}
+
+// parseRecord parses a record: one line, or one whose message or stack goes on over the lines
+// the parse processor joined to it.
+func parseRecord(ev *event.Event, s string) bool {
+	if first, stack, ok := strings.Cut(s, "\n"); ok && (strings.HasPrefix(stack, "*** Check failure stack trace: ***") ||
+		strings.HasPrefix(stack, "*** Begin stack trace ***")) {
+		// a fatal record or an XLA internal error with the stack its handler printed under it,
+		// which the parse processor joined
+		if !parseLine(ev, first) {
+			return false
+		}
+		ev.SetString(event.FieldErrorStack, stack)
+		if m, ok := ev.GetString(pu.FieldLogMessage); ok && !ev.Has(event.FieldErrorMsg) {
+			ev.SetString(event.FieldErrorMsg, m)
+		}
+		return true
+	}
+	return parseLine(ev, s)
+}
+
+// parseLine parses one line (or a record whose message goes on over further lines, s).
+func parseLine(ev *event.Event, s string) bool {
 	if len(s) < 22 {
 		return false
 	}
@@ -113,13 +157,19 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		return true
 	}
 	setTime(ev, t)
-	if exact {
-		ev.Set(pu.FieldThread, event.Int(pid)) // Abseil writes the thread's id
+	// gRPC core's own logger (gpr_log) writes glog's header with nanoseconds and the location
+	// padded to a column: "E0518 11:58:19.406614241  152858 fork_posix.cc:76]           Other ..."
+	grpc := !exact && year < 0 && hdr-d-5 == len("11:58:19.406614241")
+	if exact || grpc {
+		ev.Set(pu.FieldThread, event.Int(pid)) // Abseil and gRPC write the thread's id
 	} else {
 		ev.Set(event.FieldProcessPID, event.Int(pid))
 	}
 	pu.SetOrigin(ev, rest[:end])
 	b := strings.TrimPrefix(rest[end+1:], " ")
+	if grpc {
+		b = strings.TrimLeft(b, " ")
+	}
 	if xidLevel := body(ev, b); xidLevel != "" {
 		level = xidLevel
 	}

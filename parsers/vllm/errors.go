@@ -120,6 +120,8 @@ var messageContinuations = [...]string{
 	"Invalid rev id: ", "Please make sure you specified the correct `repo_id`",
 	"If you are trying to access a private or gated repo", "Invalid username or password.",
 	"Invalid credentials in Authorization header", "Checkout your internet connection",
+	// and under XLA's RESOURCE_EXHAUSTED (JAX's XlaRuntimeError): what the allocation held
+	"BufferAssignment OOM Debugging.", "BufferAssignment stats:",
 }
 
 // continuationFirst has the first bytes of messageContinuations, for a quick refusal.

@@ -63,6 +63,8 @@ const (
 	modeRayCore           // a Ray daemon's C++ record forwarded under its name, whose message goes on without the header
 	modeIndented          // torch's C++ warning, whose message goes on over indented lines (torchWarning)
 	modeOpenRecord        // a LiteLLM record, whose message goes on over lines without its header (liteLLMAccept)
+	modeGlogStack         // a fatal glog record or an XLA internal error, and the stack printed under it (klogvalue.go)
+	modeNativeMsg         // the BFC allocator's statistics, TensorFlow's CPU notice: a message over lines (klogvalue.go)
 )
 
 // torchWarning reports whether b is torch's C++ warning ("[W530 17:23:59.243033714
@@ -455,6 +457,12 @@ func startMode(l *vllm.Line) (int, bool) {
 		if mountFailureStart(l) {
 			return modeMount, true
 		}
+		if glogStackStart(l.Body) {
+			return modeGlogStack, true
+		}
+		if nativeMessageStart(l.Body) {
+			return modeNativeMsg, true
+		}
 		if klogValueStart(l) {
 			return modeKlogVal, true
 		}
@@ -635,6 +643,14 @@ func (g *group) accept(l *vllm.Line) bool {
 		return l.Header == "" && aerAccept(l.Body, g.header)
 	case modeKlogMsg:
 		return klogMessageAccept(l)
+	case modeNativeMsg:
+		return nativeMessageAccept(l) && len(g.parts) < maxMessageLines
+	case modeGlogStack:
+		ok, done := glogStackAccept(l, len(g.parts) == 0)
+		if done {
+			g.mode = modeDone
+		}
+		return ok
 	case modeEDAC:
 		return l.Header == "" && edacAccept(l.Body, g.header)
 	case modeFabric:

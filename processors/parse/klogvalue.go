@@ -97,3 +97,77 @@ func mountFailureAccept(l *vllm.Line, output bool) (ok, isOutput, done bool) {
 	// the output's further lines, up to the next record
 	return output && !klogHeader(b), false, false
 }
+
+// A fatal glog or Abseil record (LOG(FATAL), a failed CHECK: "F0912 11:59:01.941641 741969
+// shape_tree.cc:54] Check failed: ...") is followed by the stack its failure handler prints,
+// "*** Check failure stack trace: ***" then "    @     0x7f0e2365c1d4  symbol" per frame; XLA's
+// internal errors (TensorFlow's header: "... E external/xla/xla/status_macros.cc:56] INTERNAL:
+// RET_CHECK failure ...") print "*** Begin stack trace ***", the frames indented with a tab, and
+// "*** End stack trace ***". The record and its stack are one event.
+
+// glogStackStart reports whether b is a fatal glog record, or an XLA RET_CHECK failure, which a
+// stack may follow.
+func glogStackStart(b string) bool {
+	if klogHeader(b) {
+		return b[0] == 'F' || b[0] == 'E' && strings.Contains(b, "] INTERNAL: RET_CHECK failure")
+	}
+	// TensorFlow's own header: "2024-07-17 11:40:54.103908: E path:line] ..."
+	return tfHeader(b) && (b[28] == 'F' || b[28] == 'E' && strings.Contains(b, "] INTERNAL: RET_CHECK failure"))
+}
+
+// glogStackAccept reports whether l goes on with such a record: the stack's header as the first
+// further line, then its frames; and whether it closes the record.
+func glogStackAccept(l *vllm.Line, first bool) (ok, done bool) {
+	b := l.Body
+	switch {
+	case l.Header != "":
+		return false, false
+	case first:
+		return b == "*** Check failure stack trace: ***" || b == "*** Begin stack trace ***", false
+	case b == "*** End stack trace ***":
+		return true, true
+	}
+	return strings.HasPrefix(b, "    @ ") || len(b) > 1 && b[0] == '\t', false
+}
+
+// Two native records whose message goes on over lines without a header: the BFC allocator's
+// statistics when an allocation fails (tsl's bfc_allocator.cc logs "Stats: " and, under it,
+// "Limit:  89.77GiB", "InUse:  81.00GiB", ... one per line: what filled the GPU), and
+// TensorFlow's CPU feature notice, whose second line says how to rebuild.
+
+// nativeMessageStart reports whether b is such a record's first line.
+func nativeMessageStart(b string) bool {
+	if !klogHeader(b) && !tfHeader(b) {
+		return false
+	}
+	return strings.HasSuffix(strings.TrimRight(b, " "), "] Stats:") ||
+		strings.HasSuffix(b, "] This TensorFlow binary is optimized to use available CPU instructions in performance-critical operations.")
+}
+
+// nativeMessageAccept reports whether l goes on with such a record.
+func nativeMessageAccept(l *vllm.Line) bool {
+	b := l.Body
+	if l.Header != "" || l.Proc != "" {
+		return false
+	}
+	if strings.HasPrefix(b, "To enable the following instructions: ") {
+		return true
+	}
+	// "Limit:                        89.77GiB": a statistic's name, a colon, spaces, its value
+	name, value, ok := strings.Cut(b, ":")
+	if !ok || name == "" || !strings.HasPrefix(value, " ") || strings.TrimLeft(value, " ") == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// tfHeader reports whether b starts with TensorFlow's own header, "2024-07-17 11:40:54.103908: E ".
+func tfHeader(b string) bool {
+	return len(b) > 30 && b[4] == '-' && b[7] == '-' && b[10] == ' ' && b[26] == ':' && b[27] == ' ' && b[29] == ' ' &&
+		strings.IndexByte("IWEF", b[28]) >= 0
+}
