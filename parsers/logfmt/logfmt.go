@@ -10,6 +10,10 @@
 //	INFO[0000] Starting dcgm-exporter
 //	DEBU[0000] Loaded configuration                          dump="&{CollectorsFile:...}"
 //
+// and zerolog's ConsoleWriter form (LocalAI's):
+//
+//	10:14AM INF Success ip=10.8.1.10 latency=767.980683ms method=POST status=200 url=/v1/chat/completions
+//
 // Grafana's lines start with their logger (logger=context t=... level=info msg=...), and its
 // access lines ("Request Completed" with method=, path=, status=, remote_addr=) give the HTTP
 // request's fields, as any logfmt line with an HTTP method and status does.
@@ -34,7 +38,7 @@ const Dataset = "generic.logfmt"
 // Info registers the parser.
 var Info = parsers.Info{
 	Name:        "logfmt",
-	Description: "logfmt / logrus / slog text lines (DCGM exporter, container toolkit, validator)",
+	Description: "logfmt / logrus / slog text lines (DCGM exporter, container toolkit, validator), zerolog console lines",
 	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields: append(pu.StructuredFields[:len(pu.StructuredFields):len(pu.StructuredFields)],
 		uvicorn.Fields...),
@@ -60,8 +64,84 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		return pairs(ev, s)
 	case 'I', 'W', 'E', 'D', 'T', 'F', 'P':
 		return terminal(ev, s)
+	case '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		return console(ev, s)
 	}
 	return false
+}
+
+// console reads zerolog's ConsoleWriter form, "<time> <LVL> message key=value ...": the time in
+// its default layout, the time of day without seconds ("10:14AM", time.Kitchen), or RFC 3339;
+// the level abbreviated to three letters (LocalAI, Go services built on zerolog):
+//
+//	10:14AM INF Success ip=10.8.1.10 latency=767.980683ms method=POST status=200 url=/v1/chat/completions
+//
+// A time of day alone keeps the runtime's time, which has the date.
+func console(ev *event.Event, s string) bool {
+	stamp, rest, ok := strings.Cut(s, " ")
+	if !ok || len(rest) < 4 || rest[3] != ' ' {
+		return false
+	}
+	level, ok := consoleLevel(rest[:3])
+	if !ok {
+		return false
+	}
+	t, n, zoned := pu.RFC3339(stamp)
+	zoned = zoned && n == len(stamp)
+	if !zoned && !kitchen(stamp) {
+		return false
+	}
+	msg, fields := splitFields(strings.TrimLeft(rest[4:], " "))
+	if zoned {
+		pu.SetStamp(ev, t, stamp)
+	}
+	if msg != "" {
+		ev.SetString(pu.FieldLogMessage, msg)
+	}
+	var h httpPairs
+	kv := pu.NewKV(fields)
+	for {
+		k, v, ok := kv.Next()
+		if !ok {
+			break
+		}
+		h.see(k, v)
+		pu.SetField(ev, k, event.String(v))
+	}
+	h.set(ev)
+	pu.Finish(ev, pu.DatasetOr(ev, Dataset), level)
+	return true
+}
+
+// kitchen reports whether s is a time of day in Go's time.Kitchen layout ("3:04PM").
+func kitchen(s string) bool {
+	if len(s) != 6 && len(s) != 7 {
+		return false
+	}
+	c := len(s) - 5 // the colon
+	if s[c] != ':' || (s[len(s)-2:] != "AM" && s[len(s)-2:] != "PM") {
+		return false
+	}
+	_, h := pu.Atoi(s[:c])
+	_, m := pu.Atoi(s[c+1 : c+3])
+	return h && m
+}
+
+// consoleLevel maps zerolog's ConsoleWriter abbreviations to ECS levels.
+func consoleLevel(s string) (string, bool) {
+	switch s {
+	case "INF":
+		return pu.Info, true
+	case "WRN":
+		return pu.Warning, true
+	case "ERR":
+		return pu.Error, true
+	case "DBG", "TRC":
+		return pu.Debug, true
+	case "FTL", "PNC":
+		return pu.Critical, true
+	}
+	return "", false
 }
 
 func startsWithKey(s string) bool {
@@ -143,7 +223,7 @@ func cutShort(s string) bool {
 }
 
 // httpPairs are the pairs of a line about an HTTP request (Grafana's "Request Completed").
-type httpPairs struct{ method, status, path, client string }
+type httpPairs struct{ method, status, path, client, pathKey, clientKey string }
 
 func (h *httpPairs) see(k, v string) {
 	switch k {
@@ -151,10 +231,10 @@ func (h *httpPairs) see(k, v string) {
 		h.method = v
 	case "status":
 		h.status = v
-	case "path":
-		h.path = v
-	case "remote_addr":
-		h.client = v
+	case "path", "url": // "url": LocalAI's request line, a path
+		h.path, h.pathKey = v, k
+	case "remote_addr", "ip":
+		h.client, h.clientKey = v, k
 	}
 }
 
@@ -169,11 +249,11 @@ func (h *httpPairs) set(ev *event.Event) {
 	ev.SetString(uvicorn.FieldMethod, h.method)
 	ev.Set(event.FieldHTTPStatus, event.Int(code))
 	if strings.HasPrefix(h.path, "/") {
-		ev.Delete(pu.FieldLogFields + ".path")
+		ev.Delete(pu.FieldLogFields + "." + h.pathKey)
 		ev.SetString(uvicorn.FieldURLPath, h.path)
 	}
 	if h.client != "" {
-		ev.Delete(pu.FieldLogFields + ".remote_addr")
+		ev.Delete(pu.FieldLogFields + "." + h.clientKey)
 		uvicorn.SetClient(ev, h.client)
 	}
 }

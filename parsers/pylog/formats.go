@@ -77,19 +77,57 @@ func (r *rec) dated(s string) bool {
 		k++
 	}
 	leadPID := false // a pid among the words: a word before it is not the logger
+	piped := false   // "date | LEVEL | logger | message" (FastChat's)
 	for i := k - 1; i >= 0; i-- {
 		w := lead[i]
 		switch {
 		case isSep(w):
-		case r.logger == "" && !leadPID && !isDigits(w):
+			piped = piped || w == "|"
+		case r.logger == "" && (!leadPID || strings.IndexByte(w, '.') > 0 && IsLoggerName(w)) && !isDigits(w):
+			// a module's dotted name before the pid is the logger: Xinference's
+			// "%(asctime)s %(name)-12s %(process)d %(levelname)-8s %(message)s"
 			r.logger = w
 		case isDigits(w):
 			r.pid, _ = pu.Atoi(w)
 			leadPID = true
 		}
 	}
-	r.body(strings.TrimPrefix(strings.TrimPrefix(rest, "- "), "| "))
+	rest = strings.TrimPrefix(rest, "- ")
+	if after, ok := strings.CutPrefix(rest, "| "); ok {
+		rest = after
+		if name, msg, ok := strings.Cut(after, " | "); ok && piped && k == 1 && IsLoggerName(name) {
+			// FastChat's "%(asctime)s | %(levelname)s | %(name)s | %(message)s"
+			// (fastchat/utils.py build_logger): its stderr logger carries what the process
+			// printed to stderr, a traceback's lines one record each
+			r.logger, rest = name, msg
+		}
+	}
+	if comp, msg, ok := bentoComponent(rest); ok {
+		r.component, rest = comp, msg
+	}
+	r.body(rest)
 	return true
+}
+
+// bentoComponent reads the component BentoML puts after the level ("%(asctime)s
+// %(levelname_bracketed)s %(component)s %(message)s", bentoml/_internal/log.py): "[cli]",
+// "[api_server:1]", "[runner:llm-llama-runner:1]", "[entry_service:llama3.2:1]". It returns the
+// component without its brackets and the message after it.
+func bentoComponent(s string) (string, string, bool) {
+	if len(s) < 4 || s[0] != '[' {
+		return "", s, false
+	}
+	end := strings.IndexByte(s[:min(len(s), 96)], ']')
+	if end < 2 || end+1 >= len(s) || s[end+1] != ' ' {
+		return "", s, false
+	}
+	c := s[1:end]
+	kind, _, _ := strings.Cut(c, ":")
+	switch kind {
+	case "cli", "api_server", "runner", "entry_service", "service", "prom_server", "dev_api_server":
+		return c, s[end+2:], true
+	}
+	return "", s, false
 }
 
 func isDigits(s string) bool {

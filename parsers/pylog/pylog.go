@@ -69,6 +69,7 @@ type rec struct {
 	deployment, replica, proc, host       string
 	requestID                             string     // a Ray Serve request's
 	prefix                                *vllm.Line // the process prefix before the record, nil without one
+	component                             string     // BentoML's component ("runner:llm-llama-runner:1")
 	t                                     time.Time
 	zoned                                 bool // t carries its zone: it beats the runtime's time
 	plain                                 bool // "[date] msg": SGLang's main process in its container
@@ -161,6 +162,9 @@ func (r *rec) set(ev *event.Event) {
 	}
 	if r.host != "" {
 		ev.SetString(event.FieldHostHostname, r.host)
+	}
+	if r.component != "" {
+		ev.SetString(pu.FieldLogFields+".component", r.component)
 	}
 	if r.deployment != "" {
 		ev.SetString(pu.FieldLogFields+".component", r.deployment)
