@@ -60,10 +60,10 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		if n == 0 || n >= len(s) || s[n-1] != ' ' || !parseRecord(ev, s[n:]) {
 			return false
 		}
+		ev.Rename(event.FieldProcessPID, pu.FieldThread) // a C++ program's: the header's number is the thread's
 		if l.Daemon != "" {
 			ev.SetString(event.FieldProcessName, l.Daemon)
 		} else {
-			ev.Rename(event.FieldProcessPID, pu.FieldThread) // the header's number is the thread's
 			vllm.SetProcess(ev, &l)
 		}
 		return true

@@ -53,6 +53,7 @@ func (r *rec) dated(s string) bool {
 	rest := s[n:]
 	var lead [maxLead]string
 	k := 0
+	bracketed := false // "[ERROR]": the level in brackets
 	for {
 		var w string
 		w, rest = word(strings.TrimLeft(rest, " \t"))
@@ -68,6 +69,7 @@ func (r *rec) dated(s string) bool {
 			return true
 		}
 		if r.level = levelWord(w); r.level != "" {
+			bracketed = w[0] == '['
 			break
 		}
 		if k == maxLead {
@@ -104,6 +106,9 @@ func (r *rec) dated(s string) bool {
 	}
 	if comp, msg, ok := bentoComponent(rest); ok {
 		r.component, rest = comp, msg
+	} else if name, msg, ok := strings.Cut(rest, " - "); ok && bracketed && k == 0 && IsLoggerName(name) {
+		// "%(asctime)s [%(levelname)s] %(name)s - %(message)s"
+		r.logger, rest = name, msg
 	}
 	r.body(rest)
 	return true

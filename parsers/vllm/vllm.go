@@ -137,7 +137,15 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		// plain text, its application's (vLLM's own lines have vLLM's header)
 		ds = DatasetRayServe
 	}
-	ev.SetString(event.FieldDataset, ds)
+	if l.Uvicorn && component == "" && l.Proc == "" && container != "" && !ServerContainer(container) {
+		// uvicorn's own line ("ERROR:    Exception in ASGI application") in a container not
+		// named for vLLM: any FastAPI service writes it, so the source's dataset is its
+		// program's (the parse processor's: vllm.server after vLLM's lines)
+		ds = ""
+	}
+	if ds != "" {
+		ev.SetString(event.FieldDataset, ds)
+	}
 	if l.File != "" {
 		ev.SetString(event.FieldOriginFile, l.File)
 		ev.Set(event.FieldOriginLine, event.Int(l.FileLine))

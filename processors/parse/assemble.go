@@ -538,9 +538,26 @@ func datedRecordError(b string) bool {
 		return false
 	}
 	head := b[:min(len(b), 72)]
-	// Ray's Python logger puts a tab before the level: "2025-07-31 19:35:35,770\tERROR worker.py:423 -- ..."
+	// Ray's Python logger puts a tab before the level: "2025-07-31 19:35:35,770\tERROR worker.py:423 -- ...";
+	// others bracket it ("... [ERROR] asyncio - ...") or follow it with uvicorn's colon (KServe's
+	// "... uvicorn.error ERROR:    Exception in ASGI application")
 	return strings.Contains(head, " ERROR ") || strings.Contains(head, " CRITICAL ") ||
-		strings.Contains(head, "\tERROR ") || strings.Contains(head, "\tCRITICAL ")
+		strings.Contains(head, "\tERROR ") || strings.Contains(head, "\tCRITICAL ") ||
+		strings.Contains(head, " [ERROR] ") || strings.Contains(head, " [CRITICAL] ") ||
+		strings.Contains(head, " ERROR: ") || strings.Contains(head, " CRITICAL: ")
+}
+
+// asyncioContext reports whether b is one of the lines asyncio's default exception handler
+// writes under its message, one per item of the handler's context ("future: <Task finished
+// name='Task-85' coro=<...> exception=TimedOut('Timed out')>", "handle: <Handle ...>"), before the
+// traceback (Lib/asyncio/base_events.py): the record is one logger.error call.
+func asyncioContext(b string) bool {
+	for _, k := range [...]string{"future: <", "task: <", "handle: <", "transport: <", "protocol: <", "socket: <", "asyncgen: <"} {
+		if strings.HasPrefix(b, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // envoyAccept reports whether l goes on with an Envoy message of several lines that Istio's
@@ -720,6 +737,9 @@ func (g *group) accept(l *vllm.Line) bool {
 		}
 		return ok && len(g.parts) < maxMessageLines
 	case modeMaybe, modeProcess:
+		if g.mode == modeMaybe && l.Header == "" && asyncioContext(l.Body) && len(g.parts) < maxMessageLines {
+			return true // "future: <Task ...>" under "Task exception was never retrieved"
+		}
 		if g.mode == modeMaybe && l.Header == "" &&
 			(strings.HasPrefix(l.Body, "Exception raised from ") || strings.HasPrefix(l.Body, "  what():  ")) {
 			g.mode = modeNative

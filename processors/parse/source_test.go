@@ -168,6 +168,36 @@ func TestNativeLibraryLinesDataset(t *testing.T) {
 	}
 }
 
+// TestUvicornServerLineDataset: uvicorn's own error line is vLLM's in a container named for vLLM
+// or whose lines were vLLM's, and its program's in any other (a FastAPI agent's, deer-flow's
+// "backend": code-index 21519577430).
+func TestUvicornServerLineDataset(t *testing.T) {
+	t.Parallel()
+	const asgi = "ERROR:    Exception in ASGI application"
+	const warning = "2025-09-02 13:01:55,500 - root - WARNING - Checkpoint saver is disabled, message not processed"
+	const vllmLine = "INFO 12-01 09:00:00 [api_server.py:1] vLLM API server version 0.11.0"
+	cases := []struct {
+		container string
+		lines     []string
+		want      string
+	}{
+		{"backend", []string{warning, asgi}, "generic.python"},
+		{"backend", []string{asgi}, "generic"},
+		{"vllm", []string{asgi}, "vllm.server"},
+		{"kserve-container", []string{vllmLine, asgi}, "vllm.server"},
+	}
+	for _, c := range cases {
+		out := runInPod(t, "p-0", c.container, c.lines)
+		last := out[len(out)-1]
+		if ds, _ := last.GetString(event.FieldDataset); ds != c.want {
+			t.Errorf("%s %q: dataset %q, want %q", c.container, c.lines, ds, c.want)
+		}
+		if lv, _ := last.GetString(event.FieldLogLevel); lv != "error" {
+			t.Errorf("%s: level %q, want error", c.container, lv)
+		}
+	}
+}
+
 // TestSourceDatasetLessons: what a parsed line teaches its source's later unrecognised lines. In
 // a vLLM container a bare "WARNING: " line (absl's, pip's) is vLLM's and teaches nothing else; a
 // GPU failure that a phrase attributed (nvidia-smi's in the pod) is gpu.driver, the lines after it
