@@ -32,9 +32,9 @@ const FieldThread = "process.thread.name"
 // Info registers the parser.
 var Info = parsers.Info{
 	Name:        "java",
-	Description: "log4j layouts of Java services (Apache Kafka's [%d] %p %m (%c), Strimzi's %d %p %m (%c) [%t]) and the Java exceptions under their records",
+	Description: "log4j layouts of Java services (Apache Kafka's [%d] %p %m (%c), Strimzi's %d %p %m (%c) [%t], its operator's %d %p %c{1}:%L - %m) and the Java exceptions under their records or alone",
 	New:         func(parsers.Options) parsers.Parser { return New() },
-	Fields: append(pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldErrorMsg, event.FieldErrorStack),
+	Fields: append(pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldErrorMsg, event.FieldErrorStack, event.FieldOriginLine),
 		parsers.Field{Name: event.FieldErrorType, Type: "keyword", Description: "Class of the Java exception a record carries (java.net.UnknownHostException)."},
 		parsers.Field{Name: FieldThread, Type: "keyword", Description: "Thread that wrote the record (Strimzi's [%t])."},
 	),
@@ -52,7 +52,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	first, rest, _ := strings.Cut(msg, "\n")
 	r, ok := Record(first)
 	if !ok {
-		return false
+		return uncaught(ev, first, rest)
 	}
 	pu.SetLocalTime(ev, r.Time)
 	if r.Logger != "" {
@@ -60,6 +60,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	}
 	if r.Thread != "" {
 		ev.SetString(FieldThread, r.Thread)
+	}
+	if r.Line > 0 {
+		ev.Set(event.FieldOriginLine, event.Int(r.Line))
 	}
 	ev.SetString(pu.FieldLogMessage, r.Msg)
 	if rest != "" {
@@ -71,6 +74,45 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	}
 	pu.Finish(ev, pu.DatasetOr(ev, ds), r.Level)
 	return true
+}
+
+// uncaught reads an exception printed with no record around it, as the parse processor joins it
+// with its frames: the JVM's "Exception in thread "main" java.lang.X: ..." on stderr, a Java
+// program's own print of one (Elasticsearch's launcher: "java.lang.IllegalStateException: failed
+// to obtain node locks, ..." then "Likely root cause: ..." and the frames). Only an exception
+// with frames under it is taken: a dotted class ending in Error is also Python's.
+func uncaught(ev *event.Event, first, rest string) bool {
+	line := first
+	if after, ok := strings.CutPrefix(first, `Exception in thread "`); ok {
+		_, line, ok = strings.Cut(after, `" `)
+		if !ok {
+			return false
+		}
+	}
+	typ, m, ok := ExceptionLine(line)
+	if !ok || !hasFrame(rest) {
+		return false
+	}
+	ev.SetString(event.FieldErrorType, typ)
+	if m != "" {
+		ev.SetString(event.FieldErrorMsg, m)
+	}
+	ev.SetString(pu.FieldLogMessage, first)
+	ev.SetString(event.FieldErrorStack, line+"\n"+rest)
+	pu.Finish(ev, pu.DatasetOr(ev, Dataset), pu.Error)
+	return true
+}
+
+// hasFrame reports whether s holds a Java frame line ("\tat java.base/...", "        at ...").
+func hasFrame(s string) bool {
+	for s != "" {
+		var l string
+		l, s, _ = strings.Cut(s, "\n")
+		if strings.HasPrefix(strings.TrimLeft(l, " \t"), "at ") && (l[0] == '\t' || l[0] == ' ') {
+			return true
+		}
+	}
+	return false
 }
 
 // exception reads the exception under a record: its first line "java.net.UnknownHostException:
@@ -90,9 +132,11 @@ func exception(ev *event.Event, rest string) {
 type Rec struct {
 	Time                       time.Time
 	Level, Msg, Logger, Thread string
+	Line                       int64 // the source line, in the Strimzi operator's layout
 }
 
-// Record reads the first line of a log4j record in Kafka's or Strimzi's layout.
+// Record reads the first line of a log4j record in Kafka's or Strimzi's layout, or the Strimzi
+// cluster operator's.
 func Record(s string) (Rec, bool) {
 	var r Rec
 	if len(s) < 30 {
@@ -101,6 +145,9 @@ func Record(s string) (Rec, bool) {
 	bracket := s[0] == '['
 	if bracket {
 		s = s[1:]
+	}
+	if !bracket && s[19] == ' ' {
+		return operatorRecord(s)
 	}
 	t, ok := stamp(s)
 	if !ok {
@@ -139,6 +186,34 @@ func Record(s string) (Rec, bool) {
 		return r, false // the logger is what tells log4j's layouts from others with a date and a level
 	}
 	r.Msg = s
+	return r, true
+}
+
+// operatorRecord reads the Strimzi cluster operator's log4j2 layout, "%d{yyyy-MM-dd HH:mm:ss}
+// %-5p %c{1}:%L - %m%n" (its log4j2.properties): the time to the second, the level, the class's
+// simple name and the source line, then the message:
+//
+//	2025-03-21 05:33:01 ERROR AbstractOperator:285 - Reconciliation #1(watch) Kafka(kafka/kafka-nonprod-logs): createOrUpdate failed
+func operatorRecord(s string) (Rec, bool) {
+	var r Rec
+	t, n, ok := pu.RFC3339(s[:19])
+	if !ok || n != 19 || s[10] != ' ' {
+		return r, false
+	}
+	word, after, ok := strings.Cut(strings.TrimLeft(s[19:], " "), " ")
+	if !ok {
+		return r, false
+	}
+	if r.Level = level(word); r.Level == "" {
+		return r, false
+	}
+	loc, msg, ok := strings.Cut(strings.TrimLeft(after, " "), " - ")
+	class, line, ok2 := strings.Cut(loc, ":")
+	n2, ok3 := pu.Atoi(line)
+	if !ok || !ok2 || !ok3 || class == "" || class[0] < 'A' || class[0] > 'Z' || !className("x."+class) {
+		return r, false
+	}
+	r.Time, r.Logger, r.Line, r.Msg = t, class, n2, msg
 	return r, true
 }
 

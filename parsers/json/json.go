@@ -84,6 +84,11 @@ func (p *Parser) Finish(ev *event.Event, rec Record, dataset string) {
 	if dataset == "" {
 		dataset = rec.dataset
 	}
+	if rec.dataset == "deprecation.elasticsearch" && rec.Level == pu.Critical {
+		// Elasticsearch's deprecation logger's CRITICAL (between WARN and ERROR) says a
+		// feature in use goes in the next major version: a warning, not a failure
+		rec.Level = pu.Warning
+	}
 	if dataset == "" && rec.tracing {
 		dataset = tracing.Dataset // the same program's lines in tracing's text layout
 	}
@@ -446,7 +451,14 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		}
 		ev.Set(event.FieldOriginLine, event.Int(int64(v.Num)))
 	case "process":
-		// Python's LogRecord.process, the pid
+		// Python's LogRecord.process, the pid; ECS's object (Kibana's {"pid":2271,"uptime":14.6}),
+		// whose other members stay in log.fields
+		if v.IsObject() {
+			if pid := v.Get("pid"); pid.Type == gjson.Number && pid.Num > 0 && pid.Num == float64(int64(pid.Num)) {
+				ev.Set(event.FieldProcessPID, event.Int(int64(pid.Num)))
+			}
+			return false
+		}
 		if v.Type != gjson.Number || v.Num <= 0 || v.Num != float64(int64(v.Num)) {
 			return false
 		}

@@ -19,7 +19,7 @@ import (
 // javaRecordStart reports whether body is a log4j record at warning or worse (java.Record's
 // layouts), or the JVM's report of an uncaught exception.
 func javaRecordStart(body string) bool {
-	if strings.HasPrefix(body, `Exception in thread "`) {
+	if strings.HasPrefix(body, `Exception in thread "`) || javaException(body) {
 		return true
 	}
 	if len(body) > 8 && body[0] == '[' {
@@ -40,6 +40,25 @@ func javaRecordStart(body string) bool {
 	return ok && r.Level != "info" && r.Level != "debug"
 }
 
+// javaException reports whether body is a Java exception's first line printed alone (a
+// program's own print of an uncaught exception: Elasticsearch's launcher, a Kafka broker's
+// CompletionException): a class of a Java package, not a Python module's.
+func javaException(body string) bool {
+	if len(body) < 12 || body[0] < 'a' || body[0] > 'z' {
+		return false
+	}
+	typ, _, ok := java.ExceptionLine(body)
+	if !ok {
+		return false
+	}
+	for _, p := range [...]string{"java.", "javax.", "jakarta.", "org.", "io.", "com.", "kafka.", "scala."} {
+		if strings.HasPrefix(typ, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // javaStackAccept reports whether body continues a Java record's exception: the exception's
 // first line (only right after the record), a frame, a cause, a suppressed exception, or a
 // line indented by a tab (a multi-line message's).
@@ -49,7 +68,10 @@ func javaStackAccept(body string, first bool) bool {
 		return false
 	case body[0] == '\t', strings.HasPrefix(body, "    at "):
 		return true
-	case strings.HasPrefix(body, "Caused by: "), strings.HasPrefix(body, "Suppressed: "):
+	case body[0] == ' ' && strings.HasPrefix(strings.TrimLeft(body, " "), "at "):
+		return true // "        at scala.Predef$.require(...)": a JVM's frames indented by spaces
+	case strings.HasPrefix(body, "Caused by: "), strings.HasPrefix(body, "Suppressed: "),
+		strings.HasPrefix(body, "Likely root cause: "): // Elasticsearch's launcher's
 		return true
 	case body[0] >= '0' && body[0] <= '9':
 		// a numbered native frame: "1       0x7f2d2e81e045 /opt/.../libtriton_tensorrtllm.so(+0x36045) [0x...]"
