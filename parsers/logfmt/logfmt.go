@@ -57,7 +57,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		return false
 	}
 	switch s[0] {
-	case 't', 'l', 'm':
+	case 't', 'l', 'm', 'c':
 		if !startsWithKey(s) {
 			return false
 		}
@@ -150,8 +150,10 @@ func startsWithKey(s string) bool {
 			return true
 		}
 	}
-	// Grafana's logger first: a level or message must follow, or the pairs are not a log line's
-	return strings.HasPrefix(s, "logger=") && (strings.Contains(s, " level=") || strings.Contains(s, " msg="))
+	// Grafana's logger first, or go-kit's caller when no time is logged (Prometheus's exporters):
+	// a level or message must follow, or the pairs are not a log line's
+	return (strings.HasPrefix(s, "logger=") || strings.HasPrefix(s, "caller=")) &&
+		(strings.Contains(s, " level=") || strings.Contains(s, " msg="))
 }
 
 // pairs sets the fields of an all-logfmt line: strict logfmt, or else logrus with DisableQuote,

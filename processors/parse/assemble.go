@@ -633,7 +633,21 @@ func (g *group) accept(l *vllm.Line) bool {
 	case modeKernel:
 		return kernelReportAccept(l)
 	case modeJava:
-		return l.Header == "" && javaStackAccept(l.Body, len(g.parts) == 0)
+		if l.Header != "" {
+			return false
+		}
+		if len(g.parts) == 0 && l.Body == "{" {
+			g.msg = jsonBody // Kibana's "Authentication attempt failed:" and the error's JSON under it
+			return true
+		}
+		if g.msg == jsonBody {
+			if l.Body == "}" {
+				g.mode = modeDone
+				return true
+			}
+			return len(l.Body) > 1 && l.Body[0] == ' ' && len(g.parts) < maxMessageLines
+		}
+		return javaStackAccept(l.Body, len(g.parts) == 0)
 	case modeOOM:
 		ok, done := oomReportAccept(l)
 		if done {

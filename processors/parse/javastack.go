@@ -16,6 +16,10 @@ import (
 // ("\tRoot causes:"), TensorRT-LLM's errors with their numbered native frames
 // ("1       0x7f2d2e81e045 /opt/tritonserver/backends/tensorrtllm/libtriton_tensorrtllm.so(+0x36045) [0x...]").
 
+// jsonBody is a Java or tagged group's state (group.msg) inside a pretty-printed JSON object
+// its record's message goes on with, up to the "}" that closes it at the start of a line.
+const jsonBody = 1
+
 // javaRecordStart reports whether body is a log4j record at warning or worse (java.Record's
 // layouts), or the JVM's report of an uncaught exception.
 func javaRecordStart(body string) bool {
