@@ -280,7 +280,7 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 			return false
 		}
 		rec.Level = l
-	case "ts", "time", "timestamp", "@timestamp", "t", "asctime":
+	case "ts", "time", "timestamp", "@timestamp", "t", "asctime", "timeMillis":
 		// the first time the line gives is its own: a later "time" may be a duration
 		// (KServe's InferenceGraph router: "ts":"2026-01-23T18:12:50+09:00", ..., "time":0.000271917)
 		t, ok := timeOf(v)
@@ -306,7 +306,7 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		}
 		rec.Logger = v.Str
 		ev.SetString(event.FieldLogLogger, v.Str)
-	case "logger", "logger_name":
+	case "logger", "logger_name", "loggerName": // loggerName: log4j2's JsonLayout (Logstash's)
 		if v.Type != gjson.String {
 			return false
 		}
@@ -339,6 +339,20 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 			return false
 		}
 		rec.dataset = v.Str
+	case "logEvent":
+		// log4j2's JsonLayout in Logstash: {"level":...,"loggerName":...,"logEvent":{"message":...,
+		// the event's own fields}}: the message is the record's; the rest stay in log.fields
+		if m := v.Get("message"); v.IsObject() && m.Type == gjson.String && !rec.Msg {
+			ev.SetString(pu.FieldLogMessage, m.Str)
+			rec.Msg = true
+		}
+		return false
+	case "thread":
+		// log4j2's JsonLayout: the thread's name
+		if v.Type != gjson.String || rec.Logger == "" {
+			return false
+		}
+		ev.SetString("process.thread.name", v.Str)
 	case "service.name", "process.thread.name":
 		if v.Type != gjson.String {
 			return false

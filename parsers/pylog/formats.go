@@ -104,13 +104,26 @@ func (r *rec) dated(s string) bool {
 			r.logger, rest = name, msg
 		}
 	}
-	if comp, msg, ok := bentoComponent(rest); ok {
+	if loc, msg, ok := strings.Cut(rest, ") | "); ok && piped && strings.HasPrefix(loc, "(") && r.goOrigin(loc[1:]) {
+		// the Datadog agent's "2025-09-23 19:05:49 UTC | CORE | ERROR | (pkg/x/file.go:35 in Func) | msg"
+		rest = msg
+	} else if comp, msg, ok := bentoComponent(rest); ok {
 		r.component, rest = comp, msg
 	} else if name, msg, ok := strings.Cut(rest, " - "); ok && bracketed && k == 0 && IsLoggerName(name) {
 		// "%(asctime)s [%(levelname)s] %(name)s - %(message)s"
 		r.logger, rest = name, msg
 	}
 	r.body(rest)
+	return true
+}
+
+// goOrigin reads a Go program's "file.go:35 in Func" into the origin.
+func (r *rec) goOrigin(s string) bool {
+	loc, fn, ok := strings.Cut(s, " in ")
+	if !ok || !strings.Contains(loc, ".go:") || strings.IndexByte(fn, ' ') >= 0 || !r.origin(loc) {
+		return false
+	}
+	r.fn = fn
 	return true
 }
 

@@ -8,7 +8,9 @@
 // CoreDNS's log plugin ("[LEVEL] plugin/<name>: message"), TensorRT-LLM's logger
 // ("[TensorRT-LLM][LEVEL] message") and Kibana's default console layout
 // ("[%date][%level][%logger] %message"); Calico's felix ("date [LEVEL][pid] file.go line: msg");
-// and a launcher's "ERROR: message" (Elasticsearch's).
+// the node's log shippers' own lines (Logstash's "[%d][%-5p][%c][pipeline] %m", Fluent Bit's
+// "[date] [ level] [component] %m", Fluentd's "date zone [level]: %m"); and a launcher's
+// "ERROR: message" (Elasticsearch's).
 // The dataset is the writing container's when it is part
 // of the GPU stack, else generic.tagged.
 package tagged
@@ -29,10 +31,11 @@ const Dataset = "generic.tagged"
 // Info registers the parser.
 var Info = parsers.Info{
 	Name:        "tagged",
-	Description: "lines that open with a bracketed level tag: CoreDNS ([ERROR] plugin/errors: ...), TensorRT-LLM ([TensorRT-LLM][ERROR] ...), Kibana's console layout ([date][LEVEL][logger] ...)",
+	Description: "lines that open with a bracketed level tag: CoreDNS ([ERROR] plugin/errors: ...), TensorRT-LLM ([TensorRT-LLM][ERROR] ...), Kibana's console layout ([date][LEVEL][logger] ...), Logstash's, Fluent Bit's and Fluentd's own lines",
 	New:         func(parsers.Options) parsers.Parser { return New() },
-	Fields: pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldErrorMsg, event.FieldErrorStack,
-		event.FieldProcessPID, event.FieldOriginFile, event.FieldOriginLine),
+	Fields: append(pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldErrorMsg, event.FieldErrorStack,
+		event.FieldProcessPID, event.FieldOriginFile, event.FieldOriginLine, pu.FieldLogFields),
+		parsers.Field{Name: event.FieldErrorType, Type: "keyword", Description: "Class of the error a line names (Fluentd's error_class=)."}),
 }
 
 // Parser parses tagged lines. It is stateless and safe for concurrent use.
@@ -51,6 +54,8 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	var r Line
 	if first[0] == '2' && multus(first, &r) {
 		// its time has its zone: r.Time
+	} else if (first[0] == '2' || first[0] == ' ') && fluentd(strings.TrimLeft(first, " "), &r) {
+		// its time has its zone: r.Time (a backtrace's lines repeat the header, indented)
 	} else if first[0] == '2' && felix(first, &r) {
 		pu.SetLocalTime(ev, r.Time)
 		ev.Set(event.FieldProcessPID, event.Int(r.pid))
@@ -88,7 +93,16 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		ev.SetString(event.FieldLogLogger, r.Logger)
 	}
 	ev.SetString(pu.FieldLogMessage, r.Msg)
-	if r.Level == pu.Error || r.Level == pu.Critical {
+	for _, f := range r.fields {
+		ev.SetString(pu.FieldLogFields+"."+f[0], f[1])
+	}
+	if r.errType != "" {
+		ev.SetString(event.FieldErrorType, r.errType)
+		if r.errMsg != "" {
+			ev.SetString(event.FieldErrorMsg, r.errMsg)
+		}
+	}
+	if (r.Level == pu.Error || r.Level == pu.Critical) && !ev.Has(event.FieldErrorMsg) {
 		ev.SetString(event.FieldErrorMsg, r.Msg)
 		switch k := vllm.Classify(r.Msg); k {
 		case "cuda_oom", "cuda_error", "nccl":
@@ -109,6 +123,8 @@ type Line struct {
 	Level, Logger, Msg string
 	pid, line          int64 // Calico's
 	file               string
+	fields             [][2]string // Logstash's pipeline and plugin, Fluentd's worker: log.fields
+	errType, errMsg    string      // Fluentd's error_class= and error=
 }
 
 // felix reads Calico's (felix, calico-node) "2024-03-15 00:46:36.131 [INFO][68]
@@ -165,6 +181,12 @@ func Read(s string, r *Line) bool {
 	if len(tag) == 19 && tag[2] == '/' && tag[5] == '/' && tag[10] == '-' {
 		return trtLogger(tag, rest, r)
 	}
+	if len(tag) == 19 && tag[4] == '/' && tag[7] == '/' && tag[10] == ' ' {
+		return fluentBit(tag, rest, r)
+	}
+	if t, n, ok := pu.RFC3339(tag); ok && n == len(tag) && !pu.Zoned(tag) && strings.IndexByte(tag, ',') > 0 {
+		return logstash(t, rest, r)
+	}
 	if t, n, ok := pu.RFC3339(tag); ok && n == len(tag) && pu.Zoned(tag) {
 		// Kibana: "[date][LEVEL][logger] message"
 		lvTag, rest, ok := next(rest)
@@ -195,6 +217,129 @@ func Read(s string, r *Line) bool {
 		return false
 	}
 	r.Level, r.Logger, r.Msg = lv, tag, rest[1:]
+	return true
+}
+
+// fluentBit reads Fluent Bit's own lines (src/flb_log.c): "[2024/04/23 09:22:48] [ warn]
+// [engine] failed to flush chunk ...": the writer's local time, the level in lower case padded to
+// five, the component ("engine", "output:es:es.0", "filter:kubernetes:kubernetes.0") as the logger.
+func fluentBit(stamp, rest string, r *Line) bool {
+	t, n, ok := pu.StdLog(stamp)
+	if !ok || n != len(stamp) || !strings.HasPrefix(rest, " [") {
+		return false
+	}
+	lvTag, rest, ok := next(rest[1:])
+	if !ok {
+		return false
+	}
+	switch strings.TrimLeft(lvTag, " ") {
+	case "trace", "debug":
+		r.Level = pu.Debug
+	case "info":
+		r.Level = pu.Info
+	case "warn":
+		r.Level = pu.Warning
+	case "error":
+		r.Level = pu.Error
+	default:
+		return false
+	}
+	if comp, after, ok := next(strings.TrimPrefix(rest, " ")); ok && strings.IndexByte(comp, ' ') < 0 {
+		r.Logger, rest = comp, after
+	}
+	r.Time, r.Local, r.Msg = t, true, strings.TrimPrefix(rest, " ")
+	return true
+}
+
+// logstash reads Logstash's default layout (config/log4j2.properties:
+// "[%d{ISO8601}][%-5p][%-25c]%notEmpty{[%X{pipeline.id}]}%notEmpty{[%X{plugin.id}]} %m"):
+// "[2024-06-21T22:16:00,584][WARN ][logstash.outputs.elasticsearch][main] Could not index event
+// ...". The time has no zone; the logger is padded; the pipeline and plugin ids go to
+// log.fields.
+func logstash(t time.Time, rest string, r *Line) bool {
+	lvTag, rest, ok := next(rest)
+	if !ok {
+		return false
+	}
+	lv, ok := level(strings.TrimRight(lvTag, " "))
+	if !ok {
+		return false
+	}
+	logger, rest, ok := next(rest)
+	if logger = strings.TrimRight(logger, " "); !ok || logger == "" || strings.IndexByte(logger, ' ') >= 0 {
+		return false
+	}
+	for _, key := range [...]string{"pipeline_id", "plugin_id"} {
+		end := strings.IndexByte(rest[:min(len(rest), 160)], ']') // a plugin's id is a 64-digit hash or a name
+		if len(rest) < 3 || rest[0] != '[' || end < 2 || strings.IndexByte(rest[1:end], ' ') >= 0 {
+			break
+		}
+		r.fields = append(r.fields, [2]string{key, rest[1:end]})
+		rest = rest[end+1:]
+	}
+	if !strings.HasPrefix(rest, " ") {
+		return false
+	}
+	r.Time, r.Local, r.Level, r.Logger, r.Msg = t, true, lv, logger, rest[1:]
+	return true
+}
+
+// fluentd reads Fluentd's own lines: "2022-01-26 20:11:14 +0100 [warn]: #0 failed to flush the
+// buffer. retry_times=1 ... error_class=Fluent::Plugin::ForwardOutput::NoNodesAvailable error="no
+// nodes are available"": the time with its zone, the level in lower case, the worker ("#0"), the
+// message; error_class= and error= name the failure.
+func fluentd(s string, r *Line) bool {
+	t, n, ok := pu.RFC3339(s)
+	if !ok || n != 19 || len(s) < 30 || s[19] != ' ' || (s[20] != '+' && s[20] != '-') {
+		return false
+	}
+	z, _, ok := pu.RFC3339(s[:19] + s[20:25])
+	if !ok {
+		return false
+	}
+	rest := s[25:]
+	if !strings.HasPrefix(rest, " [") {
+		return false
+	}
+	end := strings.Index(rest, "]: ")
+	if end < 0 || end > 10 {
+		return false
+	}
+	switch rest[2:end] {
+	case "trace", "debug":
+		r.Level = pu.Debug
+	case "info":
+		r.Level = pu.Info
+	case "warn":
+		r.Level = pu.Warning
+	case "error":
+		r.Level = pu.Error
+	case "fatal":
+		r.Level = pu.Critical
+	default:
+		return false
+	}
+	_ = t
+	msg := rest[end+3:]
+	if w, after, ok := strings.Cut(msg, " "); ok && len(w) > 1 && w[0] == '#' {
+		if _, isNum := pu.Atoi(w[1:]); isNum {
+			r.fields = append(r.fields, [2]string{"worker", w[1:]})
+			msg = after
+		}
+	}
+	if id, after, ok := next(msg); ok && id != "" && strings.IndexByte(id, ' ') < 0 && strings.HasPrefix(after, " ") {
+		r.Logger, msg = id, after[1:] // the plugin's @id: "[elasticsearch] failed to flush the buffer."
+	}
+	if i := strings.Index(msg, " error_class="); i > 0 {
+		cls, after, _ := strings.Cut(msg[i+len(" error_class="):], " ")
+		r.errType = cls
+		if e, ok := strings.CutPrefix(after, `error="`); ok {
+			if j := strings.IndexByte(e, '"'); j >= 0 {
+				r.errMsg = e[:j]
+			}
+		}
+	}
+	r.Time, r.Msg = z, msg
 	return true
 }
 

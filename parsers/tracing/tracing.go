@@ -35,7 +35,7 @@ var Info = parsers.Info{
 	Description: "Rust tracing-subscriber lines (NVIDIA Dynamo, vLLM's Rust router, text-generation-inference)",
 	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields: append(pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldOriginFile, event.FieldOriginLine,
-		pu.FieldLogFields),
+		pu.FieldLogFields, event.FieldErrorMsg),
 		pu.Field(FieldRequestID), pu.Field(pu.FieldVLLMRequestID),
 		uvicorn.Field(uvicorn.FieldMethod), uvicorn.Field(uvicorn.FieldURLPath), uvicorn.Field(uvicorn.FieldURLQuery),
 		uvicorn.Field(event.FieldHTTPStatus)),
@@ -200,8 +200,8 @@ func fileLine(s string) (string, int64, bool) {
 func fields(ev *event.Event, spans, msg string) {
 	for _, src := range [2]string{spans, msg} {
 		id := value(src, "request_id=")
-		if id == "" || ev.Has(FieldRequestID) || ev.Has(pu.FieldVLLMRequestID) {
-			continue
+		if _, counter := pu.Atoi(id); id == "" || counter || ev.Has(FieldRequestID) || ev.Has(pu.FieldVLLMRequestID) {
+			continue // a number is a program's own counter (Vector's "request{request_id=1}"), no request's id
 		}
 		if vid, ok := vllm.ServerRequestID(id); ok && src == msg {
 			// an event's own field naming vLLM's id for the request (Dynamo's KV block manager
@@ -227,6 +227,9 @@ func fields(ev *event.Event, spans, msg string) {
 		if query != "" {
 			ev.SetString(uvicorn.FieldURLQuery, query)
 		}
+	}
+	if e := errorValue(msg); e != "" {
+		ev.SetString(event.FieldErrorMsg, e) // "Retrying after error. error=error trying to connect: ..." (Vector's)
 	}
 	if st := value(msg, "status="); len(st) >= 3 {
 		if code, ok := pu.Atoi(st[:3]); ok && code >= 100 && code <= 599 {
@@ -260,4 +263,38 @@ func value(s, key string) string {
 		v = v[:end]
 	}
 	return v
+}
+
+// errorValue returns the value of an event's error= (or err=) field: quoted, or, as tracing
+// writes a Display value, up to the next " key=" field or the end of the line.
+func errorValue(msg string) string {
+	for _, key := range [...]string{" error=", " err="} {
+		i := strings.Index(msg, key)
+		if i < 0 {
+			continue
+		}
+		v := msg[i+len(key):]
+		if strings.HasPrefix(v, `"`) {
+			if end := strings.IndexByte(v[1:], '"'); end >= 0 {
+				return v[1 : 1+end]
+			}
+			return ""
+		}
+		for j := strings.IndexByte(v, ' '); j >= 0; {
+			k := j + 1
+			for k < len(v) && (v[k] >= 'a' && v[k] <= 'z' || v[k] == '_') {
+				k++
+			}
+			if k > j+1 && k < len(v) && v[k] == '=' {
+				return v[:j]
+			}
+			next := strings.IndexByte(v[j+1:], ' ')
+			if next < 0 {
+				break
+			}
+			j += 1 + next
+		}
+		return v
+	}
+	return ""
 }

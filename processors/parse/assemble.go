@@ -65,6 +65,7 @@ const (
 	modeOpenRecord        // a LiteLLM record, whose message goes on over lines without its header (liteLLMAccept)
 	modeGlogStack         // a fatal glog record or an XLA internal error, and the stack printed under it (klogvalue.go)
 	modeNativeMsg         // the BFC allocator's statistics, TensorFlow's CPU notice: a message over lines (klogvalue.go)
+	modeFluentd           // a Fluentd warning or error and its Ruby backtrace, whose lines repeat its time indented (javastack.go)
 )
 
 // torchWarning reports whether b is torch's C++ warning ("[W530 17:23:59.243033714
@@ -262,6 +263,8 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 			}
 		case modeRayCore:
 			g.header = sl.Daemon // the prefix its further lines carry
+		case modeFluentd:
+			g.header = "  " + sl.Body[:len("2022-01-26 20:11:14 +0100")] // what its backtrace's lines repeat
 		case modeMaybe:
 			g.msg = vllm.MessageState(sl.Body, vllm.MessageClosed)
 			g.native = sl.Header == "" && vllm.IsNativeErrorStart(sl.Body)
@@ -462,6 +465,9 @@ func startMode(l *vllm.Line) (int, bool) {
 		}
 		if nativeMessageStart(l.Body) {
 			return modeNativeMsg, true
+		}
+		if fluentdRecordStart(l.Body) {
+			return modeFluentd, true
 		}
 		if klogValueStart(l) {
 			return modeKlogVal, true
@@ -674,6 +680,8 @@ func (g *group) accept(l *vllm.Line) bool {
 		return l.Header == "" && aerAccept(l.Body, g.header)
 	case modeKlogMsg:
 		return klogMessageAccept(l)
+	case modeFluentd:
+		return l.Header == "" && strings.HasPrefix(l.Body, g.header) && len(g.parts) < maxMessageLines
 	case modeNativeMsg:
 		return nativeMessageAccept(l) && len(g.parts) < maxMessageLines
 	case modeGlogStack:

@@ -88,3 +88,18 @@ func javaStackAccept(body string, first bool) bool {
 	}
 	return false
 }
+
+// fluentdRecordStart reports whether body is a Fluentd warning or error ("2022-01-26 20:11:14
+// +0100 [warn]: #0 failed to flush the buffer. ... error_class=... error=\"...\""), under which
+// Fluentd prints the error's Ruby backtrace, each line indented by two spaces and repeating the
+// record's time and level ("  2022-01-26 20:11:14 +0100 [warn]: #0 /path/output.rb:1179:in
+// `try_flush'").
+func fluentdRecordStart(body string) bool {
+	const stamp = len("2022-01-26 20:11:14 +0100")
+	if len(body) < stamp+10 || body[0] != '2' || body[4] != '-' || body[10] != ' ' || body[19] != ' ' ||
+		(body[20] != '+' && body[20] != '-') {
+		return false
+	}
+	rest := body[stamp:]
+	return strings.HasPrefix(rest, " [warn]: ") || strings.HasPrefix(rest, " [error]: ") || strings.HasPrefix(rest, " [fatal]: ")
+}
