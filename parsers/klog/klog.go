@@ -272,8 +272,13 @@ func body(ev *event.Event, b string) string {
 					if !multi {
 						continue // a value whose lines were not delivered with it
 					}
-					// the last value spans the lines the parse processor grouped after it
-					v, multi = multilineValue(more), false
+					// the value spans the lines the parse processor grouped after it; the pairs
+					// after its " >" go on (kube-proxy's ` > ipFamily="IPv6"`)
+					val, tail := valueLines(more)
+					v, multi = multilineValue(val), false
+					if tail != "" {
+						kv = pu.NewKV(tail)
+					}
 				}
 				switch k {
 				case "err":
@@ -466,6 +471,26 @@ func syncFailure(ev *event.Event, v string) {
 		ev.SetString(pu.FieldLogFields+".containerName", target)
 	}
 	ev.SetString(FieldEventReason, reason)
+}
+
+// valueLines splits what follows a "key=<" into the value's lines, up to the line that closes it
+// (" >"), and the pairs klog writes after the close on that line (" > ipFamily=\"IPv4\"").
+func valueLines(s string) (value, tail string) {
+	for i := 0; i < len(s); {
+		end := strings.IndexByte(s[i:], '\n')
+		line := s[i:]
+		if end >= 0 {
+			line = s[i : i+end]
+		}
+		if after, ok := strings.CutPrefix(line, " > "); ok {
+			return s[:i], after
+		}
+		if end < 0 {
+			break
+		}
+		i += end + 1
+	}
+	return s, ""
 }
 
 // multilineValue reads klog's multi-line value: lines indented with a tab, closed by " >".

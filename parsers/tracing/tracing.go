@@ -12,6 +12,7 @@ package tracing
 
 import (
 	"strings"
+	"time"
 
 	"github.com/sluice-dev/sluice/parsers"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
@@ -51,14 +52,32 @@ func New() *Parser { return &Parser{} }
 // message.
 func (p *Parser) Parse(ev *event.Event) bool {
 	s := ev.Message()
-	if len(s) < 30 || s[0] < '1' || s[0] > '2' {
+	if len(s) < 30 || (s[0] < '1' || s[0] > '2') && s[0] != '[' {
 		return false
 	}
-	t, n, ok := pu.RFC3339(s)
-	if !ok || n+7 > len(s) || s[n] != ' ' {
-		return false
+	var t time.Time
+	var rest, stamp string
+	if s[0] == '[' {
+		// tracing's uptime timer, Linkerd's proxy: "[951475.788267s]  WARN ThreadId(01)
+		// linkerd_reconnect: Failed to connect error=Connection refused (os error 111)": seconds
+		// since the start, no time of day (the runtime's time stays)
+		end := strings.IndexByte(s[:min(len(s), 24)], ']')
+		if end < 4 || s[end-1] != 's' || end+2 >= len(s) || s[end+1] != ' ' {
+			return false
+		}
+		if _, ok := pu.Epoch(strings.TrimLeft(s[1:end-1], " ")); !ok {
+			return false
+		}
+		rest = s[end+2:]
+	} else {
+		var n int
+		var ok bool
+		t, n, ok = pu.RFC3339(s)
+		if !ok || n+7 > len(s) || s[n] != ' ' {
+			return false
+		}
+		rest, stamp = s[n+1:], s[:n]
 	}
-	rest := s[n+1:]
 	padded := rest[0] == ' '
 	if padded {
 		rest = rest[1:] // " INFO", " WARN": right-aligned
@@ -68,11 +87,21 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if !ok || level == "" || len(lv) == 4 && !padded {
 		return false // a four-letter level tracing writes right-aligned in five columns
 	}
+	if after, ok := strings.CutPrefix(rest, "ThreadId("); ok {
+		// with_thread_ids: "ThreadId(01) " before the spans
+		end := strings.IndexByte(after[:min(len(after), 12)], ')')
+		if end < 1 || end+1 >= len(after) || after[end+1] != ' ' {
+			return false
+		}
+		rest = after[end+2:]
+	}
 	spans, target, file, line, msg := prefix(rest)
 	if target == "" {
 		return false
 	}
-	pu.SetStamp(ev, t, s[:n])
+	if stamp != "" {
+		pu.SetStamp(ev, t, stamp)
+	}
 	ev.SetString(event.FieldLogLogger, target)
 	if file != "" {
 		ev.SetString(event.FieldOriginFile, file)

@@ -22,7 +22,7 @@ func klogValueAccept(l *vllm.Line) (ok, done bool) {
 	switch {
 	case l.Header != "":
 		return false, false
-	case b == " >" || b == ">":
+	case b == " >" || b == ">" || strings.HasPrefix(b, " > "): // the pairs after the value go on: " > ipFamily=\"IPv6\""
 		return true, true
 	case len(b) > 0 && b[0] == '\t':
 		return true, false
