@@ -97,6 +97,14 @@ func SetField(ev *event.Event, key string, v event.Value) {
 		ev.Set(event.FieldErrorStack, v)
 	case "logger", "component":
 		ev.Set(event.FieldLogLogger, v)
+	case "subsys":
+		// Cilium's subsystem (logrus's subsys=daemon, subsys=k8s-watcher), when nothing named
+		// the logger
+		if ev.Has(event.FieldLogLogger) {
+			ev.Set(FieldLogFields+"."+key, v)
+		} else {
+			ev.Set(event.FieldLogLogger, v)
+		}
 	case "func":
 		ev.Set(FieldOriginFunc, v)
 	default:
