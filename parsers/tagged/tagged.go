@@ -289,11 +289,11 @@ func logstash(t time.Time, rest string, r *Line) bool {
 // nodes are available"": the time with its zone, the level in lower case, the worker ("#0"), the
 // message; error_class= and error= name the failure.
 func fluentd(s string, r *Line) bool {
-	t, n, ok := pu.RFC3339(s)
+	_, n, ok := pu.RFC3339(s)
 	if !ok || n != 19 || len(s) < 30 || s[19] != ' ' || (s[20] != '+' && s[20] != '-') {
 		return false
 	}
-	z, _, ok := pu.RFC3339(s[:19] + s[20:25])
+	z, _, ok := pu.RFC3339(s[:19] + s[20:25]) // the zone after a space: "+0100"
 	if !ok {
 		return false
 	}
@@ -319,7 +319,6 @@ func fluentd(s string, r *Line) bool {
 	default:
 		return false
 	}
-	_ = t
 	msg := rest[end+3:]
 	if w, after, ok := strings.Cut(msg, " "); ok && len(w) > 1 && w[0] == '#' {
 		if _, isNum := pu.Atoi(w[1:]); isNum {
