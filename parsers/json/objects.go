@@ -77,6 +77,11 @@ func aboutObject(ev *event.Event, logged bool, node string) {
 		return s
 	}
 	kind, ns, name := "pod", get("Pod.namespace"), get("Pod.name")
+	if name == "" {
+		// klog.KObj under a lower-case key: the GPU operator's upgrade library's
+		// "pod":{"namespace":"gpu-operator","name":"nvidia-gpu-driver-..."}
+		ns, name = get("pod.namespace"), get("pod.name")
+	}
 	if k := get("controllerKind"); name == "" && k != "" && !strings.ContainsAny(k, ".") {
 		// controller-runtime's reconciled object of any kind, under its kind: "controllerKind":
 		// "LLMInferenceService", "LLMInferenceService": {"name": ..., "namespace": ...}

@@ -382,6 +382,11 @@ func loggedEventObject(ev *event.Event, object string) {
 	if r, _ := ev.GetString(pu.FieldLogFields + ".reason"); r != "" {
 		ev.SetString(pu.FieldEventReason, r)
 	}
+	if m, _ := ev.GetString(pu.FieldLogFields + ".message"); m != "" {
+		// the event's own text is what the line says ("Event occurred" says nothing), as in
+		// the older Event(v1.ObjectReference{...}) form; the pair stays in log.fields
+		ev.SetString(pu.FieldLogMessage, m)
+	}
 }
 
 // volumePod reads the pod the kubelet's unstructured volume messages name, `pod "name" (UID:

@@ -38,7 +38,7 @@ var Info = parsers.Info{
 	Description: "plain output of the GPU driver, driver manager and validator containers, Go std-log lines and Go panics",
 	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields: append(append(pu.Fields(pu.FieldLogMessage, event.FieldErrorMsg, event.FieldErrorStack, event.FieldLogLogger,
-		event.FieldProcessPID, pu.FieldOrchResourceType, pu.FieldOrchResourceName),
+		event.FieldProcessPID, pu.FieldOrchNamespace, pu.FieldOrchResourceType, pu.FieldOrchResourceName),
 		parsers.Field{Name: FieldCommand, Type: "wildcard", Description: "Command of a shell trace line (set -x)."},
 		parsers.Field{Name: nvidia_xid.FieldUUID, Type: "keyword", Description: "GPU UUID (GPU-...)."},
 		parsers.Field{Name: nvidia_xid.FieldPCIBusID, Type: "keyword", Description: "PCI address of the GPU NVML could not reach (nvidia-smi's Unable to determine the device handle), as 0000:3b:00."},
@@ -264,6 +264,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		level = lv // the device plugin before v0.12 logged its health check with Go's log
 	}
 	nvidia_xid.DevicePluginUnhealthy(ev, text)
+	if drainPod(ev, text) && level == pu.Error && strings.Contains(text, " (will retry after ") {
+		level = pu.Warning // kubectl's drain retries: the eviction waits on a disruption budget
+	}
 	if strings.HasPrefix(text, "Unable to determine the device handle for GPU") || strings.Contains(text, "infoROM is corrupted at gpu ") {
 		// the GPU NVML lost; nvidia-smi's "WARNING: infoROM is corrupted at gpu 0000:0B:00.0"
 		// (its exit code 14, which fails the validator: the GPU is to be replaced)
@@ -286,6 +289,37 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		ev.SetString(event.FieldErrorMsg, text) // "modprobe: ERROR: could not insert 'nvidia_peermem': Invalid argument"
 	}
 	pu.Finish(ev, dataset, level)
+	return true
+}
+
+// drainPod reads the pod a drain's line names into orchestrator.*: the GPU operator's upgrade
+// controller and k8s-driver-manager drain a node with kubectl's drain library, which prints
+// "evicting pod NS/NAME", "pod/NAME evicted" and `error when evicting pods/"NAME" -n "NS" (will
+// retry after 5s): ...`, so that the lines about the GPU pod that went away are found with it.
+func drainPod(ev *event.Event, text string) bool {
+	switch {
+	case strings.HasPrefix(text, "evicting pod "):
+		ns, name, ok := strings.Cut(text[len("evicting pod "):], "/")
+		if !ok || name == "" || strings.IndexByte(name, ' ') >= 0 {
+			return false
+		}
+		pu.SetObject(ev, "pod", ns, name)
+	case strings.HasPrefix(text, "pod/") && strings.HasSuffix(text, " evicted"):
+		name := text[len("pod/") : len(text)-len(" evicted")]
+		if name == "" || strings.IndexByte(name, ' ') >= 0 {
+			return false
+		}
+		pu.SetObject(ev, "pod", "", name)
+	case strings.HasPrefix(text, `error when evicting pods/"`):
+		name, rest, ok := strings.Cut(text[len(`error when evicting pods/"`):], `" -n "`)
+		ns, _, ok2 := strings.Cut(rest, `"`)
+		if !ok || !ok2 || name == "" {
+			return false
+		}
+		pu.SetObject(ev, "pod", ns, name)
+	default:
+		return false
+	}
 	return true
 }
 
