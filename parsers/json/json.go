@@ -191,8 +191,10 @@ type Record struct {
 	// without one)
 	numTime, caller, err bool
 	v                    int64
-	// k8sEvent: the line has an involvedObject, as a Kubernetes event does
+	// k8sEvent: the line has an involvedObject, as a Kubernetes event does; eventAt: where the
+	// Event's members are under log.fields ("event." in eventrouter's lines, else "")
 	k8sEvent bool
+	eventAt  string
 	// object: the line names an object a controller works on (aboutObject)
 	object bool
 	// envoy: the line has a response_code, as Envoy's JSON access log does
@@ -377,6 +379,12 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		return false
 	case "involvedObject":
 		rec.k8sEvent = v.IsObject()
+		return false
+	case "event":
+		// eventrouter's stdout sink: {"verb":"ADDED","event":{<the Event object>}}
+		if v.IsObject() && v.Get("involvedObject").IsObject() {
+			rec.k8sEvent, rec.eventAt = true, "event."
+		}
 		return false
 	case "Pod", "pod", "object", "node", "nodeName", "controllerKind", "knative.dev/key", "nodeclaim", "machine",
 		"Pods", "workload", "trainJob", "isvc":

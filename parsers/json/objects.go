@@ -31,12 +31,15 @@ const (
 // a name.
 func kubernetesEvent(ev *event.Event, rec *Record) bool {
 	get := func(k string) string {
-		s, _ := ev.GetString(pu.FieldLogFields + "." + k)
+		s, _ := ev.GetString(pu.FieldLogFields + "." + rec.eventAt + k)
 		return s
 	}
 	reason, kind, name := get("reason"), get("involvedObject.kind"), get("involvedObject.name")
 	if reason == "" || kind == "" || name == "" {
 		return false
+	}
+	if m := get("message"); m != "" && rec.eventAt != "" {
+		ev.SetString(pu.FieldLogMessage, m) // the Event's note, under eventrouter's "event"
 	}
 	ev.SetString(FieldEventReason, reason)
 	pu.SetObject(ev, kind, get("involvedObject.namespace"), name)
