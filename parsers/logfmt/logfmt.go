@@ -82,8 +82,8 @@ func console(ev *event.Event, s string) bool {
 	if !ok || len(rest) < 4 || rest[3] != ' ' {
 		return false
 	}
-	level, ok := consoleLevel(rest[:3])
-	if !ok {
+	level := pu.ZerologLevel(rest[:3])
+	if level == "" {
 		return false
 	}
 	t, n, zoned := pu.RFC3339(stamp)
@@ -125,23 +125,6 @@ func kitchen(s string) bool {
 	_, h := pu.Atoi(s[:c])
 	_, m := pu.Atoi(s[c+1 : c+3])
 	return h && m
-}
-
-// consoleLevel maps zerolog's ConsoleWriter abbreviations to ECS levels.
-func consoleLevel(s string) (string, bool) {
-	switch s {
-	case "INF":
-		return pu.Info, true
-	case "WRN":
-		return pu.Warning, true
-	case "ERR":
-		return pu.Error, true
-	case "DBG", "TRC":
-		return pu.Debug, true
-	case "FTL", "PNC":
-		return pu.Critical, true
-	}
-	return "", false
 }
 
 func startsWithKey(s string) bool {

@@ -217,7 +217,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		if w, rest, ok := strings.Cut(text, " "); ok && (w == "DEBUG" || w == "INFO" || w == "WARN" || w == "ERROR") {
 			stated, _ = pu.Level(w)
 			text = rest
-		} else if lv := zerologLevel(w); ok && lv != "" {
+		} else if lv := pu.ZerologLevel(w); ok && lv != "" {
 			// zerolog's console writer after the std log's time: "2023/01/20 22:28:02 INF
 			// Requesting instance drain event-id=... node-name=ip-10-0-1-2..." (AWS's node
 			// termination handler, which drains a spot node before it goes)
@@ -321,23 +321,6 @@ func drainPod(ev *event.Event, text string) bool {
 		return false
 	}
 	return true
-}
-
-// zerologLevel maps the three-letter levels of zerolog's console writer, "" for another word.
-func zerologLevel(w string) string {
-	switch w {
-	case "TRC", "DBG":
-		return pu.Debug
-	case "INF":
-		return pu.Info
-	case "WRN":
-		return pu.Warning
-	case "ERR":
-		return pu.Error
-	case "FTL", "PNC":
-		return pu.Critical
-	}
-	return ""
 }
 
 // kvValue returns the value of " key=value" in s (up to the next space, quotes taken off), "".

@@ -98,3 +98,31 @@ func anyWord(s string, words ...string) bool {
 }
 
 func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// ZerologLevel maps the three-letter levels of zerolog's console writer (TRC, DBG, INF, WRN,
+// ERR, FTL, PNC), "" for another word.
+func ZerologLevel(w string) string {
+	switch w {
+	case "TRC", "DBG":
+		return Debug
+	case "INF":
+		return Info
+	case "WRN":
+		return Warning
+	case "ERR":
+		return Error
+	case "FTL", "PNC":
+		return Critical
+	}
+	return ""
+}
+
+// LowerLevel maps a level word a program writes in lower case only (Fluent Bit's "warn",
+// Fluentd's "error"), "" for another word or one in capitals.
+func LowerLevel(w string) string {
+	if w == "" || w[0] < 'a' || w[0] > 'z' {
+		return ""
+	}
+	lv, _ := Level(w)
+	return lv
+}

@@ -22,6 +22,24 @@ func TestLevel(t *testing.T) {
 	}
 }
 
+// TestShortLevels: zerolog's console abbreviations, and the lower-case words Fluent Bit and
+// Fluentd write (a word in capitals is some other format's).
+func TestShortLevels(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{"TRC": Debug, "DBG": Debug, "INF": Info, "WRN": Warning, "ERR": Error,
+		"FTL": Critical, "PNC": Critical, "INFO": "", "inf": ""} {
+		if got := ZerologLevel(in); got != want {
+			t.Errorf("ZerologLevel(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for in, want := range map[string]string{"trace": Debug, "debug": Debug, "info": Info, "warn": Warning,
+		"error": Error, "fatal": Critical, "INFO": "", "Warn": "", "": "", "loud": ""} {
+		if got := LowerLevel(in); got != want {
+			t.Errorf("LowerLevel(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestGuess(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{

@@ -232,16 +232,7 @@ func fluentBit(stamp, rest string, r *Line) bool {
 	if !ok {
 		return false
 	}
-	switch strings.TrimLeft(lvTag, " ") {
-	case "trace", "debug":
-		r.Level = pu.Debug
-	case "info":
-		r.Level = pu.Info
-	case "warn":
-		r.Level = pu.Warning
-	case "error":
-		r.Level = pu.Error
-	default:
+	if r.Level = pu.LowerLevel(strings.TrimLeft(lvTag, " ")); r.Level == "" {
 		return false
 	}
 	if comp, after, ok := next(strings.TrimPrefix(rest, " ")); ok && strings.IndexByte(comp, ' ') < 0 {
@@ -305,18 +296,7 @@ func fluentd(s string, r *Line) bool {
 	if end < 0 || end > 10 {
 		return false
 	}
-	switch rest[2:end] {
-	case "trace", "debug":
-		r.Level = pu.Debug
-	case "info":
-		r.Level = pu.Info
-	case "warn":
-		r.Level = pu.Warning
-	case "error":
-		r.Level = pu.Error
-	case "fatal":
-		r.Level = pu.Critical
-	default:
+	if r.Level = pu.LowerLevel(rest[2:end]); r.Level == "" {
 		return false
 	}
 	msg := rest[end+3:]
