@@ -29,14 +29,20 @@ func goStart(l *vllm.Line) (mode int, level string, ok bool) {
 }
 
 // zapConsoleError reports whether b is a zap console line at error level or worse: its level is
-// the second tab-separated field ("2025-04-03T11:51:20Z\tERROR\tReconciler error\t{...}").
+// the second tab-separated field ("2025-04-03T11:51:20Z\tERROR\tReconciler error\t{...}"), in
+// capitals or, with zap's lower-case level encoder, not ("2024-03-15T17:10:37.980Z\terror\t
+// exporterhelper/queue_sender.go:97\tExporting failed. ...", the OpenTelemetry Collector's).
 func zapConsoleError(b string) bool {
 	t := strings.IndexByte(b, '\t')
 	if t < 0 || t > 40 {
 		return false
 	}
 	lv, _, ok := strings.Cut(b[t+1:], "\t")
-	return ok && (lv == "ERROR" || lv == "DPANIC" || lv == "PANIC" || lv == "FATAL")
+	switch lv {
+	case "ERROR", "DPANIC", "PANIC", "FATAL", "error", "dpanic", "panic", "fatal":
+		return ok
+	}
+	return false
 }
 
 // goAccept reports whether l continues a Go stack group in mode, and the mode after it.
