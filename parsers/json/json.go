@@ -195,6 +195,8 @@ type Record struct {
 	// Event's members are under log.fields ("event." in eventrouter's lines, else "")
 	k8sEvent bool
 	eventAt  string
+	// eventsAPI: the Event is events.k8s.io's (its object under "regarding", its text "note")
+	eventsAPI bool
 	// object: the line names an object a controller works on (aboutObject)
 	object bool
 	// envoy: the line has a response_code, as Envoy's JSON access log does
@@ -379,6 +381,12 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		return false
 	case "involvedObject":
 		rec.k8sEvent = v.IsObject()
+		return false
+	case "regarding":
+		// events.k8s.io's Event ("regarding", "note", "deprecatedLastTimestamp")
+		if v.IsObject() {
+			rec.k8sEvent, rec.eventsAPI = true, true
+		}
 		return false
 	case "event":
 		// eventrouter's stdout sink: {"verb":"ADDED","event":{<the Event object>}}

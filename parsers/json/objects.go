@@ -34,15 +34,19 @@ func kubernetesEvent(ev *event.Event, rec *Record) bool {
 		s, _ := ev.GetString(pu.FieldLogFields + "." + rec.eventAt + k)
 		return s
 	}
-	reason, kind, name := get("reason"), get("involvedObject.kind"), get("involvedObject.name")
+	object, text := "involvedObject.", "message"
+	if rec.eventsAPI {
+		object, text = "regarding.", "note" // events.k8s.io/v1 (and v1beta1)
+	}
+	reason, kind, name := get("reason"), get(object+"kind"), get(object+"name")
 	if reason == "" || kind == "" || name == "" {
 		return false
 	}
-	if m := get("message"); m != "" && rec.eventAt != "" {
-		ev.SetString(pu.FieldLogMessage, m) // the Event's note, under eventrouter's "event"
+	if m := get(text); m != "" && (rec.eventAt != "" || rec.eventsAPI) {
+		ev.SetString(pu.FieldLogMessage, m) // the Event's note, under eventrouter's "event" or events.k8s.io's "note"
 	}
 	ev.SetString(FieldEventReason, reason)
-	pu.SetObject(ev, kind, get("involvedObject.namespace"), name)
+	pu.SetObject(ev, kind, get(object+"namespace"), name)
 	if rec.Level == "" {
 		switch get("type") {
 		case "Warning":
@@ -52,7 +56,7 @@ func kubernetesEvent(ev *event.Event, rec *Record) bool {
 		}
 	}
 	// when it last happened: an event that repeats is one object with a count
-	for _, k := range [...]string{"lastTimestamp", "eventTime", "firstTimestamp"} {
+	for _, k := range [...]string{"lastTimestamp", "eventTime", "firstTimestamp", "deprecatedLastTimestamp", "deprecatedFirstTimestamp"} {
 		if s := get(k); s != "" {
 			if t, n, ok := pu.RFC3339(s); ok && n == len(s) && pu.Zoned(s) {
 				pu.SetTime(ev, t)
