@@ -646,6 +646,12 @@ func (g *group) accept(l *vllm.Line) bool {
 			g.msg = jsonBody // Kibana's "Authentication attempt failed:" and the error's JSON under it
 			return true
 		}
+		if len(g.parts) == 0 && len(l.Body) > 1 && l.Body[0] == '{' && l.Body[len(l.Body)-1] == '}' {
+			// the response on one line under Fluent Bit's "[error] [output:es:es.1] HTTP
+			// status=413 URI=/_bulk, response:": why Elasticsearch refused the logs
+			g.mode = modeDone
+			return true
+		}
 		if g.msg == jsonBody {
 			if l.Body == "}" {
 				g.mode = modeDone

@@ -28,7 +28,8 @@ func javaRecordStart(body string) bool {
 	}
 	if len(body) > 8 && body[0] == '[' {
 		head := body[:min(len(body), 48)]
-		if strings.Contains(head, "][ERROR]") || strings.Contains(head, "][WARN") || strings.Contains(head, "][FATAL]") {
+		if strings.Contains(head, "][ERROR]") || strings.Contains(head, "][WARN") || strings.Contains(head, "][FATAL]") ||
+			strings.Contains(head, "] [error] ") || strings.Contains(head, "] [ warn] ") { // Fluent Bit's
 			var t tagged.Line
 			return tagged.Read(body, &t) && (t.Level == "warning" || t.Level == "error" || t.Level == "critical")
 		}
