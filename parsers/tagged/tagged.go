@@ -184,25 +184,12 @@ func Read(s string, r *Line) bool {
 	if len(tag) == 19 && tag[4] == '/' && tag[7] == '/' && tag[10] == ' ' {
 		return fluentBit(tag, rest, r)
 	}
-	if t, n, ok := pu.RFC3339(tag); ok && n == len(tag) && !pu.Zoned(tag) && strings.IndexByte(tag, ',') > 0 {
-		return logstash(t, rest, r)
-	}
-	if t, n, ok := pu.RFC3339(tag); ok && n == len(tag) && pu.Zoned(tag) {
-		// Kibana: "[date][LEVEL][logger] message"
-		lvTag, rest, ok := next(rest)
-		if !ok {
-			return false
+	if t, n, ok := pu.RFC3339(tag); ok && n == len(tag) {
+		// Kibana's "[date][LEVEL][logger] message" (its time zoned), Logstash's (its ISO8601
+		// time with a comma, no zone)
+		if zoned := pu.Zoned(tag); zoned || strings.IndexByte(tag, ',') > 0 {
+			return dateLevelLogger(t, !zoned, rest, r)
 		}
-		lv, ok := level(strings.TrimRight(lvTag, " "))
-		if !ok {
-			return false
-		}
-		logger, rest, ok := next(rest)
-		if !ok || logger == "" || !strings.HasPrefix(rest, " ") {
-			return false
-		}
-		r.Time, r.Level, r.Logger, r.Msg = t, lv, logger, rest[1:]
-		return true
 	}
 	// TensorRT-LLM: "[TensorRT-LLM][ERROR] message"
 	if tag == "" || strings.IndexByte(tag, ' ') >= 0 || len(tag) > 32 {
@@ -242,12 +229,13 @@ func fluentBit(stamp, rest string, r *Line) bool {
 	return true
 }
 
-// logstash reads Logstash's default layout (config/log4j2.properties:
+// dateLevelLogger reads what follows the time of "[date][LEVEL][logger] message": Kibana's
+// console layout, and Logstash's default layout (config/log4j2.properties:
 // "[%d{ISO8601}][%-5p][%-25c]%notEmpty{[%X{pipeline.id}]}%notEmpty{[%X{plugin.id}]} %m"):
 // "[2024-06-21T22:16:00,584][WARN ][logstash.outputs.elasticsearch][main] Could not index event
-// ...". The time has no zone; the logger is padded; the pipeline and plugin ids go to
-// log.fields.
-func logstash(t time.Time, rest string, r *Line) bool {
+// ...", whose time has no zone (local), whose level and logger are padded, and whose pipeline and
+// plugin ids go to log.fields.
+func dateLevelLogger(t time.Time, local bool, rest string, r *Line) bool {
 	lvTag, rest, ok := next(rest)
 	if !ok {
 		return false
@@ -271,7 +259,7 @@ func logstash(t time.Time, rest string, r *Line) bool {
 	if !strings.HasPrefix(rest, " ") {
 		return false
 	}
-	r.Time, r.Local, r.Level, r.Logger, r.Msg = t, true, lv, logger, rest[1:]
+	r.Time, r.Local, r.Level, r.Logger, r.Msg = t, local, lv, logger, rest[1:]
 	return true
 }
 

@@ -213,18 +213,20 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 			// container not named for it
 			ds = vllm.DatasetServer
 			vllm.AdoptLibraryLine(ev)
-		case ds == klog.Dataset && !host && (known(s.dataset) || servingDataset(ev, "") != ""):
+		case ds == klog.Dataset && !host:
 			// a C++ library's glog, Abseil or TensorFlow line in a container whose program is
 			// known (gRPC core's or Mooncake's in a vLLM pod, XLA's in a Ray worker): its level and
 			// fields are read, its dataset is the program's; the number after its time is the
 			// writing thread's (glog's and Abseil's in C++), not a Go program's pid as klog's
-			ev.Rename(event.FieldProcessPID, parseutil.FieldThread)
-			if !known(s.dataset) {
-				ds = servingDataset(ev, ds)
-			} else {
-				ds = s.dataset
+			program := s.dataset
+			if !known(program) {
+				program = servingDataset(ev, "")
 			}
-			ev.SetString(event.FieldDataset, ds)
+			if program != "" {
+				ev.Rename(event.FieldProcessPID, parseutil.FieldThread)
+				ds = program
+				ev.SetString(event.FieldDataset, ds)
+			}
 		case ds == tagged.Dataset || ds == nvidia_shell.DatasetSMI:
 			// a bare "ERROR: ..." or "WARNING: ..." of the source's program (the driver
 			// installer's, pip's or absl's in a vLLM pod, TGI's last "Error: "), or the GPUs
