@@ -2,6 +2,7 @@ package json
 
 import (
 	"strings"
+	"time"
 
 	"github.com/tidwall/gjson"
 
@@ -65,6 +66,37 @@ func kubernetesEvent(ev *event.Event, rec *Record) bool {
 		}
 	}
 	return true
+}
+
+// KubernetesEvent reads s, the text of a line of another layout, when it is a Kubernetes event
+// as JSON (eventrouter's glog sink logs {"verb":"ADDED","event":{...}} in a klog line): its
+// members under log.fields, and the event as a JSON line's (object, reason, note, time). It
+// returns the level the event's type gives ("" when none) and reports whether s was one; when
+// not, it sets nothing.
+func KubernetesEvent(ev *event.Event, s string) (string, bool) {
+	if len(s) < 2 || s[0] != '{' || !strings.Contains(s, `"involvedObject":{`) {
+		return "", false
+	}
+	if !gjson.Get(s, "event.involvedObject").IsObject() && !gjson.Get(s, "involvedObject").IsObject() {
+		return "", false
+	}
+	tmp := event.New()
+	rec, ok := Walk(tmp, s)
+	if !ok || !rec.k8sEvent || !kubernetesEvent(tmp, &rec) {
+		return "", false
+	}
+	line, _ := ev.Get(event.FieldTimestamp)
+	tmp.Range(func(k string, v event.Value) bool {
+		switch {
+		case k == event.FieldMessage:
+		case k == event.FieldTimestamp && !line.IsZero() && line.Time().Truncate(time.Second).Equal(v.Time()):
+			// the event's time in whole seconds, the line's of that second to the microsecond
+		default:
+			ev.Set(k, v)
+		}
+		return true
+	})
+	return rec.Level, true
 }
 
 // AboutObject is aboutObject for the structured fields of another layout's line (zap's

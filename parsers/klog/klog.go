@@ -18,6 +18,7 @@ import (
 
 	"github.com/sluice-dev/sluice/parsers"
 	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
+	pjson "github.com/sluice-dev/sluice/parsers/json"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"
@@ -170,10 +171,11 @@ func parseLine(ev *event.Event, s string) bool {
 	if grpc {
 		b = strings.TrimLeft(b, " ")
 	}
-	if xidLevel := body(ev, b); xidLevel != "" {
-		level = xidLevel
-	}
+	level, k8sEvent := body(ev, b, level)
 	ds := pu.DatasetOr(ev, Dataset)
+	if k8sEvent {
+		ds = pu.DatasetOr(ev, pjson.DatasetK8sEvent) // eventrouter's glog sink
+	}
 	if strings.HasPrefix(ds, "gpu.") && strings.Contains(b, "GPU-") {
 		nvidia_xid.OneGPU(ev, b) // the GPU a device plugin's or DRA driver's line is about
 	}
@@ -204,7 +206,7 @@ func tensorflow(ev *event.Event, s string) bool {
 	}
 	pu.SetLocalTime(ev, t)
 	pu.SetOrigin(ev, rest[:end])
-	body(ev, strings.TrimPrefix(rest[end+1:], " "))
+	level, _ = body(ev, strings.TrimPrefix(rest[end+1:], " "), level)
 	pu.Finish(ev, pu.DatasetOr(ev, Dataset), level)
 	return true
 }
@@ -245,15 +247,22 @@ func levelOf(c byte) (string, bool) {
 	return "", false
 }
 
-// body sets log.message, and for klog's structured form ("msg" k=v ...) the pairs too. For the
-// device plugin's health-check line it returns the level of the Xid it reports.
-func body(ev *event.Event, b string) string {
+// body sets log.message, and for klog's structured form ("msg" k=v ...) the pairs too. It returns
+// the line's level, level unless the line reports an Xid (the device plugin's health check) or
+// a Warning event, and whether the line is a Kubernetes event as JSON.
+func body(ev *event.Event, b, level string) (string, bool) {
 	if b == "" {
-		return ""
+		return level, false
 	}
 	if lv, ok := nvidia_xid.DevicePluginXid(ev, b); ok {
 		ev.SetString(pu.FieldLogMessage, b)
-		return lv
+		return lv, false
+	}
+	if b[0] == '{' {
+		// eventrouter's glog sink: the Kubernetes event as JSON, {"verb":"ADDED","event":{...}}
+		if lv, ok := pjson.KubernetesEvent(ev, b); ok {
+			return eventLevel(level, lv), true
+		}
 	}
 	nvidia_xid.DevicePluginUnhealthy(ev, b)
 	first, more, multi := strings.Cut(b, "\n")
@@ -311,20 +320,30 @@ func body(ev *event.Event, b string) string {
 				pu.SetObject(ev, "pod", podNS, podName)
 			}
 			if eventObject != "" && !ev.Has(pu.FieldOrchResourceName) {
-				loggedEventObject(ev, eventObject)
+				level = eventLevel(level, loggedEventObject(ev, eventObject))
 			}
 		}
-		return ""
+		return level, false
 	}
-	if loggedEvent(ev, b) {
-		return ""
+	if typ, ok := loggedEvent(ev, b); ok {
+		return eventLevel(level, typ), false
 	}
 	volumePod(ev, b)
 	if !ev.Has(pu.FieldOrchResourceName) {
 		schedulingObject(ev, first)
 	}
 	ev.SetString(pu.FieldLogMessage, b)
-	return ""
+	return level, false
+}
+
+// eventLevel is the level of a line that logs a Kubernetes event: a Warning event (a failed
+// image pull, a pod no node can take) is a warning, although the recorder logs every event at
+// klog's info level; any other level the line states stays.
+func eventLevel(level, typ string) string {
+	if level == pu.Info && (typ == "Warning" || typ == pu.Warning) {
+		return pu.Warning
+	}
+	return level
 }
 
 // schedulingObject reads the pod or job an unstructured line about scheduling names, the way
@@ -368,17 +387,21 @@ func setRef(ev *event.Event, kind, ref string) bool {
 
 // loggedEventObject reads the object of an event the kubelet logs in klog's structured form
 // ("Event occurred" object="ns/name" kind="Pod" reason="...") into orchestrator.* and its
-// reason into event.reason, as loggedEvent does for client-go's older text.
-func loggedEventObject(ev *event.Event, object string) {
-	kind, _ := ev.GetString(pu.FieldLogFields + ".kind")
-	if kind == "" {
-		return
-	}
+// reason into event.reason, as loggedEvent does for client-go's older text, and returns its type.
+func loggedEventObject(ev *event.Event, object string) string {
 	ns, name, ok := strings.Cut(object, "/")
 	if !ok {
 		ns, name = "", object
 	}
-	pu.SetObject(ev, kind, ns, name)
+	if kind, _ := ev.GetString(pu.FieldLogFields + ".kind"); kind != "" {
+		pu.SetObject(ev, kind, ns, name)
+	} else if name != "" && !strings.ContainsAny(name, " /") {
+		// HAMi's scheduler names no kind: object="default/gpu-pod"
+		ev.SetString(pu.FieldOrchResourceName, name)
+		if ns != "" {
+			ev.SetString(pu.FieldOrchNamespace, ns)
+		}
+	}
 	if r, _ := ev.GetString(pu.FieldLogFields + ".reason"); r != "" {
 		ev.SetString(pu.FieldEventReason, r)
 	}
@@ -387,6 +410,8 @@ func loggedEventObject(ev *event.Event, object string) {
 		// the older Event(v1.ObjectReference{...}) form; the pair stays in log.fields
 		ev.SetString(pu.FieldLogMessage, m)
 	}
+	typ, _ := ev.GetString(pu.FieldLogFields + ".type")
+	return typ
 }
 
 // volumePod reads the pod the kubelet's unstructured volume messages name, `pod "name" (UID:
@@ -407,19 +432,20 @@ func volumePod(ev *event.Event, b string) {
 // loggedEvent reads an event client-go's recorder logs as it sends it (the cluster autoscaler's
 // TriggeredScaleUp, the scheduler's, a controller's): Event(v1.ObjectReference{Kind:"Pod",
 // Namespace:"ns", Name:"name", ...}): type: 'Normal' reason: 'TriggeredScaleUp' <note>. Its
-// object goes to orchestrator.*, its reason to event.reason, and its note is log.message.
-func loggedEvent(ev *event.Event, b string) bool {
+// object goes to orchestrator.*, its reason to event.reason, and its note is log.message; it
+// returns the event's type.
+func loggedEvent(ev *event.Event, b string) (typ string, _ bool) {
 	ref, ok := strings.CutPrefix(b, "Event(v1.ObjectReference{")
 	if !ok {
-		return false
+		return "", false
 	}
 	ref, rest, ok := strings.Cut(ref, "}): type: '")
 	if !ok {
-		return false
+		return "", false
 	}
-	_, rest, ok = strings.Cut(rest, "' reason: '")
+	typ, rest, ok = strings.Cut(rest, "' reason: '")
 	if !ok {
-		return false
+		return "", false
 	}
 	reason, note, ok := strings.Cut(rest, "'")
 	member := func(name string) string {
@@ -432,12 +458,12 @@ func loggedEvent(ev *event.Event, b string) bool {
 	}
 	kind, name := member("Kind"), member("Name")
 	if !ok || kind == "" || name == "" || reason == "" {
-		return false
+		return "", false
 	}
 	pu.SetObject(ev, kind, member("Namespace"), name)
 	ev.SetString(pu.FieldEventReason, reason)
 	ev.SetString(pu.FieldLogMessage, strings.TrimPrefix(note, " "))
-	return true
+	return typ, true
 }
 
 // kubeletPod reads the kubelet's pod="namespace/name", the pod its line is about, into the
