@@ -103,14 +103,17 @@ type group struct {
 	pending
 	header string // logging header of the lines, when every line repeats it
 	hdr    bool
-	mode   int
-	level  string // the first line's level, which continuation events carry
-	id     string // error.id, once the group is cut at its limit
-	part   int    // which event of the group this is: 1 for the first
-	omit   int    // lines counted, not sent, after the last continuation filled
-	msg    int    // after a traceback's exception line: whether its message goes on (vllm.MessageState); an SXid report's parts, a GSP Xid's dump, a mount failure's output (their modes')
-	msgAt  int    // len(parts) at the exception line, whose message's lines maxMessageLines bounds
-	native bool   // the first line opens a C++ error report (torch's), whose stack may follow a blank line
+	// opening is the first line's body when every line repeats the header: the same record
+	// logged again in the same second opens with it
+	opening string
+	mode    int
+	level   string // the first line's level, which continuation events carry
+	id      string // error.id, once the group is cut at its limit
+	part    int    // which event of the group this is: 1 for the first
+	omit    int    // lines counted, not sent, after the last continuation filled
+	msg     int    // after a traceback's exception line: whether its message goes on (vllm.MessageState); an SXid report's parts, a GSP Xid's dump, a mount failure's output (their modes')
+	msgAt   int    // len(parts) at the exception line, whose message's lines maxMessageLines bounds
+	native  bool   // the first line opens a C++ error report (torch's), whose stack may follow a blank line
 }
 
 // assembly is the work of one Process call: what goes out, the acknowledgements the batch must
@@ -245,6 +248,9 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 	if mode, ok := startMode(sl); ok {
 		g := &group{pending: p.newPending(ev, l.src, a.b.Key, a.now), header: sl.Header, mode: mode,
 			hdr: sl.Header != "", level: sl.Level, part: 1}
+		if g.hdr {
+			g.opening = sl.Body
+		}
 		g.lead = lead
 		switch mode {
 		case modeSXid:
@@ -790,8 +796,10 @@ func (g *group) accept(l *vllm.Line) bool {
 		return true
 	}
 	if g.hdr {
-		// logger.exception: every line of the record repeats the header.
-		return l.Header == g.header
+		// logger.exception: every line of the record repeats the header, and so does the same
+		// record logged again in the same second (every open stream's "Error in chat
+		// completion stream generator." when the engine dies): its first line opens the next
+		return l.Header == g.header && (g.mode != modeTrace || l.Body != g.opening || len(g.parts) < 2)
 	}
 	if l.Header != "" {
 		return false
