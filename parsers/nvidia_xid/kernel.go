@@ -241,6 +241,10 @@ func reportLevel(body string) (level string, known bool) {
 		return pu.Error, true // mlx5's firmware health report (poll_health, print_health_info)
 	case strings.Contains(body, "Detected insufficient power on the PCIe slot"):
 		return pu.Warning, true
+	case strings.HasSuffix(body, ": loading out-of-tree module taints kernel."):
+		return pu.Warning, true // pr_warn (kernel/module/main.c): every DKMS-built NVIDIA module at boot
+	case strings.Contains(body, ": module verification failed: ") && strings.HasSuffix(body, "tainting kernel"):
+		return pu.Info, true // pr_notice_once: an unsigned module, not a failure to load it
 	case strings.HasPrefix(body, "EDAC "):
 		// host memory errors: corrected ones are a warning (a DIMM to watch), uncorrected an error
 		switch {

@@ -5,6 +5,7 @@
 package nvidia_xid
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/tidwall/gjson"
@@ -66,6 +67,15 @@ func (p *Parser) parse(ev *event.Event) bool {
 		}
 		msg = m.Str
 	}
+	if i := lineStart(msg, "detected NVSwitch "); i >= 0 {
+		// Fabric Manager's report of an NVSwitch error as the journal or syslog has it, without
+		// its log file's header: the SXid's fields, and its level as the kernel's report of it
+		if level := fabricSXid(ev, msg[i:], ""); ev.Has(FieldSXidCode) {
+			ev.SetString(pu.FieldLogMessage, msg[i:])
+			pu.Finish(ev, pu.DatasetOr(ev, pu.DatasetFabricManager), cmp.Or(level, pu.Warning))
+			return true
+		}
+	}
 	r, ok := record(msg)
 	if !ok {
 		return parseBody(ev, msg, "")
@@ -85,13 +95,21 @@ func parseBody(ev *event.Event, msg, level string) bool {
 		if !nvrm(ev, msg[i+len("NVRM: "):]) {
 			return false
 		}
-		if a, _ := ev.GetString(event.FieldEventAction); a == ActionNVRM && level != "" {
+		if a, _ := ev.GetString(event.FieldEventAction); (a == ActionNVRM || a == ActionIdentified) && level != "" {
 			ev.SetString(event.FieldLogLevel, level) // the kernel's, not a guess from the words
 		}
 		return true
 	}
 	if i := strings.Index(msg, "SXid ("); i >= 0 {
 		return sxid(ev, msg, i)
+	}
+	if i := lineStart(msg, "GSP task "); i >= 0 && strings.Contains(msg[i:], " @ pc:") {
+		// the line of a GSP crash report that says what failed ("GSP task watchdog timeout @
+		// pc:0x1a0d060, partition:4#0, task:3"), which the driver prints without NVRM's prefix
+		ev.SetString(pu.FieldLogMessage, msg[i:])
+		ev.SetString(event.FieldEventAction, ActionNVRM)
+		pu.Finish(ev, pu.DatasetXid, pu.Error)
+		return true
 	}
 	// The module name is usually the first "nvidia" of the line, but a host can be named so.
 	for off, tries := 0, 0; tries < 3; tries++ {
@@ -105,6 +123,16 @@ func parseBody(ev *event.Event, msg, level string) bool {
 		off += i + len("nvidia")
 	}
 	return kernel(ev, msg, level)
+}
+
+// lineStart returns where text starts msg's message: at its start, or after a log prefix's ": "
+// (a syslog header that no frame removed); -1 when it does not.
+func lineStart(msg, text string) int {
+	i := strings.Index(msg, text)
+	if i == 0 || i >= 2 && msg[i-2:i] == ": " {
+		return i
+	}
+	return -1
 }
 
 // modules are the NVIDIA kernel modules that log under their own name rather than NVRM.
@@ -255,8 +283,8 @@ func nvrm(ev *event.Event, body string) bool {
 // driver whose user-space half does not match it are errors whatever the words.
 func nvrmLevel(body string) string {
 	if strings.Contains(body, "is currently unavailable") || strings.HasPrefix(body, "API mismatch") ||
-		strings.Contains(body, "needs to be reset") {
-		return pu.Error
+		strings.Contains(body, "needs to be reset") || strings.Contains(body, " GSP-CrashCat Report ") {
+		return pu.Error // the GSP firmware's crash report opens at LEVEL_ERROR (kernel_gsp.c)
 	}
 	return pu.Guess(body)
 }
