@@ -3,6 +3,7 @@ package nvidia_shell
 import (
 	"strings"
 
+	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
@@ -30,6 +31,10 @@ func goPanic(ev *event.Event, text string) bool {
 	if rest != "" {
 		ev.SetString(event.FieldErrorStack, text)
 	}
-	pu.Finish(ev, pu.DatasetOr(ev, DatasetGo), level)
+	ds := pu.DatasetOr(ev, DatasetGo)
+	if strings.HasPrefix(ds, "gpu.") && strings.Contains(first, "GPU-") {
+		nvidia_xid.OneGPU(ev, first) // the device plugin's panic about one GPU's MIG devices
+	}
+	pu.Finish(ev, ds, level)
 	return true
 }

@@ -71,7 +71,9 @@ func kernel(ev *event.Event, msg, level string) bool {
 		return true
 	}
 	ev.SetString(event.FieldEventAction, ActionKernel)
-	ds := DatasetKernel
+	// a GPU-stack container's copy of the kernel's lines (the driver container's "Kernel
+	// messages:" tail when its install fails) is that container's, not a second kernel event
+	ds := pu.DatasetOr(ev, DatasetKernel)
 	if strings.Contains(body, " [nvidia") {
 		// a frame of a kernel stack dump in an NVIDIA module ("_nv012345rm+0x1d/0x30 [nvidia]")
 		ds = pu.DatasetXid

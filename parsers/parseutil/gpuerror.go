@@ -39,6 +39,10 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	{"NVIDIA GPU driver interface version", KindDriverMismatch, DatasetFabricManager},
 	{"couldn't communicate with the NVIDIA driver", KindDriverNotLoaded, DatasetDriver},
 	{"nvml error: driver not loaded", KindDriverNotLoaded, DatasetDriver},
+	// NVML_ERROR_DRIVER_NOT_LOADED's text after the toolkit's lower-case "failed to initialize
+	// NVML: " (its CDI spec generation at boot, before the driver container loaded the module)
+	{"NVML: Driver Not Loaded", KindDriverNotLoaded, DatasetDriver},
+	{"nvml: Driver Not Loaded", KindDriverNotLoaded, DatasetDriver},
 	{"NVIDIA driver is not loaded", KindDriverNotLoaded, DatasetDriver},
 	{"libnvidia-ml.so", KindNVMLMissing, DatasetDriver},
 	{"could not load NVML library", KindNVMLMissing, DatasetDriver},

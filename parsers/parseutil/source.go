@@ -117,6 +117,8 @@ func gpuUnit(msg string) string {
 var gpuUnitDescriptions = map[string]string{
 	"NVIDIA fabric manager service": DatasetFabricManager,
 	"NVIDIA Persistence Daemon":     DatasetDriver,
+	// nvidia-cdi-refresh.service (the container toolkit's CDI spec generation at boot)
+	"Refresh NVIDIA CDI specification file": DatasetToolkit,
 }
 
 // gpuUnitDescribed is gpuUnit for a line that names the unit by its description.
