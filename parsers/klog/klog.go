@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"github.com/sluice-dev/sluice/parsers"
-	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
 	pjson "github.com/sluice-dev/sluice/parsers/json"
+	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"

@@ -38,7 +38,8 @@ var Info = parsers.Info{
 	Description: "plain output of the GPU driver, driver manager and validator containers, Go std-log lines and Go panics",
 	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields: append(append(pu.Fields(pu.FieldLogMessage, event.FieldErrorMsg, event.FieldErrorStack, event.FieldLogLogger,
-		event.FieldProcessPID, pu.FieldOrchNamespace, pu.FieldOrchResourceType, pu.FieldOrchResourceName),
+		event.FieldProcessPID, event.FieldProcessName, event.FieldOriginFile, event.FieldOriginLine,
+		pu.FieldOrchNamespace, pu.FieldOrchResourceType, pu.FieldOrchResourceName),
 		parsers.Field{Name: FieldCommand, Type: "wildcard", Description: "Command of a shell trace line (set -x)."},
 		parsers.Field{Name: nvidia_xid.FieldUUID, Type: "keyword", Description: "GPU UUID (GPU-...)."},
 		parsers.Field{Name: nvidia_xid.FieldPCIBusID, Type: "keyword", Description: "PCI address of the GPU NVML could not reach (nvidia-smi's Unable to determine the device handle), as 0000:3b:00."},
@@ -107,6 +108,36 @@ func stdLogPrefix(ev *event.Event, text string) string {
 	}
 	ev.SetString(event.FieldLogLogger, text[:i])
 	return text[i+2:]
+}
+
+// juicefsLine reads what JuiceFS's logger writes after the std log's time (its mount pod's and
+// CSI driver's lines): "juicefs[58135] <FATAL>: The mount point is not ready in 10 seconds, exit
+// it [mount_unix.go:59]": the program and its pid, the level, and the source line at the end.
+// It returns the level and the message.
+func juicefsLine(ev *event.Event, s string) (string, string, bool) {
+	open := strings.IndexByte(s[:min(len(s), 64)], '[')
+	if open <= 0 || strings.IndexByte(s[:open], ' ') >= 0 {
+		return "", "", false
+	}
+	pidText, rest, ok := strings.Cut(s[open+1:], "] <")
+	if !ok {
+		return "", "", false
+	}
+	word, msg, ok := strings.Cut(rest, ">: ")
+	pid, okPid := pu.Atoi(pidText)
+	lv, okLevel := pu.Level(word)
+	if !ok || !okPid || !okLevel {
+		return "", "", false
+	}
+	ev.SetString(event.FieldProcessName, s[:open])
+	ev.Set(event.FieldProcessPID, event.Int(pid))
+	if i := strings.LastIndex(msg, " ["); i >= 0 && strings.HasSuffix(msg, "]") {
+		if _, _, ok := strings.Cut(msg[i+2:len(msg)-1], ".go:"); ok {
+			pu.SetOrigin(ev, msg[i+2:len(msg)-1])
+			msg = msg[:i]
+		}
+	}
+	return lv, msg, true
 }
 
 // mpsLine reads the prefix of the MPS control daemon's and server's log lines, which the device
@@ -227,6 +258,12 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			} else if node := kvValue(text, "node_name"); node != "" {
 				pu.SetObject(ev, "node", "", node)
 			}
+		} else if lv, rest, ok := juicefsLine(ev, text); ok {
+			stated, text = lv, rest
+		} else if f, rest, ok := strings.Cut(text, ": "); ok && strings.Contains(f, ".go:") && strings.IndexByte(f, ' ') < 0 {
+			// the std log's Lshortfile or Llongfile: "sentinel.go:685: sentinel: new master=..."
+			pu.SetOrigin(ev, f)
+			text = rest
 		}
 	}
 	if stated == "" && strings.HasPrefix(text, "INFO: ") {

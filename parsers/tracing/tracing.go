@@ -197,21 +197,27 @@ func segmentEnd(s string) int {
 }
 
 // rustPath reports whether s is a Rust module path: lower-case words of letters, digits and
-// '_', joined by "::".
+// '_', joined by "::"; or a target a program names itself, of two words or more, whose words
+// may hold capitals and '-' too (the AWS CRT's subjects under mount-s3:
+// "awscrt::channel-bootstrap", "awscrt::Unknown").
 func rustPath(s string) bool {
-	word := 0 // length of the current word
+	word, words, named := 0, 1, false // length of the current word, the words, a capital or '-'
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
 		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_':
 			word++
+		case c >= 'A' && c <= 'Z' || c == '-' && word > 0:
+			word++
+			named = true
 		case c == ':' && word > 0 && i+1 < len(s) && s[i+1] == ':':
 			word = 0
+			words++
 			i++
 		default:
 			return false
 		}
 	}
-	return word > 0
+	return word > 0 && (!named || words > 1)
 }
 
 // fileLine reads "src/routers/http/vllm_pd_router.rs:577".
