@@ -66,6 +66,7 @@ const (
 	modeGlogStack         // a fatal glog record or an XLA internal error, and the stack printed under it (klogvalue.go)
 	modeNativeMsg         // the BFC allocator's statistics, TensorFlow's CPU notice: a message over lines (klogvalue.go)
 	modeFluentd           // a Fluentd warning or error and its Ruby backtrace, whose lines repeat its time indented (javastack.go)
+	modeKlogCause         // a klog error or warning, which the AWS SDK's "caused by: " lines of its error may go on (klogvalue.go)
 )
 
 // torchWarning reports whether b is torch's C++ warning ("[W530 17:23:59.243033714
@@ -481,6 +482,9 @@ func startMode(l *vllm.Line) (int, bool) {
 		if klogMessageStart(l) {
 			return modeKlogMsg, true
 		}
+		if klogCauseStart(l) {
+			return modeKlogCause, true
+		}
 		if oomReportStart(l) {
 			return modeOOM, true
 		}
@@ -692,6 +696,8 @@ func (g *group) accept(l *vllm.Line) bool {
 		return l.Header == "" && aerAccept(l.Body, g.header)
 	case modeKlogMsg:
 		return klogMessageAccept(l)
+	case modeKlogCause:
+		return klogCauseAccept(l) && len(g.parts) < maxMessageLines
 	case modeFluentd:
 		return l.Header == "" && strings.HasPrefix(l.Body, g.header) && len(g.parts) < maxMessageLines
 	case modeNativeMsg:

@@ -53,6 +53,22 @@ func klogMessageAccept(l *vllm.Line) bool {
 	return l.Header == "" && l.Proc == "" && !klogHeader(l.Body)
 }
 
+// aws-sdk-go's errors print what caused them on lines of their own (awserr.SprintError:
+// "%s\n\t%s" for the request's status and id, "%s\ncaused by: %s" for the cause), so a CSI
+// driver's klog error about a failed AWS call (EFS, FSx, S3) ends with the reason on a line
+// without a header: "caused by: context canceled".
+
+// klogCauseStart reports whether a line is a klog error or warning, which such lines may follow.
+func klogCauseStart(l *vllm.Line) bool {
+	return l.Header == "" && len(l.Body) > 22 && (l.Body[0] == 'E' || l.Body[0] == 'W') && klogHeader(l.Body)
+}
+
+// klogCauseAccept reports whether l is a line of an AWS SDK error's cause or request status.
+func klogCauseAccept(l *vllm.Line) bool {
+	return l.Header == "" && l.Proc == "" &&
+		(strings.HasPrefix(l.Body, "caused by: ") || strings.HasPrefix(l.Body, "\tstatus code: "))
+}
+
 // klogHeader reports whether b starts with klog's "I1205 08:11:20.947962     221 file.go:363]".
 func klogHeader(b string) bool {
 	if len(b) < 22 {
