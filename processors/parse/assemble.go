@@ -67,6 +67,7 @@ const (
 	modeNativeMsg         // the BFC allocator's statistics, TensorFlow's CPU notice: a message over lines (klogvalue.go)
 	modeFluentd           // a Fluentd warning or error and its Ruby backtrace, whose lines repeat its time indented (javastack.go)
 	modeKlogCause         // a klog error or warning, which the AWS SDK's "caused by: " lines of its error may go on (klogvalue.go)
+	modeAnyhow            // a Rust program's "Error: ..." and the causes anyhow prints under it (rusterror.go)
 )
 
 // torchWarning reports whether b is torch's C++ warning ("[W530 17:23:59.243033714
@@ -485,6 +486,9 @@ func startMode(l *vllm.Line) (int, bool) {
 		if klogCauseStart(l) {
 			return modeKlogCause, true
 		}
+		if anyhowStart(l) {
+			return modeAnyhow, true
+		}
 		if oomReportStart(l) {
 			return modeOOM, true
 		}
@@ -696,6 +700,8 @@ func (g *group) accept(l *vllm.Line) bool {
 		return l.Header == "" && aerAccept(l.Body, g.header)
 	case modeKlogMsg:
 		return klogMessageAccept(l)
+	case modeAnyhow:
+		return anyhowAccept(l, len(g.parts))
 	case modeKlogCause:
 		return klogCauseAccept(l) && len(g.parts) < maxMessageLines
 	case modeFluentd:
