@@ -21,6 +21,7 @@ import (
 
 	"github.com/sluice-dev/sluice/parsers"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/parsers/tracing"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
@@ -81,6 +82,14 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		rest = ""
 	} else if !Read(first, &r) {
 		return false
+	} else if r.Logger == "" {
+		// a tracing subscriber's text under the level (mount-s3's syslog lines): its target
+		if spans, target, msg, ok := tracing.Target(r.Msg); ok {
+			r.Logger, r.Msg = target, msg
+			if spans != "" {
+				ev.SetString(tracing.FieldSpans, spans)
+			}
+		}
 	}
 	switch {
 	case r.Time.IsZero():

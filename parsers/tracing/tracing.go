@@ -87,13 +87,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if !ok || level == "" || len(lv) == 4 && !padded {
 		return false // a four-letter level tracing writes right-aligned in five columns
 	}
-	if after, ok := strings.CutPrefix(rest, "ThreadId("); ok {
-		// with_thread_ids: "ThreadId(01) " before the spans
-		end := strings.IndexByte(after[:min(len(after), 12)], ')')
-		if end < 1 || end+1 >= len(after) || after[end+1] != ' ' {
-			return false
-		}
-		rest = after[end+2:]
+	rest, ok = threadID(rest)
+	if !ok {
+		return false
 	}
 	spans, target, file, line, msg := prefix(rest)
 	if target == "" {
@@ -114,6 +110,36 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	fields(ev, spans, msg)
 	pu.Finish(ev, pu.DatasetOr(ev, Dataset), level)
 	return true
+}
+
+// threadID removes with_thread_ids' "ThreadId(01) " before the spans, and reports false when
+// s opens with a broken one.
+func threadID(s string) (string, bool) {
+	after, ok := strings.CutPrefix(s, "ThreadId(")
+	if !ok {
+		return s, true
+	}
+	end := strings.IndexByte(after[:min(len(after), 12)], ')')
+	if end < 1 || end+1 >= len(after) || after[end+1] != ' ' {
+		return s, false
+	}
+	return after[end+2:], true
+}
+
+// Target reads what a tracing subscriber writes after the level in another layout (mount-s3's
+// syslog lines: "[WARN] ThreadId(16) readdirplus{req=562924082}: mountpoint_s3_fs::superblock::readdir:
+// file ..."): the thread id, the spans, and a target of module-path words ("a::b"), which it
+// returns with the spans and the message. ok is false when s holds no such target.
+func Target(s string) (spans, target, msg string, ok bool) {
+	s, ok = threadID(s)
+	if !ok {
+		return "", "", "", false
+	}
+	spans, target, _, _, msg = prefix(s)
+	if !strings.Contains(target, "::") {
+		return "", "", "", false
+	}
+	return spans, target, msg, true
 }
 
 // levels maps tracing's five level words.
