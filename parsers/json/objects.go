@@ -162,6 +162,16 @@ func aboutObject(ev *event.Event, logged bool, node string) {
 			}
 		}
 	}
+	if n := get("scaledObject.Name") + get("scaledobject.Name"); name == "" && n != "" {
+		// KEDA's scale loop and scalers: "scaledObject.Namespace", "scaledObject.Name" (the
+		// executor writes the name's key in lower case), the ScaledObject that scales a vLLM
+		// deployment on its queue
+		kind, ns, name = "scaledobject", get("scaledObject.Namespace")+get("scaledobject.Namespace"), n
+	}
+	if t := get("type"); name == "" && (t == "ScaledObject" || t == "ScaledJob") && get("name") != "" {
+		// KEDA's scalers name their object as "type", "namespace", "name" (InitializeLogger)
+		kind, ns, name = strings.ToLower(t), get("namespace"), get("name")
+	}
 	if v := get("isvc"); name == "" && v != "" && strings.IndexByte(v, '/') < 0 {
 		// KServe's controller reconciling an InferenceService by its name: "isvc":"llama-vllm-single"
 		kind, ns, name = "inferenceservice", get("namespace"), v

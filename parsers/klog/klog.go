@@ -266,6 +266,9 @@ func body(ev *event.Event, b, level string) (string, bool) {
 	}
 	nvidia_xid.DevicePluginUnhealthy(ev, b)
 	first, more, multi := strings.Cut(b, "\n")
+	if klogrLine(ev, first) {
+		return level, false
+	}
 	if msg, rest, ok := pu.Quoted(first); ok {
 		ev.SetString(pu.FieldLogMessage, msg)
 		if rest != "" {
@@ -346,6 +349,57 @@ func eventLevel(level, typ string) string {
 	return level
 }
 
+// klogrLine reads klogr's serialized form (logr over klog before klog 2.80 made it structured
+// like the rest, still in KEDA's metrics adapter): a logger name, then quoted keys and values,
+// `keda_metrics_adapter/provider "msg"="timeout" "error"="timeout while waiting ..."
+// "server"="keda-operator.keda.svc.cluster.local:9666"`: the logger, the message, the error, the
+// other pairs in log.fields. It reports false, setting nothing, on another line.
+func klogrLine(ev *event.Event, b string) bool {
+	at := strings.Index(b, ` "`)
+	if at <= 0 || strings.IndexByte(b[:at], '"') >= 0 || !strings.Contains(b[at:], `"msg"=`) {
+		return false
+	}
+	var pairs [16][2]string
+	n, msg := 0, false
+	for rest := b[at+1:]; rest != ""; rest = strings.TrimPrefix(rest, " ") {
+		k, r, ok := pu.Quoted(rest)
+		if !ok || !strings.HasPrefix(r, "=") || n == len(pairs) {
+			return false
+		}
+		v, r := "", r[1:]
+		if strings.HasPrefix(r, `"`) {
+			if v, r, ok = pu.Quoted(r); !ok {
+				return false
+			}
+		} else {
+			v, r, _ = strings.Cut(r, " ")
+			r = " " + r
+		}
+		if r != "" && r[0] != ' ' {
+			return false
+		}
+		pairs[n] = [2]string{k, v}
+		n++
+		msg = msg || k == "msg"
+		rest = r
+	}
+	if !msg {
+		return false
+	}
+	ev.SetString(event.FieldLogLogger, b[:at])
+	for _, p := range pairs[:n] {
+		switch p[0] {
+		case "msg":
+			ev.SetString(pu.FieldLogMessage, p[1])
+		case "error":
+			ev.SetString(event.FieldErrorMsg, p[1])
+		default:
+			pu.SetField(ev, p[0], event.String(p[1]))
+		}
+	}
+	return true
+}
+
 // schedulingObject reads the pod or job an unstructured line about scheduling names, the way
 // the components that decide whether a GPU pod runs write it: the cluster autoscaler's "Pod
 // ns/name is unschedulable" and "... cannot put ns/name on <node template> ...", Volcano's
@@ -353,8 +407,13 @@ func eventLevel(level, typ string) string {
 // group) and its controller's "<Queue: , Job: ns/name, Task:, ...>".
 func schedulingObject(ev *event.Event, b string) {
 	if rest, ok := strings.CutPrefix(b, "Pod "); ok {
-		if ref, tail, ok := strings.Cut(rest, " "); ok && strings.HasPrefix(tail, "is unschedulable") {
+		ref, tail, ok := strings.Cut(rest, " ")
+		switch {
+		case ok && strings.HasPrefix(tail, "is unschedulable"):
 			setRef(ev, "pod", ref)
+		case ok && strings.HasPrefix(tail, "can't be scheduled on ") && ref != "" && !strings.ContainsRune(ref, '/'):
+			// the cluster autoscaler's node group that would not fit it names the pod alone
+			pu.SetObject(ev, "pod", "", ref)
 		}
 		return
 	}

@@ -327,6 +327,10 @@ var stackComponents = map[string]string{
 	// KServe's serverless mode: Knative's sidecar in every predictor pod, and KEDA
 	"queue-proxy":   "knative.queue_proxy",
 	"keda-operator": "keda.operator",
+	// the servers the HPA asks for a vLLM deployment's queue metrics: KEDA's metrics apiserver
+	// and prometheus-adapter (why the HPA "cannot fetch external metrics")
+	"keda-operator-metrics-apiserver": "keda.metrics_apiserver",
+	"prometheus-adapter":              "prometheus.adapter",
 }
 
 // controllerPods are the components whose container has a name that says nothing (controller,
