@@ -322,6 +322,9 @@ func TestStackComponentDatasets(t *testing.T) {
 		{"volcano-scheduler", `I0612 15:30:41.949051       1 allocate.go:551] Binding Task <mltraining-dev/test-default0-0> to node <ip-10-4-16-2.us-west-2.compute.internal>`, "volcano.scheduler"},
 		{"volcano-controllers", `I0224 06:16:06.953772       1 queue_controller.go:224] Finished syncing queue default (13.940321ms).`, "volcano.controller"},
 		{"pod-grouper", "2025-10-30T19:17:18.009Z	DEBUG	Reconciling pod	{\"controller\": \"pod\"}", "kai.podgrouper"},
+		// the servers the HPA asks for vLLM's queue metrics (kedacore/keda issue #6201)
+		{"keda-operator-metrics-apiserver", `E0930 08:05:49.220586       1 provider.go:91] keda_metrics_adapter/provider "msg"="timeout" "error"="timeout while waiting to establish gRPC connection to KEDA Metrics Service server" "server"="keda-operator.keda.svc.cluster.local:9666"`, "keda.metrics_apiserver"},
+		{"prometheus-adapter", "a line no parser reads", "prometheus.adapter"},
 		// KServe's init container downloading the model: a Hugging Face bar before any KServe line
 		{"storage-initializer", "LICENSE: 100%|████████████████████████████████████| 11.3k/11.3k [00:00<00:00, 28.6MB/s]", "kserve.server"},
 	} {
