@@ -68,6 +68,7 @@ const (
 	modeFluentd           // a Fluentd warning or error and its Ruby backtrace, whose lines repeat its time indented (javastack.go)
 	modeKlogCause         // a klog error or warning, which the AWS SDK's "caused by: " lines of its error may go on (klogvalue.go)
 	modeAnyhow            // a Rust program's "Error: ..." and the causes anyhow prints under it (rusterror.go)
+	modeStdLogJSON        // a std-log line whose message opens a JSON value printed indented under it (klogvalue.go)
 )
 
 // torchWarning reports whether b is torch's C++ warning ("[W530 17:23:59.243033714
@@ -489,6 +490,9 @@ func startMode(l *vllm.Line) (int, bool) {
 		if anyhowStart(l) {
 			return modeAnyhow, true
 		}
+		if stdLogJSONStart(l) {
+			return modeStdLogJSON, true
+		}
 		if oomReportStart(l) {
 			return modeOOM, true
 		}
@@ -700,6 +704,12 @@ func (g *group) accept(l *vllm.Line) bool {
 		return l.Header == "" && aerAccept(l.Body, g.header)
 	case modeKlogMsg:
 		return klogMessageAccept(l)
+	case modeStdLogJSON:
+		ok, done := stdLogJSONAccept(l)
+		if done {
+			g.mode = modeDone
+		}
+		return ok && len(g.parts) < maxMessageLines
 	case modeAnyhow:
 		return anyhowAccept(l, len(g.parts))
 	case modeKlogCause:

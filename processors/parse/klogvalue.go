@@ -3,6 +3,7 @@ package parse
 import (
 	"strings"
 
+	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 )
 
@@ -51,6 +52,35 @@ func klogMessageStart(l *vllm.Line) bool {
 // header (or a line of another format's header).
 func klogMessageAccept(l *vllm.Line) bool {
 	return l.Header == "" && l.Proc == "" && !klogHeader(l.Body)
+}
+
+// A Go program that logs a value as indented JSON through the std log writes it over lines of
+// their own, after a message that ends in "{" (JuiceFS's mount pod: "2025/09/01 05:46:38.554311
+// juicefs[7] <INFO>: Volume is formatted as {", the volume's settings, then "} [format.go:484]").
+
+// stdLogJSONStart reports whether a line is a std-log line whose message opens such a value.
+func stdLogJSONStart(l *vllm.Line) bool {
+	b := strings.TrimRight(l.Body, " ")
+	if l.Header != "" || len(b) < 22 || (b[len(b)-1] != '{' && b[len(b)-1] != '[') {
+		return false
+	}
+	_, _, ok := pu.StdLog(b)
+	return ok
+}
+
+// stdLogJSONAccept reports whether l goes on with the value, and whether it closes it: its
+// members indented, then its closing brace, with what the line adds after it.
+func stdLogJSONAccept(l *vllm.Line) (ok, done bool) {
+	b := l.Body
+	switch {
+	case l.Header != "" || l.Proc != "":
+		return false, false
+	case strings.HasPrefix(b, "}") || strings.HasPrefix(b, "]"):
+		return true, true
+	case strings.HasPrefix(b, "  "):
+		return true, false
+	}
+	return false, false
 }
 
 // aws-sdk-go's errors print what caused them on lines of their own (awserr.SprintError:
