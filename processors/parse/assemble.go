@@ -251,8 +251,8 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 	if mode, ok := startMode(sl); ok {
 		g := &group{pending: p.newPending(ev, l.src, a.b.Key, a.now), header: sl.Header, mode: mode,
 			hdr: sl.Header != "", level: sl.Level, part: 1}
-		if g.hdr {
-			g.opening = sl.Body
+		if g.hdr && mode == modeMaybe {
+			g.opening = sl.Body // a record's message, not a frame (which a chained traceback repeats)
 		}
 		g.lead = lead
 		switch mode {
@@ -821,7 +821,7 @@ func (g *group) accept(l *vllm.Line) bool {
 		// logger.exception: every line of the record repeats the header, and so does the same
 		// record logged again in the same second (every open stream's "Error in chat
 		// completion stream generator." when the engine dies): its first line opens the next
-		return l.Header == g.header && (g.mode != modeTrace || l.Body != g.opening || len(g.parts) < 2)
+		return l.Header == g.header && (g.mode != modeTrace || g.opening == "" || l.Body != g.opening || len(g.parts) < 2)
 	}
 	if l.Header != "" {
 		return false

@@ -88,9 +88,10 @@ func stdLogJSONAccept(l *vllm.Line) (ok, done bool) {
 // driver's klog error about a failed AWS call (EFS, FSx, S3) ends with the reason on a line
 // without a header: "caused by: context canceled".
 
-// klogCauseStart reports whether a line is a klog error or warning, which such lines may follow.
+// klogCauseStart reports whether a line is a klog error or warning, which such lines may follow;
+// not under a vLLM process prefix (torch's C++ warnings), whose lines never hold an AWS error.
 func klogCauseStart(l *vllm.Line) bool {
-	return l.Header == "" && len(l.Body) > 22 && (l.Body[0] == 'E' || l.Body[0] == 'W') && klogHeader(l.Body)
+	return l.Header == "" && l.Proc == "" && len(l.Body) > 22 && (l.Body[0] == 'E' || l.Body[0] == 'W') && klogHeader(l.Body)
 }
 
 // klogCauseAccept reports whether l is a line of an AWS SDK error's cause or request status.
