@@ -85,6 +85,11 @@ func ids(s string) (pid, tid int64, rest string, ok bool) {
 	return pid, tid, strings.TrimPrefix(s[end+1:], " "), true
 }
 
+// Message reads the text of a host engine's line that another program relays
+// (dcgm-exporter's --enable-dcgm-log, its msg=): "text [file:line] [function]" and a leading
+// "[[Module]]" tag, as in nv-hostengine.log.
+func Message(ev *event.Event, s string) { message(ev, s) }
+
 // message splits "text [file:line] [function]" and a leading "[[Module]]" tag.
 func message(ev *event.Event, s string) {
 	if fn := strings.LastIndex(s, " ["); fn >= 0 && strings.HasSuffix(s, "]") {

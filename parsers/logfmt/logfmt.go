@@ -27,6 +27,7 @@ import (
 	"strings"
 
 	"github.com/sluice-dev/sluice/parsers"
+	"github.com/sluice-dev/sluice/parsers/dcgm"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/uvicorn"
 	"github.com/sluice-dev/sluice/pipeline/event"
@@ -180,6 +181,9 @@ func pairs(ev *event.Event, s string) bool {
 	}
 	if wrapped != "" {
 		level = wrapped
+		if m, ok := ev.GetString(pu.FieldLogMessage); ok {
+			dcgm.Message(ev, m) // the host engine's source line and function after its text
+		}
 	}
 	h.set(ev)
 	ds := pu.GPUDataset(ev)

@@ -23,6 +23,8 @@ func goPanic(ev *event.Event, text string) bool {
 		ev.SetString(event.FieldErrorMsg, strings.TrimSuffix(first[len("panic: "):], " [recovered]"))
 	case strings.HasPrefix(first, "fatal error: "):
 		ev.SetString(event.FieldErrorMsg, first[len("fatal error: "):])
+	case goSignal(first):
+		ev.SetString(event.FieldErrorMsg, first) // "SIGSEGV: segmentation violation"
 	case strings.HasPrefix(first, "goroutine ") && strings.HasSuffix(first, "]:"):
 		level = ""
 	default:
@@ -37,4 +39,18 @@ func goPanic(ev *event.Event, text string) bool {
 	}
 	pu.Finish(ev, ds, level)
 	return true
+}
+
+// goSignal reports whether s opens the Go runtime's report of a fatal signal: "SIGSEGV:
+// segmentation violation", "SIGABRT: abort".
+func goSignal(s string) bool {
+	rest, ok := strings.CutPrefix(s, "SIG")
+	if !ok {
+		return false
+	}
+	i := 0
+	for i < len(rest) && rest[i] >= 'A' && rest[i] <= 'Z' {
+		i++
+	}
+	return i >= 2 && i <= 6 && strings.HasPrefix(rest[i:], ": ") && len(rest) > i+2
 }

@@ -222,7 +222,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if text == "" {
 		return false
 	}
-	if (text[0] == 'p' || text[0] == 'f' || text[0] == 'g') && goPanic(ev, text) {
+	if (text[0] == 'p' || text[0] == 'f' || text[0] == 'g' || text[0] == 'S') && goPanic(ev, text) {
 		return true
 	}
 	if text[0] == 'G' && smiList(ev, text) {

@@ -18,7 +18,7 @@ func goStart(l *vllm.Line) (mode int, level string, ok bool) {
 	switch {
 	case l.Header != "" || len(b) < 7:
 		return 0, "", false
-	case strings.HasPrefix(b, "panic: "), strings.HasPrefix(b, "fatal error: "):
+	case strings.HasPrefix(b, "panic: "), strings.HasPrefix(b, "fatal error: "), GoSignal(b):
 		return modeGo, "critical", true
 	case goroutineHeader(b):
 		return modeGo, "", true
@@ -59,18 +59,46 @@ func goAccept(mode int, l *vllm.Line) (int, bool) {
 	}
 	ok := b == "" || b[0] == '\t' || goroutineHeader(b) || strings.HasPrefix(b, "[signal ") ||
 		strings.HasPrefix(b, "panic: ") || strings.HasPrefix(b, "created by ") ||
-		strings.HasPrefix(b, "exit status ")
+		strings.HasPrefix(b, "exit status ") ||
+		// a fatal signal's: "PC=0x7f98af7d96aa m=5 sigcode=1", "signal arrived during cgo
+		// execution", and the registers at the end ("rax    0x0")
+		strings.HasPrefix(b, "PC=0x") || strings.HasPrefix(b, "signal arrived during ") || cpuRegister(b)
 	return mode, ok
 }
 
-// goroutineHeader reads "goroutine 1 [running]:".
+// GoSignal reports whether b opens the Go runtime's report of a fatal signal: "SIGSEGV:
+// segmentation violation", "SIGABRT: abort" (a crash in cgo: NVML, DCGM), then the goroutines.
+func GoSignal(b string) bool {
+	rest, ok := strings.CutPrefix(b, "SIG")
+	if !ok {
+		return false
+	}
+	i := 0
+	for i < len(rest) && rest[i] >= 'A' && rest[i] <= 'Z' {
+		i++
+	}
+	return i >= 2 && i <= 6 && strings.HasPrefix(rest[i:], ": ") && len(rest) > i+2
+}
+
+// cpuRegister reads a register line of a fatal signal's report: "rax    0x0", "rip    0x7f98af7d96aa".
+func cpuRegister(b string) bool {
+	name, val, ok := strings.Cut(b, " ")
+	if !ok || len(name) < 2 || len(name) > 6 {
+		return false
+	}
+	val = strings.TrimLeft(val, " ")
+	return strings.HasPrefix(val, "0x") && strings.IndexByte(val, ' ') < 0
+}
+
+// goroutineHeader reads "goroutine 1 [running]:", and the form of newer Go's crash dumps:
+// "goroutine 1 gp=0xc0000061c0 m=11 mp=0xc000680008 [syscall]:".
 func goroutineHeader(b string) bool {
 	rest, ok := strings.CutPrefix(b, "goroutine ")
 	if !ok {
 		return false
 	}
 	sp := strings.IndexByte(rest, ' ')
-	return sp > 0 && strings.HasPrefix(rest[sp:], " [") && strings.HasSuffix(b, ":")
+	return sp > 0 && strings.Contains(rest[sp:], " [") && strings.HasSuffix(b, ":")
 }
 
 // goFrameLine reads a function line of a Go stack: "main.main()",
