@@ -31,6 +31,9 @@ type Line struct {
 	// Proc is the whole process prefix without its trailing space, "" when there is none.
 	Proc     string
 	ProcName string
+	// Tag is the syslog or journal tag of the line's frame ("nv-fabricmanager[29850]",
+	// "kernel"), "" without one: lines of different programs are never one record.
+	Tag string
 	// Daemon is the Ray daemon whose name alone prefixed the line ("raylet" for "(raylet) ..."):
 	// Proc stays "", since such a prefix names no process of the program.
 	Daemon string
@@ -79,7 +82,9 @@ func Split(line string) Line {
 		}
 	}
 	rest = rest[composePrefix(rest):]
-	rest = rest[syslogPrefix(rest):]
+	if n, tag := syslogPrefix(rest); n > 0 {
+		l.Tag, rest = rest[tag:n-2], rest[n:]
+	}
 	if n := l.rankPrefix(rest); n > 0 {
 		rest = rest[n:]
 	}
@@ -209,29 +214,29 @@ func composePrefix(s string) int {
 }
 
 // syslogPrefix returns the length of the "Aug 19 18:34:27 host vllm[8727]: " that journald
-// and syslog put before the lines of a vLLM run as a system service, or 0. The month may be in
-// any language ("авг"): it is a word without digits.
-func syslogPrefix(s string) int {
+// and syslog put before the lines of a vLLM run as a system service, or 0, and where its tag
+// starts. The month may be in any language ("авг"): it is a word without digits.
+func syslogPrefix(s string) (n, tag int) {
 	sp := strings.IndexByte(s[:min(len(s), 16)], ' ')
 	if sp < 3 || syslogTagReject.index(s[:sp]) >= 0 {
-		return 0
+		return 0, 0
 	}
 	i := sp + 1
 	if i+16 > len(s) || s[i+2] != ' ' || s[i+5] != ':' || s[i+8] != ':' || s[i+11] != ' ' ||
 		num2(strings.Replace(s[i:i+2], " ", "0", 1)) < 1 || num2(s[i+3:]) < 0 || num2(s[i+6:]) < 0 || num2(s[i+9:]) < 0 {
-		return 0
+		return 0, 0
 	}
 	i += 12
 	host := strings.IndexByte(s[i:min(len(s), i+256)], ' ')
 	if host <= 0 {
-		return 0
+		return 0, 0
 	}
 	i += host + 1
-	tag := strings.Index(s[i:min(len(s), i+128)], ": ")
-	if tag <= 0 || strings.IndexByte(s[i:i+tag], ' ') >= 0 {
-		return 0
+	end := strings.Index(s[i:min(len(s), i+128)], ": ")
+	if end <= 0 || strings.IndexByte(s[i:i+end], ' ') >= 0 {
+		return 0, 0
 	}
-	return i + tag + 2
+	return i + end + 2, i
 }
 
 // rankPrefix reads the "[rankN]: " PyTorch puts before each line a rank's uncaught exception

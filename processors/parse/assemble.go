@@ -106,6 +106,7 @@ type group struct {
 	pending
 	header string // logging header of the lines, when every line repeats it
 	hdr    bool
+	tag    string // the syslog or journal tag of the first line's frame (vllm.Line.Tag)
 	// opening is the first line's body when every line repeats the header: the same record
 	// logged again in the same second opens with it
 	opening string
@@ -250,7 +251,7 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 	}
 	if mode, ok := startMode(sl); ok {
 		g := &group{pending: p.newPending(ev, l.src, a.b.Key, a.now), header: sl.Header, mode: mode,
-			hdr: sl.Header != "", level: sl.Level, part: 1}
+			hdr: sl.Header != "", level: sl.Level, part: 1, tag: sl.Tag}
 		if g.hdr && mode == modeMaybe {
 			g.opening = sl.Body // a record's message, not a frame (which a chained traceback repeats)
 		}
@@ -645,6 +646,9 @@ func pyRecordError(b string) bool {
 
 // accept reports whether l continues the group, and moves the group's mode on.
 func (g *group) accept(l *vllm.Line) bool {
+	if l.Tag != g.tag && l.Tag != "" && g.tag != "" {
+		return false // another program's line in a host file (syslog, the journal)
+	}
 	if l.Body == "" && l.Header != "" && l.Header == g.header && g.hdr && len(g.parts) < maxMessageLines {
 		// an empty line of the record's message (one that ends in line breaks): the
 		// formatter repeats the header on it as on every other line

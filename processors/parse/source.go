@@ -96,6 +96,11 @@ func (p *Processor) frame(l *line, ev *event.Event, batchKey string, memo *k8spa
 		l.msg = msg
 		first, _, _ := strings.Cut(msg, "\n")
 		l.split = vllm.Split(first)
+		if l.raw != "" && l.split.Tag == "" {
+			// the program a syslog or journal frame named (which Split no longer sees): lines
+			// of different programs are never one record
+			l.split.Tag, _ = ev.GetString(event.FieldProcessName)
+		}
 	}
 }
 
