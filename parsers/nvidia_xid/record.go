@@ -13,6 +13,7 @@ import (
 //
 //	kern  :warn  : 2025-01-21T04:41:44,285060+00:00 pt_main_thread[2536443]: segfault at ...   dmesg --decode --time-format iso
 //	kern  :err   : [ 1843.308145] NVRM: Xid ...                                                 dmesg --decode
+//	syslog:err   : 2025-05-27T04:18:56,089671+00:00 NVRM: Xid ...                                 a program's write to /dev/kmsg
 //	6,3964,206764307,-;nvidia-nvswitch2: open (major=510)                                         /dev/kmsg
 //	192.168.11.119: kern: warning: [2026-04-22T21:27:51.288830314Z]: NVRM: ...                    talosctl dmesg
 //
@@ -20,7 +21,7 @@ import (
 // what the prefix says, to set once the line is taken. ok is false for a line without one.
 func record(msg string) (r kernelRecord, ok bool) {
 	switch {
-	case len(msg) > 16 && (msg[4] == ' ' || msg[4] == ':'):
+	case len(msg) > 16 && (msg[4] == ' ' || msg[4] == ':' || msg[6] == ':'): // dmesg -x pads the facility to 6
 		if r, ok := decoded(msg); ok {
 			return r, true
 		}
@@ -56,7 +57,7 @@ func (r *kernelRecord) set(ev *event.Event) {
 // comma before the fraction (--time-format iso) or since boot.
 func decoded(msg string) (r kernelRecord, ok bool) {
 	fac, rest, ok := strings.Cut(msg[:min(len(msg), 24)], ":")
-	if !ok || strings.TrimRight(fac, " ") != "kern" {
+	if !ok || !facility(strings.TrimRight(fac, " ")) {
 		return r, false
 	}
 	lv, _, ok := strings.Cut(rest, ":")
@@ -76,6 +77,17 @@ func decoded(msg string) (r kernelRecord, ok bool) {
 		r.body = b
 	}
 	return r, true
+}
+
+// facility reports whether s is a syslog facility's name as dmesg --decode prints it: the
+// kernel's, or a program's that wrote to /dev/kmsg (systemd, a GPU health agent's injected Xid).
+func facility(s string) bool {
+	switch s {
+	case "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron", "authpriv", "ftp",
+		"local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7":
+		return true
+	}
+	return false
 }
 
 // talos reads talosctl dmesg's "<node>: kern: <level>: [<RFC 3339>]: ".
