@@ -41,8 +41,8 @@ var Info = parsers.Info{
 	Name:        "logfmt",
 	Description: "logfmt / logrus / slog text lines (DCGM exporter, container toolkit, validator), zerolog console lines",
 	New:         func(parsers.Options) parsers.Parser { return New() },
-	Fields: append(pu.StructuredFields[:len(pu.StructuredFields):len(pu.StructuredFields)],
-		uvicorn.Fields...),
+	Fields: append(append(pu.StructuredFields[:len(pu.StructuredFields):len(pu.StructuredFields)],
+		uvicorn.Fields...), pu.Fields(pu.FieldHTTPRequestID)...),
 }
 
 // Parser parses logfmt lines. It is stateless and safe for concurrent use.
@@ -169,6 +169,14 @@ func pairs(ev *event.Event, s string) bool {
 			continue
 		}
 		h.see(k, v)
+		switch k {
+		case "x-request-id", "x_request_id", "request_id":
+			// the id a gateway or router gives a request (Envoy AI Gateway's extproc): a number
+			// is a counter, not the request's id
+			if _, num := pu.Atoi(v); v != "" && !num {
+				ev.SetString(pu.FieldHTTPRequestID, v)
+			}
+		}
 		if k == "dcgm_level" {
 			// dcgm-exporter --enable-dcgm-log logs each line of its embedded host engine at
 			// info and gives the line's own level here (ERROR, WARN): that one tells.

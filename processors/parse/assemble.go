@@ -69,6 +69,7 @@ const (
 	modeKlogCause         // a klog error or warning, which the AWS SDK's "caused by: " lines of its error may go on (klogvalue.go)
 	modeAnyhow            // a Rust program's "Error: ..." and the causes anyhow prints under it (rusterror.go)
 	modeStdLogJSON        // a std-log line whose message opens a JSON value printed indented under it (klogvalue.go)
+	modeEnvoyHeaders      // an Envoy line in its default layout that dumps headers, one "'name', 'value'" a line (envoyHeadersStart)
 )
 
 // torchWarning reports whether b is torch's C++ warning ("[W530 17:23:59.243033714
@@ -494,6 +495,9 @@ func startMode(l *vllm.Line) (int, bool) {
 		if stdLogJSONStart(l) {
 			return modeStdLogJSON, true
 		}
+		if envoyHeadersStart(l.Body) {
+			return modeEnvoyHeaders, true
+		}
 		if oomReportStart(l) {
 			return modeOOM, true
 		}
@@ -592,6 +596,18 @@ func envoyAccept(l *vllm.Line, parts int) (ok, done bool) {
 		return false, false
 	}
 	return true, strings.HasPrefix(strings.TrimLeft(l.Text, " "), "\tthread=")
+}
+
+// envoyHeadersStart reports whether b is an Envoy line in its default layout
+// ("[2025-12-29 19:02:40.770][399][debug][router] [source/common/router/router.cc:809] [Tags:
+// ...] router decoding headers:") whose headers follow on lines of their own.
+func envoyHeadersStart(b string) bool {
+	return len(b) > 40 && b[0] == '[' && b[1] == '2' && strings.HasSuffix(b, " headers:") && strings.Contains(b[:40], "][")
+}
+
+// envoyHeaderLine reads a header of such a dump: "':method', 'POST'".
+func envoyHeaderLine(b string) bool {
+	return len(b) > 4 && b[0] == '\'' && b[len(b)-1] == '\'' && strings.Contains(b, "', '")
 }
 
 // exitingAccept reports whether l goes on with a Beat's "Exiting: ..." line (Filebeat's, on
@@ -708,6 +724,8 @@ func (g *group) accept(l *vllm.Line) bool {
 		return l.Header == "" && aerAccept(l.Body, g.header)
 	case modeKlogMsg:
 		return klogMessageAccept(l)
+	case modeEnvoyHeaders:
+		return l.Header == "" && l.Proc == "" && envoyHeaderLine(l.Body) && len(g.parts) < maxMessageLines
 	case modeStdLogJSON:
 		ok, done := stdLogJSONAccept(l)
 		if done {
