@@ -35,41 +35,41 @@ type pending struct {
 
 // Group modes: what the next line must be to continue the group.
 const (
-	modeMaybe      = iota // an error line that a traceback may follow
-	modeProcess           // "Process EngineCore_0:", which a traceback follows
-	modeTrace             // inside a traceback
-	modeAfter             // after an exception line: only a chained traceback continues
-	modeNative            // a C++ error report: "Exception raised from", "frame #N", "  what():"
-	modeWarning           // a Python warning: its further message lines, then its source line
-	modeDone              // complete: sent at once
-	modeGoMaybe           // a zap console error line, which a Go stack may follow (gostack.go)
-	modeGo                // inside a Go panic, goroutine dump or stack
-	modeKlogVal           // inside a klog multi-line value (klogvalue.go)
-	modeKernel            // inside a kernel warning, oops or hung-task report (kernelstack.go)
-	modeNVRM              // an NVIDIA driver message, which indented NVRM lines may go on (kernelstack.go)
-	modeSXid              // an NVSwitch SXid report: its further lines repeat the switch, bus and code (kernelstack.go)
-	modeWrapped           // an installer's "ERROR: "/"WARNING: " message, wrapped under its text (installer.go)
-	modeFabric            // a Fabric Manager or IMEX record, whose further lines have no header (installer.go)
-	modeAER               // a PCIe AER report: its severity line, then the device's status and error lines (kernelstack.go)
-	modeKlogMsg           // a klog header whose message is on the lines after it (klogvalue.go)
-	modeEDAC              // a memory controller's machine-check report (kernelstack.go)
-	modeOOM               // an OOM killer's report, up to the line naming the process it killed (kernelstack.go)
-	modeJava              // a Java record's exception: "java.net.X: ...", "\tat ..." frames, "Caused by: ..." (javastack.go)
-	modeEnvoy             // an Envoy message of several lines in Istio's layout, up to "\tthread=N" (envoyAccept)
-	modeExiting           // a Beat's "Exiting: ..." on stderr, and the configuration it prints under it (exitingAccept)
-	modeBlank             // an empty line, which NCCL prints before each WARN (ncclWarn)
-	modeRecord            // a logging record whose message opens with a newline (vLLM's banner): its lines repeat the header
-	modeMount             // a klog line of a failed mount, and mount-utils' lines under it (klogvalue.go)
-	modeRayCore           // a Ray daemon's C++ record forwarded under its name, whose message goes on without the header
-	modeIndented          // torch's C++ warning, whose message goes on over indented lines (torchWarning)
-	modeOpenRecord        // a LiteLLM record, whose message goes on over lines without its header (liteLLMAccept)
-	modeGlogStack         // a fatal glog record or an XLA internal error, and the stack printed under it (klogvalue.go)
-	modeNativeMsg         // the BFC allocator's statistics, TensorFlow's CPU notice: a message over lines (klogvalue.go)
-	modeFluentd           // a Fluentd warning or error and its Ruby backtrace, whose lines repeat its time indented (javastack.go)
-	modeKlogCause         // a klog error or warning, which the AWS SDK's "caused by: " lines of its error may go on (klogvalue.go)
-	modeAnyhow            // a Rust program's "Error: ..." and the causes anyhow prints under it (rusterror.go)
-	modeStdLogJSON        // a std-log line whose message opens a JSON value printed indented under it (klogvalue.go)
-	modeEnvoyHeaders      // an Envoy line in its default layout that dumps headers, one "'name', 'value'" a line (envoyHeadersStart)
+	modeMaybe        = iota // an error line that a traceback may follow
+	modeProcess             // "Process EngineCore_0:", which a traceback follows
+	modeTrace               // inside a traceback
+	modeAfter               // after an exception line: only a chained traceback continues
+	modeNative              // a C++ error report: "Exception raised from", "frame #N", "  what():"
+	modeWarning             // a Python warning: its further message lines, then its source line
+	modeDone                // complete: sent at once
+	modeGoMaybe             // a zap console error line, which a Go stack may follow (gostack.go)
+	modeGo                  // inside a Go panic, goroutine dump or stack
+	modeKlogVal             // inside a klog multi-line value (klogvalue.go)
+	modeKernel              // inside a kernel warning, oops or hung-task report (kernelstack.go)
+	modeNVRM                // an NVIDIA driver message, which indented NVRM lines may go on (kernelstack.go)
+	modeSXid                // an NVSwitch SXid report: its further lines repeat the switch, bus and code (kernelstack.go)
+	modeWrapped             // an installer's "ERROR: "/"WARNING: " message, wrapped under its text (installer.go)
+	modeFabric              // a Fabric Manager or IMEX record, whose further lines have no header (installer.go)
+	modeAER                 // a PCIe AER report: its severity line, then the device's status and error lines (kernelstack.go)
+	modeKlogMsg             // a klog header whose message is on the lines after it (klogvalue.go)
+	modeEDAC                // a memory controller's machine-check report (kernelstack.go)
+	modeOOM                 // an OOM killer's report, up to the line naming the process it killed (kernelstack.go)
+	modeJava                // a Java record's exception: "java.net.X: ...", "\tat ..." frames, "Caused by: ..." (javastack.go)
+	modeEnvoy               // an Envoy message of several lines in Istio's layout, up to "\tthread=N" (envoyAccept)
+	modeExiting             // a Beat's "Exiting: ..." on stderr, and the configuration it prints under it (exitingAccept)
+	modeBlank               // an empty line, which NCCL prints before each WARN (ncclWarn)
+	modeRecord              // a logging record whose message opens with a newline (vLLM's banner): its lines repeat the header
+	modeMount               // a klog line of a failed mount, and mount-utils' lines under it (klogvalue.go)
+	modeRayCore             // a Ray daemon's C++ record forwarded under its name, whose message goes on without the header
+	modeIndented            // torch's C++ warning, whose message goes on over indented lines (torchWarning)
+	modeOpenRecord          // a LiteLLM record, whose message goes on over lines without its header (liteLLMAccept)
+	modeGlogStack           // a fatal glog record or an XLA internal error, and the stack printed under it (klogvalue.go)
+	modeNativeMsg           // the BFC allocator's statistics, TensorFlow's CPU notice: a message over lines (klogvalue.go)
+	modeFluentd             // a Fluentd warning or error and its Ruby backtrace, whose lines repeat its time indented (javastack.go)
+	modeKlogCause           // a klog error or warning, which the AWS SDK's "caused by: " lines of its error may go on (klogvalue.go)
+	modeAnyhow              // a Rust program's "Error: ..." and the causes anyhow prints under it (rusterror.go)
+	modeStdLogJSON          // a std-log line whose message opens a JSON value printed indented under it (klogvalue.go)
+	modeEnvoyHeaders        // an Envoy line in its default layout that dumps headers, one "'name', 'value'" a line (envoyHeadersStart)
 )
 
 // torchWarning reports whether b is torch's C++ warning ("[W530 17:23:59.243033714
