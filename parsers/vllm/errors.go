@@ -359,7 +359,10 @@ func groupException(stack string) (typ, msg string) {
 // the type's last part must end in Error, Exception, Exit, Interrupt or Warning, so that an
 // ordinary "Name: value" message is not taken for an exception.
 func SplitException(line string, strict bool) (typ, msg string, ok bool) {
-	typ, msg, _ = strings.Cut(line, ": ")
+	typ, msg, found := strings.Cut(line, ": ")
+	if !found && strings.HasSuffix(line, ":") && hasAnySuffix(line[:len(line)-1], "Error", "Exception", "Exit", "Interrupt") {
+		typ = line[:len(line)-1] // an exception without a message: "SystemExit:" (raise SystemExit())
+	}
 	if typ == "" || len(typ) > 200 {
 		return "", "", false
 	}

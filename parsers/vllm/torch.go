@@ -122,6 +122,9 @@ func messageRank(msg string) int64 {
 // Only a Python file counts: Go programs' klog lines look the same and are the klog parser's.
 func parseTorchPython(ev *event.Event, b string, l *Line) bool {
 	lv := glogLevel(b[0])
+	if b[0] == 'V' {
+		lv = "debug" // torch's formatter writes DEBUG as V (TORCH_LOGS' verbose artifacts)
+	}
 	if lv == "" {
 		return false
 	}
@@ -142,6 +145,22 @@ func parseTorchPython(ev *event.Event, b string, l *Line) bool {
 	}
 	c.set(l)
 	l.Level = lv
+	if msg := rest[end+2:]; strings.IndexByte(msg, '\n') >= 0 {
+		// a record of several lines, each with the header again (and the rank's prefix, the
+		// process's): log.message has the text once
+		hdr := b[:len(b)-len(rest)+end+2]
+		var sb strings.Builder
+		for i, line := range strings.Split(msg, "\n") {
+			if i > 0 {
+				sb.WriteByte('\n')
+				if k := strings.Index(line, hdr); k >= 0 && k <= 120 {
+					line = line[k+len(hdr):]
+				}
+			}
+			sb.WriteString(line)
+		}
+		rest = rest[:end+2] + sb.String()
+	}
 	if l.Proc == "" {
 		l.PID = pid
 		ev.Set(event.FieldProcessPID, event.Int(pid)) // no process prefix to give it

@@ -70,6 +70,7 @@ const (
 	modeAnyhow              // a Rust program's "Error: ..." and the causes anyhow prints under it (rusterror.go)
 	modeStdLogJSON          // a std-log line whose message opens a JSON value printed indented under it (klogvalue.go)
 	modeEnvoyHeaders        // an Envoy line in its default layout that dumps headers, one "'name', 'value'" a line (envoyHeadersStart)
+	modeTorchRecord         // torch's Python logging record, whose lines repeat its glog header (klogvalue.go)
 )
 
 // torchWarning reports whether b is torch's C++ warning ("[W530 17:23:59.243033714
@@ -94,14 +95,19 @@ func warningMessageLine(b string) bool {
 	if t == "" || strings.HasSuffix(t, "(") || strings.HasSuffix(t, ":") || strings.IndexByte(t, ' ') < 0 {
 		return false // a call opened, a block, a lone name (Python 2's "  InsecurePlatformWarning)")
 	}
+	if strings.Contains(t, "  # ") || strings.HasPrefix(t, "import ") || strings.HasPrefix(t, "from ") && strings.Contains(t, " import ") ||
+		strings.HasPrefix(t, "raise ") || strings.HasPrefix(t, "assert ") || strings.HasPrefix(t, "yield ") || strings.HasPrefix(t, "await ") {
+		return false // code: "import pynvml  # type: ignore[import]" (torch's deprecation warning)
+	}
 	if open := strings.IndexByte(t, '('); open >= 0 {
 		return strings.Contains(t[:open], ": ") // "operator: f(...)": a key's value
 	}
 	return !strings.Contains(t, " = ") && !strings.HasPrefix(t, "return ")
 }
 
-// maxWarningLines bounds the unindented message lines of a Python warning before its source line.
-const maxWarningLines = 3
+// maxWarningLines bounds the unindented message lines of a Python warning before its source line
+// (torch's unsupported-GPU warning lists the compute capabilities it was built for over ten).
+const maxWarningLines = 16
 
 type group struct {
 	pending
@@ -276,6 +282,8 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 			g.header = sl.Daemon // the prefix its further lines carry
 		case modeFluentd:
 			g.header = "  " + sl.Body[:len("2022-01-26 20:11:14 +0100")] // what its backtrace's lines repeat
+		case modeTorchRecord:
+			g.header = torchRecordHeader(sl.Body) // what its further lines repeat
 		case modeMaybe:
 			g.msg = vllm.MessageState(sl.Body, vllm.MessageClosed)
 			g.native = sl.Header == "" && vllm.IsNativeErrorStart(sl.Body)
@@ -485,6 +493,9 @@ func startMode(l *vllm.Line) (int, bool) {
 		}
 		if klogMessageStart(l) {
 			return modeKlogMsg, true
+		}
+		if torchRecordHeader(l.Body) != "" {
+			return modeTorchRecord, true
 		}
 		if klogCauseStart(l) {
 			return modeKlogCause, true
@@ -724,6 +735,15 @@ func (g *group) accept(l *vllm.Line) bool {
 		return l.Header == "" && aerAccept(l.Body, g.header)
 	case modeKlogMsg:
 		return klogMessageAccept(l)
+	case modeTorchRecord:
+		if l.Header != "" || !strings.HasPrefix(l.Body, g.header) || len(g.parts) >= maxMessageLines {
+			return false
+		}
+		ok, indented := torchRecordAccept(l.Body[len(g.header):], g.msg == 1)
+		if indented {
+			g.msg = 1
+		}
+		return ok
 	case modeEnvoyHeaders:
 		return l.Header == "" && l.Proc == "" && envoyHeaderLine(l.Body) && len(g.parts) < maxMessageLines
 	case modeStdLogJSON:
@@ -793,6 +813,9 @@ func (g *group) accept(l *vllm.Line) bool {
 		}
 		if _, _, _, _, ok := vllm.PyWarning(l.Body); ok {
 			return false // the next warning
+		}
+		if l.Body == vllm.TracebackHeader || torchWarning(l.Body) || otherRecord(l.Body) {
+			return false // another program's line, or another record of this one's
 		}
 		return len(g.parts) < maxWarningLines
 	case modeNative:
