@@ -32,7 +32,7 @@ var shared = []parsers.Field{
 	{Name: FieldEventReason, Type: "keyword", Description: "Reason of a Kubernetes event (BackOff, FailedScheduling, Unhealthy), or why the kubelet failed a pod's container (CrashLoopBackOff, ErrImagePull)."},
 	{Name: FieldUserAgent, Type: "keyword", Description: "User-Agent header of the request (nginx's and Envoy's access lines)."},
 	{Name: FieldURLDomain, Type: "keyword", Description: "Host the request named: nginx error_log's host, Envoy's :authority."},
-	{Name: FieldVLLMRequestID, Type: "keyword", Description: "vLLM request id (chatcmpl-..., cmpl-...) of every line about a request: lifecycle, failures, warnings and errors that name one, the KV-transfer connectors' and the scheduler's lines about one (NIXL, P2P NCCL, LMCache); a list for 'Aborted request(s)'. Always the id the client got: the engine's internal id of recent vLLM (the client's plus '-' and 8 random hex digits) is read without its suffix."},
+	{Name: FieldVLLMRequestID, Type: "keyword", Description: "vLLM request id (chatcmpl-..., cmpl-...) of every line about a request: lifecycle, failures, warnings and errors that name one, the KV-transfer connectors' and the scheduler's lines about one (NIXL, P2P NCCL, LMCache); a list for 'Aborted request(s)'. Always the id the client got: the engine's internal id of recent vLLM (the client's plus '-' and 8 random hex digits) is read without its suffix, a completion's without its prompt's index (cmpl-<id>-0)."},
 }
 
 // ECS fields of the Kubernetes object a line is about, which is not the pod that wrote it (a

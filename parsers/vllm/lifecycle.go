@@ -290,14 +290,16 @@ func setID(ev *event.Event, id string) {
 const noRequestID = "N.A."
 
 // ExternalID returns the client's id of an engine's internal request id,
-// "<prefix><id>[-<n>]-<8 hex digits>" with <id> of 16 or 32 hex digits or a uuid (n, a
-// completion's prompt index), and false for any other id.
+// "<prefix><id>[-<n>][-<8 hex digits>]" with <id> of 16 or 32 hex digits or a uuid: without the
+// engine's suffix (V1) and without a completion's or embedding's prompt index n (the server
+// logs "cmpl-<id>-0" for the first prompt of the request it answers as "cmpl-<id>"). It returns
+// false for any other id, and for one that has neither to remove.
 func ExternalID(id string) (string, bool) {
-	n := len(id)
-	if n < 20 || id[n-9] != '-' || !parseutil.IsLowerHex(id[n-8:]) {
-		return "", false
+	ext, n := id, len(id)
+	suffixed := n >= 20 && id[n-9] == '-' && parseutil.IsLowerHex(id[n-8:])
+	if suffixed {
+		ext = id[:n-9]
 	}
-	ext := id[:n-9]
 	p := 0
 	for _, pre := range idPrefixes {
 		if strings.HasPrefix(ext, pre) {
@@ -310,17 +312,20 @@ func ExternalID(id string) (string, bool) {
 	}
 	base := ext[p:]
 	if d := strings.LastIndexByte(base, '-'); d > 0 {
-		if _, ok := parseutil.Atoi(base[d+1:]); ok {
-			base = base[:d] // cmpl-<id>-0: the first prompt of a completion
+		if _, ok := parseutil.Atoi(base[d+1:]); ok && clientBase(base[:d]) {
+			return ext[:p] + base[:d], true // cmpl-<id>-0: the first prompt of a completion
 		}
 	}
-	switch {
-	case (len(base) == 16 || len(base) == 32) && parseutil.IsLowerHex(base):
-	case parseutil.IsUUID(base):
-	default:
+	if !suffixed || !clientBase(base) {
 		return "", false
 	}
 	return ext, true
+}
+
+// clientBase reports whether s is the random part of a request id vLLM's server makes: 16 or
+// 32 hex digits, or a uuid.
+func clientBase(s string) bool {
+	return (len(s) == 16 || len(s) == 32) && parseutil.IsLowerHex(s) || parseutil.IsUUID(s)
 }
 
 // ServerRequestID reports whether id is one vLLM's OpenAI server made for a request
