@@ -161,7 +161,12 @@ func parseTorchPython(ev *event.Event, b string, l *Line) bool {
 		}
 		rest = rest[:end+2] + sb.String()
 	}
-	if l.Proc == "" {
+	switch {
+	case pid > maxPID:
+		// a thread's id, not a pid (torch 2.3 to 2.4 wrote the logging thread's ident there:
+		// "W0606 11:55:20.413000 140492528584512 torch/...")
+		ev.Set(parseutil.FieldThread, event.Int(pid))
+	case l.Proc == "":
 		l.PID = pid
 		ev.Set(event.FieldProcessPID, event.Int(pid)) // no process prefix to give it
 	}
@@ -180,6 +185,9 @@ func parseTorchPython(ev *event.Event, b string, l *Line) bool {
 	finishLibraryLine(ev, l, msg, DatasetTorch)
 	return true
 }
+
+// maxPID is the largest process id Linux gives (pid_max's limit, 2^22).
+const maxPID = 1 << 22
 
 // glogLevel is the level of a glog severity letter, "" for another byte.
 func glogLevel(c byte) string {
@@ -244,6 +252,21 @@ func readGlogClock(s string) (c glogClock, rest string, ok bool) {
 // NCCL has no error level: a WARN is how it reports a failure, and gets kind nccl unless its
 // text names a more exact one (a Cuda failure's).
 func parseNCCL(ev *event.Event, b string, l *Line) bool {
+	if len(b) > 24 && b[0] == '[' && b[5] == '-' {
+		// NCCL 2.23 and later stamp WARN lines by default (NCCL_DEBUG_TIMESTAMP_FORMAT "[%F %T] "):
+		// "[2026-04-14 21:28:19.007] host:46627:64125 [0] proxy.cc:363 NCCL WARN ...", the
+		// node's local time without its zone
+		end := strings.Index(b[:min(len(b), 40)], "] ")
+		if end < 0 {
+			return false
+		}
+		t, n, ok := parseutil.RFC3339(b[1:end])
+		if !ok || n != end-1 || !parseNCCL(ev, b[end+2:], l) {
+			return false
+		}
+		parseutil.SetLocalTime(ev, t)
+		return true
+	}
 	if n := launcherTag(b); n > 0 {
 		// "[1] node2:22555:22555 [0] NCCL INFO ...": a launcher's tag (mpirun -l, srun --label)
 		// before NCCL's line; "[0] NCCL INFO misc/socket.cc:80 -> 6": NCCL's line with its

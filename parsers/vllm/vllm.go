@@ -481,8 +481,10 @@ func (p *Parser) library(ev *event.Event, l *Line, msg, first, rest string) bool
 	switch {
 	case b[0] == '[' && b[1] == '1' && strings.Contains(b[:min(len(b), 200)], " UCX "):
 		ok = parseUCX(ev, b, l) // "[1749803291.555759] [host:7053 :0] tcp_ep.c:1260 UCX  ERROR ..."
-	case b[0] == '[' && strings.Contains(b, " NCCL ") && launcherTag(b) > 0:
-		ok = parseNCCL(ev, b, l) // "[1] node2:22555:22555 [0] NCCL INFO ...", "[0] NCCL INFO ... -> 6"
+	case b[0] == '[' && strings.Contains(b, " NCCL ") && (launcherTag(b) > 0 || b[5] == '-'):
+		// "[1] node2:22555:22555 [0] NCCL INFO ...", "[0] NCCL INFO ... -> 6", and NCCL's own
+		// time before its line: "[2026-04-14 21:28:19.007] host:pid:tid [0] ... NCCL WARN ..."
+		ok = parseNCCL(ev, b, l)
 	case b[0] == '[':
 		ok = parseTorch(ev, b, l) || parseClockLine(ev, b, l)
 		if ok && rest != "" && (l.Level == "error" || l.Level == "critical") {
@@ -496,9 +498,15 @@ func (p *Parser) library(ev *event.Event, l *Line, msg, first, rest string) bool
 		ok = parseNVSHMEMError(ev, b, l) // "/dvs/p4/build/.../main_nvshmem/src/host/init/init.cu:1049: non-zero status: 7 ..."
 	case strings.HasPrefix(b, terminatePrefix):
 		ok = parseTerminate(ev, b, rest, l)
+	case strings.HasPrefix(b, "NCCL version ") && len(b) > 14 && b[13] >= '1' && b[13] <= '9':
+		// the version banner NCCL prints alone with NCCL_DEBUG=VERSION: which NCCL the pod loaded
+		l.Level = "info"
+		ev.SetString(event.FieldLogLogger, loggerNCCL)
+		finishLibraryLine(ev, l, b, DatasetNCCL)
+		ok = true
 	case strings.Contains(b, " NCCL "), strings.Contains(b, "] NVSHMEM "): // "] NCCL INFO", "] file.cc:12 NCCL WARN"
 		ok = parseNCCL(ev, b, l)
-	case b[0] == 'I' || b[0] == 'W' || b[0] == 'E' || b[0] == 'F':
+	case b[0] == 'I' || b[0] == 'W' || b[0] == 'E' || b[0] == 'F' || b[0] == 'V':
 		ok = parseTorchPython(ev, b, l)
 	}
 	if !ok {
@@ -535,7 +543,8 @@ const KindNCCLTimeout = "nccl_timeout"
 // vLLM: the same, but a watchdog's timeout is nccl_timeout.
 func WorkloadKind(k, text string) string {
 	if k == KindNCCL && (strings.Contains(text, "Watchdog caught collective operation timeout") ||
-		strings.Contains(text, "watchdog hang") || strings.Contains(text, "Watchdog timeout")) {
+		strings.Contains(text, "watchdog hang") || strings.Contains(text, "Watchdog timeout") ||
+		strings.Contains(text, "Timeout at NCCL work")) {
 		return KindNCCLTimeout
 	}
 	return k

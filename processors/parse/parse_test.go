@@ -445,6 +445,8 @@ func TestTrainingJobFailureClasses(t *testing.T) {
 		lines                        []string
 	}{
 		{"pytorch", "", "nccl_timeout", []string{watchdog}},
+		// the line after it in the same incident (NVIDIA/nccl issue #1504)
+		{"pytorch", "", "nccl_timeout", []string{"[rank0]:[E ProcessGroupNCCL.cpp:1537] [PG 0 Rank 0] Timeout at NCCL work: 1, last enqueued NCCL work: 1, last completed NCCL work: 0."}},
 		{"pytorch", "", "cuda_oom", oom},
 		{"vllm", "cuda_oom", "", oom},
 	} {
