@@ -157,14 +157,14 @@ func TestExternalID(t *testing.T) {
 		"chatcmpl-0123456789abcdef0123456789abcdef-1a2b3c4d":     "chatcmpl-0123456789abcdef0123456789abcdef",
 		"cmpl-0123456789abcdef0123456789abcdef-0-1a2b3c4d":       "cmpl-0123456789abcdef0123456789abcdef", // the client got cmpl-<id>
 		"chatcmpl-1b4e28ba-2fa1-41d2-883f-0016d3cca427-deadbeef": "chatcmpl-1b4e28ba-2fa1-41d2-883f-0016d3cca427",
-		"chatcmpl-0123456789abcdef0123456789abcdef":              "", // the client's id already
+		"chatcmpl-0123456789abcdef0123456789abcdef":              "",                                      // the client's id already
 		"cmpl-0123456789abcdef0123456789abcdef-0":                "cmpl-0123456789abcdef0123456789abcdef", // a prompt index, no suffix
 		"embd-0123456789abcdef0123456789abcdef-2":                "embd-0123456789abcdef0123456789abcdef",
-		"cmpl-test-0":                                            "", // built from a client's X-Request-Id
-		"chatcmpl-1b4e28ba-2fa1-41d2-883f-0016d3cca427":          "", // a uuid's last group is 12 digits
-		"chatcmpl-my-request-deadbeef":                           "", // built from a client's X-Request-Id
-		"chatcmpl-9607509ecbb66b75-9E7AC72D":                     "", // vLLM's digits are lowercase
-		"req-9607509ecbb66b75-9e7ac72d":                          "", // no vLLM prefix
+		"cmpl-test-0": "", // built from a client's X-Request-Id
+		"chatcmpl-1b4e28ba-2fa1-41d2-883f-0016d3cca427": "", // a uuid's last group is 12 digits
+		"chatcmpl-my-request-deadbeef":                  "", // built from a client's X-Request-Id
+		"chatcmpl-9607509ecbb66b75-9E7AC72D":            "", // vLLM's digits are lowercase
+		"req-9607509ecbb66b75-9e7ac72d":                 "", // no vLLM prefix
 	} {
 		got, ok := ExternalID(id)
 		if ok != (want != "") || got != want {
