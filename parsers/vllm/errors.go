@@ -106,6 +106,9 @@ var messageContinuations = [...]string{
 	"Search for `cuda", "CUDA kernel errors might be asynchronously reported",
 	"For debugging consider passing CUDA_LAUNCH_BLOCKING=1", "Compile with `TORCH_USE_CUDA_DSA`",
 	"Device-side assertion tracking was not enabled", "Device-side assertions were explicitly omitted",
+	// the same explanations under a HIP error (torch on ROCm, AMD GPUs)
+	"HIP kernel errors might be asynchronously reported", "For debugging consider passing AMD_SERIALIZE_KERNEL=",
+	"Compile with `TORCH_USE_HIP_DSA`",
 	// and under "NCCL error in: ..." of a DistBackendError: the NCCL result's explanation, then
 	// "Last error:" over the cause
 	"ncclInvalidUsage: ", "ncclUnhandledCudaError: ", "ncclSystemError: ", "ncclInternalError: ",
@@ -528,7 +531,9 @@ func Classify(text string) string {
 		return KindEngineDead
 	}
 	if strings.Contains(text, "CUDA error") || strings.Contains(text, "CUBLAS_STATUS_") || strings.Contains(text, "Cuda failure ") ||
-		strings.Contains(text, "CUDA driver error") || strings.Contains(text, "Triton Error [CUDA]") {
+		strings.Contains(text, "CUDA driver error") || strings.Contains(text, "Triton Error [CUDA]") ||
+		// the same failures on AMD GPUs: torch's HIP errors, the ROCm runtime's memory fault
+		strings.Contains(text, "HIP error: ") || strings.Contains(text, "Memory access fault by GPU node") {
 		// illegal memory access, launch failure, ECC: look for an Xid on the node (NCCL writes
 		// "Cuda failure 3 'initialization error'")
 		return KindCUDA

@@ -12,6 +12,7 @@ import (
 	"github.com/sluice-dev/sluice/parsers/nginx"
 	"github.com/sluice-dev/sluice/parsers/nvidia_shell"
 	"github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/parsers/pylog"
 	"github.com/sluice-dev/sluice/parsers/tagged"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"
@@ -229,6 +230,18 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 			}
 			if program != "" {
 				ev.Rename(event.FieldProcessPID, parseutil.FieldThread)
+				ds = program
+				ev.SetString(event.FieldDataset, ds)
+			}
+		case ds == pylog.DatasetGeneric && !host:
+			// a library's Python logging in a vLLM pod ("WARNING:root:libtpu.so and TPU device
+			// found. Setting PJRT_DEVICE=TPU.", transformers' and huggingface_hub's warnings):
+			// the server process's, as under its process prefix
+			program := s.dataset
+			if program != vllm.DatasetServer {
+				program = servingDataset(ev, "")
+			}
+			if program == vllm.DatasetServer {
 				ds = program
 				ev.SetString(event.FieldDataset, ds)
 			}

@@ -130,6 +130,23 @@ func TestLibraryLinesDataset(t *testing.T) {
 	}
 }
 
+// TestPythonLibraryLinesInVLLMPod: a library's Python logging in a vLLM container (vllm-project/
+// vllm issue #16521, on TPU: the root logger's warning at start-up) is the server's, not
+// generic.python; in another program's container it stays generic.python.
+func TestPythonLibraryLinesInVLLMPod(t *testing.T) {
+	t.Parallel()
+	const line = "WARNING:root:libtpu.so and TPU device found. Setting PJRT_DEVICE=TPU."
+	for container, want := range map[string]string{"vllm": "vllm.server", "trainer": "generic.python"} {
+		out := runInPod(t, container+"-0", container, []string{line})
+		if ds, _ := out[0].GetString("event.dataset"); ds != want {
+			t.Errorf("%s: dataset %q, want %q", container, ds, want)
+		}
+		if lv, _ := out[0].GetString("log.level"); lv != "warning" {
+			t.Errorf("%s: level %q", container, lv)
+		}
+	}
+}
+
 // TestNativeLibraryLinesDataset: a C++ library's glog, Abseil or TensorFlow line in a vLLM pod
 // (vllm-project/vllm issue #12693: TensorFlow's and XLA's factory registrations printed at
 // start-up; the Mooncake transfer engine's, issue #5635 of vllm-ascend) is the pod's program's,
