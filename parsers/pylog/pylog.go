@@ -114,7 +114,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		}
 	}
 	r.set(ev)
-	if r.dataset == DatasetSGLang {
+	if ds, _ := ev.GetString(event.FieldDataset); r.dataset == DatasetSGLang || ds == DatasetSGLang {
+		// SGLang's prefix names it ("[2025-06-25 06:57:59 TP0] "), or its container does (a
+		// single GPU's "[2026-04-05 20:02:51] ")
 		sglangBatch(ev, r.msg)
 	}
 	if strings.Contains(rest, vllm.TracebackHeader) || vllm.IsFrameLine(rest) {

@@ -14,7 +14,8 @@ import (
 // for the decode batch (scheduler.py, later scheduler_metrics_mixin.py: log_prefill_stats and
 // log_decode_stats): "Prefill batch. #new-seq: 1, #new-token: 2192, #cached-token: 35, token
 // usage: 0.00, #running-req: 0, #queue-req: 0" and "Decode batch. #running-req: 1, #token: 2266,
-// token usage: 0.00, cuda graph: True, gen throughput (token/s): 3.13, #queue-req: 0". Its numbers
+// token usage: 0.00, cuda graph: True, gen throughput (token/s): 3.13, #queue-req: 0" (a comma
+// after the batch's name in releases since late 2025: "Decode batch, #running-req: 32, ..."). Its numbers
 // become fields, as vLLM's engine stats do, with the same event.action.
 const (
 	FieldSGLangBatch = "sglang.stats.batch"
@@ -98,7 +99,10 @@ func sglangBatch(ev *event.Event, msg string) bool {
 	}
 	list, ok := strings.CutPrefix(list, ". ")
 	if !ok {
-		return false
+		// releases since late 2025: "Decode batch, #running-req: 32, ..."
+		if list, ok = strings.CutPrefix(list, ", "); !ok {
+			return false
+		}
 	}
 	ev.SetString(FieldSGLangBatch, batch)
 	ev.SetString(event.FieldEventAction, vllm.ActionStats)

@@ -56,16 +56,23 @@ func klogMessageAccept(l *vllm.Line) bool {
 
 // A Go program that logs a value as indented JSON through the std log writes it over lines of
 // their own, after a message that ends in "{" (JuiceFS's mount pod: "2025/09/01 05:46:38.554311
-// juicefs[7] <INFO>: Volume is formatted as {", the volume's settings, then "} [format.go:484]").
+// juicefs[7] <INFO>: Volume is formatted as {", the volume's settings, then "} [format.go:484]"),
+// and so does a Rust program that logs a value's pretty Debug after tracing's time.
 
-// stdLogJSONStart reports whether a line is a std-log line whose message opens such a value.
+// stdLogJSONStart reports whether a line is a std-log or tracing line whose message opens such a
+// value.
 func stdLogJSONStart(l *vllm.Line) bool {
 	b := strings.TrimRight(l.Body, " ")
-	if l.Header != "" || len(b) < 22 || (b[len(b)-1] != '{' && b[len(b)-1] != '[') {
+	if l.Header != "" || len(b) < 12 || (b[len(b)-1] != '{' && b[len(b)-1] != '[') {
 		return false
 	}
-	_, _, ok := pu.StdLog(b)
-	return ok
+	if _, _, ok := pu.StdLog(b); ok {
+		return true
+	}
+	// Rust's pretty Debug of a value after tracing's time, which Split reads as a stamp: TGI's
+	// launcher logs its whole configuration at start, "2025-09-16T20:43:44.746110Z  INFO
+	// text_generation_launcher: Args {"
+	return !l.Stamp.IsZero() && strings.HasSuffix(b, " {")
 }
 
 // stdLogJSONAccept reports whether l goes on with the value, and whether it closes it: its
