@@ -395,7 +395,8 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		}
 		return false
 	case "Pod", "pod", "object", "node", "nodeName", "controllerKind", "knative.dev/key", "nodeclaim", "machine",
-		"Pods", "workload", "trainJob", "isvc":
+		"Pods", "workload", "trainJob", "isvc", "scaledObject.Name", "scaledobject.Name", "type",
+		"RayCluster", "RayService", "RayJob":
 		rec.object = true
 		return false
 	case "httpRequest":

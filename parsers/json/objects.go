@@ -168,6 +168,13 @@ func aboutObject(ev *event.Event, logged bool, node string) {
 		// deployment on its queue
 		kind, ns, name = "scaledobject", get("scaledObject.Namespace")+get("scaledobject.Namespace"), n
 	}
+	for _, k := range [...]string{"RayCluster", "RayService", "RayJob"} {
+		// KubeRay's reconcilers name their object under its kind without controllerKind:
+		// "RayCluster":{"name":"...","namespace":"..."} (the Ray cluster vLLM runs on)
+		if n := get(k + ".name"); name == "" && n != "" {
+			kind, ns, name = strings.ToLower(k), get(k+".namespace"), n
+		}
+	}
 	if t := get("type"); name == "" && (t == "ScaledObject" || t == "ScaledJob") && get("name") != "" {
 		// KEDA's scalers name their object as "type", "namespace", "name" (InitializeLogger)
 		kind, ns, name = strings.ToLower(t), get("namespace"), get("name")

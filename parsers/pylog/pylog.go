@@ -103,6 +103,11 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	case c >= 'A' && c <= 'Z':
 		ok = r.levelFirst(s)
 	}
+	if !ok && (r.proc == "raylet" || r.proc == "gcs_server") && s[0] >= 'A' && s[0] <= 'Z' {
+		// the raylet's own text forwarded to the driver: "(raylet) A worker died or was killed
+		// while executing a task by an unexpected system error. ..." (no level stated)
+		r.msg, r.dataset, ok = s, DatasetRayCore, true
+	}
 	if !ok {
 		return false
 	}
@@ -514,7 +519,7 @@ func (r *rec) bracketed(s string) bool {
 		r.origin(loc)
 		body = msg
 	}
-	r.msg, r.dataset, r.t = body, DatasetRayCore, t
+	r.msg, r.dataset, r.t = vllm.Unrepeated(body), DatasetRayCore, t
 	return true
 }
 

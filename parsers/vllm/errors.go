@@ -449,16 +449,22 @@ func hasAnySuffix(s string, sufs ...string) bool {
 }
 
 // unrepeated returns msg without the count Ray's log deduplication appends to a line that
-// several actors wrote ("... [repeated 3x across cluster]"), so that one error has one message.
+// several actors wrote ("... [repeated 3x across cluster]", the first time with its note "(Ray
+// deduplicates logs by default. ...)" after it), so that one error has one message.
 func unrepeated(msg string) string {
-	if !strings.HasSuffix(msg, "x across cluster]") {
+	i := strings.LastIndex(msg, " [repeated ")
+	if i < 0 {
 		return msg
 	}
-	if i := strings.LastIndex(msg, " [repeated "); i >= 0 {
-		return msg[:i]
+	rest := msg[i+len(" [repeated "):]
+	if k := strings.Index(rest, "x across cluster]"); k <= 0 || strings.TrimLeft(rest[:k], "0123456789") != "" {
+		return msg
 	}
-	return msg
+	return msg[:i]
 }
+
+// Unrepeated is unrepeated for the other parsers of Ray's forwarded lines.
+func Unrepeated(msg string) string { return unrepeated(msg) }
 
 // setErrorLine sets error.* for a one-line warning or error: the exception's type and message
 // when the line is "Type: message", else (for errors) the text as the message. more is the
