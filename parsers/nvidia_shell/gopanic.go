@@ -23,7 +23,7 @@ func goPanic(ev *event.Event, text string) bool {
 		ev.SetString(event.FieldErrorMsg, strings.TrimSuffix(first[len("panic: "):], " [recovered]"))
 	case strings.HasPrefix(first, "fatal error: "):
 		ev.SetString(event.FieldErrorMsg, first[len("fatal error: "):])
-	case goSignal(first):
+	case GoSignal(first):
 		ev.SetString(event.FieldErrorMsg, first) // "SIGSEGV: segmentation violation"
 	case strings.HasPrefix(first, "goroutine ") && strings.HasSuffix(first, "]:"):
 		level = ""
@@ -41,9 +41,10 @@ func goPanic(ev *event.Event, text string) bool {
 	return true
 }
 
-// goSignal reports whether s opens the Go runtime's report of a fatal signal: "SIGSEGV:
-// segmentation violation", "SIGABRT: abort".
-func goSignal(s string) bool {
+// GoSignal reports whether s opens the Go runtime's report of a fatal signal: "SIGSEGV:
+// segmentation violation", "SIGABRT: abort" (a crash in cgo: NVML, DCGM), which the goroutines
+// follow; the parse processor groups the report.
+func GoSignal(s string) bool {
 	rest, ok := strings.CutPrefix(s, "SIG")
 	if !ok {
 		return false

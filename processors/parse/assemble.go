@@ -68,9 +68,9 @@ const (
 	modeFluentd             // a Fluentd warning or error and its Ruby backtrace, whose lines repeat its time indented (javastack.go)
 	modeKlogCause           // a klog error or warning, which the AWS SDK's "caused by: " lines of its error may go on (klogvalue.go)
 	modeAnyhow              // a Rust program's "Error: ..." and the causes anyhow prints under it (rusterror.go)
-	modeStdLogJSON          // a std-log line whose message opens a JSON value printed indented under it (klogvalue.go)
-	modeEnvoyHeaders        // an Envoy line in its default layout that dumps headers, one "'name', 'value'" a line (envoyHeadersStart)
-	modeTorchRecord         // torch's Python logging record, whose lines repeat its glog header (klogvalue.go)
+	modeStdLogJSON          // a std-log or tracing line whose message opens a value printed indented under it (dumps.go)
+	modeEnvoyHeaders        // an Envoy line in its default layout that dumps headers, one "'name', 'value'" a line (dumps.go)
+	modeTorchRecord         // torch's Python logging record, whose lines repeat its glog header (torchlog.go)
 )
 
 // torchWarning reports whether b is torch's C++ warning ("[W530 17:23:59.243033714
@@ -607,18 +607,6 @@ func envoyAccept(l *vllm.Line, parts int) (ok, done bool) {
 		return false, false
 	}
 	return true, strings.HasPrefix(strings.TrimLeft(l.Text, " "), "\tthread=")
-}
-
-// envoyHeadersStart reports whether b is an Envoy line in its default layout
-// ("[2025-12-29 19:02:40.770][399][debug][router] [source/common/router/router.cc:809] [Tags:
-// ...] router decoding headers:") whose headers follow on lines of their own.
-func envoyHeadersStart(b string) bool {
-	return len(b) > 40 && b[0] == '[' && b[1] == '2' && strings.HasSuffix(b, " headers:") && strings.Contains(b[:40], "][")
-}
-
-// envoyHeaderLine reads a header of such a dump: "':method', 'POST'".
-func envoyHeaderLine(b string) bool {
-	return len(b) > 4 && b[0] == '\'' && b[len(b)-1] == '\'' && strings.Contains(b, "', '")
 }
 
 // exitingAccept reports whether l goes on with a Beat's "Exiting: ..." line (Filebeat's, on

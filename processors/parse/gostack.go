@@ -3,6 +3,7 @@ package parse
 import (
 	"strings"
 
+	"github.com/sluice-dev/sluice/parsers/nvidia_shell"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 )
 
@@ -18,7 +19,7 @@ func goStart(l *vllm.Line) (mode int, level string, ok bool) {
 	switch {
 	case l.Header != "" || len(b) < 7:
 		return 0, "", false
-	case strings.HasPrefix(b, "panic: "), strings.HasPrefix(b, "fatal error: "), GoSignal(b):
+	case strings.HasPrefix(b, "panic: "), strings.HasPrefix(b, "fatal error: "), nvidia_shell.GoSignal(b):
 		return modeGo, "critical", true
 	case goroutineHeader(b):
 		return modeGo, "", true
@@ -64,20 +65,6 @@ func goAccept(mode int, l *vllm.Line) (int, bool) {
 		// execution", and the registers at the end ("rax    0x0")
 		strings.HasPrefix(b, "PC=0x") || strings.HasPrefix(b, "signal arrived during ") || cpuRegister(b)
 	return mode, ok
-}
-
-// GoSignal reports whether b opens the Go runtime's report of a fatal signal: "SIGSEGV:
-// segmentation violation", "SIGABRT: abort" (a crash in cgo: NVML, DCGM), then the goroutines.
-func GoSignal(b string) bool {
-	rest, ok := strings.CutPrefix(b, "SIG")
-	if !ok {
-		return false
-	}
-	i := 0
-	for i < len(rest) && rest[i] >= 'A' && rest[i] <= 'Z' {
-		i++
-	}
-	return i >= 2 && i <= 6 && strings.HasPrefix(rest[i:], ": ") && len(rest) > i+2
 }
 
 // cpuRegister reads a register line of a fatal signal's report: "rax    0x0", "rip    0x7f98af7d96aa".

@@ -3,7 +3,6 @@ package parse
 import (
 	"strings"
 
-	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 )
 
@@ -52,95 +51,6 @@ func klogMessageStart(l *vllm.Line) bool {
 // header (or a line of another format's header).
 func klogMessageAccept(l *vllm.Line) bool {
 	return l.Header == "" && l.Proc == "" && !klogHeader(l.Body)
-}
-
-// A Go program that logs a value as indented JSON through the std log writes it over lines of
-// their own, after a message that ends in "{" (JuiceFS's mount pod: "2025/09/01 05:46:38.554311
-// juicefs[7] <INFO>: Volume is formatted as {", the volume's settings, then "} [format.go:484]"),
-// and so does a Rust program that logs a value's pretty Debug after tracing's time.
-
-// stdLogJSONStart reports whether a line is a std-log or tracing line whose message opens such a
-// value.
-func stdLogJSONStart(l *vllm.Line) bool {
-	b := strings.TrimRight(l.Body, " ")
-	if l.Header != "" || len(b) < 12 || (b[len(b)-1] != '{' && b[len(b)-1] != '[') {
-		return false
-	}
-	if _, _, ok := pu.StdLog(b); ok {
-		return true
-	}
-	// Rust's pretty Debug of a value after tracing's time, which Split reads as a stamp: TGI's
-	// launcher logs its whole configuration at start, "2025-09-16T20:43:44.746110Z  INFO
-	// text_generation_launcher: Args {"
-	return !l.Stamp.IsZero() && strings.HasSuffix(b, " {")
-}
-
-// stdLogJSONAccept reports whether l goes on with the value, and whether it closes it: its
-// members indented, then its closing brace, with what the line adds after it.
-func stdLogJSONAccept(l *vllm.Line) (ok, done bool) {
-	b := l.Body
-	switch {
-	case l.Header != "" || l.Proc != "":
-		return false, false
-	case strings.HasPrefix(b, "}") || strings.HasPrefix(b, "]"):
-		return true, true
-	case strings.HasPrefix(b, "  "):
-		return true, false
-	}
-	return false, false
-}
-
-// torch's Python logging (TORCH_LOGS, its warnings) writes glog's header, a Python file for the
-// location, and repeats the header on every line of a record of several lines:
-//
-//	W0110 12:27:06.332000 158 torch/_dynamo/convert_frame.py:1551] [2/8] torch._dynamo hit config.recompile_limit (8)
-//	W0110 12:27:06.332000 158 torch/_dynamo/convert_frame.py:1551] [2/8]    function: 'f' (/app/m.py:621)
-//
-// (under a process group's "[rank0]:" too): the lines with the same header, to the microsecond,
-// are one record.
-
-// torchRecordHeader returns the header of such a line through its "] ", "" for another line.
-func torchRecordHeader(b string) string {
-	s := strings.TrimPrefix(b, "[rank")
-	if len(s) != len(b) {
-		end := strings.Index(s[:min(len(s), 8)], "]:")
-		if end <= 0 {
-			return ""
-		}
-		s = s[end+2:]
-	}
-	if len(s) < 30 || strings.IndexByte("IWEFV", s[0]) < 0 || s[5] != ' ' || s[8] != ':' {
-		return ""
-	}
-	end := strings.Index(s[:min(len(s), 200)], "] ")
-	if end < 0 {
-		return ""
-	}
-	f := strings.Fields(s[:end])
-	if len(f) != 4 || !strings.Contains(f[3], ".py:") {
-		return ""
-	}
-	return b[:len(b)-len(s)+end+2]
-}
-
-// torchRecordAccept reports whether rest, what follows the record's header on a line with the
-// same header, goes on with the record, given whether an indented line of it came already, and
-// whether rest is indented. The header's time is to the millisecond, so records of one
-// millisecond share it ("Sending process 4090 closing signal SIGTERM", one a worker): a further
-// line of a record is indented or empty after the trace id ("[2/8]    function: ..."), or comes
-// after such lines ("To log all recompilation reasons ...").
-func torchRecordAccept(rest string, afterIndented bool) (ok, indented bool) {
-	for strings.HasPrefix(rest, "[") { // the trace id and the artifact: "[0/7] [__recompiles_verbose] "
-		end := strings.IndexByte(rest, ']')
-		if end < 0 {
-			break
-		}
-		rest = strings.TrimPrefix(rest[end+1:], " ")
-	}
-	if rest == "" || rest[0] == ' ' || rest[0] == '\t' {
-		return true, true
-	}
-	return afterIndented, false
 }
 
 // aws-sdk-go's errors print what caused them on lines of their own (awserr.SprintError:
