@@ -145,22 +145,6 @@ func parseTorchPython(ev *event.Event, b string, l *Line) bool {
 	}
 	c.set(l)
 	l.Level = lv
-	if msg := rest[end+2:]; strings.IndexByte(msg, '\n') >= 0 {
-		// a record of several lines, each with the header again (and the rank's prefix, the
-		// process's): log.message has the text once
-		hdr := b[:len(b)-len(rest)+end+2]
-		var sb strings.Builder
-		for i, line := range strings.Split(msg, "\n") {
-			if i > 0 {
-				sb.WriteByte('\n')
-				if k := strings.Index(line, hdr); k >= 0 && k <= 120 {
-					line = line[k+len(hdr):]
-				}
-			}
-			sb.WriteString(line)
-		}
-		rest = rest[:end+2] + sb.String()
-	}
 	switch {
 	case pid > maxPID:
 		// a thread's id, not a pid (torch 2.3 to 2.4 wrote the logging thread's ident there:
