@@ -403,9 +403,10 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		// the HttpRequest of Google's structured logging, which Knative's queue-proxy writes as
 		// its request log in every KServe predictor pod
 		return v.IsObject() && cloudHTTPRequest(ev, v, rec)
-	case "events":
-		// NVSentinel's health events as its monitors send them ({"version":1,"events":[{...}]}):
-		// the node and the GPU they are about; the whole stays a field
+	case "events", "healthEvents":
+		// NVSentinel's health events as its monitors send them ({"version":1,"events":[{...}]}),
+		// and as its platform connector hands them on ("healthEvents"): the node and the GPU they
+		// are about; the whole stays a field
 		if v.IsObject() {
 			healthEvents(ev, v.Get("events"), rec)
 		}
