@@ -312,9 +312,11 @@ func body(ev *event.Event, b, level string) (string, bool) {
 					if ns, name, ok := strings.Cut(v, "/"); ok && name != "" && !ev.Has(pu.FieldOrchResourceName) {
 						pu.SetObject(ev, "horizontalpodautoscaler", ns, name)
 					}
-				case "pods": // SyncLoop ADD/UPDATE/DELETE of one pod: pods=["namespace/name"]
-					if p, ok := strings.CutPrefix(v, `["`); ok && strings.HasSuffix(p, `"]`) && !strings.Contains(p, `",`) {
-						kubeletPod(ev, p[:len(p)-2])
+				case "pods":
+					// SyncLoop ADD/UPDATE/DELETE of one pod: pods=["namespace/name"], unquoted
+					// before Kubernetes 1.28: pods=[namespace/name]
+					if p, ok := strings.CutPrefix(v, "["); ok && strings.HasSuffix(p, "]") && !strings.ContainsAny(p, ", ") {
+						kubeletPod(ev, strings.Trim(p[:len(p)-1], `"`))
 					}
 				}
 				pu.SetField(ev, k, event.String(v))

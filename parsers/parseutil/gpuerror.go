@@ -62,6 +62,7 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	// CDI injection (toolkit 1.14 and later, containerd 2, Kata's GPU passthrough): the
 	// device's spec was not generated or names a device the node no longer has
 	{"unresolvable CDI devices nvidia.com/", KindCDIUnresolvable, DatasetToolkit},
+	{"could not resolve CDI devices: [nvidia.com/", KindCDIUnresolvable, DatasetToolkit}, // the runtime's warning before it
 	{"unresolvable CDI devices management.nvidia.com/", KindCDIUnresolvable, DatasetToolkit},
 	{"unresolvable CDI devices runtime.nvidia.com/", KindCDIUnresolvable, DatasetToolkit},
 }

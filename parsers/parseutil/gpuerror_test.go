@@ -16,6 +16,11 @@ func TestGPUFailure(t *testing.T) {
 		{`time=2026-09-19T20:06:59.547Z level=ERROR msg="Cannot init NVML library; err: ERROR_LIBRARY_NOT_FOUND"`, KindNVMLMissing, DatasetDriver},
 		{`time="2022-11-02T18:00:58.738797825+02:00" level=error msg="RunPodSandbox for &PodSandboxMetadata{Name:gpu-feature-discovery-qfjgk,Namespace:gpu-operator,Attempt:2,} failed, error" error="failed to get sandbox runtime: no runtime for \"nvidia\" is configured"`, KindRuntimeMissing, DatasetToolkit},
 		{`Warning  FailedCreatePodSandBox  kubelet  Failed to create pod sandbox: rpc error: code = Unknown desc = failed to get sandbox runtime: no runtime for "nvidia" is configured`, KindRuntimeMissing, DatasetToolkit},
+		// the NVIDIA container runtime's debug log before the injection fails (NVIDIA/k8s-device-plugin
+		// issue #1203); the toolkit's CDI generation before the driver was loaded
+		// (nvidia-container-toolkit issue #1611)
+		{"could not resolve CDI devices: [nvidia.com/gpu=all]", KindCDIUnresolvable, DatasetToolkit},
+		{"failed to generate CDI spec: failed to create device CDI specs: failed to construct device spec generators: failed to initialize NVML: Driver Not Loaded", KindDriverNotLoaded, DatasetDriver},
 		{"RuntimeError: No CUDA GPUs are available", "", ""},
 		{"INFO 05-12 08:01:39 [loggers.py:271] Engine 000: Avg prompt throughput", "", ""},
 	}

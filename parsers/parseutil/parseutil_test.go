@@ -165,6 +165,11 @@ func TestGPUDataset(t *testing.T) {
 		{event.FieldLogFilePath, "/var/log/containers/nvidia-container-toolkit-daemonset-zk8cn_gpu-operator_nvidia-container-toolkit-ctr-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.log", DatasetToolkit},
 		{event.FieldLogFilePath, "/var/log/pods/gpu-operator_gpu-operator-5cd848855d-vjhjp_8d2c1e4f-1111-2222-3333-444455556666/gpu-operator/0.log", DatasetOperator},
 		{event.FieldLogFilePath, "/var/log/kern.log", ""},
+		// GPU programs' own log files on the host
+		{event.FieldLogFilePath, "/var/log/nvidia-container-runtime.log", DatasetToolkit},
+		{event.FieldLogFilePath, "/var/log/fabricmanager.log", DatasetFabricManager},
+		{event.FieldLogFilePath, "/var/log/nv-hostengine.log", DatasetDCGM},
+		{event.FieldLogFilePath, "/var/log/my-app.log", ""},
 		{event.FieldLogFilePath, "support-bundle/node-3/nvidia-dcgm-exporter-7xk2p_gpu-operator_nvidia-dcgm-exporter-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.log", DatasetDCGMExporter},
 		{event.FieldLogFilePath, "a_b.log", ""},
 		// the dcgm-exporter Helm chart names its container "exporter", as other exporters may

@@ -111,6 +111,17 @@ func gpuUnit(msg string) string {
 	return gpuUnits[msg[start:i]]
 }
 
+// gpuHostFiles maps the log files GPU programs write on the host, by name, to their dataset:
+// the NVIDIA container runtime's debug log (its config's log-level debug), Fabric Manager's,
+// the DCGM host engine's.
+var gpuHostFiles = map[string]string{
+	"nvidia-container-runtime.log":      DatasetToolkit,
+	"nvidia-container-runtime-hook.log": DatasetToolkit,
+	"nvidia-container-toolkit.log":      DatasetToolkit,
+	"fabricmanager.log":                 DatasetFabricManager,
+	"nv-hostengine.log":                 DatasetDCGM,
+}
+
 // gpuUnitDescriptions maps the Description= of the units in gpuUnits, by which systemd names a
 // unit it starts or stops ("Starting NVIDIA fabric manager service...", "Started NVIDIA
 // Persistence Daemon."), to their dataset.
@@ -228,6 +239,10 @@ func GPUDataset(ev *event.Event) string {
 		// command, which the kernel cuts to 15 bytes)
 		if u, ok := ev.GetString(FieldSystemdUnit); ok {
 			return gpuUnits[strings.TrimSuffix(u, ".service")]
+		}
+		// a GPU program's own log file on the host
+		if p, ok := ev.GetString(event.FieldLogFilePath); ok {
+			return gpuHostFiles[p[strings.LastIndexByte(p, '/')+1:]]
 		}
 		return ""
 	}
