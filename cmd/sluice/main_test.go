@@ -372,10 +372,13 @@ func TestParseFolder(t *testing.T) {
 		}
 	}
 	cri := "2026-12-01T09:00:0%dZ stdout F INFO 12-01 09:00:0%d [api_server.py:1] line %d\n"
-	writeFile(t, filepath.Join(pods, "0.log"), fmt.Sprintf(cri, 1, 1, 1)+fmt.Sprintf(cri, 2, 2, 2))
+	// the rotation cut a line: its last piece (F) is the first line of the new 0.log
+	writeFile(t, filepath.Join(pods, "0.log"), "2026-12-01T09:00:00.6Z stdout F across a rotation\n"+
+		fmt.Sprintf(cri, 1, 1, 1)+fmt.Sprintf(cri, 2, 2, 2))
 	var gz bytes.Buffer
 	zw := gzip.NewWriter(&gz)
 	fmt.Fprintf(zw, cri, 0, 0, 0)
+	fmt.Fprint(zw, "2026-12-01T09:00:00.5Z stdout P INFO 12-01 09:00:00 [api_server.py:1] cut ")
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -423,15 +426,17 @@ func TestParseFolder(t *testing.T) {
 		}
 		got[doc.Message] = doc.Log.File.Path
 	}
+	// the rotation is read under the link's name, as Filebeat reports it, and before it
 	want := map[string]string{
-		"INFO 12-01 09:00:00 [api_server.py:1] line 0": filepath.Join(pods, "0.log.20261201-085959.gz"),
-		"INFO 12-01 09:00:01 [api_server.py:1] line 1": link,
-		"INFO 12-01 09:00:02 [api_server.py:1] line 2": link,
+		"INFO 12-01 09:00:00 [api_server.py:1] line 0":                link,
+		"INFO 12-01 09:00:00 [api_server.py:1] cut across a rotation": link,
+		"INFO 12-01 09:00:01 [api_server.py:1] line 1":                link,
+		"INFO 12-01 09:00:02 [api_server.py:1] line 2":                link,
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("lines and their files:\n got %v\nwant %v", got, want)
 	}
-	for _, note := range []string{"skipped 1 links", "system.journal: not a text log (a systemd journal file", "wtmp: login records, not text logs", "4 lines, 0 not recognised, 2 files skipped"} {
+	for _, note := range []string{"skipped 1 links", "system.journal: not a text log (a systemd journal file", "wtmp: login records, not text logs", "6 lines, 0 not recognised, 2 files skipped"} {
 		if !strings.Contains(errs, note) {
 			t.Errorf("stderr lacks %q:\n%s", note, errs)
 		}

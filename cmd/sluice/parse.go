@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -43,7 +44,8 @@ func newParseCmd() *cobra.Command {
 			"A folder stands for every log file under it (a node's /var/log, or a copy of it), in name\n" +
 			"order, a file's rotations oldest first before it: links are followed to files once (a\n" +
 			"/var/log/containers link and the /var/log/pods file it names are read once, under the link's\n" +
-			"name), gzip files (rotated logs) are read decompressed, and files that are not text logs\n" +
+			"name, and so are that file's rotations, as Filebeat reports them: a line a rotation cut is\n" +
+			"joined), gzip files (rotated logs) are read decompressed, and files that are not text logs\n" +
 			"(journal files, wtmp) are skipped with a note. NULs a line starts with (logrotate's\n" +
 			"copytruncate) are left out.",
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -114,7 +116,18 @@ func parseFiles(ctx context.Context, proc pipeline.Processor, paths []string, st
 		return err
 	}
 	var lines, failures int
-	for _, path := range paths {
+	for i, path := range paths {
+		path, label, _ := strings.Cut(path, labelSep)
+		if label == "" {
+			label = path
+		}
+		// a rotation read under its file's name goes on in the file: what the processor holds
+		// at its end (a line the rotation cut) waits for it
+		next := ""
+		if i+1 < len(paths) {
+			n, l, _ := strings.Cut(paths[i+1], labelSep)
+			next = cmp.Or(l, n)
+		}
 		r, closeFn, err := openInput(path, stdin)
 		if errors.Is(err, errNotText) {
 			skipped++
@@ -124,7 +137,7 @@ func parseFiles(ctx context.Context, proc pipeline.Processor, paths []string, st
 		if err != nil {
 			return err
 		}
-		n, f, err := parseStream(ctx, proc, path, r, out)
+		n, f, err := parseStream(ctx, proc, label, r, out, stream(next) != stream(label))
 		closeFn()
 		lines, failures = lines+n, failures+f
 		if err != nil {
@@ -147,6 +160,7 @@ func parseFiles(ctx context.Context, proc pipeline.Processor, paths []string, st
 func expandInputs(paths []string, stderr io.Writer) ([]string, int, error) {
 	var out []string
 	seen := map[string]bool{}
+	reals := map[string]string{} // a walked path's file, links resolved
 	var dangling, skipped []string
 	for _, p := range paths {
 		if p == "-" {
@@ -156,6 +170,9 @@ func expandInputs(paths []string, stderr io.Writer) ([]string, int, error) {
 		fi, err := os.Stat(p)
 		if err != nil || !fi.IsDir() {
 			out = append(out, p) // a missing file is reported when it is opened
+			if err == nil {
+				reals[p] = realPath(p)
+			}
 			continue
 		}
 		from := len(out)
@@ -182,27 +199,24 @@ func expandInputs(paths []string, stderr io.Writer) ([]string, int, error) {
 				skipped = append(skipped, path)
 				return nil
 			}
-			real, err := filepath.EvalSymlinks(path)
-			if err != nil {
-				real = path
-			}
-			if abs, err := filepath.Abs(real); err == nil {
-				real = abs
-			}
+			real := realPath(path)
 			if !seen[real] {
 				seen[real] = true
 				out = append(out, path)
+				reals[path] = real
 			}
 			return nil
 		})
 		if err != nil {
 			return nil, 0, fmt.Errorf("parse: %w", err)
 		}
-		// a file's rotations before it, oldest first: lines come out in the order written
+		// a file's rotations before it, oldest first: lines come out in the order written. A
+		// link counts where its file is: /var/log/containers' link to a pod's 0.log sorts after
+		// that 0.log's rotations in /var/log/pods
 		walked := out[from:]
 		sort.SliceStable(walked, func(i, j int) bool {
-			di, si, ri := rotation(walked[i])
-			dj, sj, rj := rotation(walked[j])
+			di, si, ri := rotation(reals[walked[i]])
+			dj, sj, rj := rotation(reals[walked[j]])
 			if di != dj {
 				return di < dj
 			}
@@ -212,6 +226,24 @@ func expandInputs(paths []string, stderr io.Writer) ([]string, int, error) {
 			return ri < rj
 		})
 	}
+	// A rotation of a file read through a link (a pod's 0.log.20250101-120000 beside the 0.log
+	// that /var/log/containers links to) is read under the link's name, as Filebeat, which
+	// follows the file it reads through its renaming, reports it: a line the rotation cut is
+	// joined with its rest, and the rotation gets the link's container id.
+	linked := map[string]string{} // a linked file, by its real path: the link
+	for _, p := range out {
+		if r := reals[p]; r != "" && r != p {
+			if abs, err := filepath.Abs(p); err != nil || abs != r {
+				linked[r] = p
+			}
+		}
+	}
+	for i, p := range out {
+		dir, stem, rank := rotation(reals[p])
+		if link := linked[dir+stem]; link != "" && rank != "2" && reals[p] != dir+stem {
+			out[i] = p + labelSep + link
+		}
+	}
 	if len(skipped) > 0 {
 		fmt.Fprintf(stderr, "sluice parse: skipped %s: login records, not text logs\n", strings.Join(skipped, ", "))
 	}
@@ -220,6 +252,29 @@ func expandInputs(paths []string, stderr io.Writer) ([]string, int, error) {
 	}
 	return out, len(skipped), nil
 }
+
+// realPath returns the absolute path of the file path names, links resolved.
+func realPath(path string) string {
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		real = path
+	}
+	if abs, err := filepath.Abs(real); err == nil {
+		real = abs
+	}
+	return real
+}
+
+// stream is the name of the file a log path is or is a rotation of: a rotation and its file are
+// one stream.
+func stream(path string) string {
+	dir, stem, _ := rotation(path)
+	return dir + stem
+}
+
+// labelSep joins a file to read and the name its lines are reported under, in what
+// expandInputs returns (a NUL: in no path).
+const labelSep = "\x00"
 
 // rotation splits a log path into its folder, the name of the file it is a rotation of, and a
 // rank that orders a file's rotations oldest first and the file itself last: logrotate's
@@ -289,7 +344,7 @@ func openInput(path string, stdin io.Reader) (io.Reader, func(), error) {
 const maxLineBytes = 1 << 20
 
 // parseStream parses one stream in batches and returns the lines and parse failures.
-func parseStream(ctx context.Context, proc pipeline.Processor, path string, r io.Reader, out *bufio.Writer) (int, int, error) {
+func parseStream(ctx context.Context, proc pipeline.Processor, path string, r io.Reader, out *bufio.Writer, final bool) (int, int, error) {
 	lr := lines.NewReader(r, 0, maxLineBytes)
 	var count, failures int
 	buf := make([]byte, 0, 4096)
@@ -356,7 +411,7 @@ func parseStream(ctx context.Context, proc pipeline.Processor, path string, r io
 	}
 	// The stream has ended: nothing more will join the lines the processor holds back (a
 	// traceback, a partial CRI line), so take them now.
-	if f, ok := proc.(pipeline.Flusher); ok {
+	if f, ok := proc.(pipeline.Flusher); ok && final {
 		if b := f.Flush(ctx, time.Now(), true); b != nil {
 			return count, failures, write(b)
 		}

@@ -210,8 +210,11 @@ func (p *Parser) schedulerDump(ev *event.Event, b, msg string, lineLen int) stri
 		if i < 0 {
 			break
 		}
+		// finished_req_ids=[...]: requests that ended before this step, not in the batch
+		finished := strings.HasSuffix(s[:i], "finished_")
 		s = s[i+len("req_id"):]
 		switch {
+		case finished:
 		case strings.HasPrefix(s, "="):
 			add(quotedIDToken(s[1:]))
 		case strings.HasPrefix(s, "s=["):
