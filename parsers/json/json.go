@@ -395,9 +395,15 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		}
 		return false
 	case "Pod", "pod", "object", "node", "nodeName", "controllerKind", "knative.dev/key", "nodeclaim", "machine",
-		"Pods", "workload", "trainJob", "isvc", "scaledObject.Name", "scaledobject.Name", "type",
+		"Pods", "workload", "trainJob", "isvc", "scaledObject.Name", "scaledobject.Name",
 		"RayCluster", "RayService", "RayJob":
 		rec.object = true
+		return false
+	case "type":
+		// KEDA's scalers name their object "type", "namespace", "name"
+		if v.Str == "ScaledObject" || v.Str == "ScaledJob" {
+			rec.object = true
+		}
 		return false
 	case "httpRequest":
 		// the HttpRequest of Google's structured logging, which Knative's queue-proxy writes as

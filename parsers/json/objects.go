@@ -1,6 +1,7 @@
 package json
 
 import (
+	"cmp"
 	"strings"
 	"time"
 
@@ -99,6 +100,55 @@ func KubernetesEvent(ev *event.Event, s string) (string, bool) {
 	return rec.Level, true
 }
 
+// The keys of the objects scaledOrRayObject reads, whole: constants, so that a line that names
+// none costs lookups alone.
+const (
+	keyScaledName     = pu.FieldLogFields + ".scaledObject.Name"
+	keyScaledNameLow  = pu.FieldLogFields + ".scaledobject.Name" // KEDA's executor
+	keyScaledNS       = pu.FieldLogFields + ".scaledObject.Namespace"
+	keyType           = pu.FieldLogFields + ".type"
+	keyName           = pu.FieldLogFields + ".name"
+	keyNamespace      = pu.FieldLogFields + ".namespace"
+	keyRayClusterName = pu.FieldLogFields + ".RayCluster.name"
+	keyRayClusterNS   = pu.FieldLogFields + ".RayCluster.namespace"
+	keyRayServiceName = pu.FieldLogFields + ".RayService.name"
+	keyRayServiceNS   = pu.FieldLogFields + ".RayService.namespace"
+	keyRayJobName     = pu.FieldLogFields + ".RayJob.name"
+	keyRayJobNS       = pu.FieldLogFields + ".RayJob.namespace"
+)
+
+// scaledOrRayObject reads the object of KEDA's and KubeRay's lines, which name it their own way:
+// KEDA's scale loop "scaledObject.Namespace" and "scaledObject.Name" (its executor writes the
+// name's key in lower case), the ScaledObject that scales a vLLM deployment on its queue, and its
+// scalers "type":"ScaledObject" with "namespace" and "name"; KubeRay's reconcilers
+// "RayCluster":{"name":...,"namespace":...} (also RayService, RayJob), the Ray cluster a
+// multi-node vLLM runs on, without controller-runtime's controllerKind. It returns kind and ns
+// as given and no name when the line names none.
+func scaledOrRayObject(ev *event.Event, kind, ns string) (string, string, string) {
+	get := func(k string) string {
+		s, _ := ev.GetString(k)
+		return s
+	}
+	if n := cmp.Or(get(keyScaledName), get(keyScaledNameLow)); n != "" {
+		return "scaledobject", get(keyScaledNS), n
+	}
+	for _, k := range [...]struct{ kind, name, ns string }{
+		{"raycluster", keyRayClusterName, keyRayClusterNS},
+		{"rayservice", keyRayServiceName, keyRayServiceNS},
+		{"rayjob", keyRayJobName, keyRayJobNS},
+	} {
+		if n := get(k.name); n != "" {
+			return k.kind, get(k.ns), n
+		}
+	}
+	if t := get(keyType); t == "ScaledObject" || t == "ScaledJob" {
+		if n := get(keyName); n != "" {
+			return strings.ToLower(t), get(keyNamespace), n
+		}
+	}
+	return kind, ns, ""
+}
+
 // AboutObject is aboutObject for the structured fields of another layout's line (zap's
 // console lines, their JSON under log.fields).
 func AboutObject(ev *event.Event) { aboutObject(ev, false, "") }
@@ -162,22 +212,8 @@ func aboutObject(ev *event.Event, logged bool, node string) {
 			}
 		}
 	}
-	if n := get("scaledObject.Name") + get("scaledobject.Name"); name == "" && n != "" {
-		// KEDA's scale loop and scalers: "scaledObject.Namespace", "scaledObject.Name" (the
-		// executor writes the name's key in lower case), the ScaledObject that scales a vLLM
-		// deployment on its queue
-		kind, ns, name = "scaledobject", get("scaledObject.Namespace")+get("scaledobject.Namespace"), n
-	}
-	for _, k := range [...]string{"RayCluster", "RayService", "RayJob"} {
-		// KubeRay's reconcilers name their object under its kind without controllerKind:
-		// "RayCluster":{"name":"...","namespace":"..."} (the Ray cluster vLLM runs on)
-		if n := get(k + ".name"); name == "" && n != "" {
-			kind, ns, name = strings.ToLower(k), get(k+".namespace"), n
-		}
-	}
-	if t := get("type"); name == "" && (t == "ScaledObject" || t == "ScaledJob") && get("name") != "" {
-		// KEDA's scalers name their object as "type", "namespace", "name" (InitializeLogger)
-		kind, ns, name = strings.ToLower(t), get("namespace"), get("name")
+	if name == "" {
+		kind, ns, name = scaledOrRayObject(ev, kind, ns)
 	}
 	if v := get("isvc"); name == "" && v != "" && strings.IndexByte(v, '/') < 0 {
 		// KServe's controller reconciling an InferenceService by its name: "isvc":"llama-vllm-single"

@@ -119,11 +119,6 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		}
 	}
 	r.set(ev)
-	if ds, _ := ev.GetString(event.FieldDataset); r.dataset == DatasetSGLang || ds == DatasetSGLang {
-		// SGLang's prefix names it ("[2025-06-25 06:57:59 TP0] "), or its container does (a
-		// single GPU's "[2026-04-05 20:02:51] ")
-		sglangBatch(ev, r.msg)
-	}
 	if strings.Contains(rest, vllm.TracebackHeader) || vllm.IsFrameLine(rest) {
 		// logger.exception's traceback under the record, or the remote traceback of a Ray
 		// task's error in its message ("Unhandled error ...: ray::X() (pid=...)", then frames)
@@ -236,8 +231,12 @@ func (r *rec) set(ev *event.Event) {
 			ev.SetString(FieldHTTPRequestID, id)
 		}
 	}
-	if ds == DatasetSGLang && strings.Contains(r.msg, "rid=") {
-		sglangRequest(ev, r.msg)
+	if ds == DatasetSGLang {
+		// SGLang's prefix names it ("[2025-06-25 06:57:59 TP0] "), or its container does (a
+		// single GPU's "[2026-04-05 20:02:51] ")
+		if !sglangBatch(ev, r.msg) && strings.Contains(r.msg, "rid=") {
+			sglangRequest(ev, r.msg)
+		}
 	}
 	if strings.HasPrefix(r.logger, "lmcache") {
 		if id := lmcacheRequest(r.msg); id != "" {

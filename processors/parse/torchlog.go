@@ -28,8 +28,9 @@ func torchRecordHeader(b string) string {
 	if end < 0 {
 		return ""
 	}
-	f := strings.Fields(s[:end])
-	if len(f) != 4 || !strings.Contains(f[3], ".py:") {
+	// the location, the last word before "] ", is a Python file's (a Go program's klog line
+	// has the same header with a .go file)
+	if loc := s[strings.LastIndexByte(s[:end], ' ')+1 : end]; !strings.Contains(loc, ".py:") {
 		return ""
 	}
 	return b[:len(b)-len(s)+end+2]
