@@ -84,8 +84,61 @@ func kernel(ev *event.Event, msg, level string) bool {
 	}
 	if known {
 		victim(ev, body)
+	} else if crashed(ev, body) && ds == DatasetKernel && nvidiaLibrary(body) {
+		// a process that crashed in NVIDIA's user-space libraries (libcuda, libnvidia-*, NCCL):
+		// the GPU fault's companion
+		ds = pu.DatasetXid
+	} else if oomGroup(ev, body) {
+		ev.SetString(event.FieldEventAction, ActionOOMKill)
 	}
 	pu.Finish(ev, ds, lv)
+	return true
+}
+
+// crashed names the process the kernel reports a fatal signal of: "llama-server[80906]: segfault
+// at 204803fe0 ip ... error 4 in libcuda.so.575.51.03[...]" and "traps: python3[1234] general
+// protection fault ip:...", and reports whether body was such a line.
+func crashed(ev *event.Event, body string) bool {
+	var head string
+	if i := strings.Index(body, "]: segfault at "); i > 0 {
+		head = body[:i]
+	} else if t, ok := strings.CutPrefix(body, "traps: "); ok {
+		if i := strings.Index(t, "] "); i > 0 {
+			head = t[:i]
+		}
+	}
+	open := strings.LastIndexByte(head, '[')
+	if open <= 0 {
+		return false
+	}
+	pid, ok := pu.Atoi(head[open+1:])
+	if !ok {
+		return false
+	}
+	ev.SetString(event.FieldProcessName, head[strings.LastIndexByte(head[:open], ' ')+1:open])
+	ev.Set(event.FieldProcessPID, event.Int(pid))
+	return true
+}
+
+// nvidiaLibrary reports whether a crash line names an NVIDIA library as where it happened.
+func nvidiaLibrary(body string) bool {
+	return strings.Contains(body, " in libcuda.so") || strings.Contains(body, " in libnvidia-") ||
+		strings.Contains(body, " in libnccl.so") || strings.Contains(body, " in libcudart.so")
+}
+
+// oomGroup reads the pod and container whose every process the OOM killer kills after its
+// report when the kubelet set memory.oom.group (cgroup v2): "Tasks in /kubepods.slice/...
+// are going to be killed due to memory.oom.group set", and reports whether body was that line.
+func oomGroup(ev *event.Event, body string) bool {
+	t, ok := strings.CutPrefix(body, "Tasks in ")
+	if !ok {
+		return false
+	}
+	path, _, ok := strings.Cut(t, " are going to be killed due to memory.oom.group set")
+	if !ok {
+		return false
+	}
+	podOfCgroup(ev, path)
 	return true
 }
 

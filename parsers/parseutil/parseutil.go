@@ -128,8 +128,8 @@ func SetObject(ev *event.Event, kind, namespace, name string) {
 // SetOrigin sets log.origin.file.name and .line from "file.go:123"; without a valid line number
 // the whole text is the file name.
 func SetOrigin(ev *event.Event, s string) {
-	if s == "" {
-		return
+	if s == "" || strings.HasPrefix(s, "???:") {
+		return // klog's location when it could not find its caller
 	}
 	for i := len(s) - 1; i > 0; i-- {
 		if s[i] == ':' {

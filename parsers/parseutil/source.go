@@ -81,6 +81,7 @@ var gpuContainers = map[string]string{
 	"gpus":                      DatasetDRA,
 	"compute-domains":           DatasetDRA,
 	"compute-domain-daemon":     DatasetDRA,
+	"gpu-readiness-init":        DatasetDRA, // the kubelet plugin's init container, waiting for the driver
 	"compute-domain-controller": DatasetDRA,
 	"compute-domain":            DatasetDRA, // the chart's controller container (compute-domain-controller runs in it)
 	// the Network Operator's NIC driver container: the same "NVIDIA driver container exec start"

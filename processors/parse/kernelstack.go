@@ -25,7 +25,8 @@ func kernelReportStart(l *vllm.Line) bool {
 		strings.HasPrefix(t, "watchdog: BUG: ") || strings.HasPrefix(t, "NMI watchdog: BUG: ") ||
 		strings.HasPrefix(t, "WARNING: at ") || // kernels before 3.x: "WARNING: at net/sched/sch_generic.c:264 dev_watchdog+0x..."
 		strings.HasPrefix(t, "kernel BUG at ") || t == "------------[ cut here ]------------" ||
-		strings.HasPrefix(t, "Unable to handle kernel ") || strings.HasPrefix(t, "Internal error: ")
+		strings.HasPrefix(t, "Unable to handle kernel ") || strings.HasPrefix(t, "Internal error: ") ||
+		strings.Contains(t, "]: segfault at ") // a process's segfault, and the Code: line under it
 }
 
 // kernelReportAccept reports whether l continues a kernel report.
