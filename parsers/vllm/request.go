@@ -139,6 +139,9 @@ func member(s string, pos int) (name string, vstart, vend, next int) {
 			if depth == 0 && i+1 < len(s) && s[i+1] == ' ' && isMemberName(s[i+2:]) {
 				return name, vstart, i, i + 2
 			}
+			if depth == 0 && isMemberName(s[i+1:]) {
+				return name, vstart, i, i + 1 // 0.3's "prefix_pos: None,sampling params: ..."
+			}
 		}
 	}
 	vend = len(s)

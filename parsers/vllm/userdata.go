@@ -44,7 +44,8 @@ var (
 //	  <list>], finish_reason: <reason>
 //	Generated response <id>[ ...] details: output_token_ids: <list>
 //
-// 0.4 wrote "sampling_params:" for "params:". Members are read as Python literals with balanced
+// 0.4 wrote "sampling_params:" for "params:", 0.2 and 0.3 "sampling params:" and "prompt token
+// ids:" (0.3 without a space after the comma before them). Members are read as Python literals with balanced
 // brackets and quotes, so commas inside a prompt or the parameters do not split them.
 func (p *Parser) requestLine(ev *event.Event, b, msg string, lineLen int) bool {
 	var id, rest, action string
@@ -122,7 +123,7 @@ func (p *Parser) members(ev *event.Event, msg, rest string, base int) {
 			with = p.userText(ev, val, promptText)
 		case "output":
 			with = p.userText(ev, val, outputText)
-		case "prompt_token_ids":
+		case "prompt_token_ids", "prompt token ids": // 0.2 and 0.3 named their members with spaces
 			with = p.tokenIDs(ev, val, FieldPromptTokens)
 		case "output_token_ids":
 			with = p.tokenIDs(ev, val, FieldOutputTokens)
@@ -130,7 +131,7 @@ func (p *Parser) members(ev *event.Event, msg, rest string, base int) {
 			if val != "None" && val != "" {
 				ev.SetString(FieldFinishReason, val)
 			}
-		case "params", "sampling_params":
+		case "params", "sampling_params", "sampling params":
 			samplingParams(ev, val)
 		case "lora_request":
 			if i := strings.Index(val, "lora_name='"); i >= 0 {
