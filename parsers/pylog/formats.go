@@ -258,7 +258,7 @@ func (r *rec) levelFirst(s string) bool {
 	}
 	if s[i] == ':' {
 		name, msg, ok := strings.Cut(s[i+1:], ":")
-		if !ok || !IsLoggerName(name) && name != "__main__" {
+		if !ok || !IsLoggerName(name) && name != "__main__" && name != "__mp_main__" { // a multiprocessing child's main module
 			return false
 		}
 		r.logger, r.msg = name, msg

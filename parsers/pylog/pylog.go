@@ -231,6 +231,15 @@ func (r *rec) set(ev *event.Event) {
 			ev.SetString(FieldHTTPRequestID, id)
 		}
 	}
+	if r.logger == "kserve.trace" {
+		// KServe's latency line names the request by its x-request-id: "requestId: <id>,
+		// preprocess_ms: ..." (kserve/model.py), as the ingress and the sidecars log it
+		if id, ok := strings.CutPrefix(strings.TrimLeft(r.msg, " "), "requestId: "); ok {
+			if id, _, _ = strings.Cut(id, ","); id != "" && id != "N.A." && len(id) <= 128 {
+				ev.SetString(FieldHTTPRequestID, id)
+			}
+		}
+	}
 	if ds == DatasetSGLang {
 		// SGLang's prefix names it ("[2025-06-25 06:57:59 TP0] "), or its container does (a
 		// single GPU's "[2026-04-05 20:02:51] ")

@@ -74,6 +74,7 @@ type Access struct {
 	Query   string
 	Version string
 	Status  int64
+	PID     int64 // the worker's pid KServe's access formatter writes after the client, 0 without one
 }
 
 // Split reads an access line's body (after "INFO:     "). ok is false when body is not one.
@@ -85,8 +86,8 @@ func Split(body string) (a Access, ok bool) {
 	if sp := strings.IndexByte(client, ' '); found && sp >= 0 {
 		// KServe's access formatter puts its pid after the client: '%(client_addr)s
 		// %(process)s - "%(request_line)s" %(status_code)s'
-		if _, pid := parseutil.Atoi(client[sp+1:]); pid {
-			client = client[:sp]
+		if pid, ok := parseutil.Atoi(client[sp+1:]); ok {
+			client, a.PID = client[:sp], pid
 		}
 	}
 	if !found || strings.IndexByte(client, ' ') >= 0 {
@@ -158,6 +159,9 @@ func (a Access) Set(ev *event.Event) {
 	ev.SetString(FieldURLPath, a.Path)
 	if a.Query != "" {
 		ev.SetString(FieldURLQuery, a.Query)
+	}
+	if a.PID > 0 {
+		ev.Set(event.FieldProcessPID, event.Int(a.PID))
 	}
 }
 
