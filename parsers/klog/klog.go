@@ -495,7 +495,7 @@ func volumePod(ev *event.Event, b string) {
 // Namespace:"ns", Name:"name", ...}): type: 'Normal' reason: 'TriggeredScaleUp' <note>. Its
 // object goes to orchestrator.*, its reason to event.reason, and its note is log.message; it
 // returns the event's type.
-func loggedEvent(ev *event.Event, b string) (typ string, _ bool) {
+func loggedEvent(ev *event.Event, b string) (string, bool) {
 	ref, ok := strings.CutPrefix(b, "Event(v1.ObjectReference{")
 	if !ok {
 		return "", false
@@ -504,7 +504,7 @@ func loggedEvent(ev *event.Event, b string) (typ string, _ bool) {
 	if !ok {
 		return "", false
 	}
-	typ, rest, ok = strings.Cut(rest, "' reason: '")
+	typ, rest, ok := strings.Cut(rest, "' reason: '")
 	if !ok {
 		return "", false
 	}

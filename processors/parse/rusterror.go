@@ -35,7 +35,7 @@ func anyhowAccept(l *vllm.Line, parts int) bool {
 		return parts < maxMessageLines
 	case b == "Caused by:" || b == "Stack backtrace:":
 		return true
-	case strings.HasPrefix(b, "    ") || strings.HasPrefix(b, "   "):
+	case strings.HasPrefix(b, "   "): // the causes under "Caused by:" (four spaces), backtrace frames (three and more)
 		return parts > 0 && parts < maxMessageLines
 	}
 	return false
