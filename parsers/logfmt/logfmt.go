@@ -198,6 +198,13 @@ func pairs(ev *event.Event, s string) bool {
 	if ds == "" {
 		ds = contentDataset(ev) // only for a line the container did not place
 	}
+	if (level == pu.Error || level == pu.Critical) && !ev.Has(event.FieldErrorMsg) {
+		// an error that names no err= (k8s-driver-manager's level=fatal "failed to uninstall
+		// the driver"): its message is what failed, as for the other formats' errors
+		if m, ok := ev.GetString(pu.FieldLogMessage); ok && m != "" {
+			ev.SetString(event.FieldErrorMsg, m)
+		}
+	}
 	pu.Finish(ev, ds, level)
 	if cut {
 		ev.AddTag(TagCut)

@@ -266,8 +266,14 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			text = rest
 		}
 	}
-	if stated == "" && strings.HasPrefix(text, "INFO: ") {
+	switch {
+	case stated != "":
+	case strings.HasPrefix(text, "INFO: "):
 		stated = pu.Info // "INFO: using stderr for IMEX logging" (the IMEX daemon's own prefix)
+	case strings.HasPrefix(text, "E: "):
+		stated = pu.Error // apt's: "E: Couldn't find any package by glob 'linux-objects-nvidia-...'"
+	case strings.HasPrefix(text, "W: "):
+		stated = pu.Warning // apt's warning
 	}
 	signed := false // the dataset is what the line's own words say, not its source's
 	if dataset == "" {

@@ -58,10 +58,17 @@ func klogMessageAccept(l *vllm.Line) bool {
 // driver's klog error about a failed AWS call (EFS, FSx, S3) ends with the reason on a line
 // without a header: "caused by: context canceled".
 
-// klogCauseStart reports whether a line is a klog error or warning, which such lines may follow;
-// not under a vLLM process prefix (torch's C++ warnings), whose lines never hold an AWS error.
+// klogCauseStart reports whether a line is a Go program's klog error or warning, which such
+// lines may follow; not under a vLLM process prefix (torch's C++ warnings).
 func klogCauseStart(l *vllm.Line) bool {
-	return l.Header == "" && l.Proc == "" && len(l.Body) > 22 && (l.Body[0] == 'E' || l.Body[0] == 'W') && klogHeader(l.Body)
+	b := l.Body
+	if l.Header != "" || l.Proc != "" || len(b) <= 22 || (b[0] != 'E' && b[0] != 'W') || !klogHeader(b) {
+		return false
+	}
+	// a Go program's (the AWS SDK is Go's): its location is a .go file, where a C++ library's
+	// glog line in a vLLM pod (Mooncake's transfer engine) names a .cpp one
+	end := strings.IndexByte(b[:min(len(b), 120)], ']')
+	return strings.Contains(b[strings.LastIndexByte(b[:end], ' ')+1:end], ".go:")
 }
 
 // klogCauseAccept reports whether l is a line of an AWS SDK error's cause or request status.
