@@ -121,5 +121,5 @@ func priorityLevel(p string) string {
 	if !ok {
 		return ""
 	}
-	return [...]string{pu.Critical, pu.Critical, pu.Critical, pu.Error, pu.Warning, pu.Info, pu.Info, pu.Debug}[n&7]
+	return pu.SeverityLevel(n)
 }

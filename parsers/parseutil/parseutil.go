@@ -187,3 +187,9 @@ func IsLowerHex(s string) bool {
 }
 
 func lowerHexByte(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' }
+
+// SeverityLevel maps a syslog severity (0 emerg to 7 debug; of a priority, its low three bits)
+// to a level.
+func SeverityLevel(n int64) string {
+	return [...]string{Critical, Critical, Critical, Error, Warning, Info, Info, Debug}[n&7]
+}

@@ -18,6 +18,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tidwall/gjson"
+
 	"github.com/sluice-dev/sluice/parsers"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/pipeline/event"
@@ -44,6 +46,7 @@ type Frame struct {
 	Tag   string
 	PID   int64 // -1 without one
 	Text  string
+	Level string // the priority the record states (journalctl -o json's PRIORITY), "" without one
 }
 
 // Parse removes the frame and sets its fields; a line without one is left alone.
@@ -68,6 +71,9 @@ func (Parser) Parse(ev *event.Event) bool {
 	if f.PID >= 0 {
 		ev.Set(event.FieldProcessPID, event.Int(f.PID))
 	}
+	if f.Level != "" {
+		ev.SetString(event.FieldLogLevel, f.Level) // the line's parser sets the one it states over it
+	}
 	ev.SetMessage(f.Text)
 	return true
 }
@@ -80,6 +86,9 @@ func Split(s string, ref time.Time) (f Frame, ok bool) {
 	}
 	if s[0] == '[' {
 		return dmesg(s)
+	}
+	if s[0] == '{' {
+		return journalJSON(s)
 	}
 	var rest string
 	if s[0] >= '0' && s[0] <= '9' && s[4] == '-' {
@@ -99,6 +108,42 @@ func Split(s string, ref time.Time) (f Frame, ok bool) {
 		rest = s[n:]
 	}
 	return f, f.hostTag(rest)
+}
+
+// journalJSON reads an entry of `journalctl -o json` (a host's journal exported into a support
+// bundle): its MESSAGE is the line, __REALTIME_TIMESTAMP (microseconds since the epoch) its
+// time, _HOSTNAME, SYSLOG_IDENTIFIER (else _COMM) and _PID the frame's, PRIORITY its level. An
+// entry whose MESSAGE is not text (journald keeps binary ones as a byte array) is left alone.
+func journalJSON(s string) (f Frame, ok bool) {
+	f.PID = -1
+	// journalctl writes the cursor first; any other JSON line (a pod's) is turned away here
+	if !strings.HasPrefix(s, `{"__CURSOR"`) && !strings.HasPrefix(s, `{ "__CURSOR"`) || !gjson.Valid(s) {
+		return f, false
+	}
+	r := gjson.GetMany(s, "MESSAGE", "__REALTIME_TIMESTAMP", "_HOSTNAME", "SYSLOG_IDENTIFIER", "_COMM", "_PID", "PRIORITY",
+		"_TRANSPORT", "CONTAINER_ID")
+	us, okTime := pu.Atoi(r[1].Str)
+	if r[0].Type != gjson.String || !okTime {
+		return f, false
+	}
+	f.Text, f.Time, f.Zoned, f.Host = r[0].Str, time.UnixMicro(us).UTC(), true, r[2].Str
+	f.Tag = r[3].Str
+	if f.Tag == "" {
+		f.Tag = r[4].Str
+	}
+	if pid, ok := pu.Atoi(r[5].Str); ok {
+		f.PID = pid
+	}
+	// a priority the writer chose (syslog(3), the kernel's); a process's stdout and stderr, and a
+	// container's lines through a runtime's journald driver (the native protocol), get one by
+	// their stream alone
+	if p, ok := pu.Atoi(r[6].Str); ok && p >= 0 && p <= 7 && r[8].Str == "" {
+		switch r[7].Str {
+		case "syslog", "kernel":
+			f.Level = pu.SeverityLevel(p)
+		}
+	}
+	return f, true
 }
 
 // hostTag reads "host tag[pid]: text" (or "host tag: text"), or "tag[pid]: text" without a

@@ -1,6 +1,7 @@
 package syslog
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -15,11 +16,34 @@ func TestRejects(t *testing.T) {
 	for _, line := range []string{
 		"", "I0607 06:13:05.123456    2154 kubelet.go:2448] x", "INFO 05-12 08:01:39 [loggers.py:271] hi",
 		"2024-05-12 08:01:39,123 - root - INFO - Loading model", "[2025-07-04 20:30:12,651] [INFO] [engine.py:105:__init__] x",
-		"2025-01-01T00:00:00Z stdout F abc", "Step 12 10:00:00 is not a stamp", "Error 12 10:00:00 host tag: msg", "Jun 31x 06:13:05 node01 kubelet: x",
+		"2025-01-01T00:00:00Z stdout F abc", "Step 12 10:00:00 is not a stamp",
+		`{"level":"info","ts":"2024-04-25T23:12:29.720Z","msg":"Reconciling","__REALTIME_TIMESTAMP":"1","MESSAGE":"x"}`, "Error 12 10:00:00 host tag: msg", "Jun 31x 06:13:05 node01 kubelet: x",
 	} {
 		ev := event.NewMessage(line, golden.Received)
 		if (Parser{}).Parse(ev) || ev.Message() != line {
 			t.Errorf("took %q: %s", line, ev.AppendJSON(nil))
+		}
+	}
+}
+
+// A journal entry's PRIORITY is its level when the writer chose it (syslog(3), the kernel), not
+// when a process's stream gave it (stdout, a container's stderr through a journald driver).
+func TestJournalJSONPriority(t *testing.T) {
+	t.Parallel()
+	const entry = `{"__CURSOR":"s=1;i=2","__REALTIME_TIMESTAMP":"1764651827297643","_HOSTNAME":"gpu-node-1","SYSLOG_IDENTIFIER":"nv-fabricmanager","_PID":"5183","PRIORITY":"3","_TRANSPORT":"%s"%s,"MESSAGE":"fabric manager failed"}`
+	for _, c := range []struct{ transport, extra, want string }{
+		{"syslog", "", "error"}, {"kernel", "", "error"}, {"stdout", "", ""},
+		{"journal", `,"CONTAINER_ID":"c44d2f7a9f1f"`, ""}, {"syslog", `,"CONTAINER_ID":"c44d2f7a9f1f"`, ""},
+	} {
+		ev := event.NewMessage(fmt.Sprintf(entry, c.transport, c.extra), golden.Received)
+		if !(Parser{}).Parse(ev) || ev.Message() != "fabric manager failed" {
+			t.Fatalf("%s: not read: %s", c.transport, ev.AppendJSON(nil))
+		}
+		if lv, _ := ev.GetString(event.FieldLogLevel); lv != c.want {
+			t.Errorf("%s%s: level %q, want %q", c.transport, c.extra, lv, c.want)
+		}
+		if ts := ev.Timestamp(); !ts.Equal(time.UnixMicro(1764651827297643)) {
+			t.Errorf("time %v", ts)
 		}
 	}
 }
