@@ -521,8 +521,10 @@ func Classify(text string) string {
 		}
 	}
 	if strings.Contains(text, "Engine") || strings.Contains(text, "errored already") {
-		if strings.Contains(text, "Engine core initialization failed") {
-			return KindEngineInit // every failed V1 start ends with it; the cause is above it
+		if strings.Contains(text, "Engine core initialization failed") || strings.Contains(text, "EngineCore failed to start.") {
+			// every failed V1 start ends with it (the API server's), and the engine core's own
+			// record of it holds the cause's traceback
+			return KindEngineInit
 		}
 		if containsAny(text, "EngineDeadError", "Engine loop has died", "EngineCore encountered an issue",
 			"Background loop has errored already", "MQLLMEngine is already dead", "Engine process (pid",
