@@ -20,6 +20,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sluice-dev/sluice/parsers/k8spath"
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/pipeline/input/file/lines"
@@ -291,8 +292,8 @@ func rotation(path string) (dir, stem, rank string) {
 		if len(suffix) >= 8 && strings.Trim(suffix, "0123456789") == "" {
 			return dir, name[:i], "1" + suffix // -20261201
 		}
-		if d := strings.LastIndex(name, ".log."); d > 0 && strings.Trim(name[d+5:], "0123456789-") == "" {
-			return dir, name[:d+4], "1" + name[d+5:] // 0.log.20261201-090000
+		if file := k8spath.Unrotated(name); file != name {
+			return dir, file, "1" + name[len(file)+1:] // 0.log.20261201-090000
 		}
 	}
 	return dir, name, "2"

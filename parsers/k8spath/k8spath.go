@@ -34,7 +34,7 @@ const FieldID = "container.id"
 // file system and accepts any prefix before the layout's directory (a host mount such as
 // /host/var/log/pods/...), and a /var/log/containers file name in any directory.
 func Parse(path string) (s Source, ok bool) {
-	path = unrotated(path)
+	path = Unrotated(path)
 	if i := strings.LastIndex(path, "/containers/"); i >= 0 && strings.HasSuffix(path, ".log") {
 		if s, ok = parseContainers(path[i+len("/containers/") : len(path)-len(".log")]); ok {
 			return s, true
@@ -60,11 +60,11 @@ func Parse(path string) (s Source, ok bool) {
 	return Source{}, false
 }
 
-// unrotated returns path without the suffix a rotation gave it: the kubelet renames 0.log to
+// Unrotated returns path without the suffix a rotation gave it: the kubelet renames 0.log to
 // "0.log.20241017-120533" (and support bundles copy "<name>.log.1"), and the file still holds
 // that container's lines. A compressed rotation ("0.log.20241017-120533.gz") holds them too once
 // decompressed, as `sluice parse` reads it.
-func unrotated(path string) string {
+func Unrotated(path string) string {
 	path = strings.TrimSuffix(path, ".gz")
 	i := strings.LastIndex(path, ".log.")
 	if i < 0 || strings.IndexByte(path[i:], '/') >= 0 {

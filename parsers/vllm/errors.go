@@ -79,7 +79,7 @@ func SetTraceback(ev *event.Event, text string) {
 		if typ != "" {
 			ev.SetString(event.FieldErrorType, typ)
 		}
-		msg = unrepeated(msg)
+		msg = Unrepeated(msg)
 		whole := msg // with the lines that go on with the message (the Hub's reason)
 		if i := strings.LastIndex(stack, typ+": "+msg); i >= 0 && typ != "" && msg != "" {
 			whole = stack[i+len(typ)+2:]
@@ -448,10 +448,10 @@ func hasAnySuffix(s string, sufs ...string) bool {
 	return false
 }
 
-// unrepeated returns msg without the count Ray's log deduplication appends to a line that
+// Unrepeated returns msg without the count Ray's log deduplication appends to a line that
 // several actors wrote ("... [repeated 3x across cluster]", the first time with its note "(Ray
 // deduplicates logs by default. ...)" after it), so that one error has one message.
-func unrepeated(msg string) string {
+func Unrepeated(msg string) string {
 	i := strings.LastIndex(msg, " [repeated ")
 	if i < 0 {
 		return msg
@@ -462,9 +462,6 @@ func unrepeated(msg string) string {
 	}
 	return msg[:i]
 }
-
-// Unrepeated is unrepeated for the other parsers of Ray's forwarded lines.
-func Unrepeated(msg string) string { return unrepeated(msg) }
 
 // setErrorLine sets error.* for a one-line warning or error: the exception's type and message
 // when the line is "Type: message", else (for errors) the text as the message. more is the
@@ -478,7 +475,7 @@ func setErrorLine(ev *event.Event, body, more, level string) {
 	if typ, msg, ok := SplitException(body, true); ok && !(typ == "Warning" && level == "warning") {
 		// (a warning that says "Warning: ..." names no class: Hugging Face Hub's)
 		ev.SetString(event.FieldErrorType, typ)
-		if msg = unrepeated(msg); msg != "" {
+		if msg = Unrepeated(msg); msg != "" {
 			ev.SetString(event.FieldErrorMsg, msg)
 		}
 		if more != "" {
@@ -486,7 +483,7 @@ func setErrorLine(ev *event.Event, body, more, level string) {
 		}
 		setHTTPFailure(ev, typ, msg)
 	} else if level != "warning" && body != "" && utf8.ValidString(body) {
-		ev.SetString(event.FieldErrorMsg, unrepeated(body))
+		ev.SetString(event.FieldErrorMsg, Unrepeated(body))
 	}
 	if k := Classify(body); k != "" {
 		ev.SetString(FieldErrorKind, k)

@@ -27,7 +27,7 @@ import (
 //
 // Names it does not know are skipped, so a stats line with a new member still yields the rest.
 func parseStats(ev *event.Event, b string) bool {
-	b = unrepeated(b) // Ray's "... 0.0%. [repeated 2x across cluster]": the last value stays a value
+	b = Unrepeated(b) // Ray's "... 0.0%. [repeated 2x across cluster]": the last value stays a value
 	switch {
 	case strings.HasPrefix(b, "Engine "):
 		colon := strings.IndexByte(b, ':')

@@ -418,7 +418,7 @@ func finishLibraryLine(ev *event.Event, l *Line, msg, other string) {
 	}
 	setRanks(ev, l)
 	if (l.Level == "error" || l.Level == "critical") && !ev.Has(event.FieldErrorMsg) {
-		ev.SetString(event.FieldErrorMsg, unrepeated(msg)) // one failure, one message, however many Ray actors wrote it
+		ev.SetString(event.FieldErrorMsg, Unrepeated(msg)) // one failure, one message, however many Ray actors wrote it
 	}
 	if l.Level == "info" {
 		return

@@ -122,9 +122,7 @@ func sourceKey(ev *event.Event, batchKey, path string, hasPath bool, pod, contai
 	} else if n := len(path); n > 0 && path[n-1] >= '0' && path[n-1] <= '9' {
 		// the kubelet's rotation of a container's log, "0.log.20250101-120000", goes on as
 		// "0.log": a line cut at the rotation is joined with its rest
-		if i := strings.LastIndex(path, ".log."); i > 0 && strings.Trim(path[i+5:], "0123456789-") == "" {
-			where = path[:i+4]
-		}
+		where = k8spath.Unrotated(path)
 	}
 	if where == "" {
 		where = batchKey
