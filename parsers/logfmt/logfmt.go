@@ -92,7 +92,7 @@ func console(ev *event.Event, s string) bool {
 	if !zoned && !kitchen(stamp) {
 		return false
 	}
-	msg, fields := splitFields(strings.TrimLeft(rest[4:], " "))
+	msg, fields := splitFields(strings.TrimLeft(rest[4:], " "), 0)
 	if zoned {
 		pu.SetStamp(ev, t, stamp)
 	}
@@ -155,7 +155,12 @@ func pairs(ev *event.Event, s string) bool {
 		// there is read, the value as far as it goes
 		kv, cut = pu.NewKV(s+`"`), true
 	default:
-		return false
+		pre, msg, ok := brokenMessage(s)
+		if !ok {
+			return false
+		}
+		kv = pu.NewKV(pre)
+		ev.SetString(pu.FieldLogMessage, msg)
 	}
 	level, seen, wrapped := "", false, ""
 	var h httpPairs
@@ -226,6 +231,19 @@ func cutShort(s string) bool {
 	return ks > 0 && pu.ValidKV(s[:ks]) && pu.ValidKV(s+`"`)
 }
 
+// brokenMessage splits a line whose pairs are whole up to its last, msg=, whose value is not one
+// logfmt value (the vGPU device manager's `msg=""Setting node label: nvidia.com/vgpu.config.state=failed"`,
+// its call's own quotes inside logrus's): the pairs before it and the rest of the line as the
+// message, without its quotes. The level the line states is read, not guessed from its words.
+func brokenMessage(s string) (pairs, msg string, ok bool) {
+	i := strings.LastIndex(s, " msg=")
+	if i <= 0 || !pu.ValidKV(s[:i]) {
+		return "", "", false
+	}
+	msg = strings.Trim(s[i+len(" msg="):], `" `)
+	return s[:i], msg, msg != ""
+}
+
 // httpPairs are the pairs of a line about an HTTP request (Grafana's "Request Completed").
 type httpPairs struct{ method, status, path, client, pathKey, clientKey string }
 
@@ -283,7 +301,10 @@ func known(ev *event.Event, k, v string, level *string) bool {
 			ev.SetString(pu.FieldLogFields+"."+k, v)
 		}
 	case "msg", "message":
-		ev.SetString(pu.FieldLogMessage, v)
+		// a message that starts or ends with a line break (the MIG manager's
+		// "\nResetting GPU 00000000:00:04.0 is not supported.\n"), without them; its
+		// indentation stays
+		ev.SetString(pu.FieldLogMessage, strings.Trim(v, "\r\n"))
 	case "source", "caller":
 		pu.SetOrigin(ev, v)
 	case "file":
@@ -319,7 +340,7 @@ func terminal(ev *event.Event, s string) bool {
 		return false
 	}
 	rest := strings.TrimLeft(s[end+1:], " ")
-	msg, fields := splitFields(rest)
+	msg, fields := splitFields(rest, terminalPad)
 	if msg != "" {
 		ev.SetString(pu.FieldLogMessage, msg)
 	}
@@ -354,11 +375,16 @@ func terminalLevel(s string) (string, bool) {
 // maxSplits bounds the places splitFields tries, so that a long line of words costs linear time.
 const maxSplits = 16
 
-// splitFields separates the message from the trailing pairs logrus appends after it: the
-// earliest space after which the rest is all key=value.
-func splitFields(s string) (msg, fields string) {
+// terminalPad is the width logrus pads the message to before its pairs ("%-44s "): a key=value
+// that starts before it is the message's own text ("Walking MigConfig for (devices=all)").
+const terminalPad = 44
+
+// splitFields separates the message from the trailing pairs a console layout appends after it:
+// the earliest space at or after pad (the width the layout pads the message to) after which the
+// rest is all key=value.
+func splitFields(s string, pad int) (msg, fields string) {
 	tries := 0
-	for i := 0; i < len(s) && tries < maxSplits; i++ {
+	for i := max(pad-1, 0); i < len(s) && tries < maxSplits; i++ {
 		if s[i] != ' ' || i+1 >= len(s) || s[i+1] == ' ' {
 			continue
 		}

@@ -1,6 +1,8 @@
 package logfmt
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/sluice-dev/sluice/parsers/parseutil/putest"
@@ -18,19 +20,25 @@ func TestRejects(t *testing.T) {
 
 func TestSplitFields(t *testing.T) {
 	t.Parallel()
-	for _, c := range []struct{ in, msg, fields string }{
-		{`Loaded configuration     dump="x y"`, "Loaded configuration", `dump="x y"`},
-		{"plain words only   ", "plain words only", ""},
-		{`a=b= c="d e=f`, `a=b= c="d`, "e=f"},
-		{"x=1 y=2", "", "x=1 y=2"},
+	padded := fmt.Sprintf("%-44s ", "Starting dcgm-exporter")
+	for _, c := range []struct {
+		in          string
+		pad         int
+		msg, fields string
+	}{
+		{`Loaded configuration     dump="x y"`, 0, "Loaded configuration", `dump="x y"`},
+		{"plain words only   ", 0, "plain words only", ""},
+		{`a=b= c="d e=f`, 0, `a=b= c="d`, "e=f"},
+		{"x=1 y=2", 0, "x=1", "y=2"}, // a message starting with a pair is kept whole: the split is after a space
+		// logrus's terminal layout pads the message to 44 before its pairs: a pair inside those
+		// columns is the message's text
+		{"Walking MigConfig for (devices=all)          ", terminalPad, "Walking MigConfig for (devices=all)", ""},
+		{padded + " version=4.1.1", terminalPad, "Starting dcgm-exporter", "version=4.1.1"},
+		{strings.Repeat("long ", 10) + " a=b", terminalPad, strings.TrimSpace(strings.Repeat("long ", 10)), "a=b"},
 	} {
-		msg, fields := splitFields(c.in)
-		if c.in == "x=1 y=2" {
-			// A message starting with a pair is kept whole: splitFields looks after a space.
-			c.msg, c.fields = "x=1", "y=2"
-		}
+		msg, fields := splitFields(c.in, c.pad)
 		if msg != c.msg || fields != c.fields {
-			t.Errorf("splitFields(%q) = %q, %q; want %q, %q", c.in, msg, fields, c.msg, c.fields)
+			t.Errorf("splitFields(%q, %d) = %q, %q; want %q, %q", c.in, c.pad, msg, fields, c.msg, c.fields)
 		}
 	}
 }

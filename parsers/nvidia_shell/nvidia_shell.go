@@ -175,6 +175,12 @@ func installerNote(s string) bool {
 	return strings.HasPrefix(s, "Unable to determine if Secure Boot is enabled")
 }
 
+// detection reports whether s is a platform detection's result, which is no failure whatever
+// its words: GFD's and the device plugin's "Detected non-Tegra platform: /sys/devices/soc0/family
+// file not found" on every x86 node, and "Detected non-NVML platform: could not load NVML: ..."
+// (its gpu.error.kind stays); their klog builds log both at info.
+func detection(s string) bool { return strings.HasPrefix(s, "Detected non-") }
+
 // shellError reports whether s is an error bash reports about a script's line:
 // "/usr/local/bin/nvidia-driver: line 375: kill: (3401) - No such process".
 func shellError(s string) bool {
@@ -225,7 +231,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if (text[0] == 'p' || text[0] == 'f' || text[0] == 'g' || text[0] == 'S') && goPanic(ev, text) {
 		return true
 	}
-	if text[0] == 'G' && smiList(ev, text) {
+	if (text[0] == 'G' || text[0] == 'M') && smiList(ev, text) {
 		return true
 	}
 	dataset := pu.GPUDataset(ev)
@@ -288,10 +294,10 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		return false
 	}
 	level := pu.Guess(text)
-	if level == pu.Error && installerNote(text) {
+	if level == pu.Error && (installerNote(text) || detection(text)) {
 		level = pu.Info
 	}
-	if level == pu.Info && (unitFailed(text) || failureKind(text) || shellError(text)) {
+	if level == pu.Info && !detection(text) && (unitFailed(text) || failureKind(text) || shellError(text)) {
 		level = pu.Error
 	}
 	if level == pu.Info && !shellDriven(ev, dataset, signed) {
@@ -408,6 +414,9 @@ const DatasetSMI = "generic.nvidia_smi"
 // the GPU's UUID and model. The index is the container's own numbering, not the node's, and is
 // left in the message.
 func smiList(ev *event.Event, text string) bool {
+	if t, ok := strings.CutPrefix(text, "MIG "); ok {
+		return smiMIG(ev, t)
+	}
 	rest, ok := strings.CutPrefix(text, "GPU ")
 	if !ok {
 		return false
@@ -426,6 +435,31 @@ func smiList(ev *event.Event, text string) bool {
 	}
 	ev.SetString(FieldGPUUUID, uuid)
 	ev.SetString(FieldGPUModel, model)
+	pu.Finish(ev, pu.DatasetOr(ev, DatasetSMI), pu.Info)
+	return true
+}
+
+// smiMIG reads a MIG device under its GPU in "nvidia-smi -L" ("  MIG 1g.5gb      Device  0:
+// (UUID: MIG-8c4c5a27-e508-5556-b2ea-7e549465741e)"; before R470 "MIG-GPU-<uuid>/7/0"): the id
+// the device plugin and DCGM give the slice a workload got, in gpu.uuid as a GPU's.
+func smiMIG(ev *event.Event, t string) bool {
+	profile, rest, ok := strings.Cut(t, " ")
+	if !ok || !strings.Contains(profile, "g.") {
+		return false
+	}
+	rest, ok = strings.CutPrefix(strings.TrimLeft(rest, " "), "Device ")
+	if !ok {
+		return false
+	}
+	idx, uuid, ok := strings.Cut(strings.TrimLeft(rest, " "), ": (UUID: ")
+	if _, isNum := pu.Atoi(idx); !ok || !isNum || !strings.HasPrefix(uuid, "MIG-") || !strings.HasSuffix(uuid, ")") {
+		return false
+	}
+	uuid = uuid[:len(uuid)-1]
+	if strings.ContainsAny(uuid, " ()") {
+		return false
+	}
+	ev.SetString(FieldGPUUUID, uuid)
 	pu.Finish(ev, pu.DatasetOr(ev, DatasetSMI), pu.Info)
 	return true
 }

@@ -73,6 +73,7 @@ var gpuContainers = map[string]string{
 	"nvidia-vgpu-manager-ctr":          DatasetDriver,
 	"nvidia-vfio-manager":              DatasetDriver,
 	"nvidia-sandbox-device-plugin-ctr": DatasetDevicePlugin,
+	"nvidia-kubevirt-gpu-dp-ctr":       DatasetDevicePlugin, // the same plugin deployed on its own (its manifest's container)
 	"nvidia-vgpu-device-manager":       DatasetOperator,
 	"nvidia-cc-manager":                DatasetOperator,
 	"nvidia-kata-manager":              DatasetOperator,

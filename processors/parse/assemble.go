@@ -69,6 +69,7 @@ const (
 	modeKlogCause           // a klog error or warning, which the AWS SDK's "caused by: " lines of its error may go on (klogvalue.go)
 	modeAnyhow              // a Rust program's "Error: ..." and the causes anyhow prints under it (rusterror.go)
 	modeStdLogJSON          // a std-log or tracing line whose message opens a value printed indented under it (dumps.go)
+	modeStdLogMsg           // a std-log line without text, its message on the lines under it (dumps.go)
 	modeEnvoyHeaders        // an Envoy line in its default layout that dumps headers, one "'name', 'value'" a line (dumps.go)
 	modeTorchRecord         // torch's Python logging record, whose lines repeat its glog header (torchlog.go)
 )
@@ -506,6 +507,9 @@ func startMode(l *vllm.Line) (int, bool) {
 		if stdLogJSONStart(l) {
 			return modeStdLogJSON, true
 		}
+		if stdLogMessageStart(l) {
+			return modeStdLogMsg, true
+		}
 		if envoyHeadersStart(l.Body) {
 			return modeEnvoyHeaders, true
 		}
@@ -734,6 +738,8 @@ func (g *group) accept(l *vllm.Line) bool {
 		return ok
 	case modeEnvoyHeaders:
 		return l.Header == "" && l.Proc == "" && envoyHeaderLine(l.Body) && len(g.parts) < maxMessageLines
+	case modeStdLogMsg:
+		return stdLogMessageAccept(l) && len(g.parts) < maxMessageLines
 	case modeStdLogJSON:
 		ok, done := stdLogJSONAccept(l)
 		if done {

@@ -28,6 +28,28 @@ func stdLogJSONStart(l *vllm.Line) bool {
 	return !l.Stamp.IsZero() && strings.HasSuffix(b, " {")
 }
 
+// stdLogMessageStart reports whether a line is a std-log line with no text: a message that
+// starts with a line break, its lines under it (GFD and the device plugin before their klog
+// builds: log.Printf("\nRunning with config:\n%s", ...) and the configuration's JSON).
+func stdLogMessageStart(l *vllm.Line) bool {
+	b := strings.TrimRight(l.Body, " ")
+	if l.Header != "" || l.Proc != "" {
+		return false
+	}
+	_, n, ok := pu.StdLog(b)
+	return ok && n == len(b)
+}
+
+// stdLogMessageAccept reports whether l goes on with such a message: any line but another
+// std-log line (or a line of another format's header).
+func stdLogMessageAccept(l *vllm.Line) bool {
+	if l.Header != "" || l.Proc != "" {
+		return false
+	}
+	_, _, ok := pu.StdLog(l.Body)
+	return !ok
+}
+
 // stdLogJSONAccept reports whether l goes on with the value, and whether it closes it: its
 // members indented, then its closing brace, with what the line adds after it.
 func stdLogJSONAccept(l *vllm.Line) (ok, done bool) {
