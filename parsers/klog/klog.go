@@ -405,7 +405,8 @@ func klogrLine(ev *event.Event, b string) bool {
 // schedulingObject reads the pod or job an unstructured line about scheduling names, the way
 // the components that decide whether a GPU pod runs write it: the cluster autoscaler's "Pod
 // ns/name is unschedulable" and "... cannot put ns/name on <node template> ...", Volcano's
-// scheduler's "Binding Task <ns/name> to node <node>" and "... of Job <ns/name>" (the job's pod
+// scheduler's "Binding Task <ns/name> to node <node>", "Predicates failed for task <ns/name> on
+// node <node>: ..." and "... of Job <ns/name>" (the job's pod
 // group) and its controller's "<Queue: , Job: ns/name, Task:, ...>".
 func schedulingObject(ev *event.Event, b string) {
 	if rest, ok := strings.CutPrefix(b, "Pod "); ok {
@@ -426,7 +427,8 @@ func schedulingObject(ev *event.Event, b string) {
 		return
 	}
 	for _, f := range [...]struct{ marker, kind, end string }{
-		{"Task <", "pod", ">"}, {"Job <", "podgroup", ">"}, {"Job: ", "job", ","},
+		// "Predicates failed for task <ns/name> on node <node>: ...", why it stays Pending
+		{"Task <", "pod", ">"}, {"task <", "pod", ">"}, {"Job <", "podgroup", ">"}, {"Job: ", "job", ","},
 	} {
 		if _, rest, ok := strings.Cut(b, f.marker); ok {
 			if ref, _, ok := strings.Cut(rest, f.end); ok && setRef(ev, f.kind, ref) {

@@ -175,6 +175,11 @@ func TestGPUDataset(t *testing.T) {
 		// the dcgm-exporter Helm chart names its container "exporter", as other exporters may
 		{event.FieldLogFilePath, "/var/log/containers/dcgm-exporter-b5t9w_gpu-monitoring_exporter-0a9c83c39d9262ef4d2eaf3f086c2b3be26e99ca2c25813e95ef771bbae0769e.log", DatasetDCGMExporter},
 		{event.FieldLogFilePath, "/var/log/containers/redis-exporter-7c9d8_cache_exporter-0a9c83c39d9262ef4d2eaf3f086c2b3be26e99ca2c25813e95ef771bbae0769e.log", ""},
+		// the DRA driver's chart before 25.3 named its kubelet plugin's container "plugin"; the
+		// standalone KubeVirt GPU device plugin's manifest names its own
+		{event.FieldLogFilePath, "/var/log/pods/nvidia-dra-driver_nvidia-k8s-dra-driver-kubelet-plugin-7hq2x_8d2c1e4f-1111-2222-3333-444455556666/plugin/0.log", DatasetDRA},
+		{event.FieldLogFilePath, "/var/log/pods/csi_my-csi-node-7hq2x_8d2c1e4f-1111-2222-3333-444455556666/plugin/0.log", ""},
+		{event.FieldK8sContainer, "nvidia-kubevirt-gpu-dp-ctr", DatasetDevicePlugin},
 	}
 	for _, c := range cases {
 		ev := event.New()

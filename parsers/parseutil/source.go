@@ -254,6 +254,9 @@ func GPUDataset(ev *event.Event) string {
 	if c == "exporter" && strings.Contains(pod(ev), "dcgm-exporter") {
 		return DatasetDCGMExporter // the dcgm-exporter Helm chart's container, under a name any exporter may have
 	}
+	if c == "plugin" && strings.Contains(pod(ev), "-dra-driver-kubelet-plugin-") {
+		return DatasetDRA // the DRA driver's chart before 25.3 (k8s-dra-driver): its kubelet plugin's container
+	}
 	switch {
 	case strings.HasPrefix(c, "nvidia-driver"):
 		return DatasetDriver

@@ -32,10 +32,10 @@ const Dataset = "generic.tagged"
 // Info registers the parser.
 var Info = parsers.Info{
 	Name:        "tagged",
-	Description: "lines that open with a bracketed level tag: CoreDNS ([ERROR] plugin/errors: ...), TensorRT-LLM ([TensorRT-LLM][ERROR] ...), Kibana's console layout ([date][LEVEL][logger] ...), Logstash's, Fluent Bit's and Fluentd's own lines",
+	Description: "lines that open with a bracketed level tag: CoreDNS ([ERROR] plugin/errors: ...), TensorRT-LLM ([TensorRT-LLM][ERROR] ...), Kibana's console layout ([date][LEVEL][logger] ...), Logstash's, Fluent Bit's and Fluentd's own lines, HAMi-core's ([HAMI-core ERROR (pid:N ...)]: ...)",
 	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields: append(pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldErrorMsg, event.FieldErrorStack,
-		event.FieldProcessPID, event.FieldOriginFile, event.FieldOriginLine, pu.FieldLogFields),
+		event.FieldProcessPID, pu.FieldThread, event.FieldOriginFile, event.FieldOriginLine, pu.FieldLogFields),
 		parsers.Field{Name: event.FieldErrorType, Type: "keyword", Description: "Class of the error a line names (Fluentd's error_class=)."}),
 }
 
@@ -65,6 +65,14 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		r.Time = time.Time{}
 	} else if first[0] == '<' && networkManager(first, &r) {
 		// its time is an epoch with a fraction: r.Time
+	} else if first[0] == '[' && hamiCore(first, &r) {
+		ev.Set(event.FieldProcessPID, event.Int(r.pid))
+		ev.Set(pu.FieldThread, event.Int(r.thread))
+		ev.SetString(event.FieldOriginFile, r.file)
+		ev.Set(event.FieldOriginLine, event.Int(r.line))
+		if r.Level == pu.Error && strings.HasPrefix(r.Msg, "Device ") && strings.Contains(r.Msg, " OOM ") {
+			ev.SetString(pu.FieldGPUErrorKind, "cuda_oom") // the allocation over the share, refused
+		}
 	} else if first[0] >= '0' && first[0] <= '9' && llamaCpp(first, &r) {
 		// llama.cpp's time since start is no time of day: the runtime's time stays
 	} else if first[0] != '[' {
@@ -130,7 +138,8 @@ type Line struct {
 	Time               time.Time
 	Local              bool // Time is the writer's local time, without its zone
 	Level, Logger, Msg string
-	pid, line          int64 // Calico's
+	pid, line          int64 // Calico's, HAMi-core's
+	thread             int64 // HAMi-core's
 	file               string
 	fields             [][2]string // Logstash's pipeline and plugin, Fluentd's worker: log.fields
 	errType, errMsg    string      // Fluentd's error_class= and error=
@@ -166,6 +175,65 @@ func felix(s string, r *Line) bool {
 		return false
 	}
 	r.Time, r.Level, r.Msg, r.pid, r.file, r.line = t, lv, msg, pid, file, line
+	return true
+}
+
+// hamiCore reads the lines of HAMi-core (libvgpu.so, which HAMi and Volcano's vGPU device plugin
+// put into every container that shares a GPU, to hold it to its share of memory and compute):
+// "[HAMI-core Msg(30:140387636202368:libvgpu.c:836)]: Initializing.....", the level (Debug,
+// Info, Warn, Msg: its banner, info), then pid, thread, file and line; its errors, always
+// printed, "[HAMI-core ERROR (pid:30 thread=140382094939712 allocator.c:53)]: Device 0 OOM
+// 3171158016 / 3145728000" (the container hit its share of GPU memory: the CUDA out of memory
+// the workload reports next).
+func hamiCore(s string, r *Line) bool {
+	t, ok := strings.CutPrefix(s, "[HAMI-core ")
+	if !ok {
+		return false
+	}
+	head, msg, ok := strings.Cut(t, ")]: ")
+	if !ok {
+		head, ok = strings.CutSuffix(t, ")]:")
+	}
+	open := strings.IndexByte(head, '(')
+	if !ok || open <= 0 {
+		return false
+	}
+	var pid, thread, loc string
+	if w := strings.TrimSpace(head[:open]); w == "ERROR" {
+		// "pid:30 thread=140382094939712 allocator.c:53"
+		r.Level = pu.Error
+		f := strings.Fields(head[open+1:])
+		if len(f) != 3 {
+			return false
+		}
+		pid, _ = strings.CutPrefix(f[0], "pid:")
+		thread, _ = strings.CutPrefix(f[1], "thread=")
+		loc = f[2]
+	} else {
+		switch w {
+		case "Debug":
+			r.Level = pu.Debug
+		case "Info", "Msg":
+			r.Level = pu.Info
+		case "Warn":
+			r.Level = pu.Warning
+		default:
+			return false
+		}
+		// "30:140387636202368:libvgpu.c:836"
+		var rest string
+		pid, rest, _ = strings.Cut(head[open+1:], ":")
+		thread, loc, _ = strings.Cut(rest, ":")
+	}
+	file, lineText, _ := strings.Cut(loc, ":")
+	var okPid, okThread, okLine bool
+	r.pid, okPid = pu.Atoi(pid)
+	r.thread, okThread = pu.Atoi(thread)
+	r.line, okLine = pu.Atoi(lineText)
+	if !okPid || !okThread || !okLine || strings.IndexByte(file, '.') <= 0 {
+		return false
+	}
+	r.file, r.Logger, r.Msg = file, "HAMI-core", msg
 	return true
 }
 

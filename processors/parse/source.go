@@ -337,6 +337,8 @@ var stackComponents = map[string]string{
 	// (why a job's pods wait) and its controllers (the jobs and queues)
 	"volcano-scheduler":   "volcano.scheduler",
 	"volcano-controllers": "volcano.controller",
+	// Volcano's own NVIDIA device plugin (GPU shares for its vGPU mode)
+	"volcano-device-plugin": "volcano.device_plugin",
 	// NVIDIA's KAI scheduler (Run:ai's): its pod grouper, which gangs a workload's pods
 	"pod-grouper":             "kai.podgrouper",
 	"vgpu-scheduler-extender": "hami.scheduler",
@@ -366,6 +368,12 @@ var controllerPods = []struct{ pod, container, dataset string }{
 	{"llmisvc-controller-manager-", "manager", "kserve.controller"},
 	{"activator-", "activator", "knative.activator"},
 	{"autoscaler-", "autoscaler", "knative.autoscaler"},
+	// GPU sharing and gang scheduling: Volcano's admission webhook, HAMi's device plugin and
+	// its vGPU monitor (one pod), KAI's binder
+	{"volcano-admission-", "admission", "volcano.admission"},
+	{"hami-device-plugin-", "device-plugin", "hami.device_plugin"},
+	{"hami-device-plugin-", "vgpu-monitor", "hami.vgpu_monitor"},
+	{"binder-", "binder", "kai.binder"},
 }
 
 // componentDataset returns the dataset of a stack or cluster component's container, "" for

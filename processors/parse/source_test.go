@@ -339,6 +339,14 @@ func TestStackComponentDatasets(t *testing.T) {
 		{"volcano-scheduler", `I0612 15:30:41.949051       1 allocate.go:551] Binding Task <mltraining-dev/test-default0-0> to node <ip-10-4-16-2.us-west-2.compute.internal>`, "volcano.scheduler"},
 		{"volcano-controllers", `I0224 06:16:06.953772       1 queue_controller.go:224] Finished syncing queue default (13.940321ms).`, "volcano.controller"},
 		{"pod-grouper", "2025-10-30T19:17:18.009Z	DEBUG	Reconciling pod	{\"controller\": \"pod\"}", "kai.podgrouper"},
+		// GPU sharing: Volcano's admission webhook and device plugin, HAMi's device plugin pod
+		// (volcano-sh/volcano #2048 and #3160, Project-HAMi/HAMi #169 and #1940), KAI's binder (kai-scheduler #522)
+		{"volcano-admission-5bd5756f79-xk2lz/admission", `E0303 17:35:12.635039       1 util.go:78] Failed to register validating admission webhook (/jobs/validate): the server could not find the requested resource`, "volcano.admission"},
+		{"volcano-device-plugin", `I1018 08:42:42.317422       1 main.go:91] Starting FS watcher.`, "volcano.device_plugin"},
+		{"hami-device-plugin-7x8kq/device-plugin", `I0104 12:19:38.562116  383532 register.go:149] MemoryScaling= 1 registeredmem= 4096`, "hami.device_plugin"},
+		{"hami-device-plugin-7x8kq/vgpu-monitor", `I0610 01:25:20.126994  653907 flags.go:27] FLAG: --add_dir_header="false"`, "hami.vgpu_monitor"},
+		{"binder-6d5b8c9f7-2mzkp/binder", "2025-09-19T07:41:24.712Z	INFO	setup	starting manager", "kai.binder"},
+		{"myapp-5f8d7c6b9-q4wzt/device-plugin", "a line no parser reads", p.cfg.FallbackDataset},
 		// the servers the HPA asks for vLLM's queue metrics (kedacore/keda issue #6201)
 		{"keda-operator-metrics-apiserver", `E0930 08:05:49.220586       1 provider.go:91] keda_metrics_adapter/provider "msg"="timeout" "error"="timeout while waiting to establish gRPC connection to KEDA Metrics Service server" "server"="keda-operator.keda.svc.cluster.local:9666"`, "keda.metrics_apiserver"},
 		{"prometheus-adapter", "a line no parser reads", "prometheus.adapter"},
