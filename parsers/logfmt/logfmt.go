@@ -24,12 +24,15 @@
 package logfmt
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/sluice-dev/sluice/parsers"
 	"github.com/sluice-dev/sluice/parsers/dcgm"
+	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/uvicorn"
+	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
@@ -42,7 +45,8 @@ var Info = parsers.Info{
 	Description: "logfmt / logrus / slog text lines (DCGM exporter, container toolkit, validator), zerolog console lines",
 	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields: append(append(pu.StructuredFields[:len(pu.StructuredFields):len(pu.StructuredFields)],
-		uvicorn.Fields...), pu.Fields(pu.FieldHTTPRequestID)...),
+		uvicorn.Fields...), append(pu.Fields(pu.FieldHTTPRequestID),
+		parsers.Field{Name: nvidia_xid.FieldUUID, Type: "keyword", Description: "GPU UUID (GPU-...)."})...),
 }
 
 // Parser parses logfmt lines. It is stateless and safe for concurrent use.
@@ -163,6 +167,7 @@ func pairs(ev *event.Event, s string) bool {
 		ev.SetString(pu.FieldLogMessage, msg)
 	}
 	level, seen, wrapped := "", false, ""
+	gpu, many := "", false
 	var h httpPairs
 	for {
 		k, v, ok := kv.Next()
@@ -182,6 +187,15 @@ func pairs(ev *event.Event, s string) bool {
 				ev.SetString(pu.FieldHTTPRequestID, v)
 			}
 		}
+		switch k {
+		case "id", "gpu", "uuid", "gpu_uuid":
+			// the one GPU a line is about: Ollama's "inference compute" id=GPU-..., its
+			// scheduler's gpu=GPU-...; two different ones name none alone
+			if isGPUID(v) {
+				gpu = cmp.Or(gpu, v)
+				many = many || gpu != v
+			}
+		}
 		if k == "dcgm_level" {
 			// dcgm-exporter --enable-dcgm-log logs each line of its embedded host engine at
 			// info and gives the line's own level here (ERROR, WARN): that one tells.
@@ -191,6 +205,9 @@ func pairs(ev *event.Event, s string) bool {
 	}
 	if !seen {
 		return false
+	}
+	if gpu != "" && !many {
+		ev.SetString(nvidia_xid.FieldUUID, gpu)
 	}
 	if wrapped != "" {
 		level = wrapped
@@ -208,6 +225,14 @@ func pairs(ev *event.Event, s string) bool {
 		// the driver"): its message is what failed, as for the other formats' errors
 		if m, ok := ev.GetString(pu.FieldLogMessage); ok && m != "" {
 			ev.SetString(event.FieldErrorMsg, m)
+		}
+	}
+	if level == pu.Error || level == pu.Critical {
+		// a CUDA out of memory the error names (Ollama's "error loading llama server"
+		// error="llama runner process has terminated: ... cudaMalloc failed: out of memory"), as
+		// the engines' own lines give it
+		if e, ok := ev.GetString(event.FieldErrorMsg); ok && vllm.Classify(e) == "cuda_oom" && !ev.Has(pu.FieldGPUErrorKind) {
+			ev.SetString(pu.FieldGPUErrorKind, "cuda_oom")
 		}
 	}
 	pu.Finish(ev, ds, level)
@@ -229,6 +254,11 @@ func cutShort(s string) bool {
 	}
 	ks := strings.LastIndexByte(s[:i], ' ')
 	return ks > 0 && pu.ValidKV(s[:ks]) && pu.ValidKV(s+`"`)
+}
+
+// isGPUID reports whether v is a GPU's or MIG device's UUID (GPU-<uuid>, MIG-<uuid>).
+func isGPUID(v string) bool {
+	return len(v) == 40 && (strings.HasPrefix(v, "GPU-") || strings.HasPrefix(v, "MIG-")) && pu.IsUUID(v[4:])
 }
 
 // brokenMessage splits a line whose pairs are whole up to its last, msg=, whose value is not one

@@ -249,6 +249,12 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		if dataset == "" {
 			dataset = DatasetStdLog
 		}
+		if f, rest, ok := strings.Cut(text, ": "); ok && strings.Contains(f, ".go:") && strings.IndexByte(f, ' ') < 0 {
+			// the std log's Lshortfile or Llongfile: "sentinel.go:685: sentinel: new master=...",
+			// slog's level after it (Ollama's "routes.go:1125: INFO server config env=...")
+			pu.SetOrigin(ev, f)
+			text = rest
+		}
 		// Go's slog default handler writes through the std log: "2025/03/03 06:51:55 INFO
 		// Starting dcgm-exporter Version=4.1.1-4.0.4" (dcgm-exporter 4.0 and 4.1)
 		if w, rest, ok := strings.Cut(text, " "); ok && (w == "DEBUG" || w == "INFO" || w == "WARN" || w == "ERROR") {
@@ -266,10 +272,6 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			}
 		} else if lv, rest, ok := juicefsLine(ev, text); ok {
 			stated, text = lv, rest
-		} else if f, rest, ok := strings.Cut(text, ": "); ok && strings.Contains(f, ".go:") && strings.IndexByte(f, ' ') < 0 {
-			// the std log's Lshortfile or Llongfile: "sentinel.go:685: sentinel: new master=..."
-			pu.SetOrigin(ev, f)
-			text = rest
 		}
 	}
 	switch {

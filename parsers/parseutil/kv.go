@@ -5,8 +5,8 @@ import (
 	"strings"
 )
 
-// KV scans logfmt text (key=value key="quoted value" key=) as logrus, slog, go-kit and klog's
-// structured mode write it. It does not allocate unless a quoted value holds escapes.
+// KV scans logfmt text (key=value key="quoted value" key= "quoted key"=value) as logrus, slog,
+// go-kit and klog's structured mode write it. It does not allocate unless a quoted value holds escapes.
 type KV struct {
 	s     string
 	err   bool
@@ -30,14 +30,24 @@ func (k *KV) Next() (key, val string, ok bool) {
 		return "", "", false
 	}
 	i := 0
-	for i < len(s) && s[i] != '=' && s[i] != ' ' && s[i] != '"' && s[i] != '\t' {
-		i++
+	if s[0] == '"' {
+		// a key slog's TextHandler quoted because it needs it (Ollama's "model layers"=49)
+		i = quotedEnd(s) + 1
+		if i <= 2 || i == len(s) || s[i] != '=' || strings.IndexByte(s[:i], '\\') >= 0 {
+			k.err, k.s = true, ""
+			return "", "", false
+		}
+		key, s = s[1:i-1], s[i+1:]
+	} else {
+		for i < len(s) && s[i] != '=' && s[i] != ' ' && s[i] != '"' && s[i] != '\t' {
+			i++
+		}
+		if i == 0 || i == len(s) || s[i] != '=' {
+			k.err, k.s = true, ""
+			return "", "", false
+		}
+		key, s = s[:i], s[i+1:]
 	}
-	if i == 0 || i == len(s) || s[i] != '=' {
-		k.err, k.s = true, ""
-		return "", "", false
-	}
-	key, s = s[:i], s[i+1:]
 	if s != "" && s[0] == '"' {
 		end := quotedEnd(s)
 		if end < 0 {

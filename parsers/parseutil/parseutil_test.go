@@ -129,7 +129,7 @@ func TestStamps(t *testing.T) {
 
 func TestKV(t *testing.T) {
 	t.Parallel()
-	kv := NewKV(`time="2023-01-16T00:38:30Z" level=info msg="Installed \"x\"" empty= n=1`)
+	kv := NewKV(`time="2023-01-16T00:38:30Z" level=info msg="Installed \"x\"" empty= n=1 "model layers"=49`)
 	var got []string
 	for {
 		k, v, ok := kv.Next()
@@ -138,7 +138,7 @@ func TestKV(t *testing.T) {
 		}
 		got = append(got, k+"="+v)
 	}
-	want := []string{"time=2023-01-16T00:38:30Z", "level=info", `msg=Installed "x"`, "empty=", "n=1"}
+	want := []string{"time=2023-01-16T00:38:30Z", "level=info", `msg=Installed "x"`, "empty=", "n=1", "model layers=49"}
 	if len(got) != len(want) || kv.Bad() {
 		t.Fatalf("got %q (bad %v), want %q", got, kv.Bad(), want)
 	}
@@ -147,7 +147,7 @@ func TestKV(t *testing.T) {
 			t.Errorf("pair %d = %q, want %q", i, got[i], want[i])
 		}
 	}
-	for _, bad := range []string{"just words", `k="unterminated`, `k="a"b`, "=v"} {
+	for _, bad := range []string{"just words", `k="unterminated`, `k="a"b`, "=v", `"quoted" words`, `""=v`, `"k=v`} {
 		if ValidKV(bad) {
 			t.Errorf("ValidKV(%q) = true", bad)
 		}

@@ -73,8 +73,21 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		if r.Level == pu.Error && strings.HasPrefix(r.Msg, "Device ") && strings.Contains(r.Msg, " OOM ") {
 			ev.SetString(pu.FieldGPUErrorKind, "cuda_oom") // the allocation over the share, refused
 		}
+	} else if lv, m, ok := ggmlAbort(first); ok {
+		// ggml's abort (llama.cpp, Ollama's runner): its backtrace under it, joined; ggml-cuda's
+		// report of a failed call ends in the abort
+		r.Level, r.Msg = lv, m
+		if strings.Contains(rest, "GGML_ASSERT") || strings.Contains(rest, ": CUDA error\n") || strings.HasSuffix(rest, ": CUDA error") {
+			r.Level = pu.Critical
+		}
 	} else if first[0] >= '0' && first[0] <= '9' && llamaCpp(first, &r) {
 		// llama.cpp's time since start is no time of day: the runtime's time stays
+	} else if strings.Contains(first, ": cudaMalloc failed: out of memory") && rest == "" {
+		// ggml-cuda's allocation that failed, in llama.cpp's plain output, which states no level
+		// ("ggml_backend_cuda_buffer_type_alloc_buffer: allocating 144817.04 MiB on device 0:
+		// cudaMalloc failed: out of memory"): the kind names it, as on its prefixed form's
+		ev.SetString(pu.FieldGPUErrorKind, "cuda_oom")
+		r.Msg = first
 	} else if first[0] != '[' {
 		// "ERROR: Elasticsearch did not exit normally - check the logs at ...": a launcher
 		// script's stated level. A GPU-stack container's such lines are nvidia_shell's.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/sluice-dev/sluice/parsers/envoy"
 	"github.com/sluice-dev/sluice/parsers/pylog"
+	"github.com/sluice-dev/sluice/parsers/tagged"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/processors/internal/proc"
@@ -70,6 +71,7 @@ const (
 	modeAnyhow              // a Rust program's "Error: ..." and the causes anyhow prints under it (rusterror.go)
 	modeStdLogJSON          // a std-log or tracing line whose message opens a value printed indented under it (dumps.go)
 	modeStdLogMsg           // a std-log line without text, its message on the lines under it (dumps.go)
+	modeGGML                // ggml's abort (llama.cpp, Ollama's runner): its report and backtrace
 	modeEnvoyHeaders        // an Envoy line in its default layout that dumps headers, one "'name', 'value'" a line (dumps.go)
 	modeTorchRecord         // torch's Python logging record, whose lines repeat its glog header (torchlog.go)
 )
@@ -510,6 +512,9 @@ func startMode(l *vllm.Line) (int, bool) {
 		if stdLogMessageStart(l) {
 			return modeStdLogMsg, true
 		}
+		if l.Proc == "" && tagged.GGMLAbortStart(l.Body) {
+			return modeGGML, true
+		}
 		if envoyHeadersStart(l.Body) {
 			return modeEnvoyHeaders, true
 		}
@@ -738,6 +743,8 @@ func (g *group) accept(l *vllm.Line) bool {
 		return ok
 	case modeEnvoyHeaders:
 		return l.Header == "" && l.Proc == "" && envoyHeaderLine(l.Body) && len(g.parts) < maxMessageLines
+	case modeGGML:
+		return l.Header == "" && l.Proc == "" && tagged.GGMLAbortLine(l.Body) && len(g.parts) < maxMessageLines
 	case modeStdLogMsg:
 		return stdLogMessageAccept(l) && len(g.parts) < maxMessageLines
 	case modeStdLogJSON:

@@ -343,9 +343,14 @@ var stackComponents = map[string]string{
 	"pod-grouper":             "kai.podgrouper",
 	"vgpu-scheduler-extender": "hami.scheduler",
 	// the other inference servers beside vLLM: Triton's glog lines and the TensorRT-LLM
-	// backend's tagged ones in its container are one program's
+	// backend's tagged ones in its container are one program's; Ollama's slog, std-log and
+	// runner lines (its chart's container), llama.cpp's server (its images' usual names)
 	"triton-inference-server": "triton.server",
 	"tritonserver":            "triton.server",
+	"ollama":                  "ollama.server",
+	"llama-server":            "llama_cpp.server",
+	"llama-cpp":               "llama_cpp.server",
+	"llamacpp":                "llama_cpp.server",
 	// AWS's node termination handler, which drains a spot node before it goes
 	"aws-node-termination-handler": "aws.node_termination_handler",
 	// KServe's serverless mode: Knative's sidecar in every predictor pod, and KEDA

@@ -350,6 +350,9 @@ func TestStackComponentDatasets(t *testing.T) {
 		// the servers the HPA asks for vLLM's queue metrics (kedacore/keda issue #6201)
 		{"keda-operator-metrics-apiserver", `E0930 08:05:49.220586       1 provider.go:91] keda_metrics_adapter/provider "msg"="timeout" "error"="timeout while waiting to establish gRPC connection to KEDA Metrics Service server" "server"="keda-operator.keda.svc.cluster.local:9666"`, "keda.metrics_apiserver"},
 		{"prometheus-adapter", "a line no parser reads", "prometheus.adapter"},
+		// Ollama's slog lines (ollama/ollama #12027), llama.cpp's server's plain ones (ggml-org/llama.cpp #20431)
+		{"ollama", `time=2025-08-24T08:31:04.384Z level=INFO source=server.go:659 msg="loading model" "model layers"=49 requested=-1`, "ollama.server"},
+		{"llama-server", "load_tensors: offloaded 49/49 layers to GPU", "llama_cpp.server"},
 		// KServe's init container downloading the model: a Hugging Face bar before any KServe line
 		{"storage-initializer", "LICENSE: 100%|████████████████████████████████████| 11.3k/11.3k [00:00<00:00, 28.6MB/s]", "kserve.server"},
 	} {

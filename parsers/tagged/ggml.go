@@ -1,0 +1,93 @@
+package tagged
+
+import (
+	"strings"
+
+	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+)
+
+// ggml is the tensor library under llama.cpp's llama-server and Ollama's runner. A failed
+// assertion or a CUDA call it cannot go on from ends the process (ggml_abort): it prints where
+// and why, then a backtrace (gdb's, or backtrace_symbols' lines), and aborts. Those lines carry
+// no level, and they are the only ones that say why the server died.
+
+// GGMLAbortStart reports whether s is the first line of such a report:
+//
+//	/app/ggml/src/ggml.c:1542: GGML_ASSERT(type >= 0 && type < GGML_TYPE_COUNT) failed
+//	GGML_ASSERT: ggml/src/ggml-cuda.cu:1257: to_fp32_cuda != nullptr   (before mid-2024)
+//	/app/ggml/src/ggml-cuda/ggml-cuda.cu:75: CUDA error                (GGML_ABORT after ggml-cuda's report)
+//	CUDA error: out of memory                                          (ggml-cuda's report of a failed call)
+func GGMLAbortStart(s string) bool {
+	_, _, ok := ggmlAbort(s)
+	return ok
+}
+
+// ggmlAbort returns the level and message of a ggml abort's first line, the message without
+// the source location it starts with.
+func ggmlAbort(s string) (level, msg string, ok bool) {
+	switch {
+	case strings.HasPrefix(s, "GGML_ASSERT: "):
+		return pu.Critical, s, true
+	case strings.HasPrefix(s, "CUDA error: ") && len(s) > len("CUDA error: "):
+		// ggml_cuda_error: the call's error string; "  current device: ..." and the call follow
+		return pu.Error, s, true
+	}
+	loc, text, found := strings.Cut(s, ": ")
+	if !found || strings.IndexByte(loc, ' ') >= 0 || !sourceLocation(loc) {
+		return "", "", false
+	}
+	if strings.HasPrefix(text, "GGML_ASSERT(") && strings.HasSuffix(text, ") failed") || text == "CUDA error" {
+		return pu.Critical, s, true
+	}
+	return "", "", false
+}
+
+// sourceLocation reports whether s is "path/file.c:123" of a C or C++ source.
+func sourceLocation(s string) bool {
+	file, line, ok := strings.Cut(s[strings.LastIndexByte(s, '/')+1:], ":")
+	if _, num := pu.Atoi(line); !ok || !num {
+		return false
+	}
+	for _, ext := range [...]string{".c", ".cpp", ".cu", ".cc", ".h", ".m"} {
+		if strings.HasSuffix(file, ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// GGMLAbortLine reports whether s goes on with such a report: ggml-cuda's indented lines
+// ("  current device: 0, in function ggml_cuda_pool_malloc_vmm at ...", the call), the abort
+// after them, and the backtrace: gdb's ("[New LWP 934430]", "Using host libthread_db library
+// ...", "0x00007fb1ba523c7f in __GI___wait4 (...)", "27\t../sysdeps/...: No such file or
+// directory.", "#2  0x000055911992c1b5 in ggml_cuda_op_mul_mat_cublas(...)", "[Inferior 1
+// (process 934430) detached]") or backtrace_symbols' ("/app/libggml-base.so(ggml_abort+0x11f)[0x7f...]").
+func GGMLAbortLine(s string) bool {
+	switch {
+	case s == "":
+		return false
+	case s[0] == ' ' || s[0] == '\t', GGMLAbortStart(s) && !strings.HasPrefix(s, "CUDA error: "):
+		return true
+	case strings.HasPrefix(s, "[New LWP "), strings.HasPrefix(s, "[New Thread "), strings.HasPrefix(s, "[Thread debugging using "),
+		strings.HasPrefix(s, "Using host libthread_db library "), strings.HasPrefix(s, "[Inferior "),
+		strings.HasPrefix(s, "ptrace: "), s == "No stack.", s == "The program is not being run.":
+		return true
+	case strings.HasPrefix(s, "0x") && strings.Contains(s, " in "):
+		return true
+	case s[0] == '#':
+		n, rest, ok := strings.Cut(s[1:], " ")
+		_, num := pu.Atoi(n)
+		return ok && num && strings.TrimLeft(rest, " ") != ""
+	case s[0] >= '0' && s[0] <= '9':
+		// gdb's source line under the frame: its number and a tab (spaces, once pasted)
+		end := strings.IndexAny(s, "\t ")
+		if end <= 0 {
+			return false
+		}
+		_, num := pu.Atoi(s[:end])
+		return num && (s[end] == '\t' || strings.HasPrefix(s[end:], "  "))
+	}
+	// backtrace_symbols: "path(symbol+0x5f1)[0x5616b17f6781]", "path(+0x171a61)[0x...]"
+	open := strings.IndexByte(s, '(')
+	return open > 0 && strings.HasSuffix(s, "]") && strings.Contains(s[open:], ")[0x") && strings.IndexByte(s[:open], ' ') < 0
+}
