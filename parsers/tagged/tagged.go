@@ -101,6 +101,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			}
 		}
 		rest = ""
+	} else if first[0] == '[' && tornado(first, &r) {
+		ev.SetString(event.FieldOriginFile, r.file)
+		ev.Set(event.FieldOriginLine, event.Int(r.line))
 	} else if !Read(first, &r) {
 		return false
 	} else if r.Logger == "" {
@@ -188,6 +191,46 @@ func felix(s string, r *Line) bool {
 		return false
 	}
 	r.Time, r.Level, r.Msg, r.pid, r.file, r.line = t, lv, msg, pid, file, line
+	return true
+}
+
+// tornado reads the layout of tornado's LogFormatter, which KFServing's and early KServe's
+// storage initializer (the init container that downloads the model) and model servers log with:
+// "[I 200528 13:20:57 storage:35] Copying contents of s3://kubeflow/flowers to local", the
+// level's letter, the writer's local time (%y%m%d %H:%M:%S), the module and line.
+func tornado(s string, r *Line) bool {
+	if len(s) < 26 || s[2] != ' ' || s[9] != ' ' || s[12] != ':' || s[15] != ':' || s[18] != ' ' {
+		return false
+	}
+	var lv string
+	switch s[1] {
+	case 'D':
+		lv = pu.Debug
+	case 'I':
+		lv = pu.Info
+	case 'W':
+		lv = pu.Warning
+	case 'E':
+		lv = pu.Error
+	case 'C':
+		lv = pu.Critical
+	default:
+		return false
+	}
+	t, err := time.Parse("060102 15:04:05", s[3:18])
+	if err != nil {
+		return false
+	}
+	loc, msg, ok := strings.Cut(s[19:], "] ")
+	if !ok {
+		loc, ok = strings.CutSuffix(s[19:], "]")
+	}
+	module, lineText, found := strings.Cut(loc, ":")
+	line, num := pu.Atoi(lineText)
+	if !ok || !found || !num || module == "" || strings.IndexByte(module, ' ') >= 0 {
+		return false
+	}
+	r.Time, r.Local, r.Level, r.Msg, r.file, r.line = t, true, lv, msg, module, line
 	return true
 }
 

@@ -52,6 +52,25 @@ func httpFailure(typ, msg string) (status int64, url string) {
 		}
 	case strings.HasPrefix(typ, "openai.") && strings.HasPrefix(msg, "Error code: "):
 		status = httpStatus(msg[len("Error code: "):][:min(len(msg)-len("Error code: "), 3)])
+	case typ == "OSError" || typ == "EnvironmentError":
+		// transformers' OSError around huggingface_hub's error ("You are trying to access a
+		// gated repo.\nMake sure ...\n401 Client Error. (Request ID: ...)\n\nCannot access gated
+		// repo for url ..."), the last exception a vLLM pod prints for a gated model: the Hub's
+		// status line among its message's lines
+		for off := 0; ; {
+			i := strings.Index(msg[off:], " Client Error")
+			if j := strings.Index(msg[off:], " Server Error"); j >= 0 && (i < 0 || j < i) {
+				i = j
+			}
+			if i < 0 {
+				break
+			}
+			i += off
+			if i >= 4 && msg[i-4] == '\n' {
+				return httpFailure("", msg[i-3:])
+			}
+			off = i + 1
+		}
 	}
 	if status == 0 {
 		return 0, ""
