@@ -202,19 +202,8 @@ func tornado(s string, r *Line) bool {
 	if len(s) < 26 || s[2] != ' ' || s[9] != ' ' || s[12] != ':' || s[15] != ':' || s[18] != ' ' {
 		return false
 	}
-	var lv string
-	switch s[1] {
-	case 'D':
-		lv = pu.Debug
-	case 'I':
-		lv = pu.Info
-	case 'W':
-		lv = pu.Warning
-	case 'E':
-		lv = pu.Error
-	case 'C':
-		lv = pu.Critical
-	default:
+	lv, ok := pu.Level(s[1:2]) // D, I, W, E, C
+	if !ok || s[1] < 'A' || s[1] > 'Z' {
 		return false
 	}
 	t, err := time.Parse("060102 15:04:05", s[3:18])
