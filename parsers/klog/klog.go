@@ -335,6 +335,9 @@ func body(ev *event.Event, b, level string) (string, bool) {
 	}
 	volumePod(ev, b)
 	if !ev.Has(pu.FieldOrchResourceName) {
+		legacyPod(ev, b)
+	}
+	if !ev.Has(pu.FieldOrchResourceName) {
 		schedulingObject(ev, first)
 	}
 	ev.SetString(pu.FieldLogMessage, b)
@@ -490,6 +493,56 @@ func volumePod(ev *event.Event, b string) {
 		return
 	}
 	pu.SetObject(ev, "pod", "", name)
+}
+
+// legacyPod reads the pod the kubelet's unstructured lines name by format.Pod, "name_namespace(uid)"
+// (before its structured logging, 1.20, and in some messages since): "Error syncing pod <uid>
+// (\"nvidia-driver-daemonset-6d97v_gpu-operator-resources(<uid>)\"), skipping: failed to
+// \"StartContainer\" for \"nvidia-driver-ctr\" with CrashLoopBackOff: ...", "Failed to admit pod
+// kindnet-z7vcs_kube-system(<uid>) - node has conditions: [DiskPressure]". The sync error's
+// container and reason are read as from its structured err=.
+func legacyPod(ev *event.Event, b string) {
+	if t, ok := strings.CutPrefix(b, "Error syncing pod "); ok && len(t) > 39 && pu.IsUUID(t[:36]) && strings.HasPrefix(t[36:], ` ("`) {
+		// the pod's uid, then its name: read even when a pager cut the line inside the second uid
+		ref, _, _ := strings.Cut(t[39:], "(")
+		if name, ns, ok := cutLast(ref, '_'); ok && name != "" && ns != "" && !strings.ContainsAny(ref, ` "/`) {
+			pu.SetObject(ev, "pod", ns, name)
+			if _, after, ok := strings.Cut(t, "skipping: "); ok {
+				syncFailure(ev, after)
+			}
+			return
+		}
+	}
+	for off := 0; off < len(b); {
+		i := strings.IndexByte(b[off:], '(')
+		if i < 0 {
+			return
+		}
+		i += off
+		off = i + 1
+		if len(b) < i+38 || b[i+37] != ')' || !pu.IsUUID(b[i+1:i+37]) {
+			continue
+		}
+		start := strings.LastIndexAny(b[:i], " \"'") + 1
+		name, ns, ok := cutLast(b[start:i], '_')
+		if !ok || name == "" || ns == "" || strings.ContainsAny(name, "/(") || strings.ContainsAny(ns, "/(") {
+			continue
+		}
+		pu.SetObject(ev, "pod", ns, name)
+		if _, after, ok := strings.Cut(b[i:], "skipping: "); ok {
+			syncFailure(ev, after)
+		}
+		return
+	}
+}
+
+// cutLast cuts s around the last sep.
+func cutLast(s string, sep byte) (before, after string, ok bool) {
+	i := strings.LastIndexByte(s, sep)
+	if i < 0 {
+		return s, "", false
+	}
+	return s[:i], s[i+1:], true
 }
 
 // loggedEvent reads an event client-go's recorder logs as it sends it (the cluster autoscaler's

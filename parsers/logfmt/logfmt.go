@@ -45,7 +45,7 @@ var Info = parsers.Info{
 	Description: "logfmt / logrus / slog text lines (DCGM exporter, container toolkit, validator), zerolog console lines",
 	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields: append(append(pu.StructuredFields[:len(pu.StructuredFields):len(pu.StructuredFields)],
-		uvicorn.Fields...), append(pu.Fields(pu.FieldHTTPRequestID),
+		uvicorn.Fields...), append(pu.Fields(pu.FieldHTTPRequestID, pu.FieldOrchNamespace, pu.FieldOrchResourceType, pu.FieldOrchResourceName),
 		parsers.Field{Name: nvidia_xid.FieldUUID, Type: "keyword", Description: "GPU UUID (GPU-...)."})...),
 }
 
@@ -148,7 +148,7 @@ func startsWithKey(s string) bool {
 // whose unquoted values hold spaces.
 func pairs(ev *event.Event, s string) bool {
 	var kv pu.KV
-	cut := false
+	cut, broken := false, ""
 	switch {
 	case pu.ValidKV(s):
 		kv = pu.NewKV(s)
@@ -163,10 +163,9 @@ func pairs(ev *event.Event, s string) bool {
 		if !ok {
 			return false
 		}
-		kv = pu.NewKV(pre)
-		ev.SetString(pu.FieldLogMessage, msg)
+		kv, broken = pu.NewKV(pre), msg
 	}
-	level, seen, wrapped := "", false, ""
+	level, seen, wrapped := "", broken != "", ""
 	gpu, many := "", false
 	var h httpPairs
 	for {
@@ -206,8 +205,14 @@ func pairs(ev *event.Event, s string) bool {
 	if !seen {
 		return false
 	}
+	if broken != "" {
+		ev.SetString(pu.FieldLogMessage, broken)
+	}
 	if gpu != "" && !many {
 		ev.SetString(nvidia_xid.FieldUUID, gpu)
+	}
+	if m, ok := ev.GetString(pu.FieldLogMessage); ok && strings.Contains(m, "PodSandboxMetadata{") {
+		sandboxPod(ev, m)
 	}
 	if wrapped != "" {
 		level = wrapped
@@ -254,6 +259,26 @@ func cutShort(s string) bool {
 	}
 	ks := strings.LastIndexByte(s[:i], ' ')
 	return ks > 0 && pu.ValidKV(s[:ks]) && pu.ValidKV(s+`"`)
+}
+
+// sandboxPod reads the pod containerd's CRI plugin names by its sandbox's metadata ("RunPodSandbox
+// for &PodSandboxMetadata{Name:gpu-feature-discovery-qfjgk,Uid:...,Namespace:gpu-operator,
+// Attempt:2,} failed, error" error="... no runtime for \"nvidia\" is configured"): the pod the
+// node could not start, in orchestrator.* as the kubelet's lines give it.
+func sandboxPod(ev *event.Event, m string) {
+	_, meta, _ := strings.Cut(m, "PodSandboxMetadata{")
+	meta, _, _ = strings.Cut(meta, "}")
+	member := func(name string) string {
+		for f := range strings.SplitSeq(meta, ",") {
+			if v, ok := strings.CutPrefix(f, name+":"); ok {
+				return v
+			}
+		}
+		return ""
+	}
+	if name, ns := member("Name"), member("Namespace"); name != "" && ns != "" && !strings.ContainsAny(name+ns, " /") {
+		pu.SetObject(ev, "pod", ns, name)
+	}
 }
 
 // isGPUID reports whether v is a GPU's or MIG device's UUID (GPU-<uuid>, MIG-<uuid>).
