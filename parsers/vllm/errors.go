@@ -24,6 +24,13 @@ func isTraceStart(body, rest string) bool {
 		(strings.HasPrefix(body, "Process ") && strings.HasPrefix(rest, TracebackHeader))
 }
 
+// frameCodeFirst reports whether a grouped record is a traceback read from a frame's source line
+// (a paste, a file read from the middle, a rotation's cut): the line indented as Python indents
+// a frame's code, and a frame under it.
+func frameCodeFirst(body, rest string) bool {
+	return strings.HasPrefix(body, "    ") && strings.Contains(rest, "  File \"")
+}
+
 // IsGroupTraceStart reports whether a line opens the traceback of an exception group, at the top
 // ("  + Exception Group Traceback (most recent call last):") or nested in another group's
 // drawing ("    | Exception Group Traceback ...", where an excerpt may begin).
@@ -310,7 +317,9 @@ func lastException(stack string) (typ, msg string) {
 // stack has no frame, or what follows it is not "Type: message".
 func finalException(stack string) (typ, msg string, ok bool) {
 	i := strings.LastIndex(stack, "\n  File \"")
-	if i < 0 {
+	if i < 0 && strings.HasPrefix(stack, "  File \"") {
+		i = -1 // a fragment whose only frame opens it
+	} else if i < 0 {
 		return "", "", false
 	}
 	_, rest, _ := strings.Cut(stack[i+1:], "\n") // past the frame line

@@ -150,7 +150,8 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		ev.SetString(event.FieldOriginFile, l.File)
 		ev.Set(event.FieldOriginLine, event.Int(l.FileLine))
 	}
-	if multi && isTraceStart(l.Body, rest) || IsFrameLine(l.Body) || strings.Contains(rest, "Traceback (most recent call last):") {
+	if multi && isTraceStart(l.Body, rest) || IsFrameLine(l.Body) || strings.Contains(rest, "Traceback (most recent call last):") ||
+		multi && frameCodeFirst(l.Body, rest) || l.Body == TracebackHeader {
 		if l.Level == "" || l.Level == "info" || l.Level == "debug" {
 			lv = "error"
 		}

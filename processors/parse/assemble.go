@@ -442,9 +442,10 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeExiting, true
 	case l.Header == "" && envoy.IstioEnvoyLine(l.Body) && !strings.Contains(l.Body, "\tthread="):
 		return modeEnvoy, true // a header dump: its lines, then the thread on a line of its own
-	case l.Header != "" && (l.Level == "error" || l.Level == "critical") && vllm.IsFrameLine(l.Body):
+	case l.Header != "" && (l.Level == "error" || l.Level == "critical") && (vllm.IsFrameLine(l.Body) || frameCode(l.Body)):
 		// logger.exception's record seen from inside its traceback (a paste, a file read
-		// from the middle): every line repeats the header, the frames go on under it
+		// from the middle, a rotation's cut): every line repeats the header, the frames go on
+		// under it; a frame's source line may come first
 		return modeTrace, true
 	case l.Body == vllm.TracebackHeader, vllm.IsGroupTraceStart(l.Body),
 		strings.HasSuffix(l.Body, ": "+vllm.TracebackHeader), // "EngineCore hit an exception: Traceback ..."
@@ -550,6 +551,13 @@ func startMode(l *vllm.Line) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// frameCode reports whether b is a traceback frame's source line (or its carets) as Python
+// indents it under the frame: four spaces, then code.
+func frameCode(b string) bool {
+	return len(b) > 4 && strings.HasPrefix(b, "    ") && b[4] != ' ' && b[4] != '\t' ||
+		strings.HasPrefix(strings.TrimLeft(b, " "), "^^^") && strings.HasPrefix(b, "    ")
 }
 
 // ncclWarn reports whether b is an NCCL WARN line ("host:pid:tid [dev] file.cc:93 NCCL WARN
