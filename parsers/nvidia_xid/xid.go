@@ -45,6 +45,12 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	}
 	if ds == pu.DatasetXid {
 		p.ids.track(ev)
+		if pu.GPUDataset(ev) == pu.DatasetDriver && pu.Container(ev) != "" {
+			// the driver container's (or vGPU manager's) copy of the kernel's lines, the dmesg
+			// tail it prints when an install fails: its own lines, as its other kernel lines
+			// are, not a second GPU event beside the host's kernel log
+			ev.SetString(event.FieldDataset, pu.DatasetDriver)
+		}
 	}
 	return true
 }
