@@ -26,7 +26,8 @@ func GGMLAbortStart(s string) bool {
 // the source location it starts with.
 func ggmlAbort(s string) (level, msg string, ok bool) {
 	switch {
-	case strings.HasPrefix(s, "GGML_ASSERT: "):
+	case strings.HasPrefix(s, "GGML_ASSERT: "),
+		strings.HasPrefix(s, "GGML_ASSERT(") && strings.HasSuffix(s, ") failed"): // its location on the line before
 		return pu.Critical, s, true
 	case strings.HasPrefix(s, "CUDA error: ") && len(s) > len("CUDA error: "):
 		// ggml_cuda_error: the call's error string; "  current device: ..." and the call follow
