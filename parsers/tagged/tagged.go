@@ -32,10 +32,10 @@ const Dataset = "generic.tagged"
 // Info registers the parser.
 var Info = parsers.Info{
 	Name:        "tagged",
-	Description: "lines that open with a bracketed level tag: CoreDNS ([ERROR] plugin/errors: ...), TensorRT-LLM ([TensorRT-LLM][ERROR] ...), Kibana's console layout ([date][LEVEL][logger] ...), Logstash's, Fluent Bit's and Fluentd's own lines, HAMi-core's ([HAMI-core ERROR (pid:N ...)]: ...)",
+	Description: "lines that open with a bracketed level tag: CoreDNS ([ERROR] plugin/errors: ...), TensorRT-LLM ([TensorRT-LLM][ERROR] ...), Kibana's console layout ([date][LEVEL][logger] ...), Logstash's, Fluent Bit's and Fluentd's own lines, HAMi-core's ([HAMI-core ERROR (pid:N ...)]: ...), gunicorn's and Celery's",
 	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields: append(pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldErrorMsg, event.FieldErrorStack,
-		event.FieldProcessPID, pu.FieldThread, event.FieldOriginFile, event.FieldOriginLine, pu.FieldLogFields),
+		event.FieldProcessPID, event.FieldProcessName, pu.FieldThread, event.FieldOriginFile, event.FieldOriginLine, pu.FieldLogFields),
 		parsers.Field{Name: event.FieldErrorType, Type: "keyword", Description: "Class of the error a line names (Fluentd's error_class=)."}),
 }
 
@@ -101,6 +101,11 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			}
 		}
 		rest = ""
+	} else if first[0] == '[' && gunicorn(first, &r) {
+		ev.Set(event.FieldProcessPID, event.Int(r.pid))
+	} else if first[0] == '[' && celery(first, &r) {
+		ev.SetString(event.FieldProcessName, r.file)
+		r.file = ""
 	} else if first[0] == '[' && tornado(first, &r) {
 		ev.SetString(event.FieldOriginFile, r.file)
 		ev.Set(event.FieldOriginLine, event.Int(r.line))
@@ -141,7 +146,11 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		case "cuda_oom", "cuda_error", "nccl":
 			ev.SetString(pu.FieldGPUErrorKind, vllm.WorkloadKind(k, r.Msg)) // TensorRT-LLM's CUDA out of memory, as vLLM's
 		}
-		if rest != "" {
+		if strings.Contains(rest, vllm.TracebackHeader) {
+			// the traceback logger.exception put under the record (gunicorn's "Exception in
+			// worker process", a Celery task's failure): the exception that was raised
+			vllm.SetTraceback(ev, rest)
+		} else if rest != "" {
 			ev.SetString(event.FieldErrorStack, rest) // TensorRT-LLM's native frames
 		}
 	}
@@ -191,6 +200,58 @@ func felix(s string, r *Line) bool {
 		return false
 	}
 	r.Time, r.Level, r.Msg, r.pid, r.file, r.line = t, lv, msg, pid, file, line
+	return true
+}
+
+// gunicorn reads gunicorn's error log (glogging's default: "[%Y-%m-%d %H:%M:%S %z] [pid]
+// [LEVEL] message"), which uvicorn's workers under it and hypercorn write too, in the pods of
+// the APIs and RAG services in front of vLLM: "[2024-01-09 13:24:39 +0000] [1637] [CRITICAL]
+// WORKER TIMEOUT (pid:7214)", "[2024-11-05 09:26:00 +0000] [16] [ERROR] Worker (pid:17) was sent
+// SIGKILL! Perhaps out of memory?". The time has its zone.
+func gunicorn(s string, r *Line) bool {
+	if len(s) < 40 || s[5] != '-' || s[11] != ' ' || s[20] != ' ' || s[26] != ']' || s[27] != ' ' {
+		return false
+	}
+	t, err := time.Parse("2006-01-02 15:04:05 -0700", s[1:26])
+	if err != nil {
+		return false
+	}
+	pidTag, rest, ok := next(s[28:])
+	pid, num := pu.Atoi(pidTag)
+	if !ok || !num || !strings.HasPrefix(rest, " ") {
+		return false
+	}
+	lvTag, rest, ok := next(rest[1:])
+	lv, known := level(lvTag)
+	if !ok || !known || !strings.HasPrefix(rest, " ") {
+		return false
+	}
+	r.Time, r.Level, r.pid, r.Msg = t, lv, pid, rest[1:]
+	return true
+}
+
+// celery reads the lines of Celery's workers (the default worker_log_format, "[%(asctime)s:
+// %(levelname)s/%(processName)s] %(message)s"), the task queues beside LLM services: "[2024-08-30
+// 14:24:33,351: ERROR/MainProcess] Process 'ForkPoolWorker-8' pid:16 exited with 'signal 9
+// (SIGKILL)'". The time is the worker's local time; the process name goes to process.name.
+func celery(s string, r *Line) bool {
+	if len(s) < 36 || s[5] != '-' || s[11] != ' ' || s[20] != ',' || s[24] != ':' || s[25] != ' ' {
+		return false
+	}
+	t, err := time.Parse("2006-01-02 15:04:05,000", s[1:24])
+	if err != nil {
+		return false
+	}
+	head, msg, ok := strings.Cut(s[26:], "] ")
+	if !ok {
+		head, ok = strings.CutSuffix(s[26:], "]")
+	}
+	lvText, proc, found := strings.Cut(head, "/")
+	lv, known := level(lvText)
+	if !ok || !found || !known || proc == "" || strings.ContainsAny(proc, " []") {
+		return false
+	}
+	r.Time, r.Local, r.Level, r.file, r.Msg = t, true, lv, proc, msg
 	return true
 }
 

@@ -569,7 +569,10 @@ func ncclWarn(b string) bool {
 // recordStart reports whether b opens a record of its own (a dated line, a level-first Python
 // record), which no open exception message takes.
 func recordStart(b string) bool {
-	return len(b) > 10 && b[0] == '2' && b[4] == '-' && b[7] == '-' || pyRecordError(b) || pylog.IsLiteLLMRecord(b)
+	return len(b) > 10 && b[0] == '2' && b[4] == '-' && b[7] == '-' || pyRecordError(b) || pylog.IsLiteLLMRecord(b) ||
+		// bracketed: gunicorn's "[2024-01-09 13:24:39 +0000] [1637] [CRITICAL] ...", Celery's
+		// "[2024-08-30 14:24:33,351: ERROR/MainProcess] ..."
+		len(b) > 11 && b[0] == '[' && b[1] == '2' && b[5] == '-' && b[8] == '-'
 }
 
 // tracingLevel reports whether b is what is left of a Rust tracing line once its time was read
@@ -601,7 +604,9 @@ func datedRecordError(b string) bool {
 	return strings.Contains(head, " ERROR ") || strings.Contains(head, " CRITICAL ") ||
 		strings.Contains(head, "\tERROR ") || strings.Contains(head, "\tCRITICAL ") ||
 		strings.Contains(head, " [ERROR] ") || strings.Contains(head, " [CRITICAL] ") ||
-		strings.Contains(head, " ERROR: ") || strings.Contains(head, " CRITICAL: ")
+		strings.Contains(head, " ERROR: ") || strings.Contains(head, " CRITICAL: ") ||
+		// Celery's "[2024-08-30 14:24:33,389: ERROR/MainProcess] Task handler raised error: ..."
+		strings.Contains(head, ": ERROR/") || strings.Contains(head, ": CRITICAL/")
 }
 
 // asyncioContext reports whether b is one of the lines asyncio's default exception handler
