@@ -203,6 +203,16 @@ func felix(s string, r *Line) bool {
 	return true
 }
 
+// closeTag cuts s, the rest of a bracketed tag, at the bracket that closes it: the tag's text and
+// the message after it (none when the line ends with the tag).
+func closeTag(s string) (tag, msg string, ok bool) {
+	if tag, msg, ok = strings.Cut(s, "] "); ok {
+		return tag, msg, true
+	}
+	tag, ok = strings.CutSuffix(s, "]")
+	return tag, "", ok
+}
+
 // gunicorn reads gunicorn's error log (glogging's default: "[%Y-%m-%d %H:%M:%S %z] [pid]
 // [LEVEL] message"), which uvicorn's workers under it and hypercorn write too, in the pods of
 // the APIs and RAG services in front of vLLM: "[2024-01-09 13:24:39 +0000] [1637] [CRITICAL]
@@ -242,10 +252,7 @@ func celery(s string, r *Line) bool {
 	if err != nil {
 		return false
 	}
-	head, msg, ok := strings.Cut(s[26:], "] ")
-	if !ok {
-		head, ok = strings.CutSuffix(s[26:], "]")
-	}
+	head, msg, ok := closeTag(s[26:])
 	lvText, proc, found := strings.Cut(head, "/")
 	lv, known := level(lvText)
 	if !ok || !found || !known || proc == "" || strings.ContainsAny(proc, " []") {
@@ -271,10 +278,7 @@ func tornado(s string, r *Line) bool {
 	if err != nil {
 		return false
 	}
-	loc, msg, ok := strings.Cut(s[19:], "] ")
-	if !ok {
-		loc, ok = strings.CutSuffix(s[19:], "]")
-	}
+	loc, msg, ok := closeTag(s[19:])
 	module, lineText, found := strings.Cut(loc, ":")
 	line, num := pu.Atoi(lineText)
 	if !ok || !found || !num || module == "" || strings.IndexByte(module, ' ') >= 0 {
