@@ -54,6 +54,9 @@ func kernel(ev *event.Event, msg, level string) bool {
 		return false
 	}
 	prefix(ev, pfx)
+	if hostProgram(ev, body) {
+		return true
+	}
 	if lv, ok := aer(body); ok {
 		aerDevices(ev, body)
 		ev.SetString(event.FieldEventAction, ActionPCIeAER)
@@ -90,6 +93,45 @@ func kernel(ev *event.Event, msg, level string) bool {
 		ds = pu.DatasetXid
 	} else if oomGroup(ev, body) {
 		ev.SetString(event.FieldEventAction, ActionOOMKill)
+	}
+	pu.Finish(ev, ds, lv)
+	return true
+}
+
+// hostProgram reads a GPU-stack program's line that the journal forwarded to the kernel's buffer,
+// as dmesg and the boot console show it: "[   28.932771] driverdog[1535]: 02:34:25 [ERROR]
+// '/usr/bin/modprobe' failed - stderr: modprobe: ERROR: could not insert 'nvidia': No such
+// device" (Bottlerocket's module loader). The program names the line and its dataset, as its
+// syslog tag would; its own "hh:mm:ss [LEVEL] " (simplelog's) states the level. It reports
+// whether body was such a line.
+func hostProgram(ev *event.Event, body string) bool {
+	open := strings.IndexByte(body[:min(len(body), 48)], '[')
+	if open <= 0 {
+		return false
+	}
+	name := body[:open]
+	ds := pu.GPUProgram(name)
+	pidText, text, ok := strings.Cut(body[open+1:], "]: ")
+	pid, num := pu.Atoi(pidText)
+	if ds == "" || !ok || !num || strings.HasPrefix(text, "segfault at ") || strings.HasPrefix(text, "trap ") {
+		return false // the kernel's own report of the program's crash (crashed)
+	}
+	ev.SetString(event.FieldProcessName, name)
+	ev.Set(event.FieldProcessPID, event.Int(pid))
+	lv := ""
+	if len(text) > 10 && text[2] == ':' && text[5] == ':' && text[8] == ' ' && text[9] == '[' {
+		if end := strings.IndexByte(text, ']'); end > 10 {
+			if l, known := pu.Level(strings.TrimSpace(text[10:end])); known {
+				lv, text = l, strings.TrimPrefix(text[end+1:], " ")
+			}
+		}
+	}
+	if lv == "" {
+		lv = pu.Guess(text)
+	}
+	ev.SetString(pu.FieldLogMessage, text)
+	if lv == pu.Error || lv == pu.Critical {
+		ev.SetString(event.FieldErrorMsg, text)
 	}
 	pu.Finish(ev, ds, lv)
 	return true

@@ -289,7 +289,10 @@ func nvrm(ev *event.Event, body string) bool {
 // driver whose user-space half does not match it are errors whatever the words.
 func nvrmLevel(body string) string {
 	if strings.Contains(body, "is currently unavailable") || strings.HasPrefix(body, "API mismatch") ||
-		strings.Contains(body, "needs to be reset") || strings.Contains(body, " GSP-CrashCat Report ") {
+		strings.Contains(body, "needs to be reset") || strings.Contains(body, " GSP-CrashCat Report ") ||
+		// the driver finds no GPU on the bus and fails its load (NV_DBG_ERRORS, -ENODEV): the
+		// node's "nvidia.com/gpu: 0"
+		strings.HasSuffix(body, "No NVIDIA GPU found.") {
 		return pu.Error // the GSP firmware's crash report opens at LEVEL_ERROR (kernel_gsp.c)
 	}
 	return pu.Guess(body)

@@ -163,6 +163,10 @@ var gpuPrograms = map[string]string{
 	"nvidia-persiste":               DatasetDriver,
 }
 
+// GPUProgram returns the dataset of a GPU-stack program that runs on the host, by the name its
+// lines give it (a syslog or journal tag, a kmsg record's "name[pid]: "), "" for another.
+func GPUProgram(name string) string { return gpuPrograms[name] }
+
 // servingComponents maps the containers of LLM-serving components that are not vLLM but write
 // vLLM's kinds of lines (uvicorn's server and access lines, LMCache's format) to the prefix of
 // their datasets: their lines must not count as the engine's.
