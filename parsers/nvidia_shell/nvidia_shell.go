@@ -239,10 +239,13 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		text = strings.TrimSpace(text[strings.IndexByte(text, ']')+1:])
 	}
 	text = stdLogPrefix(ev, text)
+	stated := "" // a level the line states, which no guess overrides
 	if dataset != "" {
+		if lv, rest, ok := cosLogger(ev, text); ok {
+			stated, text = lv, rest
+		}
 		text = driverStamp(ev, text)
 	}
-	stated := "" // a level the line states, which no guess overrides
 	if t, n, ok := pu.StdLog(text); ok {
 		pu.SetLocalTime(ev, t)
 		text = strings.TrimSpace(text[n:])
@@ -399,6 +402,25 @@ func driverStamp(ev *event.Event, text string) string {
 	}
 	pu.SetLocalTime(ev, t)
 	return strings.TrimSpace(text[20:])
+}
+
+// cosLogger reads the prefix GKE's shell driver installer (cos-gpu-installer before its Go
+// rewrite) puts before its lines, "[INFO    2020-05-27 21:20:11 UTC] PRELOAD: false": its time, in
+// UTC. It returns the level the prefix states and the text after it.
+func cosLogger(ev *event.Event, text string) (level, rest string, ok bool) {
+	end := strings.IndexByte(text[:min(len(text), 40)], ']')
+	if len(text) < 32 || text[0] != '[' || end < 30 || !strings.HasSuffix(text[:end], " UTC") {
+		return "", "", false
+	}
+	w, stamp, _ := strings.Cut(text[1:end], " ")
+	stamp = strings.TrimSpace(stamp)
+	t, err := time.Parse("2006-01-02 15:04:05 UTC", stamp)
+	if err != nil || (w != "INFO" && w != "WARNING" && w != "ERROR" && w != "DEBUG") {
+		return "", "", false
+	}
+	pu.SetTime(ev, t)
+	level, _ = pu.Level(w)
+	return level, strings.TrimSpace(text[end+1:]), true
 }
 
 // Fields of nvidia-smi -L's lines.

@@ -132,6 +132,8 @@ var gpuUnitDescriptions = map[string]string{
 	"NVIDIA Persistence Daemon":     DatasetDriver,
 	// nvidia-cdi-refresh.service (the container toolkit's CDI spec generation at boot)
 	"Refresh NVIDIA CDI specification file": DatasetToolkit,
+	// the EKS GPU AMI's configure-nvidia.service
+	"Configure NVIDIA instance types": DatasetDriver,
 }
 
 // gpuUnitDescribed is gpuUnit for a line that names the unit by its description.
@@ -161,6 +163,8 @@ var gpuPrograms = map[string]string{
 	"driverdog":                     DatasetDriver,        // Bottlerocket's kernel-module loader
 	"nv-fabricmanage":               DatasetFabricManager, // the command name, cut to 15 bytes
 	"nvidia-persiste":               DatasetDriver,
+	"configure-nvidia.sh":           DatasetDriver, // the EKS GPU AMI's unit that loads the NVIDIA modules
+	"nvidia-kmod-load.sh":           DatasetDriver,
 }
 
 // GPUProgram returns the dataset of a GPU-stack program that runs on the host, by the name its
