@@ -351,6 +351,10 @@ var stackComponents = map[string]string{
 	"llama-server":            "llama_cpp.server",
 	"llama-cpp":               "llama_cpp.server",
 	"llamacpp":                "llama_cpp.server",
+	// the other accelerators' device plugins on EKS GPU/Trainium nodes: AWS Neuron's, and EFA's
+	// (the network NCCL needs to leave NET/Socket)
+	"neuron-device-plugin":      "aws.neuron_device_plugin",
+	"aws-efa-k8s-device-plugin": "aws.efa_device_plugin",
 	// AWS's node termination handler, which drains a spot node before it goes
 	"aws-node-termination-handler": "aws.node_termination_handler",
 	// KServe's serverless mode: Knative's sidecar in every predictor pod, and KEDA
