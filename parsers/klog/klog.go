@@ -100,7 +100,10 @@ func parseLine(ev *event.Event, s string) bool {
 		return tensorflow(ev, s)
 	}
 	level, ok := levelOf(s[0])
-	if !ok {
+	debugOnly := false // gcsfuse's D, which klog has not: only in its header without thread and location
+	if !ok && s[0] == 'D' {
+		level, debugOnly = pu.Debug, true
+	} else if !ok {
 		return false
 	}
 	t, hdr, exact := abslEpoch(s)
@@ -143,13 +146,14 @@ func parseLine(ev *event.Event, s string) bool {
 		rest = rest[sp+1:]
 		end = strings.IndexByte(rest, ']')
 	}
-	if end <= 0 || strings.IndexByte(rest[:end], ' ') >= 0 {
+	if end <= 0 || strings.IndexByte(rest[:end], ' ') >= 0 || debugOnly {
 		// glog's header without thread and location, which gcsfuse writes:
-		// "E1201 07:46:18.467745 fuse: *fuseops.CreateFileOp error: permission denied";
-		// only with klog's microseconds, so that another format's line is not taken
+		// "E1201 07:46:18.467745 fuse: *fuseops.CreateFileOp error: permission denied", and its
+		// debug lines "D0118 10:35:12.981651 debug_fs: OpenFile(1642): <nil>"; only with klog's
+		// microseconds, so that another format's line is not taken
 		msg := s[min(len(s), hdr+1):]
 		if year >= 0 || exact || hdr-d-5 != len("07:46:18.467745") || s[hdr] != ' ' || msg == "" || msg[0] == ' ' ||
-			msg[0] >= '0' && msg[0] <= '9' || strings.IndexByte(msg[:min(len(msg), 64)], ']') >= 0 {
+			msg[0] >= '0' && msg[0] <= '9' || !debugOnly && strings.IndexByte(msg[:min(len(msg), 64)], ']') >= 0 {
 			return false // a klog line whose header is broken: its pid or location is not there
 		}
 		pu.SetLocalTime(ev, t)

@@ -349,7 +349,7 @@ func known(ev *event.Event, k, v string, level *string) bool {
 		} else {
 			ev.SetString(pu.FieldLogFields+"."+k, v)
 		}
-	case "level", "lvl":
+	case "level", "lvl", "severity": // gcsfuse's text handler names it severity (TRACE ... ERROR)
 		if l, ok := pu.Level(v); ok {
 			*level = l
 		} else {

@@ -80,6 +80,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		if strings.Contains(rest, "GGML_ASSERT") || strings.Contains(rest, ": CUDA error\n") || strings.HasSuffix(rest, ": CUDA error") {
 			r.Level = pu.Critical
 		}
+	} else if (first[0] == 'L' || first[0] >= 'A' && first[0] <= 'Z' && len(first) > 40) && blobfuse(ev, first, &r) {
+		ev.SetString(event.FieldOriginFile, r.file)
+		ev.Set(event.FieldOriginLine, event.Int(r.line))
 	} else if first[0] >= '0' && first[0] <= '9' && llamaCpp(first, &r) {
 		// llama.cpp's time since start is no time of day: the runtime's time stays
 	} else if strings.Contains(first, ": cudaMalloc failed: out of memory") && rest == "" {
@@ -211,6 +214,61 @@ func closeTag(s string) (tag, msg string, ok bool) {
 	}
 	tag, ok = strings.CutSuffix(s, "]")
 	return tag, "", ok
+}
+
+// blobfuse reads blobfuse2's lines (the FUSE driver behind Azure Blob CSI volumes), in syslog
+// "LOG_ERR [libfuse2_handler.go (178)]: Libfuse::initFuse : failed to mount fuse", the level
+// (LOG_CRIT, but its start banner's is info, LOG_ERR, LOG_WARNING, LOG_INFO, LOG_TRACE, LOG_DEBUG), the
+// source file and line; in its own log file after its time and process: "Tue Mar 14 14:49:09 GMT
+// 2023 : blobfuse2[1429] : LOG_CRIT [mount.go (384)]: Starting Blobfuse2 Mount : 2.0.2 ...".
+func blobfuse(ev *event.Event, s string, r *Line) bool {
+	if !strings.HasPrefix(s, "LOG_") {
+		// its own file: "<date> : blobfuse2[pid] : LOG_..."
+		stamp, rest, ok := strings.Cut(s[:min(len(s), 96)], " : ")
+		t, err := time.Parse("Mon Jan _2 15:04:05 MST 2006", stamp)
+		if !ok || err != nil {
+			return false
+		}
+		proc, rest, ok := strings.Cut(s[len(stamp)+3:], " : ")
+		name, pidText, found := strings.Cut(strings.TrimSuffix(proc, "]"), "[")
+		pid, num := pu.Atoi(pidText)
+		if !ok || !found || !num || !strings.HasPrefix(rest, "LOG_") || !blobfuse(ev, rest, r) {
+			return false
+		}
+		ev.SetString(event.FieldProcessName, name)
+		ev.Set(event.FieldProcessPID, event.Int(pid))
+		r.Time = t
+		return true
+	}
+	word, rest, ok := strings.Cut(s[len("LOG_"):], " [")
+	loc, msg, found := strings.Cut(rest, ")]: ")
+	if !found {
+		loc, found = strings.CutSuffix(rest, ")]:")
+	}
+	file, lineText, sep := strings.Cut(loc, " (")
+	line, num := pu.Atoi(lineText)
+	if !ok || !found || !sep || !num || strings.IndexByte(file, '.') <= 0 {
+		return false
+	}
+	switch word {
+	case "CRIT":
+		r.Level = pu.Critical
+		if strings.HasPrefix(msg, "Starting Blobfuse2 Mount") || strings.HasPrefix(msg, "Logging level set to") {
+			r.Level = pu.Info // its banner, at CRIT so that every level prints it
+		}
+	case "ERR":
+		r.Level = pu.Error
+	case "WARNING":
+		r.Level = pu.Warning
+	case "INFO":
+		r.Level = pu.Info
+	case "TRACE", "DEBUG":
+		r.Level = pu.Debug
+	default:
+		return false
+	}
+	r.Msg, r.file, r.line = msg, file, line
+	return true
 }
 
 // gunicorn reads gunicorn's error log (glogging's default: "[%Y-%m-%d %H:%M:%S %z] [pid]

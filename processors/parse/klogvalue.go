@@ -44,7 +44,9 @@ func klogMessageStart(l *vllm.Line) bool {
 		return false
 	}
 	last := b[len(b)-1]
-	return (strings.IndexByte(b, ']') == len(b)-1 || last == '{' || last == '[') && klogHeader(b)
+	// a header alone, a value opened, or a message that introduces what its lines hold (the GCS
+	// FUSE sidecar's "gcsfuse config file content:" and the YAML under it)
+	return (strings.IndexByte(b, ']') == len(b)-1 || last == '{' || last == '[' || last == ':' && strings.HasSuffix(b, " content:")) && klogHeader(b)
 }
 
 // klogMessageAccept reports whether l goes on with such a message: any line but another klog
