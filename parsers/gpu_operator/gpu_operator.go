@@ -17,6 +17,7 @@ import (
 	"github.com/sluice-dev/sluice/parsers/envoy"
 	pjson "github.com/sluice-dev/sluice/parsers/json"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/parsers/uvicorn"
 	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/pipeline/event/eventjson"
 )
@@ -141,6 +142,9 @@ func console(ev *event.Event, s string) string {
 	var logger string
 	switch np {
 	case 1:
+		if requestPairs(ev, parts[0]) {
+			break
+		}
 		ev.SetString(pu.FieldLogMessage, parts[0])
 	case 2:
 		if strings.Contains(parts[0], ".go:") {
@@ -158,6 +162,41 @@ func console(ev *event.Event, s string) string {
 		ev.SetString(event.FieldLogLogger, logger)
 	}
 	return logger
+}
+
+// requestPairs reads a request log line in this layout whose message is a word and logfmt pairs
+// naming the request (agentgateway, kgateway's inference data plane: "request
+// gateway=default/inference-gateway ... http.method=GET http.path=/ http.status=500 ...
+// error=\"ext_proc failed: no more responses\" duration=111ms"): the status, method and path in
+// their ECS fields, the error in error.message, the rest under log.fields. It reports whether the
+// message was such a line.
+func requestPairs(ev *event.Event, msg string) bool {
+	word, pairs, ok := strings.Cut(msg, " ")
+	if !ok || strings.IndexByte(word, '=') >= 0 || !strings.Contains(pairs, "http.status=") || !pu.ValidKV(pairs) {
+		return false
+	}
+	ev.SetString(pu.FieldLogMessage, word)
+	kv := pu.NewKV(pairs)
+	for k, v := range kv.All() {
+		switch k {
+		case "http.status":
+			if n, ok := pu.Atoi(v); ok && n >= 100 && n <= 599 {
+				ev.Set(event.FieldHTTPStatus, event.Int(n))
+				continue
+			}
+		case "http.method":
+			ev.SetString(uvicorn.FieldMethod, v)
+			continue
+		case "http.path":
+			ev.SetString(uvicorn.FieldURLPath, v)
+			continue
+		case "error":
+			ev.SetString(event.FieldErrorMsg, v)
+			continue
+		}
+		pu.SetField(ev, k, event.String(v))
+	}
+	return true
 }
 
 // context sets the console line's trailing JSON object: error and stacktrace get their ECS

@@ -197,6 +197,8 @@ type Record struct {
 	eventAt  string
 	// eventsAPI: the Event is events.k8s.io's (its object under "regarding", its text "note")
 	eventsAPI bool
+	// namespaced: the line has a "namespace" member, so its "name" is an object's
+	namespaced bool
 	// object: the line names an object a controller works on (aboutObject)
 	object bool
 	// envoy: the line has a response_code, as Envoy's JSON access log does
@@ -254,7 +256,8 @@ func Walk(ev *event.Event, s string) (Record, bool) {
 		return Record{}, false
 	}
 	rec := Record{v: -1, at: at, tracing: tracingLayout(s),
-		located: strings.Contains(s, `"lineno"`) || strings.Contains(s, `"line_number"`)}
+		located:    strings.Contains(s, `"lineno"`) || strings.Contains(s, `"line_number"`),
+		namespaced: strings.Contains(s, `"namespace":`)}
 	n := 0
 	gjson.Parse(s).ForEach(func(k, v gjson.Result) bool {
 		if !known(ev, k.Str, v, &rec) {
@@ -302,10 +305,11 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		// Python's %(name)s, when it is a logger name ("uvicorn.error", "root"); elsewhere
 		// (zap's object names) it is a field.
 		if v.Type != gjson.String || rec.Logger != "" || !pylog.IsLoggerName(v.Str) && v.Str != "__main__" ||
-			rec.numTime || rec.caller || rec.Controller != "" {
+			rec.numTime || rec.caller || rec.Controller != "" || rec.namespaced {
 			// a Go logger's line (zap's epoch time, its caller, controller-runtime's
 			// controller): "name" is the object reconciled ("name":"default", the GPU
-			// operator's NVIDIADriver), not a logger
+			// operator's NVIDIADriver), not a logger; and so it is beside a "namespace"
+			// (kgateway's slog line about an InferencePool)
 			return false
 		}
 		rec.Logger = v.Str

@@ -400,11 +400,7 @@ func terminal(ev *event.Event, s string) bool {
 		ev.SetString(pu.FieldLogMessage, msg)
 	}
 	kv := pu.NewKV(fields)
-	for {
-		k, v, ok := kv.Next()
-		if !ok {
-			break
-		}
+	for k, v := range kv.All() {
 		pu.SetField(ev, k, event.String(v))
 	}
 	pu.Finish(ev, pu.DatasetOr(ev, Dataset), level)

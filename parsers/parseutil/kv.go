@@ -1,6 +1,7 @@
 package parseutil
 
 import (
+	"iter"
 	"strconv"
 	"strings"
 )
@@ -102,6 +103,19 @@ func startsPair(s string) bool {
 		}
 	}
 	return false
+}
+
+// All yields the pairs Next returns, for a range loop; Bad tells afterwards whether it stopped on
+// text that is not logfmt.
+func (k *KV) All() iter.Seq2[string, string] {
+	return func(yield func(string, string) bool) {
+		for {
+			key, val, ok := k.Next()
+			if !ok || !yield(key, val) {
+				return
+			}
+		}
+	}
 }
 
 // Bad reports whether scanning stopped on text that is not logfmt.

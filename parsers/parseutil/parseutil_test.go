@@ -147,6 +147,14 @@ func TestKV(t *testing.T) {
 			t.Errorf("pair %d = %q, want %q", i, got[i], want[i])
 		}
 	}
+	all := NewKV(`a=1 b="two words" c=`)
+	var keys []string
+	for k, v := range all.All() {
+		keys = append(keys, k+"|"+v)
+	}
+	if strings.Join(keys, ",") != "a|1,b|two words,c|" || all.Bad() {
+		t.Errorf("All yielded %q (bad %v)", keys, all.Bad())
+	}
 	for _, bad := range []string{"just words", `k="unterminated`, `k="a"b`, "=v", `"quoted" words`, `""=v`, `"k=v`} {
 		if ValidKV(bad) {
 			t.Errorf("ValidKV(%q) = true", bad)
