@@ -1,6 +1,7 @@
 package parseutil
 
 import (
+	"strings"
 	"testing"
 	"time"
 
