@@ -338,6 +338,12 @@ func reportLevel(body string) (level string, known bool) {
 		return pu.Error, true // mlx5's firmware health report (poll_health, print_health_info)
 	case strings.Contains(body, "Detected insufficient power on the PCIe slot"):
 		return pu.Warning, true
+	case strings.HasPrefix(body, "Lustre: "):
+		// the Lustre client's console lines (CWARN, KERN_WARNING): a request to a server that
+		// failed or timed out, a reconnection; its errors say "LustreError: "
+		return pu.Warning, true
+	case strings.HasPrefix(body, "LustreError: "):
+		return pu.Error, true
 	case strings.HasSuffix(body, ": loading out-of-tree module taints kernel."):
 		return pu.Warning, true // pr_warn (kernel/module/main.c): every DKMS-built NVIDIA module at boot
 	case strings.Contains(body, ": module verification failed: ") && strings.HasSuffix(body, "tainting kernel"):
