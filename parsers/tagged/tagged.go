@@ -80,7 +80,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		if strings.Contains(rest, "GGML_ASSERT") || strings.Contains(rest, ": CUDA error\n") || strings.HasSuffix(rest, ": CUDA error") {
 			r.Level = pu.Critical
 		}
-	} else if (first[0] == 'L' || first[0] >= 'A' && first[0] <= 'Z' && len(first) > 40) && blobfuse(ev, first, &r) {
+	} else if (first[0] == 'L' || len(first) > 40 && first[3] == ' ' && first[7] == ' ') && blobfuse(ev, first, &r) {
 		ev.SetString(event.FieldOriginFile, r.file)
 		ev.Set(event.FieldOriginLine, event.Int(r.line))
 	} else if first[0] >= '0' && first[0] <= '9' && llamaCpp(first, &r) {
