@@ -217,6 +217,9 @@ func module(ev *event.Event, msg string, i int) bool {
 // ("6,3973,227996636,-;").
 func kernelPrefix(s string) bool {
 	s = strings.TrimSpace(s)
+	if len(s) > 3 && s[0] == '[' && s[1] >= 'A' && s[1] <= 'Z' && s[2] == ' ' {
+		return false // a record's level letter (Jupyter's "[D 2023-08-25 ... ServerApp] Starting kernel: ...")
+	}
 	return s == "" || s[0] == '[' && s[len(s)-1] == ']' || strings.Contains(s, "kernel: ") || strings.HasSuffix(s, "kernel:") ||
 		kmsgHeader(s) == len(s)
 }

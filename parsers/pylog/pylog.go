@@ -119,6 +119,10 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		}
 	}
 	r.set(ev)
+	if strings.Contains(rest, "\n    "+vllm.TracebackHeader) || strings.HasPrefix(rest, "    "+vllm.TracebackHeader) {
+		// tornado's LogFormatter (Jupyter's) indents the exception under the record by four
+		rest = dedent(rest, "    ")
+	}
 	if strings.Contains(rest, vllm.TracebackHeader) || vllm.IsFrameLine(rest) {
 		// logger.exception's traceback under the record, or the remote traceback of a Ray
 		// task's error in its message ("Unhandled error ...: ray::X() (pid=...)", then frames)
@@ -507,6 +511,10 @@ func (r *rec) bracketed(s string) bool {
 			r.t = t
 			return true
 		}
+		if r.elastic(rest[2:]) {
+			r.t = t
+			return true
+		}
 	}
 	if r.sglang(rest) {
 		r.t = t
@@ -528,6 +536,37 @@ func (r *rec) bracketed(s string) bool {
 		body = msg
 	}
 	r.msg, r.dataset, r.t = vllm.Unrepeated(body), DatasetRayCore, t
+	return true
+}
+
+// dedent removes indent from the start of each of text's lines that has it.
+func dedent(text, indent string) string {
+	var sb strings.Builder
+	sb.Grow(len(text))
+	for line := range strings.SplitSeq(text, "\n") {
+		if sb.Len() > 0 {
+			sb.WriteByte('\n')
+		}
+		sb.WriteString(strings.TrimPrefix(line, indent))
+	}
+	return sb.String()
+}
+
+// elastic reads what follows the date of torchrun's own logger in torch 2.2 and 2.3
+// (torch/distributed/elastic/utils/logging.py: "[%(asctime)s] %(name)s: [%(levelname)s]
+// %(message)s"): "[2024-05-08 08:47:31,877] torch.distributed.elastic.multiprocessing.api:
+// [ERROR] failed (exitcode: 1) local_rank: 2 (pid: 5939) of binary: ...", the line that says a
+// rank died.
+func (r *rec) elastic(s string) bool {
+	name, _, ok := strings.Cut(s[:min(len(s), 128)], ": [")
+	if !ok || !IsLoggerName(name) || strings.IndexByte(name, '.') < 0 {
+		return false
+	}
+	lv, msg, ok := strings.Cut(s[len(name)+3:], "] ")
+	if r.level = pyLevel(lv, false); !ok || r.level == "" {
+		return false
+	}
+	r.logger, r.msg = name, msg
 	return true
 }
 
@@ -756,11 +795,63 @@ func (r *rec) levelBracket(s string) bool {
 		r.level, r.file, r.line, r.msg, r.t = level, loc[:colon], line, msg, t
 		return true
 	}
+	if r.letterDated(tag) {
+		r.msg = rest
+		return true
+	}
 	lv, name, ok := strings.Cut(tag, ":")
 	level := pyLevel(lv, false)
 	if !ok || level == "" || name == "" || strings.IndexByte(name, ' ') >= 0 {
 		return false
 	}
 	r.level, r.logger, r.msg = level, name, rest
+	return true
+}
+
+// letterDated reads a bracket that holds the level's letter, the time, and where the record
+// came from, tornado's LogFormatter as Jupyter and NeMo configure it: Jupyter Server's and
+// JupyterHub's "[I 2024-01-01 10:00:00.123 ServerApp]", "[E 2018-08-10 14:36:20.791 JupyterHub
+// user:427]" (the application, then the module and line), the classic notebook's time of day
+// alone "[W 10:00:00.123 NotebookApp]" (the runtime's date stays), and NeMo's "[NeMo W
+// 2025-03-03 13:21:53 nemo_logger:173]" (BaseNeMoFormatter: the module and line). The time is
+// the writer's local time.
+func (r *rec) letterDated(tag string) bool {
+	t, nemo := strings.CutPrefix(tag, "NeMo ")
+	if len(t) < 16 || t[1] != ' ' {
+		return false
+	}
+	level := pyLevel(t[:1], true)
+	if level == "" {
+		return false
+	}
+	rest := t[2:]
+	var when time.Time
+	if at, n, ok := pu.RFC3339(rest); ok && n < len(rest) && rest[n] == ' ' && rest[4] == '-' {
+		when, rest = at, rest[n+1:]
+	} else if _, _, _, _, n, ok := pu.Clock(rest); ok && n > 8 && n < len(rest) && rest[n] == ' ' && !nemo {
+		rest = rest[n+1:] // a time of day: the date is the runtime's
+	} else {
+		return false
+	}
+	name, loc, hasLoc := strings.Cut(rest, " ")
+	if nemo {
+		name, loc, hasLoc = "", rest, true
+	}
+	if hasLoc {
+		mod, line, found := strings.Cut(loc, ":")
+		ln, num := pu.Atoi(line)
+		if !found || !num || mod == "" || strings.IndexByte(mod, ' ') >= 0 {
+			return false
+		}
+		r.file, r.line = mod, ln
+	}
+	if name != "" {
+		// the application's class name: "ServerApp", "JupyterHub", "SingleUserLabApp"
+		if name[0] < 'A' || name[0] > 'Z' || len(name) > 1 && !IsLoggerName("a"+name[1:2]) || strings.ContainsAny(name, "[]():/") {
+			return false
+		}
+		r.logger = name
+	}
+	r.level, r.t = level, when
 	return true
 }

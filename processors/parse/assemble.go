@@ -461,6 +461,8 @@ func startMode(l *vllm.Line) (int, bool) {
 		l.Uvicorn && l.Level == "warning", // "WARNING:  Invalid HTTP request received." and its traceback
 		l.Header == "" && pyRecordError(l.Body):
 		return modeMaybe, true
+	case l.Header == "" && letterRecordError(l.Body): // before torch's "[E ...": Jupyter's own
+		return modeIndented, true // its exception indented under it
 	case l.Header == "" && vllm.IsNativeErrorStart(l.Body):
 		return modeMaybe, true
 	case l.Header == "" && torchWarning(l.Body):
@@ -593,6 +595,9 @@ func rayReport(level string) bool {
 // Failed to start model server: ...", "2024-05-02 12:00:00,123 - name - ERROR - ...", Airflow's and
 // Flask's "[date] ..."), which logger.exception's traceback follows.
 func datedRecordError(b string) bool {
+	if t, ok := strings.CutPrefix(b, "[NeMo "); ok && len(t) > 3 && (t[0] == 'E' || t[0] == 'C') && t[1] == ' ' {
+		return true // NeMo's "[NeMo E 2025-03-03 13:21:53 module:line] msg"
+	}
 	b = strings.TrimPrefix(b, "[") // Airflow's "[2026-04-05T20:57:13.914+0000] {taskinstance.py:2905} ERROR - ...", Flask's
 	if len(b) < 30 || b[0] != '2' || b[4] != '-' || b[7] != '-' {
 		return false
@@ -607,6 +612,15 @@ func datedRecordError(b string) bool {
 		strings.Contains(head, " ERROR: ") || strings.Contains(head, " CRITICAL: ") ||
 		// Celery's "[2024-08-30 14:24:33,389: ERROR/MainProcess] Task handler raised error: ..."
 		strings.Contains(head, ": ERROR/") || strings.Contains(head, ": CRITICAL/")
+}
+
+// letterRecordError reports whether b is an error record of tornado's LogFormatter as Jupyter
+// configures it, the level's letter first: "[E 2024-01-05 10:00:00.123 ServerApp] Uncaught
+// exception GET /api/...", the classic notebook's "[E 10:00:00.123 NotebookApp] ...". It indents
+// the exception and its traceback under the record by four.
+func letterRecordError(b string) bool {
+	return len(b) > 16 && b[0] == '[' && (b[1] == 'E' || b[1] == 'C') && b[2] == ' ' && b[3] >= '0' && b[3] <= '9' &&
+		(b[7] == '-' || b[5] == ':')
 }
 
 // asyncioContext reports whether b is one of the lines asyncio's default exception handler
