@@ -262,7 +262,8 @@ func Access(ev *event.Event, prefix string) (level string, ok bool) {
 		return ""
 	}
 	r := request{code: get("response_code"), method: get("method")}
-	if _, ok := pu.Atoi(r.code); !ok || r.method == "" {
+	if _, ok := pu.Atoi(r.code); !ok || r.method == "" && get("upstream_cluster", "upstream_host") == "" {
+		// an HTTP request's line, or a TCP connection's (no method, its upstream named)
 		return "", false
 	}
 	r.path = get("x-envoy-origin-path", "path")
@@ -335,5 +336,30 @@ func (r *request) set(ev *event.Event) string {
 	case status == 0:
 		return pu.Error // no response: reset, timeout
 	}
-	return uvicorn.StatusLevel(status)
+	lv := uvicorn.StatusLevel(status)
+	if f := flagsLevel(r.flags); status < 500 && f != "" && (lv != pu.Error || f == pu.Error) {
+		lv = f
+	}
+	return lv
+}
+
+// flagsLevel is the level of what Envoy's response flags say went wrong with a request whose
+// status does not: a streamed response answered 200 and cut later (UC, SI, UT: the model
+// server's connection or stream ended mid-response), a gRPC call that failed with 200, an
+// upstream that could not be reached (UF, URX, UH); DC, the client that went away, is a
+// warning. "" for none of them.
+func flagsLevel(flags string) string {
+	if flags == "" || flags == "-" {
+		return ""
+	}
+	lv := ""
+	for f := range strings.SplitSeq(flags, ",") {
+		switch f {
+		case "UF", "URX", "UC", "UT", "SI", "UH", "UO", "UPE", "NR", "UMSDR", "LH", "OM", "DT", "UAEX":
+			return pu.Error
+		case "DC", "DPE":
+			lv = pu.Warning
+		}
+	}
+	return lv
 }
