@@ -130,3 +130,48 @@ func duration(s string) (time.Duration, bool) {
 	d, err := time.ParseDuration(strings.ReplaceAll(s, " ", ""))
 	return d, err == nil && d >= 0
 }
+
+// DatasetTraefikAccess is the dataset of Traefik's access log, the ingress in front of a vLLM
+// service on k3s and many clusters.
+const DatasetTraefikAccess = "traefik.access"
+
+// traefikAccess reads Traefik's JSON access log (its field names: DownstreamStatus,
+// RequestMethod, RequestPath, Duration in ns, ClientHost, StartUTC): status, method, path,
+// duration, client and the request's start as @timestamp. Its level is the status's, as an
+// access line's is: the log states info for every request; a status of 0 is a request that got
+// no response (a streamed completion cut off). It reports false without a method.
+func traefikAccess(ev *event.Event) (level string, ok bool) {
+	const f = pu.FieldLogFields + "."
+	method, _ := ev.GetString(f + "RequestMethod")
+	status, _ := ev.Get(f + "DownstreamStatus")
+	if !httpMethod(method) || status.Kind() != event.KindInt {
+		return "", false
+	}
+	ev.SetString(uvicorn.FieldMethod, method)
+	code := status.Int()
+	if code >= 100 && code <= 599 {
+		ev.Set(event.FieldHTTPStatus, event.Int(code))
+	}
+	if path, _ := ev.GetString(f + "RequestPath"); strings.HasPrefix(path, "/") {
+		p, query, _ := strings.Cut(path, "?")
+		ev.SetString(uvicorn.FieldURLPath, p)
+		if query != "" {
+			ev.SetString(uvicorn.FieldURLQuery, query)
+		}
+	}
+	if d, _ := ev.Get(f + "Duration"); d.Kind() == event.KindInt && d.Int() >= 0 {
+		ev.Set(pu.FieldEventDuration, event.Int(d.Int()))
+	}
+	if host, _ := ev.GetString(f + "ClientHost"); host != "" {
+		uvicorn.SetClient(ev, host)
+	}
+	if st, _ := ev.GetString(f + "StartUTC"); st != "" {
+		if t, n, ok := pu.RFC3339(st); ok && n == len(st) && pu.Zoned(st) {
+			pu.SetTime(ev, t)
+		}
+	}
+	if code == 0 {
+		return pu.Error, true // no response went out
+	}
+	return uvicorn.StatusLevel(code), true
+}

@@ -127,6 +127,11 @@ func (p *Parser) Finish(ev *event.Event, rec Record, dataset string) {
 			}
 		}
 	}
+	if rec.traefik {
+		if lv, ok := traefikAccess(ev); ok {
+			ds, rec.Level = DatasetTraefikAccess, lv
+		}
+	}
 	if ds == Dataset {
 		if comp := pu.ServingComponent(ev); comp != "" {
 			ds = comp + ".server" // a serving component's JSON logging (LiteLLM's JSON_LOGS)
@@ -203,6 +208,8 @@ type Record struct {
 	object bool
 	// envoy: the line has a response_code, as Envoy's JSON access log does
 	envoy bool
+	// traefik: the line is Traefik's JSON access log
+	traefik bool
 	// dataset: the line's own event.dataset (ECS loggers: Elasticsearch's "elasticsearch.server")
 	dataset string
 	// text: the record's message, which a vLLM or uvicorn logger's line is read from; textAt
@@ -379,6 +386,9 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		ev.SetString(pu.FieldOriginFunc, v.Str)
 	case "response_code":
 		rec.envoy = true
+		return false
+	case "DownstreamStatus":
+		rec.traefik = true // Traefik's access log (traefikAccess)
 		return false
 	case "method", "x-request-id", "X-Request-Id", "x_request_id", "request_id":
 		rec.request = true // a request's members: httpRequest reads them from log.fields
