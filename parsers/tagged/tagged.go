@@ -83,6 +83,16 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	} else if (first[0] == 'L' || len(first) > 40 && first[3] == ' ' && first[7] == ' ') && blobfuse(ev, first, &r) {
 		ev.SetString(event.FieldOriginFile, r.file)
 		ev.Set(event.FieldOriginLine, event.Int(r.line))
+	} else if first[0] == 'h' && TokenizersFork(first) {
+		// a notice the tokenizers library prints itself, "this warning" in its own words
+		r.Level, r.Logger, r.Msg = pu.Warning, "huggingface/tokenizers", first[len("huggingface/tokenizers: "):]
+		rest = "" // the two ways out under it: the message's
+	} else if first[0] == 'W' && BracketWarning(first) {
+		// "WARNING[XFORMERS]: xFormers can't load C++/CUDA extensions. ...", what it was built
+		// for indented under it
+		tag, msg, _ := strings.Cut(first[len("WARNING["):], "]: ")
+		r.Level, r.Logger, r.Msg = pu.Warning, tag, msg
+		rest = ""
 	} else if first[0] >= '0' && first[0] <= '9' && llamaCpp(first, &r) {
 		// llama.cpp's time since start is no time of day: the runtime's time stays
 	} else if strings.Contains(first, ": cudaMalloc failed: out of memory") && rest == "" {

@@ -74,6 +74,7 @@ const (
 	modeGGML                // ggml's abort (llama.cpp, Ollama's runner): its report and backtrace
 	modeEnvoyHeaders        // an Envoy line in its default layout that dumps headers, one "'name', 'value'" a line (dumps.go)
 	modeTorchRecord         // torch's Python logging record, whose lines repeat its glog header (torchlog.go)
+	modeTokenizers          // huggingface/tokenizers' notice of a fork, with the two ways out under it
 )
 
 // torchWarning reports whether b is torch's C++ warning ("[W530 17:23:59.243033714
@@ -465,8 +466,10 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeIndented, true // its exception indented under it
 	case l.Header == "" && vllm.IsNativeErrorStart(l.Body):
 		return modeMaybe, true
-	case l.Header == "" && torchWarning(l.Body):
+	case l.Header == "" && (torchWarning(l.Body) || tagged.BracketWarning(l.Body)):
 		return modeIndented, true
+	case l.Header == "" && tagged.TokenizersFork(l.Body):
+		return modeTokenizers, true
 	case l.Header == "" && vllm.IsBareException(l.Body):
 		if vllm.IsGPUException(l.Body) {
 			return modeMaybe, true // CUDA's explanations, or a traceback after it
@@ -770,6 +773,12 @@ func (g *group) accept(l *vllm.Line) bool {
 		return ok
 	case modeEnvoyHeaders:
 		return l.Header == "" && l.Proc == "" && envoyHeaderLine(l.Body) && len(g.parts) < maxMessageLines
+	case modeTokenizers:
+		if l.Header != "" || len(g.parts) >= 3 {
+			return false
+		}
+		return len(g.parts) == 0 && l.Body == "To disable this warning, you can either:" ||
+			len(g.parts) > 0 && strings.HasPrefix(strings.TrimLeft(l.Body, " \t"), "- ") && (l.Body[0] == ' ' || l.Body[0] == '\t')
 	case modeGGML:
 		return l.Header == "" && l.Proc == "" && tagged.GGMLAbortLine(l.Body) && len(g.parts) < maxMessageLines
 	case modeStdLogMsg:
