@@ -838,8 +838,21 @@ func (g *group) accept(l *vllm.Line) bool {
 	case modeIndented:
 		return l.Header == "" && len(l.Body) > 1 && (l.Body[0] == ' ' || l.Body[0] == '\t') && len(g.parts) < maxMessageLines
 	case modeWarning:
-		if l.Header != "" || l.Body == "" {
+		if l.Header != "" {
 			return false
+		}
+		if l.Body == "" {
+			// a blank line inside the message (formatwarning writes the message whole: torch's
+			// unsupported-GPU warning, pydantic's protected namespace): its source line follows
+			if g.msg != 0 || len(g.parts) >= maxWarningLines {
+				return false
+			}
+			g.msg, g.msgAt = 1, len(g.parts)+1
+			return true
+		}
+		if g.msg != 0 && l.Body[0] != ' ' && l.Body[0] != '\t' &&
+			(len(g.parts) > g.msgAt || !strings.HasSuffix(l.Body, ".")) {
+			return false // after the blank line, one sentence of the message at most
 		}
 		if l.Body[0] == ' ' || l.Body[0] == '\t' {
 			if warningMessageLine(l.Body) && len(g.parts) < maxMessageLines {
