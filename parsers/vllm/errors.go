@@ -405,6 +405,9 @@ func IsBareException(b string) bool {
 		return false
 	}
 	typ, msg, ok := SplitException(b, true)
+	if ok && msg == "" && strings.HasSuffix(typ, ".ChildFailedError") {
+		return true // torchrun's, its failure report on the lines under it (read without its traceback)
+	}
 	if !ok || msg == "" || !strings.HasSuffix(typ, "Error") && !strings.HasSuffix(typ, "Exception") {
 		return false
 	}
@@ -484,7 +487,11 @@ func setErrorLine(ev *event.Event, body, more, level string) {
 	if typ, msg, ok := SplitException(body, true); ok && !(typ == "Warning" && level == "warning") {
 		// (a warning that says "Warning: ..." names no class: Hugging Face Hub's)
 		ev.SetString(event.FieldErrorType, typ)
-		if msg = Unrepeated(msg); msg != "" {
+		if msg = Unrepeated(msg); msg == "" && more != "" {
+			// "...ChildFailedError: " and torchrun's failure report under it: the report is the
+			// message, as under its traceback
+			ev.SetString(event.FieldErrorMsg, unframed(strings.TrimSpace(more)))
+		} else if msg != "" {
 			ev.SetString(event.FieldErrorMsg, msg)
 		}
 		if more != "" {
