@@ -729,7 +729,8 @@ func (r *rec) actor(s string) string {
 }
 
 // launcher reads the host prefix a multi-node launcher puts before each worker's DeepSpeed line:
-// pdsh's "worker-1: [2023-...] [INFO] ...", and accelerate's "stdout: g0003: [...]".
+// pdsh's "worker-1: [2023-...] [INFO] ...", and accelerate's "stdout: g0003: [...]" (or its
+// stream alone, "stdout: [...]").
 func (r *rec) launcher(s string) bool {
 	rest := s
 	for i := 0; i < 2; i++ {
@@ -742,7 +743,8 @@ func (r *rec) launcher(s string) bool {
 		}
 		rest = after
 		if len(rest) > 0 && rest[0] == '[' {
-			return r.host != "" && r.bracketed(rest)
+			// a host, or the stream alone before DeepSpeed's own line (accelerate's "stdout: ")
+			return r.bracketed(rest) && (r.host != "" || r.dataset == DatasetDeepSpeed)
 		}
 	}
 	return false
