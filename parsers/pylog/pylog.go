@@ -511,7 +511,7 @@ func (r *rec) bracketed(s string) bool {
 			r.t = t
 			return true
 		}
-		if r.elastic(rest[2:]) {
+		if r.elastic(rest[2:]) || r.wordLevel(rest[2:]) {
 			r.t = t
 			return true
 		}
@@ -568,6 +568,22 @@ func (r *rec) elastic(s string) bool {
 	}
 	r.logger, r.msg = name, msg
 	return true
+}
+
+// wordLevel reads what follows the zoned time of code-server's logger (the VS Code server in a
+// notebook or dev pod): "info  Using config file ...", the level in lower case padded to five,
+// then the message.
+func (r *rec) wordLevel(s string) bool {
+	w, msg, ok := strings.Cut(s[:min(len(s), 8)], " ")
+	switch {
+	case !ok:
+		return false
+	case w == "trace" || w == "debug" || w == "info" || w == "warn" || w == "error":
+		r.level, _ = pu.Level(w)
+		r.msg = strings.TrimLeft(s[len(w):], " ")
+		return msg != "" || len(s) > len(w)+1
+	}
+	return false
 }
 
 // sglang reads what follows the date of SGLang's "[%(asctime)s{prefix}] %(message)s", whose

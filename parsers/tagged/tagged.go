@@ -93,6 +93,8 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		tag, msg, _ := strings.Cut(first[len("WARNING["):], "]: ")
 		r.Level, r.Logger, r.Msg = pu.Warning, tag, msg
 		rest = ""
+	} else if first[0] >= '0' && first[0] <= '9' && clockNameLevel(first, &r) {
+		// its time of day: the runtime's date and time stay
 	} else if first[0] >= '0' && first[0] <= '9' && llamaCpp(first, &r) {
 		// llama.cpp's time since start is no time of day: the runtime's time stays
 	} else if strings.Contains(first, ": cudaMalloc failed: out of memory") && rest == "" {
@@ -459,6 +461,32 @@ func Read(s string, r *Line) bool {
 		return false
 	}
 	r.Level, r.Logger, r.Msg = lv, tag, rest[1:]
+	return true
+}
+
+// clockNameLevel reads winston's layout as configurable-http-proxy writes it (JupyterHub's
+// proxy): "18:11:11.231 [ConfigProxy] error: 503 GET /hub/user/mc/api/terminals socket hang up",
+// a time of day, the logger in brackets, the level in lower case.
+func clockNameLevel(s string, r *Line) bool {
+	_, _, _, _, n, ok := pu.Clock(s)
+	if !ok || n+4 > len(s) || s[n] != ' ' || s[n+1] != '[' {
+		return false
+	}
+	name, rest, ok := strings.Cut(s[n+2:], "] ")
+	if !ok || name == "" || strings.IndexByte(name, ' ') >= 0 {
+		return false
+	}
+	w, msg, ok := strings.Cut(rest, ": ")
+	if !ok {
+		return false
+	}
+	switch w {
+	case "debug", "info", "warn", "error":
+	default:
+		return false
+	}
+	r.Level, _ = pu.Level(w)
+	r.Logger, r.Msg = name, msg
 	return true
 }
 
