@@ -926,6 +926,11 @@ func (g *group) accept(l *vllm.Line) bool {
 		strings.HasPrefix(b, "The above exception was the direct cause") ||
 		strings.HasPrefix(b, "During handling of the above exception") || strings.HasPrefix(b, `> File "`)
 	switch {
+	case g.mode == modeAfter && b == vllm.TracebackHeader:
+		// a traceback right after an exception line, with no "During handling of the above
+		// exception" or "The above exception was the direct cause" between: another one (the
+		// next rank's, another worker's), not a chained one
+		return false
 	case cont:
 		if b != "" && b[0] != ' ' && b[0] != '\t' {
 			g.mode = modeTrace
