@@ -129,6 +129,7 @@ type group struct {
 	msg     int    // after a traceback's exception line: whether its message goes on (vllm.MessageState); an SXid report's parts, a GSP Xid's dump, a mount failure's output (their modes')
 	msgAt   int    // len(parts) at the exception line, whose message's lines maxMessageLines bounds
 	native  bool   // the first line opens a C++ error report (torch's), whose stack may follow a blank line
+	bare    bool   // the first line is an exception line alone (a GPU one's explanations may follow, no traceback)
 }
 
 // assembly is the work of one Process call: what goes out, the acknowledgements the batch must
@@ -291,6 +292,7 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 		case modeMaybe:
 			g.msg = vllm.MessageState(sl.Body, vllm.MessageClosed)
 			g.native = sl.Header == "" && vllm.IsNativeErrorStart(sl.Body)
+			g.bare = sl.Header == "" && vllm.IsBareException(sl.Body)
 		case modeAfter:
 			g.msg = vllm.MessageState(sl.Body, vllm.MessageClosed)
 			g.level = "error" // as the vllm parser reads a bare exception line
@@ -906,7 +908,9 @@ func (g *group) accept(l *vllm.Line) bool {
 			return true // "Search for `cudaErrorIllegalAddress' ..." under "CUDA error: ..."
 		}
 		if (l.Body != vllm.TracebackHeader && !vllm.IsGroupTraceStart(l.Body)) ||
-			(l.Header != "" && (g.mode == modeProcess || l.Header != g.header)) {
+			(l.Header != "" && (g.mode == modeProcess || l.Header != g.header)) || g.bare {
+			// (a bare exception line ends its own traceback: one after it is another's, the
+			// next rank's)
 			return false
 		}
 		g.mode, g.hdr, g.header = modeTrace, l.Header != "", l.Header
