@@ -109,7 +109,7 @@ func consoleLine(ev *event.Event, s string) bool {
 		return false
 	}
 	logger := console(ev, rest[t2+1:])
-	pjson.AboutObject(ev) // the object a controller's line is about, as in its JSON layout
+	pjson.AboutObject(ev, logger) // the object a controller's line is about, as in its JSON layout
 	if stack != "" && !ev.Has(event.FieldErrorStack) {
 		ev.SetString(event.FieldErrorStack, stack)
 	}

@@ -410,7 +410,7 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		return false
 	case "Pod", "pod", "object", "node", "nodeName", "controllerKind", "knative.dev/key", "nodeclaim", "machine",
 		"Pods", "workload", "trainJob", "isvc", "scaledObject.Name", "scaledobject.Name",
-		"RayCluster", "RayService", "RayJob":
+		"RayCluster", "RayService", "RayJob", "reconcileID":
 		rec.object = true
 		return false
 	case "type":

@@ -151,7 +151,7 @@ func scaledOrRayObject(ev *event.Event, kind, ns string) (string, string, string
 
 // AboutObject is aboutObject for the structured fields of another layout's line (zap's
 // console lines, their JSON under log.fields).
-func AboutObject(ev *event.Event) { aboutObject(ev, false, "") }
+func AboutObject(ev *event.Event, logger string) { aboutObject(ev, logger == "events", "") }
 
 // aboutObject reads the object a controller's line is about into orchestrator.*, as a
 // Kubernetes event's (the controller that wrote the line is not that object), so that the
@@ -235,6 +235,16 @@ func aboutObject(ev *event.Event, logged bool, node string) {
 				kind, ns, name = k, "", v
 				break
 			}
+		}
+	}
+	if c := get("controller"); name == "" && c != "" && get("reconcileID") != "" {
+		// controller-runtime's reconciler naming its object by "namespace" and "name" alone,
+		// without controllerKind (Kubeflow Trainer's "trainjob_controller" "Reconciler error",
+		// the GPU operator's "clusterpolicy-controller" and "nvidia-driver-controller"): the
+		// controller names the kind
+		if n := get("name"); n != "" && !strings.ContainsAny(n, " /") {
+			c = strings.TrimSuffix(strings.TrimSuffix(c, "_controller"), "-controller")
+			kind, ns, name = strings.ReplaceAll(strings.ReplaceAll(c, "-", ""), "_", ""), get("namespace"), n
 		}
 	}
 	if name == "" && logged {
