@@ -29,6 +29,10 @@ import (
 // Dataset is the dataset of tagged lines outside the GPU stack.
 const Dataset = "generic.tagged"
 
+// DatasetHAMiCore is the dataset of HAMi-core's lines (the library HAMi puts into every
+// container that shares a GPU) in a container whose program has none of its own.
+const DatasetHAMiCore = "hami.core"
+
 // Info registers the parser.
 var Info = parsers.Info{
 	Name:        "tagged",
@@ -53,6 +57,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		return false
 	}
 	var r Line
+	ds := Dataset
 	if first[0] == '2' && multus(first, &r) {
 		// its time has its zone: r.Time
 	} else if (first[0] == '2' || first[0] == ' ') && fluentd(strings.TrimLeft(first, " "), &r) {
@@ -66,6 +71,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	} else if first[0] == '<' && networkManager(first, &r) {
 		// its time is an epoch with a fraction: r.Time
 	} else if first[0] == '[' && hamiCore(first, &r) {
+		ds = DatasetHAMiCore
 		ev.Set(event.FieldProcessPID, event.Int(r.pid))
 		ev.Set(pu.FieldThread, event.Int(r.thread))
 		ev.SetString(event.FieldOriginFile, r.file)
@@ -169,7 +175,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			ev.SetString(event.FieldErrorStack, rest) // TensorRT-LLM's native frames
 		}
 	}
-	pu.Finish(ev, pu.DatasetOr(ev, Dataset), r.Level)
+	pu.Finish(ev, pu.DatasetOr(ev, ds), r.Level)
 	return true
 }
 

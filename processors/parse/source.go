@@ -249,7 +249,7 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 				ds = program
 				ev.SetString(event.FieldDataset, ds)
 			}
-		case ds == tagged.Dataset || ds == nvidia_shell.DatasetSMI:
+		case ds == tagged.Dataset || ds == nvidia_shell.DatasetSMI || ds == tagged.DatasetHAMiCore:
 			// a bare "ERROR: ..." or "WARNING: ..." of the source's program (the driver
 			// installer's, pip's or absl's in a vLLM pod, TGI's last "Error: "), or the GPUs
 			// nvidia-smi -L lists at its start: its level and fields are read, its dataset is
@@ -299,7 +299,8 @@ func known(ds string) bool { return ds != "" && !strings.HasPrefix(ds, "generic"
 // still vLLM's).
 func teaches(ev *event.Event, ds string, s *source, proc string) bool {
 	switch {
-	case strings.HasSuffix(ds, ".access") || ds == nginx.DatasetIngress:
+	case strings.HasSuffix(ds, ".access") || ds == nginx.DatasetIngress || ds == tagged.DatasetHAMiCore:
+		// (HAMi-core's lines are a library's inside any workload: its other lines are not)
 		return false
 	case strings.HasPrefix(ds, "generic"):
 		return !known(s.dataset) || (proc != "" && proc != s.proc)
