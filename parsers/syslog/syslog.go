@@ -85,7 +85,10 @@ func Split(s string, ref time.Time) (f Frame, ok bool) {
 		return f, false
 	}
 	if s[0] == '[' {
-		return dmesg(s)
+		if f, ok := dmesg(s); ok {
+			return f, true
+		}
+		return monotonic(s)
 	}
 	if s[0] == '{' {
 		return journalJSON(s)
@@ -224,6 +227,35 @@ func dmesg(s string) (f Frame, ok bool) {
 	}
 	f.Tag = "kernel"
 	f.Text = strings.TrimPrefix(s[end+1:], " ")
+	return f, true
+}
+
+// monotonic reads journalctl -o short-monotonic's "[    1.241863] archlinux systemd[1]: Reached
+// target Basic System.": the time since boot (no time of day: the runtime's or the file's stays),
+// the host, the program with its pid (or the kernel). A dmesg line ("[ 8542.903020] nvidia:
+// ...") names no host, and is the kernel parser's.
+func monotonic(s string) (f Frame, ok bool) {
+	f.PID = -1
+	end := strings.IndexByte(s[:min(len(s), 24)], ']')
+	if end < 3 || end+2 >= len(s) || s[end+1] != ' ' {
+		return f, false
+	}
+	up := strings.TrimLeft(s[1:end], " ")
+	sec, frac, dot := strings.Cut(up, ".")
+	if _, num := pu.Atoi(sec); !dot || !num || len(frac) != 6 {
+		return f, false
+	}
+	if _, num := pu.Atoi(frac); !num {
+		return f, false
+	}
+	rest := s[end+2:]
+	sp := strings.IndexByte(rest[:min(len(rest), 256)], ' ')
+	if sp <= 0 || rest[sp-1] == ':' {
+		return f, false // a dmesg line's "nvidia: ..." or "driverdog[1535]: ...", no host before it
+	}
+	if !f.hostTag(rest) || f.Host == "" || f.PID < 0 && f.Tag != "kernel" {
+		return Frame{PID: -1}, false
+	}
 	return f, true
 }
 
