@@ -111,6 +111,9 @@ func (p *Parser) Finish(ev *event.Event, rec Record, dataset string) {
 	if rec.request && !rec.envoy { // Envoy's access log has its own names for these (envoy.Access)
 		httpRequest(ev, rec.tracing)
 	}
+	if rec.Level == "" && strings.HasPrefix(rec.text, "[") {
+		rec.Level = nimLine(ev, rec.text)
+	}
 	if rec.Level == "" && rec.klog() {
 		rec.Level, ds = rec.klogLevel(), DatasetKlog
 	}
@@ -289,6 +292,9 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		ev.SetString(pu.FieldLogMessage, v.Str)
 		rec.Msg, rec.text, rec.textAt, rec.textLen = true, v.Str, rec.at+v.Index, len(v.Raw)
 	case "level", "lvl", "severity", "loglevel", "levelname", "log.level":
+		if v.Str == "None" {
+			return true // str(None): no level of its own (NIM's Rust lines relayed, nimLine)
+		}
 		l, ok := pu.Level(v.String())
 		if !ok {
 			return false
@@ -448,6 +454,9 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		ev.Set(event.FieldErrorMsg, eventjson.Value(v))
 		rec.err = true
 	case "stacktrace", "stack_trace", "exc_info":
+		if v.Type == gjson.String && v.Str == "None" {
+			return true // Python's str(None): NVIDIA NIM's JSON logging writes it for no traceback
+		}
 		if v.Type == gjson.String && strings.Contains(v.Str, vllm.TracebackHeader) {
 			vllm.SetTraceback(ev, v.Str) // Python's formatException: the type and message too
 			return true

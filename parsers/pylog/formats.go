@@ -289,6 +289,10 @@ func (r *rec) levelFirst(s string) bool {
 		// and since Ray 2.40 with the request's id: "default_A iovmsu5e 85000f14-... -- GET
 		// /{wildcard} 422 3.7ms", "... -- CALL llm_config OK 2.7ms"
 		r.deployment, r.replica, r.requestID, r.msg, r.dataset = dep, rep, loc, tail[3:], DatasetRayServe
+	case strings.HasSuffix(dep, "]") && r.origin(dep[:len(dep)-1]):
+		// vLLM's header with the year, as NVIDIA NIM for LLMs writes it since 1.2: "INFO
+		// 2024-09-27 12:59:39.857 ngc_injector.py:214] Valid profile: ..."
+		r.msg = after
 	default:
 		r.body(rest)
 	}

@@ -348,6 +348,8 @@ var stackComponents = map[string]string{
 	// runner lines (its chart's container), llama.cpp's server (its images' usual names)
 	"triton-inference-server": "triton.server",
 	"tritonserver":            "triton.server",
+	"nim-llm":                 "nim.server", // NVIDIA NIM for LLMs, its Helm chart's container
+	"nim-cache":               "nim.cache",  // the NIM Operator's NIMCache job, which downloads a model's profiles
 	"ollama":                  "ollama.server",
 	"llama-server":            "llama_cpp.server",
 	"llama-cpp":               "llama_cpp.server",
@@ -372,6 +374,7 @@ var stackComponents = map[string]string{
 var controllerPods = []struct{ pod, container, dataset string }{
 	{"karpenter-", "controller", "karpenter.controller"},
 	{"kueue-controller-manager-", "manager", "kueue.controller"},
+	{"k8s-nim-operator-", "manager", "nim.operator"},
 	{"lws-controller-manager-", "manager", "lws.controller"},
 	// KServe's controller: InferenceService and LLMInferenceService reconciliation
 	{"kserve-controller-manager-", "manager", "kserve.controller"},

@@ -353,6 +353,8 @@ func TestStackComponentDatasets(t *testing.T) {
 		// Ollama's slog lines (ollama/ollama #12027), llama.cpp's server's plain ones (ggml-org/llama.cpp #20431)
 		{"ollama", `time=2025-08-24T08:31:04.384Z level=INFO source=server.go:659 msg="loading model" "model layers"=49 requested=-1`, "ollama.server"},
 		{"llama-server", "load_tensors: offloaded 49/49 layers to GPU", "llama_cpp.server"},
+		// NVIDIA NIM for LLMs (NVIDIA's NIM documentation: its header with the year)
+		{"nim-llm", "INFO 2026-03-03 12:00:10.079 start_server.py:42] Server starting on port 8000", "nim.server"},
 		// AWS's accelerator device plugins (aws-samples/aws-efa-eks pull request #22)
 		{"aws-efa-k8s-device-plugin", "2024/03/13 22:16:00 Fetching EFA devices.", "aws.efa_device_plugin"},
 		// KServe's init container downloading the model: a Hugging Face bar before any KServe line
