@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/parsers/tagged"
 )
 
 // maxLead bounds the words between the time and the level ("- name -", "pid name"): more, and
@@ -45,6 +46,9 @@ func levelWord(w string) string {
 // process id and the logger; what follows it may start with a location in one of the known
 // layouts.
 func (r *rec) dated(s string) bool {
+	if _, w, _, ok := tagged.PostgresLine(s); ok && tagged.PostgresSeverity(w) {
+		return false // PostgreSQL's "<time> <zone> [pid] ERROR:  ...": the tagged parser's
+	}
 	t, n, ok := pu.RFC3339(s)
 	if !ok || n >= len(s) || (s[n] != ' ' && s[n] != '\t') {
 		return false

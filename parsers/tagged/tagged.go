@@ -99,6 +99,19 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		tag, msg, _ := strings.Cut(first[len("WARNING["):], "]: ")
 		r.Level, r.Logger, r.Msg = pu.Warning, tag, msg
 		rest = ""
+	} else if first[0] >= '0' && first[0] <= '9' && redis(first, &r) {
+		ev.Set(event.FieldProcessPID, event.Int(r.pid))
+	} else if first[0] >= '1' && first[0] <= '2' && postgres(first, &r) {
+		if r.pid > 0 {
+			ev.Set(event.FieldProcessPID, event.Int(r.pid))
+		}
+	} else if first[0] == '[' && pingcap(first, &r) {
+		ev.SetString(event.FieldOriginFile, r.file)
+		ev.Set(event.FieldOriginLine, event.Int(r.line))
+		if r.errMsg != "" && (r.Level == pu.Error || r.Level == pu.Critical || r.Level == pu.Warning) {
+			ev.SetString(event.FieldErrorMsg, r.errMsg)
+		}
+		r.errMsg = ""
 	} else if first[0] >= '0' && first[0] <= '9' && clockNameLevel(first, &r) {
 		// its time of day: the runtime's date and time stay
 	} else if first[0] >= '0' && first[0] <= '9' && llamaCpp(first, &r) {

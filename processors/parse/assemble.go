@@ -75,6 +75,7 @@ const (
 	modeEnvoyHeaders        // an Envoy line in its default layout that dumps headers, one "'name', 'value'" a line (dumps.go)
 	modeTorchRecord         // torch's Python logging record, whose lines repeat its glog header (torchlog.go)
 	modeTokenizers          // huggingface/tokenizers' notice of a fork, with the two ways out under it
+	modePostgres            // a PostgreSQL message, its DETAIL, HINT, STATEMENT... lines under it
 )
 
 // torchWarning reports whether b is torch's C++ warning ("[W530 17:23:59.243033714
@@ -289,6 +290,8 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 			g.header = "  " + sl.Body[:len("2022-01-26 20:11:14 +0100")] // what its backtrace's lines repeat
 		case modeTorchRecord:
 			g.header = torchRecordHeader(sl.Body) // what its further lines repeat
+		case modePostgres:
+			g.header, _, _, _ = tagged.PostgresLine(sl.Body) // its detail lines' session and time
 		case modeMaybe:
 			g.msg = vllm.MessageState(sl.Body, vllm.MessageClosed)
 			g.native = sl.Header == "" && vllm.IsNativeErrorStart(sl.Body)
@@ -472,6 +475,8 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeIndented, true
 	case l.Header == "" && tagged.TokenizersFork(l.Body):
 		return modeTokenizers, true
+	case l.Header == "" && len(l.Body) > 30 && l.Body[4] == '-' && postgresRecord(l.Body):
+		return modePostgres, true
 	case l.Header == "" && vllm.IsBareException(l.Body):
 		if vllm.IsGPUException(l.Body) {
 			return modeMaybe, true // CUDA's explanations, or a traceback after it
@@ -617,6 +622,13 @@ func datedRecordError(b string) bool {
 		strings.Contains(head, " ERROR: ") || strings.Contains(head, " CRITICAL: ") ||
 		// Celery's "[2024-08-30 14:24:33,389: ERROR/MainProcess] Task handler raised error: ..."
 		strings.Contains(head, ": ERROR/") || strings.Contains(head, ": CRITICAL/")
+}
+
+// postgresRecord reports whether b is a PostgreSQL message (a severity, not a detail line), which
+// its DETAIL, HINT, STATEMENT... lines may follow.
+func postgresRecord(b string) bool {
+	_, w, _, ok := tagged.PostgresLine(b)
+	return ok && tagged.PostgresSeverity(w) && !tagged.PostgresDetailLabel(w)
 }
 
 // letterRecordError reports whether b is an error record of tornado's LogFormatter as Jupyter
@@ -775,6 +787,12 @@ func (g *group) accept(l *vllm.Line) bool {
 		return ok
 	case modeEnvoyHeaders:
 		return l.Header == "" && l.Proc == "" && envoyHeaderLine(l.Body) && len(g.parts) < maxMessageLines
+	case modePostgres:
+		if l.Header != "" || len(g.parts) >= maxMessageLines || l.Body == "" {
+			return false
+		}
+		// its detail lines, and a statement's own lines, which carry no prefix
+		return tagged.PostgresDetail(l.Body, g.header) || len(g.parts) > 0 && (l.Body[0] == '\t' || l.Body[0] == ' ')
 	case modeTokenizers:
 		if l.Header != "" || len(g.parts) >= 3 {
 			return false
