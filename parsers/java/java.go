@@ -146,6 +146,9 @@ func Record(s string) (Rec, bool) {
 	if bracket {
 		s = s[1:]
 	}
+	if !bracket && s[2] == '/' && s[17] == ' ' {
+		return sparkRecord(s)
+	}
 	if !bracket && s[19] == ' ' {
 		return operatorRecord(s)
 	}
@@ -217,6 +220,32 @@ func operatorRecord(s string) (Rec, bool) {
 	return r, true
 }
 
+// sparkRecord reads Spark's default log4j layout ("%d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n"), its
+// drivers' and executors' lines on a GPU cluster (RAPIDS's among them): the writer's local time
+// to the second, the level, the class's simple name, then the message:
+//
+//	24/01/15 10:21:34 ERROR CoarseGrainedExecutorBackend: RECEIVED SIGNAL TERM
+func sparkRecord(s string) (Rec, bool) {
+	var r Rec
+	t, err := time.Parse("06/01/02 15:04:05", s[:17])
+	if err != nil {
+		return r, false
+	}
+	word, after, ok := strings.Cut(strings.TrimLeft(s[17:], " "), " ")
+	if !ok {
+		return r, false
+	}
+	if r.Level = level(word); r.Level == "" {
+		return r, false
+	}
+	class, msg, ok := strings.Cut(strings.TrimLeft(after, " "), ": ")
+	if !ok || class == "" || !className("x."+class) {
+		return r, false
+	}
+	r.Time, r.Logger, r.Msg = t, class, msg
+	return r, true
+}
+
 // stamp reads log4j's "2024-05-25 15:54:03,184" (ISO8601 with a comma), zone-less.
 func stamp(s string) (time.Time, bool) {
 	const layout = "2006-01-02 15:04:05,000"
@@ -265,7 +294,8 @@ func ExceptionLine(s string) (typ, msg string, ok bool) {
 		return "", "", false
 	}
 	last := typ[strings.LastIndexByte(typ, '.')+1:]
-	if !strings.HasSuffix(last, "Exception") && !strings.HasSuffix(last, "Error") && last != "Throwable" {
+	if !strings.HasSuffix(last, "Exception") && !strings.HasSuffix(last, "Error") && last != "Throwable" &&
+		!strings.HasSuffix(last, "OOM") { // RAPIDS's GpuRetryOOM, GpuSplitAndRetryOOM
 		return "", "", false
 	}
 	return typ, msg, true
