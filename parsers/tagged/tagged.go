@@ -457,6 +457,9 @@ func Read(s string, r *Line) bool {
 	if len(tag) == 19 && tag[2] == '/' && tag[5] == '/' && tag[10] == '-' {
 		return trtLogger(tag, rest, r)
 	}
+	if len(tag) > 24 && tag[4] == '-' && tag[10] == 'T' && envLogger(tag, rest, r) {
+		return true
+	}
 	if len(tag) == 19 && tag[4] == '/' && tag[7] == '/' && tag[10] == ' ' {
 		return fluentBit(tag, rest, r)
 	}
@@ -481,6 +484,35 @@ func Read(s string, r *Line) bool {
 	}
 	r.Level, r.Logger, r.Msg = lv, tag, rest[1:]
 	return true
+}
+
+// envLogger reads the layout of Rust's env_logger ("[%Y-%m-%dT%H:%M:%SZ LEVEL target] message",
+// Qdrant before 1.6 and other Rust services): the time with its zone, the level padded to five,
+// the target (a module path) as the logger.
+func envLogger(tag, rest string, r *Line) bool {
+	stamp, after, ok := strings.Cut(tag, " ")
+	t, n, okT := pu.RFC3339(stamp)
+	if !ok || !okT || n != len(stamp) || !pu.Zoned(stamp) || !strings.HasPrefix(rest, " ") {
+		return false
+	}
+	w, target, ok := strings.Cut(after, " ")
+	lv, known := level(w)
+	target = strings.TrimLeft(target, " ")
+	if !ok || !known || target == "" || strings.IndexByte(target, ' ') >= 0 {
+		return false
+	}
+	r.Time, r.Level, r.Logger, r.Msg = t, lv, target, rest[1:]
+	return true
+}
+
+// EnvLoggerError reports whether s is env_logger's error line ("[2023-09-21T10:17:59.228Z ERROR
+// qdrant::startup] Panic backtrace: "), which the backtrace it reports may follow, indented.
+func EnvLoggerError(s string) bool {
+	if len(s) < 30 || s[0] != '[' || s[5] != '-' || s[11] != 'T' {
+		return false
+	}
+	sp := strings.IndexByte(s[:min(len(s), 40)], ' ')
+	return sp > 0 && strings.HasPrefix(s[sp:], " ERROR ")
 }
 
 // clockNameLevel reads winston's layout as configurable-http-proxy writes it (JupyterHub's

@@ -471,7 +471,7 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeIndented, true // its exception indented under it
 	case l.Header == "" && vllm.IsNativeErrorStart(l.Body):
 		return modeMaybe, true
-	case l.Header == "" && (torchWarning(l.Body) || tagged.BracketWarning(l.Body)):
+	case l.Header == "" && (torchWarning(l.Body) || tagged.BracketWarning(l.Body) || tagged.EnvLoggerError(l.Body)):
 		return modeIndented, true
 	case l.Header == "" && tagged.TokenizersFork(l.Body):
 		return modeTokenizers, true
