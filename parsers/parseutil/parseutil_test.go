@@ -189,6 +189,9 @@ func TestGPUDataset(t *testing.T) {
 		{event.FieldLogFilePath, "/var/log/pods/nvidia-dra-driver_nvidia-k8s-dra-driver-kubelet-plugin-7hq2x_8d2c1e4f-1111-2222-3333-444455556666/plugin/0.log", DatasetDRA},
 		{event.FieldLogFilePath, "/var/log/pods/csi_my-csi-node-7hq2x_8d2c1e4f-1111-2222-3333-444455556666/plugin/0.log", ""},
 		{event.FieldK8sContainer, "nvidia-kubevirt-gpu-dp-ctr", DatasetDevicePlugin},
+		// journalctl -o with-unit names the unit where the program goes
+		{event.FieldProcessName, "nvidia-fabricmanager.service", DatasetFabricManager},
+		{event.FieldProcessName, "cron.service", ""},
 	}
 	for _, c := range cases {
 		ev := event.New()

@@ -244,6 +244,9 @@ func GPUDataset(ev *event.Event) string {
 			if d := gpuPrograms[p]; d != "" {
 				return d
 			}
+			if u, ok := strings.CutSuffix(p, ".service"); ok {
+				return gpuUnits[u] // journalctl -o with-unit names the unit where the program goes
+			}
 		}
 		// Filebeat's journald input names the unit (and takes process.name from the
 		// command, which the kernel cuts to 15 bytes)

@@ -94,6 +94,12 @@ func Split(s string, ref time.Time) (f Frame, ok bool) {
 		return journalJSON(s)
 	}
 	var rest string
+	if t, zoned, n, ok := fullOrUnix(s); ok {
+		// journalctl -o short-full ("Sun 2025-01-05 14:45:26 UTC host prog[pid]: ...") and
+		// -o short-unix ("1736088326.000000 host prog[pid]: ...")
+		f.Time, f.Zoned = t, zoned
+		return f, f.hostTag(s[n:])
+	}
 	if s[0] >= '0' && s[0] <= '9' && s[4] == '-' {
 		if len(s) < 21 || s[10] != 'T' {
 			return f, false
@@ -228,6 +234,30 @@ func dmesg(s string) (f Frame, ok bool) {
 	f.Tag = "kernel"
 	f.Text = strings.TrimPrefix(s[end+1:], " ")
 	return f, true
+}
+
+// fullOrUnix reads the stamps of journalctl -o short-full, the weekday, the date and time and the
+// zone's name (UTC is known; another zone's time is the writer's local time), and of -o
+// short-unix, seconds since the epoch with microseconds. It returns the time, whether its zone is
+// known, and where the host starts.
+func fullOrUnix(s string) (t time.Time, zoned bool, n int, ok bool) {
+	if len(s) > 28 && s[3] == ' ' && s[8] == '-' && s[0] >= 'A' && s[0] <= 'Z' {
+		at, m, okT := pu.RFC3339(s[4:])
+		if !okT || s[4+m] != ' ' || 4+m+1 >= len(s) {
+			return time.Time{}, false, 0, false
+		}
+		zone, _, found := strings.Cut(s[4+m+1:min(len(s), 4+m+8)], " ")
+		if !found || zone == "" || strings.Trim(zone, "ABCDEFGHIJKLMNOPQRSTUVWXYZ+-0123456789") != "" {
+			return time.Time{}, false, 0, false
+		}
+		return at, zone == "UTC" || zone == "GMT", 4 + m + 1 + len(zone) + 1, true
+	}
+	if len(s) > 20 && s[10] == '.' && s[17] == ' ' && s[0] >= '1' && s[0] <= '9' {
+		if at, okT := pu.Epoch(s[:17]); okT {
+			return at, true, 18, true
+		}
+	}
+	return time.Time{}, false, 0, false
 }
 
 // monotonic reads journalctl -o short-monotonic's "[    1.241863] archlinux systemd[1]: Reached
