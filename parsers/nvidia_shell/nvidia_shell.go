@@ -175,11 +175,16 @@ func installerNote(s string) bool {
 	return strings.HasPrefix(s, "Unable to determine if Secure Boot is enabled")
 }
 
-// detection reports whether s is a platform detection's result, which is no failure whatever
-// its words: GFD's and the device plugin's "Detected non-Tegra platform: /sys/devices/soc0/family
+// detection reports whether s is a platform detection's result (or a note that is no failure of
+// the program's), which is no failure whatever its words: GFD's and the device plugin's "Detected non-Tegra platform: /sys/devices/soc0/family
 // file not found" on every x86 node, and "Detected non-NVML platform: could not load NVML: ..."
 // (its gpu.error.kind stays); their klog builds log both at info.
-func detection(s string) bool { return strings.HasPrefix(s, "Detected non-") }
+func detection(s string) bool {
+	// and Go's net/http server on a client that dropped the TLS handshake (a load balancer's
+	// probe, the API server timing a webhook call out): "http: TLS handshake error from
+	// 10.0.0.1:45678: EOF", no failure of the server's own
+	return strings.HasPrefix(s, "Detected non-") || strings.HasPrefix(s, "http: TLS handshake error from ")
+}
 
 // shellError reports whether s is an error bash reports about a script's line:
 // "/usr/local/bin/nvidia-driver: line 375: kill: (3401) - No such process".

@@ -128,6 +128,11 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		// task's error in its message ("Unhandled error ...: ray::X() (pid=...)", then frames)
 		vllm.SetTraceback(ev, rest)
 	}
+	if v := hclogValue(rest); v != "" && (r.level == pu.Error || r.level == pu.Critical || r.level == pu.Warning) {
+		// hclog's multi-line value under the record (Vault agent's "error=" and its "  | " lines):
+		// what failed, the message only introduced it
+		ev.SetString(event.FieldErrorMsg, v)
+	}
 	if (r.level == pu.Error || r.level == pu.Critical) && r.msg != "" && r.access == nil && !ev.Has(event.FieldHTTPStatus) {
 		// the record's own words: KServe's "Failed to start model server: Engine core
 		// initialization failed." names the failure when the traceback's end does not (a
@@ -537,6 +542,29 @@ func (r *rec) bracketed(s string) bool {
 	}
 	r.msg, r.dataset, r.t = vllm.Unrepeated(body), DatasetRayCore, t
 	return true
+}
+
+// hclogValue returns the value hclog writes under a record, one "  | " line each after the
+// key's "  error=" line, without those marks; "" when rest is not such a value.
+func hclogValue(rest string) string {
+	if !strings.Contains(rest, "\n  | ") && !strings.HasPrefix(rest, "  | ") {
+		return ""
+	}
+	var sb strings.Builder
+	for line := range strings.SplitSeq(rest, "\n") {
+		v, ok := strings.CutPrefix(line, "  | ")
+		if !ok {
+			v, ok = strings.CutPrefix(line, "  |")
+		}
+		if !ok || strings.TrimSpace(v) == "" {
+			continue
+		}
+		if sb.Len() > 0 {
+			sb.WriteByte('\n')
+		}
+		sb.WriteString(v)
+	}
+	return sb.String()
 }
 
 // dedent removes indent from the start of each of text's lines that has it.

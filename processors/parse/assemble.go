@@ -469,6 +469,8 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeMaybe, true
 	case l.Header == "" && letterRecordError(l.Body): // before torch's "[E ...": Jupyter's own
 		return modeIndented, true // its exception indented under it
+	case l.Header == "" && hclogValueStart(l): // and hclog's "[ERROR] ..." after its time
+		return modeIndented, true
 	case l.Header == "" && vllm.IsNativeErrorStart(l.Body):
 		return modeMaybe, true
 	case l.Header == "" && (torchWarning(l.Body) || tagged.BracketWarning(l.Body) || tagged.EnvLoggerError(l.Body)):
@@ -629,6 +631,19 @@ func datedRecordError(b string) bool {
 func postgresRecord(b string) bool {
 	_, w, _, ok := tagged.PostgresLine(b)
 	return ok && tagged.PostgresSeverity(w) && !tagged.PostgresDetailLabel(w)
+}
+
+// hclogValueStart reports whether b is a line of HashiCorp's hclog (Vault and its agent, the
+// injector's sidecar that renders a model's token) whose message ends in a colon, its value on
+// the indented lines under it: "2023-05-25T05:49:05.463Z [ERROR] agent.template.server: template
+// server error:", then "  error=" and "  | Code: 403. Errors: ...".
+func hclogValueStart(l *vllm.Line) bool {
+	b := l.Body
+	if l.Stamp.IsZero() || len(b) < 10 || b[0] != '[' {
+		return false // (Split reads the line's time into Stamp)
+	}
+	lv, _, ok := strings.Cut(b[1:min(len(b), 8)], "] ")
+	return ok && (lv == "ERROR" || lv == "WARN" || lv == "INFO" || lv == "DEBUG") && strings.HasSuffix(strings.TrimRight(b, " "), ":")
 }
 
 // letterRecordError reports whether b is an error record of tornado's LogFormatter as Jupyter
