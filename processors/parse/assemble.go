@@ -265,6 +265,11 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 	if mode, ok := startMode(sl); ok {
 		g := &group{pending: p.newPending(ev, l.src, a.b.Key, a.now), header: sl.Header, mode: mode,
 			hdr: sl.Header != "", level: sl.Level, part: 1, tag: sl.Tag}
+		if sl.Uvicorn && mode == modeTrace {
+			// uvicorn's "ERROR:    Traceback (most recent call last):": its frames under it
+			// repeat no header, as a logger.exception record's do
+			g.hdr, g.header = false, ""
+		}
 		if g.hdr && mode == modeMaybe {
 			g.opening = sl.Body // a record's message, not a frame (which a chained traceback repeats)
 		}
