@@ -76,7 +76,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 // the parse processor joined to it.
 func parseRecord(ev *event.Event, s string) bool {
 	if first, stack, ok := strings.Cut(s, "\n"); ok && (strings.HasPrefix(stack, "*** Check failure stack trace: ***") ||
-		strings.HasPrefix(stack, "*** Begin stack trace ***")) {
+		strings.HasPrefix(stack, "*** Begin stack trace ***") || strings.HasPrefix(stack, "1       0x") && strings.Contains(first, "[TensorRT-LLM][ERROR]")) {
 		// a fatal record or an XLA internal error with the stack its handler printed under it,
 		// which the parse processor joined
 		if !parseLine(ev, first) {
@@ -85,6 +85,14 @@ func parseRecord(ev *event.Event, s string) bool {
 		ev.SetString(event.FieldErrorStack, stack)
 		if m, ok := ev.GetString(pu.FieldLogMessage); ok && !ev.Has(event.FieldErrorMsg) {
 			ev.SetString(event.FieldErrorMsg, m)
+		}
+		if strings.Contains(first, "[TensorRT-LLM][ERROR]") && !ev.Has(pu.FieldGPUErrorKind) {
+			// Triton failing to load a TensorRT-LLM model with its native frames under it: a CUDA
+			// out of memory is the engine's, as on TensorRT-LLM's own line
+			switch k := vllm.Classify(first); k {
+			case "cuda_oom", "cuda_error", "nccl":
+				ev.SetString(pu.FieldGPUErrorKind, vllm.WorkloadKind(k, first))
+			}
 		}
 		return true
 	}

@@ -734,6 +734,10 @@ func levelColon(s string, r *Line) bool {
 	case "Error", "Warning":
 		// a CLI's or a Rust main's last word ("Error: ShardCannotStart", cobra's "Error: unknown flag")
 		lv, ok = strings.ToLower(word), true
+	case "error":
+		// tritonserver's last line when its models do not load ("error: creating server:
+		// Internal - failed to load all models"), clap's and rustc's
+		lv, ok = pu.Error, true
 	}
 	if !ok {
 		return false

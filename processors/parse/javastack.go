@@ -26,6 +26,9 @@ func javaRecordStart(body string) bool {
 	if strings.HasPrefix(body, `Exception in thread "`) || javaException(body) {
 		return true
 	}
+	if len(body) > 40 && body[0] == 'E' && strings.Contains(body[:min(len(body), 512)], "[TensorRT-LLM][ERROR]") {
+		return true // Triton's glog error quoting TensorRT-LLM's, its numbered native frames under it
+	}
 	if len(body) > 8 && body[0] == '[' {
 		head := body[:min(len(body), 48)]
 		if strings.Contains(head, "][ERROR]") || strings.Contains(head, "][WARN") || strings.Contains(head, "][FATAL]") ||
