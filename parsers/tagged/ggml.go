@@ -92,20 +92,3 @@ func GGMLAbortLine(s string) bool {
 	open := strings.IndexByte(s, '(')
 	return open > 0 && strings.HasSuffix(s, "]") && strings.Contains(s[open:], ")[0x") && strings.IndexByte(s[:open], ' ') < 0
 }
-
-// TokenizersFork reports whether s is the notice Hugging Face's tokenizers library prints when a
-// process that used its threads forks (every vLLM or transformers worker started after the
-// tokenizer ran): "huggingface/tokenizers: The current process just got forked, after
-// parallelism has already been used. Disabling parallelism to avoid deadlocks...", the two
-// ways out on the lines under it.
-func TokenizersFork(s string) bool {
-	return strings.HasPrefix(s, "huggingface/tokenizers: The current process just got forked")
-}
-
-// BracketWarning reports whether s is a library's own warning tag, "WARNING[XFORMERS]: ...",
-// whose details go on indented under it.
-func BracketWarning(s string) bool {
-	tag, _, ok := strings.Cut(s[:min(len(s), 32)], "]: ")
-	name, found := strings.CutPrefix(tag, "WARNING[")
-	return ok && found && name != "" && strings.ToUpper(name) == name && strings.IndexByte(name, ' ') < 0
-}

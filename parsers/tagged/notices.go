@@ -1,0 +1,23 @@
+package tagged
+
+import "strings"
+
+// Notices Python libraries print themselves in model-server pods, outside any logging layout,
+// whose lines the parse processor joins (processors/parse: modeTokenizers, modeIndented).
+
+// TokenizersFork reports whether s is the notice Hugging Face's tokenizers library prints when a
+// process that used its threads forks (every vLLM or transformers worker started after the
+// tokenizer ran): "huggingface/tokenizers: The current process just got forked, after
+// parallelism has already been used. Disabling parallelism to avoid deadlocks...", the two
+// ways out on the lines under it.
+func TokenizersFork(s string) bool {
+	return strings.HasPrefix(s, "huggingface/tokenizers: The current process just got forked")
+}
+
+// BracketWarning reports whether s is a library's own warning tag, "WARNING[XFORMERS]: ...",
+// whose details go on indented under it.
+func BracketWarning(s string) bool {
+	tag, _, ok := strings.Cut(s[:min(len(s), 32)], "]: ")
+	name, found := strings.CutPrefix(tag, "WARNING[")
+	return ok && found && name != "" && strings.ToUpper(name) == name && strings.IndexByte(name, ' ') < 0
+}
