@@ -255,7 +255,7 @@ func closeTag(s string) (tag, msg string, ok bool) {
 func blobfuse(ev *event.Event, s string, r *Line) bool {
 	if !strings.HasPrefix(s, "LOG_") {
 		// its own file: "<date> : blobfuse2[pid] : LOG_..."
-		stamp, rest, ok := strings.Cut(s[:min(len(s), 96)], " : ")
+		stamp, _, ok := strings.Cut(s[:min(len(s), 96)], " : ")
 		t, err := time.Parse("Mon Jan _2 15:04:05 MST 2006", stamp)
 		if !ok || err != nil {
 			return false
