@@ -27,6 +27,14 @@ func timeOf(v gjson.Result) (time.Time, bool) {
 			return time.UnixMilli(v.Int()).UTC(), true
 		}
 		return pu.Epoch(v.Raw)
+	case gjson.JSON:
+		// Google Cloud Logging's Timestamp, {"seconds":1704458059,"nanos":975956234}: gcsfuse's
+		// JSON log in the GCS FUSE CSI driver's sidecar
+		sec, nanos := v.Get("seconds"), v.Get("nanos")
+		if !v.IsObject() || sec.Type != gjson.Number || sec.Num < 946684800 || nanos.Exists() && nanos.Type != gjson.Number {
+			return time.Time{}, false
+		}
+		return time.Unix(sec.Int(), nanos.Int()).UTC(), true
 	}
 	return time.Time{}, false
 }

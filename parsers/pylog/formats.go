@@ -104,8 +104,12 @@ func (r *rec) dated(s string) bool {
 		if name, msg, ok := strings.Cut(after, " | "); ok && piped && k == 1 && IsLoggerName(name) {
 			// FastChat's "%(asctime)s | %(levelname)s | %(name)s | %(message)s"
 			// (fastchat/utils.py build_logger): its stderr logger carries what the process
-			// printed to stderr, a traceback's lines one record each
+			// printed to stderr, a traceback's lines one record each, at ERROR whatever they
+			// say: uvicorn's own lines among them state theirs ("INFO:     Started server process")
 			r.logger, rest = name, msg
+			if lv, body, ok := uvicornLevel(msg); ok && name == "stderr" {
+				r.level, rest = lv, body
+			}
 		}
 	}
 	if loc, msg, ok := strings.Cut(rest, ") | "); ok && piped && strings.HasPrefix(loc, "(") && r.goOrigin(loc[1:]) {
