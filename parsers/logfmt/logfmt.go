@@ -96,7 +96,13 @@ func console(ev *event.Event, s string) bool {
 	if !zoned && !kitchen(stamp) {
 		return false
 	}
-	msg, fields := splitFields(strings.TrimLeft(rest[4:], " "), 0)
+	body := strings.TrimLeft(rest[4:], " ")
+	if loc, _, ok := strings.Cut(body[:min(len(body), 256)], " > "); ok && strings.Contains(loc, ".go:") && strings.IndexByte(loc, ' ') < 0 {
+		// the caller before the message (Kyverno 1.14's "ERR .../main.go:253 > failed to ...")
+		pu.SetOrigin(ev, loc)
+		body = body[len(loc)+3:]
+	}
+	msg, fields := splitFields(body, 0)
 	if zoned {
 		pu.SetStamp(ev, t, stamp)
 	}
@@ -105,11 +111,7 @@ func console(ev *event.Event, s string) bool {
 	}
 	var h httpPairs
 	kv := pu.NewKV(fields)
-	for {
-		k, v, ok := kv.Next()
-		if !ok {
-			break
-		}
+	for k, v := range kv.All() {
 		h.see(k, v)
 		pu.SetField(ev, k, event.String(v))
 	}
