@@ -247,6 +247,11 @@ func aboutObject(ev *event.Event, logged bool, node string) {
 			kind, ns, name = strings.ReplaceAll(strings.ReplaceAll(c, "-", ""), "_", ""), get("namespace"), n
 		}
 	}
+	if n := get("resource_name"); name == "" && n != "" && get("resource_kind") != "" {
+		// OPA Gatekeeper's denial or audit violation: the object its constraint refused
+		// ("resource_kind":"Pod","resource_namespace":"inference","resource_name":"vllm-0")
+		kind, ns, name = strings.ToLower(get("resource_kind")), get("resource_namespace"), n
+	}
 	if name == "" && logged {
 		kind, ns, name = get("object.kind"), get("object.namespace"), get("object.name")
 		if kind != "" && name != "" {
