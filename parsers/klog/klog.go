@@ -185,6 +185,9 @@ func parseLine(ev *event.Event, s string) bool {
 	}
 	level, k8sEvent := body(ev, b, level)
 	ds := pu.DatasetOr(ev, Dataset)
+	if ds == Dataset && tritonSource(rest[:end]) {
+		ds = DatasetTriton // Triton's own glog lines, whatever its container is named (KServe's kserve-container)
+	}
 	if k8sEvent {
 		ds = pu.DatasetOr(ev, pjson.DatasetK8sEvent) // eventrouter's glog sink
 	}
@@ -193,6 +196,24 @@ func parseLine(ev *event.Event, s string) bool {
 	}
 	pu.Finish(ev, ds, level)
 	return true
+}
+
+// DatasetTriton is the dataset of NVIDIA Triton Inference Server's own lines.
+const DatasetTriton = "triton.server"
+
+// tritonSource reports whether a glog location ("model_lifecycle.cc:473") is one of Triton's own
+// source files: its server core, its frontends and its backends' (Python, TensorRT, PyTorch).
+func tritonSource(loc string) bool {
+	file, _, _ := strings.Cut(loc, ":")
+	switch file {
+	case "server.cc", "model_lifecycle.cc", "model_repository_manager.cc", "backend_model.cc",
+		"backend_model_instance.cc", "backend_manager.cc", "pinned_memory_manager.cc", "cuda_memory_manager.cc",
+		"grpc_server.cc", "http_server.cc", "python_be.cc", "stub_launcher.cc", "model_config_utils.cc",
+		"tritonserver.cc", "infer_request.cc", "backend_config.cc", "repo_agent.cc", "sagemaker_server.cc",
+		"tensorrt.cc", "libtorch.cc", "model_state.cc", "instance_state.cc", "pb_stub.cc":
+		return true
+	}
+	return false
 }
 
 // tensorflow reads the header TensorFlow's own C++ logging writes (tsl's default LogMessage):

@@ -21,3 +21,22 @@ func BracketWarning(s string) bool {
 	name, found := strings.CutPrefix(tag, "WARNING[")
 	return ok && found && name != "" && strings.ToUpper(name) == name && strings.IndexByte(name, ' ') < 0
 }
+
+// SignalReport reports whether s is the line a C++ server prints from its signal handler before
+// its stack (Triton's "Signal (11) received.", then " 0# 0x... in /opt/tritonserver/bin/tritonserver").
+func SignalReport(s string) bool {
+	n, ok := strings.CutPrefix(s, "Signal (")
+	if !ok {
+		return false
+	}
+	n, ok = strings.CutSuffix(n, ") received.")
+	return ok && n != "" && strings.Trim(n, "0123456789") == ""
+}
+
+// SignalFrame reports whether s is a frame of such a stack (boost::stacktrace's " 3# 0x... in
+// lib" or " 3# function in lib").
+func SignalFrame(s string) bool {
+	t := strings.TrimLeft(s, " ")
+	n, rest, ok := strings.Cut(t, "# ")
+	return ok && n != "" && strings.Trim(n, "0123456789") == "" && rest != ""
+}

@@ -89,6 +89,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	} else if (first[0] == 'L' || len(first) > 40 && first[3] == ' ' && first[7] == ' ') && blobfuse(ev, first, &r) {
 		ev.SetString(event.FieldOriginFile, r.file)
 		ev.Set(event.FieldOriginLine, event.Int(r.line))
+	} else if first[0] == 'S' && SignalReport(first) {
+		// a C++ server's signal handler (Triton's): the crash, its stack under it
+		r.Level, r.Msg = pu.Critical, first
 	} else if first[0] == 'h' && TokenizersFork(first) {
 		// a notice the tokenizers library prints itself, "this warning" in its own words
 		r.Level, r.Logger, r.Msg = pu.Warning, "huggingface/tokenizers", first[len("huggingface/tokenizers: "):]

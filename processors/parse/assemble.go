@@ -76,6 +76,7 @@ const (
 	modeTorchRecord         // torch's Python logging record, whose lines repeat its glog header (torchlog.go)
 	modeTokenizers          // huggingface/tokenizers' notice of a fork, with the two ways out under it
 	modePostgres            // a PostgreSQL message, its DETAIL, HINT, STATEMENT... lines under it
+	modeSignal              // a C++ server's signal handler's report (Triton's), its stack's frames under it
 )
 
 // torchWarning reports whether b is torch's C++ warning ("[W530 17:23:59.243033714
@@ -482,6 +483,8 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeIndented, true
 	case l.Header == "" && tagged.TokenizersFork(l.Body):
 		return modeTokenizers, true
+	case l.Header == "" && tagged.SignalReport(l.Body):
+		return modeSignal, true
 	case l.Header == "" && len(l.Body) > 30 && l.Body[4] == '-' && postgresRecord(l.Body):
 		return modePostgres, true
 	case l.Header == "" && vllm.IsBareException(l.Body):
@@ -807,6 +810,8 @@ func (g *group) accept(l *vllm.Line) bool {
 		return ok
 	case modeEnvoyHeaders:
 		return l.Header == "" && l.Proc == "" && envoyHeaderLine(l.Body) && len(g.parts) < maxMessageLines
+	case modeSignal:
+		return l.Header == "" && tagged.SignalFrame(l.Body) && len(g.parts) < maxMessageLines
 	case modePostgres:
 		if l.Header != "" || len(g.parts) >= maxMessageLines || l.Body == "" {
 			return false
