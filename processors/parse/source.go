@@ -218,6 +218,10 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 	ds, _ := ev.GetString(event.FieldDataset)
 	if ds != "" {
 		switch {
+		case ds == nginx.DatasetAccess && strings.HasPrefix(src.container, "traefik"):
+			// Traefik's access log in its common layout (its own fields after nginx's), not nginx's
+			ds = "traefik.access"
+			ev.SetString(event.FieldDataset, ds)
 		case (ds == vllm.DatasetTorch || ds == vllm.DatasetNCCL || ds == vllm.DatasetUCX) && s.dataset == vllm.DatasetServer:
 			// torch's, NCCL's or UCX's line in a pod whose lines were vLLM's: a vLLM server in a
 			// container not named for it
@@ -366,7 +370,10 @@ var stackComponents = map[string]string{
 	// the servers the HPA asks for a vLLM deployment's queue metrics: KEDA's metrics apiserver
 	// and prometheus-adapter (why the HPA "cannot fetch external metrics")
 	"keda-operator-metrics-apiserver": "keda.metrics_apiserver",
-	"prometheus-adapter":              "prometheus.adapter",
+	// Traefik, k3s's ingress in front of a vLLM service (its access lines: traefik.access)
+	"traefik":            "traefik.log",
+	"traefik-ingress-lb": "traefik.log",
+	"prometheus-adapter": "prometheus.adapter",
 }
 
 // controllerPods are the components whose container has a name that says nothing (controller,

@@ -355,6 +355,10 @@ func TestStackComponentDatasets(t *testing.T) {
 		{"llama-server", "load_tensors: offloaded 49/49 layers to GPU", "llama_cpp.server"},
 		// NVIDIA NIM for LLMs (NVIDIA's NIM documentation: its header with the year)
 		{"nim-llm", "INFO 2026-03-03 12:00:10.079 start_server.py:42] Server starting on port 8000", "nim.server"},
+		// Traefik (elastic/integrations' Traefik fixtures; traefik/traefik issues): its common
+		// access layout is its own, not nginx's, and its own lines are traefik.log
+		{"traefik", `192.168.33.1 - - [02/Oct/2017:20:22:07 +0000] "GET /ui/favicons/favicon-16x16.png HTTP/1.1" 304 0 "http://example.com/login" "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/61.0.3163.100 Safari/537.36" 262 "Host-host-1"`, "traefik.access"},
+		{"traefik", `time="2018-07-17T03:57:54Z" level=debug msg="'502 Bad Gateway' caused by: EOF"`, "traefik.log"},
 		// AWS's accelerator device plugins (aws-samples/aws-efa-eks pull request #22)
 		{"aws-efa-k8s-device-plugin", "2024/03/13 22:16:00 Fetching EFA devices.", "aws.efa_device_plugin"},
 		// KServe's init container downloading the model: a Hugging Face bar before any KServe line
