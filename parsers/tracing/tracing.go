@@ -24,6 +24,15 @@ import (
 // Dataset is the dataset of tracing lines from containers outside the GPU stack.
 const Dataset = "generic.tracing"
 
+// DatasetTGI is the dataset of text-generation-inference's launcher, router and client: the
+// lines whose target is one of its crates (text_generation_launcher, text_generation_router,
+// text_generation_client, text_generation_router_v3...), in any container.
+const DatasetTGI = "tgi.server"
+
+// DatasetPanic is the dataset of a Rust panic from a container outside the GPU stack and the
+// known servers.
+const DatasetPanic = "generic.rust"
+
 // Field names beside the shared ones.
 const (
 	FieldSpans     = "log.fields.spans"
@@ -33,13 +42,14 @@ const (
 // Info registers the parser.
 var Info = parsers.Info{
 	Name:        "tracing",
-	Description: "Rust tracing-subscriber lines (NVIDIA Dynamo, vLLM's Rust router, text-generation-inference)",
+	Description: "Rust tracing-subscriber lines (NVIDIA Dynamo, vLLM's Rust router, text-generation-inference) and Rust panics",
 	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields: append(pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldOriginFile, event.FieldOriginLine,
-		pu.FieldLogFields, event.FieldErrorMsg),
+		pu.FieldLogFields, event.FieldErrorMsg, event.FieldErrorStack, pu.FieldGPUErrorKind),
 		pu.Field(FieldRequestID), pu.Field(pu.FieldVLLMRequestID),
 		uvicorn.Field(uvicorn.FieldMethod), uvicorn.Field(uvicorn.FieldURLPath), uvicorn.Field(uvicorn.FieldURLQuery),
-		uvicorn.Field(event.FieldHTTPStatus)),
+		uvicorn.Field(event.FieldHTTPStatus),
+		parsers.Field{Name: event.FieldErrorType, Type: "keyword", Description: "Class of the exception a traceback in the message raised (TGI's launcher relaying a shard's)."}),
 }
 
 // Parser parses tracing lines. It is stateless and safe for concurrent use.
@@ -52,7 +62,15 @@ func New() *Parser { return &Parser{} }
 // message.
 func (p *Parser) Parse(ev *event.Event) bool {
 	s := ev.Message()
+	if len(s) > 0 && s[0] == 0x1b {
+		// in colour (a terminal's, SageMaker's TGI): the time dimmed, the level green, the
+		// spans bold
+		s = vllm.StripANSI(s)
+	}
 	if len(s) < 30 || (s[0] < '1' || s[0] > '2') && s[0] != '[' {
+		if len(s) > 0 && s[0] == 't' {
+			return panicReport(ev, s)
+		}
 		return false
 	}
 	var t time.Time
@@ -108,8 +126,52 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	}
 	ev.SetString(pu.FieldLogMessage, msg)
 	fields(ev, spans, msg)
-	pu.Finish(ev, pu.DatasetOr(ev, Dataset), level)
+	ds := Dataset
+	if strings.HasPrefix(target, "text_generation") {
+		ds = DatasetTGI
+	}
+	if level == pu.Error {
+		failure(ev, msg)
+	}
+	pu.Finish(ev, pu.DatasetOr(ev, ds), level)
 	return true
+}
+
+// failure reads what an error event's message says failed: the GPU failure class (TGI's router:
+// "Server error: CUDA out of memory. Tried to allocate ..."), and the exception of a Python
+// traceback the message carries on its further lines (TGI's launcher relays a shard's
+// logger.exception whole: "Method Warmup encountered an error.", then the traceback).
+func failure(ev *event.Event, msg string) {
+	if i := strings.Index(msg, vllm.TracebackHeader); i > 0 && msg[i-1] == '\n' {
+		vllm.SetTraceback(ev, msg[i:])
+	}
+	switch k := vllm.Classify(msg); k {
+	case "cuda_oom", "cuda_error", "nccl":
+		ev.SetString(pu.FieldGPUErrorKind, vllm.WorkloadKind(k, msg))
+	}
+}
+
+// Line reads b, what follows a line's time (which the parse processor reads as the line's
+// stamp), as the rest of a tracing line: its level and a target; "" when it is not one. tgi
+// reports whether the target is one of text-generation-inference's crates.
+func Line(b string) (level string, tgi bool) {
+	padded := len(b) > 0 && b[0] == ' '
+	if padded {
+		b = b[1:]
+	}
+	lv, _, ok := strings.Cut(b[:min(len(b), 6)], " ")
+	if !ok || levels(lv) == "" || len(lv) == 4 && !padded {
+		return "", false
+	}
+	rest, ok := threadID(b[len(lv)+1:])
+	if !ok {
+		return "", false
+	}
+	_, target, _, _, _ := prefix(rest)
+	if target == "" {
+		return "", false
+	}
+	return levels(lv), strings.HasPrefix(target, "text_generation")
 }
 
 // threadID removes with_thread_ids' "ThreadId(01) " before the spans, and reports false when
@@ -178,10 +240,16 @@ func prefix(s string) (spans, target, file string, line int64, msg string) {
 	// "http_request{...}").
 	ti := -1
 	for i, sg := range segs[:n] {
-		if rustPath(sg) {
-			ti = i
-			break
+		if !rustPath(sg) {
+			continue
 		}
+		if i+1 < n && plainWord(sg) && strings.ContainsAny(segs[i+1], ":_") && rustPath(segs[i+1]) {
+			// a span without fields, one word ("download: text_generation_launcher: ..."):
+			// the target is the module path after it
+			continue
+		}
+		ti = i
+		break
 	}
 	if ti < 0 {
 		return "", "", "", 0, ""
@@ -244,6 +312,16 @@ func rustPath(s string) bool {
 		}
 	}
 	return word > 0 && (!named || words > 1)
+}
+
+// plainWord reports whether s is one word of lower-case letters: no module path.
+func plainWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'a' || s[i] > 'z' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // fileLine reads "src/routers/http/vllm_pd_router.rs:577".

@@ -7,6 +7,7 @@ import (
 	"github.com/sluice-dev/sluice/parsers/envoy"
 	"github.com/sluice-dev/sluice/parsers/pylog"
 	"github.com/sluice-dev/sluice/parsers/tagged"
+	"github.com/sluice-dev/sluice/parsers/tracing"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/processors/internal/proc"
@@ -77,6 +78,10 @@ const (
 	modeTokenizers          // huggingface/tokenizers' notice of a fork, with the two ways out under it
 	modePostgres            // a PostgreSQL message, its DETAIL, HINT, STATEMENT... lines under it
 	modeSignal              // a C++ server's signal handler's report (Triton's), its stack's frames under it
+	modeTracingMsg          // a TGI tracing line, whose message may go on over lines of its own (dumps.go)
+	modeTracingErr          // a TGI tracing error line, whose message may hold a traceback
+	modePanicMsg            // a Rust panic whose message follows on the next lines (Rust 1.73 and later)
+	modePanic               // a Rust panic's note or backtrace (dumps.go)
 )
 
 // torchWarning reports whether b is torch's C++ warning ("[W530 17:23:59.243033714
@@ -483,6 +488,8 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeIndented, true
 	case l.Header == "" && tagged.TokenizersFork(l.Body):
 		return modeTokenizers, true
+	case l.Header == "" && strings.HasPrefix(l.Body, "Exception raised from ") && strings.HasSuffix(l.Body, "(most recent call first):"):
+		return modeNative, true // c10's stack, its message before it cut off (an excerpt, a rotation)
 	case l.Header == "" && tagged.SignalReport(l.Body):
 		return modeSignal, true
 	case l.Header == "" && len(l.Body) > 30 && l.Body[4] == '-' && postgresRecord(l.Body):
@@ -531,6 +538,18 @@ func startMode(l *vllm.Line) (int, bool) {
 		}
 		if stdLogJSONStart(l) {
 			return modeStdLogJSON, true
+		}
+		if ok, failed := tgiTracingStart(l); ok {
+			if failed {
+				return modeTracingErr, true
+			}
+			return modeTracingMsg, true
+		}
+		if ok, below := tracing.PanicStart(l.Body); ok && l.Proc == "" {
+			if below {
+				return modePanicMsg, true
+			}
+			return modePanic, true
 		}
 		if stdLogMessageStart(l) {
 			return modeStdLogMsg, true
@@ -836,6 +855,12 @@ func (g *group) accept(l *vllm.Line) bool {
 		return ok && len(g.parts) < maxMessageLines
 	case modeAnyhow:
 		return anyhowAccept(l, len(g.parts))
+	case modeTracingMsg, modeTracingErr:
+		return tgiTracingAccept(l, g.mode == modeTracingErr)
+	case modePanicMsg, modePanic:
+		ok, mode := panicAccept(l, g.mode, len(g.parts))
+		g.mode = mode
+		return ok
 	case modeKlogCause:
 		return klogCauseAccept(l) && len(g.parts) < maxMessageLines
 	case modeFluentd:

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/parsers/tracing"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 )
 
@@ -75,4 +76,53 @@ func envoyHeadersStart(b string) bool {
 // envoyHeaderLine reads a header of such a dump: "':method', 'POST'".
 func envoyHeaderLine(b string) bool {
 	return len(b) > 4 && b[0] == '\'' && b[len(b)-1] == '\'' && strings.Contains(b, "', '")
+}
+
+// Text-generation-inference's launcher logs what its shard and download processes print as one
+// tracing event each, whose message holds their line breaks: "ERROR shard-manager:
+// text_generation_launcher: Shard complete standard error output:", then the shard's stderr
+// (a c10d warning, a traceback), the span's " rank=0" after its last line; "Method Warmup
+// encountered an error.", then the traceback the shard's logger.exception wrote; the runtime
+// environment under --env; a router's request span whose Input holds the prompt's lines.
+// Everything in the launcher's and router's output is a tracing line, so a line without
+// tracing's time goes on with the message before it.
+
+// tgiTracingStart reports whether a line is a tracing line of TGI's (its time read as the
+// line's stamp), and whether it is an error's.
+func tgiTracingStart(l *vllm.Line) (ok, failed bool) {
+	if l.Stamp.IsZero() || l.Header != "" || l.Proc != "" {
+		return false, false
+	}
+	level, tgi := tracing.Line(l.Body)
+	return tgi, level == pu.Error
+}
+
+// tgiTracingAccept reports whether l goes on with a TGI tracing line's message: any line but
+// another tracing line. Only an error's message holds a traceback (the shard's stderr, an
+// exception it logged): one under another line is a cut excerpt's, an event of its own.
+func tgiTracingAccept(l *vllm.Line, failed bool) bool {
+	if !l.Stamp.IsZero() {
+		level, _ := tracing.Line(l.Body)
+		return level == ""
+	}
+	return failed || l.Body != vllm.TracebackHeader && !vllm.IsFrameLine(l.Body)
+}
+
+// panicAccept reports whether l goes on with a Rust panic report in mode (modePanicMsg while
+// its message may go on, modePanic after it), and the mode after l: the message's lines, then
+// the note that ends it ("note: run with `RUST_BACKTRACE=1` ...") or the backtrace and the
+// note under it.
+func panicAccept(l *vllm.Line, mode, parts int) (bool, int) {
+	b := l.Body
+	switch {
+	case l.Header != "" || l.Proc != "":
+		return false, mode
+	case strings.HasPrefix(b, "note: "):
+		return true, modeDone
+	case b == "stack backtrace:":
+		return true, modePanic
+	case mode == modePanic:
+		return tracing.PanicLine(b), mode
+	}
+	return parts < maxMessageLines && !otherRecord(b), mode // the message, Rust 1.73's layout
 }

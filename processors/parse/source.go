@@ -358,6 +358,10 @@ var stackComponents = map[string]string{
 	"llama-server":            "llama_cpp.server",
 	"llama-cpp":               "llama_cpp.server",
 	"llamacpp":                "llama_cpp.server",
+	// Hugging Face's text-generation-inference: its launcher's and router's tracing lines are
+	// tgi.server by their target in any container; its shard's stderr and its exit here too
+	"text-generation-inference": "tgi.server",
+	"tgi":                       "tgi.server",
 	// the other accelerators' device plugins on EKS GPU/Trainium nodes: AWS Neuron's, and EFA's
 	// (the network NCCL needs to leave NET/Socket)
 	"neuron-device-plugin":      "aws.neuron_device_plugin",
