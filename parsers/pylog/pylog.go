@@ -118,6 +118,12 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			r.access, r.level = &a, uvicorn.StatusLevel(a.Status)
 		}
 	}
+	if r.level == "" && strings.HasSuffix(r.msg, ": "+vllm.TracebackHeader) && rest != "" {
+		// a format that states no level (SGLang's) reporting an uncaught exception, its
+		// traceback under it: "Scheduler hit an exception: Traceback (most recent call last):"
+		r.level = pu.Error
+	}
+	traceOpen := strings.HasSuffix(r.msg, ": "+vllm.TracebackHeader) // its frames under it
 	r.set(ev)
 	if strings.Contains(rest, "\n    "+vllm.TracebackHeader) || strings.HasPrefix(rest, "    "+vllm.TracebackHeader) {
 		// tornado's LogFormatter (Jupyter's) indents the exception under the record by four
@@ -126,6 +132,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if strings.Contains(rest, vllm.TracebackHeader) || vllm.IsFrameLine(rest) {
 		// logger.exception's traceback under the record, or the remote traceback of a Ray
 		// task's error in its message ("Unhandled error ...: ray::X() (pid=...)", then frames)
+		if traceOpen {
+			rest = vllm.TracebackHeader + "\n" + rest
+		}
 		vllm.SetTraceback(ev, rest)
 	}
 	if v := hclogValue(rest); v != "" && (r.level == pu.Error || r.level == pu.Critical || r.level == pu.Warning) {
@@ -281,6 +290,12 @@ func containerDataset(ev *event.Event) string {
 
 // DatasetSGLangAccess is the dataset of uvicorn's access lines in SGLang's container.
 const DatasetSGLangAccess = "sglang.access"
+
+// DatasetSGLangRouter is the dataset of SGLang's router (sgl-router, the model gateway): the
+// lines its Python launcher relays under routerRelay, and its container's.
+const DatasetSGLangRouter = "sglang_router.server"
+
+const routerRelay = "[Router (Rust)] "
 
 // LoggerDataset attributes a line by its logger's top-level package, "" for a logger it
 // does not know.
@@ -480,6 +495,15 @@ func rayCoreHeader(rest string) (level string, pid int64, body int, ok bool) {
 // bracketed reads DeepSpeed's "[date] [LEVEL] [file.py:N:func] msg" and Ray's C++ core
 // "[date L pid tid] file.cc:N: msg".
 func (r *rec) bracketed(s string) bool {
+	if rest, ok := strings.CutPrefix(s, routerRelay); ok {
+		// SGLang's router launcher relaying its Rust core's lines (2025): "[Router (Rust)]
+		// 2025-03-08 02:33:09 - INFO - Worker http://0.0.0.0:31000 health check is pending ..."
+		if !r.dated(rest) {
+			return false
+		}
+		r.dataset = DatasetSGLangRouter
+		return true
+	}
 	if len(s) > 8 && s[1] >= 'A' && s[1] <= 'Z' {
 		return r.levelBracket(s)
 	}
@@ -633,6 +657,10 @@ func (r *rec) sglang(rest string) bool {
 				r.access = &a
 				r.level = uvicorn.StatusLevel(int64(a.Status))
 			}
+		} else if a, ok := uvicorn.SplitAiohttp(r.msg); ok {
+			// the PD bootstrap server's aiohttp access line through SGLang's logger
+			r.access = &a
+			r.level = uvicorn.StatusLevel(a.Status)
 		} else {
 			r.plainLevel()
 		}

@@ -173,3 +173,38 @@ func isToken(s string) bool {
 	}
 	return s != ""
 }
+
+// SplitAiohttp reads an access line in aiohttp's default format ('%a %t "%r" %s %b
+// "%{Referer}i" "%{User-Agent}i"'), which SGLang's disaggregation bootstrap server and
+// Mooncake's metadata server write through SGLang's logger: `10.6.131.5
+// [14/Apr/2025:03:56:41 +0000] "GET /metadata?key=... HTTP/1.1" 404 185 "-" "-"`. It has no
+// port.
+func SplitAiohttp(body string) (a Access, ok bool) {
+	client, _, found := strings.Cut(body[:min(len(body), 64)], " [")
+	if !found || client == "" || !IsIP(client) {
+		return a, false
+	}
+	rest := body[len(client)+2:]
+	end := strings.Index(rest[:min(len(rest), 40)], `] "`)
+	if end < 20 {
+		return a, false
+	}
+	req := rest[end+3:]
+	q := strings.Index(req, `" `)
+	if q < 0 || len(req) < q+5 {
+		return a, false
+	}
+	status, ok := parseutil.Atoi(req[q+2 : q+5])
+	if !ok || status < 100 || status > 599 || len(req) > q+5 && req[q+5] != ' ' {
+		return a, false
+	}
+	method, target, ok1 := strings.Cut(req[:q], " ")
+	sp := strings.LastIndexByte(target, ' ')
+	if !ok1 || sp < 0 || !strings.HasPrefix(target[sp+1:], "HTTP/") || !isToken(method) {
+		return a, false
+	}
+	a.IP, a.Port, a.Status = client, -1, status
+	a.Method, a.Target, a.Version = method, target[:sp], target[sp+1+len("HTTP/"):]
+	a.Path, a.Query, _ = strings.Cut(a.Target, "?")
+	return a, true
+}

@@ -87,3 +87,69 @@ func parseUCX(ev *event.Event, b string, l *Line) bool {
 	finishLibraryLine(ev, l, strings.TrimLeft(msg, " "), DatasetUCX)
 	return true
 }
+
+// UCX's handler of a fatal signal (ucs/debug/debug.c) reports the crash of the process it is in
+// (NIXL's transfer engine in a prefill or decode pod), with the backtrace under it, which the
+// parse processor groups:
+//
+//	[ubuntu-GPU-L40S-4802111:12796:1:13303] Caught signal 11 (Segmentation fault: invalid permissions for mapped object at address 0x7fbd60001400)
+//	==== backtrace (tid:  13303) ====
+//	 0  /usr/local/lib/python3.10/dist-packages/.nixl.mesonpy.libs/plugins/../../nixl.libs/libucs-97f10f8d.so.0.0.0(ucs_handle_error+0x294) [0x7fbec008fba4]
+//	=================================
+//
+// the host, pid, UCX's thread index and the thread's id, the signal and what it says.
+
+// UCXSignal reports whether b opens UCX's report of a fatal signal, and returns where its
+// "Caught signal" starts.
+func UCXSignal(b string) int {
+	if len(b) < 24 || b[0] != '[' {
+		return -1
+	}
+	end := strings.Index(b[:min(len(b), 160)], "] Caught signal ")
+	if end < 5 || strings.Count(b[1:end], ":") != 3 {
+		return -1
+	}
+	return end + 2
+}
+
+// UCXBacktraceLine reports whether b goes on with UCX's report: the backtrace's header, its
+// frames (indented), and the rule that ends it (done).
+func UCXBacktraceLine(b string) (ok, done bool) {
+	switch {
+	case strings.HasPrefix(b, "==== backtrace ("):
+		return true, false
+	case len(b) > 8 && strings.Trim(b, "=") == "":
+		return true, true
+	}
+	return len(b) > 2 && b[0] == ' ', false
+}
+
+// parseUCXSignal reads UCX's report of a fatal signal: critical, the signal's words the error,
+// the backtrace its stack.
+func parseUCXSignal(ev *event.Event, b, rest string, l *Line) bool {
+	at := UCXSignal(b)
+	if at < 0 {
+		return false
+	}
+	parts := strings.Split(b[1:at-2], ":")
+	pid, ok := parseutil.Atoi(parts[1])
+	if parts[0] == "" || !ok {
+		return false
+	}
+	msg := b[at:]
+	l.Level = "critical" // the process dies
+	ev.SetString(event.FieldLogLogger, loggerUCX)
+	ncclSource(ev, parts[0], pid, 0, false, l)
+	if t, ok := parseutil.Atoi(parts[3]); ok {
+		ev.Set(parseutil.FieldThread, event.Int(t))
+	}
+	sig := strings.TrimPrefix(msg, "Caught signal ")
+	if open := strings.IndexByte(sig, '('); open > 0 && strings.HasSuffix(sig, ")") {
+		ev.SetString(event.FieldErrorMsg, sig[open+1:len(sig)-1]) // "Segmentation fault: invalid permissions ..."
+	}
+	if rest != "" {
+		ev.SetString(event.FieldErrorStack, rest)
+	}
+	finishLibraryLine(ev, l, msg, DatasetUCX)
+	return true
+}

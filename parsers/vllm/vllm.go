@@ -84,6 +84,11 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		return false
 	}
 	if (l.Proc == "" || l.RankOnly) && l.Header == "" {
+		if multi && sglangRecord(l.Body) {
+			// SGLang's "[2025-04-23 21:31:41 TP2] Scheduler hit an exception: Traceback ...":
+			// pylog reads its prefix (the rank that failed) and the traceback under it
+			return false
+		}
 		if (!multi || !isTraceStart(l.Body, rest)) && !IsFrameLine(l.Body) && !(l.RankOnly && multi) {
 			if !IsBareException(l.Body) || !IsGPUException(l.Body) && nvidiaFailure(l.Body) {
 				return false // an NVIDIA user-space failure's dataset is the GPU stack's
@@ -482,6 +487,8 @@ func (p *Parser) library(ev *event.Event, l *Line, msg, first, rest string) bool
 	switch {
 	case b[0] == '[' && b[1] == '1' && strings.Contains(b[:min(len(b), 200)], " UCX "):
 		ok = parseUCX(ev, b, l) // "[1749803291.555759] [host:7053 :0] tcp_ep.c:1260 UCX  ERROR ..."
+	case b[0] == '[' && UCXSignal(b) > 0:
+		ok = parseUCXSignal(ev, b, rest, l) // "[host:12796:1:13303] Caught signal 11 (Segmentation fault: ...)"
 	case b[0] == '[' && strings.Contains(b, " NCCL ") && (launcherTag(b) > 0 || b[5] == '-'):
 		// "[1] node2:22555:22555 [0] NCCL INFO ...", "[0] NCCL INFO ... -> 6", and NCCL's own
 		// time before its line: "[2026-04-14 21:28:19.007] host:pid:tid [0] ... NCCL WARN ..."
@@ -573,4 +580,15 @@ func AdoptLibraryLine(ev *event.Event) {
 		}
 		ev.SetString(FieldErrorKind, k)
 	}
+}
+
+// sglangRecord reports whether b opens with SGLang's "[%(asctime)s{prefix}] ": the date and
+// time, the ranks a scheduler's prefix names ("[2025-05-27 04:36:06 DP1 TP4] "), or none (its
+// main process's "[2025-01-29 08:52:44] ").
+func sglangRecord(b string) bool {
+	if len(b) < 22 || b[0] != '[' || b[5] != '-' || b[8] != '-' || b[11] != ' ' || b[14] != ':' || b[17] != ':' {
+		return false
+	}
+	end := strings.Index(b[:min(len(b), 48)], "] ")
+	return end >= 20
 }

@@ -82,6 +82,7 @@ const (
 	modeTracingErr          // a TGI tracing error line, whose message may hold a traceback
 	modePanicMsg            // a Rust panic whose message follows on the next lines (Rust 1.73 and later)
 	modePanic               // a Rust panic's note or backtrace (dumps.go)
+	modeUCXSignal           // UCX's report of a fatal signal, its backtrace under it
 )
 
 // torchWarning reports whether b is torch's C++ warning ("[W530 17:23:59.243033714
@@ -490,6 +491,8 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeTokenizers, true
 	case l.Header == "" && strings.HasPrefix(l.Body, "Exception raised from ") && strings.HasSuffix(l.Body, "(most recent call first):"):
 		return modeNative, true // c10's stack, its message before it cut off (an excerpt, a rotation)
+	case l.Header == "" && vllm.UCXSignal(l.Body) > 0:
+		return modeUCXSignal, true
 	case l.Header == "" && tagged.SignalReport(l.Body):
 		return modeSignal, true
 	case l.Header == "" && len(l.Body) > 30 && l.Body[4] == '-' && postgresRecord(l.Body):
@@ -855,6 +858,15 @@ func (g *group) accept(l *vllm.Line) bool {
 		return ok && len(g.parts) < maxMessageLines
 	case modeAnyhow:
 		return anyhowAccept(l, len(g.parts))
+	case modeUCXSignal:
+		if l.Header != "" || len(g.parts) >= maxMessageLines {
+			return false
+		}
+		ok, done := vllm.UCXBacktraceLine(l.Body)
+		if done {
+			g.mode = modeDone
+		}
+		return ok
 	case modeTracingMsg, modeTracingErr:
 		return tgiTracingAccept(l, g.mode == modeTracingErr)
 	case modePanicMsg, modePanic:

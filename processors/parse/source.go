@@ -407,6 +407,14 @@ func componentDataset(pod, container string) string {
 	if c := stackComponents[container]; c != "" {
 		return c
 	}
+	if strings.Contains(container, "sglang") {
+		// SGLang's server and its router (sgl-router's Rust lines; the launcher's "[Router
+		// (Rust)] ..." relay): a C++ library's line, a bare traceback, a segfault's dump
+		if strings.Contains(container, "router") {
+			return pylog.DatasetSGLangRouter
+		}
+		return pylog.DatasetSGLang
+	}
 	if strings.HasSuffix(container, "cluster-autoscaler") {
 		return "kubernetes.cluster_autoscaler"
 	}
@@ -426,6 +434,10 @@ func servingDataset(ev *event.Event, fallback string) string {
 	switch {
 	case vllm.ServerContainer(c):
 		return vllm.DatasetServer
+	case strings.Contains(c, "sglang") && !strings.Contains(c, "router"):
+		// SGLang's server (its prefill and decode pods' too): a traceback that opens a
+		// restart's file, Mooncake's glog lines before SGLang's first
+		return pylog.DatasetSGLang
 	case strings.HasPrefix(c, "kserve"), c == "storage-initializer":
 		// KServe's model server, and the init container that downloads its model: a Hugging
 		// Face download's bars and warnings before its first KServe line are KServe's
