@@ -90,7 +90,7 @@ func (p *Parser) Finish(ev *event.Event, rec Record, dataset string) {
 		rec.Level = pu.Warning
 	}
 	if dataset == "" && rec.tracing {
-		dataset = tracing.Dataset // the same program's lines in tracing's text layout
+		dataset = tracing.TargetDataset(rec.Logger) // as the same program's lines in tracing's text layout
 	}
 	ds := datasetOf(ev, rec.Logger, dataset)
 	switch {

@@ -29,6 +29,11 @@ const Dataset = "generic.tracing"
 // text_generation_client, text_generation_router_v3...), in any container.
 const DatasetTGI = "tgi.server"
 
+// DatasetTEI is the dataset of text-embeddings-inference's router, core and backends (targets
+// text_embeddings_router, text_embeddings_core, text_embeddings_backend...), the embedding and
+// reranking server beside vLLM in RAG deployments.
+const DatasetTEI = "tei.server"
+
 // DatasetPanic is the dataset of a Rust panic from a container outside the GPU stack and the
 // known servers.
 const DatasetPanic = "generic.rust"
@@ -126,15 +131,24 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	}
 	ev.SetString(pu.FieldLogMessage, msg)
 	fields(ev, spans, msg)
-	ds := Dataset
-	if strings.HasPrefix(target, "text_generation") {
-		ds = DatasetTGI
-	}
+	ds := TargetDataset(target)
 	if level == pu.Error {
 		failure(ev, msg)
 	}
 	pu.Finish(ev, pu.DatasetOr(ev, ds), level)
 	return true
+}
+
+// TargetDataset returns the dataset of a tracing event of target: text-generation-inference's
+// and text-embeddings-inference's crates are theirs, any other generic.tracing.
+func TargetDataset(target string) string {
+	switch {
+	case strings.HasPrefix(target, "text_generation"):
+		return DatasetTGI
+	case strings.HasPrefix(target, "text_embeddings"):
+		return DatasetTEI
+	}
+	return Dataset
 }
 
 // failure reads what an error event's message says failed: the GPU failure class (TGI's router:
@@ -243,10 +257,17 @@ func prefix(s string) (spans, target, file string, line int64, msg string) {
 		if !rustPath(sg) {
 			continue
 		}
-		if i+1 < n && plainWord(sg) && strings.ContainsAny(segs[i+1], ":_") && rustPath(segs[i+1]) {
-			// a span without fields, one word ("download: text_generation_launcher: ..."):
-			// the target is the module path after it
+		if i+1 < n && rustPath(segs[i+1]) && (strings.Contains(segs[i+1], "::") && !strings.Contains(sg, "::") ||
+			plainWord(sg) && strings.IndexByte(segs[i+1], '_') >= 0) {
+			// a span without fields is its bare name ("download: text_generation_launcher: ...",
+			// TEI's "download_artifacts: text_embeddings_core::download: ..."): the target is
+			// the module path after it
 			continue
+		}
+		if i+2 < n && !strings.Contains(sg, "::") && rustPath(segs[i+1]) {
+			if _, _, ok := fileLine(segs[i+2]); ok {
+				continue // with_file's location follows the target: the segment before it
+			}
 		}
 		ti = i
 		break

@@ -362,6 +362,9 @@ var stackComponents = map[string]string{
 	// tgi.server by their target in any container; its shard's stderr and its exit here too
 	"text-generation-inference": "tgi.server",
 	"tgi":                       "tgi.server",
+	// text-embeddings-inference, the embedding and reranking server beside vLLM
+	"text-embeddings-inference": "tei.server",
+	"tei":                       "tei.server",
 	// the other accelerators' device plugins on EKS GPU/Trainium nodes: AWS Neuron's, and EFA's
 	// (the network NCCL needs to leave NET/Socket)
 	"neuron-device-plugin":      "aws.neuron_device_plugin",
