@@ -35,6 +35,10 @@ type source struct {
 	dataset string
 	proc    string // process.name of the line dataset came from, in a host file
 	last    time.Time
+	// program is set once a line other than an access line came (a server's start-up
+	// lines): a source of access lines alone (one remembered again after an idle time) says
+	// nothing of whose they are
+	program bool
 }
 
 // line is one event after framing, with where it came from, its message and the message's
@@ -222,6 +226,12 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 			// Traefik's access log in its common layout (its own fields after nginx's), not nginx's
 			ds = "traefik.access"
 			ev.SetString(event.FieldDataset, ds)
+		case ds == vllm.DatasetAccess && !host && s.program && s.dataset != vllm.DatasetServer && !vllm.ServerContainer(src.container):
+			// uvicorn's access line for an OpenAI route in a container whose earlier lines were
+			// no vLLM's (a router's, FastChat's API server, an embedding server): another
+			// FastAPI service's, not vLLM's, whose 5xx would send the on-call to the wrong tier
+			ds = vllm.DatasetUvicornAccess
+			ev.SetString(event.FieldDataset, ds)
 		case (ds == vllm.DatasetTorch || ds == vllm.DatasetNCCL || ds == vllm.DatasetUCX) && s.dataset == vllm.DatasetServer:
 			// torch's, NCCL's or UCX's line in a pod whose lines were vLLM's: a vLLM server in a
 			// container not named for it
@@ -268,7 +278,11 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 		if parsed && teaches(ev, ds, s, proc) {
 			s.dataset, s.proc = ds, proc
 		}
+		if !strings.HasSuffix(ds, ".access") {
+			s.program = true
+		}
 	} else {
+		s.program = true
 		switch {
 		case r != nil && r.Dataset != "":
 			ds = r.Dataset

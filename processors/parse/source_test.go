@@ -215,6 +215,34 @@ func TestUvicornServerLineDataset(t *testing.T) {
 	}
 }
 
+// TestOpenAIAccessLineDataset: uvicorn's access line for an OpenAI route is vLLM's in a container
+// named for vLLM, or whose earlier lines were vLLM's, or when nothing but access lines came (a
+// source remembered again after an idle time); after another program's start-up lines in a
+// container of another name (a router's, FastChat's API server) it is uvicorn.access.
+func TestOpenAIAccessLineDataset(t *testing.T) {
+	t.Parallel()
+	const access = `INFO:     127.0.0.1:58563 - "POST /v1/chat/completions HTTP/1.1" 500 Internal Server Error`
+	const started = "INFO:     Started server process [1]"
+	const vllmLine = "INFO 12-01 09:00:00 [api_server.py:1] vLLM API server version 0.11.0"
+	cases := []struct {
+		container string
+		lines     []string
+		want      string
+	}{
+		{"routellm", []string{started, access}, "uvicorn.access"},
+		{"routellm", []string{access}, "vllm.access"},
+		{"inference", []string{vllmLine, started, access}, "vllm.access"},
+		{"vllm", []string{started, access}, "vllm.access"},
+	}
+	for _, c := range cases {
+		out := runInPod(t, "p-0", c.container, c.lines)
+		last := out[len(out)-1]
+		if ds, _ := last.GetString(event.FieldDataset); ds != c.want {
+			t.Errorf("%s %q: dataset %q, want %q", c.container, c.lines, ds, c.want)
+		}
+	}
+}
+
 // TestSourceDatasetLessons: what a parsed line teaches its source's later unrecognised lines. In
 // a vLLM container a bare "WARNING: " line (absl's, pip's) is vLLM's and teaches nothing else; a
 // GPU failure that a phrase attributed (nvidia-smi's in the pod) is gpu.driver, the lines after it
