@@ -193,6 +193,8 @@ func TestUvicornServerLineDataset(t *testing.T) {
 	const asgi = "ERROR:    Exception in ASGI application"
 	const warning = "2025-09-02 13:01:55,500 - root - WARNING - Checkpoint saver is disabled, message not processed"
 	const vllmLine = "INFO 12-01 09:00:00 [api_server.py:1] vLLM API server version 0.11.0"
+	const access = `INFO:     127.0.0.1:58563 - "POST /v1/chat/completions HTTP/1.1" 500 Internal Server Error`
+	const started = "INFO:     Started server process [1]"
 	cases := []struct {
 		container string
 		lines     []string
@@ -202,33 +204,11 @@ func TestUvicornServerLineDataset(t *testing.T) {
 		{"backend", []string{asgi}, "generic"},
 		{"vllm", []string{asgi}, "vllm.server"},
 		{"kserve-container", []string{vllmLine, asgi}, "vllm.server"},
-	}
-	for _, c := range cases {
-		out := runInPod(t, "p-0", c.container, c.lines)
-		last := out[len(out)-1]
-		if ds, _ := last.GetString(event.FieldDataset); ds != c.want {
-			t.Errorf("%s %q: dataset %q, want %q", c.container, c.lines, ds, c.want)
-		}
-		if lv, _ := last.GetString(event.FieldLogLevel); lv != "error" {
-			t.Errorf("%s: level %q, want error", c.container, lv)
-		}
-	}
-}
-
-// TestOpenAIAccessLineDataset: uvicorn's access line for an OpenAI route is vLLM's in a container
-// named for vLLM, or whose earlier lines were vLLM's, or when nothing but access lines came (a
-// source remembered again after an idle time); after another program's start-up lines in a
-// container of another name (a router's, FastChat's API server) it is uvicorn.access.
-func TestOpenAIAccessLineDataset(t *testing.T) {
-	t.Parallel()
-	const access = `INFO:     127.0.0.1:58563 - "POST /v1/chat/completions HTTP/1.1" 500 Internal Server Error`
-	const started = "INFO:     Started server process [1]"
-	const vllmLine = "INFO 12-01 09:00:00 [api_server.py:1] vLLM API server version 0.11.0"
-	cases := []struct {
-		container string
-		lines     []string
-		want      string
-	}{
+		// uvicorn's access line for an OpenAI route (a 500: an error too) is vLLM's in a
+		// container named for vLLM, or whose earlier lines were vLLM's, or when nothing but
+		// access lines came (a source remembered again after an idle time); after another
+		// program's start-up lines in a container of another name (a router's, FastChat's API
+		// server) it is uvicorn.access
 		{"routellm", []string{started, access}, "uvicorn.access"},
 		{"routellm", []string{access}, "vllm.access"},
 		{"inference", []string{vllmLine, started, access}, "vllm.access"},
@@ -239,6 +219,9 @@ func TestOpenAIAccessLineDataset(t *testing.T) {
 		last := out[len(out)-1]
 		if ds, _ := last.GetString(event.FieldDataset); ds != c.want {
 			t.Errorf("%s %q: dataset %q, want %q", c.container, c.lines, ds, c.want)
+		}
+		if lv, _ := last.GetString(event.FieldLogLevel); lv != "error" {
+			t.Errorf("%s: level %q, want error", c.container, lv)
 		}
 	}
 }
