@@ -187,7 +187,7 @@ func TestNativeLibraryLinesDataset(t *testing.T) {
 
 // TestUvicornServerLineDataset: uvicorn's own error line is vLLM's in a container named for vLLM
 // or whose lines were vLLM's, and its program's in any other (a FastAPI agent's, deer-flow's
-// "backend": code-index 21519577430).
+// "backend", from a public repository's code).
 func TestUvicornServerLineDataset(t *testing.T) {
 	t.Parallel()
 	const asgi = "ERROR:    Exception in ASGI application"
