@@ -5,6 +5,7 @@ import (
 
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/tagged"
+	"github.com/sluice-dev/sluice/parsers/vllm"
 )
 
 // maxLead bounds the words between the time and the level ("- name -", "pid name"): more, and
@@ -305,4 +306,93 @@ func (r *rec) levelFirst(s string) bool {
 		r.body(rest)
 	}
 	return true
+}
+
+// Rich's logging handler (rich.logging.RichHandler without its time column, as Infinity, the
+// embedding server, configures it with the format "%(asctime)s %(name)s %(levelname)s:
+// %(message)s") writes a record as a table row: the level padded to nine columns, the message
+// wrapped in the column after it, the caller's file:line at the first row's right edge, each
+// further row indented by nine spaces and padded to the console's width:
+//
+//	ERROR    2024-11-28 13:24:44,248 infinity_emb ERROR: CUDA   batch_handler.py:574
+//	         out of memory. Tried to allocate 3.88 GiB. GPU 0
+//
+// The parse processor groups the rows.
+
+// richIndent is the level column's width, the indent of a record's further rows.
+const richIndent = "         "
+
+// RichStart reports whether b opens such a record: a level word, spaces to the ninth column,
+// then the message.
+func RichStart(b string) bool {
+	i := 0
+	for i < len(b) && i < 8 && b[i] >= 'A' && b[i] <= 'Z' {
+		i++
+	}
+	if i < 4 || len(b) < 12 || b[9] == ' ' || strings.TrimLeft(b[i:9], " ") != "" {
+		return false
+	}
+	return pyLevel(b[:i], false) != ""
+}
+
+// RichRow reports whether b is a further row of such a record.
+func RichRow(b string) bool {
+	return len(b) > len(richIndent) && strings.HasPrefix(b, richIndent)
+}
+
+// rich reads a record of Rich's handler, its further rows in rest: the level of its column, the
+// message's rows joined (a wrapped row with a space, a row of the message's own lines with a line
+// break: a traceback), then the time, logger and level the format put in the message. It returns
+// the traceback the message holds.
+func (r *rec) rich(s, rest string) (trace string, ok bool) {
+	if !RichStart(s) {
+		return "", false
+	}
+	r.level = pyLevel(strings.TrimRight(s[:9], " "), false)
+	row := strings.TrimRight(s[9:], " ")
+	if j := strings.LastIndexByte(row, ' '); j > 0 {
+		// the caller at the row's right edge: "batch_handler.py:574"
+		loc := row[j+1:]
+		if c := strings.LastIndexByte(loc, ':'); c > 0 && strings.HasSuffix(loc[:c], ".py") {
+			if n, ok := pu.Atoi(loc[c+1:]); ok {
+				r.file, r.line, row = loc[:c], n, strings.TrimRight(row[:j], " ")
+			}
+		}
+	}
+	var sb strings.Builder
+	sb.WriteString(row)
+	lines := false // the message's own lines from here on
+	for rest != "" {
+		var l string
+		l, rest, _ = strings.Cut(rest, "\n")
+		if !RichRow(l) {
+			break
+		}
+		text := strings.TrimRight(l[len(richIndent):], " ")
+		if text == vllm.TracebackHeader {
+			lines = true
+		}
+		switch {
+		case sb.Len() == 0:
+		case lines || text == "" || text[0] == ' ':
+			sb.WriteByte('\n')
+		default:
+			sb.WriteByte(' ')
+		}
+		sb.WriteString(text)
+	}
+	msg := sb.String()
+	if t, n, ok := pu.RFC3339(msg); ok && n < len(msg) && msg[n] == ' ' {
+		// "%(asctime)s %(name)s %(levelname)s: %(message)s"
+		name, after, _ := strings.Cut(msg[n+1:], " ")
+		word, text, found := strings.Cut(after, ": ")
+		if found && IsLoggerName(name) && pyLevel(word, false) != "" {
+			r.t, r.logger, msg = t, name, text
+		}
+	}
+	if i := strings.Index(msg, "\n"+vllm.TracebackHeader); i >= 0 {
+		msg, trace = msg[:i], msg[i+1:]
+	}
+	r.msg = msg
+	return trace, true
 }

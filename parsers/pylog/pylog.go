@@ -101,7 +101,11 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	case c >= '0' && c <= '9':
 		ok = r.dated(s) || r.litellm(s)
 	case c >= 'A' && c <= 'Z':
-		ok = r.levelFirst(s)
+		if trace, isRich := r.rich(s, rest); isRich {
+			ok, rest = true, trace // the rows are the message; a traceback in it is read below
+		} else {
+			ok = r.levelFirst(s)
+		}
 	}
 	if !ok && (r.proc == "raylet" || r.proc == "gcs_server") && s[0] >= 'A' && s[0] <= 'Z' {
 		// the raylet's own text forwarded to the driver: "(raylet) A worker died or was killed
@@ -315,9 +319,14 @@ func LoggerDataset(logger string) string {
 		return DatasetRayCore
 	case "deepspeed", "DeepSpeed":
 		return DatasetDeepSpeed
+	case "infinity_emb": // Infinity, the embedding and reranking server beside vLLM
+		return DatasetInfinity
 	}
 	return ""
 }
+
+// DatasetInfinity is the dataset of Infinity's own logger (infinity_emb).
+const DatasetInfinity = "infinity.server"
 
 // ECS fields of the Ray Serve request lines beside uvicorn's.
 const (

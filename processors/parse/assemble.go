@@ -83,6 +83,7 @@ const (
 	modePanicMsg            // a Rust panic whose message follows on the next lines (Rust 1.73 and later)
 	modePanic               // a Rust panic's note or backtrace (dumps.go)
 	modeUCXSignal           // UCX's report of a fatal signal, its backtrace under it
+	modeRich                // a record of Rich's logging handler, its further rows indented (pylog.RichStart)
 )
 
 // torchWarning reports whether b is torch's C++ warning ("[W530 17:23:59.243033714
@@ -493,6 +494,8 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeNative, true // c10's stack, its message before it cut off (an excerpt, a rotation)
 	case l.Header == "" && vllm.UCXSignal(l.Body) > 0:
 		return modeUCXSignal, true
+	case l.Header == "" && l.Proc == "" && pylog.RichStart(l.Body):
+		return modeRich, true
 	case l.Header == "" && tagged.SignalReport(l.Body):
 		return modeSignal, true
 	case l.Header == "" && len(l.Body) > 30 && l.Body[4] == '-' && postgresRecord(l.Body):
@@ -858,6 +861,8 @@ func (g *group) accept(l *vllm.Line) bool {
 		return ok && len(g.parts) < maxMessageLines
 	case modeAnyhow:
 		return anyhowAccept(l, len(g.parts))
+	case modeRich:
+		return l.Header == "" && l.Proc == "" && pylog.RichRow(l.Body) && len(g.parts) < maxMessageLines
 	case modeUCXSignal:
 		if l.Header != "" || len(g.parts) >= maxMessageLines {
 			return false

@@ -296,12 +296,18 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 	if strings.HasPrefix(ds, "generic") {
 		if c := componentDataset(src.pod, src.container); c != "" {
 			ev.SetString(event.FieldDataset, c)
+			ds = c
 		} else if ev.Has(vllm.FieldErrorKind) && !strings.Contains(ev.Message(), "vllm") {
 			// a traceback the vllm parser classed in a source not known to be vLLM's, whose
 			// frames are not vLLM's either (a training job's): its failure class is a GPU
 			// workload's
 			vllm.DisownErrorKind(ev)
 		}
+	}
+	if otherEngines[ds] && ev.Has(vllm.FieldErrorKind) && !strings.Contains(ev.Message(), "vllm") {
+		// another inference server's failure (SGLang's scheduler, Infinity's batch handler
+		// out of memory): a GPU workload's class, not vLLM's
+		vllm.DisownErrorKind(ev)
 	}
 	return r != nil && (len(r.Parsers) > 0 || r.Dataset != "") || parseutil.GPUDataset(ev) != ""
 }
@@ -395,6 +401,13 @@ var stackComponents = map[string]string{
 	"traefik":            "traefik.log",
 	"traefik-ingress-lb": "traefik.log",
 	"prometheus-adapter": "prometheus.adapter",
+}
+
+// otherEngines are the datasets of the inference and embedding servers that run beside vLLM
+// without it: a failure class of theirs is gpu.error.kind, not vllm.error.kind.
+var otherEngines = map[string]bool{
+	"sglang.server": true, "tgi.server": true, "tei.server": true, "infinity.server": true,
+	"triton.server": true, "ollama.server": true, "llama_cpp.server": true,
 }
 
 // controllerPods are the components whose container has a name that says nothing (controller,
