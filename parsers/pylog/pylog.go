@@ -112,6 +112,18 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		// while executing a task by an unexpected system error. ..." (no level stated)
 		r.msg, r.dataset, ok = s, DatasetRayCore, true
 	}
+	if !ok && r.proc == "autoscaler" {
+		// the autoscaler's messages to the driver, "(autoscaler +34s) Error: No available node
+		// types can fulfill resource request ...": why a placement group (vLLM's tensor-parallel
+		// workers, a Serve replica) never starts; its warnings say "Warning: "
+		r.msg, r.dataset, ok = s, DatasetRayCore, true
+		switch {
+		case strings.HasPrefix(s, "Error: "):
+			r.level = pu.Error
+		case strings.HasPrefix(s, "Warning: "):
+			r.level = pu.Warning
+		}
+	}
 	if !ok {
 		return false
 	}

@@ -378,19 +378,40 @@ func SplitException(line string, strict bool) (typ, msg string, ok bool) {
 	if typ == "" || len(typ) > 200 {
 		return "", "", false
 	}
-	for i := 0; i < len(typ); i++ {
-		c := typ[i]
+	name := typ
+	if open := strings.IndexByte(typ, '('); open > 0 && typ[len(typ)-1] == ')' {
+		// Ray's error for a task's or actor's failure names the cause's class in its own:
+		// "ray.exceptions.RayTaskError(ActorDiedError): ray::TaskRunner.run() (pid=18948, ...)"
+		name = typ[:open]
+		if !hasAnySuffix(name, "Error", "Exception") || !identifier(typ[open+1:len(typ)-1]) {
+			return "", "", false
+		}
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '.' || (i > 0 && c >= '0' && c <= '9')) {
 			return "", "", false
 		}
 	}
 	if strict {
-		last := typ[strings.LastIndexByte(typ, '.')+1:]
+		last := name[strings.LastIndexByte(name, '.')+1:]
 		if !hasAnySuffix(last, "Error", "Exception", "Exit", "Interrupt", "Warning") {
 			return "", "", false
 		}
 	}
 	return typ, msg, true
+}
+
+// identifier reports whether s is a Python class name: letters, digits and '_', not opening
+// with a digit.
+func identifier(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || (i > 0 && c >= '0' && c <= '9')) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // IsBareException reports whether b is a Python exception line standing alone, its traceback
@@ -408,8 +429,8 @@ func IsBareException(b string) bool {
 	if ok && msg == "" && strings.HasSuffix(typ, ".ChildFailedError") {
 		return true // torchrun's, its failure report on the lines under it (read without its traceback)
 	}
-	if !ok || msg == "" || !strings.HasSuffix(typ, "Error") && !strings.HasSuffix(typ, "Exception") {
-		return false
+	if !ok || msg == "" || !hasAnySuffix(strings.TrimSuffix(typ, ")"), "Error", "Exception") {
+		return false // (Ray's "RayTaskError(ActorDiedError)": its cause's class)
 	}
 	if dot := strings.IndexByte(typ, '.'); dot > 0 {
 		switch typ[:dot] {

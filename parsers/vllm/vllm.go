@@ -77,6 +77,7 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		return true
 	}
 	if l.Header == "" && (!multi && (rayActor(l.ProcName) && !plainLine(l.Body) || libraryLogging(l.Body)) ||
+		l.Proc != "" && serveRecord(l.Body) && (multi || !rayActor(l.ProcName)) ||
 		multi && rayActor(l.ProcName) && serveRecord(l.Body)) {
 		// Ray Serve's own logger, or a library's Python logging under vLLM's process prefix
 		// (FlashInfer, LMCache): pylog reads them, and Ray Serve's record with the traceback
@@ -156,7 +157,7 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		ev.Set(event.FieldOriginLine, event.Int(l.FileLine))
 	}
 	if multi && isTraceStart(l.Body, rest) || IsFrameLine(l.Body) || strings.Contains(rest, "Traceback (most recent call last):") ||
-		multi && frameCodeFirst(l.Body, rest) || l.Body == TracebackHeader {
+		multi && frameCodeFirst(l.Body, rest) || l.Body == TracebackHeader || multi && RayCreationTaskError(l.Body) {
 		if l.Level == "" || l.Level == "info" || l.Level == "debug" {
 			lv = "error"
 		}
@@ -164,6 +165,15 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 			lv = "critical"
 		}
 		SetTraceback(ev, l.Body+"\n"+rest)
+	} else if l.Header == "" && lv == "" && RayCreationTaskError(l.Body) {
+		lv = "error"
+		ev.SetString(event.FieldErrorMsg, Unrepeated(l.Body[len(rayCreationTask):]))
+	} else if l.Header == "" && lv == "" && IsBareException(l.Body) && (IsGPUException(l.Body) || !nvidiaFailure(l.Body)) {
+		// a traceback's exception line under a process prefix, its frames cut off or in an
+		// event of their own ("(ServeReplica:default:LLMDeployment pid=14262)
+		// vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue. ...")
+		lv = "error"
+		setErrorLine(ev, l.Body, rest, "error")
 	} else {
 		b := p.body(ev, l.Body, msg, len(l.Text))
 		if lv == "error" || lv == "critical" || lv == "warning" {
@@ -186,6 +196,15 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 	}
 	return true
 }
+
+// rayCreationTask opens what Ray prints for an actor whose constructor raised, under the actor's
+// prefix, with the remote traceback under it: "(ServeReplica:default:LLMRouter pid=1829, ...)
+// Exception raised in creation task: The actor died because of an error raised in its creation
+// task, ray::SERVE_REPLICA::...".
+const rayCreationTask = "Exception raised in creation task: "
+
+// RayCreationTaskError reports whether b opens Ray's report of an actor's failed creation.
+func RayCreationTaskError(b string) bool { return strings.HasPrefix(b, rayCreationTask) }
 
 // rayActor reports whether a process prefix names one of Ray Serve's actors, whose lines
 // without a vLLM header are Ray Serve's logger's ("(ServeReplica:default:VLLMDeployment

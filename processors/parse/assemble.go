@@ -492,6 +492,8 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeTokenizers, true
 	case l.Header == "" && strings.HasPrefix(l.Body, "Exception raised from ") && strings.HasSuffix(l.Body, "(most recent call first):"):
 		return modeNative, true // c10's stack, its message before it cut off (an excerpt, a rotation)
+	case l.Header == "" && vllm.RayCreationTaskError(l.Body):
+		return modeTrace, true // the remote traceback follows, without its header
 	case l.Header == "" && vllm.UCXSignal(l.Body) > 0:
 		return modeUCXSignal, true
 	case l.Header == "" && l.Proc == "" && pylog.RichStart(l.Body):
