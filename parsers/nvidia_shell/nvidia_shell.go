@@ -339,6 +339,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	}
 	if dataset == pu.DatasetNICDriver {
 		level = stated // the Network Operator's NIC driver: no level from its words, none guessed
+		if level == "" {
+			level = openibdStatus(text) // but openibd's status after a step: "[FAILED]", "[  OK  ]"
+		}
 	}
 	if text != "" && text != line {
 		// Only when a stamp or padding was cut off: otherwise it would repeat message.
@@ -349,6 +352,22 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	}
 	pu.Finish(ev, dataset, level)
 	return true
+}
+
+// openibdStatus reads the status openibd (the MOFED and DOCA drivers' init script) prints after
+// each step, "Loading Mellanox MLX5_IB HCA driver:[FAILED]", in colour on a terminal: an error
+// for FAILED, info for OK; "" for another line. (A paste that lost the escape bytes shows
+// "[FAILED[]".)
+func openibdStatus(text string) string {
+	tail := strings.TrimRight(text, " ")
+	tail = tail[max(0, len(tail)-12):]
+	switch {
+	case strings.Contains(tail, "[FAILED"):
+		return pu.Error
+	case strings.Contains(tail, "[  OK  "):
+		return pu.Info
+	}
+	return ""
 }
 
 // drainPod reads the pod a drain's line names into orchestrator.*: the GPU operator's upgrade

@@ -336,6 +336,10 @@ func reportLevel(body string) (level string, known bool) {
 		return pu.Error, true // mlx5's netdev_err
 	case strings.HasPrefix(body, "mlx5_core ") && strings.Contains(body, "_health"):
 		return pu.Error, true // mlx5's firmware health report (poll_health, print_health_info)
+	case strings.HasPrefix(body, "mlx5_core ") && strings.HasSuffix(body, " No done completion"):
+		// a firmware command that timed out (mlx5_core_warn in wait_func_handle_exec_timeout):
+		// a NIC about to stall RDMA traffic
+		return pu.Warning, true
 	case strings.Contains(body, "Detected insufficient power on the PCIe slot"):
 		return pu.Warning, true
 	case strings.HasPrefix(body, "Lustre: "):
@@ -367,8 +371,8 @@ func uptime(s string) (string, bool) {
 		return "", false
 	}
 	end := strings.IndexByte(s[:min(len(s), 24)], ']')
-	if end < 3 {
-		return "", false
+	if end < 3 || end+1 < len(s) && s[end+1] != ' ' {
+		return "", false // (mpirun's "[1,9]<stdout>:" before a rank's line is no time)
 	}
 	in := strings.TrimLeft(s[1:end], " +")
 	dot := strings.IndexAny(in, ".,")

@@ -65,6 +65,9 @@ type Line struct {
 func Split(line string) Line {
 	l := Line{Text: StripANSI(strings.TrimSuffix(line, "\r")), Rank: -1, Parallel: noParallel}
 	rest := l.Text
+	if len(rest) > 4 && (rest[0] == '[' || rest[0] == ' ') {
+		rest = orphanColour(rest) // read without them; the message keeps them, as written
+	}
 	cr := strings.IndexByte(rest, '\r') >= 0
 	if cr && rest[0] != '(' {
 		// a terminal shows what follows the last '\r': a tqdm bar's refreshes, then the line a
@@ -533,6 +536,45 @@ func num2(s string) int {
 		return -1
 	}
 	return int(s[0]-'0')*10 + int(s[1]-'0')
+}
+
+// orphanColour takes off the colour codes whose escape byte a paste lost around a Ray actor's
+// prefix (" [36m(RayWorkerVllm pid=5085) [0m [E ProcessGroupNCCL.cpp:475] ...", as an issue
+// shows a driver's output), which would hide the prefix and the line after it.
+func orphanColour(s string) string {
+	t := strings.TrimLeft(s, " ")
+	n := sgrLen(t)
+	if n == 0 || n >= len(t) || t[n] != '(' {
+		return s
+	}
+	t = t[n:]
+	end := strings.IndexByte(t[:min(len(t), 200)], ')')
+	if end < 0 {
+		return t
+	}
+	after := strings.TrimLeft(t[end+1:], " ")
+	if m := sgrLen(after); m > 0 {
+		return t[:end+1] + " " + strings.TrimLeft(after[m:], " ")
+	}
+	return t
+}
+
+// sgrLen returns the length of a colour code without its escape byte ("[36m", "[0m",
+// "[1;31m") that opens s, 0 without one.
+func sgrLen(s string) int {
+	if len(s) < 3 || s[0] != '[' {
+		return 0
+	}
+	for i := 1; i < len(s) && i < 10; i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9' || c == ';':
+		case c == 'm' && i > 1:
+			return i + 1
+		default:
+			return 0
+		}
+	}
+	return 0
 }
 
 // StripANSI removes ANSI escape sequences (ECMA-48): CSI ("\x1b[1;36m", "\x1b[?25l"), OSC

@@ -273,13 +273,27 @@ func parseNCCL(ev *event.Event, b string, l *Line) bool {
 	return parseNCCLAfter(ev, b[sp+1:], host, pid, l)
 }
 
-// launcherTag returns the length of a "[N] " that starts b, 0 without one.
+// launcherTag returns the length of a launcher's tag that starts b, 0 without one: "[N] "
+// (mpirun -l, srun --label), Open MPI's --tag-output "[1,9]<stdout>:" (the job and the rank).
 func launcherTag(b string) int {
-	end := strings.IndexByte(b[:min(len(b), 8)], ']')
-	if end < 2 || len(b) <= end+1 || b[end+1] != ' ' {
+	end := strings.IndexByte(b[:min(len(b), 16)], ']')
+	if end < 2 || len(b) <= end+1 {
 		return 0
 	}
-	if _, ok := parseutil.Atoi(b[1:end]); !ok {
+	job, rank, two := strings.Cut(b[1:end], ",")
+	if _, ok := parseutil.Atoi(job); !ok {
+		return 0
+	}
+	if two {
+		if _, ok := parseutil.Atoi(rank); !ok {
+			return 0
+		}
+		if tail := b[end+1:]; strings.HasPrefix(tail, "<stdout>:") || strings.HasPrefix(tail, "<stderr>:") {
+			return end + 1 + len("<stdout>:")
+		}
+		return 0
+	}
+	if b[end+1] != ' ' {
 		return 0
 	}
 	return end + 2
@@ -327,10 +341,18 @@ func parseNCCLAfter(ev *event.Event, after, host string, pid int64, l *Line) boo
 		}
 		colon := strings.LastIndexByte(loc[0], ':')
 		n, ok := parseutil.Atoi(loc[0][colon+1:])
-		if colon <= 0 || !ok || strings.IndexByte(loc[0][:colon], '.') < 0 {
+		switch {
+		case colon <= 0 || !ok:
+			return false
+		case strings.IndexByte(loc[0][:colon], '.') >= 0:
+			file, fileLine = loc[0][:colon], n
+		case identifier(loc[0][:colon]):
+			// a net plugin's line: NCCL hands plugins its logger, and aws-ofi-nccl passes its
+			// function where NCCL passes its file ("ofi_init:1288 NCCL WARN NET/OFI ...")
+			ev.SetString(parseutil.FieldOriginFunc, loc[0][:colon])
+		default:
 			return false
 		}
-		file, fileLine = loc[0][:colon], n
 		rest = rest[k:]
 	}
 	word, msg, _ := strings.Cut(rest[len(" NCCL "):], " ")
