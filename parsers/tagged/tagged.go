@@ -39,7 +39,8 @@ var Info = parsers.Info{
 	Description: "lines that open with a bracketed level tag: CoreDNS ([ERROR] plugin/errors: ...), TensorRT-LLM ([TensorRT-LLM][ERROR] ...), Kibana's console layout ([date][LEVEL][logger] ...), Logstash's, Fluent Bit's and Fluentd's own lines, HAMi-core's ([HAMI-core ERROR (pid:N ...)]: ...), gunicorn's and Celery's",
 	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields: append(pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldErrorMsg, event.FieldErrorStack,
-		event.FieldProcessPID, event.FieldProcessName, pu.FieldThread, event.FieldOriginFile, event.FieldOriginLine, pu.FieldLogFields),
+		event.FieldProcessPID, event.FieldProcessName, pu.FieldThread, event.FieldOriginFile, event.FieldOriginLine, pu.FieldLogFields,
+		event.FieldHostHostname),
 		parsers.Field{Name: event.FieldErrorType, Type: "keyword", Description: "Class of the error a line names (Fluentd's error_class=)."}),
 }
 
@@ -58,6 +59,11 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	}
 	var r Line
 	ds := Dataset
+	if w, ok := strings.CutPrefix(strings.TrimLeft(first, " "), "what():  "); ok && len(w) > 7 && w[0] == '[' {
+		// std::terminate's report of an uncaught exception, its what() alone (the line before
+		// it cut off): TensorRT-LLM's "[TensorRT-LLM][ERROR] Assertion failed: ..."
+		first = w
+	}
 	if first[0] == '2' && multus(first, &r) {
 		// its time has its zone: r.Time
 	} else if (first[0] == '2' || first[0] == ' ') && fluentd(strings.TrimLeft(first, " "), &r) {
@@ -138,6 +144,10 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			}
 		}
 		rest = ""
+	} else if first[0] == '[' && openMPIError(first, &r) {
+		ev.SetString(event.FieldHostHostname, r.file)
+		ev.Set(event.FieldProcessPID, event.Int(r.pid))
+		r.file = ""
 	} else if first[0] == '[' && gunicorn(first, &r) {
 		ev.Set(event.FieldProcessPID, event.Int(r.pid))
 	} else if first[0] == '[' && celery(first, &r) {
@@ -183,7 +193,10 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		case "cuda_oom", "cuda_error", "nccl":
 			ev.SetString(pu.FieldGPUErrorKind, vllm.WorkloadKind(k, r.Msg)) // TensorRT-LLM's CUDA out of memory, as vLLM's
 		}
-		if strings.Contains(rest, vllm.TracebackHeader) {
+		if strings.HasSuffix(r.Msg, vllm.TracebackHeader) && rest != "" {
+			// "Internal server error:  Traceback (most recent call last):", the frames under it
+			vllm.SetTraceback(ev, vllm.TracebackHeader+"\n"+rest)
+		} else if strings.Contains(rest, vllm.TracebackHeader) {
 			// the traceback logger.exception put under the record (gunicorn's "Exception in
 			// worker process", a Celery task's failure): the exception that was raised
 			vllm.SetTraceback(ev, rest)
@@ -669,7 +682,30 @@ func trtLogger(stamp, rest string, r *Line) bool {
 		return false
 	}
 	r.Time, r.Local, r.Level, r.Logger, r.Msg = t, true, lv, logger, rest[1:]
+	if len(r.Msg) > 10 && r.Msg[0] == '[' && r.Msg[9] == ']' {
+		// the module's tag, padded to eight, that 2026's releases put first: "[serve   ] All
+		// servers are ready", "[_torch  ] ..."
+		if mod := strings.TrimRight(r.Msg[1:9], " "); mod != "" && strings.Trim(mod, "_abcdefghijklmnopqrstuvwxyz") == "" {
+			r.fields = append(r.fields, [2]string{"module", mod})
+			r.Msg = strings.TrimLeft(r.Msg[10:], " ")
+		}
+	}
 	return true
+}
+
+// TRTRecord reports the level of a TensorRT-LLM Python logger's record ("[04/17/2026-08:21:45]
+// [TRT-LLM] [E] Failed to parse the arguments ..."), "" for another line: the parse processor
+// joins what an error or a warning prints under it (a pydantic error's indented lines, a
+// traceback).
+func TRTRecord(b string) string {
+	if len(b) < 32 || b[0] != '[' || b[3] != '/' || b[6] != '/' || b[11] != '-' || b[20] != ']' {
+		return ""
+	}
+	var r Line
+	if !trtLogger(b[1:20], b[21:], &r) {
+		return ""
+	}
+	return r.Level
 }
 
 // multus reads Multus CNI's log (/var/log/multus.log, or the kube-multus container's stderr):
@@ -831,5 +867,32 @@ func networkManager(s string, r *Line) bool {
 		return false
 	}
 	r.Level, r.Msg, r.Time = lv, msg, t
+	return true
+}
+
+// openMPIError reads Open MPI's runtime errors (PRRTE's, ORTE's, OPAL's, PMIx's), which
+// mpirun prints when it cannot start or keep a job's ranks (TensorRT-LLM's executor workers, an
+// MPIJob's): "[worker:15806] PRTE ERROR: Bad parameter in file base/odls_base_default_fns.c at
+// line 962". The host goes to r.file, for the caller.
+func openMPIError(s string, r *Line) bool {
+	end := strings.Index(s[:min(len(s), 80)], "] ")
+	if end < 3 {
+		return false
+	}
+	host, pidText, ok := strings.Cut(s[1:end], ":")
+	pid, okPID := pu.Atoi(pidText)
+	if !ok || !okPID || host == "" || strings.IndexByte(host, ' ') >= 0 {
+		return false
+	}
+	layer, msg, ok := strings.Cut(s[end+2:], " ERROR: ")
+	switch layer {
+	case "PRTE", "ORTE", "OPAL", "PMIX", "OMPI":
+	default:
+		return false
+	}
+	if !ok || msg == "" {
+		return false
+	}
+	r.Level, r.Logger, r.Msg, r.pid, r.file = pu.Error, strings.ToLower(layer), msg, pid, host
 	return true
 }

@@ -492,6 +492,11 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeTokenizers, true
 	case l.Header == "" && strings.HasPrefix(l.Body, "Exception raised from ") && strings.HasSuffix(l.Body, "(most recent call first):"):
 		return modeNative, true // c10's stack, its message before it cut off (an excerpt, a rotation)
+	case l.Header == "" && len(l.Body) > 32 && l.Body[0] == '[' && l.Body[3] == '/' && trtReport(l.Body):
+		if traceHeaderEnd(l.Body) {
+			return modeTrace, true // "[E] [serve   ] Internal server error:  Traceback (most recent call last):"
+		}
+		return modeIndented, true // a pydantic error's lines indented under it
 	case l.Header == "" && vllm.RayCreationTaskError(l.Body):
 		return modeTrace, true // the remote traceback follows, without its header
 	case l.Header == "" && vllm.UCXSignal(l.Body) > 0:
@@ -600,6 +605,20 @@ func startMode(l *vllm.Line) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// trtReport reports whether b is a TensorRT-LLM Python logger's error or warning, which what
+// it logs may go on under.
+func trtReport(b string) bool {
+	lv := tagged.TRTRecord(b)
+	return lv == "error" || lv == "critical" || lv == "warning"
+}
+
+// traceHeaderEnd reports whether b ends in a traceback's header after a colon, however many
+// spaces between ("Internal server error:  Traceback (most recent call last):").
+func traceHeaderEnd(b string) bool {
+	head, ok := strings.CutSuffix(b, vllm.TracebackHeader)
+	return ok && strings.HasSuffix(strings.TrimRight(head, " "), ":")
 }
 
 // frameCode reports whether b is a traceback frame's source line (or its carets) as Python
@@ -961,7 +980,7 @@ func (g *group) accept(l *vllm.Line) bool {
 		// c10's what() is its message, the CUDA hints under it, a blank line and the stack; a
 		// DistBackendError's from the watchdog holds the CUDA error's whole what() before its own
 		return l.Header == "" && (vllm.IsNativeErrorLine(l.Body) || vllm.IsMessageContinuation(l.Body) ||
-			g.native && l.Body == "" && len(g.parts) < maxMessageLines)
+			g.native && l.Body == "" && len(g.parts) < maxMessageLines || numberedFrame(l.Body))
 	case modeRecord:
 		return l.Header == g.header && len(g.parts) < maxMessageLines
 	case modeRayCore:
@@ -1031,6 +1050,10 @@ func (g *group) accept(l *vllm.Line) bool {
 		g.mode = modeAfter // the exception line
 		g.msg = vllm.MessageState(b, vllm.MessageClosed)
 		g.msgAt = len(g.parts)
+		return true
+	case g.mode == modeAfter && numberedFrame(b):
+		// the native frames TensorRT-LLM's exception carries, under the Python exception that
+		// quotes it ("RuntimeError: [TensorRT-LLM][ERROR] CUDA runtime error in ...")
 		return true
 	case g.mode == modeAfter && (g.msg != vllm.MessageClosed && len(g.parts)-g.msgAt < maxMessageLines &&
 		vllm.TakesMessageLine(b, g.msg) || vllm.IsMessageContinuation(b)):

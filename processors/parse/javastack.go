@@ -82,9 +82,7 @@ func javaStackAccept(body string, first bool) bool {
 		strings.HasPrefix(body, "Likely root cause: "): // Elasticsearch's launcher's
 		return true
 	case body[0] >= '0' && body[0] <= '9':
-		// a numbered native frame: "1       0x7f2d2e81e045 /opt/.../libtriton_tensorrtllm.so(+0x36045) [0x...]"
-		n := strings.IndexByte(body, ' ')
-		return n > 0 && n < 4 && strings.HasPrefix(strings.TrimLeft(body[n:], " "), "0x")
+		return numberedFrame(body)
 	}
 	if first {
 		_, _, ok := java.ExceptionLine(body)
@@ -106,4 +104,11 @@ func fluentdRecordStart(body string) bool {
 	}
 	rest := body[stamp:]
 	return strings.HasPrefix(rest, " [warn]: ") || strings.HasPrefix(rest, " [error]: ") || strings.HasPrefix(rest, " [fatal]: ")
+}
+
+// numberedFrame reports whether body is one of the numbered native frames TensorRT-LLM prints
+// under its errors: "1       0x7f2d2e81e045 /opt/.../libtriton_tensorrtllm.so(+0x36045) [0x...]".
+func numberedFrame(body string) bool {
+	n := strings.IndexByte(body, ' ')
+	return n > 0 && n < 4 && body[0] >= '0' && body[0] <= '9' && strings.HasPrefix(strings.TrimLeft(body[n:], " "), "0x")
 }

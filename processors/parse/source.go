@@ -268,7 +268,9 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 			// installer's, pip's or absl's in a vLLM pod, TGI's last "Error: "), or the GPUs
 			// nvidia-smi -L lists at its start: its level and fields are read, its dataset is
 			// the program's
-			if s.dataset != "" && (proc == "" || proc == s.proc) {
+			if s.dataset != "" && !libraryDataset(s.dataset) && (proc == "" || proc == s.proc) {
+				// (a library's dataset, torch's that a warning before it taught, is no
+				// program's: TensorRT-LLM's own "[TRT-LLM] [E]" after torch's warning stays its)
 				ds = s.dataset
 			} else {
 				ds = servingDataset(ev, ds)
@@ -317,6 +319,12 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 		vllm.DisownErrorKind(ev)
 	}
 	return r != nil && (len(r.Parsers) > 0 || r.Dataset != "") || parseutil.GPUDataset(ev) != ""
+}
+
+// libraryDataset reports whether ds is a library's that any program's lines may carry (torch's,
+// NCCL's, UCX's), no program's.
+func libraryDataset(ds string) bool {
+	return ds == vllm.DatasetTorch || ds == vllm.DatasetNCCL || ds == vllm.DatasetUCX
 }
 
 // known reports whether a source's dataset names its program: not "" or a generic.* one.
