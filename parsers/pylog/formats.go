@@ -396,3 +396,40 @@ func (r *rec) rich(s, rest string) (trace string, ok bool) {
 	r.msg = msg
 	return trace, true
 }
+
+// mmengine reads the layout of OpenMMLab's MMLogger (mmengine), which LMDeploy 0.2 and 0.3
+// logged with: "04/01 08:05:57 - turbomind - WARNING - kwargs model_name is deprecated ...",
+// the month, day and time of day (no year: the runtime's time stays), the logger, the level.
+func (r *rec) mmengine(s string) bool {
+	if len(s) < 24 || s[2] != '/' || s[5] != ' ' || s[8] != ':' || s[11] != ':' || !strings.HasPrefix(s[14:], " - ") {
+		return false
+	}
+	if _, ok := pu.Atoi(s[:2]); !ok {
+		return false
+	}
+	name, rest, ok := strings.Cut(s[17:], " - ")
+	if !ok || !IsLoggerName(name) {
+		return false
+	}
+	word, msg, ok := strings.Cut(rest, " - ")
+	if r.level = pyLevel(word, false); !ok || r.level == "" {
+		return false
+	}
+	r.logger, r.msg = name, msg
+	return true
+}
+
+// OpenMessage reports whether b is a dated Python logging record of a warning or an error whose
+// message ends in a colon: what it announces follows on lines of their own (LMDeploy's
+// "2024-08-05 05:41:03,897 - lmdeploy - WARNING - model_config:", then the configuration; its
+// "ERROR - api_server.py:662 - Failed to parse Thinking Process:", then the model's output).
+func OpenMessage(b string) bool {
+	if len(b) < 24 || b[0] < '1' || b[0] > '2' || b[len(b)-1] != ':' && strings.TrimRight(b, " ")[len(strings.TrimRight(b, " "))-1] != ':' {
+		return false
+	}
+	var r rec
+	if !r.dated(b) {
+		return false
+	}
+	return (r.level == pu.Warning || r.level == pu.Error || r.level == pu.Critical) && strings.HasSuffix(strings.TrimRight(r.msg, " "), ":")
+}

@@ -99,7 +99,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	case c >= 'a' && c <= 'z' && strings.Contains(s[:min(len(s), 80)], ": ["):
 		ok = r.launcher(s)
 	case c >= '0' && c <= '9':
-		ok = r.dated(s) || r.litellm(s)
+		ok = r.dated(s) || r.litellm(s) || r.mmengine(s)
 	case c >= 'A' && c <= 'Z':
 		if trace, isRich := r.rich(s, rest); isRich {
 			ok, rest = true, trace // the rows are the message; a traceback in it is read below

@@ -90,7 +90,8 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 			// pylog reads its prefix (the rank that failed) and the traceback under it
 			return false
 		}
-		if (!multi || !isTraceStart(l.Body, rest)) && !IsFrameLine(l.Body) && !(l.RankOnly && multi) {
+		if (!multi || !isTraceStart(l.Body, rest)) && !IsFrameLine(l.Body) && !(l.RankOnly && multi) &&
+			!(multi && AsyncioReport(l.Body) && strings.Contains(rest, TracebackHeader)) {
 			if !IsBareException(l.Body) || !IsGPUException(l.Body) && nvidiaFailure(l.Body) {
 				return false // an NVIDIA user-space failure's dataset is the GPU stack's
 			}
@@ -195,6 +196,15 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		ev.SetString(event.FieldLogLevel, lv)
 	}
 	return true
+}
+
+// AsyncioReport reports whether b opens the report asyncio's default exception handler logs
+// (logger.error, printed bare without a logging configuration): "Exception in callback
+// _raise_exception_on_finish(...) at .../engine.py:63", "Task exception was never retrieved",
+// then its context ("handle: <Handle ...>", "future: <Task ...>") and the traceback.
+func AsyncioReport(b string) bool {
+	return strings.HasPrefix(b, "Exception in callback ") || b == "Task exception was never retrieved" ||
+		b == "Future exception was never retrieved" || strings.HasPrefix(b, "Task was destroyed but it is pending!")
 }
 
 // rayCreationTask opens what Ray prints for an actor whose constructor raised, under the actor's

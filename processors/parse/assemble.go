@@ -84,6 +84,7 @@ const (
 	modePanic               // a Rust panic's note or backtrace (dumps.go)
 	modeUCXSignal           // UCX's report of a fatal signal, its backtrace under it
 	modeRich                // a record of Rich's logging handler, its further rows indented (pylog.RichStart)
+	modeOpenMessage         // a Python warning or error whose message ends in a colon, what it announces under it
 )
 
 // torchWarning reports whether b is torch's C++ warning ("[W530 17:23:59.243033714
@@ -497,6 +498,10 @@ func startMode(l *vllm.Line) (int, bool) {
 			return modeTrace, true // "[E] [serve   ] Internal server error:  Traceback (most recent call last):"
 		}
 		return modeIndented, true // a pydantic error's lines indented under it
+	case l.Header == "" && l.Proc == "" && pylog.OpenMessage(l.Body):
+		return modeOpenMessage, true
+	case l.Header == "" && vllm.AsyncioReport(l.Body):
+		return modeMaybe, true // its context's lines, then the traceback
 	case l.Header == "" && vllm.RayCreationTaskError(l.Body):
 		return modeTrace, true // the remote traceback follows, without its header
 	case l.Header == "" && vllm.UCXSignal(l.Body) > 0:
@@ -882,6 +887,12 @@ func (g *group) accept(l *vllm.Line) bool {
 		return ok && len(g.parts) < maxMessageLines
 	case modeAnyhow:
 		return anyhowAccept(l, len(g.parts))
+	case modeOpenMessage:
+		// the lines it announced, up to the next record (a dated line, TurboMind's "[TM][...]",
+		// uvicorn's); a traceback's too (logger.exception)
+		b := l.Body
+		return l.Header == "" && l.Proc == "" && len(g.parts) < maxMessageLines && !recordStart(b) && !otherRecord(b) &&
+			!strings.HasPrefix(b, "[TM][")
 	case modeRich:
 		return l.Header == "" && l.Proc == "" && pylog.RichRow(l.Body) && len(g.parts) < maxMessageLines
 	case modeUCXSignal:
