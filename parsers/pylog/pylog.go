@@ -528,6 +528,13 @@ func (r *rec) bracketed(s string) bool {
 	if len(s) > 8 && s[1] >= 'A' && s[1] <= 'Z' {
 		return r.levelBracket(s)
 	}
+	if len(s) > 14 && s[3] == ':' && s[6] == ':' && s[9] == ' ' {
+		// SGLang before 2025 (datefmt "%H:%M:%S"): "[04:40:55 TP0] Decode batch. ...", the time
+		// of day alone, so the runtime's time stays
+		if _, _, _, _, n, ok := pu.Clock(s[1:]); ok && n == 8 {
+			return r.sglang(s[9:])
+		}
+	}
 	if len(s) < 24 {
 		return false
 	}
