@@ -580,6 +580,12 @@ func Classify(text string) string {
 		// "Cuda failure 3 'initialization error'")
 		return KindCUDA
 	}
+	if strings.Contains(text, "EngineCore encountered a fatal error") || strings.Contains(text, "EngineCore hit an exception") {
+		// the engine core's own record of the exception that kills it (V1's, 0.8's), with the
+		// traceback: the engine is dead after it, whatever the exception (a known cause's class
+		// wins above)
+		return KindEngineDead
+	}
 	return ""
 }
 
