@@ -886,7 +886,19 @@ func (g *group) accept(l *vllm.Line) bool {
 		}
 		return ok && len(g.parts) < maxMessageLines
 	case modeAnyhow:
-		return anyhowAccept(l, len(g.parts))
+		if anyhowAccept(l, len(g.parts)) {
+			switch {
+			case l.Body == "Caused by:" || l.Body == "Stack backtrace:":
+				g.msg = 2 // anyhow's report: its causes and frames, nothing after them
+			case l.Body == "" && g.msg == 0:
+				g.msg = 1
+			}
+			return true
+		}
+		// after the empty line, a Go program's error text goes on (the GPU operator's
+		// validator: fmt.Errorf("%w\n\n%s", err, hint), the remedy under the error)
+		return g.msg == 1 && l.Header == "" && l.Proc == "" && l.Body != "" && len(g.parts) < maxMessageLines &&
+			!recordStart(l.Body) && !otherRecord(l.Body) && !anyhowStart(l)
 	case modeOpenMessage:
 		// the lines it announced, up to the next record (a dated line, TurboMind's "[TM][...]",
 		// uvicorn's); a traceback's too (logger.exception)
