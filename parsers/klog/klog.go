@@ -553,7 +553,12 @@ func legacyPod(ev *event.Event, b string) {
 		}
 		i += off
 		off = i + 1
-		if len(b) < i+38 || b[i+37] != ')' || !pu.IsUUID(b[i+1:i+37]) {
+		switch {
+		case len(b) >= i+38 && b[i+37] == ')' && pu.IsUUID(b[i+1:i+37]):
+		case len(b) >= i+34 && b[i+33] == ')' && hex32(b[i+1:i+33]):
+			// a static pod's uid, the hash of its manifest: the prober's "Liveness probe for
+			// \"etcd-node_kube-system(6fa4cda81596c9975ede8b7394cc2d87):etcd\" failed"
+		default:
 			continue
 		}
 		start := strings.LastIndexAny(b[:i], " \"'") + 1
@@ -567,6 +572,19 @@ func legacyPod(ev *event.Event, b string) {
 		}
 		return
 	}
+}
+
+// hex32 reports whether s is 32 lower-case hexadecimal digits.
+func hex32(s string) bool {
+	if len(s) != 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // cutLast cuts s around the last sep.
