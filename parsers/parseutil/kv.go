@@ -68,6 +68,14 @@ func (k *KV) Next() (key, val string, ok bool) {
 		}
 		return key, val, true
 	}
+	if len(s) > 1 && (s[0] == '{' || s[0] == '&' && s[1] == '{') {
+		// a Go value printed with %+v, unquoted, spaces inside its braces (the kubelet's PLEG
+		// event=&{ID:... Type:ContainerDied Data:...}): the value runs to its closing brace
+		if end := braceEnd(s); end > 0 && (end == len(s) || s[end] == ' ' || s[end] == '\t') {
+			k.s = s[end:]
+			return key, s[:end], true
+		}
+	}
 	j := wordEnd(s, 0)
 	for k.loose && j < len(s) {
 		w := j
@@ -81,6 +89,22 @@ func (k *KV) Next() (key, val string, ok bool) {
 	}
 	k.s = s[j:]
 	return key, s[:j], true
+}
+
+// braceEnd returns where the braces that open s close (after the '}'), -1 when they do not.
+func braceEnd(s string) int {
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '{':
+			depth++
+		case '}':
+			if depth--; depth == 0 {
+				return i + 1
+			}
+		}
+	}
+	return -1
 }
 
 func wordEnd(s string, i int) int {

@@ -148,6 +148,15 @@ func TestKV(t *testing.T) {
 			t.Errorf("pair %d = %q, want %q", i, got[i], want[i])
 		}
 	}
+	// a Go value printed with %+v runs to its closing brace; an unclosed one is a word
+	structs := NewKV(`event=&{ID:1 Type:ContainerDied Data:2} next=3 open={a b`)
+	var pairs []string
+	for k, v := range structs.All() {
+		pairs = append(pairs, k+"|"+v)
+	}
+	if strings.Join(pairs, ",") != "event|&{ID:1 Type:ContainerDied Data:2},next|3,open|{a" {
+		t.Errorf("struct values: %q", pairs)
+	}
 	all := NewKV(`a=1 b="two words" c=`)
 	var keys []string
 	for k, v := range all.All() {
