@@ -71,7 +71,8 @@ func (k *KV) Next() (key, val string, ok bool) {
 	if len(s) > 1 && (s[0] == '{' || s[0] == '&' && s[1] == '{') {
 		// a Go value printed with %+v, unquoted, spaces inside its braces (the kubelet's PLEG
 		// event=&{ID:... Type:ContainerDied Data:...}): the value runs to its closing brace
-		if end := braceEnd(s); end > 0 && (end == len(s) || s[end] == ' ' || s[end] == '\t') {
+		open := strings.IndexByte(s[:2], '{')
+		if end := Closing(s[open:], '{', '}') + open + 1; end > open+1 && (end == len(s) || s[end] == ' ' || s[end] == '\t') {
 			k.s = s[end:]
 			return key, s[:end], true
 		}
@@ -91,16 +92,17 @@ func (k *KV) Next() (key, val string, ok bool) {
 	return key, s[:j], true
 }
 
-// braceEnd returns where the braces that open s close (after the '}'), -1 when they do not.
-func braceEnd(s string) int {
+// Closing returns the index of the close byte that closes the open byte at s[0], past nested
+// pairs, or -1.
+func Closing(s string, open, close byte) int {
 	depth := 0
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
-		case '{':
+		case open:
 			depth++
-		case '}':
+		case close:
 			if depth--; depth == 0 {
-				return i + 1
+				return i
 			}
 		}
 	}

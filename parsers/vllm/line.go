@@ -386,20 +386,7 @@ func (par *Ranks) rank() int64 {
 
 // closing returns the index of the ')' that closes the '(' at s[0], past nested pairs (Ray Data
 // names its actors "MapWorker(MapBatches(vLLMEngineActor))"), or -1.
-func closing(s string) int {
-	depth := 0
-	for i := 0; i < len(s); i++ {
-		switch s[i] {
-		case '(':
-			depth++
-		case ')':
-			if depth--; depth == 0 {
-				return i
-			}
-		}
-	}
-	return -1
-}
+func closing(s string) int { return parseutil.Closing(s, '(', ')') }
 
 // rayDaemons are the Ray processes whose output Ray forwards to the driver under their name
 // alone: "(raylet) ", "(raylet, ip=10.0.0.5) ", "(autoscaler +1m2s) ".
