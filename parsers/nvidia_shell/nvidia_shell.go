@@ -348,7 +348,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		ev.SetString(pu.FieldLogMessage, text)
 	}
 	if (level == pu.Error || level == pu.Critical) && !ev.Has(event.FieldErrorMsg) {
-		ev.SetString(event.FieldErrorMsg, text) // "modprobe: ERROR: could not insert 'nvidia_peermem': Invalid argument"
+		// "modprobe: ERROR: could not insert 'nvidia_peermem': Invalid argument"; nvidia-installer's
+		// "ERROR: Unable to load the kernel module 'nvidia.ko'. ..." without its severity tag
+		ev.SetString(event.FieldErrorMsg, strings.TrimPrefix(text, "ERROR: "))
 	}
 	pu.Finish(ev, dataset, level)
 	return true

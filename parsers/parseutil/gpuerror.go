@@ -55,6 +55,13 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	// toolkit did not configure: no GPU pod starts on the node.
 	{`no runtime for "nvidia" is configured`, KindRuntimeMissing, DatasetToolkit},
 	{`no runtime for \"nvidia\" is configured`, KindRuntimeMissing, DatasetToolkit},
+	// the device plugin finding neither NVML nor a Tegra GPU in its container: the nvidia
+	// runtime did not inject the driver ("Incompatible strategy detected auto", then "If this
+	// is a GPU node, did you configure the NVIDIA Container Toolkit?", then "invalid device
+	// discovery strategy")
+	{"did you configure the NVIDIA Container Toolkit?", KindRuntimeMissing, DatasetToolkit},
+	{"Incompatible strategy detected auto", KindRuntimeMissing, DatasetToolkit},
+	{"invalid device discovery strategy", KindRuntimeMissing, DatasetToolkit},
 	{"no CUDA-capable device is detected", KindNoDevice, DatasetDriver},
 	{"Unable to determine the device handle for GPU", KindGPUUnreachable, DatasetDriver},
 	// cudaErrorInsufficientDriver's text: the image's CUDA needs a newer driver than the node's
@@ -72,7 +79,7 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 // five scans.
 func GPUFailure(s string) (kind, dataset string) {
 	if !strings.Contains(s, "vml") && !strings.Contains(s, "NV") && !strings.Contains(s, "nvidia") &&
-		!strings.Contains(s, "CUDA") && !strings.Contains(s, "device handle") {
+		!strings.Contains(s, "CUDA") && !strings.Contains(s, "device handle") && !strings.Contains(s, " strategy") {
 		return "", ""
 	}
 	for _, f := range gpuFailures {
