@@ -334,6 +334,10 @@ func body(ev *event.Event, b, level string) (string, bool) {
 					}
 				case "namespace", "namespaces": // HAMi 2.4 and before: namespaces="ns"
 					podNS = v
+				case "podName": // the kubelet's topology manager: podNamespace="ns" podName="name"
+					podName = v
+				case "podNamespace":
+					podNS = v
 				case "object":
 					// the kubelet's events since Kubernetes 1.27: "Event occurred"
 					// object="worker-node01" kind="Node" reason="Shutdown" (a preempted node's
