@@ -335,6 +335,15 @@ func finalException(stack string) (typ, msg string, ok bool) {
 				return typ, unframed(strings.TrimSpace(rest)), true
 			}
 		}
+		if strings.HasPrefix(line, "Message: ") && (rest == "" || strings.HasPrefix(rest, "Arguments: ")) {
+			// logging's handleError ("--- Logging error ---"): the record it could not emit,
+			// under the call stack; the exception is the one before "Call stack:", none in a
+			// fragment that lost it
+			if c := strings.LastIndex(stack, "\nCall stack:\n"); c > 0 {
+				return finalException(stack[:c])
+			}
+			return "", "", true
+		}
 		return SplitException(line, false)
 	}
 	return "", "", false
