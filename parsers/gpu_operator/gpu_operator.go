@@ -89,6 +89,13 @@ func operatorLogger(l string) bool {
 func consoleLine(ev *event.Event, s string) bool {
 	s, stack, _ := strings.Cut(s, "\n")
 	t1 := strings.IndexByte(s, '\t')
+	if t1 < 0 && len(s) > 30 && s[4] == '-' {
+		// its tabs expanded to spaces (a paste, a terminal's copy): the columns they filled
+		if u, ok := untab(s); ok {
+			s = u
+			t1 = strings.IndexByte(s, '\t')
+		}
+	}
 	if t1 <= 0 {
 		return false
 	}
@@ -119,6 +126,37 @@ func consoleLine(ev *event.Event, s string) bool {
 	}
 	pu.Finish(ev, pu.DatasetOr(ev, fallback), level)
 	return true
+}
+
+// untab turns back into tabs the runs of spaces a tab's expansion left in a zap console line:
+// runs of two or more that end on a tab stop (every eighth column), so that "2026-06-04T07:03:33Z
+// INFO    setup   Operator configuration loaded" is read as zap wrote it. ok is false unless the
+// line's first two runs are such: a time, then a level.
+func untab(s string) (string, bool) {
+	var b strings.Builder
+	runs := 0
+	for i := 0; i < len(s); {
+		if s[i] != ' ' {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && s[j] == ' ' {
+			j++
+		}
+		if j-i >= 2 && j%8 == 0 && j < len(s) {
+			b.WriteByte('\t')
+			runs++
+		} else {
+			b.WriteString(s[i:j])
+		}
+		if runs < 2 && (j-i < 2 || j%8 != 0) {
+			return "", false // the time and the level end on tab stops
+		}
+		i = j
+	}
+	return b.String(), runs >= 2
 }
 
 // console sets the fields after the level and returns the logger name.

@@ -254,7 +254,10 @@ func (r *Record) carry(line, msg string) string {
 // and the event's fields, its span or its source line.
 func tracingLayout(s string) bool {
 	return strings.Contains(s, `"target":"`) &&
-		(strings.Contains(s, `"fields":{`) || strings.Contains(s, `"line_number":`) || strings.Contains(s, `"span":{`))
+		(strings.Contains(s, `"fields":{`) || strings.Contains(s, `"line_number":`) || strings.Contains(s, `"span":{`) ||
+			// NVIDIA Dynamo's JSONL (DYN_LOGGING_JSONL): flat, "file" and "line"; a Python
+			// record through the log crate, its own target and place in "log.target", "log.file"
+			strings.Contains(s, `"log.target":"`) || strings.Contains(s, `"file":"`) && strings.Contains(s, `"line":`))
 }
 
 // Walk checks that s is one JSON object and sets its fields on ev. It changes nothing and
@@ -334,6 +337,13 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		rec.Logger = v.Str
 		ev.SetString(event.FieldLogLogger, v.Str)
 	case "caller", "source", "file", "log.origin":
+		if k == "file" && rec.tracing && v.Type == gjson.String && v.Str != "" {
+			// Dynamo's flat tracing JSON: the event's source file, its line in "line"
+			if !ev.Has(event.FieldOriginFile) {
+				ev.SetString(event.FieldOriginFile, v.Str)
+			}
+			break
+		}
 		if !origin(ev, v) {
 			return false
 		}
@@ -477,6 +487,25 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		}
 		rec.Logger = v.Str
 		ev.SetString(event.FieldLogLogger, v.Str)
+	case "log.target":
+		// Dynamo's Python record through the log crate ("target":"log"): the record's own
+		// module.function
+		if !rec.tracing || v.Type != gjson.String || v.Str == "" {
+			return false
+		}
+		rec.Logger = v.Str
+		ev.SetString(event.FieldLogLogger, v.Str)
+	case "log.file":
+		// Dynamo's Python record through the log crate: its source file
+		if !rec.tracing || v.Type != gjson.String || v.Str == "" {
+			return false
+		}
+		ev.SetString(event.FieldOriginFile, v.Str)
+	case "line", "log.line":
+		if !rec.tracing || v.Type != gjson.Number || v.Num < 0 || v.Num != float64(int64(v.Num)) || k == "line" && ev.Has(event.FieldOriginLine) {
+			return false
+		}
+		ev.Set(event.FieldOriginLine, event.Int(int64(v.Num)))
 	case "fields":
 		// tracing's event fields, unless the formatter flattened them: the message and the
 		// fields of the event, which are the line's own

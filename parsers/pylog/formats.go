@@ -206,7 +206,7 @@ func (r *rec) body(s string) {
 		// "%(filename)s:%(lineno)d %(message)s" after the level: NIXL's
 		// "2025-11-25 02:39:46 NIXL INFO    _api.py:361 Backend UCX was instantiated"
 		r.msg = rest
-	case r.logger == "" && len(w) > 1 && w[len(w)-1] == ':' && IsLoggerName(w[:len(w)-1]):
+	case r.logger == "" && len(w) > 1 && w[len(w)-1] == ':' && (IsLoggerName(w[:len(w)-1]) || moduleFunc(w[:len(w)-1])):
 		r.logger, r.msg = w[:len(w)-1], rest
 	case r.logger == "":
 		// log4j-style "thread logger - msg" (TorchServe's frontend next to its Python workers)
@@ -215,6 +215,30 @@ func (r *rec) body(s string) {
 			r.logger, r.fn, r.msg = w2, "", rest2[2:]
 		}
 	}
+}
+
+// moduleFunc reports whether s is "%(module)s.%(funcName)s", as NVIDIA Dynamo's formatter names
+// a Python record's target: a package's module ("__init__.resolve_current_platform_cls_qualname")
+// or a lambda ("serving.<lambda>") too.
+func moduleFunc(s string) bool {
+	mod, fn, ok := strings.Cut(s, ".")
+	if !ok || mod == "" || fn == "" || strings.IndexByte(fn, '.') >= 0 {
+		return false
+	}
+	if fn[0] == '<' && fn[len(fn)-1] == '>' {
+		fn = fn[1 : len(fn)-1] // <lambda>, <module>, <listcomp>
+	}
+	return identifier(mod) && identifier(fn)
+}
+
+// identifier reports whether s is a Python name.
+func identifier(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // IsLoggerName reports whether s looks like a Python logger name: a dotted name starting with a

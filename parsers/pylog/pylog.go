@@ -212,7 +212,7 @@ func (r *rec) set(ev *event.Event) {
 			r.level = lv
 		}
 	}
-	ev.SetString(pu.FieldLogMessage, r.msg)
+	ev.SetString(pu.FieldLogMessage, strings.TrimRight(r.msg, " ")) // (Dynamo's formatter pads its Python records)
 	switch {
 	case r.t.IsZero(): // basicConfig's format has no time
 	case r.zoned:

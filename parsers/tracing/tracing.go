@@ -129,7 +129,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if spans != "" {
 		ev.SetString(FieldSpans, spans)
 	}
-	ev.SetString(pu.FieldLogMessage, msg)
+	ev.SetString(pu.FieldLogMessage, strings.TrimRight(msg, " ")) // (Dynamo pads its records)
 	fields(ev, spans, msg)
 	ds := TargetDataset(target)
 	if level == pu.Error {

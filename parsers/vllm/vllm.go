@@ -85,9 +85,11 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		return false
 	}
 	if (l.Proc == "" || l.RankOnly) && l.Header == "" {
-		if multi && sglangRecord(l.Body) {
-			// SGLang's "[2025-04-23 21:31:41 TP2] Scheduler hit an exception: Traceback ...":
-			// pylog reads its prefix (the rank that failed) and the traceback under it
+		if multi && (sglangRecord(l.Body) || strings.Contains(l.Body[:min(len(l.Body), 48)], "] [TRT-LLM] [")) {
+			// TensorRT-LLM's Python logger's "[E] ... Traceback (most recent call last):": the
+			// tagged parser reads its header and the traceback under it
+			// (SGLang's "[2025-04-23 21:31:41 TP2] Scheduler hit an exception: Traceback ...":
+			// pylog reads its prefix, the rank that failed)
 			return false
 		}
 		if (!multi || !isTraceStart(l.Body, rest)) && !IsFrameLine(l.Body) && !(l.RankOnly && multi) &&

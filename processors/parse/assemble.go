@@ -563,6 +563,12 @@ func startMode(l *vllm.Line) (int, bool) {
 			}
 			return modeTracingMsg, true
 		}
+		if l.Proc == "" && !l.Stamp.IsZero() && strings.HasPrefix(l.Body, "ERROR ") {
+			// a record in tracing's layout after its time (NVIDIA Dynamo's Python logging:
+			// "ERROR engine.run_mp_engine: NIXL_ERR_BACKEND"), which logger.exception's
+			// traceback follows
+			return modeMaybe, true
+		}
 		if ok, below := tracing.PanicStart(l.Body); ok && l.Proc == "" {
 			if below {
 				return modePanicMsg, true
