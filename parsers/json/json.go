@@ -274,11 +274,7 @@ func Walk(ev *event.Event, s string) (Record, bool) {
 	n := 0
 	gjson.Parse(s).ForEach(func(k, v gjson.Result) bool {
 		if !known(ev, k.Str, v, &rec) {
-			key := k.Str
-			if key == "" {
-				key = "_"
-			}
-			eventjson.FlattenResult(ev, pu.FieldLogFields+"."+key, v, &n)
+			eventjson.FlattenMember(ev, pu.FieldLogFields, k.Str, v, &n)
 		}
 		return true
 	})
@@ -303,6 +299,28 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 			return false
 		}
 		rec.Level = l
+	case "tags":
+		// Kibana 7's legacy JSON: the level is the first tag ("tags":["error",
+		// "elasticsearch-service"]); the tags stay a field
+		if first := v.Get("0"); v.IsArray() && first.Type == gjson.String && rec.Level == "" {
+			if l, ok := pu.Level(first.Str); ok && first.Str == strings.ToLower(first.Str) {
+				rec.Level = l
+			}
+		}
+		return false
+	case "component":
+		// Elasticsearch 7's ESJsonLayout: the logger ("o.e.c.r.a.DiskThresholdMonitor")
+		if v.Type != gjson.String || rec.Logger != "" || !strings.Contains(v.Str, ".") {
+			return false
+		}
+		rec.Logger = v.Str
+		ev.SetString(event.FieldLogLogger, v.Str)
+	case "pid":
+		// Kibana 7's "pid":6, a process id at the top
+		if v.Type != gjson.Number || v.Num <= 0 || v.Num != float64(int64(v.Num)) {
+			return false
+		}
+		ev.Set(event.FieldProcessPID, event.Int(int64(v.Num)))
 	case "ts", "time", "timestamp", "@timestamp", "t", "asctime", "timeMillis":
 		// the first time the line gives is its own: a later "time" may be a duration
 		// (KServe's InferenceGraph router: "ts":"2026-01-23T18:12:50+09:00", ..., "time":0.000271917)
@@ -518,7 +536,7 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 				ev.SetString(pu.FieldLogMessage, fv.Str)
 				rec.Msg, rec.text = true, fv.Str
 			} else {
-				eventjson.FlattenResult(ev, pu.FieldLogFields+"."+fk.Str, fv, &n)
+				eventjson.FlattenMember(ev, pu.FieldLogFields, fk.Str, fv, &n)
 			}
 			return true
 		})

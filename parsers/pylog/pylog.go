@@ -879,6 +879,23 @@ func (r *rec) levelBracket(s string) bool {
 		return false
 	}
 	tag, rest := s[1:end], s[end+2:]
+	if strings.HasSuffix(tag, " ") && len(rest) > 26 && rest[4] == '-' {
+		// Logstash's console layout outside its own log4j2 settings, "[%-5level] %d{yyyy-MM-dd
+		// HH:mm:ss.SSS} [%t] %c{1} - %msg": "[INFO ] 2023-01-22 18:33:04.009
+		// [[pfelk]-pipeline-manager] javapipeline - Pipeline started ..."
+		if lv := pyLevel(strings.TrimRight(tag, " "), false); lv != "" {
+			t, n, ok := pu.RFC3339(rest)
+			if ok && strings.HasPrefix(rest[n:], " [") {
+				if close := pu.Closing(rest[n+1:], '[', ']'); close > 0 && strings.HasPrefix(rest[n+1+close:], "] ") {
+					logger, msg, found := strings.Cut(rest[n+1+close+2:], " - ")
+					if found && logger != "" && strings.IndexByte(logger, ' ') < 0 {
+						r.level, r.t, r.logger, r.msg = lv, t, logger, msg
+						return true
+					}
+				}
+			}
+		}
+	}
 	if lv, loc, ok := strings.Cut(tag, "|"); ok {
 		level := pyLevel(lv, false)
 		colon := strings.LastIndexByte(loc, ':')

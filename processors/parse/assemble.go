@@ -851,7 +851,7 @@ func (g *group) accept(l *vllm.Line) bool {
 		g.msg |= part
 		return true
 	case modeWrapped:
-		return l.Header == "" && wrappedAccept(l.Body, len(g.header))
+		return l.Header == "" && (wrappedAccept(l.Body, len(g.header)) || bootstrapCheck(l.Body) && len(g.parts) < maxMessageLines)
 	case modeAER:
 		return l.Header == "" && aerAccept(l.Body, g.header)
 	case modeKlogMsg:

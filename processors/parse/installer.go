@@ -33,6 +33,26 @@ func wrappedAccept(body string, indent int) bool {
 	return len(body) > indent && strings.TrimLeft(body[:indent], " ") == "" && body[indent] != ' '
 }
 
+// bootstrapCheck reports whether b is one of the failures Elasticsearch lists under "ERROR: [1]
+// bootstrap checks failed": "[1]: max virtual memory areas vm.max_map_count [65530] is too low,
+// ...", 8.x's "bootstrap check failure [1] of [1]: ...", and its last lines ("ERROR:
+// Elasticsearch did not exit normally" is a record of its own).
+func bootstrapCheck(b string) bool {
+	if strings.HasPrefix(b, "bootstrap check failure [") {
+		return true
+	}
+	end := strings.Index(b[:min(len(b), 8)], "]: ")
+	if end < 2 || b[0] != '[' {
+		return false
+	}
+	for _, c := range b[1:end] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // Fabric Manager (and the IMEX daemon) write a record's further lines without a header: an
 // inband message's payload, and the "key : value" lines of a GPU's NVLink fatal error on a
 // GB200 rack:

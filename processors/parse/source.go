@@ -358,6 +358,7 @@ var stackComponents = map[string]string{
 	"elasticsearch":     "elasticsearch.server",
 	"kibana":            "kibana.log",
 	"filebeat":          "filebeat.log",
+	"logstash":          "logstash.log", // where it still runs beside sluice, or before it
 	"prometheus":        "prometheus.log",
 	"prometheus-server": "prometheus.log",
 	"alertmanager":      "prometheus.alertmanager",

@@ -37,6 +37,29 @@ func FlattenResult(ev *event.Event, prefix string, r gjson.Result, n *int) {
 	flatten(ev, prefix, r, 1, n)
 }
 
+// FlattenMember is FlattenResult for the member key of a JSON object, under base: a dotted key
+// ("0.0.0.0.0.0.0.0.0.0") nests as deep as its dots, so one too deep for event.MaxDepth stays one
+// name, its dots made '_'.
+func FlattenMember(ev *event.Event, base, key string, r gjson.Result, n *int) {
+	name, depth := memberName(key, 1)
+	flatten(ev, base+"."+name, r, depth, n)
+}
+
+// memberName returns the name a member's key is set under, found under depth levels of the
+// document, and the depth its value is found at.
+func memberName(key string, depth int) (string, int) {
+	if key == "" {
+		return "_", depth
+	}
+	if dots := strings.Count(key, "."); dots > 0 {
+		if depth+dots >= event.MaxDepth {
+			return strings.ReplaceAll(key, ".", "_"), depth
+		}
+		depth += dots
+	}
+	return key, depth
+}
+
 // flatten sets r, found under depth levels of the document, as fields under prefix.
 func flatten(ev *event.Event, prefix string, r gjson.Result, depth int, n *int) {
 	if !r.IsObject() || depth >= event.MaxDepth {
@@ -47,14 +70,11 @@ func flatten(ev *event.Event, prefix string, r gjson.Result, depth int, n *int) 
 		if *n >= MaxFields {
 			return false
 		}
-		key := k.Str
-		if key == "" {
-			key = "_"
-		}
+		key, d := memberName(k.Str, depth+1)
 		if prefix != "" {
 			key = prefix + "." + key
 		}
-		flatten(ev, key, v, depth+1, n)
+		flatten(ev, key, v, d, n)
 		return true
 	})
 }
