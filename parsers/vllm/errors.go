@@ -331,8 +331,14 @@ func finalException(stack string) (typ, msg string, ok bool) {
 		}
 		if t := strings.TrimRight(line, " "); strings.HasSuffix(t, ":") && rest != "" {
 			// "...ChildFailedError: " and its message on the lines under it (torchrun's report)
-			if typ, _, ok := SplitException(t[:len(t)-1], true); ok {
-				return typ, unframed(strings.TrimSpace(rest)), true
+			if typ, m, ok := SplitException(t[:len(t)-1], true); ok {
+				below := unframed(strings.TrimSpace(rest))
+				if m != "" {
+					// "RuntimeError: Error building extension 'sampling':", the build's output
+					// under it: the line's own words first
+					below = m + ":\n" + below
+				}
+				return typ, below, true
 			}
 		}
 		if strings.HasPrefix(line, "Message: ") && (rest == "" || strings.HasPrefix(rest, "Arguments: ")) {

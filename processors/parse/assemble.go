@@ -649,9 +649,23 @@ func ncclWarn(b string) bool {
 // record), which no open exception message takes.
 func recordStart(b string) bool {
 	return len(b) > 10 && b[0] == '2' && b[4] == '-' && b[7] == '-' || pyRecordError(b) || pylog.IsLiteLLMRecord(b) ||
+		torchLogLine(b) ||
 		// bracketed: gunicorn's "[2024-01-09 13:24:39 +0000] [1637] [CRITICAL] ...", Celery's
 		// "[2024-08-30 14:24:33,351: ERROR/MainProcess] ..."
 		len(b) > 11 && b[0] == '[' && b[1] == '2' && b[5] == '-' && b[8] == '-'
+}
+
+// torchLogLine reports whether b is a record of torch's C++ logging, under its rank's prefix
+// or not: "[rank0]:[W902 15:21:52.625339019 ProcessGroupNCCL.cpp:1479] Warning: ...", "[W
+// CUDAGraph.cpp:145] ...": no exception's line.
+func torchLogLine(b string) bool {
+	if strings.HasPrefix(b, "[rank") {
+		if j := strings.Index(b[:min(len(b), 16)], "]:["); j > 0 {
+			b = b[j+2:]
+		}
+	}
+	return len(b) > 4 && b[0] == '[' && (b[1] == 'I' || b[1] == 'W' || b[1] == 'E' || b[1] == 'F') &&
+		(b[2] == ' ' || b[2] >= '0' && b[2] <= '9')
 }
 
 // tracingLevel reports whether b is what is left of a Rust tracing line once its time was read
