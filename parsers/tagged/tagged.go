@@ -29,6 +29,14 @@ import (
 // Dataset is the dataset of tagged lines outside the GPU stack.
 const Dataset = "generic.tagged"
 
+// FieldElasticsearchNode is the node an Elasticsearch plain-layout line names, where its ECS
+// JSON layout writes it.
+const FieldElasticsearchNode = "elasticsearch.node.name"
+
+// DatasetElasticsearch is the dataset of Elasticsearch's plain-layout lines, the one its ECS
+// JSON layout names.
+const DatasetElasticsearch = "elasticsearch.server"
+
 // DatasetHAMiCore is the dataset of HAMi-core's lines (the library HAMi puts into every
 // container that shares a GPU) in a container whose program has none of its own.
 const DatasetHAMiCore = "hami.core"
@@ -41,7 +49,8 @@ var Info = parsers.Info{
 	Fields: append(pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldErrorMsg, event.FieldErrorStack,
 		event.FieldProcessPID, event.FieldProcessName, pu.FieldThread, event.FieldOriginFile, event.FieldOriginLine, pu.FieldLogFields,
 		event.FieldHostHostname),
-		parsers.Field{Name: event.FieldErrorType, Type: "keyword", Description: "Class of the error a line names (Fluentd's error_class=)."}),
+		parsers.Field{Name: event.FieldErrorType, Type: "keyword", Description: "Class of the error a line names (Fluentd's error_class=)."},
+		parsers.Field{Name: FieldElasticsearchNode, Type: "keyword", Description: "Node an Elasticsearch or OpenSearch plain-layout line names ([o.e.n.Node] [es-master-0] started)."}),
 }
 
 // Parser parses tagged lines. It is stateless and safe for concurrent use.
@@ -185,6 +194,12 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	for _, f := range r.fields {
 		ev.SetString(pu.FieldLogFields+"."+f[0], f[1])
 	}
+	if r.node != "" {
+		ev.SetString(FieldElasticsearchNode, r.node)
+		if strings.HasPrefix(r.Logger, "o.e.") {
+			ds = DatasetElasticsearch
+		}
+	}
 	if r.errType != "" {
 		ev.SetString(event.FieldErrorType, r.errType)
 		if r.errMsg != "" {
@@ -222,6 +237,7 @@ type Line struct {
 	file               string
 	fields             [][2]string // Logstash's pipeline and plugin, Fluentd's worker: log.fields
 	errType, errMsg    string      // Fluentd's error_class= and error=
+	node               string      // Elasticsearch's node name
 }
 
 // felix reads Calico's (felix, calico-node) "2024-03-15 00:46:36.131 [INFO][68]
@@ -614,6 +630,13 @@ func dateLevelLogger(t time.Time, local bool, rest string, r *Line) bool {
 		return false
 	}
 	r.Time, r.Local, r.Level, r.Logger, r.Msg = t, local, lv, logger, rest[1:]
+	if strings.HasPrefix(logger, "o.e.") || strings.HasPrefix(logger, "o.o.") {
+		// Elasticsearch's (and OpenSearch's) plain layout names the node next:
+		// "[%d{ISO8601}][%-5p][%-25c{1.}] [%node_name]%marker %m"
+		if node, msg, ok := next(r.Msg); ok && node != "" && strings.IndexByte(node, ' ') < 0 && strings.HasPrefix(msg, " ") {
+			r.node, r.Msg = node, msg[1:]
+		}
+	}
 	return true
 }
 
