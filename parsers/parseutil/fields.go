@@ -28,7 +28,7 @@ var shared = []parsers.Field{
 	{Name: FieldThread, Type: "long", Description: "Thread id (DCGM's [pid:tid], Fabric Manager's [tid N], Abseil's header before InitializeLog)."},
 	{Name: event.FieldHostHostname, Type: "keyword", Description: "Host name from a syslog or journal prefix."},
 	{Name: event.FieldEventAction, Type: "keyword", Description: "Kind of line within a dataset (for gpu.xid: xid, sxid, gpu-fallen-off-bus, gpu-identified, nvrm)."},
-	{Name: FieldEventDuration, Type: "long", Description: "How long the request took, in nanoseconds: nginx's $request_time, Envoy's %DURATION%, a Ray Serve request line's time."},
+	{Name: FieldEventDuration, Type: "long", Description: "How long the request took, in nanoseconds: nginx's $request_time, Envoy's %DURATION%, a Ray Serve request line's time, text-generation-inference's total_time."},
 	{Name: FieldEventReason, Type: "keyword", Description: "Reason of a Kubernetes event (BackOff, FailedScheduling, Unhealthy), or why the kubelet failed a pod's container (CrashLoopBackOff, ErrImagePull)."},
 	{Name: FieldUserAgent, Type: "keyword", Description: "User-Agent header of the request (nginx's and Envoy's access lines)."},
 	{Name: FieldURLDomain, Type: "keyword", Description: "Host the request named: nginx error_log's host, Envoy's :authority."},

@@ -42,6 +42,17 @@ const DatasetPanic = "generic.rust"
 const (
 	FieldSpans     = "log.fields.spans"
 	FieldRequestID = pu.FieldHTTPRequestID
+
+	// text-generation-inference's parts of a request's time, in nanoseconds
+	FieldValidationTime = "tgi.request.validation_time"
+	FieldQueueTime      = "tgi.request.queue_time"
+	FieldInferenceTime  = "tgi.request.inference_time"
+	FieldTimePerToken   = "tgi.request.time_per_token"
+
+	// text-embeddings-inference's parts of a request's time, in nanoseconds
+	FieldTEITokenizationTime = "tei.request.tokenization_time"
+	FieldTEIQueueTime        = "tei.request.queue_time"
+	FieldTEIInferenceTime    = "tei.request.inference_time"
 )
 
 // Info registers the parser.
@@ -50,11 +61,18 @@ var Info = parsers.Info{
 	Description: "Rust tracing-subscriber lines (NVIDIA Dynamo, vLLM's Rust router, text-generation-inference) and Rust panics",
 	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields: append(pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldOriginFile, event.FieldOriginLine,
-		pu.FieldLogFields, event.FieldErrorMsg, event.FieldErrorStack, pu.FieldGPUErrorKind),
+		pu.FieldLogFields, event.FieldErrorMsg, event.FieldErrorStack, pu.FieldGPUErrorKind, pu.FieldEventDuration),
 		pu.Field(FieldRequestID), pu.Field(pu.FieldVLLMRequestID),
 		uvicorn.Field(uvicorn.FieldMethod), uvicorn.Field(uvicorn.FieldURLPath), uvicorn.Field(uvicorn.FieldURLQuery),
 		uvicorn.Field(event.FieldHTTPStatus),
-		parsers.Field{Name: event.FieldErrorType, Type: "keyword", Description: "Class of the exception a traceback in the message raised (TGI's launcher relaying a shard's)."}),
+		parsers.Field{Name: event.FieldErrorType, Type: "keyword", Description: "Class of the exception a traceback in the message raised (TGI's launcher relaying a shard's)."},
+		parsers.Field{Name: FieldValidationTime, Type: "long", Description: "TGI's validation_time of a request, in nanoseconds."},
+		parsers.Field{Name: FieldQueueTime, Type: "long", Description: "TGI's queue_time of a request (waiting for a batch), in nanoseconds."},
+		parsers.Field{Name: FieldInferenceTime, Type: "long", Description: "TGI's inference_time of a request, in nanoseconds."},
+		parsers.Field{Name: FieldTimePerToken, Type: "long", Description: "TGI's time_per_token of a request, in nanoseconds."},
+		parsers.Field{Name: FieldTEITokenizationTime, Type: "long", Description: "TEI's tokenization_time of a request, in nanoseconds."},
+		parsers.Field{Name: FieldTEIQueueTime, Type: "long", Description: "TEI's queue_time of a request, in nanoseconds."},
+		parsers.Field{Name: FieldTEIInferenceTime, Type: "long", Description: "TEI's inference_time of a request, in nanoseconds."}),
 }
 
 // Parser parses tracing lines. It is stateless and safe for concurrent use.
@@ -130,8 +148,8 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		ev.SetString(FieldSpans, spans)
 	}
 	ev.SetString(pu.FieldLogMessage, strings.TrimRight(msg, " ")) // (Dynamo pads its records)
-	fields(ev, spans, msg)
 	ds := TargetDataset(target)
+	fields(ev, spans, msg, ds)
 	if level == pu.Error {
 		failure(ev, msg)
 	}
@@ -357,7 +375,7 @@ func fileLine(s string) (string, int64, bool) {
 
 // fields takes the request fields a serving program puts on its events and spans:
 // request_id, method, uri, status ("status=500 Internal Server Error").
-func fields(ev *event.Event, spans, msg string) {
+func fields(ev *event.Event, spans, msg, ds string) {
 	for _, src := range [2]string{spans, msg} {
 		id := value(src, "request_id=")
 		if _, counter := pu.Atoi(id); id == "" || counter || ev.Has(FieldRequestID) || ev.Has(pu.FieldVLLMRequestID) {
@@ -388,6 +406,12 @@ func fields(ev *event.Event, spans, msg string) {
 			ev.SetString(uvicorn.FieldURLQuery, query)
 		}
 	}
+	if strings.Contains(spans, "total_time=") {
+		switch ds {
+		case DatasetTGI, DatasetTEI:
+			timings(ev, spans, ds == DatasetTEI)
+		}
+	}
 	if e := errorValue(msg); e != "" {
 		ev.SetString(event.FieldErrorMsg, e) // "Retrying after error. error=error trying to connect: ..." (Vector's)
 	}
@@ -397,6 +421,42 @@ func fields(ev *event.Event, spans, msg string) {
 		}
 	}
 }
+
+// timings reads the times text-generation-inference's and text-embeddings-inference's routers
+// put in the span of a request they answered (router/src/server.rs: TGI's total_time,
+// validation_time, queue_time, inference_time, time_per_token; TEI's total_time,
+// tokenization_time, queue_time, inference_time), each a Rust Duration as Debug writes it
+// ("2.398845911s", "176.5µs"): the whole as event.duration, the parts under tgi.request or
+// tei.request, all in nanoseconds.
+func timings(ev *event.Event, spans string, tei bool) {
+	parts := tgiTimes
+	if tei {
+		parts = teiTimes
+	}
+	for _, f := range parts {
+		if v := value(spans, f[0]); v != "" {
+			if d, err := time.ParseDuration(v); err == nil && d >= 0 {
+				ev.Set(f[1], event.Int(int64(d)))
+			}
+		}
+	}
+}
+
+var (
+	tgiTimes = [][2]string{
+		{"total_time=", pu.FieldEventDuration},
+		{"validation_time=", FieldValidationTime},
+		{"queue_time=", FieldQueueTime},
+		{"inference_time=", FieldInferenceTime},
+		{"time_per_token=", FieldTimePerToken},
+	}
+	teiTimes = [][2]string{
+		{"total_time=", pu.FieldEventDuration},
+		{"tokenization_time=", FieldTEITokenizationTime},
+		{"queue_time=", FieldTEIQueueTime},
+		{"inference_time=", FieldTEIInferenceTime},
+	}
+)
 
 // value returns the value of key (which ends in '=') in s: the word after it, unquoted.
 func value(s, key string) string {
