@@ -96,9 +96,13 @@ func (p *Parser) parse(ev *event.Event) bool {
 // parseBody reads a kernel line without the prefix of a kernel record; level is the kernel's
 // level that prefix stated, "" without one.
 func parseBody(ev *event.Event, msg, level string) bool {
-	if i := strings.Index(msg, "NVRM: "); i >= 0 {
+	i, n := strings.Index(msg, "NVRM: "), len("NVRM: ")
+	if i < 0 {
+		i, n = nvrmFunc(msg), len("NVRM ")
+	}
+	if i >= 0 {
 		prefix(ev, msg[:i])
-		if !nvrm(ev, msg[i+len("NVRM: "):]) {
+		if !nvrm(ev, msg[i+n:]) {
 			return false
 		}
 		if a, _ := ev.GetString(event.FieldEventAction); (a == ActionNVRM || a == ActionIdentified) && level != "" {
@@ -117,6 +121,21 @@ func parseBody(ev *event.Event, msg, level string) bool {
 		pu.Finish(ev, pu.DatasetXid, pu.Error)
 		return true
 	}
+	if i := strings.Index(msg, "nv_mem "); i >= 0 && module(ev, msg, i) {
+		return true
+	}
+	if i := strings.Index(msg, "[drm] Initialized nvidia-drm "); i >= 0 && kernelPrefix(msg[:i]) {
+		// the DRM core's line for nvidia-drm's device: "[drm] Initialized nvidia-drm 0.0.0
+		// 20160202 for 0000:02:00.0 on minor 1"
+		prefix(ev, msg[:i])
+		if id := BusID(msg[i:]); id != "" {
+			ev.SetString(FieldPCIBusID, id)
+		}
+		ev.SetString(event.FieldLogLogger, "nvidia-drm")
+		ev.SetString(event.FieldEventAction, ActionModule)
+		pu.Finish(ev, pu.DatasetXid, pu.Info)
+		return true
+	}
 	// The module name is usually the first "nvidia" of the line, but a host can be named so.
 	for off, tries := 0, 0; tries < 3; tries++ {
 		i := strings.Index(msg[off:], "nvidia")
@@ -129,6 +148,27 @@ func parseBody(ev *event.Event, msg, level string) bool {
 		off += i + len("nvidia")
 	}
 	return kernel(ev, msg, level)
+}
+
+// nvrmFunc returns where "NVRM <function>: " starts msg's kernel text, -1 when it does not: the
+// open kernel modules of 515 to 535 wrote the function after NVRM without a colon ("NVRM
+// nvAssertFailedNoLog: Assertion failed: 0 @ osapi.c:1688", "NVRM kgspWaitForGfwBootOk_TU102:
+// failed to wait for GFW_BOOT").
+func nvrmFunc(msg string) int {
+	i := strings.Index(msg, "NVRM ")
+	if i < 0 || !kernelPrefix(msg[:i]) {
+		return -1
+	}
+	fn, _, ok := strings.Cut(msg[i+len("NVRM "):min(len(msg), i+80)], ": ")
+	if !ok || fn == "" {
+		return -1
+	}
+	for j := 0; j < len(fn); j++ {
+		if c := fn[j]; !(c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return -1
+		}
+	}
+	return i
 }
 
 // lineStart returns where text starts msg's message: at its start, or after a log prefix's ": "
@@ -145,7 +185,10 @@ func lineStart(msg, text string) int {
 var modules = [...]string{"nvidia-uvm", "nvidia-nvlink", "nvidia-modeset", "nvidia-drm", "nvidia-peermem", "nvidia-fs", "nvidia_fs", "nvidia-nvswitch",
 	// the module loader names a module as it is built, with '_': "nvidia_peermem: Unknown symbol
 	// ib_register_peer_memory_client (err -22)" (GPUDirect RDMA against the wrong RDMA core)
-	"nvidia_peermem", "nvidia_uvm", "nvidia_modeset", "nvidia_drm"}
+	"nvidia_peermem", "nvidia_uvm", "nvidia_modeset", "nvidia_drm",
+	// Mellanox's nv_peer_mem, nvidia-peermem's predecessor for GPUDirect RDMA: "nv_mem
+	// nv_get_p2p_free_callback:155 nv_get_p2p_free_callback -- invalid dma_mapping"
+	"nv_mem"}
 
 // module reads a kernel line from another NVIDIA module ("nvidia-uvm: Loaded the UVM driver",
 // "nvidia 0000:3b:00.0: enabling device") when what precedes it is a kernel log prefix, so
@@ -201,8 +244,13 @@ func module(ev *event.Event, msg string, i int) bool {
 	// read EDID") wins over the words after it.
 	text := strings.TrimLeft(rest[nameLen:], ": ")
 	action, level := ActionModule, pu.Guess(text)
-	if strings.HasPrefix(text, "Unknown symbol ") || strings.HasPrefix(text, "disagrees about version of symbol ") {
+	switch {
+	case strings.HasPrefix(text, "Unknown symbol ") || strings.HasPrefix(text, "disagrees about version of symbol "):
 		level = pu.Warning // the module loader's pr_warn: the module does not load
+	case strings.HasPrefix(text, "module using GPL-only symbols uses symbols "):
+		level = pu.Error // the module loader's pr_err: it refuses the module (nvidia_fs against a proprietary nvidia)
+	case name == "nv_mem" && strings.Contains(text, "invalid"):
+		level = pu.Error // nv_peer_mem's failure to release a peer mapping
 	}
 	if lv, ok := aer(rest); ok {
 		action, level = ActionPCIeAER, lv
@@ -292,11 +340,23 @@ func nvrm(ev *event.Event, body string) bool {
 // driver whose user-space half does not match it are errors whatever the words.
 func nvrmLevel(body string) string {
 	if strings.Contains(body, "is currently unavailable") || strings.HasPrefix(body, "API mismatch") ||
-		strings.Contains(body, "needs to be reset") || strings.Contains(body, " GSP-CrashCat Report ") ||
+		strings.Contains(body, "needs to be reset") || strings.Contains(body, "need to be reset") ||
+		strings.Contains(body, " GSP-CrashCat Report ") ||
 		// the driver finds no GPU on the bus and fails its load (NV_DBG_ERRORS, -ENODEV): the
 		// node's "nvidia.com/gpu: 0"
-		strings.HasSuffix(body, "No NVIDIA GPU found.") {
+		strings.HasSuffix(body, "No NVIDIA GPU found.") || strings.HasPrefix(body, "None of the NVIDIA devices") ||
+		// a GPU the driver refuses: a BAR the BIOS left unassigned, a GPU the open modules do not
+		// support ("... is not supported by open\nNVRM: nvidia.ko because ...")
+		strings.Contains(body, "assigned to your NVIDIA device is invalid") || strings.Contains(body, "BIOS may have misconfigured your GPU") ||
+		strings.Contains(body, "is not supported by open") ||
+		// the GSP firmware stops answering (the banner _kgspLogRpcTimeout prints before Xid 119,
+		// the heartbeat check, the thread timeout): the GPU hangs
+		strings.Contains(body, "GSP Timeout") || strings.Contains(body, "Heartbeat timed out") ||
+		strings.Contains(body, "_threadNodeCheckTimeout") || strings.Contains(body, "timed out") {
 		return pu.Error // the GSP firmware's crash report opens at LEVEL_ERROR (kernel_gsp.c)
+	}
+	if strings.HasPrefix(body, "Persistence mode is deprecated") {
+		return pu.Warning
 	}
 	return pu.Guess(body)
 }
