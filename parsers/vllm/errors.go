@@ -16,12 +16,27 @@ const (
 )
 
 // isTraceStart reports whether a grouped message (first line body, then the rest) is a
-// traceback: it starts with the header, or with "Process EngineCore_0:" (what multiprocessing
-// prints before a child's traceback) followed by it.
+// traceback: it starts with the header, or with a line that announces one followed by it.
 func isTraceStart(body, rest string) bool {
 	return strings.HasPrefix(body, TracebackHeader) || IsGroupTraceStart(body) ||
 		strings.HasPrefix(body, fatalPrefix) || strings.HasSuffix(body, ": "+TracebackHeader) ||
-		(strings.HasPrefix(body, "Process ") && strings.HasPrefix(rest, TracebackHeader))
+		(TraceAnnouncement(body) && (strings.HasPrefix(rest, TracebackHeader) || IsFrameLine(rest))) ||
+		// a worker's traceback between triple quotes under concurrent.futures'
+		// "..._RemoteTraceback: ", the local one it caused after it
+		strings.HasSuffix(strings.TrimRight(body, " "), "RemoteTraceback:") && strings.HasPrefix(rest, `"""`+"\n"+TracebackHeader)
+}
+
+// TraceAnnouncement reports whether a line is what Python prints above a traceback it reports
+// without raising: multiprocessing's "Process EngineCore_0:" before a child's, threading's
+// excepthook ("Exception in thread Thread-3 (send_async):"), and the unraisable hook
+// ("Exception ignored in: <function LLM.__del__ at 0x7fef2c991090>", "Exception ignored in
+// atexit callback: <func>", whose frames follow without the Traceback line; a terminal's echoed
+// "^C" may precede it).
+func TraceAnnouncement(b string) bool {
+	b = strings.TrimPrefix(b, "^C")
+	return strings.HasPrefix(b, "Process ") && strings.HasSuffix(b, ":") && strings.Count(b, " ") == 1 ||
+		strings.HasPrefix(b, "Exception in thread ") && strings.HasSuffix(b, ":") ||
+		strings.HasPrefix(b, "Exception ignored in: ") || strings.HasPrefix(b, "Exception ignored in atexit callback")
 }
 
 // frameCodeFirst reports whether a grouped record is a traceback read from a frame's source line
@@ -56,6 +71,13 @@ func setFatal(ev *event.Event, text, msg string) {
 	if k := Classify(text); k != "" {
 		ev.SetString(FieldErrorKind, k)
 	}
+}
+
+// IsGroupFrameLine reports whether a line is a frame line inside an exception group's drawing
+// ("    |   File \"x.py\", line 3, in f"), where an excerpt or a rotated file may begin.
+func IsGroupFrameLine(b string) bool {
+	t := strings.TrimLeft(b, " ")
+	return len(t) < len(b) && strings.HasPrefix(t, "| ") && IsFrameLine(t[2:])
 }
 
 // IsFrameLine reports whether a line is a traceback's frame line ("  File \"x.py\", line 3, in
@@ -298,7 +320,7 @@ func lastException(stack string) (typ, msg string) {
 		if strings.HasPrefix(line, "(") || strings.Contains(line, "] ") {
 			line = Split(line).Body // lines grouped upstream (Filebeat multiline) keep their prefixes
 		}
-		if line == "" || line[0] == ' ' || line[0] == '\t' || line[0] == '|' || line[0] == '+' || line == TracebackHeader ||
+		if line == "" || line[0] == ' ' || line[0] == '\t' || line[0] == '|' || line[0] == '+' || line == TracebackHeader || line == `"""` ||
 			line == causeMarker || line == contextMarker || IsMessageContinuation(line) {
 			continue
 		}

@@ -153,3 +153,40 @@ func parseUCXSignal(ev *event.Event, b, rest string, l *Line) bool {
 	finishLibraryLine(ev, l, msg, DatasetUCX)
 	return true
 }
+
+// Abseil's failure signal handler (absl/debugging/failure_signal_handler.cc), which Ray's C++
+// core and gRPC install in a vLLM or Ray worker, writes to stderr when the process gets a fatal
+// signal, before Ray's logger repeats it and the signal is raised again:
+//
+//	*** SIGSEGV received at time=1709021359 on cpu 44 ***
+//	PC: @     0x7f3c5f628350  (unknown)  (unknown)
+//	    @     0x7f1bc25d8090   36407536  (unknown)
+//	    @ ... and at least 2 more frames
+
+// AbslSignal reports whether b opens Abseil's report of a fatal signal.
+func AbslSignal(b string) bool {
+	return strings.HasPrefix(b, "*** SIG") && strings.Contains(b[:min(len(b), 40)], " received at time=") &&
+		strings.HasSuffix(b, " ***")
+}
+
+// AbslFrameLine reports whether b goes on with Abseil's report: the program counter's line and
+// the stack's frames.
+func AbslFrameLine(b string) bool {
+	return strings.HasPrefix(b, "PC: @ ") || strings.HasPrefix(strings.TrimLeft(b, " "), "@ ") && len(b) > 2 && b[0] == ' '
+}
+
+// parseAbslSignal reads Abseil's report of a fatal signal: critical (the signal is raised again
+// and the process dies), the signal's words the error, the frames its stack.
+func parseAbslSignal(ev *event.Event, b, rest string, l *Line) bool {
+	if !AbslSignal(b) {
+		return false
+	}
+	msg := strings.TrimSuffix(strings.TrimPrefix(b, "*** "), " ***")
+	l.Level = "critical"
+	ev.SetString(event.FieldErrorMsg, msg)
+	if rest != "" {
+		ev.SetString(event.FieldErrorStack, rest)
+	}
+	finishLibraryLine(ev, l, msg, "")
+	return true
+}

@@ -92,7 +92,7 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 			// pylog reads its prefix, the rank that failed)
 			return false
 		}
-		if (!multi || !isTraceStart(l.Body, rest)) && !IsFrameLine(l.Body) && !(l.RankOnly && multi) &&
+		if (!multi || !isTraceStart(l.Body, rest)) && !IsFrameLine(l.Body) && !(multi && IsGroupFrameLine(l.Body)) && !(l.RankOnly && multi) &&
 			!(multi && AsyncioReport(l.Body) && strings.Contains(rest, TracebackHeader)) {
 			if !IsBareException(l.Body) || !IsGPUException(l.Body) && nvidiaFailure(l.Body) {
 				return false // an NVIDIA user-space failure's dataset is the GPU stack's
@@ -159,7 +159,7 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		ev.SetString(event.FieldOriginFile, l.File)
 		ev.Set(event.FieldOriginLine, event.Int(l.FileLine))
 	}
-	if multi && isTraceStart(l.Body, rest) || IsFrameLine(l.Body) || strings.Contains(rest, "Traceback (most recent call last):") ||
+	if multi && isTraceStart(l.Body, rest) || IsFrameLine(l.Body) || multi && IsGroupFrameLine(l.Body) || strings.Contains(rest, "Traceback (most recent call last):") ||
 		multi && frameCodeFirst(l.Body, rest) || l.Body == TracebackHeader || multi && RayCreationTaskError(l.Body) {
 		if l.Level == "" || l.Level == "info" || l.Level == "debug" {
 			lv = "error"
@@ -518,6 +518,8 @@ func (p *Parser) library(ev *event.Event, l *Line, msg, first, rest string) bool
 	switch {
 	case b[0] == '[' && b[1] == '1' && strings.Contains(b[:min(len(b), 200)], " UCX "):
 		ok = parseUCX(ev, b, l) // "[1749803291.555759] [host:7053 :0] tcp_ep.c:1260 UCX  ERROR ..."
+	case b[0] == '*' && AbslSignal(b):
+		ok = parseAbslSignal(ev, b, rest, l) // "*** SIGSEGV received at time=1709021359 on cpu 44 ***"
 	case b[0] == '[' && UCXSignal(b) > 0:
 		ok = parseUCXSignal(ev, b, rest, l) // "[host:12796:1:13303] Caught signal 11 (Segmentation fault: ...)"
 	case b[0] == '[' && strings.Contains(b, " NCCL ") && (launcherTag(b) > 0 || b[5] == '-'):

@@ -85,7 +85,18 @@ const (
 	modeUCXSignal           // UCX's report of a fatal signal, its backtrace under it
 	modeRich                // a record of Rich's logging handler, its further rows indented (pylog.RichStart)
 	modeOpenMessage         // a Python warning or error whose message ends in a colon, what it announces under it
+	modeAbslSignal          // Abseil's report of a fatal signal, the program counter and frames under it
+	modeRemote              // a worker's traceback between triple quotes under "..._RemoteTraceback: ", then its local one
 )
+
+// remoteTraceback reports whether b opens the report of an exception raised in a worker process
+// of concurrent.futures or multiprocessing.pool: "concurrent.futures.process._RemoteTraceback: "
+// (or multiprocessing's "multiprocessing.pool.RemoteTraceback: "), then the worker's traceback
+// between lines of three double quotes, then the local traceback it caused.
+func remoteTraceback(b string) bool {
+	b = strings.TrimRight(b, " ")
+	return strings.HasSuffix(b, "RemoteTraceback:") && strings.IndexByte(b, ' ') < 0
+}
 
 // torchWarning reports whether b is torch's C++ warning ("[W530 17:23:59.243033714
 // OperatorEntry.cpp:154] Warning: Warning only once for all operators, ..."), whose message may go
@@ -314,7 +325,7 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 			g.msg = vllm.MessageState(sl.Body, vllm.MessageClosed)
 			g.level = "error" // as the vllm parser reads a bare exception line
 		}
-		if mode == modeTrace && g.level == "" {
+		if (mode == modeTrace || mode == modeRemote) && g.level == "" {
 			g.level = "error" // as the vllm parser reads a bare traceback
 			if fatalPython(sl.Body) {
 				g.level = "critical"
@@ -469,13 +480,11 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeTrace, true
 	case l.Body == vllm.TracebackHeader, vllm.IsGroupTraceStart(l.Body),
 		strings.HasSuffix(l.Body, ": "+vllm.TracebackHeader), // "EngineCore hit an exception: Traceback ..."
-		l.Header == "" && (vllm.IsFrameLine(l.Body) || fatalPython(l.Body)),
+		l.Header == "" && (vllm.IsFrameLine(l.Body) || fatalPython(l.Body) || vllm.IsGroupFrameLine(l.Body)),
 		l.RankOnly && l.Header == "": // only an exception is printed under "[rankN]: "
 		return modeTrace, true
-	case strings.HasPrefix(l.Body, "Process ") && strings.HasSuffix(l.Body, ":") && strings.Count(l.Body, " ") == 1,
-		// threading's excepthook and the unraisable hook write such a header too
-		strings.HasPrefix(l.Body, "Exception in thread ") && strings.HasSuffix(l.Body, ":"),
-		strings.HasPrefix(l.Body, "Exception ignored in: "):
+	case vllm.TraceAnnouncement(l.Body):
+		// multiprocessing's "Process X:", threading's excepthook and the unraisable hook
 		return modeProcess, true
 	case l.Level == "error" || l.Level == "critical",
 		l.Uvicorn && l.Level == "warning", // "WARNING:  Invalid HTTP request received." and its traceback
@@ -504,8 +513,12 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeMaybe, true // its context's lines, then the traceback
 	case l.Header == "" && vllm.RayCreationTaskError(l.Body):
 		return modeTrace, true // the remote traceback follows, without its header
+	case l.Header == "" && remoteTraceback(l.Body):
+		return modeRemote, true
 	case l.Header == "" && vllm.UCXSignal(l.Body) > 0:
 		return modeUCXSignal, true
+	case vllm.AbslSignal(l.Body):
+		return modeAbslSignal, true
 	case l.Header == "" && l.Proc == "" && pylog.RichStart(l.Body):
 		return modeRich, true
 	case l.Header == "" && tagged.SignalReport(l.Body):
@@ -649,7 +662,7 @@ func ncclWarn(b string) bool {
 // record), which no open exception message takes.
 func recordStart(b string) bool {
 	return len(b) > 10 && b[0] == '2' && b[4] == '-' && b[7] == '-' || pyRecordError(b) || pylog.IsLiteLLMRecord(b) ||
-		torchLogLine(b) ||
+		torchLogLine(b) || vllm.AbslSignal(b) || remoteTraceback(b) || vllm.TraceAnnouncement(b) ||
 		// bracketed: gunicorn's "[2024-01-09 13:24:39 +0000] [1637] [CRITICAL] ...", Celery's
 		// "[2024-08-30 14:24:33,351: ERROR/MainProcess] ..."
 		len(b) > 11 && b[0] == '[' && b[1] == '2' && b[5] == '-' && b[8] == '-'
@@ -820,6 +833,15 @@ func (g *group) accept(l *vllm.Line) bool {
 		return true
 	}
 	switch g.mode {
+	case modeRemote:
+		if l.Header != "" || len(g.parts) >= 4*maxMessageLines {
+			return false
+		}
+		if l.Body == `"""` && len(g.parts) > 0 {
+			// the worker's traceback ends: what its exception caused may follow, chained
+			g.mode, g.msg, g.msgAt = modeAfter, vllm.MessageClosed, len(g.parts)
+		}
+		return true
 	case modeKernel:
 		return kernelReportAccept(l)
 	case modeJava:
@@ -927,6 +949,9 @@ func (g *group) accept(l *vllm.Line) bool {
 			!strings.HasPrefix(b, "[TM][")
 	case modeRich:
 		return l.Header == "" && l.Proc == "" && pylog.RichRow(l.Body) && len(g.parts) < maxMessageLines
+	case modeAbslSignal:
+		// its lines carry the process prefix the first did ("(RayWorkerWrapper pid=24036)")
+		return l.Header == g.header && len(g.parts) < maxMessageLines && vllm.AbslFrameLine(l.Body)
 	case modeUCXSignal:
 		if l.Header != "" || len(g.parts) >= maxMessageLines {
 			return false
@@ -1055,6 +1080,12 @@ func (g *group) accept(l *vllm.Line) bool {
 				vllm.TakesMessageLine(l.Body, g.msg) || vllm.IsMessageContinuation(l.Body)) {
 			g.msg = vllm.MessageState(l.Body, g.msg)
 			return true // "Search for `cudaErrorIllegalAddress' ..." under "CUDA error: ..."
+		}
+		if g.mode == modeProcess && l.Header == "" && len(g.parts) == 0 && vllm.IsFrameLine(l.Body) {
+			// "Exception ignored in atexit callback: <func>": the frames follow without the
+			// Traceback line
+			g.mode = modeTrace
+			return true
 		}
 		if (l.Body != vllm.TracebackHeader && !vllm.IsGroupTraceStart(l.Body)) ||
 			(l.Header != "" && (g.mode == modeProcess || l.Header != g.header)) || g.bare {

@@ -290,6 +290,12 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 			ds = r.Dataset
 		case s.dataset != "" && (proc == "" || proc == s.proc):
 			ds = s.dataset
+			if ds == pylog.DatasetRayCore {
+				// Ray's core lines come from the library inside the serving process: what follows
+				// them in a vLLM container (a faulthandler dump after Ray's signal handler's
+				// lines) is the server's
+				ds = servingDataset(ev, ds)
+			}
 		default:
 			ds = servingDataset(ev, p.cfg.FallbackDataset)
 		}
