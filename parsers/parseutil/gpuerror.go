@@ -29,7 +29,8 @@ const (
 
 // gpuFailures maps phrases of NVIDIA user-space failures, as NVML, nvidia-smi, the container
 // toolkit's CLI and the CUDA runtime print them, to a kind and the dataset of the stack part
-// at fault (the toolkit's, whenever its CLI wrote or is quoted). The first that matches wins, so the precise phrases come first: a container-cli
+// at fault (the toolkit's, whenever its CLI wrote or is quoted; "" where the line is the
+// program's own). The first that matches wins, so the precise phrases come first: a container-cli
 // error caused by a version mismatch is a mismatch.
 var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	{"river/library version mismatch", KindDriverMismatch, DatasetDriver},
@@ -60,6 +61,18 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	// is a GPU node, did you configure the NVIDIA Container Toolkit?", then "invalid device
 	// discovery strategy")
 	{"did you configure the NVIDIA Container Toolkit?", KindRuntimeMissing, DatasetToolkit},
+	// Docker's forms: dockerd without the nvidia runtime in daemon.json ("unknown or invalid
+	// runtime name: nvidia"; "unknown runtime specified nvidia" before 20.10), and --gpus
+	// without the toolkit ("could not select device driver \"nvidia\" with capabilities: [[gpu]]")
+	{"unknown or invalid runtime name: nvidia", KindRuntimeMissing, DatasetToolkit},
+	{"unknown runtime specified nvidia", KindRuntimeMissing, DatasetToolkit},
+	{"Unknown runtime specified nvidia", KindRuntimeMissing, DatasetToolkit}, // the docker CLI's
+	{`could not select device driver "nvidia"`, KindRuntimeMissing, DatasetToolkit},
+	{`could not select device driver \"nvidia\"`, KindRuntimeMissing, DatasetToolkit},
+	// an NGC image's entrypoint (Triton, PyTorch, NIM) started without the GPUs injected:
+	// "WARNING: The NVIDIA Driver was not detected.  GPU functionality will not be available."
+	// (the image's program's own line: its dataset stays the program's)
+	{"The NVIDIA Driver was not detected", KindRuntimeMissing, ""},
 	{"Incompatible strategy detected auto", KindRuntimeMissing, DatasetToolkit},
 	{"invalid device discovery strategy", KindRuntimeMissing, DatasetToolkit},
 	{"no CUDA-capable device is detected", KindNoDevice, DatasetDriver},
@@ -118,7 +131,7 @@ func failureWords(s string) bool {
 func attributeGPUFailure(ev *event.Event, dataset string) string {
 	if kind, ds := GPUFailure(ev.Message()); kind != "" {
 		ev.SetString(FieldGPUErrorKind, kind)
-		if strings.HasPrefix(dataset, "generic") {
+		if strings.HasPrefix(dataset, "generic") && ds != "" {
 			return ds
 		}
 	}

@@ -92,7 +92,8 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 			// pylog reads its prefix, the rank that failed)
 			return false
 		}
-		if (!multi || !isTraceStart(l.Body, rest)) && !IsFrameLine(l.Body) && !(multi && IsGroupFrameLine(l.Body)) && !(l.RankOnly && multi) &&
+		if (!multi || !isTraceStart(l.Body, rest)) && !IsFrameLine(l.Body) && !(multi && IsGroupFrameLine(l.Body)) &&
+			!(multi && frameCodeFirst(l.Body, rest)) && !(l.RankOnly && multi) &&
 			!(multi && AsyncioReport(l.Body) && strings.Contains(rest, TracebackHeader)) {
 			if !IsBareException(l.Body) || !IsGPUException(l.Body) && nvidiaFailure(l.Body) {
 				return false // an NVIDIA user-space failure's dataset is the GPU stack's

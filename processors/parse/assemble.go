@@ -86,6 +86,7 @@ const (
 	modeRich                // a record of Rich's logging handler, its further rows indented (pylog.RichStart)
 	modeOpenMessage         // a Python warning or error whose message ends in a colon, what it announces under it
 	modeAbslSignal          // Abseil's report of a fatal signal, the program counter and frames under it
+	modeCodeFirst           // a frame's source line where a file or an excerpt begins: a frame line under it opens a traceback
 	modeRemote              // a worker's traceback between triple quotes under "..._RemoteTraceback: ", then its local one
 )
 
@@ -304,6 +305,9 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 			g.header = edacReport(sl.Body)
 		case modeWrapped:
 			g.header = wrappedStart(sl.Body) // its width is the further lines' indent
+			if strings.Contains(sl.Body, "The NVIDIA Driver was not detected") {
+				g.header = "   " // an NGC image's entrypoint indents its advice by three
+			}
 		case modeNVRM:
 			g.header = bootStamp(sl.Body) // what a further line of the record repeats
 			if gspXid(sl.Body) {
@@ -515,6 +519,8 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeTrace, true // the remote traceback follows, without its header
 	case l.Header == "" && remoteTraceback(l.Body):
 		return modeRemote, true
+	case l.Header == "" && pyStatement(l.Body):
+		return modeCodeFirst, true
 	case l.Header == "" && vllm.UCXSignal(l.Body) > 0:
 		return modeUCXSignal, true
 	case vllm.AbslSignal(l.Body):
@@ -650,6 +656,23 @@ func traceHeaderEnd(b string) bool {
 func frameCode(b string) bool {
 	return len(b) > 4 && strings.HasPrefix(b, "    ") && b[4] != ' ' && b[4] != '\t' ||
 		strings.HasPrefix(strings.TrimLeft(b, " "), "^^^") && strings.HasPrefix(b, "    ")
+}
+
+// pyStatement reports whether b is a frame's source line as a traceback prints it, indented by
+// four: a statement that raises, returns, awaits or calls ("    raise output", "    await
+// wrap_app_handling_exceptions(app, request)(scope, receive, send)", "    return
+// self._call_impl(*args, **kwargs)").
+func pyStatement(b string) bool {
+	if !frameCode(b) || strings.HasPrefix(b, "    ^") {
+		return false
+	}
+	t := b[4:]
+	for _, kw := range [...]string{"raise ", "raise", "return ", "await ", "yield ", "self."} {
+		if strings.HasPrefix(t, kw) && (kw != "raise" || t == kw) {
+			return true
+		}
+	}
+	return false
 }
 
 // ncclWarn reports whether b is an NCCL WARN line ("host:pid:tid [dev] file.cc:93 NCCL WARN
@@ -833,6 +856,14 @@ func (g *group) accept(l *vllm.Line) bool {
 		return true
 	}
 	switch g.mode {
+	case modeCodeFirst:
+		// "    raise output", then "  File ...": the traceback's first lines were cut off (a
+		// rotation, kubectl logs --tail); anything else leaves the line alone
+		if l.Header == "" && len(g.parts) == 0 && vllm.IsFrameLine(l.Body) {
+			g.mode, g.level = modeTrace, "error"
+			return true
+		}
+		return false
 	case modeRemote:
 		if l.Header != "" || len(g.parts) >= 4*maxMessageLines {
 			return false

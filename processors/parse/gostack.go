@@ -63,8 +63,28 @@ func goAccept(mode int, l *vllm.Line) (int, bool) {
 		strings.HasPrefix(b, "exit status ") ||
 		// a fatal signal's: "PC=0x7f98af7d96aa m=5 sigcode=1", "signal arrived during cgo
 		// execution", and the registers at the end ("rax    0x0")
-		strings.HasPrefix(b, "PC=0x") || strings.HasPrefix(b, "signal arrived during ") || cpuRegister(b)
+		strings.HasPrefix(b, "PC=0x") || strings.HasPrefix(b, "signal arrived during ") || cpuRegister(b) ||
+		// the runtime's words when a frame's pc is in no Go function (a C++ abort under cgo):
+		// "runtime: unknown pc 0x7fef53b6b18b", "stack: frame={sp:0x7fff9d737170, fp:0x0}
+		// stack=[...)", then the stack's words: "00007fff9d737070:  0000000000000000  ..."
+		strings.HasPrefix(b, "runtime: unknown pc ") || strings.HasPrefix(b, "stack: frame={") || stackWords(b)
 	return mode, ok
+}
+
+// stackWords reads a line of the stack's words the runtime dumps around an unknown pc:
+// "00007fff9d737070:  0000000000000000  0000000000000000", an address, a colon, and hex words
+// (one may be marked "<" or "!", one named "runtime.sigtramp(...)").
+func stackWords(b string) bool {
+	addr, rest, ok := strings.Cut(b, ":  ")
+	if !ok || len(addr) < 8 || len(addr) > 16 || len(rest) < 16 {
+		return false
+	}
+	for i := 0; i < len(addr); i++ {
+		if c := addr[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // cpuRegister reads a register line of a fatal signal's report: "rax    0x0", "rip    0x7f98af7d96aa".

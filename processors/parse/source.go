@@ -220,8 +220,17 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 		proc, _ = ev.GetString(event.FieldProcessName)
 	}
 	ds, _ := ev.GetString(event.FieldDataset)
+	// a Docker host's container (/var/lib/docker/containers/<id>/<id>-json.log): its id is
+	// known, its name is not, so its program is known only from the lines it has written
+	docker := host && strings.Contains(src.where, "/containers/") && ev.Has(k8spath.FieldID)
 	if ds != "" {
 		switch {
+		case docker && strings.HasPrefix(s.dataset, "gpu.") && (ds == vllm.DatasetServer || strings.HasPrefix(ds, "generic")):
+			// a GPU-stack program's container (dcgm-exporter's): its lines in a generic format
+			// (exporter-toolkit's logfmt), and a C++ abort that would be vLLM's in a container
+			// of unknown name, are the program's
+			ds = s.dataset
+			ev.SetString(event.FieldDataset, ds)
 		case ds == nginx.DatasetAccess && strings.HasPrefix(src.container, "traefik"):
 			// Traefik's access log in its common layout (its own fields after nginx's), not nginx's
 			ds = "traefik.access"

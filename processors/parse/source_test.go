@@ -412,3 +412,59 @@ func TestNVRMRecordLines(t *testing.T) {
 		}
 	}
 }
+
+// TestDockerContainerProgramDataset: in a Docker host's container, whose name its path does not
+// give, the lines of dcgm-exporter (NVIDIA/dcgm-exporter issue #250, NVIDIA/gpu-monitoring-tools
+// issue #134, run with docker) in a generic format, and the C++ abort that a container of unknown
+// name would give vLLM, are the exporter's once its own lines were read.
+func TestDockerContainerProgramDataset(t *testing.T) {
+	t.Parallel()
+	p := newProc(t, nil)
+	const id = "3f4e5d6c7b8a9f0e1d2c3b4a5f6e7d8c9b0a1f2e3d4c5b6a7f8e9d0c1b2a3f4e"
+	path := "/var/lib/docker/containers/" + id + "/" + id + "-json.log"
+	lines := []string{
+		`time="2024-04-30T22:16:32Z" level=info msg="Starting dcgm-exporter"`,
+		`time="2024-04-30T22:16:33Z" level=info msg="Collecting DCP Metrics"`,
+		"terminate called after throwing an instance of 'std::logic_error'",
+		"  what():  basic_string::_S_construct null not valid",
+	}
+	var out []*event.Event
+	for _, l := range lines {
+		ev := event.NewMessage(l, t0)
+		ev.SetString("log.file.path", path)
+		b := event.NewBatch([]*event.Event{ev}, nil)
+		b.Key = "docker"
+		if err := p.Process(context.Background(), b); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, b.Events...)
+	}
+	if fb := p.Flush(context.Background(), t0, true); fb != nil {
+		out = append(out, fb.Events...)
+	}
+	if len(out) != 3 {
+		t.Fatalf("%d events, want 3 (the abort and its what() one)", len(out))
+	}
+	for _, ev := range out {
+		if ds, _ := ev.GetString(event.FieldDataset); ds != "gpu.dcgm_exporter" {
+			t.Errorf("%q: dataset %q, want gpu.dcgm_exporter", ev.Message(), ds)
+		}
+	}
+	// the same abort in a Docker container whose program is not known stays vLLM's, as the
+	// vllm parser reads a C++ abort in a container of unknown name
+	other := "/var/lib/docker/containers/" + id[1:] + "0/" + id[1:] + "0-json.log"
+	ev := event.NewMessage(lines[2], t0)
+	ev.SetString("log.file.path", other)
+	b := event.NewBatch([]*event.Event{ev}, nil)
+	b.Key = "docker2"
+	if err := p.Process(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	evs := b.Events
+	if fb := p.Flush(context.Background(), t0, true); fb != nil {
+		evs = append(evs, fb.Events...)
+	}
+	if ds, _ := evs[0].GetString(event.FieldDataset); ds != "vllm.server" {
+		t.Errorf("unknown program's abort: dataset %q, want vllm.server", ds)
+	}
+}
