@@ -286,6 +286,9 @@ func (r *rec) levelFirst(s string) bool {
 	if i >= len(s) || (s[i] != ':' && s[i] != ' ') {
 		return false
 	}
+	if r.alembic(s, i) {
+		return true
+	}
 	if r.level = pyLevel(s[:i], false); r.level == "" {
 		return false
 	}
@@ -330,6 +333,36 @@ func (r *rec) levelFirst(s string) bool {
 		r.body(rest)
 	}
 	return true
+}
+
+// alembic reads the layout of Alembic's logging configuration, "%(levelname)-5.5s [%(name)s]
+// %(message)s", which migrations print and applications that load alembic.ini's logging take
+// (Open WebUI before 0.5.18): "ERROR [open_webui.routers.openai] Connection error: ...", "WARNI
+// [langchain_community.utils.user_agent] ...", "INFO  [alembic.runtime.migration] Context impl
+// SQLiteImpl.": the level cut or padded to five, the logger in brackets. n is the level's length.
+func (r *rec) alembic(s string, n int) bool {
+	if len(s) < 9 || n > 5 || s[5] != ' ' || s[6] != '[' || strings.TrimRight(s[n:5], " ") != "" {
+		return false
+	}
+	switch s[:5] {
+	case "DEBUG", "INFO ", "WARNI", "ERROR", "CRITI":
+	default:
+		return false
+	}
+	name, msg, ok := strings.Cut(s[7:], "] ")
+	if !ok || !IsLoggerName(name) {
+		return false
+	}
+	lv := strings.TrimSpace(s[:5])
+	switch lv {
+	case "WARNI":
+		lv = "WARNING"
+	case "CRITI":
+		lv = "CRITICAL"
+	}
+	r.level = pyLevel(lv, false)
+	r.logger, r.msg = name, msg
+	return r.level != ""
 }
 
 // Rich's logging handler (rich.logging.RichHandler without its time column, as Infinity, the

@@ -140,6 +140,11 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		r.level = pu.Error
 	}
 	traceOpen := strings.HasSuffix(r.msg, ": "+vllm.TracebackHeader) // its frames under it
+	if strings.TrimSpace(r.msg) == "" && rest != "" && !strings.Contains(rest, vllm.TracebackHeader) {
+		// a message that opens with a line break (LiteLLM's "LiteLLM: ... utils.py:3748 - " with
+		// "LiteLLM completion() model= ...; provider = ..." under it): its text is the lines under it
+		r.msg = strings.TrimSpace(rest)
+	}
 	r.set(ev)
 	if strings.Contains(rest, "\n    "+vllm.TracebackHeader) || strings.HasPrefix(rest, "    "+vllm.TracebackHeader) {
 		// tornado's LogFormatter (Jupyter's) indents the exception under the record by four
@@ -152,6 +157,14 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			rest = vllm.TracebackHeader + "\n" + rest
 		}
 		vllm.SetTraceback(ev, rest)
+	}
+	if r.dataset == DatasetLiteLLM && !ev.Has(event.FieldErrorType) {
+		if typ, msg := liteLLMException(r.msg); typ != "" {
+			// LiteLLM's router logs a deployment's failure at INFO ("litellm.acompletion(model=...)
+			// Exception litellm.RateLimitError: ..."): its class is what to filter on
+			ev.SetString(event.FieldErrorType, typ)
+			ev.SetString(event.FieldErrorMsg, msg)
+		}
 	}
 	if v := hclogValue(rest); v != "" && (r.level == pu.Error || r.level == pu.Critical || r.level == pu.Warning) {
 		// hclog's multi-line value under the record (Vault agent's "error=" and its "  | " lines):
@@ -421,6 +434,21 @@ func (r *rec) litellm(s string) bool {
 	}
 	r.logger, r.level, r.msg, r.dataset = rc.Logger, rc.Level, rc.Msg, DatasetLiteLLM
 	return r.origin(rc.Origin)
+}
+
+// liteLLMException reads the exception a LiteLLM record names: " Exception
+// litellm.APIConnectionError: Cannot connect to host localhost:11434 ...", its class and what
+// follows it.
+func liteLLMException(msg string) (typ, text string) {
+	i := strings.Index(msg, "Exception litellm.")
+	if i < 0 || i > 0 && msg[i-1] != ' ' {
+		return "", ""
+	}
+	cls, after, ok := strings.Cut(msg[i+len("Exception "):], ":")
+	if !ok || !IsLoggerName(cls) {
+		return "", ""
+	}
+	return cls, strings.TrimSpace(after)
 }
 
 // LiteLLM is one record of LiteLLM's text format (LiteLLMRecord).

@@ -839,7 +839,10 @@ func liteLLMAccept(l *vllm.Line) bool {
 func pyRecordError(b string) bool {
 	lv, rest, ok := strings.Cut(b[:min(len(b), 16)], " ")
 	return ok && (lv == "ERROR" || lv == "CRITICAL") && len(rest) > 4 && rest[0] >= '1' && rest[0] <= '2' &&
-		rest[4] == '-'
+		rest[4] == '-' ||
+		// Alembic's layout ("%(levelname)-5.5s [%(name)s] %(message)s"): "ERROR
+		// [open_webui.routers.openai] 503, ...", logger.exception's traceback under it
+		ok && (lv == "ERROR" || lv == "CRITI") && len(rest) > 2 && rest[0] == '[' && strings.Contains(b[:min(len(b), 128)], "] ")
 }
 
 // accept reports whether l continues the group, and moves the group's mode on.

@@ -504,6 +504,12 @@ func servingDataset(ev *event.Event, fallback string) string {
 		// Face download's bars and warnings before its first KServe line are KServe's
 		return "kserve.server"
 	}
+	if comp := parseutil.ServingComponentOf(c); comp != "" {
+		// a serving component beside vLLM (LiteLLM's proxy, Open WebUI, the router): what it
+		// prints before its first recognised line (Prisma's migration at LiteLLM's start, a
+		// banner) is its own
+		return comp + ".server"
+	}
 	return fallback
 }
 
