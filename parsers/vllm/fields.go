@@ -146,7 +146,7 @@ var Fields = parsers.Union(ProcessFields, []parsers.Field{
 	{Name: FieldPromptLength, Type: "long", Description: "Length of the logged prompt in characters (vLLM may have cut it to --max-log-len)."},
 	{Name: FieldPromptSHA256, Type: "keyword", Description: "SHA-256 of the logged prompt (UTF-8), hex; lets one find repeats without storing the text."},
 	{Name: FieldPromptTokens, Type: "long", Description: "Number of prompt token ids logged (the list itself is dropped unless prompts: keep)."},
-	{Name: FieldLoRA, Type: "keyword", Description: "LoRA adapter name of the request."},
+	{Name: FieldLoRA, Type: "keyword", Description: "LoRA adapter name of the request, or of the adapter a line says was loaded or removed."},
 	{Name: FieldMaxTokens, Type: "long", Description: "max_tokens of the request's sampling parameters."},
 	{Name: FieldTemperature, Type: "float", Description: "temperature of the request's sampling parameters."},
 	{Name: FieldTopP, Type: "float", Description: "top_p of the request's sampling parameters."},

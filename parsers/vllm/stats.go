@@ -133,9 +133,9 @@ func statKey(name string) (field string, integer bool) {
 		return FieldSpecK, true
 	case "spec0 Number of accepted tokens":
 		return FieldSpecAcceptedTotal, true
-	case "spec0 Number of draft tokens":
+	case "spec0 Number of draft tokens", "spec0 Number of draft tokens tokens": // 0.5's words, "tokens" twice
 		return FieldSpecDraftedTotal, true
-	case "spec0 Number of emitted tokens":
+	case "spec0 Number of emitted tokens", "spec0 Number of emitted tokens tokens":
 		return FieldSpecEmittedTotal, true
 	}
 	return "", false

@@ -167,6 +167,13 @@ func (p *Parser) tokenIDs(ev *event.Event, val, field string) string {
 // userText handles a prompt's or output's repr and returns what replaces it ("" to keep it).
 func (p *Parser) userText(ev *event.Event, repr string, f textFields) string {
 	text, ok := pyUnquote(repr)
+	if !ok && len(repr) > 1 && (repr[0] == '\'' || repr[0] == '"') && quotedLen(repr) == len(repr) {
+		// a line cut inside the text (a terminal's width, a shipper's line limit): what is
+		// there is user data all the same
+		if text, ok = pyUnquote(strings.TrimSuffix(repr, "\\") + repr[:1]); !ok {
+			text, ok = repr[1:], true
+		}
+	}
 	if !ok {
 		return ""
 	}

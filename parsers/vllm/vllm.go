@@ -396,6 +396,13 @@ func (p *Parser) body(ev *event.Event, b, msg string, lineLen int) string {
 		return b
 	}
 	switch {
+	case strings.HasPrefix(b, "Loaded new LoRA adapter: name '"), strings.HasPrefix(b, "Removed LoRA adapter: name '"):
+		// the adapters loaded and unloaded at run time (/v1/load_lora_adapter): which one came
+		// and went before a wave of 404s
+		_, name, _ := strings.Cut(b, "name '")
+		if j := strings.IndexByte(name, '\''); j > 0 {
+			ev.SetString(FieldLoRA, name[:j])
+		}
 	case b[0] == 'R' || b[0] == 'G':
 		p.requestLine(ev, b, msg, lineLen)
 	case strings.HasPrefix(b, "Dumping scheduler output for model execution: "), strings.HasPrefix(b, "SchedulerOutput("):
