@@ -443,6 +443,72 @@ func TestParseFolder(t *testing.T) {
 	}
 }
 
+// TestParseDockerHost: a Docker host's containers folder. Each container's config.v2.json gives
+// its name and image (and a dockershim container's pod), which say its program; the state files
+// beside the log are no logs.
+func TestParseDockerHost(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	vllmID, shimID := strings.Repeat("3f", 32), strings.Repeat("a9", 32)
+	for id, cfg := range map[string]string{
+		vllmID: `{"ID":"` + vllmID + `","Name":"/vllm-server","Config":{"Image":"vllm/vllm-openai:v0.8.5","Labels":{"com.docker.compose.service":"vllm-server"}}}`,
+		shimID: `{"ID":"` + shimID + `","Name":"/k8s_nvidia-device-plugin-ctr_nvidia-device-plugin-daemonset-x2kqp_gpu-operator_1b2c_0","Config":{"Image":"nvcr.io/nvidia/k8s-device-plugin:v0.17.0","Labels":{"io.kubernetes.pod.name":"nvidia-device-plugin-daemonset-x2kqp","io.kubernetes.pod.namespace":"gpu-operator","io.kubernetes.container.name":"nvidia-device-plugin-ctr"}}}`,
+	} {
+		dir := filepath.Join(root, "var/lib/docker/containers", id)
+		if err := os.MkdirAll(filepath.Join(dir, "mounts/shm"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(dir, "config.v2.json"), cfg)
+		writeFile(t, filepath.Join(dir, "hostconfig.json"), `{"Runtime":"nvidia"}`)
+		writeFile(t, filepath.Join(dir, "hostname"), "node-1\n")
+		writeFile(t, filepath.Join(dir, "mounts/shm/x"), "x\n")
+	}
+	// a line no parser reads, from a container whose name says vLLM (vllm-project/vllm issue
+	// #13946: the RuntimeError's frames are under vllm/, the program is known by the name)
+	writeFile(t, filepath.Join(root, "var/lib/docker/containers", vllmID, vllmID+"-json.log"),
+		`{"log":"Special tokens have been added in the vocabulary, make sure the associated word embeddings are fine-tuned or trained.\n","stream":"stderr","time":"2025-03-01T10:00:00.000000001Z"}`+"\n")
+	writeFile(t, filepath.Join(root, "var/lib/docker/containers", shimID, shimID+"-json.log"),
+		`{"log":"I0301 10:00:00.000000       1 main.go:235] Starting FS watcher.\n","stream":"stderr","time":"2025-03-01T10:00:00.000000002Z"}`+"\n")
+
+	code, out, errs := runCLI(t, "", "parse", root)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(errs, "2 lines, 0 not recognised") {
+		t.Errorf("stderr: %s (the containers' state files are no logs)", errs)
+	}
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() {
+		var doc struct {
+			Message   string
+			Container struct {
+				Name  string
+				Image struct{ Name string }
+			}
+			Kubernetes struct {
+				Pod       struct{ Name string }
+				Namespace string
+				Container struct{ Name string }
+			}
+			Event struct{ Dataset string }
+		}
+		if err := json.Unmarshal(sc.Bytes(), &doc); err != nil {
+			t.Fatalf("bad JSON line %q: %v", sc.Text(), err)
+		}
+		switch {
+		case strings.HasPrefix(doc.Message, "Special tokens"):
+			if doc.Container.Name != "vllm-server" || doc.Container.Image.Name != "vllm/vllm-openai:v0.8.5" || doc.Event.Dataset != "vllm.server" {
+				t.Errorf("vLLM container's line: %s", sc.Text())
+			}
+		default:
+			if doc.Kubernetes.Pod.Name != "nvidia-device-plugin-daemonset-x2kqp" || doc.Kubernetes.Namespace != "gpu-operator" ||
+				doc.Kubernetes.Container.Name != "nvidia-device-plugin-ctr" || doc.Event.Dataset != "gpu.device_plugin" {
+				t.Errorf("dockershim container's line: %s", sc.Text())
+			}
+		}
+	}
+}
+
 // A folder's rotated files come before the file they rotated, oldest first.
 func TestParseRotationOrder(t *testing.T) {
 	t.Parallel()

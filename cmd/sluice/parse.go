@@ -138,7 +138,11 @@ func parseFiles(ctx context.Context, proc pipeline.Processor, paths []string, st
 		if err != nil {
 			return err
 		}
-		n, f, err := parseStream(ctx, proc, label, r, out, stream(next) != stream(label))
+		var docker *k8spath.DockerContainer
+		if dc, ok := k8spath.ReadDockerConfig(realPath(path)); ok {
+			docker = &dc // a Docker host's container: its name and image from its config
+		}
+		n, f, err := parseStream(ctx, proc, label, r, out, stream(next) != stream(label), docker)
 		closeFn()
 		lines, failures = lines+n, failures+f
 		if err != nil {
@@ -200,6 +204,9 @@ func expandInputs(paths []string, stderr io.Writer) ([]string, int, error) {
 				skipped = append(skipped, path)
 				return nil
 			}
+			if dockerState(path) {
+				return nil // a Docker container's config and state beside its log, no log
+			}
 			real := realPath(path)
 			if !seen[real] {
 				seen[real] = true
@@ -252,6 +259,19 @@ func expandInputs(paths []string, stderr io.Writer) ([]string, int, error) {
 		fmt.Fprintf(stderr, "sluice parse: skipped %d links whose file is not there (first: %s)\n", len(dangling), dangling[0])
 	}
 	return out, len(skipped), nil
+}
+
+// dockerState reports whether path is a file Docker keeps beside a container's json-file log
+// (/var/lib/docker/containers/<id>/config.v2.json, hostconfig.json, hostname, hosts,
+// resolv.conf, its checkpoints and mounts): state, no log, left out of a walk.
+func dockerState(path string) bool {
+	for dir := filepath.Dir(path); dir != filepath.Dir(dir); dir = filepath.Dir(dir) {
+		id := filepath.Base(dir)
+		if len(id) == 64 && strings.Trim(id, "0123456789abcdef") == "" && filepath.Base(filepath.Dir(dir)) == "containers" {
+			return filepath.Dir(path) != dir || !strings.HasPrefix(filepath.Base(path), id+"-json.log")
+		}
+	}
+	return false
 }
 
 // realPath returns the absolute path of the file path names, links resolved.
@@ -345,7 +365,7 @@ func openInput(path string, stdin io.Reader) (io.Reader, func(), error) {
 const maxLineBytes = 1 << 20
 
 // parseStream parses one stream in batches and returns the lines and parse failures.
-func parseStream(ctx context.Context, proc pipeline.Processor, path string, r io.Reader, out *bufio.Writer, final bool) (int, int, error) {
+func parseStream(ctx context.Context, proc pipeline.Processor, path string, r io.Reader, out *bufio.Writer, final bool, docker *k8spath.DockerContainer) (int, int, error) {
 	lr := lines.NewReader(r, 0, maxLineBytes)
 	var count, failures int
 	buf := make([]byte, 0, 4096)
@@ -379,6 +399,9 @@ func parseStream(ctx context.Context, proc pipeline.Processor, path string, r io
 		e.Meta.Input, e.Meta.Source, e.Meta.Offset = "parse", path, l.Offset
 		if path != "-" {
 			e.SetString(event.FieldLogFilePath, path)
+		}
+		if docker != nil {
+			docker.Set(e)
 		}
 		if l.Split {
 			e.AddTag(lines.TagSplit)

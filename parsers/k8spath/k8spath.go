@@ -30,6 +30,13 @@ type Source struct {
 // add_kubernetes_metadata ran or not.
 const FieldID = "container.id"
 
+// FieldName is a Docker container's name (without Docker's leading '/'), where Filebeat's
+// add_docker_metadata puts it.
+const FieldName = "container.name"
+
+// FieldImage is a Docker container's image, where Filebeat's add_docker_metadata puts it.
+const FieldImage = "container.image.name"
+
 // Parse reads path. ok is false when the path is in neither layout. It does not touch the
 // file system and accepts any prefix before the layout's directory (a host mount such as
 // /host/var/log/pods/...), and a /var/log/containers file name in any directory.

@@ -54,6 +54,11 @@ func (m *Memo) Fill(ev *event.Event, path string, hasPath bool) (pod, container 
 	container = getOrSet(ev, event.FieldK8sContainer, s.Container)
 	setIfMissing(ev, event.FieldK8sPodUID, s.PodUID)
 	setIfMissing(ev, FieldID, s.ContainerID)
+	if container == "" && pod == "" {
+		// a Docker container outside Kubernetes: its name, as Filebeat's add_docker_metadata
+		// and `sluice parse` (from the container's config.v2.json) give it, says its program
+		container, _ = ev.GetString(FieldName)
+	}
 	return pod, container
 }
 

@@ -209,7 +209,13 @@ func Container(ev *event.Event) string {
 	if v, ok := ev.Get(event.FieldK8sContainer); ok && v.Str() != "" {
 		return v.Str()
 	}
-	return pathSource(ev).Container
+	if c := pathSource(ev).Container; c != "" {
+		return c
+	}
+	// a Docker container outside Kubernetes, by its name (Filebeat's add_docker_metadata,
+	// `sluice parse` from its config.v2.json)
+	v, _ := ev.GetString("container.name")
+	return v
 }
 
 // pod returns the name of the pod that wrote the event, as Container finds its container.

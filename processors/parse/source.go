@@ -491,7 +491,7 @@ func componentDataset(pod, container string) string {
 // any line of it was recognised (a library's warning at start-up): vllm.server from a container
 // named for vLLM, kserve.server from KServe's (its storage initializer's too); else fallback.
 func servingDataset(ev *event.Event, fallback string) string {
-	c, _ := ev.GetString(event.FieldK8sContainer)
+	c := parseutil.Container(ev)
 	switch {
 	case vllm.ServerContainer(c):
 		return vllm.DatasetServer

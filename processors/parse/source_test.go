@@ -468,3 +468,20 @@ func TestDockerContainerProgramDataset(t *testing.T) {
 		t.Errorf("unknown program's abort: dataset %q, want vllm.server", ds)
 	}
 }
+
+// TestDockerMetadataContainerName: an event of a Docker container outside Kubernetes, named as
+// Filebeat's add_docker_metadata names it (container.name), is its program's by that name as a
+// pod's container is by its own.
+func TestDockerMetadataContainerName(t *testing.T) {
+	t.Parallel()
+	p := newProc(t, nil)
+	for name, want := range map[string]string{"vllm-openai": "vllm.server", "web": p.cfg.FallbackDataset} {
+		ev := event.NewMessage("Special tokens have been added in the vocabulary, make sure the associated word embeddings are fine-tuned or trained.", t0)
+		ev.SetString("container.name", name)
+		ev.SetString("container.id", strings.Repeat("ab", 32))
+		p.ParseEvent(ev)
+		if ds, _ := ev.GetString(event.FieldDataset); ds != want {
+			t.Errorf("container %s: dataset %q, want %q", name, ds, want)
+		}
+	}
+}

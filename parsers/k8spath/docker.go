@@ -1,0 +1,73 @@
+package k8spath
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// DockerContainer is what a Docker container's config.v2.json says of it: the name Docker gave
+// it, its image, and the pod, namespace and container of the kubelet's labels when the
+// kubelet started it through dockershim.
+type DockerContainer struct {
+	Name, Image               string
+	Pod, Namespace, Container string
+}
+
+// dockerConfigMax bounds the config file read: a container's config is a few KB.
+const dockerConfigMax = 1 << 20
+
+// ReadDockerConfig reads the config.v2.json beside a json-file log of Docker's own layout
+// (/var/lib/docker/containers/<id>/<id>-json.log, or a rotation of it); ok is false for any
+// other path, or when the file is missing or unreadable.
+func ReadDockerConfig(logPath string) (c DockerContainer, ok bool) {
+	src, isLayout := Parse(logPath)
+	if !isLayout || src.ContainerID == "" || src.Pod != "" {
+		return c, false
+	}
+	name := filepath.Join(filepath.Dir(logPath), "config.v2.json")
+	if st, err := os.Stat(name); err != nil || st.Size() > dockerConfigMax {
+		return c, false
+	}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return c, false
+	}
+	var cfg struct {
+		Name   string
+		Config struct {
+			Image  string
+			Labels map[string]string
+		}
+	}
+	if json.Unmarshal(data, &cfg) != nil {
+		return c, false
+	}
+	c.Name = strings.TrimPrefix(cfg.Name, "/")
+	c.Image = cfg.Config.Image
+	c.Pod = cfg.Config.Labels["io.kubernetes.pod.name"]
+	c.Namespace = cfg.Config.Labels["io.kubernetes.pod.namespace"]
+	c.Container = cfg.Config.Labels["io.kubernetes.container.name"]
+	return c, c.Name != "" || c.Image != ""
+}
+
+// Set gives an event the container's name and image, and the kubelet's pod, namespace and
+// container when its labels name them, as Filebeat's add_docker_metadata would.
+func (c DockerContainer) Set(ev *event.Event) {
+	if c.Name != "" {
+		ev.SetString(FieldName, c.Name)
+	}
+	if c.Image != "" {
+		ev.SetString(FieldImage, c.Image)
+	}
+	if c.Pod != "" && c.Container != "" {
+		ev.SetString(event.FieldK8sPodName, c.Pod)
+		ev.SetString(event.FieldK8sContainer, c.Container)
+		if c.Namespace != "" {
+			ev.SetString(event.FieldK8sNamespace, c.Namespace)
+		}
+	}
+}
