@@ -281,6 +281,11 @@ func Walk(ev *event.Event, s string) (Record, bool) {
 	return rec, true
 }
 
+// numericLevels are pino's and bunyan's levels, as their JSON writes them.
+var numericLevels = map[string]string{
+	"10": pu.Debug, "20": pu.Debug, "30": pu.Info, "40": pu.Warning, "50": pu.Error, "60": pu.Critical,
+}
+
 // known handles one top-level member with a well-known name and reports whether it did.
 func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 	switch k {
@@ -293,6 +298,16 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 	case "level", "lvl", "severity", "loglevel", "levelname", "log.level":
 		if v.Str == "None" {
 			return true // str(None): no level of its own (NIM's Rust lines relayed, nimLine)
+		}
+		if v.Type == gjson.Number {
+			// pino's and bunyan's numbers (Node services: LibreChat, Flowise, Fastify
+			// routers): trace 10, debug 20, info 30, warn 40, error 50, fatal 60
+			l, ok := numericLevels[v.Raw]
+			if !ok {
+				return false
+			}
+			rec.Level = l
+			return true
 		}
 		l, ok := pu.Level(v.String())
 		if !ok {
@@ -441,6 +456,11 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		if v.IsObject() && v.Get("involvedObject").IsObject() {
 			rec.k8sEvent, rec.eventAt = true, "event."
 		}
+		if v.Type == gjson.String && !rec.Msg && !ev.Has(pu.FieldLogMessage) {
+			// structlog's JSONRenderer names the message "event" ({"event": "...", "level":
+			// "error", "timestamp": ...}): the message, unless the line has one by its name
+			ev.SetString(pu.FieldLogMessage, v.Str)
+		}
 		return false
 	case "Pod", "pod", "object", "node", "nodeName", "controllerKind", "knative.dev/key", "nodeclaim", "machine",
 		"Pods", "workload", "trainJob", "isvc", "scaledObject.Name", "scaledobject.Name",
@@ -479,8 +499,27 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		if v.IsObject() && ecsError(ev, v, rec) {
 			return true // ECS nested: {"type":..., "message":..., "stack_trace":...}
 		}
+		if v.IsObject() || v.IsArray() {
+			// an error object of another shape (Baileys' {"tag":...,"attrs":...}, oops' with its
+			// context): error.message is text, so the object is kept as its JSON, and the
+			// string an "error" member inside it holds is the message
+			if inner := v.Get("error"); inner.Type == gjson.String {
+				ev.SetString(event.FieldErrorMsg, inner.Str)
+			} else {
+				ev.SetString(event.FieldErrorMsg, v.Raw)
+			}
+			rec.err = true
+			return false // the object stays under log.fields
+		}
 		ev.Set(event.FieldErrorMsg, eventjson.Value(v))
 		rec.err = true
+	case "stack":
+		// zerolog's ErrorStackMarshaler, pino's flattened err: the stack of the error the line
+		// reports
+		if v.Type != gjson.String || !strings.Contains(v.Str, "\n") {
+			return false
+		}
+		ev.SetString(event.FieldErrorStack, v.Str)
 	case "stacktrace", "stack_trace", "exc_info":
 		if v.Type == gjson.String && v.Str == "None" {
 			return true // Python's str(None): NVIDIA NIM's JSON logging writes it for no traceback

@@ -109,6 +109,8 @@ func ecsError(ev *event.Event, v gjson.Result, rec *Record) bool {
 		switch {
 		case m.Type == gjson.String && (k.Str == "type" || k.Str == "message" || k.Str == "stack_trace"):
 			ev.SetString("error."+k.Str, m.Str)
+		case m.Type == gjson.String && k.Str == "stack":
+			ev.SetString(event.FieldErrorStack, m.Str) // pino's err serializer: {"type","message","stack"}
 		default:
 			eventjson.FlattenResult(ev, pu.FieldLogFields+".error."+k.Str, m, &n)
 		}
