@@ -67,7 +67,11 @@ func goAccept(mode int, l *vllm.Line) (int, bool) {
 		// the runtime's words when a frame's pc is in no Go function (a C++ abort under cgo):
 		// "runtime: unknown pc 0x7fef53b6b18b", "stack: frame={sp:0x7fff9d737170, fp:0x0}
 		// stack=[...)", then the stack's words: "00007fff9d737070:  0000000000000000  ..."
-		strings.HasPrefix(b, "runtime: unknown pc ") || strings.HasPrefix(b, "stack: frame={") || stackWords(b)
+		strings.HasPrefix(b, "runtime: unknown pc ") || strings.HasPrefix(b, "stack: frame={") || stackWords(b) ||
+		// a fatal error's system stack before the goroutines ("fatal error: runtime: out of
+		// memory", then "runtime stack:" and its frames: Prometheus replaying its WAL), and the
+		// runtime's words about it ("runtime: out of memory: cannot allocate 4194304-byte block")
+		b == "runtime stack:" || strings.HasPrefix(b, "runtime: ")
 	return mode, ok
 }
 

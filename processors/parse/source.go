@@ -378,8 +378,16 @@ var stackComponents = map[string]string{
 	"prometheus-server": "prometheus.log",
 	"alertmanager":      "prometheus.alertmanager",
 	"grafana":           "grafana.log",
-	"coredns":           "coredns.log",
-	"sluice":            "sluice.log",
+	// kube-prometheus-stack's other parts, and the OpenTelemetry Collector's chart
+	"prometheus-operator":     "prometheus.operator",
+	"kube-prometheus-stack":   "prometheus.operator", // the chart's name for the operator's container
+	"config-reloader":         "prometheus.operator", // the operator's sidecar in Prometheus' pods
+	"kube-state-metrics":      "kubernetes.state_metrics",
+	"node-exporter":           "prometheus.node_exporter",
+	"opentelemetry-collector": "otel.collector",
+	"otel-collector":          "otel.collector",
+	"coredns":                 "coredns.log",
+	"sluice":                  "sluice.log",
 	// What a GPU pod that stays Pending, or a GPU node that does not come, is explained by:
 	// Kubernetes' own components (Elastic's names for them), the node problem detector, the
 	// operators that create vLLM's pods (KubeRay), HAMi's GPU-sharing scheduler extender.

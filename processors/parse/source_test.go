@@ -334,6 +334,11 @@ func TestStackComponentDatasets(t *testing.T) {
 		{"kibana", `[2025-06-02T07:41:10.457+00:00][INFO ][plugins-service] Plugin "cloudChat" is disabled.`, "kibana.log"},
 		{"coredns", `[ERROR] plugin/errors: 2 example.com. A: read udp 10.244.0.3:41234->8.8.8.8:53: i/o timeout`, "coredns.log"},
 		{"prometheus", "a line no parser reads", "prometheus.log"},
+		// kube-prometheus-stack's operator and exporters, the OpenTelemetry Collector (zap's
+		// console encoding, its exporter failing)
+		{"kube-prometheus-stack", `level=error ts=2024-05-02T11:20:31.123Z caller=klog.go:116 component=k8s_client_runtime func=ErrorDepth msg="Sync "monitoring/kube-prometheus-stack-prometheus" failed: creating config failed"`, "prometheus.operator"},
+		{"kube-state-metrics", `I0502 11:20:31.123456       1 main.go:199] "Starting kube-state-metrics"`, "kubernetes.state_metrics"},
+		{"opentelemetry-collector", "2024-03-15T17:10:37.980Z\terror\texporterhelper/queue_sender.go:97\tExporting failed. Dropping data.\t{\"kind\": \"exporter\", \"data_type\": \"logs\"}", "otel.collector"},
 		// Elasticsearch states its own
 		{"elasticsearch", `{"@timestamp":"2025-01-01T00:00:00.000Z","log.level":"INFO","message":"started","ecs.version":"1.2.0","service.name":"ES_ECS","event.dataset":"elasticsearch.server","process.thread.name":"main","log.logger":"org.elasticsearch.node.Node"}`, "elasticsearch.server"},
 		{"web", "a line no parser reads", p.cfg.FallbackDataset},
