@@ -375,6 +375,9 @@ func body(ev *event.Event, b, level string) (string, bool) {
 		legacyPod(ev, b)
 	}
 	if !ev.Has(pu.FieldOrchResourceName) {
+		cniPod(ev, b)
+	}
+	if !ev.Has(pu.FieldOrchResourceName) {
 		schedulingObject(ev, first)
 	}
 	ev.SetString(pu.FieldLogMessage, b)
@@ -575,6 +578,28 @@ func legacyPod(ev *event.Event, b string) {
 			syncFailure(ev, after)
 		}
 		return
+	}
+}
+
+// cniPod reads the pod a CNI plugin's failure names inside the runtime's error that the kubelet
+// logs ("RunPodSandbox from runtime service failed: ... Multus: [default/centos-runtimeconfig]:
+// error adding container to network ...", Multus 4's "[ns/name/uid:network]"; dockershim's
+// "NetworkPlugin cni failed to set up pod \"nginx-whjjm_default\" network: ..."): why a
+// multi-node job's pod stays in ContainerCreating.
+func cniPod(ev *event.Event, b string) {
+	if _, t, ok := strings.Cut(b, "Multus: ["); ok {
+		ref, _, ok := strings.Cut(t, "]")
+		ns, name, ok2 := strings.Cut(ref, "/")
+		if name, _, _ = strings.Cut(name, "/"); ok && ok2 && ns != "" && name != "" && !strings.ContainsAny(ref, " :\"") {
+			pu.SetObject(ev, "pod", ns, name)
+		}
+		return
+	}
+	if _, t, ok := strings.Cut(b, `NetworkPlugin cni failed to set up pod "`); ok {
+		ref, _, _ := strings.Cut(t, `"`)
+		if name, ns, ok := cutLast(ref, '_'); ok && name != "" && ns != "" && !strings.ContainsAny(ref, " /") {
+			pu.SetObject(ev, "pod", ns, name)
+		}
 	}
 }
 

@@ -737,7 +737,7 @@ func TRTRecord(b string) string {
 
 // multus reads Multus CNI's log (/var/log/multus.log, or the kube-multus container's stderr):
 // "2025-09-30T12:38:29Z [debug] LoadDelegateNetConf: ...", its zoned time and its level in
-// lower case (pkg/logging: panic, error, verbose, debug).
+// lower case (pkg/logging: panic, error, verbose, debug; verbose is its info).
 func multus(s string, r *Line) bool {
 	t, n, ok := pu.RFC3339(s)
 	if !ok || n+3 > len(s) || s[n] != ' ' || s[n+1] != '[' || !pu.Zoned(s[:n]) {
@@ -748,8 +748,10 @@ func multus(s string, r *Line) bool {
 		return false
 	}
 	switch word {
-	case "debug", "verbose":
+	case "debug":
 		r.Level = pu.Debug
+	case "verbose":
+		r.Level = pu.Info // the tier between error and debug, what info is elsewhere (whereabouts' GC, deleted pods)
 	case "error":
 		r.Level = pu.Error
 	case "panic":

@@ -386,8 +386,18 @@ var stackComponents = map[string]string{
 	"node-exporter":           "prometheus.node_exporter",
 	"opentelemetry-collector": "otel.collector",
 	"otel-collector":          "otel.collector",
-	"coredns":                 "coredns.log",
-	"sluice":                  "sluice.log",
+	// the secondary networks multi-node GPU pods use (what NVIDIA's Network Operator deploys
+	// beside its NIC driver container): why an RDMA pod stays in ContainerCreating
+	"kube-multus":                 "network_operator.multus",
+	"whereabouts":                 "network_operator.whereabouts",
+	"sriov-device-plugin":         "network_operator.sriov_device_plugin",
+	"sriov-network-config-daemon": "network_operator.sriov_config_daemon",
+	"rdma-shared-dp":              "network_operator.rdma_device_plugin",
+	"ib-kubernetes":               "network_operator.ib_kubernetes",
+	"nv-ipam-node":                "network_operator.nv_ipam",
+	"nv-ipam-controller":          "network_operator.nv_ipam",
+	"coredns":                     "coredns.log",
+	"sluice":                      "sluice.log",
 	// What a GPU pod that stays Pending, or a GPU node that does not come, is explained by:
 	// Kubernetes' own components (Elastic's names for them), the node problem detector, the
 	// operators that create vLLM's pods (KubeRay), HAMi's GPU-sharing scheduler extender.

@@ -337,6 +337,7 @@ func TestStackComponentDatasets(t *testing.T) {
 		// kube-prometheus-stack's operator and exporters, the OpenTelemetry Collector (zap's
 		// console encoding, its exporter failing)
 		{"kube-prometheus-stack", `level=error ts=2024-05-02T11:20:31.123Z caller=klog.go:116 component=k8s_client_runtime func=ErrorDepth msg="Sync "monitoring/kube-prometheus-stack-prometheus" failed: creating config failed"`, "prometheus.operator"},
+		{"rdma-shared-dp", "2024/01/10 08:52:05 error creating new device: \"missing RDMA device spec for device 0000:41:00.0, RDMA device \\\"issm\\\" not found\"", "network_operator.rdma_device_plugin"},
 		{"kube-state-metrics", `I0502 11:20:31.123456       1 main.go:199] "Starting kube-state-metrics"`, "kubernetes.state_metrics"},
 		{"opentelemetry-collector", "2024-03-15T17:10:37.980Z\terror\texporterhelper/queue_sender.go:97\tExporting failed. Dropping data.\t{\"kind\": \"exporter\", \"data_type\": \"logs\"}", "otel.collector"},
 		// Elasticsearch states its own
