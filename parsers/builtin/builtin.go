@@ -17,6 +17,7 @@ import (
 	"github.com/sluice-dev/sluice/parsers/klog"
 	"github.com/sluice-dev/sluice/parsers/logfmt"
 	"github.com/sluice-dev/sluice/parsers/nginx"
+	"github.com/sluice-dev/sluice/parsers/nodejs"
 	"github.com/sluice-dev/sluice/parsers/nvidia_shell"
 	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
 	"github.com/sluice-dev/sluice/parsers/pylog"
@@ -49,6 +50,7 @@ func Registry() *parsers.Registry {
 		tracing.Info, // before pylog, whose dated formats would take its lines without their target
 		pylog.Info,
 		nvidia_shell.Info, // it takes any plain line from a GPU-stack container
+		nodejs.Info,       // before tagged, which would take a JavaScript error's "Error: " alone
 		tagged.Info,       // after nvidia_shell, whose installer and GPU-stack lines say "ERROR: " too
 	)
 }

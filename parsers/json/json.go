@@ -13,6 +13,7 @@ import (
 
 	"github.com/sluice-dev/sluice/parsers"
 	"github.com/sluice-dev/sluice/parsers/envoy"
+	"github.com/sluice-dev/sluice/parsers/nodejs"
 	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/pylog"
@@ -520,6 +521,17 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 			return false
 		}
 		ev.SetString(event.FieldErrorStack, v.Str)
+		if !ev.Has(event.FieldErrorType) {
+			// a JavaScript error's stack opens with its class and message ("Error: 500 Internal
+			// Server Error\n    at APIError.generate (...)": LibreChat's JSON logs)
+			first, _, _ := strings.Cut(v.Str, "\n")
+			if typ, msg, ok := nodejs.ErrorLine(first); ok {
+				ev.SetString(event.FieldErrorType, typ)
+				if !ev.Has(event.FieldErrorMsg) && msg != "" {
+					ev.SetString(event.FieldErrorMsg, msg)
+				}
+			}
+		}
 	case "stacktrace", "stack_trace", "exc_info":
 		if v.Type == gjson.String && v.Str == "None" {
 			return true // Python's str(None): NVIDIA NIM's JSON logging writes it for no traceback

@@ -169,8 +169,9 @@ func (f *Frame) hostTag(s string) bool {
 		return false
 	}
 	if host[len(host)-1] == ':' {
-		// No host name has a colon at its end: the word is the tag.
-		if !f.tag(host[:len(host)-1]) {
+		// No host name has a colon at its end: the word is the tag; but a level word is none
+		// ("2025-08-25T13:56:49.982Z info: ...": winston's layout, LibreChat's)
+		if levelWord(strings.ToUpper(host[:len(host)-1])) || !f.tag(host[:len(host)-1]) {
 			return false
 		}
 		f.Text = rest

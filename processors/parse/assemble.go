@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/sluice-dev/sluice/parsers/envoy"
+	"github.com/sluice-dev/sluice/parsers/nodejs"
 	"github.com/sluice-dev/sluice/parsers/pylog"
 	"github.com/sluice-dev/sluice/parsers/tagged"
 	"github.com/sluice-dev/sluice/parsers/tracing"
@@ -87,6 +88,9 @@ const (
 	modeOpenMessage         // a Python warning or error whose message ends in a colon, what it announces under it
 	modeAbslSignal          // Abseil's report of a fatal signal, the program counter and frames under it
 	modeCodeFirst           // a frame's source line where a file or an excerpt begins: a frame line under it opens a traceback
+	modeJSError             // a JavaScript error, its V8 frames and util.inspect's properties under it (nodestack.go)
+	modeNodeUncaught        // Node's report of an uncaught exception: where, the source line, the error, its frames (nodestack.go)
+	modeV8OOM               // V8's report of a heap exhausted: the last GCs, the fatal error, the native frames (nodestack.go)
 	modeRemote              // a worker's traceback between triple quotes under "..._RemoteTraceback: ", then its local one
 )
 
@@ -303,6 +307,10 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 			g.header = aerDevice(sl.Body)
 		case modeEDAC:
 			g.header = edacReport(sl.Body)
+		case modeJSError:
+			if nodejs.InspectStart(sl.Body) {
+				g.msg = 1 // util.inspect's properties up to the closing brace
+			}
 		case modeWrapped:
 			g.header = wrappedStart(sl.Body) // its width is the further lines' indent
 			if strings.Contains(sl.Body, "The NVIDIA Driver was not detected") {
@@ -634,6 +642,9 @@ func startMode(l *vllm.Line) (int, bool) {
 			return modeWrapped, true
 		}
 	}
+	if mode, ok := nodeStart(l); ok {
+		return mode, true
+	}
 	return 0, false
 }
 
@@ -859,6 +870,10 @@ func (g *group) accept(l *vllm.Line) bool {
 		return true
 	}
 	switch g.mode {
+	case modeJSError, modeNodeUncaught:
+		return jsAccept(g, l)
+	case modeV8OOM:
+		return v8OOMAccept(l) && len(g.parts) < 4*maxMessageLines
 	case modeCodeFirst:
 		// "    raise output", then "  File ...": the traceback's first lines were cut off (a
 		// rotation, kubectl logs --tail); anything else leaves the line alone
@@ -962,6 +977,11 @@ func (g *group) accept(l *vllm.Line) bool {
 		}
 		return ok && len(g.parts) < maxMessageLines
 	case modeAnyhow:
+		if len(g.parts) == 0 && l.Header == "" && nodejs.FrameLine(l.Body) {
+			// "Error: socket hang up", then V8's frames: a JavaScript error, not a Rust main's
+			g.mode, g.opening = modeJSError, "frames"
+			return true
+		}
 		if anyhowAccept(l, len(g.parts)) {
 			switch {
 			case l.Body == "Caused by:" || l.Body == "Stack backtrace:":

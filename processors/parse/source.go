@@ -386,6 +386,17 @@ var stackComponents = map[string]string{
 	"node-exporter":           "prometheus.node_exporter",
 	"opentelemetry-collector": "otel.collector",
 	"otel-collector":          "otel.collector",
+	// the Node.js chat front ends and agent builders users put in front of vLLM (their charts'
+	// and manifests' container names)
+	"librechat":          "librechat.server",
+	"flowise":            "flowise.server",
+	"anythingllm":        "anythingllm.server",
+	"n8n":                "n8n.server",
+	"lobe-chat":          "lobe_chat.server",
+	"lobe-chat-database": "lobe_chat.server",
+	"nextchat":           "nextchat.server",
+	"chatgpt-next-web":   "nextchat.server", // NextChat's former name, still its image's
+	"chatbot-ui":         "chatbot_ui.server",
 	// the secondary networks multi-node GPU pods use (what NVIDIA's Network Operator deploys
 	// beside its NIC driver container): why an RDMA pod stays in ContainerCreating
 	"kube-multus":                 "network_operator.multus",
