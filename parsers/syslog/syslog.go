@@ -93,6 +93,9 @@ func Split(s string, ref time.Time) (f Frame, ok bool) {
 	if s[0] == '{' {
 		return journalJSON(s)
 	}
+	if s[0] == '<' {
+		return withPRI(s, ref)
+	}
 	var rest string
 	if t, zoned, n, ok := fullOrUnix(s); ok {
 		// journalctl -o short-full ("Sun 2025-01-05 14:45:26 UTC host prog[pid]: ...") and
@@ -117,6 +120,85 @@ func Split(s string, ref time.Time) (f Frame, ok bool) {
 		rest = s[n:]
 	}
 	return f, f.hostTag(rest)
+}
+
+// withPRI reads a line that opens with its priority, as a relay or a file of rsyslog's protocol
+// formats keeps it: RFC 5424's "<190>1 2003-10-11T22:14:15.003+05:30 myhost nginx 1234 ACCESS -
+// message" (version, time or "-", host, app, procid, msgid, structured data or "-", each "-" when
+// none), or RFC 3164's "<34>Oct 11 22:14:15 mymachine su: ...". The priority's severity is the
+// record's level.
+func withPRI(s string, ref time.Time) (f Frame, ok bool) {
+	f.PID = -1
+	end := strings.IndexByte(s[:min(len(s), 6)], '>')
+	if end < 2 {
+		return f, false
+	}
+	pri, isNum := pu.Atoi(s[1:end])
+	if !isNum || pri < 0 || pri > 191 {
+		return f, false
+	}
+	s = s[end+1:]
+	if !strings.HasPrefix(s, "1 ") {
+		if f, ok = Split(s, ref); ok && s[0] != '<' && s[0] != '{' && s[0] != '[' {
+			f.Level = pu.SeverityLevel(pri % 8)
+		}
+		return f, ok
+	}
+	fields := strings.SplitN(s[2:], " ", 6) // time, host, app, procid, msgid, the rest
+	if len(fields) < 6 {
+		return f, false
+	}
+	if fields[0] != "-" {
+		t, n, ok := pu.RFC3339(fields[0])
+		if !ok || n != len(fields[0]) {
+			return f, false
+		}
+		f.Time, f.Zoned = t, pu.Zoned(fields[0])
+	}
+	nilOr := func(v string) string {
+		if v == "-" {
+			return ""
+		}
+		return v
+	}
+	f.Host, f.Tag = nilOr(fields[1]), nilOr(fields[2])
+	if pid, ok := pu.Atoi(fields[3]); ok {
+		f.PID = pid
+	}
+	rest := fields[5]
+	switch {
+	case strings.HasPrefix(rest, "- "), rest == "-":
+		rest = strings.TrimPrefix(strings.TrimPrefix(rest, "-"), " ")
+	case strings.HasPrefix(rest, "["):
+		// structured data: "[id param="value" ...]...", a quoted value may hold an escaped '"'
+		if n := sdLen(rest); n > 0 {
+			rest = strings.TrimPrefix(rest[n:], " ")
+		} else {
+			return f, false
+		}
+	default:
+		return f, false
+	}
+	f.Text = strings.TrimPrefix(rest, "\uFEFF") // the BOM before a UTF-8 message
+	f.Level = pu.SeverityLevel(pri % 8)
+	return f, true
+}
+
+// sdLen returns the length of RFC 5424's structured data at the start of s (one or more
+// "[...]" elements), 0 when they do not close.
+func sdLen(s string) int {
+	inQuote := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\\' && inQuote:
+			i++
+		case c == '"':
+			inQuote = !inQuote
+		case c == ']' && !inQuote && (i+1 == len(s) || s[i+1] != '['):
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // journalJSON reads an entry of `journalctl -o json` (a host's journal exported into a support
@@ -244,7 +326,7 @@ func dmesg(s string) (f Frame, ok bool) {
 func fullOrUnix(s string) (t time.Time, zoned bool, n int, ok bool) {
 	if len(s) > 28 && s[3] == ' ' && s[8] == '-' && s[0] >= 'A' && s[0] <= 'Z' {
 		at, m, okT := pu.RFC3339(s[4:])
-		if !okT || s[4+m] != ' ' || 4+m+1 >= len(s) {
+		if !okT || 4+m+1 >= len(s) || s[4+m] != ' ' {
 			return time.Time{}, false, 0, false
 		}
 		zone, _, found := strings.Cut(s[4+m+1:min(len(s), 4+m+8)], " ")
