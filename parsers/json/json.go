@@ -234,6 +234,8 @@ type Record struct {
 	node string
 	// request: the line has a member httpRequest reads (a method, a request id)
 	request bool
+	// zapShort: zap's encoder with one-letter keys, L, T, N, C, M (Envoy Gateway's)
+	zapShort bool
 }
 
 // carry returns line with its message's JSON string replaced by msg's: a vLLM request line's
@@ -271,7 +273,8 @@ func Walk(ev *event.Event, s string) (Record, bool) {
 	}
 	rec := Record{v: -1, at: at, tracing: tracingLayout(s),
 		located:    strings.Contains(s, `"lineno"`) || strings.Contains(s, `"line_number"`),
-		namespaced: strings.Contains(s, `"namespace":`)}
+		namespaced: strings.Contains(s, `"namespace":`),
+		zapShort:   strings.HasPrefix(s, `{"L":"`) && strings.Contains(s, `"M":"`)}
 	n := 0
 	gjson.Parse(s).ForEach(func(k, v gjson.Result) bool {
 		if !known(ev, k.Str, v, &rec) {
@@ -290,6 +293,13 @@ var numericLevels = map[string]string{
 // known handles one top-level member with a well-known name and reports whether it did.
 func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 	switch k {
+	case "M", "L", "T", "N", "C":
+		// zap's short keys (Envoy Gateway's JSON logging: {"L":"INFO","T":"2025-11-08T13:57:59.401Z",
+		// "N":"provider","C":"kubernetes/controller.go:192","M":"created gatewayapi controller"})
+		if v.Type != gjson.String || !rec.zapShort {
+			return false
+		}
+		return known(ev, map[string]string{"M": "msg", "L": "level", "T": "ts", "N": "logger", "C": "caller"}[k], v, rec)
 	case "msg", "message", "MESSAGE":
 		if v.Type != gjson.String {
 			return false

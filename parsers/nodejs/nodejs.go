@@ -251,7 +251,7 @@ func UncaughtHeader(b string) bool {
 		}
 	}
 	file := b[:colon]
-	return strings.HasPrefix(file, "node:internal/") ||
+	return strings.HasPrefix(file, "node:internal/") || file == "undefined" || // JSON.parse's text: "undefined:1"
 		(file[0] == '/' || len(file) > 2 && file[1] == ':') && (strings.HasSuffix(file, ".js") ||
 			strings.HasSuffix(file, ".mjs") || strings.HasSuffix(file, ".cjs") || strings.HasSuffix(file, ".ts"))
 }

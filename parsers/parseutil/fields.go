@@ -92,6 +92,9 @@ var StructuredFields = Fields(FieldLogMessage, event.FieldLogLogger, event.Field
 func SetField(ev *event.Event, key string, v event.Value) {
 	switch key {
 	case "err", "error":
+		if s := v.Str(); s == "<nil>" || s == "nil" || s == "null" {
+			return // Go's nil error printed ("sub-process exited" error="<nil>", Argo's): no error
+		}
 		ev.Set(event.FieldErrorMsg, v)
 	case "stacktrace", "stack":
 		ev.Set(event.FieldErrorStack, v)

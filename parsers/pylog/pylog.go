@@ -432,7 +432,10 @@ func (r *rec) litellm(s string) bool {
 	if !ok {
 		return false
 	}
-	r.logger, r.level, r.msg, r.dataset = rc.Logger, rc.Level, rc.Msg, DatasetLiteLLM
+	r.logger, r.level, r.msg = rc.Logger, rc.Level, rc.Msg
+	if strings.HasPrefix(rc.Logger, "LiteLLM") {
+		r.dataset = DatasetLiteLLM // else the program's that took the layout (OpenDevin)
+	}
 	return r.origin(rc.Origin)
 }
 
@@ -467,12 +470,12 @@ func LiteLLMRecord(s string) (LiteLLM, bool) {
 		return LiteLLM{}, false
 	}
 	head, msg, ok := strings.Cut(s[11:], " - ")
-	if !ok || !strings.HasPrefix(head, "LiteLLM") {
+	if !ok {
 		return LiteLLM{}, false
 	}
 	named, loc, ok := strings.Cut(head, ": ")
 	c := strings.LastIndexByte(named, ':')
-	if !ok || c <= 0 {
+	if !ok || c <= 0 || !loggerWords(named[:c]) {
 		return LiteLLM{}, false
 	}
 	level := pyLevel(named[c+1:], false)
@@ -480,6 +483,20 @@ func LiteLLMRecord(s string) (LiteLLM, bool) {
 		return LiteLLM{}, false
 	}
 	return LiteLLM{Logger: named[:c], Level: level, Origin: loc, Msg: msg}, true
+}
+
+// loggerWords reports whether s can be a logger's name in LiteLLM's layout, which names have
+// spaces in ("LiteLLM Router"); other programs took the layout (OpenDevin's "opendevin").
+func loggerWords(s string) bool {
+	if s == "" || len(s) > 64 || s[0] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == ' ' || c == '.' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // pyLevel maps Python's upper-case level names (and the one-letter glog levels of Ray's C++

@@ -43,7 +43,15 @@ func TraceAnnouncement(b string) bool {
 // (a paste, a file read from the middle, a rotation's cut): the line indented as Python indents
 // a frame's code, and a frame under it.
 func frameCodeFirst(body, rest string) bool {
-	return strings.HasPrefix(body, "    ") && strings.Contains(rest, "  File \"")
+	if !strings.HasPrefix(body, "    ") {
+		return false
+	}
+	if strings.Contains(rest, "  File \"") {
+		return true
+	}
+	// the frame's source line, then the exception: "    raise X(...) from None", "openai.RateLimitError: ..."
+	first, _, _ := strings.Cut(rest, "\n")
+	return IsBareException(first)
 }
 
 // IsGroupTraceStart reports whether a line opens the traceback of an exception group, at the top

@@ -881,6 +881,13 @@ func (g *group) accept(l *vllm.Line) bool {
 			g.mode, g.level = modeTrace, "error"
 			return true
 		}
+		if l.Header == "" && len(g.parts) == 0 && vllm.IsBareException(l.Body) {
+			// the frame's line cut off too: "    raise self._make_status_error_from_response(err.response)
+			// from None", then "openai.RateLimitError: Error code: 429 - ..."
+			g.mode, g.level = modeAfter, "error"
+			g.msg, g.msgAt = vllm.MessageState(l.Body, vllm.MessageClosed), len(g.parts)
+			return true
+		}
 		return false
 	case modeRemote:
 		if l.Header != "" || len(g.parts) >= 4*maxMessageLines {

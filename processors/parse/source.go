@@ -386,6 +386,17 @@ var stackComponents = map[string]string{
 	"node-exporter":           "prometheus.node_exporter",
 	"opentelemetry-collector": "otel.collector",
 	"otel-collector":          "otel.collector",
+	// what deploys and runs vLLM workloads: Argo CD, Argo Workflows (its controller, and the
+	// executor beside every step's main container), Kubeflow Pipelines' API server and agent
+	"argocd-application-controller":    "argocd.application_controller",
+	"argocd-applicationset-controller": "argocd.applicationset_controller",
+	"argocd-repo-server":               "argocd.repo_server",
+	"argocd-server":                    "argocd.server",
+	"workflow-controller":              "argo_workflows.controller",
+	"argo-server":                      "argo_workflows.server",
+	"wait":                             "argo_workflows.executor",
+	"ml-pipeline-api-server":           "kubeflow.pipelines_api",
+	"ml-pipeline-persistenceagent":     "kubeflow.pipelines_persistence",
 	// the Node.js chat front ends and agent builders users put in front of vLLM (their charts'
 	// and manifests' container names)
 	"librechat":          "librechat.server",
@@ -474,6 +485,13 @@ var otherEngines = map[string]bool{
 // manager), told apart by their pod's name, as their Helm charts and manifests name them.
 var controllerPods = []struct{ pod, container, dataset string }{
 	{"karpenter-", "controller", "karpenter.controller"},
+	// Flux's controllers, which install and upgrade a vLLM chart (HelmRelease, Kustomization)
+	{"helm-controller-", "manager", "flux.helm_controller"},
+	{"kustomize-controller-", "manager", "flux.kustomize_controller"},
+	{"source-controller-", "manager", "flux.source_controller"},
+	{"notification-controller-", "manager", "flux.notification_controller"},
+	// Argo CD's repo server (its chart names the container repo-server)
+	{"argocd-repo-server-", "repo-server", "argocd.repo_server"},
 	{"kueue-controller-manager-", "manager", "kueue.controller"},
 	{"k8s-nim-operator-", "manager", "nim.operator"},
 	{"lws-controller-manager-", "manager", "lws.controller"},
