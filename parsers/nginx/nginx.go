@@ -53,7 +53,7 @@ var Info = parsers.Info{
 	Name:        "nginx",
 	Description: "nginx access lines (combined format, ingress-nginx's log-format-upstream) and error_log lines",
 	New:         func(parsers.Options) parsers.Parser { return New() },
-	Fields: append(append(pu.Fields(pu.FieldLogMessage, event.FieldProcessPID, pu.FieldThread, pu.FieldHTTPRequestID),
+	Fields: append(append(pu.Fields(pu.FieldLogMessage, event.FieldProcessPID, pu.FieldThread, pu.FieldHTTPRequestID, event.FieldErrorMsg, event.FieldErrorStack),
 		uvicorn.Fields...),
 		parsers.Field{Name: FieldBodyBytes, Type: "long", Description: "Bytes of the response body nginx sent ($body_bytes_sent)."},
 		parsers.Field{Name: FieldRequestBytes, Type: "long", Description: "Bytes of the request, line and headers included ($request_length)."},
@@ -324,6 +324,17 @@ func errorLine(ev *event.Event, s string) bool {
 			}
 		}
 	}
+	// a Lua error's traceback, which OpenResty (Kong, APISIX) puts in the message before the
+	// context: "...: attempt to compare string with number\nstack traceback:\n\t[C]: in
+	// function 'sort'\n\t..., client: ..."
+	var stack string
+	if i := strings.Index(msg, "\nstack traceback:\n"); i >= 0 {
+		msg, stack = msg[:i], msg[i+1:]
+		if j := strings.LastIndex(stack, ", client: "); j >= 0 {
+			msg += stack[j:]
+			stack = stack[:j]
+		}
+	}
 	// the context nginx appends: ", client: 1.2.3.4, server: x, request: "GET / HTTP/1.1", ..."
 	text := msg
 	if i := strings.Index(msg, ", client: "); i >= 0 {
@@ -331,6 +342,12 @@ func errorLine(ev *event.Event, s string) bool {
 		errorContext(ev, msg[i+2:])
 	}
 	ev.SetString(pu.FieldLogMessage, text)
+	if stack != "" {
+		ev.SetString(event.FieldErrorStack, stack)
+		if !ev.Has(event.FieldErrorMsg) {
+			ev.SetString(event.FieldErrorMsg, text)
+		}
+	}
 	pu.Finish(ev, pu.DatasetOr(ev, DatasetError), lv)
 	return true
 }

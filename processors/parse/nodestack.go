@@ -104,3 +104,27 @@ func isErrorLine(b string) bool {
 	_, _, ok := nodejs.ErrorLine(b)
 	return ok
 }
+
+// luaStart reports whether b is an OpenResty error line (Kong's, APISIX's) from Lua code, which
+// the Lua stack traceback may follow: "2025/09/23 05:27:29 [error] 2629#0: *1313 [lua]
+// api_helpers.lua:544: handle_error(): ... attempt to compare string with number".
+func luaStart(l *vllm.Line) bool {
+	b := l.Body
+	if l.Header != "" || len(b) < 30 || b[4] != '/' || b[19] != ' ' || b[20] != '[' {
+		return false
+	}
+	lv, _, ok := strings.Cut(b[21:min(len(b), 30)], "]")
+	return ok && (lv == "error" || lv == "crit" || lv == "alert" || lv == "emerg") && strings.Contains(b, ".lua:")
+}
+
+// luaAccept reports whether l goes on with a Lua error's "stack traceback:" and its frames, one
+// a line, indented by a tab or by spaces.
+func luaAccept(g *group, l *vllm.Line) bool {
+	if l.Header != "" || len(g.parts) >= 4*maxMessageLines {
+		return false
+	}
+	if len(g.parts) == 0 {
+		return l.Body == "stack traceback:"
+	}
+	return strings.HasPrefix(l.Body, "\t") || strings.HasPrefix(l.Body, "    ")
+}
