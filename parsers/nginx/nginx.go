@@ -110,10 +110,21 @@ func access(ev *event.Event, s string) bool {
 		return false
 	}
 	t, ok := localTime(rest[:end])
-	if !ok || !strings.HasPrefix(rest[end+1:], ` "`) {
+	if !ok || len(rest) < end+3 || rest[end+1] != ' ' {
 		return false
 	}
-	rest = rest[end+2:]
+	host := ""
+	if rest[end+2] != '"' {
+		// APISIX's default format puts $http_host after the time: "[01/Aug/2023:11:27:36 +0000]
+		// apisix-admin.default.svc.cluster.local:9180 "GET ...""
+		h, after, found := strings.Cut(rest[end+2:], ` "`)
+		if !found || h == "" || strings.IndexByte(h, ' ') >= 0 || len(h) > 256 {
+			return false
+		}
+		host, rest = h, `"`+after
+	} else {
+		rest = rest[end+2:]
+	}
 	request, rest, ok := cutQuoted(rest)
 	if !ok {
 		return false
@@ -128,6 +139,9 @@ func access(ev *event.Event, s string) bool {
 
 	pu.SetTime(ev, t)
 	uvicorn.SetClient(ev, client)
+	if host != "" && host != "-" {
+		ev.SetString(FieldDomain, host)
+	}
 	if method, target, ok := strings.Cut(request, " "); ok && method != "" && strings.Trim(method, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == "" {
 		version := ""
 		if sp := strings.LastIndexByte(target, ' '); sp > 0 && strings.HasPrefix(target[sp+1:], "HTTP/") {
@@ -157,6 +171,12 @@ func access(ev *event.Event, s string) bool {
 			}
 			if ingress(ev, strings.TrimPrefix(r2, " ")) {
 				dataset = DatasetIngress
+			} else if i := strings.LastIndex(r2, `request_id: "`); i >= 0 {
+				// Kong's default format ends in kong_request_id: "$kong_request_id", the id its
+				// error_log's request_id: names too
+				if id, _, ok := strings.Cut(r2[i+len(`request_id: "`):], `"`); ok && id != "" {
+					ev.SetString(pu.FieldHTTPRequestID, id)
+				}
 			}
 		}
 	}
@@ -386,6 +406,9 @@ func errorContext(ev *event.Event, s string) {
 			ev.SetString(FieldUpstreamAddr, v)
 		case "host":
 			ev.SetString(FieldDomain, v)
+		case "request_id":
+			// Kong's and APISIX's error_log context, the id of the access line's request
+			ev.SetString(pu.FieldHTTPRequestID, v)
 		}
 		s = strings.TrimPrefix(rest, ", ")
 		if !strings.HasPrefix(rest, ", ") {
