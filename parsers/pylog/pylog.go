@@ -560,6 +560,23 @@ func rayCoreHeader(rest string) (level string, pid int64, body int, ok bool) {
 
 // bracketed reads DeepSpeed's "[date] [LEVEL] [file.py:N:func] msg" and Ray's C++ core
 // "[date L pid tid] file.cc:N: msg".
+// kfpExecutor reads what follows "[KFP Executor " in the lines Kubeflow Pipelines v2's executor
+// writes around a step's code ("[KFP Executor %(asctime)s %(levelname)s]: %(message)s"):
+// "2024-05-10 23:54:28,909 INFO]: Looking for component `add` in --component_module_path ...",
+// the writer's local time.
+func (r *rec) kfpExecutor(s string) bool {
+	t, n, ok := pu.RFC3339(s)
+	if !ok || n >= len(s) || s[n] != ' ' {
+		return false
+	}
+	lv, msg, ok := strings.Cut(s[n+1:], "]: ")
+	if r.level = pyLevel(lv, false); !ok || r.level == "" {
+		return false
+	}
+	r.t, r.zoned, r.logger, r.msg = t, pu.Zoned(s[:n]), "KFP Executor", msg
+	return true
+}
+
 func (r *rec) bracketed(s string) bool {
 	if rest, ok := strings.CutPrefix(s, routerRelay); ok {
 		// SGLang's router launcher relaying its Rust core's lines (2025): "[Router (Rust)]
@@ -569,6 +586,9 @@ func (r *rec) bracketed(s string) bool {
 		}
 		r.dataset = DatasetSGLangRouter
 		return true
+	}
+	if rest, ok := strings.CutPrefix(s, "[KFP Executor "); ok {
+		return r.kfpExecutor(rest)
 	}
 	if len(s) > 8 && s[1] >= 'A' && s[1] <= 'Z' {
 		return r.levelBracket(s)
