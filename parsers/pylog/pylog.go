@@ -171,7 +171,8 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		// what failed, the message only introduced it
 		ev.SetString(event.FieldErrorMsg, v)
 	}
-	if (r.level == pu.Error || r.level == pu.Critical) && r.msg != "" && r.access == nil && !ev.Has(event.FieldHTTPStatus) {
+	if (r.level == pu.Error || r.level == pu.Critical) && r.msg != "" && r.access == nil && !ev.Has(event.FieldHTTPStatus) &&
+		!tracebackPiece(r.msg) {
 		// the record's own words: KServe's "Failed to start model server: Engine core
 		// initialization failed." names the failure when the traceback's end does not (a
 		// request line an error by its 5xx status names none)
@@ -483,6 +484,13 @@ func LiteLLMRecord(s string) (LiteLLM, bool) {
 		return LiteLLM{}, false
 	}
 	return LiteLLM{Logger: named[:c], Level: level, Origin: loc, Msg: msg}, true
+}
+
+// tracebackPiece reports whether a record's message is a line of a traceback that a relay logged
+// as a record of its own (FastChat's "| ERROR | stderr |   File \"...\", line 257, in wrap"):
+// a frame, a frame's source or caret line, the header; none names what failed.
+func tracebackPiece(msg string) bool {
+	return vllm.IsFrameLine(msg) || strings.HasPrefix(msg, "    ") || msg == vllm.TracebackHeader
 }
 
 // loggerWords reports whether s can be a logger's name in LiteLLM's layout, which names have
