@@ -51,11 +51,15 @@ const (
 // Info registers the parser.
 var Info = parsers.Info{
 	Name:        "nginx",
-	Description: "nginx access lines (combined format, ingress-nginx's log-format-upstream) and error_log lines",
+	Description: "nginx access lines (combined format, ingress-nginx's log-format-upstream, APISIX's, Kong's), error_log lines, and HAProxy's HTTP log",
 	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields: append(append(pu.Fields(pu.FieldLogMessage, event.FieldProcessPID, pu.FieldThread, pu.FieldHTTPRequestID, event.FieldErrorMsg, event.FieldErrorStack),
 		uvicorn.Fields...),
 		parsers.Field{Name: FieldBodyBytes, Type: "long", Description: "Bytes of the response body nginx sent ($body_bytes_sent)."},
+		parsers.Field{Name: FieldHAProxyFrontend, Type: "keyword", Description: "HAProxy's frontend that accepted the request."},
+		parsers.Field{Name: FieldHAProxyBackend, Type: "keyword", Description: "HAProxy's backend the request went to."},
+		parsers.Field{Name: FieldHAProxyServer, Type: "keyword", Description: "HAProxy's server in the backend (a vLLM replica)."},
+		parsers.Field{Name: FieldHAProxyState, Type: "keyword", Description: "HAProxy's termination state: ---- when the session ended normally, else who ended it and when (SC--: the server refused the connection)."},
 		parsers.Field{Name: FieldRequestBytes, Type: "long", Description: "Bytes of the request, line and headers included ($request_length)."},
 		parsers.Field{Name: FieldReferrer, Type: "keyword", Description: "Referer header of the request."},
 		pu.Field(pu.FieldUserAgent),
@@ -87,8 +91,11 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			return true
 		}
 	}
-	if s[0] == '2' || s[0] == '1' {
-		return errorLine(ev, s)
+	if (s[0] == '2' || s[0] == '1') && errorLine(ev, s) {
+		return true
+	}
+	if c := s[0]; c >= '0' && c <= '9' || c == '-' || c == ':' || c >= 'a' && c <= 'f' {
+		return haproxy(ev, s)
 	}
 	return false
 }
@@ -142,22 +149,7 @@ func access(ev *event.Event, s string) bool {
 	if host != "" && host != "-" {
 		ev.SetString(FieldDomain, host)
 	}
-	if method, target, ok := strings.Cut(request, " "); ok && method != "" && strings.Trim(method, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == "" {
-		version := ""
-		if sp := strings.LastIndexByte(target, ' '); sp > 0 && strings.HasPrefix(target[sp+1:], "HTTP/") {
-			target, version = target[:sp], target[sp+1+len("HTTP/"):]
-		}
-		ev.SetString(uvicorn.FieldMethod, method)
-		ev.SetString(uvicorn.FieldURLOrig, target)
-		path, query, _ := strings.Cut(target, "?")
-		ev.SetString(uvicorn.FieldURLPath, path)
-		if query != "" {
-			ev.SetString(uvicorn.FieldURLQuery, query)
-		}
-		if version != "" {
-			ev.SetString(uvicorn.FieldVersion, version)
-		}
-	}
+	setRequest(ev, request)
 	ev.Set(event.FieldHTTPStatus, event.Int(status))
 	ev.Set(FieldBodyBytes, event.Int(bytes))
 	dataset := DatasetAccess
@@ -182,6 +174,29 @@ func access(ev *event.Event, s string) bool {
 	}
 	pu.Finish(ev, pu.DatasetOr(ev, dataset), uvicorn.StatusLevel(status))
 	return true
+}
+
+// setRequest reads a request line as access logs quote it, "GET /v1/models?x=1 HTTP/1.1": its
+// method, target, path, query and version.
+func setRequest(ev *event.Event, request string) {
+	method, target, ok := strings.Cut(request, " ")
+	if !ok || method == "" || strings.Trim(method, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
+		return
+	}
+	version := ""
+	if sp := strings.LastIndexByte(target, ' '); sp > 0 && strings.HasPrefix(target[sp+1:], "HTTP/") {
+		target, version = target[:sp], target[sp+1+len("HTTP/"):]
+	}
+	ev.SetString(uvicorn.FieldMethod, method)
+	ev.SetString(uvicorn.FieldURLOrig, target)
+	path, query, _ := strings.Cut(target, "?")
+	ev.SetString(uvicorn.FieldURLPath, path)
+	if query != "" {
+		ev.SetString(uvicorn.FieldURLQuery, query)
+	}
+	if version != "" {
+		ev.SetString(uvicorn.FieldVersion, version)
+	}
 }
 
 // ingress reads what ingress-nginx's log-format-upstream adds after the combined format:
