@@ -43,6 +43,7 @@ const (
 	FieldGenTput           = "vllm.stats.generation_throughput"
 	FieldRunning           = "vllm.stats.requests.running"
 	FieldWaiting           = "vllm.stats.requests.waiting"
+	FieldDeferred          = "vllm.stats.requests.deferred"
 	FieldSwapped           = "vllm.stats.requests.swapped"
 	FieldGPUKV             = "vllm.stats.gpu_kv_cache_usage.pct"
 	FieldCPUKV             = "vllm.stats.cpu_kv_cache_usage.pct"
@@ -163,6 +164,7 @@ var Fields = parsers.Union(ProcessFields, []parsers.Field{
 	{Name: FieldPreemptions, Type: "long", Description: "Requests preempted (their KV cache freed for others) in the stats interval; V1 prints it only when not zero."},
 	{Name: FieldCorrupted, Type: "long", Description: "Requests whose logits held NaNs (V1, with VLLM_COMPUTE_NANS_IN_LOGITS)."},
 	{Name: FieldWaiting, Type: "long", Description: "Requests waiting (V1 Waiting, V0 Pending)."},
+	{Name: FieldDeferred, Type: "long", Description: "Requests deferred (V1 Deferred: a decode instance waiting on its KV transfer, a prefill/decode split)."},
 	{Name: FieldSwapped, Type: "long", Description: "Requests swapped to CPU (V0 only)."},
 	{Name: FieldGPUKV, Type: "scaled_float", Description: "GPU KV-cache usage, 0 to 1."},
 	{Name: FieldCPUKV, Type: "scaled_float", Description: "CPU KV-cache usage, 0 to 1 (V0 only)."},

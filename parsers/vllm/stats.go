@@ -99,6 +99,8 @@ func statKey(name string) (field string, integer bool) {
 		return FieldCorrupted, true
 	case "Waiting", "Pending":
 		return FieldWaiting, true
+	case "Deferred":
+		return FieldDeferred, true
 	case "Swapped":
 		return FieldSwapped, true
 	case "GPU KV cache usage", "KV cache usage":
