@@ -193,6 +193,20 @@ func console(ev *event.Event, s string) string {
 		ev.SetString(pu.FieldLogMessage, parts[1])
 	default:
 		logger = parts[0]
+		if !callerLike(parts[1]) {
+			// Istio's layout names no caller: "time\tlevel\tscope\tmessage\tkey=value ..."
+			// (pilot-agent's "xdsproxy\tconnected to delta upstream XDS server: 127.0.0.1:15012\tid=2")
+			ev.SetString(pu.FieldLogMessage, parts[1])
+			if pairs := strings.Join(parts[2:np], "\t"); pu.ValidKV(pairs) {
+				kv := pu.NewKV(pairs)
+				for k, v := range kv.All() {
+					pu.SetField(ev, k, event.String(v))
+				}
+			} else {
+				ev.SetString(pu.FieldLogMessage, strings.Join(parts[1:np], "\t"))
+			}
+			break
+		}
 		pu.SetOrigin(ev, parts[1])
 		ev.SetString(pu.FieldLogMessage, strings.Join(parts[2:np], "\t"))
 	}
@@ -200,6 +214,17 @@ func console(ev *event.Event, s string) string {
 		ev.SetString(event.FieldLogLogger, logger)
 	}
 	return logger
+}
+
+// callerLike reports whether s is a caller as zap writes it, "file.go:123" or
+// "controllers/state_manager.go:946": no spaces, a line number after the last colon.
+func callerLike(s string) bool {
+	c := strings.LastIndexByte(s, ':')
+	if c <= 0 || c == len(s)-1 || strings.IndexByte(s, ' ') >= 0 {
+		return false
+	}
+	_, ok := pu.Atoi(s[c+1:])
+	return ok
 }
 
 // requestPairs reads a request log line in this layout whose message is a word and logfmt pairs

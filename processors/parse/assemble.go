@@ -744,7 +744,10 @@ func datedRecordError(b string) bool {
 	if len(b) < 30 || b[0] != '2' || b[4] != '-' || b[7] != '-' {
 		return false
 	}
-	head := b[:min(len(b), 120)] // a zoned time to the microsecond and a long logger: GPUStack's "... +08:00 - gpustack.worker.serve_manager - ERROR - ..."
+	if wide := b[:min(len(b), 120)]; strings.Contains(wide, " - ERROR - ") || strings.Contains(wide, " - CRITICAL - ") {
+		return true // a zoned time to the microsecond and a long logger: GPUStack's "... +08:00 - gpustack.worker.serve_manager - ERROR - ..."
+	}
+	head := b[:min(len(b), 72)]
 	// Ray's Python logger puts a tab before the level: "2025-07-31 19:35:35,770\tERROR worker.py:423 -- ...";
 	// others bracket it ("... [ERROR] asyncio - ...") or follow it with uvicorn's colon (KServe's
 	// "... uvicorn.error ERROR:    Exception in ASGI application")
