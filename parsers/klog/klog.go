@@ -400,13 +400,20 @@ func eventLevel(level, typ string) string {
 // "server"="keda-operator.keda.svc.cluster.local:9666"`: the logger, the message, the error, the
 // other pairs in log.fields. It reports false, setting nothing, on another line.
 func klogrLine(ev *event.Event, b string) bool {
-	at := strings.Index(b, ` "`)
-	if at <= 0 || strings.IndexByte(b[:at], '"') >= 0 || !strings.Contains(b[at:], `"msg"=`) {
+	at, start := strings.Index(b, ` "`), 0
+	switch {
+	case strings.HasPrefix(b, `"`) && strings.Contains(b, `"msg"=`):
+		// no name before the pairs, the logger among them (OpenShift's router: `"msg"="router
+		// reloaded" "logger"="template" "mode"="sidecar"`)
+		at = 0
+	case at <= 0 || strings.IndexByte(b[:at], '"') >= 0 || !strings.Contains(b[at:], `"msg"=`):
 		return false
+	default:
+		start = at + 1
 	}
 	var pairs [16][2]string
 	n, msg := 0, false
-	for rest := b[at+1:]; rest != ""; rest = strings.TrimPrefix(rest, " ") {
+	for rest := b[start:]; rest != ""; rest = strings.TrimPrefix(rest, " ") {
 		k, r, ok := pu.Quoted(rest)
 		if !ok || !strings.HasPrefix(r, "=") || n == len(pairs) {
 			return false
@@ -431,11 +438,15 @@ func klogrLine(ev *event.Event, b string) bool {
 	if !msg {
 		return false
 	}
-	ev.SetString(event.FieldLogLogger, b[:at])
+	if at > 0 {
+		ev.SetString(event.FieldLogLogger, b[:at])
+	}
 	for _, p := range pairs[:n] {
 		switch p[0] {
 		case "msg":
 			ev.SetString(pu.FieldLogMessage, p[1])
+		case "logger":
+			ev.SetString(event.FieldLogLogger, p[1])
 		case "error":
 			ev.SetString(event.FieldErrorMsg, p[1])
 		default:

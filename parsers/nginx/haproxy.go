@@ -64,7 +64,15 @@ func haproxy(ev *event.Event, s string) bool {
 		return false
 	}
 	pu.SetLocalTime(ev, t)
-	uvicorn.SetClient(ev, client)
+	if c := strings.LastIndexByte(client, ':'); c > 0 {
+		ip, port := strings.Trim(client[:c], "[]"), client[c+1:]
+		if ip != "-" {
+			uvicorn.SetClient(ev, ip)
+		}
+		if p, ok := pu.Atoi(port); ok {
+			ev.Set(uvicorn.FieldSourcePort, event.Int(p))
+		}
+	}
 	ev.SetString(FieldHAProxyFrontend, frontend)
 	if b, srv, ok := strings.Cut(backend, "/"); ok {
 		ev.SetString(FieldHAProxyBackend, b)

@@ -245,6 +245,12 @@ func (f *Frame) hostTag(s string) bool {
 		return false
 	}
 	host, rest := s[:sp], s[sp+1:]
+	if strings.HasPrefix(rest, host+" ") {
+		// the host twice: OpenShift's router writes HAProxy's log through rsyslog so
+		// ("2020-05-11T19:11:50.135710+00:00 router-default-57dfc6cd95-bpmk6
+		// router-default-57dfc6cd95-bpmk6 haproxy[108]: ...")
+		rest = rest[len(host)+1:]
+	}
 	if levelWord(host) || host[0] == '[' {
 		// "<stamp> ERROR target: message": Rust's tracing (text-generation-inference), and
 		// "<stamp> [debug] LoadDelegateNetConf: ...": Multus's level; not a host and a tag

@@ -478,6 +478,9 @@ func Read(s string, r *Line) bool {
 	if !ok {
 		return false
 	}
+	if haproxyLine(tag, rest, r) {
+		return true
+	}
 	if lv, ok := level(tag); ok {
 		// CoreDNS: "[ERROR] plugin/errors: ..."
 		r.Level = lv
@@ -636,6 +639,37 @@ func dateLevelLogger(t time.Time, local bool, rest string, r *Line) bool {
 		if node, msg, ok := next(r.Msg); ok && node != "" && strings.IndexByte(node, ' ') < 0 && strings.HasPrefix(msg, " ") {
 			r.node, r.Msg = node, msg[1:]
 		}
+	}
+	return true
+}
+
+// haproxyLine reads HAProxy's own messages on its stderr: "[ALERT]    (168045) : config : Fatal
+// errors found in configuration.", its level padded to ten, its pid, then what it is about
+// (the logger) and the message. ALERT is what stops it (a configuration it cannot load).
+func haproxyLine(tag, rest string, r *Line) bool {
+	var lv string
+	switch tag {
+	case "ALERT", "EMERG":
+		lv = pu.Error
+	case "WARNING":
+		lv = pu.Warning
+	case "NOTICE":
+		lv = pu.Info
+	default:
+		return false
+	}
+	t := strings.TrimLeft(rest, " ")
+	if len(t) < 6 || t[0] != '(' {
+		return false
+	}
+	pidText, after, ok := strings.Cut(t[1:], ") : ")
+	pid, isNum := pu.Atoi(pidText)
+	if !ok || !isNum {
+		return false
+	}
+	r.Level, r.pid, r.Msg = lv, pid, after
+	if section, msg, ok := strings.Cut(after, " : "); ok && section != "" && strings.IndexByte(section, ' ') < 0 {
+		r.Logger, r.Msg = section, msg
 	}
 	return true
 }

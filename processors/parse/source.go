@@ -386,6 +386,7 @@ var stackComponents = map[string]string{
 	"node-exporter":           "prometheus.node_exporter",
 	"opentelemetry-collector": "otel.collector",
 	"otel-collector":          "otel.collector",
+	"install-cni":             "istio.cni", // istio-cni's node agent (ambient's traffic redirection)
 	// what deploys and runs vLLM workloads: Argo CD, Argo Workflows (its controller, and the
 	// executor beside every step's main container), Kubeflow Pipelines' API server and agent
 	"argocd-application-controller":    "argocd.application_controller",
@@ -485,6 +486,8 @@ var otherEngines = map[string]bool{
 // manager), told apart by their pod's name, as their Helm charts and manifests name them.
 var controllerPods = []struct{ pod, container, dataset string }{
 	{"karpenter-", "controller", "karpenter.controller"},
+	// Istio's ambient data plane: ztunnel on every node (its container is named as a sidecar's)
+	{"ztunnel-", "istio-proxy", "istio.ztunnel"},
 	// Flux's controllers, which install and upgrade a vLLM chart (HelmRelease, Kustomization)
 	{"helm-controller-", "manager", "flux.helm_controller"},
 	{"kustomize-controller-", "manager", "flux.kustomize_controller"},
