@@ -12,6 +12,7 @@
 package java
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -69,7 +70,8 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		exception(ev, rest)
 	}
 	ds := Dataset
-	if strings.HasPrefix(r.Logger, "kafka.") || strings.HasPrefix(r.Logger, "org.apache.kafka.") || r.Logger == "state.change.logger" {
+	if strings.HasPrefix(r.Logger, "kafka.") || strings.HasPrefix(r.Logger, "org.apache.kafka.") || r.Logger == "state.change.logger" ||
+		pu.Container(ev) == "kafka" { // Strimzi's and Bitnami's brokers and controllers, whose simple class names say nothing
 		ds = DatasetKafka
 	}
 	pu.Finish(ev, pu.DatasetOr(ev, ds), r.Level)
@@ -149,8 +151,10 @@ func Record(s string) (Rec, bool) {
 	if !bracket && s[2] == '/' && s[17] == ' ' {
 		return sparkRecord(s)
 	}
-	if !bracket && s[19] == ' ' {
-		return operatorRecord(s)
+	if !bracket && (s[19] == ' ' || s[19] == ',') {
+		if r, ok := operatorRecord(s); ok || s[19] == ' ' {
+			return r, ok
+		}
 	}
 	t, ok := stamp(s)
 	if !ok {
@@ -181,8 +185,18 @@ func Record(s string) (Rec, bool) {
 		}
 	}
 	if strings.HasSuffix(s, ")") {
-		if open := strings.LastIndex(s, " ("); open >= 0 && className(s[open+2:len(s)-1]) {
-			r.Logger, s = s[open+2:len(s)-1], s[:open]
+		if open := strings.LastIndex(s, " ("); open >= 0 {
+			logger := s[open+2 : len(s)-1]
+			if c := strings.LastIndexByte(logger, ':'); c > 0 {
+				// Kafka Connect's layout names the line too, "(%c:%L)":
+				// "(org.apache.kafka.connect.runtime.Worker:874)"
+				if n, isNum := pu.Atoi(logger[c+1:]); isNum && className(logger[:c]) {
+					logger, r.Line = logger[:c], n
+				}
+			}
+			if className(logger) {
+				r.Logger, s = logger, s[:open]
+			}
 		}
 	}
 	if r.Logger == "" {
@@ -203,14 +217,35 @@ func operatorRecord(s string) (Rec, bool) {
 	if !ok || n != 19 || s[10] != ' ' {
 		return r, false
 	}
-	word, after, ok := strings.Cut(strings.TrimLeft(s[19:], " "), " ")
+	s = s[19:]
+	if len(s) > 2 && s[0] == ',' {
+		// a fraction after a comma, however many digits ("2023-12-14 22:54:53,27309": the topic
+		// operator's)
+		i := 1
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		if frac, err := strconv.ParseFloat("0."+s[1:i], 64); err == nil && i > 1 {
+			t = t.Add(time.Duration(frac * float64(time.Second)))
+		}
+		s = s[i:]
+	}
+	word, after, ok := strings.Cut(strings.TrimLeft(s, " "), " ")
 	if !ok {
 		return r, false
 	}
 	if r.Level = level(word); r.Level == "" {
 		return r, false
 	}
-	loc, msg, ok := strings.Cut(strings.TrimLeft(after, " "), " - ")
+	rest := strings.TrimLeft(after, " ")
+	if strings.HasPrefix(rest, "[") {
+		// Strimzi's log4j2 layout for Kafka 4 brokers and the topic operator names the thread
+		// first: "[kafka-scheduler-3] LogSegment:801 - Deleted log ..."
+		if end := strings.Index(rest, "] "); end > 1 {
+			r.Thread, rest = rest[1:end], rest[end+2:]
+		}
+	}
+	loc, msg, ok := strings.Cut(rest, " - ")
 	class, line, ok2 := strings.Cut(loc, ":")
 	n2, ok3 := pu.Atoi(line)
 	if !ok || !ok2 || !ok3 || class == "" || class[0] < 'A' || class[0] > 'Z' || !className("x."+class) {
