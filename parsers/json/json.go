@@ -380,6 +380,14 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		}
 		rec.Logger = v.Str
 		ev.SetString(event.FieldLogLogger, v.Str)
+	case "scope":
+		// Istio's JSON logging names its logger the scope (ztunnel's "access", istio-cni's
+		// "cni-agent"), where no logger is named
+		if v.Type != gjson.String || rec.Logger != "" || v.Str == "" || strings.IndexByte(v.Str, ' ') >= 0 {
+			return false
+		}
+		rec.Logger = v.Str
+		ev.SetString(event.FieldLogLogger, v.Str)
 	case "caller", "source", "file", "log.origin":
 		if k == "file" && rec.tracing && v.Type == gjson.String && v.Str != "" {
 			// Dynamo's flat tracing JSON: the event's source file, its line in "line"
