@@ -210,6 +210,9 @@ func console(ev *event.Event, s string) string {
 		pu.SetOrigin(ev, parts[1])
 		ev.SetString(pu.FieldLogMessage, strings.Join(parts[2:np], "\t"))
 	}
+	if len(logger) > 2 && logger[0] == '[' && logger[len(logger)-1] == ']' {
+		logger = logger[1 : len(logger)-1] // the Beats' logp brackets its logger: "[publisher_pipeline_output]"
+	}
 	if logger != "" {
 		ev.SetString(event.FieldLogLogger, logger)
 	}

@@ -68,6 +68,15 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	}
 	var r Line
 	ds := Dataset
+	if m, ok := strings.CutPrefix(first, "Exiting: "); ok && m != "" {
+		// a Beat's last words on stderr before it exits with status 1 (libbeat's cmd: "Exiting:
+		// couldn't connect to any of the configured Elasticsearch hosts. ..."): why the
+		// DaemonSet's pod crash-loops
+		ev.SetString(pu.FieldLogMessage, m)
+		ev.SetString(event.FieldErrorMsg, m)
+		pu.Finish(ev, pu.DatasetOr(ev, ds), pu.Critical)
+		return true
+	}
 	if w, ok := strings.CutPrefix(strings.TrimLeft(first, " "), "what():  "); ok && len(w) > 7 && w[0] == '[' {
 		// std::terminate's report of an uncaught exception, its what() alone (the line before
 		// it cut off): TensorRT-LLM's "[TensorRT-LLM][ERROR] Assertion failed: ..."
