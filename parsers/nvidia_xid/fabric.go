@@ -119,3 +119,21 @@ func fabricSXid(ev *event.Event, text, level string) string {
 	}
 	return level
 }
+
+// imexBanner reads the line the IMEX daemon opens its log with at every start, "IMEX Log
+// initializing at: 3/21/2025 20:45:38.937" (the node's local time): when it restarted.
+func imexBanner(ev *event.Event, s string) bool {
+	stamp, ok := strings.CutPrefix(s, "IMEX Log initializing at: ")
+	if !ok {
+		return false
+	}
+	t, err := time.Parse("1/2/2006 15:04:05.000", strings.TrimSpace(stamp))
+	if err != nil {
+		return false
+	}
+	pu.SetLocalTime(ev, t)
+	ev.SetString(pu.FieldLogMessage, s)
+	ev.SetString(event.FieldEventAction, ActionFabric)
+	pu.Finish(ev, pu.DatasetFabricManager, "") // it states no level
+	return true
+}

@@ -60,6 +60,9 @@ func (p *Parser) parse(ev *event.Event) bool {
 	if len(msg) > 0 && msg[0] == '[' && fabric(ev, msg) {
 		return true
 	}
+	if len(msg) > 0 && msg[0] == 'I' && imexBanner(ev, msg) {
+		return true
+	}
 	if len(msg) > 0 && msg[0] == '{' {
 		// A JSON record is the kernel's line only as journald exports it, as its MESSAGE; any
 		// other that quotes one (a GPU health agent reporting the Xid it saw) is the agent's

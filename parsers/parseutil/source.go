@@ -115,12 +115,14 @@ func gpuUnit(msg string) string {
 
 // gpuHostFiles maps the log files GPU programs write on the host, by name, to their dataset:
 // the NVIDIA container runtime's debug log (its config's log-level debug), Fabric Manager's,
-// the DCGM host engine's.
+// the DCGM host engine's, the IMEX daemon's.
 var gpuHostFiles = map[string]string{
 	"nvidia-container-runtime.log":      DatasetToolkit,
 	"nvidia-container-runtime-hook.log": DatasetToolkit,
 	"nvidia-container-toolkit.log":      DatasetToolkit,
 	"fabricmanager.log":                 DatasetFabricManager,
+	"nv-fabricmanager.log":              DatasetFabricManager,
+	"nvidia-imex.log":                   DatasetFabricManager, // the IMEX daemon's, on a GB200 rack's hosts
 	"nv-hostengine.log":                 DatasetDCGM,
 }
 
