@@ -493,6 +493,8 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeTrace, true
 	case l.Body == vllm.TracebackHeader, vllm.IsGroupTraceStart(l.Body),
 		strings.HasSuffix(l.Body, ": "+vllm.TracebackHeader), // "EngineCore hit an exception: Traceback ..."
+		// uvicorn's padded "ERROR:    Traceback ..." behind another prefix (SGLang's "[date] ")
+		l.Header == "" && strings.Contains(l.Body, "ERROR:    "+vllm.TracebackHeader),
 		l.Header == "" && (vllm.IsFrameLine(l.Body) || fatalPython(l.Body) || vllm.IsGroupFrameLine(l.Body)),
 		l.RankOnly && l.Header == "": // only an exception is printed under "[rankN]: "
 		return modeTrace, true
@@ -1164,6 +1166,12 @@ func (g *group) accept(l *vllm.Line) bool {
 			return false
 		}
 		g.mode, g.hdr, g.header = modeTrace, l.Header != "", l.Header
+		return true
+	}
+	if g.hdr && g.mode == modeTrace && len(g.parts) == 0 && l.Header == "" && vllm.IsFrameLine(l.Body) {
+		// a record that ends in the traceback's header whose frames follow without its header
+		// (uvicorn's "ERROR:    Traceback (most recent call last):" under SGLang's "[date] ")
+		g.hdr, g.header = false, ""
 		return true
 	}
 	if g.hdr {
