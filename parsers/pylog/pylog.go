@@ -171,6 +171,11 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		// what failed, the message only introduced it
 		ev.SetString(event.FieldErrorMsg, v)
 	}
+	if r.level == "" && !ev.Has(vllm.FieldErrorKind) && strings.Contains(r.msg, "CUDA out of memory") {
+		// a format that states no level (SGLang's) reporting the GPU out of memory ("[... TP1]
+		// Failed to initialize lk_moe: CUDA out of memory. Tried to allocate ..."): its class
+		ev.SetString(vllm.FieldErrorKind, "cuda_oom")
+	}
 	if (r.level == pu.Error || r.level == pu.Critical) && r.msg != "" && r.access == nil && !ev.Has(event.FieldHTTPStatus) &&
 		!tracebackPiece(r.msg) {
 		// the record's own words: KServe's "Failed to start model server: Engine core
