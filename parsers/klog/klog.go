@@ -185,8 +185,9 @@ func parseLine(ev *event.Event, s string) bool {
 	}
 	level, k8sEvent := body(ev, b, level)
 	ds := pu.DatasetOr(ev, Dataset)
-	if ds == Dataset && tritonSource(rest[:end]) {
+	if ds == Dataset && tritonSource(rest[:end]) || ds == DatasetTriton {
 		ds = DatasetTriton // Triton's own glog lines, whatever its container is named (KServe's kserve-container)
+		tritonPythonError(ev, b)
 	}
 	if k8sEvent {
 		ds = pu.DatasetOr(ev, pjson.DatasetK8sEvent) // eventrouter's glog sink
@@ -196,6 +197,35 @@ func parseLine(ev *event.Event, s string) bool {
 	}
 	pu.Finish(ev, ds, level)
 	return true
+}
+
+// tritonPythonError reads the Python exception a Triton line quotes from its Python backend
+// ("Failed to create instance: ValueError: Tokenizer class ... does not exist", "failed to load
+// 'preprocessing' version 1: Internal: ValueError: ..."), and the frames its stub prints under
+// it ("At:", then "  model.py(66): initialize"): why a model did not load.
+func tritonPythonError(ev *event.Event, b string) {
+	first, rest, _ := strings.Cut(b, "\n")
+	for off := 0; off < len(first); {
+		i := strings.Index(first[off:], ": ")
+		if i < 0 {
+			break
+		}
+		i += off
+		off = i + 2
+		name, msg, ok := strings.Cut(first[i+2:], ": ")
+		if !ok || name == "" || name[0] < 'A' || name[0] > 'Z' || strings.ContainsAny(name, " ,'\"") ||
+			!(strings.HasSuffix(name, "Error") || strings.HasSuffix(name, "Exception")) {
+			continue
+		}
+		if !ev.Has(event.FieldErrorType) {
+			ev.SetString(event.FieldErrorType, name)
+			ev.SetString(event.FieldErrorMsg, msg)
+		}
+		break
+	}
+	if _, frames, ok := strings.Cut(rest, "At:\n"); ok && !ev.Has(event.FieldErrorStack) {
+		ev.SetString(event.FieldErrorStack, "At:\n"+strings.TrimRight(frames, "\n "))
+	}
 }
 
 // DatasetTriton is the dataset of NVIDIA Triton Inference Server's own lines.
@@ -210,7 +240,8 @@ func tritonSource(loc string) bool {
 		"backend_model_instance.cc", "backend_manager.cc", "pinned_memory_manager.cc", "cuda_memory_manager.cc",
 		"grpc_server.cc", "http_server.cc", "python_be.cc", "stub_launcher.cc", "model_config_utils.cc",
 		"tritonserver.cc", "infer_request.cc", "backend_config.cc", "repo_agent.cc", "sagemaker_server.cc",
-		"tensorrt.cc", "libtorch.cc", "model_state.cc", "instance_state.cc", "pb_stub.cc":
+		"tensorrt.cc", "libtorch.cc", "model_state.cc", "instance_state.cc", "pb_stub.cc",
+		"metrics.cc", "shared_library.cc", "python.cc", "libtensorrtllm.cc", "model.cc":
 		return true
 	}
 	return false

@@ -91,6 +91,7 @@ const (
 	modeJSError             // a JavaScript error, its V8 frames and util.inspect's properties under it (nodestack.go)
 	modeNodeUncaught        // Node's report of an uncaught exception: where, the source line, the error, its frames (nodestack.go)
 	modeV8OOM               // V8's report of a heap exhausted: the last GCs, the fatal error, the native frames (nodestack.go)
+	modeTritonStub          // a Triton Python backend's glog line, "At:" and the Python frames under it (tritonstack.go)
 	modeLua                 // an OpenResty error line from Lua code, its "stack traceback:" under it (nodestack.go)
 	modeRemote              // a worker's traceback between triple quotes under "..._RemoteTraceback: ", then its local one
 )
@@ -560,6 +561,9 @@ func startMode(l *vllm.Line) (int, bool) {
 		if mountFailureStart(l) {
 			return modeMount, true
 		}
+		if tritonStubStart(l) {
+			return modeTritonStub, true
+		}
 		if glogStackStart(l.Body) {
 			return modeGlogStack, true
 		}
@@ -885,6 +889,8 @@ func (g *group) accept(l *vllm.Line) bool {
 		return v8OOMAccept(l) && len(g.parts) < 4*maxMessageLines
 	case modeLua:
 		return luaAccept(g, l)
+	case modeTritonStub:
+		return tritonStubAccept(g, l)
 	case modeCodeFirst:
 		// "    raise output", then "  File ...": the traceback's first lines were cut off (a
 		// rotation, kubectl logs --tail); anything else leaves the line alone
