@@ -68,6 +68,15 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	}
 	var r Line
 	ds := Dataset
+	if id, ok := rayJobFailed(first); ok {
+		// what `ray job submit` and `ray job logs` print when the job fails (Ray's cli_logger.error;
+		// KubeRay's ray-job-submitter container), the status message on the next line
+		ev.SetString(pu.FieldLogMessage, first)
+		ev.SetString(event.FieldErrorMsg, first)
+		ev.SetString(pu.FieldLogFields+".ray_job_id", id)
+		pu.Finish(ev, pu.DatasetOr(ev, ds), pu.Error)
+		return true
+	}
 	if m, ok := strings.CutPrefix(first, "Exiting: "); ok && m != "" {
 		// a Beat's last words on stderr before it exits with status 1 (libbeat's cmd: "Exiting:
 		// couldn't connect to any of the configured Elasticsearch hosts. ..."): why the
@@ -650,6 +659,19 @@ func dateLevelLogger(t time.Time, local bool, rest string, r *Line) bool {
 		}
 	}
 	return true
+}
+
+// rayJobFailed reads Ray's job CLI's "Job 'raysubmit_zU9BFLQ4RxXdxY6j' failed" and returns the job.
+func rayJobFailed(s string) (id string, ok bool) {
+	rest, ok := strings.CutPrefix(s, "Job '")
+	if !ok {
+		return "", false
+	}
+	id, tail, ok := strings.Cut(rest, "' failed")
+	if !ok || id == "" || strings.ContainsAny(id, " '") || strings.TrimSpace(tail) != "" {
+		return "", false
+	}
+	return id, true
 }
 
 // haproxyLine reads HAProxy's own messages on its stderr: "[ALERT]    (168045) : config : Fatal
