@@ -310,7 +310,7 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 		}
 		ev.SetString(event.FieldDataset, ds)
 	}
-	if ds == "generic" && (src.container == "ray-head" || src.container == "ray-worker" || src.container == "ray-job-submitter") {
+	if (ds == "generic" || ds == tagged.Dataset) && (src.container == "ray-head" || src.container == "ray-worker" || src.container == "ray-job-submitter") {
 		// KubeRay's head and worker containers (its samples' and charts' names): what the
 		// driver prints there in no format at all (a re-raised RayTaskError) is Ray's; a
 		// library's line (NCCL's, torch's) stays the workload's
