@@ -110,6 +110,30 @@ func stdLogPrefix(ev *event.Event, text string) string {
 	return text[i+2:]
 }
 
+// rcloneLevel reads the level rclone writes after the std log's time, padded to six before its
+// colon ("NOTICE: Config file ... not found - using defaults", "ERROR : model.safetensors: Failed
+// to copy: ..."): its NOTICE is a notice, no error.
+func rcloneLevel(s string) (string, string, bool) {
+	word, _, ok := strings.Cut(s[:min(len(s), 12)], ": ")
+	if !ok {
+		return "", "", false
+	}
+	rest := s[len(word)+2:]
+	switch strings.TrimRight(word, " ") {
+	case "EMERGENCY", "ALERT", "CRITICAL":
+		return pu.Critical, rest, true
+	case "ERROR":
+		return pu.Error, rest, true
+	case "WARNING":
+		return pu.Warning, rest, true
+	case "NOTICE", "INFO":
+		return pu.Info, rest, true
+	case "DEBUG":
+		return pu.Debug, rest, true
+	}
+	return "", "", false
+}
+
 // juicefsLine reads what JuiceFS's logger writes after the std log's time (its mount pod's and
 // CSI driver's lines): "juicefs[58135] <FATAL>: The mount point is not ready in 10 seconds, exit
 // it [mount_unix.go:59]": the program and its pid, the level, and the source line at the end.
@@ -265,7 +289,8 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		}
 		// Go's slog default handler writes through the std log: "2025/03/03 06:51:55 INFO
 		// Starting dcgm-exporter Version=4.1.1-4.0.4" (dcgm-exporter 4.0 and 4.1)
-		if w, rest, ok := strings.Cut(text, " "); ok && (w == "DEBUG" || w == "INFO" || w == "WARN" || w == "ERROR") {
+		if w, rest, ok := strings.Cut(text, " "); ok && (w == "DEBUG" || w == "INFO" || w == "WARN" || w == "ERROR") &&
+			!strings.HasPrefix(strings.TrimLeft(rest, " "), ": ") { // (rclone's "ERROR : ...", read below)
 			stated, _ = pu.Level(w)
 			text = rest
 		} else if lv := pu.ZerologLevel(w); ok && lv != "" {
@@ -279,6 +304,8 @@ func (p *Parser) Parse(ev *event.Event) bool {
 				pu.SetObject(ev, "node", "", node)
 			}
 		} else if lv, rest, ok := juicefsLine(ev, text); ok {
+			stated, text = lv, rest
+		} else if lv, rest, ok := rcloneLevel(text); ok {
 			stated, text = lv, rest
 		}
 	}
