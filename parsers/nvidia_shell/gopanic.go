@@ -21,7 +21,7 @@ func goPanic(ev *event.Event, text string) bool {
 	switch {
 	case strings.HasPrefix(first, "panic: "):
 		ev.SetString(event.FieldErrorMsg, strings.TrimSuffix(first[len("panic: "):], " [recovered]"))
-	case strings.HasPrefix(first, "fatal error: "):
+	case GoFatal(first):
 		ev.SetString(event.FieldErrorMsg, first[len("fatal error: "):])
 	case GoSignal(first):
 		ev.SetString(event.FieldErrorMsg, first) // "SIGSEGV: segmentation violation"
@@ -39,6 +39,15 @@ func goPanic(ev *event.Event, text string) bool {
 	}
 	pu.Finish(ev, ds, level)
 	return true
+}
+
+// GoFatal reports whether s opens the Go runtime's fatal error ("fatal error: all goroutines are
+// asleep - deadlock!", "fatal error: concurrent map writes"), whose words the runtime writes in
+// lower case: the AWS CLI's "fatal error: An error occurred (403) when calling the HeadObject
+// operation: Forbidden" is no Go crash.
+func GoFatal(s string) bool {
+	m, ok := strings.CutPrefix(s, "fatal error: ")
+	return ok && m != "" && (m[0] < 'A' || m[0] > 'Z')
 }
 
 // GoSignal reports whether s opens the Go runtime's report of a fatal signal: "SIGSEGV:

@@ -50,6 +50,7 @@ var Info = parsers.Info{
 		event.FieldProcessPID, event.FieldProcessName, pu.FieldThread, event.FieldOriginFile, event.FieldOriginLine, pu.FieldLogFields,
 		event.FieldHostHostname),
 		parsers.Field{Name: event.FieldErrorType, Type: "keyword", Description: "Class of the error a line names (Fluentd's error_class=)."},
+		parsers.Field{Name: event.FieldHTTPStatus, Type: "long", Description: "Status an AWS CLI error names (\"An error occurred (403) when calling the HeadObject operation\")."},
 		parsers.Field{Name: FieldElasticsearchNode, Type: "keyword", Description: "Node an Elasticsearch or OpenSearch plain-layout line names ([o.e.n.Node] [es-master-0] started)."}),
 }
 
@@ -220,12 +221,19 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	}
 	if r.errType != "" {
 		ev.SetString(event.FieldErrorType, r.errType)
-		if r.errMsg != "" {
-			ev.SetString(event.FieldErrorMsg, r.errMsg)
-		}
+	}
+	if r.errMsg != "" {
+		ev.SetString(event.FieldErrorMsg, r.errMsg)
 	}
 	if (r.Level == pu.Error || r.Level == pu.Critical) && !ev.Has(event.FieldErrorMsg) {
 		ev.SetString(event.FieldErrorMsg, r.Msg)
+		if c, ok := strings.CutPrefix(r.Msg, "An error occurred ("); ok && len(c) > 4 && c[3] == ')' {
+			// botocore's ClientError (the AWS CLI's "fatal error: An error occurred (403) when
+			// calling the HeadObject operation: Forbidden"): the status S3 answered
+			if code, ok := pu.Atoi(c[:3]); ok && code >= 100 {
+				ev.Set(event.FieldHTTPStatus, event.Int(code))
+			}
+		}
 		switch k := vllm.Classify(r.Msg); k {
 		case "cuda_oom", "cuda_error", "nccl":
 			ev.SetString(pu.FieldGPUErrorKind, vllm.WorkloadKind(k, r.Msg)) // TensorRT-LLM's CUDA out of memory, as vLLM's
@@ -856,7 +864,18 @@ func llamaCpp(s string, r *Line) bool {
 // levelColon reads "ERROR: message" (one space after the colon; uvicorn's "INFO:     " and
 // Python's "WARNING:root:" are other parsers').
 func levelColon(s string, r *Line) bool {
-	word, msg, ok := strings.Cut(s[:min(len(s), 12)], ": ")
+	if c, ok := strings.CutPrefix(s, `ERROR "`); ok {
+		// s5cmd's failed command, quoted, and its error (`ERROR "cp s3://bucket/key /models/key":
+		// RequestError: send request failed ...`): all an init container prints when the weights
+		// do not come
+		cmd, e, ok := strings.Cut(c, `": `)
+		if !ok || cmd == "" || e == "" {
+			return false
+		}
+		r.Level, r.Msg, r.errMsg = pu.Error, s[len("ERROR "):], e
+		return true
+	}
+	word, msg, ok := strings.Cut(s[:min(len(s), 14)], ": ")
 	if !ok || len(msg) > 0 && msg[0] == ' ' {
 		return false
 	}
@@ -871,6 +890,13 @@ func levelColon(s string, r *Line) bool {
 		// tritonserver's last line when its models do not load ("error: creating server:
 		// Internal - failed to load all models"), clap's and rustc's
 		lv, ok = pu.Error, true
+	case "fatal", "fatal error":
+		// git's die() before it exits 128 ("fatal: model.safetensors: smudge filter lfs failed"),
+		// the AWS CLI's aborted command ("fatal error: An error occurred (403) when calling the
+		// HeadObject operation: Forbidden"; the Go runtime's, in lower case, is a Go crash)
+		lv, ok = pu.Critical, true
+	case "warning":
+		lv, ok = pu.Warning, true // git's ("warning: Clone succeeded, but checkout failed.")
 	}
 	if !ok {
 		return false

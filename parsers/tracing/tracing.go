@@ -337,6 +337,8 @@ func rustPath(s string) bool {
 	word, words, named := 0, 1, false // length of the current word, the words, a capital or '-'
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
+		case c >= '0' && c <= '9' && word == 0:
+			return false // no identifier opens with a digit (wget's "ERROR 403: Forbidden.")
 		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_':
 			word++
 		case c >= 'A' && c <= 'Z' || c == '-' && word > 0:

@@ -16,6 +16,8 @@ func TestRejects(t *testing.T) {
 		"2024-03-06T17:53:22.336246Z NOTICE text_generation_launcher: not a tracing level",
 		"2024-03-06 17:53:22,336 - vllm - INFO - Python's logging",
 		"2024-03-06T17:53:22.336246Z  INFO span{unclosed: target: message",
+		// GNU wget's refusal: 403 is the status, no module
+		"2024-12-21 11:07:10 ERROR 403: Forbidden.",
 	)
 }
 

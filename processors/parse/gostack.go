@@ -19,7 +19,7 @@ func goStart(l *vllm.Line) (mode int, level string, ok bool) {
 	switch {
 	case l.Header != "" || len(b) < 7:
 		return 0, "", false
-	case strings.HasPrefix(b, "panic: "), strings.HasPrefix(b, "fatal error: "), nvidia_shell.GoSignal(b):
+	case strings.HasPrefix(b, "panic: "), nvidia_shell.GoFatal(b), nvidia_shell.GoSignal(b):
 		return modeGo, "critical", true
 	case goroutineHeader(b):
 		return modeGo, "", true

@@ -464,8 +464,11 @@ var stackComponents = map[string]string{
 	// AWS's node termination handler, which drains a spot node before it goes
 	"aws-node-termination-handler": "aws.node_termination_handler",
 	// KServe's serverless mode: Knative's sidecar in every predictor pod, and KEDA
-	"queue-proxy":   "knative.queue_proxy",
-	"keda-operator": "keda.operator",
+	"queue-proxy": "knative.queue_proxy",
+	// the init container KServe puts before a predictor to download its model (its Python
+	// logging's basicConfig lines and traceback in the releases before its own layout)
+	"storage-initializer": "kserve.server",
+	"keda-operator":       "keda.operator",
 	// the servers the HPA asks for a vLLM deployment's queue metrics: KEDA's metrics apiserver
 	// and prometheus-adapter (why the HPA "cannot fetch external metrics")
 	"keda-operator-metrics-apiserver": "keda.metrics_apiserver",

@@ -380,6 +380,8 @@ func TestStackComponentDatasets(t *testing.T) {
 		{"aws-efa-k8s-device-plugin", "2024/03/13 22:16:00 Fetching EFA devices.", "aws.efa_device_plugin"},
 		// KServe's init container downloading the model: a Hugging Face bar before any KServe line
 		{"storage-initializer", "LICENSE: 100%|████████████████████████████████████| 11.3k/11.3k [00:00<00:00, 28.6MB/s]", "kserve.server"},
+		// and its Python logging's basicConfig lines before KServe's own layout (kserve/kserve #213)
+		{"storage-initializer", "INFO:root:Copying contents of s3://platform-test/mnist/export to local", "kserve.server"},
 	} {
 		ev := event.NewMessage(c.line, t0)
 		if pod, container, ok := strings.Cut(c.container, "/"); ok {
