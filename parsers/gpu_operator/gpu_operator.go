@@ -18,6 +18,7 @@ import (
 	pjson "github.com/sluice-dev/sluice/parsers/json"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/uvicorn"
+	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/pipeline/event/eventjson"
 )
@@ -104,7 +105,12 @@ func consoleLine(ev *event.Event, s string) bool {
 	if t2 <= 0 {
 		return false
 	}
-	level, ok := zapLevel(rest[:t2])
+	lv := rest[:t2]
+	if strings.IndexByte(lv, '[') >= 0 {
+		// zap's development config colours the level ("\x1b[35mDEBUG\x1b[0m"; pasted, "[35mDEBUG[0m")
+		lv = vllm.StripPastedColour(vllm.StripANSI(lv))
+	}
+	level, ok := zapLevel(lv)
 	if !ok || envoy.IstioEnvoyLine(s) { // Envoy's own, in Istio's layout: the envoy parser's
 		return false
 	}

@@ -71,6 +71,17 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		return terminal(ev, s)
 	case '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
 		return console(ev, s)
+	case 0x1b:
+		// logrus's terminal form on a TTY (or ForceColors) colours its level ("\x1b[36mINFO\x1b[0m[0000]
+		// ..."), zerolog's ConsoleWriter its time and level: read as the plain line
+		if t := vllm.StripANSI(s); len(t) >= 5 && t != s {
+			switch t[0] {
+			case 'I', 'W', 'E', 'D', 'T', 'F', 'P':
+				return terminal(ev, t)
+			case '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+				return console(ev, t)
+			}
+		}
 	}
 	return false
 }

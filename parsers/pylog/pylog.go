@@ -82,7 +82,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	// LMCache colours its records whether or not a terminal reads them (lmcache/logging.py):
 	// what a terminal would not show is not read (log.message is without it; message, as ever,
 	// is the line as written)
-	s := vllm.StripANSI(strings.TrimSuffix(first, "\r"))
+	s := vllm.StripPastedColour(vllm.StripANSI(strings.TrimSuffix(first, "\r")))
 	if len(s) < 8 {
 		return false
 	}

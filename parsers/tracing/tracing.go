@@ -89,6 +89,8 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		// in colour (a terminal's, SageMaker's TGI): the time dimmed, the level green, the
 		// spans bold
 		s = vllm.StripANSI(s)
+	} else if len(s) > 0 && s[0] == '[' {
+		s = vllm.StripPastedColour(s) // the same, its escape bytes lost in a paste
 	}
 	if len(s) < 30 || (s[0] < '1' || s[0] > '2') && s[0] != '[' {
 		if len(s) > 0 && s[0] == 't' {

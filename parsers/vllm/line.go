@@ -1,6 +1,7 @@
 package vllm
 
 import (
+	"bytes"
 	"strings"
 	"time"
 
@@ -68,6 +69,7 @@ func Split(line string) Line {
 	if len(rest) > 4 && (rest[0] == '[' || rest[0] == ' ') {
 		rest = orphanColour(rest) // read without them; the message keeps them, as written
 	}
+	rest = StripPastedColour(rest) // vLLM 0.11's coloured level, time and file, pasted
 	cr := strings.IndexByte(rest, '\r') >= 0
 	if cr && rest[0] != '(' {
 		// a terminal shows what follows the last '\r': a tqdm bar's refreshes, then the line a
@@ -582,6 +584,68 @@ func StripANSI(s string) string {
 		i = strings.IndexByte(s, 0x1b)
 	}
 	return string(append(b, s...))
+}
+
+// StripPastedColour removes the colour codes whose escape byte was lost before the line was read
+// (a log viewer, an issue's paste, a shipper that drops control bytes): "[32mINFO[0m [90m05-19
+// 12:24:51[0m [90m[core.py:1242][0m Shutdown", and the forms that show the escape as a space,
+// as U+FFFD, as Windows' "←" or in caret notation ("^[[32m"). Only a line that holds a bare reset
+// ("[0m", "[0;0m", "[39m") is taken for one, so that "[5m]" in a message stays. A line with real
+// escapes is StripANSI's; this allocates only when there is something to remove.
+func StripPastedColour(s string) string {
+	if !bareReset(s) || strings.Contains(s, `\u001`) || strings.Contains(s, `\x1b`) || strings.Contains(s, `\033`) {
+		return s // an escape written out in a quoted string ("\u001B[36m") is the string's to decode
+	}
+	// a space before every code stood for its escape byte ("WARNING [0m [90m07-24 13:15:43 [0m"):
+	// where one is removed, the spaces left side by side are one; a code right after text or
+	// after the escape's stand-in ("[32mINFO[0m [90m05-19", "^[[1mINFO    ^[[0m |") leaves the
+	// spaces as they are
+	spaced := true
+	for i := 1; i < len(s) && spaced; i++ {
+		if sgrLen(s[i:]) > 0 && s[i-1] != ' ' {
+			spaced = false
+		}
+	}
+	b := make([]byte, 0, len(s))
+	removed := false
+	for i := 0; i < len(s); {
+		n := sgrLen(s[i:])
+		if n == 0 {
+			if spaced && removed && s[i] == ' ' && len(b) > 0 && b[len(b)-1] == ' ' {
+				i++
+				continue
+			}
+			removed = removed && s[i] == ' '
+			b = append(b, s[i])
+			i++
+			continue
+		}
+		switch {
+		case bytes.HasSuffix(b, []byte("\ufffd")):
+			b = b[:len(b)-len("\ufffd")]
+		case bytes.HasSuffix(b, []byte("\u2190")):
+			b = b[:len(b)-len("\u2190")]
+		case bytes.HasSuffix(b, []byte("^[")):
+			b = b[:len(b)-2] // caret notation (less, a terminal's copy)
+		}
+		i += n
+		removed = true
+	}
+	return string(b)
+}
+
+// bareReset reports whether s holds a colour reset without its escape byte.
+func bareReset(s string) bool {
+	for {
+		i := strings.IndexByte(s, '[')
+		if i < 0 {
+			return false
+		}
+		s = s[i+1:]
+		if strings.HasPrefix(s, "0m") || strings.HasPrefix(s, "0;0m") || strings.HasPrefix(s, "39m") {
+			return true
+		}
+	}
 }
 
 // escapeLen returns the length of the escape sequence at the start of s (s[0] is ESC).
