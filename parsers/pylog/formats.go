@@ -56,8 +56,8 @@ func (r *rec) dated(s string) bool {
 	}
 	r.t, r.zoned = t, pu.Zoned(s[:n])
 	rest := s[n:]
-	var lead [maxLead]string
-	k := 0
+	var lead [2 * maxLead]string // the words, and the separators between them
+	k, words := 0, 0
 	bracketed := false // "[ERROR]": the level in brackets
 	for {
 		var w string
@@ -77,11 +77,25 @@ func (r *rec) dated(s string) bool {
 			bracketed = w[0] == '['
 			break
 		}
-		if k == maxLead {
+		if words == maxLead || k == len(lead) {
 			return false
 		}
 		lead[k] = w
 		k++
+		if !isSep(w) {
+			words++
+		}
+	}
+	if k > 0 && (lead[0] == "UTC" || lead[0] == "GMT") && !r.zoned {
+		r.zoned = true // "%Y-%m-%d %H:%M:%S %Z" in UTC (AIBrix's)
+		copy(lead[:], lead[1:k])
+		k--
+	}
+	if k >= 4 && isSep(lead[k-1]) && isSep(lead[k-3]) && identifier(lead[k-2]) && strings.Contains(lead[k-4], ".py:") && r.origin(lead[k-4]) {
+		// "%(asctime)s - %(filename)s:%(lineno)d - %(funcName)s - %(levelname)s - %(message)s"
+		// (AIBrix's runtime and downloader): the location, then the function
+		r.fn = lead[k-2]
+		k -= 4
 	}
 	leadPID := false // a pid among the words: a word before it is not the logger
 	piped := false   // "date | LEVEL | logger | message" (FastChat's)

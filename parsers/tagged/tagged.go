@@ -166,8 +166,18 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	} else if first[0] != '[' {
 		// "ERROR: Elasticsearch did not exit normally - check the logs at ...": a launcher
 		// script's stated level. A GPU-stack container's such lines are nvidia_shell's.
-		if !levelColon(first, &r) && !argparseError(first, &r) || pu.GPUDataset(ev) != "" {
+		if !levelColon(first, &r) && !argparseError(first, &r) && !nhc(first, &r) && !gpuTestFailure(first, &r) ||
+			pu.GPUDataset(ev) != "" {
 			return false
+		}
+		if r.host != "" {
+			ev.SetString(event.FieldHostHostname, r.host)
+		}
+		if r.pid > 0 {
+			ev.Set(event.FieldProcessPID, event.Int(r.pid))
+		}
+		if r.kind != "" {
+			ev.SetString(pu.FieldGPUErrorKind, r.kind)
 		}
 		// the message wrapped under its text (the driver installer's) goes on
 		for line := range strings.SplitSeq(rest, "\n") {
@@ -176,6 +186,8 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			}
 		}
 		rest = ""
+	} else if first[0] == '[' && nhc(first, &r) {
+		// its time is an epoch: r.Time
 	} else if first[0] == '[' && openMPIError(first, &r) {
 		ev.SetString(event.FieldHostHostname, r.file)
 		ev.Set(event.FieldProcessPID, event.Int(r.pid))
@@ -236,7 +248,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		}
 		switch k := vllm.Classify(r.Msg); k {
 		case "cuda_oom", "cuda_error", "nccl":
-			ev.SetString(pu.FieldGPUErrorKind, vllm.WorkloadKind(k, r.Msg)) // TensorRT-LLM's CUDA out of memory, as vLLM's
+			if !ev.Has(pu.FieldGPUErrorKind) {
+				ev.SetString(pu.FieldGPUErrorKind, vllm.WorkloadKind(k, r.Msg)) // TensorRT-LLM's CUDA out of memory, as vLLM's
+			}
 		}
 		if strings.HasSuffix(r.Msg, vllm.TracebackHeader) && rest != "" {
 			// "Internal server error:  Traceback (most recent call last):", the frames under it
@@ -264,6 +278,7 @@ type Line struct {
 	fields             [][2]string // Logstash's pipeline and plugin, Fluentd's worker: log.fields
 	errType, errMsg    string      // Fluentd's error_class= and error=
 	node               string      // Elasticsearch's node name
+	host, kind         string      // a GPU test's host and failure class (nccl-tests')
 }
 
 // felix reads Calico's (felix, calico-node) "2024-03-15 00:46:36.131 [INFO][68]
@@ -879,6 +894,10 @@ func levelColon(s string, r *Line) bool {
 	if !ok || len(msg) > 0 && msg[0] == ' ' {
 		return false
 	}
+	at := len(word) + 2
+	if w, ok := strings.CutSuffix(word, " "); ok && w != "" && w[len(w)-1] != ' ' {
+		word = w // "ERROR : Node Health Checks failed - ..." (az-hop's health check wrapper)
+	}
 	lv, ok := level(word)
 	switch word {
 	case "VERBOSE", "TRACE":
@@ -901,8 +920,76 @@ func levelColon(s string, r *Line) bool {
 	if !ok {
 		return false
 	}
-	r.Level, r.Msg = lv, s[len(word)+2:]
+	r.Level, r.Msg = lv, s[at:]
 	return r.Msg != "" && r.Msg[0] != ' ' && !kernelReport(s)
+}
+
+// nhc reads the Node Health Check's lines (Azure's HPC health checks, LBNL NHC, which drains a
+// node whose GPU fails a check): "[1705939176] - ERROR:  nhc:  Health check failed:  ...", the
+// epoch its time ("[0]" before it has one), or without it "DEBUG:  Debugging activated ...".
+func nhc(s string, r *Line) bool {
+	rest := s
+	var t time.Time
+	if s[0] == '[' {
+		ep, _, ok := strings.Cut(s[1:min(len(s), 16)], "] - ")
+		n, isNum := pu.Atoi(ep)
+		if !ok || !isNum {
+			return false
+		}
+		if n > 1e9 {
+			t = time.Unix(n, 0).UTC()
+		}
+		rest = s[1+len(ep)+len("] - "):]
+	}
+	word, _, ok := strings.Cut(rest[:min(len(rest), 12)], ":  ")
+	if !ok {
+		return false
+	}
+	lv, ok := level(word)
+	msg := rest[len(word)+3:]
+	if !ok || msg == "" || msg[0] == ' ' {
+		return false
+	}
+	r.Level, r.Msg, r.Time = lv, msg, t
+	return true
+}
+
+// gpuTestFailure reads the failures the GPU test programs of a node's preflight or health check
+// print before they exit: nccl-tests' NCCLCHECK and CUDACHECK ("<host>: Test NCCL failure
+// common.cu:1204 'unhandled cuda error ...'", then " .. <host> pid N: Test failure common.cu:915"),
+// gpu-burn's ("Couldn't init a GPU test: Error: CUDA_ERROR_UNKNOWN") and nvbandwidth's ASSERT.
+func gpuTestFailure(s string, r *Line) bool {
+	switch {
+	case strings.HasPrefix(s, "ASSERT in expression "):
+		r.Level, r.Msg = pu.Critical, s // nvbandwidth aborts after it
+		return true
+	case strings.Contains(s, "Error: CUDA_ERROR_"):
+		r.Level, r.Msg = pu.Error, s
+		return true
+	}
+	i := strings.Index(s[:min(len(s), 160)], ": Test ")
+	if i <= 0 {
+		return false
+	}
+	host, test := strings.TrimPrefix(strings.TrimLeft(s[:i], " "), ".. "), s[i+2:]
+	if !strings.HasPrefix(test, "Test NCCL failure ") && !strings.HasPrefix(test, "Test CUDA failure ") &&
+		!strings.HasPrefix(test, "Test failure ") {
+		return false
+	}
+	var pid int64
+	if h, p, ok := strings.Cut(host, " pid "); ok {
+		if n, ok := pu.Atoi(p); ok {
+			host, pid = h, n
+		}
+	}
+	if host == "" || strings.ContainsAny(host, " \t") {
+		return false
+	}
+	if strings.HasPrefix(test, "Test NCCL failure ") {
+		r.kind = "nccl"
+	}
+	r.Level, r.Msg, r.host, r.pid = pu.Error, test, host, pid
+	return true
 }
 
 // argparseError reads the last line Python's argparse prints before it exits with status 2:

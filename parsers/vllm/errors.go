@@ -587,7 +587,8 @@ func Classify(text string) string {
 			return KindKVCache
 		}
 	}
-	if (strings.Contains(text, "out of memory") || strings.Contains(text, "OutOfMemory")) && !hostOOM(text) {
+	if (strings.Contains(text, "out of memory") || strings.Contains(text, "OutOfMemory") ||
+		strings.Contains(text, "CUDA_ERROR_OUT_OF_MEMORY")) && !hostOOM(text) {
 		if strings.Contains(text, "NPU out of memory") {
 			return KindNPUOOM
 		}
@@ -618,6 +619,7 @@ func Classify(text string) string {
 		return KindEngineDead
 	}
 	if strings.Contains(text, "CUDA error") || strings.Contains(text, "CUBLAS_STATUS_") || strings.Contains(text, "Cuda failure ") ||
+		strings.Contains(text, "CUDA_ERROR_") || // the driver API's names (gpu-burn's "Error: CUDA_ERROR_UNKNOWN")
 		strings.Contains(text, "CUDA driver error") || strings.Contains(text, "Triton Error [CUDA]") ||
 		// the same failures on AMD GPUs: torch's HIP errors, the ROCm runtime's memory fault
 		strings.Contains(text, "HIP error: ") || strings.Contains(text, "Memory access fault by GPU node") {

@@ -463,6 +463,8 @@ var stackComponents = map[string]string{
 	"aws-efa-k8s-device-plugin": "aws.efa_device_plugin",
 	// AWS's node termination handler, which drains a spot node before it goes
 	"aws-node-termination-handler": "aws.node_termination_handler",
+	// EKS's node monitoring agent: its DCGM and Xid conditions, why a GPU node is marked unhealthy
+	"eks-node-monitoring-agent": "aws.node_monitoring_agent",
 	// KServe's serverless mode: Knative's sidecar in every predictor pod, and KEDA
 	"queue-proxy": "knative.queue_proxy",
 	// the init container KServe puts before a predictor to download its model (its Python
@@ -512,6 +514,13 @@ var controllerPods = []struct{ pod, container, dataset string }{
 	{"hami-device-plugin-", "device-plugin", "hami.device_plugin"},
 	{"hami-device-plugin-", "vgpu-monitor", "hami.vgpu_monitor"},
 	{"binder-", "binder", "kai.binder"},
+	// the LLM-serving operators beside KServe: AIBrix's controller and gateway plugins (the
+	// routing in front of vLLM, its request ids), KubeAI's server, OME's manager and model agent
+	{"aibrix-controller-manager-", "manager", "aibrix.controller"},
+	{"aibrix-gateway-plugins-", "gateway-plugin", "aibrix.gateway"},
+	{"kubeai-", "server", "kubeai.controller"},
+	{"ome-controller-manager-", "manager", "ome.controller"},
+	{"ome-model-agent-", "model-agent", "ome.model_agent"},
 }
 
 // componentDataset returns the dataset of a stack or cluster component's container, "" for

@@ -378,6 +378,11 @@ func TestStackComponentDatasets(t *testing.T) {
 		{"traefik", `time="2018-07-17T03:57:54Z" level=debug msg="'502 Bad Gateway' caused by: EOF"`, "traefik.log"},
 		// AWS's accelerator device plugins (aws-samples/aws-efa-eks pull request #22)
 		{"aws-efa-k8s-device-plugin", "2024/03/13 22:16:00 Fetching EFA devices.", "aws.efa_device_plugin"},
+		// the LLM-serving operators (vllm-project/aibrix #264 and #781, ome-projects/ome #140)
+		{"aibrix-controller-manager-5c6d8b7f4-x2k9p/manager", `I0303 08:15:02.123456       1 modelrouter_controller.go:164] "Reconciling ModelRouter"`, "aibrix.controller"},
+		{"aibrix-gateway-plugins-7d9f8c6b5-m8t2w/gateway-plugin", `E0303 08:40:11.664209       1 gateway.go:502] "error to unmarshal response" err="invalid character 'u' looking for beginning of value" requestID="d1d5b0a0-1f7e-4b0e-9c43-4a1e5f0e7c11"`, "aibrix.gateway"},
+		{"ome-model-agent-daemonset-8hkw2/model-agent", "a line no parser reads", "ome.model_agent"},
+		{"eks-node-monitoring-agent", "a line no parser reads", "aws.node_monitoring_agent"},
 		// KServe's init container downloading the model: a Hugging Face bar before any KServe line
 		{"storage-initializer", "LICENSE: 100%|████████████████████████████████████| 11.3k/11.3k [00:00<00:00, 28.6MB/s]", "kserve.server"},
 		// and its Python logging's basicConfig lines before KServe's own layout (kserve/kserve #213)
