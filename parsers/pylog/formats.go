@@ -104,6 +104,12 @@ func (r *rec) dated(s string) bool {
 		switch {
 		case isSep(w):
 			piped = piped || w == "|"
+		case strings.HasSuffix(w, "]") && strings.Contains(w, ".py[line:"):
+			// "%(filename)s[line:%(lineno)d]" (Langchain-Chatchat's, FastChat-derived servers')
+			f, n, _ := strings.Cut(w[:len(w)-1], "[line:")
+			if ln, ok := pu.Atoi(n); ok {
+				r.file, r.line = f, ln
+			}
 		case r.logger == "" && (!leadPID || strings.IndexByte(w, '.') > 0 && IsLoggerName(w)) && !isDigits(w):
 			// a module's dotted name before the pid is the logger: Xinference's
 			// "%(asctime)s %(name)-12s %(process)d %(levelname)-8s %(message)s"

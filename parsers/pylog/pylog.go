@@ -171,6 +171,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		// what failed, the message only introduced it
 		ev.SetString(event.FieldErrorMsg, v)
 	}
+	if m, ok := strings.CutPrefix(r.msg, "HTTP Request: "); ok && r.access == nil {
+		clientRequest(ev, m)
+	}
 	if r.level == "" && !ev.Has(vllm.FieldErrorKind) && strings.Contains(r.msg, "CUDA out of memory") {
 		// a format that states no level (SGLang's) reporting the GPU out of memory ("[... TP1]
 		// Failed to initialize lk_moe: CUDA out of memory. Tried to allocate ..."): its class
@@ -191,6 +194,25 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		}
 	}
 	return true
+}
+
+// clientRequest reads httpx's record of a request it sent (the openai client's, LangChain's,
+// LiteLLM's calls to vLLM): `POST http://vllm:8000/v1/chat/completions "HTTP/1.1 400 Bad
+// Request"`: the method, the URL and the status vLLM answered. The level stays the record's.
+func clientRequest(ev *event.Event, s string) {
+	method, rest, ok := strings.Cut(s, " ")
+	url, status, ok2 := strings.Cut(rest, ` "HTTP/`)
+	if !ok || !ok2 || method == "" || strings.ToUpper(method) != method || url == "" || strings.IndexByte(url, ' ') >= 0 {
+		return
+	}
+	_, st, _ := strings.Cut(status, " ")
+	code, ok := pu.Atoi(st[:min(len(st), 3)])
+	if !ok || code < 100 || code > 599 {
+		return
+	}
+	ev.SetString(uvicorn.FieldMethod, method)
+	ev.SetString(uvicorn.FieldURLOrig, url)
+	ev.Set(event.FieldHTTPStatus, event.Int(code))
 }
 
 func (r *rec) set(ev *event.Event) {
