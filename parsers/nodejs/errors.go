@@ -56,6 +56,8 @@ func (e jsError) set(ev *event.Event) {
 		ev.SetString(event.FieldErrorMsg, m)
 		if code, ok := axiosStatus(m); ok {
 			ev.Set(event.FieldHTTPStatus, event.Int(code))
+		} else if code, ok := leadingStatus(m); ok && strings.HasSuffix(e.typ, "Error") {
+			ev.Set(event.FieldHTTPStatus, event.Int(code))
 		}
 	}
 	if e.stack != "" {
@@ -167,6 +169,17 @@ func identifier(s string) bool {
 		}
 	}
 	return true
+}
+
+// leadingStatus reads the status the openai client's APIError puts before its message ("400
+// This model's maximum context length is 4096 tokens. ...", "500 status code (no body)"), as
+// its subclasses (BadRequestError, InternalServerError) and a plain Error's copy of it carry it.
+func leadingStatus(msg string) (int64, bool) {
+	if len(msg) < 5 || msg[3] != ' ' || msg[0] < '4' || msg[0] > '5' {
+		return 0, false
+	}
+	code, ok := pu.Atoi(msg[:3])
+	return code, ok
 }
 
 // axiosStatus reads the status axios' error names: "Request failed with status code 400".

@@ -35,6 +35,9 @@ func TestGroupedError(t *testing.T) {
 			"error", "TypeError", "fetch failed", 0},
 		{"2023-10-05 19:19:58 [ERROR]: [server]: Error: Request failed with status code 400\nError: Request failed with status code 400\n    at createError (/app/node_modules/axios/lib/core/createError.js:16:15)",
 			"error", "Error", "Request failed with status code 400", 400},
+		// the openai client's APIError: its status before its message (huggingface/chat-ui #1343)
+		{"Error: 400 status code (no body)\n    at APIError.generate (file:///app/node_modules/openai/error.mjs:41:20)",
+			"error", "Error", "400 status code (no body)", 400},
 		{" [TypeError: fetch failed] {\n  cause:  [Error: connect ECONNREFUSED 127.0.0.1:11434] {\n  errno: -4078,\n  code: 'ECONNREFUSED'\n}\n}",
 			"error", "TypeError", "fetch failed; cause: Error: connect ECONNREFUSED 127.0.0.1:11434", 0},
 		{"Error [ERR_STREAM_PREMATURE_CLOSE]: Premature close\n    at onclose (node:internal/streams/end-of-stream:154:30)",
