@@ -125,6 +125,7 @@ var Fields = parsers.Union(ProcessFields, []parsers.Field{
 	{Name: event.FieldTimestamp, Type: "date", Description: "When the line was written. vLLM's own time has no year and no zone: the year comes from the runtime or receipt time, and the container runtime's time is kept when it is the same instant."},
 	{Name: event.FieldMessage, Type: "match_only_text", Description: "The line without framing and colours; tracebacks are grouped into one message; prompts are replaced as configured (prompts: hash by default)."},
 	{Name: event.FieldDataset, Type: "keyword", Description: "vllm.server for server log lines, vllm.access for uvicorn access lines."},
+	parseutil.Field(parseutil.FieldLogMessage),
 	{Name: event.FieldLogLevel, Type: "keyword", Description: "Level in lowercase: debug, info, warning, error, critical."},
 	parseutil.Field(parseutil.FieldGPUErrorKind),
 	{Name: event.FieldOriginFile, Type: "keyword", Description: "Python file that logged the line (loggers.py, or a shortened path under debug logging)."},

@@ -169,6 +169,23 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 			lv = "critical"
 		}
 		SetTraceback(ev, l.Body+"\n"+rest)
+		em, hasMsg := ev.GetString(event.FieldErrorMsg)
+		if !hasMsg && !ev.Has(event.FieldErrorType) && l.Header != "" && l.Body != TracebackHeader && !IsFrameLine(l.Body) &&
+			!strings.Contains(l.Body, TracebackHeader) {
+			// "Error in preprocessing prompt inputs" over a traceback cut before its exception:
+			// the record's own words say what failed (an exception line's, its class)
+			setErrorLine(ev, l.Body, "", lv)
+			em, _ = ev.GetString(event.FieldErrorMsg)
+		}
+		if !ev.Has(FieldRequestID) {
+			// the request the failure names: the record's words, or the exception's (the engine's
+			// "KeyError: 'chatcmpl-2fdd...'" for the request it lost)
+			if id := mentionedID(l.Body); id != "" {
+				SetRequestID(ev, id)
+			} else if id := mentionedID(em); id != "" {
+				SetRequestID(ev, id)
+			}
+		}
 	} else if l.Header == "" && lv == "" && RayCreationTaskError(l.Body) {
 		lv = "error"
 		ev.SetString(event.FieldErrorMsg, Unrepeated(l.Body[len(rayCreationTask):]))
@@ -198,7 +215,26 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 	if lv != "" {
 		ev.SetString(event.FieldLogLevel, lv)
 	}
+	setLogMessage(ev, &l, msg)
 	return true
+}
+
+// setLogMessage sets log.message, the record's message without vLLM's header and process
+// prefix, as every parser does: the first line's body, as the event's message now has it (a
+// prompt or a token dump replaced when the options say). When the message was rewritten and its
+// header cannot be found in it as read, none is set rather than the unrewritten text.
+func setLogMessage(ev *event.Event, l *Line, msg string) {
+	m := ev.Message()
+	first, _, _ := strings.Cut(m, "\n")
+	var body string
+	if off := len(l.Text) - len(l.Body); off >= 0 && off <= len(first) && l.Text[off:] == l.Body && first[:off] == l.Text[:off] {
+		body = first[off:]
+	} else if m == msg {
+		body = l.Body
+	}
+	if body = strings.TrimRight(body, " "); body != "" {
+		ev.SetString(parseutil.FieldLogMessage, body)
+	}
 }
 
 // AsyncioReport reports whether b opens the report asyncio's default exception handler logs

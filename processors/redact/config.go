@@ -33,8 +33,11 @@ type Config struct {
 	everywhere bool // search every text field, not ApplyTo (TapConfig); not in the file
 }
 
-// NewConfig returns the defaults: patterns apply to message, mode mask.
-func NewConfig() *Config { return &Config{ApplyTo: []string{"message"}, Mode: "mask"} }
+// NewConfig returns the defaults: patterns apply to message and to the fields the parsers copy
+// its text into (log.message, error.message, error.stack_trace), mode mask.
+func NewConfig() *Config {
+	return &Config{ApplyTo: []string{"message", "log.message", "error.message", "error.stack_trace"}, Mode: "mask"}
+}
 
 // TapConfig is the config of the instance a tap upstream of this processor applies
 // (pipeline.Redacting): the same patterns and fields, with no condition, the patterns searched in

@@ -52,6 +52,23 @@ func TestBuiltins(t *testing.T) {
 	}
 }
 
+// TestDefaultFieldsHoldTheLine: by default the patterns reach the fields the parsers copy the
+// line's text into, not only message: a secret in a parsed line is hidden in all of them.
+func TestDefaultFieldsHoldTheLine(t *testing.T) {
+	t.Parallel()
+	p := proctest.New(t, Factory, func(c *Config) { c.Patterns = []Pattern{{Builtin: "email"}} })
+	ev := proctest.Lines("ERROR 05-12 08:01:39 [serving.py:12] user alice@example.com refused")[0]
+	ev.SetString("log.message", "user alice@example.com refused")
+	ev.SetString("error.message", "user alice@example.com refused")
+	ev.SetString("error.stack_trace", "ValueError: user alice@example.com refused")
+	out := proctest.One(t, p, ev)
+	for _, f := range []string{"message", "log.message", "error.message", "error.stack_trace"} {
+		if s, _ := out.GetString(f); strings.Contains(s, "alice@") {
+			t.Errorf("%s keeps the address: %q", f, s)
+		}
+	}
+}
+
 func TestFieldsAndHash(t *testing.T) {
 	t.Parallel()
 	p := proctest.New(t, Factory, func(c *Config) {
