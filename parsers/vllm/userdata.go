@@ -254,3 +254,32 @@ func sha256Hex(s string) string {
 	hex.Encode(out[:], h.Sum(sum[:0]))
 	return string(out[:])
 }
+
+// CarriesUserData reports whether line, the head of a line the container runtime split, is one
+// of the lines whose text after the header is a user's: a request with its prompt, its JSON
+// body, a generated response.
+func CarriesUserData(line string) bool {
+	h := line[:min(len(line), 600)]
+	return strings.Contains(h, "Received request ") || strings.Contains(h, " JSON body: ") ||
+		strings.Contains(h, "response_body={") || strings.Contains(h, "Generated response ")
+}
+
+// CutRest returns what replaces the rest of such a line when it arrives apart from its head (a
+// line longer than the partial limit, its head sent alone): the whole of it is user data, as the
+// prompts mode says; "" and false to keep it (keep, or truncate of a text within the length).
+func CutRest(text string, mode PromptMode, maxLen int) (string, bool) {
+	n := strconv.Itoa(utf8.RuneCountInString(text))
+	switch mode {
+	case PromptsKeep:
+		return "", false
+	case PromptsDrop:
+		return "<rest of a cut line dropped: " + n + " chars>", true
+	case PromptsTruncate:
+		cut := truncateRunes(text, maxLen)
+		if len(cut) == len(text) {
+			return "", false
+		}
+		return cut + "... <" + n + " chars, sha256:" + sha256Hex(text) + ">", true
+	}
+	return "<rest of a cut line: " + n + " chars, sha256:" + sha256Hex(text) + ">", true
+}

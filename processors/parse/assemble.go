@@ -34,6 +34,8 @@ type pending struct {
 	live     bool
 	touched  bool
 	lead     bool // the record opens with an empty line (item.lead)
+	cont     bool // the rest of a line sent in parts for its length (partial.max_bytes)
+	userData bool // ... whose head was a request's prompt or body: the rest is user data too
 }
 
 // Group modes: what the next line must be to continue the group.
@@ -234,8 +236,25 @@ func (p *Processor) join(a *assembly, l *line) (*event.Event, bool) {
 	pt.live = false
 	a.holds = append(a.holds, pt.holds...)
 	ev := pt.joined()
+	if pt.cont {
+		p.restOfCut(pt, ev)
+		return ev, true
+	}
 	p.innerFrame(ev)
 	return ev, true
+}
+
+// restOfCut marks the rest of a line sent in parts for its length: tagged as its head is, and,
+// when the head carried a prompt or a body, its text replaced as the prompts option says, since
+// no parser can find the user's text in it.
+func (p *Processor) restOfCut(pd *pending, ev *event.Event) {
+	ev.AddTag(TagPartialSplit)
+	if !pd.userData {
+		return
+	}
+	if with, ok := vllm.CutRest(ev.Message(), vllm.PromptMode(p.cfg.Prompts), p.cfg.PromptMaxLength); ok {
+		ev.SetMessage(with)
+	}
 }
 
 // innerFrame removes from a line joined from pieces the inner framing (compose, kubectl,
@@ -412,15 +431,22 @@ func (p *Processor) newPending(ev *event.Event, src srcKey, batchKey string, now
 // the piece would make it longer than partial.max_bytes.
 func (p *Processor) addPiece(pt *pending, pk streamKey, l *line, a *assembly) *pending {
 	msg := l.ev.Message()
+	cont, userData := false, false
 	if pt != nil && pt.size+len(msg) > p.cfg.Partial.MaxBytes {
 		delete(p.partials, pk)
+		cont, userData = true, pt.userData || !pt.cont && vllm.CarriesUserData(pt.first.Message())
 		ev := pt.joined()
-		ev.AddTag(TagPartialSplit)
+		if pt.cont {
+			p.restOfCut(pt, ev)
+		} else {
+			ev.AddTag(TagPartialSplit)
+		}
 		a.emit(pt, ev)
 		pt = nil
 	}
 	if pt == nil {
 		np := p.newPending(l.ev, l.src, a.b.Key, a.now)
+		np.cont, np.userData = cont, userData
 		p.partials[pk] = &np
 		return &np
 	}

@@ -37,7 +37,11 @@ func (p *Processor) Flush(_ context.Context, now time.Time, final bool) *event.B
 		if final || now.Sub(pt.last) >= p.cfg.Partial.Timeout {
 			delete(p.partials, k)
 			ev := pt.joined()
-			ev.AddTag(TagPartialSplit)
+			if pt.cont {
+				p.restOfCut(pt, ev)
+			} else {
+				ev.AddTag(TagPartialSplit)
+			}
 			take(pt, ev)
 		}
 	}

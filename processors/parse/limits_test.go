@@ -105,3 +105,30 @@ func TestOverlongTracebackBounded(t *testing.T) {
 		}
 	}
 }
+
+// A request line longer than partial.max_bytes is sent in parts: the head tagged, and the rest,
+// which only the head showed to be a prompt, tagged and hidden as the prompts option says. The
+// rest went out as plain text, the user's prompt in it.
+func TestCutRequestLineRestHidden(t *testing.T) {
+	t.Parallel()
+	secret := strings.Repeat("my card is 4111 and the rest of the prompt ", 40) // 1,720 bytes
+	head := "2025-07-29T06:22:20.000000001Z stdout P (APIServer pid=1) INFO 07-29 06:22:20 [logger.py:41] Received request chatcmpl-1: prompt: '"
+	lines := []string{head + secret[:600], "2025-07-29T06:22:20.000000002Z stdout P " + secret[600:1200],
+		"2025-07-29T06:22:20.000000003Z stdout P " + secret[1200:], "2025-07-29T06:22:20.000000004Z stdout F ', params: SamplingParams(n=1), lora_request: None."}
+	for _, mode := range []string{"hash", "drop", "truncate", "keep"} {
+		p := newProc(t, func(c *Config) { c.Partial.MaxBytes = 1024; c.Prompts = mode; c.PromptMaxLength = 16 })
+		out := run(t, p, "s", lines, 4)
+		if len(out) != 3 {
+			t.Fatalf("%s: %d events, want the head and two parts of the rest", mode, len(out))
+		}
+		for i, ev := range out {
+			if !ev.HasTag(TagPartialSplit) {
+				t.Errorf("%s: event %d lacks %s", mode, i, TagPartialSplit)
+			}
+			leaks := strings.Contains(string(ev.AppendJSON(nil)), "rest of the prompt my card")
+			if leaks != (mode == "keep") {
+				t.Errorf("%s: event %d shows the prompt: %v: %.200s", mode, i, leaks, ev.AppendJSON(nil))
+			}
+		}
+	}
+}
