@@ -353,8 +353,9 @@ func known(ds string) bool { return ds != "" && !strings.HasPrefix(ds, "generic"
 // still vLLM's).
 func teaches(ev *event.Event, ds string, s *source, proc string) bool {
 	switch {
-	case strings.HasSuffix(ds, ".access") || ds == nginx.DatasetIngress || ds == tagged.DatasetHAMiCore:
-		// (HAMi-core's lines are a library's inside any workload: its other lines are not)
+	case strings.HasSuffix(ds, ".access") || ds == nginx.DatasetIngress || ds == tagged.DatasetHAMiCore || ds == nvidia_shell.DatasetSMI:
+		// (HAMi-core's lines are a library's inside any workload: its other lines are not; nor
+		// are the GPUs nvidia-smi -L lists at a workload's start, gpu-burn's, a job's)
 		return false
 	case strings.HasPrefix(ds, "generic"):
 		return !known(s.dataset) || (proc != "" && proc != s.proc)

@@ -250,6 +250,13 @@ func TestSourceDatasetLessons(t *testing.T) {
 			`108.162.227.25 - - [08/Mar/2023:16:02:45 +0000] "GET / HTTP/1.1" 504 562 "-" "curl/8.5.0" 1100 14.998 [ns-svc-80] [] 10.0.0.1:80 0 5.000 504 a7c98d98ac870f64981a997cd2f373a1`,
 			"stack traceback:",
 		}, []string{"nginx.ingress_controller", "generic"}},
+		// the GPUs nvidia-smi -L lists at a job's start, then the job's own lines (gpu-burn's,
+		// wilicc/gpu-burn #123): not nvidia-smi's
+		{"gpu-burn", []string{
+			"GPU 0: Tesla V100-SXM2-32GB (UUID: GPU-e9f1360a-e941-dde5-d54a-9ba14c23644a)",
+			"Initialized device 0 with 32510 MB of memory (31686 MB available, using 28517 MB of it), using FLOATS",
+			"No clients are alive!  Aborting",
+		}, []string{"generic.nvidia_smi", "generic", "generic"}},
 	}
 	for _, c := range cases {
 		out := runInPod(t, "pod-0", c.container, c.lines)
