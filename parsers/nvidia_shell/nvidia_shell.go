@@ -196,7 +196,11 @@ func mpsLine(ev *event.Event, s string) bool {
 // warnings carry those words): on every driver build from source without EFI variables,
 // "Unable to determine if Secure Boot is enabled: No such file or directory".
 func installerNote(s string) bool {
-	return strings.HasPrefix(s, "Unable to determine if Secure Boot is enabled")
+	return strings.HasPrefix(s, "Unable to determine if Secure Boot is enabled") ||
+		// its search of a precompiled kernel interface before it builds one (the RHEL and
+		// OpenShift driver containers): "Required file 'nvidia-drm.ko' not found in package
+		// 'kernel/precompiled/nvidia-modules-5.14.0-builtin'"
+		strings.HasPrefix(s, "Required file '") && strings.Contains(s, "' not found in package 'kernel/precompiled/")
 }
 
 // detection reports whether s is a platform detection's result (or a note that is no failure of
@@ -315,6 +319,18 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		stated = pu.Info // "INFO: using stderr for IMEX logging" (the IMEX daemon's own prefix)
 	case strings.HasPrefix(text, "E: "):
 		stated = pu.Error // apt's: "E: Couldn't find any package by glob 'linux-objects-nvidia-...'"
+	case dataset != "" && (strings.HasPrefix(text, "notice: ") || strings.HasPrefix(text, "error: ") ||
+		strings.HasPrefix(text, "warning: ") || strings.HasPrefix(text, "info: ")):
+		// the vGPU manager's vmiop log ("notice: vmiop_env_log: nvidia-vgpu-mgr daemon started",
+		// "error: vmiop_log: (0x0): Failed to ..."): its severity, off the message
+		w, rest, _ := strings.Cut(text, ": ")
+		stated, text = pu.Info, rest
+		switch w {
+		case "error":
+			stated = pu.Error
+		case "warning":
+			stated = pu.Warning
+		}
 	case strings.HasPrefix(text, "W: "):
 		stated = pu.Warning // apt's warning
 	}

@@ -96,6 +96,9 @@ var gpuUnits = map[string]string{
 	"dcgm":                 DatasetDCGM,
 	"dcgm-exporter":        DatasetDCGMExporter,
 	"nvidia-persistenced":  DatasetDriver,
+	"nvidia-gridd":         DatasetDriver, // the vGPU guest's licensing daemon
+	"nvidia-vgpu-mgr":      DatasetDriver, // the vGPU host's manager
+	"nvidia-vgpud":         DatasetDriver,
 	"nvidia-fabricmanager": DatasetFabricManager,
 	"nvidia-imex":          DatasetFabricManager,
 	"nvidia-cdi-refresh":   DatasetToolkit,
@@ -132,6 +135,9 @@ var gpuHostFiles = map[string]string{
 var gpuUnitDescriptions = map[string]string{
 	"NVIDIA fabric manager service": DatasetFabricManager,
 	"NVIDIA Persistence Daemon":     DatasetDriver,
+	"NVIDIA Grid Daemon":            DatasetDriver, // nvidia-gridd.service
+	"NVIDIA vGPU Manager Daemon":    DatasetDriver, // nvidia-vgpu-mgr.service
+	"NVIDIA vGPU Daemon":            DatasetDriver, // nvidia-vgpud.service
 	// nvidia-cdi-refresh.service (the container toolkit's CDI spec generation at boot)
 	"Refresh NVIDIA CDI specification file": DatasetToolkit,
 	// the EKS GPU AMI's configure-nvidia.service
@@ -155,6 +161,9 @@ var gpuPrograms = map[string]string{
 	"nv-hostengine":                 DatasetDCGM,
 	"dcgm-exporter":                 DatasetDCGMExporter,
 	"nvidia-persistenced":           DatasetDriver,
+	"nvidia-gridd":                  DatasetDriver, // the vGPU guest driver's licensing daemon: why a vGPU is throttled
+	"nvidia-vgpu-mgr":               DatasetDriver, // the vGPU host driver's manager
+	"nvidia-vgpud":                  DatasetDriver,
 	"nv-fabricmanager":              DatasetFabricManager,
 	"nvidia-fabricmanager":          DatasetFabricManager,
 	"nvidia-fabricmanager-start.sh": DatasetFabricManager,
