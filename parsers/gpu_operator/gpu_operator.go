@@ -134,6 +134,10 @@ func consoleLine(ev *event.Event, s string) bool {
 	return true
 }
 
+// Untab is untab for the parse processor, which groups a zap error line's stack (a console line
+// whose tabs a copy expanded to spaces too).
+func Untab(s string) (string, bool) { return untab(s) }
+
 // untab turns back into tabs the runs of spaces a tab's expansion left in a zap console line:
 // runs of two or more that end on a tab stop (every eighth column), so that "2026-06-04T07:03:33Z
 // INFO    setup   Operator configuration loaded" is read as zap wrote it. ok is false unless the

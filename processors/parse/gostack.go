@@ -3,6 +3,7 @@ package parse
 import (
 	"strings"
 
+	"github.com/sluice-dev/sluice/parsers/gpu_operator"
 	"github.com/sluice-dev/sluice/parsers/nvidia_shell"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 )
@@ -23,7 +24,8 @@ func goStart(l *vllm.Line) (mode int, level string, ok bool) {
 		return modeGo, "critical", true
 	case goroutineHeader(b):
 		return modeGo, "", true
-	case zapConsoleError(b):
+	case zapConsoleError(b) || len(b) < len(l.Text) && zapConsoleError(l.Text):
+		// (a line whose tabs a copy expanded: its time, then spaces, read as a --timestamps prefix)
 		return modeGoMaybe, "", true
 	}
 	return 0, "", false
@@ -34,16 +36,33 @@ func goStart(l *vllm.Line) (mode int, level string, ok bool) {
 // capitals or, with zap's lower-case level encoder, not ("2024-03-15T17:10:37.980Z\terror\t
 // exporterhelper/queue_sender.go:97\tExporting failed. ...", the OpenTelemetry Collector's).
 func zapConsoleError(b string) bool {
+	switch zapConsoleLevel(b) {
+	case "ERROR", "DPANIC", "PANIC", "FATAL", "error", "dpanic", "panic", "fatal":
+		return true
+	}
+	return false
+}
+
+// zapConsoleLevel returns the level of a zap console line, "" for another line.
+func zapConsoleLevel(b string) string {
 	t := strings.IndexByte(b, '\t')
+	if t < 0 && len(b) > 30 && b[4] == '-' && b[0] >= '1' && b[0] <= '2' && strings.Contains(b[:min(len(b), 48)], "  ") {
+		// its tabs expanded to spaces (a paste, a terminal's copy): the columns they filled
+		if u, ok := gpu_operator.Untab(b); ok {
+			b, t = u, strings.IndexByte(u, '\t')
+		}
+	}
 	if t < 0 || t > 40 {
-		return false
+		return ""
 	}
 	lv, _, ok := strings.Cut(b[t+1:], "\t")
 	switch lv {
-	case "ERROR", "DPANIC", "PANIC", "FATAL", "error", "dpanic", "panic", "fatal":
-		return ok
+	case "DEBUG", "INFO", "WARN", "ERROR", "DPANIC", "PANIC", "FATAL", "debug", "info", "warn", "error", "dpanic", "panic", "fatal":
+		if ok {
+			return lv
+		}
 	}
-	return false
+	return ""
 }
 
 // goAccept reports whether l continues a Go stack group in mode, and the mode after it.
@@ -52,6 +71,11 @@ func goAccept(mode int, l *vllm.Line) (int, bool) {
 		return mode, false
 	}
 	b := l.Body
+	if len(b) < len(l.Text) && b != "" && b[0] == ' ' && zapConsoleLevel(l.Text) != "" {
+		// the next zap record, its tabs expanded: its time was read off as a prefix, and what
+		// is left looks indented
+		return mode, false
+	}
 	if goFrameLine(b) || goFileLine(b) {
 		return modeGo, true
 	}
