@@ -138,8 +138,10 @@ func (r *rec) dated(s string) bool {
 		rest = msg
 	} else if comp, msg, ok := bentoComponent(rest); ok {
 		r.component, rest = comp, msg
-	} else if name, msg, ok := strings.Cut(rest, " - "); ok && bracketed && k == 0 && IsLoggerName(name) {
-		// "%(asctime)s [%(levelname)s] %(name)s - %(message)s"
+	} else if name, msg, ok := strings.Cut(rest, " - "); ok && IsLoggerName(name) &&
+		(bracketed && k == 0 || k == 1 && lead[0] == "-" && r.logger == "" && strings.IndexByte(name, '.') > 0) {
+		// "%(asctime)s [%(levelname)s] %(name)s - %(message)s", and "%(asctime)s - %(levelname)s -
+		// %(name)s - %(message)s" (transformers' and TRL's examples, open-r1's): a dotted logger
 		r.logger, rest = name, msg
 	}
 	r.body(rest)

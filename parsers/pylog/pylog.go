@@ -361,6 +361,9 @@ func LoggerDataset(logger string) string {
 	switch top {
 	case "vllm", "lmcache": // LMCache logs as vLLM's KV cache connector (its server: ServingComponent)
 		return DatasetVLLM
+	case "vllm_ascend", "vllm_gaudi", "vllm_neuron", "vllm_spyre", "vllm_tpu", "tpu_inference":
+		// vLLM's hardware plugins, which run inside its processes and log as vLLM does
+		return DatasetVLLM
 	case "vllm_router": // vLLM production-stack's router
 		return DatasetRouter
 	case "kserve", "huggingfaceserver":

@@ -47,7 +47,7 @@ var Info = parsers.Info{
 	Description: "lines that open with a bracketed level tag: CoreDNS ([ERROR] plugin/errors: ...), TensorRT-LLM ([TensorRT-LLM][ERROR] ...), Kibana's console layout ([date][LEVEL][logger] ...), Logstash's, Fluent Bit's and Fluentd's own lines, HAMi-core's ([HAMI-core ERROR (pid:N ...)]: ...), gunicorn's and Celery's",
 	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields: append(pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldErrorMsg, event.FieldErrorStack,
-		event.FieldProcessPID, event.FieldProcessName, pu.FieldThread, event.FieldOriginFile, event.FieldOriginLine, pu.FieldLogFields,
+		event.FieldProcessPID, event.FieldProcessName, pu.FieldThread, event.FieldOriginFile, event.FieldOriginLine, pu.FieldOriginFunc, pu.FieldLogFields,
 		event.FieldHostHostname),
 		parsers.Field{Name: event.FieldErrorType, Type: "keyword", Description: "Class of the error a line names (Fluentd's error_class=)."},
 		parsers.Field{Name: event.FieldHTTPStatus, Type: "long", Description: "Status an AWS CLI error names (\"An error occurred (403) when calling the HeadObject operation\")."},
@@ -92,7 +92,18 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		// it cut off): TensorRT-LLM's "[TensorRT-LLM][ERROR] Assertion failed: ..."
 		first = w
 	}
-	if first[0] == '2' && multus(first, &r) {
+	if first[0] == '2' && neuronRuntime(first, &r) {
+		pu.SetLocalTime(ev, r.Time)
+		r.Time = time.Time{}
+		ev.Set(event.FieldProcessPID, event.Int(r.pid))
+		if r.thread > 0 {
+			ev.Set(pu.FieldThread, event.Int(r.thread))
+		}
+		if r.file != "" {
+			ev.SetString(pu.FieldOriginFunc, r.file)
+			r.file = ""
+		}
+	} else if first[0] == '2' && multus(first, &r) {
 		// its time has its zone: r.Time
 	} else if (first[0] == '2' || first[0] == ' ') && fluentd(strings.TrimLeft(first, " "), &r) {
 		// its time has its zone: r.Time (a backtrace's lines repeat the header, indented)
@@ -922,6 +933,80 @@ func levelColon(s string, r *Line) bool {
 	}
 	r.Level, r.Msg = lv, s[at:]
 	return r.Msg != "" && r.Msg[0] != ' ' && !kernelReport(s)
+}
+
+// neuronRuntime reads the AWS Neuron runtime's lines in a model server's container (vLLM's and
+// Optimum Neuron's), and its compiler wrapper's:
+//
+//	2024-Jul-30 14:22:31.305961 65191:69012 ERROR   NRT:nrt_infodump      Failure: NRT_RESOURCE in nrt_load()
+//	2024-03-19 22:27:23.000450:  1486537  INFO ||NEURON_CACHE||: Compile cache path: /var/tmp/neuron-compile-cache
+//
+// the local time, pid (and thread), level, module (the logger) and function (r.file).
+func neuronRuntime(s string, r *Line) bool {
+	if len(s) < 40 || s[4] != '-' {
+		return false
+	}
+	var t time.Time
+	var rest string
+	if s[5] >= 'A' && s[5] <= 'Z' && s[8] == '-' && s[11] == ' ' {
+		tt, err := time.Parse("2006-Jan-02 15:04:05.000000", s[:27])
+		if err != nil {
+			return false
+		}
+		t, rest = tt, s[27:]
+	} else if s[7] == '-' && s[10] == ' ' && len(s) > 30 && s[26] == ':' {
+		tt, n, ok := pu.RFC3339(s[:26])
+		if !ok || n != 26 {
+			return false
+		}
+		t, rest = tt, s[27:]
+	} else {
+		return false
+	}
+	ids, rest := word(strings.TrimLeft(rest, " "))
+	p, th, _ := strings.Cut(ids, ":")
+	pid, ok := pu.Atoi(p)
+	if !ok {
+		return false
+	}
+	if th != "" {
+		if r.thread, ok = pu.Atoi(th); !ok {
+			return false
+		}
+	}
+	lvWord, rest := word(strings.TrimLeft(rest, " "))
+	lv, ok := level(lvWord)
+	if !ok {
+		return false
+	}
+	loc, msg := word(strings.TrimLeft(rest, " "))
+	if m, ok := strings.CutPrefix(loc, "||"); ok {
+		// the compiler wrapper's "||NEURON_CACHE||:"
+		name, ok := strings.CutSuffix(m, "||:")
+		if !ok || name == "" {
+			return false
+		}
+		r.Logger = name
+	} else {
+		mod, fn, ok := strings.Cut(loc, ":")
+		if !ok || mod == "" || strings.ToUpper(mod) != mod {
+			return false
+		}
+		r.Logger, r.file = mod, fn
+	}
+	r.Time, r.Local, r.Level, r.Msg, r.pid = t, true, lv, strings.TrimLeft(msg, " "), pid
+	if r.Msg == "" {
+		r.Msg = loc // "ERROR  TDRV:dmem_alloc_internal": the function that failed is all it says
+	}
+	return true
+}
+
+// word returns the text of s up to its first space, and what follows that space.
+func word(s string) (w, rest string) {
+	if i := strings.IndexByte(s, ' '); i >= 0 {
+		return s[:i], s[i+1:]
+	}
+	return s, ""
 }
 
 // nhc reads the Node Health Check's lines (Azure's HPC health checks, LBNL NHC, which drains a

@@ -622,7 +622,8 @@ func Classify(text string) string {
 		strings.Contains(text, "CUDA_ERROR_") || // the driver API's names (gpu-burn's "Error: CUDA_ERROR_UNKNOWN")
 		strings.Contains(text, "CUDA driver error") || strings.Contains(text, "Triton Error [CUDA]") ||
 		// the same failures on AMD GPUs: torch's HIP errors, the ROCm runtime's memory fault
-		strings.Contains(text, "HIP error: ") || strings.Contains(text, "Memory access fault by GPU node") {
+		strings.Contains(text, "HIP error: ") || strings.Contains(text, "Memory access fault by GPU node") ||
+		strings.Contains(text, "HW Exception by GPU node") {
 		// illegal memory access, launch failure, ECC: look for an Xid on the node (NCCL writes
 		// "Cuda failure 3 'initialization error'")
 		return KindCUDA
@@ -634,6 +635,14 @@ func Classify(text string) string {
 		return KindEngineDead
 	}
 	return ""
+}
+
+// hsaFault reports whether b is the ROCm runtime's report of a GPU fault that aborts the process,
+// printed bare on stderr: "Memory access fault by GPU node-5 (Agent handle: 0x460e3a50) on address
+// 0x7ec4dfe0e000. Reason: Write access to a read-only page.", "HW Exception by GPU node-1 (Agent
+// handle: 0x5b522e50) reason :GPU Hang" (an AMD GPU's illegal memory access or hang).
+func hsaFault(b string) bool {
+	return strings.HasPrefix(b, "Memory access fault by GPU node") || strings.HasPrefix(b, "HW Exception by GPU node")
 }
 
 // hostOOM reports whether an out-of-memory text is the host's, not a GPU's: Ray's task killed

@@ -92,6 +92,16 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 			// pylog reads its prefix, the rank that failed)
 			return false
 		}
+		if hsaFault(l.Body) {
+			// the ROCm runtime's last words before it aborts the process: an error of the GPU's,
+			// whichever program ran on it (the dataset is the source's)
+			setMessage(ev, msg, first, l.Text, rest)
+			ev.SetString(event.FieldLogLevel, "error")
+			ev.SetString(event.FieldErrorMsg, l.Body)
+			ev.SetString(FieldErrorKind, KindCUDA)
+			setRanks(ev, &l)
+			return true
+		}
 		if (!multi || !isTraceStart(l.Body, rest)) && !IsFrameLine(l.Body) && !(multi && IsGroupFrameLine(l.Body)) &&
 			!(multi && frameCodeFirst(l.Body, rest)) && !(l.RankOnly && multi) &&
 			!(multi && AsyncioReport(l.Body) && strings.Contains(rest, TracebackHeader)) {
