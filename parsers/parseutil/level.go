@@ -126,3 +126,38 @@ func LowerLevel(w string) string {
 	lv, _ := Level(w)
 	return lv
 }
+
+// DatasetSlurm is the dataset of Slurm's daemons' and commands' lines (slurmd, slurmctld,
+// slurmstepd, srun, sbatch).
+const DatasetSlurm = "slurm.log"
+
+// SlurmProgram reports whether name is one of Slurm's daemons or commands.
+func SlurmProgram(name string) bool {
+	switch name {
+	case "srun", "sbatch", "salloc", "scontrol", "sacct", "sacctmgr", "squeue", "sinfo", "scancel", "sattach":
+		return true
+	}
+	return strings.HasPrefix(name, "slurm")
+}
+
+// SlurmLevel reads the level word Slurm's log functions put before the message (src/common/log.c):
+// "error: ", "fatal: " (the daemon exits), "verbose: ", "debug: " to "debug5: " (padded: "debug:
+// "), and the "WARNING: " its messages state; rest is the message after it.
+func SlurmLevel(s string) (level, rest string, ok bool) {
+	w, _, ok := strings.Cut(s[:min(len(s), 9)], ": ")
+	if !ok {
+		return "", "", false
+	}
+	rest = strings.TrimLeft(s[len(w)+2:], " ")
+	switch w {
+	case "error":
+		return Error, rest, rest != ""
+	case "fatal":
+		return Critical, rest, rest != ""
+	case "WARNING":
+		return Warning, rest, rest != ""
+	case "verbose", "debug", "debug2", "debug3", "debug4", "debug5":
+		return Debug, rest, rest != ""
+	}
+	return "", "", false
+}

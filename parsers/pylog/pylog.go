@@ -675,6 +675,12 @@ func (r *rec) bracketed(s string) bool {
 			r.t = t
 			return true
 		}
+		if lv, msg, ok := pu.SlurmLevel(rest[2:]); ok && s[11] == 'T' {
+			// Slurm's log file ("[2020-08-13T10:20:03.698] error: Setting node ... state to
+			// DRAIN"), slurmstepd's lines in a job's output: local time, its level word
+			r.t, r.level, r.msg, r.dataset = t, lv, msg, pu.DatasetSlurm
+			return true
+		}
 	}
 	if r.sglang(rest) {
 		r.t = t

@@ -177,7 +177,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	} else if first[0] != '[' {
 		// "ERROR: Elasticsearch did not exit normally - check the logs at ...": a launcher
 		// script's stated level. A GPU-stack container's such lines are nvidia_shell's.
-		if !levelColon(first, &r) && !argparseError(first, &r) && !nhc(first, &r) && !gpuTestFailure(first, &r) ||
+		if !levelColon(first, &r) && !argparseError(first, &r) && !slurmDebug(first, &r) && !nhc(first, &r) && !gpuTestFailure(first, &r) ||
 			pu.GPUDataset(ev) != "" {
 			return false
 		}
@@ -189,6 +189,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		}
 		if r.kind != "" {
 			ev.SetString(pu.FieldGPUErrorKind, r.kind)
+		}
+		if name, _ := ev.GetString(event.FieldProcessName); r.slurm || pu.SlurmProgram(name) {
+			ds = pu.DatasetSlurm // (a Slurm daemon's syslog line: the frame named it)
 		}
 		// the message wrapped under its text (the driver installer's) goes on
 		for line := range strings.SplitSeq(rest, "\n") {
@@ -290,6 +293,7 @@ type Line struct {
 	errType, errMsg    string      // Fluentd's error_class= and error=
 	node               string      // Elasticsearch's node name
 	host, kind         string      // a GPU test's host and failure class (nccl-tests')
+	slurm              bool        // a Slurm program's line
 }
 
 // felix reads Calico's (felix, calico-node) "2024-03-15 00:46:36.131 [INFO][68]
@@ -1009,6 +1013,17 @@ func word(s string) (w, rest string) {
 	return s, ""
 }
 
+// slurmDebug reads Slurm's debug levels at a line's start, as its daemons' syslog lines carry
+// them ("slurmstepd[41666]: debug:  AcctGatherEnergy NONE plugin loaded").
+func slurmDebug(s string, r *Line) bool {
+	lv, msg, ok := pu.SlurmLevel(s)
+	if !ok || lv != pu.Debug {
+		return false
+	}
+	r.Level, r.Msg = lv, msg
+	return true
+}
+
 // nhc reads the Node Health Check's lines (Azure's HPC health checks, LBNL NHC, which drains a
 // node whose GPU fails a check): "[1705939176] - ERROR:  nhc:  Health check failed:  ...", the
 // epoch its time ("[0]" before it has one), or without it "DEBUG:  Debugging activated ...".
@@ -1081,13 +1096,23 @@ func gpuTestFailure(s string, r *Line) bool {
 // "vllm: error: unrecognized arguments: --omni" (the program, then its complaint), all a
 // crash-looping pod with a wrong flag says.
 func argparseError(s string, r *Line) bool {
-	prog, _, ok := strings.Cut(s[:min(len(s), 64)], ": error: ")
+	prog, rest, ok := strings.Cut(s[:min(len(s), 64)], ": ")
 	if !ok || prog == "" || strings.ContainsAny(prog, " \t[]():") {
 		// a compiler's "main.c:6:23: error: ...", a URL or a stamp names no program
 		return false
 	}
-	r.Level, r.Logger, r.Msg = pu.Error, prog, s[len(prog)+len(": error: "):]
-	return r.Msg != ""
+	// and Slurm's programs in the foreground (a Slinky pod's slurmd, srun and slurmstepd in a
+	// job's output): "slurmctld: fatal: Can't find plugin for select/cons_res", "slurmd:
+	// debug2: ...", "srun: error: node01: task 0: Exited with exit code 1"
+	lv, msg, ok := pu.SlurmLevel(s[len(prog)+2:])
+	if !ok || rest == "" || lv == pu.Warning {
+		return false
+	}
+	r.Level, r.Logger, r.Msg = lv, prog, msg
+	if pu.SlurmProgram(prog) {
+		r.slurm = true
+	}
+	return true
 }
 
 // kernelReport reports whether s opens a report the kernel writes with such a word (a hung task,
