@@ -38,7 +38,7 @@ var Info = parsers.Info{
 		parsers.Field{Name: "service.name", Type: "keyword", Description: "Service an ECS logger names itself as (filebeat, ES_ECS)."},
 		parsers.Field{Name: "process.thread.name", Type: "keyword", Description: "Thread an ECS logger names (Elasticsearch's elasticsearch[node-0][masterService#updateTask][T#1])."},
 		pu.Field(FieldOrchNamespace), pu.Field(FieldOrchResourceType), pu.Field(FieldOrchResourceName),
-		pu.Field(event.FieldProcessPID), pu.Field(pu.FieldEventDuration), pu.Field(pu.FieldUserAgent),
+		pu.Field(event.FieldProcessPID), pu.Field(pu.FieldEventDuration), pu.Field(pu.FieldUserAgent), pu.Field(pu.FieldHTTPRequestID),
 		xidField(nvidia_xid.FieldUUID), xidField(nvidia_xid.FieldPCIBusID)),
 		envoy.AccessFields, uvicorn.Fields, vllm.MessageFields),
 }
@@ -139,9 +139,38 @@ func (p *Parser) Finish(ev *event.Event, rec Record, dataset string) {
 	if ds == Dataset {
 		if comp := pu.ServingComponent(ev); comp != "" {
 			ds = comp + ".server" // a serving component's JSON logging (LiteLLM's JSON_LOGS)
+		} else if d := rayRecord(ev, rec.text); d != "" {
+			ds = d
 		}
 	}
 	pu.Finish(ev, pu.DatasetOr(ev, ds), rec.Level)
+}
+
+// rayRecord returns the dataset of a Ray or Ray Serve record in Ray's JSON encoding, by the
+// context keys only Ray writes, "" for another line. Ray Serve's (its deployment, replica or
+// component: "replica.py:719 - Started executing request ...") puts its text layout's
+// "file:line - " before the message: the origin; its request id is the request's, as on its
+// text lines. Ray core's (LoggingConfig(encoding="JSON")) names the job, worker and node.
+func rayRecord(ev *event.Event, text string) string {
+	const f = pu.FieldLogFields + "."
+	switch {
+	case ev.Has(f+"deployment") || ev.Has(f+"replica") || ev.Has(f+"component_name") && ev.Has(f+"component_id"):
+		if loc, msg, ok := strings.Cut(text, " - "); ok && strings.Contains(loc, ".py:") && strings.IndexByte(loc, ' ') < 0 {
+			file, line, _ := strings.Cut(loc, ":")
+			if n, ok := pu.Atoi(line); ok {
+				ev.SetString(event.FieldOriginFile, file)
+				ev.Set(event.FieldOriginLine, event.Int(n))
+				ev.SetString(pu.FieldLogMessage, msg)
+			}
+		}
+		if id, ok := ev.GetString(f + "request_id"); ok && id != "" {
+			ev.SetString(pu.FieldHTTPRequestID, id)
+		}
+		return pylog.DatasetRayServe
+	case ev.Has(f+"job_id") && (ev.Has(f+"worker_id") || ev.Has(f+"node_id")):
+		return pylog.DatasetRayCore
+	}
+	return ""
 }
 
 // DatasetKlog is the dataset of klog's lines, which the klog parser gives its text form.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/sluice-dev/sluice/parsers"
 	"github.com/sluice-dev/sluice/parsers/cri"
+	pjson "github.com/sluice-dev/sluice/parsers/json"
 	"github.com/sluice-dev/sluice/parsers/k8spath"
 	"github.com/sluice-dev/sluice/parsers/klog"
 	"github.com/sluice-dev/sluice/parsers/nginx"
@@ -260,10 +261,11 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 				ds = program
 				ev.SetString(event.FieldDataset, ds)
 			}
-		case ds == pylog.DatasetGeneric && !host:
+		case (ds == pylog.DatasetGeneric || ds == pjson.Dataset) && !host:
 			// a library's Python logging in a vLLM pod ("WARNING:root:libtpu.so and TPU device
 			// found. Setting PJRT_DEVICE=TPU.", transformers' and huggingface_hub's warnings):
-			// the server process's, as under its process prefix
+			// the server process's, as under its process prefix; and vLLM's own records through
+			// a JSON formatter that writes only the message (VLLM_LOGGING_CONFIG_PATH's example)
 			program := s.dataset
 			if program != vllm.DatasetServer {
 				program = servingDataset(ev, "")

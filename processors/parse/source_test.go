@@ -385,6 +385,9 @@ func TestStackComponentDatasets(t *testing.T) {
 		{"traefik", `time="2018-07-17T03:57:54Z" level=debug msg="'502 Bad Gateway' caused by: EOF"`, "traefik.log"},
 		// AWS's accelerator device plugins (aws-samples/aws-efa-eks pull request #22)
 		{"aws-efa-k8s-device-plugin", "2024/03/13 22:16:00 Fetching EFA devices.", "aws.efa_device_plugin"},
+		// vLLM through the JSON formatter its logging example configures, which writes the
+		// message alone (examples/others/logging_configuration.md)
+		{"vllm", `{"message": "Starting to load model ibm-granite/granite-3.0-3b-a800m-instruct..."}`, "vllm.server"},
 		// the LLM-serving operators (vllm-project/aibrix #264 and #781, ome-projects/ome #140)
 		{"aibrix-controller-manager-5c6d8b7f4-x2k9p/manager", `I0303 08:15:02.123456       1 modelrouter_controller.go:164] "Reconciling ModelRouter"`, "aibrix.controller"},
 		{"aibrix-gateway-plugins-7d9f8c6b5-m8t2w/gateway-plugin", `E0303 08:40:11.664209       1 gateway.go:502] "error to unmarshal response" err="invalid character 'u' looking for beginning of value" requestID="d1d5b0a0-1f7e-4b0e-9c43-4a1e5f0e7c11"`, "aibrix.gateway"},
