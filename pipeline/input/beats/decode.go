@@ -397,11 +397,12 @@ func (d *decoder) member(s, key string, i, depth int) (int, bool) {
 	if top {
 		d.top = append(d.top, key)
 	}
+	stamp := top && key == event.FieldTimestamp // an object or array there is no time: kept as text
 	switch c := s[i]; {
-	case c == '{' && top && key != fieldMetadata:
+	case c == '{' && top && key != fieldMetadata && !stamp:
 		d.prefix = append(d.prefix, '.')
 		return d.topObject(s, key, i)
-	case c == '{' && !(top && key == fieldMetadata) && depth+2 <= event.MaxDepth:
+	case c == '{' && !(top && key == fieldMetadata) && !stamp && depth+2 <= event.MaxDepth:
 		// The object sits under depth+1 levels and adds one: it fits, so it becomes dotted
 		// names. Recursion is bounded by event.MaxDepth.
 		d.prefix = append(d.prefix, '.')
@@ -413,6 +414,8 @@ func (d *decoder) member(s, key string, i, depth int) (int, bool) {
 		}
 		switch {
 		case top && key == fieldMetadata: // routing hints for Logstash outputs, not the document
+		case stamp:
+			d.special(key, s[i:end])
 		case top && key == event.FieldTags:
 			gjson.Parse(s[i:end]).ForEach(d.visitTag)
 		default:

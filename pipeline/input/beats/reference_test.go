@@ -125,6 +125,8 @@ func TestDecodeAgreesWithGjson(t *testing.T) {
 		`{"big":123456789012345678901234567890,"neg":-0,"tags":["a",1,null,{"b":2}],"@timestamp":12}`,
 		`{"@metadata":[1],"tags":"one","@timestamp":null,"event":{"original":"o"}}`,
 		`{"deep":` + strings.Repeat(`{"d":`, 40) + `1` + strings.Repeat(`}`, 40) + `}`,
+		// an @timestamp that is an object or an array: no time, kept as text and tagged
+		`{"@timestamp":{}} `, `{"@timestamp":{"a":1},"message":"m"}`, `{"@timestamp":[1,2]}`,
 		`{}`, `[]`, `"s"`, `{"a":1,}`, `{"a":01}`, `{"a":1.}`, `{"a":"\x01"}`, `{"a":"\u12"}`, `{"a":tru}`,
 		`{"a":1}x`, `{"a" 1}`, `{'a':1}`, `{"a":[1,]}`, `{"a":-}`, `{"a":1e}`, `{"a":"\q"}`,
 		"{\"a\":\"\xff\xfe\",\"b\":[\"\xff\"]}",
