@@ -143,11 +143,15 @@ func (p *Processor) observe(ev *event.Event, now int64, out []*event.Event) []*e
 		}
 		return out
 	}
-	pd := p.podFor(ev)
 	if idv.Kind() == event.KindString {
-		return p.line(pd, idv.Str(), ev, now, out)
+		return p.line(p.podFor(ev), idv.Str(), ev, now, out)
 	}
-	for _, id := range idList(idv.Str()) {
+	ids := idList(idv.Str())
+	if len(ids) == 0 {
+		return out // a list that names none (a cut dump's "req_ids=[\xff,0"): no server state for it
+	}
+	pd := p.podFor(ev)
+	for _, id := range ids {
 		out = p.line(pd, id, ev, now, out)
 	}
 	return out
