@@ -352,6 +352,12 @@ func reportLevel(body string) (level string, known bool) {
 		return pu.Warning, true // pr_warn (kernel/module/main.c): every DKMS-built NVIDIA module at boot
 	case strings.Contains(body, ": module verification failed: ") && strings.HasSuffix(body, "tainting kernel"):
 		return pu.Info, true // pr_notice_once: an unsigned module, not a failure to load it
+	case strings.HasPrefix(body, "amdgpu ") && amdgpuFault(body):
+		// an AMD GPU's page fault, as amdgpu's dev_err writes it with its status registers
+		// ("amdgpu 0000:c4:00.0: amdgpu: [gfxhub] page fault (src_id:0 ring:153 vmid:0 pasid:0)",
+		// "...: amdgpu:   in page starting at address 0x0 from client 10", "...: amdgpu:
+		// WALKER_ERROR: 0x1"): the AMD analogue of an Xid, one severity for all its lines
+		return pu.Error, true
 	case strings.HasPrefix(body, "EDAC "):
 		// host memory errors: corrected ones are a warning (a DIMM to watch), uncorrected an error
 		switch {
@@ -362,6 +368,33 @@ func reportLevel(body string) (level string, known bool) {
 		}
 	}
 	return pu.Guess(body), false
+}
+
+// amdgpuFault reports whether body, an amdgpu kernel line, belongs to a GPU page fault's report:
+// its header, the faulting address, the VM_L2_PROTECTION_FAULT_STATUS register and its fields.
+func amdgpuFault(body string) bool {
+	_, m, ok := strings.Cut(body, ": amdgpu: ")
+	if !ok {
+		return false
+	}
+	m = strings.TrimLeft(m, " ")
+	switch {
+	case strings.Contains(m, "] page fault (") || strings.Contains(m, "] retry page fault (") ||
+		strings.HasPrefix(m, "in page starting at address ") || strings.HasPrefix(m, "in process ") ||
+		strings.HasPrefix(m, "VM_L2_PROTECTION_FAULT_STATUS:"):
+		return true
+	}
+	// the status register's fields: "MORE_FAULTS: 0x1", "WALKER_ERROR: 0x1", "RW: 0x1"
+	name, val, ok := strings.Cut(m, ": 0x")
+	if !ok || name == "" || val == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; !(c >= 'A' && c <= 'Z' || c == '_' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // uptime strips dmesg's "[ 1843.308145] " (or "[  +0.000844] ", dmesg -d; a comma in a locale
