@@ -762,14 +762,19 @@ func valueLines(s string) (value, tail string) {
 	return s, ""
 }
 
-// multilineValue reads klog's multi-line value: lines indented with a tab, closed by " >".
+// multilineValue reads klog's multi-line value: lines indented with a tab, closed by " >" (a
+// copy that expanded the tab: the first line's spaces off every line).
 func multilineValue(s string) string {
 	s = strings.TrimSuffix(strings.TrimRight(s, " \n"), ">")
+	indent := "\t"
+	if !strings.HasPrefix(s, "\t") {
+		indent = s[:len(s)-len(strings.TrimLeft(s, " "))]
+	}
 	var sb strings.Builder
 	sb.Grow(len(s))
 	for s != "" {
 		line, rest, _ := strings.Cut(s, "\n")
-		sb.WriteString(strings.TrimPrefix(line, "\t"))
+		sb.WriteString(strings.TrimPrefix(line, indent))
 		if rest != "" {
 			sb.WriteByte('\n')
 		}

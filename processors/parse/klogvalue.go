@@ -24,7 +24,8 @@ func klogValueAccept(l *vllm.Line) (ok, done bool) {
 		return false, false
 	case b == " >" || b == ">" || strings.HasPrefix(b, " > "): // the pairs after the value go on: " > ipFamily=\"IPv6\""
 		return true, true
-	case len(b) > 0 && b[0] == '\t':
+	case len(b) > 0 && b[0] == '\t' || strings.HasPrefix(b, "  "):
+		// (a copy that expanded the tab shows the lines under spaces)
 		return true, false
 	}
 	return false, false
