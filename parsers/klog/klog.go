@@ -411,7 +411,9 @@ func body(ev *event.Event, b, level string) (string, bool) {
 	if !ev.Has(pu.FieldOrchResourceName) {
 		schedulingObject(ev, first)
 	}
-	ev.SetString(pu.FieldLogMessage, b)
+	// (a header alone with the message on the lines under it, klog.Infof("\nRunning with
+	// config:\n%s"): the message starts on its first line)
+	ev.SetString(pu.FieldLogMessage, strings.TrimLeft(b, "\n"))
 	return level, false
 }
 
