@@ -144,7 +144,7 @@ var messageContinuations = [...]string{
 	"For debugging consider passing CUDA_LAUNCH_BLOCKING=1", "Compile with `TORCH_USE_CUDA_DSA`",
 	"Device-side assertion tracking was not enabled", "Device-side assertions were explicitly omitted",
 	// the same explanations under a HIP error (torch on ROCm, AMD GPUs)
-	"HIP kernel errors might be asynchronously reported", "For debugging consider passing AMD_SERIALIZE_KERNEL=",
+	"Search for `hip", "HIP kernel errors might be asynchronously reported", "For debugging consider passing AMD_SERIALIZE_KERNEL=",
 	"Compile with `TORCH_USE_HIP_DSA`",
 	// and under "NCCL error in: ..." of a DistBackendError: the NCCL result's explanation, then
 	// "Last error:" over the cause

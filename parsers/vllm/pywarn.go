@@ -54,9 +54,12 @@ func maybeWarning(b string) bool {
 
 // parsePyWarning sets the fields of a (grouped) Python warning.
 func parsePyWarning(ev *event.Event, l *Line) bool {
-	file, line, _, _, ok := PyWarning(l.Body)
+	file, line, _, msg, ok := PyWarning(l.Body)
 	if !ok {
 		return false
+	}
+	if m := strings.TrimRight(msg, " "); m != "" {
+		ev.SetString(parseutil.FieldLogMessage, m)
 	}
 	l.Level, l.File, l.FileLine = "warning", file, line
 	ev.SetString(event.FieldLogLogger, loggerWarnings)

@@ -438,6 +438,9 @@ func finishLibraryLine(ev *event.Event, l *Line, msg, other string) {
 		ev.SetString(event.FieldOriginFile, l.File)
 		ev.Set(event.FieldOriginLine, event.Int(l.FileLine))
 	}
+	if m, _, _ := strings.Cut(msg, "\n"); strings.TrimRight(m, " ") != "" {
+		ev.SetString(parseutil.FieldLogMessage, strings.TrimRight(m, " "))
+	}
 	setRanks(ev, l)
 	if (l.Level == "error" || l.Level == "critical") && !ev.Has(event.FieldErrorMsg) {
 		ev.SetString(event.FieldErrorMsg, Unrepeated(msg)) // one failure, one message, however many Ray actors wrote it
