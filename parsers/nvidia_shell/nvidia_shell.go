@@ -39,7 +39,7 @@ var Info = parsers.Info{
 	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields: append(append(pu.Fields(pu.FieldLogMessage, event.FieldErrorMsg, event.FieldErrorStack, event.FieldLogLogger,
 		event.FieldProcessPID, event.FieldProcessName, event.FieldOriginFile, event.FieldOriginLine,
-		pu.FieldOrchNamespace, pu.FieldOrchResourceType, pu.FieldOrchResourceName),
+		pu.FieldOrchNamespace, pu.FieldOrchResourceType, pu.FieldOrchResourceName, pu.FieldLogFields),
 		parsers.Field{Name: FieldCommand, Type: "wildcard", Description: "Command of a shell trace line (set -x)."},
 		parsers.Field{Name: nvidia_xid.FieldUUID, Type: "keyword", Description: "GPU UUID (GPU-...)."},
 		parsers.Field{Name: nvidia_xid.FieldPCIBusID, Type: "keyword", Description: "PCI address of the GPU NVML could not reach (nvidia-smi's Unable to determine the device handle), as 0000:3b:00."},
@@ -108,6 +108,26 @@ func stdLogPrefix(ev *event.Event, text string) string {
 	}
 	ev.SetString(event.FieldLogLogger, text[:i])
 	return text[i+2:]
+}
+
+// slogPairs reads the attributes slog's default handler writes after the message ("Starting
+// dcgm-exporter Version=4.0.0-4.0.1", dcgm-exporter 4.0's) into log.fields, and returns the
+// message: the text before the first space after which the rest is all key=value pairs.
+func slogPairs(ev *event.Event, s string) string {
+	if strings.IndexByte(s, '=') < 0 {
+		return s
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] != ' ' || i == 0 || !pu.ValidKV(s[i+1:]) {
+			continue
+		}
+		kv := pu.NewKV(s[i+1:])
+		for k, v := range kv.All() {
+			pu.SetField(ev, k, event.String(v))
+		}
+		return s[:i]
+	}
+	return s
 }
 
 // rcloneLevel reads the level rclone writes after the std log's time, padded to six before its
@@ -296,7 +316,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		if w, rest, ok := strings.Cut(text, " "); ok && (w == "DEBUG" || w == "INFO" || w == "WARN" || w == "ERROR") &&
 			!strings.HasPrefix(strings.TrimLeft(rest, " "), ": ") { // (rclone's "ERROR : ...", read below)
 			stated, _ = pu.Level(w)
-			text = rest
+			text = slogPairs(ev, rest)
 		} else if lv := pu.ZerologLevel(w); ok && lv != "" {
 			// zerolog's console writer after the std log's time: "2023/01/20 22:28:02 INF
 			// Requesting instance drain event-id=... node-name=ip-10-0-1-2..." (AWS's node
