@@ -126,6 +126,7 @@ func SetTraceback(ev *event.Event, text string) {
 		if strings.HasSuffix(msg, " {") {
 			msg = whole // a Rust error's Debug form (NVIDIA NIM's): its fields say what failed
 		}
+		msg = validationDetail(msg, whole)
 		if msg != "" {
 			ev.SetString(event.FieldErrorMsg, msg)
 		}
@@ -134,6 +135,45 @@ func SetTraceback(ev *event.Event, text string) {
 	if k := Classify(text); k != "" {
 		ev.SetString(FieldErrorKind, k)
 	}
+}
+
+// validationDetail returns the message of a pydantic ValidationError with what failed: "1
+// validation error for ParallelConfig" names only the model, the lines under it the reason
+// ("  Value error, Tensor parallel size (2) cannot be larger than the number of available GPUs
+// (1). [type=value_error, ...]", and a field's name over its error), which vLLM's every refused
+// engine argument shows. whole is msg with the lines that follow it; other messages are kept.
+func validationDetail(msg, whole string) string {
+	head, rest, ok := strings.Cut(whole, "\n")
+	if !ok || head != msg || !strings.Contains(msg, " validation error") || !strings.Contains(msg, " for ") ||
+		msg[0] < '1' || msg[0] > '9' {
+		return msg
+	}
+	var parts []string
+	field := "" // a field's location, on a line of its own over its error
+	for line := range strings.SplitSeq(rest, "\n") {
+		t := strings.TrimSpace(line)
+		if t == "" || strings.HasPrefix(t, "For further information visit ") {
+			continue
+		}
+		if line[0] != ' ' && line[0] != '\t' {
+			field = t
+			continue
+		}
+		if i := strings.Index(t, " [type="); i > 0 {
+			t = t[:i]
+		}
+		if field != "" {
+			t, field = field+": "+t, ""
+		}
+		parts = append(parts, t)
+		if len(parts) == 8 {
+			break
+		}
+	}
+	if len(parts) == 0 {
+		return msg
+	}
+	return msg + ": " + strings.Join(parts, "; ")
 }
 
 // messageContinuations start the lines that go on with an exception's message rather than
