@@ -479,6 +479,33 @@ func IsNativeErrorLine(b string) bool {
 
 const terminatePrefix = "terminate called after throwing an instance of '"
 
+// NativeStackStart reports whether b opens a C++ stack that torch prints under its error, read
+// without that error (a paste that starts after it, a window cut before it): "Exception raised
+// from ncclCommWatchdog at ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1521 (most recent
+// call first):", or its first frame "frame #0: c10::Error::Error(...) + 0x96 (0x7f... in ...)".
+func NativeStackStart(b string) bool {
+	return strings.HasPrefix(b, "Exception raised from ") && strings.HasSuffix(b, "(most recent call first):") ||
+		strings.HasPrefix(b, "frame #0: ")
+}
+
+// parseNativeStack reads such a stack alone: an error, the stack its own, the class of the
+// failure its frames name (NCCL's watchdog).
+func parseNativeStack(ev *event.Event, b, rest string, l *Line) bool {
+	stack := b
+	if rest != "" {
+		stack += "\n" + rest
+	}
+	ev.SetString(event.FieldErrorStack, strings.TrimRight(stack, "\n "))
+	l.Level = "error"
+	finishLibraryLine(ev, l, "", DatasetTorch)
+	if k := Classify(stack); k != "" {
+		ev.SetString(FieldErrorKind, k)
+	} else if strings.Contains(b, "ncclCommWatchdog") || strings.Contains(b, "ProcessGroupNCCL") {
+		ev.SetString(FieldErrorKind, KindNCCL)
+	}
+	return true
+}
+
 // parseTerminate reads a grouped C++ abort: "terminate called after throwing an instance of
 // 'c10::DistBackendError'" then "  what():  <message>" and the stack.
 func parseTerminate(ev *event.Event, b, rest string, l *Line) bool {

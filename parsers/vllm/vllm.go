@@ -593,6 +593,8 @@ func (p *Parser) library(ev *event.Event, l *Line, msg, first, rest string) bool
 		ok = parseNVSHMEMError(ev, b, l) // "/dvs/p4/build/.../main_nvshmem/src/host/init/init.cu:1049: non-zero status: 7 ..."
 	case strings.HasPrefix(b, terminatePrefix):
 		ok = parseTerminate(ev, b, rest, l)
+	case (b[0] == 'E' || b[0] == 'f') && NativeStackStart(b):
+		ok = parseNativeStack(ev, b, rest, l)
 	case strings.HasPrefix(b, "NCCL version ") && len(b) > 14 && b[13] >= '1' && b[13] <= '9':
 		// the version banner NCCL prints alone with NCCL_DEBUG=VERSION: which NCCL the pod loaded
 		l.Level = "info"

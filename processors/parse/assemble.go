@@ -542,7 +542,7 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeIndented, true
 	case l.Header == "" && tagged.TokenizersFork(l.Body):
 		return modeTokenizers, true
-	case l.Header == "" && strings.HasPrefix(l.Body, "Exception raised from ") && strings.HasSuffix(l.Body, "(most recent call first):"):
+	case l.Header == "" && vllm.NativeStackStart(l.Body):
 		return modeNative, true // c10's stack, its message before it cut off (an excerpt, a rotation)
 	case l.Header == "" && len(l.Body) > 32 && l.Body[0] == '[' && l.Body[3] == '/' && trtReport(l.Body):
 		if traceHeaderEnd(l.Body) {
