@@ -163,10 +163,20 @@ func parseTorchPython(ev *event.Event, b string, l *Line) bool {
 			msg = strings.TrimRight(u, "\n")
 		}
 		ev.SetString(event.FieldLogLogger, loggerTriton)
+	} else if strings.HasPrefix(msg, "[vllm] ") && f[1][:colon] == "model.py" {
+		// the same backend before it quoted its messages (vLLM 0.4's): "I0508 20:24:09.727326 152
+		// model.py:284] [vllm] Error generating stream: Background loop has errored already."
+		ev.SetString(event.FieldLogLogger, loggerTriton)
 	} else {
 		ev.SetString(event.FieldLogLogger, loggerTorch)
 	}
 	finishLibraryLine(ev, l, msg, DatasetTorch)
+	if !ev.Has(FieldErrorKind) && strings.HasPrefix(msg, "[vllm] ") {
+		// the backend's words about the engine it runs (at info: Triton's level for them)
+		if k := Classify(msg); k == KindEngineDead || k == KindEngineInit {
+			ev.SetString(FieldErrorKind, k)
+		}
+	}
 	return true
 }
 
