@@ -468,6 +468,9 @@ var stackComponents = map[string]string{
 	"aws-node-termination-handler": "aws.node_termination_handler",
 	// EKS's node monitoring agent: its DCGM and Xid conditions, why a GPU node is marked unhealthy
 	"eks-node-monitoring-agent": "aws.node_monitoring_agent",
+	// the endpoint picker of the Gateway API Inference Extension (llm-d's inference scheduler):
+	// which vLLM pod a request went to, and why none was picked
+	"epp": "inference_gateway.epp",
 	// KServe's serverless mode: Knative's sidecar in every predictor pod, and KEDA
 	"queue-proxy": "knative.queue_proxy",
 	// the init container KServe puts before a predictor to download its model (its Python
@@ -532,6 +535,9 @@ var controllerPods = []struct{ pod, container, dataset string }{
 func componentDataset(pod, container string) string {
 	if c := stackComponents[container]; c != "" {
 		return c
+	}
+	if container == "agent" && strings.Contains(pod, "-predictor-") {
+		return "kserve.agent" // the model agent KServe puts beside a predictor (its logger, batcher, puller)
 	}
 	if strings.Contains(container, "sglang") {
 		// SGLang's server and its router (sgl-router's Rust lines; the launcher's "[Router

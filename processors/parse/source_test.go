@@ -388,6 +388,11 @@ func TestStackComponentDatasets(t *testing.T) {
 		// vLLM through the JSON formatter its logging example configures, which writes the
 		// message alone (examples/others/logging_configuration.md)
 		{"vllm", `{"message": "Starting to load model ibm-granite/granite-3.0-3b-a800m-instruct..."}`, "vllm.server"},
+		// KServe's model agent beside a predictor (kserve/kserve #4512), the inference gateway's
+		// endpoint picker (llm-d/llm-d-router #926)
+		{"combinedmodel-predictor-7fc66dfb66-9vg5g/agent", `{"severity":"INFO","timestamp":"2025-06-08T19:40:18.657596141Z","caller":"logging/config.go:80","message":"Unable to read vcs.revision from binary"}`, "kserve.agent"},
+		{"myapp-7fc66dfb66-9vg5g/agent", "a line no parser reads", p.cfg.FallbackDataset},
+		{"gaie-inference-scheduling-epp-5d8c7b6f9-w3e7r/epp", "a line no parser reads", "inference_gateway.epp"},
 		// the LLM-serving operators (vllm-project/aibrix #264 and #781, ome-projects/ome #140)
 		{"aibrix-controller-manager-5c6d8b7f4-x2k9p/manager", `I0303 08:15:02.123456       1 modelrouter_controller.go:164] "Reconciling ModelRouter"`, "aibrix.controller"},
 		{"aibrix-gateway-plugins-7d9f8c6b5-m8t2w/gateway-plugin", `E0303 08:40:11.664209       1 gateway.go:502] "error to unmarshal response" err="invalid character 'u' looking for beginning of value" requestID="d1d5b0a0-1f7e-4b0e-9c43-4a1e5f0e7c11"`, "aibrix.gateway"},
