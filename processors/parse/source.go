@@ -539,6 +539,11 @@ func componentDataset(pod, container string) string {
 	if container == "agent" && strings.Contains(pod, "-predictor-") {
 		return "kserve.agent" // the model agent KServe puts beside a predictor (its logger, batcher, puller)
 	}
+	if container == "autoscaler" && strings.Contains(pod, "-head-") {
+		// KubeRay's autoscaler sidecar in a Ray head pod: its monitor writes each record twice,
+		// in Python's "- INFO -" layout and in Ray's; both are Ray's
+		return "ray.core"
+	}
 	if strings.Contains(container, "sglang") {
 		// SGLang's server and its router (sgl-router's Rust lines; the launcher's "[Router
 		// (Rust)] ..." relay): a C++ library's line, a bare traceback, a segfault's dump

@@ -392,6 +392,8 @@ func TestStackComponentDatasets(t *testing.T) {
 		// endpoint picker (llm-d/llm-d-router #926)
 		{"combinedmodel-predictor-7fc66dfb66-9vg5g/agent", `{"severity":"INFO","timestamp":"2025-06-08T19:40:18.657596141Z","caller":"logging/config.go:80","message":"Unable to read vcs.revision from binary"}`, "kserve.agent"},
 		{"myapp-7fc66dfb66-9vg5g/agent", "a line no parser reads", p.cfg.FallbackDataset},
+		// KubeRay's autoscaler sidecar (ray-project/ray #60860): its Python-layout copy of a record
+		{"test-autoscaler-fix-head-x2k4q/autoscaler", "2026-03-03 23:42:11,446 - INFO - Calculating hashes for file mounts and ray commands.", "ray.core"},
 		{"gaie-inference-scheduling-epp-5d8c7b6f9-w3e7r/epp", "a line no parser reads", "inference_gateway.epp"},
 		// the LLM-serving operators (vllm-project/aibrix #264 and #781, ome-projects/ome #140)
 		{"aibrix-controller-manager-5c6d8b7f4-x2k9p/manager", `I0303 08:15:02.123456       1 modelrouter_controller.go:164] "Reconciling ModelRouter"`, "aibrix.controller"},
