@@ -48,7 +48,7 @@ var Info = parsers.Info{
 	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields: append(append(pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldOriginFile, event.FieldOriginLine,
 		pu.FieldOriginFunc, event.FieldProcessPID, event.FieldProcessName, event.FieldHostHostname, pu.FieldLogFields,
-		pu.FieldVLLMRequestID, event.FieldErrorMsg, event.FieldErrorStack),
+		pu.FieldVLLMRequestID, event.FieldErrorMsg, event.FieldErrorStack, pu.FieldThread),
 		parsers.Field{Name: event.FieldErrorType, Type: "keyword", Description: "Exception class of the traceback a record carries (logger.exception)."},
 		parsers.Field{Name: vllm.FieldErrorKind, Type: "keyword", Description: "Failure class an error record or its traceback names (vllm's classes: cuda_oom, engine_init_failed, ...)."},
 		pu.Field(FieldHTTPRequestID),
@@ -65,7 +65,7 @@ func New() *Parser { return &Parser{} }
 // rec is one line taken apart.
 type rec struct {
 	level, logger, file, fn, msg, dataset string
-	line, pid                             int64
+	line, pid, thread                     int64
 	deployment, replica, proc, host       string
 	requestID                             string     // a Ray Serve request's
 	prefix                                *vllm.Line // the process prefix before the record, nil without one
@@ -230,6 +230,9 @@ func (r *rec) set(ev *event.Event) {
 	}
 	if r.prefix != nil {
 		vllm.SetProcess(ev, r.prefix) // its name and pid, a Ray actor's ip, vLLM's ranks
+	}
+	if r.thread > 0 {
+		ev.Set(pu.FieldThread, event.Int(r.thread)) // Ray C++'s writing thread
 	}
 	if r.pid > 0 {
 		ev.Set(event.FieldProcessPID, event.Int(r.pid))
@@ -692,6 +695,9 @@ func (r *rec) bracketed(s string) bool {
 		return false
 	}
 	r.level, r.pid = level, pid
+	if _, tid, ok := strings.Cut(strings.TrimSpace(rest[3:at-1]), " "); ok {
+		r.thread, _ = pu.Atoi(tid) // "[... E 13261 13261]": the pid, then the thread
+	}
 	body := strings.TrimPrefix(rest[at:], " ")
 	if c, after, ok := strings.Cut(body, ") "); ok && len(c) > 1 && c[0] == '(' && strings.IndexByte(c, ' ') < 0 {
 		// the component since Ray 2.x: "(raylet) node_manager.cc:610: ...", "(gcs_server) ..."
