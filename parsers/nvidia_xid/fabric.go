@@ -134,6 +134,6 @@ func imexBanner(ev *event.Event, s string) bool {
 	pu.SetLocalTime(ev, t)
 	ev.SetString(pu.FieldLogMessage, s)
 	ev.SetString(event.FieldEventAction, ActionFabric)
-	pu.Finish(ev, pu.DatasetFabricManager, "") // it states no level
+	pu.Finish(ev, pu.DatasetOr(ev, pu.DatasetFabricManager), "") // it states no level
 	return true
 }

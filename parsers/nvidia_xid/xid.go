@@ -139,6 +139,9 @@ func parseBody(ev *event.Event, msg, level string) bool {
 		pu.Finish(ev, pu.DatasetXid, pu.Info)
 		return true
 	}
+	if i := strings.Index(msg, "[nvidia-drm] "); i >= 0 && drmLine(ev, msg, i) {
+		return true
+	}
 	// The module name is usually the first "nvidia" of the line, but a host can be named so.
 	for off, tries := 0, 0; tries < 3; tries++ {
 		i := strings.Index(msg[off:], "nvidia")
@@ -151,6 +154,26 @@ func parseBody(ev *event.Event, msg, level string) bool {
 		off += i + len("nvidia")
 	}
 	return kernel(ev, msg, level)
+}
+
+// drmLine reads nvidia-drm's own messages, tagged "[nvidia-drm]" after the DRM core's prefix
+// (i is where the tag starts): "[drm] [nvidia-drm] [GPU ID 0x00000200] Loading driver", and a
+// DRM_ERROR with its function and module: "[drm:__nv_drm_nvkms_gem_obj_init [nvidia_drm]]
+// *ERROR* [nvidia-drm] [GPU ID 0x00000200] Failed to get memory pages for ...".
+func drmLine(ev *event.Event, msg string, i int) bool {
+	j := strings.LastIndex(msg[:i], "[drm")
+	if j < 0 || !kernelPrefix(msg[:j]) || !strings.HasPrefix(msg[j:], "[drm] ") && !strings.HasPrefix(msg[j:], "[drm:") {
+		return false
+	}
+	prefix(ev, msg[:j])
+	level := pu.Guess(msg[i+len("[nvidia-drm] "):])
+	if strings.Contains(msg[j:i], "*ERROR*") {
+		level = pu.Error
+	}
+	ev.SetString(event.FieldLogLogger, "nvidia-drm")
+	ev.SetString(event.FieldEventAction, ActionModule)
+	pu.Finish(ev, pu.DatasetXid, level)
+	return true
 }
 
 // nvrmFunc returns where "NVRM <function>: " starts msg's kernel text, -1 when it does not: the
@@ -355,7 +378,9 @@ func nvrmLevel(body string) string {
 		// the GSP firmware stops answering (the banner _kgspLogRpcTimeout prints before Xid 119,
 		// the heartbeat check, the thread timeout): the GPU hangs
 		strings.Contains(body, "GSP Timeout") || strings.Contains(body, "Heartbeat timed out") ||
-		strings.Contains(body, "_threadNodeCheckTimeout") || strings.Contains(body, "timed out") {
+		strings.Contains(body, "_threadNodeCheckTimeout") || strings.Contains(body, "timed out") ||
+		// the GSP reports its PMU halted: the GPU is marked for reset (kernel_gsp.c, LEVEL_ERROR)
+		strings.Contains(body, "PMU has halted") {
 		return pu.Error // the GSP firmware's crash report opens at LEVEL_ERROR (kernel_gsp.c)
 	}
 	if strings.HasPrefix(body, "Persistence mode is deprecated") {

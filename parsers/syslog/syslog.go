@@ -112,6 +112,12 @@ func Split(s string, ref time.Time) (f Frame, ok bool) {
 			return f, false
 		}
 		f.Time, f.Zoned, rest = t, pu.Zoned(s[:n]), s[n+1:]
+		if n == 32 && s[19] == ',' && f.Zoned {
+			// dmesg --time-format=iso: microseconds after a comma, the zone, then the kernel's
+			// text without host or tag (no syslog daemon writes a comma there)
+			f.Tag, f.Text = "kernel", rest
+			return f, true
+		}
 	} else {
 		var n int
 		if f.Time, n, ok = stamp(s, ref); !ok {
