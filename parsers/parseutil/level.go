@@ -64,6 +64,8 @@ func Guess(s string) string {
 		return Error
 	case hasPrefixFold(s, "warn"):
 		return Warning
+	case hasPrefixFold(s, "unknown option") || hasPrefixFold(s, "unrecognized option") || hasPrefixFold(s, "invalid option"):
+		return Error // a command refusing its arguments (a start script's getopt): it did not run
 	case anyWord(s, "retrying", "Retrying", "not responding, still trying"):
 		return Warning
 	case anyWord(s, "failed", "Failed", "FAILED", "failure", "error", "Error", "ERROR", "Unable", "unable", "Could not", "could not", "cannot", "Cannot", "not found"):

@@ -50,6 +50,9 @@ func TestGuess(t *testing.T) {
 		"Could not unload NVIDIA driver kernel modules, driver is in use": Error,
 		"Installing NVIDIA driver kernel modules...":                      Info,
 		"panic: runtime error: index out of range":                        Critical,
+		// Fabric Manager's start script refusing its arguments: it never started
+		"Unknown option: /usr/share/nvidia/nvswitch/fabricmanager.cfg": Error,
+		"known options are listed below":                               Info,
 	} {
 		if got := Guess(in); got != want {
 			t.Errorf("Guess(%q) = %q, want %q", in, got, want)
@@ -198,6 +201,10 @@ func TestGPUDataset(t *testing.T) {
 		{event.FieldLogFilePath, "/var/log/pods/nvidia-dra-driver_nvidia-k8s-dra-driver-kubelet-plugin-7hq2x_8d2c1e4f-1111-2222-3333-444455556666/plugin/0.log", DatasetDRA},
 		{event.FieldLogFilePath, "/var/log/pods/csi_my-csi-node-7hq2x_8d2c1e4f-1111-2222-3333-444455556666/plugin/0.log", ""},
 		{event.FieldK8sContainer, "nvidia-kubevirt-gpu-dp-ctr", DatasetDevicePlugin},
+		// the config sidecars are the device plugin's in its pod and GFD's in GFD's
+		{event.FieldLogFilePath, "/var/log/pods/gpu-operator_nvidia-device-plugin-daemonset-x2c9v_8d2c1e4f-1111-2222-3333-444455556666/config-manager-init/0.log", DatasetDevicePlugin},
+		{event.FieldLogFilePath, "/var/log/pods/gpu-operator_gpu-feature-discovery-x2c9v_8d2c1e4f-1111-2222-3333-444455556666/config-manager-init/0.log", DatasetFeatureDiscovery},
+		{event.FieldLogFilePath, "/var/log/pods/nvidia_nvdp-gpu-feature-discovery-x2c9v_8d2c1e4f-1111-2222-3333-444455556666/config-manager/0.log", DatasetFeatureDiscovery},
 		// journalctl -o with-unit names the unit where the program goes
 		{event.FieldProcessName, "nvidia-fabricmanager.service", DatasetFabricManager},
 		{event.FieldProcessName, "cron.service", ""},

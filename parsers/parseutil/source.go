@@ -277,6 +277,9 @@ func GPUDataset(ev *event.Event) string {
 		return ""
 	}
 	if d, ok := gpuContainers[c]; ok {
+		if d == DatasetDevicePlugin && strings.HasPrefix(c, "config-manager") && strings.Contains(pod(ev), "gpu-feature-discovery-") {
+			return DatasetFeatureDiscovery // the config sidecars of GFD's own pod, not the device plugin's
+		}
 		return d
 	}
 	if c == "exporter" && strings.Contains(pod(ev), "dcgm-exporter") {
