@@ -738,6 +738,13 @@ func recordStart(b string) bool {
 		len(b) > 11 && b[0] == '[' && b[1] == '2' && b[5] == '-' && b[8] == '-'
 }
 
+// exceptionOpener reports whether b is how a logger.exception call's message usually opens
+// ("Error in chat completion stream generator.", "Exception in ASGI application"): after an
+// exception line, another record's first line rather than the exception's message going on.
+func exceptionOpener(b string) bool {
+	return strings.HasPrefix(b, "Error in ") || strings.HasPrefix(b, "Exception in ")
+}
+
 // torchLogLine reports whether b is a record of torch's C++ logging, under its rank's prefix
 // or not: "[rank0]:[W902 15:21:52.625339019 ProcessGroupNCCL.cpp:1479] Warning: ...", "[W
 // CUDAGraph.cpp:145] ...": no exception's line.
@@ -1210,7 +1217,18 @@ func (g *group) accept(l *vllm.Line) bool {
 		// logger.exception: every line of the record repeats the header, and so does the same
 		// record logged again in the same second (every open stream's "Error in chat
 		// completion stream generator." when the engine dies): its first line opens the next
-		return l.Header == g.header && (g.mode != modeTrace || g.opening == "" || l.Body != g.opening || len(g.parts) < 2)
+		if l.Header != g.header {
+			return false
+		}
+		if g.mode == modeTrace && len(g.parts) > 0 && exceptionOpener(l.Body) {
+			// another record's message right after the exception line of a record cut before
+			// its own ("Error in chat completion stream generator." under the EngineDeadError
+			// the previous stream's traceback ended in)
+			if _, _, ok := vllm.SplitException(g.parts[len(g.parts)-1], true); ok {
+				return false
+			}
+		}
+		return g.mode != modeTrace || g.opening == "" || l.Body != g.opening || len(g.parts) < 2
 	}
 	if l.Header != "" {
 		return false
