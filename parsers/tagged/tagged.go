@@ -547,6 +547,7 @@ func Read(s string, r *Line) bool {
 		if name, _, ok := strings.Cut(r.Msg, ": "); ok && strings.HasPrefix(name, "plugin/") && strings.IndexByte(name, ' ') < 0 {
 			r.Logger = name
 		}
+		levelAsctime(r)
 		return true
 	}
 	if len(tag) == 19 && tag[2] == '/' && tag[5] == '/' && tag[10] == '-' {
@@ -579,6 +580,31 @@ func Read(s string, r *Line) bool {
 	}
 	r.Level, r.Logger, r.Msg = lv, tag, rest[1:]
 	return true
+}
+
+// levelAsctime reads Python's asctime and the module after a level tag, in r.Msg:
+// torch.distributed.elastic's "[%(levelname)s] %(asctime)s %(module)s: %(message)s" before torch
+// 1.11 ("[INFO] 2021-12-08 12:28:26,050 run: Using nproc_per_node=auto."), the writer's local time.
+func levelAsctime(r *Line) {
+	m := r.Msg
+	if len(m) < 25 || m[4] != '-' || m[10] != ' ' || m[19] != ',' {
+		return
+	}
+	t, n, ok := pu.RFC3339(m)
+	if !ok || n >= len(m) || m[n] != ' ' || pu.Zoned(m[:n]) {
+		return
+	}
+	r.Time, r.Local, r.Msg = t, true, m[n+1:]
+	name, msg, ok := strings.Cut(r.Msg, ": ")
+	if !ok || name == "" || len(name) > 48 {
+		return
+	}
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.') {
+			return
+		}
+	}
+	r.Logger, r.Msg = name, msg
 }
 
 // envLogger reads the layout of Rust's env_logger ("[%Y-%m-%dT%H:%M:%SZ LEVEL target] message",
