@@ -640,6 +640,11 @@ func Classify(text string) string {
 			return KindNCCL
 		}
 	}
+	if strings.Contains(text, "WorkerProc initialization failed") {
+		// V1's multiprocessing executor when a worker did not start (its cause in the worker's
+		// events before it): the engine does not start
+		return KindEngineInit
+	}
 	if strings.Contains(text, "Engine") || strings.Contains(text, "errored already") {
 		if strings.Contains(text, "Engine core initialization failed") || strings.Contains(text, "EngineCore failed to start.") {
 			// every failed V1 start ends with it (the API server's), and the engine core's own

@@ -522,7 +522,7 @@ func startMode(l *vllm.Line) (int, bool) {
 		strings.HasSuffix(l.Body, ": "+vllm.TracebackHeader), // "EngineCore hit an exception: Traceback ..."
 		// uvicorn's padded "ERROR:    Traceback ..." behind another prefix (SGLang's "[date] ")
 		l.Header == "" && strings.Contains(l.Body, "ERROR:    "+vllm.TracebackHeader),
-		l.Header == "" && (vllm.IsFrameLine(l.Body) || fatalPython(l.Body) || vllm.IsGroupFrameLine(l.Body)),
+		l.Header == "" && (vllm.IsFrameLine(l.Body) || fatalPython(l.Body) || vllm.IsGroupFrameLine(l.Body) || caretRow(l.Body)),
 		l.RankOnly && l.Header == "": // only an exception is printed under "[rankN]: "
 		return modeTrace, true
 	case vllm.TraceAnnouncement(l.Body):
@@ -703,6 +703,17 @@ func traceHeaderEnd(b string) bool {
 func frameCode(b string) bool {
 	return len(b) > 4 && strings.HasPrefix(b, "    ") && b[4] != ' ' && b[4] != '\t' ||
 		strings.HasPrefix(strings.TrimLeft(b, " "), "^^^") && strings.HasPrefix(b, "    ")
+}
+
+// caretRow reports whether b is the row of markers Python 3.11+ prints under a frame's source
+// line ("           ^^^^^^^^^^^^^^", "    ~~~~^^^^^"): a traceback read from its middle (a
+// rotation's cut, kubectl logs --tail) when it opens a group.
+func caretRow(b string) bool {
+	t := strings.TrimLeft(b, " ")
+	if len(b)-len(t) < 4 || !strings.Contains(t, "^^") {
+		return false
+	}
+	return strings.Trim(t, "^~") == ""
 }
 
 // pyStatement reports whether b is a frame's source line as a traceback prints it, indented by
