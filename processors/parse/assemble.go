@@ -1134,7 +1134,9 @@ func (g *group) accept(l *vllm.Line) bool {
 	case modeOpenRecord:
 		return liteLLMAccept(l) && len(g.parts) < maxMessageLines
 	case modeIndented:
-		return l.Header == "" && len(l.Body) > 1 && (l.Body[0] == ' ' || l.Body[0] == '\t') && len(g.parts) < maxMessageLines
+		// (TensorRT-LLM's numbered native frames under its Python logger's error that quotes
+		// the C++ exception: "1       0x7a2d00e89f0a /usr/.../libtensorrt_llm.so(+0x1b60f0a) ...")
+		return l.Header == "" && len(l.Body) > 1 && (l.Body[0] == ' ' || l.Body[0] == '\t' || numberedFrame(l.Body)) && len(g.parts) < maxMessageLines
 	case modeWarning:
 		if l.Header != "" {
 			return false
