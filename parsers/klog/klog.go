@@ -35,7 +35,8 @@ var Info = parsers.Info{
 	Fields: parsers.Union(pu.Fields(pu.FieldLogMessage, event.FieldOriginFile, event.FieldOriginLine, pu.FieldLogFields,
 		event.FieldErrorMsg, event.FieldErrorStack, event.FieldLogLogger, pu.FieldOriginFunc, event.FieldProcessPID, pu.FieldThread,
 		pu.FieldOrchNamespace, pu.FieldOrchResourceType, pu.FieldOrchResourceName, event.FieldProcessName, pu.FieldEventReason),
-		nvidia_xid.CatalogFields, []parsers.Field{{Name: nvidia_xid.FieldUUID, Type: "keyword", Description: "GPU UUID (GPU-...)."}},
+		nvidia_xid.CatalogFields, []parsers.Field{{Name: nvidia_xid.FieldUUID, Type: "keyword", Description: "GPU UUID (GPU-...)."},
+			{Name: event.FieldErrorType, Type: "keyword", Description: "Class of the Python exception a Triton line quotes from its Python backend (AttributeError)."}},
 		vllm.ProcessFields),
 }
 
@@ -187,6 +188,9 @@ func parseLine(ev *event.Event, s string) bool {
 	ds := pu.DatasetOr(ev, Dataset)
 	if ds == Dataset && tritonSource(rest[:end]) || ds == DatasetTriton {
 		ds = DatasetTriton // Triton's own glog lines, whatever its container is named (KServe's kserve-container)
+		if m, ok := ev.GetString(pu.FieldLogMessage); ok {
+			b = m // Triton 2.4x quotes its message as klog's structured form does: read unquoted
+		}
 		tritonPythonError(ev, b)
 	}
 	if k8sEvent {

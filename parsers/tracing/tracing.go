@@ -272,6 +272,12 @@ func prefix(s string) (spans, target, file string, line int64, msg string) {
 	// The target is a module path ("dynamo_llm::http::service::anthropic",
 	// "text_generation_launcher"); spans before it may hold any name ("shard-manager",
 	// "http_request{...}").
+	if n > 0 && pythonName(segs[0]) {
+		// Dynamo's Python components write "<time> <LEVEL> <module>.<function>: <message>" as
+		// its Rust ones do, and a message may hold "word: " ("process.format_args: cmd:
+		// /usr/bin/python"): no span is named so, pylog reads the line
+		return "", "", "", 0, ""
+	}
 	ti := -1
 	for i, sg := range segs[:n] {
 		if !rustPath(sg) {
@@ -355,6 +361,24 @@ func rustPath(s string) bool {
 		}
 	}
 	return word > 0 && (!named || words > 1)
+}
+
+// pythonName reports whether s is a Python module and function, "module.function"
+// ("process.format_args", "__init__.vllm_version_matches_substr"): identifiers joined by dots.
+func pythonName(s string) bool {
+	dots, word := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c >= '0' && c <= '9' && word > 0:
+			word++
+		case c == '.' && word > 0:
+			dots++
+			word = 0
+		default:
+			return false
+		}
+	}
+	return dots > 0 && word > 0
 }
 
 // plainWord reports whether s is one word of lower-case letters: no module path.
