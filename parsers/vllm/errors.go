@@ -632,6 +632,11 @@ func Classify(text string) string {
 		if strings.Contains(text, "NPU out of memory") {
 			return KindNPUOOM
 		}
+		if strings.Contains(text, "XLA:TPU") || strings.Contains(text, "RESOURCE_EXHAUSTED") && strings.Contains(text, "TPU") {
+			// XLA's "RESOURCE_EXHAUSTED: XLA:TPU compile permanent error. Ran out of memory in
+			// memory space vmem": a TPU's memory, not a GPU's
+			return KindTPUOOM
+		}
 		return KindCUDAOOM
 	}
 	if strings.Contains(text, "NCCL") || strings.Contains(text, "nccl") {

@@ -464,6 +464,13 @@ var stackComponents = map[string]string{
 	// (the network NCCL needs to leave NET/Socket)
 	"neuron-device-plugin":      "aws.neuron_device_plugin",
 	"aws-efa-k8s-device-plugin": "aws.efa_device_plugin",
+	// AMD GPUs' device plugin and node labeller: the standalone manifests', the Helm chart's, and
+	// the AMD GPU operator's labeller (why an amd.com/gpu node has no GPUs or labels)
+	"amdgpu-dp-cntr":          "amd.device_plugin",
+	"amd-gpu-dp-cntr":         "amd.device_plugin",
+	"amdgpu-labeller-cntr":    "amd.node_labeller",
+	"amd-gpu-lr-cntr":         "amd.node_labeller",
+	"node-labeller-container": "amd.node_labeller",
 	// AWS's node termination handler, which drains a spot node before it goes
 	"aws-node-termination-handler": "aws.node_termination_handler",
 	// EKS's node monitoring agent: its DCGM and Xid conditions, why a GPU node is marked unhealthy

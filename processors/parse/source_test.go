@@ -385,6 +385,10 @@ func TestStackComponentDatasets(t *testing.T) {
 		{"traefik", `time="2018-07-17T03:57:54Z" level=debug msg="'502 Bad Gateway' caused by: EOF"`, "traefik.log"},
 		// AWS's accelerator device plugins (aws-samples/aws-efa-eks pull request #22)
 		{"aws-efa-k8s-device-plugin", "2024/03/13 22:16:00 Fetching EFA devices.", "aws.efa_device_plugin"},
+		// AMD's device plugin and the AMD GPU operator's node labeller (ROCm/k8s-device-plugin
+		// issue #40, ROCm/gpu-operator issue #183)
+		{"amdgpu-dp-cntr", "I0724 03:19:09.793051       1 main.go:305] AMD GPU device plugin for Kubernetes", "amd.device_plugin"},
+		{"node-labeller-container", `{"level":"error","ts":"2025-05-08T18:14:04Z","logger":"amdgpu-node-labeller","msg":"/sys/class/drm/card0/device/product_name","error":"open /sys/class/drm/card0/device/product_name: no such file or directory"}`, "amd.node_labeller"},
 		// vLLM through the JSON formatter its logging example configures, which writes the
 		// message alone (examples/others/logging_configuration.md)
 		{"vllm", `{"message": "Starting to load model ibm-granite/granite-3.0-3b-a800m-instruct..."}`, "vllm.server"},
