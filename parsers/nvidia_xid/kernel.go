@@ -371,7 +371,8 @@ func reportLevel(body string) (level string, known bool) {
 }
 
 // amdgpuFault reports whether body, an amdgpu kernel line, belongs to a GPU page fault's report:
-// its header, the faulting address, the VM_L2_PROTECTION_FAULT_STATUS register and its fields.
+// its header, the faulting address, the VM_L2_PROTECTION_FAULT_STATUS register (GCVM_ on RDNA GPUs)
+// and its fields.
 func amdgpuFault(body string) bool {
 	_, m, ok := strings.Cut(body, ": amdgpu: ")
 	if !ok {
@@ -381,7 +382,9 @@ func amdgpuFault(body string) bool {
 	switch {
 	case strings.Contains(m, "] page fault (") || strings.Contains(m, "] retry page fault (") ||
 		strings.HasPrefix(m, "in page starting at address ") || strings.HasPrefix(m, "in process ") ||
-		strings.HasPrefix(m, "VM_L2_PROTECTION_FAULT_STATUS:"):
+		strings.HasPrefix(m, "VM_L2_PROTECTION_FAULT_STATUS:") ||
+		// the graphics hub's register on RDNA GPUs, and the client it names
+		strings.HasPrefix(m, "GCVM_L2_PROTECTION_FAULT_STATUS:") || strings.HasPrefix(m, "Faulty UTCL2 client ID: "):
 		return true
 	}
 	// the status register's fields: "MORE_FAULTS: 0x1", "WALKER_ERROR: 0x1", "RW: 0x1"

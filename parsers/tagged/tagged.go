@@ -1024,7 +1024,7 @@ func neuronRuntime(s string, r *Line) bool {
 		}
 		r.Logger, r.file = mod, fn
 	}
-	r.Time, r.Local, r.Level, r.Msg, r.pid = t, true, lv, strings.TrimLeft(msg, " "), pid
+	r.Time, r.Local, r.Level, r.Msg, r.pid = t, true, lv, strings.Trim(msg, " "), pid // (its columns padded with spaces)
 	if r.Msg == "" {
 		r.Msg = loc // "ERROR  TDRV:dmem_alloc_internal": the function that failed is all it says
 	}
