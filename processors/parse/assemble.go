@@ -937,12 +937,17 @@ func (g *group) accept(l *vllm.Line) bool {
 		return tritonStubAccept(g, l)
 	case modeCodeFirst:
 		// "    raise output", then "  File ...": the traceback's first lines were cut off (a
-		// rotation, kubectl logs --tail); anything else leaves the line alone
-		if l.Header == "" && len(g.parts) == 0 && vllm.IsFrameLine(l.Body) {
+		// rotation, kubectl logs --tail); anything else leaves the line alone. Python 3.11's
+		// markers may come between ("                 ^^^^^^^^^^^^^^^^^").
+		if l.Header == "" && len(g.parts) == 0 && caretRow(l.Body) {
+			return true
+		}
+		first := len(g.parts) == 0 || len(g.parts) == 1 && caretRow(g.parts[0])
+		if l.Header == "" && first && vllm.IsFrameLine(l.Body) {
 			g.mode, g.level = modeTrace, "error"
 			return true
 		}
-		if l.Header == "" && len(g.parts) == 0 && vllm.IsBareException(l.Body) {
+		if l.Header == "" && first && vllm.IsBareException(l.Body) {
 			// the frame's line cut off too: "    raise self._make_status_error_from_response(err.response)
 			// from None", then "openai.RateLimitError: Error code: 429 - ..."
 			g.mode, g.level = modeAfter, "error"
