@@ -96,6 +96,7 @@ const (
 	modeTritonStub          // a Triton Python backend's glog line, "At:" and the Python frames under it (tritonstack.go)
 	modeLua                 // an OpenResty error line from Lua code, its "stack traceback:" under it (nodestack.go)
 	modeRemote              // a worker's traceback between triple quotes under "..._RemoteTraceback: ", then its local one
+	modeTorchWarn           // torch's C++ warning, which the stack c10 took for it may follow ("Exception raised from ...")
 )
 
 // remoteTraceback reports whether b opens the report of an exception raised in a worker process
@@ -528,6 +529,11 @@ func startMode(l *vllm.Line) (int, bool) {
 	case vllm.TraceAnnouncement(l.Body):
 		// multiprocessing's "Process X:", threading's excepthook and the unraisable hook
 		return modeProcess, true
+	case torchLogLine(l.Body) && strings.Contains(l.Body, "] [c10d] ") && strings.Contains(l.Body[:min(len(l.Body), 16)], "[W"):
+		// c10d's warning of a failed socket operation, which prints the stack of the error it
+		// caught under it: "[W817 ... TCPStore.cpp:125] [c10d] recvValue failed on ...", then
+		// "Exception raised from recvBytes at ..." and its frames
+		return modeTorchWarn, true
 	case l.Level == "error" || l.Level == "critical",
 		l.Uvicorn && l.Level == "warning", // "WARNING:  Invalid HTTP request received." and its traceback
 		l.Header == "" && pyRecordError(l.Body):
@@ -1100,7 +1106,22 @@ func (g *group) accept(l *vllm.Line) bool {
 		return l.Header == "" && strings.HasPrefix(l.Body, g.header) && len(g.parts) < maxMessageLines
 	case modeNativeMsg:
 		return nativeMessageAccept(l) && len(g.parts) < maxMessageLines
+	case modeTorchWarn:
+		if l.Header == "" && strings.HasPrefix(l.Body, "Exception raised from ") && len(g.parts) == 0 {
+			g.mode = modeNative
+			return true
+		}
+		return false
 	case modeGlogStack:
+		if l.Header == "" && l.Proc == "" && (l.Body == "" && len(g.parts) == 0 ||
+			goroutineHeader(l.Body) && (len(g.parts) == 0 || len(g.parts) == 1 && g.parts[0] == "")) {
+			// Go's glog: Fatal prints every goroutine's stack under its record, after a blank
+			// line, and aborts (the AMD device plugin's "F0106 ... amdgpu driver unavailable")
+			if l.Body != "" {
+				g.mode = modeGo
+			}
+			return true
+		}
 		ok, done := glogStackAccept(l, len(g.parts) == 0)
 		if done {
 			g.mode = modeDone

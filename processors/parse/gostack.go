@@ -85,6 +85,8 @@ func goAccept(mode int, l *vllm.Line) (int, bool) {
 	ok := b == "" || b[0] == '\t' || goroutineHeader(b) || strings.HasPrefix(b, "[signal ") ||
 		strings.HasPrefix(b, "panic: ") || strings.HasPrefix(b, "created by ") ||
 		strings.HasPrefix(b, "exit status ") ||
+		// the abort after the dump glog's Fatal prints ("SIGABRT: abort", then its PC= line)
+		nvidia_shell.GoSignal(b) ||
 		// a fatal signal's: "PC=0x7f98af7d96aa m=5 sigcode=1", "signal arrived during cgo
 		// execution", and the registers at the end ("rax    0x0")
 		strings.HasPrefix(b, "PC=0x") || strings.HasPrefix(b, "signal arrived during ") || cpuRegister(b) ||
