@@ -92,7 +92,18 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		// it cut off): TensorRT-LLM's "[TensorRT-LLM][ERROR] Assertion failed: ..."
 		first = w
 	}
-	if first[0] == '2' && neuronRuntime(first, &r) {
+	neuron, proc := first, ""
+	if first[0] == '(' {
+		// under vLLM's process prefix: "(EngineCore_DP0 pid=272) 2025-12-22 19:08:35.000109:  272
+		// [INFO]: ..." (vllm-neuron's engine core compiling)
+		if l := vllm.Split(first); l.ProcName != "" && l.Header == "" && len(l.Body) < len(first) {
+			neuron, proc = l.Body, l.ProcName
+		}
+	}
+	if neuron != "" && neuron[0] == '2' && neuronRuntime(neuron, &r) {
+		if proc != "" {
+			ev.SetString(event.FieldProcessName, proc)
+		}
 		pu.SetLocalTime(ev, r.Time)
 		r.Time = time.Time{}
 		ev.Set(event.FieldProcessPID, event.Int(r.pid))
@@ -113,6 +124,11 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		ev.SetString(event.FieldOriginFile, r.file)
 		ev.Set(event.FieldOriginLine, event.Int(r.line))
 		r.Time = time.Time{}
+	} else if first[0] == ':' && hipLog(first, &r) {
+		ev.Set(event.FieldProcessPID, event.Int(r.pid))
+		ev.SetString(event.FieldOriginFile, r.file)
+		ev.Set(event.FieldOriginLine, event.Int(r.line))
+		r.file = ""
 	} else if first[0] == '<' && networkManager(first, &r) {
 		// its time is an epoch with a fraction: r.Time
 	} else if first[0] == '[' && hamiCore(first, &r) {
@@ -970,6 +986,7 @@ func levelColon(s string, r *Line) bool {
 //
 //	2024-Jul-30 14:22:31.305961 65191:69012 ERROR   NRT:nrt_infodump      Failure: NRT_RESOURCE in nrt_load()
 //	2024-03-19 22:27:23.000450:  1486537  INFO ||NEURON_CACHE||: Compile cache path: /var/tmp/neuron-compile-cache
+//	2025-12-22 19:08:35.000109:  272  [INFO]: Compilation Successfully Completed for model.MODULE_...
 //
 // the local time, pid (and thread), level, module (the logger) and function (r.file).
 func neuronRuntime(s string, r *Line) bool {
@@ -1005,6 +1022,16 @@ func neuronRuntime(s string, r *Line) bool {
 		}
 	}
 	lvWord, rest := word(strings.TrimLeft(rest, " "))
+	if w, ok := strings.CutPrefix(lvWord, "["); ok && strings.HasSuffix(w, "]:") {
+		// the compiler's own lines: "2025-12-22 19:08:35.000109:  272  [INFO]: Compilation
+		// Successfully Completed for model.MODULE_...hlo_module.pb", no module
+		lv, ok := level(w[:len(w)-2])
+		if !ok || rest == "" {
+			return false
+		}
+		r.Time, r.Local, r.Level, r.Msg, r.pid = t, true, lv, strings.Trim(rest, " "), pid
+		return true
+	}
 	lv, ok := level(lvWord)
 	if !ok {
 		return false
@@ -1028,6 +1055,46 @@ func neuronRuntime(s string, r *Line) bool {
 	if r.Msg == "" {
 		r.Msg = loc // "ERROR  TDRV:dmem_alloc_internal": the function that failed is all it says
 	}
+	return true
+}
+
+// hipLog reads the debug log of AMD's HIP runtime (CLR), which AMD_LOG_LEVEL turns on in a ROCm
+// container: ":3:hip_module.cpp           :550 : 38724080984 us: [pid:92169 tid: 0x7fcd43d616c0]
+// hipExtModuleLaunchKernel ( ... )": the level as a number (1 error, 2 warning, 3 info, 4 and
+// more debug), the source file padded and its line, microseconds since the process started, the
+// pid and thread.
+func hipLog(s string, r *Line) bool {
+	if len(s) < 40 || s[2] != ':' || s[1] < '1' || s[1] > '9' {
+		return false
+	}
+	file, rest, ok := strings.Cut(s[3:], ":")
+	file = strings.TrimRight(file, " ")
+	if !ok || file == "" || strings.IndexByte(file, ' ') >= 0 || strings.IndexByte(file, '.') < 0 {
+		return false
+	}
+	ln, rest, ok := strings.Cut(rest, " : ")
+	line, okLine := pu.Atoi(strings.TrimSpace(ln))
+	if !ok || !okLine {
+		return false
+	}
+	_, rest, ok = strings.Cut(rest, " us: [pid:")
+	if !ok {
+		return false
+	}
+	p, rest, ok := strings.Cut(rest, " tid:")
+	pid, okPID := pu.Atoi(p)
+	if !ok || !okPID {
+		return false
+	}
+	_, msg, ok := strings.Cut(rest, "] ")
+	if !ok {
+		return false
+	}
+	r.Level = pu.Debug
+	if n := s[1] - '1'; n < 3 {
+		r.Level = [...]string{pu.Error, pu.Warning, pu.Info}[n]
+	}
+	r.file, r.line, r.pid, r.Msg = file, line, pid, strings.Trim(msg, " ")
 	return true
 }
 
