@@ -160,13 +160,18 @@ func (p *Parser) Parse(ev *event.Event) bool {
 }
 
 // TargetDataset returns the dataset of a tracing event of target: text-generation-inference's
-// and text-embeddings-inference's crates are theirs, any other generic.tracing.
+// and text-embeddings-inference's crates are theirs, the vLLM and SGLang routers' too, any other
+// generic.tracing.
 func TargetDataset(target string) string {
 	switch {
 	case strings.HasPrefix(target, "text_generation"):
 		return DatasetTGI
 	case strings.HasPrefix(target, "text_embeddings"):
 		return DatasetTEI
+	case strings.HasPrefix(target, "vllm_router"):
+		return "vllm_router.server" // vLLM's Rust router (vllm_router_rs), in any container
+	case strings.HasPrefix(target, "sglang_router"):
+		return "sglang_router.server" // SGLang's (sgl-router's sglang_router_rs), in any container
 	}
 	return Dataset
 }

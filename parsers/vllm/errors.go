@@ -658,7 +658,9 @@ func Classify(text string) string {
 		}
 		if containsAny(text, "EngineDeadError", "Engine loop has died", "EngineCore encountered an issue",
 			"Background loop has errored already", "MQLLMEngine is already dead", "Engine process (pid",
-			"died unexpectedly") {
+			"died unexpectedly",
+			// V0's AsyncLLMEngine when its loop hangs or its task ends (0.4, 0.5): every request fails after it
+			"Engine iteration timed out", "Engine background task failed") {
 			return KindEngineDead
 		}
 	}

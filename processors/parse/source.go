@@ -478,6 +478,9 @@ var stackComponents = map[string]string{
 	// the endpoint picker of the Gateway API Inference Extension (llm-d's inference scheduler):
 	// which vLLM pod a request went to, and why none was picked
 	"epp": "inference_gateway.epp",
+	// llm-d's routing sidecar beside a decode pod's vLLM, which sends a request to its prefill
+	// pod first (the modelservice chart's container)
+	"routing-proxy": "llm_d.routing_proxy",
 	// KServe's serverless mode: Knative's sidecar in every predictor pod, and KEDA
 	"queue-proxy": "knative.queue_proxy",
 	// the init container KServe puts before a predictor to download its model (its Python
