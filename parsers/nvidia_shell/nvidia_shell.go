@@ -249,23 +249,6 @@ func shellError(s string) bool {
 	return j > 0 && strings.HasPrefix(rest[j:], ": ")
 }
 
-// unitFailed reports whether a systemd line says that a unit failed: its main process was
-// killed or exited with a status other than 0, or it failed to start.
-func unitFailed(s string) bool {
-	if strings.HasPrefix(s, "Failed to start ") {
-		return true
-	}
-	_, after, ok := strings.Cut(s, ".service: ")
-	if !ok {
-		return false
-	}
-	return strings.HasPrefix(after, "Main process exited, code=killed") ||
-		strings.HasPrefix(after, "Main process exited, code=dumped") ||
-		strings.HasPrefix(after, "Control process exited, code=killed") ||
-		strings.HasPrefix(after, "Failed with result") ||
-		(strings.Contains(after, "process exited, code=exited, status=") && !strings.Contains(after, "status=0/"))
-}
-
 // failureKind reports whether s names an NVIDIA user-space failure, which is an error whatever
 // words it uses ("... don't match with driver version ...").
 func failureKind(s string) bool {
@@ -370,7 +353,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if level == pu.Error && (installerNote(text) || detection(text)) {
 		level = pu.Info
 	}
-	if level == pu.Info && !detection(text) && (unitFailed(text) || failureKind(text) || shellError(text)) {
+	if level == pu.Info && !detection(text) && (pu.UnitFailed(text) || failureKind(text) || shellError(text)) {
 		level = pu.Error
 	}
 	if level == pu.Info && !shellDriven(ev, dataset, signed) {

@@ -163,3 +163,31 @@ func SlurmLevel(s string) (level, rest string, ok bool) {
 	}
 	return "", "", false
 }
+
+// UnitFailed reports whether a systemd line says that a unit failed: its main process was killed
+// or exited with a status other than 0, it failed to start, or (systemd before 236) it "entered
+// failed state": "kubelet.service: Main process exited, code=exited, status=1/FAILURE",
+// "nvidia-dcgm.service: Failed with result 'signal'.", "Failed to start Kubernetes Kubelet.".
+func UnitFailed(s string) bool {
+	if strings.HasPrefix(s, "Failed to start ") {
+		return true
+	}
+	if strings.HasPrefix(s, "Unit ") && strings.HasSuffix(s, ".service entered failed state.") {
+		return true
+	}
+	if unit, ok := strings.CutSuffix(s, " failed."); ok && strings.HasSuffix(unit, ".service") && strings.IndexByte(unit, ' ') < 0 {
+		return true
+	}
+	_, after, ok := strings.Cut(s, ".service: ")
+	if !ok {
+		return false
+	}
+	after = strings.TrimPrefix(after, "main ") // systemd before 236 wrote "main process exited"
+	return strings.HasPrefix(after, "Main process exited, code=killed") ||
+		strings.HasPrefix(after, "Main process exited, code=dumped") ||
+		strings.HasPrefix(after, "process exited, code=killed") ||
+		strings.HasPrefix(after, "process exited, code=dumped") ||
+		strings.HasPrefix(after, "Control process exited, code=killed") ||
+		strings.HasPrefix(after, "Failed with result") ||
+		(strings.Contains(after, "process exited, code=exited, status=") && !strings.Contains(after, "status=0/"))
+}

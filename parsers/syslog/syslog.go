@@ -71,6 +71,11 @@ func (Parser) Parse(ev *event.Event) bool {
 	if f.PID >= 0 {
 		ev.Set(event.FieldProcessPID, event.Int(f.PID))
 	}
+	if f.Level == "" && f.Tag == "systemd" && pu.UnitFailed(f.Text) {
+		// a unit that failed (the kubelet's, containerd's: the node goes NotReady), which no
+		// content parser reads when the unit is not the GPU stack's
+		f.Level = pu.Error
+	}
 	if f.Level != "" {
 		ev.SetString(event.FieldLogLevel, f.Level) // the line's parser sets the one it states over it
 	}
