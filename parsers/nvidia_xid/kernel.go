@@ -186,7 +186,8 @@ func oomGroup(ev *event.Event, body string) bool {
 
 // victim names the process a kernel report is about in process.*: the one the OOM killer
 // killed ("Killed process 1234 (python3)", and the summary's "task=python3,pid=1234"), or the
-// hung task ("INFO: task python3:1234 blocked for more than 122 seconds."). The summary's
+// hung task ("INFO: task python3:1234 blocked for more than 122 seconds."), or the task a soft
+// lockup caught on its CPU ("... stuck for 23s! [python3:1234]"). The summary's
 // task_memcg (or cgroup v1's "Task in <cgroup> killed") is the victim's cgroup, which names its
 // pod and container under the kubelet's layout: kubernetes.pod.uid and container.id let the
 // kubernetes processor tie the kill to its pod.
@@ -197,6 +198,21 @@ func victim(ev *event.Event, body string) {
 			if c := strings.LastIndexByte(t[:end], ':'); c > 0 {
 				if pid, ok := pu.Atoi(t[c+1 : end]); ok {
 					ev.SetString(event.FieldProcessName, t[:c])
+					ev.Set(event.FieldProcessPID, event.Int(pid))
+				}
+			}
+		}
+		return
+	}
+	if i := strings.Index(body, "BUG: soft lockup - CPU#"); i >= 0 {
+		// "watchdog: BUG: soft lockup - CPU#0 stuck for 23s! [frigate.output:1243199]": the task
+		// running on the CPU that was stuck
+		t, _, _ := strings.Cut(body[i:], "\n")
+		if open := strings.LastIndex(t, "! ["); open > 0 && strings.HasSuffix(t, "]") {
+			task := t[open+3 : len(t)-1]
+			if c := strings.LastIndexByte(task, ':'); c > 0 {
+				if pid, ok := pu.Atoi(task[c+1:]); ok {
+					ev.SetString(event.FieldProcessName, task[:c])
 					ev.Set(event.FieldProcessPID, event.Int(pid))
 				}
 			}
@@ -321,6 +337,13 @@ func reportLevel(body string) (level string, known bool) {
 		return pu.Warning, true
 	case strings.HasPrefix(body, "INFO: task ") && strings.Contains(body, " blocked for more than "):
 		return pu.Error, true
+	case (strings.HasPrefix(body, "rcu: INFO: rcu_") || strings.HasPrefix(body, "INFO: rcu_")) && strings.Contains(body, " stall"):
+		return pu.Error, true // an RCU stall (pr_err, kernel/rcu/tree_stall.h), not the "INFO:" its words say
+	case strings.HasPrefix(body, "Aborting journal on device "):
+		return pu.Error, true // jbd2's pr_err: the file system goes read-only next
+	case strings.HasPrefix(body, "nvme nvme") && (strings.HasSuffix(body, " timeout, aborting") ||
+		strings.HasSuffix(body, " timeout, reset controller") || strings.Contains(body, " timeout, completion polled")):
+		return pu.Warning, true // the NVMe driver's dev_warn of an I/O that timed out
 	case strings.HasPrefix(body, "WARNING: CPU: "):
 		return pu.Warning, true
 	case strings.Contains(body, "out of memory: Killed process") || strings.HasPrefix(body, "oom-kill:") ||

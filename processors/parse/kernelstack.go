@@ -26,7 +26,16 @@ func kernelReportStart(l *vllm.Line) bool {
 		strings.HasPrefix(t, "WARNING: at ") || // kernels before 3.x: "WARNING: at net/sched/sch_generic.c:264 dev_watchdog+0x..."
 		strings.HasPrefix(t, "kernel BUG at ") || t == "------------[ cut here ]------------" ||
 		strings.HasPrefix(t, "Unable to handle kernel ") || strings.HasPrefix(t, "Internal error: ") ||
-		strings.Contains(t, "]: segfault at ") // a process's segfault, and the Code: line under it
+		strings.Contains(t, "]: segfault at ") || // a process's segfault, and the Code: line under it
+		rcuStall(t)
+}
+
+// rcuStall reports whether t opens an RCU stall report ("rcu: INFO: rcu_sched self-detected
+// stall on CPU", "rcu: INFO: rcu_sched detected stalls on CPUs/tasks:", "INFO: rcu_preempt
+// detected stalls ..." before 4.19): a CPU stuck in the kernel, often just before the node hangs.
+func rcuStall(t string) bool {
+	t = strings.TrimPrefix(t, "rcu: ")
+	return strings.HasPrefix(t, "INFO: rcu_") && strings.Contains(t, " stall")
 }
 
 // kernelReportAccept reports whether l continues a kernel report.
@@ -137,6 +146,11 @@ var oomReportLines = [...]string{"Mem-Info:", "memory: usage ", "memory+swap: us
 // ...") follow, or "".
 func edacReport(body string) string {
 	t := sinceBoot(body)
+	if m, ok := strings.CutPrefix(t, mcePrefix); ok && strings.HasPrefix(m, "CPU ") && strings.Contains(m, ": Machine Check") {
+		// the kernel's own machine-check record: "mce: [Hardware Error]: CPU 0: Machine Check: 0
+		// Bank 4: a600000000020408", then its TSC and ADDR, PROCESSOR lines
+		return mcePrefix
+	}
 	if !strings.HasPrefix(t, "EDAC ") {
 		return ""
 	}
@@ -147,9 +161,17 @@ func edacReport(body string) string {
 	return t[strings.LastIndexByte(t[:i], ' ')+1 : i]
 }
 
-// edacAccept reports whether body is a line of the report of controller mc.
+// mcePrefix opens the kernel's machine-check lines.
+const mcePrefix = "mce: [Hardware Error]: "
+
+// edacAccept reports whether body is a line of the report of controller mc (mcePrefix: of the
+// kernel's machine-check record).
 func edacAccept(body, mc string) bool {
 	t := sinceBoot(body)
+	if mc == mcePrefix {
+		m, ok := strings.CutPrefix(t, mcePrefix)
+		return ok && !strings.Contains(m, ": Machine Check") && !strings.HasPrefix(m, "Machine check events logged")
+	}
 	if !strings.HasPrefix(t, "EDAC ") {
 		return false
 	}
@@ -204,7 +226,9 @@ var kernelReportLines = [...]string{"Call Trace:", "<TASK>", "</TASK>", "<IRQ>",
 	"RAX: ", "RDX: ", "RBP: ", "R10: ", "R13: ", "FS: ", "CS: ", "CR2: ", "Code: ", "Modules linked in:",
 	"CPU: ", "Hardware name: ", "Workqueue: ", "---[ end trace", "\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\"",
 	"Call trace:", "kernel BUG at ", "invalid opcode: ", "Tainted: ", "pstate: ", "Mem abort info:", "Internal error: ",
-	"Kernel panic - not syncing", "#PF: ", "PGD ", "Oops: ", "NETDEV WATCHDOG: ", "WARNING: CPU: ", "WARNING: at "}
+	"Kernel panic - not syncing", "#PF: ", "PGD ", "Oops: ", "NETDEV WATCHDOG: ", "WARNING: CPU: ", "WARNING: at ",
+	// an RCU stall's: the stalled CPUs, who detected it, the NMIs sent for their backtraces
+	"rcu: ", "Sending NMI from CPU ", "NMI backtrace for cpu ", "(t=", "(detected by "}
 
 // sinceBoot returns s without dmesg's "[ 5873.238880] " in front.
 func sinceBoot(s string) string {
