@@ -324,6 +324,11 @@ func (r *rec) set(ev *event.Event) {
 		if !sglangBatch(ev, r.msg) && strings.Contains(r.msg, "rid=") {
 			sglangRequest(ev, r.msg)
 		}
+		if r.level == "" && (strings.HasPrefix(r.msg, "Watchdog timeout (") || strings.HasPrefix(r.msg, "Received sigquit from a child process")) {
+			// its last words (logger.error, which the format does not print): the scheduler
+			// hung past its watchdog, or a child died and the server goes down
+			ev.SetString(event.FieldLogLevel, pu.Error)
+		}
 	}
 	if strings.HasPrefix(r.logger, "lmcache") {
 		if id := lmcacheRequest(r.msg); id != "" {

@@ -457,6 +457,12 @@ var stackComponents = map[string]string{
 	// tgi.server by their target in any container; its shard's stderr and its exit here too
 	"text-generation-inference": "tgi.server",
 	"tgi":                       "tgi.server",
+	// TensorRT-LLM's OpenAI server (trtllm-serve) and LMDeploy's api_server: their tagged and
+	// Python logging lines, their native frames
+	"trtllm-serve": "trtllm.server",
+	"tensorrt-llm": "trtllm.server",
+	"trtllm":       "trtllm.server",
+	"lmdeploy":     "lmdeploy.server",
 	// text-embeddings-inference, the embedding and reranking server beside vLLM
 	"text-embeddings-inference": "tei.server",
 	"tei":                       "tei.server",

@@ -387,6 +387,8 @@ func TestStackComponentDatasets(t *testing.T) {
 		{"aws-efa-k8s-device-plugin", "2024/03/13 22:16:00 Fetching EFA devices.", "aws.efa_device_plugin"},
 		// AMD's device plugin and the AMD GPU operator's node labeller (ROCm/k8s-device-plugin
 		// issue #40, ROCm/gpu-operator issue #183)
+		// TensorRT-LLM's OpenAI server (NVIDIA/TensorRT-LLM issue #4708)
+		{"trtllm-serve", "[05/27/2025-21:12:36] [TRT-LLM] [I] Autotuner Cache size after warmup 112", "trtllm.server"},
 		{"amdgpu-dp-cntr", "I0724 03:19:09.793051       1 main.go:305] AMD GPU device plugin for Kubernetes", "amd.device_plugin"},
 		{"node-labeller-container", `{"level":"error","ts":"2025-05-08T18:14:04Z","logger":"amdgpu-node-labeller","msg":"/sys/class/drm/card0/device/product_name","error":"open /sys/class/drm/card0/device/product_name: no such file or directory"}`, "amd.node_labeller"},
 		// vLLM through the JSON formatter its logging example configures, which writes the
