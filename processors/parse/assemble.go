@@ -97,6 +97,7 @@ const (
 	modeLua                 // an OpenResty error line from Lua code, its "stack traceback:" under it (nodestack.go)
 	modeRemote              // a worker's traceback between triple quotes under "..._RemoteTraceback: ", then its local one
 	modeTorchWarn           // torch's C++ warning, which the stack c10 took for it may follow ("Exception raised from ...")
+	modeBacktrace           // glibc's backtrace_symbols frames (Ray's terminate and signal handlers), after "Stack trace:" or alone
 )
 
 // remoteTraceback reports whether b opens the report of an exception raised in a worker process
@@ -529,6 +530,12 @@ func startMode(l *vllm.Line) (int, bool) {
 	case vllm.TraceAnnouncement(l.Body):
 		// multiprocessing's "Process X:", threading's excepthook and the unraisable hook
 		return modeProcess, true
+	case l.Header == "" && (nativeBacktraceFrame(l.Body) ||
+		pylog.RayCoreLevel(l.Body) != "" && strings.HasSuffix(strings.TrimRight(l.Body, " "), "] Stack trace:") ||
+		pylog.RayCoreLevel(l.Body) != "" && strings.HasSuffix(strings.TrimRight(l.Body, " "), ": Stack trace:")):
+		// Ray's C++ terminate handler: "[... E 2578148 2578148] (raylet) logging.cc:103: Stack
+		// trace: ", then one frame a line; or the frames of such a dump read from its middle
+		return modeBacktrace, true
 	case torchLogLine(l.Body) && strings.Contains(l.Body, "] [c10d] ") && strings.Contains(l.Body[:min(len(l.Body), 16)], "[W"):
 		// c10d's warning of a failed socket operation, which prints the stack of the error it
 		// caught under it: "[W817 ... TCPStore.cpp:125] [c10d] recvValue failed on ...", then
@@ -709,6 +716,25 @@ func traceHeaderEnd(b string) bool {
 func frameCode(b string) bool {
 	return len(b) > 4 && strings.HasPrefix(b, "    ") && b[4] != ' ' && b[4] != '\t' ||
 		strings.HasPrefix(strings.TrimLeft(b, " "), "^^^") && strings.HasPrefix(b, "    ")
+}
+
+// nativeBacktraceFrame reports whether b is a frame as glibc's backtrace_symbols prints it, which
+// Ray's terminate and fatal-signal handlers write: "/usr/.../ray/_raylet.so(+0xf2e81a)
+// [0x7f5abd7a081a] ray::operator<<()" (the demangled name after the address), a frame of the
+// executable without a file: "ray::RayWorker.execute_method() [0x5ecd90]".
+func nativeBacktraceFrame(b string) bool {
+	b = strings.TrimLeft(b, " ")
+	at := strings.Index(b, " [0x")
+	if at <= 0 {
+		return false
+	}
+	end := strings.IndexByte(b[at:], ']')
+	if end < 5 || strings.Trim(b[at+4:at+end], "0123456789abcdef") != "" {
+		return false
+	}
+	head := b[:at]
+	return strings.HasSuffix(head, ")") && strings.IndexByte(head, '(') > 0 && strings.IndexByte(head, ' ') < 0 ||
+		strings.HasSuffix(head, "()") && strings.IndexByte(head, ' ') < 0
 }
 
 // caretRow reports whether b is the row of markers Python 3.11+ prints under a frame's source
@@ -1106,6 +1132,9 @@ func (g *group) accept(l *vllm.Line) bool {
 		return l.Header == "" && strings.HasPrefix(l.Body, g.header) && len(g.parts) < maxMessageLines
 	case modeNativeMsg:
 		return nativeMessageAccept(l) && len(g.parts) < maxMessageLines
+	case modeBacktrace:
+		return l.Header == "" && (nativeBacktraceFrame(l.Body) || l.Body == "*** StackTrace Information ***") &&
+			len(g.parts) < maxMessageLines
 	case modeTorchWarn:
 		if l.Header == "" && strings.HasPrefix(l.Body, "Exception raised from ") && len(g.parts) == 0 {
 			g.mode = modeNative
