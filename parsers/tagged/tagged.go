@@ -78,6 +78,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		pu.Finish(ev, pu.DatasetOr(ev, ds), pu.Error)
 		return true
 	}
+	if (first[0] == 'S' || first[0] == '+' || first[0] == '|') && dcgmiDiag(ev, msg, first) {
+		return true
+	}
 	if m, ok := strings.CutPrefix(first, "Exiting: "); ok && m != "" {
 		// a Beat's last words on stderr before it exits with status 1 (libbeat's cmd: "Exiting:
 		// couldn't connect to any of the configured Elasticsearch hosts. ..."): why the
@@ -1055,6 +1058,41 @@ func neuronRuntime(s string, r *Line) bool {
 	if r.Msg == "" {
 		r.Msg = loc // "ERROR  TDRV:dmem_alloc_internal": the function that failed is all it says
 	}
+	return true
+}
+
+// dcgmiDiag reads the report `dcgmi diag` prints (a DCGM diagnostic Job's output), one event by
+// the parse processor: "Successfully ran diagnostic for group.", then a table of each test's
+// result ("| PCIe                      | Fail - All                                     |",
+// "| Warning                   | GPU 0's NvLink link 0 is currently down ..."). A test that
+// failed makes it an error naming the tests (error.message), a warning row a warning.
+func dcgmiDiag(ev *event.Event, msg, first string) bool {
+	if first != "Successfully ran diagnostic for group." && !strings.Contains(msg, "\n| Diagnostic ") &&
+		!strings.Contains(first, "  Integration  ") && !strings.Contains(first, "  Deployment  ") &&
+		!strings.Contains(first, "  Hardware  ") && !strings.Contains(first, "  Stress  ") {
+		return false
+	}
+	level := pu.Info
+	var failed []string
+	for line := range strings.Lines(msg) {
+		cells := strings.Split(strings.TrimRight(line, " \n"), "|")
+		if len(cells) < 4 {
+			continue
+		}
+		name, result := strings.TrimSpace(cells[1]), strings.TrimSpace(cells[2])
+		switch {
+		case strings.HasPrefix(result, "Fail"):
+			level = pu.Error
+			failed = append(failed, name+": "+result)
+		case name == "Warning" && level == pu.Info, strings.HasPrefix(result, "Warn") && level == pu.Info:
+			level = pu.Warning
+		}
+	}
+	ev.SetString(pu.FieldLogMessage, first)
+	if len(failed) > 0 {
+		ev.SetString(event.FieldErrorMsg, strings.Join(failed, "; "))
+	}
+	pu.Finish(ev, pu.DatasetOr(ev, pu.DatasetDCGM), level)
 	return true
 }
 

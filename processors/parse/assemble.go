@@ -98,6 +98,7 @@ const (
 	modeRemote              // a worker's traceback between triple quotes under "..._RemoteTraceback: ", then its local one
 	modeTorchWarn           // torch's C++ warning, which the stack c10 took for it may follow ("Exception raised from ...")
 	modeBacktrace           // glibc's backtrace_symbols frames (Ray's terminate and signal handlers), after "Stack trace:" or alone
+	modeTable               // dcgmi diag's report: its bordered table's rows
 )
 
 // remoteTraceback reports whether b opens the report of an exception raised in a worker process
@@ -530,6 +531,10 @@ func startMode(l *vllm.Line) (int, bool) {
 	case vllm.TraceAnnouncement(l.Body):
 		// multiprocessing's "Process X:", threading's excepthook and the unraisable hook
 		return modeProcess, true
+	case l.Header == "" && l.Proc == "" && (l.Body == "Successfully ran diagnostic for group." || namedBorder(l.Body)):
+		// dcgmi diag's report (a DCGM diagnostic Job's output), or an excerpt of it that opens
+		// at a section ("+-----  Integration  -------+----...+"); nvidia-smi's rows stay apart
+		return modeTable, true
 	case l.Header == "" && (nativeBacktraceFrame(l.Body) ||
 		pylog.RayCoreLevel(l.Body) != "" && strings.HasSuffix(strings.TrimRight(l.Body, " "), "] Stack trace:") ||
 		pylog.RayCoreLevel(l.Body) != "" && strings.HasSuffix(strings.TrimRight(l.Body, " "), ": Stack trace:")):
@@ -716,6 +721,31 @@ func traceHeaderEnd(b string) bool {
 func frameCode(b string) bool {
 	return len(b) > 4 && strings.HasPrefix(b, "    ") && b[4] != ' ' && b[4] != '\t' ||
 		strings.HasPrefix(strings.TrimLeft(b, " "), "^^^") && strings.HasPrefix(b, "    ")
+}
+
+// maxTableLines bounds a table's rows in one event.
+const maxTableLines = 128
+
+// tableBorder reports whether b is a border line of a text table: "+---------+-------+",
+// "+===+===+", "+-----  Integration  -------+----------------+" (a section named in it),
+// "|-----  Metadata  ----------+---------|" (dcgmi diag's section rows).
+func tableBorder(b string) bool {
+	b = strings.TrimRight(b, " ")
+	if len(b) < 20 || (b[0] != '+' && b[0] != '|') || (b[len(b)-1] != '+' && b[len(b)-1] != '|') || !strings.HasPrefix(b[1:], "--") && !strings.HasPrefix(b[1:], "==") {
+		return false
+	}
+	for i := 1; i < len(b)-1; i++ {
+		if c := b[i]; !(c == '-' || c == '=' || c == '+' || c == ' ' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z') {
+			return false
+		}
+	}
+	return true
+}
+
+// namedBorder reports whether b is a table border that names a section ("+-----  Integration
+// -------+---+", dcgmi diag's).
+func namedBorder(b string) bool {
+	return tableBorder(b) && strings.Contains(b, "-  ") && strings.IndexFunc(b, func(r rune) bool { return r >= 'A' && r <= 'Z' }) > 0
 }
 
 // nativeBacktraceFrame reports whether b is a frame as glibc's backtrace_symbols prints it, which
@@ -1132,6 +1162,10 @@ func (g *group) accept(l *vllm.Line) bool {
 		return l.Header == "" && strings.HasPrefix(l.Body, g.header) && len(g.parts) < maxMessageLines
 	case modeNativeMsg:
 		return nativeMessageAccept(l) && len(g.parts) < maxMessageLines
+	case modeTable:
+		b := strings.TrimRight(l.Body, " ")
+		return l.Header == "" && l.Proc == "" && len(g.parts) < maxTableLines &&
+			(tableBorder(b) || len(b) > 2 && (b[0] == '|' && b[len(b)-1] == '|'))
 	case modeBacktrace:
 		return l.Header == "" && (nativeBacktraceFrame(l.Body) || l.Body == "*** StackTrace Information ***") &&
 			len(g.parts) < maxMessageLines

@@ -470,6 +470,15 @@ var stackComponents = map[string]string{
 	// (the network NCCL needs to leave NET/Socket)
 	"neuron-device-plugin":      "aws.neuron_device_plugin",
 	"aws-efa-k8s-device-plugin": "aws.efa_device_plugin",
+	// NVIDIA NVSentinel's modules: the health monitors that turn a GPU's faults into health
+	// events, and what cordons, drains and remediates the node after them
+	"syslog-health-monitor":  "nvsentinel.syslog_health_monitor",
+	"gpu-health-monitor":     "nvsentinel.gpu_health_monitor",
+	"platform-connectors":    "nvsentinel.platform_connectors",
+	"fault-quarantine":       "nvsentinel.fault_quarantine",
+	"node-drainer":           "nvsentinel.node_drainer",
+	"fault-remediation":      "nvsentinel.fault_remediation",
+	"health-events-analyzer": "nvsentinel.health_events_analyzer",
 	// AMD GPUs' device plugin and node labeller: the standalone manifests', the Helm chart's, and
 	// the AMD GPU operator's labeller (why an amd.com/gpu node has no GPUs or labels)
 	"amdgpu-dp-cntr":          "amd.device_plugin",

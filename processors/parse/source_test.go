@@ -389,6 +389,8 @@ func TestStackComponentDatasets(t *testing.T) {
 		// issue #40, ROCm/gpu-operator issue #183)
 		// TensorRT-LLM's OpenAI server (NVIDIA/TensorRT-LLM issue #4708)
 		{"trtllm-serve", "[05/27/2025-21:12:36] [TRT-LLM] [I] Autotuner Cache size after warmup 112", "trtllm.server"},
+		// NVSentinel's node drainer (NVIDIA/NVSentinel pull request #714)
+		{"node-drainer", `{"time":"2026-02-18T08:38:44.392740016Z","level":"INFO","msg":"Evaluated action for node","module":"node-drainer","version":"dev","node":"aks-gpu-12493808-vmss00000l","action":"EvictImmediate"}`, "nvsentinel.node_drainer"},
 		{"amdgpu-dp-cntr", "I0724 03:19:09.793051       1 main.go:305] AMD GPU device plugin for Kubernetes", "amd.device_plugin"},
 		{"node-labeller-container", `{"level":"error","ts":"2025-05-08T18:14:04Z","logger":"amdgpu-node-labeller","msg":"/sys/class/drm/card0/device/product_name","error":"open /sys/class/drm/card0/device/product_name: no such file or directory"}`, "amd.node_labeller"},
 		// vLLM through the JSON formatter its logging example configures, which writes the
