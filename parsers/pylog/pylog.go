@@ -83,6 +83,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	// what a terminal would not show is not read (log.message is without it; message, as ever,
 	// is the line as written)
 	s := vllm.StripPastedColour(vllm.StripANSI(strings.TrimSuffix(first, "\r")))
+	if b, ok := vllm.AfterBar(s); ok {
+		s = b // a record on the line of a progress bar that left no line break
+	}
 	if len(s) < 8 {
 		return false
 	}

@@ -514,6 +514,13 @@ func IsBareException(b string) bool {
 	if ok && msg == "" && strings.HasSuffix(typ, ".ChildFailedError") {
 		return true // torchrun's, its failure report on the lines under it (read without its traceback)
 	}
+	if !ok {
+		// a class from a package's exceptions module whose name says no "Error"
+		// ("torch._dynamo.exc.FailOnRecompileLimitHit: recompile_limit reached with fullgraph=True ...")
+		if t, m, okT := SplitException(b, false); okT && m != "" && exceptionModule(t) {
+			return true
+		}
+	}
 	if !ok || msg == "" || !hasAnySuffix(strings.TrimSuffix(typ, ")"), "Error", "Exception") {
 		return false // (Ray's "RayTaskError(ActorDiedError)": its cause's class)
 	}
@@ -525,6 +532,19 @@ func IsBareException(b string) bool {
 		return true
 	}
 	return builtinExceptions[typ] || Classify(b) != ""
+}
+
+// exceptionModule reports whether typ is a class in a package's module of exceptions
+// ("torch._dynamo.exc.FailOnRecompileLimitHit", "vllm.v1.engine.exceptions.EngineGenerateError"):
+// a dotted path whose module is exc, exceptions or errors, the class capitalised.
+func exceptionModule(typ string) bool {
+	dot := strings.LastIndexByte(typ, '.')
+	if dot <= 0 || dot+1 >= len(typ) || typ[dot+1] < 'A' || typ[dot+1] > 'Z' {
+		return false
+	}
+	mod := typ[:dot]
+	mod = mod[strings.LastIndexByte(mod, '.')+1:]
+	return mod == "exc" || mod == "exceptions" || mod == "errors"
 }
 
 // nvidiaFailure reports whether an exception line reports an NVIDIA user-space failure (driver
@@ -590,7 +610,13 @@ func setErrorLine(ev *event.Event, body, more, level string) {
 		// the rest of an exception's message: it names no error of its own.
 		return
 	}
-	if typ, msg, ok := SplitException(body, true); ok && !(typ == "Warning" && level == "warning") {
+	typ, msg, ok := SplitException(body, true)
+	if !ok {
+		if t, m, okT := SplitException(body, false); okT && m != "" && exceptionModule(t) {
+			typ, msg, ok = t, m, true // torch._dynamo.exc.FailOnRecompileLimitHit
+		}
+	}
+	if ok && !(typ == "Warning" && level == "warning") {
 		// (a warning that says "Warning: ..." names no class: Hugging Face Hub's)
 		ev.SetString(event.FieldErrorType, typ)
 		if msg = Unrepeated(msg); msg == "" && more != "" {

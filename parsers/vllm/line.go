@@ -78,6 +78,9 @@ func Split(line string) Line {
 		// prefix ("(EngineCore pid=187) \r<bar>\r<bar>") the prefix is read first.
 		rest = afterCR(rest)
 	}
+	if b, ok := AfterBar(rest); ok {
+		rest = b // a record written on the line of a progress bar that left no line break
+	}
 	if len(rest) > 20 && rest[0] >= '0' && rest[0] <= '9' && (rest[10] == 'T' || rest[10] == ' ') {
 		// "2026-05-12T08:01:39.331095044Z " (kubectl logs --timestamps), or a Ray driver's
 		// "2026-03-09 01:27:30.122744672 " before the prefix of the actor it forwards
@@ -140,6 +143,41 @@ func ProcessPrefix(s string) (Line, int) {
 	}
 	n := l.processes(s)
 	return l, n
+}
+
+// AfterBar returns what follows a tqdm progress bar that opens s, and true, when a record follows
+// it on the same line: tqdm redraws its bar without a line break, so the next record a process
+// writes continues the bar's line ("Capturing CUDA graph shapes:  30%|███       | 16/53
+// [00:00<00:00, 48.52it/s]DEBUG 09-09 15:33:36 [cuda_piecewise_backend.py:151] ...",
+// "...0/11 [00:00<?, ?it/s](VllmWorkerProcess pid=21013) INFO 04-24 ..."). It returns s and false
+// for a bar alone.
+func AfterBar(s string) (string, bool) {
+	pct := strings.Index(s[:min(len(s), 256)], "%|")
+	if pct < 0 {
+		return s, false
+	}
+	bar := strings.IndexByte(s[pct+2:], '|')
+	if bar < 0 {
+		return s, false
+	}
+	rest := s[pct+2+bar+1:]
+	open := strings.Index(rest[:min(len(rest), 40)], " [")
+	if open < 0 {
+		return s, false
+	}
+	end := strings.IndexByte(rest[open:], ']')
+	if end < 0 {
+		return s, false
+	}
+	stats := rest[open+2 : open+end]
+	if !strings.Contains(stats, "<") || !strings.Contains(stats, "/s") && !strings.Contains(stats, "s/") {
+		return s, false
+	}
+	after := rest[open+end+1:]
+	if strings.TrimSpace(after) == "" || after[0] == ' ' || after[0] == '\r' {
+		return s, false
+	}
+	return after, true
 }
 
 // afterCR returns what follows the last '\r' in s, s when nothing does.

@@ -60,6 +60,13 @@ func parsePyWarning(ev *event.Event, l *Line) bool {
 	}
 	if m := strings.TrimRight(msg, " "); m != "" {
 		ev.SetString(parseutil.FieldLogMessage, m)
+	} else if _, rest, ok := strings.Cut(ev.Message(), "\n"); ok && rest != "" && rest[0] != ' ' {
+		// a message that opens with a line break (apex's "...batch_norm.py:12: FutureWarning: ",
+		// its text on the next line, then the source line indented)
+		next, _, _ := strings.Cut(rest, "\n")
+		if next = strings.TrimRight(next, " \r"); next != "" {
+			ev.SetString(parseutil.FieldLogMessage, next)
+		}
 	}
 	l.Level, l.File, l.FileLine = "warning", file, line
 	ev.SetString(event.FieldLogLogger, loggerWarnings)
@@ -106,18 +113,22 @@ func tqdmRate(stats string) bool {
 // 5.41it/s]", and Hugging Face Hub's downloads ("LICENSE: 100%|████| 11.3k/11.3k [00:00<00:00,
 // 28.6MB/s]"). They are info lines of whatever program wrote them.
 func parseProgress(ev *event.Event, l *Line) bool {
+	// (a bar whose total is unknown has no percentage: "README.md: 10.5kB [00:00, 3.51MB/s]")
 	b := strings.TrimRight(l.Body, " \r")
 	if !strings.HasSuffix(b, "]") {
 		return false
 	}
 	open := strings.LastIndex(b, " [")
-	if open < 0 || !strings.Contains(b[:open], "%") {
+	if open < 0 {
 		return false
 	}
 	stats := b[open+2 : len(b)-1]
+	if !strings.Contains(b[:open], "%") && !unsizedBar(b[:open], stats) {
+		return false
+	}
 	// "00:03<00:03,  1.61s/it"; at 0 % newer tqdm prints "00:00?, ?it/s"; a download's bar
 	// counts bytes ("00:00<00:00, 28.6MB/s", Hugging Face Hub's)
-	if !strings.Contains(stats, "<") && !strings.Contains(stats, "?,") || !tqdmRate(stats) {
+	if !strings.Contains(stats, "<") && !strings.Contains(stats, "?,") && !unsizedBar(b[:open], stats) || !tqdmRate(stats) {
 		return false
 	}
 	ev.SetString(event.FieldLogLogger, "tqdm")
@@ -126,4 +137,16 @@ func parseProgress(ev *event.Event, l *Line) bool {
 		ev.SetString(event.FieldDataset, DatasetServer)
 	}
 	return true
+}
+
+// unsizedBar reports whether head and stats are a tqdm bar's whose total is unknown, which tqdm
+// draws as "{desc}: {n_fmt} [{elapsed}, {rate_fmt}]" (Hugging Face Hub's download of a file
+// whose size it was not told: "README.md: 10.5kB [00:00, 3.51MB/s]").
+func unsizedBar(head, stats string) bool {
+	elapsed, _, ok := strings.Cut(stats, ", ")
+	if !ok || len(elapsed) < 5 || elapsed[2] != ':' || strings.Trim(elapsed, "0123456789:") != "" {
+		return false
+	}
+	_, n, ok := strings.Cut(head, ": ")
+	return ok && n != "" && n[0] >= '0' && n[0] <= '9' && strings.IndexByte(n, ' ') < 0
 }
