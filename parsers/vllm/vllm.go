@@ -104,7 +104,8 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		}
 		if (!multi || !isTraceStart(l.Body, rest)) && !IsFrameLine(l.Body) && !(multi && IsGroupFrameLine(l.Body)) &&
 			!(multi && frameCodeFirst(l.Body, rest)) && !(l.RankOnly && multi) &&
-			!(multi && AsyncioReport(l.Body) && strings.Contains(rest, TracebackHeader)) {
+			!(multi && AsyncioReport(l.Body) && strings.Contains(rest, TracebackHeader)) &&
+			!(multi && ExceptionOpener(l.Body) && strings.HasPrefix(rest, TracebackHeader)) {
 			if !IsBareException(l.Body) || !IsGPUException(l.Body) && nvidiaFailure(l.Body) {
 				return false // an NVIDIA user-space failure's dataset is the GPU stack's
 			}
@@ -245,6 +246,17 @@ func setLogMessage(ev *event.Event, l *Line, msg string) {
 	if body = strings.TrimRight(body, " "); body != "" {
 		ev.SetString(parseutil.FieldLogMessage, body)
 	}
+}
+
+// ExceptionOpener reports whether b is how a logger.exception call's message usually opens
+// ("Error in chat completion stream generator.", "Exception in ASGI application", "Error trying
+// to handle streaming tool call."): after an exception line, another record's first line rather
+// than the exception's message going on; over a traceback without a logging header, the
+// message of the record whose traceback it is.
+func ExceptionOpener(b string) bool {
+	return strings.HasPrefix(b, "Error in ") || strings.HasPrefix(b, "Exception in ") ||
+		strings.HasPrefix(b, "Error trying to ") || strings.HasPrefix(b, "Error while ") ||
+		strings.HasPrefix(b, "Error during ") || strings.HasPrefix(b, "Error when ")
 }
 
 // AsyncioReport reports whether b opens the report asyncio's default exception handler logs

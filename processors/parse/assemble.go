@@ -548,7 +548,10 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeTorchWarn, true
 	case l.Level == "error" || l.Level == "critical",
 		l.Uvicorn && l.Level == "warning", // "WARNING:  Invalid HTTP request received." and its traceback
-		l.Header == "" && pyRecordError(l.Body):
+		l.Header == "" && pyRecordError(l.Body),
+		// a logger.exception message whose format printed no header (a handler without one):
+		// "Error trying to handle streaming tool call.", then its traceback
+		l.Header == "" && vllm.ExceptionOpener(l.Body) && !strings.Contains(l.Body, ": ") && len(l.Body) < 200:
 		return modeMaybe, true
 	case l.Header == "" && letterRecordError(l.Body): // before torch's "[E ...": Jupyter's own
 		return modeIndented, true // its exception indented under it
@@ -809,13 +812,6 @@ func recordStart(b string) bool {
 		// bracketed: gunicorn's "[2024-01-09 13:24:39 +0000] [1637] [CRITICAL] ...", Celery's
 		// "[2024-08-30 14:24:33,351: ERROR/MainProcess] ..."
 		len(b) > 11 && b[0] == '[' && b[1] == '2' && b[5] == '-' && b[8] == '-'
-}
-
-// exceptionOpener reports whether b is how a logger.exception call's message usually opens
-// ("Error in chat completion stream generator.", "Exception in ASGI application"): after an
-// exception line, another record's first line rather than the exception's message going on.
-func exceptionOpener(b string) bool {
-	return strings.HasPrefix(b, "Error in ") || strings.HasPrefix(b, "Exception in ")
 }
 
 // torchLogLine reports whether b is a record of torch's C++ logging, under its rank's prefix
@@ -1322,7 +1318,7 @@ func (g *group) accept(l *vllm.Line) bool {
 		if l.Header != g.header {
 			return false
 		}
-		if g.mode == modeTrace && len(g.parts) > 0 && exceptionOpener(l.Body) {
+		if g.mode == modeTrace && len(g.parts) > 0 && vllm.ExceptionOpener(l.Body) {
 			// another record's message right after the exception line of a record cut before
 			// its own ("Error in chat completion stream generator." under the EngineDeadError
 			// the previous stream's traceback ended in)
