@@ -109,6 +109,9 @@ func Split(line string) Line {
 	if cr {
 		rest = afterCR(rest)
 	}
+	if len(rest) > len(TracebackHeader) && rest[len(rest)-1] == ' ' && strings.TrimRight(rest, " ") == TracebackHeader {
+		rest = TracebackHeader // a copy whose lines end in a space (vllm-ascend's V0 pastes)
+	}
 	l.Body = rest
 	return l
 }

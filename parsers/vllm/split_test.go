@@ -71,3 +71,18 @@ func TestSHA256Hex(t *testing.T) {
 		}
 	}
 }
+
+// A traceback's header in a copy whose lines end in a space is still the header, and what
+// follows a tqdm bar on its line is the line's body.
+func TestSplitBody(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"ERROR 06-03 14:54:23 engine.py:400] Traceback (most recent call last): ":                                                                                       TracebackHeader,
+		"Capturing CUDA graph shapes:  30%|███       | 16/53 [00:00<00:00, 48.52it/s]DEBUG 09-09 15:33:36 [cuda_piecewise_backend.py:151] Warming up 1/1 for shape 272": "Warming up 1/1 for shape 272",
+		"Capturing CUDA graph shapes: 100%|██████████| 53/53 [00:01<00:00, 48.52it/s]":                                                                                  "Capturing CUDA graph shapes: 100%|██████████| 53/53 [00:01<00:00, 48.52it/s]",
+	} {
+		if got := Split(in).Body; got != want {
+			t.Errorf("Split(%q).Body = %q, want %q", in, got, want)
+		}
+	}
+}
