@@ -320,7 +320,15 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 		ev.SetString(event.FieldDataset, ds)
 	}
 	if strings.HasPrefix(ds, "generic") {
-		if c := componentDataset(src.pod, src.container); c != "" {
+		c := componentDataset(src.pod, src.container)
+		if c == "" && host {
+			// a serving program run as a host service, its lines in the journal or syslog by
+			// its name: Ollama's systemd unit on a bare GPU host, llama.cpp's server
+			if name, ok := ev.GetString(event.FieldProcessName); ok {
+				c = hostPrograms[name]
+			}
+		}
+		if c != "" {
 			ev.SetString(event.FieldDataset, c)
 			ds = c
 		} else if ev.Has(vllm.FieldErrorKind) && !strings.Contains(ev.Message(), "vllm") {
@@ -336,6 +344,13 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 		vllm.DisownErrorKind(ev)
 	}
 	return r != nil && (len(r.Parsers) > 0 || r.Dataset != "") || parseutil.GPUDataset(ev) != ""
+}
+
+// hostPrograms maps the programs that serve models as a host's services, by the name their syslog
+// or journal frame gives, to their datasets.
+var hostPrograms = map[string]string{
+	"ollama":       "ollama.server",
+	"llama-server": "llama_cpp.server",
 }
 
 // libraryDataset reports whether ds is a library's that any program's lines may carry (torch's,

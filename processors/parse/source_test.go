@@ -426,6 +426,25 @@ func TestStackComponentDatasets(t *testing.T) {
 	}
 }
 
+// TestHostProgramDatasets: a model server run as a host service is known by the name its syslog
+// frame gives it (Ollama's unit in a Chinese locale's journal, ollama/ollama issue #9247;
+// llama-server's router in an RFC 3339 syslog, anomalyco/opencode issue #38801).
+func TestHostProgramDatasets(t *testing.T) {
+	t.Parallel()
+	p := newProc(t, nil)
+	for line, want := range map[string]string{
+		`2月 21 08:55:22 GBITDeepSeek ollama[698750]: time=2025-02-21T08:55:22.849+08:00 level=INFO source=runner.go:941 msg="starting go runner"`:                                         "ollama.server",
+		`2026-07-28T20:08:36.626065-04:00 t0 llama-server[1686919]: 1621.16.348.559 I srv  proxy_reques: proxying request to model sai/gemma4-26b-a4b_moe-q5_k_m-128k-q8_0 on port 42751`: "llama_cpp.server",
+	} {
+		ev := event.NewMessage(line, t0)
+		ev.SetString(event.FieldLogFilePath, "/var/log/syslog")
+		p.ParseEvent(ev)
+		if ds, _ := ev.GetString(event.FieldDataset); ds != want {
+			t.Errorf("%s: dataset %q, want %q", line, ds, want)
+		}
+	}
+}
+
 // TestNVRMRecordLines: an NVRM message's further lines with the record's own time are one event
 // with it (rsyslog's kern.log form), but a line of the same microsecond that starts a message of
 // its own (an Xid, a GPU's identity or state) is not taken.
