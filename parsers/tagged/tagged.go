@@ -127,6 +127,8 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		ev.SetString(event.FieldOriginFile, r.file)
 		ev.Set(event.FieldOriginLine, event.Int(r.line))
 		r.Time = time.Time{}
+	} else if first[0] == 'l' && libfabric(first, &r) {
+		ev.Set(event.FieldProcessPID, event.Int(r.pid))
 	} else if first[0] == ':' && hipLog(first, &r) {
 		ev.Set(event.FieldProcessPID, event.Int(r.pid))
 		ev.SetString(event.FieldOriginFile, r.file)
@@ -1093,6 +1095,38 @@ func dcgmiDiag(ev *event.Event, msg, first string) bool {
 		ev.SetString(event.FieldErrorMsg, strings.Join(failed, "; "))
 	}
 	pu.Finish(ev, pu.DatasetOr(ev, pu.DatasetDCGM), level)
+	return true
+}
+
+// libfabric reads libfabric's log (FI_LOG_LEVEL; the EFA and other providers under aws-ofi-nccl,
+// NCCL's network on EFA): "libfabric:85:1747438790::core:core:fi_getinfo_():1392<warn> fi_getinfo:
+// provider efa output empty list", the pid, the time in seconds, the provider and subsystem, the
+// function and line, the level in angle brackets.
+func libfabric(s string, r *Line) bool {
+	rest, ok := strings.CutPrefix(s, "libfabric:")
+	if !ok {
+		return false
+	}
+	p, rest, ok := strings.Cut(rest, ":")
+	pid, okPID := pu.Atoi(p)
+	if !ok || !okPID {
+		return false
+	}
+	open := strings.IndexByte(rest, '<')
+	if open < 0 || open > 200 {
+		return false
+	}
+	word, msg, ok := strings.Cut(rest[open+1:], "> ")
+	lv, known := pu.Level(word) // warn, info, debug, trace
+	if !ok || !known {
+		return false
+	}
+	r.Level, r.pid, r.Logger, r.Msg = lv, pid, "libfabric", msg
+	if sec, rest2, ok := strings.Cut(rest, ":"); ok && rest2 != "" {
+		if n, ok := pu.Atoi(sec); ok && n > 1e9 {
+			r.Time = time.Unix(n, 0).UTC()
+		}
+	}
 	return true
 }
 

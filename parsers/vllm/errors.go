@@ -21,6 +21,9 @@ func isTraceStart(body, rest string) bool {
 	return strings.HasPrefix(body, TracebackHeader) || IsGroupTraceStart(body) ||
 		strings.HasPrefix(body, fatalPrefix) || strings.HasSuffix(body, ": "+TracebackHeader) ||
 		(TraceAnnouncement(body) && (strings.HasPrefix(rest, TracebackHeader) || IsFrameLine(rest))) ||
+		// a chained traceback's words where an excerpt begins, the next traceback under them
+		(strings.HasPrefix(body, "During handling of the above exception") || strings.HasPrefix(body, "The above exception was the direct cause")) &&
+			strings.Contains(rest, TracebackHeader) ||
 		// a worker's traceback between triple quotes under concurrent.futures'
 		// "..._RemoteTraceback: ", the local one it caused after it
 		strings.HasSuffix(strings.TrimRight(body, " "), "RemoteTraceback:") && strings.HasPrefix(rest, `"""`+"\n"+TracebackHeader)
@@ -50,7 +53,11 @@ func frameCodeFirst(body, rest string) bool {
 		return true
 	}
 	// the frame's source line, then the exception: "    raise X(...) from None", "openai.RateLimitError: ..."
-	first, _, _ := strings.Cut(rest, "\n")
+	// (Python 3.11's markers may come between)
+	first, after, _ := strings.Cut(rest, "\n")
+	if t := strings.TrimLeft(first, " "); len(first)-len(t) >= 4 && strings.Contains(t, "^^") && strings.Trim(t, "^~") == "" {
+		first, _, _ = strings.Cut(after, "\n")
+	}
 	return IsBareException(first)
 }
 
@@ -387,8 +394,8 @@ func lastException(stack string) (typ, msg string) {
 // stack has no frame, or what follows it is not "Type: message".
 func finalException(stack string) (typ, msg string, ok bool) {
 	i := strings.LastIndex(stack, "\n  File \"")
-	if i < 0 && strings.HasPrefix(stack, "  File \"") {
-		i = -1 // a fragment whose only frame opens it
+	if i < 0 && (strings.HasPrefix(stack, "  File \"") || strings.HasPrefix(stack, "    ")) {
+		i = -1 // a fragment whose only frame opens it, or a frame's source line
 	} else if i < 0 {
 		return "", "", false
 	}
@@ -666,7 +673,7 @@ func Classify(text string) string {
 		return KindCUDAOOM
 	}
 	if strings.Contains(text, "NCCL") || strings.Contains(text, "nccl") {
-		if containsAny(text, "NCCL error", "ncclInternalError", "ncclUnhandledCudaError", "ncclSystemError",
+		if containsAny(text, "NCCL error", "NCCL Error", "ncclInternalError", "ncclUnhandledCudaError", "ncclSystemError",
 			"ncclRemoteError", "ncclInvalidUsage", "DistBackendError", "WorkNCCL") {
 			return KindNCCL
 		}

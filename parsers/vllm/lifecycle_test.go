@@ -110,6 +110,12 @@ func TestClassify(t *testing.T) {
 		"RuntimeError: Triton Error [CUDA]: an illegal memory access was encountered": KindCUDA,
 		"RuntimeError: CUDA driver error: unknown error":                              KindCUDA,
 		"transport/nvls.cc:246 NCCL WARN Cuda failure 3 'initialization error'":       KindCUDA,
+		// torch's older wording (modelscope/ms-swift issue #6107), TensorRT-LLM's runtime API
+		// check, XLA on a TPU (pytorch/xla issue #9524), V1's executor (vllm-project/vllm #45784)
+		"RuntimeError: NCCL Error 2: unhandled system error (run with NCCL_DEBUG=INFO for details)":                                                                                                       KindNCCL,
+		"[TensorRT-LLM][ERROR] CUDA runtime error in cudaMemsetAsync(fc1_act_sf_flat, 0x0, getOffsetFlatSFArray(num_experts_per_node, num_rows, cols), stream): an illegal memory access was encountered": KindCUDA,
+		"RuntimeError: Bad StatusOr access: RESOURCE_EXHAUSTED: XLA:TPU compile permanent error. Ran out of memory in memory space vmem. Used 32.42M of 16.00M vmem. Exceeded vmem capacity by 16.42M":    KindTPUOOM,
+		"Exception: WorkerProc initialization failed due to an exception in a background process. See stack trace for root cause.":                                                                        KindEngineInit,
 	} {
 		if got := Classify(text); got != want {
 			t.Errorf("Classify(%q) = %q, want %q", text, got, want)

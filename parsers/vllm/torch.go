@@ -271,7 +271,15 @@ func parseNCCL(ev *event.Event, b string, l *Line) bool {
 		return parseNCCLAfter(ev, b, "", 0, l)
 	}
 	sp := strings.IndexByte(b, ' ')
-	if sp < 5 || strings.Count(b[:sp], ":") != 2 || !strings.HasPrefix(b[sp+1:], "[") {
+	if sp < 2 || !strings.HasPrefix(b[sp+1:], "[") {
+		return false
+	}
+	if strings.IndexByte(b[:sp], ':') < 0 && hostName(b[:sp]) {
+		// the host without its pid and thread (NCCL 2.2x's lines as nccl#1920 shows them:
+		// "gpu-server320 [5] NCCL INFO misc/socket.cc:64 -> 6")
+		return parseNCCLAfter(ev, b[sp+1:], b[:sp], 0, l)
+	}
+	if sp < 5 || strings.Count(b[:sp], ":") != 2 {
 		return false
 	}
 	host, rest, _ := strings.Cut(b[:sp], ":")
@@ -281,6 +289,20 @@ func parseNCCL(ev *event.Event, b string, l *Line) bool {
 		return false
 	}
 	return parseNCCLAfter(ev, b[sp+1:], host, pid, l)
+}
+
+// hostName reports whether s may be a host's name: letters, digits, '-' and '.', opening with a
+// letter or digit.
+func hostName(s string) bool {
+	if s == "" || len(s) > 64 || s[0] == '-' || s[0] == '.' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 // launcherTag returns the length of a launcher's tag that starts b, 0 without one: "[N] "
@@ -423,6 +445,8 @@ func parseNVSHMEMError(ev *event.Event, b string, l *Line) bool {
 func ncclSource(ev *event.Event, host string, pid int64, dev int64, devOK bool, l *Line) {
 	if host != "" {
 		ev.SetString(event.FieldHostHostname, host)
+	}
+	if host != "" && pid > 0 {
 		if l.Proc == "" {
 			l.PID = pid
 		}
@@ -442,7 +466,7 @@ func ncclSource(ev *event.Event, host string, pid int64, dev int64, devOK bool, 
 // NCCL lines are generic.torch and generic.nccl (the parse processor makes them vllm.server in
 // a pod whose lines were vLLM's before: a vLLM server in a container of another name).
 func finishLibraryLine(ev *event.Event, l *Line, msg, other string) {
-	ev.SetString(event.FieldDataset, LibraryDataset(ev, l.Proc != "" && !l.RankOnly, other))
+	ev.SetString(event.FieldDataset, LibraryDataset(ev, l.Proc != "" && !l.RankOnly && !otherActor(ev, l.ProcName), other))
 	ev.SetString(event.FieldLogLevel, l.Level)
 	if l.File != "" {
 		ev.SetString(event.FieldOriginFile, l.File)
@@ -553,6 +577,28 @@ func LibraryDataset(ev *event.Event, prefixed bool, other string) string {
 		return DatasetServer
 	}
 	return other
+}
+
+// otherActor reports whether name, the process a Ray prefix names, is another program's actor in a
+// container not named for vLLM: verl's trainer "(WorkerDict pid=231421)" in a training job's
+// pytorch container, whose torch and NCCL lines are the job's. vLLM's own processes (its API
+// server, engine cores, workers, their Ray wrappers, a Serve replica that runs it) are not.
+func otherActor(ev *event.Event, name string) bool {
+	if name == "" {
+		return false
+	}
+	if c := parseutil.Container(ev); c == "" || ServerContainer(c) {
+		return false
+	}
+	if name == "Worker" || strings.HasPrefix(name, "Worker_") {
+		return false // V1's workers ("Worker_TP0_EP0")
+	}
+	for _, p := range [...]string{"APIServer", "EngineCore", "DPEngineCore", "VllmWorker", "RayWorker", "ServeReplica", "LLMServer"} {
+		if strings.HasPrefix(name, p) {
+			return false
+		}
+	}
+	return strings.IndexByte(name, ' ') < 0 && name[0] >= 'A' && name[0] <= 'Z' // an actor's class
 }
 
 // ServerContainer reports whether a container's name says it runs a vLLM server.

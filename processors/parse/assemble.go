@@ -526,6 +526,9 @@ func startMode(l *vllm.Line) (int, bool) {
 		// uvicorn's padded "ERROR:    Traceback ..." behind another prefix (SGLang's "[date] ")
 		l.Header == "" && strings.Contains(l.Body, "ERROR:    "+vllm.TracebackHeader),
 		l.Header == "" && (vllm.IsFrameLine(l.Body) || fatalPython(l.Body) || vllm.IsGroupFrameLine(l.Body) || caretRow(l.Body)),
+		// a chained traceback's words where an excerpt begins: the next traceback follows
+		l.Header == "" && (strings.HasPrefix(l.Body, "During handling of the above exception") ||
+			strings.HasPrefix(l.Body, "The above exception was the direct cause")),
 		l.RankOnly && l.Header == "": // only an exception is printed under "[rankN]: "
 		return modeTrace, true
 	case vllm.TraceAnnouncement(l.Body):

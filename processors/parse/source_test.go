@@ -115,6 +115,10 @@ func TestLibraryLinesDataset(t *testing.T) {
 		{"vllm-0", "vllm", []string{warn}, "vllm.server"},
 		{"llm-0", "kserve-container", []string{vllmLine, watchdog}, "vllm.server"},
 		{"llm-1", "kserve-container", []string{watchdog}, "generic.torch"},
+		// verl's trainer actor under Ray's prefix in a training job's container (verl-project/verl
+		// issue #597), and vLLM's engine core's under its own in a container of another name
+		{"verl-grpo-raycluster-head-p8q2n", "pytorch", []string{"(WorkerDict pid=231421) [rank1]:[E314 14:33:45.172185860 ProcessGroupNCCL.cpp:607] [Rank 1] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=1, OpType=ALLREDUCE, NumelIn=1, NumelOut=1, Timeout(ms)=600000) ran for 600009 milliseconds before timing out."}, "generic.torch"},
+		{"llm-2", "main", []string{"(EngineCore_DP0 pid=72) " + warn}, "vllm.server"},
 	}
 	for _, c := range cases {
 		out := runInPod(t, c.pod, c.container, c.lines)
