@@ -231,7 +231,12 @@ func detection(s string) bool {
 	// and Go's net/http server on a client that dropped the TLS handshake (a load balancer's
 	// probe, the API server timing a webhook call out): "http: TLS handshake error from
 	// 10.0.0.1:45678: EOF", no failure of the server's own
-	return strings.HasPrefix(s, "Detected non-") || strings.HasPrefix(s, "http: TLS handshake error from ")
+	return strings.HasPrefix(s, "Detected non-") || strings.HasPrefix(s, "http: TLS handshake error from ") ||
+		// libnvidia-container's banner as it opens its debug log, once a container create
+		s == "-- WARNING, the following logs are for debugging purposes only --" ||
+		// the runtime before 1.4 looking for a runc to run ("\"docker-runc\" binary not found",
+		// then "Looking for \"runc\" binary"): a step of a search, not a failure
+		strings.HasPrefix(s, "\"") && strings.HasSuffix(s, "\" binary not found")
 }
 
 // shellError reports whether s is an error bash reports about a script's line:
@@ -350,7 +355,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		return false
 	}
 	level := pu.Guess(text)
-	if level == pu.Error && (installerNote(text) || detection(text)) {
+	if level == pu.Error && (installerNote(text) || detection(text)) || level == pu.Warning && detection(text) {
 		level = pu.Info
 	}
 	if level == pu.Info && !detection(text) && (pu.UnitFailed(text) || failureKind(text) || shellError(text)) {
