@@ -102,6 +102,19 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 			setRanks(ev, &l)
 			return true
 		}
+		if strings.HasPrefix(l.Body, "DeepEP timeout check failed: ") {
+			// DeepEP's kernel on an expert-parallel rank whose all-to-all over RDMA timed out
+			// ("DeepEP timeout check failed: rank = 7, thread = 0, value = 1024)"): the server's
+			// requests hang or fail after it
+			setMessage(ev, msg, first, l.Text, rest)
+			p.setTime(ev, &l)
+			setProcess(ev, &l)
+			ev.SetString(event.FieldLogLevel, "error")
+			ev.SetString(event.FieldErrorMsg, l.Body)
+			setRanks(ev, &l)
+			ev.SetString(event.FieldDataset, LibraryDataset(ev, l.Proc != "" && !l.RankOnly, "generic"))
+			return true
+		}
 		if (!multi || !isTraceStart(l.Body, rest)) && !IsFrameLine(l.Body) && !(multi && IsGroupFrameLine(l.Body)) &&
 			!(multi && frameCodeFirst(l.Body, rest)) && !(l.RankOnly && multi) &&
 			!(multi && AsyncioReport(l.Body) && strings.Contains(rest, TracebackHeader)) &&
