@@ -53,7 +53,19 @@ var Info = parsers.Info{
 		parsers.Field{Name: vllm.FieldErrorKind, Type: "keyword", Description: "Failure class an error record or its traceback names (vllm's classes: cuda_oom, engine_init_failed, ...)."},
 		pu.Field(FieldHTTPRequestID),
 		pu.Field(pu.FieldEventDuration), pu.Field(event.FieldEventAction)),
-		append(append(SGLangFields, uvicorn.Fields...), vllm.ProcessFields...)...),
+		append(append(append(SGLangFields, uvicorn.Fields...), vllm.ProcessFields...), statsFields()...)...),
+}
+
+// statsFields are vLLM's engine-stats fields, which a stats record relayed through another
+// program's logging gives (Dynamo's vLLM workers).
+func statsFields() []parsers.Field {
+	var out []parsers.Field
+	for _, f := range vllm.Fields {
+		if strings.HasPrefix(f.Name, "vllm.stats.") || f.Name == vllm.FieldEngine {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // Parser parses Python logging lines. It is stateless and safe for concurrent use.
@@ -298,6 +310,11 @@ func (r *rec) set(ev *event.Event) {
 		case comp != "" && strings.HasSuffix(ds, ".server") && ds[:len(ds)-len(".server")] == comp:
 			ds = comp + ".access" // open_webui.access, litellm.access
 		}
+	}
+	if (ds == DatasetGeneric || ds == "generic.tracing") && r.logger == "loggers.log" && vllm.ParseStats(ev, r.msg) {
+		// vLLM's stats record through another program's logging (Dynamo's vLLM workers, whose
+		// Python logger writes tracing's layout): the engine's, its fields read
+		ds = DatasetVLLM
 	}
 	if ds == DatasetVLLM && !vllmProcess(r.proc) {
 		if c := pu.ServingComponent(ev); c != "" {

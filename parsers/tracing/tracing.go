@@ -92,7 +92,8 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	} else if len(s) > 0 && s[0] == '[' {
 		s = vllm.StripPastedColour(s) // the same, its escape bytes lost in a paste
 	}
-	if len(s) < 30 || (s[0] < '1' || s[0] > '2') && s[0] != '[' {
+	timeless := len(s) > 12 && s[0] >= 'D' && s[0] <= 'W' && timelessTarget(s)
+	if len(s) < 30 || (s[0] < '1' || s[0] > '2') && s[0] != '[' && !timeless {
 		if len(s) > 0 && s[0] == 't' {
 			return panicReport(ev, s)
 		}
@@ -100,7 +101,15 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	}
 	var t time.Time
 	var rest, stamp string
-	if s[0] == '[' {
+	if timeless {
+		// a subscriber built without a timer (tracing-subscriber's without_time(): Dynamo's
+		// KVBM workers): "ERROR dynamo_llm::block_manager::distributed::transfer: Failed to ...";
+		// the runtime's time stays
+		rest = " " + s
+		if s[4] != ' ' {
+			rest = s // five letters: ERROR, DEBUG, TRACE
+		}
+	} else if s[0] == '[' {
 		// tracing's uptime timer, Linkerd's proxy: "[951475.788267s]  WARN ThreadId(01)
 		// linkerd_reconnect: Failed to connect error=Connection refused (os error 111)": seconds
 		// since the start, no time of day (the runtime's time stays)
@@ -366,6 +375,19 @@ func rustPath(s string) bool {
 		}
 	}
 	return word > 0 && (!named || words > 1)
+}
+
+// timelessTarget reports whether s opens with a level and a module path's target, with no time
+// before them: "ERROR dynamo_llm::block_manager::distributed::transfer: ...", "WARN
+// dynamo_runtime::...: ..." (a path of two words or more, so that Python's "ERROR: ..." or a
+// word's "WARN Something: ..." is not taken).
+func timelessTarget(s string) bool {
+	lv, rest, ok := strings.Cut(s[:min(len(s), 160)], " ")
+	if !ok || levels(lv) == "" {
+		return false
+	}
+	target, _, ok := strings.Cut(rest, ": ")
+	return ok && strings.Contains(target, "::") && rustPath(target)
 }
 
 // pythonName reports whether s is a Python module and function, "module.function"

@@ -26,6 +26,11 @@ import (
 //	  counts since the engine started)
 //
 // Names it does not know are skipped, so a stats line with a new member still yields the rest.
+// ParseStats reads a stats record's message, as another program's logger relays it (Dynamo's
+// vLLM workers: "INFO loggers.log: Engine 000: Avg prompt throughput: ..."), and reports whether
+// it was one.
+func ParseStats(ev *event.Event, b string) bool { return parseStats(ev, b) }
+
 func parseStats(ev *event.Event, b string) bool {
 	b = Unrepeated(b) // Ray's "... 0.0%. [repeated 2x across cluster]": the last value stays a value
 	switch {

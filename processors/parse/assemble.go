@@ -811,6 +811,8 @@ func ncclWarn(b string) bool {
 // record), which no open exception message takes.
 func recordStart(b string) bool {
 	return len(b) > 10 && b[0] == '2' && b[4] == '-' && b[7] == '-' || pyRecordError(b) || pylog.IsLiteLLMRecord(b) ||
+		// UCX's record ("[1760048752.141287] proto_reconfig.c:60   UCX  ERROR ..."), NIXL's transport
+		len(b) > 20 && b[0] == '[' && b[1] == '1' && strings.Contains(b[:min(len(b), 96)], "  UCX  ") ||
 		torchLogLine(b) || vllm.AbslSignal(b) || remoteTraceback(b) || vllm.TraceAnnouncement(b) ||
 		// bracketed: gunicorn's "[2024-01-09 13:24:39 +0000] [1637] [CRITICAL] ...", Celery's
 		// "[2024-08-30 14:24:33,351: ERROR/MainProcess] ..."

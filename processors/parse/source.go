@@ -378,6 +378,11 @@ func teaches(ev *event.Event, ds string, s *source, proc string) bool {
 		return !known(s.dataset) || (proc != "" && proc != s.proc)
 	case strings.HasPrefix(ds, "gpu."):
 		return !ev.Has(parseutil.FieldGPUErrorKind) || parseutil.GPUDataset(ev) != ""
+	case ds == vllm.DatasetServer:
+		// what vLLM prints as it is imported, in any program that imports it (a trainer's
+		// rollout: Unsloth, TRL, LLaMA-Factory, verl): no sign that the pod serves with it
+		m, _ := ev.GetString(parseutil.FieldLogMessage)
+		return !strings.HasPrefix(m, "Automatically detected platform ")
 	}
 	return true
 }

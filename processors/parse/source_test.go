@@ -261,6 +261,12 @@ func TestSourceDatasetLessons(t *testing.T) {
 			"Initialized device 0 with 32510 MB of memory (31686 MB available, using 28517 MB of it), using FLOATS",
 			"No clients are alive!  Aborting",
 		}, []string{"generic.nvidia_smi", "generic", "generic"}},
+		// vLLM's line as a trainer imports it, then the trainer's banner (Unsloth's, which
+		// imports vLLM for its rollout): the trainer's lines are not vLLM's
+		{"trainer", []string{
+			"INFO 07-29 22:28:57 [__init__.py:235] Automatically detected platform cuda.",
+			"==((====))==  Unsloth 2025.7.11: Fast Llama patching. Transformers: 4.54.1. vLLM: 0.10.1.dev174+ga33ea28b1.",
+		}, []string{"vllm.server", "generic"}},
 	}
 	for _, c := range cases {
 		out := runInPod(t, "pod-0", c.container, c.lines)
