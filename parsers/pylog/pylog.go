@@ -1038,6 +1038,21 @@ func (r *rec) levelBracket(s string) bool {
 	}
 	if lv, loc, ok := strings.Cut(tag, "|"); ok {
 		level := pyLevel(lv, false)
+		if t, n, okT := pu.RFC3339(loc); okT && n == len(loc) && level != "" {
+			// LLaMA-Factory's "[%(levelname)s|%(asctime)s] %(name)s:%(lineno)s >> %(message)s":
+			// "[WARNING|2024-11-23 13:17:06] llamafactory.hparams.parser:162 >> ..."
+			where, msg, found := strings.Cut(rest, " >> ")
+			c := strings.LastIndexByte(where, ':')
+			if !found || c <= 0 || !IsLoggerName(where[:c]) {
+				return false
+			}
+			line, okLine := pu.Atoi(where[c+1:])
+			if !okLine {
+				return false
+			}
+			r.level, r.t, r.logger, r.line, r.msg = level, t, where[:c], line, msg
+			return true
+		}
 		colon := strings.LastIndexByte(loc, ':')
 		if level == "" || colon <= 0 || !strings.HasSuffix(loc[:colon], ".py") {
 			return false

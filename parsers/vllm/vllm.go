@@ -166,6 +166,11 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		}
 	}
 	ds := datasetOf(component, DatasetServer, ".server")
+	if l.Header == "" && otherActor(ev, l.ProcName) {
+		// another program's Ray actor printing plain text in a container not named for vLLM
+		// (verl's "(TaskRunner pid=1419)" in KubeRay's ray-head): its, not vLLM's
+		ds = "generic"
+	}
 	if rayServeControl(l.ProcName) || l.Header == "" && rayActor(l.ProcName) {
 		// what Ray Serve's own actors print (a traceback under their prefix), and a replica's
 		// plain text, its application's (vLLM's own lines have vLLM's header)
