@@ -127,6 +127,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		ev.SetString(event.FieldOriginFile, r.file)
 		ev.Set(event.FieldOriginLine, event.Int(r.line))
 		r.Time = time.Time{}
+	} else if cloudInit(first, &r) {
+		ev.SetString(event.FieldOriginFile, r.file)
+		r.file = ""
 	} else if first[0] == 'l' && libfabric(first, &r) {
 		ev.Set(event.FieldProcessPID, event.Int(r.pid))
 	} else if first[0] == ':' && hipLog(first, &r) {
@@ -1095,6 +1098,27 @@ func dcgmiDiag(ev *event.Event, msg, first string) bool {
 		ev.SetString(event.FieldErrorMsg, strings.Join(failed, "; "))
 	}
 	pu.Finish(ev, pu.DatasetOr(ev, pu.DatasetDCGM), level)
+	return true
+}
+
+// cloudInit reads cloud-init's records ("%(filename)s[%(levelname)s]: %(message)s" after the
+// syslog frame: "util.py[DEBUG]: Running command ['/var/lib/cloud/instance/scripts/part-001'] ...",
+// "util.py[WARNING]: Failed running /var/lib/cloud/instance/scripts/part-001 [1]"): the module's
+// file and the level.
+func cloudInit(s string, r *Line) bool {
+	open := strings.Index(s[:min(len(s), 64)], ".py[")
+	if open <= 0 || strings.IndexByte(s[:open], ' ') >= 0 {
+		return false
+	}
+	lv, msg, ok := strings.Cut(s[open+len(".py["):], "]: ")
+	if !ok {
+		return false
+	}
+	level, known := level(lv)
+	if !known {
+		return false
+	}
+	r.Level, r.file, r.Msg = level, s[:open+len(".py")], msg
 	return true
 }
 

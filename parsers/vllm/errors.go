@@ -209,6 +209,9 @@ var messageContinuations = [...]string{
 	"Invalid credentials in Authorization header", "Checkout your internet connection",
 	// and under XLA's RESOURCE_EXHAUSTED (JAX's XlaRuntimeError): what the allocation held
 	"BufferAssignment OOM Debugging.", "BufferAssignment stats:",
+	// and what LiteLLM's router adds to an exception it re-raises: the model group that failed
+	// and whether its retries ran out
+	". Received Model Group=", "Available Model Group Fallbacks=",
 }
 
 // continuationFirst has the first bytes of messageContinuations, for a quick refusal.
@@ -346,7 +349,7 @@ func IsMessageContinuation(body string) bool {
 	switch {
 	case body[0] == '[':
 		return cannError(body)
-	case body[0] <= '5':
+	case body[0] >= '4' && body[0] <= '5':
 		return hubStatusLine(body)
 	}
 	for _, p := range messageContinuations {

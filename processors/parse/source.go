@@ -327,6 +327,9 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 			if name, ok := ev.GetString(event.FieldProcessName); ok {
 				c = hostPrograms[name]
 			}
+			if path, ok := ev.GetString(event.FieldLogFilePath); ok && c == "" {
+				c = hostFiles[path[strings.LastIndexByte(path, '/')+1:]]
+			}
 		}
 		if c != "" {
 			ev.SetString(event.FieldDataset, c)
@@ -351,6 +354,13 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 var hostPrograms = map[string]string{
 	"ollama":       "ollama.server",
 	"llama-server": "llama_cpp.server",
+	"cloud-init":   "cloud_init.log", // a GPU node's first boot: its user data installing drivers
+}
+
+// hostFiles maps the log files programs write on a node, by name, to their datasets.
+var hostFiles = map[string]string{
+	"cloud-init.log":        "cloud_init.log",
+	"cloud-init-output.log": "cloud_init.log", // what its scripts print (a driver install's output)
 }
 
 // libraryDataset reports whether ds is a library's that any program's lines may carry (torch's,
@@ -513,6 +523,10 @@ var stackComponents = map[string]string{
 	// the endpoint picker of the Gateway API Inference Extension (llm-d's inference scheduler):
 	// which vLLM pod a request went to, and why none was picked
 	"epp": "inference_gateway.epp",
+	// the gateways' controllers in front of vLLM: Envoy AI Gateway's (its chart's container) and
+	// kgateway's, which program the routes to the inference pools
+	"ai-gateway-controller": "envoy_ai_gateway.controller",
+	"kgateway":              "kgateway.controller",
 	// llm-d's routing sidecar beside a decode pod's vLLM, which sends a request to its prefill
 	// pod first (the modelservice chart's container)
 	"routing-proxy": "llm_d.routing_proxy",
@@ -542,6 +556,7 @@ var otherEngines = map[string]bool{
 // manager), told apart by their pod's name, as their Helm charts and manifests name them.
 var controllerPods = []struct{ pod, container, dataset string }{
 	{"karpenter-", "controller", "karpenter.controller"},
+	{"karpenter-", "manager", "karpenter.controller"}, // Karpenter before v0.33 named its container manager
 	// Istio's ambient data plane: ztunnel on every node (its container is named as a sidecar's)
 	{"ztunnel-", "istio-proxy", "istio.ztunnel"},
 	// Flux's controllers, which install and upgrade a vLLM chart (HelmRelease, Kustomization)

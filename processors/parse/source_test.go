@@ -400,6 +400,10 @@ func TestStackComponentDatasets(t *testing.T) {
 		{"traefik", `time="2018-07-17T03:57:54Z" level=debug msg="'502 Bad Gateway' caused by: EOF"`, "traefik.log"},
 		// AWS's accelerator device plugins (aws-samples/aws-efa-eks pull request #22)
 		{"aws-efa-k8s-device-plugin", "2024/03/13 22:16:00 Fetching EFA devices.", "aws.efa_device_plugin"},
+		// Karpenter before v0.33 with its container named manager (aws/karpenter-provider-aws
+		// pull request #363), kgateway's controller (kgateway-dev/kgateway issue #12451)
+		{"karpenter-7fc58bdcf9-sjvtp/manager", "2021-04-14T23:03:30.919Z\tDEBUG\tSuccessfully discovered 392 EC2 instance types", "karpenter.controller"},
+		{"kgateway", `{"level":"info","ts":"2025-09-30T06:16:44Z","logger":"kgateway","msg":"watching gvk as gateway child","version":"v2.0.4","gvk":"/v1, Kind=Service"}`, "kgateway.controller"},
 		// AMD's device plugin and the AMD GPU operator's node labeller (ROCm/k8s-device-plugin
 		// issue #40, ROCm/gpu-operator issue #183)
 		// TensorRT-LLM's OpenAI server (NVIDIA/TensorRT-LLM issue #4708)
