@@ -355,6 +355,11 @@ var hostPrograms = map[string]string{
 	"ollama":       "ollama.server",
 	"llama-server": "llama_cpp.server",
 	"cloud-init":   "cloud_init.log", // a GPU node's first boot: its user data installing drivers
+	// the log pipeline's own programs run as services (Filebeat on a bare host, Elastic's packages)
+	"filebeat":      "filebeat.log",
+	"kibana":        "kibana.log",
+	"logstash":      "logstash.log",
+	"elasticsearch": "elasticsearch.server",
 }
 
 // hostFiles maps the log files programs write on a node, by name, to their datasets.
