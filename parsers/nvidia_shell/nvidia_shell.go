@@ -236,7 +236,16 @@ func detection(s string) bool {
 		s == "-- WARNING, the following logs are for debugging purposes only --" ||
 		// the runtime before 1.4 looking for a runc to run ("\"docker-runc\" binary not found",
 		// then "Looking for \"runc\" binary"): a step of a search, not a failure
-		strings.HasPrefix(s, "\"") && strings.HasSuffix(s, "\" binary not found")
+		strings.HasPrefix(s, "\"") && strings.HasSuffix(s, "\" binary not found") ||
+		// nvidia-ctk's CDI generation echoing an optional library it did not find, under its
+		// "Ignoring error in locating libnvidia-sandboxutils.so.1" warning
+		optionalLibrary(s)
+}
+
+// optionalLibrary reports whether s is a bare "<library>.so.N: not found".
+func optionalLibrary(s string) bool {
+	lib, ok := strings.CutSuffix(s, ": not found")
+	return ok && strings.Contains(lib, ".so") && strings.IndexByte(lib, ' ') < 0 && strings.IndexByte(lib, '/') < 0
 }
 
 // shellError reports whether s is an error bash reports about a script's line:

@@ -127,7 +127,10 @@ func (l *Line) processes(s string) int {
 	if n > 0 && n < len(s) && s[n] == '(' {
 		inner := Line{Rank: -1, Parallel: noParallel}
 		if k := inner.process(s[n:]); k > 0 {
-			l.ProcName, l.PID, l.Rank, l.Parallel, l.IP = inner.ProcName, inner.PID, inner.Rank, inner.Parallel, inner.IP
+			l.ProcName, l.PID, l.Rank, l.Parallel = inner.ProcName, inner.PID, inner.Rank, inner.Parallel
+			if inner.IP != "" {
+				l.IP = inner.IP // else the node the relaying Ray actor named, which the writer runs on too
+			}
 			l.Proc = s[:n+len(inner.Proc)]
 			n += k
 		}
