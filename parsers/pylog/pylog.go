@@ -149,9 +149,10 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			r.access, r.level = &a, uvicorn.StatusLevel(a.Status)
 		}
 	}
-	if r.level == "" && strings.HasSuffix(r.msg, ": "+vllm.TracebackHeader) && rest != "" {
+	if r.level == "" && strings.HasSuffix(r.msg, ": "+vllm.TracebackHeader) {
 		// a format that states no level (SGLang's) reporting an uncaught exception, its
 		// traceback under it: "Scheduler hit an exception: Traceback (most recent call last):"
+		// (or cut off after it: a rotation, a process killed mid-write)
 		r.level = pu.Error
 	}
 	traceOpen := strings.HasSuffix(r.msg, ": "+vllm.TracebackHeader) // its frames under it
@@ -161,6 +162,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		r.msg = strings.TrimSpace(rest)
 	}
 	r.set(ev)
+	if m, ok := strings.CutSuffix(r.msg, ": "+vllm.TracebackHeader); ok && rest == "" && r.level == pu.Error {
+		ev.SetString(event.FieldErrorMsg, m) // what failed, its traceback cut off after the header
+	}
 	if strings.Contains(rest, "\n    "+vllm.TracebackHeader) || strings.HasPrefix(rest, "    "+vllm.TracebackHeader) {
 		// tornado's LogFormatter (Jupyter's) indents the exception under the record by four
 		rest = dedent(rest, "    ")

@@ -37,6 +37,7 @@ var sglangStatKeys = map[string]sglangStat{
 	"#cached-token":              {"prefill.cached_tokens", 'i'},
 	"cache hit rate":             {"cache_hit_rate.pct", 'p'},
 	"#token":                     {"tokens", 'i'},
+	"#full token":                {"tokens", 'i'}, // sliding-window and hybrid models: the full attention layers' tokens
 	"token usage":                {"token_usage.pct", 'r'},
 	"full token usage":           {"token_usage.pct", 'r'},
 	"swa token usage":            {"swa_token_usage.pct", 'r'},
@@ -63,7 +64,7 @@ var SGLangFields = []parsers.Field{
 	{Name: sglangStats + "prefill.tokens", Type: "long", Description: "SGLang prefill batch: new tokens to compute (#new-token)."},
 	{Name: sglangStats + "prefill.cached_tokens", Type: "long", Description: "SGLang prefill batch: prompt tokens found in the prefix cache (#cached-token)."},
 	{Name: sglangStats + "cache_hit_rate.pct", Type: "scaled_float", Description: "SGLang: prefix cache hit rate, 0 to 1 (older releases)."},
-	{Name: sglangStats + "tokens", Type: "long", Description: "SGLang decode batch: tokens in the KV cache (#token)."},
+	{Name: sglangStats + "tokens", Type: "long", Description: "SGLang decode batch: tokens in the KV cache (#token; #full token with sliding-window and hybrid models)."},
 	{Name: sglangStats + "token_usage.pct", Type: "scaled_float", Description: "SGLang: KV cache usage, 0 to 1 (token usage; page usage with paged caches; the full attention layers' with sliding-window models)."},
 	{Name: sglangStats + "swa_token_usage.pct", Type: "scaled_float", Description: "SGLang: KV cache usage of the sliding-window attention layers, 0 to 1."},
 	{Name: sglangStats + "requests.running", Type: "long", Description: "SGLang: requests running (#running-req)."},

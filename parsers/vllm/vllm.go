@@ -77,6 +77,9 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		return true
 	}
 	if l.Header == "" && (!multi && (rayActor(l.ProcName) && !plainLine(l.Body) || libraryLogging(l.Body)) ||
+		// SGLang's scheduler crashing in a Ray actor ("(SGLangEngine pid=952, ip=...) [2025-11-06
+		// 01:16:21 TP0] Scheduler hit an exception: Traceback ..."): pylog reads SGLang's prefix
+		l.Proc != "" && multi && sglangRecord(l.Body) ||
 		l.Proc != "" && serveRecord(l.Body) && (multi || !rayActor(l.ProcName)) ||
 		multi && rayActor(l.ProcName) && serveRecord(l.Body)) {
 		// Ray Serve's own logger, or a library's Python logging under vLLM's process prefix
