@@ -644,18 +644,22 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 			return false
 		}
 		ev.SetString(event.FieldOriginFile, v.Str)
-	case "pathname":
-		// Python's LogRecord.pathname: its file's name, unless "filename" gives it; the path
-		// stays a field
+	case "pathname", "file_path":
+		// Python's LogRecord.pathname (NVIDIA NIM's JSON names it file_path): its file's name,
+		// unless "filename" gives it; the path stays a field
 		if rec.located && v.Type == gjson.String && !ev.Has(event.FieldOriginFile) {
 			ev.SetString(event.FieldOriginFile, v.Str[strings.LastIndexByte(v.Str, '/')+1:])
 		}
 		return false
 	case "lineno", "line_number":
-		if v.Type != gjson.Number || v.Num < 0 || v.Num != float64(int64(v.Num)) {
+		n, ok := int64(v.Num), v.Type == gjson.Number && v.Num >= 0 && v.Num == float64(int64(v.Num))
+		if v.Type == gjson.String {
+			n, ok = pu.Atoi(v.Str) // NIM's, quoted: "line_number": "146"
+		}
+		if !ok || n < 0 {
 			return false
 		}
-		ev.Set(event.FieldOriginLine, event.Int(int64(v.Num)))
+		ev.Set(event.FieldOriginLine, event.Int(n))
 	case "process":
 		// Python's LogRecord.process, the pid; ECS's object (Kibana's {"pid":2271,"uptime":14.6}),
 		// whose other members stay in log.fields

@@ -319,6 +319,13 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 		ds = pylog.DatasetRayCore
 		ev.SetString(event.FieldDataset, ds)
 	}
+	if ds == vllm.DatasetServer && componentDataset(src.pod, src.container) == "nim.server" {
+		// NVIDIA NIM for LLMs writes vLLM's header (NIM 1.0 and 1.1 without the year: "INFO
+		// 07-31 06:02:40.11 ngc_injector.py:174] Selected profile: ...") and runs vLLM inside:
+		// its container's lines are NIM's, whichever of the two wrote them
+		ds = "nim.server"
+		ev.SetString(event.FieldDataset, ds)
+	}
 	if strings.HasPrefix(ds, "generic") {
 		c := componentDataset(src.pod, src.container)
 		if c == "" && host {
