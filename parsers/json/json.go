@@ -123,6 +123,13 @@ func (p *Parser) Finish(ev *event.Event, rec Record, dataset string) {
 	} else if rec.object {
 		aboutObject(ev, rec.Logger == "events", rec.node)
 	}
+	if rec.Logger == "events" && (rec.Level == pu.Debug || rec.Level == pu.Info) {
+		// an event the controller records as a Warning, which its logger writes at debug or
+		// info: the event's type is its level, as the klog parser reads the recorder's lines
+		if t, _ := ev.GetString(pu.FieldLogFields + ".type"); t == "Warning" {
+			rec.Level = pu.Warning
+		}
+	}
 	if rec.envoy {
 		if lv, ok := envoy.Access(ev, pu.FieldLogFields+"."); ok {
 			ds = envoy.DatasetAccess

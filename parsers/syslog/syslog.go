@@ -108,6 +108,12 @@ func Split(s string, ref time.Time) (f Frame, ok bool) {
 		f.Time, f.Zoned = t, zoned
 		return f, f.hostTag(s[n:])
 	}
+	if n := talosNode(s); n > 0 && (s[n] == '{' || strings.HasPrefix(s[n:], "time=")) {
+		// talosctl logs <service>: "10.200.1.3: {"ts":1753121333055.3645,...}", the node's
+		// address, then the service's own line (the kubelet's JSON, containerd's logfmt)
+		f.Host, f.Text = s[:n-2], s[n:]
+		return f, true
+	}
 	if s[0] >= '0' && s[0] <= '9' && s[4] == '-' {
 		if len(s) < 21 || s[10] != 'T' {
 			return f, false
@@ -131,6 +137,27 @@ func Split(s string, ref time.Time) (f Frame, ok bool) {
 		rest = s[n:]
 	}
 	return f, f.hostTag(rest)
+}
+
+// talosNode returns the length of the "<IPv4 address>: " talosctl logs puts before each line of a
+// node's service, 0 without one; a line must follow it.
+func talosNode(s string) int {
+	dots, digits := 0, 0
+	for i := 0; i < len(s) && i < 16; i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			if digits++; digits > 3 {
+				return 0
+			}
+		case c == '.' && digits > 0:
+			dots, digits = dots+1, 0
+		case c == ':' && dots == 3 && digits > 0 && i+2 < len(s) && s[i+1] == ' ' && s[i+2] != ' ':
+			return i + 2
+		default:
+			return 0
+		}
+	}
+	return 0
 }
 
 // withPRI reads a line that opens with its priority, as a relay or a file of rsyslog's protocol

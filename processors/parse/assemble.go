@@ -99,6 +99,7 @@ const (
 	modeTorchWarn           // torch's C++ warning, which the stack c10 took for it may follow ("Exception raised from ...")
 	modeBacktrace           // glibc's backtrace_symbols frames (Ray's terminate and signal handlers), after "Stack trace:" or alone
 	modeTable               // dcgmi diag's report: its bordered table's rows
+	modeCatalog             // a systemd message in journalctl -x's output, its catalog entry's "-- " lines under it
 )
 
 // remoteTraceback reports whether b opens the report of an exception raised in a worker process
@@ -699,6 +700,11 @@ func startMode(l *vllm.Line) (int, bool) {
 			return modeWrapped, true
 		}
 	}
+	if l.Tag == "systemd" && l.Header == "" {
+		// journalctl -x explains a systemd message under it from its catalog ("-- Subject: Unit
+		// kubelet.service has finished shutting down", "-- Defined-By: systemd", ...)
+		return modeCatalog, true
+	}
 	if mode, ok := nodeStart(l); ok {
 		return mode, true
 	}
@@ -1163,6 +1169,8 @@ func (g *group) accept(l *vllm.Line) bool {
 		return l.Header == "" && strings.HasPrefix(l.Body, g.header) && len(g.parts) < maxMessageLines
 	case modeNativeMsg:
 		return nativeMessageAccept(l) && len(g.parts) < maxMessageLines
+	case modeCatalog:
+		return l.Tag == "" && l.Header == "" && (l.Body == "--" || strings.HasPrefix(l.Body, "-- ")) && len(g.parts) < maxMessageLines
 	case modeTable:
 		b := strings.TrimRight(l.Body, " ")
 		return l.Header == "" && l.Proc == "" && len(g.parts) < maxTableLines &&
