@@ -1170,7 +1170,9 @@ func (g *group) accept(l *vllm.Line) bool {
 	case modeNativeMsg:
 		return nativeMessageAccept(l) && len(g.parts) < maxMessageLines
 	case modeCatalog:
-		return l.Tag == "" && l.Header == "" && (l.Body == "--" || strings.HasPrefix(l.Body, "-- ")) && len(g.parts) < maxMessageLines
+		// (journalctl's own separators end in " --": "-- Boot 5f9a... --", "-- Reboot --")
+		return l.Tag == "" && l.Header == "" && (l.Body == "--" || strings.HasPrefix(l.Body, "-- ") && !strings.HasSuffix(l.Body, " --")) &&
+			len(g.parts) < maxMessageLines
 	case modeTable:
 		b := strings.TrimRight(l.Body, " ")
 		return l.Header == "" && l.Proc == "" && len(g.parts) < maxTableLines &&
