@@ -100,6 +100,7 @@ const (
 	modeBacktrace           // glibc's backtrace_symbols frames (Ray's terminate and signal handlers), after "Stack trace:" or alone
 	modeTable               // dcgmi diag's report: its bordered table's rows
 	modeCatalog             // a systemd message in journalctl -x's output, its catalog entry's "-- " lines under it
+	modeSMIFailed           // nvidia-smi's failure to reach the driver, its advice on the line under it
 )
 
 // remoteTraceback reports whether b opens the report of an exception raised in a worker process
@@ -700,6 +701,9 @@ func startMode(l *vllm.Line) (int, bool) {
 			return modeWrapped, true
 		}
 	}
+	if l.Header == "" && strings.HasPrefix(l.Body, "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver") {
+		return modeSMIFailed, true
+	}
 	if l.Tag == "systemd" && l.Header == "" {
 		// journalctl -x explains a systemd message under it from its catalog ("-- Subject: Unit
 		// kubelet.service has finished shutting down", "-- Defined-By: systemd", ...)
@@ -1169,6 +1173,9 @@ func (g *group) accept(l *vllm.Line) bool {
 		return l.Header == "" && strings.HasPrefix(l.Body, g.header) && len(g.parts) < maxMessageLines
 	case modeNativeMsg:
 		return nativeMessageAccept(l) && len(g.parts) < maxMessageLines
+	case modeSMIFailed:
+		// "Make sure that the latest NVIDIA driver is installed and running."
+		return l.Header == "" && len(g.parts) == 0 && strings.HasPrefix(l.Body, "Make sure that the latest NVIDIA driver is installed and running")
 	case modeCatalog:
 		// (journalctl's own separators end in " --": "-- Boot 5f9a... --", "-- Reboot --")
 		return l.Tag == "" && l.Header == "" && (l.Body == "--" || strings.HasPrefix(l.Body, "-- ") && !strings.HasSuffix(l.Body, " --")) &&
