@@ -633,7 +633,8 @@ func StripANSI(s string) string {
 // StripPastedColour removes the colour codes whose escape byte was lost before the line was read
 // (a log viewer, an issue's paste, a shipper that drops control bytes): "[32mINFO[0m [90m05-19
 // 12:24:51[0m [90m[core.py:1242][0m Shutdown", and the forms that show the escape as a space,
-// as U+FFFD, as Windows' "←" or in caret notation ("^[[32m"). Only a line that holds a bare reset
+// as U+FFFD, as Windows' "←", in caret notation ("^[[32m") or as rsyslog writes a control byte
+// ("#033[1;36m"). Only a line that holds a bare reset
 // ("[0m", "[0;0m", "[39m") is taken for one, so that "[5m]" in a message stays. A line with real
 // escapes is StripANSI's; this allocates only when there is something to remove.
 func StripPastedColour(s string) string {
@@ -671,6 +672,8 @@ func StripPastedColour(s string) string {
 			b = b[:len(b)-len("\u2190")]
 		case bytes.HasSuffix(b, []byte("^[")):
 			b = b[:len(b)-2] // caret notation (less, a terminal's copy)
+		case bytes.HasSuffix(b, []byte("#033")):
+			b = b[:len(b)-4] // rsyslog's escape of a control byte, in octal
 		}
 		i += n
 		removed = true

@@ -15,6 +15,7 @@ import (
 	"github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/pylog"
 	"github.com/sluice-dev/sluice/parsers/tagged"
+	"github.com/sluice-dev/sluice/parsers/tracing"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
@@ -247,6 +248,16 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 			// container not named for it
 			ds = vllm.DatasetServer
 			vllm.AdoptLibraryLine(ev)
+		case ds == tracing.DatasetPanic && !host:
+			// a Rust library's panic inside a known program (llguidance in vLLM's structured
+			// outputs, tokenizers): the program's
+			if program := servingDataset(ev, ""); program != "" {
+				ds = program
+				ev.SetString(event.FieldDataset, ds)
+			} else if known(s.dataset) && !libraryDataset(s.dataset) {
+				ds = s.dataset
+				ev.SetString(event.FieldDataset, ds)
+			}
 		case ds == klog.Dataset && !host:
 			// a C++ library's glog, Abseil or TensorFlow line in a container whose program is
 			// known (gRPC core's or Mooncake's in a vLLM pod, XLA's in a Ray worker): its level and

@@ -267,6 +267,12 @@ func TestSourceDatasetLessons(t *testing.T) {
 			"INFO 07-29 22:28:57 [__init__.py:235] Automatically detected platform cuda.",
 			"==((====))==  Unsloth 2025.7.11: Fast Llama patching. Transformers: 4.54.1. vLLM: 0.10.1.dev174+ga33ea28b1.",
 		}, []string{"vllm.server", "generic"}},
+		// llguidance's panic inside vLLM's structured outputs (guidance-ai/llguidance issue #174):
+		// the server's
+		{"vllm", []string{
+			"thread '<unnamed>' panicked at toktrie/src/toktree.rs:1101:13:",
+			"assertion failed: num_parents < 0xff",
+		}, []string{"vllm.server"}},
 		// verl's driver actor dumping its config under Ray's prefix in KubeRay's head container
 		// (verl-project/verl issue #2593): Ray's, not vLLM's
 		{"ray-head", []string{
