@@ -580,8 +580,8 @@ func Read(s string, r *Line) bool {
 	if len(tag) > 24 && tag[4] == '-' && tag[10] == 'T' && envLogger(tag, rest, r) {
 		return true
 	}
-	if len(tag) == 19 && tag[4] == '/' && tag[7] == '/' && tag[10] == ' ' {
-		return fluentBit(tag, rest, r)
+	if len(tag) >= 19 && tag[4] == '/' && tag[7] == '/' && tag[10] == ' ' {
+		return fluentBit(tag, rest, r) // (Fluent Bit 5 stamps milliseconds too)
 	}
 	if t, n, ok := pu.RFC3339(tag); ok && n == len(tag) {
 		// Kibana's "[date][LEVEL][logger] message" (its time zoned), Logstash's (its ISO8601
@@ -698,11 +698,16 @@ func fluentBit(stamp, rest string, r *Line) bool {
 	if !ok {
 		return false
 	}
+	if lvTag == "engine" && strings.HasPrefix(rest, " caught signal (") {
+		// its crash handler before it dumps its stack and dies: "[engine] caught signal (SIGSEGV)"
+		r.Time, r.Local, r.Level, r.Logger, r.Msg = t, true, pu.Critical, lvTag, rest[1:]
+		return true
+	}
 	if r.Level = pu.LowerLevel(strings.TrimLeft(lvTag, " ")); r.Level == "" {
 		return false
 	}
-	if comp, after, ok := next(strings.TrimPrefix(rest, " ")); ok && strings.IndexByte(comp, ' ') < 0 {
-		r.Logger, rest = comp, after
+	if comp, after, ok := next(strings.TrimPrefix(rest, " ")); ok && len(comp) <= 64 && comp != "" && comp[0] != ' ' {
+		r.Logger, rest = comp, after // "[output:es:es.1]", "[out flush]"
 	}
 	r.Time, r.Local, r.Msg = t, true, strings.TrimPrefix(rest, " ")
 	return true

@@ -40,67 +40,68 @@ type pending struct {
 
 // Group modes: what the next line must be to continue the group.
 const (
-	modeMaybe        = iota // an error line that a traceback may follow
-	modeProcess             // "Process EngineCore_0:", which a traceback follows
-	modeTrace               // inside a traceback
-	modeAfter               // after an exception line: only a chained traceback continues
-	modeNative              // a C++ error report: "Exception raised from", "frame #N", "  what():"
-	modeWarning             // a Python warning: its further message lines, then its source line
-	modeDone                // complete: sent at once
-	modeGoMaybe             // a zap console error line, which a Go stack may follow (gostack.go)
-	modeGo                  // inside a Go panic, goroutine dump or stack
-	modeKlogVal             // inside a klog multi-line value (klogvalue.go)
-	modeKernel              // inside a kernel warning, oops or hung-task report (kernelstack.go)
-	modeNVRM                // an NVIDIA driver message, which indented NVRM lines may go on (kernelstack.go)
-	modeSXid                // an NVSwitch SXid report: its further lines repeat the switch, bus and code (kernelstack.go)
-	modeWrapped             // an installer's "ERROR: "/"WARNING: " message, wrapped under its text (installer.go)
-	modeFabric              // a Fabric Manager or IMEX record, whose further lines have no header (installer.go)
-	modeAER                 // a PCIe AER report: its severity line, then the device's status and error lines (kernelstack.go)
-	modeKlogMsg             // a klog header whose message is on the lines after it (klogvalue.go)
-	modeEDAC                // a memory controller's machine-check report (kernelstack.go)
-	modeOOM                 // an OOM killer's report, up to the line naming the process it killed (kernelstack.go)
-	modeJava                // a Java record's exception: "java.net.X: ...", "\tat ..." frames, "Caused by: ..." (javastack.go)
-	modeEnvoy               // an Envoy message of several lines in Istio's layout, up to "\tthread=N" (envoyAccept)
-	modeExiting             // a Beat's "Exiting: ..." on stderr, and the configuration it prints under it (exitingAccept)
-	modeBlank               // an empty line, which NCCL prints before each WARN (ncclWarn)
-	modeRecord              // a logging record whose message opens with a newline (vLLM's banner): its lines repeat the header
-	modeMount               // a klog line of a failed mount, and mount-utils' lines under it (klogvalue.go)
-	modeRayCore             // a Ray daemon's C++ record forwarded under its name, whose message goes on without the header
-	modeIndented            // torch's C++ warning, whose message goes on over indented lines (torchWarning)
-	modeOpenRecord          // a LiteLLM record, whose message goes on over lines without its header (liteLLMAccept)
-	modeGlogStack           // a fatal glog record or an XLA internal error, and the stack printed under it (klogvalue.go)
-	modeNativeMsg           // the BFC allocator's statistics, TensorFlow's CPU notice: a message over lines (klogvalue.go)
-	modeFluentd             // a Fluentd warning or error and its Ruby backtrace, whose lines repeat its time indented (javastack.go)
-	modeKlogCause           // a klog error or warning, which the AWS SDK's "caused by: " lines of its error may go on (klogvalue.go)
-	modeAnyhow              // a Rust program's "Error: ..." and the causes anyhow prints under it (rusterror.go)
-	modeStdLogJSON          // a std-log or tracing line whose message opens a value printed indented under it (dumps.go)
-	modeStdLogMsg           // a std-log line without text, its message on the lines under it (dumps.go)
-	modeGGML                // ggml's abort (llama.cpp, Ollama's runner): its report and backtrace
-	modeEnvoyHeaders        // an Envoy line in its default layout that dumps headers, one "'name', 'value'" a line (dumps.go)
-	modeTorchRecord         // torch's Python logging record, whose lines repeat its glog header (torchlog.go)
-	modeTokenizers          // huggingface/tokenizers' notice of a fork, with the two ways out under it
-	modePostgres            // a PostgreSQL message, its DETAIL, HINT, STATEMENT... lines under it
-	modeSignal              // a C++ server's signal handler's report (Triton's), its stack's frames under it
-	modeTracingMsg          // a TGI tracing line, whose message may go on over lines of its own (dumps.go)
-	modeTracingErr          // a TGI tracing error line, whose message may hold a traceback
-	modePanicMsg            // a Rust panic whose message follows on the next lines (Rust 1.73 and later)
-	modePanic               // a Rust panic's note or backtrace (dumps.go)
-	modeUCXSignal           // UCX's report of a fatal signal, its backtrace under it
-	modeRich                // a record of Rich's logging handler, its further rows indented (pylog.RichStart)
-	modeOpenMessage         // a Python warning or error whose message ends in a colon, what it announces under it
-	modeAbslSignal          // Abseil's report of a fatal signal, the program counter and frames under it
-	modeCodeFirst           // a frame's source line where a file or an excerpt begins: a frame line under it opens a traceback
-	modeJSError             // a JavaScript error, its V8 frames and util.inspect's properties under it (nodestack.go)
-	modeNodeUncaught        // Node's report of an uncaught exception: where, the source line, the error, its frames (nodestack.go)
-	modeV8OOM               // V8's report of a heap exhausted: the last GCs, the fatal error, the native frames (nodestack.go)
-	modeTritonStub          // a Triton Python backend's glog line, "At:" and the Python frames under it (tritonstack.go)
-	modeLua                 // an OpenResty error line from Lua code, its "stack traceback:" under it (nodestack.go)
-	modeRemote              // a worker's traceback between triple quotes under "..._RemoteTraceback: ", then its local one
-	modeTorchWarn           // torch's C++ warning, which the stack c10 took for it may follow ("Exception raised from ...")
-	modeBacktrace           // glibc's backtrace_symbols frames (Ray's terminate and signal handlers), after "Stack trace:" or alone
-	modeTable               // dcgmi diag's report: its bordered table's rows
-	modeCatalog             // a systemd message in journalctl -x's output, its catalog entry's "-- " lines under it
-	modeSMIFailed           // nvidia-smi's failure to reach the driver, its advice on the line under it
+	modeMaybe           = iota // an error line that a traceback may follow
+	modeProcess                // "Process EngineCore_0:", which a traceback follows
+	modeTrace                  // inside a traceback
+	modeAfter                  // after an exception line: only a chained traceback continues
+	modeNative                 // a C++ error report: "Exception raised from", "frame #N", "  what():"
+	modeWarning                // a Python warning: its further message lines, then its source line
+	modeDone                   // complete: sent at once
+	modeGoMaybe                // a zap console error line, which a Go stack may follow (gostack.go)
+	modeGo                     // inside a Go panic, goroutine dump or stack
+	modeKlogVal                // inside a klog multi-line value (klogvalue.go)
+	modeKernel                 // inside a kernel warning, oops or hung-task report (kernelstack.go)
+	modeNVRM                   // an NVIDIA driver message, which indented NVRM lines may go on (kernelstack.go)
+	modeSXid                   // an NVSwitch SXid report: its further lines repeat the switch, bus and code (kernelstack.go)
+	modeWrapped                // an installer's "ERROR: "/"WARNING: " message, wrapped under its text (installer.go)
+	modeFabric                 // a Fabric Manager or IMEX record, whose further lines have no header (installer.go)
+	modeAER                    // a PCIe AER report: its severity line, then the device's status and error lines (kernelstack.go)
+	modeKlogMsg                // a klog header whose message is on the lines after it (klogvalue.go)
+	modeEDAC                   // a memory controller's machine-check report (kernelstack.go)
+	modeOOM                    // an OOM killer's report, up to the line naming the process it killed (kernelstack.go)
+	modeJava                   // a Java record's exception: "java.net.X: ...", "\tat ..." frames, "Caused by: ..." (javastack.go)
+	modeEnvoy                  // an Envoy message of several lines in Istio's layout, up to "\tthread=N" (envoyAccept)
+	modeExiting                // a Beat's "Exiting: ..." on stderr, and the configuration it prints under it (exitingAccept)
+	modeBlank                  // an empty line, which NCCL prints before each WARN (ncclWarn)
+	modeRecord                 // a logging record whose message opens with a newline (vLLM's banner): its lines repeat the header
+	modeMount                  // a klog line of a failed mount, and mount-utils' lines under it (klogvalue.go)
+	modeRayCore                // a Ray daemon's C++ record forwarded under its name, whose message goes on without the header
+	modeIndented               // torch's C++ warning, whose message goes on over indented lines (torchWarning)
+	modeOpenRecord             // a LiteLLM record, whose message goes on over lines without its header (liteLLMAccept)
+	modeGlogStack              // a fatal glog record or an XLA internal error, and the stack printed under it (klogvalue.go)
+	modeNativeMsg              // the BFC allocator's statistics, TensorFlow's CPU notice: a message over lines (klogvalue.go)
+	modeFluentd                // a Fluentd warning or error and its Ruby backtrace, whose lines repeat its time indented (javastack.go)
+	modeKlogCause              // a klog error or warning, which the AWS SDK's "caused by: " lines of its error may go on (klogvalue.go)
+	modeAnyhow                 // a Rust program's "Error: ..." and the causes anyhow prints under it (rusterror.go)
+	modeStdLogJSON             // a std-log or tracing line whose message opens a value printed indented under it (dumps.go)
+	modeStdLogMsg              // a std-log line without text, its message on the lines under it (dumps.go)
+	modeGGML                   // ggml's abort (llama.cpp, Ollama's runner): its report and backtrace
+	modeEnvoyHeaders           // an Envoy line in its default layout that dumps headers, one "'name', 'value'" a line (dumps.go)
+	modeTorchRecord            // torch's Python logging record, whose lines repeat its glog header (torchlog.go)
+	modeTokenizers             // huggingface/tokenizers' notice of a fork, with the two ways out under it
+	modePostgres               // a PostgreSQL message, its DETAIL, HINT, STATEMENT... lines under it
+	modeSignal                 // a C++ server's signal handler's report (Triton's), its stack's frames under it
+	modeTracingMsg             // a TGI tracing line, whose message may go on over lines of its own (dumps.go)
+	modeTracingErr             // a TGI tracing error line, whose message may hold a traceback
+	modePanicMsg               // a Rust panic whose message follows on the next lines (Rust 1.73 and later)
+	modePanic                  // a Rust panic's note or backtrace (dumps.go)
+	modeUCXSignal              // UCX's report of a fatal signal, its backtrace under it
+	modeRich                   // a record of Rich's logging handler, its further rows indented (pylog.RichStart)
+	modeOpenMessage            // a Python warning or error whose message ends in a colon, what it announces under it
+	modeAbslSignal             // Abseil's report of a fatal signal, the program counter and frames under it
+	modeCodeFirst              // a frame's source line where a file or an excerpt begins: a frame line under it opens a traceback
+	modeJSError                // a JavaScript error, its V8 frames and util.inspect's properties under it (nodestack.go)
+	modeNodeUncaught           // Node's report of an uncaught exception: where, the source line, the error, its frames (nodestack.go)
+	modeV8OOM                  // V8's report of a heap exhausted: the last GCs, the fatal error, the native frames (nodestack.go)
+	modeTritonStub             // a Triton Python backend's glog line, "At:" and the Python frames under it (tritonstack.go)
+	modeLua                    // an OpenResty error line from Lua code, its "stack traceback:" under it (nodestack.go)
+	modeRemote                 // a worker's traceback between triple quotes under "..._RemoteTraceback: ", then its local one
+	modeTorchWarn              // torch's C++ warning, which the stack c10 took for it may follow ("Exception raised from ...")
+	modeBacktrace              // glibc's backtrace_symbols frames (Ray's terminate and signal handlers), after "Stack trace:" or alone
+	modeTable                  // dcgmi diag's report: its bordered table's rows
+	modeCatalog                // a systemd message in journalctl -x's output, its catalog entry's "-- " lines under it
+	modeSMIFailed              // nvidia-smi's failure to reach the driver, its advice on the line under it
+	modeShipperResponse        // Fluent Bit's failed HTTP request, the server's response under it up to a blank line
 )
 
 // remoteTraceback reports whether b opens the report of an exception raised in a worker process
@@ -502,6 +503,11 @@ func startMode(l *vllm.Line) (int, bool) {
 	switch {
 	case l.Body == "" && l.Header == "":
 		return modeBlank, true
+	case l.Header == "" && len(l.Body) > 40 && l.Body[0] == '[' && strings.Contains(l.Body, "] HTTP status=") &&
+		strings.HasSuffix(strings.TrimRight(l.Body, " "), " response:"):
+		// Fluent Bit's output that Elasticsearch refused ("[error] [output:es:es.1] HTTP
+		// status=429 URI=/_bulk, response:"), the response's body on the lines under it
+		return modeShipperResponse, true
 	case l.Body == "" && l.Level != "":
 		// a record's message that starts with a line break: vLLM's formatter writes the
 		// header again on each of its lines, up to the empty one that ends its banner
@@ -1173,6 +1179,14 @@ func (g *group) accept(l *vllm.Line) bool {
 		return l.Header == "" && strings.HasPrefix(l.Body, g.header) && len(g.parts) < maxMessageLines
 	case modeNativeMsg:
 		return nativeMessageAccept(l) && len(g.parts) < maxMessageLines
+	case modeShipperResponse:
+		if l.Header != "" || strings.HasPrefix(l.Body, "[20") || len(g.parts) >= maxMessageLines {
+			return false
+		}
+		if l.Body == "" {
+			g.mode = modeDone // the blank line Fluent Bit ends the response with
+		}
+		return true
 	case modeSMIFailed:
 		// "Make sure that the latest NVIDIA driver is installed and running."
 		return l.Header == "" && len(g.parts) == 0 && strings.HasPrefix(l.Body, "Make sure that the latest NVIDIA driver is installed and running")

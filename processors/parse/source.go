@@ -375,6 +375,9 @@ var hostPrograms = map[string]string{
 	"cloud-init":   "cloud_init.log", // a GPU node's first boot: its user data installing drivers
 	// the log pipeline's own programs run as services (Filebeat on a bare host, Elastic's packages)
 	"filebeat":      "filebeat.log",
+	"fluent-bit":    "fluentbit.log",
+	"fluentd":       "fluentd.log",
+	"vector":        "vector.log",
 	"kibana":        "kibana.log",
 	"logstash":      "logstash.log",
 	"elasticsearch": "elasticsearch.server",
@@ -442,7 +445,16 @@ var stackComponents = map[string]string{
 	"node-exporter":           "prometheus.node_exporter",
 	"opentelemetry-collector": "otel.collector",
 	"otel-collector":          "otel.collector",
-	"install-cni":             "istio.cni", // istio-cni's node agent (ambient's traffic redirection)
+	"otc-container":           "otel.collector", // the OpenTelemetry Operator's collector pods
+	// the other log shippers a GPU node may run beside or instead of sluice and Filebeat: why
+	// its logs stopped reaching Elasticsearch
+	"fluent-bit":         "fluentbit.log",
+	"aws-for-fluent-bit": "fluentbit.log",
+	"fluentd":            "fluentd.log",
+	"vector":             "vector.log",
+	"alloy":              "alloy.log",
+	"promtail":           "promtail.log",
+	"install-cni":        "istio.cni", // istio-cni's node agent (ambient's traffic redirection)
 	// what deploys and runs vLLM workloads: Argo CD, Argo Workflows (its controller, and the
 	// executor beside every step's main container), Kubeflow Pipelines' API server and agent
 	"argocd-application-controller":    "argocd.application_controller",
@@ -580,6 +592,7 @@ var otherEngines = map[string]bool{
 var controllerPods = []struct{ pod, container, dataset string }{
 	{"karpenter-", "controller", "karpenter.controller"},
 	{"karpenter-", "manager", "karpenter.controller"}, // Karpenter before v0.33 named its container manager
+	{"elastic-agent-", "agent", "elastic_agent.log"},  // ECK's Elastic Agent
 	// Istio's ambient data plane: ztunnel on every node (its container is named as a sidecar's)
 	{"ztunnel-", "istio-proxy", "istio.ztunnel"},
 	// Flux's controllers, which install and upgrade a vLLM chart (HelmRelease, Kustomization)

@@ -412,6 +412,8 @@ func TestStackComponentDatasets(t *testing.T) {
 		{"kgateway", `{"level":"info","ts":"2025-09-30T06:16:44Z","logger":"kgateway","msg":"watching gvk as gateway child","version":"v2.0.4","gvk":"/v1, Kind=Service"}`, "kgateway.controller"},
 		// AMD's device plugin and the AMD GPU operator's node labeller (ROCm/k8s-device-plugin
 		// issue #40, ROCm/gpu-operator issue #183)
+		// Fluent Bit shipping a node's logs (fluent/fluent-bit issue #3866)
+		{"fluent-bit", "[2021/07/27 12:32:18] [engine] caught signal (SIGSEGV)", "fluentbit.log"},
 		// NVIDIA NIM 1.0's header, vLLM's without the year (NVIDIA/nim-deploy issue #60): NIM's
 		{"nim-llm", "INFO 07-31 06:02:40.11 ngc_injector.py:174] Selected profile: 5d32170c5db4f5df4ed38a91179afda2396797c1a6e62474318e1df405ea53ce (vllm-fp16-tp1)", "nim.server"},
 		// TensorRT-LLM's OpenAI server (NVIDIA/TensorRT-LLM issue #4708)
