@@ -339,6 +339,9 @@ func reportLevel(body string) (level string, known bool) {
 		return pu.Error, true
 	case (strings.HasPrefix(body, "rcu: INFO: rcu_") || strings.HasPrefix(body, "INFO: rcu_")) && strings.Contains(body, " stall"):
 		return pu.Error, true // an RCU stall (pr_err, kernel/rcu/tree_stall.h), not the "INFO:" its words say
+	case strings.Contains(body, "[IO_PAGE_FAULT ") || strings.Contains(body, "DMAR: DRHD: handling fault") ||
+		strings.Contains(body, "] fault addr "):
+		return pu.Error, true // an IOMMU fault (AMD-Vi's dev_err, Intel's DMAR): a device's DMA refused
 	case strings.HasPrefix(body, "Aborting journal on device "):
 		return pu.Error, true // jbd2's pr_err: the file system goes read-only next
 	case strings.HasPrefix(body, "nvme nvme") && (strings.HasSuffix(body, " timeout, aborting") ||

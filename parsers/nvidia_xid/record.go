@@ -30,8 +30,8 @@ func record(msg string) (r kernelRecord, ok bool) {
 			return kernelRecord{body: msg[n:], level: priorityLevel(msg[:strings.IndexByte(msg, ',')])}, true
 		}
 	}
-	if strings.Contains(msg[:min(len(msg), 96)], ": kern: ") {
-		return talos(msg) // the node by its address or its name
+	if strings.Contains(msg[:min(len(msg), 96)], ": [20") {
+		return talos(msg) // the node by its address or its name, or none
 	}
 	return r, false
 }
@@ -75,6 +75,13 @@ func decoded(msg string) (r kernelRecord, ok bool) {
 		}
 	} else if b, up := uptime(b); up {
 		r.body = b
+	} else if b := r.body; len(b) > 24 && b[0] == '[' && b[1] == '2' {
+		// talosctl dmesg's form without the node: "kern:  notice: [2023-05-04T07:37:25.957686413Z]: ..."
+		if stamp, body, ok := strings.Cut(b[1:], "]: "); ok {
+			if t, n, ok := pu.RFC3339(stamp); ok && n == len(stamp) && pu.Zoned(stamp) {
+				r.time, r.body = t, body
+			}
+		}
 	}
 	return r, true
 }
@@ -90,13 +97,23 @@ func facility(s string) bool {
 	return false
 }
 
-// talos reads talosctl dmesg's "<node>: kern: <level>: [<RFC 3339>]: ".
+// talos reads talosctl dmesg's "<node>: <facility>: <level>: [<RFC 3339>]: " (the kernel's
+// "kern", or a program's that wrote to /dev/kmsg, Talos' own "user"), the node left out when the
+// command read one node's.
 func talos(msg string) (r kernelRecord, ok bool) {
-	node, _, ok := strings.Cut(msg[:min(len(msg), 96)], ": kern: ")
-	if !ok || strings.IndexByte(node, ' ') >= 0 {
-		return r, false
+	rest := strings.TrimLeft(msg, " ")
+	if f, _, found := strings.Cut(rest[:min(len(rest), 96)], ":"); !found || !facility(f) {
+		node, tail, found := strings.Cut(rest[:min(len(rest), 96)], ": ")
+		if !found || strings.IndexByte(node, ' ') >= 0 {
+			return r, false
+		}
+		if f, _, found = strings.Cut(tail, ":"); !found || !facility(f) {
+			return r, false
+		}
+		r.host, rest = node, rest[len(node)+2:]
 	}
-	lv, rest, ok := strings.Cut(msg[len(node)+len(": kern: "):], ": [")
+	_, rest, _ = strings.Cut(rest, ":") // past the facility
+	lv, rest, ok := strings.Cut(rest, ": [")
 	lv = strings.TrimLeft(lv, " ") // right-aligned: "kern:    info: ["
 	if !ok || strings.IndexByte(lv, ' ') >= 0 {
 		return r, false
@@ -104,14 +121,14 @@ func talos(msg string) (r kernelRecord, ok bool) {
 	if r.level, ok = pu.Level(lv); !ok {
 		return r, false
 	}
-	stamp, rest, ok := strings.Cut(rest, "]: ")
+	stamp, body, ok := strings.Cut(rest, "]: ")
 	if !ok {
 		return r, false
 	}
 	if t, n, ok := pu.RFC3339(stamp); ok && n == len(stamp) && pu.Zoned(stamp) {
 		r.time = t
 	}
-	r.body, r.host = rest, node
+	r.body = body
 	return r, true
 }
 

@@ -277,6 +277,8 @@ func module(ev *event.Event, msg string, i int) bool {
 		level = pu.Error // the module loader's pr_err: it refuses the module (nvidia_fs against a proprietary nvidia)
 	case name == "nv_mem" && strings.Contains(text, "invalid"):
 		level = pu.Error // nv_peer_mem's failure to release a peer mapping
+	case strings.Contains(text, "[IO_PAGE_FAULT "):
+		level = pu.Error // the IOMMU refused the GPU's DMA (AMD-Vi's dev_err), beside an Xid 109
 	}
 	if lv, ok := aer(rest); ok {
 		action, level = ActionPCIeAER, lv
@@ -378,7 +380,9 @@ func nvrmLevel(body string) string {
 		// the GSP firmware stops answering (the banner _kgspLogRpcTimeout prints before Xid 119,
 		// the heartbeat check, the thread timeout): the GPU hangs
 		strings.Contains(body, "GSP Timeout") || strings.Contains(body, "Heartbeat timed out") ||
-		strings.Contains(body, "_threadNodeCheckTimeout") || strings.Contains(body, "timed out") ||
+		strings.Contains(body, "_threadNodeCheckTimeout") || strings.Contains(body, "timed out") || strings.Contains(body, "timedout") ||
+		// the GSP that would not boot, and memory the GPU cannot reach through the IOMMU
+		strings.Contains(body, "GSP-RM boot attempts exceeded") || strings.Contains(body, "is not addressable by GPU") ||
 		// the GSP reports its PMU halted: the GPU is marked for reset (kernel_gsp.c, LEVEL_ERROR)
 		strings.Contains(body, "PMU has halted") {
 		return pu.Error // the GSP firmware's crash report opens at LEVEL_ERROR (kernel_gsp.c)
@@ -396,7 +400,9 @@ func xid(ev *event.Event, s string) bool {
 		return false
 	}
 	ev.SetString(event.FieldEventAction, ActionXid)
-	ev.SetString(FieldPCIBusID, bus)
+	if strings.Trim(bus, ".") != "" {
+		ev.SetString(FieldPCIBusID, bus) // (a paste may hide it: "Xid (PCI:...)")
+	}
 	if n, ok := pu.Atoi(gi); ok {
 		ev.Set(FieldMIGInstance, event.Int(n))
 	}

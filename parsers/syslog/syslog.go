@@ -297,6 +297,12 @@ func (f *Frame) hostTag(s string) bool {
 	if host[len(host)-1] == ':' {
 		// No host name has a colon at its end: the word is the tag; but a level word is none
 		// ("2025-08-25T13:56:49.982Z info: ...": winston's layout, LibreChat's)
+		if host == "NVRM:" {
+			// the NVIDIA driver's kernel message in a journal pasted without host and "kernel:"
+			// ("Sep 18 20:07:01 NVRM: Xid (PCI:0000:02:00): 109, ..."): the kernel's
+			f.Tag, f.Text = "kernel", s
+			return true
+		}
 		if levelWord(strings.ToUpper(host[:len(host)-1])) || !f.tag(host[:len(host)-1]) {
 			return false
 		}
