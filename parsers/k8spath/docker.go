@@ -71,3 +71,29 @@ func (c DockerContainer) Set(ev *event.Event) {
 		}
 	}
 }
+
+// DockerProgram returns what names a Docker container's program outside Kubernetes: its image's
+// repository without registry, path and tag ("ghcr.io/open-webui/open-webui:main" is
+// "open-webui", "ollama/ollama" "ollama", "vllm/vllm-openai:v0.9.1" "vllm-openai"; NVIDIA NIM's
+// images under nvcr.io/nim/ are "nim-llm", its Helm chart's container), else its name. A
+// compose project's or Docker's own name ("ollama-ollama-1", "nervous_tesla") says less than
+// the image it runs.
+func DockerProgram(ev *event.Event) string {
+	if img, ok := ev.GetString(FieldImage); ok && img != "" {
+		if strings.HasPrefix(img, "nvcr.io/nim/") {
+			return "nim-llm"
+		}
+		if at := strings.IndexByte(img, '@'); at >= 0 {
+			img = img[:at] // a digest
+		}
+		repo := img[strings.LastIndexByte(img, '/')+1:]
+		if colon := strings.IndexByte(repo, ':'); colon >= 0 {
+			repo = repo[:colon]
+		}
+		if repo != "" {
+			return repo
+		}
+	}
+	name, _ := ev.GetString(FieldName)
+	return name
+}

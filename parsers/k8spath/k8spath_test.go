@@ -81,3 +81,26 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestDockerProgram: a Docker container outside Kubernetes is known by its image's repository
+// (the names audited Docker hosts gave them: a compose project's, Docker's own), else its name.
+func TestDockerProgram(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ name, image, want string }{
+		{"ollama-webui-webui-1", "ghcr.io/ollama-webui/ollama-webui:main", "ollama-webui"},
+		{"litellm_litellm_1", "ghcr.io/berriai/litellm-database:main-v1.21.0", "litellm-database"},
+		{"nervous_tesla", "nvcr.io/nim/meta/llama-3.1-8b-instruct:1.1.2", "nim-llm"},
+		{"ollama2", "ollama/ollama", "ollama"},
+		{"vllm", "vllm/vllm-openai@sha256:0123abcd", "vllm-openai"},
+		{"my-server", "", "my-server"},
+	} {
+		ev := event.New()
+		ev.SetString(FieldName, c.name)
+		if c.image != "" {
+			ev.SetString(FieldImage, c.image)
+		}
+		if got := DockerProgram(ev); got != c.want {
+			t.Errorf("%s (%s): %q, want %q", c.name, c.image, got, c.want)
+		}
+	}
+}

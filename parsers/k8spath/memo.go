@@ -57,7 +57,7 @@ func (m *Memo) Fill(ev *event.Event, path string, hasPath bool) (pod, container 
 	if container == "" && pod == "" {
 		// a Docker container outside Kubernetes: its name, as Filebeat's add_docker_metadata
 		// and `sluice parse` (from the container's config.v2.json) give it, says its program
-		container, _ = ev.GetString(FieldName)
+		container = DockerProgram(ev)
 	}
 	return pod, container
 }

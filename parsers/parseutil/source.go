@@ -192,7 +192,9 @@ var servingComponents = map[string]string{
 	"litellm":          "litellm", // LiteLLM's proxy: compose's service, and manifests'
 	"litellm-helm":     "litellm", // its Helm chart's container
 	"litellm-proxy":    "litellm",
+	"litellm-database": "litellm",    // its image with a database's client, by the image's name on a Docker host
 	"open-webui":       "open_webui", // Open WebUI's backend (its chart's container), a chat front end calling vLLM
+	"ollama-webui":     "open_webui", // Open WebUI before its rename, by its image's name on a Docker host
 }
 
 // ServingComponent returns the dataset prefix of the serving component (not vLLM) whose container
@@ -223,10 +225,9 @@ func Container(ev *event.Event) string {
 	if c := pathSource(ev).Container; c != "" {
 		return c
 	}
-	// a Docker container outside Kubernetes, by its name (Filebeat's add_docker_metadata,
-	// `sluice parse` from its config.v2.json)
-	v, _ := ev.GetString("container.name")
-	return v
+	// a Docker container outside Kubernetes, by its image or its name (Filebeat's
+	// add_docker_metadata, `sluice parse` from its config.v2.json)
+	return k8spath.DockerProgram(ev)
 }
 
 // pod returns the name of the pod that wrote the event, as Container finds its container.

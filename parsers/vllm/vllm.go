@@ -153,7 +153,7 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 	component, container := "", ""
 	if l.Uvicorn {
 		// another serving component's uvicorn (the production-stack router's), by its container
-		container, _ = ev.GetString(event.FieldK8sContainer) // the parse processor filled it from the path
+		container = parseutil.Container(ev) // its name (from the path, Filebeat), a Docker container's image
 		component = parseutil.ServingComponentOf(container)
 	}
 	if l.Uvicorn && l.Level == "info" && !multi {
