@@ -546,6 +546,10 @@ func startMode(l *vllm.Line) (int, bool) {
 		// dcgmi diag's report (a DCGM diagnostic Job's output), or an excerpt of it that opens
 		// at a section ("+-----  Integration  -------+----...+"); nvidia-smi's rows stay apart
 		return modeTable, true
+	case l.Header == "" && pylog.RayCoreLevel(l.Body) == "critical":
+		// a Ray daemon's fatal check ("[... C 149 149] node_manager.cc:170: This node has beem
+		// marked as dead."), its "*** StackTrace Information ***" and frames under it
+		return modeBacktrace, true
 	case l.Header == "" && (nativeBacktraceFrame(l.Body) ||
 		pylog.RayCoreLevel(l.Body) != "" && strings.HasSuffix(strings.TrimRight(l.Body, " "), "] Stack trace:") ||
 		pylog.RayCoreLevel(l.Body) != "" && strings.HasSuffix(strings.TrimRight(l.Body, " "), ": Stack trace:")):
@@ -1199,7 +1203,9 @@ func (g *group) accept(l *vllm.Line) bool {
 		return l.Header == "" && l.Proc == "" && len(g.parts) < maxTableLines &&
 			(tableBorder(b) || len(b) > 2 && (b[0] == '|' && b[len(b)-1] == '|'))
 	case modeBacktrace:
-		return l.Header == "" && (nativeBacktraceFrame(l.Body) || l.Body == "*** StackTrace Information ***") &&
+		// (the frames Ray's FATAL prints by name alone, indented: "    ray::RayLog::~RayLog()")
+		return l.Header == "" && (nativeBacktraceFrame(l.Body) || l.Body == "*** StackTrace Information ***" ||
+			len(g.parts) > 0 && g.parts[0] == "*** StackTrace Information ***" && strings.HasPrefix(l.Body, "    ")) &&
 			len(g.parts) < maxMessageLines
 	case modeTorchWarn:
 		if l.Header == "" && strings.HasPrefix(l.Body, "Exception raised from ") && len(g.parts) == 0 {
