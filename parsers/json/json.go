@@ -157,7 +157,8 @@ func (p *Parser) Finish(ev *event.Event, rec Record, dataset string) {
 // context keys only Ray writes, "" for another line. Ray Serve's (its deployment, replica or
 // component: "replica.py:719 - Started executing request ...") puts its text layout's
 // "file:line - " before the message: the origin; its request id is the request's, as on its
-// text lines. Ray core's (LoggingConfig(encoding="JSON")) names the job, worker and node.
+// text lines. Ray core's (LoggingConfig(encoding="JSON")) names the job, worker and node; its
+// export events their id, source and label.
 func rayRecord(ev *event.Event, text string) string {
 	const f = pu.FieldLogFields + "."
 	switch {
@@ -175,6 +176,15 @@ func rayRecord(ev *event.Event, text string) string {
 		}
 		return pylog.DatasetRayServe
 	case ev.Has(f+"job_id") && (ev.Has(f+"worker_id") || ev.Has(f+"node_id")):
+		return pylog.DatasetRayCore
+	case ev.Has(f+"event_id") && ev.Has(f+"source_type") && ev.Has(f+"label"):
+		// Ray's export events (logs/events/event_GCS.log, event_RAYLET.log: "label":
+		// "RAY_NODE_REMOVED", "source_type": "GCS"), which name the process that wrote them
+		if pid, ok := ev.GetString(f + "pid"); ok {
+			if n, ok := pu.Atoi(pid); ok && n > 0 {
+				ev.Set(event.FieldProcessPID, event.Int(n))
+			}
+		}
 		return pylog.DatasetRayCore
 	}
 	return ""

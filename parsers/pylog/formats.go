@@ -210,6 +210,10 @@ func (r *rec) body(s string) {
 		if r.logger == "" {
 			r.dataset = DatasetRayCore
 		}
+		if i := strings.LastIndex(r.msg, " component=serve"); i >= 0 && r.logger == "" {
+			r.serveKeys(r.msg[i+len(" component=serve"):])
+			r.msg = r.msg[:i]
+		}
 	case strings.HasPrefix(rest, "- ") && strings.Count(w, ":") == 1 && strings.Contains(w, ".py:") && r.origin(w):
 		// FlashInfer's "<time> - LEVEL - file.py:N - logger: msg"
 		r.msg = rest[2:]
@@ -348,6 +352,15 @@ func (r *rec) levelFirst(s string) bool {
 		// and since Ray 2.40 with the request's id: "default_A iovmsu5e 85000f14-... -- GET
 		// /{wildcard} 422 3.7ms", "... -- CALL llm_config OK 2.7ms"
 		r.deployment, r.replica, r.requestID, r.msg, r.dataset = dep, rep, loc, tail[3:], DatasetRayServe
+	case dep != "" && strings.HasPrefix(after2, "- ") && r.origin(rep):
+		// a Ray Serve record without a replica's id (2.x): "WARNING 2024-04-06 23:09:38,071
+		// model replica.py:502 - Replica at capacity of ..."
+		r.deployment, r.msg, r.dataset = dep, after2[2:], DatasetRayServe
+	case dep != "" && rep != "" && loc != "" && r.serveRoute(tail):
+		// Ray Serve 2.x before the " -- " layout, with the request's id and route: "ERROR
+		// 2024-07-18 16:15:15,862 TextSearch_TFServe j28b73mh af31c081-... /serve replica.py:359 -
+		// Request failed:"
+		r.deployment, r.replica, r.requestID = dep, rep, loc
 	case strings.HasSuffix(dep, "]") && r.origin(dep[:len(dep)-1]):
 		// vLLM's header with the year, as NVIDIA NIM for LLMs writes it since 1.2: "INFO
 		// 2024-09-27 12:59:39.857 ngc_injector.py:214] Valid profile: ..."
@@ -355,6 +368,37 @@ func (r *rec) levelFirst(s string) bool {
 	default:
 		r.body(rest)
 	}
+	return true
+}
+
+// serveKeys reads what Ray Serve before 2.3 put after a record's message ("... -- msg
+// component=serve deployment=LongCall replica=LongCall#UfgOLw"): the deployment and replica,
+// either empty in the controller's and the proxy's records.
+func (r *rec) serveKeys(s string) {
+	r.dataset = DatasetRayServe
+	for s != "" {
+		var kv string
+		kv, s = word(strings.TrimLeft(s, " "))
+		k, v, _ := strings.Cut(kv, "=")
+		switch k {
+		case "deployment":
+			r.deployment = v
+		case "replica":
+			r.replica = v
+		}
+	}
+}
+
+// serveRoute reads the rest of Ray Serve's record format from 2.3 to 2.9, "{route}
+// %(filename)s:%(lineno)d - %(message)s" (ray/serve/_private/logging_utils.py), after its
+// request id: the route the request came by, the origin and the message.
+func (r *rec) serveRoute(s string) bool {
+	route, rest := word(s)
+	loc, tail := word(rest)
+	if len(route) < 1 || route[0] != '/' || !strings.HasPrefix(tail, "- ") || !r.origin(loc) {
+		return false
+	}
+	r.route, r.msg, r.dataset = route, tail[2:], DatasetRayServe
 	return true
 }
 
@@ -502,7 +546,9 @@ func (r *rec) mmengine(s string) bool {
 // OpenMessage reports whether b is a dated Python logging record of a warning or an error whose
 // message ends in a colon: what it announces follows on lines of their own (LMDeploy's
 // "2024-08-05 05:41:03,897 - lmdeploy - WARNING - model_config:", then the configuration; its
-// "ERROR - api_server.py:662 - Failed to parse Thinking Process:", then the model's output).
+// "ERROR - api_server.py:662 - Failed to parse Thinking Process:", then the model's output), and
+// a Ray daemon's of any level (the autoscaler's "INFO autoscaler.py:63 -- Using Autoscaling
+// Config: ", then the configuration's YAML).
 func OpenMessage(b string) bool {
 	if len(b) < 24 || b[0] < '1' || b[0] > '2' || b[len(b)-1] != ':' && strings.TrimRight(b, " ")[len(strings.TrimRight(b, " "))-1] != ':' {
 		return false
@@ -511,5 +557,6 @@ func OpenMessage(b string) bool {
 	if !r.dated(b) {
 		return false
 	}
-	return (r.level == pu.Warning || r.level == pu.Error || r.level == pu.Critical) && strings.HasSuffix(strings.TrimRight(r.msg, " "), ":")
+	return (r.level == pu.Warning || r.level == pu.Error || r.level == pu.Critical || r.dataset == DatasetRayCore) &&
+		strings.HasSuffix(strings.TrimRight(r.msg, " "), ":")
 }

@@ -79,7 +79,7 @@ type rec struct {
 	level, logger, file, fn, msg, dataset string
 	line, pid, thread                     int64
 	deployment, replica, proc, host       string
-	requestID                             string     // a Ray Serve request's
+	requestID, route                      string     // a Ray Serve request's id and route
 	prefix                                *vllm.Line // the process prefix before the record, nil without one
 	component                             string     // BentoML's component ("runner:llm-llama-runner:1")
 	t                                     time.Time
@@ -267,9 +267,14 @@ func (r *rec) set(ev *event.Event) {
 	}
 	if r.deployment != "" {
 		ev.SetString(pu.FieldLogFields+".component", r.deployment)
-		ev.SetString(pu.FieldLogFields+".component_id", r.replica)
+		if r.replica != "" {
+			ev.SetString(pu.FieldLogFields+".component_id", r.replica)
+		}
 		if r.requestID != "" {
 			ev.SetString(FieldHTTPRequestID, r.requestID)
+		}
+		if r.route != "" {
+			ev.SetString(uvicorn.FieldURLPath, r.route)
 		}
 		if lv := serveRequest(ev, r.msg); lv != "" {
 			r.level = lv

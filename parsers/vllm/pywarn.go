@@ -114,7 +114,8 @@ func tqdmRate(stats string) bool {
 // 28.6MB/s]"). They are info lines of whatever program wrote them.
 func parseProgress(ev *event.Event, l *Line) bool {
 	// (a bar whose total is unknown has no percentage: "README.md: 10.5kB [00:00, 3.51MB/s]")
-	b := strings.TrimRight(l.Body, " \r")
+	// (Ray's note of lines it held back, " [repeated 2x across cluster]", is no part of it)
+	b := Unrepeated(strings.TrimRight(l.Body, " \r"))
 	if !strings.HasSuffix(b, "]") {
 		return false
 	}

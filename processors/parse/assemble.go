@@ -1326,6 +1326,14 @@ func (g *group) accept(l *vllm.Line) bool {
 		if g.native && l.Header == "" && l.Body == "" {
 			return true // c10's message ends in a blank line before "Exception raised from"
 		}
+		if g.mode == modeMaybe && l.Header == g.header && len(g.parts) == 0 && strings.HasPrefix(l.Body, "ray::") &&
+			strings.HasSuffix(strings.TrimRight(g.first.Message(), " "), ":") &&
+			vllm.MessageState(l.Body, vllm.MessageClosed) == vllm.MessageRemote {
+			// Ray Serve's "Request failed:" and the task error it prints under it: "ray::
+			// ServeReplica:A:B.handle_request() (pid=23474, ip=...)", the replica's frames
+			g.msg = vllm.MessageRemote
+			return true
+		}
 		if g.mode == modeMaybe && l.Header == g.header &&
 			(g.msg != vllm.MessageClosed && len(g.parts) < maxMessageLines && !recordStart(l.Body) &&
 				vllm.TakesMessageLine(l.Body, g.msg) || vllm.IsMessageContinuation(l.Body)) {
