@@ -199,6 +199,14 @@ func parseLine(ev *event.Event, s string) bool {
 	if strings.HasPrefix(ds, "gpu.") && strings.Contains(b, "GPU-") {
 		nvidia_xid.OneGPU(ev, b) // the GPU a device plugin's or DRA driver's line is about
 	}
+	if (level == pu.Error || level == pu.Critical) && !ev.Has(event.FieldErrorMsg) {
+		// an error line without an err value: its text is the error's (GFD's "error creating
+		// labeler: ...: Unknown Error")
+		if m, ok := ev.GetString(pu.FieldLogMessage); ok {
+			m, _, _ = strings.Cut(m, "\n")
+			ev.SetString(event.FieldErrorMsg, m)
+		}
+	}
 	pu.Finish(ev, ds, level)
 	return true
 }

@@ -56,6 +56,7 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	// toolkit did not configure: no GPU pod starts on the node.
 	{`no runtime for "nvidia" is configured`, KindRuntimeMissing, DatasetToolkit},
 	{`no runtime for \"nvidia\" is configured`, KindRuntimeMissing, DatasetToolkit},
+	{`no runtime for \\\"nvidia\\\" is configured`, KindRuntimeMissing, DatasetToolkit}, // the kubelet's err="..." quoting containerd's
 	// the device plugin finding neither NVML nor a Tegra GPU in its container: the nvidia
 	// runtime did not inject the driver ("Incompatible strategy detected auto", then "If this
 	// is a GPU node, did you configure the NVIDIA Container Toolkit?", then "invalid device
@@ -77,6 +78,9 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	{"invalid device discovery strategy", KindRuntimeMissing, DatasetToolkit},
 	{"no CUDA-capable device is detected", KindNoDevice, DatasetDriver},
 	{"Unable to determine the device handle for GPU", KindGPUUnreachable, DatasetDriver},
+	// go-nvlib's words for the same (GFD, the device plugin): "error getting device handle for
+	// index '0': Unknown Error", or "GPU is lost"
+	{"device handle for index", KindGPUUnreachable, DatasetDriver},
 	// cudaErrorInsufficientDriver's text: the image's CUDA needs a newer driver than the node's
 	{"CUDA driver version is insufficient for CUDA runtime version", KindDriverTooOld, DatasetDriver},
 	// CDI injection (toolkit 1.14 and later, containerd 2, Kata's GPU passthrough): the
@@ -102,6 +106,15 @@ func GPUFailure(s string) (kind, dataset string) {
 				// missing; the toolkit's "Skipping library candidate '...libnvidia-ml.so': error
 				// resolving link ...": one path of its search, the next may hold it
 				continue
+			}
+			if f.kind == KindNVMLMissing && strings.Contains(s, "Detected non-NVML platform") {
+				// GFD's and the device plugin's platform probe, beside "Detected non-Tegra
+				// platform": a result, not a failure (a GPU node without the runtime's
+				// injection says so in "Incompatible strategy detected auto" after it)
+				return "", ""
+			}
+			if f.phrase == "device handle for index" && !strings.Contains(s, "Unknown Error") && !strings.Contains(s, "GPU is lost") {
+				continue // another NVML return (Insufficient Permissions) is not a GPU gone
 			}
 			// The toolkit's CLI (or the runtime quoting it) wrote the line, whatever the cause.
 			if f.dataset != DatasetToolkit && strings.Contains(s, "nvidia-container-") {
