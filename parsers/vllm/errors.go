@@ -19,7 +19,7 @@ const (
 // traceback: it starts with the header, or with a line that announces one followed by it.
 func isTraceStart(body, rest string) bool {
 	return strings.HasPrefix(body, TracebackHeader) || IsGroupTraceStart(body) ||
-		strings.HasPrefix(body, fatalPrefix) || strings.HasSuffix(body, ": "+TracebackHeader) ||
+		strings.HasPrefix(body, fatalPrefix) || strings.HasSuffix(body, ": "+TracebackHeader) || strings.HasSuffix(body, ", "+TracebackHeader) ||
 		(TraceAnnouncement(body) && (strings.HasPrefix(rest, TracebackHeader) || IsFrameLine(rest))) ||
 		// a chained traceback's words where an excerpt begins, the next traceback under them
 		(strings.HasPrefix(body, "During handling of the above exception") || strings.HasPrefix(body, "The above exception was the direct cause")) &&
@@ -212,6 +212,8 @@ var messageContinuations = [...]string{
 	// and what LiteLLM's router adds to an exception it re-raises: the model group that failed
 	// and whether its retries ran out
 	". Received Model Group=", "Available Model Group Fallbacks=",
+	// and the line httpx's HTTPStatusError adds after its status and URL
+	"For more information check: https://developer.mozilla.org/",
 }
 
 // continuationFirst has the first bytes of messageContinuations, for a quick refusal.
@@ -664,7 +666,11 @@ func Classify(text string) string {
 		}
 	}
 	if (strings.Contains(text, "out of memory") || strings.Contains(text, "OutOfMemory") ||
-		strings.Contains(text, "CUDA_ERROR_OUT_OF_MEMORY")) && !hostOOM(text) {
+		strings.Contains(text, "CUDA_ERROR_OUT_OF_MEMORY") ||
+		// V1's check at start: another process (a previous pod's, a second server) holds the
+		// GPU's memory: "Free memory on device (3.22/4.0 GiB) on startup is less than desired
+		// GPU memory utilization (0.9, 3.6 GiB)"
+		strings.Contains(text, "is less than desired GPU memory utilization")) && !hostOOM(text) {
 		if strings.Contains(text, "NPU out of memory") {
 			return KindNPUOOM
 		}

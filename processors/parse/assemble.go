@@ -531,6 +531,8 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeTrace, true
 	case l.Body == vllm.TracebackHeader, vllm.IsGroupTraceStart(l.Body),
 		strings.HasSuffix(l.Body, ": "+vllm.TracebackHeader), // "EngineCore hit an exception: Traceback ..."
+		// V0's worker before 0.6: "Exception in worker ...: NCCL error: ..., Traceback (most recent call last):"
+		l.Header != "" && strings.HasSuffix(l.Body, ", "+vllm.TracebackHeader),
 		// uvicorn's padded "ERROR:    Traceback ..." behind another prefix (SGLang's "[date] ")
 		l.Header == "" && strings.Contains(l.Body, "ERROR:    "+vllm.TracebackHeader),
 		l.Header == "" && (vllm.IsFrameLine(l.Body) || fatalPython(l.Body) || vllm.IsGroupFrameLine(l.Body) || caretRow(l.Body)),
@@ -818,7 +820,26 @@ func pyStatement(b string) bool {
 			return true
 		}
 	}
-	return false
+	// a call, or an assignment of one: "    next(self.gen)", "    worker.shutdown()", "    output
+	// = executor(*args, **kwargs)"
+	if _, rhs, ok := strings.Cut(t, " = "); ok && dottedName(strings.TrimSpace(t[:strings.Index(t, " = ")])) {
+		t = rhs
+	}
+	i := strings.IndexByte(t, '(')
+	return i > 0 && dottedName(t[:i])
+}
+
+// dottedName reports whether s is a Python name or attribute path: "worker.shutdown", "next".
+func dottedName(s string) bool {
+	if s == "" || s[0] >= '0' && s[0] <= '9' || s[0] == '.' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 // ncclWarn reports whether b is an NCCL WARN line ("host:pid:tid [dev] file.cc:93 NCCL WARN
