@@ -21,6 +21,8 @@ func isTraceStart(body, rest string) bool {
 	return strings.HasPrefix(body, TracebackHeader) || IsGroupTraceStart(body) ||
 		strings.HasPrefix(body, fatalPrefix) || strings.HasSuffix(body, ": "+TracebackHeader) || strings.HasSuffix(body, ", "+TracebackHeader) ||
 		(TraceAnnouncement(body) && (strings.HasPrefix(rest, TracebackHeader) || IsFrameLine(rest))) ||
+		// a Ray task error's message where an excerpt begins, its remote frames under it
+		strings.HasPrefix(body, "ray::") && strings.Contains(body, "() (pid=") && strings.HasPrefix(rest, "  File \"") ||
 		// a chained traceback's words where an excerpt begins, the next traceback under them
 		(strings.HasPrefix(body, "During handling of the above exception") || strings.HasPrefix(body, "The above exception was the direct cause")) &&
 			strings.Contains(rest, TracebackHeader) ||

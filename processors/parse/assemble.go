@@ -520,6 +520,14 @@ func startMode(l *vllm.Line) (int, bool) {
 		// Refer to the documentation ...": one record of the raylet's log. Only a warning or an
 		// error is read so: the driver prints messages of its own under the daemon's name too.
 		return modeRayCore, true
+	case l.Header == "" && l.Daemon == "" && l.Proc == "" && strings.HasPrefix(l.Body, "[20") &&
+		(pylog.RayCoreLevel(l.Body) == "warning" || pylog.RayCoreLevel(l.Body) == "error") &&
+		!strings.HasSuffix(strings.TrimRight(l.Body, " "), "Stack trace:"):
+		// the same in the daemon's own file or container: "[2025-07-03 11:12:01,375 W 42 42]
+		// (gcs_server) gcs_node_manager.cc:415: ... when a (1) raylet crashes unexpectedly (OOM,
+		// etc.)", then " (2) raylet has lagging heartbeats ...": only the lines its message's
+		// line breaks left led by one space go on with it
+		return modeRayCore, true
 	case l.Header == "" && strings.HasPrefix(l.Body, "Exiting: "):
 		return modeExiting, true
 	case l.Header == "" && envoy.IstioEnvoyLine(l.Body) && !strings.Contains(l.Body, "\tthread="):
@@ -593,6 +601,11 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeMaybe, true // its context's lines, then the traceback
 	case l.Header == "" && vllm.RayCreationTaskError(l.Body):
 		return modeTrace, true // the remote traceback follows, without its header
+	case l.Header == "" && strings.HasPrefix(l.Body, "ray::") && strings.Contains(l.Body, "() (pid="):
+		// a Ray task error's message where an excerpt begins, "ray::ServeReplica:llms:
+		// LLMDeployment:q.initialize_and_get_metadata() (pid=40568, ip=...)": the task's
+		// traceback follows, without its header
+		return modeTrace, true
 	case l.Header == "" && remoteTraceback(l.Body):
 		return modeRemote, true
 	case l.Header == "" && pyStatement(l.Body):
@@ -1324,6 +1337,10 @@ func (g *group) accept(l *vllm.Line) bool {
 	case modeRecord:
 		return l.Header == g.header && len(g.parts) < maxMessageLines
 	case modeRayCore:
+		if g.header == "" {
+			return l.Header == "" && l.Daemon == "" && l.Proc == "" && len(g.parts) < maxMessageLines &&
+				len(l.Body) > 2 && l.Body[0] == ' ' && l.Body[1] != ' '
+		}
 		return l.Header == "" && l.Daemon == g.header && len(g.parts) < maxMessageLines &&
 			pylog.RayCoreLevel(l.Body) == "" && !otherRecord(l.Body)
 	case modeMount:
