@@ -58,7 +58,8 @@ func kernel(ev *event.Event, msg, level string) bool {
 		return true
 	}
 	if lv, ok := aer(body); ok {
-		aerDevices(ev, body)
+		first, _, _ := strings.Cut(body, "\n") // (a port's report joined under its header: the header names the devices)
+		aerDevices(ev, first)
 		ev.SetString(event.FieldEventAction, ActionPCIeAER)
 		// A GPU's or NVSwitch's (its driver reports it, or the report names NVIDIA's vendor id)
 		// is the GPU fault's companion, and so is an uncorrectable error of a root port, which
@@ -378,6 +379,22 @@ func reportLevel(body string) (level string, known bool) {
 		return pu.Warning, true // pr_warn (kernel/module/main.c): every DKMS-built NVIDIA module at boot
 	case strings.Contains(body, ": module verification failed: ") && strings.HasSuffix(body, "tainting kernel"):
 		return pu.Info, true // pr_notice_once: an unsigned module, not a failure to load it
+	case strings.HasPrefix(body, "irq ") && strings.Contains(body, ": nobody cared"):
+		return pu.Error, true // __report_bad_irq's KERN_ERR: the kernel turns the interrupt line off
+	case strings.HasPrefix(body, "amdgpu ") && (strings.Contains(body, ": ring ") && strings.Contains(body, " timeout, signaled seq=") ||
+		strings.Contains(body, ":  Process ") && strings.Contains(body, " thread ") ||
+		strings.Contains(body, ":  Process information: ")):
+		// an AMD GPU's hang (amdgpu_job_timedout's dev_err: "amdgpu 0000:28:00.0: ring
+		// gfx_0.0.0 timeout, signaled seq=57638, emitted seq=57641", then the process whose job
+		// it ran): a reset follows, the AMD analogue of Xid 8 or 109
+		return pu.Error, true
+	case strings.HasPrefix(body, "amdgpu ") && strings.Contains(body, "[drm] REG_WAIT timeout "):
+		return pu.Warning, true // the display core's DC_LOG_WARNING
+	case strings.HasSuffix(body, "[drm] Cannot find any crtc or sizes"):
+		return pu.Info, true // drm_info: a GPU without a display, every compute node's at boot
+	case strings.HasPrefix(body, "resource: resource sanity check: ") ||
+		strings.HasPrefix(body, "caller ") && strings.HasSuffix(body, " mapping multiple BARs"):
+		return pu.Warning, true // iomem_map_sanity_check's pr_warn, and the caller it names (the NVIDIA driver's)
 	case strings.HasPrefix(body, "amdgpu ") && amdgpuFault(body):
 		// an AMD GPU's page fault, as amdgpu's dev_err writes it with its status registers
 		// ("amdgpu 0000:c4:00.0: amdgpu: [gfxhub] page fault (src_id:0 ring:153 vmid:0 pasid:0)",

@@ -387,7 +387,10 @@ func nvrmLevel(body string) string {
 		strings.Contains(body, "PMU has halted") {
 		return pu.Error // the GSP firmware's crash report opens at LEVEL_ERROR (kernel_gsp.c)
 	}
-	if strings.HasPrefix(body, "Persistence mode is deprecated") {
+	if strings.HasPrefix(body, "Persistence mode is deprecated") ||
+		// an RPC event from the GSP the driver could not take its lock for (LEVEL_WARNING, or
+		// LEVEL_ERROR in some releases): the first line of a GSP heartbeat failure's sequence
+		strings.Contains(body, "_kgspProcessRpcEvent: Attempted to process RPC event") {
 		return pu.Warning
 	}
 	return pu.Guess(body)

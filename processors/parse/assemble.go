@@ -332,6 +332,9 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 			g.msg = sxidPart(sl.Body, g.header)
 		case modeAER:
 			g.header = aerDevice(sl.Body)
+			if g.header == "" {
+				g.header, g.msg = aerReceived(sl.Body), aerAwaitSeverity // the report's header: its severity line next
+			}
 		case modeEDAC:
 			g.header = edacReport(sl.Body)
 		case modeJSError:
@@ -716,7 +719,7 @@ func startMode(l *vllm.Line) (int, bool) {
 		if sxidKey(l.Body) != "" {
 			return modeSXid, true
 		}
-		if aerDevice(l.Body) != "" {
+		if aerDevice(l.Body) != "" || aerReceived(l.Body) != "" {
 			return modeAER, true
 		}
 		if edacReport(l.Body) != "" {
@@ -1128,6 +1131,17 @@ func (g *group) accept(l *vllm.Line) bool {
 	case modeWrapped:
 		return l.Header == "" && (wrappedAccept(l.Body, len(g.header)) || bootstrapCheck(l.Body) && len(g.parts) < maxMessageLines)
 	case modeAER:
+		if g.msg == aerAwaitSeverity {
+			dev := aerDevice(l.Body)
+			// (only the port's own: a device's report under the port's header, a GPU's, stays
+			// the device's event, as the GPU fields read it)
+			port, _, _ := strings.Cut(g.header, "\x00")
+			if l.Header != "" || dev == "" || !strings.HasPrefix(dev, port) {
+				return false
+			}
+			g.header, g.msg = dev, 0 // the device's prefix, which its status and error lines repeat
+			return true
+		}
 		return l.Header == "" && aerAccept(l.Body, g.header)
 	case modeKlogMsg:
 		return klogMessageAccept(l)

@@ -27,7 +27,12 @@ func kernelReportStart(l *vllm.Line) bool {
 		strings.HasPrefix(t, "kernel BUG at ") || t == "------------[ cut here ]------------" ||
 		strings.HasPrefix(t, "Unable to handle kernel ") || strings.HasPrefix(t, "Internal error: ") ||
 		strings.Contains(t, "]: segfault at ") || // a process's segfault, and the Code: line under it
-		rcuStall(t)
+		rcuStall(t) ||
+		// a spurious interrupt's report (__report_bad_irq: "irq 16: nobody cared (try booting with
+		// the "irqpoll" option)", the stack, the handlers, "Disabling IRQ #16"), and a task's
+		// state and stack that SysRq-w or sched_show_task prints without a hung task's header
+		strings.HasPrefix(t, "irq ") && strings.Contains(t, ": nobody cared") ||
+		strings.HasPrefix(t, "task:") && strings.Contains(t, " state:")
 }
 
 // rcuStall reports whether t opens an RCU stall report ("rcu: INFO: rcu_sched self-detected
@@ -228,7 +233,9 @@ var kernelReportLines = [...]string{"Call Trace:", "<TASK>", "</TASK>", "<IRQ>",
 	"Call trace:", "kernel BUG at ", "invalid opcode: ", "Tainted: ", "pstate: ", "Mem abort info:", "Internal error: ",
 	"Kernel panic - not syncing", "#PF: ", "PGD ", "Oops: ", "NETDEV WATCHDOG: ", "WARNING: CPU: ", "WARNING: at ",
 	// an RCU stall's: the stalled CPUs, who detected it, the NMIs sent for their backtraces
-	"rcu: ", "Sending NMI from CPU ", "NMI backtrace for cpu ", "(t=", "(detected by "}
+	"rcu: ", "Sending NMI from CPU ", "NMI backtrace for cpu ", "(t=", "(detected by ",
+	// a spurious interrupt's: its handlers, then the line it turns off
+	"handlers:", "Disabling IRQ #"}
 
 // sinceBoot returns s without dmesg's "[ 5873.238880] " in front.
 func sinceBoot(s string) string {
@@ -387,6 +394,33 @@ func aerDevice(body string) string {
 		return ""
 	}
 	return t[:i+2]
+}
+
+// aerAwaitSeverity is group.msg of an AER report opened by its header, whose severity line is
+// still to come.
+const aerAwaitSeverity = 1
+
+// aerReceived reads the header the root port's AER driver prints above a report (kernels since
+// 4.x: "pcieport 0000:00:1c.5: AER: Corrected error received: 0000:00:1c.5", "... AER: Multiple
+// Uncorrected (Non-Fatal) error received: 0000:3b:00.0"): the port's prefix and the source's
+// bus id, joined by a NUL, or "" for another line. The severity line under it has the port's
+// prefix when the port itself reported the error.
+func aerReceived(body string) string {
+	t := sinceBoot(body)
+	i := strings.Index(t, ": AER: ")
+	if i <= 0 || t[0] < 'a' || t[0] > 'z' {
+		return ""
+	}
+	msg := t[i+len(": AER: "):]
+	j := strings.Index(msg, " received: ")
+	if j < 0 || !strings.Contains(msg[:j], "rror") {
+		return ""
+	}
+	source := strings.TrimSpace(msg[j+len(" received: "):])
+	if source == "" || strings.IndexByte(source, ' ') >= 0 {
+		return ""
+	}
+	return t[:i+len(": ")] + "\x00" + source // (the lines under it say "AER: " too since 5.x, or not)
 }
 
 // aerAccept reports whether body is a line of the report the device prefix dev opened.
