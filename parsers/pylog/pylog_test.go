@@ -75,3 +75,28 @@ func TestSelfNamedException(t *testing.T) {
 		}
 	}
 }
+
+// TestSGLangLastWords: SGLang's format prints no level, but its server's last words are errors,
+// in both spellings its releases wrote (sgl-project/sglang issues #12421 and #3460).
+func TestSGLangLastWords(t *testing.T) {
+	t.Parallel()
+	p := New()
+	for _, line := range []string{
+		"[2025-10-31 02:16:22] Received sigquit from a child process. It usually means the child failed.",
+		"[2025-02-09 21:23:00] Received sigquit from a child proces. It usually means the child failed.",
+		"[2025-07-11 17:40:16 DP0 TP0] Watchdog timeout (self.watchdog_timeout=300)",
+	} {
+		ev := event.New()
+		ev.SetMessage(line)
+		ev.SetString(event.FieldK8sContainer, "sglang")
+		if !p.Parse(ev) {
+			t.Fatalf("%q: not parsed", line)
+		}
+		if lv, _ := ev.GetString(event.FieldLogLevel); lv != "error" {
+			t.Errorf("%q: level %q, want error", line, lv)
+		}
+		if ds, _ := ev.GetString(event.FieldDataset); ds != DatasetSGLang {
+			t.Errorf("%q: dataset %q, want %s", line, ds, DatasetSGLang)
+		}
+	}
+}

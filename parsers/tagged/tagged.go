@@ -49,7 +49,7 @@ var Info = parsers.Info{
 	Fields: append(pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldErrorMsg, event.FieldErrorStack,
 		event.FieldProcessPID, event.FieldProcessName, pu.FieldThread, event.FieldOriginFile, event.FieldOriginLine, pu.FieldOriginFunc, pu.FieldLogFields,
 		event.FieldHostHostname),
-		parsers.Field{Name: event.FieldErrorType, Type: "keyword", Description: "Class of the error a line names (Fluentd's error_class=)."},
+		parsers.Field{Name: event.FieldErrorType, Type: "keyword", Description: "Class of the error a line names (Fluentd's error_class=, the C++ exception TensorRT-LLM names before its what())."},
 		parsers.Field{Name: event.FieldHTTPStatus, Type: "long", Description: "Status an AWS CLI error names (\"An error occurred (403) when calling the HeadObject operation\")."},
 		parsers.Field{Name: FieldElasticsearchNode, Type: "keyword", Description: "Node an Elasticsearch or OpenSearch plain-layout line names ([o.e.n.Node] [es-master-0] started)."}),
 }
@@ -299,6 +299,15 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			vllm.SetTraceback(ev, rest)
 		} else if rest != "" {
 			ev.SetString(event.FieldErrorStack, rest) // TensorRT-LLM's native frames
+		}
+		if r.Logger == "TensorRT-LLM" && r.errType == "" {
+			// a C++ exception's what() after its class: "tensorrt_llm::common::TllmException:
+			// [TensorRT-LLM][ERROR] Assertion failed: ..."
+			cls, what, ok := strings.Cut(r.Msg, ": [TensorRT-LLM][")
+			if _, m, found := strings.Cut(what, "] "); ok && found && strings.Contains(cls, "::") && strings.IndexByte(cls, ' ') < 0 {
+				ev.SetString(event.FieldErrorType, cls)
+				ev.SetString(event.FieldErrorMsg, m)
+			}
 		}
 	}
 	pu.Finish(ev, pu.DatasetOr(ev, ds), r.Level)

@@ -589,6 +589,10 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeMaybe, true
 	case l.Header == "" && (torchWarning(l.Body) || tagged.BracketWarning(l.Body) || tagged.EnvLoggerError(l.Body)):
 		return modeIndented, true
+	case l.Header == "" && strings.HasSuffix(strings.TrimRight(l.Body, " "), "sampler params:"):
+		// llama.cpp's sampler settings (llama-server's "slot launch_slot_: id  0 | task -1 |
+		// sampler params: ", llama-cli's), one print over lines indented under it
+		return modeIndented, true
 	case l.Header == "" && tagged.TokenizersFork(l.Body):
 		return modeTokenizers, true
 	case l.Header == "" && vllm.NativeStackStart(l.Body):

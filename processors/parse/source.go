@@ -237,6 +237,11 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 			// Traefik's access log in its common layout (its own fields after nginx's), not nginx's
 			ds = "traefik.access"
 			ev.SetString(event.FieldDataset, ds)
+		case ds == vllm.DatasetAccess && !host && otherServerAccess(src.pod, src.container) != "":
+			// uvicorn's access line in the container of another server of the same OpenAI routes
+			// (LMDeploy's api_server, trtllm-serve, SGLang): its 5xx are that server's
+			ds = otherServerAccess(src.pod, src.container)
+			ev.SetString(event.FieldDataset, ds)
 		case ds == vllm.DatasetAccess && !host && s.program && s.dataset != vllm.DatasetServer && !vllm.ServerContainer(src.container):
 			// uvicorn's access line for an OpenAI route in a container whose earlier lines were
 			// no vLLM's (a router's, FastChat's API server, an embedding server): another
@@ -655,6 +660,20 @@ func componentDataset(pod, container string) string {
 		if container == c.container && strings.HasPrefix(pod, c.pod) {
 			return c.dataset
 		}
+	}
+	return ""
+}
+
+// otherServerAccess returns the access dataset of the Python inference server other than vLLM
+// that a container runs (by its name), "" for another container.
+func otherServerAccess(pod, container string) string {
+	switch componentDataset(pod, container) {
+	case "lmdeploy.server":
+		return "lmdeploy.access"
+	case "trtllm.server":
+		return "trtllm.access"
+	case pylog.DatasetSGLang:
+		return pylog.DatasetSGLangAccess
 	}
 	return ""
 }

@@ -217,6 +217,9 @@ func TestUvicornServerLineDataset(t *testing.T) {
 		{"routellm", []string{access}, "vllm.access"},
 		{"inference", []string{vllmLine, started, access}, "vllm.access"},
 		{"vllm", []string{started, access}, "vllm.access"},
+		// in the container of another server of vLLM's routes (lmdeploy#1422), that server's
+		{"lmdeploy", []string{access}, "lmdeploy.access"},
+		{"trtllm-serve", []string{started, access}, "trtllm.access"},
 	}
 	for _, c := range cases {
 		out := runInPod(t, "p-0", c.container, c.lines)
