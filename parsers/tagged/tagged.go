@@ -165,6 +165,10 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		// a notice the tokenizers library prints itself, "this warning" in its own words
 		r.Level, r.Logger, r.Msg = pu.Warning, "huggingface/tokenizers", first[len("huggingface/tokenizers: "):]
 		rest = "" // the two ways out under it: the message's
+	} else if m, ok := strings.CutPrefix(first, "OpenBLAS WARNING - "); ok && m != "" {
+		// OpenBLAS's own notice (numpy's and torch's BLAS on a CPU or ARM node: "OpenBLAS WARNING
+		// - could not determine the L2 cache size on this system, assuming 256k")
+		r.Level, r.Logger, r.Msg = pu.Warning, "OpenBLAS", m
 	} else if first[0] == 'W' && BracketWarning(first) {
 		// "WARNING[XFORMERS]: xFormers can't load C++/CUDA extensions. ...", what it was built
 		// for indented under it

@@ -630,8 +630,9 @@ func setErrorLine(ev *event.Event, body, more, level string) {
 			typ, msg, ok = t, m, true // torch._dynamo.exc.FailOnRecompileLimitHit
 		}
 	}
-	if ok && !(typ == "Warning" && level == "warning") {
-		// (a warning that says "Warning: ..." names no class: Hugging Face Hub's)
+	if ok && !(typ == "Warning" && level == "warning") && typ != "Error" {
+		// (a warning that says "Warning: ..." names no class: Hugging Face Hub's; nor does a
+		// tool's "Error: ..." in a record's text, hipcc's "Error: Please provide architecture")
 		ev.SetString(event.FieldErrorType, typ)
 		if msg = Unrepeated(msg); msg == "" && more != "" {
 			// "...ChildFailedError: " and torchrun's failure report under it: the report is the
@@ -689,6 +690,12 @@ func Classify(text string) string {
 			return KindNCCL
 		}
 	}
+	if strings.Contains(text, "oneCCL: ") && strings.Contains(text, "EXCEPTION") || strings.Contains(text, "HCCL function error") {
+		// the collective libraries of the other accelerators: Intel XPU's oneCCL ("RuntimeError:
+		// oneCCL: ze_fd_manager.cpp:214 fill_device_fds: EXCEPTION: open failed ..."), Ascend's
+		// HCCL: a tensor-parallel group that could not start or broke, as NCCL's
+		return KindNCCL
+	}
 	if strings.Contains(text, "WorkerProc initialization failed") {
 		// V1's multiprocessing executor when a worker did not start (its cause in the worker's
 		// events before it): the engine does not start
@@ -720,10 +727,17 @@ func Classify(text string) string {
 		strings.Contains(text, "CUDA runtime error") || // TensorRT-LLM's check of a runtime API call
 		// the same failures on AMD GPUs: torch's HIP errors, the ROCm runtime's memory fault
 		strings.Contains(text, "HIP error: ") || strings.Contains(text, "Memory access fault by GPU node") ||
-		strings.Contains(text, "HW Exception by GPU node") {
+		strings.Contains(text, "HW Exception by GPU node") || strings.Contains(text, "aborting with error : HSA_STATUS_ERROR") {
 		// illegal memory access, launch failure, ECC: look for an Xid on the node (NCCL writes
 		// "Cuda failure 3 'initialization error'")
 		return KindCUDA
+	}
+	if strings.Contains(text, "EngineCore hit an exception") && strings.Contains(text, "engine_core = ") &&
+		strings.Contains(text, "EngineCoreProc(") {
+		// 0.8's record of the exception, whose frame under run_engine_core is the engine's
+		// constructor ("engine_core = EngineCoreProc(*args, **kwargs)", DPEngineCoreProc's):
+		// it never started, its busy loop did not die
+		return KindEngineInit
 	}
 	if strings.Contains(text, "EngineCore encountered a fatal error") || strings.Contains(text, "EngineCore hit an exception") {
 		// the engine core's own record of the exception that kills it (V1's, 0.8's), with the
@@ -739,7 +753,16 @@ func Classify(text string) string {
 // 0x7ec4dfe0e000. Reason: Write access to a read-only page.", "HW Exception by GPU node-1 (Agent
 // handle: 0x5b522e50) reason :GPU Hang" (an AMD GPU's illegal memory access or hang).
 func hsaFault(b string) bool {
-	return strings.HasPrefix(b, "Memory access fault by GPU node") || strings.HasPrefix(b, "HW Exception by GPU node")
+	return strings.HasPrefix(b, "Memory access fault by GPU node") || strings.HasPrefix(b, "HW Exception by GPU node") ||
+		HSAQueueAbort(b)
+}
+
+// HSAQueueAbort reports whether b is ROCclr's report of a queue the ROCm runtime aborted for a
+// GPU fault (":0:rocdevice.cpp            :3675: 2139490044663 us:  Callback: Queue 0x7ee7b4200000
+// aborting with error : HSA_STATUS_ERROR_MEMORY_APERTURE_VIOLATION: ..."), which the kernel's
+// name and its dispatch's lines follow.
+func HSAQueueAbort(b string) bool {
+	return strings.Contains(b, " aborting with error : HSA_STATUS_ERROR")
 }
 
 // hostOOM reports whether an out-of-memory text is the host's, not a GPU's: Ray's task killed

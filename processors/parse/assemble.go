@@ -102,6 +102,7 @@ const (
 	modeCatalog                // a systemd message in journalctl -x's output, its catalog entry's "-- " lines under it
 	modeSMIFailed              // nvidia-smi's failure to reach the driver, its advice on the line under it
 	modeShipperResponse        // Fluent Bit's failed HTTP request, the server's response under it up to a blank line
+	modeHSAAbort               // ROCclr's aborted queue, the kernel's name and its dispatch under it (vllm.HSAQueueAbort)
 )
 
 // remoteTraceback reports whether b opens the report of an exception raised in a worker process
@@ -589,6 +590,8 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeMaybe, true
 	case l.Header == "" && (torchWarning(l.Body) || tagged.BracketWarning(l.Body) || tagged.EnvLoggerError(l.Body)):
 		return modeIndented, true
+	case l.Header == "" && vllm.HSAQueueAbort(l.Body):
+		return modeHSAAbort, true
 	case l.Header == "" && strings.HasSuffix(strings.TrimRight(l.Body, " "), "sampler params:"):
 		// llama.cpp's sampler settings (llama-server's "slot launch_slot_: id  0 | task -1 |
 		// sampler params: ", llama-cli's), one print over lines indented under it
@@ -1312,6 +1315,11 @@ func (g *group) accept(l *vllm.Line) bool {
 		return ok
 	case modeOpenRecord:
 		return liteLLMAccept(l) && len(g.parts) < maxMessageLines
+	case modeHSAAbort:
+		// "Kernel Name: _ZN5aiter...", "VGPU=0x1305a780 SWq=...", then the dispatch's packet
+		// indented by a tab
+		return l.Header == "" && len(g.parts) < maxMessageLines && (strings.HasPrefix(l.Body, "Kernel Name: ") ||
+			strings.HasPrefix(l.Body, "VGPU=") || strings.HasPrefix(l.Body, "\t"))
 	case modeIndented:
 		// (TensorRT-LLM's numbered native frames under its Python logger's error that quotes
 		// the C++ exception: "1       0x7a2d00e89f0a /usr/.../libtensorrt_llm.so(+0x1b60f0a) ...")
