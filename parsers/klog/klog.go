@@ -503,7 +503,7 @@ func klogrLine(ev *event.Event, b string) bool {
 
 // schedulingObject reads the pod or job an unstructured line about scheduling names, the way
 // the components that decide whether a GPU pod runs write it: the cluster autoscaler's "Pod
-// ns/name is unschedulable" and "... cannot put ns/name on <node template> ...", Volcano's
+// ns/name is unschedulable", "Looking for place for ns/name" and "... cannot put ns/name on <node template> ...", Volcano's
 // scheduler's "Binding Task <ns/name> to node <node>", "Predicates failed for task <ns/name> on
 // node <node>: ..." and "... of Job <ns/name>" (the job's pod
 // group) and its controller's "<Queue: , Job: ns/name, Task:, ...>".
@@ -517,6 +517,10 @@ func schedulingObject(ev *event.Event, b string) {
 			// the cluster autoscaler's node group that would not fit it names the pod alone
 			pu.SetObject(ev, "pod", "", ref)
 		}
+		return
+	}
+	if ref, ok := strings.CutPrefix(b, "Looking for place for "); ok && strings.IndexByte(ref, ' ') < 0 {
+		setRef(ev, "pod", ref) // the cluster autoscaler's scale-up simulation of a pending pod
 		return
 	}
 	if _, rest, ok := strings.Cut(b, " cannot put "); ok {
