@@ -528,7 +528,7 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		}
 		return false
 	case "Pod", "pod", "object", "node", "nodeName", "controllerKind", "knative.dev/key", "nodeclaim", "machine",
-		"Pods", "workload", "trainJob", "isvc", "scaledObject.Name", "scaledobject.Name",
+		"Pods", "pods", "NodeClaim", "workload", "trainJob", "isvc", "scaledObject.Name", "scaledobject.Name",
 		"RayCluster", "RayService", "RayJob", "reconcileID", "resource_name":
 		rec.object = true
 		return false

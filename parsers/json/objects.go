@@ -219,12 +219,21 @@ func aboutObject(ev *event.Event, logged bool, node string) {
 		// KServe's controller reconciling an InferenceService by its name: "isvc":"llama-vllm-single"
 		kind, ns, name = "inferenceservice", get("namespace"), v
 	}
-	if p := get("Pods"); name == "" && p != "" && !strings.ContainsAny(p, ", ") {
+	p := get("Pods")
+	if p == "" {
+		p = get("pods") // v0.33 to v0.37's
+	}
+	if name == "" && p != "" && !strings.ContainsAny(p, ", ") {
 		// Karpenter v1's "found provisionable pod(s)": "Pods":"namespace/name" (one pod; a
 		// list names none alone)
 		if n, pod, ok := strings.Cut(p, "/"); ok && pod != "" {
 			kind, ns, name = "pod", n, pod
 		}
+	}
+	if v := get("NodeClaim.name"); name == "" && v != "" {
+		// Karpenter v1's provisioner's "created nodeclaim", which names the NodePool too: the
+		// claim it made, as its lifecycle controller's "launched nodeclaim" names it
+		kind, ns, name = "nodeclaim", "", v
 	}
 	if name == "" {
 		// Karpenter before v1 names the claim or machine it launches or deletes in lower case:
