@@ -174,7 +174,7 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		// (verl's "(TaskRunner pid=1419)" in KubeRay's ray-head): its, not vLLM's
 		ds = "generic"
 	}
-	if rayServeControl(l.ProcName) || l.Header == "" && rayActor(l.ProcName) {
+	if RayServeControl(l.ProcName) || l.Header == "" && rayActor(l.ProcName) {
 		// what Ray Serve's own actors print (a traceback under their prefix), and a replica's
 		// plain text, its application's (vLLM's own lines have vLLM's header)
 		ds = DatasetRayServe
@@ -302,12 +302,12 @@ func RayCreationTaskError(b string) bool { return strings.HasPrefix(b, rayCreati
 // without a vLLM header are Ray Serve's logger's ("(ServeReplica:default:VLLMDeployment
 // pid=1234) INFO 2024-11-18 01:46:34,210 ...").
 func rayActor(name string) bool {
-	return strings.HasPrefix(name, "ServeReplica:") || rayServeControl(name)
+	return strings.HasPrefix(name, "ServeReplica:") || RayServeControl(name)
 }
 
-// rayServeControl reports whether name is one of Ray Serve's own actors, which run no vLLM (a
+// RayServeControl reports whether name is one of Ray Serve's own actors, which run no vLLM (a
 // replica runs the deployment, vLLM's engine in Ray Serve LLM).
-func rayServeControl(name string) bool {
+func RayServeControl(name string) bool {
 	return name == "ServeController" || name == "ProxyActor" || name == "HTTPProxyActor"
 }
 

@@ -103,6 +103,7 @@ const (
 	modeSMIFailed              // nvidia-smi's failure to reach the driver, its advice on the line under it
 	modeShipperResponse        // Fluent Bit's failed HTTP request, the server's response under it up to a blank line
 	modeHSAAbort               // ROCclr's aborted queue, the kernel's name and its dispatch under it (vllm.HSAQueueAbort)
+	modeServeRecord            // a Ray Serve controller's or proxy's record, whose message goes on over lines under its prefix alone
 )
 
 // remoteTraceback reports whether b opens the report of an exception raised in a worker process
@@ -354,6 +355,8 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 			}
 		case modeRayCore:
 			g.header = sl.Daemon // the prefix its further lines carry
+		case modeServeRecord:
+			g.header = sl.Proc
 		case modeFluentd:
 			g.header = "  " + sl.Body[:len("2022-01-26 20:11:14 +0100")] // what its backtrace's lines repeat
 		case modeTorchRecord:
@@ -590,6 +593,13 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeMaybe, true
 	case l.Header == "" && (torchWarning(l.Body) || tagged.BracketWarning(l.Body) || tagged.EnvLoggerError(l.Body)):
 		return modeIndented, true
+	case l.Header == "" && l.Proc != "" && vllm.RayServeControl(l.ProcName) && serveRecord(l.Body) != "" &&
+		serveRecord(l.Body) != "ERROR":
+		// "(ServeController pid=1739868) WARNING 2025-07-22 18:16:24,136 controller 1739868 --
+		// Deployment 'LLMRouter' ... to initialize.", then "(ServeController pid=1739868) This may
+		// be caused by a slow __init__ or reconfigure method.": Serve's own actors print nothing
+		// but its records (an error's traceback is read as any logger.exception's)
+		return modeServeRecord, true
 	case l.Header == "" && vllm.HSAQueueAbort(l.Body):
 		return modeHSAAbort, true
 	case l.Header == "" && strings.HasSuffix(strings.TrimRight(l.Body, " "), "sampler params:"):
@@ -863,6 +873,20 @@ func dottedName(s string) bool {
 		}
 	}
 	return true
+}
+
+// serveRecord returns the level word of a Ray Serve record in its own layout ("WARNING
+// 2025-07-22 18:16:24,136 controller 1739868 -- ..."), "" for another line.
+func serveRecord(b string) string {
+	w, rest, ok := strings.Cut(b, " ")
+	if !ok || rest == "" || rest[0] < '1' || rest[0] > '2' {
+		return ""
+	}
+	switch w {
+	case "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL":
+		return w
+	}
+	return ""
 }
 
 // ncclWarn reports whether b is an NCCL WARN line ("host:pid:tid [dev] file.cc:93 NCCL WARN
@@ -1315,6 +1339,9 @@ func (g *group) accept(l *vllm.Line) bool {
 		return ok
 	case modeOpenRecord:
 		return liteLLMAccept(l) && len(g.parts) < maxMessageLines
+	case modeServeRecord:
+		return l.Header == "" && l.Proc == g.header && len(g.parts) < maxMessageLines && l.Body != "" &&
+			serveRecord(l.Body) == "" && l.Body != vllm.TracebackHeader && !vllm.IsFrameLine(l.Body)
 	case modeHSAAbort:
 		// "Kernel Name: _ZN5aiter...", "VGPU=0x1305a780 SWq=...", then the dispatch's packet
 		// indented by a tab
