@@ -186,6 +186,11 @@ func console(ev *event.Event, s string) string {
 	if last := strings.TrimRight(parts[np-1], " \r"); np > 1 && strings.HasPrefix(last, "{") && eventjson.Valid(last) {
 		context(ev, last)
 		np--
+	} else if i := strings.LastIndex(last, "  {"); np > 1 && i > 0 && strings.HasSuffix(last, "}") && eventjson.Valid(strings.TrimLeft(last[i:], " ")) {
+		// the tab before the context expanded to spaces that end on no tab stop (a paste):
+		// "Exporting failed. Will retry the request after interval.    {"kind": "exporter", ...}"
+		context(ev, strings.TrimLeft(last[i:], " "))
+		parts[np-1] = strings.TrimRight(last[:i], " ")
 	}
 	var logger string
 	switch np {

@@ -452,6 +452,19 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		}
 		rec.Logger = v.Str
 		ev.SetString(event.FieldLogLogger, v.Str)
+	case "metadata":
+		// Vector's internal_logs source (its own logs shipped as events): the tracing event's
+		// level and target under "metadata" ({"metadata":{"kind":"event","level":"ERROR",
+		// "target":"vector_common::internal_event::service",...}}); the object stays a field
+		lv, target := v.Get("level"), v.Get("target")
+		if !v.IsObject() || lv.Type != gjson.String || target.Type != gjson.String || rec.Level != "" || rec.Logger != "" {
+			return false
+		}
+		if l, ok := pu.Level(lv.Str); ok {
+			rec.Level, rec.Logger, rec.tracing = l, target.Str, true
+			ev.SetString(event.FieldLogLogger, target.Str)
+		}
+		return false
 	case "log":
 		// ECS nested (Kibana's layout): {"level":"ERROR","logger":"plugins.security","origin":{...}}
 		return v.IsObject() && ecsLog(ev, v, rec)

@@ -175,6 +175,8 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		tag, msg, _ := strings.Cut(first[len("WARNING["):], "]: ")
 		r.Level, r.Logger, r.Msg = pu.Warning, tag, msg
 		rest = ""
+	} else if first[0] >= '0' && first[0] <= '2' && agentConsole(first, &r) {
+		// the time of day only: the runtime's time stays
 	} else if first[0] >= '0' && first[0] <= '9' && redis(first, &r) {
 		ev.Set(event.FieldProcessPID, event.Int(r.pid))
 	} else if first[0] >= '1' && first[0] <= '2' && postgres(first, &r) {
@@ -849,8 +851,14 @@ func fluentd(s string, r *Line) bool {
 		cls, after, _ := strings.Cut(msg[i+len(" error_class="):], " ")
 		r.errType = cls
 		if e, ok := strings.CutPrefix(after, `error="`); ok {
-			if j := strings.IndexByte(e, '"'); j >= 0 {
-				r.errMsg = e[:j]
+			// Ruby's inspect: the quotes inside escaped ("({:host=>\"log-store\", ...})")
+			for j := 0; j < len(e); j++ {
+				if e[j] == '\\' {
+					j++
+				} else if e[j] == '"' {
+					r.errMsg = strings.ReplaceAll(strings.ReplaceAll(e[:j], `\"`, `"`), `\\`, `\`)
+					break
+				}
 			}
 		}
 	}
@@ -1340,6 +1348,30 @@ func next(s string) (tag, rest string, ok bool) {
 		return "", "", false
 	}
 	return s[1:end], s[end+1:], true
+}
+
+// agentConsole reads Elastic Agent's console layout for the Beats it runs ("00:02:15.612
+// [elastic_agent.cloudbeat][error] failed to publish events: ..."): the time of day, the
+// component's logger, its level in lower case.
+func agentConsole(s string, r *Line) bool {
+	_, _, _, _, n, ok := pu.Clock(s)
+	if !ok || n+2 >= len(s) || s[n] != ' ' || s[n+1] != '[' {
+		return false
+	}
+	logger, rest, ok := next(s[n+1:])
+	if !ok || !strings.HasPrefix(logger, "elastic_agent") || strings.IndexByte(logger, ' ') >= 0 {
+		return false
+	}
+	lvTag, rest, ok := next(rest)
+	if !ok || !strings.HasPrefix(rest, " ") {
+		return false
+	}
+	lv, ok := pu.Level(lvTag)
+	if !ok {
+		return false
+	}
+	r.Level, r.Logger, r.Msg = lv, logger, rest[1:]
+	return true
 }
 
 // level maps the level words these programs write, in capitals only: "[Info]" or "[error]" in

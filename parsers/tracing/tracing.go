@@ -93,7 +93,10 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		s = vllm.StripPastedColour(s) // the same, its escape bytes lost in a paste
 	}
 	timeless := len(s) > 12 && s[0] >= 'D' && s[0] <= 'W' && timelessTarget(s)
-	if len(s) < 30 || (s[0] < '1' || s[0] > '2') && s[0] != '[' && !timeless {
+	// chrono's "%b %d %H:%M:%S%.3f", which Vector before 0.11 wrote: "Jul 08 23:18:39.530  WARN
+	// sink{...}: vector::sinks::util::retries: ..." (local time, no year)
+	monthDay := !timeless && len(s) > 30 && s[0] >= 'A' && s[0] <= 'S' && s[3] == ' ' && s[19] == ' ' && pu.Month(s) != 0
+	if len(s) < 30 || (s[0] < '1' || s[0] > '2') && s[0] != '[' && !timeless && !monthDay {
 		if len(s) > 0 && s[0] == 't' {
 			return panicReport(ev, s)
 		}
@@ -101,7 +104,19 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	}
 	var t time.Time
 	var rest, stamp string
-	if timeless {
+	local := false
+	if monthDay {
+		ref := ev.Meta.Received
+		if ref.IsZero() {
+			ref = time.Now()
+		}
+		var n int
+		var ok bool
+		if t, n, ok = pu.Syslog(s, ref); !ok || n != 19 {
+			return false
+		}
+		rest, local = s[n+1:], true
+	} else if timeless {
 		// a subscriber built without a timer (tracing-subscriber's without_time(): Dynamo's
 		// KVBM workers): "ERROR dynamo_llm::block_manager::distributed::transfer: Failed to ...";
 		// the runtime's time stays
@@ -149,6 +164,8 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	}
 	if stamp != "" {
 		pu.SetStamp(ev, t, stamp)
+	} else if local {
+		pu.SetLocalTime(ev, t)
 	}
 	ev.SetString(event.FieldLogLogger, target)
 	if file != "" {
@@ -169,8 +186,8 @@ func (p *Parser) Parse(ev *event.Event) bool {
 }
 
 // TargetDataset returns the dataset of a tracing event of target: text-generation-inference's
-// and text-embeddings-inference's crates are theirs, the vLLM and SGLang routers' too, any other
-// generic.tracing.
+// and text-embeddings-inference's crates are theirs, the vLLM and SGLang routers' and Vector's
+// too, any other generic.tracing.
 func TargetDataset(target string) string {
 	switch {
 	case strings.HasPrefix(target, "text_generation"):
@@ -181,6 +198,8 @@ func TargetDataset(target string) string {
 		return "vllm_router.server" // vLLM's Rust router (vllm_router_rs), in any container
 	case strings.HasPrefix(target, "sglang_router"):
 		return "sglang_router.server" // SGLang's (sgl-router's sglang_router_rs), in any container
+	case strings.HasPrefix(target, "vector::") || strings.HasPrefix(target, "vector_"):
+		return "vector.log" // Vector's own (vector::sinks::elasticsearch, vector_buffers), the shipper's
 	}
 	return Dataset
 }

@@ -383,6 +383,8 @@ var hostPrograms = map[string]string{
 	"fluent-bit":    "fluentbit.log",
 	"fluentd":       "fluentd.log",
 	"vector":        "vector.log",
+	"promtail":      "promtail.log",
+	"alloy":         "alloy.log",
 	"kibana":        "kibana.log",
 	"logstash":      "logstash.log",
 	"elasticsearch": "elasticsearch.server",

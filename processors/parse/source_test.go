@@ -469,6 +469,8 @@ func TestHostProgramDatasets(t *testing.T) {
 		`Nov 02 15:08:21 vagrant filebeat[16279]: {"log.level":"error","@timestamp":"2022-11-02T15:08:21.089Z","log.logger":"publisher_pipeline_output","log.origin":{"file.name":"pipeline/client_worker.go","file.line":150},"message":"Failed to connect to backoff(elasticsearch(https://172.29.36.151:9200)): Connection marked as failed because the onConnect callback failed: Elasticsearch is too old. Please upgrade the instance. If you would like to connect to older instances set output.elasticsearch.allow_older_versions to true. ES=8.4.3, Beat=8.5.0","service.name":"filebeat","ecs.version":"1.6.0"}`: "filebeat.log",
 		`2月 21 08:55:22 GBITDeepSeek ollama[698750]: time=2025-02-21T08:55:22.849+08:00 level=INFO source=runner.go:941 msg="starting go runner"`:                                         "ollama.server",
 		`2026-07-28T20:08:36.626065-04:00 t0 llama-server[1686919]: 1621.16.348.559 I srv  proxy_reques: proxying request to model sai/gemma4-26b-a4b_moe-q5_k_m-128k-q8_0 on port 42751`: "llama_cpp.server",
+		// Promtail as a service (grafana/loki issue #1199), Loki refusing its batch
+		`Oct 24 17:22:47 loki.local promtail[24373]: level=error ts=2019-10-24T22:22:47.41979532Z caller=client.go:206 component=client host=127.0.0.1:3100 msg="final error sending batch" status=429 error="server returned HTTP status 429 Too Many Requests (429): ingestion rate limit (4194304) exceeded while adding 2 lines"`: "promtail.log",
 	} {
 		ev := event.NewMessage(line, t0)
 		ev.SetString(event.FieldLogFilePath, "/var/log/syslog")
