@@ -379,21 +379,34 @@ var hostPrograms = map[string]string{
 	"llama-server": "llama_cpp.server",
 	"cloud-init":   "cloud_init.log", // a GPU node's first boot: its user data installing drivers
 	// the log pipeline's own programs run as services (Filebeat on a bare host, Elastic's packages)
-	"filebeat":      "filebeat.log",
-	"fluent-bit":    "fluentbit.log",
-	"fluentd":       "fluentd.log",
-	"vector":        "vector.log",
-	"promtail":      "promtail.log",
-	"alloy":         "alloy.log",
-	"kibana":        "kibana.log",
-	"logstash":      "logstash.log",
-	"elasticsearch": "elasticsearch.server",
+	"filebeat":   "filebeat.log",
+	"fluent-bit": "fluentbit.log",
+	"fluentd":    "fluentd.log",
+	"vector":     "vector.log",
+	"promtail":   "promtail.log",
+	"alloy":      "alloy.log",
+	"kibana":     "kibana.log",
+	// the node's Kubernetes agent and container runtime: why a GPU pod did not start (its
+	// device plugin's allocation, the nvidia runtime, a mount); k3s runs both in one process
+	"kubelet":         "kubernetes.kubelet",
+	"kubelet-wrapper": "kubernetes.kubelet", // Container Linux's unit
+	"k3s":             "kubernetes.kubelet",
+	"containerd":      "containerd.log",
+	"crio":            "crio.log",
+	"dockerd":         "docker.daemon",
+	"logstash":        "logstash.log",
+	"elasticsearch":   "elasticsearch.server",
 }
 
 // hostFiles maps the log files programs write on a node, by name, to their datasets.
 var hostFiles = map[string]string{
 	"cloud-init.log":        "cloud_init.log",
 	"cloud-init-output.log": "cloud_init.log", // what its scripts print (a driver install's output)
+	// the kubelet's own file (kops', glog's links to its newest file by level)
+	"kubelet.log":     "kubernetes.kubelet",
+	"kubelet.INFO":    "kubernetes.kubelet",
+	"kubelet.WARNING": "kubernetes.kubelet",
+	"kubelet.ERROR":   "kubernetes.kubelet",
 }
 
 // libraryDataset reports whether ds is a library's that any program's lines may carry (torch's,
