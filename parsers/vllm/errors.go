@@ -732,6 +732,14 @@ func Classify(text string) string {
 		// "Cuda failure 3 'initialization error'")
 		return KindCUDA
 	}
+	if strings.Contains(text, "maximum context length is") || strings.Contains(text, "'max_tokens' or 'max_completion_tokens' is too large") ||
+		strings.Contains(text, "is longer than the maximum model length of") || strings.Contains(text, "tokens) is too long and exceeds limit of") {
+		// a request the server refused for its length (the OpenAI-style 400 "This model's
+		// maximum context length is 8192 tokens ...", V1's "The decoder prompt (length 9000) is
+		// longer than the maximum model length of 8192", V0's scheduler's "Input prompt (2715
+		// tokens) is too long and exceeds limit of 2560"): the client's, not the server's
+		return KindContextLength
+	}
 	if strings.Contains(text, "EngineCore hit an exception") && strings.Contains(text, "engine_core = ") &&
 		strings.Contains(text, "EngineCoreProc(") {
 		// 0.8's record of the exception, whose frame under run_engine_core is the engine's
