@@ -443,6 +443,62 @@ func TestParseFolder(t *testing.T) {
 	}
 }
 
+// TestParseFileEdges: what a node's files hold besides lines. A byte-order mark before the first
+// line is no part of it; a copytruncate hole longer than the line limit gives no events and
+// leaves the line after it whole; a rotation's yearless stamps take the year it was written in
+// (its modification time), not the year of the run.
+func TestParseFileEdges(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	writeFile(t, filepath.Join(root, "nv-hostengine.log"),
+		"\ufeff2021-01-04 15:34:28.193 ERROR [5539:5540] Got nvmlSt 3 from nvmlDeviceGetMemoryInfo [/workspaces/dcgm/dcgmlib/src/DcgmCacheManager.cpp:7284] [DcgmCacheManager::BufferOrCacheLatestGpuValue]\n")
+	writeFile(t, filepath.Join(root, "app.log"), strings.Repeat("\x00", 2*maxLineBytes+100)+"after the hole\n")
+	old := filepath.Join(root, "syslog.1")
+	writeFile(t, old, "Oct 24 02:14:39 gpu-node-1 kernel: [ 1234.567890] NVRM: Xid (PCI:0000:3b:00): 79, pid=1234, GPU has fallen off the bus.\n")
+	written := time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)
+	if err := os.Chtimes(old, written, written); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCLI(t, "", "parse", root)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var n int
+	sc := bufio.NewScanner(strings.NewReader(out))
+	sc.Buffer(nil, 4<<20)
+	for sc.Scan() {
+		n++
+		var doc struct {
+			Timestamp string `json:"@timestamp"`
+			Message   string
+			Tags      []string
+			Log       struct{ Level string }
+		}
+		if err := json.Unmarshal(sc.Bytes(), &doc); err != nil {
+			t.Fatalf("bad JSON line %q: %v", sc.Text(), err)
+		}
+		switch {
+		case strings.Contains(doc.Message, "nvmlSt"):
+			if strings.HasPrefix(doc.Message, "\ufeff") || doc.Log.Level != "error" {
+				t.Errorf("the line after the byte-order mark: %s", sc.Text())
+			}
+		case doc.Message == "after the hole":
+			if len(doc.Tags) != 0 {
+				t.Errorf("the line after the hole is tagged %v", doc.Tags)
+			}
+		case strings.Contains(doc.Message, "NVRM: Xid"):
+			if !strings.HasPrefix(doc.Timestamp, "2025-10-24T02:14:39") {
+				t.Errorf("the rotation's line at %s, want 2025-10-24T02:14:39", doc.Timestamp)
+			}
+		default:
+			t.Errorf("unexpected event %s", sc.Text())
+		}
+	}
+	if n != 3 {
+		t.Errorf("%d events, want 3:\n%s", n, out)
+	}
+}
+
 // TestParseDockerHost: a Docker host's containers folder. Each container's config.v2.json gives
 // its name and image (and a dockershim container's pod), which say its program; the state files
 // beside the log are no logs.

@@ -48,7 +48,9 @@ func newParseCmd() *cobra.Command {
 			"name, and so are that file's rotations, as Filebeat reports them: a line a rotation cut is\n" +
 			"joined), gzip files (rotated logs) are read decompressed, and files that are not text logs\n" +
 			"(journal files, wtmp) are skipped with a note. NULs a line starts with (logrotate's\n" +
-			"copytruncate) are left out.",
+			"copytruncate) are left out, and so is a byte-order mark. A file's lines are received when\n" +
+			"it was last written (its modification time): a rotation's stamps without a year take its\n" +
+			"year, and a line with no time of its own takes that time.",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if file.fromStdin() && len(args) == 0 {
 				return errors.New("parse: the config is read from standard input, so the log lines cannot be: name the log files")
@@ -142,7 +144,14 @@ func parseFiles(ctx context.Context, proc pipeline.Processor, paths []string, st
 		if dc, ok := k8spath.ReadDockerConfig(realPath(path)); ok {
 			docker = &dc // a Docker host's container: its name and image from its config
 		}
-		n, f, err := parseStream(ctx, proc, label, r, out, stream(next) != stream(label), docker)
+		// the receipt time a shipper reading the file would have given its lines: when it was
+		// last written, not now (a rotation's yearless stamps take its year, a line with no time
+		// of its own its time)
+		received := time.Now()
+		if fi, err := os.Stat(path); err == nil && path != "-" && fi.ModTime().Before(received) {
+			received = fi.ModTime()
+		}
+		n, f, err := parseStream(ctx, proc, label, r, out, stream(next) != stream(label), docker, received)
 		closeFn()
 		lines, failures = lines+n, failures+f
 		if err != nil {
@@ -365,7 +374,7 @@ func openInput(path string, stdin io.Reader) (io.Reader, func(), error) {
 const maxLineBytes = 1 << 20
 
 // parseStream parses one stream in batches and returns the lines and parse failures.
-func parseStream(ctx context.Context, proc pipeline.Processor, path string, r io.Reader, out *bufio.Writer, final bool, docker *k8spath.DockerContainer) (int, int, error) {
+func parseStream(ctx context.Context, proc pipeline.Processor, path string, r io.Reader, out *bufio.Writer, final bool, docker *k8spath.DockerContainer, received time.Time) (int, int, error) {
 	lr := lines.NewReader(r, 0, maxLineBytes)
 	var count, failures int
 	buf := make([]byte, 0, 4096)
@@ -394,8 +403,18 @@ func parseStream(ctx context.Context, proc pipeline.Processor, path string, r io
 		evs = make([]*event.Event, 0, parseBatch) // the processor may keep events it holds
 		return write(b)
 	}
+	hole := false // the pieces before were NULs alone: the line after them is whole
 	add := func(l lines.Line) error {
-		e := event.NewMessage(string(bytes.TrimLeft(l.Data, "\x00")), time.Now())
+		data := bytes.TrimLeft(l.Data, "\x00")
+		if len(data) == 0 && len(l.Data) > 0 {
+			// NULs alone (copytruncate's hole, in pieces of maxLineBytes when it is longer):
+			// nothing written, no line
+			hole = hole || l.Split
+			return nil
+		}
+		split := l.Split && !(hole && len(l.Data) < maxLineBytes)
+		hole = false
+		e := event.NewMessage(string(data), received)
 		e.Meta.Input, e.Meta.Source, e.Meta.Offset = "parse", path, l.Offset
 		if path != "-" {
 			e.SetString(event.FieldLogFilePath, path)
@@ -403,7 +422,7 @@ func parseStream(ctx context.Context, proc pipeline.Processor, path string, r io
 		if docker != nil {
 			docker.Set(e)
 		}
-		if l.Split {
+		if split {
 			e.AddTag(lines.TagSplit)
 		}
 		count++

@@ -69,14 +69,23 @@ type item struct {
 	lead  bool // an empty line came before it in its record (NCCL's before a WARN): see restoreLead
 }
 
+// bom is UTF-8's byte-order mark.
+const bom = "\ufeff"
+
 // frame removes the container framing, fills kubernetes.* from the log path, and finds the
 // event's source: the input's source (file, partition) or log.file.path, else the batch key.
-// memo (nil for none) remembers the paths of the batch's earlier lines.
+// memo (nil for none) remembers the paths of the batch's earlier lines. A byte-order mark the
+// line or its framed text opens with is left out.
 func (p *Processor) frame(l *line, ev *event.Event, batchKey string, memo *k8spath.Memo) {
 	path, hasPath := ev.GetString(event.FieldLogFilePath)
 	pod, container := memo.Fill(ev, path, hasPath)
 	*l = line{ev: ev}
 	msg := ev.Message()
+	if strings.HasPrefix(msg, bom) {
+		// a file's byte-order mark (a log a Windows editor or .NET wrote): not the line's
+		msg = msg[len(bom):]
+		ev.SetMessage(msg)
+	}
 	framed := false // a framer set the message to msg and the stream to l.stream
 	for _, f := range p.framing {
 		if fr, ok := f.(framer); ok {
@@ -97,6 +106,9 @@ func (p *Processor) frame(l *line, ev *event.Event, batchKey string, memo *k8spa
 	}
 	if !framed {
 		l.stream, _ = ev.GetString(cri.FieldStream)
+	} else if strings.HasPrefix(msg, bom) {
+		msg = msg[len(bom):] // the program's output opened with one, inside the runtime's frame
+		ev.SetMessage(msg)
 	}
 	l.src = sourceKey(ev, batchKey, path, hasPath, pod, container)
 	if !l.partial {
