@@ -511,7 +511,9 @@ func schedulingObject(ev *event.Event, b string) {
 	if rest, ok := strings.CutPrefix(b, "Pod "); ok {
 		ref, tail, ok := strings.Cut(rest, " ")
 		switch {
-		case ok && strings.HasPrefix(tail, "is unschedulable"):
+		case ok && (strings.HasPrefix(tail, "is unschedulable") || strings.HasPrefix(tail, "can be moved to ")):
+			// (the autoscaler's simulation finds it room on a node it has: "Pod ns/name can be
+			// moved to <node>")
 			setRef(ev, "pod", ref)
 		case ok && strings.HasPrefix(tail, "can't be scheduled on ") && ref != "" && !strings.ContainsRune(ref, '/'):
 			// the cluster autoscaler's node group that would not fit it names the pod alone
