@@ -61,13 +61,27 @@ func SetLocalTime(ev *event.Event, t time.Time) {
 }
 
 // SetStamp sets @timestamp from an RFC 3339 stamp read with RFC3339: with SetTime when it
-// carries a zone, else with SetLocalTime.
+// carries a zone, else with SetDatedLocalTime.
 func SetStamp(ev *event.Event, t time.Time, stamp string) {
 	if Zoned(stamp) {
 		SetTime(ev, t)
 	} else {
-		SetLocalTime(ev, t)
+		SetDatedLocalTime(ev, t)
 	}
+}
+
+// SetDatedLocalTime is SetLocalTime for a stamp without a zone that states its year
+// ("2025-04-03 17:38:52,710"). A syslog header's time has none, so its year is guessed from the
+// receipt time (a rotation read long after gets the wrong one): when the frame's time, in whole
+// seconds, is the stamp's but for the year, the stamp's year is taken.
+func SetDatedLocalTime(ev *event.Event, t time.Time) {
+	if v, ok := ev.Get(event.FieldTimestamp); ok && v.Kind() == event.KindTime && t.Year() >= 1970 {
+		if cur := v.Time(); cur.Nanosecond() == 0 && cur.Year() != t.Year() && cur.Month() == t.Month() && cur.Day() == t.Day() &&
+			cur.Hour() == t.Hour() && cur.Minute() == t.Minute() && cur.Second() == t.Second() {
+			SetTime(ev, cur.AddDate(t.Year()-cur.Year(), 0, 0))
+		}
+	}
+	SetLocalTime(ev, t)
 }
 
 // Zoned reports whether an RFC 3339 stamp ends with a zone (Z, ±hh:mm or ±hhmm).

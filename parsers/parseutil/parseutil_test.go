@@ -311,3 +311,30 @@ func TestSetLocalTimeRefinesWholeSeconds(t *testing.T) {
 		}
 	}
 }
+
+// TestSetDatedLocalTimeTakesTheYear: a dated stamp without a zone corrects the year a syslog
+// header's time guessed, and only that: a runtime's time (with its fraction) or another second
+// stays.
+func TestSetDatedLocalTimeTakesTheYear(t *testing.T) {
+	t.Parallel()
+	at := func(s string) time.Time {
+		v, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	for _, c := range []struct{ frame, line, want string }{
+		{"2026-04-03T17:38:52Z", "2025-04-03T17:38:52.71Z", "2025-04-03T17:38:52.71Z"},
+		{"2026-04-03T17:38:52.000123Z", "2025-04-03T17:38:52.71Z", "2026-04-03T17:38:52.000123Z"},
+		{"2026-04-03T17:38:52Z", "2025-04-03T17:38:53.71Z", "2026-04-03T17:38:52Z"},
+		{"2026-04-03T17:38:52Z", "0000-04-03T17:38:52.71Z", "2026-04-03T17:38:52.71Z"},
+	} {
+		ev := event.NewMessage("x", time.Time{})
+		ev.SetTimestamp(at(c.frame))
+		SetDatedLocalTime(ev, at(c.line))
+		if got := ev.Timestamp(); !got.Equal(at(c.want)) {
+			t.Errorf("frame %s, line %s: %s, want %s", c.frame, c.line, got.Format(time.RFC3339Nano), c.want)
+		}
+	}
+}

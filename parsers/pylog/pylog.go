@@ -286,7 +286,7 @@ func (r *rec) set(ev *event.Event) {
 	case r.zoned:
 		pu.SetTime(ev, r.t)
 	default:
-		pu.SetLocalTime(ev, r.t)
+		pu.SetDatedLocalTime(ev, r.t) // (a stamp without its year has the receipt's, as the frame's)
 	}
 	if r.access != nil {
 		r.access.Set(ev)
