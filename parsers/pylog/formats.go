@@ -331,6 +331,17 @@ func (r *rec) levelFirst(s string) bool {
 	if msg, ok := strings.CutPrefix(rest, "LMCache: "); ok {
 		return r.lmcacheOld(msg)
 	}
+	if len(rest) > 8 && rest[0] == '[' {
+		// vLLM's header without its date (a logging configuration of "%(levelname)s
+		// [%(filename)s:%(lineno)d] %(message)s"): "ERROR [hermes_tool_parser.py:110] Error in
+		// extracting tool call from response."
+		loc, msg, ok := strings.Cut(rest[1:], "] ")
+		if !ok || strings.IndexByte(loc, ' ') >= 0 || !strings.Contains(loc, ".py:") || !r.origin(loc) {
+			return false
+		}
+		r.msg = msg
+		return true
+	}
 	t, n, ok := pu.RFC3339(rest)
 	if !ok || n >= len(rest) || rest[n] != ' ' {
 		return false
