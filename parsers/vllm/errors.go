@@ -100,8 +100,10 @@ func IsGroupFrameLine(b string) bool {
 // IsFrameLine reports whether a line is a traceback's frame line ("  File \"x.py\", line 3, in
 // f"), which opens a traceback fragment when the header came earlier.
 func IsFrameLine(b string) bool {
-	// loguru marks the frame that raised: "> File "/app/main.py", line 10, in main"
-	return (strings.HasPrefix(b, `  File "`) || strings.HasPrefix(b, `> File "`)) && strings.Contains(b, `", line `)
+	// loguru marks the frame that raised: "> File "/app/main.py", line 10, in main"; a paste or
+	// a shipper that trimmed the line leaves it unindented, "File "...", line 161, in validate"
+	return (strings.HasPrefix(b, `  File "`) || strings.HasPrefix(b, `> File "`)) && strings.Contains(b, `", line `) ||
+		strings.HasPrefix(b, `File "`) && strings.Contains(b, `", line `) && strings.Contains(b, `, in `)
 }
 
 // SetTraceback sets error.* from a grouped traceback: the stack from the (first) header to the
