@@ -104,6 +104,7 @@ const (
 	modeShipperResponse        // Fluent Bit's failed HTTP request, the server's response under it up to a blank line
 	modeHSAAbort               // ROCclr's aborted queue, the kernel's name and its dispatch under it (vllm.HSAQueueAbort)
 	modeServeRecord            // a Ray Serve controller's or proxy's record, whose message goes on over lines under its prefix alone
+	modeRecordBacktrace        // a Rust backtrace a Python logger wrote (llguidance's through vLLM's), its lines repeating the header
 )
 
 // remoteTraceback reports whether b opens the report of an exception raised in a worker process
@@ -515,6 +516,11 @@ func startMode(l *vllm.Line) (int, bool) {
 		// Fluent Bit's output that Elasticsearch refused ("[error] [output:es:es.1] HTTP
 		// status=429 URI=/_bulk, response:"), the response's body on the lines under it
 		return modeShipperResponse, true
+	case l.Header != "" && len(l.Body) > 4 && l.Body[2] >= '0' && l.Body[2] <= '9' && tracing.PanicLine(l.Body):
+		// a Rust backtrace in a record's message ("WARNING 05-19 03:24:49 [backend_guidance.py:128]
+		//   17: llguidance::matcher::Matcher::with_inner::{{closure}}", "... at ./...rs:47:83"),
+		// vLLM's formatter repeating the header on each of its lines
+		return modeRecordBacktrace, true
 	case l.Body == "" && l.Level != "":
 		// a record's message that starts with a line break: vLLM's formatter writes the
 		// header again on each of its lines, up to the empty one that ends its banner
@@ -1389,6 +1395,8 @@ func (g *group) accept(l *vllm.Line) bool {
 			g.native && l.Body == "" && len(g.parts) < maxMessageLines || numberedFrame(l.Body))
 	case modeRecord:
 		return l.Header == g.header && len(g.parts) < maxMessageLines
+	case modeRecordBacktrace:
+		return l.Header == g.header && len(g.parts) < maxMessageLines && tracing.PanicLine(l.Body)
 	case modeRayCore:
 		if g.header == "" {
 			return l.Header == "" && l.Daemon == "" && l.Proc == "" && len(g.parts) < maxMessageLines &&

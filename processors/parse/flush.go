@@ -84,7 +84,7 @@ func (p *Processor) Held() int {
 // timeout is how long the group waits for its next line: less when it may be complete already.
 func (g *group) timeout(c *MultilineConfig) time.Duration {
 	switch g.mode {
-	case modeAfter, modeMaybe, modeGoMaybe, modeNVRM, modeSXid, modeWrapped, modeFabric, modeAER, modeEDAC, modeEnvoy, modeExiting, modeBlank, modeRecord, modeMount, modeIndented, modeOpenRecord, modeKlogCause, modeAnyhow, modeEnvoyHeaders, modeTorchRecord, modeTracingMsg, modeTracingErr, modePanic, modeRich, modeOpenMessage, modeTorchWarn, modeBacktrace, modeTable, modeCatalog, modeSMIFailed, modeShipperResponse, modeHSAAbort, modeServeRecord:
+	case modeAfter, modeMaybe, modeGoMaybe, modeNVRM, modeSXid, modeWrapped, modeFabric, modeAER, modeEDAC, modeEnvoy, modeExiting, modeBlank, modeRecord, modeMount, modeIndented, modeOpenRecord, modeKlogCause, modeAnyhow, modeEnvoyHeaders, modeTorchRecord, modeTracingMsg, modeTracingErr, modePanic, modeRich, modeOpenMessage, modeTorchWarn, modeBacktrace, modeTable, modeCatalog, modeSMIFailed, modeShipperResponse, modeHSAAbort, modeServeRecord, modeRecordBacktrace:
 		// complete already, most likely: a driver message, an SXid report and an installer
 		// message come whole in one write when they are wrapped, and most Fabric Manager
 		// records are one line; NCCL writes the empty line before a WARN with the WARN,
