@@ -278,6 +278,11 @@ func journalJSON(s string) (f Frame, ok bool) {
 // hostTag reads "host tag[pid]: text" (or "host tag: text"), or "tag[pid]: text" without a
 // host, as journalctl --no-hostname prints it and as lines are often pasted.
 func (f *Frame) hostTag(s string) bool {
+	if len(s) > 1 && s[0] == ' ' && s[1] != ' ' {
+		// an empty host between the stamp and the tag, as a journal pasted with its host cut
+		// out leaves it ("Feb 28 01:25:06  ollama[1794]: time=..."): the tag's form below
+		s = s[1:]
+	}
 	sp := strings.IndexByte(s[:min(len(s), 256)], ' ')
 	if sp <= 0 {
 		return false

@@ -192,7 +192,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		r.errMsg = ""
 	} else if first[0] >= '0' && first[0] <= '9' && clockNameLevel(first, &r) {
 		// its time of day: the runtime's date and time stay
-	} else if first[0] >= '0' && first[0] <= '9' && llamaCpp(first, &r) {
+	} else if first[0] >= '0' && first[0] <= '9' && llamaCpp(first, &r) || first[0] == '[' && llamaInstance(first, &r) {
 		// llama.cpp's time since start is no time of day: the runtime's time stays
 	} else if strings.Contains(first, ": cudaMalloc failed: out of memory") && rest == "" {
 		// ggml-cuda's allocation that failed, in llama.cpp's plain output, which states no level
@@ -964,6 +964,24 @@ func llamaCpp(s string, r *Line) bool {
 		return false
 	}
 	r.Msg = s[len(stamp)+3:]
+	return true
+}
+
+// llamaInstance reads a line llama-server's router relays from the model instance it started,
+// under the instance's port ("[42751] 107.50.424.958 I srv  server_strea: ..."): the port to
+// log.fields.port, the rest as llamaCpp reads it.
+func llamaInstance(s string, r *Line) bool {
+	port, rest, ok := strings.Cut(s[1:min(len(s), 12)], "] ")
+	if !ok || port == "" {
+		return false
+	}
+	if _, isNum := pu.Atoi(port); !isNum || len(rest) == 0 || rest[0] < '0' || rest[0] > '9' {
+		return false
+	}
+	if !llamaCpp(s[len(port)+3:], r) {
+		return false
+	}
+	r.fields = append(r.fields, [2]string{"port", port})
 	return true
 }
 
