@@ -100,7 +100,7 @@ func access(ev *event.Event, s string) bool {
 	if ip := strings.TrimSpace(cols[3]); ip != "" {
 		uvicorn.SetClient(ev, ip)
 	}
-	pu.SetLocalTime(ev, t)
+	pu.SetDatedLocalTime(ev, t) // (its stamp states the year a syslog header lacks)
 	pu.Finish(ev, DatasetAccess, uvicorn.StatusLevel(status))
 	return true
 }
