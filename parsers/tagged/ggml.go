@@ -45,7 +45,8 @@ func ggmlAbort(s string) (level, msg string, ok bool) {
 
 // sourceLocation reports whether s is "path/file.c:123" of a C or C++ source.
 func sourceLocation(s string) bool {
-	file, line, ok := strings.Cut(s[strings.LastIndexByte(s, '/')+1:], ":")
+	// (a Windows build's path, "C:\a\ollama\...\ggml-cuda.cu:73": its last part)
+	file, line, ok := strings.Cut(s[strings.LastIndexAny(s, "/\\")+1:], ":")
 	if _, num := pu.Atoi(line); !ok || !num {
 		return false
 	}
