@@ -213,6 +213,8 @@ func (r *rec) body(s string) {
 		if i := strings.LastIndex(r.msg, " component=serve"); i >= 0 && r.logger == "" {
 			r.serveKeys(r.msg[i+len(" component=serve"):])
 			r.msg = r.msg[:i]
+		} else if strings.Contains(r.msg, " timestamp_ns=") {
+			r.rayContext()
 		}
 	case strings.HasPrefix(rest, "- ") && strings.Count(w, ":") == 1 && strings.Contains(w, ".py:") && r.origin(w):
 		// FlashInfer's "<time> - LEVEL - file.py:N - logger: msg"
@@ -380,6 +382,31 @@ func (r *rec) levelFirst(s string) bool {
 		r.body(rest)
 	}
 	return true
+}
+
+// rayContextKeys are the keys Ray's text encoding (LoggingConfig(encoding="TEXT"), Ray 2.9 and
+// later) appends to a record's message: the logger, the job, worker, node, task and actor it
+// ran in, the time to the nanosecond.
+var rayContextKeys = map[string]bool{"name": true, "job_id": true, "worker_id": true, "node_id": true,
+	"task_id": true, "task_name": true, "task_func_name": true, "actor_id": true, "actor_name": true,
+	"timestamp_ns": true}
+
+// rayContext takes the context Ray's text encoding appended off the message ("This is a Ray
+// task name=__main__ job_id=01000000 worker_id=... timestamp_ns=1739391916836884000"): the
+// pairs at its end whose keys are Ray's.
+func (r *rec) rayContext() {
+	end := len(r.msg)
+	for end > 0 {
+		sp := strings.LastIndexByte(r.msg[:end], ' ')
+		k, _, ok := strings.Cut(r.msg[sp+1:end], "=")
+		if sp < 0 || !ok || !rayContextKeys[k] {
+			break
+		}
+		end = sp
+	}
+	if end < len(r.msg) && strings.Contains(r.msg[end:], " timestamp_ns=") {
+		r.rayKeys, r.msg = r.msg[end+1:], r.msg[:end]
+	}
 }
 
 // serveKeys reads what Ray Serve before 2.3 put after a record's message ("... -- msg

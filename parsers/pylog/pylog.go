@@ -80,6 +80,7 @@ type rec struct {
 	line, pid, thread                     int64
 	deployment, replica, proc, host       string
 	requestID, route                      string     // a Ray Serve request's id and route
+	rayKeys                               string     // the context Ray's text encoding appends: "name=... job_id=... timestamp_ns=..."
 	prefix                                *vllm.Line // the process prefix before the record, nil without one
 	component                             string     // BentoML's component ("runner:llm-llama-runner:1")
 	t                                     time.Time
@@ -250,6 +251,26 @@ func (r *rec) set(ev *event.Event) {
 	if r.prefix != nil {
 		vllm.SetProcess(ev, r.prefix) // its name and pid, a Ray actor's ip, vLLM's ranks
 	}
+	exact := false // the record's time from Ray's timestamp_ns
+	for kv := r.rayKeys; kv != ""; {
+		var pair string
+		pair, kv, _ = strings.Cut(kv, " ")
+		k, v, _ := strings.Cut(pair, "=")
+		switch k {
+		case "name":
+			if r.logger == "" {
+				r.logger = v
+				ev.SetString(event.FieldLogLogger, v)
+			}
+		case "timestamp_ns":
+			if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
+				pu.SetTime(ev, time.Unix(0, n).UTC())
+				exact = true
+			}
+		default:
+			pu.SetField(ev, k, event.String(v))
+		}
+	}
 	if r.thread > 0 {
 		ev.Set(pu.FieldThread, event.Int(r.thread)) // Ray C++'s writing thread
 	}
@@ -282,7 +303,7 @@ func (r *rec) set(ev *event.Event) {
 	}
 	ev.SetString(pu.FieldLogMessage, strings.TrimRight(r.msg, " ")) // (Dynamo's formatter pads its Python records)
 	switch {
-	case r.t.IsZero(): // basicConfig's format has no time
+	case r.t.IsZero() || exact: // basicConfig's format has no time; Ray's exact one was set
 	case r.zoned:
 		pu.SetTime(ev, r.t)
 	default:
