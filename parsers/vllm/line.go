@@ -330,9 +330,14 @@ func (l *Line) process(s string) int {
 	}
 	pid, rank, par, ip := int64(-1), int64(-1), noParallel, ""
 	if groups, ok := strings.CutPrefix(name, "Worker_"); ok {
-		// vLLM 0.10.2 and later: "Worker_PP1_TP0". (An engine's "EngineCore_DP0" says its
-		// data-parallel rank in process.name, and every V1 engine has one, DP or not.)
+		// vLLM 0.10.2 and later: "Worker_PP1_TP0"
 		parallelRanks(&par, groups)
+	} else if n, ok := strings.CutPrefix(name, "EngineCore_"); ok {
+		// an engine's data-parallel rank, "EngineCore_DP6" (0.8's "EngineCore_1"), as its
+		// workers' (every V1 engine has one, DP or not: 0 alone)
+		if dp, isNum := parseutil.Atoi(strings.TrimPrefix(n, "DP")); isNum {
+			par[parDP] = dp
+		}
 	}
 	for kvs != "" {
 		var kv string
