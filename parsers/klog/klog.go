@@ -100,6 +100,44 @@ func parseRecord(ev *event.Event, s string) bool {
 	return parseLine(ev, s)
 }
 
+// timeless reads glog's header without its time, thread and pid, as NIXL writes it in its
+// default build ("E nixl_agent.cpp:921] createXferReq: no specified or potential backend had
+// the required registrations ..."): the level's letter, the source file and line. The runtime's
+// time stays.
+func timeless(ev *event.Event, s string) bool {
+	end := strings.Index(s[:min(len(s), 96)], "] ")
+	if end < 2 {
+		return false
+	}
+	loc, msg := s[2:end], s[end+2:]
+	if strings.IndexByte(loc, ' ') >= 0 || !sourceFile(loc) {
+		return false
+	}
+	level, _ := levelOf(s[0])
+	pu.SetOrigin(ev, loc)
+	ev.SetString(pu.FieldLogMessage, msg)
+	if level == pu.Error || level == pu.Critical {
+		first, _, _ := strings.Cut(msg, "\n")
+		ev.SetString(event.FieldErrorMsg, first)
+	}
+	pu.Finish(ev, pu.DatasetOr(ev, Dataset), level)
+	return true
+}
+
+// sourceFile reports whether loc is a C, C++ or Go source file and line: "nixl_agent.cpp:921".
+func sourceFile(loc string) bool {
+	file, line, ok := strings.Cut(loc, ":")
+	if _, isNum := pu.Atoi(line); !ok || !isNum {
+		return false
+	}
+	for _, ext := range [...]string{".cpp", ".cc", ".c", ".h", ".hpp", ".cu", ".go"} {
+		if strings.HasSuffix(file, ext) {
+			return true
+		}
+	}
+	return false
+}
+
 // parseLine parses one line (or a record whose message goes on over further lines, s).
 func parseLine(ev *event.Event, s string) bool {
 	if len(s) < 22 {
@@ -107,6 +145,9 @@ func parseLine(ev *event.Event, s string) bool {
 	}
 	if s[0] >= '0' && s[0] <= '9' {
 		return tensorflow(ev, s)
+	}
+	if s[1] == ' ' && (s[0] == 'I' || s[0] == 'W' || s[0] == 'E' || s[0] == 'F') {
+		return timeless(ev, s)
 	}
 	level, ok := levelOf(s[0])
 	debugOnly := false // gcsfuse's D, which klog has not: only in its header without thread and location
