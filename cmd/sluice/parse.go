@@ -131,7 +131,9 @@ func parseFiles(ctx context.Context, proc pipeline.Processor, paths []string, st
 			n, l, _ := strings.Cut(paths[i+1], labelSep)
 			next = cmp.Or(l, n)
 		}
-		r, closeFn, err := openInput(path, stdin)
+		// (its lines are received when it was last written: a rotation's yearless stamps take
+		// its year, a line with no time of its own that time)
+		r, closeFn, received, err := openInput(path, stdin)
 		if errors.Is(err, errNotText) {
 			skipped++
 			fmt.Fprintf(stderr, "sluice parse: skipped %s: %v\n", path, err)
@@ -143,13 +145,6 @@ func parseFiles(ctx context.Context, proc pipeline.Processor, paths []string, st
 		var docker *k8spath.DockerContainer
 		if dc, ok := k8spath.ReadDockerConfig(realPath(path)); ok {
 			docker = &dc // a Docker host's container: its name and image from its config
-		}
-		// the receipt time a shipper reading the file would have given its lines: when it was
-		// last written, not now (a rotation's yearless stamps take its year, a line with no time
-		// of its own its time)
-		received := time.Now()
-		if fi, err := os.Stat(path); err == nil && path != "-" && fi.ModTime().Before(received) {
-			received = fi.ModTime()
 		}
 		n, f, err := parseStream(ctx, proc, label, r, out, stream(next) != stream(label), docker, received)
 		closeFn()
@@ -342,31 +337,37 @@ const sniffBytes = 8 << 10
 // logrotate and the kubelet compress rotated logs) is decompressed, and a systemd journal (by
 // its signature) is refused with errNotText. A text log with NUL bytes in it (a file truncated
 // by logrotate's copytruncate while written, a log after a hard reset) is read: its lines lose
-// the NULs they start with.
-func openInput(path string, stdin io.Reader) (io.Reader, func(), error) {
+// the NULs they start with. received is when the file was last written (its modification time,
+// not after now): the receipt time a shipper reading it then would have given its lines; now for
+// stdin.
+func openInput(path string, stdin io.Reader) (r io.Reader, closeFn func(), received time.Time, err error) {
+	received = time.Now()
 	if path == "-" {
-		return stdin, func() {}, nil
+		return stdin, func() {}, received, nil
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, received, err
+	}
+	if fi, err := f.Stat(); err == nil && fi.ModTime().Before(received) {
+		received = fi.ModTime()
 	}
 	br := bufio.NewReaderSize(f, sniffBytes)
-	var r io.Reader = br
+	r = br
 	if magic, _ := br.Peek(8); len(magic) >= 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
 			f.Close()
-			return nil, nil, fmt.Errorf("%s: %w", path, err)
+			return nil, nil, received, fmt.Errorf("%s: %w", path, err)
 		}
 		br = bufio.NewReaderSize(zr, sniffBytes)
 		r = br
 	}
 	if magic, _ := br.Peek(8); string(magic) == "LPKSHHRH" {
 		f.Close()
-		return nil, nil, fmt.Errorf("%w (a systemd journal file: run journalctl --file %s -o short-iso | sluice parse)", errNotText, path)
+		return nil, nil, received, fmt.Errorf("%w (a systemd journal file: run journalctl --file %s -o short-iso | sluice parse)", errNotText, path)
 	}
-	return r, func() { f.Close() }, nil
+	return r, func() { f.Close() }, received, nil
 }
 
 // maxLineBytes bounds a line as the file input does: longer lines are cut into pieces tagged

@@ -110,7 +110,7 @@ func timeless(ev *event.Event, s string) bool {
 		return false
 	}
 	loc, msg := s[2:end], s[end+2:]
-	if strings.IndexByte(loc, ' ') >= 0 || !sourceFile(loc) {
+	if strings.IndexByte(loc, ' ') >= 0 || !pu.SourceLocation(loc) {
 		return false
 	}
 	level, _ := levelOf(s[0])
@@ -122,20 +122,6 @@ func timeless(ev *event.Event, s string) bool {
 	}
 	pu.Finish(ev, pu.DatasetOr(ev, Dataset), level)
 	return true
-}
-
-// sourceFile reports whether loc is a C, C++ or Go source file and line: "nixl_agent.cpp:921".
-func sourceFile(loc string) bool {
-	file, line, ok := strings.Cut(loc, ":")
-	if _, isNum := pu.Atoi(line); !ok || !isNum {
-		return false
-	}
-	for _, ext := range [...]string{".cpp", ".cc", ".c", ".h", ".hpp", ".cu", ".go"} {
-		if strings.HasSuffix(file, ext) {
-			return true
-		}
-	}
-	return false
 }
 
 // parseLine parses one line (or a record whose message goes on over further lines, s).

@@ -139,6 +139,22 @@ func SetObject(ev *event.Event, kind, namespace, name string) {
 	}
 }
 
+// SourceLocation reports whether s is a C, C++, CUDA, Objective-C or Go source file and line, as
+// native loggers and aborts print them: "nixl_agent.cpp:921", "/src/ggml-cuda.cu:73" (a Windows
+// build's "C:\a\ollama\...\ggml-cuda.cu:73" too).
+func SourceLocation(s string) bool {
+	file, line, ok := strings.Cut(s[strings.LastIndexAny(s, "/\\")+1:], ":")
+	if _, num := Atoi(line); !ok || !num {
+		return false
+	}
+	for _, ext := range [...]string{".c", ".cc", ".cpp", ".cu", ".h", ".hpp", ".m", ".go"} {
+		if strings.HasSuffix(file, ext) {
+			return true
+		}
+	}
+	return false
+}
+
 // SetOrigin sets log.origin.file.name and .line from "file.go:123"; without a valid line number
 // the whole text is the file name.
 func SetOrigin(ev *event.Event, s string) {

@@ -286,13 +286,6 @@ func TestLooseKV(t *testing.T) {
 // own fraction leave the frame's time.
 func TestSetLocalTimeRefinesWholeSeconds(t *testing.T) {
 	t.Parallel()
-	at := func(s string) time.Time {
-		v, err := time.Parse(time.RFC3339Nano, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
 	for _, c := range []struct{ frame, line, want string }{
 		{"2025-05-16T18:34:49Z", "2025-05-16T18:34:49.885576Z", "2025-05-16T18:34:49.885576Z"},
 		{"2025-05-16T18:34:49Z", "0000-05-16T18:34:49.885576Z", "2025-05-16T18:34:49.885576Z"}, // klog: no year
@@ -303,10 +296,10 @@ func TestSetLocalTimeRefinesWholeSeconds(t *testing.T) {
 	} {
 		ev := event.NewMessage("x", time.Time{})
 		if c.frame != "" {
-			ev.SetTimestamp(at(c.frame))
+			ev.SetTimestamp(rfc3339(t, c.frame))
 		}
-		SetLocalTime(ev, at(c.line))
-		if got := ev.Timestamp(); !got.Equal(at(c.want)) {
+		SetLocalTime(ev, rfc3339(t, c.line))
+		if got := ev.Timestamp(); !got.Equal(rfc3339(t, c.want)) {
 			t.Errorf("frame %s, line %s: %s, want %s", c.frame, c.line, got.Format(time.RFC3339Nano), c.want)
 		}
 	}
@@ -317,13 +310,6 @@ func TestSetLocalTimeRefinesWholeSeconds(t *testing.T) {
 // stays.
 func TestSetDatedLocalTimeTakesTheYear(t *testing.T) {
 	t.Parallel()
-	at := func(s string) time.Time {
-		v, err := time.Parse(time.RFC3339Nano, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
 	for _, c := range []struct{ frame, line, want string }{
 		{"2026-04-03T17:38:52Z", "2025-04-03T17:38:52.71Z", "2025-04-03T17:38:52.71Z"},
 		{"2026-04-03T17:38:52.000123Z", "2025-04-03T17:38:52.71Z", "2026-04-03T17:38:52.000123Z"},
@@ -331,10 +317,32 @@ func TestSetDatedLocalTimeTakesTheYear(t *testing.T) {
 		{"2026-04-03T17:38:52Z", "0000-04-03T17:38:52.71Z", "2026-04-03T17:38:52.71Z"},
 	} {
 		ev := event.NewMessage("x", time.Time{})
-		ev.SetTimestamp(at(c.frame))
-		SetDatedLocalTime(ev, at(c.line))
-		if got := ev.Timestamp(); !got.Equal(at(c.want)) {
+		ev.SetTimestamp(rfc3339(t, c.frame))
+		SetDatedLocalTime(ev, rfc3339(t, c.line))
+		if got := ev.Timestamp(); !got.Equal(rfc3339(t, c.want)) {
 			t.Errorf("frame %s, line %s: %s, want %s", c.frame, c.line, got.Format(time.RFC3339Nano), c.want)
+		}
+	}
+}
+
+// rfc3339 reads a test's RFC 3339 time.
+func rfc3339(t *testing.T, s string) time.Time {
+	t.Helper()
+	v, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func TestSourceLocation(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[string]bool{
+		"nixl_agent.cpp:921": true, "/src/ggml/ggml-cuda.cu:73": true, `C:\a\ollama\ggml-cuda.cu:73`: true,
+		"reaper.go:61": true, "nixl_agent.cpp": false, "config.py:12": false, "host:8080": false,
+	} {
+		if got := SourceLocation(s); got != want {
+			t.Errorf("SourceLocation(%q) = %v, want %v", s, got, want)
 		}
 	}
 }

@@ -272,12 +272,17 @@ func identifier(s string) bool {
 // IsLoggerName reports whether s looks like a Python logger name: a dotted name starting with a
 // lower-case letter ("vllm.entrypoints.openai.api_server", "root"), without '-' or spaces.
 func IsLoggerName(s string) bool {
-	if s == "" || s[0] < 'a' || s[0] > 'z' || len(s) > 128 {
+	return s != "" && s[0] >= 'a' && s[0] <= 'z' && len(s) <= 128 && DottedName(s)
+}
+
+// DottedName reports whether s is a Python name or attribute path: letters, digits, '_' and
+// '.', opening with neither a digit nor a dot ("worker.shutdown", "next", "LLMatcher.validate").
+func DottedName(s string) bool {
+	if s == "" || s[0] >= '0' && s[0] <= '9' || s[0] == '.' {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_') {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_') {
 			return false
 		}
 	}

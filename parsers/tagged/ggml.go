@@ -34,28 +34,13 @@ func ggmlAbort(s string) (level, msg string, ok bool) {
 		return pu.Error, s, true
 	}
 	loc, text, found := strings.Cut(s, ": ")
-	if !found || strings.IndexByte(loc, ' ') >= 0 || !sourceLocation(loc) {
+	if !found || strings.IndexByte(loc, ' ') >= 0 || !pu.SourceLocation(loc) {
 		return "", "", false
 	}
 	if strings.HasPrefix(text, "GGML_ASSERT(") && strings.HasSuffix(text, ") failed") || text == "CUDA error" {
 		return pu.Critical, s, true
 	}
 	return "", "", false
-}
-
-// sourceLocation reports whether s is "path/file.c:123" of a C or C++ source.
-func sourceLocation(s string) bool {
-	// (a Windows build's path, "C:\a\ollama\...\ggml-cuda.cu:73": its last part)
-	file, line, ok := strings.Cut(s[strings.LastIndexAny(s, "/\\")+1:], ":")
-	if _, num := pu.Atoi(line); !ok || !num {
-		return false
-	}
-	for _, ext := range [...]string{".c", ".cpp", ".cu", ".cc", ".h", ".m"} {
-		if strings.HasSuffix(file, ext) {
-			return true
-		}
-	}
-	return false
 }
 
 // GGMLAbortLine reports whether s goes on with such a report: ggml-cuda's indented lines

@@ -106,13 +106,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	var rest, stamp string
 	local := false
 	if monthDay {
-		ref := ev.Meta.Received
-		if ref.IsZero() {
-			ref = time.Now()
-		}
 		var n int
 		var ok bool
-		if t, n, ok = pu.Syslog(s, ref); !ok || n != 19 {
+		if t, n, ok = pu.Syslog(s, pu.Reference(ev)); !ok || n != 19 {
 			return false
 		}
 		rest, local = s[n+1:], true

@@ -22,10 +22,9 @@ func isTraceStart(body, rest string) bool {
 		strings.HasPrefix(body, fatalPrefix) || strings.HasSuffix(body, ": "+TracebackHeader) || strings.HasSuffix(body, ", "+TracebackHeader) ||
 		(TraceAnnouncement(body) && (strings.HasPrefix(rest, TracebackHeader) || IsFrameLine(rest))) ||
 		// a Ray task error's message where an excerpt begins, its remote frames under it
-		strings.HasPrefix(body, "ray::") && strings.Contains(body, "() (pid=") && strings.HasPrefix(rest, "  File \"") ||
+		RayTaskMessage(body) && strings.HasPrefix(rest, "  File \"") ||
 		// a chained traceback's words where an excerpt begins, the next traceback under them
-		(strings.HasPrefix(body, "During handling of the above exception") || strings.HasPrefix(body, "The above exception was the direct cause")) &&
-			strings.Contains(rest, TracebackHeader) ||
+		ChainMarker(body) && strings.Contains(rest, TracebackHeader) ||
 		// a worker's traceback between triple quotes under concurrent.futures'
 		// "..._RemoteTraceback: ", the local one it caused after it
 		strings.HasSuffix(strings.TrimRight(body, " "), "RemoteTraceback:") && strings.HasPrefix(rest, `"""`+"\n"+TracebackHeader)
@@ -44,6 +43,26 @@ func TraceAnnouncement(b string) bool {
 		strings.HasPrefix(b, "Exception ignored in: ") || strings.HasPrefix(b, "Exception ignored in atexit callback")
 }
 
+// ChainMarker reports whether b opens the words Python prints between a chained exception's
+// tracebacks ("During handling of the above exception, another exception occurred:", "The above
+// exception was the direct cause of the following exception:"), or the start of them.
+func ChainMarker(b string) bool {
+	return strings.HasPrefix(b, "During handling of the above exception") || strings.HasPrefix(b, "The above exception was the direct cause")
+}
+
+// RayTaskMessage reports whether b is a Ray task error's message ("ray::ServeReplica:llms:
+// LLMDeployment.initialize() (pid=40568, ip=...)"), which the task's traceback follows.
+func RayTaskMessage(b string) bool {
+	return strings.HasPrefix(b, "ray::") && strings.Contains(b, "() (pid=")
+}
+
+// CaretRow reports whether b is the row of markers Python 3.11+ prints under a frame's source
+// line ("           ^^^^^^^^^^^^^^", "    ~~~~^^^^^").
+func CaretRow(b string) bool {
+	t := strings.TrimLeft(b, " ")
+	return len(b)-len(t) >= 4 && strings.Contains(t, "^^") && strings.Trim(t, "^~") == ""
+}
+
 // frameCodeFirst reports whether a grouped record is a traceback read from a frame's source line
 // (a paste, a file read from the middle, a rotation's cut): the line indented as Python indents
 // a frame's code, and a frame under it.
@@ -57,7 +76,7 @@ func frameCodeFirst(body, rest string) bool {
 	// the frame's source line, then the exception: "    raise X(...) from None", "openai.RateLimitError: ..."
 	// (Python 3.11's markers may come between)
 	first, after, _ := strings.Cut(rest, "\n")
-	if t := strings.TrimLeft(first, " "); len(first)-len(t) >= 4 && strings.Contains(t, "^^") && strings.Trim(t, "^~") == "" {
+	if CaretRow(first) {
 		first, _, _ = strings.Cut(after, "\n")
 	}
 	return IsBareException(first)
@@ -533,7 +552,7 @@ func IsBareException(b string) bool {
 	if !ok {
 		// a class from a package's exceptions module whose name says no "Error"
 		// ("torch._dynamo.exc.FailOnRecompileLimitHit: recompile_limit reached with fullgraph=True ...")
-		if t, m, okT := SplitException(b, false); okT && m != "" && exceptionModule(t) {
+		if _, _, okM := moduleException(b); okM {
 			return true
 		}
 	}
@@ -553,6 +572,14 @@ func IsBareException(b string) bool {
 // exceptionModule reports whether typ is a class in a package's module of exceptions
 // ("torch._dynamo.exc.FailOnRecompileLimitHit", "vllm.v1.engine.exceptions.EngineGenerateError"):
 // a dotted path whose module is exc, exceptions or errors, the class capitalised.
+// moduleException splits b as an exception line whose class comes from a package's exceptions
+// module, whatever its name says ("torch._dynamo.exc.FailOnRecompileLimitHit: ..."); ok is
+// false for another line and for one without a message.
+func moduleException(b string) (typ, msg string, ok bool) {
+	typ, msg, ok = SplitException(b, false)
+	return typ, msg, ok && msg != "" && exceptionModule(typ)
+}
+
 func exceptionModule(typ string) bool {
 	dot := strings.LastIndexByte(typ, '.')
 	if dot <= 0 || dot+1 >= len(typ) || typ[dot+1] < 'A' || typ[dot+1] > 'Z' {
@@ -628,9 +655,7 @@ func setErrorLine(ev *event.Event, body, more, level string) {
 	}
 	typ, msg, ok := SplitException(body, true)
 	if !ok {
-		if t, m, okT := SplitException(body, false); okT && m != "" && exceptionModule(t) {
-			typ, msg, ok = t, m, true // torch._dynamo.exc.FailOnRecompileLimitHit
-		}
+		typ, msg, ok = moduleException(body) // torch._dynamo.exc.FailOnRecompileLimitHit
 	}
 	if ok && !(typ == "Warning" && level == "warning") && typ != "Error" {
 		// (a warning that says "Warning: ..." names no class: Hugging Face Hub's; nor does a

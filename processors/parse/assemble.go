@@ -508,6 +508,10 @@ func (g *group) joined() *event.Event {
 // traceback too: its header came earlier (in a rotated file, or before a timeout), and its
 // fragments belong together rather than each becoming an event.
 func startMode(l *vllm.Line) (int, bool) {
+	rayLevel := "" // the level of a Ray daemon's C++ record, read once for the cases below
+	if l.Header == "" {
+		rayLevel = pylog.RayCoreLevel(l.Body)
+	}
 	switch {
 	case l.Body == "" && l.Header == "":
 		return modeBlank, true
@@ -527,14 +531,14 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeRecord, true
 	case l.Header == "" && fabricStart(l.Body): // before the bracketed stamps of dmesg
 		return modeFabric, true
-	case l.Header == "" && l.Daemon != "" && rayReport(pylog.RayCoreLevel(l.Body)):
+	case l.Header == "" && l.Daemon != "" && rayReport(rayLevel):
 		// "(raylet) [2025-04-02 15:02:00,117 E 135782 135782] (raylet) node_manager.cc:3069: 1
 		// Workers ... killed due to memory pressure (OOM) ...", then "(raylet) " and "(raylet)
 		// Refer to the documentation ...": one record of the raylet's log. Only a warning or an
 		// error is read so: the driver prints messages of its own under the daemon's name too.
 		return modeRayCore, true
 	case l.Header == "" && l.Daemon == "" && l.Proc == "" && strings.HasPrefix(l.Body, "[20") &&
-		(pylog.RayCoreLevel(l.Body) == "warning" || pylog.RayCoreLevel(l.Body) == "error") &&
+		(rayLevel == "warning" || rayLevel == "error") &&
 		!strings.HasSuffix(strings.TrimRight(l.Body, " "), "Stack trace:"):
 		// the same in the daemon's own file or container: "[2025-07-03 11:12:01,375 W 42 42]
 		// (gcs_server) gcs_node_manager.cc:415: ... when a (1) raylet crashes unexpectedly (OOM,
@@ -556,10 +560,9 @@ func startMode(l *vllm.Line) (int, bool) {
 		l.Header != "" && strings.HasSuffix(l.Body, ", "+vllm.TracebackHeader),
 		// uvicorn's padded "ERROR:    Traceback ..." behind another prefix (SGLang's "[date] ")
 		l.Header == "" && strings.Contains(l.Body, "ERROR:    "+vllm.TracebackHeader),
-		l.Header == "" && (vllm.IsFrameLine(l.Body) || fatalPython(l.Body) || vllm.IsGroupFrameLine(l.Body) || caretRow(l.Body)),
+		l.Header == "" && (vllm.IsFrameLine(l.Body) || fatalPython(l.Body) || vllm.IsGroupFrameLine(l.Body) || vllm.CaretRow(l.Body)),
 		// a chained traceback's words where an excerpt begins: the next traceback follows
-		l.Header == "" && (strings.HasPrefix(l.Body, "During handling of the above exception") ||
-			strings.HasPrefix(l.Body, "The above exception was the direct cause")),
+		l.Header == "" && vllm.ChainMarker(l.Body),
 		l.RankOnly && l.Header == "": // only an exception is printed under "[rankN]: "
 		return modeTrace, true
 	case vllm.TraceAnnouncement(l.Body):
@@ -569,13 +572,13 @@ func startMode(l *vllm.Line) (int, bool) {
 		// dcgmi diag's report (a DCGM diagnostic Job's output), or an excerpt of it that opens
 		// at a section ("+-----  Integration  -------+----...+"); nvidia-smi's rows stay apart
 		return modeTable, true
-	case l.Header == "" && pylog.RayCoreLevel(l.Body) == "critical":
+	case rayLevel == "critical":
 		// a Ray daemon's fatal check ("[... C 149 149] node_manager.cc:170: This node has beem
 		// marked as dead."), its "*** StackTrace Information ***" and frames under it
 		return modeBacktrace, true
 	case l.Header == "" && (nativeBacktraceFrame(l.Body) ||
-		pylog.RayCoreLevel(l.Body) != "" && strings.HasSuffix(strings.TrimRight(l.Body, " "), "] Stack trace:") ||
-		pylog.RayCoreLevel(l.Body) != "" && strings.HasSuffix(strings.TrimRight(l.Body, " "), ": Stack trace:")):
+		rayLevel != "" && (strings.HasSuffix(strings.TrimRight(l.Body, " "), "] Stack trace:") ||
+			strings.HasSuffix(strings.TrimRight(l.Body, " "), ": Stack trace:"))):
 		// Ray's C++ terminate handler: "[... E 2578148 2578148] (raylet) logging.cc:103: Stack
 		// trace: ", then one frame a line; or the frames of such a dump read from its middle
 		return modeBacktrace, true
@@ -599,8 +602,7 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeMaybe, true
 	case l.Header == "" && (torchWarning(l.Body) || tagged.BracketWarning(l.Body) || tagged.EnvLoggerError(l.Body)):
 		return modeIndented, true
-	case l.Header == "" && l.Proc != "" && vllm.RayServeControl(l.ProcName) && serveRecord(l.Body) != "" &&
-		serveRecord(l.Body) != "ERROR":
+	case l.Header == "" && l.Proc != "" && vllm.RayServeControl(l.ProcName) && serveRecordOpens(l.Body):
 		// "(ServeController pid=1739868) WARNING 2025-07-22 18:16:24,136 controller 1739868 --
 		// Deployment 'LLMRouter' ... to initialize.", then "(ServeController pid=1739868) This may
 		// be caused by a slow __init__ or reconfigure method.": Serve's own actors print nothing
@@ -627,7 +629,7 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeMaybe, true // its context's lines, then the traceback
 	case l.Header == "" && vllm.RayCreationTaskError(l.Body):
 		return modeTrace, true // the remote traceback follows, without its header
-	case l.Header == "" && strings.HasPrefix(l.Body, "ray::") && strings.Contains(l.Body, "() (pid="):
+	case l.Header == "" && vllm.RayTaskMessage(l.Body):
 		// a Ray task error's message where an excerpt begins, "ray::ServeReplica:llms:
 		// LLMDeployment:q.initialize_and_get_metadata() (pid=40568, ip=...)": the task's
 		// traceback follows, without its header
@@ -834,17 +836,6 @@ func nativeBacktraceFrame(b string) bool {
 		strings.HasSuffix(head, "()") && strings.IndexByte(head, ' ') < 0
 }
 
-// caretRow reports whether b is the row of markers Python 3.11+ prints under a frame's source
-// line ("           ^^^^^^^^^^^^^^", "    ~~~~^^^^^"): a traceback read from its middle (a
-// rotation's cut, kubectl logs --tail) when it opens a group.
-func caretRow(b string) bool {
-	t := strings.TrimLeft(b, " ")
-	if len(b)-len(t) < 4 || !strings.Contains(t, "^^") {
-		return false
-	}
-	return strings.Trim(t, "^~") == ""
-}
-
 // pyStatement reports whether b is a frame's source line as a traceback prints it, indented by
 // four: a statement that raises, returns, awaits or calls ("    raise output", "    await
 // wrap_app_handling_exceptions(app, request)(scope, receive, send)", "    return
@@ -861,24 +852,11 @@ func pyStatement(b string) bool {
 	}
 	// a call, or an assignment of one: "    next(self.gen)", "    worker.shutdown()", "    output
 	// = executor(*args, **kwargs)"
-	if _, rhs, ok := strings.Cut(t, " = "); ok && dottedName(strings.TrimSpace(t[:strings.Index(t, " = ")])) {
+	if lhs, rhs, ok := strings.Cut(t, " = "); ok && pylog.DottedName(strings.TrimSpace(lhs)) {
 		t = rhs
 	}
 	i := strings.IndexByte(t, '(')
-	return i > 0 && dottedName(t[:i])
-}
-
-// dottedName reports whether s is a Python name or attribute path: "worker.shutdown", "next".
-func dottedName(s string) bool {
-	if s == "" || s[0] >= '0' && s[0] <= '9' || s[0] == '.' {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.') {
-			return false
-		}
-	}
-	return true
+	return i > 0 && pylog.DottedName(t[:i])
 }
 
 // serveRecord returns the level word of a Ray Serve record in its own layout ("WARNING
@@ -893,6 +871,13 @@ func serveRecord(b string) string {
 		return w
 	}
 	return ""
+}
+
+// serveRecordOpens reports whether b is a Ray Serve record that may go on over lines: any but
+// an error's (logger.exception's traceback takes those).
+func serveRecordOpens(b string) bool {
+	lv := serveRecord(b)
+	return lv != "" && lv != "ERROR"
 }
 
 // ncclWarn reports whether b is an NCCL WARN line ("host:pid:tid [dev] file.cc:93 NCCL WARN
@@ -1096,10 +1081,10 @@ func (g *group) accept(l *vllm.Line) bool {
 		// "    raise output", then "  File ...": the traceback's first lines were cut off (a
 		// rotation, kubectl logs --tail); anything else leaves the line alone. Python 3.11's
 		// markers may come between ("                 ^^^^^^^^^^^^^^^^^").
-		if l.Header == "" && len(g.parts) == 0 && caretRow(l.Body) {
+		if l.Header == "" && len(g.parts) == 0 && vllm.CaretRow(l.Body) {
 			return true
 		}
-		first := len(g.parts) == 0 || len(g.parts) == 1 && caretRow(g.parts[0])
+		first := len(g.parts) == 0 || len(g.parts) == 1 && vllm.CaretRow(g.parts[0])
 		if l.Header == "" && first && vllm.IsFrameLine(l.Body) {
 			g.mode, g.level = modeTrace, "error"
 			return true
@@ -1172,8 +1157,7 @@ func (g *group) accept(l *vllm.Line) bool {
 			dev := aerDevice(l.Body)
 			// (only the port's own: a device's report under the port's header, a GPU's, stays
 			// the device's event, as the GPU fields read it)
-			port, _, _ := strings.Cut(g.header, "\x00")
-			if l.Header != "" || dev == "" || !strings.HasPrefix(dev, port) {
+			if l.Header != "" || dev == "" || !strings.HasPrefix(dev, g.header) {
 				return false
 			}
 			g.header, g.msg = dev, 0 // the device's prefix, which its status and error lines repeat
@@ -1425,9 +1409,8 @@ func (g *group) accept(l *vllm.Line) bool {
 		if g.native && l.Header == "" && l.Body == "" {
 			return true // c10's message ends in a blank line before "Exception raised from"
 		}
-		if g.mode == modeMaybe && l.Header == g.header && len(g.parts) == 0 && strings.HasPrefix(l.Body, "ray::") &&
-			strings.HasSuffix(strings.TrimRight(g.first.Message(), " "), ":") &&
-			vllm.MessageState(l.Body, vllm.MessageClosed) == vllm.MessageRemote {
+		if g.mode == modeMaybe && l.Header == g.header && len(g.parts) == 0 && vllm.RayTaskMessage(l.Body) &&
+			strings.HasSuffix(strings.TrimRight(g.first.Message(), " "), ":") {
 			// Ray Serve's "Request failed:" and the task error it prints under it: "ray::
 			// ServeReplica:A:B.handle_request() (pid=23474, ip=...)", the replica's frames
 			g.msg = vllm.MessageRemote
@@ -1482,8 +1465,7 @@ func (g *group) accept(l *vllm.Line) bool {
 	}
 	b := l.Body
 	cont := b == "" || (b[0] == ' ' || b[0] == '\t') && !tracingLevel(b) || b == vllm.TracebackHeader || faultHeader(b) ||
-		strings.HasPrefix(b, "The above exception was the direct cause") ||
-		strings.HasPrefix(b, "During handling of the above exception") || strings.HasPrefix(b, `> File "`)
+		vllm.ChainMarker(b) || strings.HasPrefix(b, `> File "`)
 	switch {
 	case g.mode == modeAfter && b == vllm.TracebackHeader:
 		// a traceback right after an exception line, with no "During handling of the above

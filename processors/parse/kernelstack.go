@@ -402,9 +402,9 @@ const aerAwaitSeverity = 1
 
 // aerReceived reads the header the root port's AER driver prints above a report (kernels since
 // 4.x: "pcieport 0000:00:1c.5: AER: Corrected error received: 0000:00:1c.5", "... AER: Multiple
-// Uncorrected (Non-Fatal) error received: 0000:3b:00.0"): the port's prefix and the source's
-// bus id, joined by a NUL, or "" for another line. The severity line under it has the port's
-// prefix when the port itself reported the error.
+// Uncorrected (Non-Fatal) error received: 0000:3b:00.0"): the port's prefix ("pcieport
+// 0000:00:1c.5: "; the lines under it say "AER: " too since 5.x, or not), or "" for another
+// line. The severity line under it has that prefix when the port itself reported the error.
 func aerReceived(body string) string {
 	t := sinceBoot(body)
 	i := strings.Index(t, ": AER: ")
@@ -416,11 +416,10 @@ func aerReceived(body string) string {
 	if j < 0 || !strings.Contains(msg[:j], "rror") {
 		return ""
 	}
-	source := strings.TrimSpace(msg[j+len(" received: "):])
-	if source == "" || strings.IndexByte(source, ' ') >= 0 {
+	if source := strings.TrimSpace(msg[j+len(" received: "):]); source == "" || strings.IndexByte(source, ' ') >= 0 {
 		return ""
 	}
-	return t[:i+len(": ")] + "\x00" + source // (the lines under it say "AER: " too since 5.x, or not)
+	return t[:i+len(": ")]
 }
 
 // aerAccept reports whether body is a line of the report the device prefix dev opened.

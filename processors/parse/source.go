@@ -41,6 +41,17 @@ type source struct {
 	// lines): a source of access lines alone (one remembered again after an idle time) says
 	// nothing of whose they are
 	program bool
+	// component is componentDataset of the source's pod and container, once componentRead
+	component     string
+	componentRead bool
+}
+
+// componentOf returns componentDataset of the source's pod and container, read once a source.
+func (s *source) componentOf(src srcKey) string {
+	if !s.componentRead {
+		s.component, s.componentRead = componentDataset(src.pod, src.container), true
+	}
+	return s.component
 }
 
 // line is one event after framing, with where it came from, its message and the message's
@@ -249,10 +260,10 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 			// Traefik's access log in its common layout (its own fields after nginx's), not nginx's
 			ds = "traefik.access"
 			ev.SetString(event.FieldDataset, ds)
-		case ds == vllm.DatasetAccess && !host && otherServerAccess(src.pod, src.container) != "":
+		case ds == vllm.DatasetAccess && !host && otherServerAccess(s.componentOf(src)) != "":
 			// uvicorn's access line in the container of another server of the same OpenAI routes
 			// (LMDeploy's api_server, trtllm-serve, SGLang): its 5xx are that server's
-			ds = otherServerAccess(src.pod, src.container)
+			ds = otherServerAccess(s.component)
 			ev.SetString(event.FieldDataset, ds)
 		case ds == vllm.DatasetAccess && !host && s.program && s.dataset != vllm.DatasetServer && !vllm.ServerContainer(src.container):
 			// uvicorn's access line for an OpenAI route in a container whose earlier lines were
@@ -347,7 +358,7 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 		ds = pylog.DatasetRayCore
 		ev.SetString(event.FieldDataset, ds)
 	}
-	if ds == vllm.DatasetServer && componentDataset(src.pod, src.container) == "nim.server" {
+	if ds == vllm.DatasetServer && s.componentOf(src) == "nim.server" {
 		// NVIDIA NIM for LLMs writes vLLM's header (NIM 1.0 and 1.1 without the year: "INFO
 		// 07-31 06:02:40.11 ngc_injector.py:174] Selected profile: ...") and runs vLLM inside:
 		// its container's lines are NIM's, whichever of the two wrote them
@@ -355,7 +366,7 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 		ev.SetString(event.FieldDataset, ds)
 	}
 	if strings.HasPrefix(ds, "generic") {
-		c := componentDataset(src.pod, src.container)
+		c := s.componentOf(src)
 		if c == "" && host {
 			// a serving program run as a host service, its lines in the journal or syslog by
 			// its name: Ollama's systemd unit on a bare GPU host, llama.cpp's server
@@ -692,9 +703,9 @@ func componentDataset(pod, container string) string {
 }
 
 // otherServerAccess returns the access dataset of the Python inference server other than vLLM
-// that a container runs (by its name), "" for another container.
-func otherServerAccess(pod, container string) string {
-	switch componentDataset(pod, container) {
+// whose container's dataset (componentDataset) is component, "" for another.
+func otherServerAccess(component string) string {
+	switch component {
 	case "lmdeploy.server":
 		return "lmdeploy.access"
 	case "trtllm.server":
