@@ -89,6 +89,9 @@ func operatorLogger(l string) bool {
 // error's stack.
 func consoleLine(ev *event.Event, s string) bool {
 	s, stack, _ := strings.Cut(s, "\n")
+	if u, ok := timeless(s); ok {
+		return consoleRest(ev, u, "", stack)
+	}
 	t1 := strings.IndexByte(s, '\t')
 	if t1 < 0 && len(s) > 30 && s[4] == '-' {
 		// its tabs expanded to spaces (a paste, a terminal's copy): the columns they filled
@@ -121,7 +124,18 @@ func consoleLine(ev *event.Event, s string) bool {
 	} else {
 		return false
 	}
-	logger := console(ev, rest[t2+1:])
+	return consoleRest(ev, rest[t2+1:], level, stack)
+}
+
+// consoleRest sets the fields after the time and the level (level "" when the line led with
+// it: timeless) and finishes the event.
+func consoleRest(ev *event.Event, s, level, stack string) bool {
+	if level == "" {
+		lv, rest, _ := strings.Cut(s, "\t")
+		level, _ = zapLevel(lv)
+		s = rest
+	}
+	logger := console(ev, s)
 	pjson.AboutObject(ev, logger) // the object a controller's line is about, as in its JSON layout
 	if stack != "" && !ev.Has(event.FieldErrorStack) {
 		ev.SetString(event.FieldErrorStack, stack)
@@ -132,6 +146,31 @@ func consoleLine(ev *event.Event, s string) bool {
 	}
 	pu.Finish(ev, pu.DatasetOr(ev, fallback), level)
 	return true
+}
+
+// timeless returns s, tabs restored, when it is a console line of an encoder configured
+// without a time (an empty TimeKey), or one whose time a paste left out:
+// "ERROR\tenvoy-gateway-extension-server\tfailed to get AIGatewayRoute object\t{...}", its
+// level in capitals and at least a logger or caller and a message after it. A copy that
+// expanded the tabs is read as untab reads one.
+func timeless(s string) (string, bool) {
+	lv, rest, ok := strings.Cut(s, "\t")
+	if !ok {
+		w, _, _ := strings.Cut(s, " ")
+		if _, isLevel := zapLevel(w); !isLevel || w[0] < 'A' || w[0] > 'Z' {
+			return "", false
+		}
+		if s, ok = untab(s); !ok {
+			return "", false
+		}
+		lv, rest, _ = strings.Cut(s, "\t")
+	}
+	switch lv {
+	case "DEBUG", "INFO", "WARN", "ERROR", "DPANIC", "PANIC", "FATAL":
+		msg, _, ok := strings.Cut(rest, "\t")
+		return s, ok && msg != "" && msg[0] != ' '
+	}
+	return "", false
 }
 
 // Untab is untab for the parse processor, which groups a zap error line's stack (a console line

@@ -13,6 +13,8 @@ func TestRejects(t *testing.T) {
 	putest.Rejects(t, New(),
 		"", "{not json}", "2022-04-07T01:11:23.642Z	NOTICE	x	y", "no\ttabs\tat all",
 		"2022-04-07T01:11:23.642Z INFO spaces not tabs",
+		// a level first needs capitals and a message after the logger
+		"ERROR\tno message", "error\tlower\tcase", "ERROR\t\t indented", "ERROR   words then  spaces",
 	)
 }
 

@@ -214,8 +214,10 @@ func mpsLine(ev *event.Event, s string) bool {
 // installerNote reports whether s is one of nvidia-installer's notes that name a failure it
 // works around, printed through its log rather than as an "ERROR:" (its real errors and
 // warnings carry those words): on every driver build from source without EFI variables,
-// "Unable to determine if Secure Boot is enabled: No such file or directory".
+// "Unable to determine if Secure Boot is enabled: No such file or directory", with or without the
+// "-> " its log puts before each note.
 func installerNote(s string) bool {
+	s = strings.TrimPrefix(s, "-> ")
 	return strings.HasPrefix(s, "Unable to determine if Secure Boot is enabled") ||
 		// its search of a precompiled kernel interface before it builds one (the RHEL and
 		// OpenShift driver containers): "Required file 'nvidia-drm.ko' not found in package

@@ -375,6 +375,12 @@ func reportLevel(body string) (level string, known bool) {
 		return pu.Warning, true
 	case strings.HasPrefix(body, "LustreError: "):
 		return pu.Error, true
+	case strings.Contains(body, ": disagrees about version of symbol ") ||
+		strings.Contains(body, ": Unknown symbol ") && strings.HasSuffix(body, ")") && strings.Contains(body, " (err "):
+		// the module loader's pr_warn (kernel/module/version.c, main.c): a module built against
+		// other kernel headers, which then fails to load ("nvidia: Unknown symbol sme_me_mask
+		// (err -22)" under the driver container's "Kernel module load error")
+		return pu.Warning, true
 	case strings.HasSuffix(body, ": loading out-of-tree module taints kernel."):
 		return pu.Warning, true // pr_warn (kernel/module/main.c): every DKMS-built NVIDIA module at boot
 	case strings.Contains(body, ": module verification failed: ") && strings.HasSuffix(body, "tainting kernel"):

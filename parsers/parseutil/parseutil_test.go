@@ -205,6 +205,12 @@ func TestGPUDataset(t *testing.T) {
 		{event.FieldLogFilePath, "/var/log/pods/gpu-operator_nvidia-device-plugin-daemonset-x2c9v_8d2c1e4f-1111-2222-3333-444455556666/config-manager-init/0.log", DatasetDevicePlugin},
 		{event.FieldLogFilePath, "/var/log/pods/gpu-operator_gpu-feature-discovery-x2c9v_8d2c1e4f-1111-2222-3333-444455556666/config-manager-init/0.log", DatasetFeatureDiscovery},
 		{event.FieldLogFilePath, "/var/log/pods/nvidia_nvdp-gpu-feature-discovery-x2c9v_8d2c1e4f-1111-2222-3333-444455556666/config-manager/0.log", DatasetFeatureDiscovery},
+		// node-feature-discovery under the GPU operator's release name, the standalone chart's
+		// and OpenShift's NFD operator's; a worker of any other pod is no NFD
+		{event.FieldLogFilePath, "/var/log/pods/gpu-operator_gpu-operator-1699-node-feature-discovery-worker-x2c9v_8d2c1e4f-1111-2222-3333-444455556666/worker/0.log", DatasetNFD},
+		{event.FieldLogFilePath, "/var/log/pods/gpu-operator_gpu-operator-node-feature-discovery-master-5b7d9c4f8-p6tzr_8d2c1e4f-1111-2222-3333-444455556666/master/0.log", DatasetNFD},
+		{event.FieldLogFilePath, "/var/log/pods/openshift-nfd_nfd-worker-x2c9v_8d2c1e4f-1111-2222-3333-444455556666/nfd-worker/0.log", DatasetNFD},
+		{event.FieldLogFilePath, "/var/log/pods/celery_celery-worker-5b7d9c4f8-p6tzr_8d2c1e4f-1111-2222-3333-444455556666/worker/0.log", ""},
 		// journalctl -o with-unit names the unit where the program goes
 		{event.FieldProcessName, "nvidia-fabricmanager.service", DatasetFabricManager},
 		{event.FieldProcessName, "cron.service", ""},

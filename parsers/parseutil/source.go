@@ -22,6 +22,10 @@ const (
 	DatasetXid              = "gpu.xid"
 	DatasetFabricManager    = "gpu.fabric_manager"
 	DatasetDRA              = "gpu.dra_driver"
+	// DatasetNFD is node-feature-discovery's, which the GPU operator's chart deploys: the
+	// labels it writes (pci-10de.present, the kernel's version) decide where the operator puts
+	// its driver, and so whether a node ever gets a GPU.
+	DatasetNFD = "gpu.node_feature_discovery"
 	// DatasetNICDriver is the NVIDIA Network Operator's NIC driver container's (MOFED, DOCA),
 	// which GPUDirect RDMA and multi-node NCCL need; it is shell-driven as the GPU driver's is.
 	DatasetNICDriver = "network_operator.mofed"
@@ -286,6 +290,12 @@ func GPUDataset(ev *event.Event) string {
 	if c == "exporter" && strings.Contains(pod(ev), "dcgm-exporter") {
 		return DatasetDCGMExporter // the dcgm-exporter Helm chart's container, under a name any exporter may have
 	}
+	if n := strings.TrimPrefix(c, "nfd-"); nfdContainer(n) && (strings.Contains(pod(ev), "node-feature-discovery-"+n) || strings.HasPrefix(pod(ev), "nfd-"+n)) {
+		// node-feature-discovery's worker, master, garbage collector and topology updater, under
+		// any release name ("gpu-operator-node-feature-discovery-worker-x2k4p", the standalone
+		// chart's, OpenShift's NFD operator's "nfd-worker-...")
+		return DatasetNFD
+	}
 	if c == "plugin" && strings.Contains(pod(ev), "-dra-driver-kubelet-plugin-") {
 		return DatasetDRA // the DRA driver's chart before 25.3 (k8s-dra-driver): its kubelet plugin's container
 	}
@@ -306,4 +316,9 @@ func DatasetOr(ev *event.Event, fallback string) string {
 		return d
 	}
 	return fallback
+}
+
+// nfdContainer reports whether c is the name of a node-feature-discovery container.
+func nfdContainer(c string) bool {
+	return c == "worker" || c == "master" || c == "gc" || c == "topology-updater"
 }

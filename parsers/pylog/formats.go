@@ -86,6 +86,7 @@ func (r *rec) dated(s string) bool {
 			words++
 		}
 	}
+	r.tracing = k == 0 && s[n-1] == 'Z' && tracingLevel(s[n:])
 	if k > 0 && (lead[0] == "UTC" || lead[0] == "GMT") && !r.zoned {
 		r.zoned = true // "%Y-%m-%d %H:%M:%S %Z" in UTC (AIBrix's)
 		copy(lead[:], lead[1:k])
@@ -243,6 +244,17 @@ func (r *rec) body(s string) {
 			r.logger, r.fn, r.msg = w2, "", rest2[2:]
 		}
 	}
+}
+
+// tracingLevel reports whether s, after the time, is a level as Rust tracing writes it:
+// right-aligned in five columns ("  INFO ", "  WARN ", " ERROR ").
+func tracingLevel(s string) bool {
+	for _, l := range [...]string{"  INFO ", "  WARN ", " ERROR ", " DEBUG ", " TRACE "} {
+		if strings.HasPrefix(s, l) {
+			return true
+		}
+	}
+	return false
 }
 
 // moduleFunc reports whether s is "%(module)s.%(funcName)s", as NVIDIA Dynamo's formatter names

@@ -723,9 +723,10 @@ func Classify(text string) string {
 		// HCCL: a tensor-parallel group that could not start or broke, as NCCL's
 		return KindNCCL
 	}
-	if strings.Contains(text, "WorkerProc initialization failed") {
+	if strings.Contains(text, "WorkerProc initialization failed") || strings.Contains(text, "WorkerProc failed to start") {
 		// V1's multiprocessing executor when a worker did not start (its cause in the worker's
-		// events before it): the engine does not start
+		// events before it), and the worker's own record of it (worker_main, under its TP
+		// rank's prefix): the engine does not start
 		return KindEngineInit
 	}
 	if strings.Contains(text, "Engine") || strings.Contains(text, "errored already") {

@@ -116,6 +116,7 @@ func TestClassify(t *testing.T) {
 		"[TensorRT-LLM][ERROR] CUDA runtime error in cudaMemsetAsync(fc1_act_sf_flat, 0x0, getOffsetFlatSFArray(num_experts_per_node, num_rows, cols), stream): an illegal memory access was encountered": KindCUDA,
 		"RuntimeError: Bad StatusOr access: RESOURCE_EXHAUSTED: XLA:TPU compile permanent error. Ran out of memory in memory space vmem. Used 32.42M of 16.00M vmem. Exceeded vmem capacity by 16.42M":    KindTPUOOM,
 		"Exception: WorkerProc initialization failed due to an exception in a background process. See stack trace for root cause.":                                                                        KindEngineInit,
+		"WorkerProc failed to start.": KindEngineInit, // the worker's own record (vllm-project/vllm #30461)
 	} {
 		if got := Classify(text); got != want {
 			t.Errorf("Classify(%q) = %q, want %q", text, got, want)

@@ -121,12 +121,18 @@ func Split(line string) Line {
 // pid=313) (Worker_TP1 pid=313) ", "(EngineCore_DP0 pid=7) (Worker_TP0 pid=9) ", Ray's
 // "(APIServer pid=5332) (DPEngineCoreActor pid=5439, ip=...) ". The writer, innermost, is the
 // process; Proc keeps both, so that the lines of two writers relayed by one process are told
-// apart.
+// apart. A parallel rank the writer does not name is the relay's: the workers an engine core
+// relays ("(EngineCore_0 pid=7) (RayWorkerWrapper pid=9) ") are of its data-parallel rank.
 func (l *Line) processes(s string) int {
 	n := l.process(s)
 	if n > 0 && n < len(s) && s[n] == '(' {
 		inner := Line{Rank: -1, Parallel: noParallel}
 		if k := inner.process(s[n:]); k > 0 {
+			for i, r := range inner.Parallel {
+				if r < 0 {
+					inner.Parallel[i] = l.Parallel[i]
+				}
+			}
 			l.ProcName, l.PID, l.Rank, l.Parallel = inner.ProcName, inner.PID, inner.Rank, inner.Parallel
 			if inner.IP != "" {
 				l.IP = inner.IP // else the node the relaying Ray actor named, which the writer runs on too
