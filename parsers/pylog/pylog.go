@@ -86,10 +86,10 @@ type rec struct {
 	t                                     time.Time
 	zoned                                 bool // t carries its zone: it beats the runtime's time
 	plain                                 bool // "[date] msg": SGLang's main process in its container
+	access                                *uvicorn.Access
 	// tracing is Rust tracing's layout ("<RFC 3339 UTC>  WARN target: msg") in which NVIDIA
 	// Dynamo writes its Python records, their target "%(module)s.%(funcName)s": no logger
 	tracing bool
-	access  *uvicorn.Access
 }
 
 // Parse recognises one of the formats by its first byte and sets the fields.
