@@ -11,9 +11,9 @@
 // kubectl's own prefixes are removed the same way: `kubectl logs --prefix`'s
 // "[pod/<pod>/<container>] " (the pod and container go to kubernetes.pod.name and
 // kubernetes.container.name, so that a GPU-stack container's lines get its dataset), and
-// `kubectl logs --timestamps`' "2025-05-12T08:01:39.331095044Z " (to @timestamp unless the
-// container runtime gave one; only this exact form, nanoseconds and Z, so that a program's own
-// stamp stays in its line).
+// `kubectl logs --timestamps`' "2025-05-12T08:01:39.331095044Z " (to @timestamp, over a
+// container runtime's time of the copy; only this exact form, a fraction of a second and Z or
+// an offset, so that a program's own stamp stays in its line).
 package compose
 
 import (
@@ -71,9 +71,10 @@ func (Parser) Parse(ev *event.Event) bool {
 // strip sets the fields of the prefix at the start of s and returns its length, or 0.
 func strip(ev *event.Event, s string) int {
 	if t, n := kubectlStamp(s); n > 0 {
-		if !ev.Has(event.FieldTimestamp) {
-			ev.SetTimestamp(t)
-		}
+		// the time the line's own runtime gave it, wherever the line was copied to since: a
+		// runtime's time of a copy (a file of kubectl's output that a pod prints again) is
+		// the copy's, event.created keeps it
+		ev.SetTimestamp(t)
 		return n
 	}
 	if pod, container, n := KubectlPrefix(s); n > 0 {

@@ -139,6 +139,7 @@ var gpuHostFiles = map[string]string{
 var gpuUnitDescriptions = map[string]string{
 	"NVIDIA fabric manager service": DatasetFabricManager,
 	"NVIDIA Persistence Daemon":     DatasetDriver,
+	"NVIDIA DCGM service":           DatasetDCGM,   // nvidia-dcgm.service, the host engine's unit
 	"NVIDIA Grid Daemon":            DatasetDriver, // nvidia-gridd.service
 	"NVIDIA vGPU Manager Daemon":    DatasetDriver, // nvidia-vgpu-mgr.service
 	"NVIDIA vGPU Daemon":            DatasetDriver, // nvidia-vgpud.service
@@ -172,14 +173,18 @@ var gpuPrograms = map[string]string{
 	"nvidia-fabricmanager":          DatasetFabricManager,
 	"nvidia-fabricmanager-start.sh": DatasetFabricManager,
 	"nvidia-imex":                   DatasetFabricManager,
-	"nvidia-device-plugin":          DatasetDevicePlugin,  // Bottlerocket runs it as a unit
-	"nvidia-ctk":                    DatasetToolkit,       // the toolkit's CLI, nvidia-cdi-refresh.service's CDI generation
-	"setup-nvidia":                  DatasetDriver,        // Flatcar's driver installer (nvidia.service)
-	"driverdog":                     DatasetDriver,        // Bottlerocket's kernel-module loader
-	"nv-fabricmanage":               DatasetFabricManager, // the command name, cut to 15 bytes
-	"nvidia-persiste":               DatasetDriver,
-	"configure-nvidia.sh":           DatasetDriver, // the EKS GPU AMI's unit that loads the NVIDIA modules
-	"nvidia-kmod-load.sh":           DatasetDriver,
+	// Talos' Fabric Manager extension: its wrapper, and the NVLink subnet manager it starts on
+	// NVLink 5 systems (B200, GB200), whose output it relays under that name
+	"nvidia-fabricmanager-wrapper": DatasetFabricManager,
+	"nvlsm":                        DatasetFabricManager,
+	"nvidia-device-plugin":         DatasetDevicePlugin,  // Bottlerocket runs it as a unit
+	"nvidia-ctk":                   DatasetToolkit,       // the toolkit's CLI, nvidia-cdi-refresh.service's CDI generation
+	"setup-nvidia":                 DatasetDriver,        // Flatcar's driver installer (nvidia.service)
+	"driverdog":                    DatasetDriver,        // Bottlerocket's kernel-module loader
+	"nv-fabricmanage":              DatasetFabricManager, // the command name, cut to 15 bytes
+	"nvidia-persiste":              DatasetDriver,
+	"configure-nvidia.sh":          DatasetDriver, // the EKS GPU AMI's unit that loads the NVIDIA modules
+	"nvidia-kmod-load.sh":          DatasetDriver,
 }
 
 // GPUProgram returns the dataset of a GPU-stack program that runs on the host, by the name its

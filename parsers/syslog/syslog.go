@@ -113,6 +113,9 @@ func Split(s string, ref time.Time) (f Frame, ok bool) {
 		// address, then the service's own line (the kubelet's JSON, containerd's logfmt)
 		f.Host, f.Text = s[:n-2], s[n:]
 		return f, true
+	} else if n > 0 && f.talosService(s[n:]) {
+		f.Host = s[:n-2]
+		return f, true
 	}
 	if s[0] >= '0' && s[0] <= '9' && s[4] == '-' {
 		if len(s) < 21 || s[10] != 'T' {
@@ -137,6 +140,44 @@ func Split(s string, ref time.Time) (f Frame, ok bool) {
 		rest = s[n:]
 	}
 	return f, f.hostTag(rest)
+}
+
+// talosService reads the line of a Talos extension service after talosctl logs' node address:
+// Go's standard log ("2025/11/25 13:58:49 nvidia-fabricmanager-wrapper: found NVSwitch LPF: ...",
+// in UTC, Talos' only zone), its prefix the program, or a GPU program's own output under its
+// name ("nvlsm: OpenSM 2025.06.5"). It reports false for any other line.
+func (f *Frame) talosService(s string) bool {
+	if len(s) > 20 && s[4] == '/' && s[7] == '/' && s[10] == ' ' && s[13] == ':' && s[16] == ':' && s[19] == ' ' {
+		t, err := time.Parse("2006/01/02 15:04:05", s[:19])
+		if err != nil {
+			return false
+		}
+		f.Time, f.Zoned, f.Text = t, true, s[20:]
+		if tag, rest, ok := strings.Cut(f.Text, ": "); ok && programName(tag) {
+			f.Tag, f.Text = tag, rest
+		}
+		return true
+	}
+	tag, rest, ok := strings.Cut(s, ": ")
+	if !ok || pu.GPUProgram(tag) == "" {
+		return false
+	}
+	f.Tag, f.Text = tag, rest
+	return true
+}
+
+// programName reports whether s can be a program's name: a lower-case letter, then letters,
+// digits, '-', '_' or '.', at most 64 bytes.
+func programName(s string) bool {
+	if s == "" || len(s) > 64 || s[0] < 'a' || s[0] > 'z' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 // talosNode returns the length of the "<IPv4 address>: " talosctl logs puts before each line of a

@@ -18,6 +18,8 @@ func TestRejects(t *testing.T) {
 		"2024-05-12 08:01:39,123 - root - INFO - Loading model", "[2025-07-04 20:30:12,651] [INFO] [engine.py:105:__init__] x",
 		"2025-01-01T00:00:00Z stdout F abc", "Step 12 10:00:00 is not a stamp",
 		`{"level":"info","ts":"2024-04-25T23:12:29.720Z","msg":"Reconciling","__REALTIME_TIMESTAMP":"1","MESSAGE":"x"}`, "Error 12 10:00:00 host tag: msg", "Jun 31x 06:13:05 node01 kubelet: x",
+		// a node's address is talosctl's frame only before a line of its services' forms
+		"10.0.0.5: dial tcp: connection refused", "10.0.0.5: 2025/11/25 13:58:49",
 	} {
 		ev := event.NewMessage(line, golden.Received)
 		if (Parser{}).Parse(ev) || ev.Message() != line {

@@ -107,7 +107,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		if proc != "" {
 			ev.SetString(event.FieldProcessName, proc)
 		}
-		pu.SetLocalTime(ev, r.Time)
+		pu.SetDatedLocalTime(ev, r.Time)
 		r.Time = time.Time{}
 		ev.Set(event.FieldProcessPID, event.Int(r.pid))
 		if r.thread > 0 {
@@ -122,7 +122,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	} else if (first[0] == '2' || first[0] == ' ') && fluentd(strings.TrimLeft(first, " "), &r) {
 		// its time has its zone: r.Time (a backtrace's lines repeat the header, indented)
 	} else if first[0] == '2' && felix(first, &r) {
-		pu.SetLocalTime(ev, r.Time)
+		pu.SetDatedLocalTime(ev, r.Time) // its year, over a syslog frame's guess (containerd's journal relays the CNI plugin's)
 		ev.Set(event.FieldProcessPID, event.Int(r.pid))
 		ev.SetString(event.FieldOriginFile, r.file)
 		ev.Set(event.FieldOriginLine, event.Int(r.line))
