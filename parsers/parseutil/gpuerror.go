@@ -81,6 +81,10 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	// go-nvlib's words for the same (GFD, the device plugin): "error getting device handle for
 	// index '0': Unknown Error", or "GPU is lost"
 	{"device handle for index", KindGPUUnreachable, DatasetDriver},
+	// torch's caching allocator asking NVML for the handle of its GPU by bus id: "RuntimeError:
+	// NVML_SUCCESS == DriverAPI::get()->nvmlDeviceGetHandleByPciBusId_v2_( pci_id, &nvml_device)
+	// INTERNAL ASSERT FAILED at ...CUDACachingAllocator.cpp"
+	{"nvmlDeviceGetHandleByPciBusId", KindGPUUnreachable, DatasetDriver},
 	// cudaErrorInsufficientDriver's text: the image's CUDA needs a newer driver than the node's
 	{"CUDA driver version is insufficient for CUDA runtime version", KindDriverTooOld, DatasetDriver},
 	// CDI injection (toolkit 1.14 and later, containerd 2, Kata's GPU passthrough): the

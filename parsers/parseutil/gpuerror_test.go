@@ -7,6 +7,8 @@ func TestGPUFailure(t *testing.T) {
 	tests := []struct{ line, kind, dataset string }{
 		{"Failed to initialize NVML: Driver/library version mismatch", KindDriverMismatch, DatasetDriver},
 		{"Failed to initialize NVML: Unknown Error", KindNVMLInit, DatasetDriver},
+		// torch's caching allocator (vllm-project/vllm issue #2544)
+		{`RuntimeError: NVML_SUCCESS == DriverAPI::get()->nvmlDeviceGetHandleByPciBusId_v2_( pci_id, &nvml_device) INTERNAL ASSERT FAILED at "../c10/cuda/CUDACachingAllocator.cpp":1139, please report a bug to PyTorch.`, KindGPUUnreachable, DatasetDriver},
 		{"nvidia-container-cli: mount error: file creation failed: /var/lib/docker/overlay2/x/merged/run/nvidia-persistenced/socket: no such device or address: unknown", KindContainerCLI, DatasetToolkit},
 		{"stderr: nvidia-container-cli: initialization error: nvml error: driver/library version mismatch: unknown", KindDriverMismatch, DatasetToolkit},
 		// the GPU operator's toolkit names its binary nvidia-container-cli.real (containerd on an

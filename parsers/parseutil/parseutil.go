@@ -155,6 +155,17 @@ func SourceLocation(s string) bool {
 	return false
 }
 
+// FileLine splits a location "file:line" at its last colon ("../aten/src/ATen/native/cuda/
+// Indexing.cu:1284", "async_llm_engine.py:64"): ok is false without a colon that a number follows.
+func FileLine(s string) (file string, line int64, ok bool) {
+	c := strings.LastIndexByte(s, ':')
+	if c <= 0 {
+		return "", 0, false
+	}
+	line, ok = Atoi(s[c+1:])
+	return s[:c], line, ok
+}
+
 // SetOrigin sets log.origin.file.name and .line from "file.go:123"; without a valid line number
 // the whole text is the file name.
 func SetOrigin(ev *event.Event, s string) {

@@ -352,3 +352,24 @@ func TestSourceLocation(t *testing.T) {
 		}
 	}
 }
+
+func TestFileLine(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		in   string
+		file string
+		line int64
+		ok   bool
+	}{
+		{"../aten/src/ATen/native/cuda/Indexing.cu:1284", "../aten/src/ATen/native/cuda/Indexing.cu", 1284, true},
+		{"C:\\x\\y.py:7", "C:\\x\\y.py", 7, true},
+		{"main.go", "", 0, false},
+		{":12", "", 0, false},
+		{"a.py:x", "a.py", 0, false},
+	} {
+		file, line, ok := FileLine(c.in)
+		if ok != c.ok || ok && (file != c.file || line != c.line) {
+			t.Errorf("FileLine(%q) = %q, %d, %v", c.in, file, line, ok)
+		}
+	}
+}

@@ -217,6 +217,13 @@ func (r *rec) body(s string) {
 		} else if strings.Contains(r.msg, " timestamp_ns=") {
 			r.rayContext()
 		}
+	case isDigits(w) && r.pid == 0 && len(rest) > 6 && rest[0] == '[' && strings.Contains(rest[:min(len(rest), 80)], ".py:"):
+		// "%(process)d [%(filename)s:%(lineno)d] %(message)s" after the level (a custom logging
+		// config of vLLM's: "2024-12-19 21:40:35 ERROR 56542 [async_llm_engine.py:64] ...")
+		if loc, msg, ok := strings.Cut(rest[1:], "] "); ok && r.origin(loc) {
+			r.pid, _ = pu.Atoi(w)
+			r.msg = msg
+		}
 	case strings.HasPrefix(rest, "- ") && strings.Count(w, ":") == 1 && strings.Contains(w, ".py:") && r.origin(w):
 		// FlashInfer's "<time> - LEVEL - file.py:N - logger: msg"
 		r.msg = rest[2:]

@@ -1027,16 +1027,11 @@ func (r *rec) launcher(s string) bool {
 
 // origin sets file and line from "file.py:123".
 func (r *rec) origin(loc string) bool {
-	i := strings.LastIndexByte(loc, ':')
-	if i <= 0 {
-		return false
+	file, n, ok := pu.FileLine(loc)
+	if ok {
+		r.file, r.line = file, n
 	}
-	n, ok := pu.Atoi(loc[i+1:])
-	if !ok {
-		return false
-	}
-	r.file, r.line = loc[:i], n
-	return true
+	return ok
 }
 
 // levelBracket reads the formats that open with the level in brackets, which fine-tuning jobs

@@ -1,9 +1,12 @@
 package tagged
 
 import (
+	"net"
 	"strings"
 
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/parsers/uvicorn"
+	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
 // ggml is the tensor library under llama.cpp's llama-server and Ollama's runner. A failed
@@ -77,4 +80,40 @@ func GGMLAbortLine(s string) bool {
 	// backtrace_symbols: "path(symbol+0x5f1)[0x5616b17f6781]", "path(+0x171a61)[0x...]"
 	open := strings.IndexByte(s, '(')
 	return open > 0 && strings.HasSuffix(s, "]") && strings.Contains(s[open:], ")[0x") && strings.IndexByte(s[:open], ' ') < 0
+}
+
+// DatasetLlamaCpp is llama.cpp's server's dataset (its container's, processors/parse's).
+const DatasetLlamaCpp = "llama_cpp.server"
+
+// llamaRequest reads llama-server's line for each HTTP request it answered (tools/server's
+// log_server_request, its name cut to twelve: "srv  log_server_r: request: POST
+// /v1/chat/completions 127.0.0.1 500"), the method, path, client and status, and reports whether
+// msg was one, and the level its status gives (uvicorn.StatusLevel). A 5xx there is the
+// request a failed decode or send_error lines above explain.
+func llamaRequest(ev *event.Event, msg string) (string, bool) {
+	rest, ok := strings.CutPrefix(msg, "srv  log_server_r: request: ")
+	if !ok {
+		return "", false
+	}
+	f := strings.Fields(rest)
+	if len(f) != 4 || f[0] == "" || f[0][0] < 'A' || f[0][0] > 'Z' || !strings.HasPrefix(f[1], "/") {
+		return "", false
+	}
+	code, isNum := pu.Atoi(f[3])
+	if !isNum || code < 100 || code > 599 {
+		return "", false
+	}
+	path, query, _ := strings.Cut(f[1], "?")
+	ev.SetString(uvicorn.FieldMethod, f[0])
+	ev.SetString(uvicorn.FieldURLPath, path)
+	if query != "" {
+		ev.SetString(uvicorn.FieldURLQuery, query)
+	}
+	if net.ParseIP(f[2]) != nil {
+		ev.SetString(uvicorn.FieldSourceIP, f[2])
+	} else {
+		ev.SetString(uvicorn.FieldSourceAddr, f[2])
+	}
+	ev.Set(event.FieldHTTPStatus, event.Int(code))
+	return uvicorn.StatusLevel(code), true
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/sluice-dev/sluice/parsers"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/tracing"
+	"github.com/sluice-dev/sluice/parsers/uvicorn"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
@@ -50,7 +51,9 @@ var Info = parsers.Info{
 		event.FieldProcessPID, event.FieldProcessName, pu.FieldThread, event.FieldOriginFile, event.FieldOriginLine, pu.FieldOriginFunc, pu.FieldLogFields,
 		event.FieldHostHostname),
 		parsers.Field{Name: event.FieldErrorType, Type: "keyword", Description: "Class of the error a line names (Fluentd's error_class=, the C++ exception TensorRT-LLM names before its what())."},
-		parsers.Field{Name: event.FieldHTTPStatus, Type: "long", Description: "Status an AWS CLI error names (\"An error occurred (403) when calling the HeadObject operation\")."},
+		parsers.Field{Name: event.FieldHTTPStatus, Type: "long", Description: "Status an AWS CLI error names (\"An error occurred (403) when calling the HeadObject operation\"), or llama-server's request line."},
+		uvicorn.Field(uvicorn.FieldMethod), uvicorn.Field(uvicorn.FieldURLPath), uvicorn.Field(uvicorn.FieldURLQuery),
+		uvicorn.Field(uvicorn.FieldSourceIP), uvicorn.Field(uvicorn.FieldSourceAddr),
 		parsers.Field{Name: FieldElasticsearchNode, Type: "keyword", Description: "Node an Elasticsearch or OpenSearch plain-layout line names ([o.e.n.Node] [es-master-0] started)."}),
 }
 
@@ -79,6 +82,11 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		return true
 	}
 	if (first[0] == 'S' || first[0] == '+' || first[0] == '|') && dcgmiDiag(ev, msg, first) {
+		return true
+	}
+	if lv, ok := llamaRequest(ev, first); ok {
+		ev.SetString(pu.FieldLogMessage, first)
+		pu.Finish(ev, pu.DatasetOr(ev, DatasetLlamaCpp), lv)
 		return true
 	}
 	if m, ok := strings.CutPrefix(first, "Exiting: "); ok && m != "" {
@@ -266,6 +274,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		ev.SetString(event.FieldLogLogger, r.Logger)
 	}
 	ev.SetString(pu.FieldLogMessage, r.Msg)
+	if lv, ok := llamaRequest(ev, r.Msg); ok {
+		r.Level = lv // llama-server's, under its prefix: its status, not the prefix's I
+	}
 	for _, f := range r.fields {
 		ev.SetString(pu.FieldLogFields+"."+f[0], f[1])
 	}

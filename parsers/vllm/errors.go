@@ -700,7 +700,10 @@ func Classify(text string) string {
 		// V1's check at start: another process (a previous pod's, a second server) holds the
 		// GPU's memory: "Free memory on device (3.22/4.0 GiB) on startup is less than desired
 		// GPU memory utilization (0.9, 3.6 GiB)"
-		strings.Contains(text, "is less than desired GPU memory utilization")) && !hostOOM(text) {
+		strings.Contains(text, "is less than desired GPU memory utilization") ||
+		// TensorRT-LLM's executor that could not create a component (its KV cache) in what the
+		// GPU had left: "Executor creation failed due to insufficient GPU memory."
+		strings.Contains(text, "failed due to insufficient GPU memory")) && !hostOOM(text) {
 		if strings.Contains(text, "NPU out of memory") {
 			return KindNPUOOM
 		}
@@ -780,6 +783,12 @@ func Classify(text string) string {
 		// traceback: the engine is dead after it, whatever the exception (a known cause's class
 		// wins above)
 		return KindEngineDead
+	}
+	if strings.Contains(text, "c10::DistBackendError") {
+		// c10d's error of the process group's backend, NCCL's on a GPU, which kills the process
+		// when nothing catches it: "terminate called after throwing an instance of
+		// 'c10::DistBackendError'", its what() not always kept (a CUDA error it carries wins above)
+		return KindNCCL
 	}
 	return ""
 }

@@ -556,7 +556,11 @@ func parseTerminate(ev *event.Event, b, rest string, l *Line) bool {
 		ev.SetString(event.FieldErrorStack, rest)
 	}
 	l.Level = "critical"
-	finishLibraryLine(ev, l, b+"\n"+rest, DatasetTorch)
+	if rest == "" {
+		finishLibraryLine(ev, l, b, DatasetTorch) // the line alone: its what() was not kept
+	} else {
+		finishLibraryLine(ev, l, b+"\n"+rest, DatasetTorch)
+	}
 	return true
 }
 

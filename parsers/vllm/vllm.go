@@ -634,6 +634,10 @@ func (p *Parser) library(ev *event.Event, l *Line, msg, first, rest string) bool
 		ev.SetString(event.FieldLogLogger, loggerNCCL)
 		finishLibraryLine(ev, l, b, DatasetNCCL)
 		ok = true
+	case strings.HasPrefix(b, ncclCheckFailed):
+		ok = parseNCCLCheck(ev, b, l)
+	case strings.Contains(b, ": block: [") && strings.HasSuffix(strings.TrimRight(b, " \r"), "` failed."):
+		ok = parseDeviceAssert(ev, b, l)
 	case strings.Contains(b, " NCCL "), strings.Contains(b, "] NVSHMEM "): // "] NCCL INFO", "] file.cc:12 NCCL WARN"
 		ok = parseNCCL(ev, b, l)
 	case b[0] == 'I' || b[0] == 'W' || b[0] == 'E' || b[0] == 'F' || b[0] == 'V':
@@ -653,6 +657,59 @@ func (p *Parser) library(ev *event.Event, l *Line, msg, first, rest string) bool
 			workloadKind(ev, k, msg)
 		}
 	}
+	return true
+}
+
+const ncclCheckFailed = "Failed, NCCL error "
+
+// parseNCCLCheck reads the line TensorRT-LLM's (and torch's older) NCCLCHECK prints before the
+// process exits: "Failed, NCCL error /app/tensorrt_llm/cpp/tensorrt_llm/plugins/ncclPlugin/
+// sendPlugin.cpp:129 'invalid usage (run with NCCL_DEBUG=WARN for details)'": an error, at the
+// call's file and line, its message NCCL's.
+func parseNCCLCheck(ev *event.Event, b string, l *Line) bool {
+	loc, msg, ok := strings.Cut(b[len(ncclCheckFailed):], " '")
+	if !ok || !strings.HasSuffix(msg, "'") {
+		return false
+	}
+	if file, ln, ok := parseutil.FileLine(loc[strings.LastIndexByte(loc, '/')+1:]); ok && file != "" {
+		l.File, l.FileLine = file, ln
+	}
+	l.Level = "error"
+	ev.SetString(event.FieldErrorMsg, msg[:len(msg)-1])
+	finishLibraryLine(ev, l, b, DatasetNCCL)
+	return true
+}
+
+// parseDeviceAssert reads the line a CUDA kernel's assert() prints from each GPU thread that
+// failed it, before the host sees "CUDA error: device-side assert triggered":
+// "../aten/src/ATen/native/cuda/Indexing.cu:1284: indexSelectLargeIndex: block: [0,0,0], thread:
+// [24,0,0] Assertion `srcIndex < srcSelectDimSize` failed." (an index out of range, a token id
+// past the vocabulary): an error, a CUDA error, at the kernel's source line, its message the
+// assertion. The kernel is the function.
+func parseDeviceAssert(ev *event.Event, b string, l *Line) bool {
+	b = strings.TrimRight(b, " \r")
+	head, rest, ok := strings.Cut(b, ": block: [")
+	if !ok {
+		return false
+	}
+	i := strings.Index(rest, "Assertion `")
+	if i < 0 || !strings.Contains(rest[:i], "thread: [") {
+		return false
+	}
+	loc, kernel, ok := strings.Cut(head, ": ")
+	if !ok || kernel == "" || strings.IndexByte(kernel, ' ') >= 0 {
+		return false
+	}
+	file, ln, ok := parseutil.FileLine(loc)
+	if !ok {
+		return false
+	}
+	l.File, l.FileLine = file[strings.LastIndexByte(file, '/')+1:], ln
+	l.Level = "error"
+	ev.SetString(parseutil.FieldOriginFunc, kernel)
+	ev.SetString(event.FieldErrorMsg, rest[i:])
+	finishLibraryLine(ev, l, b, DatasetTorch)
+	ev.SetString(FieldErrorKind, KindCUDA)
 	return true
 }
 
