@@ -117,3 +117,19 @@ func llamaRequest(ev *event.Event, msg string) (string, bool) {
 	ev.Set(event.FieldHTTPStatus, event.Int(code))
 	return uvicorn.StatusLevel(code), true
 }
+
+// llamaSendError reads llama-server's record of the error it answered a task with
+// ("srv    send_error: task id = 289, error: Invalid input batch.", tools/server's send_error,
+// a LOG_ERR): an error, its message what the client was told. It reports whether msg was one.
+func llamaSendError(ev *event.Event, msg string) bool {
+	rest, ok := strings.CutPrefix(strings.TrimLeft(strings.TrimPrefix(msg, "srv"), " "), "send_error: ")
+	if !ok || !strings.HasPrefix(msg, "srv ") {
+		return false
+	}
+	if _, e, ok := strings.Cut(rest, "error: "); ok && e != "" {
+		ev.SetString(event.FieldErrorMsg, e)
+	} else {
+		ev.SetString(event.FieldErrorMsg, rest)
+	}
+	return true
+}

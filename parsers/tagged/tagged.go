@@ -89,6 +89,11 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		pu.Finish(ev, pu.DatasetOr(ev, DatasetLlamaCpp), lv)
 		return true
 	}
+	if llamaSendError(ev, first) {
+		ev.SetString(pu.FieldLogMessage, first)
+		pu.Finish(ev, pu.DatasetOr(ev, DatasetLlamaCpp), pu.Error)
+		return true
+	}
 	if m, ok := strings.CutPrefix(first, "Exiting: "); ok && m != "" {
 		// a Beat's last words on stderr before it exits with status 1 (libbeat's cmd: "Exiting:
 		// couldn't connect to any of the configured Elasticsearch hosts. ..."): why the
