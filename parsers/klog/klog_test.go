@@ -25,6 +25,10 @@ func TestRejects(t *testing.T) {
 	putest.Rejects(t, New(),
 		"", "INFO 06-01 12:00:00 [api_server.py:1] vLLM", "I0102 15:04:05.000001 x a.go:1] pid not a number",
 		"X0102 15:04:05.000001   1 a.go:1] bad level", "I0102 1504:05.000001   1 a.go:1] bad clock",
+		// kubectl's event rows need a type, a reason in UpperCamelCase, an age, a message
+		"  Warning  failed scheduling  28s  kubelet  x", "  Warning  FailedScheduling  soon  kubelet  x",
+		"  Warning  FailedScheduling  28s  kubelet  ", "5m  Warning  Unhealthy  no-object-here  probe failed",
+		"Normal  Scheduled", "  Type     Reason     Age   From     Message",
 	)
 }
 
