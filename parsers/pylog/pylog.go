@@ -496,6 +496,7 @@ func lmcacheRequest(msg string) string {
 		id, _, _ = strings.Cut(rest, ",")
 	} else if _, rest, ok := strings.Cut(msg, " for request "); ok {
 		id, _, _ = strings.Cut(rest, " ")
+		id = strings.TrimRight(id, "!.,;:") // the sentence's: "... for the first time for request chatcmpl-9a71...!"
 	} else {
 		return ""
 	}

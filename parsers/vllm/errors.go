@@ -237,6 +237,9 @@ var messageContinuations = [...]string{
 	". Received Model Group=", "Available Model Group Fallbacks=",
 	// and the line httpx's HTTPStatusError adds after its status and URL
 	"For more information check: https://developer.mozilla.org/",
+	// and the cause Ray's ActorDiedError gives after the dead actor's fields: "The actor is
+	// dead because its worker process has died. Worker exit type: SYSTEM_ERROR ..."
+	"The actor is dead because ",
 }
 
 // continuationFirst has the first bytes of messageContinuations, for a quick refusal.

@@ -70,11 +70,12 @@ func requestOutcome(ev *event.Event, id, after string) bool {
 }
 
 // preempted reads V0's scheduler warning "Sequence group <id> is preempted by
-// PreemptionMode.RECOMPUTE mode because there is not enough KV cache space. ..." (0.4 to 0.10);
-// the sequence group's id is the request id.
+// PreemptionMode.RECOMPUTE mode because there is not enough KV cache space. ..." (0.4 to 0.10;
+// 0.6.0 and 0.6.1 wrote "is preempted in PreemptionMode.RECOMPUTE mode"); the sequence group's
+// id is the request id.
 func preempted(ev *event.Event, b string) {
 	id, rest, ok := strings.Cut(b[len("Sequence group "):], " ")
-	if !ok || !strings.HasPrefix(rest, "is preempted by ") || !validID(id) {
+	if !ok || !(strings.HasPrefix(rest, "is preempted by ") || strings.HasPrefix(rest, "is preempted in ")) || !validID(id) {
 		return
 	}
 	ev.SetString(event.FieldEventAction, ActionPreempted)

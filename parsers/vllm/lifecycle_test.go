@@ -18,6 +18,8 @@ func TestRequestIDOnLines(t *testing.T) {
 		{"INFO 09-03 07:51:00 [async_llm.py:342] Request r-1 failed badly.", "", ""},
 		{"INFO 09-03 07:51:00 [async_llm.py:342] Request r-1 aborted.", "r-1", ActionAborted},
 		{"WARNING 09-03 07:51:00 [x.py:1] Sequence group is preempted by RECOMPUTE", "", ""},
+		// 0.6.0 and 0.6.1's wording (vllm-project/vllm issue #8219)
+		{"WARNING 09-03 07:51:00 scheduler.py:1089] Sequence group cmpl-71c6c2702c07450bb38a3a497140d0eb-0 is preempted in PreemptionMode.RECOMPUTE mode because there is not enough KV cache space. This can affect the end-to-end performance. Increase gpu_memory_utilization or tensor_parallel_size to provide more KV cache memory. total_num_cumulative_preemption=1", "cmpl-71c6c2702c07450bb38a3a497140d0eb", ActionPreempted},
 		{"WARNING 09-03 07:51:00 [x.py:1] a request was slow", "", ""},
 		{"ERROR 09-03 07:51:00 [x.py:1] lost output of request cmpl-9f-0.", "cmpl-9f-0", ""},
 		{"ERROR 09-03 07:51:00 [x.py:1] KV transfer failed: chatcmpl-77 (timeout)", "chatcmpl-77", ""},

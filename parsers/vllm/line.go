@@ -331,7 +331,11 @@ func (l *Line) process(s string) int {
 	if strings.HasPrefix(inner, "pid=") {
 		name, kvs, ok = "", inner, true // Ray task output: "(pid=5085)"
 	}
-	if !ok || procNameReject.index(name) >= 0 {
+	base := name
+	if i := strings.IndexByte(name, '('); i > 0 && strings.HasSuffix(name, ")") {
+		base = name[:i] // an actor named with its arguments: Llumnix's "Llumlet(iid=ff8a7)"
+	}
+	if !ok || procNameReject.index(base) >= 0 {
 		return 0
 	}
 	pid, rank, par, ip := int64(-1), int64(-1), noParallel, ""

@@ -771,6 +771,9 @@ func startMode(l *vllm.Line) (int, bool) {
 	return 0, false
 }
 
+// rayWorkerDied opens the raylet's report of a worker that died, one line of its own.
+const rayWorkerDied = "A worker died or was killed while executing a task"
+
 // trtReport reports whether b is a TensorRT-LLM Python logger's error or warning, which what
 // it logs may go on under.
 func trtReport(b string) bool {
@@ -1386,8 +1389,10 @@ func (g *group) accept(l *vllm.Line) bool {
 			return l.Header == "" && l.Daemon == "" && l.Proc == "" && len(g.parts) < maxMessageLines &&
 				len(l.Body) > 2 && l.Body[0] == ' ' && l.Body[1] != ' '
 		}
+		// (the raylet's report of each dead worker, "(raylet) A worker died or was killed while
+		// executing a task ...", is a record of its own, also right under a memory report)
 		return l.Header == "" && l.Daemon == g.header && len(g.parts) < maxMessageLines &&
-			pylog.RayCoreLevel(l.Body) == "" && !otherRecord(l.Body)
+			pylog.RayCoreLevel(l.Body) == "" && !otherRecord(l.Body) && !strings.HasPrefix(l.Body, rayWorkerDied)
 	case modeMount:
 		ok, output, done := mountFailureAccept(l, g.msg == 1)
 		if output {
