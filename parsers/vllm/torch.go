@@ -476,7 +476,7 @@ func finishLibraryLine(ev *event.Event, l *Line, msg, other string) {
 		ev.SetString(parseutil.FieldLogMessage, strings.TrimRight(m, " "))
 	}
 	setRanks(ev, l)
-	if (l.Level == "error" || l.Level == "critical") && !ev.Has(event.FieldErrorMsg) {
+	if (l.Level == "error" || l.Level == "critical") && msg != "" && !ev.Has(event.FieldErrorMsg) {
 		ev.SetString(event.FieldErrorMsg, Unrepeated(msg)) // one failure, one message, however many Ray actors wrote it
 	}
 	if l.Level == "info" {
