@@ -1,9 +1,7 @@
 package json
 
 import (
-	"strings"
-
-	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/parsers/tagged"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
@@ -13,23 +11,6 @@ import (
 // the time of day, the level, the target and the source line, then the text. It returns the
 // level, "" for another message.
 func nimLine(ev *event.Event, msg string) string {
-	end := strings.IndexByte(msg[:min(len(msg), 192)], ']')
-	if end < 20 || end+2 > len(msg) {
-		return ""
-	}
-	f := strings.Fields(msg[1:end])
-	if len(f) != 5 || len(f[0]) != 5 || f[0][2] != '-' || strings.IndexByte(f[1], ':') != 2 || !strings.Contains(f[3], "::") {
-		return ""
-	}
-	lv, ok := pu.Level(f[2])
-	if !ok {
-		return ""
-	}
-	ev.SetString(event.FieldLogLogger, f[3])
-	pu.SetOrigin(ev, f[4])
-	ev.SetString(pu.FieldLogMessage, strings.TrimPrefix(msg[end+1:], " "))
-	if lv == pu.Error || lv == pu.Critical {
-		ev.SetString(event.FieldErrorMsg, strings.TrimPrefix(msg[end+1:], " "))
-	}
+	lv, _ := tagged.NIMLine(ev, msg)
 	return lv
 }

@@ -394,6 +394,12 @@ func reportLevel(body string) (level string, known bool) {
 		// gfx_0.0.0 timeout, signaled seq=57638, emitted seq=57641", then the process whose job
 		// it ran): a reset follows, the AMD analogue of Xid 8 or 109
 		return pu.Error, true
+	case strings.Contains(body, "MES might be in unrecoverable state"):
+		// amdgpu's DRM_ERROR (mes_v11_0.c) when its micro engine scheduler stops answering: "amdgpu:
+		// MES might be in unrecoverable state, issue a GPU reset", the reset follows
+		return pu.Error, true
+	case strings.HasPrefix(body, "nvme nvme") && strings.HasSuffix(body, ": missing or invalid SUBNQN field."):
+		return pu.Warning, true // the NVMe core's dev_warn: a drive's identify data, no failure
 	case strings.HasPrefix(body, "amdgpu ") && strings.Contains(body, "[drm] REG_WAIT timeout "):
 		return pu.Warning, true // the display core's DC_LOG_WARNING
 	case strings.HasSuffix(body, "[drm] Cannot find any crtc or sizes"):

@@ -430,8 +430,8 @@ func xid(ev *event.Event, s string) bool {
 			ev.Delete(event.FieldProcessName)
 		}
 	}
-	if rest != "" {
-		ev.SetString(FieldDetail, rest)
+	if rest = strings.TrimRight(rest, " \t"); rest != "" {
+		ev.SetString(FieldDetail, rest) // (without the padding a copy left after it)
 	}
 	level := Annotate(ev, code)
 	switch {

@@ -89,6 +89,16 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		pu.Finish(ev, pu.DatasetOr(ev, DatasetLlamaCpp), lv)
 		return true
 	}
+	if first[0] == '[' && len(first) > 24 && first[3] == '-' {
+		// NIM's Rust SDK alone: "[11-26 10:19:17.953 ERROR  nim_sdk::hub::repo  rust/nim-sdk/src/hub/repo.rs:128] ..."
+		if lv, stamp := NIMLine(ev, first); lv != "" {
+			if t, ok := nimTime(stamp, pu.Reference(ev)); ok {
+				pu.SetLocalTime(ev, t)
+			}
+			pu.Finish(ev, pu.DatasetOr(ev, ds), lv)
+			return true
+		}
+	}
 	if llamaSendError(ev, first) {
 		ev.SetString(pu.FieldLogMessage, first)
 		pu.Finish(ev, pu.DatasetOr(ev, DatasetLlamaCpp), pu.Error)
