@@ -583,9 +583,9 @@ func LibraryDataset(ev *event.Event, prefixed bool, other string) string {
 	return other
 }
 
-// otherActor reports whether name, the process a Ray prefix names, is another program's actor in a
-// container not named for vLLM: verl's trainer "(WorkerDict pid=231421)" in a training job's
-// pytorch container, whose torch and NCCL lines are the job's. vLLM's own processes (its API
+// otherActor reports whether name, the process a Ray prefix names, is another program's actor or
+// task in a container not named for vLLM: verl's trainer "(WorkerDict pid=231421)" in a training
+// job's pytorch container, whose torch and NCCL lines are the job's. vLLM's own processes (its API
 // server, engine cores, workers, their Ray wrappers, a Serve replica that runs it) are not.
 func otherActor(ev *event.Event, name string) bool {
 	if name == "" {
@@ -602,7 +602,10 @@ func otherActor(ev *event.Event, name string) bool {
 			return false
 		}
 	}
-	return strings.IndexByte(name, ' ') < 0 && name[0] >= 'A' && name[0] <= 'Z' // an actor's class
+	// an actor's class, or a task's function (verl's "(main_task pid=65427)", SkyRL's
+	// "(skyrl_entrypoint pid=...)")
+	c := name[0]
+	return strings.IndexByte(name, ' ') < 0 && (c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '_')
 }
 
 // ServerContainer reports whether a container's name says it runs a vLLM server.

@@ -281,6 +281,11 @@ func TestSourceDatasetLessons(t *testing.T) {
 		{"ray-head", []string{
 			"(TaskRunner pid=4617)             'rollout_n': 8,",
 		}, []string{"ray.core"}},
+		// and a Ray task, a function (PeterGriffinJin/Search-R1 issue #55): wandb's line under
+		// verl's main_task is the job's
+		{"ray-head", []string{
+			"(main_task pid=65427) wandb: Tracking run with wandb version 0.19.9",
+		}, []string{"ray.core"}},
 	}
 	for _, c := range cases {
 		out := runInPod(t, "pod-0", c.container, c.lines)
