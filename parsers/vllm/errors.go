@@ -248,6 +248,7 @@ var continuationFirst = func() (t [256]bool) {
 		t[p[0]] = true
 	}
 	t['['] = true // cannError
+	t['E'] = true // cannCode
 	return t
 }()
 
@@ -261,9 +262,31 @@ func hubStatusLine(body string) bool {
 // cannError reports whether body is CANN's error line that torch_npu puts at the end of its
 // exception's message: "[ERROR] 2025-10-28-10:45:49 (PID:3859350, Device:0, RankID:-1) ERR00100
 // PTA call acl api failed."
+//
+// Then torch_npu's advice ("[Error]: The internal ACL of the system is incorrect.", its remedy
+// indented under it) and CANN's error manager's report: "EH9999: Inner Error!", "EH9999: [PID:
+// 1439] ... init runtime platform info failed, SocVersion = Ascend910B2[FUNC:...][FILE:...]
+// [LINE:145]", with its own indented "TraceBack (most recent call last):" and frames.
 func cannError(body string) bool {
+	if strings.HasPrefix(body, "[Error]: ") {
+		return true
+	}
 	return len(body) > 30 && strings.HasPrefix(body, "[ERROR] 20") && body[12] == '-' && body[15] == '-' &&
 		strings.HasPrefix(body[min(len(body), 28):], "(PID:")
+}
+
+// cannCode reports whether body opens with an error code of CANN's error manager, two capitals
+// (E, then the component's letter) and four digits: "EH9999: ", "EZ9999: ", "EE1001: ".
+func cannCode(body string) bool {
+	if len(body) < 8 || body[0] != 'E' || body[1] < 'A' || body[1] > 'Z' || body[6] != ':' || body[7] != ' ' {
+		return false
+	}
+	for _, c := range body[2:6] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // The wrapper vLLM's engine raises a worker's failure in, around the worker's message, which
@@ -377,6 +400,8 @@ func IsMessageContinuation(body string) bool {
 	switch {
 	case body[0] == '[':
 		return cannError(body)
+	case body[0] == 'E' && cannCode(body):
+		return true
 	case body[0] >= '4' && body[0] <= '5':
 		return hubStatusLine(body)
 	}
