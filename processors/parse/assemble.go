@@ -99,6 +99,7 @@ const (
 	modeTorchWarn              // torch's C++ warning, which the stack c10 took for it may follow ("Exception raised from ...")
 	modeBacktrace              // glibc's backtrace_symbols frames (Ray's terminate and signal handlers), after "Stack trace:" or alone
 	modeTable                  // dcgmi diag's report: its bordered table's rows
+	modeRecordIndented         // lines of one record's message indented under its header, the record's first line cut off
 	modeCatalog                // a systemd message in journalctl -x's output, its catalog entry's "-- " lines under it
 	modeSMIFailed              // nvidia-smi's failure to reach the driver, its advice on the line under it
 	modeShipperResponse        // Fluent Bit's failed HTTP request, the server's response under it up to a blank line
@@ -529,6 +530,13 @@ func startMode(l *vllm.Line) (int, bool) {
 		// a record's message that starts with a line break: vLLM's formatter writes the
 		// header again on each of its lines, up to the empty one that ends its banner
 		return modeRecord, true
+	case l.Header != "" && l.Level != "" && l.Level != "info" && l.Level != "debug" && strings.HasPrefix(l.Body, recordIndent) &&
+		!vllm.CaretRow(strings.TrimRight(l.Body, " \r")):
+		// the indented lines of a record's message under its header, its first line cut off (a
+		// worker's exception text that quotes CANN's report: "(RayWorkerWrapper pid=118835)
+		// ERROR 02-26 09:45:37 worker_base.py:572]         rtSetDevice execute failed, ..."):
+		// no traceback's line is indented so deep
+		return modeRecordIndented, true
 	case l.Header == "" && fabricStart(l.Body): // before the bracketed stamps of dmesg
 		return modeFabric, true
 	case l.Header == "" && l.Daemon != "" && rayReport(rayLevel):
@@ -770,6 +778,10 @@ func startMode(l *vllm.Line) (int, bool) {
 	}
 	return 0, false
 }
+
+// recordIndent is how deep a record's message line is indented under its header at least to be
+// one of an indented block's lines (a traceback's code is four spaces in).
+const recordIndent = "        "
 
 // rayWorkerDied opens the raylet's report of a worker that died, one line of its own.
 const rayWorkerDied = "A worker died or was killed while executing a task"
@@ -1382,6 +1394,8 @@ func (g *group) accept(l *vllm.Line) bool {
 			g.native && l.Body == "" && len(g.parts) < maxMessageLines || numberedFrame(l.Body))
 	case modeRecord:
 		return l.Header == g.header && len(g.parts) < maxMessageLines
+	case modeRecordIndented:
+		return l.Header == g.header && len(g.parts) < maxMessageLines && strings.HasPrefix(l.Body, recordIndent)
 	case modeRecordBacktrace:
 		return l.Header == g.header && len(g.parts) < maxMessageLines && tracing.PanicLine(l.Body)
 	case modeRayCore:
