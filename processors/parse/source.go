@@ -502,7 +502,8 @@ var stackComponents = map[string]string{
 	"vector":             "vector.log",
 	"alloy":              "alloy.log",
 	"promtail":           "promtail.log",
-	"install-cni":        "istio.cni", // istio-cni's node agent (ambient's traffic redirection)
+	"install-cni":        "istio.cni",                // istio-cni's node agent (ambient's traffic redirection)
+	"envoy-gateway":      "envoy_gateway.controller", // Envoy Gateway's (and the AI Gateway's) control plane
 	// what deploys and runs vLLM workloads: Argo CD, Argo Workflows (its controller, and the
 	// executor beside every step's main container), Kubeflow Pipelines' API server and agent
 	"argocd-application-controller":    "argocd.application_controller",
@@ -704,6 +705,11 @@ func componentDataset(pod, container string) string {
 		if container == c.container && strings.HasPrefix(pod, c.pod) {
 			return c.dataset
 		}
+	}
+	if container == "istio-proxy" {
+		// Istio's sidecar beside a model server (KServe's serverless path): pilot-agent's own
+		// lines (its zap layout); Envoy's keep envoy.server
+		return "istio.proxy"
 	}
 	return ""
 }

@@ -281,6 +281,11 @@ func TestSourceDatasetLessons(t *testing.T) {
 		{"ray-head", []string{
 			"(TaskRunner pid=4617)             'rollout_n': 8,",
 		}, []string{"ray.core"}},
+		// Istio's sidecar beside a model server (kserve/kserve issue #1311): pilot-agent's own
+		// line, its zap layout
+		{"istio-proxy", []string{
+			"2021-01-20T05:48:26.095115Z\twarn\twatching /etc/certs encountered an error no such file or directory ",
+		}, []string{"istio.proxy"}},
 		// and a Ray task, a function (PeterGriffinJin/Search-R1 issue #55): wandb's line under
 		// verl's main_task is the job's
 		{"ray-head", []string{
