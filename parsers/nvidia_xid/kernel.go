@@ -394,6 +394,8 @@ func reportLevel(body string) (level string, known bool) {
 		// gfx_0.0.0 timeout, signaled seq=57638, emitted seq=57641", then the process whose job
 		// it ran): a reset follows, the AMD analogue of Xid 8 or 109
 		return pu.Error, true
+	case strings.HasPrefix(body, "---[ end trace ") && strings.HasSuffix(body, " ]---"):
+		return pu.Warning, true // the end of a kernel warning's report (the WARN that opened it is one)
 	case strings.Contains(body, "MES might be in unrecoverable state"):
 		// amdgpu's DRM_ERROR (mes_v11_0.c) when its micro engine scheduler stops answering: "amdgpu:
 		// MES might be in unrecoverable state, issue a GPU reset", the reset follows

@@ -384,13 +384,20 @@ func nvrmLevel(body string) string {
 		// the GSP that would not boot, and memory the GPU cannot reach through the IOMMU
 		strings.Contains(body, "GSP-RM boot attempts exceeded") || strings.Contains(body, "is not addressable by GPU") ||
 		// the GSP reports its PMU halted: the GPU is marked for reset (kernel_gsp.c, LEVEL_ERROR)
-		strings.Contains(body, "PMU has halted") {
+		strings.Contains(body, "PMU has halted") ||
+		// the robust-channel watchdog finding the GPU hung ("krcWatchdog_IMPL: RC watchdog: GPU is
+		// probably locked!", LEVEL_ERROR), and a mapping without room in the GPU's address space
+		// ("dmaAllocMapping_GM107: can't alloc VA space for mapping.", LEVEL_ERROR)
+		strings.Contains(body, "GPU is probably locked") || strings.Contains(body, "can't alloc VA space") {
 		return pu.Error // the GSP firmware's crash report opens at LEVEL_ERROR (kernel_gsp.c)
 	}
 	if strings.HasPrefix(body, "Persistence mode is deprecated") ||
 		// an RPC event from the GSP the driver could not take its lock for (LEVEL_WARNING, or
 		// LEVEL_ERROR in some releases): the first line of a GSP heartbeat failure's sequence
-		strings.Contains(body, "_kgspProcessRpcEvent: Attempted to process RPC event") {
+		strings.Contains(body, "_kgspProcessRpcEvent: Attempted to process RPC event") ||
+		// the driver asked to sleep where it may not (os_schedule in atomic context): a driver bug's
+		// symptom, before a hang or a kernel warning
+		strings.Contains(body, "Attempted to yield the CPU while in atomic or interrupt context") {
 		return pu.Warning
 	}
 	return pu.Guess(body)
