@@ -132,11 +132,21 @@ func scaledOrRayObject(ev *event.Event, kind, ns string) (string, string, string
 	if n := cmp.Or(get(keyScaledName), get(keyScaledNameLow)); n != "" {
 		return "scaledobject", get(keyScaledNS), n
 	}
-	for _, k := range [...]struct{ kind, name, ns string }{
+	rays := [...]struct{ kind, name, ns string }{
 		{"raycluster", keyRayClusterName, keyRayClusterNS},
 		{"rayservice", keyRayServiceName, keyRayServiceNS},
 		{"rayjob", keyRayJobName, keyRayJobNS},
-	} {
+	}
+	// the kind the reconciler's logger names first ("controllers.RayJob" reconciling a RayJob
+	// names the RayCluster it made too: "RayCluster not found, creating RayCluster!")
+	logger, _ := ev.GetString(event.FieldLogLogger)
+	own := strings.ToLower(logger[strings.LastIndexByte(logger, '.')+1:])
+	for _, k := range rays {
+		if n := get(k.name); n != "" && k.kind == own {
+			return k.kind, get(k.ns), n
+		}
+	}
+	for _, k := range rays {
 		if n := get(k.name); n != "" {
 			return k.kind, get(k.ns), n
 		}
