@@ -181,9 +181,12 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	return true
 }
 
+// DatasetDynamo is the dataset of NVIDIA Dynamo's Rust components' lines.
+const DatasetDynamo = "dynamo.server"
+
 // TargetDataset returns the dataset of a tracing event of target: text-generation-inference's
-// and text-embeddings-inference's crates are theirs, the vLLM and SGLang routers' and Vector's
-// too, any other generic.tracing.
+// and text-embeddings-inference's crates are theirs, the vLLM and SGLang routers', Dynamo's and
+// Vector's too, any other generic.tracing.
 func TargetDataset(target string) string {
 	switch {
 	case strings.HasPrefix(target, "text_generation"):
@@ -194,6 +197,10 @@ func TargetDataset(target string) string {
 		return "vllm_router.server" // vLLM's Rust router (vllm_router_rs), in any container
 	case strings.HasPrefix(target, "sglang_router"):
 		return "sglang_router.server" // SGLang's (sgl-router's sglang_router_rs), in any container
+	case strings.HasPrefix(target, "dynamo_"):
+		// NVIDIA Dynamo's Rust crates (dynamo_llm's frontend and KV router, dynamo_runtime),
+		// whose operator names every container main
+		return DatasetDynamo
 	case strings.HasPrefix(target, "vector::") || strings.HasPrefix(target, "vector_"):
 		return "vector.log" // Vector's own (vector::sinks::elasticsearch, vector_buffers), the shipper's
 	}

@@ -17,9 +17,20 @@ import (
 //
 // and, with RUST_BACKTRACE set, "Stack backtrace:" and its indented frames. One report, one event.
 
-// anyhowStart reports whether a line opens such a report.
+// anyhowStart reports whether a line opens such a report: "Error: ...", or a tracing error
+// whose message ends in the error formatted with {:?}, its chain under it (NVIDIA Dynamo's
+// runtime: "ERROR dynamo_runtime::worker: Application shutdown with error: Failed to connect to
+// etcd server ...", then "Caused by:" and the refused connection).
 func anyhowStart(l *vllm.Line) bool {
-	return l.Header == "" && l.Proc == "" && strings.HasPrefix(l.Body, "Error: ") && len(l.Body) > len("Error: ")
+	if l.Header != "" || l.Proc != "" {
+		return false
+	}
+	if strings.HasPrefix(l.Body, "Error: ") && len(l.Body) > len("Error: ") {
+		return true
+	}
+	target, msg, ok := strings.Cut(strings.TrimPrefix(l.Body, "ERROR "), ": ")
+	return ok && len(target) < len(l.Body) && strings.HasPrefix(l.Body, "ERROR ") && strings.Contains(target, "::") &&
+		strings.IndexByte(target, ' ') < 0 && strings.Contains(msg, "error: ")
 }
 
 // anyhowAccept reports whether l goes on with the report, given how many lines it has after
