@@ -378,7 +378,8 @@ func (r *rec) set(ev *event.Event) {
 		if !sglangBatch(ev, r.msg) && strings.Contains(r.msg, "rid=") {
 			sglangRequest(ev, r.msg)
 		}
-		if r.level == "" && (strings.HasPrefix(r.msg, "Watchdog timeout (") || strings.HasPrefix(r.msg, "Received sigquit from a child proces")) {
+		if r.level == "" && (strings.HasPrefix(r.msg, "Watchdog timeout (") || strings.HasPrefix(r.msg, "Scheduler watchdog timeout (") ||
+			strings.HasPrefix(r.msg, "Received sigquit from a child proces")) {
 			// its last words (logger.error, which the format does not print): the scheduler
 			// hung past its watchdog, or a child died and the server goes down (early 2025
 			// releases wrote "child proces.")
