@@ -80,6 +80,8 @@ func (p *Parser) Parse(ev *event.Event) bool {
 // the parse processor joined to it.
 func parseRecord(ev *event.Event, s string) bool {
 	if first, stack, ok := strings.Cut(s, "\n"); ok && (strings.HasPrefix(stack, "*** Check failure stack trace: ***") ||
+		// apimachinery's HandleCrash: "Observed a panic: ...", then the goroutine's stack
+		strings.HasPrefix(stack, "goroutine ") && strings.Contains(first, "] Observed a panic: ") ||
 		strings.HasPrefix(stack, "*** Begin stack trace ***") || strings.HasPrefix(stack, "1       0x") && strings.Contains(first, "[TensorRT-LLM][ERROR]")) {
 		// a fatal record or an XLA internal error with the stack its handler printed under it,
 		// which the parse processor joined

@@ -27,6 +27,10 @@ func goStart(l *vllm.Line) (mode int, level string, ok bool) {
 	case zapConsoleError(b) || len(b) < len(l.Text) && zapConsoleError(l.Text):
 		// (a line whose tabs a copy expanded: its time, then spaces, read as a --timestamps prefix)
 		return modeGoMaybe, "", true
+	case b[0] == 'E' && klogHeader(b) && strings.Contains(b, "] Observed a panic: "):
+		// apimachinery's HandleCrash in a klog program (Volcano's scheduler, a controller): the
+		// recovered panic, then its goroutine's stack
+		return modeGo, "", true
 	}
 	return 0, "", false
 }
