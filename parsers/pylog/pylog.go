@@ -345,9 +345,10 @@ func (r *rec) set(ev *event.Event) {
 			ds = comp + ".access" // open_webui.access, litellm.access
 		}
 	}
-	if (ds == DatasetGeneric || ds == "generic.tracing") && r.logger == "loggers.log" && vllm.ParseStats(ev, r.msg) {
+	if (ds == DatasetGeneric || ds == "generic.tracing") && (r.logger == "loggers.log" || r.logger == "metrics.log") && vllm.ParseStats(ev, r.msg) {
 		// vLLM's stats record through another program's logging (Dynamo's vLLM workers, whose
-		// Python logger writes tracing's layout): the engine's, its fields read
+		// Python logger writes tracing's layout): the engine's, its fields read (V1's
+		// loggers.py, V0's metrics.py)
 		ds = DatasetVLLM
 	}
 	if ds == DatasetVLLM && !vllmProcess(r.proc) {
