@@ -75,9 +75,16 @@ func (p *Processor) access(ev *event.Event, now int64, out []*event.Event) []*ev
 	if p.cfg.AccessWindow <= 0 {
 		return out
 	}
-	pd := p.pods[p.podKey(ev)]
+	key := p.podKey(ev)
+	pd := p.pods[key]
 	if pd != nil {
 		pd.access = true // any access line (/metrics too) shows that this server writes them
+	}
+	if _, ok := p.accessServers[key]; !ok {
+		if len(p.accessServers) >= maxAccessServers {
+			clear(p.accessServers)
+		}
+		p.accessServers[strings.Clone(key)] = struct{}{} // and goes on showing it when pd is forgotten
 	}
 	path, _ := ev.GetString(uvicorn.FieldURLPath)
 	ep := endpointOfPath(path)

@@ -205,3 +205,36 @@ func TestAccessTiedChatV06(t *testing.T) {
 		t.Errorf("summary's http.request.id %q from vLLM's own uuid", str(sums[0], "http.request.id"))
 	}
 }
+
+// TestAccessBeforeFirstRequest: a server whose first access line comes before its first request
+// (the client's GET /v1/models, vllm-project/vllm's 0.6.3 docs), and comes back after its requests
+// were forgotten, still has its summaries wait for their access lines: the status reaches them.
+func TestAccessBeforeFirstRequest(t *testing.T) {
+	t.Parallel()
+	p, clk := newProc(t, nil)
+	request := func(id string, at time.Duration) []*event.Event {
+		in := lines(t, "vllm-0",
+			`INFO 11-27 12:00:01 logger.py:36] Received request `+id+`-0: prompt: 'Summer is', params: SamplingParams(n=1, max_tokens=16), prompt_token_ids: [33560, 318], lora_request: None.`,
+			`INFO 11-27 12:00:01 async_llm_engine.py:173] Finished request `+id+`-0.`)
+		for _, ev := range in {
+			ev.SetTimestamp(t0.Add(at))
+		}
+		return append(in, accessLine(t, "vllm-0", "10.0.0.1:34014", "POST /v1/completions", 500, at+3*time.Millisecond))
+	}
+	in := append([]*event.Event{accessLine(t, "vllm-0", "10.0.0.1:36536", "GET /v1/models", 200, 0)}, request("cmpl-a", time.Second)...)
+	_, sums := run(t, p, in...)
+	if len(sums) != 1 || str(sums[0], vllm.FieldRequestID) != "cmpl-a-0" || num(sums[0], event.FieldHTTPStatus) != 500 {
+		t.Fatalf("summaries %v, want cmpl-a's with status 500", sums)
+	}
+	// Long after: cmpl-a is forgotten (linger), and its server with it; the next request's
+	// summary still waits for its access line.
+	clk.t = t0.Add(time.Hour)
+	p.Flush(context.Background(), clk.t, false)
+	if n := len(p.pods); n != 0 {
+		t.Fatalf("%d servers still known after linger", n)
+	}
+	_, sums = run(t, p, request("cmpl-b", time.Hour)...)
+	if len(sums) != 1 || str(sums[0], vllm.FieldRequestID) != "cmpl-b-0" || num(sums[0], event.FieldHTTPStatus) != 500 {
+		t.Fatalf("summaries %v, want cmpl-b's with status 500", sums)
+	}
+}

@@ -8,6 +8,7 @@ type handover struct {
 	open, closed   lru
 	nOpen, nClosed int
 	held           []*request
+	accessServers  map[string]struct{}
 }
 
 // Release hands over the state and forgets it, so that the final Flush of a reload ends none
@@ -15,8 +16,10 @@ type handover struct {
 func (p *Processor) Release() any {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	h := &handover{pods: p.pods, open: p.open, closed: p.closed, nOpen: p.nOpen, nClosed: p.nClosed, held: p.held}
+	h := &handover{pods: p.pods, open: p.open, closed: p.closed, nOpen: p.nOpen, nClosed: p.nClosed, held: p.held,
+		accessServers: p.accessServers}
 	p.pods, p.open, p.closed, p.nOpen, p.nClosed, p.held = map[string]*pod{}, lru{}, lru{}, 0, 0, nil
+	p.accessServers = map[string]struct{}{}
 	return h
 }
 
@@ -31,4 +34,7 @@ func (p *Processor) Adopt(state any) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.pods, p.open, p.closed, p.nOpen, p.nClosed, p.held = h.pods, h.open, h.closed, h.nOpen, h.nClosed, h.held
+	if h.accessServers != nil {
+		p.accessServers = h.accessServers
+	}
 }

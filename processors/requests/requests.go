@@ -54,7 +54,15 @@ type Processor struct {
 	nClosed int
 	// held are the ended requests whose summaries wait for their access lines, oldest first.
 	held []*request
+	// accessServers are the servers (pod keys) that have written an access line: a server is
+	// forgotten with its last request, and its summaries must still wait for theirs after a
+	// quiet spell or when its first access line came before its first request (GET /v1/models).
+	accessServers map[string]struct{}
 }
+
+// maxAccessServers bounds accessServers; past it the set starts again (servers then wait for
+// their next access line to be known again).
+const maxAccessServers = 1 << 14
 
 var (
 	_ pipeline.Processor = (*Processor)(nil)
@@ -68,7 +76,7 @@ func New(set pipeline.Settings, c *Config) (*Processor, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Processor{cfg: c, runner: r, now: time.Now, pods: map[string]*pod{},
+	p := &Processor{cfg: c, runner: r, now: time.Now, pods: map[string]*pod{}, accessServers: map[string]struct{}{},
 		evicted: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "sluice_requests_evicted_total",
 			Help: "Open requests ended early (outcome unknown) because max_open was reached.",
@@ -205,6 +213,7 @@ func (p *Processor) podFor(ev *event.Event) *pod {
 	pd := p.pods[key]
 	if pd == nil {
 		pd = &pod{key: key, requests: map[string]*request{}}
+		_, pd.access = p.accessServers[key]
 		if path, ok := ev.GetString(event.FieldLogFilePath); ok {
 			pd.source = strings.Clone(path)
 		} else if ev.Meta.Source != "" {
