@@ -508,3 +508,19 @@ func TestWarningMessageLine(t *testing.T) {
 		}
 	}
 }
+
+// A GPU node's health agent run as a host service writes its own file: Lepton's gpud
+// (leptonai/gpud, its zap JSON log), its dataset by the file's name.
+func TestHostAgentFile(t *testing.T) {
+	t.Parallel()
+	p := newProc(t, nil)
+	ev := event.NewMessage(`{"level":"warn","ts":"2024-08-30T15:38:16Z","caller":"diagnose/scan.go:145","msg":"known xid","xid":13}`, t0)
+	ev.SetString("log.file.path", "/var/log/gpud.log")
+	p.ParseEvent(ev)
+	if ds, _ := ev.GetString(event.FieldDataset); ds != "gpud.log" {
+		t.Errorf("dataset = %q: %s", ds, ev.AppendJSON(nil))
+	}
+	if lv, _ := ev.GetString(event.FieldLogLevel); lv != "warning" {
+		t.Errorf("level = %q", lv)
+	}
+}

@@ -435,6 +435,9 @@ var hostFiles = map[string]string{
 	"kubelet.INFO":    "kubernetes.kubelet",
 	"kubelet.WARNING": "kubernetes.kubelet",
 	"kubelet.ERROR":   "kubernetes.kubelet",
+	// Lepton's gpud, a GPU node's health agent run as a host service: its zap JSON log, where it
+	// quotes the kernel's Xid lines it found
+	"gpud.log": "gpud.log",
 }
 
 // libraryDataset reports whether ds is a library's that any program's lines may carry (torch's,
