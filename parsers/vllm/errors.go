@@ -689,7 +689,7 @@ func setErrorLine(ev *event.Event, body, more, level string) {
 		// (a warning that says "Warning: ..." names no class: Hugging Face Hub's; nor does a
 		// tool's "Error: ..." in a record's text, hipcc's "Error: Please provide architecture")
 		ev.SetString(event.FieldErrorType, typ)
-		if msg = Unrepeated(msg); msg == "" && more != "" {
+		if msg = strings.TrimRight(Unrepeated(msg), " \t\r"); msg == "" && more != "" {
 			// "...ChildFailedError: " and torchrun's failure report under it: the report is the
 			// message, as under its traceback
 			ev.SetString(event.FieldErrorMsg, unframed(strings.TrimSpace(more)))
@@ -701,7 +701,7 @@ func setErrorLine(ev *event.Event, body, more, level string) {
 		}
 		setHTTPFailure(ev, typ, msg)
 	} else if level != "warning" && body != "" && utf8.ValidString(body) {
-		ev.SetString(event.FieldErrorMsg, Unrepeated(body))
+		ev.SetString(event.FieldErrorMsg, strings.TrimRight(Unrepeated(body), " \t\r")) // (without a terminal's padding)
 	}
 	if k := Classify(body); k != "" {
 		ev.SetString(FieldErrorKind, k)
