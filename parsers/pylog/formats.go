@@ -347,7 +347,8 @@ func (r *rec) levelFirst(s string) bool {
 	if s[i] == ':' {
 		name, msg, ok := strings.Cut(s[i+1:], ":")
 		if !ok || !IsLoggerName(name) && name != "__main__" && name != "__mp_main__" && // a multiprocessing child's main module
-			!(len(name) > 1 && name[0] >= 'A' && name[0] <= 'Z' && IsLoggerName(strings.ToLower(name[:1])+name[1:])) { // torch-neuronx's "Neuron"
+			!(len(name) > 1 && name[0] >= 'A' && name[0] <= 'Z' && IsLoggerName(strings.ToLower(name[:1])+name[1:])) && // torch-neuronx's "Neuron"
+			!IsLoggerName(strings.ReplaceAll(name, "-", "_")) { // llama.cpp's converter's "hf-to-gguf"
 			return false
 		}
 		r.logger, r.msg = name, msg

@@ -634,6 +634,11 @@ var builtinExceptions = map[string]bool{
 	"NotImplementedError": true, "MemoryError": true, "RecursionError": true, "ZeroDivisionError": true,
 	"UnicodeDecodeError": true, "JSONDecodeError": true, "SystemError": true, "EOFError": true,
 	"BrokenPipeError": true, "IsADirectoryError": true, "NotADirectoryError": true, "OverflowError": true,
+	// huggingface_hub's, which a model downloader prints by its class's name alone
+	// (f"{type(e).__name__}: {e}": "GatedRepoError: 401 Client Error. ..."): why the weights
+	// did not come, the commonest end of an init container that fetches a model
+	"GatedRepoError": true, "RepositoryNotFoundError": true, "RevisionNotFoundError": true,
+	"EntryNotFoundError": true, "LocalEntryNotFoundError": true, "HfHubHTTPError": true,
 }
 
 // IsGPUException reports whether b is a Python exception line of a GPU failure, standing alone
