@@ -681,6 +681,41 @@ func (r *rec) kfpExecutor(s string) bool {
 	return true
 }
 
+// spdlog reads what follows the time and the level in the Run:ai model streamer's layout, which
+// vLLM's runai_streamer load format writes in its container: "[2025-06-05 01:31:37.965] [SPAM   ]
+// [99 99] [streamer/impl/streamer/streamer.cc: 42 @ request     ] Requested to read ...": the
+// process and thread ids, the source file and line, the function. SPAM, its level below DEBUG,
+// is debug.
+func (r *rec) spdlog(level, after string) bool {
+	ids, rest, ok := strings.Cut(after[1:], "] [")
+	pid, tid, ok2 := strings.Cut(ids, " ")
+	if !ok || !ok2 || !isDigits(pid) || !isDigits(tid) {
+		return false
+	}
+	loc, msg, ok := strings.Cut(rest, "] ")
+	where, fn, ok2 := strings.Cut(loc, " @ ")
+	colon := strings.LastIndexByte(where, ':') // "file.cc: 42" or "file.cc:117"
+	if !ok || !ok2 || colon <= 0 {
+		return false
+	}
+	file := where[:colon]
+	line, isNum := pu.Atoi(strings.TrimSpace(where[colon+1:]))
+	if !isNum {
+		return false
+	}
+	switch lv := strings.TrimSpace(level); lv {
+	case "SPAM", "TRACE":
+		r.level = pu.Debug
+	default:
+		if r.level = pyLevel(lv, false); r.level == "" {
+			return false
+		}
+	}
+	r.pid, _ = pu.Atoi(pid)
+	r.file, r.line, r.fn, r.msg = file, line, strings.TrimSpace(fn), msg
+	return true
+}
+
 func (r *rec) bracketed(s string) bool {
 	if rest, ok := strings.CutPrefix(s, routerRelay); ok {
 		// SGLang's router launcher relaying its Rust core's lines (2025): "[Router (Rust)]
@@ -713,6 +748,10 @@ func (r *rec) bracketed(s string) bool {
 	}
 	rest := s[1+n:]
 	if strings.HasPrefix(rest, "] [") {
+		if lv, after, ok := strings.Cut(rest[3:], "] "); ok && strings.HasPrefix(after, "[") && r.spdlog(lv, after) {
+			r.t = t
+			return true
+		}
 		// DeepSpeed
 		lv, after, ok := strings.Cut(rest[3:], "] ")
 		if r.level = pyLevel(strings.TrimSpace(lv), false); !ok || r.level == "" {
