@@ -173,9 +173,11 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		// tornado's LogFormatter (Jupyter's) indents the exception under the record by four
 		rest = dedent(rest, "    ")
 	}
-	if strings.Contains(rest, vllm.TracebackHeader) || vllm.IsFrameLine(rest) {
+	if strings.Contains(rest, vllm.TracebackHeader) || vllm.IsFrameLine(rest) || traceOpen && rest != "" {
 		// logger.exception's traceback under the record, or the remote traceback of a Ray
-		// task's error in its message ("Unhandled error ...: ray::X() (pid=...)", then frames)
+		// task's error in its message ("Unhandled error ...: ray::X() (pid=...)", then frames);
+		// under a header that opens one, whatever its first line (a paste's "  ..." for frames
+		// left out, Python 3.13's "    ...<3 lines>...")
 		if traceOpen {
 			rest = vllm.TracebackHeader + "\n" + rest
 		}
@@ -418,6 +420,11 @@ const DatasetSGLangAccess = "sglang.access"
 const DatasetSGLangRouter = "sglang_router.server"
 
 const routerRelay = "[Router (Rust)] "
+
+// routerLauncher is the prefix of the router launcher's own Python lines ("[Router (Python)]
+// 2025-05-17 01:10:45 - INFO - Launching DP server process 0 on port 31000 -
+// launch_server.py:175"), in the same layout as what it relays.
+const routerLauncher = "[Router (Python)] "
 
 // LoggerDataset attributes a line by its logger's top-level package, "" for a logger it
 // does not know.
@@ -717,11 +724,18 @@ func (r *rec) spdlog(level, after string) bool {
 }
 
 func (r *rec) bracketed(s string) bool {
+	launcher := strings.HasPrefix(s, routerLauncher)
+	if launcher {
+		s = routerRelay + s[len(routerLauncher):]
+	}
 	if rest, ok := strings.CutPrefix(s, routerRelay); ok {
 		// SGLang's router launcher relaying its Rust core's lines (2025): "[Router (Rust)]
 		// 2025-03-08 02:33:09 - INFO - Worker http://0.0.0.0:31000 health check is pending ..."
 		if !r.dated(rest) {
 			return false
+		}
+		if i := strings.LastIndex(r.msg, " - "); launcher && i > 0 && strings.Contains(r.msg[i+3:], ".py:") && r.origin(r.msg[i+3:]) {
+			r.msg = r.msg[:i] // its own lines end with "%(filename)s:%(lineno)d"
 		}
 		r.dataset = DatasetSGLangRouter
 		return true
