@@ -240,6 +240,9 @@ var messageContinuations = [...]string{
 	// and the cause Ray's ActorDiedError gives after the dead actor's fields: "The actor is
 	// dead because its worker process has died. Worker exit type: SYSTEM_ERROR ..."
 	"The actor is dead because ",
+	// and what logging prints for logger.exception outside an except block, under the record
+	// (V0's MQLLMEngineClient: "RuntimeError('Engine process (pid 76) died.')", then it)
+	"NoneType: None",
 }
 
 // continuationFirst has the first bytes of messageContinuations, for a quick refusal.
