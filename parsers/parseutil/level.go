@@ -169,7 +169,11 @@ func SlurmLevel(s string) (level, rest string, ok bool) {
 // failed state": "kubelet.service: Main process exited, code=exited, status=1/FAILURE",
 // "nvidia-dcgm.service: Failed with result 'signal'.", "Failed to start Kubernetes Kubelet.".
 func UnitFailed(s string) bool {
-	if strings.HasPrefix(s, "Failed to start ") {
+	if strings.HasPrefix(s, "Failed to start ") ||
+		// a unit that did not start because one it requires failed ("Dependency failed for
+		// Kubernetes Kubelet.", "Job kubelet.service/start failed with result 'dependency'.")
+		strings.HasPrefix(s, "Dependency failed for ") ||
+		strings.HasPrefix(s, "Job ") && strings.Contains(s, ".service/start failed with result ") {
 		return true
 	}
 	if strings.HasPrefix(s, "Unit ") && strings.HasSuffix(s, ".service entered failed state.") {

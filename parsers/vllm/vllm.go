@@ -169,6 +169,13 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		}
 	}
 	ds := datasetOf(component, DatasetServer, ".server")
+	if b, ok := strings.CutPrefix(l.Body, "Routing request "); ok && component == "vllm_router" {
+		// production-stack's router before its own format (0.1.0, uvicorn's "INFO:     "):
+		// "Routing request <id> to http://10.0.0.5:8000 at ...", the request's X-Request-Id
+		if id, _, ok := strings.Cut(b, " "); ok && id != "" && len(id) <= 128 {
+			ev.SetString(parseutil.FieldHTTPRequestID, id)
+		}
+	}
 	if l.Header == "" && otherActor(ev, l.ProcName) {
 		// another program's Ray actor printing plain text in a container not named for vLLM
 		// (verl's "(TaskRunner pid=1419)" in KubeRay's ray-head): its, not vLLM's

@@ -318,3 +318,21 @@ func checkDatasets(t *testing.T, tests []containerCase) {
 		}
 	}
 }
+
+// production-stack's router 0.1.0 wrote its routing decision behind uvicorn's "INFO:     "
+// (vllm-project/production-stack issue #228): the request's id is http.request.id, as in its
+// later format, so that the backend a request went to is found by it.
+func TestRouterRoutingRequestUvicorn(t *testing.T) {
+	t.Parallel()
+	ev := event.NewMessage("INFO:     Routing request ad0e49f0-3764-42c3-b1de-80605d2c2008 to http://192.168.53.47:8000 at 1741189937.2574031, process time = 0.0003", golden.Received)
+	ev.SetString(event.FieldK8sContainer, "router-container")
+	if !New(Options{}).Parse(ev) {
+		t.Fatal("not parsed")
+	}
+	if id, _ := ev.GetString("http.request.id"); id != "ad0e49f0-3764-42c3-b1de-80605d2c2008" {
+		t.Errorf("http.request.id %q: %s", id, ev.AppendJSON(nil))
+	}
+	if ds, _ := ev.GetString(event.FieldDataset); ds != "vllm_router.server" {
+		t.Errorf("dataset %q", ds)
+	}
+}

@@ -564,6 +564,7 @@ var stackComponents = map[string]string{
 	// runner lines (its chart's container), llama.cpp's server (its images' usual names)
 	"triton-inference-server": "triton.server",
 	"tritonserver":            "triton.server",
+	"triton-server":           "triton.server",
 	"nim-llm":                 "nim.server", // NVIDIA NIM for LLMs, its Helm chart's container
 	"nim-cache":               "nim.cache",  // the NIM Operator's NIMCache job, which downloads a model's profiles
 	"ollama":                  "ollama.server",

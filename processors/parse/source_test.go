@@ -281,6 +281,11 @@ func TestSourceDatasetLessons(t *testing.T) {
 		{"ray-head", []string{
 			"(TaskRunner pid=4617)             'rollout_n': 8,",
 		}, []string{"ray.core"}},
+		// Triton in a container named triton-server (triton-inference-server/tensorrtllm_backend
+		// issue #550's deployment): its crash report is Triton's
+		{"triton-server", []string{
+			"Signal (11) received.",
+		}, []string{"triton.server"}},
 		// Istio's sidecar beside a model server (kserve/kserve issue #1311): pilot-agent's own
 		// line, its zap layout
 		{"istio-proxy", []string{
