@@ -419,11 +419,17 @@ var hostPrograms = map[string]string{
 	"kubelet":         "kubernetes.kubelet",
 	"kubelet-wrapper": "kubernetes.kubelet", // Container Linux's unit
 	"k3s":             "kubernetes.kubelet",
-	"containerd":      "containerd.log",
-	"crio":            "crio.log",
-	"dockerd":         "docker.daemon",
-	"logstash":        "logstash.log",
-	"elasticsearch":   "elasticsearch.server",
+	// MicroK8s runs the kubelet with the control plane in one process, and its own containerd;
+	// OpenShift 3 ran the kubelet as hyperkube
+	"microk8s.daemon-kubelite":   "kubernetes.kubelet",
+	"microk8s.daemon-kubelet":    "kubernetes.kubelet",
+	"microk8s.daemon-containerd": "containerd.log",
+	"hyperkube":                  "kubernetes.kubelet",
+	"containerd":                 "containerd.log",
+	"crio":                       "crio.log",
+	"dockerd":                    "docker.daemon",
+	"logstash":                   "logstash.log",
+	"elasticsearch":              "elasticsearch.server",
 }
 
 // hostFiles maps the log files programs write on a node, by name, to their datasets.
