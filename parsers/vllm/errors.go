@@ -756,7 +756,10 @@ func Classify(text string) string {
 			return KindNCCL
 		}
 	}
-	if strings.Contains(text, "oneCCL: ") && strings.Contains(text, "EXCEPTION") || strings.Contains(text, "HCCL function error") {
+	if strings.Contains(text, "oneCCL: ") && strings.Contains(text, "EXCEPTION") || strings.Contains(text, "HCCL function error") ||
+		// torch_npu's process group watchdog on Ascend, its collective timed out as NCCL's does:
+		// "Watchdog caught collective operation timeout: WorkHCCL(SeqNum=196, OpType=ALLREDUCE, ...)"
+		strings.Contains(text, "WorkHCCL(") {
 		// the collective libraries of the other accelerators: Intel XPU's oneCCL ("RuntimeError:
 		// oneCCL: ze_fd_manager.cpp:214 fill_device_fds: EXCEPTION: open failed ..."), Ascend's
 		// HCCL: a tensor-parallel group that could not start or broke, as NCCL's

@@ -119,6 +119,8 @@ func TestClassify(t *testing.T) {
 		"RuntimeError: Bad StatusOr access: RESOURCE_EXHAUSTED: XLA:TPU compile permanent error. Ran out of memory in memory space vmem. Used 32.42M of 16.00M vmem. Exceeded vmem capacity by 16.42M":    KindTPUOOM,
 		"Exception: WorkerProc initialization failed due to an exception in a background process. See stack trace for root cause.":                                                                        KindEngineInit,
 		"WorkerProc failed to start.": KindEngineInit, // the worker's own record (vllm-project/vllm #30461)
+		// torch_npu's watchdog on Ascend (vllm-project/vllm-ascend)
+		"[Rank 1] Watchdog caught collective operation timeout: WorkHCCL(SeqNum=196, OpType=ALLREDUCE, Timeout(ms)=3600000) ran for 3600185 milliseconds before timing out.": KindNCCL,
 		// TensorRT-LLM's executor (NVIDIA/TensorRT-LLM #5872)
 		"Failed to initialize executor on rank 1: Executor creation failed due to insufficient GPU memory.": KindCUDAOOM,
 		// the process's death by c10d's backend error, its what() not kept (vllm-project/vllm #23448)
