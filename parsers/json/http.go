@@ -119,7 +119,9 @@ func cloudHTTPRequest(ev *event.Event, v gjson.Result, rec *Record) bool {
 // httpMethod reports whether s is an HTTP method.
 func httpMethod(s string) bool {
 	switch s {
-	case "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS":
+	case "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS",
+		// and the others a proxy passes on: CONNECT, TRACE, WebDAV's (a calendar's REPORT)
+		"CONNECT", "TRACE", "PROPFIND", "PROPPATCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK", "REPORT", "SEARCH":
 		return true
 	}
 	return false
