@@ -84,6 +84,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if (first[0] == 'S' || first[0] == '+' || first[0] == '|') && dcgmiDiag(ev, msg, first) {
 		return true
 	}
+	if first[0] == ':' && rocclrLine(ev, first) || first[0] == '2' && oneCCLLine(ev, first) {
+		return true
+	}
 	if lv, ok := llamaRequest(ev, first); ok {
 		ev.SetString(pu.FieldLogMessage, first)
 		pu.Finish(ev, pu.DatasetOr(ev, DatasetLlamaCpp), lv)

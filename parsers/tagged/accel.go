@@ -1,0 +1,92 @@
+package tagged
+
+import (
+	"strings"
+	"time"
+
+	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
+
+// The runtimes of other accelerators write their own log lines into a model server's container.
+
+// rocclrLine reads the ROCm runtime's (ROCclr's, HIP's) log line, which AMD_LOG_LEVEL turns on and
+// which it writes for its failures at level 1 whatever the setting: ":1:rocmemory.cpp :1043:
+// Failed to create memory for IPC, failed with hsa_status: 4097", ":1:hip_memory.cpp:3354: IPC
+// memory creation failed for memory: 0xbae00000" (the level, 1 an error to 4 debug, then the
+// source file and line). It reports whether s was one.
+func rocclrLine(ev *event.Event, s string) bool {
+	if len(s) < 12 || s[0] != ':' || s[2] != ':' || s[1] < '1' || s[1] > '4' {
+		return false
+	}
+	loc, msg, ok := strings.Cut(s[3:], ": ")
+	if !ok || msg == "" {
+		return false
+	}
+	file, line, ok := pu.FileLine(strings.ReplaceAll(loc, " ", ""))
+	if !ok || !strings.HasSuffix(file, ".cpp") || strings.ContainsAny(file, "/\\") {
+		return false
+	}
+	level := [...]string{pu.Error, pu.Warning, pu.Info, pu.Debug}[s[1]-'1']
+	if us, after, ok := strings.Cut(msg, " us: [pid:"); ok && numeric(strings.TrimSpace(us)) {
+		// AMD_LOG_LEVEL's verbose form: ":3:hip_module.cpp :679 : 0893897958 us: [pid:110
+		// tid:0x7f5fe9669740] hipLaunchKernel: ...", microseconds since the start, pid and thread
+		if ids, rest, ok := strings.Cut(after, "] "); ok {
+			pid, _, _ := strings.Cut(strings.TrimSpace(ids), " ")
+			if n, isNum := pu.Atoi(pid); isNum {
+				ev.Set(event.FieldProcessPID, event.Int(n))
+			}
+			msg = strings.TrimLeft(rest, " ")
+		}
+	}
+	ev.SetString(event.FieldOriginFile, file)
+	ev.Set(event.FieldOriginLine, event.Int(line))
+	ev.SetString(pu.FieldLogMessage, msg)
+	if level == pu.Error {
+		ev.SetString(event.FieldErrorMsg, msg)
+	}
+	pu.Finish(ev, pu.DatasetOr(ev, Dataset), level)
+	return true
+}
+
+// oneCCLLine reads Intel oneCCL's line (Intel GPUs' collectives, vLLM on XPU):
+// "2026:07:17-12:29:00:(  532) |CCL_WARN| topology recognition shows PCIe connection ...", its
+// local time, the pid and the level (CCL_ERROR, CCL_WARN, CCL_INFO, CCL_DEBUG, CCL_TRACE). It
+// reports whether s was one.
+func oneCCLLine(ev *event.Event, s string) bool {
+	if len(s) < 30 || s[4] != ':' || s[10] != '-' || s[19] != ':' || s[20] != '(' {
+		return false
+	}
+	t, err := time.Parse("2006:01:02-15:04:05", s[:19])
+	if err != nil {
+		return false
+	}
+	pid, rest, ok := strings.Cut(s[21:], ") |CCL_")
+	if !ok {
+		return false
+	}
+	n, isNum := pu.Atoi(strings.TrimSpace(pid))
+	lv, msg, ok := strings.Cut(rest, "| ")
+	if !isNum || !ok {
+		return false
+	}
+	level, isLevel := pu.Level(lv) // CCL_ERROR, CCL_WARN, CCL_INFO, CCL_DEBUG, CCL_TRACE
+	if !isLevel {
+		return false
+	}
+	pu.SetLocalTime(ev, t)
+	ev.Set(event.FieldProcessPID, event.Int(n))
+	ev.SetString(event.FieldLogLogger, "oneccl")
+	ev.SetString(pu.FieldLogMessage, msg)
+	if level == pu.Error {
+		ev.SetString(event.FieldErrorMsg, msg)
+	}
+	pu.Finish(ev, pu.DatasetOr(ev, Dataset), level)
+	return true
+}
+
+// numeric reports whether s is all decimal digits, and not empty.
+func numeric(s string) bool {
+	_, ok := pu.Atoi(s)
+	return ok && s[0] != '-' && s[0] != '+'
+}
