@@ -288,11 +288,7 @@ func (r *request) set(ev *event.Event) string {
 	if !tcp {
 		ev.SetString(uvicorn.FieldMethod, r.method)
 		if has(r.path) {
-			p, q, _ := strings.Cut(r.path, "?")
-			ev.SetString(uvicorn.FieldURLPath, p)
-			if q != "" {
-				ev.SetString(uvicorn.FieldURLQuery, q)
-			}
+			uvicorn.SetTarget(ev, r.path)
 		}
 		if v, ok := strings.CutPrefix(r.protocol, "HTTP/"); ok {
 			ev.SetString(uvicorn.FieldVersion, v)

@@ -87,11 +87,7 @@ func access(ev *event.Event, s string) bool {
 	}
 	ev.SetString(uvicorn.FieldMethod, method)
 	if path != "" {
-		p, q, _ := strings.Cut(path, "?")
-		ev.SetString(uvicorn.FieldURLPath, p)
-		if q != "" {
-			ev.SetString(uvicorn.FieldURLQuery, q)
-		}
+		uvicorn.SetTarget(ev, path)
 	}
 	ev.Set(event.FieldHTTPStatus, event.Int(status))
 	if d, err := time.ParseDuration(strings.TrimSpace(cols[2])); err == nil && d >= 0 {

@@ -47,11 +47,7 @@ func httpRequest(ev *event.Event, tracing bool) {
 		ev.Delete(f + "status")
 	}
 	if strings.HasPrefix(path, "/") {
-		p, query, _ := strings.Cut(path, "?")
-		ev.SetString(uvicorn.FieldURLPath, p)
-		if query != "" {
-			ev.SetString(uvicorn.FieldURLQuery, query)
-		}
+		uvicorn.SetTarget(ev, path)
 		ev.Delete(f + "path")
 		ev.Delete(f + "uri")
 	}
@@ -80,11 +76,7 @@ func cloudHTTPRequest(ev *event.Event, v gjson.Result, rec *Record) bool {
 		case k.Str == "requestUrl" && m.Type == gjson.String:
 			ev.SetString(uvicorn.FieldURLOrig, m.Str)
 			if strings.HasPrefix(m.Str, "/") {
-				p, q, _ := strings.Cut(m.Str, "?")
-				ev.SetString(uvicorn.FieldURLPath, p)
-				if q != "" {
-					ev.SetString(uvicorn.FieldURLQuery, q)
-				}
+				uvicorn.SetTarget(ev, m.Str)
 			}
 		case k.Str == "status" && m.Type == gjson.Number && m.Num >= 100 && m.Num <= 599:
 			ev.Set(event.FieldHTTPStatus, event.Int(m.Int()))
@@ -155,11 +147,7 @@ func traefikAccess(ev *event.Event) (level string, ok bool) {
 		ev.Set(event.FieldHTTPStatus, event.Int(code))
 	}
 	if path, _ := ev.GetString(f + "RequestPath"); strings.HasPrefix(path, "/") {
-		p, query, _ := strings.Cut(path, "?")
-		ev.SetString(uvicorn.FieldURLPath, p)
-		if query != "" {
-			ev.SetString(uvicorn.FieldURLQuery, query)
-		}
+		uvicorn.SetTarget(ev, path)
 	}
 	if d, _ := ev.Get(f + "Duration"); d.Kind() == event.KindInt && d.Int() >= 0 {
 		ev.Set(pu.FieldEventDuration, event.Int(d.Int()))

@@ -189,11 +189,7 @@ func setRequest(ev *event.Event, request string) {
 	}
 	ev.SetString(uvicorn.FieldMethod, method)
 	ev.SetString(uvicorn.FieldURLOrig, target)
-	path, query, _ := strings.Cut(target, "?")
-	ev.SetString(uvicorn.FieldURLPath, path)
-	if query != "" {
-		ev.SetString(uvicorn.FieldURLQuery, query)
-	}
+	uvicorn.SetTarget(ev, target)
 	if version != "" {
 		ev.SetString(uvicorn.FieldVersion, version)
 	}

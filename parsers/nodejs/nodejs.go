@@ -22,6 +22,7 @@ import (
 
 	"github.com/sluice-dev/sluice/parsers"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/parsers/tagged"
 	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/tidwall/gjson"
 )
@@ -231,44 +232,20 @@ func report(first, rest string, l *line) bool {
 	if rest == "" || !strings.HasPrefix(rest, "    at ") && !inspectStart(t) {
 		return false
 	}
-	stamp, level, logger, text, prefixed := kibanaPrefix(t)
+	// Kibana's console layout before the error: "[2023-11-21T17:30:53.638+00:00][ERROR]
+	// [plugins.ruleRegistry] Error: Timeout: ...", its time, level and logger the record's
+	rec, stamp, prefixed := tagged.ConsoleRecord(t)
 	if prefixed {
-		t = text
+		t = rec.Msg
 	}
 	if _, _, ok := embeddedError(t); !ok && !inspectStart(t) {
 		return false
 	}
 	if prefixed {
-		l.stamp, l.level, l.logger = stamp, level, logger
+		l.stamp, l.level, l.logger = stamp, rec.Level, rec.Logger
 	}
 	l.msg = t
 	return true
-}
-
-// kibanaPrefix reads the prefix of Kibana's console layout before an error its stack follows:
-// "[2023-11-21T17:30:53.638+00:00][ERROR][plugins.ruleRegistry] Error: Timeout: ...": the time,
-// the level and the logger, and the text after them.
-func kibanaPrefix(t string) (stamp, level, logger, text string, ok bool) {
-	if len(t) < 30 || t[0] != '[' {
-		return "", "", "", "", false
-	}
-	end := strings.IndexByte(t, ']')
-	if end < 20 || end+2 >= len(t) || t[end+1] != '[' {
-		return "", "", "", "", false
-	}
-	if _, n, ok := pu.RFC3339(t[1:end]); !ok || n != end-1 {
-		return "", "", "", "", false
-	}
-	lv, rest, ok := strings.Cut(t[end+2:], "][")
-	if !ok {
-		return "", "", "", "", false
-	}
-	level, isLevel := pu.Level(strings.TrimSpace(lv))
-	name, text, ok := strings.Cut(rest, "] ")
-	if !isLevel || !ok || name == "" || strings.IndexByte(name, ' ') >= 0 {
-		return "", "", "", "", false
-	}
-	return t[1:end], level, name, text, true
 }
 
 // UncaughtHeader reports whether b opens Node's report of an uncaught exception: the place it was

@@ -469,7 +469,7 @@ func uptime(s string) (string, bool) {
 	}
 	in := strings.TrimLeft(s[1:end], " +")
 	dot := strings.IndexAny(in, ".,")
-	if (dot <= 0 || !digits(in[:dot]) || !digits(in[dot+1:])) && !humanMinute(in) {
+	if (dot <= 0 || !pu.AllDigits(in[:dot]) || !pu.AllDigits(in[dot+1:])) && !humanMinute(in) {
 		return "", false
 	}
 	return strings.TrimPrefix(s[end+1:], " "), true
@@ -478,13 +478,8 @@ func uptime(s string) (string, bool) {
 // humanMinute reports whether s is the "Feb28 16:29" of dmesg -H.
 func humanMinute(s string) bool {
 	sp := strings.IndexByte(s, ' ')
-	return sp >= 4 && sp <= 5 && pu.Month(s) > 0 && digits(s[3:sp]) && len(s) == sp+6 && s[sp+3] == ':' &&
-		digits(s[sp+1:sp+3]) && digits(s[sp+4:])
-}
-
-func digits(s string) bool {
-	_, ok := pu.Atoi(s)
-	return ok
+	return sp >= 4 && sp <= 5 && pu.Month(s) > 0 && pu.AllDigits(s[3:sp]) && len(s) == sp+6 && s[sp+3] == ':' &&
+		pu.AllDigits(s[sp+1:sp+3]) && pu.AllDigits(s[sp+4:])
 }
 
 // aerDevices sets the devices an AER line names. The line is logged by the device it is about,

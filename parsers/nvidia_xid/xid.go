@@ -310,7 +310,7 @@ func kmsgHeader(s string) int {
 	h := s[:semi] // "6,3964,206764307,-": three numbers, then flags
 	for range 3 {
 		field, rest, ok := strings.Cut(h, ",")
-		if !ok || !digits(field) {
+		if !ok || !pu.AllDigits(field) {
 			return 0
 		}
 		h = rest

@@ -125,6 +125,12 @@ func Atoi(s string) (int64, bool) {
 	return n, true
 }
 
+// AllDigits reports whether s is 1 to 18 decimal digits, what Atoi reads.
+func AllDigits(s string) bool {
+	_, ok := Atoi(s)
+	return ok
+}
+
 // SetObject sets the Kubernetes object a line is about (not the pod that wrote it, which is
 // kubernetes.*): orchestrator.resource.type from kind in lower case, .name, and .namespace when
 // given. It sets nothing when kind or name is empty.

@@ -65,7 +65,7 @@ func (r *rec) dated(s string) bool {
 		if w == "" {
 			return false
 		}
-		if w == "kserve.trace" && (k == 0 || k == 1 && isDigits(lead[0])) {
+		if w == "kserve.trace" && (k == 0 || k == 1 && pu.AllDigits(lead[0])) {
 			// KServe's trace logger writes no level: "<time> [pid] kserve.trace requestId: ..."
 			if k == 1 {
 				r.pid, _ = pu.Atoi(lead[0])
@@ -111,11 +111,11 @@ func (r *rec) dated(s string) bool {
 			if ln, ok := pu.Atoi(n); ok {
 				r.file, r.line = f, ln
 			}
-		case r.logger == "" && (!leadPID || strings.IndexByte(w, '.') > 0 && IsLoggerName(w)) && !isDigits(w):
+		case r.logger == "" && (!leadPID || strings.IndexByte(w, '.') > 0 && IsLoggerName(w)) && !pu.AllDigits(w):
 			// a module's dotted name before the pid is the logger: Xinference's
 			// "%(asctime)s %(name)-12s %(process)d %(levelname)-8s %(message)s"
 			r.logger = w
-		case isDigits(w):
+		case pu.AllDigits(w):
 			r.pid, _ = pu.Atoi(w)
 			leadPID = true
 		}
@@ -180,11 +180,6 @@ func bentoComponent(s string) (string, string, bool) {
 	return "", s, false
 }
 
-func isDigits(s string) bool {
-	_, ok := pu.Atoi(s)
-	return ok
-}
-
 // body reads the location some formats put before the message: KServe's
 // "[file.py:func():N] ", Ray's "file.py:N -- ", loguru's "module:func:N - ", NIXL's "file.py:N ",
 // and the "name: " of a "%(levelname)s %(name)s: %(message)s" format.
@@ -217,7 +212,7 @@ func (r *rec) body(s string) {
 		} else if strings.Contains(r.msg, " timestamp_ns=") {
 			r.rayContext()
 		}
-	case isDigits(w) && r.pid == 0 && len(rest) > 6 && rest[0] == '[' && strings.Contains(rest[:min(len(rest), 80)], ".py:"):
+	case pu.AllDigits(w) && r.pid == 0 && len(rest) > 6 && rest[0] == '[' && strings.Contains(rest[:min(len(rest), 80)], ".py:"):
 		// "%(process)d [%(filename)s:%(lineno)d] %(message)s" after the level (a custom logging
 		// config of vLLM's: "2024-12-19 21:40:35 ERROR 56542 [async_llm_engine.py:64] ...")
 		if loc, msg, ok := strings.Cut(rest[1:], "] "); ok && r.origin(loc) {

@@ -570,7 +570,7 @@ func IsLiteLLMRecord(s string) bool {
 // LiteLLMRecord reads the header of a LiteLLM text record, "10:09:50 - LiteLLM Proxy:ERROR:
 // file.py:876 - message".
 func LiteLLMRecord(s string) (LiteLLM, bool) {
-	if len(s) < 24 || s[2] != ':' || s[5] != ':' || s[8:11] != " - " || !isDigits(s[:2]) || !isDigits(s[3:5]) || !isDigits(s[6:8]) {
+	if len(s) < 24 || s[2] != ':' || s[5] != ':' || s[8:11] != " - " || !pu.AllDigits(s[:2]) || !pu.AllDigits(s[3:5]) || !pu.AllDigits(s[6:8]) {
 		return LiteLLM{}, false
 	}
 	head, msg, ok := strings.Cut(s[11:], " - ")
@@ -696,7 +696,7 @@ func (r *rec) kfpExecutor(s string) bool {
 func (r *rec) spdlog(level, after string) bool {
 	ids, rest, ok := strings.Cut(after[1:], "] [")
 	pid, tid, ok2 := strings.Cut(ids, " ")
-	if !ok || !ok2 || !isDigits(pid) || !isDigits(tid) {
+	if !ok || !ok2 || !pu.AllDigits(pid) || !pu.AllDigits(tid) {
 		return false
 	}
 	loc, msg, ok := strings.Cut(rest, "] ")
@@ -930,7 +930,7 @@ func (r *rec) sglang(rest string) bool {
 	}
 	for w := range strings.FieldsSeq(prefix) {
 		// " DP1", " TP4", " PP0", " EP2", " CP0": two capitals and a rank
-		if len(w) < 3 || w[0] < 'A' || w[0] > 'Z' || w[1] < 'A' || w[1] > 'Z' || !isDigits(w[2:]) {
+		if len(w) < 3 || w[0] < 'A' || w[0] > 'Z' || w[1] < 'A' || w[1] > 'Z' || !pu.AllDigits(w[2:]) {
 			return false
 		}
 	}

@@ -147,12 +147,8 @@ func Split(s string, ref time.Time) (f Frame, ok bool) {
 // in UTC, Talos' only zone), its prefix the program, or a GPU program's own output under its
 // name ("nvlsm: OpenSM 2025.06.5"). It reports false for any other line.
 func (f *Frame) talosService(s string) bool {
-	if len(s) > 20 && s[4] == '/' && s[7] == '/' && s[10] == ' ' && s[13] == ':' && s[16] == ':' && s[19] == ' ' {
-		t, err := time.Parse("2006/01/02 15:04:05", s[:19])
-		if err != nil {
-			return false
-		}
-		f.Time, f.Zoned, f.Text = t, true, s[20:]
+	if t, n, ok := pu.StdLog(s); ok && n+1 < len(s) && s[n] == ' ' {
+		f.Time, f.Zoned, f.Text = t, true, s[n+1:]
 		if tag, rest, ok := strings.Cut(f.Text, ": "); ok && programName(tag) {
 			f.Tag, f.Text = tag, rest
 		}

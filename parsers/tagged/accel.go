@@ -28,7 +28,7 @@ func rocclrLine(ev *event.Event, s string) bool {
 		return false
 	}
 	level := [...]string{pu.Error, pu.Warning, pu.Info, pu.Debug}[s[1]-'1']
-	if us, after, ok := strings.Cut(msg, " us: [pid:"); ok && numeric(strings.TrimSpace(us)) {
+	if us, after, ok := strings.Cut(msg, " us: [pid:"); ok && pu.AllDigits(strings.TrimSpace(us)) {
 		// AMD_LOG_LEVEL's verbose form: ":3:hip_module.cpp :679 : 0893897958 us: [pid:110
 		// tid:0x7f5fe9669740] hipLaunchKernel: ...", microseconds since the start, pid and thread
 		if ids, rest, ok := strings.Cut(after, "] "); ok {
@@ -83,10 +83,4 @@ func oneCCLLine(ev *event.Event, s string) bool {
 	}
 	pu.Finish(ev, pu.DatasetOr(ev, Dataset), level)
 	return true
-}
-
-// numeric reports whether s is all decimal digits, and not empty.
-func numeric(s string) bool {
-	_, ok := pu.Atoi(s)
-	return ok && s[0] != '-' && s[0] != '+'
 }

@@ -1,7 +1,6 @@
 package tagged
 
 import (
-	"net"
 	"strings"
 
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
@@ -103,17 +102,9 @@ func llamaRequest(ev *event.Event, msg string) (string, bool) {
 	if !isNum || code < 100 || code > 599 {
 		return "", false
 	}
-	path, query, _ := strings.Cut(f[1], "?")
 	ev.SetString(uvicorn.FieldMethod, f[0])
-	ev.SetString(uvicorn.FieldURLPath, path)
-	if query != "" {
-		ev.SetString(uvicorn.FieldURLQuery, query)
-	}
-	if net.ParseIP(f[2]) != nil {
-		ev.SetString(uvicorn.FieldSourceIP, f[2])
-	} else {
-		ev.SetString(uvicorn.FieldSourceAddr, f[2])
-	}
+	uvicorn.SetTarget(ev, f[1])
+	uvicorn.SetClient(ev, f[2])
 	ev.Set(event.FieldHTTPStatus, event.Int(code))
 	return uvicorn.StatusLevel(code), true
 }

@@ -757,6 +757,26 @@ func fluentBit(stamp, rest string, r *Line) bool {
 	return true
 }
 
+// ConsoleRecord reads a line in the "[date][LEVEL][logger] message" layouts (Kibana's console
+// layout, Logstash's default one) as this parser does, for a parser of what such a record's
+// message holds (the nodejs parser's JavaScript error, its stack under it); stamp is the time as
+// written.
+func ConsoleRecord(s string) (r Line, stamp string, ok bool) {
+	tag, rest, ok := next(s)
+	if !ok {
+		return Line{}, "", false
+	}
+	t, n, ok := pu.RFC3339(tag)
+	if !ok || n != len(tag) {
+		return Line{}, "", false
+	}
+	zoned := pu.Zoned(tag)
+	if !zoned && strings.IndexByte(tag, ',') < 0 || !dateLevelLogger(t, !zoned, rest, &r) {
+		return Line{}, "", false
+	}
+	return r, tag, true
+}
+
 // dateLevelLogger reads what follows the time of "[date][LEVEL][logger] message": Kibana's
 // console layout, and Logstash's default layout (config/log4j2.properties:
 // "[%d{ISO8601}][%-5p][%-25c]%notEmpty{[%X{pipeline.id}]}%notEmpty{[%X{plugin.id}]} %m"):

@@ -477,11 +477,7 @@ func fields(ev *event.Event, spans, msg, ds string) {
 		uri = value(spans, "uri=")
 	}
 	if uri != "" && uri[0] == '/' {
-		path, query, _ := strings.Cut(uri, "?")
-		ev.SetString(uvicorn.FieldURLPath, path)
-		if query != "" {
-			ev.SetString(uvicorn.FieldURLQuery, query)
-		}
+		uvicorn.SetTarget(ev, uri)
 	}
 	if strings.Contains(spans, "total_time=") {
 		switch ds {

@@ -138,6 +138,20 @@ func SetClient(ev *event.Event, addr string) {
 	}
 }
 
+// SetTarget sets url.path to a request target's path and url.query to its query string, without
+// the '?', when it has one.
+func SetTarget(ev *event.Event, target string) {
+	path, query, _ := strings.Cut(target, "?")
+	setPath(ev, path, query)
+}
+
+func setPath(ev *event.Event, path, query string) {
+	ev.SetString(FieldURLPath, path)
+	if query != "" {
+		ev.SetString(FieldURLQuery, query)
+	}
+}
+
 // IsIP reports whether s is an IPv4 or IPv6 address, what an ip field takes.
 func IsIP(s string) bool {
 	_, err := netip.ParseAddr(s)
@@ -156,10 +170,7 @@ func (a Access) Set(ev *event.Event) {
 	ev.SetString(FieldVersion, a.Version)
 	ev.Set(event.FieldHTTPStatus, event.Int(a.Status))
 	ev.SetString(FieldURLOrig, a.Target)
-	ev.SetString(FieldURLPath, a.Path)
-	if a.Query != "" {
-		ev.SetString(FieldURLQuery, a.Query)
-	}
+	setPath(ev, a.Path, a.Query)
 	if a.PID > 0 {
 		ev.Set(event.FieldProcessPID, event.Int(a.PID))
 	}
