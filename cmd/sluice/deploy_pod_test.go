@@ -81,10 +81,21 @@ func TestDeployedPodIndexesOverTLS(t *testing.T) {
 
 // deployedPod is sluice running as the Deployment runs it: see TestDeployedPodIndexesOverTLS.
 type deployedPod struct {
+	*podLayout
+	cmd    *exec.Cmd
+	exited chan error
+	logs   *pipelinetest.Buffer
+	killed bool // by kill: its exit is not checked when the test ends
+}
+
+// podLayout is the sluice pod laid out under a root, ready to start: the binary, the config,
+// the environment and the mounts. Started again after a kill, it is the pod's container
+// restarted by the kubelet: the same volumes, addresses and config.
+type podLayout struct {
 	root                string // the pod's filesystem: its mounts are directories under it
+	bin                 string
 	beatsAddr, httpAddr string // the Beats input and the HTTP server (/readyz, /metrics)
-	exited              chan error
-	logs                *bytes.Buffer
+	env, writable       []string
 }
 
 // startDeployedPod starts sluice with the Deployment's config, environment and mounts, its
@@ -92,31 +103,63 @@ type deployedPod struct {
 // It is stopped with SIGTERM when the test ends and must exit cleanly.
 func startDeployedPod(t *testing.T, esURL string, caPEM []byte) *deployedPod {
 	t.Helper()
+	p := layOutDeployedPod(t, esURL, caPEM).start(t)
+	p.waitReady(t)
+	return p
+}
+
+// layOutDeployedPod lays the pod out (see startDeployedPod) without starting it.
+func layOutDeployedPod(t *testing.T, esURL string, caPEM []byte) *podLayout {
+	t.Helper()
 	root := podRoot(t)
 	c := deploymentContainer(t)
 	// Free loopback ports (nothing listens there yet) for the Beats input and /readyz.
-	beatsAddr, httpAddr := pipelinetest.RefusedAddr(t), pipelinetest.RefusedAddr(t)
-	writable := layOutPod(t, root, c, beatsAddr, caPEM)
-	env := podEnv(c, root, esURL, httpAddr)
-	cmd := exec.Command(buildSluice(t, root), "run", "-c", filepath.Join(root, "etc/sluice/sluice.yaml"))
-	cmd.Env, cmd.Dir = env, "/"
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	runAsPodUser(t, cmd, root, writable)
-	exited := startUntilCleanup(t, cmd, func(err error) {
-		if err != nil {
-			t.Errorf("sluice exit: %v\n%s", err, logs.String())
+	l := &podLayout{root: root, beatsAddr: pipelinetest.RefusedAddr(t), httpAddr: pipelinetest.RefusedAddr(t)}
+	l.writable = layOutPod(t, root, c, l.beatsAddr, caPEM)
+	l.env = podEnv(c, root, esURL, l.httpAddr)
+	l.bin = buildSluice(t, root)
+	return l
+}
+
+// start runs sluice in the layout, without waiting for it to be ready.
+func (l *podLayout) start(t *testing.T) *deployedPod {
+	t.Helper()
+	cmd := exec.Command(l.bin, "run", "-c", filepath.Join(l.root, "etc/sluice/sluice.yaml"))
+	cmd.Env, cmd.Dir = l.env, "/"
+	p := &deployedPod{podLayout: l, logs: &pipelinetest.Buffer{}}
+	cmd.Stdout, cmd.Stderr = p.logs, p.logs
+	runAsPodUser(t, cmd, l.root, l.writable)
+	p.exited = startUntilCleanup(t, cmd, func(err error) {
+		if err != nil && !p.killed {
+			t.Errorf("sluice exit: %v\n%s", err, p.logs.String())
 		}
 	})
+	p.cmd = cmd
+	return p
+}
 
-	waitUntil(t, exited, &logs, "ready", func() bool {
-		r, err := http.Get("http://" + httpAddr + "/readyz")
+// waitReady waits until /readyz answers 200.
+func (p *deployedPod) waitReady(t *testing.T) {
+	t.Helper()
+	waitUntil(t, p.exited, p.logs, "ready", func() bool {
+		r, err := http.Get("http://" + p.httpAddr + "/readyz")
 		if err == nil {
 			r.Body.Close()
 		}
 		return err == nil && r.StatusCode == 200
 	})
-	return &deployedPod{root: root, beatsAddr: beatsAddr, httpAddr: httpAddr, exited: exited, logs: &logs}
+}
+
+// kill ends sluice with SIGKILL, as the kernel's OOM killer or a node losing power does:
+// no drain, no flush, nothing acknowledged that was not already.
+func (p *deployedPod) kill(t *testing.T) {
+	t.Helper()
+	p.killed = true
+	if err := p.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	err := <-p.exited
+	p.exited <- err // for the cleanup, which reads it again
 }
 
 // runAsPodUser makes cmd run as the pod does: as uid 65532 when the test runs as root (the
@@ -362,9 +405,15 @@ func countDocs(es, marker string) int {
 }
 
 // waitUntil polls cond for a minute, failing early with sluice's logs if it exits.
-func waitUntil(t *testing.T, exited chan error, logs *bytes.Buffer, what string, cond func() bool) {
+func waitUntil(t *testing.T, exited chan error, logs fmt.Stringer, what string, cond func() bool) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	waitWithin(t, time.Minute, exited, logs, what, cond)
+}
+
+// waitWithin is waitUntil for a given time.
+func waitWithin(t *testing.T, limit time.Duration, exited chan error, logs fmt.Stringer, what string, cond func() bool) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	for !cond() {
 		select {
@@ -372,7 +421,7 @@ func waitUntil(t *testing.T, exited chan error, logs *bytes.Buffer, what string,
 			exited <- err
 			t.Fatalf("sluice exited before %s: %v\n%s", what, err, logs.String())
 		case <-ctx.Done():
-			t.Fatalf("not %s within a minute\n%s", what, logs.String())
+			t.Fatalf("not %s within %v\n%s", what, limit, logs.String())
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
