@@ -395,11 +395,12 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			ev.SetString(nvidia_xid.FieldPCIBusID, id)
 		}
 	}
-	if cmd, ok := trace(text); ok {
+	cmd, traced := trace(text)
+	if traced {
 		ev.SetString(FieldCommand, cmd)
 		level = pu.Debug
 	}
-	if dataset == pu.DatasetNICDriver {
+	if dataset == pu.DatasetNICDriver && !traced { // a "+ cmd" trace is debug there too (set -x)
 		level = stated // the Network Operator's NIC driver: no level from its words, none guessed
 		if level == "" {
 			level = openibdStatus(text) // but openibd's status after a step: "[FAILED]", "[  OK  ]"
