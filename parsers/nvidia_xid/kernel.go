@@ -343,6 +343,11 @@ func reportLevel(body string) (level string, known bool) {
 	case strings.Contains(body, "[IO_PAGE_FAULT ") || strings.Contains(body, "DMAR: DRHD: handling fault") ||
 		strings.Contains(body, "] fault addr "):
 		return pu.Error, true // an IOMMU fault (AMD-Vi's dev_err, Intel's DMAR): a device's DMA refused
+	case strings.HasPrefix(body, "xhci_hcd ") && strings.HasSuffix(body, ": HC died; cleaning up"):
+		return pu.Error, true // usb_hc_died's dev_err: the USB controller (a GPU board's USB-C one too) is gone
+	case strings.HasPrefix(body, "xhci_hcd ") && (strings.Contains(body, ": Controller not ready at resume") ||
+		strings.Contains(body, ": PCI post-resume error")):
+		return pu.Warning, true // xhci_warn at resume: the controller did not come back
 	case strings.HasPrefix(body, "Aborting journal on device "):
 		return pu.Error, true // jbd2's pr_err: the file system goes read-only next
 	case strings.HasPrefix(body, "nvme nvme") && (strings.HasSuffix(body, " timeout, aborting") ||

@@ -251,10 +251,15 @@ func module(ev *event.Event, msg string, i int) bool {
 		// probe of 0000:5d:00.0 failed with error -1"
 		name, nameLen = "nvidia", len("nvidia")
 	}
+	if name == "" && strings.HasPrefix(rest, "nvidia-gpu 000") {
+		// i2c-nvidia-gpu, the driver of a GPU board's USB-C controller, a function of the GPU's
+		// device: "nvidia-gpu 0000:09:00.3: i2c timeout error ffffffff" as the GPU falls off the bus
+		name, nameLen = "nvidia-gpu", len("nvidia-gpu")
+	}
 	if name == "" || !kernelPrefix(before) {
 		return false
 	}
-	if name == "nvidia" || name == "nvidia-nvswitch" {
+	if name == "nvidia" || name == "nvidia-gpu" || name == "nvidia-nvswitch" {
 		// the device a line names: a GPU, or an NVSwitch's ("nvidia-nvswitch: Probing device
 		// 0000:08:00.0, Vendor Id = 0x10de, ...")
 		if id := BusID(rest); id != "" {
@@ -335,7 +340,9 @@ func nvrm(ev *event.Event, body string) bool {
 		rest := body[len("GPU at PCI:"):]
 		if j := strings.Index(rest, ": "); j > 0 {
 			ev.SetString(FieldPCIBusID, pciID(rest[:j]))
-			if u := strings.TrimSpace(rest[j+2:]); strings.HasPrefix(u, "GPU-") {
+			// a GPU-<uuid>, not a paste's stand-in ("GPU-UID"), which the kubernetes processor
+			// would join against the DCGM exporter's GPUs
+			if u := strings.TrimSpace(rest[j+2:]); strings.HasPrefix(u, "GPU-") && pu.IsUUID(u[4:]) {
 				ev.SetString(FieldUUID, u)
 			}
 		}
@@ -388,7 +395,10 @@ func nvrmLevel(body string) string {
 		// the robust-channel watchdog finding the GPU hung ("krcWatchdog_IMPL: RC watchdog: GPU is
 		// probably locked!", LEVEL_ERROR), and a mapping without room in the GPU's address space
 		// ("dmaAllocMapping_GM107: can't alloc VA space for mapping.", LEVEL_ERROR)
-		strings.Contains(body, "GPU is probably locked") || strings.Contains(body, "can't alloc VA space") {
+		strings.Contains(body, "GPU is probably locked") || strings.Contains(body, "can't alloc VA space") ||
+		// the driver saved a crash dump of a GPU that failed (NV_DBG_ERRORS) and asks for
+		// nvidia-bug-report.sh before the module is unloaded: before the node is rebooted
+		strings.HasPrefix(body, "A GPU crash dump has been created") {
 		return pu.Error // the GSP firmware's crash report opens at LEVEL_ERROR (kernel_gsp.c)
 	}
 	if strings.HasPrefix(body, "Persistence mode is deprecated") ||
@@ -416,23 +426,23 @@ func xid(ev *event.Event, s string) bool {
 	if n, ok := pu.Atoi(gi); ok {
 		ev.Set(FieldMIGInstance, event.Int(n))
 	}
-	victim := false // the line names the GPU's process, not the kernel that wrote it
+	named := false // process.name is the GPU's process the line names, or absent
 	if v, r, ok := attr(rest, "pid="); ok {
 		if pid, ok := pu.Atoi(v); ok && pid > 0 { // pid 0: in no process's context
 			ev.Set(event.FieldProcessPID, event.Int(pid))
-			victim = true
 		}
 		rest = r
 	}
 	if v, r, ok := attr(rest, "name="); ok {
 		if v != "" && v != "<unknown>" {
 			ev.SetString(event.FieldProcessName, v)
-			victim = false
+			named = true
 		}
 		rest = r
 	}
-	if victim {
-		// A line that gives the pid alone: the syslog frame's "kernel" is not its name.
+	if !named {
+		// The syslog frame's "kernel" wrote the line; it is no GPU process (a "processes hit
+		// by Xids" table would rank it first): old drivers, pid='N/A', pid=0, a pid alone.
 		if name, _ := ev.GetString(event.FieldProcessName); name == "kernel" {
 			ev.Delete(event.FieldProcessName)
 		}

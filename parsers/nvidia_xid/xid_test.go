@@ -58,8 +58,10 @@ func TestXidFields(t *testing.T) {
 	}
 }
 
-// A syslog frame names the kernel as the line's process; an Xid that gives the GPU process's pid
-// but not its name must not pair that pid with "kernel". pid 0 names no process.
+// A syslog frame names the kernel as the line's process; on an Xid, process.* is the GPU's
+// process or nothing: a pid without its name is not paired with "kernel", and a line that names
+// no process (pid 0, '<unknown>', an old driver's) has none, lest "kernel" top a table of the
+// processes hit by Xids.
 func TestXidProcessUnderSyslog(t *testing.T) {
 	t.Parallel()
 	kernel := map[string]string{"process.name": "kernel"}
@@ -68,9 +70,11 @@ func TestXidProcessUnderSyslog(t *testing.T) {
 		pid        int64
 	}{
 		{"NVRM: Xid (PCI:0000:10:1c): 63, pid=1896, Row Remapper: New row marked for remapping, reset gpu to activate.", "", 1896},
-		{"NVRM: Xid (PCI:0000:3b:00): 79, pid=0, GPU has fallen off the bus.", "kernel", 0},
+		{"NVRM: Xid (PCI:0000:3b:00): 79, pid=0, GPU has fallen off the bus.", "", 0},
 		{"NVRM: Xid (PCI:0000:3b:00): 79, pid=1234, name=python, GPU has fallen off the bus.", "python", 1234},
-		{"NVRM: Xid (PCI:0000:3b:00): 31, pid='<unknown>', name=<unknown>, Ch 00000008, intr 00000000. MMU Fault", "kernel", 0},
+		{"NVRM: Xid (PCI:0000:3b:00): 31, pid='<unknown>', name=<unknown>, Ch 00000008, intr 00000000. MMU Fault", "", 0},
+		{"NVRM: Xid (PCI:0000:41:00): 13, Graphics SM Warp Exception on (GPC 1, TPC 0, SM 0): Illegal Instruction Encoding", "", 0},
+		{"NVRM: Xid (PCI:0000:65:00): 79, pid='N/A', GPU has fallen off the bus", "", 0},
 	}
 	for _, c := range cases {
 		ev, ok := putest.Parse(t, New(), c.line, kernel)
