@@ -98,6 +98,17 @@ func Split(line string) Line {
 	}
 	if len(rest) > 0 && rest[0] == '(' {
 		rest = rest[l.processes(rest):]
+		if l.Proc != "" && !l.RankOnly {
+			// a rank's uncaught exception relayed by Ray's log monitor: "(RayTrainWorker
+			// pid=43515) [rank1]: Traceback (most recent call last):", the rank's prefix on
+			// each line after the actor's
+			if rank, n := rankNumber(rest); n > 0 {
+				if l.Rank < 0 {
+					l.Rank = rank
+				}
+				rest = rest[n:]
+			}
+		}
 	}
 	if n := l.header(rest); n > 0 {
 		rest = rest[n:]
@@ -298,21 +309,30 @@ func syslogPrefix(s string) (n, tag int) {
 // prints, and returns its length with the space, or 0. "[rank0]:[E...]" (no space) is a torch
 // C++ log line, read by parseTorch.
 func (l *Line) rankPrefix(s string) int {
+	rank, n := rankNumber(s)
+	if n == 0 {
+		return 0
+	}
+	l.Proc, l.Rank, l.RankOnly, l.PID = s[:n-1], rank, true, -1
+	return n
+}
+
+// rankNumber reads "[rankN]: " at the start of s: N and the prefix's length with the space, or
+// 0 when s does not start with one.
+func rankNumber(s string) (int64, int) {
 	rest, ok := strings.CutPrefix(s, "[rank")
 	if !ok {
-		return 0
+		return 0, 0
 	}
 	end := strings.Index(rest[:min(len(rest), 8)], "]: ")
 	if end <= 0 {
-		return 0
+		return 0, 0
 	}
 	rank, ok := parseutil.Atoi(rest[:end])
 	if !ok {
-		return 0
+		return 0, 0
 	}
-	n := len("[rank") + end + 2
-	l.Proc, l.Rank, l.RankOnly, l.PID = s[:n], rank, true, -1
-	return n + 1
+	return rank, len("[rank") + end + 3
 }
 
 // process reads "(Name k=v k=v) " and returns its length, or 0 when it is not a process prefix
