@@ -34,10 +34,10 @@ func TestDeployedPodLosesNothingThroughCrashesAndOutage(t *testing.T) {
 	fwd := startForwarder(t, proxy.Listener.Addr().String())
 	es := testsvc.Elasticsearch(t)
 	pod := layOutDeployedPod(t, "https://"+fwd.addr, caPEM)
+	marker := fmt.Sprintf("crashtest%d", time.Now().UnixNano())
 	run := pod.start(t)
 	run.waitReady(t)
 
-	marker := fmt.Sprintf("crashtest%d", time.Now().UnixNano())
 	runDaemonSetFilebeat(t, pod.root, pod.beatsAddr, marker+"x")
 	lg := &growingLog{t: t, path: filepath.Join(pod.root, "var/log/containers", "vllm-0_llm_vllm-0123abcd.log"), marker: marker}
 	indexed := func() int { return countDocs(es, marker+"l") }

@@ -117,8 +117,29 @@ func layOutDeployedPod(t *testing.T, esURL string, caPEM []byte) *podLayout {
 	l := &podLayout{root: root, beatsAddr: pipelinetest.RefusedAddr(t), httpAddr: pipelinetest.RefusedAddr(t)}
 	l.writable = layOutPod(t, root, c, l.beatsAddr, caPEM)
 	l.env = podEnv(c, root, esURL, l.httpAddr)
+	ownDataStreams(t, l, fmt.Sprintf("pod%d", time.Now().UnixNano()))
 	l.bin = buildSluice(t, root)
 	return l
+}
+
+// ownDataStreams gives the pod's outputs data streams of their own (namespace ns, and errors+ns
+// for the errors output), so that what it indexes meets no other test's on the shared node (a
+// data stream another test sets up a template for would otherwise be made first as a plain
+// index): the logs output's namespace through the environment its config reads, the errors
+// output's in the config.
+func ownDataStreams(t *testing.T, pod *podLayout, ns string) {
+	t.Helper()
+	pod.env = append(pod.env, "ES_NAMESPACE="+ns)
+	path := filepath.Join(pod.root, "etc/sluice/sluice.yaml")
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := strings.Replace(string(raw), "\n      namespace: errors\n", "\n      namespace: errors"+ns+"\n", 1)
+	if cfg == string(raw) || !strings.Contains(cfg, "${ES_NAMESPACE:-default}") {
+		t.Fatal("the Deployment's sluice.yaml names its data streams' namespaces otherwise: change ownDataStreams")
+	}
+	writeFile(t, path, cfg)
 }
 
 // start runs sluice in the layout, without waiting for it to be ready.
