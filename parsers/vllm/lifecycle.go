@@ -30,6 +30,7 @@ const (
 //
 // The level stays the one vLLM wrote (INFO): the error itself is logged on its own line.
 func requestOutcome(ev *event.Event, id, after string) bool {
+	id = promptBase(id) // AsyncLLM.generate names the prompt's request
 	if after == "aborted." {
 		ev.SetString(event.FieldEventAction, ActionAborted)
 		setID(ev, id)

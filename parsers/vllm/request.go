@@ -50,7 +50,7 @@ func requestIDs(ev *event.Event, s string, action string) {
 	}
 	ev.SetString(event.FieldEventAction, action)
 	if !strings.Contains(s, ", ") {
-		setID(ev, s)
+		setID(ev, promptBase(s))
 		return
 	}
 	ids := strings.Split(s, ", ")
@@ -65,6 +65,8 @@ func setIDList(ev *event.Event, ids []string) {
 	for i, id := range ids {
 		if ext, ok := ExternalID(id); ok {
 			ids[i] = ext
+		} else {
+			ids[i] = promptBase(id) // the engine's ids: each names a prompt
 		}
 	}
 	if len(ids) == 1 {
@@ -233,4 +235,40 @@ func param(s, key string) (string, bool) {
 		}
 		i = j + 1
 	}
+}
+
+// promptBase is the id of the request a prompt's id belongs to, for the lines that name a
+// request by one of its prompts: the engine's (added, finished, aborted, failed, the batch it
+// ran) and the server's "Received request". A completion's or embedding's server gives each
+// prompt "<request id>-<n>"; ExternalID takes the index off an id vLLM made itself, and this
+// takes it off one built from the client's X-Request-Id too: "cmpl-test-0" (and V1's
+// "cmpl-test-0-1a2b3c4d", the engine's suffix after it) is the request the client knows as
+// "cmpl-test". Any other id is returned as it is.
+func promptBase(id string) string {
+	if _, ok := ExternalID(id); ok || !(strings.HasPrefix(id, "cmpl-") || strings.HasPrefix(id, "embd-")) {
+		return id
+	}
+	s := id
+	if n := len(s); n > len("cmpl-x-0-")+8 && s[n-9] == '-' && parseutil.IsLowerHex(s[n-8:]) {
+		if d := promptIndex(s[:n-9]); d > 0 {
+			return s[:d] // the engine's suffix, after a prompt's index
+		}
+	}
+	if d := promptIndex(s); d > 0 {
+		return s[:d]
+	}
+	return id
+}
+
+// promptIndex returns where "-<n>" (n of 1 to 4 digits) ends s, after more than its prefix; 0
+// when it does not.
+func promptIndex(s string) int {
+	d := strings.LastIndexByte(s, '-')
+	if d <= len("cmpl-") || len(s)-d-1 > 4 {
+		return 0
+	}
+	if _, ok := parseutil.Atoi(s[d+1:]); !ok {
+		return 0
+	}
+	return d
 }

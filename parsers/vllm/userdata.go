@@ -100,6 +100,9 @@ func (p *Parser) requestLine(ev *event.Event, b, msg string, lineLen int) bool {
 		return false
 	}
 	ev.SetString(event.FieldEventAction, action)
+	if action == ActionReceived {
+		id = promptBase(id) // a completion's server names each prompt
+	}
 	setID(ev, id)
 	p.members(ev, msg, rest, lineLen-len(rest))
 	return true

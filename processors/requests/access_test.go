@@ -209,6 +209,7 @@ func TestAccessTiedChatV06(t *testing.T) {
 // TestAccessBeforeFirstRequest: a server whose first access line comes before its first request
 // (the client's GET /v1/models, vllm-project/vllm's 0.6.3 docs), and comes back after its requests
 // were forgotten, still has its summaries wait for their access lines: the status reaches them.
+// Each summary is the request the client knows (cmpl-a), not its prompt's id (cmpl-a-0).
 func TestAccessBeforeFirstRequest(t *testing.T) {
 	t.Parallel()
 	p, clk := newProc(t, nil)
@@ -223,7 +224,7 @@ func TestAccessBeforeFirstRequest(t *testing.T) {
 	}
 	in := append([]*event.Event{accessLine(t, "vllm-0", "10.0.0.1:36536", "GET /v1/models", 200, 0)}, request("cmpl-a", time.Second)...)
 	_, sums := run(t, p, in...)
-	if len(sums) != 1 || str(sums[0], vllm.FieldRequestID) != "cmpl-a-0" || num(sums[0], event.FieldHTTPStatus) != 500 {
+	if len(sums) != 1 || str(sums[0], vllm.FieldRequestID) != "cmpl-a" || num(sums[0], event.FieldHTTPStatus) != 500 {
 		t.Fatalf("summaries %v, want cmpl-a's with status 500", sums)
 	}
 	// Long after: cmpl-a is forgotten (linger), and its server with it; the next request's
@@ -234,7 +235,7 @@ func TestAccessBeforeFirstRequest(t *testing.T) {
 		t.Fatalf("%d servers still known after linger", n)
 	}
 	_, sums = run(t, p, request("cmpl-b", time.Hour)...)
-	if len(sums) != 1 || str(sums[0], vllm.FieldRequestID) != "cmpl-b-0" || num(sums[0], event.FieldHTTPStatus) != 500 {
+	if len(sums) != 1 || str(sums[0], vllm.FieldRequestID) != "cmpl-b" || num(sums[0], event.FieldHTTPStatus) != 500 {
 		t.Fatalf("summaries %v, want cmpl-b's with status 500", sums)
 	}
 }
