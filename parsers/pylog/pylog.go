@@ -191,7 +191,8 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			ev.SetString(event.FieldErrorMsg, msg)
 		}
 	}
-	if v := hclogValue(rest); v != "" && (r.level == pu.Error || r.level == pu.Critical || r.level == pu.Warning) {
+	if v := hclogValue(rest); v != "" && (r.level == pu.Error || r.level == pu.Critical || r.level == pu.Warning) &&
+		!ev.Has(event.FieldErrorStack) { // (an exception group's drawing is no hclog value: its "  | " lines are the traceback's)
 		// hclog's multi-line value under the record (Vault agent's "error=" and its "  | " lines):
 		// what failed, the message only introduced it
 		ev.SetString(event.FieldErrorMsg, v)
