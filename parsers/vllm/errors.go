@@ -243,6 +243,9 @@ var messageContinuations = [...]string{
 	// and what logging prints for logger.exception outside an except block, under the record
 	// (V0's MQLLMEngineClient: "RuntimeError('Engine process (pid 76) died.')", then it)
 	"NoneType: None",
+	// and torch's DeferredCudaCallError (CUDA initialised lazily, in a forked worker): the stack
+	// of the call that first touched CUDA, after an empty line
+	"CUDA call was originally invoked at:",
 }
 
 // continuationFirst has the first bytes of messageContinuations, for a quick refusal.
@@ -371,6 +374,8 @@ func MessageState(line string, state int) int {
 		// NVIDIA NIM's "Exception: Error {", a Rust error printed with {:#?}: its fields
 		// indented, then "}" at the start of a line
 		return MessageBraced
+	case line == "CUDA call was originally invoked at:":
+		return MessageRemote // the frames of that call follow, indented, after an empty line
 	case strings.Contains(line, "ray::") && strings.Contains(line, "() (pid="):
 		// RayTaskError's message (and Ray's "Unhandled error ...: ray::RayWorkerWrapper.
 		// execute_method() (pid=13214, ...)"): the task, then the traceback it raised in its
