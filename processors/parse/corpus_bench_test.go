@@ -11,7 +11,6 @@ import (
 
 	"github.com/sluice-dev/sluice/benchmarks/corpus"
 	"github.com/sluice-dev/sluice/parsers/golden"
-	"github.com/sluice-dev/sluice/parsers/k8spath"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
@@ -114,7 +113,7 @@ func BenchmarkFrameCorpus(b *testing.B) {
 	}
 	lines := make([]line, batch)
 	golden.BenchCPU(b, func() {
-		var memo k8spath.Memo
+		var memo frameMemo
 		for i, ev := range evs {
 			ev.SetMessage(msgs[i])
 			p.frame(&lines[i], ev, "k", &memo)

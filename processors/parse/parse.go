@@ -29,7 +29,6 @@ import (
 
 	"github.com/sluice-dev/sluice/parsers"
 	"github.com/sluice-dev/sluice/parsers/cri"
-	"github.com/sluice-dev/sluice/parsers/k8spath"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
@@ -165,7 +164,7 @@ func (p *Processor) Process(_ context.Context, b *event.Batch) error {
 	defer linePool.put(lp)
 	defer itemPool.put(ip)
 	lines := *lp
-	var memo k8spath.Memo
+	var memo frameMemo
 	for i, ev := range in {
 		p.frame(&lines[i], ev, b.Key, &memo)
 	}

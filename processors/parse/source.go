@@ -83,13 +83,28 @@ type item struct {
 // bom is UTF-8's byte-order mark.
 const bom = "\ufeff"
 
+// frameMemo is what frame remembers from a batch's earlier lines: their paths, and where the
+// path field was among their fields (the batch's events mostly have the same names).
+type frameMemo struct {
+	k8s  k8spath.Memo
+	path event.Hint
+}
+
 // frame removes the container framing, fills kubernetes.* from the log path, and finds the
 // event's source: the input's source (file, partition) or log.file.path, else the batch key.
-// memo (nil for none) remembers the paths of the batch's earlier lines. A byte-order mark the
-// line or its framed text opens with is left out.
-func (p *Processor) frame(l *line, ev *event.Event, batchKey string, memo *k8spath.Memo) {
-	path, hasPath := ev.GetString(event.FieldLogFilePath)
-	pod, container := memo.Fill(ev, path, hasPath)
+// memo (nil for none) remembers the batch's earlier lines. A byte-order mark the line or its
+// framed text opens with is left out.
+func (p *Processor) frame(l *line, ev *event.Event, batchKey string, memo *frameMemo) {
+	var path string
+	var hasPath bool
+	var k8s *k8spath.Memo
+	if memo != nil {
+		path, hasPath = ev.GetStringHinted(event.FieldLogFilePath, &memo.path)
+		k8s = &memo.k8s
+	} else {
+		path, hasPath = ev.GetString(event.FieldLogFilePath)
+	}
+	pod, container := k8s.Fill(ev, path, hasPath)
 	*l = line{ev: ev}
 	msg := ev.Message()
 	if strings.HasPrefix(msg, bom) {
