@@ -386,6 +386,9 @@ func reportLevel(body string) (level string, known bool) {
 		// other kernel headers, which then fails to load ("nvidia: Unknown symbol sme_me_mask
 		// (err -22)" under the driver container's "Kernel module load error")
 		return pu.Warning, true
+	case strings.Contains(body, ": module license ") && strings.HasSuffix(body, " taints kernel.") ||
+		body == "Disabling lock debugging due to kernel taint":
+		return pu.Warning, true // pr_warn (kernel/module/main.c, kernel/panic.c): a proprietary module loaded
 	case strings.HasSuffix(body, ": loading out-of-tree module taints kernel."):
 		return pu.Warning, true // pr_warn (kernel/module/main.c): every DKMS-built NVIDIA module at boot
 	case strings.Contains(body, ": module verification failed: ") && strings.HasSuffix(body, "tainting kernel"):

@@ -251,6 +251,12 @@ func module(ev *event.Event, msg string, i int) bool {
 		// probe of 0000:5d:00.0 failed with error -1"
 		name, nameLen = "nvidia", len("nvidia")
 	}
+	if name == "" && strings.HasPrefix(rest, "nvidia: ") && moduleLoaderLine(rest[len("nvidia: "):]) {
+		// the module loader about the driver ("nvidia: module verification failed: signature
+		// and/or required key missing - tainting kernel", "nvidia: module license 'NVIDIA'
+		// taints kernel."): on a Secure Boot node the one trace of why it did not load
+		name, nameLen = "nvidia", len("nvidia")
+	}
 	if name == "" && strings.HasPrefix(rest, "nvidia-gpu 000") {
 		// i2c-nvidia-gpu, the driver of a GPU board's USB-C controller, a function of the GPU's
 		// device: "nvidia-gpu 0000:09:00.3: i2c timeout error ffffffff" as the GPU falls off the bus
@@ -275,6 +281,9 @@ func module(ev *event.Event, msg string, i int) bool {
 	// read EDID") wins over the words after it.
 	text := strings.TrimLeft(rest[nameLen:], ": ")
 	action, level := ActionModule, pu.Guess(text)
+	if lv, known := reportLevel(rest); known {
+		level = lv // the level the kernel prints the module loader's lines at
+	}
 	switch {
 	case strings.HasPrefix(text, "Unknown symbol ") || strings.HasPrefix(text, "disagrees about version of symbol "):
 		level = pu.Warning // the module loader's pr_warn: the module does not load
@@ -291,6 +300,13 @@ func module(ev *event.Event, msg string, i int) bool {
 	ev.SetString(event.FieldEventAction, action)
 	pu.Finish(ev, pu.DatasetXid, level)
 	return true
+}
+
+// moduleLoaderLine reports whether text (after "<module>: ") is the kernel module loader's.
+func moduleLoaderLine(text string) bool {
+	return strings.HasPrefix(text, "module verification failed: ") || strings.HasPrefix(text, "module license ") ||
+		strings.HasPrefix(text, "loading out-of-tree module taints kernel") || strings.HasPrefix(text, "Unknown symbol ") ||
+		strings.HasPrefix(text, "disagrees about version of symbol ") || strings.HasPrefix(text, "module using GPL-only symbols ")
 }
 
 // kernelPrefix reports whether s is what a kernel message can be preceded by: nothing, a dmesg

@@ -193,5 +193,7 @@ func UnitFailed(s string) bool {
 		strings.HasPrefix(after, "process exited, code=dumped") ||
 		strings.HasPrefix(after, "Control process exited, code=killed") ||
 		strings.HasPrefix(after, "Failed with result") ||
+		// systemd gives up restarting the unit (start-limit-hit): nothing starts it again
+		strings.HasPrefix(after, "Start request repeated too quickly.") ||
 		(strings.Contains(after, "process exited, code=exited, status=") && !strings.Contains(after, "status=0/"))
 }
