@@ -425,6 +425,14 @@ func IsMessageContinuation(body string) bool {
 // the header and not a continuation of the exception's message: the "Type: message" line
 // Python prints last.
 func lastException(stack string) (typ, msg string) {
+	if g := strings.LastIndex(stack, "+ Exception Group Traceback"); g >= 0 && g > strings.LastIndex(stack, "\n  File \"") {
+		// a chain that ends in an exception group ("During handling of the above exception,
+		// another exception occurred:", then a TaskGroup's): the group's is the exception
+		// raised, not the one it was handling
+		if t, m := groupException(stack[g:]); t != "" {
+			return t, m
+		}
+	}
 	if t, m, ok := finalException(stack); ok {
 		return t, m
 	}
