@@ -265,6 +265,14 @@ func shellError(s string) bool {
 	return j > 0 && strings.HasPrefix(rest[j:], ": ")
 }
 
+// readyMarkerWait reports whether s is the validator's probe of a component's ready file that
+// is not there yet: "stat: cannot statx '/run/nvidia/validations/.driver-ctr-ready': No such
+// file or directory", every 5 seconds while the driver builds (minutes on every node), before
+// its own "command failed, retrying after 5 seconds". The probe's miss is the wait, not a failure.
+func readyMarkerWait(s string) bool {
+	return strings.Contains(s, "/run/nvidia/validations/") && strings.HasSuffix(s, ": No such file or directory")
+}
+
 // failureKind reports whether s names an NVIDIA user-space failure, which is an error whatever
 // words it uses ("... don't match with driver version ...").
 func failureKind(s string) bool {
@@ -366,7 +374,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		return false
 	}
 	level := pu.Guess(text)
-	if level == pu.Error && (installerNote(text) || detection(text)) || level == pu.Warning && detection(text) {
+	if level == pu.Error && (installerNote(text) || detection(text) || readyMarkerWait(text)) || level == pu.Warning && detection(text) {
 		level = pu.Info
 	}
 	if level == pu.Info && !detection(text) && (pu.UnitFailed(text) || failureKind(text) || shellError(text)) {
