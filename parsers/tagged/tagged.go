@@ -38,6 +38,10 @@ const FieldElasticsearchNode = "elasticsearch.node.name"
 // JSON layout names.
 const DatasetElasticsearch = "elasticsearch.server"
 
+// DatasetTRTLLM is the dataset of TensorRT-LLM's Python logger's lines (trtllm-serve, its LLM
+// API), whatever the container.
+const DatasetTRTLLM = "trtllm.server"
+
 // DatasetHAMiCore is the dataset of HAMi-core's lines (the library HAMi puts into every
 // container that shares a GPU) in a container whose program has none of its own.
 const DatasetHAMiCore = "hami.core"
@@ -303,6 +307,11 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		if strings.HasPrefix(r.Logger, "o.e.") {
 			ds = DatasetElasticsearch
 		}
+	}
+	if r.Logger == "TRT-LLM" && ds == Dataset {
+		// TensorRT-LLM's Python logger names its program in any container (trtllm-serve ships
+		// in Triton's *-trtllm-python-py3 images, its container often named triton)
+		ds = DatasetTRTLLM
 	}
 	if r.errType != "" {
 		ev.SetString(event.FieldErrorType, r.errType)
