@@ -146,10 +146,12 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if !ok {
 		return false
 	}
-	if r.access == nil && strings.HasPrefix(r.logger, "uvicorn") {
+	if r.access == nil && (strings.HasPrefix(r.logger, "uvicorn") || strings.HasPrefix(r.msg, "INFO:     ") && strings.Contains(r.msg, " HTTP/")) {
 		// uvicorn's access logger through another format (KServe's: "2025-04-23 08:50:43.544
-		// uvicorn.access INFO:     10.244.0.27:38464 1 - "POST /v1/models/m:predict HTTP/1.1" 200 OK")
-		if a, ok := uvicorn.Split(strings.TrimLeft(r.msg, " ")); ok {
+		// uvicorn.access INFO:     10.244.0.27:38464 1 - "POST /v1/models/m:predict HTTP/1.1" 200 OK"),
+		// or its whole line relayed as another logger's message (FastChat's stdout logger: "... |
+		// INFO | stdout | INFO:     10.0.0.7:45492 - "POST /v1/chat/completions HTTP/1.1" 500 ...")
+		if a, ok := uvicorn.Split(strings.TrimLeft(strings.TrimPrefix(r.msg, "INFO:     "), " ")); ok {
 			r.access, r.level = &a, uvicorn.StatusLevel(a.Status)
 		}
 	}
