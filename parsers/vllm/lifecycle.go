@@ -284,10 +284,31 @@ func setID(ev *event.Event, id string) {
 	if id == noRequestID {
 		return
 	}
+	id = parentID(id)
 	if ext, ok := ExternalID(id); ok {
 		id = ext
 	}
 	ev.SetString(FieldRequestID, id)
+}
+
+// parentID returns the request a V1 parallel-sampling child belongs to: a request asking for n
+// completions is n requests in the engine, "<index>_<request id>" ("13_chatcmpl-c78d..."); the
+// client knows the parent's id. Any other id is returned as it is.
+func parentID(id string) string {
+	i := 0
+	for i < len(id) && i < 6 && id[i] >= '0' && id[i] <= '9' {
+		i++
+	}
+	if i == 0 || i >= len(id) || id[i] != '_' {
+		return id
+	}
+	rest := id[i+1:]
+	for _, p := range idPrefixes {
+		if len(rest) > len(p) && strings.HasPrefix(rest, p) {
+			return rest
+		}
+	}
+	return id
 }
 
 // noRequestID is what KServe's vLLM backend names a request without an x-request-id header:

@@ -1,9 +1,11 @@
 package vllm
 
 import (
-	"github.com/sluice-dev/sluice/parsers/parseutil"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/sluice-dev/sluice/parsers/parseutil"
 
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
@@ -63,12 +65,14 @@ func requestIDs(ev *event.Event, s string, action string) {
 // setIDList sets vllm.request.id to ids: the one id, or a JSON list of several.
 func setIDList(ev *event.Event, ids []string) {
 	for i, id := range ids {
+		id = parentID(id)
 		if ext, ok := ExternalID(id); ok {
 			ids[i] = ext
 		} else {
 			ids[i] = promptBase(id) // the engine's ids: each names a prompt
 		}
 	}
+	ids = slices.Compact(ids) // a parallel-sampling request's children, aborted together
 	if len(ids) == 1 {
 		setID(ev, ids[0])
 		return
