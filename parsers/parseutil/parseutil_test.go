@@ -373,3 +373,26 @@ func TestFileLine(t *testing.T) {
 		}
 	}
 }
+
+func TestLogFileName(t *testing.T) {
+	t.Parallel()
+	for path, want := range map[string]string{
+		"/var/log/kubelet.log":                         "kubelet.log",
+		"/var/log/kubelet.log.1":                       "kubelet.log",
+		"/var/log/kubelet.log.4.gz":                    "kubelet.log",
+		"/var/log/kubelet.log-20230701":                "kubelet.log",
+		"/var/log/nvidia-container-toolkit.log.1":      "nvidia-container-toolkit.log",
+		"/var/log/fabricmanager.log.2.gz":              "fabricmanager.log",
+		"/var/log/pods/ns_p_u/c/0.log.20261201-090000": "0.log",
+		"/var/log/messages-20261201":                   "messages",
+		"/var/log/syslog.2.gz":                         "syslog",
+		"gpud.log":                                     "gpud.log",
+		"/var/log/nv-hostengine.log":                   "nv-hostengine.log",
+		"/var/log/app-v2.log":                          "app-v2.log",
+		"/var/log/nvidia-installer.log.3":              "nvidia-installer.log",
+	} {
+		if got := LogFileName(path); got != want {
+			t.Errorf("LogFileName(%q) = %q, want %q", path, got, want)
+		}
+	}
+}

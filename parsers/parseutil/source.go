@@ -282,7 +282,7 @@ func GPUDataset(ev *event.Event) string {
 		}
 		// a GPU program's own log file on the host
 		if p, ok := ev.GetString(event.FieldLogFilePath); ok {
-			return gpuHostFiles[p[strings.LastIndexByte(p, '/')+1:]]
+			return gpuHostFiles[LogFileName(p)]
 		}
 		return ""
 	}
@@ -326,4 +326,29 @@ func DatasetOr(ev *event.Event, fallback string) string {
 // nfdContainer reports whether c is the name of a node-feature-discovery container.
 func nfdContainer(c string) bool {
 	return c == "worker" || c == "master" || c == "gc" || c == "topology-updater"
+}
+
+// LogFileName returns the name of the log file path is, or is a rotation of: logrotate's
+// numbered "kubelet.log.1" and "fabricmanager.log.2.gz", dated "kubelet.log-20230701", and the
+// kubelet's "0.log.20261201-090000" are "kubelet.log", "fabricmanager.log", "0.log": a program's
+// older lines are its own as its newest are.
+func LogFileName(path string) string {
+	name := strings.TrimSuffix(path[strings.LastIndexByte(path, '/')+1:], ".gz")
+	if i := strings.LastIndex(name, ".log."); i > 0 && strings.Trim(name[i+len(".log."):], "0123456789-") == "" {
+		return name[:i+len(".log")] // .log.1, .log.20261201-090000
+	}
+	for {
+		i := strings.LastIndexAny(name, ".-")
+		if i <= 0 {
+			return name
+		}
+		suffix := name[i+1:]
+		switch {
+		case name[i] == '.' && len(suffix) > 0 && len(suffix) <= 3 && AllDigits(suffix): // .1, .12
+		case name[i] == '-' && len(suffix) >= 8 && AllDigits(suffix): // -20230701
+		default:
+			return name
+		}
+		name = name[:i]
+	}
 }

@@ -524,3 +524,24 @@ func TestHostAgentFile(t *testing.T) {
 		t.Errorf("level = %q", lv)
 	}
 }
+
+// A host program's rotated files are its own as its newest is: the kubelet's eviction lines
+// from before the last rotation (kubelet.log.1, logrotate's dated and compressed forms) and the
+// container toolkit's older log keep their program's dataset.
+func TestRotatedHostFiles(t *testing.T) {
+	t.Parallel()
+	p := newProc(t, nil)
+	for path, c := range map[string]struct{ line, want string }{
+		"/var/log/kubelet.log.1":                  {`E0701 10:00:00.123456    1234 eviction_manager.go:616] "Eviction manager: pod failed to evict" err="timeout" pod="llm/vllm-0"`, "kubernetes.kubelet"},
+		"/var/log/kubelet.log-20230701":           {`W0701 10:00:00.123456    1234 eviction_manager.go:349] "Eviction manager: attempting to reclaim" resourceName="ephemeral-storage"`, "kubernetes.kubelet"},
+		"/var/log/kubelet.log.4.gz":               {`I0701 10:00:00.123456    1234 kubelet.go:2400] "SyncLoop DELETE" source="api" pods=["llm/vllm-0"]`, "kubernetes.kubelet"},
+		"/var/log/nvidia-container-toolkit.log.1": {`I0701 10:00:00.123456    1234 main.go:100] Starting nvidia-toolkit`, "gpu.container_toolkit"},
+	} {
+		ev := event.NewMessage(c.line, t0)
+		ev.SetString("log.file.path", path)
+		p.ParseEvent(ev)
+		if ds, _ := ev.GetString(event.FieldDataset); ds != c.want {
+			t.Errorf("%s: dataset = %q, want %q: %s", path, ds, c.want, ev.AppendJSON(nil))
+		}
+	}
+}

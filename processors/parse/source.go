@@ -394,7 +394,7 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 				}
 			}
 			if path, ok := ev.GetString(event.FieldLogFilePath); ok && c == "" {
-				c = hostFiles[path[strings.LastIndexByte(path, '/')+1:]]
+				c = hostFiles[parseutil.LogFileName(path)]
 			}
 		}
 		if c != "" {
