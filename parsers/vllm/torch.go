@@ -544,8 +544,33 @@ func parseNativeStack(ev *event.Event, b, rest string, l *Line) bool {
 // 'c10::DistBackendError'" then "  what():  <message>" and the stack.
 func parseTerminate(ev *event.Event, b, rest string, l *Line) bool {
 	typ, _, ok := strings.Cut(b[len(terminatePrefix):], "'")
-	if !ok || typ == "" {
-		return false
+	if !ok || typ == "" || strings.ContainsAny(typ, " [") {
+		// another thread's report ran into the line before the class's name (the NCCL
+		// watchdog's, as it dies of the same error): "terminate called after throwing an
+		// instance of '[rank5]:[E802 ...] ... CUDA error: an illegal memory access ...", its
+		// explanation and stack under it. The abort is critical; that report says why.
+		msg := b[len(terminatePrefix):]
+		if rank, n := rankNumber(msg + " "); n > 0 && strings.HasPrefix(msg[n-1:], "[") {
+			msg = msg[n-1:] // "[rank5]:[E802 ...": the rank's torch line
+			if l.Rank < 0 {
+				l.Rank = rank
+			}
+		}
+		if strings.HasPrefix(msg, "[") {
+			if _, text, ok := strings.Cut(msg, "] "); ok {
+				msg = text // its header: "[E802 22:07:03.847786934 ProcessGroupNCCL.cpp:2119] "
+			}
+		}
+		if msg == "" {
+			return false
+		}
+		l.Level = "critical"
+		ev.SetString(event.FieldErrorMsg, msg)
+		if rest != "" {
+			ev.SetString(event.FieldErrorStack, rest)
+		}
+		finishLibraryLine(ev, l, msg, DatasetTorch)
+		return true
 	}
 	ev.SetString(event.FieldErrorType, typ)
 	if i := strings.Index(rest, "what():  "); i >= 0 {

@@ -633,6 +633,13 @@ func (p *Parser) library(ev *event.Event, l *Line, msg, first, rest string) bool
 		ok = parseNVSHMEMError(ev, b, l) // "/dvs/p4/build/.../main_nvshmem/src/host/init/init.cu:1049: non-zero status: 7 ..."
 	case strings.HasPrefix(b, terminatePrefix):
 		ok = parseTerminate(ev, b, rest, l)
+	case b == "terminate called without an active exception" || b == "pure virtual method called" ||
+		b == "terminate called recursively":
+		// libstdc++'s and libsupc++'s last words before abort() (a joinable std::thread
+		// destroyed, a pure virtual call at shutdown): the process dies of SIGABRT (exit code -6)
+		l.Level = "critical"
+		finishLibraryLine(ev, l, b, DatasetTorch)
+		ok = true
 	case (b[0] == 'E' || b[0] == 'f') && NativeStackStart(b):
 		ok = parseNativeStack(ev, b, rest, l)
 	case strings.HasPrefix(b, "NCCL version ") && len(b) > 14 && b[13] >= '1' && b[13] <= '9':
