@@ -25,7 +25,7 @@ var shared = []parsers.Field{
 	{Name: FieldOrchResourceType, Type: "keyword", Description: "Kind of that object, in lower case (pod, node)."},
 	{Name: FieldOrchResourceName, Type: "keyword", Description: "Name of that object."},
 	{Name: FieldHTTPRequestID, Type: "keyword", Description: "Id of the HTTP request a line is about, as the serving program (Ray Serve, a router) names it."},
-	{Name: FieldThread, Type: "long", Description: "Thread id (DCGM's [pid:tid], Fabric Manager's [tid N], Abseil's header before InitializeLog)."},
+	{Name: FieldThread, Type: "long", Description: "Thread id (DCGM's [pid:tid], Fabric Manager's [tid N], NCCL's host:pid:tid, Abseil's header before InitializeLog)."},
 	{Name: event.FieldHostHostname, Type: "keyword", Description: "Host name from a syslog or journal prefix."},
 	{Name: event.FieldEventAction, Type: "keyword", Description: "Kind of line within a dataset (for gpu.xid: xid, sxid, gpu-fallen-off-bus, gpu-identified, nvrm)."},
 	{Name: FieldEventDuration, Type: "long", Description: "How long the request took, in nanoseconds: nginx's $request_time, Envoy's %DURATION%, a Ray Serve request line's time, text-generation-inference's total_time."},

@@ -283,12 +283,17 @@ func parseNCCL(ev *event.Event, b string, l *Line) bool {
 		return false
 	}
 	host, rest, _ := strings.Cut(b[:sp], ":")
-	pidText, _, _ := strings.Cut(rest, ":")
+	pidText, tidText, _ := strings.Cut(rest, ":")
 	pid, ok := parseutil.Atoi(pidText)
-	if !ok {
+	if !ok || !parseNCCLAfter(ev, b[sp+1:], host, pid, l) {
 		return false
 	}
-	return parseNCCLAfter(ev, b[sp+1:], host, pid, l)
+	if tid, ok := parseutil.Atoi(tidText); ok && tid > 0 {
+		// the thread that logged: the main thread's, or NCCL's proxy or progress thread's,
+		// which a hang's lines tell apart
+		ev.Set(parseutil.FieldThread, event.Int(tid))
+	}
+	return true
 }
 
 // hostName reports whether s may be a host's name: letters, digits, '-' and '.', opening with a
