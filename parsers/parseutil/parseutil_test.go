@@ -182,6 +182,7 @@ func TestGPUDataset(t *testing.T) {
 		{event.FieldK8sContainer, "nvidia-dcgm-exporter", DatasetDCGMExporter},
 		{event.FieldK8sContainer, "nvidia-driver-ctr", DatasetDriver},
 		{event.FieldK8sContainer, "driver-validation", DatasetValidator},
+		{event.FieldK8sContainer, "nvidia-node-status-exporter", DatasetValidator},
 		{event.FieldK8sContainer, "vllm", ""},
 		{event.FieldLogFilePath, "/var/log/containers/nvidia-container-toolkit-daemonset-zk8cn_gpu-operator_nvidia-container-toolkit-ctr-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.log", DatasetToolkit},
 		{event.FieldLogFilePath, "/var/log/pods/gpu-operator_gpu-operator-5cd848855d-vjhjp_8d2c1e4f-1111-2222-3333-444455556666/gpu-operator/0.log", DatasetOperator},
@@ -189,6 +190,8 @@ func TestGPUDataset(t *testing.T) {
 		// GPU programs' own log files on the host
 		{event.FieldLogFilePath, "/var/log/nvidia-container-runtime.log", DatasetToolkit},
 		{event.FieldLogFilePath, "/var/log/fabricmanager.log", DatasetFabricManager},
+		{event.FieldLogFilePath, "/var/log/fabricmanager.log.1", DatasetFabricManager}, // logrotate's
+		{event.FieldLogFilePath, "/var/log/nvidia-container-toolkit.log.2.gz", DatasetToolkit},
 		{event.FieldLogFilePath, "/var/log/nv-hostengine.log", DatasetDCGM},
 		{event.FieldLogFilePath, "/var/log/my-app.log", ""},
 		{event.FieldLogFilePath, "support-bundle/node-3/nvidia-dcgm-exporter-7xk2p_gpu-operator_nvidia-dcgm-exporter-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.log", DatasetDCGMExporter},

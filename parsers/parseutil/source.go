@@ -70,7 +70,10 @@ var gpuContainers = map[string]string{
 	"vgpu-manager-validation":        DatasetValidator,
 	"vgpu-devices-validation":        DatasetValidator,
 	"cc-manager-validation":          DatasetValidator,
-	"nvidia-mig-manager":             DatasetMIGManager,
+	// the validator in its metrics mode: the node's validation status behind the operator's
+	// GPUOperatorNodeDeployment*Failed alerts
+	"nvidia-node-status-exporter": DatasetValidator,
+	"nvidia-mig-manager":          DatasetMIGManager,
 	// the driver DaemonSet's side-cars and the operator's other node components (vGPU,
 	// confidential computing, sandboxed workloads)
 	"openshift-driver-toolkit-ctr":     DatasetDriver,
