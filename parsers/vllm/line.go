@@ -586,10 +586,8 @@ func (l *Line) vllmHeader(s string) int {
 		return 0
 	}
 	loc := s[i : i+end]
-	if strings.HasSuffix(loc, "[") {
-		// "[async_llm.py:485[]": a bug report whose rendering turned every "]" into "[]"
-		loc = loc[:len(loc)-1]
-	}
+	// "[async_llm.py:485[]": a bug report whose rendering turned every "]" into "[]"
+	loc = strings.TrimSuffix(loc, "[")
 	colon := strings.LastIndexByte(loc, ':')
 	if colon <= 0 || strings.IndexByte(loc, ' ') >= 0 {
 		return 0
