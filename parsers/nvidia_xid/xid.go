@@ -414,7 +414,10 @@ func nvrmLevel(body string) string {
 		strings.Contains(body, "GPU is probably locked") || strings.Contains(body, "can't alloc VA space") ||
 		// the driver saved a crash dump of a GPU that failed (NV_DBG_ERRORS) and asks for
 		// nvidia-bug-report.sh before the module is unloaded: before the node is rebooted
-		strings.HasPrefix(body, "A GPU crash dump has been created") {
+		strings.HasPrefix(body, "A GPU crash dump has been created") ||
+		// another driver (nouveau, vfio-pci, a driver_override) holds the GPUs, NV_DBG_ERRORS:
+		// the node's nvidia.com/gpu is 0
+		strings.HasPrefix(body, "The NVIDIA probe routine was not called for ") || strings.HasPrefix(body, "No NVIDIA devices probed") {
 		return pu.Error // the GSP firmware's crash report opens at LEVEL_ERROR (kernel_gsp.c)
 	}
 	if strings.HasPrefix(body, "Persistence mode is deprecated") ||
