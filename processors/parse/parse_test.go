@@ -545,3 +545,22 @@ func TestRotatedHostFiles(t *testing.T) {
 		}
 	}
 }
+
+// LMDeploy's Ray workers are RayWorkerWrapper actors, as vLLM's are: in its container their
+// lines, and what the source then learns, are LMDeploy's.
+func TestOtherEngineRayWorker(t *testing.T) {
+	t.Parallel()
+	p := newProc(t, nil)
+	path := "/var/log/pods/inference_lmdeploy-qwen-0_8d2c1e4f-1111-2222-3333-444455556666/lmdeploy/0.log"
+	for _, line := range []string{
+		"(RayWorkerWrapper pid=297851) [Gloo] Rank 0 is connected to 31 peer ranks. Expected number of connected peer ranks is : 31",
+		"some unrecognised line of the same container",
+	} {
+		ev := event.NewMessage(line, t0)
+		ev.SetString("log.file.path", path)
+		p.ParseEvent(ev)
+		if ds, _ := ev.GetString(event.FieldDataset); ds != "lmdeploy.server" {
+			t.Errorf("%q: dataset = %q, want lmdeploy.server", line, ds)
+		}
+	}
+}

@@ -373,6 +373,13 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 		ds = pylog.DatasetRayCore
 		ev.SetString(event.FieldDataset, ds)
 	}
+	if c := s.componentOf(src); ds == vllm.DatasetServer && notVLLM[c] {
+		// another engine's container (LMDeploy's Ray workers are RayWorkerWrapper actors too:
+		// "(RayWorkerWrapper pid=297851) [Gloo] Rank 0 is connected ..."): a vLLM-shaped prefix
+		// or header there is that engine's, which never runs vLLM inside
+		ds = c
+		ev.SetString(event.FieldDataset, ds)
+	}
 	if ds == vllm.DatasetServer && s.componentOf(src) == "nim.server" {
 		// NVIDIA NIM for LLMs writes vLLM's header (NIM 1.0 and 1.1 without the year: "INFO
 		// 07-31 06:02:40.11 ngc_injector.py:174] Selected profile: ...") and runs vLLM inside:
@@ -653,6 +660,13 @@ var stackComponents = map[string]string{
 	"traefik":            "traefik.log",
 	"traefik-ingress-lb": "traefik.log",
 	"prometheus-adapter": "prometheus.adapter",
+}
+
+// notVLLM are the datasets of the engines that never run vLLM inside (Triton, KServe, NIM and
+// Ray Serve can), whose containers' vLLM-shaped lines are theirs.
+var notVLLM = map[string]bool{
+	"lmdeploy.server": true, "sglang.server": true, "trtllm.server": true, "tgi.server": true,
+	"tei.server": true, "ollama.server": true, "llama_cpp.server": true,
 }
 
 // otherEngines are the datasets of the inference and embedding servers that run beside vLLM
