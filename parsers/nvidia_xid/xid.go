@@ -352,8 +352,9 @@ func nvrm(ev *event.Event, body string) bool {
 		ev.SetString(event.FieldEventAction, ActionFallenOffBus)
 		pu.Finish(ev, pu.DatasetXid, pu.Critical)
 		return true
-	case strings.HasPrefix(body, "GPU at PCI:"):
-		rest := body[len("GPU at PCI:"):]
+	case strings.HasPrefix(body, "GPU at PCI:") || strings.HasPrefix(body, "GPU at 0000:") && strings.Contains(body, ": GPU-"):
+		// (NVIDIA's Xid documentation shows it without "PCI:": "GPU at 0000:03:00: GPU-<uuid>")
+		rest := strings.TrimPrefix(body[len("GPU at "):], "PCI:")
 		if j := strings.Index(rest, ": "); j > 0 {
 			ev.SetString(FieldPCIBusID, pciID(rest[:j]))
 			// a GPU-<uuid>, not a paste's stand-in ("GPU-UID"), which the kubernetes processor
@@ -417,7 +418,13 @@ func nvrmLevel(body string) string {
 		strings.HasPrefix(body, "A GPU crash dump has been created") ||
 		// another driver (nouveau, vfio-pci, a driver_override) holds the GPUs, NV_DBG_ERRORS:
 		// the node's nvidia.com/gpu is 0
-		strings.HasPrefix(body, "The NVIDIA probe routine was not called for ") || strings.HasPrefix(body, "No NVIDIA devices probed") {
+		strings.HasPrefix(body, "The NVIDIA probe routine was not called for ") || strings.HasPrefix(body, "No NVIDIA devices probed") ||
+		// the older drivers' words for the same: no GPU initialised, none probed or found
+		strings.HasPrefix(body, "None of the NVIDIA graphics adapters were initialized") ||
+		strings.HasPrefix(body, "No NVIDIA graphics adapter probed") || strings.HasPrefix(body, "No NVIDIA graphics adapter found") ||
+		// the driver refusing a GPU whose 64-bit BAR the bridge above it cannot map (NV_DBG_ERRORS,
+		// before "nvidia: probe of ... failed with error -1")
+		strings.HasPrefix(body, "This is a 64-bit BAR mapped above 4GB") {
 		return pu.Error // the GSP firmware's crash report opens at LEVEL_ERROR (kernel_gsp.c)
 	}
 	if strings.HasPrefix(body, "Persistence mode is deprecated") ||

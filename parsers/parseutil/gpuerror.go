@@ -87,6 +87,10 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	{"nvmlDeviceGetHandleByPciBusId", KindGPUUnreachable, DatasetDriver},
 	// cudaErrorInsufficientDriver's text: the image's CUDA needs a newer driver than the node's
 	{"CUDA driver version is insufficient for CUDA runtime version", KindDriverTooOld, DatasetDriver},
+	// PyTorch's words for the same, as its CUDA initialisation warns ("UserWarning: CUDA
+	// initialization: The NVIDIA driver on your system is too old (found version 11040). ...") and
+	// raises (RuntimeError): torch goes on without the GPU, and vLLM fails later elsewhere
+	{"The NVIDIA driver on your system is too old", KindDriverTooOld, DatasetDriver},
 	// CDI injection (toolkit 1.14 and later, containerd 2, Kata's GPU passthrough): the
 	// device's spec was not generated or names a device the node no longer has
 	{"unresolvable CDI devices nvidia.com/", KindCDIUnresolvable, DatasetToolkit},
@@ -99,6 +103,11 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 // Every phrase holds "vml", "NV", "nvidia", "CUDA" or "device handle", so other lines cost
 // five scans.
 func GPUFailure(s string) (kind, dataset string) {
+	if t := strings.TrimRight(s, ". \r"); t == "No devices were found" {
+		// nvidia-smi's whole answer on a node whose driver sees no GPU (the validator's
+		// driver validation, a pod's entrypoint): the GPUs gone, or held by another driver
+		return KindNoDevice, DatasetDriver
+	}
 	if !strings.Contains(s, "vml") && !strings.Contains(s, "NV") && !strings.Contains(s, "nvidia") &&
 		!strings.Contains(s, "CUDA") && !strings.Contains(s, "device handle") && !strings.Contains(s, " strategy") {
 		return "", ""

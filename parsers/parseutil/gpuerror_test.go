@@ -6,6 +6,13 @@ func TestGPUFailure(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ line, kind, dataset string }{
 		{"Failed to initialize NVML: Driver/library version mismatch", KindDriverMismatch, DatasetDriver},
+		// nvidia-smi's whole answer on a node whose driver sees no GPU (cloud-hypervisor issue
+		// #4353); not the words inside another sentence
+		{"No devices were found", KindNoDevice, DatasetDriver},
+		{"No devices were found.", KindNoDevice, DatasetDriver},
+		{"No devices were found in the config file", "", ""},
+		// PyTorch's own words for a driver older than its CUDA (vllm-project/vllm issue #11623)
+		{"UserWarning: CUDA initialization: The NVIDIA driver on your system is too old (found version 11040). Please update your GPU driver", KindDriverTooOld, DatasetDriver},
 		{"Failed to initialize NVML: Unknown Error", KindNVMLInit, DatasetDriver},
 		// torch's caching allocator (vllm-project/vllm issue #2544)
 		{`RuntimeError: NVML_SUCCESS == DriverAPI::get()->nvmlDeviceGetHandleByPciBusId_v2_( pci_id, &nvml_device) INTERNAL ASSERT FAILED at "../c10/cuda/CUDACachingAllocator.cpp":1139, please report a bug to PyTorch.`, KindGPUUnreachable, DatasetDriver},

@@ -69,6 +69,11 @@ func parsePyWarning(ev *event.Event, l *Line) bool {
 		}
 	}
 	l.Level, l.File, l.FileLine = "warning", file, line
+	if kind, _ := parseutil.GPUFailure(msg); kind != "" {
+		// torch's CUDA initialisation warning of a driver too old for its CUDA: it goes on
+		// without the GPU, and the failure that follows names no cause
+		ev.SetString(parseutil.FieldGPUErrorKind, kind)
+	}
 	ev.SetString(event.FieldLogLogger, loggerWarnings)
 	ev.SetString(event.FieldLogLevel, l.Level)
 	ev.SetString(event.FieldOriginFile, l.File)
