@@ -932,13 +932,18 @@ func (r *rec) sglang(rest string) bool {
 		return false
 	}
 	for w := range strings.FieldsSeq(prefix) {
-		// " DP1", " TP4", " PP0", " EP2", " CP0": two capitals and a rank
-		if len(w) < 3 || w[0] < 'A' || w[0] > 'Z' || w[1] < 'A' || w[1] > 'Z' || !pu.AllDigits(w[2:]) {
+		if !sglangRank(w) {
 			return false
 		}
 	}
 	r.proc, r.msg, r.dataset = prefix[1:], rest[end+2:], DatasetSGLang
 	return true
+}
+
+// sglangRank reports whether w is a rank of SGLang's prefix: "DP1", "TP4", "PP0", "EP2", "CP0",
+// two capitals and a number.
+func sglangRank(w string) bool {
+	return len(w) >= 3 && w[0] >= 'A' && w[0] <= 'Z' && w[1] >= 'A' && w[1] <= 'Z' && pu.AllDigits(w[2:])
 }
 
 // plainLevel reads the level other "[%(asctime)s] ..." formats put after the date: Flask's
@@ -1084,8 +1089,23 @@ func (r *rec) launcher(s string) bool {
 	return false
 }
 
-// origin sets file and line from "file.py:123".
+// origin sets file and line from "file.py:123". SGLang's rank prefix may come before it, where
+// a logging config (SGLANG_LOGGING_CONFIG_PATH) puts its {prefix} in the same brackets: "[DP3
+// TP3 EP3 scheduler_metrics_mixin.py:222]", " DP15 TP15 EP15 ..." padded; the ranks go where
+// SGLang's own layout puts them.
 func (r *rec) origin(loc string) bool {
+	if sp := strings.LastIndexByte(loc, ' '); sp >= 0 {
+		ranks := strings.TrimSpace(loc[:sp])
+		for w := range strings.FieldsSeq(ranks) {
+			if !sglangRank(w) {
+				return false
+			}
+		}
+		if ranks != "" && r.proc == "" {
+			r.proc, r.dataset = ranks, DatasetSGLang
+		}
+		loc = loc[sp+1:]
+	}
 	file, n, ok := pu.FileLine(loc)
 	if ok {
 		r.file, r.line = file, n
