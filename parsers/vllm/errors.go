@@ -116,6 +116,18 @@ func IsGroupFrameLine(b string) bool {
 	return len(t) < len(b) && strings.HasPrefix(t, "| ") && IsFrameLine(t[2:])
 }
 
+// IsGroupFrameLine's sibling for the exception line inside the drawing ("    |
+// fastapi.exceptions.HTTPException: 500: Prefill bootstrap failed ..."), where an excerpt may
+// begin: a strict "Type: message", whose type ends in Error or Exception.
+func IsGroupExceptionLine(b string) bool {
+	t := strings.TrimLeft(b, " ")
+	if len(t) == len(b) || !strings.HasPrefix(t, "| ") || len(t) < 4 || t[2] == ' ' {
+		return false
+	}
+	_, _, ok := SplitException(t[2:], true)
+	return ok
+}
+
 // IsFrameLine reports whether a line is a traceback's frame line ("  File \"x.py\", line 3, in
 // f"), which opens a traceback fragment when the header came earlier.
 func IsFrameLine(b string) bool {
@@ -135,8 +147,10 @@ func SetTraceback(ev *event.Event, text string) {
 		return
 	}
 	i := strings.Index(text, TracebackHeader)
-	if i < 0 {
-		i = 0 // a fragment whose header came earlier: all of it is the stack
+	if i < 0 || IsGroupExceptionLine(text[:strings.IndexByte(text+"\n", '\n')]) {
+		// a fragment whose header came earlier (one that opens inside a group's drawing too, a
+		// chained traceback after it): all of it is the stack
+		i = 0
 	} else if j := strings.LastIndexByte(text[:i], '\n') + 1; IsGroupTraceStart(text[j:]) {
 		i = j // "  + Exception Group Traceback (most recent call last):" starts the stack whole
 	}

@@ -568,7 +568,8 @@ func startMode(l *vllm.Line) (int, bool) {
 		l.Header != "" && strings.HasSuffix(l.Body, ", "+vllm.TracebackHeader),
 		// uvicorn's padded "ERROR:    Traceback ..." behind another prefix (SGLang's "[date] ")
 		l.Header == "" && strings.Contains(l.Body, "ERROR:    "+vllm.TracebackHeader),
-		l.Header == "" && (vllm.IsFrameLine(l.Body) || fatalPython(l.Body) || vllm.IsGroupFrameLine(l.Body) || vllm.CaretRow(l.Body)),
+		l.Header == "" && (vllm.IsFrameLine(l.Body) || fatalPython(l.Body) || vllm.IsGroupFrameLine(l.Body) || vllm.CaretRow(l.Body) ||
+			vllm.IsGroupExceptionLine(l.Body)),
 		// a chained traceback's words where an excerpt begins: the next traceback follows
 		l.Header == "" && vllm.ChainMarker(l.Body),
 		l.RankOnly && l.Header == "": // only an exception is printed under "[rankN]: "
