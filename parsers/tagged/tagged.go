@@ -74,6 +74,13 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if len(first) < 7 {
 		return false
 	}
+	if strings.HasPrefix(first, "usage: ") && rest != "" {
+		// argparse's usage and, last, what was wrong with the command line (the parse
+		// processor joined them): the record is the error's
+		if last := rest[strings.LastIndexByte(rest, '\n')+1:]; ArgparseError(last) {
+			first, rest = last, ""
+		}
+	}
 	var r Line
 	ds := Dataset
 	if id, ok := rayJobFailed(first); ok {
@@ -1386,6 +1393,13 @@ func gpuTestFailure(s string, r *Line) bool {
 // argparseError reads the last line Python's argparse prints before it exits with status 2:
 // "vllm: error: unrecognized arguments: --omni" (the program, then its complaint), all a
 // crash-looping pod with a wrong flag says.
+// ArgparseError reports whether s is argparse's "prog: error: message", the line that ends a
+// usage it printed (the parse processor joins the two).
+func ArgparseError(s string) bool {
+	prog, rest, ok := strings.Cut(s[:min(len(s), 64)], ": ")
+	return ok && prog != "" && !strings.ContainsAny(prog, " \t[]():") && strings.HasPrefix(rest, "error: ")
+}
+
 func argparseError(s string, r *Line) bool {
 	prog, rest, ok := strings.Cut(s[:min(len(s), 64)], ": ")
 	if !ok || prog == "" || strings.ContainsAny(prog, " \t[]():") {

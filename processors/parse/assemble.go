@@ -79,6 +79,7 @@ const (
 	modeEnvoyHeaders           // an Envoy line in its default layout that dumps headers, one "'name', 'value'" a line (dumps.go)
 	modeTorchRecord            // torch's Python logging record, whose lines repeat its glog header (torchlog.go)
 	modeTokenizers             // huggingface/tokenizers' notice of a fork, with the two ways out under it
+	modeUsage                  // argparse's usage, its wrapped lines, and the "prog: error: ..." that follows it
 	modePostgres               // a PostgreSQL message, its DETAIL, HINT, STATEMENT... lines under it
 	modeSignal                 // a C++ server's signal handler's report (Triton's), its stack's frames under it
 	modeTracingMsg             // a TGI tracing line, whose message may go on over lines of its own (dumps.go)
@@ -516,6 +517,10 @@ func startMode(l *vllm.Line) (int, bool) {
 	switch {
 	case l.Body == "" && l.Header == "":
 		return modeBlank, true
+	case l.Header == "" && strings.HasPrefix(l.Body, "usage: ") && l.Proc == "":
+		// argparse refusing a command line ("vllm serve" with an argument it does not know):
+		// print_usage's lines, then "vllm: error: unrecognized arguments: ...", one failure
+		return modeUsage, true
 	case l.Header == "" && len(l.Body) > 40 && l.Body[0] == '[' && strings.Contains(l.Body, "] HTTP status=") &&
 		strings.HasSuffix(strings.TrimRight(l.Body, " "), " response:"):
 		// Fluent Bit's output that Elasticsearch refused ("[error] [output:es:es.1] HTTP
@@ -1353,6 +1358,18 @@ func (g *group) accept(l *vllm.Line) bool {
 		// indented by a tab
 		return l.Header == "" && len(g.parts) < maxMessageLines && (strings.HasPrefix(l.Body, "Kernel Name: ") ||
 			strings.HasPrefix(l.Body, "VGPU=") || strings.HasPrefix(l.Body, "\t"))
+	case modeUsage:
+		if l.Header != "" || len(g.parts) >= maxMessageLines {
+			return false
+		}
+		if len(l.Body) > 1 && (l.Body[0] == ' ' || l.Body[0] == '\t') {
+			return true // the usage wrapped under "usage: prog"
+		}
+		if tagged.ArgparseError(l.Body) {
+			g.mode = modeDone // what was wrong: the usage's last line
+			return true
+		}
+		return false
 	case modeIndented:
 		// (TensorRT-LLM's numbered native frames under its Python logger's error that quotes
 		// the C++ exception: "1       0x7a2d00e89f0a /usr/.../libtensorrt_llm.so(+0x1b60f0a) ...")
