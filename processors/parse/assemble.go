@@ -1413,6 +1413,13 @@ func (g *group) accept(l *vllm.Line) bool {
 	case modeRecord:
 		return l.Header == g.header && len(g.parts) < maxMessageLines
 	case modeRecordIndented:
+		if l.Header == g.header && len(g.parts) < maxMessageLines && vllm.IsFrameLine(l.Body) {
+			// the indented lines were a frame's source (Python 3.13 prints a call's lines
+			// whole: "                     executor_fail_callback)"), a logger.exception's
+			// traceback read from its middle: its frames follow under the same header
+			g.mode, g.hdr = modeTrace, true
+			return true
+		}
 		return l.Header == g.header && len(g.parts) < maxMessageLines && strings.HasPrefix(l.Body, recordIndent)
 	case modeRecordBacktrace:
 		return l.Header == g.header && len(g.parts) < maxMessageLines && tracing.PanicLine(l.Body)
