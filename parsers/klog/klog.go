@@ -662,7 +662,8 @@ func legacyPod(ev *event.Event, b string) {
 		default:
 			continue
 		}
-		start := strings.LastIndexAny(b[:i], " \"'") + 1
+		// (after a key: "Back-off 5m0s restarting failed container=busybox pod=name_ns(uid)")
+		start := strings.LastIndexAny(b[:i], " \"'=") + 1
 		name, ns, ok := cutLast(b[start:i], '_')
 		if !ok || name == "" || ns == "" || strings.ContainsAny(name, "/(") || strings.ContainsAny(ns, "/(") {
 			continue
