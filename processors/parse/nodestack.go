@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/sluice-dev/sluice/parsers/nodejs"
+	"github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 )
 
@@ -126,5 +127,13 @@ func luaAccept(g *group, l *vllm.Line) bool {
 	if len(g.parts) == 0 {
 		return l.Body == "stack traceback:"
 	}
-	return strings.HasPrefix(l.Body, "\t") || strings.HasPrefix(l.Body, "    ")
+	// "coroutine 0:" opens the frames of each coroutine when the request's entry thread
+	// aborted ("lua entry thread aborted: runtime error: ..."), its frames indented under it
+	return strings.HasPrefix(l.Body, "\t") || strings.HasPrefix(l.Body, "    ") || luaCoroutine(l.Body)
+}
+
+// luaCoroutine reports whether b is the "coroutine N:" header of a Lua traceback's frames.
+func luaCoroutine(b string) bool {
+	n, ok := strings.CutPrefix(b, "coroutine ")
+	return ok && strings.HasSuffix(n, ":") && parseutil.AllDigits(n[:len(n)-1])
 }
