@@ -370,7 +370,10 @@ func MessageState(line string, state int) int {
 			return MessageClosed
 		}
 		return MessageQuoted
-	case strings.Contains(line, workerFailedOpen) && !strings.Contains(line, workerFailedClose):
+	case strings.Contains(line, workerFailedOpen) && !strings.Contains(line, workerFailedClose) &&
+		!(strings.HasSuffix(strings.TrimRight(line, " "), "'") && strings.Count(line[strings.Index(line, workerFailedOpen):], "'") >= 2):
+		// (the quote closed on the line, the form without the advice: "Worker failed with error
+		// 'expected scalar type Long but found Int'", the next line another exception)
 		return MessageQuoted
 	case state == MessageRemote:
 		if line == "" || line[0] == ' ' || line[0] == '\t' {
@@ -786,7 +789,10 @@ func Classify(text string) string {
 	if strings.Contains(text, "oneCCL: ") && strings.Contains(text, "EXCEPTION") || strings.Contains(text, "HCCL function error") ||
 		// torch_npu's process group watchdog on Ascend, its collective timed out as NCCL's does:
 		// "Watchdog caught collective operation timeout: WorkHCCL(SeqNum=196, OpType=ALLREDUCE, ...)"
-		strings.Contains(text, "WorkHCCL(") {
+		strings.Contains(text, "WorkHCCL(") ||
+		// and its watchdog thread dying of the error it caught: "[Rank 4] HCCL watchdog thread
+		// terminated with exception:", CANN's report under it
+		strings.Contains(text, "HCCL watchdog thread terminated with exception") {
 		// the collective libraries of the other accelerators: Intel XPU's oneCCL ("RuntimeError:
 		// oneCCL: ze_fd_manager.cpp:214 fill_device_fds: EXCEPTION: open failed ..."), Ascend's
 		// HCCL: a tensor-parallel group that could not start or broke, as NCCL's
