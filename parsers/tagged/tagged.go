@@ -220,6 +220,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		if r.pid > 0 {
 			ev.Set(event.FieldProcessPID, event.Int(r.pid))
 		}
+	} else if first[0] == '[' && torchNPU(first, &r) {
+		ev.Set(event.FieldProcessPID, event.Int(r.pid))
+		ev.Set(pu.FieldThread, event.Int(r.thread))
 	} else if first[0] == '[' && pingcap(first, &r) {
 		ev.SetString(event.FieldOriginFile, r.file)
 		ev.Set(event.FieldOriginLine, event.Int(r.line))
@@ -928,6 +931,39 @@ func fluentd(s string, r *Line) bool {
 		}
 	}
 	r.Time, r.Msg = z, msg
+	return true
+}
+
+// torchNPU reads torch_npu's C++ logger (Ascend NPUs, vllm-ascend): "[1028] [2026-05-08
+// 03:20:32:683] torch.distributed: [ERROR] [1130] Find exception when ...": the pid, the writer's
+// local time with its milliseconds after a colon, the logger, the level, the thread.
+func torchNPU(s string, r *Line) bool {
+	pid, rest, ok := strings.Cut(s[1:], "] [")
+	n, isPID := pu.Atoi(pid)
+	if !ok || !isPID || len(pid) > 10 || len(rest) < 25 || rest[4] != '-' || rest[10] != ' ' || rest[19] != ':' || rest[23] != ']' {
+		return false
+	}
+	t, err := time.Parse("2006-01-02 15:04:05", rest[:19])
+	ms, msOK := pu.Atoi(rest[20:23])
+	if err != nil || !msOK || !strings.HasPrefix(rest[23:], "] ") {
+		return false
+	}
+	logger, rest, ok := strings.Cut(rest[25:], ": [")
+	if !ok || logger == "" || strings.ContainsAny(logger, " []") {
+		return false
+	}
+	word, rest, ok := strings.Cut(rest, "] [")
+	lv, isLevel := pu.Level(word)
+	if !ok || !isLevel {
+		return false
+	}
+	tid, msg, ok := strings.Cut(rest, "] ")
+	thread, isTID := pu.Atoi(tid)
+	if !ok || !isTID {
+		return false
+	}
+	r.Time, r.Local = t.Add(time.Duration(ms)*time.Millisecond), true
+	r.pid, r.thread, r.Logger, r.Level, r.Msg = n, thread, logger, lv, msg
 	return true
 }
 
