@@ -723,6 +723,9 @@ func setErrorLine(ev *event.Event, body, more, level string) {
 	if !ok {
 		typ, msg, ok = moduleException(body) // torch._dynamo.exc.FailOnRecompileLimitHit
 	}
+	if !ok {
+		typ, msg, ok = reprException(body) // logger.exception(repr(e)): "OutOfMemoryError('CUDA out of memory. ...')"
+	}
 	if ok && !(typ == "Warning" && level == "warning") && typ != "Error" {
 		// (a warning that says "Warning: ..." names no class: Hugging Face Hub's; nor does a
 		// tool's "Error: ..." in a record's text, hipcc's "Error: Please provide architecture")
@@ -747,6 +750,25 @@ func setErrorLine(ev *event.Event, body, more, level string) {
 	if k, _ := parseutil.GPUFailure(body); k != "" {
 		ev.SetString(parseutil.FieldGPUErrorKind, k) // NVML or driver trouble seen from vLLM
 	}
+}
+
+// reprException reads an exception's repr, which V0's engine process logs as its error's
+// message (logger.exception(repr(e)), 0.6): "OutOfMemoryError('CUDA out of memory. Tried to
+// allocate 138.00 MiB. ...')", its class and its message.
+func reprException(b string) (typ, msg string, ok bool) {
+	open := strings.IndexByte(b, '(')
+	if open <= 0 || len(b) < open+4 || b[len(b)-1] != ')' {
+		return "", "", false
+	}
+	q := b[open+1]
+	if (q != '\'' && q != '"') || b[len(b)-2] != q {
+		return "", "", false
+	}
+	typ, _, ok = SplitException(b[:open], true)
+	if !ok || strings.ContainsAny(typ, " :") {
+		return "", "", false
+	}
+	return typ, b[open+2 : len(b)-2], true
 }
 
 // Classify names the failure an error text shows: a CUDA out-of-memory, a dead engine, or an
