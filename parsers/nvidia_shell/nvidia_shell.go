@@ -265,6 +265,17 @@ func shellError(s string) bool {
 	return j > 0 && strings.HasPrefix(rest[j:], ": ")
 }
 
+// makeError reports whether s is make's report of a failure, "make[1]: ***
+// /lib/modules/5.15.0-60-generic/build: No such file or directory.  Stop." or "make[2]: ***
+// [Makefile:123: nvidia.ko] Error 2": the driver's build (its kernel headers missing) stopped.
+func makeError(s string) bool {
+	if !strings.HasPrefix(s, "make") {
+		return false
+	}
+	_, rest, ok := strings.Cut(s[:min(len(s), 24)], ": *** ")
+	return ok && rest != "" || ok && strings.HasSuffix(s, "Stop.")
+}
+
 // readyMarkerWait reports whether s is the validator's probe of a component's ready file that
 // is not there yet: "stat: cannot statx '/run/nvidia/validations/.driver-ctr-ready': No such
 // file or directory", every 5 seconds while the driver builds (minutes on every node), before
@@ -377,7 +388,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if level == pu.Error && (installerNote(text) || detection(text) || readyMarkerWait(text)) || level == pu.Warning && detection(text) {
 		level = pu.Info
 	}
-	if level == pu.Info && !detection(text) && (pu.UnitFailed(text) || failureKind(text) || shellError(text)) {
+	if level == pu.Info && !detection(text) && (pu.UnitFailed(text) || failureKind(text) || shellError(text) || makeError(text)) {
 		level = pu.Error
 	}
 	if level == pu.Info && !shellDriven(ev, dataset, signed) {
