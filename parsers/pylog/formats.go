@@ -203,7 +203,9 @@ func (r *rec) body(s string) {
 		}
 	case strings.HasPrefix(rest, "-- ") && r.origin(w):
 		r.msg = rest[3:]
-		if r.logger == "" {
+		if r.logger == "" && !vllmProcess(r.proc) {
+			// (Ray's Python client inside a vLLM process is that process's: "(EngineCore_DP0
+			// pid=281) 2025-11-23 ...\tINFO worker.py:1832 -- Connecting to existing Ray cluster")
 			r.dataset = DatasetRayCore
 		}
 		if i := strings.LastIndex(r.msg, " component=serve"); i >= 0 && r.logger == "" {
