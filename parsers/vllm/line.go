@@ -35,6 +35,9 @@ type Line struct {
 	// Tag is the syslog or journal tag of the line's frame ("nv-fabricmanager[29850]",
 	// "kernel"), "" without one: lines of different programs are never one record.
 	Tag string
+	// Service is the docker compose service whose prefix the line had ("llm-1" for "llm-1  |
+	// ..."), "" without one: `docker compose logs` interleaves its services' lines.
+	Service string
 	// Daemon is the Ray daemon whose name alone prefixed the line ("raylet" for "(raylet) ..."):
 	// Proc stays "", since such a prefix names no process of the program.
 	Daemon string
@@ -89,7 +92,11 @@ func Split(line string) Line {
 			l.Stamp, rest = t, rest[n+1:]
 		}
 	}
-	rest = rest[composePrefix(rest):]
+	if name, n := compose.Prefix(rest); n > 0 {
+		// `docker compose logs` interleaves its services' lines: "llm-1  | ...", "backend-1  |
+		// ...": lines of different services are never one record
+		l.Service, rest = name, rest[n:]
+	}
 	if n, tag := syslogPrefix(rest); n > 0 {
 		l.Tag, rest = rest[tag:n-2], rest[n:]
 	}
@@ -270,13 +277,6 @@ func (l *Line) prefixedHeader(s string) int {
 		}
 	}
 	return 0
-}
-
-// composePrefix returns the length of the "<service>  | " that `docker compose logs` puts
-// before each line, or 0.
-func composePrefix(s string) int {
-	_, n := compose.Prefix(s)
-	return n
 }
 
 // syslogPrefix returns the length of the "Aug 19 18:34:27 host vllm[8727]: " that journald

@@ -291,7 +291,7 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 		joined := vllm.Split(first)
 		sl = &joined
 	}
-	gk := groupKey{streamKey{l.src, l.stream}, sl.Proc}
+	gk := groupKey{streamKey{l.src, l.stream}, sl.Proc, sl.Service}
 	lead := false
 	if g := p.groups[gk]; g != nil && g.mode == modeBlank {
 		delete(p.groups, gk)

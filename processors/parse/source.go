@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/sluice-dev/sluice/parsers"
+	"github.com/sluice-dev/sluice/parsers/compose"
 	"github.com/sluice-dev/sluice/parsers/cri"
 	pjson "github.com/sluice-dev/sluice/parsers/json"
 	"github.com/sluice-dev/sluice/parsers/k8spath"
@@ -146,6 +147,11 @@ func (p *Processor) frame(l *line, ev *event.Event, batchKey string, memo *frame
 			// of different programs are never one record
 			l.split.Tag, _ = ev.GetString(event.FieldProcessName)
 		}
+		if l.raw != "" && l.split.Service == "" {
+			// the service a `docker compose logs` prefix named: the services' lines interleave,
+			// each one's records are grouped apart
+			l.split.Service, _ = ev.GetString(compose.FieldContainerName)
+		}
 	}
 }
 
@@ -183,6 +189,7 @@ type streamKey struct {
 type groupKey struct {
 	streamKey
 	proc string
+	svc  string // the docker compose service of an interleaved `docker compose logs` file
 }
 
 // match returns the first source rule that matches the event, or nil.
