@@ -70,6 +70,9 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	{"Unknown runtime specified nvidia", KindRuntimeMissing, DatasetToolkit}, // the docker CLI's
 	{`could not select device driver "nvidia"`, KindRuntimeMissing, DatasetToolkit},
 	{`could not select device driver \"nvidia\"`, KindRuntimeMissing, DatasetToolkit},
+	// the same asked with --gpus (no driver named): Docker without the toolkit's runtime
+	{`could not select device driver "" with capabilities: [[gpu]]`, KindRuntimeMissing, DatasetToolkit},
+	{`could not select device driver \"\" with capabilities: [[gpu]]`, KindRuntimeMissing, DatasetToolkit},
 	// an NGC image's entrypoint (Triton, PyTorch, NIM) started without the GPUs injected:
 	// "WARNING: The NVIDIA Driver was not detected.  GPU functionality will not be available."
 	// (the image's program's own line: its dataset stays the program's)
@@ -100,8 +103,8 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 }
 
 // GPUFailure returns the kind and dataset of the NVIDIA user-space failure s reports, or "".
-// Every phrase holds "vml", "NV", "nvidia", "CUDA" or "device handle", so other lines cost
-// five scans.
+// Every phrase holds "vml", "NV", "nvidia", "CUDA", "device handle", " strategy" or "[[gpu]]",
+// so other lines cost seven scans.
 func GPUFailure(s string) (kind, dataset string) {
 	if t := strings.TrimRight(s, ". \r"); t == "No devices were found" {
 		// nvidia-smi's whole answer on a node whose driver sees no GPU (the validator's
@@ -109,7 +112,8 @@ func GPUFailure(s string) (kind, dataset string) {
 		return KindNoDevice, DatasetDriver
 	}
 	if !strings.Contains(s, "vml") && !strings.Contains(s, "NV") && !strings.Contains(s, "nvidia") &&
-		!strings.Contains(s, "CUDA") && !strings.Contains(s, "device handle") && !strings.Contains(s, " strategy") {
+		!strings.Contains(s, "CUDA") && !strings.Contains(s, "device handle") && !strings.Contains(s, " strategy") &&
+		!strings.Contains(s, "[[gpu]]") {
 		return "", ""
 	}
 	for _, f := range gpuFailures {

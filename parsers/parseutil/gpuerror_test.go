@@ -35,6 +35,7 @@ func TestGPUFailure(t *testing.T) {
 		{`time="2026-06-06T18:41:08.265512858+02:00" level=error msg="failed to start container" container=09f186fc6c6c8dd48da106f60bf463fcc8a12de3bd3664d8d129ab750a9488fc error="unknown or invalid runtime name: nvidia"`, KindRuntimeMissing, DatasetToolkit},
 		{`docker: Error response from daemon: could not select device driver "nvidia" with capabilities: [[gpu]].`, KindRuntimeMissing, DatasetToolkit},
 		{"docker: Error response from daemon: Unknown runtime specified nvidia.", KindRuntimeMissing, DatasetToolkit},
+		{`docker: Error response from daemon: could not select device driver "" with capabilities: [[gpu]].`, KindRuntimeMissing, DatasetToolkit},
 		{"WARNING: The NVIDIA Driver was not detected.  GPU functionality will not be available.", KindRuntimeMissing, ""},
 		{"RuntimeError: No CUDA GPUs are available", "", ""},
 		{"INFO 05-12 08:01:39 [loggers.py:271] Engine 000: Avg prompt throughput", "", ""},
