@@ -683,7 +683,9 @@ func IsGPUException(b string) bool {
 		return false
 	}
 	typ, _, ok := SplitException(b, true)
-	return ok && (strings.HasSuffix(typ, "Error") || strings.HasSuffix(typ, "Exception")) && Classify(b) != ""
+	// (Ray's ActorDiedError, engine_dead, is no GPU's: the dead actor's fields go on under it)
+	return ok && (strings.HasSuffix(typ, "Error") || strings.HasSuffix(typ, "Exception")) && !strings.HasSuffix(typ, "ActorDiedError") &&
+		Classify(b) != ""
 }
 
 func hasAnySuffix(s string, sufs ...string) bool {
@@ -843,7 +845,9 @@ func Classify(text string) string {
 	// A worker's death takes its engine down: "Worker proc VllmWorker-0 died unexpectedly,
 	// shutting down executor."
 	if strings.Contains(text, "died unexpectedly, shutting down executor") ||
-		strings.Contains(text, "ot fatal signal from worker processes") { // 0.8's MultiprocExecutor, V1's core client
+		strings.Contains(text, "ot fatal signal from worker processes") || // 0.8's MultiprocExecutor, V1's core client
+		// Ray's executor: its worker's actor (RayWorkerWrapper) died, its node or process gone
+		strings.Contains(text, "ActorDiedError: The actor died unexpectedly") && strings.Contains(text, "RayWorkerWrapper") {
 		return KindEngineDead
 	}
 	if strings.Contains(text, "CUDA error") || strings.Contains(text, "CUBLAS_STATUS_") || strings.Contains(text, "Cuda failure ") ||

@@ -121,6 +121,10 @@ func TestClassify(t *testing.T) {
 		"WorkerProc failed to start.": KindEngineInit, // the worker's own record (vllm-project/vllm #30461)
 		// torch_npu's watchdog on Ascend (vllm-project/vllm-ascend)
 		"[Rank 1] Watchdog caught collective operation timeout: WorkHCCL(SeqNum=196, OpType=ALLREDUCE, Timeout(ms)=3600000) ran for 3600185 milliseconds before timing out.": KindNCCL,
+		// vllm-project/vllm issue #17770: a Ray worker's actor gone under the engine core
+		"ray.exceptions.ActorDiedError: The actor died unexpectedly before finishing this task.\n\tclass_name: RayWorkerWrapper": KindEngineDead,
+		// another program's actor (verl's trainer) is no vLLM worker
+		"ray.exceptions.ActorDiedError: The actor died unexpectedly before finishing this task.\n\tclass_name: WorkerDict": "",
 		// vllm-project/vllm-ascend issue #8360: torch_npu's watchdog dying of the CANN error it caught
 		"[Rank 4] HCCL watchdog thread terminated with exception:": KindNCCL,
 		// TensorRT-LLM's executor (NVIDIA/TensorRT-LLM #5872)
