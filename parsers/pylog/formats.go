@@ -455,7 +455,15 @@ func (r *rec) serveKeys(s string) {
 func (r *rec) serveRoute(s string) bool {
 	route, rest := word(s)
 	loc, tail := word(rest)
-	if len(route) < 1 || route[0] != '/' || !strings.HasPrefix(tail, "- ") || !r.origin(loc) {
+	if len(route) < 1 || route[0] != '/' {
+		return false
+	}
+	if !strings.HasPrefix(tail, "- ") && !strings.Contains(loc, ".py:") {
+		// Serve 2.6 to 2.8 name the application after the route: "123-234 / default
+		// replica.py:691 - __CALL__ OK 0.2ms"
+		loc, tail = word(tail)
+	}
+	if !strings.HasPrefix(tail, "- ") || !r.origin(loc) {
 		return false
 	}
 	r.route, r.msg, r.dataset = route, tail[2:], DatasetRayServe

@@ -471,6 +471,13 @@ const (
 // access line, error for a failed call; "" for any other message.
 func serveRequest(ev *event.Event, msg string) string {
 	f := strings.Fields(msg)
+	if len(f) == 3 && strings.HasSuffix(f[2], "ms") && (f[1] == "OK" || f[1] == "ERROR" || len(f[1]) == 3) {
+		// Serve 2.6 to 2.8, the route before the message: "GET 200 8.9ms", "__CALL__ OK 0.2ms"
+		if f[0] == "__CALL__" {
+			f[0] = "CALL"
+		}
+		f = []string{f[0], "", f[1], f[2]}
+	}
 	if len(f) != 4 || !strings.HasSuffix(f[3], "ms") {
 		return ""
 	}
@@ -493,7 +500,9 @@ func serveRequest(ev *event.Event, msg string) string {
 		return ""
 	}
 	ev.SetString(uvicorn.FieldMethod, f[0])
-	ev.SetString(uvicorn.FieldURLPath, f[1])
+	if f[1] != "" {
+		ev.SetString(uvicorn.FieldURLPath, f[1])
+	}
 	ev.Set(event.FieldHTTPStatus, event.Int(status))
 	ev.Set(FieldDuration, event.Int(int64(math.Round(ms*1e6))))
 	return uvicorn.StatusLevel(status)
