@@ -344,6 +344,10 @@ func unframed(msg string) string {
 	return msg
 }
 
+// cannTraceBack opens the stack Ascend's CANN runtime prints under its error report ("EH9999:
+// Inner Error!"), indented, inside torch_npu's exception message.
+const cannTraceBack = "TraceBack (most recent call last):"
+
 // isBorder reports whether line is the "=" border of torchrun's failure report.
 func isBorder(line string) bool {
 	return len(line) >= 20 && strings.Trim(line, "=") == ""
@@ -393,6 +397,8 @@ func MessageState(line string, state int) int {
 		return MessageBraced
 	case line == "CUDA call was originally invoked at:":
 		return MessageRemote // the frames of that call follow, indented, after an empty line
+	case strings.TrimLeft(line, " ") == cannTraceBack:
+		return MessageRemote // its frames, indented, up to the next exception or traceback
 	case strings.Contains(line, "ray::") && strings.Contains(line, "() (pid="):
 		// RayTaskError's message (and Ray's "Unhandled error ...: ray::RayWorkerWrapper.
 		// execute_method() (pid=13214, ...)"): the task, then the traceback it raised in its
@@ -419,6 +425,9 @@ func TakesMessageLine(line string, state int) bool {
 // message of the exception line before it rather than being a line of its own: a search for
 // errors must find one CUDA failure, not five.
 func IsMessageContinuation(body string) bool {
+	if len(body) > 40 && body[0] == ' ' && strings.TrimLeft(body, " ") == cannTraceBack {
+		return true // CANN's own stack under its report, in torch_npu's exception message
+	}
 	if len(body) < 11 || !continuationFirst[body[0]] && (body[0] < '4' || body[0] > '5') {
 		return false
 	}
@@ -816,7 +825,9 @@ func Classify(text string) string {
 		strings.Contains(text, "WorkHCCL(") ||
 		// and its watchdog thread dying of the error it caught: "[Rank 4] HCCL watchdog thread
 		// terminated with exception:", CANN's report under it
-		strings.Contains(text, "HCCL watchdog thread terminated with exception") {
+		strings.Contains(text, "HCCL watchdog thread terminated with exception") ||
+		// CANN's code for a failed HCCL call ("ERR02200 DIST call hccl api failed.")
+		strings.Contains(text, "DIST call hccl api failed") {
 		// the collective libraries of the other accelerators: Intel XPU's oneCCL ("RuntimeError:
 		// oneCCL: ze_fd_manager.cpp:214 fill_device_fds: EXCEPTION: open failed ..."), Ascend's
 		// HCCL: a tensor-parallel group that could not start or broke, as NCCL's
