@@ -74,6 +74,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if len(first) < 7 {
 		return false
 	}
+	if strings.HasPrefix(first, "\t[ERROR ") || strings.HasPrefix(first, "\t[WARNING ") {
+		first = first[1:] // kubeadm indents its preflight check's failures by a tab
+	}
 	if strings.HasPrefix(first, "usage: ") && rest != "" {
 		// argparse's usage and, last, what was wrong with the command line (the parse
 		// processor joined them): the record is the error's
@@ -622,6 +625,14 @@ func Read(s string, r *Line) bool {
 		return false
 	}
 	if haproxyLine(tag, rest, r) {
+		return true
+	}
+	if w, check, ok := strings.Cut(tag, " "); ok && (w == "ERROR" || w == "WARNING") && check != "" &&
+		strings.IndexByte(check, ' ') < 0 && strings.HasPrefix(rest, ": ") {
+		// kubeadm's preflight checks: "[ERROR ImagePull]: failed to pull image ...",
+		// "[WARNING Swap]: swap is supported for cgroup v2 only ..."
+		r.Level, _ = level(w)
+		r.Logger, r.Msg = check, rest[2:]
 		return true
 	}
 	if lv, ok := level(tag); ok {
