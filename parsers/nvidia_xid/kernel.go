@@ -244,9 +244,15 @@ func victim(ev *event.Event, body string) {
 			podOfCgroup(ev, body[i+len("Task in "):i+end])
 		}
 	}
-	if i := strings.Index(body, "Killed process "); i >= 0 {
+	i, n := strings.Index(body, "Killed process "), len("Killed process ")
+	if i < 0 {
+		// kernels before 4.x: "Memory cgroup out of memory: Kill process 24572 (java) score 0
+		// or sacrifice child", its "Killed process 24572 (java) total-vm:..." after it
+		i, n = strings.Index(body, "out of memory: Kill process "), len("out of memory: Kill process ")
+	}
+	if i >= 0 {
 		found = true
-		t := body[i+len("Killed process "):]
+		t := body[i+n:]
 		if sp := strings.IndexByte(t, ' '); sp > 0 {
 			if pid, ok := pu.Atoi(t[:sp]); ok {
 				ev.Set(event.FieldProcessPID, event.Int(pid))
@@ -356,6 +362,10 @@ func reportLevel(body string) (level string, known bool) {
 	case strings.HasPrefix(body, "WARNING: CPU: "):
 		return pu.Warning, true
 	case strings.Contains(body, "out of memory: Killed process") || strings.HasPrefix(body, "oom-kill:") ||
+		// the wording before 4.x ("Memory cgroup out of memory: Kill process 24572 (java) score 0
+		// or sacrifice child") and its pr_err of the kill ("Killed process 24572 (java) total-vm:...")
+		strings.Contains(body, "out of memory: Kill process ") ||
+		strings.HasPrefix(body, "Killed process ") && strings.Contains(body, " total-vm:") ||
 		strings.Contains(body, "Out of memory: Kill"):
 		return pu.Error, true // a process (a pod's, with its memory limit) was killed: also a whole report's
 	case strings.Contains(body, " invoked oom-killer: "):
