@@ -86,8 +86,8 @@ func kernel(ev *event.Event, msg, level string) bool {
 	if !known && level != "" {
 		lv = level
 	}
-	if known {
-		victim(ev, body)
+	if known || strings.HasPrefix(body, "task:") {
+		victim(ev, body) // (a task's stack shown alone: its name and pid)
 	} else if crashed(ev, body) && ds == DatasetKernel && nvidiaLibrary(body) {
 		// a process that crashed in NVIDIA's user-space libraries (libcuda, libnvidia-*, NCCL):
 		// the GPU fault's companion
@@ -201,6 +201,20 @@ func victim(ev *event.Event, body string) {
 					ev.SetString(event.FieldProcessName, t[:c])
 					ev.Set(event.FieldProcessPID, event.Int(pid))
 				}
+			}
+		}
+		return
+	}
+	if t, ok := strings.CutPrefix(body, "task:"); ok {
+		// sched_show_task's header of a task's stack ("task:python3.11      state:D stack:    0
+		// pid:15277 ppid: 15257 flags:0x00000002"), a hung task's report read without its
+		// "INFO: task ... blocked" line, or sysrq's list of blocked tasks: the task it shows
+		name, rest, _ := strings.Cut(t, " ")
+		if _, p, ok := strings.Cut(rest, " pid:"); ok && name != "" {
+			p, _, _ = strings.Cut(strings.TrimLeft(p, " "), " ")
+			if pid, ok := pu.Atoi(p); ok {
+				ev.SetString(event.FieldProcessName, name)
+				ev.Set(event.FieldProcessPID, event.Int(pid))
 			}
 		}
 		return
