@@ -30,10 +30,9 @@ const (
 //
 // The level stays the one vLLM wrote (INFO): the error itself is logged on its own line.
 func requestOutcome(ev *event.Event, id, after string) bool {
-	id = promptBase(id) // AsyncLLM.generate names the prompt's request
 	if after == "aborted." {
 		ev.SetString(event.FieldEventAction, ActionAborted)
-		setID(ev, id)
+		setPromptID(ev, id) // AsyncLLM.generate names the prompt's request
 		return true
 	}
 	rest, ok := strings.CutPrefix(after, "failed")
@@ -60,7 +59,7 @@ func requestOutcome(ev *event.Event, id, after string) bool {
 		return false
 	}
 	ev.SetString(event.FieldEventAction, ActionFailed)
-	setID(ev, id)
+	setPromptID(ev, id)
 	if reason != "" {
 		ev.SetString(FieldFailureReason, reason)
 	}
@@ -281,14 +280,30 @@ func uuid4(h string) bool {
 // digits, or a uuid, after the prefix) is read so: an id built from a client's X-Request-Id may
 // end in anything and is kept as the line gives it.
 func setID(ev *event.Event, id string) {
-	if id == noRequestID {
-		return
+	if id != noRequestID {
+		ev.SetString(FieldRequestID, clientID(id, false))
 	}
+}
+
+// setPromptID is setID for a line that names a request by one of its prompts (see promptBase).
+func setPromptID(ev *event.Event, id string) {
+	if id != noRequestID {
+		ev.SetString(FieldRequestID, clientID(id, true))
+	}
+}
+
+// clientID is the id the client got for an id a line names: a parallel-sampling child's parent's,
+// without the engine's suffix and a prompt's index (ExternalID); with prompt set, an id of the
+// client's own naming a prompt without its index too (promptBase).
+func clientID(id string, prompt bool) string {
 	id = parentID(id)
 	if ext, ok := ExternalID(id); ok {
-		id = ext
+		return ext
 	}
-	ev.SetString(FieldRequestID, id)
+	if prompt {
+		return promptBase(id)
+	}
+	return id
 }
 
 // parentID returns the request a V1 parallel-sampling child belongs to: a request asking for n

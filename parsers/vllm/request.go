@@ -52,7 +52,7 @@ func requestIDs(ev *event.Event, s string, action string) {
 	}
 	ev.SetString(event.FieldEventAction, action)
 	if !strings.Contains(s, ", ") {
-		setID(ev, promptBase(s))
+		setPromptID(ev, s)
 		return
 	}
 	ids := strings.Split(s, ", ")
@@ -65,16 +65,13 @@ func requestIDs(ev *event.Event, s string, action string) {
 // setIDList sets vllm.request.id to ids: the one id, or a JSON list of several.
 func setIDList(ev *event.Event, ids []string) {
 	for i, id := range ids {
-		id = parentID(id)
-		if ext, ok := ExternalID(id); ok {
-			ids[i] = ext
-		} else {
-			ids[i] = promptBase(id) // the engine's ids: each names a prompt
-		}
+		ids[i] = clientID(id, true) // the engine's ids: each names a prompt
 	}
 	ids = slices.Compact(ids) // a parallel-sampling request's children, aborted together
 	if len(ids) == 1 {
-		setID(ev, ids[0])
+		if ids[0] != noRequestID {
+			ev.SetString(FieldRequestID, ids[0])
+		}
 		return
 	}
 	b := []byte{'['}
@@ -244,12 +241,12 @@ func param(s, key string) (string, bool) {
 // promptBase is the id of the request a prompt's id belongs to, for the lines that name a
 // request by one of its prompts: the engine's (added, finished, aborted, failed, the batch it
 // ran) and the server's "Received request". A completion's or embedding's server gives each
-// prompt "<request id>-<n>"; ExternalID takes the index off an id vLLM made itself, and this
-// takes it off one built from the client's X-Request-Id too: "cmpl-test-0" (and V1's
+// prompt "<request id>-<n>"; ExternalID takes the index off an id vLLM made itself (clientID
+// tries it first), and this takes it off one built from the client's X-Request-Id too: "cmpl-test-0" (and V1's
 // "cmpl-test-0-1a2b3c4d", the engine's suffix after it) is the request the client knows as
 // "cmpl-test". Any other id is returned as it is.
 func promptBase(id string) string {
-	if _, ok := ExternalID(id); ok || !(strings.HasPrefix(id, "cmpl-") || strings.HasPrefix(id, "embd-")) {
+	if !strings.HasPrefix(id, "cmpl-") && !strings.HasPrefix(id, "embd-") {
 		return id
 	}
 	s := id

@@ -101,9 +101,10 @@ func (p *Parser) requestLine(ev *event.Event, b, msg string, lineLen int) bool {
 	}
 	ev.SetString(event.FieldEventAction, action)
 	if action == ActionReceived {
-		id = promptBase(id) // a completion's server names each prompt
+		setPromptID(ev, id) // a completion's server names each prompt
+	} else {
+		setID(ev, id)
 	}
-	setID(ev, id)
 	p.members(ev, msg, rest, lineLen-len(rest))
 	return true
 }
