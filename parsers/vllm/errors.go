@@ -692,9 +692,7 @@ func IsGPUException(b string) bool {
 		return false
 	}
 	typ, _, ok := SplitException(b, true)
-	// (Ray's ActorDiedError, engine_dead, is no GPU's: the dead actor's fields go on under it)
-	return ok && (strings.HasSuffix(typ, "Error") || strings.HasSuffix(typ, "Exception")) && !strings.HasSuffix(typ, "ActorDiedError") &&
-		Classify(b) != ""
+	return ok && (strings.HasSuffix(typ, "Error") || strings.HasSuffix(typ, "Exception")) && Classify(b) != ""
 }
 
 func hasAnySuffix(s string, sufs ...string) bool {

@@ -27,15 +27,11 @@ const (
 func parseTorch(ev *event.Event, b string, l *Line) bool {
 	rank := int64(-1)
 	if strings.HasPrefix(b, "[rank") {
-		j := strings.IndexByte(b, ']')
-		if j < 6 || j+1 >= len(b) || b[j+1] != ':' {
-			return false
-		}
-		r, ok := parseutil.Atoi(b[5:j])
+		r, after, ok := torchRank(b)
 		if !ok {
 			return false
 		}
-		rank, b = r, b[j+2:]
+		rank, b = r, after
 		if len(b) > 6 && b[0] != '[' {
 			// torch's Python logging under the rank prefix a process group gives it:
 			// "[rank0]:W1114 13:17:46.038000 109 torch/_inductor/utils.py:1558] ..."
@@ -494,6 +490,20 @@ func finishLibraryLine(ev *event.Event, l *Line, msg, other string) {
 	}
 }
 
+// torchRank reads the "[rankN]:" a process group puts before torch's lines: N and what
+// follows the colon.
+func torchRank(b string) (rank int64, rest string, ok bool) {
+	if !strings.HasPrefix(b, "[rank") {
+		return 0, "", false
+	}
+	j := strings.IndexByte(b, ']')
+	if j < 6 || j+1 >= len(b) || b[j+1] != ':' {
+		return 0, "", false
+	}
+	rank, ok = parseutil.Atoi(b[5:j])
+	return rank, b[j+2:], ok
+}
+
 // IsNativeErrorStart reports whether a line body opens a C++ error report that further lines
 // continue: a torch error or fatal line (whose C++ stack "Exception raised from ...", "frame
 // #N: ..." follows), or libstdc++'s "terminate called after throwing an instance of '...'"
@@ -555,8 +565,8 @@ func parseTerminate(ev *event.Event, b, rest string, l *Line) bool {
 		// instance of '[rank5]:[E802 ...] ... CUDA error: an illegal memory access ...", its
 		// explanation and stack under it. The abort is critical; that report says why.
 		msg := b[len(terminatePrefix):]
-		if rank, n := rankNumber(msg + " "); n > 0 && strings.HasPrefix(msg[n-1:], "[") {
-			msg = msg[n-1:] // "[rank5]:[E802 ...": the rank's torch line
+		if rank, after, ok := torchRank(msg); ok && strings.HasPrefix(after, "[") {
+			msg = after // "[rank5]:[E802 ...": the rank's torch line
 			if l.Rank < 0 {
 				l.Rank = rank
 			}
