@@ -1437,26 +1437,36 @@ func gpuTestFailure(s string, r *Line) bool {
 	return true
 }
 
-// argparseError reads the last line Python's argparse prints before it exits with status 2:
-// "vllm: error: unrecognized arguments: --omni" (the program, then its complaint), all a
-// crash-looping pod with a wrong flag says.
 // ArgparseError reports whether s is argparse's "prog: error: message", the line that ends a
 // usage it printed (the parse processor joins the two).
 func ArgparseError(s string) bool {
-	prog, rest, ok := strings.Cut(s[:min(len(s), 64)], ": ")
-	return ok && prog != "" && !strings.ContainsAny(prog, " \t[]():") && strings.HasPrefix(rest, "error: ")
+	_, rest, ok := programPrefix(s)
+	return ok && strings.HasPrefix(rest, "error: ")
 }
 
-func argparseError(s string, r *Line) bool {
-	prog, rest, ok := strings.Cut(s[:min(len(s), 64)], ": ")
+// programPrefix cuts the program's name off "prog: rest": argparse's "vllm: error: ...",
+// Slurm's "slurmd: debug2: ...". A compiler's "main.c:6:23: error: ...", a URL or a stamp
+// names no program.
+func programPrefix(s string) (prog, rest string, ok bool) {
+	prog, rest, ok = strings.Cut(s[:min(len(s), 64)], ": ")
 	if !ok || prog == "" || strings.ContainsAny(prog, " \t[]():") {
-		// a compiler's "main.c:6:23: error: ...", a URL or a stamp names no program
+		return "", "", false
+	}
+	return prog, s[len(prog)+2:], true
+}
+
+// argparseError reads the last line Python's argparse prints before it exits with status 2:
+// "vllm: error: unrecognized arguments: --omni" (the program, then its complaint), all a
+// crash-looping pod with a wrong flag says.
+func argparseError(s string, r *Line) bool {
+	prog, rest, ok := programPrefix(s)
+	if !ok {
 		return false
 	}
 	// and Slurm's programs in the foreground (a Slinky pod's slurmd, srun and slurmstepd in a
 	// job's output): "slurmctld: fatal: Can't find plugin for select/cons_res", "slurmd:
 	// debug2: ...", "srun: error: node01: task 0: Exited with exit code 1"
-	lv, msg, ok := pu.SlurmLevel(s[len(prog)+2:])
+	lv, msg, ok := pu.SlurmLevel(rest)
 	if !ok || rest == "" || lv == pu.Warning {
 		return false
 	}
