@@ -21,6 +21,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sluice-dev/sluice/parsers/k8spath"
+	"github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
 	"github.com/sluice-dev/sluice/pipeline/input/file/lines"
@@ -307,20 +308,15 @@ const labelSep = "\x00"
 // "0.log.20261201-090000".
 func rotation(path string) (dir, stem, rank string) {
 	dir, name := filepath.Split(path)
-	name = strings.TrimSuffix(name, ".gz")
-	if i := strings.LastIndexAny(name, ".-"); i > 0 {
-		suffix := name[i+1:]
-		if n, err := strconv.Atoi(suffix); err == nil && len(suffix) <= 3 && name[i] == '.' {
-			return dir, name[:i], fmt.Sprintf("0%09d", 999999999-n) // .1 is newer than .2
-		}
-		if len(suffix) >= 8 && strings.Trim(suffix, "0123456789") == "" {
-			return dir, name[:i], "1" + suffix // -20261201
-		}
-		if file := k8spath.Unrotated(name); file != name {
-			return dir, file, "1" + name[len(file)+1:] // 0.log.20261201-090000
-		}
+	stem = parseutil.LogFileName(name)
+	suffix := strings.TrimSuffix(name, ".gz")[len(stem):] // ".2", "-20261201", ".20261201-090000"
+	if suffix == "" {
+		return dir, stem, "2"
 	}
-	return dir, name, "2"
+	if n, err := strconv.Atoi(suffix[1:]); err == nil && len(suffix) <= 4 && suffix[0] == '.' {
+		return dir, stem, fmt.Sprintf("0%09d", 999999999-n) // .1 is newer than .2
+	}
+	return dir, stem, "1" + suffix[1:]
 }
 
 // errNotText marks a file that holds no log lines: a systemd journal, or in a folder a login

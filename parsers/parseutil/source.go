@@ -337,21 +337,16 @@ func nfdContainer(c string) bool {
 // older lines are its own as its newest are.
 func LogFileName(path string) string {
 	name := strings.TrimSuffix(path[strings.LastIndexByte(path, '/')+1:], ".gz")
-	if i := strings.LastIndex(name, ".log."); i > 0 && strings.Trim(name[i+len(".log."):], "0123456789-") == "" {
-		return name[:i+len(".log")] // .log.1, .log.20261201-090000
-	}
-	for {
-		i := strings.LastIndexAny(name, ".-")
-		if i <= 0 {
-			return name
-		}
-		suffix := name[i+1:]
-		switch {
+	if i := strings.LastIndexAny(name, ".-"); i > 0 {
+		switch suffix := name[i+1:]; {
 		case name[i] == '.' && len(suffix) > 0 && len(suffix) <= 3 && AllDigits(suffix): // .1, .12
-		case name[i] == '-' && len(suffix) >= 8 && AllDigits(suffix): // -20230701
-		default:
-			return name
+			return name[:i]
+		case len(suffix) >= 8 && AllDigits(suffix): // -20230701
+			return name[:i]
 		}
-		name = name[:i]
 	}
+	if i := strings.LastIndex(name, ".log."); i > 0 && strings.Trim(name[i+len(".log."):], "0123456789-") == "" {
+		return name[:i+len(".log")] // the kubelet's .log.20261201-090000
+	}
+	return name
 }
