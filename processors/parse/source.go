@@ -96,16 +96,11 @@ type frameMemo struct {
 // memo (nil for none) remembers the batch's earlier lines. A byte-order mark the line or its
 // framed text opens with is left out.
 func (p *Processor) frame(l *line, ev *event.Event, batchKey string, memo *frameMemo) {
-	var path string
-	var hasPath bool
-	var k8s *k8spath.Memo
-	if memo != nil {
-		path, hasPath = ev.GetStringHinted(event.FieldLogFilePath, &memo.path)
-		k8s = &memo.k8s
-	} else {
-		path, hasPath = ev.GetString(event.FieldLogFilePath)
+	if memo == nil {
+		memo = &frameMemo{}
 	}
-	pod, container := k8s.Fill(ev, path, hasPath)
+	path, hasPath := ev.GetStringHinted(event.FieldLogFilePath, &memo.path)
+	pod, container := memo.k8s.Fill(ev, path, hasPath)
 	*l = line{ev: ev}
 	msg := ev.Message()
 	if strings.HasPrefix(msg, bom) {
@@ -145,12 +140,11 @@ func (p *Processor) frame(l *line, ev *event.Event, batchKey string, memo *frame
 		if l.raw != "" && l.split.Tag == "" {
 			// the program a syslog or journal frame named (which Split no longer sees): lines
 			// of different programs are never one record
-			l.split.Tag, _ = ev.GetString(event.FieldProcessName)
-		}
-		if l.raw != "" && l.split.Service == "" {
-			// the service a `docker compose logs` prefix named: the services' lines interleave,
-			// each one's records are grouped apart
-			l.split.Service, _ = ev.GetString(compose.FieldContainerName)
+			if l.split.Tag, _ = ev.GetString(event.FieldProcessName); l.split.Tag == "" && l.split.Service == "" {
+				// else the service a `docker compose logs` prefix named: the services' lines
+				// interleave, each one's records are grouped apart
+				l.split.Service, _ = ev.GetString(compose.FieldContainerName)
+			}
 		}
 	}
 }
@@ -380,19 +374,17 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 		ds = pylog.DatasetRayCore
 		ev.SetString(event.FieldDataset, ds)
 	}
-	if c := s.componentOf(src); ds == vllm.DatasetServer && notVLLM[c] {
-		// another engine's container (LMDeploy's Ray workers are RayWorkerWrapper actors too:
-		// "(RayWorkerWrapper pid=297851) [Gloo] Rank 0 is connected ..."): a vLLM-shaped prefix
-		// or header there is that engine's, which never runs vLLM inside
-		ds = c
-		ev.SetString(event.FieldDataset, ds)
-	}
-	if ds == vllm.DatasetServer && s.componentOf(src) == "nim.server" {
-		// NVIDIA NIM for LLMs writes vLLM's header (NIM 1.0 and 1.1 without the year: "INFO
-		// 07-31 06:02:40.11 ngc_injector.py:174] Selected profile: ...") and runs vLLM inside:
-		// its container's lines are NIM's, whichever of the two wrote them
-		ds = "nim.server"
-		ev.SetString(event.FieldDataset, ds)
+	if ds == vllm.DatasetServer {
+		if c := s.componentOf(src); notVLLM[c] || c == "nim.server" {
+			// another engine's container (LMDeploy's Ray workers are RayWorkerWrapper actors
+			// too: "(RayWorkerWrapper pid=297851) [Gloo] Rank 0 is connected ..."): a
+			// vLLM-shaped prefix or header there is that engine's, which never runs vLLM
+			// inside; and NVIDIA NIM for LLMs, which writes vLLM's header (NIM 1.0 and 1.1
+			// without the year: "INFO 07-31 06:02:40.11 ngc_injector.py:174] Selected profile:
+			// ...") and runs vLLM inside: its container's lines are NIM's, whichever wrote them
+			ds = c
+			ev.SetString(event.FieldDataset, ds)
+		}
 	}
 	if strings.HasPrefix(ds, "generic") {
 		c := s.componentOf(src)
