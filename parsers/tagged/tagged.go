@@ -1448,7 +1448,7 @@ func ArgparseError(s string) bool {
 // Slurm's "slurmd: debug2: ...". A compiler's "main.c:6:23: error: ...", a URL or a stamp
 // names no program.
 func programPrefix(s string) (prog, rest string, ok bool) {
-	prog, rest, ok = strings.Cut(s[:min(len(s), 64)], ": ")
+	prog, _, ok = strings.Cut(s[:min(len(s), 64)], ": ")
 	if !ok || prog == "" || strings.ContainsAny(prog, " \t[]():") {
 		return "", "", false
 	}
