@@ -75,10 +75,12 @@ func TestDeployedPodLosesNothingThroughCrashesAndOutage(t *testing.T) {
 
 // growingLog appends vLLM lines in CRI framing to a container log, as the runtime does while
 // the engine runs: numbered INFO lines, and every 37th an ERROR with a traceback. Each record
-// (a line, or an error with its traceback) is one write, as Python's logging writes a record:
-// Filebeat, which reads up to the end of the file and then backs off for a second, never sees
-// half a record. (One it did see half of would have its first half flushed alone once the
-// pipeline idles: a traceback split over Filebeat's backoff is the parse processor's limit.)
+// (a line, or an error with its traceback) is one write, as Python's logging writes a record.
+// Filebeat's batches still end inside records wherever its queue stands when a batch is cut (on
+// its 1 s flush timer while it reads slowly, at the start or on a busy machine): the held first
+// part waits for the rest, which comes on another of Filebeat's connections (the parse
+// processor's rest_timeout). Before that wait, a run in about twenty sent such a first part on
+// its own, and after the kill the whole record again beside it.
 type growingLog struct {
 	t          *testing.T
 	path       string

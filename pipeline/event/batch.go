@@ -37,6 +37,7 @@ type Ack struct {
 	pending atomic.Int64
 	worst   atomic.Uint32
 	done    func(Status)
+	waits   func() bool
 }
 
 // NewAck returns an Ack holding one reference, which the batch it is given to owns. done runs
@@ -68,6 +69,12 @@ func (a *Ack) release(s Status) {
 
 // Pending reports how many references are unresolved (for tests and metrics).
 func (a *Ack) Pending() int64 { return a.pending.Load() }
+
+// SetWaits tells whoever holds this unit back whether its source waits for it: f reports true
+// while the source sends nothing more until the unit is acknowledged (a Filebeat client whose
+// other connections are all waiting too). Without it the source is taken to wait. Call it
+// before the Ack is handed over; f must be safe for concurrent use and quick.
+func (a *Ack) SetWaits(f func() bool) { a.waits = f }
 
 // Batch is the unit that moves through the pipeline: a list of events and the acknowledgements
 // of the input work they came from. A batch must be resolved exactly once, by whoever holds it
@@ -179,6 +186,17 @@ func Merge(bs ...*Batch) *Batch {
 
 // Holds are ack references taken out of a batch with Hold.
 type Holds []*Ack
+
+// SourceWaits reports whether the source of any held unit sends nothing more until that unit
+// is acknowledged (see Ack.SetWaits): holding such a unit back longer only delays the source.
+func (h Holds) SourceWaits() bool {
+	for _, a := range h {
+		if a.waits == nil || a.waits() {
+			return true
+		}
+	}
+	return false
+}
 
 // Resolve releases the held references directly.
 func (h Holds) Resolve(s Status) {

@@ -94,3 +94,28 @@ func TestAbsorbTakenOnce(t *testing.T) {
 		t.Fatalf("took %d again", n)
 	}
 }
+
+// A source that never said whether it waits is taken to wait; held units of several sources
+// are waited for as soon as one of them is.
+func TestHoldsSourceWaits(t *testing.T) {
+	t.Parallel()
+	silent, free, busy := NewAck(nil), NewAck(nil), NewAck(nil)
+	free.SetWaits(func() bool { return false })
+	busy.SetWaits(func() bool { return true })
+	for _, c := range []struct {
+		acks []*Ack
+		want bool
+	}{
+		{[]*Ack{silent}, true},
+		{[]*Ack{free}, false},
+		{[]*Ack{busy}, true},
+		{[]*Ack{free, busy}, true},
+		{[]*Ack{free, free}, false},
+		{nil, false}, // events nobody acknowledges: nobody waits
+	} {
+		b := &Batch{acks: c.acks}
+		if got := b.Hold().SourceWaits(); got != c.want {
+			t.Errorf("%d acks: SourceWaits = %v, want %v", len(c.acks), got, c.want)
+		}
+	}
+}

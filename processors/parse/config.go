@@ -33,6 +33,13 @@ type Config struct {
 	FallbackDataset string `mapstructure:"fallback_dataset"`
 	// IdleTimeout is how long the state of a source (its last dataset) is kept without lines.
 	IdleTimeout time.Duration `mapstructure:"idle_timeout"`
+	// RestTimeout is how long an open group or a split line waits for its rest, past its own
+	// timeout and past the pipeline going idle, while its source can send more without its
+	// acknowledgement (a Filebeat with another connection free). Filebeat cuts its batches
+	// wherever its queue stands, inside a traceback too, and sends the rest up to its queue's
+	// flush timeout (1 s in Filebeat 7) later, or after its backoff at the end of a file (1 s)
+	// when it read the file while the runtime was writing the record. 0 turns it off.
+	RestTimeout time.Duration `mapstructure:"rest_timeout"`
 
 	// registry holds the parsers the names refer to: the factory's, not part of the YAML.
 	registry *parsers.Registry
@@ -96,6 +103,7 @@ const (
 	DefaultPartialTimeout   = time.Second
 	DefaultFallbackDataset  = "generic"
 	DefaultIdleTimeout      = 30 * time.Minute
+	DefaultRestTimeout      = 3 * time.Second
 )
 
 // NewConfig returns the defaults for the parsers of reg: its default chain, prompts hashed,
@@ -110,6 +118,7 @@ func NewConfig(reg *parsers.Registry) *Config {
 		Partial:         PartialConfig{Timeout: DefaultPartialTimeout, MaxBytes: DefaultMaxBytes},
 		FallbackDataset: DefaultFallbackDataset,
 		IdleTimeout:     DefaultIdleTimeout,
+		RestTimeout:     DefaultRestTimeout,
 	}
 }
 
@@ -135,6 +144,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Partial.Timeout <= 0 || c.Partial.MaxBytes < 1024 {
 		errs = append(errs, fmt.Errorf("partial: timeout must be > 0 and max_bytes >= 1024 (got %v, %d)", c.Partial.Timeout, c.Partial.MaxBytes))
+	}
+	if c.RestTimeout < 0 {
+		errs = append(errs, fmt.Errorf("rest_timeout: %v is negative", c.RestTimeout))
 	}
 	if c.IdleTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("idle_timeout: must be > 0"))

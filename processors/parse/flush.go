@@ -11,16 +11,42 @@ import (
 
 var _ pipeline.IdleFlusher = (*Processor)(nil)
 
-// FlushIdle sends every held group and partial line: the pipeline is idle, so their rest is not
-// on its way (pipeline.IdleFlusher).
-func (p *Processor) FlushIdle(ctx context.Context, now time.Time) *event.Batch {
-	return p.Flush(ctx, now, true)
+// FlushIdle sends the held groups and partial lines whose sources wait for their
+// acknowledgement: the pipeline is idle, so their rest is not on its way until they are
+// acknowledged (pipeline.IdleFlusher). Those whose source can still send wait for rest_timeout.
+func (p *Processor) FlushIdle(_ context.Context, now time.Time) *event.Batch {
+	return p.flush(now, false, true)
 }
 
 // Flush sends the split lines and groups that have waited longer than their timeout (all of
 // them when final is set), parsed, as one batch carrying their held acknowledgements; nil when
 // nothing is due. It also forgets sources that have been idle past idle_timeout.
 func (p *Processor) Flush(_ context.Context, now time.Time, final bool) *event.Batch {
+	return p.flush(now, final, false)
+}
+
+// due reports whether a held event that has waited `waited` is sent now: past its own timeout
+// (at once when the pipeline is idle), unless its source can send more without its
+// acknowledgement, when it waits for rest_timeout.
+func (p *Processor) due(pd *pending, waited, own time.Duration, idle bool) bool {
+	if idle {
+		own = 0
+	}
+	if waited < own {
+		return false
+	}
+	if waited >= p.cfg.RestTimeout {
+		return true
+	}
+	for _, h := range pd.holds {
+		if h.SourceWaits() {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *Processor) flush(now time.Time, final, idle bool) *event.Batch {
 	p.mu.Lock()
 	var out []item
 	var holds []event.Holds
@@ -34,7 +60,7 @@ func (p *Processor) Flush(_ context.Context, now time.Time, final bool) *event.B
 		}
 	}
 	for k, pt := range p.partials {
-		if final || now.Sub(pt.last) >= p.cfg.Partial.Timeout {
+		if final || p.due(pt, now.Sub(pt.last), p.cfg.Partial.Timeout, idle) {
 			delete(p.partials, k)
 			ev := pt.joined()
 			if pt.cont {
@@ -46,7 +72,7 @@ func (p *Processor) Flush(_ context.Context, now time.Time, final bool) *event.B
 		}
 	}
 	for k, g := range p.groups {
-		if final || now.Sub(g.last) >= g.timeout(&p.cfg.Multiline) {
+		if final || p.due(&g.pending, now.Sub(g.last), g.timeout(&p.cfg.Multiline), idle) {
 			delete(p.groups, k)
 			take(&g.pending, g.close())
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -562,5 +563,68 @@ func TestOtherEngineRayWorker(t *testing.T) {
 		if ds, _ := ev.GetString(event.FieldDataset); ds != "lmdeploy.server" {
 			t.Errorf("%q: dataset = %q, want lmdeploy.server", line, ds)
 		}
+	}
+}
+
+// Filebeat cuts a batch wherever its queue stands, inside a traceback too, and sends the rest
+// up to a second later when other connections of its are free: a group at a batch's end waits
+// for it (rest_timeout), past its own timeout and past the pipeline going idle, while its
+// source can send more; once the source waits for the acknowledgement, it is sent at idle.
+func TestGroupWaitsForTheRestWhileItsSourceCanSend(t *testing.T) {
+	t.Parallel()
+	p := newProc(t, nil)
+	var waits atomic.Bool
+	send := func(ack *event.Ack, lines ...string) []*event.Event {
+		t.Helper()
+		b := event.NewBatch(events("s", lines), ack)
+		b.Key = "s"
+		if err := p.Process(context.Background(), b); err != nil {
+			t.Fatal(err)
+		}
+		b.Resolve(event.Delivered) // what was sent is delivered; the held lines keep the ack
+		return b.Events
+	}
+	ack1 := event.NewAck(nil)
+	ack1.SetWaits(waits.Load)
+	header := "ERROR 11-27 10:30:00 [core.py:935] EngineCore encountered a fatal error."
+	if out := send(ack1, "INFO 11-27 10:30:00 [loggers.py:123] Engine 000: step done.", header); len(out) != 1 || p.Held() != 1 {
+		t.Fatalf("batch 1 sent %d events and holds %d; want the INFO line sent and the error line held", len(out), p.Held())
+	}
+	if fb := p.FlushIdle(context.Background(), t0); fb != nil {
+		t.Fatalf("sent at idle while its source can send the rest: %q", fb.Events[0].Message())
+	}
+	if fb := p.Flush(context.Background(), t0.Add(2*DefaultMultilineTimeout), false); fb != nil {
+		t.Fatalf("sent after its own timeout while its source can send the rest: %q", fb.Events[0].Message())
+	}
+	ack2 := event.NewAck(nil)
+	ack2.SetWaits(waits.Load)
+	rest := []string{"Traceback (most recent call last):", `  File "core.py", line 926, in run_engine_core`,
+		"RuntimeError: CUDA error: an illegal memory access was encountered"}
+	if out := send(ack2, rest...); len(out) != 0 {
+		t.Fatalf("batch 2 sent %d events; want its lines joined to the held error", len(out))
+	}
+	waits.Store(true) // every connection of the source now waits for an acknowledgement
+	fb := p.FlushIdle(context.Background(), t0)
+	if fb == nil || len(fb.Events) != 1 {
+		t.Fatalf("idle flush with the source waiting = %v, want the group", fb)
+	}
+	if want := header + "\n" + strings.Join(rest, "\n"); fb.Events[0].Message() != want {
+		t.Errorf("message = %q, want %q", fb.Events[0].Message(), want)
+	}
+	fb.Resolve(event.Delivered)
+	if ack1.Pending() != 0 || ack2.Pending() != 0 {
+		t.Errorf("acks pending after delivery: %d, %d", ack1.Pending(), ack2.Pending())
+	}
+
+	// rest_timeout bounds the wait even while the source could send.
+	waits.Store(false)
+	ack3 := event.NewAck(nil)
+	ack3.SetWaits(waits.Load)
+	send(ack3, header)
+	if fb := p.Flush(context.Background(), t0.Add(DefaultRestTimeout-time.Millisecond), false); fb != nil {
+		t.Fatal("sent before rest_timeout")
+	}
+	if fb := p.Flush(context.Background(), t0.Add(DefaultRestTimeout), false); fb == nil || fb.Events[0].Message() != header {
+		t.Fatalf("flush at rest_timeout = %v, want the error line alone", fb)
 	}
 }

@@ -36,9 +36,10 @@ type Input struct {
 
 	mu      sync.Mutex
 	conns   map[*conn]struct{}
-	readers sync.WaitGroup // read loops: Run waits for them
-	ackers  sync.WaitGroup // ack loops: Close waits for them
-	budget  *budget.Budget // max_pending_events over all connections
+	hosts   map[string]map[*conn]struct{} // the connections of each client host
+	readers sync.WaitGroup                // read loops: Run waits for them
+	ackers  sync.WaitGroup                // ack loops: Close waits for them
+	budget  *budget.Budget                // max_pending_events over all connections
 
 	// warnings throttles what clients can provoke (bad frames, failed handshakes, a flood past
 	// max_connections), so that a hostile or broken fleet cannot flood the log.
@@ -75,7 +76,7 @@ func New(set pipeline.Settings, cfg *Config) (*Input, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := &Input{id: set.ID, set: set, cfg: *cfg, log: set.Logger, m: m, conns: map[*conn]struct{}{},
+	in := &Input{id: set.ID, set: set, cfg: *cfg, log: set.Logger, m: m, conns: map[*conn]struct{}{}, hosts: map[string]map[*conn]struct{}{},
 		budget: budget.New(int64(cfg.MaxPendingEvents)), warnings: logging.Limiter{Burst: warnBurst, Every: warnEvery}}
 	if cfg.TLS.Enabled {
 		if in.tls, err = tlsconfig.NewReloader(cfg.TLS, in.reloadOptions()); err != nil {
@@ -156,6 +157,10 @@ func (in *Input) serve(ctx context.Context, nc net.Conn, next pipeline.Consumer)
 	c := newConn(in, nc, name)
 	in.mu.Lock()
 	in.conns[c] = struct{}{}
+	if in.hosts[c.host] == nil {
+		in.hosts[c.host] = map[*conn]struct{}{}
+	}
+	in.hosts[c.host][c] = struct{}{}
 	in.mu.Unlock()
 	in.m.accepted.Inc()
 	in.m.connections.Inc()
@@ -166,6 +171,9 @@ func (in *Input) serve(ctx context.Context, nc net.Conn, next pipeline.Consumer)
 		c.ackLoop()
 		in.mu.Lock()
 		delete(in.conns, c)
+		if delete(in.hosts[c.host], c); len(in.hosts[c.host]) == 0 {
+			delete(in.hosts, c.host)
+		}
 		in.mu.Unlock()
 		in.m.connections.Dec()
 	}()
@@ -173,6 +181,26 @@ func (in *Input) serve(ctx context.Context, nc net.Conn, next pipeline.Consumer)
 		c.close(err)
 	}
 	close(c.queue) // ackLoop answers what is queued, then closes the connection
+}
+
+// waitsFor reports whether c's client sends nothing more until c's pending window is
+// acknowledged: true unless c is still reading a window (the rest of it is on its way: a
+// window goes to the pipeline in parts of handOverEvery events) or another connection of the
+// client (Filebeat's loadbalance workers) is open with no window pending, free to carry
+// whatever the client sends next. A client that pipelines windows on one connection is taken
+// to wait once its window is read: how many it sends ahead is not known here.
+func (in *Input) waitsFor(c *conn) bool {
+	if c.reading.Load() {
+		return false
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	for o := range in.hosts[c.host] {
+		if o != c && o.pending.Load() == 0 && !o.isClosed() {
+			return false
+		}
+	}
+	return true
 }
 
 // handshake runs the TLS handshake, bounded by read_timeout, on the connection's own goroutine

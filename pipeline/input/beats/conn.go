@@ -41,6 +41,7 @@ type conn struct {
 	in     *Input
 	nc     net.Conn
 	peer   string
+	host   string // the peer's address without its port: one client's connections share it
 	name   string // client certificate name, if any
 	since  time.Time
 	log    *slog.Logger
@@ -52,6 +53,8 @@ type conn struct {
 	closed chan struct{}
 	once   sync.Once
 
+	reading atomic.Bool // a window is being read: its remaining parts are on their way
+
 	windows, events, bytes, pending, keepalives atomic.Int64
 	lastActive                                  atomic.Int64 // unix nanos of the last window or ACK
 }
@@ -62,6 +65,10 @@ func newConn(in *Input, nc net.Conn, name string) *conn {
 		slots:  make(chan struct{}, in.cfg.PendingWindows),
 		queue:  make(chan *window, in.cfg.PendingWindows),
 		closed: make(chan struct{}),
+	}
+	c.host = c.peer
+	if h, _, err := net.SplitHostPort(c.peer); err == nil {
+		c.host = h
 	}
 	c.log = in.log.With("peer", c.peer)
 	if name != "" {
@@ -104,6 +111,16 @@ func (c *conn) close(err error) {
 			c.in.warn(c.log, "connection_error", "beats: connection closed", append(attrs, "error", err)...)
 		}
 	})
+}
+
+// isClosed reports whether close has run.
+func (c *conn) isClosed() bool {
+	select {
+	case <-c.closed:
+		return true
+	default:
+		return false
+	}
 }
 
 // linger sends FIN after the ACKs already written, reads and discards what the client still
@@ -210,6 +227,8 @@ func (c *conn) readWindow(ctx context.Context, next pipeline.Consumer) error {
 	if err != nil {
 		return err
 	}
+	c.reading.Store(true)
+	defer c.reading.Store(false)
 	_ = c.nc.SetReadDeadline(time.Now().Add(c.in.cfg.ReadTimeout)) // reading starts now
 	received := time.Now()
 	events := make([]*event.Event, 0, min(count, handOverEvery))
@@ -289,6 +308,7 @@ func (c *conn) open(count int, share int64) (*event.Batch, error) {
 		c.in.m.pendingWindows.Dec()
 		w.status <- s
 	})
+	ack.SetWaits(func() bool { return c.in.waitsFor(c) })
 	c.queue <- w // never blocks: a slot was taken for it
 	root := event.NewBatch(nil, ack)
 	root.Key = c.peer

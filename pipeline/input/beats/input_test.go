@@ -1,9 +1,12 @@
 package beats
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"net"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -314,4 +317,145 @@ func TestPendingWindowsBackpressure(t *testing.T) {
 	}
 	_ = ac.Close()
 	pipelinetest.Eventually(t, "connection gone", func() bool { return value(h.in.m.connections) == 0 && len(h.in.Stats()) == 0 })
+}
+
+// A window held back (a traceback's first lines waiting for the rest) makes its client wait
+// only when none of the client's other connections is free: Filebeat's loadbalance workers
+// send what comes next on a free one without waiting for this window's ACK. Connections of
+// another host do not count.
+func TestHeldWindowWaitsOnlyWithoutAFreeConnection(t *testing.T) {
+	t.Parallel()
+	h := start(t, nil)
+	// send sends one window on cl and returns its batch once nothing else of the window is
+	// pending: the read loop lets go of a window just after handing it over.
+	send := func(cl *lumber.Client, prefix string) *event.Batch {
+		t.Helper()
+		if err := cl.Send(messages(1, prefix)); err != nil {
+			t.Fatal(err)
+		}
+		return h.sink.next(t)
+	}
+	pending := func(want float64) {
+		t.Helper()
+		pipelinetest.Eventually(t, fmt.Sprintf("%v windows pending", want), func() bool { return value(h.in.m.pendingWindows) == want })
+	}
+	a := h.dial(t)
+	b1 := send(a, "a")
+	held := b1.Hold()
+	b1.Resolve(event.Delivered)
+	if !held.SourceWaits() {
+		t.Fatal("the client's only connection holds a window: the client waits, but SourceWaits says not")
+	}
+
+	other, err := lumber.DialWith((&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 2)}}).Dial, h.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = other.Close() })
+	send(other, "other").Resolve(event.Delivered)
+	pending(1)
+	if !held.SourceWaits() {
+		t.Fatal("a free connection of another host made the client's held window not waited for")
+	}
+
+	b := h.dial(t)
+	send(b, "b").Resolve(event.Delivered) // b is connected and free once its window is answered
+	pending(1)
+	if held.SourceWaits() {
+		t.Fatal("another connection of the client is free, yet its held window is said to be waited for")
+	}
+	busy := send(b, "b2")
+	if !held.SourceWaits() {
+		t.Fatal("the client's other connection has a window pending too, yet the held one is not waited for")
+	}
+	busy.Resolve(event.Delivered)
+	pending(1)
+	if held.SourceWaits() {
+		t.Fatal("the other connection is free again, yet the held window is said to be waited for")
+	}
+	_ = b.Close()
+	pipelinetest.Eventually(t, "the closed connection no longer counts", held.SourceWaits)
+	held.Resolve(event.Delivered)
+	pending(0)
+}
+
+// gate hands the first batch over at once and holds every later one until released.
+type gate struct {
+	first, later chan *event.Batch
+	open         chan struct{}
+	n            atomic.Int32
+}
+
+func (g *gate) Consume(ctx context.Context, b *event.Batch) error {
+	if g.n.Add(1) == 1 {
+		g.first <- b
+		return nil
+	}
+	select {
+	case <-g.open:
+	case <-ctx.Done():
+		b.Resolve(event.Retry)
+		return ctx.Err()
+	}
+	g.later <- b
+	return nil
+}
+
+// A window goes to the pipeline in parts: while its later parts are still being read, the
+// client is not waiting for its ACK, whatever its other connections do, and a traceback's first
+// lines held at the end of the first part wait for the next.
+func TestWindowBeingReadIsNotWaitedFor(t *testing.T) {
+	t.Parallel()
+	cfg := NewConfig()
+	cfg.Address = "127.0.0.1:0"
+	in, err := New(defaultSettings(t), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &gate{first: make(chan *event.Batch, 1), later: make(chan *event.Batch, 8), open: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- in.Run(ctx, g) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		cctx, ccancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer ccancel()
+		_ = in.Close(cctx)
+	})
+	cl, err := lumber.Dial(in.Addr().String(), lumber.Timeout(10*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cl.Close() })
+	if err := cl.Send(messages(2*handOverEvery, "w")); err != nil {
+		t.Fatal(err)
+	}
+	var part *event.Batch
+	select {
+	case part = <-g.first:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no first part within 10s")
+	}
+	if part.Len() != handOverEvery {
+		t.Fatalf("first part has %d events, want %d", part.Len(), handOverEvery)
+	}
+	held := part.Hold()
+	part.Resolve(event.Delivered)
+	if held.SourceWaits() {
+		t.Fatal("the rest of the window is still being read, yet its client is said to wait for the ACK")
+	}
+	close(g.open)
+	select {
+	case rest := <-g.later:
+		rest.Resolve(event.Delivered)
+	case <-time.After(10 * time.Second):
+		t.Fatal("no second part within 10s")
+	}
+	pipelinetest.Eventually(t, "the window read to its end", held.SourceWaits)
+	held.Resolve(event.Delivered)
+	seq, err := cl.ReceiveACK()
+	if err != nil || seq != 2*handOverEvery {
+		t.Fatalf("ACK %d, %v; want %d", seq, err, 2*handOverEvery)
+	}
 }
