@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	kafkago "github.com/segmentio/kafka-go"
@@ -24,6 +25,7 @@ type session struct {
 	tracker *tracker
 	dec     decoder
 
+	draining   atomic.Bool   // reading has ended: nothing more comes in this session
 	stop       chan struct{} // ends the committer
 	commitDone chan struct{}
 	closeOnce  sync.Once
@@ -174,6 +176,7 @@ func (s *session) flush(ctx context.Context, next pipeline.Consumer, b *builder)
 		}
 		s.tracker.resolved(p, sp, n, st)
 	})
+	ack.SetWaits(s.waits)
 	batch := event.NewBatch(b.events, ack)
 	batch.Key = p.source
 	// On error the batch was resolved Retry (Consumer's contract); the ack ends the session.
@@ -205,8 +208,17 @@ func (s *session) waitSpace(ctx context.Context) bool {
 	return ctx.Err() == nil
 }
 
+// waits reports whether the session reads nothing more until the batches handed over are
+// acknowledged (event.Ack.SetWaits): at max_pending, or once reading has ended and it drains.
+// Otherwise the rest of a traceback a batch ends inside comes with the next messages of its
+// partition, and the parse processor may hold the first lines for it.
+func (s *session) waits() bool {
+	return s.draining.Load() || s.tracker.pendingCount() >= s.cfg.MaxPending
+}
+
 // drain waits until every batch handed over is resolved, or ctx ends (false).
 func (s *session) drain(ctx context.Context) bool {
+	s.draining.Store(true)
 	for s.tracker.pendingCount() > 0 {
 		select {
 		case <-s.tracker.space:

@@ -1,6 +1,7 @@
 package kafka
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -151,5 +152,34 @@ func TestTrackerDiscardReleasesSpace(t *testing.T) {
 	}
 	if cs := tr.toCommit(); len(cs) != 0 {
 		t.Fatalf("discarded messages committed: %+v", cs)
+	}
+}
+
+// A session makes the source of its batches wait (so that a held traceback is sent when the
+// pipeline idles) only at max_pending or while it drains; otherwise the next messages of the
+// partition, the rest of a traceback among them, keep coming without these acknowledgements.
+func TestSessionWaitsAtMaxPendingOrDraining(t *testing.T) {
+	t.Parallel()
+	s := &session{cfg: &Config{MaxPending: 2}, tracker: newTracker(false)}
+	if s.waits() {
+		t.Fatal("nothing pending, yet the session says it waits")
+	}
+	s.tracker.read("logs", 0, 10, 20)
+	if s.waits() {
+		t.Fatal("1 of max_pending 2 read, yet the session says it waits")
+	}
+	s.tracker.read("logs", 0, 11, 20)
+	if !s.waits() {
+		t.Fatal("max_pending read and unacknowledged, yet the session says it reads on")
+	}
+	s.tracker.discard(2)
+	if s.waits() {
+		t.Fatal("below max_pending again, yet the session says it waits")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	s.drain(ctx)
+	if !s.waits() {
+		t.Fatal("draining, yet the session says it reads on")
 	}
 }
