@@ -573,7 +573,14 @@ func aer(body string) (string, bool) {
 	i := strings.Index(body, ": AER: ")
 	j := strings.Index(body, "PCIe Bus Error: ")
 	if i < 0 && j < 0 {
-		return "", false
+		name, ok := aerBit(body)
+		if !ok {
+			return "", false
+		}
+		if correctableAER[name] {
+			return pu.Warning, true
+		}
+		return pu.Error, true // the kernel prints an uncorrectable error's bits at KERN_ERR
 	}
 	switch {
 	case strings.Contains(body, "(Fatal)") || strings.Contains(body, "severity=Uncorrected (Fatal)") ||
@@ -586,3 +593,35 @@ func aer(body string) (string, bool) {
 	}
 	return pu.Guess(body), true
 }
+
+// aerBit returns the error an AER report's bit line names ("pcieport 0000:00:01.1:    [ 5] SDES
+// (First)", each bit set in the device's status, under the report's header): on its own when
+// the header is not in the same file or read (the parse processor joins them otherwise).
+func aerBit(body string) (string, bool) {
+	k := strings.Index(body, "   [")
+	if k < 0 {
+		return "", false
+	}
+	if pre := strings.TrimSpace(body[:k]); pre != "" && (!strings.HasSuffix(pre, ":") || BusID(pre) == "") {
+		return "", false
+	}
+	bit, after, ok := strings.Cut(body[k+len("   ["):], "]")
+	if bit = strings.TrimSpace(bit); !ok || bit == "" || !pu.AllDigits(bit) {
+		return "", false
+	}
+	name, _, _ := strings.Cut(strings.TrimLeft(after, " "), " ")
+	if name == "" {
+		return "", false
+	}
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return "", false
+		}
+	}
+	return name, true
+}
+
+// correctableAER are the names the kernel gives the bits of the correctable error status
+// (drivers/pci/pcie/aer.c); every other bit is of the uncorrectable status.
+var correctableAER = map[string]bool{"RxErr": true, "BadTLP": true, "BadDLLP": true, "Rollover": true,
+	"Timeout": true, "NonFatalErr": true, "CorrIntErr": true, "HeaderOF": true}

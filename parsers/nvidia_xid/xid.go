@@ -621,10 +621,33 @@ func sxid(ev *event.Event, msg string, i int) bool {
 		level = pu.Critical
 	}
 	if rest != "" {
-		ev.SetString(FieldSXidMessage, rest)
+		ev.SetString(FieldSXidMessage, sxidText(rest, key))
 	}
 	pu.Finish(ev, pu.DatasetXid, level)
 	return true
+}
+
+// sxidText is what the driver logged after the SXid code on each line of a report the parse
+// processor joined: a later line's dmesg time and its repeated "nvidia-nvswitch3: SXid
+// (PCI:...): 22013, " go. A line of another report (another switch's, interleaved) stays whole.
+func sxidText(rest, key string) string {
+	if !strings.Contains(rest, "\n") {
+		return rest
+	}
+	var b strings.Builder
+	for n, line := range strings.Split(rest, "\n") {
+		if n > 0 {
+			b.WriteByte('\n')
+			if t, ok := uptime(line); ok {
+				line = t
+			}
+			if k := strings.Index(line, key); k >= 0 {
+				line = line[k+len(key):]
+			}
+		}
+		b.WriteString(line)
+	}
+	return b.String()
 }
 
 // DevicePluginXid reads the line the device plugin logs when NVML reports an Xid on a device:
