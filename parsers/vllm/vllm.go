@@ -7,6 +7,7 @@
 package vllm
 
 import (
+	"cmp"
 	"strings"
 	"time"
 
@@ -95,13 +96,16 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 			// pylog reads its prefix, the rank that failed)
 			return false
 		}
-		if hsaFault(l.Body) {
+		if hsaFault(l.Body) || strings.HasPrefix(l.Body, "Failed: Cuda error ") {
 			// the ROCm runtime's last words before it aborts the process: an error of the GPU's,
-			// whichever program ran on it (the dataset is the source's)
+			// whichever program ran on it (the dataset is the source's); so is the CUDACHECK of
+			// vLLM's custom all-reduce kernels, printed before exit(1) ("Failed: Cuda error
+			// /workspace/csrc/custom_all_reduce.cuh:594 'an illegal memory access was
+			// encountered'"): a worker's, under the engine's EngineDeadError
 			setMessage(ev, msg, first, l.Text, rest)
 			ev.SetString(event.FieldLogLevel, "error")
 			ev.SetString(event.FieldErrorMsg, l.Body)
-			ev.SetString(FieldErrorKind, KindCUDA)
+			ev.SetString(FieldErrorKind, cmp.Or(Classify(l.Body), KindCUDA))
 			setRanks(ev, &l)
 			return true
 		}
