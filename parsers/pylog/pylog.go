@@ -123,7 +123,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		if trace, isRich := r.rich(s, rest); isRich {
 			ok, rest = true, trace // the rows are the message; a traceback in it is read below
 		} else {
-			ok = r.levelFirst(s)
+			ok = r.levelFirst(s) || r.litellmEarly(s)
 		}
 	}
 	if !ok && (r.proc == "raylet" || r.proc == "gcs_server") && s[0] >= 'A' && s[0] <= 'Z' {
@@ -553,6 +553,23 @@ func (r *rec) litellm(s string) bool {
 		r.dataset = DatasetLiteLLM // else the program's that took the layout (OpenDevin)
 	}
 	return r.origin(rc.Origin)
+}
+
+// litellmEarly reads the layout LiteLLM's loggers had until early 2024, "%(name)s -
+// %(levelname)s: %(message)s" ("LiteLLM Router - INFO: get_available_deployment for model:
+// azure/gpt-4-fast, No deployment available"), without a time.
+func (r *rec) litellmEarly(s string) bool {
+	name, rest, ok := strings.Cut(s, " - ")
+	if !ok || !strings.HasPrefix(name, "LiteLLM") || !loggerWords(name) {
+		return false
+	}
+	lv, msg, ok := strings.Cut(rest, ": ")
+	level := pyLevel(lv, false)
+	if !ok || level == "" {
+		return false
+	}
+	r.logger, r.level, r.msg, r.dataset = name, level, msg, DatasetLiteLLM
+	return true
 }
 
 // liteLLMException reads the exception a LiteLLM record names: " Exception

@@ -147,9 +147,9 @@ func SetTraceback(ev *event.Event, text string) {
 		return
 	}
 	i := strings.Index(text, TracebackHeader)
-	if i < 0 || IsGroupExceptionLine(text[:strings.IndexByte(text+"\n", '\n')]) {
-		// a fragment whose header came earlier (one that opens inside a group's drawing too, a
-		// chained traceback after it): all of it is the stack
+	if first := text[:strings.IndexByte(text+"\n", '\n')]; i < 0 || IsGroupExceptionLine(first) || IsFrameLine(first) {
+		// a fragment whose header came earlier (one that opens inside a group's drawing too, or
+		// at a frame, a chained traceback after it): all of it is the stack
 		i = 0
 	} else if j := strings.LastIndexByte(text[:i], '\n') + 1; IsGroupTraceStart(text[j:]) {
 		i = j // "  + Exception Group Traceback (most recent call last):" starts the stack whole
