@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -77,4 +78,102 @@ runtime: {flush_interval: 1h, idle_flush: `+idleFlush+`}
 http: {address: ""}
 `)
 	return r, feed, sink, hold, wait
+}
+
+// clockHolder records, for each Flush, the time the runtime passed and the wall time.
+type clockHolder struct {
+	mu    sync.Mutex
+	lag   time.Duration // the most the passed time was behind the wall time
+	calls int
+}
+
+func (c *clockHolder) Process(context.Context, *event.Batch) error { return nil }
+
+func (c *clockHolder) Flush(_ context.Context, now time.Time, final bool) *event.Batch {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !final {
+		c.calls++
+		c.lag = max(c.lag, time.Since(now))
+	}
+	return nil
+}
+
+func (c *clockHolder) maxLag() time.Duration {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lag
+}
+
+// A processor's timeouts count from when a held line came in. While a batch taken in earlier is
+// still on its way to the processors (stuck here in a slow processor before them, as batches
+// are in a backlog), the next line of a traceback may be in it: the processors' Flush gets the
+// time that batch came in, not the wall time, so that the traceback is not sent without it.
+func TestProcessorClockWaitsForBatchesOnTheirWay(t *testing.T) {
+	t.Parallel()
+	e := newEnv()
+	feed, sink := e.oneToOne()
+	release := make(chan struct{})
+	entered := make(chan struct{}, 1)
+	e.procs["proc/slow"] = procFunc(func(b *event.Batch) error {
+		if b.Key == "stuck" {
+			entered <- struct{}{}
+			<-release
+		}
+		return nil
+	})
+	clock := &clockHolder{}
+	e.procs["proc/clock"] = clock
+	r, _, wait := e.start(t, `
+inputs: {in/a: {}}
+processors: {proc/slow: {}, proc/clock: {}}
+outputs: {out/x: {}}
+pipelines: {main: {inputs: [in/a], processors: [proc/slow, proc/clock], outputs: [out/x]}}
+runtime: {flush_interval: 1h}
+http: {address: ""}
+`)
+	b, rec := lines("stuck", 0, 1)
+	feed.batches <- b
+	<-entered
+	// Flushes keep coming every processorFlushEvery; their time stays at the stuck batch's.
+	pipelinetest.Eventually(t, "a flush whose time is the stuck batch's, 100ms behind", func() bool {
+		return clock.maxLag() >= 100*time.Millisecond
+	})
+	close(release)
+	if s := rec.Wait(t); s != event.Delivered || len(sink.Events()) != 1 {
+		t.Fatalf("ack %v, delivered %d", s, len(sink.Events()))
+	}
+	if _, ok := r.pipes[0].waiting.oldest(); ok {
+		t.Error("a batch through the processors is still counted as on its way: the clock would stay behind")
+	}
+	finish(t, feed, wait)
+}
+
+// Batches coalesced into one came in when the first of them did; a batch the processors are
+// through with no longer holds the clock back.
+func TestArrivalsFollowMergedBatches(t *testing.T) {
+	t.Parallel()
+	var a arrivals
+	t0 := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+	b1, _ := lines("k", 0, 1)
+	b2, _ := lines("k", 1, 1)
+	b3, _ := lines("other", 0, 1)
+	a.add(b1, t0)
+	a.add(b2, t0.Add(time.Second))
+	a.add(b3, t0.Add(2*time.Second))
+	m := mergeAll([]*event.Batch{b1, b2})
+	a.merged([]*event.Batch{b1, b2}, m)
+	if got, _ := a.oldest(); !got.Equal(t0) {
+		t.Fatalf("oldest after the merge = %v, want the first batch's %v", got, t0)
+	}
+	a.done(m)
+	if got, _ := a.oldest(); !got.Equal(t0.Add(2 * time.Second)) {
+		t.Fatalf("oldest after the merged batch = %v, want the other batch's", got)
+	}
+	a.done(b3)
+	if _, ok := a.oldest(); ok {
+		t.Fatal("nothing on its way, yet an oldest arrival")
+	}
+	m.Resolve(event.Delivered)
+	b3.Resolve(event.Delivered)
 }

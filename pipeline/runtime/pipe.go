@@ -43,6 +43,7 @@ type pipe struct {
 	seed    maphash.Seed
 	next    int          // round robin for batches without a key (dispatcher only)
 	busy    atomic.Int64 // batches sent to workers and not yet through them
+	waiting arrivals     // batches taken in and not yet through the processors
 }
 
 // job is a batch for a worker, entering the processor chain at index from.
@@ -135,10 +136,12 @@ func (p *pipe) enqueue(ctx context.Context, in *inputNode, b *event.Batch) error
 	}
 	p.depth.Add(float64(n))
 	in.tap.offer(b.Events) // before the queue: past it, a worker may change the events
+	p.waiting.add(b, time.Now())
 	select {
 	case p.queue <- b:
 		return nil
 	case <-ctx.Done():
+		p.waiting.done(b)
 		p.depth.Sub(float64(n))
 		b.Resolve(event.Retry)
 		return ctx.Err()
@@ -196,7 +199,7 @@ func (p *pipe) dispatch(ctx context.Context) {
 	var order []string // keys in the order they started waiting
 	flushAll := func() {
 		for _, k := range order {
-			p.send(mergeAll(held[k].batches), 0)
+			p.send(p.merge(held[k].batches), 0)
 			delete(held, k)
 		}
 		order = order[:0]
@@ -235,7 +238,7 @@ func (p *pipe) dispatch(ctx context.Context) {
 			h.batches = append(h.batches, b)
 			h.n += b.Len()
 			if h.n >= size {
-				p.send(mergeAll(h.batches), 0)
+				p.send(p.merge(h.batches), 0)
 				delete(held, b.Key)
 				order = removeKey(order, b.Key)
 			}
@@ -325,6 +328,13 @@ func (p *pipe) requeue(b *event.Batch, from int) {
 // processor whose state the next generation takes over releases it first (after the flushes of
 // the processors before it have passed through it, so nothing reaches it afterwards).
 func (p *pipe) flushProcessors(ctx context.Context, now time.Time, final bool, next func(*event.Batch, int)) {
+	// The processors' timeouts are the time since a held line was taken in: while batches taken
+	// in earlier than now are still on their way to the processors (a backlog: Elasticsearch
+	// slow, a busy machine), the next line of a traceback may be among them, so the processors'
+	// clock is when the oldest of those came in.
+	if t, ok := p.waiting.oldest(); ok && t.Before(now) && !final {
+		now = t
+	}
 	for i, n := range p.procs {
 		if final {
 			p.r.carry.release(p.name, n)
@@ -360,6 +370,70 @@ func (p *pipe) send(b *event.Batch, from int) {
 	}
 	p.busy.Add(1)
 	p.workers[w] <- job{b: b, from: from}
+}
+
+// merge coalesces batches of one key into one, which came in when the first of them did.
+func (p *pipe) merge(bs []*event.Batch) *event.Batch {
+	m := mergeAll(bs)
+	p.waiting.merged(bs, m)
+	return m
+}
+
+// arrivals keeps when each batch an input handed over came in, until the processors are
+// through with it: the oldest is how far the processors have caught up with their inputs.
+type arrivals struct {
+	mu sync.Mutex
+	at map[*event.Batch]time.Time
+}
+
+func (a *arrivals) add(b *event.Batch, t time.Time) {
+	a.mu.Lock()
+	if a.at == nil {
+		a.at = map[*event.Batch]time.Time{}
+	}
+	a.at[b] = t
+	a.mu.Unlock()
+}
+
+// done forgets b (a batch no input handed over, a processor's flush, is not there).
+func (a *arrivals) done(b *event.Batch) {
+	a.mu.Lock()
+	delete(a.at, b)
+	a.mu.Unlock()
+}
+
+// merged puts m, made of bs, in their place, at the time the first of them came in.
+func (a *arrivals) merged(bs []*event.Batch, m *event.Batch) {
+	if len(bs) == 1 {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var first time.Time
+	for _, b := range bs {
+		if t, ok := a.at[b]; ok {
+			if first.IsZero() || t.Before(first) {
+				first = t
+			}
+			delete(a.at, b)
+		}
+	}
+	if !first.IsZero() {
+		a.at[m] = first
+	}
+}
+
+// oldest returns when the oldest batch still on its way to or through the processors came in.
+func (a *arrivals) oldest() (time.Time, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var first time.Time
+	for _, t := range a.at {
+		if first.IsZero() || t.Before(first) {
+			first = t
+		}
+	}
+	return first, !first.IsZero()
 }
 
 func mergeAll(bs []*event.Batch) *event.Batch {

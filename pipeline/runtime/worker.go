@@ -15,14 +15,17 @@ import (
 func (p *pipe) run(ctx context.Context, j job) {
 	b := j.b
 	if ctx.Err() != nil {
+		p.waiting.done(b)
 		b.Resolve(event.Retry)
 		return
 	}
 	for _, n := range p.procs[j.from:] {
 		if !p.process(ctx, n, b) {
+			p.waiting.done(b)
 			return
 		}
 	}
+	p.waiting.done(b) // the processors are through with it (the processors' clock, flushProcessors)
 	p.deliver(ctx, b)
 }
 
