@@ -407,7 +407,8 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if drainPod(ev, text) && level == pu.Error && strings.Contains(text, " (will retry after ") {
 		level = pu.Warning // kubectl's drain retries: the eviction waits on a disruption budget
 	}
-	if strings.HasPrefix(text, "Unable to determine the device handle for GPU") || strings.Contains(text, "infoROM is corrupted at gpu ") {
+	if strings.HasPrefix(text, "Unable to determine the device handle for GPU") || strings.HasPrefix(text, "Unable to determine the device handle for gpu") ||
+		strings.Contains(text, "infoROM is corrupted at gpu ") {
 		// the GPU NVML lost; nvidia-smi's "WARNING: infoROM is corrupted at gpu 0000:0B:00.0"
 		// (its exit code 14, which fails the validator: the GPU is to be replaced)
 		if id := nvidia_xid.BusID(text); id != "" {

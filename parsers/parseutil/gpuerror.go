@@ -81,6 +81,7 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	{"invalid device discovery strategy", KindRuntimeMissing, DatasetToolkit},
 	{"no CUDA-capable device is detected", KindNoDevice, DatasetDriver},
 	{"Unable to determine the device handle for GPU", KindGPUUnreachable, DatasetDriver},
+	{"Unable to determine the device handle for gpu", KindGPUUnreachable, DatasetDriver}, // newer drivers' nvidia-smi
 	// go-nvlib's words for the same (GFD, the device plugin): "error getting device handle for
 	// index '0': Unknown Error", or "GPU is lost"
 	{"device handle for index", KindGPUUnreachable, DatasetDriver},
