@@ -568,8 +568,14 @@ func tornado(s string, r *Line) bool {
 // the workload reports next).
 func hamiCore(s string, r *Line) bool {
 	t, ok := strings.CutPrefix(s, "[HAMI-core ")
+	logger := "HAMI-core"
 	if !ok {
-		return false
+		// the same library's tag before the project was named HAMi (k8s-vgpu-scheduler's
+		// images): "[4pdvGPU Warn(28:140476096096064:util.c:135)]: NVML error at line 135: 1"
+		if t, ok = strings.CutPrefix(s, "[4pdvGPU "); !ok {
+			return false
+		}
+		logger = "4pdvGPU"
 	}
 	head, msg, ok := strings.Cut(t, ")]: ")
 	if !ok {
@@ -614,7 +620,7 @@ func hamiCore(s string, r *Line) bool {
 	if !okPid || !okThread || !okLine || strings.IndexByte(file, '.') <= 0 {
 		return false
 	}
-	r.file, r.Logger, r.Msg = file, "HAMI-core", msg
+	r.file, r.Logger, r.Msg = file, logger, msg
 	return true
 }
 
