@@ -326,6 +326,7 @@ const (
 	MessageBraced           // a message that opens a brace at its end (a Rust error's Debug form), up to its "}"
 	MessageFrameOpen        // torchrun's ChildFailedError: its report, framed in "=" lines, comes next
 	MessageFramed           // inside that report, up to its closing "=" line
+	MessagePydantic         // a pydantic ValidationError's: each field's location, then its error indented
 )
 
 // childFailed is the exception torchrun (torch.distributed.elastic) raises when a worker
@@ -367,6 +368,8 @@ func MessageState(line string, state int) int {
 			return MessageClosed
 		}
 		return MessageFramed
+	case state == MessagePydantic && pydanticDetail(line):
+		return MessagePydantic
 	case strings.HasSuffix(strings.TrimRight(line, " "), childFailed):
 		return MessageFrameOpen
 	case state == MessageQuoted:
@@ -395,6 +398,11 @@ func MessageState(line string, state int) int {
 		// NVIDIA NIM's "Exception: Error {", a Rust error printed with {:#?}: its fields
 		// indented, then "}" at the start of a line
 		return MessageBraced
+	case pydanticHead(line):
+		// "1 validation error for BaseLitellmParams" at the end of an exception's or a
+		// record's message (logger.exception("...: %s", e)): str(ValidationError) goes on over
+		// lines, each failed field's location, then its error and pydantic's link indented
+		return MessagePydantic
 	case line == "CUDA call was originally invoked at:":
 		return MessageRemote // the frames of that call follow, indented, after an empty line
 	case strings.TrimLeft(line, " ") == cannTraceBack:
@@ -414,11 +422,49 @@ func TakesMessageLine(line string, state int) bool {
 	if state == MessageFrameOpen {
 		return isBorder(line) // the report opens with its border, or there is none
 	}
+	if state == MessagePydantic {
+		return pydanticDetail(line)
+	}
 	if state != MessageRemote || line == "" || line[0] == ' ' || line[0] == '\t' {
 		return true
 	}
 	_, _, ok := SplitException(line, true)
 	return ok
+}
+
+// pydanticHead reports whether a message line ends in the head of a pydantic ValidationError's
+// text, "N validation error(s) for <Model>".
+func pydanticHead(line string) bool {
+	line = strings.TrimRight(line, " ")
+	i := strings.LastIndex(line, " validation error")
+	if i <= 0 {
+		return false
+	}
+	rest, ok := strings.CutPrefix(line[i+len(" validation error"):], " for ")
+	if !ok {
+		rest, ok = strings.CutPrefix(line[i+len(" validation error"):], "s for ")
+	}
+	j := strings.LastIndexByte(line[:i], ' ') + 1
+	return ok && rest != "" && !strings.ContainsAny(rest, " :") && parseutil.AllDigits(line[j:i])
+}
+
+// pydanticDetail reports whether a line goes on with a ValidationError's text: a field's error
+// and pydantic's link, indented (or not, where a paste lost the indent), or a field's location
+// ("on_violation", "messages.0.content", pydantic 1's "body -> messages").
+func pydanticDetail(line string) bool {
+	switch {
+	case line == "" || len(line) > 300:
+		return false
+	case line[0] == ' ' || line[0] == '\t',
+		strings.HasPrefix(line, "For further information visit https://errors.pydantic.dev/"),
+		strings.Contains(line, " [type=") && strings.HasSuffix(line, "]"):
+		return true
+	}
+	loc := strings.ReplaceAll(line, " -> ", ".")
+	if strings.ContainsAny(loc, " :") || line == TracebackHeader {
+		return false
+	}
+	return true
 }
 
 // IsMessageContinuation reports whether a line's body (its header removed) continues the
