@@ -536,11 +536,13 @@ func (l *Line) header(s string) int {
 		for j < len(s) && s[j] == ' ' {
 			j++
 		}
-		if j-(i+1) != pad && j < len(s) {
+		if j-(i+1) < pad && j < len(s) {
 			return 0
 		}
 		l.Header, l.Uvicorn, l.Level = s[:i+1], true, lv
-		return j
+		// more spaces than the padding are the message's own: a traceback a program logs line
+		// by line through its logger ("ERROR:      File \"...\", line 384, in f", tabbyAPI's)
+		return min(j, i+1+pad)
 	}
 	n := l.vllmHeader(s[i:])
 	if n == 0 {

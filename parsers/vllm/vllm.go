@@ -96,6 +96,15 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 			// pylog reads its prefix, the rank that failed)
 			return false
 		}
+		if !multi && AsyncioReport(l.Body) {
+			// asyncio's default handler's report (logged at ERROR) seen without its context
+			// and traceback: the error stands, what it was about is not here
+			setMessage(ev, msg, first, l.Text, rest)
+			ev.SetString(event.FieldLogLevel, "error")
+			ev.SetString(event.FieldErrorMsg, l.Body)
+			setRanks(ev, &l)
+			return true
+		}
 		if hsaFault(l.Body) || strings.HasPrefix(l.Body, "Failed: Cuda error ") {
 			// the ROCm runtime's last words before it aborts the process: an error of the GPU's,
 			// whichever program ran on it (the dataset is the source's); so is the CUDACHECK of

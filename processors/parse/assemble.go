@@ -158,6 +158,9 @@ type group struct {
 	pending
 	header string // logging header of the lines, when every line repeats it
 	hdr    bool
+	// uvicorn is the "ERROR:" of a uvicorn-format "ERROR:    Traceback (most recent call
+	// last):" that opened the group, whose frames may repeat it or not
+	uvicorn string
 	tag    string // the syslog or journal tag of the first line's frame (vllm.Line.Tag)
 	// opening is the first line's body when every line repeats the header: the same record
 	// logged again in the same second opens with it
@@ -325,7 +328,7 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 		if sl.Uvicorn && mode == modeTrace {
 			// uvicorn's "ERROR:    Traceback (most recent call last):": its frames under it
 			// repeat no header, as a logger.exception record's do
-			g.hdr, g.header = false, ""
+			g.hdr, g.header, g.uvicorn = false, "", sl.Header
 		}
 		if g.hdr && mode == modeMaybe {
 			g.opening = sl.Body // a record's message, not a frame (which a chained traceback repeats)
@@ -1485,6 +1488,12 @@ func (g *group) accept(l *vllm.Line) bool {
 		// a record that ends in the traceback's header whose frames follow without its header
 		// (uvicorn's "ERROR:    Traceback (most recent call last):" under SGLang's "[date] ")
 		g.hdr, g.header = false, ""
+		return true
+	}
+	if g.uvicorn != "" && len(g.parts) == 0 && l.Uvicorn && l.Header == g.uvicorn && vllm.IsFrameLine(l.Body) {
+		// a program that logs a traceback line by line through its logger in uvicorn's format
+		// (tabbyAPI): every frame repeats "ERROR:"
+		g.hdr, g.header = true, l.Header
 		return true
 	}
 	if g.hdr {
