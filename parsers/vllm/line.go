@@ -626,7 +626,8 @@ func orphanColour(s string) string {
 	}
 	after := strings.TrimLeft(t[end+1:], " ")
 	if m := sgrLen(after); m > 0 {
-		return t[:end+1] + " " + strings.TrimLeft(after[m:], " ")
+		// one space after the reset is the prefix's; more are the line's own (a frame's indent)
+		return t[:end+1] + " " + strings.TrimPrefix(after[m:], " ")
 	}
 	return t
 }
