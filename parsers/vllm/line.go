@@ -100,6 +100,11 @@ func Split(line string) Line {
 	if n, tag := syslogPrefix(rest); n > 0 {
 		l.Tag, rest = rest[tag:n-2], rest[n:]
 	}
+	if n := launcherLabel(rest); n > 0 && launched(rest[n:]) {
+		// a launcher's label before a rank's, NCCL's or a traceback's line: "[80746] [rank0]:[E321
+		// ...", srun --label's "0: host:pid:tid [5] NCCL WARN ..." (the message keeps it)
+		rest = rest[n:]
+	}
 	if n := l.rankPrefix(rest); n > 0 {
 		rest = rest[n:]
 	}
@@ -773,4 +778,31 @@ func escapeLen(s string) int {
 		return 2
 	}
 	return 1
+}
+
+// launcherLabel returns the length of the label a job launcher puts before each line of a
+// task's output, 0 without one: "[N] " (mpirun -l), Open MPI's "[1,9]<stdout>:", srun --label's
+// "N: ".
+func launcherLabel(s string) int {
+	if len(s) > 3 && s[0] == '[' {
+		return launcherTag(s)
+	}
+	i := 0
+	for i < len(s) && i < 6 && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	if i == 0 || i == 6 || !strings.HasPrefix(s[i:], ": ") {
+		return 0
+	}
+	return i + 2
+}
+
+// launched reports whether s, after a launcher's label, is a line of the kinds a distributed
+// job prints: a rank's ("[rank0]:..."), NCCL's ("host:pid:tid [dev] NCCL ..."), a traceback's.
+func launched(s string) bool {
+	if strings.HasPrefix(s, "[rank") || strings.HasPrefix(s, TracebackHeader) || IsFrameLine(s) {
+		return true
+	}
+	sp := strings.IndexByte(s[:min(len(s), 96)], ' ')
+	return sp > 4 && strings.Count(s[:sp], ":") == 2 && sp+1 < len(s) && s[sp+1] == '['
 }
