@@ -161,7 +161,7 @@ type group struct {
 	// uvicorn is the "ERROR:" of a uvicorn-format "ERROR:    Traceback (most recent call
 	// last):" that opened the group, whose frames may repeat it or not
 	uvicorn string
-	tag    string // the syslog or journal tag of the first line's frame (vllm.Line.Tag)
+	tag     string // the syslog or journal tag of the first line's frame (vllm.Line.Tag)
 	// opening is the first line's body when every line repeats the header: the same record
 	// logged again in the same second opens with it
 	opening string
