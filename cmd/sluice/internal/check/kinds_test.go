@@ -9,7 +9,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -73,7 +75,28 @@ func TestTCP(t *testing.T) {
 	addr := ln.Addr().String()
 	want(t, run(t, "  - {name: open, kind: tcp, address: \""+addr+"\"}\n"), Passed, "connected to "+addr)
 	ln.Close()
-	want(t, run(t, "  - {name: closed, kind: tcp, address: \""+addr+"\"}\n"), Failed, "connection refused")
+	closed := boundNotListening(t)
+	want(t, run(t, "  - {name: closed, kind: tcp, address: \""+closed+"\"}\n"), Failed, "connection refused")
+}
+
+// boundNotListening returns the address of a port this test holds bound without listening on
+// it: connections to it are refused, and no other test can be given it meanwhile (a port
+// closed after listening can be, and then accepts).
+func boundNotListening(t *testing.T) string {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { syscall.Close(fd) })
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(sa.(*syscall.SockaddrInet4).Port))
 }
 
 // serveDNS is a local resolver answering A queries for one name with one address, and every
