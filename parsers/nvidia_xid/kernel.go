@@ -166,7 +166,8 @@ func crashed(ev *event.Event, body string) bool {
 // nvidiaLibrary reports whether a crash line names an NVIDIA library as where it happened.
 func nvidiaLibrary(body string) bool {
 	return strings.Contains(body, " in libcuda.so") || strings.Contains(body, " in libnvidia-") ||
-		strings.Contains(body, " in libnccl.so") || strings.Contains(body, " in libcudart.so")
+		strings.Contains(body, " in libnccl.so") || strings.Contains(body, " in libcudart.so") ||
+		strings.Contains(body, " in libdcgm.so") // DCGM's client library (dcgmi, the exporter)
 }
 
 // oomGroup reads the pod and container whose every process the OOM killer kills after its
