@@ -414,6 +414,10 @@ func terminal(ev *event.Event, s string) bool {
 	}
 	kv := pu.NewKV(fields)
 	for k, v := range kv.All() {
+		if k == "file" && strings.Contains(v, ".go:") {
+			pu.SetOrigin(ev, v) // logrus's ReportCaller (CRI-O's "file=\"seccomp/seccomp.go:215\"")
+			continue
+		}
 		pu.SetField(ev, k, event.String(v))
 	}
 	pu.Finish(ev, pu.DatasetOr(ev, Dataset), level)
