@@ -47,10 +47,14 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	{"NVIDIA driver is not loaded", KindDriverNotLoaded, DatasetDriver},
 	{"libnvidia-ml.so", KindNVMLMissing, DatasetDriver},
 	{"could not load NVML library", KindNVMLMissing, DatasetDriver},
+	// NVML's own code for it, whatever words come before ("Failed to initialize NVML:
+	// ERROR_LIBRARY_NOT_FOUND.", the device plugin 0.19; the MIG manager's "error initializing
+	// NVML: ERROR_LIBRARY_NOT_FOUND"; dcgm-exporter 4's "Cannot init NVML library; err: ...")
+	{"NVML: ERROR_LIBRARY_NOT_FOUND", KindNVMLMissing, DatasetDriver},
+	{"err: ERROR_LIBRARY_NOT_FOUND", KindNVMLMissing, DatasetDriver},
 	{"nvidia-container-cli: ", KindContainerCLI, DatasetToolkit},
 	{"nvidia-container-cli.real: ", KindContainerCLI, DatasetToolkit}, // the GPU operator's wrapped binary
 	{"Failed to initialize NVML", KindNVMLInit, DatasetDriver},
-	{"Cannot init NVML library; err: ERROR_LIBRARY_NOT_FOUND", KindNVMLMissing, DatasetDriver}, // dcgm-exporter 4
 	{"Cannot init NVML", KindNVMLInit, DatasetDriver},
 	// containerd (or the kubelet quoting it) asked for the nvidia runtime class that the
 	// toolkit did not configure: no GPU pod starts on the node.
