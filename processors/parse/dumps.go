@@ -105,6 +105,9 @@ func tgiTracingAccept(l *vllm.Line, failed bool) bool {
 		level, _ := tracing.Line(l.Body)
 		return level == ""
 	}
+	if strings.HasPrefix(l.Body, "Error: ") {
+		return false // the launcher's exit, what its main returned ("Error: WebserverFailed"): a line of its own
+	}
 	return failed || l.Body != vllm.TracebackHeader && !vllm.IsFrameLine(l.Body)
 }
 
