@@ -576,6 +576,8 @@ func startMode(l *vllm.Line) (int, bool) {
 		l.Header != "" && strings.HasSuffix(l.Body, ", "+vllm.TracebackHeader),
 		// uvicorn's padded "ERROR:    Traceback ..." behind another prefix (SGLang's "[date] ")
 		l.Header == "" && strings.Contains(l.Body, "ERROR:    "+vllm.TracebackHeader),
+		// SGLang 0.3's scheduler before its traceback: "[19:16:21 TP5] Traceback (most recent call last):"
+		l.Header == "" && sglangClockTrace(l.Body),
 		l.Header == "" && (vllm.IsFrameLine(l.Body) || fatalPython(l.Body) || vllm.IsGroupFrameLine(l.Body) || vllm.CaretRow(l.Body) ||
 			vllm.IsGroupExceptionLine(l.Body)),
 		// a chained traceback's words where an excerpt begins: the next traceback follows
@@ -1547,4 +1549,14 @@ func (g *group) accept(l *vllm.Line) bool {
 		return true
 	}
 	return false
+}
+
+// sglangClockTrace reports whether b is a traceback's header under SGLang 0.3's prefix, the
+// time of day and the rank: "[19:16:21 TP5] Traceback (most recent call last):".
+func sglangClockTrace(b string) bool {
+	head, ok := strings.CutSuffix(b, "] "+vllm.TracebackHeader)
+	if !ok || len(head) < 9 || head[0] != '[' || head[3] != ':' || head[6] != ':' {
+		return false
+	}
+	return len(head) == 9 || head[9] == ' '
 }
