@@ -533,8 +533,17 @@ const terminatePrefix = "terminate called after throwing an instance of '"
 // from ncclCommWatchdog at ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1521 (most recent
 // call first):", or its first frame "frame #0: c10::Error::Error(...) + 0x96 (0x7f... in ...)".
 func NativeStackStart(b string) bool {
-	return strings.HasPrefix(b, "Exception raised from ") && strings.HasSuffix(b, "(most recent call first):") ||
-		strings.HasPrefix(b, "frame #0: ")
+	if strings.HasPrefix(b, "Exception raised from ") && strings.HasSuffix(b, "(most recent call first):") {
+		return true
+	}
+	// its first frame, or any where a file read from the middle or an excerpt begins ("frame
+	// #8: <unknown function> + 0x6ca22d (0x7f9f... in .../libtorch_python.so)")
+	n, ok := strings.CutPrefix(b, "frame #")
+	if !ok {
+		return false
+	}
+	num, _, ok := strings.Cut(n, ": ")
+	return ok && num != "" && len(num) <= 4 && parseutil.AllDigits(num)
 }
 
 // parseNativeStack reads such a stack alone: an error, the stack its own, the class of the
