@@ -917,6 +917,7 @@ func Classify(text string) string {
 	}
 	if strings.Contains(text, "CUDA error") || strings.Contains(text, "CUBLAS_STATUS_") || strings.Contains(text, "Cuda failure ") ||
 		strings.Contains(text, "Cuda error ") || // vLLM's custom all-reduce's CUDACHECK: "Failed: Cuda error <file>:<line> '<error>'"
+		strings.HasPrefix(text, "CUDA Error: ") || // flashinfer's check: "CUDA Error: an illegal memory access was encountered (CUDA Error: 700...)"
 		strings.Contains(text, "CUDA_ERROR_") || // the driver API's names (gpu-burn's "Error: CUDA_ERROR_UNKNOWN")
 		strings.Contains(text, "CUDA driver error") || strings.Contains(text, "Triton Error [CUDA]") ||
 		strings.Contains(text, "CUDA runtime error") || // TensorRT-LLM's check of a runtime API call

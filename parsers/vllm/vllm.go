@@ -105,12 +105,13 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 			setRanks(ev, &l)
 			return true
 		}
-		if hsaFault(l.Body) || strings.HasPrefix(l.Body, "Failed: Cuda error ") {
+		if hsaFault(l.Body) || strings.HasPrefix(l.Body, "Failed: Cuda error ") || strings.HasPrefix(l.Body, "CUDA Error: ") {
 			// the ROCm runtime's last words before it aborts the process: an error of the GPU's,
 			// whichever program ran on it (the dataset is the source's); so is the CUDACHECK of
 			// vLLM's custom all-reduce kernels, printed before exit(1) ("Failed: Cuda error
 			// /workspace/csrc/custom_all_reduce.cuh:594 'an illegal memory access was
-			// encountered'"): a worker's, under the engine's EngineDeadError
+			// encountered'"): a worker's, under the engine's EngineDeadError; and flashinfer's
+			// "CUDA Error: an illegal memory access was encountered (CUDA Error: 700...) (<file>)"
 			setMessage(ev, msg, first, l.Text, rest)
 			ev.SetString(event.FieldLogLevel, "error")
 			ev.SetString(event.FieldErrorMsg, l.Body)
