@@ -178,6 +178,9 @@ func pairs(ev *event.Event, s string) bool {
 		}
 		kv, broken = pu.NewKV(pre), msg
 	}
+	if broken == "" && !anyKnown(kv) {
+		return false // pairs, but none that says this is a log record: the line stays as it is
+	}
 	level, seen, wrapped := "", broken != "", ""
 	gpu, many := "", false
 	var h httpPairs
@@ -352,6 +355,25 @@ func (h *httpPairs) set(ev *event.Event) {
 const TagCut = "_logfmt_cut"
 
 // known handles the keys every logfmt writer shares and reports whether k was one.
+// anyKnown reports whether a pair known (below) takes is among kv's, scanning a copy: a line
+// that has none is declined before anything of it is set.
+func anyKnown(kv pu.KV) bool {
+	for {
+		k, v, ok := kv.Next()
+		if !ok {
+			return false
+		}
+		switch k {
+		case "time", "ts", "t", "level", "lvl", "severity", "msg", "message", "source", "caller":
+			return true
+		case "file":
+			if strings.Contains(v, ".go:") {
+				return true
+			}
+		}
+	}
+}
+
 func known(ev *event.Event, k, v string, level *string) bool {
 	switch k {
 	case "time", "ts", "t":
