@@ -1,6 +1,7 @@
 package vllm
 
 import (
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -319,14 +320,15 @@ const (
 
 // States of an exception's message after one of its lines, for MessageState.
 const (
-	MessageClosed    = iota // the message is complete
-	MessageQuoted           // inside vLLM's worker-failure wrapper, until its closing quote
-	MessageOneMore          // after NCCL's "Last error:": the cause is the next line
-	MessageRemote           // a Ray task's error: the remote traceback, up to the remote exception's line
-	MessageBraced           // a message that opens a brace at its end (a Rust error's Debug form), up to its "}"
-	MessageFrameOpen        // torchrun's ChildFailedError: its report, framed in "=" lines, comes next
-	MessageFramed           // inside that report, up to its closing "=" line
-	MessagePydantic         // a pydantic ValidationError's: each field's location, then its error indented
+	MessageClosed       = iota // the message is complete
+	MessageQuoted              // inside vLLM's worker-failure wrapper, until its closing quote
+	MessageOneMore             // after NCCL's "Last error:": the cause is the next line
+	MessageRemote              // a Ray task's error: the remote traceback, up to the remote exception's line
+	MessageBraced              // a message that opens a brace at its end (a Rust error's Debug form), up to its "}"
+	MessageFrameOpen           // torchrun's ChildFailedError: its report, framed in "=" lines, comes next
+	MessageFramed              // inside that report, up to its closing "=" line
+	MessagePydantic            // a pydantic ValidationError's: each field's location, then its error indented
+	MessageMemoryReport        // TensorRT-LLM's report of the GPU memory its executor's components took
 )
 
 // childFailed is the exception torchrun (torch.distributed.elastic) raises when a worker
@@ -370,6 +372,12 @@ func MessageState(line string, state int) int {
 		return MessageFramed
 	case state == MessagePydantic && pydanticDetail(line):
 		return MessagePydantic
+	case state == MessageMemoryReport && memoryReportLine(line):
+		return MessageMemoryReport
+	case strings.Contains(line, "Executor creation failed due to insufficient GPU memory"):
+		// TensorRT-LLM's PyExecutor: the component it could not create, the GPU's memory, and
+		// each component created before with the free memory before and after it
+		return MessageMemoryReport
 	case strings.HasSuffix(strings.TrimRight(line, " "), childFailed):
 		return MessageFrameOpen
 	case state == MessageQuoted:
@@ -425,11 +433,31 @@ func TakesMessageLine(line string, state int) bool {
 	if state == MessagePydantic {
 		return pydanticDetail(line)
 	}
+	if state == MessageMemoryReport {
+		return memoryReportLine(line)
+	}
 	if state != MessageRemote || line == "" || line[0] == ' ' || line[0] == '\t' {
 		return true
 	}
 	_, _, ok := SplitException(line, true)
 	return ok
+}
+
+// memoryReportLine reports whether a line goes on with TensorRT-LLM's memory report (its parts
+// apart by empty lines): "The
+// following component could not be created: ...", "Total GPU memory (GiB): 95.00", "Previously
+// created components and free GPU memory before/after creation (GiB):", "Model: 94.30 / 47.83".
+func memoryReportLine(line string) bool {
+	if line == "" || strings.HasPrefix(line, "The following component could not be created: ") || strings.Contains(line, "(GiB):") {
+		return true
+	}
+	name, val, ok := strings.Cut(line, ": ")
+	if !ok || name == "" || len(name) > 120 || strings.HasPrefix(name, " ") {
+		return false
+	}
+	a, b, two := strings.Cut(val, " / ")
+	isNum := func(s string) bool { _, err := strconv.ParseFloat(s, 64); return err == nil }
+	return isNum(a) && (!two || isNum(b))
 }
 
 // pydanticHead reports whether a message line ends in the head of a pydantic ValidationError's

@@ -673,6 +673,7 @@ var notVLLM = map[string]bool{
 var otherEngines = map[string]bool{
 	"sglang.server": true, "tgi.server": true, "tei.server": true, "infinity.server": true,
 	"triton.server": true, "ollama.server": true, "llama_cpp.server": true,
+	"trtllm.server": true, "lmdeploy.server": true,
 }
 
 // controllerPods are the components whose container has a name that says nothing (controller,
