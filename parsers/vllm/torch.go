@@ -257,6 +257,17 @@ func parseNCCL(ev *event.Event, b string, l *Line) bool {
 		parseutil.SetLocalTime(ev, t)
 		return true
 	}
+	if len(b) > 24 && b[4] == '-' && b[7] == '-' && b[10] == ' ' {
+		// a time a job's logging put before NCCL's line (a Ray actor's: "2024-05-11
+		// 14:10:52.224 n176-080-198:2657296:2658229 [0] NCCL INFO Connected all rings"), the
+		// node's local time without its zone
+		t, n, ok := parseutil.RFC3339(b)
+		if !ok || n >= len(b) || b[n] != ' ' || !parseNCCL(ev, strings.TrimLeft(b[n:], " "), l) {
+			return false
+		}
+		parseutil.SetLocalTime(ev, t)
+		return true
+	}
 	if n := launcherTag(b); n > 0 {
 		// "[1] node2:22555:22555 [0] NCCL INFO ...": a launcher's tag (mpirun -l, srun --label)
 		// before NCCL's line; "[0] NCCL INFO misc/socket.cc:80 -> 6": NCCL's line with its
