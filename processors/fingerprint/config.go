@@ -16,6 +16,11 @@ type Config struct {
 	// topic/partition and offset), so that two identical lines at different places stay two
 	// documents while a replay of the same place maps onto the same one.
 	IncludeSource bool `mapstructure:"include_source"`
+	// FirstLine hashes only the first line of each field's value: the first line of a record
+	// the parse processor grouped (a traceback) is the same whether the record is read whole
+	// or, read again after a restart, in pieces, so both get the same id and the second is a
+	// replay.
+	FirstLine bool `mapstructure:"first_line"`
 	// Target is a field to write the fingerprint to ("" writes none).
 	Target string `mapstructure:"target"`
 	// MetaID sets the document id outputs use (Elasticsearch _id).

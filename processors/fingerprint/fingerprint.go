@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/sluice-dev/sluice/pipeline"
@@ -23,9 +24,9 @@ var Factory = proc.NewFactory("fingerprint", NewConfig, build)
 var bufs = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 
 func build(_ pipeline.Settings, c *Config) (proc.EventFunc, error) {
-	fields, src, target, metaID := c.Fields, c.IncludeSource, c.Target, c.MetaID
+	fields, src, target, metaID, first := c.Fields, c.IncludeSource, c.Target, c.MetaID, c.FirstLine
 	return func(ev *event.Event) (proc.Result, error) {
-		id := Sum(ev, fields, src)
+		id := sum(ev, fields, src, first)
 		if metaID {
 			ev.Meta.ID = id
 		}
@@ -37,14 +38,21 @@ func build(_ pipeline.Settings, c *Config) (proc.EventFunc, error) {
 }
 
 // Sum computes the fingerprint of ev over fields (and its source when src is true).
-func Sum(ev *event.Event, fields []string, src bool) string {
+func Sum(ev *event.Event, fields []string, src bool) string { return sum(ev, fields, src, false) }
+
+// sum is Sum, over the first line of each field's value when first is set.
+func sum(ev *event.Event, fields []string, src, first bool) string {
 	bp := bufs.Get().(*[]byte)
 	b := (*bp)[:0]
 	for _, f := range fields {
 		b = append(b, f...)
 		if v, ok := ev.Get(f); ok {
 			b = append(b, 0, byte(v.Kind()))
-			b = append(b, v.String()...)
+			text := v.String()
+			if first {
+				text, _, _ = strings.Cut(text, "\n")
+			}
+			b = append(b, text...)
 		} else {
 			b = append(b, 1)
 		}

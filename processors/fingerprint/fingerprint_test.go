@@ -30,6 +30,28 @@ func TestFingerprint(t *testing.T) {
 	}
 }
 
+// With first_line a traceback read whole and its first line read alone (the same record read
+// again in pieces after a restart) get the same id, so the second is a replay; a line of another
+// record at the same place (a rotated file's) still gets another.
+func TestFingerprintFirstLine(t *testing.T) {
+	t.Parallel()
+	p := proctest.New(t, Factory, func(c *Config) { c.FirstLine = true })
+	const head = "ERROR 11-27 10:30:00 [core.py:935] EngineCore encountered a fatal error."
+	whole := proctest.One(t, p, line(head+"\nTraceback (most recent call last):\nRuntimeError: CUDA error", "/var/log/containers/v.log", 4096))
+	alone := proctest.One(t, p, line(head, "/var/log/containers/v.log", 4096))
+	other := proctest.One(t, p, line("INFO 11-27 10:31:00 [loggers.py:123] Engine 000: step", "/var/log/containers/v.log", 4096))
+	if whole.Meta.ID != alone.Meta.ID {
+		t.Errorf("a record whole and its first line alone got ids %q and %q, want one", whole.Meta.ID, alone.Meta.ID)
+	}
+	if other.Meta.ID == whole.Meta.ID {
+		t.Error("another line at the same place got the same id")
+	}
+	plain := proctest.New(t, Factory, func(*Config) {})
+	if proctest.One(t, plain, line(head+"\nTraceback", "s", 1)).Meta.ID == proctest.One(t, plain, line(head, "s", 1)).Meta.ID {
+		t.Error("without first_line the whole message counts")
+	}
+}
+
 func TestFingerprintFields(t *testing.T) {
 	t.Parallel()
 	p := proctest.New(t, Factory, func(c *Config) {
