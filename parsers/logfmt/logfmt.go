@@ -363,18 +363,28 @@ func anyKnown(kv pu.KV) bool {
 		if !ok {
 			return false
 		}
-		switch k {
-		case "time", "ts", "t", "level", "lvl", "severity", "msg", "message", "source", "caller":
+		if knownKey(k, v) {
 			return true
-		case "file":
-			if strings.Contains(v, ".go:") {
-				return true
-			}
 		}
 	}
 }
 
+// knownKey reports whether known reads the pair: the time, the level, the message, the origin.
+func knownKey(k, v string) bool {
+	switch k {
+	case "time", "ts", "t", "level", "lvl", "severity", "msg", "message", "source", "caller":
+		return true
+	case "file":
+		// logrus with ReportCaller writes file="/go/src/x/main.go:42" and func=main.main.
+		return strings.Contains(v, ".go:")
+	}
+	return false
+}
+
 func known(ev *event.Event, k, v string, level *string) bool {
+	if !knownKey(k, v) {
+		return false
+	}
 	switch k {
 	case "time", "ts", "t":
 		if t, n, ok := pu.RFC3339(v); ok && n == len(v) {
@@ -395,16 +405,8 @@ func known(ev *event.Event, k, v string, level *string) bool {
 		// "\nResetting GPU 00000000:00:04.0 is not supported.\n"), without them; its
 		// indentation stays
 		ev.SetString(pu.FieldLogMessage, strings.Trim(v, "\r\n"))
-	case "source", "caller":
+	case "source", "caller", "file":
 		pu.SetOrigin(ev, v)
-	case "file":
-		// logrus with ReportCaller writes file="/go/src/x/main.go:42" and func=main.main.
-		if !strings.Contains(v, ".go:") {
-			return false
-		}
-		pu.SetOrigin(ev, v)
-	default:
-		return false
 	}
 	return true
 }
@@ -436,7 +438,7 @@ func terminal(ev *event.Event, s string) bool {
 	}
 	kv := pu.NewKV(fields)
 	for k, v := range kv.All() {
-		if k == "file" && strings.Contains(v, ".go:") {
+		if k == "file" && knownKey(k, v) {
 			pu.SetOrigin(ev, v) // logrus's ReportCaller (CRI-O's "file=\"seccomp/seccomp.go:215\"")
 			continue
 		}

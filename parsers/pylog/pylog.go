@@ -155,14 +155,14 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			r.access, r.level = &a, uvicorn.StatusLevel(a.Status)
 		}
 	}
-	if r.level == "" && (strings.HasSuffix(r.msg, ": "+vllm.TracebackHeader) || r.msg == vllm.TracebackHeader) {
+	traceOpen := strings.HasSuffix(r.msg, ": "+vllm.TracebackHeader) || r.msg == vllm.TracebackHeader // its frames under it
+	if r.level == "" && traceOpen {
 		// a format that states no level (SGLang's) reporting an uncaught exception, its
 		// traceback under it: "Scheduler hit an exception: Traceback (most recent call last):"
 		// (or cut off after it: a rotation, a process killed mid-write); SGLang 0.3's
 		// scheduler printed the traceback itself under its prefix ("[19:16:21 TP5] Traceback ...")
 		r.level = pu.Error
 	}
-	traceOpen := strings.HasSuffix(r.msg, ": "+vllm.TracebackHeader) || r.msg == vllm.TracebackHeader // its frames under it
 	if strings.TrimSpace(r.msg) == "" && rest != "" && !strings.Contains(rest, vllm.TracebackHeader) {
 		// a message that opens with a line break (LiteLLM's "LiteLLM: ... utils.py:3748 - " with
 		// "LiteLLM completion() model= ...; provider = ..." under it): its text is the lines under it

@@ -639,7 +639,7 @@ func SplitException(line string, strict bool) (typ, msg string, ok bool) {
 	if !found && strings.HasSuffix(line, ":") && hasAnySuffix(line[:len(line)-1], "Error", "Exception", "Exit", "Interrupt") {
 		typ = line[:len(line)-1] // an exception without a message: "SystemExit:" (raise SystemExit())
 	}
-	if typ == "" || len(typ) > 200 || levelWord(typ) {
+	if typ == "" || len(typ) > 200 || level(typ) != "" {
 		// (a logger's level before its line, "ERROR:    ...", uvicorn's format, is no exception)
 		return "", "", false
 	}
@@ -665,15 +665,6 @@ func SplitException(line string, strict bool) (typ, msg string, ok bool) {
 		}
 	}
 	return typ, msg, true
-}
-
-// levelWord reports whether s is a logging level's name in capitals, as loggers print it.
-func levelWord(s string) bool {
-	switch s {
-	case "ERROR", "WARNING", "WARN", "INFO", "DEBUG", "CRITICAL", "FATAL", "TRACE", "NOTICE":
-		return true
-	}
-	return false
 }
 
 // identifier reports whether s is a Python class name: letters, digits and '_', not opening

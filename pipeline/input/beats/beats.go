@@ -36,10 +36,9 @@ type Input struct {
 
 	mu      sync.Mutex
 	conns   map[*conn]struct{}
-	hosts   map[string]map[*conn]struct{} // the connections of each client host
-	readers sync.WaitGroup                // read loops: Run waits for them
-	ackers  sync.WaitGroup                // ack loops: Close waits for them
-	budget  *budget.Budget                // max_pending_events over all connections
+	readers sync.WaitGroup // read loops: Run waits for them
+	ackers  sync.WaitGroup // ack loops: Close waits for them
+	budget  *budget.Budget // max_pending_events over all connections
 
 	// warnings throttles what clients can provoke (bad frames, failed handshakes, a flood past
 	// max_connections), so that a hostile or broken fleet cannot flood the log.
@@ -76,7 +75,7 @@ func New(set pipeline.Settings, cfg *Config) (*Input, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := &Input{id: set.ID, set: set, cfg: *cfg, log: set.Logger, m: m, conns: map[*conn]struct{}{}, hosts: map[string]map[*conn]struct{}{},
+	in := &Input{id: set.ID, set: set, cfg: *cfg, log: set.Logger, m: m, conns: map[*conn]struct{}{},
 		budget: budget.New(int64(cfg.MaxPendingEvents)), warnings: logging.Limiter{Burst: warnBurst, Every: warnEvery}}
 	if cfg.TLS.Enabled {
 		if in.tls, err = tlsconfig.NewReloader(cfg.TLS, in.reloadOptions()); err != nil {
@@ -157,10 +156,6 @@ func (in *Input) serve(ctx context.Context, nc net.Conn, next pipeline.Consumer)
 	c := newConn(in, nc, name)
 	in.mu.Lock()
 	in.conns[c] = struct{}{}
-	if in.hosts[c.host] == nil {
-		in.hosts[c.host] = map[*conn]struct{}{}
-	}
-	in.hosts[c.host][c] = struct{}{}
 	in.mu.Unlock()
 	in.m.accepted.Inc()
 	in.m.connections.Inc()
@@ -171,9 +166,6 @@ func (in *Input) serve(ctx context.Context, nc net.Conn, next pipeline.Consumer)
 		c.ackLoop()
 		in.mu.Lock()
 		delete(in.conns, c)
-		if delete(in.hosts[c.host], c); len(in.hosts[c.host]) == 0 {
-			delete(in.hosts, c.host)
-		}
 		in.mu.Unlock()
 		in.m.connections.Dec()
 	}()
@@ -195,8 +187,8 @@ func (in *Input) waitsFor(c *conn) bool {
 	}
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	for o := range in.hosts[c.host] {
-		if o != c && o.pending.Load() == 0 && !o.isClosed() {
+	for o := range in.conns { // (asked only of a group past its own timeout: a few a tick)
+		if o != c && o.host == c.host && o.pending.Load() == 0 && !o.isClosed() {
 			return false
 		}
 	}
