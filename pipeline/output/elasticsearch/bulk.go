@@ -20,7 +20,9 @@ import (
 
 // bulkPath asks Elasticsearch to return only what the output reads, which keeps responses for
 // large requests small.
-const bulkPath = "/_bulk?filter_path=errors,items.*.status,items.*.error.type,items.*.error.reason"
+// An error's index is the backing index that holds the document a 409 conflicts with, for
+// settleConflicts.
+const bulkPath = "/_bulk?filter_path=errors,items.*.status,items.*.error.type,items.*.error.reason,items.*.error.index"
 
 // send makes one bulk request of items for the sender. Items that were stored, found already
 // stored or dead-lettered are finished here; the others come back in the Response for retry.
@@ -77,7 +79,7 @@ func (o *Output) request(ctx context.Context, items []*sender.Item) sender.Respo
 func (o *Output) handleResponse(ctx context.Context, items []*sender.Item, status int, resp []byte) sender.Response {
 	switch {
 	case status >= 200 && status < 300:
-		return o.handleItems(items, resp)
+		return o.handleItems(ctx, items, resp)
 	case status == http.StatusRequestEntityTooLarge:
 		return o.split(ctx, items, status, "request larger than http.max_content_length")
 	case status == http.StatusTooManyRequests || status >= 500:
@@ -108,8 +110,9 @@ func (o *Output) split(ctx context.Context, items []*sender.Item, status int, re
 }
 
 // handleItems reads per-item results with gjson, never into maps: success and 409 on a
-// deterministic create finish the item, 429 and 5xx retry it, anything else dead-letters it.
-func (o *Output) handleItems(items []*sender.Item, resp []byte) sender.Response {
+// deterministic create finish the item (a record of several lines once settleConflicts finds it
+// stored), 429 and 5xx retry it, anything else dead-letters it.
+func (o *Output) handleItems(ctx context.Context, items []*sender.Item, resp []byte) sender.Response {
 	errs := gjson.GetBytes(resp, "errors")
 	if !errs.Exists() {
 		return retryAll(items, fmt.Errorf("elasticsearch: bulk response without an errors field: %s", truncate(resp)))
@@ -124,6 +127,7 @@ func (o *Output) handleItems(items []*sender.Item, resp []byte) sender.Response 
 	var retry, dead []*sender.Item
 	var deadStatus []int
 	var deadReason []string
+	var conflicts []conflict
 	i := 0
 	gjson.GetBytes(resp, "items").ForEach(func(_, res gjson.Result) bool {
 		if i >= len(items) {
@@ -140,6 +144,10 @@ func (o *Output) handleItems(items []*sender.Item, resp []byte) sender.Response 
 			o.m.indexed.Inc()
 			it.Finish(event.Delivered)
 		case status == http.StatusConflict && op == "create" && o.enc.deterministic:
+			if c, ok := recordConflict(it, r.Get("error.index").Str); ok {
+				conflicts = append(conflicts, c)
+				break
+			}
 			o.m.duplicates.Inc()
 			it.Finish(event.Delivered)
 		case status == http.StatusTooManyRequests || status >= 500 || status == 0:
@@ -159,7 +167,12 @@ func (o *Output) handleItems(items []*sender.Item, resp []byte) sender.Response 
 	if len(dead) > 0 {
 		o.deadLetter(dead, deadStatus, deadReason)
 	}
-	return sender.Response{Retry: retry, Rejected: rejected}
+	r := sender.Response{Retry: retry, Rejected: rejected}
+	if again := o.settleConflicts(ctx, conflicts); len(again) > 0 {
+		a := o.request(ctx, again)
+		r.Retry, r.Rejected, r.Err = append(r.Retry, a.Retry...), r.Rejected+a.Rejected, a.Err
+	}
+	return r
 }
 
 func errorReason(resp []byte) string {

@@ -265,6 +265,38 @@ func TestDuplicateCreateIsDelivered(t *testing.T) {
 	}
 }
 
+// TestConflictUnreadableKeepsTheRecord: a record of several lines answered 409, whose stored
+// document cannot be read (the double has no multi-get), is sent again under an id of its own:
+// a copy too many, never its lines lost. A record of one line answered 409 stays a replay.
+func TestConflictUnreadableKeepsTheRecord(t *testing.T) {
+	t.Parallel()
+	f := newFakeES(t)
+	o := testOutput(t, f, &testClock{}, &memDL{}, nil)
+	send := func(id, msg string) {
+		t.Helper()
+		ev := event.NewMessage(msg, time.Unix(1700000000, 0))
+		ev.Meta.ID = id
+		done := make(chan event.Status, 1)
+		if err := o.Deliver(t.Context(), event.NewBatch([]*event.Event{ev}, event.NewAck(func(s event.Status) { done <- s }))); err != nil {
+			t.Fatal(err)
+		}
+		if s := <-done; s != event.Delivered {
+			t.Fatalf("%q: %v", msg, s)
+		}
+	}
+	const head, whole = "Traceback (most recent call last):", "Traceback (most recent call last):\n  File \"x.py\", line 1\nValueError: bad"
+	send("a", head)
+	send("a", whole)
+	send("a", head)
+	got := f.messages()
+	if len(got) != 2 || got[head] != 1 || got[whole] != 1 {
+		t.Fatalf("stored %v: want the first line and the whole record once each", got)
+	}
+	if r, d := testutil.ToFloat64(o.m.rekeyed), testutil.ToFloat64(o.m.duplicates); r != 1 || d != 1 {
+		t.Errorf("rekeyed %v, duplicates %v: want 1 and 1", r, d)
+	}
+}
+
 // TestFlushTriggers: a request leaves when it reaches flush_count, flush_bytes, or the flush
 // interval after its first document, whichever comes first.
 func TestFlushTriggers(t *testing.T) {

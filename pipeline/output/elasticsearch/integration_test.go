@@ -32,6 +32,20 @@ func realConfig(t *testing.T) *elasticsearch.Config {
 	return cfg
 }
 
+// realOutput installs the templates for cfg and returns an output to them, closed at the test's end.
+func realOutput(t *testing.T, cfg *elasticsearch.Config) *elasticsearch.Output {
+	t.Helper()
+	if _, err := setup.Run(t.Context(), cfg, setup.Options{Fields: builtin.Registry().Fields(), SkipKibana: true}); err != nil {
+		t.Fatal(err)
+	}
+	o, err := elasticsearch.New(pipeline.Settings{ID: "elasticsearch"}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { o.Close(context.Background()) })
+	return o
+}
+
 func esGet(t *testing.T, cfg *elasticsearch.Config, method, path, body string) gjson.Result {
 	t.Helper()
 	req, _ := http.NewRequest(method, cfg.Hosts[0]+path, strings.NewReader(body))
@@ -248,15 +262,7 @@ func TestRealUncompressedSlabsReused(t *testing.T) {
 	cfg := realConfig(t)
 	cfg.Compression = "none"
 	cfg.FlushCount = 100
-	ctx := t.Context()
-	if _, err := setup.Run(ctx, cfg, setup.Options{Fields: builtin.Registry().Fields(), SkipKibana: true}); err != nil {
-		t.Fatal(err)
-	}
-	o, err := elasticsearch.New(pipeline.Settings{ID: "elasticsearch"}, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer o.Close(ctx)
+	o := realOutput(t, cfg)
 	const batches, size = 20, 150
 	var acks []chan event.Status
 	for b := range batches {
@@ -285,5 +291,60 @@ func TestRealUncompressedSlabsReused(t *testing.T) {
 	}
 	if len(seen) != batches*size {
 		t.Fatalf("%d documents stored, want %d", len(seen), batches*size)
+	}
+}
+
+// TestRealSplitRecordNotLostOnReplay: a traceback whose first line was stored alone (split
+// before a restart) and that comes again whole under the same id (the fingerprint of its first
+// line and place) is stored beside it, not counted as a replay: every line is kept. The whole
+// record again, or its first line again, is a replay; so is the whole one stored first.
+func TestRealSplitRecordNotLostOnReplay(t *testing.T) {
+	cfg := realConfig(t)
+	o := realOutput(t, cfg)
+	const head = "ERROR 12-06 10:00:00 [engine.py:160] EngineCore failed to start."
+	whole := head + "\nTraceback (most recent call last):\n  File \"/app/engine.py\", line 150, in run\nRuntimeError: CUDA error: out of memory"
+	record := func(id, msg string) *event.Event {
+		ev := event.NewMessage(msg, time.Now())
+		ev.Meta.ID = id
+		ev.SetString("event.dataset", "vllm.server")
+		return ev
+	}
+	send := func(evs ...*event.Event) {
+		t.Helper()
+		if s := <-deliver(t, o, evs); s != event.Delivered {
+			t.Fatalf("status %v", s)
+		}
+	}
+	ds := "logs-vllm.server-" + cfg.DataStream.Namespace
+	messages := func() []string {
+		t.Helper()
+		esGet(t, cfg, "POST", "/"+ds+"/_refresh", "")
+		var out []string
+		esGet(t, cfg, "POST", "/"+ds+"/_search", `{"size":20,"sort":[{"@timestamp":"asc"}]}`).Get("hits.hits").ForEach(
+			func(_, h gjson.Result) bool { out = append(out, h.Get("_source.message").Str); return true })
+		return out
+	}
+	// Split first, whole after: both kept, then replays of either change nothing.
+	send(record("split-first", head))
+	send(record("split-first", whole))
+	send(record("split-first", whole), record("split-first", head))
+	// Whole first, its first line alone after: a replay.
+	send(record("whole-first", whole))
+	send(record("whole-first", head))
+	got := messages()
+	if len(got) != 3 {
+		t.Fatalf("%d documents, want 3 (the first line alone, the whole record twice under two ids): %q", len(got), got)
+	}
+	var heads, wholes int
+	for _, m := range got {
+		switch m {
+		case head:
+			heads++
+		case whole:
+			wholes++
+		}
+	}
+	if heads != 1 || wholes != 2 {
+		t.Fatalf("documents %q: want the first line alone once and the whole record twice", got)
 	}
 }

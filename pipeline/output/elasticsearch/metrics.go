@@ -12,6 +12,7 @@ import (
 type metrics struct {
 	indexed      prometheus.Counter
 	duplicates   prometheus.Counter
+	rekeyed      prometheus.Counter
 	latency      prometheus.Histogram
 	bytesRaw     prometheus.Counter
 	bytesGzip    prometheus.Counter
@@ -29,6 +30,8 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	m := &metrics{
 		indexed:    c("documents_indexed_total", "Documents Elasticsearch accepted."),
 		duplicates: c("documents_duplicate_total", "Documents already present (409 on create with a deterministic id), counted as delivered."),
+		rekeyed: c("documents_rekeyed_total", "Records of several lines (tracebacks) whose id a shorter piece of them held, "+
+			"as when one was split before a restart and read whole after it: indexed under an id of their own."),
 		latency: prometheus.NewHistogram(prometheus.HistogramOpts{Namespace: ns, Subsystem: sub,
 			Name: "bulk_duration_seconds", Help: "Duration of bulk requests, including reading the response.",
 			Buckets: prometheus.ExponentialBuckets(0.005, 2, 14)}),
@@ -47,7 +50,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	if reg == nil {
 		return m, nil
 	}
-	for _, col := range []prometheus.Collector{m.indexed, m.duplicates, m.latency, m.bytesRaw, m.bytesGzip,
+	for _, col := range []prometheus.Collector{m.indexed, m.duplicates, m.rekeyed, m.latency, m.bytesRaw, m.bytesGzip,
 		m.retries, m.itemErrors, m.deadLettered, m.inflightReqs} {
 		if err := reg.Register(col); err != nil {
 			return nil, fmt.Errorf("elasticsearch: register metrics: %w", err)

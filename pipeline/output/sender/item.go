@@ -11,7 +11,10 @@ type Item struct {
 	// Event is the event the item was encoded from, for the dead letter.
 	Event *event.Event
 	// Body is the item's encoded form, as the output's request carries it.
-	Body     []byte
+	Body []byte
+	// Rekeyed says the output gave the item an id of its own after a conflict (see the
+	// Elasticsearch output's settleConflicts): a conflict on that id is a replay.
+	Rekeyed  bool
 	t        *tracker
 	attempts int
 }
