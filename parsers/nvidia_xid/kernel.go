@@ -62,13 +62,14 @@ func kernel(ev *event.Event, msg, level string) bool {
 		aerDevices(ev, first)
 		ev.SetString(event.FieldEventAction, ActionPCIeAER)
 		// A GPU's or NVSwitch's (its driver reports it, or the report names NVIDIA's vendor id)
-		// is the GPU fault's companion, and so is an uncorrectable error of a root port, which
-		// on a GPU node is most often the GPU's link going down before it falls off the bus.
-		// A corrected error of another device (a root port, a NIC, an NVMe drive) is the
-		// kernel's, unless the parser knows the bus as a GPU's (Parser.Parse).
+		// is the GPU fault's companion, and so is an uncorrectable error of a root port (or of a
+		// device no driver holds), which on a GPU node is most often the GPU's link going down
+		// before it falls off the bus. An error of a device another driver holds (a USB or
+		// Thunderbolt controller, a NIC, an NVMe drive), and a corrected error of a root port,
+		// is the kernel's, unless the parser knows the bus as a GPU's (Parser.Parse).
 		ds := DatasetKernel
 		if strings.HasPrefix(body, "nvidia ") || strings.HasPrefix(body, "nvidia-nvswitch") || strings.Contains(body, "[10de:") ||
-			lv == pu.Error || lv == pu.Critical {
+			(lv == pu.Error || lv == pu.Critical) && !otherDriver(first) {
 			ds = pu.DatasetXid
 		}
 		pu.Finish(ev, ds, lv)
@@ -513,6 +514,19 @@ func humanMinute(s string) bool {
 	sp := strings.IndexByte(s, ' ')
 	return sp >= 4 && sp <= 5 && pu.Month(s) > 0 && pu.AllDigits(s[3:sp]) && len(s) == sp+6 && s[sp+3] == ':' &&
 		pu.AllDigits(s[sp+1:sp+3]) && pu.AllDigits(s[sp+4:])
+}
+
+// otherDriver reports whether an AER line is logged by a device a driver other than NVIDIA's
+// holds ("xhci_hcd 0000:97:00.0: AER: can't recover ..."): not the PCIe port driver, nor the
+// PCI core's "pci" for a device without a driver, nor vfio-pci's (a device passed through to a
+// virtual machine, on a GPU node most often a GPU).
+func otherDriver(body string) bool {
+	drv, rest, ok := strings.Cut(body[:min(len(body), 64)], " ")
+	if !ok || drv == "pcieport" || drv == "pci" || drv == "vfio-pci" || strings.HasPrefix(drv, "nvidia") {
+		return false
+	}
+	addr, _, ok := strings.Cut(rest, ": ")
+	return ok && len(addr) == len("0000:00:00.0") && BusID(addr) != ""
 }
 
 // aerDevices sets the devices an AER line names. The line is logged by the device it is about,

@@ -110,6 +110,13 @@ func parseBody(ev *event.Event, msg, level string) bool {
 		}
 		if a, _ := ev.GetString(event.FieldEventAction); (a == ActionNVRM || a == ActionIdentified) && level != "" {
 			ev.SetString(event.FieldLogLevel, level) // the kernel's, not a guess from the words
+			if a == ActionNVRM {
+				if text, _ := ev.GetString(pu.FieldLogMessage); level == pu.Error || level == pu.Critical {
+					ev.SetString(event.FieldErrorMsg, text)
+				} else {
+					ev.Delete(event.FieldErrorMsg)
+				}
+			}
 		}
 		return true
 	}
@@ -384,8 +391,35 @@ func nvrm(ev *event.Event, body string) bool {
 		}
 	}
 	ev.SetString(event.FieldEventAction, ActionNVRM)
-	pu.Finish(ev, pu.DatasetXid, nvrmLevel(strings.TrimSpace(body)))
+	lv := nvrmLevel(strings.TrimSpace(body))
+	text := nvrmText(body)
+	ev.SetString(pu.FieldLogMessage, text)
+	if lv == pu.Error || lv == pu.Critical {
+		ev.SetString(event.FieldErrorMsg, text)
+	}
+	pu.Finish(ev, pu.DatasetXid, lv)
 	return true
+}
+
+// nvrmText is the message of an NVRM line: its text after "NVRM: ", and that of the lines the
+// driver continued it on (each with its own prefix, "NVRM: BAR1 is 0M @ 0x0 (PCI:0000:13:00.0)").
+func nvrmText(body string) string {
+	first, rest, more := strings.Cut(strings.TrimRight(body, "\n "), "\n")
+	if !more {
+		return strings.TrimSpace(first)
+	}
+	var b strings.Builder
+	b.WriteString(strings.TrimSpace(first))
+	for line := range strings.SplitSeq(rest, "\n") {
+		if k := strings.Index(line[:min(len(line), 48)], "NVRM: "); k >= 0 {
+			line = line[k+len("NVRM: "):]
+		}
+		if line = strings.TrimSpace(line); line != "" {
+			b.WriteByte('\n')
+			b.WriteString(line)
+		}
+	}
+	return b.String()
 }
 
 // nvrmLevel is the level of another NVRM line: its words, but a GPU that no longer answers and a

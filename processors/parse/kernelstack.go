@@ -402,7 +402,8 @@ const aerAwaitSeverity = 1
 
 // aerReceived reads the header the root port's AER driver prints above a report (kernels since
 // 4.x: "pcieport 0000:00:1c.5: AER: Corrected error received: 0000:00:1c.5", "... AER: Multiple
-// Uncorrected (Non-Fatal) error received: 0000:3b:00.0"): the port's prefix ("pcieport
+// Uncorrected (Non-Fatal) error received: 0000:3b:00.0"; since 6.x "AER: Uncorrectable
+// (Non-Fatal) error message received from 0000:80:1b.4"): the port's prefix ("pcieport
 // 0000:00:1c.5: "; the lines under it say "AER: " too since 5.x, or not), or "" for another
 // line. The severity line under it has that prefix when the port itself reported the error.
 func aerReceived(body string) string {
@@ -412,22 +413,36 @@ func aerReceived(body string) string {
 		return ""
 	}
 	msg := t[i+len(": AER: "):]
-	j := strings.Index(msg, " received: ")
+	sep := " received: "
+	j := strings.Index(msg, sep)
+	if j < 0 {
+		sep = " message received from " // kernels since 6.x
+		j = strings.Index(msg, sep)
+	}
 	if j < 0 || !strings.Contains(msg[:j], "rror") {
 		return ""
 	}
-	if source := strings.TrimSpace(msg[j+len(" received: "):]); source == "" || strings.IndexByte(source, ' ') >= 0 {
+	if source := strings.TrimSpace(msg[j+len(sep):]); source == "" || strings.IndexByte(source, ' ') >= 0 {
 		return ""
 	}
 	return t[:i+len(": ")]
 }
 
-// aerAccept reports whether body is a line of the report the device prefix dev opened.
+// aerAccept reports whether body is a line of the report the device prefix dev opened: the
+// device's status, its error bits, and the header of the transaction that failed ("TLP Header:
+// 34000000 00000052 ...", since 6.x under "AER: " where the severity line has none).
 func aerAccept(body, dev string) bool {
-	rest, ok := strings.CutPrefix(sinceBoot(body), dev)
+	t := sinceBoot(body)
+	rest, ok := strings.CutPrefix(t, dev)
 	if !ok {
-		return false
+		if rest, ok = strings.CutPrefix(t, strings.TrimSuffix(dev, "AER: ")); !ok {
+			return false
+		}
 	}
 	rest = strings.TrimLeft(rest, " ")
-	return strings.HasPrefix(rest, "device [") || strings.HasPrefix(rest, "[")
+	if r, isAER := strings.CutPrefix(rest, "AER:"); isAER {
+		rest = strings.TrimLeft(r, " ")
+	}
+	return strings.HasPrefix(rest, "device [") || strings.HasPrefix(rest, "[") || strings.HasPrefix(rest, "TLP Header:") ||
+		strings.HasPrefix(rest, "TLP Prefix:") || strings.HasPrefix(rest, "E2E TLP Prefix:")
 }
