@@ -329,6 +329,8 @@ func (r *request) set(ev *event.Event) string {
 		return pu.Error // the connection failed
 	case tcp:
 		return pu.Info
+	case status == 0 && flagsLevel(r.flags) == pu.Warning:
+		return pu.Warning // no response because the client went away first (DC): nothing failed on this side
 	case status == 0:
 		return pu.Error // no response: reset, timeout
 	}

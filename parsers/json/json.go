@@ -573,7 +573,7 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		// controller-runtime names the reconciler in its own errors, which have no logger.
 		rec.Controller = v.String()
 		return false
-	case "error", "err":
+	case "error", "err", "Error": // (an operator-sdk 0.x operator passed its errors as "Error")
 		if v.IsObject() && ecsError(ev, v, rec) {
 			return true // ECS nested: {"type":..., "message":..., "stack_trace":...}
 		}

@@ -237,6 +237,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		// its time of day: the runtime's date and time stay
 	} else if first[0] >= '0' && first[0] <= '9' && llamaCpp(first, &r) || first[0] == '[' && llamaInstance(first, &r) {
 		// llama.cpp's time since start is no time of day: the runtime's time stays
+	} else if first[0] >= 'A' && first[0] <= 'Z' && llamaServerLog(first, &r) {
+		ev.SetString(pu.FieldOriginFunc, r.file)
+		r.file = ""
 	} else if strings.Contains(first, ": cudaMalloc failed: out of memory") && rest == "" {
 		// ggml-cuda's allocation that failed, in llama.cpp's plain output, which states no level
 		// ("ggml_backend_cuda_buffer_type_alloc_buffer: allocating 144817.04 MiB on device 0:
@@ -1082,6 +1085,55 @@ func llamaCpp(s string, r *Line) bool {
 		return false
 	}
 	r.Msg = s[len(stamp)+3:]
+	return true
+}
+
+// llamaServerLog reads the text form of the older llama.cpp server's log (examples/server's
+// server_log, and ik_llama.cpp's still): "INFO [   launch_slot_with_task] slot is processing
+// task | tid="1396..." timestamp=1747317449 id_slot=0 id_task=3", the level (ERR, WARN, INFO,
+// VERB; ERROR and DEBUG in some forks), the function right-aligned in 25 columns, the message,
+// and after " |" its fields: timestamp is the line's Unix time, the others go to log.fields.
+func llamaServerLog(s string, r *Line) bool {
+	word, _, ok := strings.Cut(s[:min(len(s), 8)], " [")
+	if r.Level = llamaLevels[word]; !ok || r.Level == "" {
+		return false
+	}
+	fn, rest, ok := strings.Cut(s[len(word)+2:], "] ")
+	if fn = strings.TrimLeft(fn, " "); !ok || fn == "" || !cName(fn) {
+		return false
+	}
+	msg, fields, ok := strings.Cut(rest, " |")
+	if !ok {
+		return false
+	}
+	kv := pu.NewKV(strings.TrimPrefix(fields, " "))
+	for k, v, ok := kv.Next(); ok; k, v, ok = kv.Next() {
+		if k == "timestamp" {
+			if t, isTime := pu.Epoch(v); isTime && t.Year() >= 2000 {
+				r.Time = t
+				continue
+			}
+		}
+		if k == "error" || k == "err" {
+			r.errMsg = v
+		}
+		r.fields = append(r.fields, [2]string{k, v})
+	}
+	r.Msg, r.file = msg, fn
+	return true
+}
+
+// llamaLevels are the levels of the older llama.cpp server's log, as its macros name them.
+var llamaLevels = map[string]string{"ERR": pu.Error, "ERROR": pu.Error, "WARN": pu.Warning, "INFO": pu.Info,
+	"VERB": pu.Debug, "DEBUG": pu.Debug}
+
+// cName reports whether s is a C or C++ function name as __func__ gives it.
+func cName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == ':' || c == '~') {
+			return false
+		}
+	}
 	return true
 }
 

@@ -337,6 +337,12 @@ const noRequestID = "N.A."
 // false for any other id, and for one that has neither to remove.
 func ExternalID(id string) (string, bool) {
 	ext, n := id, len(id)
+	if n >= 10 && n <= 21 && id[n-9] == '-' && parseutil.IsLowerHex(id[n-8:]) && parseutil.AllDigits(id[:n-9]) {
+		// an offline batch's row number (Ray Data's vLLM stage and the LLM class name
+		// requests "0", "1", ...), with the engine's suffix: a client's X-Request-Id is
+		// never a number with 8 hex digits after it
+		return id[:n-9], true
+	}
 	suffixed := n >= 20 && id[n-9] == '-' && parseutil.IsLowerHex(id[n-8:])
 	if suffixed {
 		ext = id[:n-9]

@@ -182,10 +182,15 @@ func TestExternalID(t *testing.T) {
 		"cmpl-0123456789abcdef0123456789abcdef-0":                "cmpl-0123456789abcdef0123456789abcdef", // a prompt index, no suffix
 		"embd-0123456789abcdef0123456789abcdef-2":                "embd-0123456789abcdef0123456789abcdef",
 		"cmpl-test-0": "", // built from a client's X-Request-Id
-		"chatcmpl-1b4e28ba-2fa1-41d2-883f-0016d3cca427": "", // a uuid's last group is 12 digits
-		"chatcmpl-my-request-deadbeef":                  "", // built from a client's X-Request-Id
-		"chatcmpl-9607509ecbb66b75-9E7AC72D":            "", // vLLM's digits are lowercase
-		"req-9607509ecbb66b75-9e7ac72d":                 "", // no vLLM prefix
+		"chatcmpl-1b4e28ba-2fa1-41d2-883f-0016d3cca427": "",      // a uuid's last group is 12 digits
+		"chatcmpl-my-request-deadbeef":                  "",      // built from a client's X-Request-Id
+		"chatcmpl-9607509ecbb66b75-9E7AC72D":            "",      // vLLM's digits are lowercase
+		"req-9607509ecbb66b75-9e7ac72d":                 "",      // no vLLM prefix
+		"41807-b36164a2":                                "41807", // an offline batch's row (Ray Data), with the engine's suffix
+		"0-b36164a2":                                    "0",
+		"41807":                                         "",
+		"41807-B36164A2":                                "",
+		"abc-b36164a2":                                  "", // a client's X-Request-Id
 	} {
 		got, ok := ExternalID(id)
 		if ok != (want != "") || got != want {

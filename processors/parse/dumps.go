@@ -68,9 +68,13 @@ func stdLogJSONAccept(l *vllm.Line) (ok, done bool) {
 
 // envoyHeadersStart reports whether b is an Envoy line in its default layout
 // ("[2025-12-29 19:02:40.770][399][debug][router] [source/common/router/router.cc:809] [Tags:
-// ...] router decoding headers:") whose headers follow on lines of their own.
+// ...] router decoding headers:") whose headers follow on lines of their own: the router's
+// request, and the connection manager's "request headers complete (end_stream=false):" and
+// "encoding headers via codec (end_stream=false):", the response with its :status.
 func envoyHeadersStart(b string) bool {
-	return len(b) > 40 && b[0] == '[' && b[1] == '2' && strings.HasSuffix(b, " headers:") && strings.Contains(b[:40], "][")
+	return len(b) > 40 && b[0] == '[' && b[1] == '2' && strings.Contains(b[:40], "][") &&
+		(strings.HasSuffix(b, " headers:") || strings.HasSuffix(b, " trailers via codec:") ||
+			strings.HasSuffix(b, "(end_stream=false):") || strings.HasSuffix(b, "(end_stream=true):"))
 }
 
 // envoyHeaderLine reads a header of such a dump: "':method', 'POST'".
