@@ -402,8 +402,10 @@ func nvrm(ev *event.Event, body string) bool {
 }
 
 // nvrmText is the message of an NVRM line: its text after "NVRM: ", and that of the lines the
-// driver continued it on (each with its own prefix, "NVRM: BAR1 is 0M @ 0x0 (PCI:0000:13:00.0)").
+// driver continued it on (each with its own prefix, "NVRM: BAR1 is 0M @ 0x0 (PCI:0000:13:00.0)"),
+// also where rsyslog wrote their line breaks as "#012".
 func nvrmText(body string) string {
+	body = strings.ReplaceAll(body, "#012", "\n")
 	first, rest, more := strings.Cut(strings.TrimRight(body, "\n "), "\n")
 	if !more {
 		return strings.TrimSpace(first)

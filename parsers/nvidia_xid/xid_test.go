@@ -208,3 +208,18 @@ func TestOneGPU(t *testing.T) {
 		}
 	}
 }
+
+// TestNVRMText: an NVRM line's message leaves out the prefix of the lines the driver continued
+// it on, whether they came as lines or, through rsyslog, joined by "#012".
+func TestNVRMText(t *testing.T) {
+	for body, want := range map[string]string{
+		"RmInitAdapter failed! (0x22:0x56:742)": "RmInitAdapter failed! (0x22:0x56:742)",
+		"This PCI I/O region assigned to your NVIDIA device is invalid:\n               NVRM: BAR1 is 0M @ 0x0 (PCI:0000:13:00.0)": "This PCI I/O region assigned to your NVIDIA device is invalid:\nBAR1 is 0M @ 0x0 (PCI:0000:13:00.0)",
+		"API mismatch: the client has the version 535.54.03, but#012NVRM: this kernel module has the version 530.30.02.":           "API mismatch: the client has the version 535.54.03, but\nthis kernel module has the version 530.30.02.",
+		"API mismatch: the client has the version 550.76, but\n[  12.000001] NVRM: this kernel module has the version 550.67.":     "API mismatch: the client has the version 550.76, but\nthis kernel module has the version 550.67.",
+	} {
+		if got := nvrmText(body); got != want {
+			t.Errorf("nvrmText(%q) = %q, want %q", body, got, want)
+		}
+	}
+}
