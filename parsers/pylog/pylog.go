@@ -90,6 +90,9 @@ type rec struct {
 	// tracing is Rust tracing's layout ("<RFC 3339 UTC>  WARN target: msg") in which NVIDIA
 	// Dynamo writes its Python records, their target "%(module)s.%(funcName)s": no logger
 	tracing bool
+	// located says the format ends a record with its location (LMCache's, the router's:
+	// trailingOrigin), on the last line of a message of several
+	located bool
 }
 
 // Parse recognises one of the formats by its first byte and sets the fields.
@@ -145,6 +148,12 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	}
 	if !ok {
 		return false
+	}
+	if r.located && r.file == "" && rest != "" && EndsWithOrigin(rest) {
+		// a message of several lines, its location after the last (NamedRecordOpen)
+		r.msg += "\n" + strings.TrimRight(rest, " \r")
+		rest = ""
+		r.trailingOrigin()
 	}
 	if r.access == nil && (strings.HasPrefix(r.logger, "uvicorn") || strings.HasPrefix(r.msg, "INFO:     ") && strings.Contains(r.msg, " HTTP/")) {
 		// uvicorn's access logger through another format (KServe's: "2025-04-23 08:50:43.544
@@ -1025,7 +1034,7 @@ func (r *rec) named(s string) bool {
 		if r.level = pyLevel(lv, false); r.level == "" {
 			return false
 		}
-		r.msg = rest
+		r.msg, r.located = rest, true
 		r.trailingOrigin()
 		return true
 	}
@@ -1047,9 +1056,34 @@ func (r *rec) named(s string) bool {
 		return false
 	}
 	r.msg = strings.TrimPrefix(msg, " ")
-	r.logger = name
+	r.logger, r.located = name, true
 	r.trailingOrigin()
 	return true
+}
+
+// NamedRecordOpen reports whether s is a record in LMCache's format ("[2025-07-03 12:45:27,563]
+// LMCache WARNING: msg (cache_engine.py:200:lmcache.v1.cache_engine)") or the production-stack
+// router's ("[date] INFO: msg (request.py:238:vllm_router...)") without the location that ends
+// it: its message goes on over the lines under it, the last of them ending with the location.
+func NamedRecordOpen(s string) bool {
+	if len(s) < 30 || s[0] != '[' || s[1] < '1' || s[1] > '2' {
+		return false
+	}
+	_, n, ok := pu.RFC3339(s[1:])
+	if !ok || !strings.HasPrefix(s[1+n:], "] ") {
+		return false
+	}
+	var r rec
+	return r.named(s[1+n+2:]) && r.file == "" && !EndsWithOrigin(r.msg)
+}
+
+// EndsWithOrigin reports whether a line ends with the " (file.py:N:logger)" location of the
+// formats NamedRecordOpen reads.
+func EndsWithOrigin(line string) bool {
+	var r rec
+	r.msg = strings.TrimRight(line, " ")
+	r.trailingOrigin()
+	return r.file != ""
 }
 
 // trailingOrigin takes the " (file.py:N:logger)" at the end of the message off into the origin

@@ -78,6 +78,7 @@ const (
 	modeGGML                   // ggml's abort (llama.cpp, Ollama's runner): its report and backtrace
 	modeEnvoyHeaders           // an Envoy line in its default layout that dumps headers, one "'name', 'value'" a line (dumps.go)
 	modeTorchRecord            // torch's Python logging record, whose lines repeat its glog header (torchlog.go)
+	modeNamedRecord            // an LMCache or router record whose message goes on up to the line with its location (namedRecordAccept)
 	modeTokenizers             // huggingface/tokenizers' notice of a fork, with the two ways out under it
 	modeUsage                  // argparse's usage, its wrapped lines, and the "prog: error: ..." that follows it
 	modePostgres               // a PostgreSQL message, its DETAIL, HINT, STATEMENT... lines under it
@@ -754,6 +755,9 @@ func startMode(l *vllm.Line) (int, bool) {
 		if _, ok := pylog.LiteLLMRecord(l.Body); ok {
 			return modeOpenRecord, true
 		}
+		if pylog.NamedRecordOpen(l.Body) {
+			return modeNamedRecord, true
+		}
 		if kernelReportStart(l) {
 			return modeKernel, true
 		}
@@ -1355,6 +1359,15 @@ func (g *group) accept(l *vllm.Line) bool {
 		return ok
 	case modeOpenRecord:
 		return liteLLMAccept(l) && len(g.parts) < maxMessageLines
+	case modeNamedRecord:
+		if l.Header != "" || l.Proc != "" || len(g.parts) >= maxMessageLines || strings.HasPrefix(l.Body, "[") && pylog.NamedRecordOpen(l.Body) ||
+			otherRecord(l.Body) || l.Body == vllm.TracebackHeader {
+			return false
+		}
+		if pylog.EndsWithOrigin(l.Body) {
+			g.mode = modeDone // the line with the record's location ends it
+		}
+		return true
 	case modeServeRecord:
 		return l.Header == "" && l.Proc == g.header && len(g.parts) < maxMessageLines && l.Body != "" &&
 			serveRecord(l.Body) == "" && l.Body != vllm.TracebackHeader && !vllm.IsFrameLine(l.Body)
