@@ -1062,23 +1062,38 @@ func (r *rec) named(s string) bool {
 }
 
 // NamedRecordOpen reports whether s is a record in LMCache's format ("[2025-07-03 12:45:27,563]
-// LMCache WARNING: msg (cache_engine.py:200:lmcache.v1.cache_engine)") or the production-stack
-// router's ("[date] INFO: msg (request.py:238:vllm_router...)") without the location that ends
-// it: its message goes on over the lines under it, the last of them ending with the location.
+// LMCache WARNING: msg (cache_engine.py:200:lmcache.v1.cache_engine)") without the location that
+// ends it: its message goes on over the lines under it, the last of them ending with the
+// location. (The production-stack router's "[date] INFO: msg (file.py:N:logger)" would do the
+// same, but a format without the location, "[%(asctime)s] %(levelname)s: %(message)s", looks
+// like it and has no such end.)
 func NamedRecordOpen(s string) bool {
-	if len(s) < 30 || s[0] != '[' || s[1] < '1' || s[1] > '2' {
-		return false
-	}
-	_, n, ok := pu.RFC3339(s[1:])
-	if !ok || !strings.HasPrefix(s[1+n:], "] ") {
+	n := datedBracket(s)
+	if n == 0 || !strings.HasPrefix(s[n:], "LMCache ") {
 		return false
 	}
 	var r rec
-	return r.named(s[1+n+2:]) && r.file == "" && !EndsWithOrigin(r.msg)
+	return r.named(s[n:]) && r.file == "" && r.msg != "" && r.msg[0] != ' ' && !EndsWithOrigin(r.msg)
+}
+
+// DatedBracket reports whether s opens with a date in brackets ("[2025-07-03 12:45:27,563] "),
+// as the formats NamedRecordOpen reads and many others do: another record.
+func DatedBracket(s string) bool { return datedBracket(s) > 0 }
+
+// datedBracket returns the length of the "[date] " s opens with, 0 without one.
+func datedBracket(s string) int {
+	if len(s) < 24 || s[0] != '[' || s[1] < '1' || s[1] > '2' {
+		return 0
+	}
+	_, n, ok := pu.RFC3339(s[1:])
+	if !ok || !strings.HasPrefix(s[1+n:], "] ") {
+		return 0
+	}
+	return 1 + n + 2
 }
 
 // EndsWithOrigin reports whether a line ends with the " (file.py:N:logger)" location of the
-// formats NamedRecordOpen reads.
+// format NamedRecordOpen reads.
 func EndsWithOrigin(line string) bool {
 	var r rec
 	r.msg = strings.TrimRight(line, " ")

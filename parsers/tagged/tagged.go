@@ -292,6 +292,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		ev.Set(event.FieldOriginLine, event.Int(r.line))
 	} else if !Read(first, &r) {
 		return false
+	} else if r.origin != "" {
+		ev.SetString(event.FieldOriginFile, r.origin)
+		ev.Set(event.FieldOriginLine, event.Int(r.line))
 	} else if r.Logger == "" {
 		// a tracing subscriber's text under the level (mount-s3's syslog lines): its target
 		if spans, target, msg, ok := tracing.Target(r.Msg); ok {
@@ -382,6 +385,7 @@ type Line struct {
 	pid, line          int64 // Calico's, HAMi-core's
 	thread             int64 // HAMi-core's
 	file               string
+	origin             string      // the source file Read found (kvcached's), with line
 	fields             [][2]string // Logstash's pipeline and plugin, Fluentd's worker: log.fields
 	errType, errMsg    string      // Fluentd's error_class= and error=
 	node               string      // Elasticsearch's node name
@@ -644,7 +648,13 @@ func Read(s string, r *Line) bool {
 		r.Logger, r.Msg = check, rest[2:]
 		return true
 	}
-	if lv, ok := level(tag); ok {
+	lv, ok := level(tag)
+	if !ok {
+		// spdlog's level name in a "[%l] %v" pattern (vineyard's client in a vLLM pod: "[info]
+		// Connection to RPC socket failed ...")
+		lv, ok = spdlogLevels[tag]
+	}
+	if ok {
 		// CoreDNS: "[ERROR] plugin/errors: ..."
 		r.Level = lv
 		if !strings.HasPrefix(rest, " ") {
@@ -681,13 +691,32 @@ func Read(s string, r *Line) bool {
 	if !ok {
 		return false
 	}
-	lv, ok := level(lvTag)
-	if !ok || !strings.HasPrefix(rest, " ") {
+	if lv, ok = level(lvTag); !ok {
+		return false
+	}
+	if stamp, after, isTag := next(rest); isTag {
+		// kvcached's "[kvcached][WARNING][2025-10-12 21:14:09][interfaces.py:84] msg": its time
+		// without a zone, and where the record was logged
+		if t, n, isTime := pu.RFC3339(stamp); isTime && n == len(stamp) {
+			r.Time, r.Local, rest = t, true, after
+		}
+		if loc, after, isTag := next(rest); isTag && strings.HasPrefix(after, " ") {
+			file, ln, found := strings.Cut(loc, ":")
+			if n, num := pu.Atoi(ln); found && num && strings.HasSuffix(file, ".py") {
+				r.origin, r.line, rest = file, n, after
+			}
+		}
+	}
+	if !strings.HasPrefix(rest, " ") {
 		return false
 	}
 	r.Level, r.Logger, r.Msg = lv, tag, rest[1:]
 	return true
 }
+
+// spdlogLevels are spdlog's level names (its default "[%l]").
+var spdlogLevels = map[string]string{"trace": pu.Debug, "debug": pu.Debug, "info": pu.Info, "warning": pu.Warning,
+	"error": pu.Error, "critical": pu.Critical}
 
 // levelAsctime reads Python's asctime and the module after a level tag, in r.Msg:
 // torch.distributed.elastic's "[%(levelname)s] %(asctime)s %(module)s: %(message)s" before torch

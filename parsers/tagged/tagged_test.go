@@ -11,7 +11,7 @@ func TestGolden(t *testing.T) { putest.Golden(t, Info) }
 func TestRejects(t *testing.T) {
 	t.Parallel()
 	putest.Rejects(t, New(),
-		"", "[INFO]", "[Info] lower-case is a word, not a tag", "[error] nginx's own, generic.stdlog's",
+		"", "[INFO]", "[Info] mixed case is a word, not a tag", "[Error] nor spdlog's",
 		"[GIN-debug] [WARNING] not a level tag after the first",
 		"[2024-06-16T01:32:08.557][ERROR][x] no zone: not Kibana's",
 		"[a name with spaces][ERROR] message", "[TensorRT-LLM][ERROR]",

@@ -78,7 +78,7 @@ const (
 	modeGGML                   // ggml's abort (llama.cpp, Ollama's runner): its report and backtrace
 	modeEnvoyHeaders           // an Envoy line in its default layout that dumps headers, one "'name', 'value'" a line (dumps.go)
 	modeTorchRecord            // torch's Python logging record, whose lines repeat its glog header (torchlog.go)
-	modeNamedRecord            // an LMCache or router record whose message goes on up to the line with its location (namedRecordAccept)
+	modeNamedRecord            // an LMCache record whose message goes on up to the line with its location (pylog.NamedRecordOpen)
 	modeTokenizers             // huggingface/tokenizers' notice of a fork, with the two ways out under it
 	modeUsage                  // argparse's usage, its wrapped lines, and the "prog: error: ..." that follows it
 	modePostgres               // a PostgreSQL message, its DETAIL, HINT, STATEMENT... lines under it
@@ -1360,7 +1360,7 @@ func (g *group) accept(l *vllm.Line) bool {
 	case modeOpenRecord:
 		return liteLLMAccept(l) && len(g.parts) < maxMessageLines
 	case modeNamedRecord:
-		if l.Header != "" || l.Proc != "" || len(g.parts) >= maxMessageLines || strings.HasPrefix(l.Body, "[") && pylog.NamedRecordOpen(l.Body) ||
+		if l.Header != "" || l.Proc != "" || len(g.parts) >= maxMessageLines || pylog.DatedBracket(l.Body) ||
 			otherRecord(l.Body) || l.Body == vllm.TracebackHeader {
 			return false
 		}

@@ -449,6 +449,7 @@ var hostPrograms = map[string]string{
 	"containerd":                 "containerd.log",
 	"crio":                       "crio.log",
 	"dockerd":                    "docker.daemon",
+	"docker":                     "docker.daemon", // Docker 1.12 and before ran its daemon as "docker daemon"
 	"logstash":                   "logstash.log",
 	"elasticsearch":              "elasticsearch.server",
 }
