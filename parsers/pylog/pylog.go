@@ -121,7 +121,8 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	case c >= 'a' && c <= 'z' && strings.Contains(s[:min(len(s), 80)], ": ["):
 		ok = r.launcher(s)
 	case c >= '0' && c <= '9':
-		ok = r.dated(s) || r.litellm(s) || r.mmengine(s)
+		// (pdsh's prefix is the host as the hostfile names it, often its address: "10.0.0.5: [...")
+		ok = r.dated(s) || r.litellm(s) || r.mmengine(s) || strings.Contains(s[:min(len(s), 80)], ": [") && r.launcher(s)
 	case c >= 'A' && c <= 'Z':
 		if trace, isRich := r.rich(s, rest); isRich {
 			ok, rest = true, trace // the rows are the message; a traceback in it is read below

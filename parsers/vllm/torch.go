@@ -26,11 +26,7 @@ const (
 // and, after a rank prefix, torch's Python logging lines (parseTorchPython).
 func parseTorch(ev *event.Event, b string, l *Line) bool {
 	rank := int64(-1)
-	if strings.HasPrefix(b, "[rank") {
-		r, after, ok := torchRank(b)
-		if !ok {
-			return false
-		}
+	if r, after, ok := torchRank(b); ok {
 		rank, b = r, after
 		if len(b) > 6 && b[0] != '[' {
 			// torch's Python logging under the rank prefix a process group gives it:
@@ -93,6 +89,20 @@ func parseTorch(ev *event.Event, b string, l *Line) bool {
 	return true
 }
 
+// torchCppFile reports whether loc ("ProcessGroupNCCL.cpp:1329") is in one of torch's C++ files
+// that log a distributed job's trouble: a torch built with glog (C10_USE_GLOG) writes their
+// records in glog's layout, "E0423 02:10:44.182842  8355 ProcessGroupNCCL.cpp:1329] ...", as
+// klog does Go's; any other C++ file's is another program's (Triton's server.cc).
+func torchCppFile(loc string) bool {
+	file, _, _ := strings.Cut(loc, ":")
+	for _, p := range []string{"ProcessGroup", "NCCLUtils.", "TCPStore", "FlightRecorder", "ThreadStackTrace.", "CUDAGraph.", "reducer."} {
+		if strings.HasPrefix(file, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // messageRank returns the rank a ProcessGroupNCCL message opens with ("[Rank 1] ...", "[PG ID 2
 // PG GUID 3 Rank 1] ..."), or -1.
 func messageRank(msg string) int64 {
@@ -130,7 +140,7 @@ func parseTorchPython(ev *event.Event, b string, l *Line) bool {
 		return false
 	}
 	f := strings.Fields(rest[:end])
-	if len(f) != 2 || !strings.Contains(f[1], ".py:") {
+	if len(f) != 2 || !strings.Contains(f[1], ".py:") && !torchCppFile(f[1]) {
 		return false
 	}
 	pid, ok := parseutil.Atoi(f[0])
@@ -479,7 +489,9 @@ func ncclSource(ev *event.Event, host string, pid int64, dev int64, devOK bool, 
 // a pod whose lines were vLLM's before: a vLLM server in a container of another name).
 func finishLibraryLine(ev *event.Event, l *Line, msg, other string) {
 	ev.SetString(event.FieldDataset, LibraryDataset(ev, l.Proc != "" && !l.RankOnly && !otherActor(ev, l.ProcName), other))
-	ev.SetString(event.FieldLogLevel, l.Level)
+	if l.Level != "" {
+		ev.SetString(event.FieldLogLevel, l.Level)
+	}
 	if l.File != "" {
 		ev.SetString(event.FieldOriginFile, l.File)
 		ev.Set(event.FieldOriginLine, event.Int(l.FileLine))
@@ -491,8 +503,8 @@ func finishLibraryLine(ev *event.Event, l *Line, msg, other string) {
 	if (l.Level == "error" || l.Level == "critical") && msg != "" && !ev.Has(event.FieldErrorMsg) {
 		ev.SetString(event.FieldErrorMsg, Unrepeated(msg)) // one failure, one message, however many Ray actors wrote it
 	}
-	if l.Level == "info" {
-		return
+	if l.Level == "info" || l.Level == "" {
+		return // (a line that states no level: NCCL's version banner)
 	}
 	if k := Classify(msg); k != "" {
 		ev.SetString(FieldErrorKind, k)
@@ -504,15 +516,37 @@ func finishLibraryLine(ev *event.Event, l *Line, msg, other string) {
 // torchRank reads the "[rankN]:" a process group puts before torch's lines: N and what
 // follows the colon.
 func torchRank(b string) (rank int64, rest string, ok bool) {
-	if !strings.HasPrefix(b, "[rank") {
+	n := TorchRankLen(b)
+	if n == 0 {
 		return 0, "", false
 	}
-	j := strings.IndexByte(b, ']')
-	if j < 6 || j+1 >= len(b) || b[j+1] != ':' {
-		return 0, "", false
+	name := strings.TrimPrefix(b[1:n-2], "rank")
+	if len(name) == n-3 {
+		name = strings.TrimPrefix(name, "default")
 	}
-	rank, ok = parseutil.Atoi(b[5:j])
-	return rank, b[j+2:], ok
+	rank, _ = parseutil.Atoi(name)
+	return rank, b[n:], true
+}
+
+// TorchRankLen returns the length of the rank's prefix before a line of a distributed torch job,
+// 0 without one: torch's own "[rank3]:", and torchrun's --tee prefix, its role and local rank
+// ("[default3]:", "[3]:").
+func TorchRankLen(b string) int {
+	if len(b) < 5 || b[0] != '[' {
+		return 0
+	}
+	j := strings.IndexByte(b[:min(len(b), 20)], ']')
+	if j < 2 || j+1 >= len(b) || b[j+1] != ':' {
+		return 0
+	}
+	name := strings.TrimPrefix(b[1:j], "rank")
+	if len(name) == j-1 {
+		name = strings.TrimPrefix(name, "default")
+	}
+	if _, ok := parseutil.Atoi(name); !ok || name == "" || len(name) > 6 {
+		return 0
+	}
+	return j + 2
 }
 
 // IsNativeErrorStart reports whether a line body opens a C++ error report that further lines
@@ -523,11 +557,7 @@ func IsNativeErrorStart(b string) bool {
 	if strings.HasPrefix(b, terminatePrefix) {
 		return true
 	}
-	if strings.HasPrefix(b, "[rank") {
-		if j := strings.Index(b, "]:["); j > 0 {
-			b = b[j+2:]
-		}
-	}
+	b = b[TorchRankLen(b):]
 	return len(b) > 3 && b[0] == '[' && (b[1] == 'E' || b[1] == 'F')
 }
 

@@ -662,7 +662,7 @@ func (p *Parser) library(ev *event.Event, l *Line, msg, first, rest string) bool
 		ok = parseNativeStack(ev, b, rest, l)
 	case strings.HasPrefix(b, "NCCL version ") && len(b) > 14 && b[13] >= '1' && b[13] <= '9':
 		// the version banner NCCL prints alone with NCCL_DEBUG=VERSION: which NCCL the pod loaded
-		l.Level = "info"
+		// (its printf states no level)
 		ev.SetString(event.FieldLogLogger, loggerNCCL)
 		finishLibraryLine(ev, l, b, DatasetNCCL)
 		ok = true

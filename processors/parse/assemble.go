@@ -932,11 +932,7 @@ func recordStart(b string) bool {
 // or not: "[rank0]:[W902 15:21:52.625339019 ProcessGroupNCCL.cpp:1479] Warning: ...", "[W
 // CUDAGraph.cpp:145] ...": no exception's line.
 func torchLogLine(b string) bool {
-	if strings.HasPrefix(b, "[rank") {
-		if j := strings.Index(b[:min(len(b), 16)], "]:["); j > 0 {
-			b = b[j+2:]
-		}
-	}
+	b = b[vllm.TorchRankLen(b):]
 	return len(b) > 4 && b[0] == '[' && (b[1] == 'I' || b[1] == 'W' || b[1] == 'E' || b[1] == 'F') &&
 		(b[2] == ' ' || b[2] >= '0' && b[2] <= '9')
 }
