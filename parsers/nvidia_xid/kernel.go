@@ -263,8 +263,9 @@ func victim(ev *event.Event, body string) {
 	i, n := strings.Index(body, "Killed process "), len("Killed process ")
 	if i < 0 {
 		// kernels before 4.x: "Memory cgroup out of memory: Kill process 24572 (java) score 0
-		// or sacrifice child", its "Killed process 24572 (java) total-vm:..." after it
-		i, n = strings.Index(body, "out of memory: Kill process "), len("out of memory: Kill process ")
+		// or sacrifice child" (the system's: "Out of memory: Kill process ..."), its "Killed
+		// process 24572 (java) total-vm:..." after it
+		i, n = strings.Index(body, "ut of memory: Kill process "), len("ut of memory: Kill process ")
 	}
 	if i >= 0 {
 		found = true

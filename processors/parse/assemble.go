@@ -78,6 +78,7 @@ const (
 	modeGGML                   // ggml's abort (llama.cpp, Ollama's runner): its report and backtrace
 	modeEnvoyHeaders           // an Envoy line in its default layout that dumps headers, one "'name', 'value'" a line (dumps.go)
 	modeTorchRecord            // torch's Python logging record, whose lines repeat its glog header (torchlog.go)
+	modeTorchOptions           // ProcessGroupNCCL's "initialized with following options:", one "NAME: value" a line (torchOption)
 	modeNamedRecord            // an LMCache record whose message goes on up to the line with its location (pylog.NamedRecordOpen)
 	modeTokenizers             // huggingface/tokenizers' notice of a fork, with the two ways out under it
 	modeUsage                  // argparse's usage, its wrapped lines, and the "prog: error: ..." that follows it
@@ -124,6 +125,21 @@ func remoteTraceback(b string) bool {
 // on over indented lines ("  Overriding a previously registered kernel ...", "  operator: ...").
 func torchWarning(b string) bool {
 	return strings.HasPrefix(b, "[W") && strings.Contains(b[:min(len(b), 96)], "] Warning: ")
+}
+
+// torchOption reports whether b is a line of the options ProcessGroupNCCL lists under its record:
+// "NCCL_ASYNC_ERROR_HANDLING: 1", "TIMEOUT(ms): 1800000", a name in capitals and its value.
+func torchOption(b string) bool {
+	name, _, ok := strings.Cut(b[:min(len(b), 64)], ": ")
+	if !ok || name == "" || name[0] < 'A' || name[0] > 'Z' {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '(' || c == ')' || c >= 'a' && c <= 'z' && strings.IndexByte(name[:i], '(') >= 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // maxMessageLines bounds the lines an exception's open message takes (a worker's message inside
@@ -622,6 +638,10 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeMaybe, true
 	case l.Header == "" && (torchWarning(l.Body) || tagged.BracketWarning(l.Body) || tagged.EnvLoggerError(l.Body)):
 		return modeIndented, true
+	case l.Header == "" && torchLogLine(l.Body) && strings.HasSuffix(strings.TrimRight(l.Body, " "), " with following options:"):
+		// "[I ProcessGroupNCCL.cpp:672] [Rank 0] ProcessGroupNCCL initialized with following
+		// options:", then "NCCL_ASYNC_ERROR_HANDLING: 1", "TIMEOUT(ms): 1800000", ...: one record
+		return modeTorchOptions, true
 	case l.Header == "" && l.Proc != "" && vllm.RayServeControl(l.ProcName) && serveRecordOpens(l.Body):
 		// "(ServeController pid=1739868) WARNING 2025-07-22 18:16:24,136 controller 1739868 --
 		// Deployment 'LLMRouter' ... to initialize.", then "(ServeController pid=1739868) This may
@@ -1384,6 +1404,8 @@ func (g *group) accept(l *vllm.Line) bool {
 			return true
 		}
 		return false
+	case modeTorchOptions:
+		return l.Header == "" && l.Proc == "" && torchOption(l.Body) && len(g.parts) < maxMessageLines
 	case modeIndented:
 		// (TensorRT-LLM's numbered native frames under its Python logger's error that quotes
 		// the C++ exception: "1       0x7a2d00e89f0a /usr/.../libtensorrt_llm.so(+0x1b60f0a) ...")
