@@ -240,3 +240,17 @@ func lowerHexByte(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <=
 func SeverityLevel(n int64) string {
 	return [...]string{Critical, Critical, Critical, Error, Warning, Info, Info, Debug}[n&7]
 }
+
+// KlogHeader reports whether b starts with klog's (and glog's) "I1205 08:11:20.947962     221
+// file.go:363]".
+func KlogHeader(b string) bool {
+	if len(b) < 22 {
+		return false
+	}
+	switch b[0] {
+	case 'I', 'W', 'E', 'F':
+	default:
+		return false
+	}
+	return b[1] >= '0' && b[1] <= '9' && b[5] == ' ' && b[8] == ':' && strings.IndexByte(b[:min(len(b), 120)], ']') > 0
+}

@@ -362,8 +362,29 @@ func (f *Frame) hostTag(s string) bool {
 	if end+2 <= len(rest) {
 		f.Text = rest[end+2:]
 	}
+	f.severity()
 	return true
 }
+
+// severity takes off the severity a syslog-ng template writes before the program's text
+// (StarlingX's: "... kubelet[3788611]: info I0419 03:00:55.440611 3788611 config.go:398] ..."),
+// the record's level, when a record of the program's own follows it: a klog header or logfmt's
+// time= or level=. (A message that only starts with such a word stays as it is.)
+func (f *Frame) severity() {
+	w, after, ok := strings.Cut(f.Text[:min(len(f.Text), 8)], " ")
+	lv := syslogSeverity[w]
+	if !ok || lv == "" {
+		return
+	}
+	after = f.Text[len(w)+1:]
+	if pu.KlogHeader(after) || strings.HasPrefix(after, "time=") || strings.HasPrefix(after, "level=") {
+		f.Level, f.Text = lv, after
+	}
+}
+
+// syslogSeverity maps syslog's severity names (syslog-ng's $LEVEL) to levels.
+var syslogSeverity = map[string]string{"emerg": pu.Critical, "alert": pu.Critical, "crit": pu.Critical, "err": pu.Error,
+	"warning": pu.Warning, "notice": pu.Info, "info": pu.Info, "debug": pu.Debug}
 
 // levelWord reports whether w is a log level written where a syslog line has its host.
 func levelWord(w string) bool {

@@ -3,6 +3,7 @@ package parse
 import (
 	"strings"
 
+	"github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 )
 
@@ -81,17 +82,7 @@ func klogCauseAccept(l *vllm.Line) bool {
 }
 
 // klogHeader reports whether b starts with klog's "I1205 08:11:20.947962     221 file.go:363]".
-func klogHeader(b string) bool {
-	if len(b) < 22 {
-		return false
-	}
-	switch b[0] {
-	case 'I', 'W', 'E', 'F':
-	default:
-		return false
-	}
-	return b[1] >= '0' && b[1] <= '9' && b[5] == ' ' && b[8] == ':' && strings.IndexByte(b[:min(len(b), 120)], ']') > 0
-}
+func klogHeader(b string) bool { return parseutil.KlogHeader(b) }
 
 // mount-utils (the kubelet's and the CSI drivers' mounter) reports a failed mount as one
 // message of several lines: "mount failed: exit status 32", "Mounting command: mount",
