@@ -371,12 +371,12 @@ func (f *Frame) hostTag(s string) bool {
 // the record's level, when a record of the program's own follows it: a klog header or logfmt's
 // time= or level=. (A message that only starts with such a word stays as it is.)
 func (f *Frame) severity() {
-	w, after, ok := strings.Cut(f.Text[:min(len(f.Text), 8)], " ")
+	w, _, ok := strings.Cut(f.Text[:min(len(f.Text), 8)], " ")
 	lv := syslogSeverity[w]
 	if !ok || lv == "" {
 		return
 	}
-	after = f.Text[len(w)+1:]
+	after := f.Text[len(w)+1:]
 	if pu.KlogHeader(after) || strings.HasPrefix(after, "time=") || strings.HasPrefix(after, "level=") {
 		f.Level, f.Text = lv, after
 	}
