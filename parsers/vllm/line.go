@@ -563,6 +563,9 @@ func (l *Line) header(s string) int {
 // vllmHeader reads " MM-DD HH:MM:SS[.fff] [file.py:123]" (brackets optional on the left, as in
 // the first format "file.py:123]") and returns its length, or 0.
 func (l *Line) vllmHeader(s string) int {
+	if l.Proc != "" && strings.HasPrefix(s, " [") {
+		return l.datelessHeader(s)
+	}
 	if len(s) < 16 || s[0] != ' ' || s[3] != '-' || s[6] != ' ' || s[9] != ':' || s[12] != ':' {
 		return 0
 	}
@@ -606,6 +609,27 @@ func (l *Line) vllmHeader(s string) int {
 	l.Month, l.Day, l.Hour, l.Min, l.Sec, l.Nano = mo, d, h, mi, se, nano
 	l.File, l.FileLine = loc[:colon], ln
 	return i + end + 1
+}
+
+// datelessHeader reads " [file.py:123]", vLLM's header without its date (a logging config or a
+// paste that left %(asctime)s out), under a vLLM process's prefix: "(APIServer pid=1) ERROR
+// [serving.py:830] ...". The line has no time of its own.
+func (l *Line) datelessHeader(s string) int {
+	end := strings.IndexByte(s[:min(len(s), 128)], ']')
+	if end < 6 {
+		return 0
+	}
+	loc := s[2:end]
+	colon := strings.LastIndexByte(loc, ':')
+	if colon <= 0 || !strings.HasSuffix(loc[:colon], ".py") || strings.IndexByte(loc, ' ') >= 0 {
+		return 0
+	}
+	ln, ok := parseutil.Atoi(loc[colon+1:])
+	if !ok {
+		return 0
+	}
+	l.File, l.FileLine = loc[:colon], ln
+	return end + 1
 }
 
 func num2(s string) int {
