@@ -154,6 +154,11 @@ func SetTraceback(ev *event.Event, text string) {
 		i = 0
 	} else if j := strings.LastIndexByte(text[:i], '\n') + 1; IsGroupTraceStart(text[j:]) {
 		i = j // "  + Exception Group Traceback (most recent call last):" starts the stack whole
+	} else if t, _, ok := SplitException(text[j:i]+"x", false); ok && t != "" {
+		// an exception whose message is a traceback (Ray Serve's "RuntimeError: Traceback (most
+		// recent call last):", a replica's traceback.format_exc() re-raised): its line is the
+		// stack's, so that it names the error when the traceback under it is cut off
+		i = j
 	}
 	stack := strings.TrimRight(text[i:], " \n\r\t")
 	ev.SetString(event.FieldErrorStack, stack)
