@@ -90,6 +90,7 @@ type rec struct {
 	// tracing is Rust tracing's layout ("<RFC 3339 UTC>  WARN target: msg") in which NVIDIA
 	// Dynamo writes its Python records, their target "%(module)s.%(funcName)s": no logger
 	tracing bool
+	nodeIP  string // the node a Ray daemon's forwarded line came from ("(raylet, ip=...)")
 	// located says the format ends a record with its location (LMCache's, the router's:
 	// trailingOrigin), on the last line of a message of several
 	located bool
@@ -266,6 +267,9 @@ func (r *rec) set(ev *event.Event) {
 	}
 	if r.fn != "" {
 		ev.SetString(pu.FieldOriginFunc, r.fn)
+	}
+	if r.nodeIP != "" && uvicorn.IsIP(r.nodeIP) {
+		ev.SetString(vllm.FieldHostIP, r.nodeIP)
 	}
 	if r.prefix != nil {
 		vllm.SetProcess(ev, r.prefix) // its name and pid, a Ray actor's ip, vLLM's ranks
@@ -1136,8 +1140,9 @@ func (r *rec) actor(s string) string {
 		return s // vLLM's prefix sometimes runs into a bracketed line: "(VllmWorker rank=4 pid=31778)[2025-..."
 	}
 	if l.Daemon != "" {
-		// a Ray daemon's output forwarded under its name alone: "(raylet) [2025-...] ..."
-		r.proc = l.Daemon
+		// a Ray daemon's output forwarded under its name alone: "(raylet) [2025-...] ...", with
+		// its node's address when another node's ("(raylet, ip=192.168.1.153) ...")
+		r.proc, r.nodeIP = l.Daemon, l.IP
 		return s[n:]
 	}
 	r.proc, r.pid, r.prefix = l.ProcName, l.PID, &l

@@ -350,6 +350,9 @@ func (l *Line) process(s string) int {
 	inner := s[1:end]
 	if name, n := rayDaemon(s, inner, end); n > 0 {
 		l.Daemon = name
+		if _, ip, ok := strings.Cut(inner, ", ip="); ok && strings.IndexByte(ip, ' ') < 0 {
+			l.IP = ip // "(raylet, ip=192.168.1.153)": the node the daemon runs on
+		}
 		return n
 	}
 	name, kvs, ok := strings.Cut(inner, " ")

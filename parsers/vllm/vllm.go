@@ -199,6 +199,12 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		// (verl's "(TaskRunner pid=1419)" in KubeRay's ray-head): its, not vLLM's
 		ds = "generic"
 	}
+	if c := parseutil.Container(ev); l.Header == "" && l.ProcName == "" && strings.HasPrefix(l.Proc, "(pid=") && c != "" && !ServerContainer(c) {
+		// a Ray task's plain print ("(pid=9454, ip=10.164.0.9) jax runtime initialization
+		// starting") in a container not named for vLLM: the source's program's (KubeRay's
+		// ray-head: ray.core), as the parse processor gives it
+		ds = ""
+	}
 	if RayServeControl(l.ProcName) || l.Header == "" && rayActor(l.ProcName) {
 		// what Ray Serve's own actors print (a traceback under their prefix), and a replica's
 		// plain text, its application's (vLLM's own lines have vLLM's header)
