@@ -25,7 +25,8 @@ func goPanic(ev *event.Event, text string) bool {
 		ev.SetString(event.FieldErrorMsg, first[len("fatal error: "):])
 	case GoSignal(first):
 		ev.SetString(event.FieldErrorMsg, first) // "SIGSEGV: segmentation violation"
-	case strings.HasPrefix(first, "goroutine ") && strings.HasSuffix(first, "]:"):
+	case strings.HasPrefix(first, "goroutine ") && strings.HasSuffix(first, "]:"),
+		GoStackFrame(first) && rest != "": // a stack read from its middle
 		level = ""
 	default:
 		return false
@@ -39,6 +40,27 @@ func goPanic(ev *event.Event, text string) bool {
 	}
 	pu.Finish(ev, ds, level)
 	return true
+}
+
+// GoStackFrame reports whether b is a frame of a Go stack that only a stack has: a function in a
+// package path, called with the arguments a traceback prints ("sigs.k8s.io/controller-runtime/
+// pkg/internal/controller.(*Controller).reconcileHandler(0xc0003ea000, {0x1cf0450, 0xc00020dc20})"),
+// or "created by <function>" for a goroutine's creator. The parse processor groups a stack read
+// from its middle (a dump cut by the kubelet's rotation, kubectl logs --tail) from such a line.
+func GoStackFrame(b string) bool {
+	if f, ok := strings.CutPrefix(b, "created by "); ok {
+		f, _, _ = strings.Cut(f, " in goroutine ")
+		return strings.IndexByte(f, '/') > 0 && strings.IndexByte(f, ' ') < 0 && strings.IndexByte(f, '.') > 0
+	}
+	open := strings.LastIndexByte(b, '(')
+	if open <= 0 || !strings.HasSuffix(b, ")") {
+		return false
+	}
+	name, args := b[:open], b[open+1:]
+	if strings.IndexByte(name, '/') <= 0 || strings.IndexByte(name, '.') < 0 || strings.ContainsAny(name, " :\t") {
+		return false
+	}
+	return args == ")" || strings.HasPrefix(args, "0x") || strings.HasPrefix(args, "{0x") || strings.HasPrefix(args, "...")
 }
 
 // GoFatal reports whether s opens the Go runtime's fatal error ("fatal error: all goroutines are

@@ -299,7 +299,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if text == "" {
 		return false
 	}
-	if (text[0] == 'p' || text[0] == 'f' || text[0] == 'g' || text[0] == 'S') && goPanic(ev, text) {
+	if (text[0] == 'p' || text[0] == 'f' || text[0] == 'g' || text[0] == 'S' || strings.IndexByte(text, '\n') > 0) && goPanic(ev, text) {
 		return true
 	}
 	if (text[0] == 'G' || text[0] == 'M') && smiList(ev, text) {

@@ -31,6 +31,10 @@ func goStart(l *vllm.Line) (mode int, level string, ok bool) {
 		// apimachinery's HandleCrash in a klog program (Volcano's scheduler, a controller): the
 		// recovered panic, then its goroutine's stack
 		return modeGo, "", true
+	case l.Proc == "" && nvidia_shell.GoStackFrame(b):
+		// a stack read from its middle (a dump cut by the kubelet's rotation, a file read from
+		// where Filebeat started, kubectl logs --tail): its frames and file lines are one record
+		return modeGo, "", true
 	}
 	return 0, "", false
 }
