@@ -1578,8 +1578,25 @@ func (g *group) accept(l *vllm.Line) bool {
 		// inside vLLM's wrapper
 		g.msg = vllm.MessageState(b, g.msg)
 		return true
+	case g.mode == modeAfter && len(g.parts) > g.msgAt+1 && g.parts[len(g.parts)-1] == "" && len(g.parts)-g.msgAt < maxMessageLines &&
+		messageParagraph(b):
+		// the exception's message in paragraphs: transformers' "ValueError: The checkpoint you
+		// are trying to load has model type ...", an empty line, "You can update Transformers
+		// with the command ..."
+		return true
 	}
 	return false
+}
+
+// messageParagraph reports whether b, after an empty line under an exception's line, goes on with
+// its message: prose (a capital, then words), not a record, a traceback or another exception.
+func messageParagraph(b string) bool {
+	if len(b) < 8 || b[0] < 'A' || b[0] > 'Z' || strings.IndexByte(b, ' ') < 0 || b == vllm.TracebackHeader ||
+		recordStart(b) || otherRecord(b) || vllm.ChainMarker(b) {
+		return false
+	}
+	_, _, exc := vllm.SplitException(b, true)
+	return !exc
 }
 
 // sglangClockTrace reports whether b is a traceback's header under SGLang 0.3's prefix, the
