@@ -121,6 +121,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		pu.Finish(ev, pu.DatasetOr(ev, DatasetLlamaCpp), pu.Error)
 		return true
 	}
+	if first[0] == '-' && OpenMPIRule(first) && rest != "" {
+		return mpiHelp(ev, rest, ds)
+	}
 	if m, ok := strings.CutPrefix(first, "Exiting: "); ok && m != "" {
 		// a Beat's last words on stderr before it exits with status 1 (libbeat's cmd: "Exiting:
 		// couldn't connect to any of the configured Elasticsearch hosts. ..."): why the
@@ -1684,5 +1687,48 @@ func openMPIError(s string, r *Line) bool {
 		return false
 	}
 	r.Level, r.Logger, r.Msg, r.pid, r.file = pu.Error, strings.ToLower(layer), msg, pid, host
+	return true
+}
+
+// openMPIRule is the rule Open MPI's help messages (orte_show_help, PRRTE's) print above and below
+// their text: 74 dashes.
+const openMPIRule = "--------------------------------------------------------------------------"
+
+// OpenMPIRule reports whether b is the rule around an Open MPI help message, which the parse
+// processor joins with its text into one record.
+func OpenMPIRule(b string) bool { return strings.TrimRight(b, " ") == openMPIRule }
+
+// mpiHelp reads an Open MPI help message, the text between its rules ("mpirun detected that one
+// or more processes exited with non-zero status, thus causing the job to be terminated. The first
+// process to do so was: Process name: [[40526,1],0] Exit code: 1"): the last thing a multi-GPU
+// Triton or TensorRT-LLM pod under mpirun prints. Its words say whether it is a failure: a rank
+// that exited non-zero or on a signal, or an aborted job, is an error, a "WARNING:" a warning;
+// the text, its lines joined, is the message.
+func mpiHelp(ev *event.Event, rest, ds string) bool {
+	var words []string
+	for line := range strings.SplitSeq(rest, "\n") {
+		if t := strings.TrimSpace(line); t != "" && !OpenMPIRule(t) {
+			words = append(words, strings.Join(strings.Fields(t), " "))
+		}
+	}
+	if len(words) == 0 {
+		return false
+	}
+	text := strings.Join(words, " ")
+	lower := strings.ToLower(text)
+	level := ""
+	switch {
+	case strings.HasPrefix(text, "WARNING"):
+		level = pu.Warning
+	case strings.Contains(lower, "non-zero") || strings.Contains(lower, "aborted") || strings.Contains(lower, "error") ||
+		strings.Contains(lower, "failed") || strings.Contains(lower, "terminated") || strings.Contains(lower, "exited on signal"):
+		level = pu.Error
+	}
+	ev.SetString(event.FieldLogLogger, "mpirun")
+	ev.SetString(pu.FieldLogMessage, text)
+	if level == pu.Error {
+		ev.SetString(event.FieldErrorMsg, text)
+	}
+	pu.Finish(ev, pu.DatasetOr(ev, ds), level)
 	return true
 }

@@ -79,6 +79,7 @@ const (
 	modeEnvoyHeaders           // an Envoy line in its default layout that dumps headers, one "'name', 'value'" a line (dumps.go)
 	modeTorchRecord            // torch's Python logging record, whose lines repeat its glog header (torchlog.go)
 	modeTorchOptions           // ProcessGroupNCCL's "initialized with following options:", one "NAME: value" a line (torchOption)
+	modeMPIHelp                // an Open MPI help message between its rules of dashes (tagged.OpenMPIRule)
 	modeNamedRecord            // an LMCache record whose message goes on up to the line with its location (pylog.NamedRecordOpen)
 	modeTokenizers             // huggingface/tokenizers' notice of a fork, with the two ways out under it
 	modeUsage                  // argparse's usage, its wrapped lines, and the "prog: error: ..." that follows it
@@ -638,6 +639,8 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeMaybe, true
 	case l.Header == "" && (torchWarning(l.Body) || tagged.BracketWarning(l.Body) || tagged.EnvLoggerError(l.Body)):
 		return modeIndented, true
+	case l.Header == "" && l.Proc == "" && tagged.OpenMPIRule(l.Body):
+		return modeMPIHelp, true
 	case l.Header == "" && torchLogLine(l.Body) && strings.HasSuffix(strings.TrimRight(l.Body, " "), " with following options:"):
 		// "[I ProcessGroupNCCL.cpp:672] [Rank 0] ProcessGroupNCCL initialized with following
 		// options:", then "NCCL_ASYNC_ERROR_HANDLING: 1", "TIMEOUT(ms): 1800000", ...: one record
@@ -1404,6 +1407,17 @@ func (g *group) accept(l *vllm.Line) bool {
 			return true
 		}
 		return false
+	case modeMPIHelp:
+		// the message's lines up to the closing rule; a record of another kind ends a group that
+		// opened at a closing rule (a file read from the middle of a message)
+		if l.Header != "" || l.Proc != "" || len(g.parts) >= maxMessageLines || recordStart(l.Body) || otherRecord(l.Body) ||
+			len(g.parts) == 1 && tagged.OpenMPIRule(l.Body) {
+			return false
+		}
+		if tagged.OpenMPIRule(l.Body) {
+			g.mode = modeDone
+		}
+		return true
 	case modeTorchOptions:
 		return l.Header == "" && l.Proc == "" && torchOption(l.Body) && len(g.parts) < maxMessageLines
 	case modeIndented:
