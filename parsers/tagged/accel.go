@@ -76,11 +76,6 @@ func oneCCLLine(ev *event.Event, s string) bool {
 	}
 	pu.SetLocalTime(ev, t)
 	ev.Set(event.FieldProcessPID, event.Int(n))
-	ev.SetString(event.FieldLogLogger, "oneccl")
-	ev.SetString(pu.FieldLogMessage, msg)
-	if level == pu.Error {
-		ev.SetString(event.FieldErrorMsg, msg)
-	}
-	pu.Finish(ev, pu.DatasetOr(ev, Dataset), level)
+	finishLogged(ev, "oneccl", msg, pu.DatasetOr(ev, Dataset), level)
 	return true
 }

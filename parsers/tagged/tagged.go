@@ -1724,11 +1724,17 @@ func mpiHelp(ev *event.Event, rest, ds string) bool {
 		strings.Contains(lower, "failed") || strings.Contains(lower, "terminated") || strings.Contains(lower, "exited on signal"):
 		level = pu.Error
 	}
-	ev.SetString(event.FieldLogLogger, "mpirun")
-	ev.SetString(pu.FieldLogMessage, text)
-	if level == pu.Error {
-		ev.SetString(event.FieldErrorMsg, text)
-	}
-	pu.Finish(ev, pu.DatasetOr(ev, ds), level)
+	finishLogged(ev, "mpirun", text, pu.DatasetOr(ev, ds), level)
 	return true
+}
+
+// finishLogged completes a record a library's logger wrote: its logger, its message (also
+// error.message on an error), its dataset and level.
+func finishLogged(ev *event.Event, logger, msg, ds, level string) {
+	ev.SetString(event.FieldLogLogger, logger)
+	ev.SetString(pu.FieldLogMessage, msg)
+	if level == pu.Error {
+		ev.SetString(event.FieldErrorMsg, msg)
+	}
+	pu.Finish(ev, ds, level)
 }
