@@ -57,6 +57,18 @@ func RayTaskMessage(b string) bool {
 	return strings.HasPrefix(b, "ray::") && strings.Contains(b, "() (pid=")
 }
 
+// rayUnhandled opens what Ray's driver prints for a task's error no one retrieved, the task's
+// error after it ("Unhandled error (suppress with 'RAY_IGNORE_UNHANDLED_ERRORS=1'):
+// ray::RayWorkerWrapper.execute_method() (pid=22065, ip=...)"), its traceback under it.
+const rayUnhandled = "Unhandled error (suppress with 'RAY_IGNORE_UNHANDLED_ERRORS=1'): "
+
+// RayUnhandledError reports whether b is Ray's report of an unhandled task error, which the task's
+// traceback follows.
+func RayUnhandledError(b string) bool {
+	m, ok := strings.CutPrefix(b, rayUnhandled)
+	return ok && RayTaskMessage(m)
+}
+
 // CaretRow reports whether b is the row of markers Python 3.11+ prints under a frame's source
 // line ("           ^^^^^^^^^^^^^^", "    ~~~~^^^^^").
 func CaretRow(b string) bool {

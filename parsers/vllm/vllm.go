@@ -82,7 +82,10 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		// 01:16:21 TP0] Scheduler hit an exception: Traceback ..."): pylog reads SGLang's prefix
 		l.Proc != "" && multi && sglangRecord(l.Body) ||
 		l.Proc != "" && serveRecord(l.Body) && (multi || !rayActor(l.ProcName)) ||
-		multi && rayActor(l.ProcName) && serveRecord(l.Body)) {
+		multi && rayActor(l.ProcName) && serveRecord(l.Body) ||
+		// logging.basicConfig's record with its traceback under a Ray actor's prefix
+		// ("(ServeReplica:... pid=526) ERROR:__main__:Traceback (most recent call last):")
+		l.Proc != "" && multi && strings.HasSuffix(l.Body, ":"+TracebackHeader) && basicConfigRecord(l.Body)) {
 		// Ray Serve's own logger, or a library's Python logging under vLLM's process prefix
 		// (FlashInfer, LMCache): pylog reads them, and Ray Serve's record with the traceback
 		// under it ("ERROR 2025-06-11 13:15:51,444 controller 45327 -- Exception in Replica(...)")
@@ -224,7 +227,8 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		ev.Set(event.FieldOriginLine, event.Int(l.FileLine))
 	}
 	if multi && isTraceStart(l.Body, rest) || IsFrameLine(l.Body) || multi && IsGroupFrameLine(l.Body) || strings.Contains(rest, "Traceback (most recent call last):") ||
-		multi && frameCodeFirst(l.Body, rest) || l.Body == TracebackHeader || multi && RayCreationTaskError(l.Body) {
+		multi && frameCodeFirst(l.Body, rest) || l.Body == TracebackHeader || multi && RayCreationTaskError(l.Body) ||
+		RayUnhandledError(l.Body) {
 		if l.Level == "" || l.Level == "info" || l.Level == "debug" {
 			lv = "error"
 		}
@@ -318,6 +322,17 @@ func ExceptionOpener(b string) bool {
 func AsyncioReport(b string) bool {
 	return strings.HasPrefix(b, "Exception in callback ") || b == "Task exception was never retrieved" ||
 		b == "Future exception was never retrieved" || strings.HasPrefix(b, "Task was destroyed but it is pending!")
+}
+
+// basicConfigRecord reports whether b is a record in logging.basicConfig's format,
+// "%(levelname)s:%(name)s:%(message)s" ("ERROR:__main__:Traceback ...").
+func basicConfigRecord(b string) bool {
+	lv, rest, ok := strings.Cut(b[:min(len(b), 140)], ":")
+	if !ok || level(lv) == "" {
+		return false
+	}
+	name, _, ok := strings.Cut(rest, ":")
+	return ok && name != "" && !strings.ContainsAny(name, " \t")
 }
 
 // rayCreationTask opens what Ray prints for an actor whose constructor raised, under the actor's

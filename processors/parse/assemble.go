@@ -670,9 +670,17 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeOpenMessage, true
 	case l.Header == "" && vllm.AsyncioReport(l.Body):
 		return modeMaybe, true // its context's lines, then the traceback
+	case l.Header == "" && basicConfigError(l.Body) != "":
+		// logging.basicConfig's "ERROR:asyncio:Exception in callback ...", "ERROR:__main__:
+		// Traceback (most recent call last):": the record's traceback (and asyncio's context
+		// lines) under it
+		if basicConfigError(l.Body) == vllm.TracebackHeader {
+			return modeTrace, true
+		}
+		return modeMaybe, true
 	case l.Header == "" && vllm.RayCreationTaskError(l.Body):
 		return modeTrace, true // the remote traceback follows, without its header
-	case l.Header == "" && vllm.RayTaskMessage(l.Body):
+	case l.Header == "" && (vllm.RayTaskMessage(l.Body) || vllm.RayUnhandledError(l.Body)):
 		// a Ray task error's message where an excerpt begins, "ray::ServeReplica:llms:
 		// LLMDeployment:q.initialize_and_get_metadata() (pid=40568, ip=...)": the task's
 		// traceback follows, without its header
@@ -1600,6 +1608,23 @@ func (g *group) accept(l *vllm.Line) bool {
 		return true
 	}
 	return false
+}
+
+// basicConfigError returns the message of an error record in logging.basicConfig's format
+// ("%(levelname)s:%(name)s:%(message)s": "ERROR:asyncio:Exception in callback ..."), "" for
+// another line.
+func basicConfigError(b string) string {
+	rest, ok := strings.CutPrefix(b, "ERROR:")
+	if !ok {
+		if rest, ok = strings.CutPrefix(b, "CRITICAL:"); !ok {
+			return ""
+		}
+	}
+	name, msg, ok := strings.Cut(rest[:min(len(rest), 128)], ":")
+	if !ok || name == "" || strings.ContainsAny(name, " \t") || msg == "" || msg[0] == ' ' {
+		return ""
+	}
+	return rest[len(name)+1:]
 }
 
 // messageParagraph reports whether b, after an empty line under an exception's line, goes on with
