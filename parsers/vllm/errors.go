@@ -905,7 +905,9 @@ func Classify(text string) string {
 	}
 	if strings.Contains(text, "NCCL") || strings.Contains(text, "nccl") {
 		if containsAny(text, "NCCL error", "NCCL Error", "ncclInternalError", "ncclUnhandledCudaError", "ncclSystemError",
-			"ncclRemoteError", "ncclInvalidUsage", "DistBackendError", "WorkNCCL") {
+			"ncclRemoteError", "ncclInvalidUsage", "DistBackendError", "WorkNCCL",
+			// vLLM's pynccl that found no NCCL to load: no tensor-parallel group can start
+			"Failed to load NCCL library") {
 			return KindNCCL
 		}
 	}
@@ -946,6 +948,8 @@ func Classify(text string) string {
 	// A worker's death takes its engine down: "Worker proc VllmWorker-0 died unexpectedly,
 	// shutting down executor."
 	if strings.Contains(text, "died unexpectedly, shutting down executor") ||
+		// V0's multiprocessing executor: "Worker VllmWorkerProcess pid 1234 died, exit code: -15"
+		strings.Contains(text, "Worker VllmWorkerProcess pid ") && strings.Contains(text, " died, exit code: ") ||
 		strings.Contains(text, "ot fatal signal from worker processes") || // 0.8's MultiprocExecutor, V1's core client
 		// Ray's executor: its worker's actor (RayWorkerWrapper) died, its node or process gone
 		strings.Contains(text, "ActorDiedError: The actor died unexpectedly") && strings.Contains(text, "RayWorkerWrapper") {

@@ -105,6 +105,8 @@ func TestClassify(t *testing.T) {
 		`raise ValueError("No available memory for the cache blocks. "`:                                                                                                                  KindKVCache,
 		"Got fatal signal from worker processes, shutting down. See stack trace above for root cause issue.":                                                                             KindEngineDead,
 		"MulitprocExecutor got fatal signal from worker processes, shutting down.":                                                                                                       KindEngineDead,
+		"Worker VllmWorkerProcess pid 17336 died, exit code: -15":                                                                                                                        KindEngineDead,
+		"Failed to load NCCL library from libnccl.so.2 .It is expected if you are not running on NVIDIA/AMD GPUs.":                                                                       KindNCCL,
 		"torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 26.00 MiB.":                                                                                                       KindCUDAOOM,
 		"ray.exceptions.OutOfMemoryError: Task was killed due to the node running low on memory.":                                                                                        "",
 		"java.lang.OutOfMemoryError: Java heap space":                                                                                                                                    "",
