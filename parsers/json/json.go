@@ -550,6 +550,11 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		if v.Str == "ScaledObject" || v.Str == "ScaledJob" {
 			rec.object = true
 		}
+		if v.Str == "deprecation.elasticsearch" && rec.dataset == "" {
+			// Elasticsearch 7.16+'s ESJsonLayout names its deprecation log so (8.x's
+			// event.dataset): the same log, read the same way
+			rec.dataset = v.Str
+		}
 		return false
 	case "httpRequest":
 		// the HttpRequest of Google's structured logging, which Knative's queue-proxy writes as
