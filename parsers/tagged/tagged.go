@@ -124,6 +124,16 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if first[0] == '-' && OpenMPIRule(first) && rest != "" {
 		return mpiHelp(ev, rest, ds)
 	}
+	if first[0] == ' ' && kibanaLegacy(first, &r) {
+		// the time of day alone: the runtime's time stays
+		ev.SetString(event.FieldLogLogger, r.Logger)
+		if r.Level == pu.Error || r.Level == pu.Critical {
+			ev.SetString(event.FieldErrorMsg, r.Msg)
+		}
+		ev.SetString(pu.FieldLogMessage, r.Msg)
+		pu.Finish(ev, pu.DatasetOr(ev, DatasetKibana), r.Level)
+		return true
+	}
 	if m, ok := strings.CutPrefix(first, "Exiting: "); ok && m != "" {
 		// a Beat's last words on stderr before it exits with status 1 (libbeat's cmd: "Exiting:
 		// couldn't connect to any of the configured Elasticsearch hosts. ..."): why the
@@ -1737,4 +1747,43 @@ func finishLogged(ev *event.Event, logger, msg, ds, level string) {
 		ev.SetString(event.FieldErrorMsg, msg)
 	}
 	pu.Finish(ev, ds, level)
+}
+
+// DatasetKibana is Kibana's own log.
+const DatasetKibana = "kibana.log"
+
+// kibanaLegacy reads Kibana 7's legacy text layout (logging.json: false): "  log   [15:11:48.925]
+// [error][eventLog][plugins] error writing bulk events: ...", the event's type padded, the time
+// of day, its tags, the first of which is the level for a log event ("error" for an error
+// event); the other tags are the logger, joined by dots.
+func kibanaLegacy(s string, r *Line) bool {
+	t := strings.TrimLeft(s, " ")
+	typ, _, ok := strings.Cut(t[:min(len(t), 12)], " ")
+	if !ok || typ != "log" && typ != "error" && typ != "warning" && typ != "ops" && typ != "response" && typ != "request" {
+		return false
+	}
+	rest := strings.TrimLeft(t[len(typ):], " ")
+	if len(rest) < 16 || rest[0] != '[' || rest[13] != ']' || rest[3] != ':' || rest[6] != ':' || rest[9] != '.' {
+		return false
+	}
+	rest = strings.TrimLeft(rest[14:], " ")
+	var tags []string
+	for strings.HasPrefix(rest, "[") {
+		end := strings.IndexByte(rest, ']')
+		if end < 2 || strings.IndexByte(rest[1:end], ' ') >= 0 {
+			break
+		}
+		tags = append(tags, rest[1:end])
+		rest = rest[end+1:]
+	}
+	if len(tags) == 0 || !strings.HasPrefix(rest, " ") {
+		return false
+	}
+	if lv, isLevel := pu.Level(tags[0]); isLevel && tags[0] == strings.ToLower(tags[0]) {
+		r.Level, tags = lv, tags[1:]
+	} else if typ == "error" {
+		r.Level = pu.Error
+	}
+	r.Logger, r.Msg = strings.Join(tags, "."), rest[1:]
+	return true
 }
