@@ -135,7 +135,7 @@ func parseLine(ev *event.Event, s string) bool {
 		return false
 	}
 	if s[0] >= '0' && s[0] <= '9' {
-		return tensorflow(ev, s)
+		return tensorflow(ev, s) || tritonISO(ev, s)
 	}
 	if s[1] == ' ' && (s[0] == 'I' || s[0] == 'W' || s[0] == 'E' || s[0] == 'F') {
 		return timeless(ev, s)
@@ -211,14 +211,21 @@ func parseLine(ev *event.Event, s string) bool {
 	} else {
 		ev.Set(event.FieldProcessPID, event.Int(pid))
 	}
-	pu.SetOrigin(ev, rest[:end])
 	b := strings.TrimPrefix(rest[end+1:], " ")
 	if grpc {
 		b = strings.TrimLeft(b, " ")
 	}
+	finishGlog(ev, rest[:end], b, level)
+	return true
+}
+
+// finishGlog reads what follows a glog header, the location loc and the body b, into the event
+// and completes it at level.
+func finishGlog(ev *event.Event, loc, b, level string) {
+	pu.SetOrigin(ev, loc)
 	level, k8sEvent := body(ev, b, level)
 	ds := pu.DatasetOr(ev, Dataset)
-	if ds == Dataset && tritonSource(rest[:end]) || ds == DatasetTriton {
+	if ds == Dataset && tritonSource(loc) || ds == DatasetTriton {
 		ds = DatasetTriton // Triton's own glog lines, whatever its container is named (KServe's kserve-container)
 		if m, ok := ev.GetString(pu.FieldLogMessage); ok {
 			b = m // Triton 2.4x quotes its message as klog's structured form does: read unquoted
@@ -240,6 +247,37 @@ func parseLine(ev *event.Event, s string) bool {
 		}
 	}
 	pu.Finish(ev, ds, level)
+}
+
+// tritonISO reads Triton's glog layout under --log-format ISO8601: "2024-05-20T20:03:26Z I 3415
+// model_lifecycle.cc:441] msg" (its first form without the Z, local time), the time with its
+// year, the level's letter, the pid, the location.
+func tritonISO(ev *event.Event, s string) bool {
+	t, n, ok := pu.RFC3339(s)
+	if !ok || n+4 >= len(s) || s[n] != ' ' || s[n+2] != ' ' {
+		return false
+	}
+	level, ok := levelOf(s[n+1])
+	if !ok {
+		return false
+	}
+	rest := s[n+3:]
+	sp := strings.IndexByte(rest, ' ')
+	if sp <= 0 {
+		return false
+	}
+	pid, ok := pu.Atoi(rest[:sp])
+	end := strings.Index(rest, "] ")
+	if !ok || end <= sp+1 || strings.IndexByte(rest[sp+1:end], ' ') >= 0 || !strings.Contains(rest[sp+1:end], ".") {
+		return false
+	}
+	if pu.Zoned(s[:n]) {
+		pu.SetTime(ev, t)
+	} else {
+		pu.SetLocalTime(ev, t)
+	}
+	ev.Set(event.FieldProcessPID, event.Int(pid))
+	finishGlog(ev, rest[sp+1:end], rest[end+2:], level)
 	return true
 }
 
