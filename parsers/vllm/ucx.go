@@ -124,6 +124,21 @@ func UCXBacktraceLine(b string) (ok, done bool) {
 	return len(b) > 2 && b[0] == ' ', false
 }
 
+// UCXBacktraceStart reports whether b opens the backtrace UCX prints under a fatal signal's line,
+// "==== backtrace (tid:  25645) ====", which the parse processor groups when that line is not
+// above it (another stream's, cut off).
+func UCXBacktraceStart(b string) bool { return strings.HasPrefix(b, "==== backtrace (") }
+
+// parseUCXBacktrace reads UCX's backtrace of a fatal signal without the signal's line: critical,
+// the frames its stack.
+func parseUCXBacktrace(ev *event.Event, b, rest string, l *Line) bool {
+	l.Level = "critical" // the process dies
+	ev.SetString(event.FieldLogLogger, loggerUCX)
+	ev.SetString(event.FieldErrorStack, b+"\n"+rest)
+	finishLibraryLine(ev, l, b, DatasetUCX)
+	return true
+}
+
 // parseUCXSignal reads UCX's report of a fatal signal: critical, the signal's words the error,
 // the backtrace its stack.
 func parseUCXSignal(ev *event.Event, b, rest string, l *Line) bool {

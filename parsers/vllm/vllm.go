@@ -99,6 +99,15 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 			// pylog reads its prefix, the rank that failed)
 			return false
 		}
+		if f, ok := strings.CutPrefix(l.Body, fatalPrefix); ok && !multi && f != "" {
+			// faulthandler's first line alone (its threads' stacks elsewhere or not written):
+			// the interpreter dies of it
+			setMessage(ev, msg, first, l.Text, rest)
+			ev.SetString(event.FieldLogLevel, "critical")
+			ev.SetString(event.FieldErrorMsg, f)
+			setRanks(ev, &l)
+			return true
+		}
 		if !multi && AsyncioReport(l.Body) {
 			// asyncio's default handler's report (logged at ERROR) seen without its context
 			// and traceback: the error stands, what it was about is not here
@@ -655,6 +664,8 @@ func (p *Parser) library(ev *event.Event, l *Line, msg, first, rest string) bool
 		ok = parseAbslSignal(ev, b, rest, l) // "*** SIGSEGV received at time=1709021359 on cpu 44 ***"
 	case b[0] == '[' && UCXSignal(b) > 0:
 		ok = parseUCXSignal(ev, b, rest, l) // "[host:12796:1:13303] Caught signal 11 (Segmentation fault: ...)"
+	case b[0] == '=' && UCXBacktraceStart(b) && rest != "":
+		ok = parseUCXBacktrace(ev, b, rest, l) // its backtrace, the signal's line in another stream or cut off
 	case b[0] == '[' && strings.Contains(b, " NCCL ") && (launcherTag(b) > 0 || b[5] == '-'):
 		// "[1] node2:22555:22555 [0] NCCL INFO ...", "[0] NCCL INFO ... -> 6", and NCCL's own
 		// time before its line: "[2026-04-14 21:28:19.007] host:pid:tid [0] ... NCCL WARN ..."

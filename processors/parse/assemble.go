@@ -689,7 +689,7 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeRemote, true
 	case l.Header == "" && pyStatement(l.Body):
 		return modeCodeFirst, true
-	case l.Header == "" && vllm.UCXSignal(l.Body) > 0:
+	case l.Header == "" && (vllm.UCXSignal(l.Body) > 0 || vllm.UCXBacktraceStart(l.Body)):
 		return modeUCXSignal, true
 	case vllm.AbslSignal(l.Body):
 		return modeAbslSignal, true
