@@ -400,10 +400,12 @@ func (r *rec) set(ev *event.Event) {
 			sglangRequest(ev, r.msg)
 		}
 		if r.level == "" && (strings.HasPrefix(r.msg, "Watchdog timeout (") || strings.HasPrefix(r.msg, "Scheduler watchdog timeout (") ||
-			strings.HasPrefix(r.msg, "Received sigquit from a child proces")) {
+			strings.HasPrefix(r.msg, "Received sigquit from a child proces") || sglangSchedulerDead(r.msg)) {
 			// its last words (logger.error, which the format does not print): the scheduler
 			// hung past its watchdog, or a child died and the server goes down (early 2025
-			// releases wrote "child proces.")
+			// releases wrote "child proces."), or a scheduler died while the server started
+			// ("Rank 0 scheduler is dead. Please check if there are relevant logs.", then its
+			// "Exit code: 1")
 			ev.SetString(event.FieldLogLevel, pu.Error)
 		}
 	}
@@ -521,6 +523,23 @@ func serveRequest(ev *event.Event, msg string) string {
 	ev.Set(event.FieldHTTPStatus, event.Int(status))
 	ev.Set(FieldDuration, event.Int(int64(math.Round(ms*1e6))))
 	return uvicorn.StatusLevel(status)
+}
+
+// sglangSchedulerDead reports whether msg is what SGLang's launcher logs when a scheduler died
+// before it was ready: "Rank 0 scheduler is dead. Please check if there are relevant logs.", and
+// the process's "Exit code: 1" after it.
+func sglangSchedulerDead(msg string) bool {
+	if code, ok := strings.CutPrefix(msg, "Exit code: "); ok {
+		_, num := pu.Atoi(strings.TrimPrefix(code, "-"))
+		return num
+	}
+	rank, ok := strings.CutPrefix(msg, "Rank ")
+	if !ok {
+		return false
+	}
+	n, after, ok := strings.Cut(rank, " ")
+	_, num := pu.Atoi(n)
+	return ok && num && strings.HasPrefix(after, "scheduler is dead.")
 }
 
 // lmcacheRequest returns the vLLM request id an LMCache line names, "" when it names none:
@@ -795,6 +814,13 @@ func (r *rec) bracketed(s string) bool {
 		// of day alone, so the runtime's time stays
 		if _, _, _, _, n, ok := pu.Clock(s[1:]); ok && n == 8 {
 			return r.sglang(s[9:])
+		}
+	}
+	if len(s) > 17 && s[3] == '-' && s[6] == ' ' && s[9] == ':' && s[12] == ':' && (s[15] == ']' || s[15] == ' ') {
+		// SGLang Diffusion's "[07-01 15:20:44] msg" (datefmt "%m-%d %H:%M:%S"): no year, so
+		// the runtime's time stays
+		if _, _, _, _, n, ok := pu.Clock(s[7:]); ok && n == 8 && pu.AllDigits(s[1:3]) && pu.AllDigits(s[4:6]) {
+			return r.sglang(s[15:])
 		}
 	}
 	if len(s) < 24 {

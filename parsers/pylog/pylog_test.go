@@ -77,7 +77,8 @@ func TestSelfNamedException(t *testing.T) {
 }
 
 // TestSGLangLastWords: SGLang's format prints no level, but its server's last words are errors,
-// in both spellings its releases wrote (sgl-project/sglang issues #12421 and #3460).
+// in both spellings its releases wrote (sgl-project/sglang issues #12421 and #3460), and so is its
+// launcher's word on a scheduler that died while it started.
 func TestSGLangLastWords(t *testing.T) {
 	t.Parallel()
 	p := New()
@@ -85,6 +86,12 @@ func TestSGLangLastWords(t *testing.T) {
 		"[2025-10-31 02:16:22] Received sigquit from a child process. It usually means the child failed.",
 		"[2025-02-09 21:23:00] Received sigquit from a child proces. It usually means the child failed.",
 		"[2025-07-11 17:40:16 DP0 TP0] Watchdog timeout (self.watchdog_timeout=300)",
+		// a scheduler dead before it was ready (kvcache-ai/ktransformers issue #1804), and in
+		// SGLang Diffusion's year-less layout with the exit code after it (sgl-project/sglang
+		// issue #29833)
+		"[2026-01-23 09:10:40] Rank 0 scheduler is dead. Please check if there are relevant logs.",
+		"[07-01 15:20:44] Rank 0 scheduler is dead. Please check if there are relevant logs.",
+		"[07-01 15:20:46] Exit code: 1",
 	} {
 		ev := event.New()
 		ev.SetMessage(line)
