@@ -124,6 +124,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if first[0] == '-' && OpenMPIRule(first) && rest != "" {
 		return mpiHelp(ev, rest, ds)
 	}
+	if pre := OpenMPISignal(first); first[0] == '[' && pre != "" {
+		return mpiSignal(ev, pre, ev.Message(), pu.DatasetOr(ev, ds))
+	}
 	if first[0] == ' ' && kibanaLegacy(first, &r) {
 		// the time of day alone: the runtime's time stays
 		ev.SetString(event.FieldLogLogger, r.Logger)
@@ -1697,6 +1700,46 @@ func openMPIError(s string, r *Line) bool {
 		return false
 	}
 	r.Level, r.Logger, r.Msg, r.pid, r.file = pu.Error, strings.ToLower(layer), msg, pid, host
+	return true
+}
+
+// OpenMPISignal returns the "[host:pid] " prefix of Open MPI's report of a fatal signal
+// ("[triton-...:00030] *** Process received signal ***"), whose lines (the signal, its code, the
+// failing address, the frames) repeat the prefix up to "*** End of error message ***"; "" for
+// another line. The parse processor joins the report.
+func OpenMPISignal(b string) string {
+	end := strings.Index(b[:min(len(b), 80)], "] *** Process received signal ***")
+	if end < 3 {
+		return ""
+	}
+	host, pid, ok := strings.Cut(b[1:end], ":")
+	if _, num := pu.Atoi(pid); !ok || !num || host == "" || strings.IndexByte(host, ' ') >= 0 {
+		return ""
+	}
+	return b[:end+2]
+}
+
+// mpiSignal reads Open MPI's report of a fatal signal: critical (the process dies), the signal its
+// error, the report its stack, the host and pid its prefix's.
+func mpiSignal(ev *event.Event, prefix, text, ds string) bool {
+	host, pid, _ := strings.Cut(prefix[1:len(prefix)-2], ":")
+	n, _ := pu.Atoi(pid)
+	ev.SetString(event.FieldHostHostname, host)
+	ev.Set(event.FieldProcessPID, event.Int(n))
+	msg := "Process received signal"
+	for line := range strings.SplitSeq(text, "\n") {
+		if sig, ok := strings.CutPrefix(strings.TrimPrefix(line, prefix), "Signal: "); ok {
+			msg += ": " + sig
+			break
+		}
+	}
+	if strings.Contains(text, "\n") {
+		ev.SetString(event.FieldErrorStack, text)
+	}
+	ev.SetString(event.FieldLogLogger, "opal")
+	ev.SetString(pu.FieldLogMessage, msg)
+	ev.SetString(event.FieldErrorMsg, msg)
+	pu.Finish(ev, ds, pu.Critical)
 	return true
 }
 

@@ -80,6 +80,7 @@ const (
 	modeTorchRecord            // torch's Python logging record, whose lines repeat its glog header (torchlog.go)
 	modeTorchOptions           // ProcessGroupNCCL's "initialized with following options:", one "NAME: value" a line (torchOption)
 	modeMPIHelp                // an Open MPI help message between its rules of dashes (tagged.OpenMPIRule)
+	modeMPISignal              // Open MPI's report of a fatal signal, its lines under its "[host:pid] " (tagged.OpenMPISignal)
 	modeNamedRecord            // an LMCache record whose message goes on up to the line with its location (pylog.NamedRecordOpen)
 	modeTokenizers             // huggingface/tokenizers' notice of a fork, with the two ways out under it
 	modeUsage                  // argparse's usage, its wrapped lines, and the "prog: error: ..." that follows it
@@ -363,6 +364,8 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 			}
 		case modeEDAC:
 			g.header = edacReport(sl.Body)
+		case modeMPISignal:
+			g.header = tagged.OpenMPISignal(sl.Body) // the "[host:pid] " its lines repeat
 		case modeJSError:
 			if nodejs.InspectStart(sl.Body) {
 				g.msg = 1 // util.inspect's properties up to the closing brace
@@ -641,6 +644,8 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeIndented, true
 	case l.Header == "" && l.Proc == "" && tagged.OpenMPIRule(l.Body):
 		return modeMPIHelp, true
+	case l.Header == "" && tagged.OpenMPISignal(l.Body) != "":
+		return modeMPISignal, true
 	case l.Header == "" && torchLogLine(l.Body) && strings.HasSuffix(strings.TrimRight(l.Body, " "), " with following options:"):
 		// "[I ProcessGroupNCCL.cpp:672] [Rank 0] ProcessGroupNCCL initialized with following
 		// options:", then "NCCL_ASYNC_ERROR_HANDLING: 1", "TIMEOUT(ms): 1800000", ...: one record
@@ -1415,6 +1420,15 @@ func (g *group) accept(l *vllm.Line) bool {
 			return true
 		}
 		return false
+	case modeMPISignal:
+		if l.Header != "" || len(g.parts) >= maxMessageLines {
+			return false
+		}
+		rest, ok := strings.CutPrefix(l.Body, g.header)
+		if ok && strings.HasPrefix(rest, "*** End of error message ***") {
+			g.mode = modeDone
+		}
+		return ok
 	case modeMPIHelp:
 		// the message's lines up to the closing rule; a record of another kind ends a group that
 		// opened at a closing rule (a file read from the middle of a message)
