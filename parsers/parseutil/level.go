@@ -50,7 +50,7 @@ var levelNames = [...]struct{ name, level string }{
 	{"notice", Info}, {"informational", Info}, {"information", Info}, {"eror", Error},
 	{"erro", Error}, {"debu", Debug}, {"trac", Debug}, {"fata", Critical}, {"pani", Critical},
 	{"verbose", Debug}, {"emerg", Critical}, {"emergency", Critical}, {"alert", Critical},
-	{"severe", Error}, {"fine", Debug},
+	{"severe", Error}, {"fine", Debug}, {"dbug", Debug}, // log15's (Grafana's): dbug info warn eror crit
 }
 
 // Guess picks a level for free text that carries none (installer and shell output): error words

@@ -12,7 +12,7 @@ func TestLevel(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{
 		"I": Info, "W": Warning, "E": Error, "F": Critical, "INFO": Info, "warn": Warning,
-		"WARNING": Warning, "eror": Error, "ERRO": Error, "DPANIC": Critical, "fatal": Critical,
+		"WARNING": Warning, "eror": Error, "dbug": Debug, "ERRO": Error, "DPANIC": Critical, "fatal": Critical,
 		"trace": Debug, "DEBU": Debug, "Critical": Critical, "": "", "loud": "", "X": "",
 		"Level(-2)": Debug, "Level(2)": "",
 	} {

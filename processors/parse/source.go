@@ -452,6 +452,11 @@ var hostPrograms = map[string]string{
 	"docker":                     "docker.daemon", // Docker 1.12 and before ran its daemon as "docker daemon"
 	"logstash":                   "logstash.log",
 	"elasticsearch":              "elasticsearch.server",
+	// the monitoring stack run as host services (its packages' units)
+	"prometheus":     "prometheus.log",
+	"alertmanager":   "prometheus.alertmanager",
+	"grafana":        "grafana.log",
+	"grafana-server": "grafana.log",
 }
 
 // hostFiles maps the log files programs write on a node, by name, to their datasets.
