@@ -1182,6 +1182,23 @@ func cName(s string) bool {
 	return true
 }
 
+// LlamaCppRecord returns the prefix of a llama.cpp record written with --log-prefix ("0.08.515.111 I
+// srv  init: ..."), or relayed by llama-server's router from an instance ("[42027] 1.37.495.377 I
+// slot print_timing: ..."): "" for the first, "[42027] " for the second; ok is false for another
+// line. A message of several lines has the prefix on its first line only: the parse processor
+// joins the lines without it (the router's under the same "[port] ").
+func LlamaCppRecord(s string) (relay string, ok bool) {
+	var r Line
+	if len(s) > 12 && s[0] >= '0' && s[0] <= '9' && llamaCpp(s, &r) {
+		return "", true
+	}
+	if len(s) > 12 && s[0] == '[' && llamaInstance(s, &r) {
+		port, _, _ := strings.Cut(s, "] ")
+		return port + "] ", true
+	}
+	return "", false
+}
+
 // llamaInstance reads a line llama-server's router relays from the model instance it started,
 // under the instance's port ("[42751] 107.50.424.958 I srv  server_strea: ..."): the port to
 // log.fields.port, the rest as llamaCpp reads it.

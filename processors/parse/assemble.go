@@ -80,6 +80,7 @@ const (
 	modeTorchRecord            // torch's Python logging record, whose lines repeat its glog header (torchlog.go)
 	modeTorchOptions           // ProcessGroupNCCL's "initialized with following options:", one "NAME: value" a line (torchOption)
 	modeMPIHelp                // an Open MPI help message between its rules of dashes (tagged.OpenMPIRule)
+	modeLlamaRecord            // a llama.cpp record with --log-prefix, whose message goes on over lines without it (tagged.LlamaCppRecord)
 	modeMPISignal              // Open MPI's report of a fatal signal, its lines under its "[host:pid] " (tagged.OpenMPISignal)
 	modeNamedRecord            // an LMCache record whose message goes on up to the line with its location (pylog.NamedRecordOpen)
 	modeTokenizers             // huggingface/tokenizers' notice of a fork, with the two ways out under it
@@ -366,6 +367,8 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 			g.header = edacReport(sl.Body)
 		case modeMPISignal:
 			g.header = tagged.OpenMPISignal(sl.Body) // the "[host:pid] " its lines repeat
+		case modeLlamaRecord:
+			g.header, _ = tagged.LlamaCppRecord(sl.Body) // the router's "[port] ", which its lines repeat
 		case modeJSError:
 			if nodejs.InspectStart(sl.Body) {
 				g.msg = 1 // util.inspect's properties up to the closing brace
@@ -646,6 +649,8 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeMPIHelp, true
 	case l.Header == "" && tagged.OpenMPISignal(l.Body) != "":
 		return modeMPISignal, true
+	case l.Header == "" && l.Proc == "" && len(l.Body) > 12 && (l.Body[0] == '[' || l.Body[0] >= '0' && l.Body[0] <= '9') && llamaRecord(l.Body):
+		return modeLlamaRecord, true
 	case l.Header == "" && torchLogLine(l.Body) && strings.HasSuffix(strings.TrimRight(l.Body, " "), " with following options:"):
 		// "[I ProcessGroupNCCL.cpp:672] [Rank 0] ProcessGroupNCCL initialized with following
 		// options:", then "NCCL_ASYNC_ERROR_HANDLING: 1", "TIMEOUT(ms): 1800000", ...: one record
@@ -1420,6 +1425,15 @@ func (g *group) accept(l *vllm.Line) bool {
 			return true
 		}
 		return false
+	case modeLlamaRecord:
+		// the message's further lines, without the record's prefix (under the router's
+		// "[port] " when it relays them); a line with it is the next record
+		rest, ok := strings.CutPrefix(l.Body, g.header)
+		if !ok || l.Header != "" || l.Proc != "" || len(g.parts) >= maxMessageLines || llamaRecord(l.Body) ||
+			g.header == "" && (recordStart(rest) || otherRecord(rest) || rest == vllm.TracebackHeader) {
+			return false
+		}
+		return true
 	case modeMPISignal:
 		if l.Header != "" || len(g.parts) >= maxMessageLines {
 			return false
@@ -1622,6 +1636,12 @@ func (g *group) accept(l *vllm.Line) bool {
 		return true
 	}
 	return false
+}
+
+// llamaRecord reports whether b is a llama.cpp record with its --log-prefix (tagged.LlamaCppRecord).
+func llamaRecord(b string) bool {
+	_, ok := tagged.LlamaCppRecord(b)
+	return ok
 }
 
 // basicConfigError returns the message of an error record in logging.basicConfig's format
