@@ -34,7 +34,8 @@ var Info = parsers.Info{
 	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields: parsers.Union(pu.Fields(pu.FieldLogMessage, event.FieldOriginFile, event.FieldOriginLine, pu.FieldLogFields,
 		event.FieldErrorMsg, event.FieldErrorStack, event.FieldLogLogger, pu.FieldOriginFunc, event.FieldProcessPID, pu.FieldThread,
-		pu.FieldOrchNamespace, pu.FieldOrchResourceType, pu.FieldOrchResourceName, event.FieldProcessName, pu.FieldEventReason),
+		pu.FieldOrchNamespace, pu.FieldOrchResourceType, pu.FieldOrchResourceName, event.FieldProcessName, pu.FieldEventReason,
+		pu.FieldHTTPRequestID),
 		nvidia_xid.CatalogFields, []parsers.Field{{Name: nvidia_xid.FieldUUID, Type: "keyword", Description: "GPU UUID (GPU-...)."},
 			{Name: event.FieldErrorType, Type: "keyword", Description: "Class of the Python exception a Triton line quotes from its Python backend (AttributeError)."}},
 		vllm.ProcessFields),
@@ -439,6 +440,13 @@ func body(ev *event.Event, b, level string) (string, bool) {
 					}
 				}
 				switch k {
+				case "requestID", "requestId", "request_id", "x-request-id":
+					// a gateway's request (AIBrix's gateway plugin: "request start"
+					// requestID="b14f..." requestPath="/v1/chat/completions" ...): one query by it
+					// finds the request's lines across the gateway and the engine
+					if v != "" && len(v) <= 128 && strings.IndexByte(v, ' ') < 0 {
+						ev.SetString(pu.FieldHTTPRequestID, v)
+					}
 				case "err":
 					syncFailure(ev, v)
 				case "pod":
