@@ -444,7 +444,8 @@ func body(ev *event.Event, b, level string) (string, bool) {
 					// a gateway's request (AIBrix's gateway plugin: "request start"
 					// requestID="b14f..." requestPath="/v1/chat/completions" ...): one query by it
 					// finds the request's lines across the gateway and the engine
-					if v != "" && len(v) <= 128 && strings.IndexByte(v, ' ') < 0 {
+					// (a short number is a server's counter, the DRA driver's gRPC requestID="944")
+					if len(v) >= 8 && len(v) <= 128 && strings.IndexByte(v, ' ') < 0 {
 						ev.SetString(pu.FieldHTTPRequestID, v)
 					}
 				case "err":

@@ -160,9 +160,11 @@ func SetTraceback(ev *event.Event, text string) {
 		return
 	}
 	i := strings.Index(text, TracebackHeader)
-	if first := text[:strings.IndexByte(text+"\n", '\n')]; i < 0 || IsGroupExceptionLine(first) || IsFrameLine(first) {
+	if first := text[:strings.IndexByte(text+"\n", '\n')]; i < 0 || IsGroupExceptionLine(first) || IsFrameLine(first) ||
+		strings.HasPrefix(first, "    ") && strings.TrimSpace(first) != "" && strings.TrimLeft(first, " ")[0] != '|' {
 		// a fragment whose header came earlier (one that opens inside a group's drawing too, or
-		// at a frame, a chained traceback after it): all of it is the stack
+		// at a frame or a frame's source line, a chained traceback after it): all of it is the
+		// stack, the exception it ends in before the chain the fragment's
 		i = 0
 	} else if j := strings.LastIndexByte(text[:i], '\n') + 1; IsGroupTraceStart(text[j:]) {
 		i = j // "  + Exception Group Traceback (most recent call last):" starts the stack whole

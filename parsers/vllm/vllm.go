@@ -247,7 +247,7 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		SetTraceback(ev, l.Body+"\n"+rest)
 		em, hasMsg := ev.GetString(event.FieldErrorMsg)
 		if !hasMsg && !ev.Has(event.FieldErrorType) && l.Header != "" && l.Body != TracebackHeader && !IsFrameLine(l.Body) &&
-			!strings.Contains(l.Body, TracebackHeader) {
+			!strings.Contains(l.Body, TracebackHeader) && !ChainMarker(l.Body) {
 			// "Error in preprocessing prompt inputs" over a traceback cut before its exception:
 			// the record's own words say what failed (an exception line's, its class)
 			setErrorLine(ev, l.Body, "", lv)
