@@ -836,8 +836,9 @@ func startMode(l *vllm.Line) (int, bool) {
 }
 
 // recordIndent is how deep a record's message line is indented under its header at least to be
-// one of an indented block's lines (a traceback's code is four spaces in).
-const recordIndent = "        "
+// one of an indented block's lines (a traceback's code is four spaces in; numpy prints an array's
+// rows seven in, under vLLM's dump of a scheduler's batch).
+const recordIndent = "      "
 
 // rayWorkerDied opens the raylet's report of a worker that died, one line of its own.
 const rayWorkerDied = "A worker died or was killed while executing a task"
