@@ -610,11 +610,16 @@ func (r *rec) litellmEarly(s string) bool {
 // litellm.APIConnectionError: Cannot connect to host localhost:11434 ...", its class and what
 // follows it.
 func liteLLMException(msg string) (typ, text string) {
-	i := strings.Index(msg, "Exception litellm.")
+	i, n := strings.Index(msg, "Exception litellm."), len("Exception ")
+	if j := strings.Index(msg, "Exception occured - litellm."); j >= 0 {
+		// the proxy's own word on each failed request: "proxy_server.async_data_generator():
+		// Exception occured - litellm.InternalServerError: litellm.InternalServerError: ..."
+		i, n = j, len("Exception occured - ")
+	}
 	if i < 0 || i > 0 && msg[i-1] != ' ' {
 		return "", ""
 	}
-	cls, after, ok := strings.Cut(msg[i+len("Exception "):], ":")
+	cls, after, ok := strings.Cut(msg[i+n:], ":")
 	if !ok || !IsLoggerName(cls) {
 		return "", ""
 	}

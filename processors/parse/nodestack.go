@@ -115,7 +115,10 @@ func luaStart(l *vllm.Line) bool {
 		return false
 	}
 	lv, _, ok := strings.Cut(b[21:min(len(b), 30)], "]")
-	return ok && (lv == "error" || lv == "crit" || lv == "alert" || lv == "emerg") && strings.Contains(b, ".lua:")
+	// (a file's code, "/usr/local/kong/....lua:12:", or an inline chunk of nginx.conf,
+	// "content_by_lua(default.conf:35):2:", "access_by_lua(nginx.conf:80):5:")
+	return ok && (lv == "error" || lv == "crit" || lv == "alert" || lv == "emerg") &&
+		(strings.Contains(b, ".lua:") || strings.Contains(b, "_by_lua"))
 }
 
 // luaAccept reports whether l goes on with a Lua error's "stack traceback:" and its frames, one
