@@ -166,6 +166,14 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			r.access, r.level = &a, uvicorn.StatusLevel(a.Status)
 		}
 	}
+	if r.access == nil && strings.HasPrefix(r.msg, "Request ") {
+		if a, dur, ok := llamaSwapRequest(r.msg); ok {
+			// llama-swap's proxy (in front of llama-server or vLLM): its request line, a 502 when
+			// the backend it started did not answer
+			r.access, r.level = &a, uvicorn.StatusLevel(a.Status)
+			ev.Set(pu.FieldEventDuration, event.Int(int64(dur)))
+		}
+	}
 	traceOpen := strings.HasSuffix(r.msg, ": "+vllm.TracebackHeader) || r.msg == vllm.TracebackHeader // its frames under it
 	if r.level == "" && traceOpen {
 		// a format that states no level (SGLang's) reporting an uncaught exception, its
@@ -540,6 +548,31 @@ func sglangSchedulerDead(msg string) bool {
 	n, after, ok := strings.Cut(rank, " ")
 	_, num := pu.Atoi(n)
 	return ok && num && strings.HasPrefix(after, "scheduler is dead.")
+}
+
+// llamaSwapRequest reads llama-swap's line for each request it proxied, its proxy logger's
+// `Request 127.0.0.1 "POST /v1/chat/completions HTTP/1.1" 502 58 "OpenAI4/JS 4.89.0" 15.2721239s`:
+// the client, the request line, the status, the bytes, the user agent and the duration.
+func llamaSwapRequest(msg string) (a uvicorn.Access, dur time.Duration, ok bool) {
+	rest, _ := strings.CutPrefix(msg, "Request ")
+	client, rest, ok := strings.Cut(rest, ` "`)
+	if !ok || !uvicorn.IsIP(client) {
+		return a, 0, false
+	}
+	reqLine, tail, ok := strings.Cut(rest, `" `)
+	f := strings.Fields(reqLine)
+	t := strings.Fields(tail)
+	if !ok || len(f) != 3 || !strings.HasPrefix(f[2], "HTTP/") || len(t) < 3 {
+		return a, 0, false
+	}
+	status, isNum := pu.Atoi(t[0])
+	d, err := time.ParseDuration(t[len(t)-1])
+	if !isNum || status < 100 || status > 599 || err != nil {
+		return a, 0, false
+	}
+	a = uvicorn.Access{IP: client, Port: -1, Method: f[0], Target: f[1], Version: f[2][len("HTTP/"):], Status: status}
+	a.Path, a.Query, _ = strings.Cut(f[1], "?")
+	return a, d, true
 }
 
 // lmcacheRequest returns the vLLM request id an LMCache line names, "" when it names none:
