@@ -562,6 +562,12 @@ func startMode(l *vllm.Line) (int, bool) {
 		// a record's message that starts with a line break: vLLM's formatter writes the
 		// header again on each of its lines, up to the empty one that ends its banner
 		return modeRecord, true
+	case l.Header != "" && (l.Level == "info" || l.Level == "debug" || l.Level == "warning") && len(l.Body) > 1 &&
+		strings.HasSuffix(strings.TrimRight(l.Body, " "), ":") && !vllm.IsFrameLine(l.Body):
+		// a record whose message introduces lines under it ("vLLM model structure:", then the
+		// model's repr), the header repeated on each: the lines with the same header (its time
+		// and location) are the same record's
+		return modeRecord, true
 	case l.Header != "" && l.Level != "" && l.Level != "info" && l.Level != "debug" && strings.HasPrefix(l.Body, recordIndent) &&
 		!vllm.CaretRow(strings.TrimRight(l.Body, " \r")):
 		// the indented lines of a record's message under its header, its first line cut off (a
