@@ -168,7 +168,7 @@ func crashed(ev *event.Event, body string) bool {
 func nvidiaLibrary(body string) bool {
 	return strings.Contains(body, " in libcuda.so") || strings.Contains(body, " in libnvidia-") ||
 		strings.Contains(body, " in libnccl.so") || strings.Contains(body, " in libcudart.so") ||
-		strings.Contains(body, " in libdcgm.so") // DCGM's client library (dcgmi, the exporter)
+		strings.Contains(body, " in libdcgm") // DCGM's client library (dcgmi, the exporter) and its modules (libdcgmmodulenvswitch.so in nv-hostengine)
 }
 
 // oomGroup reads the pod and container whose every process the OOM killer kills after its

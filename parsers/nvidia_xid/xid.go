@@ -134,6 +134,9 @@ func parseBody(ev *event.Event, msg, level string) bool {
 	if i := strings.Index(msg, "nv_mem "); i >= 0 && module(ev, msg, i) {
 		return true
 	}
+	if i := strings.Index(msg, "nv_peer_mem: "); i >= 0 && module(ev, msg, i) {
+		return true
+	}
 	if i := strings.Index(msg, "[drm] Initialized nvidia-drm "); i >= 0 && kernelPrefix(msg[:i]) {
 		// the DRM core's line for nvidia-drm's device: "[drm] Initialized nvidia-drm 0.0.0
 		// 20160202 for 0000:02:00.0 on minor 1"
@@ -220,8 +223,9 @@ var modules = [...]string{"nvidia-uvm", "nvidia-nvlink", "nvidia-modeset", "nvid
 	// ib_register_peer_memory_client (err -22)" (GPUDirect RDMA against the wrong RDMA core)
 	"nvidia_peermem", "nvidia_uvm", "nvidia_modeset", "nvidia_drm",
 	// Mellanox's nv_peer_mem, nvidia-peermem's predecessor for GPUDirect RDMA: "nv_mem
-	// nv_get_p2p_free_callback:155 nv_get_p2p_free_callback -- invalid dma_mapping"
-	"nv_mem"}
+	// nv_get_p2p_free_callback:155 nv_get_p2p_free_callback -- invalid dma_mapping", and its
+	// module's name as the loader gives it ("nv_peer_mem: Unknown symbol ib_register_peer_memory_client")
+	"nv_mem", "nv_peer_mem"}
 
 // module reads a kernel line from another NVIDIA module ("nvidia-uvm: Loaded the UVM driver",
 // "nvidia 0000:3b:00.0: enabling device") when what precedes it is a kernel log prefix, so
@@ -300,6 +304,10 @@ func module(ev *event.Event, msg string, i int) bool {
 		level = pu.Error // nv_peer_mem's failure to release a peer mapping
 	case strings.Contains(text, "[IO_PAGE_FAULT "):
 		level = pu.Error // the IOMMU refused the GPU's DMA (AMD-Vi's dev_err), beside an Xid 109
+	case strings.Contains(text, "not ready ") && strings.HasSuffix(text, "; giving up"):
+		// the PCI core gave up on a GPU that did not come back after a resume or reset
+		// (pci_warn: "not ready 65535ms after resume; giving up"), before its RmInitAdapter fails
+		level = pu.Warning
 	}
 	if lv, ok := aer(rest); ok {
 		action, level = ActionPCIeAER, lv

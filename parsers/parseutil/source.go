@@ -169,6 +169,7 @@ var gpuPrograms = map[string]string{
 	"nv-hostengine":                 DatasetDCGM,
 	"dcgm-exporter":                 DatasetDCGMExporter,
 	"nvidia-persistenced":           DatasetDriver,
+	"nvidia-powerd":                 DatasetDriver, // the driver's Dynamic Boost daemon (power limits)
 	"nvidia-gridd":                  DatasetDriver, // the vGPU guest driver's licensing daemon: why a vGPU is throttled
 	"nvidia-vgpu-mgr":               DatasetDriver, // the vGPU host driver's manager
 	"nvidia-vgpud":                  DatasetDriver,
@@ -192,7 +193,12 @@ var gpuPrograms = map[string]string{
 
 // GPUProgram returns the dataset of a GPU-stack program that runs on the host, by the name its
 // lines give it (a syslog or journal tag, a kmsg record's "name[pid]: "), "" for another.
-func GPUProgram(name string) string { return gpuPrograms[name] }
+func GPUProgram(name string) string {
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		name = name[i+1:] // a tag that names the program by its path ("/usr/bin/nvidia-powerd[1031]")
+	}
+	return gpuPrograms[name]
+}
 
 // servingComponents maps the containers of LLM-serving components that are not vLLM but write
 // vLLM's kinds of lines (uvicorn's server and access lines, LMCache's format) to the prefix of
@@ -271,7 +277,7 @@ func GPUDataset(ev *event.Event) string {
 			if p == "systemd" {
 				return gpuUnit(ev.Message())
 			}
-			if d := gpuPrograms[p]; d != "" {
+			if d := GPUProgram(p); d != "" {
 				return d
 			}
 			if u, ok := strings.CutSuffix(p, ".service"); ok {
