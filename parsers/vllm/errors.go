@@ -434,7 +434,7 @@ func MessageState(line string, state int) int {
 		return MessageRemote // the frames of that call follow, indented, after an empty line
 	case strings.TrimLeft(line, " ") == cannTraceBack:
 		return MessageRemote // its frames, indented, up to the next exception or traceback
-	case strings.Contains(line, "ray::") && strings.Contains(line, "() (pid="):
+	case strings.Contains(line, "ray::") && (strings.Contains(line, "() (pid=") || strings.Contains(StripPastedColour(line), "() (pid=")):
 		// RayTaskError's message (and Ray's "Unhandled error ...: ray::RayWorkerWrapper.
 		// execute_method() (pid=13214, ...)"): the task, then the traceback it raised in its
 		// worker and that exception's line (ray/exceptions.py)
@@ -719,6 +719,11 @@ func IsBareException(b string) bool {
 		if _, _, okM := moduleException(b); okM {
 			return true
 		}
+	}
+	if ok && msg != "" && strings.HasPrefix(typ, "RayTaskError(") && strings.Contains(msg, "ray::") {
+		// Ray's task error printed bare, the remote traceback under it: "RayTaskError(TypeError):
+		// ray::run_inference_one_model() (pid=718457, ip=...)"
+		return true
 	}
 	if !ok || msg == "" || !hasAnySuffix(strings.TrimSuffix(typ, ")"), "Error", "Exception") {
 		return false // (Ray's "RayTaskError(ActorDiedError)": its cause's class)
