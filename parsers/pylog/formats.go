@@ -50,6 +50,11 @@ func (r *rec) dated(s string) bool {
 	if _, w, _, ok := tagged.PostgresLine(s); ok && tagged.PostgresSeverity(w) {
 		return false // PostgreSQL's "<time> <zone> [pid] ERROR:  ...": the tagged parser's
 	}
+	if len(s) > 20 && s[4] == '-' && s[7] == '-' && s[10] == ':' && s[13] == ':' {
+		// lm-evaluation-harness's datefmt "%Y-%m-%d:%H:%M:%S" ("2025-04-14:10:53:14,475 INFO
+		// [lm_eval.__main__:379] ..."): the date and the time apart by a colon
+		s = s[:10] + " " + s[11:]
+	}
 	t, n, ok := pu.RFC3339(s)
 	if !ok || n >= len(s) || (s[n] != ' ' && s[n] != '\t') {
 		return false
@@ -149,6 +154,19 @@ func (r *rec) dated(s string) bool {
 	return true
 }
 
+// bracketLocation reads "file.py:N" into the origin, or "logger:N" into the logger.
+func (r *rec) bracketLocation(loc string) bool {
+	if strings.Contains(loc, ".py:") {
+		return r.origin(loc)
+	}
+	name, ln, _ := strings.Cut(loc, ":")
+	if _, ok := pu.Atoi(ln); !ok || r.logger != "" || !IsLoggerName(name) {
+		return false
+	}
+	r.logger = name // (the line of a logger, no file's: not an origin)
+	return true
+}
+
 // goOrigin reads a Go program's "file.go:35 in Func" into the origin.
 func (r *rec) goOrigin(s string) bool {
 	loc, fn, ok := strings.Cut(s, " in ")
@@ -235,6 +253,10 @@ func (r *rec) body(s string) {
 			// " - {extra}": an empty one is no part of the message
 			r.logger, r.fn, r.line, r.msg = mod, fn, n, strings.TrimSuffix(rest[2:], " - {}")
 		}
+	case len(w) > 4 && w[0] == '[' && w[len(w)-1] == ']' && strings.Count(w, ":") == 1 && rest != "" && r.bracketLocation(w[1:len(w)-1]):
+		// "[%(name)s:%(lineno)d] %(message)s" (lm-evaluation-harness's: "[lm_eval.evaluator:177]"),
+		// or "[%(filename)s:%(lineno)d]" (its older releases)
+		r.msg = rest
 	case rest != "" && strings.Count(w, ":") == 1 && strings.Contains(w, ".py:") && r.origin(w):
 		// "%(filename)s:%(lineno)d %(message)s" after the level: NIXL's
 		// "2025-11-25 02:39:46 NIXL INFO    _api.py:361 Backend UCX was instantiated"
