@@ -225,6 +225,15 @@ func console(ev *event.Event, s string) string {
 	if last := strings.TrimRight(parts[np-1], " \r"); np > 1 && strings.HasPrefix(last, "{") && eventjson.Valid(last) {
 		context(ev, last)
 		np--
+	} else if k, end := contextBeforeStack(parts[:np]); k > 0 {
+		// the context, then the stack zap writes under an error, on the same line (a report
+		// that joined its lines: "Reconciler error\t{...}sigs.k8s.io/...(*Controller).reconcileHandler
+		// ..."): the stack the error's
+		context(ev, parts[k][:end])
+		if !ev.Has(event.FieldErrorStack) {
+			ev.SetString(event.FieldErrorStack, strings.TrimLeft(parts[k][end:]+"\t"+strings.Join(parts[k+1:np], "\t"), "\t "))
+		}
+		np = k
 	} else if i := strings.LastIndex(last, "  {"); np > 1 && i > 0 && strings.HasSuffix(last, "}") && eventjson.Valid(strings.TrimLeft(last[i:], " ")) {
 		// the tab before the context expanded to spaces that end on no tab stop (a paste):
 		// "Exporting failed. Will retry the request after interval.    {"kind": "exporter", ...}"
@@ -271,6 +280,30 @@ func console(ev *event.Event, s string) string {
 		ev.SetString(event.FieldLogLogger, logger)
 	}
 	return logger
+}
+
+// contextBeforeStack finds zap's JSON context that Go stack frames follow ("pkg.(*T).method(...)"
+// and their file lines) in a part after the first: the part's index and the context's end in it,
+// 0 for none.
+func contextBeforeStack(parts []string) (k, end int) {
+	for k = 1; k < len(parts); k++ {
+		if !strings.HasPrefix(parts[k], "{") {
+			continue
+		}
+		end = pu.Closing(parts[k], '{', '}') + 1
+		if end <= 0 || !eventjson.Valid(parts[k][:end]) {
+			return 0, 0
+		}
+		after := parts[k][end:]
+		if k+1 < len(parts) {
+			after += parts[k+1]
+		}
+		if strings.Contains(after, ".go:") || strings.Contains(after, ").") {
+			return k, end
+		}
+		return 0, 0
+	}
+	return 0, 0
 }
 
 // callerLike reports whether s is a caller as zap writes it, "file.go:123" or
