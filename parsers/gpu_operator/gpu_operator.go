@@ -93,7 +93,9 @@ func consoleLine(ev *event.Event, s string) bool {
 		return consoleRest(ev, u, "", stack)
 	}
 	t1 := strings.IndexByte(s, '\t')
-	if t1 < 0 && len(s) > 30 && s[4] == '-' {
+	if t1 < 0 && len(s) > 30 && (s[4] == '-' || s[1] == '.' && s[0] >= '1' && s[0] <= '9') {
+		// (also zap's epoch-float time, which controller-runtime wrote before 0.15:
+		// "1.6866266474317083e+09  DEBUG   ...")
 		// its tabs expanded to spaces (a paste, a terminal's copy): the columns they filled
 		if u, ok := untab(s); ok {
 			s = u
