@@ -256,6 +256,14 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	} else if first[0] >= 'A' && first[0] <= 'Z' && llamaServerLog(first, &r) {
 		ev.SetString(pu.FieldOriginFunc, r.file)
 		r.file = ""
+	} else if loc, e, ok := strings.Cut(first, ": ERROR: CUDA kernel "); ok && strings.Contains(e, " has no device code compatible with CUDA arch ") {
+		// ggml-cuda's NO_DEVICE_CODE, printed from the GPU ("//ml/backend/ggml/ggml/src/ggml-cuda/
+		// fattn-wmma-f16.cu:437: ERROR: CUDA kernel flash_attn_ext_f16 has no device code
+		// compatible with CUDA arch 720. ..."): the build has no kernels for this GPU, the cause
+		// of the launch failure that follows
+		pu.SetOrigin(ev, strings.TrimLeft(loc, "/"))
+		r.Level, r.Msg = pu.Error, "CUDA kernel "+e
+		ev.SetString(pu.FieldGPUErrorKind, "cuda_error")
 	} else if strings.Contains(first, ": cudaMalloc failed: out of memory") && rest == "" {
 		// ggml-cuda's allocation that failed, in llama.cpp's plain output, which states no level
 		// ("ggml_backend_cuda_buffer_type_alloc_buffer: allocating 144817.04 MiB on device 0:
