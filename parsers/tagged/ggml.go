@@ -59,7 +59,12 @@ func GGMLAbortLine(s string) bool {
 		return true
 	case strings.HasPrefix(s, "[New LWP "), strings.HasPrefix(s, "[New Thread "), strings.HasPrefix(s, "[Thread debugging using "),
 		strings.HasPrefix(s, "Using host libthread_db library "), strings.HasPrefix(s, "[Inferior "),
-		strings.HasPrefix(s, "ptrace: "), s == "No stack.", s == "The program is not being run.":
+		strings.HasPrefix(s, "ptrace: "), s == "No stack.", s == "The program is not being run.",
+		// gdb with no symbols, or not allowed to attach (a container's ptrace_scope): its words
+		// over three lines, then the shell's word on the abort
+		strings.HasPrefix(s, "No symbol table is loaded."), strings.HasPrefix(s, "No symbol \""),
+		strings.HasPrefix(s, "Could not attach to process."), strings.HasPrefix(s, "process, check the setting of /proc/sys/kernel/yama/ptrace_scope"),
+		strings.HasPrefix(s, "again as the root user."), s == "Aborted", s == "Aborted (core dumped)":
 		return true
 	case strings.HasPrefix(s, "0x") && strings.Contains(s, " in "):
 		return true

@@ -1266,7 +1266,13 @@ func (g *group) accept(l *vllm.Line) bool {
 		return len(g.parts) == 0 && l.Body == "To disable this warning, you can either:" ||
 			len(g.parts) > 0 && strings.HasPrefix(strings.TrimLeft(l.Body, " \t"), "- ") && (l.Body[0] == ' ' || l.Body[0] == '\t')
 	case modeGGML:
-		return l.Header == "" && l.Proc == "" && tagged.GGMLAbortLine(l.Body) && len(g.parts) < maxMessageLines
+		if l.Header != "" || l.Proc != "" || !tagged.GGMLAbortLine(l.Body) || len(g.parts) >= maxMessageLines {
+			return false
+		}
+		if l.Body == "Aborted" || l.Body == "Aborted (core dumped)" {
+			g.mode = modeDone // the shell's word on the process: the report's last line
+		}
+		return true
 	case modeStdLogMsg:
 		return stdLogMessageAccept(l) && len(g.parts) < maxMessageLines
 	case modeStdLogJSON:
