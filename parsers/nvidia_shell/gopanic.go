@@ -43,7 +43,7 @@ func goPanic(ev *event.Event, text string) bool {
 }
 
 // GoStackFrame reports whether b is a frame of a Go stack that only a stack has: a function in a
-// package path, called with the arguments a traceback prints ("sigs.k8s.io/controller-runtime/
+// package path (or the runtime's), called with the arguments a traceback prints ("sigs.k8s.io/controller-runtime/
 // pkg/internal/controller.(*Controller).reconcileHandler(0xc0003ea000, {0x1cf0450, 0xc00020dc20})"),
 // or "created by <function>" for a goroutine's creator. The parse processor groups a stack read
 // from its middle (a dump cut by the kubelet's rotation, kubectl logs --tail) from such a line.
@@ -57,10 +57,11 @@ func GoStackFrame(b string) bool {
 		return false
 	}
 	name, args := b[:open], b[open+1:]
-	if strings.IndexByte(name, '/') <= 0 || strings.IndexByte(name, '.') < 0 || strings.ContainsAny(name, " :\t") {
+	if strings.IndexByte(name, '/') <= 0 && !strings.HasPrefix(name, "runtime.") || strings.IndexByte(name, '.') < 0 ||
+		strings.ContainsAny(name, " :\t") {
 		return false
 	}
-	return args == ")" || strings.HasPrefix(args, "0x") || strings.HasPrefix(args, "{0x") || strings.HasPrefix(args, "...")
+	return args == ")" || strings.HasPrefix(args, "0x") || strings.HasPrefix(args, "{") || strings.HasPrefix(args, "...")
 }
 
 // GoFatal reports whether s opens the Go runtime's fatal error ("fatal error: all goroutines are
