@@ -124,8 +124,10 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if first[0] == '-' && OpenMPIRule(first) && rest != "" {
 		return mpiHelp(ev, rest, ds)
 	}
-	if pre := OpenMPISignal(first); first[0] == '[' && pre != "" {
-		return mpiSignal(ev, pre, ev.Message(), pu.DatasetOr(ev, ds))
+	if first[0] == '[' {
+		if pre := OpenMPISignal(first); pre != "" {
+			return mpiSignal(ev, pre, ev.Message(), pu.DatasetOr(ev, ds))
+		}
 	}
 	if first[0] == ' ' && kibanaLegacy(first, &r) {
 		// the time of day alone: the runtime's time stays

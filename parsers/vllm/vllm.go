@@ -211,7 +211,7 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		// (verl's "(TaskRunner pid=1419)" in KubeRay's ray-head): its, not vLLM's
 		ds = "generic"
 	}
-	if c := parseutil.Container(ev); l.Header == "" && l.ProcName == "" && strings.HasPrefix(l.Proc, "(pid=") && c != "" && !ServerContainer(c) {
+	if l.Header == "" && l.ProcName == "" && strings.HasPrefix(l.Proc, "(pid=") && !vllmContainer(ev) {
 		// a Ray task's plain print ("(pid=9454, ip=10.164.0.9) jax runtime initialization
 		// starting") in a container not named for vLLM: the source's program's (KubeRay's
 		// ray-head: ray.core), as the parse processor gives it
@@ -331,6 +331,12 @@ func ExceptionOpener(b string) bool {
 func AsyncioReport(b string) bool {
 	return strings.HasPrefix(b, "Exception in callback ") || b == "Task exception was never retrieved" ||
 		b == "Future exception was never retrieved" || strings.HasPrefix(b, "Task was destroyed but it is pending!")
+}
+
+// vllmContainer reports whether the event's container, if it names one, is named for vLLM.
+func vllmContainer(ev *event.Event) bool {
+	c := parseutil.Container(ev)
+	return c == "" || ServerContainer(c)
 }
 
 // basicConfigRecord reports whether b is a record in logging.basicConfig's format,
