@@ -101,6 +101,14 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if first[0] == ':' && rocclrLine(ev, first) || first[0] == '2' && oneCCLLine(ev, first) {
 		return true
 	}
+	if first[0] == '(' {
+		// under vLLM's or Ray's process prefix: "(WrapperWithLoadBit pid=35347) 2024:09:13-11:21:50:
+		// (35347) |CCL_ERROR| ..." (vLLM on Intel GPUs)
+		if l := vllm.Split(first); l.ProcName != "" && l.Header == "" && l.Body != "" && l.Body[0] == '2' && oneCCLLine(ev, l.Body) {
+			ev.SetString(event.FieldProcessName, l.ProcName)
+			return true
+		}
+	}
 	if lv, ok := llamaRequest(ev, first); ok {
 		ev.SetString(pu.FieldLogMessage, first)
 		pu.Finish(ev, pu.DatasetOr(ev, DatasetLlamaCpp), lv)

@@ -85,7 +85,7 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		multi && rayActor(l.ProcName) && serveRecord(l.Body) ||
 		// logging.basicConfig's record with its traceback under a Ray actor's prefix
 		// ("(ServeReplica:... pid=526) ERROR:__main__:Traceback (most recent call last):")
-		l.Proc != "" && multi && strings.HasSuffix(l.Body, ":"+TracebackHeader) && basicConfigRecord(l.Body)) {
+		l.Proc != "" && multi && strings.HasSuffix(l.Body, ":"+TracebackHeader) && basicConfig(l.Body)) {
 		// Ray Serve's own logger, or a library's Python logging under vLLM's process prefix
 		// (FlashInfer, LMCache): pylog reads them, and Ray Serve's record with the traceback
 		// under it ("ERROR 2025-06-11 13:15:51,444 controller 45327 -- Exception in Replica(...)")
@@ -339,17 +339,6 @@ func vllmContainer(ev *event.Event) bool {
 	return c == "" || ServerContainer(c)
 }
 
-// basicConfigRecord reports whether b is a record in logging.basicConfig's format,
-// "%(levelname)s:%(name)s:%(message)s" ("ERROR:__main__:Traceback ...").
-func basicConfigRecord(b string) bool {
-	lv, rest, ok := strings.Cut(b[:min(len(b), 140)], ":")
-	if !ok || level(lv) == "" {
-		return false
-	}
-	name, _, ok := strings.Cut(rest, ":")
-	return ok && name != "" && !strings.ContainsAny(name, " \t")
-}
-
 // rayCreationTask opens what Ray prints for an actor whose constructor raised, under the actor's
 // prefix, with the remote traceback under it: "(ServeReplica:default:LLMRouter pid=1829, ...)
 // Exception raised in creation task: The actor died because of an error raised in its creation
@@ -403,11 +392,14 @@ const DatasetRayServe = "ray.serve"
 
 // libraryLogging reports whether b, a line under vLLM's process prefix without vLLM's header,
 // starts with a date ("2026-02-02 18:25:03,837 - INFO - ...", "[2025-06-16 15:51:18,474] LMCache
-// INFO: ..."), or is Python's basicConfig form ("WARNING:vllm_neuron.worker...:msg", a hardware
+// INFO: ...", oneCCL's), or is Python's basicConfig form ("WARNING:vllm_neuron.worker...:msg", a hardware
 // plugin's): a library logging through its own format rather than vLLM's.
 func libraryLogging(b string) bool {
 	if basicConfig(b) {
 		return true
+	}
+	if len(b) > 28 && b[4] == ':' && b[10] == '-' && b[19] == ':' && strings.Contains(b[19:min(len(b), 40)], ") |CCL_") {
+		return true // Intel oneCCL's "2024:09:13-11:21:50:(35347) |CCL_ERROR| ..." (the tagged parser's)
 	}
 	b = strings.TrimPrefix(b, "[")
 	return len(b) > 19 && b[4] == '-' && b[7] == '-' && b[10] == ' ' && b[13] == ':' &&
