@@ -56,6 +56,10 @@ func (r *rec) dated(s string) bool {
 		s = s[:10] + " " + s[11:]
 	}
 	t, n, ok := pu.RFC3339(s)
+	if ok && n+5 < len(s) && s[n] == '.' && s[n+4] == ' ' && pu.AllDigits(s[n+1:n+4]) && strings.IndexByte(s[:n], ',') > 0 {
+		// Dify's "%(asctime)s.%(msecs)03d", the milliseconds twice: "10:42:06,100.100"
+		n += 4
+	}
 	if !ok || n >= len(s) || (s[n] != ' ' && s[n] != '\t') {
 		return false
 	}
@@ -149,6 +153,16 @@ func (r *rec) dated(s string) bool {
 		// "%(asctime)s [%(levelname)s] %(name)s - %(message)s", and "%(asctime)s - %(levelname)s -
 		// %(name)s - %(message)s" (transformers' and TRL's examples, open-r1's): a dotted logger
 		r.logger, rest = name, msg
+	}
+	if t := strings.TrimLeft(rest, " "); len(t) > 8 && t[0] == '[' {
+		// Dify's "[%(threadName)s] [%(filename)s:%(lineno)d] - %(message)s" after the level (the
+		// thread's name may hold spaces: "[Thread-575 (_generate_conversation_name_worker)]")
+		if i := strings.Index(t, "] ["); i > 0 {
+			if loc, msg, ok := strings.Cut(t[i+3:], "] - "); ok && strings.Contains(loc, ".py:") && r.origin(loc) {
+				r.msg = msg
+				return true
+			}
+		}
 	}
 	r.body(rest)
 	return true
