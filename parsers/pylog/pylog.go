@@ -344,6 +344,9 @@ func (r *rec) set(ev *event.Event) {
 		r.access.Set(ev)
 	}
 	ds := r.dataset
+	if ds == DatasetDeepSpeed && vllmProcess(r.proc) {
+		ds = DatasetVLLM // DeepSpeed's logger in a vLLM worker (vLLM on Intel GPUs, ipex-llm's): the worker's line
+	}
 	if ds == "" && !(r.tracing && moduleFunc(r.logger)) {
 		// (a Dynamo module named vllm.py is no vLLM logger: "WARN vllm.get_kv_cache_size_from_dynamo_log: ...")
 		ds = LoggerDataset(r.logger)
@@ -598,7 +601,7 @@ func lmcacheRequest(msg string) string {
 // ("(EngineCore_DP0 pid=181642)", "(VllmWorker rank=4 pid=31778)", "(APIServer pid=1)"), and its
 // Ray actors' names (vllm's executor's RayWorkerWrapper, the data-parallel DPEngineCoreActor).
 func vllmProcess(name string) bool {
-	for _, p := range [...]string{"EngineCore", "VllmWorker", "APIServer", "Worker_", "RayWorkerWrapper", "DPEngineCoreActor"} {
+	for _, p := range [...]string{"EngineCore", "VllmWorker", "APIServer", "Worker_", "RayWorkerWrapper", "DPEngineCoreActor", "RayWorkerVllm"} {
 		if strings.HasPrefix(name, p) {
 			return true
 		}
