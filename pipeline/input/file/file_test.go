@@ -297,3 +297,29 @@ func TestStateFileIsReplacedAtomically(t *testing.T) {
 		t.Errorf("second Close: %v", err)
 	}
 }
+
+// TestBatchesSourceNeverWaits: the input reads on whether or not its batches are acknowledged,
+// so a processor that holds a batch back (the parse processor waiting for a split line's rest)
+// is told the source does not wait for it: the rest can come without the acknowledgement.
+func TestBatchesSourceNeverWaits(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "a.log"), "one\ntwo\n")
+	in, _ := newInput(t, readMode(dir, nil))
+	run := pipelinetest.RunInput(t, in)
+	if err := run.Wait(t); err != nil {
+		t.Fatal(err)
+	}
+	bs := run.Batches()
+	if len(bs) == 0 {
+		t.Fatal("no batch")
+	}
+	for _, b := range bs {
+		h := b.Hold()
+		if h.SourceWaits() {
+			t.Error("a batch's source waits for its acknowledgement")
+		}
+		h.Resolve(event.Delivered)
+	}
+	run.ResolveAll(event.Delivered)
+}
