@@ -76,6 +76,17 @@ func (a *Ack) Pending() int64 { return a.pending.Load() }
 // before the Ack is handed over; f must be safe for concurrent use and quick.
 func (a *Ack) SetWaits(f func() bool) { a.waits = f }
 
+// NewBookkeepingAck is NewAck for a reference the pipeline itself keeps on a batch (the
+// runtime's counts and gates, an output's), which is no source's: it never says a source waits
+// for the batch (Holds.SourceWaits asks the sources' own acks).
+func NewBookkeepingAck(f func(Status)) *Ack {
+	a := NewAck(f)
+	a.waits = neverWaits
+	return a
+}
+
+func neverWaits() bool { return false }
+
 // Batch is the unit that moves through the pipeline: a list of events and the acknowledgements
 // of the input work they came from. A batch must be resolved exactly once, by whoever holds it
 // last (an output when delivered, the runtime when it empties or fails). Splitting and merging

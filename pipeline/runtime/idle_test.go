@@ -177,3 +177,47 @@ func TestArrivalsFollowMergedBatches(t *testing.T) {
 	m.Resolve(event.Delivered)
 	b3.Resolve(event.Delivered)
 }
+
+// A processor holding a batch back asks whether its source waits for it: the input's own ack
+// answers, not the references the runtime adds to every batch for its counts. A source that says
+// it can send more is not taken to wait; one that says nothing is.
+func TestHeldBatchAsksItsSourceNotTheRuntime(t *testing.T) {
+	t.Parallel()
+	e := newEnv()
+	feed, sink := e.oneToOne()
+	waits := make(chan bool, 2)
+	e.procs["proc/ask"] = procFunc(func(b *event.Batch) error {
+		h := b.Hold()
+		waits <- h.SourceWaits()
+		h.Resolve(event.Delivered)
+		return nil
+	})
+	_, _, wait := e.start(t, `
+inputs: {in/a: {}}
+processors: {proc/ask: {}}
+outputs: {out/x: {}}
+pipelines: {main: {inputs: [in/a], processors: [proc/ask], outputs: [out/x]}}
+http: {address: ""}
+`)
+	freeAck, recFree := pipelinetest.NewAck()
+	freeAck.SetWaits(func() bool { return false })
+	free := event.NewBatch([]*event.Event{event.NewMessage("free-0", time.Now())}, freeAck)
+	free.Key = "free"
+	ack, recSilent := pipelinetest.NewAck()
+	feed.batches <- free
+	if <-waits {
+		t.Error("a source that can send more is taken to wait: the runtime's own references answered for it")
+	}
+	silent := event.NewBatch([]*event.Event{event.NewMessage("silent-0", time.Now())}, ack)
+	silent.Key = "silent"
+	feed.batches <- silent
+	if !<-waits {
+		t.Error("a source that says nothing is taken not to wait")
+	}
+	recFree.Wait(t)
+	recSilent.Wait(t)
+	if n := len(sink.Events()); n != 2 {
+		t.Errorf("%d events delivered, want 2", n)
+	}
+	finish(t, feed, wait)
+}

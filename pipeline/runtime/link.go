@@ -37,7 +37,7 @@ func (l *link) Consume(ctx context.Context, b *event.Batch) error {
 	if empty(b) {
 		return nil
 	}
-	b.Adopt(event.Holds{event.NewAck(l.p.settle(l.in, b.Len()))})
+	b.Adopt(event.Holds{event.NewBookkeepingAck(l.p.settle(l.in, b.Len()))})
 	return l.p.enqueue(ctx, l.in, b)
 }
 

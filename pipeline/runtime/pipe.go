@@ -90,7 +90,7 @@ func (e *entry) Consume(ctx context.Context, b *event.Batch) error {
 	settle := e.p.settle(e.in, n)
 	// The runtime's own reference on the batch's acks: it fires when every part of the batch,
 	// wherever it was split, merged or fanned out, is resolved.
-	b.Adopt(event.Holds{event.NewAck(func(s event.Status) {
+	b.Adopt(event.Holds{event.NewBookkeepingAck(func(s event.Status) {
 		r.gate.Release(weight)
 		r.metrics.inFlight.Sub(float64(n))
 		r.settled[s].Add(int64(n))

@@ -123,7 +123,7 @@ func (p *pipe) deliverTo(ctx context.Context, o *outputNode, d *event.Batch) {
 	n := float64(d.Len())
 	o.m.received.Add(n)
 	o.tap.offer(d.Events)
-	d.Adopt(event.Holds{event.NewAck(func(s event.Status) {
+	d.Adopt(event.Holds{event.NewBookkeepingAck(func(s event.Status) {
 		if s == event.Delivered {
 			o.m.sent.Add(n)
 		} else {
