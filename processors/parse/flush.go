@@ -5,6 +5,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
@@ -26,16 +27,19 @@ func (p *Processor) Flush(_ context.Context, now time.Time, final bool) *event.B
 }
 
 // due reports whether a held event that has waited `waited` is sent now: past its own timeout
-// (at once when the pipeline is idle), unless its source can send more without its
-// acknowledgement, when it waits for rest_timeout.
-func (p *Processor) due(pd *pending, waited, own time.Duration, idle bool) bool {
+// (at once when the pipeline is idle). One that is surely not whole yet (a split line's piece, a
+// traceback before its exception's line: incomplete) waits on for its rest while its source can
+// send more without its acknowledgement, up to rest_timeout; one that most likely is whole (a
+// traceback after its exception's line, a lone error line) does not, so that the records the
+// pipeline holds at a batch's end keep their latency.
+func (p *Processor) due(pd *pending, waited, own time.Duration, idle, incomplete bool) bool {
 	if idle {
 		own = 0
 	}
 	if waited < own {
 		return false
 	}
-	if waited >= p.cfg.RestTimeout {
+	if !incomplete || waited >= p.cfg.RestTimeout {
 		return true
 	}
 	for _, h := range pd.holds {
@@ -60,7 +64,7 @@ func (p *Processor) flush(now time.Time, final, idle bool) *event.Batch {
 		}
 	}
 	for k, pt := range p.partials {
-		if final || p.due(pt, now.Sub(pt.last), p.cfg.Partial.Timeout, idle) {
+		if final || p.due(pt, now.Sub(pt.last), p.cfg.Partial.Timeout, idle, true) {
 			delete(p.partials, k)
 			ev := pt.joined()
 			if pt.cont {
@@ -72,7 +76,7 @@ func (p *Processor) flush(now time.Time, final, idle bool) *event.Batch {
 		}
 	}
 	for k, g := range p.groups {
-		if final || p.due(&g.pending, now.Sub(g.last), g.timeout(&p.cfg.Multiline), idle) {
+		if own, whole := g.timeout(&p.cfg.Multiline); final || p.due(&g.pending, now.Sub(g.last), own, idle, !whole) {
 			delete(p.groups, k)
 			take(&g.pending, g.close())
 		}
@@ -107,15 +111,22 @@ func (p *Processor) Held() int {
 	return len(p.partials) + len(p.groups)
 }
 
-// timeout is how long the group waits for its next line: less when it may be complete already.
-func (g *group) timeout(c *MultilineConfig) time.Duration {
+// timeout is how long the group waits for its next line: less when it may be complete already
+// (whole).
+func (g *group) timeout(c *MultilineConfig) (own time.Duration, whole bool) {
 	switch g.mode {
 	case modeAfter, modeMaybe, modeGoMaybe, modeNVRM, modeSXid, modeWrapped, modeFabric, modeAER, modeEDAC, modeEnvoy, modeExiting, modeBlank, modeRecord, modeMount, modeIndented, modeOpenRecord, modeKlogCause, modeAnyhow, modeEnvoyHeaders, modeTorchRecord, modeTracingMsg, modeTracingErr, modePanic, modeRich, modeOpenMessage, modeTorchWarn, modeBacktrace, modeTable, modeCatalog, modeSMIFailed, modeShipperResponse, modeHSAAbort, modeServeRecord, modeRecordBacktrace:
 		// complete already, most likely: a driver message, an SXid report and an installer
 		// message come whole in one write when they are wrapped, and most Fabric Manager
 		// records are one line; NCCL writes the empty line before a WARN with the WARN,
 		// and a logging record all its lines at once
-		return min(c.EndTimeout, c.Timeout)
+		return min(c.EndTimeout, c.Timeout), true
+	case modeTrace:
+		if g.hdr && len(g.parts) > 0 {
+			// a traceback whose lines repeat its record's header stays in modeTrace to its
+			// end: whole, most likely, once its last line is the exception's
+			_, _, whole = vllm.SplitException(g.parts[len(g.parts)-1], true)
+		}
 	}
-	return c.Timeout
+	return c.Timeout, whole
 }

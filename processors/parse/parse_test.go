@@ -567,9 +567,11 @@ func TestOtherEngineRayWorker(t *testing.T) {
 }
 
 // Filebeat cuts a batch wherever its queue stands, inside a traceback too, and sends the rest
-// up to a second later when other connections of its are free: a group at a batch's end waits
-// for it (rest_timeout), past its own timeout and past the pipeline going idle, while its
-// source can send more; once the source waits for the acknowledgement, it is sent at idle.
+// up to a second later when other connections of its are free: a group at a batch's end that is
+// surely not whole (a traceback before its exception's line) waits for it (rest_timeout), past
+// its own timeout and past the pipeline going idle, while its source can send more; once the
+// source waits for the acknowledgement, it is sent at idle. One that most likely is whole (a
+// traceback after its exception's line, a lone error line) does not wait: it keeps its latency.
 func TestGroupWaitsForTheRestWhileItsSourceCanSend(t *testing.T) {
 	t.Parallel()
 	p := newProc(t, nil)
@@ -586,9 +588,11 @@ func TestGroupWaitsForTheRestWhileItsSourceCanSend(t *testing.T) {
 	}
 	ack1 := event.NewAck(nil)
 	ack1.SetWaits(waits.Load)
-	header := "ERROR 11-27 10:30:00 [core.py:935] EngineCore encountered a fatal error."
-	if out := send(ack1, "INFO 11-27 10:30:00 [loggers.py:123] Engine 000: step done.", header); len(out) != 1 || p.Held() != 1 {
-		t.Fatalf("batch 1 sent %d events and holds %d; want the INFO line sent and the error line held", len(out), p.Held())
+	head := []string{"ERROR 11-27 10:30:00 [core.py:935] EngineCore encountered a fatal error.",
+		"ERROR 11-27 10:30:00 [core.py:935] Traceback (most recent call last):",
+		`ERROR 11-27 10:30:00 [core.py:935]   File "core.py", line 926, in run_engine_core`}
+	if out := send(ack1, append([]string{"INFO 11-27 10:30:00 [loggers.py:123] Engine 000: step done."}, head...)...); len(out) != 1 || p.Held() != 1 {
+		t.Fatalf("batch 1 sent %d events and holds %d; want the INFO line sent and the traceback held", len(out), p.Held())
 	}
 	if fb := p.FlushIdle(context.Background(), t0); fb != nil {
 		t.Fatalf("sent at idle while its source can send the rest: %q", fb.Events[0].Message())
@@ -598,33 +602,50 @@ func TestGroupWaitsForTheRestWhileItsSourceCanSend(t *testing.T) {
 	}
 	ack2 := event.NewAck(nil)
 	ack2.SetWaits(waits.Load)
-	rest := []string{"Traceback (most recent call last):", `  File "core.py", line 926, in run_engine_core`,
-		"RuntimeError: CUDA error: an illegal memory access was encountered"}
+	rest := []string{"ERROR 11-27 10:30:00 [core.py:935]     raise RuntimeError(msg)",
+		"ERROR 11-27 10:30:00 [core.py:935] RuntimeError: CUDA error: an illegal memory access was encountered"}
 	if out := send(ack2, rest...); len(out) != 0 {
-		t.Fatalf("batch 2 sent %d events; want its lines joined to the held error", len(out))
+		t.Fatalf("batch 2 sent %d events; want its lines joined to the held traceback", len(out))
 	}
-	waits.Store(true) // every connection of the source now waits for an acknowledgement
+	// whole now (its exception's line came): sent at idle though the source could send more
 	fb := p.FlushIdle(context.Background(), t0)
 	if fb == nil || len(fb.Events) != 1 {
-		t.Fatalf("idle flush with the source waiting = %v, want the group", fb)
+		t.Fatalf("idle flush of the whole traceback = %v, want it", fb)
 	}
-	if want := header + "\n" + strings.Join(rest, "\n"); fb.Events[0].Message() != want {
-		t.Errorf("message = %q, want %q", fb.Events[0].Message(), want)
+	if !strings.Contains(fb.Events[0].Message(), "encountered a fatal error.") || !strings.Contains(fb.Events[0].Message(), "RuntimeError: CUDA error") {
+		t.Errorf("message = %q, want the record with its traceback", fb.Events[0].Message())
 	}
 	fb.Resolve(event.Delivered)
 	if ack1.Pending() != 0 || ack2.Pending() != 0 {
 		t.Errorf("acks pending after delivery: %d, %d", ack1.Pending(), ack2.Pending())
 	}
 
-	// rest_timeout bounds the wait even while the source could send.
-	waits.Store(false)
+	// a source that waits for the acknowledgement: the unfinished traceback is sent at idle
 	ack3 := event.NewAck(nil)
 	ack3.SetWaits(waits.Load)
-	send(ack3, header)
+	send(ack3, head...)
+	waits.Store(true)
+	if fb := p.FlushIdle(context.Background(), t0); fb == nil || len(fb.Events) != 1 {
+		t.Fatalf("idle flush with the source waiting = %v, want the traceback as it stands", fb)
+	}
+
+	// rest_timeout bounds the wait even while the source could send.
+	waits.Store(false)
+	ack4 := event.NewAck(nil)
+	ack4.SetWaits(waits.Load)
+	send(ack4, head...)
 	if fb := p.Flush(context.Background(), t0.Add(DefaultRestTimeout-time.Millisecond), false); fb != nil {
 		t.Fatal("sent before rest_timeout")
 	}
-	if fb := p.Flush(context.Background(), t0.Add(DefaultRestTimeout), false); fb == nil || fb.Events[0].Message() != header {
-		t.Fatalf("flush at rest_timeout = %v, want the error line alone", fb)
+	if fb := p.Flush(context.Background(), t0.Add(DefaultRestTimeout), false); fb == nil || len(fb.Events) != 1 {
+		t.Fatalf("flush at rest_timeout = %v, want the traceback as it stands", fb)
+	}
+
+	// a lone error line most likely is whole: sent at idle, its source free or not
+	ack5 := event.NewAck(nil)
+	ack5.SetWaits(waits.Load)
+	send(ack5, head[0])
+	if fb := p.FlushIdle(context.Background(), t0); fb == nil || fb.Events[0].Message() != head[0] {
+		t.Fatalf("idle flush of a lone error line = %v, want it", fb)
 	}
 }
