@@ -40,14 +40,16 @@ const (
 	actEnableECC       = "Enable ECC (so that rows can be remapped) or reboot the node."
 )
 
-// catalog lists the Xids an Ampere, Hopper or Blackwell data-center GPU logs in practice. The facts
-// (names, likely causes, resolution buckets) come from NVIDIA's "Xid Errors" and "Xid Catalog"
-// documentation (docs.nvidia.com/deploy/xid-errors); the wording is ours.
+// catalog lists the Xids an Ampere, Hopper or Blackwell data-center GPU logs in practice, and a few
+// that older GPUs still in clusters log (T4, V100, a development node's workstation card). The
+// facts (names, likely causes, resolution buckets) come from NVIDIA's "Xid Errors" and "Xid
+// Catalog" documentation (docs.nvidia.com/deploy/xid-errors); the wording is ours.
 var catalog = []Entry{
 	{8, "GPU stopped processing", "A channel stopped making progress (idle timeout); usually the application, sometimes the driver or the PCIe bus.", CauseApplication, actRestartApp, "error"},
 	{11, "Invalid or corrupted push buffer stream", "The GPU received a command stream it could not decode, most often from a misbehaving application.", CauseApplication, actRestartApp, "error"},
 	{12, "Driver error handling GPU exception", "The driver failed while handling an exception the GPU raised.", CauseDriver, actUpdateDriver, "error"},
 	{13, "Graphics Engine Exception", "A kernel on the GPU faulted: typically an out-of-bounds access or an illegal instruction in the application; can also follow hardware or memory errors.", CauseApplication, actRestartApp, "error"},
+	{16, "Display engine hung", "The display engine stopped responding (a GPU that drives a display: a workstation or a development node's card); usually the driver.", CauseDriver, actUpdateDriver, "error"},
 	{31, "GPU memory page fault", "The GPU's MMU reported an illegal address access, almost always an application bug (bad pointer, use after free); rarely the driver or hardware.", CauseApplication, actRestartApp, "error"},
 	{32, "Invalid or corrupted push buffer stream", "The DMA controller that moves commands over PCIe reported a fault; points at PCIe signal quality, system memory or the driver rather than the application.", CauseHardware, actResetGPU, "error"},
 	{38, "Driver firmware error", "Firmware running on the GPU reported an error to the driver.", CauseDriver, actUpdateDriver, "error"},
@@ -56,9 +58,12 @@ var catalog = []Entry{
 	{45, "Preemptive cleanup, due to previous errors", "The driver tore down a context because its application ended (Ctrl-C, kill, crash) or an earlier error made it unusable.", CauseApplication, actLookEarlier, "warning"},
 	{46, "GPU stopped processing", "The GPU stopped processing work; needs a reset to recover.", CauseDriver, actResetGPU, "critical"},
 	{48, "Double Bit ECC Error", "An uncorrectable (double-bit) ECC error in GPU memory; applications using it get an error and the GPU needs a reset.", CauseHardware, actRMA, "critical"},
+	{54, "Auxiliary power is not connected to the GPU board", "The board's auxiliary power cable is missing or not seated, so the GPU runs limited or not at all.", CauseHardware, actReboot, "critical"},
 	{56, "Display Engine error", "The display engine reported an error.", CauseDriver, actUpdateDriver, "error"},
 	{57, "Error programming video memory interface", "The driver could not program the GPU memory interface.", CauseHardware, actRMA, "error"},
 	{58, "Unstable video memory interface detected", "The GPU memory interface is unstable.", CauseHardware, actRMA, "error"},
+	{59, "Internal micro-controller error", "A micro-controller on the GPU reported an error (drivers before R450 log it; later ones use Xid 62 and 144-150).", CauseDriver, actUpdateDriver, "error"},
+	{60, "Video processor exception", "The video processor (video decode or encode engine) raised an exception.", CauseDriver, actUpdateDriver, "error"},
 	{61, "Internal micro-controller breakpoint/warning", "An on-GPU micro-controller (PMU) hit a breakpoint or warning.", CauseDriver, actUpdateDriver, "error"},
 	{62, "Internal micro-controller halt", "An on-GPU micro-controller halted; the GPU cannot recover without a reset. Can be hardware, driver or thermal.", CauseHardware, actResetGPU, "critical"},
 	{63, "ECC page retirement or row remapping recording event", "The GPU recorded a memory page retirement or row remap after ECC errors; the remap takes effect at the next reset.", CauseHardware, actRemapLater, "warning"},
