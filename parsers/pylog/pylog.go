@@ -651,6 +651,11 @@ func liteLLMException(msg string) (typ, text string) {
 		// the proxy's own word on each failed request: "proxy_server.async_data_generator():
 		// Exception occured - litellm.InternalServerError: litellm.InternalServerError: ..."
 		i, n = j, len("Exception occured - ")
+	} else if j := strings.Index(msg, " - litellm."); i < 0 && j >= 0 {
+		// the router's last word on a request no deployment could serve: "litellm.router.py::
+		// async_function_with_fallbacks() - Error occurred while trying to do fallbacks -
+		// litellm.APIConnectionError: ...", a class in capitals after the dash
+		i, n = j+len(" - "), 0
 	}
 	if i < 0 || i > 0 && msg[i-1] != ' ' {
 		return "", ""
@@ -658,6 +663,11 @@ func liteLLMException(msg string) (typ, text string) {
 	cls, after, ok := strings.Cut(msg[i+n:], ":")
 	if !ok || !IsLoggerName(cls) {
 		return "", ""
+	}
+	if n == 0 {
+		if k := strings.LastIndexByte(cls, '.'); k < 0 || cls[k+1] < 'A' || cls[k+1] > 'Z' {
+			return "", ""
+		}
 	}
 	return cls, strings.TrimSpace(after)
 }
