@@ -121,6 +121,8 @@ func TestClassify(t *testing.T) {
 		"RuntimeError: Bad StatusOr access: RESOURCE_EXHAUSTED: XLA:TPU compile permanent error. Ran out of memory in memory space vmem. Used 32.42M of 16.00M vmem. Exceeded vmem capacity by 16.42M":    KindTPUOOM,
 		"Exception: WorkerProc initialization failed due to an exception in a background process. See stack trace for root cause.":                                                                        KindEngineInit,
 		"WorkerProc failed to start.": KindEngineInit, // the worker's own record (vllm-project/vllm #30461)
+		// vllm-project/vllm issue #56180: the worker's exit code in the sentence (2026)
+		"Worker proc VllmWorker-0 died unexpectedly (exit code: None), shutting down executor.": KindEngineDead,
 		// torch_npu's watchdog on Ascend (vllm-project/vllm-ascend)
 		"[Rank 1] Watchdog caught collective operation timeout: WorkHCCL(SeqNum=196, OpType=ALLREDUCE, Timeout(ms)=3600000) ran for 3600185 milliseconds before timing out.": KindNCCL,
 		// vllm-project/vllm issue #17770: a Ray worker's actor gone under the engine core

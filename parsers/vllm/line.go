@@ -108,7 +108,7 @@ func Split(line string) Line {
 	if n := l.rankPrefix(rest); n > 0 {
 		rest = rest[n:]
 	}
-	if len(rest) > 0 && rest[0] == '(' {
+	if len(rest) > 0 && (rest[0] == '(' || rest[0] == '[') {
 		rest = rest[l.processes(rest):]
 		if l.Proc != "" && !l.RankOnly {
 			// a rank's uncaught exception relayed by Ray's log monitor: "(RayTrainWorker
@@ -148,7 +148,7 @@ func Split(line string) Line {
 // relays ("(EngineCore_0 pid=7) (RayWorkerWrapper pid=9) ") are of its data-parallel rank.
 func (l *Line) processes(s string) int {
 	n := l.process(s)
-	if n > 0 && n < len(s) && s[n] == '(' {
+	if n > 0 && n < len(s) && s[n] == s[0] {
 		inner := Line{Rank: -1, Parallel: noParallel}
 		if k := inner.process(s[n:]); k > 0 {
 			for i, r := range inner.Parallel {
@@ -173,7 +173,7 @@ func (l *Line) processes(s string) int {
 // not start with one. SetProcess sets its fields.
 func ProcessPrefix(s string) (Line, int) {
 	l := Line{Rank: -1, Parallel: noParallel}
-	if s == "" || s[0] != '(' {
+	if s == "" || s[0] != '(' && s[0] != '[' {
 		return l, 0
 	}
 	n := l.processes(s)
@@ -343,6 +343,9 @@ func rankNumber(s string) (int64, int) {
 // process reads "(Name k=v k=v) " and returns its length, or 0 when it is not a process prefix
 // (it must name a numeric pid).
 func (l *Line) process(s string) int {
+	if s[0] == '[' {
+		return l.bracketProcess(s)
+	}
 	end := closing(s[:min(len(s), 128)])
 	if end < 3 {
 		return 0
@@ -413,6 +416,22 @@ func (l *Line) process(s string) int {
 		return end + 2
 	}
 	return end + 1
+}
+
+// bracketProcess reads a process prefix in square brackets, "[AsyncVLLMInferenceEngine
+// pid=1308262] [EngineCore_DP0 pid=1308664] ", the way SkyRL relays the output of the Ray actors
+// that run its vLLM engines: the same name and pid= as Ray's "(Name pid=N) ". Only a bracket that
+// names a pid counts, so that a "[2025-05-12 08:01:39] " or "[node-3] " before a line is not one.
+func (l *Line) bracketProcess(s string) int {
+	end := strings.IndexByte(s[:min(len(s), 128)], ']')
+	if end < 8 || !strings.Contains(s[1:end], " pid=") || strings.IndexByte(s[1:end], '(') >= 0 {
+		return 0
+	}
+	n := l.process("(" + s[1:end] + ")" + s[end+1:min(len(s), end+2)])
+	if n > 0 {
+		l.Proc = s[:end+1]
+	}
+	return n
 }
 
 // Indexes of Line.Parallel.
