@@ -128,7 +128,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		if trace, isRich := r.rich(s, rest); isRich {
 			ok, rest = true, trace // the rows are the message; a traceback in it is read below
 		} else {
-			ok = r.levelFirst(s) || r.litellmEarly(s)
+			ok = r.levelFirst(s) || r.litellmEarly(s) || strings.HasPrefix(s, "LMCache ") && r.lmcacheDateless(s)
 		}
 	}
 	if !ok && (r.proc == "raylet" || r.proc == "gcs_server") && s[0] >= 'A' && s[0] <= 'Z' {
@@ -1140,6 +1140,19 @@ func (r *rec) named(s string) bool {
 	r.msg = strings.TrimPrefix(msg, " ")
 	r.logger, r.located = name, true
 	r.trailingOrigin()
+	return true
+}
+
+// lmcacheDateless reads LMCache's record without its date, "LMCache ERROR: Error handling
+// heartbeat request: ... (controller_manager.py:467)" (a handler whose format leaves the time out,
+// a paste that cut it): only with the location that ends LMCache's records, so that a sentence
+// that opens with the word is not one.
+func (r *rec) lmcacheDateless(s string) bool {
+	saved := *r
+	if !r.named(s) || r.file == "" {
+		*r = saved
+		return false
+	}
 	return true
 }
 

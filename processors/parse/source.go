@@ -652,6 +652,9 @@ var stackComponents = map[string]string{
 	// llm-d's routing sidecar beside a decode pod's vLLM, which sends a request to its prefill
 	// pod first (the modelservice chart's container)
 	"routing-proxy": "llm_d.routing_proxy",
+	// vLLM Semantic Router, which picks a model for each request by its category (its chart's
+	// and its operator's container): its zap JSON lines
+	"semantic-router": "semantic_router.server",
 	// KServe's serverless mode: Knative's sidecar in every predictor pod, and KEDA
 	"queue-proxy": "knative.queue_proxy",
 	// the init container KServe puts before a predictor to download its model (its Python

@@ -450,6 +450,8 @@ func TestStackComponentDatasets(t *testing.T) {
 		// KubeRay's autoscaler sidecar (ray-project/ray #60860): its Python-layout copy of a record
 		{"test-autoscaler-fix-head-x2k4q/autoscaler", "2026-03-03 23:42:11,446 - INFO - Calculating hashes for file mounts and ray commands.", "ray.core"},
 		{"gaie-inference-scheduling-epp-5d8c7b6f9-w3e7r/epp", "a line no parser reads", "inference_gateway.epp"},
+		// vLLM Semantic Router's zap JSON (vllm-project/semantic-router #375)
+		{"semantic-router-6d9b7f5c4-xv2lq/semantic-router", `{"level":"info","ts":"2025-10-10T14:39:04.714093105Z","caller":"observability/logging.go:140","msg":"Successfully initialized MCP category classifier"}`, "semantic_router.server"},
 		// the LLM-serving operators (vllm-project/aibrix #264 and #781, ome-projects/ome #140)
 		{"aibrix-controller-manager-5c6d8b7f4-x2k9p/manager", `I0303 08:15:02.123456       1 modelrouter_controller.go:164] "Reconciling ModelRouter"`, "aibrix.controller"},
 		{"aibrix-gateway-plugins-7d9f8c6b5-m8t2w/gateway-plugin", `E0303 08:40:11.664209       1 gateway.go:502] "error to unmarshal response" err="invalid character 'u' looking for beginning of value" requestID="d1d5b0a0-1f7e-4b0e-9c43-4a1e5f0e7c11"`, "aibrix.gateway"},
