@@ -665,7 +665,7 @@ func liteLLMException(msg string) (typ, text string) {
 		return "", ""
 	}
 	if n == 0 {
-		if k := strings.LastIndexByte(cls, '.'); k < 0 || cls[k+1] < 'A' || cls[k+1] > 'Z' {
+		if k := strings.LastIndexByte(cls, '.'); k < 0 || k+1 >= len(cls) || cls[k+1] < 'A' || cls[k+1] > 'Z' {
 			return "", ""
 		}
 	}
