@@ -65,6 +65,9 @@ func (r *rec) dated(s string) bool {
 	}
 	r.t, r.zoned = t, pu.Zoned(s[:n])
 	rest := s[n:]
+	if r.structlog(rest) {
+		return true
+	}
 	var lead [2 * maxLead]string // the words, and the separators between them
 	k, words := 0, 0
 	bracketed := false // "[ERROR]": the level in brackets
@@ -663,4 +666,45 @@ func OpenMessage(b string) bool {
 	}
 	return (r.level == pu.Warning || r.level == pu.Error || r.level == pu.Critical || r.dataset == DatasetRayCore) &&
 		strings.HasSuffix(strings.TrimRight(r.msg, " "), ":")
+}
+
+// structlog reads a record of structlog's ConsoleRenderer (its default output, colours read
+// without them) after its timestamp, or at the line's start without one: "[info     ] request
+// finished    [app.api] path=/v1 status=200". The level is lower-case in brackets, padded with
+// spaces to the longest level's name; the event is padded to 30 columns; the logger's name
+// follows in brackets where the renderer is given one; then the context's key=value pairs. The
+// message is the event and the pairs, the padding between them taken out.
+func (r *rec) structlog(s string) bool {
+	s = strings.TrimLeft(s, " ")
+	if len(s) < 12 || s[0] != '[' {
+		return false
+	}
+	end := strings.IndexByte(s[:12], ']')
+	if end < 0 || end+1 >= len(s) || s[end+1] != ' ' {
+		return false
+	}
+	inner := s[1:end]
+	w := strings.TrimRight(inner, " ")
+	if w == inner && len(inner) < 9 || w == "" || w[0] < 'a' || w[0] > 'z' {
+		return false // padded, unless the longest name ("exception", "critical " padded to it)
+	}
+	lv := pyLevel(strings.ToUpper(w), false)
+	if w == "exception" {
+		lv = pu.Error
+	}
+	if lv == "" {
+		return false
+	}
+	event, tail, _ := strings.Cut(s[end+2:], "  ")
+	tail = strings.TrimLeft(tail, " ")
+	if len(tail) > 2 && tail[0] == '[' {
+		if j := strings.IndexByte(tail, ']'); j > 1 && IsLoggerName(tail[1:j]) {
+			r.logger, tail = tail[1:j], strings.TrimLeft(tail[j+1:], " ")
+		}
+	}
+	r.level, r.msg = lv, strings.TrimRight(event, " ")
+	if tail != "" {
+		r.msg += " " + tail
+	}
+	return true
 }

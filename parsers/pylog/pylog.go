@@ -838,6 +838,9 @@ func (r *rec) spdlog(level, after string) bool {
 }
 
 func (r *rec) bracketed(s string) bool {
+	if r.structlog(s) {
+		return true // structlog's console record without a timestamp
+	}
 	launcher := strings.HasPrefix(s, routerLauncher)
 	if launcher {
 		s = routerRelay + s[len(routerLauncher):]

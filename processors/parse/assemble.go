@@ -1006,6 +1006,9 @@ func datedRecordError(b string) bool {
 	if t, ok := strings.CutPrefix(b, "[NeMo "); ok && len(t) > 3 && (t[0] == 'E' || t[0] == 'C') && t[1] == ' ' {
 		return true // NeMo's "[NeMo E 2025-03-03 13:21:53 module:line] msg"
 	}
+	if structlogError(b) {
+		return true
+	}
 	b = strings.TrimPrefix(b, "[") // Airflow's "[2026-04-05T20:57:13.914+0000] {taskinstance.py:2905} ERROR - ...", Flask's
 	if len(b) < 30 || b[0] != '2' || b[4] != '-' || b[7] != '-' {
 		return false
@@ -1023,6 +1026,16 @@ func datedRecordError(b string) bool {
 		strings.Contains(head, " ERROR: ") || strings.Contains(head, " CRITICAL: ") ||
 		// Celery's "[2024-08-30 14:24:33,389: ERROR/MainProcess] Task handler raised error: ..."
 		strings.Contains(head, ": ERROR/") || strings.Contains(head, ": CRITICAL/")
+}
+
+// structlogError reports whether b opens with the level of an error record of structlog's
+// ConsoleRenderer, after its time or without one ("[error    ] request failed ..."), which
+// log.exception's traceback follows.
+func structlogError(b string) bool {
+	if t, _, ok := strings.Cut(b[:min(len(b), 40)], " ["); ok && len(t) >= 19 && t[0] == '2' {
+		b = b[len(t)+1:] // "2025-03-04 10:12:05 [error    ] ", "2025-03-04T10:12:05.123456Z [error    ] "
+	}
+	return strings.HasPrefix(b, "[error    ] ") || strings.HasPrefix(b, "[critical ] ") || strings.HasPrefix(b, "[exception] ")
 }
 
 // postgresRecord reports whether b is a PostgreSQL message (a severity, not a detail line), which
