@@ -54,6 +54,14 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	{"err: ERROR_LIBRARY_NOT_FOUND", KindNVMLMissing, DatasetDriver},
 	{"nvidia-container-cli: ", KindContainerCLI, DatasetToolkit},
 	{"nvidia-container-cli.real: ", KindContainerCLI, DatasetToolkit}, // the GPU operator's wrapped binary
+	// the toolkit's runtime and its prestart hook failing where its CLI would (the OCI runtime's
+	// "create failed" quoting them): the runtime without its hook binary ("nvidia-container-runtime
+	// did not terminate sucessfully: ... inject NVIDIA hook: stat /usr/bin/nvidia-container-
+	// runtime-hook: no such file or directory", runc's spelling), the hook refusing the image's
+	// NVIDIA_DRIVER_CAPABILITIES ("stderr: unknown driver capability: all: unknown")
+	{"inject NVIDIA hook", KindContainerCLI, DatasetToolkit},
+	{"nvidia-container-runtime did not terminate", KindContainerCLI, DatasetToolkit},
+	{"unknown driver capability: ", KindContainerCLI, DatasetToolkit},
 	{"Failed to initialize NVML", KindNVMLInit, DatasetDriver},
 	{"Cannot init NVML", KindNVMLInit, DatasetDriver},
 	// containerd (or the kubelet quoting it) asked for the nvidia runtime class that the
@@ -108,8 +116,8 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 }
 
 // GPUFailure returns the kind and dataset of the NVIDIA user-space failure s reports, or "".
-// Every phrase holds "vml", "NV", "nvidia", "CUDA", "device handle", " strategy" or "[[gpu]]",
-// so other lines cost seven scans.
+// Every phrase holds "vml", "NV", "nvidia", "CUDA", "device handle", " strategy", "[[gpu]]" or
+// "driver capab", so other lines cost eight scans.
 func GPUFailure(s string) (kind, dataset string) {
 	if t := strings.TrimRight(s, ". \r"); t == "No devices were found" {
 		// nvidia-smi's whole answer on a node whose driver sees no GPU (the validator's
@@ -118,7 +126,7 @@ func GPUFailure(s string) (kind, dataset string) {
 	}
 	if !strings.Contains(s, "vml") && !strings.Contains(s, "NV") && !strings.Contains(s, "nvidia") &&
 		!strings.Contains(s, "CUDA") && !strings.Contains(s, "device handle") && !strings.Contains(s, " strategy") &&
-		!strings.Contains(s, "[[gpu]]") {
+		!strings.Contains(s, "[[gpu]]") && !strings.Contains(s, "driver capab") {
 		return "", ""
 	}
 	for _, f := range gpuFailures {

@@ -21,6 +21,10 @@ func TestGPUFailure(t *testing.T) {
 		// the GPU operator's toolkit names its binary nvidia-container-cli.real (containerd on an
 		// operator-managed node, quoted by the kubelet)
 		{"stderr: nvidia-container-cli.real: detection error: nvml error: unknown error: unknown", KindContainerCLI, DatasetToolkit},
+		// the toolkit's runtime without its hook (NVIDIA/nvidia-container-runtime issue #68), and
+		// the hook refusing the image's capabilities (NVIDIA/nvidia-container-toolkit issue #51)
+		{"docker: Error response from daemon: OCI runtime create failed: unable to retrieve OCI runtime error (open /run/containerd/io.containerd.runtime.v1.linux/moby/af425d9814b0843b3eb4d17d6b9fdd47837728148961e9832e09e47cf4cb61e3/log.json: no such file or directory): nvidia-container-runtime did not terminate sucessfully: 2019/07/23 17:28:30 ERROR: nvidia-container-runtime: inject NVIDIA hook: stat /usr/bin/nvidia-container-runtime-hook: no such file or directory", KindContainerCLI, DatasetToolkit},
+		{"docker: Error response from daemon: failed to create shim: OCI runtime create failed: runc create failed: unable to start container process: error during container init: error running hook #1: error running hook: exit status 1, stdout: , stderr: unknown driver capability: all: unknown.", KindContainerCLI, DatasetToolkit},
 		{`time=2025-07-23T11:26:35.781Z level=ERROR msg="Cannot init NVML library; err: Unknown Error"`, KindNVMLInit, DatasetDriver},
 		{`time=2026-09-19T20:06:59.547Z level=ERROR msg="Cannot init NVML library; err: ERROR_LIBRARY_NOT_FOUND"`, KindNVMLMissing, DatasetDriver},
 		{`time="2022-11-02T18:00:58.738797825+02:00" level=error msg="RunPodSandbox for &PodSandboxMetadata{Name:gpu-feature-discovery-qfjgk,Namespace:gpu-operator,Attempt:2,} failed, error" error="failed to get sandbox runtime: no runtime for \"nvidia\" is configured"`, KindRuntimeMissing, DatasetToolkit},
