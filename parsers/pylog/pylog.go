@@ -129,6 +129,11 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			ok, rest = true, trace // the rows are the message; a traceback in it is read below
 		} else {
 			ok = r.levelFirst(s) || r.litellmEarly(s) || strings.HasPrefix(s, "LMCache ") && r.lmcacheDateless(s)
+			if !ok && vllm.RayCreationTaskError(s) {
+				// Ray's report of an actor whose constructor raised, as the actor's worker-*.err
+				// and a driver re-raising it print it, without the actor's prefix: an error
+				r.level, r.msg, r.dataset, ok = pu.Error, s, DatasetRayCore, true
+			}
 		}
 	}
 	if !ok && (r.proc == "raylet" || r.proc == "gcs_server") && s[0] >= 'A' && s[0] <= 'Z' {
