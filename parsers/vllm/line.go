@@ -132,6 +132,9 @@ func Split(line string) Line {
 	if cr {
 		rest = afterCR(rest)
 	}
+	// rsyslog writes the carriage return a terminal's output ends in as "#015" (the message
+	// keeps it, as written)
+	rest = strings.TrimSuffix(rest, "#015")
 	if len(rest) > len(TracebackHeader) && rest[len(rest)-1] == ' ' && strings.TrimRight(rest, " ") == TracebackHeader {
 		rest = TracebackHeader // a copy whose lines end in a space (vllm-ascend's V0 pastes)
 	}
