@@ -192,6 +192,12 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		// "LiteLLM completion() model= ...; provider = ..." under it): its text is the lines under it
 		r.msg = strings.TrimSpace(rest)
 	}
+	if r.tracing && r.dataset == "" && moduleFunc(r.logger) && strings.Contains(rest, "/vllm/") {
+		// vLLM's own record in a Dynamo worker's tracing layout ("ERROR core.run_engine_core:
+		// EngineCore failed to start.", its module and function): its traceback runs through
+		// vLLM's files
+		r.dataset = DatasetVLLM
+	}
 	r.set(ev)
 	if m, ok := strings.CutSuffix(r.msg, ": "+vllm.TracebackHeader); ok && rest == "" && r.level == pu.Error {
 		ev.SetString(event.FieldErrorMsg, m) // what failed, its traceback cut off after the header
