@@ -421,6 +421,10 @@ func MessageState(line string, state int) int {
 		return MessageBraced
 	case strings.HasSuffix(line, "Last error:"):
 		return MessageOneMore
+	case strings.HasSuffix(line, "(look up to see its traceback):"):
+		// transformers' lazy module: "Failed to import transformers.models.x because of the
+		// following error (look up to see its traceback):", the import's error on the next line
+		return MessageOneMore
 	case strings.HasSuffix(line, ": Error {"):
 		// NVIDIA NIM's "Exception: Error {", a Rust error printed with {:#?}: its fields
 		// indented, then "}" at the start of a line
