@@ -847,6 +847,10 @@ func setErrorLine(ev *event.Event, body, more, level string) {
 			// message, as under its traceback
 			ev.SetString(event.FieldErrorMsg, unframed(strings.TrimSpace(more)))
 		} else if msg != "" {
+			if more != "" {
+				// a ValidationError's field errors on the lines under it, as under its traceback
+				msg = validationDetail(msg, msg+"\n"+more)
+			}
 			ev.SetString(event.FieldErrorMsg, msg)
 		}
 		if more != "" {
