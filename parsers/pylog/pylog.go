@@ -260,11 +260,14 @@ func (p *Parser) Parse(ev *event.Event) bool {
 // Request"`: the method, the URL and the status vLLM answered. The level stays the record's.
 func clientRequest(ev *event.Event, s string) {
 	method, rest, ok := strings.Cut(s, " ")
-	url, status, ok2 := strings.Cut(rest, ` "HTTP/`)
+	url, status, ok2 := strings.Cut(rest, ` "`)
 	if !ok || !ok2 || method == "" || strings.ToUpper(method) != method || url == "" || strings.IndexByte(url, ' ') >= 0 {
 		return
 	}
-	_, st, _ := strings.Cut(status, " ")
+	st := status // httpx before 0.24: "500 Internal Server Error", no protocol
+	if v, ok := strings.CutPrefix(status, "HTTP/"); ok {
+		_, st, _ = strings.Cut(v, " ")
+	}
 	code, ok := pu.Atoi(st[:min(len(st), 3)])
 	if !ok || code < 100 || code > 599 {
 		return
