@@ -35,18 +35,8 @@ func Finish(ev *event.Event, dataset, level string) {
 }
 
 // SetTime sets @timestamp from a time the line states completely (with its zone, or as a Unix
-// time): it is the application's own and better than the container runtime's. A stamp to the
-// whole second (logrus's default, time="2024-09-30T10:01:12Z") in the very second the runtime's
-// time already set falls in is the same clock, coarser: the runtime's time and its fraction
-// stay, so that the lines of one second keep their order.
-func SetTime(ev *event.Event, t time.Time) {
-	if t.Nanosecond() == 0 {
-		if v, ok := ev.Get(event.FieldTimestamp); ok && v.Kind() == event.KindTime && v.Time().Unix() == t.Unix() {
-			return
-		}
-	}
-	ev.Set(event.FieldTimestamp, event.Time(t))
-}
+// time): it is the application's own and better than the container runtime's.
+func SetTime(ev *event.Event, t time.Time) { ev.Set(event.FieldTimestamp, event.Time(t)) }
 
 // SetLocalTime sets @timestamp from a stamp without zone or year (klog, syslog, Go's std log,
 // nv-hostengine), read as UTC, only when nothing set one before: the container runtime's or

@@ -314,29 +314,6 @@ func TestSetLocalTimeRefinesWholeSeconds(t *testing.T) {
 	}
 }
 
-// TestSetTimeKeepsTheFinerClock: a zoned stamp to the whole second in the second the runtime's
-// time falls in keeps the runtime's fraction (logrus's time="...Z" lines of one second keep their
-// order); any other zoned stamp is the line's own time.
-func TestSetTimeKeepsTheFinerClock(t *testing.T) {
-	t.Parallel()
-	for _, c := range []struct{ frame, line, want string }{
-		{"2024-09-30T10:01:12.000250123Z", "2024-09-30T10:01:12Z", "2024-09-30T10:01:12.000250123Z"},
-		{"2024-09-30T10:01:13.000250123Z", "2024-09-30T10:01:12Z", "2024-09-30T10:01:12Z"},
-		{"2024-09-30T10:01:12.000250123Z", "2024-09-30T10:01:12.5Z", "2024-09-30T10:01:12.5Z"},
-		{"2024-09-30T12:01:12.000250123Z", "2024-09-30T14:01:12+02:00", "2024-09-30T12:01:12.000250123Z"},
-		{"", "2024-09-30T10:01:12Z", "2024-09-30T10:01:12Z"},
-	} {
-		ev := event.NewMessage("x", time.Time{})
-		if c.frame != "" {
-			ev.SetTimestamp(rfc3339(t, c.frame))
-		}
-		SetTime(ev, rfc3339(t, c.line))
-		if got := ev.Timestamp(); !got.Equal(rfc3339(t, c.want)) {
-			t.Errorf("frame %s, line %s: %s, want %s", c.frame, c.line, got.Format(time.RFC3339Nano), c.want)
-		}
-	}
-}
-
 // TestSetDatedLocalTimeTakesTheYear: a dated stamp without a zone corrects the year a syslog
 // header's time guessed, and only that: a runtime's time (with its fraction) or another second
 // stays.
