@@ -188,7 +188,9 @@ func searchObject(s savedSearch) (map[string]any, error) {
 		"type": "search", "id": s.id, "coreMigrationVersion": kibanaVersion,
 		"attributes": map[string]any{
 			"title": s.title, "description": s.description, "columns": s.columns,
-			"sort":                  []any{[]any{"@timestamp", "desc"}},
+			// then the runtime's time: lines that state their time to the whole second (logrus's)
+			// keep the order they were written in within it
+			"sort":                  []any{[]any{"@timestamp", "desc"}, []any{"event.created", "desc"}},
 			"kibanaSavedObjectMeta": map[string]any{"searchSourceJSON": string(src)},
 		},
 		"references": []any{map[string]any{"name": "kibanaSavedObjectMeta.searchSourceJSON.index",

@@ -15,7 +15,7 @@ import (
 )
 
 // TestAssetFieldsInRealMapping installs the templates on the test Elasticsearch and checks that
-// every field a Kibana asset reads (search columns and queries, chart columns) is in the mapping
+// every field a Kibana asset reads (search columns, sort fields and queries, chart columns) is in the mapping
 // the cluster resolves for a log stream, an errors stream and the requests stream: a field that
 // is only in our table but not mapped (a parent/child conflict, a type the cluster lacks) fails.
 func TestAssetFieldsInRealMapping(t *testing.T) {
@@ -50,6 +50,9 @@ func TestAssetFieldsInRealMapping(t *testing.T) {
 		var fs []string
 		for _, c := range o.Get("attributes.columns").Array() {
 			fs = append(fs, c.Str)
+		}
+		for _, c := range o.Get("attributes.sort").Array() {
+			fs = append(fs, c.Get("0").Str) // ["@timestamp", "desc"]: a field Kibana sorts on
 		}
 		fs = append(fs, lensFields(o)...)
 		for _, f := range fs {
