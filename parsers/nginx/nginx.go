@@ -200,7 +200,7 @@ func setRequest(ev *event.Event, request string) {
 // $upstream_response_length $upstream_response_time $upstream_status $req_id".
 func ingress(ev *event.Event, s string) bool {
 	f := strings.SplitN(s, " ", 3)
-	if len(f) < 3 || !strings.HasPrefix(f[2], "[") {
+	if len(f) < 3 {
 		return false
 	}
 	length, ok1 := pu.Atoi(f[0])
@@ -209,6 +209,18 @@ func ingress(ev *event.Event, s string) bool {
 		return false
 	}
 	rest := f[2]
+	if !strings.HasPrefix(rest, "[") {
+		// the controller's format before 0.9 (2016): the four upstream values, no upstream's
+		// name and no request id ("117 14.774 - - - -")
+		groups := listGroups(rest)
+		if len(groups) != 4 {
+			return false
+		}
+		ev.Set(FieldRequestBytes, event.Int(length))
+		ev.Set(FieldDuration, event.Int(int64(math.Round(secs*1e9))))
+		upstream(ev, groups[0], groups[2], groups[3])
+		return true
+	}
 	name, rest, ok := cutBracket(rest)
 	if !ok {
 		return false
@@ -228,7 +240,16 @@ func ingress(ev *event.Event, s string) bool {
 	if len(groups) < 5 {
 		return true
 	}
-	addr, times, codes, id := groups[0], groups[2], groups[3], groups[4]
+	upstream(ev, groups[0], groups[2], groups[3])
+	if id := groups[4]; id != "" && id != "-" {
+		ev.SetString(pu.FieldHTTPRequestID, id)
+	}
+	return true
+}
+
+// upstream sets what the ingress line says of the upstream: its address (the tries, a list when
+// nginx retried), its response's time and status (the last try's).
+func upstream(ev *event.Event, addr, times, codes string) {
 	if addr != "-" {
 		ev.SetString(FieldUpstreamAddr, addr)
 		ev.Set(FieldUpstreamTries, event.Int(int64(strings.Count(addr, ",")+strings.Count(addr, " : ")+1)))
@@ -239,10 +260,6 @@ func ingress(ev *event.Event, s string) bool {
 	if v, err := strconv.ParseFloat(lastItem(times), 64); err == nil {
 		ev.Set(FieldUpstreamTime, event.Float(v))
 	}
-	if id != "" && id != "-" {
-		ev.SetString(pu.FieldHTTPRequestID, id)
-	}
-	return true
 }
 
 // listGroups splits "a, b c, d x y z" into the groups nginx wrote: a value, or a list of them

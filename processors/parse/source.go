@@ -648,7 +648,10 @@ var stackComponents = map[string]string{
 	// the gateways' controllers in front of vLLM: Envoy AI Gateway's (its chart's container) and
 	// kgateway's, which program the routes to the inference pools
 	"ai-gateway-controller": "envoy_ai_gateway.controller",
-	"kgateway":              "kgateway.controller",
+	// its external processor, the sidecar beside each Envoy proxy that picks a request's backend
+	// (its slog lines: "Processing request", "Selected backend", the request's id)
+	"ai-gateway-extproc": "envoy_ai_gateway.extproc",
+	"kgateway":           "kgateway.controller",
 	// llm-d's routing sidecar beside a decode pod's vLLM, which sends a request to its prefill
 	// pod first (the modelservice chart's container)
 	"routing-proxy": "llm_d.routing_proxy",

@@ -450,6 +450,8 @@ func TestStackComponentDatasets(t *testing.T) {
 		// KubeRay's autoscaler sidecar (ray-project/ray #60860): its Python-layout copy of a record
 		{"test-autoscaler-fix-head-x2k4q/autoscaler", "2026-03-03 23:42:11,446 - INFO - Calculating hashes for file mounts and ray commands.", "ray.core"},
 		{"gaie-inference-scheduling-epp-5d8c7b6f9-w3e7r/epp", "a line no parser reads", "inference_gateway.epp"},
+		// Envoy AI Gateway's external processor beside the proxy (envoyproxy/ai-gateway #494)
+		{"envoy-default-envoy-ai-gateway-basic-21a9f8f2-6b8d7c9f4d-x7k2p/ai-gateway-extproc", `time=2025-03-14T05:16:30.216Z level=INFO msg="Selected backend" backend=envoy-ai-gateway-openai-kserve.default`, "envoy_ai_gateway.extproc"},
 		// vLLM Semantic Router's zap JSON (vllm-project/semantic-router #375)
 		{"semantic-router-6d9b7f5c4-xv2lq/semantic-router", `{"level":"info","ts":"2025-10-10T14:39:04.714093105Z","caller":"observability/logging.go:140","msg":"Successfully initialized MCP category classifier"}`, "semantic_router.server"},
 		// the LLM-serving operators (vllm-project/aibrix #264 and #781, ome-projects/ome #140)
