@@ -53,7 +53,7 @@ var Info = parsers.Info{
 	Name:        "nginx",
 	Description: "nginx access lines (combined format, ingress-nginx's log-format-upstream, APISIX's, Kong's), error_log lines, and HAProxy's HTTP log",
 	New:         func(parsers.Options) parsers.Parser { return New() },
-	Fields: append(append(pu.Fields(pu.FieldLogMessage, event.FieldProcessPID, pu.FieldThread, pu.FieldHTTPRequestID, event.FieldErrorMsg, event.FieldErrorStack),
+	Fields: append(append(pu.Fields(pu.FieldLogMessage, event.FieldOriginFile, event.FieldOriginLine, event.FieldProcessPID, pu.FieldThread, pu.FieldHTTPRequestID, event.FieldErrorMsg, event.FieldErrorStack),
 		uvicorn.Fields...),
 		parsers.Field{Name: FieldBodyBytes, Type: "long", Description: "Bytes of the response body nginx sent ($body_bytes_sent)."},
 		parsers.Field{Name: FieldHAProxyFrontend, Type: "keyword", Description: "HAProxy's frontend that accepted the request."},
@@ -370,6 +370,16 @@ func errorLine(ev *event.Event, s string) bool {
 				ev.Set(FieldConnection, event.Int(c))
 				msg = msg[sp+1:]
 			}
+		}
+	}
+	if lua, ok := strings.CutPrefix(msg, "[lua] "); ok {
+		// ngx.log's own line from Lua code (Kong's, APISIX's): "[lua] balancer.lua:105: msg"
+		loc, text, ok := strings.Cut(lua, ": ")
+		file, ln, _ := strings.Cut(loc, ":")
+		if line, isNum := pu.Atoi(ln); ok && isNum && strings.HasSuffix(file, ".lua") && strings.IndexByte(file, ' ') < 0 {
+			ev.SetString(event.FieldOriginFile, file)
+			ev.Set(event.FieldOriginLine, event.Int(line))
+			msg = text
 		}
 	}
 	// a Lua error's traceback, which OpenResty (Kong, APISIX) puts in the message before the
