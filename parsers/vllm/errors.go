@@ -961,9 +961,9 @@ func Classify(text string) string {
 		}
 	}
 	// A worker's death takes its engine down: "Worker proc VllmWorker-0 died unexpectedly,
-	// shutting down executor." (later: "died unexpectedly (exit code: None), shutting down")
-	if strings.Contains(text, "died unexpectedly, shutting down executor") ||
-		strings.Contains(text, "died unexpectedly (exit code: ") && strings.Contains(text, "), shutting down executor") ||
+	// shutting down executor." (vllm-ascend's copy: "..., shutting down"; 2026: "died
+	// unexpectedly (exit code: None), shutting down executor.")
+	if strings.Contains(text, "Worker proc ") && strings.Contains(text, " died unexpectedly") ||
 		// V0's multiprocessing executor: "Worker VllmWorkerProcess pid 1234 died, exit code: -15"
 		strings.Contains(text, "Worker VllmWorkerProcess pid ") && strings.Contains(text, " died, exit code: ") ||
 		strings.Contains(text, "ot fatal signal from worker processes") || // 0.8's MultiprocExecutor, V1's core client

@@ -123,6 +123,8 @@ func TestClassify(t *testing.T) {
 		"WorkerProc failed to start.": KindEngineInit, // the worker's own record (vllm-project/vllm #30461)
 		// vllm-project/vllm issue #56180: the worker's exit code in the sentence (2026)
 		"Worker proc VllmWorker-0 died unexpectedly (exit code: None), shutting down executor.": KindEngineDead,
+		// vllm-project/vllm-ascend issue #3367
+		"Worker proc VllmWorker-4 died unexpectedly, shutting down": KindEngineDead,
 		// torch_npu's watchdog on Ascend (vllm-project/vllm-ascend)
 		"[Rank 1] Watchdog caught collective operation timeout: WorkHCCL(SeqNum=196, OpType=ALLREDUCE, Timeout(ms)=3600000) ran for 3600185 milliseconds before timing out.": KindNCCL,
 		// vllm-project/vllm issue #17770: a Ray worker's actor gone under the engine core
