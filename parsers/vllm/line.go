@@ -362,6 +362,9 @@ func (l *Line) process(s string) int {
 		return n
 	}
 	name, kvs, ok := strings.Cut(inner, " ")
+	if ok && strings.HasSuffix(name, ",") && strings.HasPrefix(kvs, "pid=") {
+		name = name[:len(name)-1] // SkyPilot's "(task, pid=34615) " before its task's output
+	}
 	if strings.HasPrefix(inner, "pid=") {
 		name, kvs, ok = "", inner, true // Ray task output: "(pid=5085)"
 	}
