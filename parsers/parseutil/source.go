@@ -103,6 +103,7 @@ var gpuUnits = map[string]string{
 	"dcgm":                 DatasetDCGM,
 	"dcgm-exporter":        DatasetDCGMExporter,
 	"nvidia-persistenced":  DatasetDriver,
+	"nvidia-powerd":        DatasetDriver, // the driver's Dynamic Boost daemon
 	"nvidia-gridd":         DatasetDriver, // the vGPU guest's licensing daemon
 	"nvidia-vgpu-mgr":      DatasetDriver, // the vGPU host's manager
 	"nvidia-vgpud":         DatasetDriver,
@@ -142,6 +143,7 @@ var gpuHostFiles = map[string]string{
 var gpuUnitDescriptions = map[string]string{
 	"NVIDIA fabric manager service": DatasetFabricManager,
 	"NVIDIA Persistence Daemon":     DatasetDriver,
+	"nvidia-powerd service":         DatasetDriver, // nvidia-powerd.service
 	"NVIDIA DCGM service":           DatasetDCGM,   // nvidia-dcgm.service, the host engine's unit
 	"NVIDIA Grid Daemon":            DatasetDriver, // nvidia-gridd.service
 	"NVIDIA vGPU Manager Daemon":    DatasetDriver, // nvidia-vgpu-mgr.service
