@@ -90,7 +90,8 @@ func goAccept(mode int, l *vllm.Line) (int, bool) {
 	if mode != modeGo {
 		return mode, false
 	}
-	ok := b == "" || b[0] == '\t' || goroutineHeader(b) || strings.HasPrefix(b, "[signal ") ||
+	// (an empty line a paste or a shipper left a space on: "[signal ...]", " ", "goroutine 1 ...")
+	ok := strings.TrimLeft(b, " ") == "" || b[0] == '\t' || goroutineHeader(b) || strings.HasPrefix(b, "[signal ") ||
 		strings.HasPrefix(b, "panic: ") || strings.HasPrefix(b, "created by ") ||
 		strings.HasPrefix(b, "exit status ") ||
 		// the abort after the dump glog's Fatal prints ("SIGABRT: abort", then its PC= line)

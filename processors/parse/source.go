@@ -717,6 +717,7 @@ var controllerPods = []struct{ pod, container, dataset string }{
 	{"hami-device-plugin-", "device-plugin", "hami.device_plugin"},
 	{"hami-device-plugin-", "vgpu-monitor", "hami.vgpu_monitor"},
 	{"binder-", "binder", "kai.binder"},
+	{"kai-scheduler-", "scheduler", "kai.scheduler"}, // KAI's scheduler itself (its shard's deployment, kai-scheduler-default)
 	// the LLM-serving operators beside KServe: AIBrix's controller and gateway plugins (the
 	// routing in front of vLLM, its request ids), KubeAI's server, OME's manager and model agent
 	{"aibrix-controller-manager-", "manager", "aibrix.controller"},

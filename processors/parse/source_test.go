@@ -450,6 +450,8 @@ func TestStackComponentDatasets(t *testing.T) {
 		// KubeRay's autoscaler sidecar (ray-project/ray #60860): its Python-layout copy of a record
 		{"test-autoscaler-fix-head-x2k4q/autoscaler", "2026-03-03 23:42:11,446 - INFO - Calculating hashes for file mounts and ray commands.", "ray.core"},
 		{"gaie-inference-scheduling-epp-5d8c7b6f9-w3e7r/epp", "a line no parser reads", "inference_gateway.epp"},
+		// KAI's scheduler (kai-scheduler/KAI-Scheduler #1863)
+		{"kai-scheduler-default-8448f8fc7-bf8x4/scheduler", `I0708 10:34:03.306203       1 leaderelection.go:258] "Attempting to acquire leader lease..."`, "kai.scheduler"},
 		// Envoy AI Gateway's external processor beside the proxy (envoyproxy/ai-gateway #494)
 		{"envoy-default-envoy-ai-gateway-basic-21a9f8f2-6b8d7c9f4d-x7k2p/ai-gateway-extproc", `time=2025-03-14T05:16:30.216Z level=INFO msg="Selected backend" backend=envoy-ai-gateway-openai-kserve.default`, "envoy_ai_gateway.extproc"},
 		// vLLM Semantic Router's zap JSON (vllm-project/semantic-router #375)
