@@ -92,6 +92,14 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	} else if len(s) > 0 && s[0] == '[' {
 		s = vllm.StripPastedColour(s) // the same, its escape bytes lost in a paste
 	}
+	if len(s) > 8 && s[0] == '[' {
+		// a launcher's relay of its Rust core's lines under the core's name: SGLang's model
+		// gateway, "[smg] 2026-06-06 04:08:09 DEBUG smg::app_context: ..."
+		if end := strings.IndexByte(s[:min(len(s), 16)], ']'); end > 1 && end+2 < len(s) && s[end+1] == ' ' &&
+			(s[end+2] == '1' || s[end+2] == '2') && lowerWord(s[1:end]) {
+			s = s[end+2:]
+		}
+	}
 	timeless := len(s) > 12 && s[0] >= 'D' && s[0] <= 'W' && timelessTarget(s)
 	// chrono's "%b %d %H:%M:%S%.3f", which Vector before 0.11 wrote: "Jul 08 23:18:39.530  WARN
 	// sink{...}: vector::sinks::util::retries: ..." (local time, no year)
@@ -195,7 +203,8 @@ func TargetDataset(target string) string {
 		return DatasetTEI
 	case strings.HasPrefix(target, "vllm_router"):
 		return "vllm_router.server" // vLLM's Rust router (vllm_router_rs), in any container
-	case strings.HasPrefix(target, "sglang_router"):
+	case strings.HasPrefix(target, "sglang_router"), strings.HasPrefix(target, "smg::"), strings.HasPrefix(target, "smg_"):
+		// (sgl-router, renamed SGLang Model Gateway: its crates smg, smg_mcp, ...)
 		return "sglang_router.server" // SGLang's (sgl-router's sglang_router_rs), in any container
 	case strings.HasPrefix(target, "dynamo_"):
 		// NVIDIA Dynamo's Rust crates (dynamo_llm's frontend and KV router, dynamo_runtime),
@@ -590,4 +599,14 @@ func errorValue(msg string) string {
 		return v
 	}
 	return ""
+}
+
+// lowerWord reports whether s is one word of lower-case letters, digits, '-' and '_'.
+func lowerWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return s != ""
 }
