@@ -179,6 +179,13 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			ev.Set(pu.FieldEventDuration, event.Int(int64(dur)))
 		}
 	}
+	if r.logger == "stderr" && rest != "" && vllm.FastChatStderr(s) > 0 {
+		// FastChat's stderr logger, a line a record: the lines joined under the first (a
+		// traceback's) are read without the prefix each repeats
+		if rest = unprefixed(rest); vllm.IsFrameLine(r.msg) {
+			rest = r.msg + "\n" + rest // an excerpt that begins at a frame: the frame is the stack's
+		}
+	}
 	traceOpen := strings.HasSuffix(r.msg, ": "+vllm.TracebackHeader) || r.msg == vllm.TracebackHeader // its frames under it
 	if r.level == "" && traceOpen {
 		// a format that states no level (SGLang's) reporting an uncaught exception, its
@@ -1158,6 +1165,19 @@ func (r *rec) named(s string) bool {
 	r.logger, r.located = name, true
 	r.trailingOrigin()
 	return true
+}
+
+// unprefixed returns the lines of s, each without the FastChat stderr prefix it holds.
+func unprefixed(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i, line := range strings.Split(s, "\n") {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(line[vllm.FastChatStderr(line):])
+	}
+	return b.String()
 }
 
 // lmcacheDateless reads LMCache's record without its date, "LMCache ERROR: Error handling

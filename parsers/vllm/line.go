@@ -35,6 +35,9 @@ type Line struct {
 	// Tag is the syslog or journal tag of the line's frame ("nv-fabricmanager[29850]",
 	// "kernel"), "" without one: lines of different programs are never one record.
 	Tag string
+	// FastChat says the line is a record of FastChat's stderr logger (FastChatStderr), whose
+	// prefix the rest is read without: pylog's, not vLLM's.
+	FastChat bool
 	// Service is the docker compose service whose prefix the line had ("llm-1" for "llm-1  |
 	// ..."), "" without one: `docker compose logs` interleaves its services' lines.
 	Service string
@@ -91,6 +94,12 @@ func Split(line string) Line {
 			(rest[10] == 'T' || rest[n+1] == '(') {
 			l.Stamp, rest = t, rest[n+1:]
 		}
+	}
+	if n := FastChatStderr(rest); n > 0 {
+		// FastChat's controller and workers log what their process writes to stderr through a
+		// logger named stderr, a line a record: "2023-12-15 00:46:02 | ERROR | stderr |
+		// Traceback (most recent call last):", each frame's line under the same prefix
+		rest, l.FastChat = rest[n:], true
 	}
 	if name, n := compose.Prefix(rest); n > 0 {
 		// `docker compose logs` interleaves its services' lines: "llm-1  | ...", "backend-1  |
@@ -830,6 +839,24 @@ func escapeLen(s string) int {
 		return 2
 	}
 	return 1
+}
+
+// FastChatStderr returns the length of FastChat's prefix on a line its process wrote to stderr,
+// "2023-12-15 00:46:02 | ERROR | stderr | " (fastchat/utils.py: build_logger's format, "%(asctime)s
+// | %(levelname)s | %(name)s | %(message)s", and its StreamToLogger for sys.stderr), 0 without one.
+func FastChatStderr(s string) int {
+	if len(s) < 38 || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':' || s[19:22] != " | " {
+		return 0
+	}
+	lv, rest, ok := strings.Cut(s[22:min(len(s), 40)], " | ")
+	if !ok || level(lv) == "" || !strings.HasPrefix(rest, "stderr |") {
+		return 0
+	}
+	n := 22 + len(lv) + len(" | ") + len("stderr |")
+	if n < len(s) && s[n] == ' ' {
+		n++
+	}
+	return n
 }
 
 // launcherLabel returns the length of the label a job launcher puts before each line of a

@@ -62,6 +62,9 @@ func (p *Parser) ParseSplit(ev *event.Event, msg string, l *Line) bool {
 }
 
 func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
+	if l.FastChat {
+		return false // FastChat's stderr logger's record (a vLLM worker's traceback in it too): pylog reads it
+	}
 	first, rest, multi := strings.Cut(msg, "\n")
 	if !l.Stamp.IsZero() && !ev.Has(event.FieldTimestamp) {
 		ev.SetTimestamp(l.Stamp) // the runtime's time, as the framing parsers would set it
