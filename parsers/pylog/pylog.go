@@ -206,6 +206,12 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		r.dataset = DatasetVLLM
 	}
 	r.set(ev)
+	if r.dataset == DatasetSGLang && rest == "" && r.level == pu.Error {
+		if typ, m, ok := vllm.SplitException(r.msg, true); ok && m != "" && vllm.IsBareException(r.msg) {
+			ev.SetString(event.FieldErrorType, typ)
+			ev.SetString(event.FieldErrorMsg, m)
+		}
+	}
 	if m, ok := strings.CutSuffix(r.msg, ": "+vllm.TracebackHeader); ok && rest == "" && r.level == pu.Error {
 		ev.SetString(event.FieldErrorMsg, m) // what failed, its traceback cut off after the header
 	}
@@ -1079,6 +1085,12 @@ func (r *rec) sglang(rest string) bool {
 		}
 	}
 	r.proc, r.msg, r.dataset = prefix[1:], rest[end+2:], DatasetSGLang
+	if vllm.IsBareException(r.msg) {
+		// an exception's line a scheduler printed under its prefix, its traceback's last line
+		// ("[2026-06-17 06:48:31 TP4] RuntimeError: [...gloo/transport/tcp/pair.cc:538] Read
+		// error ...", each rank's): an error, as a bare traceback is
+		r.level = pu.Error
+	}
 	return true
 }
 
