@@ -124,6 +124,12 @@ func GPUFailure(s string) (kind, dataset string) {
 		// driver validation, a pod's entrypoint): the GPUs gone, or held by another driver
 		return KindNoDevice, DatasetDriver
 	}
+	if strings.Contains(s, "error running hook") && strings.Contains(s, "stderr: Auto-detected mode as '") {
+		// the NVIDIA runtime hook failing, its stderr's first line its mode ("... error running
+		// hook #0: error running hook: exit status 1, stdout: , stderr: Auto-detected mode as
+		// 'legacy'"), its CLI's error on the line under it
+		return KindContainerCLI, DatasetToolkit
+	}
 	if !strings.Contains(s, "vml") && !strings.Contains(s, "NV") && !strings.Contains(s, "nvidia") &&
 		!strings.Contains(s, "CUDA") && !strings.Contains(s, "device handle") && !strings.Contains(s, " strategy") &&
 		!strings.Contains(s, "[[gpu]]") && !strings.Contains(s, "driver capab") {

@@ -21,6 +21,9 @@ func TestGPUFailure(t *testing.T) {
 		// the GPU operator's toolkit names its binary nvidia-container-cli.real (containerd on an
 		// operator-managed node, quoted by the kubelet)
 		{"stderr: nvidia-container-cli.real: detection error: nvml error: unknown error: unknown", KindContainerCLI, DatasetToolkit},
+		// the runtime hook's failure whose stderr's first line is its mode (n8n-io/self-hosted-ai-starter-kit issue #11)
+		{"Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: error running hook #0: error running hook: exit status 1, stdout: , stderr: Auto-detected mode as 'legacy'", KindContainerCLI, DatasetToolkit},
+		{"time=\"2025-01-01T00:00:00Z\" level=info msg=\"Auto-detected mode as 'legacy'\"", "", ""},
 		// the toolkit's runtime without its hook (NVIDIA/nvidia-container-runtime issue #68), and
 		// the hook refusing the image's capabilities (NVIDIA/nvidia-container-toolkit issue #51)
 		{"docker: Error response from daemon: OCI runtime create failed: unable to retrieve OCI runtime error (open /run/containerd/io.containerd.runtime.v1.linux/moby/af425d9814b0843b3eb4d17d6b9fdd47837728148961e9832e09e47cf4cb61e3/log.json: no such file or directory): nvidia-container-runtime did not terminate sucessfully: 2019/07/23 17:28:30 ERROR: nvidia-container-runtime: inject NVIDIA hook: stat /usr/bin/nvidia-container-runtime-hook: no such file or directory", KindContainerCLI, DatasetToolkit},
