@@ -29,6 +29,9 @@ type Line struct {
 	// Stamp is the time `kubectl logs --timestamps` or `docker logs -t` put before the line
 	// (zero without one); the rest of the line is read as if it were not there.
 	Stamp time.Time
+	// StampShown says Stamp is a viewer's zoned time in brackets ("[2024-09-10T16:54:45Z] "),
+	// which the line was copied with: it beats the frame's time.
+	StampShown bool
 	// Proc is the whole process prefix without its trailing space, "" when there is none.
 	Proc     string
 	ProcName string
@@ -93,6 +96,21 @@ func Split(line string) Line {
 		if t, n, ok := parseutil.RFC3339(rest); ok && n+1 < len(rest) && rest[n] == ' ' &&
 			(rest[10] == 'T' || rest[n+1] == '(') {
 			l.Stamp, rest = t, rest[n+1:]
+		}
+	}
+	if len(rest) > 24 && rest[0] == '[' && rest[11] == 'T' && rest[1] == '2' {
+		// a log viewer's or platform's time in brackets before a vLLM or torch line, in UTC
+		// ("[2024-09-10T16:54:45Z] INFO 09-10 09:54:45 async_llm_engine.py:206] ..."): the
+		// runtime's time, the line read as if it were not there (a format whose own time is
+		// bracketed, Airflow's "[2026-04-05T20:57:13.914+0000] {taskinstance.py:2905} ERROR -
+		// ...", stays whole)
+		if end := strings.IndexByte(rest[:min(len(rest), 40)], ']'); end > 20 && end+2 < len(rest) && rest[end+1] == ' ' {
+			after := rest[end+2:]
+			var probe Line
+			if t, n, ok := parseutil.RFC3339(rest[1:end]); ok && n == end-1 && parseutil.Zoned(rest[1:end]) &&
+				(strings.HasPrefix(after, "[rank") || probe.header(after) > 0) {
+				l.Stamp, l.StampShown, rest = t, true, after
+			}
 		}
 	}
 	if n := FastChatStderr(rest); n > 0 {

@@ -66,7 +66,7 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		return false // FastChat's stderr logger's record (a vLLM worker's traceback in it too): pylog reads it
 	}
 	first, rest, multi := strings.Cut(msg, "\n")
-	if !l.Stamp.IsZero() && !ev.Has(event.FieldTimestamp) {
+	if !l.Stamp.IsZero() && (!ev.Has(event.FieldTimestamp) || l.StampShown) {
 		ev.SetTimestamp(l.Stamp) // the runtime's time, as the framing parsers would set it
 	}
 	if l.Header == "" && p.library(ev, &l, msg, first, rest) {
