@@ -116,24 +116,24 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 }
 
 // GPUFailure returns the kind and dataset of the NVIDIA user-space failure s reports, or "".
-// Every phrase holds "vml", "NV", "nvidia", "CUDA", "device handle", " strategy", "[[gpu]]" or
-// "driver capab", so other lines cost eight scans.
+// Every phrase holds "vml", "NV", "nvidia", "CUDA", "device handle", " strategy" or "[[gpu]]", or
+// comes in an OCI runtime's "error running hook", so other lines cost eight scans.
 func GPUFailure(s string) (kind, dataset string) {
 	if t := strings.TrimRight(s, ". \r"); t == "No devices were found" {
 		// nvidia-smi's whole answer on a node whose driver sees no GPU (the validator's
 		// driver validation, a pod's entrypoint): the GPUs gone, or held by another driver
 		return KindNoDevice, DatasetDriver
 	}
+	if !strings.Contains(s, "vml") && !strings.Contains(s, "NV") && !strings.Contains(s, "nvidia") &&
+		!strings.Contains(s, "CUDA") && !strings.Contains(s, "device handle") && !strings.Contains(s, " strategy") &&
+		!strings.Contains(s, "[[gpu]]") && !strings.Contains(s, "running hook") {
+		return "", ""
+	}
 	if strings.Contains(s, "error running hook") && strings.Contains(s, "stderr: Auto-detected mode as '") {
 		// the NVIDIA runtime hook failing, its stderr's first line its mode ("... error running
 		// hook #0: error running hook: exit status 1, stdout: , stderr: Auto-detected mode as
 		// 'legacy'"), its CLI's error on the line under it
 		return KindContainerCLI, DatasetToolkit
-	}
-	if !strings.Contains(s, "vml") && !strings.Contains(s, "NV") && !strings.Contains(s, "nvidia") &&
-		!strings.Contains(s, "CUDA") && !strings.Contains(s, "device handle") && !strings.Contains(s, " strategy") &&
-		!strings.Contains(s, "[[gpu]]") && !strings.Contains(s, "driver capab") {
-		return "", ""
 	}
 	for _, f := range gpuFailures {
 		if strings.Contains(s, f.phrase) {

@@ -91,7 +91,6 @@ type rec struct {
 	// Dynamo writes its Python records, their target "%(module)s.%(funcName)s": no logger
 	tracing bool
 	nodeIP  string // the node a Ray daemon's forwarded line came from ("(raylet, ip=...)")
-	rank    string // a torch rank's number its "[rank0]: " named, "" without one
 	// located says the format ends a record with its location (LMCache's, the router's:
 	// trailingOrigin), on the last line of a message of several
 	located bool
@@ -184,9 +183,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		// FastChat's stderr logger, a line a record: the lines joined under the first (a
 		// traceback's) are read without the prefix each repeats
 		rest = unprefixed(rest)
-		if n := rankLen(r.msg); n > 0 {
+		if rank, n := vllm.RankPrefix(r.msg); n > 0 {
 			// a rank's uncaught exception through it, each line "[rank0]: ..."
-			r.rank = strings.TrimPrefix(r.msg[1:strings.IndexByte(r.msg, ']')], "rank")
+			ev.Set(vllm.FieldRank, event.Int(rank))
 			r.msg = r.msg[n:]
 		}
 		if vllm.IsFrameLine(r.msg) {
@@ -213,9 +212,6 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		r.dataset = DatasetVLLM
 	}
 	r.set(ev)
-	if rank, ok := pu.Atoi(r.rank); ok {
-		ev.Set(vllm.FieldRank, event.Int(rank))
-	}
 	if r.dataset == DatasetSGLang && rest == "" && r.level == pu.Error {
 		if typ, m, ok := vllm.SplitException(r.msg, true); ok && m != "" && vllm.IsBareException(r.msg) {
 			ev.SetString(event.FieldErrorType, typ)
@@ -1194,27 +1190,17 @@ func (r *rec) named(s string) bool {
 func unprefixed(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	for i, line := range strings.Split(s, "\n") {
-		if i > 0 {
+	first := true
+	for line := range strings.SplitSeq(s, "\n") {
+		if !first {
 			b.WriteByte('\n')
 		}
+		first = false
 		line = line[vllm.FastChatStderr(line):]
-		b.WriteString(line[rankLen(line):])
+		_, n := vllm.RankPrefix(line)
+		b.WriteString(line[n:])
 	}
 	return b.String()
-}
-
-// rankLen returns the length of torch's "[rank0]: " before a line of a rank's uncaught
-// exception, 0 without one.
-func rankLen(s string) int {
-	if !strings.HasPrefix(s, "[rank") {
-		return 0
-	}
-	n := vllm.TorchRankLen(s)
-	if n > 0 && n < len(s) && s[n] == ' ' {
-		n++
-	}
-	return n
 }
 
 // lmcacheDateless reads LMCache's record without its date, "LMCache ERROR: Error handling

@@ -141,7 +141,7 @@ func Split(line string) Line {
 			// a rank's uncaught exception relayed by Ray's log monitor: "(RayTrainWorker
 			// pid=43515) [rank1]: Traceback (most recent call last):", the rank's prefix on
 			// each line after the actor's
-			if rank, n := rankNumber(rest); n > 0 {
+			if rank, n := RankPrefix(rest); n > 0 {
 				if l.Rank < 0 {
 					l.Rank = rank
 				}
@@ -344,7 +344,7 @@ func syslogPrefix(s string) (n, tag int) {
 // prints, and returns its length with the space, or 0. "[rank0]:[E...]" (no space) is a torch
 // C++ log line, read by parseTorch.
 func (l *Line) rankPrefix(s string) int {
-	rank, n := rankNumber(s)
+	rank, n := RankPrefix(s)
 	if n == 0 {
 		return 0
 	}
@@ -352,9 +352,9 @@ func (l *Line) rankPrefix(s string) int {
 	return n
 }
 
-// rankNumber reads "[rankN]: " at the start of s: N and the prefix's length with the space, or
+// RankPrefix reads "[rankN]: " at the start of s: N and the prefix's length with the space, or
 // 0 when s does not start with one.
-func rankNumber(s string) (int64, int) {
+func RankPrefix(s string) (int64, int) {
 	rest, ok := strings.CutPrefix(s, "[rank")
 	if !ok {
 		return 0, 0
@@ -370,23 +370,31 @@ func rankNumber(s string) (int64, int) {
 	return rank, len("[rank") + end + 3
 }
 
-// process reads "(Name k=v k=v) " and returns its length, or 0 when it is not a process prefix
-// (it must name a numeric pid).
+// process reads "(Name k=v k=v) " (or "[Name k=v] ") and returns its length, or 0 when it is not
+// a process prefix (it must name a numeric pid).
 func (l *Line) process(s string) int {
+	var end int
 	if s[0] == '[' {
-		return l.bracketProcess(s)
-	}
-	end := closing(s[:min(len(s), 128)])
-	if end < 3 {
+		// a prefix in square brackets, "[AsyncVLLMInferenceEngine pid=1308262] [EngineCore_DP0
+		// pid=1308664] ", as SkyRL relays the output of the Ray actors that run its vLLM engines:
+		// the same name and pid= as Ray's. Only a bracket that names a pid counts, so that a
+		// "[2025-05-12 08:01:39] " or "[node-3] " before a line is not one.
+		end = strings.IndexByte(s[:min(len(s), 128)], ']')
+		if end < 8 || !strings.Contains(s[1:end], " pid=") || strings.IndexByte(s[1:end], '(') >= 0 {
+			return 0
+		}
+	} else if end = closing(s[:min(len(s), 128)]); end < 3 {
 		return 0
 	}
 	inner := s[1:end]
-	if name, n := rayDaemon(s, inner, end); n > 0 {
-		l.Daemon = name
-		if _, ip, ok := strings.Cut(inner, ", ip="); ok && strings.IndexByte(ip, ' ') < 0 {
-			l.IP = ip // "(raylet, ip=192.168.1.153)": the node the daemon runs on
+	if s[0] == '(' {
+		if name, n := rayDaemon(s, inner, end); n > 0 {
+			l.Daemon = name
+			if _, ip, ok := strings.Cut(inner, ", ip="); ok && strings.IndexByte(ip, ' ') < 0 {
+				l.IP = ip // "(raylet, ip=192.168.1.153)": the node the daemon runs on
+			}
+			return n
 		}
-		return n
 	}
 	name, kvs, ok := strings.Cut(inner, " ")
 	if ok && strings.HasSuffix(name, ",") && strings.HasPrefix(kvs, "pid=") {
@@ -449,22 +457,6 @@ func (l *Line) process(s string) int {
 		return end + 2
 	}
 	return end + 1
-}
-
-// bracketProcess reads a process prefix in square brackets, "[AsyncVLLMInferenceEngine
-// pid=1308262] [EngineCore_DP0 pid=1308664] ", the way SkyRL relays the output of the Ray actors
-// that run its vLLM engines: the same name and pid= as Ray's "(Name pid=N) ". Only a bracket that
-// names a pid counts, so that a "[2025-05-12 08:01:39] " or "[node-3] " before a line is not one.
-func (l *Line) bracketProcess(s string) int {
-	end := strings.IndexByte(s[:min(len(s), 128)], ']')
-	if end < 8 || !strings.Contains(s[1:end], " pid=") || strings.IndexByte(s[1:end], '(') >= 0 {
-		return 0
-	}
-	n := l.process("(" + s[1:end] + ")" + s[end+1:min(len(s), end+2)])
-	if n > 0 {
-		l.Proc = s[:end+1]
-	}
-	return n
 }
 
 // Indexes of Line.Parallel.

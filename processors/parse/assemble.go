@@ -1032,7 +1032,11 @@ func datedRecordError(b string) bool {
 // ConsoleRenderer, after its time or without one ("[error    ] request failed ..."), which
 // log.exception's traceback follows.
 func structlogError(b string) bool {
-	if t, _, ok := strings.Cut(b[:min(len(b), 40)], " ["); ok && len(t) >= 19 && t[0] == '2' {
+	if len(b) > 30 && b[0] == '2' {
+		t, _, ok := strings.Cut(b[:min(len(b), 40)], " [")
+		if !ok || len(t) < 19 {
+			return false
+		}
 		b = b[len(t)+1:] // "2025-03-04 10:12:05 [error    ] ", "2025-03-04T10:12:05.123456Z [error    ] "
 	}
 	return strings.HasPrefix(b, "[error    ] ") || strings.HasPrefix(b, "[critical ] ") || strings.HasPrefix(b, "[exception] ")
