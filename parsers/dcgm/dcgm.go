@@ -59,7 +59,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if !ok {
 		return false
 	}
-	pu.SetLocalTime(ev, t)
+	pu.SetDatedLocalTime(ev, t)
 	ev.Set(event.FieldProcessPID, event.Int(pid))
 	ev.Set(FieldThread, event.Int(tid))
 	message(ev, rest)

@@ -107,7 +107,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if !ok {
 		return false
 	}
-	pu.SetLocalTime(ev, t)
+	pu.SetDatedLocalTime(ev, t)
 	ev.Set(pu.FieldThread, event.Int(id))
 	ev.SetString(event.FieldLogLogger, logger)
 	rest = strings.TrimPrefix(rest, " ")

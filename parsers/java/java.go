@@ -55,7 +55,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if !ok {
 		return uncaught(ev, first, rest)
 	}
-	pu.SetLocalTime(ev, r.Time)
+	pu.SetDatedLocalTime(ev, r.Time)
 	if r.Logger != "" {
 		ev.SetString(event.FieldLogLogger, r.Logger)
 	}

@@ -34,7 +34,7 @@ var Info = parsers.Info{
 	New:         func(o parsers.Options) parsers.Parser { return NewWith(o) },
 	Fields: parsers.Union(append(pu.StructuredFields[:len(pu.StructuredFields):len(pu.StructuredFields)],
 		pu.Field(pu.FieldEventReason),
-		parsers.Field{Name: event.FieldErrorType, Type: "keyword", Description: "Exception class an ECS logger gives (Elasticsearch's java.lang.IllegalArgumentException)."},
+		parsers.Field{Name: event.FieldErrorType, Type: "keyword", Description: "Exception class an ECS logger gives (Elasticsearch's java.lang.IllegalArgumentException), or an application logger's error_type, exc_type or exception_type field (structlog's BadRequestError)."},
 		parsers.Field{Name: "service.name", Type: "keyword", Description: "Service an ECS logger names itself as (filebeat, ES_ECS)."},
 		parsers.Field{Name: "process.thread.name", Type: "keyword", Description: "Thread an ECS logger names (Elasticsearch's elasticsearch[node-0][masterService#updateTask][T#1])."},
 		pu.Field(FieldOrchNamespace), pu.Field(FieldOrchResourceType), pu.Field(FieldOrchResourceName),
@@ -568,6 +568,13 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 			healthEvents(ev, v.Get("events"), rec)
 		}
 		return false
+	case "error_type", "exc_type", "exception_type", "errorType":
+		// the exception's class a structlog or app logger names beside its error ("error_type":
+		// "BadRequestError"): a class name, one word
+		if v.Type != gjson.String || v.Str == "" || strings.ContainsAny(v.Str, " \n") || ev.Has(event.FieldErrorType) {
+			return false
+		}
+		ev.SetString(event.FieldErrorType, v.Str)
 	case "GPU_UUID", "gpu_uuid", "gpuUUID", "gpuUuid", "gpu.uuid":
 		// the GPU a health agent's line is about (NVSentinel's syslog-health-monitor)
 		if v.Type != gjson.String || !strings.HasPrefix(v.Str, "GPU-") && !strings.HasPrefix(v.Str, "MIG-") {

@@ -63,7 +63,7 @@ func haproxy(ev *event.Event, s string) bool {
 	if !ok {
 		return false
 	}
-	pu.SetLocalTime(ev, t)
+	pu.SetDatedLocalTime(ev, t)
 	if c := strings.LastIndexByte(client, ':'); c > 0 {
 		ip, port := strings.Trim(client[:c], "[]"), client[c+1:]
 		if ip != "-" {

@@ -197,7 +197,8 @@ func setRequest(ev *event.Event, request string) {
 
 // ingress reads what ingress-nginx's log-format-upstream adds after the combined format:
 // "$request_length $request_time [$proxy_upstream_name] [$alternative] $upstream_addr
-// $upstream_response_length $upstream_response_time $upstream_status $req_id".
+// $upstream_response_length $upstream_response_time $upstream_status $req_id" (before 0.23
+// without [$alternative]).
 func ingress(ev *event.Event, s string) bool {
 	f := strings.SplitN(s, " ", 3)
 	if len(f) < 3 {
@@ -225,9 +226,11 @@ func ingress(ev *event.Event, s string) bool {
 	if !ok {
 		return false
 	}
-	_, rest, ok = cutBracket(strings.TrimPrefix(rest, " "))
-	if !ok {
-		return false
+	if rest = strings.TrimPrefix(rest, " "); strings.HasPrefix(rest, "[") {
+		// [$proxy_alternative_upstream_name] (0.23 and later; 0.9 to 0.22 go on with the address)
+		if _, rest, ok = cutBracket(rest); !ok {
+			return false
+		}
 	}
 	ev.Set(FieldRequestBytes, event.Int(length))
 	ev.Set(FieldDuration, event.Int(int64(math.Round(secs*1e9))))
@@ -360,7 +363,7 @@ func errorLine(ev *event.Event, s string) bool {
 	if !ok1 || !ok2 {
 		return false
 	}
-	pu.SetLocalTime(ev, t)
+	pu.SetDatedLocalTime(ev, t)
 	ev.Set(event.FieldProcessPID, event.Int(pid))
 	ev.Set(pu.FieldThread, event.Int(tid))
 	msg := rest[colon+2:]

@@ -205,7 +205,7 @@ func mpsLine(ev *event.Event, s string) bool {
 	if !ok {
 		return false
 	}
-	pu.SetLocalTime(ev, t)
+	pu.SetDatedLocalTime(ev, t)
 	ev.Set(event.FieldProcessPID, event.Int(pid))
 	ev.SetString(event.FieldLogLogger, "nvidia-cuda-mps-"+strings.ToLower(f[0]))
 	return true
@@ -318,7 +318,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		text = driverStamp(ev, text)
 	}
 	if t, n, ok := pu.StdLog(text); ok {
-		pu.SetLocalTime(ev, t)
+		pu.SetDatedLocalTime(ev, t)
 		text = strings.TrimSpace(text[n:])
 		if dataset == "" {
 			dataset = DatasetStdLog
@@ -509,7 +509,7 @@ func driverStamp(ev *event.Event, text string) string {
 	if err != nil {
 		return text
 	}
-	pu.SetLocalTime(ev, t)
+	pu.SetDatedLocalTime(ev, t)
 	return strings.TrimSpace(text[20:])
 }
 

@@ -69,7 +69,7 @@ func fabric(ev *event.Event, msg string) bool {
 	if !ok {
 		return false
 	}
-	pu.SetLocalTime(ev, t)
+	pu.SetDatedLocalTime(ev, t)
 	if tid > 0 {
 		ev.Set(FieldThread, event.Int(tid))
 	}
@@ -131,7 +131,7 @@ func imexBanner(ev *event.Event, s string) bool {
 	if err != nil {
 		return false
 	}
-	pu.SetLocalTime(ev, t)
+	pu.SetDatedLocalTime(ev, t)
 	ev.SetString(pu.FieldLogMessage, s)
 	ev.SetString(event.FieldEventAction, ActionFabric)
 	pu.Finish(ev, pu.DatasetOr(ev, pu.DatasetFabricManager), "") // it states no level

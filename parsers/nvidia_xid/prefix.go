@@ -24,7 +24,7 @@ func prefix(ev *event.Event, p string) {
 	if p[0] == '[' {
 		if j := strings.IndexByte(p, ']'); j > 0 {
 			if t, ok := pu.Ctime(p[1:j]); ok {
-				pu.SetLocalTime(ev, t)
+				pu.SetDatedLocalTime(ev, t)
 			} else if t, n, ok := pu.RFC3339(p[1:j]); ok {
 				pu.SetStamp(ev, t, p[1:1+n])
 			}

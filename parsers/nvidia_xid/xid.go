@@ -468,7 +468,11 @@ func nvrmLevel(body string) string {
 		strings.HasPrefix(body, "No NVIDIA graphics adapter probed") || strings.HasPrefix(body, "No NVIDIA graphics adapter found") ||
 		// the driver refusing a GPU whose 64-bit BAR the bridge above it cannot map (NV_DBG_ERRORS,
 		// before "nvidia: probe of ... failed with error -1")
-		strings.HasPrefix(body, "This is a 64-bit BAR mapped above 4GB") {
+		strings.HasPrefix(body, "This is a 64-bit BAR mapped above 4GB") ||
+		// the GSP firmware file for this driver's version is missing (RmFetchGspRmImages,
+		// LEVEL_ERROR): the cause "RmInitAdapter failed!" after it does not name; and the PCI
+		// handle of a GPU gone from the bus (os_pci_init_handle, NV_DBG_ERRORS)
+		strings.Contains(body, "No firmware image found") || strings.Contains(body, "os_pci_init_handle: invalid context") {
 		return pu.Error // the GSP firmware's crash report opens at LEVEL_ERROR (kernel_gsp.c)
 	}
 	if strings.HasPrefix(body, "Persistence mode is deprecated") ||
@@ -808,7 +812,7 @@ func OneGPU(ev *event.Event, s string) {
 		}
 		i += off
 		off = i + 4
-		if i > 0 && (isAlnum(s[i-1]) || s[i-1] == '-') || len(s) < off+36 || !pu.IsUUID(s[off:off+36]) ||
+		if i > 0 && (isAlnum(s[i-1]) || s[i-1] == '-' && !draDevice(s[:i])) || len(s) < off+36 || !pu.IsUUID(s[off:off+36]) ||
 			len(s) > off+36 && (isAlnum(s[off+36]) || s[off+36] == '-') {
 			continue
 		}
@@ -821,6 +825,21 @@ func OneGPU(ev *event.Event, s string) {
 	if found != "" {
 		ev.SetString(FieldUUID, found)
 	}
+}
+
+// draDevice reports whether s ends in the NVIDIA DRA driver's device name before a UUID,
+// "gpu-<index>-" (its per-GPU lines: "gpu-0-GPU-eb067cd9-...: Per-capacity maximum ...").
+func draDevice(s string) bool {
+	j := len(s) - 1 // the '-'
+	k := j
+	for k > 0 && s[k-1] >= '0' && s[k-1] <= '9' {
+		k--
+	}
+	if k == j || !strings.HasSuffix(s[:k], "gpu-") {
+		return false
+	}
+	k -= len("gpu-")
+	return k == 0 || !isAlnum(s[k-1]) && s[k-1] != '-'
 }
 
 func isAlnum(c byte) bool {

@@ -200,6 +200,11 @@ func TestOneGPU(t *testing.T) {
 		"MIG-" + a + "/1/0":                       "",
 		"GPU-6328b923-c487-281a-fd27-291f5d27889": "",
 		"no gpu here":                             "",
+		"gpu-0-" + a + ": Per-capacity maximum":   a, // the DRA driver's device name
+		"gpu-12-" + a + " x":                      a,
+		"xgpu-0-" + a:                             "",
+		"my-gpu-" + a:                             "",
+		"gpu--" + a:                               "",
 	} {
 		ev := event.New()
 		OneGPU(ev, s)

@@ -149,6 +149,9 @@ func GPUFailure(s string) (kind, dataset string) {
 				// injection says so in "Incompatible strategy detected auto" after it)
 				return "", ""
 			}
+			if f.kind == KindCDIUnresolvable && cdiNetwork(s[strings.Index(s, f.phrase)+len(f.phrase):]) {
+				continue // a NIC's CDI device under NVIDIA's vendor name: not a GPU's
+			}
 			if f.phrase == "device handle for index" && !strings.Contains(s, "Unknown Error") && !strings.Contains(s, "GPU is lost") {
 				continue // another NVML return (Insufficient Permissions) is not a GPU gone
 			}
@@ -160,6 +163,13 @@ func GPUFailure(s string) (kind, dataset string) {
 		}
 	}
 	return "", ""
+}
+
+// cdiNetwork reports whether a CDI device's class (what follows its "nvidia.com/") is a
+// network device's: NVIDIA's NICs (ConnectX scalable functions "net-sf=mlx5_core.sf.3", the
+// network DRA driver's devices) share the GPUs' vendor name.
+func cdiNetwork(class string) bool {
+	return strings.HasPrefix(class, "net") || strings.HasPrefix(class, "mlnx") || strings.HasPrefix(class, "rdma")
 }
 
 // failureWords reports whether s says that something failed: a line naming a library names it

@@ -36,6 +36,9 @@ func TestGPUFailure(t *testing.T) {
 		// issue #1203); the toolkit's CDI generation before the driver was loaded
 		// (nvidia-container-toolkit issue #1611)
 		{"could not resolve CDI devices: [nvidia.com/gpu=all]", KindCDIUnresolvable, DatasetToolkit},
+		{"CDI device injection failed: unresolvable CDI devices nvidia.com/gpu=GPU-0", KindCDIUnresolvable, DatasetToolkit},
+		// a ConnectX NIC's device under NVIDIA's vendor name (kubernetes/kubernetes issue #119850)
+		{"failed to create containerd container: CDI device injection failed: unresolvable CDI devices nvidia.com/net-sf=mlx5_core.sf.3", "", ""},
 		{"failed to generate CDI spec: failed to create device CDI specs: failed to construct device spec generators: failed to initialize NVML: Driver Not Loaded", KindDriverNotLoaded, DatasetDriver},
 		// Docker: dockerd without the nvidia runtime (zzzhouuu/truenas-nvidia-drivers issue #11,
 		// the journal), the CLI's forms, and an NGC image's entrypoint started without GPUs

@@ -71,18 +71,34 @@ func SetStamp(ev *event.Event, t time.Time, stamp string) {
 }
 
 // SetDatedLocalTime is SetLocalTime for a stamp without a zone that states its year
-// ("2025-04-03 17:38:52,710"). A syslog header's time has none, so its year is guessed from the
-// receipt time (a rotation read long after gets the wrong one): when the frame's time, in whole
-// seconds, is the stamp's but for the year, the stamp's year is taken.
+// ("2025-04-03 17:38:52,710", dmesg -T's "[Mon Oct 29 12:07:39 2018]"). A syslog header's time
+// has none, so its year is guessed from the receipt time (a rotation read long after gets the
+// wrong one): when the frame's time, in whole seconds, is the stamp's but for the year, the
+// stamp's year is taken.
+//
+// A stamp older than the time set before by more than any zone can put it (ReplayAge) is a
+// record written long before it reached the runtime or the frame: a `dmesg -w -T` DaemonSet that
+// restarted and printed the kernel's ring buffer again, a program printing an old log file. Its
+// own time is taken, so that an Xid of last week does not look like one of now.
 func SetDatedLocalTime(ev *event.Event, t time.Time) {
 	if v, ok := ev.Get(event.FieldTimestamp); ok && v.Kind() == event.KindTime && t.Year() >= 1970 {
-		if cur := v.Time(); cur.Nanosecond() == 0 && cur.Year() != t.Year() && cur.Month() == t.Month() && cur.Day() == t.Day() &&
+		cur := v.Time()
+		if cur.Sub(t) > ReplayAge {
+			SetTime(ev, t)
+			return
+		}
+		if cur.Nanosecond() == 0 && cur.Year() != t.Year() && cur.Month() == t.Month() && cur.Day() == t.Day() &&
 			cur.Hour() == t.Hour() && cur.Minute() == t.Minute() && cur.Second() == t.Second() {
 			SetTime(ev, cur.AddDate(t.Year()-cur.Year(), 0, 0))
 		}
 	}
 	SetLocalTime(ev, t)
 }
+
+// ReplayAge is how much older than the runtime's or frame's time a dated stamp without a zone
+// must be to be a replayed record rather than a live one in another zone (UTC-12 to UTC+14, and
+// a margin).
+const ReplayAge = 26 * time.Hour
 
 // Zoned reports whether an RFC 3339 stamp ends with a zone (Z, ±hh:mm or ±hhmm).
 func Zoned(s string) bool {

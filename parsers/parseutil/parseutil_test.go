@@ -316,13 +316,17 @@ func TestSetLocalTimeRefinesWholeSeconds(t *testing.T) {
 
 // TestSetDatedLocalTimeTakesTheYear: a dated stamp without a zone corrects the year a syslog
 // header's time guessed, and only that: a runtime's time (with its fraction) or another second
-// stays.
+// stays, unless the stamp is older than any zone makes it (a replayed record).
 func TestSetDatedLocalTimeTakesTheYear(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct{ frame, line, want string }{
 		{"2026-04-03T17:38:52Z", "2025-04-03T17:38:52.71Z", "2025-04-03T17:38:52.71Z"},
-		{"2026-04-03T17:38:52.000123Z", "2025-04-03T17:38:52.71Z", "2026-04-03T17:38:52.000123Z"},
-		{"2026-04-03T17:38:52Z", "2025-04-03T17:38:53.71Z", "2026-04-03T17:38:52Z"},
+		{"2026-04-03T17:38:52.000123Z", "2026-04-03T03:38:52.71Z", "2026-04-03T17:38:52.000123Z"}, // a zone off
+		{"2026-04-03T17:38:52.000123Z", "2026-04-04T07:38:52.71Z", "2026-04-03T17:38:52.000123Z"},
+		{"2026-04-03T17:38:52Z", "2026-04-03T17:38:53.71Z", "2026-04-03T17:38:52Z"},
+		// a replay: dmesg -T's ring buffer printed again, days after
+		{"2026-12-05T11:30:00.000000123Z", "2018-10-29T12:07:39Z", "2018-10-29T12:07:39Z"},
+		{"2026-04-03T17:38:52.000123Z", "2025-04-03T17:38:52.71Z", "2025-04-03T17:38:52.71Z"},
 		{"2026-04-03T17:38:52Z", "0000-04-03T17:38:52.71Z", "2026-04-03T17:38:52.71Z"},
 	} {
 		ev := event.NewMessage("x", time.Time{})

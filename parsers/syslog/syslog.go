@@ -42,6 +42,7 @@ type Parser struct{}
 type Frame struct {
 	Time  time.Time // zero when the stamp's month is unknown or there is no stamp
 	Zoned bool      // Time carries its zone (RFC 3339 with an offset)
+	Dated bool      // Time's year is the stamp's, not guessed (dmesg -T, RFC 3339, -o short-full)
 	Host  string
 	Tag   string
 	PID   int64 // -1 without one
@@ -59,6 +60,8 @@ func (Parser) Parse(ev *event.Event) bool {
 	case f.Time.IsZero():
 	case f.Zoned:
 		pu.SetTime(ev, f.Time)
+	case f.Dated:
+		pu.SetDatedLocalTime(ev, f.Time) // a replay's (dmesg -T after a restart) own time wins
 	default:
 		pu.SetLocalTime(ev, f.Time)
 	}
@@ -105,7 +108,7 @@ func Split(s string, ref time.Time) (f Frame, ok bool) {
 	if t, zoned, n, ok := fullOrUnix(s); ok {
 		// journalctl -o short-full ("Sun 2025-01-05 14:45:26 UTC host prog[pid]: ...") and
 		// -o short-unix ("1736088326.000000 host prog[pid]: ...")
-		f.Time, f.Zoned = t, zoned
+		f.Time, f.Zoned, f.Dated = t, zoned, true
 		return f, f.hostTag(s[n:])
 	}
 	if n := talosNode(s); n > 0 && (s[n] == '{' || strings.HasPrefix(s[n:], "time=")) {
@@ -125,7 +128,7 @@ func Split(s string, ref time.Time) (f Frame, ok bool) {
 		if !ok || n >= len(s) || s[n] != ' ' {
 			return f, false
 		}
-		f.Time, f.Zoned, rest = t, pu.Zoned(s[:n]), s[n+1:]
+		f.Time, f.Zoned, f.Dated, rest = t, pu.Zoned(s[:n]), true, s[n+1:]
 		if n == 32 && s[19] == ',' && f.Zoned {
 			// dmesg --time-format=iso: microseconds after a comma, the zone, then the kernel's
 			// text without host or tag (no syslog daemon writes a comma there)
@@ -228,7 +231,7 @@ func withPRI(s string, ref time.Time) (f Frame, ok bool) {
 		if !ok || n != len(fields[0]) {
 			return f, false
 		}
-		f.Time, f.Zoned = t, pu.Zoned(fields[0])
+		f.Time, f.Zoned, f.Dated = t, pu.Zoned(fields[0]), true
 	}
 	nilOr := func(v string) string {
 		if v == "-" {
@@ -427,7 +430,7 @@ func dmesg(s string) (f Frame, ok bool) {
 	} else if f.Time, ok = pu.Ctime(s[1:25]); !ok {
 		return f, false
 	}
-	f.Tag = "kernel"
+	f.Tag, f.Dated = "kernel", true
 	f.Text = strings.TrimPrefix(s[end+1:], " ")
 	return f, true
 }

@@ -74,3 +74,25 @@ func BenchmarkDecline(b *testing.B) {
 		}
 	}
 }
+
+// TestReplayKeepsItsTime: a dmesg -T line printed again days after the kernel wrote it (a
+// `dmesg -w -T` DaemonSet that restarted) keeps its own time over the container runtime's; a
+// frame without a year, or one only a zone away, leaves the runtime's time.
+func TestReplayKeepsItsTime(t *testing.T) {
+	t.Parallel()
+	runtime := time.Date(2026, 12, 5, 11, 30, 0, 123, time.UTC)
+	for line, want := range map[string]time.Time{
+		"[Mon Oct 29 12:07:39 2018] NVRM: Xid (PCI:0000:8a:00): 48, An uncorrectable double bit error": time.Date(2018, 10, 29, 12, 7, 39, 0, time.UTC),
+		"[Sat Dec  5 03:30:00 2026] NVRM: Xid (PCI:0000:8a:00): 79, GPU has fallen off the bus.":       runtime,
+		"Oct 29 12:07:39 node1 kernel: NVRM: Xid (PCI:0000:8a:00): 48, An uncorrectable":               runtime,
+	} {
+		ev := event.NewMessage(line, runtime)
+		ev.SetTimestamp(runtime)
+		if !(Parser{}).Parse(ev) {
+			t.Fatalf("not taken: %q", line)
+		}
+		if got := ev.Timestamp(); !got.Equal(want) {
+			t.Errorf("%q: @timestamp %s, want %s", line, got, want)
+		}
+	}
+}

@@ -74,7 +74,7 @@ func oneCCLLine(ev *event.Event, s string) bool {
 	if !isLevel {
 		return false
 	}
-	pu.SetLocalTime(ev, t)
+	pu.SetDatedLocalTime(ev, t)
 	ev.Set(event.FieldProcessPID, event.Int(n))
 	finishLogged(ev, "oneccl", msg, pu.DatasetOr(ev, Dataset), level)
 	return true

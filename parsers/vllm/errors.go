@@ -19,8 +19,8 @@ const (
 // isTraceStart reports whether a grouped message (first line body, then the rest) is a
 // traceback: it starts with the header, or with a line that announces one followed by it.
 func isTraceStart(body, rest string) bool {
-	return strings.HasPrefix(body, TracebackHeader) || IsGroupTraceStart(body) ||
-		strings.HasPrefix(body, fatalPrefix) || strings.HasSuffix(body, ": "+TracebackHeader) || strings.HasSuffix(body, ", "+TracebackHeader) ||
+	return strings.HasPrefix(body, TracebackHeader) || IsGroupTraceStart(body) || RichTraceStart(body) ||
+		strings.HasPrefix(body, fatalPrefix) || FaultThreadHeader(body) || strings.HasSuffix(body, ": "+TracebackHeader) || strings.HasSuffix(body, ", "+TracebackHeader) ||
 		(TraceAnnouncement(body) && (strings.HasPrefix(rest, TracebackHeader) || IsFrameLine(rest))) ||
 		// a Ray task error's message where an excerpt begins, its remote frames under it
 		RayTaskMessage(body) && strings.HasPrefix(rest, "  File \"") ||
@@ -29,6 +29,14 @@ func isTraceStart(body, rest string) bool {
 		// a worker's traceback between triple quotes under concurrent.futures'
 		// "..._RemoteTraceback: ", the local one it caused after it
 		strings.HasSuffix(strings.TrimRight(body, " "), "RemoteTraceback:") && strings.HasPrefix(rest, `"""`+"\n"+TracebackHeader)
+}
+
+// RichTraceStart reports whether b is the top edge of the box Rich draws a traceback in
+// (rich.traceback.install, which transformers', typer's and accelerate's programs print):
+// "╭───── Traceback (most recent call last) ─────╮", the frames in rows that open with "│",
+// the bottom edge "╰───╯", then the exception's line as Python's.
+func RichTraceStart(b string) bool {
+	return strings.HasPrefix(b, "╭") && strings.Contains(b[:min(len(b), 512)], " Traceback (most recent call last) ")
 }
 
 // TraceAnnouncement reports whether a line is what Python prints above a traceback it reports
@@ -112,6 +120,26 @@ const fatalPrefix = "Fatal Python error: "
 
 // setFatal sets error.* from a faulthandler dump: the fatal error's text as the message, the
 // dump as the stack, critical.
+// FaultThreadHeader reports whether b opens a thread's stack in faulthandler's dump ("Thread
+// 0x00007fdff95fd640 (most recent call first):", "Current thread 0x... (most recent call
+// first):"): where a dump read from its middle begins (a rotated file, an excerpt), its "Fatal
+// Python error" line before it lost.
+func FaultThreadHeader(b string) bool {
+	return (strings.HasPrefix(b, "Thread 0x") || strings.HasPrefix(b, "Current thread 0x")) &&
+		strings.HasSuffix(strings.TrimRight(b, " \r"), "(most recent call first):")
+}
+
+// faultDump reports whether stack is a part of a faulthandler dump: it opens at a thread's
+// header, or its frames are faulthandler's ("  File "x.py", line 81 in _worker", no comma
+// before "in", unlike a traceback's).
+func faultDump(stack string) bool {
+	first, _, _ := strings.Cut(stack, "\n")
+	if FaultThreadHeader(first) {
+		return true
+	}
+	return IsFrameLine(first) && !strings.Contains(first, ", in ") && strings.Contains(first, " in ")
+}
+
 func setFatal(ev *event.Event, text, msg string) {
 	first, _, _ := strings.Cut(msg, "\n")
 	ev.SetString(event.FieldErrorMsg, strings.TrimSpace(first))
@@ -159,6 +187,16 @@ func SetTraceback(ev *event.Event, text string) {
 		setFatal(ev, text, msg)
 		return
 	}
+	if faultDump(text) {
+		// a dump without its "Fatal Python error" line: the process died of a signal, and
+		// its threads' headers name no error
+		ev.SetString(event.FieldErrorStack, strings.TrimRight(text, " \n\r\t"))
+		ev.SetString(event.FieldLogLevel, "critical")
+		if k := Classify(text); k != "" {
+			ev.SetString(FieldErrorKind, k)
+		}
+		return
+	}
 	i := strings.Index(text, TracebackHeader)
 	if first := text[:strings.IndexByte(text+"\n", '\n')]; i < 0 || IsGroupExceptionLine(first) || IsFrameLine(first) ||
 		strings.HasPrefix(first, "    ") && strings.TrimSpace(first) != "" && strings.TrimLeft(first, " ")[0] != '|' {
@@ -199,6 +237,21 @@ func SetTraceback(ev *event.Event, text string) {
 	if k := Classify(text); k != "" {
 		ev.SetString(FieldErrorKind, k)
 	}
+}
+
+// richExceptions returns what follows the last box of a Rich traceback (its exception's line,
+// and any after it), "" for a box cut before its bottom edge: the rows in the box are source
+// lines, never the exception. Another stack is returned as it is.
+func richExceptions(stack string) string {
+	if !RichTraceStart(stack) {
+		return stack
+	}
+	j := strings.LastIndex(stack, "\n╰")
+	if j < 0 {
+		return ""
+	}
+	_, after, _ := strings.Cut(stack[j+1:], "\n")
+	return after
 }
 
 // validationDetail returns the message of a pydantic ValidationError with what failed: "1
@@ -548,6 +601,11 @@ func IsMessageContinuation(body string) bool {
 // the header and not a continuation of the exception's message: the "Type: message" line
 // Python prints last.
 func lastException(stack string) (typ, msg string) {
+	if RichTraceStart(stack) {
+		// Rich's box: the rows are source lines; the exception's line is under its bottom edge
+		typ, msg, _ = exceptionAfter(stack, richExceptions(stack))
+		return typ, msg
+	}
 	if g := strings.LastIndex(stack, "+ Exception Group Traceback"); g >= 0 && g > strings.LastIndex(stack, "\n  File \"") {
 		// a chain that ends in an exception group ("During handling of the above exception,
 		// another exception occurred:", then a TaskGroup's): the group's is the exception
@@ -595,6 +653,12 @@ func finalException(stack string) (typ, msg string, ok bool) {
 		return "", "", false
 	}
 	_, rest, _ := strings.Cut(stack[i+1:], "\n") // past the frame line
+	return exceptionAfter(stack, rest)
+}
+
+// exceptionAfter reads the exception's line in rest, the lines of stack after its last frame
+// line (its source and carets first), and the message that goes on under it.
+func exceptionAfter(stack, rest string) (typ, msg string, ok bool) {
 	for rest != "" {
 		var line string
 		line, rest, _ = strings.Cut(rest, "\n")

@@ -331,7 +331,8 @@ func parentID(id string) string {
 const noRequestID = "N.A."
 
 // ExternalID returns the client's id of an engine's internal request id,
-// "<prefix><id>[-<n>][-<8 hex digits>]" with <id> of 16 or 32 hex digits or a uuid: without the
+// "<prefix><id>[-<n>][-<8 hex digits>]" with <id> of 16 or 32 hex digits or a uuid, or a bare
+// uuid with the 8 hex digits: without the
 // engine's suffix (V1) and without a completion's or embedding's prompt index n (the server
 // logs "cmpl-<id>-0" for the first prompt of the request it answers as "cmpl-<id>"). It returns
 // false for any other id, and for one that has neither to remove.
@@ -355,6 +356,12 @@ func ExternalID(id string) (string, bool) {
 		}
 	}
 	if p == 0 {
+		// a bare uuid with the engine's suffix: the id a front end (Dynamo, llm-d's router) gave
+		// the request and the client knows, which vLLM suffixes as its own ("ae6b8d99-...-c582fc3a8a26-83d1d9cd");
+		// no client's id is a uuid with 8 hex digits after it
+		if suffixed && parseutil.IsUUID(ext) {
+			return ext, true
+		}
 		return "", false
 	}
 	base := ext[p:]

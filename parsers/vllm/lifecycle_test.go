@@ -197,6 +197,10 @@ func TestExternalID(t *testing.T) {
 		"41807":                                         "",
 		"41807-B36164A2":                                "",
 		"abc-b36164a2":                                  "", // a client's X-Request-Id
+		// a front end's uuid with the engine's suffix (ai-dynamo/dynamo issue #12952)
+		"ae6b8d99-5ac2-4af5-a1f4-c582fc3a8a26-83d1d9cd": "ae6b8d99-5ac2-4af5-a1f4-c582fc3a8a26",
+		"ae6b8d99-5ac2-4af5-a1f4-c582fc3a8a26":          "",
+		"ae6b8d99-5ac2-4af5-a1f4-c582fc3a8a2-83d1d9cd":  "",
 	} {
 		got, ok := ExternalID(id)
 		if ok != (want != "") || got != want {

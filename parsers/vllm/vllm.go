@@ -244,8 +244,8 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		if l.Level == "" || l.Level == "info" || l.Level == "debug" {
 			lv = "error"
 		}
-		if strings.HasPrefix(l.Body, fatalPrefix) {
-			lv = "critical"
+		if strings.HasPrefix(l.Body, fatalPrefix) || faultDump(l.Body+"\n"+rest) {
+			lv = "critical" // faulthandler's dump, whole or from a thread's stack on
 		}
 		SetTraceback(ev, l.Body+"\n"+rest)
 		em, hasMsg := ev.GetString(event.FieldErrorMsg)

@@ -93,6 +93,7 @@ const (
 	modePanic                  // a Rust panic's note or backtrace (dumps.go)
 	modeUCXSignal              // UCX's report of a fatal signal, its backtrace under it
 	modeRich                   // a record of Rich's logging handler, its further rows indented (pylog.RichStart)
+	modeRichTrace              // Rich's traceback box (vllm.RichTraceStart), to its bottom edge; then modeTrace
 	modeOpenMessage            // a Python warning or error whose message ends in a colon, what it announces under it
 	modeAbslSignal             // Abseil's report of a fatal signal, the program counter and frames under it
 	modeCodeFirst              // a frame's source line where a file or an excerpt begins: a frame line under it opens a traceback
@@ -401,9 +402,9 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 			g.msg = vllm.MessageState(sl.Body, vllm.MessageClosed)
 			g.level = "error" // as the vllm parser reads a bare exception line
 		}
-		if (mode == modeTrace || mode == modeRemote) && g.level == "" {
+		if (mode == modeTrace || mode == modeRemote || mode == modeRichTrace) && g.level == "" {
 			g.level = "error" // as the vllm parser reads a bare traceback
-			if fatalPython(sl.Body) {
+			if fatalPython(sl.Body) || vllm.FaultThreadHeader(sl.Body) {
 				g.level = "critical"
 			}
 		}
@@ -608,7 +609,8 @@ func startMode(l *vllm.Line) (int, bool) {
 		l.Header == "" && strings.Contains(l.Body, "ERROR:    "+vllm.TracebackHeader),
 		// SGLang 0.3's scheduler before its traceback: "[19:16:21 TP5] Traceback (most recent call last):"
 		l.Header == "" && sglangClockTrace(l.Body),
-		l.Header == "" && (vllm.IsFrameLine(l.Body) || fatalPython(l.Body) || vllm.IsGroupFrameLine(l.Body) || vllm.CaretRow(l.Body) ||
+		l.Header == "" && (vllm.IsFrameLine(l.Body) || fatalPython(l.Body) || vllm.FaultThreadHeader(l.Body) ||
+			vllm.IsGroupFrameLine(l.Body) || vllm.CaretRow(l.Body) ||
 			vllm.IsGroupExceptionLine(l.Body)),
 		// a chained traceback's words where an excerpt begins: the next traceback follows
 		l.Header == "" && vllm.ChainMarker(l.Body),
@@ -711,6 +713,8 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeAbslSignal, true
 	case l.Header == "" && l.Proc == "" && pylog.RichStart(l.Body):
 		return modeRich, true
+	case l.Header == "" && vllm.RichTraceStart(l.Body):
+		return modeRichTrace, true
 	case l.Header == "" && tagged.SignalReport(l.Body):
 		return modeSignal, true
 	case l.Header == "" && len(l.Body) > 30 && l.Body[4] == '-' && postgresRecord(l.Body):
@@ -827,7 +831,7 @@ func startMode(l *vllm.Line) (int, bool) {
 	if l.Header == "" && strings.HasPrefix(l.Body, "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver") {
 		return modeSMIFailed, true
 	}
-	if l.Tag == "systemd" && l.Header == "" {
+	if (l.Tag == "systemd" || strings.HasPrefix(l.Tag, "systemd[")) && l.Header == "" {
 		// journalctl -x explains a systemd message under it from its catalog ("-- Subject: Unit
 		// kubelet.service has finished shutting down", "-- Defined-By: systemd", ...)
 		return modeCatalog, true
@@ -1325,6 +1329,17 @@ func (g *group) accept(l *vllm.Line) bool {
 			!strings.HasPrefix(b, "[TM][")
 	case modeRich:
 		return l.Header == "" && l.Proc == "" && pylog.RichRow(l.Body) && len(g.parts) < maxMessageLines
+	case modeRichTrace:
+		// the box's rows (a frame's file and line, its source with the line marked), up to its
+		// bottom edge; the exception's line under it ends it as a traceback's does
+		if l.Header != g.header || len(g.parts) >= 4*maxMessageLines {
+			return false
+		}
+		if strings.HasPrefix(l.Body, "╰") {
+			g.mode = modeTrace
+			return true
+		}
+		return strings.HasPrefix(l.Body, "│")
 	case modeAbslSignal:
 		// its lines carry the process prefix the first did ("(RayWorkerWrapper pid=24036)")
 		return l.Header == g.header && len(g.parts) < maxMessageLines && vllm.AbslFrameLine(l.Body)
@@ -1633,6 +1648,11 @@ func (g *group) accept(l *vllm.Line) bool {
 	cont := b == "" || (b[0] == ' ' || b[0] == '\t') && !tracingLevel(b) || b == vllm.TracebackHeader || faultHeader(b) ||
 		vllm.ChainMarker(b) || strings.HasPrefix(b, `> File "`)
 	switch {
+	case g.mode == modeTrace && vllm.RichTraceStart(b):
+		// Rich's box of the exception that caused this one, or that this one caused, after
+		// "During handling of the above exception, another exception occurred:"
+		g.mode = modeRichTrace
+		return true
 	case g.mode == modeAfter && b == vllm.TracebackHeader:
 		// a traceback right after an exception line, with no "During handling of the above
 		// exception" or "The above exception was the direct cause" between: another one (the

@@ -50,6 +50,21 @@ func events(src string, lines []string) []*event.Event {
 	return evs
 }
 
+// processAll sends evs through p as one batch, then flushes, and returns what came out (the
+// held lines too).
+func processAll(t testing.TB, p *Processor, evs []*event.Event) []*event.Event {
+	t.Helper()
+	b := event.NewBatch(evs, nil)
+	if err := p.Process(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.Events
+	if fb := p.Flush(context.Background(), t0, true); fb != nil {
+		out = append(out, fb.Events...)
+	}
+	return out
+}
+
 // run sends lines through p in batches of size n, then flushes, and returns what came out.
 func run(t testing.TB, p *Processor, src string, lines []string, n int) []*event.Event {
 	t.Helper()

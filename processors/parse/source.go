@@ -2,6 +2,7 @@ package parse
 
 import (
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -138,9 +139,14 @@ func (p *Processor) frame(l *line, ev *event.Event, batchKey string, memo *frame
 		first, _, _ := strings.Cut(msg, "\n")
 		l.split = vllm.Split(first)
 		if l.raw != "" && l.split.Tag == "" {
-			// the program a syslog or journal frame named (which Split no longer sees): lines
-			// of different programs are never one record
-			if l.split.Tag, _ = ev.GetString(event.FieldProcessName); l.split.Tag == "" && l.split.Service == "" {
+			// the program a syslog or journal frame named (which Split no longer sees), with its
+			// pid as Split keeps it ("bash[367450]"): lines of different programs, or of two
+			// processes of one (a worker's traceback, then the main process's), are never one record
+			if l.split.Tag, _ = ev.GetString(event.FieldProcessName); l.split.Tag != "" {
+				if pid, ok := ev.Get(event.FieldProcessPID); ok && pid.Kind() == event.KindInt {
+					l.split.Tag = l.split.Tag + "[" + strconv.FormatInt(pid.Int(), 10) + "]"
+				}
+			} else if l.split.Service == "" {
 				// else the service a `docker compose logs` prefix named: the services' lines
 				// interleave, each one's records are grouped apart
 				l.split.Service, _ = ev.GetString(compose.FieldContainerName)

@@ -318,14 +318,7 @@ func runInPod(t *testing.T, pod, container string, lines []string) []*event.Even
 		ev.SetString("kubernetes.container.name", container)
 		evs = append(evs, ev)
 	}
-	b := event.NewBatch(evs, nil)
-	if err := p.Process(context.Background(), b); err != nil {
-		t.Fatal(err)
-	}
-	out := b.Events
-	if fb := p.Flush(context.Background(), t0, true); fb != nil {
-		out = append(out, fb.Events...) // the held lines (an error line waits for a traceback)
-	}
+	out := processAll(t, p, evs) // (the held lines: an error line waits for a traceback)
 	return out
 }
 
@@ -598,6 +591,34 @@ func TestDockerMetadataContainerName(t *testing.T) {
 		p.ParseEvent(ev)
 		if ds, _ := ev.GetString(event.FieldDataset); ds != want {
 			t.Errorf("container %s: dataset %q, want %q", name, ds, want)
+		}
+	}
+}
+
+// TestHostFileProcessesApart: in a host file two processes of one program (vLLM run by a
+// systemd unit through bash: a worker's traceback, then the main process's, vllm-project/vllm
+// issue #12474) write records that are never one, though the tag is the same.
+func TestHostFileProcessesApart(t *testing.T) {
+	t.Parallel()
+	p := newProc(t, nil)
+	lines := []string{
+		`Jan 28 10:40:03 localhost bash[367450]:   File "/opt/vllm/lib/python3.12/site-packages/vllm/worker/worker.py", line 148, in init_device`,
+		`Jan 28 10:40:03 localhost bash[367450]:     init_worker_distributed_environment(self.vllm_config, self.rank,`,
+		`Jan 28 10:40:07 localhost bash[367371]:   File "/opt/vllm/bin/vllm", line 8, in <module>`,
+		`Jan 28 10:40:07 localhost bash[367371]:     sys.exit(main())`,
+	}
+	evs := make([]*event.Event, len(lines))
+	for i, l := range lines {
+		evs[i] = event.NewMessage(l, t0)
+		evs[i].SetString("log.file.path", "/var/log/syslog")
+	}
+	out := processAll(t, p, evs)
+	if len(out) != 2 {
+		t.Fatalf("%d events, want 2 (one for each process)", len(out))
+	}
+	for i, pid := range []int64{367450, 367371} {
+		if v, _ := out[i].Get(event.FieldProcessPID); v.Int() != pid || strings.Count(out[i].Message(), "\n") != 1 {
+			t.Errorf("event %d: pid %v, message %q; want pid %d with its two lines", i, v, out[i].Message(), pid)
 		}
 	}
 }

@@ -1,12 +1,10 @@
 package parse
 
 import (
-	"context"
 	"strings"
 	"testing"
 
 	"github.com/sluice-dev/sluice/parsers/cri"
-	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
 // TestUpstreamStreamSeparatesGroups sends unframed lines whose stream an upstream input set
@@ -34,14 +32,7 @@ func TestUpstreamStreamSeparatesGroups(t *testing.T) {
 			evs[i].SetString(cri.FieldStream, l.stream)
 		}
 	}
-	b := event.NewBatch(evs, nil)
-	if err := p.Process(context.Background(), b); err != nil {
-		t.Fatal(err)
-	}
-	out := b.Events
-	if fb := p.Flush(context.Background(), t0, true); fb != nil {
-		out = append(out, fb.Events...)
-	}
+	out := processAll(t, p, evs)
 	var got []string
 	for _, ev := range out {
 		s, _ := ev.GetString(cri.FieldStream)
