@@ -264,7 +264,7 @@ func parseNCCL(ev *event.Event, b string, l *Line) bool {
 		if !ok || n != end-1 || !parseNCCL(ev, b[end+2:], l) {
 			return false
 		}
-		parseutil.SetLocalTime(ev, t)
+		parseutil.SetDatedLocalTime(ev, t)
 		return true
 	}
 	if len(b) > 24 && b[4] == '-' && b[7] == '-' && b[10] == ' ' {
@@ -275,7 +275,7 @@ func parseNCCL(ev *event.Event, b string, l *Line) bool {
 		if !ok || n >= len(b) || b[n] != ' ' || !parseNCCL(ev, strings.TrimLeft(b[n:], " "), l) {
 			return false
 		}
-		parseutil.SetLocalTime(ev, t)
+		parseutil.SetDatedLocalTime(ev, t)
 		return true
 	}
 	if n := launcherTag(b); n > 0 {

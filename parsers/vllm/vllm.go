@@ -631,6 +631,12 @@ func (p *Parser) setTime(ev *event.Event, l *Line) {
 		return
 	}
 	if has && prev.Kind() == event.KindTime && sameInstant(w, prev.Time()) {
+		if pt := prev.Time(); pt.Nanosecond() == 0 && w.Nanosecond() != 0 && pt.Hour() == w.Hour() && pt.Minute() == w.Minute() &&
+			pt.Second() == w.Second() {
+			// a frame of whole seconds (syslog's, journalctl's) and the line's own fraction
+			// (torch's nanoseconds): one clock, the lines of one second kept in order
+			ev.SetTimestamp(pt.Add(time.Duration(w.Nanosecond())))
+		}
 		return
 	}
 	ev.SetTimestamp(w)

@@ -37,6 +37,9 @@ func TestYearFromReference(t *testing.T) {
 			time.Date(2025, 6, 1, 12, 0, 0, 500, time.UTC), time.Date(2025, 6, 1, 12, 0, 0, 500, time.UTC)},
 		{"line time wins when far from runtime time", "INFO 06-01 10:17:03 [a.py:1] x", time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC),
 			time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC), time.Date(2025, 6, 1, 10, 17, 3, 0, time.UTC)},
+		// a syslog frame's whole second and torch's nanoseconds (vllm-project/vllm issue #12474)
+		{"line's fraction under a frame of whole seconds", "[W128 10:40:03.598159139 socket.cpp:752] [c10d] x", time.Date(2026, 1, 28, 11, 0, 0, 0, time.UTC),
+			time.Date(2026, 1, 28, 10, 40, 3, 0, time.UTC), time.Date(2026, 1, 28, 10, 40, 3, 598159139, time.UTC)},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

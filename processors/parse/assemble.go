@@ -195,6 +195,7 @@ type group struct {
 	msgAt   int    // len(parts) at the exception line, whose message's lines maxMessageLines bounds
 	native  bool   // the first line opens a C++ error report (torch's), whose stack may follow a blank line
 	bare    bool   // the first line is an exception line alone (a GPU one's explanations may follow, no traceback)
+	rank    bool   // the lines come under torch's "[rankN]: " alone: one uncaught exception's printout
 }
 
 // assembly is the work of one Process call: what goes out, the acknowledgements the batch must
@@ -345,7 +346,7 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 	}
 	if mode, ok := startMode(sl); ok {
 		g := &group{pending: p.newPending(ev, l.src, a.b.Key, a.now), header: sl.Header, mode: mode,
-			hdr: sl.Header != "", level: sl.Level, part: 1, tag: sl.Tag}
+			hdr: sl.Header != "", level: sl.Level, part: 1, tag: sl.Tag, rank: sl.RankOnly}
 		if sl.Uvicorn && mode == modeTrace {
 			// uvicorn's "ERROR:    Traceback (most recent call last):": its frames under it
 			// repeat no header, as a logger.exception record's do
@@ -1667,6 +1668,11 @@ func (g *group) accept(l *vllm.Line) bool {
 		g.mode = modeAfter // the exception line
 		g.msg = vllm.MessageState(b, vllm.MessageClosed)
 		g.msgAt = len(g.parts)
+		return true
+	case g.rank && l.RankOnly && g.mode == modeAfter && len(g.parts)-g.msgAt < 4*maxMessageLines:
+		// under "[rankN]: " torch prints one uncaught exception, whose message's lines go on
+		// unindented (CheckpointError's "tensor at position 157:", "saved metadata: ..."): a
+		// traceback's header opens the next (above)
 		return true
 	case g.mode == modeAfter && numberedFrame(b):
 		// the native frames TensorRT-LLM's exception carries, under the Python exception that
