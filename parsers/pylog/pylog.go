@@ -30,15 +30,17 @@ import (
 
 // Datasets of the formats this parser tells apart.
 const (
-	DatasetGeneric   = "generic.python"
-	DatasetVLLM      = "vllm.server"
-	DatasetRouter    = "vllm_router.server"
-	DatasetKServe    = "kserve.server"
-	DatasetRayCore   = "ray.core"
-	DatasetRayServe  = "ray.serve"
-	DatasetDeepSpeed = "deepspeed"
-	DatasetSGLang    = "sglang.server"
-	DatasetLiteLLM   = "litellm.server"
+	DatasetGeneric = "generic.python"
+	DatasetVLLM    = "vllm.server"
+	DatasetRouter  = "vllm_router.server"
+	DatasetKServe  = "kserve.server"
+	// DatasetKServeAccess is the KServe model server's uvicorn access lines.
+	DatasetKServeAccess = "kserve.access"
+	DatasetRayCore      = "ray.core"
+	DatasetRayServe     = "ray.serve"
+	DatasetDeepSpeed    = "deepspeed"
+	DatasetSGLang       = "sglang.server"
+	DatasetLiteLLM      = "litellm.server"
 )
 
 // Info registers the parser.
@@ -405,6 +407,9 @@ func (r *rec) set(ev *event.Event) {
 			ds = DatasetSGLangAccess
 		case ds == DatasetGeneric:
 			ds = "uvicorn.access"
+		case ds == DatasetKServe:
+			// KServe's model server (vLLM inside its huggingfaceserver): its API's requests
+			ds = DatasetKServeAccess
 		case comp != "" && strings.HasSuffix(ds, ".server") && ds[:len(ds)-len(".server")] == comp:
 			ds = comp + ".access" // open_webui.access, litellm.access
 		}

@@ -162,11 +162,22 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		first = w
 	}
 	neuron, proc := first, ""
-	if first[0] == '(' {
+	if _, bar := vllm.AfterBar(first); first[0] == '(' || bar {
 		// under vLLM's process prefix: "(EngineCore_DP0 pid=272) 2025-12-22 19:08:35.000109:  272
 		// [INFO]: ..." (vllm-neuron's engine core compiling)
 		if l := vllm.Split(first); l.ProcName != "" && l.Header == "" && len(l.Body) < len(first) {
 			neuron, proc = l.Body, l.ProcName
+			var probe Line
+			if l.Body != "" && l.Body[0] == '[' && Read(l.Body, &probe) && probe.Level != "" {
+				// a library's tagged line in vLLM's engine core: "(EngineCore_DP0 pid=2112)
+				// [kvcached][WARNING][2025-10-25 11:17:27][kv_cache_manager.py:164] ...", also
+				// written onto a progress bar's line
+				first = l.Body
+				ev.SetString(event.FieldProcessName, proc)
+				if l.PID > 0 {
+					ev.Set(event.FieldProcessPID, event.Int(l.PID))
+				}
+			}
 		}
 	}
 	if neuron != "" && neuron[0] == '2' && neuronRuntime(neuron, &r) {

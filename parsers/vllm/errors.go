@@ -963,6 +963,12 @@ func Classify(text string) string {
 			return KindKVCache
 		}
 	}
+	if strings.Contains(text, "RESOURCE_EXHAUSTED") && (strings.Contains(text, "TpuClient") || strings.Contains(text, "XLA:TPU")) {
+		// the TPU runtime's allocation that failed, without XLA's words for memory: "E0118 ...
+		// tpu_pjrt_client.cc:1889] TpuClient::AllocateBuffer returning error after 1 attempt(s):
+		// RESOURCE_EXHAUSTED: Error allocating device buffer: Attempting to allocate 1.96G."
+		return KindTPUOOM
+	}
 	if (strings.Contains(text, "out of memory") || strings.Contains(text, "OutOfMemory") ||
 		strings.Contains(text, "CUDA_ERROR_OUT_OF_MEMORY") ||
 		// V1's check at start: another process (a previous pod's, a second server) holds the

@@ -150,7 +150,7 @@ var Fields = parsers.Union(ProcessFields, []parsers.Field{
 	{Name: parseutil.FieldHTTPRequestID, Type: "keyword", Description: "On a warning or error line that names a request: the X-Request-Id the request came with, when vLLM built the request id from it (chatcmpl-<32 hex digits>, not a version 4 uuid's, which vLLM makes itself when there is no header); a gateway in front logs the same value (ingress-nginx's $req_id), and so does the request's summary."},
 	{Name: FieldFailureReason, Type: "keyword", Description: "Why vLLM says a request failed: engine dead, bad request, input error (V1 'Request <id> failed (...)')."},
 	{Name: FieldPrompt, Type: "match_only_text", Description: "Prompt text, only with prompts: keep or truncate."},
-	{Name: FieldPromptLength, Type: "long", Description: "Length of the logged prompt in characters (vLLM may have cut it to --max-log-len)."},
+	{Name: FieldPromptLength, Type: "long", Description: "Length of the logged prompt in characters, its Python repr's escapes read back (\\n is one character: the text the client sent; vLLM may have cut it to --max-log-len)."},
 	{Name: FieldPromptSHA256, Type: "keyword", Description: "SHA-256 of the logged prompt (UTF-8), hex; lets one find repeats without storing the text."},
 	{Name: FieldPromptTokens, Type: "long", Description: "Number of prompt token ids logged (the list itself is dropped unless prompts: keep)."},
 	{Name: FieldLoRA, Type: "keyword", Description: "LoRA adapter name of the request, or of the adapter a line says was loaded or removed."},

@@ -119,6 +119,7 @@ func TestClassify(t *testing.T) {
 		"RuntimeError: NCCL Error 2: unhandled system error (run with NCCL_DEBUG=INFO for details)":                                                                                                       KindNCCL,
 		"[TensorRT-LLM][ERROR] CUDA runtime error in cudaMemsetAsync(fc1_act_sf_flat, 0x0, getOffsetFlatSFArray(num_experts_per_node, num_rows, cols), stream): an illegal memory access was encountered": KindCUDA,
 		"RuntimeError: Bad StatusOr access: RESOURCE_EXHAUSTED: XLA:TPU compile permanent error. Ran out of memory in memory space vmem. Used 32.42M of 16.00M vmem. Exceeded vmem capacity by 16.42M":    KindTPUOOM,
+		"TpuClient::AllocateBuffer returning error after 1 attempt(s): RESOURCE_EXHAUSTED: Error allocating device buffer: Attempting to allocate 1.96G.":                                                 KindTPUOOM, // marin-community/marin issue #2387
 		"Exception: WorkerProc initialization failed due to an exception in a background process. See stack trace for root cause.":                                                                        KindEngineInit,
 		"WorkerProc failed to start.": KindEngineInit, // the worker's own record (vllm-project/vllm #30461)
 		// vllm-project/vllm issue #56180: the worker's exit code in the sentence (2026)

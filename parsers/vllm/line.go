@@ -99,16 +99,21 @@ func Split(line string) Line {
 		}
 	}
 	if len(rest) > 24 && rest[0] == '[' && rest[11] == 'T' && rest[1] == '2' {
-		// a log viewer's or platform's time in brackets before a vLLM or torch line, in UTC
-		// ("[2024-09-10T16:54:45Z] INFO 09-10 09:54:45 async_llm_engine.py:206] ..."): the
+		// a log viewer's or platform's time in brackets before a vLLM or torch line (its process
+		// prefix first or not), in UTC ("[2024-09-10T16:54:45Z] INFO 09-10 09:54:45
+		// async_llm_engine.py:206] ..."): the
 		// runtime's time, the line read as if it were not there (a format whose own time is
 		// bracketed, Airflow's "[2026-04-05T20:57:13.914+0000] {taskinstance.py:2905} ERROR -
 		// ...", stays whole)
 		if end := strings.IndexByte(rest[:min(len(rest), 40)], ']'); end > 20 && end+2 < len(rest) && rest[end+1] == ' ' {
 			after := rest[end+2:]
-			var probe Line
+			probe := Line{Rank: -1, Parallel: noParallel}
+			inner := after
+			if after[0] == '(' {
+				inner = after[probe.processes(after):] // "(APIServer pid=13457) INFO 08-12 ..."
+			}
 			if t, n, ok := parseutil.RFC3339(rest[1:end]); ok && n == end-1 && parseutil.Zoned(rest[1:end]) &&
-				(strings.HasPrefix(after, "[rank") || probe.header(after) > 0) {
+				(strings.HasPrefix(inner, "[rank") || probe.header(inner) > 0) {
 				l.Stamp, l.StampShown, rest = t, true, after
 			}
 		}

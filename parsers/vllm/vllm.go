@@ -406,6 +406,13 @@ func libraryLogging(b string) bool {
 	if len(b) > 28 && b[4] == ':' && b[10] == '-' && b[19] == ':' && strings.Contains(b[19:min(len(b), 40)], ") |CCL_") {
 		return true // Intel oneCCL's "2024:09:13-11:21:50:(35347) |CCL_ERROR| ..." (the tagged parser's)
 	}
+	if tag, rest, ok := strings.Cut(b[:min(len(b), 48)], "]["); ok && len(tag) > 1 && tag[0] == '[' && !strings.ContainsAny(tag, " ]") {
+		// a library's "[name][LEVEL]" tags (kvcached's "[kvcached][WARNING][2025-10-25
+		// 11:17:27][kv_cache_manager.py:164] ..."): the tagged parser's
+		if lv, _, ok := strings.Cut(rest, "]"); ok && level(lv) != "" {
+			return true
+		}
+	}
 	b = strings.TrimPrefix(b, "[")
 	return len(b) > 19 && b[4] == '-' && b[7] == '-' && b[10] == ' ' && b[13] == ':' &&
 		num2(b) >= 0 && num2(b[2:]) >= 0 && num2(b[5:]) >= 0 && num2(b[8:]) >= 0

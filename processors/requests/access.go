@@ -48,8 +48,10 @@ func endpointOfID(id string) uint8 {
 }
 
 // endpointOfPath returns the endpoint code of an access line's path, 0 for paths no request
-// line belongs to (/metrics, /health, /v1/models).
+// line belongs to (/metrics, /health, /v1/models). KServe's model server serves vLLM's routes
+// under /openai (/openai/v1/chat/completions).
 func endpointOfPath(path string) uint8 {
+	path = strings.TrimPrefix(path, "/openai")
 	for i, e := range endpoints {
 		for _, p := range e.paths {
 			if path == p {

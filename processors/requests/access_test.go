@@ -8,6 +8,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
+	"github.com/sluice-dev/sluice/parsers/pylog"
 	"github.com/sluice-dev/sluice/parsers/uvicorn"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"
@@ -237,5 +238,32 @@ func TestAccessBeforeFirstRequest(t *testing.T) {
 	_, sums = run(t, p, request("cmpl-b", time.Hour)...)
 	if len(sums) != 1 || str(sums[0], vllm.FieldRequestID) != "cmpl-b" || num(sums[0], event.FieldHTTPStatus) != 500 {
 		t.Fatalf("summaries %v, want cmpl-b's with status 500", sums)
+	}
+}
+
+// TestAccessTiedKServe: vLLM inside KServe's model server (huggingfaceserver) logs its requests,
+// and KServe's uvicorn logs the access line through its own format under /openai (kserve/kserve
+// issue #3848): kserve.access, tied to the request like vLLM's own access line.
+func TestAccessTiedKServe(t *testing.T) {
+	t.Parallel()
+	p, _ := newProc(t, nil)
+	id := "chatcmpl-47e9114ab2e640f19aee75ba784fd102"
+	access := event.NewMessage(`2024-08-08 14:28:29.602 uvicorn.access INFO:     10.21.192.22:0 1 - "POST /openai/v1/chat/completions HTTP/1.1" 200 OK`, t0)
+	access.SetString(event.FieldK8sPodName, "vllm-0")
+	access.SetString(event.FieldK8sContainer, "kserve-container")
+	access.SetString(event.FieldK8sNodeName, "node-vllm-0")
+	if !pylog.New().Parse(access) {
+		t.Fatal("KServe's access line not parsed")
+	}
+	if ds, _ := access.GetString(event.FieldDataset); ds != pylog.DatasetKServeAccess {
+		t.Fatalf("dataset %q, want %s", ds, pylog.DatasetKServeAccess)
+	}
+	access.SetTimestamp(t0.Add(3 * time.Second))
+	in := append(lines(t, "vllm-0",
+		`INFO 11-27 12:00:01 [logger.py:40] Received request `+id+`: prompt: 'hi', params: SamplingParams(n=1, max_tokens=16), prompt_token_ids: None, lora_request: None.`,
+		`INFO 11-27 12:00:03 [async_llm.py:261] Added request `+id+`.`), access)
+	kept, _ := run(t, p, in...)
+	if str(kept[2], vllm.FieldRequestID) != id {
+		t.Errorf("KServe's access line not tied to %s: %v", id, kept[2])
 	}
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/sluice-dev/sluice/parsers/pylog"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
@@ -132,7 +133,7 @@ func (p *Processor) Process(_ context.Context, b *event.Batch) error {
 func (p *Processor) observe(ev *event.Event, now int64, out []*event.Event) []*event.Event {
 	idv, ok := ev.Get(vllm.FieldRequestID)
 	if !ok {
-		if ds, _ := ev.GetString(event.FieldDataset); ds == vllm.DatasetAccess {
+		if ds, _ := ev.GetString(event.FieldDataset); ds == vllm.DatasetAccess || ds == pylog.DatasetKServeAccess {
 			return p.access(ev, now, out)
 		}
 		if pods := xidPods(ev); len(pods) > 0 {
