@@ -26,7 +26,7 @@ const (
 // Fields lists what framing parsers set; the Docker parser shares it.
 var Fields = []parsers.Field{
 	{Name: event.FieldTimestamp, Type: "date", Description: "When the line was written: the container runtime's time, or the application's own when a content parser found one."},
-	{Name: event.FieldMessage, Type: "match_only_text", Description: "The log line without container-runtime framing; pieces of a split line are joined."},
+	{Name: event.FieldMessage, Type: "match_only_text", Description: "The log line without container-runtime framing and without a terminal's escapes (colours: the parse processor leaves them out); pieces of a split line are joined."},
 	{Name: FieldStream, Type: "keyword", Description: "The container stream the line was written to: stdout or stderr."},
 	{Name: FieldCreated, Type: "date", Description: "The container runtime's timestamp of the line (nanosecond precision)."},
 	{Name: event.FieldLogFlags, Type: "keyword", Description: "multiline when the parse processor joined several lines (a traceback) into the event, as Filebeat marks it."},

@@ -98,12 +98,24 @@ type rec struct {
 	located bool
 }
 
-// Parse recognises one of the formats by its first byte and sets the fields.
+// Parse recognises one of the formats by its first byte and sets the fields. A terminal's
+// escapes (uvicorn's colours on a tty: true pod, LMCache's always) are left out of message, as
+// the vllm parser leaves them out: a search for "POST" finds the line.
 func (p *Parser) Parse(ev *event.Event) bool {
-	first, rest, _ := strings.Cut(ev.Message(), "\n") // rest: what the parse processor joined (a traceback)
+	msg := ev.Message()
+	if !p.parse(ev, msg) {
+		return false
+	}
+	if strings.IndexByte(msg, 0x1b) >= 0 && ev.Message() == msg {
+		ev.SetMessage(vllm.StripANSI(msg))
+	}
+	return true
+}
+
+func (p *Parser) parse(ev *event.Event, msg string) bool {
+	first, rest, _ := strings.Cut(msg, "\n") // rest: what the parse processor joined (a traceback)
 	// LMCache colours its records whether or not a terminal reads them (lmcache/logging.py):
-	// what a terminal would not show is not read (log.message is without it; message, as ever,
-	// is the line as written)
+	// what a terminal would not show is not read
 	s := vllm.StripPastedColour(vllm.StripANSI(strings.TrimSuffix(first, "\r")))
 	if b, ok := vllm.AfterBar(s); ok {
 		s = b // a record on the line of a progress bar that left no line break

@@ -259,6 +259,11 @@ func (p *Processor) finish(ev *event.Event, src srcKey, msg string, split *vllm.
 	if long {
 		ev.CapDerived()
 	}
+	if m := ev.Message(); strings.IndexByte(m, 0x1b) >= 0 {
+		// a terminal's escapes (colours of a tty: true pod, TGI's tracing, zap's console) are no
+		// part of the text: the tokens a search matches (POST, 200, ERROR) stay whole
+		ev.SetMessage(vllm.StripANSI(m))
+	}
 	claimed := p.complete(ev, src, r, ok, sm)
 	// An empty line is nothing to recognise: it keeps its source's dataset and no failure tag;
 	// nor is a line from a source no parser claims (an unknown application).
