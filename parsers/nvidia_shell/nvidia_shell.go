@@ -314,6 +314,8 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if dataset != "" {
 		if lv, rest, ok := cosLogger(ev, text); ok {
 			stated, text = lv, rest
+		} else if lv, rest, ok := nvidia_xid.ClockLevel(text); ok {
+			stated, text = lv, rest // driverdog's (Bottlerocket's module loader) "20:48:35 [INFO] ..."
 		}
 		text = driverStamp(ev, text)
 	}

@@ -120,15 +120,10 @@ func hostProgram(ev *event.Event, body string) bool {
 	}
 	ev.SetString(event.FieldProcessName, name)
 	ev.Set(event.FieldProcessPID, event.Int(pid))
-	lv := ""
-	if len(text) > 10 && text[2] == ':' && text[5] == ':' && text[8] == ' ' && text[9] == '[' {
-		if end := strings.IndexByte(text, ']'); end > 10 {
-			if l, known := pu.Level(strings.TrimSpace(text[10:end])); known {
-				lv, text = l, strings.TrimPrefix(text[end+1:], " ")
-			}
-		}
-	}
-	if lv == "" {
+	lv, rest, ok := ClockLevel(text)
+	if ok {
+		text = rest
+	} else {
 		lv = pu.Guess(text)
 	}
 	ev.SetString(pu.FieldLogMessage, text)
@@ -137,6 +132,23 @@ func hostProgram(ev *event.Event, body string) bool {
 	}
 	pu.Finish(ev, ds, lv)
 	return true
+}
+
+// ClockLevel reads simplelog's "hh:mm:ss [LEVEL] " (Bottlerocket's driverdog, as the journal or
+// the kernel's buffer relays it) and returns the level and the text after it.
+func ClockLevel(text string) (level, rest string, ok bool) {
+	if len(text) <= 10 || text[2] != ':' || text[5] != ':' || text[8] != ' ' || text[9] != '[' {
+		return "", text, false
+	}
+	end := strings.IndexByte(text, ']')
+	if end <= 10 {
+		return "", text, false
+	}
+	l, known := pu.Level(strings.TrimSpace(text[10:end]))
+	if !known {
+		return "", text, false
+	}
+	return l, strings.TrimPrefix(text[end+1:], " "), true
 }
 
 // crashed names the process the kernel reports a fatal signal of: "llama-server[80906]: segfault
@@ -420,6 +432,10 @@ func reportLevel(body string) (level string, known bool) {
 		return pu.Warning, true // pr_warn (kernel/module/main.c): every DKMS-built NVIDIA module at boot
 	case strings.Contains(body, ": module verification failed: ") && strings.HasSuffix(body, "tainting kernel"):
 		return pu.Info, true // pr_notice_once: an unsigned module, not a failure to load it
+	case strings.HasPrefix(body, "Request for unknown module key '"):
+		// pr_warn (module signing, 4.x): a module signed by a key the kernel does not trust (a
+		// DKMS-built NVIDIA module's MOK), before Secure Boot refuses it
+		return pu.Warning, true
 	case strings.HasPrefix(body, "irq ") && strings.Contains(body, ": nobody cared"):
 		return pu.Error, true // __report_bad_irq's KERN_ERR: the kernel turns the interrupt line off
 	case strings.HasPrefix(body, "amdgpu ") && (strings.Contains(body, ": ring ") && strings.Contains(body, " timeout, signaled seq=") ||

@@ -298,9 +298,12 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	} else if first[0] != '[' {
 		// "ERROR: Elasticsearch did not exit normally - check the logs at ...": a launcher
 		// script's stated level. A GPU-stack container's such lines are nvidia_shell's.
-		if !levelColon(first, &r) && !argparseError(first, &r) && !slurmDebug(first, &r) && !nhc(first, &r) && !gpuTestFailure(first, &r) ||
-			pu.GPUDataset(ev) != "" {
+		if !levelColon(first, &r) && !kmod(first, &r) && !argparseError(first, &r) && !slurmDebug(first, &r) && !nhc(first, &r) &&
+			!gpuTestFailure(first, &r) || pu.GPUDataset(ev) != "" {
 			return false
+		}
+		if r.Logger != "" && nvidiaModule(r.Msg) {
+			ds = pu.DatasetDriver // the NVIDIA driver's module that did not load or unload
 		}
 		if r.host != "" {
 			ev.SetString(event.FieldHostHostname, r.host)
@@ -1292,6 +1295,44 @@ func levelColon(s string, r *Line) bool {
 	}
 	r.Level, r.Msg = lv, s[at:]
 	return r.Msg != "" && r.Msg[0] != ' ' && !kernelReport(s)
+}
+
+// kmod reads the module tools' own severity (libkmod's log: "modprobe: ERROR: could not insert
+// 'nvidia_modeset': Invalid argument", "insmod: ERROR: ...", "rmmod: ERROR: Module nvidia is in
+// use by: nvidia_modeset", "modprobe: FATAL: Module nvidia not found in directory ..."), as
+// systemd-modules-load at boot or a driver script writes it: the tool is the logger.
+func kmod(s string, r *Line) bool {
+	tool, _, _ := strings.Cut(s[:min(len(s), 24)], ": ")
+	switch tool {
+	case "modprobe", "insmod", "rmmod", "depmod", "modinfo":
+	default:
+		return false
+	}
+	word, msg, ok := strings.Cut(s[len(tool)+2:], ": ")
+	if !ok || msg == "" {
+		return false
+	}
+	lv := ""
+	switch word {
+	case "FATAL":
+		lv = pu.Critical
+	case "ERROR":
+		lv = pu.Error
+	case "WARNING":
+		lv = pu.Warning
+	default:
+		return false
+	}
+	r.Level, r.Logger, r.Msg, r.errMsg = lv, tool, msg, msg
+	return true
+}
+
+// nvidiaModule reports whether a module tool's message names one of the NVIDIA driver's
+// modules ('nvidia', nvidia_uvm, nvidia_modeset, nvidia_drm, nvidia_peermem, nvidia-fs, and
+// their .ko files).
+func nvidiaModule(msg string) bool {
+	return strings.Contains(msg, "'nvidia") || strings.Contains(msg, "Module nvidia") || strings.Contains(msg, "module nvidia") ||
+		strings.Contains(msg, "/nvidia") && strings.Contains(msg, ".ko")
 }
 
 // neuronRuntime reads the AWS Neuron runtime's lines in a model server's container (vLLM's and

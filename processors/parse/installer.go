@@ -30,6 +30,9 @@ func wrappedStart(body string) string {
 // wrappedAccept reports whether body goes on with a message whose text starts at column indent:
 // it is indented by exactly as many spaces.
 func wrappedAccept(body string, indent int) bool {
+	if len(body) == indent && strings.TrimLeft(body, " ") == "" {
+		return true // a paragraph break: the indent alone (nvidia-installer's, before "Please see the log entries ...")
+	}
 	return len(body) > indent && strings.TrimLeft(body[:indent], " ") == "" && body[indent] != ' '
 }
 
