@@ -1312,15 +1312,8 @@ func kmod(s string, r *Line) bool {
 	if !ok || msg == "" {
 		return false
 	}
-	lv := ""
-	switch word {
-	case "FATAL":
-		lv = pu.Critical
-	case "ERROR":
-		lv = pu.Error
-	case "WARNING":
-		lv = pu.Warning
-	default:
+	lv, known := pu.Level(word) // libkmod's FATAL, ERROR, WARNING (INFO, DEBUG when verbose)
+	if !known || word != strings.ToUpper(word) {
 		return false
 	}
 	r.Level, r.Logger, r.Msg, r.errMsg = lv, tool, msg, msg
