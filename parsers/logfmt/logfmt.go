@@ -444,6 +444,11 @@ func terminal(ev *event.Event, s string) bool {
 		}
 		pu.SetField(ev, k, event.String(v))
 	}
+	if (level == pu.Error || level == pu.Critical) && msg != "" && !ev.Has(event.FieldErrorMsg) {
+		// as the key=value form's error without err=: its message is what failed
+		// ("FATA[0000] could not find DCGM field; err: unknown DCGMExporterMetric field ...")
+		ev.SetString(event.FieldErrorMsg, msg)
+	}
 	pu.Finish(ev, pu.DatasetOr(ev, Dataset), level)
 	return true
 }

@@ -355,6 +355,12 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	}
 	switch {
 	case stated != "":
+	case dataset != "" && slogStart(text):
+		// the same slog lines with the std log's stamp cut off (a copy, a collector that read
+		// the time off): "INFO Starting dcgm-exporter Version=4.1.1-4.0.4"
+		w, rest, _ := strings.Cut(text, " ")
+		stated, _ = pu.Level(w)
+		text = slogPairs(ev, rest)
 	case strings.HasPrefix(text, "INFO: "):
 		stated = pu.Info // "INFO: using stderr for IMEX logging" (the IMEX daemon's own prefix)
 	case strings.HasPrefix(text, "E: "):
@@ -439,6 +445,14 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	}
 	pu.Finish(ev, dataset, level)
 	return true
+}
+
+// slogStart reports whether text opens with the level slog's default handler writes, "INFO
+// Starting ..." (one of its four words, a space, then the message): not nvidia-installer's
+// "ERROR: ..." nor rclone's "ERROR : ...".
+func slogStart(text string) bool {
+	w, rest, ok := strings.Cut(text[:min(len(text), 8)], " ")
+	return ok && (w == "DEBUG" || w == "INFO" || w == "WARN" || w == "ERROR") && rest != "" && rest[0] != ' ' && rest[0] != ':'
 }
 
 // openibdStatus reads the status openibd (the MOFED and DOCA drivers' init script) prints after

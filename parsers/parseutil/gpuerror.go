@@ -47,6 +47,10 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	{"NVIDIA driver is not loaded", KindDriverNotLoaded, DatasetDriver},
 	{"libnvidia-ml.so", KindNVMLMissing, DatasetDriver},
 	{"could not load NVML library", KindNVMLMissing, DatasetDriver},
+	// DCGM's text for DCGM_ST_NVML_NOT_LOADED, which dcgm-exporter reports when it exports no GPU
+	// metric at all ("Not collecting GPU metrics; Error getting devices count: Cannot perform the
+	// requested operation because NVML doesn't exist on this system.")
+	{"because NVML doesn't exist on this system", KindNVMLMissing, DatasetDriver},
 	// NVML's own code for it, whatever words come before ("Failed to initialize NVML:
 	// ERROR_LIBRARY_NOT_FOUND.", the device plugin 0.19; the MIG manager's "error initializing
 	// NVML: ERROR_LIBRARY_NOT_FOUND"; dcgm-exporter 4's "Cannot init NVML library; err: ...")

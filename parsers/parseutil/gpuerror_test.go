@@ -36,6 +36,8 @@ func TestGPUFailure(t *testing.T) {
 		// issue #1203); the toolkit's CDI generation before the driver was loaded
 		// (nvidia-container-toolkit issue #1611)
 		{"could not resolve CDI devices: [nvidia.com/gpu=all]", KindCDIUnresolvable, DatasetToolkit},
+		// dcgm-exporter without NVML (NVIDIA/dcgm-exporter issue #484)
+		{"Not collecting GPU metrics; Error getting devices count: Cannot perform the requested operation because NVML doesn't exist on this system.", KindNVMLMissing, DatasetDriver},
 		{"CDI device injection failed: unresolvable CDI devices nvidia.com/gpu=GPU-0", KindCDIUnresolvable, DatasetToolkit},
 		// a ConnectX NIC's device under NVIDIA's vendor name (kubernetes/kubernetes issue #119850)
 		{"failed to create containerd container: CDI device injection failed: unresolvable CDI devices nvidia.com/net-sf=mlx5_core.sf.3", "", ""},
