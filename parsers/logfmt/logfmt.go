@@ -169,8 +169,9 @@ func pairs(ev *event.Event, s string) bool {
 		kv = pu.NewLooseKV(s)
 	case cutShort(s):
 		// cut inside its last quoted value (rsyslog's 8 KiB limit, a pager's width): what is
-		// there is read, the value as far as it goes
-		kv, cut = pu.NewKV(s+`"`), true
+		// there is read, the value as far as it goes, without the '>' journalctl's pager marks
+		// a chopped line with
+		kv, cut = pu.NewKV(strings.TrimSuffix(s, ">")+`"`), true
 	default:
 		pre, msg, ok := brokenMessage(s)
 		if !ok {
