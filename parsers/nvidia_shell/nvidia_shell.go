@@ -97,17 +97,26 @@ func trace(s string) (string, bool) {
 
 // stdLogPrefix returns text without the prefix a Go program gave its standard log with
 // log.SetPrefix ("gpu-feature-discovery: 2022/08/30 02:07:24 ..."), and records the prefix as
-// the logger; text itself when it has none. Only a prefix before a std-log stamp counts.
-func stdLogPrefix(ev *event.Event, text string) string {
+// the logger; text itself when it has none. Only a prefix before a std-log stamp counts; a
+// severity word there (grpc-go's) is returned as the level the line states.
+func stdLogPrefix(ev *event.Event, text string) (string, string) {
 	i := strings.Index(text[:min(len(text), 48)], ": ")
 	if i <= 0 || strings.IndexByte(text[:i], ' ') >= 0 || len(text) < i+12 || text[i+6] != '/' {
-		return text
+		return text, ""
 	}
 	if _, _, ok := pu.StdLog(text[i+2:]); !ok {
-		return text
+		return text, ""
+	}
+	switch w := text[:i]; w {
+	case "INFO", "WARNING", "ERROR", "FATAL":
+		// grpc-go's default logger puts its severity there ("WARNING: 2022/02/25 05:16:42
+		// grpc: addrConn.createTransport failed to connect to ... Reconnecting...", node-feature-
+		// discovery's worker): the level, not a logger
+		lv, _ := pu.Level(w)
+		return text[i+2:], lv
 	}
 	ev.SetString(event.FieldLogLogger, text[:i])
-	return text[i+2:]
+	return text[i+2:], ""
 }
 
 // slogPairs reads the attributes slog's default handler writes after the message ("Starting
@@ -309,8 +318,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if dataset != "" && text[0] == '[' && mpsLine(ev, text) { // in a GPU-stack container only: the line is taken
 		text = strings.TrimSpace(text[strings.IndexByte(text, ']')+1:])
 	}
-	text = stdLogPrefix(ev, text)
-	stated := "" // a level the line states, which no guess overrides
+	text, stated := stdLogPrefix(ev, text) // stated: a level the line states, which no guess overrides
 	if dataset != "" {
 		if lv, rest, ok := cosLogger(ev, text); ok {
 			stated, text = lv, rest

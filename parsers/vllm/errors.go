@@ -474,6 +474,10 @@ func MessageState(line string, state int) int {
 		return MessageBraced
 	case strings.HasSuffix(line, "Last error:"):
 		return MessageOneMore
+	case strings.HasSuffix(line, "' raised:") && strings.Contains(line, "BackendCompilerFailed"):
+		// torch._dynamo's "BackendCompilerFailed: backend='inductor' raised:", the compiler's
+		// exception on the next line (its __str__): the root cause, a triton or CUDA failure
+		return MessageOneMore
 	case strings.HasSuffix(line, "(look up to see its traceback):"):
 		// transformers' lazy module: "Failed to import transformers.models.x because of the
 		// following error (look up to see its traceback):", the import's error on the next line
@@ -667,7 +671,13 @@ func exceptionAfter(stack, rest string) (typ, msg string, ok bool) {
 		}
 		if t := strings.TrimRight(line, " "); strings.HasSuffix(t, ":") && rest != "" {
 			// "...ChildFailedError: " and its message on the lines under it (torchrun's report)
-			if typ, m, ok := SplitException(t[:len(t)-1], true); ok {
+			typ, m, ok := SplitException(t[:len(t)-1], true)
+			if !ok {
+				// a class of a package's exceptions module named without "Error" (torch._dynamo's
+				// "BackendCompilerFailed: backend='inductor' raised:", the compiler's exception under it)
+				typ, m, ok = moduleException(t[:len(t)-1])
+			}
+			if ok {
 				below := unframed(strings.TrimSpace(rest))
 				if m != "" {
 					// "RuntimeError: Error building extension 'sampling':", the build's output
@@ -791,6 +801,12 @@ func IsBareException(b string) bool {
 	if ok && msg != "" && strings.HasPrefix(typ, "RayTaskError(") && strings.Contains(msg, "ray::") {
 		// Ray's task error printed bare, the remote traceback under it: "RayTaskError(TypeError):
 		// ray::run_inference_one_model() (pid=718457, ip=...)"
+		return true
+	}
+	if ok && msg == "" && strings.HasSuffix(b, ": ") && (builtinExceptions[typ] || strings.IndexByte(typ, '.') > 0) {
+		// a message that opens with a line break (bitsandbytes' "RuntimeError: ", then
+		// "        CUDA Setup failed despite GPU being available. ..." indented under it): Python
+		// prints the class, ": " and the message's empty first line
 		return true
 	}
 	if !ok || msg == "" || !hasAnySuffix(strings.TrimSuffix(typ, ")"), "Error", "Exception") {

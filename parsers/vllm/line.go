@@ -113,7 +113,7 @@ func Split(line string) Line {
 				inner = after[probe.processes(after):] // "(APIServer pid=13457) INFO 08-12 ..."
 			}
 			if t, n, ok := parseutil.RFC3339(rest[1:end]); ok && n == end-1 && parseutil.Zoned(rest[1:end]) &&
-				(strings.HasPrefix(inner, "[rank") || probe.header(inner) > 0) {
+				(strings.HasPrefix(inner, "[rank") || probe.header(inner) > 0 || tracebackLine(inner)) {
 				l.Stamp, l.StampShown, rest = t, true, after
 			}
 		}
@@ -172,6 +172,12 @@ func Split(line string) Line {
 	}
 	l.Body = rest
 	return l
+}
+
+// tracebackLine reports whether s is a line of a Python traceback: its header, a frame, the
+// frame's source or carets (indented), the words between chained ones, the exception's line.
+func tracebackLine(s string) bool {
+	return s == TracebackHeader || IsFrameLine(s) || len(s) > 4 && s[0] == ' ' || ChainMarker(s) || IsBareException(s)
 }
 
 // processes reads the process prefix at the start of s and returns its length, 0 when there is
@@ -350,6 +356,15 @@ func syslogPrefix(s string) (n, tag int) {
 // C++ log line, read by parseTorch.
 func (l *Line) rankPrefix(s string) int {
 	rank, n := RankPrefix(s)
+	if n == 0 && strings.HasPrefix(s, "[rank") {
+		// a launcher that labels its ranks' output the way torch does, before torch's own:
+		// "[rank0]:[rank0]:   File ..." (torchrun's --tee with a log prefix): one rank
+		if i := strings.Index(s[:min(len(s), 16)], "]:[rank"); i > 0 {
+			if r, m := RankPrefix(s[i+2:]); m > 0 && s[:i+2] == s[i+2:i+2+i+2] {
+				rank, n = r, i+2+m
+			}
+		}
+	}
 	if n == 0 {
 		return 0
 	}

@@ -86,3 +86,26 @@ func TestSplitBody(t *testing.T) {
 		}
 	}
 }
+
+// TestSplitDoubledRank: a launcher's label the same as torch's rank prefix before it
+// ("[rank0]:[rank0]:   File ...", pytorch/torchtitan issue #55) is one rank's prefix; two
+// different ones, or torch's C++ line after the prefix, are not read so.
+func TestSplitDoubledRank(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]struct {
+		body string
+		rank int64
+	}{
+		`[rank0]:[rank0]:   File "/x/symbolic_convert.py", line 793, in run`: {`  File "/x/symbolic_convert.py", line 793, in run`, 0},
+		`[rank3]:[rank3]: RuntimeError: boom`:                                {"RuntimeError: boom", 3},
+		`[rank0]: Traceback (most recent call last):`:                        {TracebackHeader, 0},
+	} {
+		l := Split(in)
+		if l.Body != want.body || l.Rank != want.rank {
+			t.Errorf("Split(%q): body %q, rank %d; want %q, %d", in, l.Body, l.Rank, want.body, want.rank)
+		}
+	}
+	if l := Split("[rank0]:[rank1]: x"); l.Rank == 0 && l.Body == "x" {
+		t.Errorf("two ranks' prefixes read as one: %+v", l)
+	}
+}
