@@ -248,6 +248,11 @@ func (p *Parser) parse(ev *event.Event, msg string) bool {
 			rest = vllm.TracebackHeader + "\n" + rest
 		}
 		vllm.SetTraceback(ev, rest)
+		if r.level == "" && r.dataset == DatasetSGLang && strings.HasPrefix(rest, vllm.TracebackHeader) {
+			// SGLang 0.2 and 0.3 write no level ("[18:19:57 TP2] Exception in run_tp_server:",
+			// the traceback under it): the rank's failure is an error, as a bare traceback is
+			ev.SetString(event.FieldLogLevel, pu.Error)
+		}
 	}
 	if r.dataset == DatasetLiteLLM && !ev.Has(event.FieldErrorType) {
 		if typ, msg := liteLLMException(r.msg); typ != "" {

@@ -47,6 +47,14 @@ func RichTraceStart(b string) bool {
 // "^C" may precede it).
 func TraceAnnouncement(b string) bool {
 	b = strings.TrimPrefix(b, "^C")
+	if len(b) > 12 && b[0] == '[' && b[3] == ':' {
+		// SGLang 0.2's "[18:19:57 TP2] Exception in run_tp_server:", the traceback under it
+		// (logger.error("Exception in run_tp_server:\n" + get_exception_traceback()))
+		if end := strings.Index(b[:min(len(b), 32)], "] "); end > 8 {
+			m := b[end+2:]
+			return strings.HasPrefix(m, "Exception in ") && strings.HasSuffix(m, ":") && strings.Count(m, " ") == 2
+		}
+	}
 	return strings.HasPrefix(b, "Process ") && strings.HasSuffix(b, ":") && strings.Count(b, " ") == 1 ||
 		strings.HasPrefix(b, "Exception in thread ") && strings.HasSuffix(b, ":") ||
 		strings.HasPrefix(b, "Exception ignored in: ") || strings.HasPrefix(b, "Exception ignored in atexit callback")

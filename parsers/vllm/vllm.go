@@ -845,6 +845,9 @@ func AdoptLibraryLine(ev *event.Event) {
 // time, the ranks a scheduler's prefix names ("[2025-05-27 04:36:06 DP1 TP4] "), or none (its
 // main process's "[2025-01-29 08:52:44] ").
 func sglangRecord(b string) bool {
+	if len(b) > 14 && b[0] == '[' && b[3] == ':' && b[6] == ':' && b[9] == ' ' && b[10] == 'T' && b[11] == 'P' {
+		return true // 0.2's and 0.3's time of day and rank: "[18:19:57 TP2] Exception in run_tp_server:"
+	}
 	if len(b) < 22 || b[0] != '[' || b[5] != '-' || b[8] != '-' || b[11] != ' ' || b[14] != ':' || b[17] != ':' {
 		return false
 	}

@@ -1728,11 +1728,19 @@ func messageParagraph(b string) bool {
 	return !exc
 }
 
-// sglangClockTrace reports whether b is a traceback's header under SGLang 0.3's prefix, the
-// time of day and the rank: "[19:16:21 TP5] Traceback (most recent call last):".
+// sglangClockTrace reports whether b is a traceback's header under SGLang's prefix, the time of
+// day (0.3) or the date and time (0.3.4 on), and the rank: "[19:16:21 TP5] Traceback (most
+// recent call last):", "[2024-10-22 06:31:49 TP0] Traceback (most recent call last):"
+// (logger.error(get_exception_traceback()), the frames under it without the prefix).
 func sglangClockTrace(b string) bool {
 	head, ok := strings.CutSuffix(b, "] "+vllm.TracebackHeader)
-	if !ok || len(head) < 9 || head[0] != '[' || head[3] != ':' || head[6] != ':' {
+	if !ok || len(head) < 9 || head[0] != '[' {
+		return false
+	}
+	if len(head) >= 20 && head[5] == '-' && head[8] == '-' && head[11] == ' ' && head[14] == ':' && head[17] == ':' {
+		return len(head) == 20 || head[20] == ' '
+	}
+	if head[3] != ':' || head[6] != ':' {
 		return false
 	}
 	return len(head) == 9 || head[9] == ' '
