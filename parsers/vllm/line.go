@@ -901,9 +901,24 @@ func launcherLabel(s string) int {
 		i++
 	}
 	if i == 0 || i == 6 || !strings.HasPrefix(s[i:], ": ") {
-		return 0
+		return pdshLabel(s)
 	}
 	return i + 2
+}
+
+// pdshLabel reads the host pdsh (DeepSpeed's multi-node launcher, clush) puts before each line
+// of a node, when the line is NCCL's naming the same host: "compute-dy-p4d24xlarge-5:
+// compute-dy-p4d24xlarge-5:3048:4991 [2] graph/rings.cc:38 NCCL WARN ...". It returns the
+// label's length with its space, or 0.
+func pdshLabel(s string) int {
+	c := strings.Index(s[:min(len(s), 72)], ": ")
+	if c <= 0 || strings.IndexByte(s[:c], ' ') >= 0 || strings.IndexByte(s[:c], ':') >= 0 {
+		return 0
+	}
+	if rest := s[c+2:]; len(rest) > c && rest[:c] == s[:c] && rest[c] == ':' {
+		return c + 2
+	}
+	return 0
 }
 
 // launched reports whether s, after a launcher's label, is a line of the kinds a distributed
