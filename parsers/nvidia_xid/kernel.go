@@ -432,6 +432,9 @@ func reportLevel(body string) (level string, known bool) {
 		return pu.Warning, true // pr_warn (kernel/module/main.c): every DKMS-built NVIDIA module at boot
 	case strings.Contains(body, ": module verification failed: ") && strings.HasSuffix(body, "tainting kernel"):
 		return pu.Info, true // pr_notice_once: an unsigned module, not a failure to load it
+	case strings.HasPrefix(body, "list_del corruption") || strings.HasPrefix(body, "list_add corruption"):
+		// lib/list_debug.c's CHECK_DATA_CORRUPTION (pr_err), the cause of the BUG after it
+		return pu.Error, true
 	case strings.HasPrefix(body, "Request for unknown module key '"):
 		// pr_warn (module signing, 4.x): a module signed by a key the kernel does not trust (a
 		// DKMS-built NVIDIA module's MOK), before Secure Boot refuses it

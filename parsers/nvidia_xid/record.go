@@ -15,6 +15,7 @@ import (
 //	kern  :err   : [ 1843.308145] NVRM: Xid ...                                                 dmesg --decode
 //	syslog:err   : 2025-05-27T04:18:56,089671+00:00 NVRM: Xid ...                                 a program's write to /dev/kmsg
 //	6,3964,206764307,-;nvidia-nvswitch2: open (major=510)                                         /dev/kmsg
+//	<4>[10469.857815]  ? _nv044486rm+0x40/0x40 [nvidia]                                          dmesg -r, /proc/kmsg
 //	192.168.11.119: kern: warning: [2026-04-22T21:27:51.288830314Z]: NVRM: ...                    talosctl dmesg
 //
 // record takes such a prefix off msg and returns it read: the message, the kernel's level and
@@ -28,6 +29,14 @@ func record(msg string) (r kernelRecord, ok bool) {
 	case len(msg) > 8 && msg[0] >= '0' && msg[0] <= '9':
 		if n := kmsgHeader(msg); n > 0 {
 			return kernelRecord{body: msg[n:], level: priorityLevel(msg[:strings.IndexByte(msg, ',')])}, true
+		}
+	case len(msg) > 5 && msg[0] == '<' && msg[1] >= '0' && msg[1] <= '9':
+		// dmesg -r's and /proc/kmsg's "<4>[10469.857815]  ? _nv044486rm+0x40/0x40 [nvidia]": the
+		// priority (with the facility, kern's 0) in angle brackets, then the time since boot
+		if end := strings.IndexByte(msg[:min(len(msg), 6)], '>'); end > 1 && end+1 < len(msg) && msg[end+1] == '[' {
+			if n, ok := pu.Atoi(msg[1:end]); ok {
+				return kernelRecord{body: msg[end+1:], level: pu.SeverityLevel(n & 7)}, true
+			}
 		}
 	}
 	if strings.Contains(msg[:min(len(msg), 96)], ": [20") {

@@ -228,3 +228,18 @@ func TestNVRMText(t *testing.T) {
 		}
 	}
 }
+
+// TestReportLevelOfKernelWarnings: lines the kernel prints at a level of their own, whatever
+// their words say (lib/list_debug.c's pr_err before a BUG, ask.fedoraproject.org "laptop freezes
+// after kernel bug"; module signing's pr_warn, NVIDIA/nvidia-docker issue #1218).
+func TestReportLevelOfKernelWarnings(t *testing.T) {
+	t.Parallel()
+	for body, want := range map[string]string{
+		"list_del corruption. prev->next should be ffff98679438a5d0, but was ca53e83f5e8cf5a8":                                                                  "error",
+		"Request for unknown module key 'The ELRepo Project (http://elrepo.org): ELRepo.org Secure Boot Key: f365ad3481a7b20e3427b61b2a26635b83fe427b' err -11": "warning",
+	} {
+		if got, known := reportLevel(body); !known || got != want {
+			t.Errorf("reportLevel(%q) = %q, %v; want %q", body, got, known, want)
+		}
+	}
+}

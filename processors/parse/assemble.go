@@ -198,6 +198,15 @@ type group struct {
 	rank    bool   // the lines come under torch's "[rankN]: " alone: one uncaught exception's printout
 }
 
+// lastPart returns the group's last line: its last part, or its first line's text.
+func (g *group) lastPart() string {
+	if n := len(g.parts); n > 0 {
+		return g.parts[n-1]
+	}
+	first, _, _ := strings.Cut(g.first.Message(), "\n")
+	return first
+}
+
 // assembly is the work of one Process call: what goes out, the acknowledgements the batch must
 // now carry (of held lines sent with it), and the held lines it added to.
 type assembly struct {
@@ -1233,7 +1242,8 @@ func (g *group) accept(l *vllm.Line) bool {
 		}
 		return ok
 	case modeNVRM:
-		return nvrmAccept(l, g.header) || g.msg == gspDump && len(g.parts) < maxMessageLines && gspDumpLine(l)
+		return nvrmAccept(l, g.header) || g.msg == gspDump && len(g.parts) < maxMessageLines && gspDumpLine(l) ||
+			g.header == "" && len(g.parts) < maxMessageLines && nvrmWrapped(l, g.lastPart())
 	case modeSXid:
 		// a part the report has already opens the next report of the same switch and code
 		// (another link's, as a link fault logs for many links in a row)

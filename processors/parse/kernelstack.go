@@ -276,6 +276,32 @@ func nvrmAccept(l *vllm.Line, stamp string) bool {
 	return strings.HasPrefix(strings.TrimLeft(l.Body, " \t"), "NVRM: ")
 }
 
+// nvrmWrapped reports whether l goes on with the sentence of the NVRM line before it (prev, its
+// text) in a kernel log written without the time since boot (RHEL's /var/log/messages, an
+// rsyslog without printk times): "NVRM: API mismatch: the client has the version 555.58.02, but",
+// then "NVRM: this kernel module has the version 560.35.03.  Please", ... A line after a full
+// stop, or one that opens with a capital, is a message of its own.
+func nvrmWrapped(l *vllm.Line, prev string) bool {
+	t, ok := strings.CutPrefix(l.Body, "NVRM: ")
+	if l.Header != "" || !ok || t == "" || nvrmOwnStart(t) {
+		return false
+	}
+	// a sentence's next words ("this kernel module ..."), not a function's message
+	// ("rpcRmApiAlloc_GSP: GspRmAlloc failed: ...", "free_os_event:    fd: 17")
+	word, _, _ := strings.Cut(t, " ")
+	if word == "" {
+		return false // an indented dump's row ("NVRM:         0x0000000001b4acb0")
+	}
+	for i := 0; i < len(word); i++ {
+		if word[i] < 'a' || word[i] > 'z' {
+			return false
+		}
+	}
+	prev = strings.TrimRight(prev, " ")
+	return strings.Contains(prev, "NVRM: ") && !strings.Contains(prev, "NVRM: Xid") && !strings.HasSuffix(prev, ".") &&
+		!strings.HasSuffix(prev, ":")
+}
+
 // nvrmOwnStart reports whether an NVRM line's text (after "NVRM: ") starts a message of its own,
 // which a message printed in the same microsecond must not take: an Xid, a GPU's identity, a
 // message about one GPU ("GPU 0000:91:00.0: ...").

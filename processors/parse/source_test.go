@@ -622,3 +622,27 @@ func TestHostFileProcessesApart(t *testing.T) {
 		}
 	}
 }
+
+// TestNVRMWrapped: in a kernel log without the time since boot, an NVRM line goes on with the
+// sentence the line before left open (the API mismatch's four lines), but a function's message,
+// a dump's row, or a line after an Xid or a full stop is a message of its own.
+func TestNVRMWrapped(t *testing.T) {
+	t.Parallel()
+	line := func(body string) *vllm.Line { return &vllm.Line{Text: body, Body: body} }
+	for _, c := range []struct {
+		prev, body string
+		want       bool
+	}{
+		{"NVRM: API mismatch: the client has the version 555.58.02, but", "NVRM: this kernel module has the version 560.35.03.  Please", true},
+		{"NVRM: this kernel module has the version 560.35.03.  Please", "NVRM: make sure that this kernel module and all NVIDIA driver", true},
+		{"NVRM: components have the same version.", "NVRM: this kernel module has the version 560.35.03.  Please", false},
+		{"NVRM: Xid (PCI:0000:cb:00): 109, pid=1797828, name=pt_main_thread, Ch 00000008", "NVRM: rpcRmApiAlloc_GSP: GspRmAlloc failed", false},
+		{"NVRM: free_os_event: failed to find OS event:", "NVRM: free_os_event:    hParent: 0xc1d775c9", false},
+		{"NVRM: GPU 0000:01:00.0: RmInitAdapter failed! (0x22:0x56:884)", "NVRM:         0x0000000001b4acb0", false},
+		{"NVRM: API mismatch: the client has the version 555.58.02, but", "NVRM: Xid (PCI:0000:3b:00): 79, GPU has fallen off the bus.", false},
+	} {
+		if got := nvrmWrapped(line(c.body), c.prev); got != c.want {
+			t.Errorf("%q after %q: taken %v, want %v", c.body, c.prev, got, c.want)
+		}
+	}
+}
