@@ -71,7 +71,8 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		}
 		return true
 	}
-	if (s[0] == ' ' || s[0] == 'W' || s[0] == 'N' || s[0] >= '0' && s[0] <= '9' || s[0] == '<') && strings.Contains(s[:min(len(s), 64)], "  ") && eventRow(ev, s) {
+	if (s[0] == ' ' || s[0] == 'W' || s[0] == 'N' || s[0] >= '0' && s[0] <= '9' || s[0] == '<' || s[0] >= 'a' && s[0] <= 'z') &&
+		strings.Contains(s[:min(len(s), 64)], "  ") && eventRow(ev, s) { // (a namespace first: get events -A)
 		return true // a row of kubectl's event tables
 	}
 	return parseRecord(ev, s)

@@ -29,28 +29,57 @@ func eventRow(ev *event.Event, s string) bool {
 		if !reason(col(s, at[:], 1)) || !age(col(s, at[:], 2)) {
 			return false
 		}
-		return setEventRow(ev, col(s, at[:], 0), col(s, at[:], 1), "", s[at[4]:])
-	case n >= 5 && age(col(s, at[:], 0)) && eventType(s, at[1], at[2]) != "":
+		return setEventRow(ev, col(s, at[:], 0), col(s, at[:], 1), "", "", s[at[4]:])
+	case n >= 4 && age(col(s, at[:], 0)) && eventType(s, at[1], at[2]) != "":
 		// get events: last seen, type, reason, object, [subobject, source,] message
-		object := col(s, at[:], 3)
-		if !reason(col(s, at[:], 2)) || !strings.Contains(object, "/") {
-			return false
-		}
-		msg := 4
-		switch sub := col(s, at[:], 4); {
-		case n >= 7 && strings.HasPrefix(sub, "spec."):
-			msg = 6 // -o wide: the container the event is about, and the component that reported it
-		case n >= 6 && source(sub):
-			msg = 5 // -o wide about a whole object: its empty SUBOBJECT padded into the gap
-		}
-		return setEventRow(ev, col(s, at[:], 1), col(s, at[:], 2), object, s[at[msg]:])
+		return getEventRow(ev, s, at[:], n, 0, "")
+	case n >= 5 && namespace(col(s, at[:], 0)) && age(col(s, at[:], 1)) && eventType(s, at[2], at[3]) != "":
+		// get events -A: the namespace first
+		return getEventRow(ev, s, at[:], n, 1, col(s, at[:], 0))
 	}
 	return false
 }
 
-func setEventRow(ev *event.Event, typ, why, object, msg string) bool {
+// getEventRow reads a row of kubectl get events whose columns start at at[off:] (after the
+// namespace of -A, ns): last seen, type, reason, object, [subobject, source,] message; an event
+// without a note (a node's "Starting") has an empty message.
+func getEventRow(ev *event.Event, s string, at []int, n, off int, ns string) bool {
+	object := col(s, at, off+3)
+	if !reason(col(s, at, off+2)) || !strings.Contains(object, "/") || strings.ContainsAny(object, " \t") {
+		return false
+	}
+	msg := ""
+	if n > off+4 {
+		i := off + 4
+		switch sub := col(s, at, off+4); {
+		case n >= off+7 && strings.HasPrefix(sub, "spec."):
+			i = off + 6 // -o wide: the container the event is about, and the component that reported it
+		case n >= off+6 && source(sub):
+			i = off + 5 // -o wide about a whole object: its empty SUBOBJECT padded into the gap
+		}
+		msg = s[at[i]:]
+	}
+	return setEventRow(ev, col(s, at, off+1), col(s, at, off+2), object, ns, msg)
+}
+
+// namespace reports whether s can be a namespace's name (a DNS label: lower case, digits, '-').
+func namespace(s string) bool {
+	if s == "" || len(s) > 63 || s[0] == '-' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// setEventRow sets the fields of an event table's row; a describe row without a message is no
+// row (false), a get row's empty message (msg "") leaves log.message unset.
+func setEventRow(ev *event.Event, typ, why, object, ns, msg string) bool {
 	msg = strings.TrimRight(msg, " \r")
-	if msg == "" {
+	if msg == "" && object == "" {
 		return false
 	}
 	level := pu.Info
@@ -60,9 +89,11 @@ func setEventRow(ev *event.Event, typ, why, object, msg string) bool {
 	ev.SetString(pu.FieldEventReason, why)
 	if kind, name, ok := strings.Cut(object, "/"); ok && name != "" {
 		kind, _, _ = strings.Cut(kind, ".") // deployment.apps/x: the kind without its group
-		pu.SetObject(ev, kind, "", name)
+		pu.SetObject(ev, kind, ns, name)
 	}
-	ev.SetString(pu.FieldLogMessage, msg)
+	if msg != "" {
+		ev.SetString(pu.FieldLogMessage, msg)
+	}
 	pu.Finish(ev, pu.DatasetOr(ev, pjson.DatasetK8sEvent), level)
 	return true
 }
