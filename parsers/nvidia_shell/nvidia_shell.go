@@ -231,7 +231,11 @@ func installerNote(s string) bool {
 		// its search of a precompiled kernel interface before it builds one (the RHEL and
 		// OpenShift driver containers): "Required file 'nvidia-drm.ko' not found in package
 		// 'kernel/precompiled/nvidia-modules-5.14.0-builtin'"
-		strings.HasPrefix(s, "Required file '") && strings.Contains(s, "' not found in package 'kernel/precompiled/")
+		strings.HasPrefix(s, "Required file '") && strings.Contains(s, "' not found in package 'kernel/precompiled/") ||
+		// its look for a copy of the driver in the initramfs, on an image without the tools
+		// (every driver container's start): it goes on without it
+		strings.HasPrefix(s, "Unable to locate any tools for listing initramfs contents") ||
+		strings.HasPrefix(s, "Unable to scan initramfs: no tool found")
 }
 
 // detection reports whether s is a platform detection's result (or a note that is no failure of

@@ -191,7 +191,16 @@ func (l *Line) processes(s string) int {
 	n := l.process(s)
 	if n > 0 && n < len(s) && s[n] == s[0] {
 		inner := Line{Rank: -1, Parallel: noParallel}
-		if k := inner.process(s[n:]); k > 0 {
+		if k := inner.process(s[n:]); k > 0 && inner.Daemon != "" && inner.ProcName == "" && l.ProcName != "" {
+			// a Ray daemon's line the engine core relays ("(EngineCore_DP0 pid=1879) (raylet) A
+			// worker died or was killed ..."): the daemon's, through the relay, which stays the process
+			l.Daemon = inner.Daemon
+			if inner.IP != "" {
+				l.IP = inner.IP
+			}
+			l.Proc = s[:n+k-1]
+			return n + k
+		} else if k > 0 {
 			for i, r := range inner.Parallel {
 				if r < 0 {
 					inner.Parallel[i] = l.Parallel[i]

@@ -109,3 +109,14 @@ func TestSplitDoubledRank(t *testing.T) {
 		t.Errorf("two ranks' prefixes read as one: %+v", l)
 	}
 }
+
+// TestSplitRelayedDaemon: a Ray daemon's line an engine core relays (vllm-project/vllm, a
+// KubeRay worker that died) keeps the engine core as its process, the daemon named.
+func TestSplitRelayedDaemon(t *testing.T) {
+	t.Parallel()
+	l := Split("(EngineCore_DP0 pid=1879) (raylet) A worker died or was killed while executing a task by an unexpected system error.")
+	if l.ProcName != "EngineCore_DP0" || l.PID != 1879 || l.Daemon != "raylet" || l.Proc != "(EngineCore_DP0 pid=1879) (raylet)" ||
+		l.Body != "A worker died or was killed while executing a task by an unexpected system error." || l.Parallel[0] != 0 {
+		t.Errorf("Split: %+v", l)
+	}
+}
