@@ -397,6 +397,9 @@ func TestLogFileName(t *testing.T) {
 		"/var/log/nv-hostengine.log":                   "nv-hostengine.log",
 		"/var/log/app-v2.log":                          "app-v2.log",
 		"/var/log/nvidia-installer.log.3":              "nvidia-installer.log",
+		// glog's own files, which its kubelet.INFO link names
+		"/var/log/kubernetes/kubelet.pc-zjdbai51.root.log.INFO.20210709-193402.2247":    "kubelet.INFO",
+		"/var/log/kubernetes/kubelet.pc-zjdbai51.root.log.WARNING.20210709-193402.2247": "kubelet.WARNING",
 	} {
 		if got := LogFileName(path); got != want {
 			t.Errorf("LogFileName(%q) = %q, want %q", path, got, want)

@@ -345,6 +345,15 @@ func nfdContainer(c string) bool {
 // older lines are its own as its newest are.
 func LogFileName(path string) string {
 	name := strings.TrimSuffix(path[strings.LastIndexByte(path, '/')+1:], ".gz")
+	for _, lv := range [...]string{".log.INFO.", ".log.WARNING.", ".log.ERROR.", ".log.FATAL."} {
+		// glog's own file, "<program>.<host>.<user>.log.<LEVEL>.<yyyymmdd>-<hhmmss>.<pid>", which
+		// its "<program>.<LEVEL>" link names: "kubelet.node-1.root.log.INFO.20210709-193402.2247"
+		if i := strings.Index(name, lv); i > 0 {
+			if dot := strings.IndexByte(name, '.'); dot > 0 && dot < i {
+				return name[:dot] + "." + lv[len(".log."):len(lv)-1]
+			}
+		}
+	}
 	if i := strings.LastIndexAny(name, ".-"); i > 0 {
 		switch suffix := name[i+1:]; {
 		case name[i] == '.' && len(suffix) > 0 && len(suffix) <= 3 && AllDigits(suffix): // .1, .12

@@ -31,9 +31,13 @@ var Info = parsers.Info{
 	Description: "syslog, journald and dmesg -T framing of node logs: <Mon dd hh:mm:ss> host tag[pid]: <line>, any locale's months",
 	New:         func(parsers.Options) parsers.Parser { return Parser{} },
 	Framing:     true,
-	Fields: append(pu.Fields()[:1:1], pu.Fields(event.FieldHostHostname, event.FieldProcessName,
+	Fields: append(append(pu.Fields()[:1:1], pu.Fields(event.FieldHostHostname, event.FieldProcessName,
 		event.FieldProcessPID)[len(pu.Fields()):]...),
+		parsers.Field{Name: FieldProcessExecutable, Type: "keyword", Description: "The program's path when the syslog tag names it by its path (/usr/bin/nvidia-powerd[605]); process.name is then its last element."}),
 }
+
+// FieldProcessExecutable is the program's path a syslog tag gave.
+const FieldProcessExecutable = "process.executable"
 
 // Parser removes syslog framing. It is stateless and safe for concurrent use.
 type Parser struct{}
@@ -69,7 +73,13 @@ func (Parser) Parse(ev *event.Event) bool {
 		ev.SetString(event.FieldHostHostname, f.Host)
 	}
 	if f.Tag != "" {
-		ev.SetString(event.FieldProcessName, f.Tag)
+		name := f.Tag
+		if i := strings.LastIndexByte(name, '/'); i >= 0 && i+1 < len(name) && name[0] == '/' {
+			// a tag that names the program by its path: "/usr/bin/nvidia-powerd[605]"
+			ev.SetString(FieldProcessExecutable, name)
+			name = name[i+1:]
+		}
+		ev.SetString(event.FieldProcessName, name)
 	}
 	if f.PID >= 0 {
 		ev.Set(event.FieldProcessPID, event.Int(f.PID))
