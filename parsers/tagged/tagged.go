@@ -285,6 +285,16 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		pu.SetOrigin(ev, strings.TrimLeft(loc, "/"))
 		r.Level, r.Msg = pu.Error, "CUDA kernel "+e
 		ev.SetString(pu.FieldGPUErrorKind, "cuda_error")
+	} else if m, ok := strings.CutPrefix(first, "ggml_cuda_init: failed to initialize CUDA: "); ok && m != "" {
+		// ggml-cuda finding no usable GPU (GGML_LOG_ERROR, llama.cpp's and Ollama's runner):
+		// "ggml_cuda_init: failed to initialize CUDA: unknown error", then the model runs on
+		// the CPU; CUDA's own words name the cause
+		r.Level, r.Msg = pu.Error, first
+		kind := "cuda_error"
+		if strings.Contains(m, "no CUDA-capable device") {
+			kind = pu.KindNoDevice
+		}
+		ev.SetString(pu.FieldGPUErrorKind, kind)
 	} else if strings.Contains(first, ": cudaMalloc failed: out of memory") && rest == "" {
 		// ggml-cuda's allocation that failed, in llama.cpp's plain output, which states no level
 		// ("ggml_backend_cuda_buffer_type_alloc_buffer: allocating 144817.04 MiB on device 0:
