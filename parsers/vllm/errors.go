@@ -237,6 +237,11 @@ func SetTraceback(ev *event.Event, text string) {
 			msg = whole // a Rust error's Debug form (NVIDIA NIM's): its fields say what failed
 		}
 		msg = validationDetail(msg, whole)
+		if advice, ok := strings.CutPrefix(whole[min(len(whole), len(msg)):], "\nPlease "); ok && strings.HasPrefix(whole, msg) {
+			// the message's advice on its next line: what to do about it
+			advice, _, _ = strings.Cut(advice, "\n")
+			msg += "\nPlease " + advice
+		}
 		if msg != "" {
 			ev.SetString(event.FieldErrorMsg, msg)
 		}
@@ -330,6 +335,10 @@ var messageContinuations = [...]string{
 	// and what LiteLLM's router adds to an exception it re-raises: the model group that failed
 	// and whether its retries ran out
 	". Received Model Group=", "Available Model Group Fallbacks=",
+	// and the advice a library's message ends in on a line of its own (vLLM's "RuntimeError:
+	// DeepGEMM backend is not available or outdated.", then "Please install or update the
+	// `deep_gemm` to a newer version to enable FP8 kernels.")
+	"Please install ", "Please upgrade ", "Please update ",
 	// and the line httpx's HTTPStatusError adds after its status and URL
 	"For more information check: https://developer.mozilla.org/",
 	// and the cause Ray's ActorDiedError gives after the dead actor's fields: "The actor is
