@@ -29,6 +29,11 @@ const (
 //	failed with an internal error during generation    (the OpenAI server's, 2026 builds)
 //
 // The level stays the one vLLM wrote (INFO): the error itself is logged on its own line.
+// FailureInternal is the failure reason of the OpenAI server's "failed with an internal error
+// during generation", which says only that the engine failed the request: its cause is on the
+// engine core's own line.
+const FailureInternal = "internal error"
+
 func requestOutcome(ev *event.Event, id, after string) bool {
 	if after == "aborted." {
 		ev.SetString(event.FieldEventAction, ActionAborted)
@@ -45,7 +50,7 @@ func requestOutcome(ev *event.Event, id, after string) bool {
 	case rest == " with an internal error during generation":
 		// the OpenAI server's own error line when the engine's output stream fails (2026
 		// builds, serving.py): the client gets a 500
-		reason = "internal error"
+		reason = FailureInternal
 	case strings.HasPrefix(rest, " ("):
 		end := strings.IndexByte(rest, ')')
 		if end < 0 {

@@ -122,8 +122,8 @@ func (p *Processor) tie(r *request, ev *event.Event, now int64, out []*event.Eve
 		r.seen = now
 		p.open.touch(r)
 	}
-	if r.held {
-		out = p.release(r, out)
+	if r.held && !r.settle {
+		out = p.release(r, out) // (a failure's waits for the line that says why, if any comes)
 	}
 	if p.sampling() && p.kept(r) {
 		ev.AddTag(TagSampled)

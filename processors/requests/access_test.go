@@ -3,6 +3,7 @@ package requests
 import (
 	"context"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -265,5 +266,36 @@ func TestAccessTiedKServe(t *testing.T) {
 	kept, _ := run(t, p, in...)
 	if str(kept[2], vllm.FieldRequestID) != id {
 		t.Errorf("KServe's access line not tied to %s: %v", id, kept[2])
+	}
+}
+
+// TestFailureWaitsForItsCause: the API server's "failed with an internal error during
+// generation" says only that the engine failed the request; the engine core's line that says
+// why (a grammar that rejected a token, vllm-project/vllm issue #51693) was written first but
+// reaches the processor after it and after the 500, as the parse processor holds a lone error
+// line for a traceback. The summary waits access_window and names the cause, from its time.
+func TestFailureWaitsForItsCause(t *testing.T) {
+	t.Parallel()
+	p, clk := newProc(t, nil)
+	id := "chatcmpl-8da6fc665494abe1"
+	in := lines(t, "vllm-0",
+		`(APIServer pid=9419) INFO 11-27 12:00:01 [logger.py:40] Received request `+id+`: prompt: 'hi', params: SamplingParams(n=1, max_tokens=16), prompt_token_ids: None, lora_request: None.`,
+		`(APIServer pid=9419) ERROR 11-27 12:00:03 [serving.py:175] Request `+id+` failed with an internal error during generation`)
+	in = append(in, accessLine(t, "vllm-0", "127.0.0.1:37932", "POST /v1/chat/completions", 500, 3100*time.Millisecond))
+	if _, sums := run(t, p, in...); len(sums) != 0 {
+		t.Fatalf("the failure's summary did not wait for its cause: %v", sums)
+	}
+	cause := lines(t, "vllm-0",
+		`(EngineCore pid=10458) ERROR 11-27 12:00:02 [scheduler.py:1841] Unexpected: grammar rejected tokens [200028] for request `+id+`-b5b27872. Terminating request.`)
+	if _, sums := run(t, p, cause...); len(sums) != 0 {
+		t.Fatalf("summary sent before access_window: %v", sums)
+	}
+	b := p.Flush(context.Background(), clk.t.Add(6*time.Second), false)
+	if b == nil || len(b.Events) != 1 {
+		t.Fatalf("flush after access_window: %v", b)
+	}
+	s := b.Events[0]
+	if msg := str(s, event.FieldErrorMsg); !strings.Contains(msg, "grammar rejected tokens") || num(s, event.FieldHTTPStatus) != 500 {
+		t.Errorf("summary: error.message %q, status %d; want the grammar's rejection and 500", msg, num(s, event.FieldHTTPStatus))
 	}
 }

@@ -25,7 +25,11 @@ func (p *Processor) line(pd *pod, id string, ev *event.Event, now int64, out []*
 	}
 	if r.closed {
 		// A late line of an ended request (its "failed (engine dead)" after the engine failure
-		// ended it): tagged as its summary was, never a second summary.
+		// ended it): tagged as its summary was, never a second summary. While the summary
+		// waits, an earlier line's error is the root cause the summary names.
+		if r.held {
+			r.late(ev)
+		}
 		if p.sampling() && p.kept(r) {
 			ev.AddTag(TagSampled)
 		}
@@ -135,6 +139,7 @@ func (r *request) noteError(ev *event.Event) {
 	if r.errMsg != "" || r.errType != "" {
 		return
 	}
+	r.errAt = ev.Timestamp()
 	if s, ok := ev.GetString(event.FieldErrorType); ok {
 		r.errType = clip(s)
 	}
@@ -143,6 +148,27 @@ func (r *request) noteError(ev *event.Event) {
 	}
 	if s, ok := ev.GetString(vllm.FieldErrorKind); ok {
 		r.errKind = clip(s)
+	}
+}
+
+// late applies a line that reached the processor after r ended, while its summary waits: the
+// line's time, and its error when it is the first (the root cause, which a line sent late by
+// the parse processor names: "grammar rejected tokens ... for request <id>" of the engine core
+// before the API server's "failed with an internal error during generation").
+func (r *request) late(ev *event.Event) {
+	if r.lines < ^uint16(0) {
+		r.lines++
+	}
+	ts := ev.Timestamp()
+	if ts.Before(r.start) {
+		r.start = ts
+	}
+	if !ev.Has(event.FieldErrorMsg) && !ev.Has(event.FieldErrorType) {
+		return
+	}
+	if r.errMsg == "" && r.errType == "" || ts.Before(r.errAt) {
+		r.errMsg, r.errType, r.errKind = "", "", ""
+		r.noteError(ev)
 	}
 }
 
@@ -177,13 +203,20 @@ func (p *Processor) end(r *request, outcome, reason string, now int64, out []*ev
 	p.closed.pushBack(r)
 	p.nClosed++
 	switch {
-	case p.holds(r):
-		r.held = true
+	case p.holds(r) || p.settles(r):
+		r.held, r.settle = true, p.settles(r)
 		p.held = append(p.held, r)
 	case sent:
 		out = append(out, p.summary(r, reason))
 	}
 	return out
+}
+
+// settles reports whether r's summary waits access_window for the line that says why it
+// failed: the API server's own words say only that the engine failed it ("Request <id> failed
+// with an internal error during generation"), the engine core's error line may come after them.
+func (p *Processor) settles(r *request) bool {
+	return r.outcome == OutcomeFailure && r.failure == vllm.FailureInternal && r.errKind == "" && p.cfg.AccessWindow > 0
 }
 
 func boolLabel(b bool) string {

@@ -46,6 +46,10 @@ type request struct {
 	closed                                bool
 	// held: ended, its summary waiting (access_window) for the access line of its response.
 	held bool
+	// settle: ended as a failure, its summary waiting access_window whatever comes, for the
+	// line that says why (an engine core's error the parse processor held for a traceback comes
+	// after the API server's "failed with an internal error" it caused)
+	settle bool
 	// endpoint is the API endpoint its id names (endpoints), 0 when unknown.
 	endpoint uint8
 	// cand: it is one of its server's access candidates, the ctok-th time it was placed there,
@@ -55,6 +59,8 @@ type request struct {
 	candEnd    int64
 	status     int16 // of the access line tied to it, 0 when none
 	clientPort uint16
+
+	errAt time.Time // @timestamp of the line errType, errMsg and errKind came from
 
 	lora, finish, failure, errType, errMsg, errKind string
 	outcome, reason, clientIP                       string
