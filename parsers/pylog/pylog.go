@@ -677,7 +677,7 @@ func (r *rec) litellm(s string) bool {
 	if strings.HasPrefix(rc.Logger, "LiteLLM") {
 		r.dataset = DatasetLiteLLM // else the program's that took the layout (OpenDevin)
 	}
-	return r.origin(rc.Origin)
+	return rc.Origin == "" || r.origin(rc.Origin) // (the layout without the file names none)
 }
 
 // litellmEarly reads the layout LiteLLM's loggers had until early 2024, "%(name)s -
@@ -742,20 +742,31 @@ func LiteLLMRecord(s string) (LiteLLM, bool) {
 	if len(s) < 24 || s[2] != ':' || s[5] != ':' || s[8:11] != " - " || !pu.AllDigits(s[:2]) || !pu.AllDigits(s[3:5]) || !pu.AllDigits(s[6:8]) {
 		return LiteLLM{}, false
 	}
-	head, msg, ok := strings.Cut(s[11:], " - ")
-	if !ok {
+	if head, msg, ok := strings.Cut(s[11:], " - "); ok {
+		named, loc, ok := strings.Cut(head, ": ")
+		if c := strings.LastIndexByte(named, ':'); ok && c > 0 && loggerWords(named[:c]) && strings.Contains(loc, ".py:") {
+			if level := pyLevel(named[c+1:], false); level != "" {
+				return LiteLLM{Logger: named[:c], Level: level, Origin: loc, Msg: msg}, true
+			}
+		}
+	}
+	// the layout of late 2023 to early 2024, "%(asctime)s - %(name)s:%(levelname)s: %(message)s"
+	// without the file ("11:05:44 - LiteLLM Router:INFO: litellm.acompletion(...) Exception ...")
+	rest := s[11:]
+	i := strings.Index(rest[:min(len(rest), 64)], ": ")
+	if i <= 0 {
 		return LiteLLM{}, false
 	}
-	named, loc, ok := strings.Cut(head, ": ")
+	named := rest[:i]
 	c := strings.LastIndexByte(named, ':')
-	if !ok || c <= 0 || !loggerWords(named[:c]) {
+	if c <= 0 || !strings.HasPrefix(named, "LiteLLM") || !loggerWords(named[:c]) {
 		return LiteLLM{}, false
 	}
 	level := pyLevel(named[c+1:], false)
-	if level == "" || !strings.Contains(loc, ".py:") {
+	if level == "" {
 		return LiteLLM{}, false
 	}
-	return LiteLLM{Logger: named[:c], Level: level, Origin: loc, Msg: msg}, true
+	return LiteLLM{Logger: named[:c], Level: level, Msg: rest[i+2:]}, true
 }
 
 // tracebackPiece reports whether a record's message is a line of a traceback that a relay logged

@@ -814,6 +814,11 @@ func startMode(l *vllm.Line) (int, bool) {
 			return modeMaybe, true
 		}
 		if _, ok := pylog.LiteLLMRecord(l.Body); ok {
+			if strings.HasSuffix(l.Body, vllm.TracebackHeader) {
+				// a record whose message ends in a traceback's header (LiteLLM's router logs
+				// "Traceback" + traceback.format_exc()): the frames under it are its
+				return modeTrace, true
+			}
 			return modeOpenRecord, true
 		}
 		if pylog.NamedRecordOpen(l.Body) {
