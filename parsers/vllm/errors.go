@@ -23,7 +23,7 @@ func isTraceStart(body, rest string) bool {
 		strings.HasPrefix(body, fatalPrefix) || FaultThreadHeader(body) || strings.HasSuffix(body, ": "+TracebackHeader) || strings.HasSuffix(body, ", "+TracebackHeader) ||
 		(TraceAnnouncement(body) && (strings.HasPrefix(rest, TracebackHeader) || IsFrameLine(rest))) ||
 		// a Ray task error's message where an excerpt begins, its remote frames under it
-		RayTaskMessage(body) && strings.HasPrefix(rest, "  File \"") ||
+		(RayTaskMessage(body) || RayUnhandledError(body)) && strings.HasPrefix(rest, "  File \"") ||
 		// a chained traceback's words where an excerpt begins, the next traceback under them
 		ChainMarker(body) && strings.Contains(rest, TracebackHeader) ||
 		// a worker's traceback between triple quotes under concurrent.futures'

@@ -687,7 +687,7 @@ func otherActor(ev *event.Event, name string) bool {
 	if name == "Worker" || strings.HasPrefix(name, "Worker_") {
 		return false // V1's workers ("Worker_TP0_EP0")
 	}
-	for _, p := range [...]string{"APIServer", "EngineCore", "DPEngineCore", "VllmWorker", "RayWorker", "ServeReplica", "LLMServer"} {
+	for _, p := range [...]string{"APIServer", "ApiServer_", "EngineCore", "DPEngineCore", "VllmWorker", "RayWorker", "ServeReplica", "LLMServer"} {
 		if strings.HasPrefix(name, p) {
 			return false
 		}

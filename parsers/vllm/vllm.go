@@ -193,7 +193,9 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		if a, ok := uvicorn.Split(l.Body); ok {
 			a.Set(ev)
 			ds := datasetOf(component, DatasetAccess, ".access")
-			if component == "" && otherService(container, a.Path) {
+			if component == "" && otherService(container, a.Path) && !apiServer(l.ProcName) {
+				// (under vLLM's API server's prefix the route is vLLM's, one it added or a
+				// plugin's: "(APIServer pid=1) INFO: ... "POST /update_weights ...")
 				ds = DatasetUvicornAccess
 			}
 			ev.SetString(event.FieldDataset, ds)
@@ -506,6 +508,12 @@ func otherService(container, path string) bool {
 		return false
 	}
 	return !vllmPath(path)
+}
+
+// apiServer reports whether a process prefix's name is vLLM's API server's ("APIServer", and
+// "ApiServer_1" of a server run with --api-server-count).
+func apiServer(name string) bool {
+	return name == "APIServer" || strings.HasPrefix(name, "ApiServer_") || strings.HasPrefix(name, "APIServer_")
 }
 
 // vllmPath reports whether path is one of the routes vLLM's OpenAI-compatible server serves.
