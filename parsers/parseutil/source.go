@@ -87,6 +87,7 @@ var gpuContainers = map[string]string{
 	// NVIDIA's DRA driver: the kubelet plugin's two containers, the ComputeDomain daemon (which
 	// runs the IMEX daemon and prints its log) and controller
 	"gpus":                      DatasetDRA,
+	"mps-control-daemon":        DatasetDRA, // the MPS control daemon the DRA driver starts for a claim's MPS sharing
 	"compute-domains":           DatasetDRA,
 	"compute-domain-daemon":     DatasetDRA,
 	"gpu-readiness-init":        DatasetDRA, // the kubelet plugin's init container, waiting for the driver

@@ -942,7 +942,7 @@ func pyStatement(b string) bool {
 		return false
 	}
 	t := b[4:]
-	for _, kw := range [...]string{"raise ", "raise", "return ", "await ", "yield ", "self."} {
+	for _, kw := range [...]string{"raise ", "raise", "return ", "await ", "yield ", "self.", "import ", "from "} {
 		if strings.HasPrefix(t, kw) && (kw != "raise" || t == kw) {
 			return true
 		}
