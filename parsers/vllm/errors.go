@@ -326,6 +326,7 @@ var messageContinuations = [...]string{
 	// and under a Hugging Face Hub error (huggingface_hub's HfHubHTTPError, transformers'
 	// OSError around it): why the model could not be fetched, after an empty line
 	"Cannot access gated repo for url ", "Access to model ", "Make sure to have access to it at ",
+	"Make sure to request access at ", // (transformers before 4.36's words for the same)
 	"Repository Not Found for url: ", "Entry Not Found for url: ", "Revision Not Found for url: ",
 	"Invalid rev id: ", "Please make sure you specified the correct `repo_id`",
 	"If you are trying to access a private or gated repo", "Invalid username or password.",
