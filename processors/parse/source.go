@@ -456,6 +456,7 @@ var hostPrograms = map[string]string{
 	"crio":                       "crio.log",
 	"dockerd":                    "docker.daemon",
 	"docker":                     "docker.daemon", // Docker 1.12 and before ran its daemon as "docker daemon"
+	"dockerd-current":            "docker.daemon", // RHEL and CentOS 7's Docker (OpenShift 3's kubelet ran in it)
 	"logstash":                   "logstash.log",
 	"elasticsearch":              "elasticsearch.server",
 	// the monitoring stack run as host services (its packages' units)

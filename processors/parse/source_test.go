@@ -486,6 +486,8 @@ func TestHostProgramDatasets(t *testing.T) {
 		// Promtail as a service (grafana/loki issue #1199), Loki refusing its batch
 		`Oct 24 17:22:47 loki.local promtail[24373]: level=error ts=2019-10-24T22:22:47.41979532Z caller=client.go:206 component=client host=127.0.0.1:3100 msg="final error sending batch" status=429 error="server returned HTTP status 429 Too Many Requests (429): ingestion rate limit (4194304) exceeded while adding 2 lines"`: "promtail.log",
 		// Alertmanager as a service under rsyslog's ISO frame (prometheus/alertmanager issue #1683)
+		// RHEL 7's Docker running OpenShift 3's kubelet, its eviction manager's lines (fusor/catasb pull request #201)
+		`Jan 10 09:41:08 speed3 dockerd-current[21270]: W0110 14:41:08.646423   23589 eviction_manager.go:332] eviction manager: attempting to reclaim imagefs`:                                           "docker.daemon",
 		`2018-12-23T10:14:50.817745+00:00 prometheus1 alertmanager: level=error ts=2018-12-23T10:14:50.817560618Z caller=notify.go:332 component=dispatcher msg="Error on notify" err="context canceled"`: "prometheus.alertmanager",
 	} {
 		ev := event.NewMessage(line, t0)
