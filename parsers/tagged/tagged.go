@@ -1278,8 +1278,10 @@ func levelColon(s string, r *Line) bool {
 		return false
 	}
 	at := len(word) + 2
-	if w, ok := strings.CutSuffix(word, " "); ok && w != "" && w[len(w)-1] != ' ' {
-		word = w // "ERROR : Node Health Checks failed - ..." (az-hop's health check wrapper)
+	if w := strings.TrimRight(word, " "); w != word && w != "" && strings.IndexByte(w, ' ') < 0 {
+		// "ERROR : Node Health Checks failed - ..." (az-hop's health check wrapper), the level
+		// padded to its column ("ERROR     : dcgm_sampler dcgmConnect() failed ...", LDMS's ldmsd)
+		word = w
 	}
 	lv, ok := level(word)
 	switch word {

@@ -457,6 +457,7 @@ var hostPrograms = map[string]string{
 	"dockerd":                    "docker.daemon",
 	"docker":                     "docker.daemon", // Docker 1.12 and before ran its daemon as "docker daemon"
 	"dockerd-current":            "docker.daemon", // RHEL and CentOS 7's Docker (OpenShift 3's kubelet ran in it)
+	"gpud":                       "gpud.log",      // Lepton's GPU health agent as a service, its zap JSON in the journal
 	"logstash":                   "logstash.log",
 	"elasticsearch":              "elasticsearch.server",
 	// the monitoring stack run as host services (its packages' units)
