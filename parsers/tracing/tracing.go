@@ -417,8 +417,18 @@ func timelessTarget(s string) bool {
 	if !ok || levels(lv) == "" {
 		return false
 	}
-	target, _, ok := strings.Cut(rest, ": ")
-	return ok && strings.Contains(target, "::") && rustPath(target)
+	target, after, ok := strings.Cut(rest, ": ")
+	if !ok || !rustPath(target) {
+		return false
+	}
+	if strings.Contains(target, "::") {
+		return true
+	}
+	// a crate's root module ("text_embeddings_router") with the file and line tracing writes
+	// after it: "INFO text_embeddings_router: router/src/lib.rs:293: Warming up model" (TEI)
+	loc, _, ok := strings.Cut(after[:min(len(after), 96)], ": ")
+	file, line, found := strings.Cut(loc, ".rs:")
+	return ok && found && file != "" && pu.AllDigits(line) && line != ""
 }
 
 // pythonName reports whether s is a Python module and function, "module.function"
