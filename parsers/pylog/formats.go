@@ -2,6 +2,7 @@ package pylog
 
 import (
 	"strings"
+	"time"
 
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/tagged"
@@ -554,8 +555,34 @@ func (r *rec) alembic(s string, n int) bool {
 const richIndent = "         "
 
 // RichStart reports whether b opens such a record: a level word, spaces to the ninth column,
-// then the message.
+// then the message; or the same after Rich's time column (its default, "[11/17/25 13:46:54] ",
+// blank where the time repeats the record's before).
 func RichStart(b string) bool {
+	_, off, ok := richTime(b)
+	return ok && richLevel(b[off:])
+}
+
+// richTime reads Rich's time column at the start of b, "[%x %X] " (the writer's local time,
+// the year in two digits), or the column left blank for a time that repeats: the column's width
+// (0 without one), and the time when it shows one.
+func richTime(b string) (t time.Time, width int, ok bool) {
+	const w = len("[11/17/25 13:46:54] ")
+	if len(b) <= w+len(richIndent) {
+		return t, 0, true
+	}
+	if b[0] == '[' && b[3] == '/' && b[6] == '/' && b[9] == ' ' && b[12] == ':' && b[15] == ':' && b[18] == ']' && b[19] == ' ' {
+		at, err := time.Parse("01/02/06 15:04:05", b[1:18])
+		return at, w, err == nil
+	}
+	if b[0] == ' ' && strings.TrimLeft(b[:w], " ") == "" && richLevel(b[w:]) {
+		return t, w, true
+	}
+	return t, 0, true
+}
+
+// richLevel reports whether b opens with the level column: a level word, spaces to the ninth
+// column, then the message.
+func richLevel(b string) bool {
 	i := 0
 	for i < len(b) && i < 8 && b[i] >= 'A' && b[i] <= 'Z' {
 		i++
@@ -566,9 +593,14 @@ func RichStart(b string) bool {
 	return pyLevel(b[:i], false) != ""
 }
 
-// RichRow reports whether b is a further row of such a record.
+// RichRow reports whether b is a further row of such a record (not a record of its own whose
+// time column is blank).
 func RichRow(b string) bool {
-	return len(b) > len(richIndent) && strings.HasPrefix(b, richIndent)
+	if len(b) <= len(richIndent) || !strings.HasPrefix(b, richIndent) {
+		return false
+	}
+	_, off, _ := richTime(b)
+	return off == 0
 }
 
 // rich reads a record of Rich's handler, its further rows in rest: the level of its column, the
@@ -576,9 +608,14 @@ func RichRow(b string) bool {
 // break: a traceback), then the time, logger and level the format put in the message. It returns
 // the traceback the message holds.
 func (r *rec) rich(s, rest string) (trace string, ok bool) {
-	if !RichStart(s) {
+	t, off, ok := richTime(s)
+	if !ok || !richLevel(s[off:]) {
 		return "", false
 	}
+	if !t.IsZero() {
+		r.t = t
+	}
+	s = s[off:]
 	r.level = pyLevel(strings.TrimRight(s[:9], " "), false)
 	row := strings.TrimRight(s[9:], " ")
 	if j := strings.LastIndexByte(row, ' '); j > 0 {
@@ -596,10 +633,10 @@ func (r *rec) rich(s, rest string) (trace string, ok bool) {
 	for rest != "" {
 		var l string
 		l, rest, _ = strings.Cut(rest, "\n")
-		if !RichRow(l) {
+		if !RichRow(l) || off > 0 && (len(l) <= off+len(richIndent) || strings.TrimLeft(l[:off+len(richIndent)], " ") != "") {
 			break
 		}
-		text := strings.TrimRight(l[len(richIndent):], " ")
+		text := strings.TrimRight(l[off+len(richIndent):], " ")
 		if text == vllm.TracebackHeader {
 			lines = true
 		}

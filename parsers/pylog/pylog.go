@@ -131,6 +131,11 @@ func (p *Parser) parse(ev *event.Event, msg string) bool {
 	}
 	ok := false
 	switch c := s[0]; {
+	case (c == '[' || c == ' ') && len(s) > 29 && s[19] == ' ' && RichStart(s):
+		// Rich's handler with its time column ("[11/17/25 13:46:54] ERROR    HTTP request
+		// failed ...   remote_conversation.py:61"), or that column blank for a repeated time
+		trace, _ := r.rich(s, rest)
+		ok, rest = true, trace
 	case c == '[':
 		ok = r.bracketed(s)
 	case c >= 'a' && c <= 'z' && strings.Contains(s[:min(len(s), 80)], ": ["):

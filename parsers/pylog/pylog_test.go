@@ -107,3 +107,23 @@ func TestSGLangLastWords(t *testing.T) {
 		}
 	}
 }
+
+// TestRichTimeColumn: Rich's default layout opens a record with its time column, or with that
+// column blank where the time repeats: a record of its own, not a further row of the one
+// before; a row is indented past both columns.
+func TestRichTimeColumn(t *testing.T) {
+	t.Parallel()
+	const blank = "                    "     // the time column left blank
+	for b, want := range map[string][2]bool{ // RichStart, RichRow
+		"[11/17/25 13:46:54] ERROR    HTTP request failed (422 Unprocessable Entity):           remote_conversation.py:61": {true, false},
+		blank + "INFO     Conversation started                                      remote_conversation.py:12":             {true, false},
+		blank + "         {'detail': [{'type': 'extra_forbidden', 'loc': ['body',":                                         {false, true},
+		"ERROR    2024-11-28 13:24:44,248 infinity_emb ERROR: CUDA   batch_handler.py:574":                                 {true, false},
+		"         out of memory. Tried to allocate 3.88 GiB. GPU 0":                                                        {false, true},
+		"[11/17/25 13:46:54] something else entirely":                                                                      {false, false},
+	} {
+		if got := [2]bool{RichStart(b), RichRow(b)}; got != want {
+			t.Errorf("%q: RichStart, RichRow = %v, want %v", b, got, want)
+		}
+	}
+}
