@@ -68,7 +68,7 @@ func Guess(s string) string {
 		return Error // a command refusing its arguments (a start script's getopt): it did not run
 	case anyWord(s, "retrying", "Retrying", "not responding, still trying"):
 		return Warning
-	case anyWord(s, "failed", "Failed", "FAILED", "failure", "error", "Error", "ERROR", "Unable", "unable", "Could not", "could not", "cannot", "Cannot", "not found"):
+	case anyWord(s, "failed", "Failed", "FAILED", "failure", "error", "errored", "Error", "ERROR", "Unable", "unable", "Could not", "could not", "cannot", "Cannot", "not found"):
 		return Error
 	case anyWord(s, "WARNING", "Warning", "warning"):
 		return Warning

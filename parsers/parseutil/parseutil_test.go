@@ -53,6 +53,8 @@ func TestGuess(t *testing.T) {
 		// Fabric Manager's start script refusing its arguments: it never started
 		"Unknown option: /usr/share/nvidia/nvswitch/fabricmanager.cfg": Error,
 		"known options are listed below":                               Info,
+		// nouveau's channel fault, a GPU's work lost (the kernel's words)
+		"nouveau 0000:01:00.0: fifo: channel 40: errored - disabling channel": Error,
 	} {
 		if got := Guess(in); got != want {
 			t.Errorf("Guess(%q) = %q, want %q", in, got, want)
