@@ -1314,10 +1314,13 @@ func levelColon(s string, r *Line) bool {
 // use by: nvidia_modeset", "modprobe: FATAL: Module nvidia not found in directory ..."), as
 // systemd-modules-load at boot or a driver script writes it: the tool is the logger.
 func kmod(s string, r *Line) bool {
-	tool, _, _ := strings.Cut(s[:min(len(s), 24)], ": ")
+	tool, _, found := strings.Cut(s[:min(len(s), 24)], ": ")
 	switch tool {
 	case "modprobe", "insmod", "rmmod", "depmod", "modinfo":
 	default:
+		return false
+	}
+	if !found {
 		return false
 	}
 	word, msg, ok := strings.Cut(s[len(tool)+2:], ": ")
