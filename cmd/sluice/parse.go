@@ -47,7 +47,8 @@ func newParseCmd() *cobra.Command {
 			"order, a file's rotations oldest first before it: links are followed to files once (a\n" +
 			"/var/log/containers link and the /var/log/pods file it names are read once, under the link's\n" +
 			"name, and so are that file's rotations, as Filebeat reports them: a line a rotation cut is\n" +
-			"joined), gzip files (rotated logs) are read decompressed, and files that are not text logs\n" +
+			"joined; a node's own files' rotations, syslog.1 before syslog, are one source too: a record\n" +
+			"a rotation cut is one event), gzip files (rotated logs) are read decompressed, and files that are not text logs\n" +
 			"(journal files, wtmp) are skipped with a note. NULs a line starts with (logrotate's\n" +
 			"copytruncate) are left out, and so is a byte-order mark. A file's lines are received when\n" +
 			"it was last written (its modification time): a rotation's stamps without a year take its\n" +

@@ -562,6 +562,32 @@ func TestRotatedHostFiles(t *testing.T) {
 	}
 }
 
+// TestRecordCutByRotation: logrotate cut a vLLM worker's record between syslog.1 and syslog
+// (read in that order, as sluice parse reads a node's files): the two parts are one event, and a
+// record held at the older file's end is not sent after the newer file's lines.
+func TestRecordCutByRotation(t *testing.T) {
+	t.Parallel()
+	p := newProc(t, nil)
+	var evs []*event.Event
+	for _, l := range []struct{ path, line string }{
+		{"/var/log/syslog.1", "Apr 17 09:00:33 node-3 python3[14289]: (RayWorkerVllm pid=14289) ERROR 04-17 09:00:33 ray_utils.py:44] Error executing method init_device. This might cause deadlock in distributed execution."},
+		{"/var/log/syslog.1", "Apr 17 09:00:33 node-3 python3[14289]: (RayWorkerVllm pid=14289) ERROR 04-17 09:00:33 ray_utils.py:44] Traceback (most recent call last):"},
+		{"/var/log/syslog", `Apr 17 09:00:33 node-3 python3[14289]: (RayWorkerVllm pid=14289) ERROR 04-17 09:00:33 ray_utils.py:44]   File "/usr/local/lib/python3.10/dist-packages/vllm/engine/ray_utils.py", line 37, in execute_method`},
+		{"/var/log/syslog", "Apr 17 09:00:40 node-3 python3[14289]: (RayWorkerVllm pid=14289) INFO 04-17 09:00:40 worker.py:1] ready"},
+	} {
+		ev := event.NewMessage(l.line, t0)
+		ev.SetString("log.file.path", l.path)
+		evs = append(evs, ev)
+	}
+	out := processAll(t, p, evs)
+	if len(out) != 2 || strings.Count(out[0].Message(), "\n") != 2 || !strings.Contains(out[1].Message(), "ready") {
+		for _, ev := range out {
+			t.Logf("%q", ev.Message())
+		}
+		t.Fatalf("%d events; want the cut record whole, then the INFO line", len(out))
+	}
+}
+
 // LMDeploy's Ray workers are RayWorkerWrapper actors, as vLLM's are: in its container their
 // lines, and what the source then learns, are LMDeploy's.
 func TestOtherEngineRayWorker(t *testing.T) {

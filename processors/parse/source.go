@@ -169,10 +169,13 @@ func sourceKey(ev *event.Event, batchKey, path string, hasPath bool, pod, contai
 	where := path
 	if !hasPath {
 		where = ev.Meta.Source
-	} else if n := len(path); n > 0 && path[n-1] >= '0' && path[n-1] <= '9' {
+	} else if n := len(path); n > 0 && (path[n-1] >= '0' && path[n-1] <= '9' || strings.HasSuffix(path, ".gz")) {
 		// the kubelet's rotation of a container's log, "0.log.20250101-120000", goes on as
-		// "0.log": a line cut at the rotation is joined with its rest
-		where = k8spath.Unrotated(path)
+		// "0.log", and a node's rotated files as theirs ("syslog.1" as "syslog", "kern.log.2.gz"
+		// as "kern.log", "messages-20261201" as "messages"): a line or a record cut at the
+		// rotation is joined with its rest, and a record held at an older file's end is not
+		// sent after the newer file's lines
+		where = path[:strings.LastIndexByte(path, '/')+1] + parseutil.LogFileName(path)
 	}
 	if where == "" {
 		where = batchKey
