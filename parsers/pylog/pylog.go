@@ -253,9 +253,10 @@ func (p *Parser) parse(ev *event.Event, msg string) bool {
 			rest = vllm.TracebackHeader + "\n" + rest
 		}
 		vllm.SetTraceback(ev, rest)
-		if r.level == "" && r.dataset == DatasetSGLang && strings.HasPrefix(rest, vllm.TracebackHeader) {
-			// SGLang 0.2 and 0.3 write no level ("[18:19:57 TP2] Exception in run_tp_server:",
-			// the traceback under it): the rank's failure is an error, as a bare traceback is
+		if r.level == "" && strings.HasPrefix(rest, vllm.TracebackHeader) {
+			// a layout without a level (SGLang's "[18:19:57 TP2] Exception in run_tp_server:", a
+			// Celery worker's "[date] Task ... raised unexpected: ...") over the traceback
+			// logger.exception wrote: an error, as a bare traceback is
 			ev.SetString(event.FieldLogLevel, pu.Error)
 		}
 	}

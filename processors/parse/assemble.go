@@ -810,7 +810,7 @@ func startMode(l *vllm.Line) (int, bool) {
 		if javaRecordStart(l.Body) {
 			return modeJava, true
 		}
-		if datedRecordError(l.Body) || liteLLMRecordError(l.Body) {
+		if datedRecordError(l.Body) || liteLLMRecordError(l.Body) || sglangFailure(l.Body) {
 			return modeMaybe, true
 		}
 		if _, ok := pylog.LiteLLMRecord(l.Body); ok {
@@ -1741,6 +1741,22 @@ func messageParagraph(b string) bool {
 	}
 	_, _, exc := vllm.SplitException(b, true)
 	return !exc
+}
+
+// sglangFailure reports whether b is a record in SGLang's layout ("[2026-03-01 10:00:00 TP0]
+// msg", no level) whose words report a failure: logger.exception's traceback may follow it
+// without the prefix ("Unexpected transfer worker error for room ...", then "Traceback (most
+// recent call last):"). Only such records wait for the line after them.
+func sglangFailure(b string) bool {
+	if len(b) < 24 || b[0] != '[' || b[5] != '-' || b[11] != ' ' || b[14] != ':' || b[17] != ':' || b[20] != ']' && b[20] != ' ' {
+		return false // (the seconds' end: LMCache's "[2025-07-03 12:45:27,563] LMCache ..." is another layout)
+	}
+	end := strings.Index(b[:min(len(b), 48)], "] ")
+	if end < 20 {
+		return false
+	}
+	m := b[end+2:]
+	return strings.Contains(m, "rror") || strings.Contains(m, "xception") || strings.Contains(m, "ailed")
 }
 
 // sglangClockTrace reports whether b is a traceback's header under SGLang's prefix, the time of
