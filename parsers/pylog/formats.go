@@ -558,26 +558,28 @@ const richIndent = "         "
 // then the message; or the same after Rich's time column (its default, "[11/17/25 13:46:54] ",
 // blank where the time repeats the record's before).
 func RichStart(b string) bool {
-	_, off, ok := richTime(b)
-	return ok && richLevel(b[off:])
+	_, off := richTime(b)
+	return richLevel(b[off:])
 }
 
 // richTime reads Rich's time column at the start of b, "[%x %X] " (the writer's local time,
 // the year in two digits), or the column left blank for a time that repeats: the column's width
 // (0 without one), and the time when it shows one.
-func richTime(b string) (t time.Time, width int, ok bool) {
+func richTime(b string) (t time.Time, width int) {
 	const w = len("[11/17/25 13:46:54] ")
 	if len(b) <= w+len(richIndent) {
-		return t, 0, true
+		return t, 0
 	}
 	if b[0] == '[' && b[3] == '/' && b[6] == '/' && b[9] == ' ' && b[12] == ':' && b[15] == ':' && b[18] == ']' && b[19] == ' ' {
-		at, err := time.Parse("01/02/06 15:04:05", b[1:18])
-		return at, w, err == nil
+		if at, err := time.Parse("01/02/06 15:04:05", b[1:18]); err == nil {
+			return at, w
+		}
+		return t, 0 // no time: a line that opens with '[' has no level column either
 	}
 	if b[0] == ' ' && strings.TrimLeft(b[:w], " ") == "" && richLevel(b[w:]) {
-		return t, w, true
+		return t, w
 	}
-	return t, 0, true
+	return t, 0
 }
 
 // richLevel reports whether b opens with the level column: a level word, spaces to the ninth
@@ -599,7 +601,7 @@ func RichRow(b string) bool {
 	if len(b) <= len(richIndent) || !strings.HasPrefix(b, richIndent) {
 		return false
 	}
-	_, off, _ := richTime(b)
+	_, off := richTime(b)
 	return off == 0
 }
 
@@ -608,8 +610,8 @@ func RichRow(b string) bool {
 // break: a traceback), then the time, logger and level the format put in the message. It returns
 // the traceback the message holds.
 func (r *rec) rich(s, rest string) (trace string, ok bool) {
-	t, off, ok := richTime(s)
-	if !ok || !richLevel(s[off:]) {
+	t, off := richTime(s)
+	if !richLevel(s[off:]) {
 		return "", false
 	}
 	if !t.IsZero() {

@@ -1315,12 +1315,10 @@ func levelColon(s string, r *Line) bool {
 // systemd-modules-load at boot or a driver script writes it: the tool is the logger.
 func kmod(s string, r *Line) bool {
 	tool, _, found := strings.Cut(s[:min(len(s), 24)], ": ")
-	switch tool {
-	case "modprobe", "insmod", "rmmod", "depmod", "modinfo":
-	default:
+	switch {
+	case !found:
 		return false
-	}
-	if !found {
+	case tool != "modprobe" && tool != "insmod" && tool != "rmmod" && tool != "depmod" && tool != "modinfo":
 		return false
 	}
 	word, msg, ok := strings.Cut(s[len(tool)+2:], ": ")

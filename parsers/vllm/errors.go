@@ -151,6 +151,12 @@ func faultDump(stack string) bool {
 func setFatal(ev *event.Event, text, msg string) {
 	first, _, _ := strings.Cut(msg, "\n")
 	ev.SetString(event.FieldErrorMsg, strings.TrimSpace(first))
+	setDump(ev, text)
+}
+
+// setDump sets what a faulthandler dump says, whole or read from its middle: its text the
+// stack, critical (the process died of a signal), and the failure class its frames name.
+func setDump(ev *event.Event, text string) {
 	ev.SetString(event.FieldErrorStack, strings.TrimRight(text, " \n\r\t"))
 	ev.SetString(event.FieldLogLevel, "critical")
 	if k := Classify(text); k != "" {
@@ -196,13 +202,7 @@ func SetTraceback(ev *event.Event, text string) {
 		return
 	}
 	if faultDump(text) {
-		// a dump without its "Fatal Python error" line: the process died of a signal, and
-		// its threads' headers name no error
-		ev.SetString(event.FieldErrorStack, strings.TrimRight(text, " \n\r\t"))
-		ev.SetString(event.FieldLogLevel, "critical")
-		if k := Classify(text); k != "" {
-			ev.SetString(FieldErrorKind, k)
-		}
+		setDump(ev, text) // without its "Fatal Python error" line: its threads' headers name no error
 		return
 	}
 	i := strings.Index(text, TracebackHeader)

@@ -81,11 +81,13 @@ func (a *Ack) SetWaits(f func() bool) { a.waits = f }
 // for the batch (Holds.SourceWaits asks the sources' own acks).
 func NewBookkeepingAck(f func(Status)) *Ack {
 	a := NewAck(f)
-	a.waits = neverWaits
+	a.waits = NeverWaits
 	return a
 }
 
-func neverWaits() bool { return false }
+// NeverWaits is the Ack.SetWaits answer of a source that reads on whatever is acknowledged (the
+// file input): it never waits for a batch's acknowledgement.
+func NeverWaits() bool { return false }
 
 // Batch is the unit that moves through the pipeline: a list of events and the acknowledgements
 // of the input work they came from. A batch must be resolved exactly once, by whoever holds it

@@ -199,12 +199,12 @@ func (p *Processor) end(r *request, outcome, reason string, now int64, out []*ev
 	p.summaries.WithLabelValues(outcome, boolLabel(sent)).Inc()
 	p.open.remove(r)
 	p.nOpen--
-	r.closed, r.seen = true, now
+	r.closed, r.seen, r.settle = true, now, p.settles(r)
 	p.closed.pushBack(r)
 	p.nClosed++
 	switch {
-	case p.holds(r) || p.settles(r):
-		r.held, r.settle = true, p.settles(r)
+	case r.settle || p.holds(r):
+		r.held = true
 		p.held = append(p.held, r)
 	case sent:
 		out = append(out, p.summary(r, reason))

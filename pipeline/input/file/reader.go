@@ -217,7 +217,7 @@ func (r *reader) handOver(ctx context.Context, next pipeline.Consumer, start int
 	// The input reads on whatever is acknowledged: holding these events back (the parse
 	// processor waiting for a split line's rest, a traceback's next lines) never stops the
 	// file's next lines from coming, so they may wait for their rest up to rest_timeout.
-	ack.SetWaits(func() bool { return false })
+	ack.SetWaits(event.NeverWaits)
 	b := event.NewBatch(evs, ack)
 	b.Key = r.path
 	return next.Consume(ctx, b)
