@@ -35,8 +35,20 @@ func Finish(ev *event.Event, dataset, level string) {
 }
 
 // SetTime sets @timestamp from a time the line states completely (with its zone, or as a Unix
-// time): it is the application's own and better than the container runtime's.
-func SetTime(ev *event.Event, t time.Time) { ev.Set(event.FieldTimestamp, event.Time(t)) }
+// time): it is the application's own and better than the container runtime's. A stamp in whole
+// seconds (logrus's `time="...Z"`, a Unix time in seconds) and a time set before that lies in its
+// second (the runtime's, to the nanosecond) are one clock: the finer time is kept, so that the
+// lines of one second keep their order.
+func SetTime(ev *event.Event, t time.Time) {
+	if t.Nanosecond() == 0 {
+		if v, ok := ev.Get(event.FieldTimestamp); ok && v.Kind() == event.KindTime {
+			if cur := v.Time(); cur.Nanosecond() != 0 && cur.Truncate(time.Second).Equal(t) {
+				return
+			}
+		}
+	}
+	ev.Set(event.FieldTimestamp, event.Time(t))
+}
 
 // SetLocalTime sets @timestamp from a stamp without zone or year (klog, syslog, Go's std log,
 // nv-hostengine), read as UTC, only when nothing set one before: the container runtime's or

@@ -316,6 +316,29 @@ func TestSetLocalTimeRefinesWholeSeconds(t *testing.T) {
 	}
 }
 
+// A zoned stamp in whole seconds (logrus's time="...Z") keeps the runtime's finer time of the
+// same second; a stamp with a fraction, another second or no time before take the stamp.
+func TestSetTimeKeepsTheFractionOfItsSecond(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ runtime, line, want string }{
+		{"2026-04-01T08:42:37.003000123Z", "2026-04-01T08:42:37Z", "2026-04-01T08:42:37.003000123Z"},
+		{"2026-04-01T10:42:37.003000123+02:00", "2026-04-01T08:42:37Z", "2026-04-01T08:42:37.003000123Z"},
+		{"2026-04-01T08:42:38.003000123Z", "2026-04-01T08:42:37Z", "2026-04-01T08:42:37Z"},
+		{"2026-04-01T08:42:37.003000123Z", "2026-04-01T08:42:37.5Z", "2026-04-01T08:42:37.5Z"},
+		{"2026-04-01T08:42:37Z", "2026-04-01T08:42:37Z", "2026-04-01T08:42:37Z"},
+		{"", "2026-04-01T08:42:37Z", "2026-04-01T08:42:37Z"},
+	} {
+		ev := event.NewMessage("x", time.Time{})
+		if c.runtime != "" {
+			ev.SetTimestamp(rfc3339(t, c.runtime))
+		}
+		SetTime(ev, rfc3339(t, c.line))
+		if got := ev.Timestamp(); !got.Equal(rfc3339(t, c.want)) {
+			t.Errorf("runtime %s, line %s: %s, want %s", c.runtime, c.line, got.Format(time.RFC3339Nano), c.want)
+		}
+	}
+}
+
 // TestSetDatedLocalTimeTakesTheYear: a dated stamp without a zone corrects the year a syslog
 // header's time guessed, and only that: a runtime's time (with its fraction) or another second
 // stays, unless the stamp is older than any zone makes it (a replayed record).
