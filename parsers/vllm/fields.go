@@ -117,7 +117,7 @@ func messageFields() []parsers.Field {
 // ProcessFields are the fields of a process prefix beyond its name and pid (SetProcess): other
 // parsers that read a library's line under vLLM's or Ray's prefix declare them too.
 var ProcessFields = []parsers.Field{
-	{Name: FieldRank, Type: "long", Description: "Worker rank within its engine, from the vLLM process prefix (VllmWorker rank=N; Worker_TP3 or VllmWorker TP3 without pipeline stages) or PyTorch's [rankN]."},
+	{Name: FieldRank, Type: "long", Description: "Worker rank within its engine, from the vLLM process prefix (VllmWorker rank=N; Worker_TP3 or VllmWorker TP3 without pipeline stages, or with a first prefill context-parallel group, Worker_PCP0_TP3) or PyTorch's [rankN]."},
 	{Name: FieldHostIP, Type: "ip", Description: "Address of the node a Ray actor ran on, from its prefix (RayWorkerWrapper pid=5, ip=10.0.0.5)."},
 	{Name: FieldDPRank, Type: "long", Description: "Data-parallel rank a V1 worker or engine core names (Worker_DP1_TP0, EngineCore_DP1; 0.8's EngineCore_1)."},
 	{Name: FieldPPRank, Type: "long", Description: "Pipeline-parallel stage a V1 worker names (Worker_PP1_TP0, VllmWorker PP1_TP0)."},

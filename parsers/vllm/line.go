@@ -64,11 +64,12 @@ type Line struct {
 	Uvicorn bool
 	// Level is the lowercase ECS level of the header ("warning"), "" without a header.
 	Level string
-	// Month .. Nano are the header's time; Month is 0 without one.
-	Month, Day, Hour, Min, Sec, Nano int
-	File                             string
-	FileLine                         int64
-	Body                             string
+	// Month .. Nano are the header's time; Month is 0 without one. Year is 0 but where a
+	// logging config's datefmt wrote it.
+	Year, Month, Day, Hour, Min, Sec, Nano int
+	File                                   string
+	FileLine                               int64
+	Body                                   string
 }
 
 // Split takes line apart. It never fails: a line with none of the parts has Body == Text.
@@ -440,9 +441,17 @@ func (l *Line) process(s string) int {
 		return 0
 	}
 	pid, rank, par, ip := int64(-1), int64(-1), noParallel, ""
+	ranked := true
 	if groups, ok := strings.CutPrefix(name, "Worker_"); ok {
 		// vLLM 0.10.2 and later: "Worker_PP1_TP0"
 		parallelRanks(&par, groups)
+		// a prefill-context-parallel worker past the first ("Worker_PCP1_TP4_DCP4_EP12") has a
+		// rank its name does not give: its TP rank is that of a PCP0 worker too
+		for g := range strings.SplitSeq(groups, "_") {
+			if n, ok := strings.CutPrefix(g, "PCP"); ok && n != "0" {
+				ranked = false
+			}
+		}
 	} else if n, ok := strings.CutPrefix(name, "EngineCore_"); ok {
 		// an engine's data-parallel rank, "EngineCore_DP6" (0.8's "EngineCore_1"), as its
 		// workers' (every V1 engine has one, DP or not: 0 alone)
@@ -478,7 +487,7 @@ func (l *Line) process(s string) int {
 	if pid < 0 {
 		return 0
 	}
-	if rank < 0 {
+	if rank < 0 && ranked {
 		rank = par.rank()
 	}
 	l.Proc, l.ProcName, l.PID, l.Rank, l.Parallel, l.IP = s[:end+1], name, pid, rank, par, ip
@@ -637,12 +646,24 @@ func (l *Line) header(s string) int {
 }
 
 // vllmHeader reads " MM-DD HH:MM:SS[.fff] [file.py:123]" (brackets optional on the left, as in
-// the first format "file.py:123]") and returns its length, or 0.
+// the first format "file.py:123]"), or the same with the year (" 2026-01-12 16:28:02.921 [...]",
+// a VLLM_LOGGING_CONFIG_PATH datefmt), and returns its length, or 0.
 func (l *Line) vllmHeader(s string) int {
 	if l.Proc != "" && strings.HasPrefix(s, " [") {
 		return l.datelessHeader(s)
 	}
-	if len(s) < 16 || s[0] != ' ' || s[3] != '-' || s[6] != ' ' || s[9] != ':' || s[12] != ':' {
+	// a logging config's datefmt with the year: " YYYY-MM-DD HH:MM:SS[.fff]"
+	year := 0
+	if len(s) > 6 && s[5] == '-' && s[0] == ' ' {
+		if hi, lo := num2(s[1:]), num2(s[3:]); hi >= 19 && lo >= 0 {
+			year = hi*100 + lo
+		}
+		if year == 0 {
+			return 0
+		}
+		s = s[5:]
+	}
+	if len(s) < 16 || s[0] != ' ' && year == 0 || s[3] != '-' || s[6] != ' ' || s[9] != ':' || s[12] != ':' {
 		return 0
 	}
 	mo, d, h, mi, se := num2(s[1:]), num2(s[4:]), num2(s[7:]), num2(s[10:]), num2(s[13:])
@@ -682,8 +703,11 @@ func (l *Line) vllmHeader(s string) int {
 	if !ok {
 		return 0
 	}
-	l.Month, l.Day, l.Hour, l.Min, l.Sec, l.Nano = mo, d, h, mi, se, nano
+	l.Year, l.Month, l.Day, l.Hour, l.Min, l.Sec, l.Nano = year, mo, d, h, mi, se, nano
 	l.File, l.FileLine = loc[:colon], ln
+	if year != 0 {
+		return i + end + 1 + 5
+	}
 	return i + end + 1
 }
 

@@ -642,6 +642,10 @@ func (p *Parser) setTime(ev *event.Event, l *Line) {
 		ref = time.Now().UTC()
 	}
 	w, ok := parseutil.WithoutYear(l.Month, l.Day, l.Hour, l.Min, l.Sec, l.Nano, ref)
+	if l.Year != 0 {
+		w = time.Date(l.Year, time.Month(l.Month), l.Day, l.Hour, l.Min, l.Sec, l.Nano, time.UTC)
+		ok = w.Day() == l.Day
+	}
 	if !ok {
 		return
 	}
