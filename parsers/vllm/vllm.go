@@ -81,6 +81,9 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		return true
 	}
 	if l.Header == "" && (!multi && (rayActor(l.ProcName) && !plainLine(l.Body) || libraryLogging(l.Body)) ||
+		// Ray core's record with a task's traceback under it ("(EngineCore_0 pid=5) 2025-08-07
+		// 04:48:56,523	ERROR worker.py:427 -- Unhandled error ...: ray::X() (pid=...)")
+		l.Proc != "" && multi && libraryLogging(l.Body) && strings.Contains(l.Body[:min(len(l.Body), 80)], " -- ") ||
 		// SGLang's scheduler crashing in a Ray actor ("(SGLangEngine pid=952, ip=...) [2025-11-06
 		// 01:16:21 TP0] Scheduler hit an exception: Traceback ..."): pylog reads SGLang's prefix
 		l.Proc != "" && multi && sglangRecord(l.Body) ||
@@ -276,6 +279,15 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		// vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue. ...")
 		lv = "error"
 		setErrorLine(ev, l.Body, rest, "error")
+	} else if l.Header != "" && multi && NativeStackStart(l.Body) && (lv == "error" || lv == "critical") {
+		// the C++ stack of a torch error the record's exception quotes, read from inside it
+		// ("ERROR 03-20 09:26:31 [core.py:1008] frame #15: ..." and the frames after it): the
+		// stack and the class its frames name, no message of its own
+		stack := strings.TrimRight(l.Body+"\n"+rest, "\n ")
+		ev.SetString(event.FieldErrorStack, stack)
+		if k := Classify(stack); k != "" {
+			ev.SetString(FieldErrorKind, k)
+		}
 	} else {
 		b := p.body(ev, l.Body, msg, len(l.Text))
 		if lv == "error" || lv == "critical" || lv == "warning" {

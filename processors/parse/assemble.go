@@ -611,6 +611,10 @@ func startMode(l *vllm.Line) (int, bool) {
 		// from the middle, a rotation's cut): every line repeats the header, the frames go on
 		// under it; a frame's source line may come first
 		return modeTrace, true
+	case l.Header != "" && (l.Level == "error" || l.Level == "critical") && vllm.NativeStackStart(l.Body):
+		// the same inside the C++ stack of a torch error the record's exception quotes
+		// ("ERROR 03-20 09:26:31 [core.py:1008] frame #15: VLLM::Worker_TP1() [0x5551f6]")
+		return modeTrace, true
 	case l.Body == vllm.TracebackHeader, vllm.IsGroupTraceStart(l.Body),
 		strings.HasSuffix(l.Body, ": "+vllm.TracebackHeader), // "EngineCore hit an exception: Traceback ..."
 		// V0's worker before 0.6: "Exception in worker ...: NCCL error: ..., Traceback (most recent call last):"
