@@ -1299,8 +1299,10 @@ func levelColon(s string, r *Line) bool {
 		// the AWS CLI's aborted command ("fatal error: An error occurred (403) when calling the
 		// HeadObject operation: Forbidden"; the Go runtime's, in lower case, is a Go crash)
 		lv, ok = pu.Critical, true
-	case "warning":
-		lv, ok = pu.Warning, true // git's ("warning: Clone succeeded, but checkout failed.")
+	case "warning", "warn":
+		// git's ("warning: Clone succeeded, but checkout failed."), llama.cpp's arguments
+		// ("warn: LLAMA_ARG_HOST environment variable is set, but will be overwritten by ...")
+		lv, ok = pu.Warning, true
 	}
 	if !ok {
 		return false

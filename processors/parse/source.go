@@ -615,6 +615,7 @@ var stackComponents = map[string]string{
 	"llama-server":            "llama_cpp.server",
 	"llama-cpp":               "llama_cpp.server",
 	"llamacpp":                "llama_cpp.server",
+	"llama.cpp":               "llama_cpp.server", // ghcr.io/ggml-org/llama.cpp:server-cuda, the project's own image
 	"llama-swap":              "llama_cpp.server", // the proxy that runs llama-server and relays its output
 	// Hugging Face's text-generation-inference: its launcher's and router's tracing lines are
 	// tgi.server by their target in any container; its shard's stderr and its exit here too

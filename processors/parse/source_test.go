@@ -650,3 +650,17 @@ func TestNVRMWrapped(t *testing.T) {
 		}
 	}
 }
+
+// TestLlamaCppImageDataset: llama.cpp's own server image (ghcr.io/ggml-org/llama.cpp:server-cuda,
+// whose repository names a Docker container's program: "llama.cpp") is llama.cpp's server, as
+// the images named llama-server are (ggml-org/llama.cpp issue #17060's slot lines).
+func TestLlamaCppImageDataset(t *testing.T) {
+	t.Parallel()
+	const slot = "slot launch_slot_: id  2 | task 1950 | processing task"
+	for _, c := range []string{"llama.cpp", "llama-server"} {
+		ev := runInPod(t, "p-0", c, []string{slot})[0]
+		if ds, _ := ev.GetString(event.FieldDataset); ds != "llama_cpp.server" {
+			t.Errorf("%s: dataset %q, want llama_cpp.server", c, ds)
+		}
+	}
+}
