@@ -25,7 +25,7 @@ var Info = parsers.Info{
 	Description: "NVIDIA DCGM host engine (nv-hostengine) log lines",
 	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields: append(pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldOriginFile, event.FieldOriginLine,
-		pu.FieldOriginFunc, event.FieldProcessPID),
+		pu.FieldOriginFunc, event.FieldProcessPID, event.FieldErrorMsg),
 		pu.Field(FieldThread)),
 }
 
@@ -62,7 +62,17 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	pu.SetDatedLocalTime(ev, t)
 	ev.Set(event.FieldProcessPID, event.Int(pid))
 	ev.Set(FieldThread, event.Int(tid))
-	message(ev, rest)
+	msg := message(ev, rest)
+	if (level == pu.Error || level == pu.Critical) && msg != "" && !ev.Has(event.FieldErrorMsg) {
+		// what failed, as every error line of the other parsers says it ("Failed to load module
+		// 9", "Error checking hang state for process 24299: -14")
+		if m, ok := strings.CutPrefix(msg, "[["); ok {
+			if end := strings.Index(m, "]] "); end >= 0 {
+				msg = m[end+3:]
+			}
+		}
+		ev.SetString(event.FieldErrorMsg, msg)
+	}
 	pu.Finish(ev, pu.DatasetOr(ev, pu.DatasetDCGM), level)
 	return true
 }
@@ -88,10 +98,11 @@ func ids(s string) (pid, tid int64, rest string, ok bool) {
 // Message reads the text of a host engine's line that another program relays
 // (dcgm-exporter's --enable-dcgm-log, its msg=): "text [file:line] [function]" and a leading
 // "[[Module]]" tag, as in nv-hostengine.log.
-func Message(ev *event.Event, s string) { message(ev, s) }
+func Message(ev *event.Event, s string) { _ = message(ev, s) }
 
-// message splits "text [file:line] [function]" and a leading "[[Module]]" tag.
-func message(ev *event.Event, s string) {
+// message splits "text [file:line] [function]" and a leading "[[Module]]" tag, and returns the
+// text.
+func message(ev *event.Event, s string) string {
 	if fn := strings.LastIndex(s, " ["); fn >= 0 && strings.HasSuffix(s, "]") {
 		if at := strings.LastIndex(s[:fn], " ["); at >= 0 && strings.HasSuffix(s[:fn], "]") {
 			pu.SetOrigin(ev, s[at+2:fn-1])
@@ -107,4 +118,5 @@ func message(ev *event.Event, s string) {
 	if s != "" {
 		ev.SetString(pu.FieldLogMessage, s)
 	}
+	return s
 }
