@@ -1560,7 +1560,11 @@ func (g *group) accept(l *vllm.Line) bool {
 		// c10's what() is its message, the CUDA hints under it, a blank line and the stack; a
 		// DistBackendError's from the watchdog holds the CUDA error's whole what() before its own
 		return l.Header == "" && (vllm.IsNativeErrorLine(l.Body) || vllm.IsMessageContinuation(l.Body) ||
-			g.native && l.Body == "" && len(g.parts) < maxMessageLines || numberedFrame(l.Body))
+			g.native && l.Body == "" && len(g.parts) < maxMessageLines || numberedFrame(l.Body) ||
+			// torch's NCCL error text ends in "\nLast error:\n" and what ncclGetLastError() says
+			// ("NET/IB : Got completion from peer 10.42.0.2<47534> with error 5, ..."): the peer
+			// or the NIC that failed
+			l.Body != "" && strings.TrimRight(g.parts[len(g.parts)-1], " ") == "Last error:")
 	case modeRecord:
 		return l.Header == g.header && len(g.parts) < maxMessageLines
 	case modeRecordIndented:
