@@ -111,6 +111,12 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	// initialization: The NVIDIA driver on your system is too old (found version 11040). ...") and
 	// raises (RuntimeError): torch goes on without the GPU, and vLLM fails later elsewhere
 	{"The NVIDIA driver on your system is too old", KindDriverTooOld, DatasetDriver},
+	// cudaErrorCompatNotSupportedOnDevice (804): the image's CUDA is newer than the node's driver
+	// and its forward-compatibility library cannot bridge them on this GPU (a GeForce's)
+	{"Error 804: forward compatibility was attempted on non supported HW", KindDriverTooOld, DatasetDriver},
+	// cudaErrorSystemDriverMismatch (803): the CUDA driver library the container loads is not
+	// the kernel driver's version
+	{"Error 803: system has unsupported display driver / cuda driver combination", KindDriverMismatch, DatasetDriver},
 	// CDI injection (toolkit 1.14 and later, containerd 2, Kata's GPU passthrough): the
 	// device's spec was not generated or names a device the node no longer has
 	{"unresolvable CDI devices nvidia.com/", KindCDIUnresolvable, DatasetToolkit},
@@ -120,8 +126,9 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 }
 
 // GPUFailure returns the kind and dataset of the NVIDIA user-space failure s reports, or "".
-// Every phrase holds "vml", "NV", "nvidia", "CUDA", "device handle", " strategy" or "[[gpu]]", or
-// comes in an OCI runtime's "error running hook", so other lines cost eight scans.
+// Every phrase holds "vml", "NV", "nvidia", "CUDA", "device handle", " strategy", "[[gpu]]" or
+// CUDA's "Error 80N", or comes in an OCI runtime's "error running hook", so other lines cost nine
+// scans.
 func GPUFailure(s string) (kind, dataset string) {
 	if t := strings.TrimRight(s, ". \r"); t == "No devices were found" {
 		// nvidia-smi's whole answer on a node whose driver sees no GPU (the validator's
@@ -130,7 +137,7 @@ func GPUFailure(s string) (kind, dataset string) {
 	}
 	if !strings.Contains(s, "vml") && !strings.Contains(s, "NV") && !strings.Contains(s, "nvidia") &&
 		!strings.Contains(s, "CUDA") && !strings.Contains(s, "device handle") && !strings.Contains(s, " strategy") &&
-		!strings.Contains(s, "[[gpu]]") && !strings.Contains(s, "running hook") {
+		!strings.Contains(s, "[[gpu]]") && !strings.Contains(s, "running hook") && !strings.Contains(s, "Error 80") {
 		return "", ""
 	}
 	if strings.Contains(s, "error running hook") && strings.Contains(s, "stderr: Auto-detected mode as '") {

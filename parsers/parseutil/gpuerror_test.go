@@ -13,6 +13,10 @@ func TestGPUFailure(t *testing.T) {
 		{"No devices were found in the config file", "", ""},
 		// PyTorch's own words for a driver older than its CUDA (vllm-project/vllm issue #11623)
 		{"UserWarning: CUDA initialization: The NVIDIA driver on your system is too old (found version 11040). Please update your GPU driver", KindDriverTooOld, DatasetDriver},
+		// torch's cudaGetDeviceCount() failing in a vLLM image newer than the node's driver
+		// (vllm-project/vllm issue #5510: 804 on a GeForce; issue #15335: 803)
+		{"RuntimeError: Unexpected error from cudaGetDeviceCount(). Did you run some cuda functions before calling NumCudaDevices() that might have already set an error? Error 804: forward compatibility was attempted on non supported HW", KindDriverTooOld, DatasetDriver},
+		{"RuntimeError: Unexpected error from cudaGetDeviceCount(). Did you run some cuda functions before calling NumCudaDevices() that might have already set an error? Error 803: system has unsupported display driver / cuda driver combination", KindDriverMismatch, DatasetDriver},
 		{"Failed to initialize NVML: Unknown Error", KindNVMLInit, DatasetDriver},
 		// torch's caching allocator (vllm-project/vllm issue #2544)
 		{`RuntimeError: NVML_SUCCESS == DriverAPI::get()->nvmlDeviceGetHandleByPciBusId_v2_( pci_id, &nvml_device) INTERNAL ASSERT FAILED at "../c10/cuda/CUDACachingAllocator.cpp":1139, please report a bug to PyTorch.`, KindGPUUnreachable, DatasetDriver},
