@@ -32,6 +32,7 @@ var endpoints = []struct {
 	{[]string{"score-"}, []string{"/score", "/v1/score"}},
 	{[]string{"rerank-"}, []string{"/rerank", "/v1/rerank", "/v2/rerank"}},
 	{[]string{"classify-"}, []string{"/classify"}},
+	{[]string{"resp_"}, []string{"/v1/responses"}}, // the Responses API (gpt-oss)
 }
 
 // endpointOfID returns the endpoint code of a request id, 0 when the prefix is not one vLLM
@@ -114,6 +115,9 @@ func (p *Processor) access(ev *event.Event, now int64, out []*event.Event) []*ev
 func (p *Processor) tie(r *request, ev *event.Event, now int64, out []*event.Event) []*event.Event {
 	r.pod.dropCand(r)
 	r.takeAccess(ev)
+	if r.closed && r.outcome == OutcomeAborted && r.status >= 500 {
+		r.outcome = OutcomeFailure // its response was the server's error: no client went away
+	}
 	ev.SetString(vllm.FieldRequestID, r.id)
 	if (!r.closed || r.held) && r.lines < ^uint16(0) {
 		r.lines++
@@ -195,10 +199,12 @@ func (pd *pod) dropCand(r *request) {
 	pd.cands[r.endpoint-1].stale++
 }
 
-// holds reports whether r's summary waits for its access line: its server writes access lines,
-// its endpoint is known and no access line is tied to it yet.
+// holds reports whether r's summary waits for its access line: its endpoint is known, no access
+// line is tied to it yet, and its server writes access lines or the request failed or was aborted (a
+// server's first request, often the one that crashed it, comes before any access line, and the
+// probes that would show one are often dropped before this processor).
 func (p *Processor) holds(r *request) bool {
-	return p.cfg.AccessWindow > 0 && r.pod.access && r.cand
+	return p.cfg.AccessWindow > 0 && r.cand && (r.pod.access || r.outcome == OutcomeFailure || r.outcome == OutcomeAborted)
 }
 
 // release sends the summary of a request that was waiting for its access line.

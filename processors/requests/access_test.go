@@ -186,25 +186,68 @@ func TestQuietRequestLeavesTheCandidates(t *testing.T) {
 }
 
 // TestAccessTiedChatV06: vLLM 0.6.0 to 0.6.3 named chat requests "chat-<uuid>"; their 500 is tied
-// to the request the engine aborted (whose summary went out at the abort).
+// to the request the engine aborted. V0 logs "Aborted request" for a request an exception ended
+// too: the summary waits access_window for its access line, and its 500 makes it a failure
+// (vllm-project/vllm issue #10002's order: the abort, then the access line).
 func TestAccessTiedChatV06(t *testing.T) {
 	t.Parallel()
-	p, _ := newProc(t, nil)
+	p, clk := newProc(t, nil)
 	id := "chat-4656e70d011f4049913ba3b1ab64a702"
 	in := append(lines(t, "vllm-0",
 		`INFO 11-27 12:00:01 async_llm_engine.py:208] Added request `+id+`.`,
 		`INFO 11-27 12:00:04 async_llm_engine.py:180] Aborted request `+id+`.`),
 		accessLine(t, "vllm-0", "172.16.80.73:61206", "POST /v1/chat/completions", 500, 5*time.Second))
-	kept, sums := run(t, p, in...)
+	kept, sums := settled(t, p, clk, in...)
 	if str(kept[2], vllm.FieldRequestID) != id {
 		t.Errorf("access line not tied to %s: %v", id, kept[2])
 	}
 	if len(sums) != 1 || str(sums[0], vllm.FieldRequestID) != id {
 		t.Fatalf("summaries %v", sums)
 	}
+	if s := sums[0]; num(s, event.FieldHTTPStatus) != 500 || str(s, FieldOutcome) != OutcomeFailure || str(s, event.FieldLogLevel) != "error" {
+		t.Errorf("summary: status %d, outcome %s, level %s; want 500, failure, error", num(s, event.FieldHTTPStatus),
+			str(s, FieldOutcome), str(s, event.FieldLogLevel))
+	}
 	// vLLM made the id itself (a version 4 uuid: no X-Request-Id came), so no gateway logged it
 	if sums[0].Has("http.request.id") {
 		t.Errorf("summary's http.request.id %q from vLLM's own uuid", str(sums[0], "http.request.id"))
+	}
+}
+
+// TestAbortAfterEngineFailure: V0's abort of a request the dead engine ended reaches the
+// processor before the engine's error, which is stamped earlier (the parse processor held its
+// traceback): the abort's summary waits, and becomes the engine failure's. An abort with no
+// failure near it stays an abort.
+func TestAbortAfterEngineFailure(t *testing.T) {
+	t.Parallel()
+	p, clk := newProc(t, nil)
+	in := lines(t, "vllm-0",
+		`INFO 12-05 09:57:01 async_llm_engine.py:208] Added request chat-dead.`,
+		`INFO 12-05 09:57:01 async_llm_engine.py:208] Added request chat-left.`,
+		`INFO 12-05 09:57:02 async_llm_engine.py:180] Aborted request chat-left.`,
+		`INFO 12-05 09:57:05 async_llm_engine.py:180] Aborted request chat-dead.`)
+	if _, sums := run(t, p, in...); len(sums) != 0 {
+		t.Fatalf("an abort's summary did not wait: %v", sums)
+	}
+	dead := lines(t, "vllm-0", `ERROR 12-05 09:57:05 async_llm_engine.py:65] Engine background task failed`)[0]
+	dead.SetString(event.FieldErrorType, "vllm.engine.async_llm_engine.AsyncEngineDeadError")
+	dead.SetString(event.FieldErrorMsg, "Task finished unexpectedly.")
+	dead.SetString(vllm.FieldErrorKind, vllm.KindEngineDead)
+	dead.SetTimestamp(in[3].Timestamp().Add(-7 * time.Millisecond))
+	_, sums := settled(t, p, clk, dead)
+	if len(sums) != 2 {
+		t.Fatalf("%d summaries, want 2", len(sums))
+	}
+	got := map[string]*event.Event{}
+	for _, s := range sums {
+		got[str(s, vllm.FieldRequestID)] = s
+	}
+	if s := got["chat-dead"]; s == nil || str(s, FieldOutcome) != OutcomeFailure || str(s, FieldEndReason) != EndEngine ||
+		str(s, vllm.FieldErrorKind) != vllm.KindEngineDead || str(s, event.FieldLogLevel) != "error" {
+		t.Errorf("the dead engine's request: %v", s)
+	}
+	if s := got["chat-left"]; s == nil || str(s, FieldOutcome) != OutcomeAborted {
+		t.Errorf("the client's abort three seconds before: %v", s)
 	}
 }
 

@@ -16,7 +16,7 @@ func (p *Processor) line(pd *pod, id string, ev *event.Event, now int64, out []*
 	if r == nil {
 		out = p.makeRoom(now, out)
 		p.pods[pd.key] = pd // making room may have forgotten pd's last ended request, and pd with it
-		r = &request{id: clip(id), pod: pd, endpoint: endpointOfID(id)}
+		r = &request{id: clip(id), pod: pd, endpoint: endpointOfID(id), promptTokens: -1}
 		pd.requests[r.id] = r
 		p.open.pushBack(r)
 		p.nOpen++
@@ -194,6 +194,9 @@ func (p *Processor) kept(r *request) bool {
 // summary when the sampling keeps it (or holds it back for its access line), and keeps its id
 // for linger.
 func (p *Processor) end(r *request, outcome, reason string, now int64, out []*event.Event) []*event.Event {
+	if outcome == OutcomeAborted && r.status >= 500 {
+		outcome = OutcomeFailure // its response was the server's error: no client went away
+	}
 	r.outcome, r.reason = outcome, reason
 	sent := p.kept(r)
 	p.summaries.WithLabelValues(outcome, boolLabel(sent)).Inc()
@@ -215,8 +218,14 @@ func (p *Processor) end(r *request, outcome, reason string, now int64, out []*ev
 // settles reports whether r's summary waits access_window for the line that says why it
 // failed: the API server's own words say only that the engine failed it ("Request <id> failed
 // with an internal error during generation"), the engine core's error line may come after them.
+//
+// An abort waits too: V0 logs "Aborted request <id>." for any request an exception ended, a
+// client's disconnect or the engine's death alike, and the engine's error, whose traceback the
+// parse processor holds until it ends, comes after it (failAll makes it a failure then, as a 5xx
+// access line does).
 func (p *Processor) settles(r *request) bool {
-	return r.outcome == OutcomeFailure && r.failure == vllm.FailureInternal && r.errKind == "" && p.cfg.AccessWindow > 0
+	return p.cfg.AccessWindow > 0 && (r.outcome == OutcomeFailure && r.failure == vllm.FailureInternal && r.errKind == "" ||
+		r.outcome == OutcomeAborted)
 }
 
 func boolLabel(b bool) string {

@@ -249,6 +249,16 @@ func (p *Processor) failPod(pd *pod, ev *event.Event, kind string, now int64, ou
 // is the line that reports the failure, whose time ends the requests.
 func (p *Processor) failAll(pd *pod, ev *event.Event, kind, typ, msg, reason string, now int64, out []*event.Event) []*event.Event {
 	ts := ev.Timestamp()
+	for _, r := range pd.requests {
+		// an abort whose summary waits (settles), logged just after the failure that caused it
+		// and sent before it by the parse processor's holding of the traceback (or made a
+		// failure by its 5xx access line, the cause still unknown)
+		if r.held && (r.outcome == OutcomeAborted || r.outcome == OutcomeFailure && r.errKind == "" && r.errType == "" && r.errMsg == "") &&
+			!ts.After(r.end.Add(abortCause)) && ts.After(r.end.Add(-p.cfg.AccessWindow)) {
+			r.outcome, r.reason = OutcomeFailure, reason
+			r.errKind, r.errType, r.errMsg, r.errAt = kind, clip(typ), clip(msg), ts
+		}
+	}
 	for _, r := range p.openOf(pd) {
 		r.errKind, r.errType, r.errMsg = kind, clip(typ), clip(msg)
 		if ts.After(r.end) {
@@ -261,6 +271,10 @@ func (p *Processor) failAll(pd *pod, ev *event.Event, kind, typ, msg, reason str
 	}
 	return out
 }
+
+// abortCause is how long after an abort the failure that caused it may be stamped: the two
+// come from different processes of one server, whose lines reach the runtime apart.
+const abortCause = time.Second
 
 // sortedPods returns the servers in key order, so that summaries come out in the same order
 // for the same input.

@@ -55,6 +55,18 @@ func lines(t *testing.T, pod string, ls ...string) []*event.Event {
 	return evs
 }
 
+// settled is run, then a flush past access_window: the summaries of failed and aborted requests
+// wait that long for their access lines and for the lines that say why.
+func settled(t *testing.T, p *Processor, clk *clock, evs ...*event.Event) (kept, summaries []*event.Event) {
+	t.Helper()
+	kept, summaries = run(t, p, evs...)
+	clk.t = clk.t.Add(p.cfg.AccessWindow + time.Second)
+	if b := p.Flush(context.Background(), clk.t, false); b != nil {
+		summaries = append(summaries, b.Events...)
+	}
+	return kept, summaries
+}
+
 func run(t *testing.T, p *Processor, evs ...*event.Event) (kept, summaries []*event.Event) {
 	t.Helper()
 	b := event.NewBatch(evs, nil)
@@ -112,7 +124,7 @@ func TestSuccessSummary(t *testing.T) {
 // and only there; the "failed (engine dead)" lines after it start no second summary.
 func TestEngineFailure(t *testing.T) {
 	t.Parallel()
-	p, _ := newProc(t, func(c *Config) { c.SuccessRate = 0.5 })
+	p, clk := newProc(t, func(c *Config) { c.SuccessRate = 0.5 })
 	in := append(lines(t, "vllm-a",
 		`(APIServer pid=1) INFO 11-27 12:00:01 [async_llm.py:270] Added request chatcmpl-a1.`,
 		`(APIServer pid=1) INFO 11-27 12:00:02 [async_llm.py:270] Added request chatcmpl-a2.`),
@@ -120,7 +132,7 @@ func TestEngineFailure(t *testing.T) {
 	in = append(in, lines(t, "vllm-a",
 		`(EngineCore pid=112) ERROR 11-27 12:00:05 [core.py:1131] torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 50.00 MiB.`,
 		`(APIServer pid=1) INFO 11-27 12:00:05 [async_llm.py:342] Request chatcmpl-a1 failed (engine dead).`)...)
-	kept, sums := run(t, p, in...)
+	kept, sums := settled(t, p, clk, in...)
 	if len(sums) != 2 {
 		t.Fatalf("%d summaries, want 2", len(sums))
 	}
@@ -141,8 +153,8 @@ func TestEngineFailure(t *testing.T) {
 
 func TestAbortedList(t *testing.T) {
 	t.Parallel()
-	p, _ := newProc(t, nil)
-	_, sums := run(t, p, lines(t, "vllm-0",
+	p, clk := newProc(t, nil)
+	_, sums := settled(t, p, clk, lines(t, "vllm-0",
 		`(APIServer pid=1) INFO 07-29 06:22:20 [async_llm.py:270] Added request chatcmpl-x.`,
 		`(APIServer pid=1) INFO 07-29 06:22:30 [async_llm.py:420] Aborted request(s) chatcmpl-x, chatcmpl-y.`)...)
 	if len(sums) != 2 || str(sums[0], FieldOutcome) != OutcomeAborted || str(sums[1], vllm.FieldRequestID) != "chatcmpl-y" {
@@ -192,8 +204,8 @@ func TestMaxOpenEvicts(t *testing.T) {
 
 func TestSamplingKeepsFailures(t *testing.T) {
 	t.Parallel()
-	p, _ := newProc(t, func(c *Config) { c.SuccessRate = 0 })
-	kept, sums := run(t, p, lines(t, "vllm-0",
+	p, clk := newProc(t, func(c *Config) { c.SuccessRate = 0 })
+	kept, sums := settled(t, p, clk, lines(t, "vllm-0",
 		`INFO 11-27 12:00:01 async_llm_engine.py:120] Finished request ok-1.`,
 		`(APIServer pid=1) INFO 11-27 12:00:04 [async_llm.py:427] Request bad-1 failed (bad request): prompt too long.`,
 		`INFO 11-27 12:00:01 async_llm_engine.py:133] Aborted request gone-1.`)...)
@@ -239,8 +251,8 @@ func TestBadConfig(t *testing.T) {
 // failure that follows is their cause, not the dump's text.
 func TestSchedulerDumpIsALineNotTheCause(t *testing.T) {
 	t.Parallel()
-	p, _ := newProc(t, nil)
-	_, sums := run(t, p, lines(t, "vllm-0",
+	p, clk := newProc(t, nil)
+	_, sums := settled(t, p, clk, lines(t, "vllm-0",
 		`(APIServer pid=1) INFO 11-25 12:06:10 [async_llm.py:270] Added request chatcmpl-9d2.`,
 		`(APIServer pid=1) INFO 11-25 12:06:11 [async_llm.py:270] Added request chatcmpl-9d3.`,
 		`(EngineCore_DP0 pid=16899) ERROR 11-25 12:06:16 [dump_input.py:76] Dumping scheduler output for model execution: SchedulerOutput(scheduled_new_reqs=[], scheduled_cached_reqs=CachedRequestData(req_ids=['chatcmpl-9d2', 'chatcmpl-9d3'], resumed_from_preemption=[false, false]), total_num_scheduled_tokens=2)`,
@@ -288,7 +300,7 @@ func TestMakeRoomKeepsThePod(t *testing.T) {
 // GPU fails the requests in flight there, and only there; a warning-level Xid fails nothing.
 func TestXidFailsRequestsOnItsGPU(t *testing.T) {
 	t.Parallel()
-	p, _ := newProc(t, nil)
+	p, clk := newProc(t, nil)
 	in := append(lines(t, "vllm-a",
 		`(APIServer pid=1) INFO 11-27 12:00:01 [async_llm.py:270] Added request chatcmpl-a1.`),
 		lines(t, "vllm-b", `(APIServer pid=1) INFO 11-27 12:00:02 [async_llm.py:270] Added request chatcmpl-b1.`)...)
@@ -307,7 +319,7 @@ func TestXidFailsRequestsOnItsGPU(t *testing.T) {
 	if len(sums) != 0 {
 		t.Fatalf("a warning-level Xid ended %d requests", len(sums))
 	}
-	_, sums = run(t, p, xid("critical"))
+	_, sums = settled(t, p, clk, xid("critical"))
 	if len(sums) != 1 {
 		t.Fatalf("%d summaries, want vllm-a's one", len(sums))
 	}

@@ -38,7 +38,7 @@ type request struct {
 	start, end time.Time // from the lines' @timestamp
 	seen       int64     // wall clock of the last line, unix ns, for ttl and linger
 
-	promptTokens, outputTokens, maxTokens int32
+	promptTokens, outputTokens, maxTokens int32 // promptTokens: -1 until a line states it (0 is an empty prompt)
 	n                                     int32
 	temperature, topP                     float32
 	lines, preemptions                    uint16
