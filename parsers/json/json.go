@@ -93,6 +93,12 @@ func (p *Parser) Finish(ev *event.Event, rec Record, dataset string) {
 	if dataset == "" && rec.tracing {
 		dataset = tracing.TargetDataset(rec.Logger) // as the same program's lines in tracing's text layout
 	}
+	if dataset == "" && rec.Logger == "" && vllm.RequestMessage(rec.text) {
+		// vLLM's request lines through a JSON formatter that writes only the message (the
+		// example VLLM_LOGGING_CONFIG_PATH configures): read as vLLM's, its prompt as the
+		// options say, wherever the container's name does not say vLLM
+		dataset = pylog.DatasetVLLM
+	}
 	ds := datasetOf(ev, rec.Logger, dataset)
 	switch {
 	case ds == pylog.DatasetVLLM && rec.text != "":

@@ -402,3 +402,24 @@ func ServerRequestID(id string) (string, bool) {
 	}
 	return "", false
 }
+
+// RequestMessage reports whether b, a logging record's message, is one of vLLM's request
+// lifecycle lines: "Received request <id>: prompt: ..." and "Generated response <id>: output:
+// ..." (a request's user data), "Added request <id>.", "Finished request <id>.", "Aborted request
+// <id>.". A JSON formatter that writes no logger name still gives them away.
+func RequestMessage(b string) bool {
+	for _, p := range [...]string{"Added request ", "Finished request ", "Aborted request "} {
+		if rest, ok := strings.CutPrefix(b, p); ok {
+			return len(rest) > 2 && strings.IndexByte(rest, ' ') < 0 && rest[len(rest)-1] == '.'
+		}
+	}
+	rest, ok := strings.CutPrefix(b, "Received request ")
+	if !ok {
+		rest, ok = strings.CutPrefix(b, "Generated response ")
+	}
+	if !ok {
+		return false
+	}
+	_, after, found := strings.Cut(rest[:min(len(rest), 200)], ": ")
+	return found && (strings.HasPrefix(after, "prompt: ") || strings.HasPrefix(after, "output: ") || strings.HasPrefix(after, "params: "))
+}
