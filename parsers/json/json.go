@@ -288,6 +288,9 @@ type Record struct {
 	request bool
 	// zapShort: zap's encoder with one-letter keys, L, T, N, C, M (Envoy Gateway's)
 	zapShort bool
+	// otel: the line has the OpenTelemetry log data model's severity_text, whose body is the
+	// message
+	otel bool
 }
 
 // carry returns line with its message's JSON string replaced by msg's: a vLLM request line's
@@ -358,6 +361,17 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		}
 		ev.SetString(pu.FieldLogMessage, v.Str)
 		rec.Msg, rec.text, rec.textAt, rec.textLen = true, v.Str, rec.at+v.Index, len(v.Raw)
+	case "body":
+		// the OpenTelemetry log data model's message, after its severity_text (llm-d's
+		// inference scheduler's zap encoder: {"timestamp":...,"severity_text":"INFO",
+		// "severity_number":9,"body":"request complete",...}); another program's "body" is a field
+		if v.Type != gjson.String || !rec.otel || rec.Msg {
+			return false
+		}
+		return known(ev, "msg", v, rec)
+	case "severity_text":
+		rec.otel = true
+		return known(ev, "level", v, rec)
 	case "level", "lvl", "severity", "loglevel", "levelname", "log.level":
 		if v.Str == "None" {
 			return true // str(None): no level of its own (NIM's Rust lines relayed, nimLine)
