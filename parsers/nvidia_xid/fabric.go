@@ -120,10 +120,14 @@ func fabricSXid(ev *event.Event, text, level string) string {
 	return level
 }
 
-// imexBanner reads the line the IMEX daemon opens its log with at every start, "IMEX Log
-// initializing at: 3/21/2025 20:45:38.937" (the node's local time): when it restarted.
+// imexBanner reads the line the IMEX daemon and Fabric Manager open their logs with at every
+// start, "IMEX Log initializing at: 3/21/2025 20:45:38.937", "Fabric Manager Log initializing at:
+// 12/20/2024 00:36:34.217" (the node's local time): when it restarted.
 func imexBanner(ev *event.Event, s string) bool {
 	stamp, ok := strings.CutPrefix(s, "IMEX Log initializing at: ")
+	if !ok {
+		stamp, ok = strings.CutPrefix(s, "Fabric Manager Log initializing at: ")
+	}
 	if !ok {
 		return false
 	}

@@ -60,7 +60,7 @@ func (p *Parser) parse(ev *event.Event) bool {
 	if len(msg) > 0 && msg[0] == '[' && fabric(ev, msg) {
 		return true
 	}
-	if len(msg) > 0 && msg[0] == 'I' && imexBanner(ev, msg) {
+	if len(msg) > 0 && (msg[0] == 'I' || msg[0] == 'F') && imexBanner(ev, msg) {
 		return true
 	}
 	if len(msg) > 0 && msg[0] == '{' {
