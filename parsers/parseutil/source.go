@@ -111,6 +111,8 @@ var gpuUnits = map[string]string{
 	"nvidia-fabricmanager": DatasetFabricManager,
 	"nvidia-imex":          DatasetFabricManager,
 	"nvidia-cdi-refresh":   DatasetToolkit,
+	// Bottlerocket's device plugin unit (Description: Start NVIDIA kubernetes device plugin)
+	"nvidia-k8s-device-plugin": DatasetDevicePlugin,
 }
 
 // gpuUnit returns the dataset of the GPU-stack unit a systemd line is about
@@ -153,11 +155,14 @@ var gpuUnitDescriptions = map[string]string{
 	"Refresh NVIDIA CDI specification file": DatasetToolkit,
 	// the EKS GPU AMI's configure-nvidia.service
 	"Configure NVIDIA instance types": DatasetDriver,
+	// Bottlerocket's nvidia-k8s-device-plugin.service
+	"Start NVIDIA kubernetes device plugin": DatasetDevicePlugin,
 }
 
 // gpuUnitDescribed is gpuUnit for a line that names the unit by its description.
 func gpuUnitDescribed(msg string) string {
-	for _, verb := range [...]string{"Starting ", "Started ", "Stopping ", "Stopped ", "Failed to start ", "Reloading ", "Reloaded "} {
+	// (systemd 246 and later end a oneshot unit with "Finished <description>.")
+	for _, verb := range [...]string{"Starting ", "Started ", "Stopping ", "Stopped ", "Failed to start ", "Reloading ", "Reloaded ", "Finished "} {
 		if d, ok := strings.CutPrefix(msg, verb); ok {
 			return gpuUnitDescriptions[strings.TrimRight(d, ".")]
 		}
