@@ -323,6 +323,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		text = strings.TrimSpace(text[strings.IndexByte(text, ']')+1:])
 	}
 	text, stated := stdLogPrefix(ev, text) // stated: a level the line states, which no guess overrides
+	logger := ""                           // the module tools name themselves: "modprobe: FATAL: ..."
 	if dataset != "" {
 		if lv, rest, ok := cosLogger(ev, text); ok {
 			stated, text = lv, rest
@@ -391,6 +392,13 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		}
 	case strings.HasPrefix(text, "W: "):
 		stated = pu.Warning // apt's warning
+	case len(text) > 10 && (text[0] == 'm' || text[0] == 'i' || text[0] == 'r' || text[0] == 'd'):
+		// the module tools' own severity, as the driver script and the peermem sidecar run
+		// them ("modprobe: FATAL: Module nvidia-peermem not found in directory ..."): the tool
+		// is the logger
+		if tool, lv, msg, ok := pu.KmodLine(text); ok {
+			stated, text, logger = lv, msg, tool
+		}
 	}
 	signed := false // the dataset is what the line's own words say, not its source's
 	if dataset == "" {
@@ -449,6 +457,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if text != "" && text != line {
 		// Only when a stamp or padding was cut off: otherwise it would repeat message.
 		ev.SetString(pu.FieldLogMessage, text)
+	}
+	if logger != "" {
+		ev.SetString(event.FieldLogLogger, logger)
 	}
 	if (level == pu.Error || level == pu.Critical) && !ev.Has(event.FieldErrorMsg) {
 		// "modprobe: ERROR: could not insert 'nvidia_peermem': Invalid argument"; nvidia-installer's

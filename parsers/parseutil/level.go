@@ -197,3 +197,26 @@ func UnitFailed(s string) bool {
 		strings.HasPrefix(after, "Start request repeated too quickly.") ||
 		(strings.Contains(after, "process exited, code=exited, status=") && !strings.Contains(after, "status=0/"))
 }
+
+// KmodLine reads the module tools' own severity (libkmod's log: "modprobe: ERROR: could not
+// insert 'nvidia_modeset': Invalid argument", "insmod: ERROR: ...", "rmmod: ERROR: Module nvidia
+// is in use by: nvidia_modeset", "modprobe: FATAL: Module nvidia not found in directory ..."):
+// the tool, its level (FATAL critical) and the message after it.
+func KmodLine(s string) (tool, level, msg string, ok bool) {
+	tool, _, found := strings.Cut(s[:min(len(s), 24)], ": ")
+	switch {
+	case !found:
+		return "", "", "", false
+	case tool != "modprobe" && tool != "insmod" && tool != "rmmod" && tool != "depmod" && tool != "modinfo":
+		return "", "", "", false
+	}
+	word, msg, ok := strings.Cut(s[len(tool)+2:], ": ")
+	if !ok || msg == "" {
+		return "", "", "", false
+	}
+	lv, known := Level(word) // libkmod's FATAL, ERROR, WARNING (INFO, DEBUG when verbose)
+	if !known || word != strings.ToUpper(word) {
+		return "", "", "", false
+	}
+	return tool, lv, msg, true
+}

@@ -1316,19 +1316,8 @@ func levelColon(s string, r *Line) bool {
 // use by: nvidia_modeset", "modprobe: FATAL: Module nvidia not found in directory ..."), as
 // systemd-modules-load at boot or a driver script writes it: the tool is the logger.
 func kmod(s string, r *Line) bool {
-	tool, _, found := strings.Cut(s[:min(len(s), 24)], ": ")
-	switch {
-	case !found:
-		return false
-	case tool != "modprobe" && tool != "insmod" && tool != "rmmod" && tool != "depmod" && tool != "modinfo":
-		return false
-	}
-	word, msg, ok := strings.Cut(s[len(tool)+2:], ": ")
-	if !ok || msg == "" {
-		return false
-	}
-	lv, known := pu.Level(word) // libkmod's FATAL, ERROR, WARNING (INFO, DEBUG when verbose)
-	if !known || word != strings.ToUpper(word) {
+	tool, lv, msg, ok := pu.KmodLine(s)
+	if !ok {
 		return false
 	}
 	r.Level, r.Logger, r.Msg, r.errMsg = lv, tool, msg, msg
