@@ -349,6 +349,11 @@ func gspDumpLine(l *vllm.Line) bool {
 	if t[0] == ' ' {
 		return strings.TrimSpace(t) != "" // a table's header or row, the libos partition
 	}
+	if strings.HasPrefix(t, "-") && strings.Contains(t, "[ end crash report ]") {
+		// the GSP crash report's last line (crashcat's "------------[ end crash report
+		// ]------------"): the report's, not a message of its own
+		return true
+	}
 	if !strings.HasPrefix(t, "GPU") {
 		return false
 	}
