@@ -318,8 +318,11 @@ func GPUDataset(ev *event.Event) string {
 		// chart's, OpenShift's NFD operator's "nfd-worker-...")
 		return DatasetNFD
 	}
-	if c == "plugin" && strings.Contains(pod(ev), "-dra-driver-kubelet-plugin-") {
-		return DatasetDRA // the DRA driver's chart before 25.3 (k8s-dra-driver): its kubelet plugin's container
+	if (c == "plugin" || c == "init-container") && draKubeletPlugin(pod(ev)) {
+		// the DRA driver's chart before 25.3 (k8s-dra-driver): its kubelet plugin's container;
+		// and the init container of the chart's kubelet plugin (kubelet-plugin-prestart.sh,
+		// waiting for the GPU driver: "/driver-root (...): nvidia-smi: not found, ...")
+		return DatasetDRA
 	}
 	switch {
 	case strings.HasPrefix(c, "nvidia-driver"):
@@ -330,6 +333,12 @@ func GPUDataset(ev *event.Event) string {
 		}
 	}
 	return ""
+}
+
+// draKubeletPlugin reports whether pod is one of the DRA driver's kubelet plugin DaemonSet
+// ("nvidia-dra-driver-gpu-kubelet-plugin-qdmq7", the older chart's "...-dra-driver-kubelet-plugin-...").
+func draKubeletPlugin(pod string) bool {
+	return strings.Contains(pod, "dra-driver") && strings.Contains(pod, "-kubelet-plugin-")
 }
 
 // DatasetOr returns the GPU-stack dataset of the event's container, or fallback.
