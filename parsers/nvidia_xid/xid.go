@@ -23,6 +23,30 @@ type Parser struct {
 // New returns the parser.
 func New() *Parser { return &Parser{} }
 
+// errorText gives an Xid, SXid or fallen-off-the-bus event at error level or above its text as
+// error.message, as every parser's error line has it: a search of error.message finds the Xid 79,
+// not only the crash-dump note under it.
+func errorText(ev *event.Event) {
+	if ev.Has(event.FieldErrorMsg) {
+		return
+	}
+	switch lv, _ := ev.GetString(event.FieldLogLevel); lv {
+	case pu.Error, pu.Critical:
+	default:
+		return
+	}
+	var text string
+	switch a, _ := ev.GetString(event.FieldEventAction); a {
+	case ActionXid:
+		text, _ = ev.GetString(FieldDetail)
+	case ActionSXid:
+		text, _ = ev.GetString(FieldSXidMessage)
+	}
+	if text != "" {
+		ev.SetString(event.FieldErrorMsg, text)
+	}
+}
+
 // Parse recognises a line holding "NVRM: " or "SXid (" and fills the gpu.* fields; a line
 // naming a bus gets the UUID and serial number the driver printed for it earlier.
 func (p *Parser) Parse(ev *event.Event) bool {
@@ -44,6 +68,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		}
 	}
 	if ds == pu.DatasetXid {
+		errorText(ev)
 		p.ids.track(ev)
 		if pu.GPUDataset(ev) == pu.DatasetDriver && pu.Container(ev) != "" {
 			// the driver container's (or vGPU manager's) copy of the kernel's lines, the dmesg
@@ -365,6 +390,7 @@ func nvrm(ev *event.Event, body string) bool {
 			ev.SetString(FieldPCIBusID, id)
 		}
 		ev.SetString(event.FieldEventAction, ActionFallenOffBus)
+		ev.SetString(event.FieldErrorMsg, strings.TrimSpace(body)) // "GPU 0000:a1:00.0: GPU has fallen off the bus."
 		pu.Finish(ev, pu.DatasetXid, pu.Critical)
 		return true
 	case strings.HasPrefix(body, "GPU at PCI:") || strings.HasPrefix(body, "GPU at 0000:") && strings.Contains(body, ": GPU-"):
