@@ -103,10 +103,10 @@ func (r *request) params(ev *event.Event) {
 		r.n = int32(v.Int())
 	}
 	if v, ok := ev.Get(vllm.FieldTemperature); ok {
-		r.temperature = float32(v.Float())
+		r.temperature, r.hasTemp = float32(v.Float()), true
 	}
 	if v, ok := ev.Get(vllm.FieldTopP); ok {
-		r.topP = float32(v.Float())
+		r.topP, r.hasTopP = float32(v.Float()), true
 	}
 	if s, ok := ev.GetString(vllm.FieldLoRA); ok {
 		r.lora = clip(s)

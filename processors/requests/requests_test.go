@@ -333,3 +333,24 @@ func TestXidFailsRequestsOnItsGPU(t *testing.T) {
 		t.Errorf("%d open, want vllm-b's one", p.Open())
 	}
 }
+
+// A pooling request's line states no sampling parameters (PoolingParams): its summary makes up
+// no temperature or top_p; a chat request's 0.9 is 0.9, not float32's 0.8999999761581421.
+func TestSummaryStatesOnlyTheParamsSeen(t *testing.T) {
+	t.Parallel()
+	p, _ := newProc(t, nil)
+	_, sums := run(t, p, lines(t, "vllm-0",
+		`INFO 11-27 12:00:01 logger.py:39] Received request embd-1: prompt: 'hi', params: PoolingParams(dimensions=None, additional_metadata=None), prompt_token_ids: [1], lora_request: None.`,
+		`INFO 11-27 12:00:01 async_llm_engine.py:173] Finished request embd-1.`,
+		`INFO 11-27 12:00:02 logger.py:39] Received request chatcmpl-2: prompt: 'hi', params: SamplingParams(n=1, temperature=0.9, top_p=0.9, max_tokens=16), prompt_token_ids: [1], lora_request: None.`,
+		`INFO 11-27 12:00:03 async_llm_engine.py:173] Finished request chatcmpl-2.`)...)
+	if len(sums) != 2 {
+		t.Fatalf("%d summaries", len(sums))
+	}
+	if sums[0].Has(vllm.FieldTemperature) || sums[0].Has(vllm.FieldTopP) {
+		t.Errorf("pooling request's summary has sampling parameters: %s", sums[0].AppendJSON(nil))
+	}
+	if v, _ := sums[1].Get(vllm.FieldTemperature); v.Float() != 0.9 {
+		t.Errorf("temperature %v, want 0.9", v.Float())
+	}
+}

@@ -43,6 +43,7 @@ type request struct {
 	temperature, topP                     float32
 	lines, preemptions                    uint16
 	hasParams                             bool
+	hasTemp, hasTopP                      bool // the line stated them (a pooling request's PoolingParams has neither)
 	closed                                bool
 	// held: ended, its summary waiting (access_window) for the access line of its response.
 	held bool

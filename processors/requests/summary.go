@@ -85,7 +85,7 @@ func (p *Processor) summary(r *request, reason string) *event.Event {
 }
 
 func (r *request) setNumbers(ev *event.Event) {
-	if r.promptTokens >= 0 && (r.promptTokens > 0 || r.hasParams) {
+	if r.promptTokens >= 0 {
 		ev.Set(vllm.FieldPromptTokens, event.Int(int64(r.promptTokens)))
 	}
 	if r.outputTokens > 0 {
@@ -100,8 +100,12 @@ func (r *request) setNumbers(ev *event.Event) {
 	if r.n > 0 {
 		ev.Set(vllm.FieldN, event.Int(int64(r.n)))
 	}
-	ev.Set(vllm.FieldTemperature, event.Float(float32Value(r.temperature)))
-	ev.Set(vllm.FieldTopP, event.Float(float32Value(r.topP)))
+	if r.hasTemp {
+		ev.Set(vllm.FieldTemperature, event.Float(float32Value(r.temperature)))
+	}
+	if r.hasTopP {
+		ev.Set(vllm.FieldTopP, event.Float(float32Value(r.topP)))
+	}
 }
 
 // float32Value is f as the float64 whose shortest decimal is f's (0.9, not 0.8999999761581421):
