@@ -397,6 +397,12 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		ev.SetString(event.FieldErrorMsg, r.errMsg)
 	}
 	if (r.Level == pu.Error || r.Level == pu.Critical) && !ev.Has(event.FieldErrorMsg) {
+		if strings.HasSuffix(r.Msg, "(") && rest != "" && rest[0] == ' ' && strings.Contains(rest, "\n)") {
+			// a module's repr the message quotes over lines, the message going on after it
+			// ("Error executing load_single_module with args (..., Linear(", its children, then
+			// ")): CUDA out of memory. ..."): the message is all of it, no stack
+			r.Msg, rest = r.Msg+"\n"+rest, ""
+		}
 		ev.SetString(event.FieldErrorMsg, r.Msg)
 		if c, ok := strings.CutPrefix(r.Msg, "An error occurred ("); ok && len(c) > 4 && c[3] == ')' {
 			// botocore's ClientError (the AWS CLI's "fatal error: An error occurred (403) when

@@ -697,6 +697,12 @@ func startMode(l *vllm.Line) (int, bool) {
 		if traceHeaderEnd(l.Body) {
 			return modeTrace, true // "[E] [serve   ] Internal server error:  Traceback (most recent call last):"
 		}
+		if vllm.MessageState(l.Body, vllm.MessageClosed) == vllm.MessageMemoryReport {
+			// "[TRT-LLM] [RANK 1] [E] Failed to initialize executor on rank 1: Executor creation
+			// failed due to insufficient GPU memory.", the exception's text after it: the
+			// component that could not be created and the GPU's memory, over lines
+			return modeMaybe, true
+		}
 		return modeIndented, true // a pydantic error's lines indented under it
 	case l.Header == "" && l.Proc == "" && pylog.OpenMessage(l.Body):
 		return modeOpenMessage, true
@@ -1524,6 +1530,14 @@ func (g *group) accept(l *vllm.Line) bool {
 	case modeIndented:
 		// (TensorRT-LLM's numbered native frames under its Python logger's error that quotes
 		// the C++ exception: "1       0x7a2d00e89f0a /usr/.../libtensorrt_llm.so(+0x1b60f0a) ...")
+		if l.Header == "" && len(g.parts) < maxMessageLines && len(l.Body) > 1 && l.Body[0] == ')' && len(g.parts) > 0 &&
+			strings.HasSuffix(strings.TrimRight(g.first.Message(), " "), "(") {
+			// the end of a module's repr the record's message quotes, and the rest of the message
+			// after it ("... with args ('model.layers.8.mlp.down_proj', Linear(", its indented
+			// children, then ")): CUDA out of memory. ..."): one logging call
+			g.mode = modeDone
+			return true
+		}
 		return l.Header == "" && len(l.Body) > 1 && (l.Body[0] == ' ' || l.Body[0] == '\t' || numberedFrame(l.Body)) && len(g.parts) < maxMessageLines
 	case modeWarning:
 		if l.Header != "" {
