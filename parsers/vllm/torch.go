@@ -605,6 +605,31 @@ func parseNativeStack(ev *event.Event, b, rest string, l *Line) bool {
 	return true
 }
 
+// whatPrefix opens the line libstdc++'s verbose terminate handler prints the exception's what()
+// on.
+const whatPrefix = "  what():  "
+
+// parseWhat reads a C++ abort's what() and what follows it (its CUDA hints, the stack) without
+// the terminate line: critical, the what() text the error's message, the class of the failure
+// its message names before the one its frames name.
+func parseWhat(ev *event.Event, b, rest string, l *Line) bool {
+	msg := b[len(whatPrefix):]
+	ev.SetString(event.FieldErrorMsg, msg)
+	if rest != "" {
+		ev.SetString(event.FieldErrorStack, rest)
+	}
+	k := Classify(msg)
+	if k == "" {
+		k = Classify(rest)
+	}
+	if k != "" {
+		ev.SetString(FieldErrorKind, k)
+	}
+	l.Level = "critical"
+	finishLibraryLine(ev, l, msg, DatasetTorch)
+	return true
+}
+
 // parseTerminate reads a grouped C++ abort: "terminate called after throwing an instance of
 // 'c10::DistBackendError'" then "  what():  <message>" and the stack.
 func parseTerminate(ev *event.Event, b, rest string, l *Line) bool {

@@ -723,6 +723,10 @@ func (p *Parser) library(ev *event.Event, l *Line, msg, first, rest string) bool
 		ok = parseNVSHMEMError(ev, b, l) // "/dvs/p4/build/.../main_nvshmem/src/host/init/init.cu:1049: non-zero status: 7 ..."
 	case strings.HasPrefix(b, terminatePrefix):
 		ok = parseTerminate(ev, b, rest, l)
+	case strings.HasPrefix(b, whatPrefix) && len(b) > len(whatPrefix):
+		// the C++ exception's what() read without the terminate line above it (a file read from
+		// there, kubectl logs --tail): the process aborts of it all the same
+		ok = parseWhat(ev, b, rest, l)
 	case b == "terminate called without an active exception" || b == "pure virtual method called" ||
 		b == "terminate called recursively":
 		// libstdc++'s and libsupc++'s last words before abort() (a joinable std::thread

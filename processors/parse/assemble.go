@@ -404,6 +404,10 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 			g.header = torchRecordHeader(sl.Body) // what its further lines repeat
 		case modePostgres:
 			g.header, _, _, _ = tagged.PostgresLine(sl.Body) // its detail lines' session and time
+		case modeNative:
+			// a what() read without its terminate line: its message ends in a blank line before
+			// "Exception raised from", as under the terminate line
+			g.native = strings.HasPrefix(sl.Body, "  what():  ")
 		case modeMaybe:
 			g.msg = vllm.MessageState(sl.Body, vllm.MessageClosed)
 			g.native = sl.Header == "" && vllm.IsNativeErrorStart(sl.Body)
@@ -693,6 +697,10 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeTokenizers, true
 	case l.Header == "" && vllm.NativeStackStart(l.Body):
 		return modeNative, true // c10's stack, its message before it cut off (an excerpt, a rotation)
+	case l.Header == "" && strings.HasPrefix(l.Body, "  what():  ") && len(l.Body) > 12:
+		// the what() of a C++ abort whose terminate line was not read (a file read from there,
+		// kubectl logs --tail): its hints and stack follow
+		return modeNative, true
 	case l.Header == "" && len(l.Body) > 32 && l.Body[0] == '[' && l.Body[3] == '/' && trtReport(l.Body):
 		if traceHeaderEnd(l.Body) {
 			return modeTrace, true // "[E] [serve   ] Internal server error:  Traceback (most recent call last):"
@@ -1573,6 +1581,9 @@ func (g *group) accept(l *vllm.Line) bool {
 	case modeNative:
 		// c10's what() is its message, the CUDA hints under it, a blank line and the stack; a
 		// DistBackendError's from the watchdog holds the CUDA error's whole what() before its own
+		if strings.HasPrefix(l.Body, "  what():  ") && len(g.parts) > 0 && strings.HasPrefix(g.parts[len(g.parts)-1], "frame #") {
+			return false // another abort's what(), after this one's stack
+		}
 		return l.Header == "" && (vllm.IsNativeErrorLine(l.Body) || vllm.IsMessageContinuation(l.Body) ||
 			g.native && l.Body == "" && len(g.parts) < maxMessageLines || numberedFrame(l.Body) ||
 			// torch's NCCL error text ends in "\nLast error:\n" and what ncclGetLastError() says
