@@ -254,11 +254,17 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		}
 		SetTraceback(ev, l.Body+"\n"+rest)
 		em, hasMsg := ev.GetString(event.FieldErrorMsg)
-		if !hasMsg && !ev.Has(event.FieldErrorType) && l.Header != "" && l.Body != TracebackHeader && !IsFrameLine(l.Body) &&
+		if !hasMsg && l.Header != "" && l.Body != TracebackHeader && !IsFrameLine(l.Body) &&
 			!strings.Contains(l.Body, TracebackHeader) && !ChainMarker(l.Body) {
-			// "Error in preprocessing prompt inputs" over a traceback cut before its exception:
-			// the record's own words say what failed (an exception line's, its class)
-			setErrorLine(ev, l.Body, "", lv)
+			if !ev.Has(event.FieldErrorType) {
+				// "Error in preprocessing prompt inputs" over a traceback cut before its exception:
+				// the record's own words say what failed (an exception line's, its class)
+				setErrorLine(ev, l.Body, "", lv)
+			} else {
+				// an exception without a message ("Engine background task failed" over V0's
+				// asyncio.exceptions.CancelledError): the record's words are the message
+				ev.SetString(event.FieldErrorMsg, l.Body)
+			}
 			em, _ = ev.GetString(event.FieldErrorMsg)
 		}
 		if !ev.Has(FieldRequestID) {
