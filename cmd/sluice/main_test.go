@@ -406,7 +406,7 @@ func TestParseFolder(t *testing.T) {
 		var doc struct {
 			Message    string
 			Log        struct{ File struct{ Path string } }
-			Kubernetes struct{ Pod struct{ Name string } }
+			Kubernetes struct{ Pod struct{ Name, UID string } }
 			Event      struct{ Dataset string }
 		}
 		if err := json.Unmarshal(sc.Bytes(), &doc); err != nil {
@@ -420,6 +420,10 @@ func TestParseFolder(t *testing.T) {
 		}
 		if doc.Kubernetes.Pod.Name != "vllm-0" || doc.Event.Dataset != "vllm.server" {
 			t.Errorf("event %s: want pod vllm-0 and dataset vllm.server", sc.Text())
+		}
+		if doc.Kubernetes.Pod.UID != "5f0c1e2a-1111-2222-3333-444455556666" {
+			// (the link's name gives the container's id, its target in /var/log/pods the uid)
+			t.Errorf("event %s: want the pod's uid from the link's target", sc.Text())
 		}
 		if _, dup := got[doc.Message]; dup {
 			t.Errorf("line %q read twice", doc.Message)

@@ -148,7 +148,7 @@ func parseFiles(ctx context.Context, proc pipeline.Processor, paths []string, st
 		if dc, ok := k8spath.ReadDockerConfig(realPath(path)); ok {
 			docker = &dc // a Docker host's container: its name and image from its config
 		}
-		n, f, err := parseStream(ctx, proc, label, r, out, stream(next) != stream(label), docker, received)
+		n, f, err := parseStream(ctx, proc, label, r, out, stream(next) != stream(label), docker, linkedPodUID(label), received)
 		closeFn()
 		lines, failures = lines+n, failures+f
 		if err != nil {
@@ -292,6 +292,19 @@ func realPath(path string) string {
 	return real
 }
 
+// linkedPodUID returns the pod's uid that a kubelet's /var/log/containers link names in its
+// target (/var/log/pods/<namespace>_<pod>_<uid>/<container>/0.log): the link's own name gives the
+// container's id but not the uid, which tells two incarnations of a pod apart. "" for another file.
+func linkedPodUID(path string) string {
+	if fi, err := os.Lstat(path); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		return ""
+	}
+	if s, ok := k8spath.Parse(realPath(path)); ok {
+		return s.PodUID
+	}
+	return ""
+}
+
 // stream is the name of the file a log path is or is a rotation of: a rotation and its file are
 // one stream.
 func stream(path string) string {
@@ -372,7 +385,7 @@ func openInput(path string, stdin io.Reader) (r io.Reader, closeFn func(), recei
 const maxLineBytes = 1 << 20
 
 // parseStream parses one stream in batches and returns the lines and parse failures.
-func parseStream(ctx context.Context, proc pipeline.Processor, path string, r io.Reader, out *bufio.Writer, final bool, docker *k8spath.DockerContainer, received time.Time) (int, int, error) {
+func parseStream(ctx context.Context, proc pipeline.Processor, path string, r io.Reader, out *bufio.Writer, final bool, docker *k8spath.DockerContainer, podUID string, received time.Time) (int, int, error) {
 	lr := lines.NewReader(r, 0, maxLineBytes)
 	var count, failures int
 	buf := make([]byte, 0, 4096)
@@ -419,6 +432,9 @@ func parseStream(ctx context.Context, proc pipeline.Processor, path string, r io
 		}
 		if docker != nil {
 			docker.Set(e)
+		}
+		if podUID != "" {
+			e.SetString(event.FieldK8sPodUID, podUID)
 		}
 		if split {
 			e.AddTag(lines.TagSplit)
