@@ -400,6 +400,10 @@ func parseNCCLAfter(ev *event.Event, after, host string, pid int64, l *Line) boo
 			return false
 		case strings.IndexByte(loc[0][:colon], '.') >= 0:
 			file, fileLine = loc[0][:colon], n
+			if len(loc) == 2 && len(loc[1]) > 2 && loc[1][0] == '(' && loc[1][len(loc[1])-1] == ')' && identifier(loc[1][1:len(loc[1])-1]) {
+				// NCCL 2.28 and later: "file.cc:431 (gdakiConnectQp) NCCL WARN ..."
+				ev.SetString(parseutil.FieldOriginFunc, loc[1][1:len(loc[1])-1])
+			}
 		case identifier(loc[0][:colon]):
 			// a net plugin's line: NCCL hands plugins its logger, and aws-ofi-nccl passes its
 			// function where NCCL passes its file ("ofi_init:1288 NCCL WARN NET/OFI ...")
