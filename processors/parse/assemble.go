@@ -113,7 +113,20 @@ const (
 	modeHSAAbort               // ROCclr's aborted queue, the kernel's name and its dispatch under it (vllm.HSAQueueAbort)
 	modeServeRecord            // a Ray Serve controller's or proxy's record, whose message goes on over lines under its prefix alone
 	modeRecordBacktrace        // a Rust backtrace a Python logger wrote (llguidance's through vLLM's), its lines repeating the header
+	modeNodeDead               // Ray's report of a node marked dead, its second cause on the line under it
 )
+
+// rayNodeDead reports whether b is the first line of Ray's report of a node the GCS marked dead,
+// whose message goes on after a line break ("... This can happen when a \t(1) raylet crashes
+// unexpectedly (OOM, preempted node, etc.) \n\t(2) raylet has lagging heartbeats ..."), as the
+// driver logs or prints it; rayNodeDeadCause is that line.
+func rayNodeDead(b string) bool {
+	return strings.Contains(b, "(1) raylet crashes unexpectedly") && !strings.Contains(b, "(2) raylet")
+}
+
+func rayNodeDeadCause(b string) bool {
+	return strings.HasPrefix(strings.TrimLeft(b, " \t"), "(2) raylet has lagging heartbeats")
+}
 
 // remoteTraceback reports whether b opens the report of an exception raised in a worker process
 // of concurrent.futures or multiprocessing.pool: "concurrent.futures.process._RemoteTraceback: "
@@ -559,6 +572,9 @@ func startMode(l *vllm.Line) (int, bool) {
 	switch {
 	case l.Body == "" && l.Header == "":
 		return modeBlank, true
+	case rayLevel == "" && rayNodeDead(l.Body):
+		// (the GCS's own record, "[... W 42 42] (gcs_server) ...", is modeRayCore's)
+		return modeNodeDead, true
 	case l.Header == "" && strings.HasPrefix(l.Body, "usage: ") && l.Proc == "":
 		// argparse refusing a command line ("vllm serve" with an argument it does not know):
 		// print_usage's lines, then "vllm: error: unrecognized arguments: ...", one failure
@@ -1535,6 +1551,12 @@ func (g *group) accept(l *vllm.Line) bool {
 		return true
 	case modeTorchOptions:
 		return l.Header == "" && l.Proc == "" && torchOption(l.Body) && len(g.parts) < maxMessageLines
+	case modeNodeDead:
+		if l.Header == "" && rayNodeDeadCause(l.Body) {
+			g.mode = modeDone
+			return true
+		}
+		return false
 	case modeIndented:
 		// (TensorRT-LLM's numbered native frames under its Python logger's error that quotes
 		// the C++ exception: "1       0x7a2d00e89f0a /usr/.../libtensorrt_llm.so(+0x1b60f0a) ...")
