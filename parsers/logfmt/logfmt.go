@@ -267,14 +267,24 @@ func pairs(ev *event.Event, s string) bool {
 // cutShort reports whether s is logfmt cut inside its last quoted value: whole pairs before
 // that value, which is the only one left open.
 func cutShort(s string) bool {
-	if strings.Count(s, `"`)%2 == 0 {
+	// where the value left open starts: quotes escaped inside a value (containerd's
+	// msg="CreateContainer within sandbox \"df0a...\" ...") do not open or close one
+	open, in := -1, false
+	for i := 0; i < len(s); i++ {
+		switch {
+		case in && s[i] == '\\':
+			i++
+		case s[i] == '"':
+			if !in && i > 0 && s[i-1] == '=' {
+				open = i - 1
+			}
+			in = !in
+		}
+	}
+	if !in || open <= 0 || strings.HasSuffix(s, `\`) && !strings.HasSuffix(s, `\\`) {
 		return false
 	}
-	i := strings.LastIndex(s, `="`)
-	if i <= 0 {
-		return false
-	}
-	ks := strings.LastIndexByte(s[:i], ' ')
+	ks := strings.LastIndexByte(s[:open], ' ')
 	return ks > 0 && pu.ValidKV(s[:ks]) && pu.ValidKV(s+`"`)
 }
 
