@@ -55,6 +55,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if len(s) < 22 {
 		return false
 	}
+	if n := pu.GluedRecord(s); n > 0 {
+		s = s[n:] // a native library's message before the record, its line break missing
+	}
 	if s[0] == '(' {
 		// a C++ library's line in a Ray worker or daemon, forwarded under its prefix:
 		// "(raylet) E0515 20:38:54.180297000 4592651776 fork_posix.cc:76] ...", "(pid=11300)

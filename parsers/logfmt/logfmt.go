@@ -61,6 +61,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if len(s) < 5 {
 		return false
 	}
+	if n := pu.GluedRecord(s); n > 0 {
+		s = s[n:] // a native library's message before the record, its line break missing
+	}
 	switch s[0] {
 	case 't', 'l', 'm', 'c':
 		if !startsWithKey(s) {

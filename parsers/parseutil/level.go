@@ -220,3 +220,41 @@ func KmodLine(s string) (tool, level, msg string, ok bool) {
 	}
 	return tool, lv, msg, true
 }
+
+// GluedRecord returns where a logging record starts after a native library's message that was
+// printed without its line break, 0 when s is not such a line: NVIDIA's sandbox utilities'
+// "ERROR: init 250 result=11" before GFD's klog header or nvidia-ctk's logrus line ("ERROR: init
+// 243 result=9time=..."), Ollama's GPU library's "cuda driver library failed to get device
+// context 2" before its slog line. The record is the line's: its time, level and message.
+func GluedRecord(s string) int {
+	var rest string
+	if r, ok := strings.CutPrefix(s, "ERROR: init "); ok {
+		n := digitsLen(r)
+		r, ok = strings.CutPrefix(r[n:], " result=")
+		if n == 0 || !ok {
+			return 0
+		}
+		rest = r
+	} else if r, ok := strings.CutPrefix(s, "cuda driver library failed to get device context "); ok {
+		rest = r
+	} else {
+		return 0
+	}
+	n := digitsLen(rest)
+	if n == 0 {
+		return 0
+	}
+	rec := rest[n:]
+	if strings.HasPrefix(rec, "time=") || KlogHeader(rec) {
+		return len(s) - len(rec)
+	}
+	return 0
+}
+
+func digitsLen(s string) int {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return i
+}
