@@ -331,6 +331,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			stated, text = lv, rest // driverdog's (Bottlerocket's module loader) "20:48:35 [INFO] ..."
 		}
 		text = driverStamp(ev, text)
+		text = dateStamp(ev, text)
 	}
 	if t, n, ok := pu.StdLog(text); ok {
 		pu.SetDatedLocalTime(ev, t)
@@ -550,6 +551,21 @@ func driverStamp(ev *event.Event, text string) string {
 	}
 	pu.SetDatedLocalTime(ev, t)
 	return strings.TrimSpace(text[20:])
+}
+
+// dateStamp takes off date(1)'s stamp in UTC that the OpenShift driver toolkit's entrypoints put
+// before their lines ("Mon May 13 20:45:15 UTC 2024 Waiting for openshift-driver-toolkit-ctr
+// container to start ..."), and sets @timestamp from it.
+func dateStamp(ev *event.Event, text string) string {
+	if len(text) < 30 || text[3] != ' ' || text[7] != ' ' || text[19] != ' ' || text[20:24] != "UTC " || text[28] != ' ' {
+		return text
+	}
+	t, err := time.Parse("Mon Jan _2 15:04:05 UTC 2006", text[:28])
+	if err != nil {
+		return text
+	}
+	pu.SetTime(ev, t)
+	return text[29:]
 }
 
 // cosLogger reads the prefix GKE's shell driver installer (cos-gpu-installer before its Go
