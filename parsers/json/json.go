@@ -650,6 +650,14 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 			return true
 		}
 		ev.Set(event.FieldErrorStack, eventjson.Value(v))
+	case "exception", "exc_text":
+		// a Python formatter's formatException under another name (vLLM production-stack's
+		// router's JsonFormatter: "exception"; logging's cached exc_text): only a traceback's
+		// text is read so, another program's "exception" member stays a field
+		if v.Type != gjson.String || !strings.HasPrefix(strings.TrimLeft(v.Str, " \n"), vllm.TracebackHeader) {
+			return false
+		}
+		vllm.SetTraceback(ev, v.Str)
 	case "timestamp_ns":
 		// Ray's JSON encoding: the record's time to the nanosecond, beside an asctime in the
 		// writer's local time without its zone
