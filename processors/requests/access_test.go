@@ -342,3 +342,32 @@ func TestFailureWaitsForItsCause(t *testing.T) {
 		t.Errorf("summary: error.message %q, status %d; want the grammar's rejection and 500", msg, num(s, event.FieldHTTPStatus))
 	}
 }
+
+// TestEngineDeadPointsToItsCause: the API server's EngineDeadError says only "See stack trace
+// (above) for the root cause"; the engine core's error, stamped before it but held by the parse
+// processor for its traceback, comes after the 500 is tied: the summary waits access_window and
+// names the engine core's error (vllm-project/vllm-ascend issue #4175's order).
+func TestEngineDeadPointsToItsCause(t *testing.T) {
+	t.Parallel()
+	p, clk := newProc(t, nil)
+	id := "chatcmpl-5f0c9a3e2b8d4e71a6c3f2d1e0b9a8c7"
+	in := lines(t, "vllm-0",
+		`(APIServer pid=7225) INFO 11-27 12:00:01 [async_llm.py:341] Added request `+id+`.`,
+		`(APIServer pid=7225) ERROR 11-27 12:00:03 [async_llm.py:480] vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue. See stack trace (above) for the root cause.`,
+		`(APIServer pid=7225) INFO 11-27 12:00:03 [async_llm.py:431] Request `+id+` failed (engine dead).`)
+	in = append(in, accessLine(t, "vllm-0", "127.0.0.1:51906", "POST /v1/chat/completions", 500, 3100*time.Millisecond))
+	if _, sums := run(t, p, in...); len(sums) != 0 {
+		t.Fatalf("the summary did not wait for the engine's cause: %v", sums)
+	}
+	cause := lines(t, "vllm-0", `(EngineCore_DP0 pid=7497) ERROR 11-27 12:00:03 [core.py:710] ValueError: No valid structured output parameter found`)[0]
+	cause.SetString(vllm.FieldErrorKind, vllm.KindEngineDead) // as the grouped "EngineCore encountered a fatal error." gives it
+	cause.SetTimestamp(in[1].Timestamp().Add(-50 * time.Millisecond))
+	_, sums := settled(t, p, clk, cause)
+	if len(sums) != 1 {
+		t.Fatalf("%d summaries, want 1", len(sums))
+	}
+	if s := sums[0]; str(s, event.FieldErrorType) != "ValueError" || str(s, event.FieldErrorMsg) != "No valid structured output parameter found" ||
+		num(s, event.FieldHTTPStatus) != 500 || str(s, FieldOutcome) != OutcomeFailure {
+		t.Errorf("summary: %s", s.AppendJSON(nil))
+	}
+}

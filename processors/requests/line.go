@@ -223,9 +223,21 @@ func (p *Processor) end(r *request, outcome, reason string, now int64, out []*ev
 // client's disconnect or the engine's death alike, and the engine's error, whose traceback the
 // parse processor holds until it ends, comes after it (failAll makes it a failure then, as a 5xx
 // access line does).
+//
+// So does a failure whose error only points at the engine's ("EngineDeadError: EngineCore
+// encountered an issue. See stack trace (above) for the root cause."): the engine core's line
+// with the cause, held for its traceback, comes after it.
 func (p *Processor) settles(r *request) bool {
-	return p.cfg.AccessWindow > 0 && (r.outcome == OutcomeFailure && r.failure == vllm.FailureInternal && r.errKind == "" ||
+	return p.cfg.AccessWindow > 0 && (r.outcome == OutcomeFailure && (r.failure == vllm.FailureInternal && r.errKind == "" || pointer(r)) ||
 		r.outcome == OutcomeAborted)
+}
+
+// pointer reports whether r's error only says that the engine died, the cause elsewhere: V1's
+// EngineDeadError, V0's AsyncEngineDeadError and MQEngineDeadError, or a "failed (engine dead)"
+// line with no error of its own.
+func pointer(r *request) bool {
+	return strings.HasSuffix(r.errType, "EngineDeadError") || strings.Contains(r.errMsg, "See stack trace") ||
+		r.errType == "" && r.errMsg == "" && strings.Contains(r.failure, "engine dead")
 }
 
 func boolLabel(b bool) string {

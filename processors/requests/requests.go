@@ -253,7 +253,7 @@ func (p *Processor) failAll(pd *pod, ev *event.Event, kind, typ, msg, reason str
 		// an abort whose summary waits (settles), logged just after the failure that caused it
 		// and sent before it by the parse processor's holding of the traceback (or made a
 		// failure by its 5xx access line, the cause still unknown)
-		if r.held && (r.outcome == OutcomeAborted || r.outcome == OutcomeFailure && r.errKind == "" && r.errType == "" && r.errMsg == "") &&
+		if r.held && (r.outcome == OutcomeAborted || r.outcome == OutcomeFailure && (r.errKind == "" && r.errType == "" && r.errMsg == "" || pointer(r))) &&
 			!ts.After(r.end.Add(abortCause)) && ts.After(r.end.Add(-p.cfg.AccessWindow)) {
 			r.outcome, r.reason = OutcomeFailure, reason
 			r.errKind, r.errType, r.errMsg, r.errAt = kind, clip(typ), clip(msg), ts
