@@ -123,12 +123,22 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	{"could not resolve CDI devices: [nvidia.com/", KindCDIUnresolvable, DatasetToolkit}, // the runtime's warning before it
 	{"unresolvable CDI devices management.nvidia.com/", KindCDIUnresolvable, DatasetToolkit},
 	{"unresolvable CDI devices runtime.nvidia.com/", KindCDIUnresolvable, DatasetToolkit},
+	// the DRA driver's CDI kinds, "k8s." and its driver's name: k8s.gpu.nvidia.com/device and
+	// /claim (Kubernetes' DRA path for GPUs)
+	{"unresolvable CDI devices k8s.gpu.nvidia.com/", KindCDIUnresolvable, DatasetDRA},
+	{"unresolvable CDI devices k8s.compute-domain.nvidia.com/", KindCDIUnresolvable, DatasetDRA},
+	// the toolkit's CDI hook older than the spec that calls it (toolkit before 1.18: "error
+	// running createContainer hook #5: exit status 3, stdout: , stderr: No help topic for
+	// 'disable-device-node-modification'")
+	{"No help topic for 'disable-device-node-modification'", KindContainerCLI, DatasetToolkit},
+	{"No help topic for 'update-ldcache'", KindContainerCLI, DatasetToolkit},
+	{"No help topic for 'create-symlinks'", KindContainerCLI, DatasetToolkit},
 }
 
 // GPUFailure returns the kind and dataset of the NVIDIA user-space failure s reports, or "".
 // Every phrase holds "vml", "NV", "nvidia", "CUDA", "device handle", " strategy", "[[gpu]]" or
-// CUDA's "Error 80N", or comes in an OCI runtime's "error running hook", so other lines cost nine
-// scans.
+// CUDA's "Error 80N", or comes in an OCI runtime's "error running [createContainer] hook", so
+// other lines cost nine scans.
 func GPUFailure(s string) (kind, dataset string) {
 	if t := strings.TrimRight(s, ". \r"); t == "No devices were found" {
 		// nvidia-smi's whole answer on a node whose driver sees no GPU (the validator's
@@ -137,7 +147,7 @@ func GPUFailure(s string) (kind, dataset string) {
 	}
 	if !strings.Contains(s, "vml") && !strings.Contains(s, "NV") && !strings.Contains(s, "nvidia") &&
 		!strings.Contains(s, "CUDA") && !strings.Contains(s, "device handle") && !strings.Contains(s, " strategy") &&
-		!strings.Contains(s, "[[gpu]]") && !strings.Contains(s, "running hook") && !strings.Contains(s, "Error 80") {
+		!strings.Contains(s, "[[gpu]]") && !strings.Contains(s, "running ") && !strings.Contains(s, "Error 80") {
 		return "", ""
 	}
 	if strings.Contains(s, "error running hook") && strings.Contains(s, "stderr: Auto-detected mode as '") {

@@ -18,6 +18,10 @@ func TestGPUFailure(t *testing.T) {
 		{"RuntimeError: Unexpected error from cudaGetDeviceCount(). Did you run some cuda functions before calling NumCudaDevices() that might have already set an error? Error 804: forward compatibility was attempted on non supported HW", KindDriverTooOld, DatasetDriver},
 		{"RuntimeError: Unexpected error from cudaGetDeviceCount(). Did you run some cuda functions before calling NumCudaDevices() that might have already set an error? Error 803: system has unsupported display driver / cuda driver combination", KindDriverMismatch, DatasetDriver},
 		{"Failed to initialize NVML: Unknown Error", KindNVMLInit, DatasetDriver},
+		// the DRA driver's CDI devices (kubernetes-sigs/dra-driver-nvidia-gpu issue #736), and the
+		// toolkit's CDI hook older than the spec that runs it (issue #568)
+		{"Error: failed to create containerd container: CDI device injection failed: unresolvable CDI devices k8s.gpu.nvidia.com/device=gpu-1", KindCDIUnresolvable, DatasetDRA},
+		{"Error: failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: error running createContainer hook #5: exit status 3, stdout: , stderr: No help topic for 'disable-device-node-modification': unknown", KindContainerCLI, DatasetToolkit},
 		// torch's caching allocator (vllm-project/vllm issue #2544)
 		{`RuntimeError: NVML_SUCCESS == DriverAPI::get()->nvmlDeviceGetHandleByPciBusId_v2_( pci_id, &nvml_device) INTERNAL ASSERT FAILED at "../c10/cuda/CUDACachingAllocator.cpp":1139, please report a bug to PyTorch.`, KindGPUUnreachable, DatasetDriver},
 		{"nvidia-container-cli: mount error: file creation failed: /var/lib/docker/overlay2/x/merged/run/nvidia-persistenced/socket: no such device or address: unknown", KindContainerCLI, DatasetToolkit},
