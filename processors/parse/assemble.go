@@ -1668,6 +1668,13 @@ func (g *group) accept(l *vllm.Line) bool {
 			g.msg = vllm.MessageState(l.Body, g.msg)
 			return true // "Search for `cudaErrorIllegalAddress' ..." under "CUDA error: ..."
 		}
+		if g.mode == modeMaybe && l.Header != "" && l.Header == g.header && vllm.ChainMarker(l.Body) {
+			// a logger.exception record read from inside its message (a CUDA error's hints): the
+			// chained traceback goes on under the same header ("During handling of the above
+			// exception, another exception occurred:")
+			g.mode, g.hdr = modeTrace, true
+			return true
+		}
 		if g.mode == modeProcess && l.Header == "" && len(g.parts) == 0 && vllm.IsFrameLine(l.Body) {
 			// "Exception ignored in atexit callback: <func>": the frames follow without the
 			// Traceback line
