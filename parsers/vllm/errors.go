@@ -89,7 +89,16 @@ func RayUnhandledError(b string) bool {
 // line ("           ^^^^^^^^^^^^^^", "    ~~~~^^^^^").
 func CaretRow(b string) bool {
 	t := strings.TrimLeft(b, " ")
-	return len(b)-len(t) >= 4 && strings.Contains(t, "^^") && strings.Trim(t, "^~") == ""
+	// (Python 3.11's "~~~~~^" under a call marks the call with a single caret)
+	return len(b)-len(t) >= 4 && len(t) >= 2 && strings.Contains(t, "^") && (strings.Contains(t, "^^") || strings.Contains(t, "~")) &&
+		strings.Trim(t, "^~") == ""
+}
+
+// ElisionRow reports whether b is the line Python 3.13 writes in a frame for source lines it left
+// out: "    ...<3 lines>...".
+func ElisionRow(b string) bool {
+	t := strings.TrimLeft(b, " ")
+	return len(b)-len(t) >= 4 && strings.HasPrefix(t, "...<") && (strings.HasSuffix(t, " lines>...") || strings.HasSuffix(t, " line>..."))
 }
 
 // frameCodeFirst reports whether a grouped record is a traceback read from a frame's source line

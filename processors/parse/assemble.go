@@ -644,7 +644,7 @@ func startMode(l *vllm.Line) (int, bool) {
 		// SGLang 0.3's scheduler before its traceback: "[19:16:21 TP5] Traceback (most recent call last):"
 		l.Header == "" && sglangClockTrace(l.Body),
 		l.Header == "" && (vllm.IsFrameLine(l.Body) || fatalPython(l.Body) || vllm.FaultThreadHeader(l.Body) ||
-			vllm.IsGroupFrameLine(l.Body) || vllm.CaretRow(l.Body) ||
+			vllm.IsGroupFrameLine(l.Body) || vllm.CaretRow(l.Body) || vllm.ElisionRow(l.Body) ||
 			vllm.IsGroupExceptionLine(l.Body)),
 		// a chained traceback's words where an excerpt begins: the next traceback follows
 		l.Header == "" && vllm.ChainMarker(l.Body),
