@@ -192,6 +192,9 @@ type group struct {
 	pending
 	header string // logging header of the lines, when every line repeats it
 	hdr    bool
+	// liteLLM: a LiteLLM error record opened the group, whose message goes on over lines without
+	// its header before logger.exception's traceback
+	liteLLM bool
 	// uvicorn is the "ERROR:" of a uvicorn-format "ERROR:    Traceback (most recent call
 	// last):" that opened the group, whose frames may repeat it or not
 	uvicorn string
@@ -422,6 +425,7 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 			// "Exception raised from", as under the terminate line
 			g.native = strings.HasPrefix(sl.Body, "  what():  ")
 		case modeMaybe:
+			g.liteLLM = sl.Header == "" && liteLLMRecordError(sl.Body)
 			g.msg = vllm.MessageState(sl.Body, vllm.MessageClosed)
 			g.native = sl.Header == "" && vllm.IsNativeErrorStart(sl.Body)
 			g.bare = sl.Header == "" && vllm.IsBareException(sl.Body)
@@ -1667,6 +1671,11 @@ func (g *group) accept(l *vllm.Line) bool {
 				vllm.TakesMessageLine(l.Body, g.msg) || vllm.IsMessageContinuation(l.Body)) {
 			g.msg = vllm.MessageState(l.Body, g.msg)
 			return true // "Search for `cudaErrorIllegalAddress' ..." under "CUDA error: ..."
+		}
+		if g.mode == modeMaybe && g.liteLLM && liteLLMAccept(l) && l.Body != "" && len(g.parts) < maxMessageLines {
+			// the record's message going on over lines (a provider's error body), up to the
+			// traceback logger.exception put under it
+			return true
 		}
 		if g.mode == modeMaybe && l.Header != "" && l.Header == g.header && vllm.ChainMarker(l.Body) {
 			// a logger.exception record read from inside its message (a CUDA error's hints): the
