@@ -687,6 +687,32 @@ func finalException(stack string) (typ, msg string, ok bool) {
 	return exceptionAfter(stack, rest)
 }
 
+// messageTails open the lines a library's exception message always ends with, which str(e)
+// holds: httpx's HTTPStatusError ("For more information check: https://developer.mozilla.org/...")
+// and LiteLLM's router's re-raised error ("Available Model Group Fallbacks=None").
+var messageTails = [...]string{"For more information check: https://developer.mozilla.org/", "Available Model Group Fallbacks=",
+	"Received Model Group="}
+
+// withTails returns msg with the tail lines of rest (the lines after its exception line) that
+// messageTails opens.
+func withTails(msg, rest string) string {
+	for rest != "" {
+		line, after, _ := strings.Cut(rest, "\n")
+		tail := false
+		for _, p := range messageTails {
+			if strings.HasPrefix(line, p) {
+				tail = true
+				break
+			}
+		}
+		if !tail {
+			break
+		}
+		msg, rest = msg+"\n"+strings.TrimRight(line, " \r"), after
+	}
+	return msg
+}
+
 // exceptionAfter reads the exception's line in rest, the lines of stack after its last frame
 // line (its source and carets first), and the message that goes on under it.
 func exceptionAfter(stack, rest string) (typ, msg string, ok bool) {
@@ -723,7 +749,11 @@ func exceptionAfter(stack, rest string) (typ, msg string, ok bool) {
 			}
 			return "", "", true
 		}
-		return SplitException(line, false)
+		typ, msg, ok = SplitException(line, false)
+		if ok {
+			msg = withTails(msg, rest)
+		}
+		return typ, msg, ok
 	}
 	return "", "", false
 }
