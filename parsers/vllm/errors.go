@@ -231,7 +231,18 @@ func SetTraceback(ev *event.Event, text string) {
 	}
 	stack := strings.TrimRight(text[i:], " \n\r\t")
 	ev.SetString(event.FieldErrorStack, stack)
-	if typ, msg := lastException(stack); typ != "" || msg != "" {
+	typ, msg := lastException(stack)
+	if typ == "" && msg == "" && i > 0 {
+		// a chained traceback cut before its exception, under the exception it was raised while
+		// handling ("urllib3.exceptions.MaxRetryError: ... (Caused by ConnectTimeoutError(...))",
+		// then "During handling of the above exception, ..."): that one is the last shown
+		if first, _, _ := strings.Cut(text, "\n"); first != TracebackHeader {
+			if t, m, ok := SplitException(first, true); ok {
+				typ, msg = t, m
+			}
+		}
+	}
+	if typ != "" || msg != "" {
 		if typ != "" {
 			ev.SetString(event.FieldErrorType, typ)
 		}
