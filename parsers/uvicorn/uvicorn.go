@@ -82,7 +82,27 @@ func Split(body string) (a Access, ok bool) {
 	if strings.HasPrefix(body, `- "`) {
 		body = " " + body // no client; the padding before it was trimmed
 	}
-	client, rest, found := strings.Cut(body, ` - "`)
+	var client, rest string
+	var found bool
+	if t, ok := strings.CutPrefix(body, "('"); ok {
+		// a WebSocket's line, whose client uvicorn writes as Python's tuple: "('127.0.0.1',
+		// 52376) - \"WebSocket /v1/responses\" 403"
+		var tuple string
+		if tuple, rest, found = strings.Cut(t, `) - "`); !found {
+			return a, false
+		}
+		ip, port, ok := strings.Cut(tuple, "', ")
+		port, _, _ = strings.Cut(port, ",") // (an IPv6 client's flow and scope after its port)
+		if !ok || strings.ContainsAny(ip, " '") {
+			return a, false
+		}
+		client = ip + ":" + port
+		if strings.IndexByte(ip, ':') >= 0 {
+			client = "[" + ip + "]:" + port
+		}
+	} else {
+		client, rest, found = strings.Cut(body, ` - "`)
+	}
 	if sp := strings.IndexByte(client, ' '); found && sp >= 0 {
 		// KServe's access formatter puts its pid after the client: '%(client_addr)s
 		// %(process)s - "%(request_line)s" %(status_code)s'
@@ -118,6 +138,13 @@ func Split(body string) (a Access, ok bool) {
 		return a, false
 	}
 	a.Status = status
+	if target, ok := strings.CutPrefix(reqLine, "WebSocket "); ok && target != "" && strings.IndexByte(target, ' ') < 0 {
+		// uvicorn's WebSocket handshake, refused or accepted: no method or version on the line;
+		// the opening handshake is a GET (RFC 6455)
+		a.Method, a.Target = "GET", target
+		a.Path, a.Query, _ = strings.Cut(a.Target, "?")
+		return a, true
+	}
 	method, rest2, ok1 := strings.Cut(reqLine, " ")
 	sp := strings.LastIndexByte(rest2, ' ')
 	if !ok1 || sp < 0 || !strings.HasPrefix(rest2[sp+1:], "HTTP/") || !isToken(method) {
@@ -166,8 +193,12 @@ func (a Access) Set(ev *event.Event) {
 	if a.Port >= 0 {
 		ev.Set(FieldSourcePort, event.Int(a.Port))
 	}
-	ev.SetString(FieldMethod, a.Method)
-	ev.SetString(FieldVersion, a.Version)
+	if a.Method != "" {
+		ev.SetString(FieldMethod, a.Method)
+	}
+	if a.Version != "" {
+		ev.SetString(FieldVersion, a.Version)
+	}
 	ev.Set(event.FieldHTTPStatus, event.Int(a.Status))
 	ev.SetString(FieldURLOrig, a.Target)
 	setPath(ev, a.Path, a.Query)
