@@ -177,8 +177,8 @@ func edacAccept(body, mc string) bool {
 		m, ok := strings.CutPrefix(t, mcePrefix)
 		return ok && !strings.Contains(m, ": Machine Check") && !strings.HasPrefix(m, "Machine check events logged")
 	}
-	if !strings.HasPrefix(t, "EDAC ") {
-		return false
+	if !strings.HasPrefix(t, "EDAC ") || strings.Contains(t, ": HANDLING MCE MEMORY ERROR") {
+		return false // (the next report's header: each report is an event, counted per DIMM)
 	}
 	i := strings.Index(t[:min(len(t), 48)], ": ")
 	return i > 0 && strings.HasSuffix(t[:i], " "+mc)
