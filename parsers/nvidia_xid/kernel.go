@@ -386,8 +386,12 @@ func reportLevel(body string) (level string, known bool) {
 	case strings.HasPrefix(body, "Aborting journal on device "):
 		return pu.Error, true // jbd2's pr_err: the file system goes read-only next
 	case strings.HasPrefix(body, "nvme nvme") && (strings.HasSuffix(body, " timeout, aborting") ||
+		// (6.x kernels name the request after it: "... QID 3 timeout, aborting req_op:WRITE(1) size:524288")
+		strings.Contains(body, " timeout, aborting req_op:") ||
 		strings.HasSuffix(body, " timeout, reset controller") || strings.Contains(body, " timeout, completion polled")):
 		return pu.Warning, true // the NVMe driver's dev_warn of an I/O that timed out
+	case strings.HasSuffix(body, ": driver left SR-IOV enabled after remove"):
+		return pu.Warning, true // pci_warn (drivers/pci/iov.c): a driver's reload left its VFs (the vGPU host's)
 	case strings.HasPrefix(body, "WARNING: CPU: "):
 		return pu.Warning, true
 	case strings.Contains(body, "out of memory: Killed process") || strings.HasPrefix(body, "oom-kill:") ||
