@@ -195,6 +195,9 @@ type group struct {
 	// liteLLM: a LiteLLM error record opened the group, whose message goes on over lines without
 	// its header before logger.exception's traceback
 	liteLLM bool
+	// banner: a record whose message opens with a line break opened the group (vLLM's banner),
+	// which its next empty line ends; a record under a title goes on over empty lines
+	banner bool
 	// uvicorn is the "ERROR:" of a uvicorn-format "ERROR:    Traceback (most recent call
 	// last):" that opened the group, whose frames may repeat it or not
 	uvicorn string
@@ -424,6 +427,8 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 			// a what() read without its terminate line: its message ends in a blank line before
 			// "Exception raised from", as under the terminate line
 			g.native = strings.HasPrefix(sl.Body, "  what():  ")
+		case modeRecord:
+			g.banner = sl.Body == ""
 		case modeMaybe:
 			g.liteLLM = sl.Header == "" && liteLLMRecordError(sl.Body)
 			g.msg = vllm.MessageState(sl.Body, vllm.MessageClosed)
@@ -598,7 +603,8 @@ func startMode(l *vllm.Line) (int, bool) {
 		// header again on each of its lines, up to the empty one that ends its banner
 		return modeRecord, true
 	case l.Header != "" && (l.Level == "info" || l.Level == "debug" || l.Level == "warning") && len(l.Body) > 1 &&
-		strings.HasSuffix(strings.TrimRight(l.Body, " "), ":") && !vllm.IsFrameLine(l.Body):
+		// (a title in Markdown's bold, "**CUDAGraph Config Settings:**", vLLM's --cudagraph-metrics)
+		strings.HasSuffix(strings.TrimRight(l.Body, " *"), ":") && !vllm.IsFrameLine(l.Body):
 		// a record whose message introduces lines under it ("vLLM model structure:", then the
 		// model's repr), the header repeated on each: the lines with the same header (its time
 		// and location) are the same record's
@@ -1211,7 +1217,7 @@ func (g *group) accept(l *vllm.Line) bool {
 	if l.Body == "" && l.Header != "" && l.Header == g.header && g.hdr && len(g.parts) < maxMessageLines {
 		// an empty line of the record's message (one that ends in line breaks): the
 		// formatter repeats the header on it as on every other line
-		if g.mode == modeRecord {
+		if g.mode == modeRecord && g.banner {
 			g.mode = modeDone // the line that ends a banner
 		}
 		return true
