@@ -81,8 +81,8 @@ func statsList(ev *event.Event, s, scope string) {
 			num, unit = num[:len(num)-1], "%"
 		}
 		f, err := strconv.ParseFloat(num, 64)
-		if err != nil {
-			continue
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			continue // ("Draft acceptance rate: nan%" when nothing was drafted: no rate)
 		}
 		statField(ev, scope+name, f, unit)
 	}
