@@ -254,7 +254,10 @@ func detection(s string) bool {
 		strings.HasPrefix(s, "\"") && strings.HasSuffix(s, "\" binary not found") ||
 		// nvidia-ctk's CDI generation echoing an optional library it did not find, under its
 		// "Ignoring error in locating libnvidia-sandboxutils.so.1" warning
-		optionalLibrary(s)
+		optionalLibrary(s) ||
+		// the KubeVirt/sandbox device plugin's walk of the vGPU devices on a node that has none
+		// (passthrough only): logged, ignored, on every start
+		strings.HasPrefix(s, `Error accessing file path "/sys/bus/mdev/devices": `)
 }
 
 // optionalLibrary reports whether s is a bare "<library>.so.N: not found".
