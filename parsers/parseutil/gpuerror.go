@@ -147,7 +147,7 @@ func GPUFailure(s string) (kind, dataset string) {
 	}
 	if !strings.Contains(s, "vml") && !strings.Contains(s, "NV") && !strings.Contains(s, "nvidia") &&
 		!strings.Contains(s, "CUDA") && !strings.Contains(s, "device handle") && !strings.Contains(s, " strategy") &&
-		!strings.Contains(s, "[[gpu]]") && !strings.Contains(s, "running ") && !strings.Contains(s, "Error 80") {
+		!strings.Contains(s, "[[gpu]]") && !strings.Contains(s, " hook") && !strings.Contains(s, "Error 80") {
 		return "", ""
 	}
 	if strings.Contains(s, "error running hook") && strings.Contains(s, "stderr: Auto-detected mode as '") {
