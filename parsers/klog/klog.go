@@ -599,13 +599,26 @@ func schedulingObject(ev *event.Event, b string) {
 			// moved to <node>")
 			setRef(ev, "pod", ref)
 		case ok && strings.HasPrefix(tail, "can't be scheduled on ") && ref != "" && !strings.ContainsRune(ref, '/'):
-			// the cluster autoscaler's node group that would not fit it names the pod alone
+			// the cluster autoscaler's node group that would not fit it names the pod alone,
+			// and with its namespace in the predicate's reason: "... cannot put default/x on ..."
+			if _, put, ok := strings.Cut(tail, " cannot put "); ok {
+				if r, _, ok := strings.Cut(put, " on "); ok && strings.HasSuffix(r, "/"+ref) && setRef(ev, "pod", r) {
+					return
+				}
+			}
 			pu.SetObject(ev, "pod", "", ref)
 		}
 		return
 	}
 	if ref, ok := strings.CutPrefix(b, "Looking for place for "); ok && strings.IndexByte(ref, ' ') < 0 {
 		setRef(ev, "pod", ref) // the cluster autoscaler's scale-up simulation of a pending pod
+		return
+	}
+	if rest, ok := strings.CutPrefix(b, "failed to find place for "); ok {
+		// its hinting simulator's "failed to find place for ns/name: cannot put pod ... on any node"
+		if ref, _, ok := strings.Cut(rest, ": "); ok {
+			setRef(ev, "pod", ref)
+		}
 		return
 	}
 	if _, rest, ok := strings.Cut(b, " cannot put "); ok {
