@@ -260,9 +260,10 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 				// "Error in preprocessing prompt inputs" over a traceback cut before its exception:
 				// the record's own words say what failed (an exception line's, its class)
 				setErrorLine(ev, l.Body, "", lv)
-			} else {
+			} else if !strings.HasPrefix(l.Body, "  ") {
 				// an exception without a message ("Engine background task failed" over V0's
-				// asyncio.exceptions.CancelledError): the record's words are the message
+				// asyncio.exceptions.CancelledError): the record's words are the message (not a
+				// frame's source or carets, where a fragment read from its middle opens)
 				ev.SetString(event.FieldErrorMsg, l.Body)
 			}
 			em, _ = ev.GetString(event.FieldErrorMsg)
