@@ -264,6 +264,12 @@ func SetRequestID(ev *event.Event, id string) {
 	if dash := strings.IndexByte(id, '-'); dash > 0 && dash < 12 && hexID(id[dash+1:]) &&
 		(len(id) == dash+33 || id[dash+33] == '-') && !uuid4(id[dash+1:dash+33]) {
 		ev.SetString(parseutil.FieldHTTPRequestID, id[dash+1:dash+33])
+	} else if dash > 0 && dash < 12 && len(id) >= dash+37 && (len(id) == dash+37 || id[dash+37] == '-') &&
+		parseutil.IsUUID(id[dash+1:dash+37]) {
+		// a uuid with its dashes (vLLM makes its own ids of 32 digits without them): the
+		// X-Request-Id a proxy or gateway sent and logs ("cmpl-3da205a6-1c3c-41b5-aeaa-b8421e81fd5c-0",
+		// vLLM's P/D proxy's str(uuid.uuid4()), Envoy's)
+		ev.SetString(parseutil.FieldHTTPRequestID, id[dash+1:dash+37])
 	}
 }
 
