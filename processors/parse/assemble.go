@@ -114,6 +114,7 @@ const (
 	modeServeRecord            // a Ray Serve controller's or proxy's record, whose message goes on over lines under its prefix alone
 	modeRecordBacktrace        // a Rust backtrace a Python logger wrote (llguidance's through vLLM's), its lines repeating the header
 	modeNodeDead               // Ray's report of a node marked dead, its second cause on the line under it
+	modeDiagBorder             // a table's top border, which dcgmi diag's report opens with (its header row next)
 )
 
 // rayNodeDead reports whether b is the first line of Ray's report of a node the GCS marked dead,
@@ -667,6 +668,11 @@ func startMode(l *vllm.Line) (int, bool) {
 		// dcgmi diag's report (a DCGM diagnostic Job's output), or an excerpt of it that opens
 		// at a section ("+-----  Integration  -------+----...+"); nvidia-smi's rows stay apart
 		return modeTable, true
+	case l.Header == "" && l.Proc == "" && strings.HasPrefix(l.Body, "+---") && tableBorder(l.Body):
+		// a table's top border: dcgmi diag's report when its header row follows (DCGM 4.x
+		// prints a failing run's without "Successfully ran diagnostic for group."); any other
+		// table's border goes alone
+		return modeDiagBorder, true
 	case rayLevel == "critical":
 		// a Ray daemon's fatal check ("[... C 149 149] node_manager.cc:170: This node has beem
 		// marked as dead."), its "*** StackTrace Information ***" and frames under it
@@ -1439,6 +1445,12 @@ func (g *group) accept(l *vllm.Line) bool {
 		// (journalctl's own separators end in " --": "-- Boot 5f9a... --", "-- Reboot --")
 		return l.Tag == "" && l.Header == "" && (l.Body == "--" || strings.HasPrefix(l.Body, "-- ") && !strings.HasSuffix(l.Body, " --")) &&
 			len(g.parts) < maxMessageLines
+	case modeDiagBorder:
+		if l.Header == "" && l.Proc == "" && len(g.parts) == 0 && strings.HasPrefix(l.Body, "| Diagnostic ") && strings.Contains(l.Body, "| Result ") {
+			g.mode = modeTable
+			return true
+		}
+		return false
 	case modeTable:
 		b := strings.TrimRight(l.Body, " ")
 		return l.Header == "" && l.Proc == "" && len(g.parts) < maxTableLines &&
