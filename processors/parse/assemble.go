@@ -6,6 +6,7 @@ import (
 
 	"github.com/sluice-dev/sluice/parsers/envoy"
 	"github.com/sluice-dev/sluice/parsers/nodejs"
+	"github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/pylog"
 	"github.com/sluice-dev/sluice/parsers/tagged"
 	"github.com/sluice-dev/sluice/parsers/tracing"
@@ -115,7 +116,39 @@ const (
 	modeRecordBacktrace        // a Rust backtrace a Python logger wrote (llguidance's through vLLM's), its lines repeating the header
 	modeNodeDead               // Ray's report of a node marked dead, its second cause on the line under it
 	modeDiagBorder             // a table's top border, which dcgmi diag's report opens with (its header row next)
+	modeDCGMRecord             // a DCGM log record whose message goes on over lines, up to its [file:line] [function]
 )
+
+// dcgmHeader reports whether b opens a record of DCGM's own log (nv-hostengine.log, nvvs.log):
+// "2025-09-03 17:23:01.310 DEBUG [12696:12696] ...".
+func dcgmHeader(b string) bool {
+	if len(b) < 32 || b[4] != '-' || b[7] != '-' || b[10] != ' ' || b[13] != ':' || b[16] != ':' || b[19] != '.' || b[23] != ' ' {
+		return false
+	}
+	i := 24
+	for i < len(b) && b[i] >= 'A' && b[i] <= 'Z' {
+		i++
+	}
+	if i == 24 || i-24 > 8 {
+		return false
+	}
+	for i < len(b) && b[i] == ' ' {
+		i++
+	}
+	return i < len(b) && b[i] == '[' && strings.IndexByte(b[i:min(len(b), i+24)], ':') > 0
+}
+
+// dcgmClosed reports whether b ends a DCGM record: its source blocks, "[file.cpp:574]
+// [Function]", close every record, after the last line of a message that goes on over lines.
+func dcgmClosed(b string) bool {
+	b = strings.TrimRight(b, " ")
+	fn := strings.LastIndex(b, "] [")
+	if fn <= 0 || !strings.HasSuffix(b, "]") {
+		return false
+	}
+	colon := strings.LastIndexByte(b[:fn], ':')
+	return colon > 0 && parseutil.AllDigits(b[colon+1:fn]) && fn > colon+1
+}
 
 // rayNodeDead reports whether b is the first line of Ray's report of a node the GCS marked dead,
 // whose message goes on after a line break ("... This can happen when a \t(1) raylet crashes
@@ -668,6 +701,10 @@ func startMode(l *vllm.Line) (int, bool) {
 		// dcgmi diag's report (a DCGM diagnostic Job's output), or an excerpt of it that opens
 		// at a section ("+-----  Integration  -------+----...+"); nvidia-smi's rows stay apart
 		return modeTable, true
+	case l.Header == "" && l.Proc == "" && dcgmHeader(l.Body) && !dcgmClosed(l.Body):
+		// a DCGM record whose message goes on over lines (nvvs quoting a child's JSON output,
+		// the reason a test failed with its advice on the next line): its source blocks close it
+		return modeDCGMRecord, true
 	case l.Header == "" && l.Proc == "" && strings.HasPrefix(l.Body, "+---") && tableBorder(l.Body):
 		// a table's top border: dcgmi diag's report when its header row follows (DCGM 4.x
 		// prints a failing run's without "Successfully ran diagnostic for group."); any other
@@ -1445,6 +1482,14 @@ func (g *group) accept(l *vllm.Line) bool {
 		// (journalctl's own separators end in " --": "-- Boot 5f9a... --", "-- Reboot --")
 		return l.Tag == "" && l.Header == "" && (l.Body == "--" || strings.HasPrefix(l.Body, "-- ") && !strings.HasSuffix(l.Body, " --")) &&
 			len(g.parts) < maxMessageLines
+	case modeDCGMRecord:
+		if l.Header != "" || l.Proc != "" || dcgmHeader(l.Body) || len(g.parts) >= maxTableLines {
+			return false
+		}
+		if dcgmClosed(l.Body) {
+			g.mode = modeDone
+		}
+		return true
 	case modeDiagBorder:
 		if l.Header == "" && l.Proc == "" && len(g.parts) == 0 && strings.HasPrefix(l.Body, "| Diagnostic ") && strings.Contains(l.Body, "| Result ") {
 			g.mode = modeTable
