@@ -600,3 +600,51 @@ func TestParseRotationOrder(t *testing.T) {
 		t.Errorf("order %q, want %q", strings.Join(got, " "), want)
 	}
 }
+
+// A node's /var/log copied elsewhere keeps the kubelet's absolute links
+// (/var/log/containers/<pod>_<ns>_<container>-<id>.log -> /var/log/pods/...): each is read as
+// the file it names inside the copy, under the link's name (its container id, the pod's uid),
+// once; a link whose file the copy does not hold is left out with the note.
+func TestParseCopiedNodeLinks(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	id := strings.Repeat("cd", 32)
+	target := "/var/log/pods/inference_vllm-1_5f0c1e2a-1111-2222-3333-777755556666/vllm/0.log"
+	if err := os.MkdirAll(filepath.Dir(filepath.Join(root, target)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(root, target), "2026-12-01T09:00:01Z stdout F INFO 12-01 09:00:01 [api_server.py:1] line 1\n")
+	containers := filepath.Join(root, "var/log/containers")
+	if err := os.MkdirAll(containers, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(containers, "vllm-1_inference_vllm-"+id+".log")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("/var/log/pods/gone_x_1/vllm/0.log", filepath.Join(containers, "x_gone_vllm-"+id+".log")); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCLI(t, "", "parse", filepath.Join(root, "var/log"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var doc struct {
+		Log        struct{ File struct{ Path string } }
+		Container  struct{ ID string }
+		Kubernetes struct{ Pod struct{ UID string } }
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 1 {
+		t.Fatalf("%d events, want the line once: %s", len(lines), out)
+	}
+	if err := json.Unmarshal([]byte(lines[0]), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Log.File.Path != link || doc.Container.ID != id || doc.Kubernetes.Pod.UID != "5f0c1e2a-1111-2222-3333-777755556666" {
+		t.Errorf("event %s: want the link's name, its container id and the pod's uid", lines[0])
+	}
+	if !strings.Contains(errs, "skipped 1 links") {
+		t.Errorf("stderr lacks the note of the link whose file is not there: %s", errs)
+	}
+}

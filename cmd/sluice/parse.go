@@ -148,7 +148,11 @@ func parseFiles(ctx context.Context, proc pipeline.Processor, paths []string, st
 		if dc, ok := k8spath.ReadDockerConfig(realPath(path)); ok {
 			docker = &dc // a Docker host's container: its name and image from its config
 		}
-		n, f, err := parseStream(ctx, proc, label, r, out, stream(next) != stream(label), docker, linkedPodUID(label), received)
+		uid := linkedPodUID(label)
+		if s, ok := k8spath.Parse(path); ok && path != label && uid == "" {
+			uid = s.PodUID // a rotation, or a copied node's link, read under the link's name
+		}
+		n, f, err := parseStream(ctx, proc, label, r, out, stream(next) != stream(label), docker, uid, received)
 		closeFn()
 		lines, failures = lines+n, failures+f
 		if err != nil {
@@ -173,6 +177,7 @@ func expandInputs(paths []string, stderr io.Writer) ([]string, int, error) {
 	seen := map[string]bool{}
 	reals := map[string]string{} // a walked path's file, links resolved
 	var dangling, skipped []string
+	rebased := map[string]string{} // a copied node's absolute link: its file in the copy
 	for _, p := range paths {
 		if p == "-" {
 			out = append(out, p)
@@ -197,6 +202,16 @@ func expandInputs(paths []string, stderr io.Writer) ([]string, int, error) {
 			case d.Type()&fs.ModeSymlink != 0:
 				fi, err := os.Stat(path)
 				if err != nil {
+					if t := rebase(p, path); t != "" {
+						// a copied node's absolute link (the kubelet's /var/log/containers
+						// ones): its file under the copy, read under the link's name
+						if real := realPath(t); !seen[real] {
+							seen[real] = true
+							out = append(out, path)
+							reals[path], rebased[path] = real, t
+						}
+						return nil
+					}
 					dangling = append(dangling, path)
 					return nil
 				}
@@ -258,6 +273,11 @@ func expandInputs(paths []string, stderr io.Writer) ([]string, int, error) {
 			out[i] = p + labelSep + link
 		}
 	}
+	for i, p := range out {
+		if t := rebased[p]; t != "" {
+			out[i] = t + labelSep + p
+		}
+	}
 	if len(skipped) > 0 {
 		fmt.Fprintf(stderr, "sluice parse: skipped %s: login records, not text logs\n", strings.Join(skipped, ", "))
 	}
@@ -290,6 +310,31 @@ func realPath(path string) string {
 		real = abs
 	}
 	return real
+}
+
+// rebase returns the file an absolute link found under root names inside the copy root is part
+// of (a node's /var/log copied elsewhere: its /var/log/containers links name
+// /var/log/pods/...), "" when there is none.
+func rebase(root, link string) string {
+	target, err := os.Readlink(link)
+	if err != nil || !filepath.IsAbs(target) {
+		return ""
+	}
+	anc, err := filepath.Abs(root)
+	if err != nil {
+		return ""
+	}
+	for range 8 {
+		parent := filepath.Dir(anc)
+		if parent == anc {
+			break
+		}
+		if fi, err := os.Stat(filepath.Join(anc, target)); err == nil && fi.Mode().IsRegular() {
+			return filepath.Join(anc, target)
+		}
+		anc = parent
+	}
+	return ""
 }
 
 // linkedPodUID returns the pod's uid that a kubelet's /var/log/containers link names in its
