@@ -648,3 +648,31 @@ func TestParseCopiedNodeLinks(t *testing.T) {
 		t.Errorf("stderr lacks the note of the link whose file is not there: %s", errs)
 	}
 }
+
+// A rotation the kubelet was compressing when the node was read (its ".tmp" being written, or its
+// ".gz" written and the rotation not yet removed) is read once, from the one file.
+func TestParseRotationInCompression(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "var/log/pods/llm_vllm-2_5f0c1e2a-1111-2222-3333-888855556666/vllm")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	line := "2026-12-01T09:00:01Z stdout F INFO 12-01 09:00:01 [api_server.py:1] rotated line\n"
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	fmt.Fprint(zw, line)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "0.log.20261201-090002"), line)
+	writeFile(t, filepath.Join(dir, "0.log.20261201-090002.gz"), gz.String())
+	writeFile(t, filepath.Join(dir, "0.log.20261201-090002.tmp"), gz.String()[:10])
+	writeFile(t, filepath.Join(dir, "0.log"), "2026-12-01T09:00:03Z stdout F INFO 12-01 09:00:03 [api_server.py:1] live line\n")
+	code, out, errs := runCLI(t, "", "parse", filepath.Dir(filepath.Dir(dir)))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if n := strings.Count(out, `"message":"INFO 12-01 09:00:01 [api_server.py:1] rotated line"`); n != 1 || !strings.Contains(out, "live line") {
+		t.Errorf("the rotated line %d times (want once), and the live one: %s", n, out)
+	}
+}

@@ -228,6 +228,9 @@ func expandInputs(paths []string, stderr io.Writer) ([]string, int, error) {
 			if dockerState(path) {
 				return nil // a Docker container's config and state beside its log, no log
 			}
+			if inCompression(path) {
+				return nil
+			}
 			real := realPath(path)
 			if !seen[real] {
 				seen[real] = true
@@ -310,6 +313,20 @@ func realPath(path string) string {
 		real = abs
 	}
 	return real
+}
+
+// inCompression reports whether path is one side of a rotation the kubelet was compressing when
+// the node was read: its gzip being written beside it ("0.log.20250101-120000.tmp"), or the
+// rotation whose ".gz" is written already and that is removed next. Its lines are read once, in
+// the other file.
+func inCompression(path string) bool {
+	if base, ok := strings.CutSuffix(path, ".tmp"); ok {
+		if _, err := os.Lstat(base); err == nil {
+			return true
+		}
+	}
+	_, err := os.Lstat(path + ".gz")
+	return err == nil
 }
 
 // rebase returns the file an absolute link found under root names inside the copy root is part
