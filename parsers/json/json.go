@@ -595,7 +595,8 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 			return false
 		}
 		ev.SetString(event.FieldErrorType, v.Str)
-	case "GPU_UUID", "gpu_uuid", "gpuUUID", "gpuUuid", "gpu.uuid":
+	case "GPU_UUID", "gpu_uuid", "gpuUUID", "gpuUuid", "gpu.uuid", "gpu":
+		// (NVSentinel's preflight checks name it "gpu": {"event": "Test warn", "gpu": "GPU-...", ...})
 		// the GPU a health agent's line is about (NVSentinel's syslog-health-monitor)
 		if v.Type != gjson.String || !strings.HasPrefix(v.Str, "GPU-") && !strings.HasPrefix(v.Str, "MIG-") {
 			return false

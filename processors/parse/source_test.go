@@ -664,3 +664,18 @@ func TestLlamaCppImageDataset(t *testing.T) {
 		}
 	}
 }
+
+// TestNVSentinelPreflightDataset: NVSentinel's preflight checks, init containers of a GPU pod
+// (NVIDIA/NVSentinel pull request #772, 2026), are NVSentinel's modules, and a check's "gpu" names
+// the GPU it is about.
+func TestNVSentinelPreflightDataset(t *testing.T) {
+	t.Parallel()
+	const line = "{\"event\": \"Test warn\", \"level\": \"warning\", \"gpu\": \"GPU-64c6592e-0317-762b-fb32-0d561ed649ae\", \"test\": \"software\", \"error_code\": 29, \"detail\": \"Persistence Mode: Persistence mode for GPU 0 is disabled. Enable persistence mode by running \\\"nvidia-smi -i <gpuId> -pm 1 \\\" as root.\", \"timestamp\": \"2026-02-04T05:19:40.606906Z\", \"module\": \"preflight-dcgm-diag\", \"version\": \"dev\"}"
+	ev := runInPod(t, "nginx-with-gpu-gxxsk", "preflight-dcgm-diag", []string{line})[0]
+	if ds, _ := ev.GetString(event.FieldDataset); ds != "nvsentinel.preflight_dcgm_diag" {
+		t.Errorf("dataset %q, want nvsentinel.preflight_dcgm_diag", ds)
+	}
+	if g, _ := ev.GetString("gpu.uuid"); g != "GPU-64c6592e-0317-762b-fb32-0d561ed649ae" {
+		t.Errorf("gpu.uuid %q", g)
+	}
+}
