@@ -676,3 +676,41 @@ func TestParseRotationInCompression(t *testing.T) {
 		t.Errorf("the rotated line %d times (want once), and the live one: %s", n, out)
 	}
 }
+
+// Kubernetes on Docker (cri-dockerd) links a pod's 0.log to the container's JSON log, which Docker
+// rotates beside itself: the rotation is read first and under the pod's name, whether or not
+// the Docker folder is among the inputs, and once.
+func TestParseDockerRotationThroughPodLink(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	id := strings.Repeat("ef", 32)
+	cdir := filepath.Join(root, "var/lib/docker/containers", id)
+	pdir := filepath.Join(root, "var/log/pods/llm_vllm-3_5f0c1e2a-1111-2222-3333-999955556666/vllm")
+	for _, d := range []string{cdir, pdir} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeFile(t, filepath.Join(cdir, id+"-json.log.1"), `{"log":"INFO 12-01 09:00:01 [api_server.py:1] before the rotation\n","stream":"stdout","time":"2026-12-01T09:00:01Z"}`+"\n")
+	writeFile(t, filepath.Join(cdir, id+"-json.log"), `{"log":"INFO 12-01 09:00:02 [api_server.py:1] after it\n","stream":"stdout","time":"2026-12-01T09:00:02Z"}`+"\n")
+	rel, err := filepath.Rel(pdir, filepath.Join(cdir, id+"-json.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(rel, filepath.Join(pdir, "0.log")); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{filepath.Join(root, "var/log")}, {filepath.Join(root, "var/log"), filepath.Join(root, "var/lib/docker/containers")}} {
+		code, out, errs := runCLI(t, "", append([]string{"parse"}, args...)...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		before, after := strings.Index(out, "before the rotation"), strings.Index(out, "after it")
+		if before < 0 || after < before || strings.Count(out, `"message":"INFO 12-01 09:00:01`) != 1 {
+			t.Errorf("parse %v: the rotation's line not once before the current file's:\n%s", args, out)
+		}
+		if !strings.Contains(out, `"pod":{"name":"vllm-3"`) || strings.Contains(out, `"path":"`+filepath.Join(cdir, id+"-json.log.1")) {
+			t.Errorf("parse %v: the rotation not read under the pod's name:\n%s", args, out)
+		}
+	}
+}

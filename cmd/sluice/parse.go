@@ -258,6 +258,7 @@ func expandInputs(paths []string, stderr io.Writer) ([]string, int, error) {
 			return ri < rj
 		})
 	}
+	out = dockerRotations(out, reals)
 	// A rotation of a file read through a link (a pod's 0.log.20250101-120000 beside the 0.log
 	// that /var/log/containers links to) is read under the link's name, as Filebeat, which
 	// follows the file it reads through its renaming, reports it: a line the rotation cut is
@@ -313,6 +314,55 @@ func realPath(path string) string {
 		real = abs
 	}
 	return real
+}
+
+// dockerRotations puts before each link to a Docker container's JSON log the log's rotations
+// beside it, oldest first ("<id>-json.log.2", ".1"): Kubernetes on Docker (cri-dockerd) links a
+// pod's /var/log/pods/.../0.log to /var/lib/docker/containers/<id>/<id>-json.log, and Docker
+// rotates it there, so the lines before the rotation are read first, and under the link's name,
+// whether or not the Docker folder is among the inputs. A rotation the walk found later is read
+// once, here.
+func dockerRotations(out []string, reals map[string]string) []string {
+	var res []string
+	moved := map[string]bool{}
+	for _, p := range out {
+		r := reals[p]
+		if abs, err := filepath.Abs(p); r == "" || err != nil || abs == r || !strings.HasSuffix(r, "-json.log") {
+			res = append(res, p)
+			continue
+		}
+		rots, _ := filepath.Glob(r + ".*")
+		sort.Slice(rots, func(i, j int) bool {
+			_, _, ri := rotation(rots[i])
+			_, _, rj := rotation(rots[j])
+			return ri < rj
+		})
+		for _, m := range rots {
+			if _, err := strconv.Atoi(m[len(r)+1:]); err != nil || moved[m] {
+				continue
+			}
+			moved[m] = true
+			reals[m] = m
+			res = append(res, m)
+		}
+		res = append(res, p)
+	}
+	if len(moved) == 0 {
+		return out
+	}
+	// (the same rotations walked in the Docker folder, before or after: read once, above)
+	kept := res[:0]
+	placed := map[string]bool{}
+	for _, p := range res {
+		if r := reals[p]; moved[r] {
+			if placed[r] {
+				continue
+			}
+			placed[r] = true
+		}
+		kept = append(kept, p)
+	}
+	return kept
 }
 
 // inCompression reports whether path is one side of a rotation the kubelet was compressing when
