@@ -714,3 +714,29 @@ func TestParseDockerRotationThroughPodLink(t *testing.T) {
 		}
 	}
 }
+
+// A request line longer than the line limit (a long-context prompt, one runtime line with
+// containerd's limit off) is cut into pieces: the prompt is replaced in the first piece by the
+// vllm parser, and in the pieces after it as well; none of its text reaches the output.
+func TestParseLongPromptLineKeepsNoText(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "var/log/pods/llm_vllm-9_5f0c1e2a-1111-2222-3333-000055556666/vllm")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	prompt := strings.Repeat("secretword ", 120000) // 1.3 MB: more than the 1 MiB limit
+	writeFile(t, filepath.Join(dir, "0.log"),
+		"2025-05-01T10:00:00.000000001Z stdout F INFO 05-01 10:00:00 [logger.py:39] Received request cmpl-abc123: prompt: '"+prompt+
+			"', params: SamplingParams(n=1, max_tokens=16), prompt_token_ids: [1, 2], lora_request: None.\n"+
+			"2025-05-01T10:00:01.000000001Z stdout F INFO 05-01 10:00:01 [async_llm_engine.py:173] Finished request cmpl-abc123.\n")
+	code, out, errs := runCLI(t, "", "parse", filepath.Dir(filepath.Dir(dir)))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if strings.Contains(out, "secretword") {
+		t.Errorf("the prompt's text reached the output")
+	}
+	if !strings.Contains(out, "<rest of a cut line: ") || !strings.Contains(out, "Finished request cmpl-abc123.") {
+		t.Errorf("the rest of the line or the next line is missing:\n%.600s", out)
+	}
+}

@@ -20,6 +20,7 @@ import (
 	"github.com/sluice-dev/sluice/parsers/tracing"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"
+	"github.com/sluice-dev/sluice/pipeline/input/file/lines"
 )
 
 // rule is a SourceRule with its parser chain built.
@@ -46,6 +47,22 @@ type source struct {
 	// component is componentDataset of the source's pod and container, once componentRead
 	component     string
 	componentRead bool
+	// userDataSplit: the source's last event was the first piece of a line longer than the
+	// input's max_line_bytes whose user data (a request's prompt, a response's output) the
+	// vllm parser replaced; the pieces after it are that data's rest
+	userDataSplit bool
+}
+
+// userDataPiece replaces the message of a piece of a line longer than the input's limit that goes
+// on with the prompt, body or output the piece before it carried (a long-context request line, one
+// runtime line with containerd's line limit off), as the rest of a line the runtime split is
+// replaced (restOfCut): no parser can find the user's text in it.
+func (p *Processor) userDataPiece(ev *event.Event) {
+	if with, ok := vllm.CutRest(ev.Message(), vllm.PromptMode(p.cfg.Prompts), p.cfg.PromptMaxLength); ok {
+		ev.SetMessage(with)
+		ev.Delete(parseutil.FieldLogMessage)
+		ev.Delete(event.FieldErrorMsg)
+	}
 }
 
 // componentOf returns componentDataset of the source's pod and container, read once a source.
@@ -264,6 +281,15 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 		m.key, m.s, m.gen = src, s, p.forgotten
 	}
 	s.last = m.now
+	if ev.HasTag(lines.TagSplit) {
+		if s.userDataSplit && !ev.Has(cri.FieldStream) {
+			p.userDataPiece(ev) // the rest of a prompt the piece before replaced: replaced as well
+		} else {
+			s.userDataSplit = vllm.CarriesUserData(ev.Message())
+		}
+	} else {
+		s.userDataSplit = false
+	}
 	var proc string
 	host := src.pod == "" && src.container == ""
 	if host {
