@@ -1146,11 +1146,13 @@ func Classify(text string) string {
 		// tokens) is too long and exceeds limit of 2560"): the client's, not the server's
 		return KindContextLength
 	}
-	if strings.Contains(text, "EngineCore hit an exception") && strings.Contains(text, "engine_core = ") &&
+	if (strings.Contains(text, "EngineCore hit an exception") || strings.HasPrefix(text, "Process EngineCore") ||
+		strings.Contains(text, "\nProcess EngineCore")) && strings.Contains(text, "engine_core = ") &&
 		strings.Contains(text, "EngineCoreProc(") {
-		// 0.8's record of the exception, whose frame under run_engine_core is the engine's
-		// constructor ("engine_core = EngineCoreProc(*args, **kwargs)", DPEngineCoreProc's):
-		// it never started, its busy loop did not die
+		// 0.8's record of the exception, or multiprocessing's "Process EngineCore:" over the
+		// uncaught one, whose frame under run_engine_core is the engine's constructor
+		// ("engine_core = EngineCoreProc(*args, **kwargs)", DPEngineCoreProc's): it never
+		// started, its busy loop did not die
 		return KindEngineInit
 	}
 	if strings.Contains(text, "EngineCore encountered a fatal error") || strings.Contains(text, "EngineCore hit an exception") {
