@@ -50,7 +50,22 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	msg := ev.Message()
 	first, _, _ := strings.Cut(msg, "\n")
 	l := Split(first)
-	return p.parse(ev, msg, l)
+	return unrepeated(ev, msg, l.Proc, p.parse(ev, msg, l))
+}
+
+// unrepeated leaves out of log.message the count Ray's log deduplication appends to a line several
+// actors wrote under their prefixes ("cudaDriverVersion 12020 [repeated 4x across cluster] (Ray
+// deduplicates logs by default. ...)"), as pylog does for Ray's own lines. It returns parsed.
+func unrepeated(ev *event.Event, msg, proc string, parsed bool) bool {
+	if !parsed || proc == "" || !strings.Contains(msg, "x across cluster]") {
+		return parsed
+	}
+	if m, ok := ev.GetString(parseutil.FieldLogMessage); ok {
+		if u := Unrepeated(m); len(u) < len(m) {
+			ev.SetString(parseutil.FieldLogMessage, u)
+		}
+	}
+	return parsed
 }
 
 // ParseSplit is Parse for a caller that has taken the first line apart already: msg must be
@@ -58,7 +73,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 // to group tracebacks; handing the result over saves splitting it and looking the message up
 // again. l is not changed.
 func (p *Parser) ParseSplit(ev *event.Event, msg string, l *Line) bool {
-	return p.parse(ev, msg, *l)
+	return unrepeated(ev, msg, l.Proc, p.parse(ev, msg, *l))
 }
 
 func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
