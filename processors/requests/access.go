@@ -32,7 +32,9 @@ var endpoints = []struct {
 	{[]string{"score-"}, []string{"/score", "/v1/score"}},
 	{[]string{"rerank-"}, []string{"/rerank", "/v1/rerank", "/v2/rerank"}},
 	{[]string{"classify-"}, []string{"/classify"}},
-	{[]string{"resp_"}, []string{"/v1/responses"}}, // the Responses API (gpt-oss)
+	{[]string{"resp_"}, []string{"/v1/responses"}},            // the Responses API (gpt-oss)
+	{[]string{"trsc-"}, []string{"/v1/audio/transcriptions"}}, // speech to text (Whisper)
+	{[]string{"trsl-"}, []string{"/v1/audio/translations"}},
 }
 
 // endpointOfID returns the endpoint code of a request id, 0 when the prefix is not one vLLM

@@ -371,3 +371,22 @@ func TestEngineDeadPointsToItsCause(t *testing.T) {
 		t.Errorf("summary: %s", s.AppendJSON(nil))
 	}
 }
+
+// A transcription's access line is tied to its request: vLLM names it trsc-<id> (its
+// transcription endpoint), the only one open on the server just before the access line.
+func TestAccessTiedTranscription(t *testing.T) {
+	t.Parallel()
+	p, clk := newProc(t, nil)
+	id := "trsc-991982a8a3c34c8a9d6d7f1e0b2c4a55"
+	in := append(lines(t, "vllm-0",
+		`(APIServer pid=1) INFO 11-27 12:00:01 [async_llm.py:270] Added request `+id+`.`,
+		`(APIServer pid=1) INFO 11-27 12:00:01 [async_llm.py:431] Request `+id+` failed (bad request): audio too long.`),
+		accessLine(t, "vllm-0", "10.0.0.4:41000", "POST /v1/audio/transcriptions", 400, 1400*time.Millisecond))
+	kept, sums := settled(t, p, clk, in...)
+	if str(kept[2], vllm.FieldRequestID) != id {
+		t.Errorf("access line not tied: %v", kept[2])
+	}
+	if len(sums) != 1 || num(sums[0], event.FieldHTTPStatus) != 400 {
+		t.Fatalf("summaries %v, want one with status 400", sums)
+	}
+}
