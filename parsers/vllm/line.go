@@ -7,6 +7,7 @@ import (
 
 	"github.com/sluice-dev/sluice/parsers/compose"
 	"github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/parsers/uvicorn"
 )
 
 // Line is one vLLM output line taken apart by its structure. vLLM writes, in this order:
@@ -627,7 +628,11 @@ func (l *Line) header(s string) int {
 			j++
 		}
 		if j-(i+1) < pad && j < len(s) {
-			return 0
+			// a paste that collapsed the padding ("INFO: 10.10.18.231:51422 - \"POST
+			// /v1/embeddings HTTP/1.1\" 400 Bad Request", a web console's): only an access line
+			if _, ok := uvicorn.Split(s[j:]); !ok || j == i+1 {
+				return 0
+			}
 		}
 		l.Header, l.Uvicorn, l.Level = s[:i+1], true, lv
 		// more spaces than the padding are the message's own: a traceback a program logs line
