@@ -236,8 +236,12 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		ev.SetString(event.FieldOriginFile, r.file)
 		ev.Set(event.FieldOriginLine, event.Int(r.line))
 	} else if first[0] == 'S' && SignalReport(first) {
-		// a C++ server's signal handler (Triton's): the crash, its stack under it
-		r.Level, r.Msg = pu.Critical, first
+		// a C++ server's signal handler (Triton's): the crash, its stack under it; SIGINT and
+		// SIGTERM take its graceful handler (a pod's deletion, a rollout), which states no level
+		r.Msg = first
+		if first != "Signal (15) received." && first != "Signal (2) received." {
+			r.Level = pu.Critical
+		}
 	} else if first[0] == 'h' && TokenizersFork(first) {
 		// a notice the tokenizers library prints itself, "this warning" in its own words
 		r.Level, r.Logger, r.Msg = pu.Warning, "huggingface/tokenizers", first[len("huggingface/tokenizers: "):]
