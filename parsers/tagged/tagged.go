@@ -246,6 +246,10 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		// a notice the tokenizers library prints itself, "this warning" in its own words
 		r.Level, r.Logger, r.Msg = pu.Warning, "huggingface/tokenizers", first[len("huggingface/tokenizers: "):]
 		rest = "" // the two ways out under it: the message's
+	} else if m, ok := strings.CutPrefix(first, "libibverbs: Warning: "); ok && m != "" {
+		// rdma-core's verbs library (every NCCL pod over InfiniBand or RoCE): "libibverbs:
+		// Warning: couldn't open config directory '/etc/libibverbs.d'.", its PFX and word
+		r.Level, r.Logger, r.Msg = pu.Warning, "libibverbs", m
 	} else if m, ok := strings.CutPrefix(first, "OpenBLAS WARNING - "); ok && m != "" {
 		// OpenBLAS's own notice (numpy's and torch's BLAS on a CPU or ARM node: "OpenBLAS WARNING
 		// - could not determine the L2 cache size on this system, assuming 256k")
