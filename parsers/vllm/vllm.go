@@ -349,6 +349,12 @@ func setLogMessage(ev *event.Event, l *Line, msg string) {
 	}
 	if body = strings.TrimRight(body, " "); body != "" {
 		ev.SetString(parseutil.FieldLogMessage, body)
+	} else if _, rest, ok := strings.Cut(m, "\n"); ok && l.Body == "" {
+		// a record whose message opens with a line break (vLLM's banner: its logo, the version
+		// and the model beside it): its lines, their headers left out as the group has them
+		if rest = strings.Trim(rest, "\n"); strings.TrimSpace(rest) != "" {
+			ev.SetString(parseutil.FieldLogMessage, rest)
+		}
 	}
 }
 
