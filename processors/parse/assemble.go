@@ -1678,7 +1678,7 @@ func (g *group) accept(l *vllm.Line) bool {
 			// torch's NCCL error text ends in "\nLast error:\n" and what ncclGetLastError() says
 			// ("NET/IB : Got completion from peer 10.42.0.2<47534> with error 5, ..."): the peer
 			// or the NIC that failed
-			l.Body != "" && strings.TrimRight(g.parts[len(g.parts)-1], " ") == "Last error:")
+			l.Body != "" && strings.TrimRight(g.lastPart(), " ") == "Last error:")
 	case modeRecord:
 		return l.Header == g.header && len(g.parts) < maxMessageLines
 	case modeRecordIndented:
