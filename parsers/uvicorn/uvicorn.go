@@ -96,10 +96,7 @@ func Split(body string) (a Access, ok bool) {
 		if !ok || strings.ContainsAny(ip, " '") {
 			return a, false
 		}
-		client = ip + ":" + port
-		if strings.IndexByte(ip, ':') >= 0 {
-			client = "[" + ip + "]:" + port
-		}
+		client = "[" + ip + "]:" + port // (the brackets an IPv6 address needs; read off below)
 	} else {
 		client, rest, found = strings.Cut(body, ` - "`)
 	}
@@ -193,10 +190,8 @@ func (a Access) Set(ev *event.Event) {
 	if a.Port >= 0 {
 		ev.Set(FieldSourcePort, event.Int(a.Port))
 	}
-	if a.Method != "" {
-		ev.SetString(FieldMethod, a.Method)
-	}
-	if a.Version != "" {
+	ev.SetString(FieldMethod, a.Method)
+	if a.Version != "" { // (a WebSocket handshake's line names none)
 		ev.SetString(FieldVersion, a.Version)
 	}
 	ev.Set(event.FieldHTTPStatus, event.Int(a.Status))

@@ -681,21 +681,21 @@ func (p *Parser) setTime(ev *event.Event, l *Line) {
 	if ref.IsZero() {
 		ref = time.Now().UTC()
 	}
-	w, ok := parseutil.WithoutYear(l.Month, l.Day, l.Hour, l.Min, l.Sec, l.Nano, ref)
+	var w time.Time
+	var ok bool
 	if l.Year != 0 {
 		w = time.Date(l.Year, time.Month(l.Month), l.Day, l.Hour, l.Min, l.Sec, l.Nano, time.UTC)
 		ok = w.Day() == l.Day
+	} else {
+		w, ok = parseutil.WithoutYear(l.Month, l.Day, l.Hour, l.Min, l.Sec, l.Nano, ref)
 	}
 	if !ok {
 		return
 	}
 	if has && prev.Kind() == event.KindTime && sameInstant(w, prev.Time()) {
-		if pt := prev.Time(); pt.Nanosecond() == 0 && w.Nanosecond() != 0 && pt.Hour() == w.Hour() && pt.Minute() == w.Minute() &&
-			pt.Second() == w.Second() {
-			// a frame of whole seconds (syslog's, journalctl's) and the line's own fraction
-			// (torch's nanoseconds): one clock, the lines of one second kept in order
-			ev.SetTimestamp(pt.Add(time.Duration(w.Nanosecond())))
-		}
+		// a frame of whole seconds (syslog's, journalctl's) and the line's own fraction (torch's
+		// nanoseconds) are one clock: the fraction is kept, the lines of one second in order
+		parseutil.SetLocalTime(ev, w)
 		return
 	}
 	ev.SetTimestamp(w)

@@ -347,12 +347,19 @@ func (p *Processor) join(a *assembly, l *line) (*event.Event, bool) {
 // no parser can find the user's text in it.
 func (p *Processor) restOfCut(pd *pending, ev *event.Event) {
 	ev.AddTag(TagPartialSplit)
-	if !pd.userData {
-		return
+	if pd.userData {
+		p.cutRest(ev)
 	}
-	if with, ok := vllm.CutRest(ev.Message(), vllm.PromptMode(p.cfg.Prompts), p.cfg.PromptMaxLength); ok {
+}
+
+// cutRest replaces ev's message, the rest of a line whose head carried a user's text (a
+// prompt, a body, an output), as the prompts option says, and reports whether it did.
+func (p *Processor) cutRest(ev *event.Event) bool {
+	with, ok := vllm.CutRest(ev.Message(), vllm.PromptMode(p.cfg.Prompts), p.cfg.PromptMaxLength)
+	if ok {
 		ev.SetMessage(with)
 	}
+	return ok
 }
 
 // innerFrame removes from a line joined from pieces the inner framing (compose, kubectl,

@@ -58,8 +58,7 @@ type source struct {
 // runtime line with containerd's line limit off), as the rest of a line the runtime split is
 // replaced (restOfCut): no parser can find the user's text in it.
 func (p *Processor) userDataPiece(ev *event.Event) {
-	if with, ok := vllm.CutRest(ev.Message(), vllm.PromptMode(p.cfg.Prompts), p.cfg.PromptMaxLength); ok {
-		ev.SetMessage(with)
+	if p.cutRest(ev) {
 		ev.Delete(parseutil.FieldLogMessage)
 		ev.Delete(event.FieldErrorMsg)
 	}

@@ -117,9 +117,7 @@ func (p *Processor) access(ev *event.Event, now int64, out []*event.Event) []*ev
 func (p *Processor) tie(r *request, ev *event.Event, now int64, out []*event.Event) []*event.Event {
 	r.pod.dropCand(r)
 	r.takeAccess(ev)
-	if r.closed && r.outcome == OutcomeAborted && r.status >= 500 {
-		r.outcome = OutcomeFailure // its response was the server's error: no client went away
-	}
+	r.serverAnswered()
 	ev.SetString(vllm.FieldRequestID, r.id)
 	if (!r.closed || r.held) && r.lines < ^uint16(0) {
 		r.lines++

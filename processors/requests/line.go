@@ -194,12 +194,10 @@ func (p *Processor) kept(r *request) bool {
 // summary when the sampling keeps it (or holds it back for its access line), and keeps its id
 // for linger.
 func (p *Processor) end(r *request, outcome, reason string, now int64, out []*event.Event) []*event.Event {
-	if outcome == OutcomeAborted && r.status >= 500 {
-		outcome = OutcomeFailure // its response was the server's error: no client went away
-	}
 	r.outcome, r.reason = outcome, reason
+	r.serverAnswered()
 	sent := p.kept(r)
-	p.summaries.WithLabelValues(outcome, boolLabel(sent)).Inc()
+	p.summaries.WithLabelValues(r.outcome, boolLabel(sent)).Inc()
 	p.open.remove(r)
 	p.nOpen--
 	r.closed, r.seen, r.settle = true, now, p.settles(r)
@@ -213,6 +211,14 @@ func (p *Processor) end(r *request, outcome, reason string, now int64, out []*ev
 		out = append(out, p.summary(r, reason))
 	}
 	return out
+}
+
+// serverAnswered makes an aborted request whose response was the server's error (a 5xx access
+// line tied to it) a failure: no client went away.
+func (r *request) serverAnswered() {
+	if r.outcome == OutcomeAborted && r.status >= 500 {
+		r.outcome = OutcomeFailure
+	}
 }
 
 // settles reports whether r's summary waits access_window for the line that says why it
