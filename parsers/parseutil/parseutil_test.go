@@ -297,46 +297,28 @@ func TestLooseKV(t *testing.T) {
 // own fraction leave the frame's time.
 func TestSetLocalTimeRefinesWholeSeconds(t *testing.T) {
 	t.Parallel()
-	for _, c := range []struct{ frame, line, want string }{
+	checkTimeRule(t, SetLocalTime, []timeCase{
 		{"2025-05-16T18:34:49Z", "2025-05-16T18:34:49.885576Z", "2025-05-16T18:34:49.885576Z"},
 		{"2025-05-16T18:34:49Z", "0000-05-16T18:34:49.885576Z", "2025-05-16T18:34:49.885576Z"}, // klog: no year
 		{"2025-05-16T18:34:49Z", "2025-05-16T18:34:48.885576Z", "2025-05-16T18:34:49Z"},
 		{"2025-05-16T18:34:49Z", "2025-05-16T20:34:49.885576Z", "2025-05-16T18:34:49Z"},
 		{"2025-05-16T18:34:49.1Z", "2025-05-16T18:34:49.885576Z", "2025-05-16T18:34:49.1Z"},
 		{"", "2025-05-16T18:34:49.885576Z", "2025-05-16T18:34:49.885576Z"},
-	} {
-		ev := event.NewMessage("x", time.Time{})
-		if c.frame != "" {
-			ev.SetTimestamp(rfc3339(t, c.frame))
-		}
-		SetLocalTime(ev, rfc3339(t, c.line))
-		if got := ev.Timestamp(); !got.Equal(rfc3339(t, c.want)) {
-			t.Errorf("frame %s, line %s: %s, want %s", c.frame, c.line, got.Format(time.RFC3339Nano), c.want)
-		}
-	}
+	})
 }
 
 // A zoned stamp in whole seconds (logrus's time="...Z") keeps the runtime's finer time of the
 // same second; a stamp with a fraction, another second or no time before take the stamp.
 func TestSetTimeKeepsTheFractionOfItsSecond(t *testing.T) {
 	t.Parallel()
-	for _, c := range []struct{ runtime, line, want string }{
+	checkTimeRule(t, SetTime, []timeCase{
 		{"2026-04-01T08:42:37.003000123Z", "2026-04-01T08:42:37Z", "2026-04-01T08:42:37.003000123Z"},
 		{"2026-04-01T10:42:37.003000123+02:00", "2026-04-01T08:42:37Z", "2026-04-01T08:42:37.003000123Z"},
 		{"2026-04-01T08:42:38.003000123Z", "2026-04-01T08:42:37Z", "2026-04-01T08:42:37Z"},
 		{"2026-04-01T08:42:37.003000123Z", "2026-04-01T08:42:37.5Z", "2026-04-01T08:42:37.5Z"},
 		{"2026-04-01T08:42:37Z", "2026-04-01T08:42:37Z", "2026-04-01T08:42:37Z"},
 		{"", "2026-04-01T08:42:37Z", "2026-04-01T08:42:37Z"},
-	} {
-		ev := event.NewMessage("x", time.Time{})
-		if c.runtime != "" {
-			ev.SetTimestamp(rfc3339(t, c.runtime))
-		}
-		SetTime(ev, rfc3339(t, c.line))
-		if got := ev.Timestamp(); !got.Equal(rfc3339(t, c.want)) {
-			t.Errorf("runtime %s, line %s: %s, want %s", c.runtime, c.line, got.Format(time.RFC3339Nano), c.want)
-		}
-	}
+	})
 }
 
 // TestSetDatedLocalTimeTakesTheYear: a dated stamp without a zone corrects the year a syslog
@@ -344,7 +326,7 @@ func TestSetTimeKeepsTheFractionOfItsSecond(t *testing.T) {
 // stays, unless the stamp is older than any zone makes it (a replayed record).
 func TestSetDatedLocalTimeTakesTheYear(t *testing.T) {
 	t.Parallel()
-	for _, c := range []struct{ frame, line, want string }{
+	checkTimeRule(t, SetDatedLocalTime, []timeCase{
 		{"2026-04-03T17:38:52Z", "2025-04-03T17:38:52.71Z", "2025-04-03T17:38:52.71Z"},
 		{"2026-04-03T17:38:52.000123Z", "2026-04-03T03:38:52.71Z", "2026-04-03T17:38:52.000123Z"}, // a zone off
 		{"2026-04-03T17:38:52.000123Z", "2026-04-04T07:38:52.71Z", "2026-04-03T17:38:52.000123Z"},
@@ -353,12 +335,24 @@ func TestSetDatedLocalTimeTakesTheYear(t *testing.T) {
 		{"2026-12-05T11:30:00.000000123Z", "2018-10-29T12:07:39Z", "2018-10-29T12:07:39Z"},
 		{"2026-04-03T17:38:52.000123Z", "2025-04-03T17:38:52.71Z", "2025-04-03T17:38:52.71Z"},
 		{"2026-04-03T17:38:52Z", "0000-04-03T17:38:52.71Z", "2026-04-03T17:38:52.71Z"},
-	} {
+	})
+}
+
+// timeCase is a time set before a line's (the frame's or the runtime's, "" for none), the time
+// the line states, and the @timestamp wanted.
+type timeCase struct{ frame, line, want string }
+
+// checkTimeRule runs set, one of the rules for a line's time, on each case.
+func checkTimeRule(t *testing.T, set func(*event.Event, time.Time), cases []timeCase) {
+	t.Helper()
+	for _, c := range cases {
 		ev := event.NewMessage("x", time.Time{})
-		ev.SetTimestamp(rfc3339(t, c.frame))
-		SetDatedLocalTime(ev, rfc3339(t, c.line))
+		if c.frame != "" {
+			ev.SetTimestamp(rfc3339(t, c.frame))
+		}
+		set(ev, rfc3339(t, c.line))
 		if got := ev.Timestamp(); !got.Equal(rfc3339(t, c.want)) {
-			t.Errorf("frame %s, line %s: %s, want %s", c.frame, c.line, got.Format(time.RFC3339Nano), c.want)
+			t.Errorf("before %s, line %s: %s, want %s", c.frame, c.line, got.Format(time.RFC3339Nano), c.want)
 		}
 	}
 }
