@@ -64,6 +64,18 @@ const (
 	FieldSpecDraftedTotal  = "vllm.spec_decode.drafted_tokens_total"
 	FieldSpecEmittedTotal  = "vllm.spec_decode.emitted_tokens_total"
 	FieldPreemptions       = "vllm.stats.preemptions"
+	FieldKVXferDone        = "vllm.kv_transfer.transfers"
+	FieldKVXferFailed      = "vllm.kv_transfer.failed_transfers"
+	FieldKVXferFailedRecvs = "vllm.kv_transfer.failed_recvs"
+	FieldKVXferExpired     = "vllm.kv_transfer.expired_requests"
+	FieldKVXferAvgMs       = "vllm.kv_transfer.avg_time_ms"
+	FieldKVXferP90Ms       = "vllm.kv_transfer.p90_time_ms"
+	FieldKVXferAvgMB       = "vllm.kv_transfer.avg_mb"
+	FieldKVXferMBps        = "vllm.kv_transfer.throughput_mb_per_s"
+	FieldKVXferToGPUBytes  = "vllm.kv_transfer.cpu_to_gpu.bytes"
+	FieldKVXferToGPUSecs   = "vllm.kv_transfer.cpu_to_gpu.seconds"
+	FieldKVXferToCPUBytes  = "vllm.kv_transfer.gpu_to_cpu.bytes"
+	FieldKVXferToCPUSecs   = "vllm.kv_transfer.gpu_to_cpu.seconds"
 	FieldCorrupted         = "vllm.stats.requests.corrupted"
 )
 
@@ -190,4 +202,16 @@ var Fields = parsers.Union(ProcessFields, []parsers.Field{
 	{Name: FieldSpecAcceptedTotal, Type: "long", Description: "Speculative decoding (V0): draft tokens accepted since the engine started."},
 	{Name: FieldSpecDraftedTotal, Type: "long", Description: "Speculative decoding (V0): draft tokens proposed since the engine started."},
 	{Name: FieldSpecEmittedTotal, Type: "long", Description: "Speculative decoding (V0): tokens emitted since the engine started."},
+	{Name: FieldKVXferDone, Type: "long", Description: "KV transfer (a KV connector's stats line, 'KV Transfer metrics: '; NIXL, Mooncake): transfers that succeeded in the stats interval."},
+	{Name: FieldKVXferFailed, Type: "long", Description: "KV transfer: transfers that failed in the interval (NIXL counts failed handshakes and notifications with them); a decode instance whose transfers fail recomputes the prompts."},
+	{Name: FieldKVXferFailedRecvs, Type: "long", Description: "KV transfer: receives that failed in the interval (Mooncake)."},
+	{Name: FieldKVXferExpired, Type: "long", Description: "KV transfer: requests whose KV blocks expired before the decode instance read them, in the interval."},
+	{Name: FieldKVXferAvgMs, Type: "double", Description: "KV transfer: mean time of a transfer in the interval, milliseconds."},
+	{Name: FieldKVXferP90Ms, Type: "double", Description: "KV transfer: 90th percentile of a transfer's time in the interval, milliseconds."},
+	{Name: FieldKVXferAvgMB, Type: "double", Description: "KV transfer: mean size of a transfer, MiB."},
+	{Name: FieldKVXferMBps, Type: "double", Description: "KV transfer: throughput of the interval's transfers, MiB/s."},
+	{Name: FieldKVXferToGPUBytes, Type: "long", Description: "KV offloading (the offloading connector's stats line): bytes loaded from CPU memory to the GPU in the interval."},
+	{Name: FieldKVXferToGPUSecs, Type: "double", Description: "KV offloading: seconds spent loading from CPU memory to the GPU in the interval."},
+	{Name: FieldKVXferToCPUBytes, Type: "long", Description: "KV offloading: bytes stored from the GPU to CPU memory in the interval."},
+	{Name: FieldKVXferToCPUSecs, Type: "double", Description: "KV offloading: seconds spent storing from the GPU to CPU memory in the interval."},
 }, uvicorn.Fields)

@@ -24,6 +24,10 @@ import (
 //	  System efficiency: 0.531, Number of speculative tokens: 4, Number of accepted tokens: 8485,
 //	  Number of draft tokens: 12564, Number of emitted tokens: 8347." (rates as fractions, token
 //	  counts since the engine started)
+//	KV transfer (a KV connector's telemetry, v1/metrics/loggers.py since 0.11): "KV Transfer
+//	  metrics: Num successful transfers=1, Avg xfer time (ms)=3.056, ..., Num failed
+//	  transfers=0, Num KV expired reqs=0" (NIXL, Mooncake) or "CPU_to_GPU_total_bytes=810024960,
+//	  CPU_to_GPU_total_time=0.193, ..." (the offloading connector): "Name=value" members
 //
 // Names it does not know are skipped, so a stats line with a new member still yields the rest.
 // ParseStats reads a stats record's message, as another program's logger relays it (Dynamo's
@@ -57,6 +61,10 @@ func parseStats(ev *event.Event, b string) bool {
 		statsList(ev, b[len("SpecDecoding metrics: "):], "spec ")
 	case strings.HasPrefix(b, "Speculative metrics: "):
 		statsList(ev, b[len("Speculative metrics: "):], "spec0 ")
+	case strings.HasPrefix(b, "KV Transfer metrics: "):
+		if !kvTransferList(ev, b[len("KV Transfer metrics: "):]) {
+			return false
+		}
 	default:
 		return false
 	}
@@ -86,6 +94,68 @@ func statsList(ev *event.Event, s, scope string) {
 		}
 		statField(ev, scope+name, f, unit)
 	}
+}
+
+// kvTransferList sets a field for every "Name=value" member of a KV connector's stats that it
+// knows (the members are the connector's own: NIXL's, Mooncake's and the offloading connector's
+// are known), and reports whether there was one such member.
+func kvTransferList(ev *event.Event, s string) bool {
+	found := false
+	for s != "" {
+		var item string
+		item, s, _ = strings.Cut(s, ", ")
+		name, val, ok := strings.Cut(item, "=")
+		if !ok {
+			continue
+		}
+		key, integer := kvTransferKey(name)
+		if key == "" {
+			continue
+		}
+		f, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			continue
+		}
+		if integer {
+			ev.Set(key, event.Int(int64(f)))
+		} else {
+			ev.Set(key, event.Float(f))
+		}
+		found = true
+	}
+	return found
+}
+
+// kvTransferKey returns the field a KV connector's stats member goes to and whether it is a
+// count; "" for a member it does not know.
+func kvTransferKey(name string) (field string, integer bool) {
+	switch name {
+	case "Num successful transfers":
+		return FieldKVXferDone, true
+	case "Num failed transfers":
+		return FieldKVXferFailed, true
+	case "Num failed recvs":
+		return FieldKVXferFailedRecvs, true
+	case "Num KV expired reqs":
+		return FieldKVXferExpired, true
+	case "Avg xfer time (ms)":
+		return FieldKVXferAvgMs, false
+	case "P90 xfer time (ms)":
+		return FieldKVXferP90Ms, false
+	case "Avg MB per transfer":
+		return FieldKVXferAvgMB, false
+	case "Throughput (MB/s)":
+		return FieldKVXferMBps, false
+	case "CPU_to_GPU_total_bytes":
+		return FieldKVXferToGPUBytes, true
+	case "CPU_to_GPU_total_time":
+		return FieldKVXferToGPUSecs, false
+	case "GPU_to_CPU_total_bytes":
+		return FieldKVXferToCPUBytes, true
+	case "GPU_to_CPU_total_time":
+		return FieldKVXferToCPUSecs, false
+	}
+	return "", false
 }
 
 // statKey returns the field a stats member goes to, with its line's scope, and whether it is a
