@@ -1080,6 +1080,16 @@ func Classify(text string) string {
 			return KindNCCL
 		}
 	}
+	if strings.Contains(text, "NIXL") || strings.Contains(text, "Mooncake") || strings.Contains(text, "KV") {
+		if containsAny(text, "NIXL transfer failure", "NIXL_ERR_", "Mooncake transfer failed",
+			"Failed to transfer KV cache", "Failed to receive all KVs", "Releasing expired KV blocks") {
+			// a prefill/decode split's KV cache that did not cross (NIXL's handshake or transfer,
+			// its backend's error, Mooncake's transfer engine or store), or a prefill's blocks
+			// that no decode instance read in time: the decode side recomputes the prompt or the
+			// request fails; look at the network between the two pods
+			return KindKVTransfer
+		}
+	}
 	if strings.Contains(text, "oneCCL: ") && strings.Contains(text, "EXCEPTION") || strings.Contains(text, "HCCL function error") ||
 		// torch_npu's process group watchdog on Ascend, its collective timed out as NCCL's does:
 		// "Watchdog caught collective operation timeout: WorkHCCL(SeqNum=196, OpType=ALLREDUCE, ...)"

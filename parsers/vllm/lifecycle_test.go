@@ -138,6 +138,14 @@ func TestClassify(t *testing.T) {
 		"Failed to initialize executor on rank 1: Executor creation failed due to insufficient GPU memory.": KindCUDAOOM,
 		// the process's death by c10d's backend error, its what() not kept (vllm-project/vllm #23448)
 		"terminate called after throwing an instance of 'c10::DistBackendError'": KindNCCL,
+		// a prefill/decode split's KV transfer: NIXL's (vllm-project/vllm pull request #41863,
+		// ai-dynamo/dynamo issues #288 and #1108), Mooncake's (vllm-project/vllm-ascend issue
+		// #4866, kvcache-ai/Mooncake issue #397), a prefill's blocks expired (vllm-project/vllm #25562)
+		"NIXL transfer failure: handshake_setup_failed | Context: {'failure_type': 'handshake_setup_failed', 'request_id': None}": KindKVTransfer,
+		"nixlBackendError('NIXL_ERR_BACKEND')": KindKVTransfer,
+		"Failed to transfer KV cache for request cmpl-09be0283-e039-40ce-aefa-da0f36c8cd46-0: Mooncake transfer failed, ret: -1":                             KindKVTransfer,
+		"[rank0]: Failed to receive all KVs and hidden states, redo model forwarding.":                                                                       KindKVTransfer,
+		"Releasing expired KV blocks for request cmpl-3da205a6-1c3c-41b5-aeaa-b8421e81fd5c-0 which were retrieved by 0 decode worker(s) within 120 seconds.": KindKVTransfer,
 	} {
 		if got := Classify(text); got != want {
 			t.Errorf("Classify(%q) = %q, want %q", text, got, want)
