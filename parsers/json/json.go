@@ -99,7 +99,20 @@ func (p *Parser) Finish(ev *event.Event, rec Record, dataset string) {
 		// options say, wherever the container's name does not say vLLM
 		dataset = pylog.DatasetVLLM
 	}
-	ds := datasetOf(ev, rec.Logger, dataset)
+	logger := rec.Logger
+	if logger == "" && rec.pyPath != "" {
+		logger = pathLogger(rec.pyPath)
+	}
+	ds := datasetOf(ev, logger, dataset)
+	if logger == "uvicorn.access" && ds != vllm.DatasetAccess {
+		if _, ok := uvicorn.Split(rec.text); ok {
+			// uvicorn's access line through a formatter that names only its file (NVIDIA NIM's
+			// JSON, whose server is vLLM's OpenAI server): an access line, its container's
+			// server's (the parse processor's)
+			ds = vllm.DatasetAccess
+			ev.SetString(event.FieldDataset, ds)
+		}
+	}
 	switch {
 	case ds == pylog.DatasetVLLM && rec.text != "":
 		// engine stats, the request lifecycle, the error; a prompt goes as the options say
@@ -237,6 +250,23 @@ func datasetOf(ev *event.Event, logger, fallback string) string {
 	return Dataset
 }
 
+// pathLogger returns the logger a Python source file's path names, "" for none: a vLLM
+// module's (".../site-packages/vllm/engine/metrics.py": vllm.engine.metrics), uvicorn's HTTP
+// protocol's, which writes the access lines (uvicorn.access).
+func pathLogger(path string) string {
+	_, mod, ok := strings.Cut(path, "-packages/")
+	if !ok {
+		return ""
+	}
+	switch {
+	case strings.HasPrefix(mod, "vllm/"):
+		return strings.ReplaceAll(strings.TrimSuffix(mod, ".py"), "/", ".")
+	case strings.HasPrefix(mod, "uvicorn/protocols/http/"):
+		return "uvicorn.access"
+	}
+	return ""
+}
+
 // Record is what Walk learnt from the well-known keys of a JSON line.
 type Record struct {
 	// Level is the line's level mapped to one of the five, or "".
@@ -278,6 +308,9 @@ type Record struct {
 	// located: the line has a line number ("lineno" of Python's LogRecord, "line_number" of
 	// tracing), so that "filename" and "pathname" name the source file
 	located bool
+	// pyPath: the source file's path of a Python LogRecord without a logger name (NVIDIA NIM's
+	// JSON writes only "file_path"): the package under site-packages names the logger
+	pyPath string
 	// exact: the time came from Ray's timestamp_ns, which a zone-less asctime does not replace
 	exact bool
 	// at: where the object starts in the line (after leading spaces)
@@ -720,6 +753,9 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		// unless "filename" gives it; the path stays a field
 		if rec.located && v.Type == gjson.String && !ev.Has(event.FieldOriginFile) {
 			ev.SetString(event.FieldOriginFile, v.Str[strings.LastIndexByte(v.Str, '/')+1:])
+		}
+		if rec.located && v.Type == gjson.String {
+			rec.pyPath = v.Str
 		}
 		return false
 	case "lineno", "line_number":

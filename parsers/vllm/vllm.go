@@ -221,6 +221,19 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 			return true
 		}
 	}
+	if l.Header != "" && !multi && (l.File == "httptools_impl.py" || l.File == "h11_impl.py") {
+		if a, ok := uvicorn.Split(l.Body); ok {
+			// uvicorn's access logger through vLLM's formatter (NVIDIA NIM's: "INFO 02-20
+			// 21:55:06.801 httptools_impl.py:481] 10.28.1.1:49414 - "GET /v1/health/live
+			// HTTP/1.1" 200"): an access line, its level the status's
+			a.Set(ev)
+			ev.SetString(event.FieldDataset, datasetOf(component, DatasetAccess, ".access"))
+			ev.SetString(event.FieldLogLevel, uvicorn.StatusLevel(a.Status))
+			ev.SetString(event.FieldOriginFile, l.File)
+			ev.Set(event.FieldOriginLine, event.Int(l.FileLine))
+			return true
+		}
+	}
 	ds := datasetOf(component, DatasetServer, ".server")
 	if b, ok := strings.CutPrefix(l.Body, "Routing request "); ok && component == "vllm_router" {
 		// production-stack's router before its own format (0.1.0, uvicorn's "INFO:     "):

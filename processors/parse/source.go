@@ -312,7 +312,7 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 			ev.SetString(event.FieldDataset, ds)
 		case ds == vllm.DatasetAccess && !host && otherServerAccess(s.componentOf(src)) != "":
 			// uvicorn's access line in the container of another server of the same OpenAI routes
-			// (LMDeploy's api_server, trtllm-serve, SGLang): its 5xx are that server's
+			// (LMDeploy's api_server, trtllm-serve, SGLang, NVIDIA NIM): its 5xx are that server's
 			ds = otherServerAccess(s.component)
 			ev.SetString(event.FieldDataset, ds)
 		case ds == vllm.DatasetAccess && !host && s.program && s.dataset != vllm.DatasetServer && !vllm.ServerContainer(src.container):
@@ -815,6 +815,8 @@ func otherServerAccess(component string) string {
 		return "lmdeploy.access"
 	case "trtllm.server":
 		return "trtllm.access"
+	case "nim.server":
+		return "nim.access" // NVIDIA NIM for LLMs: vLLM's OpenAI server inside, NIM's formatter
 	case pylog.DatasetSGLang:
 		return pylog.DatasetSGLangAccess
 	}

@@ -427,6 +427,10 @@ func TestStackComponentDatasets(t *testing.T) {
 		{"fluent-bit", "[2021/07/27 12:32:18] [engine] caught signal (SIGSEGV)", "fluentbit.log"},
 		// NVIDIA NIM 1.0's header, vLLM's without the year (NVIDIA/nim-deploy issue #60): NIM's
 		{"nim-llm", "INFO 07-31 06:02:40.11 ngc_injector.py:174] Selected profile: 5d32170c5db4f5df4ed38a91179afda2396797c1a6e62474318e1df405ea53ce (vllm-fp16-tp1)", "nim.server"},
+		// its uvicorn access lines, in its text and JSON forms (NIM for LLMs 1.0 on GKE, kubectl
+		// logs in a public codelab, 2026): NIM's, with the access fields
+		{"nim-llm", `INFO 02-20 21:55:06.801 httptools_impl.py:481] 10.28.1.1:49414 - "GET /v1/health/live HTTP/1.1" 200`, "nim.access"},
+		{"nim-llm", `{"level": "INFO", "time": "02-20 21:55:06.804", "file_path": "/usr/local/lib/python3.10/dist-packages/uvicorn/protocols/http/httptools_impl.py", "line_number": "481", "message": "10.28.1.1:49420 - \"GET /v1/health/ready HTTP/1.1\" 200", "exc_info": "None", "stack_info": "None"}`, "nim.access"},
 		// TensorRT-LLM's OpenAI server (NVIDIA/TensorRT-LLM issue #4708)
 		{"trtllm-serve", "[05/27/2025-21:12:36] [TRT-LLM] [I] Autotuner Cache size after warmup 112", "trtllm.server"},
 		// NVSentinel's node drainer (NVIDIA/NVSentinel pull request #714)
