@@ -1042,9 +1042,9 @@ func pyStatement(b string) bool {
 		}
 	}
 	// a call, or an assignment of one: "    next(self.gen)", "    worker.shutdown()", "    output
-	// = executor(*args, **kwargs)"
+	// = executor(*args, **kwargs)", "    has_requests_in_progress = await asyncio.wait_for("
 	if lhs, rhs, ok := strings.Cut(t, " = "); ok && pylog.DottedName(strings.TrimSpace(lhs)) {
-		t = rhs
+		t = strings.TrimPrefix(rhs, "await ")
 	}
 	i := strings.IndexByte(t, '(')
 	return i > 0 && pylog.DottedName(t[:i])
