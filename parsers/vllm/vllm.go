@@ -332,6 +332,11 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 					SetRequestID(ev, id)
 				}
 			}
+		} else if lv == "" && l.Header == "" && l.Proc != "" && Classify(b) == KindEngineDead {
+			// the engine's death in a layout without level or time, under its process's prefix
+			// ("(EngineCore_DP0 pid=48) Worker proc VllmWorker-0 died unexpectedly, shutting down
+			// executor."): its class, which fails the requests in flight; no level made up
+			ev.SetString(FieldErrorKind, KindEngineDead)
 		} else if kvTransferFile(l.File) && !ev.Has(FieldRequestID) {
 			// the KV-transfer connectors' and the scheduler's lines about a request's KV cache,
 			// which say what happened to it between prefill and decode
