@@ -1165,7 +1165,11 @@ func Classify(text string) string {
 		// started, its busy loop did not die
 		return KindEngineInit
 	}
-	if strings.Contains(text, "EngineCore encountered a fatal error") || strings.Contains(text, "EngineCore hit an exception") {
+	if strings.Contains(text, "EngineCore encountered a fatal error") || strings.Contains(text, "EngineCore hit an exception") ||
+		// multiprocessing's "Process EngineCore_0:" over the exception that ended the engine
+		// core's busy loop (its frames through run_busy_loop): the engine died running
+		(strings.HasPrefix(text, "Process EngineCore") || strings.Contains(text, "\nProcess EngineCore")) &&
+			strings.Contains(text, "run_busy_loop") {
 		// the engine core's own record of the exception that kills it (V1's, 0.8's), with the
 		// traceback: the engine is dead after it, whatever the exception (a known cause's class
 		// wins above)

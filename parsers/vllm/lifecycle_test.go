@@ -138,6 +138,8 @@ func TestClassify(t *testing.T) {
 		"Failed to initialize executor on rank 1: Executor creation failed due to insufficient GPU memory.": KindCUDAOOM,
 		// the process's death by c10d's backend error, its what() not kept (vllm-project/vllm #23448)
 		"terminate called after throwing an instance of 'c10::DistBackendError'": KindNCCL,
+		// multiprocessing's report of the engine core's process that died running (vllm-project/vllm-ascend #901)
+		"Process EngineCore_0:\nTraceback (most recent call last):\n  File \"/vllm-workspace/vllm/vllm/v1/engine/core.py\", line 389, in run_engine_core\n    engine_core.run_busy_loop()\n  File \"/vllm-workspace/vllm/vllm/v1/engine/core.py\", line 413, in run_busy_loop\n    self._process_engine_step()\nValueError: Expected a cuda device, but got: npu:0": KindEngineDead,
 		// a prefill/decode split's KV transfer: NIXL's (vllm-project/vllm pull request #41863,
 		// ai-dynamo/dynamo issues #288 and #1108), Mooncake's (vllm-project/vllm-ascend issue
 		// #4866, kvcache-ai/Mooncake issue #397), a prefill's blocks expired (vllm-project/vllm #25562)
