@@ -386,6 +386,28 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 		sl = &joined
 	}
 	gk := groupKey{streamKey{l.src, l.stream}, sl.Proc, sl.Service}
+	routed := false
+	if sl.Proc == "" && sl.Service == "" {
+		if sl.Daemon != "" {
+			// what Ray's log monitor relays from a daemon of the node ("(raylet) ...", "(gcs_server)
+			// ..."): another process's lines, which may fall inside the driver's own record (a
+			// signal report's frames after the raylet's check failure) and are grouped apart
+			gk.proc = "(" + sl.Daemon + ")"
+			defer p.noteDaemon(gk)
+		} else if len(p.daemons) == 0 {
+			// (the common case: no daemon's record open anywhere, no look-up)
+		} else if d, ok := p.daemons[gk.streamKey]; ok && p.groups[gk] == nil {
+			// an unprefixed line while only a daemon's record is open: the monitor prefixes a
+			// message's first line only, so the record's further lines come bare
+			dk := gk
+			dk.proc = d
+			if p.groups[dk] != nil {
+				gk, routed = dk, true
+			} else {
+				delete(p.daemons, gk.streamKey)
+			}
+		}
+	}
 	lead := false
 	if g := p.groups[gk]; g != nil && g.mode == modeBlank {
 		delete(p.groups, gk)
@@ -412,6 +434,11 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 		}
 		delete(p.groups, gk)
 		a.emit(&g.pending, g.close())
+	}
+	if routed {
+		// not the daemon's record's: a record of the stream's own, under its own key
+		delete(p.daemons, gk.streamKey)
+		gk.proc = ""
 	}
 	if mode, ok := startMode(sl); ok {
 		g := &group{pending: p.newPending(ev, l.src, a.b.Key, a.now), header: sl.Header, mode: mode,
@@ -494,6 +521,16 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 	}
 	p.seq++
 	a.out = append(a.out, item{ev: ev, src: l.src, seq: p.seq, msg: msg, split: sl, lead: lead})
+}
+
+// noteDaemon keeps p.daemons true after a line of a node daemon's (key gk) was grouped: the
+// stream's open daemon record, or none.
+func (p *Processor) noteDaemon(gk groupKey) {
+	if p.groups[gk] != nil {
+		p.daemons[gk.streamKey] = gk.proc
+	} else if p.daemons[gk.streamKey] == gk.proc {
+		delete(p.daemons, gk.streamKey)
+	}
 }
 
 // restoreLead gives a parsed event the empty line its record opened with back at the start of

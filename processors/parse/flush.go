@@ -78,6 +78,9 @@ func (p *Processor) flush(now time.Time, final, idle bool) *event.Batch {
 	for k, g := range p.groups {
 		if own, whole := g.timeout(&p.cfg.Multiline); final || p.due(&g.pending, now.Sub(g.last), own, idle, !whole) {
 			delete(p.groups, k)
+			if p.daemons[k.streamKey] == k.proc {
+				delete(p.daemons, k.streamKey)
+			}
 			take(&g.pending, g.close())
 		}
 	}

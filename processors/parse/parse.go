@@ -68,7 +68,10 @@ type Processor struct {
 	mu       sync.Mutex
 	partials map[streamKey]*pending
 	groups   map[groupKey]*group
-	seq      uint64
+	// daemons: the key of the record a node daemon's relayed line opened in a stream (Ray's
+	// "(raylet) "), which its unprefixed further lines go on
+	daemons map[streamKey]string
+	seq     uint64
 
 	smu       sync.Mutex
 	sources   map[srcKey]*source
@@ -87,6 +90,7 @@ func New(set pipeline.Settings, cfg *Config) (*Processor, error) {
 		now:      time.Now,
 		partials: map[streamKey]*pending{},
 		groups:   map[groupKey]*group{},
+		daemons:  map[streamKey]string{},
 		sources:  map[srcKey]*source{},
 	}
 	p.held = prometheus.NewGauge(prometheus.GaugeOpts{

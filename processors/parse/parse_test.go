@@ -81,6 +81,10 @@ func run(t testing.TB, p *Processor, src string, lines []string, n int) []*event
 	if fb := p.Flush(context.Background(), t0, true); fb != nil {
 		out = append(out, fb.Events...)
 	}
+	if len(p.groups)+len(p.daemons)+len(p.partials) != 0 {
+		// a final flush sends everything: nothing held, and no index left to grow
+		t.Errorf("after the final flush: %d groups, %d daemon records, %d partial lines held", len(p.groups), len(p.daemons), len(p.partials))
+	}
 	return out
 }
 
