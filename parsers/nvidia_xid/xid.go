@@ -556,9 +556,30 @@ func xid(ev *event.Event, s string) bool {
 		level = recovery(ev, rest)
 	case code >= 144 && code <= 150:
 		level = nvlink5(rest, level)
+	case code == 45:
+		previousCause(ev, rest)
 	}
 	pu.Finish(ev, pu.DatasetXid, level)
 	return true
+}
+
+// previousCause gives an Xid 45 that names the Xid it cleans up after ("Ch 00000001 caused by
+// previous Xid 149", drivers 570 and later) that Xid's cause: the context was torn down for
+// an NVLink or memory fault, not by its application.
+func previousCause(ev *event.Event, rest string) {
+	_, prev, ok := strings.Cut(rest, "caused by previous Xid ")
+	if !ok {
+		return
+	}
+	n := 0
+	for n < len(prev) && prev[n] >= '0' && prev[n] <= '9' {
+		n++
+	}
+	if code, ok := pu.Atoi(prev[:n]); ok && code != 45 {
+		if e, ok := Lookup(int(code)); ok {
+			ev.SetString(FieldCause, e.Cause)
+		}
+	}
 }
 
 // nvlink5 returns the level of an NVLink5 Xid (144 to 150, Blackwell), whose text names the
