@@ -72,6 +72,7 @@ func kernel(ev *event.Event, msg, level string) bool {
 			(lv == pu.Error || lv == pu.Critical) && !otherDriver(first) {
 			ds = pu.DatasetXid
 		}
+		kernelError(ev, lv, first)
 		pu.Finish(ev, ds, lv)
 		return true
 	}
@@ -96,6 +97,8 @@ func kernel(ev *event.Event, msg, level string) bool {
 	} else if oomGroup(ev, body) {
 		ev.SetString(event.FieldEventAction, ActionOOMKill)
 	}
+	first, _, _ := strings.Cut(body, "\n")
+	kernelError(ev, lv, first)
 	pu.Finish(ev, ds, lv)
 	return true
 }
@@ -664,3 +667,14 @@ func aerBit(body string) (string, bool) {
 // (drivers/pci/pcie/aer.c); every other bit is of the uncorrectable status.
 var correctableAER = map[string]bool{"RxErr": true, "BadTLP": true, "BadDLLP": true, "Rollover": true,
 	"Timeout": true, "NonFatalErr": true, "CorrIntErr": true, "HeaderOF": true}
+
+// kernelError gives a kernel report at error level or above its first line as error.message, as
+// every parser's error line has it (a PCIe port's fatal error, a hung task, the OOM killer's
+// report): the line's text, its uptime stamp and prefixes left out.
+func kernelError(ev *event.Event, level, first string) {
+	if (level == pu.Error || level == pu.Critical) && !ev.Has(event.FieldErrorMsg) {
+		if first = strings.TrimSpace(first); first != "" {
+			ev.SetString(event.FieldErrorMsg, first)
+		}
+	}
+}

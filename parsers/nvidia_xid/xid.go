@@ -23,8 +23,8 @@ type Parser struct {
 // New returns the parser.
 func New() *Parser { return &Parser{} }
 
-// errorText gives an Xid, SXid or fallen-off-the-bus event at error level or above its text as
-// error.message, as every parser's error line has it: a search of error.message finds the Xid 79,
+// errorText gives an event at error level or above (an Xid, an SXid, a kernel module's error)
+// its text as error.message, as every parser's error line has it: a search of error.message finds the Xid 79,
 // not only the crash-dump note under it.
 func errorText(ev *event.Event) {
 	if ev.Has(event.FieldErrorMsg) {
@@ -41,6 +41,10 @@ func errorText(ev *event.Event) {
 		text, _ = ev.GetString(FieldDetail)
 	case ActionSXid:
 		text, _ = ev.GetString(FieldSXidMessage)
+	default:
+		// another kernel report's error line (nvidia-drm's "*ERROR* ...", nvidia-peermem's
+		// "ERROR ...", a PCIe port's fatal error): its text without the kernel's prefixes
+		text, _ = ev.GetString(pu.FieldLogMessage)
 	}
 	if text != "" {
 		ev.SetString(event.FieldErrorMsg, text)
@@ -67,8 +71,8 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			}
 		}
 	}
+	errorText(ev)
 	if ds == pu.DatasetXid {
-		errorText(ev)
 		p.ids.track(ev)
 		if pu.GPUDataset(ev) == pu.DatasetDriver && pu.Container(ev) != "" {
 			// the driver container's (or vGPU manager's) copy of the kernel's lines, the dmesg
@@ -204,6 +208,7 @@ func drmLine(ev *event.Event, msg string, i int) bool {
 	level := pu.Guess(msg[i+len("[nvidia-drm] "):])
 	if strings.Contains(msg[j:i], "*ERROR*") {
 		level = pu.Error
+		ev.SetString(event.FieldErrorMsg, strings.TrimSpace(msg[i+len("[nvidia-drm] "):]))
 	}
 	ev.SetString(event.FieldLogLogger, "nvidia-drm")
 	ev.SetString(event.FieldEventAction, ActionModule)
@@ -336,6 +341,9 @@ func module(ev *event.Event, msg string, i int) bool {
 	}
 	if lv, ok := aer(rest); ok {
 		action, level = ActionPCIeAER, lv
+	}
+	if (level == pu.Error || level == pu.Critical) && strings.TrimSpace(text) != "" {
+		ev.SetString(event.FieldErrorMsg, strings.TrimSpace(text)) // (its module's name in log.logger)
 	}
 	ev.SetString(event.FieldEventAction, action)
 	pu.Finish(ev, pu.DatasetXid, level)
