@@ -895,9 +895,9 @@ func WorkloadKind(k, text string) string {
 // vLLM's (a training job's uncaught CUDA out of memory under "[rank2]: ", whose dataset is its
 // source's) to gpu.error.kind, as a library line's outside vLLM is.
 func DisownErrorKind(ev *event.Event) {
-	// only a GPU workload's classes: an engine's death or start failure is vLLM's whatever the
-	// source
-	if k, ok := ev.GetString(FieldErrorKind); ok && (k == KindCUDAOOM || k == KindCUDA || k == KindNCCL) {
+	// only a GPU workload's classes (and a KV transfer's, which SGLang's prefill/decode split
+	// has too): an engine's death or start failure is vLLM's whatever the source
+	if k, ok := ev.GetString(FieldErrorKind); ok && (k == KindCUDAOOM || k == KindCUDA || k == KindNCCL || k == KindKVTransfer) {
 		workloadKind(ev, k, ev.Message())
 	}
 }
