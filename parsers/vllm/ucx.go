@@ -121,7 +121,18 @@ func UCXBacktraceLine(b string) (ok, done bool) {
 	case len(b) > 8 && strings.Trim(b, "=") == "":
 		return true, true
 	}
-	return len(b) > 2 && b[0] == ' ', false
+	return len(b) > 2 && b[0] == ' ' || ucxFrame(b), false
+}
+
+// ucxFrame reports whether b is a frame of UCX's backtrace numbered 10 or more, whose number is
+// printed with %2d, so without the indent of frames 0 to 9: "10 0x000000000004cfca ???()  ...:0"
+// (with debug info), "10  /usr/lib/x86_64-linux-gnu/libc.so.6(+0x29d90) [0x7f...]" (without).
+func ucxFrame(b string) bool {
+	i := 0
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+	}
+	return i >= 2 && i <= 3 && (strings.HasPrefix(b[i:], " 0x") || strings.HasPrefix(b[i:], "  /") && strings.Contains(b, " [0x"))
 }
 
 // UCXBacktraceStart reports whether b opens the backtrace UCX prints under a fatal signal's line,

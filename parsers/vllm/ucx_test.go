@@ -1,0 +1,32 @@
+package vllm
+
+import "testing"
+
+// UCX numbers its backtrace's frames with %2d (UCS_DEBUG_BACKTRACE_LINE_FMT): frames 10 and on
+// have no indent and still go on with the backtrace; a line that only starts with a number
+// does not.
+func TestUCXBacktraceLine(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		line     string
+		ok, done bool
+	}{
+		{"==== backtrace (tid: 376235) ====", true, false},
+		{" 9 0x000000000004beb9 ???()  /usr/lib/x86_64-linux-gnu/libffi.so.8:0", true, false},
+		// vllm-project/vllm issue #17242: the frames after the ninth, relayed from a Ray worker
+		{"14 0x0000000000004493 ???()  /usr/lib/x86_64-linux-gnu/libffi.so.8:0", true, false},
+		{"23 0x000000000015a9fc _PyFunction_Vectorcall()  ???:0", true, false},
+		// the layout without debug info (ai-dynamo/nixl issue #409), past the ninth frame
+		{" 3  /usr/lib/x86_64-linux-gnu/intel-opencl/libigdrcl.so(+0x42bfac) [0x7f4869629fac]", true, false},
+		{"12  /lib/x86_64-linux-gnu/libc.so.6(+0x29d90) [0x7f4c2fe00d90]", true, false},
+		{"=================================", true, true},
+		{"2025-05-01 12:00:00 INFO next line", false, false},
+		{"10 requests waiting", false, false},
+		{"100  /var/log/x", false, false},
+	} {
+		ok, done := UCXBacktraceLine(c.line)
+		if ok != c.ok || done != c.done {
+			t.Errorf("UCXBacktraceLine(%q) = %v, %v; want %v, %v", c.line, ok, done, c.ok, c.done)
+		}
+	}
+}
