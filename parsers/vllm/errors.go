@@ -1205,7 +1205,11 @@ func HSAQueueAbort(b string) bool {
 // as the node ran low, a JVM's heap, Python's MemoryError.
 func hostOOM(text string) bool {
 	return strings.Contains(text, "ray.exceptions.OutOfMemoryError") || strings.Contains(text, "java.lang.OutOfMemoryError") ||
-		strings.HasPrefix(text, "MemoryError") || strings.Contains(text, "node running low on memory")
+		strings.HasPrefix(text, "MemoryError") || strings.Contains(text, "node running low on memory") ||
+		// Ray 2.0's memory monitor killing a task for the node's RAM: "System memory low at node
+		// with IP 172.17.0.2. Used memory (23.63GB) / total capacity (33.28GB) ... to avoid
+		// running out of memory."
+		strings.Contains(text, "System memory low at node")
 }
 
 func containsAny(s string, subs ...string) bool {

@@ -110,6 +110,8 @@ func TestClassify(t *testing.T) {
 		"torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 26.00 MiB.":                                                                                                       KindCUDAOOM,
 		"ray.exceptions.OutOfMemoryError: Task was killed due to the node running low on memory.":                                                                                        "",
 		"java.lang.OutOfMemoryError: Java heap space":                                                                                                                                    "",
+		// Ray 2.0's memory monitor: the node's RAM, not a GPU's (ray-project/ray pull request #27716)
+		"System memory low at node with IP 172.17.0.2. Used memory (23.63GB) / total capacity (33.28GB) (0.709971) exceeds threshold 0.7, killing latest task with name=task_a to avoid running out of memory.": "",
 		"MemoryError: out of memory": "",
 		"RuntimeError: Triton Error [CUDA]: an illegal memory access was encountered": KindCUDA,
 		"RuntimeError: CUDA driver error: unknown error":                              KindCUDA,
