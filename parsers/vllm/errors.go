@@ -659,6 +659,7 @@ func lastException(stack string) (typ, msg string) {
 	if t, m, ok := finalException(stack); ok {
 		return t, m
 	}
+	rayTask := "" // a Ray task's header over a remote traceback cut before its exception
 	for s := stack; s != ""; {
 		j := strings.LastIndexByte(s, '\n')
 		line := s[j+1:]
@@ -674,10 +675,20 @@ func lastException(stack string) (typ, msg string) {
 			line == causeMarker || line == contextMarker || IsMessageContinuation(line) {
 			continue
 		}
+		if RayTaskMessage(line) && rayTask == "" {
+			// "ray::LLMRayActor.__init__() (pid=12488, ip=...)": Ray's header in place of
+			// "Traceback (most recent call last):", naming the task, not an exception; the
+			// exception shown before it (the one being handled) is the last one known
+			rayTask = line
+			continue
+		}
 		if t, m, ok := SplitException(line, false); ok {
 			return t, m
 		}
 		return "", line
+	}
+	if rayTask != "" {
+		return "", rayTask
 	}
 	return groupException(stack)
 }
