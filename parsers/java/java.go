@@ -78,6 +78,10 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	return true
 }
 
+// ESUncaught opens Elasticsearch 7's launcher's report of the exception that stopped it, on
+// stderr: its exception, "Likely root cause: ..." and the frames follow.
+const ESUncaught = "uncaught exception in thread ["
+
 // uncaught reads an exception printed with no record around it, as the parse processor joins it
 // with its frames: the JVM's "Exception in thread "main" java.lang.X: ..." on stderr, a Java
 // program's own print of one (Elasticsearch's launcher: "java.lang.IllegalStateException: failed
@@ -92,6 +96,15 @@ func uncaught(ev *event.Event, first, rest string) bool {
 		}
 	}
 	typ, m, ok := ExceptionLine(line)
+	if !ok && strings.HasPrefix(first, ESUncaught) {
+		// Elasticsearch 7's launcher: "uncaught exception in thread [main]", then its
+		// exception in Elasticsearch's own form ("ElasticsearchException[failed to bind
+		// service]; nested: AccessDeniedException[...];") and "Likely root cause: ..."
+		line, _, _ = strings.Cut(rest, "\n")
+		if i := strings.IndexByte(line, '['); i > 0 && strings.HasSuffix(line[:i], "Exception") && className("x."+line[:i]) {
+			typ, m, ok = line[:i], line, true
+		}
+	}
 	if !ok || !hasFrame(rest) {
 		return false
 	}

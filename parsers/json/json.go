@@ -13,6 +13,7 @@ import (
 
 	"github.com/sluice-dev/sluice/parsers"
 	"github.com/sluice-dev/sluice/parsers/envoy"
+	"github.com/sluice-dev/sluice/parsers/java"
 	"github.com/sluice-dev/sluice/parsers/nodejs"
 	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
@@ -248,6 +249,40 @@ func datasetOf(ev *event.Event, logger, fallback string) string {
 		return fallback
 	}
 	return Dataset
+}
+
+// javaStack reads Elasticsearch 7's "stacktrace": an array of the exception's lines (its JSON
+// layout's %exceptionAsJson), "org.elasticsearch.bootstrap.StartupException: ..." then "at
+// ..." frames and "Caused by: ...": the lines the stack, the first its type and message. It
+// reports false for another array.
+func javaStack(ev *event.Event, v gjson.Result) bool {
+	lines := v.Array()
+	if len(lines) == 0 || lines[0].Type != gjson.String {
+		return false
+	}
+	typ, msg, ok := java.ExceptionLine(lines[0].Str)
+	if !ok {
+		return false
+	}
+	var b strings.Builder
+	for i, l := range lines {
+		if l.Type != gjson.String {
+			return false
+		}
+		if i > 0 {
+			b.WriteByte('\n')
+			if !strings.HasPrefix(l.Str, "Caused by: ") && !strings.HasPrefix(l.Str, "Suppressed: ") {
+				b.WriteByte('\t') // the frame's indent, as the exception prints it
+			}
+		}
+		b.WriteString(l.Str)
+	}
+	ev.SetString(event.FieldErrorStack, b.String())
+	ev.SetString(event.FieldErrorType, typ)
+	if msg != "" {
+		ev.SetString(event.FieldErrorMsg, msg) // what failed, under the record's own words
+	}
+	return true
 }
 
 // pathLogger returns the logger a Python source file's path names, "" for none: a vLLM
@@ -681,6 +716,9 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		}
 		if v.Type == gjson.String && strings.Contains(v.Str, vllm.TracebackHeader) {
 			vllm.SetTraceback(ev, v.Str) // Python's formatException: the type and message too
+			return true
+		}
+		if v.IsArray() && javaStack(ev, v) {
 			return true
 		}
 		ev.Set(event.FieldErrorStack, eventjson.Value(v))

@@ -117,6 +117,7 @@ const (
 	modeNodeDead               // Ray's report of a node marked dead, its second cause on the line under it
 	modeDiagBorder             // a table's top border, which dcgmi diag's report opens with (its header row next)
 	modeDCGMRecord             // a DCGM log record whose message goes on over lines, up to its [file:line] [function]
+	modeJSONSpread             // Elasticsearch 7's JSON record whose "stacktrace" array is printed one element a line
 )
 
 // dcgmHeader reports whether b opens a record of DCGM's own log (nv-hostengine.log, nvvs.log):
@@ -523,6 +524,18 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 	a.out = append(a.out, item{ev: ev, src: l.src, seq: p.seq, msg: msg, split: sl, lead: lead})
 }
 
+// esSpreadStart reports whether b opens a record of Elasticsearch 7's JSON layout (ESJsonLayout)
+// that goes on over lines: its members up to the exception's "stacktrace" array, which it prints
+// one element a line ({"type": "server", "timestamp": ..., "message": "...", then
+// "stacktrace": ["org.elasticsearch...Exception: ...", "at ...", ..., "... 6 more"] }).
+func esSpreadStart(b string) bool {
+	if !strings.HasPrefix(b, `{"type": "`) {
+		return false
+	}
+	b = strings.TrimRight(b, " ")
+	return strings.HasSuffix(b, ",") || strings.HasSuffix(b, `"stacktrace": [`)
+}
+
 // noteDaemon keeps p.daemons true after a line of a node daemon's (key gk) was grouped: the
 // stream's open daemon record, or none.
 func (p *Processor) noteDaemon(gk groupKey) {
@@ -666,6 +679,10 @@ func startMode(l *vllm.Line) (int, bool) {
 		// argparse refusing a command line ("vllm serve" with an argument it does not know):
 		// print_usage's lines, then "vllm: error: unrecognized arguments: ...", one failure
 		return modeUsage, true
+	case l.Header == "" && l.Proc == "" && esSpreadStart(l.Body):
+		// Elasticsearch 7's JSON layout with an exception: the record's members up to
+		// "stacktrace", whose elements (the exception's lines) are a line each, to "] }"
+		return modeJSONSpread, true
 	case l.Header == "" && len(l.Body) > 40 && l.Body[0] == '[' && strings.Contains(l.Body, "] HTTP status=") &&
 		strings.HasSuffix(strings.TrimRight(l.Body, " "), " response:"):
 		// Fluent Bit's output that Elasticsearch refused ("[error] [output:es:es.1] HTTP
@@ -1511,6 +1528,18 @@ func (g *group) accept(l *vllm.Line) bool {
 		return l.Header == "" && strings.HasPrefix(l.Body, g.header) && len(g.parts) < maxMessageLines
 	case modeNativeMsg:
 		return nativeMessageAccept(l) && len(g.parts) < maxMessageLines
+	case modeJSONSpread:
+		// a member or an element of the array, each line ending in "," but the last ("... 6
+		// more"] }"), which closes the record
+		b := strings.TrimRight(l.Body, " ")
+		if l.Header != "" || l.Proc != "" || !strings.HasPrefix(b, `"`) {
+			return false
+		}
+		if strings.HasSuffix(b, "}") {
+			g.mode = modeDone
+			return true
+		}
+		return strings.HasSuffix(b, ",")
 	case modeShipperResponse:
 		if l.Header != "" || strings.HasPrefix(l.Body, "[20") || len(g.parts) >= maxMessageLines {
 			return false

@@ -23,7 +23,7 @@ const jsonBody = 1
 // javaRecordStart reports whether body is a log4j record at warning or worse (java.Record's
 // layouts), or the JVM's report of an uncaught exception.
 func javaRecordStart(body string) bool {
-	if strings.HasPrefix(body, `Exception in thread "`) || javaException(body) {
+	if strings.HasPrefix(body, `Exception in thread "`) || javaException(body) || strings.HasPrefix(body, java.ESUncaught) && strings.HasSuffix(body, "]") {
 		return true
 	}
 	if len(body) > 40 && body[0] == 'E' && strings.Contains(body[:min(len(body), 512)], "[TensorRT-LLM][ERROR]") {
@@ -85,6 +85,9 @@ func javaStackAccept(body string, first bool) bool {
 		return numberedFrame(body)
 	}
 	if first {
+		if i := strings.IndexByte(body, '['); i > 0 && strings.HasSuffix(body[:i], "Exception") && !strings.Contains(body[:i], " ") {
+			return true // Elasticsearch's form of its exception, "ElasticsearchException[failed to bind service]; nested: ..."
+		}
 		_, _, ok := java.ExceptionLine(body)
 		return ok
 	}
