@@ -549,14 +549,18 @@ func teaches(ev *event.Event, ds string, s *source, proc string) bool {
 // that "event.dataset: filebeat.log" answers why shipping stopped. A line that states its own
 // (Elasticsearch's ECS JSON) keeps it.
 var stackComponents = map[string]string{
-	"elasticsearch":     "elasticsearch.server",
-	"kibana":            "kibana.log",
-	"filebeat":          "filebeat.log",
-	"logstash":          "logstash.log", // where it still runs beside sluice, or before it
-	"prometheus":        "prometheus.log",
-	"prometheus-server": "prometheus.log",
-	"alertmanager":      "prometheus.alertmanager",
-	"grafana":           "grafana.log",
+	"elasticsearch": "elasticsearch.server",
+	"kibana":        "kibana.log",
+	"filebeat":      "filebeat.log",
+	// Elastic Agent, from Elastic's own manifests: the Fleet-managed DaemonSet's container and
+	// the standalone one's (ECK's is told apart by its pod, controllerPods)
+	"elastic-agent":            "elastic_agent.log",
+	"elastic-agent-standalone": "elastic_agent.log",
+	"logstash":                 "logstash.log", // where it still runs beside sluice, or before it
+	"prometheus":               "prometheus.log",
+	"prometheus-server":        "prometheus.log",
+	"alertmanager":             "prometheus.alertmanager",
+	"grafana":                  "grafana.log",
 	// kube-prometheus-stack's other parts, and the OpenTelemetry Collector's chart
 	"prometheus-operator":     "prometheus.operator",
 	"kube-prometheus-stack":   "prometheus.operator", // the chart's name for the operator's container
@@ -735,6 +739,7 @@ var controllerPods = []struct{ pod, container, dataset string }{
 	{"karpenter-", "controller", "karpenter.controller"},
 	{"karpenter-", "manager", "karpenter.controller"}, // Karpenter before v0.33 named its container manager
 	{"elastic-agent-", "agent", "elastic_agent.log"},  // ECK's Elastic Agent
+	{"fleet-server-", "agent", "elastic_agent.log"},   // ECK's Fleet Server, an Elastic Agent too
 	// Istio's ambient data plane: ztunnel on every node (its container is named as a sidecar's)
 	{"ztunnel-", "istio-proxy", "istio.ztunnel"},
 	// Flux's controllers, which install and upgrade a vLLM chart (HelmRelease, Kustomization)

@@ -368,6 +368,11 @@ func TestStackComponentDatasets(t *testing.T) {
 	for _, c := range []struct{ container, line, want string }{
 		// Filebeat 9.4's JSON line (ECS, no dataset of its own)
 		{"filebeat", `{"log.level":"error","@timestamp":"2026-08-10T12:38:16.012Z","message":"Exiting: Failed to start crawler","service.name":"filebeat","ecs.version":"1.6.0"}`, "filebeat.log"},
+		// Elastic Agent from Elastic's manifests (its Fleet-managed DaemonSet's container; a 2024
+		// log of its metricbeat component), and ECK's Fleet Server
+		{"elastic-agent", `{"log.level":"error","@timestamp":"2024-08-20T21:30:33.973Z","message":"Failed to connect to backoff(elasticsearch(http://172.31.23.214:9200)): Get \"http://172.31.23.214:9200\": EOF","component":{"binary":"metricbeat","dataset":"elastic_agent.metricbeat","id":"system/metrics-default","type":"system/metrics"},"log.logger":"publisher_pipeline_output","service.name":"metricbeat","ecs.version":"1.6.0"}`, "elastic_agent.log"},
+		{"elastic-agent-standalone", "a line no parser reads", "elastic_agent.log"},
+		{"fleet-server-agent-7d9f8c6b5-x2k4p/agent", "a line no parser reads", "elastic_agent.log"},
 		// Grafana's logfmt, Kibana's console layout, CoreDNS's tagged line, a plain line
 		{"grafana", `logger=settings t=2025-11-25T08:02:13.519Z level=info msg="Starting Grafana" version=12.3.0`, "grafana.log"},
 		{"kibana", `[2025-06-02T07:41:10.457+00:00][INFO ][plugins-service] Plugin "cloudChat" is disabled.`, "kibana.log"},
