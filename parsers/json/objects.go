@@ -233,6 +233,13 @@ func aboutObject(ev *event.Event, logged bool, node string) {
 	if p == "" {
 		p = get("pods") // v0.33 to v0.37's
 	}
+	if inner, ok := strings.CutPrefix(p, `["`); ok {
+		// a list of one ("pods":["test-namespace/test-pod"], NVSentinel's node drainer): its pod
+		p, ok = strings.CutSuffix(inner, `"]`)
+		if !ok || strings.Contains(p, `"`) {
+			p = ""
+		}
+	}
 	if name == "" && p != "" && !strings.ContainsAny(p, ", ") {
 		// Karpenter v1's "found provisionable pod(s)": "Pods":"namespace/name" (one pod; a
 		// list names none alone)
