@@ -486,8 +486,12 @@ var hostPrograms = map[string]string{
 	"docker":                     "docker.daemon", // Docker 1.12 and before ran its daemon as "docker daemon"
 	"dockerd-current":            "docker.daemon", // RHEL and CentOS 7's Docker (OpenShift 3's kubelet ran in it)
 	"gpud":                       "gpud.log",      // Lepton's GPU health agent as a service, its zap JSON in the journal
-	"logstash":                   "logstash.log",
-	"elasticsearch":              "elasticsearch.server",
+	// node-problem-detector as a node's service (AKS runs it so, its GPU checks with it; its
+	// unit's start script names the lines)
+	"node-problem-detector":            "kubernetes.node_problem_detector",
+	"node-problem-detector-startup.sh": "kubernetes.node_problem_detector",
+	"logstash":                         "logstash.log",
+	"elasticsearch":                    "elasticsearch.server",
 	// the monitoring stack run as host services (its packages' units)
 	"prometheus":     "prometheus.log",
 	"alertmanager":   "prometheus.alertmanager",
@@ -622,6 +626,7 @@ var stackComponents = map[string]string{
 	"kube-apiserver":          "kubernetes.apiserver",
 	"kube-proxy":              "kubernetes.proxy",
 	"node-problem-detector":   "kubernetes.node_problem_detector",
+	"gpud":                    "gpud.log", // Lepton's GPU health agent as a DaemonSet, as on the host
 	"kuberay-operator":        "kuberay.operator",
 	// Volcano, the batch scheduler training and inference jobs are queued in: its scheduler
 	// (why a job's pods wait) and its controllers (the jobs and queues)

@@ -439,6 +439,8 @@ func TestStackComponentDatasets(t *testing.T) {
 		// TensorRT-LLM's OpenAI server (NVIDIA/TensorRT-LLM issue #4708)
 		{"trtllm-serve", "[05/27/2025-21:12:36] [TRT-LLM] [I] Autotuner Cache size after warmup 112", "trtllm.server"},
 		// NVSentinel's node drainer (NVIDIA/NVSentinel pull request #714)
+		// Lepton's gpud as a DaemonSet (leptonai/gpud, v0.0.4's start)
+		{"gpud", `{"level":"info","ts":"2024-10-08T12:50:03Z","caller":"command/run.go:84","msg":"starting gpud v0.0.4"}`, "gpud.log"},
 		{"node-drainer", `{"time":"2026-02-18T08:38:44.392740016Z","level":"INFO","msg":"Evaluated action for node","module":"node-drainer","version":"dev","node":"aks-gpu-12493808-vmss00000l","action":"EvictImmediate"}`, "nvsentinel.node_drainer"},
 		{"amdgpu-dp-cntr", "I0724 03:19:09.793051       1 main.go:305] AMD GPU device plugin for Kubernetes", "amd.device_plugin"},
 		{"node-labeller-container", `{"level":"error","ts":"2025-05-08T18:14:04Z","logger":"amdgpu-node-labeller","msg":"/sys/class/drm/card0/device/product_name","error":"open /sys/class/drm/card0/device/product_name: no such file or directory"}`, "amd.node_labeller"},
@@ -497,6 +499,8 @@ func TestHostProgramDatasets(t *testing.T) {
 		// Alertmanager as a service under rsyslog's ISO frame (prometheus/alertmanager issue #1683)
 		// Lepton's gpud as a service, its zap JSON in the journal (a line of leptonai/gpud pull request #138 under a syslog frame)
 		`Dec  5 10:00:40 gpu-node-1 gpud[1877]: {"level":"error","ts":"2024-10-26T11:43:35Z","caller":"log/log.go:60","msg":"failed to invoke component state","operation":"GetStates","component":"accelerator-nvidia-error-xid","error":"no data collected yet in the poller","stacktrace":"github.com/leptonai/gpud/log.(*LeptonLogger).Errorw\n\t/root/leptonai/gpud/log/log.go:60\ngithub.com/leptonai/gpud/internal/session.(*Session).getStates\n\t/root/leptonai/gpud/internal/session/serve.go:250\ngithub.com/leptonai/gpud/internal/session.(*Session).serve\n\t/root/leptonai/gpud/internal/session/serve.go:67"}`: "gpud.log",
+		// node-problem-detector as AKS runs it, a service started by its script (an AKS node's syslog)
+		`Mar  7 18:50:52 aks-nodepool1-14317786-vmss000000 node-problem-detector-startup.sh[8082]: I0307 18:50:52.257659    8082 problem_detector.go:77] Problem detector started`: "kubernetes.node_problem_detector",
 		// RHEL 7's Docker running OpenShift 3's kubelet, its eviction manager's lines (fusor/catasb pull request #201)
 		`Jan 10 09:41:08 speed3 dockerd-current[21270]: W0110 14:41:08.646423   23589 eviction_manager.go:332] eviction manager: attempting to reclaim imagefs`:                                           "docker.daemon",
 		`2018-12-23T10:14:50.817745+00:00 prometheus1 alertmanager: level=error ts=2018-12-23T10:14:50.817560618Z caller=notify.go:332 component=dispatcher msg="Error on notify" err="context canceled"`: "prometheus.alertmanager",
