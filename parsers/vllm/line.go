@@ -191,9 +191,16 @@ func tracebackLine(s string) bool {
 // relays ("(EngineCore_0 pid=7) (RayWorkerWrapper pid=9) ") are of its data-parallel rank.
 func (l *Line) processes(s string) int {
 	n := l.process(s)
-	if n > 0 && n < len(s) && s[n] == s[0] {
+	// each relay puts its prefix before the one it relays: "(APIServer pid=1) (EngineCore_DP6
+	// pid=2454) (Worker_DP6_EP6 pid=2516) ", Ray Serve's replica, engine core, Ray worker and
+	// worker (four): the last is the writer
+	for n > 0 && n < len(s) && s[n] == s[0] {
 		inner := Line{Rank: -1, Parallel: noParallel}
-		if k := inner.process(s[n:]); k > 0 && inner.Daemon != "" && inner.ProcName == "" && l.ProcName != "" {
+		k := inner.process(s[n:])
+		if k <= 0 {
+			break
+		}
+		if inner.Daemon != "" && inner.ProcName == "" && l.ProcName != "" {
 			// a Ray daemon's line the engine core relays ("(EngineCore_DP0 pid=1879) (raylet) A
 			// worker died or was killed ..."): the daemon's, through the relay, which stays the process
 			l.Daemon = inner.Daemon
@@ -202,19 +209,18 @@ func (l *Line) processes(s string) int {
 			}
 			l.Proc = s[:n+k-1]
 			return n + k
-		} else if k > 0 {
-			for i, r := range inner.Parallel {
-				if r < 0 {
-					inner.Parallel[i] = l.Parallel[i]
-				}
-			}
-			l.ProcName, l.PID, l.Rank, l.Parallel = inner.ProcName, inner.PID, inner.Rank, inner.Parallel
-			if inner.IP != "" {
-				l.IP = inner.IP // else the node the relaying Ray actor named, which the writer runs on too
-			}
-			l.Proc = s[:n+len(inner.Proc)]
-			n += k
 		}
+		for i, r := range inner.Parallel {
+			if r < 0 {
+				inner.Parallel[i] = l.Parallel[i]
+			}
+		}
+		l.ProcName, l.PID, l.Rank, l.Parallel = inner.ProcName, inner.PID, inner.Rank, inner.Parallel
+		if inner.IP != "" {
+			l.IP = inner.IP // else the node the relaying Ray actor named, which the writer runs on too
+		}
+		l.Proc = s[:n+len(inner.Proc)]
+		n += k
 	}
 	return n
 }
