@@ -108,7 +108,7 @@ const (
 	modeBacktrace              // glibc's backtrace_symbols frames (Ray's terminate and signal handlers), after "Stack trace:" or alone
 	modeTable                  // dcgmi diag's report: its bordered table's rows
 	modeRecordIndented         // lines of one record's message indented under its header, the record's first line cut off
-	modeCatalog                // a systemd message in journalctl -x's output, its catalog entry's "-- " lines under it
+	modeCatalog                // a systemd message in journalctl -x's output, its catalog entry's "-- " (or "░░ ") lines under it
 	modeSMIFailed              // nvidia-smi's failure to reach the driver, its advice on the line under it
 	modeShipperResponse        // Fluent Bit's failed HTTP request, the server's response under it up to a blank line
 	modeHSAAbort               // ROCclr's aborted queue, the kernel's name and its dispatch under it (vllm.HSAQueueAbort)
@@ -1553,7 +1553,9 @@ func (g *group) accept(l *vllm.Line) bool {
 		return l.Header == "" && len(g.parts) == 0 && strings.HasPrefix(l.Body, "Make sure that the latest NVIDIA driver is installed and running")
 	case modeCatalog:
 		// (journalctl's own separators end in " --": "-- Boot 5f9a... --", "-- Reboot --")
-		return l.Tag == "" && l.Header == "" && (l.Body == "--" || strings.HasPrefix(l.Body, "-- ") && !strings.HasSuffix(l.Body, " --")) &&
+		// (systemd 246 and later mark them "░░ " instead of "-- ")
+		return l.Tag == "" && l.Header == "" && (l.Body == "--" || strings.HasPrefix(l.Body, "-- ") && !strings.HasSuffix(l.Body, " --") ||
+			strings.HasPrefix(l.Body, "░░")) &&
 			len(g.parts) < maxMessageLines
 	case modeDCGMRecord:
 		if l.Header != "" || l.Proc != "" || dcgmHeader(l.Body) || len(g.parts) >= maxTableLines {
