@@ -212,7 +212,17 @@ func oomGroup(ev *event.Event, body string) bool {
 func victim(ev *event.Event, body string) {
 	if i := strings.Index(body, "INFO: task "); i >= 0 {
 		t := body[i+len("INFO: task "):]
-		if end := strings.Index(t, " blocked for more than "); end > 0 {
+		end := strings.Index(t, " blocked for more than ")
+		if end < 0 && HungTaskBlocker(body[i:]) {
+			// "INFO: task NvmlTaskRunner:11290 <reader> blocked on an rw-semaphore likely owned
+			// by task VLLM::EngineCor:46249 <writer>": the task that waits
+			for _, w := range [...]string{" <", " is blocked on ", " blocked on "} {
+				if end = strings.Index(t, w); end > 0 {
+					break
+				}
+			}
+		}
+		if end > 0 {
 			if c := strings.LastIndexByte(t[:end], ':'); c > 0 {
 				if pid, ok := pu.Atoi(t[c+1 : end]); ok {
 					ev.SetString(event.FieldProcessName, t[:c])
@@ -374,7 +384,7 @@ func reportLevel(body string) (level string, known bool) {
 			}
 		}
 		return pu.Warning, true
-	case strings.HasPrefix(body, "INFO: task ") && strings.Contains(body, " blocked for more than "):
+	case strings.HasPrefix(body, "INFO: task ") && (strings.Contains(body, " blocked for more than ") || HungTaskBlocker(body)):
 		return pu.Error, true
 	case (strings.HasPrefix(body, "rcu: INFO: rcu_") || strings.HasPrefix(body, "INFO: rcu_")) && strings.Contains(body, " stall"):
 		return pu.Error, true // an RCU stall (pr_err, kernel/rcu/tree_stall.h), not the "INFO:" its words say
@@ -677,4 +687,13 @@ func kernelError(ev *event.Event, level, first string) {
 			ev.SetString(event.FieldErrorMsg, first)
 		}
 	}
+}
+
+// HungTaskBlocker reports whether b is the line recent kernels print under a hung task's report
+// to name the task holding the lock it waits on (kernel/hung_task.c's pr_err): "INFO: task
+// gnome-shell:2762 <reader> blocked on an rw-semaphore likely owned by task
+// VLLM::Worker_TP:1664942 <writer>", "... is blocked on a mutex likely owned by task ...", "...
+// blocked on a semaphore likely last held by task ...". The owner's stack follows it.
+func HungTaskBlocker(b string) bool {
+	return strings.HasPrefix(b, "INFO: task ") && (strings.Contains(b, " likely owned by task ") || strings.Contains(b, " likely last held by task "))
 }

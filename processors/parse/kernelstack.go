@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
 	"strings"
 
 	"github.com/sluice-dev/sluice/parsers/vllm"
@@ -18,7 +19,7 @@ func kernelReportStart(l *vllm.Line) bool {
 	}
 	t := sinceBoot(l.Body)
 	return t == "Call Trace:" || t == "Call trace:" || strings.HasPrefix(t, "WARNING: CPU: ") || strings.HasPrefix(t, "BUG: ") ||
-		strings.HasPrefix(t, "INFO: task ") && strings.Contains(t, " blocked for more than ") ||
+		strings.HasPrefix(t, "INFO: task ") && strings.Contains(t, " blocked for more than ") || nvidia_xid.HungTaskBlocker(t) ||
 		strings.HasPrefix(t, "Oops: ") || strings.HasPrefix(t, "general protection fault") ||
 		// a soft lockup ("watchdog: BUG: soft lockup - CPU#7 stuck for 23s! [pytest:25222]",
 		// "NMI watchdog: BUG: ..."), BUG_ON()'s oops, and arm64's (Grace nodes) oops
