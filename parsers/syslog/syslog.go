@@ -488,6 +488,13 @@ func monotonic(s string) (f Frame, ok bool) {
 		return f, false
 	}
 	rest := s[end+2:]
+	if text, ok := strings.CutPrefix(rest, "kernel: "); ok {
+		// with --no-hostname ("[  245.528573] kernel: INFO: task khugepaged:136 blocked for
+		// more than 122 seconds."): the kernel's record, which dmesg never prints under a
+		// "kernel: " of its own
+		f.Tag, f.Text = "kernel", text
+		return f, true
+	}
 	sp := strings.IndexByte(rest[:min(len(rest), 256)], ' ')
 	if sp <= 0 || rest[sp-1] == ':' {
 		return f, false // a dmesg line's "nvidia: ..." or "driverdog[1535]: ...", no host before it
