@@ -188,8 +188,19 @@ func nvidiaLibrary(body string) bool {
 
 // oomGroup reads the pod and container whose every process the OOM killer kills after its
 // report when the kubelet set memory.oom.group (cgroup v2): "Tasks in /kubepods.slice/...
-// are going to be killed due to memory.oom.group set", and reports whether body was that line.
+// are going to be killed due to memory.oom.group set", or whose limit a cgroup v1 kill was for
+// ("Task in <cgroup> killed as a result of limit of <cgroup>"), and reports whether body was
+// such a line.
 func oomGroup(ev *event.Event, body string) bool {
+	if t, ok := strings.CutPrefix(body, "Task in "); ok {
+		// cgroup v1's report of the memcg whose limit killed ("Task in /kubepods.slice/...
+		// /docker-<id>.scope killed as a result of limit of /kubepods.slice/..."), read alone
+		if path, _, ok := strings.Cut(t, " killed as a result of limit of "); ok {
+			podOfCgroup(ev, path)
+			return true
+		}
+		return false
+	}
 	t, ok := strings.CutPrefix(body, "Tasks in ")
 	if !ok {
 		return false
