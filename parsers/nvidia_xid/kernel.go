@@ -520,7 +520,11 @@ func amdgpuFault(body string) bool {
 	m = strings.TrimLeft(m, " ")
 	switch {
 	case strings.Contains(m, "] page fault (") || strings.Contains(m, "] retry page fault (") ||
+		strings.Contains(m, "] no-retry page fault (") || // MI300's (gmc_v9_0: retry or no-retry)
 		strings.HasPrefix(m, "in page starting at address ") || strings.HasPrefix(m, "in process ") ||
+		// 6.x kernels' task line ("for process python3.12 pid 6071 thread python3.12 pid 6071)")
+		// and MI300's die ("cookie node_id 0 fault from die AID0"): dev_err as the rest
+		strings.HasPrefix(m, "for process ") || strings.HasPrefix(m, "cookie node_id ") ||
 		strings.HasPrefix(m, "VM_L2_PROTECTION_FAULT_STATUS:") ||
 		// the graphics hub's register on RDNA GPUs, and the client it names
 		strings.HasPrefix(m, "GCVM_L2_PROTECTION_FAULT_STATUS:") || strings.HasPrefix(m, "Faulty UTCL2 client ID: "):
