@@ -433,6 +433,14 @@ func parseNCCLAfter(ev *event.Event, after, host string, pid int64, l *Line) boo
 	if word == "WARN" && !ev.Has(FieldErrorKind) {
 		ev.SetString(FieldErrorKind, KindNCCL)
 	}
+	if word != "INFO" && word != "VERSION" && word != "TRACE" && !ev.Has(event.FieldErrorMsg) {
+		// NCCL has no error level: its WARN reports the failure ("NET/IB : Got completion from
+		// peer ... with status=12", "Cuda failure 3 'initialization error'") that the
+		// traceback above it only points at
+		if m := strings.TrimSpace(msg); m != "" {
+			ev.SetString(event.FieldErrorMsg, m)
+		}
+	}
 	return true
 }
 
