@@ -224,11 +224,15 @@ func (p *Parser) parse(ev *event.Event, msg string) bool {
 		// "LiteLLM completion() model= ...; provider = ..." under it): its text is the lines under it
 		r.msg = strings.TrimSpace(rest)
 	}
-	if r.tracing && r.dataset == "" && moduleFunc(r.logger) && strings.Contains(rest, "/vllm/") {
+	if r.tracing && r.dataset == "" && moduleFunc(r.logger) && (strings.Contains(rest, "/vllm/") || vllm.RelayedTarget(r.logger)) {
 		// vLLM's own record in a Dynamo worker's tracing layout ("ERROR core.run_engine_core:
 		// EngineCore failed to start.", its module and function): its traceback runs through
-		// vLLM's files
+		// vLLM's files, or its module and function are vLLM's ("INFO
+		// engine._handle_process_request: Added request 9d04...", the request's lifecycle read)
 		r.dataset = DatasetVLLM
+		if rest == "" {
+			vllm.Lifecycle(ev, r.msg)
+		}
 	}
 	r.set(ev)
 	if r.dataset == DatasetSGLang && rest == "" && r.level == pu.Error {
@@ -288,7 +292,7 @@ func (p *Parser) parse(ev *event.Event, msg string) bool {
 		// initialization failed." names the failure when the traceback's end does not (a
 		// request line an error by its 5xx status names none)
 		if !ev.Has(event.FieldErrorMsg) {
-			ev.SetString(event.FieldErrorMsg, r.msg)
+			ev.SetString(event.FieldErrorMsg, strings.TrimRight(r.msg, " \t")) // (without Dynamo's padding)
 		}
 		if !ev.Has(vllm.FieldErrorKind) {
 			if k := vllm.Classify(r.msg); k != "" {
