@@ -47,7 +47,7 @@ const (
 var Info = parsers.Info{
 	Name:        "pylog",
 	Description: "Python logging formats: stdlib default and basicConfig, KServe, Ray core and Serve, DeepSpeed",
-	New:         func(parsers.Options) parsers.Parser { return New() },
+	New:         func(o parsers.Options) parsers.Parser { return NewWith(o) },
 	Fields: append(append(pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldOriginFile, event.FieldOriginLine,
 		pu.FieldOriginFunc, event.FieldProcessPID, event.FieldProcessName, event.FieldHostHostname, pu.FieldLogFields,
 		pu.FieldVLLMRequestID, event.FieldErrorMsg, event.FieldErrorStack, pu.FieldThread),
@@ -71,10 +71,17 @@ func statsFields() []parsers.Field {
 }
 
 // Parser parses Python logging lines. It is stateless and safe for concurrent use.
-type Parser struct{}
+type Parser struct {
+	vllm *vllm.Parser // reads vLLM's request lines that a Python layout carries, prompts as the options say
+}
 
-// New returns the parser.
-func New() *Parser { return &Parser{} }
+// New returns the parser with the default options.
+func New() *Parser { return NewWith(parsers.Options{}) }
+
+// NewWith returns the parser with the options of the chain it runs in.
+func NewWith(o parsers.Options) *Parser {
+	return &Parser{vllm: vllm.Info.New(o).(*vllm.Parser)}
+}
 
 // rec is one line taken apart.
 type rec struct {
@@ -235,6 +242,9 @@ func (p *Parser) parse(ev *event.Event, msg string) bool {
 		}
 	}
 	r.set(ev)
+	if rest == "" {
+		p.vllmMessage(ev, r.msg, r.level)
+	}
 	if r.dataset == DatasetSGLang && rest == "" && r.level == pu.Error {
 		if typ, m, ok := vllm.SplitException(r.msg, true); ok && m != "" && vllm.IsBareException(r.msg) {
 			ev.SetString(event.FieldErrorType, typ)
@@ -494,6 +504,30 @@ func (r *rec) set(ev *event.Event) {
 		}
 	}
 	pu.Finish(ev, ds, r.level)
+}
+
+// vllmMessage reads a vLLM logger's message that a Python layout carries as vLLM's own layout's
+// is read: the engine's stats and the request lifecycle ("... - vllm.engine.async_llm_engine -
+// INFO - Added request <id>."), and the request logger's lines ("... - vllm.entrypoints.logger -
+// INFO - Received request <id>: prompt: '...'"), their prompt or output kept, hashed or dropped
+// as the options say, in the message too.
+func (p *Parser) vllmMessage(ev *event.Event, msg, level string) {
+	if ds, _ := ev.GetString(event.FieldDataset); ds != DatasetVLLM || ev.Has(event.FieldEventAction) || vllm.Lifecycle(ev, msg) {
+		return
+	}
+	if !strings.HasPrefix(msg, "Received request ") && !strings.HasPrefix(msg, "Generated response ") && !strings.HasPrefix(msg, "Request ") {
+		return
+	}
+	line := ev.Message()
+	p.vllm.ParseMessage(ev, msg, level)
+	m := ev.Message()
+	if m == line {
+		return
+	}
+	if i := strings.LastIndex(line, msg); i >= 0 {
+		ev.SetMessage(line[:i] + m + line[i+len(msg):])
+	}
+	ev.SetString(pu.FieldLogMessage, m)
 }
 
 // containerDataset attributes a line of an unknown logger by the serving container that wrote
