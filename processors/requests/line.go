@@ -6,6 +6,7 @@ import (
 
 	"github.com/cespare/xxhash/v2"
 
+	"github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
@@ -14,10 +15,25 @@ import (
 func (p *Processor) line(pd *pod, id string, ev *event.Event, now int64, out []*event.Event) []*event.Event {
 	r := pd.requests[id]
 	if r == nil {
+		if r = pd.twin(id); r != nil && pd.twins[id] == r {
+			// the client's id after the engine's: the summary names the request by the client's
+			delete(pd.twins, id)
+			delete(pd.requests, r.id)
+			r.id = clip(id)
+			pd.requests[r.id] = r
+		}
+	}
+	if r == nil {
 		out = p.makeRoom(now, out)
 		p.pods[pd.key] = pd // making room may have forgotten pd's last ended request, and pd with it
 		r = &request{id: clip(id), pod: pd, endpoint: endpointOfID(id), promptTokens: -1}
 		pd.requests[r.id] = r
+		if base, ok := engineSuffixed(r.id); ok {
+			if pd.twins == nil {
+				pd.twins = map[string]*request{}
+			}
+			pd.twins[base] = r
+		}
 		p.open.pushBack(r)
 		p.nOpen++
 	} else if !r.closed {
@@ -263,6 +279,9 @@ func (p *Processor) forget(r *request, out []*event.Event) []*event.Event {
 	p.closed.remove(r)
 	p.nClosed--
 	delete(r.pod.requests, r.id)
+	if base, ok := engineSuffixed(r.id); ok && r.pod.twins[base] == r {
+		delete(r.pod.twins, base)
+	}
 	if len(r.pod.requests) == 0 && p.pods[r.pod.key] == r.pod {
 		delete(p.pods, r.pod.key)
 	}
@@ -290,4 +309,28 @@ func idList(raw string) []string {
 		return nil
 	}
 	return ids
+}
+
+// engineSuffixed returns the client's id of an id that carries V1's engine suffix, "-" and 8
+// lower-case hex digits after an id of 8 or more characters ("chatcmpl-req-a1f76d7a-124a-4c27-
+// a79d-2610a261-a44df1a4"), which the parser could not tell from a client's own (an id from an
+// X-Request-Id it keeps as the line gives it).
+func engineSuffixed(id string) (string, bool) {
+	n := len(id)
+	if n < 17 || id[n-9] != '-' || !parseutil.IsLowerHex(id[n-8:]) {
+		return "", false
+	}
+	return id[:n-9], true
+}
+
+// twin returns the request id names with or without V1's engine suffix: the engine's abort
+// names a request by its internal id ("Aborted request(s) <id>-a44df1a4."), its output handler by
+// the client's ("Request <id> aborted."). One request, one summary.
+func (pd *pod) twin(id string) *request {
+	if base, ok := engineSuffixed(id); ok {
+		if r := pd.requests[base]; r != nil {
+			return r
+		}
+	}
+	return pd.twins[id]
 }

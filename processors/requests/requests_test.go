@@ -162,6 +162,34 @@ func TestAbortedList(t *testing.T) {
 	}
 }
 
+// TestEngineSuffixTwins: V1's abort names a request by its internal id, the client's id with
+// the engine's suffix, and the output handler by the client's, an id from an X-Request-Id the
+// parser keeps as the line gives it (vllm v0.22 in Docker, 2026): one request, one summary under
+// the client's id, in either order.
+func TestEngineSuffixTwins(t *testing.T) {
+	t.Parallel()
+	for _, ls := range [][]string{{
+		`(APIServer pid=53) INFO 09-04 03:10:43 [v1/engine/async_llm.py:721] Aborted request(s) chatcmpl-req-a1f76d7a-124a-4c27-a79d-2610a261-a44df1a4.`,
+		`(APIServer pid=53) INFO 09-04 03:10:43 [v1/engine/async_llm.py:595] Request chatcmpl-req-a1f76d7a-124a-4c27-a79d-2610a261 aborted.`,
+	}, {
+		`(APIServer pid=53) INFO 09-04 03:10:43 [v1/engine/async_llm.py:595] Request chatcmpl-req-a1f76d7a-124a-4c27-a79d-2610a261 aborted.`,
+		`(APIServer pid=53) INFO 09-04 03:10:43 [v1/engine/async_llm.py:721] Aborted request(s) chatcmpl-req-a1f76d7a-124a-4c27-a79d-2610a261-a44df1a4.`,
+	}} {
+		p, clk := newProc(t, nil)
+		_, sums := settled(t, p, clk, lines(t, "vllm-0", ls...)...)
+		if len(sums) != 1 || str(sums[0], vllm.FieldRequestID) != "chatcmpl-req-a1f76d7a-124a-4c27-a79d-2610a261" ||
+			str(sums[0], FieldOutcome) != OutcomeAborted || num(sums[0], FieldLines) != 2 {
+			t.Errorf("%d summaries: %v", len(sums), sums)
+		}
+		p.Flush(context.Background(), clk.t.Add(24*time.Hour), true)
+		for _, pd := range p.pods {
+			if len(pd.twins) != 0 {
+				t.Errorf("twins left after the linger: %v", pd.twins)
+			}
+		}
+	}
+}
+
 func TestTTLAndShutdown(t *testing.T) {
 	t.Parallel()
 	p, clk := newProc(t, func(c *Config) { c.TTL = time.Minute })

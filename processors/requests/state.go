@@ -71,8 +71,11 @@ type request struct {
 type pod struct {
 	key      string
 	requests map[string]*request
-	context  []field
-	source   string // the log file of its first line, for summaries of servers without pod fields
+	// twins are the open or lingering requests whose id carries V1's engine suffix ("<client's
+	// id>-<8 hex digits>"), by the client's id the other lines name them by; nil until the first
+	twins   map[string]*request
+	context []field
+	source  string // the log file of its first line, for summaries of servers without pod fields
 	// access is set once the server has written an access line: its summaries then wait for
 	// theirs.
 	access bool
