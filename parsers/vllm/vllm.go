@@ -201,6 +201,15 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 	if lv == "" && strings.HasPrefix(l.Body, "Warning: ") {
 		lv = "warning" // a library's own word under the prefix: Hugging Face Hub's "Warning: You are sending unauthenticated requests ..."
 	}
+	tagLen := 0 // a bracketed level's length, not the error's words
+	if lv == "" && l.Header == "" && l.Proc != "" && len(l.Body) > 8 && l.Body[0] == '[' {
+		// a library's bracketed level under the prefix (CANN's TBE compiler under a Ray worker:
+		// "(RayWorkerWrapper pid=597889) [ERROR] TBE Subprocess[task_distribute] raise error[],
+		// main process disappeared!"): the level it states
+		if lv = bracketLevel(l.Body); lv != "" {
+			tagLen = strings.IndexByte(l.Body, ']') + 2
+		}
+	}
 	component, container := "", ""
 	if l.Uvicorn {
 		// another serving component's uvicorn (the production-stack router's), by its container
@@ -326,7 +335,7 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 	} else {
 		b := p.body(ev, l.Body, msg, len(l.Text))
 		if lv == "error" || lv == "critical" || lv == "warning" {
-			setErrorLine(ev, b, "", lv)
+			setErrorLine(ev, b[min(tagLen, len(b)):], "", lv)
 			if !ev.Has(FieldRequestID) {
 				if id := mentionedID(b); id != "" {
 					SetRequestID(ev, id)
@@ -927,4 +936,26 @@ func sglangRecord(b string) bool {
 	}
 	end := strings.Index(b[:min(len(b), 48)], "] ")
 	return end >= 20
+}
+
+// bracketLevel returns the level a line opens with in brackets ("[ERROR] ", "[WARNING] ",
+// "[INFO] "), "" for another line.
+func bracketLevel(b string) string {
+	end := strings.IndexByte(b[:min(len(b), 12)], ']')
+	if end < 0 || end+1 >= len(b) || b[end+1] != ' ' {
+		return ""
+	}
+	switch b[1:end] {
+	case "ERROR", "Error":
+		return "error"
+	case "WARNING", "WARN", "Warning":
+		return "warning"
+	case "INFO":
+		return "info"
+	case "DEBUG":
+		return "debug"
+	case "CRITICAL", "FATAL":
+		return "critical"
+	}
+	return ""
 }
