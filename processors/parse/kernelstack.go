@@ -303,6 +303,40 @@ func nvrmWrapped(l *vllm.Line, prev string) bool {
 		!strings.HasSuffix(prev, ":")
 }
 
+// nvrmFuncDetail reports whether l is a detail line of the function's message before it (prev,
+// that line's text), which the driver prints indented under the function's name: "NVRM:
+// free_os_event: failed to find OS event:", then "NVRM: free_os_event:    hParent: 0xc1d775c9"
+// and "NVRM: free_os_event:    fd: 17" (one report at one level).
+func nvrmFuncDetail(l *vllm.Line, prev string) bool {
+	if l.Header != "" {
+		return false
+	}
+	t, ok := nvrmText(l.Body)
+	if !ok {
+		return false
+	}
+	fn, rest, ok := strings.Cut(t, ": ")
+	if !ok || fn == "" || strings.IndexByte(fn, ' ') >= 0 || !strings.HasPrefix(rest, "  ") {
+		return false
+	}
+	p, ok := nvrmText(prev)
+	if !ok {
+		return false
+	}
+	prest, ok := strings.CutPrefix(p, fn+": ")
+	return ok && (strings.HasSuffix(strings.TrimRight(prest, " "), ":") || strings.HasPrefix(prest, "  "))
+}
+
+// nvrmText returns the text after "NVRM: " of a driver's line, past a kernel log's stamp
+// ("[ 8957.099615] ", dmesg -T's "[Wed Sep 16 05:23:27 2026] ").
+func nvrmText(s string) (string, bool) {
+	i := strings.Index(s[:min(len(s), 48)], "NVRM: ")
+	if i < 0 || i > 0 && s[0] != '[' && strings.TrimSpace(s[:i]) != "" {
+		return "", false
+	}
+	return s[i+len("NVRM: "):], true
+}
+
 // nvrmOwnStart reports whether an NVRM line's text (after "NVRM: ") starts a message of its own,
 // which a message printed in the same microsecond must not take: an Xid, a GPU's identity, a
 // message about one GPU ("GPU 0000:91:00.0: ...").
