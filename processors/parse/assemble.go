@@ -109,7 +109,7 @@ const (
 	modeTable                  // dcgmi diag's report: its bordered table's rows
 	modeRecordIndented         // lines of one record's message indented under its header, the record's first line cut off
 	modeCatalog                // a systemd message in journalctl -x's output, its catalog entry's "-- " (or "░░ ") lines under it
-	modeSMIFailed              // nvidia-smi's failure to reach the driver, its advice on the line under it
+	modeSMIFailed              // nvidia-smi's failure to reach the driver (its advice) or NVML's version mismatch (the library's version), on the line under it
 	modeShipperResponse        // Fluent Bit's failed HTTP request, the server's response under it up to a blank line
 	modeHSAAbort               // ROCclr's aborted queue, the kernel's name and its dispatch under it (vllm.HSAQueueAbort)
 	modeServeRecord            // a Ray Serve controller's or proxy's record, whose message goes on over lines under its prefix alone
@@ -991,7 +991,8 @@ func startMode(l *vllm.Line) (int, bool) {
 			return modeWrapped, true
 		}
 	}
-	if l.Header == "" && strings.HasPrefix(l.Body, "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver") {
+	if l.Header == "" && (strings.HasPrefix(l.Body, "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver") ||
+		strings.HasSuffix(l.Body, "Failed to initialize NVML: Driver/library version mismatch")) {
 		return modeSMIFailed, true
 	}
 	if (l.Tag == "systemd" || strings.HasPrefix(l.Tag, "systemd[")) && l.Header == "" {
@@ -1550,8 +1551,10 @@ func (g *group) accept(l *vllm.Line) bool {
 		}
 		return true
 	case modeSMIFailed:
-		// "Make sure that the latest NVIDIA driver is installed and running."
-		return l.Header == "" && len(g.parts) == 0 && strings.HasPrefix(l.Body, "Make sure that the latest NVIDIA driver is installed and running")
+		// "Make sure that the latest NVIDIA driver is installed and running."; under a version
+		// mismatch, the library's version ("NVML library version: 570.195")
+		return l.Header == "" && len(g.parts) == 0 && (strings.HasPrefix(l.Body, "Make sure that the latest NVIDIA driver is installed and running") ||
+			strings.HasPrefix(l.Body, "NVML library version: "))
 	case modeCatalog:
 		// (journalctl's own separators end in " --": "-- Boot 5f9a... --", "-- Reboot --")
 		// (systemd 246 and later mark them "░░ " instead of "-- ")
