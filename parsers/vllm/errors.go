@@ -1058,7 +1058,11 @@ func Classify(text string) string {
 			return KindKVCache
 		}
 	}
-	if strings.Contains(text, "RESOURCE_EXHAUSTED") && (strings.Contains(text, "TpuClient") || strings.Contains(text, "XLA:TPU")) {
+	if strings.Contains(text, "RESOURCE_EXHAUSTED") && (strings.Contains(text, "TpuClient") || strings.Contains(text, "XLA:TPU") ||
+		// the TPU runtime's HBM by name ("...; (0x0x0_HBM0)"), and a program it could not load
+		// into HBM ("Error loading program 'jit__multi_slice': Attempting to reserve 6.14G at the
+		// bottom of memory. That was not possible.")
+		strings.Contains(text, "_HBM") || strings.Contains(text, "at the bottom of memory")) {
 		// the TPU runtime's allocation that failed, without XLA's words for memory: "E0118 ...
 		// tpu_pjrt_client.cc:1889] TpuClient::AllocateBuffer returning error after 1 attempt(s):
 		// RESOURCE_EXHAUSTED: Error allocating device buffer: Attempting to allocate 1.96G."

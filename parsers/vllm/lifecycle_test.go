@@ -122,7 +122,11 @@ func TestClassify(t *testing.T) {
 		"[TensorRT-LLM][ERROR] CUDA runtime error in cudaMemsetAsync(fc1_act_sf_flat, 0x0, getOffsetFlatSFArray(num_experts_per_node, num_rows, cols), stream): an illegal memory access was encountered": KindCUDA,
 		"RuntimeError: Bad StatusOr access: RESOURCE_EXHAUSTED: XLA:TPU compile permanent error. Ran out of memory in memory space vmem. Used 32.42M of 16.00M vmem. Exceeded vmem capacity by 16.42M":    KindTPUOOM,
 		"TpuClient::AllocateBuffer returning error after 1 attempt(s): RESOURCE_EXHAUSTED: Error allocating device buffer: Attempting to allocate 1.96G.":                                                 KindTPUOOM, // marin-community/marin issue #2387
-		"Exception: WorkerProc initialization failed due to an exception in a background process. See stack trace for root cause.":                                                                        KindEngineInit,
+		// the HBM by its name (vllm-project/tpu-inference pull request #1710), a program that did
+		// not fit (vllm-project/vllm issue #16521, AI-Hypercomputer/tpu-recipes issue #151)
+		"Error gathering blocks for request cmpl-9cbf94ef9250316c-0: RESOURCE_EXHAUSTED: Error allocating device buffer: Attempting to allocate 832.0K. That was not possible. There are 112.5K free.; (0x0x0_HBM0)": KindTPUOOM,
+		"RuntimeError: Bad StatusOr access: RESOURCE_EXHAUSTED: Error loading program: Attempting to reserve 1.04G at the bottom of memory. That was not possible. There are 905.37M free":                           KindTPUOOM,
+		"Exception: WorkerProc initialization failed due to an exception in a background process. See stack trace for root cause.":                                                                                   KindEngineInit,
 		"WorkerProc failed to start.": KindEngineInit, // the worker's own record (vllm-project/vllm #30461)
 		// vllm-project/vllm issue #56180: the worker's exit code in the sentence (2026)
 		"Worker proc VllmWorker-0 died unexpectedly (exit code: None), shutting down executor.": KindEngineDead,
