@@ -60,12 +60,14 @@ func parsePyWarning(ev *event.Event, l *Line) bool {
 	}
 	if m := strings.TrimRight(msg, " "); m != "" {
 		ev.SetString(parseutil.FieldLogMessage, m)
-	} else if _, rest, ok := strings.Cut(ev.Message(), "\n"); ok && rest != "" && rest[0] != ' ' {
+	} else if _, rest, ok := strings.Cut(ev.Message(), "\n"); ok && rest != "" {
 		// a message that opens with a line break (apex's "...batch_norm.py:12: FutureWarning: ",
-		// its text on the next line, then the source line indented)
-		next, _, _ := strings.Cut(rest, "\n")
-		if next = strings.TrimRight(next, " \r"); next != "" {
-			ev.SetString(parseutil.FieldLogMessage, next)
+		// its text on the next line, then the source line indented; torch's unsupported-GPU
+		// warning, its text indented, then a blank line and the source line): not the source
+		// line, the last
+		next, after, more := strings.Cut(rest, "\n")
+		if next = strings.TrimRight(next, " \r"); next != "" && (next[0] != ' ' || more && strings.TrimSpace(after) != "") {
+			ev.SetString(parseutil.FieldLogMessage, strings.TrimLeft(next, " "))
 		}
 	}
 	l.Level, l.File, l.FileLine = "warning", file, line

@@ -213,9 +213,11 @@ func warningMessageLine(b string) bool {
 		strings.HasPrefix(t, "raise ") || strings.HasPrefix(t, "assert ") || strings.HasPrefix(t, "yield ") || strings.HasPrefix(t, "await ") {
 		return false // code: "import pynvml  # type: ignore[import]" (torch's deprecation warning)
 	}
-	if open := strings.IndexByte(t, '('); open >= 0 {
+	if open := strings.IndexByte(t, '('); open > 0 {
 		return strings.Contains(t[:open], ": ") // "operator: f(...)": a key's value
 	}
+	// (a line that opens with a parenthesis is prose: torch's "(8.0) - (12.0)", the compute
+	// capabilities it supports)
 	return !strings.Contains(t, " = ") && !strings.HasPrefix(t, "return ")
 }
 
@@ -1719,9 +1721,10 @@ func (g *group) accept(l *vllm.Line) bool {
 		if l.Header != "" {
 			return false
 		}
-		if l.Body == "" {
+		if strings.TrimSpace(l.Body) == "" {
 			// a blank line inside the message (formatwarning writes the message whole: torch's
-			// unsupported-GPU warning, pydantic's protected namespace): its source line follows
+			// unsupported-GPU warning, pydantic's protected namespace; torch 2.9's indents it, so
+			// the line holds the indent alone): its source line follows
 			if g.msg != 0 || len(g.parts) >= maxWarningLines {
 				return false
 			}
