@@ -1093,18 +1093,67 @@ func pyStatement(b string) bool {
 		return false
 	}
 	t := b[4:]
-	for _, kw := range [...]string{"raise ", "raise", "return ", "await ", "yield ", "self.", "import ", "from "} {
+	for _, kw := range [...]string{"raise ", "raise", "return ", "await ", "yield ", "self.", "import ", "from ",
+		"assert ", "async for ", "async with ", "with ", "for ", "def ", "async def "} {
 		if strings.HasPrefix(t, kw) && (kw != "raise" || t == kw) {
 			return true
 		}
 	}
 	// a call, or an assignment of one: "    next(self.gen)", "    worker.shutdown()", "    output
-	// = executor(*args, **kwargs)", "    has_requests_in_progress = await asyncio.wait_for("
-	if lhs, rhs, ok := strings.Cut(t, " = "); ok && pylog.DottedName(strings.TrimSpace(lhs)) {
+	// = executor(*args, **kwargs)", "    has_requests_in_progress = await asyncio.wait_for(",
+	// "    hidden_states, residual = layer(", a tuple's
+	if lhs, rhs, ok := strings.Cut(t, " = "); ok && assignable(strings.TrimSpace(lhs)) {
 		t = strings.TrimPrefix(rhs, "await ")
 	}
 	i := strings.IndexByte(t, '(')
 	return i > 0 && pylog.DottedName(t[:i])
+}
+
+// openStatement reports whether a modeCodeFirst group's source line opened a statement that goes
+// on over the next lines (it ends in "(", "[", "{" or ","), and every line the group took since is
+// the statement's: a line of it, a marker row, an elision.
+func openStatement(g *group) bool {
+	first, _, _ := strings.Cut(g.first.Message(), "\n")
+	first = strings.TrimRight(first, " ")
+	if first == "" || !strings.ContainsAny(first[len(first)-1:], "([{,") {
+		return false
+	}
+	for _, p := range g.parts {
+		if !statementRow(p) {
+			return false
+		}
+	}
+	return true
+}
+
+// statementRow reports whether b is a line of a statement Python 3.13 shows whole under a frame:
+// a line of it indented deeper than the frame's source, the closing bracket at the source's
+// indent ("    )  # type: ignore"), a marker row ("        ^^^^", "    ^"), an elision.
+func statementRow(b string) bool {
+	t := strings.TrimLeft(b, " ")
+	indent := len(b) - len(t)
+	switch {
+	case indent < 4 || t == "":
+		return false
+	case vllm.CaretRow(b) || vllm.ElisionRow(b) || strings.Trim(t, "^~") == "":
+		return true
+	case t[0] == ')' || t[0] == ']' || t[0] == '}':
+		return true
+	}
+	return indent >= 8 && !vllm.IsFrameLine(b)
+}
+
+// assignable reports whether s is what a Python assignment's left side names: a dotted name, or
+// a tuple of them ("hidden_states, residual").
+func assignable(s string) bool {
+	for s != "" {
+		var name string
+		name, s, _ = strings.Cut(s, ", ")
+		if !pylog.DottedName(name) {
+			return false
+		}
+	}
+	return true
 }
 
 // serveRecord returns the level word of a Ray Serve record in its own layout ("WARNING
@@ -1345,7 +1394,13 @@ func (g *group) accept(l *vllm.Line) bool {
 		if l.Header == "" && len(g.parts) == 0 && vllm.CaretRow(l.Body) {
 			return true
 		}
-		first := len(g.parts) == 0 || len(g.parts) == 1 && vllm.CaretRow(g.parts[0])
+		if l.Header == "" && len(g.parts) < maxMessageLines && openStatement(g) && statementRow(l.Body) {
+			// Python 3.13 shows a frame's statement whole, over its lines, its markers under
+			// each: "    model, healthy = self._checks(", "~~~^", "        model=model,",
+			// "        ^^^^^^^^^^^^", "    ...<3 lines>...", then the frame under it
+			return true
+		}
+		first := len(g.parts) == 0 || len(g.parts) == 1 && vllm.CaretRow(g.parts[0]) || openStatement(g)
 		if l.Header == "" && first && vllm.IsFrameLine(l.Body) {
 			g.mode, g.level = modeTrace, "error"
 			return true
