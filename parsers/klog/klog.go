@@ -84,6 +84,12 @@ func (p *Parser) Parse(ev *event.Event) bool {
 // parseRecord parses a record: one line, or one whose message or stack goes on over the lines
 // the parse processor joined to it.
 func parseRecord(ev *event.Event, s string) bool {
+	status := "" // XLA_CHECK_OK's status under its "Non-OK-status: status": what failed
+	if first, rest, ok := strings.Cut(s, "\n"); ok && strings.HasPrefix(rest, "Status: ") {
+		status, rest, _ = strings.Cut(rest, "\n")
+		status = strings.TrimPrefix(status, "Status: ")
+		s = first + "\n" + rest
+	}
 	if first, stack, ok := strings.Cut(s, "\n"); ok && (strings.HasPrefix(stack, "*** Check failure stack trace: ***") ||
 		// apimachinery's HandleCrash: "Observed a panic: ...", then the goroutine's stack
 		strings.HasPrefix(stack, "goroutine ") && strings.Contains(first, "] Observed a panic: ") ||
@@ -96,6 +102,14 @@ func parseRecord(ev *event.Event, s string) bool {
 		ev.SetString(event.FieldErrorStack, stack)
 		if m, ok := ev.GetString(pu.FieldLogMessage); ok && !ev.Has(event.FieldErrorMsg) {
 			ev.SetString(event.FieldErrorMsg, m)
+		}
+		if status != "" {
+			// "Non-OK-status: status", then "INTERNAL: Error preparing computation: Out of memory ..."
+			m, _ := ev.GetString(event.FieldErrorMsg)
+			ev.SetString(event.FieldErrorMsg, strings.TrimPrefix(m+"\n"+status, "\n"))
+			if k := vllm.Classify(status); k != "" && !ev.Has(pu.FieldGPUErrorKind) {
+				ev.SetString(pu.FieldGPUErrorKind, vllm.WorkloadKind(k, status))
+			}
 		}
 		if strings.Contains(first, "[TensorRT-LLM][ERROR]") && !ev.Has(pu.FieldGPUErrorKind) {
 			// Triton failing to load a TensorRT-LLM model with its native frames under it: a CUDA

@@ -1657,7 +1657,8 @@ func (g *group) accept(l *vllm.Line) bool {
 			}
 			return true
 		}
-		ok, done := glogStackAccept(l, len(g.parts) == 0)
+		first, _, _ := strings.Cut(g.first.Message(), "\n")
+		ok, done := glogStackAccept(l, &g.msg, glogFatal(vllm.Split(first).Body))
 		if done {
 			g.mode = modeDone
 		}

@@ -133,20 +133,63 @@ func glogStackStart(b string) bool {
 	return tfHeader(b) && (b[28] == 'F' || b[28] == 'E' && strings.Contains(b, "] INTERNAL: RET_CHECK failure"))
 }
 
-// glogStackAccept reports whether l goes on with such a record: the stack's header as the first
-// further line, then its frames; and whether it closes the record.
-func glogStackAccept(l *vllm.Line, first bool) (ok, done bool) {
+// glogStackAccept reports whether l goes on with such a record, and whether it closes it. phase
+// is the group's state (group.msg), which it moves on: glogStart, up to the stack's header (an
+// XLA_CHECK_OK's "Status: INTERNAL: ..." line comes first, its cause); glogXLA, inside XLA's
+// "*** Begin stack trace ***" (frames indented by a tab, or by spaces where a copy expanded it);
+// glogAfterXLA, after its "*** End stack trace ***", where the fatal record's last words ("Failed
+// to await future from buffer to literal inTransferFromDevice") and absl's check-failure stack
+// may follow; glogCheck, inside "*** Check failure stack trace: ***" ("    @     0x... symbol").
+func glogStackAccept(l *vllm.Line, phase *int, fatal bool) (ok, done bool) {
 	b := l.Body
-	switch {
-	case l.Header != "":
+	if l.Header != "" {
 		return false, false
-	case first:
-		return b == "*** Check failure stack trace: ***" || b == "*** Begin stack trace ***", false
-	case b == "*** End stack trace ***":
-		return true, true
 	}
-	return strings.HasPrefix(b, "    @ ") || len(b) > 1 && b[0] == '\t', false
+	switch *phase {
+	case glogStart:
+		switch {
+		case b == "*** Check failure stack trace: ***":
+			*phase = glogCheck
+			return true, false
+		case b == "*** Begin stack trace ***":
+			*phase = glogXLA
+			return true, false
+		}
+		return strings.HasPrefix(b, "Status: ") && len(b) > len("Status: "), false
+	case glogXLA:
+		if b == "*** End stack trace ***" {
+			*phase = glogAfterXLA
+			return true, !fatal // an XLA internal error's record ends with its stack
+		}
+		return len(b) > 1 && (b[0] == '\t' || strings.HasPrefix(b, "        ")), false
+	case glogAfterXLA, glogAfterXLA + 1:
+		if b == "*** Check failure stack trace: ***" {
+			*phase = glogCheck
+			return true, false
+		}
+		if *phase == glogAfterXLA && b != "" && b[0] != ' ' && b[0] != '\t' && b[0] != '[' && !klogHeader(b) &&
+			b != vllm.TracebackHeader {
+			*phase++ // one line of the record's message, at most
+			return true, false
+		}
+		return false, false
+	}
+	return strings.HasPrefix(b, "    @ ") || b == "    ..." || len(b) > 1 && b[0] == '\t', false
 }
+
+// glogFatal reports whether b, a glogStackStart line, is a fatal record (LOG(FATAL), a failed
+// CHECK), after whose stack the process dies: its message may go on after XLA's stack.
+func glogFatal(b string) bool {
+	return klogHeader(b) && b[0] == 'F' || tfHeader(b) && b[28] == 'F'
+}
+
+// glogStackAccept's phases.
+const (
+	glogStart = iota
+	glogXLA
+	glogAfterXLA // and glogAfterXLA + 1 after a line of the record's message
+	glogCheck    = glogAfterXLA + 2
+)
 
 // Two native records whose message goes on over lines without a header: the BFC allocator's
 // statistics when an allocation fails (tsl's bfc_allocator.cc logs "Stats: " and, under it,
