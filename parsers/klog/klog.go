@@ -466,6 +466,13 @@ func body(ev *event.Event, b, level string) (string, bool) {
 					if len(v) >= 8 && len(v) <= 128 && strings.IndexByte(v, ' ') < 0 {
 						ev.SetString(pu.FieldHTTPRequestID, v)
 					}
+				case "reason":
+					if msg == "Pod admission denied" && v != "" && strings.IndexByte(v, ' ') < 0 {
+						// the kubelet refusing a pod (its canAdmitPod: reason=
+						// "UnexpectedAdmissionError" when the device manager could not allocate
+						// its GPUs, "OutOfnvidia.com/gpu"): the reason its Warning event gives
+						ev.SetString(FieldEventReason, v)
+					}
 				case "err":
 					syncFailure(ev, v)
 				case "pod":

@@ -486,6 +486,12 @@ var hostPrograms = map[string]string{
 	"docker":                     "docker.daemon", // Docker 1.12 and before ran its daemon as "docker daemon"
 	"dockerd-current":            "docker.daemon", // RHEL and CentOS 7's Docker (OpenShift 3's kubelet ran in it)
 	"gpud":                       "gpud.log",      // Lepton's GPU health agent as a service, its zap JSON in the journal
+	// the control plane run as a node's services (kubeadm before static pods, k3s's agents,
+	// hardened distributions' units), as in their containers
+	"kube-scheduler":          "kubernetes.scheduler",
+	"kube-controller-manager": "kubernetes.controllermanager",
+	"kube-apiserver":          "kubernetes.apiserver",
+	"kube-proxy":              "kubernetes.proxy",
 	// node-problem-detector as a node's service (AKS runs it so, its GPU checks with it; its
 	// unit's start script names the lines)
 	"node-problem-detector":            "kubernetes.node_problem_detector",

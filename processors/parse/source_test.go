@@ -499,6 +499,8 @@ func TestHostProgramDatasets(t *testing.T) {
 		// Alertmanager as a service under rsyslog's ISO frame (prometheus/alertmanager issue #1683)
 		// Lepton's gpud as a service, its zap JSON in the journal (a line of leptonai/gpud pull request #138 under a syslog frame)
 		`Dec  5 10:00:40 gpu-node-1 gpud[1877]: {"level":"error","ts":"2024-10-26T11:43:35Z","caller":"log/log.go:60","msg":"failed to invoke component state","operation":"GetStates","component":"accelerator-nvidia-error-xid","error":"no data collected yet in the poller","stacktrace":"github.com/leptonai/gpud/log.(*LeptonLogger).Errorw\n\t/root/leptonai/gpud/log/log.go:60\ngithub.com/leptonai/gpud/internal/session.(*Session).getStates\n\t/root/leptonai/gpud/internal/session/serve.go:250\ngithub.com/leptonai/gpud/internal/session.(*Session).serve\n\t/root/leptonai/gpud/internal/session/serve.go:67"}`: "gpud.log",
+		// kube-scheduler as a node's service, a pod it cannot place (a public notes file's syslog)
+		`May 21 20:52:25 example-server kube-scheduler[91664]: I0521 20:52:25.471604   91664 factory.go:338] "Unable to schedule pod; no fit; waiting" pod="default/hello-world" err="0/1  nodes are available: 1 node(s) had taint {node.kubernetes.io/not-ready: }, that the pod didn't tolerate."`: "kubernetes.scheduler",
 		// node-problem-detector as AKS runs it, a service started by its script (an AKS node's syslog)
 		`Mar  7 18:50:52 aks-nodepool1-14317786-vmss000000 node-problem-detector-startup.sh[8082]: I0307 18:50:52.257659    8082 problem_detector.go:77] Problem detector started`: "kubernetes.node_problem_detector",
 		// RHEL 7's Docker running OpenShift 3's kubelet, its eviction manager's lines (fusor/catasb pull request #201)
