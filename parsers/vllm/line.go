@@ -169,6 +169,12 @@ func Split(line string) Line {
 	// rsyslog writes the carriage return a terminal's output ends in as "#015" (the message
 	// keeps it, as written)
 	rest = strings.TrimSuffix(rest, "#015")
+	if n := len(rest); n > 30 && rest[n-1] == ']' && strings.HasSuffix(rest, "x across cluster]") {
+		// Ray's log deduplicator's count after each line it collapsed, every line of a record
+		// the ranks logged alike ("... Traceback (most recent call last): [repeated 6x across
+		// cluster]"): the line's text is without it
+		rest = Unrepeated(rest)
+	}
 	if len(rest) > len(TracebackHeader) && rest[len(rest)-1] == ' ' && strings.TrimRight(rest, " ") == TracebackHeader {
 		rest = TracebackHeader // a copy whose lines end in a space (vllm-ascend's V0 pastes)
 	}
