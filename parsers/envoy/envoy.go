@@ -225,6 +225,11 @@ func textAccess(ev *event.Event, stamp, s string) bool {
 	case n == 12: // Envoy's default
 		r = request{code: tok[1], flags: tok[2], duration: tok[5], userAgent: tok[8], requestID: tok[9],
 			authority: tok[10], upstreamHost: tok[11]}
+	case n == 13 && !numeric(tok[3]):
+		// Envoy's default with %RESPONSE_CODE_DETAILS% after the flags, where Istio puts it
+		// ("504 UT response_timeout 0 24 4497 - ..."): why Envoy answered so
+		r = request{code: tok[1], flags: tok[2], details: tok[3], duration: tok[6], userAgent: tok[9], requestID: tok[10],
+			authority: tok[11], upstreamHost: tok[12]}
 	case n == 21: // Istio's
 		r = request{code: tok[1], flags: tok[2], details: tok[3], duration: tok[8], userAgent: tok[11],
 			requestID: tok[12], authority: tok[13], upstreamHost: tok[14], upstreamCluster: tok[15],
@@ -360,4 +365,10 @@ func flagsLevel(flags string) string {
 		}
 	}
 	return lv
+}
+
+// numeric reports whether s is a number (a byte count), not a word.
+func numeric(s string) bool {
+	_, ok := pu.Atoi(s)
+	return ok
 }
