@@ -300,7 +300,7 @@ func journalJSON(s string) (f Frame, ok bool) {
 		return f, false
 	}
 	r := gjson.GetMany(s, "MESSAGE", "__REALTIME_TIMESTAMP", "_HOSTNAME", "SYSLOG_IDENTIFIER", "_COMM", "_PID", "PRIORITY",
-		"_TRANSPORT", "CONTAINER_ID")
+		"_TRANSPORT", "CONTAINER_ID", "CODE_FILE")
 	us, okTime := pu.Atoi(r[1].Str)
 	if r[0].Type != gjson.String || !okTime {
 		return f, false
@@ -313,13 +313,19 @@ func journalJSON(s string) (f Frame, ok bool) {
 	if pid, ok := pu.Atoi(r[5].Str); ok {
 		f.PID = pid
 	}
-	// a priority the writer chose (syslog(3), the kernel's); a process's stdout and stderr, and a
-	// container's lines through a runtime's journald driver (the native protocol), get one by
-	// their stream alone
+	// a priority the writer chose (syslog(3), the kernel's, and the native protocol's where the
+	// writer's logging call named its source, CODE_FILE: systemd's own notices, systemd-coredump's
+	// crit); a process's stdout and stderr, and a container's lines through a runtime's journald
+	// driver (the native protocol, with a CONTAINER_ID or without: faasd's), get one by their
+	// stream alone
 	if p, ok := pu.Atoi(r[6].Str); ok && p >= 0 && p <= 7 && r[8].Str == "" {
 		switch r[7].Str {
 		case "syslog", "kernel":
 			f.Level = pu.SeverityLevel(p)
+		case "journal":
+			if r[9].Str != "" {
+				f.Level = pu.SeverityLevel(p)
+			}
 		}
 	}
 	return f, true

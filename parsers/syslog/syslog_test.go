@@ -28,14 +28,17 @@ func TestRejects(t *testing.T) {
 	}
 }
 
-// A journal entry's PRIORITY is its level when the writer chose it (syslog(3), the kernel), not
-// when a process's stream gave it (stdout, a container's stderr through a journald driver).
+// A journal entry's PRIORITY is its level when the writer chose it (syslog(3), the kernel, a
+// native-protocol call that names its source: systemd's own, systemd-coredump's), not when a
+// process's stream gave it (stdout, a container's stderr through a journald driver).
 func TestJournalJSONPriority(t *testing.T) {
 	t.Parallel()
 	const entry = `{"__CURSOR":"s=1;i=2","__REALTIME_TIMESTAMP":"1764651827297643","_HOSTNAME":"gpu-node-1","SYSLOG_IDENTIFIER":"nv-fabricmanager","_PID":"5183","PRIORITY":"3","_TRANSPORT":"%s"%s,"MESSAGE":"fabric manager failed"}`
 	for _, c := range []struct{ transport, extra, want string }{
 		{"syslog", "", "error"}, {"kernel", "", "error"}, {"stdout", "", ""},
 		{"journal", `,"CONTAINER_ID":"c44d2f7a9f1f"`, ""}, {"syslog", `,"CONTAINER_ID":"c44d2f7a9f1f"`, ""},
+		{"journal", "", ""}, // a log driver's native entry without the container's id (faasd's)
+		{"journal", `,"CODE_FILE":"src/core/unit.c","CODE_LINE":"5642","CODE_FUNC":"unit_log_failure"`, "error"},
 	} {
 		ev := event.NewMessage(fmt.Sprintf(entry, c.transport, c.extra), golden.Received)
 		if !(Parser{}).Parse(ev) || ev.Message() != "fabric manager failed" {
