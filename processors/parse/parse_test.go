@@ -556,7 +556,7 @@ func TestHostAgentFile(t *testing.T) {
 
 // A host program's rotated files are its own as its newest is: the kubelet's eviction lines
 // from before the last rotation (kubelet.log.1, logrotate's dated and compressed forms) and the
-// container toolkit's older log keep their program's dataset.
+// container toolkit's older log keep their program's dataset; so does containerd's own file.
 func TestRotatedHostFiles(t *testing.T) {
 	t.Parallel()
 	p := newProc(t, nil)
@@ -565,6 +565,8 @@ func TestRotatedHostFiles(t *testing.T) {
 		"/var/log/kubelet.log-20230701":           {`W0701 10:00:00.123456    1234 eviction_manager.go:349] "Eviction manager: attempting to reclaim" resourceName="ephemeral-storage"`, "kubernetes.kubelet"},
 		"/var/log/kubelet.log.4.gz":               {`I0701 10:00:00.123456    1234 kubelet.go:2400] "SyncLoop DELETE" source="api" pods=["llm/vllm-0"]`, "kubernetes.kubelet"},
 		"/var/log/nvidia-container-toolkit.log.1": {`I0701 10:00:00.123456    1234 main.go:100] Starting nvidia-toolkit`, "gpu.container_toolkit"},
+		// containerd's own file where k3s runs it (containerd/containerd issue #11836's line)
+		"/var/lib/rancher/k3s/agent/containerd/containerd.log": {`time="2025-05-12T06:18:36.852558301+08:00" level=info msg="TaskExit event in podsandbox handler container_id:\"e28786a1b2069e77762bb83efe638e000effc88ec196d7aec1749607e938264c\"  id:\"b91276d1e3ddc165d517311b17ada8e5b29f2bd4d5424b9a2f17a584ca6590e8\"  pid:477946  exited_at:{seconds:1747001916  nanos:852280084}"`, "containerd.log"},
 	} {
 		ev := event.NewMessage(c.line, t0)
 		ev.SetString("log.file.path", path)

@@ -517,6 +517,9 @@ var hostFiles = map[string]string{
 	// Lepton's gpud, a GPU node's health agent run as a host service: its zap JSON log, where it
 	// quotes the kernel's Xid lines it found
 	"gpud.log": "gpud.log",
+	// containerd's own file where k3s and RKE2 run it (/var/lib/rancher/{k3s,rke2}/agent/
+	// containerd/containerd.log), not a journal's unit
+	"containerd.log": "containerd.log",
 }
 
 // libraryDataset reports whether ds is a library's that any program's lines may carry (torch's,
