@@ -479,6 +479,12 @@ func (r *rec) set(ev *event.Event) {
 			}
 		}
 	}
+	if r.plain && ds != DatasetSGLang && sglangOwn(r.msg) {
+		// SGLang's own words in its "[date] " layout, a single GPU's server writing no "TP0"
+		// (since late 2025), in a container not named for it (OME's ome-container, KServe's
+		// kserve-container, an LWS "main"): SGLang's, as its access lines there are
+		ds = DatasetSGLang
+	}
 	if ds == DatasetSGLang {
 		// SGLang's prefix names it ("[2025-06-25 06:57:59 TP0] "), or its container does (a
 		// single GPU's "[2026-04-05 20:02:51] ")

@@ -230,3 +230,13 @@ func selfNamed(s string) (typ, text string, ok bool) {
 	}
 	return typ, text, true
 }
+
+// sglangOwn reports whether msg is words only SGLang's scheduler or launcher write: its batch
+// stats ("Prefill batch, #new-seq: 1, ...", "Decode batch, #running-req: 3, ...",
+// scheduler_metrics_mixin.py), its launcher's "Received sigquit from a child process", the
+// scheduler's "Scheduler hit an exception".
+func sglangOwn(msg string) bool {
+	return strings.HasPrefix(msg, "Prefill batch") && strings.Contains(msg, "#new-seq: ") ||
+		strings.HasPrefix(msg, "Decode batch") && strings.Contains(msg, "#running-req: ") ||
+		strings.HasPrefix(msg, "Received sigquit from a child proces") || strings.HasPrefix(msg, "Scheduler hit an exception")
+}
