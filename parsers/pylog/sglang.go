@@ -46,6 +46,8 @@ var sglangStatKeys = map[string]sglangStat{
 	"#queue-req":                 {"requests.waiting", 'i'},
 	"#inflight-req":              {"requests.inflight", 'i'},
 	"#unbootstrapped-req":        {"requests.unbootstrapped", 'i'},
+	"#bootstrap-req":             {"requests.unbootstrapped", 'i'}, // 2026's name
+	"#pending-token":             {"pending_tokens", 'i'},
 	"#transferring-req":          {"requests.transferring", 'i'},
 	"#transfer-req":              {"requests.transferring", 'i'},
 	"#prealloc-req":              {"requests.prealloc", 'i'},
@@ -69,9 +71,10 @@ var SGLangFields = []parsers.Field{
 	{Name: sglangStats + "swa_token_usage.pct", Type: "scaled_float", Description: "SGLang: KV cache usage of the sliding-window attention layers, 0 to 1."},
 	{Name: sglangStats + "requests.running", Type: "long", Description: "SGLang: requests running (#running-req)."},
 	{Name: sglangStats + "requests.waiting", Type: "long", Description: "SGLang: requests in the waiting queue (#queue-req)."},
-	{Name: sglangStats + "requests.inflight", Type: "long", Description: "SGLang: requests in a chunked prefill (#inflight-req, older releases)."},
-	{Name: sglangStats + "requests.unbootstrapped", Type: "long", Description: "SGLang prefill server (disaggregated): requests waiting for their decode server's bootstrap."},
-	{Name: sglangStats + "requests.transferring", Type: "long", Description: "SGLang disaggregated serving: requests whose KV cache is in transfer."},
+	{Name: sglangStats + "requests.inflight", Type: "long", Description: "SGLang: requests in a chunked prefill (#inflight-req, older releases; a disaggregated prefill server's #inflight-req since 2026 is requests.transferring)."},
+	{Name: sglangStats + "requests.unbootstrapped", Type: "long", Description: "SGLang prefill server (disaggregated): requests waiting for their decode server's bootstrap (#unbootstrapped-req, since 2026 #bootstrap-req)."},
+	{Name: sglangStats + "pending_tokens", Type: "long", Description: "SGLang prefill batch: tokens of the requests waiting to be prefilled (#pending-token, 2026)."},
+	{Name: sglangStats + "requests.transferring", Type: "long", Description: "SGLang disaggregated serving: requests whose KV cache is in transfer (#transferring-req; a prefill server's #inflight-req since 2026)."},
 	{Name: sglangStats + "requests.prealloc", Type: "long", Description: "SGLang decode server (disaggregated): requests waiting for KV cache room."},
 	{Name: sglangStats + "requests.retracted", Type: "long", Description: "SGLang decode server: requests retracted for want of KV cache."},
 	{Name: sglangStats + "generation_throughput", Type: "double", Description: "SGLang decode batch: generated tokens/s since the last line."},
@@ -107,6 +110,10 @@ func sglangBatch(ev *event.Event, msg string) bool {
 	}
 	ev.SetString(FieldSGLangBatch, batch)
 	ev.SetString(event.FieldEventAction, vllm.ActionStats)
+	// a disaggregated prefill server since 2026 names its queues anew: "#bootstrap-req" (was
+	// "#unbootstrapped-req"), and "#inflight-req" its requests whose KV cache is in transfer
+	// (was "#transferring-req"), no longer a chunked prefill's
+	pd := strings.Contains(list, "#bootstrap-req: ")
 	for item := range strings.SplitSeq(list, ", ") {
 		k, v, ok := strings.Cut(item, ": ")
 		if !ok {
@@ -118,6 +125,9 @@ func sglangBatch(ev *event.Event, msg string) bool {
 				pu.SetStamp(ev, t, v)
 			}
 			continue
+		}
+		if pd && k == "#inflight-req" {
+			k = "#transferring-req"
 		}
 		if st, ok := sglangStatKeys[k]; ok {
 			setSGLangStat(ev, st, v)
