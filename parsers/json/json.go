@@ -469,8 +469,10 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		}
 		return false
 	case "component":
-		// Elasticsearch 7's ESJsonLayout: the logger ("o.e.c.r.a.DiskThresholdMonitor")
-		if v.Type != gjson.String || rec.Logger != "" || !strings.Contains(v.Str, ".") {
+		// Elasticsearch 7's ESJsonLayout: the logger ("o.e.c.r.a.DiskThresholdMonitor");
+		// Prometheus's and Alertmanager's slog JSON (promslog): the part of the server that
+		// logs ("scrape manager", "remote", "notifier", "tsdb"), as their logfmt form gives it
+		if v.Type != gjson.String || rec.Logger != "" || v.Str == "" || len(v.Str) > 64 {
 			return false
 		}
 		rec.Logger = v.Str
