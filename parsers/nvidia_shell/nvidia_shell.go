@@ -207,7 +207,10 @@ func mpsLine(ev *event.Event, s string) bool {
 		return false
 	}
 	f := strings.Fields(s[1+n : end])
-	if len(f) != 2 || (f[0] != "Control" && f[0] != "Server") {
+	if len(f) == 3 && f[0] == "Legacy" && f[1] == "Server" {
+		f = f[1:] // a pre-Volta GPU's server ("Legacy Server")
+	}
+	if len(f) != 2 || (f[0] != "Control" && f[0] != "Server" && f[0] != "Other") {
 		return false
 	}
 	pid, ok := pu.Atoi(f[1])
@@ -216,6 +219,9 @@ func mpsLine(ev *event.Event, s string) bool {
 	}
 	pu.SetDatedLocalTime(ev, t)
 	ev.Set(event.FieldProcessPID, event.Int(pid))
+	if f[0] == "Other" {
+		f[0] = "Server" // the server's lines before it knows its role ("Other 337] Startup")
+	}
 	ev.SetString(event.FieldLogLogger, "nvidia-cuda-mps-"+strings.ToLower(f[0]))
 	return true
 }
@@ -322,11 +328,19 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		return true
 	}
 	dataset := pu.GPUDataset(ev)
+	mps := false
 	if dataset != "" && text[0] == '[' && mpsLine(ev, text) { // in a GPU-stack container only: the line is taken
 		text = strings.TrimSpace(text[strings.IndexByte(text, ']')+1:])
+		mps = true
 	}
 	text, stated := stdLogPrefix(ev, text) // stated: a level the line states, which no guess overrides
-	logger := ""                           // the module tools name themselves: "modprobe: FATAL: ..."
+	if mps && stated == "" && strings.Contains(text, "encountered a fatal exception") {
+		// MPS states no level: its server's "Server encountered a fatal exception. Shutting
+		// down" (or the control daemon's) is its death, every client's CUDA context with it
+		stated = pu.Critical
+		ev.SetString(event.FieldErrorMsg, text)
+	}
+	logger := "" // the module tools name themselves: "modprobe: FATAL: ..."
 	if dataset != "" {
 		if lv, rest, ok := cosLogger(ev, text); ok {
 			stated, text = lv, rest

@@ -299,7 +299,13 @@ func GPUDataset(ev *event.Event) string {
 		}
 		// a GPU program's own log file on the host
 		if p, ok := ev.GetString(event.FieldLogFilePath); ok {
-			return gpuHostFiles[LogFileName(p)]
+			name := LogFileName(p)
+			if (name == "control.log" || name == "server.log") && (strings.Contains(p, "/nvidia-mps/") || strings.Contains(p, "/nvidia/mps/")) {
+				// MPS's control daemon's and servers' own files: /var/log/nvidia-mps (its
+				// default), the device plugin's /run/nvidia/mps/<resource>/log
+				return DatasetDevicePlugin
+			}
+			return gpuHostFiles[name]
 		}
 		return ""
 	}

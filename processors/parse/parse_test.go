@@ -705,3 +705,34 @@ func TestGroupWaitsForTheRestWhileItsSourceCanSend(t *testing.T) {
 		t.Fatalf("idle flush of a lone error line = %v, want it", fb)
 	}
 }
+
+// TestMPSFiles: MPS's own files on the host (Bottlerocket's nvidia-cuda-mps-server's server.log
+// in /var/log/nvidia-mps, bottlerocket-os/bottlerocket-kernel-kit pull request #415, 2026-04)
+// are read as in the device plugin's MPS container: each line's time, the server's pid and
+// logger, its text; and the control daemon's report of a server's fatal exception, which states
+// no level, is critical (NVIDIA/k8s-device-plugin issues #762, #685).
+func TestMPSFiles(t *testing.T) {
+	t.Parallel()
+	p := newProc(t, nil)
+	for _, l := range []string{`[2026-04-28 18:20:41.704 Other 4428] Startup`, `[2026-04-28 18:20:41.704 Other 4428] Connecting to control daemon on socket: /run/nvidia/mps/nvidia.com/gpu.shared/pipe/control`, `[2026-04-28 18:20:41.704 Other 4428] Initializing server process`, `[2026-04-28 18:20:41.855 Server 4428] Creating server context on device 0 (Tesla T4)`} {
+		ev := event.NewMessage(l, t0)
+		ev.SetString("log.file.path", "/var/log/nvidia-mps/server.log")
+		p.ParseEvent(ev)
+		if ds, _ := ev.GetString(event.FieldDataset); ds != "gpu.device_plugin" || logStr(ev, event.FieldLogLogger) != "nvidia-cuda-mps-server" ||
+			ev.Timestamp().Year() != 2026 || !ev.Has(event.FieldProcessPID) {
+			t.Errorf("%s: %s", l, ev.AppendJSON(nil))
+		}
+	}
+	ev := event.NewMessage(`[2024-12-10 06:38:01.158 Control    64] Server encountered a fatal exception. Shutting down`, t0)
+	ev.SetString("kubernetes.pod.name", "nvidia-device-plugin-mps-control-daemon-hl8vd")
+	ev.SetString("kubernetes.container.name", "mps-control-daemon-ctr")
+	p.ParseEvent(ev)
+	if lv := logStr(ev, event.FieldLogLevel); lv != "critical" || logStr(ev, event.FieldErrorMsg) != "Server encountered a fatal exception. Shutting down" {
+		t.Errorf("fatal exception: %s", ev.AppendJSON(nil))
+	}
+}
+
+func logStr(ev *event.Event, k string) string {
+	s, _ := ev.GetString(k)
+	return s
+}
