@@ -141,7 +141,7 @@ func (p *Parser) Finish(ev *event.Event, rec Record, dataset string) {
 	if rec.k8sEvent && kubernetesEvent(ev, &rec) {
 		ds = DatasetK8sEvent
 	} else if rec.object {
-		aboutObject(ev, rec.Logger == "events", rec.node)
+		aboutObject(ev, rec.Logger, rec.node)
 	}
 	if rec.Logger == "events" && (rec.Level == pu.Debug || rec.Level == pu.Info) {
 		// an event the controller records as a Warning, which its logger writes at debug or

@@ -161,7 +161,7 @@ func scaledOrRayObject(ev *event.Event, kind, ns string) (string, string, string
 
 // AboutObject is aboutObject for the structured fields of another layout's line (zap's
 // console lines, their JSON under log.fields).
-func AboutObject(ev *event.Event, logger string) { aboutObject(ev, logger == "events", "") }
+func AboutObject(ev *event.Event, logger string) { aboutObject(ev, logger, "") }
 
 // aboutObject reads the object a controller's line is about into orchestrator.*, as a
 // Kubernetes event's (the controller that wrote the line is not that object), so that the
@@ -170,12 +170,16 @@ func AboutObject(ev *event.Event, logger string) { aboutObject(ev, logger == "ev
 // "could not schedule pod"), "pod":"namespace/name" or its name alone (Karpenter before v1),
 // and, on the events a controller logs (logger "events": Kueue's), the event's object and its
 // reason.
-func aboutObject(ev *event.Event, logged bool, node string) {
+func aboutObject(ev *event.Event, logger, node string) {
+	logged := logger == "events"
 	get := func(k string) string {
 		s, _ := ev.GetString(pu.FieldLogFields + "." + k)
 		return s
 	}
 	kind, ns, name := "pod", get("Pod.namespace"), get("Pod.name")
+	if name == "" && strings.HasPrefix(logger, "controllers.Ray") {
+		kind, ns, name = kubeRayObject(get, strings.ToLower(logger[len("controllers."):]))
+	}
 	if name == "" {
 		// klog.KObj under a lower-case key: the GPU operator's upgrade library's
 		// "pod":{"namespace":"gpu-operator","name":"nvidia-gpu-driver-..."}
@@ -325,4 +329,36 @@ func healthEvents(ev *event.Event, list gjson.Result, rec *Record) {
 		})
 		return false
 	})
+}
+
+// kubeRayObject reads the object a KubeRay reconciler before v1.2 names (its logger
+// "controllers.RayService", "controllers.RayJob", "controllers.RayCluster"): the RayService's
+// "ServiceName": "ns/name", a reconciler's "NamespacedName": {"name","namespace"} (of its own
+// kind) or its "RayJob": "name", its RayCluster's "raycluster"/"rayCluster" ({"name",
+// "namespace"} or the name) or "cluster name".
+// It returns the pod kind and no name for none.
+func kubeRayObject(get func(string) string, own string) (kind, ns, name string) {
+	if v := get("ServiceName"); own == "rayservice" && v != "" {
+		if n, p, ok := strings.Cut(v, "/"); ok && p != "" && strings.IndexByte(p, '/') < 0 {
+			return own, n, p
+		}
+	}
+	if n := get("NamespacedName.name"); n != "" {
+		return own, get("NamespacedName.namespace"), n
+	}
+	if v := get("RayJob"); own == "rayjob" && v != "" && strings.IndexByte(v, '/') < 0 {
+		return own, get("namespace"), v // the RayJob reconciler's "RayJob": "rayjob-test-default"
+	}
+	for _, k := range [...]string{"raycluster", "rayCluster"} {
+		if n := get(k + ".name"); n != "" {
+			return "raycluster", get(k + ".namespace"), n
+		}
+		if n := get(k); n != "" && strings.IndexByte(n, '/') < 0 {
+			return "raycluster", get("namespace"), n
+		}
+	}
+	if n := get("cluster name"); own == "raycluster" && n != "" && strings.IndexByte(n, '/') < 0 {
+		return own, "", n
+	}
+	return "pod", "", ""
 }
