@@ -397,7 +397,9 @@ func Walk(ev *event.Event, s string) (Record, bool) {
 	rec := Record{v: -1, at: at, tracing: tracingLayout(s),
 		located:    strings.Contains(s, `"lineno"`) || strings.Contains(s, `"line_number"`),
 		namespaced: strings.Contains(s, `"namespace":`),
-		zapShort:   strings.HasPrefix(s, `{"L":"`) && strings.Contains(s, `"M":"`)}
+		zapShort:   strings.HasPrefix(s, `{"L":"`) && strings.Contains(s, `"M":"`),
+		// (the OpenTelemetry Python SDK's records write "body" before "severity_text")
+		otel: strings.Contains(s, `"severity_text"`)}
 	n := 0
 	gjson.Parse(s).ForEach(func(k, v gjson.Result) bool {
 		if !known(ev, k.Str, v, &rec) {
@@ -430,9 +432,10 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		ev.SetString(pu.FieldLogMessage, v.Str)
 		rec.Msg, rec.text, rec.textAt, rec.textLen = true, v.Str, rec.at+v.Index, len(v.Raw)
 	case "body":
-		// the OpenTelemetry log data model's message, after its severity_text (llm-d's
+		// the OpenTelemetry log data model's message, beside its severity_text (llm-d's
 		// inference scheduler's zap encoder: {"timestamp":...,"severity_text":"INFO",
-		// "severity_number":9,"body":"request complete",...}); another program's "body" is a field
+		// "severity_number":9,"body":"request complete",...}; the Python SDK's, body first);
+		// another program's "body" is a field
 		if v.Type != gjson.String || !rec.otel || rec.Msg {
 			return false
 		}
