@@ -48,7 +48,26 @@ func klogMessageStart(l *vllm.Line) bool {
 	last := b[len(b)-1]
 	// a header alone, a value opened, or a message that introduces what its lines hold (the GCS
 	// FUSE sidecar's "gcsfuse config file content:" and the YAML under it)
-	return (strings.IndexByte(b, ']') == len(b)-1 || last == '{' || last == '[' || last == ':' && strings.HasSuffix(b, " content:")) && klogHeader(b)
+	return (strings.IndexByte(b, ']') == len(b)-1 || last == '{' || last == '[' || last == ':' && strings.HasSuffix(b, " content:") ||
+		strings.Contains(b, "&{") && openValue(b)) && klogHeader(b)
+}
+
+// openValue reports whether a Go value printed with %+v ("&{Source:... Conditions:[{...
+// Message:Unable to determine the device handle for GPU0000:00:1B.0: Unknown Error") is left
+// open at the line's end: a string inside it held a line break (node-problem-detector's
+// "New status generated: &{...}" quoting NVML's error), and its lines go on to the brackets
+// that close it.
+func openValue(b string) bool {
+	depth := 0
+	for i := strings.Index(b, "&{"); i < len(b); i++ {
+		switch b[i] {
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+		}
+	}
+	return depth > 0
 }
 
 // klogMessageAccept reports whether l goes on with such a message: any line but another klog
