@@ -406,6 +406,7 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 			dk.proc = d
 			if p.groups[dk] != nil {
 				gk, routed = dk, true
+				defer p.noteDaemon(dk) // (the line may end the daemon's record)
 			} else {
 				delete(p.daemons, gk.streamKey)
 			}

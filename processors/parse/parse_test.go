@@ -736,3 +736,23 @@ func logStr(ev *event.Event, k string) string {
 	s, _ := ev.GetString(k)
 	return s
 }
+
+// TestDaemonRecordEndedByItsBareLine: a Ray daemon's record whose bare further line ends it (the
+// GCS's node-dead report, its second cause on the line under it) leaves no open daemon record
+// behind in the stream's index.
+func TestDaemonRecordEndedByItsBareLine(t *testing.T) {
+	t.Parallel()
+	p := newProc(t, nil)
+	evs := events("pod/ray-head", []string{`(raylet) The node with node id: 0f219779261fab027e79667e6451e061ded81c76f07d05584652d818 and address: 10.0.0.51 and node name: 10.0.0.51 has been marked dead because the detector has missed too many heartbeats from it. This can happen when a 	(1) raylet crashes unexpectedly (OOM, preempted node, etc.) `, `	(2) raylet has lagging heartbeats due to slow network or busy workload.`})
+	b := event.NewBatch(evs, nil)
+	b.Key = "pod/ray-head"
+	if err := p.Process(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(b.Events); n != 1 || strings.Count(b.Events[0].Message(), "\n") != 1 {
+		t.Fatalf("%d events: %v", n, b.Events)
+	}
+	if len(p.daemons) != 0 || len(p.groups) != 0 {
+		t.Errorf("held after the record ended: %d daemon records, %d groups", len(p.daemons), len(p.groups))
+	}
+}
