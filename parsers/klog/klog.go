@@ -90,6 +90,20 @@ func parseRecord(ev *event.Event, s string) bool {
 		status = strings.TrimPrefix(status, "Status: ")
 		s = first + "\n" + rest
 	}
+	if first, rest, ok := strings.Cut(s, "\n"); ok && len(first) > 0 && first[0] == 'F' && strings.Contains(rest, "goroutine ") {
+		// a Go program's klog.Fatalf whose message goes on over lines, every goroutine's stack
+		// under it: the message's lines, then the stack from the first goroutine's header
+		if i := strings.Index("\n"+rest, "\ngoroutine "); i >= 0 && parseLine(ev, first) {
+			more, stack := strings.TrimRight(rest[:max(i-1, 0)], "\n"), rest[i:]
+			ev.SetString(event.FieldErrorStack, stack)
+			m, _ := ev.GetString(pu.FieldLogMessage)
+			if more != "" {
+				m += "\n" + more
+			}
+			ev.SetString(event.FieldErrorMsg, m)
+			return true
+		}
+	}
 	if first, stack, ok := strings.Cut(s, "\n"); ok && (strings.HasPrefix(stack, "*** Check failure stack trace: ***") ||
 		// apimachinery's HandleCrash: "Observed a panic: ...", then the goroutine's stack
 		strings.HasPrefix(stack, "goroutine ") && strings.Contains(first, "] Observed a panic: ") ||

@@ -1650,7 +1650,7 @@ func (g *group) accept(l *vllm.Line) bool {
 		return false
 	case modeGlogStack:
 		if l.Header == "" && l.Proc == "" && (l.Body == "" && len(g.parts) == 0 ||
-			goroutineHeader(l.Body) && (len(g.parts) == 0 || len(g.parts) == 1 && g.parts[0] == "")) {
+			goroutineHeader(l.Body) && (len(g.parts) == 0 || len(g.parts) == 1 && (g.parts[0] == "" || goFatalMessage(g.parts[0])))) {
 			// Go's glog: Fatal prints every goroutine's stack under its record, after a blank
 			// line, and aborts (the AMD device plugin's "F0106 ... amdgpu driver unavailable")
 			if l.Body != "" {
@@ -1659,7 +1659,14 @@ func (g *group) accept(l *vllm.Line) bool {
 			return true
 		}
 		first, _, _ := strings.Cut(g.first.Message(), "\n")
-		ok, done := glogStackAccept(l, &g.msg, glogFatal(vllm.Split(first).Body))
+		fatal := glogFatal(vllm.Split(first).Body)
+		if fatal && len(g.parts) == 0 && l.Header == "" && l.Proc == "" && goFatalMessage(l.Body) && strings.Contains(first, ".go:") {
+			// a Go program's klog.Fatalf whose message goes on over a line ("Refer to the
+			// troubleshooting guide for more information: ...", ingress-nginx's), every
+			// goroutine's stack under it
+			return true
+		}
+		ok, done := glogStackAccept(l, &g.msg, fatal)
 		if done {
 			g.mode = modeDone
 		}

@@ -202,6 +202,13 @@ func glogFatal(b string) bool {
 	return klogHeader(b) && b[0] == 'F' || tfHeader(b) && b[28] == 'F'
 }
 
+// goFatalMessage reports whether b may be a line of a Go fatal record's message, between its
+// header and the goroutines' stacks: text, not a stack's header, a frame or another record.
+func goFatalMessage(b string) bool {
+	return b != "" && b[0] != ' ' && b[0] != '\t' && b[0] != '*' && !goroutineHeader(b) && !klogHeader(b) &&
+		!strings.HasPrefix(b, "panic: ")
+}
+
 // glogStackAccept's phases.
 const (
 	glogStart = iota
