@@ -118,6 +118,7 @@ const (
 	modeDiagBorder             // a table's top border, which dcgmi diag's report opens with (its header row next)
 	modeDCGMRecord             // a DCGM log record whose message goes on over lines, up to its [file:line] [function]
 	modeJSONSpread             // Elasticsearch 7's JSON record whose "stacktrace" array is printed one element a line
+	modeHAProxy                // HAProxy's alert or warning, its further lines under "   | "
 )
 
 // dcgmHeader reports whether b opens a record of DCGM's own log (nv-hostengine.log, nvvs.log):
@@ -527,6 +528,19 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 	a.out = append(a.out, item{ev: ev, src: l.src, seq: p.seq, msg: msg, split: sl, lead: lead})
 }
 
+// haproxyMessageStart reports whether b is HAProxy's alert, warning or notice ("[WARNING]  (207)
+// : config : ...", before 2.3 "[WARNING] 213/140024 (78) : ..."), whose message may go on over
+// lines each opening with "   | ".
+func haproxyMessageStart(b string) bool {
+	if len(b) < 16 || b[0] != '[' {
+		return false
+	}
+	if !strings.HasPrefix(b, "[WARNING]") && !strings.HasPrefix(b, "[ALERT]") && !strings.HasPrefix(b, "[NOTICE]") {
+		return false
+	}
+	return strings.Contains(b[:min(len(b), 40)], ") : ")
+}
+
 // esSpreadStart reports whether b opens a record of Elasticsearch 7's JSON layout (ESJsonLayout)
 // that goes on over lines: its members up to the exception's "stacktrace" array, which it prints
 // one element a line ({"type": "server", "timestamp": ..., "message": "...", then
@@ -682,6 +696,10 @@ func startMode(l *vllm.Line) (int, bool) {
 		// argparse refusing a command line ("vllm serve" with an argument it does not know):
 		// print_usage's lines, then "vllm: error: unrecognized arguments: ...", one failure
 		return modeUsage, true
+	case l.Header == "" && l.Proc == "" && haproxyMessageStart(l.Body):
+		// HAProxy's "[WARNING]  (207) : config : missing timeouts for frontend 'https'.", the
+		// message's further lines under it each opening with "   | "
+		return modeHAProxy, true
 	case l.Header == "" && l.Proc == "" && esSpreadStart(l.Body):
 		// Elasticsearch 7's JSON layout with an exception: the record's members up to
 		// "stacktrace", whose elements (the exception's lines) are a line each, to "] }"
@@ -1588,6 +1606,8 @@ func (g *group) accept(l *vllm.Line) bool {
 		return l.Header == "" && strings.HasPrefix(l.Body, g.header) && len(g.parts) < maxMessageLines
 	case modeNativeMsg:
 		return nativeMessageAccept(l) && len(g.parts) < maxMessageLines
+	case modeHAProxy:
+		return l.Header == "" && l.Proc == "" && strings.HasPrefix(strings.TrimLeft(l.Body, " "), "| ") && len(g.parts) < maxMessageLines
 	case modeJSONSpread:
 		// a member or an element of the array, each line ending in "," but the last ("... 6
 		// more"] }"), which closes the record
