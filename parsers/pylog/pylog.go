@@ -335,6 +335,42 @@ func clientRequest(ev *event.Event, s string) {
 	ev.Set(event.FieldHTTPStatus, event.Int(code))
 }
 
+// kserveTiming reads KServe's timing of a request its REST server answered ("kserve.io.kserve.
+// protocol.rest.v1_endpoints.predict: 0.8487 ['http_status:200', 'http_method:POST',
+// 'time:wall']", its timing decorator's; older releases under root: "... predict 0.0017,
+// ['http_status:500', ...]"): the status and method, the wall time as event.duration, and it
+// returns the level of its status ("" when the line is not one).
+func kserveTiming(ev *event.Event, msg string) string {
+	i := strings.LastIndex(msg, " ['http_status:")
+	head, tags := strings.TrimSuffix(msg[:i], ","), msg[i+len(" ['"):len(msg)-len("']")]
+	var status int64
+	method, wall := "", false
+	for t := range strings.SplitSeq(tags, "', '") {
+		k, v, _ := strings.Cut(t, ":")
+		switch k {
+		case "http_status":
+			status, _ = pu.Atoi(v)
+		case "http_method":
+			method = v
+		case "time":
+			wall = v == "wall"
+		}
+	}
+	if status < 100 || status > 599 {
+		return ""
+	}
+	ev.Set(event.FieldHTTPStatus, event.Int(status))
+	if method != "" && len(method) <= 16 {
+		ev.SetString(uvicorn.FieldMethod, method)
+	}
+	if sp := strings.LastIndexByte(head, ' '); sp > 0 && wall {
+		if sec, err := strconv.ParseFloat(head[sp+1:], 64); err == nil && sec >= 0 && sec < 1e6 {
+			ev.Set(pu.FieldEventDuration, event.Int(int64(sec*1e9)))
+		}
+	}
+	return uvicorn.StatusLevel(status)
+}
+
 func (r *rec) set(ev *event.Event) {
 	if r.logger != "" {
 		ev.SetString(event.FieldLogLogger, r.logger)
@@ -477,6 +513,12 @@ func (r *rec) set(ev *event.Event) {
 			if id, _, _ = strings.Cut(id, ","); id != "" && id != "N.A." && len(id) <= 128 {
 				ev.SetString(FieldHTTPRequestID, id)
 			}
+		}
+	}
+	if strings.HasSuffix(r.msg, "']") && strings.Contains(r.msg, "['http_status:") {
+		if lv := kserveTiming(ev, r.msg); lv != "" && (r.level == "" || r.level == pu.Info) {
+			ev.SetString(event.FieldLogLevel, lv)
+			r.level = lv
 		}
 	}
 	if r.plain && ds != DatasetSGLang && sglangOwn(r.msg) {
