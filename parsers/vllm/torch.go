@@ -365,6 +365,17 @@ func parseNCCLAfter(ev *event.Event, after, host string, pid int64, l *Line) boo
 		return false
 	}
 	rest := after[close+1:]
+	nvFile, nvLine := "", int64(0)
+	if k := strings.Index(rest[:min(len(rest), 160)], " NVSHMEM "); k > 0 {
+		// its WARN and ABORT after the source's file and line, as NCCL's: "host:pid:tid [0]
+		// ibgda.cpp:3905 NVSHMEM WARN ...", "init.cu:1080 NVSHMEM ABORT ..."
+		loc := strings.TrimSpace(rest[:k])
+		if c := strings.LastIndexByte(loc, ':'); c > 0 && strings.IndexByte(loc, ' ') < 0 && strings.IndexByte(loc[:c], '.') > 0 {
+			if n, ok := parseutil.Atoi(loc[c+1:]); ok {
+				nvFile, nvLine, rest = loc[:c], n, rest[k:]
+			}
+		}
+	}
 	if r, ok := strings.CutPrefix(rest, " NVSHMEM "); ok {
 		// NVSHMEM (DeepEP's expert-parallel transport) logs in NCCL's layout:
 		// "host:pid:tid [dev] NVSHMEM INFO ..."; a communication library's line as NCCL's are
@@ -374,12 +385,22 @@ func parseNCCLAfter(ev *event.Event, after, host string, pid int64, l *Line) boo
 			l.Level = "info"
 		case "WARN":
 			l.Level = "warning"
+		case "ABORT":
+			l.Level = "critical" // the process aborts after it
 		default:
 			return false
 		}
 		ev.SetString(event.FieldLogLogger, loggerNVSHMEM)
 		ncclSource(ev, host, pid, dev, devOK, l)
+		if nvFile != "" && l.File == "" {
+			l.File, l.FileLine = nvFile, nvLine
+		}
 		finishLibraryLine(ev, l, msg, DatasetNCCL)
+		if word == "WARN" || word == "ABORT" {
+			if m := strings.TrimSpace(msg); m != "" && !ev.Has(event.FieldErrorMsg) {
+				ev.SetString(event.FieldErrorMsg, m)
+			}
+		}
 		return true
 	}
 	file, fileLine := "", int64(0)

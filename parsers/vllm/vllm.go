@@ -801,7 +801,7 @@ func (p *Parser) library(ev *event.Event, l *Line, msg, first, rest string) bool
 		ok = parseNCCLCheck(ev, b, l)
 	case strings.Contains(b, ": block: [") && strings.HasSuffix(strings.TrimRight(b, " \r"), "` failed."):
 		ok = parseDeviceAssert(ev, b, l)
-	case strings.Contains(b, " NCCL "), strings.Contains(b, "] NVSHMEM "): // "] NCCL INFO", "] file.cc:12 NCCL WARN"
+	case strings.Contains(b, " NCCL "), strings.Contains(b, " NVSHMEM "): // "] NCCL INFO", "] file.cc:12 NCCL WARN", "] file.cpp:1 NVSHMEM WARN"
 		ok = parseNCCL(ev, b, l)
 	case b[0] == 'I' || b[0] == 'W' || b[0] == 'E' || b[0] == 'F' || b[0] == 'V':
 		ok = parseTorchPython(ev, b, l)
