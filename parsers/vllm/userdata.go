@@ -132,7 +132,9 @@ func (p *Parser) members(ev *event.Event, msg, rest string, base int) {
 		case "output_token_ids":
 			with = p.tokenIDs(ev, val, FieldOutputTokens)
 		case "finish_reason":
-			if val != "None" && val != "" {
+			// (the streamed response's whole record says "streaming_complete": no reason why
+			// generation stopped, which the deltas' last one gave)
+			if val != "None" && val != "" && val != "streaming_complete" {
 				ev.SetString(FieldFinishReason, val)
 			}
 		case "params", "sampling_params", "sampling params":
