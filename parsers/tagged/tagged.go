@@ -132,7 +132,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if first[0] == '-' && OpenMPIRule(first) && rest != "" {
 		return mpiHelp(ev, rest, ds)
 	}
-	if first[0] == '[' {
+	if first[0] == '[' || first[0] == '2' {
 		if pre := OpenMPISignal(first); pre != "" {
 			return mpiSignal(ev, pre, ev.Message(), pu.DatasetOr(ev, ds))
 		}
@@ -1806,11 +1806,15 @@ func openMPIError(s string, r *Line) bool {
 // failing address, the frames) repeat the prefix up to "*** End of error message ***"; "" for
 // another line. The parse processor joins the report.
 func OpenMPISignal(b string) string {
-	end := strings.Index(b[:min(len(b), 80)], "] *** Process received signal ***")
+	end := strings.Index(b[:min(len(b), 112)], "] *** Process received signal ***")
 	if end < 3 {
 		return ""
 	}
-	host, pid, ok := strings.Cut(b[1:end], ":")
+	open := strings.IndexByte(b[:end], '[')
+	if open > 0 && !jobStamp(b[:open]) {
+		return ""
+	}
+	host, pid, ok := strings.Cut(b[open+1:end], ":")
 	if _, num := pu.Atoi(pid); !ok || !num || host == "" || strings.IndexByte(host, ' ') >= 0 {
 		return ""
 	}
@@ -1820,7 +1824,13 @@ func OpenMPISignal(b string) string {
 // mpiSignal reads Open MPI's report of a fatal signal: critical (the process dies), the signal its
 // error, the report its stack, the host and pid its prefix's.
 func mpiSignal(ev *event.Event, prefix, text, ds string) bool {
-	host, pid, _ := strings.Cut(prefix[1:len(prefix)-2], ":")
+	open := strings.IndexByte(prefix, '[')
+	if open > 0 {
+		if t, err := time.Parse("2006-01-02 15:04:05", strings.TrimSpace(prefix[:min(open, len("2006-01-02 15:04:05 "))])); err == nil {
+			pu.SetDatedLocalTime(ev, t) // the job's own time before each line
+		}
+	}
+	host, pid, _ := strings.Cut(prefix[open+1:len(prefix)-2], ":")
 	n, _ := pu.Atoi(pid)
 	ev.SetString(event.FieldHostHostname, host)
 	ev.Set(event.FieldProcessPID, event.Int(n))
@@ -1927,4 +1937,18 @@ func kibanaLegacy(s string, r *Line) bool {
 	}
 	r.Logger, r.Msg = strings.Join(tags, "."), rest[1:]
 	return true
+}
+
+// jobStamp reports whether s is the time a job's launcher writes before each line of its
+// processes' output ("2026-08-31 12:27:50 ", with or without a fraction), before Open MPI's
+// "[host:pid] ".
+func jobStamp(s string) bool {
+	s = strings.TrimRight(s, " ")
+	if len(s) < len("2006-01-02 15:04:05") || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':' {
+		return false
+	}
+	if len(s) > 19 && (s[19] != '.' && s[19] != ',' || len(s) > 29) {
+		return false
+	}
+	return strings.Trim(s, "0123456789-:., ") == ""
 }

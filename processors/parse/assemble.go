@@ -824,7 +824,7 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeIndented, true
 	case l.Header == "" && l.Proc == "" && tagged.OpenMPIRule(l.Body):
 		return modeMPIHelp, true
-	case l.Header == "" && len(l.Body) > 20 && l.Body[0] == '[' && tagged.OpenMPISignal(l.Body) != "":
+	case l.Header == "" && len(l.Body) > 20 && (l.Body[0] == '[' || l.Body[0] == '2') && tagged.OpenMPISignal(l.Body) != "":
 		return modeMPISignal, true
 	case l.Header == "" && l.Proc == "" && len(l.Body) > 12 && (l.Body[0] == '[' || l.Body[0] >= '0' && l.Body[0] <= '9') && llamaRecord(l.Body):
 		return modeLlamaRecord, true
