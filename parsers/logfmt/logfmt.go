@@ -46,7 +46,8 @@ var Info = parsers.Info{
 	New:         func(parsers.Options) parsers.Parser { return New() },
 	Fields: append(append(pu.StructuredFields[:len(pu.StructuredFields):len(pu.StructuredFields)],
 		uvicorn.Fields...), append(pu.Fields(pu.FieldHTTPRequestID, pu.FieldOrchNamespace, pu.FieldOrchResourceType, pu.FieldOrchResourceName),
-		parsers.Field{Name: nvidia_xid.FieldUUID, Type: "keyword", Description: "GPU UUID (GPU-...)."})...),
+		parsers.Field{Name: nvidia_xid.FieldUUID, Type: "keyword", Description: "GPU UUID (GPU-...)."},
+		parsers.Field{Name: nvidia_xid.FieldPCIBusID, Type: "keyword", Description: "PCI address of the GPU a GPU-stack program's error names (mig-parted relaying nvidia-smi's reset error), as 0000:00:04."})...),
 }
 
 // Parser parses logfmt lines. It is stateless and safe for concurrent use.
@@ -250,6 +251,15 @@ func pairs(ev *event.Event, s string) bool {
 		// the driver"): its message is what failed, as for the other formats' errors
 		if m, ok := ev.GetString(pu.FieldLogMessage); ok && m != "" {
 			ev.SetString(event.FieldErrorMsg, m)
+		}
+	}
+	if (level == pu.Error || level == pu.Critical || level == pu.Warning) && ds != "" && !ev.Has(nvidia_xid.FieldPCIBusID) {
+		// a GPU-stack program's error that names one GPU by its bus, relaying nvidia-smi's words
+		// (mig-parted's reset: msg="\nResetting GPU 00000000:00:04.0 is not supported.\n")
+		if m, ok := ev.GetString(event.FieldErrorMsg); ok {
+			if id := nvidia_xid.BusID(m); id != "" {
+				ev.SetString(nvidia_xid.FieldPCIBusID, id)
+			}
 		}
 	}
 	if level == pu.Error || level == pu.Critical {
