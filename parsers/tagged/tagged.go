@@ -1811,7 +1811,7 @@ func OpenMPISignal(b string) string {
 		return ""
 	}
 	open := strings.IndexByte(b[:end], '[')
-	if open > 0 && !jobStamp(b[:open]) {
+	if _, ok := jobStamp(b[:open]); open > 0 && !ok {
 		return ""
 	}
 	host, pid, ok := strings.Cut(b[open+1:end], ":")
@@ -1825,10 +1825,8 @@ func OpenMPISignal(b string) string {
 // error, the report its stack, the host and pid its prefix's.
 func mpiSignal(ev *event.Event, prefix, text, ds string) bool {
 	open := strings.IndexByte(prefix, '[')
-	if open > 0 {
-		if t, err := time.Parse("2006-01-02 15:04:05", strings.TrimSpace(prefix[:min(open, len("2006-01-02 15:04:05 "))])); err == nil {
-			pu.SetDatedLocalTime(ev, t) // the job's own time before each line
-		}
+	if t, ok := jobStamp(prefix[:open]); ok {
+		pu.SetDatedLocalTime(ev, t) // the job's own time before each line
 	}
 	host, pid, _ := strings.Cut(prefix[open+1:len(prefix)-2], ":")
 	n, _ := pu.Atoi(pid)
@@ -1939,16 +1937,10 @@ func kibanaLegacy(s string, r *Line) bool {
 	return true
 }
 
-// jobStamp reports whether s is the time a job's launcher writes before each line of its
-// processes' output ("2026-08-31 12:27:50 ", with or without a fraction), before Open MPI's
-// "[host:pid] ".
-func jobStamp(s string) bool {
-	s = strings.TrimRight(s, " ")
-	if len(s) < len("2006-01-02 15:04:05") || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':' {
-		return false
-	}
-	if len(s) > 19 && (s[19] != '.' && s[19] != ',' || len(s) > 29) {
-		return false
-	}
-	return strings.Trim(s, "0123456789-:., ") == ""
+// jobStamp reads the time a job's launcher writes before each line of its processes' output
+// ("2026-08-31 12:27:50 ", with or without a fraction), before Open MPI's "[host:pid] ": s is
+// that time and the spaces after it.
+func jobStamp(s string) (time.Time, bool) {
+	t, n, ok := pu.RFC3339(s)
+	return t, ok && n < len(s) && strings.TrimLeft(s[n:], " ") == ""
 }

@@ -939,23 +939,12 @@ func sglangRecord(b string) bool {
 }
 
 // bracketLevel returns the level a line opens with in brackets ("[ERROR] ", "[WARNING] ",
-// "[INFO] "), "" for another line.
+// "[INFO] "), "" for another line: a level's word (parseutil.Level's), not its letter.
 func bracketLevel(b string) string {
 	end := strings.IndexByte(b[:min(len(b), 12)], ']')
-	if end < 0 || end+1 >= len(b) || b[end+1] != ' ' {
+	if end < 5 || end+1 >= len(b) || b[end+1] != ' ' {
 		return ""
 	}
-	switch b[1:end] {
-	case "ERROR", "Error":
-		return "error"
-	case "WARNING", "WARN", "Warning":
-		return "warning"
-	case "INFO":
-		return "info"
-	case "DEBUG":
-		return "debug"
-	case "CRITICAL", "FATAL":
-		return "critical"
-	}
-	return ""
+	lv, _ := parseutil.Level(b[1:end])
+	return lv
 }
