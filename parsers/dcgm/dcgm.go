@@ -10,6 +10,7 @@ package dcgm
 
 import (
 	"strings"
+	"time"
 
 	"github.com/sluice-dev/sluice/parsers"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
@@ -35,27 +36,49 @@ type Parser struct{}
 // New returns the parser.
 func New() *Parser { return &Parser{} }
 
-// Parse recognises "2006-01-02 15:04:05.000 LEVEL [pid:tid] message [file:line] [function]".
-func (p *Parser) Parse(ev *event.Event) bool {
-	s := ev.Message()
+// header reads a record's "2006-01-02 15:04:05.000 LEVEL [pid:tid] " and returns what follows.
+func header(s string) (t time.Time, level string, pid, tid int64, rest string, ok bool) {
 	if len(s) < 30 || s[10] != ' ' || s[4] != '-' {
-		return false
+		return
 	}
 	t, n, ok := pu.RFC3339(s)
 	if !ok || n >= len(s) || s[n] != ' ' {
-		return false
+		return t, "", 0, 0, "", false
 	}
-	rest := s[n+1:]
+	rest = s[n+1:]
 	sp := strings.IndexByte(rest, ' ')
 	if sp <= 0 {
+		return t, "", 0, 0, "", false
+	}
+	if level, ok = pu.Level(rest[:sp]); !ok {
+		return
+	}
+	pid, tid, rest, ok = ids(strings.TrimLeft(rest[sp:], " "))
+	return
+}
+
+// Header reports whether s opens a record of DCGM's own log (nv-hostengine.log, nvvs.log),
+// whose message may go on over lines up to the record's source blocks (Closed).
+func Header(s string) bool {
+	_, _, _, _, _, ok := header(s)
+	return ok
+}
+
+// Closed reports whether s ends a record: its source blocks, "[file.cpp:574] [Function]", close
+// every record, after the last line of a message that goes on over lines.
+func Closed(s string) bool {
+	s = strings.TrimRight(s, " ")
+	fn := strings.LastIndex(s, "] [")
+	if fn <= 0 || !strings.HasSuffix(s, "]") {
 		return false
 	}
-	level, ok := pu.Level(rest[:sp])
-	if !ok {
-		return false
-	}
-	rest = strings.TrimLeft(rest[sp:], " ")
-	pid, tid, rest, ok := ids(rest)
+	colon := strings.LastIndexByte(s[:fn], ':')
+	return colon > 0 && fn > colon+1 && pu.AllDigits(s[colon+1:fn])
+}
+
+// Parse recognises "2006-01-02 15:04:05.000 LEVEL [pid:tid] message [file:line] [function]".
+func (p *Parser) Parse(ev *event.Event) bool {
+	t, level, pid, tid, rest, ok := header(ev.Message())
 	if !ok {
 		return false
 	}

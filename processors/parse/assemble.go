@@ -1,12 +1,12 @@
 package parse
 
 import (
+	"github.com/sluice-dev/sluice/parsers/dcgm"
 	"strings"
 	"time"
 
 	"github.com/sluice-dev/sluice/parsers/envoy"
 	"github.com/sluice-dev/sluice/parsers/nodejs"
-	"github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/pylog"
 	"github.com/sluice-dev/sluice/parsers/tagged"
 	"github.com/sluice-dev/sluice/parsers/tracing"
@@ -120,37 +120,6 @@ const (
 	modeJSONSpread             // Elasticsearch 7's JSON record whose "stacktrace" array is printed one element a line
 	modeHAProxy                // HAProxy's alert or warning, its further lines under "   | "
 )
-
-// dcgmHeader reports whether b opens a record of DCGM's own log (nv-hostengine.log, nvvs.log):
-// "2025-09-03 17:23:01.310 DEBUG [12696:12696] ...".
-func dcgmHeader(b string) bool {
-	if len(b) < 32 || b[4] != '-' || b[7] != '-' || b[10] != ' ' || b[13] != ':' || b[16] != ':' || b[19] != '.' || b[23] != ' ' {
-		return false
-	}
-	i := 24
-	for i < len(b) && b[i] >= 'A' && b[i] <= 'Z' {
-		i++
-	}
-	if i == 24 || i-24 > 8 {
-		return false
-	}
-	for i < len(b) && b[i] == ' ' {
-		i++
-	}
-	return i < len(b) && b[i] == '[' && strings.IndexByte(b[i:min(len(b), i+24)], ':') > 0
-}
-
-// dcgmClosed reports whether b ends a DCGM record: its source blocks, "[file.cpp:574]
-// [Function]", close every record, after the last line of a message that goes on over lines.
-func dcgmClosed(b string) bool {
-	b = strings.TrimRight(b, " ")
-	fn := strings.LastIndex(b, "] [")
-	if fn <= 0 || !strings.HasSuffix(b, "]") {
-		return false
-	}
-	colon := strings.LastIndexByte(b[:fn], ':')
-	return colon > 0 && parseutil.AllDigits(b[colon+1:fn]) && fn > colon+1
-}
 
 // rayNodeDead reports whether b is the first line of Ray's report of a node the GCS marked dead,
 // whose message goes on after a line break ("... This can happen when a \t(1) raylet crashes
@@ -783,7 +752,7 @@ func startMode(l *vllm.Line) (int, bool) {
 		// dcgmi diag's report (a DCGM diagnostic Job's output), or an excerpt of it that opens
 		// at a section ("+-----  Integration  -------+----...+"); nvidia-smi's rows stay apart
 		return modeTable, true
-	case l.Header == "" && l.Proc == "" && dcgmHeader(l.Body) && !dcgmClosed(l.Body):
+	case l.Header == "" && l.Proc == "" && dcgm.Header(l.Body) && !dcgm.Closed(l.Body):
 		// a DCGM record whose message goes on over lines (nvvs quoting a child's JSON output,
 		// the reason a test failed with its advice on the next line): its source blocks close it
 		return modeDCGMRecord, true
@@ -1640,10 +1609,10 @@ func (g *group) accept(l *vllm.Line) bool {
 			strings.HasPrefix(l.Body, "░░")) &&
 			len(g.parts) < maxMessageLines
 	case modeDCGMRecord:
-		if l.Header != "" || l.Proc != "" || dcgmHeader(l.Body) || len(g.parts) >= maxTableLines {
+		if l.Header != "" || l.Proc != "" || dcgm.Header(l.Body) || len(g.parts) >= maxTableLines {
 			return false
 		}
-		if dcgmClosed(l.Body) {
+		if dcgm.Closed(l.Body) {
 			g.mode = modeDone
 		}
 		return true
