@@ -88,12 +88,19 @@ func statsList(ev *event.Event, s, scope string) {
 		if pct {
 			num, unit = num[:len(num)-1], "%"
 		}
-		f, err := strconv.ParseFloat(num, 64)
-		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		f, ok := statNumber(num)
+		if !ok {
 			continue // ("Draft acceptance rate: nan%" when nothing was drafted: no rate)
 		}
-		statField(ev, scope+name, f, unit)
+		key, integer := statKey(scope + name)
+		setStat(ev, key, integer, f, unit)
 	}
+}
+
+// statNumber reads a stats member's number; a NaN or an infinity is none.
+func statNumber(s string) (float64, bool) {
+	f, err := strconv.ParseFloat(s, 64)
+	return f, err == nil && !math.IsNaN(f) && !math.IsInf(f, 0)
 }
 
 // kvTransferList sets a field for every "Name=value" member of a KV connector's stats that it
@@ -109,19 +116,10 @@ func kvTransferList(ev *event.Event, s string) bool {
 			continue
 		}
 		key, integer := kvTransferKey(name)
-		if key == "" {
-			continue
+		if f, ok := statNumber(strings.TrimSpace(val)); ok && key != "" {
+			setStat(ev, key, integer, f, "")
+			found = true
 		}
-		f, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
-		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			continue
-		}
-		if integer {
-			ev.Set(key, event.Int(int64(f)))
-		} else {
-			ev.Set(key, event.Float(f))
-		}
-		found = true
 	}
 	return found
 }
@@ -218,8 +216,9 @@ func statKey(name string) (field string, integer bool) {
 	return "", false
 }
 
-func statField(ev *event.Event, name string, f float64, unit string) {
-	key, integer := statKey(name)
+// setStat sets a stats member's field key ("" for none): a percentage as a fraction, a count as
+// an integer.
+func setStat(ev *event.Event, key string, integer bool, f float64, unit string) {
 	if key == "" {
 		return
 	}
