@@ -52,7 +52,7 @@ func requestIDs(ev *event.Event, s string, action string) {
 	}
 	ev.SetString(event.FieldEventAction, action)
 	if !strings.Contains(s, ", ") {
-		setPromptID(ev, s)
+		setPromptID(ev, strings.Trim(s, "'[]")) // "['<id>']": a Python list's repr
 		return
 	}
 	ids := strings.Split(s, ", ")

@@ -29,6 +29,8 @@ type textFields struct{ label, text, length, sha string }
 var (
 	promptText = textFields{"prompt", FieldPrompt, FieldPromptLength, FieldPromptSHA256}
 	outputText = textFields{"output", FieldOutput, FieldOutputLength, FieldOutputSHA256}
+	// a text replaced in the message like a prompt, whose length and hash stay there only
+	negativePrompt = textFields{label: "negative prompt"}
 )
 
 // requestLine reads the lines of vllm/entrypoints/logger.py (RequestLogger), in every form
@@ -75,6 +77,18 @@ func (p *Parser) requestLine(ev *event.Event, b, msg string, lineLen int) bool {
 		default:
 			return false
 		}
+	case strings.HasPrefix(b, "Diffusion chat request "):
+		// vllm-omni's diffusion requests (serving_chat.py): "Diffusion chat request <id>:
+		// prompt='...', ref_images=N, params={...}", the prompt cut at 50 characters and "..."
+		// added, the request's extra body in params
+		var ok bool
+		if id, rest, ok = strings.Cut(b[len("Diffusion chat request "):], ": "); !ok || !validID(id) {
+			return false
+		}
+		ev.SetString(event.FieldEventAction, ActionReceived)
+		setID(ev, id)
+		p.diffusionMembers(ev, msg, rest, lineLen-len(rest))
+		return true
 	case strings.HasPrefix(b, "Generated response "):
 		s := b[len("Generated response "):]
 		end := responseIDEnd.index(s)
@@ -157,6 +171,29 @@ func (p *Parser) members(ev *event.Event, msg, rest string, base int) {
 	}
 }
 
+// diffusionMembers replaces the user data of a diffusion request's line: the prompt, and the
+// negative prompt among its params (a text the client wrote as much as the prompt).
+func (p *Parser) diffusionMembers(ev *event.Event, msg, rest string, base int) {
+	var repl []replacement
+	text := func(at int, f textFields) {
+		if at < len(rest) && (rest[at] == '\'' || rest[at] == '"') {
+			end := at + quotedLen(rest[at:])
+			if with := p.userText(ev, rest[at:end], f); with != "" {
+				repl = append(repl, replacement{base + at, base + end, with})
+			}
+		}
+	}
+	if strings.HasPrefix(rest, "prompt=") {
+		text(len("prompt="), promptText)
+	}
+	if i := strings.Index(rest, "'negative_prompt': "); i > 0 {
+		text(i+len("'negative_prompt': "), negativePrompt)
+	}
+	if len(repl) > 0 {
+		ev.SetMessage(applyReplacements(msg, repl))
+	}
+}
+
 // tokenIDs sets the count of a token-id list and returns its replacement ("" to keep it).
 func (p *Parser) tokenIDs(ev *event.Event, val, field string) string {
 	n := listLen(val)
@@ -184,19 +221,27 @@ func (p *Parser) userText(ev *event.Event, repr string, f textFields) string {
 		return ""
 	}
 	n := utf8.RuneCountInString(text)
-	ev.Set(f.length, event.Int(int64(n)))
+	if f.length != "" {
+		ev.Set(f.length, event.Int(int64(n)))
+	}
 	if p.opt.Prompts == PromptsDrop {
 		return "<" + f.label + " dropped: " + strconv.Itoa(n) + " chars>"
 	}
 	hash := sha256Hex(text)
-	ev.SetString(f.sha, hash)
+	if f.sha != "" {
+		ev.SetString(f.sha, hash)
+	}
 	switch p.opt.Prompts {
 	case PromptsKeep:
-		ev.SetString(f.text, text)
+		if f.text != "" {
+			ev.SetString(f.text, text)
+		}
 		return ""
 	case PromptsTruncate:
 		cut := truncateRunes(text, p.opt.PromptMaxLength)
-		ev.SetString(f.text, cut)
+		if f.text != "" {
+			ev.SetString(f.text, cut)
+		}
 		if len(cut) < len(text) {
 			return strconv.Quote(cut) + "... <" + strconv.Itoa(n) + " chars, sha256:" + hash + ">"
 		}

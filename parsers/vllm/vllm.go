@@ -614,6 +614,14 @@ func (p *Parser) body(ev *event.Event, b, msg string, lineLen int) string {
 	if len(b) < 12 || lifecycle(ev, b) {
 		return b
 	}
+	if t := componentTag(b); t > 0 {
+		// vLLM's own lines behind a component's tag (vllm-omni's "[AsyncOmni] Request <id>
+		// aborted.", "[Orchestrator] Aborted request(s) ['<id>']")
+		if c := b[t:]; len(c) >= 12 && !lifecycle(ev, c) && c[0] == 'R' {
+			p.requestLine(ev, c, msg, lineLen)
+		}
+		return b
+	}
 	switch {
 	case strings.HasPrefix(b, "Loaded new LoRA adapter: name '"), strings.HasPrefix(b, "Removed LoRA adapter: name '"):
 		// the adapters loaded and unloaded at run time (/v1/load_lora_adapter): which one came
@@ -622,7 +630,7 @@ func (p *Parser) body(ev *event.Event, b, msg string, lineLen int) string {
 		if j := strings.IndexByte(name, '\''); j > 0 {
 			ev.SetString(FieldLoRA, name[:j])
 		}
-	case b[0] == 'R' || b[0] == 'G':
+	case b[0] == 'R' || b[0] == 'G' || b[0] == 'D' && strings.HasPrefix(b, "Diffusion "):
 		p.requestLine(ev, b, msg, lineLen)
 	case strings.HasPrefix(b, "Dumping scheduler output for model execution: "), strings.HasPrefix(b, "SchedulerOutput("):
 		return p.schedulerDump(ev, b, msg, lineLen)
@@ -630,6 +638,24 @@ func (p *Parser) body(ev *event.Event, b, msg string, lineLen int) string {
 		p.responseBody(ev, msg, lineLen, b[len("response_body="):])
 	}
 	return b
+}
+
+// componentTag returns the length of a component's tag that opens b ("[AsyncOmni] "), 0 when
+// there is none: a word in brackets and a space.
+func componentTag(b string) int {
+	if b[0] != '[' {
+		return 0
+	}
+	for i := 1; i < len(b) && i <= 32; i++ {
+		switch c := b[i]; {
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c == '_', c == '-', i > 1 && c >= '0' && c <= '9':
+		case c == ']' && i > 1 && i+1 < len(b) && b[i+1] == ' ':
+			return i + 2
+		default:
+			return 0
+		}
+	}
+	return 0
 }
 
 // lifecycle reads the messages that carry no user data: engine stats, and the request ids of
