@@ -340,7 +340,9 @@ func (r *request) set(ev *event.Event) string {
 		return pu.Error // no response: reset, timeout
 	}
 	lv := uvicorn.StatusLevel(status)
-	if f := flagsLevel(r.flags); status < 500 && f != "" && (lv != pu.Error || f == pu.Error) {
+	// a 4xx says the request failed, and its flags only why (NR: no route for it; UAEX: the
+	// authorization service refused it): the client's error, a warning like any 4xx
+	if f := flagsLevel(r.flags); status < 400 && f != "" {
 		lv = f
 	}
 	return lv
