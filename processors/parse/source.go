@@ -714,6 +714,8 @@ var stackComponents = map[string]string{
 	// llm-d's routing sidecar beside a decode pod's vLLM, which sends a request to its prefill
 	// pod first (the modelservice chart's container)
 	"routing-proxy": "llm_d.routing_proxy",
+	// the same sidecar as KServe's LLMInferenceService puts it in a decode pod
+	"llm-d-routing-sidecar": "llm_d.routing_proxy",
 	// vLLM Semantic Router, which picks a model for each request by its category (its chart's
 	// and its operator's container): its zap JSON lines
 	"semantic-router": "semantic_router.server",
@@ -796,6 +798,11 @@ func componentDataset(pod, container string) string {
 	}
 	if container == "agent" && strings.Contains(pod, "-predictor-") {
 		return "kserve.agent" // the model agent KServe puts beside a predictor (its logger, batcher, puller)
+	}
+	if container == "main" && strings.Contains(pod, "-kserve-router-scheduler-") {
+		// the llm-d inference scheduler KServe's LLMInferenceService deploys as
+		// <name>-kserve-router-scheduler (its container "main", as its model pods' is)
+		return "inference_gateway.epp"
 	}
 	if container == "autoscaler" && strings.Contains(pod, "-head-") {
 		// KubeRay's autoscaler sidecar in a Ray head pod: its monitor writes each record twice,

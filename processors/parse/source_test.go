@@ -394,6 +394,12 @@ func TestStackComponentDatasets(t *testing.T) {
 		{"karpenter-7d8f9b6c5-abcde/controller", `{"level":"ERROR","time":"2024-07-18T04:12:31.208Z","logger":"controller.provisioner","message":"Could not schedule pod","pod":"vllm-0"}`, "karpenter.controller"},
 		{"kueue-controller-manager-5f8d7c6b9-q4wzt/manager", `{"level":"info","ts":"2024-01-11T14:21:03.8Z","logger":"events","msg":"Admitted by ClusterQueue q","type":"Normal","object":{"kind":"Workload","namespace":"ml","name":"job-a"},"reason":"Admitted"}`, "kueue.controller"},
 		{"myapp-5f8d7c6b9-q4wzt/manager", "a line no parser reads", p.cfg.FallbackDataset},
+		// llm-d's scheduler and routing sidecar as KServe's LLMInferenceService deploys them
+		// (llm-d/llm-d-router issue #1581, llm-d/llm-d-routing-sidecar issue #37); its model
+		// server's container is "main" too
+		{"gpt-oss-120b-kserve-router-scheduler-6d8f7c9b5-x2k4p/main", `{"level":"error","ts":1781099812.4359953,"caller":"kvevents/pool.go:245","msg":"Failed to get request key for parent block"}`, "inference_gateway.epp"},
+		{"qwen3-8b-kserve-66b9cfb85-gdwxj/main", "a line no parser reads", p.cfg.FallbackDataset},
+		{"opt-125m-kserve-6b9c8d7f5-h4k2n/llm-d-routing-sidecar", `I0703 09:55:12.898331       1 chat_completions.go:334] "warning: missing 'remote_block_ids' field in prefiller response" logger="proxy server"`, "llm_d.routing_proxy"},
 		// KServe's controller
 		{"kserve-controller-manager-7d8c9f6b4-x5vzt/manager", `{"level":"info","ts":"2026-04-23T07:39:58Z","logger":"v1beta1Controllers.InferenceService","msg":"Reconciling inference service","apiVersion":"serving.kserve.io/v1beta1","isvc":"llama-vllm-single"}`, "kserve.controller"},
 		// Volcano's scheduler and controllers, KAI's pod grouper
