@@ -51,6 +51,14 @@ func New() *Parser { return &Parser{} }
 // year since glog 0.7 ("E20260106 06:43:02.966156 5793 transfer_engine.cpp:820] msg", the
 // Mooncake transfer engine's).
 func (p *Parser) Parse(ev *event.Event) bool {
+	if !p.parse(ev) {
+		return false
+	}
+	nixl(ev)
+	return true
+}
+
+func (p *Parser) parse(ev *event.Event) bool {
 	s := ev.Message()
 	if len(s) < 22 {
 		return false
@@ -79,6 +87,29 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		return true // a row of kubectl's event tables
 	}
 	return parseRecord(ev, s)
+}
+
+// nixl names NIXL's glog lines (its agent's, its UCX backend's: "W0904 10:52:53.047694 512
+// ucx_utils.cpp:62] Unexpected UCX error: Request canceled", "E0717 ... nixl_agent.cpp:359]
+// createBackend: backend 'UCX' encountered error ... with status NIXL_ERR_BACKEND"), the KV-cache
+// transfer library of a prefill/decode split, by their source file: its logger, and a failed
+// transfer's kind on its errors and on its warnings of an error (a decode pod's only sign of a
+// prefill it cannot reach), as on vLLM's own lines that quote NIXL.
+func nixl(ev *event.Event) {
+	f, ok := ev.GetString(event.FieldOriginFile)
+	if !ok || !strings.HasSuffix(f, ".cpp") || !strings.HasPrefix(f, "nixl_") && !strings.HasPrefix(f, "ucx_") &&
+		!strings.HasPrefix(f, "libfabric_") {
+		return
+	}
+	ev.SetString(event.FieldLogLogger, "nixl")
+	lv, _ := ev.GetString(event.FieldLogLevel)
+	m, _ := ev.GetString(pu.FieldLogMessage)
+	if lv == pu.Error || lv == pu.Critical || lv == pu.Warning &&
+		(strings.Contains(m, "error") || strings.Contains(m, "NIXL_ERR_") || strings.Contains(m, "fail")) {
+		if !ev.Has(pu.FieldGPUErrorKind) {
+			ev.SetString(pu.FieldGPUErrorKind, vllm.KindKVTransfer)
+		}
+	}
 }
 
 // parseRecord parses a record: one line, or one whose message or stack goes on over the lines

@@ -349,6 +349,9 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 				ev.Rename(event.FieldProcessPID, parseutil.FieldThread)
 				ds = program
 				ev.SetString(event.FieldDataset, ds)
+				if ds == vllm.DatasetServer {
+					vllm.AdoptLibraryLine(ev) // NIXL's failed transfer: vllm.error.kind as on vLLM's lines
+				}
 			}
 		case (ds == pylog.DatasetGeneric || ds == pjson.Dataset) && !host:
 			// a library's Python logging in a vLLM pod ("WARNING:root:libtpu.so and TPU device

@@ -105,6 +105,8 @@ func TestLibraryLinesDataset(t *testing.T) {
 	const warn = "kp-ddp-worker-0:3468:3905 [4] ib_plugin.c:1615 NCCL WARN NET/IB : Got completion from peer 10.216.210.236<54862> with status=12 opcode=0 len=0 vendor err 129 (Recv)"
 	const watchdog = "[E ProcessGroupNCCL.cpp:458] [Rank 0] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=96117, OpType=ALLREDUCE, Timeout(ms)=1800000) ran for 25625613 milliseconds before timing out."
 	const vllmLine = "INFO 12-01 09:00:00 [api_server.py:1] vLLM API server version 0.11.0"
+	const nixlWarn = "W0904 10:52:53.047694     512 ucx_utils.cpp:62] Unexpected UCX error: Request canceled"
+	const nixlError = "E0717 07:30:06.719655  994396 nixl_agent.cpp:359] createBackend: backend 'UCX' encountered error during intra-agent transfer setup with status NIXL_ERR_BACKEND"
 	cases := []struct {
 		pod, container string
 		lines          []string
@@ -119,6 +121,10 @@ func TestLibraryLinesDataset(t *testing.T) {
 		// issue #597), and vLLM's engine core's under its own in a container of another name
 		{"verl-grpo-raycluster-head-p8q2n", "pytorch", []string{"(WorkerDict pid=231421) [rank1]:[E314 14:33:45.172185860 ProcessGroupNCCL.cpp:607] [Rank 1] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=1, OpType=ALLREDUCE, NumelIn=1, NumelOut=1, Timeout(ms)=600000) ran for 600009 milliseconds before timing out."}, "generic.torch"},
 		{"llm-2", "main", []string{"(EngineCore_DP0 pid=72) " + warn}, "vllm.server"},
+		// NIXL's glog line in a decode pod (llm-d/llm-d issue #187) and in SGLang's (sgl-project/
+		// sglang pull request #27894): the KV transfer's failure class as on the program's own lines
+		{"ms-pd-decode-84c7f9b6d5-x2k4p", "vllm", []string{vllmLine, nixlWarn}, "vllm.server"},
+		{"sglang-decode-0", "sglang", []string{nixlError}, "sglang.server"},
 	}
 	for _, c := range cases {
 		out := runInPod(t, c.pod, c.container, c.lines)
