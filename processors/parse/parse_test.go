@@ -554,6 +554,27 @@ func TestHostAgentFile(t *testing.T) {
 	}
 }
 
+// The Amazon VPC CNI's files on an EKS node (amazon-vpc-cni-k8s issues #871 and #1935): its
+// CNI plugin's seelog lines and ipamd's zap JSON are the VPC CNI's, not generic.python or
+// generic.json; flanneld's file as a service (kubernetes/kubernetes issue #8176) is Flannel's.
+func TestNetworkAgentFiles(t *testing.T) {
+	t.Parallel()
+	p := newProc(t, nil)
+	for _, c := range []struct{ path, line, want string }{
+		{"/var/log/aws-routed-eni/plugin.log", "2020-03-16T15:02:38.124Z [ERROR] Failed to assign an IP address to pod nginx-deployment-5556888458-68h5d, namespace default container 6f3b5c9b79788c5178591af04a7af05fc26965e8eaf13d3d6010e944e15d1168", "aws.vpc_cni"},
+		{"/var/log/aws-routed-eni/ipamd.log", `{"level":"info","ts":"2022-03-20T17:48:56.541Z","caller":"aws-k8s-agent/main.go:42","msg":"Testing communication with server"}`, "aws.vpc_cni"},
+		{"/var/log/flanneld.log", "E0513 15:01:06.825805 05843 main.go:171] Failed to create SubnetManager: 100: Key not found (/coreos.com) [14]", "flannel.log"},
+		{"/var/log/plugin.log", "2020-03-16T15:02:38.124Z [ERROR] Failed to assign an IP address to pod nginx-deployment-5556888458-68h5d, namespace default container 6f3b5c9b79788c5178591af04a7af05fc26965e8eaf13d3d6010e944e15d1168", "generic.python"},
+	} {
+		ev := event.NewMessage(c.line, t0)
+		ev.SetString("log.file.path", c.path)
+		p.ParseEvent(ev)
+		if ds, _ := ev.GetString(event.FieldDataset); ds != c.want {
+			t.Errorf("%s: dataset = %q, want %q: %s", c.path, ds, c.want, ev.AppendJSON(nil))
+		}
+	}
+}
+
 // A host program's rotated files are its own as its newest is: the kubelet's eviction lines
 // from before the last rotation (kubelet.log.1, logrotate's dated and compressed forms) and the
 // container toolkit's older log keep their program's dataset; so does containerd's own file.

@@ -438,6 +438,11 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 			}
 			if path, ok := ev.GetString(event.FieldLogFilePath); ok && c == "" {
 				c = hostFiles[parseutil.LogFileName(path)]
+				if c == "" && strings.Contains(path, "/aws-routed-eni/") {
+					// the Amazon VPC CNI's files on an EKS node (ipamd.log, plugin.log: its Go
+					// seelog lines): why a pod got no IP address
+					c = "aws.vpc_cni"
+				}
 			}
 		}
 		if c != "" {
@@ -506,6 +511,10 @@ var hostPrograms = map[string]string{
 	"alertmanager":   "prometheus.alertmanager",
 	"grafana":        "grafana.log",
 	"grafana-server": "grafana.log",
+	// node_exporter from its release's unit or a distribution's package
+	"node_exporter":            "prometheus.node_exporter",
+	"prometheus-node-exporter": "prometheus.node_exporter",
+	"flanneld":                 "flannel.log",
 }
 
 // hostFiles maps the log files programs write on a node, by name, to their datasets.
@@ -523,6 +532,7 @@ var hostFiles = map[string]string{
 	// containerd's own file where k3s and RKE2 run it (/var/lib/rancher/{k3s,rke2}/agent/
 	// containerd/containerd.log), not a journal's unit
 	"containerd.log": "containerd.log",
+	"flanneld.log":   "flannel.log", // flanneld run as a node's service
 }
 
 // libraryDataset reports whether ds is a library's that any program's lines may carry (torch's,
@@ -629,7 +639,42 @@ var stackComponents = map[string]string{
 	"nv-ipam-node":                "network_operator.nv_ipam",
 	"nv-ipam-controller":          "network_operator.nv_ipam",
 	"coredns":                     "coredns.log",
+	"node-cache":                  "coredns.log", // NodeLocal DNSCache, CoreDNS with its plugins
 	"sluice":                      "sluice.log",
+	// the node's network: the CNI agents (a GPU node NotReady, a vLLM pod that gets no IP),
+	// their operators and controllers, and kube-flannel (also Canal's)
+	"cilium-agent":            "cilium.agent",
+	"cilium-operator":         "cilium.operator",
+	"calico-node":             "calico.node",
+	"calico-kube-controllers": "calico.kube_controllers",
+	"calico-typha":            "calico.typha",
+	"tigera-operator":         "calico.operator",
+	"kube-flannel":            "flannel.log",
+	"aws-node":                "aws.vpc_cni", // the Amazon VPC CNI's ipamd and its entrypoint
+	// the CSI node drivers that mount a model's volume (a pod stuck in ContainerCreating) and
+	// the Kubernetes CSI sidecars beside them
+	"ebs-plugin":                "aws.ebs_csi_driver",
+	"efs-plugin":                "aws.efs_csi_driver",
+	"fsx-plugin":                "aws.fsx_csi_driver",
+	"s3-plugin":                 "aws.mountpoint_s3_csi_driver",
+	"azuredisk":                 "azure.disk_csi_driver",
+	"azurefile":                 "azure.file_csi_driver",
+	"gce-pd-driver":             "gcp.pd_csi_driver",
+	"node-driver-registrar":     "kubernetes.csi_sidecar",
+	"csi-node-driver-registrar": "kubernetes.csi_sidecar",
+	"csi-driver-registrar":      "kubernetes.csi_sidecar",
+	"liveness-probe":            "kubernetes.csi_sidecar",
+	"csi-provisioner":           "kubernetes.csi_sidecar",
+	"csi-attacher":              "kubernetes.csi_sidecar",
+	"csi-resizer":               "kubernetes.csi_sidecar",
+	"csi-snapshotter":           "kubernetes.csi_sidecar",
+	// cert-manager (its chart's containers; "cert-manager" before it) and metrics-server, which
+	// an HPA on a vLLM deployment's CPU or memory asks
+	"cert-manager":            "cert_manager.controller",
+	"cert-manager-controller": "cert_manager.controller",
+	"cert-manager-cainjector": "cert_manager.cainjector",
+	"cert-manager-webhook":    "cert_manager.webhook",
+	"metrics-server":          "kubernetes.metrics_server",
 	// What a GPU pod that stays Pending, or a GPU node that does not come, is explained by:
 	// Kubernetes' own components (Elastic's names for them), the node problem detector, the
 	// operators that create vLLM's pods (KubeRay), HAMi's GPU-sharing scheduler extender.
@@ -796,6 +841,16 @@ var controllerPods = []struct{ pod, container, dataset string }{
 // another. The cluster autoscaler's chart names its container for the cloud
 // (aws-cluster-autoscaler).
 func componentDataset(pod, container string) string {
+	if container == "install-cni" {
+		// the init container that installs a CNI's plugin on the node: Calico's (also in
+		// Canal's pods) and Flannel's are named as istio-cni's node agent is
+		switch {
+		case strings.HasPrefix(pod, "calico-node-") || strings.HasPrefix(pod, "canal-"):
+			return "calico.cni"
+		case strings.Contains(pod, "flannel"):
+			return "flannel.log"
+		}
+	}
 	if c := stackComponents[container]; c != "" {
 		return c
 	}

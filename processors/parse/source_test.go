@@ -406,6 +406,24 @@ func TestStackComponentDatasets(t *testing.T) {
 		{"gpt-oss-120b-kserve-router-scheduler-6d8f7c9b5-x2k4p/main", `{"level":"error","ts":1781099812.4359953,"caller":"kvevents/pool.go:245","msg":"Failed to get request key for parent block"}`, "inference_gateway.epp"},
 		{"qwen3-8b-kserve-66b9cfb85-gdwxj/main", "a line no parser reads", p.cfg.FallbackDataset},
 		{"opt-125m-kserve-6b9c8d7f5-h4k2n/llm-d-routing-sidecar", `I0703 09:55:12.898331       1 chat_completions.go:334] "warning: missing 'remote_block_ids' field in prefiller response" logger="proxy server"`, "llm_d.routing_proxy"},
+		// the node's network agents and the add-ons beside them: Cilium (cilium/cilium issue
+		// #20529), Calico's Felix (projectcalico/calico issue #4605) and its CNI installer, named as
+		// istio-cni's is (projectcalico/calico issue #5410), the Amazon VPC CNI (amazon-vpc-cni-k8s
+		// issue #1930), kube-flannel (flannel-io/flannel issue #2220), the EBS CSI driver and a CSI
+		// sidecar (aws-ebs-csi-driver pull request #1370, issue #2100), cert-manager
+		// (cert-manager/cert-manager issue #3897), metrics-server (kubernetes-sigs/metrics-server
+		// issue #1571), NodeLocal DNSCache (coredns/coredns issue #4066)
+		{"cilium-h4c8m/cilium-agent", `level=fatal msg="Unable to list local IPv4 addresses" error="message too long" subsys=daemon`, "cilium.agent"},
+		{"calico-node-8k2tm/calico-node", `2021-05-12 08:53:53.213 [WARNING][53] felix/health.go 184: Reporter is not live. name="int_dataplane"`, "calico.node"},
+		{"calico-node-bjlw6/install-cni", `time="2022-01-11T21:25:11Z" level=info msg="Running as a Kubernetes pod" source="install.go:141"`, "calico.cni"},
+		{"istio-cni-node-x2k4p/install-cni", `time="2022-01-11T21:25:11Z" level=info msg="Running as a Kubernetes pod" source="install.go:141"`, "istio.cni"},
+		{"aws-node-p24gz/aws-node", `{"level":"info","ts":"2022-03-16T07:55:09.739Z","caller":"entrypoint.sh","msg":"Retrying waiting for IPAM-D"}`, "aws.vpc_cni"},
+		{"kube-flannel-ds-6s9xx/kube-flannel", `W0404 08:02:26.323314       1 client_config.go:618] Neither --kubeconfig nor --master was specified.  Using the inClusterConfig.  This might not work.`, "flannel.log"},
+		{"ebs-csi-node-l7h5q/ebs-plugin", `W0831 23:36:08.416398       1 metadata.go:88] ec2 metadata is not available`, "aws.ebs_csi_driver"},
+		{"ebs-csi-node-windows-b7tgm/liveness-probe", `W0730 08:48:49.736097    6692 connection.go:234] Still connecting to unix:/csi/csi.sock`, "kubernetes.csi_sidecar"},
+		{"cert-manager-6d47b6c444-s4h8p/cert-manager-controller", `E0614 08:25:43.390885       1 controller.go:158] cert-manager/controller/certificates-key-manager "msg"="re-queuing item due to error processing" "error"="Operation cannot be fulfilled on certificates.cert-manager.io \"example-com\": the object has been modified; please apply your changes to the latest version and try again" "key"="default/example-com"`, "cert_manager.controller"},
+		{"metrics-server-67c658944b-2lrs5/metrics-server", `E0410 22:04:01.247686       1 scraper.go:149] "Failed to scrape node" err="Get \"https://10.124.4.238:10250/metrics/resource\": tls: failed to verify certificate: x509: certificate is valid for 127.0.0.1, not 10.124.4.238" node="fargate-ip-10-124-4-238.ap-southeast-1.compute.internal"`, "kubernetes.metrics_server"},
+		{"node-local-dns-6xq2v/node-cache", `[INFO] x.x.x.x:56799 - 51264 "A IN example.com.ec2.internal. udp 52 false 512" NXDOMAIN qr,rd,ra 52 0.001029851s`, "coredns.log"},
 		// KServe's controller
 		{"kserve-controller-manager-7d8c9f6b4-x5vzt/manager", `{"level":"info","ts":"2026-04-23T07:39:58Z","logger":"v1beta1Controllers.InferenceService","msg":"Reconciling inference service","apiVersion":"serving.kserve.io/v1beta1","isvc":"llama-vllm-single"}`, "kserve.controller"},
 		// Volcano's scheduler and controllers, KAI's pod grouper
@@ -516,7 +534,9 @@ func TestHostProgramDatasets(t *testing.T) {
 		// node-problem-detector as AKS runs it, a service started by its script (an AKS node's syslog)
 		`Mar  7 18:50:52 aks-nodepool1-14317786-vmss000000 node-problem-detector-startup.sh[8082]: I0307 18:50:52.257659    8082 problem_detector.go:77] Problem detector started`: "kubernetes.node_problem_detector",
 		// RHEL 7's Docker running OpenShift 3's kubelet, its eviction manager's lines (fusor/catasb pull request #201)
-		`Jan 10 09:41:08 speed3 dockerd-current[21270]: W0110 14:41:08.646423   23589 eviction_manager.go:332] eviction manager: attempting to reclaim imagefs`:                                           "docker.daemon",
+		`Jan 10 09:41:08 speed3 dockerd-current[21270]: W0110 14:41:08.646423   23589 eviction_manager.go:332] eviction manager: attempting to reclaim imagefs`: "docker.daemon",
+		// node_exporter 1.9 as a systemd unit (a public note's /var/log/messages)
+		`Mar 25 17:42:18 redhat node_exporter[2690]: time=2025-03-25T17:42:18.293Z level=INFO source=node_exporter.go:141 msg=time`:                                                                       "prometheus.node_exporter",
 		`2018-12-23T10:14:50.817745+00:00 prometheus1 alertmanager: level=error ts=2018-12-23T10:14:50.817560618Z caller=notify.go:332 component=dispatcher msg="Error on notify" err="context canceled"`: "prometheus.alertmanager",
 	} {
 		ev := event.NewMessage(line, t0)
