@@ -1358,6 +1358,14 @@ func (g *group) accept(l *vllm.Line) bool {
 	if l.Tag != g.tag && l.Tag != "" && g.tag != "" {
 		return false // another program's line in a host file (syslog, the journal)
 	}
+	if l.Header != "" && l.Proc == "" && !g.hdr && g.mode == modeTrace && len(g.parts) > 0 &&
+		strings.HasPrefix(l.Text, "    ") && vllm.IsFrameLine(g.parts[len(g.parts)-1]) {
+		// the source line Python prints indented under a frame, code that reads as a record
+		// ("    INFO 12-08 13:24:26 [__init__.py:239] Automatically detected platform cuda."
+		// pasted into a module: a SyntaxError's line): the traceback's, as written
+		l.Body, l.Header, l.Level, l.Month = l.Text, "", "", 0
+		return true
+	}
 	if l.Body == "" && l.Header != "" && l.Header == g.header && g.hdr && len(g.parts) < maxMessageLines {
 		// an empty line of the record's message (one that ends in line breaks): the
 		// formatter repeats the header on it as on every other line
@@ -1805,8 +1813,11 @@ func (g *group) accept(l *vllm.Line) bool {
 	case modeNative:
 		// c10's what() is its message, the CUDA hints under it, a blank line and the stack; a
 		// DistBackendError's from the watchdog holds the CUDA error's whole what() before its own
-		if strings.HasPrefix(l.Body, "  what():  ") && len(g.parts) > 0 && strings.HasPrefix(g.parts[len(g.parts)-1], "frame #") {
-			return false // another abort's what(), after this one's stack
+		if n := len(g.parts); strings.HasPrefix(l.Body, "  what():  ") && n > 0 && (strings.HasPrefix(g.parts[n-1], "frame #") ||
+			n > 1 && g.parts[n-1] == "" && strings.HasPrefix(g.parts[n-2], "frame #")) {
+			// another abort's what(), after this one's stack (and the blank line torch ends
+			// it with: two ranks' reports one after the other)
+			return false
 		}
 		return l.Header == "" && (vllm.IsNativeErrorLine(l.Body) || vllm.IsMessageContinuation(l.Body) ||
 			g.native && l.Body == "" && len(g.parts) < maxMessageLines || numberedFrame(l.Body) ||
