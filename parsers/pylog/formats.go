@@ -56,6 +56,12 @@ func (r *rec) dated(s string) bool {
 		// [lm_eval.__main__:379] ..."): the date and the time apart by a colon
 		s = s[:10] + " " + s[11:]
 	}
+	if len(s) > 22 && s[2] == '/' && s[5] == '/' && s[10] == ' ' && s[13] == ':' && s[16] == ':' && s[19] == ' ' {
+		// the datefmt "%m/%d/%Y %H:%M:%S" of transformers' and accelerate's example scripts
+		// (and the fine-tuning scripts copied from them): "12/18/2025 20:16:31 - WARNING -
+		// __main__ - ...", read as the ISO date it names
+		s = s[6:10] + "-" + s[:2] + "-" + s[3:5] + s[10:]
+	}
 	t, n, ok := pu.RFC3339(s)
 	if ok && n+5 < len(s) && s[n] == '.' && s[n+4] == ' ' && pu.AllDigits(s[n+1:n+4]) && strings.IndexByte(s[:n], ',') > 0 {
 		// Dify's "%(asctime)s.%(msecs)03d", the milliseconds twice: "10:42:06,100.100"
@@ -152,10 +158,11 @@ func (r *rec) dated(s string) bool {
 		rest = msg
 	} else if comp, msg, ok := bentoComponent(rest); ok {
 		r.component, rest = comp, msg
-	} else if name, msg, ok := strings.Cut(rest, " - "); ok && IsLoggerName(name) &&
-		(bracketed && k == 0 || k == 1 && lead[0] == "-" && r.logger == "" && strings.IndexByte(name, '.') > 0) {
+	} else if name, msg, ok := strings.Cut(rest, " - "); ok && (IsLoggerName(name) || name == "__main__") &&
+		(bracketed && k == 0 || k == 1 && lead[0] == "-" && r.logger == "" && (strings.IndexByte(name, '.') > 0 || name == "__main__")) {
 		// "%(asctime)s [%(levelname)s] %(name)s - %(message)s", and "%(asctime)s - %(levelname)s -
-		// %(name)s - %(message)s" (transformers' and TRL's examples, open-r1's): a dotted logger
+		// %(name)s - %(message)s" (transformers' and TRL's examples, open-r1's): a dotted logger,
+		// or the script's own (logging.getLogger(__name__) in the script run)
 		r.logger, rest = name, msg
 	}
 	if t := strings.TrimLeft(rest, " "); len(t) > 8 && t[0] == '[' {

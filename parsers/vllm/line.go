@@ -251,6 +251,24 @@ func ProcessPrefix(s string) (Line, int) {
 // "...0/11 [00:00<?, ?it/s](VllmWorkerProcess pid=21013) INFO 04-24 ..."). It returns s and false
 // for a bar alone.
 func AfterBar(s string) (string, bool) {
+	if len(s) > 16 && s[0] >= '1' && s[0] <= '9' {
+		// a bar of no known total, a count and its rate: "498366it [00:12, 59214.38it/s]04/30/2025
+		// 19:15:41 - INFO - Writing 500000 records to /data/csv/x000.csv"
+		i := 1
+		for i < len(s) && i < 20 && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		if strings.HasPrefix(s[i:], "it [") {
+			end := strings.IndexByte(s[i:min(len(s), i+64)], ']')
+			if end > 0 {
+				stats, after := s[i+4:i+end], s[i+end+1:]
+				if strings.Contains(stats, ", ") && (strings.HasSuffix(stats, "it/s") || strings.HasSuffix(stats, "s/it")) &&
+					strings.TrimSpace(after) != "" && after[0] != ' ' && after[0] != '\r' {
+					return after, true
+				}
+			}
+		}
+	}
 	pct := strings.Index(s[:min(len(s), 256)], "%|")
 	if pct < 0 {
 		return s, false
