@@ -91,7 +91,7 @@ func parsePyWarning(ev *event.Event, l *Line) bool {
 
 // tqdmRate reports whether a bar's "elapsed<remaining, rate[, postfix]" names a rate in tqdm's
 // form: "5.41it/s", "1.61s/it", "?it/s", a download's "28.6MB/s", or a trainer's own unit with
-// its postfix ("?step/s, loss=0.688, step=100", "3.2ex/s").
+// its postfix ("?step/s, loss=0.688, step=100", "3.2ex/s", datasets' "76357.10 examples/s").
 func tqdmRate(stats string) bool {
 	_, rest, ok := strings.Cut(stats, ", ")
 	if !ok {
@@ -106,6 +106,8 @@ func tqdmRate(stats string) bool {
 	if !ok {
 		unit, ok = strings.CutPrefix(r, "s/")
 	}
+	// (Hugging Face datasets' unit has a space before it, unit=" examples": "76357.10 examples/s")
+	unit = strings.TrimPrefix(unit, " ")
 	if !ok || unit == "" || len(unit) > 12 {
 		return false
 	}
