@@ -145,6 +145,20 @@ func (p *Parser) parse(ev *event.Event, msg string) bool {
 		ok, rest = true, trace
 	case c == '[':
 		ok = r.bracketed(s)
+	case c == 'w' && strings.HasPrefix(s, "wandb: "):
+		// Weights & Biases' terminal lines in a training job (wandb/errors/term.py): its
+		// termwarn and termerror put the level after the prefix ("wandb: WARNING Symlinked 3
+		// files into the W&B run directory, ..."); its termlog states none
+		w, msg, _ := strings.Cut(s[len("wandb: "):], " ")
+		switch w {
+		case "WARNING":
+			r.level, r.msg = pu.Warning, msg
+		case "ERROR":
+			r.level, r.msg = pu.Error, msg
+		default:
+			r.msg = s[len("wandb: "):]
+		}
+		r.logger, ok = "wandb", true
 	case c >= 'a' && c <= 'z' && strings.Contains(s[:min(len(s), 80)], ": ["):
 		ok = r.launcher(s)
 	case c >= '0' && c <= '9':
