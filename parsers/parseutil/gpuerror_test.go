@@ -77,7 +77,7 @@ func BenchmarkGPUFailureMiss(b *testing.B) {
 // TestGPUUnit: systemd's lines about a GPU-stack unit, by its name or its description, any verb
 // (systemd 246 and later end a oneshot unit with "Finished"); Bottlerocket's device plugin unit
 // (bottlerocket-os/bottlerocket pull request #4418: nvidia-k8s-device-plugin.service, "Start
-// NVIDIA kubernetes device plugin").
+// NVIDIA kubernetes device plugin"); a unit named by its file's path.
 func TestGPUUnit(t *testing.T) {
 	t.Parallel()
 	for msg, want := range map[string]string{
@@ -85,8 +85,10 @@ func TestGPUUnit(t *testing.T) {
 		"nvidia-k8s-device-plugin.service: Control process exited, code=exited, status=1/FAILURE": DatasetDevicePlugin,
 		"Finished Refresh NVIDIA CDI specification file.":                                         DatasetToolkit,
 		"Started NVIDIA Persistence Daemon.":                                                      DatasetDriver,
-		"Finished Open GPU GRID License Check Fallback.":                                          "",
-		"Started Session 1 of User root.":                                                         "",
+		// the unit by its file (NVIDIA/nvidia-docker issue #720)
+		"Configuration file /lib/systemd/system/nvidia-persistenced.service is marked executable. Please remove executable permission bits. Proceeding anyway.": DatasetDriver,
+		"Finished Open GPU GRID License Check Fallback.": "",
+		"Started Session 1 of User root.":                "",
 	} {
 		if got := gpuUnit(msg); got != want {
 			t.Errorf("%q: %q, want %q", msg, got, want)

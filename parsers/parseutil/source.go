@@ -119,12 +119,21 @@ var gpuUnits = map[string]string{
 // ("nvidia-dcgm.service: Main process exited, code=killed, status=11/SEGV", "Failed to start
 // nvidia-persistenced.service - NVIDIA Persistence Daemon."), or "".
 func gpuUnit(msg string) string {
+	if u := UnitName(msg); u != "" {
+		return gpuUnits[u]
+	}
+	return gpuUnitDescribed(msg)
+}
+
+// UnitName returns the name of the first systemd service msg names ("ollama" for
+// "ollama.service: Failed with result 'exit-code'.", "nvidia-persistenced" for "Configuration
+// file /lib/systemd/system/nvidia-persistenced.service is marked executable. ..."), "" for none.
+func UnitName(msg string) string {
 	i := strings.Index(msg, ".service")
 	if i <= 0 {
-		return gpuUnitDescribed(msg)
+		return ""
 	}
-	start := strings.LastIndexByte(msg[:i], ' ') + 1
-	return gpuUnits[msg[start:i]]
+	return msg[strings.LastIndexAny(msg[:i], " /")+1 : i]
 }
 
 // gpuHostFiles maps the log files GPU programs write on the host, by name, to their dataset:

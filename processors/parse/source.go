@@ -433,7 +433,7 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 				if name == "systemd" {
 					// systemd on the program's unit: "ollama.service: Main process exited,
 					// code=exited, status=2/INVALIDARGUMENT", why the server restarted
-					c = hostPrograms[unitNamed(ev.Message())]
+					c = hostPrograms[parseutil.UnitName(ev.Message())]
 				}
 			}
 			if path, ok := ev.GetString(event.FieldLogFilePath); ok && c == "" {
@@ -944,14 +944,4 @@ func (p *Processor) forgetIdle(now time.Time) {
 			p.forgotten++
 		}
 	}
-}
-
-// unitNamed returns the name of the first systemd service msg names ("ollama" for
-// "ollama.service: Failed with result 'exit-code'."), "" for none.
-func unitNamed(msg string) string {
-	i := strings.Index(msg, ".service")
-	if i <= 0 {
-		return ""
-	}
-	return msg[strings.LastIndexByte(msg[:i], ' ')+1 : i]
 }
