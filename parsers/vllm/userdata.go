@@ -269,24 +269,34 @@ func (p *Parser) responseBody(ev *event.Event, msg string, lineLen int, body str
 // replaceBody replaces body, the end of the message's first line (lineLen long), by what the
 // prompts option says; label names it in the replacement.
 func (p *Parser) replaceBody(ev *event.Event, msg string, lineLen int, body, label string) {
-	start := lineLen - len(body)
-	n := utf8.RuneCountInString(body)
-	var with string
-	switch p.opt.Prompts {
-	case PromptsKeep:
-		return
-	case PromptsDrop:
-		with = "<" + label + " dropped: " + strconv.Itoa(n) + " chars>"
-	case PromptsTruncate:
-		cut := truncateRunes(body, p.opt.PromptMaxLength)
-		if len(cut) == len(body) {
-			return
-		}
-		with = cut + "... <" + strconv.Itoa(n) + " chars, sha256:" + sha256Hex(body) + ">"
-	default:
-		with = "<" + label + ": " + strconv.Itoa(n) + " chars, sha256:" + sha256Hex(body) + ">"
+	if with, ok := p.opt.ReplaceBody(body, label); ok {
+		start := lineLen - len(body)
+		ev.SetMessage(applyReplacements(msg, []replacement{{start, lineLen, with}}))
 	}
-	ev.SetMessage(applyReplacements(msg, []replacement{{start, lineLen, with}}))
+}
+
+// ReplaceBody returns what replaces a body of user data (a request's JSON body, a response's)
+// as the prompts option says, label naming it in the replacement; "" and false to keep it (keep,
+// or truncate of a body within the length).
+func (o Options) ReplaceBody(body, label string) (string, bool) {
+	n := utf8.RuneCountInString(body)
+	switch o.Prompts {
+	case PromptsKeep:
+		return "", false
+	case PromptsDrop:
+		return "<" + label + " dropped: " + strconv.Itoa(n) + " chars>", true
+	case PromptsTruncate:
+		maxLen := o.PromptMaxLength
+		if maxLen <= 0 {
+			maxLen = DefaultPromptMaxLength
+		}
+		cut := truncateRunes(body, maxLen)
+		if len(cut) == len(body) {
+			return "", false
+		}
+		return cut + "... <" + strconv.Itoa(n) + " chars, sha256:" + sha256Hex(body) + ">", true
+	}
+	return "<" + label + ": " + strconv.Itoa(n) + " chars, sha256:" + sha256Hex(body) + ">", true
 }
 
 // sha256Hex returns the hex SHA-256 of s. It feeds s through a stack buffer rather than

@@ -455,12 +455,49 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 			vllm.DisownErrorKind(ev)
 		}
 	}
+	if ds == datasetRoutingSidecar {
+		p.sidecarBody(ev)
+	}
 	if otherEngines[ds] && ev.Has(vllm.FieldErrorKind) && !strings.Contains(ev.Message(), "vllm") {
 		// another inference server's failure (SGLang's scheduler, Infinity's batch handler
 		// out of memory): a GPU workload's class, not vLLM's
 		vllm.DisownErrorKind(ev)
 	}
 	return r != nil && (len(r.Parsers) > 0 || r.Dataset != "") || parseutil.GPUDataset(ev) != ""
+}
+
+// datasetRoutingSidecar is llm-d's routing sidecar's, beside a decode pod's vLLM.
+const datasetRoutingSidecar = "llm_d.routing_proxy"
+
+// sidecarBody replaces the request body llm-d's routing sidecar logs with each request it sends
+// on (its klog line's quoted value: "sending request to prefiller" ... body="{\"prompt\":...}"):
+// the user's prompt, which the prompts option replaces in vLLM's own request lines too, in the
+// message and in log.fields.body.
+func (p *Processor) sidecarBody(ev *event.Event) {
+	body, ok := ev.GetString(parseutil.FieldLogFields + ".body")
+	if !ok || !strings.HasPrefix(body, "{") {
+		return
+	}
+	opt := vllm.Options{Prompts: vllm.PromptMode(p.cfg.Prompts), PromptMaxLength: p.cfg.PromptMaxLength}
+	with, ok := opt.ReplaceBody(body, "request body")
+	if !ok {
+		return
+	}
+	ev.SetString(parseutil.FieldLogFields+".body", with)
+	m := ev.Message()
+	i := strings.Index(m, ` body="`)
+	if i < 0 {
+		return
+	}
+	start, end := i+len(` body="`), i+len(` body="`)
+	for end < len(m) && m[end] != '"' {
+		if m[end] == '\\' {
+			end++
+		}
+		end++
+	}
+	q := strconv.Quote(with)
+	ev.SetMessage(m[:start] + q[1:len(q)-1] + m[min(end, len(m)):])
 }
 
 // hostPrograms maps the programs that serve models as a host's services, by the name their syslog
@@ -761,9 +798,9 @@ var stackComponents = map[string]string{
 	"kgateway":           "kgateway.controller",
 	// llm-d's routing sidecar beside a decode pod's vLLM, which sends a request to its prefill
 	// pod first (the modelservice chart's container)
-	"routing-proxy": "llm_d.routing_proxy",
+	"routing-proxy": datasetRoutingSidecar,
 	// the same sidecar as KServe's LLMInferenceService puts it in a decode pod
-	"llm-d-routing-sidecar": "llm_d.routing_proxy",
+	"llm-d-routing-sidecar": datasetRoutingSidecar,
 	// vLLM Semantic Router, which picks a model for each request by its category (its chart's
 	// and its operator's container): its zap JSON lines
 	"semantic-router": "semantic_router.server",

@@ -726,3 +726,34 @@ func TestNVSentinelPreflightDataset(t *testing.T) {
 		t.Errorf("gpu.uuid %q", g)
 	}
 }
+
+// llm-d's routing sidecar logs each request it sends on with its JSON body (llm-d-deployer's
+// notes on NIXL and the EPP, May 2025): the user's prompt, replaced in the message and in
+// log.fields.body as the prompts option says of vLLM's request lines; kept under keep.
+func TestRoutingSidecarBody(t *testing.T) {
+	t.Parallel()
+	const line = `I0509 19:43:44.077593       1 chat_completions.go:172] "sending request to prefiller" logger="proxy server" url="http://10.128.13.52:8000" body="{\"do_remote_decode\":true,\"max_tokens\":500,\"model\":\"Llama-3.2-3B-Instruct\",\"prompt\":\"I am working on learning to run benchmarks in my openshift cluster. I was wondering if you could provide me a list of best practices when collecting metrics on the k8s platform, and furthermore, any OCP specific optimizations that are applicable here. Finally please help me construct a plan to support testing metrics collection for testing and dev environments such as minikube or kind.\",\"stream\":false,\"temperature\":0}"`
+	for _, mode := range []string{"hash", "keep", "drop"} {
+		p := newProc(t, func(c *Config) { c.Prompts = mode })
+		ev := event.NewMessage(line, t0)
+		ev.SetString("kubernetes.pod.name", "llama-3-2-3b-instruct-decode-7c9d8b6f5-x2k4p")
+		ev.SetString("kubernetes.container.name", "routing-proxy")
+		out := processAll(t, p, []*event.Event{ev})
+		got := out[0]
+		body, _ := got.GetString("log.fields.body")
+		switch {
+		case mode == "keep" && (got.Message() != line || !strings.HasPrefix(body, `{"do_remote_decode":true`)):
+			t.Errorf("keep: message %q, body %q", got.Message(), body)
+		case mode != "keep" && (strings.Contains(got.Message(), "I am working on") || strings.Contains(body, "I am working on")):
+			t.Errorf("%s: the prompt is kept: %s", mode, got.AppendJSON(nil))
+		case mode == "hash" && (!strings.HasPrefix(body, "<request body: 505 chars, sha256:") ||
+			!strings.HasSuffix(got.Message(), `body="`+body+`"`)):
+			t.Errorf("hash: message %q, body %q", got.Message(), body)
+		case mode == "drop" && body != "<request body dropped: 505 chars>":
+			t.Errorf("drop: body %q", body)
+		}
+		if ds, _ := got.GetString("event.dataset"); ds != "llm_d.routing_proxy" {
+			t.Errorf("%s: dataset %q", mode, ds)
+		}
+	}
+}
