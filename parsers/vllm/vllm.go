@@ -636,8 +636,25 @@ func (p *Parser) body(ev *event.Event, b, msg string, lineLen int) string {
 		return p.schedulerDump(ev, b, msg, lineLen)
 	case strings.HasPrefix(b, "response_body="):
 		p.responseBody(ev, msg, lineLen, b[len("response_body="):])
+	case b[0] == 'd' && strings.HasPrefix(b, "delta_text: "):
+		p.toolParserText(ev, msg, lineLen, b[len("delta_text: "):])
+	case b[0] == 'P' && strings.HasPrefix(b, "Parsed tool call "):
+		p.toolParserText(ev, msg, lineLen, b[len("Parsed tool call "):])
 	}
 	return b
+}
+
+// toolParserText replaces the model's output a tool parser's debug lines quote (vllm's
+// tool_parsers, hermes': "delta_text: %s", each streamed piece, and "Parsed tool call %s", the
+// call's arguments so far) as the prompts option replaces the request logger's: the same
+// requests that log their prompts (at DEBUG since 0.11.2) log these too. text ends the line.
+func (p *Parser) toolParserText(ev *event.Event, msg string, lineLen int, text string) {
+	if f, _ := ev.GetString(event.FieldOriginFile); !strings.HasSuffix(f, "_tool_parser.py") || text == "" || text == "{}" {
+		return
+	}
+	if with, ok := p.opt.ReplaceBody(text, "output"); ok {
+		ev.SetMessage(applyReplacements(msg, []replacement{{lineLen - len(text), lineLen, with}}))
+	}
 }
 
 // componentTag returns the length of a component's tag that opens b ("[AsyncOmni] "), 0 when

@@ -237,7 +237,8 @@ func redactable(line string) bool {
 	line = StripANSI(line)
 	return strings.Contains(line, "Request") || strings.Contains(line, "request") || strings.Contains(line, "Generated response") ||
 		strings.Contains(line, "token_ids=") || // a scheduler dump's token ids (dump.go)
-		strings.Contains(line, "response_body=")
+		strings.Contains(line, "response_body=") ||
+		strings.Contains(line, "_tool_parser.py") // a tool parser's output (toolParserText)
 }
 
 // The token ids of a scheduler dump are replaced in every prompt mode but keep, which leaves the
