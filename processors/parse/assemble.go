@@ -833,6 +833,11 @@ func startMode(l *vllm.Line) (int, bool) {
 		}
 		return modeIndented, true // a pydantic error's lines indented under it
 	case l.Header == "" && l.Proc == "" && pylog.OpenMessage(l.Body):
+		if strings.HasSuffix(l.Body, vllm.TracebackHeader) {
+			// logger.error(traceback.format_exc()): the record's message is a traceback, as
+			// long as a traceback is (chained ones are a hundred lines and more)
+			return modeTrace, true
+		}
 		return modeOpenMessage, true
 	case l.Header == "" && vllm.AsyncioReport(l.Body):
 		return modeMaybe, true // its context's lines, then the traceback
