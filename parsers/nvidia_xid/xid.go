@@ -482,7 +482,7 @@ func nvrmLevel(body string) string {
 		// the GSP firmware stops answering (the banner _kgspLogRpcTimeout prints before Xid 119,
 		// the heartbeat check, the thread timeout): the GPU hangs
 		strings.Contains(body, "GSP Timeout") || strings.Contains(body, "Heartbeat timed out") ||
-		strings.Contains(body, "_threadNodeCheckTimeout") || strings.Contains(body, "timed out") || strings.Contains(body, "timedout") ||
+		strings.Contains(body, "_threadNodeCheckTimeout") || strings.Contains(body, "timed out") || strings.Contains(body, "Timed out") || strings.Contains(body, "timedout") ||
 		// the GSP that would not boot, and memory the GPU cannot reach through the IOMMU
 		strings.Contains(body, "GSP-RM boot attempts exceeded") || strings.Contains(body, "is not addressable by GPU") ||
 		// the GSP reports its PMU halted: the GPU is marked for reset (kernel_gsp.c, LEVEL_ERROR)
