@@ -555,7 +555,12 @@ func xid(ev *event.Event, s string) bool {
 			ev.Delete(event.FieldProcessName)
 		}
 	}
-	if rest = strings.TrimRight(rest, " \t"); rest != "" {
+	if rest = strings.TrimRight(rest, " \t"); strings.IndexByte(rest, '\n') >= 0 {
+		// the lines the driver continued the report on (a GSP exception's dump), without the
+		// kernel's time and "NVRM: " each repeats
+		rest = nvrmText(rest)
+	}
+	if rest != "" {
 		ev.SetString(FieldDetail, rest) // (without the padding a copy left after it)
 	}
 	level := Annotate(ev, code)
