@@ -16,6 +16,7 @@
 package tagged
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -268,6 +269,8 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		if r.pid > 0 {
 			ev.Set(event.FieldProcessPID, event.Int(r.pid))
 		}
+	} else if first[0] == '[' && synapseLog(first, &r) {
+		ev.Set(pu.FieldThread, event.Int(r.thread))
 	} else if first[0] == '[' && torchNPU(first, &r) {
 		ev.Set(event.FieldProcessPID, event.Int(r.pid))
 		ev.Set(pu.FieldThread, event.Int(r.thread))
@@ -1052,6 +1055,34 @@ func fluentd(s string, r *Line) bool {
 		}
 	}
 	r.Time, r.Msg = z, msg
+	return true
+}
+
+// synapseLog reads the Intel Gaudi software stack's own log lines (hl_logger's: Synapse, its graph
+// compiler, the PyTorch bridge), as ENABLE_CONSOLE=true prints them in a vLLM or training pod:
+// "[19:08:34.164951][GC                    ][error][tid:44F8A] Failed to load tpc kernel for
+// node: TPC634, ...": the time of day alone (the runtime's time stays), the component padded, its
+// level in lower case, the thread's id in hex.
+func synapseLog(s string, r *Line) bool {
+	if len(s) < 40 || s[3] != ':' || s[6] != ':' || s[9] != '.' || s[16] != ']' || s[17] != '[' || !pu.AllDigits(s[1:3]) {
+		return false
+	}
+	comp, _, ok := strings.Cut(s[18:min(len(s), 80)], "][")
+	if !ok || strings.TrimSpace(comp) == "" {
+		return false
+	}
+	rest := s[18+len(comp)+2:]
+	word, rest, ok := strings.Cut(rest, "][tid:")
+	if !ok || len(word) > 8 {
+		return false
+	}
+	tid, msg, ok := strings.Cut(rest, "] ")
+	lv, known := spdlogLevels[word]
+	n, err := strconv.ParseInt(tid, 16, 64)
+	if !ok || !known || err != nil {
+		return false
+	}
+	r.Level, r.Logger, r.Msg, r.thread = lv, strings.TrimSpace(comp), msg, n
 	return true
 }
 
