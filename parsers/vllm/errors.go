@@ -1046,6 +1046,24 @@ func reprException(b string) (typ, msg string, ok bool) {
 	return typ, b[open+2 : len(b)-2], true
 }
 
+// acceleratorOOM returns the class of another accelerator's memory exhausted, "" for another
+// text: an Intel GPU's (torch-xpu's "XPU out of memory", Level Zero's
+// UR_RESULT_ERROR_OUT_OF_DEVICE_MEMORY), an Intel Gaudi's (the PyTorch bridge's "FATAL ERROR ::
+// MODULE:PT_DEVMEM Allocation failed for size::..."), an AWS Neuron device's (the runtime's
+// "nrt_load_collectives status=4 message="Allocation Failure""). Not a GPU's: cuda_oom's advice
+// (PYTORCH_CUDA_ALLOC_CONF, another pod on the GPU) is not theirs.
+func acceleratorOOM(text string) string {
+	switch {
+	case strings.Contains(text, "XPU out of memory") || strings.Contains(text, "UR_RESULT_ERROR_OUT_OF_DEVICE_MEMORY"):
+		return KindXPUOOM
+	case strings.Contains(text, "MODULE:PT_DEVMEM") && strings.Contains(text, "Allocation failed"):
+		return KindHPUOOM
+	case strings.Contains(text, "nrt_") && strings.Contains(text, "Allocation Failure"):
+		return KindNeuronOOM
+	}
+	return ""
+}
+
 // Classify names the failure an error text shows: a CUDA out-of-memory, a dead engine, or an
 // NCCL (collective communication) failure; "" for anything else. The root causes come first: a
 // traceback that ends in EngineDeadError because of an out-of-memory is cuda_oom.
@@ -1067,6 +1085,9 @@ func Classify(text string) string {
 		// tpu_pjrt_client.cc:1889] TpuClient::AllocateBuffer returning error after 1 attempt(s):
 		// RESOURCE_EXHAUSTED: Error allocating device buffer: Attempting to allocate 1.96G."
 		return KindTPUOOM
+	}
+	if k := acceleratorOOM(text); k != "" {
+		return k
 	}
 	if (strings.Contains(text, "out of memory") || strings.Contains(text, "OutOfMemory") ||
 		strings.Contains(text, "CUDA_ERROR_OUT_OF_MEMORY") ||
