@@ -649,11 +649,20 @@ func (p *Parser) body(ev *event.Event, b, msg string, lineLen int) string {
 // call's arguments so far) as the prompts option replaces the request logger's: the same
 // requests that log their prompts (at DEBUG since 0.11.2) log these too. text ends the line.
 func (p *Parser) toolParserText(ev *event.Event, msg string, lineLen int, text string) {
-	if f, _ := ev.GetString(event.FieldOriginFile); !strings.HasSuffix(f, "_tool_parser.py") || text == "" || text == "{}" {
+	if f, _ := ev.GetString(event.FieldOriginFile); !strings.HasSuffix(f, "_tool_parser.py") || text == "{}" || text == "None" {
+		return // (no call parsed yet)
+	}
+	start := lineLen - len(text)
+	if lineLen < len(msg) {
+		// a piece with a line break in it, its rest on the lines the parse processor joined
+		// (the header repeated on each): all of it is the output
+		text = msg[start:]
+	}
+	if text == "" {
 		return
 	}
 	if with, ok := p.opt.ReplaceBody(text, "output"); ok {
-		ev.SetMessage(applyReplacements(msg, []replacement{{lineLen - len(text), lineLen, with}}))
+		ev.SetMessage(applyReplacements(msg, []replacement{{start, len(msg), with}}))
 	}
 }
 

@@ -687,6 +687,10 @@ func startMode(l *vllm.Line) (int, bool) {
 		// a record's message that starts with a line break: vLLM's formatter writes the
 		// header again on each of its lines, up to the empty one that ends its banner
 		return modeRecord, true
+	case l.Header != "" && strings.HasPrefix(l.Body, "delta_text: ") && strings.Contains(l.Header, "_tool_parser.py:"):
+		// a tool parser's piece of the model's output, which may hold a line break: its rest
+		// on the lines under it, the header repeated (user data, replaced with the first line)
+		return modeRecord, true
 	case l.Header != "" && (l.Level == "info" || l.Level == "debug" || l.Level == "warning") && len(l.Body) > 1 &&
 		// (a title in Markdown's bold, "**CUDAGraph Config Settings:**", vLLM's --cudagraph-metrics)
 		strings.HasSuffix(strings.TrimRight(l.Body, " *"), ":") && !vllm.IsFrameLine(l.Body):
