@@ -75,20 +75,7 @@ func FindError(text string) (jsError, bool) {
 			continue
 		}
 		typ, msg, _ := strings.Cut(t[1:len(t)-len("] {")], ": ")
-		for _, c := range lines[i+1:] {
-			// "  cause:  [Error: connect ECONNREFUSED 127.0.0.1:11434] {": why fetch failed
-			if v, ok := strings.CutPrefix(strings.TrimSpace(c), "cause:"); ok {
-				v = strings.TrimSpace(v)
-				if strings.HasPrefix(v, "[") {
-					v = strings.TrimSuffix(strings.TrimSuffix(v[1:], " {"), "]")
-				}
-				if v != "" {
-					msg += "; cause: " + v
-				}
-				break
-			}
-		}
-		return jsError{typ: typ, msg: msg, stack: strings.Join(lines[i:], "\n")}, true
+		return jsError{typ: typ, msg: msg + causes(lines[i+1:]), stack: strings.Join(lines[i:], "\n")}, true
 	}
 	for i, s := range lines {
 		if !FrameLine(s) {
@@ -100,13 +87,46 @@ func FindError(text string) (jsError, bool) {
 				continue
 			}
 			if typ, msg, ok := embeddedError(c); ok {
-				return jsError{typ: typ, msg: msg, stack: strings.Join(lines[j:], "\n")}, true
+				// (an error with properties prints them in braces after its frames: its cause
+				// among them, openai's APIConnectionError's fetch failure)
+				return jsError{typ: typ, msg: msg + causes(lines[i:]), stack: strings.Join(lines[j:], "\n")}, true
 			}
 			return jsError{stack: strings.Join(lines[i:], "\n")}, true
 		}
 		return jsError{stack: strings.Join(lines[i:], "\n")}, true
 	}
 	return jsError{}, false
+}
+
+// causes returns the chain of causes util.inspect printed among an error's properties, as
+// "; cause: ..." each: "  cause:  [Error: connect ECONNREFUSED 127.0.0.1:11434] {", and under
+// it "    [cause]: Error: read ECONNRESET" (why fetch failed, why the connection did), at most
+// three.
+func causes(lines []string) string {
+	var b strings.Builder
+	for n, c := range lines {
+		t := strings.TrimSpace(c)
+		v, ok := strings.CutPrefix(t, "cause:")
+		if !ok {
+			v, ok = strings.CutPrefix(t, "[cause]:")
+		}
+		if !ok || n > 200 {
+			continue
+		}
+		if v = strings.TrimSpace(v); strings.HasPrefix(v, "[") {
+			v = strings.TrimSuffix(strings.TrimSuffix(v[1:], " {"), "]")
+		} else {
+			v = strings.TrimSuffix(v, " {")
+		}
+		if v != "" && v != "undefined" && v != "null" {
+			b.WriteString("; cause: ")
+			b.WriteString(v)
+			if strings.Count(b.String(), "; cause: ") == 3 {
+				break
+			}
+		}
+	}
+	return b.String()
 }
 
 // ErrorLine reads a line that is a JavaScript error's first line, "TypeError: fetch failed",
