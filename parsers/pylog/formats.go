@@ -703,16 +703,28 @@ func (r *rec) mmengine(s string) bool {
 // a Ray daemon's of any level (the autoscaler's "INFO autoscaler.py:63 -- Using Autoscaling
 // Config: ", then the configuration's YAML).
 func OpenMessage(b string) bool {
-	if len(b) < 24 || b[0] < '1' || b[0] > '2' || b[len(b)-1] != ':' && strings.TrimRight(b, " ")[len(strings.TrimRight(b, " "))-1] != ':' {
+	if len(b) < 24 || b[0] < '1' || b[0] > '2' {
+		return false
+	}
+	t := strings.TrimRight(b, " ")
+	if last := t[len(t)-1]; last != ':' && last != '-' {
 		return false
 	}
 	var r rec
 	if !r.dated(b) {
 		return false
 	}
+	if strings.TrimSpace(r.msg) == "" && r.level != "" && last(t) == '-' {
+		// a message that opens with a line break, in "%(asctime)s - %(name)s - %(levelname)s -
+		// %(message)s" (LiteLLM's "\nLiteLLM completion() model= ..." through an application's
+		// own handler): its text is the line under it
+		return true
+	}
 	return (r.level == pu.Warning || r.level == pu.Error || r.level == pu.Critical || r.dataset == DatasetRayCore) &&
 		strings.HasSuffix(strings.TrimRight(r.msg, " "), ":")
 }
+
+func last(s string) byte { return s[len(s)-1] }
 
 // structlog reads a record of structlog's ConsoleRenderer (its default output, colours read
 // without them) after its timestamp, or at the line's start without one: "[info     ] request
