@@ -328,6 +328,31 @@ func victim(ev *event.Event, body string) {
 	}
 	if found {
 		ev.SetString(event.FieldEventAction, ActionOOMKill)
+		return
+	}
+	faulted(ev, body)
+}
+
+// faulted names the task an oops, a BUG or a WARNING report was in, from the line the kernel
+// prints under it ("CPU: 12 PID: 15050 Comm: nv-fabricmanage Tainted: G OE 5.15.0 ...", 6.x's
+// "CPU: 3 UID: 0 PID: 7 Comm: kworker/0:1 ..."): Fabric Manager's ioctl that crashed in the
+// NVSwitch driver, a vLLM worker's.
+func faulted(ev *event.Event, body string) {
+	i := strings.Index(body, " Comm: ")
+	if i < 0 || ev.Has(event.FieldProcessPID) {
+		return
+	}
+	line := body[strings.LastIndexByte(body[:i], '\n')+1:]
+	j := strings.Index(line, "CPU: ")
+	k := strings.Index(line, " PID: ")
+	if j < 0 || k < j {
+		return
+	}
+	p, rest, _ := strings.Cut(line[k+len(" PID: "):], " Comm: ")
+	name, _, _ := strings.Cut(rest, " ")
+	if pid, ok := pu.Atoi(p); ok && pid > 0 && name != "" && len(name) <= 16 { // (pid 0: the CPU's idle task, in no process)
+		ev.SetString(event.FieldProcessName, name)
+		ev.Set(event.FieldProcessPID, event.Int(pid))
 	}
 }
 
