@@ -90,6 +90,11 @@ func kernel(ev *event.Event, msg, level string) bool {
 	}
 	if known || strings.HasPrefix(body, "task:") {
 		victim(ev, body) // (a task's stack shown alone: its name and pid)
+		if name, _ := ev.GetString(event.FieldProcessName); ds == DatasetKernel && pu.GPUProgram(name) != "" && lv == pu.Critical {
+			// an oops in a GPU daemon's task (Fabric Manager's ioctl into the NVSwitch driver,
+			// nv-hostengine's): the GPU stack's fault, whatever the frames the paste kept
+			ds = pu.DatasetXid
+		}
 	} else if crashed(ev, body) && ds == DatasetKernel && nvidiaLibrary(body) {
 		// a process that crashed in NVIDIA's user-space libraries (libcuda, libnvidia-*, NCCL):
 		// the GPU fault's companion
