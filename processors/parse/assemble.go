@@ -826,8 +826,11 @@ func startMode(l *vllm.Line) (int, bool) {
 		// kubectl logs --tail): its hints and stack follow
 		return modeNative, true
 	case l.Header == "" && len(l.Body) > 32 && l.Body[0] == '[' && l.Body[3] == '/' && trtReport(l.Body):
-		if traceHeaderEnd(l.Body) {
-			return modeTrace, true // "[E] [serve   ] Internal server error:  Traceback (most recent call last):"
+		if traceHeaderEnd(l.Body) || strings.HasSuffix(l.Body, "] "+vllm.TracebackHeader) {
+			// "[E] [serve   ] Internal server error:  Traceback (most recent call last):", and
+			// logger.error(traceback.format_exc()) after the module's tag: "[TRT-LLM] [E]
+			// [executor] Traceback (most recent call last):"
+			return modeTrace, true
 		}
 		if vllm.MessageState(l.Body, vllm.MessageClosed) == vllm.MessageMemoryReport {
 			// "[TRT-LLM] [RANK 1] [E] Failed to initialize executor on rank 1: Executor creation
@@ -1021,6 +1024,13 @@ const rayWorkerDied = "A worker died or was killed while executing a task"
 func trtReport(b string) bool {
 	lv := tagged.TRTRecord(b)
 	return lv == "error" || lv == "critical" || lv == "warning"
+}
+
+// exceptionLine reports whether b is a Python exception's line ("RuntimeError: ..."), not a
+// record's.
+func exceptionLine(b string) bool {
+	t, _, ok := vllm.SplitException(b, false)
+	return ok && t != "" && (b[0] >= 'A' && b[0] <= 'Z' || b[0] >= 'a' && b[0] <= 'z' || b[0] == '_')
 }
 
 // traceHeaderEnd reports whether b ends in a traceback's header after a colon, however many
@@ -1967,6 +1977,12 @@ func (g *group) accept(l *vllm.Line) bool {
 		if b != "" && b[0] != ' ' && b[0] != '\t' {
 			g.mode = modeTrace
 		}
+		return true
+	case (g.mode == modeTrace || g.mode == modeAfter) && !recordStart(b) && traceHeaderEnd(b) && exceptionLine(b):
+		// an exception whose message is a traceback (Ray Serve's replica re-raises its
+		// constructor's failure as RuntimeError(traceback.format_exc()), under the RayTaskError
+		// that carries it to the controller): the inner traceback's frames and exception follow
+		g.mode = modeTrace
 		return true
 	case g.mode == modeTrace && !recordStart(b): // a record's line ends a traceback cut short
 		g.mode = modeAfter // the exception line
