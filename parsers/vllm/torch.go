@@ -803,3 +803,86 @@ func parseClockLine(ev *event.Event, b string, l *Line) bool {
 	finishLibraryLine(ev, l, text, DatasetNative)
 	return true
 }
+
+// datasetGeneric is a line's of no known program: the source's program takes it, as any
+// line's of the fallback dataset.
+const datasetGeneric = "generic"
+
+// HeapCorruption reports whether b is glibc's report of a corrupted heap, which it prints just
+// before it aborts the process (malloc.c's malloc_printerr: "double free or corruption (out)",
+// "free(): invalid pointer", "corrupted double-linked list (not small)", "malloc(): corrupted top
+// size"; before glibc 2.26 "*** Error in `python3': double free or corruption (!prev):
+// 0x000055d1... ***").
+func HeapCorruption(b string) bool {
+	if len(b) > 160 || len(b) < 14 {
+		return false
+	}
+	switch b[0] {
+	case 'd':
+		return strings.HasPrefix(b, "double free or corruption (")
+	case 'f', 'm', 'r', 't':
+		for _, p := range [...]string{"free(): ", "malloc(): ", "malloc_consolidate(): ", "realloc(): ", "munmap_chunk(): ", "tcache_thread_shutdown(): "} {
+			if strings.HasPrefix(b, p) {
+				return len(b) > len(p) && b[len(p)] >= 'a' && b[len(p)] <= 'z'
+			}
+		}
+	case 'c':
+		return strings.HasPrefix(b, "corrupted double-linked list") || strings.HasPrefix(b, "corrupted size vs. prev_size")
+	case '*':
+		return strings.HasPrefix(b, "*** Error in `") && (strings.Contains(b, "corruption") || strings.Contains(b, "invalid") ||
+			strings.Contains(b, "corrupted")) || strings.HasPrefix(b, "*** glibc detected *** ")
+	}
+	return false
+}
+
+// shellSignals are the words a shell reports a child's death by a signal with (bash's and
+// dash's strsignal), and the level each gets: a crash is critical, a kill (the OOM killer's
+// SIGKILL, a pod's eviction) an error.
+var shellSignals = [...]struct{ words, level string }{
+	{"Segmentation fault", "critical"}, {"Aborted", "critical"}, {"Illegal instruction", "critical"},
+	{"Bus error", "critical"}, {"Floating point exception", "critical"}, {"Killed", "error"},
+}
+
+// ShellSignal returns the level of a shell's report that a child died of a signal, "" for
+// another line: the words alone ("Segmentation fault (core dumped)", "Killed"), or bash's job
+// report with its script, line and pid ("/ci/run-tests: line 155:  4249 Segmentation fault
+// (core dumped) pytest -ra tests/", "bash: line 1:    87 Killed                  python
+// serve.py").
+func ShellSignal(b string) string {
+	if len(b) < 6 || len(b) > 400 {
+		return ""
+	}
+	w := b
+	if i := strings.Index(b, ": line "); i > 0 {
+		rest := b[i+len(": line "):]
+		n := 0
+		for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
+			n++
+		}
+		if n == 0 || !strings.HasPrefix(rest[n:], ": ") {
+			return ""
+		}
+		rest = strings.TrimLeft(rest[n+2:], " ")
+		n = 0
+		for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
+			n++
+		}
+		if n == 0 || n >= len(rest) || rest[n] != ' ' {
+			return ""
+		}
+		w = rest[n+1:]
+		for _, s := range shellSignals {
+			if strings.HasPrefix(w, s.words+" ") || w == s.words {
+				return s.level
+			}
+		}
+		return ""
+	}
+	w = strings.TrimSuffix(w, " (core dumped)")
+	for _, s := range shellSignals {
+		if w == s.words {
+			return s.level
+		}
+	}
+	return ""
+}

@@ -841,6 +841,17 @@ func (p *Parser) library(ev *event.Event, l *Line, msg, first, rest string) bool
 		l.Level = "critical"
 		finishLibraryLine(ev, l, b, DatasetTorch)
 		ok = true
+	case HeapCorruption(b):
+		// glibc's (malloc_printerr's "double free or corruption (out)"), then abort(): the same
+		l.Level = "critical"
+		finishLibraryLine(ev, l, b, datasetGeneric)
+		ok = true
+	case ShellSignal(b) != "":
+		// the shell's report of a child a signal killed: all a script-driven pod leaves of a
+		// segfault that no handler printed (its exit code 139, 134, 137)
+		l.Level = ShellSignal(b)
+		finishLibraryLine(ev, l, b, datasetGeneric)
+		ok = true
 	case (b[0] == 'E' || b[0] == 'f') && NativeStackStart(b):
 		ok = parseNativeStack(ev, b, rest, l)
 	case strings.HasPrefix(b, "NCCL version ") && len(b) > 14 && b[13] >= '1' && b[13] <= '9':
