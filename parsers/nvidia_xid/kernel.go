@@ -83,6 +83,11 @@ func kernel(ev *event.Event, msg, level string) bool {
 	if strings.Contains(body, " [nvidia") {
 		// a frame of a kernel stack dump in an NVIDIA module ("_nv012345rm+0x1d/0x30 [nvidia]")
 		ds = pu.DatasetXid
+	} else if strings.HasPrefix(body, "Cannot map memory with base addr ") {
+		// the NVIDIA driver's own words without its NVRM: prefix (os-mlock.c, NV_DBG_ERRORS):
+		// host memory CUDA asked to pin could not be, before the Xid 31 and the segfault in
+		// libcuda that follow it
+		ds = pu.DatasetXid
 	}
 	lv, known := reportLevel(body)
 	if !known && level != "" {
