@@ -838,6 +838,11 @@ func startMode(l *vllm.Line) (int, bool) {
 			// component that could not be created and the GPU's memory, over lines
 			return modeMaybe, true
 		}
+		if strings.Contains(l.Body, "CUDA error: ") {
+			// "[TRT-LLM] [RANK 1] [E] Encountered an error in forward function: CUDA error: an
+			// illegal memory access was encountered": torch's hints under it, the error's own
+			return modeMaybe, true
+		}
 		return modeIndented, true // a pydantic error's lines indented under it
 	case l.Header == "" && l.Proc == "" && pylog.OpenMessage(l.Body):
 		if strings.HasSuffix(l.Body, vllm.TracebackHeader) {
