@@ -396,7 +396,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			ds = DatasetElasticsearch
 		}
 	}
-	if r.Logger == "TRT-LLM" && ds == Dataset {
+	if (r.Logger == "TRT-LLM" || r.Logger == trtAutoDeploy) && ds == Dataset {
 		// TensorRT-LLM's Python logger names its program in any container (trtllm-serve ships
 		// in Triton's *-trtllm-python-py3 images, its container often named triton)
 		ds = DatasetTRTLLM
@@ -1129,7 +1129,7 @@ func trtLogger(stamp, rest string, r *Line) bool {
 		return false
 	}
 	logger, rest, ok := next(rest[1:])
-	if !ok || (logger != "TRT-LLM" && logger != "TRT") || !strings.HasPrefix(rest, " ") {
+	if !ok || (logger != "TRT-LLM" && logger != "TRT" && logger != trtAutoDeploy) || !strings.HasPrefix(rest, " ") {
 		return false
 	}
 	tag, rest, ok := next(rest[1:])
@@ -1151,6 +1151,10 @@ func trtLogger(stamp, rest string, r *Line) bool {
 	}
 	return true
 }
+
+// trtAutoDeploy is the prefix of TensorRT-LLM's AutoDeploy backend's logger (its
+// auto_deploy/utils/logger.py: TensorRT-LLM's Logger with another prefix, the same layout).
+const trtAutoDeploy = "TRT-LLM AUTO-DEPLOY"
 
 // TRTRecord reports the level of a TensorRT-LLM Python logger's record ("[04/17/2026-08:21:45]
 // [TRT-LLM] [E] Failed to parse the arguments ..."), "" for another line: the parse processor
