@@ -67,6 +67,13 @@ func ChainMarker(b string) bool {
 	return strings.HasPrefix(b, "During handling of the above exception") || strings.HasPrefix(b, "The above exception was the direct cause")
 }
 
+// ChainedAfter reports whether more, the lines after an exception's line, go on with a chained
+// traceback: a chain's marker (after the blank line Python prints before it), then the traceback.
+func ChainedAfter(more string) bool {
+	m := strings.TrimLeft(more, "\n\r ")
+	return ChainMarker(m) && strings.Contains(m, "\n"+TracebackHeader)
+}
+
 // RayTaskMessage reports whether b is a Ray task error's message ("ray::ServeReplica:llms:
 // LLMDeployment.initialize() (pid=40568, ip=...)"), which the task's traceback follows.
 func RayTaskMessage(b string) bool {

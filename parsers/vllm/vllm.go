@@ -181,7 +181,15 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 			// its message: an error, whichever program wrote it (the dataset is the source's)
 			setMessage(ev, msg, first, l.Text, rest)
 			ev.SetString(event.FieldLogLevel, "error")
-			setErrorLine(ev, l.Body, rest, "error")
+			if multi && ChainedAfter(rest) {
+				// the cause of a chained traceback printed bare (an exception with no frames, one
+				// a worker process sent back: "IndexError: ...", then "The above exception was
+				// the direct cause of the following exception:"): the traceback after it ends
+				// in the exception finally raised
+				SetTraceback(ev, l.Body+"\n"+rest)
+			} else {
+				setErrorLine(ev, l.Body, rest, "error")
+			}
 			setRanks(ev, &l) // "[rank2]: torch.OutOfMemoryError: ..."
 			return true
 		}
