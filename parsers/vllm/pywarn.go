@@ -80,8 +80,9 @@ func parsePyWarning(ev *event.Event, l *Line) bool {
 	ev.SetString(event.FieldLogLevel, l.Level)
 	ev.SetString(event.FieldOriginFile, l.File)
 	ev.Set(event.FieldOriginLine, event.Int(l.FileLine))
-	if l.Proc != "" || strings.Contains(file, "/site-packages/vllm/") || strings.Contains(file, "/dist-packages/vllm/") {
-		// under vLLM's process prefix, or raised in vLLM's own modules ("/usr/local/lib/
+	if l.Proc != "" && !otherActor(ev, l.ProcName) || strings.Contains(file, "/site-packages/vllm/") || strings.Contains(file, "/dist-packages/vllm/") {
+		// under vLLM's process prefix (not another program's Ray actor's, a DeepSpeed worker's
+		// in a Ray Serve app), or raised in vLLM's own modules ("/usr/local/lib/
 		// python3.12/site-packages/vllm/connections.py:8: RuntimeWarning: ..."), whatever the
 		// container's name
 		ev.SetString(event.FieldDataset, DatasetServer)
@@ -146,7 +147,7 @@ func parseProgress(ev *event.Event, l *Line) bool {
 	}
 	ev.SetString(event.FieldLogLogger, "tqdm")
 	ev.SetString(event.FieldLogLevel, "info")
-	if l.Proc != "" {
+	if l.Proc != "" && !otherActor(ev, l.ProcName) {
 		ev.SetString(event.FieldDataset, DatasetServer)
 	}
 	return true

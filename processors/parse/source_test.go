@@ -757,3 +757,25 @@ func TestRoutingSidecarBody(t *testing.T) {
 		}
 	}
 }
+
+// A Python warning and a progress bar under another program's Ray actor (DeepSpeed on Ray Serve
+// on Gaudi, ray-project/ray's serve/tutorials/intel-gaudi-inference.md output, 2025-11-17) are
+// not vLLM's: vLLM's process prefix is Ray's actor prefix too, but the actor's class names
+// another program; under vLLM's own actor in the same container they are vLLM's.
+func TestWarningUnderOtherActor(t *testing.T) {
+	t.Parallel()
+	warn := []string{
+		"(DeepSpeedInferenceWorker pid=20001) /usr/local/lib/python3.12/dist-packages/torch/distributed/distributed_c10d.py:4631: UserWarning: No device id is provided via `init_process_group` or `barrier `. Using the current device set by the user.",
+		"(DeepSpeedInferenceWorker pid=20001)   warnings.warn(  # warn only once",
+	}
+	out := runInPod(t, "ray-serve-gaudi-0", "ray-serve", warn)
+	if ds, _ := out[0].GetString("event.dataset"); ds == "vllm.server" || len(out) != 1 {
+		t.Errorf("%d events, dataset %q: %s", len(out), ds, out[0].AppendJSON(nil))
+	}
+	vllmActor := []string{strings.Replace(warn[0], "DeepSpeedInferenceWorker", "RayWorkerWrapper", 1),
+		strings.Replace(warn[1], "DeepSpeedInferenceWorker", "RayWorkerWrapper", 1)}
+	out = runInPod(t, "ray-serve-gaudi-0", "ray-serve", vllmActor)
+	if ds, _ := out[0].GetString("event.dataset"); ds != "vllm.server" {
+		t.Errorf("under vLLM's actor: dataset %q", ds)
+	}
+}
