@@ -454,6 +454,10 @@ func (r *rec) set(ev *event.Event) {
 			r.level = lv
 		}
 	}
+	if r.prefix != nil || r.proc != "" {
+		// under a Ray actor's prefix: the count Ray's deduplication appends is no part of it
+		r.msg = vllm.Unrepeated(r.msg)
+	}
 	ev.SetString(pu.FieldLogMessage, strings.TrimRight(r.msg, " ")) // (Dynamo's formatter pads its Python records)
 	switch {
 	case r.t.IsZero() || exact: // basicConfig's format has no time; Ray's exact one was set
