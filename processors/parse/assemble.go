@@ -805,7 +805,9 @@ func startMode(l *vllm.Line) (int, bool) {
 		// "[I ProcessGroupNCCL.cpp:672] [Rank 0] ProcessGroupNCCL initialized with following
 		// options:", then "NCCL_ASYNC_ERROR_HANDLING: 1", "TIMEOUT(ms): 1800000", ...: one record
 		return modeTorchOptions, true
-	case l.Header == "" && l.Proc != "" && vllm.RayServeControl(l.ProcName) && serveRecordOpens(l.Body):
+	case l.Header == "" && (l.Proc != "" && vllm.RayServeControl(l.ProcName) || l.Proc == "" && servePlainRecord(l.Body)) && serveRecordOpens(l.Body):
+		// (without the prefix, only a warning: the controller's "... taken more than 30s to
+		// initialize.", then "This may be caused by a slow __init__ or reconfigure method.")
 		// "(ServeController pid=1739868) WARNING 2025-07-22 18:16:24,136 controller 1739868 --
 		// Deployment 'LLMRouter' ... to initialize.", then "(ServeController pid=1739868) This may
 		// be caused by a slow __init__ or reconfigure method.": Serve's own actors print nothing
@@ -1180,6 +1182,15 @@ func serveRecord(b string) string {
 		return w
 	}
 	return ""
+}
+
+// servePlainRecord reports whether b is a Ray Serve record as its own log files and the head's
+// stderr hold it, without an actor's prefix: "WARNING 2026-01-12 05:53:33,039 controller 1004
+// -- Deployment ...", its date in full (vLLM's header has none) and " -- " before the message.
+func servePlainRecord(b string) bool {
+	_, rest, _ := strings.Cut(b, " ")
+	return serveRecord(b) == "WARNING" && len(rest) > 24 && rest[4] == '-' && rest[7] == '-' && rest[10] == ' ' &&
+		strings.Contains(rest[:min(len(rest), 96)], " -- ")
 }
 
 // serveRecordOpens reports whether b is a Ray Serve record that may go on over lines: any but
@@ -1735,7 +1746,7 @@ func (g *group) accept(l *vllm.Line) bool {
 		return true
 	case modeServeRecord:
 		return l.Header == "" && l.Proc == g.header && len(g.parts) < maxMessageLines && l.Body != "" &&
-			serveRecord(l.Body) == "" && l.Body != vllm.TracebackHeader && !vllm.IsFrameLine(l.Body)
+			serveRecord(l.Body) == "" && l.Body != vllm.TracebackHeader && !vllm.IsFrameLine(l.Body) && !recordStart(l.Body)
 	case modeHSAAbort:
 		// "Kernel Name: _ZN5aiter...", "VGPU=0x1305a780 SWq=...", then the dispatch's packet
 		// indented by a tab
