@@ -78,6 +78,12 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if strings.HasPrefix(first, "\t[ERROR ") || strings.HasPrefix(first, "\t[WARNING ") {
 		first = first[1:] // kubeadm indents its preflight check's failures by a tab
 	}
+	if b, bar := vllm.AfterBar(first); bar && (strings.HasPrefix(b, "ERROR: ") || strings.HasPrefix(b, "WARNING: ")) {
+		// a bare record written on a progress bar's line: torch's DataLoader reporting a
+		// worker's bus error (its SIGBUS handler's "ERROR: Unexpected bus error encountered in
+		// worker. ...") after the training loop's tqdm bar
+		first = b
+	}
 	if strings.HasPrefix(first, "usage: ") && rest != "" {
 		// argparse's usage and, last, what was wrong with the command line (the parse
 		// processor joined them): the record is the error's
