@@ -283,6 +283,9 @@ func pathSource(ev *event.Event) k8spath.Source {
 	return k8spath.Source{}
 }
 
+// GPUContainer returns the GPU-stack dataset of a container by its name alone, "" for another.
+func GPUContainer(name string) string { return gpuContainers[name] }
+
 // GPUDataset returns the GPU-stack dataset of the container that wrote the event (or, outside
 // containers, of the host service a syslog or journal prefix names), or "" when it is unknown or
 // not part of the stack.

@@ -894,6 +894,12 @@ func componentDataset(pod, container string) string {
 	if container == "agent" && strings.Contains(pod, "-predictor-") {
 		return "kserve.agent" // the model agent KServe puts beside a predictor (its logger, batcher, puller)
 	}
+	if base, ok := strings.CutSuffix(container, "-ctr"); ok && base != "" && strings.HasPrefix(pod, base+"-") &&
+		parseutil.GPUContainer(container) == "" && !strings.HasPrefix(container, "nvidia-") {
+		// the NIM Operator's NIMService: its container named for the service ("<name>-ctr")
+		// in the service's pods; its vLLM-style lines are NIM's, as in the chart's nim-llm
+		return "nim.server"
+	}
 	if container == "main" && strings.Contains(pod, "-kserve-router-scheduler-") {
 		// the llm-d inference scheduler KServe's LLMInferenceService deploys as
 		// <name>-kserve-router-scheduler (its container "main", as its model pods' is)

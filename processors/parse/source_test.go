@@ -424,6 +424,11 @@ func TestStackComponentDatasets(t *testing.T) {
 		{"cert-manager-6d47b6c444-s4h8p/cert-manager-controller", `E0614 08:25:43.390885       1 controller.go:158] cert-manager/controller/certificates-key-manager "msg"="re-queuing item due to error processing" "error"="Operation cannot be fulfilled on certificates.cert-manager.io \"example-com\": the object has been modified; please apply your changes to the latest version and try again" "key"="default/example-com"`, "cert_manager.controller"},
 		{"metrics-server-67c658944b-2lrs5/metrics-server", `E0410 22:04:01.247686       1 scraper.go:149] "Failed to scrape node" err="Get \"https://10.124.4.238:10250/metrics/resource\": tls: failed to verify certificate: x509: certificate is valid for 127.0.0.1, not 10.124.4.238" node="fargate-ip-10-124-4-238.ap-southeast-1.compute.internal"`, "kubernetes.metrics_server"},
 		{"node-local-dns-6xq2v/node-cache", `[INFO] x.x.x.x:56799 - 51264 "A IN example.com.ec2.internal. udp 52 false 512" NXDOMAIN qr,rd,ra 52 0.001029851s`, "coredns.log"},
+		// the NIM Operator's NIMService, its container named for the service (k8s-nim-operator's
+		// "<name>-ctr"): NIM's download failure in vLLM's header layout (NVIDIA-AI-Blueprints/rag's
+		// troubleshooting doc, 2026), NIM's; a GPU operator container of the same shape stays its own
+		{"rag-llm-7c9d8b6f5-x2k4p/rag-llm-ctr", `ERROR 2026-02-02 12:52:13.083 nim_sdk.py:338] Download failed after 1 attempts. Last exception: I/O error Permission denied (os error 13)`, "nim.server"},
+		{"gpu-feature-discovery-x2k4p/gpu-feature-discovery-ctr", "a line no parser reads", "gpu.feature_discovery"},
 		// KServe's controller
 		{"kserve-controller-manager-7d8c9f6b4-x5vzt/manager", `{"level":"info","ts":"2026-04-23T07:39:58Z","logger":"v1beta1Controllers.InferenceService","msg":"Reconciling inference service","apiVersion":"serving.kserve.io/v1beta1","isvc":"llama-vllm-single"}`, "kserve.controller"},
 		// Volcano's scheduler and controllers, KAI's pod grouper
