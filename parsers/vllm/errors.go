@@ -446,7 +446,19 @@ const (
 	MessageFramed              // inside that report, up to its closing "=" line
 	MessagePydantic            // a pydantic ValidationError's: each field's location, then its error indented
 	MessageMemoryReport        // TensorRT-LLM's report of the GPU memory its executor's components took
+	MessageSystemInfo          // NVIDIA NIM's "SYSTEM INFO" block under a profile it could not run: the GPUs it found
 )
+
+// noRunnableProfile is NVIDIA NIM's error when no profile of the model fits the GPUs it found,
+// the GPUs listed under it in one record ("SYSTEM INFO", "- Free GPUs: <None>", "- Non-free
+// GPUs:", "  -  [2684:10de] (0) NVIDIA GeForce RTX 4090 [current utilization: 7%]"), the lines
+// without the record's header.
+const noRunnableProfile = "Could not find a profile that is currently runnable"
+
+// systemInfoLine reports whether line goes on with NIM's SYSTEM INFO block.
+func systemInfoLine(line string) bool {
+	return line == "SYSTEM INFO" || strings.HasPrefix(line, "- ") || strings.HasPrefix(line, "  ")
+}
 
 // childFailed is the exception torchrun (torch.distributed.elastic) raises when a worker
 // fails: its message is a report on the lines under it, from one line of "=" to the next, that
@@ -491,6 +503,8 @@ func MessageState(line string, state int) int {
 		return MessagePydantic
 	case state == MessageMemoryReport && memoryReportLine(line):
 		return MessageMemoryReport
+	case state == MessageSystemInfo && systemInfoLine(line), strings.Contains(line, noRunnableProfile):
+		return MessageSystemInfo
 	case strings.Contains(line, "Executor creation failed due to insufficient GPU memory"):
 		// TensorRT-LLM's PyExecutor: the component it could not create, the GPU's memory, and
 		// each component created before with the free memory before and after it
@@ -560,6 +574,9 @@ func TakesMessageLine(line string, state int) bool {
 	}
 	if state == MessageMemoryReport {
 		return memoryReportLine(line)
+	}
+	if state == MessageSystemInfo {
+		return systemInfoLine(line)
 	}
 	if state != MessageRemote || line == "" || line[0] == ' ' || line[0] == '\t' {
 		return true

@@ -1910,7 +1910,7 @@ func (g *group) accept(l *vllm.Line) bool {
 			g.msg = vllm.MessageRemote
 			return true
 		}
-		if g.mode == modeMaybe && l.Header == g.header &&
+		if g.mode == modeMaybe && (l.Header == g.header || g.msg == vllm.MessageSystemInfo && l.Header == "" && l.Proc == "") &&
 			(g.msg != vllm.MessageClosed && len(g.parts) < maxMessageLines && !recordStart(l.Body) &&
 				vllm.TakesMessageLine(l.Body, g.msg) || vllm.IsMessageContinuation(l.Body)) {
 			g.msg = vllm.MessageState(l.Body, g.msg)
