@@ -84,6 +84,20 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		// worker. ...") after the training loop's tqdm bar
 		first = b
 	}
+	if m, ok := strings.CutPrefix(first, "[aiter] failed jit build ["); ok && strings.HasSuffix(strings.TrimRight(m, " "), "↓") {
+		// AITER's failed JIT build, one logger.error record (the parse processor joined it up to
+		// its "↑↑↑" line): the module it could not build, the build's tracebacks and the
+		// compiler's output under it; the error a vLLM engine on ROCm dies of at its start
+		m = "failed jit build [" + strings.TrimRight(m, " ↓")
+		ev.SetString(event.FieldLogLogger, "aiter")
+		ev.SetString(pu.FieldLogMessage, m)
+		ev.SetString(event.FieldErrorMsg, m)
+		if rest = strings.TrimSpace(rest); rest != "" {
+			ev.SetString(event.FieldErrorStack, rest)
+		}
+		pu.Finish(ev, pu.DatasetOr(ev, Dataset), pu.Error)
+		return true
+	}
 	if strings.HasPrefix(first, "usage: ") && rest != "" {
 		// argparse's usage and, last, what was wrong with the command line (the parse
 		// processor joined them): the record is the error's

@@ -119,6 +119,7 @@ const (
 	modeDCGMRecord             // a DCGM log record whose message goes on over lines, up to its [file:line] [function]
 	modeJSONSpread             // Elasticsearch 7's JSON record whose "stacktrace" array is printed one element a line
 	modeHAProxy                // HAProxy's alert or warning, its further lines under "   | "
+	modeAiterBuild             // AITER's failed JIT build, from its "↓↓↓" line to its "↑↑↑" line
 )
 
 // rayNodeDead reports whether b is the first line of Ray's report of a node the GCS marked dead,
@@ -815,6 +816,12 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeServeRecord, true
 	case l.Header == "" && vllm.HSAQueueAbort(l.Body):
 		return modeHSAAbort, true
+	case l.Header == "" && strings.HasPrefix(l.Body, "[aiter] failed jit build [") && strings.HasSuffix(strings.TrimRight(l.Body, " "), "↓"):
+		// AITER (ROCm's kernels under vLLM) logging a failed JIT build in one record (its
+		// jit/core.py: the tag and "↓↓↓", the build's chained tracebacks after "-->", the
+		// compiler's output, then the tag and "↑↑↑"): its handler writes the name only before
+		// the first line
+		return modeAiterBuild, true
 	case l.Header == "" && strings.HasSuffix(strings.TrimRight(l.Body, " "), "sampler params:"):
 		// llama.cpp's sampler settings (llama-server's "slot launch_slot_: id  0 | task -1 |
 		// sampler params: ", llama-cli's), one print over lines indented under it
@@ -1747,6 +1754,14 @@ func (g *group) accept(l *vllm.Line) bool {
 	case modeServeRecord:
 		return l.Header == "" && l.Proc == g.header && len(g.parts) < maxMessageLines && l.Body != "" &&
 			serveRecord(l.Body) == "" && l.Body != vllm.TracebackHeader && !vllm.IsFrameLine(l.Body) && !recordStart(l.Body)
+	case modeAiterBuild:
+		if l.Header != "" || len(g.parts) >= 8*maxMessageLines {
+			return false
+		}
+		if strings.Contains(l.Body, "failed jit build [") && strings.HasSuffix(strings.TrimRight(l.Body, " "), "↑") {
+			g.mode = modeDone // the record's closing line
+		}
+		return true
 	case modeHSAAbort:
 		// "Kernel Name: _ZN5aiter...", "VGPU=0x1305a780 SWq=...", then the dispatch's packet
 		// indented by a tab
