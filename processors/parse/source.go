@@ -782,6 +782,8 @@ var stackComponents = map[string]string{
 	"amdgpu-labeller-cntr":    "amd.node_labeller",
 	"amd-gpu-lr-cntr":         "amd.node_labeller",
 	"node-labeller-container": "amd.node_labeller",
+	// the AMD GPU operator's metrics exporter (its health checks: a GPU it marks unhealthy)
+	"metrics-exporter-container": "amd.metrics_exporter",
 	// AWS's node termination handler, which drains a spot node before it goes
 	"aws-node-termination-handler": "aws.node_termination_handler",
 	// EKS's node monitoring agent: its DCGM and Xid conditions, why a GPU node is marked unhealthy
@@ -862,6 +864,8 @@ var controllerPods = []struct{ pod, container, dataset string }{
 	// its vGPU monitor (one pod), KAI's binder
 	{"volcano-admission-", "admission", "volcano.admission"},
 	{"hami-device-plugin-", "device-plugin", "hami.device_plugin"},
+	// the AMD GPU operator's controller (its chart's release name first)
+	{"amd-gpu-operator-gpu-operator-charts-controller-manager-", "manager", "amd.gpu_operator"},
 	{"hami-device-plugin-", "vgpu-monitor", "hami.vgpu_monitor"},
 	{"binder-", "binder", "kai.binder"},
 	{"kai-scheduler-", "scheduler", "kai.scheduler"}, // KAI's scheduler itself (its shard's deployment, kai-scheduler-default)
@@ -899,6 +903,11 @@ func componentDataset(pod, container string) string {
 		// the NIM Operator's NIMService: its container named for the service ("<name>-ctr")
 		// in the service's pods; its vLLM-style lines are NIM's, as in the chart's nim-llm
 		return "nim.server"
+	}
+	if container == "device-plugin" && strings.Contains(pod, "-device-plugin-") && !strings.HasPrefix(pod, "hami-") {
+		// the AMD GPU operator's device plugin, in its DeviceConfig's DaemonSet
+		// (<config>-device-plugin): why a node has no amd.com/gpu ("Found 0 AMDGPUs")
+		return "amd.device_plugin"
 	}
 	if container == "main" && strings.Contains(pod, "-kserve-router-scheduler-") {
 		// the llm-d inference scheduler KServe's LLMInferenceService deploys as

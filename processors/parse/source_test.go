@@ -429,6 +429,11 @@ func TestStackComponentDatasets(t *testing.T) {
 		// troubleshooting doc, 2026), NIM's; a GPU operator container of the same shape stays its own
 		{"rag-llm-7c9d8b6f5-x2k4p/rag-llm-ctr", `ERROR 2026-02-02 12:52:13.083 nim_sdk.py:338] Download failed after 1 attempts. Last exception: I/O error Permission denied (os error 13)`, "nim.server"},
 		{"gpu-feature-discovery-x2k4p/gpu-feature-discovery-ctr", "a line no parser reads", "gpu.feature_discovery"},
+		// the AMD GPU operator's device plugin, metrics exporter and controller (ROCm/gpu-operator
+		// issues #66, #227 and #256)
+		{"test-deviceconfig-device-plugin-p8v7n/device-plugin", "I0311 09:54:20.038987 1 plugin.go:136] Found 0 AMDGPUs", "amd.device_plugin"},
+		{"amd-gpu-metrics-exporter-bv869/metrics-exporter-container", "a line no parser reads", "amd.metrics_exporter"},
+		{"amd-gpu-operator-gpu-operator-charts-controller-manager-7d9f8-x2k4p/manager", `E0709 16:15:22.567458       1 cmdutils.go:43] "problem running manager" err="failed to wait for DriverAndPluginReconciler caches to sync kind source: *v1beta1.NodeModulesConfig: timed out waiting for cache to be synced for Kind *v1beta1.NodeModulesConfig" logger="amd-gpu.setup"`, "amd.gpu_operator"},
 		// KServe's controller
 		{"kserve-controller-manager-7d8c9f6b4-x5vzt/manager", `{"level":"info","ts":"2026-04-23T07:39:58Z","logger":"v1beta1Controllers.InferenceService","msg":"Reconciling inference service","apiVersion":"serving.kserve.io/v1beta1","isvc":"llama-vllm-single"}`, "kserve.controller"},
 		// Volcano's scheduler and controllers, KAI's pod grouper
