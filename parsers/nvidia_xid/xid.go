@@ -835,6 +835,11 @@ func BusID(s string) string {
 			}
 		}
 		end := i + 6
+		if i > 5 && s[i-5] == ':' && isHexByte(s[i-6]) || end < len(s) && isHexByte(s[end]) {
+			// inside an IPv6 address ("dial tcp [2a03:2880:f10e:83:face:b00c:0:25de]:443", a
+			// registry's), not a bus id
+			continue
+		}
 		if end+1 < len(s) && s[end] == '.' && isHexByte(s[end+1]) {
 			end += 2
 		}

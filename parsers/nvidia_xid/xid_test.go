@@ -243,3 +243,19 @@ func TestReportLevelOfKernelWarnings(t *testing.T) {
 		}
 	}
 }
+
+// BusID reads a bus id, in each form the tools write it, and not the groups of an IPv6 address
+// (a registry's in containerd's pull timeout on a GPU node, a public note's /var/log/messages).
+func TestBusID(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[string]string{
+		"NVRM: Xid (PCI:0000:3b:00): 79, pid=1234, name=python3, GPU has fallen off the bus.": "0000:3b:00",
+		"Resetting GPU 00000000:00:04.0 is not supported.":                                    "0000:00:04",
+		"BAR0 is 0M @ 0x0 (PCI:0000:06:00.0)":                                                 "0000:06:00",
+		`time="2025-07-20T22:31:54.295953417+08:00" level=error msg="PullImage \"docker.io/calico/cni:v3.27.0\" failed" error="rpc error: code = DeadlineExceeded desc = failed to pull and unpack image \"docker.io/calico/cni:v3.27.0\": failed to resolve image: failed to do request: Head \"https://registry-1.docker.io/v2/calico/cni/manifests/v3.27.0\": dial tcp [2a03:2880:f10e:83:face:b00c:0:25de]:443: i/o timeout"`: "",
+	} {
+		if got := BusID(s); got != want {
+			t.Errorf("BusID(%.60q) = %q, want %q", s, got, want)
+		}
+	}
+}
