@@ -38,6 +38,7 @@ var Info = parsers.Info{
 		parsers.Field{Name: event.FieldErrorType, Type: "keyword", Description: "Exception class an ECS logger gives (Elasticsearch's java.lang.IllegalArgumentException), or an application logger's error_type, exc_type or exception_type field (structlog's BadRequestError)."},
 		parsers.Field{Name: "service.name", Type: "keyword", Description: "Service an ECS logger names itself as (filebeat, ES_ECS)."},
 		parsers.Field{Name: "process.thread.name", Type: "keyword", Description: "Thread an ECS logger names (Elasticsearch's elasticsearch[node-0][masterService#updateTask][T#1])."},
+		parsers.Field{Name: "elasticsearch.node.name", Type: "keyword", Description: "Node an Elasticsearch or OpenSearch line names: its ECS JSON's elasticsearch.node.name, the plain layout's [node] ([o.e.n.Node] [es-master-0] started)."},
 		pu.Field(FieldOrchNamespace), pu.Field(FieldOrchResourceType), pu.Field(FieldOrchResourceName),
 		pu.Field(event.FieldProcessPID), pu.Field(pu.FieldEventDuration), pu.Field(pu.FieldUserAgent), pu.Field(pu.FieldHTTPRequestID),
 		xidField(nvidia_xid.FieldUUID), xidField(nvidia_xid.FieldPCIBusID)),
@@ -588,7 +589,7 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 			return false
 		}
 		ev.SetString("process.thread.name", v.Str)
-	case "service.name", "process.thread.name":
+	case "service.name", "process.thread.name", "elasticsearch.node.name":
 		if v.Type != gjson.String {
 			return false
 		}

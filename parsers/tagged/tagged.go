@@ -59,7 +59,7 @@ var Info = parsers.Info{
 		parsers.Field{Name: event.FieldHTTPStatus, Type: "long", Description: "Status an AWS CLI error names (\"An error occurred (403) when calling the HeadObject operation\"), or llama-server's request line."},
 		uvicorn.Field(uvicorn.FieldMethod), uvicorn.Field(uvicorn.FieldURLPath), uvicorn.Field(uvicorn.FieldURLQuery),
 		uvicorn.Field(uvicorn.FieldSourceIP), uvicorn.Field(uvicorn.FieldSourceAddr),
-		parsers.Field{Name: FieldElasticsearchNode, Type: "keyword", Description: "Node an Elasticsearch or OpenSearch plain-layout line names ([o.e.n.Node] [es-master-0] started)."}),
+		parsers.Field{Name: FieldElasticsearchNode, Type: "keyword", Description: "Node an Elasticsearch or OpenSearch line names: its ECS JSON's elasticsearch.node.name, the plain layout's [node] ([o.e.n.Node] [es-master-0] started)."}),
 }
 
 // Parser parses tagged lines. It is stateless and safe for concurrent use.
