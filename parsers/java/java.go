@@ -343,7 +343,8 @@ func ExceptionLine(s string) (typ, msg string, ok bool) {
 	}
 	last := typ[strings.LastIndexByte(typ, '.')+1:]
 	if !strings.HasSuffix(last, "Exception") && !strings.HasSuffix(last, "Error") && last != "Throwable" &&
-		!strings.HasSuffix(last, "OOM") { // RAPIDS's GpuRetryOOM, GpuSplitAndRetryOOM
+		!strings.HasSuffix(last, "OOM") && // RAPIDS's GpuRetryOOM, GpuSplitAndRetryOOM
+		!strings.Contains(typ, ".exceptions.") { // JRuby's Ruby exceptions (Logstash's org.jruby.exceptions.SystemExit)
 		return "", "", false
 	}
 	return typ, msg, true
