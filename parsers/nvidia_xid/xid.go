@@ -137,6 +137,12 @@ func parseBody(ev *event.Event, msg, level string) bool {
 		if !nvrm(ev, msg[i+n:]) {
 			return false
 		}
+		words, _ := ev.GetString(event.FieldLogLevel)
+		if level == pu.Warning && (words == pu.Error || words == pu.Critical) {
+			// the kernel's default level (4) for a line the driver printed without one (515's
+			// nv_printf, talosctl dmesg and kmsg show it): the words' error stands
+			level = ""
+		}
 		if a, _ := ev.GetString(event.FieldEventAction); (a == ActionNVRM || a == ActionIdentified) && level != "" {
 			ev.SetString(event.FieldLogLevel, level) // the kernel's, not a guess from the words
 			if a == ActionNVRM {
@@ -479,6 +485,9 @@ func nvrmLevel(body string) string {
 		// support ("... is not supported by open\nNVRM: nvidia.ko because ...")
 		strings.Contains(body, "assigned to your NVIDIA device is invalid") || strings.Contains(body, "BIOS may have misconfigured your GPU") ||
 		strings.Contains(body, "is not supported by open") ||
+		// the proprietary module refusing a GPU only the open one drives (560 and later, a
+		// Blackwell's): every GPU of the node fails to start
+		strings.Contains(body, "requires use of the NVIDIA open kernel modules") ||
 		// the GSP firmware stops answering (the banner _kgspLogRpcTimeout prints before Xid 119,
 		// the heartbeat check, the thread timeout): the GPU hangs
 		strings.Contains(body, "GSP Timeout") || strings.Contains(body, "Heartbeat timed out") ||
