@@ -372,6 +372,31 @@ func TestEngineDeadPointsToItsCause(t *testing.T) {
 	}
 }
 
+// The engine's death on another accelerator is its cause too: an Ascend NPU out of memory
+// (vllm-project/vllm-ascend issue #3357, vLLM 0.11 on NPUs) replaces the pointer the request's
+// failure gives, as a CUDA out of memory does.
+func TestEngineDeadOfNPUOutOfMemory(t *testing.T) {
+	t.Parallel()
+	p, clk := newProc(t, nil)
+	id := "cmpl-173d0918ce964319b0d52f4d621dc548"
+	in := lines(t, "vllm-0",
+		`(APIServer pid=7225) INFO 10-10 11:32:40 [async_llm.py:341] Added request `+id+`.`,
+		`(APIServer pid=7225) ERROR 10-10 11:32:52 [async_llm.py:480] vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue. See stack trace (above) for the root cause.`,
+		`(APIServer pid=7225) INFO 10-10 11:32:52 [async_llm.py:431] Request `+id+` failed (engine dead).`)
+	if _, sums := run(t, p, in...); len(sums) != 0 {
+		t.Fatalf("the summary did not wait for the engine's cause: %v", sums)
+	}
+	cause := lines(t, "vllm-0", `(EngineCore_DP0 pid=1020) ERROR 10-10 11:32:51 [core.py:710] RuntimeError: Worker failed with error 'NPU out of memory. Tried to allocate 11.50 GiB (NPU 0; 60.97 GiB total capacity; 54.10 GiB already allocated; 54.10 GiB current active; 4.64 GiB free; 54.27 GiB reserved in total by PyTorch) If reserved memory is >> allocated memory try setting max_split_size_mb to avoid fragmentation.', please check the stack trace above for the root cause`)[0]
+	cause.SetTimestamp(in[1].Timestamp().Add(-900 * time.Millisecond))
+	if k, _ := cause.GetString(vllm.FieldErrorKind); k != vllm.KindNPUOOM {
+		t.Fatalf("cause's kind %q", k)
+	}
+	_, sums := settled(t, p, clk, cause)
+	if len(sums) != 1 || !strings.HasPrefix(str(sums[0], event.FieldErrorMsg), "Worker failed with error 'NPU out of memory.") {
+		t.Fatalf("summaries: %v", sums)
+	}
+}
+
 // A transcription's access line is tied to its request: vLLM names it trsc-<id> (its
 // transcription endpoint), the only one open on the server just before the access line.
 func TestAccessTiedTranscription(t *testing.T) {
