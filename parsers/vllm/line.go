@@ -134,9 +134,15 @@ func Split(line string) Line {
 	if n, tag := syslogPrefix(rest); n > 0 {
 		l.Tag, rest = rest[tag:n-2], rest[n:]
 	}
-	if n := launcherLabel(rest); n > 0 && launched(rest[n:]) {
+	if n := launcherLabel(rest); n > 0 && (launched(rest[n:]) || strings.HasSuffix(rest[:n], ">:")) {
 		// a launcher's label before a rank's, NCCL's or a traceback's line: "[80746] [rank0]:[E321
-		// ...", srun --label's "0: host:pid:tid [5] NCCL WARN ..." (the message keeps it)
+		// ...", srun --label's "0: host:pid:tid [5] NCCL WARN ..." (the message keeps it); Open
+		// MPI's --tag-output before every line of a rank's output, "[1,0]<stderr>:" (a
+		// traceback's code and carets too): each rank's lines a stream of their own, so that two
+		// ranks' tracebacks stay two
+		if strings.HasSuffix(rest[:n], ">:") && l.Service == "" {
+			l.Service = rest[:n-1]
+		}
 		rest = rest[n:]
 	}
 	if n := l.rankPrefix(rest); n > 0 {
