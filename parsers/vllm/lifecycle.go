@@ -182,7 +182,19 @@ func idToken(s string) string {
 	for n < len(s) && n < 256 && isIDByte(s[n]) {
 		n++
 	}
-	return strings.TrimRight(s[:n], ".")
+	id := strings.TrimRight(s[:n], ".")
+	if d := strings.IndexByte(id, '-'); d > 0 {
+		// a sentence run into the id, its space lost (LMCache's "Request %s" "The number of
+		// retrieved tokens ...", two strings joined): vLLM's ids end in lowercase hex
+		h := d + 1
+		for h < len(id) && (id[h] >= '0' && id[h] <= '9' || id[h] >= 'a' && id[h] <= 'f') {
+			h++
+		}
+		if k := h - d - 1; (k == 16 || k == 32) && h+1 < len(id) && id[h] >= 'A' && id[h] <= 'Z' && id[h+1] >= 'a' && id[h+1] <= 'z' {
+			id = id[:h]
+		}
+	}
+	return id
 }
 
 func isIDByte(c byte) bool {
