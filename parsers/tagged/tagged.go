@@ -1935,7 +1935,10 @@ func mpiHelp(ev *event.Event, rest, ds string) bool {
 	case strings.HasPrefix(text, "WARNING"):
 		level = pu.Warning
 	case strings.Contains(lower, "non-zero") || strings.Contains(lower, "aborted") || strings.Contains(lower, "error") ||
-		strings.Contains(lower, "failed") || strings.Contains(lower, "terminated") || strings.Contains(lower, "exited on signal"):
+		strings.Contains(lower, "failed") || strings.Contains(lower, "terminated") || strings.Contains(lower, "exited on signal") ||
+		// the job that never started or lost a node: ORTE's failed daemon launch, PRRTE's lost
+		// daemon ("We cannot recover from this failure, and therefore will terminate the job.")
+		strings.Contains(lower, "unable to reliably start") || strings.Contains(lower, "lost communication with a remote daemon"):
 		level = pu.Error
 	}
 	finishLogged(ev, "mpirun", text, pu.DatasetOr(ev, ds), level)
