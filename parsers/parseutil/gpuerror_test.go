@@ -82,6 +82,7 @@ func TestGPUUnit(t *testing.T) {
 	t.Parallel()
 	for msg, want := range map[string]string{
 		"Starting Start NVIDIA kubernetes device plugin...":                                       DatasetDevicePlugin,
+		"Failed to start NVIDIA MIG manager service.":                                             DatasetMIGManager, // Bottlerocket's (bottlerocket-os/bottlerocket issue #4889)
 		"nvidia-k8s-device-plugin.service: Control process exited, code=exited, status=1/FAILURE": DatasetDevicePlugin,
 		"Finished Refresh NVIDIA CDI specification file.":                                         DatasetToolkit,
 		"Started NVIDIA Persistence Daemon.":                                                      DatasetDriver,

@@ -113,6 +113,7 @@ var gpuUnits = map[string]string{
 	"nvidia-cdi-refresh":   DatasetToolkit,
 	// Bottlerocket's device plugin unit (Description: Start NVIDIA kubernetes device plugin)
 	"nvidia-k8s-device-plugin": DatasetDevicePlugin,
+	"nvidia-migmanager":        DatasetMIGManager,
 }
 
 // gpuUnit returns the dataset of the GPU-stack unit a systemd line is about
@@ -164,8 +165,9 @@ var gpuUnitDescriptions = map[string]string{
 	"Refresh NVIDIA CDI specification file": DatasetToolkit,
 	// the EKS GPU AMI's configure-nvidia.service
 	"Configure NVIDIA instance types": DatasetDriver,
-	// Bottlerocket's nvidia-k8s-device-plugin.service
+	// Bottlerocket's nvidia-k8s-device-plugin.service and nvidia-migmanager.service
 	"Start NVIDIA kubernetes device plugin": DatasetDevicePlugin,
+	"NVIDIA MIG manager service":            DatasetMIGManager,
 }
 
 // gpuUnitDescribed is gpuUnit for a line that names the unit by its description.
@@ -202,6 +204,7 @@ var gpuPrograms = map[string]string{
 	"nvidia-ctk":                   DatasetToolkit,       // the toolkit's CLI, nvidia-cdi-refresh.service's CDI generation
 	"setup-nvidia":                 DatasetDriver,        // Flatcar's driver installer (nvidia.service)
 	"driverdog":                    DatasetDriver,        // Bottlerocket's kernel-module loader
+	"nvidia-migmanager":            DatasetMIGManager,    // Bottlerocket's MIG manager (its failure blocks the node's boot)
 	"nv-fabricmanage":              DatasetFabricManager, // the command name, cut to 15 bytes
 	"nvidia-persiste":              DatasetDriver,
 	"configure-nvidia.sh":          DatasetDriver, // the EKS GPU AMI's unit that loads the NVIDIA modules
