@@ -449,6 +449,10 @@ func reportLevel(body string) (level string, known bool) {
 		strings.Contains(body, " timeout, aborting req_op:") ||
 		strings.HasSuffix(body, " timeout, reset controller") || strings.Contains(body, " timeout, completion polled")):
 		return pu.Warning, true // the NVMe driver's dev_warn of an I/O that timed out
+	case strings.Contains(body, "Direct firmware load for ") && strings.Contains(body, " failed with error "):
+		// the firmware loader's dev_warn (drivers/base/firmware_loader): a file it did not find,
+		// often retried from elsewhere (the GPU's GSP firmware under another name)
+		return pu.Warning, true
 	case strings.HasSuffix(body, ": driver left SR-IOV enabled after remove"):
 		return pu.Warning, true // pci_warn (drivers/pci/iov.c): a driver's reload left its VFs (the vGPU host's)
 	case strings.HasPrefix(body, "WARNING: CPU: "):
