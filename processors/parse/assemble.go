@@ -120,6 +120,7 @@ const (
 	modeJSONSpread             // Elasticsearch 7's JSON record whose "stacktrace" array is printed one element a line
 	modeHAProxy                // HAProxy's alert or warning, its further lines under "   | "
 	modeAiterBuild             // AITER's failed JIT build, from its "↓↓↓" line to its "↑↑↑" line
+	modeVersionCommit          // a klog line that prints a version string, its "commit: <sha>" on the next line
 )
 
 // rayNodeDead reports whether b is the first line of Ray's report of a node the GCS marked dead,
@@ -816,6 +817,10 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeServeRecord, true
 	case l.Header == "" && vllm.HSAQueueAbort(l.Body):
 		return modeHSAAbort, true
+	case l.Header == "" && len(l.Body) > 30 && (l.Body[0] == 'I' || l.Body[0] == 'W') && strings.Contains(l.Body, "] Starting NVIDIA ") && klogHeader(l.Body):
+		// the NVIDIA device plugin's and MPS control daemon's start (k8s-device-plugin's
+		// info.GetVersionString: "<version>\ncommit: <sha>", one record over two lines)
+		return modeVersionCommit, true
 	case l.Header == "" && strings.HasPrefix(l.Body, "[aiter] failed jit build [") && strings.HasSuffix(strings.TrimRight(l.Body, " "), "↓"):
 		// AITER (ROCm's kernels under vLLM) logging a failed JIT build in one record (its
 		// jit/core.py: the tag and "↓↓↓", the build's chained tracebacks after "-->", the
@@ -1754,6 +1759,13 @@ func (g *group) accept(l *vllm.Line) bool {
 	case modeServeRecord:
 		return l.Header == "" && l.Proc == g.header && len(g.parts) < maxMessageLines && l.Body != "" &&
 			serveRecord(l.Body) == "" && l.Body != vllm.TracebackHeader && !vllm.IsFrameLine(l.Body) && !recordStart(l.Body)
+	case modeVersionCommit:
+		c, ok := strings.CutPrefix(l.Body, "commit: ")
+		if ok && l.Header == "" && len(c) >= 7 && strings.Trim(c, "0123456789abcdef") == "" {
+			g.mode = modeDone
+			return true
+		}
+		return false
 	case modeAiterBuild:
 		if l.Header != "" || len(g.parts) >= 8*maxMessageLines {
 			return false
