@@ -449,6 +449,8 @@ func reportLevel(body string) (level string, known bool) {
 		strings.Contains(body, " timeout, aborting req_op:") ||
 		strings.HasSuffix(body, " timeout, reset controller") || strings.Contains(body, " timeout, completion polled")):
 		return pu.Warning, true // the NVMe driver's dev_warn of an I/O that timed out
+	case strings.HasPrefix(body, "workqueue: ") && strings.Contains(body, " hogged CPU for "):
+		return pu.Warning, true // the workqueue's pr_warn of a work item that held its CPU (kernel/workqueue.c)
 	case strings.Contains(body, "Direct firmware load for ") && strings.Contains(body, " failed with error "):
 		// the firmware loader's dev_warn (drivers/base/firmware_loader): a file it did not find,
 		// often retried from elsewhere (the GPU's GSP firmware under another name)

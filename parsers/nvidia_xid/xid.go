@@ -496,6 +496,11 @@ func nvrmLevel(body string) string {
 		strings.Contains(body, "GSP-RM boot attempts exceeded") || strings.Contains(body, "is not addressable by GPU") ||
 		// the GSP reports its PMU halted: the GPU is marked for reset (kernel_gsp.c, LEVEL_ERROR)
 		strings.Contains(body, "PMU has halted") ||
+		// a GPU whose init failed, on its way out: mappings its IOVA space still held
+		// (io_vaspace.c), and the VBIOS the FWSEC boot could not patch (kernel_gsp_frts_tu102.c,
+		// LEVEL_ERROR, the cause RmInitAdapter failed names not)
+		strings.Contains(body, " left-over mappings in IOVAS ") || strings.Contains(body, "s_vbiosPatchInterfaceData: ") ||
+		strings.Contains(body, "_TU102: (note: VBIOS version ") ||
 		// the robust-channel watchdog finding the GPU hung ("krcWatchdog_IMPL: RC watchdog: GPU is
 		// probably locked!", LEVEL_ERROR), and a mapping without room in the GPU's address space
 		// ("dmaAllocMapping_GM107: can't alloc VA space for mapping.", LEVEL_ERROR)
