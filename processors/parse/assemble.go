@@ -689,6 +689,10 @@ func startMode(l *vllm.Line) (int, bool) {
 		// a record's message that starts with a line break: vLLM's formatter writes the
 		// header again on each of its lines, up to the empty one that ends its banner
 		return modeRecord, true
+	case l.Header != "" && strings.HasPrefix(l.Body, "Dumping scheduler output for model execution: "):
+		// V1's dump of the batch that crashed the engine, one record whose repr goes on over
+		// lines (a multimodal request's tensor), the header repeated on each
+		return modeRecord, true
 	case l.Header != "" && strings.HasPrefix(l.Body, "delta_text: ") && strings.Contains(l.Header, "_tool_parser.py:"):
 		// a tool parser's piece of the model's output, which may hold a line break: its rest
 		// on the lines under it, the header repeated (user data, replaced with the first line)
