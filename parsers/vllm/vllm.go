@@ -808,7 +808,7 @@ func sameInstant(w, t time.Time) bool {
 // is what the parse processor grouped after the first line (a C++ stack).
 func (p *Parser) library(ev *event.Event, l *Line, msg, first, rest string) bool {
 	b := l.Body
-	if len(b) < 8 {
+	if len(b) < 8 && ShellSignal(b) == "" { // (the shell's "Killed", "Aborted" are shorter)
 		return false
 	}
 	ok := false
