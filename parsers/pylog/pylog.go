@@ -356,6 +356,9 @@ func clientRequest(ev *event.Event, s string) {
 // returns the level of its status ("" when the line is not one).
 func kserveTiming(ev *event.Event, msg string) string {
 	i := strings.LastIndex(msg, " ['http_status:")
+	if i < 0 || !strings.HasSuffix(msg, "']") || i+len(" ['") > len(msg)-len("']") {
+		return "" // (the caller's test found the tags at the message's start, with no space before)
+	}
 	head, tags := strings.TrimSuffix(msg[:i], ","), msg[i+len(" ['"):len(msg)-len("']")]
 	var status int64
 	method, wall := "", false
