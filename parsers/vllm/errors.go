@@ -1011,7 +1011,12 @@ func Unrepeated(msg string) string {
 func setErrorLine(ev *event.Event, body, more, level string) {
 	if body == "" || body[0] == ' ' || body[0] == '\t' || IsMessageContinuation(body) {
 		// A line of a traceback whose header was not read (source code, carets, a frame) or
-		// the rest of an exception's message: it names no error of its own.
+		// the rest of an exception's message: it names no error of its own; but torch's hint
+		// under a CUDA or HIP error names the error's class ("Search for `cudaErrorAssert' in
+		// ..."), a record's rest after a rotation or a restart
+		if (strings.HasPrefix(body, "Search for `cuda") || strings.HasPrefix(body, "Search for `hip")) && !ev.Has(FieldErrorKind) {
+			ev.SetString(FieldErrorKind, KindCUDA)
+		}
 		return
 	}
 	typ, msg, ok := SplitException(body, true)
