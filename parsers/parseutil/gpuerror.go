@@ -94,6 +94,7 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	// (the image's program's own line: its dataset stays the program's)
 	{"The NVIDIA Driver was not detected", KindRuntimeMissing, ""},
 	{"Incompatible strategy detected auto", KindRuntimeMissing, DatasetToolkit},
+	{"Incompatible platform detected", KindRuntimeMissing, DatasetToolkit}, // the same, the device plugin v0.14 and later (factory.go)
 	{"invalid device discovery strategy", KindRuntimeMissing, DatasetToolkit},
 	{"no CUDA-capable device is detected", KindNoDevice, DatasetDriver},
 	{"Unable to determine the device handle for GPU", KindGPUUnreachable, DatasetDriver},
@@ -147,7 +148,8 @@ func GPUFailure(s string) (kind, dataset string) {
 	}
 	if !strings.Contains(s, "vml") && !strings.Contains(s, "NV") && !strings.Contains(s, "nvidia") &&
 		!strings.Contains(s, "CUDA") && !strings.Contains(s, "device handle") && !strings.Contains(s, " strategy") &&
-		!strings.Contains(s, "[[gpu]]") && !strings.Contains(s, " hook") && !strings.Contains(s, "Error 80") {
+		!strings.Contains(s, "[[gpu]]") && !strings.Contains(s, " hook") && !strings.Contains(s, "Error 80") &&
+		!strings.Contains(s, " platform detected") {
 		return "", ""
 	}
 	if strings.Contains(s, "error running hook") && strings.Contains(s, "stderr: Auto-detected mode as '") {

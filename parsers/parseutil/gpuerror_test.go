@@ -6,6 +6,9 @@ func TestGPUFailure(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ line, kind, dataset string }{
 		{"Failed to initialize NVML: Driver/library version mismatch", KindDriverMismatch, DatasetDriver},
+		// the device plugin v0.14 and later on a node whose runtime did not inject the driver
+		// (an EKS node's nvidia-device-plugin-ctr, 2024-05-19): its headline, then its hints
+		{"Incompatible platform detected", KindRuntimeMissing, DatasetToolkit},
 		// nvidia-smi's whole answer on a node whose driver sees no GPU (cloud-hypervisor issue
 		// #4353); not the words inside another sentence
 		{"No devices were found", KindNoDevice, DatasetDriver},
