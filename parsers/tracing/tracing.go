@@ -89,8 +89,11 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		// in colour (a terminal's, SageMaker's TGI): the time dimmed, the level green, the
 		// spans bold
 		s = vllm.StripANSI(s)
-	} else if len(s) > 0 && s[0] == '[' {
-		s = vllm.StripPastedColour(s) // the same, its escape bytes lost in a paste
+	} else if len(s) > 0 && s[0] == '[' || strings.HasPrefix(s, "#033[") {
+		// the same, its escape bytes lost in a paste, or written as rsyslog writes a control
+		// byte ("#033[2m2025-03-12T09:36:06.501161Z#033[0m #033[31mERROR#033[0m ...": TGI's
+		// through CloudWatch and SageMaker)
+		s = vllm.StripPastedColour(s)
 	}
 	if len(s) > 8 && s[0] == '[' {
 		// a launcher's relay of its Rust core's lines under the core's name: SGLang's model
