@@ -316,7 +316,10 @@ func (p *Parser) parse(ev *event.Event, msg string) bool {
 		// initialization failed." names the failure when the traceback's end does not (a
 		// request line an error by its 5xx status names none)
 		if !ev.Has(event.FieldErrorMsg) {
-			ev.SetString(event.FieldErrorMsg, strings.TrimRight(r.msg, " \t")) // (without Dynamo's padding)
+			// (without Dynamo's padding, nor the header of the traceback the record announces,
+			// which error.stack_trace holds: "Scheduler hit an exception: Traceback (most recent
+			// call last):", its exception cut off)
+			ev.SetString(event.FieldErrorMsg, strings.TrimSuffix(strings.TrimRight(r.msg, " \t"), ": "+vllm.TracebackHeader))
 		}
 		if !ev.Has(vllm.FieldErrorKind) {
 			if k := vllm.Classify(r.msg); k != "" {
