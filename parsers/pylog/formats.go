@@ -291,7 +291,10 @@ func (r *rec) body(s string) {
 	case r.logger == "":
 		// log4j-style "thread logger - msg" (TorchServe's frontend next to its Python workers)
 		w2, rest2 := word(rest)
-		if strings.HasPrefix(rest2, "- ") && strings.IndexByte(w2, '.') > 0 && w2[0] >= 'a' && w2[0] <= 'z' {
+		if strings.HasPrefix(rest2, "- ") && (strings.IndexByte(w2, '.') > 0 && w2[0] >= 'a' && w2[0] <= 'z' ||
+			// its loggers of the workers' output and metrics, in capitals: MODEL_LOG (a model
+			// handler's stdout and stderr, its tracebacks), MODEL_METRICS, TS_METRICS, ACCESS_LOG
+			strings.IndexByte(w2, '_') > 0 && strings.Trim(w2, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_") == "" && strings.IndexByte(w, '-') > 0) {
 			r.logger, r.fn, r.msg = w2, "", rest2[2:]
 		}
 	}
