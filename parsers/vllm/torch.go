@@ -630,7 +630,11 @@ func parseNativeStack(ev *event.Event, b, rest string, l *Line) bool {
 	ev.SetString(event.FieldErrorStack, strings.TrimRight(stack, "\n "))
 	l.Level = "error"
 	finishLibraryLine(ev, l, "", DatasetTorch)
-	if k := Classify(stack); k != "" {
+	if strings.HasPrefix(b, "Exception raised from c10_cuda_check_implementation ") {
+		// c10's CUDA check that failed, in whichever thread ran it (the NCCL watchdog's frames
+		// under it run the check, they did not fail): a CUDA error
+		ev.SetString(FieldErrorKind, KindCUDA)
+	} else if k := Classify(stack); k != "" {
 		ev.SetString(FieldErrorKind, k)
 	} else if strings.Contains(b, "ncclCommWatchdog") || strings.Contains(b, "ProcessGroupNCCL") {
 		ev.SetString(FieldErrorKind, KindNCCL)
