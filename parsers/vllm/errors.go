@@ -1140,6 +1140,9 @@ func Classify(text string) string {
 	if strings.Contains(text, "NCCL") || strings.Contains(text, "nccl") {
 		if containsAny(text, "NCCL error", "NCCL Error", "ncclInternalError", "ncclUnhandledCudaError", "ncclSystemError",
 			"ncclRemoteError", "ncclInvalidUsage", "DistBackendError", "WorkNCCL",
+			// Horovod's and others' communicator that did not start ("ncclCommInitRank failed:
+			// unhandled cuda error")
+			"ncclCommInitRank failed",
 			// vLLM's pynccl that found no NCCL to load: no tensor-parallel group can start
 			"Failed to load NCCL library") {
 			return KindNCCL

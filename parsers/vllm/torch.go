@@ -347,6 +347,9 @@ func launcherTag(b string) int {
 		}
 		return 0
 	}
+	if tail := b[end+1:]; strings.HasPrefix(tail, "<stdout>:") || strings.HasPrefix(tail, "<stderr>:") {
+		return end + 1 + len("<stdout>:") // horovodrun's own tag, the rank alone: "[1]<stderr>:"
+	}
 	if b[end+1] != ' ' {
 		return 0
 	}
