@@ -45,6 +45,33 @@ func record(msg string) (r kernelRecord, ok bool) {
 	return r, false
 }
 
+// KmsgRecord reports whether msg is a kernel record as talosctl dmesg or /dev/kmsg print it,
+// under which the record's dictionary may follow on lines opening with a space (" SUBSYSTEM=pci",
+// " DEVICE=+pci:0000:00:01.0": Documentation/ABI/testing/dev-kmsg).
+func KmsgRecord(msg string) bool {
+	if len(msg) > 8 && msg[0] >= '0' && msg[0] <= '9' && kmsgHeader(msg) > 0 {
+		return true
+	}
+	if !strings.Contains(msg[:min(len(msg), 96)], ": [20") {
+		return false
+	}
+	_, ok := talos(msg)
+	return ok
+}
+
+// KmsgProperty reports whether line is one of a kernel record's dictionary lines: a space, then
+// KEY=value, the key in capitals.
+func KmsgProperty(line string) bool {
+	if len(line) < 4 || line[0] != ' ' {
+		return false
+	}
+	eq := strings.IndexByte(line, '=')
+	if eq < 2 {
+		return false
+	}
+	return strings.Trim(line[1:eq], "ABCDEFGHIJKLMNOPQRSTUVWXYZ_") == ""
+}
+
 // kernelRecord is a kernel record's prefix, read.
 type kernelRecord struct {
 	body, level string

@@ -7,6 +7,7 @@ import (
 
 	"github.com/sluice-dev/sluice/parsers/envoy"
 	"github.com/sluice-dev/sluice/parsers/nodejs"
+	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
 	"github.com/sluice-dev/sluice/parsers/pylog"
 	"github.com/sluice-dev/sluice/parsers/tagged"
 	"github.com/sluice-dev/sluice/parsers/tracing"
@@ -121,6 +122,7 @@ const (
 	modeHAProxy                // HAProxy's alert or warning, its further lines under "   | "
 	modeAiterBuild             // AITER's failed JIT build, from its "↓↓↓" line to its "↑↑↑" line
 	modeVersionCommit          // a klog line that prints a version string, its "commit: <sha>" on the next line
+	modeKmsgDict               // a kernel record from /dev/kmsg or talosctl dmesg, its dictionary's " KEY=value" lines under it
 )
 
 // rayNodeDead reports whether b is the first line of Ray's report of a node the GCS marked dead,
@@ -1031,6 +1033,11 @@ func startMode(l *vllm.Line) (int, bool) {
 	if luaStart(l) {
 		return modeLua, true
 	}
+	if l.Header == "" && l.Proc == "" && len(l.Body) > 20 && nvidia_xid.KmsgRecord(l.Body) {
+		// a kernel record no report above took, its dictionary on the lines under it ("
+		// SUBSYSTEM=pci", " DEVICE=+pci:..."): the device a driver's error is about
+		return modeKmsgDict, true
+	}
 	return 0, false
 }
 
@@ -1763,6 +1770,8 @@ func (g *group) accept(l *vllm.Line) bool {
 	case modeServeRecord:
 		return l.Header == "" && l.Proc == g.header && len(g.parts) < maxMessageLines && l.Body != "" &&
 			serveRecord(l.Body) == "" && l.Body != vllm.TracebackHeader && !vllm.IsFrameLine(l.Body) && !recordStart(l.Body)
+	case modeKmsgDict:
+		return l.Header == "" && nvidia_xid.KmsgProperty(l.Body) && len(g.parts) < maxMessageLines
 	case modeVersionCommit:
 		c, ok := strings.CutPrefix(l.Body, "commit: ")
 		if ok && l.Header == "" && len(c) >= 7 && strings.Trim(c, "0123456789abcdef") == "" {
