@@ -77,6 +77,19 @@ const (
 	FieldKVXferToCPUBytes  = "vllm.kv_transfer.gpu_to_cpu.bytes"
 	FieldKVXferToCPUSecs   = "vllm.kv_transfer.gpu_to_cpu.seconds"
 	FieldCorrupted         = "vllm.stats.requests.corrupted"
+	FieldKVFetchWaiting    = "vllm.stats.kv_fetch.waiting_to_start"
+	FieldKVFetchActive     = "vllm.stats.kv_fetch.in_progress"
+	FieldKVFetchDone       = "vllm.stats.kv_fetch.completed_waiting"
+	FieldMFUTFlops         = "vllm.stats.mfu.tflops_per_device"
+	FieldMFUGBps           = "vllm.stats.mfu.gb_per_s_per_device"
+	FieldIterIndex         = "vllm.iteration.index"
+	FieldIterCtxReqs       = "vllm.iteration.context_requests"
+	FieldIterCtxTokens     = "vllm.iteration.context_tokens"
+	FieldIterGenReqs       = "vllm.iteration.generation_requests"
+	FieldIterGenTokens     = "vllm.iteration.generation_tokens"
+	FieldIterElapsed       = "vllm.iteration.elapsed_ms"
+	FieldIterEncInputs     = "vllm.iteration.encoder_inputs"
+	FieldIterEncTokens     = "vllm.iteration.encoder_output_tokens"
 )
 
 // Values of event.action for the request lifecycle.
@@ -86,6 +99,7 @@ const (
 	ActionFinished = "request_finished"
 	ActionAborted  = "request_aborted"
 	ActionStats    = "engine_stats"
+	ActionIter     = "engine_iteration" // an engine's step (--enable-logging-iteration-details)
 )
 
 // Values of vllm.error.kind.
@@ -122,6 +136,7 @@ func messageFields() []parsers.Field {
 	for _, f := range Fields {
 		switch {
 		case strings.HasPrefix(f.Name, "vllm.stats."), strings.HasPrefix(f.Name, "vllm.spec_decode."),
+			strings.HasPrefix(f.Name, "vllm.iteration."), strings.HasPrefix(f.Name, "vllm.kv_transfer."),
 			strings.HasPrefix(f.Name, "vllm.request."), strings.HasPrefix(f.Name, "vllm.response."),
 			strings.HasPrefix(f.Name, "error."), f.Name == FieldErrorKind, f.Name == parseutil.FieldGPUErrorKind,
 			f.Name == event.FieldEventAction, f.Name == FieldRequestID, f.Name == parseutil.FieldHTTPRequestID,
@@ -191,7 +206,7 @@ var Fields = parsers.Union(ProcessFields, []parsers.Field{
 	{Name: FieldWaiting, Type: "long", Description: "Requests waiting (V1 Waiting, V0 Pending)."},
 	{Name: FieldDeferred, Type: "long", Description: "Requests deferred (V1 Deferred: a decode instance waiting on its KV transfer, a prefill/decode split)."},
 	{Name: FieldSwapped, Type: "long", Description: "Requests swapped to CPU (V0 only)."},
-	{Name: FieldGPUKV, Type: "scaled_float", Description: "GPU KV-cache usage, 0 to 1."},
+	{Name: FieldGPUKV, Type: "scaled_float", Description: "The accelerator's KV-cache usage, 0 to 1 (GPU; since 0.34 an Intel, Ascend, Gaudi or TPU device's: XPU, NPU, HPU, TPU KV cache usage)."},
 	{Name: FieldCPUKV, Type: "scaled_float", Description: "CPU KV-cache usage, 0 to 1 (V0 only)."},
 	{Name: FieldPrefixHit, Type: "scaled_float", Description: "Prefix-cache hit rate, 0 to 1 (V1)."},
 	{Name: FieldGPUPrefixHit, Type: "scaled_float", Description: "GPU prefix-cache hit rate, 0 to 1 (V0)."},
@@ -209,6 +224,19 @@ var Fields = parsers.Union(ProcessFields, []parsers.Field{
 	{Name: FieldSpecAcceptedTotal, Type: "long", Description: "Speculative decoding (V0): draft tokens accepted since the engine started."},
 	{Name: FieldSpecDraftedTotal, Type: "long", Description: "Speculative decoding (V0): draft tokens proposed since the engine started."},
 	{Name: FieldSpecEmittedTotal, Type: "long", Description: "Speculative decoding (V0): tokens emitted since the engine started."},
+	{Name: FieldKVFetchWaiting, Type: "long", Description: "Requests whose KV cache fetch (a KV connector's, on a decode instance) has not started (V1 KV fetch:)."},
+	{Name: FieldKVFetchActive, Type: "long", Description: "Requests whose KV cache fetch is in progress."},
+	{Name: FieldKVFetchDone, Type: "long", Description: "Requests whose KV cache fetch completed and that wait to be scheduled."},
+	{Name: FieldMFUTFlops, Type: "double", Description: "Estimated compute per device over the stats interval, TFLOP/s (V1 MFU:, --enable-mfu-metrics)."},
+	{Name: FieldMFUGBps, Type: "double", Description: "Estimated memory traffic per device over the stats interval, GB/s (V1 MFU:)."},
+	{Name: FieldIterIndex, Type: "long", Description: "An engine step's index (Iteration(N):, --enable-logging-iteration-details)."},
+	{Name: FieldIterCtxReqs, Type: "long", Description: "Requests in prefill (context) in the step."},
+	{Name: FieldIterCtxTokens, Type: "long", Description: "Prefill (context) tokens of the step."},
+	{Name: FieldIterGenReqs, Type: "long", Description: "Requests decoding in the step."},
+	{Name: FieldIterGenTokens, Type: "long", Description: "Tokens generated in the step."},
+	{Name: FieldIterElapsed, Type: "double", Description: "The step's time, milliseconds."},
+	{Name: FieldIterEncInputs, Type: "long", Description: "Multi-modal encoder inputs of the step."},
+	{Name: FieldIterEncTokens, Type: "long", Description: "Multi-modal encoder output embeddings of the step."},
 	{Name: FieldKVXferDone, Type: "long", Description: "KV transfer (a KV connector's stats line, 'KV Transfer metrics: '; NIXL, Mooncake): transfers that succeeded in the stats interval."},
 	{Name: FieldKVXferFailed, Type: "long", Description: "KV transfer: transfers that failed in the interval (NIXL counts failed handshakes and notifications with them); a decode instance whose transfers fail recomputes the prompts."},
 	{Name: FieldKVXferFailedRecvs, Type: "long", Description: "KV transfer: receives that failed in the interval (Mooncake)."},

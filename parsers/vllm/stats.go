@@ -40,15 +40,30 @@ func parseStats(ev *event.Event, b string) bool {
 	switch {
 	case strings.HasPrefix(b, "Engine "):
 		colon := strings.IndexByte(b, ':')
-		if colon < 8 || !strings.HasPrefix(b[colon:], ": Avg ") {
+		if colon < 8 || !strings.HasPrefix(b[colon:], ": ") {
 			return false
 		}
 		n, ok := parseutil.Atoi(b[len("Engine "):colon])
 		if !ok {
 			return false
 		}
+		switch rest := b[colon+2:]; {
+		case strings.HasPrefix(rest, "Avg "):
+			statsList(ev, rest, "")
+		case strings.HasPrefix(rest, "Iteration("):
+			if !iteration(ev, rest) {
+				return false
+			}
+			ev.Set(FieldEngine, event.Int(n))
+			return true
+		case strings.HasPrefix(rest, "MFU: "):
+			if !mfu(ev, rest[len("MFU: "):]) {
+				return false
+			}
+		default:
+			return false
+		}
 		ev.Set(FieldEngine, event.Int(n))
-		statsList(ev, b[colon+2:], "")
 	case strings.HasPrefix(b, "Avg prompt throughput: "):
 		statsList(ev, b, "")
 	case strings.Contains(b[:min(len(b), 32)], " Engines Aggregated: Avg "):
@@ -83,6 +98,12 @@ func statsList(ev *event.Event, s, scope string) {
 		if !ok {
 			continue // a further value of a list member (per-position acceptance rates)
 		}
+		if name == "KV fetch" {
+			// "KV fetch: 1 waiting to start, 4 in progress, 0 completed waiting" (0.34): three
+			// members, a count each
+			s = kvFetch(ev, val, s)
+			continue
+		}
 		num, unit, _ := strings.Cut(val, " ")
 		pct := strings.HasSuffix(num, "%")
 		if pct {
@@ -95,6 +116,108 @@ func statsList(ev *event.Event, s, scope string) {
 		key, integer := statKey(scope + name)
 		setStat(ev, key, integer, f, unit)
 	}
+}
+
+// countMembers are the fields of the members that are a count and the words after it: the
+// stats line's "KV fetch: 1 waiting to start, 4 in progress, 0 completed waiting", an engine
+// step's "2 context requests, 4096 context tokens, ...".
+var countMembers = map[string]string{
+	"waiting to start":    FieldKVFetchWaiting,
+	"in progress":         FieldKVFetchActive,
+	"completed waiting":   FieldKVFetchDone,
+	"context requests":    FieldIterCtxReqs,
+	"context tokens":      FieldIterCtxTokens,
+	"generation requests": FieldIterGenReqs,
+	"generation tokens":   FieldIterGenTokens,
+}
+
+// countMember sets the field of a member that is a count ("4 in progress") and returns it, ""
+// for another member.
+func countMember(ev *event.Event, item string) string {
+	num, what, _ := strings.Cut(item, " ")
+	key := countMembers[what]
+	if f, ok := statNumber(num); ok && key != "" {
+		setStat(ev, key, true, f, "")
+	}
+	return key
+}
+
+// kvFetch sets the three counts of the stats line's "KV fetch: " member from its first value and
+// the items after it in rest, and returns the items after them.
+func kvFetch(ev *event.Event, first, rest string) string {
+	for item := first; ; {
+		if key := countMember(ev, item); key == "" || key == FieldKVFetchDone || rest == "" {
+			return rest
+		}
+		next, after, _ := strings.Cut(rest, ", ")
+		if strings.Contains(next, ": ") {
+			return rest // the next member
+		}
+		item, rest = next, after
+	}
+}
+
+// iteration reads an engine step's line (0.34's --enable-logging-iteration-details: "Iteration(
+// 1532): 2 context requests, 4096 context tokens, 30 generation requests, 30 generation tokens,
+// iteration elapsed time: 48.21 ms, GPU KV cache usage: 23.4%[, encoder inputs: 2, encoder output
+// embeddings: 1176]", " (dummy)" after the time of a step run only to keep data-parallel ranks
+// in step) and reports whether it was one.
+func iteration(ev *event.Event, s string) bool {
+	close := strings.Index(s, "): ")
+	idx, ok := parseutil.Atoi(s[len("Iteration("):max(close, len("Iteration("))])
+	if close < 0 || !ok {
+		return false
+	}
+	ev.Set(FieldIterIndex, event.Int(idx))
+	for list := s[close+3:]; list != ""; {
+		var item string
+		item, list, _ = strings.Cut(list, ", ")
+		if name, val, ok := strings.Cut(item, ": "); ok {
+			num, unit, _ := strings.Cut(val, " ")
+			switch name {
+			case "iteration elapsed time":
+				if f, ok := statNumber(num); ok {
+					ev.Set(FieldIterElapsed, event.Float(f))
+				}
+			case "encoder inputs", "encoder output embeddings":
+				key := FieldIterEncInputs
+				if name == "encoder output embeddings" {
+					key = FieldIterEncTokens
+				}
+				if f, ok := statNumber(num); ok {
+					setStat(ev, key, true, f, "")
+				}
+			default:
+				pct := strings.HasSuffix(num, "%")
+				if pct {
+					num, unit = num[:len(num)-1], "%"
+				}
+				if f, ok := statNumber(num); ok {
+					key, integer := statKey(name)
+					setStat(ev, key, integer, f, unit)
+				}
+			}
+			continue
+		}
+		countMember(ev, item)
+	}
+	ev.SetString(event.FieldEventAction, ActionIter)
+	return true
+}
+
+// mfu reads the performance estimate of a stats interval (0.34's --enable-mfu-metrics: "MFU:
+// 312.4 TF/s/device 1890.2 GB/s/device") and reports whether it was one.
+func mfu(ev *event.Event, s string) bool {
+	tf, rest, ok := strings.Cut(s, " TF/s/device ")
+	gb, ok2 := strings.CutSuffix(rest, " GB/s/device")
+	ftf, ok3 := statNumber(tf)
+	fgb, ok4 := statNumber(gb)
+	if !ok || !ok2 || !ok3 || !ok4 {
+		return false
+	}
+	ev.Set(FieldMFUTFlops, event.Float(ftf))
+	ev.Set(FieldMFUGBps, event.Float(fgb))
+	return true
 }
 
 // statNumber reads a stats member's number; a NaN or an infinity is none.
@@ -176,7 +299,10 @@ func statKey(name string) (field string, integer bool) {
 		return FieldDeferred, true
 	case "Swapped":
 		return FieldSwapped, true
-	case "GPU KV cache usage", "KV cache usage":
+	case "GPU KV cache usage", "KV cache usage",
+		"XPU KV cache usage", "NPU KV cache usage", "HPU KV cache usage", "TPU KV cache usage":
+		// since 0.34 the device's name (torch's device type) names the KV cache: the
+		// accelerator's, as a GPU's
 		return FieldGPUKV, false
 	case "CPU KV cache usage":
 		return FieldCPUKV, false
