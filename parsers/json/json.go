@@ -40,9 +40,9 @@ var Info = parsers.Info{
 		parsers.Field{Name: "process.thread.name", Type: "keyword", Description: "Thread an ECS logger names (Elasticsearch's elasticsearch[node-0][masterService#updateTask][T#1])."},
 		parsers.Field{Name: "elasticsearch.node.name", Type: "keyword", Description: "Node an Elasticsearch or OpenSearch line names: its ECS JSON's elasticsearch.node.name, the plain layout's [node] ([o.e.n.Node] [es-master-0] started)."},
 		pu.Field(FieldOrchNamespace), pu.Field(FieldOrchResourceType), pu.Field(FieldOrchResourceName),
-		pu.Field(event.FieldProcessPID), pu.Field(pu.FieldEventDuration), pu.Field(pu.FieldUserAgent), pu.Field(pu.FieldHTTPRequestID),
+		pu.Field(event.FieldProcessPID), pu.Field(event.FieldProcessName), pu.Field(pu.FieldEventDuration), pu.Field(pu.FieldUserAgent), pu.Field(pu.FieldHTTPRequestID),
 		xidField(nvidia_xid.FieldUUID), xidField(nvidia_xid.FieldPCIBusID)),
-		envoy.AccessFields, uvicorn.Fields, vllm.MessageFields),
+		envoy.AccessFields, uvicorn.Fields, vllm.MessageFields, vllm.ProcessFields),
 }
 
 // xidField returns the nvidia_xid parser's declaration of a GPU's field, which the JSON lines
@@ -106,6 +106,9 @@ func (p *Parser) Finish(ev *event.Event, rec Record, dataset string) {
 		logger = pathLogger(rec.pyPath)
 	}
 	ds := datasetOf(ev, logger, dataset)
+	if name, ok := ev.GetString(pu.FieldLogFields + ".vllm_process_name"); ok && name != "" {
+		vllmProcess(ev, name)
+	}
 	if logger == "uvicorn.access" && ds != vllm.DatasetAccess {
 		if _, ok := uvicorn.Split(rec.text); ok {
 			// uvicorn's access line through a formatter that names only its file (NVIDIA NIM's
@@ -118,8 +121,14 @@ func (p *Parser) Finish(ev *event.Event, rec Record, dataset string) {
 	switch {
 	case ds == pylog.DatasetVLLM && rec.text != "":
 		// engine stats, the request lifecycle, the error; a prompt goes as the options say
-		line := ev.Message()
-		p.vllm.ParseMessage(ev, rec.text, rec.Level)
+		line, text := ev.Message(), rec.text
+		if st, ok := ev.GetString(event.FieldErrorStack); ok && strings.HasPrefix(st, vllm.TracebackHeader) &&
+			!strings.Contains(text, vllm.TracebackHeader) {
+			// logger.exception's traceback in a member of its own (exc_info): read under the
+			// message, as the text layout prints it
+			text += "\n" + st
+		}
+		p.vllm.ParseMessage(ev, text, rec.Level)
 		if m := ev.Message(); m != line {
 			ev.SetMessage(rec.carry(line, m))
 			ev.SetString(pu.FieldLogMessage, m)
@@ -250,6 +259,21 @@ func datasetOf(ev *event.Event, logger, fallback string) string {
 		return fallback
 	}
 	return Dataset
+}
+
+// vllmProcess sets the process that vLLM's JSON formatter names in vllm_process_name
+// ("APIServer", "EngineCore_DP1", "Worker_TP0") as its text lines' prefix names it:
+// process.name and the parallel ranks.
+func vllmProcess(ev *event.Event, name string) {
+	if strings.ContainsAny(name, "() \n") || len(name) > 64 {
+		return
+	}
+	l, n := vllm.ProcessPrefix("(" + name + " pid=0)") // the text layout's prefix
+	if n == 0 {
+		return
+	}
+	l.PID = -1 // the record's own "process" is the pid
+	vllm.SetProcess(ev, &l)
 }
 
 // javaStack reads Elasticsearch 7's "stacktrace": an array of the exception's lines (its JSON

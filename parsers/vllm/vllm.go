@@ -732,7 +732,19 @@ func (p *Parser) ParseMessage(ev *event.Event, msg, level string) {
 		return
 	}
 	if strings.Contains(more, TracebackHeader) {
-		SetTraceback(ev, more) // logger.exception: the traceback under the message
+		// logger.exception: the traceback under the message. As in the text layout's record,
+		// the exception names the error and the whole record its kind (a CUDA error under
+		// "EngineCore encountered a fatal error." is cuda_error, a ValueError engine_dead), and
+		// the message may name the request ("Engine Exception caught. Request id: ...")
+		SetTraceback(ev, more)
+		if k := Classify(msg); k != "" {
+			ev.SetString(FieldErrorKind, k)
+		}
+		if !ev.Has(FieldRequestID) {
+			if id := mentionedID(first); id != "" {
+				SetRequestID(ev, id)
+			}
+		}
 		return
 	}
 	b := p.body(ev, first, msg, len(first))
