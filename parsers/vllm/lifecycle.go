@@ -26,6 +26,7 @@ const (
 //	failed (bad request): <message>.      (0.10 and later)
 //	failed (input error): <message>.      (0.11 and later)
 //	failed.                               (anything else)
+//	failed due to <Class>: <message>.     (anything else, 0.34)
 //	failed with an internal error during generation    (the OpenAI server's, 2026 builds)
 //
 // The level stays the one vLLM wrote (INFO): the error itself is logged on its own line.
@@ -47,6 +48,15 @@ func requestOutcome(ev *event.Event, id, after string) bool {
 	var reason, msg string
 	switch {
 	case rest == ".":
+	case strings.HasPrefix(rest, " due to "):
+		// the exception the generate() task failed with, "Class: message" (0.34): the error
+		// and its kind, as on an error line
+		exc := strings.TrimSuffix(rest[len(" due to "):], ".")
+		if typ, m, ok := SplitException(exc, true); ok {
+			ev.SetString(event.FieldErrorType, typ)
+			exc = m
+		}
+		msg = exc
 	case rest == " with an internal error during generation":
 		// the OpenAI server's own error line when the engine's output stream fails (2026
 		// builds, serving.py): the client gets a 500
@@ -70,7 +80,43 @@ func requestOutcome(ev *event.Event, id, after string) bool {
 	}
 	if msg != "" {
 		ev.SetString(event.FieldErrorMsg, msg)
+		if k := Classify(msg); k != "" {
+			// what the message names: a prompt longer than the model takes (bad request), a
+			// CUDA error the generate() task died of
+			ev.SetString(FieldErrorKind, k)
+		}
 	}
+	return true
+}
+
+// rejected reads why AsyncLLM's admission control refused a request (0.34): "Engine <status> -
+// rejecting request <id>." (fault tolerance: the engine not healthy), "Request queue full -
+// rejecting request <id> (current=256, n=1, max=256)." (--max-num-queued-reqs), "Max queued
+// tokens reached - rejecting request <id> (current_tokens=..., max=...)."
+// (--max-num-queued-tokens). The request failed; the reason is the line's first words.
+func rejected(ev *event.Event, b string) bool {
+	why, rest, ok := strings.Cut(b, " - rejecting request ")
+	if !ok || len(why) > 48 {
+		return false
+	}
+	id, _, _ := strings.Cut(strings.TrimSuffix(rest, "."), " ")
+	id = strings.TrimSuffix(id, ".")
+	if !validID(id) {
+		return false
+	}
+	switch {
+	case why == "Request queue full":
+		why = "queue full"
+	case why == "Max queued tokens reached":
+		why = "max queued tokens"
+	case strings.HasPrefix(why, "Engine ") && strings.IndexByte(why[len("Engine "):], ' ') < 0:
+		why = "engine " + why[len("Engine "):] // "engine unhealthy", "engine diagnosing", "engine dead"
+	default:
+		return false
+	}
+	ev.SetString(event.FieldEventAction, ActionFailed)
+	ev.SetString(FieldFailureReason, why)
+	setPromptID(ev, id)
 	return true
 }
 

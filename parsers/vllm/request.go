@@ -51,11 +51,15 @@ func requestIDs(ev *event.Event, s string, action string) {
 		return
 	}
 	ev.SetString(event.FieldEventAction, action)
-	if !strings.Contains(s, ", ") {
-		setPromptID(ev, strings.Trim(s, "'[]")) // "['<id>']": a Python list's repr
-		return
+	sep := ", "
+	if !strings.Contains(s, sep) {
+		if strings.IndexByte(s, ',') < 0 || strings.IndexByte(s, '[') >= 0 {
+			setPromptID(ev, strings.Trim(s, "'[]")) // "['<id>']": a Python list's repr
+			return
+		}
+		sep = "," // V1's AsyncLLM.abort joins the ids with a bare comma: "Aborted request(s) a,b."
 	}
-	ids := strings.Split(s, ", ")
+	ids := strings.Split(s, sep)
 	for i, id := range ids {
 		ids[i] = strings.Trim(id, "'[]{}")
 	}

@@ -714,6 +714,8 @@ func lifecycle(ev *event.Event, b string) bool {
 		requestIDs(ev, b[len("Aborted request "):], ActionAborted)
 	case strings.HasPrefix(b, "Sequence group "):
 		preempted(ev, b)
+	case (b[0] == 'E' || b[0] == 'R' || b[0] == 'M') && strings.Contains(b, " - rejecting request "):
+		return rejected(ev, b)
 	default:
 		return false
 	}

@@ -415,3 +415,29 @@ func TestAccessTiedTranscription(t *testing.T) {
 		t.Fatalf("summaries %v, want one with status 400", sums)
 	}
 }
+
+// vLLM 0.34's AsyncLLM says why a request failed in the line that ends it: its admission
+// control's refusal (a full queue), the exception its generate() task died of (a CUDA error):
+// each request's summary is a failure with that reason, or that error's class and kind.
+func TestFailuresOfV034(t *testing.T) {
+	t.Parallel()
+	p, clk := newProc(t, nil)
+	full, died := "chatcmpl-0d6f1c2b3a4e5f60", "chatcmpl-9a8b7c6d5e4f3a21"
+	_, sums := settled(t, p, clk, lines(t, "vllm-0",
+		`(APIServer pid=1) DEBUG 12-03 09:41:17 [async_llm.py:374] Request queue full - rejecting request `+full+` (current=256, n=1, max=256).`,
+		`(APIServer pid=1) INFO 12-03 09:41:18 [async_llm.py:601] Added request `+died+`-5e3f9a1c.`,
+		`(APIServer pid=1) INFO 12-03 09:41:19 [async_llm.py:864] Request `+died+` failed due to RuntimeError: CUDA error: device-side assert triggered.`)...)
+	if len(sums) != 2 {
+		t.Fatalf("summaries %v, want two", sums)
+	}
+	byID := map[string]*event.Event{}
+	for _, s := range sums {
+		byID[str(s, vllm.FieldRequestID)] = s
+	}
+	if s := byID[full]; s == nil || str(s, vllm.FieldFailureReason) != "queue full" || str(s, FieldOutcome) != OutcomeFailure {
+		t.Errorf("refused request's summary: %v", s)
+	}
+	if s := byID[died]; s == nil || str(s, vllm.FieldErrorKind) != vllm.KindCUDA || str(s, event.FieldErrorType) != "RuntimeError" {
+		t.Errorf("failed request's summary: %v", s)
+	}
+}
