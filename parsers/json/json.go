@@ -139,6 +139,11 @@ func (p *Parser) Finish(ev *event.Event, rec Record, dataset string) {
 			rec.Level = uvicorn.StatusLevel(int64(a.Status))
 		}
 	}
+	if strings.HasPrefix(rec.text, vllm.TracebackHeader) && !ev.Has(event.FieldErrorStack) {
+		// a Python record whose message is a traceback (logger.error(traceback.format_exc()),
+		// uvicorn's lifespan cancelled at shutdown): the exception it ends in names the error
+		vllm.SetTraceback(ev, rec.text)
+	}
 	if rec.request && !rec.envoy { // Envoy's access log has its own names for these (envoy.Access)
 		httpRequest(ev, rec.tracing)
 	}

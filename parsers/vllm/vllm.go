@@ -733,6 +733,12 @@ func (p *Parser) ParseMessage(ev *event.Event, msg, level string) {
 	if len(first) < 12 {
 		return
 	}
+	if first == TracebackHeader {
+		// a message that is a traceback (logger.error(traceback.format_exc()), uvicorn's
+		// lifespan cancelled at shutdown): the exception it ends in names the error
+		SetTraceback(ev, msg)
+		return
+	}
 	if strings.Contains(more, TracebackHeader) {
 		// logger.exception: the traceback under the message. As in the text layout's record,
 		// the exception names the error and the whole record its kind (a CUDA error under
