@@ -1196,6 +1196,10 @@ func Classify(text string) string {
 	// shutting down executor." (vllm-ascend's copy: "..., shutting down"; 2026: "died
 	// unexpectedly (exit code: None), shutting down executor.")
 	if strings.Contains(text, "Worker proc ") && strings.Contains(text, " died unexpectedly") ||
+		// the worker's own record of the exception that ended its busy loop (0.34's
+		// MultiprocExecutor: "WorkerProc failed.", its traceback under it): it tells the
+		// executor, which shuts the engine down
+		strings.Contains(text, "WorkerProc failed.") ||
 		// V0's multiprocessing executor: "Worker VllmWorkerProcess pid 1234 died, exit code: -15"
 		strings.Contains(text, "Worker VllmWorkerProcess pid ") && strings.Contains(text, " died, exit code: ") ||
 		strings.Contains(text, "ot fatal signal from worker processes") || // 0.8's MultiprocExecutor, V1's core client
