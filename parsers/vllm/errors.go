@@ -1200,6 +1200,10 @@ func Classify(text string) string {
 		// MultiprocExecutor: "WorkerProc failed.", its traceback under it): it tells the
 		// executor, which shuts the engine down
 		strings.Contains(text, "WorkerProc failed.") ||
+		// the API server's client when the engine core's process is gone without a word (0.34:
+		// "[shutdown] MPClient: engine core exited unexpectedly; starting cleanup", the kernel's
+		// OOM killer's SIGKILL, a segfault): every request in flight fails
+		strings.Contains(text, "engine core exited unexpectedly") ||
 		// V0's multiprocessing executor: "Worker VllmWorkerProcess pid 1234 died, exit code: -15"
 		strings.Contains(text, "Worker VllmWorkerProcess pid ") && strings.Contains(text, " died, exit code: ") ||
 		strings.Contains(text, "ot fatal signal from worker processes") || // 0.8's MultiprocExecutor, V1's core client
