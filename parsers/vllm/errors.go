@@ -1150,7 +1150,9 @@ func Classify(text string) string {
 	}
 	if strings.Contains(text, "NIXL") || strings.Contains(text, "Mooncake") || strings.Contains(text, "KV") {
 		if containsAny(text, "NIXL transfer failure", "NIXL_ERR_", "Mooncake transfer failed",
-			"Failed to transfer KV cache", "Failed to receive all KVs", "Releasing expired KV blocks") {
+			"Failed to transfer KV cache", "Failed to receive all KVs", "Releasing expired KV blocks",
+			// V1's scheduler failing or rescheduling the requests whose KV cache did not load
+			"KV load failure") {
 			// a prefill/decode split's KV cache that did not cross (NIXL's handshake or transfer,
 			// its backend's error, Mooncake's transfer engine or store), or a prefill's blocks
 			// that no decode instance read in time: the decode side recomputes the prompt or the

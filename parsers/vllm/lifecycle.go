@@ -35,6 +35,10 @@ const (
 // engine core's own line.
 const FailureInternal = "internal error"
 
+// FailureKVLoad is the failure reason of the requests V1's scheduler fails when their KV cache
+// could not be loaded from a connector (a prefill/decode split's transfer, an offloaded cache).
+const FailureKVLoad = "kv load failure"
+
 func requestOutcome(ev *event.Event, id, after string) bool {
 	if after == "aborted." {
 		ev.SetString(event.FieldEventAction, ActionAborted)

@@ -53,8 +53,8 @@ func requestIDs(ev *event.Event, s string, action string) {
 	ev.SetString(event.FieldEventAction, action)
 	sep := ", "
 	if !strings.Contains(s, sep) {
-		if strings.IndexByte(s, ',') < 0 || strings.IndexByte(s, '[') >= 0 {
-			setPromptID(ev, strings.Trim(s, "'[]")) // "['<id>']": a Python list's repr
+		if strings.IndexByte(s, ',') < 0 || strings.ContainsAny(s, "[{") {
+			setPromptID(ev, strings.Trim(s, "'[]{}")) // "['<id>']": a Python list's repr, a set's
 			return
 		}
 		sep = "," // V1's AsyncLLM.abort joins the ids with a bare comma: "Aborted request(s) a,b."

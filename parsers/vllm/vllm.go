@@ -716,6 +716,16 @@ func lifecycle(ev *event.Event, b string) bool {
 		preempted(ev, b)
 	case (b[0] == 'E' || b[0] == 'R' || b[0] == 'M') && strings.Contains(b, " - rejecting request "):
 		return rejected(ev, b)
+	case strings.HasPrefix(b, "Failing ") && strings.Contains(b, " due to KV load failure"):
+		// V1's scheduler failing the requests whose KV cache a connector could not load
+		// (--kv-load-failure-policy fail): "Failing 2 request(s) due to KV load failure
+		// (failure_policy=fail, 4096 tokens affected). Request IDs: {'<id>', '<id>'}"
+		_, ids, ok := strings.Cut(b, "Request IDs: ")
+		if !ok {
+			return false
+		}
+		requestIDs(ev, ids, ActionFailed)
+		ev.SetString(FieldFailureReason, FailureKVLoad)
 	default:
 		return false
 	}

@@ -416,19 +416,22 @@ func TestAccessTiedTranscription(t *testing.T) {
 	}
 }
 
-// vLLM 0.34's AsyncLLM says why a request failed in the line that ends it: its admission
-// control's refusal (a full queue), the exception its generate() task died of (a CUDA error):
-// each request's summary is a failure with that reason, or that error's class and kind.
+// vLLM 0.34 says why a request failed in the line that ends it: AsyncLLM's admission control's
+// refusal (a full queue), the exception its generate() task died of (a CUDA error), the
+// scheduler's failing the requests whose KV cache did not load: each request's summary is a
+// failure with that reason, or that error's class and kind.
 func TestFailuresOfV034(t *testing.T) {
 	t.Parallel()
 	p, clk := newProc(t, nil)
-	full, died := "chatcmpl-0d6f1c2b3a4e5f60", "chatcmpl-9a8b7c6d5e4f3a21"
+	full, died, kv := "chatcmpl-0d6f1c2b3a4e5f60", "chatcmpl-9a8b7c6d5e4f3a21", "chatcmpl-77aa01b2c3d4e5f6"
 	_, sums := settled(t, p, clk, lines(t, "vllm-0",
 		`(APIServer pid=1) DEBUG 12-03 09:41:17 [async_llm.py:374] Request queue full - rejecting request `+full+` (current=256, n=1, max=256).`,
 		`(APIServer pid=1) INFO 12-03 09:41:18 [async_llm.py:601] Added request `+died+`-5e3f9a1c.`,
-		`(APIServer pid=1) INFO 12-03 09:41:19 [async_llm.py:864] Request `+died+` failed due to RuntimeError: CUDA error: device-side assert triggered.`)...)
-	if len(sums) != 2 {
-		t.Fatalf("summaries %v, want two", sums)
+		`(APIServer pid=1) INFO 12-03 09:41:18 [async_llm.py:601] Added request `+kv+`-0b1c2d3e.`,
+		`(APIServer pid=1) INFO 12-03 09:41:19 [async_llm.py:864] Request `+died+` failed due to RuntimeError: CUDA error: device-side assert triggered.`,
+		`(EngineCore_DP0 pid=212) ERROR 12-03 09:41:20 [scheduler.py:3915] Failing 1 request(s) due to KV load failure (failure_policy=fail, 512 tokens affected). Request IDs: {'`+kv+`-0b1c2d3e'}`)...)
+	if len(sums) != 3 {
+		t.Fatalf("summaries %v, want three", sums)
 	}
 	byID := map[string]*event.Event{}
 	for _, s := range sums {
@@ -439,5 +442,8 @@ func TestFailuresOfV034(t *testing.T) {
 	}
 	if s := byID[died]; s == nil || str(s, vllm.FieldErrorKind) != vllm.KindCUDA || str(s, event.FieldErrorType) != "RuntimeError" {
 		t.Errorf("failed request's summary: %v", s)
+	}
+	if s := byID[kv]; s == nil || str(s, vllm.FieldFailureReason) != vllm.FailureKVLoad || str(s, vllm.FieldErrorKind) != vllm.KindKVTransfer {
+		t.Errorf("summary of the request whose KV cache did not load: %v", s)
 	}
 }
