@@ -726,6 +726,17 @@ func lifecycle(ev *event.Event, b string) bool {
 		}
 		requestIDs(ev, ids, ActionFailed)
 		ev.SetString(FieldFailureReason, FailureKVLoad)
+	case strings.HasPrefix(b, "Unexpected: grammar rejected tokens "):
+		// V1's scheduler ending a structured-output request whose grammar refused the tokens
+		// sampled for it (FINISHED_ERROR): "... for request <id>. Terminating request."
+		_, rest, _ := strings.Cut(b, " for request ")
+		id, _, ok := strings.Cut(rest, ". Terminating request")
+		if !ok || !validID(id) {
+			return false
+		}
+		ev.SetString(event.FieldEventAction, ActionFailed)
+		ev.SetString(FieldFailureReason, "grammar rejected tokens")
+		setPromptID(ev, id)
 	default:
 		return false
 	}
