@@ -364,12 +364,30 @@ func (l *Line) prefixedHeader(s string) int {
 		}
 		if n := l.header(s[i:]); n > 0 {
 			if !l.Uvicorn {
+				l.prefixedProcess(s[:i])
 				return i + n
 			}
 			l.Header, l.Uvicorn, l.Level = "", false, ""
 		}
 	}
 	return 0
+}
+
+// prefixedProcess reads the process prefix that ends the text before a header found after
+// VLLM_LOGGING_PREFIX's: 0.34's format puts the logging prefix first ("[node-3] (APIServer
+// pid=1) INFO ..."), where earlier versions' process prefix came before it.
+func (l *Line) prefixedProcess(before string) {
+	if l.Proc != "" || len(before) < 8 || before[len(before)-2] != ')' {
+		return
+	}
+	j := strings.LastIndexByte(before[:len(before)-2], '(')
+	if j < 0 {
+		return
+	}
+	p := Line{Rank: -1, Parallel: noParallel}
+	if p.processes(before[j:]) == len(before)-j && p.ProcName != "" {
+		l.Proc, l.ProcName, l.PID, l.Rank, l.Parallel, l.IP = p.Proc, p.ProcName, p.PID, p.Rank, p.Parallel, p.IP
+	}
 }
 
 // syslogPrefix returns the length of the "Aug 19 18:34:27 host vllm[8727]: " that journald
