@@ -714,7 +714,8 @@ func lifecycle(ev *event.Event, b string) bool {
 		requestIDs(ev, b[len("Aborted request "):], ActionAborted)
 	case strings.HasPrefix(b, "Sequence group "):
 		preempted(ev, b)
-	case (b[0] == 'E' || b[0] == 'R' || b[0] == 'M') && strings.Contains(b, " - rejecting request "):
+	case strings.HasPrefix(b, "Engine ") && strings.Contains(b[:min(len(b), 48)], " - rejecting request "),
+		strings.HasPrefix(b, "Request queue full - "), strings.HasPrefix(b, "Max queued tokens reached - "):
 		return rejected(ev, b)
 	case strings.HasPrefix(b, "Failing ") && strings.Contains(b, " due to KV load failure"):
 		// V1's scheduler failing the requests whose KV cache a connector could not load
