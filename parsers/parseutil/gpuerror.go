@@ -66,6 +66,13 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	{"inject NVIDIA hook", KindContainerCLI, DatasetToolkit},
 	{"nvidia-container-runtime did not terminate", KindContainerCLI, DatasetToolkit},
 	{"unknown driver capability: ", KindContainerCLI, DatasetToolkit},
+	// the Python NVML binding's exceptions (nvidia-ml-py's pynvml, vLLM's vendored copy):
+	// "pynvml.NVMLError_LibraryNotFound: NVML Shared Library Not Found", a program's NVML
+	// calls on a node whose driver is not there, not loaded, or lost a GPU
+	{"NVMLError_LibraryNotFound", KindNVMLMissing, DatasetDriver},
+	{"NVMLError_DriverNotLoaded", KindDriverNotLoaded, DatasetDriver},
+	{"NVMLError_GpuIsLost", KindGPUUnreachable, DatasetDriver},
+	{"NVMLError_Uninitialized", KindNVMLInit, DatasetDriver},
 	{"Failed to initialize NVML", KindNVMLInit, DatasetDriver},
 	{"Cannot init NVML", KindNVMLInit, DatasetDriver},
 	// containerd (or the kubelet quoting it) asked for the nvidia runtime class that the

@@ -273,6 +273,10 @@ func SetTraceback(ev *event.Event, text string) {
 			ev.SetString(event.FieldErrorMsg, msg)
 		}
 		setHTTPFailure(ev, typ, whole)
+		if k, _ := parseutil.GPUFailure(typ + ": " + msg); k != "" {
+			// NVML or the driver failing under the program (pynvml's NVMLError_DriverNotLoaded)
+			ev.SetString(parseutil.FieldGPUErrorKind, k)
+		}
 	}
 	if k := Classify(text); k != "" {
 		ev.SetString(FieldErrorKind, k)
