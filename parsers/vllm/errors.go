@@ -1164,6 +1164,14 @@ func Classify(text string) string {
 			return KindKVTransfer
 		}
 	}
+	if strings.Contains(text, "retrieved tokens is less than the expected number of tokens") ||
+		strings.Contains(text, " failed to load ") && strings.Contains(text, " tokens across ") {
+		// LMCache's connector when its backend returned fewer tokens than it had promised
+		// ("Request <id>The number of retrieved tokens is less than the expected number of
+		// tokens! This should not happen!", "Request <id> failed to load 256 tokens across 16
+		// blocks"): the scheduler reschedules or fails the request, as for any connector's load
+		return KindKVTransfer
+	}
 	if strings.Contains(text, "oneCCL: ") && strings.Contains(text, "EXCEPTION") || strings.Contains(text, "HCCL function error") ||
 		// torch_npu's process group watchdog on Ascend, its collective timed out as NCCL's does:
 		// "Watchdog caught collective operation timeout: WorkHCCL(SeqNum=196, OpType=ALLREDUCE, ...)"
