@@ -125,13 +125,22 @@ func (p *Parser) parse(ev *event.Event) bool {
 // transfer library of a prefill/decode split, by their source file: its logger, and a failed
 // transfer's kind on its errors and on its warnings of an error (a decode pod's only sign of a
 // prefill it cannot reach), as on vLLM's own lines that quote NIXL.
+//
+// Mooncake's (its transfer engine's and store's, a KV connector's backend: "E0606 09:39:00.285573
+// 382 store_py.cpp:372] Put operation failed with error: RPC_FAIL", "E0904 ... tcp_transport.cpp:
+// 172] Session::readBody failed. ...") are read alike, logger mooncake.
 func nixl(ev *event.Event) {
 	f, ok := ev.GetString(event.FieldOriginFile)
-	if !ok || !strings.HasSuffix(f, ".cpp") || !strings.HasPrefix(f, "nixl_") && !strings.HasPrefix(f, "ucx_") &&
-		!strings.HasPrefix(f, "libfabric_") {
+	if !ok || !strings.HasSuffix(f, ".cpp") {
 		return
 	}
-	ev.SetString(event.FieldLogLogger, "nixl")
+	logger := "nixl"
+	if mooncakeFiles[f] || f == "client.cpp" && mooncakeClient(ev) {
+		logger = "mooncake"
+	} else if !strings.HasPrefix(f, "nixl_") && !strings.HasPrefix(f, "ucx_") && !strings.HasPrefix(f, "libfabric_") {
+		return
+	}
+	ev.SetString(event.FieldLogLogger, logger)
 	lv, _ := ev.GetString(event.FieldLogLevel)
 	m, _ := ev.GetString(pu.FieldLogMessage)
 	if lv == pu.Error || lv == pu.Critical || lv == pu.Warning &&
@@ -140,6 +149,22 @@ func nixl(ev *event.Event) {
 			ev.SetString(pu.FieldGPUErrorKind, vllm.KindKVTransfer)
 		}
 	}
+}
+
+// mooncakeFiles are the source files of Mooncake's transfer engine and store whose glog lines a
+// vLLM or SGLang pod with its KV connector writes.
+var mooncakeFiles = map[string]bool{
+	"store_py.cpp": true, "master_client.cpp": true, "master_service.cpp": true, "transfer_engine.cpp": true,
+	"transfer_metadata.cpp": true, "transfer_task.cpp": true, "rdma_context.cpp": true, "rdma_endpoint.cpp": true,
+	"rdma_transport.cpp": true, "tcp_transport.cpp": true, "ascend_direct_transport.cpp": true,
+}
+
+// mooncakeClient reports whether a line of a client.cpp, a name too common to go by alone, is
+// Mooncake store's client's: its transfers ("Transfer failed for task1", "Transfer incomplete,
+// retrying... (attempt 1/3)").
+func mooncakeClient(ev *event.Event) bool {
+	m, _ := ev.GetString(pu.FieldLogMessage)
+	return strings.HasPrefix(m, "Transfer failed for ") || strings.HasPrefix(m, "Transfer incomplete")
 }
 
 // parseRecord parses a record: one line, or one whose message or stack goes on over the lines
