@@ -289,6 +289,12 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		if r.pid > 0 {
 			ev.Set(event.FieldProcessPID, event.Int(r.pid))
 		}
+	} else if first[0] == '[' && spdlogFull(first, &r) {
+		if r.file != "" {
+			ev.SetString(event.FieldOriginFile, r.file)
+			ev.Set(event.FieldOriginLine, event.Int(r.line))
+			r.file = ""
+		}
 	} else if first[0] == '[' && synapseLog(first, &r) {
 		ev.Set(pu.FieldThread, event.Int(r.thread))
 	} else if first[0] == '[' && torchNPU(first, &r) {
@@ -1075,6 +1081,48 @@ func fluentd(s string, r *Line) bool {
 		}
 	}
 	r.Time, r.Msg = z, msg
+	return true
+}
+
+// spdlogFull reads spdlog's default pattern (%+, "[%Y-%m-%d %H:%M:%S.%e] [%n] [%l] [%s:%#] %v":
+// InfiniStore's, a KV store beside vLLM: "[2024-12-17 21:44:02.229] [infini] [error]
+// [libinfinistore.cpp:496] Failed to exchange connection information, return code: -1"): the
+// writer's local time to the millisecond, the logger's name when it has one, the level, the source
+// location when the program logs with spdlog's macros.
+func spdlogFull(s string, r *Line) bool {
+	if len(s) < 34 || s[5] != '-' || s[11] != ' ' || s[14] != ':' || s[20] != '.' || s[24] != ']' || s[25] != ' ' || s[26] != '[' {
+		return false
+	}
+	t, err := time.Parse("2006-01-02 15:04:05.000", s[1:24])
+	if err != nil {
+		return false
+	}
+	tag, rest, ok := closeTag(s[27:])
+	lv, isLevel := spdlogLevels[tag]
+	logger := ""
+	if !isLevel {
+		// the logger's name, then the level
+		if !ok || tag == "" || len(tag) > 64 || !strings.HasPrefix(rest, "[") {
+			return false
+		}
+		logger = tag
+		tag, rest, ok = closeTag(rest[1:])
+		if lv, isLevel = spdlogLevels[tag]; !isLevel {
+			return false
+		}
+	}
+	if !ok {
+		return false
+	}
+	if strings.HasPrefix(rest, "[") {
+		if loc, msg, ok := closeTag(rest[1:]); ok {
+			file, lineText, found := strings.Cut(loc, ":")
+			if n, isNum := pu.Atoi(lineText); found && isNum && strings.IndexByte(file, '.') > 0 && !strings.ContainsAny(file, " ") {
+				r.file, r.line, rest = file, n, msg
+			}
+		}
+	}
+	r.Time, r.Local, r.Level, r.Logger, r.Msg = t, true, lv, logger, rest
 	return true
 }
 
