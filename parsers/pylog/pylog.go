@@ -255,6 +255,9 @@ func (p *Parser) parse(ev *event.Event, msg string) bool {
 			vllm.Lifecycle(ev, r.msg)
 		}
 	}
+	if r.file == "" && r.thread == 0 && len(r.msg) > 8 && r.msg[0] == '[' {
+		r.msg = threadAndSource(&r, r.msg)
+	}
 	r.set(ev)
 	if rest == "" {
 		p.vllmMessage(ev, r.msg, r.level)
@@ -389,6 +392,28 @@ func kserveTiming(ev *event.Event, msg string) string {
 		}
 	}
 	return uvicorn.StatusLevel(status)
+}
+
+// threadAndSource reads the thread and the C++ source location that yalantinglibs' easylog
+// (Mooncake's RPC, coro_rpc) writes after its level: "2025-04-17 19:46:42.566927 ERROR    [975]
+// [coro_rpc_client.hpp:978] read rpc body failed, ...". It returns the message after them, msg
+// itself when it does not open so.
+func threadAndSource(r *rec, msg string) string {
+	tid, rest, ok := strings.Cut(msg[1:], "] [")
+	n, isNum := pu.Atoi(tid)
+	if !ok || !isNum || n <= 0 || len(tid) > 10 {
+		return msg
+	}
+	loc, after, ok := strings.Cut(rest, "] ")
+	file, lineText, found := strings.Cut(loc, ":")
+	line, isLine := pu.Atoi(lineText)
+	if !ok || !found || !isLine || line <= 0 || strings.ContainsAny(file, " []") ||
+		!(strings.HasSuffix(file, ".hpp") || strings.HasSuffix(file, ".cpp") || strings.HasSuffix(file, ".h") ||
+			strings.HasSuffix(file, ".cc") || strings.HasSuffix(file, ".c")) {
+		return msg
+	}
+	r.thread, r.file, r.line = n, file, line
+	return after
 }
 
 func (r *rec) set(ev *event.Event) {
