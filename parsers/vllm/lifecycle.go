@@ -151,8 +151,9 @@ func resumed(ev *event.Event, b string) {
 
 // idPrefixes start the ids vLLM's OpenAI server gives requests (chat, completions, embeddings,
 // responses, pooling, scoring, classification, transcription; chat's was "chat-" in 0.6.0 to
-// 0.6.3). "chat-" also starts words ("chat-template"): its id must go on with a hex uuid.
-var idPrefixes = [...]string{"chatcmpl-", "cmpl-", "embd-", "resp_", "pool-", "score-", "classify-", "rerank-", "trsc-", "trsl-", "chat-"}
+// 0.6.3, pooling's "pool-" before its serving class named it "pooling-"). "chat-" also starts
+// words ("chat-template"): its id must go on with a hex uuid.
+var idPrefixes = [...]string{"chatcmpl-", "cmpl-", "embd-", "resp_", "pooling-", "pool-", "score-", "classify-", "rerank-", "trsc-", "trsl-", "chat-"}
 
 // mentionedID finds the request a warning or error line names in free text: its context
 // dict's 'request_id', "Failed to advance FSM for request <id> for tokens 1", "... request <id>

@@ -55,6 +55,7 @@ func TestMentionedID(t *testing.T) {
 		"RuntimeError while serving classify-3f: CUDA error: out of memory":   "classify-3f",
 		"Error in chat-4656e70d011f4049913ba3b1ab64a702: engine dead":         "chat-4656e70d011f4049913ba3b1ab64a702",
 		"No chat template provided; see --chat-template for chat-2b":          "",
+		"Error in pooling for pooling-4f1c2b3a: shape mismatch":               "pooling-4f1c2b3a", // 0.34's pooling ids
 	}
 	for line, want := range cases {
 		if got := mentionedID(line); got != want {
