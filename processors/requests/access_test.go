@@ -341,6 +341,9 @@ func TestFailureWaitsForItsCause(t *testing.T) {
 	if msg := str(s, event.FieldErrorMsg); !strings.Contains(msg, "grammar rejected tokens") || num(s, event.FieldHTTPStatus) != 500 {
 		t.Errorf("summary: error.message %q, status %d; want the grammar's rejection and 500", msg, num(s, event.FieldHTTPStatus))
 	}
+	if why := str(s, vllm.FieldFailureReason); why != "grammar rejected tokens" {
+		t.Errorf("summary: failure reason %q, want the engine's (grammar rejected tokens) over the API server's", why)
+	}
 }
 
 // TestEngineDeadPointsToItsCause: the API server's EngineDeadError says only "See stack trace
@@ -445,5 +448,22 @@ func TestFailuresOfV034(t *testing.T) {
 	}
 	if s := byID[kv]; s == nil || str(s, vllm.FieldFailureReason) != vllm.FailureKVLoad || str(s, vllm.FieldErrorKind) != vllm.KindKVTransfer {
 		t.Errorf("summary of the request whose KV cache did not load: %v", s)
+	}
+}
+
+// A refusal vLLM logs before it answers (0.34's full queue) is a failure of its request, whose
+// summary waits for its access line as a failure's does: it carries the 503 the client got.
+func TestRefusalWaitsForItsStatus(t *testing.T) {
+	t.Parallel()
+	p, clk := newProc(t, nil)
+	id := "chatcmpl-5d1e2f3a4b5c6d7e"
+	refusal := lines(t, "vllm-0",
+		`(APIServer pid=1) DEBUG 11-27 12:00:01 [async_llm.py:374] Request queue full - rejecting request `+id+` (current=256, n=1, max=256).`)
+	if _, sums := run(t, p, refusal...); len(sums) != 0 {
+		t.Fatalf("the refusal's summary did not wait for its access line: %v", sums)
+	}
+	_, sums := settled(t, p, clk, accessLine(t, "vllm-0", "10.0.0.4:41000", "POST /v1/chat/completions", 503, 1010*time.Millisecond))
+	if len(sums) != 1 || str(sums[0], vllm.FieldFailureReason) != "queue full" || num(sums[0], event.FieldHTTPStatus) != 503 {
+		t.Fatalf("summaries %v, want one, queue full, status 503", sums)
 	}
 }

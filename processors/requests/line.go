@@ -179,6 +179,15 @@ func (r *request) late(ev *event.Event) {
 	if ts.Before(r.start) {
 		r.start = ts
 	}
+	if r.failure == vllm.FailureInternal {
+		// the API server said only that the engine failed it; the engine's line says why
+		// ("grammar rejected tokens", "kv load failure")
+		if a, _ := ev.GetString(event.FieldEventAction); a == vllm.ActionFailed {
+			if why, ok := ev.GetString(vllm.FieldFailureReason); ok && why != "" {
+				r.failure = clip(why)
+			}
+		}
+	}
 	if !ev.Has(event.FieldErrorMsg) && !ev.Has(event.FieldErrorType) {
 		return
 	}
