@@ -56,6 +56,11 @@ var sglangStatKeys = map[string]sglangStat{
 	"input throughput (token/s)": {"prompt_throughput", 'f'},
 	"accept len":                 {"spec_accept_length", 'f'},
 	"cuda graph":                 {"cuda_graph", 'b'},
+	"npu graph":                  {"cuda_graph", 'b'}, // the device's graph, on Ascend, CPU, Moore Threads (2026)
+	"cpu graph":                  {"cuda_graph", 'b'},
+	"musa graph":                 {"cuda_graph", 'b'},
+	"accept rate":                {"spec_accept_rate.pct", 'r'},
+	"mamba usage":                {"mamba_usage.pct", 'r'},
 }
 
 // SGLangFields are the fields of SGLang's statistics lines and of its lines about a request.
@@ -80,7 +85,9 @@ var SGLangFields = []parsers.Field{
 	{Name: sglangStats + "generation_throughput", Type: "double", Description: "SGLang decode batch: generated tokens/s since the last line."},
 	{Name: sglangStats + "prompt_throughput", Type: "double", Description: "SGLang prefill server: prompt tokens/s since the last line."},
 	{Name: sglangStats + "spec_accept_length", Type: "float", Description: "SGLang speculative decoding: mean accepted length."},
-	{Name: sglangStats + "cuda_graph", Type: "boolean", Description: "SGLang decode batch: whether it ran as a CUDA graph."},
+	{Name: sglangStats + "cuda_graph", Type: "boolean", Description: "SGLang batch: whether it ran as the device's graph (cuda graph; npu graph, cpu graph, musa graph on other devices)."},
+	{Name: sglangStats + "spec_accept_rate.pct", Type: "scaled_float", Description: "SGLang speculative decoding: share of the drafted tokens accepted, 0 to 1 (accept rate)."},
+	{Name: sglangStats + "mamba_usage.pct", Type: "scaled_float", Description: "SGLang hybrid (Mamba) models: usage of the state pool, 0 to 1 (mamba usage)."},
 }
 
 // sglangBatch reads SGLang's statistics line into sglang.stats.* and reports whether msg was
