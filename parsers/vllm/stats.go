@@ -20,6 +20,8 @@ import (
 //	  rate: 66.7%]"
 //	Speculative decoding:   "SpecDecoding metrics: Mean acceptance length: 2.63, Accepted
 //	  throughput: 76.80 tokens/s, ..., Per-position acceptance rate: 0.726, 0.467, ..."
+//	Diffusion decoding (0.34): "DiffusionDecoding metrics: Committed token throughput: 310.22
+//	  tokens/s, Mean denoising steps per canvas: 3.10, ..., Canvas positions evaluated: 9616"
 //	V0 speculative decoding (0.5 to 0.9): "Speculative metrics: Draft acceptance rate: 0.675,
 //	  System efficiency: 0.531, Number of speculative tokens: 4, Number of accepted tokens: 8485,
 //	  Number of draft tokens: 12564, Number of emitted tokens: 8347." (rates as fractions, token
@@ -74,6 +76,9 @@ func parseStats(ev *event.Event, b string) bool {
 		statsList(ev, b[len("Prefix cache hit rate: "):], "prefix ")
 	case strings.HasPrefix(b, "SpecDecoding metrics: "):
 		statsList(ev, b[len("SpecDecoding metrics: "):], "spec ")
+	case strings.HasPrefix(b, "DiffusionDecoding metrics: "):
+		// a diffusion language model's decoding (0.34): denoising steps over a canvas of positions
+		statsList(ev, b[len("DiffusionDecoding metrics: "):], "diffusion ")
 	case strings.HasPrefix(b, "Speculative metrics: "):
 		statsList(ev, b[len("Speculative metrics: "):], "spec0 ")
 	case strings.HasPrefix(b, "KV Transfer metrics: "):
@@ -328,6 +333,18 @@ func statKey(name string) (field string, integer bool) {
 		return FieldSpecDrafted, true
 	case "spec Avg Draft acceptance rate", "spec Draft acceptance rate", "spec0 Draft acceptance rate":
 		return FieldSpecAcceptRate, false
+	case "diffusion Committed token throughput":
+		return FieldDiffCommittedTput, false
+	case "diffusion Mean denoising steps per canvas":
+		return FieldDiffStepsPerCanvas, false
+	case "diffusion Mean tokens committed per denoising step":
+		return FieldDiffTokensPerStep, false
+	case "diffusion Committed":
+		return FieldDiffCommitted, true
+	case "diffusion Denoising steps":
+		return FieldDiffSteps, true
+	case "diffusion Canvas positions evaluated":
+		return FieldDiffPositions, true
 	case "spec0 System efficiency":
 		return FieldSpecEfficiency, false
 	case "spec0 Number of speculative tokens":
