@@ -763,8 +763,11 @@ func otherActor(ev *event.Event, name string) bool {
 	return strings.IndexByte(name, ' ') < 0 && (c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c == '_')
 }
 
-// ServerContainer reports whether a container's name says it runs a vLLM server.
-func ServerContainer(name string) bool { return strings.Contains(name, "vllm") }
+// ServerContainer reports whether a container's name says it runs a vLLM server: it names vLLM
+// and is not a serving component beside it (production-stack's "vllm-router" is the router's).
+func ServerContainer(name string) bool {
+	return strings.Contains(name, "vllm") && parseutil.ServingComponentOf(name) == ""
+}
 
 // parseClockLine reads the dmlc-style line a C++ library writes to stderr, xgrammar's (vLLM's
 // structured-output backend, cpp/support/logging.h) among them: the writer's local time of

@@ -239,6 +239,26 @@ func TestUvicornServerLineDataset(t *testing.T) {
 	}
 }
 
+// TestRouterContainerNamedForVLLM: production-stack's router in a container named "vllm-router"
+// is the router, not the engine: what it prints before its first recognised line (vLLM's Rust
+// router's println! lines, vllm-project/router pull request #130) is vllm_router.server, as
+// its lines in "router-container" are.
+func TestRouterContainerNamedForVLLM(t *testing.T) {
+	t.Parallel()
+	lines := []string{"DEBUG: Tokio runtime created successfully", "DEBUG: Starting server startup function"}
+	for _, container := range []string{"vllm-router", "router-container"} {
+		for _, ev := range runInPod(t, "vllm-router-pd-7d4b9f6c8-w5n8j", container, lines) {
+			if ds, _ := ev.GetString(event.FieldDataset); ds != "vllm_router.server" {
+				t.Errorf("%s: %q dataset %q, want vllm_router.server", container, ev.Message(), ds)
+			}
+		}
+	}
+	// the engine's own container keeps its lines
+	if ds, _ := runInPod(t, "vllm-0", "vllm", lines[:1])[0].GetString(event.FieldDataset); ds != "vllm.server" {
+		t.Errorf("vllm: dataset %q, want vllm.server", ds)
+	}
+}
+
 // TestSourceDatasetLessons: what a parsed line teaches its source's later unrecognised lines. In
 // a vLLM container a bare "WARNING: " line (absl's, pip's) is vLLM's and teaches nothing else; a
 // GPU failure that a phrase attributed (nvidia-smi's in the pod) is gpu.driver, the lines after it
