@@ -1255,6 +1255,12 @@ func Classify(text string) string {
 		// started, its busy loop did not die
 		return KindEngineInit
 	}
+	if strings.Contains(text, "in run_mp_engine") && strings.Contains(text, "engine = MQLLMEngine.from_") {
+		// V0's engine process (0.6 to 0.9) logging what its constructor raised
+		// ("engine = MQLLMEngine.from_vllm_config(" or ".from_engine_args(" under
+		// run_mp_engine's frame): the engine never started
+		return KindEngineInit
+	}
 	if strings.Contains(text, "EngineCore encountered a fatal error") || strings.Contains(text, "EngineCore hit an exception") ||
 		// multiprocessing's "Process EngineCore_0:" over the exception that ended the engine
 		// core's busy loop (its frames through run_busy_loop): the engine died running

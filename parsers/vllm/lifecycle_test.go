@@ -128,6 +128,8 @@ func TestClassify(t *testing.T) {
 		"Error gathering blocks for request cmpl-9cbf94ef9250316c-0: RESOURCE_EXHAUSTED: Error allocating device buffer: Attempting to allocate 832.0K. That was not possible. There are 112.5K free.; (0x0x0_HBM0)": KindTPUOOM,
 		"RuntimeError: Bad StatusOr access: RESOURCE_EXHAUSTED: Error loading program: Attempting to reserve 1.04G at the bottom of memory. That was not possible. There are 905.37M free":                           KindTPUOOM,
 		"Exception: WorkerProc initialization failed due to an exception in a background process. See stack trace for root cause.":                                                                                   KindEngineInit,
+		// V0's engine process whose constructor raised (kubeai-project/kubeai issue #533)
+		"'ColumnParallelLinear' object has no attribute 'input_scale'\nTraceback (most recent call last):\n  File \"/usr/local/lib/python3.12/dist-packages/vllm/engine/multiprocessing/engine.py\", line 436, in run_mp_engine\n    engine = MQLLMEngine.from_vllm_config(": KindEngineInit,
 		"WorkerProc failed to start.": KindEngineInit, // the worker's own record (vllm-project/vllm #30461)
 		// vllm-project/vllm issue #56180: the worker's exit code in the sentence (2026)
 		"Worker proc VllmWorker-0 died unexpectedly (exit code: None), shutting down executor.": KindEngineDead,
