@@ -124,7 +124,8 @@ func frameCodeFirst(body, rest string) bool {
 	if CaretRow(first) {
 		first, _, _ = strings.Cut(after, "\n")
 	}
-	return IsBareException(first)
+	// (an assert without a message ends in the class alone: "AssertionError")
+	return IsBareException(first) || builtinExceptions[strings.TrimRight(first, " \r")]
 }
 
 // IsGroupTraceStart reports whether a line opens the traceback of an exception group, at the top

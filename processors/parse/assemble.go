@@ -1074,7 +1074,8 @@ func traceHeaderEnd(b string) bool {
 // indents it under the frame: four spaces, then code.
 func frameCode(b string) bool {
 	return len(b) > 4 && strings.HasPrefix(b, "    ") && b[4] != ' ' && b[4] != '\t' ||
-		strings.HasPrefix(strings.TrimLeft(b, " "), "^^^") && strings.HasPrefix(b, "    ")
+		strings.HasPrefix(strings.TrimLeft(b, " "), "^^^") && strings.HasPrefix(b, "    ") ||
+		vllm.CaretRow(strings.TrimRight(b, " \r")) // Python 3.11's "~~~~~~^" under a call too
 }
 
 // maxTableLines bounds a table's rows in one event.
