@@ -45,7 +45,7 @@ func kernel(ev *event.Event, msg, level string) bool {
 		}
 	}
 	if !ok {
-		if tag, _ := ev.GetString(event.FieldProcessName); tag != "kernel" {
+		if tag, _ := ev.GetString(event.FieldProcessName); tag != "kernel" && !bareAER(msg) {
 			return false
 		}
 		body = msg
@@ -435,7 +435,9 @@ func reportLevel(body string) (level string, known bool) {
 	case (strings.HasPrefix(body, "rcu: INFO: rcu_") || strings.HasPrefix(body, "INFO: rcu_")) && strings.Contains(body, " stall"):
 		return pu.Error, true // an RCU stall (pr_err, kernel/rcu/tree_stall.h), not the "INFO:" its words say
 	case strings.Contains(body, "[IO_PAGE_FAULT ") || strings.Contains(body, "DMAR: DRHD: handling fault") ||
-		strings.Contains(body, "] fault addr "):
+		strings.Contains(body, "] fault addr ") ||
+		// (4.x and 5.x: "DMAR: [DMA Read] Request device [00:02.0] PASID ffffffff fault addr 9c000000")
+		strings.HasPrefix(body, "DMAR: [") && strings.Contains(body, " fault addr "):
 		return pu.Error, true // an IOMMU fault (AMD-Vi's dev_err, Intel's DMAR): a device's DMA refused
 	case strings.HasPrefix(body, "xhci_hcd ") && strings.HasSuffix(body, ": HC died; cleaning up"):
 		return pu.Error, true // usb_hc_died's dev_err: the USB controller (a GPU board's USB-C one too) is gone
@@ -538,6 +540,20 @@ func reportLevel(body string) (level string, known bool) {
 		// "...: amdgpu:   in page starting at address 0x0 from client 10", "...: amdgpu:
 		// WALKER_ERROR: 0x1"): the AMD analogue of an Xid, one severity for all its lines
 		return pu.Error, true
+	case strings.HasPrefix(body, "{") && isGHES(body):
+		// a report of the firmware's (APEI GHES, ghes.c): KERN_WARNING for a corrected or
+		// informational error, KERN_ERR for a recoverable or fatal one; a line alone that says
+		// neither is taken as the common corrected one
+		if strings.Contains(body, "severity: recoverable") || strings.Contains(body, "severity: fatal") {
+			return pu.Error, true
+		}
+		return pu.Warning, true
+	case strings.Contains(body, ": broadcast ") && strings.HasSuffix(body, " message"):
+		// the AER recovery's KERN_DEBUG note of the callback it calls on the devices below a
+		// port ("pcieport 0000:00:02.0: broadcast error_detected message"): no error of its own
+		return pu.Debug, true
+	case strings.HasSuffix(body, " callbacks suppressed"):
+		return pu.Warning, true // ___ratelimit's KERN_WARNING: how many messages a rate limit dropped
 	case strings.HasPrefix(body, "EDAC "):
 		// host memory errors: corrected ones are a warning (a DIMM to watch), uncorrected an error
 		switch {
@@ -548,6 +564,23 @@ func reportLevel(body string) (level string, known bool) {
 		}
 	}
 	return pu.Guess(body), false
+}
+
+// GHESHeader returns the opening of a line of the firmware's hardware error report as the
+// kernel prints it (APEI GHES, ghes.c), its sequence number before the marker: "{35}[Hardware
+// Error]: " of "{35}[Hardware Error]: event severity: corrected".
+func GHESHeader(t string) (string, bool) {
+	end := strings.IndexByte(t[:min(len(t), 12)], '}')
+	if end < 2 || t[0] != '{' || !pu.AllDigits(t[1:end]) || !strings.HasPrefix(t[end+1:], "[Hardware Error]: ") {
+		return "", false
+	}
+	return t[:end+1+len("[Hardware Error]: ")], true
+}
+
+// isGHES reports whether body is a line of such a report.
+func isGHES(body string) bool {
+	_, ok := GHESHeader(body)
+	return ok
 }
 
 // amdgpuFault reports whether body, an amdgpu kernel line, belongs to a GPU page fault's report:
@@ -591,7 +624,7 @@ func uptime(s string) (string, bool) {
 		return "", false
 	}
 	end := strings.IndexByte(s[:min(len(s), 24)], ']')
-	if end < 3 || end+1 < len(s) && s[end+1] != ' ' {
+	if end < 3 || end+1 < len(s) && s[end+1] != ' ' && s[end+1] != '[' {
 		return "", false // (mpirun's "[1,9]<stdout>:" before a rank's line is no time)
 	}
 	in := strings.TrimLeft(s[1:end], " +")
@@ -599,7 +632,14 @@ func uptime(s string) (string, bool) {
 	if (dot <= 0 || !pu.AllDigits(in[:dot]) || !pu.AllDigits(in[dot+1:])) && !humanMinute(in) {
 		return "", false
 	}
-	return strings.TrimPrefix(s[end+1:], " "), true
+	rest := s[end+1:]
+	if rest != "" && rest[0] == '[' {
+		if r := pu.AfterPrintkCaller(rest); len(r) < len(rest) {
+			return r, true // the caller's field after the time
+		}
+		return "", false
+	}
+	return strings.TrimPrefix(rest, " "), true
 }
 
 // humanMinute reports whether s is the "Feb28 16:29" of dmesg -H.
@@ -673,6 +713,19 @@ func requesterID(domain, id string) string {
 	}
 	n, _ := strconv.ParseUint(id[:4], 16, 16)
 	return fmt.Sprintf("%s:%02x:%02x.%x", domain, n>>8, n>>3&0x1f, n&7)
+}
+
+// bareAER reports whether msg is an AER line of a kernel log written without printk's times
+// (dmesg -t, a kernel without CONFIG_PRINTK_TIME): "pcieport 0000:00:01.0: AER: Corrected error
+// received: id=0008", "hpsa 0000:04:00.0: PCIe Bus Error: severity=Corrected, ...": a driver's
+// name, a PCI address, then words no other program writes.
+func bareAER(msg string) bool {
+	name, rest, ok := strings.Cut(msg[:min(len(msg), 64)], " ")
+	if !ok || name == "" || strings.IndexByte(name, ':') >= 0 {
+		return false
+	}
+	dev, rest, ok := strings.Cut(rest, ": ")
+	return ok && BusID(dev) != "" && (strings.HasPrefix(rest, "AER: ") || strings.HasPrefix(rest, "PCIe Bus Error: severity="))
 }
 
 // aer reports whether body is a PCIe AER line and its level: corrected errors are warnings,

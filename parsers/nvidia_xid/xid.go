@@ -92,7 +92,7 @@ func (p *Parser) parse(ev *event.Event) bool {
 	if len(msg) > 0 && (msg[0] == 'I' || msg[0] == 'F') && imexBanner(ev, msg) {
 		return true
 	}
-	if len(msg) > 0 && msg[0] == '{' {
+	if len(msg) > 1 && msg[0] == '{' && (msg[1] < '0' || msg[1] > '9') { // (not a firmware report's "{35}[Hardware Error]: ")
 		// A JSON record is the kernel's line only as journald exports it, as its MESSAGE; any
 		// other that quotes one (a GPU health agent reporting the Xid it saw) is the agent's
 		// line, not a second Xid: the JSON parser reads it.
@@ -421,7 +421,8 @@ func nvrm(ev *event.Event, body string) bool {
 		ev.SetString(event.FieldEventAction, ActionIdentified)
 		pu.Finish(ev, pu.DatasetXid, pu.Info)
 		return true
-	case strings.HasPrefix(body, "GPU Board Serial Number: "):
+	case strings.HasPrefix(body, "GPU Board Serial Number: ") && strings.TrimSpace(body[len("GPU Board Serial Number: "):]) != "":
+		// (a board without one, a consumer card's, prints it empty: a driver's line like any)
 		ev.SetString(FieldSerial, strings.TrimSpace(body[len("GPU Board Serial Number: "):]))
 		ev.SetString(event.FieldEventAction, ActionIdentified)
 		pu.Finish(ev, pu.DatasetXid, pu.Info)

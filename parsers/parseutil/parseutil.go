@@ -282,3 +282,21 @@ func KlogHeader(b string) bool {
 	}
 	return b[1] >= '0' && b[1] <= '9' && b[5] == ' ' && b[8] == ':' && strings.IndexByte(b[:min(len(b), 120)], ']') > 0
 }
+
+// AfterPrintkCaller returns s past the caller field a kernel built with CONFIG_PRINTK_CALLER
+// writes after a record's time, "[  T291] " (the task's pid) or "[    C3] " (the CPU's number in
+// an interrupt), and s unchanged without one: dmesg's "[   36.117975][  T291] pcieport ...".
+func AfterPrintkCaller(s string) string {
+	if len(s) < 4 || s[0] != '[' {
+		return s
+	}
+	end := strings.IndexByte(s[:min(len(s), 16)], ']')
+	if end < 3 {
+		return s
+	}
+	id := strings.TrimLeft(s[1:end], " ")
+	if len(id) < 2 || id[0] != 'T' && id[0] != 'C' || !AllDigits(id[1:]) {
+		return s
+	}
+	return strings.TrimPrefix(s[end+1:], " ")
+}

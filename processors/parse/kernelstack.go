@@ -1,9 +1,10 @@
 package parse
 
 import (
-	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
 	"strings"
 
+	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
+	"github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 )
 
@@ -157,6 +158,11 @@ func edacReport(body string) string {
 		// Bank 4: a600000000020408", then its TSC and ADDR, PROCESSOR lines
 		return mcePrefix
 	}
+	if h, ok := nvidia_xid.GHESHeader(t); ok && strings.HasPrefix(t[len(h):], "Hardware error from APEI Generic Hardware Error Source") {
+		// the firmware's report (APEI GHES): its lines share the header's sequence number,
+		// "{35}[Hardware Error]: ", the next report's another
+		return h
+	}
 	if !strings.HasPrefix(t, "EDAC ") {
 		return ""
 	}
@@ -174,6 +180,9 @@ const mcePrefix = "mce: [Hardware Error]: "
 // kernel's machine-check record).
 func edacAccept(body, mc string) bool {
 	t := sinceBoot(body)
+	if mc[0] == '{' {
+		return strings.HasPrefix(t, mc) && !strings.HasPrefix(t[len(mc):], "Hardware error from APEI")
+	}
 	if mc == mcePrefix {
 		m, ok := strings.CutPrefix(t, mcePrefix)
 		return ok && !strings.Contains(m, ": Machine Check") && !strings.HasPrefix(m, "Machine check events logged")
@@ -247,7 +256,7 @@ func sinceBoot(s string) string {
 	if end < 3 || strings.IndexByte(s[1:end], '.') < 0 || strings.Trim(s[1:end], " +.0123456789") != "" {
 		return s
 	}
-	return strings.TrimPrefix(s[end+1:], " ")
+	return parseutil.AfterPrintkCaller(strings.TrimPrefix(s[end+1:], " "))
 }
 
 // The NVIDIA driver wraps a long message over several NVRM lines, which dmesg and the journal
@@ -294,7 +303,9 @@ func nvrmWrapped(l *vllm.Line, prev string) bool {
 		return false // an indented dump's row ("NVRM:         0x0000000001b4acb0")
 	}
 	for i := 0; i < len(word); i++ {
-		if word[i] < 'a' || word[i] > 'z' {
+		// (a file's name goes on a sentence too: "... please run", then "NVRM:
+		// nvidia-bug-report.sh as root to collect this data before")
+		if c := word[i]; (c < 'a' || c > 'z') && (i == 0 || c != '-' && c != '.') {
 			return false
 		}
 	}
