@@ -510,11 +510,28 @@ func fields(ev *event.Event, spans, msg, ds string) {
 	if e := errorValue(msg); e != "" {
 		ev.SetString(event.FieldErrorMsg, e) // "Retrying after error. error=error trying to connect: ..." (Vector's)
 	}
-	if st := value(msg, "status="); len(st) >= 3 {
+	st := value(msg, "status=")
+	if st == "" && responseLine(msg) {
+		// sgl-router's response logger records the answer in the request's span, then logs
+		// its line without fields of its own: "http_request{... status=500 Internal Server
+		// Error latency=2.041450065s}: sglang_router_rs::response: ...: request failed with
+		// server error"
+		st = value(spans, "status=")
+		if d, err := time.ParseDuration(value(spans, "latency=")); err == nil && d >= 0 {
+			ev.Set(pu.FieldEventDuration, event.Int(int64(d)))
+		}
+	}
+	if len(st) >= 3 {
 		if code, ok := pu.Atoi(st[:3]); ok && code >= 100 && code <= 599 {
 			ev.Set(event.FieldHTTPStatus, event.Int(code))
 		}
 	}
+}
+
+// responseLine reports whether msg is a router's line of a request's answer, whose status and
+// latency its span holds.
+func responseLine(msg string) bool {
+	return msg == "finished processing request" || strings.HasPrefix(msg, "request failed with ")
 }
 
 // timings reads the times text-generation-inference's and text-embeddings-inference's routers
