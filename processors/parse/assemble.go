@@ -226,6 +226,7 @@ type group struct {
 	native  bool   // the first line opens a C++ error report (torch's), whose stack may follow a blank line
 	bare    bool   // the first line is an exception line alone (a GPU one's explanations may follow, no traceback)
 	rank    bool   // the lines come under torch's "[rankN]: " alone: one uncaught exception's printout
+	sglang  bool   // SGLang's "[date TPn] Scheduler hit an exception: Traceback ...", one call's text up to its next record
 }
 
 // lastPart returns the group's last line: its last part, or its first line's text.
@@ -483,6 +484,12 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 		case modeAfter:
 			g.msg = vllm.MessageState(sl.Body, vllm.MessageClosed)
 			g.level = "error" // as the vllm parser reads a bare exception line
+		}
+		if mode == modeTrace && sl.Header == "" && sglangFailure(sl.Body) && strings.HasSuffix(sl.Body, " hit an exception: "+vllm.TracebackHeader) {
+			// SGLang's scheduler logs the whole traceback with one call, logger.error(f"Scheduler
+			// hit an exception: {traceback}"): a message's lines that open nothing (a kernel
+			// build's output under "RuntimeError: ninja exited with status 1") are the record's
+			g.sglang = true
 		}
 		if (mode == modeTrace || mode == modeRemote || mode == modeRichTrace) && g.level == "" {
 			g.level = "error" // as the vllm parser reads a bare traceback
@@ -2050,6 +2057,10 @@ func (g *group) accept(l *vllm.Line) bool {
 		// under "[rankN]: " torch prints one uncaught exception, whose message's lines go on
 		// unindented (CheckpointError's "tensor at position 157:", "saved metadata: ..."): a
 		// traceback's header opens the next (above)
+		return true
+	case g.sglang && g.mode == modeAfter && len(g.parts)-g.msgAt < 4*maxMessageLines && !recordStart(b) && !otherRecord(b):
+		// SGLang's record goes on to its next one ("[2026-03-05 10:24:01 TP1] ..."): the
+		// exception's message over lines, the hints SGLang adds after a chained one
 		return true
 	case g.mode == modeAfter && numberedFrame(b):
 		// the native frames TensorRT-LLM's exception carries, under the Python exception that
