@@ -583,7 +583,10 @@ func (r *rec) set(ev *event.Event) {
 			sglangRequest(ev, r.msg)
 		}
 		if r.level == "" && (strings.HasPrefix(r.msg, "Watchdog timeout (") || strings.HasPrefix(r.msg, "Scheduler watchdog timeout (") ||
-			strings.HasPrefix(r.msg, "Received sigquit from a child proces") || sglangSchedulerDead(r.msg)) {
+			strings.HasPrefix(r.msg, "Received sigquit from a child proces") || sglangSchedulerDead(r.msg) ||
+			// the tokenizer manager's logger.error of output for a request it no longer holds
+			// (its client gone, the scheduler still decoding it)
+			strings.HasPrefix(r.msg, "Received output for rid=") && strings.HasSuffix(r.msg, " but the state was deleted in TokenizerManager.")) {
 			// its last words (logger.error, which the format does not print): the scheduler
 			// hung past its watchdog, or a child died and the server goes down (early 2025
 			// releases wrote "child proces."), or a scheduler died while the server started

@@ -78,7 +78,8 @@ func TestSelfNamedException(t *testing.T) {
 
 // TestSGLangLastWords: SGLang's format prints no level, but its server's last words are errors,
 // in both spellings its releases wrote (sgl-project/sglang issues #12421 and #3460), and so is its
-// launcher's word on a scheduler that died while it started.
+// launcher's word on a scheduler that died while it started, and the tokenizer manager's
+// logger.error of a request it no longer holds.
 func TestSGLangLastWords(t *testing.T) {
 	t.Parallel()
 	p := New()
@@ -92,6 +93,8 @@ func TestSGLangLastWords(t *testing.T) {
 		"[2026-01-23 09:10:40] Rank 0 scheduler is dead. Please check if there are relevant logs.",
 		"[07-01 15:20:44] Rank 0 scheduler is dead. Please check if there are relevant logs.",
 		"[07-01 15:20:46] Exit code: 1",
+		// the tokenizer manager's output for a request its client left (sgl-project/sglang pull request #35255)
+		"[2026-08-24 06:49:47] Received output for rid='e71f27aa5f7b44dd8283c751e2c15842' but the state was deleted in TokenizerManager.",
 	} {
 		ev := event.New()
 		ev.SetMessage(line)
