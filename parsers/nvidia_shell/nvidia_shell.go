@@ -471,6 +471,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		if level == "" {
 			level = openibdStatus(text) // but openibd's status after a step: "[FAILED]", "[  OK  ]"
 		}
+		if level == "" && entrypointFailed(text) {
+			level = pu.Error
+		}
 	}
 	if text != "" && text != line {
 		// Only when a stamp or padding was cut off: otherwise it would repeat message.
@@ -510,6 +513,21 @@ func openibdStatus(text string) string {
 		return pu.Info
 	}
 	return ""
+}
+
+// entrypointFailed reports whether text is the NIC driver container's entrypoint's word on a step
+// that failed, or on its exit for it: `Command "/etc/init.d/openibd restart" failed with exit
+// code: 1`, "Entrypoint exit request caught - exit code: 1, attempting to sleep ..." (exec_cmd and
+// exit_entryp print them; a non-zero code).
+func entrypointFailed(text string) bool {
+	var code string
+	if strings.HasPrefix(text, `Command "`) {
+		_, code, _ = strings.Cut(text, `" failed with exit code: `)
+	} else if rest, ok := strings.CutPrefix(text, "Entrypoint exit request caught - exit code: "); ok {
+		code, _, _ = strings.Cut(rest, ",")
+	}
+	n, ok := pu.Atoi(strings.TrimSpace(code))
+	return ok && n != 0
 }
 
 // drainPod reads the pod a drain's line names into orchestrator.*: the GPU operator's upgrade

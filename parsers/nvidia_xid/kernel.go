@@ -477,7 +477,21 @@ func reportLevel(body string) (level string, known bool) {
 	case strings.Contains(body, ": TX timeout detected") || strings.Contains(body, ": TX timeout on queue"):
 		return pu.Error, true // mlx5's netdev_err
 	case strings.HasPrefix(body, "mlx5_core ") && strings.Contains(body, "_health"):
-		return pu.Error, true // mlx5's firmware health report (poll_health, print_health_info)
+		// mlx5's firmware health report (poll_health, print_health_info), at the severity its
+		// header states ("Health issue observed, firmware internal error, severity(2) CRITICAL:")
+		if lv := healthSeverity(body); lv != "" {
+			return lv, true
+		}
+		return pu.Error, true
+	case strings.HasPrefix(body, "mlx5_core ") && (strings.Contains(body, " timeout. Will cause a leak of a command resource") ||
+		strings.Contains(body, " canceled on out of queue timeout.") || strings.Contains(body, ", changing it to HCA capability limit (")):
+		// mlx5_core_warn: a firmware command that timed out (wait_func, cb_timeout_handler), a
+		// profile value above the device's limit (handle_hca_cap)
+		return pu.Warning, true
+	case strings.Contains(body, " error cqe on cqn ") || strings.Contains(body, ": mlx5_poll_one:") && strings.Contains(body, ": syndrome 0x"):
+		// mlx5_ib's mlx5_ib_dbg of a completion in error ("Responder error cqe on cqn 0x406:",
+		// then its syndrome): dynamic debug's, the failure is the verbs consumer's to report
+		return pu.Debug, true
 	case strings.HasPrefix(body, "mlx5_core ") && strings.HasSuffix(body, " No done completion"):
 		// a firmware command that timed out (mlx5_core_warn in wait_func_handle_exec_timeout):
 		// a NIC about to stall RDMA traffic
@@ -564,6 +578,28 @@ func reportLevel(body string) (level string, known bool) {
 		}
 	}
 	return pu.Guess(body), false
+}
+
+// healthSeverity returns the level an mlx5 health report's header states ("severity(2)
+// CRITICAL": the kernel's log levels), "" when it states none.
+func healthSeverity(body string) string {
+	i := strings.Index(body, ", severity(")
+	if i < 0 || i+len(", severity(")+2 > len(body) || body[i+len(", severity(")+1] != ')' {
+		return ""
+	}
+	switch body[i+len(", severity(")] {
+	case '0', '1', '2':
+		return pu.Critical
+	case '3':
+		return pu.Error
+	case '4':
+		return pu.Warning
+	case '5', '6':
+		return pu.Info
+	case '7':
+		return pu.Debug
+	}
+	return ""
 }
 
 // GHESHeader returns the opening of a line of the firmware's hardware error report as the

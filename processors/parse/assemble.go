@@ -59,7 +59,7 @@ const (
 	modeFabric                 // a Fabric Manager or IMEX record, whose further lines have no header (installer.go)
 	modeAER                    // a PCIe AER report: its severity line, then the device's status and error lines (kernelstack.go)
 	modeKlogMsg                // a klog header whose message is on the lines after it (klogvalue.go)
-	modeEDAC                   // a memory controller's machine-check report (kernelstack.go)
+	modeEDAC                   // a hardware report whose lines share a header: EDAC's, GHES', an mlx5 health report (kernelstack.go)
 	modeOOM                    // an OOM killer's report, up to the line naming the process it killed (kernelstack.go)
 	modeJava                   // a Java record's exception: "java.net.X: ...", "\tat ..." frames, "Caused by: ..." (javastack.go)
 	modeEnvoy                  // an Envoy message of several lines in Istio's layout, up to "\tthread=N" (envoyAccept)

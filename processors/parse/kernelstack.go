@@ -163,6 +163,12 @@ func edacReport(body string) string {
 		// "{35}[Hardware Error]: ", the next report's another
 		return h
 	}
+	if h, _, ok := strings.Cut(t, " print_health_info:"); ok && strings.HasPrefix(t, "mlx5_core ") && strings.Contains(t, ": Health issue observed") {
+		// an mlx5 NIC's firmware health report: its header, then the dump its lines give at
+		// the header's severity ("mlx5_core 0000:05:00.0: print_health_info:433:(pid 0):
+		// assert_var[0] 0x0000001e")
+		return h + " print_health_info:"
+	}
 	if !strings.HasPrefix(t, "EDAC ") {
 		return ""
 	}
@@ -180,6 +186,9 @@ const mcePrefix = "mce: [Hardware Error]: "
 // kernel's machine-check record).
 func edacAccept(body, mc string) bool {
 	t := sinceBoot(body)
+	if strings.HasPrefix(mc, "mlx5_core ") {
+		return strings.HasPrefix(t, mc) && !strings.Contains(t, ": Health issue observed")
+	}
 	if mc[0] == '{' {
 		return strings.HasPrefix(t, mc) && !strings.HasPrefix(t[len(mc):], "Hardware error from APEI")
 	}

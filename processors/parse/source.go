@@ -670,8 +670,10 @@ var stackComponents = map[string]string{
 	"kube-multus":                 "network_operator.multus",
 	"whereabouts":                 "network_operator.whereabouts",
 	"sriov-device-plugin":         "network_operator.sriov_device_plugin",
+	"kube-sriovdp":                "network_operator.sriov_device_plugin", // its name in the operator's and the upstream manifests
 	"sriov-network-config-daemon": "network_operator.sriov_config_daemon",
 	"rdma-shared-dp":              "network_operator.rdma_device_plugin",
+	"k8s-rdma-shared-dp-ds":       "network_operator.rdma_device_plugin", // the plugin's own DaemonSet, without the operator
 	"ib-kubernetes":               "network_operator.ib_kubernetes",
 	"nv-ipam-node":                "network_operator.nv_ipam",
 	"nv-ipam-controller":          "network_operator.nv_ipam",

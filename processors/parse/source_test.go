@@ -408,6 +408,9 @@ func TestStackComponentDatasets(t *testing.T) {
 		// console encoding, its exporter failing)
 		{"kube-prometheus-stack", `level=error ts=2024-05-02T11:20:31.123Z caller=klog.go:116 component=k8s_client_runtime func=ErrorDepth msg="Sync "monitoring/kube-prometheus-stack-prometheus" failed: creating config failed"`, "prometheus.operator"},
 		{"rdma-shared-dp", "2024/01/10 08:52:05 error creating new device: \"missing RDMA device spec for device 0000:41:00.0, RDMA device \\\"issm\\\" not found\"", "network_operator.rdma_device_plugin"},
+		// the same plugins by their names in the Network Operator's and the upstream manifests
+		{"k8s-rdma-shared-dp-ds", "2024/01/29 02:36:25 Starting K8s RDMA Shared Device Plugin version= master", "network_operator.rdma_device_plugin"},
+		{"kube-sriovdp", "I0408 19:30:32.222481    9355 manager.go:70] Using Kubelet Plugin Registry Mode", "network_operator.sriov_device_plugin"},
 		{"kube-state-metrics", `I0502 11:20:31.123456       1 main.go:199] "Starting kube-state-metrics"`, "kubernetes.state_metrics"},
 		{"opentelemetry-collector", "2024-03-15T17:10:37.980Z\terror\texporterhelper/queue_sender.go:97\tExporting failed. Dropping data.\t{\"kind\": \"exporter\", \"data_type\": \"logs\"}", "otel.collector"},
 		// Elasticsearch states its own
