@@ -537,7 +537,7 @@ func body(ev *event.Event, b, level string) (string, bool) {
 	if msg, rest, ok := pu.Quoted(first); ok {
 		ev.SetString(pu.FieldLogMessage, msg)
 		if rest != "" {
-			kv := pu.NewKV(rest)
+			kv := pu.NewKlogKV(rest)
 			var podName, podNS string // pod="name" namespace="ns" (HAMi's scheduler)
 			eventObject := ""
 			for {
@@ -554,7 +554,7 @@ func body(ev *event.Event, b, level string) (string, bool) {
 					val, tail := valueLines(more)
 					v, multi = multilineValue(val), false
 					if tail != "" {
-						kv = pu.NewKV(tail)
+						kv = pu.NewKlogKV(tail)
 					}
 				}
 				switch k {

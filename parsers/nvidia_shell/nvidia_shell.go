@@ -485,7 +485,13 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if (level == pu.Error || level == pu.Critical) && !ev.Has(event.FieldErrorMsg) {
 		// "modprobe: ERROR: could not insert 'nvidia_peermem': Invalid argument"; nvidia-installer's
 		// "ERROR: Unable to load the kernel module 'nvidia.ko'. ..." without its severity tag
-		ev.SetString(event.FieldErrorMsg, strings.TrimPrefix(text, "ERROR: "))
+		msg := strings.TrimPrefix(text, "ERROR: ")
+		if first, stack, ok := strings.Cut(msg, "\ngoroutine "); ok {
+			// net/http's recovered panic, its goroutine's stack under it (one call of the log)
+			msg = first
+			ev.SetString(event.FieldErrorStack, "goroutine "+stack)
+		}
+		ev.SetString(event.FieldErrorMsg, msg)
 	}
 	pu.Finish(ev, dataset, level)
 	return true

@@ -9,9 +9,10 @@ import (
 // KV scans logfmt text (key=value key="quoted value" key= "quoted key"=value) as logrus, slog,
 // go-kit and klog's structured mode write it. It does not allocate unless a quoted value holds escapes.
 type KV struct {
-	s     string
-	err   bool
-	loose bool
+	s      string
+	err    bool
+	loose  bool
+	spaced bool
 }
 
 // NewKV starts scanning s.
@@ -21,6 +22,30 @@ func NewKV(s string) KV { return KV{s: s} }
 // k8s-driver-manager does): an unquoted value runs on over spaces until a word that starts a
 // new pair (key=...), so that msg=Starting driver uninstallation process is one value.
 func NewLooseKV(s string) KV { return KV{s: s, loose: true} }
+
+// NewKlogKV starts scanning s as klog writes a structured record's pairs: a key as the program
+// gave it, spaces included (HAMi's scheduler's "device index=0", "device id=..."); a key of up to
+// three plain words, the '=' right after the last.
+func NewKlogKV(s string) KV { return KV{s: s, spaced: true} }
+
+// spacedKey returns the length of a key of words that s opens (the first word's end at i), or
+// i when s opens no such key.
+func spacedKey(s string, i int) int {
+	for words := 1; words < 3 && i < len(s) && s[i] == ' '; words++ {
+		j := i + 1
+		for j < len(s) && (s[j] >= 'a' && s[j] <= 'z' || s[j] >= 'A' && s[j] <= 'Z' || s[j] >= '0' && s[j] <= '9' || s[j] == '_' || s[j] == '-' || s[j] == '.') {
+			j++
+		}
+		if j == i+1 || j == len(s) {
+			return i
+		}
+		if s[j] == '=' {
+			return j
+		}
+		i = j
+	}
+	return i
+}
 
 // Next returns the next pair; ok is false at the end or when the text stops being logfmt, which
 // Bad then reports.
@@ -42,6 +67,9 @@ func (k *KV) Next() (key, val string, ok bool) {
 	} else {
 		for i < len(s) && s[i] != '=' && s[i] != ' ' && s[i] != '"' && s[i] != '\t' {
 			i++
+		}
+		if k.spaced && i > 0 && i < len(s) && s[i] == ' ' {
+			i = spacedKey(s, i)
 		}
 		if i == 0 || i == len(s) || s[i] != '=' {
 			k.err, k.s = true, ""

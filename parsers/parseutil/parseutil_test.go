@@ -170,6 +170,22 @@ func TestKV(t *testing.T) {
 	if strings.Join(keys, ",") != "a|1,b|two words,c|" || all.Bad() {
 		t.Errorf("All yielded %q (bad %v)", keys, all.Bad())
 	}
+	// klog writes a key as the program gave it, spaces included (HAMi's scheduler,
+	// controller-runtime's "worker count"); a plain scan stops there
+	spaced := NewKlogKV(`Nums=1 device index=0 device="GPU-f08602a4" worker count=1 a b c d=4`)
+	var sp []string
+	for k, v := range spaced.All() {
+		sp = append(sp, k+"|"+v)
+	}
+	if strings.Join(sp, ",") != "Nums|1,device index|0,device|GPU-f08602a4,worker count|1" || !spaced.Bad() {
+		t.Errorf("klog's spaced keys: %q (bad %v), want up to three words a key", sp, spaced.Bad())
+	}
+	plain := NewKV(`Nums=1 device index=0`)
+	for k := range plain.All() {
+		if k != "Nums" {
+			t.Errorf("NewKV read a spaced key %q", k)
+		}
+	}
 	for _, bad := range []string{"just words", `k="unterminated`, `k="a"b`, "=v", `"quoted" words`, `""=v`, `"k=v`} {
 		if ValidKV(bad) {
 			t.Errorf("ValidKV(%q) = true", bad)

@@ -186,15 +186,18 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if _, bar := vllm.AfterBar(first); first[0] == '(' || bar {
 		// under vLLM's process prefix: "(EngineCore_DP0 pid=272) 2025-12-22 19:08:35.000109:  272
 		// [INFO]: ..." (vllm-neuron's engine core compiling)
-		if l := vllm.Split(first); l.ProcName != "" && l.Header == "" && len(l.Body) < len(first) {
+		if l := vllm.Split(first); (l.ProcName != "" || l.Proc != "") && l.Header == "" && len(l.Body) < len(first) {
 			neuron, proc = l.Body, l.ProcName
 			var probe Line
-			if l.Body != "" && l.Body[0] == '[' && Read(l.Body, &probe) && probe.Level != "" {
+			if l.Body != "" && l.Body[0] == '[' && (Read(l.Body, &probe) && probe.Level != "" || hamiCore(l.Body, &probe)) {
 				// a library's tagged line in vLLM's engine core: "(EngineCore_DP0 pid=2112)
 				// [kvcached][WARNING][2025-10-25 11:17:27][kv_cache_manager.py:164] ...", also
-				// written onto a progress bar's line
+				// written onto a progress bar's line; HAMi-core's in a Ray worker ("(pid=257,
+				// ip=10.233.76.215) [HAMi-core Msg(...)]: ...")
 				first = l.Body
-				ev.SetString(event.FieldProcessName, proc)
+				if proc != "" {
+					ev.SetString(event.FieldProcessName, proc)
+				}
 				if l.PID > 0 {
 					ev.Set(event.FieldProcessPID, event.Int(l.PID))
 				}
@@ -239,8 +242,10 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		// its time is an epoch with a fraction: r.Time
 	} else if first[0] == '[' && hamiCore(first, &r) {
 		ds = DatasetHAMiCore
-		ev.Set(event.FieldProcessPID, event.Int(r.pid))
-		ev.Set(pu.FieldThread, event.Int(r.thread))
+		if r.pid > 0 { // (not in the older error's location alone)
+			ev.Set(event.FieldProcessPID, event.Int(r.pid))
+			ev.Set(pu.FieldThread, event.Int(r.thread))
+		}
 		ev.SetString(event.FieldOriginFile, r.file)
 		ev.Set(event.FieldOriginLine, event.Int(r.line))
 		if r.Level == pu.Error && strings.HasPrefix(r.Msg, "Device ") && strings.Contains(r.Msg, " OOM ") {
@@ -676,6 +681,9 @@ func tornado(s string, r *Line) bool {
 // the workload reports next).
 func hamiCore(s string, r *Line) bool {
 	t, ok := strings.CutPrefix(s, "[HAMI-core ")
+	if !ok {
+		t, ok = strings.CutPrefix(s, "[HAMi-core ") // (a build that spells the project's name)
+	}
 	logger := "HAMI-core"
 	if !ok {
 		// the same library's tag before the project was named HAMi (k8s-vgpu-scheduler's
@@ -698,12 +706,18 @@ func hamiCore(s string, r *Line) bool {
 		// "pid:30 thread=140382094939712 allocator.c:53"
 		r.Level = pu.Error
 		f := strings.Fields(head[open+1:])
-		if len(f) != 3 {
+		switch len(f) {
+		case 3:
+			pid, _ = strings.CutPrefix(f[0], "pid:")
+			thread, _ = strings.CutPrefix(f[1], "thread=")
+			loc = f[2]
+		case 1:
+			// older builds' "[HAMI-core ERROR (utils.c:160)]: host pid is error!": the
+			// location alone
+			pid, thread, loc = "0", "0", f[0]
+		default:
 			return false
 		}
-		pid, _ = strings.CutPrefix(f[0], "pid:")
-		thread, _ = strings.CutPrefix(f[1], "thread=")
-		loc = f[2]
 	} else {
 		switch w {
 		case "Debug":

@@ -20,7 +20,7 @@ const (
 // traceback: it starts with the header, or with a line that announces one followed by it.
 func isTraceStart(body, rest string) bool {
 	return strings.HasPrefix(body, TracebackHeader) || IsGroupTraceStart(body) || RichTraceStart(body) ||
-		strings.HasPrefix(body, fatalPrefix) || FaultThreadHeader(body) || strings.HasSuffix(body, ": "+TracebackHeader) || strings.HasSuffix(body, ", "+TracebackHeader) ||
+		strings.HasPrefix(body, fatalPrefix) || body == SegfaultBanner || FaultThreadHeader(body) || strings.HasSuffix(body, ": "+TracebackHeader) || strings.HasSuffix(body, ", "+TracebackHeader) ||
 		(TraceAnnouncement(body) && (strings.HasPrefix(rest, TracebackHeader) || IsFrameLine(rest))) ||
 		// a Ray task error's message where an excerpt begins, its remote frames under it
 		(RayTaskMessage(body) || RayUnhandledError(body)) && strings.HasPrefix(rest, "  File \"") ||
@@ -139,6 +139,12 @@ func IsGroupTraceStart(b string) bool {
 	return strings.HasPrefix(strings.TrimLeft(t[1:], " "), "Exception Group Traceback")
 }
 
+// SegfaultBanner opens the report of apache-tvm-ffi's SIGSEGV handler (loaded with xgrammar
+// and FlashInfer in vLLM's and SGLang's processes): the banner, then the native and Python
+// frames as "  File ..., line N, in fn" lines, written at once before the handler raises the
+// signal again and the process dies.
+const SegfaultBanner = "!!!!!!! Segfault encountered !!!!!!!"
+
 // fatalPrefix opens the dump of Python's faulthandler: a crash (SIGSEGV, SIGABRT, SIGFPE) of
 // the interpreter or of native code under it, with every thread's stack.
 const fatalPrefix = "Fatal Python error: "
@@ -216,6 +222,11 @@ func IsFrameLine(b string) bool {
 func SetTraceback(ev *event.Event, text string) {
 	if msg, ok := strings.CutPrefix(text, fatalPrefix); ok {
 		setFatal(ev, text, msg)
+		return
+	}
+	if frames, ok := strings.CutPrefix(text, SegfaultBanner); ok {
+		ev.SetString(event.FieldErrorMsg, "Segfault encountered")
+		setDump(ev, strings.TrimLeft(frames, "\r\n"))
 		return
 	}
 	if faultDump(text) {

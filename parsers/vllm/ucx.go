@@ -140,6 +140,21 @@ func ucxFrame(b string) bool {
 // above it (another stream's, cut off).
 func UCXBacktraceStart(b string) bool { return strings.HasPrefix(b, "==== backtrace (") }
 
+// UCXThread returns the thread a line of UCX's report names: the signal line's last field
+// ("[host:285  :0:285] Caught signal 11 ...") or the backtrace's header ("==== backtrace (tid:
+// 285) ===="), "" for another line. Threads that crash at once print their signal lines first,
+// then their backtraces: a backtrace goes with its thread's line.
+func UCXThread(b string) string {
+	if at := UCXSignal(b); at > 0 {
+		return b[strings.LastIndexByte(b[:at-2], ':')+1 : at-2]
+	}
+	if t, ok := strings.CutPrefix(b, "==== backtrace (tid:"); ok {
+		t, _, _ = strings.Cut(t, ")")
+		return strings.TrimSpace(t)
+	}
+	return ""
+}
+
 // parseUCXBacktrace reads UCX's backtrace of a fatal signal without the signal's line: critical,
 // the frames its stack.
 func parseUCXBacktrace(ev *event.Event, b, rest string, l *Line) bool {
@@ -158,7 +173,7 @@ func parseUCXSignal(ev *event.Event, b, rest string, l *Line) bool {
 		return false
 	}
 	parts := strings.Split(b[1:at-2], ":")
-	pid, ok := parseutil.Atoi(parts[1])
+	pid, ok := parseutil.Atoi(strings.TrimRight(parts[1], " ")) // (left-justified in five columns: "285  ")
 	if parts[0] == "" || !ok {
 		return false
 	}

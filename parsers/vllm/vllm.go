@@ -120,6 +120,14 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 			// pylog reads its prefix, the rank that failed)
 			return false
 		}
+		if l.Body == SegfaultBanner && !multi {
+			// tvm-ffi's banner alone (its frames cut off): the process dies of the signal
+			setMessage(ev, msg, first, l.Text, rest)
+			ev.SetString(event.FieldLogLevel, "critical")
+			ev.SetString(event.FieldErrorMsg, "Segfault encountered")
+			setRanks(ev, &l)
+			return true
+		}
 		if f, ok := strings.CutPrefix(l.Body, fatalPrefix); ok && !multi && f != "" {
 			// faulthandler's first line alone (its threads' stacks elsewhere or not written):
 			// the interpreter dies of it
@@ -294,8 +302,8 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		if l.Level == "" || l.Level == "info" || l.Level == "debug" {
 			lv = "error"
 		}
-		if strings.HasPrefix(l.Body, fatalPrefix) || faultDump(l.Body+"\n"+rest) {
-			lv = "critical" // faulthandler's dump, whole or from a thread's stack on
+		if strings.HasPrefix(l.Body, fatalPrefix) || l.Body == SegfaultBanner || faultDump(l.Body+"\n"+rest) {
+			lv = "critical" // faulthandler's dump, whole or from a thread's stack on; tvm-ffi's
 		}
 		SetTraceback(ev, l.Body+"\n"+rest)
 		em, hasMsg := ev.GetString(event.FieldErrorMsg)
@@ -479,6 +487,9 @@ const DatasetRayServe = "ray.serve"
 func libraryLogging(b string) bool {
 	if basicConfig(b) {
 		return true
+	}
+	if strings.HasPrefix(b, "[HAMI-core ") || strings.HasPrefix(b, "[HAMi-core ") || strings.HasPrefix(b, "[4pdvGPU ") {
+		return true // HAMi-core's lines in a workload sharing a GPU (the tagged parser's)
 	}
 	if len(b) > 28 && b[4] == ':' && b[10] == '-' && b[19] == ':' && strings.Contains(b[19:min(len(b), 40)], ") |CCL_") {
 		return true // Intel oneCCL's "2024:09:13-11:21:50:(35347) |CCL_ERROR| ..." (the tagged parser's)

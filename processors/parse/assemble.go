@@ -442,6 +442,8 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 			}
 		case modeEDAC:
 			g.header = edacReport(sl.Body)
+		case modeUCXSignal:
+			g.header = vllm.UCXThread(sl.Body) // its backtrace's thread
 		case modeMPISignal:
 			g.header = tagged.OpenMPISignal(sl.Body) // the "[host:pid] " its lines repeat
 		case modeLlamaRecord:
@@ -493,7 +495,7 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 		}
 		if (mode == modeTrace || mode == modeRemote || mode == modeRichTrace) && g.level == "" {
 			g.level = "error" // as the vllm parser reads a bare traceback
-			if fatalPython(sl.Body) || vllm.FaultThreadHeader(sl.Body) {
+			if fatalPython(sl.Body) || vllm.FaultThreadHeader(sl.Body) || sl.Body == vllm.SegfaultBanner {
 				g.level = "critical"
 			}
 		}
@@ -757,7 +759,7 @@ func startMode(l *vllm.Line) (int, bool) {
 		l.Header == "" && strings.Contains(l.Body, "ERROR:    "+vllm.TracebackHeader),
 		// SGLang 0.3's scheduler before its traceback: "[19:16:21 TP5] Traceback (most recent call last):"
 		l.Header == "" && sglangClockTrace(l.Body),
-		l.Header == "" && (vllm.IsFrameLine(l.Body) || fatalPython(l.Body) || vllm.FaultThreadHeader(l.Body) ||
+		l.Header == "" && (vllm.IsFrameLine(l.Body) || fatalPython(l.Body) || vllm.FaultThreadHeader(l.Body) || l.Body == vllm.SegfaultBanner ||
 			vllm.IsGroupFrameLine(l.Body) || vllm.CaretRow(l.Body) || vllm.ElisionRow(l.Body) ||
 			vllm.IsGroupExceptionLine(l.Body)),
 		// a chained traceback's words where an excerpt begins: the next traceback follows
@@ -1631,6 +1633,9 @@ func (g *group) accept(l *vllm.Line) bool {
 	case modeUCXSignal:
 		if l.Header != "" || len(g.parts) >= maxMessageLines {
 			return false
+		}
+		if g.header != "" && vllm.UCXBacktraceStart(l.Body) && vllm.UCXThread(l.Body) != g.header {
+			return false // another thread's backtrace, after the signal lines of all
 		}
 		ok, done := vllm.UCXBacktraceLine(l.Body)
 		if done {

@@ -31,6 +31,11 @@ func goStart(l *vllm.Line) (mode int, level string, ok bool) {
 		// apimachinery's HandleCrash in a klog program (Volcano's scheduler, a controller): the
 		// recovered panic, then its goroutine's stack
 		return modeGo, "", true
+	case strings.Contains(b[:min(len(b), 48)], " http: panic serving ") || strings.Contains(b[:min(len(b), 48)], " http2: panic serving ") ||
+		strings.HasPrefix(b, "http: panic serving ") || strings.HasPrefix(b, "http2: panic serving "):
+		// net/http's server recovering a handler's panic, logged with one call: the panic,
+		// then its goroutine's stack (a scheduler extender's failed filter call)
+		return modeGo, "", true
 	case l.Proc == "" && nvidia_shell.GoStackFrame(b):
 		// a stack read from its middle (a dump cut by the kubelet's rotation, a file read from
 		// where Filebeat started, kubectl logs --tail): its frames and file lines are one record

@@ -869,6 +869,9 @@ var controllerPods = []struct{ pod, container, dataset string }{
 	// the AMD GPU operator's controller (its chart's release name first)
 	{"amd-gpu-operator-gpu-operator-charts-controller-manager-", "manager", "amd.gpu_operator"},
 	{"hami-device-plugin-", "vgpu-monitor", "hami.vgpu_monitor"},
+	// the same from its k8s-vgpu-scheduler days, its chart installed as release "vgpu"
+	{"vgpu-device-plugin-", "device-plugin", "hami.device_plugin"},
+	{"vgpu-device-plugin-", "vgpu-monitor", "hami.vgpu_monitor"},
 	{"binder-", "binder", "kai.binder"},
 	{"kai-scheduler-", "scheduler", "kai.scheduler"}, // KAI's scheduler itself (its shard's deployment, kai-scheduler-default)
 	// the LLM-serving operators beside KServe: AIBrix's controller and gateway plugins (the
@@ -906,7 +909,7 @@ func componentDataset(pod, container string) string {
 		// in the service's pods; its vLLM-style lines are NIM's, as in the chart's nim-llm
 		return "nim.server"
 	}
-	if container == "device-plugin" && strings.Contains(pod, "-device-plugin-") && !strings.HasPrefix(pod, "hami-") {
+	if container == "device-plugin" && strings.Contains(pod, "-device-plugin-") && !strings.HasPrefix(pod, "hami-") && !strings.HasPrefix(pod, "vgpu-") {
 		// the AMD GPU operator's device plugin, in its DeviceConfig's DaemonSet
 		// (<config>-device-plugin): why a node has no amd.com/gpu ("Found 0 AMDGPUs")
 		return "amd.device_plugin"

@@ -469,6 +469,9 @@ func TestStackComponentDatasets(t *testing.T) {
 		{"volcano-device-plugin", `I1018 08:42:42.317422       1 main.go:91] Starting FS watcher.`, "volcano.device_plugin"},
 		{"hami-device-plugin-7x8kq/device-plugin", `I0104 12:19:38.562116  383532 register.go:149] MemoryScaling= 1 registeredmem= 4096`, "hami.device_plugin"},
 		{"hami-device-plugin-7x8kq/vgpu-monitor", `I0610 01:25:20.126994  653907 flags.go:27] FLAG: --add_dir_header="false"`, "hami.vgpu_monitor"},
+		// its chart installed as release "vgpu" (k8s-vgpu-scheduler's days), not AMD's plugin
+		{"vgpu-device-plugin-7bq2d/device-plugin", `I0104 12:19:38.562116  383532 register.go:149] MemoryScaling= 1 registeredmem= 4096`, "hami.device_plugin"},
+		{"vgpu-device-plugin-7bq2d/vgpu-monitor", `I0610 01:25:20.126994  653907 flags.go:27] FLAG: --add_dir_header="false"`, "hami.vgpu_monitor"},
 		{"binder-6d5b8c9f7-2mzkp/binder", "2025-09-19T07:41:24.712Z	INFO	setup	starting manager", "kai.binder"},
 		{"myapp-5f8d7c6b9-q4wzt/device-plugin", "a line no parser reads", p.cfg.FallbackDataset},
 		// the servers the HPA asks for vLLM's queue metrics (kedacore/keda issue #6201)
