@@ -731,6 +731,13 @@ func schedulingObject(ev *event.Event, b string) {
 		}
 		return
 	}
+	if name := autoscalerNode(b); name != "" {
+		// the cluster autoscaler's scale-down of a node: "node <name> has unready GPU",
+		// "Node <name> - nvidia.com/gpu utilization 0.000000", "<name> is unneeded since ...",
+		// "<name> was unneeded for ...": a fresh GPU node deleted because its GPU never came up
+		pu.SetObject(ev, "node", "", name)
+		return
+	}
 	if ref, ok := strings.CutPrefix(b, "Looking for place for "); ok && strings.IndexByte(ref, ' ') < 0 {
 		setRef(ev, "pod", ref) // the cluster autoscaler's scale-up simulation of a pending pod
 		return
@@ -758,6 +765,32 @@ func schedulingObject(ev *event.Event, b string) {
 			}
 		}
 	}
+}
+
+// autoscalerNode returns the node a cluster autoscaler's scale-down line names, "" for another
+// line.
+func autoscalerNode(b string) string {
+	var name, tail string
+	if rest, ok := strings.CutPrefix(b, "node "); ok {
+		name, tail, _ = strings.Cut(rest, " ")
+		if tail != "has unready GPU" {
+			return ""
+		}
+	} else if rest, ok := strings.CutPrefix(b, "Node "); ok {
+		name, tail, _ = strings.Cut(rest, " ")
+		if !strings.HasPrefix(tail, "- ") || !strings.Contains(tail, " utilization ") {
+			return ""
+		}
+	} else {
+		name, tail, _ = strings.Cut(b, " ")
+		if !strings.HasPrefix(tail, "is unneeded since ") && !strings.HasPrefix(tail, "was unneeded for ") {
+			return ""
+		}
+	}
+	if name == "" || strings.ContainsAny(name, "/:\"") {
+		return ""
+	}
+	return name
 }
 
 // setRef sets orchestrator.* to an object named "namespace/name" and reports whether ref was one.

@@ -76,6 +76,13 @@ func SetLocalTime(ev *event.Event, t time.Time) {
 // carries a zone, else with SetDatedLocalTime.
 func SetStamp(ev *event.Event, t time.Time, stamp string) {
 	if Zoned(stamp) {
+		if t.Nanosecond() == 0 && len(stamp) > 20 && (stamp[19] == '.' || stamp[19] == ',') {
+			// a fraction written as zeros ("2024-11-18T06:58:24.000Z", one line in a thousand
+			// of a logger of fixed milliseconds) is a time to the millisecond, not a whole
+			// second the runtime's finer time of the same second would refine
+			ev.Set(event.FieldTimestamp, event.Time(t))
+			return
+		}
 		SetTime(ev, t)
 	} else {
 		SetDatedLocalTime(ev, t)

@@ -281,6 +281,17 @@ func TestZonedAndLocal(t *testing.T) {
 	if ev.Timestamp() != line {
 		t.Errorf("a zoned stamp did not replace the runtime's time: %v", ev.Timestamp())
 	}
+	// whole seconds are refined by the runtime's time of the same second; a fraction written
+	// as zeros (Karpenter's fixed milliseconds, "...24.000Z") is the line's own time
+	later := line.Add(1500 * time.Microsecond)
+	for stamp, want := range map[string]time.Time{"2025-06-01T12:00:00Z": later, "2025-06-01T12:00:00.000Z": line} {
+		ev := event.New()
+		ev.SetTimestamp(later)
+		SetStamp(ev, line, stamp)
+		if ev.Timestamp() != want {
+			t.Errorf("SetStamp(%q) over the runtime's %v: %v, want %v", stamp, later, ev.Timestamp(), want)
+		}
+	}
 }
 
 func TestLooseKV(t *testing.T) {
