@@ -878,6 +878,11 @@ var controllerPods = []struct{ pod, container, dataset string }{
 	// routing in front of vLLM, its request ids), KubeAI's server, OME's manager and model agent
 	{"aibrix-controller-manager-", "manager", "aibrix.controller"},
 	{"aibrix-gateway-plugins-", "gateway-plugin", "aibrix.gateway"},
+	// the autoscalers that scale vLLM on its metrics: AIBrix's GPU optimizer, llm-d's workload
+	// variant autoscaler (its first name, inferno): why a deployment got more replicas or not
+	{"aibrix-gpu-optimizer-", "gpu-optimizer", "aibrix.gpu_optimizer"},
+	{"workload-variant-autoscaler-controller-manager-", "manager", "llm_d.variant_autoscaler"},
+	{"inferno-autoscaler-controller-manager-", "manager", "llm_d.variant_autoscaler"},
 	{"kubeai-", "server", "kubeai.controller"},
 	{"ome-controller-manager-", "manager", "ome.controller"},
 	{"ome-model-agent-", "model-agent", "ome.model_agent"},

@@ -469,6 +469,8 @@ func TestStackComponentDatasets(t *testing.T) {
 		{"volcano-device-plugin", `I1018 08:42:42.317422       1 main.go:91] Starting FS watcher.`, "volcano.device_plugin"},
 		{"hami-device-plugin-7x8kq/device-plugin", `I0104 12:19:38.562116  383532 register.go:149] MemoryScaling= 1 registeredmem= 4096`, "hami.device_plugin"},
 		{"hami-device-plugin-7x8kq/vgpu-monitor", `I0610 01:25:20.126994  653907 flags.go:27] FLAG: --add_dir_header="false"`, "hami.vgpu_monitor"},
+		// the autoscalers that scale vLLM on its metrics (llm-d's workload variant autoscaler)
+		{"workload-variant-autoscaler-controller-manager-6d9f8b7c5-x2k4p/manager", `{"level":"info","ts":"2025-09-10T12:00:00Z","msg":"Starting workers","controller":"variantautoscaling"}`, "llm_d.variant_autoscaler"},
 		// its chart installed as release "vgpu" (k8s-vgpu-scheduler's days), not AMD's plugin
 		{"vgpu-device-plugin-7bq2d/device-plugin", `I0104 12:19:38.562116  383532 register.go:149] MemoryScaling= 1 registeredmem= 4096`, "hami.device_plugin"},
 		{"vgpu-device-plugin-7bq2d/vgpu-monitor", `I0610 01:25:20.126994  653907 flags.go:27] FLAG: --add_dir_header="false"`, "hami.vgpu_monitor"},
