@@ -59,6 +59,7 @@ var Info = parsers.Info{
 		parsers.Field{Name: event.FieldHTTPStatus, Type: "long", Description: "Status an AWS CLI error names (\"An error occurred (403) when calling the HeadObject operation\"), or llama-server's request line."},
 		uvicorn.Field(uvicorn.FieldMethod), uvicorn.Field(uvicorn.FieldURLPath), uvicorn.Field(uvicorn.FieldURLQuery),
 		uvicorn.Field(uvicorn.FieldSourceIP), uvicorn.Field(uvicorn.FieldSourceAddr),
+		parsers.Field{Name: vllm.FieldErrorKind, Type: "keyword", Description: "Failure class of a vLLM record UCM's layout carries (vllm-ascend's KV connector patching vLLM's logging: engine_init_failed, cuda_oom, ...), as the vllm parser classes it."},
 		parsers.Field{Name: FieldElasticsearchNode, Type: "keyword", Description: "Node an Elasticsearch or OpenSearch line names: its ECS JSON's elasticsearch.node.name, the plain layout's [node] ([o.e.n.Node] [es-master-0] started)."}),
 }
 
@@ -300,6 +301,8 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			ev.Set(event.FieldOriginLine, event.Int(r.line))
 			r.file = ""
 		}
+	} else if first[0] == '[' && ucmLine(first, &r) {
+		// its time stands as other zone-less writers' do
 	} else if first[0] == '[' && synapseLog(first, &r) {
 		ev.Set(pu.FieldThread, event.Int(r.thread))
 	} else if first[0] == '[' && torchNPU(first, &r) {
@@ -468,6 +471,12 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			vllm.SetTraceback(ev, rest)
 		} else if rest != "" {
 			ev.SetString(event.FieldErrorStack, rest) // TensorRT-LLM's native frames
+		}
+		if r.Logger == "UC" {
+			// UCM formats vLLM's own records too ("EngineCore failed to start.", its traceback)
+			if k := vllm.Classify(r.Msg + "\n" + rest); k != "" {
+				ev.SetString(vllm.FieldErrorKind, k)
+			}
 		}
 		if r.Logger == "TensorRT-LLM" && r.errType == "" {
 			// a C++ exception's what() after its class: "tensorrt_llm::common::TllmException:
@@ -1137,6 +1146,41 @@ func spdlogFull(s string, r *Line) bool {
 		}
 	}
 	r.Time, r.Local, r.Level, r.Logger, r.Msg = t, true, lv, logger, rest
+	return true
+}
+
+// ucmLine reads the lines of UCM (unified-cache-management, vllm-ascend's KV cache connector),
+// its loggers' and, with its patch on, vLLM's own records: "[2026-04-21 08:54:39.994223][UC][E]
+// EngineCore failed to start.", the writer's local time to the microsecond, "UC", the level's
+// letter (spdlog's short levels: T, D, I, W, E, C).
+func ucmLine(s string, r *Line) bool {
+	if len(s) < 34 || s[5] != '-' || s[11] != ' ' || s[14] != ':' || s[20] != '.' {
+		return false
+	}
+	end := strings.IndexByte(s[:min(len(s), 32)], ']')
+	if end < 22 || !strings.HasPrefix(s[end:], "][UC][") || len(s) < end+9 || s[end+7] != ']' {
+		return false
+	}
+	t, err := time.Parse("2006-01-02 15:04:05.999999999", s[1:end])
+	if err != nil {
+		return false
+	}
+	var lv string
+	switch s[end+6] {
+	case 'T', 'D':
+		lv = pu.Debug
+	case 'I':
+		lv = pu.Info
+	case 'W':
+		lv = pu.Warning
+	case 'E':
+		lv = pu.Error
+	case 'C':
+		lv = pu.Critical
+	default:
+		return false
+	}
+	r.Time, r.Local, r.Level, r.Logger, r.Msg = t, true, lv, "UC", strings.TrimPrefix(s[end+8:], " ")
 	return true
 }
 

@@ -1198,7 +1198,10 @@ func Classify(text string) string {
 		// HCCL: a tensor-parallel group that could not start or broke, as NCCL's
 		return KindNCCL
 	}
-	if strings.Contains(text, "WorkerProc initialization failed") || strings.Contains(text, "WorkerProc failed to start") {
+	if strings.Contains(text, "WorkerProc initialization failed") || strings.Contains(text, "WorkerProc failed to start") ||
+		// vllm-omni's stage process gone before its handshake ("RuntimeError: StageDiffusionProc
+		// died during handshake (exit code 1)"): the server does not start
+		strings.Contains(text, "Proc died during handshake") {
 		// V1's multiprocessing executor when a worker did not start (its cause in the worker's
 		// events before it), and the worker's own record of it (worker_main, under its TP
 		// rank's prefix): the engine does not start

@@ -131,6 +131,8 @@ func TestClassify(t *testing.T) {
 		// V0's engine process whose constructor raised (kubeai-project/kubeai issue #533)
 		"'ColumnParallelLinear' object has no attribute 'input_scale'\nTraceback (most recent call last):\n  File \"/usr/local/lib/python3.12/dist-packages/vllm/engine/multiprocessing/engine.py\", line 436, in run_mp_engine\n    engine = MQLLMEngine.from_vllm_config(": KindEngineInit,
 		"WorkerProc failed to start.": KindEngineInit, // the worker's own record (vllm-project/vllm #30461)
+		// vllm-omni's diffusion stage gone before its handshake (vllm-project/vllm-omni issue #2662)
+		"RuntimeError: StageDiffusionProc died during handshake (exit code 1)": KindEngineInit,
 		// vllm-project/vllm issue #56180: the worker's exit code in the sentence (2026)
 		"Worker proc VllmWorker-0 died unexpectedly (exit code: None), shutting down executor.": KindEngineDead,
 		// vllm-project/vllm-ascend issue #3367

@@ -1418,7 +1418,10 @@ func pyRecordError(b string) bool {
 		rest[4] == '-' ||
 		// Alembic's layout ("%(levelname)-5.5s [%(name)s] %(message)s"): "ERROR
 		// [open_webui.routers.openai] 503, ...", logger.exception's traceback under it
-		ok && (lv == "ERROR" || lv == "CRITI") && len(rest) > 2 && rest[0] == '[' && strings.Contains(b[:min(len(b), 128)], "] ")
+		ok && (lv == "ERROR" || lv == "CRITI") && len(rest) > 2 && rest[0] == '[' && strings.Contains(b[:min(len(b), 128)], "] ") ||
+		// UCM's layout (vllm-ascend's KV connector, vLLM's records with its patch on):
+		// "[2026-04-21 08:54:39.994223][UC][E] EngineCore failed to start.", exc_info under it
+		len(b) > 34 && b[0] == '[' && (strings.Contains(b[20:min(len(b), 40)], "][UC][E] ") || strings.Contains(b[20:min(len(b), 40)], "][UC][C] "))
 }
 
 // accept reports whether l continues the group, and moves the group's mode on.
