@@ -1165,24 +1165,16 @@ func ucmLine(s string, r *Line) bool {
 	if err != nil {
 		return false
 	}
-	var lv string
-	switch s[end+6] {
-	case 'T', 'D':
-		lv = pu.Debug
-	case 'I':
-		lv = pu.Info
-	case 'W':
-		lv = pu.Warning
-	case 'E':
-		lv = pu.Error
-	case 'C':
-		lv = pu.Critical
-	default:
+	lv := spdlogShortLevels[s[end+6]]
+	if lv == "" {
 		return false
 	}
 	r.Time, r.Local, r.Level, r.Logger, r.Msg = t, true, lv, "UC", strings.TrimPrefix(s[end+8:], " ")
 	return true
 }
+
+// spdlogShortLevels are spdlog's short level names (%L).
+var spdlogShortLevels = map[byte]string{'T': pu.Debug, 'D': pu.Debug, 'I': pu.Info, 'W': pu.Warning, 'E': pu.Error, 'C': pu.Critical}
 
 // synapseLog reads the Intel Gaudi software stack's own log lines (hl_logger's: Synapse, its graph
 // compiler, the PyTorch bridge), as ENABLE_CONSOLE=true prints them in a vLLM or training pod:
