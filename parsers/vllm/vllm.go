@@ -649,6 +649,15 @@ func (p *Parser) body(ev *event.Event, b, msg string, lineLen int) string {
 		if j := strings.IndexByte(name, '\''); j > 0 {
 			ev.SetString(FieldLoRA, name[:j])
 		}
+	case strings.HasPrefix(b, "Loading new adapter: id="), strings.HasPrefix(b, "Adding new adapter: id="),
+		strings.HasPrefix(b, "Evicting LRU adapter: id="):
+		// vllm-omni's diffusion LoRA manager: "Loading new adapter: id=754895523639952378,
+		// name=mia_lora"
+		if _, name, ok := strings.Cut(b, ", name="); ok {
+			if name, _, _ = strings.Cut(name, ","); name != "" && strings.IndexByte(name, ' ') < 0 {
+				ev.SetString(FieldLoRA, name)
+			}
+		}
 	case b[0] == 'R' || b[0] == 'G' || b[0] == 'D' && strings.HasPrefix(b, "Diffusion "):
 		p.requestLine(ev, b, msg, lineLen)
 	case strings.HasPrefix(b, "Dumping scheduler output for model execution: "), strings.HasPrefix(b, "SchedulerOutput("):
