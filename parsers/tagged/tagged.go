@@ -85,6 +85,22 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		// worker. ...") after the training loop's tqdm bar
 		first = b
 	}
+	if first[0] >= 0x80 {
+		// a symbol before the level ("ℹ️  INFO: Using static URL mode ...", vLLM's Rust router's
+		// eprintln!, "⚠️  WARNING: ..."): the level's line after it
+		i := 0
+		for i < len(first) && i < 16 && first[i] >= 0x80 {
+			i++
+		}
+		j := i
+		for j < len(first) && first[j] == ' ' {
+			j++
+		}
+		var probe Line
+		if j > i && levelColon(first[j:], &probe) && probe.Level != "" {
+			first = first[j:]
+		}
+	}
 	if m, ok := strings.CutPrefix(first, "[aiter] failed jit build ["); ok && strings.HasSuffix(strings.TrimRight(m, " "), "↓") {
 		// AITER's failed JIT build, one logger.error record (the parse processor joined it up to
 		// its "↑↑↑" line): the module it could not build, the build's tracebacks and the
