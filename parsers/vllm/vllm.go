@@ -106,7 +106,10 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		multi && rayActor(l.ProcName) && serveRecord(l.Body) ||
 		// logging.basicConfig's record with its traceback under a Ray actor's prefix
 		// ("(ServeReplica:... pid=526) ERROR:__main__:Traceback (most recent call last):")
-		l.Proc != "" && multi && strings.HasSuffix(l.Body, ":"+TracebackHeader) && basicConfig(l.Body)) {
+		l.Proc != "" && multi && strings.HasSuffix(l.Body, ":"+TracebackHeader) && basicConfig(l.Body) ||
+		// or logger.exception's under it ("(APIServer pid=325350) ERROR:root:Background task
+		// failed: ...", then its "Traceback (most recent call last):")
+		l.Proc != "" && multi && basicConfig(l.Body) && strings.Contains(rest[:min(len(rest), 96)], TracebackHeader)) {
 		// Ray Serve's own logger, or a library's Python logging under vLLM's process prefix
 		// (FlashInfer, LMCache): pylog reads them, and Ray Serve's record with the traceback
 		// under it ("ERROR 2025-06-11 13:15:51,444 controller 45327 -- Exception in Replica(...)")
