@@ -144,7 +144,8 @@ func SlurmProgram(name string) bool {
 
 // SlurmLevel reads the level word Slurm's log functions put before the message (src/common/log.c):
 // "error: ", "fatal: " (the daemon exits), "verbose: ", "debug: " to "debug5: " (padded: "debug:
-// "), and the "WARNING: " its messages state; rest is the message after it.
+// "), and the "WARNING: " its messages state (since 25.x its "warning: " word); rest is the
+// message after it.
 func SlurmLevel(s string) (level, rest string, ok bool) {
 	w, _, ok := strings.Cut(s[:min(len(s), 9)], ": ")
 	if !ok {
@@ -156,7 +157,7 @@ func SlurmLevel(s string) (level, rest string, ok bool) {
 		return Error, rest, rest != ""
 	case "fatal":
 		return Critical, rest, rest != ""
-	case "WARNING":
+	case "WARNING", "warning":
 		return Warning, rest, rest != ""
 	case "verbose", "debug", "debug2", "debug3", "debug4", "debug5":
 		return Debug, rest, rest != ""

@@ -735,6 +735,44 @@ func serveRequest(ev *event.Event, msg string) string {
 	return uvicorn.StatusLevel(status)
 }
 
+// slurmRecord reads what follows the time of a line of Slurm's log file (src/common/log.c:
+// "[%M] " then slurmstepd's "[<job>.<step>] ", then the level word): "error: ...", "[321.0]
+// error: pyxis: ...", a plugin's info line with no word ("gpu/nvml: _get_system_gpu_list_nvml: 4
+// GPU system device(s) detected", level ""), a plugin's "WARNING: " after its prefix (before
+// 25.x: "gres/gpu: _merge_system_gres_conf: WARNING: The following autodetected GPUs are being
+// ignored:"). ok is false for a line that is none of these.
+func slurmRecord(s string) (level, msg string, ok bool) {
+	step := false
+	if len(s) > 4 && s[0] == '[' {
+		// "[6333.extern] ", "[321.0] ", "[8.batch] "
+		end := strings.IndexByte(s[:min(len(s), 32)], ']')
+		job, stepID, dot := strings.Cut(s[1:max(end, 1)], ".")
+		if end < 0 || !dot || !pu.AllDigits(job) || stepID == "" || end+1 >= len(s) || s[end+1] != ' ' {
+			return "", "", false
+		}
+		s, step = s[end+2:], true
+	}
+	if lv, m, ok := pu.SlurmLevel(s); ok {
+		return lv, m, true
+	}
+	plugin, _, found := strings.Cut(s[:min(len(s), 48)], ": ")
+	kind, name, slash := strings.Cut(plugin, "/")
+	if !found || !slash || kind == "" || name == "" || strings.ContainsAny(plugin, " [") {
+		if step {
+			return "", s, true // a step's info line ("[6333.0] starting 1 tasks"), no word
+		}
+		return "", "", false
+	}
+	// a plugin's line: "gres/gpu: ...", "task/cgroup: ...", "select/cons_tres: ..."
+	rest := s[len(plugin)+2:]
+	if fn, _, ok := strings.Cut(rest[:min(len(rest), 64)], ": "); ok && strings.IndexByte(fn, ' ') < 0 {
+		if lv, _, ok := pu.SlurmLevel(rest[len(fn)+2:]); ok && lv == pu.Warning {
+			return lv, s, true
+		}
+	}
+	return "", s, true
+}
+
 // sglangSchedulerDead reports whether msg is what SGLang's launcher logs when a scheduler died
 // before it was ready: "Rank 0 scheduler is dead. Please check if there are relevant logs.", and
 // the process's "Exit code: 1" after it.
@@ -1100,6 +1138,14 @@ func (r *rec) bracketed(s string) bool {
 			r.t = t
 			return true
 		}
+		if s[11] == 'T' {
+			if lv, msg, ok := slurmRecord(rest[2:]); ok {
+				// slurmstepd's lines in Slurm's log file: "[2019-09-24T10:10:06.901] [321.0]
+				// error: pyxis: ...", the job's step before the level word
+				r.t, r.level, r.msg, r.dataset = t, lv, msg, pu.DatasetSlurm
+				return true
+			}
+		}
 		// DeepSpeed
 		lv, after, ok := strings.Cut(rest[3:], "] ")
 		if r.level = pyLevel(strings.TrimSpace(lv), false); !ok || r.level == "" {
@@ -1128,11 +1174,13 @@ func (r *rec) bracketed(s string) bool {
 			r.t = t
 			return true
 		}
-		if lv, msg, ok := pu.SlurmLevel(rest[2:]); ok && s[11] == 'T' {
-			// Slurm's log file ("[2020-08-13T10:20:03.698] error: Setting node ... state to
-			// DRAIN"), slurmstepd's lines in a job's output: local time, its level word
-			r.t, r.level, r.msg, r.dataset = t, lv, msg, pu.DatasetSlurm
-			return true
+		if s[11] == 'T' {
+			if lv, msg, ok := slurmRecord(rest[2:]); ok {
+				// Slurm's log file ("[2020-08-13T10:20:03.698] error: Setting node ... state to
+				// DRAIN"), slurmstepd's lines in a job's output: local time, its level word
+				r.t, r.level, r.msg, r.dataset = t, lv, msg, pu.DatasetSlurm
+				return true
+			}
 		}
 	}
 	if r.sglang(rest) {
