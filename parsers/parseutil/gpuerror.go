@@ -25,6 +25,10 @@ const (
 	KindGPUUnreachable = "gpu_unreachable"
 	// KindDriverTooOld: the CUDA runtime in the image is newer than the node's driver allows.
 	KindDriverTooOld = "driver_too_old"
+	// KindFabricNotReady: CUDA's error 802 ("system not yet initialized"): on an NVSwitch node
+	// (HGX, B200, GB200 NVL72) the GPUs' fabric is not up, Fabric Manager (or the NVLink subnet
+	// manager) not running or not done; no CUDA program starts until it is.
+	KindFabricNotReady = "fabric_not_ready"
 )
 
 // gpuFailures maps phrases of NVIDIA user-space failures, as NVML, nvidia-smi, the container
@@ -125,6 +129,9 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	// cudaErrorSystemDriverMismatch (803): the CUDA driver library the container loads is not
 	// the kernel driver's version
 	{"Error 803: system has unsupported display driver / cuda driver combination", KindDriverMismatch, DatasetDriver},
+	// cudaErrorSystemNotReady (802): the fabric of an NVSwitch node not up ("CUDA initialization:
+	// Unexpected error from cudaGetDeviceCount(). ... Error 802: system not yet initialized")
+	{"Error 802: system not yet initialized", KindFabricNotReady, DatasetFabricManager},
 	// CDI injection (toolkit 1.14 and later, containerd 2, Kata's GPU passthrough): the
 	// device's spec was not generated or names a device the node no longer has
 	{"unresolvable CDI devices nvidia.com/", KindCDIUnresolvable, DatasetToolkit},
