@@ -353,6 +353,7 @@ func validationDetail(msg, whole string) string {
 // being lines of their own: those torch puts under "CUDA error: ...", and NCCL's under a
 // DistBackendError's "NCCL error in: ...".
 var messageContinuations = [...]string{
+	ptxasStderr, // Triton's PTXASError quoting ptxas
 	"Search for `cuda", "CUDA kernel errors might be asynchronously reported",
 	"For debugging consider passing CUDA_LAUNCH_BLOCKING=1", "Compile with `TORCH_USE_CUDA_DSA`",
 	"Device-side assertion tracking was not enabled", "Device-side assertions were explicitly omitted",
@@ -463,7 +464,13 @@ const (
 	MessagePydantic            // a pydantic ValidationError's: each field's location, then its error indented
 	MessageMemoryReport        // TensorRT-LLM's report of the GPU memory its executor's components took
 	MessageSystemInfo          // NVIDIA NIM's "SYSTEM INFO" block under a profile it could not run: the GPUs it found
+	MessagePtxas               // Triton's PTXASError: ptxas's stderr, up to its "Repro command: " line
 )
+
+// ptxasStderr opens the part of Triton's PTXASError that quotes ptxas (make_cubin:
+// "...\n`ptxas` stderr:\n<ptxas's output>\nRepro command: <the command>\n"): why the kernel did
+// not compile ("ptxas fatal   : Value 'sm_121a' is not defined for option 'gpu-name'").
+const ptxasStderr = "`ptxas` stderr:"
 
 // noRunnableProfile is NVIDIA NIM's error when no profile of the model fits the GPUs it found,
 // the GPUs listed under it in one record ("SYSTEM INFO", "- Free GPUs: <None>", "- Non-free
@@ -519,6 +526,13 @@ func MessageState(line string, state int) int {
 		return MessagePydantic
 	case state == MessageMemoryReport && memoryReportLine(line):
 		return MessageMemoryReport
+	case state == MessagePtxas:
+		if strings.HasPrefix(line, "Repro command: ") {
+			return MessageClosed
+		}
+		return MessagePtxas
+	case line == ptxasStderr:
+		return MessagePtxas
 	case state == MessageSystemInfo && systemInfoLine(line), strings.Contains(line, noRunnableProfile):
 		return MessageSystemInfo
 	case strings.Contains(line, "Executor creation failed due to insufficient GPU memory"):
@@ -593,6 +607,9 @@ func TakesMessageLine(line string, state int) bool {
 	}
 	if state == MessageSystemInfo {
 		return systemInfoLine(line)
+	}
+	if state == MessagePtxas {
+		return true
 	}
 	if state != MessageRemote || line == "" || line[0] == ' ' || line[0] == '\t' {
 		return true
@@ -758,6 +775,11 @@ var messageTails = [...]string{"For more information check: https://developer.mo
 // withTails returns msg with the tail lines of rest (the lines after its exception line) that
 // messageTails opens.
 func withTails(msg, rest string) string {
+	if q, ok := strings.CutPrefix(rest, ptxasStderr); ok {
+		// Triton's PTXASError: ptxas's own words, the cause, up to its repro command
+		q, _, _ = strings.Cut(q, "\nRepro command: ")
+		return strings.TrimRight(msg+"\n"+ptxasStderr+q, "\n \r")
+	}
 	for rest != "" {
 		line, after, _ := strings.Cut(rest, "\n")
 		tail := false
