@@ -42,6 +42,13 @@ func ggmlAbort(s string) (level, msg string, ok bool) {
 	if strings.HasPrefix(text, "GGML_ASSERT(") && strings.HasSuffix(text, ") failed") || text == "CUDA error" {
 		return pu.Critical, s, true
 	}
+	if text != "" && !strings.HasSuffix(loc[:strings.LastIndexByte(loc, ':')], ".go") &&
+		(strings.Contains(loc, "ggml") || strings.HasPrefix(loc[strings.LastIndexAny(loc, "/\\")+1:], "llama") || text == "fatal error") {
+		// GGML_ABORT with its own words, in ggml's or llama.cpp's sources: "llama.cpp:11968: The
+		// current context does not support K-shift", "//ml/backend/ggml/ggml/src/ggml-cpu/
+		// ops.cpp:965: fatal error" (Ollama's runner, its Go crash report after it)
+		return pu.Critical, s, true
+	}
 	return "", "", false
 }
 

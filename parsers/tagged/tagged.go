@@ -275,6 +275,18 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		if strings.Contains(rest, "GGML_ASSERT") || strings.Contains(rest, ": CUDA error\n") || strings.HasSuffix(rest, ": CUDA error") {
 			r.Level = pu.Critical
 		}
+		if strings.HasSuffix(m, ": CUDA error") {
+			// llama-server since 2025: the abort first, ggml-cuda's report of the call after it
+			// (its log thread writes later than the abort's stderr): the report names the error
+			for s := rest; s != ""; {
+				var line string
+				line, s, _ = strings.Cut(s, "\n")
+				if strings.HasPrefix(line, "CUDA error: ") && len(line) > len("CUDA error: ") {
+					r.Msg = line
+					break
+				}
+			}
+		}
 	} else if (first[0] == 'L' || len(first) > 40 && first[3] == ' ' && first[7] == ' ') && blobfuse(ev, first, &r) {
 		ev.SetString(event.FieldOriginFile, r.file)
 		ev.Set(event.FieldOriginLine, event.Int(r.line))
