@@ -108,9 +108,39 @@ func kernel(ev *event.Event, msg, level string) bool {
 		ev.SetString(event.FieldEventAction, ActionOOMKill)
 	}
 	first, _, _ := strings.Cut(body, "\n")
+	if dev, rest, ok := strings.Cut(strings.TrimPrefix(first, "amdgpu "), ": "); ok && len(dev) < len(first) && strings.HasPrefix(first, "amdgpu ") {
+		// an AMD GPU's line names its device ("amdgpu 0000:a6:00.0: amdgpu: ..."): with GPUs'
+		// reports interleaved, the only way to tell them apart
+		if id := BusID(dev); id != "" {
+			ev.SetString(FieldPCIBusID, id)
+		}
+		amdgpuFaultProcess(ev, rest)
+	}
 	kernelError(ev, lv, first)
 	pu.Finish(ev, ds, lv)
 	return true
+}
+
+// amdgpuFaultProcess reads the process an amdgpu page fault's or hang's report names: "amdgpu:
+// for process python3 pid 132529 thread python3 pid 132529)" (" in process ... pid ..." before
+// 6.x), a ring timeout's " Process cosmic-comp pid 2288 thread cosmic-com:cs0 pid 2316".
+func amdgpuFaultProcess(ev *event.Event, rest string) {
+	t := strings.TrimLeft(strings.TrimPrefix(rest, "amdgpu:"), " ")
+	t, ok := strings.CutPrefix(t, "for process ")
+	if !ok {
+		t, ok = strings.CutPrefix(t, "Process ")
+	}
+	if !ok {
+		if _, t, ok = strings.Cut(t, " in process "); !ok {
+			return
+		}
+	}
+	name, after, ok := strings.Cut(t, " pid ")
+	pidText, _, _ := strings.Cut(after, " ")
+	if pid, num := pu.Atoi(strings.TrimRight(pidText, ")")); ok && num && name != "" && strings.IndexByte(name, ' ') < 0 {
+		ev.SetString(event.FieldProcessName, name)
+		ev.Set(event.FieldProcessPID, event.Int(pid))
+	}
 }
 
 // hostProgram reads a GPU-stack program's line that the journal forwarded to the kernel's buffer,
@@ -535,6 +565,13 @@ func reportLevel(body string) (level string, known bool) {
 		return pu.Error, true
 	case strings.HasPrefix(body, "---[ end trace ") && strings.HasSuffix(body, " ]---"):
 		return pu.Warning, true // the end of a kernel warning's report (the WARN that opened it is one)
+	case strings.HasSuffix(body, "qcm fence wait loop timeout expired") ||
+		strings.HasSuffix(body, "The cp might be in an unrecoverable state due to an unsuccessful queues preemption"):
+		// amdkfd's pr_err (dev_err since 6.x) when the hardware scheduler stops answering: the
+		// compute queues hung, a GPU reset next (MI200, MI300)
+		return pu.Error, true
+	case strings.Contains(body, "[drm] UVD VCPU state may lost due to RAS "):
+		return pu.Warning, true // amdgpu's DRM_WARN when a RAS interrupt takes the video decoder down
 	case strings.Contains(body, "MES might be in unrecoverable state"):
 		// amdgpu's DRM_ERROR (mes_v11_0.c) when its micro engine scheduler stops answering: "amdgpu:
 		// MES might be in unrecoverable state, issue a GPU reset", the reset follows
