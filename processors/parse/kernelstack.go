@@ -163,6 +163,14 @@ func edacReport(body string) string {
 		// "{35}[Hardware Error]: ", the next report's another
 		return h
 	}
+	if dev, _, ok := strings.Cut(t[:min(len(t), 40)], ": {"); ok && strings.HasPrefix(dev, "amdgpu ") {
+		// an AMD GPU's ACA report (MI300's RAS): "amdgpu 0000:9e:00.0: {1}[Hardware Error]:
+		// Accelerator Check Architecture events logged", then its banks' "aca entry[00].STATUS=..."
+		// lines; the event id is the hive's, so the device is in the key
+		if h, ok := nvidia_xid.GHESHeader(t[len(dev)+2:]); ok && strings.HasPrefix(t[len(dev)+2+len(h):], "Accelerator Check Architecture events logged") {
+			return t[:len(dev)+2+len(h)]
+		}
+	}
 	if h, _, ok := strings.Cut(t, " print_health_info:"); ok && strings.HasPrefix(t, "mlx5_core ") && strings.Contains(t, ": Health issue observed") {
 		// an mlx5 NIC's firmware health report: its header, then the dump its lines give at
 		// the header's severity ("mlx5_core 0000:05:00.0: print_health_info:433:(pid 0):
@@ -189,8 +197,9 @@ func edacAccept(body, mc string) bool {
 	if strings.HasPrefix(mc, "mlx5_core ") {
 		return strings.HasPrefix(t, mc) && !strings.Contains(t, ": Health issue observed")
 	}
-	if mc[0] == '{' {
-		return strings.HasPrefix(t, mc) && !strings.HasPrefix(t[len(mc):], "Hardware error from APEI")
+	if mc[0] == '{' || strings.HasPrefix(mc, "amdgpu ") {
+		return strings.HasPrefix(t, mc) && !strings.HasPrefix(t[len(mc):], "Hardware error from APEI") &&
+			!strings.HasPrefix(t[len(mc):], "Accelerator Check Architecture events logged")
 	}
 	if mc == mcePrefix {
 		m, ok := strings.CutPrefix(t, mcePrefix)
