@@ -102,6 +102,15 @@ func trace(s string) (string, bool) {
 func stdLogPrefix(ev *event.Event, text string) (string, string) {
 	i := strings.Index(text[:min(len(text), 48)], ": ")
 	if i <= 0 || strings.IndexByte(text[:i], ' ') >= 0 || len(text) < i+12 || text[i+6] != '/' {
+		// a prefix that ends in a space, log.New(os.Stdout, "exporter ", ...): "exporter
+		// 2025/08/06 10:03:27 svc_handler.go:68: ..." (the AMD GPU metrics exporter)
+		if j := strings.IndexByte(text[:min(len(text), 32)], ' '); j > 0 && len(text) > j+12 && text[j+5] == '/' &&
+			text[0] >= 'a' && text[0] <= 'z' && strings.IndexByte(text[:j], ':') < 0 {
+			if _, _, ok := pu.StdLog(text[j+1:]); ok {
+				ev.SetString(event.FieldLogLogger, text[:j])
+				return text[j+1:], ""
+			}
+		}
 		return text, ""
 	}
 	if _, _, ok := pu.StdLog(text[i+2:]); !ok {
