@@ -324,8 +324,11 @@ func (p *Parser) parse(ev *event.Event, msg string) bool {
 			// call last):", its exception cut off)
 			ev.SetString(event.FieldErrorMsg, strings.TrimSuffix(strings.TrimRight(r.msg, " \t"), ": "+vllm.TracebackHeader))
 		}
-		if !ev.Has(vllm.FieldErrorKind) {
-			if k := vllm.Classify(r.msg); k != "" {
+		if k := vllm.Classify(r.msg); k != "" {
+			// the record's own cause over the engine's fate its traceback's frames tell
+			// ("NIXL_ERR_BACKEND" over a V0 engine's constructor: kv_transfer, not
+			// engine_init_failed)
+			if cur, _ := ev.GetString(vllm.FieldErrorKind); cur == "" || cur != k && (cur == vllm.KindEngineInit || cur == vllm.KindEngineDead) {
 				ev.SetString(vllm.FieldErrorKind, k)
 			}
 		}
