@@ -85,9 +85,10 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		// worker. ...") after the training loop's tqdm bar
 		first = b
 	}
-	if first[0] >= 0x80 {
+	if first[0] >= 0x80 && !(len(first) > 2 && first[0] == 0xe2 && (first[1] == 0x94 || first[1] == 0x95)) {
 		// a symbol before the level ("ℹ️  INFO: Using static URL mode ...", vLLM's Rust router's
-		// eprintln!, "⚠️  WARNING: ..."): the level's line after it
+		// eprintln!, "⚠️  WARNING: ..."): the level's line after it (not a box's edge, "│",
+		// whose rows quote text)
 		i := 0
 		for i < len(first) && i < 16 && first[i] >= 0x80 {
 			i++
