@@ -104,7 +104,11 @@ const DatasetLlamaCpp = "llama_cpp.server"
 func llamaRequest(ev *event.Event, msg string) (string, bool) {
 	rest, ok := strings.CutPrefix(msg, "srv  log_server_r: request: ")
 	if !ok {
-		return "", false
+		// builds of early 2025 (and forks) print it without the server's tag: "request: POST
+		// /v1/chat/completions 172.17.0.1 200"
+		if rest, ok = strings.CutPrefix(msg, "request: "); !ok {
+			return "", false
+		}
 	}
 	f := strings.Fields(rest)
 	if len(f) != 4 || f[0] == "" || f[0][0] < 'A' || f[0][0] > 'Z' || !strings.HasPrefix(f[1], "/") {
