@@ -119,6 +119,21 @@ func Split(line string) Line {
 				l.Stamp, l.StampShown, rest = t, true, after
 			}
 		}
+	} else if len(rest) > 23 && rest[0] == '[' && rest[11] == ' ' && rest[20] == ']' && rest[21] == ' ' && rest[1] == '2' {
+		// a line stamper's time without a zone before every line of the output, a traceback's
+		// frames and carets too ("[2025-06-11 15:02:55] ERROR:    Exception in ASGI
+		// application", "[2025-06-11 15:02:55]   File ..."), which no Python formatter writes
+		// (its time is the record's first line's, with milliseconds): read past; its time is
+		// no zone's, the runtime's frame tells it
+		after := rest[22:]
+		probe := Line{Rank: -1, Parallel: noParallel}
+		inner := after
+		if after[0] == '(' {
+			inner = after[probe.processes(after):]
+		}
+		if _, n, ok := parseutil.RFC3339(rest[1:20]); ok && n == 19 && (inner == TracebackHeader || IsFrameLine(inner) || len(inner) > 4 && inner[0] == ' ') {
+			rest = after
+		}
 	}
 	if n := FastChatStderr(rest); n > 0 {
 		// FastChat's controller and workers log what their process writes to stderr through a
@@ -684,7 +699,9 @@ func (l *Line) header(s string) int {
 		if j-(i+1) < pad && j < len(s) {
 			// a paste that collapsed the padding ("INFO: 10.10.18.231:51422 - \"POST
 			// /v1/embeddings HTTP/1.1\" 400 Bad Request", a web console's): only an access line
-			if _, ok := uvicorn.Split(s[j:]); !ok || j == i+1 {
+			// or uvicorn's own record of a failed request ("ERROR: Exception in ASGI
+			// application", its traceback after it)
+			if _, ok := uvicorn.Split(s[j:]); !ok && !strings.HasPrefix(s[j:], "Exception in ASGI application") || j == i+1 {
 				return 0
 			}
 		}
