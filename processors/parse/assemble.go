@@ -846,6 +846,11 @@ func startMode(l *vllm.Line) (int, bool) {
 		// llama.cpp's sampler settings (llama-server's "slot launch_slot_: id  0 | task -1 |
 		// sampler params: ", llama-cli's), one print over lines indented under it
 		return modeIndented, true
+	case l.Header == "" && strings.HasPrefix(l.Body, "slot print_timing: ") && strings.HasSuffix(l.Body, "| "):
+		// llama-server's timings, one print over four lines ("slot print_timing: id  0 | task 35
+		// | ", then "prompt eval time =     182.78 ms / ...", "       eval time = ...", "
+		// total time = ..."), the first unindented: its --log-prefix would be on the first only
+		return modeIndented, true
 	case l.Header == "" && tagged.TokenizersFork(l.Body):
 		return modeTokenizers, true
 	case l.Header == "" && vllm.NativeStackStart(l.Body):
@@ -1870,6 +1875,9 @@ func (g *group) accept(l *vllm.Line) bool {
 			// after it ("... with args ('model.layers.8.mlp.down_proj', Linear(", its indented
 			// children, then ")): CUDA out of memory. ..."): one logging call
 			g.mode = modeDone
+			return true
+		}
+		if len(g.parts) == 0 && l.Header == "" && strings.HasPrefix(l.Body, "prompt eval time = ") && strings.HasPrefix(g.first.Message(), "slot print_timing: ") {
 			return true
 		}
 		return l.Header == "" && len(l.Body) > 1 && (l.Body[0] == ' ' || l.Body[0] == '\t' || numberedFrame(l.Body)) && len(g.parts) < maxMessageLines
