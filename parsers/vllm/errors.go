@@ -717,7 +717,7 @@ func lastException(stack string) (typ, msg string) {
 		return t, m
 	}
 	rayTask := "" // a Ray task's header over a remote traceback cut before its exception
-	for s := stack; s != ""; {
+	for s, last := stack, true; s != ""; {
 		j := strings.LastIndexByte(s, '\n')
 		line := s[j+1:]
 		if j < 0 {
@@ -728,8 +728,19 @@ func lastException(stack string) (typ, msg string) {
 		if strings.HasPrefix(line, "(") || strings.Contains(line, "] ") {
 			line = Split(line).Body // lines grouped upstream (Filebeat multiline) keep their prefixes
 		}
+		if last && len(line) > 2 && line[0] == ' ' && line[1] != ' ' {
+			// the exception's line of a paste that shifted every line by one (" openai_harmony.
+			// HarmonyError: Unexpected token 200012 ...", its frames' "   File" under it)
+			if t, m, ok := SplitException(line[1:], false); ok && strings.Contains(t, "Error") {
+				return t, m
+			}
+		}
+		if line != "" {
+			last = false
+		}
 		if line == "" || line[0] == ' ' || line[0] == '\t' || line[0] == '|' || line[0] == '+' || line == TracebackHeader || line == `"""` ||
-			line == causeMarker || line == contextMarker || IsMessageContinuation(line) {
+			line == causeMarker || line == contextMarker || IsMessageContinuation(line) || IsFrameLine(line) {
+			// (a frame's line a paste left unindented is no exception's)
 			continue
 		}
 		if RayTaskMessage(line) && rayTask == "" {
