@@ -364,6 +364,11 @@ var messageContinuations = [...]string{
 	// "Last error:" over the cause
 	"ncclInvalidUsage: ", "ncclUnhandledCudaError: ", "ncclSystemError: ", "ncclInternalError: ",
 	"ncclRemoteError: ", "ncclInvalidArgument: ", "Last error:",
+	// and the advice NCCL's NVLS warning, which may be that last error, gives on lines of its
+	// own ("Failed to bind NVLink SHARP (NVLS) Multicast memory of size 2097152 : CUDA error
+	// 401 ...", then these two; its transport/nvls.cc)
+	"This is usually caused by a system or configuration error in the Fabric Manager or NVSwitches",
+	"Disable NVLS (NCCL_NVLS_ENABLE=0)",
 	// and under torch_npu's (Ascend, vllm-ascend) "RuntimeError: The Inner error is reported as
 	// above...": what it says of asynchronous operators
 	"Since the operator is called asynchronously", "Note: ASCEND_LAUNCH_BLOCKING=1",
@@ -561,7 +566,7 @@ func MessageState(line string, state int) int {
 			return MessageClosed
 		}
 		return MessageBraced
-	case strings.HasSuffix(line, "Last error:"):
+	case strings.HasSuffix(strings.TrimRight(line, " "), "Last error:"):
 		return MessageOneMore
 	case strings.HasSuffix(line, "' raised:") && strings.Contains(line, "BackendCompilerFailed"):
 		// torch._dynamo's "BackendCompilerFailed: backend='inductor' raised:", the compiler's
