@@ -132,6 +132,9 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	// cudaErrorSystemNotReady (802): the fabric of an NVSwitch node not up ("CUDA initialization:
 	// Unexpected error from cudaGetDeviceCount(). ... Error 802: system not yet initialized")
 	{"Error 802: system not yet initialized", KindFabricNotReady, DatasetFabricManager},
+	// the same through the driver API, torch's C10_CUDA_DRIVER_CHECK (symmetric memory's
+	// rendezvous: "RuntimeError: CUDA driver error: system not yet initialized")
+	{"CUDA driver error: system not yet initialized", KindFabricNotReady, DatasetFabricManager},
 	// CDI injection (toolkit 1.14 and later, containerd 2, Kata's GPU passthrough): the
 	// device's spec was not generated or names a device the node no longer has
 	{"unresolvable CDI devices nvidia.com/", KindCDIUnresolvable, DatasetToolkit},

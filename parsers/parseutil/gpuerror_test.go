@@ -22,6 +22,8 @@ func TestGPUFailure(t *testing.T) {
 		{"RuntimeError: Unexpected error from cudaGetDeviceCount(). Did you run some cuda functions before calling NumCudaDevices() that might have already set an error? Error 803: system has unsupported display driver / cuda driver combination", KindDriverMismatch, DatasetDriver},
 		// an HGX node whose Fabric Manager was not running (vLLM's engine at its start, gpustack/gpustack issue #1254)
 		{"Unexpected error from cudaGetDeviceCount(). Did you run some cuda functions before calling NumCudaDevices() that might have already set an error? Error 802: system not yet initialized", KindFabricNotReady, DatasetFabricManager},
+		// the same through torch's driver-API check, a B200 node's symmetric memory (pytorch/pytorch issue #167537)
+		{"[rank0]: RuntimeError: CUDA driver error: system not yet initialized", KindFabricNotReady, DatasetFabricManager},
 		{"Failed to initialize NVML: Unknown Error", KindNVMLInit, DatasetDriver},
 		// the DRA driver's CDI devices (kubernetes-sigs/dra-driver-nvidia-gpu issue #736), and the
 		// toolkit's CDI hook older than the spec that runs it (issue #568)
