@@ -600,7 +600,8 @@ func IsNativeErrorStart(b string) bool {
 // IsNativeErrorLine reports whether a line body continues a C++ error report.
 func IsNativeErrorLine(b string) bool {
 	return strings.HasPrefix(b, "Exception raised from ") || strings.HasPrefix(b, "frame #") ||
-		strings.HasPrefix(b, "  what():  ") || (b != "" && (b[0] == ' ' || b[0] == '\t'))
+		strings.HasPrefix(b, "  what():  ") || (b != "" && (b[0] == ' ' || b[0] == '\t')) ||
+		b == "<omitting python frames>" // c10's backtrace where it skipped the interpreter's frames
 }
 
 const terminatePrefix = "terminate called after throwing an instance of '"
@@ -654,6 +655,12 @@ const whatPrefix = "  what():  "
 // its message names before the one its frames name.
 func parseWhat(ev *event.Event, b, rest string, l *Line) bool {
 	msg := b[len(whatPrefix):]
+	if strings.TrimRight(msg, " ") == "" {
+		msg = whatText(rest) // "  what():  " alone, the text on the next line
+		if msg == "" {
+			return false
+		}
+	}
 	ev.SetString(event.FieldErrorMsg, msg)
 	if rest != "" {
 		ev.SetString(event.FieldErrorStack, rest)
@@ -703,9 +710,10 @@ func parseTerminate(ev *event.Event, b, rest string, l *Line) bool {
 		return true
 	}
 	ev.SetString(event.FieldErrorType, typ)
+	what := ""
 	if i := strings.Index(rest, "what():  "); i >= 0 {
-		msg, _, _ := strings.Cut(rest[i+len("what():  "):], "\n")
-		ev.SetString(event.FieldErrorMsg, msg)
+		what = whatText(rest[i+len("what():  "):])
+		ev.SetString(event.FieldErrorMsg, what)
 	}
 	if rest != "" {
 		ev.SetString(event.FieldErrorStack, rest)
@@ -716,7 +724,23 @@ func parseTerminate(ev *event.Event, b, rest string, l *Line) bool {
 	} else {
 		finishLibraryLine(ev, l, b+"\n"+rest, DatasetTorch)
 	}
+	if k := Classify(what); k != "" {
+		// the failure the exception carries, not its class's (a DistBackendError the NCCL
+		// watchdog raised for "CUDA error: an illegal memory access was encountered" is a
+		// CUDA error)
+		ev.SetString(FieldErrorKind, k)
+	}
 	return true
+}
+
+// whatText returns the what() text that follows "  what():  ": its line, or the next when the
+// text opens with a line break (a DistBackendError's, two ranks' aborts interleaved).
+func whatText(s string) string {
+	msg, more, _ := strings.Cut(s, "\n")
+	if strings.TrimRight(msg, " ") == "" {
+		msg, _, _ = strings.Cut(more, "\n")
+	}
+	return msg
 }
 
 // Datasets of torch's and NCCL's lines outside a vLLM server (a training job's, another
@@ -895,4 +919,17 @@ func ShellSignal(b string) string {
 		}
 	}
 	return ""
+}
+
+// unheadered returns the lines of text, each without the header it opens with (a line without
+// it is kept whole).
+func unheadered(text, header string) string {
+	var b strings.Builder
+	for line := range strings.SplitSeq(text, "\n") {
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(strings.TrimPrefix(line, header))
+	}
+	return b.String()
 }

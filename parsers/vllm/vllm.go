@@ -903,7 +903,7 @@ func (p *Parser) library(ev *event.Event, l *Line, msg, first, rest string) bool
 		ok = parseNVSHMEMError(ev, b, l) // "/dvs/p4/build/.../main_nvshmem/src/host/init/init.cu:1049: non-zero status: 7 ..."
 	case strings.HasPrefix(b, terminatePrefix):
 		ok = parseTerminate(ev, b, rest, l)
-	case strings.HasPrefix(b, whatPrefix) && len(b) > len(whatPrefix):
+	case strings.HasPrefix(b, whatPrefix) && (len(b) > len(whatPrefix) || rest != ""):
 		// the C++ exception's what() read without the terminate line above it (a file read from
 		// there, kubectl logs --tail): the process aborts of it all the same
 		ok = parseWhat(ev, b, rest, l)
@@ -941,6 +941,14 @@ func (p *Parser) library(ev *event.Event, l *Line, msg, first, rest string) bool
 		ok = parseNCCL(ev, b, l)
 	case b[0] == 'I' || b[0] == 'W' || b[0] == 'E' || b[0] == 'F' || b[0] == 'V':
 		ok = parseTorchPython(ev, b, l)
+		if ok && rest != "" && (l.Level == "error" || l.Level == "critical") {
+			// logger.exception's record, its traceback on the lines after its message, each
+			// under the header again (torchelastic's agent: "Error waiting on exit barrier.
+			// Elapsed: ... seconds", then "... api.py:965] Traceback (most recent call last):")
+			if tb := unheadered(rest, b[:strings.Index(b, "] ")+2]); strings.HasPrefix(tb, TracebackHeader) {
+				SetTraceback(ev, tb)
+			}
+		}
 	}
 	if !ok {
 		return false

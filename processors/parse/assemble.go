@@ -1,13 +1,14 @@
 package parse
 
 import (
-	"github.com/sluice-dev/sluice/parsers/dcgm"
 	"strings"
 	"time"
 
+	"github.com/sluice-dev/sluice/parsers/dcgm"
 	"github.com/sluice-dev/sluice/parsers/envoy"
 	"github.com/sluice-dev/sluice/parsers/nodejs"
 	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
+	"github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/pylog"
 	"github.com/sluice-dev/sluice/parsers/tagged"
 	"github.com/sluice-dev/sluice/parsers/tracing"
@@ -123,6 +124,7 @@ const (
 	modeAiterBuild             // AITER's failed JIT build, from its "↓↓↓" line to its "↑↑↑" line
 	modeVersionCommit          // a klog line that prints a version string, its "commit: <sha>" on the next line
 	modeKmsgDict               // a kernel record from /dev/kmsg or talosctl dmesg, its dictionary's " KEY=value" lines under it
+	modeCollectiveStack        // torch's flight recorder's "Stack trace of the failed collective:", its "#N f from file:line" frames under it
 )
 
 // rayNodeDead reports whether b is the first line of Ray's report of a node the GCS marked dead,
@@ -470,6 +472,12 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 			g.header = "  " + sl.Body[:len("2022-01-26 20:11:14 +0100")] // what its backtrace's lines repeat
 		case modeTorchRecord:
 			g.header = torchRecordHeader(sl.Body) // what its further lines repeat
+			if strings.TrimRight(sl.Body[len(g.header):], " ") == "" {
+				// a message that opens with a line break (torchrun's "\n*****...\nSetting
+				// OMP_NUM_THREADS environment variable for each process to be 1 ...\n*****..."):
+				// its lines are all the record's
+				g.msg = 1
+			}
 		case modePostgres:
 			g.header, _, _, _ = tagged.PostgresLine(sl.Body) // its detail lines' session and time
 		case modeNative:
@@ -792,6 +800,12 @@ func startMode(l *vllm.Line) (int, bool) {
 		// Ray's C++ terminate handler: "[... E 2578148 2578148] (raylet) logging.cc:103: Stack
 		// trace: ", then one frame a line; or the frames of such a dump read from its middle
 		return modeBacktrace, true
+	case l.Header == "" && strings.HasSuffix(strings.TrimRight(l.Body, " "), "] Stack trace of the failed collective:") && torchLogLine(l.Body):
+		// ProcessGroupNCCL's one LOG(ERROR) of where the collective that timed out was called
+		// (its WorkNCCL::printTraceback): the Python frames the flight recorder kept, one a line
+		// ("#0 _verify_param_shape_across_processes from .../torch/distributed/utils.py:286"),
+		// then a blank line
+		return modeCollectiveStack, true
 	case torchLogLine(l.Body) && strings.Contains(l.Body, "] [c10d] ") && strings.Contains(l.Body[:min(len(l.Body), 16)], "[W"):
 		// c10d's warning of a failed socket operation, which prints the stack of the error it
 		// caught under it: "[W817 ... TCPStore.cpp:125] [c10d] recvValue failed on ...", then
@@ -855,7 +869,7 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeTokenizers, true
 	case l.Header == "" && vllm.NativeStackStart(l.Body):
 		return modeNative, true // c10's stack, its message before it cut off (an excerpt, a rotation)
-	case l.Header == "" && strings.HasPrefix(l.Body, "  what():  ") && len(l.Body) > 12:
+	case l.Header == "" && strings.HasPrefix(l.Body, "  what():  ") && (len(l.Body) > 12 || strings.TrimRight(l.Body, " ") == "  what():"):
 		// the what() of a C++ abort whose terminate line was not read (a file read from there,
 		// kubectl logs --tail): its hints and stack follow
 		return modeNative, true
@@ -951,7 +965,7 @@ func startMode(l *vllm.Line) (int, bool) {
 		if klogValueStart(l) {
 			return modeKlogVal, true
 		}
-		if klogMessageStart(l) {
+		if klogMessageStart(l) && torchRecordHeader(l.Body) == "" {
 			return modeKlogMsg, true
 		}
 		if torchRecordHeader(l.Body) != "" {
@@ -1722,9 +1736,19 @@ func (g *group) accept(l *vllm.Line) bool {
 		return l.Header == "" && (nativeBacktraceFrame(l.Body) || l.Body == "*** StackTrace Information ***" ||
 			len(g.parts) > 0 && g.parts[0] == "*** StackTrace Information ***" && strings.HasPrefix(l.Body, "    ")) &&
 			len(g.parts) < maxMessageLines
+	case modeCollectiveStack:
+		if l.Header != "" || l.Proc != "" || len(g.parts) >= maxMessageLines {
+			return false
+		}
+		if l.Body == "" && len(g.parts) > 0 {
+			g.mode = modeDone // the blank line that ends it
+			return true
+		}
+		return collectiveFrame(l.Body)
 	case modeTorchWarn:
 		if l.Header == "" && strings.HasPrefix(l.Body, "Exception raised from ") && len(g.parts) == 0 {
-			g.mode = modeNative
+			// (the blank line c10 ends the warning's text with is the warning's too)
+			g.mode, g.native = modeNative, true
 			return true
 		}
 		return false
@@ -1927,7 +1951,9 @@ func (g *group) accept(l *vllm.Line) bool {
 			// torch's NCCL error text ends in "\nLast error:\n" and what ncclGetLastError() says
 			// ("NET/IB : Got completion from peer 10.42.0.2<47534> with error 5, ..."): the peer
 			// or the NIC that failed
-			l.Body != "" && strings.TrimRight(g.lastPart(), " ") == "Last error:")
+			l.Body != "" && strings.TrimRight(g.lastPart(), " ") == "Last error:" ||
+			// a what() whose text opens with a line break: its text
+			l.Body != "" && strings.TrimRight(g.lastPart(), " ") == "  what():")
 	case modeRecord:
 		return l.Header == g.header && len(g.parts) < maxMessageLines
 	case modeRecordIndented:
@@ -2168,4 +2194,11 @@ func sglangClockTrace(b string) bool {
 		return false
 	}
 	return len(head) == 9 || head[9] == ' '
+}
+
+// collectiveFrame reports whether b is a frame of the flight recorder's stack: "#3 <module> from
+// /workspace/train.py:1647".
+func collectiveFrame(b string) bool {
+	num, rest, ok := strings.Cut(strings.TrimPrefix(b, "#"), " ")
+	return ok && len(b) > len(num) && b[0] == '#' && num != "" && len(num) <= 4 && parseutil.AllDigits(num) && strings.Contains(rest, " from ")
 }

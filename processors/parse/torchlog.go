@@ -1,6 +1,10 @@
 package parse
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/sluice-dev/sluice/parsers/vllm"
+)
 
 // torch's Python logging (TORCH_LOGS, its warnings) writes glog's header, a Python file for the
 // location, and repeats the header on every line of a record of several lines:
@@ -51,6 +55,11 @@ func torchRecordAccept(rest string, afterIndented bool) (ok, indented bool) {
 		rest = strings.TrimPrefix(rest[end+1:], " ")
 	}
 	if rest == "" || rest[0] == ' ' || rest[0] == '\t' {
+		return true, true
+	}
+	if rest == vllm.TracebackHeader {
+		// logger.exception's traceback under its message (torchelastic's agent: "Error waiting
+		// on exit barrier. Elapsed: ... seconds", then the store's DistNetworkError)
 		return true, true
 	}
 	return afterIndented, false
