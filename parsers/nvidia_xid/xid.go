@@ -489,6 +489,13 @@ func nvrmLevel(body string) string {
 		// the proprietary module refusing a GPU only the open one drives (560 and later, a
 		// Blackwell's): every GPU of the node fails to start
 		strings.Contains(body, "requires use of the NVIDIA open kernel modules") ||
+		// a GPU the driver release no longer supports (print_unsupported, NV_DBG_ERRORS: "The
+		// NVIDIA GPU 0000:01:00.0 (PCI ID: 10de:17f0)\nNVRM: installed in this system is not
+		// supported by the\nNVRM: NVIDIA 465.31 driver release."), a Maxwell's or Pascal's after
+		// an upgrade; and the open modules refusing a GeForce before 560 ("Open nvidia.ko is
+		// only ready for use on Data Center GPUs.")
+		strings.Contains(body, "installed in this system is not supported by the") ||
+		strings.Contains(body, "Open nvidia.ko is only ready for use on Data Center GPUs") ||
 		// the GSP firmware stops answering (the banner _kgspLogRpcTimeout prints before Xid 119,
 		// the heartbeat check, the thread timeout): the GPU hangs
 		strings.Contains(body, "GSP Timeout") || strings.Contains(body, "Heartbeat timed out") ||
