@@ -232,6 +232,12 @@ type group struct {
 }
 
 // lastPart returns the group's last line: its last part, or its first line's text.
+// firstLine returns the first line of the group's first event.
+func (g *group) firstLine() string {
+	first, _, _ := strings.Cut(g.first.Message(), "\n")
+	return first
+}
+
 func (g *group) lastPart() string {
 	if n := len(g.parts); n > 0 {
 		return g.parts[n-1]
@@ -909,6 +915,12 @@ func startMode(l *vllm.Line) (int, bool) {
 			return modeTrace, true
 		}
 		return modeMaybe, true
+	case l.Header == "" && l.Proc == "" && basicConfigOpen(l.Body):
+		// a record in basicConfig's format whose message announces lines under it, indented
+		// ("INFO:torch.distributed.launcher.api:Starting elastic_operator with launch configs:",
+		// then "  entrypoint       : ...", one logger.info; accelerate's "... had defaults used
+		// instead:", then a tab before each)
+		return modeIndented, true
 	case l.Header == "" && vllm.RayCreationTaskError(l.Body):
 		return modeTrace, true // the remote traceback follows, without its header
 	case l.Header == "" && (vllm.RayTaskMessage(l.Body) || vllm.RayUnhandledError(l.Body)):
@@ -1904,6 +1916,11 @@ func (g *group) accept(l *vllm.Line) bool {
 		if len(g.parts) == 0 && l.Header == "" && strings.HasPrefix(l.Body, "prompt eval time = ") && strings.HasPrefix(g.first.Message(), "slot print_timing: ") {
 			return true
 		}
+		if l.Header == "" && l.Body == "" && len(g.parts) > 0 && g.parts[len(g.parts)-1] != "" && basicConfigOpen(g.firstLine()) {
+			// the line break a basicConfig record's message ends in (torch's launch configs')
+			g.mode = modeDone
+			return true
+		}
 		return l.Header == "" && len(l.Body) > 1 && (l.Body[0] == ' ' || l.Body[0] == '\t' || numberedFrame(l.Body)) && len(g.parts) < maxMessageLines
 	case modeWarning:
 		if l.Header != "" {
@@ -2149,6 +2166,27 @@ func basicConfigError(b string) string {
 		return ""
 	}
 	return rest[len(name)+1:]
+}
+
+// basicConfigOpen reports whether b is a debug, info or warning record in logging.basicConfig's
+// format whose message ends in a colon ("INFO:torch.distributed.elastic.agent.server.api:[default]
+// Rendezvous complete for workers. Result:"); an error's is basicConfigError's.
+func basicConfigOpen(b string) bool {
+	if len(b) < 12 || b[len(b)-1] != ':' && strings.TrimRight(b, " ")[len(strings.TrimRight(b, " "))-1] != ':' {
+		return false
+	}
+	var rest string
+	var ok bool
+	for _, lv := range [...]string{"INFO:", "WARNING:", "DEBUG:"} {
+		if rest, ok = strings.CutPrefix(b, lv); ok {
+			break
+		}
+	}
+	if !ok {
+		return false
+	}
+	name, msg, ok := strings.Cut(rest[:min(len(rest), 128)], ":")
+	return ok && name != "" && !strings.ContainsAny(name, " \t") && msg != "" && msg[0] != ' '
 }
 
 // messageParagraph reports whether b, after an empty line under an exception's line, goes on with
