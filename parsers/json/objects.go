@@ -190,6 +190,15 @@ func aboutObject(ev *event.Event, logger, node string) {
 		// "LLMInferenceService", "LLMInferenceService": {"name": ..., "namespace": ...}
 		kind, ns, name = k, get(k+".namespace"), get(k+".name")
 	}
+	if k := get("reconciler kind"); name == "" && k != "" && !strings.ContainsAny(k, ". ") {
+		// controller-runtime before v0.15 names the reconciled object by its kind and the
+		// request's "name" and "namespace" ("reconciler group":"ray.io","reconciler kind":
+		// "RayCluster","name":"raycluster-mini","namespace":"kuberay-debug"): KubeRay 0.x's
+		// "Reconciler error" of a head pod the quota refused
+		if n := get("name"); n != "" && !strings.ContainsAny(n, " /") {
+			kind, ns, name = strings.ToLower(k), get("namespace"), n
+		}
+	}
 	if key := get("knative.dev/key"); name == "" && key != "" {
 		// Knative's reconcilers and data path name the object they work on: the revision (the
 		// activator, every KServe predictor's queue-proxy), or the kind they say (the
