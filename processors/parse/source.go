@@ -724,6 +724,9 @@ var stackComponents = map[string]string{
 	"node-problem-detector":   "kubernetes.node_problem_detector",
 	"gpud":                    "gpud.log", // Lepton's GPU health agent as a DaemonSet, as on the host
 	"kuberay-operator":        "kuberay.operator",
+	// Kubeflow's training operator (PyTorchJob, MPIJob): the controller that makes a training
+	// job's pods, and says why it did not
+	"training-operator": "kubeflow.training_operator",
 	// Volcano, the batch scheduler training and inference jobs are queued in: its scheduler
 	// (why a job's pods wait) and its controllers (the jobs and queues)
 	"volcano-scheduler":   "volcano.scheduler",
@@ -857,6 +860,9 @@ var controllerPods = []struct{ pod, container, dataset string }{
 	{"kueue-controller-manager-", "manager", "kueue.controller"},
 	{"k8s-nim-operator-", "manager", "nim.operator"},
 	{"lws-controller-manager-", "manager", "lws.controller"},
+	// JobSet's controller and Kubeflow Trainer's (v2, TrainJob on JobSet)
+	{"jobset-controller-manager-", "manager", "jobset.controller"},
+	{"kubeflow-trainer-controller-manager-", "manager", "kubeflow.trainer"},
 	// KServe's controller: InferenceService and LLMInferenceService reconciliation
 	{"kserve-controller-manager-", "manager", "kserve.controller"},
 	{"llmisvc-controller-manager-", "manager", "kserve.controller"},

@@ -422,6 +422,12 @@ func TestStackComponentDatasets(t *testing.T) {
 		{"aws-cluster-autoscaler", `I0405 17:44:49.931928       1 filter_out_daemon_sets.go:47] Filtered out 0 daemon set pods, 1 unschedulable pods left`, "kubernetes.cluster_autoscaler"},
 		{"karpenter-7d8f9b6c5-abcde/controller", `{"level":"ERROR","time":"2024-07-18T04:12:31.208Z","logger":"controller.provisioner","message":"Could not schedule pod","pod":"vllm-0"}`, "karpenter.controller"},
 		{"kueue-controller-manager-5f8d7c6b9-q4wzt/manager", `{"level":"info","ts":"2024-01-11T14:21:03.8Z","logger":"events","msg":"Admitted by ClusterQueue q","type":"Normal","object":{"kind":"Workload","namespace":"ml","name":"job-a"},"reason":"Admitted"}`, "kueue.controller"},
+		// the controllers that make a training job's pods: JobSet's (kubernetes-sigs/jobset
+		// issue #1094), Kubeflow Trainer's (kubeflow/trainer issue #2363), the training
+		// operator's (kubeflow/trainer issue #1693)
+		{"jobset-controller-manager-58555b47c7-z684f/manager", "2025-11-24T12:19:10Z\tERROR\tsuspending jobset\t{\"controller\": \"jobset\", \"controllerKind\": \"JobSet\", \"JobSet\": {\"name\":\"job-set\",\"namespace\":\"e2e-sz66n\"}, \"error\": \"Operation cannot be fulfilled on jobs.batch\"}", "jobset.controller"},
+		{"kubeflow-trainer-controller-manager-6b7d9c8f5-x2lqp/manager", `{"level":"info","ts":"2024-12-29T11:17:12.817732114Z","logger":"KubeAPIWarningLogger","caller":"log/warning_handler.go:65","msg":"unknown field \"spec.replicatedJobs[0].template.metadata.creationTimestamp\""}`, "kubeflow.trainer"},
+		{"training-operator", "I1122 03:15:14.029800       1 request.go:601] Waited for 1.049849815s due to client-side throttling, not priority and fairness, request: GET:https://10.96.0.1:443/apis/messaging.knative.dev/v1?timeout=32s", "kubeflow.training_operator"},
 		{"myapp-5f8d7c6b9-q4wzt/manager", "a line no parser reads", p.cfg.FallbackDataset},
 		// llm-d's scheduler and routing sidecar as KServe's LLMInferenceService deploys them
 		// (llm-d/llm-d-router issue #1581, llm-d/llm-d-routing-sidecar issue #37); its model
