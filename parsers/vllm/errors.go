@@ -470,7 +470,20 @@ const (
 	MessageMemoryReport        // TensorRT-LLM's report of the GPU memory its executor's components took
 	MessageSystemInfo          // NVIDIA NIM's "SYSTEM INFO" block under a profile it could not run: the GPUs it found
 	MessagePtxas               // Triton's PTXASError: ptxas's stderr, up to its "Repro command: " line
+	MessageOpen                // a record that names a failure's class and a colon (ClassColonEnd): every line under its header
 )
+
+// ClassColonEnd reports whether a record's line ends in an exception's class and a colon, the
+// exception's text on the lines under it ("ACLgraph sizes capture fail: RuntimeError:",
+// vllm-ascend's logger.error(f"...: {type(e).__name__}:\n{e}")).
+func ClassColonEnd(line string) bool {
+	t, ok := strings.CutSuffix(strings.TrimRight(line, " "), ":")
+	if !ok {
+		return false
+	}
+	word := t[strings.LastIndexByte(t, ' ')+1:]
+	return len(word) < len(t) && (strings.HasSuffix(word, "Error") || strings.HasSuffix(word, "Exception")) && identifier(word[strings.LastIndexByte(word, '.')+1:])
+}
 
 // ptxasStderr opens the part of Triton's PTXASError that quotes ptxas (make_cubin:
 // "...\n`ptxas` stderr:\n<ptxas's output>\nRepro command: <the command>\n"): why the kernel did
@@ -517,6 +530,8 @@ func isBorder(line string) bool {
 // state before it: open lines are the message's, whatever they say.
 func MessageState(line string, state int) int {
 	switch {
+	case state == MessageOpen:
+		return MessageOpen
 	case state == MessageFrameOpen:
 		if isBorder(line) {
 			return MessageFramed
@@ -1102,7 +1117,11 @@ func setErrorLine(ev *event.Event, body, more, level string) {
 	} else if level != "warning" && body != "" && utf8.ValidString(body) {
 		ev.SetString(event.FieldErrorMsg, strings.TrimRight(Unrepeated(body), " \t\r")) // (without a terminal's padding)
 	}
-	if k := Classify(body); k != "" {
+	k := Classify(body)
+	if k == "" && more != "" {
+		k = Classify(more) // the record's text under its first line (the exception's, after "...: RuntimeError:")
+	}
+	if k != "" {
 		ev.SetString(FieldErrorKind, k)
 	}
 	if k, _ := parseutil.GPUFailure(body); k != "" {
@@ -1230,7 +1249,11 @@ func Classify(text string) string {
 		// terminated with exception:", CANN's report under it
 		strings.Contains(text, "HCCL watchdog thread terminated with exception") ||
 		// CANN's code for a failed HCCL call ("ERR02200 DIST call hccl api failed.")
-		strings.Contains(text, "DIST call hccl api failed") {
+		strings.Contains(text, "DIST call hccl api failed") ||
+		// torch_npu's report of the operator that failed, an HCCL collective's ("The Inner error
+		// is reported as above. ... the current working operator name is HcclAllreduce."), the
+		// HCCL socket timeout (EI0006) or transport error CANN names above it
+		strings.Contains(text, "the current working operator name is Hccl") {
 		// the collective libraries of the other accelerators: Intel XPU's oneCCL ("RuntimeError:
 		// oneCCL: ze_fd_manager.cpp:214 fill_device_fds: EXCEPTION: open failed ..."), Ascend's
 		// HCCL: a tensor-parallel group that could not start or broke, as NCCL's

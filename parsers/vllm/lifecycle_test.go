@@ -145,6 +145,8 @@ func TestClassify(t *testing.T) {
 		"ray.exceptions.ActorDiedError: The actor died unexpectedly before finishing this task.\n\tclass_name: WorkerDict": "",
 		// vllm-project/vllm-ascend issue #8360: torch_npu's watchdog dying of the CANN error it caught
 		"[Rank 4] HCCL watchdog thread terminated with exception:": KindNCCL,
+		// torch_npu's report of a failed HCCL operator (vllm-project/vllm-ascend's ACLgraph capture, an HCCL socket timeout under it)
+		"RuntimeError: The Inner error is reported as above. The process exits for this inner error, and the current working operator name is HcclAllreduce.": KindNCCL,
 		// TensorRT-LLM's executor (NVIDIA/TensorRT-LLM #5872)
 		"Failed to initialize executor on rank 1: Executor creation failed due to insufficient GPU memory.": KindCUDAOOM,
 		// the process's death by c10d's backend error, its what() not kept (vllm-project/vllm #23448)

@@ -355,6 +355,11 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		b := p.body(ev, l.Body, msg, len(l.Text))
 		if lv == "error" || lv == "critical" || lv == "warning" {
 			setErrorLine(ev, b[min(tagLen, len(b)):], "", lv)
+			if k := Classify(rest); rest != "" && k != "" && lv != "warning" && !ev.Has(FieldErrorKind) {
+				// the record's text under its first line ("ACLgraph sizes capture fail:
+				// RuntimeError:", the exception's text and CANN's report under the same header)
+				ev.SetString(FieldErrorKind, k)
+			}
 			if !ev.Has(FieldRequestID) {
 				if id := mentionedID(b); id != "" {
 					SetRequestID(ev, id)

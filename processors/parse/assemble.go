@@ -495,6 +495,9 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 		case modeMaybe:
 			g.liteLLM = sl.Header == "" && liteLLMRecordError(sl.Body)
 			g.msg = vllm.MessageState(sl.Body, vllm.MessageClosed)
+			if g.msg == vllm.MessageClosed && sl.Header != "" && vllm.ClassColonEnd(sl.Body) {
+				g.msg = vllm.MessageOpen // the exception's text under the same header, its lines all
+			}
 			g.native = sl.Header == "" && vllm.IsNativeErrorStart(sl.Body)
 			g.bare = sl.Header == "" && vllm.IsBareException(sl.Body)
 		case modeAfter:
