@@ -135,7 +135,13 @@ func (r *rec) dated(s string) bool {
 			// "%(asctime)s %(name)-12s %(process)d %(levelname)-8s %(message)s"
 			r.logger = w
 		case pu.AllDigits(w):
-			r.pid, _ = pu.Atoi(w)
+			if n, _ := pu.Atoi(w); n > maxPID {
+				// %(thread)d, the thread's ident, not a pid (above Linux's pid_max): "%(asctime)s |
+				// %(module)s | %(thread)d | %(levelname)s : %(message)s"
+				r.thread = n
+			} else {
+				r.pid = n
+			}
 			leadPID = true
 		}
 	}
@@ -175,9 +181,15 @@ func (r *rec) dated(s string) bool {
 			}
 		}
 	}
+	if after, ok := strings.CutPrefix(rest, ": "); ok && piped {
+		rest = after // "| INFO : message": the colon after the level is the format's
+	}
 	r.body(rest)
 	return true
 }
+
+// maxPID is the largest process id Linux gives (pid_max's limit, 2^22).
+const maxPID = 1 << 22
 
 // bracketLocation reads "file.py:N" into the origin, or "logger:N" into the logger.
 func (r *rec) bracketLocation(loc string) bool {
