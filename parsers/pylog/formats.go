@@ -722,6 +722,13 @@ func OpenMessage(b string) bool {
 		return false
 	}
 	t := strings.TrimRight(b, " ")
+	if strings.Contains(b, " - litellm_proxy_extras - ") && strings.Contains(b, " - prisma db error: ") {
+		// LiteLLM's migrations logging what Prisma's CLI said, stderr then stdout, in one call
+		// (logger.info(f"prisma db error: {e.stderr}, e: {e.stdout}")): the error's code, its
+		// explanation and the schema Prisma loaded on the lines under it
+		var r rec
+		return r.dated(b) && r.logger == "litellm_proxy_extras"
+	}
 	if last := t[len(t)-1]; last != ':' && last != '-' {
 		return false
 	}

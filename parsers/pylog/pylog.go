@@ -682,6 +682,10 @@ func LoggerDataset(logger string) string {
 		return DatasetDeepSpeed
 	case "infinity_emb": // Infinity, the embedding and reranking server beside vLLM
 		return DatasetInfinity
+	case "litellm_proxy_extras", "litellm":
+		// LiteLLM's own packages (its proxy's database migrations, which the Helm chart runs in
+		// a Job's "prisma-migrations" container before the proxy starts)
+		return DatasetLiteLLM
 	}
 	return ""
 }
