@@ -446,6 +446,12 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if r.Logger != "" {
 		ev.SetString(event.FieldLogLogger, r.Logger)
 	}
+	if pid, m, ok := vllm.CANNPrefix(r.Msg); ok && r.Logger == "" {
+		// torch_npu's CANN error on Ascend ("[ERROR] 2025-06-09-06:57:54 (PID:92380, Device:0,
+		// RankID:-1) ERR99999 UNKNOWN applicaiton exception"): its code and text, the pid
+		r.Msg = m
+		ev.Set(event.FieldProcessPID, event.Int(pid))
+	}
 	ev.SetString(pu.FieldLogMessage, r.Msg)
 	if lv, ok := llamaRequest(ev, r.Msg); ok {
 		r.Level = lv // llama-server's, under its prefix: its status, not the prefix's I

@@ -435,6 +435,22 @@ func cannError(body string) bool {
 		strings.HasPrefix(body[min(len(body), 28):], "(PID:")
 }
 
+// CANNPrefix reads the time and context torch_npu puts before a CANN error after its bracketed
+// level ("2025-06-09-06:57:54 (PID:92380, Device:0, RankID:-1) ERR99999 UNKNOWN applicaiton
+// exception"): the pid and the error's code and text; ok is false for another text.
+func CANNPrefix(s string) (pid int64, msg string, ok bool) {
+	if len(s) < 30 || s[0] != '2' || s[4] != '-' || s[10] != '-' || s[13] != ':' || !strings.HasPrefix(s[19:], " (PID:") {
+		return 0, "", false
+	}
+	ctx, msg, ok := strings.Cut(s[len("2025-06-09-06:57:54 (PID:"):], ") ")
+	if !ok || msg == "" {
+		return 0, "", false
+	}
+	n, _, _ := strings.Cut(ctx, ",")
+	pid, ok = parseutil.Atoi(n)
+	return pid, msg, ok
+}
+
 // cannCode reports whether body opens with an error code of CANN's error manager, two capitals
 // (E, then the component's letter) and four digits: "EH9999: ", "EZ9999: ", "EE1001: ".
 func cannCode(body string) bool {

@@ -227,6 +227,9 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		// main process disappeared!"): the level it states
 		if lv = bracketLevel(l.Body); lv != "" {
 			tagLen = strings.IndexByte(l.Body, ']') + 2
+			if _, m, ok := CANNPrefix(l.Body[min(tagLen, len(l.Body)):]); ok {
+				tagLen = len(l.Body) - len(m) // torch_npu's time and context before the CANN error's code
+			}
 		}
 	}
 	component, container := "", ""
