@@ -427,6 +427,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	} else if r.origin != "" {
 		ev.SetString(event.FieldOriginFile, r.origin)
 		ev.Set(event.FieldOriginLine, event.Int(r.line))
+		if r.pid > 0 {
+			ev.Set(event.FieldProcessPID, event.Int(r.pid)) // CANN's plog
+		}
 	} else if r.Logger == "" {
 		// a tracing subscriber's text under the level (mount-s3's syslog lines): its target
 		if spans, target, msg, ok := tracing.Target(r.Msg); ok {
@@ -824,6 +827,7 @@ func Read(s string, r *Line) bool {
 			r.Logger = name
 		}
 		levelAsctime(r)
+		cannPlog(r)
 		return true
 	}
 	if len(tag) == 19 && tag[2] == '/' && tag[5] == '/' && tag[10] == '-' {
@@ -900,6 +904,39 @@ func levelAsctime(r *Line) {
 		}
 	}
 	r.Logger, r.Msg = name, msg
+}
+
+// cannPlog reads the rest of a line of CANN's process log on Ascend NPUs (plog, the log of HCCL,
+// the runtime and the other modules under a vLLM worker): "[ERROR] HCCL(60570,python3):2025-12-04-
+// 14:46:07.911.312 [hccl_socket.cc:106] [60570][HcclSocket][Listen] socket type[0], listen on
+// ... fail.": the module as the logger, the pid, the local time to the microsecond, the source
+// file and line.
+func cannPlog(r *Line) {
+	m := r.Msg
+	open := strings.IndexByte(m[:min(len(m), 24)], '(')
+	if open < 2 {
+		return
+	}
+	ctx, rest, ok := strings.Cut(m[open+1:], "):")
+	if !ok || len(rest) < 32 || rest[10] != '-' || rest[19] != '.' || rest[23] != '.' || rest[27] != ' ' || rest[28] != '[' {
+		return
+	}
+	pid, _, _ := strings.Cut(ctx, ",")
+	n, isNum := pu.Atoi(pid)
+	// "2025-12-04-14:46:07.911.312": the date, a hyphen, the time, milliseconds, microseconds
+	t, err := time.Parse("2006-01-02-15:04:05.000", rest[:23])
+	us, usOK := pu.Atoi(rest[24:27])
+	loc, msg, locOK := strings.Cut(rest[29:], "]") // (HCCP's without a space after it: "[rs_socket.c:2930]tid:60570,...")
+	msg = strings.TrimPrefix(msg, " ")
+	if !isNum || err != nil || !usOK || !locOK {
+		return
+	}
+	file, line, ok := pu.FileLine(loc)
+	if !ok || strings.IndexByte(file, ' ') >= 0 {
+		return
+	}
+	r.Logger, r.pid, r.Time, r.Local = m[:open], n, t.Add(time.Duration(us)*time.Microsecond), true
+	r.origin, r.line, r.Msg = file, line, msg
 }
 
 // envLogger reads the layout of Rust's env_logger ("[%Y-%m-%dT%H:%M:%SZ LEVEL target] message",
