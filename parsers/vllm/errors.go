@@ -1317,6 +1317,14 @@ func Classify(text string) string {
 		strings.Contains(text, "ActorDiedError: The actor died unexpectedly") && strings.Contains(text, "RayWorkerWrapper") {
 		return KindEngineDead
 	}
+	if strings.Contains(text, "no kernel image is available for execution on the device") ||
+		strings.Contains(text, "HIP error: invalid device function") ||
+		strings.Contains(text, "OpError: expects arch to be one of [") {
+		// the kernel has no code for this GPU's architecture (cudaErrorNoKernelImageForDevice, a
+		// wheel or image built without sm_100 or sm_120; hipErrorInvalidDeviceFunction, a gfx
+		// target not built; a CUTLASS DSL kernel's admissible archs): another image or backend
+		return KindUnsupportedArch
+	}
 	if strings.Contains(text, "CUDA error") || strings.Contains(text, "CUBLAS_STATUS_") || strings.Contains(text, "Cuda failure ") ||
 		strings.Contains(text, "Cuda error ") || // vLLM's custom all-reduce's CUDACHECK: "Failed: Cuda error <file>:<line> '<error>'"
 		strings.HasPrefix(text, "CUDA Error: ") || // flashinfer's check: "CUDA Error: an illegal memory access was encountered (CUDA Error: 700...)"

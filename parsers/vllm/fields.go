@@ -115,11 +115,16 @@ const (
 	KindEngineInit = "engine_init_failed"
 	KindNCCL       = "nccl"
 	KindCUDA       = "cuda_error"
-	KindNPUOOM     = "npu_oom"    // an Ascend NPU's (vllm-ascend) memory, not a GPU's
-	KindTPUOOM     = "tpu_oom"    // a TPU's memory (XLA's RESOURCE_EXHAUSTED on vLLM TPU), not a GPU's
-	KindXPUOOM     = "xpu_oom"    // an Intel GPU's (XPU's) memory: torch-xpu's, Level Zero's
-	KindHPUOOM     = "hpu_oom"    // an Intel Gaudi's (HPU's) device memory
-	KindNeuronOOM  = "neuron_oom" // an AWS Neuron device's memory (Inferentia, Trainium)
+	// KindUnsupportedArch: a kernel built without code for the GPU's architecture (CUDA's
+	// "no kernel image is available for execution on the device", a CUTLASS DSL kernel's
+	// "expects arch to be one of [...]", HIP's "invalid device function"): the image or the
+	// backend is wrong for the GPU, not the GPU
+	KindUnsupportedArch = "unsupported_arch"
+	KindNPUOOM          = "npu_oom"    // an Ascend NPU's (vllm-ascend) memory, not a GPU's
+	KindTPUOOM          = "tpu_oom"    // a TPU's memory (XLA's RESOURCE_EXHAUSTED on vLLM TPU), not a GPU's
+	KindXPUOOM          = "xpu_oom"    // an Intel GPU's (XPU's) memory: torch-xpu's, Level Zero's
+	KindHPUOOM          = "hpu_oom"    // an Intel Gaudi's (HPU's) device memory
+	KindNeuronOOM       = "neuron_oom" // an AWS Neuron device's memory (Inferentia, Trainium)
 	// KindKVCache: the memory left after the weights holds no KV cache, or not one request of
 	// max_model_len: the server does not start (lower max_model_len, raise gpu_memory_utilization)
 	KindKVCache = "kv_cache_too_small"
@@ -187,7 +192,7 @@ var Fields = parsers.Union(ProcessFields, []parsers.Field{
 	{Name: event.FieldErrorType, Type: "keyword", Description: "Exception class of the last exception in a traceback (torch.OutOfMemoryError)."},
 	{Name: event.FieldErrorStack, Type: "wildcard", Description: "The traceback, from 'Traceback (most recent call last):' to its last exception line, chained exceptions included."},
 	{Name: FieldURLOriginal, Type: "wildcard", Description: "On an HTTP client's exception (requests, huggingface_hub, httpx, aiohttp): the URL it names (the model file a download asked for); the status it reports (401 for a gated model on the Hub, 404, 429) is http.response.status_code."},
-	{Name: FieldErrorKind, Type: "keyword", Description: "Failure class recognised in an error: cuda_oom, engine_dead (a worker's death too), engine_init_failed (a V1 engine that did not start: 'Engine core initialization failed', 'WorkerProc initialization failed', vllm-omni's 'StageDiffusionProc died during handshake'), nccl, cuda_error (other CUDA errors such as an illegal memory access), npu_oom (an Ascend NPU out of memory, vllm-ascend), tpu_oom (a TPU's memory or on-chip VMEM exhausted, XLA's RESOURCE_EXHAUSTED), xpu_oom, hpu_oom, neuron_oom (an Intel GPU's, an Intel Gaudi's, an AWS Neuron device's memory exhausted), kv_cache_too_small (no memory left for the KV cache, or less than one request of max_model_len: the server does not start), context_length_exceeded (a request longer than the model's context, which vLLM refuses with a 400), kv_transfer (a prefill/decode split's KV cache that did not cross: a KV connector's (NIXL's, Mooncake's) transfer, handshake or backend failed, or a prefill's blocks expired before a decode instance read them; or a KV connector's load that failed, LMCache's included: the scheduler's 'KV load failure')."},
+	{Name: FieldErrorKind, Type: "keyword", Description: "Failure class recognised in an error: cuda_oom, engine_dead (a worker's death too), engine_init_failed (a V1 engine that did not start: 'Engine core initialization failed', 'WorkerProc initialization failed', vllm-omni's 'StageDiffusionProc died during handshake'), nccl, cuda_error (other CUDA errors such as an illegal memory access), unsupported_arch (a kernel without code for the GPU's architecture: CUDA's 'no kernel image is available for execution on the device', HIP's 'invalid device function', a kernel's list of the architectures it expects; another image or backend, not another GPU), npu_oom (an Ascend NPU out of memory, vllm-ascend), tpu_oom (a TPU's memory or on-chip VMEM exhausted, XLA's RESOURCE_EXHAUSTED), xpu_oom, hpu_oom, neuron_oom (an Intel GPU's, an Intel Gaudi's, an AWS Neuron device's memory exhausted), kv_cache_too_small (no memory left for the KV cache, or less than one request of max_model_len: the server does not start), context_length_exceeded (a request longer than the model's context, which vLLM refuses with a 400), kv_transfer (a prefill/decode split's KV cache that did not cross: a KV connector's (NIXL's, Mooncake's) transfer, handshake or backend failed, or a prefill's blocks expired before a decode instance read them; or a KV connector's load that failed, LMCache's included: the scheduler's 'KV load failure')."},
 	parseutil.Field(FieldRequestID),
 	{Name: parseutil.FieldHTTPRequestID, Type: "keyword", Description: "On a warning or error line that names a request: the X-Request-Id the request came with, when vLLM built the request id from it (chatcmpl-<32 hex digits>, not a version 4 uuid's, which vLLM makes itself when there is no header); a gateway in front logs the same value (ingress-nginx's $req_id), and so does the request's summary."},
 	{Name: FieldFailureReason, Type: "keyword", Description: "Why vLLM says a request failed: engine dead, bad request, input error (V1 'Request <id> failed (...)')."},

@@ -169,7 +169,7 @@ func (p *Processor) observe(ev *event.Event, now int64, out []*event.Event) []*e
 // isEngineFailure reports whether an error kind kills the engine and so every request on it.
 func isEngineFailure(kind string) bool {
 	switch kind {
-	case vllm.KindEngineDead, vllm.KindCUDAOOM, vllm.KindNCCL, vllm.KindCUDA,
+	case vllm.KindEngineDead, vllm.KindCUDAOOM, vllm.KindNCCL, vllm.KindCUDA, vllm.KindUnsupportedArch,
 		// the other accelerators' memory exhausted: an Ascend NPU's (vllm-ascend), a TPU's, an
 		// Intel GPU's or Gaudi's, a Neuron device's
 		vllm.KindNPUOOM, vllm.KindTPUOOM, vllm.KindXPUOOM, vllm.KindHPUOOM, vllm.KindNeuronOOM:
