@@ -58,8 +58,32 @@ func getEventRow(ev *event.Event, s string, at []int, n, off int, ns string) boo
 			i = off + 5 // -o wide about a whole object: its empty SUBOBJECT padded into the gap
 		}
 		msg = s[at[i]:]
+		if i > off+4 {
+			msg = wideTail(msg)
+		}
 	}
 	return setEventRow(ev, col(s, at, off+1), col(s, at, off+2), object, ns, msg)
+}
+
+// wideTail returns msg without the columns -o wide prints after an event's message: FIRST SEEN,
+// COUNT and NAME ("... Image size: 126652423 bytes.   8s   1   uptime-kuma-...-d4b9b.18d5e3ca4b0feb6d"),
+// msg itself when it does not end in them.
+func wideTail(msg string) string {
+	rest := strings.TrimRight(msg, " \r")
+	var cols [3]string
+	for k := 2; k >= 0; k-- {
+		j := strings.LastIndex(rest, "  ")
+		if j < 0 {
+			return msg
+		}
+		cols[k] = rest[j+2:]
+		rest = strings.TrimRight(rest[:j], " ")
+	}
+	first, count, name := strings.TrimLeft(cols[0], " "), cols[1], cols[2]
+	if !age(first) || !pu.AllDigits(count) || count == "" || strings.ContainsAny(name, " \t") || !strings.Contains(name, ".") || rest == "" {
+		return msg
+	}
+	return rest
 }
 
 // namespace reports whether s can be a namespace's name (a DNS label: lower case, digits, '-').
