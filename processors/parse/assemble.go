@@ -1524,6 +1524,11 @@ func (g *group) accept(l *vllm.Line) bool {
 		}
 		return true
 	case modeKernel:
+		if len(g.parts) == 0 && l.Header == "" && sinceBoot(l.Body) != "" && sinceBoot(g.firstLine()) == "------------[ cut here ]------------" {
+			// WARN()'s message, which __warn_printk prints between the cut line and "WARNING:
+			// CPU: ..." ("zero length flush remaining: start ..., end ...")
+			return true
+		}
 		return kernelReportAccept(l)
 	case modeJava:
 		if l.Header != "" {
