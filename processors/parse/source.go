@@ -391,7 +391,10 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 		switch {
 		case r != nil && r.Dataset != "":
 			ds = r.Dataset
-		case s.dataset != "" && (proc == "" || proc == s.proc):
+		case s.dataset != "" && (proc == "" || proc == s.proc) && !(host && proc == "systemd"):
+			// (systemd's lines are each about the unit they name: "containerd.service: Main
+			// process exited ..." after "nvidia-cdi-refresh.service: Failed ..." is not the
+			// toolkit's)
 			ds = s.dataset
 			if ds == pylog.DatasetRayCore {
 				// Ray's core lines come from the library inside the serving process: what follows
