@@ -151,6 +151,15 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	{"No help topic for 'disable-device-node-modification'", KindContainerCLI, DatasetToolkit},
 	{"No help topic for 'update-ldcache'", KindContainerCLI, DatasetToolkit},
 	{"No help topic for 'create-symlinks'", KindContainerCLI, DatasetToolkit},
+	// the OCI hook the runtime calls with "prestart" (nvidia-container-runtime-hook), a binary
+	// that is not it (a toolkit built from source: dockerd's "error running hook: exit status 3,
+	// stdout: , stderr: ... No help topic for 'prestart'")
+	{"No help topic for 'prestart'", KindContainerCLI, DatasetToolkit},
+	{"unable to setup runtime: ", KindRuntimeMissing, DatasetToolkit},
+	// the operator's validator finding no nvidia-smi in a container the toolkit should have set
+	// up ("Error: error validating toolkit installation: exec: \"nvidia-smi\": executable file
+	// not found in $PATH"): the runtime does not inject the driver
+	{"error validating toolkit installation", KindRuntimeMissing, DatasetToolkit},
 }
 
 // GPUFailure returns the kind and dataset of the NVIDIA user-space failure s reports, or "".

@@ -24,6 +24,12 @@ func TestGPUFailure(t *testing.T) {
 		{"Unexpected error from cudaGetDeviceCount(). Did you run some cuda functions before calling NumCudaDevices() that might have already set an error? Error 802: system not yet initialized", KindFabricNotReady, DatasetFabricManager},
 		// the same through torch's driver-API check, a B200 node's symmetric memory (pytorch/pytorch issue #167537)
 		{"[rank0]: RuntimeError: CUDA driver error: system not yet initialized", KindFabricNotReady, DatasetFabricManager},
+		// dockerd running a hook that is not the toolkit's (NVIDIA/nvidia-container-toolkit issue #14), and the toolkit's
+		// container unable to configure containerd 2 (the runtime's config version): no GPU pod starts on the node
+		{`error running hook: exit status 3, stdout: , stderr: time=\"2024-01-10T13:22:13+01:00\" level=error msg=\"No help topic for 'prestart'\\n\": unknown`, KindContainerCLI, DatasetToolkit},
+		{`level=error msg="error running nvidia-toolkit: unable to setup runtime: error running containerd command: exit status 1"`, KindRuntimeMissing, DatasetToolkit},
+		// the GPU operator's toolkit-validation init container (NVIDIA/gpu-operator issue #265)
+		{`Error: error validating toolkit installation: exec: "nvidia-smi": executable file not found in $PATH`, KindRuntimeMissing, DatasetToolkit},
 		{"Failed to initialize NVML: Unknown Error", KindNVMLInit, DatasetDriver},
 		// the DRA driver's CDI devices (kubernetes-sigs/dra-driver-nvidia-gpu issue #736), and the
 		// toolkit's CDI hook older than the spec that runs it (issue #568)
