@@ -1094,6 +1094,23 @@ func Unrepeated(msg string) string {
 // when the line is "Type: message", else (for errors) the text as the message. more is the
 // lines that go on with the exception's message, "" for none.
 func setErrorLine(ev *event.Event, body, more, level string) {
+	if resp, ok := strings.CutPrefix(body, "Error with model "); ok {
+		if typ, msg, code, ok := errorResponse(resp); ok {
+			// the error response a serving handler returns and logs ("Error with model
+			// error=ErrorInfo(message='The model `x` does not exist.', type='NotFoundError',
+			// param=None, code=404)", before 2026 "object='error' message='...' type='...'
+			// param=None code=404"): what the client got, its status
+			ev.SetString(event.FieldErrorType, typ)
+			ev.SetString(event.FieldErrorMsg, msg)
+			if code >= 400 && code < 600 {
+				ev.Set(event.FieldHTTPStatus, event.Int(code))
+			}
+			if k := Classify(msg); k != "" {
+				ev.SetString(FieldErrorKind, k)
+			}
+			return
+		}
+	}
 	if body == "" || body[0] == ' ' || body[0] == '\t' || IsMessageContinuation(body) {
 		// A line of a traceback whose header was not read (source code, carets, a frame) or
 		// the rest of an exception's message: it names no error of its own; but torch's hint
@@ -1143,6 +1160,36 @@ func setErrorLine(ev *event.Event, body, more, level string) {
 	if k, _ := parseutil.GPUFailure(body); k != "" {
 		ev.SetString(parseutil.FieldGPUErrorKind, k) // NVML or driver trouble seen from vLLM
 	}
+}
+
+// errorResponse reads the repr of vLLM's OpenAI ErrorResponse: its message, type and code.
+func errorResponse(s string) (typ, msg string, code int64, ok bool) {
+	_, after, found := strings.Cut(s, "message='")
+	if !found {
+		return "", "", 0, false
+	}
+	// the message ends at the quote before ", type='" (the message may hold quotes of its own)
+	end := strings.Index(after, "', type='")
+	sep := "', type='"
+	if end < 0 {
+		end, sep = strings.Index(after, "' type='"), "' type='"
+	}
+	if end < 0 {
+		return "", "", 0, false
+	}
+	msg = after[:end]
+	typ, tail, found := strings.Cut(after[end+len(sep):], "'")
+	if !found || !identifier(typ) {
+		return "", "", 0, false
+	}
+	if _, c, found := strings.Cut(tail, "code="); found {
+		n := 0
+		for n < len(c) && c[n] >= '0' && c[n] <= '9' {
+			n++
+		}
+		code, _ = parseutil.Atoi(c[:n])
+	}
+	return typ, msg, code, msg != ""
 }
 
 // reprException reads an exception's repr, which V0's engine process logs as its error's
