@@ -1661,12 +1661,18 @@ func dcgmiDiag(ev *event.Event, msg, first string) bool {
 	}
 	level := pu.Info
 	var failed []string
+	test := "" // the test a row names: one with an empty first cell goes on with it (a result per GPU group)
 	for line := range strings.Lines(msg) {
 		cells := strings.Split(strings.TrimRight(line, " \n"), "|")
 		if len(cells) < 4 {
 			continue
 		}
 		name, result := strings.TrimSpace(cells[1]), strings.TrimSpace(cells[2])
+		if name == "" {
+			name = test
+		} else {
+			test = name
+		}
 		switch {
 		case strings.HasPrefix(result, "Fail"):
 			level = pu.Error
