@@ -659,8 +659,10 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		}
 		if v.Type == gjson.String && !rec.Msg && !ev.Has(pu.FieldLogMessage) {
 			// structlog's JSONRenderer names the message "event" ({"event": "...", "level":
-			// "error", "timestamp": ...}): the message, unless the line has one by its name
+			// "error", "timestamp": ...}): the message, unless the line has one by its name (and
+			// as a message, not also a field)
 			ev.SetString(pu.FieldLogMessage, v.Str)
+			return true
 		}
 		return false
 	case "Pod", "pod", "object", "node", "nodeName", "controllerKind", "knative.dev/key", "nodeclaim", "machine",
