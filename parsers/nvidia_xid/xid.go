@@ -132,6 +132,12 @@ func parseBody(ev *event.Event, msg, level string) bool {
 	if i < 0 {
 		i, n = nvrmFunc(msg), len("NVRM ")
 	}
+	if i >= 0 && strings.Contains(msg[:i], `="`) {
+		// another program's record quoting the driver's line in a value (containerd relaying a
+		// Kata guest's console: `level=debug msg="reading guest console" ... vmconsole="[
+		// 13.253417] NVRM: ..."`): that program's, its own time and level
+		return false
+	}
 	if i >= 0 {
 		prefix(ev, msg[:i])
 		if !nvrm(ev, msg[i+n:]) {
