@@ -869,6 +869,11 @@ func startMode(l *vllm.Line) (int, bool) {
 		// llama.cpp's sampler settings (llama-server's "slot launch_slot_: id  0 | task -1 |
 		// sampler params: ", llama-cli's), one print over lines indented under it
 		return modeIndented, true
+	case l.Header == "" && strings.HasSuffix(strings.TrimRight(l.Body, " "), " is a virtual package provided by:"):
+		// apt's answer for a package name that only others provide ("Package
+		// nvidia-fabricmanager-580 is a virtual package provided by:", the providers indented
+		// under it: the driver container's install that then fails, "E: Version ... was not found")
+		return modeIndented, true
 	case l.Header == "" && strings.HasPrefix(l.Body, "slot print_timing: ") && strings.HasSuffix(l.Body, "| "):
 		// llama-server's timings, one print over four lines ("slot print_timing: id  0 | task 35
 		// | ", then "prompt eval time =     182.78 ms / ...", "       eval time = ...", "
