@@ -1891,9 +1891,20 @@ func programPrefix(s string) (prog, rest string, ok bool) {
 // "vllm: error: unrecognized arguments: --omni" (the program, then its complaint), all a
 // crash-looping pod with a wrong flag says.
 func argparseError(s string, r *Line) bool {
+	task := ""
+	if n, _, ok := strings.Cut(s[:min(len(s), 8)], ": "); ok && n != "" && pu.AllDigits(n) {
+		// srun --label's task number before each line of a task's output ("22: slurmstepd:
+		// error: pyxis: container start failed with error code: 1"): a Slurm program's line
+		if prog, _, ok := programPrefix(s[len(n)+2:]); ok && pu.SlurmProgram(prog) {
+			task, s = n, s[len(n)+2:]
+		}
+	}
 	prog, rest, ok := programPrefix(s)
 	if !ok {
 		return false
+	}
+	if task != "" {
+		r.fields = append(r.fields, [2]string{"task", task})
 	}
 	// and Slurm's programs in the foreground (a Slinky pod's slurmd, srun and slurmstepd in a
 	// job's output): "slurmctld: fatal: Can't find plugin for select/cons_res", "slurmd:
