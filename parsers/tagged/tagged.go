@@ -383,7 +383,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		// "ERROR: Elasticsearch did not exit normally - check the logs at ...": a launcher
 		// script's stated level. A GPU-stack container's such lines are nvidia_shell's.
 		if !levelColon(first, &r) && !kmod(first, &r) && !argparseError(first, &r) && !slurmDebug(first, &r) && !nhc(first, &r) &&
-			!gpuTestFailure(first, &r) || pu.GPUDataset(ev) != "" {
+			!gpuTestFailure(first, &r) && !slurmThreadID(first, &r, pu.Reference(ev)) || pu.GPUDataset(ev) != "" {
 			return false
 		}
 		if r.Logger != "" && nvidiaModule(r.Msg) {
@@ -1917,6 +1917,29 @@ func argparseError(s string, r *Line) bool {
 	if pu.SlurmProgram(prog) {
 		r.slurm = true
 	}
+	return true
+}
+
+// slurmThreadID reads a Slurm program's line in its stderr layout with LogTimeFormat=thread_id
+// (log.c's _set_idbuf: "May 20 07:32:44.587076 360746 slurmstepd   0x40000004af00: error: pyxis:
+// container start failed with error code: 1"): the local time without a year, the pid, the
+// program (the logger), the thread, then Slurm's level word.
+func slurmThreadID(s string, r *Line, ref time.Time) bool {
+	t, n, ok := pu.Syslog(s, ref)
+	if !ok || n >= len(s) || s[n] != ' ' {
+		return false
+	}
+	f := strings.Fields(s[n:min(len(s), n+80)])
+	if len(f) < 3 || !pu.AllDigits(f[0]) || !pu.SlurmProgram(f[1]) || !strings.HasPrefix(f[2], "0x") || !strings.HasSuffix(f[2], ":") {
+		return false
+	}
+	_, rest, _ := strings.Cut(s[n:], f[2])
+	lv, msg, ok := pu.SlurmLevel(strings.TrimPrefix(rest, " "))
+	if !ok {
+		return false
+	}
+	r.pid, _ = pu.Atoi(f[0])
+	r.Time, r.Local, r.Level, r.Logger, r.Msg, r.slurm = t, true, lv, f[1], msg, true
 	return true
 }
 
