@@ -80,7 +80,15 @@ func parseStats(ev *event.Event, b string) bool {
 		// a diffusion language model's decoding (0.34): denoising steps over a canvas of positions
 		statsList(ev, b[len("DiffusionDecoding metrics: "):], "diffusion ")
 	case strings.HasPrefix(b, "Speculative metrics: "):
-		statsList(ev, b[len("Speculative metrics: "):], "spec0 ")
+		scope := "spec0 "
+		if !strings.Contains(b, "System efficiency") && !strings.Contains(b, "Number of emitted tokens") &&
+			strings.HasSuffix(strings.TrimRight(b, " "), ",") {
+			// V1's first spec-decode line (0.8.2, v1/spec_decode/metrics.py): the same words as
+			// V0's, but counts of the interval since the last line, without V0's efficiency and
+			// emitted tokens, and a trailing ", "
+			scope = "spec1 "
+		}
+		statsList(ev, b[len("Speculative metrics: "):], scope)
 	case strings.HasPrefix(b, "KV Transfer metrics: "):
 		if !kvTransferList(ev, b[len("KV Transfer metrics: "):]) {
 			return false
@@ -95,7 +103,7 @@ func parseStats(ev *event.Event, b string) bool {
 // statsList sets a field for every "Name: value" item of s. scope disambiguates names that
 // mean different things in different lines ("GPU" in the V0 prefix-cache line).
 func statsList(ev *event.Event, s, scope string) {
-	s = strings.TrimSuffix(strings.TrimSpace(s), ".")
+	s = strings.TrimSuffix(strings.TrimSuffix(strings.TrimSpace(s), "."), ",")
 	for s != "" {
 		var item string
 		item, s, _ = strings.Cut(s, ", ")
@@ -331,7 +339,11 @@ func statKey(name string) (field string, integer bool) {
 		return FieldSpecAccepted, true
 	case "spec Drafted":
 		return FieldSpecDrafted, true
-	case "spec Avg Draft acceptance rate", "spec Draft acceptance rate", "spec0 Draft acceptance rate":
+	case "spec1 Number of accepted tokens":
+		return FieldSpecAccepted, true
+	case "spec1 Number of draft tokens":
+		return FieldSpecDrafted, true
+	case "spec Avg Draft acceptance rate", "spec Draft acceptance rate", "spec0 Draft acceptance rate", "spec1 Draft acceptance rate":
 		return FieldSpecAcceptRate, false
 	case "diffusion Committed token throughput":
 		return FieldDiffCommittedTput, false
