@@ -445,6 +445,17 @@ func (l *Line) rankPrefix(s string) int {
 			}
 		}
 	}
+	if n == 0 && strings.HasPrefix(s, "[rank") {
+		// torchrun's --tee label, "[rankN]:" with no space before the rank's own line: a
+		// Python warning's file ("[rank2]:/home/.../torch/backends/cuda/__init__.py:131:
+		// UserWarning: ..."), its source line after it ("[rank2]:  return ...")
+		if end := strings.Index(s[:min(len(s), 16)], "]:/"); end > 5 {
+			if r, ok := parseutil.Atoi(s[len("[rank"):end]); ok {
+				l.Proc, l.Rank, l.RankOnly, l.PID = s[:end+2], r, true, -1
+				return end + 2
+			}
+		}
+	}
 	if n == 0 {
 		return 0
 	}

@@ -41,10 +41,18 @@ func PyWarning(b string) (file string, line int64, category, msg string, ok bool
 		return "", 0, "", "", false
 	}
 	category, msg, found = strings.Cut(rest, ": ")
-	if !found || !strings.HasSuffix(category, "Warning") || strings.IndexByte(category, ' ') >= 0 {
+	if !found || !strings.HasSuffix(category, "Warning") && !pydanticDeprecated(category) || strings.IndexByte(category, ' ') >= 0 {
 		return "", 0, "", "", false
 	}
 	return file, line, category, msg, true
+}
+
+// pydanticDeprecated reports whether category is one of pydantic's DeprecationWarning classes,
+// named for the release since which a feature is deprecated, not "...Warning":
+// "PydanticDeprecatedSince20", "PydanticDeprecatedSince211".
+func pydanticDeprecated(category string) bool {
+	v, ok := strings.CutPrefix(category, "PydanticDeprecatedSince")
+	return ok && v != "" && parseutil.AllDigits(v)
 }
 
 // maybeWarning is PyWarning's cheap first test.
