@@ -923,6 +923,11 @@ func startMode(l *vllm.Line) (int, bool) {
 			return modeTrace, true
 		}
 		return modeMaybe, true
+	case l.Header == "" && l.Proc == "" && basicConfigEmpty(l.Body):
+		// a record in basicConfig's format whose message opens with a line break
+		// ("WARNING:torch.distributed.run:", then torchrun's OMP_NUM_THREADS banner): its
+		// lines up to the next record
+		return modeOpenMessage, true
 	case l.Header == "" && l.Proc == "" && basicConfigOpen(l.Body):
 		// a record in basicConfig's format whose message announces lines under it, indented
 		// ("INFO:torch.distributed.launcher.api:Starting elastic_operator with launch configs:",
@@ -2200,6 +2205,19 @@ func basicConfigOpen(b string) bool {
 	}
 	name, msg, ok := strings.Cut(rest[:min(len(rest), 128)], ":")
 	return ok && name != "" && !strings.ContainsAny(name, " \t") && msg != "" && msg[0] != ' '
+}
+
+// basicConfigEmpty reports whether b is a record in logging.basicConfig's format whose message
+// is empty on its line ("WARNING:torch.distributed.run:").
+func basicConfigEmpty(b string) bool {
+	b = strings.TrimRight(b, " ")
+	for _, lv := range [...]string{"WARNING:", "INFO:", "ERROR:", "CRITICAL:", "DEBUG:"} {
+		if name, ok := strings.CutPrefix(b, lv); ok {
+			name, ok = strings.CutSuffix(name, ":")
+			return ok && name != "" && len(name) < 128 && !strings.ContainsAny(name, " \t:")
+		}
+	}
+	return false
 }
 
 // messageParagraph reports whether b, after an empty line under an exception's line, goes on with
