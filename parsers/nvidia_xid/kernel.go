@@ -35,7 +35,7 @@ func kernel(ev *event.Event, msg, level string) bool {
 	}
 	pfx := "" // a syslog prefix, read once the line is taken
 	if !ok {
-		if k := strings.Index(msg[:min(len(msg), 128)], " kernel: "); k > 0 && kernelPrefix(msg[:k+len(" kernel: ")]) {
+		if k := strings.Index(msg[:min(len(msg), 128)], " kernel: "); k > 0 && kernelPrefix(msg[:k+len(" kernel: ")]) && clockIn(msg[:k]) {
 			// a syslog line read without the syslog framing parser
 			pfx = msg[:k+len(" kernel: ")]
 			body, ok = msg[k+len(" kernel: "):], true
@@ -878,4 +878,16 @@ func kernelError(ev *event.Event, level, first string) {
 // blocked on a semaphore likely last held by task ...". The owner's stack follows it.
 func HungTaskBlocker(b string) bool {
 	return strings.HasPrefix(b, "INFO: task ") && (strings.Contains(b, " likely owned by task ") || strings.Contains(b, " likely last held by task "))
+}
+
+// clockIn reports whether s holds a time of day ("13:09:03"), as a syslog or journal prefix
+// before "kernel: " does; a sentence that ends in "kernel:" does not (dkms's "Error! Bad return
+// status for module build on kernel: 6.8.0-85-generic (x86_64)").
+func clockIn(s string) bool {
+	for i := 2; i+3 < len(s); i++ {
+		if s[i] == ':' && s[i-1] >= '0' && s[i-1] <= '9' && s[i+1] >= '0' && s[i+1] <= '9' && s[i+2] >= '0' && s[i+2] <= '9' {
+			return true
+		}
+	}
+	return false
 }

@@ -1501,6 +1501,13 @@ func llamaInstance(s string, r *Line) bool {
 // levelColon reads "ERROR: message" (one space after the colon; uvicorn's "INFO:     " and
 // Python's "WARNING:root:" are other parsers').
 func levelColon(s string, r *Line) bool {
+	if m, ok := strings.CutPrefix(s, "Error! "); ok && m != "" {
+		// DKMS's error() ("Error! Bad return status for module build on kernel: 6.8.0-85-generic
+		// (x86_64)", the NVIDIA module that did not build for the node's kernel; its make.log
+		// named after it)
+		r.Level, r.Logger, r.Msg = pu.Error, "dkms", m
+		return true
+	}
 	if c, ok := strings.CutPrefix(s, `ERROR "`); ok {
 		// s5cmd's failed command, quoted, and its error (`ERROR "cp s3://bucket/key /models/key":
 		// RequestError: send request failed ...`): all an init container prints when the weights
