@@ -158,11 +158,19 @@ func hostProgram(ev *event.Event, body string) bool {
 	ds := pu.GPUProgram(name)
 	pidText, text, ok := strings.Cut(body[open+1:], "]: ")
 	pid, num := pu.Atoi(pidText)
-	if ds == "" || !ok || !num || strings.HasPrefix(text, "segfault at ") || strings.HasPrefix(text, "trap ") {
+	if !ok || !num || strings.HasPrefix(text, "segfault at ") || strings.HasPrefix(text, "trap ") || !programName(name) {
 		return false // the kernel's own report of the program's crash (crashed)
 	}
 	ev.SetString(event.FieldProcessName, name)
 	ev.Set(event.FieldProcessPID, event.Int(pid))
+	if ds == "" {
+		// another program's line in the kernel's buffer (systemd's, systemd-oomd's "Marked
+		// /system.slice/... for killing", journalctl -o short-monotonic --no-hostname): its
+		// own, stating no level; the source's rules give its dataset (systemd's units)
+		ev.SetString(pu.FieldLogMessage, text)
+		pu.Finish(ev, "generic", "")
+		return true
+	}
 	lv, rest, ok := ClockLevel(text)
 	if ok {
 		text = rest
@@ -890,4 +898,18 @@ func clockIn(s string) bool {
 		}
 	}
 	return false
+}
+
+// programName reports whether s can be a program's name as its syslog tag gives it
+// ("systemd-oomd", "TEST-55-OOMD.sh"): letters, digits, '.', '_' and '-'.
+func programName(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
