@@ -1288,13 +1288,21 @@ func Classify(text string) string {
 		if containsAny(text, "NIXL transfer failure", "NIXL_ERR_", "Mooncake transfer failed",
 			"Failed to transfer KV cache", "Failed to receive all KVs", "Releasing expired KV blocks",
 			// V1's scheduler failing or rescheduling the requests whose KV cache did not load
-			"KV load failure") {
+			"KV load failure",
+			// a decode worker's NIXL handshake with the prefill side that failed (its side
+			// channel unset: "RuntimeError: Remote NIXL agent engine ID mismatch. Expected ...")
+			"Remote NIXL agent engine ID mismatch", "NIXL handshake failed") {
 			// a prefill/decode split's KV cache that did not cross (NIXL's handshake or transfer,
 			// its backend's error, Mooncake's transfer engine or store), or a prefill's blocks
 			// that no decode instance read in time: the decode side recomputes the prompt or the
 			// request fails; look at the network between the two pods
 			return KindKVTransfer
 		}
+	}
+	if strings.HasPrefix(text, "Handshake failed for request ") {
+		// the NIXL connector's record of the request whose handshake failed (nixl_connector.py:
+		// "Handshake failed for request chatcmpl-..."): the decode side recomputes its prompt
+		return KindKVTransfer
 	}
 	if strings.Contains(text, "retrieved tokens is less than the expected number of tokens") ||
 		strings.Contains(text, " failed to load ") && strings.Contains(text, " tokens across ") {

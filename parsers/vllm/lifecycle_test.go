@@ -145,6 +145,9 @@ func TestClassify(t *testing.T) {
 		"ray.exceptions.ActorDiedError: The actor died unexpectedly before finishing this task.\n\tclass_name: WorkerDict": "",
 		// vllm-project/vllm-ascend issue #8360: torch_npu's watchdog dying of the CANN error it caught
 		"[Rank 4] HCCL watchdog thread terminated with exception:": KindNCCL,
+		// a decode worker's NIXL handshake with the prefill side (vllm-project/vllm issue #27083)
+		"RuntimeError: Remote NIXL agent engine ID mismatch. Expected 46126a31-6b81-435d-a116-e3e34a76ded3_dp0,received 96b1c4ff-9edf-4d21-b7cf-975a5f441d03_dp0.": KindKVTransfer,
+		"Handshake failed for request chatcmpl": KindKVTransfer,
 		// torch_npu's report of a failed HCCL operator (vllm-project/vllm-ascend's ACLgraph capture, an HCCL socket timeout under it)
 		"RuntimeError: The Inner error is reported as above. The process exits for this inner error, and the current working operator name is HcclAllreduce.": KindNCCL,
 		// TensorRT-LLM's executor (NVIDIA/TensorRT-LLM #5872)
