@@ -1058,7 +1058,9 @@ func WorkloadKind(k, text string) string {
 func DisownErrorKind(ev *event.Event) {
 	// only a GPU workload's classes (and a KV transfer's, which SGLang's prefill/decode split
 	// has too): an engine's death or start failure is vLLM's whatever the source
-	if k, ok := ev.GetString(FieldErrorKind); ok && (k == KindCUDAOOM || k == KindCUDA || k == KindNCCL || k == KindKVTransfer || k == KindUnsupportedArch) {
+	if k, ok := ev.GetString(FieldErrorKind); ok && (k == KindCUDAOOM || k == KindCUDA || k == KindNCCL || k == KindKVTransfer || k == KindUnsupportedArch ||
+		// the other accelerators' memory exhausted: a training job's on a TPU, Gaudi, Neuron or Intel GPU node
+		k == KindNPUOOM || k == KindTPUOOM || k == KindXPUOOM || k == KindHPUOOM || k == KindNeuronOOM) {
 		workloadKind(ev, k, ev.Message())
 	}
 }
