@@ -116,6 +116,14 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		pu.Finish(ev, pu.DatasetOr(ev, Dataset), pu.Error)
 		return true
 	}
+	if m, ok := strings.CutPrefix(first, "[aiter] "); ok && m != "" {
+		// AITER's logger ("[%(name)s] %(message)s": "[aiter] LoadKernel: ... hsaco: ...", ROCm's
+		// kernels under vLLM, hundreds of lines at its start): its name, no level
+		ev.SetString(event.FieldLogLogger, "aiter")
+		ev.SetString(pu.FieldLogMessage, m)
+		pu.Finish(ev, pu.DatasetOr(ev, Dataset), "")
+		return true
+	}
 	if strings.HasPrefix(first, "usage: ") && rest != "" {
 		// argparse's usage and, last, what was wrong with the command line (the parse
 		// processor joined them): the record is the error's
@@ -1501,6 +1509,17 @@ func llamaInstance(s string, r *Line) bool {
 // levelColon reads "ERROR: message" (one space after the colon; uvicorn's "INFO:     " and
 // Python's "WARNING:root:" are other parsers').
 func levelColon(s string, r *Line) bool {
+	for _, lib := range [...]string{"rocblaslt", "rocblas", "hipblaslt"} {
+		// ROCm's BLAS libraries on stderr, a line break before each message (hipBLASLt's
+		// tensile_host.cpp: "\nrocblaslt error: Could not load .../TensileLibrary_lazy_gfx942.dat"):
+		// the worker's cause of death on an AMD GPU
+		if rest, ok := strings.CutPrefix(s, lib+" "); ok {
+			if word, m, ok := strings.Cut(rest, ": "); ok && (word == "error" || word == "warning") && m != "" {
+				r.Level, r.Logger, r.Msg = word, lib, m
+				return true
+			}
+		}
+	}
 	if m, ok := strings.CutPrefix(s, "Error! "); ok && m != "" {
 		// DKMS's error() ("Error! Bad return status for module build on kernel: 6.8.0-85-generic
 		// (x86_64)", the NVIDIA module that did not build for the node's kernel; its make.log

@@ -385,8 +385,17 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		ev.SetString(event.FieldLogLevel, lv)
 	}
 	setLogMessage(ev, &l, msg)
+	if m, ok := ev.GetString(parseutil.FieldLogMessage); ok && l.Header == "" && strings.HasPrefix(m, aiterTag) {
+		// AITER's own logger under the process prefix ("[%(name)s] %(message)s": "(Worker_TP3_EP3
+		// pid=891) [aiter] import [module_moe_sorting] under ..."), ROCm's kernels in vLLM
+		ev.SetString(event.FieldLogLogger, "aiter")
+		ev.SetString(parseutil.FieldLogMessage, m[len(aiterTag):])
+	}
 	return true
 }
+
+// aiterTag opens the lines of AITER's logger.
+const aiterTag = "[aiter] "
 
 // setLogMessage sets log.message, the record's message without vLLM's header and process
 // prefix, as every parser does: the first line's body, as the event's message now has it (a

@@ -398,9 +398,10 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 	lead := false
 	if g := p.groups[gk]; g != nil && g.mode == modeBlank {
 		delete(p.groups, gk)
-		if ncclWarn(sl.Body) {
-			// NCCL writes "\n" before each WARN's header (its debug.cc): the empty line is
-			// the WARN's, whose event holds its acknowledgement and, once parsed, its text.
+		if ncclWarn(sl.Body) || strings.HasPrefix(sl.Body, "rocblaslt error: ") {
+			// NCCL writes "\n" before each WARN's header (its debug.cc), hipBLASLt before its
+			// error: the empty line is the record's, whose event holds its acknowledgement
+			// and, once parsed, its text.
 			g.live = false
 			a.holds = append(a.holds, g.holds...)
 			lead = true
