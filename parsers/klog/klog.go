@@ -56,7 +56,26 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	}
 	nixl(ev)
 	startFailed(ev)
+	nativeGPUFailure(ev)
 	return true
+}
+
+// nativeGPUFailure classes a C++ program's glog error about the GPU (TensorRT's allocator in a
+// Triton or NIM container: "[defaultAllocator.cpp::allocateAsync::44] Error Code 1: Cuda Runtime
+// (out of memory)"): gpu.error.kind, as for the same failure's Python lines. A Go program's
+// klog line (a .go file) is not a GPU workload's.
+func nativeGPUFailure(ev *event.Event) {
+	lv, _ := ev.GetString(event.FieldLogLevel)
+	file, _ := ev.GetString(event.FieldOriginFile)
+	if lv != pu.Error && lv != pu.Critical || ev.Has(pu.FieldGPUErrorKind) || ev.Has(vllm.FieldErrorKind) ||
+		!strings.HasSuffix(file, ".cc") && !strings.HasSuffix(file, ".cpp") && !strings.HasSuffix(file, ".cu") {
+		return
+	}
+	m, _ := ev.GetString(pu.FieldLogMessage)
+	switch k := vllm.Classify(m); k {
+	case vllm.KindCUDAOOM, vllm.KindCUDA, vllm.KindNCCL, vllm.KindUnsupportedArch:
+		ev.SetString(pu.FieldGPUErrorKind, vllm.WorkloadKind(k, m))
+	}
 }
 
 // startFailed reads the kubelet's report of a container it could not start (SyncPod:

@@ -501,6 +501,9 @@ func nvrmLevel(body string) string {
 		// an upgrade; and the open modules refusing a GeForce before 560 ("Open nvidia.ko is
 		// only ready for use on Data Center GPUs.")
 		strings.Contains(body, "installed in this system is not supported by the") ||
+		// a GPU in MIG mode with no GPU instance made (kchannelConstruct_IMPL, LEVEL_ERROR): every
+		// CUDA context on it is refused, a MIG reconfiguration left half done
+		strings.Contains(body, "Channel allocation not allowed when MIG is enabled without GPU instancing") ||
 		strings.Contains(body, "Open nvidia.ko is only ready for use on Data Center GPUs") ||
 		// the GSP firmware stops answering (the banner _kgspLogRpcTimeout prints before Xid 119,
 		// the heartbeat check, the thread timeout): the GPU hangs
