@@ -457,6 +457,11 @@ func reportLevel(body string) (level string, known bool) {
 		strings.HasPrefix(body, "kernel BUG at ") || strings.HasPrefix(body, "invalid opcode: ") ||
 		strings.HasPrefix(body, "Unable to handle kernel ") || strings.HasPrefix(body, "Internal error: "):
 		return pu.Critical, true
+	case strings.HasPrefix(body, "Code: "):
+		// a register dump's opcode line ("Code: Unable to access opcode bytes at 0x485bad.",
+		// show_opcodes when the user page cannot be read), read without the report around it:
+		// its words are no failure of their own
+		return pu.Info, true
 	case strings.HasPrefix(body, "------------[ cut here ]------------"):
 		// the next line says what it is: a WARNING (warning) or a BUG (critical)
 		if _, next, ok := strings.Cut(body, "\n"); ok {
