@@ -90,6 +90,13 @@ func kernel(ev *event.Event, msg, level string) bool {
 		ds = pu.DatasetXid
 	}
 	lv, known := reportLevel(body)
+	if !known && level == "" {
+		// the level the record's frame stated (a journal export's PRIORITY of the kernel's
+		// record, RFC 5424's priority): the kernel's, over a guess from the words
+		if stated, ok := ev.GetString(event.FieldLogLevel); ok && stated != "" {
+			level = stated
+		}
+	}
 	if !known && level != "" {
 		lv = level
 	}
