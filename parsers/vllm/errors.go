@@ -108,6 +108,16 @@ func ElisionRow(b string) bool {
 	return len(b)-len(t) >= 4 && strings.HasPrefix(t, "...<") && (strings.HasSuffix(t, " lines>...") || strings.HasSuffix(t, " line>..."))
 }
 
+// PasteElision reports whether b stands for lines a paste or a document left out ("...", "…",
+// "[...]"): never an exception's line.
+func PasteElision(b string) bool {
+	switch strings.TrimSpace(b) {
+	case "...", "…", "[...]", "(...)", "....":
+		return true
+	}
+	return false
+}
+
 // frameCodeFirst reports whether a grouped record is a traceback read from a frame's source line
 // (a paste, a file read from the middle, a rotation's cut): the line indented as Python indents
 // a frame's code, and a frame under it.
@@ -775,7 +785,7 @@ func lastException(stack string) (typ, msg string) {
 			last = false
 		}
 		if line == "" || line[0] == ' ' || line[0] == '\t' || line[0] == '|' || line[0] == '+' || line == TracebackHeader || line == `"""` ||
-			line == causeMarker || line == contextMarker || IsMessageContinuation(line) || IsFrameLine(line) {
+			line == causeMarker || line == contextMarker || IsMessageContinuation(line) || IsFrameLine(line) || PasteElision(line) {
 			// (a frame's line a paste left unindented is no exception's)
 			continue
 		}

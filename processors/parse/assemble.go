@@ -2107,7 +2107,10 @@ func (g *group) accept(l *vllm.Line) bool {
 	}
 	b := l.Body
 	cont := b == "" || (b[0] == ' ' || b[0] == '\t') && !tracingLevel(b) || b == vllm.TracebackHeader || faultHeader(b) ||
-		vllm.ChainMarker(b) || strings.HasPrefix(b, `> File "`)
+		vllm.ChainMarker(b) || strings.HasPrefix(b, `> File "`) ||
+		// a paste's or a document's elision of frames ("Traceback (most recent call last):",
+		// "...", then the last frames): no exception's line
+		g.mode == modeTrace && vllm.PasteElision(b)
 	switch {
 	case g.mode == modeTrace && vllm.RichTraceStart(b):
 		// Rich's box of the exception that caused this one, or that this one caused, after
