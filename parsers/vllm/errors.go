@@ -1001,7 +1001,7 @@ func IsBareException(b string) bool {
 		// ray::run_inference_one_model() (pid=718457, ip=...)"
 		return true
 	}
-	if ok && msg == "" && strings.HasSuffix(b, ": ") && (builtinExceptions[typ] || strings.IndexByte(typ, '.') > 0) {
+	if ok && msg == "" && strings.HasSuffix(strings.TrimRight(b, " "), ":") && (builtinExceptions[typ] || strings.IndexByte(typ, '.') > 0) {
 		// a message that opens with a line break (bitsandbytes' "RuntimeError: ", then
 		// "        CUDA Setup failed despite GPU being available. ..." indented under it): Python
 		// prints the class, ": " and the message's empty first line
