@@ -1982,7 +1982,8 @@ func next(s string) (tag, rest string, ok bool) {
 	if len(s) < 3 || s[0] != '[' {
 		return "", "", false
 	}
-	end := strings.IndexByte(s[:min(len(s), 64)], ']')
+	// (Kibana's loggers run long: "[plugins.usageCollection.usage-collection.usage-counters-service]")
+	end := strings.IndexByte(s[:min(len(s), 128)], ']')
 	if end < 1 {
 		return "", "", false
 	}
