@@ -39,7 +39,9 @@ type rule struct {
 type source struct {
 	dataset string
 	proc    string // process.name of the line dataset came from, in a host file
-	last    time.Time
+	// lastProc is process.name of the source's last line, in a host file
+	lastProc string
+	last     time.Time
 	// program is set once a line other than an access line came (a server's start-up
 	// lines): a source of access lines alone (one remembered again after an idle time) says
 	// nothing of whose they are
@@ -294,6 +296,12 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 	if host {
 		proc, _ = ev.GetString(event.FieldProcessName)
 	}
+	// (a host file's line that names no program goes on with the line before it: it inherits
+	// only when that line was of the program the dataset came from)
+	prevProc := s.lastProc
+	if host {
+		s.lastProc = proc
+	}
 	ds, _ := ev.GetString(event.FieldDataset)
 	// a Docker host's container (/var/lib/docker/containers/<id>/<id>-json.log): its id is
 	// known, its name is not, so its program is known only from the lines it has written
@@ -391,7 +399,7 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 		switch {
 		case r != nil && r.Dataset != "":
 			ds = r.Dataset
-		case s.dataset != "" && (proc == "" || proc == s.proc) && !(host && proc == "systemd"):
+		case s.dataset != "" && (proc == "" && (!host || prevProc == "" || prevProc == s.proc) || proc != "" && proc == s.proc) && !(host && proc == "systemd"):
 			// (systemd's lines are each about the unit they name: "containerd.service: Main
 			// process exited ..." after "nvidia-cdi-refresh.service: Failed ..." is not the
 			// toolkit's)
