@@ -1509,6 +1509,13 @@ func llamaInstance(s string, r *Line) bool {
 // levelColon reads "ERROR: message" (one space after the colon; uvicorn's "INFO:     " and
 // Python's "WARNING:root:" are other parsers').
 func levelColon(s string, r *Line) bool {
+	if i := strings.Index(s[:min(len(s), 64)], " VM warning: "); i > 0 && strings.HasSuffix(s[:i], "Server") || i > 0 && strings.HasSuffix(s[:i], "Client") {
+		// the JVM's own warning (its warning(): "<VM name> warning: ", "OpenJDK 64-Bit Server VM
+		// warning: Option UseConcMarkSweepGC was deprecated ..."), Elasticsearch's and
+		// Logstash's at their start
+		r.Level, r.Logger, r.Msg = pu.Warning, "jvm", s[i+len(" VM warning: "):]
+		return r.Msg != ""
+	}
 	for _, lib := range [...]string{"rocblaslt", "rocblas", "hipblaslt"} {
 		// ROCm's BLAS libraries on stderr, a line break before each message (hipBLASLt's
 		// tensile_host.cpp: "\nrocblaslt error: Could not load .../TensileLibrary_lazy_gfx942.dat"):
