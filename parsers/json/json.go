@@ -623,6 +623,13 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 			return false
 		}
 		ev.SetString(k, v.Str)
+	case "node.name":
+		// Elasticsearch 7's JSON layout ({"type": "server", ..., "cluster.name": "...",
+		// "node.name": "es-0", ...}): the node, as its ECS layout's elasticsearch.node.name
+		if v.Type != gjson.String || !ev.Has(pu.FieldLogFields+".cluster.name") {
+			return false
+		}
+		ev.SetString("elasticsearch.node.name", v.Str)
 	case "v":
 		// klog's verbosity; kept as a field too
 		if v.Type == gjson.Number && v.Num >= 0 && v.Num == float64(int64(v.Num)) {
