@@ -501,6 +501,13 @@ func fields(ev *event.Event, spans, msg, ds string) {
 	if uri != "" && uri[0] == '/' {
 		uvicorn.SetTarget(ev, uri)
 	}
+	if ds == DatasetTGI {
+		// the launcher's events about a shard name its rank ("Waiting for shard to be ready...
+		// rank=1", "Shard terminated rank=3"): which GPU's shard it is
+		if r := value(msg, "rank="); r != "" && pu.AllDigits(r) && strings.HasSuffix(msg, " rank="+r) {
+			ev.SetString(pu.FieldLogFields+".rank", r)
+		}
+	}
 	if strings.Contains(spans, "total_time=") {
 		switch ds {
 		case DatasetTGI, DatasetTEI:
