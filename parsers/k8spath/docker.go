@@ -95,5 +95,19 @@ func DockerProgram(ev *event.Event) string {
 		}
 	}
 	name, _ := ev.GetString(FieldName)
+	return withoutReplica(name)
+}
+
+// withoutReplica returns a Compose container's name without its replica's number
+// ("litellm-1", "open-webui-2", Compose v1's "stack_litellm_1"): the service's, which names the
+// program.
+func withoutReplica(name string) string {
+	i := len(name)
+	for i > 0 && name[i-1] >= '0' && name[i-1] <= '9' {
+		i--
+	}
+	if i < len(name) && i > 1 && (name[i-1] == '-' || name[i-1] == '_') {
+		return name[:i-1]
+	}
 	return name
 }
