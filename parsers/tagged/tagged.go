@@ -1876,6 +1876,11 @@ func gpuTestFailure(s string, r *Line) bool {
 	case strings.Contains(s, "Error: CUDA_ERROR_"):
 		r.Level, r.Msg = pu.Error, s
 		return true
+	case strings.HasPrefix(s, "# Out of bounds values : ") && strings.HasSuffix(strings.TrimRight(s, " "), "FAILED"):
+		// nccl-tests' check of the collectives' results ("# Out of bounds values : 12 FAILED",
+		// its "OK" when none): the data a collective returned is wrong, the run's verdict
+		r.Level, r.Msg, r.kind = pu.Error, s[len("# "):], "nccl"
+		return true
 	}
 	i := strings.Index(s[:min(len(s), 160)], ": Test ")
 	if i <= 0 {

@@ -789,8 +789,9 @@ var stackComponents = map[string]string{
 	"health-events-analyzer": "nvsentinel.health_events_analyzer",
 	// its preflight checks, init containers of a GPU pod: the DCGM diagnostic and NCCL's
 	// loopback test before the workload starts
-	"preflight-dcgm-diag":     "nvsentinel.preflight_dcgm_diag",
-	"preflight-nccl-loopback": "nvsentinel.preflight_nccl_loopback",
+	"preflight-dcgm-diag":      "nvsentinel.preflight_dcgm_diag",
+	"preflight-nccl-loopback":  "nvsentinel.preflight_nccl_loopback",
+	"preflight-nccl-allreduce": "nvsentinel.preflight_nccl_allreduce",
 	// AMD GPUs' device plugin and node labeller: the standalone manifests', the Helm chart's, and
 	// the AMD GPU operator's labeller (why an amd.com/gpu node has no GPUs or labels)
 	"amdgpu-dp-cntr":          "amd.device_plugin",
