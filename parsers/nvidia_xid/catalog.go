@@ -21,23 +21,24 @@ type Entry struct {
 
 // Recommended actions, in the order an operator escalates them.
 const (
-	actRestartApp      = "Restart the application; if it repeats, debug it (compute-sanitizer, cuda-gdb) before suspecting the GPU."
-	actLookEarlier     = "No action on its own: look at the Xid logged just before it for the same GPU."
-	actResetGPU        = "Drain the GPU's workloads and reset it (nvidia-smi -r) or reboot the node; if it repeats, run DCGM diagnostics."
-	actUpdateDriver    = "Reset the GPU or reboot the node; if it repeats, update the driver and GPU firmware and contact NVIDIA support."
-	actRMA             = "Drain the node, reset the GPU and run DCGM diagnostics (dcgmi diag -r 3); replace the GPU if the error comes back."
-	actReboot          = "Drain the node and reboot it; check power delivery, cooling and PCIe seating; replace the GPU if it happens again."
-	actRemapLater      = "Workloads keep running; reset the GPU at the next convenient time so the remapped rows take effect, and watch the count."
-	actWatch           = "Keep the node in service and watch the error counts (DCGM, nvidia-smi -q -d ECC); plan a reset or replacement if they grow."
-	actNVLink          = "Reset the GPUs on the link (or reboot the node) and check NVLink/NVSwitch health and Fabric Manager; replace the part if the link keeps failing."
-	actRecovery        = "Do what the driver asks in the message (none, GPU reset, node reboot, drain peer-to-peer traffic)."
-	actRetrain         = "No urgent action: reset the GPU (or reboot the node) when convenient to retrain the link; replace the part if it comes back."
-	actRestartVM       = "Restart the virtual machine that owns the GPU; if it repeats, contact NVIDIA support."
-	actIntentionalLink = "If nobody took the link down on purpose (maintenance, power saving), find who did; reset the GPU to bring the link back."
-	actSympathetic     = "Look at the other Xids logged for the GPU and follow theirs; if this one comes alone, report it (with UVM or vGPU in use, reset the GPU)."
-	actNone            = "No action."
-	actPowerSmoothing  = "No reset needed; if power smoothing matters for the facility, resolve the thermal events or plan to replace the GPU."
-	actEnableECC       = "Enable ECC (so that rows can be remapped) or reboot the node."
+	actRestartApp       = "Restart the application; if it repeats, debug it (compute-sanitizer, cuda-gdb) before suspecting the GPU."
+	actLookEarlier      = "No action on its own: look at the Xid logged just before it for the same GPU."
+	actResetGPU         = "Drain the GPU's workloads and reset it (nvidia-smi -r) or reboot the node; if it repeats, run DCGM diagnostics."
+	actUpdateDriver     = "Reset the GPU or reboot the node; if it repeats, update the driver and GPU firmware and contact NVIDIA support."
+	actRMA              = "Drain the node, reset the GPU and run DCGM diagnostics (dcgmi diag -r 3); replace the GPU if the error comes back."
+	actReboot           = "Drain the node and reboot it; check power delivery, cooling and PCIe seating; replace the GPU if it happens again."
+	actRemapLater       = "Workloads keep running; reset the GPU at the next convenient time so the remapped rows take effect, and watch the count."
+	actRestartContained = "Restart the applications the error stopped; watch the ECC and row-remapping counts (nvidia-smi -q -d ECC,ROW_REMAPPER) and reset the GPU if they grow or the error repeats."
+	actWatch            = "Keep the node in service and watch the error counts (DCGM, nvidia-smi -q -d ECC); plan a reset or replacement if they grow."
+	actNVLink           = "Reset the GPUs on the link (or reboot the node) and check NVLink/NVSwitch health and Fabric Manager; replace the part if the link keeps failing."
+	actRecovery         = "Do what the driver asks in the message (none, GPU reset, node reboot, drain peer-to-peer traffic)."
+	actRetrain          = "No urgent action: reset the GPU (or reboot the node) when convenient to retrain the link; replace the part if it comes back."
+	actRestartVM        = "Restart the virtual machine that owns the GPU; if it repeats, contact NVIDIA support."
+	actIntentionalLink  = "If nobody took the link down on purpose (maintenance, power saving), find who did; reset the GPU to bring the link back."
+	actSympathetic      = "Look at the other Xids logged for the GPU and follow theirs; if this one comes alone, report it (with UVM or vGPU in use, reset the GPU)."
+	actNone             = "No action."
+	actPowerSmoothing   = "No reset needed; if power smoothing matters for the facility, resolve the thermal events or plan to replace the GPU."
+	actEnableECC        = "Enable ECC (so that rows can be remapped) or reboot the node."
 )
 
 // catalog lists the Xids an Ampere, Hopper or Blackwell data-center GPU logs in practice, and a few
@@ -77,9 +78,9 @@ var catalog = []Entry{
 	{81, "VGA Subsystem Error", "The GPU's VGA subsystem reported an error.", CauseHardware, actRMA, "error"},
 	{92, "High single-bit ECC error rate", "Correctable ECC errors arrive at a high rate; the GPU still works but its memory is degrading.", CauseHardware, actWatch, "warning"},
 	{93, "Non-fatal violation of provisioned InfoROM wear limit", "The InfoROM has been written more often than it is provisioned for.", CauseHardware, actWatch, "warning"},
-	{94, "Contained ECC error", "An uncorrectable memory error was contained: only the applications using that memory were stopped; others keep running.", CauseHardware, actRemapLater, "error"},
+	{94, "Contained ECC error", "An uncorrectable memory error was contained: only the applications using that memory were stopped; others keep running.", CauseHardware, actRestartContained, "error"},
 	{95, "Uncontained ECC error", "An uncorrectable memory error could not be contained: every application on the GPU is affected and the GPU must be reset.", CauseHardware, actRMA, "critical"},
-	{109, "Context Switch Timeout Error", "A context switch did not finish in time; the application, the driver or the hardware may be at fault.", CauseApplication, actRestartApp, "error"},
+	{109, "Context Switch Timeout Error", "A context switch did not finish in time; it often follows the GSP's or the GPU's own failure (Xid 62, 119, 154), and NVIDIA's catalog asks for a GPU reset.", CauseDriver, actResetGPU, "critical"},
 	{110, "Security Fault Error", "The GPU detected a security fault.", CauseHardware, actRMA, "critical"},
 	{119, "GSP RPC Timeout", "The driver timed out waiting for the GPU System Processor (GSP) firmware to answer; the GPU usually needs a reset.", CauseDriver, actUpdateDriver, "critical"},
 	{120, "GSP Error", "The GPU System Processor (GSP) firmware reported an error.", CauseDriver, actUpdateDriver, "critical"},
@@ -88,6 +89,7 @@ var catalog = []Entry{
 	{123, "SPI PMU RPC write failure", "Writing the GPU's SPI flash through the PMU failed.", CauseHardware, actResetGPU, "error"},
 	{124, "SPI PMU RPC erase failure", "Erasing the GPU's SPI flash through the PMU failed.", CauseHardware, actResetGPU, "error"},
 	{125, "Inforom FS Failure", "The GPU's InfoROM file system failed.", CauseHardware, actResetGPU, "error"},
+	{136, "ALI training failure", "An NVLink link failed its autonomous link initialization (training) and did not come up.", CauseHardware, actResetGPU, "critical"},
 	{137, "NVLink FLA privilege error", "The remote MMU reported an illegal NVLink peer-to-peer access; usually an application bug, sometimes the driver or hardware.", CauseApplication, actRestartApp, "error"},
 	{140, "Unrecovered ECC Error", "Uncorrectable memory errors kept the driver from retiring or remapping the affected memory.", CauseHardware, actRMA, "critical"},
 	{143, "GPU Initialization Failure", "The GPU failed to initialize.", CauseHardware, actRMA, "critical"},
