@@ -825,9 +825,11 @@ func Read(s string, r *Line) bool {
 		lv, ok = spdlogLevels[tag]
 	}
 	if ok {
-		// CoreDNS: "[ERROR] plugin/errors: ..."
+		// CoreDNS: "[ERROR] plugin/errors: ..."; a colon after the tag too (verl's "[WARNING]:
+		// ...")
 		r.Level = lv
-		if !strings.HasPrefix(rest, " ") {
+		rest = strings.TrimPrefix(rest, ":")
+		if !strings.HasPrefix(rest, " ") || len(rest) < 2 {
 			return false
 		}
 		r.Msg = rest[1:]

@@ -227,6 +227,9 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		// main process disappeared!"): the level it states
 		if lv = bracketLevel(l.Body); lv != "" {
 			tagLen = strings.IndexByte(l.Body, ']') + 2
+			if strings.HasPrefix(l.Body[tagLen-1:], ": ") {
+				tagLen++
+			}
 			if _, m, ok := CANNPrefix(l.Body[min(tagLen, len(l.Body)):]); ok {
 				tagLen = len(l.Body) - len(m) // torch_npu's time and context before the CANN error's code
 			}
@@ -1105,8 +1108,8 @@ func sglangRecord(b string) bool {
 // "[INFO] "), "" for another line: a level's word (parseutil.Level's), not its letter.
 func bracketLevel(b string) string {
 	end := strings.IndexByte(b[:min(len(b), 12)], ']')
-	if end < 5 || end+1 >= len(b) || b[end+1] != ' ' {
-		return ""
+	if end < 5 || end+1 >= len(b) || b[end+1] != ' ' && !strings.HasPrefix(b[end+1:], ": ") {
+		return "" // ("[WARNING]: ...", verl's under its Ray worker's prefix, too)
 	}
 	lv, _ := parseutil.Level(b[1:end])
 	return lv
