@@ -155,10 +155,19 @@ func parseProgress(ev *event.Event, l *Line) bool {
 	}
 	ev.SetString(event.FieldLogLogger, "tqdm")
 	ev.SetString(event.FieldLogLevel, "info")
-	if l.Proc != "" && !otherActor(ev, l.ProcName) {
+	if l.Proc != "" && !otherActor(ev, l.ProcName) || vllmBar(b[:open], stats) {
+		// (vLLM's own offline bars, in any container: the LLM class's "Processed prompts: ...
+		// est. speed input: ... toks/s", "Adding requests", run_batch's "Running batch")
 		ev.SetString(event.FieldDataset, DatasetServer)
 	}
 	return true
+}
+
+// vllmBar reports whether a tqdm bar is one vLLM draws itself (head is its description and bar,
+// stats its brackets' text).
+func vllmBar(head, stats string) bool {
+	return strings.HasPrefix(head, "Processed prompts: ") && strings.Contains(stats, "est. speed input: ") ||
+		strings.HasPrefix(head, "Adding requests: ") || strings.HasPrefix(head, "Running batch: ")
 }
 
 // unsizedBar reports whether head and stats are a tqdm bar's whose total is unknown, which tqdm
