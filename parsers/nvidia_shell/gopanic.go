@@ -25,6 +25,15 @@ func goPanic(ev *event.Event, text string) bool {
 		ev.SetString(event.FieldErrorMsg, first[len("fatal error: "):])
 	case GoSignal(first):
 		ev.SetString(event.FieldErrorMsg, first) // "SIGSEGV: segmentation violation"
+	case GoFault(first):
+		// the runtime's report of a bad memory access ("unexpected fault address
+		// 0x7f201c73d000", then "fatal error: fault" and the signal: a SIGBUS from an mmap'd
+		// file on a failing disk or NFS)
+		msg := first
+		if f, _, _ := strings.Cut(rest, "\n"); GoFatal(f) {
+			msg += "; " + f[len("fatal error: "):]
+		}
+		ev.SetString(event.FieldErrorMsg, msg)
 	case strings.HasPrefix(first, "goroutine ") && strings.HasSuffix(first, "]:"),
 		GoStackFrame(first) && rest != "": // a stack read from its middle
 		level = ""
@@ -71,6 +80,13 @@ func GoStackFrame(b string) bool {
 func GoFatal(s string) bool {
 	m, ok := strings.CutPrefix(s, "fatal error: ")
 	return ok && m != "" && (m[0] < 'A' || m[0] > 'Z')
+}
+
+// GoFault reports whether s opens the Go runtime's report of an unexpected fault address
+// ("unexpected fault address 0x7f201c73d000"), "fatal error: fault" and the signal after it.
+func GoFault(s string) bool {
+	a, ok := strings.CutPrefix(s, "unexpected fault address 0x")
+	return ok && a != "" && strings.Trim(a, "0123456789abcdef") == ""
 }
 
 // GoSignal reports whether s opens the Go runtime's report of a fatal signal: "SIGSEGV:

@@ -20,7 +20,7 @@ func goStart(l *vllm.Line) (mode int, level string, ok bool) {
 	switch {
 	case l.Header != "" || len(b) < 7:
 		return 0, "", false
-	case strings.HasPrefix(b, "panic: "), nvidia_shell.GoFatal(b), nvidia_shell.GoSignal(b):
+	case strings.HasPrefix(b, "panic: "), nvidia_shell.GoFatal(b), nvidia_shell.GoSignal(b), nvidia_shell.GoFault(b):
 		return modeGo, "critical", true
 	case goroutineHeader(b):
 		return modeGo, "", true
@@ -111,7 +111,9 @@ func goAccept(mode int, l *vllm.Line) (int, bool) {
 		// a fatal error's system stack before the goroutines ("fatal error: runtime: out of
 		// memory", then "runtime stack:" and its frames: Prometheus replaying its WAL), and the
 		// runtime's words about it ("runtime: out of memory: cannot allocate 4194304-byte block")
-		b == "runtime stack:" || strings.HasPrefix(b, "runtime: ")
+		b == "runtime stack:" || strings.HasPrefix(b, "runtime: ") ||
+		// after "unexpected fault address 0x...", the runtime's "fatal error: fault"
+		nvidia_shell.GoFatal(b)
 	return mode, ok
 }
 
