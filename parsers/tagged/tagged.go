@@ -416,6 +416,10 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			}
 		}
 		rest = ""
+	} else if first[0] == '[' && otelCpp(first, &r) {
+		ev.SetString(event.FieldOriginFile, r.file)
+		ev.Set(event.FieldOriginLine, event.Int(r.line))
+		r.file = ""
 	} else if first[0] == '[' && nhc(first, &r) {
 		// its time is an epoch: r.Time
 	} else if first[0] == '[' && openMPIError(first, &r) {
@@ -1958,6 +1962,39 @@ func argparseError(s string, r *Line) bool {
 		r.slurm = true
 	}
 	return true
+}
+
+// otelLevels are the OpenTelemetry C++ SDK's levels as its internal log writes them.
+var otelLevels = map[string]string{"Error": pu.Error, "Warning": pu.Warning, "Info": pu.Info, "Debug": pu.Debug}
+
+// otelCpp reads the OpenTelemetry C++ SDK's internal log (ingress-nginx's and Envoy's tracing,
+// Triton's): "[Error] File: /tmp/build/.../otlp_grpc_exporter.cc:67[OTLP TRACE GRPC Exporter]
+// Export() failed with status_code: \"UNAVAILABLE\" ...": its level in title case, the source
+// file and line, the message (the component's tag kept).
+func otelCpp(s string, r *Line) bool {
+	lvTag, rest, ok := strings.Cut(s[1:], "] File: ")
+	if !ok {
+		return false
+	}
+	lv, ok := otelLevels[lvTag]
+	if !ok {
+		return false
+	}
+	colon := strings.IndexByte(rest, ':')
+	if colon <= 0 {
+		return false
+	}
+	n := colon + 1
+	for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
+		n++
+	}
+	line, okLine := pu.Atoi(rest[colon+1 : n])
+	if !okLine || strings.ContainsAny(rest[:colon], " \t") {
+		return false
+	}
+	r.Level, r.Logger, r.file, r.line = lv, "opentelemetry-cpp", rest[:colon], line
+	r.Msg = strings.TrimLeft(rest[n:], " ")
+	return r.Msg != ""
 }
 
 // slurmThreadID reads a Slurm program's line in its stderr layout with LogTimeFormat=thread_id
