@@ -1007,6 +1007,11 @@ func IsBareException(b string) bool {
 		// prints the class, ": " and the message's empty first line
 		return true
 	}
+	if ok && typ == "KeyboardInterrupt" && msg == "terminated" {
+		// vLLM's SIGTERM handler raises KeyboardInterrupt("terminated"): a server killed while
+		// it started (a probe's kill), its traceback cut off or in another event
+		return true
+	}
 	if !ok || msg == "" || !hasAnySuffix(strings.TrimSuffix(typ, ")"), "Error", "Exception") {
 		return false // (Ray's "RayTaskError(ActorDiedError)": its cause's class)
 	}
