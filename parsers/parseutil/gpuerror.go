@@ -135,6 +135,10 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	// the same through the driver API, torch's C10_CUDA_DRIVER_CHECK (symmetric memory's
 	// rendezvous: "RuntimeError: CUDA driver error: system not yet initialized")
 	{"CUDA driver error: system not yet initialized", KindFabricNotReady, DatasetFabricManager},
+	// and its runtime words anywhere (torch's "CUDA error: system not yet initialized", NCCL's
+	// "Cuda failure 802 'system not yet initialized'", a sample's "(error code system not yet
+	// initialized)"): cudaErrorSystemNotReady's text, which no other error has
+	{"system not yet initialized", KindFabricNotReady, DatasetFabricManager},
 	// CDI injection (toolkit 1.14 and later, containerd 2, Kata's GPU passthrough): the
 	// device's spec was not generated or names a device the node no longer has
 	{"unresolvable CDI devices nvidia.com/", KindCDIUnresolvable, DatasetToolkit},
@@ -175,7 +179,7 @@ func GPUFailure(s string) (kind, dataset string) {
 	if !strings.Contains(s, "vml") && !strings.Contains(s, "NV") && !strings.Contains(s, "nvidia") &&
 		!strings.Contains(s, "CUDA") && !strings.Contains(s, "device handle") && !strings.Contains(s, " strategy") &&
 		!strings.Contains(s, "[[gpu]]") && !strings.Contains(s, " hook") && !strings.Contains(s, "Error 80") &&
-		!strings.Contains(s, " platform detected") {
+		!strings.Contains(s, " platform detected") && !strings.Contains(s, "system not yet initialized") {
 		return "", ""
 	}
 	if strings.Contains(s, "error running hook") && strings.Contains(s, "stderr: Auto-detected mode as '") {

@@ -24,6 +24,8 @@ func TestGPUFailure(t *testing.T) {
 		{"Unexpected error from cudaGetDeviceCount(). Did you run some cuda functions before calling NumCudaDevices() that might have already set an error? Error 802: system not yet initialized", KindFabricNotReady, DatasetFabricManager},
 		// the same through torch's driver-API check, a B200 node's symmetric memory (pytorch/pytorch issue #167537)
 		{"[rank0]: RuntimeError: CUDA driver error: system not yet initialized", KindFabricNotReady, DatasetFabricManager},
+		// NCCL's CUDACHECK on an NVSwitch node whose Fabric Manager is down (the runtime's words for 802)
+		{"node-1:123:456 [0] init.cc:1520 NCCL WARN Cuda failure 802 'system not yet initialized'", KindFabricNotReady, DatasetFabricManager},
 		// dockerd running a hook that is not the toolkit's (NVIDIA/nvidia-container-toolkit issue #14), and the toolkit's
 		// container unable to configure containerd 2 (the runtime's config version): no GPU pod starts on the node
 		{`error running hook: exit status 3, stdout: , stderr: time=\"2024-01-10T13:22:13+01:00\" level=error msg=\"No help topic for 'prestart'\\n\": unknown`, KindContainerCLI, DatasetToolkit},

@@ -1277,7 +1277,10 @@ func Classify(text string) string {
 		strings.Contains(text, "is less than desired GPU memory utilization") ||
 		// TensorRT-LLM's executor that could not create a component (its KV cache) in what the
 		// GPU had left: "Executor creation failed due to insufficient GPU memory."
-		strings.Contains(text, "failed due to insufficient GPU memory")) && !hostOOM(text) {
+		strings.Contains(text, "failed due to insufficient GPU memory") ||
+		// NCCL's allocation of device memory that failed (its alloc.h: "Failed to CUDA calloc
+		// 4194304 bytes", after its "Cuda failure 'out of memory'" WARN)
+		strings.Contains(text, "Failed to CUDA calloc ") || strings.Contains(text, "Failed to CUDA malloc ")) && !hostOOM(text) {
 		if strings.Contains(text, "NPU out of memory") {
 			return KindNPUOOM
 		}

@@ -145,6 +145,8 @@ func TestClassify(t *testing.T) {
 		"ray.exceptions.ActorDiedError: The actor died unexpectedly before finishing this task.\n\tclass_name: WorkerDict": "",
 		// vllm-project/vllm-ascend issue #8360: torch_npu's watchdog dying of the CANN error it caught
 		"[Rank 4] HCCL watchdog thread terminated with exception:": KindNCCL,
+		// NCCL's failed allocation of device memory, after its out-of-memory WARN (vllm-project/vllm issue #18446)
+		"misc/alloc.h:129 NCCL WARN Failed to CUDA calloc 4194304 bytes": KindCUDAOOM,
 		// a decode worker's NIXL handshake with the prefill side (vllm-project/vllm issue #27083)
 		"RuntimeError: Remote NIXL agent engine ID mismatch. Expected 46126a31-6b81-435d-a116-e3e34a76ded3_dp0,received 96b1c4ff-9edf-4d21-b7cf-975a5f441d03_dp0.": KindKVTransfer,
 		"Handshake failed for request chatcmpl": KindKVTransfer,
