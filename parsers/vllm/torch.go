@@ -547,6 +547,11 @@ func finishLibraryLine(ev *event.Event, l *Line, msg, other string) {
 	} else if l.Level != "warning" && (strings.Contains(msg, "NCCL") || l.File == "ProcessGroupNCCL.cpp") {
 		ev.SetString(FieldErrorKind, KindNCCL)
 	}
+	if k, _ := parseutil.GPUFailure(msg); k != "" && !ev.Has(parseutil.FieldGPUErrorKind) {
+		// the node's GPU stack under the library's words (NCCL's "Cuda failure 802 'system not
+		// yet initialized'": the Fabric Manager not up)
+		ev.SetString(parseutil.FieldGPUErrorKind, k)
+	}
 }
 
 // torchRank reads the "[rankN]:" a process group puts before torch's lines: N and what
