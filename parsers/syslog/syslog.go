@@ -296,7 +296,9 @@ func sdLen(s string) int {
 func journalJSON(s string) (f Frame, ok bool) {
 	f.PID = -1
 	// journalctl writes the cursor first; any other JSON line (a pod's) is turned away here
-	if !strings.HasPrefix(s, `{"__CURSOR"`) && !strings.HasPrefix(s, `{ "__CURSOR"`) || !gjson.Valid(s) {
+	pretty := strings.HasPrefix(s, "{\n") && strings.Contains(s, `"__REALTIME_TIMESTAMP"`) && strings.Contains(s, `"MESSAGE"`)
+	if !strings.HasPrefix(s, `{"__CURSOR"`) && !strings.HasPrefix(s, `{ "__CURSOR"`) && !pretty || !gjson.Valid(s) {
+		// (-o json-pretty: one member a line, the parse processor joined them)
 		return f, false
 	}
 	r := gjson.GetMany(s, "MESSAGE", "__REALTIME_TIMESTAMP", "_HOSTNAME", "SYSLOG_IDENTIFIER", "_COMM", "_PID", "PRIORITY",

@@ -124,6 +124,7 @@ const (
 	modeAiterBuild             // AITER's failed JIT build, from its "↓↓↓" line to its "↑↑↑" line
 	modeVersionCommit          // a klog line that prints a version string, its "commit: <sha>" on the next line
 	modeKmsgDict               // a kernel record from /dev/kmsg or talosctl dmesg, its dictionary's " KEY=value" lines under it
+	modeJSONObject             // a JSON object printed over lines ("{", its members indented, "}"): journalctl -o json-pretty's, a program's pretty dump
 	modeCollectiveStack        // torch's flight recorder's "Stack trace of the failed collective:", its "#N f from file:line" frames under it
 )
 
@@ -870,6 +871,10 @@ func startMode(l *vllm.Line) (int, bool) {
 		// llama.cpp's sampler settings (llama-server's "slot launch_slot_: id  0 | task -1 |
 		// sampler params: ", llama-cli's), one print over lines indented under it
 		return modeIndented, true
+	case l.Header == "" && l.Proc == "" && l.Body == "{":
+		// a JSON object printed over lines (journalctl -o json-pretty's entry, a program's
+		// pretty-printed dump): its members, indented, up to the "}" at the line's start
+		return modeJSONObject, true
 	case l.Header == "" && strings.HasSuffix(strings.TrimRight(l.Body, " "), " is a virtual package provided by:"):
 		// apt's answer for a package name that only others provide ("Package
 		// nvidia-fabricmanager-580 is a virtual package provided by:", the providers indented
@@ -1767,6 +1772,15 @@ func (g *group) accept(l *vllm.Line) bool {
 		return l.Header == "" && (nativeBacktraceFrame(l.Body) || l.Body == "*** StackTrace Information ***" ||
 			len(g.parts) > 0 && g.parts[0] == "*** StackTrace Information ***" && strings.HasPrefix(l.Body, "    ")) &&
 			len(g.parts) < maxMessageLines
+	case modeJSONObject:
+		if l.Header != "" || l.Proc != "" || len(g.parts) >= 4*maxMessageLines {
+			return false
+		}
+		if l.Body == "}" {
+			g.mode = modeDone
+			return true
+		}
+		return len(l.Body) > 1 && (l.Body[0] == ' ' || l.Body[0] == '\t')
 	case modeCollectiveStack:
 		if l.Header != "" || l.Proc != "" || len(g.parts) >= maxMessageLines {
 			return false

@@ -247,6 +247,16 @@ func (p *Processor) finish(ev *event.Event, src srcKey, msg string, split *vllm.
 	if cont {
 		content = nil
 	}
+	if m := ev.Message(); !cont && len(m) > 2 && m[0] == '{' && m[1] == '\n' {
+		// a JSON object the group joined from its lines (journalctl -o json-pretty's entry):
+		// the framing parsers read it whole, as they read journalctl -o json's line
+		for _, f := range p.framing {
+			if f.Parse(ev) {
+				msg, split = ev.Message(), nil
+				break
+			}
+		}
+	}
 	// Only a message longer than the cap can give derived fields longer than it.
 	long := len(ev.Message()) > event.MaxDerivedLen
 	ok := false
