@@ -29,6 +29,7 @@ import (
 
 	"github.com/sluice-dev/sluice/parsers"
 	"github.com/sluice-dev/sluice/parsers/cri"
+	"github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
@@ -247,12 +248,14 @@ func (p *Processor) finish(ev *event.Event, src srcKey, msg string, split *vllm.
 	if cont {
 		content = nil
 	}
+	joined := "" // a JSON object's lines, the message again once its entry is read
 	if m := ev.Message(); !cont && len(m) > 2 && m[0] == '{' && m[1] == '\n' {
 		// a JSON object the group joined from its lines (journalctl -o json-pretty's entry):
-		// the framing parsers read it whole, as they read journalctl -o json's line
+		// the framing parsers read it whole, as they read journalctl -o json's line, and the
+		// content parsers its MESSAGE
 		for _, f := range p.framing {
 			if f.Parse(ev) {
-				msg, split = ev.Message(), nil
+				joined, msg, split = m, ev.Message(), nil
 				break
 			}
 		}
@@ -269,6 +272,12 @@ func (p *Processor) finish(ev *event.Event, src srcKey, msg string, split *vllm.
 		if ok {
 			break
 		}
+	}
+	if joined != "" {
+		if !ev.Has(parseutil.FieldLogMessage) {
+			ev.SetString(parseutil.FieldLogMessage, ev.Message())
+		}
+		ev.SetMessage(joined) // (the lines as they came: nothing of them is lost)
 	}
 	if long {
 		ev.CapDerived()
