@@ -374,6 +374,8 @@ var messageContinuations = [...]string{
 	// "Last error:" over the cause
 	"ncclInvalidUsage: ", "ncclUnhandledCudaError: ", "ncclSystemError: ", "ncclInternalError: ",
 	"ncclRemoteError: ", "ncclInvalidArgument: ", "Last error:",
+	// and vLLM's list of what a model argument must be, under its invalid repository's error
+	requirementsIntro,
 	// and the advice NCCL's NVLS warning, which may be that last error, gives on lines of its
 	// own ("Failed to bind NVLink SHARP (NVLS) Multicast memory of size 2097152 : CUDA error
 	// 401 ...", then these two; its transport/nvls.cc)
@@ -497,7 +499,26 @@ const (
 	MessageSystemInfo          // NVIDIA NIM's "SYSTEM INFO" block under a profile it could not run: the GPUs it found
 	MessagePtxas               // Triton's PTXASError: ptxas's stderr, up to its "Repro command: " line
 	MessageOpen                // a record that names a failure's class and a colon (ClassColonEnd): every line under its header
+	MessageList                // vLLM's "Please verify the following requirements:": its numbered items and their indented lines
 )
+
+// requirementsIntro opens the list vLLM's config loader puts under "ValueError: Invalid
+// repository ID or local directory specified: '<model>'." (a misspelt model, the Hub out of
+// reach, offline mode): what the model argument must be.
+const requirementsIntro = "Please verify the following requirements:"
+
+// listItem reports whether line goes on with such a list: "1. Provide a valid Hugging Face
+// repository ID.", an item's indented lines ("   - For Mistral models: ...").
+func listItem(line string) bool {
+	if strings.HasPrefix(line, "   ") && strings.TrimSpace(line) != "" {
+		return true
+	}
+	n := 0
+	for n < len(line) && n < 3 && line[n] >= '0' && line[n] <= '9' {
+		n++
+	}
+	return n > 0 && strings.HasPrefix(line[n:], ". ")
+}
 
 // ClassColonEnd reports whether a record's line ends in an exception's class and a colon, the
 // exception's text on the lines under it ("ACLgraph sizes capture fail: RuntimeError:",
@@ -558,6 +579,13 @@ func MessageState(line string, state int) int {
 	switch {
 	case state == MessageOpen:
 		return MessageOpen
+	case state == MessageList:
+		if listItem(line) {
+			return MessageList
+		}
+		return MessageClosed
+	case strings.HasPrefix(line, requirementsIntro):
+		return MessageList
 	case state == MessageFrameOpen:
 		if isBorder(line) {
 			return MessageFramed
@@ -656,6 +684,9 @@ func TakesMessageLine(line string, state int) bool {
 	}
 	if state == MessagePtxas {
 		return true
+	}
+	if state == MessageList {
+		return listItem(line)
 	}
 	if state != MessageRemote || line == "" || line[0] == ' ' || line[0] == '\t' {
 		return true
