@@ -229,6 +229,21 @@ func TestJSONWithin(t *testing.T) {
 	}
 }
 
+// JSON printed over lines (a pretty-printed object a group joined, a Kafka record, a client's
+// pretty Beats event) is written out on one line: the outputs write one document a line.
+func TestJSONWithinTakesOutLineBreaks(t *testing.T) {
+	t.Parallel()
+	v := JSONWithin("{\n  \"a\": [1,\r\n 2],\n  \"b\": \"x\\ny\"\n}", 1, MaxDepth)
+	if v.Kind() != KindRaw || v.Str() != `{"a":[1,2],"b":"x\ny"}` {
+		t.Errorf("got %v %q", v.Kind(), v.Str())
+	}
+	var e Event
+	e.Set("f", v)
+	if out := string(e.AppendJSON(nil)); strings.ContainsAny(out, "\r\n") {
+		t.Errorf("the event's JSON holds a line break: %q", out)
+	}
+}
+
 // A SafeString is written verbatim, which must give what escaping gives for the text a
 // decoder may mark safe, and it is the same value as a String of that text.
 func TestSafeStringSameAsString(t *testing.T) {

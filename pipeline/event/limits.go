@@ -1,6 +1,11 @@
 package event
 
-import "unicode/utf8"
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"unicode/utf8"
+)
 
 // Limits that keep one hostile or broken line from making a document Elasticsearch refuses or
 // that costs far more than the line. They are written once here so that every component that
@@ -80,6 +85,15 @@ func stringEnd(s string, i int) int {
 // JSONWithin returns the JSON text raw (an object or an array) as a Raw value when it fits
 // within limit levels under depth enclosing ones, and as a String of its text when it does not.
 func JSONWithin(raw string, depth, limit int) Value {
+	if strings.ContainsAny(raw, "\r\n") {
+		// a value printed over lines (a pretty-printed object a group joined, a Kafka record's):
+		// written out as it came it would break the one-line-a-document format of the outputs
+		// (a bulk request's NDJSON), so its whitespace goes
+		var b bytes.Buffer
+		if json.Compact(&b, []byte(raw)) == nil {
+			raw = b.String()
+		}
+	}
 	if FitsDepth(depth, Nesting(raw, limit-depth+1), limit) {
 		return Raw(raw)
 	}

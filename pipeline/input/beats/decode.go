@@ -611,7 +611,9 @@ func (d *decoder) special(key, raw string) {
 // it holds invalid UTF-8, which would make the document unreadable downstream.
 func rawValue(raw string, depth, nesting int) event.Value {
 	if event.FitsDepth(depth, nesting, event.MaxDepth) && utf8.ValidString(raw) {
-		return event.Raw(raw)
+		// (JSONWithin takes out the line breaks a client's pretty-printed JSON holds, which
+		// would break the outputs' one line a document)
+		return event.JSONWithin(raw, depth, event.MaxDepth)
 	}
 	return event.String(raw)
 }
