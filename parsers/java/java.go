@@ -33,9 +33,9 @@ const FieldThread = "process.thread.name"
 // Info registers the parser.
 var Info = parsers.Info{
 	Name:        "java",
-	Description: "log4j layouts of Java services (Apache Kafka's [%d] %p %m (%c), Strimzi's %d %p %m (%c) [%t], its operator's %d %p %c{1}:%L - %m) and the Java exceptions under their records or alone",
+	Description: "log4j layouts of Java services (Apache Kafka's [%d] %p %m (%c), Strimzi's %d %p %m (%c) [%t], its operator's %d %p %c{1}:%L - %m), java.util.logging's default two-line records, and the Java exceptions under their records or alone",
 	New:         func(parsers.Options) parsers.Parser { return New() },
-	Fields: append(pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldErrorMsg, event.FieldErrorStack, event.FieldOriginLine),
+	Fields: append(pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldErrorMsg, event.FieldErrorStack, event.FieldOriginLine, pu.FieldOriginFunc),
 		parsers.Field{Name: event.FieldErrorType, Type: "keyword", Description: "Class of the Java exception a record carries (java.net.UnknownHostException)."},
 		parsers.Field{Name: FieldThread, Type: "keyword", Description: "Thread that wrote the record (Strimzi's [%t])."},
 	),
@@ -51,6 +51,9 @@ func New() *Parser { return &Parser{} }
 func (p *Parser) Parse(ev *event.Event) bool {
 	msg := ev.Message()
 	first, rest, _ := strings.Cut(msg, "\n")
+	if first != "" && first[0] >= 'A' && first[0] <= 'Z' && julRecord(ev, first, rest) {
+		return true
+	}
 	r, ok := Record(first)
 	if !ok {
 		return uncaught(ev, first, rest)
@@ -348,4 +351,59 @@ func ExceptionLine(s string) (typ, msg string, ok bool) {
 		return "", "", false
 	}
 	return typ, msg, true
+}
+
+// JULHeader reads the first line of a java.util.logging record in SimpleFormatter's default
+// format ("%1$tb %1$td, %1$tY %1$tl:%1$tM:%1$tS %1$Tp %2$s%n%4$s: %5$s%6$s%n"): "Nov 15, 2023
+// 11:41:47 AM sun.util.locale.provider.LocaleProviderAdapter <clinit>", the local time, the
+// class and the method; its level and message are on the next line.
+func JULHeader(s string) (t time.Time, class, method string, ok bool) {
+	f := strings.Fields(s)
+	if len(f) != 7 || len(f[1]) != 3 || f[1][2] != ',' || f[4] != "AM" && f[4] != "PM" || !className(f[5]) {
+		return t, "", "", false
+	}
+	t, err := time.Parse("Jan 02, 2006 3:04:05 PM", strings.Join(f[:5], " "))
+	if err != nil {
+		return t, "", "", false
+	}
+	return t, f[5], f[6], true
+}
+
+// julLevels are java.util.logging's levels as SimpleFormatter writes them.
+var julLevels = map[string]string{"SEVERE": pu.Error, "WARNING": pu.Warning, "INFO": pu.Info, "CONFIG": pu.Info,
+	"FINE": pu.Debug, "FINER": pu.Debug, "FINEST": pu.Debug}
+
+// JULLevel returns the level a java.util.logging record's second line states ("WARNING: ..."),
+// and the message after it.
+func JULLevel(s string) (level, msg string, ok bool) {
+	w, m, found := strings.Cut(s, ": ")
+	level, ok = julLevels[w]
+	return level, m, found && ok
+}
+
+// julRecord reads a java.util.logging record the parse processor joined (the JVM's own, an
+// OpenTelemetry Java SDK's exporter, Elasticsearch's at its start): its time, class (the
+// logger), method, level and message, the throwable's lines after it as the stack.
+func julRecord(ev *event.Event, first, rest string) bool {
+	t, class, method, ok := JULHeader(first)
+	if !ok {
+		return false
+	}
+	second, more, _ := strings.Cut(rest, "\n")
+	lv, msg, ok := JULLevel(second)
+	if !ok {
+		return false
+	}
+	pu.SetDatedLocalTime(ev, t)
+	ev.SetString(event.FieldLogLogger, class)
+	ev.SetString(pu.FieldOriginFunc, method)
+	ev.SetString(pu.FieldLogMessage, msg)
+	if lv == pu.Error || lv == pu.Warning {
+		ev.SetString(event.FieldErrorMsg, msg)
+	}
+	if more != "" {
+		exception(ev, more)
+	}
+	pu.Finish(ev, pu.DatasetOr(ev, Dataset), lv)
+	return true
 }

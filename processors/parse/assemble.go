@@ -6,6 +6,7 @@ import (
 
 	"github.com/sluice-dev/sluice/parsers/dcgm"
 	"github.com/sluice-dev/sluice/parsers/envoy"
+	"github.com/sluice-dev/sluice/parsers/java"
 	"github.com/sluice-dev/sluice/parsers/nodejs"
 	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
 	"github.com/sluice-dev/sluice/parsers/parseutil"
@@ -124,6 +125,7 @@ const (
 	modeAiterBuild             // AITER's failed JIT build, from its "↓↓↓" line to its "↑↑↑" line
 	modeVersionCommit          // a klog line that prints a version string, its "commit: <sha>" on the next line
 	modeKmsgDict               // a kernel record from /dev/kmsg or talosctl dmesg, its dictionary's " KEY=value" lines under it
+	modeJUL                    // a java.util.logging record: its header line, then "LEVEL: message"
 	modeJSONObject             // a JSON object printed over lines ("{", its members indented, "}"): journalctl -o json-pretty's, a program's pretty dump
 	modeCollectiveStack        // torch's flight recorder's "Stack trace of the failed collective:", its "#N f from file:line" frames under it
 )
@@ -871,6 +873,11 @@ func startMode(l *vllm.Line) (int, bool) {
 		// llama.cpp's sampler settings (llama-server's "slot launch_slot_: id  0 | task -1 |
 		// sampler params: ", llama-cli's), one print over lines indented under it
 		return modeIndented, true
+	case l.Header == "" && l.Proc == "" && len(l.Body) > 30 && l.Body[0] >= 'A' && l.Body[0] <= 'Z' && l.Body[3] == ' ' && julHeader(l.Body):
+		// java.util.logging's record (its SimpleFormatter's default: the time, the class and
+		// the method, then "WARNING: message" on the next line): the JVM's own at
+		// Elasticsearch's start, an OpenTelemetry Java exporter's
+		return modeJUL, true
 	case l.Header == "" && l.Proc == "" && l.Body == "{":
 		// a JSON object printed over lines (journalctl -o json-pretty's entry, a program's
 		// pretty-printed dump): its members, indented, up to the "}" at the line's start
@@ -1772,6 +1779,15 @@ func (g *group) accept(l *vllm.Line) bool {
 		return l.Header == "" && (nativeBacktraceFrame(l.Body) || l.Body == "*** StackTrace Information ***" ||
 			len(g.parts) > 0 && g.parts[0] == "*** StackTrace Information ***" && strings.HasPrefix(l.Body, "    ")) &&
 			len(g.parts) < maxMessageLines
+	case modeJUL:
+		if l.Header != "" || len(g.parts) > 0 {
+			return false
+		}
+		if _, _, ok := java.JULLevel(l.Body); ok {
+			g.mode = modeJava // the throwable's lines, if any, as under a log4j record
+			return true
+		}
+		return false
 	case modeJSONObject:
 		if l.Header != "" || l.Proc != "" || len(g.parts) >= 4*maxMessageLines {
 			return false
@@ -2288,4 +2304,10 @@ func sglangClockTrace(b string) bool {
 func collectiveFrame(b string) bool {
 	num, rest, ok := strings.Cut(strings.TrimPrefix(b, "#"), " ")
 	return ok && len(b) > len(num) && b[0] == '#' && num != "" && len(num) <= 4 && parseutil.AllDigits(num) && strings.Contains(rest, " from ")
+}
+
+// julHeader reports whether b is the first line of a java.util.logging record (java.JULHeader).
+func julHeader(b string) bool {
+	_, _, _, ok := java.JULHeader(b)
+	return ok
 }
