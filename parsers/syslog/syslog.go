@@ -115,6 +115,9 @@ func Split(s string, ref time.Time) (f Frame, ok bool) {
 		return withPRI(s, ref)
 	}
 	var rest string
+	if nl := strings.IndexByte(s, '\n'); nl > 0 && s[0] >= 'A' && s[0] <= 'Z' && s[nl-1] == ']' && VerboseHeader(s[:nl]) {
+		return journalVerbose(s) // the entry the parse processor joined from its lines
+	}
 	if t, zoned, n, ok := fullOrUnix(s); ok {
 		// journalctl -o short-full ("Sun 2025-01-05 14:45:26 UTC host prog[pid]: ...") and
 		// -o short-unix ("1736088326.000000 host prog[pid]: ...")
@@ -315,22 +318,152 @@ func journalJSON(s string) (f Frame, ok bool) {
 	if pid, ok := pu.Atoi(r[5].Str); ok {
 		f.PID = pid
 	}
-	// a priority the writer chose (syslog(3), the kernel's, and the native protocol's where the
-	// writer's logging call named its source, CODE_FILE: systemd's own notices, systemd-coredump's
-	// crit); a process's stdout and stderr, and a container's lines through a runtime's journald
-	// driver (the native protocol, with a CONTAINER_ID or without: faasd's), get one by their
-	// stream alone
-	if p, ok := pu.Atoi(r[6].Str); ok && p >= 0 && p <= 7 && r[8].Str == "" {
-		switch r[7].Str {
-		case "syslog", "kernel":
-			f.Level = pu.SeverityLevel(p)
-		case "journal":
-			if r[9].Str != "" {
-				f.Level = pu.SeverityLevel(p)
+	f.Level = journalLevel(r[6].Str, r[7].Str, r[8].Str, r[9].Str)
+	return f, true
+}
+
+// journalLevel is the level of a journal entry's PRIORITY where the writer chose it (syslog(3),
+// the kernel's, and the native protocol's where the writer's logging call named its source,
+// CODE_FILE: systemd's own notices, systemd-coredump's crit); a process's stdout and stderr, and
+// a container's lines through a runtime's journald driver (the native protocol, with a
+// CONTAINER_ID or without: faasd's), get one by their stream alone, so none here.
+func journalLevel(priority, transport, containerID, codeFile string) string {
+	p, ok := pu.Atoi(priority)
+	if !ok || p < 0 || p > 7 || containerID != "" {
+		return ""
+	}
+	switch {
+	case transport == "syslog" || transport == "kernel", transport == "journal" && codeFile != "":
+		return pu.SeverityLevel(p)
+	}
+	return ""
+}
+
+// journalVerbose reads an entry of `journalctl -o verbose` (what systemd's maintainers ask a bug
+// report for, and what a support bundle may hold), which the parse processor joined from its
+// lines: the time and the cursor, then every field of the entry on a line of its own, indented
+// by four spaces ("    _PID=1234"); a value over several lines goes on under itself, indented
+// past its name. Its fields are read as journalctl -o json's: MESSAGE is the line, the cursor's
+// t= (the entry's time, microseconds since the epoch, in hex) its time (the header's is in the
+// reader's zone, by its name alone), _HOSTNAME, SYSLOG_IDENTIFIER (else _COMM) and _PID the
+// frame's, PRIORITY the level as journalLevel says. An entry whose MESSAGE journalctl did not
+// print ("[1.2K blob data]": binary, or long without --all) is left alone.
+func journalVerbose(s string) (f Frame, ok bool) {
+	f.PID = -1
+	head, body, _ := strings.Cut(s, "\n")
+	t, okT := verboseHeader(head)
+	if !okT || !strings.HasPrefix(body, "    ") {
+		return f, false
+	}
+	var vals [9]string
+	names := [9]string{"MESSAGE", "_HOSTNAME", "SYSLOG_IDENTIFIER", "_COMM", "_PID", "PRIORITY", "_TRANSPORT", "CONTAINER_ID", "CODE_FILE"}
+	cur := -1 // the field whose value goes on over lines, -1 for one not kept
+	for body != "" {
+		var line string
+		line, body, _ = strings.Cut(body, "\n")
+		line = strings.TrimSuffix(line, "\r")
+		name, val, isField := verboseField(line)
+		if !isField {
+			if cur >= 0 && strings.HasPrefix(line, "    ") {
+				// a value's further line, indented by its name's width and the "="
+				vals[cur] += "\n" + strings.TrimPrefix(line, strings.Repeat(" ", 4+len(names[cur])+1))
+			}
+			continue
+		}
+		cur = -1
+		for i, want := range names {
+			if name == want {
+				vals[i], cur = val, i
+				break
 			}
 		}
 	}
+	msg := vals[0]
+	if msg == "" && !strings.Contains(s, "\n    MESSAGE=") || strings.HasPrefix(msg, "[") && strings.HasSuffix(msg, " blob data]") {
+		return f, false
+	}
+	f.Text, f.Time, f.Zoned, f.Dated, f.Host = msg, t, true, true, vals[1]
+	f.Tag = vals[2]
+	if f.Tag == "" {
+		f.Tag = vals[3]
+	}
+	if pid, ok := pu.Atoi(vals[4]); ok {
+		f.PID = pid
+	}
+	f.Level = journalLevel(vals[5], vals[6], vals[7], vals[8])
 	return f, true
+}
+
+// VerboseHeader reports whether line is the first line of a `journalctl -o verbose` entry:
+// "Sun 2022-05-22 22:20:52.615448 EDT [s=4180d7...;i=1;b=65c889...;m=100fd7;t=5dfa47d414d18;x=fde612...]".
+func VerboseHeader(line string) bool {
+	_, ok := verboseHeader(line)
+	return ok
+}
+
+// verboseHeader reads a verbose entry's first line: the time from its cursor's t=.
+func verboseHeader(line string) (time.Time, bool) {
+	line = strings.TrimSuffix(line, "\r")
+	open := strings.Index(line[:min(len(line), 48)], " [s=")
+	if open < 0 || line[len(line)-1] != ']' {
+		return time.Time{}, false
+	}
+	if _, _, _, ok := fullOrUnix(line); !ok && !strings.HasPrefix(line, "(no timestamp)") {
+		return time.Time{}, false
+	}
+	var us int64
+	found := false
+	for _, kv := range strings.Split(line[open+2:len(line)-1], ";") {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || len(k) != 1 || v == "" || strings.Trim(v, "0123456789abcdef") != "" {
+			return time.Time{}, false
+		}
+		if k == "t" {
+			if len(v) > 15 {
+				return time.Time{}, false
+			}
+			for i := 0; i < len(v); i++ {
+				c := int64(v[i] - '0')
+				if v[i] >= 'a' {
+					c = int64(v[i]-'a') + 10
+				}
+				us = us<<4 | c
+			}
+			found = true
+		}
+	}
+	if !found {
+		return time.Time{}, false
+	}
+	return time.UnixMicro(us).UTC(), true
+}
+
+// verboseField reads a field's line of a verbose entry: four spaces, the name (capitals, digits,
+// underscores: journald's rule), "=", the value.
+func verboseField(line string) (name, val string, ok bool) {
+	rest, ok := strings.CutPrefix(line, "    ")
+	if !ok || rest == "" || rest[0] == ' ' {
+		return "", "", false
+	}
+	name, val, ok = strings.Cut(rest, "=")
+	if !ok || name == "" || len(name) > 64 || name[0] >= '0' && name[0] <= '9' {
+		return "", "", false
+	}
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
+			return "", "", false
+		}
+	}
+	return name, val, true
+}
+
+// VerboseField reports whether line is a field's line of a `journalctl -o verbose` entry
+// ("    _PID=1234"), or the further line of a value over several (indented deeper).
+func VerboseField(line string) bool {
+	if _, _, ok := verboseField(line); ok {
+		return true
+	}
+	return strings.HasPrefix(line, "     ")
 }
 
 // hostTag reads "host tag[pid]: text" (or "host tag: text"), or "tag[pid]: text" without a

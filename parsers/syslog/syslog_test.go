@@ -2,6 +2,7 @@ package syslog
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -97,5 +98,54 @@ func TestReplayKeepsItsTime(t *testing.T) {
 		if got := ev.Timestamp(); !got.Equal(want) {
 			t.Errorf("%q: @timestamp %s, want %s", line, got, want)
 		}
+	}
+}
+
+// A journalctl -o verbose entry, joined from its lines, is read as journalctl -o json's line: a
+// MESSAGE over several lines goes on under itself, indented past "MESSAGE=" (systemd's
+// output_verbose), and comes out with its lines; one journalctl did not print (binary, or long
+// without --all: "[2.1K blob data]") leaves the entry alone, and so does a header alone.
+func TestJournalVerbose(t *testing.T) {
+	t.Parallel()
+	const head = "Mon 2026-03-02 14:05:11.482113 CET [s=8c3f0e0b5c6d4f0e9a1b2c3d4e5f6a7b;i=3a2f1;b=0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a;m=2f1b3c4d5;t=64c0a1b2c3d4e;x=1a2b3c4d5e6f7a8b]"
+	entry := head + "\n    _TRANSPORT=journal\n    PRIORITY=2\n    CODE_FILE=src/coredump/coredump.c\n" +
+		"    _HOSTNAME=gpu-node-7\n    SYSLOG_IDENTIFIER=systemd-coredump\n    _PID=91822\n" +
+		"    MESSAGE=Process 4711 (python3) of user 0 dumped core.\n            \n            Stack trace of thread 4711:\n" +
+		"            #0  0x00007f2a1c8e9a7c n/a (libcuda.so.1 + 0x29a7c)\n    _SOURCE_REALTIME_TIMESTAMP=1772456711482001"
+	ev := event.NewMessage(entry, golden.Received)
+	if !(Parser{}).Parse(ev) {
+		t.Fatalf("not read: %s", ev.AppendJSON(nil))
+	}
+	want := "Process 4711 (python3) of user 0 dumped core.\n\nStack trace of thread 4711:\n#0  0x00007f2a1c8e9a7c n/a (libcuda.so.1 + 0x29a7c)"
+	if m := ev.Message(); m != want {
+		t.Errorf("message %q, want %q", m, want)
+	}
+	for k, v := range map[string]string{event.FieldHostHostname: "gpu-node-7", event.FieldProcessName: "systemd-coredump", event.FieldLogLevel: "critical"} {
+		if got, _ := ev.GetString(k); got != v {
+			t.Errorf("%s = %q, want %q", k, got, v)
+		}
+	}
+	if pid, _ := ev.Get(event.FieldProcessPID); pid.String() != "91822" {
+		t.Errorf("pid %v", pid)
+	}
+	if ts := ev.Timestamp(); !ts.Equal(time.UnixMicro(0x64c0a1b2c3d4e)) {
+		t.Errorf("time %v, want the cursor's t=", ts)
+	}
+	for _, s := range []string{
+		head, // the header alone: its fields never came
+		head + "\n    _TRANSPORT=kernel\n    MESSAGE=[3.1K blob data]",
+		head + "\n    _TRANSPORT=kernel\n    _HOSTNAME=gpu-node-7", // no MESSAGE
+		strings.Replace(head, ";t=64c0a1b2c3d4e", "", 1) + "\n    MESSAGE=x", // no time in the cursor
+	} {
+		ev := event.NewMessage(s, golden.Received)
+		if (Parser{}).Parse(ev) || ev.Message() != s {
+			t.Errorf("took %q: %s", s, ev.AppendJSON(nil))
+		}
+	}
+	// a short-full record whose message went on over lines is still that
+	wrapped := "Mon 2026-03-02 14:05:11 CET node nvidia-persistenced[12]: started\n    MESSAGE=x"
+	ev = event.NewMessage(wrapped, golden.Received)
+	if !(Parser{}).Parse(ev) || ev.Message() != "started\n    MESSAGE=x" {
+		t.Errorf("short-full record over lines: %s", ev.AppendJSON(nil))
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
 	"github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/pylog"
+	"github.com/sluice-dev/sluice/parsers/syslog"
 	"github.com/sluice-dev/sluice/parsers/tagged"
 	"github.com/sluice-dev/sluice/parsers/tracing"
 	"github.com/sluice-dev/sluice/parsers/vllm"
@@ -127,6 +128,7 @@ const (
 	modeKmsgDict               // a kernel record from /dev/kmsg or talosctl dmesg, its dictionary's " KEY=value" lines under it
 	modeJUL                    // a java.util.logging record: its header line, then "LEVEL: message"
 	modeJSONObject             // a JSON object printed over lines ("{", its members indented, "}"): journalctl -o json-pretty's, a program's pretty dump
+	modeJournalVerbose         // a journalctl -o verbose entry: its time and cursor, its fields indented under it
 	modeCollectiveStack        // torch's flight recorder's "Stack trace of the failed collective:", its "#N f from file:line" frames under it
 )
 
@@ -878,6 +880,11 @@ func startMode(l *vllm.Line) (int, bool) {
 		// the method, then "WARNING: message" on the next line): the JVM's own at
 		// Elasticsearch's start, an OpenTelemetry Java exporter's
 		return modeJUL, true
+	case l.Header == "" && l.Proc == "" && len(l.Body) > 60 && l.Body[len(l.Body)-1] == ']' && syslog.VerboseHeader(l.Body):
+		// journalctl -o verbose's entry (a bug report's, a support bundle's): every field of
+		// the entry on a line of its own under the time and cursor, read whole by the syslog
+		// framing parser
+		return modeJournalVerbose, true
 	case l.Header == "" && l.Proc == "" && l.Body == "{":
 		// a JSON object printed over lines (journalctl -o json-pretty's entry, a program's
 		// pretty-printed dump): its members, indented, up to the "}" at the line's start
@@ -1797,6 +1804,8 @@ func (g *group) accept(l *vllm.Line) bool {
 			return true
 		}
 		return len(l.Body) > 1 && (l.Body[0] == ' ' || l.Body[0] == '\t')
+	case modeJournalVerbose:
+		return l.Header == "" && l.Proc == "" && len(g.parts) < 4*maxMessageLines && syslog.VerboseField(l.Body)
 	case modeCollectiveStack:
 		if l.Header != "" || l.Proc != "" || len(g.parts) >= maxMessageLines {
 			return false

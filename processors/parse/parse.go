@@ -30,6 +30,7 @@ import (
 	"github.com/sluice-dev/sluice/parsers"
 	"github.com/sluice-dev/sluice/parsers/cri"
 	"github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/parsers/syslog"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline"
 	"github.com/sluice-dev/sluice/pipeline/event"
@@ -249,10 +250,10 @@ func (p *Processor) finish(ev *event.Event, src srcKey, msg string, split *vllm.
 		content = nil
 	}
 	joined := "" // a JSON object's lines, the message again once its entry is read
-	if m := ev.Message(); !cont && len(m) > 2 && m[0] == '{' && m[1] == '\n' {
-		// a JSON object the group joined from its lines (journalctl -o json-pretty's entry):
-		// the framing parsers read it whole, as they read journalctl -o json's line, and the
-		// content parsers its MESSAGE
+	if m := ev.Message(); !cont && len(m) > 2 && (m[0] == '{' && m[1] == '\n' || m[0] >= 'A' && m[0] <= 'Z' && strings.Contains(m, "]\n    ") && syslog.VerboseHeader(m[:strings.IndexByte(m, '\n')])) {
+		// a JSON object the group joined from its lines (journalctl -o json-pretty's entry), or
+		// a journalctl -o verbose entry: the framing parsers read it whole, as they read
+		// journalctl -o json's line, and the content parsers its MESSAGE
 		for _, f := range p.framing {
 			if f.Parse(ev) {
 				joined, msg, split = m, ev.Message(), nil
