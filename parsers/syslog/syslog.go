@@ -155,7 +155,33 @@ func Split(s string, ref time.Time) (f Frame, ok bool) {
 		}
 		rest = s[n:]
 	}
-	return f, f.hostTag(rest)
+	if !f.hostTag(rest) {
+		return f, false
+	}
+	f.Text = rsyslogControl(f.Text)
+	return f, true
+}
+
+// rsyslogControl undoes rsyslog's escape of the control characters that shape a record over
+// lines: Debian's and Ubuntu's rsyslog writes each one as "#" and three octal digits
+// ($EscapeControlCharactersOnReceive, on by default), so the tab a line of klog's multi-line
+// value and a Go panic's frame start with is "#011" in /var/log/syslog, and the carriage
+// return a CRLF line ends with "#015". The tabs a line starts with are restored (the parse
+// processor joins such lines as it does journalctl's) and the carriage return dropped; a "#011"
+// inside the text is left as it is: rsyslog does not escape "#", so it may be the program's.
+func rsyslogControl(s string) string {
+	if len(s) < 4 || s[0] != '#' && s[len(s)-1] != '5' {
+		return s
+	}
+	n := 0
+	for strings.HasPrefix(s[n:], "#011") {
+		n += 4
+	}
+	rest, cr := strings.CutSuffix(s[n:], "#015")
+	if n == 0 && !cr {
+		return s
+	}
+	return strings.Repeat("\t", n/4) + rest
 }
 
 // talosService reads the line of a Talos extension service after talosctl logs' node address:

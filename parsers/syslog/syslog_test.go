@@ -134,7 +134,7 @@ func TestJournalVerbose(t *testing.T) {
 	for _, s := range []string{
 		head, // the header alone: its fields never came
 		head + "\n    _TRANSPORT=kernel\n    MESSAGE=[3.1K blob data]",
-		head + "\n    _TRANSPORT=kernel\n    _HOSTNAME=gpu-node-7", // no MESSAGE
+		head + "\n    _TRANSPORT=kernel\n    _HOSTNAME=gpu-node-7",           // no MESSAGE
 		strings.Replace(head, ";t=64c0a1b2c3d4e", "", 1) + "\n    MESSAGE=x", // no time in the cursor
 	} {
 		ev := event.NewMessage(s, golden.Received)
@@ -147,5 +147,27 @@ func TestJournalVerbose(t *testing.T) {
 	ev = event.NewMessage(wrapped, golden.Received)
 	if !(Parser{}).Parse(ev) || ev.Message() != "started\n    MESSAGE=x" {
 		t.Errorf("short-full record over lines: %s", ev.AppendJSON(nil))
+	}
+}
+
+// rsyslog writes a control character as "#" and its three octal digits (Debian's and Ubuntu's
+// default): the tabs a klog value's line and a Go panic's frame start with come back as tabs,
+// a CRLF line's carriage return goes, and a "#011" inside the text stays the program's.
+func TestRsyslogEscapedControls(t *testing.T) {
+	t.Parallel()
+	ref := time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC)
+	for line, want := range map[string]string{
+		"May  1 12:05:10 gpu-node-a100-01 kubelet[1873]: #011Traceback (most recent call last):":                                                                      "\tTraceback (most recent call last):",
+		"2025-05-01T12:07:00.100000+00:00 gpu-node-a100-01 containerd[1102]: #011/go/src/github.com/containerd/containerd/pkg/cri/server/container_stop.go:55 +0x1a4": "\t/go/src/github.com/containerd/containerd/pkg/cri/server/container_stop.go:55 +0x1a4",
+		"May  1 12:05:10 gpu-node-a100-01 kubelet[1873]: #011#011nested":                                                                                              "\t\tnested",
+		"May  1 12:05:10 gpu-node-a100-01 kubelet[1873]: #011":                                                                                                        "\t",
+		"May  1 12:05:10 gpu-node-a100-01 vllm[2231]: INFO 05-01 12:05:10 [loggers.py:123] Engine 000#015":                                                            "INFO 05-01 12:05:10 [loggers.py:123] Engine 000",
+		"May  1 12:05:10 gpu-node-a100-01 app[12]: see issue #011 for why":                                                                                            "see issue #011 for why",
+		"May  1 12:05:10 gpu-node-a100-01 app[12]: rows: 125":                                                                                                         "rows: 125",
+	} {
+		f, ok := Split(line, ref)
+		if !ok || f.Text != want {
+			t.Errorf("%q: text %q (%v), want %q", line, f.Text, ok, want)
+		}
 	}
 }

@@ -777,3 +777,31 @@ func TestDaemonRecordEndedByItsBareLine(t *testing.T) {
 		t.Errorf("held after the record ended: %d daemon records, %d groups", len(p.daemons), len(p.groups))
 	}
 }
+
+// A klog multi-line value in /var/log/syslog as Debian's and Ubuntu's rsyslog writes it, each
+// line's tab as "#011": the probe's output is one event with its record, as when journalctl
+// prints the tab (the liveness probe's traceback: why the kubelet restarted vLLM).
+func TestRsyslogEscapedValueJoined(t *testing.T) {
+	t.Parallel()
+	const pre = "2025-05-01T12:05:10.441100+00:00 gpu-node-a100-01 kubelet[1873]: "
+	lines := []string{
+		pre + `I0501 12:05:10.440960    1873 prober.go:107] "Probe failed" probeType="Liveness" pod="llm/vllm-mistral-5c6d7-fghij" containerName="vllm" probeResult="failure" output=<`,
+		pre + `#011Traceback (most recent call last):`,
+		pre + `#011  File "/usr/lib/python3.12/urllib/request.py", line 1344, in do_open`,
+		pre + `#011ConnectionRefusedError: [Errno 111] Connection refused`,
+		pre + `#011`,
+		pre + `#011urllib.error.URLError: <urlopen error [Errno 111] Connection refused>`,
+		pre + ` >`,
+		pre + `I0501 12:05:10.441860    1873 kubelet.go:2542] "SyncLoop (probe)" probe="liveness" status="unhealthy" pod="llm/vllm-mistral-5c6d7-fghij"`,
+	}
+	out := run(t, newProc(t, nil), "/var/log/syslog", lines, 3)
+	checkNothingLost(t, lines, out)
+	if len(out) != 2 {
+		t.Fatalf("%d events, want the probe's and the sync loop's", len(out))
+	}
+	want := "Traceback (most recent call last):\n  File \"/usr/lib/python3.12/urllib/request.py\", line 1344, in do_open\n" +
+		"ConnectionRefusedError: [Errno 111] Connection refused\n\nurllib.error.URLError: <urlopen error [Errno 111] Connection refused>"
+	if got := logStr(out[0], "log.fields.output"); got != want {
+		t.Errorf("output %q, want %q: %s", got, want, out[0].AppendJSON(nil))
+	}
+}
