@@ -165,6 +165,9 @@ func (p *Parser) Finish(ev *event.Event, rec Record, dataset string) {
 			rec.Level = pu.Warning
 		}
 	}
+	if rec.klog() {
+		rec.Level = klogRecord(ev, rec.Level)
+	}
 	if rec.envoy {
 		if lv, ok := envoy.Access(ev, pu.FieldLogFields+"."); ok {
 			ds = envoy.DatasetAccess

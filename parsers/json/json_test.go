@@ -1,6 +1,7 @@
 package json
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -86,6 +87,33 @@ func TestPromptInJSONReplaced(t *testing.T) {
 		}
 		if lm, _ := ev.GetString("log.message"); strings.Contains(lm, "What is 2+2") != c.kept {
 			t.Errorf("prompts %q: log.message %q", c.prompts, lm)
+		}
+	}
+}
+
+// The kubelet with --logging-format=json writes the same calls as its text form, so they say the
+// same: an event its recorder logs (client-go's "Event occurred", the object as klog.KRef writes
+// it in JSON) names the pod and its reason, a Warning at warning; the pod sync error names the
+// container and CrashLoopBackOff. A Normal event stays at info; a line that is no event is
+// left as it was.
+func TestKubeletJSONAsItsText(t *testing.T) {
+	t.Parallel()
+	const ev1 = `{"ts":1746090991900.9583,"caller":"record/event.go:389","msg":"Event occurred","v":3,"object":{"name":"vllm-0","namespace":"inference"},"fieldPath":"spec.containers{vllm}","kind":"Pod","apiVersion":"v1","type":"%s","reason":"%s","message":"Back-off restarting failed container vllm in pod vllm-0_inference(77aa88bb-99cc-4dde-8eff-001122334455)"}`
+	for _, c := range []struct{ line, level, reason, ns, name, container string }{
+		{fmt.Sprintf(ev1, "Warning", "BackOff"), "warning", "BackOff", "inference", "vllm-0", ""},
+		{fmt.Sprintf(ev1, "Normal", "Killing"), "info", "Killing", "inference", "vllm-0", ""},
+		{`{"ts":1746090991899.9583,"caller":"kubelet/pod_workers.go:1301","msg":"Error syncing pod, skipping","err":"failed to \"StartContainer\" for \"vllm\" with CrashLoopBackOff: \"back-off 40s restarting failed container=vllm pod=vllm-0_inference(77aa88bb-99cc-4dde-8eff-001122334455)\"","pod":{"name":"vllm-0","namespace":"inference"},"podUID":"77aa88bb-99cc-4dde-8eff-001122334455"}`, "error", "CrashLoopBackOff", "inference", "vllm-0", "vllm"},
+		{`{"ts":1746090920120.9583,"caller":"kubelet/kubelet.go:2542","msg":"SyncLoop (probe)","v":1,"probe":"liveness","status":"unhealthy","pod":{"name":"vllm-0","namespace":"inference"}}`, "info", "", "inference", "vllm-0", ""},
+		{`{"ts":1746090920120.9583,"caller":"record/event.go:389","msg":"Event occurred","v":3,"object":{"name":"worker-node01"},"kind":"Node","apiVersion":"v1","type":"Normal","reason":"Shutdown","message":"Shutting down node"}`, "info", "Shutdown", "", "worker-node01", ""},
+	} {
+		ev := event.NewMessage(c.line, time.Time{})
+		if !New().Parse(ev) {
+			t.Fatalf("not recognised: %s", c.line)
+		}
+		got := func(k string) string { s, _ := ev.GetString(k); return s }
+		if got(event.FieldLogLevel) != c.level || got(FieldEventReason) != c.reason || got("orchestrator.namespace") != c.ns ||
+			got("orchestrator.resource.name") != c.name || got("log.fields.containerName") != c.container {
+			t.Errorf("%.60s...: %s", c.line, ev.AppendJSON(nil))
 		}
 	}
 }

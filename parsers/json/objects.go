@@ -371,3 +371,39 @@ func kubeRayObject(get func(string) string, own string) (kind, ns, name string) 
 	}
 	return "pod", "", ""
 }
+
+// klogRecord reads a klog JSON line (a Kubernetes component's --logging-format=json) as the
+// klog parser reads the same call's text form, and returns its level: an event the kubelet's
+// recorder logs ("msg":"Event occurred", its object as klog.KRef writes it, {"name":...,
+// "namespace":...}, then "kind", "type", "reason" and "message") names its object and its
+// reason, and is a warning when its type is (the recorder logs every event at info); the pod
+// sync error's "err" names the container and the reason (CrashLoopBackOff).
+func klogRecord(ev *event.Event, level string) string {
+	get := func(k string) string {
+		s, _ := ev.GetString(pu.FieldLogFields + "." + k)
+		return s
+	}
+	if err, ok := ev.GetString(event.FieldErrorMsg); ok {
+		pu.SyncFailure(ev, err)
+	}
+	kind, reason, typ := get("kind"), get("reason"), get("type")
+	if kind == "" || reason == "" || typ != "Normal" && typ != "Warning" || strings.ContainsAny(reason, " /") {
+		return level
+	}
+	ns, name := get("object.namespace"), get("object.name")
+	if name == "" {
+		// a cluster-scoped object: "object":{"name":"worker-node01"}, or the text form's
+		// "namespace/name" where a component writes it so
+		if ns, name, _ = strings.Cut(get("object"), "/"); name == "" {
+			ns, name = "", ns
+		}
+	}
+	if name != "" && !strings.ContainsAny(name, " /") {
+		pu.SetObject(ev, kind, ns, name)
+	}
+	ev.SetString(FieldEventReason, reason)
+	if typ == "Warning" && (level == pu.Info || level == pu.Debug) {
+		return pu.Warning
+	}
+	return level
+}

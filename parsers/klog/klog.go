@@ -593,7 +593,7 @@ func body(ev *event.Event, b, level string) (string, bool) {
 						ev.SetString(FieldEventReason, v)
 					}
 				case "err":
-					syncFailure(ev, v)
+					pu.SyncFailure(ev, v)
 				case "pod":
 					if !kubeletPod(ev, v) {
 						podName = v
@@ -879,7 +879,7 @@ func legacyPod(ev *event.Event, b string) {
 		if name, ns, ok := cutLast(ref, '_'); ok && name != "" && ns != "" && !strings.ContainsAny(ref, ` "/`) {
 			pu.SetObject(ev, "pod", ns, name)
 			if _, after, ok := strings.Cut(t, "skipping: "); ok {
-				syncFailure(ev, after)
+				pu.SyncFailure(ev, after)
 			}
 			return
 		}
@@ -907,7 +907,7 @@ func legacyPod(ev *event.Event, b string) {
 		}
 		pu.SetObject(ev, "pod", ns, name)
 		if _, after, ok := strings.Cut(b[i:], "skipping: "); ok {
-			syncFailure(ev, after)
+			pu.SyncFailure(ev, after)
 		}
 		return
 	}
@@ -1003,34 +1003,6 @@ func kubeletPod(ev *event.Event, v string) bool { return setRef(ev, "pod", v) }
 // FieldEventReason is the reason of a container's failure the kubelet names (CrashLoopBackOff,
 // ErrImagePull), as a Kubernetes event's reason is.
 const FieldEventReason = pu.FieldEventReason
-
-// syncFailure reads the container and the reason of the kubelet's pod sync error, err="failed to
-// \"StartContainer\" for \"vllm\" with CrashLoopBackOff: \"back-off 5m0s restarting failed
-// container=...\"" (its SyncResult's "failed to %q for %q with %v: %q"): the container goes where
-// the probe lines' containerName does, so that one filter finds a container's probes and its
-// back-off.
-func syncFailure(ev *event.Event, v string) {
-	rest, ok := strings.CutPrefix(v, `failed to "`)
-	if !ok {
-		return
-	}
-	action, rest, ok := strings.Cut(rest, `" for "`)
-	if !ok {
-		return
-	}
-	target, rest, ok := strings.Cut(rest, `" with `)
-	if !ok || target == "" || strings.ContainsAny(target, `" `) {
-		return
-	}
-	reason, _, ok := strings.Cut(rest, ": ")
-	if !ok || reason == "" || strings.ContainsAny(reason, " \"") {
-		return
-	}
-	if strings.HasSuffix(action, "Container") { // a sandbox's action names the pod, not a container
-		ev.SetString(pu.FieldLogFields+".containerName", target)
-	}
-	ev.SetString(FieldEventReason, reason)
-}
 
 // valueLines splits what follows a "key=<" into the value's lines, up to the line that closes it
 // (" >"), and the pairs klog writes after the close on that line (" > ipFamily=\"IPv4\"").

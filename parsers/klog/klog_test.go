@@ -72,7 +72,7 @@ func TestSyncFailure(t *testing.T) {
 		{`something else`, "", ""},
 	} {
 		ev := event.NewMessage("x", time.Time{})
-		syncFailure(ev, c.err)
+		pu.SyncFailure(ev, c.err)
 		got, _ := ev.GetString(pu.FieldLogFields + ".containerName")
 		reason, _ := ev.GetString(FieldEventReason)
 		if got != c.container || reason != c.reason {
