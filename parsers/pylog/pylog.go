@@ -284,10 +284,12 @@ func (p *Parser) parse(ev *event.Event, msg string) bool {
 			rest = vllm.TracebackHeader + "\n" + rest
 		}
 		vllm.SetTraceback(ev, rest)
-		if r.level == "" && strings.HasPrefix(rest, vllm.TracebackHeader) {
+		if r.level == "" && (strings.HasPrefix(rest, vllm.TracebackHeader) || vllm.AsyncioReport(r.msg)) {
 			// a layout without a level (SGLang's "[18:19:57 TP2] Exception in run_tp_server:", a
 			// Celery worker's "[date] Task ... raised unexpected: ...") over the traceback
-			// logger.exception wrote: an error, as a bare traceback is
+			// logger.exception wrote: an error, as a bare traceback is; so is asyncio's report
+			// of a task's exception nobody retrieved, which its default handler logs at error
+			// ("[2025-04-14 03:56:40] Task exception was never retrieved", "future: <Task ...>")
 			ev.SetString(event.FieldLogLevel, pu.Error)
 		}
 	}

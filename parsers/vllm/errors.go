@@ -21,7 +21,7 @@ const (
 func isTraceStart(body, rest string) bool {
 	return strings.HasPrefix(body, TracebackHeader) || IsGroupTraceStart(body) || RichTraceStart(body) ||
 		strings.HasPrefix(body, fatalPrefix) || body == SegfaultBanner || FaultThreadHeader(body) || strings.HasSuffix(body, ": "+TracebackHeader) || strings.HasSuffix(body, ", "+TracebackHeader) ||
-		(TraceAnnouncement(body) && (strings.HasPrefix(rest, TracebackHeader) || IsFrameLine(rest))) ||
+		(TraceAnnouncement(body) && (strings.HasPrefix(rest, TracebackHeader) || IsFrameLine(rest) || IsGroupTraceStart(firstLine(rest)))) ||
 		// a Ray task error's message where an excerpt begins, its remote frames under it
 		(RayTaskMessage(body) || RayUnhandledError(body)) && strings.HasPrefix(rest, "  File \"") ||
 		// a chained traceback's words where an excerpt begins, the next traceback under them
@@ -1519,4 +1519,10 @@ func containsAny(s string, subs ...string) bool {
 		}
 	}
 	return false
+}
+
+// firstLine is s up to its first line break.
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
 }

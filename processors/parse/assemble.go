@@ -2145,6 +2145,14 @@ func (g *group) accept(l *vllm.Line) bool {
 		return false
 	}
 	b := l.Body
+	if g.mode == modeTrace && b != "" && b[0] != ' ' && b[0] != '\t' && !vllm.ChainMarker(b) && groupClosed(g.parts) {
+		// an exception group's traceback ends in the rule that closes its drawing (CPython's
+		// traceback module draws it once, under the innermost group's last exception): an
+		// unindented line after it is not the group's exception but what comes next, another
+		// report ("Traceback ...", "Task exception was never retrieved"); a chained one would
+		// follow "During handling of the above exception ..."
+		return false
+	}
 	cont := b == "" || (b[0] == ' ' || b[0] == '\t') && !tracingLevel(b) || b == vllm.TracebackHeader || faultHeader(b) ||
 		vllm.ChainMarker(b) || strings.HasPrefix(b, `> File "`) ||
 		// a paste's or a document's elision of frames ("Traceback (most recent call last):",
@@ -2319,4 +2327,18 @@ func collectiveFrame(b string) bool {
 func julHeader(b string) bool {
 	_, _, _, ok := java.JULHeader(b)
 	return ok
+}
+
+// groupClosed reports whether the lines so far end in the rule that closes an exception group's
+// drawing ("      +------------------------------------"), perhaps with a blank line after it.
+func groupClosed(parts []string) bool {
+	n := len(parts)
+	if n > 1 && parts[n-1] == "" {
+		n--
+	}
+	if n == 0 {
+		return false
+	}
+	last := strings.TrimLeft(parts[n-1], " ")
+	return len(last) == 37 && last[0] == '+' && strings.Trim(last[1:], "-") == ""
 }
