@@ -1279,6 +1279,12 @@ func acceleratorOOM(text string) string {
 // NCCL (collective communication) failure; "" for anything else. The root causes come first: a
 // traceback that ends in EngineDeadError because of an out-of-memory is cuda_oom.
 func Classify(text string) string {
+	if strings.Contains(text, "Cannot auto-fit max_model_len") {
+		// 0.34's --max-model-len auto with not even one token's KV cache left ("Cannot
+		// auto-fit max_model_len: not enough GPU memory available to serve even a single
+		// token. Try increasing `gpu_memory_utilization` ...")
+		return KindKVCache
+	}
 	if strings.Contains(text, "KV cache") || strings.Contains(text, "cache blocks") {
 		if strings.Contains(text, "No available memory for the cache blocks") ||
 			strings.Contains(text, "than the maximum number of tokens that can be stored in KV cache") ||
@@ -1306,6 +1312,12 @@ func Classify(text string) string {
 		// GPU's memory: "Free memory on device (3.22/4.0 GiB) on startup is less than desired
 		// GPU memory utilization (0.9, 3.6 GiB)"
 		strings.Contains(text, "is less than desired GPU memory utilization") ||
+		// its 0.34 siblings for weights another process holds (--load-format ipc_cache):
+		// "Free memory on device cuda:0 (9.84/79.19 GiB) on startup is less than the engine's
+		// budget after excluding external process's weights (0.9, 57.04 GiB).", "Externally
+		// held weights on device ... exceed the desired GPU memory utilization"
+		strings.Contains(text, "on startup is less than the engine's budget") ||
+		strings.Contains(text, "Externally held weights on device") && strings.Contains(text, "exceed the desired GPU memory utilization") ||
 		// TensorRT-LLM's executor that could not create a component (its KV cache) in what the
 		// GPU had left: "Executor creation failed due to insufficient GPU memory."
 		strings.Contains(text, "failed due to insufficient GPU memory") ||
@@ -1348,6 +1360,28 @@ func Classify(text string) string {
 			return KindKVTransfer
 		}
 	}
+	if containsAny(text,
+		// Mooncake's connector (0.34): a prefill's blocks no decode instance pulled in time,
+		// or that it never sent ("KV lease of request <id> expired before the decoder pulled
+		// it.", "Request <id> timed out after 480 seconds without being sent. Freeing its
+		// blocks on the producer side.", "Request <id> expired before sending on P side."),
+		// and its store's put that failed
+		"expired before the decoder pulled it", "seconds without being sent. Freeing its blocks",
+		"expired before sending on P side", "Boundary-state put failed for request",
+		// MoRIIO's (AMD's RDMA connector): "RDMA transfer failed for request <id>: ...",
+		// "Deferred write task for request <id> timed out after 30.0s waiting for remote blocks"
+		"RDMA transfer failed for request ", "Deferred write task for request ",
+		// the NIXL push connector's registration that no push completed
+		"without a push completion",
+		// the offloading connector's load that failed ("KV offload load job 17 failed; request
+		// <id> will not load from the offloaded cache again.") and LMCache's multi-process
+		// adapter's ("Something went wrong when processing the retrieve request for
+		// request_id=<id>, result=[...]")
+		"KV offload load job ", "when processing the retrieve request for request_id=") {
+		// a KV connector's transfer or load that failed for a request, in the words of the
+		// connectors other than NIXL: the decode side recomputes the prompt or the request fails
+		return KindKVTransfer
+	}
 	if strings.HasPrefix(text, "Handshake failed for request ") {
 		// the NIXL connector's record of the request whose handshake failed (nixl_connector.py:
 		// "Handshake failed for request chatcmpl-..."): the decode side recomputes its prompt
@@ -1380,6 +1414,9 @@ func Classify(text string) string {
 		return KindNCCL
 	}
 	if strings.Contains(text, "WorkerProc initialization failed") || strings.Contains(text, "WorkerProc failed to start") ||
+		// 0.34's front end (an --api-server-count server) that died while the engine started:
+		// "Frontend process failed during engine core initialization. See root cause above."
+		strings.Contains(text, "Frontend process failed during engine core initialization") ||
 		// vllm-omni's stage process gone before its handshake ("RuntimeError: StageDiffusionProc
 		// died during handshake (exit code 1)"): the server does not start
 		strings.Contains(text, "Proc died during handshake") {

@@ -50,6 +50,11 @@ func httpFailure(typ, msg string) (status int64, url string) {
 		if u := afterMarker(msg, "url='", "url=URL('"); u != "" {
 			url, _, _ = strings.Cut(u, "'")
 		}
+	case strings.HasSuffix(typ, "HTTPException") && len(msg) > 5 && msg[3] == ':' && msg[4] == ' ':
+		// Starlette's and FastAPI's HTTPException, whose str() is "<status>: <detail>" ("400:
+		// JSON decode error: ..."), the status vLLM's handler (entrypoints/.../http.py) answers
+		// with after "HTTPException caught."
+		status = httpStatus(msg[:3])
 	case strings.HasPrefix(typ, "openai.") && strings.HasPrefix(msg, "Error code: "):
 		status = httpStatus(msg[len("Error code: "):][:min(len(msg)-len("Error code: "), 3)])
 	case typ == "OSError" || typ == "EnvironmentError":

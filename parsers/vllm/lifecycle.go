@@ -27,6 +27,7 @@ const (
 //	failed (input error): <message>.      (0.11 and later)
 //	failed.                               (anything else)
 //	failed due to <Class>: <message>.     (anything else, 0.34)
+//	failed validation: <message>          (the engine core's check refused it, 0.34)
 //	failed with an internal error during generation    (the OpenAI server's, 2026 builds)
 //
 // The level stays the one vLLM wrote (INFO): the error itself is logged on its own line.
@@ -61,6 +62,14 @@ func requestOutcome(ev *event.Event, id, after string) bool {
 			exc = m
 		}
 		msg = exc
+	case strings.HasPrefix(rest, " validation: "):
+		// the engine core's own refusal of a request its checks turned away after the API
+		// server took it (0.34's EngineCoreProc._handle_request_validation_error, at INFO: the
+		// request finishes with an error, the client gets its validation_error)
+		reason, msg = "validation", strings.TrimSpace(rest[len(" validation: "):])
+		if msg == "" {
+			return false
+		}
 	case rest == " with an internal error during generation":
 		// the OpenAI server's own error line when the engine's output stream fails (2026
 		// builds, serving.py): the client gets a 500

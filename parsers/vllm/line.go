@@ -539,6 +539,12 @@ func (l *Line) process(s string) int {
 		if dp, isNum := parseutil.Atoi(strings.TrimPrefix(n, "DP")); isNum {
 			par[parDP] = dp
 		}
+	} else if n, ok := strings.CutPrefix(name, "APIServer_DP"); ok {
+		// 0.34's DP supervisor runs an API server per data-parallel rank, named for it
+		// ("APIServer_DP1"): its refusals and errors are that rank's, as its engine core's
+		if dp, isNum := parseutil.Atoi(n); isNum {
+			par[parDP] = dp
+		}
 	}
 	for kvs != "" {
 		var kv string
