@@ -98,6 +98,15 @@ func DockerProgram(ev *event.Event) string {
 	return withoutReplica(name)
 }
 
+// DockerName returns the name of the Docker container outside Kubernetes that wrote the event
+// (Filebeat's add_docker_metadata, `sluice parse` from its config.v2.json), without a Compose
+// replica's number; "" when it has none. DockerProgram prefers the image, which names the
+// program; the name is what its operator chose (`docker run --name nvidia-driver`).
+func DockerName(ev *event.Event) string {
+	name, _ := ev.GetString(FieldName)
+	return withoutReplica(strings.TrimPrefix(name, "/"))
+}
+
 // withoutReplica returns a Compose container's name without its replica's number
 // ("litellm-1", "open-webui-2", Compose v1's "stack_litellm_1"): the service's, which names the
 // program.

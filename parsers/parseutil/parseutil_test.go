@@ -452,3 +452,27 @@ func TestLogFileName(t *testing.T) {
 		}
 	}
 }
+
+// A Docker container outside Kubernetes is the GPU stack's by its name when its image's name
+// says less: NVIDIA's driver container as its docs run it (`docker run --name nvidia-driver
+// nvcr.io/nvidia/driver:...`), whose image is "driver". A pod's container keeps its own name.
+func TestGPUDatasetDockerName(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ name, image, k8s, want string }{
+		{"/nvidia-driver", "nvcr.io/nvidia/driver:550.127.05-ubuntu22.04", "", DatasetDriver},
+		{"nvidia-dcgm-exporter", "nvcr.io/nvidia/k8s/dcgm-exporter:3.3.5-3.4.0-ubuntu22.04", "", DatasetDCGMExporter},
+		{"nvidia-driver-2", "nvidia/driver:450.80.02-ubuntu20.04", "", DatasetDriver},
+		{"/vllm", "vllm/vllm-openai:v0.34.0", "", ""},
+		{"k8s_vllm_vllm-0_llm_uid_0", "nvcr.io/nvidia/driver:550", "vllm", ""},
+	} {
+		ev := event.New()
+		ev.SetString("container.name", c.name)
+		ev.SetString("container.image.name", c.image)
+		if c.k8s != "" {
+			ev.SetString(event.FieldK8sContainer, c.k8s)
+		}
+		if got := GPUDataset(ev); got != c.want {
+			t.Errorf("%s (%s): %q, want %q", c.name, c.image, got, c.want)
+		}
+	}
+}

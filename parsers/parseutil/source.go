@@ -345,6 +345,15 @@ func GPUDataset(ev *event.Event) string {
 		// waiting for the GPU driver: "/driver-root (...): nvidia-smi: not found, ...")
 		return DatasetDRA
 	}
+	if n := k8spath.DockerName(ev); n != "" && n != c && !ev.Has(event.FieldK8sContainer) {
+		// a Docker container outside Kubernetes named as the stack's (NVIDIA's driver
+		// container as its docs run it, `docker run --name nvidia-driver ... nvcr.io/nvidia/driver`),
+		// whose image's name ("driver") says less
+		if d := gpuContainers[n]; d != "" {
+			return d
+		}
+		c = n
+	}
 	switch {
 	case strings.HasPrefix(c, "nvidia-driver"):
 		return DatasetDriver
