@@ -494,7 +494,15 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if (level == pu.Error || level == pu.Critical) && !ev.Has(event.FieldErrorMsg) {
 		// "modprobe: ERROR: could not insert 'nvidia_peermem': Invalid argument"; nvidia-installer's
 		// "ERROR: Unable to load the kernel module 'nvidia.ko'. ..." without its severity tag
-		msg := strings.TrimPrefix(text, "ERROR: ")
+		msg := text
+		for _, tag := range [...]string{"ERROR: ", "Error: "} {
+			// (the validator's, a Go CLI's: "Error: error validating driver installation: ...",
+			// its command's exit path printing the error it returned)
+			if m, ok := strings.CutPrefix(text, tag); ok {
+				msg = unwrapped(m, len(tag))
+				break
+			}
+		}
 		if first, stack, ok := strings.Cut(msg, "\ngoroutine "); ok {
 			// net/http's recovered panic, its goroutine's stack under it (one call of the log)
 			msg = first
@@ -713,4 +721,27 @@ func shellDriven(ev *event.Event, dataset string, signed bool) bool {
 		return signed || pu.Container(ev) != ""
 	}
 	return false
+}
+
+// unwrapped joins the lines nvidia-installer wrapped a message over at the terminal's width,
+// each indented under the text after its severity tag ("ERROR: Unable to open
+// 'kernel/dkms.conf' for copying (No such file or\n       directory)"): the wrap is the
+// terminal's, not the message's, which reads as the tagged parser reads it without the
+// container. Lines after the first that are not so indented are left as they are.
+func unwrapped(msg string, indent int) string {
+	first, rest, ok := strings.Cut(msg, "\n")
+	if !ok {
+		return msg
+	}
+	pad := strings.Repeat(" ", indent)
+	for rest != "" {
+		line, after, _ := strings.Cut(rest, "\n")
+		t := strings.TrimSpace(line)
+		if !strings.HasPrefix(line, pad) || t == "" {
+			return first + "\n" + rest
+		}
+		first += " " + t
+		rest = after
+	}
+	return first
 }
