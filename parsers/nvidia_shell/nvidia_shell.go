@@ -315,6 +315,16 @@ func readyMarkerWait(s string) bool {
 	return strings.Contains(s, "/run/nvidia/validations/") && strings.HasSuffix(s, ": No such file or directory")
 }
 
+// driverRootWait reports whether s is the DRA driver's kubelet plugin waiting in its init
+// container (kubelet-plugin-prestart.sh) for the GPU operator's driver to appear under its driver
+// root: "/driver-root (/run/nvidia/driver on host): nvidia-smi: not found, libnvidia-ml.so.1:
+// not found, current contents: [lib].", every few seconds while the driver builds, as the
+// validator's probe of its ready file is. The miss is the wait, not a failure; a driver that
+// never comes leaves the pod in its init container.
+func driverRootWait(s string) bool {
+	return strings.HasPrefix(s, "/driver-root (") && strings.Contains(s, ": not found") && strings.Contains(s, "current contents: ")
+}
+
 // failureKind reports whether s names an NVIDIA user-space failure, which is an error whatever
 // words it uses ("... don't match with driver version ...").
 func failureKind(s string) bool {
@@ -358,6 +368,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		}
 		text = driverStamp(ev, text)
 		text = dateStamp(ev, text)
+		text = utcStamp(ev, text)
 	}
 	if t, n, ok := pu.StdLog(text); ok {
 		pu.SetDatedLocalTime(ev, t)
@@ -440,10 +451,10 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		return false
 	}
 	level := pu.Guess(text)
-	if level == pu.Error && (installerNote(text) || detection(text) || readyMarkerWait(text)) || level == pu.Warning && detection(text) {
+	if level == pu.Error && (installerNote(text) || detection(text) || readyMarkerWait(text) || driverRootWait(text)) || level == pu.Warning && detection(text) {
 		level = pu.Info
 	}
-	if level == pu.Info && !detection(text) && (pu.UnitFailed(text) || failureKind(text) || shellError(text) || makeError(text)) {
+	if level == pu.Info && !detection(text) && !driverRootWait(text) && (pu.UnitFailed(text) || failureKind(text) || shellError(text) || makeError(text)) {
 		level = pu.Error
 	}
 	if level == pu.Info && !shellDriven(ev, dataset, signed) {
@@ -624,6 +635,21 @@ func dateStamp(ev *event.Event, text string) string {
 	}
 	pu.SetTime(ev, t)
 	return text[29:]
+}
+
+// utcStamp takes off the time in UTC a script puts before its lines with date -u's ISO 8601
+// form ("2025-06-08T13:39:48Z  /driver-root (...): ...", the DRA driver's kubelet plugin's
+// init container), and sets @timestamp from it.
+func utcStamp(ev *event.Event, text string) string {
+	if len(text) < 22 || text[4] != '-' || text[10] != 'T' || text[19] != 'Z' || text[20] != ' ' {
+		return text
+	}
+	t, err := time.Parse("2006-01-02T15:04:05Z", text[:20])
+	if err != nil {
+		return text
+	}
+	pu.SetTime(ev, t)
+	return strings.TrimLeft(text[21:], " ")
 }
 
 // cosLogger reads the prefix GKE's shell driver installer (cos-gpu-installer before its Go
