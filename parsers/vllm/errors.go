@@ -1460,7 +1460,10 @@ func Classify(text string) string {
 	}
 	if strings.Contains(text, "no kernel image is available for execution on the device") ||
 		strings.Contains(text, "HIP error: invalid device function") ||
-		strings.Contains(text, "OpError: expects arch to be one of [") {
+		strings.Contains(text, "OpError: expects arch to be one of [") ||
+		// the ptxas Triton bundles that does not know the GPU ("ptxas fatal   : Value 'sm_121a'
+		// is not defined for option 'gpu-name'": a GB10 under an older Triton)
+		strings.Contains(text, "is not defined for option 'gpu-name'") {
 		// the kernel has no code for this GPU's architecture (cudaErrorNoKernelImageForDevice, a
 		// wheel or image built without sm_100 or sm_120; hipErrorInvalidDeviceFunction, a gfx
 		// target not built; a CUTLASS DSL kernel's admissible archs): another image or backend

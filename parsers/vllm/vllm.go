@@ -339,6 +339,21 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 				SetRequestID(ev, id)
 			}
 		}
+	} else if l.Header == "" && lv == "" && multi && TritonPrint(l.Body) {
+		// Triton's print of the kernel ptxas could not compile, before it raises PTXASError (the
+		// parse processor joins its lines): the error, ptxas's own words its message
+		lv = "error"
+		msg := l.Body
+		if _, q, ok := strings.Cut(rest, ptxasStderr+"\n"); ok {
+			q, _, _ = strings.Cut(q, "\nRepro command: ")
+			if q = strings.TrimSpace(q); q != "" {
+				msg = q
+			}
+		}
+		ev.SetString(event.FieldErrorMsg, msg)
+		if k := Classify(msg); k != "" {
+			ev.SetString(FieldErrorKind, k)
+		}
 	} else if l.Header == "" && lv == "" && RayCreationTaskError(l.Body) {
 		lv = "error"
 		ev.SetString(event.FieldErrorMsg, Unrepeated(l.Body[len(rayCreationTask):]))
@@ -1118,4 +1133,12 @@ func bracketLevel(b string) string {
 	}
 	lv, _ := parseutil.Level(b[1:end])
 	return lv
+}
+
+// TritonPrint reports whether b opens the error Triton's make_cubin prints before it raises
+// PTXASError: "Internal Triton PTX codegen error" (ptxas exited 255), "`ptxas` raised SIGSEGV",
+// "`ptxas` failed with error code N"; "`ptxas` stderr:", ptxas's words and the command to repeat
+// it follow, then the PTX source and "please share the reproducer above with Triton project.".
+func TritonPrint(b string) bool {
+	return b == "Internal Triton PTX codegen error" || b == "`ptxas` raised SIGSEGV" || strings.HasPrefix(b, "`ptxas` failed with error code ")
 }

@@ -129,6 +129,7 @@ const (
 	modeJUL                    // a java.util.logging record: its header line, then "LEVEL: message"
 	modeJSONObject             // a JSON object printed over lines ("{", its members indented, "}"): journalctl -o json-pretty's, a program's pretty dump
 	modeJournalVerbose         // a journalctl -o verbose entry: its time and cursor, its fields indented under it
+	modeTritonPrint            // Triton's print of a kernel ptxas could not compile: its error, ptxas's words, the PTX, the closing words
 	modeCollectiveStack        // torch's flight recorder's "Stack trace of the failed collective:", its "#N f from file:line" frames under it
 )
 
@@ -478,7 +479,7 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 			}
 		case modeRayCore:
 			g.header = sl.Daemon // the prefix its further lines carry
-		case modeServeRecord:
+		case modeServeRecord, modeTritonPrint:
 			g.header = sl.Proc
 		case modeFluentd:
 			g.header = "  " + sl.Body[:len("2022-01-26 20:11:14 +0100")] // what its backtrace's lines repeat
@@ -880,6 +881,12 @@ func startMode(l *vllm.Line) (int, bool) {
 		// the method, then "WARNING: message" on the next line): the JVM's own at
 		// Elasticsearch's start, an OpenTelemetry Java exporter's
 		return modeJUL, true
+	case l.Header == "" && vllm.TritonPrint(l.Body):
+		// Triton's make_cubin printing the kernel ptxas failed on before it raises PTXASError
+		// (one print: its error, "`ptxas` stderr:", ptxas's words, the repro command, the PTX
+		// source, then "please share the reproducer above with Triton project."), under an
+		// engine core's prefix
+		return modeTritonPrint, true
 	case l.Header == "" && l.Proc == "" && len(l.Body) > 60 && l.Body[len(l.Body)-1] == ']' && syslog.VerboseHeader(l.Body):
 		// journalctl -o verbose's entry (a bug report's, a support bundle's): every field of
 		// the entry on a line of its own under the time and cursor, read whole by the syslog
@@ -1804,6 +1811,14 @@ func (g *group) accept(l *vllm.Line) bool {
 			return true
 		}
 		return len(l.Body) > 1 && (l.Body[0] == ' ' || l.Body[0] == '\t')
+	case modeTritonPrint:
+		if l.Header != "" || l.Proc != g.header || len(g.parts) >= 16*maxMessageLines || l.Body == vllm.TracebackHeader {
+			return false
+		}
+		if strings.HasPrefix(l.Body, "please share the reproducer above with Triton") {
+			g.mode = modeDone
+		}
+		return true
 	case modeJournalVerbose:
 		return l.Header == "" && l.Proc == "" && len(g.parts) < 4*maxMessageLines && syslog.VerboseField(l.Body)
 	case modeCollectiveStack:
