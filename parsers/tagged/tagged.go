@@ -184,6 +184,21 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			return mpiSignal(ev, pre, ev.Message(), pu.DatasetOr(ev, ds))
 		}
 	}
+	if first[0] == ' ' && cufile(first, &r) {
+		// GPUDirect Storage's library: why a model's weights load slowly or not at all
+		// ("nvidia-fs.ko driver not loaded", "cuFile running in compatible mode")
+		pu.SetLocalTime(ev, r.Time)
+		ev.Set(event.FieldProcessPID, event.Int(r.pid))
+		ev.Set(pu.FieldThread, event.Int(r.thread))
+		ev.SetString(event.FieldOriginFile, r.file)
+		ev.Set(event.FieldOriginLine, event.Int(r.line))
+		ev.SetString(pu.FieldLogMessage, r.Msg)
+		if r.Level == pu.Error {
+			ev.SetString(event.FieldErrorMsg, r.Msg)
+		}
+		pu.Finish(ev, pu.DatasetOr(ev, ds), r.Level)
+		return true
+	}
 	if first[0] == ' ' && kibanaLegacy(first, &r) {
 		// the time of day alone: the runtime's time stays
 		ev.SetString(event.FieldLogLogger, r.Logger)
