@@ -68,7 +68,11 @@ func Guess(s string) string {
 		return Error // a command refusing its arguments (a start script's getopt): it did not run
 	case anyWord(s, "retrying", "Retrying", "not responding, still trying"):
 		return Warning
-	case anyWord(s, "failed", "Failed", "FAILED", "failure", "error", "errored", "Error", "ERROR", "Unable", "unable", "Could not", "could not", "cannot", "Cannot", "not found"):
+	case anyWord(s, "failed", "Failed", "FAILED", "failure", "error", "errored", "Error", "ERROR", "Unable", "unable", "Could not", "could not", "cannot", "Cannot", "not found",
+		// the kernel's RPC client giving up on a soft NFS mount's server ("nfs: server
+		// 10.0.0.5 not responding, timed out"): the read fails with EIO (a model's shard, a
+		// checkpoint), where "still trying" (a hard mount) only waits
+		"not responding, timed out"):
 		return Error
 	case anyWord(s, "WARNING", "Warning", "warning"):
 		return Warning

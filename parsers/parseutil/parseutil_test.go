@@ -55,6 +55,10 @@ func TestGuess(t *testing.T) {
 		"known options are listed below":                               Info,
 		// nouveau's channel fault, a GPU's work lost (the kernel's words)
 		"nouveau 0000:01:00.0: fifo: channel 40: errored - disabling channel": Error,
+		// the kernel's RPC client on an NFS mount: a hard mount waits, a soft one fails the read
+		"nfs: server 10.20.0.15 not responding, still trying": Warning,
+		"nfs: server 10.20.0.15 not responding, timed out":    Error,
+		"nfs: server 10.20.0.15 OK":                           Info,
 	} {
 		if got := Guess(in); got != want {
 			t.Errorf("Guess(%q) = %q, want %q", in, got, want)
