@@ -272,6 +272,17 @@ func ProcessPrefix(s string) (Line, int) {
 // "...0/11 [00:00<?, ?it/s](VllmWorkerProcess pid=21013) INFO 04-24 ..."). It returns s and false
 // for a bar alone.
 func AfterBar(s string) (string, bool) {
+	if strings.HasPrefix(s, "Extension modules: ") {
+		// faulthandler's list of a dying process's extension modules, cut by another
+		// process's record written on its line through the same pipe ("...,
+		// requests.packages.chardet.md[2026-02-23 23:52:47 TP5] Scheduler hit an exception:
+		// Traceback ...", SGLang's scheduler): the record is the line's
+		i := strings.Index(s, "[20")
+		if i > 0 && len(s) > i+22 && s[i+5] == '-' && s[i+8] == '-' && s[i+11] == ' ' && s[i+14] == ':' && s[i+17] == ':' {
+			return s[i:], true
+		}
+		return s, false
+	}
 	if len(s) > 16 && s[0] >= '1' && s[0] <= '9' {
 		// a bar of no known total, a count and its rate: "498366it [00:12, 59214.38it/s]04/30/2025
 		// 19:15:41 - INFO - Writing 500000 records to /data/csv/x000.csv"
