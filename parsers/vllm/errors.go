@@ -1490,6 +1490,15 @@ func Classify(text string) string {
 		// tokens) is too long and exceeds limit of 2560"): the client's, not the server's
 		return KindContextLength
 	}
+	if strings.HasPrefix(text, "At most ") && (strings.Contains(text, "(s) may be provided in one prompt") || strings.Contains(text, "(s) may be provided in one request")) ||
+		strings.Contains(text, "exceeds the pre-allocated encoder cache size") ||
+		strings.Contains(text, ": At most ") && strings.Contains(text, "(s) may be provided in one ") {
+		// a multimodal request over the server's limits (multimodal/processing: "At most 1
+		// image(s) may be provided in one prompt." (before 2025, "... in one request."); the
+		// input processor's "... with 2401 embedding tokens, which exceeds the pre-allocated
+		// encoder cache size 2048"): refused with a 400, the client's (or the limit's)
+		return KindMMLimit
+	}
 	if (strings.Contains(text, "EngineCore hit an exception") || strings.HasPrefix(text, "Process EngineCore") ||
 		strings.Contains(text, "\nProcess EngineCore")) && strings.Contains(text, "engine_core = ") &&
 		strings.Contains(text, "EngineCoreProc(") {
