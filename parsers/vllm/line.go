@@ -91,6 +91,8 @@ func Split(line string) Line {
 	}
 	if b, ok := AfterBar(rest); ok {
 		rest = b // a record written on the line of a progress bar that left no line break
+	} else if b, ok := afterNCCLChunk(rest); ok {
+		rest = b
 	}
 	if len(rest) > 20 && rest[0] >= '0' && rest[0] <= '9' && (rest[10] == 'T' || rest[10] == ' ') {
 		// "2026-05-12T08:01:39.331095044Z " (kubectl logs --timestamps), or a Ray driver's
@@ -1066,4 +1068,30 @@ func launched(s string) bool {
 	}
 	sp := strings.IndexByte(s[:min(len(s), 96)], ' ')
 	return sp > 4 && strings.Count(s[:sp], ":") == 2 && sp+1 < len(s) && s[sp+1] == '['
+}
+
+// afterNCCLChunk returns the vLLM record written after a piece of an NCCL line on the same line
+// ("host:958:958 [1] NCCL INFO Channel 01/0 : (APIServer pid=1) DEBUG 08-09 20:55:10
+// [v1/engine/utils.py:1262] Waiting for ..."): NCCL writes through C's stdio, which flushes a
+// pipe in blocks and so cuts its lines anywhere, and another process's whole record, which
+// Python's handler flushes a line at a time, lands after the cut. The record, with its process
+// prefix and header, is the line's; the message keeps both.
+func afterNCCLChunk(s string) (string, bool) {
+	i := strings.Index(s[:min(len(s), 128)], " NCCL ")
+	if i < 0 {
+		return s, false
+	}
+	for off := i + 6; off < len(s); {
+		j := strings.Index(s[off:], " (")
+		if j < 0 {
+			return s, false
+		}
+		after := s[off+j+1:]
+		probe := Line{Rank: -1, Parallel: noParallel}
+		if n := probe.processes(after); n > 0 && n < len(after) && probe.header(after[n:]) > 0 {
+			return after, true
+		}
+		off += j + 2
+	}
+	return s, false
 }
