@@ -29,6 +29,8 @@ const (
 	// (HGX, B200, GB200 NVL72) the GPUs' fabric is not up, Fabric Manager (or the NVLink subnet
 	// manager) not running or not done; no CUDA program starts until it is.
 	KindFabricNotReady = "fabric_not_ready"
+	// KindCUDAError: any other CUDA error a program reports (vllm.error.kind's cuda_error).
+	KindCUDAError = "cuda_error"
 )
 
 // gpuFailures maps phrases of NVIDIA user-space failures, as NVML, nvidia-smi, the container
@@ -108,6 +110,12 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	{"Incompatible platform detected", KindRuntimeMissing, DatasetToolkit}, // the same, the device plugin v0.14 and later (factory.go)
 	{"invalid device discovery strategy", KindRuntimeMissing, DatasetToolkit},
 	{"no CUDA-capable device is detected", KindNoDevice, DatasetDriver},
+	// cudaErrorDevicesUnavailable (46): the GPU is in Exclusive_Process compute mode and another
+	// process holds it (the MPS control daemon sets that mode: a process that is not its client
+	// gets this), as the validator's CUDA sample reports it ("Failed to allocate device vector A
+	// (error code CUDA-capable device(s) is/are busy or unavailable)!"): a CUDA error, as in a
+	// torch traceback
+	{"CUDA-capable device(s) is/are busy or unavailable", KindCUDAError, ""},
 	{"Unable to determine the device handle for GPU", KindGPUUnreachable, DatasetDriver},
 	{"Unable to determine the device handle for gpu", KindGPUUnreachable, DatasetDriver}, // newer drivers' nvidia-smi
 	// go-nvlib's words for the same (GFD, the device plugin): "error getting device handle for

@@ -14,6 +14,9 @@ func TestGPUFailure(t *testing.T) {
 		{"No devices were found", KindNoDevice, DatasetDriver},
 		{"No devices were found.", KindNoDevice, DatasetDriver},
 		{"No devices were found in the config file", "", ""},
+		// the validator's CUDA sample on a GPU the MPS daemon holds in Exclusive_Process mode
+		// (NVIDIA/gpu-operator issue #2842): a CUDA error, the program's dataset kept
+		{"Failed to allocate device vector A (error code CUDA-capable device(s) is/are busy or unavailable)!", KindCUDAError, ""},
 		// PyTorch's own words for a driver older than its CUDA (vllm-project/vllm issue #11623)
 		{"UserWarning: CUDA initialization: The NVIDIA driver on your system is too old (found version 11040). Please update your GPU driver", KindDriverTooOld, DatasetDriver},
 		// torch's cudaGetDeviceCount() failing in a vLLM image newer than the node's driver
