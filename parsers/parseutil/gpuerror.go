@@ -190,6 +190,16 @@ func GPUFailure(s string) (kind, dataset string) {
 		!strings.Contains(s, " platform detected") && !strings.Contains(s, "system not yet initialized") {
 		return "", ""
 	}
+	if i := strings.Index(s, "CUDA error at "); i >= 0 && strings.Contains(s[i:], " code=") && strings.Contains(s[i:], "(cuda") {
+		// cuda-samples' checkCudaErrors before the sample exits ("CUDA error at
+		// ../../common/inc/helper_cuda.h:708 code=30(cudaErrorUnknown)
+		// \"cudaGetDeviceCount(&device_count)\""): the sharing docs' test workloads (matrixMul,
+		// vectorAdd), an MPS client's side of its server's crash
+		if strings.Contains(s[i:], "(cudaErrorNoDevice)") {
+			return KindNoDevice, ""
+		}
+		return KindCUDAError, ""
+	}
 	if strings.Contains(s, "error running hook") && strings.Contains(s, "stderr: Auto-detected mode as '") {
 		// the NVIDIA runtime hook failing, its stderr's first line its mode ("... error running
 		// hook #0: error running hook: exit status 1, stdout: , stderr: Auto-detected mode as

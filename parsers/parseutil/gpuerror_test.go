@@ -17,6 +17,10 @@ func TestGPUFailure(t *testing.T) {
 		// the validator's CUDA sample on a GPU the MPS daemon holds in Exclusive_Process mode
 		// (NVIDIA/gpu-operator issue #2842): a CUDA error, the program's dataset kept
 		{"Failed to allocate device vector A (error code CUDA-capable device(s) is/are busy or unavailable)!", KindCUDAError, ""},
+		// cuda-samples' checkCudaErrors, the sharing docs' matrixMul as an MPS client whose
+		// server died (NVIDIA/k8s-device-plugin issue #685)
+		{`CUDA error at ../../common/inc/helper_cuda.h:708 code=30(cudaErrorUnknown) "cudaGetDeviceCount(&device_count)"`, KindCUDAError, ""},
+		{`CUDA error at ../../common/inc/helper_cuda.h:708 code=100(cudaErrorNoDevice) "cudaGetDeviceCount(&device_count)"`, KindNoDevice, ""},
 		// PyTorch's own words for a driver older than its CUDA (vllm-project/vllm issue #11623)
 		{"UserWarning: CUDA initialization: The NVIDIA driver on your system is too old (found version 11040). Please update your GPU driver", KindDriverTooOld, DatasetDriver},
 		// torch's cudaGetDeviceCount() failing in a vLLM image newer than the node's driver

@@ -66,3 +66,25 @@ func cufile(s string, r *Line) bool {
 var cufileLevels = map[string]string{
 	"TRACE": pu.Debug, "DEBUG": pu.Debug, "INFO": pu.Info, "NOTICE": pu.Info, "WARN": pu.Warning, "ERROR": pu.Error,
 }
+
+// cudaCheck reads cuda-samples' checkCudaErrors report (helper_cuda.h's check(), printed just
+// before the sample exits with a failure): "CUDA error at ../../common/inc/helper_cuda.h:708
+// code=30(cudaErrorUnknown) \"cudaGetDeviceCount(&device_count)\"": the file and line, and the
+// error with the call that returned it. The samples are the GPU sharing docs' test workloads
+// (vectorAdd, matrixMul), and the MPS client's side of its server's crash.
+func cudaCheck(s string) (file string, line int64, msg string, ok bool) {
+	rest, ok := strings.CutPrefix(s, "CUDA error at ")
+	if !ok {
+		return "", 0, "", false
+	}
+	loc, msg, ok := strings.Cut(rest, " code=")
+	colon := strings.LastIndexByte(loc, ':')
+	if !ok || colon <= 0 || !strings.Contains(msg, "(cuda") {
+		return "", 0, "", false
+	}
+	n, isNum := pu.Atoi(loc[colon+1:])
+	if !isNum {
+		return "", 0, "", false
+	}
+	return loc[:colon], n, "code=" + strings.TrimRight(msg, " "), true
+}

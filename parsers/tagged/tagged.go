@@ -184,6 +184,15 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			return mpiSignal(ev, pre, ev.Message(), pu.DatasetOr(ev, ds))
 		}
 	}
+	if file, line, msg, ok := cudaCheck(first); ok {
+		// a CUDA sample's failed call before it exits: its CUDA error (gpu.error.kind, as
+		// Finish reads it), where in the sample
+		ev.SetString(event.FieldOriginFile, file)
+		ev.Set(event.FieldOriginLine, event.Int(line))
+		ev.SetString(event.FieldErrorMsg, msg)
+		pu.Finish(ev, pu.DatasetOr(ev, ds), pu.Error)
+		return true
+	}
 	if first[0] == ' ' && cufile(first, &r) {
 		// GPUDirect Storage's library: why a model's weights load slowly or not at all
 		// ("nvidia-fs.ko driver not loaded", "cuFile running in compatible mode")
