@@ -584,11 +584,26 @@ func (r *rec) set(ev *event.Event) {
 	if ds == DatasetSGLang {
 		// SGLang's prefix names it ("[2025-06-25 06:57:59 TP0] "), or its container does (a
 		// single GPU's "[2026-04-05 20:02:51] ")
-		if !sglangBatch(ev, r.msg) && strings.Contains(r.msg, "rid=") {
+		if !sglangBatch(ev, r.msg) && (strings.Contains(r.msg, "rid=") || strings.HasPrefix(r.msg, "Request ") || strings.HasPrefix(r.msg, "KV checksum mismatch req=")) {
 			sglangRequest(ev, r.msg)
 		}
 		if r.level == "" && (strings.HasPrefix(r.msg, "Watchdog timeout (") || strings.HasPrefix(r.msg, "Scheduler watchdog timeout (") ||
 			strings.HasPrefix(r.msg, "Received sigquit from a child proces") || sglangSchedulerDead(r.msg) ||
+			// 0.5.23's running server when a child died ("SIGQUIT received. signum=3, frame=...
+			// It usually means one child failed."), and its subprocess watchdog's word on which
+			// ("Subprocess detokenizer (pid=231) crashed with exit code -9. Triggering SIGQUIT
+			// for cleanup..."): the server goes down
+			strings.HasPrefix(r.msg, "SIGQUIT received. ") && strings.Contains(r.msg, "It usually means one child failed") ||
+			strings.HasPrefix(r.msg, "Subprocess ") && strings.Contains(r.msg, ") crashed with exit code ") ||
+			// the decode side's check of a transferred KV cache ("KV checksum mismatch
+			// req=<rid> ..."), and a request too long for a disaggregated server
+			strings.HasPrefix(r.msg, "KV checksum mismatch") ||
+			// the KV cache allocator out of room for a prefill (mem_cache/allocation.py: "Prefill
+			// out of memory. Try to lower your batch size.", what it wanted and had on the lines
+			// under it), and the HTTP server's health check with no answer from the engine
+			strings.HasPrefix(r.msg, "Prefill out of memory") || strings.HasPrefix(r.msg, "Decode out of memory") ||
+			strings.HasPrefix(r.msg, "Health check failed. ") ||
+			strings.HasPrefix(r.msg, "Request ") && strings.Contains(r.msg, " exceeds the maximum number of tokens: ") ||
 			// the tokenizer manager's logger.error of output for a request it no longer holds
 			// (its client gone, the scheduler still decoding it)
 			strings.HasPrefix(r.msg, "Received output for rid=") && strings.HasSuffix(r.msg, " but the state was deleted in TokenizerManager.")) {
@@ -1337,7 +1352,13 @@ func (r *rec) sglang(rest string) bool {
 // sglangRank reports whether w is a rank of SGLang's prefix: "DP1", "TP4", "PP0", "EP2", "CP0",
 // two capitals and a number.
 func sglangRank(w string) bool {
-	return len(w) >= 3 && w[0] >= 'A' && w[0] <= 'Z' && w[1] >= 'A' && w[1] <= 'Z' && pu.AllDigits(w[2:])
+	// two or more capitals, then the number: "TP0", "DP1", "EP5", "PP0"; 0.5.23's attention
+	// context-parallel and MoE data-parallel ranks with an underscore, "ATTN_CP1", "MOE_DP1"
+	i := 0
+	for i < len(w) && i < 12 && (w[i] >= 'A' && w[i] <= 'Z' || w[i] == '_' && i > 0) {
+		i++
+	}
+	return i >= 2 && i < len(w) && w[i-1] != '_' && pu.AllDigits(w[i:])
 }
 
 // plainLevel reads the level other "[%(asctime)s] ..." formats put after the date: Flask's

@@ -108,6 +108,13 @@ func sglangBatch(ev *event.Event, msg string) bool {
 	default:
 		return false
 	}
+	if strings.HasPrefix(list, " [") {
+		// the forward iteration with SGLANG_LOG_FORWARD_ITERS ("Decode batch [1880],
+		// #running-req: 6, ..."), 0.5.23
+		if end := strings.IndexByte(list, ']'); end > 2 && pu.AllDigits(list[2:end]) {
+			list = list[end+1:]
+		}
+	}
 	list, ok := strings.CutPrefix(list, ". ")
 	if !ok {
 		// releases since late 2025: "Decode batch, #running-req: 32, ..."
@@ -201,6 +208,19 @@ func sglangRequest(ev *event.Event, msg string) {
 // sglangRID finds "rid=" as a member's name (not "grid=") and returns its value, quoted
 // ('...') or bare.
 func sglangRID(msg string) string {
+	if r, ok := strings.CutPrefix(msg, "KV checksum mismatch req="); ok {
+		// the decode side's check of a transferred KV cache (disaggregation/decode.py:
+		// "KV checksum mismatch req=<rid> ...")
+		id, _, _ := strings.Cut(r, " ")
+		return strings.TrimRight(id, ",.:")
+	}
+	if r, ok := strings.CutPrefix(msg, "Request "); ok {
+		// the disaggregation schedulers' refusal of a request too long for them ("Request
+		// <rid> exceeds the maximum number of tokens: 9000 > 8192"), which names it bare
+		if id, rest, ok := strings.Cut(r, " "); ok && strings.HasPrefix(rest, "exceeds the maximum number of tokens") && id != "" {
+			return id
+		}
+	}
 	for i := 0; ; {
 		j := strings.Index(msg[i:], "rid=")
 		if j < 0 {
@@ -255,5 +275,7 @@ func selfNamed(s string) (typ, text string, ok bool) {
 func sglangOwn(msg string) bool {
 	return strings.HasPrefix(msg, "Prefill batch") && strings.Contains(msg, "#new-seq: ") ||
 		strings.HasPrefix(msg, "Decode batch") && strings.Contains(msg, "#running-req: ") ||
-		strings.HasPrefix(msg, "Received sigquit from a child proces") || strings.HasPrefix(msg, "Scheduler hit an exception")
+		strings.HasPrefix(msg, "Received sigquit from a child proces") || strings.HasPrefix(msg, "Scheduler hit an exception") ||
+		strings.HasPrefix(msg, "SIGQUIT received. ") && strings.Contains(msg, "It usually means one child failed") ||
+		strings.HasPrefix(msg, "Subprocess ") && strings.Contains(msg, ") crashed with exit code ") && strings.Contains(msg, "Triggering SIGQUIT")
 }
