@@ -85,6 +85,13 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		// worker. ...") after the training loop's tqdm bar
 		first = b
 	}
+	if first == vllm.LoggingErrorBanner && rest != "" {
+		// Python logging's report of a record it could not emit (Handler.handleError, on
+		// stderr): the program's bug, and its record lost
+		vllm.LoggingError(ev, rest)
+		pu.Finish(ev, pu.DatasetOr(ev, Dataset), pu.Error)
+		return true
+	}
 	if first[0] >= 0x80 && !(len(first) > 2 && first[0] == 0xe2 && (first[1] == 0x94 || first[1] == 0x95)) {
 		// a symbol before the level ("ℹ️  INFO: Using static URL mode ...", vLLM's Rust router's
 		// eprintln!, "⚠️  WARNING: ..."): the level's line after it (not a box's edge, "│",

@@ -1443,6 +1443,9 @@ func Classify(text string) string {
 	// shutting down executor." (vllm-ascend's copy: "..., shutting down"; 2026: "died
 	// unexpectedly (exit code: None), shutting down executor.")
 	if strings.Contains(text, "Worker proc ") && strings.Contains(text, " died unexpectedly") ||
+		// Ray's executor V2 (0.34): "RayWorkerProc rank=[3] died unexpectedly, shutting down
+		// executor."
+		strings.Contains(text, "WorkerProc ") && strings.Contains(text, " died unexpectedly, shutting down executor") ||
 		// the worker's own record of the exception that ended its busy loop (0.34's
 		// MultiprocExecutor: "WorkerProc failed.", its traceback under it): it tells the
 		// executor, which shuts the engine down

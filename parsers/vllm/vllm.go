@@ -1142,3 +1142,27 @@ func bracketLevel(b string) string {
 func TritonPrint(b string) bool {
 	return b == "Internal Triton PTX codegen error" || b == "`ptxas` raised SIGSEGV" || strings.HasPrefix(b, "`ptxas` failed with error code ")
 }
+
+// LoggingErrorBanner opens the report Python's logging prints on stderr for a record it could
+// not emit (Handler.handleError): the traceback of the error (a format string and arguments
+// that disagree), "Call stack:" and the frames of the logging call, then "Message: %r" and
+// "Arguments: %r" of the record, which is lost.
+const LoggingErrorBanner = "--- Logging error ---"
+
+// LoggingError reads the rest of a logging error's report: the traceback's exception is the
+// error, the lost record's message (its format string) log.message.
+func LoggingError(ev *event.Event, rest string) {
+	trace, after, _ := strings.Cut(rest, "\nCall stack:\n")
+	if strings.HasPrefix(trace, TracebackHeader) {
+		SetTraceback(ev, trace)
+	}
+	for line := range strings.SplitSeq(after, "\n") {
+		if m, ok := strings.CutPrefix(line, "Message: "); ok {
+			if len(m) > 1 && (m[0] == '\'' || m[0] == '"') && m[len(m)-1] == m[0] {
+				m = m[1 : len(m)-1] // its repr
+			}
+			ev.SetString(parseutil.FieldLogMessage, m)
+			break
+		}
+	}
+}

@@ -130,6 +130,7 @@ const (
 	modeJSONObject             // a JSON object printed over lines ("{", its members indented, "}"): journalctl -o json-pretty's, a program's pretty dump
 	modeJournalVerbose         // a journalctl -o verbose entry: its time and cursor, its fields indented under it
 	modeTritonPrint            // Triton's print of a kernel ptxas could not compile: its error, ptxas's words, the PTX, the closing words
+	modeLoggingError           // Python logging's report of a record it could not emit: the traceback, the call stack, the record's message and arguments
 	modeCollectiveStack        // torch's flight recorder's "Stack trace of the failed collective:", its "#N f from file:line" frames under it
 )
 
@@ -479,7 +480,7 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 			}
 		case modeRayCore:
 			g.header = sl.Daemon // the prefix its further lines carry
-		case modeServeRecord, modeTritonPrint:
+		case modeServeRecord, modeTritonPrint, modeLoggingError:
 			g.header = sl.Proc
 		case modeFluentd:
 			g.header = "  " + sl.Body[:len("2022-01-26 20:11:14 +0100")] // what its backtrace's lines repeat
@@ -881,6 +882,11 @@ func startMode(l *vllm.Line) (int, bool) {
 		// the method, then "WARNING: message" on the next line): the JVM's own at
 		// Elasticsearch's start, an OpenTelemetry Java exporter's
 		return modeJUL, true
+	case l.Header == "" && l.Body == vllm.LoggingErrorBanner:
+		// Python logging's Handler.handleError: a record it could not format or write (a
+		// program's format string and arguments that disagree), reported on stderr in one
+		// block up to the record's "Arguments: ..." in place of the record
+		return modeLoggingError, true
 	case l.Header == "" && vllm.TritonPrint(l.Body):
 		// Triton's make_cubin printing the kernel ptxas failed on before it raises PTXASError
 		// (one print: its error, "`ptxas` stderr:", ptxas's words, the repro command, the PTX
@@ -1811,6 +1817,14 @@ func (g *group) accept(l *vllm.Line) bool {
 			return true
 		}
 		return len(l.Body) > 1 && (l.Body[0] == ' ' || l.Body[0] == '\t')
+	case modeLoggingError:
+		if l.Header != "" || l.Proc != g.header || len(g.parts) >= 4*maxMessageLines || l.Body == vllm.LoggingErrorBanner {
+			return false
+		}
+		if strings.HasPrefix(l.Body, "Arguments: ") {
+			g.mode = modeDone
+		}
+		return true
 	case modeTritonPrint:
 		if l.Header != "" || l.Proc != g.header || len(g.parts) >= 16*maxMessageLines || l.Body == vllm.TracebackHeader {
 			return false
