@@ -1818,21 +1818,9 @@ func (g *group) accept(l *vllm.Line) bool {
 		}
 		return len(l.Body) > 1 && (l.Body[0] == ' ' || l.Body[0] == '\t')
 	case modeLoggingError:
-		if l.Header != "" || l.Proc != g.header || len(g.parts) >= 4*maxMessageLines || l.Body == vllm.LoggingErrorBanner {
-			return false
-		}
-		if strings.HasPrefix(l.Body, "Arguments: ") {
-			g.mode = modeDone
-		}
-		return true
+		return g.printedBlock(l, 4*maxMessageLines, vllm.LoggingErrorBanner, "Arguments: ")
 	case modeTritonPrint:
-		if l.Header != "" || l.Proc != g.header || len(g.parts) >= 16*maxMessageLines || l.Body == vllm.TracebackHeader {
-			return false
-		}
-		if strings.HasPrefix(l.Body, "please share the reproducer above with Triton") {
-			g.mode = modeDone
-		}
-		return true
+		return g.printedBlock(l, 16*maxMessageLines, vllm.TracebackHeader, "please share the reproducer above with Triton")
 	case modeJournalVerbose:
 		return l.Header == "" && l.Proc == "" && len(g.parts) < 4*maxMessageLines && syslog.VerboseField(l.Body)
 	case modeCollectiveStack:
@@ -2370,4 +2358,17 @@ func groupClosed(parts []string) bool {
 	}
 	last := strings.TrimLeft(parts[n-1], " ")
 	return len(last) == 37 && last[0] == '+' && strings.Trim(last[1:], "-") == ""
+}
+
+// printedBlock takes the next line of a block a program printed at once under its process's
+// prefix (g.header), up to limit lines: a line with a logging header, another prefix or the
+// opener of another block (next) is not the block's; one that starts with last ends it.
+func (g *group) printedBlock(l *vllm.Line, limit int, next, last string) bool {
+	if l.Header != "" || l.Proc != g.header || len(g.parts) >= limit || l.Body == next {
+		return false
+	}
+	if strings.HasPrefix(l.Body, last) {
+		g.mode = modeDone
+	}
+	return true
 }
