@@ -186,6 +186,15 @@ func (p *Parser) Finish(ev *event.Event, rec Record, dataset string) {
 			ds = comp + ".server" // a serving component's JSON logging (LiteLLM's JSON_LOGS)
 		} else if d := rayRecord(ev, rec.text); d != "" {
 			ds = d
+			if d == pylog.DatasetRayServe {
+				// a replica's or the proxy's request line ("POST /v1 500 33.4ms", access_log_msg)
+				// in Serve's JSON encoding: read as in its text form, its level by its status
+				if m, _ := ev.GetString(pu.FieldLogMessage); m != "" {
+					if lv := pylog.ServeRequest(ev, m); lv != "" && (rec.Level == "" || rec.Level == pu.Info) {
+						rec.Level = lv
+					}
+				}
+			}
 		}
 	}
 	pu.Finish(ev, pu.DatasetOr(ev, ds), rec.Level)

@@ -486,7 +486,7 @@ func (r *rec) set(ev *event.Event) {
 		if r.route != "" {
 			ev.SetString(uvicorn.FieldURLPath, r.route)
 		}
-		if lv := serveRequest(ev, r.msg); lv != "" {
+		if lv := ServeRequest(ev, r.msg); lv != "" {
 			r.level = lv
 		}
 	}
@@ -716,11 +716,12 @@ const (
 	FieldDuration      = pu.FieldEventDuration
 )
 
-// serveRequest reads what a Ray Serve replica logs of each request after its "-- ": an HTTP
+// ServeRequest reads what a Ray Serve replica logs of each request after its "-- ": an HTTP
 // request's method, route, status and time ("GET /{wildcard} 422 3.7ms") or a handle call's
 // ("CALL llm_config OK 2.7ms"), and returns the level it gives the line: by status as for an
-// access line, error for a failed call; "" for any other message.
-func serveRequest(ev *event.Event, msg string) string {
+// access line, error for a failed call; "" for any other message. The json parser reads Serve's
+// JSON encoding of the same line with it.
+func ServeRequest(ev *event.Event, msg string) string {
 	f := strings.Fields(msg)
 	if len(f) == 3 && strings.HasSuffix(f[2], "ms") && (f[1] == "OK" || f[1] == "ERROR" || len(f[1]) == 3) {
 		// Serve 2.6 to 2.8, the route before the message: "GET 200 8.9ms", "__CALL__ OK 0.2ms"
