@@ -2061,6 +2061,13 @@ func (g *group) accept(l *vllm.Line) bool {
 		return l.Header == g.header && len(g.parts) < maxMessageLines && tracing.PanicLine(l.Body)
 	case modeRayCore:
 		if g.header == "" {
+			if l.Header == "" && l.Daemon == "" && l.Proc == "" && len(g.parts) < 2 &&
+				(l.Body == "" || strings.HasPrefix(l.Body, "Refer to the documentation on how to address the out of memory issue")) &&
+				strings.Contains(g.firstLine(), "due to memory pressure (OOM)") {
+				// the raylet's OOM-kill report as it writes it itself (its stderr under
+				// RAY_LOG_TO_STDERR, raylet.out): a blank line, then its advice
+				return true
+			}
 			return l.Header == "" && l.Daemon == "" && l.Proc == "" && len(g.parts) < maxMessageLines &&
 				len(l.Body) > 2 && l.Body[0] == ' ' && l.Body[1] != ' '
 		}
