@@ -286,6 +286,16 @@ func SetTraceback(ev *event.Event, text string) {
 			msg = whole // a Rust error's Debug form (NVIDIA NIM's): its fields say what failed
 		}
 		msg = validationDetail(msg, whole)
+		if strings.HasSuffix(typ, "ActorDiedError") {
+			// Ray's message names the actor on tab-indented lines, then why its worker died
+			// ("The actor is dead because its worker process has died. Worker exit type:
+			// NODE_OUT_OF_MEMORY Worker exit detail: Task was killed due to the node running low
+			// on memory."): the cause goes with the first line
+			if i := strings.Index(whole, "\nThe actor is dead because "); i >= 0 {
+				why, _, _ := strings.Cut(whole[i+1:], "\n")
+				msg += " " + strings.TrimSpace(why)
+			}
+		}
 		if advice, ok := strings.CutPrefix(whole[min(len(whole), len(msg)):], "\nPlease "); ok && strings.HasPrefix(whole, msg) {
 			// the message's advice on its next line: what to do about it
 			advice, _, _ = strings.Cut(advice, "\n")
