@@ -480,7 +480,7 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 			}
 		case modeRayCore:
 			g.header = sl.Daemon // the prefix its further lines carry
-		case modeServeRecord, modeTritonPrint, modeLoggingError:
+		case modeServeRecord, modeTritonPrint, modeLoggingError, modeNamedRecord:
 			g.header = sl.Proc
 		case modeFluentd:
 			g.header = "  " + sl.Body[:len("2022-01-26 20:11:14 +0100")] // what its backtrace's lines repeat
@@ -1895,7 +1895,8 @@ func (g *group) accept(l *vllm.Line) bool {
 	case modeOpenRecord:
 		return liteLLMAccept(l) && len(g.parts) < maxMessageLines
 	case modeNamedRecord:
-		if l.Header != "" || l.Proc != "" || len(g.parts) >= maxMessageLines || pylog.DatedBracket(l.Body) ||
+		// (under the process prefix vLLM's workers put on every line: LMCache in an engine core)
+		if l.Header != "" || l.Proc != g.header || len(g.parts) >= maxMessageLines || pylog.DatedBracket(l.Body) ||
 			otherRecord(l.Body) || l.Body == vllm.TracebackHeader {
 			return false
 		}
