@@ -850,6 +850,20 @@ func lmcacheRequest(msg string) string {
 	} else if _, rest, ok := strings.Cut(msg, " for request "); ok {
 		id, _, _ = strings.Cut(rest, " ")
 		id = strings.TrimRight(id, "!.,;:") // the sentence's: "... for the first time for request chatcmpl-9a71...!"
+	} else if rest, ok := strings.CutPrefix(msg, "[req_id="); ok {
+		// 0.5's cache engine: "[req_id=chatcmpl-...] Stored 6144 out of total 6212 tokens. ..."
+		id, _, _ = strings.Cut(rest, "]")
+	} else if _, rest, ok := strings.Cut(msg, "request_id="); ok {
+		// 0.5's multi-process adapter: "Something went wrong when processing the retrieve
+		// request for request_id=chatcmpl-..., result=False"
+		id, _, _ = strings.Cut(rest, " ")
+		id = strings.TrimRight(id, ",.;:")
+	} else if _, rest, ok := strings.Cut(msg, " failed for "); ok {
+		// 0.5's vLLM adapter: "Bidirectional NIXL cache probe failed for chatcmpl-...: ..."
+		id, _, ok = strings.Cut(rest, ": ")
+		if !ok {
+			return ""
+		}
 	} else {
 		return ""
 	}

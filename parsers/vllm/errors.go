@@ -1387,7 +1387,15 @@ func Classify(text string) string {
 		// <id> will not load from the offloaded cache again.") and LMCache's multi-process
 		// adapter's ("Something went wrong when processing the retrieve request for
 		// request_id=<id>, result=[...]")
-		"KV offload load job ", "when processing the retrieve request for request_id=") {
+		"KV offload load job ", "when processing the retrieve request for request_id=",
+		"when processing the store request for request_id=",
+		// Mooncake's own vLLM connector (mooncake.mooncake_connector_v1, loaded through
+		// kv_connector_module_path): the prefill's failed write ("Error processing Mooncake xfer
+		// request: Error in batch_transfer_sync_write: -1"), and the decode's wait that got no
+		// KV cache ("Error happens during transferring kvcache for ['<id>', ...], see logs in
+		// prefiller.", "MooncakeAgentMetadata transfer failed for [...]: ...")
+		"Error processing Mooncake xfer request", "Error happens during transferring kvcache for ",
+		"MooncakeAgentMetadata transfer failed") {
 		// a KV connector's transfer or load that failed for a request, in the words of the
 		// connectors other than NIXL: the decode side recomputes the prompt or the request fails
 		return KindKVTransfer
