@@ -1289,6 +1289,12 @@ func acceleratorOOM(text string) string {
 // NCCL (collective communication) failure; "" for anything else. The root causes come first: a
 // traceback that ends in EngineDeadError because of an out-of-memory is cuda_oom.
 func Classify(text string) string {
+	if strings.Contains(text, "Communicator is not available") || strings.Contains(text, "To suppress this warning set VLLM_") {
+		// an all-reduce backend vLLM turns off when the hardware lacks it, then starts with
+		// another ("SymmMemCommunicator: symmetric memory initialization failed: CUDA driver
+		// error: operation not supported Communicator is not available. ..."): no failure
+		return ""
+	}
 	if strings.Contains(text, "Cannot auto-fit max_model_len") {
 		// 0.34's --max-model-len auto with not even one token's KV cache left ("Cannot
 		// auto-fit max_model_len: not enough GPU memory available to serve even a single
