@@ -810,7 +810,7 @@ func DevicePluginXid(ev *event.Event, s string) (level string, ok bool) {
 	level = Annotate(ev, code)
 	if dev, ok := strings.CutPrefix(rest[n:], " on Device="); ok {
 		if i := strings.IndexAny(dev, ";, "); i > 0 {
-			ev.SetString(FieldUUID, dev[:i])
+			ev.SetString(FieldUUID, physicalUUID(dev[:i]))
 		}
 	}
 	if level == pu.Info || level == pu.Warning || level == pu.Error {
@@ -828,8 +828,18 @@ func DevicePluginUnhealthy(ev *event.Event, s string) bool {
 		return false
 	}
 	uuid, _, _ := strings.Cut(rest, " ")
-	ev.SetString(FieldUUID, strings.TrimRight(uuid, ".,;"))
+	ev.SetString(FieldUUID, physicalUUID(strings.TrimRight(uuid, ".,;")))
 	return true
+}
+
+// physicalUUID returns the GPU's UUID without the replica number the device plugin appends to
+// each shared copy of a GPU when it time-slices it ("GPU-7b3c...::3"): the kernel's Xid, DCGM
+// and the toolkit name the GPU by its UUID alone, and one search should find them all.
+func physicalUUID(id string) string {
+	if i := strings.Index(id, "::"); i > 0 && pu.AllDigits(id[i+2:]) {
+		return id[:i]
+	}
+	return id
 }
 
 // pciID normalises a PCI address the way the Xid lines write it, domain:bus:device in lowercase
