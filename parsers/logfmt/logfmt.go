@@ -246,6 +246,16 @@ func pairs(ev *event.Event, s string) bool {
 	if ds == "" {
 		ds = contentDataset(ev) // only for a line the container did not place
 	}
+	if ds == pu.DatasetValidator && (level == pu.Info || level == "") {
+		if m, ok := ev.GetString(pu.FieldLogMessage); ok && strings.HasPrefix(m, "Error: ") {
+			// the GPU operator's validator reporting the validation that failed with
+			// log.Printf("Error: %v", err), which its logrus writes at info ("Error: error
+			// validating toolkit installation: exec: \"nvidia-smi\": ..."): the node's GPUs are
+			// not ready; its error is the failure
+			level = pu.Error
+			ev.SetString(event.FieldErrorMsg, m[len("Error: "):])
+		}
+	}
 	if (level == pu.Error || level == pu.Critical) && !ev.Has(event.FieldErrorMsg) {
 		// an error that names no err= (k8s-driver-manager's level=fatal "failed to uninstall
 		// the driver"): its message is what failed, as for the other formats' errors
