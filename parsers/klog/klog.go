@@ -549,6 +549,12 @@ func body(ev *event.Event, b, level string) (string, bool) {
 		}
 	}
 	nvidia_xid.DevicePluginUnhealthy(ev, b)
+	if strings.HasSuffix(b, "GPU is lost; Marking all devices as unhealthy") && (level == pu.Info || level == pu.Debug) {
+		// the device plugin's health check losing a GPU to NVML (logged at info): every GPU of
+		// the node leaves the allocatable count, an error as its Xid lines are warnings
+		ev.SetString(event.FieldErrorMsg, b)
+		return pu.Error, false
+	}
 	first, more, multi := strings.Cut(b, "\n")
 	if klogrLine(ev, first) {
 		return level, false

@@ -78,6 +78,13 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	{"NVMLError_LibraryNotFound", KindNVMLMissing, DatasetDriver},
 	{"NVMLError_DriverNotLoaded", KindDriverNotLoaded, DatasetDriver},
 	{"NVMLError_GpuIsLost", KindGPUUnreachable, DatasetDriver},
+	// the device plugin's health check when NVML's event wait reports a GPU gone ("Error
+	// waiting for event: GPU is lost; Marking all devices as unhealthy"): every GPU of the node
+	// leaves the allocatable count
+	{"GPU is lost; Marking all devices as unhealthy", KindGPUUnreachable, DatasetDevicePlugin},
+	// its NVML start without the library ("... failed to construct resource managers: nvml init
+	// failed: ERROR_LIBRARY_NOT_FOUND")
+	{"nvml init failed: ERROR_LIBRARY_NOT_FOUND", KindNVMLMissing, DatasetDriver},
 	{"NVMLError_Uninitialized", KindNVMLInit, DatasetDriver},
 	{"Failed to initialize NVML", KindNVMLInit, DatasetDriver},
 	{"Cannot init NVML", KindNVMLInit, DatasetDriver},
@@ -176,8 +183,8 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 
 // GPUFailure returns the kind and dataset of the NVIDIA user-space failure s reports, or "".
 // Every phrase holds "vml", "NV", "nvidia", "CUDA", "device handle", " strategy", "[[gpu]]" or
-// CUDA's "Error 80N", or comes in an OCI runtime's "error running [createContainer] hook", so
-// other lines cost nine scans.
+// CUDA's "Error 80N", "GPU is lost", or comes in an OCI runtime's "error running
+// [createContainer] hook", so other lines cost a dozen scans.
 func GPUFailure(s string) (kind, dataset string) {
 	if t := strings.TrimRight(s, ". \r"); t == "No devices were found" {
 		// nvidia-smi's whole answer on a node whose driver sees no GPU (the validator's
@@ -187,7 +194,7 @@ func GPUFailure(s string) (kind, dataset string) {
 	if !strings.Contains(s, "vml") && !strings.Contains(s, "NV") && !strings.Contains(s, "nvidia") &&
 		!strings.Contains(s, "CUDA") && !strings.Contains(s, "device handle") && !strings.Contains(s, " strategy") &&
 		!strings.Contains(s, "[[gpu]]") && !strings.Contains(s, " hook") && !strings.Contains(s, "Error 80") &&
-		!strings.Contains(s, " platform detected") && !strings.Contains(s, "system not yet initialized") {
+		!strings.Contains(s, " platform detected") && !strings.Contains(s, "system not yet initialized") && !strings.Contains(s, "GPU is lost") {
 		return "", ""
 	}
 	if i := strings.Index(s, "CUDA error at "); i >= 0 && strings.Contains(s[i:], " code=") && strings.Contains(s[i:], "(cuda") {
