@@ -1701,6 +1701,12 @@ func (g *group) accept(l *vllm.Line) bool {
 		// the lines it announced, up to the next record (a dated line, TurboMind's "[TM][...]",
 		// uvicorn's); a traceback's too (logger.exception)
 		b := l.Body
+		if b == vllm.TracebackHeader && l.Header == "" && l.Proc == "" {
+			// logger.exception's traceback under a record ending in a colon (KServe's
+			// "Exception:"): read as a traceback, as long as it runs, its last exception the error
+			g.mode = modeTrace
+			return true
+		}
 		return l.Header == "" && l.Proc == "" && len(g.parts) < maxMessageLines && !recordStart(b) && !otherRecord(b) &&
 			!strings.HasPrefix(b, "[TM][")
 	case modeRich:
