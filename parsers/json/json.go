@@ -241,10 +241,11 @@ func rayRecord(ev *event.Event, text string) string {
 const DatasetKlog = "generic.klog"
 
 // klog reports whether the line is klog's JSON form (--logging-format=json of the kubelet and
-// other Kubernetes components): a numeric "ts", "caller" and "msg", and "v" on info lines or
-// "err" on error lines, with no level key.
+// other Kubernetes components): a numeric "ts", "caller" and "msg", with no level key; "v" on
+// info lines, and on error lines "err" or nothing (ErrorS with a nil error: the kubelet's
+// "Unexpectedly stopped receiving OOM notifications").
 func (r *Record) klog() bool {
-	return r.numTime && r.caller && r.Msg && (r.v >= 0 || r.err)
+	return r.numTime && r.caller && r.Msg
 }
 
 // klogLevel is the level of a klog JSON line: klog writes "v" (the verbosity) on info lines

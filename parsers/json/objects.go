@@ -385,6 +385,14 @@ func klogRecord(ev *event.Event, level string) string {
 	}
 	if err, ok := ev.GetString(event.FieldErrorMsg); ok {
 		pu.SyncFailure(ev, err)
+		pu.StartFailed(ev)
+	} else if level == pu.Error {
+		// ErrorS with a nil error ("Unexpectedly stopped receiving OOM notifications",
+		// "Eviction manager: cannot evict a critical pod"): its message is what failed, as the
+		// text form's E line gives it
+		if m, ok := ev.GetString(pu.FieldLogMessage); ok && m != "" {
+			ev.SetString(event.FieldErrorMsg, m)
+		}
 	}
 	kind, reason, typ := get("kind"), get("reason"), get("type")
 	if kind == "" || reason == "" || typ != "Normal" && typ != "Warning" || strings.ContainsAny(reason, " /") {

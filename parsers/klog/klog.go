@@ -55,7 +55,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		return false
 	}
 	nixl(ev)
-	startFailed(ev)
+	pu.StartFailed(ev)
 	nativeGPUFailure(ev)
 	return true
 }
@@ -75,35 +75,6 @@ func nativeGPUFailure(ev *event.Event) {
 	switch k := vllm.Classify(m); k {
 	case vllm.KindCUDAOOM, vllm.KindCUDA, vllm.KindNCCL, vllm.KindUnsupportedArch:
 		ev.SetString(pu.FieldGPUErrorKind, vllm.WorkloadKind(k, m))
-	}
-}
-
-// startFailed reads the kubelet's report of a container it could not start (SyncPod:
-// "container &Container{Name:app,Image:...,Env:[...],...} start failed in pod
-// name_namespace(uid): CreateContainerConfigError: secret \"hf-token\" not found", logged alone
-// or, since 1.30, as "Unhandled Error" err="..."): the reason to event.reason, the failure after
-// the pod to error.message (not the spec dump, a few KB with its env values), the pod to
-// orchestrator.*.
-func startFailed(ev *event.Event) {
-	m, ok := ev.GetString(event.FieldErrorMsg)
-	if !ok || !strings.Contains(m, "&Container{") {
-		return
-	}
-	_, after, ok := strings.Cut(m, "} start failed in pod ")
-	if !ok {
-		return
-	}
-	ref, failure, ok := strings.Cut(after, ": ")
-	reason, _, _ := strings.Cut(failure, ": ")
-	if !ok || reason == "" || strings.IndexByte(reason, ' ') >= 0 {
-		return
-	}
-	ev.SetString(event.FieldErrorMsg, failure)
-	ev.SetString(pu.FieldEventReason, reason)
-	if open := strings.IndexByte(ref, '('); open > 0 && !ev.Has(pu.FieldOrchResourceName) {
-		if name, ns, ok := cutLast(ref[:open], '_'); ok && name != "" && ns != "" {
-			pu.SetObject(ev, "pod", ns, name)
-		}
 	}
 }
 

@@ -232,7 +232,7 @@ func pairs(ev *event.Event, s string) bool {
 	if gpu != "" && !many {
 		ev.SetString(nvidia_xid.FieldUUID, gpu)
 	}
-	if m, ok := ev.GetString(pu.FieldLogMessage); ok && strings.Contains(m, "PodSandboxMetadata{") {
+	if m, ok := ev.GetString(pu.FieldLogMessage); ok && (strings.Contains(m, "PodSandboxMetadata{") || strings.HasPrefix(m, "RunPodSandbox for name:")) {
 		sandboxPod(ev, m)
 	}
 	if wrapped != "" {
@@ -316,6 +316,17 @@ func cutShort(s string) bool {
 // Attempt:2,} failed, error" error="... no runtime for \"nvidia\" is configured"): the pod the
 // node could not start, in orchestrator.* as the kubelet's lines give it.
 func sandboxPod(ev *event.Event, m string) {
+	if rest, ok := strings.CutPrefix(m, "RunPodSandbox for name:"); ok {
+		// containerd 2.x prints the metadata in protobuf's text form: `RunPodSandbox for
+		// name:"vllm-0"  uid:"..."  namespace:"llm"` (and its failure: `... failed, error`)
+		name, _, _ := strings.Cut(strings.TrimPrefix(rest, `"`), `"`)
+		_, ns, found := strings.Cut(rest, ` namespace:"`)
+		ns, _, _ = strings.Cut(ns, `"`)
+		if found && name != "" && ns != "" && !strings.ContainsAny(name+ns, " /") {
+			pu.SetObject(ev, "pod", ns, name)
+		}
+		return
+	}
 	_, meta, _ := strings.Cut(m, "PodSandboxMetadata{")
 	meta, _, _ = strings.Cut(meta, "}")
 	member := func(name string) string {

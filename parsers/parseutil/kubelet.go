@@ -33,3 +33,45 @@ func SyncFailure(ev *event.Event, v string) {
 	}
 	ev.SetString(FieldEventReason, reason)
 }
+
+// StartFailed reads the kubelet's report of a container it could not start (SyncPod, logged
+// alone or, since 1.30, as "Unhandled Error" err="..."), from its error.message: before 1.37
+// "container &Container{Name:app,Image:...,Env:[...],...} start failed in pod
+// name_namespace(uid): CreateContainerConfigError: secret \"hf-token\" not found", since
+// "container vllm start failed in pod name_namespace(uid): RunContainerError: ...": the reason
+// to event.reason, the failure after the pod to error.message (not the spec dump, a few KB with
+// its env values), the pod to orchestrator.*, the container's name where the line gives it
+// alone. The klog parser reads it from the text form, the json parser from klog's JSON form.
+func StartFailed(ev *event.Event) {
+	m, ok := ev.GetString(event.FieldErrorMsg)
+	if !ok || !strings.Contains(m, " start failed in pod ") {
+		return
+	}
+	var after, container string
+	if strings.Contains(m, "&Container{") {
+		_, after, ok = strings.Cut(m, "} start failed in pod ")
+	} else if rest, isContainer := strings.CutPrefix(m, "container "); isContainer {
+		container, after, ok = strings.Cut(rest, " start failed in pod ")
+		ok = ok && container != "" && !strings.ContainsAny(container, " {&")
+	} else {
+		ok = false
+	}
+	if !ok {
+		return
+	}
+	ref, failure, ok := strings.Cut(after, ": ")
+	reason, _, _ := strings.Cut(failure, ": ")
+	if !ok || reason == "" || strings.IndexByte(reason, ' ') >= 0 {
+		return
+	}
+	ev.SetString(event.FieldErrorMsg, failure)
+	ev.SetString(FieldEventReason, reason)
+	if container != "" {
+		ev.SetString(FieldLogFields+".containerName", container)
+	}
+	if open := strings.IndexByte(ref, '('); open > 0 && !ev.Has(FieldOrchResourceName) {
+		if i := strings.LastIndexByte(ref[:open], '_'); i > 0 && i+1 < open {
+			SetObject(ev, "pod", ref[i+1:open], ref[:i])
+		}
+	}
+}
