@@ -2116,9 +2116,11 @@ func (g *group) accept(l *vllm.Line) bool {
 			g.msg = vllm.MessageState(l.Body, g.msg)
 			return true // "Search for `cudaErrorIllegalAddress' ..." under "CUDA error: ..."
 		}
-		if g.mode == modeMaybe && g.liteLLM && liteLLMAccept(l) && l.Body != "" && len(g.parts) < maxMessageLines {
+		if g.mode == modeMaybe && g.liteLLM && liteLLMAccept(l) && len(g.parts) < maxMessageLines {
 			// the record's message going on over lines (a provider's error body), up to the
-			// traceback logger.exception put under it
+			// traceback logger.exception put under it; its blank lines too (LiteLLM 1.110's
+			// "\n\nLiteLLM: model group ... failed with the error above ...", the router's
+			// "\nDebug Information:\nCooldown Deployments=...")
 			return true
 		}
 		if g.mode == modeMaybe && l.Header != "" && l.Header == g.header && vllm.ChainMarker(l.Body) {
