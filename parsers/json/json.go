@@ -138,6 +138,11 @@ func (p *Parser) Finish(ev *event.Event, rec Record, dataset string) {
 			a.Set(ev)
 			rec.Level = uvicorn.StatusLevel(int64(a.Status))
 		}
+		if comp := pu.ServingComponent(ev); comp != "" && logger == "uvicorn.access" {
+			// a serving component's uvicorn through its JSON logging (LiteLLM's JSON_LOGS:
+			// "component": "uvicorn.access"): its access dataset, as its text lines'
+			ds = comp + ".access"
+		}
 	}
 	if strings.HasPrefix(rec.text, vllm.TracebackHeader) && !ev.Has(event.FieldErrorStack) {
 		// a Python record whose message is a traceback (logger.error(traceback.format_exc()),
@@ -559,6 +564,13 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 	case "logger", "logger_name", "loggerName": // loggerName: log4j2's JsonLayout (Logstash's)
 		if v.Type != gjson.String {
 			return false
+		}
+		if file, line, ok := strings.Cut(v.Str, ".py:"); ok && k == "logger" && file != "" && pu.AllDigits(line) && line != "" &&
+			strings.IndexByte(file, ' ') < 0 {
+			// LiteLLM's JSON_LOGS names the file and line "logger" ("logger": "core.py:4413"),
+			// and the logger "component" ("LiteLLM Router")
+			pu.SetOrigin(ev, v.Str)
+			return true
 		}
 		rec.Logger = v.Str
 		ev.SetString(event.FieldLogLogger, v.Str)
