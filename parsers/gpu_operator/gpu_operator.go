@@ -362,6 +362,12 @@ func context(ev *event.Event, raw string) {
 		switch k.Str {
 		case "error":
 			ev.Set(event.FieldErrorMsg, eventjson.Value(v))
+		case "x-request-id", "X-Request-Id":
+			// the request a router's line is about (the inference extension's endpoint
+			// picker), as in its JSON layout
+			if v.Type == gjson.String && v.Str != "" {
+				ev.SetString(pu.FieldHTTPRequestID, v.Str)
+			}
 		case "stacktrace":
 			ev.Set(event.FieldErrorStack, eventjson.Value(v))
 		case "":
