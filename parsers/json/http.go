@@ -28,6 +28,8 @@ func httpRequest(ev *event.Event, tracing bool) {
 	code := int64(0)
 	if status.Kind() == event.KindInt && status.Int() >= 100 && status.Int() <= 599 {
 		code = status.Int()
+	} else if n, ok := pu.Atoi(status.Str()); ok && status.Kind() == event.KindString && n >= 100 && n <= 599 {
+		code = n // Dynamo 1.6's JSONL frontend quotes it: "status":"404"
 	}
 	request := httpMethod(method) && (code != 0 || strings.HasPrefix(path, "/"))
 	for _, k := range [...]string{f + "x-request-id", f + "X-Request-Id", f + "x_request_id", f + "request_id"} {

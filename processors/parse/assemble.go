@@ -2178,6 +2178,12 @@ func (g *group) accept(l *vllm.Line) bool {
 		return false
 	}
 	b := l.Body
+	if (g.mode == modeTrace || g.mode == modeAfter) && !l.Stamp.IsZero() && stampedRecord(b) {
+		// a record of tracing's layout after its time ("2026-12-07T07:11:37.076561Z ERROR
+		// engine_monitor._check_engine_health: ...", Dynamo's): the next record, after the blank
+		// line a traceback the record before ended in (logger.error(traceback.format_exc()))
+		return false
+	}
 	if g.mode == modeTrace && b != "" && b[0] != ' ' && b[0] != '\t' && !vllm.ChainMarker(b) && groupClosed(g.parts) {
 		// an exception group's traceback ends in the rule that closes its drawing (CPython's
 		// traceback module draws it once, under the innermost group's last exception): an
@@ -2387,4 +2393,16 @@ func (g *group) printedBlock(l *vllm.Line, limit int, next, last string) bool {
 		g.mode = modeDone
 	}
 	return true
+}
+
+// stampedRecord reports whether b, what follows a line's time, opens a record with its level:
+// tracing's "ERROR target: ...", " WARN target: ...", "INFO ...", "DEBUG ...", "TRACE ...".
+func stampedRecord(b string) bool {
+	b = strings.TrimPrefix(b, " ")
+	for _, w := range [...]string{"ERROR ", "WARN ", "INFO ", "DEBUG ", "TRACE "} {
+		if strings.HasPrefix(b, w) {
+			return true
+		}
+	}
+	return false
 }
