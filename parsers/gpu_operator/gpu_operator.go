@@ -139,6 +139,11 @@ func consoleRest(ev *event.Event, s, level, stack string) bool {
 	}
 	logger := console(ev, s)
 	pjson.AboutObject(ev, logger) // the object a controller's line is about, as in its JSON layout
+	if logger == "events" {
+		// controller-runtime's events logger: the event's object, reason and note, a Warning at
+		// warning (LeaderWorkerSet's, KubeRay's console default), as in its JSON layout
+		level = pjson.LoggedEvent(ev, level)
+	}
 	if stack != "" && !ev.Has(event.FieldErrorStack) {
 		ev.SetString(event.FieldErrorStack, stack)
 	}

@@ -163,6 +163,9 @@ func (p *Parser) Finish(ev *event.Event, rec Record, dataset string) {
 	} else if rec.object {
 		aboutObject(ev, rec.Logger, rec.node)
 	}
+	if rec.Logger == "events" && !rec.klog() {
+		rec.Level = LoggedEvent(ev, rec.Level) // controller-runtime's events logger in zap's JSON
+	}
 	if rec.Logger == "events" && (rec.Level == pu.Debug || rec.Level == pu.Info) {
 		// an event the controller records as a Warning, which its logger writes at debug or
 		// info: the event's type is its level, as the klog parser reads the recorder's lines

@@ -379,10 +379,6 @@ func kubeRayObject(get func(string) string, own string) (kind, ns, name string) 
 // reason, and is a warning when its type is (the recorder logs every event at info); the pod
 // sync error's "err" names the container and the reason (CrashLoopBackOff).
 func klogRecord(ev *event.Event, level string) string {
-	get := func(k string) string {
-		s, _ := ev.GetString(pu.FieldLogFields + "." + k)
-		return s
-	}
 	if err, ok := ev.GetString(event.FieldErrorMsg); ok {
 		pu.SyncFailure(ev, err)
 		pu.StartFailed(ev)
@@ -394,9 +390,32 @@ func klogRecord(ev *event.Event, level string) string {
 			ev.SetString(event.FieldErrorMsg, m)
 		}
 	}
+	return LoggedEvent(ev, level)
+}
+
+// LoggedEvent reads an event a Kubernetes component logs as it records it, its members under
+// log.fields: the kubelet's klog JSON ("Event occurred", klog.KRef's object, then "kind",
+// "type", "reason", "message"), and controller-runtime's events logger in zap's JSON or console
+// form ("Event occurred" {"object": {...}, "kind": "LeaderWorkerSet", "type": "Normal",
+// "reason": "RecreateGroup", "note": "..."}: LeaderWorkerSet's; the older recorder's message is
+// the note, its kind in the object: KubeRay's). Its object goes to
+// orchestrator.*, its reason to event.reason, its note (the event's text) to log.message, and
+// it returns the level: warning for a Warning the logger wrote at info or debug. A line that is
+// no such event is left as it was, level unchanged.
+func LoggedEvent(ev *event.Event, level string) string {
+	get := func(k string) string {
+		s, _ := ev.GetString(pu.FieldLogFields + "." + k)
+		return s
+	}
 	kind, reason, typ := get("kind"), get("reason"), get("type")
+	if kind == "" {
+		kind = get("object.kind") // the older recorder's: {"type": ..., "object": {"kind": ..., ...}, "reason": ...}
+	}
 	if kind == "" || reason == "" || typ != "Normal" && typ != "Warning" || strings.ContainsAny(reason, " /") {
 		return level
+	}
+	if note := get("note"); note != "" {
+		ev.SetString(pu.FieldLogMessage, note)
 	}
 	ns, name := get("object.namespace"), get("object.name")
 	if name == "" {
