@@ -89,6 +89,15 @@ func operatorLogger(l string) bool {
 // error's stack.
 func consoleLine(ev *event.Event, s string) bool {
 	s, stack, _ := strings.Cut(s, "\n")
+	if j := strings.LastIndexByte(stack, '\n'); stack != "" {
+		// a message over lines (KubeRay's event quoting the Ray dashboard's Python traceback):
+		// zap writes the tab and the context after its last line; the lines between are the
+		// traceback's
+		if last := stack[j+1:]; strings.HasPrefix(last, "\t{") && eventjson.Valid(strings.TrimRight(last[1:], " \r")) {
+			s += last
+			stack = stack[:max(j, 0)]
+		}
+	}
 	if u, ok := timeless(s); ok {
 		return consoleRest(ev, u, "", stack)
 	}

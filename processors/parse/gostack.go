@@ -24,6 +24,11 @@ func goStart(l *vllm.Line) (mode int, level string, ok bool) {
 		return modeGo, "critical", true
 	case goroutineHeader(b):
 		return modeGo, "", true
+	case zapConsoleLevel(b) != "" && strings.HasSuffix(strings.TrimRight(b, " "), vllm.TracebackHeader):
+		// a zap console record whose message quotes a Python traceback (KubeRay's event for a
+		// Serve update the Ray dashboard refused with its traceback): the traceback's lines,
+		// then the tab and the JSON context zap writes after the message
+		return modeTrace, "", true
 	case zapConsoleError(b) || len(b) < len(l.Text) && zapConsoleError(l.Text):
 		// (a line whose tabs a copy expanded: its time, then spaces, read as a --timestamps prefix)
 		return modeGoMaybe, "", true
