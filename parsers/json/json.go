@@ -148,6 +148,18 @@ func (p *Parser) Finish(ev *event.Event, rec Record, dataset string) {
 		// a Python record whose message is a traceback (logger.error(traceback.format_exc()),
 		// uvicorn's lifespan cancelled at shutdown): the exception it ends in names the error
 		vllm.SetTraceback(ev, rec.text)
+	} else if i := strings.Index(rec.text, ": "+vllm.TracebackHeader+"\n"); i > 0 && i < 200 && !ev.Has(event.FieldErrorStack) {
+		// the same after a word of its own (Dynamo's engine monitor: logger.error(f"Traceback:
+		// {traceback.format_exc()}"))
+		vllm.SetTraceback(ev, rec.text[i+2:])
+	}
+	if (rec.Level == pu.Error || rec.Level == pu.Critical) && !ev.Has(vllm.FieldErrorKind) &&
+		(strings.Contains(rec.text, "vLLM") || strings.Contains(rec.text, "vllm.")) {
+		// vLLM's failure relayed by the program around it (Dynamo's worker: "vLLM EngineDeadError:
+		// EngineCore encountered an issue. ..."): its class, as on vLLM's own lines
+		if k := vllm.Classify(rec.text); k != "" {
+			ev.SetString(vllm.FieldErrorKind, k)
+		}
 	}
 	if rec.request && !rec.envoy { // Envoy's access log has its own names for these (envoy.Access)
 		httpRequest(ev, rec.tracing)
