@@ -607,6 +607,7 @@ func body(ev *event.Event, b, level string) (string, bool) {
 			if eventObject != "" && !ev.Has(pu.FieldOrchResourceName) {
 				level = eventLevel(level, loggedEventObject(ev, eventObject))
 			}
+			level = evictionLine(ev, msg, level)
 		}
 		return level, false
 	}
@@ -627,6 +628,30 @@ func body(ev *event.Event, b, level string) (string, bool) {
 	// config:\n%s"): the message starts on its first line)
 	ev.SetString(pu.FieldLogMessage, strings.TrimLeft(b, "\n"))
 	return level, false
+}
+
+// evictionLine gives the kubelet's own lines of a node under pressure what the events it records
+// for them carry, since at its default verbosity the recorder's "Event occurred" lines are not
+// written: the eviction manager's "pod is evicted successfully" and its refusal of a new pod
+// ("Failed to admit pod to node" ... nodeCondition=[DiskPressure]) are the Warning event whose
+// reason is Evicted, and "Recording event message for node" node="n" event="NodeHasDiskPressure"
+// is the node's event of that reason.
+func evictionLine(ev *event.Event, msg, level string) string {
+	switch msg {
+	case "Eviction manager: pod is evicted successfully", "Failed to admit pod to node":
+		if ev.Has(pu.FieldOrchResourceName) {
+			ev.SetString(FieldEventReason, "Evicted")
+			return eventLevel(level, "Warning")
+		}
+	case "Recording event message for node":
+		node, _ := ev.Get(pu.FieldLogFields + ".node")
+		reason, _ := ev.Get(pu.FieldLogFields + ".event")
+		if n, r := node.Str(), reason.Str(); n != "" && r != "" && !strings.ContainsAny(n+r, " /") {
+			pu.SetObject(ev, "node", "", n)
+			ev.SetString(FieldEventReason, r)
+		}
+	}
+	return level
 }
 
 // eventLevel is the level of a line that logs a Kubernetes event: a Warning event (a failed
@@ -861,10 +886,28 @@ func legacyPod(ev *event.Event, b string) {
 			return
 		}
 	}
-	for off := 0; off < len(b); {
+	name, ns, i := podRef(b, 0)
+	if i < 0 {
+		return
+	}
+	if n2, ns2, j := podRef(b, i+1); j >= 0 && (n2 != name || ns2 != ns) {
+		// a list of pods (the eviction manager's "pods ranked for eviction: a_ns(uid), b_ns(uid),
+		// ..."): the line is about none of them alone, the first being the pod it may keep
+		return
+	}
+	pu.SetObject(ev, "pod", ns, name)
+	if _, after, ok := strings.Cut(b[i:], "skipping: "); ok {
+		pu.SyncFailure(ev, after)
+	}
+}
+
+// podRef finds the first "name_namespace(uid)" in b from off: the pod's name and namespace and
+// the index of its "(", or -1.
+func podRef(b string, off int) (name, ns string, at int) {
+	for off < len(b) {
 		i := strings.IndexByte(b[off:], '(')
 		if i < 0 {
-			return
+			return "", "", -1
 		}
 		i += off
 		off = i + 1
@@ -882,12 +925,9 @@ func legacyPod(ev *event.Event, b string) {
 		if !ok || name == "" || ns == "" || strings.ContainsAny(name, "/(") || strings.ContainsAny(ns, "/(") {
 			continue
 		}
-		pu.SetObject(ev, "pod", ns, name)
-		if _, after, ok := strings.Cut(b[i:], "skipping: "); ok {
-			pu.SyncFailure(ev, after)
-		}
-		return
+		return name, ns, i
 	}
+	return "", "", -1
 }
 
 // cniPod reads the pod a CNI plugin's failure names inside the runtime's error that the kubelet

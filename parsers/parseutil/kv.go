@@ -105,6 +105,15 @@ func (k *KV) Next() (key, val string, ok bool) {
 			return key, s[:end], true
 		}
 	}
+	if len(s) > 1 && s[0] == '[' {
+		// a Go slice printed with %v, its elements spaced (klog before 1.28 printing the
+		// eviction manager's ranking, pods=[kube-system/weave-net-zxchk default/vllm-0]): the
+		// value runs to its closing bracket
+		if end := Closing(s, '[', ']') + 1; end > 1 && (end == len(s) || s[end] == ' ' || s[end] == '\t') {
+			k.s = s[end:]
+			return key, s[:end], true
+		}
+	}
 	j := wordEnd(s, 0)
 	for k.loose && j < len(s) {
 		w := j
