@@ -522,7 +522,8 @@ func reportLevel(body string) (level string, known bool) {
 		return pu.Warning, true
 	case strings.Contains(body, "NETDEV WATCHDOG: "):
 		return pu.Critical, true // a NIC's transmit queue hung (netdev_crit); NCCL times out over it
-	case strings.HasSuffix(body, ": Link down") || strings.Contains(body, "NIC Link is Down"):
+	case strings.HasSuffix(body, ": Link down") || strings.Contains(body, "NIC Link is Down") ||
+		strings.Contains(body, ": link status definitely down for interface "):
 		return pu.Warning, true // a NIC's port went down (mlx5, igb, ixgbe): behind many NCCL timeouts
 	case strings.Contains(body, ": TX timeout detected") || strings.Contains(body, ": TX timeout on queue"):
 		return pu.Error, true // mlx5's netdev_err
@@ -625,6 +626,39 @@ func reportLevel(body string) (level string, known bool) {
 		return pu.Debug, true
 	case strings.HasSuffix(body, " callbacks suppressed"):
 		return pu.Warning, true // ___ratelimit's KERN_WARNING: how many messages a rate limit dropped
+	case strings.HasPrefix(body, "mce: [Hardware Error]: CPU ") && strings.Contains(body, ": Machine Check"):
+		// the kernel's machine-check record ("mce: [Hardware Error]: CPU 1: Machine Check: 0
+		// Bank 0: 90000040000f0005"): at the severity of the bank's status
+		return mceStatusLevel(body), true
+	case strings.HasSuffix(body, "mce: [Hardware Error]: Machine check events logged"):
+		// the kernel's note (pr_info) that machine checks wait in its log: how bad they are is
+		// the decode's that follows it, or mcelog's and rasdaemon's, corrected ones the most
+		return pu.Warning, true
+	case strings.HasPrefix(body, "[Hardware Error]: "):
+		// AMD's decode of a machine check (mce_amd.c, every line pr_emerg): at the severity its
+		// status line states ("Error Status: " before 4.x); a line of one read alone, which says
+		// none, by its words
+		switch {
+		case strings.Contains(body, "System Fatal error"):
+			return pu.Critical, true
+		case strings.Contains(body, "]: Uncorrected, ") || strings.Contains(body, "Error Status: Uncorrected"):
+			return pu.Error, true
+		case strings.Contains(body, "]: Corrected error, ") || strings.Contains(body, "]: Deferred error, ") ||
+			strings.Contains(body, "Error Status: Corrected error") || strings.Contains(body, "Error Status: Deferred error"):
+			return pu.Warning, true
+		}
+	case strings.HasSuffix(body, "temperature above threshold, cpu clock throttled") ||
+		strings.Contains(body, "temperature above threshold, cpu clock throttled (") ||
+		strings.Contains(body, "temperature is above threshold, cpu clock is throttled"):
+		// the CPU's thermal throttling (therm_throt.c: KERN_CRIT before 5.5, pr_warn since): a
+		// host that starves its GPUs' data loaders and NCCL's proxy threads
+		return pu.Warning, true
+	case strings.Contains(body, "BMC returned incorrect response"):
+		return pu.Warning, true // ipmi_msghandler's dev_warn: the BMC not answering as it should
+	case strings.HasSuffix(body, ": now running without any active interface!"):
+		// the bonding driver's (netdev_err since 5.x): every port of the bond down, the node off
+		// that network, as a NIC's Link down and worse
+		return pu.Error, true
 	case strings.HasPrefix(body, "EDAC "):
 		// host memory errors: corrected ones are a warning (a DIMM to watch), uncorrected an error
 		switch {
@@ -635,6 +669,29 @@ func reportLevel(body string) (level string, known bool) {
 		}
 	}
 	return pu.Guess(body), false
+}
+
+// mceStatusLevel is the level of the kernel's machine-check record by its bank's status (the
+// hexadecimal after "Bank N: "): uncorrected (bit 61) an error, with the processor's context
+// corrupt (bit 57) critical, else (corrected) a warning; an unreadable status an error.
+func mceStatusLevel(body string) string {
+	_, st, ok := strings.Cut(body, " Bank ")
+	if ok {
+		_, st, ok = strings.Cut(st, ": ")
+	}
+	if i := strings.IndexAny(st, " \n"); i >= 0 {
+		st = st[:i]
+	}
+	v, err := strconv.ParseUint(st, 16, 64)
+	switch {
+	case !ok || err != nil:
+		return pu.Error
+	case v&(1<<61) == 0:
+		return pu.Warning
+	case v&(1<<57) != 0:
+		return pu.Critical
+	}
+	return pu.Error
 }
 
 // healthSeverity returns the level an mlx5 health report's header states ("severity(2)

@@ -158,6 +158,12 @@ func edacReport(body string) string {
 		// Bank 4: a600000000020408", then its TSC and ADDR, PROCESSOR lines
 		return mcePrefix
 	}
+	if amdDecodeStart(t) {
+		// AMD's decode of a machine check (drivers/edac/mce_amd.c): its status, then its bank,
+		// address, unit and cache lines, each "[Hardware Error]: ", the memory controller's
+		// "EDAC MC0: 1 CE on ..." amd64_edac prints from within it
+		return hwErr
+	}
 	if h, ok := nvidia_xid.GHESHeader(t); ok && strings.HasPrefix(t[len(h):], "Hardware error from APEI Generic Hardware Error Source") {
 		// the firmware's report (APEI GHES): its lines share the header's sequence number,
 		// "{35}[Hardware Error]: ", the next report's another
@@ -190,6 +196,32 @@ func edacReport(body string) string {
 // mcePrefix opens the kernel's machine-check lines.
 const mcePrefix = "mce: [Hardware Error]: "
 
+// hwErr opens the lines of AMD's decode of a machine check.
+const hwErr = "[Hardware Error]: "
+
+// amdDecodeStart reports whether t opens AMD's decode of a machine check: the error's status
+// (decode_error_status: "Corrected error, no action required.", "Deferred error, ...",
+// "Uncorrected, software restartable error.", "System Fatal error.") or, in kernels before 4.x,
+// the bank's decode first ("MC4 Error (node 1): DRAM ECC error detected on the NB.", its
+// "Error Status: ..." lines under it).
+func amdDecodeStart(t string) bool {
+	m, ok := strings.CutPrefix(t, hwErr)
+	if !ok {
+		return false
+	}
+	switch {
+	case strings.HasPrefix(m, "Corrected error, "), strings.HasPrefix(m, "Deferred error, "),
+		strings.HasPrefix(m, "Uncorrected, "), strings.HasPrefix(m, "System Fatal error."):
+		return true
+	}
+	n, ok := strings.CutPrefix(m, "MC")
+	i := 0
+	for ok && i < len(n) && n[i] >= '0' && n[i] <= '9' {
+		i++
+	}
+	return ok && i > 0 && strings.HasPrefix(n[i:], " Error")
+}
+
 // edacAccept reports whether body is a line of the report of controller mc (mcePrefix: of the
 // kernel's machine-check record).
 func edacAccept(body, mc string) bool {
@@ -200,6 +232,10 @@ func edacAccept(body, mc string) bool {
 	if mc[0] == '{' || strings.HasPrefix(mc, "amdgpu ") {
 		return strings.HasPrefix(t, mc) && !strings.HasPrefix(t[len(mc):], "Hardware error from APEI") &&
 			!strings.HasPrefix(t[len(mc):], "Accelerator Check Architecture events logged")
+	}
+	if mc == hwErr {
+		return strings.HasPrefix(t, hwErr) && !amdDecodeStart(t) ||
+			strings.HasPrefix(t, "EDAC ") && !strings.Contains(t, ": HANDLING MCE MEMORY ERROR")
 	}
 	if mc == mcePrefix {
 		m, ok := strings.CutPrefix(t, mcePrefix)
