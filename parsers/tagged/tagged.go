@@ -1956,10 +1956,36 @@ func ArgparseError(s string) bool {
 // names no program.
 func programPrefix(s string) (prog, rest string, ok bool) {
 	prog, _, ok = strings.Cut(s[:min(len(s), 64)], ": ")
-	if !ok || prog == "" || strings.ContainsAny(prog, " \t[]():") {
+	if !ok || prog == "" || strings.ContainsAny(prog, "\t[]():") {
 		return "", "", false
 	}
-	return prog, s[len(prog)+2:], true
+	rest = s[len(prog)+2:]
+	if strings.IndexByte(prog, ' ') >= 0 && (!strings.HasPrefix(rest, "error: ") || !subcommandProg(prog)) {
+		// (a sub-command's parser names itself after its parent: "vllm serve: error: argument
+		// --guided-decoding-backend: invalid choice: ...")
+		return "", "", false
+	}
+	return prog, rest, true
+}
+
+// subcommandProg reports whether prog is the name argparse gives a sub-command's parser: two or
+// three lower-case words ("vllm serve", "vllm bench serve").
+func subcommandProg(prog string) bool {
+	words := strings.Split(prog, " ")
+	if len(words) > 3 {
+		return false
+	}
+	for _, w := range words {
+		if w == "" || w[0] < 'a' || w[0] > 'z' {
+			return false
+		}
+		for i := 1; i < len(w); i++ {
+			if c := w[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // argparseError reads the last line Python's argparse prints before it exits with status 2:

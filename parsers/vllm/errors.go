@@ -1496,7 +1496,7 @@ func Classify(text string) string {
 		// target not built; a CUTLASS DSL kernel's admissible archs): another image or backend
 		return KindUnsupportedArch
 	}
-	if strings.Contains(text, "CUDA error") || strings.Contains(text, "CUBLAS_STATUS_") || strings.Contains(text, "Cuda failure ") ||
+	if cudaErrorWords(text) || strings.Contains(text, "CUBLAS_STATUS_") || strings.Contains(text, "Cuda failure ") ||
 		strings.Contains(text, "Cuda error ") || // vLLM's custom all-reduce's CUDACHECK: "Failed: Cuda error <file>:<line> '<error>'"
 		strings.HasPrefix(text, "CUDA Error: ") || // flashinfer's check: "CUDA Error: an illegal memory access was encountered (CUDA Error: 700...)"
 		strings.Contains(text, "CUDA_ERROR_") || // the driver API's names (gpu-burn's "Error: CUDA_ERROR_UNKNOWN")
@@ -1504,7 +1504,12 @@ func Classify(text string) string {
 		strings.Contains(text, "CUDA runtime error") || // TensorRT-LLM's check of a runtime API call
 		// the same failures on AMD GPUs: torch's HIP errors, the ROCm runtime's memory fault
 		strings.Contains(text, "HIP error: ") || strings.Contains(text, "Memory access fault by GPU node") ||
-		strings.Contains(text, "HW Exception by GPU node") || strings.Contains(text, "aborting with error : HSA_STATUS_ERROR") {
+		strings.Contains(text, "HW Exception by GPU node") || strings.Contains(text, "aborting with error : HSA_STATUS_ERROR") ||
+		// and on Intel's: an XPU's Level Zero runtime ("level_zero backend failed with error: 20
+		// (UR_RESULT_ERROR_DEVICE_LOST)"; its memory's is xpu_oom, above), a Gaudi's Synapse
+		// ("synStatus=26 [Generic failure] Device acquire failed.")
+		strings.Contains(text, "level_zero backend failed with error: ") || strings.Contains(text, "UR_RESULT_ERROR_DEVICE_LOST") ||
+		strings.Contains(text, "synStatus=") && strings.Contains(text, "Device acquire failed") {
 		// illegal memory access, launch failure, ECC: look for an Xid on the node (NCCL writes
 		// "Cuda failure 3 'initialization error'")
 		return KindCUDA
@@ -1601,4 +1606,20 @@ func containsAny(s string, subs ...string) bool {
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")
 	return line
+}
+
+// cudaErrorWords reports whether text names a CUDA error ("CUDA error: an illegal memory access
+// was encountered"), not only warns of some ("... may lead to incorrect model outputs or CUDA
+// errors": vLLM refusing a max_model_len above the model's).
+func cudaErrorWords(text string) bool {
+	for i := 0; ; {
+		j := strings.Index(text[i:], "CUDA error")
+		if j < 0 {
+			return false
+		}
+		i += j + len("CUDA error")
+		if i == len(text) || text[i] != 's' {
+			return true
+		}
+	}
 }

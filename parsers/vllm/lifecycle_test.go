@@ -166,6 +166,16 @@ func TestClassify(t *testing.T) {
 		"Failed to transfer KV cache for request cmpl-09be0283-e039-40ce-aefa-da0f36c8cd46-0: Mooncake transfer failed, ret: -1":                             KindKVTransfer,
 		"[rank0]: Failed to receive all KVs and hidden states, redo model forwarding.":                                                                       KindKVTransfer,
 		"Releasing expired KV blocks for request cmpl-3da205a6-1c3c-41b5-aeaa-b8421e81fd5c-0 which were retrieved by 0 decode worker(s) within 120 seconds.": KindKVTransfer,
+		// vLLM refusing a max_model_len above the model's warns of CUDA errors: none happened
+		// (vllm-project/vllm #19660)
+		"Value error, User-specified max_model_len (513) is greater than the derived max_model_len (max_position_embeddings=512 or model_max_length=None in model's config.json). This may lead to incorrect model outputs or CUDA errors. To allow overriding this maximum, set the env var VLLM_ALLOW_LONG_MAX_MODEL_LEN=1": "",
+		"RuntimeError: CUDA error: an illegal memory access was encountered\nCUDA kernel errors might be asynchronously reported": KindCUDA,
+		// Intel's accelerators' device failures (intel/llm-scaler #348 and #424, HabanaAI/vllm-fork
+		// #344), and an XPU's memory
+		"RuntimeError: level_zero backend failed with error: 40 (UR_RESULT_ERROR_OUT_OF_RESOURCES)":     KindCUDA,
+		"RuntimeError: level_zero backend failed with error: 20 (UR_RESULT_ERROR_DEVICE_LOST)":          KindCUDA,
+		"RuntimeError: synStatus=26 [Generic failure] Device acquire failed.":                           KindCUDA,
+		"RuntimeError: level_zero backend failed with error: 39 (UR_RESULT_ERROR_OUT_OF_DEVICE_MEMORY)": KindXPUOOM,
 	} {
 		if got := Classify(text); got != want {
 			t.Errorf("Classify(%q) = %q, want %q", text, got, want)

@@ -1936,7 +1936,8 @@ func (g *group) accept(l *vllm.Line) bool {
 		return l.Header == "" && len(g.parts) < maxMessageLines && (strings.HasPrefix(l.Body, "Kernel Name: ") ||
 			strings.HasPrefix(l.Body, "VGPU=") || strings.HasPrefix(l.Body, "\t"))
 	case modeUsage:
-		if l.Header != "" || len(g.parts) >= maxMessageLines {
+		// (vLLM's usage lists every engine argument: 147 lines in 0.10, more since)
+		if l.Header != "" || len(g.parts) >= 8*maxMessageLines {
 			return false
 		}
 		if len(l.Body) > 1 && (l.Body[0] == ' ' || l.Body[0] == '\t') {
