@@ -700,10 +700,12 @@ func (p *Parser) body(ev *event.Event, b, msg string, lineLen int) string {
 		p.requestLine(ev, b, msg, lineLen)
 	case strings.HasPrefix(b, "Dumping scheduler output for model execution: "), strings.HasPrefix(b, "SchedulerOutput("):
 		return p.schedulerDump(ev, b, msg, lineLen)
-	case strings.HasPrefix(b, "Dumping input data for V1 LLM engine "), strings.HasPrefix(b, "Dumping scheduler stats: "):
+	case strings.HasPrefix(b, "Dumping input data for V1 LLM engine "), strings.HasPrefix(b, "Dumping scheduler stats: "),
+		strings.HasPrefix(b, "SchedulerStats("):
 		// the other two records dump_engine_exception writes with the batch's at a failed
 		// step: the engine's version and config, and the scheduler's counts (its KV cache
-		// usage at the crash); one search for the dump finds the three
+		// usage at the crash; 0.9 wrote them bare, as the batch); one search for the dump
+		// finds the three
 		ev.SetString(event.FieldEventAction, ActionSchedulerDump)
 	case strings.HasPrefix(b, "response_body="):
 		p.responseBody(ev, msg, lineLen, b[len("response_body="):])
