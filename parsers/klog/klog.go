@@ -571,6 +571,13 @@ func body(ev *event.Event, b, level string) (string, bool) {
 					}
 				case "err":
 					pu.SyncFailure(ev, v)
+				case "panic":
+					if msg == "Observed a panic" && v != "" {
+						// apimachinery's HandleCrash in a controller (panic="runtime error:
+						// invalid memory address or nil pointer dereference", its stack in
+						// stacktrace=<...>): what panicked is the error
+						ev.SetString(event.FieldErrorMsg, v)
+					}
 				case "pod":
 					if !kubeletPod(ev, v) {
 						podName = v

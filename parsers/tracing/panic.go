@@ -16,26 +16,52 @@ import (
 //	Unable to warmup model: ...
 //	note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace
 //
+// Since Rust 1.89 the thread's id follows its name: "thread 'main' (89) panicked at ...".
+//
 // A panic in the main thread ends the process (exit status 101): critical. One in another
 // thread (a tokio worker's, whose runtime catches it) fails what that thread was doing: an error.
 
 // PanicStart reports whether b opens a Rust panic report, and whether its message follows on
 // the next lines (Rust 1.73 and later) rather than on this one.
 func PanicStart(b string) (ok, below bool) {
-	rest, ok := strings.CutPrefix(b, "thread '")
-	if !ok {
+	if !strings.HasPrefix(b, "thread '") {
 		return false, false
 	}
-	q := strings.Index(rest, "' panicked at ")
-	if q < 0 || q > 128 {
+	i := panickedAt(b)
+	if i < 0 {
 		return false, false
 	}
-	at := rest[q+len("' panicked at "):]
+	at := b[i:]
 	if strings.HasPrefix(at, "'") {
 		return true, false
 	}
 	_, _, ok = location(strings.TrimSuffix(at, ":"))
 	return ok && strings.HasSuffix(at, ":"), true
+}
+
+// panickedAt returns the index in s, a panic report's first line, of what follows "panicked at
+// ", after the thread's name and, since Rust 1.89, its id ("thread 'main' (89) panicked at
+// src/main.rs:2:5:"); -1 when s says no such thing.
+func panickedAt(s string) int {
+	const p = " panicked at "
+	rest := s[len("thread '"):]
+	q := strings.Index(rest[:min(len(rest), 128+len(p)+24)], "'"+p)
+	if q >= 0 && q <= 128 {
+		return len("thread '") + q + 1 + len(p)
+	}
+	q = strings.Index(rest[:min(len(rest), 128+len(p)+24)], "' (")
+	if q < 0 || q > 128 {
+		return -1
+	}
+	id := rest[q+3:]
+	n := 0
+	for n < len(id) && id[n] >= '0' && id[n] <= '9' {
+		n++
+	}
+	if n == 0 || !strings.HasPrefix(id[n:], ")"+p) {
+		return -1
+	}
+	return len("thread '") + q + 3 + n + 1 + len(p)
 }
 
 // PanicLine reports whether b goes on with a panic report: the note, the backtrace's header and
@@ -61,7 +87,7 @@ func panicReport(ev *event.Event, s string) bool {
 	if i := strings.Index(report, "\nstack backtrace:"); i >= 0 {
 		report = report[:i]
 	}
-	at := report[strings.Index(report, "' panicked at ")+len("' panicked at "):]
+	at := report[panickedAt(report):]
 	var msg, loc string
 	if below {
 		loc, msg, _ = strings.Cut(at, "\n")
@@ -78,7 +104,7 @@ func panicReport(ev *event.Event, s string) bool {
 		ev.SetString(event.FieldOriginFile, file)
 		ev.Set(event.FieldOriginLine, event.Int(line))
 	}
-	if msg != "" {
+	if msg = strings.TrimRight(msg, "\n"); msg != "" {
 		ev.SetString(event.FieldErrorMsg, msg)
 		switch k := vllm.Classify(msg); k {
 		case "cuda_oom", "cuda_error", "nccl":

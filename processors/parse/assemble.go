@@ -405,10 +405,10 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 	lead := false
 	if g := p.groups[gk]; g != nil && g.mode == modeBlank {
 		delete(p.groups, gk)
-		if ncclWarn(sl.Body) || strings.HasPrefix(sl.Body, "rocblaslt error: ") {
+		if ncclWarn(sl.Body) || strings.HasPrefix(sl.Body, "rocblaslt error: ") || rustPanicStart(sl) {
 			// NCCL writes "\n" before each WARN's header (its debug.cc), hipBLASLt before its
-			// error: the empty line is the record's, whose event holds its acknowledgement
-			// and, once parsed, its text.
+			// error, Rust's panic hook before its report: the empty line is the record's, whose
+			// event holds its acknowledgement and, once parsed, its text.
 			g.live = false
 			a.holds = append(a.holds, g.holds...)
 			lead = true
@@ -2406,4 +2406,10 @@ func stampedRecord(b string) bool {
 		}
 	}
 	return false
+}
+
+// rustPanicStart reports whether l opens a Rust panic's report.
+func rustPanicStart(l *vllm.Line) bool {
+	ok, _ := tracing.PanicStart(l.Body)
+	return ok && l.Proc == "" && l.Header == ""
 }

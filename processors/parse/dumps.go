@@ -124,6 +124,12 @@ func panicAccept(l *vllm.Line, mode, parts int) (bool, int) {
 	switch {
 	case l.Header != "" || l.Proc != "":
 		return false, mode
+	case strings.HasPrefix(b, "thread '"):
+		if ok, _ := tracing.PanicStart(b); ok {
+			return false, mode // another thread's panic (a panic in a destructor during cleanup panics twice)
+		}
+	}
+	switch {
 	case strings.HasPrefix(b, "note: "):
 		return true, modeDone
 	case b == "stack backtrace:":
