@@ -307,6 +307,16 @@ func (p *Parser) parse(ev *event.Event, msg string) bool {
 		// what failed, the message only introduced it
 		ev.SetString(event.FieldErrorMsg, v)
 	}
+	if strings.HasSuffix(r.msg, " of RPC that terminated with:") && (r.level == pu.Error || r.level == pu.Critical) &&
+		rest != "" && !ev.Has(event.FieldErrorMsg) {
+		// a gRPC call's error the message quotes (f"rpc error: {e}"): its status, details and
+		// the peer's error are on the lines under it, up to grpc's closing ">"
+		repr := rest
+		if i := strings.Index(repr, "\n>"); i >= 0 {
+			repr = repr[:i+2]
+		}
+		ev.SetString(event.FieldErrorMsg, r.msg+"\n"+repr)
+	}
 	if m, ok := strings.CutPrefix(r.msg, "HTTP Request: "); ok && r.access == nil {
 		clientRequest(ev, m)
 	}

@@ -510,6 +510,7 @@ const (
 	MessagePtxas               // Triton's PTXASError: ptxas's stderr, up to its "Repro command: " line
 	MessageOpen                // a record that names a failure's class and a colon (ClassColonEnd): every line under its header
 	MessageList                // vLLM's "Please verify the following requirements:": its numbered items and their indented lines
+	MessageAngled              // grpc's error text ("<_InactiveRpcError of RPC that terminated with:"): its fields indented, up to its ">"
 )
 
 // requirementsIntro opens the list vLLM's config loader puts under "ValueError: Invalid
@@ -645,6 +646,16 @@ func MessageState(line string, state int) int {
 			return MessageClosed
 		}
 		return MessageBraced
+	case state == MessageAngled:
+		if line == ">" {
+			return MessageClosed
+		}
+		return MessageAngled
+	case strings.HasSuffix(line, " of RPC that terminated with:"):
+		// grpc's RpcError as str() writes it (_channel.py's "<{} of RPC that terminated
+		// with:\n\tstatus = {}\n\tdetails = \"{}\"\n\tdebug_error_string = \"{}\"\n>"): the
+		// status, the details and the peer's error, then ">" alone
+		return MessageAngled
 	case strings.HasSuffix(strings.TrimRight(line, " "), "Last error:"):
 		return MessageOneMore
 	case strings.HasSuffix(line, "' raised:") && strings.Contains(line, "BackendCompilerFailed"):
@@ -697,6 +708,9 @@ func TakesMessageLine(line string, state int) bool {
 	}
 	if state == MessageList {
 		return listItem(line)
+	}
+	if state == MessageAngled {
+		return line == ">" || strings.HasPrefix(line, "\t") || strings.HasPrefix(line, "  ")
 	}
 	if state != MessageRemote || line == "" || line[0] == ' ' || line[0] == '\t' {
 		return true
