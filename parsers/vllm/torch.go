@@ -409,30 +409,16 @@ func parseNCCLAfter(ev *event.Event, after, host string, pid int64, l *Line) boo
 	file, fileLine := "", int64(0)
 	if !strings.HasPrefix(rest, " NCCL ") {
 		// " file.cc:123 NCCL WARN ..." (and "(function)" after the line in newer builds)
-		k := strings.Index(rest[:min(len(rest), 160)], " NCCL ")
+		k := strings.Index(rest[:min(len(rest), 320)], " NCCL ")
 		if k < 0 {
 			return false
 		}
-		loc := strings.Fields(rest[:k])
-		if len(loc) == 0 || len(loc) > 2 {
-			return false
-		}
-		colon := strings.LastIndexByte(loc[0], ':')
-		n, ok := parseutil.Atoi(loc[0][colon+1:])
-		switch {
-		case colon <= 0 || !ok:
-			return false
-		case strings.IndexByte(loc[0][:colon], '.') >= 0:
-			file, fileLine = loc[0][:colon], n
-			if len(loc) == 2 && len(loc[1]) > 2 && loc[1][0] == '(' && loc[1][len(loc[1])-1] == ')' && identifier(loc[1][1:len(loc[1])-1]) {
-				// NCCL 2.28 and later: "file.cc:431 (gdakiConnectQp) NCCL WARN ..."
-				ev.SetString(parseutil.FieldOriginFunc, loc[1][1:len(loc[1])-1])
-			}
-		case identifier(loc[0][:colon]):
-			// a net plugin's line: NCCL hands plugins its logger, and aws-ofi-nccl passes its
-			// function where NCCL passes its file ("ofi_init:1288 NCCL WARN NET/OFI ...")
-			ev.SetString(parseutil.FieldOriginFunc, loc[0][:colon])
-		default:
+		if fn, ok := prettyFunction(strings.TrimSpace(rest[:k])); ok {
+			// a plugin built as C++ passes __PRETTY_FUNCTION__, the whole signature (aws-ofi-nccl's
+			// C++ builds, GPUDirect-TCPX's: "int cm_req_handle_error_entry(nccl_net_ofi_context_t*,
+			// fid_cq*, fi_cq_err_entry*, uint16_t):46 NCCL WARN NET/OFI ...")
+			ev.SetString(parseutil.FieldOriginFunc, fn)
+		} else if !ncclLocation(ev, rest[:k], &file, &fileLine) {
 			return false
 		}
 		rest = rest[k:]
@@ -937,4 +923,52 @@ func unheadered(text, header string) string {
 		b.WriteString(strings.TrimPrefix(line, header))
 	}
 	return b.String()
+}
+
+// prettyFunction reads a C++ function's signature and a line, "int f(a*, b):46" or
+// "tcpxResult_t tcpxCommProgress(tcpxComm*):1231": the function's name, without its class.
+func prettyFunction(s string) (string, bool) {
+	c := strings.LastIndexByte(s, ':')
+	if c <= 0 || s[c-1] != ')' {
+		return "", false
+	}
+	_, ok := parseutil.Atoi(s[c+1:])
+	p := strings.IndexByte(s, '(')
+	if !ok || p <= 0 {
+		return "", false
+	}
+	name := s[strings.LastIndexByte(s[:p], ' ')+1 : p]
+	if i := strings.LastIndex(name, "::"); i >= 0 {
+		name = name[i+2:]
+	}
+	name = strings.TrimLeft(name, "*&")
+	return name, identifier(name)
+}
+
+// ncclLocation reads where an NCCL line was written, before " NCCL ": "file.cc:123", NCCL 2.28's
+// "file.cc:431 (gdakiConnectQp)", a C net plugin's "ofi_init:1288" (its function).
+func ncclLocation(ev *event.Event, s string, file *string, fileLine *int64) bool {
+	loc := strings.Fields(s)
+	if len(loc) == 0 || len(loc) > 2 {
+		return false
+	}
+	colon := strings.LastIndexByte(loc[0], ':')
+	n, ok := parseutil.Atoi(loc[0][colon+1:])
+	switch {
+	case colon <= 0 || !ok:
+		return false
+	case strings.IndexByte(loc[0][:colon], '.') >= 0:
+		*file, *fileLine = loc[0][:colon], n
+		if len(loc) == 2 && len(loc[1]) > 2 && loc[1][0] == '(' && loc[1][len(loc[1])-1] == ')' && identifier(loc[1][1:len(loc[1])-1]) {
+			// NCCL 2.28 and later: "file.cc:431 (gdakiConnectQp) NCCL WARN ..."
+			ev.SetString(parseutil.FieldOriginFunc, loc[1][1:len(loc[1])-1])
+		}
+	case identifier(loc[0][:colon]):
+		// a net plugin's line: NCCL hands plugins its logger, and aws-ofi-nccl passes its
+		// function where NCCL passes its file ("ofi_init:1288 NCCL WARN NET/OFI ...")
+		ev.SetString(parseutil.FieldOriginFunc, loc[0][:colon])
+	default:
+		return false
+	}
+	return true
 }
