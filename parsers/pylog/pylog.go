@@ -164,6 +164,14 @@ func (p *Parser) parse(ev *event.Event, msg string) bool {
 	case c >= '0' && c <= '9':
 		// (pdsh's prefix is the host as the hostfile names it, often its address: "10.0.0.5: [...")
 		ok = r.dated(s) || r.litellm(s) || r.mmengine(s) || strings.Contains(s[:min(len(s), 80)], ": [") && r.launcher(s)
+		if !ok && strings.Contains(s[:min(len(s), 64)], `:`) && strings.Contains(s[:min(len(s), 72)], ` - "`) {
+			// uvicorn's access line without its "INFO:     ": gunicorn's UvicornWorker hands
+			// uvicorn.access to gunicorn's access handlers, whose format is the message alone
+			// (`77.239.239.99:0 - "GET /api/v1/users HTTP/1.1" 500`: LiteLLM's --run_gunicorn)
+			if a, isAccess := uvicorn.Split(s); isAccess && a.Port >= 0 {
+				r.access, r.level, r.msg, r.logger, ok = &a, uvicorn.StatusLevel(a.Status), s, "uvicorn.access", true
+			}
+		}
 	case c >= 'A' && c <= 'Z':
 		if trace, isRich := r.rich(s, rest); isRich {
 			ok, rest = true, trace // the rows are the message; a traceback in it is read below

@@ -769,14 +769,24 @@ func (l *Line) vllmHeader(s string) int {
 		}
 		s = s[5:]
 	}
-	if len(s) < 16 || s[0] != ' ' && year == 0 || s[3] != '-' || s[6] != ' ' || s[9] != ':' || s[12] != ':' {
-		return 0
-	}
-	mo, d, h, mi, se := num2(s[1:]), num2(s[4:]), num2(s[7:]), num2(s[10:]), num2(s[13:])
-	if mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60 {
+	if len(s) < 16 || s[0] != ' ' && year == 0 || s[3] != '-' || s[6] != ' ' || s[9] != ':' {
 		return 0
 	}
 	i := 15
+	mo, d, h, mi, se := num2(s[1:]), num2(s[4:]), num2(s[7:]), num2(s[10:]), 0
+	switch {
+	case s[12] == ':':
+		se = num2(s[13:])
+	case s[12] == ' ' && s[13] == '[' && year == 0:
+		// a datefmt without the seconds ("ERROR 11-03 23:14 [serving_chat.py:1145] ...", a
+		// logging config's, vllm-project/vllm #28028): the minute's start
+		i = 12
+	default:
+		return 0
+	}
+	if mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60 {
+		return 0
+	}
 	nano := 0
 	if i < len(s) && (s[i] == '.' || s[i] == ',') {
 		j, scale := i+1, 100000000
