@@ -511,6 +511,7 @@ const (
 	MessageOpen                // a record that names a failure's class and a colon (ClassColonEnd): every line under its header
 	MessageList                // vLLM's "Please verify the following requirements:": its numbered items and their indented lines
 	MessageAngled              // grpc's error text ("<_InactiveRpcError of RPC that terminated with:"): its fields indented, up to its ">"
+	MessageBelow               // an exception whose message opens with a line break ("ImportError: ", then its lines at the margin)
 )
 
 // requirementsIntro opens the list vLLM's config loader puts under "ValueError: Invalid
@@ -646,6 +647,12 @@ func MessageState(line string, state int) int {
 			return MessageClosed
 		}
 		return MessageBraced
+	case state == MessageBelow:
+		return MessageBelow
+	case emptyMessage(line):
+		// raise ImportError(f"""\n[sgl_kernel] CRITICAL: Could not load ...""") (sgl_kernel's
+		// load_utils): "ImportError: ", the message on the lines under it
+		return MessageBelow
 	case state == MessageAngled:
 		if line == ">" {
 			return MessageClosed
@@ -708,6 +715,9 @@ func TakesMessageLine(line string, state int) bool {
 	}
 	if state == MessageList {
 		return listItem(line)
+	}
+	if state == MessageBelow {
+		return line != TracebackHeader && !ChainMarker(line)
 	}
 	if state == MessageAngled {
 		return line == ">" || strings.HasPrefix(line, "\t") || strings.HasPrefix(line, "  ")
@@ -1636,4 +1646,15 @@ func cudaErrorWords(text string) bool {
 			return true
 		}
 	}
+}
+
+// emptyMessage reports whether line is an exception's line whose message is empty on it, a
+// class and its colon ("ImportError: ", "sgl_kernel.load_utils.LoadError:").
+func emptyMessage(line string) bool {
+	t, ok := strings.CutSuffix(strings.TrimRight(line, " "), ":")
+	if !ok || t == "" || strings.IndexByte(t, ' ') >= 0 {
+		return false
+	}
+	word := t[strings.LastIndexByte(t, '.')+1:]
+	return (strings.HasSuffix(word, "Error") || strings.HasSuffix(word, "Exception")) && identifier(word)
 }

@@ -2239,7 +2239,8 @@ func (g *group) accept(l *vllm.Line) bool {
 		// quotes it ("RuntimeError: [TensorRT-LLM][ERROR] CUDA runtime error in ...")
 		return true
 	case g.mode == modeAfter && (g.msg != vllm.MessageClosed && len(g.parts)-g.msgAt < maxMessageLines &&
-		vllm.TakesMessageLine(b, g.msg) || vllm.IsMessageContinuation(b)):
+		vllm.TakesMessageLine(b, g.msg) && (g.msg != vllm.MessageBelow || !recordStart(b) && !otherRecord(b)) ||
+		vllm.IsMessageContinuation(b)):
 		// the exception's message goes on: CUDA's and NCCL's explanations, a worker's message
 		// inside vLLM's wrapper
 		g.msg = vllm.MessageState(b, g.msg)
