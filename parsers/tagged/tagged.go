@@ -73,6 +73,12 @@ func New() *Parser { return &Parser{} }
 func (p *Parser) Parse(ev *event.Event) bool {
 	msg := ev.Message()
 	first, rest, _ := strings.Cut(msg, "\n")
+	if strings.HasPrefix(first, vllm.NumpyABIBanner) {
+		// NumPy 2 refusing a module built against 1.x, its stack under it: the import fails
+		vllm.NumpyABIError(ev, msg)
+		pu.Finish(ev, pu.DatasetOr(ev, Dataset), pu.Error)
+		return true
+	}
 	if len(first) < 7 {
 		return false
 	}

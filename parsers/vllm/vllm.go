@@ -1145,6 +1145,23 @@ func TritonPrint(b string) bool {
 	return b == "Internal Triton PTX codegen error" || b == "`ptxas` raised SIGSEGV" || strings.HasPrefix(b, "`ptxas` failed with error code ")
 }
 
+// NumpyABIBanner opens what NumPy 2 prints when a module built against NumPy 1.x imports it,
+// after an empty line: "A module that was compiled using NumPy 1.x cannot be run in\nNumPy 2.0.0
+// as it may crash. ...", its advice, then the import's stack (format_stack's frames appended to
+// "Traceback (most recent call last):" without a line break), the ImportError raised after it.
+const NumpyABIBanner = "A module that was compiled using NumPy 1.x cannot be run in"
+
+// NumpyABIError sets the fields of NumPy's banner (NumpyABIBanner) and the stack under it: its
+// first paragraph, the incompatibility, in error.message; the stack in error.stack_trace.
+func NumpyABIError(ev *event.Event, msg string) {
+	banner, stack, _ := strings.Cut(msg, TracebackHeader)
+	para, _, _ := strings.Cut(strings.TrimLeft(banner, "\n"), "\n\n")
+	ev.SetString(event.FieldErrorMsg, strings.Join(strings.Fields(para), " "))
+	if stack = strings.TrimRight(stack, "\n "); stack != "" {
+		ev.SetString(event.FieldErrorStack, TracebackHeader+"\n"+strings.TrimLeft(stack, " "))
+	}
+}
+
 // LoggingErrorBanner opens the report Python's logging prints on stderr for a record it could
 // not emit (Handler.handleError): the traceback of the error (a format string and arguments
 // that disagree), "Call stack:" and the frames of the logging call, then "Message: %r" and

@@ -405,7 +405,8 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 	lead := false
 	if g := p.groups[gk]; g != nil && g.mode == modeBlank {
 		delete(p.groups, gk)
-		if ncclWarn(sl.Body) || strings.HasPrefix(sl.Body, "rocblaslt error: ") || rustPanicStart(sl) {
+		if ncclWarn(sl.Body) || strings.HasPrefix(sl.Body, "rocblaslt error: ") || rustPanicStart(sl) ||
+			strings.HasPrefix(sl.Body, vllm.NumpyABIBanner) {
 			// NCCL writes "\n" before each WARN's header (its debug.cc), hipBLASLt before its
 			// error, Rust's panic hook before its report: the empty line is the record's, whose
 			// event holds its acknowledgement and, once parsed, its text.
@@ -956,6 +957,10 @@ func startMode(l *vllm.Line) (int, bool) {
 			return modeTrace, true
 		}
 		return modeMaybe, true
+	case l.Header == "" && l.Proc == "" && strings.HasPrefix(l.Body, vllm.NumpyABIBanner):
+		// NumPy 2 imported by a module built against 1.x: its banner, then the stack of the
+		// import, written at once (numpy's _multiarray_umath), the ImportError after it
+		return modeOpenMessage, true
 	case l.Header == "" && l.Proc == "" && basicConfigEmpty(l.Body):
 		// a record in basicConfig's format whose message opens with a line break
 		// ("WARNING:torch.distributed.run:", then torchrun's OMP_NUM_THREADS banner): its
@@ -1701,7 +1706,9 @@ func (g *group) accept(l *vllm.Line) bool {
 		// the lines it announced, up to the next record (a dated line, TurboMind's "[TM][...]",
 		// uvicorn's); a traceback's too (logger.exception)
 		b := l.Body
-		if b == vllm.TracebackHeader && l.Header == "" && l.Proc == "" {
+		if (b == vllm.TracebackHeader || strings.HasPrefix(b, vllm.TracebackHeader+"  File \"")) && l.Header == "" && l.Proc == "" {
+			// (NumPy's banner appends format_stack()'s frames to the header without a line
+			// break: "Traceback (most recent call last):  File \"<string>\", line 1, in <module>")
 			// logger.exception's traceback under a record ending in a colon (KServe's
 			// "Exception:"): read as a traceback, as long as it runs, its last exception the error
 			g.mode = modeTrace
@@ -2220,7 +2227,7 @@ func (g *group) accept(l *vllm.Line) bool {
 		// that carries it to the controller): the inner traceback's frames and exception follow
 		g.mode = modeTrace
 		return true
-	case g.mode == modeTrace && !recordStart(b): // a record's line ends a traceback cut short
+	case g.mode == modeTrace && !recordStart(b) && !pyWarningLine(b): // a record's line ends a traceback cut short
 		g.mode = modeAfter // the exception line
 		g.msg = vllm.MessageState(b, vllm.MessageClosed)
 		g.msgAt = len(g.parts)
@@ -2413,4 +2420,13 @@ func stampedRecord(b string) bool {
 func rustPanicStart(l *vllm.Line) bool {
 	ok, _ := tracing.PanicStart(l.Body)
 	return ok && l.Proc == "" && l.Header == ""
+}
+
+// pyWarningLine reports whether b is the first line of a Python warning, never an exception's
+// line ("/usr/lib/python3/site-packages/torch/nn/modules/transformer.py:20: UserWarning: Failed
+// to initialize NumPy: _ARRAY_API not found ...", after the stack NumPy 2 prints without an
+// exception).
+func pyWarningLine(b string) bool {
+	_, _, _, _, ok := vllm.PyWarning(b)
+	return ok
 }
