@@ -422,6 +422,10 @@ var messageContinuations = [...]string{
 	// and torch's DeferredCudaCallError (CUDA initialised lazily, in a forked worker): the stack
 	// of the call that first touched CUDA, after an empty line
 	"CUDA call was originally invoked at:",
+	// and where Triton looked for the driver's library, under "AssertionError: libcuda.so cannot
+	// found!" (its libcuda_dirs' one message: "Possible files are located at ['/lib64/libcuda.so.1'].
+	// Please create a symlink of libcuda.so to any of the file.")
+	"Possible files are located at ",
 }
 
 // continuationFirst has the first bytes of messageContinuations, for a quick refusal.
@@ -863,6 +867,14 @@ func lastException(stack string) (typ, msg string) {
 		}
 		if t, m, ok := SplitException(line, false); ok {
 			return t, m
+		}
+		if prev := s[strings.LastIndexByte(s, '\n')+1:]; MessageState(prev, MessageClosed) == MessageOneMore {
+			// the cause an exception's message announces on its next line (transformers' "Failed
+			// to import ... because of the following error (look up to see its traceback):",
+			// then the import's error): that exception, its message both lines
+			if t, m, ok := SplitException(prev, false); ok {
+				return t, m + "\n" + line
+			}
 		}
 		return "", line
 	}
@@ -1510,6 +1522,8 @@ func Classify(text string) string {
 		return KindEngineDead
 	}
 	if strings.Contains(text, "no kernel image is available for execution on the device") ||
+		// FlashAttention 2 on a GPU before Ampere (a T4, a V100): another attention backend
+		strings.Contains(text, "FlashAttention only supports Ampere GPUs or newer") ||
 		strings.Contains(text, "HIP error: invalid device function") ||
 		strings.Contains(text, "OpError: expects arch to be one of [") ||
 		// the ptxas Triton bundles that does not know the GPU ("ptxas fatal   : Value 'sm_121a'
