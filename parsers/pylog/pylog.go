@@ -621,6 +621,9 @@ func (r *rec) set(ev *event.Event) {
 			// under it), and the HTTP server's health check with no answer from the engine
 			strings.HasPrefix(r.msg, "Prefill out of memory") || strings.HasPrefix(r.msg, "Decode out of memory") ||
 			strings.HasPrefix(r.msg, "Health check failed. ") ||
+			// a tool call's parser failing on the streamed text (function_call's base detector:
+			// the client gets a 200 whose tool call is broken)
+			strings.HasPrefix(r.msg, "Error in parse_streaming_increment: ") ||
 			strings.HasPrefix(r.msg, "Request ") && strings.Contains(r.msg, " exceeds the maximum number of tokens: ") ||
 			// the tokenizer manager's logger.error of output for a request it no longer holds
 			// (its client gone, the scheduler still decoding it)

@@ -95,6 +95,8 @@ func TestSGLangLastWords(t *testing.T) {
 		"[07-01 15:20:46] Exit code: 1",
 		// the tokenizer manager's output for a request its client left (sgl-project/sglang pull request #35255)
 		"[2026-08-24 06:49:47] Received output for rid='e71f27aa5f7b44dd8283c751e2c15842' but the state was deleted in TokenizerManager.",
+		// a streamed tool call its parser could not read (sgl-project/sglang pull request #7479)
+		"[2025-06-23 07:22:00] Error in parse_streaming_increment: Expecting value: line 1 column 1 (char 0)",
 	} {
 		ev := event.New()
 		ev.SetMessage(line)

@@ -1514,6 +1514,10 @@ func Classify(text string) string {
 		// "[shutdown] MPClient: engine core exited unexpectedly; starting cleanup", the kernel's
 		// OOM killer's SIGKILL, a segfault): every request in flight fails
 		strings.Contains(text, "engine core exited unexpectedly") ||
+		// the API server's loop that pulls the engine's outputs (V1's AsyncLLM: a detokenizer's
+		// IndexError, a lost engine): it marks the engine errored, every later request
+		// EngineDeadError
+		strings.Contains(text, "AsyncLLM output_handler failed") ||
 		// V0's multiprocessing executor: "Worker VllmWorkerProcess pid 1234 died, exit code: -15"
 		strings.Contains(text, "Worker VllmWorkerProcess pid ") && strings.Contains(text, " died, exit code: ") ||
 		strings.Contains(text, "ot fatal signal from worker processes") || // 0.8's MultiprocExecutor, V1's core client

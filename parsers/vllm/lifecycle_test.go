@@ -170,6 +170,8 @@ func TestClassify(t *testing.T) {
 		// (vllm-project/vllm #19660)
 		"Value error, User-specified max_model_len (513) is greater than the derived max_model_len (max_position_embeddings=512 or model_max_length=None in model's config.json). This may lead to incorrect model outputs or CUDA errors. To allow overriding this maximum, set the env var VLLM_ALLOW_LONG_MAX_MODEL_LEN=1": "",
 		"RuntimeError: CUDA error: an illegal memory access was encountered\nCUDA kernel errors might be asynchronously reported": KindCUDA,
+		// V1's output handler failing (vllm-project/vllm #21951, a detokenizer's IndexError)
+		"AsyncLLM output_handler failed.": KindEngineDead,
 		// vLLM 0.6 on a GPU before Ampere under the FlashAttention backend (vllm-project/vllm #8189)
 		"RuntimeError: Error in model execution (input dumped to /tmp/err_execute_model_input_20250111-130939.pkl): FlashAttention only supports Ampere GPUs or newer.": KindUnsupportedArch,
 		// Intel's accelerators' device failures (intel/llm-scaler #348 and #424, HabanaAI/vllm-fork
