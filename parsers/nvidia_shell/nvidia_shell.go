@@ -454,6 +454,12 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if level == pu.Error && (installerNote(text) || detection(text) || readyMarkerWait(text) || driverRootWait(text)) || level == pu.Warning && detection(text) {
 		level = pu.Info
 	}
+	if level == pu.Error && strings.Contains(text, ", attempting again") {
+		// what the driver manager does next, not its failure ("Unable to cleanup driver
+		// modules, attempting again with node drain...": the line before it said why; the Go
+		// manager logs the same at info): a retry, as "retrying" is
+		level = pu.Warning
+	}
 	if level == pu.Info && !detection(text) && !driverRootWait(text) && (pu.UnitFailed(text) || failureKind(text) || shellError(text) || makeError(text)) {
 		level = pu.Error
 	}
