@@ -843,6 +843,13 @@ func (p *Parser) ParseMessage(ev *event.Event, msg, level string) {
 		return
 	}
 	b := p.body(ev, first, msg, len(first))
+	if level == "" && exceptionCaught(b) {
+		// the API server's handlers (--log-error-stack) through a formatter that writes the
+		// message alone (the JSON one vLLM's example logging config sets up): logger.error and
+		// logger.exception, the failed request named
+		level = "error"
+		ev.SetString(event.FieldLogLevel, level)
+	}
 	if level == "error" || level == "critical" || level == "warning" {
 		setErrorLine(ev, b, more, level)
 		if !ev.Has(FieldRequestID) {
@@ -851,6 +858,13 @@ func (p *Parser) ParseMessage(ev *event.Event, msg, level string) {
 			}
 		}
 	}
+}
+
+// exceptionCaught reports whether b is one of the API server's exception handlers' records:
+// "Exception caught. Request id: <id>", "HTTPException caught. ...", "Engine Exception caught. ...".
+func exceptionCaught(b string) bool {
+	return strings.HasPrefix(b, "Exception caught. Request id: ") || strings.HasPrefix(b, "HTTPException caught. Request id: ") ||
+		strings.HasPrefix(b, "Engine Exception caught. Request id: ")
 }
 
 // setTime sets @timestamp from the header's time. The header has neither year nor zone: the
