@@ -131,6 +131,7 @@ const (
 	modeJournalVerbose         // a journalctl -o verbose entry: its time and cursor, its fields indented under it
 	modeTritonPrint            // Triton's print of a kernel ptxas could not compile: its error, ptxas's words, the PTX, the closing words
 	modeLoggingError           // Python logging's report of a record it could not emit: the traceback, the call stack, the record's message and arguments
+	modeHabanaBanner           // Intel Gaudi's PyTorch bridge's configuration, its settings and the system's, up to its closing rule
 	modeCollectiveStack        // torch's flight recorder's "Stack trace of the failed collective:", its "#N f from file:line" frames under it
 )
 
@@ -888,6 +889,10 @@ func startMode(l *vllm.Line) (int, bool) {
 		// program's format string and arguments that disagree), reported on stderr in one
 		// block up to the record's "Arguments: ..." in place of the record
 		return modeLoggingError, true
+	case l.Header == "" && l.Proc == "" && strings.HasPrefix(l.Body, "=====") && strings.Contains(l.Body, "= HABANA PT BRIDGE CONFIGURATION ="):
+		// Intel Gaudi's PyTorch bridge at its start (every HPU worker of vLLM, Gaudi's fork and
+		// plugin): its PT_HPU_* settings, then the system's, up to a rule of dashes; one print
+		return modeHabanaBanner, true
 	case l.Header == "" && vllm.TritonPrint(l.Body):
 		// Triton's make_cubin printing the kernel ptxas failed on before it raises PTXASError
 		// (one print: its error, "`ptxas` stderr:", ptxas's words, the repro command, the PTX
@@ -1832,6 +1837,8 @@ func (g *group) accept(l *vllm.Line) bool {
 		return len(l.Body) > 1 && (l.Body[0] == ' ' || l.Body[0] == '\t')
 	case modeLoggingError:
 		return g.printedBlock(l, 4*maxMessageLines, vllm.LoggingErrorBanner, "Arguments: ")
+	case modeHabanaBanner:
+		return g.printedBlock(l, maxMessageLines, "", strings.Repeat("-", 40))
 	case modeTritonPrint:
 		return g.printedBlock(l, 16*maxMessageLines, vllm.TracebackHeader, "please share the reproducer above with Triton")
 	case modeJournalVerbose:
