@@ -2342,7 +2342,7 @@ func messageParagraph(b string) bool {
 // without the prefix ("Unexpected transfer worker error for room ...", then "Traceback (most
 // recent call last):"). Only such records wait for the line after them.
 func sglangFailure(b string) bool {
-	if len(b) < 24 || b[0] != '[' || b[5] != '-' || b[11] != ' ' || b[14] != ':' || b[17] != ':' || b[20] != ']' && b[20] != ' ' {
+	if len(b) < 24 || b[0] != '[' || b[5] != '-' || b[11] != ' ' || b[14] != ':' || b[17] != ':' || b[20] != ']' && b[20] != ' ' && !sglangMillis(b) {
 		return false // (the seconds' end: LMCache's "[2025-07-03 12:45:27,563] LMCache ..." is another layout)
 	}
 	end := strings.Index(b[:min(len(b), 48)], "] ")
@@ -2351,6 +2351,13 @@ func sglangFailure(b string) bool {
 	}
 	m := b[end+2:]
 	return strings.Contains(m, "rror") || strings.Contains(m, "xception") || strings.Contains(m, "ailed")
+}
+
+// sglangMillis reports whether b, SGLang's prefix from its date, has the milliseconds
+// SGLANG_LOG_MS=1 adds after the seconds: "[2026-09-02 10:11:12.345 TP0] ...".
+func sglangMillis(b string) bool {
+	return len(b) > 25 && b[20] == '.' && b[21] >= '0' && b[21] <= '9' && b[22] >= '0' && b[22] <= '9' &&
+		b[23] >= '0' && b[23] <= '9' && (b[24] == ']' || b[24] == ' ')
 }
 
 // sglangClockTrace reports whether b is a traceback's header under SGLang's prefix, the time of
@@ -2363,6 +2370,9 @@ func sglangClockTrace(b string) bool {
 		return false
 	}
 	if len(head) >= 20 && head[5] == '-' && head[8] == '-' && head[11] == ' ' && head[14] == ':' && head[17] == ':' {
+		if sglangMillis(head + "]") {
+			return len(head) == 24 || head[24] == ' '
+		}
 		return len(head) == 20 || head[20] == ' '
 	}
 	if head[3] != ':' || head[6] != ':' {
