@@ -1400,6 +1400,9 @@ func Classify(text string) string {
 	if strings.Contains(text, "NIXL") || strings.Contains(text, "Mooncake") || strings.Contains(text, "KV") {
 		if containsAny(text, "NIXL transfer failure", "NIXL_ERR_", "Mooncake transfer failed",
 			"Failed to transfer KV cache", "Failed to receive all KVs", "Releasing expired KV blocks",
+			// a decode worker that read blocks the prefill no longer tracked (expired, maybe
+			// reused: its output may be wrong, its status 200)
+			"Potentially invalid KV blocks for unrecognized request",
 			// V1's scheduler failing or rescheduling the requests whose KV cache did not load
 			"KV load failure",
 			// a decode worker's NIXL handshake with the prefill side that failed (its side

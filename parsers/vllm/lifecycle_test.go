@@ -170,6 +170,8 @@ func TestClassify(t *testing.T) {
 		// (vllm-project/vllm #19660)
 		"Value error, User-specified max_model_len (513) is greater than the derived max_model_len (max_position_embeddings=512 or model_max_length=None in model's config.json). This may lead to incorrect model outputs or CUDA errors. To allow overriding this maximum, set the env var VLLM_ALLOW_LONG_MAX_MODEL_LEN=1": "",
 		"RuntimeError: CUDA error: an illegal memory access was encountered\nCUDA kernel errors might be asynchronously reported": KindCUDA,
+		// a prefill's blocks a decode worker read after they expired (vllm-project/aibrix #1772)
+		"Potentially invalid KV blocks for unrecognized request chatcmpl-129a69c8-cd1a-40e0-aa3e-94662fd8cc2b were retrieved by a decode worker. They may have expired.": KindKVTransfer,
 		// V1's output handler failing (vllm-project/vllm #21951, a detokenizer's IndexError)
 		"AsyncLLM output_handler failed.": KindEngineDead,
 		// vLLM 0.6 on a GPU before Ampere under the FlashAttention backend (vllm-project/vllm #8189)
