@@ -174,6 +174,12 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	// that is not it (a toolkit built from source: dockerd's "error running hook: exit status 3,
 	// stdout: , stderr: ... No help topic for 'prestart'")
 	{"No help topic for 'prestart'", KindContainerCLI, DatasetToolkit},
+	// toolkit 1.20's CDI hook that writes the driver's application profiles into the
+	// container, on a read-only root file system ("error running createContainer hook #6: ...
+	// stderr: ... msg=\"failed to create application profiles directory: mkdirat
+	// etc/nvidia/nvidia-application-profiles-rc.d: read-only file system\""): no GPU container
+	// starts, the device plugin's included
+	{"failed to create application profiles directory", KindContainerCLI, DatasetToolkit},
 	{"unable to setup runtime: ", KindRuntimeMissing, DatasetToolkit},
 	// the operator's validator finding no nvidia-smi in a container the toolkit should have set
 	// up ("Error: error validating toolkit installation: exec: \"nvidia-smi\": executable file
