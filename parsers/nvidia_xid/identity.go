@@ -53,11 +53,14 @@ func (m *identities) track(ev *event.Event) {
 			id := m.byBus[k]
 			id.uuid = uuid
 			m.byBus[k], m.last[host] = id, bus
-		} else if serial, ok := ev.GetString(FieldSerial); ok && m.last[host] != "" {
+		} else if m.last[host] != "" {
+			// the board's serial line after its UUID's (none kept for a board that has none)
 			k := gpuKey{host, m.last[host]}
-			id := m.byBus[k]
-			id.serial = serial
-			m.byBus[k] = id
+			if serial, ok := ev.GetString(FieldSerial); ok {
+				id := m.byBus[k]
+				id.serial = serial
+				m.byBus[k] = id
+			}
 			if !hasBus {
 				ev.SetString(FieldPCIBusID, k.bus)
 			}

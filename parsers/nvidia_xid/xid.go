@@ -428,8 +428,11 @@ func nvrm(ev *event.Event, body string) bool {
 		pu.Finish(ev, pu.DatasetXid, pu.Info)
 		return true
 	case strings.HasPrefix(body, "GPU Board Serial Number: ") && strings.TrimSpace(body[len("GPU Board Serial Number: "):]) != "":
-		// (a board without one, a consumer card's, prints it empty: a driver's line like any)
-		ev.SetString(FieldSerial, strings.TrimSpace(body[len("GPU Board Serial Number: "):]))
+		// (a board without one, a consumer card's, prints it empty, a driver's line like any, or
+		// "0": no serial, lest every GeForce of every node be one board)
+		if sn := strings.TrimSpace(body[len("GPU Board Serial Number: "):]); sn != "0" {
+			ev.SetString(FieldSerial, sn)
+		}
 		ev.SetString(event.FieldEventAction, ActionIdentified)
 		pu.Finish(ev, pu.DatasetXid, pu.Info)
 		return true
