@@ -429,6 +429,13 @@ func setLogMessage(ev *event.Event, l *Line, msg string) {
 		body = l.Body
 	}
 	if body = strings.TrimRight(body, " "); body != "" {
+		if typ, ok := ev.GetString(event.FieldErrorType); ok && fragmentStart(body) {
+			// a traceback read from its middle (an excerpt, a file that starts there): its first
+			// line a frame, a source line or carets, the record's message is the exception
+			em, _ := ev.GetString(event.FieldErrorMsg)
+			em, _, _ = strings.Cut(em, "\n")
+			body = strings.TrimSuffix(typ+": "+em, ": ")
+		}
 		ev.SetString(parseutil.FieldLogMessage, body)
 	} else if _, rest, ok := strings.Cut(m, "\n"); ok && l.Body == "" {
 		// a record whose message opens with a line break (vLLM's banner: its logo, the version
@@ -437,6 +444,12 @@ func setLogMessage(ev *event.Event, l *Line, msg string) {
 			ev.SetString(parseutil.FieldLogMessage, rest)
 		}
 	}
+}
+
+// fragmentStart reports whether b, a record's first line, is a traceback's inner line: a frame,
+// a source line under one (indented), or the carets under that.
+func fragmentStart(b string) bool {
+	return IsFrameLine(b) || strings.HasPrefix(b, "    ") || strings.Trim(b, " ^~") == ""
 }
 
 // ExceptionOpener reports whether b is how a logger.exception call's message usually opens
