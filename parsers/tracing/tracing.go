@@ -183,6 +183,16 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		ev.SetString(FieldSpans, spans)
 	}
 	ev.SetString(pu.FieldLogMessage, strings.TrimRight(msg, " ")) // (Dynamo pads its records)
+	if first, more, _ := strings.Cut(msg, "\n"); strings.TrimSpace(first) == "" && strings.TrimSpace(more) != "" {
+		// a message that opens with a line break (vllm.rs's error!("\n\n{e:?}"): the error,
+		// its backtrace's numbered frames under it)
+		msg = strings.TrimLeft(more, "\n")
+		ev.SetString(pu.FieldLogMessage, msg)
+		if level == pu.Error {
+			e, _, _ := strings.Cut(msg, "\n")
+			ev.SetString(event.FieldErrorMsg, strings.TrimSpace(e))
+		}
+	}
 	ds := TargetDataset(target)
 	fields(ev, spans, msg, ds)
 	if level == pu.Error {

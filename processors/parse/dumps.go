@@ -98,6 +98,11 @@ func tgiTracingStart(l *vllm.Line) (ok, failed bool) {
 		return false, false
 	}
 	level, tgi := tracing.Line(l.Body)
+	if !tgi && level != "" && strings.HasSuffix(strings.TrimRight(l.Body, " "), ":") {
+		// a record whose message opens with a line break (vllm.rs's error!("\n\n{e:?}"): an
+		// empty line, the error, its backtrace's numbered frames): its lines up to the next
+		tgi = true
+	}
 	return tgi, level == pu.Error
 }
 
@@ -122,8 +127,8 @@ func tgiTracingAccept(l *vllm.Line, failed bool) bool {
 func panicAccept(l *vllm.Line, mode, parts int) (bool, int) {
 	b := l.Body
 	switch {
-	case l.Header != "" || l.Proc != "":
-		return false, mode
+	case l.Header != "" || l.Proc != "" || !l.Stamp.IsZero() && stampedRecord(b):
+		return false, mode // (a tracing record after it: "2025-10-10T22:10:40.903545Z ERROR ...")
 	case strings.HasPrefix(b, "thread '"):
 		if ok, _ := tracing.PanicStart(b); ok {
 			return false, mode // another thread's panic (a panic in a destructor during cleanup panics twice)
