@@ -123,7 +123,7 @@ func (p *Parser) parse(ev *event.Event, msg string) bool {
 	first, rest, _ := strings.Cut(msg, "\n") // rest: what the parse processor joined (a traceback)
 	// LMCache colours its records whether or not a terminal reads them (lmcache/logging.py):
 	// what a terminal would not show is not read
-	s := vllm.StripPastedColour(vllm.StripANSI(strings.TrimSuffix(first, "\r")))
+	s := vllm.StripPastedColour(vllm.StripANSI(strings.TrimSuffix(strings.TrimLeft(first, "\x00"), "\r")))
 	if b, ok := vllm.AfterBar(s); ok {
 		s = b // a record on the line of a progress bar that left no line break
 	}

@@ -77,6 +77,11 @@ type Line struct {
 func Split(line string) Line {
 	l := Line{Text: StripANSI(strings.TrimSuffix(line, "\r")), Rank: -1, Parallel: noParallel}
 	rest := l.Text
+	if len(rest) > 1 && rest[0] == 0 {
+		// NULs a line opens with (a Ray driver's forwarded line after a file that was cut, as a
+		// paste shows "^@(ServeController pid=752460) WARNING ..."): read past, kept in Text
+		rest = strings.TrimLeft(rest, "\x00")
+	}
 	if len(rest) > 4 && (rest[0] == '[' || rest[0] == ' ') {
 		rest = orphanColour(rest) // read without them; the message keeps them, as written
 	}
