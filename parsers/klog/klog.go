@@ -94,6 +94,11 @@ func (p *Parser) parse(ev *event.Event) bool {
 		if n == 0 || n >= len(s) || s[n-1] != ' ' || !parseRecord(ev, s[n:]) {
 			return false
 		}
+		if m, ok := ev.GetString(pu.FieldLogMessage); ok && strings.HasSuffix(m, "x across cluster]") {
+			// Ray's log deduplicator's count after a line the workers wrote alike (" [repeated
+			// 15x across cluster]"): not the message's
+			ev.SetString(pu.FieldLogMessage, vllm.Unrepeated(m))
+		}
 		ev.Rename(event.FieldProcessPID, pu.FieldThread) // a C++ program's: the header's number is the thread's
 		if l.Daemon != "" {
 			ev.SetString(event.FieldProcessName, l.Daemon)
