@@ -377,6 +377,16 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		}
 	} else if first[0] == '[' && ucmLine(first, &r) {
 		// its time stands as other zone-less writers' do
+		if r.file != "" {
+			ev.Set(event.FieldProcessPID, event.Int(r.pid))
+			ev.Set(pu.FieldThread, event.Int(r.thread))
+			ev.SetString(event.FieldOriginFile, r.file)
+			ev.Set(event.FieldOriginLine, event.Int(r.line))
+			if r.fn != "" {
+				ev.SetString(pu.FieldOriginFunc, r.fn)
+			}
+			r.file = ""
+		}
 	} else if first[0] == '[' && synapseLog(first, &r) {
 		ev.Set(pu.FieldThread, event.Int(r.thread))
 	} else if first[0] == '[' && torchNPU(first, &r) {
@@ -588,6 +598,7 @@ type Line struct {
 	thread             int64 // HAMi-core's
 	file               string
 	origin             string      // the source file Read found (kvcached's), with line
+	fn                 string      // the function the line names (UCM's)
 	fields             [][2]string // Logstash's pipeline and plugin, Fluentd's worker: log.fields
 	errType, errMsg    string      // Fluentd's error_class= and error=
 	node               string      // Elasticsearch's node name
@@ -1293,7 +1304,33 @@ func ucmLine(s string, r *Line) bool {
 		return false
 	}
 	r.Time, r.Local, r.Level, r.Logger, r.Msg = t, true, lv, "UC", strings.TrimPrefix(s[end+8:], " ")
+	ucmTrailer(r)
 	return true
+}
+
+// ucmTrailer takes the writer's place off a UCM line's end, spdlog's "[%P,%t][%s:%#,%!]":
+// " [416204,434190][multiproc_executor.py:295,monitor_workers]", its pid, thread, file, line
+// and function.
+func ucmTrailer(r *Line) {
+	m := r.Msg
+	if len(m) < 12 || m[len(m)-1] != ']' {
+		return
+	}
+	i := strings.LastIndex(m, " [")
+	if i < 0 {
+		return
+	}
+	ids, loc, ok := strings.Cut(m[i+2:len(m)-1], "][")
+	pid, tid, ok2 := strings.Cut(ids, ",")
+	p, okP := pu.Atoi(pid)
+	t, okT := pu.Atoi(tid)
+	fileLine, fn, ok3 := strings.Cut(loc, ",")
+	file, line, ok4 := strings.Cut(fileLine, ":")
+	n, okN := pu.Atoi(line)
+	if !ok || !ok2 || !okP || !okT || !ok3 || !ok4 || !okN || file == "" || strings.ContainsAny(file, " ]") || strings.ContainsAny(fn, " ]") {
+		return
+	}
+	r.Msg, r.pid, r.thread, r.file, r.line, r.fn = m[:i], p, t, file, n, fn
 }
 
 // spdlogShortLevels are spdlog's short level names (%L).

@@ -1521,6 +1521,10 @@ func Classify(text string) string {
 		// IndexError, a lost engine): it marks the engine errored, every later request
 		// EngineDeadError
 		strings.Contains(text, "AsyncLLM output_handler failed") ||
+		// the launcher of several API servers (--api-server-count) when one of its processes
+		// died ("Exception occurred while running API servers: Process ApiServer_0 (PID: 359)
+		// died with exit code 1"): it shuts the whole server down
+		strings.Contains(text, "Exception occurred while running API servers") ||
 		// V0's multiprocessing executor: "Worker VllmWorkerProcess pid 1234 died, exit code: -15"
 		strings.Contains(text, "Worker VllmWorkerProcess pid ") && strings.Contains(text, " died, exit code: ") ||
 		strings.Contains(text, "ot fatal signal from worker processes") || // 0.8's MultiprocExecutor, V1's core client

@@ -172,6 +172,8 @@ func TestClassify(t *testing.T) {
 		"RuntimeError: CUDA error: an illegal memory access was encountered\nCUDA kernel errors might be asynchronously reported": KindCUDA,
 		// a prefill's blocks a decode worker read after they expired (vllm-project/aibrix #1772)
 		"Potentially invalid KV blocks for unrecognized request chatcmpl-129a69c8-cd1a-40e0-aa3e-94662fd8cc2b were retrieved by a decode worker. They may have expired.": KindKVTransfer,
+		// an API server's process gone under the launcher of several (vllm-project/vllm-ascend #9071)
+		"Exception occurred while running API servers: Process ApiServer_0 (PID: 359) died with exit code 1": KindEngineDead,
 		// V1's output handler failing (vllm-project/vllm #21951, a detokenizer's IndexError)
 		"AsyncLLM output_handler failed.": KindEngineDead,
 		// vLLM 0.6 on a GPU before Ampere under the FlashAttention backend (vllm-project/vllm #8189)
