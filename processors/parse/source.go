@@ -968,6 +968,12 @@ func componentDataset(pod, container string) string {
 		// lines (its zap layout); Envoy's keep envoy.server
 		return "istio.proxy"
 	}
+	if pod == "" {
+		// a Docker container outside Kubernetes by its image's name (k8spath.DockerProgram): the
+		// programs a host runs as its services, run in a container (rancher/k3s in
+		// docker-compose or k3d: its kubelet's lines, as from k3s's journal)
+		return hostPrograms[container]
+	}
 	return ""
 }
 

@@ -823,3 +823,21 @@ func TestWarningUnderOtherActor(t *testing.T) {
 		t.Errorf("under vLLM's actor: dataset %q", ds)
 	}
 }
+
+// TestDockerProgramDatasets checks that a Docker container outside Kubernetes, named by its
+// image, takes the dataset of the same program run as a host's service (rancher/k3s in
+// docker-compose: its kubelet's lines, k3s-io/k3s issue #888), and that a pod's container of
+// that name does not.
+func TestDockerProgramDatasets(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ pod, container, want string }{
+		{"", "k3s", "kubernetes.kubelet"},
+		{"", "containerd", "containerd.log"},
+		{"", "my-app", ""},
+		{"k3s-agent-7d9f8c6b5-x2k4p", "k3s", ""},
+	} {
+		if got := componentDataset(c.pod, c.container); got != c.want {
+			t.Errorf("componentDataset(%q, %q) = %q, want %q", c.pod, c.container, got, c.want)
+		}
+	}
+}
