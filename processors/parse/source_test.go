@@ -830,14 +830,13 @@ func TestWarningUnderOtherActor(t *testing.T) {
 // that name does not.
 func TestDockerProgramDatasets(t *testing.T) {
 	t.Parallel()
-	for _, c := range []struct{ pod, container, want string }{
-		{"", "k3s", "kubernetes.kubelet"},
-		{"", "containerd", "containerd.log"},
-		{"", "my-app", ""},
-		{"k3s-agent-7d9f8c6b5-x2k4p", "k3s", ""},
-	} {
-		if got := componentDataset(c.pod, c.container); got != c.want {
-			t.Errorf("componentDataset(%q, %q) = %q, want %q", c.pod, c.container, got, c.want)
+	outside := map[string]string{"k3s": "kubernetes.kubelet", "containerd": "containerd.log", "my-app": ""}
+	for container, want := range outside {
+		if got := componentDataset("", container); got != want {
+			t.Errorf("Docker container %q: dataset %q, want %q", container, got, want)
 		}
+	}
+	if got := componentDataset("k3s-agent-7d9f8c6b5-x2k4p", "k3s"); got != "" {
+		t.Errorf("a pod's container named k3s: dataset %q, want none", got)
 	}
 }
