@@ -411,11 +411,17 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 				ds = servingDataset(ev, ds)
 			}
 		default:
-			ds = servingDataset(ev, p.cfg.FallbackDataset)
+			fallback := p.cfg.FallbackDataset
+			if st, ok := ev.GetString(event.FieldErrorStack); ok && strings.HasPrefix(st, vllm.TracebackHeader) && !rayContainer(src.container) {
+				// a Python traceback no program's lines came before (a client's, a job's): read
+				// as Python's, as the pylog parser's records of an unknown program are
+				fallback = pylog.DatasetGeneric
+			}
+			ds = servingDataset(ev, fallback)
 		}
 		ev.SetString(event.FieldDataset, ds)
 	}
-	if (ds == "generic" || ds == tagged.Dataset) && (src.container == "ray-head" || src.container == "ray-worker" || src.container == "ray-job-submitter") {
+	if (ds == "generic" || ds == tagged.Dataset) && rayContainer(src.container) {
 		// KubeRay's head and worker containers (its samples' and charts' names): what the
 		// driver prints there in no format at all (a re-raised RayTaskError) is Ray's; a
 		// library's line (NCCL's, torch's) stays the workload's
@@ -509,6 +515,12 @@ func (p *Processor) sidecarBody(ev *event.Event) {
 	}
 	q := strconv.Quote(with)
 	ev.SetMessage(m[:start] + q[1:len(q)-1] + m[min(end, len(m)):])
+}
+
+// rayContainer reports whether container is one of KubeRay's head and worker containers (its
+// samples' and charts' names).
+func rayContainer(container string) bool {
+	return container == "ray-head" || container == "ray-worker" || container == "ray-job-submitter"
 }
 
 // hostPrograms maps the programs that serve models as a host's services, by the name their syslog
