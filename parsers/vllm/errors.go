@@ -1445,7 +1445,10 @@ func Classify(text string) string {
 		// connectors other than NIXL: the decode side recomputes the prompt or the request fails
 		return KindKVTransfer
 	}
-	if strings.HasPrefix(text, "Handshake failed for request ") {
+	if strings.HasPrefix(text, "Handshake failed for request ") ||
+		// and its logger.exception when the handshake with a remote engine failed, before the
+		// request's ("Handshake with c00824be-... failed", MoRIIO's alike)
+		strings.HasPrefix(text, "Handshake with ") && strings.HasSuffix(firstLine(text), " failed") {
 		// the NIXL connector's record of the request whose handshake failed (nixl_connector.py:
 		// "Handshake failed for request chatcmpl-..."): the decode side recomputes its prompt
 		return KindKVTransfer
