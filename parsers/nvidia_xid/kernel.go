@@ -132,10 +132,15 @@ func kernel(ev *event.Event, msg, level string) bool {
 // for process python3 pid 132529 thread python3 pid 132529)" (" in process ... pid ..." before
 // 6.x), a ring timeout's " Process cosmic-comp pid 2288 thread cosmic-com:cs0 pid 2316".
 func amdgpuFaultProcess(ev *event.Event, rest string) {
-	t := strings.TrimLeft(strings.TrimPrefix(rest, "amdgpu:"), " ")
+	t := strings.TrimLeft(strings.TrimPrefix(rest, "amdgpu:"), " \t")
 	t, ok := strings.CutPrefix(t, "for process ")
 	if !ok {
 		t, ok = strings.CutPrefix(t, "Process ")
+	}
+	if !ok && strings.Contains(t, " page fault (") {
+		// kernels that print the task inside the fault's header: "[gfxhub0] no-retry page fault
+		// (src_id:0 ring:24 vmid:8 pasid:32772, for process python3 pid 856757 thread ...)"
+		_, t, ok = strings.Cut(t, ", for process ")
 	}
 	if !ok {
 		if _, t, ok = strings.Cut(t, " in process "); !ok {
@@ -739,9 +744,11 @@ func isGHES(body string) bool {
 func amdgpuFault(body string) bool {
 	_, m, ok := strings.Cut(body, ": amdgpu: ")
 	if !ok {
-		return false
+		if _, m, ok = strings.Cut(body, ": amdgpu:\t"); !ok {
+			return false
+		}
 	}
-	m = strings.TrimLeft(m, " ")
+	m = strings.TrimLeft(m, " \t") // (the kernel indents the status fields by a tab: dmesg and the journal keep it)
 	switch {
 	case strings.Contains(m, "] page fault (") || strings.Contains(m, "] retry page fault (") ||
 		strings.Contains(m, "] no-retry page fault (") || // MI300's (gmc_v9_0: retry or no-retry)

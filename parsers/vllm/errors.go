@@ -1538,6 +1538,9 @@ func Classify(text string) string {
 	if strings.Contains(text, "no kernel image is available for execution on the device") ||
 		// FlashAttention 2 on a GPU before Ampere (a T4, a V100): another attention backend
 		strings.Contains(text, "FlashAttention only supports Ampere GPUs or newer") ||
+		// an AMD kernel built for another gfx target (AITER's "mla_gluon requires gfx950
+		// (CDNA4), got gfx942": an MI355X's kernel on an MI300)
+		strings.Contains(text, " requires gfx") && strings.Contains(text, ", got gfx") ||
 		strings.Contains(text, "HIP error: invalid device function") ||
 		strings.Contains(text, "OpError: expects arch to be one of [") ||
 		// the ptxas Triton bundles that does not know the GPU ("ptxas fatal   : Value 'sm_121a'

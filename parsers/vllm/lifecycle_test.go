@@ -174,6 +174,8 @@ func TestClassify(t *testing.T) {
 		"Potentially invalid KV blocks for unrecognized request chatcmpl-129a69c8-cd1a-40e0-aa3e-94662fd8cc2b were retrieved by a decode worker. They may have expired.": KindKVTransfer,
 		// an API server's process gone under the launcher of several (vllm-project/vllm-ascend #9071)
 		"Exception occurred while running API servers: Process ApiServer_0 (PID: 359) died with exit code 1": KindEngineDead,
+		// AITER's MLA kernel for CDNA4 on an MI308X (vllm-project/vllm #51964)
+		"AssertionError: mla_gluon requires gfx950 (CDNA4), got gfx942": KindUnsupportedArch,
 		// V1's output handler failing (vllm-project/vllm #21951, a detokenizer's IndexError)
 		"AsyncLLM output_handler failed.": KindEngineDead,
 		// vLLM 0.6 on a GPU before Ampere under the FlashAttention backend (vllm-project/vllm #8189)
