@@ -141,6 +141,7 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	// cudaErrorCompatNotSupportedOnDevice (804): the image's CUDA is newer than the node's driver
 	// and its forward-compatibility library cannot bridge them on this GPU (a GeForce's)
 	{"Error 804: forward compatibility was attempted on non supported HW", KindDriverTooOld, DatasetDriver},
+	{"(error code forward compatibility was attempted on non supported HW)", KindDriverTooOld, ""}, // the CUDA samples' words for it
 	// cudaErrorSystemDriverMismatch (803): the CUDA driver library the container loads is not
 	// the kernel driver's version
 	{"Error 803: system has unsupported display driver / cuda driver combination", KindDriverMismatch, DatasetDriver},
@@ -181,6 +182,10 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	// starts, the device plugin's included
 	{"failed to create application profiles directory", KindContainerCLI, DatasetToolkit},
 	{"unable to setup runtime: ", KindRuntimeMissing, DatasetToolkit},
+	// containerd configured for the nvidia runtime whose binary the toolkit did not install (or
+	// removed): every GPU pod's sandbox fails ("... fork/exec /usr/bin/nvidia-container-runtime:
+	// no such file or directory")
+	{"nvidia-container-runtime: no such file or directory", KindRuntimeMissing, DatasetToolkit},
 	// the operator's validator finding no nvidia-smi in a container the toolkit should have set
 	// up ("Error: error validating toolkit installation: exec: \"nvidia-smi\": executable file
 	// not found in $PATH"): the runtime does not inject the driver
@@ -200,7 +205,8 @@ func GPUFailure(s string) (kind, dataset string) {
 	if !strings.Contains(s, "vml") && !strings.Contains(s, "NV") && !strings.Contains(s, "nvidia") &&
 		!strings.Contains(s, "CUDA") && !strings.Contains(s, "device handle") && !strings.Contains(s, " strategy") &&
 		!strings.Contains(s, "[[gpu]]") && !strings.Contains(s, " hook") && !strings.Contains(s, "Error 80") &&
-		!strings.Contains(s, " platform detected") && !strings.Contains(s, "system not yet initialized") && !strings.Contains(s, "GPU is lost") {
+		!strings.Contains(s, " platform detected") && !strings.Contains(s, "system not yet initialized") && !strings.Contains(s, "GPU is lost") &&
+		!strings.Contains(s, " (error code ") {
 		return "", ""
 	}
 	if i := strings.Index(s, "CUDA error at "); i >= 0 && strings.Contains(s[i:], " code=") && strings.Contains(s[i:], "(cuda") {
@@ -245,6 +251,12 @@ func GPUFailure(s string) (kind, dataset string) {
 			}
 			return f.kind, f.dataset
 		}
+	}
+	if t := strings.TrimSpace(s); strings.HasPrefix(t, "Failed to ") && strings.Contains(t, " (error code ") && strings.HasSuffix(t, ")!") {
+		// the CUDA samples' checks (vectorAdd, which the GPU operator's validator runs: "Failed
+		// to allocate device vector A (error code initialization error)!"): a CUDA error, its
+		// runtime's words in the parentheses
+		return KindCUDAError, ""
 	}
 	return "", ""
 }
