@@ -792,15 +792,16 @@ func (l *Line) vllmHeader(s string) int {
 	if mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60 {
 		return 0
 	}
-	nano := 0
+	nano, ms, digits := 0, 0, 0
 	if i < len(s) && (s[i] == '.' || s[i] == ',') {
 		j, scale := i+1, 100000000
 		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
 			nano += int(s[j]-'0') * scale
+			ms = ms*10 + int(s[j]-'0')
 			scale /= 10
 			j++
 		}
-		i = j
+		digits, i = j-i-1, j
 	}
 	if i >= len(s) || s[i] != ' ' {
 		return 0
@@ -808,6 +809,9 @@ func (l *Line) vllmHeader(s string) int {
 	i++
 	if i < len(s) && s[i] == '[' {
 		i++
+	} else if digits > 0 && digits < 3 {
+		// NVIDIA NIM's "%(asctime)s.%(msecs)d", unpadded: "22:28:29.75" is 75 milliseconds
+		nano = ms * 1000000
 	}
 	end := strings.IndexByte(s[i:min(len(s), i+256)], ']')
 	if end < 3 {

@@ -2069,6 +2069,12 @@ func (g *group) accept(l *vllm.Line) bool {
 			// a what() whose text opens with a line break: its text
 			l.Body != "" && strings.TrimRight(g.lastPart(), " ") == "  what():")
 	case modeRecord:
+		if l.Header == "" && l.Proc == "" && l.Body != "" && unrepeatedHeader(g.header) && len(g.parts) < maxMessageLines {
+			// NIM's formatter (its milliseconds after the seconds, no "[" before the file) writes
+			// the header once: a message's lines under it carry none ("Serving endpoints:", then
+			// the routes), up to the next record
+			return !recordStart(l.Body) && !otherRecord(l.Body) && l.Body != vllm.TracebackHeader
+		}
 		return l.Header == g.header && len(g.parts) < maxMessageLines
 	case modeRecordIndented:
 		if l.Header == g.header && len(g.parts) < maxMessageLines && vllm.IsFrameLine(l.Body) {
@@ -2446,4 +2452,12 @@ func rustPanicStart(l *vllm.Line) bool {
 func pyWarningLine(b string) bool {
 	_, _, _, _, ok := vllm.PyWarning(b)
 	return ok
+}
+
+// unrepeatedHeader reports whether h is the header of a vLLM-shaped layout that does not repeat
+// it on a message's further lines: NVIDIA NIM's "INFO 07-23 22:28:28.205 serving_chat.py:347]"
+// (%(msecs)d after the seconds, the file without vLLM's "["), unlike vLLM's NewLineFormatter.
+func unrepeatedHeader(h string) bool {
+	i := strings.IndexByte(h, ':')
+	return i > 0 && len(h) > i+7 && h[i+3] == ':' && h[i+6] == '.' && strings.HasSuffix(h, "]") && !strings.Contains(h, " [")
 }

@@ -883,6 +883,7 @@ var controllerPods = []struct{ pod, container, dataset string }{
 	{"argocd-repo-server-", "repo-server", "argocd.repo_server"},
 	{"kueue-controller-manager-", "manager", "kueue.controller"},
 	{"k8s-nim-operator-", "manager", "nim.operator"},
+	{"nim-operator-k8s-nim-operator-", "manager", "nim.operator"}, // its chart under NVIDIA's documented release name
 	{"lws-controller-manager-", "manager", "lws.controller"},
 	// JobSet's controller and Kubeflow Trainer's (v2, TrainJob on JobSet)
 	{"jobset-controller-manager-", "manager", "jobset.controller"},

@@ -421,6 +421,9 @@ func TestStackComponentDatasets(t *testing.T) {
 		{"kube-scheduler", `I1220 04:51:22.347134       1 schedule_one.go:1055] "Unable to schedule pod; no fit; waiting" pod="default/vllm-0" err="0/4 nodes are available: 4 Insufficient nvidia.com/gpu."`, "kubernetes.scheduler"},
 		{"aws-cluster-autoscaler", `I0405 17:44:49.931928       1 filter_out_daemon_sets.go:47] Filtered out 0 daemon set pods, 1 unschedulable pods left`, "kubernetes.cluster_autoscaler"},
 		{"karpenter-7d8f9b6c5-abcde/controller", `{"level":"ERROR","time":"2024-07-18T04:12:31.208Z","logger":"controller.provisioner","message":"Could not schedule pod","pod":"vllm-0"}`, "karpenter.controller"},
+		// the NIM Operator installed as NVIDIA documents it (helm install nim-operator ...:
+		// NVIDIA/k8s-nim-operator issue #710)
+		{"nim-operator-k8s-nim-operator-6b9f8c7d5-x2k4p/manager", "a line no parser reads", "nim.operator"},
 		{"kueue-controller-manager-5f8d7c6b9-q4wzt/manager", `{"level":"info","ts":"2024-01-11T14:21:03.8Z","logger":"events","msg":"Admitted by ClusterQueue q","type":"Normal","object":{"kind":"Workload","namespace":"ml","name":"job-a"},"reason":"Admitted"}`, "kueue.controller"},
 		// the controllers that make a training job's pods: JobSet's (kubernetes-sigs/jobset
 		// issue #1094), Kubeflow Trainer's (kubeflow/trainer issue #2363), the training
