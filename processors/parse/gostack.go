@@ -109,6 +109,9 @@ func goAccept(mode int, l *vllm.Line) (int, bool) {
 		// a fatal signal's: "PC=0x7f98af7d96aa m=5 sigcode=1", "signal arrived during cgo
 		// execution", and the registers at the end ("rax    0x0")
 		strings.HasPrefix(b, "PC=0x") || strings.HasPrefix(b, "signal arrived during ") || cpuRegister(b) ||
+		// the bytes at the PC the runtime prints for SIGFPE and SIGILL ("instruction bytes: 0x48
+		// 0xf7 0xf6 ...")
+		strings.HasPrefix(b, "instruction bytes: ") ||
 		// the runtime's words when a frame's pc is in no Go function (a C++ abort under cgo):
 		// "runtime: unknown pc 0x7fef53b6b18b", "stack: frame={sp:0x7fff9d737170, fp:0x0}
 		// stack=[...)", then the stack's words: "00007fff9d737070:  0000000000000000  ..."
