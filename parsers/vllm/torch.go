@@ -476,6 +476,12 @@ func parseNVSHMEMError(ev *event.Event, b string, l *Line) bool {
 	}
 	file = file[strings.LastIndexByte(file, '/')+1:] // the file's name: the path is the build machine's
 	l.Level = "error"
+	if strings.HasPrefix(msg, "rank ") && strings.Contains(msg, " nranks ") {
+		// its bootstrap's trace, BOOTSTRAP_DEBUG_PRINT in the same shape as its errors
+		// ("bootstrap_uid.cpp:bootstrap_uid_alltoall:516: rank 3 nranks 48 size 48", "... -
+		// DONE"), with NVSHMEM_DEBUG on: no failure
+		l.Level = "debug"
+	}
 	ev.SetString(event.FieldLogLogger, loggerNVSHMEM)
 	if l.File == "" {
 		l.File, l.FileLine = file, line
@@ -972,3 +978,7 @@ func ncclLocation(ev *event.Event, s string, file *string, fileLine *int64) bool
 	}
 	return true
 }
+
+// nvshmemBeforeInit is NVSHMEM's error when an API is called before its initialization
+// finished (team.cu's nvshmem_team_split_strided), its words alone.
+const nvshmemBeforeInit = "NVSHMEM API called before NVSHMEM initialization has completed"

@@ -976,6 +976,13 @@ func (p *Parser) library(ev *event.Event, l *Line, msg, first, rest string) bool
 		// the C++ exception's what() read without the terminate line above it (a file read from
 		// there, kubectl logs --tail): the process aborts of it all the same
 		ok = parseWhat(ev, b, rest, l)
+	case b == nvshmemBeforeInit:
+		// NVSHMEM's check of an API call before its init finished, its location printed apart
+		// by another rank's write (DeepEP's decode ranks): the process exits after it
+		l.Level = "error"
+		ev.SetString(event.FieldLogLogger, loggerNVSHMEM)
+		finishLibraryLine(ev, l, b, DatasetNCCL)
+		ok = true
 	case b == "terminate called without an active exception" || b == "pure virtual method called" ||
 		b == "terminate called recursively":
 		// libstdc++'s and libsupc++'s last words before abort() (a joinable std::thread
