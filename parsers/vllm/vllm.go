@@ -149,13 +149,15 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 			setRanks(ev, &l)
 			return true
 		}
-		if hsaFault(l.Body) || strings.HasPrefix(l.Body, "Failed: Cuda error ") || strings.HasPrefix(l.Body, "CUDA Error: ") ||
+		if hsaFault(l.Body) || strings.HasPrefix(l.Body, "Failed: Cuda error ") || strings.HasPrefix(l.Body, "Failed: CUDA error ") ||
+			strings.HasPrefix(l.Body, "CUDA Error: ") ||
 			strings.HasPrefix(l.Body, "Collective WorkNCCL(") && strings.Contains(l.Body, ") raised the following async exception: ") {
 			// the ROCm runtime's last words before it aborts the process: an error of the GPU's,
 			// whichever program ran on it (the dataset is the source's); so is the CUDACHECK of
 			// vLLM's custom all-reduce kernels, printed before exit(1) ("Failed: Cuda error
 			// /workspace/csrc/custom_all_reduce.cuh:594 'an illegal memory access was
-			// encountered'"): a worker's, under the engine's EngineDeadError; and flashinfer's
+			// encountered'"): a worker's, under the engine's EngineDeadError; DeepEP's CUDA_CHECK
+			// the same in capitals ("Failed: CUDA error .../deep_ep.cpp:89 '...'"); and flashinfer's
 			// "CUDA Error: an illegal memory access was encountered (CUDA Error: 700...) (<file>)";
 			// and the error torch's NCCL process group found on a collective, its what() printed
 			// alone ("Collective WorkNCCL(SeqNum=2, OpType=ALLREDUCE, ...) raised the following
