@@ -492,6 +492,17 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		if v.Type != gjson.String {
 			return false
 		}
+		if rec.Msg && k == "msg" {
+			// a record with both: zerolog's message is "message", "msg" a field of the call's
+			// (kubernetes-event-exporter's "Received event" with the event's text in msg)
+			return false
+		}
+		if rec.Msg {
+			// "message" after "msg": the record's message; the first, a field
+			if m, ok := ev.GetString(pu.FieldLogMessage); ok {
+				ev.SetString(pu.FieldLogFields+".msg", m)
+			}
+		}
 		ev.SetString(pu.FieldLogMessage, v.Str)
 		rec.Msg, rec.text, rec.textAt, rec.textLen = true, v.Str, rec.at+v.Index, len(v.Raw)
 	case "body":
