@@ -58,7 +58,9 @@ func kubernetesEvent(ev *event.Event, rec *Record) bool {
 		}
 	}
 	// when it last happened: an event that repeats is one object with a count
-	for _, k := range [...]string{"lastTimestamp", "eventTime", "firstTimestamp", "deprecatedLastTimestamp", "deprecatedFirstTimestamp"} {
+	// (events.k8s.io/v1 keeps a repeated event's latest time in series.lastObservedTime, its
+	// eventTime the first: a Pending GPU pod's FailedScheduling is still happening)
+	for _, k := range [...]string{"series.lastObservedTime", "lastTimestamp", "eventTime", "firstTimestamp", "deprecatedLastTimestamp", "deprecatedFirstTimestamp"} {
 		if s := get(k); s != "" {
 			if t, n, ok := pu.RFC3339(s); ok && n == len(s) && pu.Zoned(s) {
 				pu.SetTime(ev, t)
