@@ -1541,6 +1541,13 @@ func Classify(text string) string {
 		// an AMD kernel built for another gfx target (AITER's "mla_gluon requires gfx950
 		// (CDNA4), got gfx942": an MI355X's kernel on an MI300)
 		strings.Contains(text, " requires gfx") && strings.Contains(text, ", got gfx") ||
+		// vLLM's CUTLASS kernels built for other capabilities ("No compiled cutlass_scaled_mm for
+		// CUDA device capability: 120. Required capability: 90 or 100": an RTX 50 or RTX PRO
+		// 6000), FlashInfer's and DeepGEMM's refusal of the GPU ("Error in function
+		// 'TllmGenFmhaRunner' at ...: Unsupported architecture", "Assertion error
+		// (.../attention.hpp:219): Unsupported architecture")
+		strings.Contains(text, "No compiled cutlass_") && strings.Contains(text, " for CUDA device capability") ||
+		strings.Contains(text, "): Unsupported architecture") || strings.Contains(text, ": Unsupported architecture") && strings.Contains(text, "Error in function '") ||
 		strings.Contains(text, "HIP error: invalid device function") ||
 		strings.Contains(text, "OpError: expects arch to be one of [") ||
 		// the ptxas Triton bundles that does not know the GPU ("ptxas fatal   : Value 'sm_121a'

@@ -176,6 +176,11 @@ func TestClassify(t *testing.T) {
 		"Exception occurred while running API servers: Process ApiServer_0 (PID: 359) died with exit code 1": KindEngineDead,
 		// AITER's MLA kernel for CDNA4 on an MI308X (vllm-project/vllm #51964)
 		"AssertionError: mla_gluon requires gfx950 (CDNA4), got gfx942": KindUnsupportedArch,
+		// Blackwell workstation GPUs (capability 12.0) refused by kernels built for others (vLLM's
+		// CUTLASS scaled mm; sgl-project/sglang #40558, FlashInfer; #26087, DeepGEMM)
+		"RuntimeError: Worker failed with error 'No compiled cutlass_scaled_mm for CUDA device capability: 120. Required capability: 90 or 100', please check the stack trace above for the root cause": KindUnsupportedArch,
+		"RuntimeError: Error in function 'TllmGenFmhaRunner' at /workspace/include/flashinfer/trtllm/fmha/fmhaRunner.cuh:30: Unsupported architecture":                                                  KindUnsupportedArch,
+		"RuntimeError: Assertion error (/deepgemm/csrc/apis/attention.hpp:219): Unsupported architecture":                                                                                               KindUnsupportedArch,
 		// V1's output handler failing (vllm-project/vllm #21951, a detokenizer's IndexError)
 		"AsyncLLM output_handler failed.": KindEngineDead,
 		// vLLM 0.6 on a GPU before Ampere under the FlashAttention backend (vllm-project/vllm #8189)
