@@ -85,6 +85,9 @@ func New() *Parser { return &Parser{} }
 // message.
 func (p *Parser) Parse(ev *event.Event) bool {
 	s := ev.Message()
+	if PrettyStart(s) {
+		return pretty(ev, s)
+	}
 	if len(s) > 0 && s[0] == 0x1b {
 		// in colour (a terminal's, SageMaker's TGI): the time dimmed, the level green, the
 		// spans bold
@@ -656,4 +659,62 @@ func lowerWord(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// PrettyStart reports whether s opens a record in tracing-subscriber's pretty format (hf-xet's,
+// under huggingface_hub): "  2026-08-04T09:58:03.913337Z ERROR  Fatal Client Error: ...", two
+// spaces, the time, the level; its "    at file:line" (and "    in span") lines and an empty
+// line follow.
+func PrettyStart(s string) bool {
+	if len(s) < 34 || s[0] != ' ' || s[1] != ' ' || s[2] < '1' || s[2] > '2' {
+		return false
+	}
+	_, n, ok := pu.RFC3339(s[2:])
+	if !ok || 2+n+6 > len(s) || s[2+n] != ' ' {
+		return false
+	}
+	lv, _, ok := strings.Cut(strings.TrimLeft(s[2+n+1:min(len(s), 2+n+9)], " "), " ")
+	return ok && levels(lv) != ""
+}
+
+// PrettyLine reports whether s goes on with a pretty record: its location, its spans, the
+// empty line that ends it.
+func PrettyLine(s string) bool {
+	return strings.HasPrefix(s, "    at ") || strings.HasPrefix(s, "    in ") || strings.TrimSpace(s) == ""
+}
+
+// pretty reads a record in tracing-subscriber's pretty format: the time, the level, the message,
+// the location under it ("    at /home/runner/work/xet-core/xet-core/cas_client/src/
+// retry_wrapper.rs:74") and its spans ("    in data_client::download with ...").
+func pretty(ev *event.Event, s string) bool {
+	first, more, _ := strings.Cut(s[2:], "\n")
+	t, n, _ := pu.RFC3339(first)
+	lv, msg, _ := strings.Cut(strings.TrimLeft(first[n+1:], " "), " ")
+	level := levels(lv)
+	msg = strings.TrimSpace(msg)
+	pu.SetStamp(ev, t, first[:n])
+	ev.SetString(pu.FieldLogMessage, msg)
+	var spans []string
+	for _, l := range strings.Split(more, "\n") {
+		l = strings.TrimSpace(l)
+		if at, ok := strings.CutPrefix(l, "at "); ok {
+			if c := strings.LastIndexByte(at, ':'); c > 0 {
+				if line, ok := pu.Atoi(at[c+1:]); ok {
+					ev.SetString(event.FieldOriginFile, at[:c])
+					ev.Set(event.FieldOriginLine, event.Int(line))
+				}
+			}
+		} else if in, ok := strings.CutPrefix(l, "in "); ok {
+			spans = append(spans, in)
+		}
+	}
+	if len(spans) > 0 {
+		ev.SetString(FieldSpans, strings.Join(spans, "; "))
+	}
+	if level == pu.Error {
+		ev.SetString(event.FieldErrorMsg, msg)
+		failure(ev, msg)
+	}
+	pu.Finish(ev, pu.DatasetOr(ev, Dataset), level)
+	return true
 }

@@ -132,6 +132,7 @@ const (
 	modeTritonPrint            // Triton's print of a kernel ptxas could not compile: its error, ptxas's words, the PTX, the closing words
 	modeLoggingError           // Python logging's report of a record it could not emit: the traceback, the call stack, the record's message and arguments
 	modeHabanaBanner           // Intel Gaudi's PyTorch bridge's configuration, its settings and the system's, up to its closing rule
+	modeTracingPretty          // a record in tracing-subscriber's pretty format: its location and spans under it, up to the empty line
 	modeCollectiveStack        // torch's flight recorder's "Stack trace of the failed collective:", its "#N f from file:line" frames under it
 )
 
@@ -889,6 +890,11 @@ func startMode(l *vllm.Line) (int, bool) {
 		// program's format string and arguments that disagree), reported on stderr in one
 		// block up to the record's "Arguments: ..." in place of the record
 		return modeLoggingError, true
+	case l.Header == "" && tracing.PrettyStart(l.Body):
+		// hf-xet's records (huggingface_hub's Rust transfer client, in a model download), in
+		// tracing-subscriber's pretty format: "  <time> WARN  <message>", "    at <file>:<line>",
+		// an empty line
+		return modeTracingPretty, true
 	case l.Header == "" && l.Proc == "" && strings.HasPrefix(l.Body, "=====") && strings.Contains(l.Body, "= HABANA PT BRIDGE CONFIGURATION ="):
 		// Intel Gaudi's PyTorch bridge at its start (every HPU worker of vLLM, Gaudi's fork and
 		// plugin): its PT_HPU_* settings, then the system's, up to a rule of dashes; one print
@@ -1839,6 +1845,14 @@ func (g *group) accept(l *vllm.Line) bool {
 		return g.printedBlock(l, 4*maxMessageLines, vllm.LoggingErrorBanner, "Arguments: ")
 	case modeHabanaBanner:
 		return g.printedBlock(l, maxMessageLines, "", strings.Repeat("-", 40))
+	case modeTracingPretty:
+		if l.Header != "" || len(g.parts) >= maxMessageLines || !tracing.PrettyLine(l.Body) {
+			return false
+		}
+		if strings.TrimSpace(l.Body) == "" {
+			g.mode = modeDone // the empty line the format ends a record with
+		}
+		return true
 	case modeTritonPrint:
 		return g.printedBlock(l, 16*maxMessageLines, vllm.TracebackHeader, "please share the reproducer above with Triton")
 	case modeJournalVerbose:
