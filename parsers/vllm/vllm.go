@@ -116,6 +116,15 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		return false
 	}
 	if (l.Proc == "" || l.RankOnly) && l.Header == "" {
+		if !multi && childProcessLine(l.Body) {
+			// multiprocessing's line over a child's uncaught exception ("Process SpawnProcess-1:",
+			// BaseProcess._bootstrap), its traceback cut off or elsewhere: the child died of it
+			setMessage(ev, msg, first, l.Text, rest)
+			ev.SetString(event.FieldLogLevel, "error")
+			ev.SetString(event.FieldErrorMsg, l.Body)
+			setRanks(ev, &l)
+			return true
+		}
 		if multi && (sglangRecord(l.Body) || strings.Contains(l.Body[:min(len(l.Body), 48)], "] [TRT-LLM] [")) {
 			// TensorRT-LLM's Python logger's "[E] ... Traceback (most recent call last):": the
 			// tagged parser reads its header and the traceback under it
@@ -400,6 +409,12 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 				setID(ev, id)
 			}
 		}
+	}
+	if lv == "" && !multi && l.Header == "" && childProcessLine(l.Body) {
+		// the same line under the child's own prefix ("(EngineCore_DP0 pid=494) Process
+		// EngineCore_DP0:"), its traceback cut off: the child died of it
+		lv = "error"
+		ev.SetString(event.FieldErrorMsg, l.Body)
 	}
 	if lv != "" {
 		ev.SetString(event.FieldLogLevel, lv)
@@ -873,6 +888,25 @@ func (p *Parser) ParseMessage(ev *event.Event, msg, level string) {
 			}
 		}
 	}
+}
+
+// childProcessLine reports whether b is multiprocessing's "Process <name>:" over a child's
+// uncaught exception, the child a multiprocessing one ("SpawnProcess-1", "ForkProcess-2") or
+// vLLM's ("EngineCore_DP0", "Worker_TP1", "APIServer").
+func childProcessLine(b string) bool {
+	name, ok := strings.CutPrefix(b, "Process ")
+	if name, ok = strings.CutSuffix(name, ":"); !ok || name == "" || strings.IndexByte(name, ' ') >= 0 {
+		return false
+	}
+	if i := strings.LastIndexByte(name, '-'); i > 0 && parseutil.AllDigits(name[i+1:]) && strings.HasSuffix(name[:i], "Process") {
+		return true
+	}
+	for _, p := range [...]string{"EngineCore", "Worker", "APIServer", "ApiServer", "VllmWorker"} {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // exceptionCaught reports whether b is one of the API server's exception handlers' records:
