@@ -116,15 +116,6 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		return false
 	}
 	if (l.Proc == "" || l.RankOnly) && l.Header == "" {
-		if !multi && childProcessLine(l.Body) {
-			// multiprocessing's line over a child's uncaught exception ("Process SpawnProcess-1:",
-			// BaseProcess._bootstrap), its traceback cut off or elsewhere: the child died of it
-			setMessage(ev, msg, first, l.Text, rest)
-			ev.SetString(event.FieldLogLevel, "error")
-			ev.SetString(event.FieldErrorMsg, l.Body)
-			setRanks(ev, &l)
-			return true
-		}
 		if multi && (sglangRecord(l.Body) || strings.Contains(l.Body[:min(len(l.Body), 48)], "] [TRT-LLM] [")) {
 			// TensorRT-LLM's Python logger's "[E] ... Traceback (most recent call last):": the
 			// tagged parser reads its header and the traceback under it
@@ -149,9 +140,11 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 			setRanks(ev, &l)
 			return true
 		}
-		if !multi && AsyncioReport(l.Body) {
+		if !multi && (AsyncioReport(l.Body) || childProcessLine(l.Body)) {
 			// asyncio's default handler's report (logged at ERROR) seen without its context
-			// and traceback: the error stands, what it was about is not here
+			// and traceback, or multiprocessing's line over a child's uncaught exception
+			// ("Process SpawnProcess-1:", BaseProcess._bootstrap) without its traceback: the
+			// error stands, what it was about is not here
 			setMessage(ev, msg, first, l.Text, rest)
 			ev.SetString(event.FieldLogLevel, "error")
 			ev.SetString(event.FieldErrorMsg, l.Body)
