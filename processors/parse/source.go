@@ -542,6 +542,8 @@ var hostPrograms = map[string]string{
 	"kubelet":         "kubernetes.kubelet",
 	"kubelet-wrapper": "kubernetes.kubelet", // Container Linux's unit
 	"k3s":             "kubernetes.kubelet",
+	"rke2":            "kubernetes.kubelet", // RKE2's supervisor, which runs its node's kubelet and containerd as k3s does
+	"kubenswrapper":   "kubernetes.kubelet", // OpenShift 4's kubelet on RHCOS (its journal tag: the kubelet run in its namespace wrapper)
 	// MicroK8s runs the kubelet with the control plane in one process, and its own containerd;
 	// OpenShift 3 ran the kubelet as hyperkube
 	"microk8s.daemon-kubelite":   "kubernetes.kubelet",
