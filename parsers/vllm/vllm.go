@@ -942,7 +942,7 @@ func (p *Parser) setTime(ev *event.Event, l *Line) {
 	if !ok {
 		return
 	}
-	if has && prev.Kind() == event.KindTime && sameInstant(w, prev.Time()) {
+	if has && prev.Kind() == event.KindTime && sameInstant(w, prev.Time(), ev.Has("event.created")) {
 		// a frame of whole seconds (syslog's, journalctl's) and the line's own fraction (torch's
 		// nanoseconds) are one clock: the fraction is kept, the lines of one second in order
 		parseutil.SetLocalTime(ev, w)
@@ -954,17 +954,27 @@ func (p *Parser) setTime(ev *event.Event, l *Line) {
 // sameInstant reports whether the wall time w (truncated to the second) and the exact time t
 // differ by less than two seconds, or by a whole number of quarter hours up to 14 hours (a zone
 // offset) give or take two seconds.
-func sameInstant(w, t time.Time) bool {
+func sameInstant(w, t time.Time, runtime bool) bool {
 	const slack = 2 * time.Second
 	d := w.Sub(t)
 	if d > -slack && d < slack {
 		return true
 	}
-	if d < -14*time.Hour-slack || d > 14*time.Hour+slack {
+	if d < -14*time.Hour-5*time.Minute || d > 14*time.Hour+slack {
 		return false
 	}
 	q := d.Round(15 * time.Minute)
-	return d-q > -slack && d-q < slack
+	if d-q > -slack && d-q < slack {
+		return true
+	}
+	// t the container runtime's stamp (event.created): it stamps a line when the process
+	// writes it, which a buffered stdout delays after the record's own time; behind a zone's
+	// whole or half hour (UTC+8), a line up to five minutes late is still that instant (read as
+	// UTC it would land hours away)
+	if q = (d + 150*time.Second).Round(30 * time.Minute); !runtime || q > -time.Hour && q < time.Hour {
+		return false
+	}
+	return d-q > -5*time.Minute && d-q < slack
 }
 
 // library recognises torch, NCCL and C++ runtime lines, with or without a process prefix; rest
