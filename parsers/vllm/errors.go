@@ -435,6 +435,7 @@ var continuationFirst = func() (t [256]bool) {
 	}
 	t['['] = true // cannError
 	t['E'] = true // cannCode
+	t['I'] = true // CANN's named inner error
 	return t
 }()
 
@@ -690,6 +691,8 @@ func MessageState(line string, state int) int {
 		return MessageRemote // the frames of that call follow, indented, after an empty line
 	case strings.TrimLeft(line, " ") == cannTraceBack:
 		return MessageRemote // its frames, indented, up to the next exception or traceback
+	case strings.HasPrefix(line, "Inner_Error_") && strings.Contains(line[:min(len(line), 80)], "(E"):
+		return MessageRemote // CANN's named inner error: its details under it, indented
 	case strings.Contains(line, "ray::") && (strings.Contains(line, "() (pid=") || strings.Contains(StripPastedColour(line), "() (pid=")):
 		// RayTaskError's message (and Ray's "Unhandled error ...: ray::RayWorkerWrapper.
 		// execute_method() (pid=13214, ...)"): the task, then the traceback it raised in its
@@ -799,6 +802,10 @@ func IsMessageContinuation(body string) bool {
 	case body[0] == '[':
 		return cannError(body)
 	case body[0] == 'E' && cannCode(body):
+		return true
+	case body[0] == 'I' && strings.HasPrefix(body, "Inner_Error_") && strings.Contains(body[:min(len(body), 80)], "(E"):
+		// the same report's named form under torch_npu's error ("Inner_Error_Device_Subprocess_
+		// Startup_Timeout(E39007): Starting a subprocess on the device timed out.")
 		return true
 	case body[0] >= '4' && body[0] <= '5':
 		return hubStatusLine(body)
