@@ -888,6 +888,9 @@ func (p *Parser) ParseMessage(ev *event.Event, msg, level string) {
 // vLLM's ("EngineCore_DP0", "Worker_TP1", "APIServer").
 func childProcessLine(b string) bool {
 	name, ok := strings.CutPrefix(b, "Process ")
+	if !ok {
+		return false
+	}
 	if name, ok = strings.CutSuffix(name, ":"); !ok || name == "" || strings.IndexByte(name, ' ') >= 0 {
 		return false
 	}
