@@ -971,9 +971,9 @@ func sameInstant(w, t time.Time, runtime bool) bool {
 		return true
 	}
 	// t the container runtime's stamp (event.created): it stamps a line when the process
-	// writes it, which a buffered stdout delays after the record's own time; behind a zone's
-	// whole or half hour (UTC+8), a line up to five minutes late is still that instant (read as
-	// UTC it would land hours away)
+	// writes it, which a buffered stdout delays after the record's own time; at a zone's whole
+	// or half hour (UTC+8), a line up to five minutes late is still that instant (read as UTC it
+	// would land hours away)
 	if q = (d + 150*time.Second).Round(30 * time.Minute); !runtime || q > -time.Hour && q < time.Hour {
 		return false
 	}
