@@ -169,9 +169,11 @@ func parseTorchPython(ev *event.Event, b string, l *Line) bool {
 			msg = strings.TrimRight(u, "\n")
 		}
 		ev.SetString(event.FieldLogLogger, loggerTriton)
-	} else if strings.HasPrefix(msg, "[vllm] ") && f[1][:colon] == "model.py" {
+	} else if f[1][:colon] == "model.py" && (strings.HasPrefix(msg, "[vllm] ") || strings.HasPrefix(msg, "\"")) {
 		// the same backend before it quoted its messages (vLLM 0.4's): "I0508 20:24:09.727326 152
-		// model.py:284] [vllm] Error generating stream: Background loop has errored already."
+		// model.py:284] [vllm] Error generating stream: Background loop has errored already.";
+		// and a quoted message that goes on over lines (a traceback: "E0728 ... model.py:106]
+		// \"Traceback (most recent call last):", TensorRT-LLM's BLS model)
 		ev.SetString(event.FieldLogLogger, loggerTriton)
 	} else {
 		ev.SetString(event.FieldLogLogger, loggerTorch)
