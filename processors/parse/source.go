@@ -618,6 +618,11 @@ func teaches(ev *event.Event, ds string, s *source, proc string) bool {
 		// (HAMi-core's lines are a library's inside any workload: its other lines are not; nor
 		// are the GPUs nvidia-smi -L lists at a workload's start, gpu-burn's, a job's)
 		return false
+	case ds == pjson.Dataset:
+		// JSON lines of an unknown program say nothing of its other lines (a RunPod worker's
+		// SDK writes JSON to stdout, its handler's logging plain lines to stderr): they stay
+		// the fallback's, not generic.json
+		return false
 	case strings.HasPrefix(ds, "generic"):
 		return !known(s.dataset) || (proc != "" && proc != s.proc)
 	case strings.HasPrefix(ds, "gpu."):

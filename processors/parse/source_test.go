@@ -843,3 +843,20 @@ func TestDockerProgramDatasets(t *testing.T) {
 		t.Errorf("a pod's container named k3s: dataset %q, want none", got)
 	}
 }
+
+// TestJSONLinesTeachNoDataset: an unknown program's JSON lines (a RunPod serverless worker's SDK
+// on stdout, as a public LoRA pipeline's worker log of 2026 shows it) do not make its plain
+// lines generic.json.
+func TestJSONLinesTeachNoDataset(t *testing.T) {
+	t.Parallel()
+	out := runInPod(t, "worker-0", "worker", []string{
+		`{"requestId": null, "message": "Jobs in queue: 1", "level": "INFO"}`,
+		"handler.py          :193  2026-01-03 07:17:09,281 RunPod Handler: New job received",
+	})
+	if ds, _ := out[0].GetString("event.dataset"); ds != "generic.json" {
+		t.Errorf("the JSON line: dataset %q", ds)
+	}
+	if ds, _ := out[1].GetString("event.dataset"); ds != "generic" {
+		t.Errorf("the plain line after it: dataset %q, want generic", ds)
+	}
+}
