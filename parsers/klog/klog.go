@@ -541,6 +541,7 @@ func body(ev *event.Event, b, level string) (string, bool) {
 			kv := pu.NewKlogKV(rest)
 			var podName, podNS string // pod="name" namespace="ns" (HAMi's scheduler)
 			eventObject := ""
+			var node, nodeEvent string // the kubelet's "Recording event message for node" node= event=
 			for {
 				k, v, ok := kv.Next()
 				if !ok {
@@ -593,6 +594,10 @@ func body(ev *event.Event, b, level string) (string, bool) {
 					podName = v
 				case "podNamespace":
 					podNS = v
+				case "node":
+					node = v
+				case "event":
+					nodeEvent = v
 				case "object":
 					// the kubelet's events since Kubernetes 1.27: "Event occurred"
 					// object="worker-node01" kind="Node" reason="Shutdown" (a preempted node's
@@ -619,7 +624,7 @@ func body(ev *event.Event, b, level string) (string, bool) {
 			if eventObject != "" && !ev.Has(pu.FieldOrchResourceName) {
 				level = eventLevel(level, loggedEventObject(ev, eventObject))
 			}
-			level = evictionLine(ev, msg, level)
+			level = evictionLine(ev, msg, level, node, nodeEvent)
 		}
 		return level, false
 	}
@@ -648,7 +653,7 @@ func body(ev *event.Event, b, level string) (string, bool) {
 // ("Failed to admit pod to node" ... nodeCondition=[DiskPressure]) are the Warning event whose
 // reason is Evicted, and "Recording event message for node" node="n" event="NodeHasDiskPressure"
 // is the node's event of that reason.
-func evictionLine(ev *event.Event, msg, level string) string {
+func evictionLine(ev *event.Event, msg, level, node, nodeEvent string) string {
 	switch msg {
 	case "Eviction manager: pod is evicted successfully", "Failed to admit pod to node":
 		if ev.Has(pu.FieldOrchResourceName) {
@@ -656,11 +661,9 @@ func evictionLine(ev *event.Event, msg, level string) string {
 			return eventLevel(level, "Warning")
 		}
 	case "Recording event message for node":
-		node, _ := ev.Get(pu.FieldLogFields + ".node")
-		reason, _ := ev.Get(pu.FieldLogFields + ".event")
-		if n, r := node.Str(), reason.Str(); n != "" && r != "" && !strings.ContainsAny(n+r, " /") {
-			pu.SetObject(ev, "node", "", n)
-			ev.SetString(FieldEventReason, r)
+		if node != "" && nodeEvent != "" && !strings.ContainsAny(node, " /") && !strings.ContainsAny(nodeEvent, " /") {
+			pu.SetObject(ev, "node", "", node)
+			ev.SetString(FieldEventReason, nodeEvent)
 		}
 	}
 	return level

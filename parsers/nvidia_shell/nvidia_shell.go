@@ -647,11 +647,8 @@ func dateStamp(ev *event.Event, text string) string {
 // form ("2025-06-08T13:39:48Z  /driver-root (...): ...", the DRA driver's kubelet plugin's
 // init container), and sets @timestamp from it.
 func utcStamp(ev *event.Event, text string) string {
-	if len(text) < 22 || text[4] != '-' || text[10] != 'T' || text[19] != 'Z' || text[20] != ' ' {
-		return text
-	}
-	t, err := time.Parse("2006-01-02T15:04:05Z", text[:20])
-	if err != nil {
+	t, n, ok := pu.RFC3339(text)
+	if !ok || n != 20 || text[19] != 'Z' || len(text) < 22 || text[20] != ' ' {
 		return text
 	}
 	pu.SetTime(ev, t)

@@ -742,11 +742,9 @@ func isGHES(body string) bool {
 // its header, the faulting address, the VM_L2_PROTECTION_FAULT_STATUS register (GCVM_ on RDNA GPUs)
 // and its fields.
 func amdgpuFault(body string) bool {
-	_, m, ok := strings.Cut(body, ": amdgpu: ")
-	if !ok {
-		if _, m, ok = strings.Cut(body, ": amdgpu:\t"); !ok {
-			return false
-		}
+	_, m, ok := strings.Cut(body, ": amdgpu:")
+	if !ok || m == "" || m[0] != ' ' && m[0] != '\t' {
+		return false
 	}
 	m = strings.TrimLeft(m, " \t") // (the kernel indents the status fields by a tab: dmesg and the journal keep it)
 	switch {

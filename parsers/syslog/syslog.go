@@ -15,6 +15,7 @@
 package syslog
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -437,7 +438,7 @@ func verboseHeader(line string) (time.Time, bool) {
 	if _, _, _, ok := fullOrUnix(line); !ok && !strings.HasPrefix(line, "(no timestamp)") {
 		return time.Time{}, false
 	}
-	var us int64
+	var us uint64
 	found := false
 	for _, kv := range strings.Split(line[open+2:len(line)-1], ";") {
 		k, v, ok := strings.Cut(kv, "=")
@@ -445,15 +446,9 @@ func verboseHeader(line string) (time.Time, bool) {
 			return time.Time{}, false
 		}
 		if k == "t" {
-			if len(v) > 15 {
+			var err error
+			if us, err = strconv.ParseUint(v, 16, 60); err != nil {
 				return time.Time{}, false
-			}
-			for i := 0; i < len(v); i++ {
-				c := int64(v[i] - '0')
-				if v[i] >= 'a' {
-					c = int64(v[i]-'a') + 10
-				}
-				us = us<<4 | c
 			}
 			found = true
 		}
@@ -461,7 +456,7 @@ func verboseHeader(line string) (time.Time, bool) {
 	if !found {
 		return time.Time{}, false
 	}
-	return time.UnixMicro(us).UTC(), true
+	return time.UnixMicro(int64(us)).UTC(), true
 }
 
 // verboseField reads a field's line of a verbose entry: four spaces, the name (capitals, digits,

@@ -210,10 +210,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		// GPUDirect Storage's library: why a model's weights load slowly or not at all
 		// ("nvidia-fs.ko driver not loaded", "cuFile running in compatible mode")
 		pu.SetLocalTime(ev, r.Time)
-		ev.Set(event.FieldProcessPID, event.Int(r.pid))
-		ev.Set(pu.FieldThread, event.Int(r.thread))
-		ev.SetString(event.FieldOriginFile, r.file)
-		ev.Set(event.FieldOriginLine, event.Int(r.line))
+		r.setWriter(ev)
 		ev.SetString(pu.FieldLogMessage, r.Msg)
 		if r.Level == pu.Error {
 			ev.SetString(event.FieldErrorMsg, r.Msg)
@@ -378,13 +375,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	} else if first[0] == '[' && ucmLine(first, &r) {
 		// its time stands as other zone-less writers' do
 		if r.file != "" {
-			ev.Set(event.FieldProcessPID, event.Int(r.pid))
-			ev.Set(pu.FieldThread, event.Int(r.thread))
-			ev.SetString(event.FieldOriginFile, r.file)
-			ev.Set(event.FieldOriginLine, event.Int(r.line))
-			if r.fn != "" {
-				ev.SetString(pu.FieldOriginFunc, r.fn)
-			}
+			r.setWriter(ev)
 			r.file = ""
 		}
 	} else if first[0] == '[' && synapseLog(first, &r) {
@@ -604,6 +595,18 @@ type Line struct {
 	node               string      // Elasticsearch's node name
 	host, kind         string      // a GPU test's host and failure class (nccl-tests')
 	slurm              bool        // a Slurm program's line
+}
+
+// setWriter sets where the line was written, as the formats that name it all give it: the
+// process and thread, the source file and line, the function when the format names one.
+func (r *Line) setWriter(ev *event.Event) {
+	ev.Set(event.FieldProcessPID, event.Int(r.pid))
+	ev.Set(pu.FieldThread, event.Int(r.thread))
+	ev.SetString(event.FieldOriginFile, r.file)
+	ev.Set(event.FieldOriginLine, event.Int(r.line))
+	if r.fn != "" {
+		ev.SetString(pu.FieldOriginFunc, r.fn)
+	}
 }
 
 // felix reads Calico's (felix, calico-node) "2024-03-15 00:46:36.131 [INFO][68]

@@ -45,11 +45,12 @@ func PanicStart(b string) (ok, below bool) {
 func panickedAt(s string) int {
 	const p = " panicked at "
 	rest := s[len("thread '"):]
-	q := strings.Index(rest[:min(len(rest), 128+len(p)+24)], "'"+p)
+	head := rest[:min(len(rest), 128+len(p)+24)] // the name, up to 128 bytes, and what follows it
+	q := strings.Index(head, "'"+p)
 	if q >= 0 && q <= 128 {
 		return len("thread '") + q + 1 + len(p)
 	}
-	q = strings.Index(rest[:min(len(rest), 128+len(p)+24)], "' (")
+	q = strings.Index(head, "' (")
 	if q < 0 || q > 128 {
 		return -1
 	}

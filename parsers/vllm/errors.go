@@ -478,6 +478,13 @@ func CANNPrefix(s string) (pid int64, msg string, ok bool) {
 	return pid, msg, ok
 }
 
+// cannNamedError reports whether line is CANN's report in its named form under torch_npu's
+// error ("Inner_Error_Device_Subprocess_Startup_Timeout(E39007): Starting a subprocess on the
+// device timed out."), its details indented under it.
+func cannNamedError(line string) bool {
+	return strings.HasPrefix(line, "Inner_Error_") && strings.Contains(line[:min(len(line), 80)], "(E")
+}
+
 // cannCode reports whether body opens with an error code of CANN's error manager, two capitals
 // (E, then the component's letter) and four digits: "EH9999: ", "EZ9999: ", "EE1001: ".
 func cannCode(body string) bool {
@@ -691,7 +698,7 @@ func MessageState(line string, state int) int {
 		return MessageRemote // the frames of that call follow, indented, after an empty line
 	case strings.TrimLeft(line, " ") == cannTraceBack:
 		return MessageRemote // its frames, indented, up to the next exception or traceback
-	case strings.HasPrefix(line, "Inner_Error_") && strings.Contains(line[:min(len(line), 80)], "(E"):
+	case cannNamedError(line):
 		return MessageRemote // CANN's named inner error: its details under it, indented
 	case strings.Contains(line, "ray::") && (strings.Contains(line, "() (pid=") || strings.Contains(StripPastedColour(line), "() (pid=")):
 		// RayTaskError's message (and Ray's "Unhandled error ...: ray::RayWorkerWrapper.
@@ -803,9 +810,7 @@ func IsMessageContinuation(body string) bool {
 		return cannError(body)
 	case body[0] == 'E' && cannCode(body):
 		return true
-	case body[0] == 'I' && strings.HasPrefix(body, "Inner_Error_") && strings.Contains(body[:min(len(body), 80)], "(E"):
-		// the same report's named form under torch_npu's error ("Inner_Error_Device_Subprocess_
-		// Startup_Timeout(E39007): Starting a subprocess on the device timed out.")
+	case body[0] == 'I' && cannNamedError(body):
 		return true
 	case body[0] >= '4' && body[0] <= '5':
 		return hubStatusLine(body)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sluice-dev/sluice/parsers"
+	"github.com/sluice-dev/sluice/parsers/cri"
 	"github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/uvicorn"
 	"github.com/sluice-dev/sluice/pipeline/event"
@@ -439,12 +440,8 @@ func setLogMessage(ev *event.Event, l *Line, msg string) {
 		body = l.Body
 	}
 	if body = strings.TrimRight(body, " "); body != "" {
-		if typ, ok := ev.GetString(event.FieldErrorType); ok && fragmentStart(body) {
-			// a traceback read from its middle (an excerpt, a file that starts there): its first
-			// line a frame, a source line or carets, the record's message is the exception
-			em, _ := ev.GetString(event.FieldErrorMsg)
-			em, _, _ = strings.Cut(em, "\n")
-			body = strings.TrimSuffix(typ+": "+em, ": ")
+		if fragmentStart(body) {
+			body = fragmentMessage(ev, body)
 		}
 		ev.SetString(parseutil.FieldLogMessage, body)
 	} else if _, rest, ok := strings.Cut(m, "\n"); ok && l.Body == "" {
@@ -454,6 +451,19 @@ func setLogMessage(ev *event.Event, l *Line, msg string) {
 			ev.SetString(parseutil.FieldLogMessage, rest)
 		}
 	}
+}
+
+// fragmentMessage is the message of a traceback read from its middle (an excerpt, a file that
+// starts there), its first line body a frame, a source line or carets: its exception, "Type:
+// message", when the event names one; else body.
+func fragmentMessage(ev *event.Event, body string) string {
+	typ, ok := ev.GetString(event.FieldErrorType)
+	if !ok {
+		return body
+	}
+	em, _ := ev.GetString(event.FieldErrorMsg)
+	em, _, _ = strings.Cut(em, "\n")
+	return strings.TrimSuffix(typ+": "+em, ": ")
 }
 
 // fragmentStart reports whether b, a record's first line, is a traceback's inner line: a frame,
@@ -945,7 +955,7 @@ func (p *Parser) setTime(ev *event.Event, l *Line) {
 	if !ok {
 		return
 	}
-	if has && prev.Kind() == event.KindTime && sameInstant(w, prev.Time(), ev.Has("event.created")) {
+	if has && prev.Kind() == event.KindTime && sameInstant(w, prev.Time(), ev.Has(cri.FieldCreated)) {
 		// a frame of whole seconds (syslog's, journalctl's) and the line's own fraction (torch's
 		// nanoseconds) are one clock: the fraction is kept, the lines of one second in order
 		parseutil.SetLocalTime(ev, w)

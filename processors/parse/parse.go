@@ -250,7 +250,7 @@ func (p *Processor) finish(ev *event.Event, src srcKey, msg string, split *vllm.
 		content = nil
 	}
 	joined := "" // a JSON object's lines, the message again once its entry is read
-	if m := ev.Message(); !cont && len(m) > 2 && (m[0] == '{' && m[1] == '\n' || m[0] >= 'A' && m[0] <= 'Z' && strings.Contains(m, "]\n    ") && syslog.VerboseHeader(m[:strings.IndexByte(m, '\n')])) {
+	if m := ev.Message(); !cont && split == nil && joinedEntry(m) {
 		// a JSON object the group joined from its lines (journalctl -o json-pretty's entry), or
 		// a journalctl -o verbose entry: the framing parsers read it whole, as they read
 		// journalctl -o json's line, and the content parsers its MESSAGE
@@ -305,4 +305,15 @@ func parseFirst(c parsers.Parser, ev *event.Event, msg string, split *vllm.Line)
 		return sp.ParseSplit(ev, msg, split)
 	}
 	return c.Parse(ev)
+}
+
+// joinedEntry reports whether m, an event the parse processor assembled from lines, is an entry
+// a framing parser reads whole: a JSON object printed over lines ("{" alone on its first), or a
+// journalctl -o verbose entry (its time and cursor, its fields under them).
+func joinedEntry(m string) bool {
+	nl := strings.IndexByte(m, '\n')
+	if nl <= 0 || nl+1 == len(m) {
+		return false
+	}
+	return nl == 1 && m[0] == '{' || m[0] >= 'A' && m[0] <= 'Z' && m[nl-1] == ']' && syslog.VerboseHeader(m[:nl])
 }
