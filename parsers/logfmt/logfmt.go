@@ -551,12 +551,8 @@ func splitFields(s string, pad int) (msg, fields string) {
 // id): dcgm-exporter's when the message is one of dcgm-exporter's own, so that an exporter run
 // under another name or with docker keeps its lines under gpu.*; else generic.logfmt.
 func contentDataset(ev *event.Event) string {
-	msg, _ := ev.GetString(pu.FieldLogMessage)
-	for _, w := range [...]string{"Starting dcgm-exporter", "DCGM successfully initialized", "('DCGM_FI_",
-		"DCP metrics", "/etc/dcgm-exporter/"} {
-		if strings.Contains(msg, w) {
-			return pu.DatasetDCGMExporter
-		}
+	if msg, _ := ev.GetString(pu.FieldLogMessage); pu.DCGMExporterMessage(msg) {
+		return pu.DatasetDCGMExporter
 	}
 	return Dataset
 }

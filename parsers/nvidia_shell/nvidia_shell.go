@@ -388,6 +388,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			!strings.HasPrefix(strings.TrimLeft(rest, " "), ": ") { // (rclone's "ERROR : ...", read below)
 			stated, _ = pu.Level(w)
 			text = slogPairs(ev, rest)
+			if dataset == DatasetStdLog && pu.DCGMExporterMessage(text) {
+				dataset = pu.DatasetDCGMExporter // its own words name the exporter (see logfmt)
+			}
 		} else if lv := pu.ZerologLevel(w); ok && lv != "" {
 			// zerolog's console writer after the std log's time: "2023/01/20 22:28:02 INF
 			// Requesting instance drain event-id=... node-name=ip-10-0-1-2..." (AWS's node

@@ -412,3 +412,17 @@ func LogFileName(path string) string {
 	}
 	return name
 }
+
+// DCGMExporterMessage reports whether msg is one of dcgm-exporter's own messages ("Starting
+// dcgm-exporter", its DCGM start, a counter of its CSV it skips, its DCP metrics): what names the
+// exporter when its container does not (a docker run, a json-file path that gives only its id),
+// in any of its layouts (3.x's logrus, 4.x's slog through the std log or as logfmt).
+func DCGMExporterMessage(msg string) bool {
+	for _, w := range [...]string{"Starting dcgm-exporter", "DCGM successfully initialized", "('DCGM_FI_",
+		"DCP metrics", "/etc/dcgm-exporter/"} {
+		if strings.Contains(msg, w) {
+			return true
+		}
+	}
+	return false
+}
