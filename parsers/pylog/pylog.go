@@ -550,6 +550,11 @@ func (r *rec) set(ev *event.Event) {
 			// "[2025-09-17 16:23:13] INFO:     10.10.11.1:41698 - "POST ..." 200 OK": uvicorn's
 			// line in SGLang's format, whichever container runs it (OME's ome-container)
 			ds = DatasetSGLangAccess
+		case ds == DatasetGeneric && vllm.ServerContainer(pu.Container(ev)):
+			// the same line without its "INFO:     " in a container named for vLLM (a copy
+			// that lost the prefix, a handler that writes the message alone): vLLM's API
+			// answered it, as the prefixed line's is (a 500 there is the server's failure)
+			ds = vllm.DatasetAccess
 		case ds == DatasetGeneric:
 			ds = "uvicorn.access"
 		case ds == DatasetKServe:

@@ -205,6 +205,7 @@ func TestUvicornServerLineDataset(t *testing.T) {
 	const vllmLine = "INFO 12-01 09:00:00 [api_server.py:1] vLLM API server version 0.11.0"
 	const access = `INFO:     127.0.0.1:58563 - "POST /v1/chat/completions HTTP/1.1" 500 Internal Server Error`
 	const started = "INFO:     Started server process [1]"
+	const bareAccess = `127.0.0.1:57122 - "POST /v1/chat/completions HTTP/1.1" 500 Internal Server Error`
 	cases := []struct {
 		container string
 		lines     []string
@@ -226,6 +227,11 @@ func TestUvicornServerLineDataset(t *testing.T) {
 		// in the container of another server of vLLM's routes (lmdeploy#1422), that server's
 		{"lmdeploy", []string{access}, "lmdeploy.access"},
 		{"trtllm-serve", []string{started, access}, "trtllm.access"},
+		// the line without its "INFO:     " (vllm-project/vllm-metal issue #112, written after
+		// vLLM's EngineDeadError): vLLM's in its container, uvicorn's (gunicorn's
+		// UvicornWorker) in another program's
+		{"vllm", []string{bareAccess}, "vllm.access"},
+		{"backend", []string{bareAccess}, "uvicorn.access"},
 	}
 	for _, c := range cases {
 		out := runInPod(t, "p-0", c.container, c.lines)
