@@ -410,7 +410,9 @@ func nvrm(ev *event.Event, body string) bool {
 			ev.SetString(FieldPCIBusID, id)
 		}
 		ev.SetString(event.FieldEventAction, ActionFallenOffBus)
-		ev.SetString(event.FieldErrorMsg, strings.TrimSpace(body)) // "GPU 0000:a1:00.0: GPU has fallen off the bus."
+		// "GPU 0000:a1:00.0: GPU has fallen off the bus."; the message 570 and later wrap over
+		// three lines, each with its own prefix, read without them
+		ev.SetString(event.FieldErrorMsg, nvrmText(body))
 		pu.Finish(ev, pu.DatasetXid, pu.Critical)
 		return true
 	case strings.HasPrefix(body, "GPU at PCI:") || strings.HasPrefix(body, "GPU at 0000:") && strings.Contains(body, ": GPU-"):

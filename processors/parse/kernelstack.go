@@ -350,6 +350,13 @@ func nvrmWrapped(l *vllm.Line, prev string) bool {
 	if l.Header != "" || !ok || t == "" || nvrmOwnStart(t) {
 		return false
 	}
+	if strings.HasPrefix(t, "(PCI ID: ") {
+		// the second line of the GPU that fell off the bus, as drivers 570 and later wrap it
+		// ("NVRM: The NVIDIA GPU 0000:b3:00.0", "NVRM: (PCI ID: 10de:26b5) installed in this
+		// system has", "NVRM: fallen off the bus and is not responding to commands.")
+		_, gpu, ok := strings.Cut(prev, "NVRM: The NVIDIA GPU ")
+		return ok && strings.IndexByte(strings.TrimSpace(gpu), ' ') < 0
+	}
 	// a sentence's next words ("this kernel module ..."), not a function's message
 	// ("rpcRmApiAlloc_GSP: GspRmAlloc failed: ...", "free_os_event:    fd: 17")
 	word, _, _ := strings.Cut(t, " ")
