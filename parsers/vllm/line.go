@@ -68,9 +68,11 @@ type Line struct {
 	// Month .. Nano are the header's time; Month is 0 without one. Year is 0 but where a
 	// logging config's datefmt wrote it.
 	Year, Month, Day, Hour, Min, Sec, Nano int
-	File                                   string
-	FileLine                               int64
-	Body                                   string
+	// NoSeconds says the header's time is to the minute (a datefmt without seconds): Sec is 0.
+	NoSeconds bool
+	File      string
+	FileLine  int64
+	Body      string
 }
 
 // Split takes line apart. It never fails: a line with none of the parts has Body == Text.
@@ -829,6 +831,7 @@ func (l *Line) vllmHeader(s string) int {
 		return 0
 	}
 	l.Year, l.Month, l.Day, l.Hour, l.Min, l.Sec, l.Nano = year, mo, d, h, mi, se, nano
+	l.NoSeconds = s[12] == ' '
 	l.File, l.FileLine = loc[:colon], ln
 	if year != 0 {
 		return i + end + 1 + 5

@@ -955,6 +955,15 @@ func (p *Parser) setTime(ev *event.Event, l *Line) {
 	if !ok {
 		return
 	}
+	if l.NoSeconds && has && prev.Kind() == event.KindTime {
+		// a time to the minute: the runtime's stamp in that minute (in the line's zone, read as
+		// sameInstant reads it) is the same instant to the nanosecond, and keeps the order of
+		// the minute's lines
+		t := prev.Time()
+		if sameInstant(w.Add(time.Duration(t.Second())*time.Second+time.Duration(t.Nanosecond())), t, ev.Has(cri.FieldCreated)) {
+			return
+		}
+	}
 	if has && prev.Kind() == event.KindTime && sameInstant(w, prev.Time(), ev.Has(cri.FieldCreated)) {
 		// a frame of whole seconds (syslog's, journalctl's) and the line's own fraction (torch's
 		// nanoseconds) are one clock: the fraction is kept, the lines of one second in order

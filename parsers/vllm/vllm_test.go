@@ -37,6 +37,14 @@ func TestYearFromReference(t *testing.T) {
 			time.Date(2025, 6, 1, 12, 0, 0, 500, time.UTC), time.Date(2025, 6, 1, 12, 0, 0, 500, time.UTC)},
 		{"line time wins when far from runtime time", "INFO 06-01 10:17:03 [a.py:1] x", time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC),
 			time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC), time.Date(2025, 6, 1, 10, 17, 3, 0, time.UTC)},
+		// a datefmt without seconds (vllm-project/vllm issue #28028): the runtime's stamp in
+		// that minute is kept, in the line's zone too; one outside it is not
+		{"runtime time kept in the minute of a header without seconds", "ERROR 11-03 23:14 [serving_chat.py:1145] x", time.Date(2025, 11, 3, 23, 15, 0, 0, time.UTC),
+			time.Date(2025, 11, 3, 23, 14, 22, 123, time.UTC), time.Date(2025, 11, 3, 23, 14, 22, 123, time.UTC)},
+		{"runtime time kept in the minute of a header without seconds, zone offset", "ERROR 11-04 07:14 [serving_chat.py:1145] x", time.Date(2025, 11, 3, 23, 15, 0, 0, time.UTC),
+			time.Date(2025, 11, 3, 23, 14, 22, 123, time.UTC), time.Date(2025, 11, 3, 23, 14, 22, 123, time.UTC)},
+		{"minute's start when the runtime's time is another minute", "ERROR 11-03 23:14 [serving_chat.py:1145] x", time.Date(2025, 11, 3, 23, 20, 0, 0, time.UTC),
+			time.Date(2025, 11, 3, 23, 17, 5, 0, time.UTC), time.Date(2025, 11, 3, 23, 14, 0, 0, time.UTC)},
 		// a syslog frame's whole second and torch's nanoseconds (vllm-project/vllm issue #12474)
 		{"line's fraction under a frame of whole seconds", "[W128 10:40:03.598159139 socket.cpp:752] [c10d] x", time.Date(2026, 1, 28, 11, 0, 0, 0, time.UTC),
 			time.Date(2026, 1, 28, 10, 40, 3, 0, time.UTC), time.Date(2026, 1, 28, 10, 40, 3, 598159139, time.UTC)},
