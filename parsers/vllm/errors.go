@@ -866,7 +866,11 @@ func lastException(stack string) (typ, msg string) {
 			last = false
 		}
 		if line == "" || line[0] == ' ' || line[0] == '\t' || line[0] == '|' || line[0] == '+' || line == TracebackHeader || line == `"""` ||
-			line == causeMarker || line == contextMarker || IsMessageContinuation(line) || IsFrameLine(line) || PasteElision(line) {
+			line == causeMarker || line == contextMarker || IsMessageContinuation(line) || IsFrameLine(line) || PasteElision(line) ||
+			// c10's C++ stack under the exception line whose message holds it
+			// (torch.distributed.DistBackendError's "Exception raised from recvBytes at ...",
+			// "frame #0: ..."): its lines are the message's, not an exception's
+			NativeStackStart(line) || strings.HasPrefix(line, "frame #") {
 			// (a frame's line a paste left unindented is no exception's)
 			continue
 		}

@@ -412,7 +412,7 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 			}
 		default:
 			fallback := p.cfg.FallbackDataset
-			if st, ok := ev.GetString(event.FieldErrorStack); ok && strings.HasPrefix(st, vllm.TracebackHeader) && !rayContainer(src.container) {
+			if st, ok := ev.GetString(event.FieldErrorStack); ok && pythonTraceback(ev, st) && !rayContainer(src.container) {
 				// a Python traceback no program's lines came before (a client's, a job's): read
 				// as Python's, as the pylog parser's records of an unknown program are
 				fallback = pylog.DatasetGeneric
@@ -1050,4 +1050,18 @@ func (p *Processor) forgetIdle(now time.Time) {
 			p.forgotten++
 		}
 	}
+}
+
+// pythonTraceback reports whether st, an event's error.stack_trace, is a Python traceback: from
+// its header, or read from its middle (a rotation's cut, an excerpt) with its exception read,
+// its frames ("  File \"...\", line N, in f", also inside an exception group's drawing) or the C++ stack torch's exception message holds
+// under its line ("Exception raised from recvBytes at ...").
+func pythonTraceback(ev *event.Event, st string) bool {
+	if strings.HasPrefix(st, vllm.TracebackHeader) {
+		return true
+	}
+	if !ev.Has(event.FieldErrorType) {
+		return false
+	}
+	return strings.Contains(st, `  File "`) || strings.Contains(st, "\nException raised from ")
 }
