@@ -476,7 +476,9 @@ func terminal(ev *event.Event, s string) bool {
 	} else if _, ok := pu.Atoi(stamp); !ok {
 		return false
 	}
-	rest := strings.TrimLeft(s[end+1:], " ")
+	// (a message that opens with a line break starts on the next line: "ERRO[0003]\nThe
+	// following GPUs could not be reset:\n...", the lines the parse processor grouped)
+	rest := strings.TrimLeft(s[end+1:], " \r\n")
 	msg, fields := splitFields(rest, terminalPad)
 	if msg != "" {
 		ev.SetString(pu.FieldLogMessage, msg)

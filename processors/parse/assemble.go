@@ -89,6 +89,7 @@ const (
 	modeMPISignal              // Open MPI's report of a fatal signal, its lines under its "[host:pid] " (tagged.OpenMPISignal)
 	modeNamedRecord            // an LMCache record whose message goes on up to the line with its location (pylog.NamedRecordOpen)
 	modeTokenizers             // huggingface/tokenizers' notice of a fork, with the two ways out under it
+	modeLogrusBreak            // a logrus terminal record whose message opens with a line break ("ERRO[0003]", its lines under it)
 	modeUsage                  // argparse's usage, its wrapped lines, and the "prog: error: ..." that follows it
 	modePostgres               // a PostgreSQL message, its DETAIL, HINT, STATEMENT... lines under it
 	modeSignal                 // a C++ server's signal handler's report (Triton's), its stack's frames under it
@@ -706,6 +707,10 @@ func startMode(l *vllm.Line) (int, bool) {
 		// argparse refusing a command line ("vllm serve" with an argument it does not know):
 		// print_usage's lines, then "vllm: error: unrecognized arguments: ...", one failure
 		return modeUsage, true
+	case l.Header == "" && l.Proc == "" && logrusBreakStart(l.Body):
+		// mig-parted's "ERRO[0003]", then "The following GPUs could not be reset:" and a line
+		// for each GPU: one record, its message the lines under it
+		return modeLogrusBreak, true
 	case l.Header == "" && l.Proc == "" && haproxyMessageStart(l.Body):
 		// HAProxy's "[WARNING]  (207) : config : missing timeouts for frontend 'https'.", the
 		// message's further lines under it each opening with "   | "
@@ -1668,6 +1673,11 @@ func (g *group) accept(l *vllm.Line) bool {
 		}
 		// its detail lines, and a statement's own lines, which carry no prefix
 		return tagged.PostgresDetail(l.Body, g.header) || len(g.parts) > 0 && (l.Body[0] == '\t' || l.Body[0] == ' ')
+	case modeLogrusBreak:
+		// the message's lines, blank ones too, up to the next record: logrus's own, a logfmt
+		// or klog line, or one under a header
+		return l.Header == "" && l.Proc == "" && len(g.parts) < maxMessageLines && !logrusTerminalStart(l.Body) &&
+			!strings.HasPrefix(l.Body, "time=\"") && !strings.HasPrefix(l.Body, "level=") && !klogHeader(l.Body)
 	case modeTokenizers:
 		if l.Header != "" || len(g.parts) >= 3 {
 			return false
@@ -2474,4 +2484,26 @@ func pyWarningLine(b string) bool {
 func unrepeatedHeader(h string) bool {
 	i := strings.IndexByte(h, ':')
 	return i > 0 && len(h) > i+7 && h[i+3] == ':' && h[i+6] == '.' && strings.HasSuffix(h, "]") && !strings.Contains(h, " [")
+}
+
+// logrusTerminalStart reports whether b opens a record of logrus's terminal form: its level's
+// four letters and the seconds since start in brackets ("ERRO[0003]", "INFO[0000] msg").
+func logrusTerminalStart(b string) bool {
+	if len(b) < 7 || b[4] != '[' {
+		return false
+	}
+	switch b[:4] {
+	case "INFO", "WARN", "ERRO", "DEBU", "TRAC", "FATA", "PANI":
+	default:
+		return false
+	}
+	end := strings.IndexByte(b[:min(len(b), 40)], ']')
+	return end > 5 && parseutil.AllDigits(b[5:end])
+}
+
+// logrusBreakStart reports whether b is such a record's first line with nothing after its
+// bracket: a message that opens with a line break (mig-parted's "\nThe following GPUs could not
+// be reset:\n  GPU 00000000:01:00.0: In use by another client\n...").
+func logrusBreakStart(b string) bool {
+	return logrusTerminalStart(b) && strings.TrimRight(b[strings.IndexByte(b, ']')+1:], " ") == ""
 }
