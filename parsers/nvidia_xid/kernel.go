@@ -100,8 +100,10 @@ func kernel(ev *event.Event, msg, level string) bool {
 	if !known && level != "" {
 		lv = level
 	}
-	if known || strings.HasPrefix(body, "task:") {
-		victim(ev, body) // (a task's stack shown alone: its name and pid)
+	if known || strings.HasPrefix(body, "task:") || strings.HasPrefix(body, "CPU: ") {
+		// (a task's stack shown alone: its name and pid; a stack dump_stack() printed without a
+		// report, the NVIDIA driver's after an Xid 119: the task it was called in)
+		victim(ev, body)
 		if name, _ := ev.GetString(event.FieldProcessName); ds == DatasetKernel && pu.GPUProgram(name) != "" && lv == pu.Critical {
 			// an oops in a GPU daemon's task (Fabric Manager's ioctl into the NVSwitch driver,
 			// nv-hostengine's): the GPU stack's fault, whatever the frames the paste kept

@@ -34,7 +34,34 @@ func kernelReportStart(l *vllm.Line) bool {
 		// the "irqpoll" option)", the stack, the handlers, "Disabling IRQ #16"), and a task's
 		// state and stack that SysRq-w or sched_show_task prints without a hung task's header
 		strings.HasPrefix(t, "irq ") && strings.Contains(t, ": nobody cared") ||
-		strings.HasPrefix(t, "task:") && strings.Contains(t, " state:")
+		strings.HasPrefix(t, "task:") && strings.Contains(t, " state:") ||
+		// a stack dump_stack() prints without a report around it (the NVIDIA driver's
+		// os_dump_stack after an Xid 119's RPC history: "CPU: 17 PID: 2024380 Comm: nvidia-smi
+		// Tainted: ...", "Hardware name: ...", "Call Trace:", its frames), and the frame-pointer
+		// unwinder's complaint about it with the raw stack under it, also read from its middle
+		strings.HasPrefix(t, "CPU: ") && strings.Contains(t, " PID: ") && strings.Contains(t, " Comm: ") ||
+		strings.HasPrefix(t, unwinderWarning) || rawStackWord(t)
+}
+
+// unwinderWarning opens the frame-pointer unwinder's complaint about a frame it cannot follow
+// (arch/x86/kernel/unwind_frame.c), which it prints inside the stack it was walking, then
+// "unwind stack type:..." and the stack's raw words (rawStackWord).
+const unwinderWarning = "WARNING: kernel stack frame pointer at "
+
+// rawStackWord reports whether t is a line of the raw stack the unwinder dumps after its
+// warning: an address, the word there and what it points at ("00000000c7da3938: ffffffffc2202667
+// (_nv012865rm+0x77/0x330 [nvidia])"), or "..." where zeros were skipped.
+func rawStackWord(t string) bool {
+	if len(t) < 38 || t[16] != ':' || t[17] != ' ' || t[34] != ' ' {
+		return false
+	}
+	for _, c := range []byte(t[:16] + t[18:34]) {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	rest := t[35:]
+	return rest == "..." || rest[0] == '(' && rest[len(rest)-1] == ')'
 }
 
 // rcuStall reports whether t opens an RCU stall report ("rcu: INFO: rcu_sched self-detected
@@ -59,7 +86,7 @@ func kernelReportAccept(l *vllm.Line) bool {
 			return true
 		}
 	}
-	return kernelFrame(t) || taskState(t) || arm64Register(t)
+	return kernelFrame(t) || taskState(t) || arm64Register(t) || rawStackWord(t)
 }
 
 // The OOM killer's report runs from "python3 invoked oom-killer: gfp_mask=..." through the
@@ -299,7 +326,9 @@ var kernelReportLines = [...]string{"Call Trace:", "<TASK>", "</TASK>", "<IRQ>",
 	// an RCU stall's: the stalled CPUs, who detected it, the NMIs sent for their backtraces
 	"rcu: ", "Sending NMI from CPU ", "NMI backtrace for cpu ", "(t=", "(detected by ",
 	// a spurious interrupt's: its handlers, then the line it turns off
-	"handlers:", "Disabling IRQ #"}
+	"handlers:", "Disabling IRQ #",
+	// the unwinder's complaint inside a stack, with its state (unwinderWarning)
+	unwinderWarning, "unwind stack type:"}
 
 // sinceBoot returns s without dmesg's "[ 5873.238880] " in front.
 func sinceBoot(s string) string {
