@@ -542,7 +542,10 @@ func nvrmLevel(body string) string {
 		// the GSP firmware file for this driver's version is missing (RmFetchGspRmImages,
 		// LEVEL_ERROR): the cause "RmInitAdapter failed!" after it does not name; and the PCI
 		// handle of a GPU gone from the bus (os_pci_init_handle, NV_DBG_ERRORS)
-		strings.Contains(body, "No firmware image found") || strings.Contains(body, "os_pci_init_handle: invalid context") {
+		strings.Contains(body, "No firmware image found") || strings.Contains(body, "os_pci_init_handle: invalid context") ||
+		// the GSP's RISC-V core dumped after it failed (kflcnCoreDumpDestructive, LEVEL_ERROR
+		// every line: "ICD: Core is booted.", its registers, "ICD: unwind complete.")
+		ICDLine(body) != "" {
 		return pu.Error // the GSP firmware's crash report opens at LEVEL_ERROR (kernel_gsp.c)
 	}
 	if strings.HasPrefix(body, "Persistence mode is deprecated") ||
@@ -955,4 +958,26 @@ func draDevice(s string) bool {
 
 func isAlnum(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// ICDLine returns what opens an NVRM line of the falcon core dump the driver takes of a GSP that
+// failed, the GPU and the function with "ICD: " ("GPU6 kflcnCoreDumpDestructive_IMPL: ICD: " of
+// "GPU6 kflcnCoreDumpDestructive_IMPL: ICD: a4:0x0000000000000004   a5:..."), the line's text
+// after "NVRM: "; "" for another line. The dump's lines are one report.
+func ICDLine(t string) string {
+	i := strings.Index(t[:min(len(t), 96)], ": ICD: ")
+	if i <= 0 {
+		return ""
+	}
+	fn := t[:i]
+	if g, rest, ok := strings.Cut(fn, " "); ok {
+		if !strings.HasPrefix(g, "GPU") || !pu.AllDigits(g[3:]) {
+			return ""
+		}
+		fn = rest
+	}
+	if fn == "" || strings.IndexByte(fn, ' ') >= 0 {
+		return ""
+	}
+	return t[:i+len(": ICD: ")]
 }

@@ -409,10 +409,7 @@ func nvrmWrapped(l *vllm.Line, prev string) bool {
 // free_os_event: failed to find OS event:", then "NVRM: free_os_event:    hParent: 0xc1d775c9"
 // and "NVRM: free_os_event:    fd: 17" (one report at one level).
 func nvrmFuncDetail(l *vllm.Line, prev string) bool {
-	if l.Header != "" {
-		return false
-	}
-	t, ok := nvrmText(l.Body)
+	t, p, ok := nvrmTexts(l, prev)
 	if !ok {
 		return false
 	}
@@ -420,12 +417,33 @@ func nvrmFuncDetail(l *vllm.Line, prev string) bool {
 	if !ok || fn == "" || strings.IndexByte(fn, ' ') >= 0 || !strings.HasPrefix(rest, "  ") {
 		return false
 	}
-	p, ok := nvrmText(prev)
+	prest, ok := strings.CutPrefix(p, fn+": ")
+	return ok && (strings.HasSuffix(strings.TrimRight(prest, " "), ":") || strings.HasPrefix(prest, "  "))
+}
+
+// nvrmICD reports whether l goes on with the GSP core dump whose line prev is: a line of the
+// same GPU's dump by the same function ("NVRM: GPU6 kflcnCoreDumpDestructive_IMPL: ICD: ...",
+// its registers a line each).
+func nvrmICD(l *vllm.Line, prev string) bool {
+	t, p, ok := nvrmTexts(l, prev)
 	if !ok {
 		return false
 	}
-	prest, ok := strings.CutPrefix(p, fn+": ")
-	return ok && (strings.HasSuffix(strings.TrimRight(prest, " "), ":") || strings.HasPrefix(prest, "  "))
+	k := nvidia_xid.ICDLine(t)
+	return k != "" && strings.HasPrefix(p, k)
+}
+
+// nvrmTexts returns the texts after "NVRM: " of l, a line without a logging header, and of prev,
+// the line before it; ok is false unless both are the driver's.
+func nvrmTexts(l *vllm.Line, prev string) (t, p string, ok bool) {
+	if l.Header != "" {
+		return "", "", false
+	}
+	if t, ok = nvrmText(l.Body); !ok {
+		return "", "", false
+	}
+	p, ok = nvrmText(prev)
+	return t, p, ok
 }
 
 // nvrmText returns the text after "NVRM: " of a driver's line, past a kernel log's stamp
