@@ -734,7 +734,9 @@ func (p *Parser) body(ev *event.Event, b, msg string, lineLen int) string {
 	case strings.HasPrefix(b, "Dumping scheduler output for model execution: "), strings.HasPrefix(b, "SchedulerOutput("):
 		return p.schedulerDump(ev, b, msg, lineLen)
 	case strings.HasPrefix(b, "Dumping input data for V1 LLM engine "), strings.HasPrefix(b, "Dumping scheduler stats: "),
-		strings.HasPrefix(b, "SchedulerStats("):
+		strings.HasPrefix(b, "SchedulerStats("),
+		// 0.9's batch as two records: this one, then "SchedulerOutput(...)"
+		strings.TrimRight(b, " ") == "Dumping scheduler output for model execution:":
 		// the other two records dump_engine_exception writes with the batch's at a failed
 		// step: the engine's version and config, and the scheduler's counts (its KV cache
 		// usage at the crash; 0.9 wrote them bare, as the batch); one search for the dump
