@@ -346,6 +346,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if (text[0] == 'G' || text[0] == 'M') && smiList(ev, text) {
 		return true
 	}
+	if (text[0] == '+' || text[0] >= 'A' && text[0] <= 'Z') && strings.Contains(text, "\n| NVIDIA-SMI ") && smiReport(ev, text) {
+		return true
+	}
 	dataset := pu.GPUDataset(ev)
 	mps := false
 	if dataset != "" && text[0] == '[' && mpsLine(ev, text) { // in a GPU-stack container only: the line is taken
@@ -776,4 +779,58 @@ func unwrapped(msg string, indent int) string {
 		rest = after
 	}
 	return first
+}
+
+// smiReport reads nvidia-smi's report, its table grouped by the parse processor (its time, "+---+"
+// borders, "| NVIDIA-SMI 535.104.05   Driver Version: 535.104.05   CUDA Version: 12.2 |", a
+// GPU's rows): log.message is its header row's words, and a report of one GPU names it
+// (gpu.pci_bus_id, gpu.model from "|   0  Tesla T4   On   | 00000000:84:00.0 Off | ..."). A
+// report that shows "ERR!" (a reading the driver could not take, a GPU failing) is a warning.
+func smiReport(ev *event.Event, text string) bool {
+	var header, bus, model string
+	gpus := 0
+	for line := range strings.SplitSeq(text, "\n") {
+		line = strings.TrimRight(line, " \r")
+		if h, ok := strings.CutPrefix(line, "| NVIDIA-SMI "); ok {
+			header = "NVIDIA-SMI " + strings.Join(strings.Fields(strings.TrimSuffix(h, "|")), " ")
+			continue
+		}
+		cells := strings.Split(line, "|")
+		if len(cells) < 4 || cells[0] != "" {
+			continue
+		}
+		// the first row of a GPU: its index and name (persistence mode last) beside its bus id
+		idx, name, ok := strings.Cut(strings.TrimSpace(cells[1]), " ")
+		if _, isNum := pu.Atoi(idx); !ok || !isNum {
+			continue
+		}
+		id := nvidia_xid.BusID(cells[2])
+		if id == "" {
+			continue
+		}
+		name = strings.TrimSpace(name)
+		if n, ok := strings.CutSuffix(name, " On"); ok {
+			name = n
+		} else if n, ok := strings.CutSuffix(name, " Off"); ok {
+			name = n
+		}
+		gpus++
+		bus, model = id, strings.TrimSpace(name)
+	}
+	if header == "" {
+		return false
+	}
+	ev.SetString(pu.FieldLogMessage, header)
+	if gpus == 1 {
+		ev.SetString(nvidia_xid.FieldPCIBusID, bus)
+		if model != "" {
+			ev.SetString(FieldGPUModel, model)
+		}
+	}
+	level := pu.Info
+	if strings.Contains(text, "ERR!") {
+		level = pu.Warning
+	}
+	pu.Finish(ev, pu.DatasetOr(ev, DatasetSMI), level)
+	return true
 }

@@ -72,3 +72,44 @@ func TestInstallerErrorUnwrapped(t *testing.T) {
 		t.Errorf("unwrapped: %q", got)
 	}
 }
+
+// nvidia-smi's report grouped into one event: its header row's words, the one GPU it shows
+// (nvidia-smi 535's layout), none of several, and a warning where a cell reads ERR!.
+func TestSMIReport(t *testing.T) {
+	t.Parallel()
+	one := `+---------------------------------------------------------------------------------------+
+| NVIDIA-SMI 535.104.05             Driver Version: 535.104.05   CUDA Version: 12.2     |
+|-----------------------------------------+----------------------+----------------------+
+| GPU  Name                 Persistence-M | Bus-Id        Disp.A | Volatile Uncorr. ECC |
+| Fan  Temp   Perf          Pwr:Usage/Cap |         Memory-Usage | GPU-Util  Compute M. |
+|=========================================+======================+======================|
+|   0  NVIDIA A100-SXM4-80GB          On  | 00000000:07:00.0 Off |                    0 |
+| N/A   32C    P0              61W / 400W |      4MiB / 81920MiB |      0%      Default |
++-----------------------------------------+----------------------+----------------------+`
+	two := `Mon Jul  5 04:00:24 2021
++-----------------------------------------------------------------------------+
+| NVIDIA-SMI 460.73.01    Driver Version: 460.73.01    CUDA Version: 11.2     |
+|===============================+======================+======================|
+|   0  Tesla T4            On   | 00000000:84:00.0 Off |                    0 |
+| N/A   39C    P0    26W /  70W |      0MiB / 15109MiB |      0%      Default |
+|   1  Tesla T4            On   | 00000000:85:00.0 Off |                  ERR! |
+|ERR!  ERR!  ERR!    ERR! / ERR!|      0MiB / 15109MiB |    ERR!      Default |
++-------------------------------+----------------------+----------------------+`
+	cases := []struct {
+		text, msg, bus, model, level string
+	}{
+		{one, "NVIDIA-SMI 535.104.05 Driver Version: 535.104.05 CUDA Version: 12.2", "0000:07:00", "NVIDIA A100-SXM4-80GB", "info"},
+		{two, "NVIDIA-SMI 460.73.01 Driver Version: 460.73.01 CUDA Version: 11.2", "", "", "warning"},
+	}
+	for _, c := range cases {
+		ev := event.NewMessage(c.text, time.Time{})
+		if !New().Parse(ev) {
+			t.Fatalf("not read: %q", c.text[:40])
+		}
+		for k, want := range map[string]string{"log.message": c.msg, "gpu.pci_bus_id": c.bus, "gpu.model": c.model, "log.level": c.level} {
+			if got, _ := ev.GetString(k); got != want {
+				t.Errorf("%s: %s = %q, want %q", c.msg, k, got, want)
+			}
+		}
+	}
+}

@@ -90,6 +90,7 @@ const (
 	modeNamedRecord            // an LMCache record whose message goes on up to the line with its location (pylog.NamedRecordOpen)
 	modeTokenizers             // huggingface/tokenizers' notice of a fork, with the two ways out under it
 	modeLogrusBreak            // a logrus terminal record whose message opens with a line break ("ERRO[0003]", its lines under it)
+	modeSMITable               // nvidia-smi's table (its time, then "+---+" and "| ... |" rows, the processes' table after a blank line)
 	modeUsage                  // argparse's usage, its wrapped lines, and the "prog: error: ..." that follows it
 	modePostgres               // a PostgreSQL message, its DETAIL, HINT, STATEMENT... lines under it
 	modeSignal                 // a C++ server's signal handler's report (Triton's), its stack's frames under it
@@ -1125,6 +1126,11 @@ func startMode(l *vllm.Line) (int, bool) {
 			return modeWrapped, true
 		}
 	}
+	if l.Header == "" && l.Proc == "" && smiBanner(l.Body) {
+		// the time nvidia-smi prints over its report (a driver container's after its install,
+		// the validator's, an entrypoint's): its tables follow (modeDiagBorder)
+		return modeSMITable, true
+	}
 	if l.Header == "" && (strings.HasPrefix(l.Body, "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver") ||
 		strings.HasSuffix(l.Body, "Failed to initialize NVML: Driver/library version mismatch")) {
 		return modeSMIFailed, true
@@ -1673,6 +1679,18 @@ func (g *group) accept(l *vllm.Line) bool {
 		}
 		// its detail lines, and a statement's own lines, which carry no prefix
 		return tagged.PostgresDetail(l.Body, g.header) || len(g.parts) > 0 && (l.Body[0] == '\t' || l.Body[0] == ' ')
+	case modeSMITable:
+		if l.Header != "" || l.Proc != "" || len(g.parts) >= maxTableLines {
+			return false
+		}
+		if len(g.parts) == 0 && smiBanner(g.firstLine()) {
+			return strings.HasPrefix(l.Body, "+---") && tableBorder(l.Body) // the time, then the table; else the time alone
+		}
+		if len(g.parts) == 1 && smiBanner(g.firstLine()) {
+			return smiHeader(l.Body) // a table under the time that is not nvidia-smi's goes apart
+		}
+		// its rows, and the blank line (spaces, as nvidia-smi pads it) between its two tables
+		return tableRow(l.Body) || strings.TrimSpace(l.Body) == "" && len(g.parts) > 0 && tableRow(g.lastPart())
 	case modeLogrusBreak:
 		// the message's lines, blank ones too, up to the next record: logrus's own, a logfmt
 		// or klog line, or one under a header
@@ -1821,6 +1839,10 @@ func (g *group) accept(l *vllm.Line) bool {
 	case modeDiagBorder:
 		if l.Header == "" && l.Proc == "" && len(g.parts) == 0 && strings.HasPrefix(l.Body, "| Diagnostic ") && strings.Contains(l.Body, "| Result ") {
 			g.mode = modeTable
+			return true
+		}
+		if l.Header == "" && l.Proc == "" && len(g.parts) == 0 && smiHeader(l.Body) {
+			g.mode = modeSMITable // nvidia-smi's report without its time
 			return true
 		}
 		return false
@@ -2507,3 +2529,24 @@ func logrusTerminalStart(b string) bool {
 func logrusBreakStart(b string) bool {
 	return logrusTerminalStart(b) && strings.TrimRight(b[strings.IndexByte(b, ']')+1:], " ") == ""
 }
+
+// tableRow reports whether b is a row or border of such a table: from '|' or '+' to '|' or '+'.
+func tableRow(b string) bool {
+	b = strings.TrimRight(b, " ")
+	return len(b) > 2 && (b[0] == '|' || b[0] == '+') && (b[len(b)-1] == '|' || b[len(b)-1] == '+')
+}
+
+// smiBanner reports whether b is the time nvidia-smi prints over its table, ctime's form alone
+// ("Mon Jul  5 04:00:24 2021", padded with spaces).
+func smiBanner(b string) bool {
+	b = strings.TrimRight(b, " ")
+	if len(b) != len("Mon Jul  5 04:00:24 2021") || b[3] != ' ' || b[7] != ' ' || b[10] != ' ' || b[13] != ':' || b[16] != ':' || b[19] != ' ' {
+		return false
+	}
+	_, ok := parseutil.Ctime(b)
+	return ok
+}
+
+// smiHeader reports whether b is the first row of nvidia-smi's table: "| NVIDIA-SMI 460.73.01
+// Driver Version: 460.73.01    CUDA Version: 11.2     |".
+func smiHeader(b string) bool { return strings.HasPrefix(b, "| NVIDIA-SMI ") }
