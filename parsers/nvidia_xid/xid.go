@@ -699,6 +699,7 @@ func Annotate(ev *event.Event, code int64) string {
 
 // attr reads "key=value, rest" and returns value (quotes removed) and rest.
 func attr(s, key string) (val, rest string, ok bool) {
+	s = strings.TrimLeft(s, " ") // (a copy that aligned its columns: "pid=8494,   name=RenderThread")
 	if !strings.HasPrefix(s, key) {
 		return "", s, false
 	}
