@@ -502,7 +502,9 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 		case modeNative:
 			// a what() read without its terminate line: its message ends in a blank line before
 			// "Exception raised from", as under the terminate line
-			g.native = strings.HasPrefix(sl.Body, "  what():  ")
+			// (and so does a stack read from its middle: the blank line after its last frame,
+			// the next stack of the same message after it, "Exception raised from ...")
+			g.native = strings.HasPrefix(sl.Body, "  what():  ") || sl.Header == "" && vllm.NativeStackStart(sl.Body)
 		case modeRecord:
 			g.banner = sl.Body == ""
 		case modeMaybe:
@@ -2104,6 +2106,12 @@ func (g *group) accept(l *vllm.Line) bool {
 			n > 1 && g.parts[n-1] == "" && strings.HasPrefix(g.parts[n-2], "frame #")) {
 			// another abort's what(), after this one's stack (and the blank line torch ends
 			// it with: two ranks' reports one after the other)
+			return false
+		}
+		if n := len(g.parts); n > 1 && g.parts[n-1] == "" && strings.HasPrefix(g.parts[n-2], "frame #") && !strings.HasPrefix(l.Body, "Exception raised from ") {
+			// after a stack and its blank line only the next stack of the same message goes on
+			// (the watchdog's "Exception raised from ncclCommWatchdog ..."); frames from "frame
+			// #0" are another error's, read without its line
 			return false
 		}
 		return l.Header == "" && (vllm.IsNativeErrorLine(l.Body) || vllm.IsMessageContinuation(l.Body) ||
