@@ -346,6 +346,11 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if (text[0] == 'G' || text[0] == 'M') && smiList(ev, text) {
 		return true
 	}
+	if (text[0] == 'S' || text[0] == '+' || text[0] == '|') && strings.IndexByte(text, '\n') > 0 {
+		if first, _, _ := strings.Cut(text, "\n"); pu.DCGMIDiagReport(text, strings.TrimRight(first, " ")) {
+			return false // dcgmi diag's report, the tagged parser's, whatever failure its rows quote
+		}
+	}
 	if (text[0] == '+' || text[0] >= 'A' && text[0] <= 'Z') && strings.Contains(text, "\n| NVIDIA-SMI ") && smiReport(ev, text) {
 		return true
 	}

@@ -426,3 +426,14 @@ func DCGMExporterMessage(msg string) bool {
 	}
 	return false
 }
+
+// DCGMIDiagReport reports whether msg, whose first line is first, is the report `dcgmi diag`
+// prints, grouped into one event by the parse processor: "Successfully ran diagnostic for
+// group.", or its table from the "| Diagnostic | Result |" header or a named section's border
+// ("|-----  Deployment  ----+---|"). Its rows quote what failed ("... 'system not yet
+// initialized'"): the report is read as such, not as the failure its words name.
+func DCGMIDiagReport(msg, first string) bool {
+	return first == "Successfully ran diagnostic for group." || strings.Contains(msg, "\n| Diagnostic ") ||
+		strings.Contains(first, "  Integration  ") || strings.Contains(first, "  Deployment  ") ||
+		strings.Contains(first, "  Hardware  ") || strings.Contains(first, "  Stress  ")
+}

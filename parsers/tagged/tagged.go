@@ -1770,14 +1770,13 @@ func neuronRuntime(s string, r *Line) bool {
 // "| Warning                   | GPU 0's NvLink link 0 is currently down ..."). A test that
 // failed makes it an error naming the tests (error.message), a warning row a warning.
 func dcgmiDiag(ev *event.Event, msg, first string) bool {
-	if first != "Successfully ran diagnostic for group." && !strings.Contains(msg, "\n| Diagnostic ") &&
-		!strings.Contains(first, "  Integration  ") && !strings.Contains(first, "  Deployment  ") &&
-		!strings.Contains(first, "  Hardware  ") && !strings.Contains(first, "  Stress  ") {
+	if !pu.DCGMIDiagReport(msg, first) {
 		return false
 	}
 	level := pu.Info
 	var failed []string
-	test := "" // the test a row names: one with an empty first cell goes on with it (a result per GPU group)
+	test := ""   // the test a row names: one with an empty first cell goes on with it (a result per GPU group)
+	errRow := -1 // the failed entry an "Error" row's further lines go on
 	for line := range strings.Lines(msg) {
 		cells := strings.Split(strings.TrimRight(line, " \n"), "|")
 		if len(cells) < 4 {
@@ -1785,6 +1784,10 @@ func dcgmiDiag(ev *event.Event, msg, first string) bool {
 		}
 		name, result := strings.TrimSpace(cells[1]), strings.TrimSpace(cells[2])
 		if name == "" {
+			if test == "Error" && errRow >= 0 && result != "" {
+				failed[errRow] += " " + result // the wrapped text of DCGM's error
+				continue
+			}
 			name = test
 		} else {
 			test = name
@@ -1793,11 +1796,19 @@ func dcgmiDiag(ev *event.Event, msg, first string) bool {
 		case strings.HasPrefix(result, "Fail"):
 			level = pu.Error
 			failed = append(failed, name+": "+result)
+		case name == "Error" && result != "":
+			// DCGM 3.x's row for a check that could not pass ("GPU 3 has uncorrectable memory
+			// errors and row remappings are pending", a deployment check): a failure, as Fail is
+			level = pu.Error
+			errRow = len(failed)
+			failed = append(failed, name+": "+result)
 		case name == "Warning" && level == pu.Info, strings.HasPrefix(result, "Warn") && level == pu.Info:
 			level = pu.Warning
 		}
 	}
-	ev.SetString(pu.FieldLogMessage, first)
+	if !strings.HasPrefix(first, "+-") && !strings.HasPrefix(first, "|-") {
+		ev.SetString(pu.FieldLogMessage, first) // (not a border the excerpt opens with)
+	}
 	if len(failed) > 0 {
 		ev.SetString(event.FieldErrorMsg, strings.Join(failed, "; "))
 	}
