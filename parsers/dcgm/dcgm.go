@@ -85,15 +85,10 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	pu.SetDatedLocalTime(ev, t)
 	ev.Set(event.FieldProcessPID, event.Int(pid))
 	ev.Set(FieldThread, event.Int(tid))
-	msg := message(ev, rest)
+	msg := untagged(message(ev, rest))
 	if (level == pu.Error || level == pu.Critical) && msg != "" && !ev.Has(event.FieldErrorMsg) {
 		// what failed, as every error line of the other parsers says it ("Failed to load module
 		// 9", "Error checking hang state for process 24299: -14")
-		if m, ok := strings.CutPrefix(msg, "[["); ok {
-			if end := strings.Index(m, "]] "); end >= 0 {
-				msg = m[end+3:]
-			}
-		}
 		ev.SetString(event.FieldErrorMsg, msg)
 	}
 	pu.Finish(ev, pu.DatasetOr(ev, pu.DatasetDCGM), level)
@@ -120,8 +115,19 @@ func ids(s string) (pid, tid int64, rest string, ok bool) {
 
 // Message reads the text of a host engine's line that another program relays
 // (dcgm-exporter's --enable-dcgm-log, its msg=): "text [file:line] [function]" and a leading
-// "[[Module]]" tag, as in nv-hostengine.log.
-func Message(ev *event.Event, s string) { _ = message(ev, s) }
+// "[[Module]]" tag, as in nv-hostengine.log. It returns the text without the tag: what an error
+// line's error.message is.
+func Message(ev *event.Event, s string) string { return untagged(message(ev, s)) }
+
+// untagged returns msg without the "[[Module]] " tag it may open with.
+func untagged(msg string) string {
+	if m, ok := strings.CutPrefix(msg, "[["); ok {
+		if end := strings.Index(m, "]] "); end >= 0 {
+			return m[end+3:]
+		}
+	}
+	return msg
+}
 
 // message splits "text [file:line] [function]" and a leading "[[Module]]" tag, and returns the
 // text.

@@ -238,12 +238,18 @@ func pairs(ev *event.Event, s string) bool {
 	if wrapped != "" {
 		level = wrapped
 		if m, ok := ev.GetString(pu.FieldLogMessage); ok {
-			dcgm.Message(ev, m) // the host engine's source line and function after its text
+			// the host engine's source line and function after its text; an error's
+			// error.message as nv-hostengine.log's, without the module's tag
+			if text := dcgm.Message(ev, m); (level == pu.Error || level == pu.Critical) && text != "" && !ev.Has(event.FieldErrorMsg) {
+				ev.SetString(event.FieldErrorMsg, text)
+			}
 		}
 	}
 	h.set(ev)
 	ds := pu.GPUDataset(ev)
-	if ds == "" {
+	if ds == "" && wrapped != "" {
+		ds = pu.DatasetDCGMExporter // dcgm_level= is dcgm-exporter's relay of its host engine
+	} else if ds == "" {
 		ds = contentDataset(ev) // only for a line the container did not place
 	}
 	if ds == pu.DatasetValidator && (level == pu.Info || level == "") {
