@@ -219,12 +219,6 @@ func GPUFailure(s string) (kind, dataset string) {
 		}
 		return KindCUDAError, ""
 	}
-	if strings.Contains(s, "error running hook") && strings.Contains(s, "stderr: Auto-detected mode as '") {
-		// the NVIDIA runtime hook failing, its stderr's first line its mode ("... error running
-		// hook #0: error running hook: exit status 1, stdout: , stderr: Auto-detected mode as
-		// 'legacy'"), its CLI's error on the line under it
-		return KindContainerCLI, DatasetToolkit
-	}
 	for _, f := range gpuFailures {
 		if strings.Contains(s, f.phrase) {
 			if f.phrase == "libnvidia-ml.so" && (!failureWords(s) || strings.Contains(s, "Skipping library candidate")) {
@@ -251,6 +245,13 @@ func GPUFailure(s string) (kind, dataset string) {
 			}
 			return f.kind, f.dataset
 		}
+	}
+	if strings.Contains(s, "error running hook") && strings.Contains(s, "stderr: Auto-detected mode as '") {
+		// the NVIDIA runtime hook failing, its stderr's first line its mode ("... error running
+		// hook #0: error running hook: exit status 1, stdout: , stderr: Auto-detected mode as
+		// 'legacy'"), its CLI's error on the line under it; when that line is in the same
+		// message, the failure it names decided above (a driver/library mismatch is one)
+		return KindContainerCLI, DatasetToolkit
 	}
 	if t := strings.TrimSpace(s); strings.HasPrefix(t, "Failed to ") && strings.Contains(t, " (error code ") && strings.HasSuffix(t, ")!") {
 		// the CUDA samples' checks (vectorAdd, which the GPU operator's validator runs: "Failed
