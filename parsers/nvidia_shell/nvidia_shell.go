@@ -767,24 +767,40 @@ func shellDriven(ev *event.Event, dataset string, signed bool) bool {
 // each indented under the text after its severity tag ("ERROR: Unable to open
 // 'kernel/dkms.conf' for copying (No such file or\n       directory)"): the wrap is the
 // terminal's, not the message's, which reads as the tagged parser reads it without the
-// container. Lines after the first that are not so indented are left as they are.
+// container. A blank line (or the indent alone) parts its paragraphs, kept one a line: the
+// installer's "Please see the log entries ..." after its reason, indented, or at the margin
+// where the installer printed its message unwrapped. Lines after the first that are none of
+// these are left as they are.
 func unwrapped(msg string, indent int) string {
 	first, rest, ok := strings.Cut(msg, "\n")
 	if !ok {
 		return msg
 	}
 	pad := strings.Repeat(" ", indent)
+	out, para := first, false // para: a paragraph break came before this line
 	for rest != "" {
 		line, after, _ := strings.Cut(rest, "\n")
 		t := strings.TrimSpace(line)
-		if !strings.HasPrefix(line, pad) || t == "" {
-			return first + "\n" + rest
+		switch {
+		case t == "":
+			para = true
+		case strings.HasPrefix(line, pad) && line[indent] != ' ' || para && strings.HasPrefix(t, installerSeeLog):
+			if para {
+				out += "\n" + t
+			} else {
+				out += " " + t
+			}
+			para = false
+		default:
+			return out + "\n" + rest
 		}
-		first += " " + t
 		rest = after
 	}
-	return first
+	return out
 }
+
+// installerSeeLog opens the paragraph nvidia-installer ends a failure's message with.
+const installerSeeLog = "Please see the log entries "
 
 // smiReport reads nvidia-smi's report, its table grouped by the parse processor (its time, "+---+"
 // borders, "| NVIDIA-SMI 535.104.05   Driver Version: 535.104.05   CUDA Version: 12.2 |", a

@@ -1647,7 +1647,7 @@ func (g *group) accept(l *vllm.Line) bool {
 		g.msg |= part
 		return true
 	case modeWrapped:
-		return l.Header == "" && (wrappedAccept(l.Body, len(g.header)) || bootstrapCheck(l.Body) && len(g.parts) < maxMessageLines)
+		return l.Header == "" && len(g.parts) < maxMessageLines && (wrappedAccept(l.Body, g.lastPart(), g.firstLine(), len(g.header)) || bootstrapCheck(l.Body))
 	case modeAER:
 		if g.msg == aerAwaitSeverity {
 			dev := aerDevice(l.Body)

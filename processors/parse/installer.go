@@ -28,10 +28,17 @@ func wrappedStart(body string) string {
 }
 
 // wrappedAccept reports whether body goes on with a message whose text starts at column indent:
-// it is indented by exactly as many spaces.
-func wrappedAccept(body string, indent int) bool {
-	if len(body) == indent && strings.TrimLeft(body, " ") == "" {
-		return true // a paragraph break: the indent alone (nvidia-installer's, before "Please see the log entries ...")
+// it is indented by exactly as many spaces; prev is the line before it, first the message's
+// first line.
+func wrappedAccept(body, prev, first string, indent int) bool {
+	if strings.TrimLeft(body, " ") == "" {
+		// a paragraph break (nvidia-installer's, before "Please see the log entries ..."): the
+		// indent alone, or a blank line after a wrapped text or the installer's failure to load
+		// its module printed unwrapped; one, after the message's text
+		return strings.TrimLeft(prev, " ") != "" && (len(body) == indent || prev != first || strings.Contains(first, "Unable to load the kernel module"))
+	}
+	if strings.TrimLeft(prev, " ") == "" && strings.HasPrefix(body, "Please see the log entries ") {
+		return true // the installer's last paragraph at the margin: its message printed unwrapped
 	}
 	return len(body) > indent && strings.TrimLeft(body[:indent], " ") == "" && body[indent] != ' '
 }
