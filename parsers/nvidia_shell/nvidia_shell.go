@@ -296,15 +296,37 @@ func shellError(s string) bool {
 	return j > 0 && strings.HasPrefix(rest[j:], ": ")
 }
 
-// makeError reports whether s is make's report of a failure, "make[1]: ***
+// MakeError reports whether s is make's report of a failure, "make[1]: ***
 // /lib/modules/5.15.0-60-generic/build: No such file or directory.  Stop." or "make[2]: ***
 // [Makefile:123: nvidia.ko] Error 2": the driver's build (its kernel headers missing) stopped.
-func makeError(s string) bool {
+// Its note that it lets the other jobs finish ("make[2]: *** Waiting for unfinished jobs....")
+// is none.
+func MakeError(s string) bool {
 	if !strings.HasPrefix(s, "make") {
 		return false
 	}
 	_, rest, ok := strings.Cut(s[:min(len(s), 24)], ": *** ")
+	if strings.HasPrefix(rest, "Waiting for unfinished jobs") {
+		return false
+	}
 	return ok && rest != "" || ok && strings.HasSuffix(s, "Stop.")
+}
+
+// MakeLine reports whether s is one of make's own lines: "make: ...", "make[2]: ..." (its
+// errors, "Entering directory", "Leaving directory", "Target ... not remade because of errors.").
+func MakeLine(s string) bool {
+	rest, ok := strings.CutPrefix(s, "make")
+	if !ok {
+		return false
+	}
+	if strings.HasPrefix(rest, "[") {
+		end := strings.IndexByte(rest, ']')
+		if end < 2 || !pu.AllDigits(rest[1:end]) {
+			return false
+		}
+		rest = rest[end+1:]
+	}
+	return strings.HasPrefix(rest, ": ")
 }
 
 // readyMarkerWait reports whether s is the validator's probe of a component's ready file that
@@ -471,7 +493,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		// manager logs the same at info): a retry, as "retrying" is
 		level = pu.Warning
 	}
-	if level == pu.Info && !detection(text) && !driverRootWait(text) && (pu.UnitFailed(text) || failureKind(text) || shellError(text) || makeError(text)) {
+	if level == pu.Info && !detection(text) && !driverRootWait(text) && (pu.UnitFailed(text) || failureKind(text) || shellError(text) || MakeError(text)) {
 		level = pu.Error
 	}
 	if level == pu.Info && !shellDriven(ev, dataset, signed) {
@@ -535,6 +557,8 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			// net/http's recovered panic, its goroutine's stack under it (one call of the log)
 			msg = first
 			ev.SetString(event.FieldErrorStack, "goroutine "+stack)
+		} else if first, _, ok := strings.Cut(msg, "\n"); ok && MakeError(first) {
+			msg = first // the failure the make levels above it echo (grouped by the parse processor)
 		}
 		ev.SetString(event.FieldErrorMsg, msg)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/sluice-dev/sluice/parsers/envoy"
 	"github.com/sluice-dev/sluice/parsers/java"
 	"github.com/sluice-dev/sluice/parsers/nodejs"
+	"github.com/sluice-dev/sluice/parsers/nvidia_shell"
 	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
 	"github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/pylog"
@@ -90,6 +91,7 @@ const (
 	modeNamedRecord            // an LMCache record whose message goes on up to the line with its location (pylog.NamedRecordOpen)
 	modeTokenizers             // huggingface/tokenizers' notice of a fork, with the two ways out under it
 	modeLogrusBreak            // a logrus terminal record whose message opens with a line break ("ERRO[0003]", its lines under it)
+	modeMake                   // make's failure, and the lines of the make levels above it that echo it ("make[1]: *** ... Error 2")
 	modeSMITable               // nvidia-smi's table (its time, then "+---+" and "| ... |" rows, the processes' table after a blank line)
 	modeUsage                  // argparse's usage, its wrapped lines, and the "prog: error: ..." that follows it
 	modePostgres               // a PostgreSQL message, its DETAIL, HINT, STATEMENT... lines under it
@@ -1128,6 +1130,11 @@ func startMode(l *vllm.Line) (int, bool) {
 			return modeWrapped, true
 		}
 	}
+	if l.Header == "" && l.Proc == "" && len(l.Body) > 8 && l.Body[0] == 'm' && nvidia_shell.MakeError(l.Body) {
+		// a build that failed (the driver container's kernel modules, an extension's): the
+		// make levels above the failing one each report it again, and finish their jobs
+		return modeMake, true
+	}
 	if l.Header == "" && l.Proc == "" && smiBanner(l.Body) {
 		// the time nvidia-smi prints over its report (a driver container's after its install,
 		// the validator's, an entrypoint's): its tables follow (modeDiagBorder)
@@ -1681,6 +1688,10 @@ func (g *group) accept(l *vllm.Line) bool {
 		}
 		// its detail lines, and a statement's own lines, which carry no prefix
 		return tagged.PostgresDetail(l.Body, g.header) || len(g.parts) > 0 && (l.Body[0] == '\t' || l.Body[0] == ' ')
+	case modeMake:
+		// (make's own lines, up to the top level's: "make: *** [modules] Error 2" ends the build)
+		return l.Header == "" && l.Proc == "" && len(g.parts) < maxMessageLines && nvidia_shell.MakeLine(l.Body) &&
+			!strings.HasPrefix(g.lastPart(), "make: ")
 	case modeSMITable:
 		if l.Header != "" || l.Proc != "" || len(g.parts) >= maxTableLines {
 			return false

@@ -2,10 +2,12 @@ package parse
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/sluice-dev/sluice/parsers/golden"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
@@ -864,5 +866,25 @@ func TestJSONLinesTeachNoDataset(t *testing.T) {
 	}
 	if ds, _ := out[1].GetString("event.dataset"); ds != "generic" {
 		t.Errorf("the plain line after it: dataset %q, want generic", ds)
+	}
+}
+
+// A driver build that failed is one error in the driver container (NVIDIA/gpu-operator issue
+// #18): make's failing level, then each level above it echoing the failure and its wait for the
+// other jobs; error.message is the failing level's line. The top level's line ends the build.
+func TestMakeFailureIsOneError(t *testing.T) {
+	t.Parallel()
+	lines := golden.Lines(t, "testdata/make-failure-levels/input.log")
+	out := runInPod(t, "nvidia-driver-daemonset-5.15.0-1041-azure-ubuntu22.04-r7c4d", "nvidia-driver-ctr", lines)
+	var errs []string
+	for _, ev := range out {
+		if lv, _ := ev.GetString(event.FieldLogLevel); lv == "error" {
+			m, _ := ev.GetString(event.FieldErrorMsg)
+			errs = append(errs, m)
+		}
+	}
+	want := []string{"make[2]: *** [cc_version_check] Error 1", lines[5]}
+	if !slices.Equal(errs, want) {
+		t.Errorf("errors %q, want %q", errs, want)
 	}
 }
