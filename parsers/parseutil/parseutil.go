@@ -57,7 +57,9 @@ func SetTime(ev *event.Event, t time.Time) {
 //
 // A frame that gave whole seconds (a syslog header, journalctl's short output) and a stamp of
 // the same second with a fraction (the kubelet's klog header, to the microsecond) are one clock:
-// the fraction is kept, so that lines of one second keep their order.
+// the fraction is kept, so that lines of one second keep their order. The frame may carry a
+// zone (journalctl -o short-iso's "+0200") where the stamp is the host's wall clock: the same
+// second in any zone's offset, a whole quarter hour.
 func SetLocalTime(ev *event.Event, t time.Time) {
 	v, ok := ev.Get(event.FieldTimestamp)
 	if !ok {
@@ -65,8 +67,15 @@ func SetLocalTime(ev *event.Event, t time.Time) {
 		return
 	}
 	if ns := t.Nanosecond(); ns != 0 && v.Kind() == event.KindTime {
-		if cur := v.Time(); cur.Nanosecond() == 0 && cur.Second() == t.Second() && cur.Minute() == t.Minute() &&
-			cur.Hour() == t.Hour() {
+		// (the clocks of day compared: a klog stamp has no year)
+		cur := v.Time().UTC()
+		d := (t.Hour()-cur.Hour())*3600 + (t.Minute()-cur.Minute())*60 + t.Second() - cur.Second()
+		if d > 12*3600 {
+			d -= 24 * 3600
+		} else if d <= -12*3600 {
+			d += 24 * 3600
+		}
+		if cur.Nanosecond() == 0 && d%900 == 0 && d >= -12*3600 && d <= 14*3600 {
 			SetTime(ev, cur.Add(time.Duration(ns)))
 		}
 	}

@@ -324,15 +324,18 @@ func TestLooseKV(t *testing.T) {
 }
 
 // A frame's whole second and a line's stamp of the same second to the microsecond are one
-// clock: the fraction is kept. Another second, another hour (a zone apart) or a frame with its
-// own fraction leave the frame's time.
+// clock: the fraction is kept, also a zone apart (journalctl -o short-iso's "+0200" frame, read
+// to UTC, over the kubelet's wall clock: NVIDIA/gpu-operator issue #349). Another second, an
+// offset no zone has, or a frame with its own fraction leave the frame's time.
 func TestSetLocalTimeRefinesWholeSeconds(t *testing.T) {
 	t.Parallel()
 	checkTimeRule(t, SetLocalTime, []timeCase{
 		{"2025-05-16T18:34:49Z", "2025-05-16T18:34:49.885576Z", "2025-05-16T18:34:49.885576Z"},
 		{"2025-05-16T18:34:49Z", "0000-05-16T18:34:49.885576Z", "2025-05-16T18:34:49.885576Z"}, // klog: no year
 		{"2025-05-16T18:34:49Z", "2025-05-16T18:34:48.885576Z", "2025-05-16T18:34:49Z"},
-		{"2025-05-16T18:34:49Z", "2025-05-16T20:34:49.885576Z", "2025-05-16T18:34:49Z"},
+		{"2025-05-16T18:34:49Z", "2025-05-16T20:34:49.885576Z", "2025-05-16T18:34:49.885576Z"},
+		{"2025-05-16T23:34:49Z", "0000-05-17T05:04:49.885576Z", "2025-05-16T23:34:49.885576Z"}, // UTC+5:30, the next day
+		{"2025-05-16T18:34:49Z", "2025-05-16T20:41:49.885576Z", "2025-05-16T18:34:49Z"},
 		{"2025-05-16T18:34:49.1Z", "2025-05-16T18:34:49.885576Z", "2025-05-16T18:34:49.1Z"},
 		{"", "2025-05-16T18:34:49.885576Z", "2025-05-16T18:34:49.885576Z"},
 	})
