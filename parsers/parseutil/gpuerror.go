@@ -51,6 +51,11 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	{"NVML: Driver Not Loaded", KindDriverNotLoaded, DatasetDriver},
 	{"nvml: Driver Not Loaded", KindDriverNotLoaded, DatasetDriver},
 	{"NVIDIA driver is not loaded", KindDriverNotLoaded, DatasetDriver},
+	// the runtime building a GPU pod's spec from the driver's device nodes that are not there
+	// (the GPU operator's driver container not ready: "failed to generate spec: lstat
+	// /run/nvidia/driver/dev/nvidiactl: no such file or directory"): every GPU pod's
+	// CreateContainerError until the driver loads
+	{"/dev/nvidiactl: no such file or directory", KindDriverNotLoaded, DatasetDriver},
 	{"libnvidia-ml.so", KindNVMLMissing, DatasetDriver},
 	{"could not load NVML library", KindNVMLMissing, DatasetDriver},
 	// DCGM's text for DCGM_ST_NVML_NOT_LOADED, which dcgm-exporter reports when it exports no GPU

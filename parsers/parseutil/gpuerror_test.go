@@ -6,6 +6,9 @@ func TestGPUFailure(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ line, kind, dataset string }{
 		{"Failed to initialize NVML: Driver/library version mismatch", KindDriverMismatch, DatasetDriver},
+		// containerd building a validator's spec before the driver container loaded the driver
+		// (NVIDIA/gpu-operator issue #377)
+		{`level=error msg="CreateContainer within sandbox \"88f2\" for &ContainerMetadata{Name:plugin-validation,Attempt:0,} failed" error="failed to generate container \"ee60\" spec: failed to generate spec: lstat /run/nvidia/driver/dev/nvidiactl: no such file or directory"`, KindDriverNotLoaded, DatasetDriver},
 		// the device plugin v0.14 and later on a node whose runtime did not inject the driver
 		// (an EKS node's nvidia-device-plugin-ctr, 2024-05-19): its headline, then its hints
 		{"Incompatible platform detected", KindRuntimeMissing, DatasetToolkit},
