@@ -914,6 +914,11 @@ func legacyPod(ev *event.Event, b string) {
 	if _, after, ok := strings.Cut(b[i:], "skipping: "); ok {
 		pu.SyncFailure(ev, after)
 	}
+	if strings.HasPrefix(b, "Failed to admit pod ") && strings.Contains(b[i:], " - node has conditions: ") {
+		// the eviction manager refusing a pod before the kubelet's structured logging: the
+		// Evicted event its "Failed to admit pod to node" gives since (evictionLine)
+		ev.SetString(FieldEventReason, "Evicted")
+	}
 }
 
 // podRef finds the first "name_namespace(uid)" in b from off: the pod's name and namespace and

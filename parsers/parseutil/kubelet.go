@@ -44,7 +44,19 @@ func SyncFailure(ev *event.Event, v string) {
 // alone. The klog parser reads it from the text form, the json parser from klog's JSON form.
 func StartFailed(ev *event.Event) {
 	m, ok := ev.GetString(event.FieldErrorMsg)
-	if !ok || !strings.Contains(m, " start failed in pod ") {
+	if !ok {
+		return
+	}
+	if t, ok := strings.CutPrefix(m, "container start failed: "); ok {
+		// the kubelet before 1.19 (kuberuntime_manager.go), which named neither container nor
+		// pod: "container start failed: CreateContainerConfigError: endpoint not found in cache
+		// for a registered resource: nvidia.com/gpu"
+		if reason, _, ok := strings.Cut(t, ": "); ok && reason != "" && strings.IndexByte(reason, ' ') < 0 && strings.HasSuffix(reason, "Error") {
+			ev.SetString(FieldEventReason, reason)
+		}
+		return
+	}
+	if !strings.Contains(m, " start failed in pod ") {
 		return
 	}
 	var after, container string
