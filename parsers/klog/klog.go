@@ -618,6 +618,9 @@ func body(ev *event.Event, b, level string) (string, bool) {
 				}
 				pu.SetField(ev, k, event.String(v))
 			}
+			if kv.Cut() {
+				ev.AddTag(TagCut) // its last value is what there was of it
+			}
 			if podName != "" && podNS != "" && !strings.ContainsRune(podName, '/') {
 				pu.SetObject(ev, "pod", podNS, podName)
 			}
@@ -1081,3 +1084,7 @@ func multilineValue(s string) string {
 	}
 	return strings.TrimRight(sb.String(), " \n")
 }
+
+// TagCut marks a structured line whose last quoted value was cut short (journalctl's width, a
+// pager's): what there was of it is read.
+const TagCut = "_klog_cut"

@@ -13,6 +13,7 @@ type KV struct {
 	err    bool
 	loose  bool
 	spaced bool
+	cut    bool
 }
 
 // NewKV starts scanning s.
@@ -79,6 +80,12 @@ func (k *KV) Next() (key, val string, ok bool) {
 	}
 	if s != "" && s[0] == '"' {
 		end := quotedEnd(s)
+		if end < 0 && k.spaced && len(s) > 1 {
+			// klog's last value cut short (journalctl's width, its pager's ">" where it chopped
+			// the line: err="failed t>"): what there is of it, the scan marked Cut
+			k.cut, k.s = true, ""
+			return key, strings.TrimSuffix(s[1:], ">"), true
+		}
 		if end < 0 {
 			k.err, k.s = true, ""
 			return "", "", false
@@ -90,7 +97,9 @@ func (k *KV) Next() (key, val string, ok bool) {
 			}
 		}
 		k.s = s[end+1:]
-		if k.s != "" && k.s[0] != ' ' && k.s[0] != '\t' {
+		if k.s != "" && k.s[0] != ' ' && k.s[0] != '\t' && !(k.spaced && startsPair(k.s)) {
+			// (klog's pairs may follow a quoted value without their space: the kubelet's
+			// service="podresources"qps=100)
 			k.err, k.s = true, ""
 			return "", "", false
 		}
@@ -128,6 +137,9 @@ func (k *KV) Next() (key, val string, ok bool) {
 	k.s = s[j:]
 	return key, s[:j], true
 }
+
+// Cut reports whether the scan ended in a quoted value cut short (klog's form only).
+func (k *KV) Cut() bool { return k.cut }
 
 // Closing returns the index of the close byte that closes the open byte at s[0], past nested
 // pairs, or -1.

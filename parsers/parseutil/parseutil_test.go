@@ -1,6 +1,7 @@
 package parseutil
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -481,5 +482,37 @@ func TestGPUDatasetDockerName(t *testing.T) {
 		if got := GPUDataset(ev); got != c.want {
 			t.Errorf("%s (%s): %q, want %q", c.name, c.image, got, c.want)
 		}
+	}
+}
+
+// klog's pairs: a last quoted value cut short is what there is of it (the pager's ">" off) and
+// the scan says Cut; a pair right after a quoted value, without its space, is read. logfmt's
+// scan refuses both, as it did.
+func TestKlogKVCutAndUnspaced(t *testing.T) {
+	t.Parallel()
+	read := func(kv *KV) (got []string) {
+		for {
+			k, v, ok := kv.Next()
+			if !ok {
+				return got
+			}
+			got = append(got, k+"|"+v)
+		}
+	}
+	kv := NewKlogKV(`pod="ns/p" err="failed t>`)
+	if got := read(&kv); !slices.Equal(got, []string{"pod|ns/p", "err|failed t"}) || !kv.Cut() {
+		t.Errorf("cut: %q, Cut %v", got, kv.Cut())
+	}
+	unspaced := NewKlogKV(`service="podresources"qps=100 burstTokens=10`)
+	if got := read(&unspaced); !slices.Equal(got, []string{"service|podresources", "qps|100", "burstTokens|10"}) {
+		t.Errorf("unspaced: %q", got)
+	}
+	plain := NewKV(`service="podresources"qps=100`)
+	if got := read(&plain); len(got) > 0 {
+		t.Errorf("logfmt took an unspaced pair: %q", got)
+	}
+	lf := NewKV(`msg="cut`)
+	if _, _, ok := lf.Next(); ok || lf.Cut() {
+		t.Error("logfmt's scan read a cut value")
 	}
 }
