@@ -91,6 +91,7 @@ const (
 	modeNamedRecord            // an LMCache record whose message goes on up to the line with its location (pylog.NamedRecordOpen)
 	modeTokenizers             // huggingface/tokenizers' notice of a fork, with the two ways out under it
 	modeLogrusBreak            // a logrus terminal record whose message opens with a line break ("ERRO[0003]", its lines under it)
+	modeConfigDump             // Triton's model config it auto-completed, in protobuf's text form under its glog line, to a blank line
 	modeMake                   // make's failure, and the lines of the make levels above it that echo it ("make[1]: *** ... Error 2")
 	modeSMITable               // nvidia-smi's table (its time, then "+---+" and "| ... |" rows, the processes' table after a blank line)
 	modeUsage                  // argparse's usage, its wrapped lines, and the "prog: error: ..." that follows it
@@ -1052,6 +1053,9 @@ func startMode(l *vllm.Line) (int, bool) {
 		if klogMessageStart(l) && torchRecordHeader(l.Body) == "" {
 			return modeKlogMsg, true
 		}
+		if tritonConfigStart(l) {
+			return modeConfigDump, true
+		}
 		if torchRecordHeader(l.Body) != "" {
 			return modeTorchRecord, true
 		}
@@ -1669,6 +1673,14 @@ func (g *group) accept(l *vllm.Line) bool {
 		return l.Header == "" && aerAccept(l.Body, g.header)
 	case modeKlogMsg:
 		return klogMessageAccept(l)
+	case modeConfigDump:
+		if !klogMessageAccept(l) || len(g.parts) >= maxTableLines {
+			return false
+		}
+		if strings.TrimSpace(l.Body) == "" {
+			g.mode = modeDone // the blank line the dump ends with
+		}
+		return true
 	case modeTorchRecord:
 		if l.Header != "" || !strings.HasPrefix(l.Body, g.header) || len(g.parts) >= maxMessageLines {
 			return false

@@ -70,6 +70,14 @@ func openValue(b string) bool {
 	return depth > 0
 }
 
+// tritonConfigStart reports whether l is Triton's glog line over the model config it
+// completed ("I0523 23:56:44.564507 1 model_config_utils.cc:645] Server side auto-completed
+// config: name: \"m\""), its fields on the lines under it in protobuf's text form ("input {",
+// "  name: \"INPUT__0\"", "}") up to a blank line.
+func tritonConfigStart(l *vllm.Line) bool {
+	return l.Header == "" && l.Proc == "" && strings.Contains(l.Body, "] Server side auto-completed config: ") && klogHeader(l.Body)
+}
+
 // klogMessageAccept reports whether l goes on with such a message: any line but another klog
 // header (or a line of another format's header).
 func klogMessageAccept(l *vllm.Line) bool {
