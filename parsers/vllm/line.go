@@ -765,6 +765,24 @@ func (l *Line) vllmHeader(s string) int {
 	if l.Proc != "" && strings.HasPrefix(s, " [") {
 		return l.datelessHeader(s)
 	}
+	if len(s) > 4 && s[0] == ' ' && s[1] >= '0' && s[1] <= '9' {
+		// a logging config's "%(asctime)s %(levelname)s %(process)d [%(filename)s:%(lineno)d]"
+		// through vLLM's formatter, which repeats it on every line of a record ("2024-12-19
+		// 21:40:35 ERROR 56542 [async_llm_engine.py:64] ...", found after its time by
+		// prefixedHeader): the pid, then the file
+		j := 1
+		for j < len(s) && j < 9 && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		if j < len(s)-1 && s[j] == ' ' && s[j+1] == '[' {
+			if n := l.datelessHeader(s[j:]); n > 0 {
+				if pid, ok := parseutil.Atoi(s[1:j]); ok && l.PID == 0 {
+					l.PID = pid
+				}
+				return j + n
+			}
+		}
+	}
 	// a logging config's datefmt with the year: " YYYY-MM-DD HH:MM:SS[.fff]"
 	year := 0
 	if len(s) > 6 && s[5] == '-' && s[0] == ' ' {

@@ -617,6 +617,9 @@ func SetProcess(ev *event.Event, l *Line) { setProcess(ev, l) }
 
 func setProcess(ev *event.Event, l *Line) {
 	if l.Proc == "" {
+		if l.PID > 0 {
+			ev.Set(event.FieldProcessPID, event.Int(l.PID)) // a header that gives it (%(process)d)
+		}
 		return
 	}
 	if l.ProcName != "" {
