@@ -739,6 +739,12 @@ func startMode(l *vllm.Line) (int, bool) {
 		// a record's message that starts with a line break: vLLM's formatter writes the
 		// header again on each of its lines, up to the empty one that ends its banner
 		return modeRecord, true
+	case l.Header != "" && l.Level == "info" && strings.HasPrefix(l.Body, "Memory profiling takes "):
+		// V0's memory profile at start (0.6.5 to 0.8, a worker's each): one message of three
+		// lines, "Memory profiling takes 17.59 seconds", "the current vLLM instance can use
+		// total_gpu_memory ...", "model weights take ...; the rest of the memory reserved for
+		// KV Cache is 1.57GiB.", the header repeated on each
+		return modeRecord, true
 	case l.Header != "" && strings.HasPrefix(l.Body, "Dumping scheduler output for model execution: "):
 		// V1's dump of the batch that crashed the engine, one record whose repr goes on over
 		// lines (a multimodal request's tensor), the header repeated on each
