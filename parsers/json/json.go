@@ -133,6 +133,19 @@ func (p *Parser) Finish(ev *event.Event, rec Record, dataset string) {
 			ev.SetMessage(rec.carry(line, m))
 			ev.SetString(pu.FieldLogMessage, m)
 		}
+	case ds != vllm.DatasetAccess && (ds == pylog.DatasetLiteLLM || pu.ServingComponent(ev) == "litellm") && rec.text != "" && !ev.Has(event.FieldErrorType):
+		// LiteLLM's JSON_LOGS records: the same messages as its text layout's, the colours its
+		// router puts around an exception kept in them ("... \u001b[31m Exception
+		// litellm.Timeout: APITimeoutError - Request timed out. ...\u001b[0m"): the exception's
+		// class and text, as the text layout gives them
+		text := vllm.StripANSI(rec.text)
+		if text != rec.text {
+			ev.SetString(pu.FieldLogMessage, text)
+		}
+		if typ, msg := pylog.LiteLLMException(text); typ != "" {
+			ev.SetString(event.FieldErrorType, typ)
+			ev.SetString(event.FieldErrorMsg, msg)
+		}
 	case ds == vllm.DatasetAccess && rec.text != "":
 		if a, ok := uvicorn.Split(rec.text); ok {
 			a.Set(ev)

@@ -302,7 +302,7 @@ func (p *Parser) parse(ev *event.Event, msg string) bool {
 		}
 	}
 	if r.dataset == DatasetLiteLLM && !ev.Has(event.FieldErrorType) {
-		if typ, msg := liteLLMException(r.msg); typ != "" {
+		if typ, msg := LiteLLMException(r.msg); typ != "" {
 			// LiteLLM's router logs a deployment's failure at INFO ("litellm.acompletion(model=...)
 			// Exception litellm.RateLimitError: ..."): its class is what to filter on
 			ev.SetString(event.FieldErrorType, typ)
@@ -944,10 +944,10 @@ func (r *rec) litellmEarly(s string) bool {
 	return true
 }
 
-// liteLLMException reads the exception a LiteLLM record names: " Exception
+// LiteLLMException reads the exception a LiteLLM record names: " Exception
 // litellm.APIConnectionError: Cannot connect to host localhost:11434 ...", its class and what
-// follows it.
-func liteLLMException(msg string) (typ, text string) {
+// follows it, in its text layout or its JSON_LOGS records' messages.
+func LiteLLMException(msg string) (typ, text string) {
 	i, n := strings.Index(msg, "Exception litellm."), len("Exception ")
 	if j := strings.Index(msg, "Exception occured - litellm."); j >= 0 {
 		// the proxy's own word on each failed request: "proxy_server.async_data_generator():
