@@ -232,6 +232,16 @@ func pairs(ev *event.Event, s string) bool {
 	if gpu != "" && !many {
 		ev.SetString(nvidia_xid.FieldUUID, gpu)
 	}
+	if !ev.Has(pu.FieldHTTPRequestID) {
+		// the request an error's text names (Envoy AI Gateway's extproc: error="rpc error:
+		// code = Internal desc = no router processor found, request_id=51e46337-..., backend=..."):
+		// its error line found by the request's id as its debug line is
+		if e, ok := ev.GetString(event.FieldErrorMsg); ok {
+			if id := requestIDIn(e); id != "" {
+				ev.SetString(pu.FieldHTTPRequestID, id)
+			}
+		}
+	}
 	if m, ok := ev.GetString(pu.FieldLogMessage); ok && (strings.Contains(m, "PodSandboxMetadata{") || strings.HasPrefix(m, "RunPodSandbox for name:")) {
 		sandboxPod(ev, m)
 	}
@@ -563,4 +573,22 @@ func contentDataset(ev *event.Event) string {
 		return pu.DatasetDCGMExporter
 	}
 	return Dataset
+}
+
+// requestIDIn returns the id after "request_id=" in an error's text, "" without one: at least 8
+// characters of letters, digits, '-' and '_', not a number alone.
+func requestIDIn(s string) string {
+	i := strings.Index(s, "request_id=")
+	if i < 0 || i > 0 && s[i-1] != ' ' && s[i-1] != ',' && s[i-1] != '(' {
+		return ""
+	}
+	v := s[i+len("request_id="):]
+	j := 0
+	for j < len(v) && (v[j] >= 'a' && v[j] <= 'z' || v[j] >= 'A' && v[j] <= 'Z' || v[j] >= '0' && v[j] <= '9' || v[j] == '-' || v[j] == '_') {
+		j++
+	}
+	if _, num := pu.Atoi(v[:j]); j < 8 || j > 128 || num {
+		return ""
+	}
+	return v[:j]
 }
