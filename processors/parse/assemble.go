@@ -2567,7 +2567,8 @@ func logrusBreakStart(b string) bool {
 	return logrusTerminalStart(b) && strings.TrimRight(b[strings.IndexByte(b, ']')+1:], " ") == ""
 }
 
-// tableRow reports whether b is a row or border of such a table: from '|' or '+' to '|' or '+'.
+// tableRow reports whether b is a row or border of a text table (tableBorder's): from '|' or '+'
+// to '|' or '+'.
 func tableRow(b string) bool {
 	b = strings.TrimRight(b, " ")
 	return len(b) > 2 && (b[0] == '|' || b[0] == '+') && (b[len(b)-1] == '|' || b[len(b)-1] == '+')
