@@ -23,7 +23,7 @@ func isTraceStart(body, rest string) bool {
 		strings.HasPrefix(body, fatalPrefix) || body == SegfaultBanner || FaultThreadHeader(body) || strings.HasSuffix(body, ": "+TracebackHeader) || strings.HasSuffix(body, ", "+TracebackHeader) ||
 		(TraceAnnouncement(body) && (strings.HasPrefix(rest, TracebackHeader) || IsFrameLine(rest) || IsGroupTraceStart(firstLine(rest)))) ||
 		// a Ray task error's message where an excerpt begins, its remote frames under it
-		(RayTaskMessage(body) || RayUnhandledError(body)) && strings.HasPrefix(rest, "  File \"") ||
+		(RayTaskMessage(body) || RayUnhandledError(body) || rayTaskErrorLine(body)) && strings.HasPrefix(rest, "  File \"") ||
 		// a chained traceback's words where an excerpt begins, the next traceback under them
 		ChainMarker(body) && strings.Contains(rest, TracebackHeader) ||
 		// a worker's traceback between triple quotes under concurrent.futures'
@@ -78,6 +78,15 @@ func ChainedAfter(more string) bool {
 // LLMDeployment.initialize() (pid=40568, ip=...)"), which the task's traceback follows.
 func RayTaskMessage(b string) bool {
 	return strings.HasPrefix(b, "ray::") && strings.Contains(b, "() (pid=")
+}
+
+// rayTaskErrorLine reports whether b is the line of Ray's task error where an excerpt begins,
+// its class naming its cause's and its message the task ("ray.exceptions.RayTaskError(
+// ActorDiedError): ray::TaskRunner.run() (pid=18948, ...)"): the remote frames and the cause's
+// line follow.
+func rayTaskErrorLine(b string) bool {
+	typ, msg, ok := SplitException(b, false)
+	return ok && strings.Contains(typ, "RayTaskError(") && RayTaskMessage(StripPastedColour(msg))
 }
 
 // rayUnhandled opens what Ray's driver prints for a task's error no one retrieved, the task's
