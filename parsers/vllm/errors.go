@@ -1411,6 +1411,11 @@ func Classify(text string) string {
 		}
 		return KindCUDAOOM
 	}
+	if strings.Contains(text, "RayTaskError(DistBackendError)") {
+		// Ray's task error naming its cause's class, its remote traceback cut before the cause's
+		// line (torch.distributed.DistBackendError: NCCL's communicator failed in the worker)
+		return KindNCCL
+	}
 	if strings.Contains(text, "NCCL") || strings.Contains(text, "nccl") {
 		if containsAny(text, "NCCL error", "NCCL Error", "ncclInternalError", "ncclUnhandledCudaError", "ncclSystemError",
 			"ncclRemoteError", "ncclInvalidUsage", "DistBackendError", "WorkNCCL",

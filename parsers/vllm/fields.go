@@ -26,6 +26,8 @@ const (
 	FieldTPRank     = "vllm.process.tp_rank"
 	FieldEPRank     = "vllm.process.ep_rank"
 	FieldHostIP     = "host.ip"
+	// FieldThreadName is a library's own name for the thread that wrote the line (UCX's index).
+	FieldThreadName = "process.thread.name"
 	FieldErrorKind  = "vllm.error.kind"
 
 	FieldRequestID          = parseutil.FieldVLLMRequestID
@@ -190,6 +192,7 @@ var Fields = parsers.Union(ProcessFields, []parsers.Field{
 	{Name: event.FieldLogLogger, Type: "keyword", Description: "torch or nccl for the lines vLLM's workers write through PyTorch's C++ logging or NCCL; triton for Triton's Python backend (its vLLM backend), which logs in torch's layout."},
 	{Name: event.FieldHostHostname, Type: "keyword", Description: "Host named in an NCCL debug line (host:pid:tid)."},
 	parseutil.Field(parseutil.FieldThread),
+	{Name: FieldThreadName, Type: "keyword", Description: "Thread a logger names (Elasticsearch's elasticsearch[node-0][masterService#updateTask][T#1]; UCX's index of the thread in its process, 0, 1, ..., not an OS thread id)."},
 	{Name: FieldCUDADevice, Type: "long", Description: "CUDA device (ordinal in the process, after CUDA_VISIBLE_DEVICES) that NCCL's line is about: its [dev] after host:pid:tid."},
 	{Name: event.FieldEventAction, Type: "keyword", Description: "What the line records: request_received, request_details, request_body, request_added, request_finished, request_aborted, request_failed, request_preempted, request_resumed, scheduler_dump, response_generated, response_details, engine_stats."},
 	{Name: event.FieldErrorMsg, Type: "match_only_text", Description: "Exception message of a traceback or error line, or the text of an error line."},

@@ -107,10 +107,12 @@ func TestClassify(t *testing.T) {
 		"Got fatal signal from worker processes, shutting down. See stack trace above for root cause issue.":                                                                             KindEngineDead,
 		"MulitprocExecutor got fatal signal from worker processes, shutting down.":                                                                                                       KindEngineDead,
 		"Worker VllmWorkerProcess pid 17336 died, exit code: -15":                                                                                                                        KindEngineDead,
-		"Failed to load NCCL library from libnccl.so.2 .It is expected if you are not running on NVIDIA/AMD GPUs.":                                                                       KindNCCL,
-		"torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 26.00 MiB.":                                                                                                       KindCUDAOOM,
-		"ray.exceptions.OutOfMemoryError: Task was killed due to the node running low on memory.":                                                                                        "",
-		"java.lang.OutOfMemoryError: Java heap space":                                                                                                                                    "",
+		// Ray's task error naming its cause, the cause's line cut off (vllm-project/vllm issue #15127)
+		"ray.exceptions.RayTaskError(DistBackendError): ray::RayWorkerWrapper.execute_method() (pid=1100, ip=10.24.24.74)": KindNCCL,
+		"Failed to load NCCL library from libnccl.so.2 .It is expected if you are not running on NVIDIA/AMD GPUs.":         KindNCCL,
+		"torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 26.00 MiB.":                                         KindCUDAOOM,
+		"ray.exceptions.OutOfMemoryError: Task was killed due to the node running low on memory.":                          "",
+		"java.lang.OutOfMemoryError: Java heap space":                                                                      "",
 		// Ray 2.0's memory monitor: the node's RAM, not a GPU's (ray-project/ray pull request #27716)
 		"System memory low at node with IP 172.17.0.2. Used memory (23.63GB) / total capacity (33.28GB) (0.709971) exceeds threshold 0.7, killing latest task with name=task_a to avoid running out of memory.": "",
 		"MemoryError: out of memory": "",

@@ -78,8 +78,10 @@ func parseUCX(ev *event.Event, b string, l *Line) bool {
 	ev.SetTimestamp(time.Unix(s, us*1000).UTC())
 	ev.SetString(event.FieldLogLogger, loggerUCX)
 	ncclSource(ev, host, pid, 0, false, l)
-	if t, ok := parseutil.Atoi(thread); ok && host != "" {
-		ev.Set(parseutil.FieldThread, event.Int(t)) // UCX's own thread index
+	if _, ok := parseutil.Atoi(thread); ok && host != "" {
+		// UCX's own name for the thread, a counter in the process ("0", "1": its log's
+		// ucs_log_get_thread_name), no thread id: process.thread.name
+		ev.SetString(FieldThreadName, thread)
 	}
 	if l.File == "" {
 		l.File, l.FileLine = loc[:colon], line
