@@ -188,7 +188,10 @@ func parseRecord(ev *event.Event, s string) bool {
 	if first, stack, ok := strings.Cut(s, "\n"); ok && (strings.HasPrefix(stack, "*** Check failure stack trace: ***") ||
 		// apimachinery's HandleCrash: "Observed a panic: ...", then the goroutine's stack
 		strings.HasPrefix(stack, "goroutine ") && strings.Contains(first, "] Observed a panic: ") ||
-		strings.HasPrefix(stack, "*** Begin stack trace ***") || strings.HasPrefix(stack, "1       0x") && strings.Contains(first, "[TensorRT-LLM][ERROR]")) {
+		strings.HasPrefix(stack, "*** Begin stack trace ***") || strings.HasPrefix(stack, "1       0x") && strings.Contains(first, "[TensorRT-LLM][ERROR]") ||
+		// a C++ program's error quoting a torch error, c10's stack under it (Triton's PyTorch
+		// backend failing to load a model: "Exception raised from ... (most recent call first):")
+		strings.HasPrefix(stack, "Exception raised from ") && (first[0] == 'E' || first[0] == 'F')) {
 		// a fatal record or an XLA internal error with the stack its handler printed under it,
 		// which the parse processor joined
 		if !parseLine(ev, first) {

@@ -91,6 +91,7 @@ const (
 	modeNamedRecord            // an LMCache record whose message goes on up to the line with its location (pylog.NamedRecordOpen)
 	modeTokenizers             // huggingface/tokenizers' notice of a fork, with the two ways out under it
 	modeLogrusBreak            // a logrus terminal record whose message opens with a line break ("ERRO[0003]", its lines under it)
+	modeGlogNative             // a C++ program's glog error quoting a torch error, c10's stack under it ("Exception raised from ...", "frame #N: ...")
 	modeConfigDump             // Triton's model config it auto-completed, in protobuf's text form under its glog line, to a blank line
 	modeMake                   // make's failure, and the lines of the make levels above it that echo it ("make[1]: *** ... Error 2")
 	modeSMITable               // nvidia-smi's table (its time, then "+---+" and "| ... |" rows, the processes' table after a blank line)
@@ -1062,6 +1063,9 @@ func startMode(l *vllm.Line) (int, bool) {
 		if tritonConfigStart(l) {
 			return modeConfigDump, true
 		}
+		if glogNativeStart(l) {
+			return modeGlogNative, true
+		}
 		if torchRecordHeader(l.Body) != "" {
 			return modeTorchRecord, true
 		}
@@ -1679,6 +1683,14 @@ func (g *group) accept(l *vllm.Line) bool {
 		return l.Header == "" && aerAccept(l.Body, g.header)
 	case modeKlogMsg:
 		return klogMessageAccept(l)
+	case modeGlogNative:
+		if l.Header != "" || l.Proc != "" || len(g.parts) >= maxMessageLines || klogHeader(l.Body) {
+			return false
+		}
+		if len(g.parts) == 0 {
+			return vllm.NativeStackStart(l.Body) // the stack, right under the record; else the record alone
+		}
+		return vllm.IsNativeErrorLine(l.Body)
 	case modeConfigDump:
 		if !klogMessageAccept(l) || len(g.parts) >= maxTableLines {
 			return false

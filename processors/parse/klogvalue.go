@@ -78,6 +78,25 @@ func tritonConfigStart(l *vllm.Line) bool {
 	return l.Header == "" && l.Proc == "" && strings.Contains(l.Body, "] Server side auto-completed config: ") && klogHeader(l.Body)
 }
 
+// glogNativeStart reports whether l is a C++ program's glog error (its location a .cc or .cpp
+// file: Triton's) that may quote a torch error, whose c10 stack follows it without a header
+// ("E0301 02:32:37.097455 25 model_repository_manager.cc:1215] failed to load 'm' version 1:
+// Internal: ... CUDA error: unknown error", then "Exception raised from ... (most recent call
+// first):" and its frames).
+func glogNativeStart(l *vllm.Line) bool {
+	b := l.Body
+	if l.Header != "" || l.Proc != "" || len(b) <= 30 || (b[0] != 'E' && b[0] != 'F') || !klogHeader(b) ||
+		strings.Contains(b, "[TensorRT-LLM]") { // (its numbered native frames: modeIndented's)
+		return false
+	}
+	end := strings.IndexByte(b[:min(len(b), 120)], ']')
+	if end < 0 {
+		return false
+	}
+	loc := b[strings.LastIndexByte(b[:end], ' ')+1 : end]
+	return strings.Contains(loc, ".cc:") || strings.Contains(loc, ".cpp:")
+}
+
 // klogMessageAccept reports whether l goes on with such a message: any line but another klog
 // header (or a line of another format's header).
 func klogMessageAccept(l *vllm.Line) bool {
