@@ -244,6 +244,14 @@ func failure(ev *event.Event, msg string) {
 	case "cuda_oom", "cuda_error", "nccl":
 		ev.SetString(pu.FieldGPUErrorKind, vllm.WorkloadKind(k, msg))
 	}
+	if !ev.Has(event.FieldErrorMsg) {
+		// an error that names no error= of its own (TGI's router: "Server error: error trying
+		// to connect: ...", its launcher's "Shard 0 failed to start"): its message is the
+		// failure, as every parser's error line gives it
+		if first, _, _ := strings.Cut(msg, "\n"); strings.TrimSpace(first) != "" {
+			ev.SetString(event.FieldErrorMsg, strings.TrimSpace(first))
+		}
+	}
 }
 
 // Line reads b, what follows a line's time (which the parse processor reads as the line's
