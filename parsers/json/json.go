@@ -230,6 +230,18 @@ func (p *Parser) Finish(ev *event.Event, rec Record, dataset string) {
 			}
 		}
 	}
+	if (rec.Level == pu.Error || rec.Level == pu.Critical) && !ev.Has(event.FieldErrorMsg) && !strings.HasSuffix(pu.DatasetOr(ev, ds), ".access") {
+		// an error record that names no error of its own (TEI's "Could not start Candle
+		// backend: ...", zap's "Reconciler error" without its error=): its message is the
+		// failure, as every parser's error line gives it
+		// (not a request's record, its status the failure: Dynamo's "http response sent",
+		// Serve's "POST /v1 500 33.4ms"; nor a traceback's first line)
+		if m, _ := ev.GetString(pu.FieldLogMessage); strings.TrimSpace(m) != "" && !ev.Has(event.FieldHTTPStatus) &&
+			!strings.HasPrefix(m, vllm.TracebackHeader) {
+			first, _, _ := strings.Cut(m, "\n")
+			ev.SetString(event.FieldErrorMsg, strings.TrimSpace(first))
+		}
+	}
 	pu.Finish(ev, pu.DatasetOr(ev, ds), rec.Level)
 }
 
