@@ -713,7 +713,8 @@ func (r *rec) mmengine(s string) bool {
 
 // OpenMessage reports whether b is a dated Python logging record of a warning or an error whose
 // message ends in a colon: what it announces follows on lines of their own (LMDeploy's
-// "2024-08-05 05:41:03,897 - lmdeploy - WARNING - model_config:", then the configuration; its
+// "2024-08-05 05:41:03,897 - lmdeploy - WARNING - model_config:", then the configuration, at
+// any level; its
 // "ERROR - api_server.py:662 - Failed to parse Thinking Process:", then the model's output), and
 // a Ray daemon's of any level (the autoscaler's "INFO autoscaler.py:63 -- Using Autoscaling
 // Config: ", then the configuration's YAML).
@@ -741,6 +742,9 @@ func OpenMessage(b string) bool {
 		// %(message)s" (LiteLLM's "\nLiteLLM completion() model= ..." through an application's
 		// own handler): its text is the line under it
 		return true
+	}
+	if r.logger == "lmdeploy" && strings.TrimRight(r.msg, " ") == "model_config:" {
+		return true // LMDeploy's configuration under it at any level (INFO with --log-level INFO)
 	}
 	return (r.level == pu.Warning || r.level == pu.Error || r.level == pu.Critical || r.dataset == DatasetRayCore) &&
 		strings.HasSuffix(strings.TrimRight(r.msg, " "), ":")
