@@ -842,6 +842,13 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 			return true
 		}
 		ev.Set(event.FieldErrorStack, eventjson.Value(v))
+	case "stack_info":
+		// logging's stack_info (a record logged with stack_info=True): the stack it printed;
+		// Python's str(None) for none, as NIM's JSON writes it
+		if v.Type == gjson.String && v.Str == "None" {
+			return true
+		}
+		return false
 	case "exception", "exc_text":
 		// a Python formatter's formatException under another name (vLLM production-stack's
 		// router's JsonFormatter: "exception"; logging's cached exc_text): only a traceback's
