@@ -2252,6 +2252,12 @@ func (g *group) accept(l *vllm.Line) bool {
 			g.mode = modeTrace
 			return true
 		}
+		if g.bare && l.Header == "" && len(g.parts) == 0 && tgiRankSuffix(l.Body) {
+			// text-generation-inference's launcher relaying a shard's last line: the event's
+			// fields after the message's line break (" rank=0"), which shard failed
+			g.mode = modeDone
+			return true
+		}
 		if (l.Body != vllm.TracebackHeader && !vllm.IsGroupTraceStart(l.Body)) ||
 			(l.Header != "" && (g.mode == modeProcess || l.Header != g.header)) || g.bare {
 			// (a bare exception line ends its own traceback: one after it is another's, the
@@ -2600,3 +2606,10 @@ func smiBanner(b string) bool {
 // smiHeader reports whether b is the first row of nvidia-smi's table: "| NVIDIA-SMI 460.73.01
 // Driver Version: 460.73.01    CUDA Version: 11.2     |".
 func smiHeader(b string) bool { return strings.HasPrefix(b, "| NVIDIA-SMI ") }
+
+// tgiRankSuffix reports whether b is the " rank=N" text-generation-inference's launcher writes
+// after a shard's line that ended in a line break (its tracing event's field).
+func tgiRankSuffix(b string) bool {
+	n, ok := strings.CutPrefix(b, " rank=")
+	return ok && n != "" && len(n) <= 4 && parseutil.AllDigits(n)
+}
