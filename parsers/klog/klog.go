@@ -73,7 +73,10 @@ func nativeGPUFailure(ev *event.Event) {
 	}
 	m, _ := ev.GetString(pu.FieldLogMessage)
 	switch k := vllm.Classify(m); k {
-	case vllm.KindCUDAOOM, vllm.KindCUDA, vllm.KindNCCL, vllm.KindUnsupportedArch:
+	case vllm.KindCUDAOOM, vllm.KindCUDA, vllm.KindNCCL, vllm.KindUnsupportedArch,
+		// the TPU runtime's allocation that failed ("TpuClient::AllocateBuffer returning error
+		// ...: RESOURCE_EXHAUSTED: ..."), as its exception's words are classed
+		vllm.KindTPUOOM:
 		ev.SetString(pu.FieldGPUErrorKind, vllm.WorkloadKind(k, m))
 	}
 }

@@ -1371,6 +1371,11 @@ func Classify(text string) string {
 		}
 	}
 	if strings.Contains(text, "RESOURCE_EXHAUSTED") && (strings.Contains(text, "TpuClient") || strings.Contains(text, "XLA:TPU") ||
+		// a TPU's own memory spaces in XLA's words, jax 0.6 and later without "XLA:TPU"
+		// ("jaxlib._jax.XlaRuntimeError: RESOURCE_EXHAUSTED: Ran out of memory in memory space
+		// vmem", tpu-inference): vmem and smem are a TensorCore's, hbm the chip's
+		strings.Contains(text, "in memory space vmem") || strings.Contains(text, "in memory space smem") ||
+		strings.Contains(text, "in memory space hbm") ||
 		// the TPU runtime's HBM by name ("...; (0x0x0_HBM0)"), and a program it could not load
 		// into HBM ("Error loading program 'jit__multi_slice': Attempting to reserve 6.14G at the
 		// bottom of memory. That was not possible.")

@@ -107,6 +107,9 @@ func TestClassify(t *testing.T) {
 		"Got fatal signal from worker processes, shutting down. See stack trace above for root cause issue.":                                                                             KindEngineDead,
 		"MulitprocExecutor got fatal signal from worker processes, shutting down.":                                                                                                       KindEngineDead,
 		"Worker VllmWorkerProcess pid 17336 died, exit code: -15":                                                                                                                        KindEngineDead,
+		// a TPU's memory spaces in jax 0.6's words, without "XLA:TPU" (vllm-project/tpu-inference
+		// pull request #508)
+		"jaxlib._jax.XlaRuntimeError: RESOURCE_EXHAUSTED: Ran out of memory in memory space vmem": KindTPUOOM,
 		// Ray's task error naming its cause, the cause's line cut off (vllm-project/vllm issue #15127)
 		"ray.exceptions.RayTaskError(DistBackendError): ray::RayWorkerWrapper.execute_method() (pid=1100, ip=10.24.24.74)": KindNCCL,
 		"Failed to load NCCL library from libnccl.so.2 .It is expected if you are not running on NVIDIA/AMD GPUs.":         KindNCCL,
