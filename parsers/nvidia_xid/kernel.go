@@ -534,7 +534,7 @@ func reportLevel(body string) (level string, known bool) {
 		return pu.Warning, true // a NIC's port went down (mlx5, igb, ixgbe): behind many NCCL timeouts
 	case strings.Contains(body, ": TX timeout detected") || strings.Contains(body, ": TX timeout on queue"):
 		return pu.Error, true // mlx5's netdev_err
-	case strings.HasPrefix(body, "mlx5_core ") && strings.Contains(body, "_health"):
+	case strings.HasPrefix(body, "mlx5_core ") && (strings.Contains(body, "_health") || strings.Contains(body, ": device's health compromised")):
 		// mlx5's firmware health report (poll_health, print_health_info), at the severity its
 		// header states ("Health issue observed, firmware internal error, severity(2) CRITICAL:")
 		if lv := healthSeverity(body); lv != "" {

@@ -210,6 +210,13 @@ func edacReport(body string) string {
 		// assert_var[0] 0x0000001e")
 		return h + " print_health_info:"
 	}
+	if dev, _, ok := strings.Cut(t, ": device's health compromised"); ok && strings.HasPrefix(t, "mlx5_core ") && strings.IndexByte(dev[len("mlx5_core "):], ' ') < 0 {
+		// the same report from a driver that writes no function before its lines (older and
+		// OFED builds: "mlx5_core 0000:5e:00.0: device's health compromised - reached miss
+		// count", then "mlx5_core 0000:5e:00.0: assert_var[0] 0x00000001", ... "synd 0x7: irisc
+		// not responding"): the device's lines under it
+		return dev + ": "
+	}
 	if !strings.HasPrefix(t, "EDAC ") {
 		return ""
 	}
@@ -254,7 +261,7 @@ func amdDecodeStart(t string) bool {
 func edacAccept(body, mc string) bool {
 	t := sinceBoot(body)
 	if strings.HasPrefix(mc, "mlx5_core ") {
-		return strings.HasPrefix(t, mc) && !strings.Contains(t, ": Health issue observed")
+		return strings.HasPrefix(t, mc) && !strings.Contains(t, ": Health issue observed") && !strings.Contains(t, ": device's health compromised")
 	}
 	if mc[0] == '{' || strings.HasPrefix(mc, "amdgpu ") {
 		return strings.HasPrefix(t, mc) && !strings.HasPrefix(t[len(mc):], "Hardware error from APEI") &&
