@@ -98,7 +98,17 @@ func kernelReportAccept(l *vllm.Line) bool {
 
 // oomReportStart reports whether l opens an OOM killer's report.
 func oomReportStart(l *vllm.Line) bool {
-	return l.Header == "" && strings.Contains(l.Body, " invoked oom-killer: ")
+	if l.Header != "" {
+		return false
+	}
+	if strings.Contains(l.Body, " invoked oom-killer: ") {
+		return true
+	}
+	// cgroup v1's report read from its memcg's line (an excerpt, `grep -A`): "Task in
+	// /kubepods/pod<uid>/<id> killed as a result of limit of ...", its usage, stats and task
+	// table, then the process it killed
+	t := sinceBoot(l.Body)
+	return strings.HasPrefix(t, "Task in ") && strings.Contains(t, " killed as a result of limit of ")
 }
 
 // oomReportAccept reports whether l continues an OOM report, and whether it is the report's last
