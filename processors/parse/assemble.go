@@ -2107,6 +2107,13 @@ func (g *group) accept(l *vllm.Line) bool {
 			g.mode = modeDone
 			return true
 		}
+		if l.Header == "" && len(g.parts) < maxMessageLines && strings.HasSuffix(strings.TrimRight(g.firstLine(), " "), "[Error]:") &&
+			vllm.IsMessageContinuation(l.Body) {
+			// torch_npu's warning whose text is CANN's report ("Warning: NPU warning, error code
+			// is 507013[Error]: ", then "[Error]: System Direct Memory Access (DMA) hardware
+			// execution error.", "EH9999: Inner Error!", their indented lines)
+			return true
+		}
 		return l.Header == "" && len(l.Body) > 1 && (l.Body[0] == ' ' || l.Body[0] == '\t' || numberedFrame(l.Body)) && len(g.parts) < maxMessageLines
 	case modeWarning:
 		if l.Header != "" {
