@@ -494,6 +494,12 @@ func cannNamedError(line string) bool {
 	return strings.HasPrefix(line, "Inner_Error_") && strings.Contains(line[:min(len(line), 80)], "(E")
 }
 
+// CANNReportLine reports whether body is an unindented line of CANN's report ("[Error]: ...",
+// "EL0004: [PID: 3132] ... Failed to allocate memory.").
+func CANNReportLine(body string) bool {
+	return len(body) > 8 && (strings.HasPrefix(body, "[Error]: ") || body[0] == 'E' && cannCode(body))
+}
+
 // cannCode reports whether body opens with an error code of CANN's error manager, two capitals
 // (E, then the component's letter) and four digits: "EH9999: ", "EZ9999: ", "EE1001: ".
 func cannCode(body string) bool {
@@ -1387,6 +1393,11 @@ func Classify(text string) string {
 	}
 	if k := acceleratorOOM(text); k != "" {
 		return k
+	}
+	if strings.Contains(text, "EL0004") && strings.Contains(text, "Failed to allocate memory") {
+		// CANN's error manager on an Ascend NPU's device memory exhausted ("EL0004: [PID: 3132]
+		// ... Failed to allocate memory.", "Possible Cause: Available memory is insufficient.")
+		return KindNPUOOM
 	}
 	if (strings.Contains(text, "out of memory") || strings.Contains(text, "OutOfMemory") ||
 		strings.Contains(text, "CUDA_ERROR_OUT_OF_MEMORY") ||

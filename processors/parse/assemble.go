@@ -761,8 +761,10 @@ func startMode(l *vllm.Line) (int, bool) {
 		// model's repr), the header repeated on each: the lines with the same header (its time
 		// and location) are the same record's
 		return modeRecord, true
-	case l.Header != "" && l.Level != "" && l.Level != "info" && l.Level != "debug" && strings.HasPrefix(l.Body, recordIndent) &&
-		!vllm.CaretRow(strings.TrimRight(l.Body, " \r")):
+	case l.Header != "" && l.Level != "" && l.Level != "info" && l.Level != "debug" && (strings.HasPrefix(l.Body, recordIndent) &&
+		!vllm.CaretRow(strings.TrimRight(l.Body, " \r")) || vllm.CANNReportLine(l.Body)):
+		// (or CANN's report in it, from its "[Error]: " or "EL0004: " line: a vllm-ascend
+		// engine's exception whose text quotes it, read from there)
 		// the indented lines of a record's message under its header, its first line cut off (a
 		// worker's exception text that quotes CANN's report: "(RayWorkerWrapper pid=118835)
 		// ERROR 02-26 09:45:37 worker_base.py:572]         rtSetDevice execute failed, ..."):
@@ -2179,14 +2181,14 @@ func (g *group) accept(l *vllm.Line) bool {
 		}
 		return l.Header == g.header && len(g.parts) < maxMessageLines
 	case modeRecordIndented:
-		if l.Header == g.header && len(g.parts) < maxMessageLines && vllm.IsFrameLine(l.Body) {
+		if l.Header == g.header && len(g.parts) < maxMessageLines && (vllm.IsFrameLine(l.Body) || l.Body == vllm.TracebackHeader) {
 			// the indented lines were a frame's source (Python 3.13 prints a call's lines
 			// whole: "                     executor_fail_callback)"), a logger.exception's
 			// traceback read from its middle: its frames follow under the same header
 			g.mode, g.hdr = modeTrace, true
 			return true
 		}
-		return l.Header == g.header && len(g.parts) < maxMessageLines && strings.HasPrefix(l.Body, recordIndent)
+		return l.Header == g.header && len(g.parts) < maxMessageLines && (strings.HasPrefix(l.Body, recordIndent) || vllm.CANNReportLine(l.Body))
 	case modeRecordBacktrace:
 		return l.Header == g.header && len(g.parts) < maxMessageLines && tracing.PanicLine(l.Body)
 	case modeRayCore:
