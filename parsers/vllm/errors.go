@@ -1617,7 +1617,11 @@ func Classify(text string) string {
 		// (UR_RESULT_ERROR_DEVICE_LOST)"; its memory's is xpu_oom, above), a Gaudi's Synapse
 		// ("synStatus=26 [Generic failure] Device acquire failed.")
 		strings.Contains(text, "level_zero backend failed with error: ") || strings.Contains(text, "UR_RESULT_ERROR_DEVICE_LOST") ||
-		strings.Contains(text, "synStatus=") && strings.Contains(text, "Device acquire failed") {
+		strings.Contains(text, "synStatus=") && strings.Contains(text, "Device acquire failed") ||
+		// and on an Ascend NPU's: the ACL runtime's failed stream or device synchronize, the
+		// device's error code after it ("ACL stream synchronize failed, error code:507035",
+		// "NPU function error: AclrtSynchronizeDeviceWithTimeout, error code is 507013")
+		strings.Contains(text, "ACL stream synchronize failed") || strings.Contains(text, "NPU function error: AclrtSynchronizeDevice") {
 		// illegal memory access, launch failure, ECC: look for an Xid on the node (NCCL writes
 		// "Cuda failure 3 'initialization error'")
 		return KindCUDA

@@ -107,6 +107,8 @@ func TestClassify(t *testing.T) {
 		"Got fatal signal from worker processes, shutting down. See stack trace above for root cause issue.":                                                                             KindEngineDead,
 		"MulitprocExecutor got fatal signal from worker processes, shutting down.":                                                                                                       KindEngineDead,
 		"Worker VllmWorkerProcess pid 17336 died, exit code: -15":                                                                                                                        KindEngineDead,
+		// the ACL runtime's failed synchronize on an Ascend NPU (vllm-project/vllm-ascend issue #4914)
+		"RuntimeError: ACL stream synchronize failed, error code:507014": KindCUDA,
 		// CANN's allocation failure on an Ascend NPU (vllm-project/vllm-ascend issue #3479)
 		"EL0004: [PID: 3132] 2025-10-15-16:32:16.456.789 Failed to allocate memory.": KindNPUOOM,
 		// a TPU's memory spaces in jax 0.6's words, without "XLA:TPU" (vllm-project/tpu-inference
