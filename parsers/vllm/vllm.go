@@ -172,6 +172,19 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 			setRanks(ev, &l)
 			return true
 		}
+		if !multi && strings.HasPrefix(l.Body, "Received request ") && strings.Contains(l.Body, ": prompt: ") &&
+			strings.Contains(l.Body, "SamplingParams(") {
+			// vLLM's request line without its logging header (a paste that kept the message
+			// alone, a handler that writes it so: "Received request 6f70...: prompt: 'San
+			// Francisco is a', sampling params: SamplingParams(...)"): its prompt is user data,
+			// replaced as the options say, its request read
+			msg = setMessage(ev, msg, first, l.Text, rest)
+			p.setTime(ev, &l)
+			p.body(ev, l.Body, msg, len(l.Text))
+			setLogMessage(ev, &l, msg)
+			ev.SetString(event.FieldDataset, DatasetServer)
+			return true
+		}
 		if strings.HasPrefix(l.Body, "DeepEP timeout check failed: ") {
 			// DeepEP's kernel on an expert-parallel rank whose all-to-all over RDMA timed out
 			// ("DeepEP timeout check failed: rank = 7, thread = 0, value = 1024)"): the server's
