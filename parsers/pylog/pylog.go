@@ -270,6 +270,17 @@ func (p *Parser) parse(ev *event.Event, msg string) bool {
 	if rest == "" {
 		p.vllmMessage(ev, r.msg, r.level)
 	}
+	if rest == "" && strings.Contains(r.msg, "RequestOutput(request_id=") {
+		// vLLM's RequestOutput printed by the program around the engine (FastChat's worker
+		// through its stdout logger): its prompt and outputs are user data as in vLLM's lines
+		if m, ok := p.vllm.RequestOutput(ev, r.msg); ok && m != r.msg {
+			line := ev.Message()
+			if i := strings.LastIndex(line, r.msg); i >= 0 {
+				ev.SetMessage(line[:i] + m + line[i+len(r.msg):])
+			}
+			ev.SetString(pu.FieldLogMessage, m)
+		}
+	}
 	if r.dataset == DatasetSGLang && rest == "" && r.level == pu.Error {
 		if typ, m, ok := vllm.SplitException(r.msg, true); ok && m != "" && vllm.IsBareException(r.msg) {
 			ev.SetString(event.FieldErrorType, typ)

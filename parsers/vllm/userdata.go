@@ -3,6 +3,7 @@ package vllm
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"github.com/sluice-dev/sluice/parsers/parseutil"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -343,4 +344,64 @@ func CutRest(text string, mode PromptMode, maxLen int) (string, bool) {
 		return cut + "... <" + n + " chars, sha256:" + sha256Hex(text) + ">", true
 	}
 	return "<rest of a cut line: " + n + " chars, sha256:" + sha256Hex(text) + ">", true
+}
+
+// RequestOutput replaces the user data of vLLM's RequestOutput repr that the program around the
+// engine prints (FastChat's vLLM worker on its stdout: "RequestOutput(request_id=d9e6...,
+// prompt='<|im_start|>user\nhello...', prompt_token_ids=[151644, ...], ..., outputs=[
+// CompletionOutput(index=0, text='Hello', token_ids=[9707], ...)], ...)"): the prompt and each
+// output's text as the prompts option says, the token-id lists by their count, the request's id
+// read. It returns the message with them replaced, and false when msg holds no such repr.
+func (p *Parser) RequestOutput(ev *event.Event, msg string) (string, bool) {
+	start := strings.Index(msg, "RequestOutput(request_id=")
+	if start < 0 {
+		return msg, false
+	}
+	if id, _, ok := strings.Cut(msg[start+len("RequestOutput(request_id="):], ","); ok && validID(id) {
+		setID(ev, id)
+	}
+	var repl []replacement
+	for i := start; i < len(msg); {
+		j := strings.IndexByte(msg[i:], '=')
+		if j < 0 {
+			break
+		}
+		eq := i + j
+		k := eq
+		for k > i && (msg[k-1] >= 'a' && msg[k-1] <= 'z' || msg[k-1] == '_') {
+			k--
+		}
+		name, at := msg[k:eq], eq+1
+		i = at
+		if at >= len(msg) || k == 0 || (msg[k-1] != ' ' && msg[k-1] != '(') {
+			continue
+		}
+		end, with := at, ""
+		switch {
+		case (name == "prompt" || name == "text") && (msg[at] == '\'' || msg[at] == '"'):
+			f := promptText
+			if name == "text" {
+				f = outputText
+			}
+			end = at + quotedLen(msg[at:])
+			with = p.userText(ev, msg[at:end], f)
+		case (name == "prompt_token_ids" || name == "token_ids") && msg[at] == '[':
+			if c := parseutil.Closing(msg[at:], '[', ']'); c > 0 {
+				field := FieldPromptTokens
+				if name == "token_ids" {
+					field = FieldOutputTokens
+				}
+				end = at + c + 1
+				with = p.tokenIDs(ev, msg[at:end], field)
+			}
+		}
+		if with != "" {
+			repl = append(repl, replacement{at, end, with})
+		}
+		i = end
+	}
+	if len(repl) == 0 {
+		return msg, true
+	}
+	return applyReplacements(msg, repl), true
 }
