@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/sluice-dev/sluice/parsers"
+	"github.com/sluice-dev/sluice/parsers/java"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/tracing"
 	"github.com/sluice-dev/sluice/parsers/uvicorn"
@@ -529,6 +530,36 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if r.errMsg != "" {
 		ev.SetString(event.FieldErrorMsg, r.errMsg)
 	}
+	if r.es && rest != "" && (r.Level == pu.Warning || r.Level == pu.Error || r.Level == pu.Critical) && !ev.Has(event.FieldErrorType) {
+		// Elasticsearch's plain layout with the exception printed under the record (its
+		// console at start: "uncaught exception in thread [main]", then
+		// "org.elasticsearch.bootstrap.StartupException: ..." and its tab-indented frames): the
+		// exception's class and message, as its JSON layout's stacktrace gives them
+		first, _, _ := strings.Cut(rest, "\n")
+		if typ, msg, ok := java.ExceptionLine(strings.TrimRight(first, " \r")); !ok && strings.HasPrefix(first, "\tat ") {
+			// Elasticsearch 8's and 9's console, the exception on the record's line ("fatal
+			// exception while booting Elasticsearch java.lang.IllegalArgumentException: unknown
+			// setting [...]"), its frames under it
+			for i := strings.IndexByte(r.Msg, ' '); i > 0 && !ev.Has(event.FieldErrorType); {
+				if typ, msg, ok := java.ExceptionLine(r.Msg[i+1:]); ok && strings.IndexByte(typ, '.') > 0 {
+					ev.SetString(event.FieldErrorType, typ)
+					ev.SetString(event.FieldErrorMsg, msg)
+					ev.SetString(event.FieldErrorStack, r.Msg[i+1:]+"\n"+strings.TrimRight(rest, "\n "))
+				}
+				j := strings.IndexByte(r.Msg[i+1:], ' ')
+				if j < 0 {
+					break
+				}
+				i += j + 1
+			}
+		} else if ok {
+			ev.SetString(event.FieldErrorType, typ)
+			if msg != "" {
+				ev.SetString(event.FieldErrorMsg, msg)
+			}
+			ev.SetString(event.FieldErrorStack, strings.TrimRight(rest, "\n "))
+		}
+	}
 	if (r.Level == pu.Error || r.Level == pu.Critical) && !ev.Has(event.FieldErrorMsg) {
 		if strings.HasSuffix(r.Msg, "(") && rest != "" && rest[0] == ' ' && strings.Contains(rest, "\n)") {
 			// a module's repr the message quotes over lines, the message going on after it
@@ -593,6 +624,7 @@ type Line struct {
 	fields             [][2]string // Logstash's pipeline and plugin, Fluentd's worker: log.fields
 	errType, errMsg    string      // Fluentd's error_class= and error=
 	node               string      // Elasticsearch's node name
+	es                 bool        // Elasticsearch's (or OpenSearch's) plain layout
 	host, kind         string      // a GPU test's host and failure class (nccl-tests')
 	slurm              bool        // a Slurm program's line
 }
@@ -1140,8 +1172,11 @@ func dateLevelLogger(t time.Time, local bool, rest string, r *Line) bool {
 	if strings.HasPrefix(logger, "o.e.") || strings.HasPrefix(logger, "o.o.") {
 		// Elasticsearch's (and OpenSearch's) plain layout names the node next:
 		// "[%d{ISO8601}][%-5p][%-25c{1.}] [%node_name]%marker %m"
+		r.es = true
 		if node, msg, ok := next(r.Msg); ok && node != "" && strings.IndexByte(node, ' ') < 0 && strings.HasPrefix(msg, " ") {
 			r.node, r.Msg = node, msg[1:]
+		} else if m, ok := strings.CutPrefix(r.Msg, "[] "); ok {
+			r.Msg = m // a node not named yet (Elasticsearch 5 at start)
 		}
 	}
 	return true
