@@ -398,8 +398,8 @@ func julRecord(ev *event.Event, first, rest string) bool {
 	ev.SetString(event.FieldLogLogger, class)
 	ev.SetString(pu.FieldOriginFunc, method)
 	ev.SetString(pu.FieldLogMessage, msg)
-	if lv == pu.Error || lv == pu.Warning {
-		ev.SetString(event.FieldErrorMsg, msg)
+	if lv == pu.Error || lv == pu.Critical {
+		ev.SetString(event.FieldErrorMsg, msg) // (a WARNING without a throwable is no error: the JVM's notices at start)
 	}
 	if more != "" {
 		exception(ev, more)
