@@ -560,6 +560,11 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			ev.SetString(event.FieldErrorStack, strings.TrimRight(rest, "\n "))
 		}
 	}
+	if r.es && rest != "" && strings.Contains(rest, "bootstrap check") && !ev.Has(event.FieldErrorMsg) {
+		// "node validation exception" and the checks that failed under it: the checks are the
+		// failure (vm.max_map_count too low)
+		ev.SetString(event.FieldErrorMsg, r.Msg+"\n"+strings.TrimRight(rest, "\n "))
+	}
 	if (r.Level == pu.Error || r.Level == pu.Critical) && !ev.Has(event.FieldErrorMsg) {
 		if strings.HasSuffix(r.Msg, "(") && rest != "" && rest[0] == ' ' && strings.Contains(rest, "\n)") {
 			// a module's repr the message quotes over lines, the message going on after it

@@ -1646,6 +1646,13 @@ func (g *group) accept(l *vllm.Line) bool {
 			}
 			return len(l.Body) > 1 && l.Body[0] == ' ' && len(g.parts) < maxMessageLines
 		}
+		if len(g.parts) < maxMessageLines && strings.HasSuffix(strings.TrimRight(g.firstLine(), " "), "] node validation exception") &&
+			(bootstrapCheck(l.Body) || strings.Contains(l.Body, "bootstrap checks failed")) {
+			// Elasticsearch's plain record of the checks it failed at start ("node validation
+			// exception", then "[1] bootstrap checks failed" and "[1]: max virtual memory areas
+			// vm.max_map_count [65530] is too low, ..."): one record's lines, the cause in them
+			return true
+		}
 		return javaStackAccept(l.Body, len(g.parts) == 0)
 	case modeOOM:
 		ok, done := oomReportAccept(l)
