@@ -567,6 +567,18 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		if first := v.Get("0"); v.IsArray() && first.Type == gjson.String && rec.Level == "" {
 			if l, ok := pu.Level(first.Str); ok && first.Str == strings.ToLower(first.Str) {
 				rec.Level = l
+				// the others name the logger, joined by dots as its text layout does
+				// ("tags":["error","savedobjects-service"]: savedobjects-service)
+				var names []string
+				for _, t := range v.Array()[1:] {
+					if t.Type == gjson.String && t.Str != "" && !strings.ContainsAny(t.Str, " ,") {
+						names = append(names, t.Str)
+					}
+				}
+				if len(names) > 0 && rec.Logger == "" && len(names) < 6 {
+					rec.Logger = strings.Join(names, ".")
+					ev.SetString(event.FieldLogLogger, rec.Logger)
+				}
 			}
 		}
 		return false
