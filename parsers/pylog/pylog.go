@@ -1031,7 +1031,8 @@ func LiteLLMRecord(s string) (LiteLLM, bool) {
 // as a record of its own (FastChat's "| ERROR | stderr |   File \"...\", line 257, in wrap"):
 // a frame, a frame's source or caret line, the header; none names what failed.
 func tracebackPiece(msg string) bool {
-	return vllm.IsFrameLine(msg) || strings.HasPrefix(msg, "    ") || msg == vllm.TracebackHeader
+	return vllm.IsFrameLine(msg) || strings.HasPrefix(msg, "    ") || msg == vllm.TracebackHeader ||
+		vllm.ChainMarker(msg) // ("The above exception was the direct cause of the following exception:", a stderr relay's line)
 }
 
 // loggerWords reports whether s can be a logger's name in LiteLLM's layout, which names have
