@@ -355,7 +355,7 @@ func finishGlog(ev *event.Event, loc, b, level string) {
 	if k8sEvent {
 		ds = pu.DatasetOr(ev, pjson.DatasetK8sEvent) // eventrouter's glog sink
 	}
-	if strings.HasPrefix(ds, "gpu.") && strings.Contains(b, "GPU-") {
+	if strings.HasPrefix(ds, "gpu.") && (strings.Contains(b, "GPU-") || strings.Contains(b, "MIG-")) {
 		nvidia_xid.OneGPU(ev, b) // the GPU a device plugin's or DRA driver's line is about
 	}
 	if (level == pu.Error || level == pu.Critical) && !ev.Has(event.FieldErrorMsg) {

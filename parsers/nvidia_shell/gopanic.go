@@ -44,7 +44,7 @@ func goPanic(ev *event.Event, text string) bool {
 		ev.SetString(event.FieldErrorStack, text)
 	}
 	ds := pu.DatasetOr(ev, DatasetGo)
-	if strings.HasPrefix(ds, "gpu.") && strings.Contains(first, "GPU-") {
+	if strings.HasPrefix(ds, "gpu.") && (strings.Contains(first, "GPU-") || strings.Contains(first, "MIG-")) {
 		nvidia_xid.OneGPU(ev, first) // the device plugin's panic about one GPU's MIG devices
 	}
 	pu.Finish(ev, ds, level)

@@ -913,21 +913,21 @@ func isHexByte(c byte) bool {
 
 // OneGPU sets gpu.uuid to the GPU a GPU-stack component's line names ("GetDeviceSpecsByID()
 // called for GPU-b200b200-...", "identified fabric clique UUID/ID (device 0/GPU-6328b923-...)"),
-// when it names exactly one and the event has none yet: a line that lists several GPUs is about
-// none of them alone.
+// or the MIG device ("Sending XID=43 health event for device MIG-f19df5ab-..."), when it names
+// exactly one and the event has none yet: a line that lists several is about none of them alone.
+// The MIG names of drivers before R470 ("MIG-GPU-<uuid>/1/0") give none.
 func OneGPU(ev *event.Event, s string) {
 	if ev.Has(FieldUUID) {
 		return
 	}
 	found := ""
 	for off := 0; ; {
-		i := strings.Index(s[off:], "GPU-")
+		i := nextDevice(s, off)
 		if i < 0 {
 			break
 		}
-		i += off
 		off = i + 4
-		if i > 0 && (isAlnum(s[i-1]) || s[i-1] == '-' && !draDevice(s[:i])) || len(s) < off+36 || !pu.IsUUID(s[off:off+36]) ||
+		if i > 0 && (isAlnum(s[i-1]) || s[i-1] == '-' && (s[i] == 'M' || !draDevice(s[:i]))) || len(s) < off+36 || !pu.IsUUID(s[off:off+36]) ||
 			len(s) > off+36 && (isAlnum(s[off+36]) || s[off+36] == '-') {
 			continue
 		}
@@ -940,6 +940,25 @@ func OneGPU(ev *event.Event, s string) {
 	if found != "" {
 		ev.SetString(FieldUUID, found)
 	}
+}
+
+// nextDevice returns where the first "GPU-" or "MIG-" in s from off starts, or -1.
+func nextDevice(s string, off int) int {
+	for ; off+4 <= len(s); off++ {
+		if i := strings.IndexByte(s[off:], '-'); i < 3 {
+			if i < 0 {
+				return -1
+			}
+			off += i
+			continue
+		} else {
+			off += i - 3
+		}
+		if w := s[off : off+3]; w == "GPU" || w == "MIG" {
+			return off
+		}
+	}
+	return -1
 }
 
 // draDevice reports whether s ends in the NVIDIA DRA driver's device name before a UUID,

@@ -205,6 +205,11 @@ func TestOneGPU(t *testing.T) {
 		"xgpu-0-" + a:                             "",
 		"my-gpu-" + a:                             "",
 		"gpu--" + a:                               "",
+		"event for device MIG-f19df5ab-c572-5712-9b1b-6abbdd67a285":            "MIG-f19df5ab-c572-5712-9b1b-6abbdd67a285",
+		"device marked unhealthy: MIG-f19df5ab-c572-5712-9b1b-6abbdd67a285::2": "MIG-f19df5ab-c572-5712-9b1b-6abbdd67a285",
+		"MIG-f19df5ab-c572-5712-9b1b-6abbdd67a285 on " + a:                     "",
+		"xMIG-f19df5ab-c572-5712-9b1b-6abbdd67a285":                            "",
+		"G-M-GPU-" + a + " GP-":                                                "",
 	} {
 		ev := event.New()
 		OneGPU(ev, s)
