@@ -6,8 +6,9 @@
 //	/var/log/containers/<pod>_<namespace>_<container>-<container-id>.log   (symlinks)
 //	/var/log/pods/<namespace>_<pod>_<pod-uid>/<container>/<restart>.log    (real files)
 //
-// and Docker's own /var/lib/docker/containers/<id>/<id>-json.log, which gives the container id
-// alone.
+// and Docker's own /var/lib/docker/containers/<id>/<id>-json.log and Podman's
+// /var/lib/containers/storage/overlay-containers/<id>/userdata/ctr.log (its k8s-file driver,
+// the default where journald is not), which give the container id alone.
 package k8spath
 
 import (
@@ -21,7 +22,7 @@ type Source struct {
 	Pod         string
 	Namespace   string
 	Container   string
-	ContainerID string // only in the /var/log/containers and Docker layouts
+	ContainerID string // only in the /var/log/containers, Docker and Podman layouts
 	PodUID      string // only in the /var/log/pods layout
 }
 
@@ -53,6 +54,9 @@ func Parse(path string) (s Source, ok bool) {
 		}
 	}
 	if s, ok = parseDockerJSON(path); ok {
+		return s, true
+	}
+	if s, ok = parsePodman(path); ok {
 		return s, true
 	}
 	// A file named as in /var/log/containers wherever it lies (node logs copied off for a
@@ -117,6 +121,22 @@ func parseDockerJSON(path string) (Source, bool) {
 	}
 	id := path[slash+1 : len(path)-len(suffix)]
 	if len(id) != 64 || !isHex(id) || path[slash-65] != '/' || path[slash-64:slash] != id {
+		return Source{}, false
+	}
+	return Source{ContainerID: id}, true
+}
+
+// parsePodman reads Podman's k8s-file path "<root>/overlay-containers/<id>/userdata/ctr.log"
+// (rootless: under ~/.local/share/containers/storage), which names the container alone.
+func parsePodman(path string) (Source, bool) {
+	const suffix = "/userdata/ctr.log"
+	if !strings.HasSuffix(path, suffix) {
+		return Source{}, false
+	}
+	dir := path[:len(path)-len(suffix)]
+	slash := strings.LastIndexByte(dir, '/')
+	id := dir[slash+1:]
+	if len(id) != 64 || !isHex(id) || !strings.HasSuffix(dir[:slash+1], "/overlay-containers/") {
 		return Source{}, false
 	}
 	return Source{ContainerID: id}, true

@@ -42,6 +42,11 @@ func TestParse(t *testing.T) {
 		{"/var/lib/docker/containers/" + id[1:] + "0/" + id + "-json.log", Source{}, false},
 		{id + "/" + id + "-json.log", Source{}, false},
 		{"/x/" + id + "-json.log", Source{}, false},
+		{"/var/lib/containers/storage/overlay-containers/" + id + "/userdata/ctr.log", Source{ContainerID: id}, true},
+		{"/home/u/.local/share/containers/storage/overlay-containers/" + id + "/userdata/ctr.log", Source{ContainerID: id}, true},
+		{"/var/lib/containers/storage/overlay-containers/" + id[1:] + "/userdata/ctr.log", Source{}, false},
+		{"/var/lib/containers/storage/overlay/" + id + "/userdata/ctr.log", Source{}, false},
+		{"/overlay-containers/" + id + "/ctr.log", Source{}, false},
 		{"", Source{}, false},
 	}
 	for _, tc := range tests {
