@@ -15,6 +15,7 @@
 package syslog
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 	"time"
@@ -34,7 +35,10 @@ var Info = parsers.Info{
 	Framing:     true,
 	Fields: append(append(pu.Fields()[:1:1], pu.Fields(event.FieldHostHostname, event.FieldProcessName,
 		event.FieldProcessPID)[len(pu.Fields()):]...),
-		parsers.Field{Name: FieldProcessExecutable, Type: "keyword", Description: "The program's path when the syslog tag names it by its path (/usr/bin/nvidia-powerd[605]); process.name is then its last element."}),
+		parsers.Field{Name: FieldProcessExecutable, Type: "keyword", Description: "The program's path when the syslog tag names it by its path (/usr/bin/nvidia-powerd[605]); process.name is then its last element."},
+		parsers.Field{Name: FieldContainerID, Type: "keyword", Description: "Container id: a journal entry's CONTAINER_ID_FULL (else CONTAINER_ID), or the 12-digit id Docker's syslog and journald drivers tag a container's lines with by default."},
+		parsers.Field{Name: FieldContainerName, Type: "keyword", Description: "A journal entry's CONTAINER_NAME (Docker's and Podman's journald drivers)."},
+		parsers.Field{Name: FieldContainerImage, Type: "keyword", Description: "A journal entry's IMAGE_NAME (Docker's and Podman's journald drivers)."}),
 }
 
 // FieldProcessExecutable is the program's path a syslog tag gave.
@@ -53,13 +57,39 @@ type Frame struct {
 	PID   int64 // -1 without one
 	Text  string
 	Level string // the priority the record states (journalctl -o json's PRIORITY), "" without one
+	// Container is the container a runtime's journald driver (Docker's, Podman's) wrote the
+	// entry for, or whose id Docker's syslog and journald drivers gave as the tag by default.
+	Container Container
+	// Partial: the entry is a piece of a longer line, whose next entry of the container goes on
+	// with it (Docker's journald driver splits lines over 16 KiB so: CONTAINER_PARTIAL_MESSAGE).
+	Partial bool
 }
 
+// Container is what a journal entry or a syslog tag says about the container behind a line.
+type Container struct {
+	ID, Name, Image string
+}
+
+// The container fields a runtime's journald or syslog driver gives, named as Filebeat's
+// add_docker_metadata names them.
+const (
+	FieldContainerID    = "container.id"
+	FieldContainerName  = "container.name"
+	FieldContainerImage = "container.image.name"
+)
+
 // Parse removes the frame and sets its fields; a line without one is left alone.
-func (Parser) Parse(ev *event.Event) bool {
+func (p Parser) Parse(ev *event.Event) bool {
+	ok, _ := p.ParsePiece(ev)
+	return ok
+}
+
+// ParsePiece is Parse that also reports whether the entry is a piece of a longer line that the
+// container's next entry goes on with (Frame.Partial).
+func (Parser) ParsePiece(ev *event.Event) (ok, partial bool) {
 	f, ok := Split(ev.Message(), pu.Reference(ev))
 	if !ok {
-		return false
+		return false, false
 	}
 	switch {
 	case f.Time.IsZero():
@@ -72,6 +102,14 @@ func (Parser) Parse(ev *event.Event) bool {
 	}
 	if f.Host != "" {
 		ev.SetString(event.FieldHostHostname, f.Host)
+	}
+	if id := tagContainer(f.Tag); id != "" && (f.Container.ID == "" || strings.HasPrefix(f.Container.ID, id)) {
+		// the tag is the container's id (Docker's default), no program's name
+		f.Container.ID = cmp.Or(f.Container.ID, id)
+		f.Tag = ""
+	}
+	if f.Container.ID != "" {
+		f.PID = -1 // the runtime's (dockerd's, conmon's), which wrote the line for the container
 	}
 	if f.Tag != "" {
 		name := f.Tag
@@ -93,8 +131,43 @@ func (Parser) Parse(ev *event.Event) bool {
 	if f.Level != "" {
 		ev.SetString(event.FieldLogLevel, f.Level) // the line's parser sets the one it states over it
 	}
+	setIfMissing(ev, FieldContainerID, f.Container.ID)
+	setIfMissing(ev, FieldContainerName, f.Container.Name)
+	setIfMissing(ev, FieldContainerImage, f.Container.Image)
 	ev.SetMessage(f.Text)
-	return true
+	return true, f.Partial
+}
+
+// setIfMissing sets key to val unless val is empty or the event has the key already (from
+// Filebeat's add_docker_metadata, or a container log's path).
+func setIfMissing(ev *event.Event, key, val string) {
+	if val != "" && !ev.Has(key) {
+		ev.SetString(key, val)
+	}
+}
+
+// tagContainer returns the container id a syslog tag is, "" for another tag: Docker's syslog
+// and journald drivers tag a container's lines with its short id, "{{.ID}}" (12 hex digits),
+// by default, and older releases' syslog driver with "docker/" and the id. Twelve hex digits without a digit
+// among them are a word ("deadbeefcafe"), taken for a program's name.
+func tagContainer(tag string) string {
+	tag = strings.TrimPrefix(tag, "docker/")
+	if len(tag) != 12 {
+		return ""
+	}
+	digit := false
+	for i := 0; i < len(tag); i++ {
+		switch c := tag[i]; {
+		case c >= '0' && c <= '9':
+			digit = true
+		case c < 'a' || c > 'f':
+			return ""
+		}
+	}
+	if !digit {
+		return ""
+	}
+	return tag
 }
 
 // Split takes a framed line apart; ref completes a stamp without year.
@@ -332,7 +405,7 @@ func journalJSON(s string) (f Frame, ok bool) {
 		return f, false
 	}
 	r := gjson.GetMany(s, "MESSAGE", "__REALTIME_TIMESTAMP", "_HOSTNAME", "SYSLOG_IDENTIFIER", "_COMM", "_PID", "PRIORITY",
-		"_TRANSPORT", "CONTAINER_ID", "CODE_FILE")
+		"_TRANSPORT", "CONTAINER_ID", "CODE_FILE", "CONTAINER_ID_FULL", "CONTAINER_NAME", "IMAGE_NAME", "CONTAINER_PARTIAL_MESSAGE")
 	us, okTime := pu.Atoi(r[1].Str)
 	if r[0].Type != gjson.String || !okTime {
 		return f, false
@@ -346,7 +419,20 @@ func journalJSON(s string) (f Frame, ok bool) {
 		f.PID = pid
 	}
 	f.Level = journalLevel(r[6].Str, r[7].Str, r[8].Str, r[9].Str)
+	f.Container, f.Partial = journalContainer(r[8].Str, r[10].Str, r[11].Str, r[12].Str, r[13].Str)
 	return f, true
+}
+
+// journalContainer reads the fields a runtime's journald driver adds to a container's entry:
+// its id (CONTAINER_ID_FULL, else the short CONTAINER_ID), name and image, and whether the entry
+// is a piece of a longer line. Docker marks every piece but the last with
+// CONTAINER_PARTIAL_MESSAGE=true (its CONTAINER_PARTIAL_LAST is not to be trusted: releases
+// wrote it false on every piece).
+func journalContainer(id, full, name, image, partial string) (Container, bool) {
+	if full != "" {
+		id = full
+	}
+	return Container{ID: id, Name: name, Image: image}, partial == "true" && id != ""
 }
 
 // journalLevel is the level of a journal entry's PRIORITY where the writer chose it (syslog(3),
@@ -382,8 +468,9 @@ func journalVerbose(s string) (f Frame, ok bool) {
 	if !okT || !strings.HasPrefix(body, "    ") {
 		return f, false
 	}
-	var vals [9]string
-	names := [9]string{"MESSAGE", "_HOSTNAME", "SYSLOG_IDENTIFIER", "_COMM", "_PID", "PRIORITY", "_TRANSPORT", "CONTAINER_ID", "CODE_FILE"}
+	var vals [13]string
+	names := [13]string{"MESSAGE", "_HOSTNAME", "SYSLOG_IDENTIFIER", "_COMM", "_PID", "PRIORITY", "_TRANSPORT", "CONTAINER_ID", "CODE_FILE",
+		"CONTAINER_ID_FULL", "CONTAINER_NAME", "IMAGE_NAME", "CONTAINER_PARTIAL_MESSAGE"}
 	cur := -1 // the field whose value goes on over lines, -1 for one not kept
 	for body != "" {
 		var line string
@@ -418,6 +505,7 @@ func journalVerbose(s string) (f Frame, ok bool) {
 		f.PID = pid
 	}
 	f.Level = journalLevel(vals[5], vals[6], vals[7], vals[8])
+	f.Container, f.Partial = journalContainer(vals[7], vals[9], vals[10], vals[11], vals[12])
 	return f, true
 }
 

@@ -54,6 +54,56 @@ func TestJournalJSONPriority(t *testing.T) {
 	}
 }
 
+// A container's entry through a runtime's journald driver names the container (its full id
+// over the short one, its name, its image) and says whether a longer line goes on in the next
+// entry; dockerd's pid and the tag that is the container's id are no program's.
+func TestJournalJSONContainer(t *testing.T) {
+	t.Parallel()
+	const full = "3f4e5d6c7b8a9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f80"
+	const entry = `{"__CURSOR":"s=1;i=2","__REALTIME_TIMESTAMP":"1764651827297643","_HOSTNAME":"gpu-host","SYSLOG_IDENTIFIER":"%s","_PID":"1187","_TRANSPORT":"journal","PRIORITY":"6"%s,"MESSAGE":"INFO 06-16 21:29:16 [logger.py:43] Recei"}`
+	for _, c := range []struct {
+		tag, extra         string
+		id, name, image    string
+		proc               string
+		pid, partial, read bool
+	}{
+		{"3f4e5d6c7b8a", `,"CONTAINER_ID":"3f4e5d6c7b8a","CONTAINER_ID_FULL":"` + full + `","CONTAINER_NAME":"vllm-server","IMAGE_NAME":"vllm/vllm-openai:v0.9.1","CONTAINER_PARTIAL_MESSAGE":"true"`,
+			full, "vllm-server", "vllm/vllm-openai:v0.9.1", "", false, true, true},
+		{"vllm", `,"CONTAINER_ID":"3f4e5d6c7b8a","CONTAINER_NAME":"vllm-server","CONTAINER_PARTIAL_LAST":"true"`,
+			"3f4e5d6c7b8a", "vllm-server", "", "vllm", false, false, true},
+		{"3f4e5d6c7b8a", "", "3f4e5d6c7b8a", "", "", "", false, false, true}, // the tag alone
+		{"deadbeefcafe", "", "", "", "", "deadbeefcafe", true, false, true},  // a word, not an id
+		{"vllm", `,"CONTAINER_PARTIAL_MESSAGE":"true"`, "", "", "", "vllm", true, false, true},
+	} {
+		ev := event.NewMessage(fmt.Sprintf(entry, c.tag, c.extra), golden.Received)
+		ok, partial := Parser{}.ParsePiece(ev)
+		if !ok || partial != c.partial {
+			t.Fatalf("%s: read %v, partial %v: %s", c.extra, ok, partial, ev.AppendJSON(nil))
+		}
+		for field, want := range map[string]string{FieldContainerID: c.id, FieldContainerName: c.name, FieldContainerImage: c.image, event.FieldProcessName: c.proc} {
+			if got, _ := ev.GetString(field); got != want {
+				t.Errorf("%s%s: %s %q, want %q", c.tag, c.extra, field, got, want)
+			}
+		}
+		if ev.Has(event.FieldProcessPID) != c.pid {
+			t.Errorf("%s%s: process.pid %v, want it %v", c.tag, c.extra, ev.Has(event.FieldProcessPID), c.pid)
+		}
+	}
+}
+
+// Docker's syslog driver tags a container's lines with its short id, or "docker/" and the id.
+func TestTagContainer(t *testing.T) {
+	for tag, want := range map[string]string{
+		"3f4e5d6c7b8a": "3f4e5d6c7b8a", "docker/3f4e5d6c7b8a": "3f4e5d6c7b8a",
+		"3f4e5d6c7b8": "", "3f4e5d6c7b8a0": "", "3F4E5D6C7B8A": "", "deadbeefcafe": "", "kubelet": "", "": "",
+		"docker/kubelet": "", "podman/3f4e5d6c7b8a": "",
+	} {
+		if got := tagContainer(tag); got != want {
+			t.Errorf("tagContainer(%q) = %q, want %q", tag, got, want)
+		}
+	}
+}
+
 func FuzzParse(f *testing.F) { golden.FuzzFraming(f, Parser{}) }
 
 func BenchmarkParse(b *testing.B) {

@@ -41,6 +41,7 @@ type pending struct {
 	touched  bool
 	lead     bool // the record opens with an empty line (item.lead)
 	cont     bool // the rest of a line sent in parts for its length (partial.max_bytes)
+	framed   bool // pieces an inner framer read one by one (journal entries): joined as framed
 	userData bool // ... whose head was a request's prompt or body: the rest is user data too
 }
 
@@ -328,7 +329,7 @@ func (p *Processor) join(a *assembly, l *line) (*event.Event, bool) {
 	}
 	delete(p.partials, pk)
 	last := l.ev.Message()
-	if l.raw != "" {
+	if l.raw != "" && !pt.framed {
 		last = l.raw // an inner framer read the piece alone: what it took off belongs to the line
 	}
 	pt.parts = append(pt.parts, last)
@@ -339,7 +340,9 @@ func (p *Processor) join(a *assembly, l *line) (*event.Event, bool) {
 		p.restOfCut(pt, ev)
 		return ev, true
 	}
-	p.innerFrame(ev)
+	if !pt.framed {
+		p.innerFrame(ev)
+	}
 	return ev, true
 }
 
@@ -652,7 +655,7 @@ func (p *Processor) addPiece(pt *pending, pk streamKey, l *line, a *assembly) *p
 	}
 	if pt == nil {
 		np := p.newPending(l.ev, l.src, a.b.Key, a.now)
-		np.cont, np.userData = cont, userData
+		np.cont, np.userData, np.framed = cont, userData, l.framedPiece
 		p.partials[pk] = &np
 		return &np
 	}

@@ -49,6 +49,14 @@ type framer interface {
 	FrameMessage(ev *event.Event, msg string) (cri.Frame, bool)
 }
 
+// pieceFramer is what the syslog parser offers beyond Parse: it reads each entry of a
+// journal export whole and reports whether the entry is a piece of a longer line (Docker's
+// journald driver's CONTAINER_PARTIAL_MESSAGE), which the processor joins with the container's
+// next entries.
+type pieceFramer interface {
+	ParsePiece(ev *event.Event) (ok, partial bool)
+}
+
 // splitParser is what the vllm parser offers beyond Parse: parsing a line whose first line the
 // processor has already taken apart to group tracebacks, which saves doing it twice.
 type splitParser interface {

@@ -79,6 +79,9 @@ func (s *source) componentOf(src srcKey) string {
 type line struct {
 	ev      *event.Event
 	partial bool
+	// framedPiece: an inner framer read the line alone and it is, or may end, a piece of a
+	// longer line (a journal entry of a container): its pieces are joined as framed
+	framedPiece bool
 	// raw is the text inside the runtime's frame when an inner framer (compose, kubectl,
 	// syslog) then changed it: the last piece of a split line is joined as it was written.
 	raw    string
@@ -140,13 +143,31 @@ func (p *Processor) frame(l *line, ev *event.Event, batchKey string, memo *frame
 		}
 		// An inner frame (compose, syslog) inside the runtime's, or alone; a piece of a split
 		// line is not read before it is joined.
-		if before := msg; !l.partial && f.Parse(ev) {
+		if l.partial {
+			continue
+		}
+		before := msg
+		if pf, ok := f.(pieceFramer); ok && !framed {
+			// a journal entry, which holds its container's piece of a line itself
+			if ok, piece := pf.ParsePiece(ev); ok {
+				msg, l.raw, l.partial = ev.Message(), before, piece
+				if id, ok := ev.GetString(k8spath.FieldID); ok {
+					// a container's line in a host's journal or syslog (its runtime's driver):
+					// its pieces join, its records group, apart from the other containers'
+					// lines between them
+					l.stream, l.framedPiece = id, true
+				}
+				break
+			}
+		} else if f.Parse(ev) {
 			msg, l.raw = ev.Message(), before
 			break
 		}
 	}
 	if !framed {
-		l.stream, _ = ev.GetString(cri.FieldStream)
+		if l.stream == "" {
+			l.stream, _ = ev.GetString(cri.FieldStream)
+		}
 	} else if strings.HasPrefix(msg, bom) {
 		msg = msg[len(bom):] // the program's output opened with one, inside the runtime's frame
 		ev.SetMessage(msg)
