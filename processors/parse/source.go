@@ -467,12 +467,23 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 			// a serving program run as a host service, its lines in the journal or syslog by
 			// its name: Ollama's systemd unit on a bare GPU host, llama.cpp's server
 			if name, ok := ev.GetString(event.FieldProcessName); ok {
-				c = hostPrograms[name]
 				if name == "systemd" {
 					// systemd on the program's unit: "ollama.service: Main process exited,
 					// code=exited, status=2/INVALIDARGUMENT", why the server restarted
-					c = hostPrograms[parseutil.UnitName(ev.Message())]
+					name = parseutil.UnitName(ev.Message())
 				}
+				c = hostPrograms[name]
+				if c == "" && vllm.ServerContainer(name) {
+					// vLLM run as a host service (`vllm serve` in vllm.service: its journal
+					// tag, its unit): what it prints bare (a traceback at start) is the server's,
+					// as in a container named for vLLM
+					c = vllm.DatasetServer
+				}
+			}
+			if c == "" {
+				// a container's line in the host's journal or syslog (Docker's journald or
+				// syslog driver), by its image or name as the entry gives them
+				c = servingDataset(ev, "")
 			}
 			if path, ok := ev.GetString(event.FieldLogFilePath); ok && c == "" {
 				c = hostFiles[parseutil.LogFileName(path)]
