@@ -752,6 +752,11 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		if v.IsObject() && v.Get("involvedObject").IsObject() {
 			rec.k8sEvent, rec.eventAt = true, "event."
 		}
+		if u := v.Get("device_uuid"); v.IsObject() && u.Type == gjson.String && (strings.HasPrefix(u.Str, "GPU-") || strings.HasPrefix(u.Str, "MIG-")) {
+			// Lepton's gpud names the GPU of an NVML event it notifies so ({"msg":"notified xid
+			// event","event":{"device_uuid":"GPU-...","xid":...}}): the event stays a field
+			ev.SetString(nvidia_xid.FieldUUID, u.Str)
+		}
 		if v.Type == gjson.String && !rec.Msg && !ev.Has(pu.FieldLogMessage) {
 			// structlog's JSONRenderer names the message "event" ({"event": "...", "level":
 			// "error", "timestamp": ...}): the message, unless the line has one by its name (and
