@@ -37,6 +37,7 @@ var Info = parsers.Info{
 		pu.FieldOrchNamespace, pu.FieldOrchResourceType, pu.FieldOrchResourceName, event.FieldProcessName, pu.FieldEventReason,
 		pu.FieldHTTPRequestID),
 		nvidia_xid.CatalogFields, []parsers.Field{{Name: nvidia_xid.FieldUUID, Type: "keyword", Description: "GPU UUID (GPU-...)."},
+			{Name: nvidia_xid.FieldPCIBusID, Type: "keyword", Description: "PCI address of the GPU a line names beside its UUID, as domain:bus:device, lowercase, without function (0000:3b:00)."},
 			{Name: event.FieldErrorType, Type: "keyword", Description: "Class of the Python exception a Triton line quotes from its Python backend (AttributeError)."}},
 		vllm.ProcessFields),
 }

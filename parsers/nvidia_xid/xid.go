@@ -915,12 +915,13 @@ func isHexByte(c byte) bool {
 // called for GPU-b200b200-...", "identified fabric clique UUID/ID (device 0/GPU-6328b923-...)"),
 // or the MIG device ("Sending XID=43 health event for device MIG-f19df5ab-..."), when it names
 // exactly one and the event has none yet: a line that lists several is about none of them alone.
+// A bus id written beside the UUID ("GPU-... at 00000000:21:00.0") goes to gpu.pci_bus_id.
 // The MIG names of drivers before R470 ("MIG-GPU-<uuid>/1/0") give none.
 func OneGPU(ev *event.Event, s string) {
 	if ev.Has(FieldUUID) {
 		return
 	}
-	found := ""
+	found, bus := "", ""
 	for off := 0; ; {
 		i := nextDevice(s, off)
 		if i < 0 {
@@ -936,9 +937,17 @@ func OneGPU(ev *event.Event, s string) {
 			return
 		}
 		found = id
+		if at, ok := strings.CutPrefix(s[off+36:], " at "); ok && bus == "" {
+			// the bus beside it: the container CLI's "listing device /dev/nvidia0
+			// (GPU-a6f9662c-... at 00000000:21:00.0)"
+			bus = BusID(at[:min(len(at), len("00000000:21:00.0"))])
+		}
 	}
 	if found != "" {
 		ev.SetString(FieldUUID, found)
+		if bus != "" && !ev.Has(FieldPCIBusID) {
+			ev.SetString(FieldPCIBusID, bus)
+		}
 	}
 }
 

@@ -217,6 +217,18 @@ func TestOneGPU(t *testing.T) {
 			t.Errorf("OneGPU(%q) = %q, want %q", s, got, want)
 		}
 	}
+	for s, want := range map[string]string{
+		"listing device /dev/nvidia0 (" + a + " at 00000000:21:00.0)": "0000:21:00",
+		"listing device /dev/nvidia0 (" + a + " at 0000:C1:00.0)":     "0000:c1:00",
+		a + " at home": "",
+		a + " at 00000000:21:00.0 and " + b + " at 0000:22:00": "",
+	} {
+		ev := event.New()
+		OneGPU(ev, s)
+		if got, _ := ev.GetString(FieldPCIBusID); got != want {
+			t.Errorf("OneGPU(%q): bus %q, want %q", s, got, want)
+		}
+	}
 }
 
 // TestNVRMText: an NVRM line's message leaves out the prefix of the lines the driver continued
