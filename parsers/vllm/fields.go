@@ -21,11 +21,14 @@ const (
 	FieldRank = "vllm.process.rank"
 	// FieldCUDADevice is the CUDA device a library's line is about (NCCL's [dev]).
 	FieldCUDADevice = "gpu.cuda_device"
-	FieldDPRank     = "vllm.process.dp_rank"
-	FieldPPRank     = "vllm.process.pp_rank"
-	FieldTPRank     = "vllm.process.tp_rank"
-	FieldEPRank     = "vllm.process.ep_rank"
-	FieldHostIP     = "host.ip"
+	// FieldPCIBusID is the bus id of the GPU an NCCL line names ("busId e3000"), as the kernel's
+	// and the driver's lines give it (nvidia_xid.FieldPCIBusID).
+	FieldPCIBusID = "gpu.pci_bus_id"
+	FieldDPRank   = "vllm.process.dp_rank"
+	FieldPPRank   = "vllm.process.pp_rank"
+	FieldTPRank   = "vllm.process.tp_rank"
+	FieldEPRank   = "vllm.process.ep_rank"
+	FieldHostIP   = "host.ip"
 	// FieldThreadName is a library's own name for the thread that wrote the line (UCX's index).
 	FieldThreadName = "process.thread.name"
 	FieldErrorKind  = "vllm.error.kind"
@@ -194,6 +197,7 @@ var Fields = parsers.Union(ProcessFields, []parsers.Field{
 	parseutil.Field(parseutil.FieldThread),
 	{Name: FieldThreadName, Type: "keyword", Description: "Thread a logger names (Elasticsearch's elasticsearch[node-0][masterService#updateTask][T#1]; UCX's index of the thread in its process, 0, 1, ..., not an OS thread id)."},
 	{Name: FieldCUDADevice, Type: "long", Description: "CUDA device (ordinal in the process, after CUDA_VISIBLE_DEVICES) that NCCL's line is about: its [dev] after host:pid:tid."},
+	{Name: FieldPCIBusID, Type: "keyword", Description: "PCI address of the GPU an NCCL line names by its busId (a communicator's Init START and COMPLETE), as domain:bus:device, lowercase, without function (0000:e3:00): the physical GPU behind a rank."},
 	{Name: event.FieldEventAction, Type: "keyword", Description: "What the line records: request_received, request_details, request_body, request_added, request_finished, request_aborted, request_failed, request_preempted, request_resumed, scheduler_dump, response_generated, response_details, engine_stats."},
 	{Name: event.FieldErrorMsg, Type: "match_only_text", Description: "Exception message of a traceback or error line, or the text of an error line."},
 	{Name: event.FieldErrorType, Type: "keyword", Description: "Exception class of the last exception in a traceback (torch.OutOfMemoryError)."},

@@ -1,6 +1,7 @@
 package vllm
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -438,6 +439,9 @@ func parseNCCLAfter(ev *event.Event, after, host string, pid int64, l *Line) boo
 	}
 	ev.SetString(event.FieldLogLogger, loggerNCCL)
 	ncclSource(ev, host, pid, dev, devOK, l)
+	if id := ncclBusID(msg); id != "" {
+		ev.SetString(FieldPCIBusID, id)
+	}
 	if file != "" && l.File == "" {
 		l.File, l.FileLine = file, fileLine
 	}
@@ -490,6 +494,26 @@ func parseNVSHMEMError(ev *event.Event, b string, l *Line) bool {
 	}
 	finishLibraryLine(ev, l, msg, DatasetNCCL)
 	return true
+}
+
+// ncclBusID returns the bus id of the GPU an NCCL line names by its busId ("comm 0x7f7ad56c9b60
+// rank 3 nranks 4 cudaDev 3 nvmlDev 3 busId e3000 commId 0x5de0... - Init START"), as
+// gpu.pci_bus_id holds it (0000:e3:00), or "". NCCL prints the address's digits run together
+// as one hex number: domain, bus (two digits), device (two), function (one).
+func ncclBusID(msg string) string {
+	_, rest, ok := strings.Cut(msg, " busId ")
+	if !ok {
+		return ""
+	}
+	word, _, _ := strings.Cut(rest, " ")
+	if len(word) < 4 || len(word) > 9 {
+		return ""
+	}
+	v, err := strconv.ParseUint(word, 16, 64)
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("%04x:%02x:%02x", v>>20, v>>12&0xff, v>>4&0xff)
 }
 
 // ncclSource sets what NCCL's layout tells of the line's source: the host and pid (when the
