@@ -368,6 +368,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if (text[0] == 'G' || text[0] == 'M') && smiList(ev, text) {
 		return true
 	}
+	if (text[0] == 'G' || text[0] == '=') && smiQuery(ev, text) {
+		return true
+	}
 	if (text[0] == 'S' || text[0] == '+' || text[0] == '|') && strings.IndexByte(text, '\n') > 0 {
 		if first, _, _ := strings.Cut(text, "\n"); pu.DCGMIDiagReport(text, strings.TrimRight(first, " ")) {
 			return false // dcgmi diag's report, the tagged parser's, whatever failure its rows quote
@@ -746,6 +749,62 @@ func smiList(ev *event.Event, text string) bool {
 	ev.SetString(FieldGPUUUID, uuid)
 	ev.SetString(FieldGPUModel, model)
 	pu.Finish(ev, pu.DatasetOr(ev, DatasetSMI), pu.Info)
+	return true
+}
+
+// SMIQueryBanner is the line nvidia-smi -q opens its report with.
+const SMIQueryBanner = "==============NVSMI LOG=============="
+
+// SMIQueryStart reports whether b opens a part of nvidia-smi -q's report: its banner, or a GPU's
+// section, "GPU 00000000:01:00.0" (its bus id with the eight-digit domain), whose fields
+// follow indented under it ("    Product Name    : NVIDIA A10G").
+func SMIQueryStart(b string) bool {
+	b = strings.TrimRight(b, " \r")
+	if b == SMIQueryBanner {
+		return true
+	}
+	bus, ok := strings.CutPrefix(b, "GPU ")
+	return ok && len(bus) == len("00000000:01:00.0") && nvidia_xid.BusID(bus) != ""
+}
+
+// smiQuery reads a part of nvidia-smi -q's report, which the parse processor groups: the banner
+// with the lines under it (the time, the driver's and CUDA's versions, the GPUs attached), or a
+// GPU's section, which names the GPU (gpu.pci_bus_id from its header, gpu.model from its
+// Product Name, gpu.uuid from its GPU UUID). A field that reads "Unknown Error" or "[GPU requires
+// reset]" is a reading the driver could not take from a failing GPU: the section is an error,
+// the first such field its error.message.
+func smiQuery(ev *event.Event, text string) bool {
+	first, rest, _ := strings.Cut(text, "\n")
+	if !SMIQueryStart(first) {
+		return false
+	}
+	first = strings.TrimRight(first, " \r")
+	level := pu.Info
+	if first == SMIQueryBanner {
+		ev.SetString(pu.FieldLogMessage, "NVSMI LOG")
+		pu.Finish(ev, pu.DatasetOr(ev, DatasetSMI), level)
+		return true
+	}
+	ev.SetString(pu.FieldLogMessage, first)
+	ev.SetString(nvidia_xid.FieldPCIBusID, nvidia_xid.BusID(first))
+	for line := range strings.SplitSeq(rest, "\n") {
+		key, val, ok := strings.Cut(line, " : ")
+		if !ok {
+			continue
+		}
+		key, val = strings.TrimSpace(key), strings.TrimSpace(val)
+		switch {
+		case key == "Product Name" && val != "" && !ev.Has(FieldGPUModel):
+			ev.SetString(FieldGPUModel, val)
+		case key == "GPU UUID" && len(val) == len("GPU-551720f0-caf0-22b7-f525-2a51a6ab478d") && strings.HasPrefix(val, "GPU-"):
+			ev.SetString(FieldGPUUUID, val)
+		}
+		if (val == "Unknown Error" || strings.Contains(val, "GPU requires reset")) && level != pu.Error {
+			level = pu.Error
+			ev.SetString(event.FieldErrorMsg, key+": "+val)
+		}
+	}
+	pu.Finish(ev, pu.DatasetOr(ev, DatasetSMI), level)
 	return true
 }
 

@@ -96,6 +96,7 @@ const (
 	modeConfigDump             // Triton's model config it auto-completed, in protobuf's text form under its glog line, to a blank line
 	modeMake                   // make's failure, and the lines of the make levels above it that echo it ("make[1]: *** ... Error 2")
 	modeSMITable               // nvidia-smi's table (its time, then "+---+" and "| ... |" rows, the processes' table after a blank line)
+	modeSMIQuery               // a part of nvidia-smi -q's report: its banner and the lines under it, or a GPU's section, its fields indented
 	modeUsage                  // argparse's usage, its wrapped lines, and the "prog: error: ..." that follows it
 	modePostgres               // a PostgreSQL message, its DETAIL, HINT, STATEMENT... lines under it
 	modeSignal                 // a C++ server's signal handler's report (Triton's), its stack's frames under it
@@ -1159,6 +1160,11 @@ func startMode(l *vllm.Line) (int, bool) {
 		// the validator's, an entrypoint's): its tables follow (modeDiagBorder)
 		return modeSMITable, true
 	}
+	if l.Header == "" && l.Proc == "" && len(l.Body) > 19 && (l.Body[0] == 'G' || l.Body[0] == '=') && nvidia_shell.SMIQueryStart(l.Body) {
+		// nvidia-smi -q's report (a driver container's, a pasted diagnosis): its banner, then
+		// each GPU's section, one event each
+		return modeSMIQuery, true
+	}
 	if l.Header == "" && (strings.HasPrefix(l.Body, "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver") ||
 		strings.HasSuffix(l.Body, "Failed to initialize NVML: Driver/library version mismatch")) {
 		return modeSMIFailed, true
@@ -1221,6 +1227,10 @@ func frameCode(b string) bool {
 
 // maxTableLines bounds a table's rows in one event.
 const maxTableLines = 128
+
+// maxQueryLines bounds the lines of a GPU's section of nvidia-smi -q in one event (some 250 on
+// an H100 with every field).
+const maxQueryLines = 512
 
 // tableBorder reports whether b is a border line of a text table: "+---------+-------+",
 // "+===+===+", "+-----  Integration  -------+----------------+" (a section named in it),
@@ -1872,6 +1882,17 @@ func (g *group) accept(l *vllm.Line) bool {
 			g.mode = modeDone // the blank line Fluent Bit ends the response with
 		}
 		return true
+	case modeSMIQuery:
+		if l.Header != "" || l.Proc != "" || len(g.parts) >= maxQueryLines || nvidia_shell.SMIQueryStart(l.Body) {
+			return false
+		}
+		if strings.HasPrefix(g.firstLine(), nvidia_shell.SMIQueryBanner) {
+			// the banner's lines: blank ones, and the report's own fields ("Driver Version
+			// : 535.161.08", "Attached GPUs : 8")
+			return strings.TrimSpace(l.Body) == "" || l.Body[0] != ' ' && strings.Contains(l.Body, " : ")
+		}
+		// a GPU's fields, indented under its header, and the sections among them
+		return strings.HasPrefix(l.Body, "    ") && strings.TrimSpace(l.Body) != ""
 	case modeSMIFailed:
 		// "Make sure that the latest NVIDIA driver is installed and running."; under a version
 		// mismatch, the library's version ("NVML library version: 570.195")
