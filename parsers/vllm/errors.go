@@ -927,7 +927,10 @@ func finalException(stack string) (typ, msg string, ok bool) {
 	} else if i < 0 {
 		return "", "", false
 	}
-	_, rest, _ := strings.Cut(stack[i+1:], "\n") // past the frame line
+	frame, rest, _ := strings.Cut(stack[i+1:], "\n") // past the frame line
+	if fn, after, ok := strings.Cut(rest, "\n"); ok && strings.HasSuffix(strings.TrimRight(frame, " \r"), ", in") && identifier(strings.TrimRight(fn, " \r")) {
+		rest = after // the function's name, where a terminal wrapped the frame line (a paste's)
+	}
 	return exceptionAfter(stack, rest)
 }
 
@@ -1070,6 +1073,10 @@ func SplitException(line string, strict bool) (typ, msg string, ok bool) {
 	return typ, msg, true
 }
 
+// Identifier reports whether s is a Python name: letters, digits and '_', not opening with a
+// digit.
+func Identifier(s string) bool { return identifier(s) }
+
 // identifier reports whether s is a Python class name: letters, digits and '_', not opening
 // with a digit.
 func identifier(s string) bool {
@@ -1163,7 +1170,7 @@ func nvidiaFailure(b string) bool {
 
 // builtinExceptions are Python's own exception classes that a program's failure ends in.
 var builtinExceptions = map[string]bool{
-	"RuntimeError": true, "ValueError": true, "TypeError": true, "KeyError": true, "IndexError": true,
+	"Exception": true, "RuntimeError": true, "ValueError": true, "TypeError": true, "KeyError": true, "IndexError": true,
 	"AttributeError": true, "AssertionError": true, "ImportError": true, "ModuleNotFoundError": true,
 	"OSError": true, "FileNotFoundError": true, "PermissionError": true, "ConnectionError": true,
 	"ConnectionRefusedError": true, "ConnectionResetError": true, "TimeoutError": true,

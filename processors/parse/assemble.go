@@ -2360,6 +2360,10 @@ func (g *group) accept(l *vllm.Line) bool {
 		// "...", then the last frames): no exception's line
 		g.mode == modeTrace && vllm.PasteElision(b)
 	switch {
+	case g.mode == modeTrace && wrappedFrame(g.lastPart()) && vllm.Identifier(b):
+		// a frame line a terminal wrapped before its function's name, as a paste keeps it
+		// ("  File \".../_snapshot_download.py\", line 270, in ", then "_inner_hf_hub_download")
+		return true
 	case g.mode == modeTrace && vllm.RichTraceStart(b):
 		// Rich's box of the exception that caused this one, or that this one caused, after
 		// "During handling of the above exception, another exception occurred:"
@@ -2414,6 +2418,12 @@ func (g *group) accept(l *vllm.Line) bool {
 		return true
 	}
 	return false
+}
+
+// wrappedFrame reports whether b is a traceback's frame line cut before its function's name
+// ("  File \"x.py\", line 270, in "): a terminal's wrap, whose next line is the name.
+func wrappedFrame(b string) bool {
+	return strings.HasSuffix(strings.TrimRight(b, " \r"), ", in") && vllm.IsFrameLine(b)
 }
 
 // llamaRecord reports whether b is a llama.cpp record with its --log-prefix (tagged.LlamaCppRecord).

@@ -433,9 +433,10 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 			}
 		default:
 			fallback := p.cfg.FallbackDataset
-			if st, ok := ev.GetString(event.FieldErrorStack); ok && pythonTraceback(ev, st) && !rayContainer(src.container) {
-				// a Python traceback no program's lines came before (a client's, a job's): read
-				// as Python's, as the pylog parser's records of an unknown program are
+			if st, ok := ev.GetString(event.FieldErrorStack); (ok && pythonTraceback(ev, st) || !ok && pythonException(ev)) && !rayContainer(src.container) {
+				// a Python traceback no program's lines came before (a client's, a job's), or its
+				// exception's line alone (a model downloader's "OSError: ... 429 Client Error"):
+				// read as Python's, as the pylog parser's records of an unknown program are
 				fallback = pylog.DatasetGeneric
 			}
 			ds = servingDataset(ev, fallback)
@@ -1095,5 +1096,18 @@ func pythonTraceback(ev *event.Event, st string) bool {
 	if !ev.Has(event.FieldErrorType) {
 		return false
 	}
-	return strings.Contains(st, `  File "`) || strings.Contains(st, "\nException raised from ")
+	// (a paste that trimmed its lines leaves a frame's line unindented: "File \"x.py\", line 3, in f")
+	return strings.Contains(st, `  File "`) || strings.HasPrefix(st, `File "`) || strings.Contains(st, "\nFile \"") ||
+		strings.Contains(st, "\nException raised from ")
+}
+
+// pythonException reports whether the event is a Python exception's line read alone, its
+// traceback not printed or not pasted ("OSError: There was a specific connection error when
+// trying to load ...").
+func pythonException(ev *event.Event) bool {
+	if !ev.Has(event.FieldErrorType) {
+		return false
+	}
+	first, _, _ := strings.Cut(ev.Message(), "\n")
+	return vllm.IsBareException(strings.TrimRight(first, " \r"))
 }
