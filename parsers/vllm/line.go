@@ -75,9 +75,20 @@ type Line struct {
 	Body      string
 }
 
+// trimCR returns line without the carriage return a CRLF line ends in, or its caret notation
+// ("^M", as cat -v and less show it, and a paste of their output keeps it).
+func trimCR(line string) string {
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		return line[:n-1]
+	} else if n > 2 && line[n-1] == 'M' && line[n-2] == '^' {
+		return line[:n-2]
+	}
+	return line
+}
+
 // Split takes line apart. It never fails: a line with none of the parts has Body == Text.
 func Split(line string) Line {
-	l := Line{Text: StripANSI(strings.TrimSuffix(line, "\r")), Rank: -1, Parallel: noParallel}
+	l := Line{Text: StripANSI(trimCR(line)), Rank: -1, Parallel: noParallel}
 	rest := l.Text
 	if len(rest) > 1 && rest[0] == 0 {
 		// NULs a line opens with (a Ray driver's forwarded line after a file that was cut, as a
