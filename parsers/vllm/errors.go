@@ -294,7 +294,7 @@ func SetTraceback(ev *event.Event, text string) {
 		if strings.HasSuffix(msg, " {") {
 			msg = whole // a Rust error's Debug form (NVIDIA NIM's): its fields say what failed
 		}
-		msg = validationDetail(msg, whole)
+		msg = hubReason(validationDetail(msg, whole), whole)
 		if strings.HasSuffix(typ, "ActorDiedError") {
 			// Ray's message names the actor on tab-indented lines, then why its worker died
 			// ("The actor is dead because its worker process has died. Worker exit type:
@@ -376,6 +376,39 @@ func validationDetail(msg, whole string) string {
 		return msg
 	}
 	return msg + ": " + strings.Join(parts, "; ")
+}
+
+// hubReason returns msg, Hugging Face Hub's HTTP error ("401 Client Error. (Request ID:
+// Root=1-...)"), with the reason the Hub gave on the lines under it in whole (the message and
+// what follows it): "Cannot access gated repo for url ...", "Access to model ... is restricted.
+// You must be authenticated to access it.", "Repository Not Found for url: ...", "Invalid
+// username or password.". The status and the request id alone do not say what failed. Another
+// message comes back as it is.
+func hubReason(msg, whole string) string {
+	head, rest, ok := strings.Cut(whole, "\n")
+	if !ok || head != msg || !strings.Contains(msg, " Error. (Request ID: ") || msg[0] < '1' || msg[0] > '5' {
+		return msg
+	}
+	var parts []string
+	for line := range strings.SplitSeq(rest, "\n") {
+		t := strings.TrimRight(line, " \r")
+		if t == "" {
+			if len(parts) > 0 {
+				break
+			}
+			continue
+		}
+		if t[0] == ' ' || t[0] == '\t' || t == TracebackHeader || t == causeMarker || t == contextMarker {
+			break
+		}
+		if parts = append(parts, t); len(parts) == 3 {
+			break
+		}
+	}
+	if len(parts) == 0 {
+		return msg
+	}
+	return msg + ": " + strings.Join(parts, " ")
 }
 
 // messageContinuations start the lines that go on with an exception's message rather than
@@ -1269,7 +1302,7 @@ func setErrorLine(ev *event.Event, body, more, level string) {
 		} else if msg != "" {
 			if more != "" {
 				// a ValidationError's field errors on the lines under it, as under its traceback
-				msg = validationDetail(msg, msg+"\n"+more)
+				msg = hubReason(validationDetail(msg, msg+"\n"+more), msg+"\n"+more)
 			}
 			ev.SetString(event.FieldErrorMsg, msg)
 		}
