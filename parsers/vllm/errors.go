@@ -1226,7 +1226,11 @@ func IsGPUException(b string) bool {
 		return false
 	}
 	typ, _, ok := SplitException(b, true)
-	return ok && (strings.HasSuffix(typ, "Error") || strings.HasSuffix(typ, "Exception")) && Classify(b) != ""
+	if !ok || !strings.HasSuffix(typ, "Error") && !strings.HasSuffix(typ, "Exception") {
+		return false
+	}
+	k := Classify(b)
+	return k != "" && modelLoadKind(b) != k // (a model that did not load is no GPU's failure)
 }
 
 func hasAnySuffix(s string, sufs ...string) bool {
@@ -1564,6 +1568,9 @@ func Classify(text string) string {
 		// oneCCL: ze_fd_manager.cpp:214 fill_device_fds: EXCEPTION: open failed ..."), Ascend's
 		// HCCL: a tensor-parallel group that could not start or broke, as NCCL's
 		return KindNCCL
+	}
+	if k := modelLoadKind(text); k != "" {
+		return k
 	}
 	if strings.Contains(text, "WorkerProc initialization failed") || strings.Contains(text, "WorkerProc failed to start") ||
 		// 0.34's front end (an --api-server-count server) that died while the engine started:

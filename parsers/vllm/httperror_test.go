@@ -28,3 +28,28 @@ func TestHTTPFailure(t *testing.T) {
 		}
 	}
 }
+
+// A model that did not load is classed by why: the Hub's refusal, a name it does not have, the
+// download, the disk, the weights, the architecture; other failures are not these classes.
+func TestModelLoadKind(t *testing.T) {
+	for text, want := range map[string]string{
+		"huggingface_hub.errors.GatedRepoError: 401 Client Error. (Request ID: Root=1-6638)":                      KindModelAccess,
+		"OSError: You are trying to access a gated repo.":                                                         KindModelAccess,
+		"huggingface_hub.errors.RepositoryNotFoundError: 404 Client Error. (Request ID: Root=1-66)":               KindModelNotFound,
+		"ValueError: Invalid repository ID or local directory specified: '/models/llama'.":                        KindModelNotFound,
+		"OSError: [Errno 28] No space left on device":                                                             KindDiskFull,
+		"safetensors_rust.SafetensorError: Error while deserializing header: MetadataIncompleteBuffer":            KindWeightsCorrupt,
+		"huggingface_hub.errors.LocalEntryNotFoundError: An error happened while trying to locate the file":       KindModelDownload,
+		"ValueError: Model architectures ['LlamaForSequenceClassification'] are not supported for now. Supported": KindUnsupportedModel,
+		"RuntimeError: Engine core initialization failed. See root cause above.":                                  KindEngineInit,
+		"requests.exceptions.HTTPError: 401 Client Error: Unauthorized for url: https://api.example.com/v1":       "",
+		"torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 MiB.":                                 KindCUDAOOM,
+	} {
+		if got := Classify(text); got != want {
+			t.Errorf("Classify(%q) = %q, want %q", text, got, want)
+		}
+	}
+	if IsGPUException("huggingface_hub.errors.GatedRepoError: 401 Client Error. (Request ID: Root=1-6638)") {
+		t.Error("a gated model's refusal taken for a GPU failure")
+	}
+}

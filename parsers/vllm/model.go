@@ -1,0 +1,43 @@
+package vllm
+
+import "strings"
+
+// modelLoadKind returns the class of a failure to load the model a server serves, "" for
+// another text: the words of huggingface_hub's errors (its HTTP errors print the status with
+// "Client Error. (Request ID: ...)" and the Hub's reason under it), transformers', safetensors',
+// the Run:ai model streamer's, the OS's and vLLM's model registry's. The cause in the engine's
+// traceback wins over "Engine core initialization failed", which only says that it did not start.
+func modelLoadKind(text string) string {
+	switch {
+	case containsAny(text, "GatedRepoError", "Cannot access gated repo for url", "You are trying to access a gated repo",
+		"is restricted. You must be authenticated to access it", "is restricted and you are not in the authorized list",
+		"401 Client Error. (Request ID:", "403 Client Error. (Request ID:",
+		"401 Client Error: Unauthorized for url: https://huggingface.co"):
+		// a gated or private model and a token without access to it (or none)
+		return KindModelAccess
+	case containsAny(text, "LocalEntryNotFoundError", "An error occurred while downloading using `hf_transfer`",
+		"We couldn't connect to 'https://huggingface.co'", "429 Client Error: Too Many Requests for url: https://huggingface.co",
+		"429 Client Error. (Request ID:", "Could not send runai_request to libstreamer"):
+		// the download that failed: the Hub's rate limit, the network, hf_transfer, an offline
+		// cache without the files (HF_HUB_OFFLINE), the Run:ai streamer's object store
+		return KindModelDownload // (LocalEntryNotFoundError is no EntryNotFoundError: the file, not the name)
+	case containsAny(text, "RepositoryNotFoundError", "Repository Not Found for url", "RevisionNotFoundError",
+		"EntryNotFoundError", "404 Client Error. (Request ID:", "Invalid repository ID or local directory specified",
+		"is not a local folder and is not a valid model identifier"):
+		// a model name or revision that the Hub does not have, a file the repository lacks
+		// (the wrong model name, a local path the volume does not hold)
+		return KindModelNotFound
+	case containsAny(text, "No space left on device", "[Errno 28]"):
+		return KindDiskFull
+	case containsAny(text, "SafetensorError", "HeaderTooLarge", "MetadataIncompleteBuffer", "Error while deserializing header",
+		"incomplete metadata, file not fully covered"):
+		// weights cut short (a download or a copy that did not finish) or not safetensors at all
+		return KindWeightsCorrupt
+	case strings.Contains(text, "Model architectures ") &&
+		containsAny(text, "are not supported for now", "failed to be inspected"):
+		// vLLM's registry without the model's class (an older vLLM, an embedding or
+		// classification head it does not serve), or one whose inspection failed
+		return KindUnsupportedModel
+	}
+	return ""
+}
