@@ -38,7 +38,8 @@ var Info = parsers.Info{
 		parsers.Field{Name: FieldProcessExecutable, Type: "keyword", Description: "The program's path when the syslog tag names it by its path (/usr/bin/nvidia-powerd[605]); process.name is then its last element."},
 		parsers.Field{Name: FieldContainerID, Type: "keyword", Description: "Container id: a journal entry's CONTAINER_ID_FULL (else CONTAINER_ID), or the 12-digit id Docker's syslog and journald drivers tag a container's lines with by default."},
 		parsers.Field{Name: FieldContainerName, Type: "keyword", Description: "A journal entry's CONTAINER_NAME (Docker's and Podman's journald drivers)."},
-		parsers.Field{Name: FieldContainerImage, Type: "keyword", Description: "A journal entry's IMAGE_NAME (Docker's and Podman's journald drivers)."}),
+		parsers.Field{Name: FieldContainerImage, Type: "keyword", Description: "A journal entry's IMAGE_NAME (Docker's and Podman's journald drivers)."},
+		parsers.Field{Name: FieldStream, Type: "keyword", Description: "The container stream a journald driver's entry came from, by its PRIORITY: 3 stderr, 6 stdout."}),
 }
 
 // FieldProcessExecutable is the program's path a syslog tag gave.
@@ -68,6 +69,9 @@ type Frame struct {
 // Container is what a journal entry or a syslog tag says about the container behind a line.
 type Container struct {
 	ID, Name, Image string
+	// Stream is the container's stream a journald driver's entry came from, by its PRIORITY
+	// (Docker's and Podman's: 3 for stderr, 6 for stdout)
+	Stream string
 }
 
 // The container fields a runtime's journald or syslog driver gives, named as Filebeat's
@@ -76,6 +80,8 @@ const (
 	FieldContainerID    = "container.id"
 	FieldContainerName  = "container.name"
 	FieldContainerImage = "container.image.name"
+	// FieldStream is the container's stream, as the CRI and Docker parsers name it.
+	FieldStream = "stream"
 )
 
 // Parse removes the frame and sets its fields; a line without one is left alone.
@@ -134,6 +140,7 @@ func (Parser) ParsePiece(ev *event.Event) (ok, partial bool) {
 	setIfMissing(ev, FieldContainerID, f.Container.ID)
 	setIfMissing(ev, FieldContainerName, f.Container.Name)
 	setIfMissing(ev, FieldContainerImage, f.Container.Image)
+	setIfMissing(ev, FieldStream, f.Container.Stream)
 	ev.SetMessage(f.Text)
 	return true, f.Partial
 }
@@ -419,7 +426,7 @@ func journalJSON(s string) (f Frame, ok bool) {
 		f.PID = pid
 	}
 	f.Level = journalLevel(r[6].Str, r[7].Str, r[8].Str, r[9].Str)
-	f.Container, f.Partial = journalContainer(r[8].Str, r[10].Str, r[11].Str, r[12].Str, r[13].Str)
+	f.Container, f.Partial = journalContainer(r[8].Str, r[10].Str, r[11].Str, r[12].Str, r[13].Str, r[6].Str)
 	return f, true
 }
 
@@ -428,11 +435,20 @@ func journalJSON(s string) (f Frame, ok bool) {
 // is a piece of a longer line. Docker marks every piece but the last with
 // CONTAINER_PARTIAL_MESSAGE=true (its CONTAINER_PARTIAL_LAST is not to be trusted: releases
 // wrote it false on every piece).
-func journalContainer(id, full, name, image, partial string) (Container, bool) {
+func journalContainer(id, full, name, image, partial, priority string) (Container, bool) {
 	if full != "" {
 		id = full
 	}
-	return Container{ID: id, Name: name, Image: image}, partial == "true" && id != ""
+	c := Container{ID: id, Name: name, Image: image}
+	if id != "" {
+		switch priority {
+		case "3":
+			c.Stream = "stderr"
+		case "6":
+			c.Stream = "stdout"
+		}
+	}
+	return c, partial == "true" && id != ""
 }
 
 // journalLevel is the level of a journal entry's PRIORITY where the writer chose it (syslog(3),
@@ -505,7 +521,7 @@ func journalVerbose(s string) (f Frame, ok bool) {
 		f.PID = pid
 	}
 	f.Level = journalLevel(vals[5], vals[6], vals[7], vals[8])
-	f.Container, f.Partial = journalContainer(vals[7], vals[9], vals[10], vals[11], vals[12])
+	f.Container, f.Partial = journalContainer(vals[7], vals[9], vals[10], vals[11], vals[12], vals[5])
 	return f, true
 }
 

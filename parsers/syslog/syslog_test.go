@@ -85,6 +85,9 @@ func TestJournalJSONContainer(t *testing.T) {
 				t.Errorf("%s%s: %s %q, want %q", c.tag, c.extra, field, got, want)
 			}
 		}
+		if stream, _ := ev.GetString(FieldStream); (stream == "stdout") != strings.Contains(c.extra, `"CONTAINER_ID"`) {
+			t.Errorf("%s%s: stream %q (PRIORITY 6 of a container's entry is stdout)", c.tag, c.extra, stream)
+		}
 		if ev.Has(event.FieldProcessPID) != c.pid {
 			t.Errorf("%s%s: process.pid %v, want it %v", c.tag, c.extra, ev.Has(event.FieldProcessPID), c.pid)
 		}

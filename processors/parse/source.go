@@ -154,8 +154,11 @@ func (p *Processor) frame(l *line, ev *event.Event, batchKey string, memo *frame
 				if id, ok := ev.GetString(k8spath.FieldID); ok {
 					// a container's line in a host's journal or syslog (its runtime's driver):
 					// its pieces join, its records group, apart from the other containers'
-					// lines between them
+					// lines between them, and per stream where the entry names it
 					l.stream, l.framedPiece = id, true
+					if s, ok := ev.GetString(cri.FieldStream); ok {
+						l.stream = id + " " + s
+					}
 				}
 				break
 			}
