@@ -1230,7 +1230,7 @@ func IsGPUException(b string) bool {
 		return false
 	}
 	k := Classify(b)
-	return k != "" && modelLoadKind(b) != k // (a model that did not load is no GPU's failure)
+	return k != "" && k != KindLoRA && modelLoadKind(b) != k // (a model or adapter that did not load is no GPU's failure)
 }
 
 func hasAnySuffix(s string, sufs ...string) bool {
@@ -1570,6 +1570,9 @@ func Classify(text string) string {
 		return KindNCCL
 	}
 	if k := modelLoadKind(text); k != "" {
+		return k
+	}
+	if k := loraKind(text); k != "" {
 		return k
 	}
 	if strings.Contains(text, "WorkerProc initialization failed") || strings.Contains(text, "WorkerProc failed to start") ||

@@ -41,3 +41,19 @@ func modelLoadKind(text string) string {
 	}
 	return ""
 }
+
+// loraKind returns KindLoRA for the words of a LoRA adapter that did not load: vLLM's worker
+// manager's ("Loading lora sql_adapter failed: No adapter found for /adapters/sql"), the PEFT
+// config's check ("LoRA rank 256 is greater than max_lora_rank 16."), the weights' ("... is
+// unsupported LoRA weight", "While loading ..., expected target modules in [...] but received
+// [...]"), and V1's engine core's record of the call that raised ("Invocation of add_lora method
+// failed"); "" for another text.
+func loraKind(text string) string {
+	if strings.Contains(text, "Loading lora ") && strings.Contains(text, " failed") ||
+		containsAny(text, "is greater than max_lora_rank", "is unsupported LoRA weight", "Invocation of add_lora method failed",
+			"No adapter found for ") ||
+		strings.Contains(text, "expected target modules in ") && strings.Contains(text, " but received ") {
+		return KindLoRA
+	}
+	return ""
+}

@@ -729,10 +729,12 @@ func (p *Parser) body(ev *event.Event, b, msg string, lineLen int) string {
 		return b
 	}
 	switch {
-	case strings.HasPrefix(b, "Loaded new LoRA adapter: name '"), strings.HasPrefix(b, "Removed LoRA adapter: name '"):
-		// the adapters loaded and unloaded at run time (/v1/load_lora_adapter): which one came
-		// and went before a wave of 404s
-		_, name, _ := strings.Cut(b, "name '")
+	case strings.HasPrefix(b, "Loaded new LoRA adapter: name '"), strings.HasPrefix(b, "Removed LoRA adapter: name '"),
+		strings.HasPrefix(b, "Resolved and loaded LoRA adapter '"):
+		// the adapters loaded and unloaded at run time (/v1/load_lora_adapter, and a LoRA
+		// resolver plugin's for a request naming one: "Resolved and loaded LoRA adapter
+		// 'adapters/...' using FilesystemResolver"): which one came and went before a wave of 404s
+		_, name, _ := strings.Cut(b, " '")
 		if j := strings.IndexByte(name, '\''); j > 0 {
 			ev.SetString(FieldLoRA, name[:j])
 		}
