@@ -549,6 +549,7 @@ func body(ev *event.Event, b, level string) (string, bool) {
 			var podName, podNS string // pod="name" namespace="ns" (HAMi's scheduler)
 			eventObject := ""
 			var node, nodeEvent string // the kubelet's "Recording event message for node" node= event=
+			containerMsg := ""         // the kubelet's "Message for Container of pod" containerMessage=
 			for {
 				k, v, ok := kv.Next()
 				if !ok {
@@ -605,6 +606,8 @@ func body(ev *event.Event, b, level string) (string, bool) {
 					node = v
 				case "event":
 					nodeEvent = v
+				case "containerMessage":
+					containerMsg = v
 				case "object":
 					// the kubelet's events since Kubernetes 1.27: "Event occurred"
 					// object="worker-node01" kind="Node" reason="Shutdown" (a preempted node's
@@ -635,6 +638,7 @@ func body(ev *event.Event, b, level string) (string, bool) {
 				level = eventLevel(level, loggedEventObject(ev, eventObject))
 			}
 			level = evictionLine(ev, msg, level, node, nodeEvent)
+			level = probeLine(ev, msg, level, containerMsg)
 		}
 		return level, false
 	}
@@ -674,6 +678,28 @@ func evictionLine(ev *event.Event, msg, level, node, nodeEvent string) string {
 		if node != "" && nodeEvent != "" && !strings.ContainsAny(node, " /") && !strings.ContainsAny(nodeEvent, " /") {
 			pu.SetObject(ev, "node", "", node)
 			ev.SetString(FieldEventReason, nodeEvent)
+		}
+	}
+	return level
+}
+
+// probeLine gives the kubelet's own lines about a container's probes what the events it records
+// for them carry (the recorder's lines are not written at its default verbosity): its prober's
+// "Probe failed" and "Probe errored" (probeType="Liveness" ...) are the Warning event whose
+// reason is Unhealthy, and "Message for Container of pod" with containerMessage="Container vllm
+// failed liveness probe, will be restarted" is why it restarts the container, the Normal event
+// whose reason is Killing: that message is the line's.
+func probeLine(ev *event.Event, msg, level, containerMsg string) string {
+	switch {
+	case msg == "Probe failed" || msg == "Probe errored":
+		if ev.Has(pu.FieldOrchResourceName) {
+			ev.SetString(FieldEventReason, "Unhealthy")
+			return eventLevel(level, "Warning")
+		}
+	case msg == "Message for Container of pod" && containerMsg != "":
+		ev.SetString(pu.FieldLogMessage, containerMsg)
+		if strings.Contains(containerMsg, " probe, will be restarted") {
+			ev.SetString(FieldEventReason, "Killing")
 		}
 	}
 	return level
