@@ -134,6 +134,16 @@ func (Parser) ParsePiece(ev *event.Event) (ok, partial bool) {
 		// content parser reads when the unit is not the GPU stack's
 		f.Level = pu.Error
 	}
+	if f.Tag == "systemd" {
+		if id, ok := oomScope(f.Text); ok {
+			// the OOM killer in a container's scope: the kernel's report says which process,
+			// this line survives the kernel log's rotation and names the container
+			if f.Level == "" {
+				f.Level = pu.Warning
+			}
+			f.Container.ID = cmp.Or(f.Container.ID, id)
+		}
+	}
 	if f.Level != "" {
 		ev.SetString(event.FieldLogLevel, f.Level) // the line's parser sets the one it states over it
 	}
@@ -143,6 +153,27 @@ func (Parser) ParsePiece(ev *event.Event) (ok, partial bool) {
 	setIfMissing(ev, FieldStream, f.Container.Stream)
 	ev.SetMessage(f.Text)
 	return true, f.Partial
+}
+
+// oomScope reads systemd's notice that the OOM killer killed a process of a unit, "<unit>: A
+// process of this unit has been killed by the OOM killer.", and returns the container the unit
+// is the scope of ("cri-containerd-<id>.scope", "crio-<id>.scope", "docker-<id>.scope"), "" for
+// another unit; ok is false for another line.
+func oomScope(text string) (id string, ok bool) {
+	unit, found := strings.CutSuffix(text, ": A process of this unit has been killed by the OOM killer.")
+	if !found || strings.IndexByte(unit, ' ') >= 0 {
+		return "", false
+	}
+	scope, isScope := strings.CutSuffix(unit, ".scope")
+	if !isScope || len(scope) < 64 {
+		return "", true
+	}
+	id = scope[len(scope)-64:]
+	if prefix := scope[:len(scope)-64]; prefix != "cri-containerd-" && prefix != "crio-" && prefix != "docker-" ||
+		strings.Trim(id, "0123456789abcdef") != "" {
+		return "", true
+	}
+	return id, true
 }
 
 // setIfMissing sets key to val unless val is empty or the event has the key already (from

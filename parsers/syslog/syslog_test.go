@@ -224,3 +224,22 @@ func TestRsyslogEscapedControls(t *testing.T) {
 		}
 	}
 }
+
+// systemd's notice of an OOM kill in a unit names the container whose scope the unit is.
+func TestOOMScope(t *testing.T) {
+	const id = "25a38b5b8d556d7983d975577f5ac75ebbcfb4b269e6deaa0a0440c1ffc969ca"
+	const notice = ": A process of this unit has been killed by the OOM killer."
+	for text, want := range map[string][2]string{
+		"cri-containerd-" + id + ".scope" + notice:                   {id, "ok"},
+		"crio-" + id + ".scope" + notice:                             {id, "ok"},
+		"docker-" + id + ".scope" + notice:                           {id, "ok"},
+		"ollama.service" + notice:                                    {"", "ok"},
+		"other-" + id + ".scope" + notice:                            {"", "ok"},
+		"cri-containerd-" + id + ".scope: Deactivated successfully.": {"", ""},
+	} {
+		got, ok := oomScope(text)
+		if got != want[0] || ok != (want[1] == "ok") {
+			t.Errorf("oomScope(%q) = %q, %v; want %q, %v", text, got, ok, want[0], want[1] == "ok")
+		}
+	}
+}

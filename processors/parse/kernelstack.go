@@ -108,7 +108,11 @@ func oomReportStart(l *vllm.Line) bool {
 	// /kubepods/pod<uid>/<id> killed as a result of limit of ...", its usage, stats and task
 	// table, then the process it killed
 	t := sinceBoot(l.Body)
-	return strings.HasPrefix(t, "Task in ") && strings.Contains(t, " killed as a result of limit of ")
+	// (and the report of kernels 5.0 and later read from its summary, "oom-kill:constraint=
+	// CONSTRAINT_MEMCG,...,task_memcg=...,task=...,pid=...", the process it killed on the next
+	// line: `grep -A1 oom-kill`, an excerpt's end)
+	return strings.HasPrefix(t, "Task in ") && strings.Contains(t, " killed as a result of limit of ") ||
+		strings.HasPrefix(t, "oom-kill:constraint=")
 }
 
 // oomReportAccept reports whether l continues an OOM report, and whether it is the report's last
