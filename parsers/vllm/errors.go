@@ -1575,6 +1575,11 @@ func Classify(text string) string {
 	if k := loraKind(text); k != "" {
 		return k
 	}
+	if strings.Contains(text, "KeyboardInterrupt: terminated") {
+		// vLLM's SIGTERM handler (its API server's, its engine core's): stopped from outside,
+		// which a failure under it (an engine core that did not finish starting) does not outrank
+		return KindTerminated
+	}
 	if strings.Contains(text, "WorkerProc initialization failed") || strings.Contains(text, "WorkerProc failed to start") ||
 		// 0.34's front end (an --api-server-count server) that died while the engine started:
 		// "Frontend process failed during engine core initialization. See root cause above."
