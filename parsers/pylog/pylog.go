@@ -219,8 +219,15 @@ func (p *Parser) parse(ev *event.Event, msg string) bool {
 			r.access, r.level = &a, uvicorn.StatusLevel(a.Status)
 		}
 	}
-	if r.access == nil && strings.HasPrefix(r.msg, "Request ") {
-		if a, dur, ok := llamaSwapRequest(r.msg); ok {
+	if r.access == nil && (strings.HasPrefix(r.msg, "Request ") || r.logger == llamaSwapLogger) {
+		m := r.msg
+		if r.logger == llamaSwapLogger {
+			// its early layout: the time between the client and the request line
+			client, after, _ := strings.Cut(m, " [")
+			_, after, _ = strings.Cut(after, "] ")
+			m = "Request " + client + " " + after
+		}
+		if a, dur, ok := llamaSwapRequest(m); ok {
 			// llama-swap's proxy (in front of llama-server or vLLM): its request line, a 502 when
 			// the backend it started did not answer
 			r.access, r.level = &a, uvicorn.StatusLevel(a.Status)
@@ -852,6 +859,28 @@ func sglangSchedulerDead(msg string) bool {
 	return ok && num && strings.HasPrefix(after, "scheduler is dead.")
 }
 
+// llamaSwapTag opens llama-swap's access line of its early releases (2025-01): `[llama-swap]
+// 192.168.16.7 [2025-01-30 18:37:14] "POST /v1/chat/completions HTTP/1.1" 200 2927
+// "Python/3.11 aiohttp/3.11.8" 520.776271ms`, the client, the time, then as its later "Request"
+// line (llamaSwapRequest).
+const llamaSwapTag, llamaSwapLogger = "[llama-swap] ", "llama-swap"
+
+// llamaSwapAccess reads that line after its tag: its time (the proxy's local time) and its
+// message, which the access fields are read from as the later line's.
+func (r *rec) llamaSwapAccess(s string) bool {
+	client, after, ok := strings.Cut(s, " [")
+	if !ok || !uvicorn.IsIP(client) {
+		return false
+	}
+	stamp, tail, ok := strings.Cut(after, "] ")
+	t, n, okT := pu.RFC3339(stamp)
+	if !ok || !okT || n != len(stamp) || !strings.HasPrefix(tail, `"`) {
+		return false
+	}
+	r.t, r.zoned, r.logger, r.msg = t, pu.Zoned(stamp), llamaSwapLogger, s
+	return true
+}
+
 // llamaSwapRequest reads llama-swap's line for each request it proxied, its proxy logger's
 // `Request 127.0.0.1 "POST /v1/chat/completions HTTP/1.1" 502 58 "OpenAI4/JS 4.89.0" 15.2721239s`:
 // the client, the request line, the status, the bytes, the user agent and the duration.
@@ -1184,6 +1213,9 @@ func (r *rec) bracketed(s string) bool {
 	}
 	if rest, ok := strings.CutPrefix(s, "[KFP Executor "); ok {
 		return r.kfpExecutor(rest)
+	}
+	if rest, ok := strings.CutPrefix(s, llamaSwapTag); ok {
+		return r.llamaSwapAccess(rest)
 	}
 	if len(s) > 8 && s[1] >= 'A' && s[1] <= 'Z' {
 		return r.levelBracket(s)
