@@ -172,7 +172,10 @@ func isEngineFailure(kind string) bool {
 	case vllm.KindEngineDead, vllm.KindCUDAOOM, vllm.KindNCCL, vllm.KindCUDA, vllm.KindUnsupportedArch,
 		// the other accelerators' memory exhausted: an Ascend NPU's (vllm-ascend), a TPU's, an
 		// Intel GPU's or Gaudi's, a Neuron device's
-		vllm.KindNPUOOM, vllm.KindTPUOOM, vllm.KindXPUOOM, vllm.KindHPUOOM, vllm.KindNeuronOOM:
+		vllm.KindNPUOOM, vllm.KindTPUOOM, vllm.KindXPUOOM, vllm.KindHPUOOM, vllm.KindNeuronOOM,
+		// the server stopped by SIGTERM (the kubelet's kill after a failed probe, a rollout):
+		// the requests in flight end with it
+		vllm.KindTerminated:
 		return true
 	}
 	return false

@@ -151,6 +151,24 @@ func TestEngineFailure(t *testing.T) {
 	}
 }
 
+// A server stopped by SIGTERM (vLLM's handler raises KeyboardInterrupt("terminated")) ends the
+// requests in flight on it: each is a failure of kind terminated, not left open until its TTL.
+func TestTerminationFailsRequestsInFlight(t *testing.T) {
+	t.Parallel()
+	p, clk := newProc(t, nil)
+	in := lines(t, "vllm-a",
+		`(APIServer pid=1) INFO 11-27 12:00:01 [async_llm.py:270] Added request chatcmpl-a1.`,
+		`(APIServer pid=1) ERROR 11-27 12:00:05 [launcher.py:101] KeyboardInterrupt: terminated`)
+	if k := str(in[1], vllm.FieldErrorKind); k != vllm.KindTerminated {
+		t.Fatalf("kind %q, want %q", k, vllm.KindTerminated)
+	}
+	_, sums := settled(t, p, clk, in...)
+	if len(sums) != 1 || str(sums[0], vllm.FieldRequestID) != "chatcmpl-a1" || str(sums[0], FieldOutcome) != OutcomeFailure ||
+		str(sums[0], vllm.FieldErrorKind) != vllm.KindTerminated || str(sums[0], FieldEndReason) != EndEngine {
+		t.Fatalf("summaries: %v", sums)
+	}
+}
+
 func TestAbortedList(t *testing.T) {
 	t.Parallel()
 	p, clk := newProc(t, nil)
