@@ -438,8 +438,11 @@ func journalJSON(s string) (f Frame, ok bool) {
 	f.PID = -1
 	// journalctl writes the cursor first; any other JSON line (a pod's) is turned away here
 	pretty := strings.HasPrefix(s, "{\n") && strings.Contains(s, `"__REALTIME_TIMESTAMP"`) && strings.Contains(s, `"MESSAGE"`)
-	if !strings.HasPrefix(s, `{"__CURSOR"`) && !strings.HasPrefix(s, `{ "__CURSOR"`) && !pretty || !gjson.Valid(s) {
-		// (-o json-pretty: one member a line, the parse processor joined them)
+	cursorFirst := strings.HasPrefix(s, `{"__CURSOR"`) || strings.HasPrefix(s, `{ "__CURSOR"`)
+	if !cursorFirst && !pretty && !(strings.Contains(s, `"__CURSOR"`) && strings.Contains(s, `"__REALTIME_TIMESTAMP"`)) || !gjson.Valid(s) {
+		// (-o json-pretty: one member a line, the parse processor joined them; and an entry a
+		// library or a copy wrote with its members in another order, the cursor among them:
+		// go-systemd's, a pretty entry put on one line)
 		return f, false
 	}
 	r := gjson.GetMany(s, "MESSAGE", "__REALTIME_TIMESTAMP", "_HOSTNAME", "SYSLOG_IDENTIFIER", "_COMM", "_PID", "PRIORITY",

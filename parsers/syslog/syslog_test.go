@@ -107,6 +107,28 @@ func TestTagContainer(t *testing.T) {
 	}
 }
 
+// A journal entry is read whatever the order of its members, its cursor not first among them (a
+// library's export, a pretty entry put on one line); another JSON line that names no cursor is
+// not a journal entry.
+func TestJournalJSONMemberOrder(t *testing.T) {
+	t.Parallel()
+	for line, want := range map[string]bool{
+		`{"_SYSTEMD_UNIT": "avahi-daemon.service", "SYSLOG_IDENTIFIER": "avahi-daemon", "__CURSOR": "s=686f;i=1", "__REALTIME_TIMESTAMP": "1613134628976718", "MESSAGE": "Withdrawing address record", "_HOSTNAME": "bob6"}`: true,
+		`{"__CURSOR": "s=686f;i=1", "__REALTIME_TIMESTAMP": "1613134628976718", "MESSAGE": "Withdrawing address record"}`:                                                                                                    true,
+		`{"__REALTIME_TIMESTAMP": "1613134628976718", "MESSAGE": "Withdrawing address record"}`:                                                                                                                              false,
+	} {
+		ev := event.NewMessage(line, golden.Received)
+		ok := Parser{}.Parse(ev)
+		if ok != want {
+			t.Errorf("%s: read %v, want %v", line, ok, want)
+			continue
+		}
+		if ok && (ev.Message() != "Withdrawing address record" || !ev.Timestamp().Equal(time.UnixMicro(1613134628976718))) {
+			t.Errorf("%s: message %q, time %v", line, ev.Message(), ev.Timestamp())
+		}
+	}
+}
+
 func FuzzParse(f *testing.F) { golden.FuzzFraming(f, Parser{}) }
 
 func BenchmarkParse(b *testing.B) {
