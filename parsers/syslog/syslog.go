@@ -39,7 +39,11 @@ var Info = parsers.Info{
 		parsers.Field{Name: FieldContainerID, Type: "keyword", Description: "Container id: a journal entry's CONTAINER_ID_FULL (else CONTAINER_ID), or the 12-digit id Docker's syslog and journald drivers tag a container's lines with by default."},
 		parsers.Field{Name: FieldContainerName, Type: "keyword", Description: "A journal entry's CONTAINER_NAME (Docker's and Podman's journald drivers)."},
 		parsers.Field{Name: FieldContainerImage, Type: "keyword", Description: "A journal entry's IMAGE_NAME (Docker's and Podman's journald drivers)."},
-		parsers.Field{Name: FieldStream, Type: "keyword", Description: "The container stream a journald driver's entry came from, by its PRIORITY: 3 stderr, 6 stdout."}),
+		parsers.Field{Name: FieldStream, Type: "keyword", Description: "The container stream a journald driver's entry came from, by its PRIORITY: 3 stderr, 6 stdout."},
+		parsers.Field{Name: event.FieldK8sContainer, Type: "keyword", Description: "A pod's container, from the name dockershim gave it in Docker (k8s_<container>_<pod>_<namespace>_<uid>_<attempt>) in a journald entry's CONTAINER_NAME."},
+		parsers.Field{Name: event.FieldK8sPodName, Type: "keyword", Description: "The pod, from dockershim's container name in a journald entry's CONTAINER_NAME."},
+		parsers.Field{Name: event.FieldK8sNamespace, Type: "keyword", Description: "The pod's namespace, from dockershim's container name in a journald entry's CONTAINER_NAME."},
+		parsers.Field{Name: event.FieldK8sPodUID, Type: "keyword", Description: "The pod's uid, from dockershim's container name in a journald entry's CONTAINER_NAME."}),
 }
 
 // FieldProcessExecutable is the program's path a syslog tag gave.
@@ -151,8 +155,39 @@ func (Parser) ParsePiece(ev *event.Event) (ok, partial bool) {
 	setIfMissing(ev, FieldContainerName, f.Container.Name)
 	setIfMissing(ev, FieldContainerImage, f.Container.Image)
 	setIfMissing(ev, FieldStream, f.Container.Stream)
+	if k, ok := dockershimName(f.Container.Name); ok {
+		// a pod's container that the kubelet ran through Docker (dockershim, before Kubernetes
+		// 1.24), its lines in the node's journal by Docker's journald driver
+		setIfMissing(ev, event.FieldK8sContainer, k.container)
+		setIfMissing(ev, event.FieldK8sPodName, k.pod)
+		setIfMissing(ev, event.FieldK8sNamespace, k.namespace)
+		setIfMissing(ev, event.FieldK8sPodUID, k.uid)
+	}
 	ev.SetMessage(f.Text)
 	return true, f.Partial
+}
+
+// dockershimPod is what dockershim's name for a pod's container says.
+type dockershimPod struct{ container, pod, namespace, uid string }
+
+// dockershimName reads the name dockershim gave a pod's container in Docker,
+// "k8s_<container>_<pod>_<namespace>_<pod uid>_<attempt>" (no part of which holds an
+// underscore: they are DNS labels, a UUID, a number); ok is false for another name.
+func dockershimName(name string) (p dockershimPod, ok bool) {
+	rest, ok := strings.CutPrefix(name, "k8s_")
+	if !ok {
+		return p, false
+	}
+	parts := strings.Split(rest, "_")
+	if len(parts) != 5 || len(parts[3]) != 36 || !pu.IsUUID(parts[3]) || !pu.AllDigits(parts[4]) {
+		return p, false
+	}
+	for _, part := range parts[:3] {
+		if part == "" {
+			return p, false
+		}
+	}
+	return dockershimPod{container: parts[0], pod: parts[1], namespace: parts[2], uid: parts[3]}, true
 }
 
 // oomScope reads systemd's notice that the OOM killer killed a process of a unit, "<unit>: A

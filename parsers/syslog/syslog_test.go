@@ -265,3 +265,33 @@ func TestOOMScope(t *testing.T) {
 		}
 	}
 }
+
+// dockershim named a pod's container k8s_<container>_<pod>_<namespace>_<uid>_<attempt>; a
+// journald entry of such a container names the pod.
+func TestDockershimName(t *testing.T) {
+	const uid = "1793dbd7-5786-11e9-8de2-067a2aa9d532"
+	for name, want := range map[string]dockershimPod{
+		"k8s_delivery-varnish_delivery-varnish-74d6bf5d-lrxj4_default_" + uid + "_3": {"delivery-varnish", "delivery-varnish-74d6bf5d-lrxj4", "default", uid},
+		"k8s_POD_vllm-0_llm_" + uid + "_0":                                           {"POD", "vllm-0", "llm", uid},
+		"k8s_vllm_vllm-0_llm_not-a-uid_0":                                            {},
+		"k8s_vllm_vllm-0_llm_" + uid:                                                 {},
+		"vllm-server":                                                                {},
+		"k8s__vllm-0_llm_" + uid + "_1":                                              {},
+	} {
+		got, ok := dockershimName(name)
+		if got != want || ok != (want != dockershimPod{}) {
+			t.Errorf("dockershimName(%q) = %+v, %v; want %+v", name, got, ok, want)
+		}
+	}
+	entry := `{"__CURSOR":"s=1;i=2","__REALTIME_TIMESTAMP":"1554810639054738","PRIORITY":"6","CONTAINER_ID_FULL":"6ed8a10c174841d76232bd4128ebefb0cab8c517090c66f09c83591e748f5fb1","CONTAINER_NAME":"k8s_delivery-varnish_delivery-varnish-74d6bf5d-lrxj4_default_` + uid + `_3","CONTAINER_ID":"6ed8a10c1748","SYSLOG_IDENTIFIER":"6ed8a10c1748","_TRANSPORT":"journal","_PID":"1927","MESSAGE":"GET /content 200"}`
+	ev := event.NewMessage(entry, golden.Received)
+	if !(Parser{}).Parse(ev) {
+		t.Fatal("entry not read")
+	}
+	for field, want := range map[string]string{event.FieldK8sPodName: "delivery-varnish-74d6bf5d-lrxj4", event.FieldK8sNamespace: "default",
+		event.FieldK8sContainer: "delivery-varnish", event.FieldK8sPodUID: uid} {
+		if got, _ := ev.GetString(field); got != want {
+			t.Errorf("%s = %q, want %q", field, got, want)
+		}
+	}
+}
