@@ -185,7 +185,8 @@ func setSGLangStat(ev *event.Event, st sglangStat, v string) {
 // KVTransferError(bootstrap_room=165...): Failed to get kvcache from prefill instance, it might be
 // dead". --log-requests' "Receive: obj=GenerateReqInput(rid='...', ...)" names it likewise.
 // The format states no level, and the scheduler's level for these lines changed between
-// releases (prefill's transfer failure is a warning, then an error): none is given.
+// releases (prefill's transfer failure is a warning, then an error): none is given. A
+// KVTransferError is gpu.error.kind kv_transfer unless the client aborted the request.
 func sglangRequest(ev *event.Event, msg string) {
 	id := sglangRID(msg)
 	if id == "" {
@@ -199,6 +200,12 @@ func sglangRequest(ev *event.Event, msg string) {
 	if typ, text, ok := selfNamed(exc); ok {
 		ev.SetString(event.FieldErrorType, typ)
 		exc = text
+		if typ == "KVTransferError" && !strings.HasPrefix(text, "Aborted by AbortReq") && !ev.Has(pu.FieldGPUErrorKind) {
+			// a prefill/decode split's KV cache that did not cross (a timeout in KVPoll, the
+			// other rank's failure), as vLLM's connectors' failures are classed; not a request
+			// its client aborted
+			ev.SetString(pu.FieldGPUErrorKind, vllm.KindKVTransfer)
+		}
 	}
 	if exc != "" {
 		ev.SetString(event.FieldErrorMsg, exc)
