@@ -932,7 +932,13 @@ func lastException(stack string) (typ, msg string) {
 		if t, m, ok := SplitException(line, false); ok {
 			return t, m
 		}
-		if prev := s[strings.LastIndexByte(s, '\n')+1:]; MessageState(prev, MessageClosed) == MessageOneMore {
+		prev := s[strings.LastIndexByte(s, '\n')+1:]
+		if strings.HasPrefix(prev, `File "`) && IsFrameLine(prev) {
+			// the source line under a frame a paste left unindented ("File \"x.py\", line 240,
+			// in __init__", then "self.tp_worker = TpWorkerClass("): code, no exception
+			continue
+		}
+		if MessageState(prev, MessageClosed) == MessageOneMore {
 			// the cause an exception's message announces on its next line (transformers' "Failed
 			// to import ... because of the following error (look up to see its traceback):",
 			// then the import's error): that exception, its message both lines
