@@ -53,3 +53,12 @@ func TestModelLoadKind(t *testing.T) {
 		t.Error("a gated model's refusal taken for a GPU failure")
 	}
 }
+
+// The Hub answers 401 for a repository it does not show without a token: the class and the
+// Hub's words say not found, over the status.
+func TestModelNotFoundOverItsStatus(t *testing.T) {
+	text := "huggingface_hub.errors.RepositoryNotFoundError: 401 Client Error. (Request ID: Root=1-67)\n\nRepository Not Found for url: https://huggingface.co/api/models/org/nope.\nInvalid username or password."
+	if got := Classify(text); got != KindModelNotFound {
+		t.Errorf("Classify = %q, want %q", got, KindModelNotFound)
+	}
+}

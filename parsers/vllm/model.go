@@ -9,23 +9,28 @@ import "strings"
 // traceback wins over "Engine core initialization failed", which only says that it did not start.
 func modelLoadKind(text string) string {
 	switch {
+	// the Hub's exception classes first: a RepositoryNotFoundError comes with a 401 when the
+	// token is missing (the Hub does not tell a private repository from none)
+	case strings.Contains(text, "LocalEntryNotFoundError"):
+		return KindModelDownload // (no EntryNotFoundError: the file was not reachable, not absent)
+	case containsAny(text, "RepositoryNotFoundError", "RevisionNotFoundError", "EntryNotFoundError", "Repository Not Found for url",
+		"is not a local folder and is not a valid model identifier"):
+		// a model name or revision that the Hub does not have (or will not show without a
+		// token), a file the repository lacks, a local path the volume does not hold
+		return KindModelNotFound
 	case containsAny(text, "GatedRepoError", "Cannot access gated repo for url", "You are trying to access a gated repo",
 		"is restricted. You must be authenticated to access it", "is restricted and you are not in the authorized list",
 		"401 Client Error. (Request ID:", "403 Client Error. (Request ID:",
 		"401 Client Error: Unauthorized for url: https://huggingface.co"):
 		// a gated or private model and a token without access to it (or none)
 		return KindModelAccess
-	case containsAny(text, "LocalEntryNotFoundError", "An error occurred while downloading using `hf_transfer`",
+	case containsAny(text, "An error occurred while downloading using `hf_transfer`",
 		"We couldn't connect to 'https://huggingface.co'", "429 Client Error: Too Many Requests for url: https://huggingface.co",
 		"429 Client Error. (Request ID:", "Could not send runai_request to libstreamer"):
 		// the download that failed: the Hub's rate limit, the network, hf_transfer, an offline
 		// cache without the files (HF_HUB_OFFLINE), the Run:ai streamer's object store
-		return KindModelDownload // (LocalEntryNotFoundError is no EntryNotFoundError: the file, not the name)
-	case containsAny(text, "RepositoryNotFoundError", "Repository Not Found for url", "RevisionNotFoundError",
-		"EntryNotFoundError", "404 Client Error. (Request ID:", "Invalid repository ID or local directory specified",
-		"is not a local folder and is not a valid model identifier"):
-		// a model name or revision that the Hub does not have, a file the repository lacks
-		// (the wrong model name, a local path the volume does not hold)
+		return KindModelDownload
+	case containsAny(text, "404 Client Error. (Request ID:", "Invalid repository ID or local directory specified"):
 		return KindModelNotFound
 	case containsAny(text, "No space left on device", "[Errno 28]"):
 		return KindDiskFull
