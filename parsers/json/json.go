@@ -41,7 +41,9 @@ var Info = parsers.Info{
 		parsers.Field{Name: "elasticsearch.node.name", Type: "keyword", Description: "Node an Elasticsearch or OpenSearch line names: its ECS JSON's elasticsearch.node.name, the plain layout's [node] ([o.e.n.Node] [es-master-0] started)."},
 		pu.Field(FieldOrchNamespace), pu.Field(FieldOrchResourceType), pu.Field(FieldOrchResourceName),
 		pu.Field(event.FieldProcessPID), pu.Field(event.FieldProcessName), pu.Field(pu.FieldEventDuration), pu.Field(pu.FieldUserAgent), pu.Field(pu.FieldHTTPRequestID),
-		xidField(nvidia_xid.FieldUUID), xidField(nvidia_xid.FieldPCIBusID)),
+		xidField(nvidia_xid.FieldUUID), xidField(nvidia_xid.FieldPCIBusID),
+		parsers.Field{Name: FieldTraceID, Type: "keyword", Description: "The distributed trace a record belongs to (OpenTelemetry's trace id, from trace_id or traceId: NVIDIA Dynamo's JSONL, an OpenTelemetry SDK's records): the record and the trace are found by one another."},
+		parsers.Field{Name: FieldSpanID, Type: "keyword", Description: "The span of the trace a record was written in (span_id or spanId)."}),
 		envoy.AccessFields, uvicorn.Fields, vllm.MessageFields, vllm.ProcessFields),
 }
 
@@ -392,6 +394,8 @@ func pathLogger(path string) string {
 
 // Record is what Walk learnt from the well-known keys of a JSON line.
 type Record struct {
+	// src is the line's JSON text, for what a member's meaning depends on (pyLogRecord).
+	src string
 	// Level is the line's level mapped to one of the five, or "".
 	Level string
 	// Logger is the logger name (zap "logger").
@@ -482,7 +486,7 @@ func Walk(ev *event.Event, s string) (Record, bool) {
 	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' || !eventjson.Valid(s) {
 		return Record{}, false
 	}
-	rec := Record{v: -1, at: at, tracing: tracingLayout(s),
+	rec := Record{v: -1, at: at, src: s, tracing: tracingLayout(s),
 		located:    strings.Contains(s, `"lineno"`) || strings.Contains(s, `"line_number"`),
 		namespaced: strings.Contains(s, `"namespace":`),
 		zapShort:   strings.HasPrefix(s, `{"L":"`) && strings.Contains(s, `"M":"`),
@@ -496,6 +500,36 @@ func Walk(ev *event.Event, s string) (Record, bool) {
 		return true
 	})
 	return rec, true
+}
+
+// The trace and span a record names, by ECS's names.
+const (
+	FieldTraceID = "trace.id"
+	FieldSpanID  = "span.id"
+)
+
+// traceID returns an OpenTelemetry trace or span id as a record writes it (hex, the Python SDK's
+// with "0x"), "" for another value and for the all-zero id that means none.
+func traceID(v gjson.Result) string {
+	if v.Type != gjson.String {
+		return ""
+	}
+	id := strings.TrimPrefix(v.Str, "0x")
+	if len(id) != 16 && len(id) != 32 || strings.Trim(id, "0") == "" {
+		return ""
+	}
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return ""
+		}
+	}
+	return strings.ToLower(id)
+}
+
+// pyLogRecord reports whether the line is a record of Python's logging written as JSON
+// (python-json-logger's, a dictConfig formatter's): it names the LogRecord's own attributes.
+func (rec *Record) pyLogRecord() bool {
+	return strings.Contains(rec.src, `"levelname"`) || strings.Contains(rec.src, `"lineno"`) || strings.Contains(rec.src, `"funcName"`)
 }
 
 // numericLevels are pino's and bunyan's levels, as their JSON writes them.
@@ -597,6 +631,45 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 			return false
 		}
 		ev.Set(event.FieldProcessPID, event.Int(int64(v.Num)))
+	case "trace_id", "traceId", "traceID", "trace.id":
+		// the distributed trace a request's records share (NVIDIA Dynamo's JSONL, an
+		// OpenTelemetry SDK's log records), which a trace backend and this record meet on
+		id := traceID(v)
+		if id == "" {
+			return false
+		}
+		ev.SetString(FieldTraceID, id)
+	case "trace", "span":
+		// ECS's nested form, {"trace":{"id":"..."}} (Kibana 8's, an ECS logger's): the id; the
+		// object's other members stay fields
+		id := traceID(v.Get("id"))
+		if !v.IsObject() || id == "" || k == "span" && len(id) != 16 {
+			return false
+		}
+		if k == "trace" {
+			ev.SetString(FieldTraceID, id)
+		} else {
+			ev.SetString(FieldSpanID, id)
+		}
+		return len(v.Map()) == 1
+	case "span_id", "spanId", "spanID", "span.id":
+		id := traceID(v)
+		if id == "" || len(id) != 16 {
+			return false
+		}
+		ev.SetString(FieldSpanID, id)
+	case "created":
+		// Python's LogRecord.created, the epoch seconds python-json-logger writes for
+		// %(created)f: the record's time where the line gives no other
+		if v.Type != gjson.Number || rec.Time || !rec.pyLogRecord() {
+			return false
+		}
+		t, ok := timeOf(v)
+		if !ok || t.Year() < 2000 {
+			return false
+		}
+		pu.SetTime(ev, t)
+		rec.Time = true // (not numTime: no Go logger's epoch, the "name" after it stays the logger)
 	case "ts", "time", "timestamp", "@timestamp", "t", "asctime", "timeMillis":
 		// the first time the line gives is its own: a later "time" may be a duration
 		// (KServe's InferenceGraph router: "ts":"2026-01-23T18:12:50+09:00", ..., "time":0.000271917)
@@ -612,9 +685,11 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		}
 		rec.Time = true
 	case "name":
-		// Python's %(name)s, when it is a logger name ("uvicorn.error", "root"); elsewhere
-		// (zap's object names) it is a field.
-		if v.Type != gjson.String || rec.Logger != "" || !pylog.IsLoggerName(v.Str) && v.Str != "__main__" ||
+		// Python's %(name)s, when it is a logger name ("uvicorn.error", "root"), or whatever
+		// name a record of Python's logging gives its logger ("executor0/rep-0/WorkerRuntime",
+		// "MyExecutor"); elsewhere (zap's object names) it is a field.
+		if v.Type != gjson.String || rec.Logger != "" || v.Str == "" || len(v.Str) > 128 ||
+			!pylog.IsLoggerName(v.Str) && v.Str != "__main__" && (strings.ContainsAny(v.Str, " \t\n") || !rec.pyLogRecord()) ||
 			rec.numTime || rec.caller || rec.Controller != "" || rec.namespaced {
 			// a Go logger's line (zap's epoch time, its caller, controller-runtime's
 			// controller): "name" is the object reconciled ("name":"default", the GPU
