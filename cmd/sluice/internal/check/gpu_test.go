@@ -4,13 +4,16 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
 
-// standIn writes an executable that records its arguments and prints a recorded nvidia-smi
+// standIn makes a stand-in for nvidia-smi that records its arguments and prints a recorded
 // output (or fails as nvidia-smi does on a node whose driver is gone), and returns its path and
-// the file its arguments go to.
+// the file its arguments go to. The stand-in is this test binary under a link named nvidia-smi
+// (TestMain runs standInMain then): a script written here and run at once can meet "text file
+// busy" while a parallel test's fork still holds it open for writing.
 func standIn(t *testing.T, output string, exit int) (string, string) {
 	t.Helper()
 	// Not t.TempDir: subtest names hold YAML punctuation, and the path goes into YAML.
@@ -19,24 +22,55 @@ func standIn(t *testing.T, output string, exit int) (string, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	args := filepath.Join(dir, "args")
-	script := "#!/bin/sh\necho \"$@\" > " + args + "\n"
 	if output != "" {
 		abs, err := filepath.Abs(filepath.Join("testdata", "nvidia-smi", output))
 		if err != nil {
 			t.Fatal(err)
 		}
-		script += "cat " + abs + "\n"
-	} else {
-		script += "echo \"NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. " +
-			"Make sure that the latest NVIDIA driver is installed and running.\"\n"
+		if err := os.WriteFile(filepath.Join(dir, "output"), []byte(abs), 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
-	script += "exit " + string(rune('0'+exit)) + "\n"
-	path := filepath.Join(dir, "nvidia-smi")
-	if err := os.WriteFile(path, []byte(script), 0o700); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "exit"), []byte(strconv.Itoa(exit)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return path, args
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "nvidia-smi")
+	if err := os.Symlink(self, path); err != nil {
+		t.Fatal(err)
+	}
+	return path, filepath.Join(dir, "args")
+}
+
+// TestMain runs the stand-in when the test binary is started as nvidia-smi (standIn's link).
+func TestMain(m *testing.M) {
+	if filepath.Base(os.Args[0]) == "nvidia-smi" {
+		os.Exit(standInMain(filepath.Dir(os.Args[0]), os.Args[1:]))
+	}
+	os.Exit(m.Run())
+}
+
+// standInMain is the stand-in nvidia-smi whose files lie in dir: it writes its arguments to
+// args, prints the recorded output the file output names (else nvidia-smi's failure to reach
+// the driver), and returns the exit status in exit.
+func standInMain(dir string, args []string) int {
+	_ = os.WriteFile(filepath.Join(dir, "args"), []byte(strings.Join(args, " ")+"\n"), 0o600)
+	if name, err := os.ReadFile(filepath.Join(dir, "output")); err == nil {
+		b, err := os.ReadFile(string(name))
+		if err != nil {
+			return 99
+		}
+		os.Stdout.Write(b)
+	} else {
+		os.Stdout.WriteString("NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver. " +
+			"Make sure that the latest NVIDIA driver is installed and running.\n")
+	}
+	code, _ := os.ReadFile(filepath.Join(dir, "exit"))
+	n, _ := strconv.Atoi(strings.TrimSpace(string(code)))
+	return n
 }
 
 func TestGPUFromRecordedOutputs(t *testing.T) {
