@@ -396,6 +396,8 @@ func pathLogger(path string) string {
 type Record struct {
 	// src is the line's JSON text, for what a member's meaning depends on (pyLogRecord).
 	src string
+	// verbose: zap's errorVerbose gave the error's own stack
+	verbose bool
 	// Level is the line's level mapped to one of the five, or "".
 	Level string
 	// Logger is the logger name (zap "logger").
@@ -776,11 +778,44 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		}
 		return false
 	case "thread":
-		// log4j2's JsonLayout: the thread's name
-		if v.Type != gjson.String || rec.Logger == "" {
+		// log4j2's JsonLayout: the thread's name (written before its loggerName)
+		if v.Type != gjson.String || !strings.Contains(rec.src, `"loggerName"`) {
 			return false
 		}
 		ev.SetString("process.thread.name", v.Str)
+	case "thrown":
+		// log4j2's JsonLayout: the event's Throwable, {"name":"java.lang.RuntimeException",
+		// "message":"...","extendedStackTrace":"java.lang.RuntimeException: ...\n\tat ..."}
+		name := v.Get("name")
+		if !v.IsObject() || name.Type != gjson.String || name.Str == "" {
+			return false
+		}
+		ev.SetString(event.FieldErrorType, name.Str)
+		if m := v.Get("message"); m.Type == gjson.String && m.Str != "" {
+			ev.SetString(event.FieldErrorMsg, m.Str)
+		}
+		if st := v.Get("extendedStackTrace"); st.Type == gjson.String && st.Str != "" {
+			ev.SetString(event.FieldErrorStack, strings.TrimRight(st.Str, "\n"))
+		} else if st.IsArray() {
+			ev.Set(event.FieldErrorStack, eventjson.Value(st))
+		}
+		rec.err = true
+	case "instant":
+		// log4j2's JsonLayout since 2.11: {"epochSecond":1565598479,"nanoOfSecond":847310000}
+		sec, nano := v.Get("epochSecond"), v.Get("nanoOfSecond")
+		if !v.IsObject() || sec.Type != gjson.Number || rec.Time || sec.Num < 946684800 {
+			return false
+		}
+		pu.SetTime(ev, time.Unix(sec.Int(), nano.Int()).UTC())
+		rec.Time, rec.exact = true, true
+	case "errorVerbose":
+		// zap's error with a stack of its own (pkg/errors' %+v, beside "error"): where the
+		// failure happened, which "stacktrace" (the logging call's) is not
+		if v.Type != gjson.String || !strings.Contains(v.Str, "\n") {
+			return false
+		}
+		ev.SetString(event.FieldErrorStack, v.Str)
+		rec.verbose = true
 	case "service.name", "process.thread.name", "elasticsearch.node.name":
 		if v.Type != gjson.String {
 			return false
@@ -923,6 +958,9 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 			}
 		}
 	case "stacktrace", "stack_trace", "exc_info":
+		if k == "stacktrace" && rec.verbose {
+			return false // the logging call's stack, beside the error's own (errorVerbose)
+		}
 		if v.Type == gjson.String && v.Str == "None" {
 			return true // Python's str(None): NVIDIA NIM's JSON logging writes it for no traceback
 		}
