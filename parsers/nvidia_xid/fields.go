@@ -53,7 +53,7 @@ var Info = parsers.Info{
 	Name:        "nvidia_xid",
 	Description: "NVIDIA kernel driver messages (NVRM, nvidia-uvm, ...): Xid and SXid errors with their catalog entry, GPUs fallen off the bus, PCIe AER and other kernel lines",
 	New:         func(parsers.Options) parsers.Parser { return New() },
-	Fields: append(append(pu.Fields(event.FieldProcessPID, event.FieldProcessName, event.FieldHostHostname, event.FieldEventAction, event.FieldLogLogger, event.FieldErrorMsg),
+	Fields: append(append(pu.Fields(event.FieldProcessPID, event.FieldProcessName, event.FieldHostHostname, event.FieldEventAction, event.FieldLogLogger, event.FieldErrorMsg, event.FieldOriginFile, event.FieldOriginLine),
 		CatalogFields...),
 		parsers.Field{Name: FieldDetail, Type: "match_only_text", Description: "Text the driver logged after the Xid code (and pid, name)."},
 		parsers.Field{Name: FieldRecoveryAction, Type: "keyword", Description: "Recovery action the driver asks for in Xid 154 (None, GPU Reset Required, Node Reboot Required, ...)."},

@@ -161,8 +161,8 @@ func amdgpuFaultProcess(ev *event.Event, rest string) {
 // as dmesg and the boot console show it: "[   28.932771] driverdog[1535]: 02:34:25 [ERROR]
 // '/usr/bin/modprobe' failed - stderr: modprobe: ERROR: could not insert 'nvidia': No such
 // device" (Bottlerocket's module loader). The program names the line and its dataset, as its
-// syslog tag would; its own "hh:mm:ss [LEVEL] " (simplelog's) states the level. It reports
-// whether body was such a line.
+// syslog tag would; its own "hh:mm:ss [LEVEL] " (simplelog's) or klog header (the device
+// plugin's) states the level. It reports whether body was such a line.
 func hostProgram(ev *event.Event, body string) bool {
 	open := strings.IndexByte(body[:min(len(body), 48)], '[')
 	if open <= 0 {
@@ -186,9 +186,19 @@ func hostProgram(ev *event.Event, body string) bool {
 		return true
 	}
 	lv, rest, ok := ClockLevel(text)
-	if ok {
+	switch {
+	case ok:
 		text = rest
-	} else {
+	case pu.KlogHeader(text):
+		// Go's klog (Bottlerocket's NVIDIA device plugin, "I0207 00:54:34.638748    4284
+		// main.go:154] Starting FS watcher."): its level's letter, its source, its message
+		if end := strings.IndexByte(text, ']'); end > 0 {
+			lv = map[byte]string{'I': pu.Info, 'W': pu.Warning, 'E': pu.Error, 'F': pu.Critical}[text[0]]
+			head := text[:end]
+			pu.SetOrigin(ev, head[strings.LastIndexByte(head, ' ')+1:])
+			text = strings.TrimLeft(text[end+1:], " ")
+		}
+	default:
 		lv = pu.Guess(text)
 	}
 	ev.SetString(pu.FieldLogMessage, text)
