@@ -195,9 +195,48 @@ func Untab(s string) (string, bool) { return untab(s) }
 
 // untab turns back into tabs the runs of spaces a tab's expansion left in a zap console line:
 // runs of two or more that end on a tab stop (every eighth column), so that "2026-06-04T07:03:33Z
-// INFO    setup   Operator configuration loaded" is read as zap wrote it. ok is false unless the
-// line's first two runs are such: a time, then a level.
+// INFO    setup   Operator configuration loaded" is read as zap wrote it; or, where a copy put
+// a fixed run for each tab ("1.6662113914293282e+09    INFO    controllers.ClusterPolicy    ..."),
+// runs of three or more. ok is false unless the line's first two fields are a time, then a level.
 func untab(s string) (string, bool) {
+	if u, ok := untabStops(s); ok {
+		return u, true
+	}
+	return untabRuns(s)
+}
+
+// untabRuns is untab for a copy that put the same run of spaces for every tab: runs of three or
+// more are the tabs, when the second field is zap's level.
+func untabRuns(s string) (string, bool) {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if s[i] != ' ' {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && s[j] == ' ' {
+			j++
+		}
+		if j-i >= 3 && i > 0 && j < len(s) {
+			b.WriteByte('\t')
+		} else {
+			b.WriteString(s[i:j])
+		}
+		i = j
+	}
+	u := b.String()
+	_, rest, ok := strings.Cut(u, "\t")
+	lv, _, ok2 := strings.Cut(rest, "\t")
+	if _, isLevel := zapLevel(lv); !ok || !ok2 || !isLevel || lv == "" || lv[0] < 'A' || lv[0] > 'Z' {
+		return "", false
+	}
+	return u, true
+}
+
+// untabStops is untab for a copy that expanded the tabs to the tab stops.
+func untabStops(s string) (string, bool) {
 	var b strings.Builder
 	runs := 0
 	for i := 0; i < len(s); {
