@@ -208,25 +208,7 @@ func untab(s string) (string, bool) {
 // untabRuns is untab for a copy that put the same run of spaces for every tab: runs of three or
 // more are the tabs, when the second field is zap's level.
 func untabRuns(s string) (string, bool) {
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		if s[i] != ' ' {
-			b.WriteByte(s[i])
-			i++
-			continue
-		}
-		j := i
-		for j < len(s) && s[j] == ' ' {
-			j++
-		}
-		if j-i >= 3 && i > 0 && j < len(s) {
-			b.WriteByte('\t')
-		} else {
-			b.WriteString(s[i:j])
-		}
-		i = j
-	}
-	u := b.String()
+	u, _ := tabsFor(s, func(i, j int) (tab, ok bool) { return j-i >= 3 && i > 0 && j < len(s), true })
 	_, rest, ok := strings.Cut(u, "\t")
 	lv, _, ok2 := strings.Cut(rest, "\t")
 	if _, isLevel := zapLevel(lv); !ok || !ok2 || !isLevel || lv == "" || lv[0] < 'A' || lv[0] > 'Z' {
@@ -237,8 +219,21 @@ func untabRuns(s string) (string, bool) {
 
 // untabStops is untab for a copy that expanded the tabs to the tab stops.
 func untabStops(s string) (string, bool) {
-	var b strings.Builder
 	runs := 0
+	u, ok := tabsFor(s, func(i, j int) (tab, ok bool) {
+		tab = j-i >= 2 && j%8 == 0 && j < len(s)
+		if tab {
+			runs++
+		}
+		return tab, runs >= 2 || tab // the time and the level end on tab stops
+	})
+	return u, ok && runs >= 2
+}
+
+// tabsFor returns s with the runs of spaces (s[i:j]) that run reports a tab as tabs; ok is false,
+// and s is left, as soon as run reports not ok.
+func tabsFor(s string, run func(i, j int) (tab, ok bool)) (string, bool) {
+	var b strings.Builder
 	for i := 0; i < len(s); {
 		if s[i] != ' ' {
 			b.WriteByte(s[i])
@@ -249,18 +244,18 @@ func untabStops(s string) (string, bool) {
 		for j < len(s) && s[j] == ' ' {
 			j++
 		}
-		if j-i >= 2 && j%8 == 0 && j < len(s) {
+		tab, ok := run(i, j)
+		if !ok {
+			return "", false
+		}
+		if tab {
 			b.WriteByte('\t')
-			runs++
 		} else {
 			b.WriteString(s[i:j])
 		}
-		if runs < 2 && (j-i < 2 || j%8 != 0) {
-			return "", false // the time and the level end on tab stops
-		}
 		i = j
 	}
-	return b.String(), runs >= 2
+	return b.String(), true
 }
 
 // console sets the fields after the level and returns the logger name.
