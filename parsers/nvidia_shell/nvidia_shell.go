@@ -565,6 +565,11 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		}
 		ev.SetString(event.FieldErrorMsg, msg)
 	}
+	if strings.HasPrefix(dataset, "gpu.") && (strings.Contains(text, "GPU-") || strings.Contains(text, "MIG-")) {
+		// the one GPU a GPU-stack program's plain line is about (GKE's device plugin: "GPU
+		// utilization for device GPU-4f8b874c-..., nvml return code: 3. Skipping this device")
+		nvidia_xid.OneGPU(ev, text)
+	}
 	pu.Finish(ev, dataset, level)
 	return true
 }
