@@ -1101,10 +1101,36 @@ func datasetName(s string) bool {
 // origin reads zap's "caller":"file.go:12", slog's "source":{"function","file","line"} and ECS's
 // "log.origin":{"function","file.name","file.line"} (or {"file":{"name","line"}}); a "source"
 // that is none of them (controller-runtime uses it for event sources) is left to log.fields.
+// v8Frame sets log.origin.* from a V8 stack frame, "fn (path/file.js:line:column)": the
+// function, the file's name and the line; it reports false for another text.
+func v8Frame(ev *event.Event, s string) bool {
+	open := strings.LastIndex(s, " (")
+	if open <= 0 {
+		return false
+	}
+	loc := s[open+2 : len(s)-1]
+	c2 := strings.LastIndexByte(loc, ':')
+	if c2 <= 0 {
+		return false
+	}
+	c1 := strings.LastIndexByte(loc[:c2], ':')
+	line, okL := pu.Atoi(loc[c1+1 : c2])
+	if c1 <= 0 || !okL || !pu.AllDigits(loc[c2+1:]) || strings.IndexByte(loc[:c1], ' ') >= 0 {
+		return false
+	}
+	file := loc[:c1]
+	ev.SetString(event.FieldOriginFile, file[strings.LastIndexAny(file, "/\\")+1:])
+	ev.Set(event.FieldOriginLine, event.Int(line))
+	ev.SetString(pu.FieldOriginFunc, s[:open])
+	return true
+}
+
 func origin(ev *event.Event, v gjson.Result) bool {
 	switch {
 	case v.Type == gjson.String && (strings.Contains(v.Str, ".go:") || strings.Contains(v.Str, ".py:")):
 		pu.SetOrigin(ev, v.Str)
+	case v.Type == gjson.String && strings.HasSuffix(v.Str, ")") && v8Frame(ev, v.Str):
+		// pino-caller's V8 frame: "Object.<anonymous> (index.js:9:12)"
 	case v.IsObject() && (v.Get(`file\.name`).Type == gjson.String || v.Get("file.name").Type == gjson.String):
 		f, l := v.Get(`file\.name`), v.Get(`file\.line`)
 		if f.Type != gjson.String {
