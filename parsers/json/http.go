@@ -53,6 +53,25 @@ func httpRequest(ev *event.Event, tracing bool) {
 		ev.Delete(f + "path")
 		ev.Delete(f + "uri")
 	}
+	if v, ok := ev.GetString(f + "version"); ok && strings.HasPrefix(v, "HTTP/") && len(v) > len("HTTP/") {
+		// Dynamo's frontend: "version":"HTTP/1.1", as an access line's protocol
+		ev.SetString(uvicorn.FieldVersion, v[len("HTTP/"):])
+		ev.Delete(f + "version")
+	}
+	if ms, ok := ev.Get(f + "latency_ms"); ok {
+		// Dynamo 1.6's frontend: the request's latency in milliseconds, quoted or not
+		n, isNum := int64(0), false
+		switch ms.Kind() {
+		case event.KindInt:
+			n, isNum = ms.Int(), true
+		case event.KindString:
+			n, isNum = pu.Atoi(ms.Str())
+		}
+		if isNum && n >= 0 {
+			ev.Set(pu.FieldEventDuration, event.Int(n*int64(time.Millisecond)))
+			ev.Delete(f + "latency_ms")
+		}
+	}
 	if lat, ok := ev.GetString(f + "latency"); ok {
 		if d, ok := duration(lat); ok {
 			ev.Set(pu.FieldEventDuration, event.Int(d.Nanoseconds()))
