@@ -473,6 +473,9 @@ func (r *Record) carry(line, msg string) string {
 // tracingLayout reports whether s is written by tracing-subscriber's JSON formatter: a target,
 // and the event's fields, its span or its source line.
 func tracingLayout(s string) bool {
+	if strings.Contains(s, `"fields":{"message":`) && strings.Contains(s, `"level":"`) {
+		return true // with_target(false): no target, the event's fields first with its message
+	}
 	return strings.Contains(s, `"target":"`) &&
 		(strings.Contains(s, `"fields":{`) || strings.Contains(s, `"line_number":`) || strings.Contains(s, `"span":{`) ||
 			// NVIDIA Dynamo's JSONL (DYN_LOGGING_JSONL): flat, "file" and "line"; a Python
@@ -528,6 +531,52 @@ func traceID(v gjson.Result) string {
 	return strings.ToLower(id)
 }
 
+// stringLines returns an array of strings joined by line breaks, "" for another value.
+func stringLines(v gjson.Result) string {
+	if !v.IsArray() {
+		return ""
+	}
+	var b strings.Builder
+	ok := true
+	v.ForEach(func(_, m gjson.Result) bool {
+		if m.Type != gjson.String {
+			ok = false
+			return false
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(strings.TrimRight(m.Str, "\n"))
+		return true
+	})
+	if !ok {
+		return ""
+	}
+	return b.String()
+}
+
+// dictTracebacks reads structlog's dict_tracebacks ([{"exc_type":"ZeroDivisionError",
+// "exc_value":"division by zero","frames":[...]}, ...], the chain's last exception last): the
+// last one's class and value are the error; the list stays under log.fields. It reports false,
+// so that the member is kept.
+func dictTracebacks(ev *event.Event, v gjson.Result, rec *Record) bool {
+	arr := v.Array()
+	if len(arr) == 0 {
+		return false
+	}
+	last := arr[len(arr)-1]
+	typ, val := last.Get("exc_type"), last.Get("exc_value")
+	if typ.Type != gjson.String || typ.Str == "" {
+		return false
+	}
+	ev.SetString(event.FieldErrorType, typ.Str)
+	if val.Type == gjson.String && val.Str != "" {
+		ev.SetString(event.FieldErrorMsg, val.Str)
+	}
+	rec.err = true
+	return false
+}
+
 // pyLogRecord reports whether the line is a record of Python's logging written as JSON
 // (python-json-logger's, a dictConfig formatter's): it names the LogRecord's own attributes.
 func (rec *Record) pyLogRecord() bool {
@@ -578,7 +627,7 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 	case "severity_text":
 		rec.otel = true
 		return known(ev, "level", v, rec)
-	case "level", "lvl", "severity", "loglevel", "levelname", "log.level":
+	case "level", "lvl", "severity", "loglevel", "logLevel", "levelname", "log.level":
 		if v.Str == "None" {
 			return true // str(None): no level of its own (NIM's Rust lines relayed, nimLine)
 		}
@@ -816,6 +865,34 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		}
 		ev.SetString(event.FieldErrorStack, v.Str)
 		rec.verbose = true
+	case "service":
+		// ECS nested: {"service":{"name":"structured-logging","version":...}}; the rest stays
+		if n := v.Get("name"); v.IsObject() && n.Type == gjson.String && n.Str != "" {
+			ev.SetString("service.name", n.Str)
+		}
+		return false
+	case "log.origin.file.name", "log.origin.function":
+		// ECS dotted (an ECS logger's flat form)
+		if v.Type != gjson.String || v.Str == "" {
+			return false
+		}
+		ev.SetString(k, v.Str)
+	case "log.origin.file.line":
+		if v.Type != gjson.Number || v.Num < 0 || v.Num != float64(int64(v.Num)) {
+			return false
+		}
+		ev.Set(event.FieldOriginLine, event.Int(int64(v.Num)))
+	case "exception.type", "exception.message", "exception.stacktrace":
+		// an OpenTelemetry SDK's log record: the exception's attributes (semantic conventions)
+		if v.Type != gjson.String || v.Str == "" {
+			return false
+		}
+		ev.SetString(map[string]string{"exception.type": event.FieldErrorType, "exception.message": event.FieldErrorMsg,
+			"exception.stacktrace": event.FieldErrorStack}[k], v.Str)
+		rec.err = true
+	case "error_detail":
+		// Airflow 3's structlog records: the exceptions as dict_tracebacks writes them
+		return dictTracebacks(ev, v, rec)
 	case "service.name", "process.thread.name", "elasticsearch.node.name":
 		if v.Type != gjson.String {
 			return false
@@ -971,6 +1048,22 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		if v.IsArray() && javaStack(ev, v) {
 			return true
 		}
+		if lines := stringLines(v); lines != "" && strings.Contains(lines, vllm.TracebackHeader) {
+			vllm.SetTraceback(ev, lines) // a formatter that wrote the traceback as a list of its lines
+			return true
+		}
+		if v.Type == gjson.String && !ev.Has(event.FieldErrorType) {
+			// logstash-logback-encoder's stack_trace, Java's: the exception is its first line
+			// ("java.lang.RuntimeException: ...", its causes after "Caused by:")
+			first, _, _ := strings.Cut(v.Str, "\n")
+			if typ, msg, ok := java.ExceptionLine(strings.TrimRight(first, "\r")); ok {
+				ev.SetString(event.FieldErrorType, typ)
+				if msg != "" {
+					ev.SetString(event.FieldErrorMsg, msg)
+				}
+				rec.err = true
+			}
+		}
 		ev.Set(event.FieldErrorStack, eventjson.Value(v))
 	case "stack_info":
 		// logging's stack_info (a record logged with stack_info=True): the stack it printed;
@@ -980,6 +1073,9 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		}
 		return false
 	case "exception", "exc_text":
+		if k == "exception" && v.IsArray() {
+			return dictTracebacks(ev, v, rec) // structlog's dict_tracebacks
+		}
 		// a Python formatter's formatException under another name (vLLM production-stack's
 		// router's JsonFormatter: "exception"; logging's cached exc_text): only a traceback's
 		// text is read so, another program's "exception" member stays a field
@@ -1029,10 +1125,16 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		}
 		n := 0
 		v.ForEach(func(fk, fv gjson.Result) bool {
-			if fk.Str == "message" && fv.Type == gjson.String {
+			switch {
+			case fk.Str == "message" && fv.Type == gjson.String:
 				ev.SetString(pu.FieldLogMessage, fv.Str)
 				rec.Msg, rec.text = true, fv.Str
-			} else {
+			case (fk.Str == "error" || fk.Str == "err") && fv.Type == gjson.String && fv.Str != "":
+				// the event's error field (tracing's %err, ?err): what failed, as a flat
+				// layout's top-level "error"
+				ev.SetString(event.FieldErrorMsg, fv.Str)
+				rec.err = true
+			default:
 				eventjson.FlattenMember(ev, pu.FieldLogFields, fk.Str, fv, &n)
 			}
 			return true
@@ -1068,6 +1170,9 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		if v.IsObject() {
 			if pid := v.Get("pid"); pid.Type == gjson.Number && pid.Num > 0 && pid.Num == float64(int64(pid.Num)) {
 				ev.Set(event.FieldProcessPID, event.Int(int64(pid.Num)))
+			}
+			if t := v.Get("thread.name"); t.Type == gjson.String && t.Str != "" {
+				ev.SetString("process.thread.name", t.Str) // ECS nested (Spring Boot's ECS format)
 			}
 			return false
 		}

@@ -111,6 +111,9 @@ func ecsError(ev *event.Event, v gjson.Result, rec *Record) bool {
 			ev.SetString("error."+k.Str, m.Str)
 		case m.Type == gjson.String && k.Str == "stack":
 			ev.SetString(event.FieldErrorStack, m.Str) // pino's err serializer: {"type","message","stack"}
+		case m.Type == gjson.String && k.Str == "name" && m.Str != "" && !v.Get("type").Exists():
+			ev.SetString(event.FieldErrorType, m.Str) // bunyan's err serializer: {"message","name","stack"}
+			eventjson.FlattenResult(ev, pu.FieldLogFields+".error."+k.Str, m, &n)
 		default:
 			eventjson.FlattenResult(ev, pu.FieldLogFields+".error."+k.Str, m, &n)
 		}
