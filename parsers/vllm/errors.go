@@ -454,7 +454,7 @@ var messageContinuations = [...]string{
 	// `deep_gemm` to a newer version to enable FP8 kernels.")
 	"Please install ", "Please upgrade ", "Please update ",
 	// and the line httpx's HTTPStatusError adds after its status and URL
-	"For more information check: https://developer.mozilla.org/",
+	"For more information check: https://developer.mozilla.org/", "For more information check: https://httpstatuses.com/",
 	// and the cause Ray's ActorDiedError gives after the dead actor's fields: "The actor is
 	// dead because its worker process has died. Worker exit type: SYSTEM_ERROR ..."
 	"The actor is dead because ",
@@ -976,7 +976,8 @@ func finalException(stack string) (typ, msg string, ok bool) {
 // messageTails open the lines a library's exception message always ends with, which str(e)
 // holds: httpx's HTTPStatusError ("For more information check: https://developer.mozilla.org/...")
 // and LiteLLM's router's re-raised error ("Available Model Group Fallbacks=None").
-var messageTails = [...]string{"For more information check: https://developer.mozilla.org/", "Available Model Group Fallbacks=",
+var messageTails = [...]string{"For more information check: https://developer.mozilla.org/", "For more information check: https://httpstatuses.com/",
+	"Available Model Group Fallbacks=",
 	"Received Model Group="}
 
 // withTails returns msg with the tail lines of rest (the lines after its exception line) that
@@ -1197,7 +1198,9 @@ func exceptionModule(typ string) bool {
 	}
 	mod := typ[:dot]
 	mod = mod[strings.LastIndexByte(mod, '.')+1:]
-	return mod == "exc" || mod == "exceptions" || mod == "errors"
+	return mod == "exc" || mod == "exceptions" || mod == "errors" ||
+		// the openai client before 1.0: "openai.error.Timeout: Request timed out: ..."
+		mod == "error" && strings.HasPrefix(typ, "openai.error.")
 }
 
 // nvidiaFailure reports whether an exception line reports an NVIDIA user-space failure (driver

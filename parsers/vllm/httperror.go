@@ -25,6 +25,9 @@ const FieldURLOriginal = "url.original"
 func setHTTPFailure(ev *event.Event, typ, msg string) {
 	status, url := httpFailure(typ, msg)
 	if status == 0 {
+		if u := poolURL(msg); u != "" {
+			ev.SetString(FieldURLOriginal, u) // a request that got no answer: where it went
+		}
 		return
 	}
 	ev.Set(event.FieldHTTPStatus, event.Int(status))
@@ -105,4 +108,34 @@ func afterMarker(s string, markers ...string) string {
 		}
 	}
 	return ""
+}
+
+// poolURL returns the URL urllib3's pool names in a request that failed without an answer
+// (requests' ConnectionError, openai 0.x's APIConnectionError: "HTTPConnectionPool(host='vllm',
+// port=8000): Max retries exceeded with url: /v1/completions (Caused by ...)"), "" for another
+// message.
+func poolURL(msg string) string {
+	scheme := "http"
+	i := strings.Index(msg, "HTTPConnectionPool(host='")
+	if j := strings.Index(msg, "HTTPSConnectionPool(host='"); j >= 0 && (i < 0 || j < i) {
+		i, scheme = j+1, "https"
+	}
+	if i < 0 {
+		return ""
+	}
+	rest := msg[i+len("HTTPConnectionPool(host='"):]
+	host, rest, ok := strings.Cut(rest, "', port=")
+	if !ok || host == "" || strings.ContainsAny(host, " /") {
+		return ""
+	}
+	port, rest, ok := strings.Cut(rest, "): ")
+	if _, num := parseutil.Atoi(port); !ok || !num {
+		return ""
+	}
+	_, path, ok := strings.Cut(rest, " with url: ")
+	if !ok || !strings.HasPrefix(path, "/") {
+		return ""
+	}
+	path, _, _ = strings.Cut(path, " ")
+	return scheme + "://" + host + ":" + port + path
 }

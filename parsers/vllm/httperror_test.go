@@ -62,3 +62,17 @@ func TestModelNotFoundOverItsStatus(t *testing.T) {
 		t.Errorf("Classify = %q, want %q", got, KindModelNotFound)
 	}
 }
+
+// A request that got no answer names where it went in urllib3's pool: its URL.
+func TestPoolURL(t *testing.T) {
+	for msg, want := range map[string]string{
+		"HTTPConnectionPool(host='localhost', port=11434): Max retries exceeded with url: /api/generate (Caused by NewConnectionError(...))": "http://localhost:11434/api/generate",
+		"HTTPSConnectionPool(host='api.openai.com', port=443): Max retries exceeded with url: /v1/engines/x/completions (Caused by ...)":     "https://api.openai.com:443/v1/engines/x/completions",
+		"HTTPConnectionPool(host='vllm', port=8000): Read timed out. (read timeout=600)":                                                     "",
+		"Connection refused": "",
+	} {
+		if got := poolURL(msg); got != want {
+			t.Errorf("poolURL(%q) = %q, want %q", msg, got, want)
+		}
+	}
+}
