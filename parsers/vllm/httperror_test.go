@@ -32,7 +32,7 @@ func TestHTTPFailure(t *testing.T) {
 // A model that did not load is classed by why: the Hub's refusal, a name it does not have, the
 // download, the disk, the weights, the architecture; other failures are not these classes.
 func TestModelLoadKind(t *testing.T) {
-	for text, want := range map[string]string{
+	eachCase(t, "Classify", Classify, map[string]string{
 		"huggingface_hub.errors.GatedRepoError: 401 Client Error. (Request ID: Root=1-6638)":                      KindModelAccess,
 		"OSError: You are trying to access a gated repo.":                                                         KindModelAccess,
 		"huggingface_hub.errors.RepositoryNotFoundError: 404 Client Error. (Request ID: Root=1-66)":               KindModelNotFound,
@@ -44,11 +44,7 @@ func TestModelLoadKind(t *testing.T) {
 		"RuntimeError: Engine core initialization failed. See root cause above.":                                  KindEngineInit,
 		"requests.exceptions.HTTPError: 401 Client Error: Unauthorized for url: https://api.example.com/v1":       "",
 		"torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 MiB.":                                 KindCUDAOOM,
-	} {
-		if got := Classify(text); got != want {
-			t.Errorf("Classify(%q) = %q, want %q", text, got, want)
-		}
-	}
+	})
 	if IsGPUException("huggingface_hub.errors.GatedRepoError: 401 Client Error. (Request ID: Root=1-6638)") {
 		t.Error("a gated model's refusal taken for a GPU failure")
 	}
@@ -65,14 +61,20 @@ func TestModelNotFoundOverItsStatus(t *testing.T) {
 
 // A request that got no answer names where it went in urllib3's pool: its URL.
 func TestPoolURL(t *testing.T) {
-	for msg, want := range map[string]string{
+	eachCase(t, "poolURL", poolURL, map[string]string{
 		"HTTPConnectionPool(host='localhost', port=11434): Max retries exceeded with url: /api/generate (Caused by NewConnectionError(...))": "http://localhost:11434/api/generate",
 		"HTTPSConnectionPool(host='api.openai.com', port=443): Max retries exceeded with url: /v1/engines/x/completions (Caused by ...)":     "https://api.openai.com:443/v1/engines/x/completions",
 		"HTTPConnectionPool(host='vllm', port=8000): Read timed out. (read timeout=600)":                                                     "",
 		"Connection refused": "",
-	} {
-		if got := poolURL(msg); got != want {
-			t.Errorf("poolURL(%q) = %q, want %q", msg, got, want)
+	})
+}
+
+// eachCase checks f's result for each input of cases against the one wanted.
+func eachCase(t *testing.T, name string, f func(string) string, cases map[string]string) {
+	t.Helper()
+	for in, want := range cases {
+		if got := f(in); got != want {
+			t.Errorf("%s(%q) = %q, want %q", name, in, got, want)
 		}
 	}
 }

@@ -33,7 +33,7 @@ func TestUCXBacktraceLine(t *testing.T) {
 
 // NCCL prints a GPU's bus id as one hex number; it is read as the kernel writes the address.
 func TestNCCLBusID(t *testing.T) {
-	for msg, want := range map[string]string{
+	eachCase(t, "ncclBusID", ncclBusID, map[string]string{
 		"comm 0x7f7ad56c9b60 rank 3 nranks 4 cudaDev 3 nvmlDev 3 busId e3000 commId 0x5de02ca6db1d80d3 - Init START": "0000:e3:00",
 		"comm 0x5574 rank 0 nranks 2 cudaDev 0 busId 1000 - Init COMPLETE":                                           "0000:01:00",
 		"comm 0x1 rank 1 nranks 8 cudaDev 1 busId 1001d0 - Init START":                                               "0001:00:1d",
@@ -41,9 +41,5 @@ func TestNCCLBusID(t *testing.T) {
 		"busId e3000x - Init":    "",
 		"Channel 00 : 0[e3000]":  "",
 		"busId 1234567890abcdef": "",
-	} {
-		if got := ncclBusID(msg); got != want {
-			t.Errorf("ncclBusID(%q) = %q, want %q", msg, got, want)
-		}
-	}
+	})
 }
