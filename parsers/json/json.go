@@ -96,6 +96,11 @@ func (p *Parser) Finish(ev *event.Event, rec Record, dataset string) {
 	}
 	if dataset == "" && rec.tracing {
 		dataset = tracing.TargetDataset(rec.Logger) // as the same program's lines in tracing's text layout
+		if f, _ := ev.GetString(event.FieldOriginFile); dataset == tracing.Dataset && strings.Contains(f, "/site-packages/dynamo/") {
+			// Dynamo's Python components through the log crate ("target":"log", their module
+			// in log.target): Dynamo's by the package their file is in
+			dataset = tracing.DatasetDynamo
+		}
 	}
 	if dataset == "" && rec.Logger == "" && vllm.RequestMessage(rec.text) {
 		// vLLM's request lines through a JSON formatter that writes only the message (the

@@ -60,6 +60,11 @@ func httpFailure(typ, msg string) (status int64, url string) {
 		status = httpStatus(msg[:3])
 	case strings.HasPrefix(typ, "openai.") && strings.HasPrefix(msg, "Error code: "):
 		status = httpStatus(msg[len("Error code: "):][:min(len(msg)-len("Error code: "), 3)])
+	case strings.HasPrefix(typ, "openai.error.") && strings.Contains(msg, "(HTTP response code was "):
+		// the openai client before 1.0: "Invalid response object from API: '{...}' (HTTP
+		// response code was 400)"
+		_, code, _ := strings.Cut(msg, "(HTTP response code was ")
+		status = httpStatus(code[:min(len(code), 3)])
 	case typ == "OSError" || typ == "EnvironmentError":
 		// transformers' OSError around huggingface_hub's error ("You are trying to access a
 		// gated repo.\nMake sure ...\n401 Client Error. (Request ID: ...)\n\nCannot access gated
