@@ -537,6 +537,11 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			level = pu.Error
 		}
 	}
+	if w, ok := strings.CutPrefix(text, "WARNING: "); ok && level == pu.Warning && strings.IndexByte(w, '\n') > 0 {
+		// nvidia-installer's warning wrapped at the terminal's width, its lines indented under
+		// its text: one paragraph, as its errors' error.message is
+		text = "WARNING: " + unwrapped(w, len("WARNING: "))
+	}
 	if text != "" && text != line {
 		// Only when a stamp or padding was cut off: otherwise it would repeat message.
 		ev.SetString(pu.FieldLogMessage, text)
