@@ -203,6 +203,8 @@ func Split(line string) Line {
 		rest = rest[n:]
 	} else if n := l.kserveTrace(rest); n > 0 {
 		rest = rest[n:]
+	} else if n := l.requestLoggerFile(rest); n > 0 {
+		rest = rest[n:]
 	}
 	if cr {
 		rest = afterCR(rest)
@@ -866,6 +868,28 @@ func (l *Line) vllmHeader(s string) int {
 		return i + end + 1 + 5
 	}
 	return i + end + 1
+}
+
+// requestLoggerFile reads the header a paste cut down to its file, "[entrypoints/logger.py:37] ",
+// before one of the request logger's lines ("Request <id> details: prompt: ...", "Generated
+// response <id> ...", "Received request <id>: ..."), whose user data is then read and replaced
+// as under the whole header; 0 for another line.
+func (l *Line) requestLoggerFile(s string) int {
+	if len(s) < 20 || s[0] != '[' {
+		return 0
+	}
+	probe := Line{}
+	n := probe.datelessHeader(" " + s)
+	if n == 0 || n >= len(s) || s[n-1] != ' ' {
+		return 0
+	}
+	b := s[n:]
+	if !strings.HasPrefix(b, "Received request ") && !strings.HasPrefix(b, "Generated response ") &&
+		!(strings.HasPrefix(b, "Request ") && (strings.Contains(b[:min(len(b), 300)], " details: ") || strings.Contains(b[:min(len(b), 300)], " JSON body: "))) {
+		return 0
+	}
+	l.Header, l.File, l.FileLine = s[:n-1], probe.File, probe.FileLine
+	return n
 }
 
 // datelessHeader reads " [file.py:123]", vLLM's header without its date (a logging config or a

@@ -136,6 +136,25 @@ func (p *Parser) members(ev *event.Event, msg, rest string, base int) {
 			break
 		}
 		val := rest[vstart:vend]
+		switch name {
+		case "prompt", "output":
+			if len(val) > 1 && (val[0] == '\'' || val[0] == '"') {
+				// the text, and whatever a cut left after it ("prompt: '...', params...")
+				if q := quotedLen(val); q < len(val) {
+					vend = vstart + q
+					val = rest[vstart:vend]
+				}
+			}
+		case "prompt_token_ids", "prompt token ids", "output_token_ids":
+			if len(val) > 1 && val[0] == '[' {
+				// the list, and whatever a cut left after it ("[0, 31404], prompt_embeds
+				// shape:..."); a list cut before its end is counted as far as it goes
+				if end := strings.IndexByte(val, ']'); end > 0 {
+					vend = vstart + end + 1
+				}
+				val = rest[vstart:vend]
+			}
+		}
 		var with string
 		switch name {
 		case "prompt":
@@ -195,11 +214,17 @@ func (p *Parser) diffusionMembers(ev *event.Event, msg, rest string, base int) {
 	}
 }
 
-// tokenIDs sets the count of a token-id list and returns its replacement ("" to keep it).
+// tokenIDs sets the count of a token-id list and returns its replacement ("" to keep it). A
+// list a cut left without its end ("[151644, 8948, 198, ") is replaced too, counted as far as it
+// goes, its count not set.
 func (p *Parser) tokenIDs(ev *event.Event, val, field string) string {
 	n := listLen(val)
 	if n < 0 {
-		return ""
+		if len(val) < 2 || val[0] != '[' || strings.IndexByte(val, ']') >= 0 || p.opt.Prompts == PromptsKeep {
+			return ""
+		}
+		cut := strings.Count(strings.TrimRight(val, ", "), ",") + 1
+		return "<" + strconv.Itoa(cut) + " token ids, cut>"
 	}
 	ev.Set(field, event.Int(int64(n)))
 	if p.opt.Prompts == PromptsKeep {
