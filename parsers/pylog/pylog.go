@@ -277,10 +277,16 @@ func (p *Parser) parse(ev *event.Event, msg string) bool {
 	if rest == "" {
 		p.vllmMessage(ev, r.msg, r.level)
 	}
-	if rest == "" && strings.Contains(r.msg, "RequestOutput(request_id=") {
+	if rest == "" && (strings.Contains(r.msg, "RequestOutput(request_id=") || strings.Contains(r.msg, "GenerateReqInput(")) {
 		// vLLM's RequestOutput printed by the program around the engine (FastChat's worker
-		// through its stdout logger): its prompt and outputs are user data as in vLLM's lines
-		if m, ok := p.vllm.RequestOutput(ev, r.msg); ok && m != r.msg {
+		// through its stdout logger), and SGLang's request as its --log-requests prints it
+		// ("Receive: obj=GenerateReqInput(text='...', input_ids=[...], ...)"): its prompt,
+		// outputs and token ids are user data as in vLLM's lines
+		repr := p.vllm.RequestOutput
+		if !strings.Contains(r.msg, "RequestOutput(request_id=") {
+			repr = p.vllm.SGLangRequest
+		}
+		if m, ok := repr(ev, r.msg); ok && m != r.msg {
 			line := ev.Message()
 			if i := strings.LastIndex(line, r.msg); i >= 0 {
 				ev.SetMessage(line[:i] + m + line[i+len(r.msg):])

@@ -378,12 +378,35 @@ func CutRest(text string, mode PromptMode, maxLen int) (string, bool) {
 // output's text as the prompts option says, the token-id lists by their count, the request's id
 // read. It returns the message with them replaced, and false when msg holds no such repr.
 func (p *Parser) RequestOutput(ev *event.Event, msg string) (string, bool) {
-	start := strings.Index(msg, "RequestOutput(request_id=")
+	return p.keywordRepr(ev, msg, "RequestOutput(request_id=", requestOutputTexts, requestOutputIDs)
+}
+
+// SGLangRequest is RequestOutput for SGLang's request as --log-requests prints it ("Receive:
+// obj=GenerateReqInput(text='...', input_ids=[151644, ...], ..., rid='...')"): its text is the
+// prompt, its input_ids the prompt's token ids.
+func (p *Parser) SGLangRequest(ev *event.Event, msg string) (string, bool) {
+	return p.keywordRepr(ev, msg, "GenerateReqInput(", sglangTexts, sglangIDs)
+}
+
+var (
+	requestOutputTexts = map[string]textFields{"prompt": promptText, "text": outputText}
+	requestOutputIDs   = map[string]string{"prompt_token_ids": FieldPromptTokens, "token_ids": FieldOutputTokens}
+	sglangTexts        = map[string]textFields{"text": promptText}
+	sglangIDs          = map[string]string{"input_ids": FieldPromptTokens}
+)
+
+// keywordRepr replaces the user data of a Python repr whose members are keywords ("name=value"),
+// from marker on: the texts named in texts as the prompts option says, the token-id lists named
+// in ids by their count. It returns msg unchanged and false when msg holds no marker.
+func (p *Parser) keywordRepr(ev *event.Event, msg, marker string, texts map[string]textFields, ids map[string]string) (string, bool) {
+	start := strings.Index(msg, marker)
 	if start < 0 {
 		return msg, false
 	}
-	if id, _, ok := strings.Cut(msg[start+len("RequestOutput(request_id="):], ","); ok && validID(id) {
-		setID(ev, id)
+	if marker == "RequestOutput(request_id=" {
+		if id, _, ok := strings.Cut(msg[start+len(marker):], ","); ok && validID(id) {
+			setID(ev, id)
+		}
 	}
 	var repl []replacement
 	for i := start; i < len(msg); {
@@ -402,22 +425,16 @@ func (p *Parser) RequestOutput(ev *event.Event, msg string) (string, bool) {
 			continue
 		}
 		end, with := at, ""
-		switch {
-		case (name == "prompt" || name == "text") && (msg[at] == '\'' || msg[at] == '"'):
-			f := promptText
-			if name == "text" {
-				f = outputText
-			}
+		if f, ok := texts[name]; ok && (msg[at] == '\'' || msg[at] == '"') {
 			end = at + quotedLen(msg[at:])
 			with = p.userText(ev, msg[at:end], f)
-		case (name == "prompt_token_ids" || name == "token_ids") && msg[at] == '[':
+		} else if field, ok := ids[name]; ok && msg[at] == '[' {
 			if c := parseutil.Closing(msg[at:], '[', ']'); c > 0 {
-				field := FieldPromptTokens
-				if name == "token_ids" {
-					field = FieldOutputTokens
-				}
 				end = at + c + 1
 				with = p.tokenIDs(ev, msg[at:end], field)
+			} else {
+				end = len(msg) // a list the line's end cut
+				with = p.tokenIDs(ev, msg[at:], field)
 			}
 		}
 		if with != "" {

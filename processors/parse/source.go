@@ -511,6 +511,9 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 	if ds == datasetRoutingSidecar {
 		p.sidecarBody(ev)
 	}
+	if m := ev.Message(); len(m) > 8 && (m[0] == '-' || m[0] == 'l' || strings.HasPrefix(ds, "litellm")) {
+		p.litellmRequestText(ev) // (LiteLLM as a proxy, or as a library inside an application)
+	}
 	if otherEngines[ds] && ev.Has(vllm.FieldErrorKind) && !strings.Contains(ev.Message(), "vllm") {
 		// another inference server's failure (SGLang's scheduler, Infinity's batch handler
 		// out of memory): a GPU workload's class, not vLLM's
@@ -551,6 +554,47 @@ func (p *Processor) sidecarBody(ev *event.Event) {
 	}
 	q := strconv.Quote(with)
 	ev.SetMessage(m[:start] + q[1:len(q)-1] + m[min(end, len(m)):])
+}
+
+// litellmRequestText replaces the user data LiteLLM's debug output prints of a request it sends
+// (--detailed_debug): the curl command's body ("-d '{'model': ..., 'messages': [...]}'", a line
+// of its own) and the call's messages ("litellm.completion(model='ollama/llama3',
+// messages=[{'role': 'user', 'content': '...'}], ...)"), as the prompts option says.
+func (p *Processor) litellmRequestText(ev *event.Event) {
+	m := ev.Message()
+	opt := vllm.Options{Prompts: vllm.PromptMode(p.cfg.Prompts), PromptMaxLength: p.cfg.PromptMaxLength}
+	switch {
+	case strings.HasPrefix(m, "-d '{") || strings.Contains(m, "\n-d '{") && strings.Contains(m, "curl -X POST"):
+		// the body to the end of its line (the record may hold the whole command, its
+		// header's record grouped with it)
+		at := strings.Index(m, "-d '{") + len("-d '")
+		end := len(m)
+		if nl := strings.IndexByte(m[at:], '\n'); nl >= 0 {
+			end = at + nl
+		}
+		body := strings.TrimRight(m[at:end], " \\")
+		body = strings.TrimSuffix(strings.TrimRight(strings.TrimSuffix(body, "'"), " \\"), "'")
+		if with, ok := opt.ReplaceBody(body, "request body"); ok {
+			out := m[:at] + with + "'" + m[end:]
+			ev.SetMessage(out)
+			if lm, ok := ev.GetString(parseutil.FieldLogMessage); ok && strings.Contains(lm, body) {
+				ev.SetString(parseutil.FieldLogMessage, strings.Replace(lm, body, with, 1))
+			}
+		}
+	case strings.HasPrefix(m, "litellm.completion(") || strings.HasPrefix(m, "litellm.acompletion("):
+		i := strings.Index(m, "messages=[")
+		if i < 0 {
+			return
+		}
+		at := i + len("messages=")
+		end := len(m) // a list the line's end cut
+		if c := parseutil.Closing(m[at:], '[', ']'); c > 0 {
+			end = at + c + 1
+		}
+		if with, ok := opt.ReplaceBody(m[at:end], "messages"); ok {
+			ev.SetMessage(m[:at] + with + m[end:])
+		}
+	}
 }
 
 // rayContainer reports whether container is one of KubeRay's head and worker containers (its
