@@ -511,7 +511,7 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 	if ds == datasetRoutingSidecar {
 		p.sidecarBody(ev)
 	}
-	if m := ev.Message(); len(m) > 8 && (m[0] == '-' || m[0] == 'l' || strings.HasPrefix(ds, "litellm")) {
+	if m := ev.Message(); len(m) > 8 && (m[0] == '-' || m[0] == 'l' && strings.HasPrefix(m, "litellm.") || strings.HasPrefix(ds, "litellm")) {
 		p.litellmRequestText(ev) // (LiteLLM as a proxy, or as a library inside an application)
 	}
 	if otherEngines[ds] && ev.Has(vllm.FieldErrorKind) && !strings.Contains(ev.Message(), "vllm") {
@@ -564,7 +564,7 @@ func (p *Processor) litellmRequestText(ev *event.Event) {
 	m := ev.Message()
 	opt := vllm.Options{Prompts: vllm.PromptMode(p.cfg.Prompts), PromptMaxLength: p.cfg.PromptMaxLength}
 	switch {
-	case strings.HasPrefix(m, "-d '{") || strings.Contains(m, "\n-d '{") && strings.Contains(m, "curl -X POST"):
+	case strings.HasPrefix(m, "-d '{") || m[0] != 'l' && strings.Contains(m, "\n-d '{") && strings.Contains(m, "curl -X POST"):
 		// the body to the end of its line (the record may hold the whole command, its
 		// header's record grouped with it)
 		at := strings.Index(m, "-d '{") + len("-d '")
