@@ -681,7 +681,8 @@ func MessageState(line string, state int) int {
 		return MessagePtxas
 	case state == MessageSystemInfo && systemInfoLine(line), strings.Contains(line, noRunnableProfile):
 		return MessageSystemInfo
-	case strings.Contains(line, "Executor creation failed due to insufficient GPU memory"):
+	case strings.Contains(line, "Executor creation failed due to insufficient GPU memory") ||
+		strings.Contains(line, "Executor creation failed with an error which might indicate insufficient GPU memory"):
 		// TensorRT-LLM's PyExecutor: the component it could not create, the GPU's memory, and
 		// each component created before with the free memory before and after it
 		return MessageMemoryReport
@@ -1467,6 +1468,9 @@ func Classify(text string) string {
 		// TensorRT-LLM's executor that could not create a component (its KV cache) in what the
 		// GPU had left: "Executor creation failed due to insufficient GPU memory."
 		strings.Contains(text, "failed due to insufficient GPU memory") ||
+		// its later wording ("Executor creation failed with an error which might indicate
+		// insufficient GPU memory."), the same report under it
+		strings.Contains(text, "which might indicate insufficient GPU memory") ||
 		// NCCL's allocation of device memory that failed (its alloc.h: "Failed to CUDA calloc
 		// 4194304 bytes", after its "Cuda failure 'out of memory'" WARN)
 		strings.Contains(text, "Failed to CUDA calloc ") || strings.Contains(text, "Failed to CUDA malloc ")) && !hostOOM(text) {
