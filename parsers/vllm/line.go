@@ -878,18 +878,21 @@ func (l *Line) requestLoggerFile(s string) int {
 	if len(s) < 20 || s[0] != '[' {
 		return 0
 	}
-	probe := Line{}
-	n := probe.datelessHeader(" " + s)
-	if n == 0 || n >= len(s) || s[n-1] != ' ' {
+	end := strings.Index(s[:min(len(s), 128)], "] ")
+	if end < 6 || s[end-1] < '0' || s[end-1] > '9' {
 		return 0
 	}
-	b := s[n:]
+	b := s[end+2:]
 	if !strings.HasPrefix(b, "Received request ") && !strings.HasPrefix(b, "Generated response ") &&
 		!(strings.HasPrefix(b, "Request ") && (strings.Contains(b[:min(len(b), 300)], " details: ") || strings.Contains(b[:min(len(b), 300)], " JSON body: "))) {
 		return 0
 	}
-	l.Header, l.File, l.FileLine = s[:n-1], probe.File, probe.FileLine
-	return n
+	probe := Line{}
+	if probe.datelessHeader(" "+s[:end+1]) == 0 {
+		return 0
+	}
+	l.Header, l.File, l.FileLine = s[:end+1], probe.File, probe.FileLine
+	return end + 2
 }
 
 // datelessHeader reads " [file.py:123]", vLLM's header without its date (a logging config or a
