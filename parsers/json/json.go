@@ -528,13 +528,15 @@ func traceID(v gjson.Result) string {
 	if len(id) != 16 && len(id) != 32 || strings.Trim(id, "0") == "" {
 		return ""
 	}
-	for i := 0; i < len(id); i++ {
-		if c := id[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
-			return ""
-		}
+	if id = strings.ToLower(id); !pu.IsLowerHex(id) {
+		return ""
 	}
-	return strings.ToLower(id)
+	return id
 }
+
+// otelException maps an OpenTelemetry exception attribute to the field it fills.
+var otelException = map[string]string{"exception.type": event.FieldErrorType,
+	"exception.message": event.FieldErrorMsg, "exception.stacktrace": event.FieldErrorStack}
 
 // stringLines returns an array of strings joined by line breaks, "" for another value.
 func stringLines(v gjson.Result) string {
@@ -892,8 +894,7 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		if v.Type != gjson.String || v.Str == "" {
 			return false
 		}
-		ev.SetString(map[string]string{"exception.type": event.FieldErrorType, "exception.message": event.FieldErrorMsg,
-			"exception.stacktrace": event.FieldErrorStack}[k], v.Str)
+		ev.SetString(otelException[k], v.Str)
 		rec.err = true
 	case "error_detail":
 		// Airflow 3's structlog records: the exceptions as dict_tracebacks writes them

@@ -501,17 +501,8 @@ func abslEpoch(s string) (time.Time, int, bool) {
 }
 
 func levelOf(c byte) (string, bool) {
-	switch c {
-	case 'I':
-		return pu.Info, true
-	case 'W':
-		return pu.Warning, true
-	case 'E':
-		return pu.Error, true
-	case 'F':
-		return pu.Critical, true
-	}
-	return "", false
+	lv := pu.KlogLevel(c)
+	return lv, lv != ""
 }
 
 // body sets log.message, and for klog's structured form ("msg" k=v ...) the pairs too. It returns

@@ -193,7 +193,7 @@ func hostProgram(ev *event.Event, body string) bool {
 		// Go's klog (Bottlerocket's NVIDIA device plugin, "I0207 00:54:34.638748    4284
 		// main.go:154] Starting FS watcher."): its level's letter, its source, its message
 		if end := strings.IndexByte(text, ']'); end > 0 {
-			lv = map[byte]string{'I': pu.Info, 'W': pu.Warning, 'E': pu.Error, 'F': pu.Critical}[text[0]]
+			lv = pu.KlogLevel(text[0])
 			head := text[:end]
 			pu.SetOrigin(ev, head[strings.LastIndexByte(head, ' ')+1:])
 			text = strings.TrimLeft(text[end+1:], " ")

@@ -11,6 +11,22 @@ const (
 	Critical = "critical"
 )
 
+// KlogLevel is the level of klog's (and glog's) severity letter, the first byte of its header
+// (KlogHeader's): I, W, E or F; "" for another byte.
+func KlogLevel(c byte) string {
+	switch c {
+	case 'I':
+		return Info
+	case 'W':
+		return Warning
+	case 'E':
+		return Error
+	case 'F':
+		return Critical
+	}
+	return ""
+}
+
 // Level maps a level name as written by Go, Python and C loggers (any case: "WARN", "Warning",
 // "eror", "fatal", "DPANIC", "E") to one of the five levels. It does not allocate.
 func Level(s string) (string, bool) {

@@ -40,6 +40,11 @@ func TestShortLevels(t *testing.T) {
 			t.Errorf("LowerLevel(%q) = %q, want %q", in, got, want)
 		}
 	}
+	for in, want := range map[byte]string{'I': Info, 'W': Warning, 'E': Error, 'F': Critical, 'V': "", 'i': "", '[': ""} {
+		if got := KlogLevel(in); got != want {
+			t.Errorf("KlogLevel(%q) = %q, want %q", in, got, want)
+		}
+	}
 }
 
 func TestGuess(t *testing.T) {

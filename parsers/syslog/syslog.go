@@ -205,7 +205,7 @@ func oomScope(text string) (id string, ok bool) {
 	}
 	id = scope[len(scope)-64:]
 	if prefix := scope[:len(scope)-64]; prefix != "cri-containerd-" && prefix != "crio-" && prefix != "docker-" ||
-		strings.Trim(id, "0123456789abcdef") != "" {
+		!pu.IsLowerHex(id) {
 		return "", true
 	}
 	return id, true
@@ -225,19 +225,7 @@ func setIfMissing(ev *event.Event, key, val string) {
 // among them are a word ("deadbeefcafe"), taken for a program's name.
 func tagContainer(tag string) string {
 	tag = strings.TrimPrefix(tag, "docker/")
-	if len(tag) != 12 {
-		return ""
-	}
-	digit := false
-	for i := 0; i < len(tag); i++ {
-		switch c := tag[i]; {
-		case c >= '0' && c <= '9':
-			digit = true
-		case c < 'a' || c > 'f':
-			return ""
-		}
-	}
-	if !digit {
+	if len(tag) != 12 || !pu.IsLowerHex(tag) || !strings.ContainsAny(tag, "0123456789") {
 		return ""
 	}
 	return tag

@@ -46,7 +46,7 @@ func parseTorch(ev *event.Event, b string, l *Line) bool {
 	if len(b) < 6 || b[0] != '[' {
 		return false
 	}
-	lv := glogLevel(b[1])
+	lv := parseutil.KlogLevel(b[1])
 	if lv == "" {
 		return false
 	}
@@ -128,7 +128,7 @@ func messageRank(msg string) int64 {
 //
 // Only a Python file counts: Go programs' klog lines look the same and are the klog parser's.
 func parseTorchPython(ev *event.Event, b string, l *Line) bool {
-	lv := glogLevel(b[0])
+	lv := parseutil.KlogLevel(b[0])
 	if b[0] == 'V' {
 		lv = "debug" // torch's formatter writes DEBUG as V (TORCH_LOGS' verbose artifacts)
 	}
@@ -191,21 +191,6 @@ func parseTorchPython(ev *event.Event, b string, l *Line) bool {
 
 // maxPID is the largest process id Linux gives (pid_max's limit, 2^22).
 const maxPID = 1 << 22
-
-// glogLevel is the level of a glog severity letter, "" for another byte.
-func glogLevel(c byte) string {
-	switch c {
-	case 'I':
-		return "info"
-	case 'W':
-		return "warning"
-	case 'E':
-		return "error"
-	case 'F':
-		return "critical"
-	}
-	return ""
-}
 
 // glogClock is a time glog writes: month, day, time of day and nanoseconds, without year.
 type glogClock struct{ mo, d, h, mi, se, nano int }

@@ -525,6 +525,11 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 // datasetRoutingSidecar is llm-d's routing sidecar's, beside a decode pod's vLLM.
 const datasetRoutingSidecar = "llm_d.routing_proxy"
 
+// promptOptions returns how the prompts option replaces user data a line quotes.
+func (p *Processor) promptOptions() vllm.Options {
+	return vllm.Options{Prompts: vllm.PromptMode(p.cfg.Prompts), PromptMaxLength: p.cfg.PromptMaxLength}
+}
+
 // sidecarBody replaces the request body llm-d's routing sidecar logs with each request it sends
 // on (its klog line's quoted value: "sending request to prefiller" ... body="{\"prompt\":...}"):
 // the user's prompt, which the prompts option replaces in vLLM's own request lines too, in the
@@ -534,7 +539,7 @@ func (p *Processor) sidecarBody(ev *event.Event) {
 	if !ok || !strings.HasPrefix(body, "{") {
 		return
 	}
-	opt := vllm.Options{Prompts: vllm.PromptMode(p.cfg.Prompts), PromptMaxLength: p.cfg.PromptMaxLength}
+	opt := p.promptOptions()
 	with, ok := opt.ReplaceBody(body, "request body")
 	if !ok {
 		return
@@ -562,7 +567,7 @@ func (p *Processor) sidecarBody(ev *event.Event) {
 // messages=[{'role': 'user', 'content': '...'}], ...)"), as the prompts option says.
 func (p *Processor) litellmRequestText(ev *event.Event) {
 	m := ev.Message()
-	opt := vllm.Options{Prompts: vllm.PromptMode(p.cfg.Prompts), PromptMaxLength: p.cfg.PromptMaxLength}
+	opt := p.promptOptions()
 	switch {
 	case strings.HasPrefix(m, "-d '{") || m[0] != 'l' && strings.Contains(m, "\n-d '{") && strings.Contains(m, "curl -X POST"):
 		// the body to the end of its line (the record may hold the whole command, its
