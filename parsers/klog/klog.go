@@ -143,7 +143,8 @@ func nixl(ev *event.Event) {
 	lv, _ := ev.GetString(event.FieldLogLevel)
 	m, _ := ev.GetString(pu.FieldLogMessage)
 	if lv == pu.Error || lv == pu.Critical || lv == pu.Warning &&
-		(strings.Contains(m, "error") || strings.Contains(m, "NIXL_ERR_") || strings.Contains(m, "fail")) {
+		(strings.Contains(m, "error") || strings.Contains(m, "NIXL_ERR_") || strings.Contains(m, "fail") ||
+			strings.Contains(m, "Fail")) {
 		if !ev.Has(pu.FieldGPUErrorKind) {
 			ev.SetString(pu.FieldGPUErrorKind, vllm.KindKVTransfer)
 		}
@@ -156,6 +157,9 @@ var mooncakeFiles = map[string]bool{
 	"store_py.cpp": true, "master_client.cpp": true, "master_service.cpp": true, "transfer_engine.cpp": true,
 	"transfer_metadata.cpp": true, "transfer_task.cpp": true, "rdma_context.cpp": true, "rdma_endpoint.cpp": true,
 	"rdma_transport.cpp": true, "tcp_transport.cpp": true, "ascend_direct_transport.cpp": true,
+	"client_service.cpp": true, "transfer_metadata_plugin.cpp": true, "transfer_engine_py.cpp": true,
+	"transfer_engine_impl.cpp": true, "multi_transport.cpp": true, "endpoint_store.cpp": true,
+	"nvlink_transport.cpp": true,
 }
 
 // mooncakeClient reports whether a line of a client.cpp, a name too common to go by alone, is

@@ -1510,7 +1510,11 @@ func Classify(text string) string {
 			"KV load failure",
 			// a decode worker's NIXL handshake with the prefill side that failed (its side
 			// channel unset: "RuntimeError: Remote NIXL agent engine ID mismatch. Expected ...")
-			"Remote NIXL agent engine ID mismatch", "NIXL handshake failed") {
+			"Remote NIXL agent engine ID mismatch", "NIXL handshake failed",
+			// the NIXL connector before 0.14 (PR 32031 renamed it "NIXL transfer failure:
+			// transfer_setup_failed"): "NIXL transfer setup/initiation failed for request <id>.
+			// Marking blocks as invalid."
+			"NIXL transfer setup/initiation failed") {
 			// a prefill/decode split's KV cache that did not cross (NIXL's handshake or transfer,
 			// its backend's error, Mooncake's transfer engine or store), or a prefill's blocks
 			// that no decode instance read in time: the decode side recomputes the prompt or the
@@ -1549,6 +1553,9 @@ func Classify(text string) string {
 		return KindKVTransfer
 	}
 	if strings.HasPrefix(text, "Handshake failed for request ") ||
+		// vllm-ascend's Mooncake store backend's put that the store refused, its codes per key
+		// ("Failed to put key ['<key>', ...],res:[0, 0, -800, 0]", -800 a transfer that failed)
+		strings.HasPrefix(text, "Failed to put key [") && strings.Contains(text, "],res:[") ||
 		// and its logger.exception when the handshake with a remote engine failed, before the
 		// request's ("Handshake with c00824be-... failed", MoRIIO's alike)
 		strings.HasPrefix(text, "Handshake with ") && strings.HasSuffix(firstLine(text), " failed") {
@@ -1557,7 +1564,10 @@ func Classify(text string) string {
 		return KindKVTransfer
 	}
 	if strings.Contains(text, "retrieved tokens is less than the expected number of tokens") ||
-		strings.Contains(text, " failed to load ") && strings.Contains(text, " tokens across ") {
+		strings.Contains(text, " failed to load ") && strings.Contains(text, " tokens across ") ||
+		// and the counts it logs as a second error ("Num retrieved tokens: 0, num expected
+		// tokens: 130")
+		strings.HasPrefix(text, "Num retrieved tokens: ") && strings.Contains(text, ", num expected tokens: ") {
 		// LMCache's connector when its backend returned fewer tokens than it had promised
 		// ("Request <id>The number of retrieved tokens is less than the expected number of
 		// tokens! This should not happen!", "Request <id> failed to load 256 tokens across 16

@@ -1057,6 +1057,14 @@ func (p *Parser) library(ev *event.Event, l *Line, msg, first, rest string) bool
 		// the C++ exception's what() read without the terminate line above it (a file read from
 		// there, kubectl logs --tail): the process aborts of it all the same
 		ok = parseWhat(ev, b, rest, l)
+	case b[0] == 'N' && strings.HasPrefix(b, "NIXL ") && strings.Contains(b, " NIXL_ERR_"):
+		// NIXL's own print of a transfer that failed, its status's name (nixlbench's and
+		// NIXL's examples: "NIXL Xfer failed with status: NIXL_ERR_CANCELED"), after its UCX
+		// backend's error
+		l.Level = "error"
+		ev.SetString(event.FieldLogLogger, "nixl")
+		finishLibraryLine(ev, l, b, DatasetUCX)
+		ok = true
 	case b == nvshmemBeforeInit:
 		// NVSHMEM's check of an API call before its init finished, its location printed apart
 		// by another rank's write (DeepEP's decode ranks): the process exits after it
