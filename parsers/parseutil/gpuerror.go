@@ -128,6 +128,15 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	// (error code CUDA-capable device(s) is/are busy or unavailable)!"): a CUDA error, as in a
 	// torch traceback
 	{"CUDA-capable device(s) is/are busy or unavailable", KindCUDAError, ""},
+	// the same in CUDA before 11 ("all CUDA-capable devices are busy or unavailable"), as
+	// TensorFlow and older torch builds quote it
+	{"CUDA-capable devices are busy or unavailable", KindCUDAError, ""},
+	// cudaErrorMpsConnectionFailed (805): an MPS client (a GPU shared by the device plugin's MPS
+	// mode, or a node's own MPS daemon) that reaches neither its control daemon nor its server
+	// ("Unexpected error from cudaGetDeviceCount(). ... Error 805: MPS client failed to connect
+	// to the MPS control daemon or the MPS server"): no CUDA program starts on the GPU
+	{"Error 805: MPS client failed to connect", KindCUDAError, ""},
+	{"CUDA error: MPS client failed to connect", KindCUDAError, ""}, // torch's words for it
 	{"Unable to determine the device handle for GPU", KindGPUUnreachable, DatasetDriver},
 	{"Unable to determine the device handle for gpu", KindGPUUnreachable, DatasetDriver}, // newer drivers' nvidia-smi
 	// go-nvlib's words for the same (GFD, the device plugin): "error getting device handle for

@@ -20,6 +20,10 @@ func TestGPUFailure(t *testing.T) {
 		// the validator's CUDA sample on a GPU the MPS daemon holds in Exclusive_Process mode
 		// (NVIDIA/gpu-operator issue #2842): a CUDA error, the program's dataset kept
 		{"Failed to allocate device vector A (error code CUDA-capable device(s) is/are busy or unavailable)!", KindCUDAError, ""},
+		// CUDA 10's words for it, as TensorFlow quotes them (DDMAL/Rodan issue #1332), and an MPS
+		// client that reached no MPS daemon (nanoporetech/dorado issue #458)
+		{"tensorflow.python.framework.errors_impl.InternalError: CUDA runtime implicit initialization on GPU:0 failed. Status: all CUDA-capable devices are busy or unavailable", KindCUDAError, ""},
+		{"[error] Unexpected error from cudaGetDeviceCount(). Did you run some cuda functions before calling NumCudaDevices() that might have already set an error? Error 805: MPS client failed to connect to the MPS control daemon or the MPS server", KindCUDAError, ""},
 		// cuda-samples' checkCudaErrors, the sharing docs' matrixMul as an MPS client whose
 		// server died (NVIDIA/k8s-device-plugin issue #685)
 		{`CUDA error at ../../common/inc/helper_cuda.h:708 code=30(cudaErrorUnknown) "cudaGetDeviceCount(&device_count)"`, KindCUDAError, ""},

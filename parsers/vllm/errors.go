@@ -453,6 +453,11 @@ var messageContinuations = [...]string{
 	// DeepGEMM backend is not available or outdated.", then "Please install or update the
 	// `deep_gemm` to a newer version to enable FP8 kernels.")
 	"Please install ", "Please upgrade ", "Please update ",
+	// and the cause and remedy of V1's memory profiling assertion ("AssertionError: Error in
+	// memory profiling. Initial free memory ..."), one string in vLLM that a report wraps at
+	// its sentences: another process on a shared GPU (HAMi, MPS, time-slicing) released memory
+	"This happens when other processes sharing the same container release GPU memory",
+	"To fix this, ensure consistent GPU memory allocation or isolate vLLM",
 	// and the line httpx's HTTPStatusError adds after its status and URL
 	"For more information check: https://developer.mozilla.org/", "For more information check: https://httpstatuses.com/",
 	// and the cause Ray's ActorDiedError gives after the dead actor's fields: "The actor is

@@ -409,6 +409,12 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 				ds = s.dataset
 			} else {
 				ds = servingDataset(ev, ds)
+				if c := s.componentOf(src); ds == tagged.DatasetHAMiCore && !host && strings.HasSuffix(c, ".server") {
+					// HAMi-core's lines in another server's container (LMDeploy's, TGI's,
+					// Ollama's, Triton's), before its own first line: the library is in its
+					// process, as in vLLM's
+					ds = c
+				}
 			}
 			ev.SetString(event.FieldDataset, ds)
 		}

@@ -492,6 +492,11 @@ func TestStackComponentDatasets(t *testing.T) {
 		{"vgpu-device-plugin-7bq2d/device-plugin", `I0104 12:19:38.562116  383532 register.go:149] MemoryScaling= 1 registeredmem= 4096`, "hami.device_plugin"},
 		{"vgpu-device-plugin-7bq2d/vgpu-monitor", `I0610 01:25:20.126994  653907 flags.go:27] FLAG: --add_dir_header="false"`, "hami.vgpu_monitor"},
 		{"binder-6d5b8c9f7-2mzkp/binder", "2025-09-19T07:41:24.712Z	INFO	setup	starting manager", "kai.binder"},
+		// HAMi-core inside another server's container, before the server's first line
+		// (Project-HAMi/HAMi-core issue #74): the server's, as in vLLM's; alone, HAMi-core's
+		{"lmdeploy-qwen-5c7f9d8b6-k2p9s/lmdeploy", "[HAMI-core Msg(145:139885289045440:libvgpu.c:856)]: Initialized", "lmdeploy.server"},
+		{"tgi-5c7f9d8b6-k2p9s/tgi", "[HAMI-core Msg(145:139885289045440:libvgpu.c:856)]: Initialized", "tgi.server"},
+		{"myapp-5f8d7c6b9-q4wzt/app", "[HAMI-core Msg(145:139885289045440:libvgpu.c:856)]: Initialized", "hami.core"},
 		{"myapp-5f8d7c6b9-q4wzt/device-plugin", "a line no parser reads", p.cfg.FallbackDataset},
 		// the servers the HPA asks for vLLM's queue metrics (kedacore/keda issue #6201)
 		{"keda-operator-metrics-apiserver", `E0930 08:05:49.220586       1 provider.go:91] keda_metrics_adapter/provider "msg"="timeout" "error"="timeout while waiting to establish gRPC connection to KEDA Metrics Service server" "server"="keda-operator.keda.svc.cluster.local:9666"`, "keda.metrics_apiserver"},
