@@ -157,6 +157,61 @@ func UCXThread(b string) string {
 	return ""
 }
 
+// UCXReport returns the "[host:pid:index:tid] " prefix of UCX's report of an error no handler
+// took, "" for another line: its fatal-error layout, the source location after it and two
+// spaces, then the words, the lines under it (the work request's dump, a backtrace) with the same
+// prefix (openucx/ucx issue #6669):
+//
+//	[g07r1n14:27251:0:27251] ib_mlx5_log.c:143  Transport retry count exceeded on mlx5_0:1/IB (synd 0x15 vend 0x81 hw_synd 0/0)
+//	[g07r1n14:27251:0:27251] ib_mlx5_log.c:143  DCI QP 0x10f3a wqe[446]: SEND s-e [rqpn 0x32ca rlid 19352] [inl len 20]
+//
+// an InfiniBand or RoCE peer that stopped answering, the RDMA side of NCCL's "remote process
+// exited or there was a network error"; the process aborts after it.
+func UCXReport(b string) string {
+	if len(b) < 32 || b[0] != '[' {
+		return ""
+	}
+	end := strings.IndexByte(b[:min(len(b), 120)], ']')
+	if end < 8 || end+2 >= len(b) || b[end+1] != ' ' || strings.Count(b[1:end], ":") != 3 {
+		return ""
+	}
+	_, ids, _ := strings.Cut(b[1:end], ":")
+	for id := range strings.SplitSeq(ids, ":") {
+		if !parseutil.AllDigits(strings.TrimRight(id, " ")) {
+			return ""
+		}
+	}
+	loc, msg, ok := strings.Cut(b[end+2:], "  ")
+	colon := strings.LastIndexByte(loc, ':')
+	if !ok || colon < 3 || !strings.HasSuffix(loc[:colon], ".c") || !parseutil.AllDigits(loc[colon+1:]) || msg == "" {
+		return ""
+	}
+	return b[:end+2]
+}
+
+// parseUCXReport reads UCX's report of an error no handler took (UCXReport): an error of
+// logger ucx, its host, process and thread, its source location, its words error.message.
+func parseUCXReport(ev *event.Event, b string, l *Line) bool {
+	prefix := UCXReport(b)
+	if prefix == "" {
+		return false
+	}
+	parts := strings.Split(prefix[1:len(prefix)-2], ":")
+	pid, _ := parseutil.Atoi(strings.TrimRight(parts[1], " "))
+	loc, msg, _ := strings.Cut(b[len(prefix):], "  ")
+	colon := strings.LastIndexByte(loc, ':')
+	l.File = loc[:colon]
+	l.FileLine, _ = parseutil.Atoi(loc[colon+1:])
+	l.Level = "error"
+	ev.SetString(event.FieldLogLogger, loggerUCX)
+	ncclSource(ev, parts[0], pid, 0, false, l)
+	if t, ok := parseutil.Atoi(parts[3]); ok {
+		ev.Set(parseutil.FieldThread, event.Int(t))
+	}
+	finishLibraryLine(ev, l, strings.TrimLeft(msg, " "), DatasetUCX)
+	return true
+}
+
 // parseUCXBacktrace reads UCX's backtrace of a fatal signal without the signal's line: critical,
 // the frames its stack.
 func parseUCXBacktrace(ev *event.Event, b, rest string, l *Line) bool {

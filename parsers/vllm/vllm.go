@@ -1034,6 +1034,8 @@ func (p *Parser) library(ev *event.Event, l *Line, msg, first, rest string) bool
 		ok = parseAbslSignal(ev, b, rest, l) // "*** SIGSEGV received at time=1709021359 on cpu 44 ***"
 	case b[0] == '[' && UCXSignal(b) > 0:
 		ok = parseUCXSignal(ev, b, rest, l) // "[host:12796:1:13303] Caught signal 11 (Segmentation fault: ...)"
+	case b[0] == '[' && UCXReport(b) != "":
+		ok = parseUCXReport(ev, b, l) // "[host:27251:0:27251] ib_mlx5_log.c:143  Transport retry count exceeded on mlx5_0:1/IB ..."
 	case b[0] == '=' && UCXBacktraceStart(b) && rest != "":
 		ok = parseUCXBacktrace(ev, b, rest, l) // its backtrace, the signal's line in another stream or cut off
 	case b[0] == '[' && strings.Contains(b, " NCCL ") && (launcherTag(b) > 0 || b[5] == '-'):

@@ -105,6 +105,7 @@ const (
 	modePanicMsg               // a Rust panic whose message follows on the next lines (Rust 1.73 and later)
 	modePanic                  // a Rust panic's note or backtrace (dumps.go)
 	modeUCXSignal              // UCX's report of a fatal signal, its backtrace under it
+	modeUCXReport              // UCX's report of an error no handler took, its lines under its "[host:pid:index:tid] " (vllm.UCXReport)
 	modeRich                   // a record of Rich's logging handler, its further rows indented (pylog.RichStart)
 	modeRichTrace              // Rich's traceback box (vllm.RichTraceStart), to its bottom edge; then modeTrace
 	modeOpenMessage            // a Python warning or error whose message ends in a colon, what it announces under it
@@ -473,6 +474,8 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 			g.header = edacReport(sl.Body)
 		case modeUCXSignal:
 			g.header = vllm.UCXThread(sl.Body) // its backtrace's thread
+		case modeUCXReport:
+			g.header = vllm.UCXReport(sl.Body) // the prefix its lines repeat
 		case modeMPISignal:
 			g.header = tagged.OpenMPISignal(sl.Body) // the "[host:pid] " its lines repeat
 		case modeLlamaRecord:
@@ -1020,6 +1023,8 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeCodeFirst, true
 	case l.Header == "" && (vllm.UCXSignal(l.Body) > 0 || vllm.UCXBacktraceStart(l.Body)):
 		return modeUCXSignal, true
+	case l.Header == "" && vllm.UCXReport(l.Body) != "":
+		return modeUCXReport, true
 	case vllm.AbslSignal(l.Body):
 		return modeAbslSignal, true
 	case l.Header == "" && l.Proc == "" && pylog.RichStart(l.Body):
@@ -2093,6 +2098,20 @@ func (g *group) accept(l *vllm.Line) bool {
 			return false
 		}
 		return true
+	case modeUCXReport:
+		// the report's further lines under its prefix (the work request's dump), and the
+		// backtrace UCX prints before it aborts
+		if l.Header != "" || len(g.parts) >= maxMessageLines {
+			return false
+		}
+		if strings.HasPrefix(l.Body, g.header) {
+			return true
+		}
+		if vllm.UCXBacktraceStart(l.Body) {
+			g.mode, g.header = modeUCXSignal, "" // its frames, up to the rule that ends them
+			return true
+		}
+		return false
 	case modeMPISignal:
 		if l.Header != "" || len(g.parts) >= maxMessageLines {
 			return false
