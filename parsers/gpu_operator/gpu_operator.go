@@ -156,6 +156,15 @@ func consoleRest(ev *event.Event, s, level, stack string) bool {
 	if stack != "" && !ev.Has(event.FieldErrorStack) {
 		ev.SetString(event.FieldErrorStack, stack)
 	}
+	if (level == pu.Error || level == pu.Critical) && !ev.Has(event.FieldErrorMsg) && !ev.Has(event.FieldHTTPStatus) {
+		// an error line with no error in its context (Karpenter's "Could not schedule pod,
+		// incompatible with provisioner ..."): its message is the failure, as in the JSON
+		// layout's record
+		if m, _ := ev.GetString(pu.FieldLogMessage); strings.TrimSpace(m) != "" {
+			first, _, _ := strings.Cut(m, "\n")
+			ev.SetString(event.FieldErrorMsg, strings.TrimSpace(first))
+		}
+	}
 	fallback := DatasetZap
 	if operatorLogger(logger) {
 		fallback = pu.DatasetOperator
