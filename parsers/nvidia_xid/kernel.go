@@ -45,7 +45,7 @@ func kernel(ev *event.Event, msg, level string) bool {
 		}
 	}
 	if !ok {
-		if tag, _ := ev.GetString(event.FieldProcessName); tag != "kernel" && !bareAER(msg) {
+		if tag, _ := ev.GetString(event.FieldProcessName); tag != "kernel" && !bareAER(msg) && !bareOOMKill(msg) {
 			return false
 		}
 		body = msg
@@ -893,6 +893,16 @@ func bareAER(msg string) bool {
 	}
 	dev, rest, ok := strings.Cut(rest, ": ")
 	return ok && BusID(dev) != "" && (strings.HasPrefix(rest, "AER: ") || strings.HasPrefix(rest, "PCIe Bus Error: severity="))
+}
+
+// bareOOMKill reports whether msg is the kernel's OOM killer's line of its kill written without
+// printk's times (dmesg -t, as node-problem-detector's reports quote it): "Memory cgroup out of
+// memory: Killed process 4249 (python) total-vm:...", before 5.1 "Memory cgroup out of memory:
+// Kill process 4015 (python) score 1923 or sacrifice child" and its "Killed process 4015 (python)
+// total-vm:...": words no other program writes.
+func bareOOMKill(msg string) bool {
+	return strings.HasPrefix(msg, "Memory cgroup out of memory: Kill") || strings.HasPrefix(msg, "Out of memory: Kill") ||
+		strings.HasPrefix(msg, "Killed process ") && strings.Contains(msg, " total-vm:")
 }
 
 // aer reports whether body is a PCIe AER line and its level: corrected errors are warnings,
