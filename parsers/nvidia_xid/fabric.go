@@ -77,6 +77,7 @@ func fabric(ev *event.Event, msg string) bool {
 	ev.SetString(pu.FieldLogMessage, strings.TrimRight(msg[n:], "\n "))
 	ev.SetString(event.FieldEventAction, ActionFabric)
 	level = fabricSXid(ev, text, level)
+	kernelError(ev, level, text) // (its errors, an NVSwitch's SXid at [ERROR] too, name the failure)
 	for more != "" {
 		var l string
 		l, more, _ = strings.Cut(more, "\n")
