@@ -23,6 +23,7 @@ import (
 	"github.com/sluice-dev/sluice/parsers"
 	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
 
@@ -41,6 +42,7 @@ var Info = parsers.Info{
 		event.FieldProcessPID, event.FieldProcessName, event.FieldOriginFile, event.FieldOriginLine,
 		pu.FieldOrchNamespace, pu.FieldOrchResourceType, pu.FieldOrchResourceName, pu.FieldLogFields),
 		parsers.Field{Name: FieldCommand, Type: "wildcard", Description: "Command of a shell trace line (set -x)."},
+		parsers.Field{Name: event.FieldErrorType, Type: "keyword", Description: "Class of a Python exception read alone that names an NVIDIA failure (RuntimeError: ... Error 802: system not yet initialized)."},
 		parsers.Field{Name: nvidia_xid.FieldUUID, Type: "keyword", Description: "GPU UUID (GPU-...)."},
 		parsers.Field{Name: nvidia_xid.FieldPCIBusID, Type: "keyword", Description: "PCI address of the GPU NVML could not reach (nvidia-smi's Unable to determine the device handle), as 0000:3b:00."},
 		parsers.Field{Name: FieldGPUModel, Type: "keyword", Description: "GPU model (NVIDIA A100-PCIE-40GB), from nvidia-smi -L or the node's labels."}),
@@ -567,6 +569,13 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			ev.SetString(event.FieldErrorStack, "goroutine "+stack)
 		} else if first, _, ok := strings.Cut(msg, "\n"); ok && MakeError(first) {
 			msg = first // the failure the make levels above it echo (grouped by the parse processor)
+		}
+		if typ, m, ok := vllm.SplitException(msg, true); ok && msg == text && m != "" && vllm.IsBareException(msg) {
+			// a Python exception naming a GPU failure, read alone ("RuntimeError: Unexpected
+			// error from cudaGetDeviceCount(). ... Error 802: system not yet initialized"): its
+			// class and message apart, as for any exception line
+			ev.SetString(event.FieldErrorType, typ)
+			msg = m
 		}
 		ev.SetString(event.FieldErrorMsg, msg)
 	}

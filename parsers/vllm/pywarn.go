@@ -79,10 +79,14 @@ func parsePyWarning(ev *event.Event, l *Line) bool {
 		}
 	}
 	l.Level, l.File, l.FileLine = "warning", file, line
-	if kind, _ := parseutil.GPUFailure(msg); kind != "" {
+	if kind, ds := parseutil.GPUFailure(msg); kind != "" {
 		// torch's CUDA initialisation warning of a driver too old for its CUDA: it goes on
-		// without the GPU, and the failure that follows names no cause
+		// without the GPU, and the failure that follows names no cause; outside vLLM (below)
+		// the GPU stack's part at fault is the dataset, as for a failure's other lines
 		ev.SetString(parseutil.FieldGPUErrorKind, kind)
+		if ds != "" && !ev.Has(event.FieldDataset) {
+			ev.SetString(event.FieldDataset, ds)
+		}
 	}
 	ev.SetString(event.FieldLogLogger, loggerWarnings)
 	ev.SetString(event.FieldLogLevel, l.Level)
