@@ -570,6 +570,10 @@ func (r *rec) set(ev *event.Event) {
 	}
 	if r.access != nil {
 		switch {
+		case ds == DatasetGeneric && r.plain && vllm.ServerContainer(pu.Container(ev)):
+			// the same layout in a container named for vLLM: a line stamper's "[date] " before
+			// uvicorn's own line (vllm-project/vllm issue #19477), vLLM's API's answer
+			ds = vllm.DatasetAccess
 		case ds == DatasetSGLang, ds == DatasetGeneric && r.plain:
 			// "[2025-09-17 16:23:13] INFO:     10.10.11.1:41698 - "POST ..." 200 OK": uvicorn's
 			// line in SGLang's format, whichever container runs it (OME's ome-container)

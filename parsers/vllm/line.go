@@ -118,6 +118,11 @@ func Split(line string) Line {
 		if t, n, ok := parseutil.RFC3339(rest); ok && n+1 < len(rest) && rest[n] == ' ' &&
 			(rest[10] == 'T' || rest[n+1] == '(') {
 			l.Stamp, rest = t, rest[n+1:]
+		} else if ok && n == 19 && rest[n] == ' ' && strings.HasPrefix(rest[n+1:], "INFO:     ") {
+			// Docker Desktop's stamp, local time without zone, before uvicorn's access line
+			// ("2024-10-27 23:04:40 INFO:     172.24.0.1:51444 - \"POST ...\" 200 OK", as its
+			// log view copies it): read past, its time no zone's (the runtime's frame tells it)
+			rest = rest[n+1:]
 		}
 	}
 	if len(rest) > 24 && rest[0] == '[' && rest[11] == 'T' && rest[1] == '2' {

@@ -492,6 +492,10 @@ func TestStackComponentDatasets(t *testing.T) {
 		{"vgpu-device-plugin-7bq2d/device-plugin", `I0104 12:19:38.562116  383532 register.go:149] MemoryScaling= 1 registeredmem= 4096`, "hami.device_plugin"},
 		{"vgpu-device-plugin-7bq2d/vgpu-monitor", `I0610 01:25:20.126994  653907 flags.go:27] FLAG: --add_dir_header="false"`, "hami.vgpu_monitor"},
 		{"binder-6d5b8c9f7-2mzkp/binder", "2025-09-19T07:41:24.712Z	INFO	setup	starting manager", "kai.binder"},
+		// uvicorn's access line with a line stamper's "[date] " in a container named for vLLM
+		// (vllm-project/vllm issue #19477): vLLM's, not SGLang's, whose format writes the same
+		{"vllm-7d9f8b6c5-x29k/vllm", `[2025-06-11 15:02:55] INFO:     10.1.4.196:60344 - "POST /v1/chat/completions HTTP/1.1" 500 Internal Server Error`, "vllm.access"},
+		{"sglang-7d9f8b6c5-x29k/sglang", `[2025-06-11 15:02:55] INFO:     10.1.4.196:60344 - "POST /v1/chat/completions HTTP/1.1" 500 Internal Server Error`, "sglang.access"},
 		// HAMi-core inside another server's container, before the server's first line
 		// (Project-HAMi/HAMi-core issue #74): the server's, as in vLLM's; alone, HAMi-core's
 		{"lmdeploy-qwen-5c7f9d8b6-k2p9s/lmdeploy", "[HAMI-core Msg(145:139885289045440:libvgpu.c:856)]: Initialized", "lmdeploy.server"},
