@@ -797,7 +797,11 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeExiting, true
 	case l.Header == "" && envoy.IstioEnvoyLine(l.Body) && !strings.Contains(l.Body, "\tthread="):
 		return modeEnvoy, true // a header dump: its lines, then the thread on a line of its own
-	case l.Header != "" && (l.Level == "error" || l.Level == "critical") && (vllm.IsFrameLine(l.Body) || frameCode(l.Body)):
+	case l.Header != "" && (l.Level == "error" || l.Level == "critical") && (vllm.IsFrameLine(l.Body) || frameCode(l.Body)),
+		l.Header != "" && l.Level != "" && vllm.IsFrameLine(l.Body):
+		// (a record of another level seen from inside its traceback, logged with exc_info:
+		// V0's "INFO ... async_llm_engine.py:65]" over the CancelledError of its shutdown; from
+		// its first frame's line, a source line indented in an info record being no code)
 		// logger.exception's record seen from inside its traceback (a paste, a file read
 		// from the middle, a rotation's cut): every line repeats the header, the frames go on
 		// under it; a frame's source line may come first
