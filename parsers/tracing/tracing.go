@@ -442,6 +442,13 @@ func timelessTarget(s string) bool {
 		return false
 	}
 	target, after, ok := strings.Cut(rest, ": ")
+	if ok && !strings.Contains(target, "::") && spanName(target) {
+		// a span without fields before the module path (Dynamo's frontend: "ERROR
+		// chat_completions: dynamo_llm::http::service::openai: Internal server error: ...")
+		if t, _, ok := strings.Cut(after, ": "); ok && strings.Contains(t, "::") && rustPath(t) {
+			return true
+		}
+	}
 	if !ok || !rustPath(target) {
 		return false
 	}
@@ -453,6 +460,20 @@ func timelessTarget(s string) bool {
 	loc, _, ok := strings.Cut(after[:min(len(after), 96)], ": ")
 	file, line, found := strings.Cut(loc, ".rs:")
 	return ok && found && file != "" && pu.AllDigits(line) && line != ""
+}
+
+// spanName reports whether s may be a tracing span's name written without fields: lower-case
+// letters, digits, '_' and '-' ("chat_completions", "http-request").
+func spanName(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // pythonName reports whether s is a Python module and function, "module.function"
