@@ -245,6 +245,7 @@ type group struct {
 	msgAt   int    // len(parts) at the exception line, whose message's lines maxMessageLines bounds
 	native  bool   // the first line opens a C++ error report (torch's), whose stack may follow a blank line
 	bare    bool   // the first line is an exception line alone (a GPU one's explanations may follow, no traceback)
+	pyRec   bool   // the first line is a Python format's error record without vLLM's header (pyRecordError)
 	rank    bool   // the lines come under torch's "[rankN]: " alone: one uncaught exception's printout
 	sglang  bool   // SGLang's "[date TPn] Scheduler hit an exception: Traceback ...", one call's text up to its next record
 }
@@ -526,6 +527,7 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 			}
 			g.native = sl.Header == "" && vllm.IsNativeErrorStart(sl.Body)
 			g.bare = sl.Header == "" && vllm.IsBareException(sl.Body)
+			g.pyRec = sl.Header == "" && pyRecordError(sl.Body)
 		case modeAfter:
 			g.msg = vllm.MessageState(sl.Body, vllm.MessageClosed)
 			g.level = "error" // as the vllm parser reads a bare exception line
@@ -2312,6 +2314,12 @@ func (g *group) accept(l *vllm.Line) bool {
 		if g.mode == modeProcess && l.Header == "" && len(g.parts) == 0 && vllm.IsFrameLine(l.Body) {
 			// "Exception ignored in atexit callback: <func>": the frames follow without the
 			// Traceback line
+			g.mode = modeTrace
+			return true
+		}
+		if g.pyRec && l.Header == "" && len(g.parts) == 0 && vllm.IsFrameLine(l.Body) {
+			// Ray Serve's error record with its traceback's frames under it, the "Traceback
+			// (most recent call last):" line left out of an excerpt (ray-project/ray issue #53267)
 			g.mode = modeTrace
 			return true
 		}
