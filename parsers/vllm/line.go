@@ -334,6 +334,9 @@ func AfterBar(s string) (string, bool) {
 	}
 	bar := strings.IndexByte(s[pct+2:], '|')
 	if bar < 0 {
+		if r, ok := cutBar(s[pct+2:]); ok {
+			return r, true
+		}
 		return s, false
 	}
 	rest := s[pct+2+bar+1:]
@@ -354,6 +357,28 @@ func AfterBar(s string) (string, bool) {
 		return s, false
 	}
 	return after, true
+}
+
+// cutBar reads a bar cut inside its blocks by a record another process wrote (tqdm's refresh
+// interrupted mid-character, the cut byte shown as U+FFFD by the copy): "Capturing CUDA graph
+// shapes:  69%|█\ufffd(VllmWorkerProcess pid=2439532) INFO 05-10 15:54:05 ...". It returns the
+// record after the blocks when it opens with a process prefix, and whether it does.
+func cutBar(s string) (string, bool) {
+	i := 0
+	for i < len(s) && i < 256 {
+		switch {
+		case strings.HasPrefix(s[i:], "\ufffd"):
+			i += len("\ufffd")
+		case s[i] == 0xe2 || s[i] == 0x96 || s[i] >= 0x80 && s[i] <= 0x9f || s[i] == ' ' || s[i] == '#':
+			i++ // the blocks (U+2588 and the partial ones, E2 96 8x), a cut one's first bytes
+		default:
+			if i > 0 && s[i] == '(' && strings.Contains(s[i:min(len(s), i+96)], " pid=") {
+				return s[i:], true
+			}
+			return "", false
+		}
+	}
+	return "", false
 }
 
 // afterCR returns what follows the last '\r' in s, s when nothing does.
