@@ -924,7 +924,9 @@ func lastException(stack string) (typ, msg string) {
 			// c10's C++ stack under the exception line whose message holds it
 			// (torch.distributed.DistBackendError's "Exception raised from recvBytes at ...",
 			// "frame #0: ..."): its lines are the message's, not an exception's
-			NativeStackStart(line) || strings.HasPrefix(line, "frame #") {
+			NativeStackStart(line) || strings.HasPrefix(line, "frame #") ||
+			// Python 3.11's markers under a source line, their indentation trimmed by a paste
+			len(line) >= 2 && strings.Trim(strings.TrimRight(line, " \r"), "^~") == "" && strings.Contains(line, "^") {
 			// (a frame's line a paste left unindented is no exception's)
 			continue
 		}

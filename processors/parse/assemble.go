@@ -2391,6 +2391,16 @@ func (g *group) accept(l *vllm.Line) bool {
 		// "...", then the last frames): no exception's line
 		g.mode == modeTrace && vllm.PasteElision(b)
 	switch {
+	case g.mode == modeTrace && trimmedFrame(b), g.mode == modeTrace && trimmedFrame(g.lastPart()) && !recordStart(b) && !exceptionLine(b) &&
+		!vllm.IsFrameLine(b) && !otherRecord(b):
+		// a traceback whose indentation a paste trimmed (vllm-project/vllm issue #31903:
+		// "File \"/usr/local/bin/vllm\", line 10, in <module>", "sys.exit(main())"): its
+		// frames, each frame's source line under it
+		return true
+	case g.mode == modeTrace && len(g.parts) > 1 && trimmedCarets(b) && !strings.HasPrefix(g.lastPart(), " ") &&
+		trimmedFrame(g.parts[len(g.parts)-2]):
+		// and the markers under that source line, trimmed as well ("^^^^^^")
+		return true
 	case g.mode == modeTrace && wrappedFrame(g.lastPart()) && vllm.Identifier(b):
 		// a frame line a terminal wrapped before its function's name, as a paste keeps it
 		// ("  File \".../_snapshot_download.py\", line 270, in ", then "_inner_hf_hub_download")
@@ -2449,6 +2459,18 @@ func (g *group) accept(l *vllm.Line) bool {
 		return true
 	}
 	return false
+}
+
+// trimmedFrame reports whether b is a traceback's frame line whose indentation a paste trimmed.
+func trimmedFrame(b string) bool {
+	return strings.HasPrefix(b, `File "`) && vllm.IsFrameLine(b)
+}
+
+// trimmedCarets reports whether b is the markers Python 3.11 and later print under a frame's
+// source line, their indentation trimmed ("^^^^^^", "~~~~^^^").
+func trimmedCarets(b string) bool {
+	b = strings.TrimRight(b, " \r")
+	return len(b) >= 2 && b[0] != ' ' && strings.Contains(b, "^") && strings.Trim(b, "^~") == ""
 }
 
 // wrappedFrame reports whether b is a traceback's frame line cut before its function's name
