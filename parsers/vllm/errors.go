@@ -110,6 +110,13 @@ func CaretRow(b string) bool {
 		strings.Trim(t, "^~") == ""
 }
 
+// MarkerRow reports whether b holds only the markers Python 3.11 and later print under a frame's
+// source line ("^^^^^^", "~~~~^^^"), however indented: a paste may have trimmed them.
+func MarkerRow(b string) bool {
+	t := strings.TrimSpace(b)
+	return len(t) >= 2 && strings.Contains(t, "^") && strings.Trim(t, "^~") == ""
+}
+
 // ElisionRow reports whether b is the line Python 3.13 writes in a frame for source lines it left
 // out: "    ...<3 lines>...".
 func ElisionRow(b string) bool {
@@ -926,7 +933,7 @@ func lastException(stack string) (typ, msg string) {
 			// "frame #0: ..."): its lines are the message's, not an exception's
 			NativeStackStart(line) || strings.HasPrefix(line, "frame #") ||
 			// Python 3.11's markers under a source line, their indentation trimmed by a paste
-			len(line) >= 2 && strings.Trim(strings.TrimRight(line, " \r"), "^~") == "" && strings.Contains(line, "^") {
+			MarkerRow(line) {
 			// (a frame's line a paste left unindented is no exception's)
 			continue
 		}
@@ -1295,8 +1302,9 @@ func setErrorLine(ev *event.Event, body, more, level string) {
 			return
 		}
 	}
-	if body == "" || body[0] == ' ' || body[0] == '\t' || IsMessageContinuation(body) {
-		// A line of a traceback whose header was not read (source code, carets, a frame) or
+	if body == "" || body[0] == ' ' || body[0] == '\t' || IsMessageContinuation(body) || MarkerRow(body) {
+		// A line of a traceback whose header was not read (source code, carets, a frame; the
+		// carets at the margin where a paste trimmed them) or
 		// the rest of an exception's message: it names no error of its own; but torch's hint
 		// under a CUDA or HIP error names the error's class ("Search for `cudaErrorAssert' in
 		// ..."), a record's rest after a rotation or a restart

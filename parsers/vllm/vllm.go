@@ -335,7 +335,7 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		SetTraceback(ev, l.Body+"\n"+rest)
 		em, hasMsg := ev.GetString(event.FieldErrorMsg)
 		if !hasMsg && l.Header != "" && l.Body != TracebackHeader && !IsFrameLine(l.Body) &&
-			!strings.Contains(l.Body, TracebackHeader) && !ChainMarker(l.Body) {
+			!strings.Contains(l.Body, TracebackHeader) && !ChainMarker(l.Body) && !MarkerRow(l.Body) {
 			if !ev.Has(event.FieldErrorType) {
 				// "Error in preprocessing prompt inputs" over a traceback cut before its exception:
 				// the record's own words say what failed (an exception line's, its class)

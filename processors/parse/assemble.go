@@ -799,7 +799,7 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeExiting, true
 	case l.Header == "" && envoy.IstioEnvoyLine(l.Body) && !strings.Contains(l.Body, "\tthread="):
 		return modeEnvoy, true // a header dump: its lines, then the thread on a line of its own
-	case l.Header != "" && (l.Level == "error" || l.Level == "critical") && (vllm.IsFrameLine(l.Body) || frameCode(l.Body)),
+	case l.Header != "" && (l.Level == "error" || l.Level == "critical") && (vllm.IsFrameLine(l.Body) || frameCode(l.Body) || trimmedCarets(l.Body)),
 		l.Header != "" && l.Level != "" && vllm.IsFrameLine(l.Body):
 		// (a record of another level seen from inside its traceback, logged with exc_info:
 		// V0's "INFO ... async_llm_engine.py:65]" over the CancelledError of its shutdown; from
@@ -2468,10 +2468,7 @@ func trimmedFrame(b string) bool {
 
 // trimmedCarets reports whether b is the markers Python 3.11 and later print under a frame's
 // source line, their indentation trimmed ("^^^^^^", "~~~~^^^").
-func trimmedCarets(b string) bool {
-	b = strings.TrimRight(b, " \r")
-	return len(b) >= 2 && b[0] != ' ' && strings.Contains(b, "^") && strings.Trim(b, "^~") == ""
-}
+func trimmedCarets(b string) bool { return len(b) > 0 && b[0] != ' ' && vllm.MarkerRow(b) }
 
 // wrappedFrame reports whether b is a traceback's frame line cut before its function's name
 // ("  File \"x.py\", line 270, in "): a terminal's wrap, whose next line is the name.
