@@ -2317,9 +2317,12 @@ func (g *group) accept(l *vllm.Line) bool {
 			g.mode = modeTrace
 			return true
 		}
-		if g.pyRec && l.Header == "" && len(g.parts) == 0 && vllm.IsFrameLine(l.Body) {
+		if g.pyRec && l.Header == "" && len(g.parts) == 0 && (vllm.IsFrameLine(l.Body) ||
+			l.Body != "" && l.Body[0] == ' ' && strings.TrimLeft(l.Body, " ") == vllm.TracebackHeader) {
 			// Ray Serve's error record with its traceback's frames under it, the "Traceback
-			// (most recent call last):" line left out of an excerpt (ray-project/ray issue #53267)
+			// (most recent call last):" line left out of an excerpt (ray-project/ray issue
+			// #53267); or its traceback shifted right by a paste, every line under the record
+			// (UCM's "[...][UC][E] EngineCore failed to start.", vllm-project/vllm-ascend #8529)
 			g.mode = modeTrace
 			return true
 		}
