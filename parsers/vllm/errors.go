@@ -933,7 +933,9 @@ func lastException(stack string) (typ, msg string) {
 			// "frame #0: ..."): its lines are the message's, not an exception's
 			NativeStackStart(line) || strings.HasPrefix(line, "frame #") ||
 			// Python 3.11's markers under a source line, their indentation trimmed by a paste
-			MarkerRow(line) {
+			MarkerRow(line) ||
+			// multiprocessing's announcement the dying process wrote into its own record
+			strings.HasPrefix(line, "Process ") && TraceAnnouncement(line) {
 			// (a frame's line a paste left unindented is no exception's)
 			continue
 		}

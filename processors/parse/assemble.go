@@ -2357,6 +2357,13 @@ func (g *group) accept(l *vllm.Line) bool {
 		// logger.exception: every line of the record repeats the header, and so does the same
 		// record logged again in the same second (every open stream's "Error in chat
 		// completion stream generator." when the engine dies): its first line opens the next
+		if l.Header == "" && g.mode == modeTrace && len(g.parts) < maxMessageLines && strings.HasPrefix(l.Body, "Process ") &&
+			vllm.TraceAnnouncement(l.Body) {
+			// multiprocessing's "Process EngineCore_DP0:" the dying process writes into its
+			// own record while logging flushes it line by line (xorbitsai/inference issue
+			// #4926): the record goes on after it, under its header
+			return true
+		}
 		if l.Header != g.header {
 			return false
 		}
