@@ -309,12 +309,17 @@ func aboutObject(ev *event.Event, logger, node string) {
 		if name == "" {
 			name = node
 		}
-		if msg, _ := ev.GetString(pu.FieldLogMessage); name == "" && strings.Contains(strings.ToLower(msg), "node") {
-			name = get("node")
+		if msg, _ := ev.GetString(pu.FieldLogMessage); name == "" && (strings.Contains(strings.ToLower(msg), "node") || nvsentinelModules[get("module")]) {
+			name = get("node") // (every line of NVSentinel's modules that names one is about it: "Creating custom drain CR")
 		}
 	}
 	pu.SetObject(ev, kind, ns, name)
 }
+
+// nvsentinelModules are the "module" of NVIDIA NVSentinel's slog records, whose "node" is the
+// node they act on (cordon, drain, remediation).
+var nvsentinelModules = map[string]bool{"node-drainer": true, "fault-quarantine": true, "fault-remediation": true,
+	"health-events-analyzer": true, "platform-connectors": true, "syslog-health-monitor": true, "gpu-health-monitor": true}
 
 // healthEvents reads the first of NVSentinel's HealthEvents that names its node: the node
 // (for aboutObject) and the entities it impacts, the GPU's PCI address and UUID.
