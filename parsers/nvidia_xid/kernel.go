@@ -124,6 +124,10 @@ func kernel(ev *event.Event, msg, level string) bool {
 			ev.SetString(FieldPCIBusID, id)
 		}
 		amdgpuFaultProcess(ev, rest)
+	} else if _, rest, ok := strings.Cut(first, "[drm:amdgpu_job_timedout [amdgpu]] *ERROR* "); ok {
+		// a ring timeout's process before 6.x, without the device ("[drm:amdgpu_job_timedout
+		// [amdgpu]] *ERROR* Process information: process plasmashell pid 3182 thread ...")
+		amdgpuFaultProcess(ev, rest)
 	}
 	kernelError(ev, lv, first)
 	pu.Finish(ev, ds, lv)
@@ -132,10 +136,14 @@ func kernel(ev *event.Event, msg, level string) bool {
 
 // amdgpuFaultProcess reads the process an amdgpu page fault's or hang's report names: "amdgpu:
 // for process python3 pid 132529 thread python3 pid 132529)" (" in process ... pid ..." before
-// 6.x), a ring timeout's " Process cosmic-comp pid 2288 thread cosmic-com:cs0 pid 2316".
+// 6.x), a ring timeout's " Process cosmic-comp pid 2288 thread cosmic-com:cs0 pid 2316" (before
+// 6.x "Process information: process plasmashell pid 3182 thread plasmashel:cs0 pid 3224").
 func amdgpuFaultProcess(ev *event.Event, rest string) {
 	t := strings.TrimLeft(strings.TrimPrefix(rest, "amdgpu:"), " \t")
 	t, ok := strings.CutPrefix(t, "for process ")
+	if !ok {
+		t, ok = strings.CutPrefix(t, "Process information: process ") // before 6.x
+	}
 	if !ok {
 		t, ok = strings.CutPrefix(t, "Process ")
 	}
