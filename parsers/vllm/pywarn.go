@@ -16,7 +16,7 @@ const loggerWarnings = "py.warnings"
 //
 // A warning raised where there is no source file names the module instead, and no source line
 // follows: "sys:1: DeprecationWarning: ..." (at interpreter exit), "<frozen
-// importlib._bootstrap_external>:1301: FutureWarning: ...".
+// importlib._bootstrap_external>:1301: FutureWarning: ...", "<stdin>:4: UserWarning: ...".
 func PyWarning(b string) (file string, line int64, category, msg string, ok bool) {
 	var rest string
 	switch i := strings.Index(b, ".py:"); {
@@ -24,7 +24,8 @@ func PyWarning(b string) (file string, line int64, category, msg string, ok bool
 		file, rest = b[:i+3], b[i+4:]
 	case strings.HasPrefix(b, "sys:"):
 		file, rest = "sys", b[len("sys:"):]
-	case strings.HasPrefix(b, "<frozen ") || strings.HasPrefix(b, "<string>:"):
+	case strings.HasPrefix(b, "<frozen ") || strings.HasPrefix(b, "<string>:") || strings.HasPrefix(b, "<stdin>:"):
+		// (code given to python -c, and piped into it: a reproducer's "python - <<EOF")
 		j := strings.Index(b[:min(len(b), 96)], ">:")
 		if j < 0 {
 			return "", 0, "", "", false
