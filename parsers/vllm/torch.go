@@ -764,8 +764,14 @@ const (
 // (prefixed: a vLLM process prefix), its container is named for vLLM or unknown; else other,
 // the library's own (DatasetTorch, DatasetNCCL).
 func LibraryDataset(ev *event.Event, prefixed bool, other string) string {
-	if c := parseutil.Container(ev); prefixed || c == "" || ServerContainer(c) {
+	c := parseutil.Container(ev)
+	if prefixed || c == "" || ServerContainer(c) {
 		return DatasetServer
+	}
+	if ds := parseutil.GPUContainer(c); ds != "" {
+		// a GPU-stack program's container (dcgm-exporter's embedded host engine aborting:
+		// "terminate called after throwing an instance of 'std::logic_error'"): the program's
+		return ds
 	}
 	return other
 }

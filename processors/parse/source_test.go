@@ -496,6 +496,9 @@ func TestStackComponentDatasets(t *testing.T) {
 		// (vllm-project/vllm issue #19477): vLLM's, not SGLang's, whose format writes the same
 		{"vllm-7d9f8b6c5-x29k/vllm", `[2025-06-11 15:02:55] INFO:     10.1.4.196:60344 - "POST /v1/chat/completions HTTP/1.1" 500 Internal Server Error`, "vllm.access"},
 		{"sglang-7d9f8b6c5-x29k/sglang", `[2025-06-11 15:02:55] INFO:     10.1.4.196:60344 - "POST /v1/chat/completions HTTP/1.1" 500 Internal Server Error`, "sglang.access"},
+		// a C++ abort in a GPU-stack program's container (dcgm-exporter 2.1's embedded host
+		// engine, NVIDIA/gpu-monitoring-tools issue #134): the program's, not torch's
+		{"dcgm-exporter-d7dcb/dcgm-exporter", "terminate called after throwing an instance of 'std::logic_error'", "gpu.dcgm_exporter"},
 		// HAMi-core inside another server's container, before the server's first line
 		// (Project-HAMi/HAMi-core issue #74): the server's, as in vLLM's; alone, HAMi-core's
 		{"lmdeploy-qwen-5c7f9d8b6-k2p9s/lmdeploy", "[HAMI-core Msg(145:139885289045440:libvgpu.c:856)]: Initialized", "lmdeploy.server"},
