@@ -1633,7 +1633,9 @@ func Classify(text string) string {
 		return KindEngineInit
 	}
 	if strings.Contains(text, "Engine") || strings.Contains(text, "errored already") {
-		if strings.Contains(text, "Engine core initialization failed") || strings.Contains(text, "EngineCore failed to start.") {
+		if strings.Contains(text, "Engine core initialization failed") || strings.Contains(text, "EngineCore failed to start.") ||
+			// V0's API server when its MQLLMEngine process did not start (0.6 to 0.10)
+			strings.Contains(text, "Engine process failed to start") {
 			// every failed V1 start ends with it (the API server's), and the engine core's own
 			// record of it holds the cause's traceback
 			return KindEngineInit

@@ -118,6 +118,9 @@ func Split(line string) Line {
 		if t, n, ok := parseutil.RFC3339(rest); ok && n+1 < len(rest) && rest[n] == ' ' &&
 			(rest[10] == 'T' || rest[n+1] == '(') {
 			l.Stamp, rest = t, rest[n+1:]
+			if r, ok := subprocessRelay(rest); ok {
+				rest = r
+			}
 		} else if ok && n == 19 && rest[n] == ' ' && strings.HasPrefix(rest[n+1:], "INFO:     ") {
 			// Docker Desktop's stamp, local time without zone, before uvicorn's access line
 			// ("2024-10-27 23:04:40 INFO:     172.24.0.1:51444 - \"POST ...\" 200 OK", as its
@@ -357,6 +360,20 @@ func AfterBar(s string) (string, bool) {
 		return s, false
 	}
 	return after, true
+}
+
+// subprocessRelay returns what follows the tracing header dynamo-run relays its engine
+// subprocess's output under, one line of the child a record ("DEBUG dynamo_run::subprocess:   File
+// \"/tmp/.tmpBzdG3l\", line 202, in init", after the record's time): the child's own line,
+// read as if written alone (a traceback's lines go together again).
+func subprocessRelay(s string) (string, bool) {
+	s = strings.TrimLeft(s, " ")
+	lv, _, ok := strings.Cut(s[:min(len(s), 8)], " ")
+	if !ok || lv != "DEBUG" && lv != "INFO" && lv != "WARN" && lv != "ERROR" && lv != "TRACE" {
+		return "", false
+	}
+	rest := strings.TrimLeft(s[len(lv):], " ")
+	return strings.CutPrefix(rest, "dynamo_run::subprocess: ")
 }
 
 // cutBar reads a bar cut inside its blocks by a record another process wrote (tqdm's refresh
