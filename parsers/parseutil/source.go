@@ -435,5 +435,24 @@ func DCGMExporterMessage(msg string) bool {
 func DCGMIDiagReport(msg, first string) bool {
 	return first == "Successfully ran diagnostic for group." || strings.Contains(msg, "\n| Diagnostic ") ||
 		strings.Contains(first, "  Integration  ") || strings.Contains(first, "  Deployment  ") ||
-		strings.Contains(first, "  Hardware  ") || strings.Contains(first, "  Stress  ")
+		strings.Contains(first, "  Hardware  ") || strings.Contains(first, "  Stress  ") || DCGMIDiagRow(first)
+}
+
+// DCGMIDiagRow reports whether b is a test's row of `dcgmi diag`'s table, where an excerpt may
+// open: two cells, the test (or none, its result per GPU group going on) and its result ("| GPU
+// Memory                | Pass - GPUs: 1, 2, 3, 4, 5, 6, 7               |", "|     | Fail - GPU: 0
+// |"); nvidia-smi's rows have more cells.
+func DCGMIDiagRow(b string) bool {
+	b = strings.TrimRight(b, " ")
+	if len(b) < 8 || b[0] != '|' || b[len(b)-1] != '|' || strings.Count(b, "|") != 3 {
+		return false
+	}
+	_, result, _ := strings.Cut(b[1:len(b)-1], "|")
+	result = strings.TrimSpace(result)
+	for _, r := range [...]string{"Pass", "Fail", "Skip", "Warn"} {
+		if result == r || strings.HasPrefix(result, r+" - ") {
+			return true
+		}
+	}
+	return false
 }

@@ -830,9 +830,11 @@ func startMode(l *vllm.Line) (int, bool) {
 	case vllm.TraceAnnouncement(l.Body):
 		// multiprocessing's "Process X:", threading's excepthook and the unraisable hook
 		return modeProcess, true
-	case l.Header == "" && l.Proc == "" && (l.Body == "Successfully ran diagnostic for group." || namedBorder(l.Body)):
+	case l.Header == "" && l.Proc == "" && (l.Body == "Successfully ran diagnostic for group." || namedBorder(l.Body) ||
+		len(l.Body) > 8 && l.Body[0] == '|' && parseutil.DCGMIDiagRow(l.Body)):
 		// dcgmi diag's report (a DCGM diagnostic Job's output), or an excerpt of it that opens
-		// at a section ("+-----  Integration  -------+----...+"); nvidia-smi's rows stay apart
+		// at a section ("+-----  Integration  -------+----...+") or a test's row; nvidia-smi's
+		// rows stay apart
 		return modeTable, true
 	case l.Header == "" && l.Proc == "" && dcgm.Header(l.Body) && !dcgm.Closed(l.Body):
 		// a DCGM record whose message goes on over lines (nvvs quoting a child's JSON output,
