@@ -471,6 +471,15 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 			ev.SetString(event.FieldDataset, ds)
 		}
 	}
+	if strings.HasPrefix(ds, "gpu.") && !host && ev.Has(parseutil.FieldGPUErrorKind) && parseutil.GPUContainer(src.container) == "" {
+		if c := s.componentOf(src); c != "" && !strings.HasPrefix(c, "gpu.") {
+			// an NVIDIA failure a program with a dataset of its own reports (Volcano's or
+			// HAMi's device plugin: "Failed to initialize NVML: could not load NVML library."):
+			// the program's line, its class kept; only a generic line takes the GPU stack's
+			ds = c
+			ev.SetString(event.FieldDataset, ds)
+		}
+	}
 	if strings.HasPrefix(ds, "generic") {
 		c := s.componentOf(src)
 		if c == "" && host {

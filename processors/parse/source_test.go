@@ -496,6 +496,10 @@ func TestStackComponentDatasets(t *testing.T) {
 		// (vllm-project/vllm issue #19477): vLLM's, not SGLang's, whose format writes the same
 		{"vllm-7d9f8b6c5-x29k/vllm", `[2025-06-11 15:02:55] INFO:     10.1.4.196:60344 - "POST /v1/chat/completions HTTP/1.1" 500 Internal Server Error`, "vllm.access"},
 		{"sglang-7d9f8b6c5-x29k/sglang", `[2025-06-11 15:02:55] INFO:     10.1.4.196:60344 - "POST /v1/chat/completions HTTP/1.1" 500 Internal Server Error`, "sglang.access"},
+		// an NVIDIA failure a program with its own dataset reports (volcano-sh/volcano issue
+		// #3160): the program's line, not the GPU driver's
+		{"volcano-device-plugin", "I1030 05:12:02.805419       1 main.go:79] Failed to initialize NVML: could not load NVML library.", "volcano.device_plugin"},
+		{"myapp-5f8d7c6b9-q4wzt/app", "I1030 05:12:02.805419       1 main.go:79] Failed to initialize NVML: could not load NVML library.", "gpu.driver"},
 		// a C++ abort in a GPU-stack program's container (dcgm-exporter 2.1's embedded host
 		// engine, NVIDIA/gpu-monitoring-tools issue #134): the program's, not torch's
 		{"dcgm-exporter-d7dcb/dcgm-exporter", "terminate called after throwing an instance of 'std::logic_error'", "gpu.dcgm_exporter"},
