@@ -529,10 +529,16 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 	if m := ev.Message(); len(m) > 8 && (m[0] == '-' || m[0] == 'l' && strings.HasPrefix(m, "litellm.") || strings.HasPrefix(ds, "litellm")) {
 		p.litellmRequestText(ev) // (LiteLLM as a proxy, or as a library inside an application)
 	}
-	if otherEngines[ds] && ev.Has(vllm.FieldErrorKind) && !strings.Contains(ev.Message(), "vllm") {
+	if ev.Has(vllm.FieldErrorKind) && (otherEngines[ds] || ds == pylog.DatasetRayCore) {
 		// another inference server's failure (SGLang's scheduler, Infinity's batch handler
-		// out of memory): a GPU workload's class, not vLLM's
-		vllm.DisownErrorKind(ev)
+		// out of memory): a GPU workload's class, not vLLM's; in an engine's container that
+		// never runs vLLM even when its frames pass through vLLM's modules (SGLang 0.4's
+		// layers import them: ".../vllm/utils.py"); and an SGLang rollout's in a Ray job's
+		// container (verl's "(WorkerDict pid=...)" actors)
+		m := ev.Message()
+		if notVLLM[ds] || !strings.Contains(m, "vllm") && (ds != pylog.DatasetRayCore || strings.Contains(m, "/sglang/")) {
+			vllm.DisownErrorKind(ev)
+		}
 	}
 	return r != nil && (len(r.Parsers) > 0 || r.Dataset != "") || parseutil.GPUDataset(ev) != ""
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sluice-dev/sluice/parsers/golden"
+	"github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
@@ -902,5 +903,56 @@ func TestMakeFailureIsOneError(t *testing.T) {
 	want := []string{"make[2]: *** [cc_version_check] Error 1", lines[5]}
 	if !slices.Equal(errs, want) {
 		t.Errorf("errors %q, want %q", errs, want)
+	}
+}
+
+// Another engine's failure is a GPU workload's class (gpu.error.kind), not vLLM's: SGLang's
+// overlap thread out of memory, its frames through vLLM's utilities that SGLang 0.4 imports
+// (sgl-project/sglang issue #4547); an SGLang rollout's illegal memory access under a Ray actor
+// in a Ray head's container (verl-project/verl issue #1611).
+func TestOtherEngineFailureClass(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		pod, container, want string
+		lines                []string
+	}{
+		{"sglang-1p5b-0", "sglang", "cuda_oom", []string{
+			`Traceback (most recent call last):`,
+			`  File "/mnt/dolphinfs/hdd_pool/docker/user/hadoop-aipnlp/INS/ruanjunhao04/env/rjh/lib/python3.12/site-packages/sglang/srt/managers/tp_worker_overlap_thread.py", line 111, in forward_thread_func`,
+			`    with torch.get_device_module(self.device).stream(self.forward_stream):`,
+			`         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^`,
+			`  File "/mnt/dolphinfs/hdd_pool/docker/user/hadoop-aipnlp/INS/ruanjunhao04/env/rjh/lib/python3.12/site-packages/torch/cuda/__init__.py", line 595, in __exit__`,
+			`    torch.cuda.set_stream(self.src_prev_stream)  # type: ignore[arg-type]`,
+			`    ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^`,
+			`  File "/mnt/dolphinfs/hdd_pool/docker/user/hadoop-aipnlp/INS/ruanjunhao04/env/rjh/lib/python3.12/site-packages/vllm/utils.py", line 928, in _patched_set_stream`,
+			`    prev_set_stream(stream)`,
+			`  File "/mnt/dolphinfs/hdd_pool/docker/user/hadoop-aipnlp/INS/ruanjunhao04/env/rjh/lib/python3.12/site-packages/torch/cuda/__init__.py", line 636, in set_stream`,
+			`    _set_stream_by_id(`,
+			`  File "/mnt/dolphinfs/hdd_pool/docker/user/hadoop-aipnlp/INS/ruanjunhao04/env/rjh/lib/python3.12/site-packages/torch/cuda/__init__.py", line 618, in _set_stream_by_id`,
+			`    torch._C._cuda_setStream(`,
+			`RuntimeError: CUDA error: out of memory`,
+		}},
+		{"verl-ray-head-0", "ray-head", "cuda_error", []string{
+			`(WorkerDict pid=859188)     model_worker_batch = batch.get_model_worker_batch()`,
+			`(WorkerDict pid=859188)                          ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^`,
+			`(WorkerDict pid=859188)   File "/opt/ac2/lib/python3.12/site-packages/sglang/srt/managers/schedule_batch.py", line 1602, in get_model_worker_batch`,
+			`(WorkerDict pid=859188)     seq_lens_cpu = self.seq_lens.cpu()`,
+			`(WorkerDict pid=859188)                    ^^^^^^^^^^^^^^^^^^^`,
+			`(WorkerDict pid=859188) RuntimeError: CUDA error: an illegal memory access was encountered`,
+		}},
+	} {
+		var got *event.Event
+		for _, ev := range runInPod(t, c.pod, c.container, c.lines) {
+			if ev.Has(event.FieldErrorType) {
+				got = ev
+			}
+		}
+		if got == nil {
+			t.Fatalf("%s: no event with the exception", c.container)
+		}
+		if k, _ := got.GetString(parseutil.FieldGPUErrorKind); k != c.want || got.Has(vllm.FieldErrorKind) {
+			v, _ := got.GetString(vllm.FieldErrorKind)
+			t.Errorf("%s: gpu.error.kind %q, vllm.error.kind %q; want gpu.error.kind %q alone", c.container, k, v, c.want)
+		}
 	}
 }
