@@ -897,11 +897,11 @@ var shellSignals = [...]struct{ words, level string }{
 // (core dumped) pytest -ra tests/", "bash: line 1:    87 Killed                  python
 // serve.py").
 func ShellSignal(b string) string {
-	if len(b) < 6 || len(b) > 400 {
-		return ""
+	if len(b) < 6 || len(b) > 400 && (len(b) > 16384 || !strings.Contains(b[:200], ": line ")) {
+		return "" // (bash's report ends in the whole command, a long vllm serve's too)
 	}
 	w := b
-	if i := strings.Index(b, ": line "); i > 0 {
+	if i := strings.Index(b[:min(len(b), 200)], ": line "); i > 0 {
 		rest := b[i+len(": line "):]
 		n := 0
 		for n < len(rest) && rest[n] >= '0' && rest[n] <= '9' {
