@@ -2335,7 +2335,8 @@ func (g *group) accept(l *vllm.Line) bool {
 			return true
 		}
 		if (l.Body != vllm.TracebackHeader && !vllm.IsGroupTraceStart(l.Body)) ||
-			(l.Header != "" && (g.mode == modeProcess || l.Header != g.header)) || g.bare {
+			(l.Header != "" && (g.mode == modeProcess || l.Header != g.header)) || g.bare ||
+			l.Header == "" && g.hdr && len(g.parts) > 0 && g.parts[len(g.parts)-1] == "" && recordException(g) {
 			// (a bare exception line ends its own traceback: one after it is another's, the
 			// next rank's)
 			return false
@@ -2471,6 +2472,16 @@ func (g *group) accept(l *vllm.Line) bool {
 		return true
 	}
 	return false
+}
+
+// recordException reports whether the record that opened g (under vLLM's header) is an
+// exception's line itself ("ERROR 10-16 05:20:48 registry.py:264] ImportError: ..."): a
+// traceback without the header after the record's end (its empty line) is another write, the
+// process's own uncaught exception (vllm-project/vllm issue #9377), not the record's.
+func recordException(g *group) bool {
+	first, _, _ := strings.Cut(g.first.Message(), "\n")
+	_, _, ok := vllm.SplitException(vllm.Split(first).Body, true)
+	return ok
 }
 
 // trimmedFrame reports whether b is a traceback's frame line whose indentation a paste trimmed.
