@@ -2404,7 +2404,7 @@ func (g *group) accept(l *vllm.Line) bool {
 		// "...", then the last frames): no exception's line
 		g.mode == modeTrace && vllm.PasteElision(b)
 	switch {
-	case g.mode == modeTrace && trimmedFrame(b), g.mode == modeTrace && trimmedFrame(g.lastPart()) && !recordStart(b) && !exceptionLine(b) &&
+	case g.mode == modeTrace && trimmedFrame(b), g.mode == modeTrace && trimmedFrame(g.lastPart()) && !recordStart(b) && !vllm.IsBareException(b) &&
 		!vllm.IsFrameLine(b) && !otherRecord(b):
 		// a traceback whose indentation a paste trimmed (vllm-project/vllm issue #31903:
 		// "File \"/usr/local/bin/vllm\", line 10, in <module>", "sys.exit(main())"): its
