@@ -646,6 +646,9 @@ func (r *rec) set(ev *event.Event) {
 			// for cleanup..."): the server goes down
 			strings.HasPrefix(r.msg, "SIGQUIT received. ") && strings.Contains(r.msg, "It usually means one child failed") ||
 			strings.HasPrefix(r.msg, "Subprocess ") && strings.Contains(r.msg, ") crashed with exit code ") ||
+			// the engine's and the data-parallel controller's word on a scheduler process that
+			// ended ("Scheduler or DataParallelController 1880936 terminated with -3")
+			strings.HasPrefix(r.msg, "Scheduler or DataParallelController ") && strings.Contains(r.msg, " terminated with ") ||
 			// the decode side's check of a transferred KV cache ("KV checksum mismatch
 			// req=<rid> ..."), and a request too long for a disaggregated server
 			strings.HasPrefix(r.msg, "KV checksum mismatch") ||
@@ -667,6 +670,10 @@ func (r *rec) set(ev *event.Event) {
 			// ("Rank 0 scheduler is dead. Please check if there are relevant logs.", then its
 			// "Exit code: 1")
 			ev.SetString(event.FieldLogLevel, pu.Error)
+			if !ev.Has(event.FieldErrorMsg) {
+				first, _, _ := strings.Cut(r.msg, "\n")
+				ev.SetString(event.FieldErrorMsg, strings.TrimSpace(first)) // its words, as every error line's
+			}
 		}
 	}
 	if strings.HasPrefix(r.logger, "lmcache") {

@@ -132,6 +132,7 @@ const (
 	modeDCGMRecord             // a DCGM log record whose message goes on over lines, up to its [file:line] [function]
 	modeJSONSpread             // Elasticsearch 7's JSON record whose "stacktrace" array is printed one element a line
 	modeHAProxy                // HAProxy's alert or warning, its further lines under "   | "
+	modeTokenOOM               // SGLang's KV cache allocator out of room, what it wanted and had on the lines under it
 	modeAiterBuild             // AITER's failed JIT build, from its "↓↓↓" line to its "↑↑↑" line
 	modeVersionCommit          // a klog line that prints a version string, its "commit: <sha>" on the next line
 	modeKmsgDict               // a kernel record from /dev/kmsg or talosctl dmesg, its dictionary's " KEY=value" lines under it
@@ -727,6 +728,12 @@ func startMode(l *vllm.Line) (int, bool) {
 		// mig-parted's "ERRO[0003]", then "The following GPUs could not be reset:" and a line
 		// for each GPU: one record, its message the lines under it
 		return modeLogrusBreak, true
+	case l.Header == "" && l.Proc == "" && len(l.Body) > 40 && strings.Contains(l.Body, " out of memory. Try to lower your batch size.") &&
+		(strings.HasSuffix(l.Body, "Decode out of memory. Try to lower your batch size.") ||
+			strings.HasSuffix(l.Body, "Prefill out of memory. Try to lower your batch size.")):
+		// SGLang's allocator (mem_cache/allocation.py, one logger.error): "Try to allocate 168
+		// tokens.", "Available tokens: 3200 (available_size=3200 + evictable_size=0)" under it
+		return modeTokenOOM, true
 	case l.Header == "" && l.Proc == "" && haproxyMessageStart(l.Body):
 		// HAProxy's "[WARNING]  (207) : config : missing timeouts for frontend 'https'.", the
 		// message's further lines under it each opening with "   | "
@@ -1875,6 +1882,9 @@ func (g *group) accept(l *vllm.Line) bool {
 		return nativeMessageAccept(l) && len(g.parts) < maxMessageLines
 	case modeHAProxy:
 		return l.Header == "" && l.Proc == "" && strings.HasPrefix(strings.TrimLeft(l.Body, " "), "| ") && len(g.parts) < maxMessageLines
+	case modeTokenOOM:
+		return l.Header == "" && l.Proc == "" && len(g.parts) < 4 &&
+			(strings.HasPrefix(l.Body, "Try to allocate ") || strings.HasPrefix(l.Body, "Available tokens: "))
 	case modeJSONSpread:
 		// a member or an element of the array, each line ending in "," but the last ("... 6
 		// more"] }"), which closes the record
