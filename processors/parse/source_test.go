@@ -956,3 +956,32 @@ func TestOtherEngineFailureClass(t *testing.T) {
 		}
 	}
 }
+
+// SGLang's last words at error, which its format prints without the level, in its container:
+// the allocator's out-of-memory record with what it wanted and had under it, one event
+// (sgl-project/sglang-jax issue #622), and a scheduler process that ended (Moore Threads' SGLang
+// FAQ). Each is an error with its words as error.message.
+func TestSGLangErrorRecords(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		lines    []string
+		want     string
+		newlines int
+	}{
+		{[]string{"[2026-01-05 06:12:41] Decode out of memory. Try to lower your batch size.", "Try to allocate 168 tokens.",
+			"Available tokens: 3200 (available_size=3200 + evictable_size=0)"}, "Decode out of memory. Try to lower your batch size.", 2},
+		{[]string{"[2026-05-27 18:34:22] Scheduler or DataParallelController 1880936 terminated with -3"},
+			"Scheduler or DataParallelController 1880936 terminated with -3", 0},
+	} {
+		out := runInPod(t, "sglang-0", "sglang", c.lines)
+		if len(out) != 1 {
+			t.Fatalf("%q: %d events, want 1", c.lines[0], len(out))
+		}
+		lv, _ := out[0].GetString(event.FieldLogLevel)
+		msg, _ := out[0].GetString(event.FieldErrorMsg)
+		if lv != "error" || msg != c.want || strings.Count(out[0].Message(), "\n") != c.newlines {
+			t.Errorf("%q: level %q, error.message %q, %d lines; want error, %q, %d", c.lines[0], lv, msg,
+				strings.Count(out[0].Message(), "\n")+1, c.want, c.newlines+1)
+		}
+	}
+}
