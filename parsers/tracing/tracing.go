@@ -161,15 +161,18 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	}
 	lv, rest, ok := strings.Cut(rest, " ")
 	level := levels(lv)
-	if !ok || level == "" || len(lv) == 4 && !padded {
-		return false // a four-letter level tracing writes right-aligned in five columns
+	if !ok || level == "" {
+		return false
 	}
 	rest, ok = threadID(rest)
 	if !ok {
 		return false
 	}
 	spans, target, file, line, msg := prefix(rest)
-	if target == "" {
+	if target == "" || len(lv) == 4 && !padded && !strings.Contains(target, "::") {
+		// a four-letter level tracing writes right-aligned in five columns; a copy that
+		// collapsed the spaces is tracing's still when a Rust module path follows (SGLang's
+		// router: "2025-10-15 10:45:11 INFO sglang_router_rs::server: src/server.rs:662: ...")
 		return false
 	}
 	if stamp != "" {
