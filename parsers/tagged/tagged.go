@@ -429,7 +429,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	} else if first[0] != '[' {
 		// "ERROR: Elasticsearch did not exit normally - check the logs at ...": a launcher
 		// script's stated level. A GPU-stack container's such lines are nvidia_shell's.
-		if !levelColon(first, &r) && !kmod(first, &r) && !argparseError(first, &r) && !slurmDebug(first, &r) && !nhc(first, &r) &&
+		if !levelColon(first, &r) && !kmod(first, &r) && !argparseError(first, &r) && !pflagError(first, &r) && !slurmDebug(first, &r) && !nhc(first, &r) &&
 			!gpuTestFailure(first, &r) && !slurmThreadID(first, &r, pu.Reference(ev)) || pu.GPUDataset(ev) != "" {
 			return false
 		}
@@ -2082,6 +2082,18 @@ func subcommandProg(prog string) bool {
 			}
 		}
 	}
+	return true
+}
+
+// pflagError reads the error Go's pflag prints before its usage when a command line does not
+// parse, a Go program's only words as its pod crash-loops on a wrong flag (llm-d's inference
+// simulator: "unknown flag: --lora", then "Usage of llm-d-inference-sim flags:"): an error.
+func pflagError(s string, r *Line) bool {
+	if !strings.HasPrefix(s, "unknown flag: -") && !strings.HasPrefix(s, "unknown shorthand flag: '") &&
+		!strings.HasPrefix(s, "flag needs an argument: ") && !(strings.HasPrefix(s, "invalid argument \"") && strings.Contains(s, "\" flag: ")) {
+		return false
+	}
+	r.Level, r.Msg = pu.Error, s
 	return true
 }
 
