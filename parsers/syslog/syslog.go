@@ -656,6 +656,13 @@ func (f *Frame) hostTag(s string) bool {
 		// out leaves it ("Feb 28 01:25:06  ollama[1794]: time=..."): the tag's form below
 		s = s[1:]
 	}
+	if strings.HasPrefix(s, `time="`) && strings.Contains(s[:min(len(s), 64)], `" level=`) {
+		// a frame of the stamp alone, neither host nor tag, before a logfmt record
+		// (containerd's through a relay that drops them: "Aug  7 19:07:50 time=\"...\"
+		// level=error msg=..."): the record is the program's line
+		f.Text = s
+		return true
+	}
 	sp := strings.IndexByte(s[:min(len(s), 256)], ' ')
 	if sp <= 0 {
 		return false
