@@ -1033,7 +1033,11 @@ func cutLast(s string, sep byte) (before, after string, ok bool) {
 func loggedEvent(ev *event.Event, b string) (string, bool) {
 	ref, ok := strings.CutPrefix(b, "Event(v1.ObjectReference{")
 	if !ok {
-		return "", false
+		// Kubernetes before 1.6 named the type by its internal package
+		// ("Event(api.ObjectReference{Kind:\"Pod\", ...}): type: 'Warning' reason: 'FailedSync' ...")
+		if ref, ok = strings.CutPrefix(b, "Event(api.ObjectReference{"); !ok {
+			return "", false
+		}
 	}
 	ref, rest, ok := strings.Cut(ref, "}): type: '")
 	if !ok {
