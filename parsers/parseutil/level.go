@@ -197,7 +197,10 @@ func UnitFailed(s string) bool {
 		strings.HasPrefix(s, "Job ") && strings.Contains(s, ".service/start failed with result ") {
 		return true
 	}
-	if strings.HasPrefix(s, "Unit ") && strings.HasSuffix(s, ".service entered failed state.") {
+	if strings.HasPrefix(s, "Unit ") && strings.HasSuffix(s, ".service entered failed state.") ||
+		// systemd before 229 giving up on a unit: "start request repeated too quickly for
+		// kubelet.service"
+		strings.HasPrefix(s, "start request repeated too quickly for ") && strings.HasSuffix(s, ".service") {
 		return true
 	}
 	if unit, ok := strings.CutSuffix(s, " failed."); ok && strings.HasSuffix(unit, ".service") && strings.IndexByte(unit, ' ') < 0 {
@@ -214,6 +217,8 @@ func UnitFailed(s string) bool {
 		strings.HasPrefix(after, "process exited, code=dumped") ||
 		strings.HasPrefix(after, "Control process exited, code=killed") ||
 		strings.HasPrefix(after, "Failed with result") ||
+		strings.HasPrefix(after, "Unit entered failed state.") || // systemd 229 to 235
+
 		// systemd gives up restarting the unit (start-limit-hit): nothing starts it again
 		strings.HasPrefix(after, "Start request repeated too quickly.") ||
 		(strings.Contains(after, "process exited, code=exited, status=") && !strings.Contains(after, "status=0/"))

@@ -34,7 +34,7 @@ var Info = parsers.Info{
 	New:         func(parsers.Options) parsers.Parser { return Parser{} },
 	Framing:     true,
 	Fields: append(append(pu.Fields()[:1:1], pu.Fields(event.FieldHostHostname, event.FieldProcessName,
-		event.FieldProcessPID)[len(pu.Fields()):]...),
+		event.FieldProcessPID, event.FieldErrorMsg)[len(pu.Fields()):]...),
 		parsers.Field{Name: FieldProcessExecutable, Type: "keyword", Description: "The program's path when the syslog tag names it by its path (/usr/bin/nvidia-powerd[605]); process.name is then its last element."},
 		parsers.Field{Name: FieldContainerID, Type: "keyword", Description: "Container id: a journal entry's CONTAINER_ID_FULL (else CONTAINER_ID), or the 12-digit id Docker's syslog and journald drivers tag a container's lines with by default."},
 		parsers.Field{Name: FieldContainerName, Type: "keyword", Description: "A journal entry's CONTAINER_NAME (Docker's and Podman's journald drivers)."},
@@ -133,10 +133,15 @@ func (Parser) ParsePiece(ev *event.Event) (ok, partial bool) {
 	if f.PID >= 0 {
 		ev.Set(event.FieldProcessPID, event.Int(f.PID))
 	}
-	if f.Level == "" && f.Tag == "systemd" && pu.UnitFailed(f.Text) {
+	failed := false
+	if f.Level == "" && (f.Tag == "systemd" && pu.UnitFailed(f.Text) ||
+		// the kernel modules a node loads at boot, one refused (Secure Boot's "Key was rejected
+		// by service", nvidia_uvm's "Cannot allocate memory"): logged at LOG_ERR
+		f.Tag == "systemd-modules-load" && strings.HasPrefix(f.Text, "Failed to insert module '")) {
 		// a unit that failed (the kubelet's, containerd's: the node goes NotReady), which no
-		// content parser reads when the unit is not the GPU stack's
-		f.Level = pu.Error
+		// content parser reads when the unit is not the GPU stack's: its words error.message,
+		// as every error line's
+		f.Level, failed = pu.Error, true
 	}
 	if f.Tag == "systemd" {
 		if id, ok := oomScope(f.Text); ok {
@@ -150,6 +155,9 @@ func (Parser) ParsePiece(ev *event.Event) (ok, partial bool) {
 	}
 	if f.Level != "" {
 		ev.SetString(event.FieldLogLevel, f.Level) // the line's parser sets the one it states over it
+	}
+	if failed {
+		setIfMissing(ev, event.FieldErrorMsg, strings.TrimSpace(f.Text))
 	}
 	setIfMissing(ev, FieldContainerID, f.Container.ID)
 	setIfMissing(ev, FieldContainerName, f.Container.Name)
