@@ -935,7 +935,9 @@ func lastException(stack string) (typ, msg string) {
 			// Python 3.11's markers under a source line, their indentation trimmed by a paste
 			MarkerRow(line) ||
 			// multiprocessing's announcement the dying process wrote into its own record
-			strings.HasPrefix(line, "Process ") && TraceAnnouncement(line) {
+			strings.HasPrefix(line, "Process ") && TraceAnnouncement(line) ||
+			// a frame line cut before its function's name (a wrap, a "<lambda>" a page ate)
+			strings.HasSuffix(line, ", in") && IsFrameLine(line+" f") {
 			// (a frame's line a paste left unindented is no exception's)
 			continue
 		}
@@ -950,7 +952,7 @@ func lastException(stack string) (typ, msg string) {
 			return t, m
 		}
 		prev := s[strings.LastIndexByte(s, '\n')+1:]
-		if strings.HasPrefix(prev, `File "`) && IsFrameLine(prev) {
+		if strings.HasPrefix(prev, `File "`) && (IsFrameLine(prev) || strings.HasSuffix(prev, ", in") && IsFrameLine(prev+" f")) {
 			// the source line under a frame a paste left unindented ("File \"x.py\", line 240,
 			// in __init__", then "self.tp_worker = TpWorkerClass("): code, no exception
 			continue

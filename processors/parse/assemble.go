@@ -247,8 +247,18 @@ type group struct {
 	native  bool   // the first line opens a C++ error report (torch's), whose stack may follow a blank line
 	bare    bool   // the first line is an exception line alone (a GPU one's explanations may follow, no traceback)
 	pyRec   bool   // the first line is a Python format's error record without vLLM's header (pyRecordError)
+	body    string // the first line's body, when it opens a traceback (modeTrace)
 	rank    bool   // the lines come under torch's "[rankN]: " alone: one uncaught exception's printout
 	sglang  bool   // SGLang's "[date TPn] Scheduler hit an exception: Traceback ...", one call's text up to its next record
+}
+
+// lastBody returns the body of the group's last line: its last part, or the first line's body
+// (without a prefix or frame) where the group keeps it.
+func (g *group) lastBody() string {
+	if n := len(g.parts); n > 0 {
+		return g.parts[n-1]
+	}
+	return g.body
 }
 
 // lastPart returns the group's last line: its last part, or its first line's text.
@@ -461,6 +471,9 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 		}
 		if g.hdr && mode == modeMaybe {
 			g.opening = sl.Body // a record's message, not a frame (which a chained traceback repeats)
+		}
+		if mode == modeTrace {
+			g.body = sl.Body
 		}
 		g.lead = lead
 		switch mode {
@@ -2370,8 +2383,10 @@ func (g *group) accept(l *vllm.Line) bool {
 		// logger.exception: every line of the record repeats the header, and so does the same
 		// record logged again in the same second (every open stream's "Error in chat
 		// completion stream generator." when the engine dies): its first line opens the next
-		if l.Header == "" && g.mode == modeTrace && len(g.parts) < maxMessageLines && strings.HasPrefix(l.Body, "Process ") &&
-			vllm.TraceAnnouncement(l.Body) {
+		if l.Header == "" && g.mode == modeTrace && len(g.parts) > 0 && len(g.parts) < maxMessageLines && strings.HasPrefix(l.Body, "Process ") &&
+			vllm.TraceAnnouncement(l.Body) && strings.HasPrefix(g.parts[len(g.parts)-1], "  ") {
+			// (inside the record's traceback, a frame or its source line before it: after the
+			// record's end the announcement opens the child's own uncaught traceback)
 			// multiprocessing's "Process EngineCore_DP0:" the dying process writes into its
 			// own record while logging flushes it line by line (xorbitsai/inference issue
 			// #4926): the record goes on after it, under its header
@@ -2414,14 +2429,14 @@ func (g *group) accept(l *vllm.Line) bool {
 		// "...", then the last frames): no exception's line
 		g.mode == modeTrace && vllm.PasteElision(b)
 	switch {
-	case g.mode == modeTrace && trimmedFrame(b), g.mode == modeTrace && trimmedFrame(g.lastPart()) && !recordStart(b) && !vllm.IsBareException(b) &&
+	case g.mode == modeTrace && trimmedFrame(b), g.mode == modeTrace && trimmedFrame(g.lastBody()) && !recordStart(b) && !vllm.IsBareException(b) &&
 		!vllm.IsFrameLine(b) && !otherRecord(b):
 		// a traceback whose indentation a paste trimmed (vllm-project/vllm issue #31903:
 		// "File \"/usr/local/bin/vllm\", line 10, in <module>", "sys.exit(main())"): its
 		// frames, each frame's source line under it
 		return true
-	case g.mode == modeTrace && len(g.parts) > 1 && trimmedCarets(b) && !strings.HasPrefix(g.lastPart(), " ") &&
-		trimmedFrame(g.parts[len(g.parts)-2]):
+	case g.mode == modeTrace && len(g.parts) > 0 && trimmedCarets(b) && !strings.HasPrefix(g.lastPart(), " ") &&
+		(len(g.parts) > 1 && trimmedFrame(g.parts[len(g.parts)-2]) || len(g.parts) == 1 && trimmedFrame(g.body)):
 		// and the markers under that source line, trimmed as well ("^^^^^^")
 		return true
 	case g.mode == modeTrace && wrappedFrame(g.lastPart()) && vllm.Identifier(b):
@@ -2496,7 +2511,9 @@ func recordException(g *group) bool {
 
 // trimmedFrame reports whether b is a traceback's frame line whose indentation a paste trimmed.
 func trimmedFrame(b string) bool {
-	return strings.HasPrefix(b, `File "`) && vllm.IsFrameLine(b)
+	// (", in" at its end: the function's name wrapped to the next line, or a "<lambda>" a
+	// Markdown page took for a tag)
+	return strings.HasPrefix(b, `File "`) && (vllm.IsFrameLine(b) || strings.HasSuffix(b, ", in") && vllm.IsFrameLine(b+" f"))
 }
 
 // trimmedCarets reports whether b is the markers Python 3.11 and later print under a frame's
