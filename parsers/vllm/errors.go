@@ -302,7 +302,14 @@ func SetTraceback(ev *event.Event, text string) {
 			msg = whole // a Rust error's Debug form (NVIDIA NIM's): its fields say what failed
 		}
 		msg = hubReason(validationDetail(msg, whole), whole)
-		if strings.HasSuffix(typ, "ActorDiedError") {
+		if strings.HasSuffix(typ, "exceptions.OutOfMemoryError") && strings.HasPrefix(msg, "Task was killed due to the node running low on memory") {
+			// Ray's memory monitor: which node, how full, which task it killed, on the next line
+			if i := strings.Index(whole, "\nMemory on the node (IP: "); i >= 0 {
+				why, _, _ := strings.Cut(whole[i+1:], "\n")
+				msg += " " + strings.TrimSpace(why)
+			}
+		}
+		if strings.HasSuffix(typ, "ActorDiedError") || strings.HasSuffix(typ, "RayActorError") {
 			// Ray's message names the actor on tab-indented lines, then why its worker died
 			// ("The actor is dead because its worker process has died. Worker exit type:
 			// NODE_OUT_OF_MEMORY Worker exit detail: Task was killed due to the node running low
@@ -460,6 +467,9 @@ var messageContinuations = [...]string{
 	// DeepGEMM backend is not available or outdated.", then "Please install or update the
 	// `deep_gemm` to a newer version to enable FP8 kernels.")
 	"Please install ", "Please upgrade ", "Please update ",
+	// and Ray's words under its OutOfMemoryError and ObjectStoreFullError: which node, how
+	// much memory, which task; what filled the object store
+	"Memory on the node (IP: ", "The local object store is full of objects",
 	// and the cause and remedy of V1's memory profiling assertion ("AssertionError: Error in
 	// memory profiling. Initial free memory ..."), one string in vLLM that a report wraps at
 	// its sentences: another process on a shared GPU (HAMi, MPS, time-slicing) released memory

@@ -746,7 +746,12 @@ func IsRayDaemon(name string) bool {
 // is kept.
 func rayDaemon(s, inner string, end int) (string, int) {
 	name, _, _ := strings.Cut(inner, ",")
-	name, _, _ = strings.Cut(name, " ")
+	name, elapsed, _ := strings.Cut(name, " ")
+	if name == "scheduler" && strings.HasPrefix(elapsed, "+") {
+		// the autoscaler's events as Ray before 2.x prefixed them, "(scheduler +2h13m57s,
+		// ip=...) Error: No available node types can fulfill resource request ..."
+		name = "autoscaler"
+	}
 	switch {
 	case !IsRayDaemon(name):
 		return "", 0

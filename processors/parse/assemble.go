@@ -544,6 +544,7 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 			g.pyRec = sl.Header == "" && pyRecordError(sl.Body)
 		case modeAfter:
 			g.msg = vllm.MessageState(sl.Body, vllm.MessageClosed)
+			g.msgAt = -1      // the exception's line is the first, before any part
 			g.level = "error" // as the vllm parser reads a bare exception line
 		}
 		if mode == modeTrace && sl.Header == "" && sglangFailure(sl.Body) && strings.HasSuffix(sl.Body, " hit an exception: "+vllm.TracebackHeader) {
