@@ -188,6 +188,12 @@ func (p *Parser) parse(ev *event.Event, msg string) bool {
 		// the raylet's own text forwarded to the driver: "(raylet) A worker died or was killed
 		// while executing a task by an unexpected system error. ..." (no level stated)
 		r.msg, r.dataset, ok = s, DatasetRayCore, true
+	} else if !ok && (r.proc == "raylet" || r.proc == "gcs_server") && s[0] == '/' && strings.Contains(s, "(+0x") && strings.Contains(s, ") [0x") {
+		// and the stack it dumps as it dies (a RAY_CHECK that failed, a fatal signal), one
+		// frame a line, read without the report above it: "(raylet) /usr/local/.../ray/raylet
+		// (+0xd1b178) [0xaaaaeafbb178] ray::operator<<()": the daemon's crash
+		r.msg, r.dataset, r.level, ok = s, DatasetRayCore, pu.Critical, true
+		ev.SetString(event.FieldErrorStack, strings.TrimRight(s+"\n"+rest, "\n"))
 	}
 	if !ok && r.proc == "autoscaler" {
 		// the autoscaler's messages to the driver, "(autoscaler +34s) Error: No available node
