@@ -115,6 +115,9 @@ func (p *Parser) parse(ev *event.Event) bool {
 		strings.Contains(s[:min(len(s), 64)], "  ") && eventRow(ev, s) { // (a namespace first: get events -A)
 		return true // a row of kubectl's event tables
 	}
+	if (s[0] == ' ' || s[0] >= '0' && s[0] <= '9') && strings.Contains(s[:min(len(s), 24)], "\t\t") && tabbedEventRow(ev, s) {
+		return true // kubectl describe's before 1.10, its columns apart by tabs
+	}
 	return parseRecord(ev, s)
 }
 

@@ -40,6 +40,39 @@ func eventRow(ev *event.Event, s string) bool {
 	return false
 }
 
+// tabbedEventRow reads a row of the Events table kubectl describe printed before 1.10, its
+// columns apart by tabs (FirstSeen, LastSeen, Count, From, SubObjectPath, Type, Reason, Message:
+// "  16m\t\t17s\t\t6\t{kubelet gklab-97a-012}\tspec.containers{nginx}\tWarning\t\tFailed\t\tFailed
+// to pull image ..."), the sub-object empty for an event about the whole pod.
+func tabbedEventRow(ev *event.Event, s string) bool {
+	var cols [8]string
+	n := 0
+	rest := strings.TrimLeft(s, " ")
+	for n < len(cols)-1 && rest != "" {
+		c, after, ok := strings.Cut(rest, "\t")
+		if !ok {
+			break
+		}
+		if c != "" {
+			cols[n] = c
+			n++
+		}
+		rest = after
+	}
+	msg := strings.TrimLeft(rest, "\t")
+	if n < 6 || !age(cols[0]) || !age(cols[1]) || !pu.AllDigits(cols[2]) || !strings.HasPrefix(cols[3], "{") || msg == "" {
+		return false
+	}
+	k := 4 // the sub-object's column, or the type's where it is empty
+	if strings.HasPrefix(cols[k], "spec.") {
+		k++
+	}
+	if k+1 >= n || cols[k] != "Warning" && cols[k] != "Normal" || !reason(cols[k+1]) {
+		return false
+	}
+	return setEventRow(ev, cols[k], cols[k+1], "", "", msg)
+}
+
 // getEventRow reads a row of kubectl get events whose columns start at at[off:] (after the
 // namespace of -A, ns): last seen, type, reason, object, [subobject, source,] message; an event
 // without a note (a node's "Starting") has an empty message.
