@@ -148,6 +148,10 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	{"nvmlDeviceGetHandleByPciBusId", KindGPUUnreachable, DatasetDriver},
 	// cudaErrorInsufficientDriver's text: the image's CUDA needs a newer driver than the node's
 	{"CUDA driver version is insufficient for CUDA runtime version", KindDriverTooOld, DatasetDriver},
+	// cudaErrorUnsupportedPtxVersion (222): kernels built by a newer CUDA toolkit than the
+	// node's driver can JIT ("CUDA error: the provided PTX was compiled with an unsupported
+	// toolchain.", a vLLM or FlashInfer build newer than the driver)
+	{"the provided PTX was compiled with an unsupported toolchain", KindDriverTooOld, DatasetDriver},
 	// PyTorch's words for the same, as its CUDA initialisation warns ("UserWarning: CUDA
 	// initialization: The NVIDIA driver on your system is too old (found version 11040). ...") and
 	// raises (RuntimeError): torch goes on without the GPU, and vLLM fails later elsewhere
