@@ -229,10 +229,16 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		pu.Finish(ev, pu.DatasetOr(ev, DatasetKibana), r.Level)
 		return true
 	}
-	if m, ok := strings.CutPrefix(first, "Exiting: "); ok && m != "" {
+	callerFile, callerLine, afterCaller := goCaller(first)
+	if m, ok := strings.CutPrefix(afterCaller, "Exiting: "); ok && m != "" {
 		// a Beat's last words on stderr before it exits with status 1 (libbeat's cmd: "Exiting:
 		// couldn't connect to any of the configured Elasticsearch hosts. ..."): why the
-		// DaemonSet's pod crash-loops
+		// DaemonSet's pod crash-loops; Beats 6 wrote its caller first ("beat.go:635: Exiting:
+		// Could not start registrar: ...")
+		if callerFile != "" {
+			ev.SetString(event.FieldOriginFile, callerFile)
+			ev.Set(event.FieldOriginLine, event.Int(callerLine))
+		}
 		ev.SetString(pu.FieldLogMessage, m)
 		ev.SetString(event.FieldErrorMsg, m)
 		pu.Finish(ev, pu.DatasetOr(ev, ds), pu.Critical)
@@ -2083,6 +2089,21 @@ func subcommandProg(prog string) bool {
 		}
 	}
 	return true
+}
+
+// goCaller cuts a Go caller's "file.go:N: " off s (libbeat 6's lines), returning its file and
+// line; s itself, and no file, when it opens with none.
+func goCaller(s string) (file string, line int64, rest string) {
+	loc, after, ok := strings.Cut(s[:min(len(s), 48)], ": ")
+	f, num, found := strings.Cut(loc, ".go:")
+	if !ok || !found || f == "" || strings.ContainsAny(f, " /") {
+		return "", 0, s
+	}
+	n, isNum := pu.Atoi(num)
+	if !isNum {
+		return "", 0, s
+	}
+	return f + ".go", n, s[len(loc)+2:] + after[len(after):]
 }
 
 // pflagError reads the error Go's pflag prints before its usage when a command line does not
