@@ -765,6 +765,14 @@ const (
 // the library's own (DatasetTorch, DatasetNCCL).
 func LibraryDataset(ev *event.Event, prefixed bool, other string) string {
 	c := parseutil.Container(ev)
+	if c == "" && !prefixed {
+		if n, ok := ev.GetString(event.FieldProcessName); ok && n != "" && !ServerContainer(n) {
+			// a host program's line by its syslog or journal tag (Ollama's service: "ollama[569358]:
+			// terminate called after throwing an instance of 'std::runtime_error'"): not vLLM's
+			// unless the tag names vLLM
+			return other
+		}
+	}
 	if prefixed || c == "" || ServerContainer(c) {
 		return DatasetServer
 	}
