@@ -59,18 +59,33 @@ func goPanic(ev *event.Event, text string) bool {
 func GoStackFrame(b string) bool {
 	if f, ok := strings.CutPrefix(b, "created by "); ok {
 		f, _, _ = strings.Cut(f, " in goroutine ")
-		return strings.IndexByte(f, '/') > 0 && strings.IndexByte(f, ' ') < 0 && strings.IndexByte(f, '.') > 0
+		return (strings.IndexByte(f, '/') > 0 || stdlibFunc(f)) && strings.IndexByte(f, ' ') < 0 && strings.IndexByte(f, '.') > 0
 	}
 	open := strings.LastIndexByte(b, '(')
 	if open <= 0 || !strings.HasSuffix(b, ")") {
 		return false
 	}
 	name, args := b[:open], b[open+1:]
-	if strings.IndexByte(name, '/') <= 0 && !strings.HasPrefix(name, "runtime.") || strings.IndexByte(name, '.') < 0 ||
+	if strings.IndexByte(name, '/') <= 0 && !stdlibFunc(name) || strings.IndexByte(name, '.') < 0 ||
 		strings.ContainsAny(name, " :\t") {
 		return false
 	}
 	return args == ")" || strings.HasPrefix(args, "0x") || strings.HasPrefix(args, "{") || strings.HasPrefix(args, "...")
+}
+
+// stdlibFunc reports whether name is a function of a Go standard library package whose path has
+// no slash, as a goroutine's frames name them ("sync.(*WaitGroup).Wait", "net.(*conn).Read",
+// "bufio.(*Reader).fill", "runtime.gopark"): a stack read from its middle may open at one.
+func stdlibFunc(name string) bool {
+	pkg, _, ok := strings.Cut(name, ".")
+	if !ok {
+		return false
+	}
+	switch pkg {
+	case "runtime", "sync", "net", "bufio", "io", "os", "syscall", "context", "time", "reflect", "main":
+		return true
+	}
+	return false
 }
 
 // GoFatal reports whether s opens the Go runtime's fatal error ("fatal error: all goroutines are
