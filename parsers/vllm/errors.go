@@ -260,7 +260,7 @@ func SetTraceback(ev *event.Event, text string) {
 		return
 	}
 	i := strings.Index(text, TracebackHeader)
-	if first := text[:strings.IndexByte(text+"\n", '\n')]; i < 0 || IsGroupExceptionLine(first) || IsFrameLine(first) ||
+	if first := text[:strings.IndexByte(text+"\n", '\n')]; i < 0 || IsGroupExceptionLine(first) || IsFrameLine(first) || IsGroupFrameLine(first) ||
 		strings.HasPrefix(first, "    ") && strings.TrimSpace(first) != "" && strings.TrimLeft(first, " ")[0] != '|' {
 		// a fragment whose header came earlier (one that opens inside a group's drawing too, or
 		// at a frame or a frame's source line, a chained traceback after it): all of it is the
