@@ -1547,7 +1547,7 @@ func llamaCpp(s string, r *Line) bool {
 	if r.Level, isLevel = pu.Level(rest[:1]); !isLevel {
 		return false
 	}
-	r.Msg = s[len(stamp)+3:]
+	r.Msg = strings.TrimRight(s[len(stamp)+3:], " ") // (a message padded to a width: ggml-cuda's CUDA error)
 	return true
 }
 

@@ -2125,6 +2125,12 @@ func (g *group) accept(l *vllm.Line) bool {
 		// the message's further lines, without the record's prefix (under the router's
 		// "[port] " when it relays them); a line with it is the next record
 		rest, ok := strings.CutPrefix(l.Body, g.header)
+		if ok && l.Header == "" && l.Proc == "" && len(g.parts) < maxMessageLines && llamaContinuation(rest) {
+			// llama.cpp writes each line of a message under its own prefix, the further ones
+			// indented (ggml-cuda's report: "E CUDA error: ...", "E   current device: 0, in
+			// function ...", "E   cudaMemset(...)"): one record
+			return true
+		}
 		if !ok || l.Header != "" || l.Proc != "" || len(g.parts) >= maxMessageLines || llamaRecord(l.Body) ||
 			g.header == "" && (recordStart(rest) || otherRecord(rest) || rest == vllm.TracebackHeader) {
 			return false
@@ -2508,6 +2514,17 @@ func recordException(g *group) bool {
 	first, _, _ := strings.Cut(g.first.Message(), "\n")
 	_, _, ok := vllm.SplitException(vllm.Split(first).Body, true)
 	return ok
+}
+
+// llamaContinuation reports whether s is a line of llama.cpp's --log-prefix layout ("0.54.236.080
+// E   current device: 0, ..."): its time, its level's letter, then a message indented under
+// the record's first line.
+func llamaContinuation(s string) bool {
+	sp := strings.IndexByte(s[:min(len(s), 24)], ' ')
+	if sp < 7 || sp+5 > len(s) || strings.Trim(s[:sp], "0123456789.") != "" || strings.Count(s[:sp], ".") != 3 {
+		return false
+	}
+	return strings.IndexByte("DIWE", s[sp+1]) >= 0 && s[sp+2] == ' ' && strings.HasPrefix(s[sp+3:], "  ")
 }
 
 // trimmedFrame reports whether b is a traceback's frame line whose indentation a paste trimmed.
