@@ -5,6 +5,7 @@ import (
 
 	"github.com/sluice-dev/sluice/parsers/gpu_operator"
 	"github.com/sluice-dev/sluice/parsers/nvidia_shell"
+	"github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 )
 
@@ -100,6 +101,11 @@ func goAccept(mode int, l *vllm.Line) (int, bool) {
 	if mode != modeGo {
 		return mode, false
 	}
+	if b != "" && b[0] == '/' && goCallerLine(b) {
+		// apimachinery's HandleCrash before v0.17 logged its callers as "file:line" alone
+		// under "Observed a panic" ("/home/.../k8s.io/apimachinery/pkg/util/runtime/runtime.go:76")
+		return mode, true
+	}
 	// (an empty line a paste or a shipper left a space on: "[signal ...]", " ", "goroutine 1 ...")
 	ok := strings.TrimLeft(b, " ") == "" || b[0] == '\t' || goroutineHeader(b) || strings.HasPrefix(b, "[signal ") ||
 		strings.HasPrefix(b, "panic: ") || strings.HasPrefix(b, "created by ") ||
@@ -189,6 +195,12 @@ func goFrameLine(b string) bool {
 
 // goFileLine reads the indented file line under a frame: "\t/usr/local/go/src/runtime/panic.go:884
 // +0x213", or zap's "        /go/pkg/mod/.../controller.go:332".
+// goCallerLine reports whether b is a Go source file's path and line alone, "/path/file.go:76".
+func goCallerLine(b string) bool {
+	i := strings.LastIndex(b, ".go:")
+	return i > 0 && strings.IndexByte(b, ' ') < 0 && parseutil.AllDigits(b[i+4:]) && len(b) > i+4
+}
+
 func goFileLine(b string) bool {
 	if b == "" || b[0] != ' ' && b[0] != '\t' {
 		return false
