@@ -66,6 +66,10 @@ func parseStats(ev *event.Event, b string) bool {
 			return false
 		}
 		ev.Set(FieldEngine, event.Int(n))
+	case strings.HasPrefix(b, "Iteration(") && strings.Contains(b, "): "):
+		// the engine core's own (0.22: "[v1/engine/core.py:407] Iteration(749): 0 context
+		// requests, ..."), before the API server logged it under "Engine NNN: "
+		return iteration(ev, b)
 	case strings.HasPrefix(b, "Avg prompt throughput: "):
 		statsList(ev, b, "")
 	case strings.Contains(b[:min(len(b), 32)], " Engines Aggregated: Avg "):

@@ -814,7 +814,7 @@ func componentTag(b string) int {
 // the lines that add, finish, abort, preempt and resume requests. It reports whether b was one.
 func lifecycle(ev *event.Event, b string) bool {
 	switch b[0] {
-	case 'E', 'A', 'P', 'S', 'K', 'D', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+	case 'E', 'A', 'P', 'S', 'K', 'D', 'I', '1', '2', '3', '4', '5', '6', '7', '8', '9':
 		if parseStats(ev, b) {
 			return true
 		}
