@@ -780,6 +780,18 @@ func (r *rec) structlog(s string) bool {
 		return false
 	}
 	event, tail, _ := strings.Cut(s[end+2:], "  ")
+	if tail == "" {
+		// an event of 30 characters or more, which the renderer does not pad: one space, then
+		// the logger ("unsupported operand type(s) for +: 'int' and 'str' [log_test.multiply]
+		// contextfoo=bar ..."), the last bracketed name that the pairs or the line's end follow
+		for i := strings.LastIndex(event, " ["); i > 0; i = strings.LastIndex(event[:i], " [") {
+			j := strings.IndexByte(event[i+2:], ']')
+			if j > 0 && IsLoggerName(event[i+2:i+2+j]) && (i+3+j == len(event) || event[i+3+j] == ' ') {
+				event, tail = event[:i], event[i+1:]
+				break
+			}
+		}
+	}
 	tail = strings.TrimLeft(tail, " ")
 	if len(tail) > 2 && tail[0] == '[' {
 		if j := strings.IndexByte(tail, ']'); j > 1 && IsLoggerName(tail[1:j]) {
