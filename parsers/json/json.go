@@ -960,7 +960,7 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 		return false
 	case "Pod", "pod", "object", "node", "nodeName", "controllerKind", "knative.dev/key", "nodeclaim", "machine",
 		"Pods", "pods", "NodeClaim", "workload", "trainJob", "isvc", "scaledObject.Name", "scaledobject.Name",
-		"RayCluster", "RayService", "RayJob", "reconcileID", "resource_name":
+		"RayCluster", "RayService", "RayJob", "reconcileID", "resource_name", "reconciler kind":
 		rec.object = true
 		return false
 	case "type":
