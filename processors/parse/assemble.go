@@ -1033,7 +1033,7 @@ func startMode(l *vllm.Line) (int, bool) {
 		// ("WARNING:torch.distributed.run:", then torchrun's OMP_NUM_THREADS banner): its
 		// lines up to the next record
 		return modeOpenMessage, true
-	case l.Header == "" && l.Proc == "" && basicConfigOpen(l.Body):
+	case l.Header == "" && l.Proc == "" && (basicConfigOpen(l.Body) || launchConfigs(l.Body)):
 		// a record in basicConfig's format whose message announces lines under it, indented
 		// ("INFO:torch.distributed.launcher.api:Starting elastic_operator with launch configs:",
 		// then "  entrypoint       : ...", one logger.info; accelerate's "... had defaults used
@@ -2192,7 +2192,8 @@ func (g *group) accept(l *vllm.Line) bool {
 		if len(g.parts) == 0 && l.Header == "" && strings.HasPrefix(l.Body, "prompt eval time = ") && strings.HasPrefix(g.first.Message(), "slot print_timing: ") {
 			return true
 		}
-		if l.Header == "" && l.Body == "" && len(g.parts) > 0 && g.parts[len(g.parts)-1] != "" && basicConfigOpen(g.firstLine()) {
+		if l.Header == "" && l.Body == "" && len(g.parts) > 0 && g.parts[len(g.parts)-1] != "" &&
+			(basicConfigOpen(g.firstLine()) || launchConfigs(g.firstLine())) {
 			// the line break a basicConfig record's message ends in (torch's launch configs')
 			g.mode = modeDone
 			return true
@@ -2565,6 +2566,13 @@ func basicConfigError(b string) string {
 		return ""
 	}
 	return rest[len(name)+1:]
+}
+
+// launchConfigs reports whether b is torch's elastic agent's record before the launch configs
+// it lists under it, in a layout other than basicConfig's (torch before 1.11 through its own
+// handler: "[INFO] 2021-12-08 12:28:26,098 api: Starting elastic_operator with launch configs:").
+func launchConfigs(b string) bool {
+	return strings.HasSuffix(strings.TrimRight(b, " "), " with launch configs:") && strings.HasPrefix(b, "[")
 }
 
 // basicConfigOpen reports whether b is a debug, info or warning record in logging.basicConfig's
