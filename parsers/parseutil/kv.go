@@ -250,3 +250,26 @@ func Quoted(s string) (val, rest string, ok bool) {
 	}
 	return Unquote(s[:end+1]), s[end+1:], true
 }
+
+// JSONMessage returns the first "message" member with a string value in a JSON object printed over
+// lines (torch elastic's error file: {"message": {"message": "RendezvousConnectionError: ...",
+// ...}}), "" when there is none. The object may be cut off: it is scanned, not decoded.
+func JSONMessage(s string) string {
+	const key = `"message": "`
+	i := strings.Index(s, key)
+	if i < 0 {
+		return ""
+	}
+	v := s[i+len(key):]
+	for j := 0; j < len(v); j++ {
+		switch v[j] {
+		case '\\':
+			j++
+		case '"':
+			return v[:j]
+		case '\n':
+			return ""
+		}
+	}
+	return ""
+}

@@ -521,3 +521,17 @@ func TestKlogKVCutAndUnspaced(t *testing.T) {
 		t.Error("logfmt's scan read a cut value")
 	}
 }
+
+func TestJSONMessage(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"{\n  \"message\": {\n    \"message\": \"RendezvousConnectionError: The connection failed.\",\n": "RendezvousConnectionError: The connection failed.",
+		"{\n  \"message\": \"a \\\"quoted\\\" word\"\n}":                                                 `a \"quoted\" word`,
+		"{\n  \"message\": {\n    \"extraInfo\": {}\n  }\n}":                                             "",
+		"{\n  \"message\": \"cut off":                                                                    "",
+	} {
+		if got := JSONMessage(in); got != want {
+			t.Errorf("JSONMessage(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -383,6 +383,13 @@ func (p *Parser) parse(ev *event.Event, msg string) bool {
 			}
 		}
 	}
+	if m, _ := ev.GetString(event.FieldErrorMsg); m == "{" {
+		// a message that is a JSON object over lines (torch elastic's error handler's error
+		// file): the message it holds ("RendezvousConnectionError: ...")
+		if inner := pu.JSONMessage(ev.Message()); inner != "" {
+			ev.SetString(event.FieldErrorMsg, inner)
+		}
+	}
 	return true
 }
 

@@ -966,7 +966,9 @@ func startMode(l *vllm.Line) (int, bool) {
 		// the entry on a line of its own under the time and cursor, read whole by the syslog
 		// framing parser
 		return modeJournalVerbose, true
-	case l.Header == "" && l.Proc == "" && l.Body == "{":
+	case l.Header == "" && l.Proc == "" && (l.Body == "{" || strings.HasSuffix(l.Body, "error_handler:{") || strings.HasSuffix(l.Body, "error_handler: {")):
+		// (and torch elastic's error handler's record whose message is its error file's JSON,
+		// pretty-printed: "ERROR:torch.distributed.elastic.multiprocessing.errors.error_handler:{")
 		// a JSON object printed over lines (journalctl -o json-pretty's entry, a program's
 		// pretty-printed dump): its members, indented, up to the "}" at the line's start
 		return modeJSONObject, true
