@@ -109,6 +109,9 @@ func consoleLine(ev *event.Event, s string) bool {
 		if u, ok := untab(s); ok {
 			s = u
 			t1 = strings.IndexByte(s, '\t')
+		} else if u, ok := istioCollapsed(ev, s); ok {
+			s = u
+			t1 = strings.IndexByte(s, '\t')
 		}
 	}
 	if t1 <= 0 {
@@ -136,6 +139,23 @@ func consoleLine(ev *event.Event, s string) bool {
 		return false
 	}
 	return consoleRest(ev, rest[t2+1:], level, stack)
+}
+
+// istioCollapsed restores the two tabs of Istio's pilot-agent line (its time, level and
+// message, no logger: "2025-05-19T11:57:44.105377Z\terror\tRequest to probe app failed: ...")
+// that a copy turned into single spaces, in an istio-proxy container only, where no other layout
+// writes a time, a lower-case level and words.
+func istioCollapsed(ev *event.Event, s string) (string, bool) {
+	if pu.Container(ev) != "istio-proxy" {
+		return "", false
+	}
+	stamp, rest, ok := strings.Cut(s, " ")
+	lv, msg, ok2 := strings.Cut(rest, " ")
+	if _, n, isTime := pu.RFC3339(stamp); !ok || !ok2 || !isTime || n != len(stamp) || msg == "" ||
+		lv != "debug" && lv != "info" && lv != "warn" && lv != "error" {
+		return "", false
+	}
+	return stamp + "\t" + lv + "\t" + msg, true
 }
 
 // consoleRest sets the fields after the time and the level (level "" when the line led with

@@ -985,3 +985,25 @@ func TestSGLangErrorRecords(t *testing.T) {
 		}
 	}
 }
+
+// Istio's pilot-agent line as a copy collapsed its tabs to single spaces, in a KServe predictor's
+// istio-proxy (its failed readiness probe of the model server,
+// redhat-ai-services/podman-ai-lab-to-rhoai issue #6): error, its words error.message. Outside istio-proxy the same words are
+// not read so.
+func TestIstioCollapsedTabs(t *testing.T) {
+	t.Parallel()
+	line := `2025-05-19T11:57:44.105377Z error Request to probe app failed: Get "http://10.129.0.24:8012/": context deadline exceeded (Client.Timeout exceeded while awaiting headers), original URL path = /app-health/queue-proxy/readyz`
+	ev := runInPod(t, "llm-predictor-0", "istio-proxy", []string{line})[0]
+	if lv, _ := ev.GetString(event.FieldLogLevel); lv != "error" || !strings.HasPrefix(errorMessage(ev), "Request to probe app failed: ") {
+		t.Errorf("istio-proxy: level %q, error.message %q", lv, errorMessage(ev))
+	}
+	ev = runInPod(t, "app-0", "app", []string{line})[0]
+	if lv, _ := ev.GetString(event.FieldLogLevel); lv == "error" {
+		t.Errorf("another container's line was read as pilot-agent's: %q", lv)
+	}
+}
+
+func errorMessage(ev *event.Event) string {
+	m, _ := ev.GetString(event.FieldErrorMsg)
+	return m
+}
