@@ -121,11 +121,15 @@ func Split(line string) Line {
 			if r, ok := subprocessRelay(rest); ok {
 				rest = r
 			}
-		} else if ok && n == 19 && rest[n] == ' ' && strings.HasPrefix(rest[n+1:], "INFO:     ") {
+		} else if ok && (n == 19 || n == 23) && rest[n] == ' ' {
 			// Docker Desktop's stamp, local time without zone, before uvicorn's access line
 			// ("2024-10-27 23:04:40 INFO:     172.24.0.1:51444 - \"POST ...\" 200 OK", as its
-			// log view copies it): read past, its time no zone's (the runtime's frame tells it)
-			rest = rest[n+1:]
+			// log view copies it), or a viewer's with milliseconds and a bar ("2025-05-30
+			// 09:55:22.282 | INFO:     ..."): read past, its time no zone's (the runtime's
+			// frame tells it)
+			if after := strings.TrimPrefix(rest[n+1:], "| "); strings.HasPrefix(after, "INFO:     ") {
+				rest = after
+			}
 		}
 	}
 	if len(rest) > 24 && rest[0] == '[' && rest[11] == 'T' && rest[1] == '2' {
