@@ -1846,6 +1846,12 @@ func (g *group) accept(l *vllm.Line) bool {
 		// the lines it announced, up to the next record (a dated line, TurboMind's "[TM][...]",
 		// uvicorn's); a traceback's too (logger.exception)
 		b := l.Body
+		if bannerClosed(g) {
+			// torchrun's OMP_NUM_THREADS banner ends at its second rule of stars: what follows
+			// is the next record ("WARNING:torch.distributed.launcher.api:config has no run_id,
+			// ..."), or a traceback of its own, not the warning's
+			return false
+		}
 		if (b == vllm.TracebackHeader || strings.HasPrefix(b, vllm.TracebackHeader+"  File \"")) && l.Header == "" && l.Proc == "" {
 			// (NumPy's banner appends format_stack()'s frames to the header without a line
 			// break: "Traceback (most recent call last):  File \"<string>\", line 1, in <module>")
@@ -2568,6 +2574,22 @@ func basicConfigError(b string) string {
 		return ""
 	}
 	return rest[len(name)+1:]
+}
+
+// bannerClosed reports whether g is a record in basicConfig's format whose message opened with a
+// line break and is a banner between two rules of stars, both read (torchrun's "WARNING:torch.
+// distributed.run:", "*****", "Setting OMP_NUM_THREADS ...", "*****").
+func bannerClosed(g *group) bool {
+	if !basicConfigEmpty(g.firstLine()) {
+		return false
+	}
+	rules := 0
+	for _, p := range g.parts {
+		if len(p) >= 5 && strings.Trim(p, "*") == "" {
+			rules++
+		}
+	}
+	return rules >= 2
 }
 
 // launchConfigs reports whether b is torch's elastic agent's record before the launch configs
