@@ -93,9 +93,10 @@ func parsePyWarning(ev *event.Event, l *Line) bool {
 	ev.SetString(event.FieldLogLevel, l.Level)
 	ev.SetString(event.FieldOriginFile, l.File)
 	ev.Set(event.FieldOriginLine, event.Int(l.FileLine))
-	if l.Proc != "" && !otherActor(ev, l.ProcName) || strings.Contains(file, "/site-packages/vllm/") || strings.Contains(file, "/dist-packages/vllm/") {
+	if l.Proc != "" && !l.RankOnly && !otherActor(ev, l.ProcName) || strings.Contains(file, "/site-packages/vllm/") || strings.Contains(file, "/dist-packages/vllm/") {
 		// under vLLM's process prefix (not another program's Ray actor's, a DeepSpeed worker's
-		// in a Ray Serve app), or raised in vLLM's own modules ("/usr/local/lib/
+		// in a Ray Serve app; a "[rankN]:" alone says nothing of vLLM: an FSDP job's ranks), or
+		// raised in vLLM's own modules ("/usr/local/lib/
 		// python3.12/site-packages/vllm/connections.py:8: RuntimeWarning: ..."), whatever the
 		// container's name
 		ev.SetString(event.FieldDataset, DatasetServer)
