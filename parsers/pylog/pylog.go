@@ -159,6 +159,10 @@ func (p *Parser) parse(ev *event.Event, msg string) bool {
 			r.msg = s[len("wandb: "):]
 		}
 		r.logger, ok = "wandb", true
+	case (strings.HasPrefix(s, "stderr: ") || strings.HasPrefix(s, "stdout: ")) && len(s) > 9 && s[8] >= 'A' && s[8] <= 'Z' && r.levelFirst(s[8:]):
+		// accelerate launch's stream before torchrun's basicConfig records ("stderr:
+		// ERROR:torch.distributed.elastic.multiprocessing.api:failed (exitcode: 1) ...")
+		ok = true
 	case c >= 'a' && c <= 'z' && strings.Contains(s[:min(len(s), 80)], ": ["):
 		ok = r.launcher(s)
 	case c >= '0' && c <= '9':

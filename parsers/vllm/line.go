@@ -181,7 +181,7 @@ func Split(line string) Line {
 	if n, tag := syslogPrefix(rest); n > 0 {
 		l.Tag, rest = rest[tag:n-2], rest[n:]
 	}
-	if n := launcherLabel(rest); n > 0 && (launched(rest[n:]) || strings.HasSuffix(rest[:n], ">:")) {
+	if n := launcherLabel(rest); n > 0 && (launched(rest[n:]) || strings.HasSuffix(rest[:n], ">:") || strings.HasPrefix(rest, "stderr: ") || strings.HasPrefix(rest, "stdout: ")) {
 		// a launcher's label before a rank's, NCCL's or a traceback's line: "[80746] [rank0]:[E321
 		// ...", srun --label's "0: host:pid:tid [5] NCCL WARN ..." (the message keeps it); Open
 		// MPI's --tag-output before every line of a rank's output, "[1,0]<stderr>:" (a
@@ -1168,6 +1168,9 @@ func FastChatStderr(s string) int {
 func launcherLabel(s string) int {
 	if len(s) > 3 && s[0] == '[' {
 		return launcherTag(s)
+	}
+	if strings.HasPrefix(s, "stderr: ") || strings.HasPrefix(s, "stdout: ") {
+		return len("stderr: ") // accelerate launch's stream before each line of its child's
 	}
 	i := 0
 	for i < len(s) && i < 6 && s[i] >= '0' && s[i] <= '9' {
