@@ -428,10 +428,16 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		// cudaMalloc failed: out of memory"): the kind names it, as on its prefixed form's
 		ev.SetString(pu.FieldGPUErrorKind, "cuda_oom")
 		r.Msg = first
-	} else if f, ok := strings.CutPrefix(first, " FATAL  "); ok && len(f) > 0 && f[0] != ' ' {
+	} else if f, ok := strings.CutPrefix(strings.TrimPrefix(first, " "), "FATAL  "); ok && len(f) > 0 && f[0] != ' ' {
 		// Kibana's CLI on the error that kills the server (a failed saved-object migration, a
 		// refused setting): " FATAL  Error: Unable to complete saved object migrations ..."
+		// (its space a paste may trim); a message that ends in a colon goes on with the
+		// tab-indented line under it ("Mapper for [x] conflicts with existing mapper:", then
+		// "\tCannot update parameter [normalizer] from [null] to [lowercase],")
 		r.Level, r.Msg = pu.Critical, strings.TrimPrefix(f, "Error: ")
+		if next, _, _ := strings.Cut(rest, "\n"); strings.HasSuffix(r.Msg, ":") && strings.HasPrefix(next, "\t") {
+			r.Msg += " " + strings.TrimRight(strings.TrimSpace(next), ",")
+		}
 	} else if first[0] != '[' {
 		// "ERROR: Elasticsearch did not exit normally - check the logs at ...": a launcher
 		// script's stated level. A GPU-stack container's such lines are nvidia_shell's.

@@ -894,6 +894,10 @@ func startMode(l *vllm.Line) (int, bool) {
 		// "Error trying to handle streaming tool call.", then its traceback
 		l.Header == "" && vllm.ExceptionOpener(l.Body) && !strings.Contains(l.Body, ": ") && len(l.Body) < 200:
 		return modeMaybe, true
+	case l.Header == "" && l.Proc == "" && (strings.HasPrefix(l.Body, " FATAL  Error: ") || strings.HasPrefix(l.Body, "FATAL  Error: ")):
+		// Kibana's CLI on the error that kills it, the error's further lines tab-indented under
+		// it (a mapping conflict's "\tCannot update parameter [normalizer] ...")
+		return modeIndented, true
 	case l.Header == "" && letterRecordError(l.Body): // before torch's "[E ...": Jupyter's own
 		return modeIndented, true // its exception indented under it
 	case l.Header == "" && hclogValueStart(l): // and hclog's "[ERROR] ..." after its time
