@@ -132,6 +132,13 @@ func causes(lines []string) string {
 // ErrorLine reads a line that is a JavaScript error's first line, "TypeError: fetch failed",
 // "Error [ERR_STREAM_PREMATURE_CLOSE]: Premature close".
 func ErrorLine(s string) (typ, msg string, ok bool) {
+	if ctor, rest, found := strings.Cut(s[:min(len(s), 80)], " ["); found && identifier(ctor) {
+		// util.inspect's "<constructor> [<name>]: message" when the two differ (a minified
+		// bundle's class: "JP [ResponseError]: circuit_breaking_exception: ..."): the name
+		if name, _, isErr := strings.Cut(rest, "]: "); isErr && identifier(name) && strings.HasSuffix(name, "Error") {
+			return name, s[len(ctor)+2+len(name)+3:], true
+		}
+	}
 	typ, msg, ok = embeddedError(s)
 	if !ok || !strings.HasPrefix(s, typ) {
 		return "", "", false
@@ -159,6 +166,13 @@ func embeddedError(s string) (typ, msg string, ok bool) {
 			continue
 		}
 		rest := s[end:]
+		if start > 0 && s[start-1] == '[' && strings.HasPrefix(rest, "]: ") {
+			// util.inspect's "<constructor> [<name>]: message" when the two differ (a minified
+			// bundle's class: "JP [ResponseError]: circuit_breaking_exception: ...")
+			if ctor := strings.TrimSuffix(s[:start-1], " "); len(ctor) < start-1 && identifier(ctor[strings.LastIndexByte(ctor, ' ')+1:]) {
+				return s[start:end], rest[3:], true
+			}
+		}
 		if strings.HasPrefix(rest, " [") {
 			// Node's coded errors: "Error [ERR_STREAM_PREMATURE_CLOSE]: Premature close"
 			if j := strings.Index(rest, "]: "); j > 2 && j < 64 {
