@@ -1233,10 +1233,12 @@ func exceptionModule(typ string) bool {
 }
 
 // nvidiaFailure reports whether an exception line reports an NVIDIA user-space failure (driver
-// too old, NVML, library mismatch), which the parsers of the GPU stack's datasets read.
+// too old, NVML, library mismatch) of a part of the GPU stack, which the parsers of the GPU
+// stack's datasets read; a CUDA error of the program's own (no stack part at fault: "all
+// CUDA-capable devices are busy or unavailable") stays an exception line.
 func nvidiaFailure(b string) bool {
-	k, _ := parseutil.GPUFailure(b)
-	return k != ""
+	k, ds := parseutil.GPUFailure(b)
+	return k != "" && ds != ""
 }
 
 // builtinExceptions are Python's own exception classes that a program's failure ends in.
