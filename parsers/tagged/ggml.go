@@ -34,6 +34,12 @@ func ggmlAbort(s string) (level, msg string, ok bool) {
 	case strings.HasPrefix(s, "CUDA error: ") && len(s) > len("CUDA error: "):
 		// ggml_cuda_error: the call's error string; "  current device: ..." and the call follow
 		return pu.Error, s, true
+	case strings.HasPrefix(s, "CUDA error ") && strings.Contains(s, " at ") && strings.Contains(s, ".cu:"):
+		// ggml-cuda before 2024: "CUDA error 3 at .../ggml-cuda.cu:5661: initialization error",
+		// "current device: 0" under it (Ollama 0.1's runner)
+		if n, _, ok := strings.Cut(s[len("CUDA error "):], " at "); ok && pu.AllDigits(n) && n != "" {
+			return pu.Error, s, true
+		}
 	}
 	loc, text, found := strings.Cut(s, ": ")
 	if !found || strings.IndexByte(loc, ' ') >= 0 || !pu.SourceLocation(loc) {
@@ -62,8 +68,10 @@ func GGMLAbortLine(s string) bool {
 	switch {
 	case s == "":
 		return false
-	case s[0] == ' ' || s[0] == '\t', GGMLAbortStart(s) && !strings.HasPrefix(s, "CUDA error: "):
+	case s[0] == ' ' || s[0] == '\t', GGMLAbortStart(s) && !strings.HasPrefix(s, "CUDA error"):
 		return true
+	case strings.HasPrefix(s, "current device: "):
+		return true // (before 2024, not indented)
 	case strings.HasPrefix(s, "[New LWP "), strings.HasPrefix(s, "[New Thread "), strings.HasPrefix(s, "[Thread debugging using "),
 		strings.HasPrefix(s, "Using host libthread_db library "), strings.HasPrefix(s, "[Inferior "),
 		strings.HasPrefix(s, "ptrace: "), s == "No stack.", s == "The program is not being run.",
