@@ -1171,7 +1171,11 @@ func pythonTraceback(ev *event.Event, st string) bool {
 	}
 	// (a paste that trimmed its lines leaves a frame's line unindented: "File \"x.py\", line 3, in f")
 	return strings.Contains(st, `  File "`) || strings.HasPrefix(st, `File "`) || strings.Contains(st, "\nFile \"") ||
-		strings.Contains(st, "\nException raised from ")
+		strings.Contains(st, "\nException raised from ") ||
+		// a fragment that opens at a frame's source line, the exception under it
+		// ("    s.__pydantic_validator__.validate_python(...)", then "pydantic_core.
+		// _pydantic_core.ValidationError: ..."), a Java stack's "    at ..." being another's
+		strings.HasPrefix(st, "    ") && !strings.HasPrefix(strings.TrimLeft(st, " "), "at ")
 }
 
 // pythonException reports whether the event is a Python exception's line read alone, its
