@@ -72,6 +72,8 @@ func GGMLAbortLine(s string) bool {
 		return true
 	case strings.HasPrefix(s, "current device: "):
 		return true // (before 2024, not indented)
+	case strings.HasPrefix(s, "ggml_cuda_compute_forward: ") && strings.HasSuffix(s, " failed"):
+		return true // the op whose CUDA call failed, which ggml-cuda names before its report
 	case strings.HasPrefix(s, "[New LWP "), strings.HasPrefix(s, "[New Thread "), strings.HasPrefix(s, "[Thread debugging using "),
 		strings.HasPrefix(s, "Using host libthread_db library "), strings.HasPrefix(s, "[Inferior "),
 		strings.HasPrefix(s, "ptrace: "), s == "No stack.", s == "The program is not being run.",
