@@ -593,7 +593,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			}
 		}
 		switch k := vllm.Classify(r.Msg); k {
-		case "cuda_oom", "cuda_error", "nccl":
+		case "cuda_oom", "cuda_error", "nccl", vllm.KindUnsupportedArch: // (a build without kernels for the GPU: "no kernel image is available")
 			if !ev.Has(pu.FieldGPUErrorKind) {
 				ev.SetString(pu.FieldGPUErrorKind, vllm.WorkloadKind(k, r.Msg)) // TensorRT-LLM's CUDA out of memory, as vLLM's
 			}
