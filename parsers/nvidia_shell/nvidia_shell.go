@@ -107,10 +107,18 @@ func stdLogPrefix(ev *event.Event, text string) (string, string) {
 		// a prefix that ends in a space, log.New(os.Stdout, "exporter ", ...): "exporter
 		// 2025/08/06 10:03:27 svc_handler.go:68: ..." (the AMD GPU metrics exporter)
 		if j := strings.IndexByte(text[:min(len(text), 32)], ' '); j > 0 && len(text) > j+12 && text[j+5] == '/' &&
-			text[0] >= 'a' && text[0] <= 'z' && strings.IndexByte(text[:j], ':') < 0 {
+			strings.IndexByte(text[:j], ':') < 0 {
 			if _, _, ok := pu.StdLog(text[j+1:]); ok {
-				ev.SetString(event.FieldLogLogger, text[:j])
-				return text[j+1:], ""
+				switch w := text[:j]; {
+				case w == "INFO" || w == "WARN" || w == "WARNING" || w == "ERROR" || w == "FATAL" || w == "DEBUG" || w == "TRACE":
+					// a level as the prefix, log.New(os.Stderr, "ERROR ", log.LstdFlags)
+					// (monstache's "ERROR 2022/04/16 07:41:33 Bulk response item: ..."): the level
+					lv, _ := pu.Level(w)
+					return text[j+1:], lv
+				case text[0] >= 'a' && text[0] <= 'z':
+					ev.SetString(event.FieldLogLogger, w)
+					return text[j+1:], ""
+				}
 			}
 		}
 		return text, ""
