@@ -316,3 +316,14 @@ func AfterPrintkCaller(s string) string {
 	}
 	return strings.TrimPrefix(s[end+1:], " ")
 }
+
+// LowerWord reports whether s is one word of lower-case letters, digits, '-' and '_': a
+// program's tag ("cosmos", "smg").
+func LowerWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return s != ""
+}

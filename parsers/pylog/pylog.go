@@ -145,6 +145,12 @@ func (p *Parser) parse(ev *event.Event, msg string) bool {
 		ok, rest = true, trace
 	case c == '[':
 		ok = r.bracketed(s)
+		if end := strings.IndexByte(s[:min(len(s), 24)], ']'); !ok && end > 1 && end+3 < len(s) && s[end+1] == ' ' &&
+			s[end+2] >= '1' && s[end+2] <= '2' && pu.LowerWord(s[1:end]) {
+			// a program's tag before the standard library's default layout ("[cosmos] 2026-05-14
+			// 05:28:06,261 - cosmos - ERROR - Process 1 failed with return code 1")
+			ok = r.dated(s[end+2:])
+		}
 	case c == 'w' && strings.HasPrefix(s, "wandb: "):
 		// Weights & Biases' terminal lines in a training job (wandb/errors/term.py): its
 		// termwarn and termerror put the level after the prefix ("wandb: WARNING Symlinked 3

@@ -102,7 +102,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		// a launcher's relay of its Rust core's lines under the core's name: SGLang's model
 		// gateway, "[smg] 2026-06-06 04:08:09 DEBUG smg::app_context: ..."
 		if end := strings.IndexByte(s[:min(len(s), 16)], ']'); end > 1 && end+2 < len(s) && s[end+1] == ' ' &&
-			(s[end+2] == '1' || s[end+2] == '2') && lowerWord(s[1:end]) {
+			(s[end+2] == '1' || s[end+2] == '2') && pu.LowerWord(s[1:end]) {
 			s = s[end+2:]
 		}
 	}
@@ -681,16 +681,6 @@ func errorValue(msg string) string {
 		return v
 	}
 	return ""
-}
-
-// lowerWord reports whether s is one word of lower-case letters, digits, '-' and '_'.
-func lowerWord(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // PrettyStart reports whether s opens a record in tracing-subscriber's pretty format (hf-xet's,
