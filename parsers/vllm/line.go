@@ -129,6 +129,11 @@ func Split(line string) Line {
 			// frame tells it)
 			if after := strings.TrimPrefix(rest[n+1:], "| "); strings.HasPrefix(after, "INFO:     ") {
 				rest = after
+			} else if n == 19 && (IsGroupTraceStart(after) || strings.HasPrefix(strings.TrimLeft(after, " "), "| ")) {
+				// and the same stamp before every line of an exception group's drawing
+				// ("2025-05-20 19:21:36   + Exception Group Traceback (most recent call
+				// last):", "2025-05-20 19:21:36   |   File ..."), a viewer's copy
+				rest = after
 			}
 		}
 	}
