@@ -287,6 +287,25 @@ func tabsFor(s string, run func(i, j int) (tab, ok bool)) (string, bool) {
 	return b.String(), true
 }
 
+// contextAfterSpace returns where a line's trailing JSON context starts after a single space
+// (the space before its first ` {"` whose rest is one valid object), 0 when there is none.
+func contextAfterSpace(s string) int {
+	if !strings.HasSuffix(s, "}") {
+		return 0
+	}
+	for off := 0; off < len(s); {
+		i := strings.Index(s[off:], ` {"`)
+		if i < 0 {
+			return 0
+		}
+		if at := off + i; at > 0 && eventjson.Valid(s[at+1:]) {
+			return at
+		}
+		off += i + 2
+	}
+	return 0
+}
+
 // console sets the fields after the level and returns the logger name.
 func console(ev *event.Event, s string) string {
 	var parts [4]string
@@ -318,6 +337,11 @@ func console(ev *event.Event, s string) string {
 		// "Exporting failed. Will retry the request after interval.    {"kind": "exporter", ...}"
 		context(ev, strings.TrimLeft(last[i:], " "))
 		parts[np-1] = strings.TrimRight(last[:i], " ")
+	} else if i := contextAfterSpace(last); i > 0 {
+		// or to a single space (KAI's pod grouper as a report quotes it: "Reconciling pod
+		// {"controller": "pod", ..., "Pod": {"name":"train11",...}}"): the context still
+		context(ev, last[i+1:])
+		parts[np-1] = last[:i]
 	}
 	var logger string
 	switch np {
