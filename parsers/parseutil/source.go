@@ -156,11 +156,12 @@ var gpuHostFiles = map[string]string{
 var gpuUnitDescriptions = map[string]string{
 	"NVIDIA fabric manager service": DatasetFabricManager,
 	"NVIDIA Persistence Daemon":     DatasetDriver,
-	"nvidia-powerd service":         DatasetDriver, // nvidia-powerd.service
-	"NVIDIA DCGM service":           DatasetDCGM,   // nvidia-dcgm.service, the host engine's unit
-	"NVIDIA Grid Daemon":            DatasetDriver, // nvidia-gridd.service
-	"NVIDIA vGPU Manager Daemon":    DatasetDriver, // nvidia-vgpu-mgr.service
-	"NVIDIA vGPU Daemon":            DatasetDriver, // nvidia-vgpud.service
+	"nvidia-powerd service":         DatasetDriver,       // nvidia-powerd.service
+	"NVIDIA DCGM service":           DatasetDCGM,         // nvidia-dcgm.service, the host engine's unit
+	"DCGM Exporter":                 DatasetDCGMExporter, // dcgm-exporter.service on a bare-metal node
+	"NVIDIA Grid Daemon":            DatasetDriver,       // nvidia-gridd.service
+	"NVIDIA vGPU Manager Daemon":    DatasetDriver,       // nvidia-vgpu-mgr.service
+	"NVIDIA vGPU Daemon":            DatasetDriver,       // nvidia-vgpud.service
 	// nvidia-cdi-refresh.service (the container toolkit's CDI spec generation at boot)
 	"Refresh NVIDIA CDI specification file": DatasetToolkit,
 	// the EKS GPU AMI's configure-nvidia.service
