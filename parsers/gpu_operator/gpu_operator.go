@@ -298,7 +298,8 @@ func contextAfterSpace(s string) int {
 		if i < 0 {
 			return 0
 		}
-		if at := off + i; at > 0 && eventjson.Valid(s[at+1:]) {
+		if at := off + i; at > 0 && s[at-1] != ':' && eventjson.Valid(s[at+1:]) {
+			// (not a body the message quotes: "401 Unauthorized: {"error":{...}}")
 			return at
 		}
 		off += i + 2
@@ -462,6 +463,12 @@ func context(ev *event.Event, raw string) {
 	gjson.Parse(raw).ForEach(func(k, v gjson.Result) bool {
 		switch k.Str {
 		case "error":
+			if v.Type != gjson.String {
+				// an error that is an object (a client's response body): its members under
+				// log.fields, error.message staying text for the index's mapping
+				eventjson.FlattenResult(ev, pu.FieldLogFields+".error", v, &n)
+				break
+			}
 			ev.Set(event.FieldErrorMsg, eventjson.Value(v))
 		case "x-request-id", "X-Request-Id":
 			// the request a router's line is about (the inference extension's endpoint
