@@ -309,6 +309,18 @@ func SetTraceback(ev *event.Event, text string) {
 				msg += " " + strings.TrimSpace(why)
 			}
 		}
+		if strings.HasPrefix(msg, "NCCL error") {
+			// torch's DistBackendError names NCCL's result, then "Last error:" over the cause
+			// on the line under it (which peer, which NIC: "NET/OFI Request ... completed with
+			// error ... (UNDELIVERABLE)", "socketProgressOpt: Call to recv from ... failed :
+			// Connection reset by peer"): the cause goes with the first line
+			if i := strings.Index(whole, "\nLast error:\n"); i >= 0 {
+				cause, _, _ := strings.Cut(whole[i+len("\nLast error:\n"):], "\n")
+				if cause = strings.TrimSpace(cause); cause != "" {
+					msg += " Last error: " + cause
+				}
+			}
+		}
 		if strings.HasSuffix(typ, "ActorDiedError") || strings.HasSuffix(typ, "RayActorError") {
 			// Ray's message names the actor on tab-indented lines, then why its worker died
 			// ("The actor is dead because its worker process has died. Worker exit type:
