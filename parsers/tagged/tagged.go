@@ -2100,16 +2100,12 @@ func subcommandProg(prog string) bool {
 // goCaller cuts a Go caller's "file.go:N: " off s (libbeat 6's lines), returning its file and
 // line; s itself, and no file, when it opens with none.
 func goCaller(s string) (file string, line int64, rest string) {
-	loc, after, ok := strings.Cut(s[:min(len(s), 48)], ": ")
-	f, num, found := strings.Cut(loc, ".go:")
-	if !ok || !found || f == "" || strings.ContainsAny(f, " /") {
+	loc, _, ok := strings.Cut(s[:min(len(s), 48)], ": ")
+	file, n, isNum := pu.FileLine(loc)
+	if !ok || !isNum || len(file) <= len(".go") || !strings.HasSuffix(file, ".go") || strings.ContainsAny(file, " /:") {
 		return "", 0, s
 	}
-	n, isNum := pu.Atoi(num)
-	if !isNum {
-		return "", 0, s
-	}
-	return f + ".go", n, s[len(loc)+2:] + after[len(after):]
+	return file, n, s[len(loc)+2:]
 }
 
 // pflagError reads the error Go's pflag prints before its usage when a command line does not

@@ -232,6 +232,12 @@ func IsGroupExceptionLine(b string) bool {
 	return ok
 }
 
+// IsCutFrameLine reports whether b is a frame line cut after its ", in", before the function's
+// name (the name wrapped to the next line, or a "<lambda>" a Markdown page took for a tag).
+func IsCutFrameLine(b string) bool {
+	return strings.HasSuffix(b, ", in") && IsFrameLine(b+" f")
+}
+
 // IsFrameLine reports whether a line is a traceback's frame line ("  File \"x.py\", line 3, in
 // f"), which opens a traceback fragment when the header came earlier.
 func IsFrameLine(b string) bool {
@@ -959,7 +965,7 @@ func lastException(stack string) (typ, msg string) {
 			// multiprocessing's announcement the dying process wrote into its own record
 			strings.HasPrefix(line, "Process ") && TraceAnnouncement(line) ||
 			// a frame line cut before its function's name (a wrap, a "<lambda>" a page ate)
-			strings.HasSuffix(line, ", in") && IsFrameLine(line+" f") {
+			IsCutFrameLine(line) {
 			// (a frame's line a paste left unindented is no exception's)
 			continue
 		}
@@ -974,7 +980,7 @@ func lastException(stack string) (typ, msg string) {
 			return t, m
 		}
 		prev := s[strings.LastIndexByte(s, '\n')+1:]
-		if strings.HasPrefix(prev, `File "`) && (IsFrameLine(prev) || strings.HasSuffix(prev, ", in") && IsFrameLine(prev+" f")) {
+		if strings.HasPrefix(prev, `File "`) && (IsFrameLine(prev) || IsCutFrameLine(prev)) {
 			// the source line under a frame a paste left unindented ("File \"x.py\", line 240,
 			// in __init__", then "self.tp_worker = TpWorkerClass("): code, no exception
 			continue

@@ -2543,9 +2543,7 @@ func llamaContinuation(s string) bool {
 
 // trimmedFrame reports whether b is a traceback's frame line whose indentation a paste trimmed.
 func trimmedFrame(b string) bool {
-	// (", in" at its end: the function's name wrapped to the next line, or a "<lambda>" a
-	// Markdown page took for a tag)
-	return strings.HasPrefix(b, `File "`) && (vllm.IsFrameLine(b) || strings.HasSuffix(b, ", in") && vllm.IsFrameLine(b+" f"))
+	return strings.HasPrefix(b, `File "`) && (vllm.IsFrameLine(b) || vllm.IsCutFrameLine(b))
 }
 
 // trimmedCarets reports whether b is the markers Python 3.11 and later print under a frame's
