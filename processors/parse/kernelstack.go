@@ -390,6 +390,21 @@ func nvrmAccept(l *vllm.Line, stamp string) bool {
 	return strings.HasPrefix(strings.TrimLeft(l.Body, " \t"), "NVRM: ")
 }
 
+// nvrmUnstamped reports whether l, an NVRM line without a time since boot, goes on with the
+// message of the stamped NVRM line that opened the group (first). An older dmesg, reading the kernel's
+// buffer whole, writes the lines of one record after the first at the margin without a time:
+// "[188549.977053] NVRM: This can occur when a driver such as: ", then "NVRM: nouveau, rivafb,
+// nvidiafb or rivatv ", "NVRM: was loaded and obtained ownership of the NVIDIA device(s).". A
+// line that opens with a capital is a message of its own (a log of another source pasted
+// after), and an Xid is one line.
+func nvrmUnstamped(l *vllm.Line, first string) bool {
+	t, ok := strings.CutPrefix(l.Body, "NVRM: ")
+	if l.Header != "" || !ok || t == "" || t[0] < 'a' || t[0] > 'z' || nvrmOwnStart(t) {
+		return false
+	}
+	return bootStamp(first) != "" && strings.HasPrefix(sinceBoot(first), "NVRM: ") && !strings.HasPrefix(sinceBoot(first), "NVRM: Xid")
+}
+
 // nvrmWrapped reports whether l goes on with the sentence of the NVRM line before it (prev, its
 // text) in a kernel log written without the time since boot (RHEL's /var/log/messages, an
 // rsyslog without printk times): "NVRM: API mismatch: the client has the version 555.58.02, but",
