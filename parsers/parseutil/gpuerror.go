@@ -264,11 +264,16 @@ func GPUFailure(s string) (kind, dataset string) {
 			return f.kind, f.dataset
 		}
 	}
-	if strings.Contains(s, "error running hook") && strings.Contains(s, "stderr: Auto-detected mode as '") {
+	if hookFailed(s) && (strings.Contains(s, "stderr: Auto-detected mode as '") || strings.Contains(s, "nvidia-cdi-hook") ||
+		strings.Contains(s, "nvidia-container-runtime-hook")) {
 		// the NVIDIA runtime hook failing, its stderr's first line its mode ("... error running
 		// hook #0: error running hook: exit status 1, stdout: , stderr: Auto-detected mode as
-		// 'legacy'"), its CLI's error on the line under it; when that line is in the same
-		// message, the failure it names decided above (a driver/library mismatch is one)
+		// 'legacy'", runc 1.1 and later "error running prestart hook #0: exit status 1, ..."),
+		// its CLI's error on the line under it; when that line is in the same message, the
+		// failure it names decided above (a driver/library mismatch is one). So too the
+		// toolkit's CDI hook that a spec calls, missing or failing (runc's "error running hook
+		// #0: fork/exec /usr/bin/nvidia-cdi-hook: no such file or directory", crun's "error
+		// executing hook `/usr/bin/nvidia-cdi-hook` (exit code: 1)"): no GPU container starts.
 		return KindContainerCLI, DatasetToolkit
 	}
 	if t := strings.TrimSpace(s); strings.HasPrefix(t, "Failed to ") && strings.Contains(t, " (error code ") && strings.HasSuffix(t, ")!") {
@@ -278,6 +283,24 @@ func GPUFailure(s string) (kind, dataset string) {
 		return KindCUDAError, ""
 	}
 	return "", ""
+}
+
+// hookFailed reports whether s is an OCI runtime's report of a hook that failed: runc's "error
+// running hook #0: ..." and, since runc 1.1, "error running prestart hook #0: ..." (its
+// createRuntime, createContainer and other stages' too), crun's "error executing hook ...".
+func hookFailed(s string) bool {
+	if strings.Contains(s, "error executing hook ") {
+		return true
+	}
+	_, rest, ok := strings.Cut(s, "error running ")
+	if !ok {
+		return false
+	}
+	if strings.HasPrefix(rest, "hook") {
+		return true
+	}
+	word, rest, ok := strings.Cut(rest, " ")
+	return ok && word != "" && strings.HasPrefix(rest, "hook #")
 }
 
 // cdiNetwork reports whether a CDI device's class (what follows its "nvidia.com/") is a

@@ -63,6 +63,15 @@ func TestGPUFailure(t *testing.T) {
 		// the runtime hook's failure whose stderr's first line is its mode (n8n-io/self-hosted-ai-starter-kit issue #11)
 		{"Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: error running hook #0: error running hook: exit status 1, stdout: , stderr: Auto-detected mode as 'legacy'", KindContainerCLI, DatasetToolkit},
 		{"time=\"2025-01-01T00:00:00Z\" level=info msg=\"Auto-detected mode as 'legacy'\"", "", ""},
+		// runc 1.1 and later name the hook's stage; crun says "executing"; the toolkit's CDI hook
+		{"docker: Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: error running prestart hook #0: exit status 1, stdout: , stderr: Auto-detected mode as 'legacy'", KindContainerCLI, DatasetToolkit},
+		{"Error: unable to start container: runc: runc create failed: unable to start container process: error during container init: error running hook #0: fork/exec /usr/bin/nvidia-cdi-hook: no such file or directory: OCI runtime attempted to invoke a command that was not found", KindContainerCLI, DatasetToolkit},
+		{"Error: OCI runtime error: crun: {\"msg\":\"error executing hook `/usr/bin/nvidia-cdi-hook` (exit code: 1)\",\"level\":\"error\",\"time\":\"2025-10-22T10:04:55.559600Z\"}", KindContainerCLI, DatasetToolkit},
+		{"runc create failed: unable to start container process: error during container init: error running hook #0: /nix/store/x-nvidia-container-toolkit-1.17.3-tools/bin/nvidia-cdi-hook create-symlinks --link ../libnvidia-allocator.so.1::/lib/gbm/nvidia-drm_gbm.so failed: signal: illegal instruction (core dumped), stdout: , stderr:", KindContainerCLI, DatasetToolkit},
+		// another hook's failure is not the toolkit's
+		{"error during container init: error running prestart hook #0: exit status 1, stdout: , stderr: /usr/local/bin/oci-seccomp-bpf-hook: not found", "", ""},
+		{"the running prestart of the hook", "", ""},
+
 		// the hook's failure with the CLI's line in the same message (labdao/plex issue #18,
 		// NVIDIA/nvidia-docker issue #1711): the failure it names, not the hook's
 		{"docker: Error response from daemon: failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: error running hook #0: error running hook: exit status 1, stdout: , stderr: Auto-detected mode as 'legacy'\nnvidia-container-cli: initialization error: nvml error: driver/library version mismatch: unknown", KindDriverMismatch, DatasetToolkit},
