@@ -255,8 +255,10 @@ func installerNote(s string) bool {
 	return strings.HasPrefix(s, "Unable to determine if Secure Boot is enabled") ||
 		// its search of a precompiled kernel interface before it builds one (the RHEL and
 		// OpenShift driver containers): "Required file 'nvidia-drm.ko' not found in package
-		// 'kernel/precompiled/nvidia-modules-5.14.0-builtin'"
-		strings.HasPrefix(s, "Required file '") && strings.Contains(s, "' not found in package 'kernel/precompiled/") ||
+		// 'kernel/precompiled/nvidia-modules-5.14.0-builtin'", RHEL 8's "... in package
+		// './kernel/precompiled/nvidia-modules-4.18.0'")
+		strings.HasPrefix(s, "Required file '") && (strings.Contains(s, "' not found in package 'kernel/precompiled/") ||
+			strings.Contains(s, "' not found in package './kernel/precompiled/")) ||
 		// its look for a copy of the driver in the initramfs, on an image without the tools
 		// (every driver container's start): it goes on without it
 		strings.HasPrefix(s, "Unable to locate any tools for listing initramfs contents") ||
