@@ -870,6 +870,11 @@ func startMode(l *vllm.Line) (int, bool) {
 		// a Ray daemon's fatal check ("[... C 149 149] node_manager.cc:170: This node has beem
 		// marked as dead."), its "*** StackTrace Information ***" and frames under it
 		return modeBacktrace, true
+	case l.Header == "" && signalReceived(l.Body):
+		// a native runtime's handler of a signal, g3log's way: "Signal Received: 15
+		// (Terminated)", "Signal Received from pid=11578", "*** BACKTRACE ***", then glibc's
+		// frames
+		return modeBacktrace, true
 	case l.Header == "" && (nativeBacktraceFrame(l.Body) ||
 		rayLevel != "" && (strings.HasSuffix(strings.TrimRight(l.Body, " "), "] Stack trace:") ||
 			strings.HasSuffix(strings.TrimRight(l.Body, " "), ": Stack trace:"))):
@@ -1297,20 +1302,36 @@ func namedBorder(b string) bool {
 // nativeBacktraceFrame reports whether b is a frame as glibc's backtrace_symbols prints it, which
 // Ray's terminate and fatal-signal handlers write: "/usr/.../ray/_raylet.so(+0xf2e81a)
 // [0x7f5abd7a081a] ray::operator<<()" (the demangled name after the address), a frame of the
-// executable without a file: "ray::RayWorker.execute_method() [0x5ecd90]".
+// executable without a file: "ray::RayWorker.execute_method() [0x5ecd90]"; and glibc's own
+// form, nothing after the address: "/lib64/libc.so.6(malloc+0x99)[0x7ff500459ce9]".
 func nativeBacktraceFrame(b string) bool {
 	b = strings.TrimLeft(b, " ")
-	at := strings.Index(b, " [0x")
-	if at <= 0 {
+	at, addr := strings.Index(b, " [0x"), 0
+	if at > 0 {
+		addr = at + 4
+	} else if at = strings.Index(b, ")[0x"); at > 0 && strings.HasSuffix(b, "]") {
+		at, addr = at+1, at+4
+	} else {
 		return false
 	}
-	end := strings.IndexByte(b[at:], ']')
-	if end < 5 || strings.Trim(b[at+4:at+end], "0123456789abcdef") != "" {
+	end := strings.IndexByte(b[addr:], ']')
+	if end < 1 || strings.Trim(b[addr:addr+end], "0123456789abcdef") != "" {
 		return false
 	}
 	head := b[:at]
 	return strings.HasSuffix(head, ")") && strings.IndexByte(head, '(') > 0 && strings.IndexByte(head, ' ') < 0 ||
 		strings.HasSuffix(head, "()") && strings.IndexByte(head, ' ') < 0
+}
+
+// signalReceived reports whether b opens a signal handler's report as g3log's handler prints
+// it: "Signal Received: 15 (Terminated)" (a number and the signal's name).
+func signalReceived(b string) bool {
+	t, ok := strings.CutPrefix(b, "Signal Received: ")
+	if !ok {
+		return false
+	}
+	n, name, ok := strings.Cut(t, " (")
+	return ok && n != "" && strings.Trim(n, "0123456789") == "" && strings.HasSuffix(name, ")")
 }
 
 // pyStatement reports whether b is a frame's source line as a traceback prints it, indented by
@@ -1979,6 +2000,7 @@ func (g *group) accept(l *vllm.Line) bool {
 	case modeBacktrace:
 		// (the frames Ray's FATAL prints by name alone, indented: "    ray::RayLog::~RayLog()")
 		return l.Header == "" && (nativeBacktraceFrame(l.Body) || l.Body == "*** StackTrace Information ***" ||
+			len(g.parts) < 2 && (strings.HasPrefix(l.Body, "Signal Received from pid=") || l.Body == "*** BACKTRACE ***") && signalReceived(g.firstLine()) ||
 			len(g.parts) > 0 && g.parts[0] == "*** StackTrace Information ***" && strings.HasPrefix(l.Body, "    ")) &&
 			len(g.parts) < maxMessageLines
 	case modeJUL:
