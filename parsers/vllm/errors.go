@@ -1363,7 +1363,11 @@ func setErrorLine(ev *event.Event, body, more, level string) {
 			// message, as under its traceback
 			ev.SetString(event.FieldErrorMsg, unframed(strings.TrimSpace(more)))
 		} else if msg != "" {
-			if more != "" {
+			if next, _, _ := strings.Cut(more, "\n"); next != "" && MessageState(body, MessageClosed) == MessageOneMore {
+				// the cause the message announces on its next line (BackendCompilerFailed's
+				// "backend='inductor' raised:", then the compiler's error), as under its traceback
+				msg += "\n" + strings.TrimRight(next, " \t\r")
+			} else if more != "" {
 				// a ValidationError's field errors on the lines under it, as under its traceback
 				msg = hubReason(validationDetail(msg, msg+"\n"+more), msg+"\n"+more)
 			}
