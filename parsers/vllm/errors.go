@@ -471,6 +471,7 @@ var messageContinuations = [...]string{
 	// and under a Hugging Face Hub error (huggingface_hub's HfHubHTTPError, transformers'
 	// OSError around it): why the model could not be fetched, after an empty line
 	"Cannot access gated repo for url ", "Access to model ", "Make sure to have access to it at ",
+	"Repo model ",                     // (an older huggingface_hub's words for "Access to model ")
 	"Make sure to request access at ", // (transformers before 4.36's words for the same)
 	"Repository Not Found for url: ", "Entry Not Found for url: ", "Revision Not Found for url: ",
 	"Invalid rev id: ", "Please make sure you specified the correct `repo_id`",
@@ -1247,7 +1248,11 @@ func exceptionModule(typ string) bool {
 	mod = mod[strings.LastIndexByte(mod, '.')+1:]
 	return mod == "exc" || mod == "exceptions" || mod == "errors" ||
 		// the openai client before 1.0: "openai.error.Timeout: Request timed out: ..."
-		mod == "error" && strings.HasPrefix(typ, "openai.error.")
+		mod == "error" && strings.HasPrefix(typ, "openai.error.") ||
+		// huggingface_hub's, wherever its version keeps them: "huggingface_hub.utils._http.
+		// OfflineModeIsEnabled: Cannot reach https://huggingface.co/api/models/...: offline
+		// mode is enabled. ..." (HF_HUB_OFFLINE=1 and a model not in the cache)
+		strings.HasPrefix(typ, "huggingface_hub.")
 }
 
 // nvidiaFailure reports whether an exception line reports an NVIDIA user-space failure (driver

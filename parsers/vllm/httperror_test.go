@@ -1,6 +1,10 @@
 package vllm
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/sluice-dev/sluice/pipeline/event"
+)
 
 func TestHTTPFailure(t *testing.T) {
 	t.Parallel()
@@ -33,17 +37,20 @@ func TestHTTPFailure(t *testing.T) {
 // download, the disk, the weights, the architecture; other failures are not these classes.
 func TestModelLoadKind(t *testing.T) {
 	eachCase(t, "Classify", Classify, map[string]string{
-		"huggingface_hub.errors.GatedRepoError: 401 Client Error. (Request ID: Root=1-6638)":                      KindModelAccess,
-		"OSError: You are trying to access a gated repo.":                                                         KindModelAccess,
-		"huggingface_hub.errors.RepositoryNotFoundError: 404 Client Error. (Request ID: Root=1-66)":               KindModelNotFound,
-		"ValueError: Invalid repository ID or local directory specified: '/models/llama'.":                        KindModelNotFound,
-		"OSError: [Errno 28] No space left on device":                                                             KindDiskFull,
-		"safetensors_rust.SafetensorError: Error while deserializing header: MetadataIncompleteBuffer":            KindWeightsCorrupt,
-		"huggingface_hub.errors.LocalEntryNotFoundError: An error happened while trying to locate the file":       KindModelDownload,
-		"ValueError: Model architectures ['LlamaForSequenceClassification'] are not supported for now. Supported": KindUnsupportedModel,
-		"RuntimeError: Engine core initialization failed. See root cause above.":                                  KindEngineInit,
-		"requests.exceptions.HTTPError: 401 Client Error: Unauthorized for url: https://api.example.com/v1":       "",
-		"torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 MiB.":                                 KindCUDAOOM,
+		"huggingface_hub.errors.GatedRepoError: 401 Client Error. (Request ID: Root=1-6638)":                                             KindModelAccess,
+		"OSError: You are trying to access a gated repo.":                                                                                KindModelAccess,
+		"huggingface_hub.errors.RepositoryNotFoundError: 404 Client Error. (Request ID: Root=1-66)":                                      KindModelNotFound,
+		"ValueError: Invalid repository ID or local directory specified: '/models/llama'.":                                               KindModelNotFound,
+		"OSError: [Errno 28] No space left on device":                                                                                    KindDiskFull,
+		"safetensors_rust.SafetensorError: Error while deserializing header: MetadataIncompleteBuffer":                                   KindWeightsCorrupt,
+		"huggingface_hub.errors.LocalEntryNotFoundError: An error happened while trying to locate the file":                              KindModelDownload,
+		"huggingface_hub.utils._http.OfflineModeIsEnabled: Cannot reach https://huggingface.co/api/models/x/y: offline mode is enabled.": KindModelDownload,
+		"Access to model meta-llama/Llama-3.2-1B is restricted. You must have access to it and be authenticated to access it.":           KindModelAccess,
+		"Repo model meta-llama/Llama-2-7b is gated. You must be authenticated to access it.":                                             KindModelAccess,
+		"ValueError: Model architectures ['LlamaForSequenceClassification'] are not supported for now. Supported":                        KindUnsupportedModel,
+		"RuntimeError: Engine core initialization failed. See root cause above.":                                                         KindEngineInit,
+		"requests.exceptions.HTTPError: 401 Client Error: Unauthorized for url: https://api.example.com/v1":                              "",
+		"torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 MiB.":                                                        KindCUDAOOM,
 	})
 	if IsGPUException("huggingface_hub.errors.GatedRepoError: 401 Client Error. (Request ID: Root=1-6638)") {
 		t.Error("a gated model's refusal taken for a GPU failure")
@@ -60,6 +67,21 @@ func TestModelNotFoundOverItsStatus(t *testing.T) {
 }
 
 // A request that got no answer names where it went in urllib3's pool: its URL.
+// An older huggingface_hub gave the gated repository's reason as "Repo model ... is gated.":
+// it is the 401's reason in error.message, not a line of its own.
+func TestHubReasonRepoModel(t *testing.T) {
+	ev := event.New()
+	setErrorLine(ev, "huggingface_hub.utils._errors.GatedRepoError: 401 Client Error. (Request ID: Root=1-66)",
+		"\nCannot access gated repo for url https://huggingface.co/m/resolve/main/config.json.\nRepo model m is gated. You must be authenticated to access it.", "error")
+	want := "401 Client Error. (Request ID: Root=1-66): Cannot access gated repo for url https://huggingface.co/m/resolve/main/config.json. Repo model m is gated. You must be authenticated to access it."
+	if got, _ := ev.GetString(event.FieldErrorMsg); got != want {
+		t.Errorf("error.message = %q, want %q", got, want)
+	}
+	if !IsMessageContinuation("Repo model m is gated. You must be authenticated to access it.") {
+		t.Error("the Hub's reason taken for a line of its own")
+	}
+}
+
 func TestPoolURL(t *testing.T) {
 	eachCase(t, "poolURL", poolURL, map[string]string{
 		"HTTPConnectionPool(host='localhost', port=11434): Max retries exceeded with url: /api/generate (Caused by NewConnectionError(...))": "http://localhost:11434/api/generate",

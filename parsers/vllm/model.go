@@ -11,8 +11,10 @@ func modelLoadKind(text string) string {
 	switch {
 	// the Hub's exception classes first: a RepositoryNotFoundError comes with a 401 when the
 	// token is missing (the Hub does not tell a private repository from none)
-	case strings.Contains(text, "LocalEntryNotFoundError"):
-		return KindModelDownload // (no EntryNotFoundError: the file was not reachable, not absent)
+	case containsAny(text, "LocalEntryNotFoundError", "OfflineModeIsEnabled"):
+		// (no EntryNotFoundError: the file was not reachable, not absent; HF_HUB_OFFLINE=1 and
+		// the file not in the cache)
+		return KindModelDownload
 	case containsAny(text, "RepositoryNotFoundError", "RevisionNotFoundError", "EntryNotFoundError", "Repository Not Found for url",
 		"is not a local folder and is not a valid model identifier"):
 		// a model name or revision that the Hub does not have (or will not show without a
@@ -20,6 +22,7 @@ func modelLoadKind(text string) string {
 		return KindModelNotFound
 	case containsAny(text, "GatedRepoError", "Cannot access gated repo for url", "You are trying to access a gated repo",
 		"is restricted. You must be authenticated to access it", "is restricted and you are not in the authorized list",
+		"is restricted. You must have access to it and be authenticated", " is gated. You must be authenticated to access it",
 		"401 Client Error. (Request ID:", "403 Client Error. (Request ID:",
 		"401 Client Error: Unauthorized for url: https://huggingface.co"):
 		// a gated or private model and a token without access to it (or none)
