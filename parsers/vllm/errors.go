@@ -1667,7 +1667,11 @@ func Classify(text string) string {
 		strings.Contains(text, "Frontend process failed during engine core initialization") ||
 		// vllm-omni's stage process gone before its handshake ("RuntimeError: StageDiffusionProc
 		// died during handshake (exit code 1)"): the server does not start
-		strings.Contains(text, "Proc died during handshake") {
+		strings.Contains(text, "Proc died during handshake") ||
+		// 0.5 and 0.6's API server when the RPC server's engine process died while it started
+		// ("RPCServer process died before responding to readiness probe"): the same as 0.6's
+		// later "Engine process failed to start"
+		strings.Contains(text, "RPCServer process died before responding to readiness probe") {
 		// V1's multiprocessing executor when a worker did not start (its cause in the worker's
 		// events before it), and the worker's own record of it (worker_main, under its TP
 		// rank's prefix): the engine does not start
