@@ -993,8 +993,20 @@ func isAlnum(c byte) bool {
 // failed, the GPU and the function with "ICD: " ("GPU6 kflcnCoreDumpDestructive_IMPL: ICD: " of
 // "GPU6 kflcnCoreDumpDestructive_IMPL: ICD: a4:0x0000000000000004   a5:..."), the line's text
 // after "NVRM: "; "" for another line. The dump's lines are one report.
-func ICDLine(t string) string {
-	i := strings.Index(t[:min(len(t), 96)], ": ICD: ")
+func ICDLine(t string) string { return coreDumpLine(t, ": ICD: ") }
+
+// CoreDumpLine is ICDLine for the dump's lines of either kind: its registers ("ICD: ") and the
+// trace of the core's last program counters ("kflcnCoreDumpNondestructive_IMPL: TRACE: 08 =
+// 0x0000000004d4b1a0"), each line's opening returned with its own kind's tag.
+func CoreDumpLine(t string) string {
+	if k := coreDumpLine(t, ": ICD: "); k != "" {
+		return k
+	}
+	return coreDumpLine(t, ": TRACE: ")
+}
+
+func coreDumpLine(t, tag string) string {
+	i := strings.Index(t[:min(len(t), 96)], tag)
 	if i <= 0 {
 		return ""
 	}
@@ -1008,5 +1020,5 @@ func ICDLine(t string) string {
 	if fn == "" || strings.IndexByte(fn, ' ') >= 0 {
 		return ""
 	}
-	return t[:i+len(": ICD: ")]
+	return t[:i+len(tag)]
 }

@@ -459,14 +459,19 @@ func nvrmFuncDetail(l *vllm.Line, prev string) bool {
 
 // nvrmICD reports whether l goes on with the GSP core dump whose line prev is: a line of the
 // same GPU's dump by the same function ("NVRM: GPU6 kflcnCoreDumpDestructive_IMPL: ICD: ...",
-// its registers a line each).
+// its registers a line each, and "...: TRACE: 08 = 0x...", its last program counters).
 func nvrmICD(l *vllm.Line, prev string) bool {
 	t, p, ok := nvrmTexts(l, prev)
 	if !ok {
 		return false
 	}
-	k := nvidia_xid.ICDLine(t)
-	return k != "" && strings.HasPrefix(p, k)
+	k := nvidia_xid.CoreDumpLine(t)
+	if k == "" {
+		return false
+	}
+	// (a trace after the registers: the same GPU's function, the other tag)
+	fn := k[:strings.LastIndex(k[:len(k)-2], ": ")+2]
+	return strings.HasPrefix(p, fn) && nvidia_xid.CoreDumpLine(p) != ""
 }
 
 // nvrmTexts returns the texts after "NVRM: " of l, a line without a logging header, and of prev,
