@@ -564,11 +564,13 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if (level == pu.Error || level == pu.Critical) && !ev.Has(event.FieldErrorMsg) {
 		// "modprobe: ERROR: could not insert 'nvidia_peermem': Invalid argument"; nvidia-installer's
 		// "ERROR: Unable to load the kernel module 'nvidia.ko'. ..." without its severity tag
-		msg := text
+		// (nvidia-installer's log puts "-> " before each note: "-> Kernel module load error:
+		// Invalid argument")
+		msg := strings.TrimPrefix(text, "-> ")
 		for _, tag := range [...]string{"ERROR: ", "Error: "} {
 			// (the validator's, a Go CLI's: "Error: error validating driver installation: ...",
 			// its command's exit path printing the error it returned)
-			if m, ok := strings.CutPrefix(text, tag); ok {
+			if m, ok := strings.CutPrefix(msg, tag); ok {
 				msg = unwrapped(m, len(tag))
 				break
 			}
