@@ -491,7 +491,9 @@ func ncclBusID(msg string) string {
 		return ""
 	}
 	word, _, _ := strings.Cut(rest, " ")
-	if len(word) < 4 || len(word) > 9 {
+	if len(word) < 2 || len(word) > 9 {
+		// (NCCL prints the number without leading zeros: a GPU on bus 0, as cloud VMs place
+		// them, is "busId 80", 0000:00:08)
 		return ""
 	}
 	v, err := strconv.ParseUint(word, 16, 64)

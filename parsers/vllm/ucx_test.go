@@ -37,7 +37,10 @@ func TestNCCLBusID(t *testing.T) {
 		"comm 0x7f7ad56c9b60 rank 3 nranks 4 cudaDev 3 nvmlDev 3 busId e3000 commId 0x5de02ca6db1d80d3 - Init START": "0000:e3:00",
 		"comm 0x5574 rank 0 nranks 2 cudaDev 0 busId 1000 - Init COMPLETE":                                           "0000:01:00",
 		"comm 0x1 rank 1 nranks 8 cudaDev 1 busId 1001d0 - Init START":                                               "0001:00:1d",
-		"busId 1b0":              "",
+		// a GPU on bus 0 (cloud VMs): the number has no leading zeros
+		"comm 0xbde4170 rank 1 nranks 2 cudaDev 1 nvmlDev 1 busId 80 commId 0x7fc852296fe0f6fb - Init START": "0000:00:08",
+		"comm 0x1 rank 0 nranks 2 cudaDev 0 busId 1b0 - Init START":                                          "0000:00:1b",
+		"comm 0x1 rank 0 nranks 2 cudaDev 0 busId 0 - Init START":                                            "",
 		"busId e3000x - Init":    "",
 		"Channel 00 : 0[e3000]":  "",
 		"busId 1234567890abcdef": "",
