@@ -117,11 +117,15 @@ func (p *Parser) Finish(ev *event.Event, rec Record, dataset string) {
 		vllmProcess(ev, name)
 	}
 	if logger == "uvicorn.access" && ds != vllm.DatasetAccess {
-		if _, ok := uvicorn.Split(rec.text); ok {
+		if a, ok := uvicorn.Split(rec.text); ok {
 			// uvicorn's access line through a formatter that names only its file (NVIDIA NIM's
 			// JSON, whose server is vLLM's OpenAI server): an access line, its container's
-			// server's (the parse processor's)
+			// server's (the parse processor's); another FastAPI service's route in a container
+			// not named for vLLM is that service's, as in uvicorn's text
 			ds = vllm.DatasetAccess
+			if vllm.OtherServiceAccess(ev, a.Path) {
+				ds = vllm.DatasetUvicornAccess
+			}
 			ev.SetString(event.FieldDataset, ds)
 		}
 	}
@@ -153,7 +157,7 @@ func (p *Parser) Finish(ev *event.Event, rec Record, dataset string) {
 			ev.SetString(event.FieldErrorType, typ)
 			ev.SetString(event.FieldErrorMsg, msg)
 		}
-	case ds == vllm.DatasetAccess && rec.text != "":
+	case (ds == vllm.DatasetAccess || ds == vllm.DatasetUvicornAccess) && rec.text != "":
 		if a, ok := uvicorn.Split(rec.text); ok {
 			a.Set(ev)
 			rec.Level = uvicorn.StatusLevel(int64(a.Status))

@@ -117,3 +117,31 @@ func TestKubeletJSONAsItsText(t *testing.T) {
 		}
 	}
 }
+
+// uvicorn's access record through a JSON formatter is vLLM's when the route is vLLM's or the
+// container is vLLM's, and another FastAPI service's (uvicorn.access) for its own route in a
+// container not named for vLLM, as uvicorn's text line is: that service's 5xx are not vLLM's.
+func TestUvicornJSONAccessOfAnotherService(t *testing.T) {
+	t.Parallel()
+	rec := func(path string) string {
+		return `{"asctime": "2026-01-15 15:24:08,131", "levelname": "INFO", "name": "uvicorn.access", ` +
+			`"message": "10.2.66.141:47584 - \"POST ` + path + ` HTTP/1.1\" 500"}`
+	}
+	for _, c := range []struct{ container, path, want string }{
+		{"agent-server", "/api/conversations", vllm.DatasetUvicornAccess},
+		{"agent-server", "/v1/chat/completions", vllm.DatasetAccess},
+		{"vllm", "/api/conversations", vllm.DatasetAccess},
+	} {
+		ev := event.NewMessage(rec(c.path), time.Time{})
+		ev.SetString(event.FieldK8sContainer, c.container)
+		if !New().Parse(ev) {
+			t.Fatalf("%s %s: not recognised", c.container, c.path)
+		}
+		if ds, _ := ev.GetString(event.FieldDataset); ds != c.want {
+			t.Errorf("%s %s: dataset %q, want %q", c.container, c.path, ds, c.want)
+		}
+		if st, _ := ev.Get(event.FieldHTTPStatus); st.Int() != 500 {
+			t.Errorf("%s %s: status %v", c.container, c.path, st)
+		}
+	}
+}

@@ -676,6 +676,14 @@ const DatasetUvicornAccess = "uvicorn.access"
 
 // otherService reports whether an access line is another FastAPI service's than vLLM's: its
 // container is known and not named for vLLM, and the path is none of vLLM's API.
+// OtherServiceAccess reports whether an access line for path, in the event's container, is
+// another FastAPI service's (uvicorn.access) rather than vLLM's: a route vLLM does not serve,
+// in a container not named for vLLM nor for another serving component.
+func OtherServiceAccess(ev *event.Event, path string) bool {
+	container := parseutil.Container(ev)
+	return parseutil.ServingComponentOf(container) == "" && otherService(container, path)
+}
+
 func otherService(container, path string) bool {
 	if container == "" || ServerContainer(container) {
 		return false
