@@ -173,11 +173,12 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 			return true
 		}
 		if !multi && strings.HasPrefix(l.Body, "Received request ") && strings.Contains(l.Body, ": prompt: ") &&
-			strings.Contains(l.Body, "SamplingParams(") {
+			(strings.Contains(l.Body, "SamplingParams(") || strings.Contains(l.Body, "PoolingParams(")) {
 			// vLLM's request line without its logging header (a paste that kept the message
 			// alone, a handler that writes it so: "Received request 6f70...: prompt: 'San
-			// Francisco is a', sampling params: SamplingParams(...)"): its prompt is user data,
-			// replaced as the options say, its request read
+			// Francisco is a', sampling params: SamplingParams(...)", an embedding's "params:
+			// PoolingParams(...)"): its prompt is user data, replaced as the options say, its
+			// request read
 			msg = setMessage(ev, msg, first, l.Text, rest)
 			p.setTime(ev, &l)
 			p.body(ev, l.Body, msg, len(l.Text))
