@@ -1111,7 +1111,8 @@ func (p *Parser) library(ev *event.Event, l *Line, msg, first, rest string) bool
 		ok = true
 	case strings.HasPrefix(b, ncclCheckFailed):
 		ok = parseNCCLCheck(ev, b, l)
-	case strings.Contains(b, ": block: [") && strings.HasSuffix(strings.TrimRight(b, " \r"), "` failed."):
+	case strings.Contains(b, ": block: [") && strings.HasSuffix(strings.TrimRight(b, " \r"), "` failed."),
+		strings.Contains(b, ": Device-side assertion `") && strings.HasSuffix(strings.TrimRight(b, " \r"), "' failed."):
 		ok = parseDeviceAssert(ev, b, l)
 	case strings.Contains(b, " NCCL "), strings.Contains(b, " NVSHMEM "): // "] NCCL INFO", "] file.cc:12 NCCL WARN", "] file.cpp:1 NVSHMEM WARN"
 		ok = parseNCCL(ev, b, l)
@@ -1169,11 +1170,15 @@ func parseNCCLCheck(ev *event.Event, b string, l *Line) bool {
 // [24,0,0] Assertion `srcIndex < srcSelectDimSize` failed." (an index out of range, a token id
 // past the vocabulary): an error, a CUDA error, at the kernel's source line, its message the
 // assertion. The kernel is the function.
+//
+// HIP's assert on AMD GPUs names no block or thread: "/app/vllm/.../csrc/rocm/skinny_gemms.hip:497:
+// void wvSplitK_hf_sml_(const int, ...) [scalar_t = __hip_bfloat16, ...]: Device-side assertion
+// `false' failed." (the kernel's signature, then the assertion).
 func parseDeviceAssert(ev *event.Event, b string, l *Line) bool {
 	b = strings.TrimRight(b, " \r")
 	head, rest, ok := strings.Cut(b, ": block: [")
 	if !ok {
-		return false
+		return parseHIPAssert(ev, b, l)
 	}
 	i := strings.Index(rest, "Assertion `")
 	if i < 0 || !strings.Contains(rest[:i], "thread: [") {
@@ -1191,6 +1196,38 @@ func parseDeviceAssert(ev *event.Event, b string, l *Line) bool {
 	l.Level = "error"
 	ev.SetString(parseutil.FieldOriginFunc, kernel)
 	ev.SetString(event.FieldErrorMsg, rest[i:])
+	finishLibraryLine(ev, l, b, DatasetTorch)
+	ev.SetString(FieldErrorKind, KindCUDA)
+	return true
+}
+
+// parseHIPAssert is parseDeviceAssert for HIP's form.
+func parseHIPAssert(ev *event.Event, b string, l *Line) bool {
+	const tag = ": Device-side assertion `"
+	i := strings.Index(b, tag)
+	if i < 0 || !strings.HasSuffix(b, "' failed.") {
+		return false
+	}
+	loc, sig, ok := strings.Cut(b[:i], ": ")
+	if !ok {
+		return false
+	}
+	file, ln, ok := parseutil.FileLine(loc)
+	if !ok || strings.IndexByte(file, ' ') >= 0 {
+		return false
+	}
+	open := strings.IndexByte(sig, '(')
+	if open <= 0 {
+		return false
+	}
+	kernel := sig[strings.LastIndexByte(sig[:open], ' ')+1 : open]
+	if kernel == "" {
+		return false
+	}
+	l.File, l.FileLine = file[strings.LastIndexByte(file, '/')+1:], ln
+	l.Level = "error"
+	ev.SetString(parseutil.FieldOriginFunc, kernel)
+	ev.SetString(event.FieldErrorMsg, b[i+2:])
 	finishLibraryLine(ev, l, b, DatasetTorch)
 	ev.SetString(FieldErrorKind, KindCUDA)
 	return true
