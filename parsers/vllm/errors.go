@@ -1760,7 +1760,7 @@ func Classify(text string) string {
 		// (UR_RESULT_ERROR_DEVICE_LOST)"; its memory's is xpu_oom, above), a Gaudi's Synapse
 		// ("synStatus=26 [Generic failure] Device acquire failed.")
 		strings.Contains(text, "level_zero backend failed with error: ") || strings.Contains(text, "UR_RESULT_ERROR_DEVICE_LOST") ||
-		strings.Contains(text, "synStatus=") && strings.Contains(text, "Device acquire failed") ||
+		strings.Contains(text, "synStatus=") && strings.Contains(text, "Device acquire failed") || strings.Contains(text, synapseCritical) ||
 		// and on an Ascend NPU's: the ACL runtime's failed stream or device synchronize, the
 		// device's error code after it ("ACL stream synchronize failed, error code:507035",
 		// "NPU function error: AclrtSynchronizeDeviceWithTimeout, error code is 507013")
@@ -1824,10 +1824,16 @@ func Classify(text string) string {
 // printed bare on stderr: "Memory access fault by GPU node-5 (Agent handle: 0x460e3a50) on address
 // 0x7ec4dfe0e000. Reason: Write access to a read-only page.", "HW Exception by GPU node-1 (Agent
 // handle: 0x5b522e50) reason :GPU Hang" (an AMD GPU's illegal memory access or hang).
+//
+// So too an Intel Gaudi's Synapse runtime before it kills the process: "Synapse detected a device
+// critical error that requires a restart. Killing process in 5 seconds (hl: 6) 10:29:11 [No
+// progress error]" (one line per device).
 func hsaFault(b string) bool {
 	return strings.HasPrefix(b, "Memory access fault by GPU node") || strings.HasPrefix(b, "HW Exception by GPU node") ||
-		HSAQueueAbort(b)
+		HSAQueueAbort(b) || strings.HasPrefix(b, synapseCritical)
 }
+
+const synapseCritical = "Synapse detected a device critical error"
 
 // HSAQueueAbort reports whether b is ROCclr's report of a queue the ROCm runtime aborted for a
 // GPU fault (":0:rocdevice.cpp            :3675: 2139490044663 us:  Callback: Queue 0x7ee7b4200000

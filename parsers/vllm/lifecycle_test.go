@@ -196,10 +196,12 @@ func TestClassify(t *testing.T) {
 		"RuntimeError: Error in model execution (input dumped to /tmp/err_execute_model_input_20250111-130939.pkl): FlashAttention only supports Ampere GPUs or newer.": KindUnsupportedArch,
 		// Intel's accelerators' device failures (intel/llm-scaler #348 and #424, HabanaAI/vllm-fork
 		// #344), and an XPU's memory
-		"RuntimeError: level_zero backend failed with error: 40 (UR_RESULT_ERROR_OUT_OF_RESOURCES)":     KindCUDA,
-		"RuntimeError: level_zero backend failed with error: 20 (UR_RESULT_ERROR_DEVICE_LOST)":          KindCUDA,
-		"RuntimeError: synStatus=26 [Generic failure] Device acquire failed.":                           KindCUDA,
-		"RuntimeError: level_zero backend failed with error: 39 (UR_RESULT_ERROR_OUT_OF_DEVICE_MEMORY)": KindXPUOOM,
+		"RuntimeError: level_zero backend failed with error: 40 (UR_RESULT_ERROR_OUT_OF_RESOURCES)": KindCUDA,
+		"RuntimeError: level_zero backend failed with error: 20 (UR_RESULT_ERROR_DEVICE_LOST)":      KindCUDA,
+		"RuntimeError: synStatus=26 [Generic failure] Device acquire failed.":                       KindCUDA,
+		// a Gaudi's runtime before it kills the process (HabanaAI/vllm-fork #2134)
+		"Synapse detected a device critical error that requires a restart. Killing process in 5 seconds (hl: 6) 10:29:11 [No progress error]": KindCUDA,
+		"RuntimeError: level_zero backend failed with error: 39 (UR_RESULT_ERROR_OUT_OF_DEVICE_MEMORY)":                                       KindXPUOOM,
 	} {
 		if got := Classify(text); got != want {
 			t.Errorf("Classify(%q) = %q, want %q", text, got, want)
