@@ -1739,6 +1739,22 @@ func nvidiaModule(msg string) bool {
 		strings.Contains(msg, "/nvidia") && strings.Contains(msg, ".ko")
 }
 
+// NeuronError reports whether s is an error of the AWS Neuron runtime's (neuronRuntime's layout,
+// ERROR or FATAL), under which the runtime may print a report indented by a tab: its device
+// memory's use when an allocation failed ("... ERROR  TDRV:log_dev_mem  Failed to allocate
+// 43.325MB (usage: dma rings) on ND 3:NC 0, current utilization:", then "\t* total: 15.972GB",
+// "\t* tensors: 13.170GB", ...).
+func NeuronError(s string) bool {
+	if len(s) < 40 || s[0] != '2' || s[4] != '-' {
+		return false
+	}
+	if head := s[:min(len(s), 64)]; !strings.Contains(head, " ERROR ") && !strings.Contains(head, " FATAL ") {
+		return false
+	}
+	var r Line
+	return neuronRuntime(s, &r) && (r.Level == pu.Error || r.Level == pu.Critical)
+}
+
 // neuronRuntime reads the AWS Neuron runtime's lines in a model server's container (vLLM's and
 // Optimum Neuron's), and its compiler wrapper's:
 //

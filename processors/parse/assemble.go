@@ -909,7 +909,7 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeIndented, true
 	case l.Header == "" && vllm.IsNativeErrorStart(l.Body):
 		return modeMaybe, true
-	case l.Header == "" && (torchWarning(l.Body) || tagged.BracketWarning(l.Body) || tagged.EnvLoggerError(l.Body)):
+	case l.Header == "" && (torchWarning(l.Body) || tagged.BracketWarning(l.Body) || tagged.EnvLoggerError(l.Body) || tagged.NeuronError(l.Body)):
 		return modeIndented, true
 	case l.Header == "" && l.Proc == "" && tagged.OpenMPIRule(l.Body):
 		return modeMPIHelp, true
