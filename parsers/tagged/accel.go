@@ -49,6 +49,18 @@ func rocclrLine(ev *event.Event, s string) bool {
 	return true
 }
 
+// OneCCLConditionFailed reports whether s is oneCCL's error line of a check that failed, whose
+// message the library prints on the next line: "2025:03:13-10:36:27:(  636) |CCL_ERROR|
+// ze_fd_manager.cpp:214 fill_device_fds: condition fds[dev_idx] > 0 failed".
+func OneCCLConditionFailed(s string) bool {
+	i := strings.Index(s[:min(len(s), 40)], ") |CCL_ERROR| ")
+	if i < 0 || len(s) < 30 || s[4] != ':' || s[10] != '-' {
+		return false
+	}
+	msg := strings.TrimRight(s[i:], " ")
+	return strings.HasSuffix(msg, " failed") && strings.Contains(msg, ": condition ")
+}
+
 // oneCCLLine reads Intel oneCCL's line (Intel GPUs' collectives, vLLM on XPU):
 // "2026:07:17-12:29:00:(  532) |CCL_WARN| topology recognition shows PCIe connection ...", its
 // local time, the pid and the level (CCL_ERROR, CCL_WARN, CCL_INFO, CCL_DEBUG, CCL_TRACE). It

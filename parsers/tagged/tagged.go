@@ -159,7 +159,16 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if (first[0] == 'S' || first[0] == '+' || first[0] == '|') && dcgmiDiag(ev, msg, first) {
 		return true
 	}
-	if first[0] == ':' && rocclrLine(ev, first) || first[0] == '2' && oneCCLLine(ev, first) {
+	if first[0] == ':' && rocclrLine(ev, first) {
+		return true
+	}
+	if first[0] == '2' && oneCCLLine(ev, first) {
+		if next, _, _ := strings.Cut(rest, "\n"); next != "" && OneCCLConditionFailed(first) {
+			// the failed check's message under it (the parse processor's group): what it saw
+			if m, ok := ev.GetString(event.FieldErrorMsg); ok {
+				ev.SetString(event.FieldErrorMsg, m+": "+strings.TrimRight(next, " \r"))
+			}
+		}
 		return true
 	}
 	if first[0] == '(' {

@@ -144,6 +144,7 @@ const (
 	modeHabanaBanner           // Intel Gaudi's PyTorch bridge's configuration, its settings and the system's, up to its closing rule
 	modeTracingPretty          // a record in tracing-subscriber's pretty format: its location and spans under it, up to the empty line
 	modeCollectiveStack        // torch's flight recorder's "Stack trace of the failed collective:", its "#N f from file:line" frames under it
+	modeCCLCondition           // oneCCL's "condition ... failed" error, the check's message on the line under it
 )
 
 // rayNodeDead reports whether b is the first line of Ray's report of a node the GCS marked dead,
@@ -913,6 +914,11 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeIndented, true
 	case l.Header == "" && l.Proc == "" && tagged.OpenMPIRule(l.Body):
 		return modeMPIHelp, true
+	case l.Header == "" && tagged.OneCCLConditionFailed(l.Body):
+		// oneCCL's failed check (its CCL_THROW_IF_NOT): "... |CCL_ERROR| ze_fd_manager.cpp:214
+		// fill_device_fds: condition fds[dev_idx] > 0 failed", then its message alone on the
+		// next line ("open failed: fd: -1, errno: No such file or directory")
+		return modeCCLCondition, true
 	case l.Header == "" && len(l.Body) > 20 && (l.Body[0] == '[' || l.Body[0] == '2') && tagged.OpenMPISignal(l.Body) != "":
 		return modeMPISignal, true
 	case l.Header == "" && l.Proc == "" && len(l.Body) > 12 && (l.Body[0] == '[' || l.Body[0] >= '0' && l.Body[0] <= '9') && llamaRecord(l.Body):
@@ -1964,6 +1970,10 @@ func (g *group) accept(l *vllm.Line) bool {
 		}
 		// a GPU's fields, indented under its header, and the sections among them
 		return strings.HasPrefix(l.Body, "    ") && strings.TrimSpace(l.Body) != ""
+	case modeCCLCondition:
+		// "open failed: fd: -1, errno: No such file or directory": what the check saw
+		return l.Header == "" && l.Proc == "" && len(g.parts) == 0 && l.Body != "" && l.Body[0] != ' ' && !recordStart(l.Body) &&
+			!otherRecord(l.Body)
 	case modeSMIFailed:
 		// "Make sure that the latest NVIDIA driver is installed and running."; under a version
 		// mismatch, the library's version ("NVML library version: 570.195")

@@ -118,7 +118,7 @@ func (p *Processor) Held() int {
 // (whole).
 func (g *group) timeout(c *MultilineConfig) (own time.Duration, whole bool) {
 	switch g.mode {
-	case modeAfter, modeMaybe, modeGoMaybe, modeNVRM, modeSXid, modeWrapped, modeFabric, modeAER, modeEDAC, modeEnvoy, modeExiting, modeBlank, modeRecord, modeMount, modeIndented, modeOpenRecord, modeKlogCause, modeAnyhow, modeEnvoyHeaders, modeTorchRecord, modeTracingMsg, modeTracingErr, modePanic, modeRich, modeOpenMessage, modeTorchWarn, modeBacktrace, modeTable, modeCatalog, modeSMIFailed, modeSMIQuery, modeShipperResponse, modeHSAAbort, modeServeRecord, modeRecordBacktrace, modeNodeDead, modeDiagBorder, modeDCGMRecord, modeVersionCommit, modeKmsgDict, modeCollectiveStack, modeJournalVerbose, modeTritonPrint, modeLoggingError, modeHabanaBanner, modeTracingPretty:
+	case modeAfter, modeMaybe, modeGoMaybe, modeNVRM, modeSXid, modeWrapped, modeFabric, modeAER, modeEDAC, modeEnvoy, modeExiting, modeBlank, modeRecord, modeMount, modeIndented, modeOpenRecord, modeKlogCause, modeAnyhow, modeEnvoyHeaders, modeTorchRecord, modeTracingMsg, modeTracingErr, modePanic, modeRich, modeOpenMessage, modeTorchWarn, modeBacktrace, modeTable, modeCatalog, modeSMIFailed, modeSMIQuery, modeShipperResponse, modeHSAAbort, modeServeRecord, modeRecordBacktrace, modeNodeDead, modeDiagBorder, modeDCGMRecord, modeVersionCommit, modeKmsgDict, modeCollectiveStack, modeJournalVerbose, modeTritonPrint, modeLoggingError, modeHabanaBanner, modeTracingPretty, modeCCLCondition:
 		// complete already, most likely: a driver message, an SXid report and an installer
 		// message come whole in one write when they are wrapped, and most Fabric Manager
 		// records are one line; NCCL writes the empty line before a WARN with the WARN,
