@@ -1163,8 +1163,8 @@ func (p *Processor) forgetIdle(now time.Time) {
 // its frames ("  File \"...\", line N, in f", also inside an exception group's drawing) or the C++ stack torch's exception message holds
 // under its line ("Exception raised from recvBytes at ...").
 func pythonTraceback(ev *event.Event, st string) bool {
-	if strings.HasPrefix(st, vllm.TracebackHeader) {
-		return true
+	if first, _, _ := strings.Cut(st, "\n"); strings.HasPrefix(st, vllm.TracebackHeader) || vllm.IsGroupTraceStart(first) {
+		return true // (an exception group's: "  + Exception Group Traceback (most recent call last):")
 	}
 	if !ev.Has(event.FieldErrorType) {
 		return false
