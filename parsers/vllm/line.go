@@ -121,7 +121,7 @@ func Split(line string) Line {
 			if r, ok := subprocessRelay(rest); ok {
 				rest = r
 			}
-		} else if ok && (n == 19 || n == 23) && rest[n] == ' ' {
+		} else if ok && (n == 19 || n == 23) && n < len(rest) && rest[n] == ' ' {
 			// Docker Desktop's stamp, local time without zone, before uvicorn's access line
 			// ("2024-10-27 23:04:40 INFO:     172.24.0.1:51444 - \"POST ...\" 200 OK", as its
 			// log view copies it), or a viewer's with milliseconds and a bar ("2025-05-30
