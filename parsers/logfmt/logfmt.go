@@ -473,7 +473,10 @@ func known(ev *event.Event, k, v string, level *string) bool {
 }
 
 // terminal reads logrus's "LEVL[0000] message   key=value ...". The bracket holds seconds
-// since start, or a full timestamp with DisableTimestamp=false and FullTimestamp=true.
+// since start, or a full timestamp with DisableTimestamp=false and FullTimestamp=true. log15's
+// terminal format is the same with a day and time of day in the bracket and its own level
+// names (Grafana's console: "EROR[05-26|15:47:04] Instant query failed
+// logger=tsdb.prometheus ... err=..."); its time has no year and no zone, so the runtime's stays.
 func terminal(ev *event.Event, s string) bool {
 	if len(s) < 7 || s[4] != '[' {
 		return false
@@ -486,16 +489,18 @@ func terminal(ev *event.Event, s string) bool {
 	if end < 6 {
 		return false
 	}
-	stamp := s[5:end]
+	stamp, pad := s[5:end], terminalPad
 	if t, n, ok := pu.RFC3339(stamp); ok && n == len(stamp) {
 		pu.SetStamp(ev, t, stamp)
+	} else if log15Stamp(stamp) {
+		pad = log15Pad
 	} else if _, ok := pu.Atoi(stamp); !ok {
 		return false
 	}
 	// (a message that opens with a line break starts on the next line: "ERRO[0003]\nThe
 	// following GPUs could not be reset:\n...", the lines the parse processor grouped)
 	rest := strings.TrimLeft(s[end+1:], " \r\n")
-	msg, fields := splitFields(rest, terminalPad)
+	msg, fields := splitFields(rest, pad)
 	if msg != "" {
 		ev.SetString(pu.FieldLogMessage, msg)
 	}
@@ -522,14 +527,31 @@ func terminalLevel(s string) (string, bool) {
 		return pu.Info, true
 	case "WARN":
 		return pu.Warning, true
-	case "ERRO":
+	case "ERRO", "EROR": // (log15's)
 		return pu.Error, true
-	case "DEBU", "TRAC":
+	case "DEBU", "TRAC", "DBUG":
 		return pu.Debug, true
-	case "FATA", "PANI":
+	case "FATA", "PANI", "CRIT":
 		return pu.Critical, true
 	}
 	return "", false
+}
+
+// log15Pad is the width log15's terminal format pads the message to before its pairs.
+const log15Pad = 40
+
+// log15Stamp reports whether s is log15's terminal time, "01-02|15:04:05" with or without
+// milliseconds.
+func log15Stamp(s string) bool {
+	if len(s) != 14 && len(s) != 18 || s[2] != '-' || s[5] != '|' || s[8] != ':' || s[11] != ':' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && i != 2 && i != 5 && i != 8 && i != 11 && i != 14 {
+			return false
+		}
+	}
+	return len(s) == 14 || s[14] == '.'
 }
 
 // maxSplits bounds the places splitFields tries, so that a long line of words costs linear time.
