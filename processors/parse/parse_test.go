@@ -643,6 +643,26 @@ func TestOtherEngineRayWorker(t *testing.T) {
 	}
 }
 
+// uvicorn's access lines in LMDeploy's container are its api_server's, its own routes' too
+// (InternLM/lmdeploy issue #569's "POST /generate"), not another FastAPI service's.
+func TestOtherEngineOwnRoutesAccess(t *testing.T) {
+	t.Parallel()
+	p := newProc(t, nil)
+	path := "/var/log/pods/inference_lmdeploy-qwen-0_8d2c1e4f-1111-2222-3333-444455556666/lmdeploy/0.log"
+	for _, line := range []string{
+		`INFO:     127.0.0.1:51066 - "GET / HTTP/1.1" 200 OK`,
+		`INFO:     127.0.0.1:51186 - "POST /generate HTTP/1.1" 200 OK`,
+		`INFO:     127.0.0.1:51190 - "POST /v1/chat/completions HTTP/1.1" 500 Internal Server Error`,
+	} {
+		ev := event.NewMessage(line, t0)
+		ev.SetString("log.file.path", path)
+		p.ParseEvent(ev)
+		if ds, _ := ev.GetString(event.FieldDataset); ds != "lmdeploy.access" {
+			t.Errorf("%q: dataset = %q, want lmdeploy.access", line, ds)
+		}
+	}
+}
+
 // Filebeat cuts a batch wherever its queue stands, inside a traceback too, and sends the rest
 // up to a second later when other connections of its are free: a group at a batch's end that is
 // surely not whole (a traceback before its exception's line) waits for it (rest_timeout), past

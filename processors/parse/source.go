@@ -342,9 +342,10 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 			// Traefik's access log in its common layout (its own fields after nginx's), not nginx's
 			ds = "traefik.access"
 			ev.SetString(event.FieldDataset, ds)
-		case ds == vllm.DatasetAccess && !host && otherServerAccess(s.componentOf(src)) != "":
+		case (ds == vllm.DatasetAccess || ds == vllm.DatasetUvicornAccess) && !host && otherServerAccess(s.componentOf(src)) != "":
 			// uvicorn's access line in the container of another server of the same OpenAI routes
-			// (LMDeploy's api_server, trtllm-serve, SGLang, NVIDIA NIM): its 5xx are that server's
+			// (LMDeploy's api_server, trtllm-serve, SGLang, NVIDIA NIM): its 5xx are that server's,
+			// its own routes' too (LMDeploy's "POST /generate")
 			ds = otherServerAccess(s.component)
 			ev.SetString(event.FieldDataset, ds)
 		case ds == vllm.DatasetAccess && !host && s.program && s.dataset != vllm.DatasetServer && !vllm.ServerContainer(src.container):
