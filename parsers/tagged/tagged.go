@@ -2135,10 +2135,15 @@ func goCaller(s string) (file string, line int64, rest string) {
 
 // pflagError reads the error Go's pflag prints before its usage when a command line does not
 // parse, a Go program's only words as its pod crash-loops on a wrong flag (llm-d's inference
-// simulator: "unknown flag: --lora", then "Usage of llm-d-inference-sim flags:"): an error.
+// simulator: "unknown flag: --lora", then "Usage of llm-d-inference-sim flags:"): an error. So
+// too the standard library's flag package's (a controller manager started with a flag its
+// version lacks: "flag provided but not defined: -enable-runtime-sidecar", then "Usage of
+// /manager:"; "invalid value \"x\" for flag -port: ...", "bad flag syntax: ---v").
 func pflagError(s string, r *Line) bool {
 	if !strings.HasPrefix(s, "unknown flag: -") && !strings.HasPrefix(s, "unknown shorthand flag: '") &&
-		!strings.HasPrefix(s, "flag needs an argument: ") && !(strings.HasPrefix(s, "invalid argument \"") && strings.Contains(s, "\" flag: ")) {
+		!strings.HasPrefix(s, "flag needs an argument: ") && !(strings.HasPrefix(s, "invalid argument \"") && strings.Contains(s, "\" flag: ")) &&
+		!strings.HasPrefix(s, "flag provided but not defined: -") && !strings.HasPrefix(s, "bad flag syntax: ") &&
+		!(strings.HasPrefix(s, "invalid value \"") && strings.Contains(s, "\" for flag -")) {
 		return false
 	}
 	r.Level, r.Msg = pu.Error, s
