@@ -137,6 +137,12 @@ func parseTorchPython(ev *event.Event, b string, l *Line) bool {
 	}
 	c, rest, ok := readGlogClock(b[1:])
 	end := strings.Index(rest[:min(len(rest), 200)], "] ")
+	if end < 0 && len(rest) <= 200 && strings.HasSuffix(rest, "]") {
+		// the header alone, its trailing space dropped (a paste's, a runtime's): a message that
+		// opens with a line break (torchrun's OMP_NUM_THREADS banner), its lines under it
+		end = len(rest) - 1
+		rest += " "
+	}
 	if !ok || end < 0 {
 		return false
 	}
@@ -187,6 +193,15 @@ func parseTorchPython(ev *event.Event, b string, l *Line) bool {
 		}
 	}
 	return true
+}
+
+// torchHeader returns the header of a torch Python logging line that parseTorchPython read, up
+// to and with the space after its "]" (the header alone when the line ends there).
+func torchHeader(b string) string {
+	if i := strings.Index(b, "] "); i >= 0 {
+		return b[:i+2]
+	}
+	return b + " "
 }
 
 // maxPID is the largest process id Linux gives (pid_max's limit, 2^22).

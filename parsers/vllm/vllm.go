@@ -1122,7 +1122,7 @@ func (p *Parser) library(ev *event.Event, l *Line, msg, first, rest string) bool
 			// logger.exception's record, its traceback on the lines after its message, each
 			// under the header again (torchelastic's agent: "Error waiting on exit barrier.
 			// Elapsed: ... seconds", then "... api.py:965] Traceback (most recent call last):")
-			if tb := unheadered(rest, b[:strings.Index(b, "] ")+2]); strings.HasPrefix(tb, TracebackHeader) {
+			if tb := unheadered(rest, torchHeader(b)); strings.HasPrefix(tb, TracebackHeader) {
 				SetTraceback(ev, tb)
 			}
 		}

@@ -29,6 +29,15 @@ func torchRecordHeader(b string) string {
 		return ""
 	}
 	end := strings.Index(s[:min(len(s), 200)], "] ")
+	if end < 0 && len(s) <= 200 && strings.HasSuffix(s, "]") {
+		// a header with nothing after it whose trailing space a paste or a runtime dropped
+		// (torchrun's OMP_NUM_THREADS banner opens with a line break): the header is the line
+		end = len(s) - 1
+		if loc := s[strings.LastIndexByte(s[:end], ' ')+1 : end]; !strings.Contains(loc, ".py:") {
+			return ""
+		}
+		return b
+	}
 	if end < 0 {
 		return ""
 	}
