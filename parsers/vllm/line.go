@@ -95,6 +95,11 @@ func Split(line string) Line {
 		// paste shows "^@(ServeController pid=752460) WARNING ..."): read past, kept in Text
 		rest = strings.TrimLeft(rest, "\x00")
 	}
+	if len(rest) > 4 && rest[0] == '^' && rest[1] == 'C' && rest[2] != ' ' {
+		// a terminal's echo of Ctrl+C before the line the interrupted program printed next
+		// ("^C[W106 01:34:16.357373000 TCPStore.cpp:347] [c10d] ..."): read past, kept in Text
+		rest = rest[2:]
+	}
 	if len(rest) > 4 && (rest[0] == '[' || rest[0] == ' ') {
 		rest = orphanColour(rest) // read without them; the message keeps them, as written
 	}
