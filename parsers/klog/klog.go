@@ -632,6 +632,7 @@ func body(ev *event.Event, b, level string) (string, bool) {
 			if podName != "" && podNS != "" && !strings.ContainsRune(podName, '/') {
 				pu.SetObject(ev, "pod", podNS, podName)
 			}
+			controllerObject(ev)
 			if eventObject != "" && !ev.Has(pu.FieldOrchResourceName) {
 				level = eventLevel(level, loggedEventObject(ev, eventObject))
 			}
@@ -772,7 +773,36 @@ func klogrLine(ev *event.Event, b string) bool {
 			pu.SetField(ev, p[0], event.String(p[1]))
 		}
 	}
+	controllerObject(ev)
 	return true
+}
+
+// controllerObject reads into orchestrator.* the object controller-runtime's line is about, as
+// its JSON layout gives it: the kind its "controllerKind" names, the object under that kind's
+// key, klog's "namespace/name" (klog.KObj) or klogr's JSON ({"name":...,"namespace":...}), or
+// the request's "name" and "namespace" beside it (AIBrix's `"msg"="Reconciler error"
+// "RoleSet"={"name":"llm-xpyd-roleset-fkh4v","namespace":"default"} "controllerKind"="RoleSet"
+// ... "name"="llm-xpyd-roleset-fkh4v" "namespace"="default"`).
+func controllerObject(ev *event.Event) {
+	get := func(k string) string {
+		s, _ := ev.GetString(pu.FieldLogFields + "." + k)
+		return s
+	}
+	kind := get("controllerKind")
+	if kind == "" || strings.ContainsAny(kind, ". /") || ev.Has(pu.FieldOrchResourceName) {
+		return
+	}
+	ns, name := get("namespace"), get("name")
+	if v := get(kind); v != "" && v[0] != '{' {
+		if n, m, ok := strings.Cut(v, "/"); ok && m != "" && !strings.Contains(m, "/") {
+			ns, name = n, m
+		} else if !ok {
+			ns, name = "", v // a cluster-scoped object's name alone
+		}
+	}
+	if name != "" && !strings.ContainsAny(name, " /") {
+		pu.SetObject(ev, kind, ns, name)
+	}
 }
 
 // schedulingObject reads the pod or job an unstructured line about scheduling names, the way
