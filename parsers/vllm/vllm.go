@@ -327,7 +327,9 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 	if multi && isTraceStart(l.Body, rest) || IsFrameLine(l.Body) || multi && IsGroupFrameLine(l.Body) || strings.Contains(rest, "Traceback (most recent call last):") ||
 		multi && frameCodeFirst(l.Body, rest) || l.Body == TracebackHeader || multi && RayCreationTaskError(l.Body) ||
 		RayUnhandledError(l.Body) {
-		if l.Level == "" || l.Level == "info" || l.Level == "debug" {
+		if l.Level == "" || l.Level == "info" || l.Level == "debug" && l.Header == "" {
+			// (a record at DEBUG under its header is logger.debug(..., exc_info=True): a
+			// fallback the program took on purpose, its traceback for the curious, at its level)
 			lv = "error"
 		}
 		if strings.HasPrefix(l.Body, fatalPrefix) || l.Body == SegfaultBanner || faultDump(l.Body+"\n"+rest) {
