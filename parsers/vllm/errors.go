@@ -315,33 +315,7 @@ func SetTraceback(ev *event.Event, text string) {
 				msg += " " + strings.TrimSpace(why)
 			}
 		}
-		if strings.HasPrefix(msg, "NCCL error") {
-			// torch's DistBackendError names NCCL's result, then "Last error:" over the cause
-			// on the line under it (which peer, which NIC: "NET/OFI Request ... completed with
-			// error ... (UNDELIVERABLE)", "socketProgressOpt: Call to recv from ... failed :
-			// Connection reset by peer"): the cause goes with the first line
-			if i := strings.Index(whole, "\nLast error:\n"); i >= 0 {
-				cause, _, _ := strings.Cut(whole[i+len("\nLast error:\n"):], "\n")
-				if cause = strings.TrimSpace(cause); cause != "" {
-					msg += " Last error: " + cause
-				}
-			}
-		}
-		if strings.HasSuffix(typ, "ActorDiedError") || strings.HasSuffix(typ, "RayActorError") {
-			// Ray's message names the actor on tab-indented lines, then why its worker died
-			// ("The actor is dead because its worker process has died. Worker exit type:
-			// NODE_OUT_OF_MEMORY Worker exit detail: Task was killed due to the node running low
-			// on memory."): the cause goes with the first line
-			if i := strings.Index(whole, "\nThe actor is dead because "); i >= 0 {
-				why, _, _ := strings.Cut(whole[i+1:], "\n")
-				msg += " " + strings.TrimSpace(why)
-			}
-		}
-		if advice, ok := strings.CutPrefix(whole[min(len(whole), len(msg)):], "\nPlease "); ok && strings.HasPrefix(whole, msg) {
-			// the message's advice on its next line: what to do about it
-			advice, _, _ = strings.Cut(advice, "\n")
-			msg += "\nPlease " + advice
-		}
+		msg = withCause(typ, msg, whole)
 		if msg != "" {
 			ev.SetString(event.FieldErrorMsg, msg)
 		}
@@ -354,6 +328,40 @@ func SetTraceback(ev *event.Event, text string) {
 	if k := Classify(text); k != "" {
 		ev.SetString(FieldErrorKind, k)
 	}
+}
+
+// withCause returns an exception's message msg with what the lines under it (whole, the message
+// and what follows it) say of its cause: NCCL's "Last error:", why a Ray actor died, the
+// message's advice on its next line.
+func withCause(typ, msg, whole string) string {
+	if strings.HasPrefix(msg, "NCCL error") {
+		// torch's DistBackendError names NCCL's result, then "Last error:" over the cause
+		// on the line under it (which peer, which NIC: "NET/OFI Request ... completed with
+		// error ... (UNDELIVERABLE)", "socketProgressOpt: Call to recv from ... failed :
+		// Connection reset by peer"): the cause goes with the first line
+		if i := strings.Index(whole, "\nLast error:\n"); i >= 0 {
+			cause, _, _ := strings.Cut(whole[i+len("\nLast error:\n"):], "\n")
+			if cause = strings.TrimSpace(cause); cause != "" {
+				msg += " Last error: " + cause
+			}
+		}
+	}
+	if strings.HasSuffix(typ, "ActorDiedError") || strings.HasSuffix(typ, "RayActorError") {
+		// Ray's message names the actor on tab-indented lines, then why its worker died
+		// ("The actor is dead because its worker process has died. Worker exit type:
+		// NODE_OUT_OF_MEMORY Worker exit detail: Task was killed due to the node running low
+		// on memory."): the cause goes with the first line
+		if i := strings.Index(whole, "\nThe actor is dead because "); i >= 0 {
+			why, _, _ := strings.Cut(whole[i+1:], "\n")
+			msg += " " + strings.TrimSpace(why)
+		}
+	}
+	if advice, ok := strings.CutPrefix(whole[min(len(whole), len(msg)):], "\nPlease "); ok && strings.HasPrefix(whole, msg) {
+		// the message's advice on its next line: what to do about it
+		advice, _, _ = strings.Cut(advice, "\n")
+		msg += "\nPlease " + advice
+	}
+	return msg
 }
 
 // richExceptions returns what follows the last box of a Rich traceback (its exception's line,
@@ -1373,8 +1381,10 @@ func setErrorLine(ev *event.Event, body, more, level string) {
 				// "backend='inductor' raised:", then the compiler's error), as under its traceback
 				msg += "\n" + strings.TrimRight(next, " \t\r")
 			} else if more != "" {
-				// a ValidationError's field errors on the lines under it, as under its traceback
-				msg = hubReason(validationDetail(msg, msg+"\n"+more), msg+"\n"+more)
+				// a ValidationError's field errors on the lines under it, as under its traceback;
+				// NCCL's last error under torch's DistBackendError printed alone
+				whole := msg + "\n" + more
+				msg = withCause(typ, hubReason(validationDetail(msg, whole), whole), whole)
 			}
 			ev.SetString(event.FieldErrorMsg, msg)
 		}
