@@ -453,6 +453,14 @@ func nvrm(ev *event.Event, body string) bool {
 	ev.SetString(event.FieldEventAction, ActionNVRM)
 	lv := nvrmLevel(strings.TrimSpace(body))
 	text := nvrmText(body)
+	if lv != pu.Error && lv != pu.Critical && strings.Contains(text, "\n") {
+		// the message read whole, wherever its driver (or dmesg) broke its lines: "...
+		// installed in this system", then "is not supported by the NVIDIA 580.126.09 driver
+		// release."
+		if whole := nvrmLevel(strings.ReplaceAll(text, "\n", " ")); whole == pu.Error || whole == pu.Critical {
+			lv = whole
+		}
+	}
 	ev.SetString(pu.FieldLogMessage, text)
 	if lv == pu.Error || lv == pu.Critical {
 		ev.SetString(event.FieldErrorMsg, text)

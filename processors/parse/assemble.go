@@ -1742,7 +1742,8 @@ func (g *group) accept(l *vllm.Line) bool {
 		return ok
 	case modeNVRM:
 		return nvrmAccept(l, g.header) || g.msg == gspDump && len(g.parts) < maxMessageLines && gspDumpLine(l) ||
-			len(g.parts) < maxMessageLines && (g.header == "" && nvrmWrapped(l, g.lastPart()) || g.header != "" && nvrmUnstamped(l, g.firstLine())) ||
+			len(g.parts) < maxMessageLines && (g.header == "" && nvrmWrapped(l, g.lastPart()) || g.header != "" && nvrmUnstamped(l, g.firstLine()) ||
+				nvrmIndentedText(l, g.lastPart())) ||
 			len(g.parts) < maxMessageLines && (nvrmFuncDetail(l, g.lastPart()) || nvrmICD(l, g.lastPart()))
 	case modeSXid:
 		// a part the report has already opens the next report of the same switch and code

@@ -390,6 +390,24 @@ func nvrmAccept(l *vllm.Line, stamp string) bool {
 	return strings.HasPrefix(strings.TrimLeft(l.Body, " \t"), "NVRM: ")
 }
 
+// nvrmIndentedText reports whether l, an indented line without "NVRM: ", goes on with the
+// sentence of the NVRM line before it (prev): dmesg without times indents a record's further
+// lines ("NVRM: The NVIDIA GPU 000a:00:00.0 (PCI ID: 10de:2330) installed in this system",
+// then "      is not supported by the NVIDIA 580.126.09 driver release."). The words go on in
+// lower case, after a line that ended without a full stop.
+func nvrmIndentedText(l *vllm.Line, prev string) bool {
+	if l.Header != "" || len(l.Body) < 4 || l.Body[0] != ' ' {
+		return false
+	}
+	t := strings.TrimLeft(l.Body, " \t")
+	if t == "" || t[0] < 'a' || t[0] > 'z' || strings.HasPrefix(t, "NVRM: ") {
+		return false
+	}
+	prev = strings.TrimRight(prev, " ")
+	return strings.Contains(prev, "NVRM: ") && !strings.Contains(prev, "NVRM: Xid") && !strings.HasSuffix(prev, ".") &&
+		!strings.HasSuffix(prev, ":")
+}
+
 // nvrmUnstamped reports whether l, an NVRM line without a time since boot, goes on with the
 // message of the stamped NVRM line that opened the group (first). An older dmesg, reading the kernel's
 // buffer whole, writes the lines of one record after the first at the margin without a time:
