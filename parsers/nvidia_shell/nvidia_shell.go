@@ -245,8 +245,8 @@ func mpsLine(ev *event.Event, s string) bool {
 	return true
 }
 
-// installerNote reports whether s is one of nvidia-installer's notes that name a failure it
-// works around, printed through its log rather than as an "ERROR:" (its real errors and
+// installerNote reports whether s is one of nvidia-installer's notes (or a driver installer's
+// around it) that name a failure it works around, printed through its log rather than as an "ERROR:" (its real errors and
 // warnings carry those words): on every driver build from source without EFI variables,
 // "Unable to determine if Secure Boot is enabled: No such file or directory", with or without the
 // "-> " its log puts before each note.
@@ -262,7 +262,10 @@ func installerNote(s string) bool {
 		// its look for a copy of the driver in the initramfs, on an image without the tools
 		// (every driver container's start): it goes on without it
 		strings.HasPrefix(s, "Unable to locate any tools for listing initramfs contents") ||
-		strings.HasPrefix(s, "Unable to scan initramfs: no tool found")
+		strings.HasPrefix(s, "Unable to scan initramfs: no tool found") ||
+		// GKE's Ubuntu driver installer looking for the version it installed last, on a node's
+		// first install ("Cache file /usr/local/nvidia/.cache not found."): it installs
+		strings.HasPrefix(s, "Cache file ") && strings.HasSuffix(s, " not found.")
 }
 
 // detection reports whether s is a platform detection's result (or a note that is no failure of
