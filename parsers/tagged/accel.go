@@ -53,8 +53,11 @@ func rocclrLine(ev *event.Event, s string) bool {
 // message the library prints on the next line: "2025:03:13-10:36:27:(  636) |CCL_ERROR|
 // ze_fd_manager.cpp:214 fill_device_fds: condition fds[dev_idx] > 0 failed".
 func OneCCLConditionFailed(s string) bool {
+	if len(s) < 30 || s[4] != ':' || s[10] != '-' {
+		return false
+	}
 	i := strings.Index(s[:min(len(s), 40)], ") |CCL_ERROR| ")
-	if i < 0 || len(s) < 30 || s[4] != ':' || s[10] != '-' {
+	if i < 0 {
 		return false
 	}
 	msg := strings.TrimRight(s[i:], " ")
