@@ -44,6 +44,13 @@ func kernel(ev *event.Event, msg, level string) bool {
 			}
 		}
 	}
+	if !ok && strings.HasPrefix(msg, "kernel: ") && len(msg) > len("kernel: ") && msg[len("kernel: ")] != ' ' {
+		// the syslog tag alone before the kernel's text, its time and host cut off
+		// (node-problem-detector's reports quote it so: "kernel: XFS (dm-4): Corruption
+		// detected. Unmount and run xfs_repair")
+		pfx = "kernel: "
+		body, ok = msg[len("kernel: "):], true
+	}
 	if !ok {
 		if tag, _ := ev.GetString(event.FieldProcessName); tag != "kernel" && !bareAER(msg) && !bareOOMKill(msg) {
 			return false
@@ -521,6 +528,15 @@ func reportLevel(body string) (level string, known bool) {
 		return pu.Warning, true // xhci_warn at resume: the controller did not come back
 	case strings.HasPrefix(body, "Aborting journal on device "):
 		return pu.Error, true // jbd2's pr_err: the file system goes read-only next
+	case strings.HasPrefix(body, "EXT4-fs (") && strings.HasSuffix(strings.TrimRight(body, " "), "): Remounting filesystem read-only"):
+		// ext4's ext4_msg(KERN_CRIT) after an error: the volume (a model cache, a checkpoint
+		// directory) takes no more writes
+		return pu.Error, true
+	case strings.HasPrefix(body, "XFS (") && (strings.Contains(body, "Shutting down filesystem") || strings.Contains(body, "Corruption detected") ||
+		strings.Contains(body, "Corruption of in-memory data detected") || strings.Contains(body, "): Internal error ")):
+		// XFS's xfs_alert of a corruption and its forced shutdown (xfs_do_force_shutdown): the
+		// file system is gone until it is unmounted and repaired
+		return pu.Error, true
 	case strings.HasPrefix(body, "nvme nvme") && (strings.HasSuffix(body, " timeout, aborting") ||
 		// (6.x kernels name the request after it: "... QID 3 timeout, aborting req_op:WRITE(1) size:524288")
 		strings.Contains(body, " timeout, aborting req_op:") ||
