@@ -2039,8 +2039,17 @@ func nhc(s string, r *Line) bool {
 // print before they exit: nccl-tests' NCCLCHECK and CUDACHECK ("<host>: Test NCCL failure
 // common.cu:1204 'unhandled cuda error ...'", then " .. <host> pid N: Test failure common.cu:915"),
 // gpu-burn's ("Couldn't init a GPU test: Error: CUDA_ERROR_UNKNOWN") and nvbandwidth's ASSERT.
+//
+// Also the older and shorter forms: nccl-tests' checks before they named the test and the host
+// ("NCCL failure common.cu:908 'unhandled cuda error'.", "Test CUDA failure common.cu:730
+// 'unknown error'"), its result check with a space where "#" is now (" Out of bounds values : 2
+// FAILED"); gpu-burn's error with a description ("Failure during compute: Error in \"SGEMM\":
+// CUBLAS_STATUS_EXECUTION_FAILED", "Couldn't init a GPU test: Error in \"load module\": ") and
+// its verdict of a GPU that computed wrong ("GPU 0: FAULTY", its only sign of it: it exits 0);
+// cuda-samples' own check ("Cuda failure p2pBandwidthLatencyTest.cu:189: 'mapping of buffer
+// object failed'").
 func gpuTestFailure(s string, r *Line) bool {
-	switch {
+	switch t := strings.TrimLeft(s, " \t"); {
 	case strings.HasPrefix(s, "ASSERT in expression "):
 		r.Level, r.Msg = pu.Critical, s // nvbandwidth aborts after it
 		return true
@@ -2052,6 +2061,27 @@ func gpuTestFailure(s string, r *Line) bool {
 		// its "OK" when none): the data a collective returned is wrong, the run's verdict
 		r.Level, r.Msg, r.kind = pu.Error, s[len("# "):], "nccl"
 		return true
+	case strings.HasPrefix(s, " Out of bounds values : ") && strings.HasSuffix(strings.TrimRight(s, " "), "FAILED"):
+		r.Level, r.Msg, r.kind = pu.Error, t, "nccl"
+		return true
+	case strings.HasPrefix(s, "NCCL failure ") && testCheck(s[len("NCCL failure "):]):
+		r.Level, r.Msg, r.kind = pu.Error, s, "nccl"
+		return true
+	case strings.HasPrefix(s, "Test NCCL failure ") && testCheck(s[len("Test NCCL failure "):]):
+		r.Level, r.Msg, r.kind = pu.Error, s, "nccl"
+		return true
+	case strings.HasPrefix(s, "Test CUDA failure ") && testCheck(s[len("Test CUDA failure "):]),
+		strings.HasPrefix(s, "Cuda failure ") && testCheck(strings.Replace(s[len("Cuda failure "):], ": '", " '", 1)):
+		r.Level, r.Msg = pu.Error, s
+		return true
+	case strings.HasPrefix(s, "Failure during compute: Error"), strings.HasPrefix(s, "Couldn't init a GPU test: Error"):
+		r.Level, r.Msg = pu.Error, strings.TrimRight(s[strings.Index(s, ": ")+2:], " ")
+		return true
+	case strings.HasPrefix(t, "GPU ") && strings.HasSuffix(strings.TrimRight(t, " "), ": FAULTY"):
+		if n := strings.TrimSuffix(strings.TrimRight(t, " "), ": FAULTY")[len("GPU "):]; pu.AllDigits(n) && n != "" {
+			r.Level, r.Msg = pu.Error, strings.TrimRight(t, " ")
+			return true
+		}
 	}
 	i := strings.Index(s[:min(len(s), 160)], ": Test ")
 	if i <= 0 {
@@ -2076,6 +2106,17 @@ func gpuTestFailure(s string, r *Line) bool {
 	}
 	r.Level, r.Msg, r.host, r.pid = pu.Error, test, host, pid
 	return true
+}
+
+// testCheck reports whether s is what follows a GPU test's check that failed: a source file and
+// line, then the error's text quoted ("common.cu:908 'unhandled cuda error'.").
+func testCheck(s string) bool {
+	loc, msg, ok := strings.Cut(s, " '")
+	if !ok || msg == "" {
+		return false
+	}
+	_, _, ok = pu.FileLine(loc)
+	return ok && strings.Contains(loc, ".c")
 }
 
 // ArgparseError reports whether s is argparse's "prog: error: message", the line that ends a
