@@ -1678,6 +1678,33 @@ func levelColon(s string, r *Line) bool {
 		r.Level, r.Logger, r.Msg = pu.Error, "dkms", m
 		return true
 	}
+	for _, op := range [...]string{"download failed: ", "upload failed: ", "copy failed: ", "move failed: ", "delete failed: "} {
+		if c, ok := strings.CutPrefix(s, op); ok && (strings.HasPrefix(c, "s3://") || strings.Contains(c, " to s3://")) {
+			// the AWS CLI's s3 commands' failure of one object ("download failed: s3://bucket/key
+			// to ./key An error occurred (SlowDown) when calling the GetObject operation ...:
+			// Please reduce your request rate."): the error after the object's source and
+			// destination
+			e := c
+			if i := strings.Index(c, " An error occurred ("); i >= 0 {
+				e = c[i+1:]
+			} else if i := strings.Index(c, " A client error ("); i >= 0 {
+				e = c[i+1:] // (the AWS CLI 1.x's words)
+			} else if i := strings.Index(c, " [Errno "); i >= 0 {
+				e = c[i+1:]
+			}
+			r.Level, r.Msg, r.errMsg = pu.Error, s, e
+			return true
+		}
+	}
+	if c, ok := strings.CutPrefix(s, "Error downloading object: "); ok {
+		// git-lfs's smudge of one object that failed ("Error downloading object: model.safetensors
+		// (e886a96): Smudge error: Error downloading ... : expected OID e886a96..., got 974a61a7...
+		// after 4850540707 bytes written"): the object, then why
+		if _, e, ok := strings.Cut(c, "): "); ok && e != "" {
+			r.Level, r.Msg, r.errMsg = pu.Error, s, e
+			return true
+		}
+	}
 	if c, ok := strings.CutPrefix(s, `ERROR "`); ok {
 		// s5cmd's failed command, quoted, and its error (`ERROR "cp s3://bucket/key /models/key":
 		// RequestError: send request failed ...`): all an init container prints when the weights

@@ -1286,6 +1286,12 @@ var builtinExceptions = map[string]bool{
 	// did not come, the commonest end of an init container that fetches a model
 	"GatedRepoError": true, "RepositoryNotFoundError": true, "RevisionNotFoundError": true,
 	"EntryNotFoundError": true, "LocalEntryNotFoundError": true, "HfHubHTTPError": true,
+	// gsutil's (a model copied from Cloud Storage): the error it ends a failed command with
+	// ("AccessDeniedException: 403 sa@p.iam.gserviceaccount.com does not have
+	// storage.objects.list access ...", "CommandException: 1 file/object could not be
+	// transferred.")
+	"AccessDeniedException": true, "ServiceException": true, "CommandException": true, "NotFoundException": true,
+	"BadRequestException": true, "ResumableDownloadException": true, "ResumableUploadException": true,
 }
 
 // IsGPUException reports whether b is a Python exception line of a GPU failure, standing alone

@@ -58,6 +58,11 @@ func httpFailure(typ, msg string) (status int64, url string) {
 		// JSON decode error: ..."), the status vLLM's handler (entrypoints/.../http.py) answers
 		// with after "HTTPException caught."
 		status = httpStatus(msg[:3])
+	case (typ == "AccessDeniedException" || typ == "ServiceException" || typ == "NotFoundException" || typ == "BadRequestException") &&
+		len(msg) > 4 && msg[3] == ' ':
+		// gsutil's, its message the service's status first ("403 sa@p.iam.gserviceaccount.com
+		// does not have storage.objects.list access ...")
+		status = httpStatus(msg[:3])
 	case strings.HasPrefix(typ, "openai.") && strings.HasPrefix(msg, "Error code: "):
 		status = httpStatus(msg[len("Error code: "):][:min(len(msg)-len("Error code: "), 3)])
 	case strings.HasPrefix(typ, "openai.error.") && strings.Contains(msg, "(HTTP response code was "):
