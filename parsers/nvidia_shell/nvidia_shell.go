@@ -23,6 +23,7 @@ import (
 	"github.com/sluice-dev/sluice/parsers"
 	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
+	"github.com/sluice-dev/sluice/parsers/tagged"
 	"github.com/sluice-dev/sluice/parsers/vllm"
 	"github.com/sluice-dev/sluice/pipeline/event"
 )
@@ -180,36 +181,6 @@ func rcloneLevel(s string) (string, string, bool) {
 		return pu.Debug, rest, true
 	}
 	return "", "", false
-}
-
-// juicefsLine reads what JuiceFS's logger writes after the std log's time (its mount pod's and
-// CSI driver's lines): "juicefs[58135] <FATAL>: The mount point is not ready in 10 seconds, exit
-// it [mount_unix.go:59]": the program and its pid, the level, and the source line at the end.
-// It returns the level and the message.
-func juicefsLine(ev *event.Event, s string) (string, string, bool) {
-	open := strings.IndexByte(s[:min(len(s), 64)], '[')
-	if open <= 0 || strings.IndexByte(s[:open], ' ') >= 0 {
-		return "", "", false
-	}
-	pidText, rest, ok := strings.Cut(s[open+1:], "] <")
-	if !ok {
-		return "", "", false
-	}
-	word, msg, ok := strings.Cut(rest, ">: ")
-	pid, okPid := pu.Atoi(pidText)
-	lv, okLevel := pu.Level(word)
-	if !ok || !okPid || !okLevel {
-		return "", "", false
-	}
-	ev.SetString(event.FieldProcessName, s[:open])
-	ev.Set(event.FieldProcessPID, event.Int(pid))
-	if i := strings.LastIndex(msg, " ["); i >= 0 && strings.HasSuffix(msg, "]") {
-		if _, _, ok := strings.Cut(msg[i+2:len(msg)-1], ".go:"); ok {
-			pu.SetOrigin(ev, msg[i+2:len(msg)-1])
-			msg = msg[:i]
-		}
-	}
-	return lv, msg, true
 }
 
 // mpsLine reads the prefix of the MPS control daemon's and server's log lines, which the device
@@ -449,7 +420,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			} else if node := kvValue(text, "node_name"); node != "" {
 				pu.SetObject(ev, "node", "", node)
 			}
-		} else if lv, rest, ok := juicefsLine(ev, text); ok {
+		} else if lv, rest, ok := tagged.JuiceFSLine(ev, text); ok {
 			stated, text = lv, rest
 		} else if lv, rest, ok := rcloneLevel(text); ok {
 			stated, text = lv, rest

@@ -314,6 +314,13 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		ev.SetString(event.FieldOriginFile, r.file)
 		ev.Set(event.FieldOriginLine, event.Int(r.line))
 		r.file = ""
+	} else if (first[0] == '[' || first[0] == '2') && s3fsLine(first, &r) {
+		ev.SetString(event.FieldOriginFile, r.file)
+		ev.Set(event.FieldOriginLine, event.Int(r.line))
+		ev.SetString(pu.FieldOriginFunc, r.fn)
+		r.file, r.fn = "", ""
+	} else if lv, m, ok := JuiceFSLine(ev, first); ok {
+		r.Level, r.Msg = lv, m
 	} else if first[0] == '<' && networkManager(first, &r) {
 		// its time is an epoch with a fraction: r.Time
 	} else if first[0] == '[' && hamiCore(first, &r) {
@@ -346,7 +353,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 				}
 			}
 		}
-	} else if (first[0] == 'L' || len(first) > 40 && first[3] == ' ' && first[7] == ' ') && blobfuse(ev, first, &r) {
+	} else if (first[0] == 'L' || first[0] == '[' || len(first) > 40 && first[3] == ' ' && first[7] == ' ') && blobfuse(ev, first, &r) {
 		ev.SetString(event.FieldOriginFile, r.file)
 		ev.Set(event.FieldOriginLine, event.Int(r.line))
 	} else if first[0] == 'S' && SignalReport(first) {
@@ -716,6 +723,12 @@ func closeTag(s string) (tag, msg string, ok bool) {
 // source file and line; in its own log file after its time and process: "Tue Mar 14 14:49:09 GMT
 // 2023 : blobfuse2[1429] : LOG_CRIT [mount.go (384)]: Starting Blobfuse2 Mount : 2.0.2 ...".
 func blobfuse(ev *event.Event, s string, r *Line) bool {
+	if mount, rest, ok := strings.Cut(s, "] LOG_"); ok && len(mount) > 2 && mount[0] == '[' && mount[1] == '/' &&
+		strings.IndexByte(mount, ' ') < 0 {
+		// since 2.4 the mount's path before the level: "[/mnt/models] LOG_ERR [file_cache.go
+		// (1167)]: FileCache::ReadInBuffer : error [couldn't find fd in handle] ..."
+		s = "LOG_" + rest
+	}
 	if !strings.HasPrefix(s, "LOG_") {
 		// its own file: "<date> : blobfuse2[pid] : LOG_..."
 		stamp, _, ok := strings.Cut(s[:min(len(s), 96)], " : ")
