@@ -706,7 +706,12 @@ func parseWhat(ev *event.Event, b, rest string, l *Line) bool {
 // 'c10::DistBackendError'" then "  what():  <message>" and the stack.
 func parseTerminate(ev *event.Event, b, rest string, l *Line) bool {
 	typ, _, ok := strings.Cut(b[len(terminatePrefix):], "'")
-	if !ok || typ == "" || strings.ContainsAny(typ, " [") {
+	if full := strings.TrimRight(b[len(terminatePrefix):], " "); ok && strings.HasSuffix(full, "'") && strings.Count(full, "'") == 1 &&
+		strings.Contains(full, "<") && strings.HasSuffix(full, ">'") {
+		// a template's class, its name holding spaces ("std::__cxx11::basic_string<char,
+		// std::char_traits<char>, std::allocator<char> >": a string thrown, gpu-burn's)
+		typ = full[:len(full)-1]
+	} else if !ok || typ == "" || strings.ContainsAny(typ, " [") {
 		// another thread's report ran into the line before the class's name (the NCCL
 		// watchdog's, as it dies of the same error): "terminate called after throwing an
 		// instance of '[rank5]:[E802 ...] ... CUDA error: an illegal memory access ...", its
