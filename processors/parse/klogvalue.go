@@ -138,8 +138,16 @@ func klogHeader(b string) bool { return parseutil.KlogHeader(b) }
 
 // mountFailureStart reports whether a line is a klog line reporting a failed mount.
 func mountFailureStart(l *vllm.Line) bool {
-	return l.Header == "" && klogHeader(l.Body) &&
-		(strings.Contains(l.Body, "ount failed") || strings.Contains(l.Body, "Could not mount"))
+	if l.Header != "" {
+		return false
+	}
+	if klogHeader(l.Body) {
+		return strings.Contains(l.Body, "ount failed") || strings.Contains(l.Body, "Could not mount")
+	}
+	// the kubelet's FailedMount event as kubectl prints it, the same lines under its row in
+	// the event's note ("  Warning  FailedMount  102s  kubelet  MountVolume.SetUp failed for
+	// volume \"nfs\" : mount failed: exit status 32", then "Mounting command: mount", ...)
+	return strings.Contains(l.Body, "  FailedMount  ") && strings.Contains(l.Body, "ount failed: exit status ")
 }
 
 // mountFailureAccept reports whether l goes on with the mount's message, given whether its
