@@ -950,6 +950,12 @@ func Read(s string, r *Line) bool {
 		// Connection to RPC socket failed ...")
 		lv, ok = spdlogLevels[tag]
 	}
+	if !ok && tag == "EVENT" && strings.Contains(rest[:min(len(rest), 48)], "):20") {
+		// CANN's plog's event level (its profiling's and TDT's progress: "[EVENT]
+		// PROFILING(946748,main):2025-05-19-15:59:07.740.922 [msprof_callback_impl.cpp:79] ..."),
+		// logged whatever the level set: info
+		lv, ok = pu.Info, true
+	}
 	if ok {
 		// CoreDNS: "[ERROR] plugin/errors: ..."; a colon after the tag too (verl's "[WARNING]:
 		// ...")
