@@ -820,6 +820,9 @@ func otherActor(ev *event.Event, name string) bool {
 	if name == "Worker" || strings.HasPrefix(name, "Worker_") {
 		return false // V1's workers ("Worker_TP0_EP0")
 	}
+	if strings.Contains(name, "vLLM") || strings.Contains(name, "Vllm") || strings.Contains(name, "VLLM") {
+		return false // an actor named for the vLLM it runs (verl's "AsyncvLLMServer", "vLLMHttpServer")
+	}
 	for _, p := range [...]string{"APIServer", "ApiServer_", "EngineCore", "DPEngineCore", "VllmWorker", "RayWorker", "ServeReplica", "LLMServer"} {
 		if strings.HasPrefix(name, p) {
 			return false

@@ -331,6 +331,14 @@ func TestSourceDatasetLessons(t *testing.T) {
 		{"ray-head", []string{
 			"(main_task pid=65427) wandb: Tracking run with wandb version 0.19.9",
 		}, []string{"ray.core"}},
+		// verl's actor named for the vLLM it runs (verl-project/verl issue #1642): the engine
+		// core's death under it is vLLM's
+		{"ray-head", []string{
+			"(AsyncvLLMServer pid=5222) Process EngineCore_0:",
+			"(AsyncvLLMServer pid=5222) Traceback (most recent call last):",
+			`(AsyncvLLMServer pid=5222)   File "/miniconda3/envs/verl/lib/python3.10/site-packages/vllm/v1/engine/core.py", line 387, in run_engine_core`,
+			"(AsyncvLLMServer pid=5222)     engine_core = EngineCoreProc(*args, **kwargs)",
+		}, []string{"vllm.server"}},
 	}
 	for _, c := range cases {
 		out := runInPod(t, "pod-0", c.container, c.lines)
