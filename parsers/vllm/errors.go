@@ -596,6 +596,18 @@ func cannCode(body string) bool {
 	return true
 }
 
+// cannReportGoesOn reports whether line goes on with CANN's report: an indented line, torch_npu's
+// advice, or another line of the error manager's ("EH9999: ...", "EH9999[PID: 285] ...").
+func cannReportGoesOn(line string) bool {
+	if line == "" {
+		return false
+	}
+	if line[0] == ' ' || line[0] == '\t' {
+		return strings.TrimSpace(line) != ""
+	}
+	return cannError(line) || cannCode(line) || len(line) > 8 && line[6] == '[' && cannCode(line[:6]+": ")
+}
+
 // The wrapper vLLM's engine raises a worker's failure in, around the worker's message, which
 // may have several lines: "RuntimeError: Worker failed with error 'The Inner error ...",
 // further lines, "', please check the stack trace above for the root cause".
@@ -621,6 +633,7 @@ const (
 	MessageList                // vLLM's "Please verify the following requirements:": its numbered items and their indented lines
 	MessageAngled              // grpc's error text ("<_InactiveRpcError of RPC that terminated with:"): its fields indented, up to its ">"
 	MessageBelow               // an exception whose message opens with a line break ("ImportError: ", then its lines at the margin)
+	MessageCANN                // CANN's report under torch_npu's error: its indented lines and its further codes' lines
 )
 
 // requirementsIntro opens the list vLLM's config loader puts under "ValueError: Invalid
@@ -737,6 +750,12 @@ func MessageState(line string, state int) int {
 		return MessageMemoryReport
 	case strings.HasSuffix(strings.TrimRight(line, " "), childFailed):
 		return MessageFrameOpen
+	case state == MessageCANN && cannReportGoesOn(line), state == MessageClosed && (cannError(line) || cannCode(line)):
+		// torch_npu's advice ("[Error]: The aicore execution times out.", its remedy indented
+		// under it) and CANN's error manager's report ("EH9999: Inner Error!", its reason
+		// indented, "EH9999[PID: 285] ... runtime result = 507014", "TraceBack (most recent
+		// call last):" and frames indented): one report
+		return MessageCANN
 	case state == MessageQuoted:
 		if strings.Contains(line, workerFailedClose) {
 			return MessageClosed
@@ -833,6 +852,9 @@ func TakesMessageLine(line string, state int) bool {
 	}
 	if state == MessageAngled {
 		return line == ">" || strings.HasPrefix(line, "\t") || strings.HasPrefix(line, "  ")
+	}
+	if state == MessageCANN {
+		return cannReportGoesOn(line)
 	}
 	if state != MessageRemote || line == "" || line[0] == ' ' || line[0] == '\t' {
 		return true
