@@ -94,3 +94,45 @@ func oneCCLLine(ev *event.Event, s string) bool {
 	finishLogged(ev, "oneccl", msg, pu.DatasetOr(ev, Dataset), level)
 	return true
 }
+
+// mindIELine reads the log of Huawei's MindIE (its Service and LLM, the serving stack beside
+// vllm-ascend on Ascend NPUs): "[2025-08-14 10:29:36.831549+08:00] [9389] [9391] [server]
+// [ERROR] [llm_infer_engine.cpp:48] : [MIE05E040001] [llm_backend] LLMInferEngine initialize
+// LLMInferModels failed. ...", its time (with its zone, or local), pid, thread, component, level,
+// source file and line, then the message (after " : " or a space); a Service operation's
+// record names no file ("[system] [server] [Start mindie server] [fail]") and is left alone.
+func mindIELine(s string, r *Line) bool {
+	if len(s) < 60 || s[0] != '[' || s[5] != '-' || s[11] != ' ' {
+		return false
+	}
+	var f [6]string
+	rest := s
+	for i := range f {
+		if !strings.HasPrefix(rest, "[") {
+			return false
+		}
+		end := strings.IndexByte(rest, ']')
+		if end < 0 {
+			return false
+		}
+		f[i], rest = rest[1:end], strings.TrimPrefix(rest[end+1:], " ")
+	}
+	stamp, pidText, tidText, component, word, loc := f[0], f[1], f[2], f[3], f[4], f[5]
+	pid, okPid := pu.Atoi(pidText)
+	tid, okTid := pu.Atoi(tidText)
+	lv, okLevel := level(word)
+	file, line, okLoc := pu.FileLine(loc)
+	if !okPid || !okTid || !okLevel || !okLoc || !strings.HasSuffix(file, ".cpp") && !strings.HasSuffix(file, ".h") && !strings.HasSuffix(file, ".cc") {
+		return false
+	}
+	if t, n, ok := pu.RFC3339(strings.Replace(stamp, " ", "T", 1)); ok && n == len(stamp) {
+		r.Time = t
+	} else if t, err := time.Parse("2006-01-02 15:04:05.999999999", stamp); err == nil {
+		r.Time, r.Local = t, true
+	} else {
+		return false
+	}
+	r.Level, r.Logger, r.pid, r.thread, r.file, r.line = lv, component, pid, tid, file, line
+	r.Msg = strings.TrimPrefix(rest, ": ")
+	return r.Msg != ""
+}

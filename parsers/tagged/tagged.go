@@ -314,6 +314,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		ev.SetString(event.FieldOriginFile, r.file)
 		ev.Set(event.FieldOriginLine, event.Int(r.line))
 		r.file = ""
+	} else if first[0] == '[' && mindIELine(first, &r) {
+		r.setWriter(ev)
+		r.file = ""
 	} else if (first[0] == '[' || first[0] == '2') && s3fsLine(first, &r) {
 		ev.SetString(event.FieldOriginFile, r.file)
 		ev.Set(event.FieldOriginLine, event.Int(r.line))
