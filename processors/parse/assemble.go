@@ -1299,6 +1299,49 @@ func tableBorder(b string) bool {
 	return true
 }
 
+// reprOpen reports whether the record's lines so far leave a bracket of a printed value open:
+// more "(", "[" and "{" than closers, outside quotes. Only the message after the header counts;
+// a long message is not counted (a dump's first line is bounded by what its printer wrote).
+func reprOpen(g *group) bool {
+	depth := 0
+	count := func(s string) bool {
+		var quote byte
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			switch {
+			case quote != 0:
+				if c == '\\' {
+					i++
+				} else if c == quote {
+					quote = 0
+				}
+			case c == '\'' || c == '"':
+				quote = c
+			case c == '(' || c == '[' || c == '{':
+				depth++
+			case c == ')' || c == ']' || c == '}':
+				depth--
+			}
+		}
+		return len(s) <= 1<<16
+	}
+	first := g.firstLine()
+	if g.header != "" {
+		if _, after, ok := strings.Cut(first, g.header); ok {
+			first = after
+		}
+	}
+	if !count(first) {
+		return false
+	}
+	for _, p := range g.parts {
+		if !count(p) {
+			return false
+		}
+	}
+	return depth > 0
+}
+
 // namedBorder reports whether b is a table border that names a section ("+-----  Integration
 // -------+---+", dcgmi diag's).
 func namedBorder(b string) bool {
@@ -2381,6 +2424,12 @@ func (g *group) accept(l *vllm.Line) bool {
 			// traceback logger.exception put under it; its blank lines too (LiteLLM 1.110's
 			// "\n\nLiteLLM: model group ... failed with the error above ...", the router's
 			// "\nDebug Information:\nCooldown Deployments=...")
+			return true
+		}
+		if g.mode == modeMaybe && l.Header != "" && l.Header == g.header && len(g.parts) < maxMessageLines && reprOpen(g) {
+			// a repr the record's message prints over lines, each under the header again
+			// (vLLM's dump of the batch that crashed its engine: "SchedulerOutput(...
+			// 'pixel_values': tensor([[-1.7923, ...],", then the tensor's rows), up to its close
 			return true
 		}
 		if g.mode == modeMaybe && l.Header != "" && l.Header == g.header && vllm.ChainMarker(l.Body) {
