@@ -37,6 +37,18 @@ func SignalReport(s string) bool {
 // lib" or " 3# function in lib").
 func SignalFrame(s string) bool {
 	t := strings.TrimLeft(s, " ")
+	if n, ok := strings.CutPrefix(t, "#"); ok {
+		// Fluent Bit's: "#0  0x55c299f28772      in  edata_arena_ind_get() at ...edata.h:258"
+		digits, rest, ok := strings.Cut(n, " ")
+		return ok && digits != "" && strings.Trim(digits, "0123456789") == "" && strings.HasPrefix(strings.TrimLeft(rest, " "), "0x")
+	}
 	n, rest, ok := strings.Cut(t, "# ")
 	return ok && n != "" && strings.Trim(n, "0123456789") == "" && rest != ""
+}
+
+// FluentBitCrash reports whether s is Fluent Bit's crash handler's line ("[2023/02/22 07:29:06]
+// [engine] caught signal (SIGSEGV)"), its stack's frames under it ("#0  0x... in  fn() at
+// file:line").
+func FluentBitCrash(s string) bool {
+	return len(s) > 30 && s[0] == '[' && strings.Contains(s[:min(len(s), 64)], "] [engine] caught signal (")
 }

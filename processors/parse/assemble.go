@@ -1077,7 +1077,7 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeRich, true
 	case l.Header == "" && vllm.RichTraceStart(l.Body):
 		return modeRichTrace, true
-	case l.Header == "" && tagged.SignalReport(l.Body):
+	case l.Header == "" && (tagged.SignalReport(l.Body) || tagged.FluentBitCrash(l.Body)):
 		return modeSignal, true
 	case l.Header == "" && len(l.Body) > 30 && l.Body[4] == '-' && postgresRecord(l.Body):
 		return modePostgres, true
