@@ -1522,7 +1522,10 @@ func Classify(text string) string {
 		if strings.Contains(text, "No available memory for the cache blocks") ||
 			strings.Contains(text, "than the maximum number of tokens that can be stored in KV cache") ||
 			strings.Contains(text, "KV cache is needed, which is larger than the available KV cache memory") || // V1
-			strings.Contains(text, "No available memory for the KV cache") {
+			strings.Contains(text, "No available memory for the KV cache") ||
+			// a hardware plugin's check of the blocks it needs (vllm-rbln's "Not enough memory
+			// for 24 blocks of KV cache.")
+			strings.Contains(text, "Not enough memory for ") && strings.Contains(text, " blocks of KV cache") {
 			return KindKVCache
 		}
 	}
