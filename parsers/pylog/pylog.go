@@ -677,8 +677,11 @@ func (r *rec) set(ev *event.Event) {
 			strings.HasPrefix(r.msg, "KV checksum mismatch") ||
 			// the KV cache allocator out of room for a prefill (mem_cache/allocation.py: "Prefill
 			// out of memory. Try to lower your batch size.", what it wanted and had on the lines
-			// under it), and the HTTP server's health check with no answer from the engine
-			strings.HasPrefix(r.msg, "Prefill out of memory") || strings.HasPrefix(r.msg, "Decode out of memory") ||
+			// under it), and the HTTP server's health check with no answer from the engine; not
+			// the scheduler's notice of requests it retracted to free the KV cache ("Decode out
+			// of memory happened. #retracted_reqs: 1, ...", logger.info: they run again)
+			strings.HasPrefix(r.msg, "Prefill out of memory") ||
+			strings.HasPrefix(r.msg, "Decode out of memory") && !strings.HasPrefix(r.msg, "Decode out of memory happened") ||
 			strings.HasPrefix(r.msg, "Health check failed. ") ||
 			// a tool call's parser failing on the streamed text (function_call's base detector:
 			// the client gets a 200 whose tool call is broken)
