@@ -602,6 +602,10 @@ func reportLevel(body string) (level string, known bool) {
 		// other kernel headers, which then fails to load ("nvidia: Unknown symbol sme_me_mask
 		// (err -22)" under the driver container's "Kernel module load error")
 		return pu.Warning, true
+	case strings.Contains(body, ": version magic '") && strings.Contains(body, "' should be '"):
+		// the module loader's pr_err (check_modinfo): a module built for another kernel, refused
+		// (modprobe's "Exec format error"): the driver does not load
+		return pu.Error, true
 	case strings.Contains(body, ": module license ") && strings.HasSuffix(body, " taints kernel.") ||
 		body == "Disabling lock debugging due to kernel taint":
 		return pu.Warning, true // pr_warn (kernel/module/main.c, kernel/panic.c): a proprietary module loaded

@@ -366,7 +366,8 @@ func module(ev *event.Event, msg string, i int) bool {
 func moduleLoaderLine(text string) bool {
 	return strings.HasPrefix(text, "module verification failed: ") || strings.HasPrefix(text, "module license ") ||
 		strings.HasPrefix(text, "loading out-of-tree module taints kernel") || strings.HasPrefix(text, "Unknown symbol ") ||
-		strings.HasPrefix(text, "disagrees about version of symbol ") || strings.HasPrefix(text, "module using GPL-only symbols ")
+		strings.HasPrefix(text, "disagrees about version of symbol ") || strings.HasPrefix(text, "module using GPL-only symbols ") ||
+		strings.HasPrefix(text, "version magic '") && strings.Contains(text, "' should be '")
 }
 
 // kernelPrefix reports whether s is what a kernel message can be preceded by: nothing, a dmesg
