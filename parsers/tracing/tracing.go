@@ -222,8 +222,10 @@ func TargetDataset(target string) string {
 		return DatasetTEI
 	case strings.HasPrefix(target, "vllm_router"):
 		return "vllm_router.server" // vLLM's Rust router (vllm_router_rs), in any container
-	case strings.HasPrefix(target, "sglang_router"), strings.HasPrefix(target, "smg::"), strings.HasPrefix(target, "smg_"):
-		// (sgl-router, renamed SGLang Model Gateway: its crates smg, smg_mcp, ...)
+	case strings.HasPrefix(target, "sglang_router"), strings.HasPrefix(target, "smg::"), strings.HasPrefix(target, "smg_"),
+		strings.HasPrefix(target, "wfaas::"):
+		// (sgl-router, renamed SGLang Model Gateway: its crates smg, smg_mcp, ..., and its
+		// workflow engine's, wfaas, whose steps register the gateway's workers)
 		return "sglang_router.server" // SGLang's (sgl-router's sglang_router_rs), in any container
 	case strings.HasPrefix(target, "dynamo_"):
 		// NVIDIA Dynamo's Rust crates (dynamo_llm's frontend and KV router, dynamo_runtime),
