@@ -112,15 +112,11 @@ func Split(body string) (a Access, ok bool) {
 	}
 	a.Port = -1
 	if client != "" && client != "-" {
-		c := strings.LastIndexByte(client, ':')
-		if c <= 0 {
+		ip, port, ok := clientAddr(client)
+		if !ok {
 			return a, false
 		}
-		port, ok := parseutil.Atoi(client[c+1:])
-		if !ok || port > 65535 {
-			return a, false
-		}
-		a.IP, a.Port = strings.Trim(client[:c], "[]"), port
+		a.IP, a.Port = ip, port
 	}
 	q := strings.LastIndexByte(rest, '"')
 	if q < 0 {
@@ -244,4 +240,22 @@ func SplitAiohttp(body string) (a Access, ok bool) {
 	a.Method, a.Target, a.Version = method, target[:sp], target[sp+1+len("HTTP/"):]
 	a.Path, a.Query, _ = strings.Cut(a.Target, "?")
 	return a, true
+}
+
+// clientAddr reads an access line's client, "host:port" ("[v6]:port"), or an IPv4 address
+// alone (a proxy's middleware that left the client's port out: "127.0.0.1 - \"GET /health
+// HTTP/1.1\" 200 OK"), its port -1 then.
+func clientAddr(client string) (ip string, port int64, ok bool) {
+	c := strings.LastIndexByte(client, ':')
+	if c <= 0 {
+		if addr, err := netip.ParseAddr(client); err == nil && addr.Is4() {
+			return client, -1, true
+		}
+		return "", 0, false
+	}
+	port, ok = parseutil.Atoi(client[c+1:])
+	if !ok || port > 65535 {
+		return "", 0, false
+	}
+	return strings.Trim(client[:c], "[]"), port, true
 }
