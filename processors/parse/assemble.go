@@ -175,6 +175,13 @@ func torchWarning(b string) bool {
 	return strings.HasPrefix(b, "[W") && strings.Contains(b[:min(len(b), 96)], "] Warning: ")
 }
 
+// cannWarning reports whether b is torch_npu's warning that names CANN's error as its text
+// ("[rank0]:[W904 09:50:12.024496247 compiler_depend.ts:57] Warning: EZ9999: Inner Error!").
+func cannWarning(b string) bool {
+	i := strings.Index(b[:min(len(b), 128)], "] Warning: ")
+	return i > 0 && strings.Contains(b[:i], "[W") && vllm.CANNReportLine(b[i+len("] Warning: "):])
+}
+
 // torchOption reports whether b is a line of the options ProcessGroupNCCL lists under its record:
 // "NCCL_ASYNC_ERROR_HANDLING: 1", "TIMEOUT(ms): 1800000", a name in capitals and its value.
 func torchOption(b string) bool {
@@ -910,7 +917,10 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeIndented, true
 	case l.Header == "" && vllm.IsNativeErrorStart(l.Body):
 		return modeMaybe, true
-	case l.Header == "" && (torchWarning(l.Body) || tagged.BracketWarning(l.Body) || tagged.EnvLoggerError(l.Body) || tagged.NeuronError(l.Body)):
+	case l.Header == "" && (torchWarning(l.Body) || tagged.BracketWarning(l.Body) || tagged.EnvLoggerError(l.Body) || tagged.NeuronError(l.Body)),
+		l.Header == "" && strings.HasPrefix(l.Body, "[rank") && cannWarning(l.Body):
+		// (torch_npu's warning that names CANN's error under torch's rank prefix:
+		// "[rank0]:[W904 ...] Warning: EZ9999: Inner Error!", CANN's report under it)
 		return modeIndented, true
 	case l.Header == "" && l.Proc == "" && tagged.OpenMPIRule(l.Body):
 		return modeMPIHelp, true
@@ -2285,6 +2295,15 @@ func (g *group) accept(l *vllm.Line) bool {
 			(basicConfigOpen(g.firstLine()) || launchConfigs(g.firstLine())) {
 			// the line break a basicConfig record's message ends in (torch's launch configs')
 			g.mode = modeDone
+			return true
+		}
+		if l.Header == "" && l.Proc == "" && len(g.parts) < maxMessageLines && l.Body != "" && cannWarning(g.firstLine()) &&
+			l.Body != vllm.TracebackHeader && !recordStart(l.Body) && !otherRecord(l.Body) && !torchWarning(l.Body) {
+			// torch_npu's warning that names CANN's error ("[W904 ...] Warning: EZ9999: Inner
+			// Error!"): CANN's report under it at the margin ("EZ9999: [PID: 838] ... The error
+			// from device ...", "TraceBack (most recent call last):", "Kernel task happen error,
+			// retCode=0x31, [vector core exception]. ...", " (function recordEvent)"), up to the
+			// next record
 			return true
 		}
 		if l.Header == "" && len(g.parts) < maxMessageLines && strings.HasSuffix(strings.TrimRight(g.firstLine(), " "), "[Error]:") &&
