@@ -605,7 +605,18 @@ func cannReportGoesOn(line string) bool {
 	if line[0] == ' ' || line[0] == '\t' {
 		return strings.TrimSpace(line) != ""
 	}
-	return cannError(line) || cannCode(line) || len(line) > 8 && line[6] == '[' && cannCode(line[:6]+": ")
+	return cannError(line) || cannCode(line) || len(line) > 8 && line[6] == '[' && cannCode(line[:6]+": ") || cannPIDReport(line)
+}
+
+// cannPIDReport reports whether line is CANN 8's named report of an error ("[PID: 210907]
+// 2026-04-09-21:56:40.384.694 Memory_Allocation_Failure(EL0004): Failed to allocate memory
+// requested by GE module."), its cause and solution indented under it.
+func cannPIDReport(line string) bool {
+	if !strings.HasPrefix(line, "[PID: ") {
+		return false
+	}
+	i := strings.Index(line[:min(len(line), 160)], "): ")
+	return i > 8 && line[i-7] == '(' && cannCode(line[i-6:i]+": ")
 }
 
 // The wrapper vLLM's engine raises a worker's failure in, around the worker's message, which
