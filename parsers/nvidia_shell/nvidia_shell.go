@@ -465,8 +465,10 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		dataset = signature(text)
 		signed = dataset != ""
 	}
-	if dataset == "" {
-		// NVML, nvidia-smi and container-toolkit failures, whatever program printed them
+	if dataset == "" && !tagged.GPUTestFailure(text) {
+		// NVML, nvidia-smi and container-toolkit failures, whatever program printed them (not
+		// a GPU test's own check naming one: nccl-tests' "gpu: Test CUDA failure common.cu:1030
+		// 'system not yet initialized'", the test's, its host named)
 		_, dataset = pu.GPUFailure(text)
 	}
 	if dataset == "" {

@@ -2157,6 +2157,14 @@ func gpuTestFailure(s string, r *Line) bool {
 	return true
 }
 
+// GPUTestFailure reports whether s is a GPU test program's failure as gpuTestFailure reads it
+// (nccl-tests' "<host>: Test CUDA failure common.cu:1030 'system not yet initialized'"), which
+// the tagged parser takes whatever the failure it names.
+func GPUTestFailure(s string) bool {
+	var r Line
+	return len(s) > 12 && gpuTestFailure(s, &r)
+}
+
 // testCheck reports whether s is what follows a GPU test's check that failed: a source file and
 // line, then the error's text quoted ("common.cu:908 'unhandled cuda error'.").
 func testCheck(s string) bool {
