@@ -457,6 +457,8 @@ func hubReason(msg, whole string) string {
 var messageContinuations = [...]string{
 	ptxasStderr, // Triton's PTXASError quoting ptxas
 	"Search for `cuda", "CUDA kernel errors might be asynchronously reported",
+	// torch._dynamo's note under its exceptions, after an empty line
+	"Set TORCHDYNAMO_VERBOSE=1 for the internal stack trace",
 	"For debugging consider passing CUDA_LAUNCH_BLOCKING=1", "Compile with `TORCH_USE_CUDA_DSA`",
 	"Device-side assertion tracking was not enabled", "Device-side assertions were explicitly omitted",
 	// the same explanations under a HIP error (torch on ROCm, AMD GPUs)
