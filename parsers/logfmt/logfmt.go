@@ -506,7 +506,7 @@ func terminal(ev *event.Event, s string) bool {
 	}
 	kv := pu.NewKV(fields)
 	for k, v := range kv.All() {
-		if k == "file" && knownKey(k, v) || (k == "source" || k == "caller") && strings.Contains(v, ".go:") {
+		if (k == "file" || k == "source" || k == "caller") && strings.Contains(v, ".go:") {
 			// logrus's ReportCaller (CRI-O's "file=\"seccomp/seccomp.go:215\""), go-kit's and
 			// Prometheus's exporters' source= (node_exporter's
 			// "source=\"node_exporter.go:92\"")

@@ -465,11 +465,13 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		dataset = signature(text)
 		signed = dataset != ""
 	}
-	if dataset == "" && !tagged.GPUTestFailure(text) {
+	if dataset == "" {
 		// NVML, nvidia-smi and container-toolkit failures, whatever program printed them (not
 		// a GPU test's own check naming one: nccl-tests' "gpu: Test CUDA failure common.cu:1030
 		// 'system not yet initialized'", the test's, its host named)
-		_, dataset = pu.GPUFailure(text)
+		if _, ds := pu.GPUFailure(text); ds != "" && !tagged.GPUTestFailure(text) {
+			dataset = ds
+		}
 	}
 	if dataset == "" {
 		return false

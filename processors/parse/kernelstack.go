@@ -403,9 +403,7 @@ func nvrmIndentedText(l *vllm.Line, prev string) bool {
 	if t == "" || t[0] < 'a' || t[0] > 'z' || strings.HasPrefix(t, "NVRM: ") {
 		return false
 	}
-	prev = strings.TrimRight(prev, " ")
-	return strings.Contains(prev, "NVRM: ") && !strings.Contains(prev, "NVRM: Xid") && !strings.HasSuffix(prev, ".") &&
-		!strings.HasSuffix(prev, ":")
+	return nvrmSentenceOpen(prev)
 }
 
 // nvrmUnstamped reports whether l, an NVRM line without a time since boot, goes on with the
@@ -453,6 +451,12 @@ func nvrmWrapped(l *vllm.Line, prev string) bool {
 			return false
 		}
 	}
+	return nvrmSentenceOpen(prev)
+}
+
+// nvrmSentenceOpen reports whether prev, an NVRM line, leaves its sentence open for the next
+// line to go on with: not an Xid (one line), not ended with a full stop or a colon.
+func nvrmSentenceOpen(prev string) bool {
 	prev = strings.TrimRight(prev, " ")
 	return strings.Contains(prev, "NVRM: ") && !strings.Contains(prev, "NVRM: Xid") && !strings.HasSuffix(prev, ".") &&
 		!strings.HasSuffix(prev, ":")
