@@ -242,9 +242,11 @@ func IsCutFrameLine(b string) bool {
 // f"), which opens a traceback fragment when the header came earlier.
 func IsFrameLine(b string) bool {
 	// loguru marks the frame that raised: "> File "/app/main.py", line 10, in main"; a paste or
-	// a shipper that trimmed the line leaves it unindented, "File "...", line 161, in validate"
+	// a shipper that trimmed the line leaves it unindented, "File "...", line 161, in validate",
+	// and a syslog file written from the journal one space short (rsyslog adds no space after
+	// the tag when the message starts with one, the syslog reader takes one off)
 	return (strings.HasPrefix(b, `  File "`) || strings.HasPrefix(b, `> File "`)) && strings.Contains(b, `", line `) ||
-		strings.HasPrefix(b, `File "`) && strings.Contains(b, `", line `) && strings.Contains(b, `, in `)
+		(strings.HasPrefix(b, `File "`) || strings.HasPrefix(b, ` File "`)) && strings.Contains(b, `", line `) && strings.Contains(b, `, in `)
 }
 
 // SetTraceback sets error.* from a grouped traceback: the stack from the (first) header to the

@@ -1164,8 +1164,10 @@ func (p *Processor) forgetIdle(now time.Time) {
 // its frames ("  File \"...\", line N, in f", also inside an exception group's drawing) or the C++ stack torch's exception message holds
 // under its line ("Exception raised from recvBytes at ...").
 func pythonTraceback(ev *event.Event, st string) bool {
-	if first, _, _ := strings.Cut(st, "\n"); strings.HasPrefix(st, vllm.TracebackHeader) || vllm.IsGroupTraceStart(first) {
-		return true // (an exception group's: "  + Exception Group Traceback (most recent call last):")
+	if first, _, _ := strings.Cut(st, "\n"); strings.HasPrefix(st, vllm.TracebackHeader) || vllm.IsGroupTraceStart(first) || vllm.IsFrameLine(first) {
+		// (an exception group's: "  + Exception Group Traceback (most recent call last):"; a
+		// fragment from its first frame, its exception line cut off by the excerpt)
+		return true
 	}
 	if !ev.Has(event.FieldErrorType) {
 		return false
