@@ -1873,6 +1873,21 @@ func Classify(text string) string {
 		// 'c10::DistBackendError'", its what() not always kept (a CUDA error it carries wins above)
 		return KindNCCL
 	}
+	return requestOutputKind(text)
+}
+
+// requestOutputKind classes a failure of a request's output that no cause above names: its
+// grammar backend's (a traceback through vLLM's structured-output or V0's guided-decoding
+// modules, xgrammar's refusal of a token) or its tool-call parser's.
+func requestOutputKind(text string) string {
+	switch {
+	case strings.Contains(text, "Failed to advance FSM for request") || strings.Contains(text, "grammar rejected tokens") ||
+		strings.Contains(text, "/structured_output/") || strings.Contains(text, "/guided_decoding/"):
+		return KindStructuredOutput
+	case strings.Contains(text, "Error in extracting tool call") || strings.Contains(text, "Error trying to handle streaming tool call") ||
+		strings.Contains(text, "HarmonyError"):
+		return KindToolParse
+	}
 	return ""
 }
 

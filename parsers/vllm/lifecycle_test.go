@@ -123,9 +123,18 @@ func TestClassify(t *testing.T) {
 		// Ray 2.0's memory monitor: the node's RAM, not a GPU's (ray-project/ray pull request #27716)
 		"System memory low at node with IP 172.17.0.2. Used memory (23.63GB) / total capacity (33.28GB) (0.709971) exceeds threshold 0.7, killing latest task with name=task_a to avoid running out of memory.": "",
 		"MemoryError: out of memory": "",
-		"RuntimeError: Triton Error [CUDA]: an illegal memory access was encountered": KindCUDA,
-		"RuntimeError: CUDA driver error: unknown error":                              KindCUDA,
-		"transport/nvls.cc:246 NCCL WARN Cuda failure 3 'initialization error'":       KindCUDA,
+		// xgrammar refusing a token of a guided request, and the scheduler's end of one (both
+		// in testdata/request-outcomes); a tool parser's record and harmony's refusal of
+		// gpt-oss's output
+		"Failed to advance FSM for request chatcmpl-cc8b486e7b81431886e0bd5b820860b8 for tokens 1. Please file an issue.": KindStructuredOutput,
+		"Unexpected: grammar rejected tokens [151643, 13] for request chatcmpl-0d6f. Terminating request.":                KindStructuredOutput,
+		"Error in extracting tool call from response.":                                                                    KindToolParse,
+		"openai_harmony.HarmonyError: Unexpected token 200012 while expecting start token 200006":                         KindToolParse,
+		// a CUDA failure inside the grammar backend's frames is the GPU's
+		"  File \"/usr/lib/python3.12/site-packages/vllm/v1/structured_output/__init__.py\", line 184, in grammar_bitmask\ntorch.AcceleratorError: CUDA error: an illegal memory access was encountered": KindCUDA,
+		"RuntimeError: Triton Error [CUDA]: an illegal memory access was encountered":                                                                                                                    KindCUDA,
+		"RuntimeError: CUDA driver error: unknown error":                        KindCUDA,
+		"transport/nvls.cc:246 NCCL WARN Cuda failure 3 'initialization error'": KindCUDA,
 		// torch's older wording (modelscope/ms-swift issue #6107), TensorRT-LLM's runtime API
 		// check, XLA on a TPU (pytorch/xla issue #9524), V1's executor (vllm-project/vllm #45784)
 		"RuntimeError: NCCL Error 2: unhandled system error (run with NCCL_DEBUG=INFO for details)":                                                                                                       KindNCCL,
