@@ -232,8 +232,13 @@ func GPUFailure(s string) (kind, dataset string) {
 		// ../../common/inc/helper_cuda.h:708 code=30(cudaErrorUnknown)
 		// \"cudaGetDeviceCount(&device_count)\""): the sharing docs' test workloads (matrixMul,
 		// vectorAdd), an MPS client's side of its server's crash
-		if strings.Contains(s[i:], "(cudaErrorNoDevice)") {
+		switch {
+		case strings.Contains(s[i:], "(cudaErrorNoDevice)"):
 			return KindNoDevice, ""
+		case strings.Contains(s[i:], "(cudaErrorSystemNotReady)"):
+			// 802: an NVSwitch node's fabric not up (bandwidthTest's "code=802
+			// (cudaErrorSystemNotReady) \"cudaSetDevice(currentDevice)\"")
+			return KindFabricNotReady, ""
 		}
 		return KindCUDAError, ""
 	}

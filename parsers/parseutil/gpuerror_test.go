@@ -28,6 +28,9 @@ func TestGPUFailure(t *testing.T) {
 		// server died (NVIDIA/k8s-device-plugin issue #685)
 		{`CUDA error at ../../common/inc/helper_cuda.h:708 code=30(cudaErrorUnknown) "cudaGetDeviceCount(&device_count)"`, KindCUDAError, ""},
 		{`CUDA error at ../../common/inc/helper_cuda.h:708 code=100(cudaErrorNoDevice) "cudaGetDeviceCount(&device_count)"`, KindNoDevice, ""},
+		// bandwidthTest on an NVSwitch node whose Fabric Manager is not running (pytorch/pytorch
+		// issue #35710)
+		{`CUDA error at bandwidthTest.cu:256 code=802(cudaErrorSystemNotReady) "cudaSetDevice(currentDevice)" `, KindFabricNotReady, ""},
 		// kernels built by a newer toolkit than the driver can JIT (vllm-project/vllm issue #27405)
 		{"torch.AcceleratorError: CUDA error: the provided PTX was compiled with an unsupported toolchain.", KindDriverTooOld, DatasetDriver},
 		// PyTorch's own words for a driver older than its CUDA (vllm-project/vllm issue #11623)

@@ -1787,10 +1787,12 @@ func Classify(text string) string {
 		strings.Contains(text, " requires gfx") && strings.Contains(text, ", got gfx") ||
 		// vLLM's CUTLASS kernels built for other capabilities ("No compiled cutlass_scaled_mm for
 		// CUDA device capability: 120. Required capability: 90 or 100": an RTX 50 or RTX PRO
-		// 6000), FlashInfer's and DeepGEMM's refusal of the GPU ("Error in function
-		// 'TllmGenFmhaRunner' at ...: Unsupported architecture", "Assertion error
-		// (.../attention.hpp:219): Unsupported architecture")
-		strings.Contains(text, "No compiled cutlass_") && strings.Contains(text, " for CUDA device capability") ||
+		// 6000; 0.4 to 0.9 wrote "No compiled cutlass_scaled_mm for a compute capability less
+		// than CUDA device capability: 75", a Turing's, a Jetson Orin's), FlashInfer's and
+		// DeepGEMM's refusal of the GPU ("Error in function 'TllmGenFmhaRunner' at ...:
+		// Unsupported architecture", "Assertion error (.../attention.hpp:219): Unsupported
+		// architecture")
+		strings.Contains(text, "No compiled cutlass_") && strings.Contains(text, "CUDA device capability") ||
 		strings.Contains(text, "): Unsupported architecture") || strings.Contains(text, ": Unsupported architecture") && strings.Contains(text, "Error in function '") ||
 		strings.Contains(text, "HIP error: invalid device function") ||
 		strings.Contains(text, "OpError: expects arch to be one of [") ||

@@ -130,6 +130,9 @@ func TestClassify(t *testing.T) {
 		"Unexpected: grammar rejected tokens [151643, 13] for request chatcmpl-0d6f. Terminating request.":                KindStructuredOutput,
 		"Error in extracting tool call from response.":                                                                    KindToolParse,
 		"openai_harmony.HarmonyError: Unexpected token 200012 while expecting start token 200006":                         KindToolParse,
+		// vLLM 0.4 to 0.9's CUTLASS kernel refusing a GPU older than its builds (a Jetson Orin,
+		// dusty-nv/jetson-containers issue #1118)
+		"NotImplementedError: No compiled cutlass_scaled_mm for a compute capability less than CUDA device capability: 87": KindUnsupportedArch,
 		// a CUDA failure inside the grammar backend's frames is the GPU's
 		"  File \"/usr/lib/python3.12/site-packages/vllm/v1/structured_output/__init__.py\", line 184, in grammar_bitmask\ntorch.AcceleratorError: CUDA error: an illegal memory access was encountered": KindCUDA,
 		"RuntimeError: Triton Error [CUDA]: an illegal memory access was encountered":                                                                                                                    KindCUDA,
