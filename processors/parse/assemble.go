@@ -2707,7 +2707,7 @@ func launchConfigs(b string) bool {
 // format whose message ends in a colon ("INFO:torch.distributed.elastic.agent.server.api:[default]
 // Rendezvous complete for workers. Result:"); an error's is basicConfigError's.
 func basicConfigOpen(b string) bool {
-	if len(b) < 12 || b[len(b)-1] != ':' && strings.TrimRight(b, " ")[len(strings.TrimRight(b, " "))-1] != ':' {
+	if len(b) < 12 || !strings.HasSuffix(strings.TrimRight(b, " "), ":") { // (a line of spaces alone too)
 		return false
 	}
 	var rest string
