@@ -341,11 +341,17 @@ func withCause(typ, msg, whole string) string {
 		// on the line under it (which peer, which NIC: "NET/OFI Request ... completed with
 		// error ... (UNDELIVERABLE)", "socketProgressOpt: Call to recv from ... failed :
 		// Connection reset by peer"): the cause goes with the first line
-		if i := strings.Index(whole, "\nLast error:\n"); i >= 0 {
-			cause, _, _ := strings.Cut(whole[i+len("\nLast error:\n"):], "\n")
-			if cause = strings.TrimSpace(cause); cause != "" {
-				msg += " Last error: " + cause
+		// (a paste's lines may end in a space: "Last error: "); NCCL 2.29.7 writes its NVLS
+		// warning without "Last error:" over it
+		if i := strings.Index(whole, "\nLast error:"); i >= 0 {
+			if rest := strings.TrimLeft(whole[i+len("\nLast error:"):], " \r"); rest != "" && rest[0] == '\n' {
+				if cause, _, _ := strings.Cut(rest[1:], "\n"); strings.TrimSpace(cause) != "" {
+					msg += " Last error: " + strings.TrimSpace(cause)
+				}
 			}
+		} else if i := strings.Index(whole, "\n"+nvlsBindFailed); i >= 0 {
+			cause, _, _ := strings.Cut(whole[i+1:], "\n")
+			msg += " " + strings.TrimSpace(cause)
 		}
 	}
 	if strings.HasSuffix(typ, "ActorDiedError") || strings.HasSuffix(typ, "RayActorError") {
@@ -453,6 +459,10 @@ func hubReason(msg, whole string) string {
 	return msg + ": " + strings.Join(parts, " ")
 }
 
+// nvlsBindFailed opens NCCL's warning that NVLS could not bind its multicast memory (an
+// NVSwitch system's Fabric Manager or its configuration), the cause under a DistBackendError.
+const nvlsBindFailed = "Failed to bind NVLink SHARP (NVLS) Multicast memory"
+
 // messageContinuations start the lines that go on with an exception's message rather than
 // being lines of their own: those torch puts under "CUDA error: ...", and NCCL's under a
 // DistBackendError's "NCCL error in: ...".
@@ -474,7 +484,9 @@ var messageContinuations = [...]string{
 	requirementsIntro,
 	// and the advice NCCL's NVLS warning, which may be that last error, gives on lines of its
 	// own ("Failed to bind NVLink SHARP (NVLS) Multicast memory of size 2097152 : CUDA error
-	// 401 ...", then these two; its transport/nvls.cc)
+	// 401 ...", then these two; its transport/nvls.cc), the warning itself also without "Last
+	// error:" over it (NCCL 2.29.7)
+	nvlsBindFailed,
 	"This is usually caused by a system or configuration error in the Fabric Manager or NVSwitches",
 	"Disable NVLS (NCCL_NVLS_ENABLE=0)",
 	// and under torch_npu's (Ascend, vllm-ascend) "RuntimeError: The Inner error is reported as
