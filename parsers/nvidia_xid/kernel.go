@@ -557,7 +557,11 @@ func reportLevel(body string) (level string, known bool) {
 		// or sacrifice child") and its pr_err of the kill ("Killed process 24572 (java) total-vm:...")
 		strings.Contains(body, "out of memory: Kill process ") ||
 		strings.HasPrefix(body, "Killed process ") && strings.Contains(body, " total-vm:") ||
-		strings.Contains(body, "Out of memory: Kill"):
+		strings.Contains(body, "Out of memory: Kill") ||
+		// cgroup v1's report from its memcg's line ("Task in /kubepods/... killed as a result of
+		// limit of ..."), to its "Killed process 808340 (node), UID 1000, total-vm:..." (RHEL 7)
+		strings.HasPrefix(body, "Task in ") && strings.Contains(body, " killed as a result of limit of ") ||
+		strings.Contains(body, "\nKilled process ") && strings.Contains(body, " total-vm:"):
 		return pu.Error, true // a process (a pod's, with its memory limit) was killed: also a whole report's
 	case strings.Contains(body, " invoked oom-killer: "):
 		return pu.Warning, true

@@ -276,3 +276,24 @@ func TestBusID(t *testing.T) {
 		}
 	}
 }
+
+// TestOOMReportV1: cgroup v1's report read from its memcg's line (istio/istio issue #42734),
+// ended by RHEL 7's kill line with the victim's UID before total-vm (kubernetes/kubernetes
+// issue #50632): an error, the process it killed named, the pod its cgroup names.
+func TestOOMReportV1(t *testing.T) {
+	t.Parallel()
+	body := "Task in /kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod0330b2c1_a15b_4cdd_b5e5_72d4a90bee82.slice/docker-b27201334a41cd0749d053b18378d7ea65617b8e26277197ea25c974da1a5a8a.scope killed as a result of limit of /kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod0330b2c1_a15b_4cdd_b5e5_72d4a90bee82.slice/docker-b27201334a41cd0749d053b18378d7ea65617b8e26277197ea25c974da1a5a8a.scope\n" +
+		"memory: usage 1048576kB, limit 1048576kB, failcnt 189\n" +
+		"Killed process 808340 (node), UID 1000, total-vm:621760kB, anon-rss:84704kB, file-rss:13584kB, shmem-rss:0kB"
+	if got, known := reportLevel(body); !known || got != "error" {
+		t.Errorf("reportLevel = %q, %v; want error", got, known)
+	}
+	ev := event.New()
+	victim(ev, body)
+	name, _ := ev.GetString(event.FieldProcessName)
+	pid, _ := ev.GetString(event.FieldProcessPID)
+	uid, _ := ev.GetString("kubernetes.pod.uid")
+	if name != "node" || pid != "808340" || uid != "0330b2c1-a15b-4cdd-b5e5-72d4a90bee82" {
+		t.Errorf("victim: process %q %q, pod %q", name, pid, uid)
+	}
+}
