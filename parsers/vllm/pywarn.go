@@ -42,6 +42,11 @@ func PyWarning(b string) (file string, line int64, category, msg string, ok bool
 		return "", 0, "", "", false
 	}
 	category, msg, found = strings.Cut(rest, ": ")
+	if !found {
+		// a message that opens with a line break ("...: UserWarning: " and the text under it,
+		// torch's capability warning) whose trailing space a paste or a shipper took off
+		category, found = strings.CutSuffix(rest, ":")
+	}
 	if !found || !strings.HasSuffix(category, "Warning") && !pydanticDeprecated(category) || strings.IndexByte(category, ' ') >= 0 {
 		return "", 0, "", "", false
 	}
