@@ -1448,7 +1448,16 @@ func setErrorLine(ev *event.Event, body, more, level string) {
 		}
 		setHTTPFailure(ev, typ, msg)
 	} else if level != "warning" && body != "" && utf8.ValidString(body) {
-		ev.SetString(event.FieldErrorMsg, strings.TrimRight(Unrepeated(body), " \t\r")) // (without a terminal's padding)
+		msg := strings.TrimRight(Unrepeated(body), " \t\r") // (without a terminal's padding)
+		if strings.HasSuffix(body, ": ") && more != "" {
+			// a message that announces its lines ("Failed to find a kernel that can implement
+			// the WNA16 linear layer. Reasons: ", one kernel's reason a line, then the
+			// traceback): they are its text
+			if list, _, _ := strings.Cut(more, TracebackHeader); strings.TrimSpace(list) != "" && utf8.ValidString(list) {
+				msg += "\n" + strings.TrimRight(list, " \t\r\n")
+			}
+		}
+		ev.SetString(event.FieldErrorMsg, msg)
 	}
 	k := Classify(body)
 	if k == "" && more != "" {

@@ -341,8 +341,13 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 			!strings.Contains(l.Body, TracebackHeader) && !ChainMarker(l.Body) && !MarkerRow(l.Body) {
 			if !ev.Has(event.FieldErrorType) {
 				// "Error in preprocessing prompt inputs" over a traceback cut before its exception:
-				// the record's own words say what failed (an exception line's, its class)
-				setErrorLine(ev, l.Body, "", lv)
+				// the record's own words say what failed (an exception line's, its class), and
+				// the lines a message ending in ": " announces, up to the traceback
+				more := ""
+				if strings.HasSuffix(l.Body, ": ") {
+					more = rest
+				}
+				setErrorLine(ev, l.Body, more, lv)
 			} else if !strings.HasPrefix(l.Body, "  ") {
 				// an exception without a message ("Engine background task failed" over V0's
 				// asyncio.exceptions.CancelledError): the record's words are the message (not a

@@ -544,8 +544,12 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 		case modeMaybe:
 			g.liteLLM = sl.Header == "" && liteLLMRecordError(sl.Body)
 			g.msg = vllm.MessageState(sl.Body, vllm.MessageClosed)
-			if g.msg == vllm.MessageClosed && sl.Header != "" && vllm.ClassColonEnd(sl.Body) {
-				g.msg = vllm.MessageOpen // the exception's text under the same header, its lines all
+			if g.msg == vllm.MessageClosed && sl.Header != "" && (vllm.ClassColonEnd(sl.Body) || strings.HasSuffix(sl.Body, ": ")) {
+				// the exception's text under the same header, its lines all; or a message that
+				// ends in a colon and the space its format put before what follows on the
+				// lines under it (V0's run_mp_engine logging "Failed to find a kernel that can
+				// implement the WNA16 linear layer. Reasons: " and one kernel's reason a line)
+				g.msg = vllm.MessageOpen
 			}
 			g.native = sl.Header == "" && vllm.IsNativeErrorStart(sl.Body)
 			g.bare = sl.Header == "" && vllm.IsBareException(sl.Body)
