@@ -542,8 +542,12 @@ func (l *Line) rankPrefix(s string) int {
 	if n == 0 && strings.HasPrefix(s, "[rank") {
 		// torchrun's --tee label, "[rankN]:" with no space before the rank's own line: a
 		// Python warning's file ("[rank2]:/home/.../torch/backends/cuda/__init__.py:131:
-		// UserWarning: ..."), its source line after it ("[rank2]:  return ...")
-		if end := strings.Index(s[:min(len(s), 16)], "]:/"); end > 5 {
+		// UserWarning: ..."), its source line after it ("[rank2]:  return ..."), an
+		// exception's line and its traceback's header ("[rank1]:ValueError: The decoder
+		// prompt ...", the source line above it read with the space); not torch's own log
+		// lines ("[rank0]:[E...]", "[rank3]:W1009 09:14:39.267000 ...")
+		if end := strings.Index(s[:min(len(s), 16)], "]:"); end > 5 && (strings.HasPrefix(s[end+2:], "/") ||
+			s[end+2:] == TracebackHeader || IsBareException(s[end+2:])) {
 			if r, ok := parseutil.Atoi(s[len("[rank"):end]); ok {
 				l.Proc, l.Rank, l.RankOnly, l.PID = s[:end+2], r, true, -1
 				return end + 2
