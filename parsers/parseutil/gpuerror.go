@@ -122,6 +122,11 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	{"Incompatible platform detected", KindRuntimeMissing, DatasetToolkit}, // the same, the device plugin v0.14 and later (factory.go)
 	{"invalid device discovery strategy", KindRuntimeMissing, DatasetToolkit},
 	{"no CUDA-capable device is detected", KindNoDevice, DatasetDriver},
+	// PyTorch's words when CUDA finds no driver (no libcuda in the container, no module on the
+	// host: "RuntimeError: Found no NVIDIA driver on your system. Please check that you have an
+	// NVIDIA GPU and installed a driver from ..."): the program's own line, its dataset the
+	// program's
+	{"Found no NVIDIA driver on your system", KindDriverNotLoaded, ""},
 	// cudaErrorDevicesUnavailable (46): the GPU is in Exclusive_Process compute mode and another
 	// process holds it (the MPS control daemon sets that mode: a process that is not its client
 	// gets this), as the validator's CUDA sample reports it ("Failed to allocate device vector A

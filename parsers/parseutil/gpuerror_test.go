@@ -28,6 +28,8 @@ func TestGPUFailure(t *testing.T) {
 		// server died (NVIDIA/k8s-device-plugin issue #685)
 		{`CUDA error at ../../common/inc/helper_cuda.h:708 code=30(cudaErrorUnknown) "cudaGetDeviceCount(&device_count)"`, KindCUDAError, ""},
 		{`CUDA error at ../../common/inc/helper_cuda.h:708 code=100(cudaErrorNoDevice) "cudaGetDeviceCount(&device_count)"`, KindNoDevice, ""},
+		// PyTorch without a driver (PromtEngineer/localGPT issue #137)
+		{"RuntimeError: Found no NVIDIA driver on your system. Please check that you have an NVIDIA GPU and installed a driver from http://www.nvidia.com/Download/index.aspx", KindDriverNotLoaded, ""},
 		// bandwidthTest on an NVSwitch node whose Fabric Manager is not running (pytorch/pytorch
 		// issue #35710)
 		{`CUDA error at bandwidthTest.cu:256 code=802(cudaErrorSystemNotReady) "cudaSetDevice(currentDevice)" `, KindFabricNotReady, ""},

@@ -25,7 +25,7 @@ func BracketWarning(s string) bool {
 // SignalReport reports whether s is the line a C++ server prints from its signal handler before
 // its stack (Triton's "Signal (11) received.", then " 0# 0x... in /opt/tritonserver/bin/tritonserver").
 func SignalReport(s string) bool {
-	n, ok := strings.CutPrefix(s, "Signal (")
+	n, ok := strings.CutPrefix(strings.TrimRight(s, " "), "Signal (") // (a terminal's padding after it)
 	if !ok {
 		return false
 	}

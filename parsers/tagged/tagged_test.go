@@ -32,3 +32,19 @@ var benchLines = []string{
 }
 
 func BenchmarkParse(b *testing.B) { putest.Bench(b, New(), benchLines) }
+
+// TestSignalReportPadded: Triton's signal handler's line, also with a terminal's padding after
+// it (triton-inference-server/server issue #6506).
+func TestSignalReportPadded(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[string]bool{
+		"Signal (11) received.":                           true,
+		"Signal (11) received.                          ": true,
+		"Signal (x) received.":                            false,
+		"Signal (11) received. Exiting":                   false,
+	} {
+		if got := SignalReport(s); got != want {
+			t.Errorf("SignalReport(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -1856,7 +1856,10 @@ func Classify(text string) string {
 		// tokens) is too long and exceeds limit of 2560"): the client's, not the server's
 		return KindContextLength
 	}
-	if strings.HasPrefix(text, "At most ") && (strings.Contains(text, "(s) may be provided in one prompt") || strings.Contains(text, "(s) may be provided in one request")) ||
+	if strings.Contains(text, "in `--limit-mm-per-prompt`, but passed ") ||
+		// 0.7's words for the same limit ("You set image=2 (or defaulted to 1) in
+		// `--limit-mm-per-prompt`, but passed 3 image items in the same prompt.")
+		strings.HasPrefix(text, "At most ") && (strings.Contains(text, "(s) may be provided in one prompt") || strings.Contains(text, "(s) may be provided in one request")) ||
 		strings.Contains(text, "exceeds the pre-allocated encoder cache size") ||
 		strings.Contains(text, ": At most ") && strings.Contains(text, "(s) may be provided in one ") {
 		// a multimodal request over the server's limits (multimodal/processing: "At most 1

@@ -133,6 +133,8 @@ func TestClassify(t *testing.T) {
 		// vLLM 0.4 to 0.9's CUTLASS kernel refusing a GPU older than its builds (a Jetson Orin,
 		// dusty-nv/jetson-containers issue #1118)
 		"NotImplementedError: No compiled cutlass_scaled_mm for a compute capability less than CUDA device capability: 87": KindUnsupportedArch,
+		// 0.7's multimodal limit, through Xinference (xorbitsai/inference issue #3054)
+		"You set image=2 (or defaulted to 1) in `--limit-mm-per-prompt`, but passed 3 image items in the same prompt.": KindMMLimit,
 		// a CUDA failure inside the grammar backend's frames is the GPU's
 		"  File \"/usr/lib/python3.12/site-packages/vllm/v1/structured_output/__init__.py\", line 184, in grammar_bitmask\ntorch.AcceleratorError: CUDA error: an illegal memory access was encountered": KindCUDA,
 		"RuntimeError: Triton Error [CUDA]: an illegal memory access was encountered":                                                                                                                    KindCUDA,
@@ -305,5 +307,21 @@ func TestChildFailedReportState(t *testing.T) {
 	state = MessageState("torch.distributed.elastic.multiprocessing.errors.ChildFailedError:", MessageClosed)
 	if TakesMessageLine("W0608 19:04:45.351000 102926 api.py:897] Sending process 1 closing signal", state) {
 		t.Fatal("a line that is no border taken as the report")
+	}
+}
+
+// TestExceptionOpenerPadded: vLLM's logger.exception messages with a terminal's padding after
+// them still open the record their traceback follows.
+func TestExceptionOpenerPadded(t *testing.T) {
+	t.Parallel()
+	for b, want := range map[string]bool{
+		"WorkerProc hit an exception.":                         true,
+		"WorkerProc hit an exception.                        ": true,
+		"EngineCore encountered a fatal error.   ":             true,
+		"WorkerProc hit an exception. Retrying":                false,
+	} {
+		if got := ExceptionOpener(b); got != want {
+			t.Errorf("ExceptionOpener(%q) = %v, want %v", b, got, want)
+		}
 	}
 }

@@ -502,8 +502,10 @@ func ExceptionOpener(b string) bool {
 	return strings.HasPrefix(b, "Error in ") || strings.HasPrefix(b, "Exception in ") ||
 		strings.HasPrefix(b, "Error trying to ") || strings.HasPrefix(b, "Error while ") ||
 		strings.HasPrefix(b, "Error during ") || strings.HasPrefix(b, "Error when ") ||
-		// vLLM's own logger.exception messages, a worker's and the engine core's
-		b == "WorkerProc hit an exception." || b == "EngineCore encountered a fatal error."
+		// vLLM's own logger.exception messages, a worker's and the engine core's (a terminal's
+		// padding after them)
+		strings.HasPrefix(b, "WorkerProc hit an exception.") && strings.TrimRight(b, " ") == "WorkerProc hit an exception." ||
+		strings.HasPrefix(b, "EngineCore encountered a fatal error.") && strings.TrimRight(b, " ") == "EngineCore encountered a fatal error."
 }
 
 // AsyncioReport reports whether b opens the report asyncio's default exception handler logs
