@@ -300,10 +300,11 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		// (verl's "(TaskRunner pid=1419)" in KubeRay's ray-head): its, not vLLM's
 		ds = "generic"
 	}
-	if l.Header == "" && l.ProcName == "" && strings.HasPrefix(l.Proc, "(pid=") && !vllmContainer(ev) {
+	if (l.Header == "" || l.Uvicorn) && l.ProcName == "" && strings.HasPrefix(l.Proc, "(pid=") && !vllmContainer(ev) {
 		// a Ray task's plain print ("(pid=9454, ip=10.164.0.9) jax runtime initialization
 		// starting") in a container not named for vLLM: the source's program's (KubeRay's
-		// ray-head: ray.core), as the parse processor gives it
+		// ray-head: ray.core), as the parse processor gives it; so too uvicorn's line there
+		// (Ray 1.x's Serve proxy: "(pid=125020) INFO:     Started server process [125020]")
 		ds = ""
 	}
 	if RayServeControl(l.ProcName) || l.Header == "" && rayActor(l.ProcName) {

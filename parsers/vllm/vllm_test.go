@@ -320,6 +320,9 @@ func TestRayTaskPrintByContainer(t *testing.T) {
 		{"ray-head", "(pid=9454, ip=10.164.0.9) jax runtime initialization starting", ""},
 		{"vllm", "(pid=9454, ip=10.164.0.9) jax runtime initialization starting", DatasetServer},
 		{"ray-head", "(pid=5085) INFO 02-28 21:48:18 [worker.py:42] Loading model weights took 4.2 GB", DatasetServer},
+		// Ray 1.x's Serve proxy starting uvicorn (ray-project/ray issue #18432)
+		{"ray-head", "(pid=125020) INFO:     Started server process [125020]", ""},
+		{"vllm", "(pid=125020) INFO:     Started server process [125020]", DatasetServer},
 	})
 }
 
