@@ -246,7 +246,11 @@ func IsFrameLine(b string) bool {
 	// and a syslog file written from the journal one space short (rsyslog adds no space after
 	// the tag when the message starts with one, the syslog reader takes one off)
 	return (strings.HasPrefix(b, `  File "`) || strings.HasPrefix(b, `> File "`)) && strings.Contains(b, `", line `) ||
-		(strings.HasPrefix(b, `File "`) || strings.HasPrefix(b, ` File "`)) && strings.Contains(b, `", line `) && strings.Contains(b, `, in `)
+		(strings.HasPrefix(b, `File "`) || strings.HasPrefix(b, ` File "`)) && strings.Contains(b, `", line `) && strings.Contains(b, `, in `) ||
+		// a traceback quoted inside another program's text, indented deeper (a Ray job's
+		// status message: "            File \"/tmp/ray/session_.../llm_engine.py\", line 273, in
+		// __init__")
+		len(b) > 12 && b[0] == ' ' && b[3] == ' ' && strings.HasPrefix(strings.TrimLeft(b, " "), `File "`) && strings.Contains(b, `", line `) && strings.Contains(b, `, in `)
 }
 
 // SetTraceback sets error.* from a grouped traceback: the stack from the (first) header to the
