@@ -1700,6 +1700,13 @@ func levelColon(s string, r *Line) bool {
 		r.Level, r.Logger, r.Msg = pu.Error, "dkms", m
 		return true
 	}
+	if m, ok := strings.CutPrefix(s, "ERROR! "); ok && m != "" {
+		// a program's own fatal check in capitals (Intel Extension for PyTorch's at import:
+		// "ERROR! Intel® Extension for PyTorch* needs to work with PyTorch 2.2.*, but PyTorch
+		// 2.1.0+cu121 is found. ...", then it exits; Ansible's "ERROR! ...")
+		r.Level, r.Msg = pu.Error, m
+		return true
+	}
 	for _, op := range [...]string{"download failed: ", "upload failed: ", "copy failed: ", "move failed: ", "delete failed: "} {
 		if c, ok := strings.CutPrefix(s, op); ok && (strings.HasPrefix(c, "s3://") || strings.Contains(c, " to s3://")) {
 			// the AWS CLI's s3 commands' failure of one object ("download failed: s3://bucket/key
