@@ -370,8 +370,14 @@ func finishGlog(ev *event.Event, loc, b, level string) {
 		// an error line without an err value: its text is the error's (GFD's "error creating
 		// labeler: ...: Unknown Error")
 		if m, ok := ev.GetString(pu.FieldLogMessage); ok {
-			m, _, _ = strings.Cut(m, "\n")
-			ev.SetString(event.FieldErrorMsg, m)
+			first, rest, _ := strings.Cut(m, "\n")
+			if next, _, _ := strings.Cut(rest, "\n"); strings.HasSuffix(first, ": ") && strings.TrimSpace(next) != "" {
+				// a message that ends in ": " before what it quotes under it (Triton's "...
+				// load failed for libtorch model -> 'm': ", then TorchScript's "Unknown type
+				// name '...':"): its first line is the cause
+				first += strings.TrimSpace(next)
+			}
+			ev.SetString(event.FieldErrorMsg, strings.TrimRight(first, " "))
 		}
 	}
 	pu.Finish(ev, ds, level)

@@ -49,7 +49,11 @@ func klogMessageStart(l *vllm.Line) bool {
 	// a header alone, a value opened, or a message that introduces what its lines hold (the GCS
 	// FUSE sidecar's "gcsfuse config file content:" and the YAML under it)
 	return (strings.IndexByte(b, ']') == len(b)-1 || last == '{' || last == '[' || last == ':' && strings.HasSuffix(b, " content:") ||
-		strings.Contains(b, "&{") && openValue(b)) && klogHeader(b)
+		strings.Contains(b, "&{") && openValue(b)) && klogHeader(b) ||
+		// a C++ program's glog error whose message ends in ": " before what it quotes on the
+		// lines under it (Triton's "failed to load 'm' version 1: Internal: load failed for
+		// libtorch model -> 'm': ", then TorchScript's error over its source lines)
+		strings.HasSuffix(l.Body, ": ") && glogNativeStart(l)
 }
 
 // openValue reports whether a Go value printed with %+v ("&{Source:... Conditions:[{...
