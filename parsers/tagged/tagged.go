@@ -1493,6 +1493,16 @@ func trtLogger(stamp, rest string, r *Line) bool {
 		return false
 	}
 	logger, rest, ok := next(rest[1:])
+	if lv, isLevel := pu.Level(logger); ok && len(logger) == 1 && isLevel && len(rest) > 1 && rest[0] == ' ' {
+		// TensorRT's samples' logger, trtexec's ("[05/21/2024-16:18:49] [E] Engine could not be
+		// created from network"), its level first, TensorRT's own messages tagged after it
+		// ("[I] [TRT] Loaded engine size: 77 MiB")
+		r.Time, r.Local, r.Level, r.Logger, r.Msg = t, true, lv, "trtexec", rest[1:]
+		if m, ok := strings.CutPrefix(r.Msg, "[TRT] "); ok {
+			r.Logger, r.Msg = "TRT", m
+		}
+		return r.Msg != ""
+	}
 	if !ok || (logger != "TRT-LLM" && logger != "TRT" && logger != trtAutoDeploy) || !strings.HasPrefix(rest, " ") {
 		return false
 	}
