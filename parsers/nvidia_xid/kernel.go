@@ -50,6 +50,9 @@ func kernel(ev *event.Event, msg, level string) bool {
 		// detected. Unmount and run xfs_repair")
 		pfx = "kernel: "
 		body, ok = msg[len("kernel: "):], true
+		if b, up := uptime(body); up {
+			body = b // and printk's time after it ("kernel: [   66.816635] mlx5_core ...")
+		}
 	}
 	if !ok {
 		if tag, _ := ev.GetString(event.FieldProcessName); tag != "kernel" && !bareAER(msg) && !bareOOMKill(msg) {
