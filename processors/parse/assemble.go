@@ -906,6 +906,10 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeTorchWarn, true
 	case l.Level == "error" || l.Level == "critical",
 		l.Uvicorn && l.Level == "warning", // "WARNING:  Invalid HTTP request received." and its traceback
+		// a warning quoting a CUDA error, torch's hints under it with the same header (V0's
+		// "Failed to pickle inputs of failed execution: CUDA error: device-side assert
+		// triggered", then "CUDA kernel errors might be asynchronously reported ...")
+		l.Header != "" && l.Level == "warning" && (strings.Contains(l.Body, "CUDA error: ") || strings.Contains(l.Body, "HIP error: ")),
 		l.Header == "" && pyRecordError(l.Body),
 		// a logger.exception message whose format printed no header (a handler without one):
 		// "Error trying to handle streaming tool call.", then its traceback
