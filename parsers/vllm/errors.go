@@ -67,6 +67,20 @@ func ChainMarker(b string) bool {
 	return strings.HasPrefix(b, "During handling of the above exception") || strings.HasPrefix(b, "The above exception was the direct cause")
 }
 
+// beforeChain returns the lines of rest before a chain's marker (the next exception's
+// traceback after "The above exception was the direct cause ...": not this one's message).
+func beforeChain(rest string) string {
+	for _, m := range [...]string{"During handling of the above exception", "The above exception was the direct cause"} {
+		if strings.HasPrefix(rest, m) {
+			return ""
+		}
+		if i := strings.Index(rest, "\n"+m); i >= 0 {
+			rest = rest[:i]
+		}
+	}
+	return rest
+}
+
 // ChainedAfter reports whether more, the lines after an exception's line, go on with a chained
 // traceback: a chain's marker (after the blank line Python prints before it), then the traceback.
 func ChainedAfter(more string) bool {
@@ -1132,7 +1146,7 @@ func exceptionAfter(stack, rest string) (typ, msg string, ok bool) {
 				typ, m, ok = moduleException(t[:len(t)-1])
 			}
 			if ok {
-				below := unframed(strings.TrimSpace(rest))
+				below := unframed(strings.TrimSpace(beforeChain(rest)))
 				if m != "" {
 					// "RuntimeError: Error building extension 'sampling':", the build's output
 					// under it: the line's own words first
