@@ -598,6 +598,12 @@ func richTime(b string) (t time.Time, width int) {
 		}
 		return t, 0 // no time: a line that opens with '[' has no level column either
 	}
+	if iw := len("[2025-06-28 19:48:48] "); len(b) > iw+len(richIndent) && b[0] == '[' && b[5] == '-' && b[8] == '-' && b[11] == ' ' && b[20] == ']' && b[21] == ' ' {
+		// a time format with the whole date (genai-perf's handler: "[%Y-%m-%d %H:%M:%S]")
+		if at, err := time.Parse("2006-01-02 15:04:05", b[1:20]); err == nil && richLevel(b[iw:]) {
+			return at, iw
+		}
+	}
 	if b[0] == ' ' && strings.TrimLeft(b[:w], " ") == "" && richLevel(b[w:]) {
 		return t, w
 	}

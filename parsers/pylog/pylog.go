@@ -138,7 +138,7 @@ func (p *Parser) parse(ev *event.Event, msg string) bool {
 	}
 	ok := false
 	switch c := s[0]; {
-	case (c == '[' || c == ' ') && len(s) > 29 && s[19] == ' ' && RichStart(s):
+	case (c == '[' || c == ' ') && len(s) > 29 && (s[19] == ' ' || s[21] == ' ') && RichStart(s):
 		// Rich's handler with its time column ("[11/17/25 13:46:54] ERROR    HTTP request
 		// failed ...   remote_conversation.py:61"), or that column blank for a repeated time
 		trace, _ := r.rich(s, rest)
