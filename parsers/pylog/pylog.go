@@ -1322,7 +1322,7 @@ func (r *rec) bracketed(s string) bool {
 			r.t = t
 			return true
 		}
-		if r.elastic(rest[2:]) || r.wordLevel(rest[2:]) {
+		if r.elastic(rest[2:]) || r.wordLevel(rest[2:]) || r.locust(rest[2:]) {
 			r.t = t
 			return true
 		}
@@ -1358,6 +1358,27 @@ func (r *rec) bracketed(s string) bool {
 		body = msg
 	}
 	r.msg, r.dataset, r.t = vllm.Unrepeated(body), DatasetRayCore, t
+	return true
+}
+
+// locust reads Locust's layout after its time ("[%(asctime)s] %(hostname)s/%(levelname)s/
+// %(name)s: %(message)s", a load test's master and workers: "[2021-04-14 14:29:47,188]
+// loadtest-master-flp44/ERROR/root: Uncaught exception in event handler:").
+func (r *rec) locust(s string) bool {
+	host, after, ok := strings.Cut(s[:min(len(s), 160)], "/")
+	if !ok || host == "" || strings.IndexByte(host, ' ') >= 0 {
+		return false
+	}
+	lv, after, ok := strings.Cut(after, "/")
+	level := pyLevel(lv, false)
+	if !ok || level == "" {
+		return false
+	}
+	name, _, ok := strings.Cut(after, ": ")
+	if !ok || name == "" || strings.IndexByte(name, ' ') >= 0 {
+		return false
+	}
+	r.host, r.level, r.logger, r.msg = host, level, name, s[len(host)+1+len(lv)+1+len(name)+2:]
 	return true
 }
 

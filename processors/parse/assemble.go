@@ -1569,8 +1569,10 @@ func datedRecordError(b string) bool {
 		strings.Contains(head, "\tERROR ") || strings.Contains(head, "\tCRITICAL ") ||
 		strings.Contains(head, " [ERROR] ") || strings.Contains(head, " [CRITICAL] ") ||
 		strings.Contains(head, " ERROR: ") || strings.Contains(head, " CRITICAL: ") ||
-		// Celery's "[2024-08-30 14:24:33,389: ERROR/MainProcess] Task handler raised error: ..."
-		strings.Contains(head, ": ERROR/") || strings.Contains(head, ": CRITICAL/")
+		// Celery's "[2024-08-30 14:24:33,389: ERROR/MainProcess] Task handler raised error: ...",
+		// Locust's "[2021-04-14 14:29:47,188] <host>/ERROR/root: ..."
+		strings.Contains(head, ": ERROR/") || strings.Contains(head, ": CRITICAL/") ||
+		strings.Contains(b[:min(len(b), 160)], "/ERROR/") || strings.Contains(b[:min(len(b), 160)], "/CRITICAL/")
 }
 
 // structlogError reports whether b opens with the level of an error record of structlog's
