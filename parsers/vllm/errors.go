@@ -500,6 +500,9 @@ var messageContinuations = [...]string{
 	"ncclRemoteError: ", "ncclInvalidArgument: ", "Last error:",
 	// and vLLM's list of what a model argument must be, under its invalid repository's error
 	requirementsIntro,
+	// and the second line of vLLM's custom op error (0.4 to 0.6, _custom_ops: "Error in calling
+	// custom op cutlass_scaled_mm: ...", then why)
+	"Not implemented or built, mostly likely because",
 	// and the advice NCCL's NVLS warning, which may be that last error, gives on lines of its
 	// own ("Failed to bind NVLink SHARP (NVLS) Multicast memory of size 2097152 : CUDA error
 	// 401 ...", then these two; its transport/nvls.cc), the warning itself also without "Last
