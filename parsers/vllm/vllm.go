@@ -172,6 +172,9 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 			setRanks(ev, &l)
 			return true
 		}
+		if !multi && strings.HasPrefix(l.Body, " ") && strings.HasPrefix(strings.TrimLeft(l.Body, " "), "Received request ") {
+			l.Body = strings.TrimLeft(l.Body, " ") // (a paste that cut the header before the space after it)
+		}
 		if !multi && strings.HasPrefix(l.Body, "Received request ") && strings.Contains(l.Body, ": prompt: ") &&
 			(strings.Contains(l.Body, "SamplingParams(") || strings.Contains(l.Body, "PoolingParams(")) {
 			// vLLM's request line without its logging header (a paste that kept the message
