@@ -83,6 +83,9 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	{"NVMLError_LibraryNotFound", KindNVMLMissing, DatasetDriver},
 	{"NVMLError_DriverNotLoaded", KindDriverNotLoaded, DatasetDriver},
 	{"NVMLError_GpuIsLost", KindGPUUnreachable, DatasetDriver},
+	// go-nvml's words for it, which the device plugin's allocation error quotes ("error
+	// creating nvml.Device 5: nvml: GPU is lost, which is unexpected")
+	{"nvml: GPU is lost", KindGPUUnreachable, ""},
 	// the device plugin's health check when NVML's event wait reports a GPU gone ("Error
 	// waiting for event: GPU is lost; Marking all devices as unhealthy"): every GPU of the node
 	// leaves the allocatable count
@@ -141,6 +144,9 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	// ("Unexpected error from cudaGetDeviceCount(). ... Error 805: MPS client failed to connect
 	// to the MPS control daemon or the MPS server"): no CUDA program starts on the GPU
 	{"Error 805: MPS client failed to connect", KindCUDAError, ""},
+	// cudaErrorMpsServerNotReady (807): the MPS server not yet up, or restarting after a client
+	// faulted ("Error 807: MPS server is not ready to accept new MPS client requests")
+	{"Error 807: MPS server is not ready", KindCUDAError, ""},
 	{"CUDA error: MPS client failed to connect", KindCUDAError, ""}, // torch's words for it
 	{"Unable to determine the device handle for GPU", KindGPUUnreachable, DatasetDriver},
 	{"Unable to determine the device handle for gpu", KindGPUUnreachable, DatasetDriver}, // newer drivers' nvidia-smi

@@ -28,6 +28,11 @@ func TestGPUFailure(t *testing.T) {
 		// server died (NVIDIA/k8s-device-plugin issue #685)
 		{`CUDA error at ../../common/inc/helper_cuda.h:708 code=30(cudaErrorUnknown) "cudaGetDeviceCount(&device_count)"`, KindCUDAError, ""},
 		{`CUDA error at ../../common/inc/helper_cuda.h:708 code=100(cudaErrorNoDevice) "cudaGetDeviceCount(&device_count)"`, KindNoDevice, ""},
+		// MPS's server not ready for a vLLM pod (NVIDIA-AI-Blueprints/video-search-and-
+		// summarization issue #70), and go-nvml's lost GPU in the kubelet's allocation error
+		// (kubernetes/kubernetes issue #97131)
+		{"Error 807: MPS server is not ready to accept new MPS client requests", KindCUDAError, ""},
+		{"Pod Allocate failed due to device plugin GetPreferredAllocation rpc failed with err: rpc error: code = Unknown desc = Unable to retrieve list of available devices: error creating nvml.Device 5: nvml: GPU is lost, which is unexpected", KindGPUUnreachable, ""},
 		// PyTorch without a driver (PromtEngineer/localGPT issue #137)
 		{"RuntimeError: Found no NVIDIA driver on your system. Please check that you have an NVIDIA GPU and installed a driver from http://www.nvidia.com/Download/index.aspx", KindDriverNotLoaded, ""},
 		// bandwidthTest on an NVSwitch node whose Fabric Manager is not running (pytorch/pytorch

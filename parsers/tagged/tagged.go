@@ -326,7 +326,7 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		r.Level, r.Msg = lv, m
 	} else if first[0] == '<' && networkManager(first, &r) {
 		// its time is an epoch with a fraction: r.Time
-	} else if first[0] == '[' && hamiCore(first, &r) {
+	} else if (first[0] == '[' || first[0] == ' ') && hamiCore(strings.TrimLeft(first, " "), &r) { // (also indented, as a paste shows it)
 		ds = DatasetHAMiCore
 		if r.pid > 0 { // (not in the older error's location alone)
 			ev.Set(event.FieldProcessPID, event.Int(r.pid))
@@ -334,7 +334,11 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		}
 		ev.SetString(event.FieldOriginFile, r.file)
 		ev.Set(event.FieldOriginLine, event.Int(r.line))
-		if r.Level == pu.Error && strings.HasPrefix(r.Msg, "Device ") && strings.Contains(r.Msg, " OOM ") {
+		if r.Level == pu.Error && (strings.HasPrefix(r.Msg, "Device ") && strings.Contains(r.Msg, " OOM ") ||
+			// the older library's words ("device OOM encountered: usage=... limit=..."), and the
+			// driver's allocation that failed for memory (cuMemoryAllocate's res=2 is
+			// CUDA_ERROR_OUT_OF_MEMORY)
+			strings.HasPrefix(r.Msg, "device OOM encountered") || strings.HasSuffix(r.Msg, " failed res=2")) {
 			ev.SetString(pu.FieldGPUErrorKind, "cuda_oom") // the allocation over the share, refused
 		}
 	} else if lv, m, ok := ggmlAbort(first); ok {
