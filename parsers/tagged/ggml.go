@@ -31,8 +31,12 @@ func ggmlAbort(s string) (level, msg string, ok bool) {
 	case strings.HasPrefix(s, "GGML_ASSERT: "),
 		strings.HasPrefix(s, "GGML_ASSERT(") && strings.HasSuffix(s, ") failed"): // its location on the line before
 		return pu.Critical, s, true
-	case strings.HasPrefix(s, "CUDA error: ") && len(s) > len("CUDA error: "):
+	case GGMLCallError(s):
 		// ggml_cuda_error: the call's error string; "  current device: ..." and the call follow
+		return pu.Error, s, true
+	case strings.HasPrefix(s, "ggml_cuda_compute_forward: ") && strings.HasSuffix(s, " failed"):
+		// the op whose call failed, which ggml-cuda names before its report when its log is
+		// written at once (llama-cpp-python, Ollama's runner): the report follows
 		return pu.Error, s, true
 	case strings.HasPrefix(s, "CUDA error ") && strings.Contains(s, " at ") && strings.Contains(s, ".cu:"):
 		// ggml-cuda before 2024: "CUDA error 3 at .../ggml-cuda.cu:5661: initialization error",
@@ -45,7 +49,7 @@ func ggmlAbort(s string) (level, msg string, ok bool) {
 	if !found || strings.IndexByte(loc, ' ') >= 0 || !pu.SourceLocation(loc) {
 		return "", "", false
 	}
-	if strings.HasPrefix(text, "GGML_ASSERT(") && strings.HasSuffix(text, ") failed") || text == "CUDA error" {
+	if strings.HasPrefix(text, "GGML_ASSERT(") && strings.HasSuffix(text, ") failed") || ggmlBackendAbort(text) {
 		return pu.Critical, s, true
 	}
 	if text != "" && !strings.HasSuffix(loc[:strings.LastIndexByte(loc, ':')], ".go") &&
@@ -58,6 +62,30 @@ func ggmlAbort(s string) (level, msg string, ok bool) {
 	return "", "", false
 }
 
+// GGMLCallError reports whether s is ggml-cuda's report of a failed call, in its backend's
+// name: CUDA's, or ROCm's and MUSA's where ggml-cuda is built for HIP or MUSA ("ROCm error:
+// invalid device function").
+func GGMLCallError(s string) bool {
+	for _, b := range [...]string{"CUDA", "ROCm", "MUSA"} {
+		if strings.HasPrefix(s, b) && strings.HasPrefix(s[len(b):], " error: ") && len(s) > len(b)+len(" error: ") {
+			return true
+		}
+	}
+	return false
+}
+
+// ggmlBackendAbort reports whether text is the abort after such a report ("ggml-cuda.cu:97: ROCm
+// error", its location cut off).
+func ggmlBackendAbort(text string) bool {
+	return text == "CUDA error" || text == "ROCm error" || text == "MUSA error"
+}
+
+// GGMLBackendAbortLine reports whether s is that abort with its location ("/app/ggml/src/
+// ggml-cuda/ggml-cuda.cu:75: CUDA error").
+func GGMLBackendAbortLine(s string) bool {
+	return strings.HasSuffix(s, ": CUDA error") || strings.HasSuffix(s, ": ROCm error") || strings.HasSuffix(s, ": MUSA error")
+}
+
 // GGMLAbortLine reports whether s goes on with such a report: ggml-cuda's indented lines
 // ("  current device: 0, in function ggml_cuda_pool_malloc_vmm at ...", the call), the abort
 // after them, and the backtrace: gdb's ("[New LWP 934430]", "Using host libthread_db library
@@ -68,7 +96,7 @@ func GGMLAbortLine(s string) bool {
 	switch {
 	case s == "":
 		return false
-	case s[0] == ' ' || s[0] == '\t', GGMLAbortStart(s) && !strings.HasPrefix(s, "CUDA error"):
+	case s[0] == ' ' || s[0] == '\t', GGMLAbortStart(s) && !GGMLCallError(s) && !strings.HasPrefix(s, "CUDA error "):
 		return true
 	case strings.HasPrefix(s, "current device: "):
 		return true // (before 2024, not indented)

@@ -345,16 +345,16 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		// ggml's abort (llama.cpp, Ollama's runner): its backtrace under it, joined; ggml-cuda's
 		// report of a failed call ends in the abort
 		r.Level, r.Msg = lv, m
-		if strings.Contains(rest, "GGML_ASSERT") || strings.Contains(rest, ": CUDA error\n") || strings.HasSuffix(rest, ": CUDA error") {
+		if strings.Contains(rest, "GGML_ASSERT") || ggmlAborted(rest) {
 			r.Level = pu.Critical
 		}
-		if strings.HasSuffix(m, ": CUDA error") {
+		if GGMLBackendAbortLine(m) || strings.HasPrefix(m, "ggml_cuda_compute_forward: ") {
 			// llama-server since 2025: the abort first, ggml-cuda's report of the call after it
 			// (its log thread writes later than the abort's stderr): the report names the error
 			for s := rest; s != ""; {
 				var line string
 				line, s, _ = strings.Cut(s, "\n")
-				if strings.HasPrefix(line, "CUDA error: ") && len(line) > len("CUDA error: ") {
+				if GGMLCallError(line) {
 					r.Msg = line
 					break
 				}
@@ -932,6 +932,19 @@ func hamiCore(s string, r *Line) bool {
 	}
 	r.file, r.Logger, r.Msg = file, logger, msg
 	return true
+}
+
+// ggmlAborted reports whether rest, the lines under a ggml report's first, holds the abort
+// after ggml-cuda's report ("...ggml-cuda.cu:75: CUDA error").
+func ggmlAborted(rest string) bool {
+	for s := rest; s != ""; {
+		var line string
+		line, s, _ = strings.Cut(s, "\n")
+		if GGMLBackendAbortLine(line) {
+			return true
+		}
+	}
+	return false
 }
 
 // Read reads a tagged line's tags into r.

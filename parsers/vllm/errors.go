@@ -1836,7 +1836,7 @@ func Classify(text string) string {
 		// architecture")
 		strings.Contains(text, "No compiled cutlass_") && strings.Contains(text, "CUDA device capability") ||
 		strings.Contains(text, "): Unsupported architecture") || strings.Contains(text, ": Unsupported architecture") && strings.Contains(text, "Error in function '") ||
-		strings.Contains(text, "HIP error: invalid device function") ||
+		strings.Contains(text, "HIP error: invalid device function") || strings.Contains(text, "ROCm error: invalid device function") || // (ggml-cuda built for HIP)
 		strings.Contains(text, "OpError: expects arch to be one of [") ||
 		// the ptxas Triton bundles that does not know the GPU ("ptxas fatal   : Value 'sm_121a'
 		// is not defined for option 'gpu-name'": a GB10 under an older Triton)
@@ -1854,7 +1854,7 @@ func Classify(text string) string {
 		strings.Contains(text, "CUDA runtime error") || // TensorRT-LLM's check of a runtime API call
 		strings.Contains(text, "Error Code 1: Cuda Runtime (") || // TensorRT's ("[TRT] [E] ... Error Code 1: Cuda Runtime (an illegal memory access was encountered)")
 		// the same failures on AMD GPUs: torch's HIP errors, the ROCm runtime's memory fault
-		strings.Contains(text, "HIP error: ") || strings.Contains(text, "Memory access fault by GPU node") ||
+		strings.Contains(text, "HIP error: ") || strings.Contains(text, "ROCm error: ") || strings.Contains(text, "Memory access fault by GPU node") ||
 		strings.Contains(text, "HW Exception by GPU node") || strings.Contains(text, "aborting with error : HSA_STATUS_ERROR") ||
 		// and on Intel's: an XPU's Level Zero runtime ("level_zero backend failed with error: 20
 		// (UR_RESULT_ERROR_DEVICE_LOST)"; its memory's is xpu_oom, above), a Gaudi's Synapse

@@ -1899,7 +1899,11 @@ func (g *group) accept(l *vllm.Line) bool {
 		return len(g.parts) == 0 && l.Body == "To disable this warning, you can either:" ||
 			len(g.parts) > 0 && strings.HasPrefix(strings.TrimLeft(l.Body, " \t"), "- ") && (l.Body[0] == ' ' || l.Body[0] == '\t')
 	case modeGGML:
-		if l.Header == "" && l.Proc == "" && strings.HasPrefix(l.Body, "CUDA error: ") && strings.HasSuffix(g.first.Message(), ": CUDA error") &&
+		if l.Header == "" && l.Proc == "" && tagged.GGMLCallError(l.Body) && len(g.parts) == 0 &&
+			strings.HasPrefix(g.first.Message(), "ggml_cuda_compute_forward: ") {
+			return true // the report after the op that failed, as a log written at once has it
+		}
+		if l.Header == "" && l.Proc == "" && tagged.GGMLCallError(l.Body) && tagged.GGMLBackendAbortLine(g.first.Message()) &&
 			(len(g.parts) == 0 || len(g.parts) == 1 && strings.HasPrefix(g.parts[0], "ggml_cuda_compute_forward: ")) {
 			// (the op that failed may come between: "ggml_cuda_compute_forward: SCALE failed")
 			return true // ggml-cuda's report after its abort (llama-server's log thread writes it later)
