@@ -1898,6 +1898,12 @@ func Classify(text string) string {
 		// started, its busy loop did not die
 		return KindEngineInit
 	}
+	if strings.Contains(text, "in run_engine_core") && strings.Contains(text, "engine_core = ") && strings.Contains(text, "EngineCoreProc(") {
+		// V1's engine core process read without its "Process EngineCore:" line (a traceback
+		// from its middle): its frame under run_engine_core is the engine's constructor, as V0's
+		// below
+		return KindEngineInit
+	}
 	if strings.Contains(text, "in run_mp_engine") && strings.Contains(text, "engine = MQLLMEngine.from_") {
 		// V0's engine process (0.6 to 0.9) logging what its constructor raised
 		// ("engine = MQLLMEngine.from_vllm_config(" or ".from_engine_args(" under

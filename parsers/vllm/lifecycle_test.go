@@ -135,6 +135,9 @@ func TestClassify(t *testing.T) {
 		"NotImplementedError: No compiled cutlass_scaled_mm for a compute capability less than CUDA device capability: 87": KindUnsupportedArch,
 		// 0.7's multimodal limit, through Xinference (xorbitsai/inference issue #3054)
 		"You set image=2 (or defaulted to 1) in `--limit-mm-per-prompt`, but passed 3 image items in the same prompt.": KindMMLimit,
+		// V1's engine core read from the middle of its traceback, its constructor's frame
+		// under run_engine_core: it never started
+		"  File \"/usr/lib/python3.12/site-packages/vllm/v1/engine/core.py\", line 704, in run_engine_core\n    engine_core = EngineCoreProc(*args, engine_index=dp_rank, **kwargs)": KindEngineInit,
 		// a CUDA failure inside the grammar backend's frames is the GPU's
 		"  File \"/usr/lib/python3.12/site-packages/vllm/v1/structured_output/__init__.py\", line 184, in grammar_bitmask\ntorch.AcceleratorError: CUDA error: an illegal memory access was encountered": KindCUDA,
 		"RuntimeError: Triton Error [CUDA]: an illegal memory access was encountered":                                                                                                                    KindCUDA,
