@@ -236,7 +236,11 @@ func installerNote(s string) bool {
 		strings.HasPrefix(s, "Unable to scan initramfs: no tool found") ||
 		// GKE's Ubuntu driver installer looking for the version it installed last, on a node's
 		// first install ("Cache file /usr/local/nvidia/.cache not found."): it installs
-		strings.HasPrefix(s, "Cache file ") && strings.HasSuffix(s, " not found.")
+		strings.HasPrefix(s, "Cache file ") && strings.HasSuffix(s, " not found.") ||
+		// its user interfaces tried in turn at its start ("Unable to load: nvidia-installer
+		// ncurses v6 user interface", then "Using: nvidia-installer ncurses v6 user interface
+		// (widechar)"): it goes on with the next
+		strings.HasPrefix(s, "Unable to load: nvidia-installer ") && strings.HasSuffix(s, " user interface")
 }
 
 // detection reports whether s is a platform detection's result (or a note that is no failure of
@@ -876,7 +880,7 @@ func unwrapped(msg string, indent int) string {
 		switch {
 		case t == "":
 			para = true
-		case strings.HasPrefix(line, pad) && line[indent] != ' ' || para && strings.HasPrefix(t, installerSeeLog):
+		case strings.HasPrefix(line, pad) && len(line)-len(strings.TrimLeft(line, " ")) <= indent+6 || para && strings.HasPrefix(t, installerSeeLog):
 			if para {
 				out += "\n" + t
 			} else {

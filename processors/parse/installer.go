@@ -27,9 +27,8 @@ func wrappedStart(body string) string {
 	return ""
 }
 
-// wrappedAccept reports whether body goes on with a message whose text starts at column indent:
-// it is indented by exactly as many spaces; prev is the line before it, first the message's
-// first line.
+// wrappedAccept reports whether body goes on with a message whose text starts at column indent
+// (wrapIndent); prev is the line before it, first the message's first line.
 func wrappedAccept(body, prev, first string, indent int) bool {
 	if strings.TrimLeft(body, " ") == "" {
 		// a paragraph break (nvidia-installer's, before "Please see the log entries ..."): the
@@ -40,7 +39,16 @@ func wrappedAccept(body, prev, first string, indent int) bool {
 	if strings.TrimLeft(prev, " ") == "" && strings.HasPrefix(body, "Please see the log entries ") {
 		return true // the installer's last paragraph at the margin: its message printed unwrapped
 	}
-	return len(body) > indent && strings.TrimLeft(body[:indent], " ") == "" && body[indent] != ' '
+	return wrapIndent(body, indent)
+}
+
+// wrapIndent reports whether body is a wrapped line of a message whose text starts at column
+// indent: indented by as many spaces, or by a few more (a build that indents its wrap past
+// "ERROR: ", "         /var/log/nvidia-installer.log for details."; DKMS's output quoted
+// under "ERROR: Failed to run '/usr/sbin/dkms build ...':"), text after the spaces.
+func wrapIndent(body string, indent int) bool {
+	n := len(body) - len(strings.TrimLeft(body, " "))
+	return n >= indent && n <= indent+6 && n < len(body)
 }
 
 // bootstrapCheck reports whether b is one of the failures Elasticsearch lists under "ERROR: [1]
