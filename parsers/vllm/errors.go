@@ -1848,6 +1848,7 @@ func Classify(text string) string {
 	}
 	if cudaErrorWords(text) || strings.Contains(text, "CUBLAS_STATUS_") || strings.Contains(text, "Cuda failure ") ||
 		strings.Contains(text, "Cuda error ") || // vLLM's custom all-reduce's CUDACHECK: "Failed: Cuda error <file>:<line> '<error>'"
+		strings.Contains(text, "Failed: ") && strings.Contains(text, "custom_all_reduce.cu") || // (before 2024: "Failed: <file>:<line> '<error>'")
 		strings.HasPrefix(text, "CUDA Error: ") || // flashinfer's check: "CUDA Error: an illegal memory access was encountered (CUDA Error: 700...)"
 		strings.Contains(text, "CUDA_ERROR_") || // the driver API's names (gpu-burn's "Error: CUDA_ERROR_UNKNOWN")
 		strings.Contains(text, "CUDA driver error") || strings.Contains(text, "Triton Error [CUDA]") ||

@@ -153,6 +153,7 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 			return true
 		}
 		if hsaFault(l.Body) || strings.HasPrefix(l.Body, "Failed: Cuda error ") || strings.HasPrefix(l.Body, "Failed: CUDA error ") ||
+			customAllReduceCheck(l.Body) ||
 			strings.HasPrefix(l.Body, "CUDA Error: ") ||
 			strings.HasPrefix(l.Body, "Collective WorkNCCL(") && strings.Contains(l.Body, ") raised the following async exception: ") {
 			// the ROCm runtime's last words before it aborts the process: an error of the GPU's,
@@ -519,6 +520,18 @@ func ExceptionOpener(b string) bool {
 func AsyncioReport(b string) bool {
 	return strings.HasPrefix(b, "Exception in callback ") || b == "Task exception was never retrieved" ||
 		b == "Future exception was never retrieved" || strings.HasPrefix(b, "Task was destroyed but it is pending!")
+}
+
+// customAllReduceCheck reports whether b is the CUDACHECK of vLLM's custom all-reduce in its
+// form before 2024's "Cuda error" ("Failed: /workspace/csrc/custom_all_reduce.cuh:368 'invalid
+// argument'"), printed before the worker exits.
+func customAllReduceCheck(b string) bool {
+	loc, ok := strings.CutPrefix(b, "Failed: ")
+	if !ok {
+		return false
+	}
+	loc, msg, ok := strings.Cut(loc, " '")
+	return ok && strings.HasSuffix(msg, "'") && strings.Contains(loc, "custom_all_reduce") && strings.Contains(loc, ".cu")
 }
 
 // vllmContainer reports whether the event's container, if it names one, is named for vLLM.
