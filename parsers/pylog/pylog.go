@@ -226,7 +226,10 @@ func (p *Parser) parse(ev *event.Event, msg string) bool {
 		rest = ""
 		r.trailingOrigin()
 	}
-	if r.access == nil && (strings.HasPrefix(r.logger, "uvicorn") || strings.HasPrefix(r.msg, "INFO:     ") && strings.Contains(r.msg, " HTTP/")) {
+	if r.access == nil && (strings.HasPrefix(r.logger, "uvicorn") || strings.HasPrefix(r.msg, "INFO:     ") && strings.Contains(r.msg, " HTTP/") ||
+		// its message alone through a format with no logger ("%(levelname)-8s %(message)s":
+		// "INFO     172.16.0.7:44832 - \"POST /mcp HTTP/1.1\" 401")
+		r.logger == "" && r.level == pu.Info && strings.Contains(r.msg, ` - "`) && strings.Contains(r.msg, " HTTP/")) {
 		// uvicorn's access logger through another format (KServe's: "2025-04-23 08:50:43.544
 		// uvicorn.access INFO:     10.244.0.27:38464 1 - "POST /v1/models/m:predict HTTP/1.1" 200 OK"),
 		// or its whole line relayed as another logger's message (FastChat's stdout logger: "... |
