@@ -173,7 +173,11 @@ func Split(line string) Line {
 		if after[0] == '(' {
 			inner = after[probe.processes(after):]
 		}
-		if _, n, ok := parseutil.RFC3339(rest[1:20]); ok && n == 19 && (inner == TracebackHeader || IsFrameLine(inner) || len(inner) > 4 && inner[0] == ' ') {
+		if _, n, ok := parseutil.RFC3339(rest[1:20]); ok && n == 19 && (inner == TracebackHeader || IsFrameLine(inner) || len(inner) > 4 && inner[0] == ' ' ||
+			// a Ray actor's torch line under it (verl's driver: "[2025-05-10 00:18:21]
+			// (WorkerDict pid=1230, ip=...) [rank15]:[E510 00:18:19.328151517
+			// ProcessGroupNCCL.cpp:2168] ...")
+			len(inner) < len(after) && strings.HasPrefix(inner, "[rank")) {
 			rest = after
 		}
 	}
