@@ -777,7 +777,8 @@ func SMIQueryStart(b string) bool {
 		return true
 	}
 	bus, ok := strings.CutPrefix(b, "GPU ")
-	return ok && len(bus) == len("00000000:01:00.0") && nvidia_xid.BusID(bus) != ""
+	// (drivers before 384 write the domain in four digits: "GPU 0000:4B:00.0")
+	return ok && (len(bus) == len("00000000:01:00.0") || len(bus) == len("0000:01:00.0")) && nvidia_xid.BusID(bus) != ""
 }
 
 // smiQuery reads a part of nvidia-smi -q's report, which the parse processor groups: the banner
@@ -807,7 +808,7 @@ func smiQuery(ev *event.Event, text string) bool {
 		}
 		key, val = strings.TrimSpace(key), strings.TrimSpace(val)
 		switch {
-		case key == "Product Name" && val != "" && !ev.Has(FieldGPUModel):
+		case key == "Product Name" && val != "" && val != "Unknown Error" && !strings.HasPrefix(val, "[") && !ev.Has(FieldGPUModel):
 			ev.SetString(FieldGPUModel, val)
 		case key == "GPU UUID" && len(val) == len("GPU-551720f0-caf0-22b7-f525-2a51a6ab478d") && strings.HasPrefix(val, "GPU-"):
 			ev.SetString(FieldGPUUUID, val)

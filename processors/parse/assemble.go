@@ -1229,7 +1229,7 @@ func startMode(l *vllm.Line) (int, bool) {
 		// the validator's, an entrypoint's): its tables follow (modeDiagBorder)
 		return modeSMITable, true
 	}
-	if l.Header == "" && l.Proc == "" && len(l.Body) > 19 && (l.Body[0] == 'G' || l.Body[0] == '=') && nvidia_shell.SMIQueryStart(l.Body) {
+	if l.Header == "" && l.Proc == "" && len(l.Body) > 15 && (l.Body[0] == 'G' || l.Body[0] == '=') && nvidia_shell.SMIQueryStart(l.Body) {
 		// nvidia-smi -q's report (a driver container's, a pasted diagnosis): its banner, then
 		// each GPU's section, one event each
 		return modeSMIQuery, true
