@@ -2545,6 +2545,11 @@ func (g *group) accept(l *vllm.Line) bool {
 		return false
 	}
 	b := l.Body
+	if b == vllm.SegfaultBanner {
+		// tvm-ffi's report of a crash opens a report of its own, after another thread's frames
+		// (a crash in two threads at once, or an excerpt that began in the one before)
+		return false
+	}
 	if (g.mode == modeTrace || g.mode == modeAfter) && !l.Stamp.IsZero() && stampedRecord(b) {
 		// a record of tracing's layout after its time ("2026-12-07T07:11:37.076561Z ERROR
 		// engine_monitor._check_engine_health: ...", Dynamo's): the next record, after the blank
