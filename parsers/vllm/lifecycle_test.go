@@ -133,6 +133,8 @@ func TestClassify(t *testing.T) {
 		// vLLM 0.4 to 0.9's CUTLASS kernel refusing a GPU older than its builds (a Jetson Orin,
 		// dusty-nv/jetson-containers issue #1118)
 		"NotImplementedError: No compiled cutlass_scaled_mm for a compute capability less than CUDA device capability: 87": KindUnsupportedArch,
+		// hf_xet's download through Xet storage that failed (meta-pytorch/torchforge pull request #109)
+		"RuntimeError: Data processing error: CAS service error : ReqwestMiddleware Error: Request failed after 5 retries": KindModelDownload,
 		// 0.7's multimodal limit, through Xinference (xorbitsai/inference issue #3054)
 		"You set image=2 (or defaulted to 1) in `--limit-mm-per-prompt`, but passed 3 image items in the same prompt.": KindMMLimit,
 		// V1's engine core read from the middle of its traceback, its constructor's frame

@@ -29,9 +29,12 @@ func modelLoadKind(text string) string {
 		return KindModelAccess
 	case containsAny(text, "An error occurred while downloading using `hf_transfer`",
 		"We couldn't connect to 'https://huggingface.co'", "429 Client Error: Too Many Requests for url: https://huggingface.co",
-		"429 Client Error. (Request ID:", "Could not send runai_request to libstreamer"):
-		// the download that failed: the Hub's rate limit, the network, hf_transfer, an offline
-		// cache without the files (HF_HUB_OFFLINE), the Run:ai streamer's object store
+		"429 Client Error. (Request ID:", "Could not send runai_request to libstreamer",
+		"Data processing error: CAS service error"):
+		// the download that failed: the Hub's rate limit, the network, hf_transfer, hf_xet's
+		// Xet storage ("RuntimeError: Data processing error: CAS service error : ReqwestMiddleware
+		// Error: Request failed after 5 retries"), an offline cache without the files
+		// (HF_HUB_OFFLINE), the Run:ai streamer's object store
 		return KindModelDownload
 	case containsAny(text, "404 Client Error. (Request ID:", "Invalid repository ID or local directory specified"):
 		return KindModelNotFound
