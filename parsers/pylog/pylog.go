@@ -171,9 +171,15 @@ func (p *Parser) parse(ev *event.Event, msg string) bool {
 		ok = true
 	case c >= 'a' && c <= 'z' && strings.Contains(s[:min(len(s), 80)], ": ["):
 		ok = r.launcher(s)
+	case c >= 'a' && c <= 'z' && r.nameLevel(s):
+		ok = true
 	case c >= '0' && c <= '9':
 		// (pdsh's prefix is the host as the hostfile names it, often its address: "10.0.0.5: [...")
-		ok = r.dated(s) || r.litellm(s) || r.mmengine(s) || strings.Contains(s[:min(len(s), 80)], ": [") && r.launcher(s)
+		ok = r.dated(s) || r.litellm(s) || r.mmengine(s) || strings.Contains(s[:min(len(s), 80)], ": [") && r.launcher(s) ||
+			// a time of day before the layout below ("04:50:55 opentelemetry.exporter.otlp.proto.
+			// http.trace_exporter ERROR   Failed to export span batch ...")
+			len(s) > 9 && s[2] == ':' && s[5] == ':' && s[8] == ' ' && pu.AllDigits(s[:2]) && pu.AllDigits(s[3:5]) && pu.AllDigits(s[6:8]) &&
+				s[9] >= 'a' && s[9] <= 'z' && r.nameLevel(s[9:])
 		if !ok && strings.Contains(s[:min(len(s), 64)], `:`) && strings.Contains(s[:min(len(s), 72)], ` - "`) {
 			// uvicorn's access line without its "INFO:     ": gunicorn's UvicornWorker hands
 			// uvicorn.access to gunicorn's access handlers, whose format is the message alone
@@ -1361,6 +1367,34 @@ func (r *rec) bracketed(s string) bool {
 		body = msg
 	}
 	r.msg, r.dataset, r.t = vllm.Unrepeated(body), DatasetRayCore, t
+	return true
+}
+
+// nameLevel reads a logger's dotted name, then the level in capitals, then the message, after
+// spaces or " - " ("%(name)s %(levelname)s - %(message)s", the OpenTelemetry SDK's exporters as an
+// application configures them: "opentelemetry.exporter.otlp.proto.http._log_exporter ERROR -
+// Failed to export logs batch code: 400, ..."). The name has a dot: a word and a level alone
+// are too common in text to be a record.
+func (r *rec) nameLevel(s string) bool {
+	name, rest, ok := strings.Cut(s[:min(len(s), 200)], " ")
+	if !ok || strings.IndexByte(name, '.') <= 0 || !DottedName(name) || strings.HasSuffix(name, ".") {
+		return false
+	}
+	sep := ""
+	if strings.HasPrefix(rest, "- ") {
+		sep, rest = "- ", rest[2:] // "%(name)s - %(levelname)s - %(message)s"
+	}
+	w, _, ok := strings.Cut(rest, " ")
+	level := pyLevel(w, false)
+	if !ok || level == "" || w != strings.ToUpper(w) {
+		return false
+	}
+	msg := strings.TrimLeft(s[len(name)+1+len(sep)+len(w):], " ")
+	msg = strings.TrimPrefix(msg, "- ")
+	if msg == "" {
+		return false
+	}
+	r.logger, r.level, r.msg = name, level, msg
 	return true
 }
 
