@@ -505,6 +505,8 @@ func fragmentStart(b string) bool {
 // message of the record whose traceback it is.
 func ExceptionOpener(b string) bool {
 	return strings.HasPrefix(b, "Error in ") || strings.HasPrefix(b, "Exception in ") ||
+		// (the OpenTelemetry SDK's batch processor: "Exception while exporting Span batch.")
+		strings.HasPrefix(b, "Exception while ") ||
 		strings.HasPrefix(b, "Error trying to ") || strings.HasPrefix(b, "Error while ") ||
 		strings.HasPrefix(b, "Error during ") || strings.HasPrefix(b, "Error when ") ||
 		// vLLM's own logger.exception messages, a worker's and the engine core's (a terminal's
