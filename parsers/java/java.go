@@ -72,6 +72,12 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if rest != "" {
 		exception(ev, rest)
 	}
+	if (r.Level == pu.Error || r.Level == pu.Critical) && !ev.Has(event.FieldErrorMsg) && r.Msg != "" {
+		// an error record with no exception under it (Kafka's controller: "[Controller 0]
+		// commitWALObject: unable to start processing because of NotControllerException."): its
+		// text is the error's, as every parser's error line gives it
+		ev.SetString(event.FieldErrorMsg, r.Msg)
+	}
 	ds := Dataset
 	if strings.HasPrefix(r.Logger, "kafka.") || strings.HasPrefix(r.Logger, "org.apache.kafka.") || r.Logger == "state.change.logger" ||
 		pu.Container(ev) == "kafka" { // Strimzi's and Bitnami's brokers and controllers, whose simple class names say nothing
