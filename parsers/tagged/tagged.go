@@ -324,6 +324,8 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		r.file, r.fn = "", ""
 	} else if lv, m, ok := JuiceFSLine(ev, first); ok {
 		r.Level, r.Msg = lv, m
+	} else if first[0] == '%' && rdkafka(first, &r) {
+		// its facility in log.fields, its client the logger
 	} else if first[0] == '<' && networkManager(first, &r) {
 		// its time is an epoch with a fraction: r.Time
 	} else if (first[0] == '[' || first[0] == ' ') && hamiCore(strings.TrimLeft(first, " "), &r) { // (also indented, as a paste shows it)
@@ -945,6 +947,42 @@ func ggmlAborted(rest string) bool {
 		}
 	}
 	return false
+}
+
+// rdkafka reads librdkafka's log line, as a Kafka client built on it writes it by default (the
+// Python, .NET and Go confluent clients, snuba's consumers): "%3|1685762390.999|FAIL|rdkafka#
+// consumer-1| [thrd:GroupCoordinator]: GroupCoordinator: 127.0.0.1:9092: Connect to ... failed:
+// Connection refused", the syslog severity, the time since the epoch, the facility, the client.
+func rdkafka(s string, r *Line) bool {
+	if len(s) < 20 || s[0] != '%' || s[2] != '|' || s[1] < '0' || s[1] > '7' {
+		return false
+	}
+	stamp, rest, ok := strings.Cut(s[3:], "|")
+	if !ok || len(stamp) < 10 || strings.Trim(stamp, "0123456789.") != "" {
+		return false
+	}
+	fac, rest, ok := strings.Cut(rest, "|")
+	if !ok || fac == "" || strings.ToUpper(fac) != fac || strings.IndexByte(fac, ' ') >= 0 {
+		return false
+	}
+	client, msg, ok := strings.Cut(rest, "| ")
+	if !ok || client == "" || strings.IndexByte(client, ' ') >= 0 {
+		return false
+	}
+	if end := strings.Index(msg, "]: "); strings.HasPrefix(msg, "[thrd:") && end > 0 {
+		msg = msg[end+3:]
+	}
+	sec, frac, _ := strings.Cut(stamp, ".")
+	n, ok := pu.Atoi(sec)
+	if !ok || msg == "" {
+		return false
+	}
+	ns, _ := pu.Atoi((frac + "000000000")[:9])
+	r.Time = time.Unix(n, ns).UTC()
+	r.Level = [...]string{pu.Critical, pu.Critical, pu.Critical, pu.Error, pu.Warning, pu.Info, pu.Info, pu.Debug}[s[1]-'0']
+	r.Logger, r.Msg = client, msg
+	r.fields = append(r.fields, [2]string{"facility", fac})
+	return true
 }
 
 // Read reads a tagged line's tags into r.
