@@ -660,14 +660,23 @@ func known(ev *event.Event, k string, v gjson.Result, rec *Record) bool {
 	case "tags":
 		// Kibana 7's legacy JSON: the level is the first tag ("tags":["error",
 		// "elasticsearch-service"]); the tags stay a field
-		if first := v.Get("0"); v.IsArray() && first.Type == gjson.String && rec.Level == "" {
-			if l, ok := pu.Level(first.Str); ok && first.Str == strings.ToLower(first.Str) {
-				rec.Level = l
+		if v.IsArray() && rec.Level == "" {
+			// (the level tag is anywhere in the list: Kibana's text layout sorts it first, its
+			// JSON keeps the caller's order: "tags":["license","warning","xpack"],
+			// ["status","plugin:elasticsearch@5.6.0","error"])
+			tags, at := v.Array(), -1
+			for i, t := range tags {
+				if l, ok := pu.Level(t.Str); ok && t.Type == gjson.String && t.Str == strings.ToLower(t.Str) && len(t.Str) > 1 {
+					rec.Level, at = l, i
+					break
+				}
+			}
+			if at >= 0 {
 				// the others name the logger, joined by dots as its text layout does
 				// ("tags":["error","savedobjects-service"]: savedobjects-service)
 				var names []string
-				for _, t := range v.Array()[1:] {
-					if t.Type == gjson.String && t.Str != "" && !strings.ContainsAny(t.Str, " ,") {
+				for i, t := range tags {
+					if i != at && t.Type == gjson.String && t.Str != "" && !strings.ContainsAny(t.Str, " ,") {
 						names = append(names, t.Str)
 					}
 				}
