@@ -1272,7 +1272,8 @@ func dateLevelLogger(t time.Time, local bool, rest string, r *Line) bool {
 		return false
 	}
 	r.Time, r.Local, r.Level, r.Logger, r.Msg = t, local, lv, logger, rest[1:]
-	if strings.HasPrefix(logger, "o.e.") || strings.HasPrefix(logger, "o.o.") {
+	if strings.HasPrefix(logger, "o.e.") || strings.HasPrefix(logger, "o.o.") || logger == "r.suppressed" {
+		// (r.suppressed: where Elasticsearch 5 to 8 log a failed REST call, its exception under it)
 		// Elasticsearch's (and OpenSearch's) plain layout names the node next:
 		// "[%d{ISO8601}][%-5p][%-25c{1.}] [%node_name]%marker %m"
 		r.es = true
