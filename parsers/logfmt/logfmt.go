@@ -131,6 +131,11 @@ func console(ev *event.Event, s string) bool {
 		pu.SetField(ev, k, event.String(v))
 	}
 	h.set(ev)
+	if (level == pu.Error || level == pu.Critical) && msg != "" && !ev.Has(event.FieldErrorMsg) {
+		// an error with no error= pair (LocalAI's "ERR [llama-cpp] Failed loading model, ...,
+		// error: ..."): its message is what failed, as the other forms' errors
+		ev.SetString(event.FieldErrorMsg, msg)
+	}
 	pu.Finish(ev, pu.DatasetOr(ev, Dataset), level)
 	return true
 }
