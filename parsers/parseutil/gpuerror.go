@@ -85,7 +85,8 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	{"NVMLError_GpuIsLost", KindGPUUnreachable, DatasetDriver},
 	// go-nvml's words for it, which the device plugin's allocation error quotes ("error
 	// creating nvml.Device 5: nvml: GPU is lost, which is unexpected")
-	{"nvml: GPU is lost", KindGPUUnreachable, ""},
+	{"nvml: GPU is lost", KindGPUUnreachable, DatasetDriver},
+	{"(15): GPU is lost", KindGPUUnreachable, ""}, // NVML_ERROR_GPU_IS_LOST by number (Slurm's "NVML: Failed to get usage(15): GPU is lost")
 	// the device plugin's health check when NVML's event wait reports a GPU gone ("Error
 	// waiting for event: GPU is lost; Marking all devices as unhealthy"): every GPU of the node
 	// leaves the allocatable count

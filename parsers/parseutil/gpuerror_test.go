@@ -32,7 +32,9 @@ func TestGPUFailure(t *testing.T) {
 		// summarization issue #70), and go-nvml's lost GPU in the kubelet's allocation error
 		// (kubernetes/kubernetes issue #97131)
 		{"Error 807: MPS server is not ready to accept new MPS client requests", KindCUDAError, ""},
-		{"Pod Allocate failed due to device plugin GetPreferredAllocation rpc failed with err: rpc error: code = Unknown desc = Unable to retrieve list of available devices: error creating nvml.Device 5: nvml: GPU is lost, which is unexpected", KindGPUUnreachable, ""},
+		{"Pod Allocate failed due to device plugin GetPreferredAllocation rpc failed with err: rpc error: code = Unknown desc = Unable to retrieve list of available devices: error creating nvml.Device 5: nvml: GPU is lost, which is unexpected", KindGPUUnreachable, DatasetDriver},
+		// slurmstepd's accounting losing a GPU, NVML's error by its number (LSSI-ETH/plmfit issue #40)
+		{"slurmstepd: error: NVML: Failed to get usage(15): GPU is lost", KindGPUUnreachable, ""},
 		// PyTorch without a driver (PromtEngineer/localGPT issue #137)
 		{"RuntimeError: Found no NVIDIA driver on your system. Please check that you have an NVIDIA GPU and installed a driver from http://www.nvidia.com/Download/index.aspx", KindDriverNotLoaded, ""},
 		// bandwidthTest on an NVSwitch node whose Fabric Manager is not running (pytorch/pytorch
