@@ -1267,7 +1267,7 @@ func IsBareException(b string) bool {
 		return false
 	}
 	typ, msg, ok := SplitException(b, true)
-	if ok && msg == "" && strings.HasSuffix(typ, ".ChildFailedError") {
+	if ok && msg == "" && (strings.HasSuffix(typ, ".ChildFailedError") || typ == "ChildFailedError") { // (Rich prints the class alone)
 		return true // torchrun's, its failure report on the lines under it (read without its traceback)
 	}
 	if !ok {
