@@ -326,6 +326,8 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		r.Level, r.Msg = lv, m
 	} else if first[0] == '%' && rdkafka(first, &r) {
 		// its facility in log.fields, its client the logger
+	} else if first[0] == 'A' && mpiAbort(first, &r) {
+		// the rank's death, its MPI error stack under it
 	} else if first[0] == '<' && networkManager(first, &r) {
 		// its time is an epoch with a fraction: r.Time
 	} else if (first[0] == '[' || first[0] == ' ') && hamiCore(strings.TrimLeft(first, " "), &r) { // (also indented, as a paste shows it)
@@ -947,6 +949,30 @@ func ggmlAborted(rest string) bool {
 		}
 	}
 	return false
+}
+
+// MPIAbortStart reports whether s is MPICH's report of a rank it aborts (mpiAbort), whose error
+// stack the parse processor joins under it.
+func MPIAbortStart(s string) bool {
+	var r Line
+	return mpiAbort(s, &r)
+}
+
+// mpiAbort reads MPICH's (and Intel MPI's) report of a rank it aborts: "Abort(1091215) on node 5
+// (rank 5 in comm 0): Fatal error in PMPI_Init: Other MPI error, error stack:", then the stack's
+// "MPIR_Init_thread(138)........:" lines. The rank is gone and the job with it: critical, the
+// error what follows "Fatal error in ".
+func mpiAbort(s string, r *Line) bool {
+	code, rest, ok := strings.Cut(s, ") on node ")
+	if !ok || !strings.HasPrefix(code, "Abort(") || !pu.AllDigits(code[len("Abort("):]) {
+		return false
+	}
+	_, what, ok := strings.Cut(rest, ": Fatal error in ")
+	if !ok || what == "" {
+		return false
+	}
+	r.Level, r.Logger, r.Msg, r.errMsg = pu.Critical, "mpi", s, strings.TrimSuffix(strings.TrimSuffix(what, ", error stack:"), ":")
+	return true
 }
 
 // rdkafka reads librdkafka's log line, as a Kafka client built on it writes it by default (the

@@ -132,6 +132,7 @@ const (
 	modeDCGMRecord             // a DCGM log record whose message goes on over lines, up to its [file:line] [function]
 	modeJSONSpread             // Elasticsearch 7's JSON record whose "stacktrace" array is printed one element a line
 	modeHAProxy                // HAProxy's alert or warning, its further lines under "   | "
+	modeMPIAbort               // MPICH's abort of a rank, its error stack's "FUNC(line)....: text" lines under it
 	modeTokenOOM               // SGLang's KV cache allocator out of room, what it wanted and had on the lines under it
 	modeAiterBuild             // AITER's failed JIT build, from its "↓↓↓" line to its "↑↑↑" line
 	modeVersionCommit          // a klog line that prints a version string, its "commit: <sha>" on the next line
@@ -760,6 +761,10 @@ func startMode(l *vllm.Line) (int, bool) {
 		// SGLang's allocator (mem_cache/allocation.py, one logger.error): "Try to allocate 168
 		// tokens.", "Available tokens: 3200 (available_size=3200 + evictable_size=0)" under it
 		return modeTokenOOM, true
+	case l.Header == "" && l.Proc == "" && len(l.Body) > 30 && l.Body[0] == 'A' && tagged.MPIAbortStart(l.Body):
+		// MPICH's (Intel MPI's) "Abort(1091215) on node 5 (rank 5 in comm 0): Fatal error in
+		// PMPI_Init: Other MPI error, error stack:", the stack's lines under it
+		return modeMPIAbort, true
 	case l.Header == "" && l.Proc == "" && haproxyMessageStart(l.Body):
 		// HAProxy's "[WARNING]  (207) : config : missing timeouts for frontend 'https'.", the
 		// message's further lines under it each opening with "   | "
@@ -2004,6 +2009,8 @@ func (g *group) accept(l *vllm.Line) bool {
 		return nativeMessageAccept(l) && len(g.parts) < maxMessageLines
 	case modeHAProxy:
 		return l.Header == "" && l.Proc == "" && strings.HasPrefix(strings.TrimLeft(l.Body, " "), "| ") && len(g.parts) < maxMessageLines
+	case modeMPIAbort:
+		return l.Header == "" && l.Proc == "" && mpiStackLine(l.Body) && len(g.parts) < maxMessageLines
 	case modeTokenOOM:
 		return l.Header == "" && l.Proc == "" && len(g.parts) < 4 &&
 			(strings.HasPrefix(l.Body, "Try to allocate ") || strings.HasPrefix(l.Body, "Available tokens: "))
@@ -2935,4 +2942,16 @@ func smiHeader(b string) bool { return strings.HasPrefix(b, "| NVIDIA-SMI ") }
 func tgiRankSuffix(b string) bool {
 	n, ok := strings.CutPrefix(b, " rank=")
 	return ok && n != "" && len(n) <= 4 && parseutil.AllDigits(n)
+}
+
+// mpiStackLine reports whether b is a line of MPICH's error stack: the function, its line in
+// parentheses, dots to the column, a colon and the error ("MPIR_Init_thread(138)........:",
+// "MPIDI_OFI_mpi_init_hook(1496): OFI get address vector map failed").
+func mpiStackLine(b string) bool {
+	open := strings.IndexByte(b[:min(len(b), 64)], '(')
+	if open <= 0 || !vllm.Identifier(b[:open]) {
+		return false
+	}
+	n, rest, ok := strings.Cut(b[open+1:], ")")
+	return ok && n != "" && strings.Trim(n, "0123456789") == "" && strings.HasPrefix(strings.TrimLeft(rest, "."), ":")
 }
