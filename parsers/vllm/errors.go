@@ -81,6 +81,13 @@ func beforeChain(rest string) string {
 	return rest
 }
 
+// ExceptionWithMessage reports whether line is an exception's line with a message ("Type:
+// message"), not a record, a header or a chain's marker that ends in a colon.
+func ExceptionWithMessage(line string) bool {
+	typ, msg, ok := SplitException(line, true)
+	return ok && typ != "" && msg != ""
+}
+
 // ChainedAfter reports whether more, the lines after an exception's line, go on with a chained
 // traceback: a chain's marker (after the blank line Python prints before it), then the traceback.
 func ChainedAfter(more string) bool {
@@ -1064,7 +1071,7 @@ func lastException(stack string) (typ, msg string) {
 			// in __init__", then "self.tp_worker = TpWorkerClass("): code, no exception
 			continue
 		}
-		if MessageState(prev, MessageClosed) == MessageOneMore {
+		if MessageState(prev, MessageClosed) == MessageOneMore || strings.HasSuffix(prev, ":") && ExceptionWithMessage(prev) {
 			// the cause an exception's message announces on its next line (transformers' "Failed
 			// to import ... because of the following error (look up to see its traceback):",
 			// then the import's error): that exception, its message both lines

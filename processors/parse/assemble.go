@@ -2601,6 +2601,13 @@ func (g *group) accept(l *vllm.Line) bool {
 		// exception" or "The above exception was the direct cause" between: another one (the
 		// next rank's, another worker's), not a chained one
 		return false
+	case (g.mode == modeTrace || g.mode == modeAfter) && b != "" && b[0] != ' ' && b[0] != '\t' && strings.HasSuffix(g.lastPart(), ":") &&
+		vllm.ExceptionWithMessage(g.lastPart()) && vllm.MessageState(g.lastPart(), vllm.MessageClosed) == vllm.MessageClosed &&
+		!recordStart(b) && !otherRecord(b) && !vllm.IsBareException(b) && !cont:
+		// an exception whose message ends in a colon, the rest of it on the next line at the
+		// margin (Ray Serve's "RuntimeError: Deployment echo is UNHEALTHY: Failed to update
+		// deployment:", then the error that failed it)
+		return true
 	case cont:
 		if b != "" && b[0] != ' ' && b[0] != '\t' {
 			g.mode = modeTrace
