@@ -1190,6 +1190,9 @@ func launcherLabel(s string) int {
 	if strings.HasPrefix(s, "stderr: ") || strings.HasPrefix(s, "stdout: ") {
 		return len("stderr: ") // accelerate launch's stream before each line of its child's
 	}
+	if n := torchxLabel(s); n > 0 {
+		return n
+	}
 	i := 0
 	for i < len(s) && i < 6 && s[i] >= '0' && s[i] <= '9' {
 		i++
@@ -1198,6 +1201,21 @@ func launcherLabel(s string) int {
 		return pdshLabel(s)
 	}
 	return i + 2
+}
+
+// torchxLabel reads the role and replica TorchX puts before each line of a replica's output
+// when it shows a job's logs, before torchrun's own label ("trainer/0 [1]:[E socket.cpp:610]
+// [c10d] ..."): its length with the space, or 0.
+func torchxLabel(s string) int {
+	slash := strings.IndexByte(s[:min(len(s), 64)], '/')
+	if slash <= 0 || !Identifier(strings.ReplaceAll(s[:slash], "-", "_")) {
+		return 0
+	}
+	sp := strings.IndexByte(s[slash:min(len(s), slash+8)], ' ')
+	if sp <= 1 || !parseutil.AllDigits(s[slash+1:slash+sp]) || TorchRankLen(s[slash+sp+1:]) == 0 {
+		return 0
+	}
+	return slash + sp + 1
 }
 
 // pdshLabel reads the host pdsh (DeepSpeed's multi-node launcher, clush) puts before each line
@@ -1218,7 +1236,7 @@ func pdshLabel(s string) int {
 // launched reports whether s, after a launcher's label, is a line of the kinds a distributed
 // job prints: a rank's ("[rank0]:..."), NCCL's ("host:pid:tid [dev] NCCL ..."), a traceback's.
 func launched(s string) bool {
-	if strings.HasPrefix(s, "[rank") || strings.HasPrefix(s, TracebackHeader) || IsFrameLine(s) {
+	if strings.HasPrefix(s, "[rank") || strings.HasPrefix(s, TracebackHeader) || IsFrameLine(s) || TorchRankLen(s) > 0 {
 		return true
 	}
 	sp := strings.IndexByte(s[:min(len(s), 96)], ' ')
