@@ -94,8 +94,16 @@ func strip(ev *event.Event, s string) int {
 }
 
 // Prefix returns the service name of a compose prefix at the start of s and the prefix's
-// length (with "| "), or 0. Service names are letters, digits, '_', '.' and '-'.
+// length (with "| "), or 0. Service names are letters, digits, '_', '.' and '-'. pm2's `pm2
+// logs` writes its process's id before the name in the same layout ("0|MINER  | INFO: ..."),
+// a Python server run under pm2 in a container.
 func Prefix(s string) (string, int) {
+	if k := strings.IndexByte(s[:min(len(s), 5)], '|'); k > 0 && k+1 < len(s) && s[k+1] != ' ' && strings.Trim(s[:k], "0123456789") == "" {
+		if name, n := Prefix(s[k+1:]); n > 0 {
+			return name, k + 1 + n
+		}
+		return "", 0
+	}
 	i := 0
 	for i < len(s) && i < 64 {
 		c := s[i]
