@@ -99,11 +99,16 @@ func strip(ev *event.Event, s string) int {
 // a Python server run under pm2 in a container.
 func Prefix(s string) (string, int) {
 	if k := strings.IndexByte(s[:min(len(s), 5)], '|'); k > 0 && k+1 < len(s) && s[k+1] != ' ' && strings.Trim(s[:k], "0123456789") == "" {
-		if name, n := Prefix(s[k+1:]); n > 0 {
+		if name, n := servicePrefix(s[k+1:]); n > 0 {
 			return name, k + 1 + n
 		}
 		return "", 0
 	}
+	return servicePrefix(s)
+}
+
+// servicePrefix reads "<service>  | " at the start of s (Prefix).
+func servicePrefix(s string) (string, int) {
 	i := 0
 	for i < len(s) && i < 64 {
 		c := s[i]
