@@ -382,7 +382,7 @@ func victim(ev *event.Event, body string) {
 		}
 	}
 	if i := strings.Index(body, "Task in "); i >= 0 {
-		if end := strings.Index(body[i:], " killed as a result of limit"); end > 0 {
+		if end := strings.Index(body[i:], " killed as a result of limit"); end > len("Task in ") {
 			podOfCgroup(ev, body[i+len("Task in "):i+end])
 		}
 	}
