@@ -1,6 +1,7 @@
 package tagged
 
 import (
+	"slices"
 	"strings"
 
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
@@ -66,7 +67,7 @@ func ggmlAbort(s string) (level, msg string, ok bool) {
 // name: CUDA's, or ROCm's and MUSA's where ggml-cuda is built for HIP or MUSA ("ROCm error:
 // invalid device function").
 func GGMLCallError(s string) bool {
-	for _, b := range [...]string{"CUDA", "ROCm", "MUSA"} {
+	for _, b := range ggmlBackends {
 		if strings.HasPrefix(s, b) && strings.HasPrefix(s[len(b):], " error: ") && len(s) > len(b)+len(" error: ") {
 			return true
 		}
@@ -74,16 +75,21 @@ func GGMLCallError(s string) bool {
 	return false
 }
 
+// ggmlBackends are the names ggml-cuda gives its backend (GGML_CUDA_NAME) as it is built.
+var ggmlBackends = [...]string{"CUDA", "ROCm", "MUSA"}
+
 // ggmlBackendAbort reports whether text is the abort after such a report ("ggml-cuda.cu:97: ROCm
 // error", its location cut off).
 func ggmlBackendAbort(text string) bool {
-	return text == "CUDA error" || text == "ROCm error" || text == "MUSA error"
+	b, ok := strings.CutSuffix(text, " error")
+	return ok && slices.Contains(ggmlBackends[:], b)
 }
 
 // GGMLBackendAbortLine reports whether s is that abort with its location ("/app/ggml/src/
 // ggml-cuda/ggml-cuda.cu:75: CUDA error").
 func GGMLBackendAbortLine(s string) bool {
-	return strings.HasSuffix(s, ": CUDA error") || strings.HasSuffix(s, ": ROCm error") || strings.HasSuffix(s, ": MUSA error")
+	i := strings.LastIndex(s, ": ")
+	return i >= 0 && ggmlBackendAbort(s[i+2:])
 }
 
 // GGMLAbortLine reports whether s goes on with such a report: ggml-cuda's indented lines

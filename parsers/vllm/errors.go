@@ -70,15 +70,16 @@ func ChainMarker(b string) bool {
 // beforeChain returns the lines of rest before a chain's marker (the next exception's
 // traceback after "The above exception was the direct cause ...": not this one's message).
 func beforeChain(rest string) string {
-	for _, m := range [...]string{"During handling of the above exception", "The above exception was the direct cause"} {
-		if strings.HasPrefix(rest, m) {
-			return ""
+	for off := 0; ; {
+		line, _, more := strings.Cut(rest[off:], "\n")
+		if ChainMarker(line) {
+			return strings.TrimSuffix(rest[:off], "\n")
 		}
-		if i := strings.Index(rest, "\n"+m); i >= 0 {
-			rest = rest[:i]
+		if !more {
+			return rest
 		}
+		off += len(line) + 1
 	}
-	return rest
 }
 
 // ExceptionWithMessage reports whether line is an exception's line with a message ("Type:
@@ -262,16 +263,20 @@ func IsCutFrameLine(b string) bool {
 // IsFrameLine reports whether a line is a traceback's frame line ("  File \"x.py\", line 3, in
 // f"), which opens a traceback fragment when the header came earlier.
 func IsFrameLine(b string) bool {
-	// loguru marks the frame that raised: "> File "/app/main.py", line 10, in main"; a paste or
-	// a shipper that trimmed the line leaves it unindented, "File "...", line 161, in validate",
-	// and a syslog file written from the journal one space short (rsyslog adds no space after
-	// the tag when the message starts with one, the syslog reader takes one off)
-	return (strings.HasPrefix(b, `  File "`) || strings.HasPrefix(b, `> File "`)) && strings.Contains(b, `", line `) ||
-		(strings.HasPrefix(b, `File "`) || strings.HasPrefix(b, ` File "`)) && strings.Contains(b, `", line `) && strings.Contains(b, `, in `) ||
-		// a traceback quoted inside another program's text, indented deeper (a Ray job's
-		// status message: "            File \"/tmp/ray/session_.../llm_engine.py\", line 273, in
-		// __init__")
-		len(b) > 12 && b[0] == ' ' && b[3] == ' ' && strings.HasPrefix(strings.TrimLeft(b, " "), `File "`) && strings.Contains(b, `", line `) && strings.Contains(b, `, in `)
+	if strings.HasPrefix(b, `> File "`) {
+		return strings.Contains(b, `", line `) // loguru's mark on the frame that raised
+	}
+	t := strings.TrimLeft(b, " ")
+	if !strings.HasPrefix(t, `File "`) || !strings.Contains(t, `", line `) {
+		return false
+	}
+	// Python indents a frame by two spaces. At another indent the line must name its function
+	// too: a paste or a shipper that trimmed it ("File "...", line 161, in validate"), a syslog
+	// file written from the journal one space short (rsyslog adds no space after the tag when
+	// the message starts with one, the syslog reader takes one off), a traceback quoted deeper
+	// inside another program's text (a Ray job's status: "            File \"/tmp/ray/session_
+	// .../llm_engine.py\", line 273, in __init__")
+	return len(b)-len(t) == 2 || strings.Contains(t, `, in `)
 }
 
 // SetTraceback sets error.* from a grouped traceback: the stack from the (first) header to the

@@ -1208,11 +1208,13 @@ func launcherLabel(s string) int {
 // [c10d] ..."): its length with the space, or 0.
 func torchxLabel(s string) int {
 	slash := strings.IndexByte(s[:min(len(s), 64)], '/')
-	if slash <= 0 || !Identifier(strings.ReplaceAll(s[:slash], "-", "_")) {
+	if slash <= 0 {
 		return 0
 	}
 	sp := strings.IndexByte(s[slash:min(len(s), slash+8)], ' ')
-	if sp <= 1 || !parseutil.AllDigits(s[slash+1:slash+sp]) || TorchRankLen(s[slash+sp+1:]) == 0 {
+	// (the role's name last: most lines with a '/' near their start fail the cheap tests)
+	if sp <= 1 || !parseutil.AllDigits(s[slash+1:slash+sp]) || TorchRankLen(s[slash+sp+1:]) == 0 ||
+		!Identifier(strings.ReplaceAll(s[:slash], "-", "_")) {
 		return 0
 	}
 	return slash + sp + 1

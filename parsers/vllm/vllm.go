@@ -504,15 +504,17 @@ func fragmentStart(b string) bool {
 // than the exception's message going on; over a traceback without a logging header, the
 // message of the record whose traceback it is.
 func ExceptionOpener(b string) bool {
+	switch strings.TrimRight(b, " ") {
+	case "WorkerProc hit an exception.", "EngineCore encountered a fatal error.":
+		// vLLM's own logger.exception messages, a worker's and the engine core's (a terminal's
+		// padding after them)
+		return true
+	}
 	return strings.HasPrefix(b, "Error in ") || strings.HasPrefix(b, "Exception in ") ||
 		// (the OpenTelemetry SDK's batch processor: "Exception while exporting Span batch.")
 		strings.HasPrefix(b, "Exception while ") ||
 		strings.HasPrefix(b, "Error trying to ") || strings.HasPrefix(b, "Error while ") ||
-		strings.HasPrefix(b, "Error during ") || strings.HasPrefix(b, "Error when ") ||
-		// vLLM's own logger.exception messages, a worker's and the engine core's (a terminal's
-		// padding after them)
-		strings.HasPrefix(b, "WorkerProc hit an exception.") && strings.TrimRight(b, " ") == "WorkerProc hit an exception." ||
-		strings.HasPrefix(b, "EngineCore encountered a fatal error.") && strings.TrimRight(b, " ") == "EngineCore encountered a fatal error."
+		strings.HasPrefix(b, "Error during ") || strings.HasPrefix(b, "Error when ")
 }
 
 // AsyncioReport reports whether b opens the report asyncio's default exception handler logs
