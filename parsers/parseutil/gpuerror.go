@@ -76,6 +76,9 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	// NVIDIA_DRIVER_CAPABILITIES ("stderr: unknown driver capability: all: unknown")
 	{"inject NVIDIA hook", KindContainerCLI, DatasetToolkit},
 	{"nvidia-container-runtime did not terminate", KindContainerCLI, DatasetToolkit},
+	// the toolkit's runtime unable to start at all ("failed to create NVIDIA Container Runtime:
+	// error constructing low-level runtime: error locating runtime: no runtime binary found ...")
+	{"failed to create NVIDIA Container Runtime", KindContainerCLI, DatasetToolkit},
 	{"unknown driver capability: ", KindContainerCLI, DatasetToolkit},
 	// the Python NVML binding's exceptions (nvidia-ml-py's pynvml, vLLM's vendored copy):
 	// "pynvml.NVMLError_LibraryNotFound: NVML Shared Library Not Found", a program's NVML
@@ -118,6 +121,10 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	// the same asked with --gpus (no driver named): Docker without the toolkit's runtime
 	{`could not select device driver "" with capabilities: [[gpu]]`, KindRuntimeMissing, DatasetToolkit},
 	{`could not select device driver \"\" with capabilities: [[gpu]]`, KindRuntimeMissing, DatasetToolkit},
+	// and a CDI device asked for (--device=nvidia.com/gpu=all) of a Docker without its CDI
+	// feature on (Docker 25 and 26)
+	{`could not select device driver "cdi"`, KindRuntimeMissing, DatasetToolkit},
+	{`could not select device driver \"cdi\"`, KindRuntimeMissing, DatasetToolkit},
 	// an NGC image's entrypoint (Triton, PyTorch, NIM) started without the GPUs injected:
 	// "WARNING: The NVIDIA Driver was not detected.  GPU functionality will not be available."
 	// (the image's program's own line: its dataset stays the program's)
@@ -234,7 +241,7 @@ func GPUFailure(s string) (kind, dataset string) {
 	}
 	if !strings.Contains(s, "vml") && !strings.Contains(s, "NV") && !strings.Contains(s, "nvidia") &&
 		!strings.Contains(s, "CUDA") && !strings.Contains(s, "device handle") && !strings.Contains(s, " strategy") &&
-		!strings.Contains(s, "[[gpu]]") && !strings.Contains(s, " hook") && !strings.Contains(s, "Error 80") &&
+		!strings.Contains(s, "[[gpu]]") && !strings.Contains(s, `"cdi`) && !strings.Contains(s, " hook") && !strings.Contains(s, "Error 80") &&
 		!strings.Contains(s, " platform detected") && !strings.Contains(s, "system not yet initialized") && !strings.Contains(s, "GPU is lost") &&
 		!strings.Contains(s, " (error code ") {
 		return "", ""
@@ -282,7 +289,7 @@ func GPUFailure(s string) (kind, dataset string) {
 		}
 	}
 	if hookFailed(s) && (strings.Contains(s, "stderr: Auto-detected mode as '") || strings.Contains(s, "nvidia-cdi-hook") ||
-		strings.Contains(s, "nvidia-container-runtime-hook")) {
+		strings.Contains(s, "nvidia-container-runtime-hook") || strings.Contains(s, "/nvidia-ctk`")) {
 		// the NVIDIA runtime hook failing, its stderr's first line its mode ("... error running
 		// hook #0: error running hook: exit status 1, stdout: , stderr: Auto-detected mode as
 		// 'legacy'", runc 1.1 and later "error running prestart hook #0: exit status 1, ..."),
@@ -290,7 +297,8 @@ func GPUFailure(s string) (kind, dataset string) {
 		// failure it names decided above (a driver/library mismatch is one). So too the
 		// toolkit's CDI hook that a spec calls, missing or failing (runc's "error running hook
 		// #0: fork/exec /usr/bin/nvidia-cdi-hook: no such file or directory", crun's "error
-		// executing hook `/usr/bin/nvidia-cdi-hook` (exit code: 1)"): no GPU container starts.
+		// executing hook `/usr/bin/nvidia-cdi-hook` (exit code: 1)"; a spec of toolkit 1.14 and
+		// before calls `/usr/bin/nvidia-ctk` hook): no GPU container starts.
 		return KindContainerCLI, DatasetToolkit
 	}
 	if t := strings.TrimSpace(s); strings.HasPrefix(t, "Failed to ") && strings.Contains(t, " (error code ") && strings.HasSuffix(t, ")!") {
