@@ -234,6 +234,7 @@ func installerNote(s string) bool {
 		// (every driver container's start): it goes on without it
 		strings.HasPrefix(s, "Unable to locate any tools for listing initramfs contents") ||
 		strings.HasPrefix(s, "Unable to scan initramfs: no tool found") ||
+		strings.HasPrefix(s, "Unable to determine whether NVIDIA kernel modules are present in the initramfs") ||
 		// GKE's Ubuntu driver installer looking for the version it installed last, on a node's
 		// first install ("Cache file /usr/local/nvidia/.cache not found."): it installs
 		strings.HasPrefix(s, "Cache file ") && strings.HasSuffix(s, " not found.") ||

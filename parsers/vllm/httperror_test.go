@@ -48,6 +48,7 @@ func TestModelLoadKind(t *testing.T) {
 		"Access to model meta-llama/Llama-3.2-1B is restricted. You must have access to it and be authenticated to access it.":           KindModelAccess,
 		"Repo model meta-llama/Llama-2-7b is gated. You must be authenticated to access it.":                                             KindModelAccess,
 		"ValueError: Model architectures ['LlamaForSequenceClassification'] are not supported for now. Supported":                        KindUnsupportedModel,
+		"ValueError: GGUF model with architecture minimax-m2 is not supported yet.":                                                      KindUnsupportedModel,
 		"RuntimeError: Engine core initialization failed. See root cause above.":                                                         KindEngineInit,
 		"requests.exceptions.HTTPError: 401 Client Error: Unauthorized for url: https://api.example.com/v1":                              "",
 		"torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 MiB.":                                                        KindCUDAOOM,

@@ -49,6 +49,10 @@ func modelLoadKind(text string) string {
 		// vLLM's registry without the model's class (an older vLLM, an embedding or
 		// classification head it does not serve), or one whose inspection failed
 		return KindUnsupportedModel
+	case strings.Contains(text, "GGUF model with architecture ") && strings.Contains(text, " is not supported"):
+		// transformers reading a GGUF file's config for vLLM, an architecture it cannot map
+		// ("ValueError: GGUF model with architecture minimax-m2 is not supported yet.")
+		return KindUnsupportedModel
 	}
 	return ""
 }
