@@ -27,17 +27,23 @@ const (
 	Dataset      = "generic.java"
 )
 
-// FieldThread is the thread Strimzi's layout names.
+// FieldThread is the thread Strimzi's and Spring Boot's layouts name.
 const FieldThread = "process.thread.name"
+
+// FieldService is the application Spring Boot's layout names (spring.application.name).
+const FieldService = "service.name"
 
 // Info registers the parser.
 var Info = parsers.Info{
 	Name:        "java",
-	Description: "log4j layouts of Java services (Apache Kafka's [%d] %p %m (%c), Strimzi's %d %p %m (%c) [%t], its operator's %d %p %c{1}:%L - %m), java.util.logging's default two-line records, and the Java exceptions under their records or alone",
+	Description: "log4j layouts of Java services (Apache Kafka's [%d] %p %m (%c), Strimzi's %d %p %m (%c) [%t], its operator's %d %p %c{1}:%L - %m), Spring Boot's default console layout, java.util.logging's default two-line records, and the Java exceptions under their records or alone",
 	New:         func(parsers.Options) parsers.Parser { return New() },
-	Fields: append(pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldErrorMsg, event.FieldErrorStack, event.FieldOriginLine, pu.FieldOriginFunc),
+	Fields: append(pu.Fields(pu.FieldLogMessage, event.FieldLogLogger, event.FieldErrorMsg, event.FieldErrorStack, event.FieldOriginLine, pu.FieldOriginFunc, event.FieldProcessPID),
 		parsers.Field{Name: event.FieldErrorType, Type: "keyword", Description: "Class of the Java exception a record carries (java.net.UnknownHostException)."},
-		parsers.Field{Name: FieldThread, Type: "keyword", Description: "Thread that wrote the record (Strimzi's [%t])."},
+		parsers.Field{Name: FieldThread, Type: "keyword", Description: "Thread that wrote the record (Strimzi's [%t], Spring Boot's)."},
+		parsers.Field{Name: FieldService, Type: "keyword", Description: "Application that wrote the record (Spring Boot 3.2's [spring.application.name])."},
+		parsers.Field{Name: pu.FieldTraceID, Type: "keyword", Description: "Trace of the request the record was written in (Spring Boot 3.2's correlation ids, with Micrometer Tracing)."},
+		parsers.Field{Name: pu.FieldSpanID, Type: "keyword", Description: "Span of that trace."},
 	),
 }
 
@@ -58,7 +64,21 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	if !ok {
 		return uncaught(ev, first, rest)
 	}
-	pu.SetDatedLocalTime(ev, r.Time)
+	if r.Zoned {
+		pu.SetTime(ev, r.Time)
+	} else {
+		pu.SetDatedLocalTime(ev, r.Time)
+	}
+	if r.PID > 0 {
+		ev.Set(event.FieldProcessPID, event.Int(r.PID))
+	}
+	if r.App != "" {
+		ev.SetString(FieldService, r.App)
+	}
+	if r.Trace != "" {
+		ev.SetString(pu.FieldTraceID, r.Trace)
+		ev.SetString(pu.FieldSpanID, r.Span)
+	}
 	if r.Logger != "" {
 		ev.SetString(event.FieldLogLogger, r.Logger)
 	}
@@ -67,6 +87,11 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	}
 	if r.Line > 0 {
 		ev.Set(event.FieldOriginLine, event.Int(r.Line))
+	}
+	if rest = strings.Trim(rest, "\n"); r.Msg == "" && rest != "" {
+		// a record whose text is on the lines under it (Spring Boot's failure analysis): no
+		// exception, the text is the message
+		r.Msg, rest = failureAnalysis(rest), ""
 	}
 	ev.SetString(pu.FieldLogMessage, r.Msg)
 	if rest != "" {
@@ -104,20 +129,24 @@ func uncaught(ev *event.Event, first, rest string) bool {
 			return false
 		}
 	}
+	more := rest // the lines after the exception's
 	typ, m, ok := ExceptionLine(line)
 	if !ok && strings.HasPrefix(first, ESUncaught) {
 		// Elasticsearch 7's launcher: "uncaught exception in thread [main]", then its
 		// exception in Elasticsearch's own form ("ElasticsearchException[failed to bind
 		// service]; nested: AccessDeniedException[...];") and "Likely root cause: ..."
-		line, _, _ = strings.Cut(rest, "\n")
+		line, more, _ = strings.Cut(rest, "\n")
 		if i := strings.IndexByte(line, '['); i > 0 && strings.HasSuffix(line[:i], "Exception") && className("x."+line[:i]) {
 			typ, m, ok = line[:i], line, true
 		}
 	}
-	if !ok || !hasFrame(rest) {
+	if !ok || !hasFrame(rest) && !closedBody(line, rest) {
 		return false
 	}
 	ev.SetString(event.FieldErrorType, typ)
+	if n := messageLines(more); more != "" && n > 0 {
+		m = bodyMessage(m, more[:n])
+	}
 	if m != "" {
 		ev.SetString(event.FieldErrorMsg, m)
 	}
@@ -125,6 +154,32 @@ func uncaught(ev *event.Event, first, rest string) bool {
 	ev.SetString(event.FieldErrorStack, line+"\n"+rest)
 	pu.Finish(ev, pu.DatasetOr(ev, Dataset), pu.Error)
 	return true
+}
+
+// failureAnalysis returns what Spring Boot's report of a failed start says went wrong (the text
+// under "Description:"; the report's first line otherwise), the report being the lines under an
+// error record with no message of its own (LoggingFailureAnalysisReporter's):
+//
+//	***************************
+//	APPLICATION FAILED TO START
+//	***************************
+//
+//	Description:
+//
+//	Web server failed to start. Port 8080 was already in use.
+func failureAnalysis(report string) string {
+	if _, after, ok := strings.Cut(report, "\nDescription:\n"); ok {
+		text, _, _ := strings.Cut(after, "\nAction:\n")
+		return strings.Join(strings.Fields(text), " ")
+	}
+	for report != "" {
+		var l string
+		l, report, _ = strings.Cut(report, "\n")
+		if l = strings.TrimSpace(strings.Trim(l, "*")); l != "" {
+			return l
+		}
+	}
+	return ""
 }
 
 // hasFrame reports whether s holds a Java frame line ("\tat java.base/...", "        at ...").
@@ -142,9 +197,14 @@ func hasFrame(s string) bool {
 // exception reads the exception under a record: its first line "java.net.UnknownHostException:
 // kafka-1" gives error.type and error.message; all the lines are error.stack_trace.
 func exception(ev *event.Event, rest string) {
-	line, _, _ := strings.Cut(rest, "\n")
+	line, more, _ := strings.Cut(rest, "\n")
 	if typ, m, ok := ExceptionLine(line); ok {
 		ev.SetString(event.FieldErrorType, typ)
+		if n := messageLines(more); n > 0 {
+			// a message of several lines (a model server's JSON error body under Spring AI's
+			// "NonTransientAiException: 400 - {"), up to the frames
+			m = bodyMessage(m, more[:n])
+		}
 		if m != "" {
 			ev.SetString(event.FieldErrorMsg, m)
 		}
@@ -152,11 +212,59 @@ func exception(ev *event.Event, rest string) {
 	ev.SetString(event.FieldErrorStack, rest)
 }
 
+// messageLines returns the length of the lines at the start of s that go on an exception's
+// message: those before its first frame, cause or suppressed exception (all of them when none
+// follows).
+func messageLines(s string) int {
+	n := 0
+	for rest := s; rest != ""; {
+		l, after, _ := strings.Cut(rest, "\n")
+		if l != "" && (l[0] == '\t' || strings.HasPrefix(strings.TrimLeft(l, " "), "at ") ||
+			strings.HasPrefix(l, "Caused by: ") || strings.HasPrefix(l, "Suppressed: ") || strings.HasPrefix(l, "Likely root cause: ")) {
+			return max(n-1, 0)
+		}
+		n += len(l) + 1
+		rest = after
+	}
+	return len(s)
+}
+
+// bodyMessage returns an exception's message whose first line m goes on with the lines more: a
+// JSON body whole, an HTML page by its title ("404 - <!DOCTYPE html>" and the page's
+// "<title>Not Found</title>": "404 - Not Found").
+func bodyMessage(m, more string) string {
+	if page, ok := strings.CutSuffix(m, "<!DOCTYPE html>"); ok || strings.HasSuffix(m, "<html>") {
+		if !ok {
+			page = strings.TrimSuffix(m, "<html>")
+		}
+		if _, t, found := strings.Cut(more, "<title>"); found {
+			if t, _, found = strings.Cut(t, "</title>"); found {
+				return page + strings.TrimSpace(t)
+			}
+		}
+		return m
+	}
+	return m + "\n" + more
+}
+
+// closedBody reports whether an exception's message ends a JSON object or an HTML page that
+// its first line opened (a model server's error body, printed with no frames under it).
+func closedBody(first, rest string) bool {
+	rest = strings.TrimRight(rest, "\n ")
+	return strings.HasSuffix(first, "{") && strings.HasSuffix(rest, "\n}") ||
+		strings.HasSuffix(first, "<!DOCTYPE html>") && strings.HasSuffix(rest, "</html>")
+}
+
 // Rec is what a record's first line says.
 type Rec struct {
 	Time                       time.Time
 	Level, Msg, Logger, Thread string
 	Line                       int64 // the source line, in the Strimzi operator's layout
+	// Spring Boot's layout names more: the pid, the application, the trace and span of a
+	// traced request; and its time may have a zone
+	PID              int64
+	App, Trace, Span string
+	Zoned            bool
 }
 
 // Record reads the first line of a log4j record in Kafka's or Strimzi's layout, or the Strimzi
@@ -172,6 +280,9 @@ func Record(s string) (Rec, bool) {
 	}
 	if !bracket && s[2] == '/' && s[17] == ' ' {
 		return sparkRecord(s)
+	}
+	if !bracket && s[19] == '.' {
+		return springRecord(s)
 	}
 	if !bracket && (s[19] == ' ' || s[19] == ',') {
 		if r, ok := operatorRecord(s); ok || s[19] == ' ' {
@@ -303,6 +414,109 @@ func sparkRecord(s string) (Rec, bool) {
 	return r, true
 }
 
+// springRecord reads Spring Boot's default console layout (its Logback and Log4j2 defaults): the
+// time to the millisecond (since 3.0 with a T and the zone), the level right-aligned in five, the
+// pid, "---", since 3.2 the application's name in brackets, the thread in brackets (right-aligned
+// in 15, cut to its last 15), since 3.2 the trace and span ids in brackets when tracing is on
+// (blank when the record has none), the logger (cut to its last 40, padded), " : " and the
+// message:
+//
+//	2019-03-05 10:57:51.112  INFO 45469 --- [           main] org.apache.catalina.core.StandardEngine  : Starting Servlet Engine: Apache Tomcat/7.0.52
+//	2026-02-19T12:22:37.451Z  INFO 128443 --- [myapp] [           main] o.s.b.d.f.logexample.MyApplication       : No active profile set
+//
+// The "---" between the pid and the brackets is what tells it from other dated lines.
+func springRecord(s string) (Rec, bool) {
+	var r Rec
+	t, n, ok := pu.RFC3339(s)
+	if !ok || n >= len(s) || s[n] != ' ' {
+		return r, false
+	}
+	r.Time, r.Zoned = t, pu.Zoned(s[:n])
+	word, rest, ok := strings.Cut(strings.TrimLeft(s[n:], " "), " ")
+	if !ok {
+		return r, false
+	}
+	if r.Level = level(word); r.Level == "" {
+		return r, false
+	}
+	rest = strings.TrimLeft(rest, " ")
+	pid, after, _ := strings.Cut(rest, " ")
+	if pid != "---" { // (no pid known: Spring writes a space for it)
+		if r.PID, ok = pu.Atoi(pid); !ok {
+			return r, false
+		}
+		rest = after
+	}
+	rest, ok = strings.CutPrefix(strings.TrimLeft(rest, " "), "--- ")
+	if !ok || rest == "" || rest[0] != '[' {
+		return r, false
+	}
+	// the bracketed parts before the logger: [app] [thread] [trace-span], the thread the one
+	// padded to 15 when there are several
+	var parts [3]string
+	k := 0
+	for k < len(parts) && rest != "" && rest[0] == '[' {
+		end := strings.Index(rest, "] ")
+		if end < 0 {
+			return r, false
+		}
+		parts[k], rest = rest[1:end], rest[end+2:]
+		k++
+	}
+	thread := 0
+	switch {
+	case k == 0:
+		return r, false
+	case k == 3, k == 2 && correlation(parts[1]) == "" && strings.TrimSpace(parts[1]) != "":
+		thread = 1 // [app] [thread], the ids after them or not
+	}
+	r.Thread = strings.TrimLeft(parts[thread], " ")
+	if thread == 1 {
+		r.App = parts[0]
+	}
+	if thread+1 < k {
+		if c := correlation(parts[thread+1]); c != "" {
+			r.Trace, r.Span, _ = strings.Cut(c, "-")
+		}
+	}
+	logger, msg, ok := strings.Cut(rest, " : ")
+	if !ok {
+		// a message that is empty ("... LoggingFailureAnalysisReporter   : ", its report on the
+		// lines under it) keeps no space after the colon once trimmed
+		if logger, ok = strings.CutSuffix(strings.TrimRight(rest, " "), " :"); !ok {
+			return r, false
+		}
+	}
+	if r.Logger = strings.TrimRight(logger, " "); r.Logger == "" || strings.IndexByte(r.Logger, ' ') >= 0 {
+		return r, false
+	}
+	r.Msg = msg
+	return r, true
+}
+
+// Spring reads a record's first line in Spring Boot's layout (springRecord).
+func Spring(s string) (Rec, bool) {
+	if len(s) < 40 || s[19] != '.' || !strings.Contains(s[:min(len(s), 64)], " --- ") {
+		return Rec{}, false
+	}
+	return springRecord(s)
+}
+
+// correlation returns Spring Boot's correlation ids ("0123...-0123...", trace and span in hex)
+// from its bracket, "" for anything else (a blank one too).
+func correlation(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) < 3 || strings.Count(s, "-") != 1 {
+		return ""
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c == '-') {
+			return ""
+		}
+	}
+	return s
+}
+
 // stamp reads log4j's "2024-05-25 15:54:03,184" (ISO8601 with a comma), zone-less.
 func stamp(s string) (time.Time, bool) {
 	const layout = "2006-01-02 15:04:05,000"
@@ -351,6 +565,9 @@ func ExceptionLine(s string) (typ, msg string, ok bool) {
 		return "", "", false
 	}
 	last := typ[strings.LastIndexByte(typ, '.')+1:]
+	if i := strings.IndexByte(last, '$'); i > 0 {
+		last = last[:i] // a nested class: WebClientResponseException$BadRequest
+	}
 	if !strings.HasSuffix(last, "Exception") && !strings.HasSuffix(last, "Error") && last != "Throwable" &&
 		!strings.HasSuffix(last, "OOM") && // RAPIDS's GpuRetryOOM, GpuSplitAndRetryOOM
 		!strings.Contains(typ, ".exceptions.") { // JRuby's Ruby exceptions (Logstash's org.jruby.exceptions.SystemExit)

@@ -518,8 +518,8 @@ func Walk(ev *event.Event, s string) (Record, bool) {
 
 // The trace and span a record names, by ECS's names.
 const (
-	FieldTraceID = "trace.id"
-	FieldSpanID  = "span.id"
+	FieldTraceID = pu.FieldTraceID
+	FieldSpanID  = pu.FieldSpanID
 )
 
 // traceID returns an OpenTelemetry trace or span id as a record writes it (hex, the Python SDK's

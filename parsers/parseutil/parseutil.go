@@ -17,6 +17,9 @@ const (
 	FieldLogMessage = "log.message"
 	FieldOriginFunc = "log.origin.function"
 	FieldLogFields  = "log.fields"
+	// the trace and span a record names, by ECS's names
+	FieldTraceID = "trace.id"
+	FieldSpanID  = "span.id"
 )
 
 // Finish makes an event meet the parser contract: a @timestamp (the receipt time when neither

@@ -1310,7 +1310,8 @@ func IsBareException(b string) bool {
 	}
 	if dot := strings.IndexByte(typ, '.'); dot > 0 {
 		switch typ[:dot] {
-		case "java", "javax", "jdk", "sun", "org", "com", "io", "net", "kotlin", "scala", "akka":
+		case "java", "javax", "jdk", "sun", "org", "com", "io", "net", "kotlin", "scala", "akka",
+			"dev", "reactor", "software", "okhttp3", "feign": // (LangChain4j's dev.langchain4j, Project Reactor's, the AWS SDK's)
 			return Classify(b) != ""
 		}
 		return true

@@ -744,6 +744,11 @@ func startMode(l *vllm.Line) (int, bool) {
 	switch {
 	case l.Body == "" && l.Header == "":
 		return modeBlank, true
+	case l.Header == "" && springRecordStart(l.Text):
+		// before the Python records' rules, which would take its time and level for one of
+		// theirs (and Spring Boot 3's time with its zone for a stamp before the line): the
+		// record is the whole text, its exception or failure analysis under it
+		return modeJava, true
 	case rayLevel == "" && rayNodeDead(l.Body):
 		// (the GCS's own record, "[... W 42 42] (gcs_server) ...", is modeRayCore's)
 		return modeNodeDead, true
@@ -1801,7 +1806,7 @@ func (g *group) accept(l *vllm.Line) bool {
 			// vm.max_map_count [65530] is too low, ..."): one record's lines, the cause in them
 			return true
 		}
-		return javaStackAccept(l.Body, len(g.parts) == 0)
+		return javaAccept(g, l)
 	case modeOOM:
 		ok, done := oomReportAccept(l)
 		if done {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/sluice-dev/sluice/parsers/java"
 	"github.com/sluice-dev/sluice/parsers/tagged"
+	"github.com/sluice-dev/sluice/parsers/vllm"
 )
 
 // A Java service (a Kafka broker) logs an exception as its record's further lines: the
@@ -19,6 +20,62 @@ import (
 // jsonBody is a Java or tagged group's state (group.msg) inside a pretty-printed JSON object
 // its record's message goes on with, up to the "}" that closes it at the start of a line.
 const jsonBody = 1
+
+// exceptionJSON is a Java group's state inside the pretty-printed JSON an exception's message
+// goes on with (Spring AI's "NonTransientAiException: 400 - {" and the model server's error
+// body under it), up to its "}" at the start of a line, after which the frames follow.
+const exceptionJSON = 2
+
+// exceptionHTML is the same inside an HTML page an exception's message goes on with (a proxy's
+// or another server's 404 page under "NonTransientAiException: 404 - <!DOCTYPE html>": the
+// application calls a wrong URL), up to its "</html>".
+const exceptionHTML = 3
+
+// javaAccept reports whether body goes on a Java group (its record or exception's lines).
+func javaAccept(g *group, l *vllm.Line) bool {
+	body := l.Body
+	switch g.msg {
+	case exceptionJSON:
+		if body == "}" {
+			g.msg = 0
+		}
+		return len(g.parts) < 4*maxMessageLines
+	case exceptionHTML:
+		if strings.TrimSpace(body) == "</html>" {
+			g.msg = 0
+		}
+		return len(g.parts) < 4*maxMessageLines
+	}
+	if len(g.parts) == 0 && javaException(g.firstLine()) {
+		if g.msg = exceptionBody(g.firstLine()); g.msg != 0 {
+			return javaAccept(g, l) // the group opened with the exception
+		}
+	}
+	var ok bool
+	if _, spring := java.Spring(g.firstLine()); spring {
+		ok = springAccept(g, body, l.Text)
+	} else {
+		ok = javaStackAccept(body, len(g.parts) == 0)
+	}
+	if ok && body != "" && body[0] != '\t' && body[0] != ' ' {
+		if _, _, exc := java.ExceptionLine(body); exc {
+			g.msg = exceptionBody(body)
+		}
+	}
+	return ok
+}
+
+// exceptionBody returns the state of a Java group whose exception line opens a JSON object or
+// an HTML page that its message goes on with, 0 for another line.
+func exceptionBody(line string) int {
+	switch {
+	case strings.HasSuffix(line, "{"):
+		return exceptionJSON
+	case strings.HasSuffix(line, "<!DOCTYPE html>"), strings.HasSuffix(line, "<html>"):
+		return exceptionHTML
+	}
+	return 0
+}
 
 // javaRecordStart reports whether body is a log4j record at warning or worse (java.Record's
 // layouts), or the JVM's report of an uncaught exception.
@@ -40,12 +97,36 @@ func javaRecordStart(body string) bool {
 	if len(body) < 30 || (body[0] != '[' && (body[0] < '1' || body[0] > '2')) {
 		return false
 	}
-	head := body[:min(len(body), 32)]
+	head := body[:min(len(body), 40)] // (Spring Boot's time with its zone before the level)
 	if !strings.Contains(head, " WARN ") && !strings.Contains(head, " ERROR ") && !strings.Contains(head, " FATAL ") {
 		return false
 	}
 	r, ok := java.Record(body)
 	return ok && r.Level != "info" && r.Level != "debug"
+}
+
+// springRecordStart reports whether text is a Spring Boot record at warning or worse.
+func springRecordStart(text string) bool {
+	r, ok := java.Spring(text)
+	return ok && r.Level != "info" && r.Level != "debug"
+}
+
+// springAccept reports whether body goes on a Spring Boot record at warning or worse. Its layout
+// writes an empty line before the record's exception and one after the exception's frames; a
+// record whose message is empty has its text on the lines under it (the failure analysis that
+// ends an application's start: "***************************", "APPLICATION FAILED TO START",
+// its "Description:" and "Action:"), up to the next record.
+func springAccept(g *group, body, text string) bool {
+	first := len(g.parts) == 0
+	if !first && g.parts[0] == "" && strings.HasSuffix(strings.TrimRight(g.firstLine(), " "), " :") {
+		_, next := java.Spring(text) // (its zoned time read as a stamp before the body)
+		return len(g.parts) < maxMessageLines && !next
+	}
+	if body == "" {
+		// the empty line before the exception, or the one after its last frame
+		return first || len(g.parts) > 1 && g.parts[0] == "" && g.lastPart() != "" && javaStackAccept(g.lastPart(), false)
+	}
+	return javaStackAccept(body, first || len(g.parts) == 1 && g.parts[0] == "")
 }
 
 // javaException reports whether body is a Java exception's first line printed alone (a
@@ -59,7 +140,8 @@ func javaException(body string) bool {
 	if !ok {
 		return false
 	}
-	for _, p := range [...]string{"java.", "javax.", "jakarta.", "org.", "io.", "com.", "kafka.", "scala."} {
+	for _, p := range [...]string{"java.", "javax.", "jakarta.", "org.", "io.", "com.", "kafka.", "scala.",
+		"dev.", "reactor.", "net.", "software.", "okhttp3.", "feign."} { // (LangChain4j's dev.langchain4j, the AWS SDK's, ...)
 		if strings.HasPrefix(typ, p) {
 			return true
 		}
@@ -81,6 +163,11 @@ func javaStackAccept(body string, first bool) bool {
 	case strings.HasPrefix(body, "Caused by: "), strings.HasPrefix(body, "Suppressed: "),
 		strings.HasPrefix(body, "Likely root cause: "): // Elasticsearch's launcher's
 		return true
+	case body == "Error has been observed at the following site(s):", body == "Original Stack Trace:",
+		strings.HasPrefix(body, "Assembly trace from producer ["), strings.HasPrefix(body, "Assembly site of producer ["):
+		// Project Reactor's account of where an error went through a reactive chain (Spring's
+		// WebClient: its checkpoints, tab-indented, under these headers at the margin)
+		return !first
 	case body[0] >= '0' && body[0] <= '9':
 		return numberedFrame(body)
 	}
