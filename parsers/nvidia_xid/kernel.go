@@ -163,6 +163,9 @@ func amdgpuFaultProcess(ev *event.Event, rest string) {
 		_, t, ok = strings.Cut(t, ", for process ")
 	}
 	if !ok {
+		t, ok = strings.CutPrefix(t, "in process ") // "amdgpu:  in process cosmic-comp pid 4732 thread ..."
+	}
+	if !ok {
 		if _, t, ok = strings.Cut(t, " in process "); !ok {
 			return
 		}
