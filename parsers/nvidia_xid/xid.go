@@ -554,13 +554,14 @@ func nvrmLevel(body string) string {
 		strings.Contains(body, "No firmware image found") || strings.Contains(body, "os_pci_init_handle: invalid context") ||
 		// the GSP's RISC-V core dumped after it failed (kflcnCoreDumpDestructive, LEVEL_ERROR
 		// every line: "ICD: Core is booted.", its registers, "ICD: unwind complete.")
-		ICDLine(body) != "" {
+		ICDLine(body) != "" ||
+		// an RPC event from the GSP the driver could not take its lock for, while the GPU
+		// boots or wakes (LEVEL_ERROR, then an assertion, in kernel_gsp.c): the first line of a
+		// GSP heartbeat failure's sequence
+		strings.Contains(body, "_kgspProcessRpcEvent: Attempted to process RPC event") {
 		return pu.Error // the GSP firmware's crash report opens at LEVEL_ERROR (kernel_gsp.c)
 	}
 	if strings.HasPrefix(body, "Persistence mode is deprecated") ||
-		// an RPC event from the GSP the driver could not take its lock for (LEVEL_WARNING, or
-		// LEVEL_ERROR in some releases): the first line of a GSP heartbeat failure's sequence
-		strings.Contains(body, "_kgspProcessRpcEvent: Attempted to process RPC event") ||
 		// the driver asked to sleep where it may not (os_schedule in atomic context): a driver bug's
 		// symptom, before a hang or a kernel warning
 		strings.Contains(body, "Attempted to yield the CPU while in atomic or interrupt context") {
