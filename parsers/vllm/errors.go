@@ -1903,6 +1903,14 @@ func Classify(text string) string {
 		// encoder cache size 2048"): refused with a 400, the client's (or the limit's)
 		return KindMMLimit
 	}
+	if containsAny(text, "torch._dynamo.exc.", "torch._inductor.exc.", "BackendCompilerFailed", "triton.compiler.errors.") {
+		// torch.compile's failure, by its exception's class: Dynamo's or Inductor's, Triton's
+		// compiler's: the model's graph did not compile (at start, or at a shape's first
+		// request); --enforce-eager runs without it. A known cause under it (CUDA's memory or
+		// errors) wins above; the engine that did not start after it is this class. (Not a
+		// traceback through vLLM's compilation package alone: every compiled forward's is.)
+		return KindCompile
+	}
 	if (strings.Contains(text, "EngineCore hit an exception") || strings.HasPrefix(text, "Process EngineCore") ||
 		strings.Contains(text, "\nProcess EngineCore")) && strings.Contains(text, "engine_core = ") &&
 		strings.Contains(text, "EngineCoreProc(") {

@@ -130,6 +130,13 @@ func TestClassify(t *testing.T) {
 		"Unexpected: grammar rejected tokens [151643, 13] for request chatcmpl-0d6f. Terminating request.":                KindStructuredOutput,
 		"Error in extracting tool call from response.":                                                                    KindToolParse,
 		"openai_harmony.HarmonyError: Unexpected token 200012 while expecting start token 200006":                         KindToolParse,
+		// torch.compile's failures by their exception's class; a compiled forward's traceback
+		// (through vllm/compilation/) whose exception is cut off is no compile failure
+		"torch._dynamo.exc.BackendCompilerFailed: backend='inductor' raised:\nCalledProcessError: Command '['/usr/bin/gcc', ...]' returned non-zero exit status 1.": KindCompile,
+		"torch._inductor.exc.InductorError: CalledProcessError: Command '['/usr/lib64/ccache/gcc', ...]'":                                                           KindCompile,
+		"triton.compiler.errors.CompilationError: at 22:25:":                                                                                                        KindCompile,
+		"  File \"/usr/local/lib/python3.12/dist-packages/vllm/compilation/cuda_graph.py\", line 126, in __call__\n    return self.runnable(*args, **kwargs)":       "",
+		"  File \"/usr/local/lib/python3.12/dist-packages/vllm/compilation/decorators.py\", line 245, in __call__\ntorch.OutOfMemoryError: CUDA out of memory.":     KindCUDAOOM,
 		// vLLM 0.4 to 0.9's CUTLASS kernel refusing a GPU older than its builds (a Jetson Orin,
 		// dusty-nv/jetson-containers issue #1118)
 		"NotImplementedError: No compiled cutlass_scaled_mm for a compute capability less than CUDA device capability: 87": KindUnsupportedArch,
