@@ -201,6 +201,7 @@ var gpuPrograms = map[string]string{
 	// NVLink 5 systems (B200, GB200), whose output it relays under that name
 	"nvidia-fabricmanager-wrapper": DatasetFabricManager,
 	"nvlsm":                        DatasetFabricManager,
+	"nvidia-persistenced-wrapper":  DatasetDriver,        // Talos' persistence daemon extension's wrapper
 	"nvidia-device-plugin":         DatasetDevicePlugin,  // Bottlerocket runs it as a unit
 	"nvidia-ctk":                   DatasetToolkit,       // the toolkit's CLI, nvidia-cdi-refresh.service's CDI generation
 	"setup-nvidia":                 DatasetDriver,        // Flatcar's driver installer (nvidia.service)
