@@ -146,6 +146,7 @@ const (
 	modeTracingPretty          // a record in tracing-subscriber's pretty format: its location and spans under it, up to the empty line
 	modeCollectiveStack        // torch's flight recorder's "Stack trace of the failed collective:", its "#N f from file:line" frames under it
 	modeCCLCondition           // oneCCL's "condition ... failed" error, the check's message on the line under it
+	modeHookStderr             // a runtime's hook failure ending in the hook's stderr's first line, the rest of it under it
 )
 
 // rayNodeDead reports whether b is the first line of Ray's report of a node the GCS marked dead,
@@ -760,6 +761,8 @@ func startMode(l *vllm.Line) (int, bool) {
 		// mig-parted's "ERRO[0003]", then "The following GPUs could not be reset:" and a line
 		// for each GPU: one record, its message the lines under it
 		return modeLogrusBreak, true
+	case l.Header == "" && l.Proc == "" && hookStderrStart(l.Body):
+		return modeHookStderr, true
 	case l.Header == "" && l.Proc == "" && len(l.Body) > 40 && strings.Contains(l.Body, " out of memory. Try to lower your batch size.") &&
 		(strings.HasSuffix(l.Body, "Decode out of memory. Try to lower your batch size.") ||
 			strings.HasSuffix(l.Body, "Prefill out of memory. Try to lower your batch size.")):
@@ -2016,6 +2019,16 @@ func (g *group) accept(l *vllm.Line) bool {
 		return l.Header == "" && l.Proc == "" && strings.HasPrefix(strings.TrimLeft(l.Body, " "), "| ") && len(g.parts) < maxMessageLines
 	case modeMPIAbort:
 		return l.Header == "" && l.Proc == "" && mpiStackLine(l.Body) && len(g.parts) < maxMessageLines
+	case modeHookStderr:
+		// the hook's stderr went on over lines ("nvidia-container-cli: mount error: ...", the
+		// eBPF verifier's "processed 0 insns ..."), the runtime's ": unknown" after its last
+		if l.Header != "" || l.Proc != "" || l.Body == "" || len(g.parts) >= 8 {
+			return false
+		}
+		if b := strings.TrimRight(l.Body, " "); strings.HasSuffix(b, ": unknown") || strings.HasSuffix(b, ": unknown.") {
+			g.mode = modeDone
+		}
+		return true
 	case modeTokenOOM:
 		return l.Header == "" && l.Proc == "" && len(g.parts) < 4 &&
 			(strings.HasPrefix(l.Body, "Try to allocate ") || strings.HasPrefix(l.Body, "Available tokens: "))
