@@ -353,9 +353,25 @@ func failureWords(s string) bool {
 func attributeGPUFailure(ev *event.Event, dataset string) string {
 	if kind, ds := GPUFailure(ev.Message()); kind != "" {
 		ev.SetString(FieldGPUErrorKind, kind)
+		if cause := hookCause(ev.Message()); cause != "" && ev.Has(event.FieldErrorMsg) {
+			ev.SetString(event.FieldErrorMsg, cause)
+		}
 		if strings.HasPrefix(dataset, "generic") && ds != "" {
 			return ds
 		}
 	}
 	return dataset
+}
+
+// hookCause returns the NVIDIA hook's error under a runtime's report of the hook's failure that
+// ends in the first line of its stderr (runc's "... stderr: Auto-detected mode as 'legacy'", as
+// Docker's CLI and containerd print it over lines, the parse processor joining them): the
+// toolkit CLI's words on the lines under it ("nvidia-container-cli: initialization error: nvml
+// error: driver/library version mismatch: unknown"), which say why; "" for another message.
+func hookCause(msg string) string {
+	first, rest, ok := strings.Cut(msg, "\n")
+	if !ok || !strings.HasSuffix(strings.TrimRight(first, " "), "'") || !strings.Contains(first, "stderr: Auto-detected mode as '") {
+		return ""
+	}
+	return strings.Join(strings.Fields(rest), " ")
 }

@@ -1312,7 +1312,6 @@ func (r *rec) bracketed(s string) bool {
 		if r.level = pyLevel(strings.TrimSpace(lv), false); !ok || r.level == "" {
 			return false
 		}
-		r.dataset = DatasetDeepSpeed
 		if len(after) > 0 && after[0] == '[' {
 			if end := strings.IndexByte(after, ']'); end > 0 && strings.IndexByte(after[:end], ' ') < 0 {
 				loc := after[1:end]
@@ -1321,7 +1320,14 @@ func (r *rec) bracketed(s string) bool {
 				r.file, r.fn = file, fn
 				r.line, _ = pu.Atoi(ln)
 				after = strings.TrimPrefix(after[end+1:], " ")
+				r.dataset = DatasetDeepSpeed // its location is what tells DeepSpeed's layout
 			}
+		}
+		if r.dataset == "" {
+			// the same brackets without DeepSpeed's location: another program's (OPEA's
+			// GenAIComps' "[2024-07-26 16:54:01,879] [    INFO] - CORS is enabled.", a Node
+			// CLI's "[2026-09-14T09:44:12.844Z] [ERROR] ..."), its container's dataset
+			after = strings.TrimPrefix(after, "- ")
 		}
 		r.msg, r.t = after, t
 		return true

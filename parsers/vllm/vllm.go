@@ -85,6 +85,12 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 	if !l.Stamp.IsZero() && (!ev.Has(event.FieldTimestamp) || l.StampShown) {
 		ev.SetTimestamp(l.Stamp) // the runtime's time, as the framing parsers would set it
 	}
+	if l.Header == "" && l.Proc == "" && multi && strings.HasPrefix(rest, "    at ") && len(rest) > 8 && rest[7] != ' ' {
+		// a JavaScript error with its V8 frames under it ("TypeError: fetch failed", "    at
+		// Object.fetch (node:internal/deps/undici/undici:11457:11)"), a class Python has too:
+		// the nodejs parser reads it, its cause and stack
+		return false
+	}
 	if l.Header == "" && p.library(ev, &l, msg, first, rest) {
 		return true
 	}

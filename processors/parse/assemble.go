@@ -2456,6 +2456,10 @@ func (g *group) accept(l *vllm.Line) bool {
 		if g.mode == modeMaybe && l.Header == "" && asyncioContext(l.Body) && len(g.parts) < maxMessageLines {
 			return true // "future: <Task ...>" under "Task exception was never retrieved"
 		}
+		if g.mode == modeMaybe && jsFramesUnder(g, l) {
+			// a JavaScript error in a logger's error line ("[ERROR] TypeError: fetch failed")
+			return jsAccept(g, l)
+		}
 		if g.mode == modeMaybe && l.Header == "" &&
 			(strings.HasPrefix(l.Body, "Exception raised from ") || strings.HasPrefix(l.Body, "  what():  ")) {
 			g.mode = modeNative
@@ -2570,6 +2574,10 @@ func (g *group) accept(l *vllm.Line) bool {
 		return false
 	}
 	b := l.Body
+	if g.mode == modeAfter && jsFramesUnder(g, l) {
+		// "TypeError: fetch failed" is a Python exception's line as well as a JavaScript error's
+		return jsAccept(g, l)
+	}
 	if b == vllm.SegfaultBanner {
 		// tvm-ffi's report of a crash opens a report of its own, after another thread's frames
 		// (a crash in two threads at once, or an excerpt that began in the one before)

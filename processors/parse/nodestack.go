@@ -30,6 +30,18 @@ func nodeStart(l *vllm.Line) (int, bool) {
 	return 0, false
 }
 
+// jsFramesUnder reports whether l is the first V8 frame under a group's first line that holds a
+// JavaScript error, the group opened by another rule (a Python exception's line of the same
+// class, a logger's error line), and makes the group a JavaScript error's: its cause and
+// util.inspect's properties follow as for any.
+func jsFramesUnder(g *group, l *vllm.Line) bool {
+	if len(g.parts) != 0 || l.Header != "" || !nodejs.FrameLine(l.Body) || !nodejs.ErrorStart(g.firstLine()) {
+		return false
+	}
+	g.mode, g.msg, g.opening = modeJSError, 0, "" // (g.msg counts util.inspect's braces from here)
+	return true
+}
+
 // jsAccept reports whether l continues a JavaScript error (modeJSError) or Node's uncaught
 // report (modeNodeUncaught). g.msg counts the open braces of util.inspect's properties, g.opening
 // is set once a frame was seen.
