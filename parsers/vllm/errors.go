@@ -566,6 +566,12 @@ var messageContinuations = [...]string{
 	// found!" (its libcuda_dirs' one message: "Possible files are located at ['/lib64/libcuda.so.1'].
 	// Please create a symlink of libcuda.so to any of the file.")
 	"Possible files are located at ",
+	// and LangChain's link under its errors' messages ("GraphRecursionError: Recursion limit of
+	// 25 reached ...", then "For troubleshooting, visit: https://python.langchain.com/docs/
+	// troubleshooting/errors/GRAPH_RECURSION_LIMIT"), and the note LangGraph adds to an
+	// exception a graph's node raised: which node ("During task with name 'researcher' and id
+	// '52c1115d-...'")
+	"For troubleshooting, visit: https://", "During task with name '",
 }
 
 // continuationFirst has the first bytes of messageContinuations, for a quick refusal.

@@ -1012,7 +1012,8 @@ func startMode(l *vllm.Line) (int, bool) {
 		// the entry on a line of its own under the time and cursor, read whole by the syslog
 		// framing parser
 		return modeJournalVerbose, true
-	case l.Header == "" && l.Proc == "" && (l.Body == "{" || strings.HasSuffix(l.Body, "error_handler:{") || strings.HasSuffix(l.Body, "error_handler: {")):
+	case l.Header == "" && l.Proc == "" && (l.Body == "{" || strings.HasSuffix(l.Body, "error_handler:{") || strings.HasSuffix(l.Body, "error_handler: {") ||
+		textThenObject(l.Body)):
 		// (and torch elastic's error handler's record whose message is its error file's JSON,
 		// pretty-printed: "ERROR:torch.distributed.elastic.multiprocessing.errors.error_handler:{")
 		// a JSON object printed over lines (journalctl -o json-pretty's entry, a program's
@@ -1199,15 +1200,18 @@ func startMode(l *vllm.Line) (int, bool) {
 		if javaRecordStart(l.Body) {
 			return modeJava, true
 		}
+		liteLLM := false
+		if _, liteLLM = pylog.LiteLLMRecord(l.Body); liteLLM && strings.HasSuffix(l.Body, vllm.TracebackHeader) {
+			// a record whose message ends in a traceback's header (LiteLLM's router logs
+			// "Traceback" + traceback.format_exc(), OpenHands' "openhands:ERROR:
+			// agent_controller.py:162 - Traceback (most recent call last):"), at any level: the
+			// frames under it are its
+			return modeTrace, true
+		}
 		if datedRecordError(l.Body) || liteLLMRecordError(l.Body) || sglangFailure(l.Body) {
 			return modeMaybe, true
 		}
-		if _, ok := pylog.LiteLLMRecord(l.Body); ok {
-			if strings.HasSuffix(l.Body, vllm.TracebackHeader) {
-				// a record whose message ends in a traceback's header (LiteLLM's router logs
-				// "Traceback" + traceback.format_exc()): the frames under it are its
-				return modeTrace, true
-			}
+		if liteLLM {
 			return modeOpenRecord, true
 		}
 		if pylog.NamedRecordOpen(l.Body) {
@@ -2678,6 +2682,13 @@ func (g *group) accept(l *vllm.Line) bool {
 		return true
 	}
 	return false
+}
+
+// textThenObject reports whether b is a line of text that ends by opening a JSON object printed
+// over the lines under it (the OpenAI Agents SDK's "[non-fatal] Tracing client error 401: {",
+// then the server's error body, its members indented, up to the "}" at the line's start).
+func textThenObject(b string) bool {
+	return len(b) > 8 && strings.HasSuffix(b, ": {") && b[0] != ' ' && b[0] != '\t' && b[0] != '"' && b[0] != '{'
 }
 
 // recordException reports whether the record that opened g (under vLLM's header) is an
