@@ -228,6 +228,15 @@ func report(first, rest string, l *line) bool {
 	case UncaughtHeader(t) && rest != "":
 		l.uncaught, l.level, l.msg = true, pu.Critical, t // Node exits
 		return true
+	case strings.HasPrefix(t, nextError), strings.HasPrefix(t, nextWarning):
+		// Next.js's server output marks its errors and warnings (" ⨯ Connection error.", "
+		// ⨯ TypeError: fetch failed" and its frames, " ⚠ Fast Refresh had to perform a full
+		// reload ..."); a JavaScript error after the mark gives its class, cause and stack
+		l.level, l.msg = pu.Warning, strings.TrimPrefix(t, nextWarning)
+		if m, ok := strings.CutPrefix(t, nextError); ok {
+			l.level, l.msg, l.errMsg = pu.Error, m, m
+		}
+		return l.msg != ""
 	}
 	if rest == "" || !strings.HasPrefix(rest, "    at ") && !inspectStart(t) {
 		return false
@@ -247,6 +256,12 @@ func report(first, rest string, l *line) bool {
 	l.msg = t
 	return true
 }
+
+// Next.js's marks before its server's error and warning lines.
+const (
+	nextError   = "⨯ "
+	nextWarning = "⚠ "
+)
 
 // UncaughtHeader reports whether b opens Node's report of an uncaught exception: the place it was
 // thrown, "node:internal/process/promises:288" or "/app/server/index.js:12", alone on its line.
