@@ -129,6 +129,10 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	// "WARNING: The NVIDIA Driver was not detected.  GPU functionality will not be available."
 	// (the image's program's own line: its dataset stays the program's)
 	{"The NVIDIA Driver was not detected", KindRuntimeMissing, ""},
+	// the same seen by the dynamic loader: a CUDA program started without the driver's
+	// libraries injected ("error while loading shared libraries: libcuda.so.1: cannot open
+	// shared object file: No such file or directory")
+	{"libcuda.so.1: cannot open shared object file", KindRuntimeMissing, ""},
 	{"Incompatible strategy detected auto", KindRuntimeMissing, DatasetToolkit},
 	{"Incompatible platform detected", KindRuntimeMissing, DatasetToolkit}, // the same, the device plugin v0.14 and later (factory.go)
 	{"invalid device discovery strategy", KindRuntimeMissing, DatasetToolkit},
@@ -240,7 +244,7 @@ func GPUFailure(s string) (kind, dataset string) {
 		return KindNoDevice, DatasetDriver
 	}
 	if !strings.Contains(s, "vml") && !strings.Contains(s, "NV") && !strings.Contains(s, "nvidia") &&
-		!strings.Contains(s, "CUDA") && !strings.Contains(s, "device handle") && !strings.Contains(s, " strategy") &&
+		!strings.Contains(s, "CUDA") && !strings.Contains(s, "libcuda") && !strings.Contains(s, "device handle") && !strings.Contains(s, " strategy") &&
 		!strings.Contains(s, "[[gpu]]") && !strings.Contains(s, `"cdi`) && !strings.Contains(s, " hook") && !strings.Contains(s, "Error 80") &&
 		!strings.Contains(s, " platform detected") && !strings.Contains(s, "system not yet initialized") && !strings.Contains(s, "GPU is lost") &&
 		!strings.Contains(s, " (error code ") {

@@ -145,6 +145,18 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			first, rest = last, ""
 		}
 	}
+	if prog, m, ok := strings.Cut(first, ": error while loading shared libraries: "); ok && prog != "" && m != "" &&
+		strings.IndexByte(prog, ' ') < 0 {
+		// the dynamic loader refusing a program a library it needs (the process exits 127,
+		// often the container's only line): "/sd-cli: error while loading shared libraries:
+		// libcuda.so.1: cannot open shared object file: No such file or directory", a GPU image
+		// started without the driver's libraries (no GPU runtime)
+		ev.SetString(event.FieldLogLogger, prog[strings.LastIndexByte(prog, '/')+1:])
+		ev.SetString(pu.FieldLogMessage, first)
+		ev.SetString(event.FieldErrorMsg, m)
+		pu.Finish(ev, pu.DatasetOr(ev, Dataset), pu.Error)
+		return true
+	}
 	var r Line
 	ds := Dataset
 	if id, ok := rayJobFailed(first); ok {
@@ -1019,6 +1031,16 @@ func Read(s string, r *Line) bool {
 	}
 	if haproxyLine(tag, rest, r) {
 		return true
+	}
+	if w, who, ok := strings.Cut(tag, " "); ok && strings.HasPrefix(strings.TrimLeft(who, " "), "tini (") && strings.HasSuffix(who, ")") {
+		// tini, the init process of many images (docker run --init): "[FATAL tini (7)] exec
+		// /app/entrypoint.sh failed: No such file or directory" (the container's only words
+		// when its entrypoint cannot start), "[WARN  tini (7)] Tini is not running as PID 1 ..."
+		if lv, known := level(w); known {
+			pid, _ := pu.Atoi(strings.TrimSuffix(strings.TrimPrefix(strings.TrimLeft(who, " "), "tini ("), ")"))
+			r.Level, r.Logger, r.Msg, r.pid = lv, "tini", strings.TrimPrefix(rest, " "), pid
+			return true
+		}
 	}
 	if w, check, ok := strings.Cut(tag, " "); ok && (w == "ERROR" || w == "WARNING") && check != "" &&
 		strings.IndexByte(check, ' ') < 0 && strings.HasPrefix(rest, ": ") {
