@@ -976,6 +976,13 @@ func lmcacheRequest(msg string) string {
 		// request for request_id=chatcmpl-..., result=False"
 		id, _, _ = strings.Cut(rest, " ")
 		id = strings.TrimRight(id, ",.;:")
+	} else if rest, ok := strings.CutPrefix(msg, "Lookup "); ok {
+		// its storage manager's hits for a request ("Lookup chatcmpl-...-b422e768: Backend
+		// LocalCPUBackend hit 2 chunks out of 97, 512 tokens"), the engine's id
+		id, _, ok = strings.Cut(rest, ": ")
+		if !ok {
+			return ""
+		}
 	} else if _, rest, ok := strings.Cut(msg, " failed for "); ok {
 		// 0.5's vLLM adapter: "Bidirectional NIXL cache probe failed for chatcmpl-...: ..."
 		id, _, ok = strings.Cut(rest, ": ")
