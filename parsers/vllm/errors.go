@@ -242,6 +242,13 @@ func IsGroupFrameLine(b string) bool {
 	return len(t) < len(b) && strings.HasPrefix(t, "| ") && IsFrameLine(t[2:])
 }
 
+// IsGroupCodeLine reports whether b is a frame's source line inside an exception group's drawing
+// ("    |     raise LocalProtocolError(...)"), where an excerpt may begin as at the frame's line.
+func IsGroupCodeLine(b string) bool {
+	t := strings.TrimLeft(b, " ")
+	return len(t) < len(b) && len(t) > 6 && strings.HasPrefix(t, "|     ") && t[6] != ' '
+}
+
 // IsGroupFrameLine's sibling for the exception line inside the drawing ("    |
 // fastapi.exceptions.HTTPException: 500: Prefill bootstrap failed ..."), where an excerpt may
 // begin: a strict "Type: message", whose type ends in Error or Exception.
@@ -299,6 +306,7 @@ func SetTraceback(ev *event.Event, text string) {
 	}
 	i := strings.Index(text, TracebackHeader)
 	if first := text[:strings.IndexByte(text+"\n", '\n')]; i < 0 || IsGroupExceptionLine(first) || IsFrameLine(first) || IsGroupFrameLine(first) ||
+		IsGroupCodeLine(first) ||
 		strings.HasPrefix(first, "    ") && strings.TrimSpace(first) != "" && strings.TrimLeft(first, " ")[0] != '|' {
 		// a fragment whose header came earlier (one that opens inside a group's drawing too, or
 		// at a frame or a frame's source line, a chained traceback after it): all of it is the
@@ -1250,8 +1258,8 @@ func SplitException(line string, strict bool) (typ, msg string, ok bool) {
 	}
 	if strict {
 		last := name[strings.LastIndexByte(name, '.')+1:]
-		if !hasAnySuffix(last, "Error", "Exception", "Exit", "Interrupt", "Warning") {
-			return "", "", false
+		if !hasAnySuffix(last, "Error", "Exception", "Exit", "Interrupt", "Warning", "ExceptionGroup") {
+			return "", "", false // (an exception group: anyio's TaskGroup's "ExceptionGroup: unhandled errors ...")
 		}
 	}
 	return typ, msg, true
@@ -1309,6 +1317,11 @@ func IsBareException(b string) bool {
 	if ok && typ == "KeyboardInterrupt" && msg == "terminated" {
 		// vLLM's SIGTERM handler raises KeyboardInterrupt("terminated"): a server killed while
 		// it started (a probe's kill), its traceback cut off or in another event
+		return true
+	}
+	if ok && msg != "" && (typ == "ExceptionGroup" || typ == "BaseExceptionGroup" || typ == "exceptiongroup.ExceptionGroup") {
+		// an exception group's line alone (anyio's TaskGroup under a server: "ExceptionGroup:
+		// unhandled errors in a TaskGroup (1 sub-exception)"), its drawing cut off or elsewhere
 		return true
 	}
 	if !ok || msg == "" || !hasAnySuffix(strings.TrimSuffix(typ, ")"), "Error", "Exception") {

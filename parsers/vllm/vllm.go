@@ -209,7 +209,7 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 			ev.SetString(event.FieldDataset, LibraryDataset(ev, l.Proc != "" && !l.RankOnly, "generic"))
 			return true
 		}
-		if (!multi || !isTraceStart(l.Body, rest)) && !IsFrameLine(l.Body) && !(multi && IsGroupFrameLine(l.Body)) &&
+		if (!multi || !isTraceStart(l.Body, rest)) && !IsFrameLine(l.Body) && !(multi && (IsGroupFrameLine(l.Body) || IsGroupCodeLine(l.Body))) &&
 			!(multi && frameCodeFirst(l.Body, rest)) && !(l.RankOnly && multi) &&
 			!(multi && AsyncioReport(l.Body) && strings.Contains(rest, TracebackHeader)) &&
 			!(multi && ExceptionOpener(l.Body) && strings.HasPrefix(rest, TracebackHeader)) {
@@ -335,7 +335,8 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		ev.SetString(event.FieldOriginFile, l.File)
 		ev.Set(event.FieldOriginLine, event.Int(l.FileLine))
 	}
-	if multi && isTraceStart(l.Body, rest) || IsFrameLine(l.Body) || multi && IsGroupFrameLine(l.Body) || strings.Contains(rest, "Traceback (most recent call last):") ||
+	if multi && isTraceStart(l.Body, rest) || IsFrameLine(l.Body) || multi && (IsGroupFrameLine(l.Body) || IsGroupCodeLine(l.Body)) ||
+		strings.Contains(rest, "Traceback (most recent call last):") ||
 		multi && frameCodeFirst(l.Body, rest) || l.Body == TracebackHeader || multi && RayCreationTaskError(l.Body) ||
 		RayUnhandledError(l.Body) {
 		if l.Level == "" || l.Level == "info" || l.Level == "debug" && l.Header == "" {

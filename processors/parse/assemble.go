@@ -868,7 +868,7 @@ func startMode(l *vllm.Line) (int, bool) {
 		l.Header == "" && sglangClockTrace(l.Body),
 		l.Header == "" && (vllm.IsFrameLine(l.Body) || fatalPython(l.Body) || vllm.FaultThreadHeader(l.Body) || l.Body == vllm.SegfaultBanner ||
 			vllm.IsGroupFrameLine(l.Body) || vllm.CaretRow(l.Body) || vllm.ElisionRow(l.Body) ||
-			vllm.IsGroupExceptionLine(l.Body)),
+			vllm.IsGroupExceptionLine(l.Body) || groupStatement(l.Body)),
 		// a chained traceback's words where an excerpt begins: the next traceback follows
 		l.Header == "" && vllm.ChainMarker(l.Body),
 		l.RankOnly && l.Header == "": // only an exception is printed under "[rankN]: "
@@ -1441,6 +1441,14 @@ func pyStatement(b string) bool {
 	}
 	i := strings.IndexByte(t, '(')
 	return i > 0 && pylog.DottedName(t[:i])
+}
+
+// groupStatement reports whether b is a frame's source line inside an exception group's
+// drawing ("    |     raise LocalProtocolError(...)"), where an excerpt or a rotated file may
+// begin as at the drawing's frame line.
+func groupStatement(b string) bool {
+	t := strings.TrimLeft(b, " ")
+	return len(t) < len(b) && strings.HasPrefix(t, "| ") && pyStatement(t[2:])
 }
 
 // openStatement reports whether a modeCodeFirst group's source line opened a statement that goes
