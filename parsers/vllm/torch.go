@@ -281,6 +281,11 @@ func parseNCCL(ev *event.Event, b string, l *Line) bool {
 		parseutil.SetDatedLocalTime(ev, t)
 		return true
 	}
+	if strings.HasPrefix(b, "NCCL WARN ") || strings.HasPrefix(b, "NCCL INFO ") {
+		// its line without "host:pid:tid [dev]" (a paste's, a wrapper's that trims it): "NCCL
+		// WARN NET/IB : Got async event : port error"
+		return ncclBody(ev, " "+b, "", 0, 0, false, l)
+	}
 	if n := launcherTag(b); n > 0 {
 		// "[1] node2:22555:22555 [0] NCCL INFO ...": a launcher's tag (mpirun -l, srun --label)
 		// before NCCL's line; "[0] NCCL INFO misc/socket.cc:80 -> 6": NCCL's line with its
@@ -370,7 +375,12 @@ func parseNCCLAfter(ev *event.Event, after, host string, pid int64, l *Line) boo
 	if host == "" && !devOK {
 		return false
 	}
-	rest := after[close+1:]
+	return ncclBody(ev, after[close+1:], host, pid, dev, devOK, l)
+}
+
+// ncclBody reads what follows NCCL's "host:pid:tid [dev]" (or NVSHMEM's): the source's
+// location when it names one, the library's name and level, the message.
+func ncclBody(ev *event.Event, rest, host string, pid, dev int64, devOK bool, l *Line) bool {
 	nvFile, nvLine := "", int64(0)
 	if k := strings.Index(rest[:min(len(rest), 160)], " NVSHMEM "); k > 0 {
 		// its WARN and ABORT after the source's file and line, as NCCL's: "host:pid:tid [0]

@@ -1084,6 +1084,8 @@ func (p *Parser) library(ev *event.Event, l *Line, msg, first, rest string) bool
 		ok = parseUCXReport(ev, b, l) // "[host:27251:0:27251] ib_mlx5_log.c:143  Transport retry count exceeded on mlx5_0:1/IB ..."
 	case b[0] == '=' && UCXBacktraceStart(b) && rest != "":
 		ok = parseUCXBacktrace(ev, b, rest, l) // its backtrace, the signal's line in another stream or cut off
+	case b[0] == 'N' && strings.HasPrefix(b, "NCCL WARN "):
+		ok = parseNCCL(ev, b, l) // its line without "host:pid:tid [dev]"
 	case b[0] == '[' && strings.Contains(b, " NCCL ") && (launcherTag(b) > 0 || b[5] == '-'):
 		// "[1] node2:22555:22555 [0] NCCL INFO ...", "[0] NCCL INFO ... -> 6", and NCCL's own
 		// time before its line: "[2026-04-14 21:28:19.007] host:pid:tid [0] ... NCCL WARN ..."
