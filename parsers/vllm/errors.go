@@ -1945,6 +1945,13 @@ func Classify(text string) string {
 		// below
 		return KindEngineInit
 	}
+	if strings.Contains(text, "in run_engine_core") && strings.Contains(text, "engine_core.run_busy_loop()") {
+		// V1's engine core read from the middle of its traceback, through its busy loop
+		// (run_engine_core's frame, then "engine_core.run_busy_loop()"): what the loop raised
+		// (a step's exception, the executor's "TimeoutError: RPC call to execute_model timed
+		// out." when a worker hangs) ended the engine, whose record was cut off
+		return KindEngineDead
+	}
 	if strings.Contains(text, "in run_mp_engine") && strings.Contains(text, "engine = MQLLMEngine.from_") {
 		// V0's engine process (0.6 to 0.9) logging what its constructor raised
 		// ("engine = MQLLMEngine.from_vllm_config(" or ".from_engine_args(" under
