@@ -482,14 +482,34 @@ func (r *Record) carry(line, msg string) string {
 // tracingLayout reports whether s is written by tracing-subscriber's JSON formatter: a target,
 // and the event's fields, its span or its source line.
 func tracingLayout(s string) bool {
-	if strings.Contains(s, `"fields":{"message":`) && strings.Contains(s, `"level":"`) {
+	if (strings.Contains(s, `"fields":{"message":`) || strings.Contains(s, `"fields": {"message":`)) && member(s, `"level":`, '"') {
 		return true // with_target(false): no target, the event's fields first with its message
 	}
-	return strings.Contains(s, `"target":"`) &&
-		(strings.Contains(s, `"fields":{`) || strings.Contains(s, `"line_number":`) || strings.Contains(s, `"span":{`) ||
+	return member(s, `"target":`, '"') &&
+		(member(s, `"fields":`, '{') || strings.Contains(s, `"line_number":`) || member(s, `"span":`, '{') ||
 			// NVIDIA Dynamo's JSONL (DYN_LOGGING_JSONL): flat, "file" and "line"; a Python
 			// record through the log crate, its own target and place in "log.target", "log.file"
-			strings.Contains(s, `"log.target":"`) || strings.Contains(s, `"file":"`) && strings.Contains(s, `"line":`))
+			member(s, `"log.target":`, '"') || member(s, `"file":`, '"') && strings.Contains(s, `"line":`))
+}
+
+// member reports whether s holds a member of that name (`"target":`) whose value, after the
+// spaces a pretty-printer puts after the colon (TEI's JSON as CloudWatch shows it), opens with
+// open.
+func member(s, name string, open byte) bool {
+	for i := 0; ; {
+		j := strings.Index(s[i:], name)
+		if j < 0 {
+			return false
+		}
+		k := i + j + len(name)
+		for k < len(s) && s[k] == ' ' {
+			k++
+		}
+		if k < len(s) && s[k] == open {
+			return true
+		}
+		i = k
+	}
 }
 
 // Walk checks that s is one JSON object and sets its fields on ev. It changes nothing and

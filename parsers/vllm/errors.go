@@ -1869,6 +1869,7 @@ func Classify(text string) string {
 		strings.Contains(text, "No compiled cutlass_") && strings.Contains(text, "CUDA device capability") ||
 		strings.Contains(text, "): Unsupported architecture") || strings.Contains(text, ": Unsupported architecture") && strings.Contains(text, "Error in function '") ||
 		strings.Contains(text, "HIP error: invalid device function") || strings.Contains(text, "ROCm error: invalid device function") || // (ggml-cuda built for HIP)
+		strings.Contains(text, "hipErrorNoBinaryForGpu") || // the HIP runtime finding no code object for the GPU's gfx target
 		strings.Contains(text, "OpError: expects arch to be one of [") ||
 		// the ptxas Triton bundles that does not know the GPU ("ptxas fatal   : Value 'sm_121a'
 		// is not defined for option 'gpu-name'": a GB10 under an older Triton)

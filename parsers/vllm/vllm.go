@@ -159,7 +159,7 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 			return true
 		}
 		if hsaFault(l.Body) || strings.HasPrefix(l.Body, "Failed: Cuda error ") || strings.HasPrefix(l.Body, "Failed: CUDA error ") ||
-			customAllReduceCheck(l.Body) ||
+			customAllReduceCheck(l.Body) || strings.Contains(l.Body, "hipErrorNoBinaryForGpu: ") ||
 			strings.HasPrefix(l.Body, "CUDA Error: ") ||
 			strings.HasPrefix(l.Body, "Collective WorkNCCL(") && strings.Contains(l.Body, ") raised the following async exception: ") {
 			// the ROCm runtime's last words before it aborts the process: an error of the GPU's,
@@ -171,7 +171,10 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 			// "CUDA Error: an illegal memory access was encountered (CUDA Error: 700...) (<file>)";
 			// and the error torch's NCCL process group found on a collective, its what() printed
 			// alone ("Collective WorkNCCL(SeqNum=2, OpType=ALLREDUCE, ...) raised the following
-			// async exception: NCCL error: unhandled system error ...")
+			// async exception: NCCL error: unhandled system error ..."); and the HIP runtime's
+			// on an AMD GPU its image has no code object for, before it aborts
+			// ("hipErrorNoBinaryForGpu: Unable to find code object for all current devices!",
+			// ROCclr's "hip_code_object.cpp:120: guarantee(false && \"hipErrorNoBinaryForGpu: ...\")")
 			setMessage(ev, msg, first, l.Text, rest)
 			ev.SetString(event.FieldLogLevel, "error")
 			ev.SetString(event.FieldErrorMsg, l.Body)
