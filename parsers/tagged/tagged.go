@@ -145,6 +145,28 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			first, rest = last, ""
 		}
 	}
+	if ib, m, ok := strings.Cut(first, ": ["); ok && (ib == "ibpanic" || ib == "iberror") {
+		// infiniband-diags' (ibstat, ibstatus, ibnetdiscover in a node's health check) fatal
+		// and error prints, "ibpanic: [8371] main: stat of IB device 'mlx5_an0' failed: No such
+		// file or directory" (IBPANIC: the tool exits), its pid and function before the text
+		// (ibwarn's are also its debug traces: no level)
+		if pid, after, ok := strings.Cut(m, "] "); ok {
+			fn, text, ok := strings.Cut(after, ": ")
+			if n, num := pu.Atoi(pid); num && ok && fn != "" && strings.IndexByte(fn, ' ') < 0 {
+				ev.SetString(event.FieldLogLogger, "infiniband-diags")
+				ev.Set(event.FieldProcessPID, event.Int(n))
+				ev.SetString(pu.FieldOriginFunc, fn)
+				ev.SetString(pu.FieldLogMessage, text)
+				ev.SetString(event.FieldErrorMsg, text)
+				lv := pu.Error
+				if ib == "ibpanic" {
+					lv = pu.Critical
+				}
+				pu.Finish(ev, pu.DatasetOr(ev, Dataset), lv)
+				return true
+			}
+		}
+	}
 	if prog, m, ok := strings.Cut(first, ": error while loading shared libraries: "); ok && prog != "" && m != "" &&
 		strings.IndexByte(prog, ' ') < 0 {
 		// the dynamic loader refusing a program a library it needs (the process exits 127,
