@@ -145,6 +145,15 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			first, rest = last, ""
 		}
 	}
+	if m, ok := strings.CutPrefix(first, "CQE ERROR "); ok && strings.Contains(m, "status=") {
+		// an RDMA completion with an error status as UCCL's transport prints it under vLLM's
+		// expert parallelism ("CQE ERROR wr_id=3 status=12(transport retry counter exceeded)
+		// opcode=1 ... vendor_err=0xa qp_num=0x2c10": the peer unreachable over IB or RoCE)
+		ev.SetString(pu.FieldLogMessage, first)
+		ev.SetString(event.FieldErrorMsg, m)
+		pu.Finish(ev, pu.DatasetOr(ev, Dataset), pu.Error)
+		return true
+	}
 	if ib, m, ok := strings.Cut(first, ": ["); ok && (ib == "ibpanic" || ib == "iberror") {
 		// infiniband-diags' (ibstat, ibstatus, ibnetdiscover in a node's health check) fatal
 		// and error prints, "ibpanic: [8371] main: stat of IB device 'mlx5_an0' failed: No such
