@@ -145,6 +145,17 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			first, rest = last, ""
 		}
 	}
+	if run, text, ok := langChainError(first); ok {
+		// LangChain's console callbacks (LangChain.js's and Python's verbose tracer): "[llm/error]
+		// [1:llm:openai] [271ms] LLM run errored with error: "Request failed with status code
+		// 404"", the run that failed and why
+		ev.SetString(event.FieldLogLogger, "langchain")
+		ev.SetString(pu.FieldLogFields+".run", run)
+		ev.SetString(pu.FieldLogMessage, first)
+		ev.SetString(event.FieldErrorMsg, text)
+		pu.Finish(ev, pu.DatasetOr(ev, Dataset), pu.Error)
+		return true
+	}
 	if m, ok := strings.CutPrefix(first, "CQE ERROR "); ok && strings.Contains(m, "status=") {
 		// an RDMA completion with an error status as UCCL's transport prints it under vLLM's
 		// expert parallelism ("CQE ERROR wr_id=3 status=12(transport retry counter exceeded)
@@ -2758,4 +2769,26 @@ func kibanaLegacy(s string, r *Line) bool {
 func jobStamp(s string) (time.Time, bool) {
 	t, n, ok := pu.RFC3339(s)
 	return t, ok && n < len(s) && strings.TrimLeft(s[n:], " ") == ""
+}
+
+// langChainError reads LangChain's console tracer's line of a run that failed: "[llm/error]",
+// "[chain/error]", "[tool/error]" or "[retriever/error]", the run's path ("[1:llm:openai]"),
+// its time, then "... run errored with error: <why>". It returns the run's path and why (the
+// quotes around it off).
+func langChainError(s string) (run, text string, ok bool) {
+	kind, rest, ok := strings.Cut(s, "/error] [")
+	if !ok || (kind != "[llm" && kind != "[chain" && kind != "[tool" && kind != "[retriever") {
+		return "", "", false
+	}
+	run, rest, ok = strings.Cut(rest, "] ")
+	if !ok || run == "" {
+		return "", "", false
+	}
+	if _, why, found := strings.Cut(rest, " errored with error:"); found {
+		rest = strings.TrimSpace(why)
+		if len(rest) > 1 && rest[0] == '"' && rest[len(rest)-1] == '"' {
+			rest = rest[1 : len(rest)-1]
+		}
+	}
+	return run, rest, true
 }
