@@ -218,6 +218,11 @@ func warningMessageLine(b string) bool {
 		strings.HasPrefix(t, "raise ") || strings.HasPrefix(t, "assert ") || strings.HasPrefix(t, "yield ") || strings.HasPrefix(t, "await ") {
 		return false // code: "import pynvml  # type: ignore[import]" (torch's deprecation warning)
 	}
+	if strings.Count(t, ")") > strings.Count(t, "(") {
+		// the last line of a call the statement opened above it (warnings.warn's own, as the
+		// source line: "  \"update your install command.\", FutureWarning)")
+		return false
+	}
 	if open := strings.IndexByte(t, '('); open > 0 {
 		return strings.Contains(t[:open], ": ") // "operator: f(...)": a key's value
 	}
