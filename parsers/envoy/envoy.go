@@ -126,8 +126,9 @@ func (p *Parser) Parse(ev *event.Event) bool {
 }
 
 // IstioEnvoyLine reports whether s is one of Envoy's own lines in the layout Istio starts it
-// with (--log-format "%Y-%m-%dT%T.%fZ\t%l\tenvoy %n %g:%#\t%v\tthread=%t"), which a zap console
-// reader would misread: its third column is "envoy <logger> <file>:<line>".
+// with (--log-format "%Y-%m-%dT%T.%fZ\t%l\tenvoy %n %g:%#\t%v\tthread=%t"; before 1.9 "envoy %n"
+// alone, without the source or the thread), which a zap console reader would misread: its third
+// column is "envoy <logger> <file>:<line>".
 func IstioEnvoyLine(s string) bool {
 	_, _, _, ok := istioColumns(s)
 	return ok
@@ -148,7 +149,9 @@ func istioColumns(s string) (stamp, level, rest string, ok bool) {
 		return "", "", "", false
 	}
 	head, _, ok := strings.Cut(rest, "\t")
-	if !ok || strings.Count(head, " ") != 2 || !strings.Contains(head, ":") {
+	if !ok || !(strings.Count(head, " ") == 2 && strings.Contains(head, ":") ||
+		// Istio before 1.9: "%Y-%m-%dT%T.%fZ\t%l\tenvoy %n\t%v", the logger alone
+		strings.Count(head, " ") == 1 && !strings.Contains(head, ":")) {
 		return "", "", "", false
 	}
 	return stamp, level, rest, true
@@ -173,7 +176,9 @@ func istioLine(ev *event.Event, s string) bool {
 	logger, loc, _ := strings.Cut(head, " ")
 	pu.SetStamp(ev, t, stamp)
 	ev.SetString(event.FieldLogLogger, logger)
-	pu.SetOrigin(ev, loc)
+	if loc != "" {
+		pu.SetOrigin(ev, loc)
+	}
 	if more != "" { // a message of several lines (a header dump) ends with the thread on its own line
 		msg += "\n" + more
 	}
