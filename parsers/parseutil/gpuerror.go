@@ -86,6 +86,11 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	{"NVMLError_LibraryNotFound", KindNVMLMissing, DatasetDriver},
 	{"NVMLError_DriverNotLoaded", KindDriverNotLoaded, DatasetDriver},
 	{"NVMLError_GpuIsLost", KindGPUUnreachable, DatasetDriver},
+	// NVML's unknown error on a GPU the container listed a moment before ("pynvml.NVMLError_Unknown:
+	// Unknown Error" from nvmlDeviceGetHandleByIndex): a pod that lost its device cgroup's
+	// access (a systemd daemon-reload on the node), as nvidia-smi's "Unable to determine the
+	// device handle for GPU ...: Unknown Error"
+	{"NVMLError_Unknown: Unknown Error", KindGPUUnreachable, DatasetDriver},
 	// go-nvml's words for it, which the device plugin's allocation error quotes ("error
 	// creating nvml.Device 5: nvml: GPU is lost, which is unexpected")
 	{"nvml: GPU is lost", KindGPUUnreachable, DatasetDriver},
@@ -137,6 +142,12 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	{"Incompatible platform detected", KindRuntimeMissing, DatasetToolkit}, // the same, the device plugin v0.14 and later (factory.go)
 	{"invalid device discovery strategy", KindRuntimeMissing, DatasetToolkit},
 	{"no CUDA-capable device is detected", KindNoDevice, DatasetDriver},
+	// torch's words when CUDA counts no device ("RuntimeError: No CUDA GPUs are available"),
+	// and for cudaErrorUnknown at CUDA's start ("CUDA unknown error - this may be due to an
+	// incorrectly set up environment, e.g. changing env variable CUDA_VISIBLE_DEVICES after
+	// program start"): the program's own failure, its dataset stays
+	{"No CUDA GPUs are available", KindNoDevice, ""},
+	{"CUDA unknown error - this may be due to an incorrectly set up environment", KindCUDAError, ""},
 	// PyTorch's words when CUDA finds no driver (no libcuda in the container, no module on the
 	// host: "RuntimeError: Found no NVIDIA driver on your system. Please check that you have an
 	// NVIDIA GPU and installed a driver from ..."): the program's own line, its dataset the
@@ -196,6 +207,10 @@ var gpuFailures = [...]struct{ phrase, kind, dataset string }{
 	// "Cuda failure 802 'system not yet initialized'", a sample's "(error code system not yet
 	// initialized)"): cudaErrorSystemNotReady's text, which no other error has
 	{"system not yet initialized", KindFabricNotReady, DatasetFabricManager},
+	// the same code as a program's own words print it (Ollama's GPU discovery: "cudaSetDevice
+	// err: 802", "cudart init failure: 802"; it goes on without the GPUs)
+	{"cudaSetDevice err: 802", KindFabricNotReady, ""},
+	{"init failure: 802", KindFabricNotReady, ""},
 	// CDI injection (toolkit 1.14 and later, containerd 2, Kata's GPU passthrough): the
 	// device's spec was not generated or names a device the node no longer has
 	{"unresolvable CDI devices nvidia.com/", KindCDIUnresolvable, DatasetToolkit},
@@ -244,7 +259,7 @@ func GPUFailure(s string) (kind, dataset string) {
 		return KindNoDevice, DatasetDriver
 	}
 	if !strings.Contains(s, "vml") && !strings.Contains(s, "NV") && !strings.Contains(s, "nvidia") &&
-		!strings.Contains(s, "CUDA") && !strings.Contains(s, "libcuda") && !strings.Contains(s, "device handle") && !strings.Contains(s, " strategy") &&
+		!strings.Contains(s, "CUDA") && !strings.Contains(s, "libcuda") && !strings.Contains(s, "device handle") && !strings.Contains(s, ": 802") && !strings.Contains(s, " strategy") &&
 		!strings.Contains(s, "[[gpu]]") && !strings.Contains(s, `"cdi`) && !strings.Contains(s, " hook") && !strings.Contains(s, "Error 80") &&
 		!strings.Contains(s, " platform detected") && !strings.Contains(s, "system not yet initialized") && !strings.Contains(s, "GPU is lost") &&
 		!strings.Contains(s, " (error code ") {

@@ -113,7 +113,7 @@ func TestGPUFailure(t *testing.T) {
 		{"docker: Error response from daemon: Unknown runtime specified nvidia.", KindRuntimeMissing, DatasetToolkit},
 		{`docker: Error response from daemon: could not select device driver "" with capabilities: [[gpu]].`, KindRuntimeMissing, DatasetToolkit},
 		{"WARNING: The NVIDIA Driver was not detected.  GPU functionality will not be available.", KindRuntimeMissing, ""},
-		{"RuntimeError: No CUDA GPUs are available", "", ""},
+		{"RuntimeError: No CUDA GPUs are available", KindNoDevice, ""}, // torch counting no device: the GPU not in the container
 		{"INFO 05-12 08:01:39 [loggers.py:271] Engine 000: Avg prompt throughput", "", ""},
 	}
 	for _, tc := range tests {
