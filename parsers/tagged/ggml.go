@@ -132,9 +132,11 @@ func GGMLAbortLine(s string) bool {
 		_, num := pu.Atoi(s[:end])
 		return num && (s[end] == '\t' || strings.HasPrefix(s[end:], "  "))
 	}
-	// backtrace_symbols: "path(symbol+0x5f1)[0x5616b17f6781]", "path(+0x171a61)[0x...]"
+	// backtrace_symbols: "path(symbol+0x5f1)[0x5616b17f6781]", "path(+0x171a61)[0x...]" (and
+	// with a space before the address, as newer glibc writes it: "path(+0x18665) [0x...]")
 	open := strings.IndexByte(s, '(')
-	return open > 0 && strings.HasSuffix(s, "]") && strings.Contains(s[open:], ")[0x") && strings.IndexByte(s[:open], ' ') < 0
+	return open > 0 && strings.HasSuffix(s, "]") && (strings.Contains(s[open:], ")[0x") || strings.Contains(s[open:], ") [0x")) &&
+		strings.IndexByte(s[:open], ' ') < 0
 }
 
 // DatasetLlamaCpp is llama.cpp's server's dataset (its container's, processors/parse's).

@@ -48,3 +48,20 @@ func TestSignalReportPadded(t *testing.T) {
 		}
 	}
 }
+
+// glibc's backtrace_symbols frames under a ggml abort, with or without the space newer glibc
+// writes before the address (ggml-org/llama.cpp issue #24324: "libggml-base.so.0(+0x18665)
+// [0x7fbfdb553665]"), are the abort's lines; text that only looks alike is not.
+func TestGGMLAbortBacktrace(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[string]bool{
+		"/app/build/bin/libggml-base.so(ggml_abort+0x15e)[0x7f5e1b6a3c4e]":                                        true,
+		"/home/llamacpp/llama.cpp-b9568/build/bin/libggml-base.so.0(+0x18665) [0x7fbfdb553665]":                   true,
+		"/home/llamacpp/llama.cpp-b9568/build/bin/libggml-base.so.0(ggml_print_backtrace+0x1df) [0x7fbfdb553a3f]": true,
+		"see the docs (section 2) [link]": false,
+	} {
+		if got := GGMLAbortLine(s); got != want {
+			t.Errorf("GGMLAbortLine(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

@@ -1887,6 +1887,9 @@ func Classify(text string) string {
 		strings.Contains(text, "CUDA driver error") || strings.Contains(text, "Triton Error [CUDA]") ||
 		strings.Contains(text, "CUDA runtime error") || // TensorRT-LLM's check of a runtime API call
 		strings.Contains(text, "Error Code 1: Cuda Runtime (") || // TensorRT's ("[TRT] [E] ... Error Code 1: Cuda Runtime (an illegal memory access was encountered)")
+		// FlashInfer's kernels naming CUDA's error in their own words ("TopPSamplingFromProbs
+		// failed with error code an illegal memory access was encountered")
+		strings.Contains(text, " failed with error code an illegal memory access") ||
 		// the same failures on AMD GPUs: torch's HIP errors, the ROCm runtime's memory fault
 		strings.Contains(text, "HIP error: ") || strings.Contains(text, "ROCm error: ") || strings.Contains(text, "Memory access fault by GPU node") ||
 		strings.Contains(text, "HW Exception by GPU node") || strings.Contains(text, "aborting with error : HSA_STATUS_ERROR") ||

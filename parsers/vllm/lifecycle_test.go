@@ -147,6 +147,8 @@ func TestClassify(t *testing.T) {
 		// V1's engine core read from the middle of its traceback, its constructor's frame
 		// under run_engine_core: it never started
 		"  File \"/usr/lib/python3.12/site-packages/vllm/v1/engine/core.py\", line 704, in run_engine_core\n    engine_core = EngineCoreProc(*args, engine_index=dp_rank, **kwargs)": KindEngineInit,
+		// FlashInfer's sampler naming CUDA's error in its words (vllm-project/vllm issue #20177)
+		"RuntimeError: TopPSamplingFromProbs failed with error code an illegal memory access was encountered": KindCUDA,
 		// and through its busy loop: what the loop raised ended it (a hung worker's RPC timeout)
 		"  File \"/usr/local/lib/python3.12/dist-packages/vllm/v1/engine/core.py\", line 959, in run_engine_core\n    engine_core.run_busy_loop()\nTimeoutError: RPC call to execute_model timed out.": KindEngineDead,
 		// a CUDA failure inside the grammar backend's frames is the GPU's
