@@ -139,7 +139,21 @@ func kernel(ev *event.Event, msg, level string) bool {
 		// [amdgpu]] *ERROR* Process information: process plasmashell pid 3182 thread ...")
 		amdgpuFaultProcess(ev, rest)
 	}
-	kernelError(ev, lv, first)
+	said := first
+	if strings.HasPrefix(first, "------------[ cut here ]------------") {
+		// the report's first line of substance is under its separator ("kernel BUG at
+		// .../nvfs-stat.c:407!", "WARNING: CPU: 3 PID: ... at ...")
+		if _, next, ok := strings.Cut(body, "\n"); ok {
+			next, _, _ = strings.Cut(next, "\n")
+			if b, up := uptime(next); up {
+				next = b
+			}
+			if strings.TrimSpace(next) != "" {
+				said = next
+			}
+		}
+	}
+	kernelError(ev, lv, said)
 	pu.Finish(ev, ds, lv)
 	return true
 }
