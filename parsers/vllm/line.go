@@ -1225,8 +1225,13 @@ func torchxLabel(s string) int {
 // compute-dy-p4d24xlarge-5:3048:4991 [2] graph/rings.cc:38 NCCL WARN ...". It returns the
 // label's length with its space, or 0.
 func pdshLabel(s string) int {
-	c := strings.Index(s[:min(len(s), 72)], ": ")
-	if c <= 0 || strings.IndexByte(s[:c], ' ') >= 0 || strings.IndexByte(s[:c], ':') >= 0 {
+	// the label holds no space or colon: its ": " is the first of either byte (a byte loop that
+	// stops there, as this runs on every line, most of which hold a space early)
+	c, head := 0, s[:min(len(s), 72)]
+	for c < len(head) && head[c] != ' ' && head[c] != ':' {
+		c++
+	}
+	if c == 0 || c+1 >= len(head) || head[c] != ':' || head[c+1] != ' ' {
 		return 0
 	}
 	if rest := s[c+2:]; len(rest) > c && rest[:c] == s[:c] && rest[c] == ':' {
@@ -1252,11 +1257,21 @@ func launched(s string) bool {
 // Python's handler flushes a line at a time, lands after the cut. The record, with its process
 // prefix and header, is the line's; the message keeps both.
 func afterNCCLChunk(s string) (string, bool) {
-	i := strings.Index(s[:min(len(s), 128)], " NCCL ")
-	if i < 0 {
-		return s, false
+	// (looked for from its 'N', which few lines hold, rather than from the space before it,
+	// which every line holds many of: this runs on every line)
+	head, i := s[:min(len(s), 128)], -1
+	for from := 0; ; {
+		j := strings.Index(head[from:], "NCCL ")
+		if j < 0 {
+			return s, false
+		}
+		if j += from; j > 0 && head[j-1] == ' ' {
+			i = j
+			break
+		}
+		from = j + 1
 	}
-	for off := i + 6; off < len(s); {
+	for off := i + 5; off < len(s); {
 		j := strings.Index(s[off:], " (")
 		if j < 0 {
 			return s, false

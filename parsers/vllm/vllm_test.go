@@ -239,6 +239,18 @@ func BenchmarkParse(b *testing.B) {
 	}
 }
 
+// Split runs on every line the parse processor groups, vLLM's or not.
+func BenchmarkSplit(b *testing.B) {
+	for name, line := range benchLines {
+		b.Run(name, func(b *testing.B) {
+			golden.BenchCPU(b, func() {
+				l := Split(line)
+				_ = l
+			})
+		})
+	}
+}
+
 // redactable reports whether a line may be a request-logger line, whose user data the parser
 // replaces.
 func redactable(line string) bool {
