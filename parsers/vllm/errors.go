@@ -1488,6 +1488,8 @@ func setErrorLine(ev *event.Event, body, more, level string) {
 				// the cause the message announces on its next line (BackendCompilerFailed's
 				// "backend='inductor' raised:", then the compiler's error), as under its traceback
 				msg += "\n" + strings.TrimRight(next, " \t\r")
+			} else if strings.HasPrefix(more, ptxasStderr) {
+				msg = withTails(msg, more) // PTXASError's ptxas words, as under its traceback
 			} else if more != "" {
 				// a ValidationError's field errors on the lines under it, as under its traceback;
 				// NCCL's last error under torch's DistBackendError printed alone
