@@ -233,10 +233,8 @@ func messageLines(s string) int {
 // JSON body whole, an HTML page by its title ("404 - <!DOCTYPE html>" and the page's
 // "<title>Not Found</title>": "404 - Not Found").
 func bodyMessage(m, more string) string {
-	if page, ok := strings.CutSuffix(m, "<!DOCTYPE html>"); ok || strings.HasSuffix(m, "<html>") {
-		if !ok {
-			page = strings.TrimSuffix(m, "<html>")
-		}
+	if OpensBody(m) == BodyHTML {
+		page := strings.TrimSuffix(strings.TrimSuffix(m, "<!DOCTYPE html>"), "<html>")
 		if _, t, found := strings.Cut(more, "<title>"); found {
 			if t, _, found = strings.Cut(t, "</title>"); found {
 				return page + strings.TrimSpace(t)
@@ -247,12 +245,36 @@ func bodyMessage(m, more string) string {
 	return m + "\n" + more
 }
 
-// closedBody reports whether an exception's message ends a JSON object or an HTML page that
+// The bodies an exception's first line may open, its message going on with them over the lines
+// under it (a model server's error response under Spring AI's "NonTransientAiException: 400 -
+// {", a proxy's 404 page under "... 404 - <!DOCTYPE html>").
+const (
+	BodyJSON = 1 + iota
+	BodyHTML
+)
+
+// OpensBody returns the body line opens (BodyJSON, BodyHTML), 0 for none.
+func OpensBody(line string) int {
+	switch {
+	case strings.HasSuffix(line, "{"):
+		return BodyJSON
+	case strings.HasSuffix(line, "<!DOCTYPE html>"), strings.HasSuffix(line, "<html>"):
+		return BodyHTML
+	}
+	return 0
+}
+
+// closedBody reports whether an exception's message ends the JSON object or the HTML page that
 // its first line opened (a model server's error body, printed with no frames under it).
 func closedBody(first, rest string) bool {
 	rest = strings.TrimRight(rest, "\n ")
-	return strings.HasSuffix(first, "{") && strings.HasSuffix(rest, "\n}") ||
-		strings.HasSuffix(first, "<!DOCTYPE html>") && strings.HasSuffix(rest, "</html>")
+	switch OpensBody(first) {
+	case BodyJSON:
+		return strings.HasSuffix(rest, "\n}")
+	case BodyHTML:
+		return strings.HasSuffix(rest, "</html>")
+	}
+	return false
 }
 
 // Rec is what a record's first line says.

@@ -389,8 +389,27 @@ func attributeGPUFailure(ev *event.Event, dataset string) string {
 // error: driver/library version mismatch: unknown"), which say why; "" for another message.
 func hookCause(msg string) string {
 	first, rest, ok := strings.Cut(msg, "\n")
-	if !ok || !strings.HasSuffix(strings.TrimRight(first, " "), "'") || !strings.Contains(first, "stderr: Auto-detected mode as '") {
+	if !ok || !HookStderrEnd(first) {
 		return ""
 	}
 	return strings.Join(strings.Fields(rest), " ")
+}
+
+// HookStderrEnd reports whether line is a container runtime's report of a failed OCI hook (the
+// NVIDIA toolkit's, runc's words through containerd or Docker) that ends in the first line of
+// the hook's stderr, the toolkit's mode ("... error running hook #0: error running hook: exit
+// status 1, stdout: , stderr: Auto-detected mode as 'legacy'"): the rest of its stderr, the
+// toolkit CLI's error, is on the lines under it.
+func HookStderrEnd(line string) bool {
+	b := strings.TrimRight(line, " ")
+	if len(b) < 60 || b[len(b)-1] != '\'' {
+		return false
+	}
+	const mode = "stderr: Auto-detected mode as '"
+	i := strings.LastIndex(b, mode)
+	if i < 0 {
+		return false
+	}
+	m := b[i+len(mode) : len(b)-1] // legacy, csv, cdi, nvml
+	return m != "" && len(m) < 16 && !strings.ContainsAny(m, " '") && strings.Contains(b[:i], "hook")
 }

@@ -165,7 +165,8 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		pu.Finish(ev, pu.DatasetOr(ev, Dataset), pu.Error)
 		return true
 	}
-	if ib, m, ok := strings.Cut(first, ": ["); ok && (ib == "ibpanic" || ib == "iberror") {
+	if ib := first[:min(len(first), len("ibpanic"))]; (ib == "ibpanic" || ib == "iberror") && strings.HasPrefix(first[len(ib):], ": [") {
+		m := first[len(ib)+len(": ["):]
 		// infiniband-diags' (ibstat, ibstatus, ibnetdiscover in a node's health check) fatal
 		// and error prints, "ibpanic: [8371] main: stat of IB device 'mlx5_an0' failed: No such
 		// file or directory" (IBPANIC: the tool exits), its pid and function before the text
@@ -2776,10 +2777,16 @@ func jobStamp(s string) (time.Time, bool) {
 // its time, then "... run errored with error: <why>". It returns the run's path and why (the
 // quotes around it off).
 func langChainError(s string) (run, text string, ok bool) {
-	kind, rest, ok := strings.Cut(s, "/error] [")
-	if !ok || (kind != "[llm" && kind != "[chain" && kind != "[tool" && kind != "[retriever") {
+	slash := strings.IndexByte(s[:min(len(s), len("[retriever/"))], '/')
+	if slash < 0 || s[0] != '[' || !strings.HasPrefix(s[slash:], "/error] [") {
 		return "", "", false
 	}
+	switch s[1:slash] {
+	case "llm", "chain", "tool", "retriever":
+	default:
+		return "", "", false
+	}
+	rest := s[slash+len("/error] ["):]
 	run, rest, ok = strings.Cut(rest, "] ")
 	if !ok || run == "" {
 		return "", "", false

@@ -265,6 +265,7 @@ type group struct {
 	body    string // the first line's body, when it opens a traceback (modeTrace)
 	rank    bool   // the lines come under torch's "[rankN]: " alone: one uncaught exception's printout
 	sglang  bool   // SGLang's "[date TPn] Scheduler hit an exception: Traceback ...", one call's text up to its next record
+	spring  int    // a Spring Boot record opened the Java group: springRecord, or springAnalysis when its message is on the lines under it
 }
 
 // lastBody returns the body of the group's last line: its last part, or the first line's body
@@ -510,6 +511,8 @@ func (p *Processor) group(a *assembly, l *line, ev *event.Event) {
 			g.header = tagged.OpenMPISignal(sl.Body) // the "[host:pid] " its lines repeat
 		case modeLlamaRecord:
 			g.header, _ = tagged.LlamaCppRecord(sl.Body) // the router's "[port] ", which its lines repeat
+		case modeJava:
+			g.spring = springKind(sl.Text)
 		case modeJSError:
 			if nodejs.InspectStart(sl.Body) {
 				g.msg = 1 // util.inspect's properties up to the closing brace
@@ -766,7 +769,8 @@ func startMode(l *vllm.Line) (int, bool) {
 		// mig-parted's "ERRO[0003]", then "The following GPUs could not be reset:" and a line
 		// for each GPU: one record, its message the lines under it
 		return modeLogrusBreak, true
-	case l.Header == "" && l.Proc == "" && hookStderrStart(l.Body):
+	case l.Header == "" && l.Proc == "" && parseutil.HookStderrEnd(l.Body):
+		// the CLI's error that says why on the lines under it, up to the runtime's ": unknown"
 		return modeHookStderr, true
 	case l.Header == "" && l.Proc == "" && len(l.Body) > 40 && strings.Contains(l.Body, " out of memory. Try to lower your batch size.") &&
 		(strings.HasSuffix(l.Body, "Decode out of memory. Try to lower your batch size.") ||

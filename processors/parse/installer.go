@@ -110,22 +110,3 @@ func fabricAccept(l *vllm.Line) (ok, done bool) {
 	}
 	return true, false
 }
-
-// hookStderrStart reports whether body is a container runtime's report of a failed OCI hook (the
-// NVIDIA toolkit's, runc's words through containerd or Docker) that ends in the first line of
-// the hook's stderr, the toolkit's mode ("... error running hook #0: error running hook: exit
-// status 1, stdout: , stderr: Auto-detected mode as 'legacy'"): the CLI's error that says why is
-// on the lines under it, up to the runtime's ": unknown".
-func hookStderrStart(body string) bool {
-	b := strings.TrimRight(body, " ")
-	if len(b) < 60 || b[len(b)-1] != '\'' {
-		return false
-	}
-	const mode = "stderr: Auto-detected mode as '"
-	i := strings.LastIndex(b, mode)
-	if i < 0 {
-		return false
-	}
-	m := b[i+len(mode) : len(b)-1] // legacy, csv, cdi, nvml
-	return m != "" && len(m) < 16 && !strings.ContainsAny(m, " '") && strings.Contains(b[:i], "hook")
-}

@@ -52,7 +52,7 @@ func javaAccept(g *group, l *vllm.Line) bool {
 		}
 	}
 	var ok bool
-	if _, spring := java.Spring(g.firstLine()); spring {
+	if g.spring != 0 {
 		ok = springAccept(g, body, l.Text)
 	} else {
 		ok = javaStackAccept(body, len(g.parts) == 0)
@@ -66,12 +66,12 @@ func javaAccept(g *group, l *vllm.Line) bool {
 }
 
 // exceptionBody returns the state of a Java group whose exception line opens a JSON object or
-// an HTML page that its message goes on with, 0 for another line.
+// an HTML page that its message goes on with (java.OpensBody), 0 for another line.
 func exceptionBody(line string) int {
-	switch {
-	case strings.HasSuffix(line, "{"):
+	switch java.OpensBody(line) {
+	case java.BodyJSON:
 		return exceptionJSON
-	case strings.HasSuffix(line, "<!DOCTYPE html>"), strings.HasSuffix(line, "<html>"):
+	case java.BodyHTML:
 		return exceptionHTML
 	}
 	return 0
@@ -97,7 +97,7 @@ func javaRecordStart(body string) bool {
 	if len(body) < 30 || (body[0] != '[' && (body[0] < '1' || body[0] > '2')) {
 		return false
 	}
-	head := body[:min(len(body), 40)] // (Spring Boot's time with its zone before the level)
+	head := body[:min(len(body), 32)]
 	if !strings.Contains(head, " WARN ") && !strings.Contains(head, " ERROR ") && !strings.Contains(head, " FATAL ") {
 		return false
 	}
@@ -111,6 +111,26 @@ func springRecordStart(text string) bool {
 	return ok && r.Level != "info" && r.Level != "debug"
 }
 
+// A Java group's Spring Boot record (group.spring): one with its message on its line, or an
+// error whose message is empty, its text (the failure analysis) on the lines under it.
+const (
+	springRecord = 1 + iota
+	springAnalysis
+)
+
+// springKind returns what a Java group's first line, text, is of Spring Boot's records, 0 when it
+// is none.
+func springKind(text string) int {
+	r, ok := java.Spring(text)
+	switch {
+	case !ok:
+		return 0
+	case r.Msg == "":
+		return springAnalysis
+	}
+	return springRecord
+}
+
 // springAccept reports whether body goes on a Spring Boot record at warning or worse. Its layout
 // writes an empty line before the record's exception and one after the exception's frames; a
 // record whose message is empty has its text on the lines under it (the failure analysis that
@@ -118,7 +138,7 @@ func springRecordStart(text string) bool {
 // its "Description:" and "Action:"), up to the next record.
 func springAccept(g *group, body, text string) bool {
 	first := len(g.parts) == 0
-	if !first && g.parts[0] == "" && strings.HasSuffix(strings.TrimRight(g.firstLine(), " "), " :") {
+	if !first && g.parts[0] == "" && g.spring == springAnalysis {
 		_, next := java.Spring(text) // (its zoned time read as a stamp before the body)
 		return len(g.parts) < maxMessageLines && !next
 	}
