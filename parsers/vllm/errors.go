@@ -167,13 +167,42 @@ func frameCodeFirst(body, rest string) bool {
 		return true
 	}
 	// the frame's source line, then the exception: "    raise X(...) from None", "openai.RateLimitError: ..."
-	// (Python 3.11's markers may come between)
+	// (Python 3.11's markers may come between, and Python 3.13 shows a statement over lines
+	// whole: "    raise RuntimeError(", "    ...<3 lines>...", "    )")
 	first, after, _ := strings.Cut(rest, "\n")
-	if CaretRow(first) {
-		first, _, _ = strings.Cut(after, "\n")
+	opens := OpensStatement(body)
+	for n := 0; n < maxStatementRows && (CaretRow(first) || opens && StatementRow(first)); n++ {
+		first, after, _ = strings.Cut(after, "\n")
 	}
 	// (an assert without a message ends in the class alone: "AssertionError")
 	return IsBareException(first) || builtinExceptions[strings.TrimRight(first, " \r")]
+}
+
+// maxStatementRows bounds the lines of one statement a frame shows whole.
+const maxStatementRows = 32
+
+// OpensStatement reports whether a frame's source line opens a statement that goes on over the
+// lines under it: it ends in "(", "[", "{" or ",".
+func OpensStatement(b string) bool {
+	b = strings.TrimRight(b, " ")
+	return b != "" && strings.ContainsAny(b[len(b)-1:], "([{,")
+}
+
+// StatementRow reports whether b is a line of a statement Python 3.13 shows whole under a frame:
+// a line of it indented deeper than the frame's source, the closing bracket at the source's
+// indent ("    )  # type: ignore"), a marker row ("        ^^^^", "    ^"), an elision.
+func StatementRow(b string) bool {
+	t := strings.TrimLeft(b, " ")
+	indent := len(b) - len(t)
+	switch {
+	case indent < 4 || t == "":
+		return false
+	case CaretRow(b) || ElisionRow(b) || strings.Trim(t, "^~") == "":
+		return true
+	case t[0] == ')' || t[0] == ']' || t[0] == '}':
+		return true
+	}
+	return indent >= 8 && !IsFrameLine(b)
 }
 
 // IsGroupTraceStart reports whether a line opens the traceback of an exception group, at the top

@@ -1466,32 +1466,15 @@ func groupStatement(b string) bool {
 func openStatement(g *group) bool {
 	first, _, _ := strings.Cut(g.first.Message(), "\n")
 	first = strings.TrimRight(first, " ")
-	if first == "" || !strings.ContainsAny(first[len(first)-1:], "([{,") {
+	if !vllm.OpensStatement(first) {
 		return false
 	}
 	for _, p := range g.parts {
-		if !statementRow(p) {
+		if !vllm.StatementRow(p) {
 			return false
 		}
 	}
 	return true
-}
-
-// statementRow reports whether b is a line of a statement Python 3.13 shows whole under a frame:
-// a line of it indented deeper than the frame's source, the closing bracket at the source's
-// indent ("    )  # type: ignore"), a marker row ("        ^^^^", "    ^"), an elision.
-func statementRow(b string) bool {
-	t := strings.TrimLeft(b, " ")
-	indent := len(b) - len(t)
-	switch {
-	case indent < 4 || t == "":
-		return false
-	case vllm.CaretRow(b) || vllm.ElisionRow(b) || strings.Trim(t, "^~") == "":
-		return true
-	case t[0] == ')' || t[0] == ']' || t[0] == '}':
-		return true
-	}
-	return indent >= 8 && !vllm.IsFrameLine(b)
 }
 
 // assignable reports whether s is what a Python assignment's left side names: a dotted name, or
@@ -1767,7 +1750,7 @@ func (g *group) accept(l *vllm.Line) bool {
 		if l.Header == "" && len(g.parts) == 0 && vllm.CaretRow(l.Body) {
 			return true
 		}
-		if l.Header == "" && len(g.parts) < maxMessageLines && openStatement(g) && statementRow(l.Body) {
+		if l.Header == "" && len(g.parts) < maxMessageLines && openStatement(g) && vllm.StatementRow(l.Body) {
 			// Python 3.13 shows a frame's statement whole, over its lines, its markers under
 			// each: "    model, healthy = self._checks(", "~~~^", "        model=model,",
 			// "        ^^^^^^^^^^^^", "    ...<3 lines>...", then the frame under it
