@@ -973,7 +973,7 @@ func childProcessLine(b string) bool {
 	if name, ok = strings.CutSuffix(name, ":"); !ok || name == "" || strings.IndexByte(name, ' ') >= 0 {
 		return false
 	}
-	if i := strings.LastIndexByte(name, '-'); i > 0 && parseutil.AllDigits(name[i+1:]) && strings.HasSuffix(name[:i], "Process") {
+	if i := strings.LastIndexByte(name, '-'); i > 0 && processIdentity(name[i+1:]) && strings.HasSuffix(name[:i], "Process") {
 		return true
 	}
 	for _, p := range [...]string{"EngineCore", "Worker", "APIServer", "ApiServer", "VllmWorker"} {
@@ -982,6 +982,22 @@ func childProcessLine(b string) bool {
 		}
 	}
 	return false
+}
+
+// processIdentity reports whether s is a multiprocessing process's identity as its default name
+// ends in it: its number, after its parent's for a child of a child ("SpawnProcess-1:3", vLLM
+// 0.8's executor workers under the engine core).
+func processIdentity(s string) bool {
+	for {
+		n, more, ok := strings.Cut(s, ":")
+		if !parseutil.AllDigits(n) {
+			return false
+		}
+		if !ok {
+			return true
+		}
+		s = more
+	}
 }
 
 // exceptionCaught reports whether b is one of the API server's exception handlers' records:
