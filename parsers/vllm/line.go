@@ -229,7 +229,7 @@ func Split(line string) Line {
 		rest = rest[n:]
 	} else if n := l.kserveTrace(rest); n > 0 {
 		rest = rest[n:]
-	} else if n := l.requestLoggerFile(rest); n > 0 {
+	} else if n := l.cutHeaderFile(rest); n > 0 {
 		rest = rest[n:]
 	}
 	if cr {
@@ -944,11 +944,13 @@ func (l *Line) vllmHeader(s string) int {
 	return i + end + 1
 }
 
-// requestLoggerFile reads the header a paste cut down to its file, "[entrypoints/logger.py:37] ",
+// cutHeaderFile reads the header a paste cut down to its file, "[entrypoints/logger.py:37] ",
 // before one of the request logger's lines ("Request <id> details: prompt: ...", "Generated
 // response <id> ...", "Received request <id>: ..."), whose user data is then read and replaced
-// as under the whole header; 0 for another line.
-func (l *Line) requestLoggerFile(s string) int {
+// as under the whole header, or before an exception's line ("[multiproc_executor.py:492]
+// ValueError: Free memory on device ...", where vllm-project/vllm issue #20305's excerpt
+// begins); 0 for another line.
+func (l *Line) cutHeaderFile(s string) int {
 	if len(s) < 20 || s[0] != '[' {
 		return 0
 	}
@@ -958,7 +960,8 @@ func (l *Line) requestLoggerFile(s string) int {
 	}
 	b := s[end+2:]
 	if !strings.HasPrefix(b, "Received request ") && !strings.HasPrefix(b, "Generated response ") &&
-		!(strings.HasPrefix(b, "Request ") && (strings.Contains(b[:min(len(b), 300)], " details: ") || strings.Contains(b[:min(len(b), 300)], " JSON body: "))) {
+		!(strings.HasPrefix(b, "Request ") && (strings.Contains(b[:min(len(b), 300)], " details: ") || strings.Contains(b[:min(len(b), 300)], " JSON body: "))) &&
+		!IsBareException(b) {
 		return 0
 	}
 	probe := Line{}

@@ -398,10 +398,11 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 	} else if l.Header == "" && lv == "" && RayCreationTaskError(l.Body) {
 		lv = "error"
 		ev.SetString(event.FieldErrorMsg, Unrepeated(l.Body[len(rayCreationTask):]))
-	} else if l.Header == "" && lv == "" && IsBareException(l.Body) && (IsGPUException(l.Body) || !nvidiaFailure(l.Body)) {
+	} else if (l.Header == "" || l.Level == "") && lv == "" && IsBareException(l.Body) && (IsGPUException(l.Body) || !nvidiaFailure(l.Body)) {
 		// a traceback's exception line under a process prefix, its frames cut off or in an
 		// event of their own ("(ServeReplica:default:LLMDeployment pid=14262)
-		// vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue. ...")
+		// vllm.v1.engine.exceptions.EngineDeadError: EngineCore encountered an issue. ..."), or
+		// after the file a paste cut the header down to
 		lv = "error"
 		setErrorLine(ev, l.Body, rest, "error")
 	} else if l.Header != "" && multi && NativeStackStart(l.Body) && (lv == "error" || lv == "critical") {
