@@ -417,7 +417,14 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 	} else {
 		b := p.body(ev, l.Body, msg, len(l.Text))
 		if lv == "error" || lv == "critical" || lv == "warning" {
-			setErrorLine(ev, b[min(tagLen, len(b)):], "", lv)
+			more := ""
+			if strings.Contains(b[:min(len(b), 48)], "Error: NCCL error") {
+				// the record an excerpt or a rotation opens at the exception's line, torch's
+				// NCCL failure (DistBackendError, RuntimeError before torch 2.2): NCCL's last
+				// error on the lines under it, as under its traceback
+				more = rest
+			}
+			setErrorLine(ev, b[min(tagLen, len(b)):], more, lv)
 			if k := Classify(rest); rest != "" && k != "" && lv != "warning" && !ev.Has(FieldErrorKind) {
 				// the record's text under its first line ("ACLgraph sizes capture fail:
 				// RuntimeError:", the exception's text and CANN's report under the same header)
