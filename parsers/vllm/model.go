@@ -57,6 +57,17 @@ func modelLoadKind(text string) string {
 	return ""
 }
 
+// HubGatedRepo opens the line huggingface_hub's GatedRepoError says which file it could not get
+// on ("Cannot access gated repo for url https://huggingface.co/.../config.json."), its reason on
+// the line under it.
+const HubGatedRepo = "Cannot access gated repo for url "
+
+// HubRefusal reports whether b is a line of its own under the Hugging Face Hub's HTTP error that
+// says why it did not serve a model: a gated or private repository without access.
+func HubRefusal(b string) bool {
+	return strings.HasPrefix(b, "Access to model ") && strings.Contains(b, " is restricted") || strings.HasPrefix(b, HubGatedRepo)
+}
+
 // loraKind returns KindLoRA for the words of a LoRA adapter that did not load: vLLM's worker
 // manager's ("Loading lora sql_adapter failed: No adapter found for /adapters/sql"), the PEFT
 // config's check ("LoRA rank 256 is greater than max_lora_rank 16."), the weights' ("... is

@@ -158,6 +158,23 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 			setRanks(ev, &l)
 			return true
 		}
+		if HubRefusal(l.Body) && (!multi || HubRefusal(strings.TrimRight(rest, "\n"))) {
+			// the Hub's reason under its HTTP error ("Access to model meta-llama/... is
+			// restricted. You must have access to it and be authenticated to access it. Please
+			// log in."), where an excerpt or a cut log has it without the exception's line (the
+			// file it wanted on the line above it, as the parse processor joins them): the
+			// failure it says
+			setMessage(ev, msg, first, l.Text, rest)
+			ev.SetString(event.FieldLogLevel, "error")
+			em := l.Body
+			if multi {
+				em += "\n" + strings.TrimRight(rest, "\n")
+			}
+			ev.SetString(event.FieldErrorMsg, em)
+			ev.SetString(FieldErrorKind, KindModelAccess)
+			setRanks(ev, &l)
+			return true
+		}
 		if hsaFault(l.Body) || strings.HasPrefix(l.Body, "Failed: Cuda error ") || strings.HasPrefix(l.Body, "Failed: CUDA error ") ||
 			customAllReduceCheck(l.Body) || strings.Contains(l.Body, "hipErrorNoBinaryForGpu: ") ||
 			strings.HasPrefix(l.Body, "CUDA Error: ") ||

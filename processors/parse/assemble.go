@@ -147,6 +147,7 @@ const (
 	modeCollectiveStack        // torch's flight recorder's "Stack trace of the failed collective:", its "#N f from file:line" frames under it
 	modeCCLCondition           // oneCCL's "condition ... failed" error, the check's message on the line under it
 	modeHookStderr             // a runtime's hook failure ending in the hook's stderr's first line, the rest of it under it
+	modeHubRefusal             // the Hugging Face Hub's refusal of a gated repository's file, its reason on the line under it
 )
 
 // rayNodeDead reports whether b is the first line of Ray's report of a node the GCS marked dead,
@@ -778,6 +779,10 @@ func startMode(l *vllm.Line) (int, bool) {
 		// SGLang's allocator (mem_cache/allocation.py, one logger.error): "Try to allocate 168
 		// tokens.", "Available tokens: 3200 (available_size=3200 + evictable_size=0)" under it
 		return modeTokenOOM, true
+	case l.Header == "" && strings.HasPrefix(l.Body, vllm.HubGatedRepo):
+		// the message of huggingface_hub's GatedRepoError where an excerpt begins: its reason,
+		// "Access to model ... is restricted. ...", on the line under it
+		return modeHubRefusal, true
 	case l.Header == "" && l.Proc == "" && len(l.Body) > 30 && l.Body[0] == 'A' && tagged.MPIAbortStart(l.Body):
 		// MPICH's (Intel MPI's) "Abort(1091215) on node 5 (rank 5 in comm 0): Fatal error in
 		// PMPI_Init: Other MPI error, error stack:", the stack's lines under it
@@ -2033,6 +2038,8 @@ func (g *group) accept(l *vllm.Line) bool {
 			g.mode = modeDone
 		}
 		return true
+	case modeHubRefusal:
+		return l.Header == "" && len(g.parts) == 0 && vllm.HubRefusal(l.Body)
 	case modeTokenOOM:
 		return l.Header == "" && l.Proc == "" && len(g.parts) < 4 &&
 			(strings.HasPrefix(l.Body, "Try to allocate ") || strings.HasPrefix(l.Body, "Available tokens: "))
