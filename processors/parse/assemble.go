@@ -1123,7 +1123,9 @@ func startMode(l *vllm.Line) (int, bool) {
 		return modeRich, true
 	case l.Header == "" && vllm.RichTraceStart(l.Body):
 		return modeRichTrace, true
-	case l.Header == "" && (tagged.SignalReport(l.Body) || tagged.FluentBitCrash(l.Body)):
+	case l.Header == "" && (tagged.SignalReport(l.Body) || tagged.FluentBitCrash(l.Body) || strings.HasSuffix(strings.TrimRight(l.Body, " "), "] Stacktrace:")):
+		// (a spdlog record of the handler's, "[infini] [error] [utils.cpp:99] Stacktrace:",
+		// InfiniStore's, over the stack boost::stacktrace prints)
 		return modeSignal, true
 	case l.Header == "" && len(l.Body) > 30 && l.Body[4] == '-' && postgresRecord(l.Body):
 		return modePostgres, true
