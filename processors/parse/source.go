@@ -1069,9 +1069,11 @@ func componentDataset(pod, container string) string {
 		// <name>-kserve-router-scheduler (its container "main", as its model pods' is)
 		return "inference_gateway.epp"
 	}
-	if container == "autoscaler" && strings.Contains(pod, "-head-") {
+	if container == "autoscaler" && (strings.Contains(pod, "-head-") || strings.HasSuffix(pod, "-head")) {
 		// KubeRay's autoscaler sidecar in a Ray head pod: its monitor writes each record twice,
-		// in Python's "- INFO -" layout and in Ray's; both are Ray's
+		// in Python's "- INFO -" layout and in Ray's; both are Ray's (the pod named
+		// <cluster>-head-<hash>, or <cluster>-head alone, as newer KubeRay names it: its
+		// cloud_instance_id in ray-project/kuberay pull request #3700)
 		return "ray.core"
 	}
 	if strings.Contains(container, "sglang") {

@@ -563,6 +563,8 @@ func TestStackComponentDatasets(t *testing.T) {
 		{"myapp-7fc66dfb66-9vg5g/agent", "a line no parser reads", p.cfg.FallbackDataset},
 		// KubeRay's autoscaler sidecar (ray-project/ray #60860): its Python-layout copy of a record
 		{"test-autoscaler-fix-head-x2k4q/autoscaler", "2026-03-03 23:42:11,446 - INFO - Calculating hashes for file mounts and ray commands.", "ray.core"},
+		// and in a head pod named for its cluster alone (ray-project/kuberay pull request #3700)
+		{"ray-cluster-head/autoscaler", "2025-05-27 13:47:10,090 - INFO - Fetched pod data at resource version 14704.", "ray.core"},
 		{"gaie-inference-scheduling-epp-5d8c7b6f9-w3e7r/epp", "a line no parser reads", "inference_gateway.epp"},
 		// KAI's scheduler (kai-scheduler/KAI-Scheduler #1863)
 		{"kai-scheduler-default-8448f8fc7-bf8x4/scheduler", `I0708 10:34:03.306203       1 leaderelection.go:258] "Attempting to acquire leader lease..."`, "kai.scheduler"},
