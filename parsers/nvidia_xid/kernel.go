@@ -55,7 +55,7 @@ func kernel(ev *event.Event, msg, level string) bool {
 		}
 	}
 	if !ok {
-		if tag, _ := ev.GetString(event.FieldProcessName); tag != "kernel" && !bareAER(msg) && !bareOOMKill(msg) {
+		if tag, _ := ev.GetString(event.FieldProcessName); tag != "kernel" && !bareAER(msg) && !bareOOMKill(msg) && !bareHang(msg) {
 			return false
 		}
 		body = msg
@@ -955,6 +955,19 @@ func bareAER(msg string) bool {
 func bareOOMKill(msg string) bool {
 	return strings.HasPrefix(msg, "Memory cgroup out of memory: Kill") || strings.HasPrefix(msg, "Out of memory: Kill") ||
 		strings.HasPrefix(msg, "Killed process ") && strings.Contains(msg, " total-vm:")
+}
+
+// bareHang reports whether msg is the kernel's report of a hung task or a soft lockup written
+// without printk's times (dmesg -t, a report's paste): "INFO: task kwin_wayland:1590 blocked for
+// more than 860 seconds.", "INFO: task X:1 blocked on a semaphore likely last held by task
+// nvidia-modeset/:501", "watchdog: BUG: soft lockup - CPU#3 stuck for 22s! [nvidia-smi:4242]",
+// the report's lines under it: words no other program writes.
+func bareHang(msg string) bool {
+	msg, _, _ = strings.Cut(msg, "\n") // (the report's lines under it, joined)
+	if strings.HasPrefix(msg, "INFO: task ") {
+		return strings.Contains(msg, " blocked for more than ") && strings.HasSuffix(msg, " seconds.") || HungTaskBlocker(msg)
+	}
+	return strings.HasPrefix(msg, "watchdog: BUG: soft lockup - CPU#") && strings.Contains(msg, " stuck for ")
 }
 
 // aer reports whether body is a PCIe AER line and its level: corrected errors are warnings,
