@@ -546,6 +546,11 @@ func reportLevel(body string) (level string, known bool) {
 	case strings.HasPrefix(body, "xhci_hcd ") && (strings.Contains(body, ": Controller not ready at resume") ||
 		strings.Contains(body, ": PCI post-resume error")):
 		return pu.Warning, true // xhci_warn at resume: the controller did not come back
+	case strings.Contains(body, ": PM: ") && strings.Contains(body, "(): ") && strings.Contains(body, " returns -"):
+		// a driver's power-management callback that failed (suspend_report_result's dev_err:
+		// "nvidia 0000:01:00.0: PM: pci_pm_freeze(): nv_pmops_freeze [nvidia] returns -5"): the
+		// node's suspend or resume fails with it
+		return pu.Error, true
 	case strings.HasPrefix(body, "Aborting journal on device "):
 		return pu.Error, true // jbd2's pr_err: the file system goes read-only next
 	case strings.HasPrefix(body, "EXT4-fs (") && strings.HasSuffix(strings.TrimRight(body, " "), "): Remounting filesystem read-only"):

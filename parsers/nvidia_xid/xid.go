@@ -527,6 +527,10 @@ func nvrmLevel(body string) string {
 		strings.Contains(body, "GSP-RM boot attempts exceeded") || strings.Contains(body, "is not addressable by GPU") ||
 		// the GSP reports its PMU halted: the GPU is marked for reset (kernel_gsp.c, LEVEL_ERROR)
 		strings.Contains(body, "PMU has halted") ||
+		// a suspend the driver refuses (NV_DBG_ERRORS): PreserveVideoMemoryAllocations set
+		// without nvidia-suspend.service's procfs interface; the node's suspend or hibernation
+		// then fails
+		strings.Contains(body, "System Power Management attempted without driver procfs suspend interface") ||
 		// a GPU whose init failed, on its way out: mappings its IOVA space still held
 		// (io_vaspace.c), and the VBIOS the FWSEC boot could not patch (kernel_gsp_frts_tu102.c,
 		// LEVEL_ERROR, the cause RmInitAdapter failed names not)

@@ -394,16 +394,24 @@ func nvrmAccept(l *vllm.Line, stamp string) bool {
 // sentence of the NVRM line before it (prev): dmesg without times indents a record's further
 // lines ("NVRM: The NVIDIA GPU 000a:00:00.0 (PCI ID: 10de:2330) installed in this system",
 // then "      is not supported by the NVIDIA 580.126.09 driver release."). The words go on in
-// lower case, after a line that ended without a full stop.
+// lower case, after a line that ended without a full stop; or the message's next sentence,
+// indented as deep as dmesg indents a record's lines ("NVRM: GPU 0000:01:00.0:
+// PreserveVideoMemoryAllocations module parameter is set.", then "      System Power Management
+// attempted without driver procfs suspend interface.", NVIDIA/open-gpu-kernel-modules issue
+// #1343), not a stack's frame.
 func nvrmIndentedText(l *vllm.Line, prev string) bool {
 	if l.Header != "" || len(l.Body) < 4 || l.Body[0] != ' ' {
 		return false
 	}
 	t := strings.TrimLeft(l.Body, " \t")
-	if t == "" || t[0] < 'a' || t[0] > 'z' || strings.HasPrefix(t, "NVRM: ") {
+	if t == "" || strings.HasPrefix(t, "NVRM: ") {
 		return false
 	}
-	return nvrmSentenceOpen(prev)
+	if t[0] >= 'a' && t[0] <= 'z' {
+		return nvrmSentenceOpen(prev)
+	}
+	return t[0] >= 'A' && t[0] <= 'Z' && len(l.Body)-len(t) >= 4 && !strings.Contains(t, "+0x") &&
+		strings.Contains(prev, "NVRM: ") && !strings.Contains(prev, "NVRM: Xid")
 }
 
 // nvrmUnstamped reports whether l, an NVRM line without a time since boot, goes on with the
