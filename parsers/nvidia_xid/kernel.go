@@ -55,7 +55,7 @@ func kernel(ev *event.Event, msg, level string) bool {
 		}
 	}
 	if !ok {
-		if tag, _ := ev.GetString(event.FieldProcessName); tag != "kernel" && !bareAER(msg) && !bareOOMKill(msg) && !bareHang(msg) {
+		if tag, _ := ev.GetString(event.FieldProcessName); tag != "kernel" && !bareAER(msg) && !bareOOMKill(msg) && !bareHang(msg) && !bareOops(msg) {
 			return false
 		}
 		body = msg
@@ -960,6 +960,33 @@ func bareAER(msg string) bool {
 func bareOOMKill(msg string) bool {
 	return strings.HasPrefix(msg, "Memory cgroup out of memory: Kill") || strings.HasPrefix(msg, "Out of memory: Kill") ||
 		strings.HasPrefix(msg, "Killed process ") && strings.Contains(msg, " total-vm:")
+}
+
+// KernelRIP reports whether t is the instruction pointer line of an x86 oops's register dump,
+// "RIP: 0010:nvidia_dev_put+0xb1/0xc0 [nvidia]" (the kernel's code segment, then where it
+// faulted).
+func KernelRIP(t string) bool {
+	return len(t) > 11 && strings.HasPrefix(t, "RIP: 0010:")
+}
+
+// bareOops reports whether msg is a kernel report of a fault written without printk's times
+// (dmesg -t, a report's paste), its lines joined by the parse processor: its first line the
+// kernel's own words ("BUG: kernel NULL pointer dereference, address: ...", "Oops: 0002 [#1]
+// ...", "------------[ cut here ]------------", "WARNING: CPU: 13 PID: 55768 at ...", "kernel
+// BUG at ..."), or the register dump or call trace where a paste of it begins ("RIP:
+// 0010:nvidia_dev_put+0xb1/0xc0 [nvidia]", "Call Trace:" with frames under it).
+func bareOops(msg string) bool {
+	first, rest, multi := strings.Cut(msg, "\n")
+	switch {
+	case KernelRIP(first), strings.HasPrefix(first, "BUG: kernel NULL pointer dereference"),
+		strings.HasPrefix(first, "BUG: unable to handle "), strings.HasPrefix(first, "Oops: 0"),
+		strings.HasPrefix(first, "general protection fault"), strings.HasPrefix(first, "kernel BUG at "),
+		first == "------------[ cut here ]------------":
+		return true
+	case strings.HasPrefix(first, "WARNING: CPU: "):
+		return strings.Contains(first, " PID: ") && strings.Contains(first, " at ")
+	}
+	return first == "Call Trace:" && multi && strings.Contains(rest, "+0x")
 }
 
 // bareHang reports whether msg is the kernel's report of a hung task or a soft lockup written

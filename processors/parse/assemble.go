@@ -1791,7 +1791,14 @@ func (g *group) accept(l *vllm.Line) bool {
 			// CPU: ..." ("zero length flush remaining: start ..., end ...")
 			return true
 		}
-		return kernelReportAccept(l)
+		if kernelReportAccept(l) {
+			return true
+		}
+		// another printk between a page fault's first line and its oops (a console taking over,
+		// another CPU's line: elFarto/nvidia-vaapi-driver issue #380's "fbcon: Taking over
+		// console" after "BUG: kernel NULL pointer dereference"): the report goes on after it
+		return l.Header == "" && len(g.parts) < 3 && pageFaultOpen(g) && sinceBoot(l.Body) != "" && !kernelReportStart(l) &&
+			sameBootSecond(l.Body, g.firstLine())
 	case modeJava:
 		if l.Header != "" {
 			return false

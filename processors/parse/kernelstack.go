@@ -40,7 +40,25 @@ func kernelReportStart(l *vllm.Line) bool {
 		// Tainted: ...", "Hardware name: ...", "Call Trace:", its frames), and the frame-pointer
 		// unwinder's complaint about it with the raw stack under it, also read from its middle
 		strings.HasPrefix(t, "CPU: ") && strings.Contains(t, " PID: ") && strings.Contains(t, " Comm: ") ||
+		// an oops read from its register dump, where a paste of it begins
+		nvidia_xid.KernelRIP(t) ||
 		strings.HasPrefix(t, unwinderWarning) || rawStackWord(t)
+}
+
+// pageFaultOpen reports whether g is a page fault's report before its oops line: the kernel's
+// "BUG: kernel NULL pointer dereference, ..." or "BUG: unable to handle page fault ...", then
+// "#PF: ..." lines, "PGD ...", and "Oops: ..." which every such report reaches.
+func pageFaultOpen(g *group) bool {
+	first := sinceBoot(g.firstLine())
+	if !strings.HasPrefix(first, "BUG: kernel NULL pointer dereference") && !strings.HasPrefix(first, "BUG: unable to handle ") {
+		return false
+	}
+	for _, p := range g.parts {
+		if strings.HasPrefix(sinceBoot(p), "Oops: ") {
+			return false
+		}
+	}
+	return true
 }
 
 // unwinderWarning opens the frame-pointer unwinder's complaint about a frame it cannot follow
@@ -340,7 +358,7 @@ func kernelFrame(t string) bool {
 
 // kernelReportLines start the unindented lines of a report after its first.
 var kernelReportLines = [...]string{"Call Trace:", "<TASK>", "</TASK>", "<IRQ>", "</IRQ>", "RIP: ", "RSP: ",
-	"RAX: ", "RDX: ", "RBP: ", "R10: ", "R13: ", "FS: ", "CS: ", "CR2: ", "Code: ", "Modules linked in:",
+	"RAX: ", "RDX: ", "RBP: ", "R10: ", "R13: ", "FS: ", "CS: ", "CR2: ", "DR0: ", "DR3: ", "PKRU: ", "Code: ", "Modules linked in:",
 	"CPU: ", "Hardware name: ", "Workqueue: ", "---[ end trace", "\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\"",
 	"Call trace:", "kernel BUG at ", "invalid opcode: ", "Tainted: ", "pstate: ", "Mem abort info:", "Internal error: ",
 	"Kernel panic - not syncing", "#PF: ", "PGD ", "Oops: ", "NETDEV WATCHDOG: ", "WARNING: CPU: ", "WARNING: at ",
@@ -541,6 +559,15 @@ func bootStamp(s string) string {
 		return strings.TrimRight(s[:len(s)-len(rest)], " ")
 	}
 	return ""
+}
+
+// sameBootSecond reports whether kernel lines a and b were written in the same second since
+// boot by dmesg's times ("[  526.065253] ", "[  526.065279] "), or both without one.
+func sameBootSecond(a, b string) bool {
+	sa, sb := bootStamp(a), bootStamp(b)
+	sa, _, _ = strings.Cut(strings.TrimLeft(sa, "[ "), ".")
+	sb, _, _ = strings.Cut(strings.TrimLeft(sb, "[ "), ".")
+	return sa == sb
 }
 
 // A GSP's timeout or error (Xid 119, 120) is followed by what the driver logs under the same
