@@ -674,11 +674,10 @@ func (p *Parser) Parse(ev *event.Event) bool {
 				ev.Set(event.FieldHTTPStatus, event.Int(code))
 			}
 		}
-		switch k := vllm.Classify(r.Msg); k {
-		case "cuda_oom", "cuda_error", "nccl", vllm.KindUnsupportedArch: // (a build without kernels for the GPU: "no kernel image is available")
-			if !ev.Has(pu.FieldGPUErrorKind) {
-				ev.SetString(pu.FieldGPUErrorKind, vllm.WorkloadKind(k, r.Msg)) // TensorRT-LLM's CUDA out of memory, as vLLM's
-			}
+		if k := vllm.Classify(r.Msg); vllm.AcceleratorKind(k) && !ev.Has(pu.FieldGPUErrorKind) {
+			// TensorRT-LLM's CUDA out of memory, as vLLM's; a build without kernels for the GPU
+			// ("no kernel image is available"); torch_npu's allocator's "NPU out of memory"
+			ev.SetString(pu.FieldGPUErrorKind, vllm.WorkloadKind(k, r.Msg))
 		}
 		if strings.HasSuffix(r.Msg, vllm.TracebackHeader) && rest != "" {
 			// "Internal server error:  Traceback (most recent call last):", the frames under it

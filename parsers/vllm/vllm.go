@@ -1346,11 +1346,21 @@ func WorkloadKind(k, text string) string {
 func DisownErrorKind(ev *event.Event) {
 	// only a GPU workload's classes (and a KV transfer's, which SGLang's prefill/decode split
 	// has too): an engine's death or start failure is vLLM's whatever the source
-	if k, ok := ev.GetString(FieldErrorKind); ok && (k == KindCUDAOOM || k == KindCUDA || k == KindNCCL || k == KindKVTransfer || k == KindUnsupportedArch ||
-		// the other accelerators' memory exhausted: a training job's on a TPU, Gaudi, Neuron or Intel GPU node
-		k == KindNPUOOM || k == KindTPUOOM || k == KindXPUOOM || k == KindHPUOOM || k == KindNeuronOOM) {
+	if k, ok := ev.GetString(FieldErrorKind); ok && (AcceleratorKind(k) || k == KindKVTransfer) {
 		workloadKind(ev, k, ev.Message())
 	}
+}
+
+// AcceleratorKind reports whether k is a failure class of the accelerator a workload runs on,
+// whichever program ran it: CUDA's (its memory, an error, a build without the GPU's kernels),
+// NCCL's, and the other accelerators' memory exhausted (an Ascend NPU's, a TPU's, a Gaudi's, a
+// Neuron core's, an Intel GPU's).
+func AcceleratorKind(k string) bool {
+	switch k {
+	case KindCUDAOOM, KindCUDA, KindNCCL, KindUnsupportedArch, KindNPUOOM, KindTPUOOM, KindXPUOOM, KindHPUOOM, KindNeuronOOM:
+		return true
+	}
+	return false
 }
 
 // AdoptLibraryLine makes a torch or NCCL line vLLM's (DatasetServer), its failure class
