@@ -139,6 +139,12 @@ func Split(line string) Line {
 				// ("2025-05-20 19:21:36   + Exception Group Traceback (most recent call
 				// last):", "2025-05-20 19:21:36   |   File ..."), a viewer's copy
 				rest = after
+			} else if viewerCopied(after) {
+				// and before every line of a traceback and asyncio's report of it (Docker
+				// Desktop's copy: "2024-06-10 13:26:25 Exception in callback ...",
+				// "2024-06-10 13:26:25 Traceback (most recent call last):", its frames, the
+				// exception's line)
+				rest = after
 			}
 		}
 	}
@@ -249,6 +255,14 @@ func Split(line string) Line {
 	}
 	l.Body = rest
 	return l
+}
+
+// viewerCopied reports whether s, after a log viewer's time without a zone and without brackets
+// (Docker Desktop's), is a line that no Python formatter stamps itself: a traceback's, its frames indented as Python prints them (a
+// viewer that trimmed them loses the source lines under them too), asyncio's report over one and
+// its context lines.
+func viewerCopied(s string) bool {
+	return s == TracebackHeader || len(s) > 4 && s[0] == ' ' || ChainMarker(s) || IsBareException(s) || AsyncioReport(s) || AsyncioContext(s)
 }
 
 // tracebackLine reports whether s is a line of a Python traceback: its header, a frame, the

@@ -552,6 +552,19 @@ func ExceptionOpener(b string) bool {
 		strings.HasPrefix(b, "Error during ") || strings.HasPrefix(b, "Error when ")
 }
 
+// AsyncioContext reports whether b is one of the lines asyncio's default exception handler
+// writes under its message, one per item of the handler's context ("future: <Task finished
+// name='Task-85' coro=<...> exception=TimedOut('Timed out')>", "handle: <Handle ...>"), before the
+// traceback (Lib/asyncio/base_events.py): the record is one logger.error call.
+func AsyncioContext(b string) bool {
+	for _, k := range [...]string{"future: <", "task: <", "handle: <", "transport: <", "protocol: <", "socket: <", "asyncgen: <"} {
+		if strings.HasPrefix(b, k) {
+			return true
+		}
+	}
+	return false
+}
+
 // AsyncioReport reports whether b opens the report asyncio's default exception handler logs
 // (logger.error, printed bare without a logging configuration): "Exception in callback
 // _raise_exception_on_finish(...) at .../engine.py:63", "Task exception was never retrieved",

@@ -1642,19 +1642,6 @@ func letterRecordError(b string) bool {
 		(b[7] == '-' || b[5] == ':')
 }
 
-// asyncioContext reports whether b is one of the lines asyncio's default exception handler
-// writes under its message, one per item of the handler's context ("future: <Task finished
-// name='Task-85' coro=<...> exception=TimedOut('Timed out')>", "handle: <Handle ...>"), before the
-// traceback (Lib/asyncio/base_events.py): the record is one logger.error call.
-func asyncioContext(b string) bool {
-	for _, k := range [...]string{"future: <", "task: <", "handle: <", "transport: <", "protocol: <", "socket: <", "asyncgen: <"} {
-		if strings.HasPrefix(b, k) {
-			return true
-		}
-	}
-	return false
-}
-
 // envoyAccept reports whether l goes on with an Envoy message of several lines that Istio's
 // layout ends with "\tthread=N", and whether it ends it; a record of its own ends it unread.
 func envoyAccept(l *vllm.Line, parts int) (ok, done bool) {
@@ -2473,7 +2460,7 @@ func (g *group) accept(l *vllm.Line) bool {
 		}
 		return ok && len(g.parts) < maxMessageLines
 	case modeMaybe, modeProcess:
-		if g.mode == modeMaybe && l.Header == "" && asyncioContext(l.Body) && len(g.parts) < maxMessageLines {
+		if g.mode == modeMaybe && l.Header == "" && vllm.AsyncioContext(l.Body) && len(g.parts) < maxMessageLines {
 			return true // "future: <Task ...>" under "Task exception was never retrieved"
 		}
 		if g.mode == modeMaybe && jsFramesUnder(g, l) {
