@@ -961,25 +961,35 @@ func (l *Line) vllmHeader(s string) int {
 // cutHeaderFile reads the header a paste cut down to its file, "[entrypoints/logger.py:37] ",
 // before one of the request logger's lines ("Request <id> details: prompt: ...", "Generated
 // response <id> ...", "Received request <id>: ..."), whose user data is then read and replaced
-// as under the whole header, or before an exception's line ("[multiproc_executor.py:492]
+// as under the whole header, before an exception's line ("[multiproc_executor.py:492]
 // ValueError: Free memory on device ...", where vllm-project/vllm issue #20305's excerpt
-// begins); 0 for another line.
+// begins), or before a failure the parser classes (V0's "scheduler.py:648] Input prompt (36893
+// tokens) is too long and exceeds limit of 1000", vllm-project/vllm issue #10440); 0 for another
+// line.
 func (l *Line) cutHeaderFile(s string) int {
-	if len(s) < 20 || s[0] != '[' {
+	if len(s) < 20 || s[0] != '[' && (s[0] < 'a' || s[0] > 'z' || !strings.Contains(s[:min(len(s), 64)], ".py:")) {
 		return 0
 	}
 	end := strings.Index(s[:min(len(s), 128)], "] ")
 	if end < 6 || s[end-1] < '0' || s[end-1] > '9' {
 		return 0
 	}
+	loc := s[:end+1]
+	if s[0] != '[' {
+		// V0's header cut down to its file, without brackets: "scheduler.py:648] "
+		if strings.IndexByte(loc, ' ') >= 0 || strings.IndexByte(loc, '[') >= 0 {
+			return 0
+		}
+		loc = "[" + loc
+	}
+	probe := Line{}
+	if probe.datelessHeader(" "+loc) == 0 {
+		return 0
+	}
 	b := s[end+2:]
 	if !strings.HasPrefix(b, "Received request ") && !strings.HasPrefix(b, "Generated response ") &&
 		!(strings.HasPrefix(b, "Request ") && (strings.Contains(b[:min(len(b), 300)], " details: ") || strings.Contains(b[:min(len(b), 300)], " JSON body: "))) &&
-		!IsBareException(b) {
-		return 0
-	}
-	probe := Line{}
-	if probe.datelessHeader(" "+s[:end+1]) == 0 {
+		!IsBareException(b) && Classify(b) == "" {
 		return 0
 	}
 	l.Header, l.File, l.FileLine = s[:end+1], probe.File, probe.FileLine

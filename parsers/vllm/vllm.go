@@ -452,6 +452,11 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 					SetRequestID(ev, id)
 				}
 			}
+		} else if lv == "" && l.Level == "" && l.Header != "" && Classify(b) != "" {
+			// a failure vLLM names under a header a paste cut down to its file (V0's
+			// "scheduler.py:648] Input prompt (36893 tokens) is too long and exceeds limit of
+			// 1000"): its class; its level went with the header (a rare line: classed twice)
+			ev.SetString(FieldErrorKind, Classify(b))
 		} else if lv == "" && l.Header == "" && l.Proc != "" && Classify(b) == KindEngineDead {
 			// the engine's death in a layout without level or time, under its process's prefix
 			// ("(EngineCore_DP0 pid=48) Worker proc VllmWorker-0 died unexpectedly, shutting down
