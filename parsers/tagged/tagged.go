@@ -22,6 +22,7 @@ import (
 
 	"github.com/sluice-dev/sluice/parsers"
 	"github.com/sluice-dev/sluice/parsers/java"
+	"github.com/sluice-dev/sluice/parsers/nvidia_xid"
 	pu "github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/parsers/tracing"
 	"github.com/sluice-dev/sluice/parsers/uvicorn"
@@ -61,6 +62,7 @@ var Info = parsers.Info{
 		uvicorn.Field(uvicorn.FieldMethod), uvicorn.Field(uvicorn.FieldURLPath), uvicorn.Field(uvicorn.FieldURLQuery),
 		uvicorn.Field(uvicorn.FieldSourceIP), uvicorn.Field(uvicorn.FieldSourceAddr),
 		parsers.Field{Name: vllm.FieldErrorKind, Type: "keyword", Description: "Failure class of a vLLM record UCM's layout carries (vllm-ascend's KV connector patching vLLM's logging: engine_init_failed, cuda_oom, ...), as the vllm parser classes it."},
+		parsers.Field{Name: nvidia_xid.FieldPCIBusID, Type: "keyword", Description: "PCI address of the GPU nvidia-smi warns of in any pod (WARNING: infoROM is corrupted at gpu 0000:00:05.0), as 0000:00:05."},
 		parsers.Field{Name: FieldElasticsearchNode, Type: "keyword", Description: "Node an Elasticsearch or OpenSearch line names: its ECS JSON's elasticsearch.node.name, the plain layout's [node] ([o.e.n.Node] [es-master-0] started)."}),
 }
 
@@ -538,6 +540,13 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		}
 		if r.kind != "" {
 			ev.SetString(pu.FieldGPUErrorKind, r.kind)
+		}
+		if strings.HasPrefix(r.Msg, "infoROM is corrupted at gpu ") {
+			// nvidia-smi's warning of a GPU whose infoROM it cannot trust, in whatever pod ran it
+			// (a user's check): the GPU's bus id, as in the GPU stack's containers
+			if id := nvidia_xid.BusID(r.Msg); id != "" {
+				ev.SetString(nvidia_xid.FieldPCIBusID, id)
+			}
 		}
 		if name, _ := ev.GetString(event.FieldProcessName); r.slurm || pu.SlurmProgram(name) {
 			ds = pu.DatasetSlurm // (a Slurm daemon's syslog line: the frame named it)
