@@ -516,6 +516,12 @@ func reportLevel(body string) (level string, known bool) {
 		strings.HasPrefix(body, "kernel BUG at ") || strings.HasPrefix(body, "invalid opcode: ") ||
 		strings.HasPrefix(body, "Unable to handle kernel ") || strings.HasPrefix(body, "Internal error: "):
 		return pu.Critical, true
+	case (KernelRIP(body) || strings.HasPrefix(body, ModulesLinkedIn) || strings.HasPrefix(body, "Call Trace:\n")) &&
+		strings.Contains(body, "+0x") && strings.IndexByte(body, '\n') > 0:
+		// a report read from its middle (a paste that begins at its register dump, its modules'
+		// list or its call trace), the frames under it: the fault or warning it was cut from
+		// is not here to say which; an error
+		return pu.Error, true
 	case strings.HasPrefix(body, "Code: "):
 		// a register dump's opcode line ("Code: Unable to access opcode bytes at 0x485bad.",
 		// show_opcodes when the user page cannot be read), read without the report around it:
@@ -969,15 +975,21 @@ func KernelRIP(t string) bool {
 	return len(t) > 11 && strings.HasPrefix(t, "RIP: 0010:")
 }
 
+// ModulesLinkedIn opens the line of an oops or a warning that lists the modules loaded.
+const ModulesLinkedIn = "Modules linked in:"
+
 // bareOops reports whether msg is a kernel report of a fault written without printk's times
 // (dmesg -t, a report's paste), its lines joined by the parse processor: its first line the
 // kernel's own words ("BUG: kernel NULL pointer dereference, address: ...", "Oops: 0002 [#1]
 // ...", "------------[ cut here ]------------", "WARNING: CPU: 13 PID: 55768 at ...", "kernel
-// BUG at ..."), or the register dump or call trace where a paste of it begins ("RIP:
-// 0010:nvidia_dev_put+0xb1/0xc0 [nvidia]", "Call Trace:" with frames under it).
+// BUG at ..."), or the register dump, the modules' list or the call trace where a paste of it
+// begins ("RIP: 0010:nvidia_dev_put+0xb1/0xc0 [nvidia]", "Modules linked in: ...", "Call Trace:",
+// with frames under it).
 func bareOops(msg string) bool {
 	first, rest, multi := strings.Cut(msg, "\n")
 	switch {
+	case strings.HasPrefix(first, ModulesLinkedIn):
+		return multi && strings.Contains(rest, "+0x") // (the frames under it: not a module list alone)
 	case KernelRIP(first), strings.HasPrefix(first, "BUG: kernel NULL pointer dereference"),
 		strings.HasPrefix(first, "BUG: unable to handle "), strings.HasPrefix(first, "Oops: 0"),
 		strings.HasPrefix(first, "general protection fault"), strings.HasPrefix(first, "kernel BUG at "),

@@ -40,8 +40,8 @@ func kernelReportStart(l *vllm.Line) bool {
 		// Tainted: ...", "Hardware name: ...", "Call Trace:", its frames), and the frame-pointer
 		// unwinder's complaint about it with the raw stack under it, also read from its middle
 		strings.HasPrefix(t, "CPU: ") && strings.Contains(t, " PID: ") && strings.Contains(t, " Comm: ") ||
-		// an oops read from its register dump, where a paste of it begins
-		nvidia_xid.KernelRIP(t) ||
+		// an oops read from its register dump or its modules' list, where a paste of it begins
+		nvidia_xid.KernelRIP(t) || strings.HasPrefix(t, nvidia_xid.ModulesLinkedIn) ||
 		strings.HasPrefix(t, unwinderWarning) || rawStackWord(t)
 }
 
@@ -358,7 +358,7 @@ func kernelFrame(t string) bool {
 
 // kernelReportLines start the unindented lines of a report after its first.
 var kernelReportLines = [...]string{"Call Trace:", "<TASK>", "</TASK>", "<IRQ>", "</IRQ>", "RIP: ", "RSP: ",
-	"RAX: ", "RDX: ", "RBP: ", "R10: ", "R13: ", "FS: ", "CS: ", "CR2: ", "DR0: ", "DR3: ", "PKRU: ", "Code: ", "Modules linked in:",
+	"RAX: ", "RDX: ", "RBP: ", "R10: ", "R13: ", "FS: ", "CS: ", "CR2: ", "DR0: ", "DR3: ", "PKRU: ", "Code: ", nvidia_xid.ModulesLinkedIn,
 	"CPU: ", "Hardware name: ", "Workqueue: ", "---[ end trace", "\"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\"",
 	"Call trace:", "kernel BUG at ", "invalid opcode: ", "Tainted: ", "pstate: ", "Mem abort info:", "Internal error: ",
 	"Kernel panic - not syncing", "#PF: ", "PGD ", "Oops: ", "NETDEV WATCHDOG: ", "WARNING: CPU: ", "WARNING: at ",
