@@ -399,6 +399,21 @@ func SetTraceback(ev *event.Event, text string) {
 	}
 }
 
+// lastError returns the cause NCCL gives under "Last error:" in whole (on the line under it), or
+// "".
+func lastError(whole string) string {
+	i := strings.Index(whole, "\nLast error:")
+	if i < 0 {
+		return ""
+	}
+	// (a paste's lines may end in a space: "Last error: ")
+	if rest := strings.TrimLeft(whole[i+len("\nLast error:"):], " \r"); rest != "" && rest[0] == '\n' {
+		cause, _, _ := strings.Cut(rest[1:], "\n")
+		return strings.TrimSpace(cause)
+	}
+	return ""
+}
+
 // withCause returns an exception's message msg with what the lines under it (whole, the message
 // and what follows it) say of its cause: NCCL's "Last error:", why a Ray actor died, the
 // message's advice on its next line.
@@ -410,12 +425,8 @@ func withCause(typ, msg, whole string) string {
 		// Connection reset by peer"): the cause goes with the first line
 		// (a paste's lines may end in a space: "Last error: "); NCCL 2.29.7 writes its NVLS
 		// warning without "Last error:" over it
-		if i := strings.Index(whole, "\nLast error:"); i >= 0 {
-			if rest := strings.TrimLeft(whole[i+len("\nLast error:"):], " \r"); rest != "" && rest[0] == '\n' {
-				if cause, _, _ := strings.Cut(rest[1:], "\n"); strings.TrimSpace(cause) != "" {
-					msg += " Last error: " + strings.TrimSpace(cause)
-				}
-			}
+		if cause := lastError(whole); cause != "" {
+			msg += " Last error: " + cause
 		} else if i := strings.Index(whole, "\n"+nvlsBindFailed); i >= 0 {
 			cause, _, _ := strings.Cut(whole[i+1:], "\n")
 			msg += " " + strings.TrimSpace(cause)
@@ -1494,6 +1505,17 @@ func setErrorLine(ev *event.Event, body, more, level string) {
 		// ..."), a record's rest after a rotation or a restart
 		if (strings.HasPrefix(body, "Search for `cuda") || strings.HasPrefix(body, "Search for `hip")) && !ev.Has(FieldErrorKind) {
 			ev.SetString(FieldErrorKind, KindCUDA)
+		}
+		if strings.HasPrefix(body, "nccl") && !ev.Has(FieldErrorKind) {
+			// NCCL's result and its last error printed without torch's exception over them
+			// ("ncclInternalError: Internal check failed.", "Last error:", "ncclSocketInit:
+			// ..."): NCCL's failure, the cause its message
+			msg := strings.TrimRight(body, " \r")
+			if cause := lastError(body + "\n" + more); cause != "" {
+				msg += " Last error: " + cause
+			}
+			ev.SetString(event.FieldErrorMsg, msg)
+			ev.SetString(FieldErrorKind, KindNCCL)
 		}
 		return
 	}

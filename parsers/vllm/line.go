@@ -201,7 +201,15 @@ func Split(line string) Line {
 	if n, tag := syslogPrefix(rest); n > 0 {
 		l.Tag, rest = rest[tag:n-2], rest[n:]
 	}
-	if n := launcherLabel(rest); n > 0 && (launched(rest[n:]) || strings.HasSuffix(rest[:n], ">:") || strings.HasPrefix(rest, "stderr: ") || strings.HasPrefix(rest, "stdout: ")) {
+	if n := torchrunLabel(rest); n > 0 && rest[n] != '[' {
+		// torchrun's label before each line of a local rank's output it tees ("[default3]:",
+		// "[trainer0|0]:"): each rank's lines a stream of their own; torch's own log lines after
+		// it ("[1]:[E socket.cpp:610] ...") keep it, their rank (parseTorch)
+		if l.Service == "" {
+			l.Service = rest[:n-1]
+		}
+		rest = rest[n:]
+	} else if n := launcherLabel(rest); n > 0 && (launched(rest[n:]) || strings.HasSuffix(rest[:n], ">:") || strings.HasPrefix(rest, "stderr: ") || strings.HasPrefix(rest, "stdout: ")) {
 		// a launcher's label before a rank's, NCCL's or a traceback's line: "[80746] [rank0]:[E321
 		// ...", srun --label's "0: host:pid:tid [5] NCCL WARN ..." (the message keeps it); Open
 		// MPI's --tag-output before every line of a rank's output, "[1,0]<stderr>:" (a
@@ -1228,6 +1236,32 @@ func launcherLabel(s string) int {
 		return pdshLabel(s)
 	}
 	return i + 2
+}
+
+// torchrunLabel reads the label torchrun puts before each line of a local rank's output when it
+// tees it (--tee, its log line prefix template): its role's name and the local rank, "[default3]:",
+// or with the global rank after a bar, "[trainer0|0]:". It returns the label's length, or
+// 0; torch's "[rankN]:" is the rank's own (rankPrefix).
+func torchrunLabel(s string) int {
+	if len(s) < 6 || s[0] != '[' || strings.HasPrefix(s, "[rank") {
+		return 0
+	}
+	end := strings.Index(s[:min(len(s), 40)], "]:")
+	if end < 2 || end+2 >= len(s) {
+		return 0
+	}
+	in, global, bar := strings.Cut(s[1:end], "|")
+	if bar && !parseutil.AllDigits(global) {
+		return 0
+	}
+	i := len(in)
+	for i > 0 && in[i-1] >= '0' && in[i-1] <= '9' {
+		i--
+	}
+	if i == len(in) || i == 0 || !Identifier(in[:i]) {
+		return 0 // (a number alone, "[1]: ", is many programs' list item: Elasticsearch's failed checks)
+	}
+	return end + 2
 }
 
 // torchxLabel reads the role and replica TorchX puts before each line of a replica's output

@@ -87,6 +87,24 @@ func TestSplitBody(t *testing.T) {
 	}
 }
 
+// TestSplitTorchrunLabel: torchrun's label before a local rank's teed line ("[default3]:",
+// "[trainer0|0]:", NVIDIA/nccl issue #1837) is read past, each label a stream of its own; a
+// number alone ("[1]: ", Elasticsearch's list of failed checks) and torch's "[rankN]:" are not
+// such a label.
+func TestSplitTorchrunLabel(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]struct{ body, service string }{
+		"[default3]:node-1:1958:1958 [3] NCCL INFO NCCL_SOCKET_IFNAME set to eth2": {"node-1:1958:1958 [3] NCCL INFO NCCL_SOCKET_IFNAME set to eth2", "[default3]"},
+		"[trainer0|0]:ncclInternalError: Internal check failed.":                   {"ncclInternalError: Internal check failed.", "[trainer0|0]"},
+		"[1]: max virtual memory areas vm.max_map_count [65530] is too low":        {"[1]: max virtual memory areas vm.max_map_count [65530] is too low", ""},
+		"[rank2]: RuntimeError: boom":                                              {"RuntimeError: boom", ""},
+	} {
+		if l := Split(in); l.Body != want.body || l.Service != want.service {
+			t.Errorf("Split(%q): body %q, service %q; want %q, %q", in, l.Body, l.Service, want.body, want.service)
+		}
+	}
+}
+
 // TestSplitDoubledRank: a launcher's label the same as torch's rank prefix before it
 // ("[rank0]:[rank0]:   File ...", pytorch/torchtitan issue #55) is one rank's prefix; two
 // different ones, or torch's C++ line after the prefix, are not read so.
