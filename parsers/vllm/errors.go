@@ -1029,6 +1029,24 @@ func pydanticDetail(line string) bool {
 	return true
 }
 
+// pydanticErrorAlone reads a pydantic error line, indented under its field or not as a paste
+// left it: "Value error, Tensor parallel size (2) cannot be larger than the number of available
+// GPUs (1). [type=value_error, input_value=..., input_type=...]" (Assertion failed too). It
+// returns the error's words, without the type and input pydantic adds.
+func pydanticErrorAlone(b string) (string, bool) {
+	t := strings.TrimLeft(b, " ")
+	i := strings.LastIndex(t, " [type=")
+	if i < 0 || !strings.HasSuffix(strings.TrimRight(t, " "), "]") {
+		return "", false
+	}
+	for _, p := range [...]string{"Value error, ", "Assertion failed, "} {
+		if d, ok := strings.CutPrefix(t[:i], p); ok && d != "" {
+			return d, true
+		}
+	}
+	return "", false
+}
+
 // IsMessageContinuation reports whether a line's body (its header removed) continues the
 // message of the exception line before it rather than being a line of its own: a search for
 // errors must find one CUDA failure, not five.
@@ -1909,6 +1927,10 @@ func Classify(text string) string {
 	if strings.Contains(text, "no kernel image is available for execution on the device") ||
 		// FlashAttention 2 on a GPU before Ampere (a T4, a V100): another attention backend
 		strings.Contains(text, "FlashAttention only supports Ampere GPUs or newer") ||
+		// vLLM's config refusing a quantization the GPU's capability cannot run ("The
+		// quantization method mxfp4 is not supported for the current GPU. Minimum capability:
+		// 100. Current capability: 86.": gpt-oss's MXFP4 on an RTX 3090)
+		strings.Contains(text, "is not supported for the current GPU. Minimum capability: ") ||
 		// an AMD kernel built for another gfx target (AITER's "mla_gluon requires gfx950
 		// (CDNA4), got gfx942": an MI355X's kernel on an MI300)
 		strings.Contains(text, " requires gfx") && strings.Contains(text, ", got gfx") ||

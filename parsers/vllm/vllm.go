@@ -158,6 +158,20 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 			setRanks(ev, &l)
 			return true
 		}
+		if d, ok := pydanticErrorAlone(l.Body); ok && !multi {
+			// a pydantic ValidationError's error line where an excerpt or a cut log has it
+			// without the exception over it ("Value error, The quantization method mxfp4 is not
+			// supported for the current GPU. ... [type=value_error, ...]", vLLM refusing its
+			// config): the failure it says, as in the exception's message
+			setMessage(ev, msg, first, l.Text, rest)
+			ev.SetString(event.FieldLogLevel, "error")
+			ev.SetString(event.FieldErrorMsg, d)
+			if k := Classify(d); k != "" {
+				ev.SetString(FieldErrorKind, k)
+			}
+			setRanks(ev, &l)
+			return true
+		}
 		if HubRefusal(l.Body) && (!multi || HubRefusal(strings.TrimRight(rest, "\n"))) {
 			// the Hub's reason under its HTTP error ("Access to model meta-llama/... is
 			// restricted. You must have access to it and be authenticated to access it. Please
