@@ -106,6 +106,12 @@ func sglangBatch(ev *event.Event, msg string) bool {
 	case strings.HasPrefix(msg, "Decode batch"):
 		batch, list = "decode", msg[len("Decode batch"):]
 	default:
+		if m, ok := strings.CutPrefix(msg, "Decode out of memory happened. #retracted_reqs: "); ok {
+			// the scheduler's notice of requests it retracted to free the KV cache (they run
+			// again): how many, the decode batch's count in releases before the stats line had it
+			n, _, _ := strings.Cut(m, ",")
+			setSGLangStat(ev, sglangStatKeys["#retracted-req"], n)
+		}
 		return false
 	}
 	if strings.HasPrefix(list, " [") {
