@@ -1035,6 +1035,9 @@ func pydanticDetail(line string) bool {
 // returns the error's words, without the type and input pydantic adds.
 func pydanticErrorAlone(b string) (string, bool) {
 	t := strings.TrimLeft(b, " ")
+	if len(t) < 20 || t[0] != 'V' && t[0] != 'A' { // (asked of every plain line: the cheap test first)
+		return "", false
+	}
 	i := strings.LastIndex(t, " [type=")
 	if i < 0 || !strings.HasSuffix(strings.TrimRight(t, " "), "]") {
 		return "", false

@@ -204,7 +204,7 @@ func Split(line string) Line {
 	if n := torchrunLabel(rest); n > 0 && rest[n] != '[' {
 		// torchrun's label before each line of a local rank's output it tees ("[default3]:",
 		// "[trainer0|0]:"): each rank's lines a stream of their own; torch's own log lines after
-		// it ("[1]:[E socket.cpp:610] ...") keep it, their rank (parseTorch)
+		// it ("[default1]:[E socket.cpp:610] ...") keep it, their rank (parseTorch)
 		if l.Service == "" {
 			l.Service = rest[:n-1]
 		}
@@ -266,9 +266,9 @@ func Split(line string) Line {
 }
 
 // viewerCopied reports whether s, after a log viewer's time without a zone and without brackets
-// (Docker Desktop's), is a line that no Python formatter stamps itself: a traceback's, its frames indented as Python prints them (a
-// viewer that trimmed them loses the source lines under them too), asyncio's report over one and
-// its context lines.
+// (Docker Desktop's), is a line that no Python formatter stamps itself: a traceback's, its frames
+// indented as Python prints them (a viewer that trimmed them loses the source lines under them
+// too), asyncio's report over one and its context lines.
 func viewerCopied(s string) bool {
 	return s == TracebackHeader || len(s) > 4 && s[0] == ' ' || ChainMarker(s) || IsBareException(s) || AsyncioReport(s) || AsyncioContext(s)
 }
