@@ -1136,6 +1136,8 @@ func StripPastedColour(s string) string {
 			b = b[:len(b)-2] // caret notation (less, a terminal's copy)
 		case bytes.HasSuffix(b, []byte("#033")):
 			b = b[:len(b)-4] // rsyslog's escape of a control byte, in octal
+		case bytes.HasSuffix(b, []byte("ESC")):
+			b = b[:len(b)-3] // the byte's name (less with LESS=-U, a viewer's copy: "ESC[0;36m")
 		}
 		i += n
 		removed = true
