@@ -2068,7 +2068,10 @@ func requestOutputKind(text string) string {
 		strings.Contains(text, "/structured_output/") || strings.Contains(text, "/guided_decoding/"):
 		return KindStructuredOutput
 	case strings.Contains(text, "Error in extracting tool call") || strings.Contains(text, "Error trying to handle streaming tool call") ||
-		strings.Contains(text, "HarmonyError"):
+		strings.Contains(text, "HarmonyError") ||
+		// a traceback through a tool parser's reading of the model's output, whatever words
+		// its parser logs it under (GLM-4.5's "Failed to extract tool call spec")
+		strings.Contains(text, "_tool_parser.py\", line ") && strings.Contains(text, ", in extract_tool_calls"):
 		return KindToolParse
 	}
 	return ""
