@@ -55,7 +55,7 @@ func kernel(ev *event.Event, msg, level string) bool {
 		}
 	}
 	if !ok {
-		if tag, _ := ev.GetString(event.FieldProcessName); tag != "kernel" && !bareAER(msg) && !bareOOMKill(msg) && !bareHang(msg) && !bareOops(msg) {
+		if tag, _ := ev.GetString(event.FieldProcessName); tag != "kernel" && !bareAER(msg) && !bareOOMKill(msg) && !bareHang(msg) && !bareOops(msg) && !bareGPUProgram(msg) {
 			return false
 		}
 		body = msg
@@ -966,6 +966,20 @@ func bareAER(msg string) bool {
 func bareOOMKill(msg string) bool {
 	return strings.HasPrefix(msg, "Memory cgroup out of memory: Kill") || strings.HasPrefix(msg, "Out of memory: Kill") ||
 		strings.HasPrefix(msg, "Killed process ") && strings.Contains(msg, " total-vm:")
+}
+
+// bareGPUProgram reports whether msg is a GPU-stack program's line as a boot console shows it
+// without a time ("nvidia-migmanager[2755]: '/usr/bin/nvidia-smi' failed - stderr:", a
+// Bottlerocket node's EC2 console): its name and pid, a name only the GPU stack's programs have
+// (hostProgram reads it).
+func bareGPUProgram(msg string) bool {
+	open := strings.IndexByte(msg[:min(len(msg), 48)], '[')
+	if open <= 0 || pu.GPUProgram(msg[:open]) == "" {
+		return false
+	}
+	pid, _, ok := strings.Cut(msg[open+1:], "]: ")
+	_, num := pu.Atoi(pid)
+	return ok && num
 }
 
 // KernelRIP reports whether t is the instruction pointer line of an x86 oops's register dump,

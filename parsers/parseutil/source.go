@@ -171,6 +171,10 @@ var gpuUnitDescriptions = map[string]string{
 	"NVIDIA MIG manager service":            DatasetMIGManager,
 }
 
+// GPUUnit returns the dataset of the GPU-stack unit a systemd message is about, by its name or
+// its description ("Failed to start NVIDIA MIG manager service."), or "".
+func GPUUnit(msg string) string { return gpuUnit(msg) }
+
 // gpuUnitDescribed is gpuUnit for a line that names the unit by its description.
 func gpuUnitDescribed(msg string) string {
 	// (systemd 246 and later end a oneshot unit with "Finished <description>.")

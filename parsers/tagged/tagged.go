@@ -158,6 +158,28 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		pu.Finish(ev, pu.DatasetOr(ev, Dataset), pu.Error)
 		return true
 	}
+	if lv, m, ok := systemdStatus(first); ok {
+		// (its status coloured on a terminal, "[\x1b[0;1;31mFAILED\x1b[0m] ...": read without the
+		// codes, as the message is written)
+		// systemd's status on the console as a node boots (/var/log/boot.log, a cloud console):
+		// "[FAILED] Failed to start NVIDIA MIG manager service.", "[DEPEND] Dependency failed
+		// for Kubernetes Kubelet.", "[  OK  ] Started ..."
+		ev.SetString(event.FieldLogLogger, "systemd")
+		ev.SetString(pu.FieldLogMessage, m)
+		if lv == pu.Error {
+			ev.SetString(event.FieldErrorMsg, m)
+		}
+		ds := pu.DatasetOr(ev, Dataset)
+		if pu.Container(ev) == "" {
+			// a host's console: the GPU-stack unit the status names (its MIG manager's), else
+			// systemd's own, not the program's whose line came before
+			if ds = pu.GPUUnit(m); ds == "" {
+				ds = Dataset
+			}
+		}
+		pu.Finish(ev, ds, lv)
+		return true
+	}
 	if m, ok := strings.CutPrefix(first, "CQE ERROR "); ok && strings.Contains(m, "status=") {
 		// an RDMA completion with an error status as UCCL's transport prints it under vLLM's
 		// expert parallelism ("CQE ERROR wr_id=3 status=12(transport retry counter exceeded)
@@ -1835,6 +1857,29 @@ func llamaInstance(s string, r *Line) bool {
 	}
 	r.fields = append(r.fields, [2]string{"port", port})
 	return true
+}
+
+// systemdStatus reads the status systemd prints on the console for a unit as the node boots: a
+// job that failed ("[FAILED] Failed to start ..."), a unit not started because one it needs
+// failed ("[DEPEND] Dependency failed for ..."), a wait that timed out ("[ TIME ] Timed out
+// waiting for device ..."), one that succeeded ("[  OK  ] Started ..."). It returns the level and
+// the text after the status.
+func systemdStatus(s string) (level, msg string, ok bool) {
+	if len(s) > 1 && s[0] == '[' && s[1] == '\x1b' {
+		s = vllm.StripANSI(s)
+	}
+	if len(s) < 10 || s[0] != '[' || s[7] != ']' || s[8] != ' ' {
+		return "", "", false
+	}
+	switch s[1:7] {
+	case "FAILED", "DEPEND", " TIME ":
+		level = pu.Error
+	case "  OK  ":
+		level = pu.Info
+	default:
+		return "", "", false
+	}
+	return level, s[9:], true
 }
 
 // levelColon reads "ERROR: message" (one space after the colon; uvicorn's "INFO:     " and

@@ -399,6 +399,9 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 				ds = program
 				ev.SetString(event.FieldDataset, ds)
 			}
+		case host && ds == tagged.Dataset && systemdStatus(ev):
+			// systemd's status on a host's console ("[DEPEND] Dependency failed for ..."):
+			// systemd's, not the program's whose line came before it
 		case ds == tagged.Dataset || ds == nvidia_shell.DatasetSMI || ds == tagged.DatasetHAMiCore:
 			// a bare "ERROR: ..." or "WARNING: ..." of the source's program (the driver
 			// installer's, pip's or absl's in a vLLM pod, TGI's last "Error: "), or the GPUs
@@ -1120,6 +1123,13 @@ func otherServerAccess(component string) string {
 		return pylog.DatasetSGLangAccess
 	}
 	return ""
+}
+
+// systemdStatus reports whether ev is systemd's status line on a console, as the tagged parser
+// reads it (its logger systemd).
+func systemdStatus(ev *event.Event) bool {
+	l, _ := ev.GetString(event.FieldLogLogger)
+	return l == "systemd"
 }
 
 // servingDataset is the dataset of an unrecognised line from an LLM-serving container before
