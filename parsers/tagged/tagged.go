@@ -87,6 +87,13 @@ func (p *Parser) Parse(ev *event.Event) bool {
 	}
 	if strings.HasPrefix(first, "\t[ERROR ") || strings.HasPrefix(first, "\t[WARNING ") {
 		first = first[1:] // kubeadm indents its preflight check's failures by a tab
+	} else if first[0] == ' ' {
+		// a native library's eprintln! indented under the Go program's own lines (vLLM Semantic
+		// Router's candle binding: "  ERROR: Failed to initialize Traditional BERT token
+		// classifier: ..."): its stated level
+		if t := strings.TrimLeft(first, " "); len(first)-len(t) <= 4 && (strings.HasPrefix(t, "ERROR: ") || strings.HasPrefix(t, "WARNING: ")) {
+			first = t
+		}
 	}
 	if b, bar := vllm.AfterBar(first); bar && (strings.HasPrefix(b, "ERROR: ") || strings.HasPrefix(b, "WARNING: ")) {
 		// a bare record written on a progress bar's line: torch's DataLoader reporting a
