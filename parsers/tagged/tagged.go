@@ -82,6 +82,11 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		pu.Finish(ev, pu.DatasetOr(ev, Dataset), pu.Error)
 		return true
 	}
+	if n, _ := vllm.LabelLen(first); n > 0 && n < len(first) {
+		// a launcher's label before the rank's line (srun's padded " 0: ", Open MPI's
+		// "[1,0]<stderr>:", torchrun's "[default3]:"): the line is read past it
+		first = first[n:]
+	}
 	if len(first) < 7 {
 		return false
 	}

@@ -201,22 +201,9 @@ func Split(line string) Line {
 	if n, tag := syslogPrefix(rest); n > 0 {
 		l.Tag, rest = rest[tag:n-2], rest[n:]
 	}
-	if n := torchrunLabel(rest); n > 0 && rest[n] != '[' {
-		// torchrun's label before each line of a local rank's output it tees ("[default3]:",
-		// "[trainer0|0]:"): each rank's lines a stream of their own; torch's own log lines after
-		// it ("[default1]:[E socket.cpp:610] ...") keep it, their rank (parseTorch)
+	if n, service := LabelLen(rest); n > 0 {
 		if l.Service == "" {
-			l.Service = rest[:n-1]
-		}
-		rest = rest[n:]
-	} else if n := launcherLabel(rest); n > 0 && (launched(rest[n:]) || strings.HasSuffix(rest[:n], ">:") || strings.HasPrefix(rest, "stderr: ") || strings.HasPrefix(rest, "stdout: ")) {
-		// a launcher's label before a rank's, NCCL's or a traceback's line: "[80746] [rank0]:[E321
-		// ...", srun --label's "0: host:pid:tid [5] NCCL WARN ..." (the message keeps it); Open
-		// MPI's --tag-output before every line of a rank's output, "[1,0]<stderr>:" (a
-		// traceback's code and carets too): each rank's lines a stream of their own, so that two
-		// ranks' tracebacks stay two
-		if strings.HasSuffix(rest[:n], ">:") && l.Service == "" {
-			l.Service = rest[:n-1]
+			l.Service = service
 		}
 		rest = rest[n:]
 	}
@@ -1238,6 +1225,65 @@ func launcherLabel(s string) int {
 		return pdshLabel(s)
 	}
 	return i + 2
+}
+
+// LabelLen returns the length of the label a launcher puts before each line of a rank's or a
+// task's output, and the stream it names (each rank's lines a stream of their own, so that two
+// ranks' tracebacks stay two), or 0 and "" for a line without one:
+//   - srun --label's task number padded to the widest's (" 0: ", many tasks), before every line
+//     of a task's output, a traceback's source lines too;
+//   - torchrun's label before each line of a local rank's output it tees ("[default3]:",
+//     "[trainer0|0]:"); torch's own log lines after it ("[default1]:[E socket.cpp:610] ...")
+//     keep it, their rank (parseTorch);
+//   - a launcher's label before a rank's, NCCL's or a traceback's line: "[80746]
+//     [rank0]:[E321 ...", srun --label's "0: host:pid:tid [5] NCCL WARN ..." (no stream of its
+//     own); Open MPI's --tag-output before every line of a rank's output, "[1,0]<stderr>:" (a
+//     traceback's code and carets too).
+//
+// The message keeps the label; the parsers that read a line's own layout read past it.
+func LabelLen(s string) (int, string) {
+	if n := srunPaddedLabel(s); n > 0 {
+		return n, strings.TrimSpace(s[:n-2])
+	}
+	if n := torchrunLabel(s); n > 0 && s[n] != '[' {
+		return n, s[:n-1]
+	}
+	if n := launcherLabel(s); n > 0 && (launched(s[n:]) || strings.HasSuffix(s[:n], ">:") || strings.HasPrefix(s, "stderr: ") || strings.HasPrefix(s, "stdout: ")) {
+		if strings.HasSuffix(s[:n], ">:") {
+			return n, s[:n-1]
+		}
+		return n, ""
+	}
+	return 0, ""
+}
+
+// srunPaddedLabel reads srun --label's task number where srun padded it with spaces to the width
+// of the job's highest ("  0: [06/27/2025-15:55:56] [TRT-LLM] [RANK 0] [E] Traceback ...", NVIDIA
+// Dynamo's TensorRT-LLM workers under Slurm): its length with the space after the colon, or 0.
+// An unpadded "0: " is read only before a launched program's line (launcherLabel).
+func srunPaddedLabel(s string) int {
+	i := 0
+	for i < len(s) && i < 4 && s[i] == ' ' {
+		i++
+	}
+	if i == 0 {
+		return 0
+	}
+	j := i
+	for j < len(s) && j-i < 5 && s[j] >= '0' && s[j] <= '9' {
+		j++
+	}
+	if j == i || !strings.HasPrefix(s[j:], ": ") || j+2 >= len(s) {
+		return 0
+	}
+	// (before a bracketed record, a traceback's line or a launched program's: a backtrace
+	// numbers its frames the same way, Rust's "   0: std::backtrace::...", "   0:
+	// 0x5628b57586fc - std::...", V8's "    1: 0x1010cb5e5 node::Abort()")
+	t := s[j+2:]
+	if strings.HasPrefix(strings.TrimLeft(t, " "), "0x") || t[0] != '[' && !tracebackLine(t) && !launched(t) {
+		return 0
+	}
+	return j + 2
 }
 
 // torchrunLabel reads the label torchrun puts before each line of a local rank's output when it

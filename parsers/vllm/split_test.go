@@ -87,17 +87,24 @@ func TestSplitBody(t *testing.T) {
 	}
 }
 
-// TestSplitTorchrunLabel: torchrun's label before a local rank's teed line ("[default3]:",
-// "[trainer0|0]:", NVIDIA/nccl issue #1837) is read past, each label a stream of its own; a
-// number alone ("[1]: ", Elasticsearch's list of failed checks) and torch's "[rankN]:" are not
-// such a label.
-func TestSplitTorchrunLabel(t *testing.T) {
+// TestSplitLauncherLabels: torchrun's label before a local rank's teed line ("[default3]:",
+// "[trainer0|0]:", NVIDIA/nccl issue #1837) and srun's padded task number are read past, each
+// label a stream of its own; a number alone ("[1]: ", Elasticsearch's list of failed checks),
+// torch's "[rankN]:" and a backtrace's numbered frames are not such a label.
+func TestSplitLauncherLabels(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]struct{ body, service string }{
 		"[default3]:node-1:1958:1958 [3] NCCL INFO NCCL_SOCKET_IFNAME set to eth2": {"node-1:1958:1958 [3] NCCL INFO NCCL_SOCKET_IFNAME set to eth2", "[default3]"},
 		"[trainer0|0]:ncclInternalError: Internal check failed.":                   {"ncclInternalError: Internal check failed.", "[trainer0|0]"},
 		"[1]: max virtual memory areas vm.max_map_count [65530] is too low":        {"[1]: max virtual memory areas vm.max_map_count [65530] is too low", ""},
 		"[rank2]: RuntimeError: boom":                                              {"RuntimeError: boom", ""},
+		// srun --label's task number padded to the job's widest (ai-dynamo/dynamo pull request
+		// #1690); a backtrace's frame numbers are padded so too, and are no label
+		" 0: [06/27/2025-15:55:56] [TRT-LLM] [RANK 0] [E] Traceback (most recent call last):": {"[06/27/2025-15:55:56] [TRT-LLM] [RANK 0] [E] Traceback (most recent call last):", "0"},
+		" 0:     worker.submit(req)":                                     {"    worker.submit(req)", "0"},
+		"   0: std::backtrace_rs::backtrace::libunwind::trace":           {"   0: std::backtrace_rs::backtrace::libunwind::trace", ""},
+		"   0:     0x5628b57586fc - std::backtrace_rs::backtrace::trace": {"   0:     0x5628b57586fc - std::backtrace_rs::backtrace::trace", ""},
+		"    1: 0x1010cb5e5 node::Abort() [/usr/local/bin/node]":         {"    1: 0x1010cb5e5 node::Abort() [/usr/local/bin/node]", ""},
 	} {
 		if l := Split(in); l.Body != want.body || l.Service != want.service {
 			t.Errorf("Split(%q): body %q, service %q; want %q, %q", in, l.Body, l.Service, want.body, want.service)
