@@ -1346,13 +1346,25 @@ func pdshLabel(s string) int {
 	if rest := s[c+2:]; len(rest) > c && rest[:c] == s[:c] && rest[c] == ':' {
 		return c + 2
 	}
+	if ofiOldLine(s[c+2:]) {
+		// aws-ofi-nccl's lines of before 1.0, which name no host ("10.3.35.83: WARN: Function:
+		// find_ofi_provider Line: 543: NET/OFI Couldn't find any optimal provider")
+		return c + 2
+	}
 	return 0
+}
+
+// ofiOldLine reports whether s is a line of aws-ofi-nccl before 1.0, its level and the function
+// and line that wrote it: "WARN: Function: main Line: 66: NET/OFI OFI NCCL failure: 2".
+func ofiOldLine(s string) bool {
+	lv, rest, ok := strings.Cut(s[:min(len(s), 24)], ": Function: ")
+	return ok && rest != "" && (lv == "WARN" || lv == "INFO" || lv == "TRACE")
 }
 
 // launched reports whether s, after a launcher's label, is a line of the kinds a distributed
 // job prints: a rank's ("[rank0]:..."), NCCL's ("host:pid:tid [dev] NCCL ..."), a traceback's.
 func launched(s string) bool {
-	if strings.HasPrefix(s, "[rank") || strings.HasPrefix(s, TracebackHeader) || IsFrameLine(s) || TorchRankLen(s) > 0 {
+	if strings.HasPrefix(s, "[rank") || strings.HasPrefix(s, TracebackHeader) || IsFrameLine(s) || TorchRankLen(s) > 0 || ofiOldLine(s) {
 		return true
 	}
 	sp := strings.IndexByte(s[:min(len(s), 96)], ' ')
