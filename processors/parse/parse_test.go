@@ -825,3 +825,27 @@ func TestRsyslogEscapedValueJoined(t *testing.T) {
 		t.Errorf("output %q, want %q: %s", got, want, out[0].AppendJSON(nil))
 	}
 }
+
+// A bare traceback an excerpt or a cut log opens at a frame's markers, its frames under them
+// (QwenLM/Qwen3-VL's offline demo on Python 3.13), is Python's in a pod of no known program, as
+// one that opens at a frame is.
+func TestTracebackFromMarkersIsPython(t *testing.T) {
+	t.Parallel()
+	path := "/var/log/pods/jobs_qwen3-vl-demo-job-8w2k_0f1e2d3c-1111-2222-3333-444455556666/demo/0.log"
+	lines := []string{
+		"                      ~~~~~~~~~~~~~~~~~~~~~~~~~~^",
+		`  File "/usr/local/lib/python3.13/site-packages/vllm/entrypoints/llm.py", line 282, in __init__`,
+		"    self.llm_engine = LLMEngine.from_engine_args(",
+	}
+	evs := events(path, lines)
+	for _, ev := range evs {
+		ev.SetString("log.file.path", path)
+	}
+	out := processAll(t, newProc(t, nil), evs)
+	if len(out) != 1 {
+		t.Fatalf("%d events, want the traceback as one", len(out))
+	}
+	if ds, _ := out[0].GetString(event.FieldDataset); ds != "generic.python" {
+		t.Errorf("dataset %q, want generic.python", ds)
+	}
+}

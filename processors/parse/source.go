@@ -1176,9 +1176,11 @@ func (p *Processor) forgetIdle(now time.Time) {
 // its frames ("  File \"...\", line N, in f", also inside an exception group's drawing) or the C++ stack torch's exception message holds
 // under its line ("Exception raised from recvBytes at ...").
 func pythonTraceback(ev *event.Event, st string) bool {
-	if first, _, _ := strings.Cut(st, "\n"); strings.HasPrefix(st, vllm.TracebackHeader) || vllm.IsGroupTraceStart(first) || vllm.IsFrameLine(first) {
+	if first, _, _ := strings.Cut(st, "\n"); strings.HasPrefix(st, vllm.TracebackHeader) || vllm.IsGroupTraceStart(first) || vllm.IsFrameLine(first) ||
+		(vllm.CaretRow(first) || strings.HasPrefix(first, "    ")) && strings.Contains(st, "\n  File \"") {
 		// (an exception group's: "  + Exception Group Traceback (most recent call last):"; a
-		// fragment from its first frame, its exception line cut off by the excerpt)
+		// fragment from its first frame, its exception line cut off by the excerpt; or from a
+		// frame's source line or its markers, a frame under it)
 		return true
 	}
 	if !ev.Has(event.FieldErrorType) {
