@@ -575,6 +575,13 @@ func fields(ev *event.Event, spans, msg, ds string) {
 			ev.Set(pu.FieldEventDuration, event.Int(int64(d)))
 		}
 	}
+	if st == "" {
+		// tower-http's trace layer on a failed response: "response failed classification=Status
+		// code: 503 Service Unavailable latency=0 ms" (a Dynamo worker's /live probe)
+		if _, c, ok := strings.Cut(msg, "classification=Status code: "); ok {
+			st = c
+		}
+	}
 	if len(st) >= 3 {
 		if code, ok := pu.Atoi(st[:3]); ok && code >= 100 && code <= 599 {
 			ev.Set(event.FieldHTTPStatus, event.Int(code))
