@@ -39,7 +39,7 @@ type rule struct {
 type source struct {
 	dataset string
 	proc    string // process.name of the line dataset came from, in a host file
-	// lastProc is process.name of the source's last line, in a host file
+	// lastProc is process.name of the source's last line that named one, in a host file
 	lastProc string
 	last     time.Time
 	// program is set once a line other than an access line came (a server's start-up
@@ -320,10 +320,11 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 	if host {
 		proc, _ = ev.GetString(event.FieldProcessName)
 	}
-	// (a host file's line that names no program goes on with the line before it: it inherits
-	// only when that line was of the program the dataset came from)
+	// (a host file's line that names no program goes on with the last line that named one: it
+	// inherits only when that line was of the program the dataset came from; so do the lines
+	// after it, a message folded over several)
 	prevProc := s.lastProc
-	if host {
+	if host && proc != "" {
 		s.lastProc = proc
 	}
 	ds, _ := ev.GetString(event.FieldDataset)
@@ -424,6 +425,9 @@ func (p *Processor) complete(ev *event.Event, src srcKey, r *rule, parsed bool, 
 		}
 		if parsed && teaches(ev, ds, s, proc) {
 			s.dataset, s.proc = ds, proc
+			if host {
+				s.lastProc = proc // (a line of no program's that teaches: those after it go on with it)
+			}
 		}
 		if !strings.HasSuffix(ds, ".access") {
 			s.program = true
