@@ -1299,17 +1299,21 @@ func parseDeviceAssert(ev *event.Event, b string, l *Line) bool {
 	if i < 0 || !strings.Contains(rest[:i], "thread: [") {
 		return false
 	}
-	loc, kernel, ok := strings.Cut(head, ": ")
-	if !ok || kernel == "" || strings.IndexByte(kernel, ' ') >= 0 {
+	loc, kernel, named := strings.Cut(head, ": ")
+	if named && (kernel == "" || strings.IndexByte(kernel, ' ') >= 0) {
 		return false
 	}
+	// (a build whose assert names no kernel, MSVC's on Windows: "C:/cb/.../work\c10/core/
+	// DynamicCast.h:78: block: [34,0,0], thread: [110,0,0] Assertion `false` failed.")
 	file, ln, ok := parseutil.FileLine(loc)
 	if !ok {
 		return false
 	}
-	l.File, l.FileLine = file[strings.LastIndexByte(file, '/')+1:], ln
+	l.File, l.FileLine = file[strings.LastIndexAny(file, "/\\")+1:], ln
 	l.Level = "error"
-	ev.SetString(parseutil.FieldOriginFunc, kernel)
+	if named {
+		ev.SetString(parseutil.FieldOriginFunc, kernel)
+	}
 	ev.SetString(event.FieldErrorMsg, rest[i:])
 	finishLibraryLine(ev, l, b, DatasetTorch)
 	ev.SetString(FieldErrorKind, KindCUDA)
