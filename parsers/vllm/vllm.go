@@ -1381,8 +1381,9 @@ func WorkloadKind(k, text string) string {
 // source's) to gpu.error.kind, as a library line's outside vLLM is.
 func DisownErrorKind(ev *event.Event) {
 	// only a GPU workload's classes (and a KV transfer's, which SGLang's prefill/decode split
-	// has too): an engine's death or start failure is vLLM's whatever the source
-	if k, ok := ev.GetString(FieldErrorKind); ok && (AcceleratorKind(k) || k == KindKVTransfer) {
+	// has too; a disk that filled, /dev/shm in a notebook's pod; torch.compile failing in a
+	// job): an engine's death or start failure is vLLM's whatever the source
+	if k, ok := ev.GetString(FieldErrorKind); ok && (AcceleratorKind(k) || k == KindKVTransfer || k == KindDiskFull || k == KindCompile) {
 		workloadKind(ev, k, ev.Message())
 	}
 }

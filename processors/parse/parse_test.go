@@ -469,6 +469,16 @@ func TestTrainingJobFailureClasses(t *testing.T) {
 		{"pytorch", "", "nccl_timeout", []string{"[rank0]:[E ProcessGroupNCCL.cpp:1537] [PG 0 Rank 0] Timeout at NCCL work: 1, last enqueued NCCL work: 1, last completed NCCL work: 0."}},
 		{"pytorch", "", "cuda_oom", oom},
 		{"vllm", "cuda_oom", "", oom},
+		// a notebook's /dev/shm that filled (logicalclocks/hopsworks issue #1557, its traceback's
+		// last frames): the job's, not vLLM's
+		{"jupyter", "", "disk_full", []string{
+			"Traceback (most recent call last):",
+			`  File "/srv/hops/anaconda/envs/hopsworks_environment/lib/python3.10/site-packages/torch/multiprocessing/reductions.py", line 618, in reduce_storage`,
+			"    fd, size = storage._share_fd_cpu_()",
+			`  File "/srv/hops/anaconda/envs/hopsworks_environment/lib/python3.10/site-packages/torch/storage.py", line 526, in _share_fd_cpu_`,
+			"    return super()._share_fd_cpu_(*args, **kwargs)",
+			"RuntimeError: unable to write to file </torch_739_144252761_4>: No space left on device (28)",
+		}},
 		// SGLang's prefill/decode split losing a KV transfer (its NIXL connector's
 		// logger.exception, 2026): the class is the engine's, not vLLM's
 		{"sglang", "", "kv_transfer", []string{
