@@ -540,6 +540,33 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			kind = pu.KindNoDevice
 		}
 		ev.SetString(pu.FieldGPUErrorKind, kind)
+	} else if m, ok := llamaLoadError(first); ok && rest == "" {
+		// llama.cpp's model loader giving up (LLAMA_LOG_ERROR, in llama-server's and Ollama's
+		// runner's plain output): "llama_model_load: error loading model: error loading model
+		// architecture: unknown model architecture: 'smollm3'", then "llama_model_load_from_
+		// file_impl: failed to load model"; an architecture this build does not know is the
+		// cause an upgrade fixes
+		r.Level, r.Msg = pu.Error, first
+		ev.SetString(event.FieldErrorMsg, m)
+		if strings.Contains(m, "unknown model architecture: ") {
+			ev.SetString(pu.FieldGPUErrorKind, vllm.KindUnsupportedModel)
+		} else if b, ok := strings.CutPrefix(m, "unable to allocate "); ok && strings.HasSuffix(b, " buffer") &&
+			(strings.HasPrefix(b, "CUDA") || strings.HasPrefix(b, "ROCm") || strings.HasPrefix(b, "Vulkan")) {
+			ev.SetString(pu.FieldGPUErrorKind, "cuda_oom") // "unable to allocate CUDA0 buffer": the GPU's memory
+		}
+	} else if m, ok := strings.CutPrefix(first, "ggml_vulkan: "); ok && (strings.HasSuffix(m, "ErrorOutOfDeviceMemory") || strings.HasPrefix(m, "Device memory allocation of size ") && strings.HasSuffix(m, " failed.")) {
+		// ggml's Vulkan backend out of GPU memory ("ggml_vulkan: Device memory allocation of size
+		// 369827840 failed.", "ggml_vulkan: vk::Device::allocateMemory: ErrorOutOfDeviceMemory"),
+		// as ggml-cuda's cudaMalloc
+		r.Level, r.Msg = pu.Error, first
+		ev.SetString(event.FieldErrorMsg, m)
+		ev.SetString(pu.FieldGPUErrorKind, "cuda_oom")
+	} else if a, ok := glibcAssert(first); ok && rest == "" {
+		// glibc's assert() failing in a C or C++ program, which aborts it ("llama-server:
+		// /var/tmp/.../llama-sampler.cpp:1094: void llama_sampler_dist_apply(...): Assertion
+		// `found' failed."): the process dies of it
+		r.Level, r.Msg = pu.Critical, first
+		ev.SetString(event.FieldErrorMsg, a)
 	} else if strings.Contains(first, ": cudaMalloc failed: out of memory") && rest == "" {
 		// ggml-cuda's allocation that failed, in llama.cpp's plain output, which states no level
 		// ("ggml_backend_cuda_buffer_type_alloc_buffer: allocating 144817.04 MiB on device 0:
@@ -1869,6 +1896,40 @@ func llamaInstance(s string, r *Line) bool {
 	}
 	r.fields = append(r.fields, [2]string{"port", port})
 	return true
+}
+
+// llamaLoadError reads llama.cpp's model loader's error lines: "llama_model_load: error loading
+// model: <why>", "llama_model_load_from_file_impl: failed to load model", "llama_load_model_from_
+// file: failed to load model" (before 2025). It returns the message after the function's name.
+func llamaLoadError(s string) (string, bool) {
+	fn, _, ok := strings.Cut(s[:min(len(s), 64)], ": ")
+	if !ok || !strings.HasPrefix(fn, "llama_") || strings.IndexByte(fn, ' ') >= 0 {
+		return "", false
+	}
+	m := s[len(fn)+2:]
+	if strings.HasPrefix(m, "error loading model: ") {
+		return m[len("error loading model: "):], true
+	}
+	return m, m == "failed to load model"
+}
+
+// glibcAssert reads the line glibc's assert() prints before it aborts the program: "<program>:
+// <file>:<line>: <function>: Assertion `<expr>' failed.". It returns the message from the
+// assertion on.
+func glibcAssert(s string) (string, bool) {
+	i := strings.LastIndex(s, ": Assertion `")
+	if i < 0 || !strings.HasSuffix(s, "' failed.") {
+		return "", false
+	}
+	prog, loc, ok := strings.Cut(s[:i], ": ")
+	if !ok || prog == "" || strings.IndexByte(prog, ' ') >= 0 {
+		return "", false
+	}
+	loc, _, _ = strings.Cut(loc, ": ")
+	if !pu.SourceLocation(loc) {
+		return "", false
+	}
+	return s[i+2:], true
 }
 
 // systemdStatus reads the status systemd prints on the console for a unit as the node boots: a
