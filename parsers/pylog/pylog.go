@@ -391,7 +391,16 @@ func (p *Parser) parse(ev *event.Event, msg string) bool {
 			// (without Dynamo's padding, nor the header of the traceback the record announces,
 			// which error.stack_trace holds: "Scheduler hit an exception: Traceback (most recent
 			// call last):", its exception cut off)
-			ev.SetString(event.FieldErrorMsg, strings.TrimSuffix(strings.TrimRight(r.msg, " \t"), ": "+vllm.TracebackHeader))
+			em := strings.TrimSuffix(strings.TrimRight(r.msg, " \t"), ": "+vllm.TracebackHeader)
+			if strings.Contains(em, "NCCL error") {
+				// torch's NCCL failure in the record's words, NCCL's "Last error:" and its cause
+				// under it (a trainer's "Error during training: NCCL error in: ..."): the cause
+				// goes with it, as under the exception's traceback
+				if c := vllm.LastError("\n" + rest); c != "" {
+					em += " Last error: " + c
+				}
+			}
+			ev.SetString(event.FieldErrorMsg, em)
 		}
 		if k := vllm.Classify(r.msg); k != "" {
 			// the record's own cause over the engine's fate its traceback's frames tell

@@ -399,9 +399,9 @@ func SetTraceback(ev *event.Event, text string) {
 	}
 }
 
-// lastError returns the cause NCCL gives under "Last error:" in whole (on the line under it), or
+// LastError returns the cause NCCL gives under "Last error:" in whole (on the line under it), or
 // "".
-func lastError(whole string) string {
+func LastError(whole string) string {
 	i := strings.Index(whole, "\nLast error:")
 	if i < 0 {
 		return ""
@@ -425,7 +425,7 @@ func withCause(typ, msg, whole string) string {
 		// Connection reset by peer"): the cause goes with the first line
 		// (a paste's lines may end in a space: "Last error: "); NCCL 2.29.7 writes its NVLS
 		// warning without "Last error:" over it
-		if cause := lastError(whole); cause != "" {
+		if cause := LastError(whole); cause != "" {
 			msg += " Last error: " + cause
 		} else if i := strings.Index(whole, "\n"+nvlsBindFailed); i >= 0 {
 			cause, _, _ := strings.Cut(whole[i+1:], "\n")
@@ -1532,7 +1532,7 @@ func setErrorLine(ev *event.Event, body, more, level string) {
 			// ("ncclInternalError: Internal check failed.", "Last error:", "ncclSocketInit:
 			// ..."): NCCL's failure, the cause its message
 			msg := strings.TrimRight(body, " \r")
-			if cause := lastError(body + "\n" + more); cause != "" {
+			if cause := LastError(body + "\n" + more); cause != "" {
 				msg += " Last error: " + cause
 			}
 			ev.SetString(event.FieldErrorMsg, msg)
