@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/pipeline/event"
@@ -245,6 +246,24 @@ func readGlogClock(s string) (c glogClock, rest string, ok bool) {
 	return c, rest, true
 }
 
+// zoneOffset reads a UTC offset written apart from the time before it, "+08:00 " (a log
+// collector's stamp), and returns it.
+func zoneOffset(s string) (time.Duration, bool) {
+	if len(s) < 7 || s[0] != '+' && s[0] != '-' || s[3] != ':' || s[6] != ' ' {
+		return 0, false
+	}
+	h, okH := parseutil.Atoi(s[1:3])
+	m, okM := parseutil.Atoi(s[4:6])
+	if !okH || !okM || h > 14 || m > 59 {
+		return 0, false
+	}
+	d := time.Duration(h)*time.Hour + time.Duration(m)*time.Minute
+	if s[0] == '-' {
+		d = -d
+	}
+	return d, true
+}
+
 // parseNCCL reads NCCL's own debug lines (NCCL_DEBUG=INFO/WARN), "host:pid:tid [cuda device]",
 // then for a WARN the source location NCCL logs it from (src/debug.cc):
 //
@@ -275,7 +294,21 @@ func parseNCCL(ev *event.Event, b string, l *Line) bool {
 		// 14:10:52.224 n176-080-198:2657296:2658229 [0] NCCL INFO Connected all rings"), the
 		// node's local time without its zone
 		t, n, ok := parseutil.RFC3339(b)
-		if !ok || n >= len(b) || b[n] != ' ' || !parseNCCL(ev, strings.TrimLeft(b[n:], " "), l) {
+		if !ok || n >= len(b) || b[n] != ' ' {
+			return false
+		}
+		rest := strings.TrimLeft(b[n:], " ")
+		if z, ok := zoneOffset(rest); ok {
+			// a log collector's stamp with the node's offset ("2025-11-09 15:39:31.043 +08:00
+			// [2025-11-09 07:39:30] h100-28:238:1313 [0] transport/net_ib.cc:139 NCCL WARN
+			// ..."): the time is that zone's
+			if !parseNCCL(ev, rest[len("+08:00 "):], l) {
+				return false
+			}
+			ev.SetTimestamp(t.Add(-z))
+			return true
+		}
+		if !parseNCCL(ev, rest, l) {
 			return false
 		}
 		parseutil.SetDatedLocalTime(ev, t)
