@@ -117,6 +117,12 @@ func Split(line string) Line {
 	} else if b, ok := afterNCCLChunk(rest); ok {
 		rest = b
 	}
+	if n := consoleClock(rest); n > 0 {
+		// a job console's time of day before a rank's torch line ("18:11:06.680 [rank4]:[E205
+		// 18:11:06.375750231 ProcessGroupNCCL.cpp:1870] ...", "[01:17:10.938]: W1024 ..."):
+		// read past, the runtime's time stays
+		rest = rest[n:]
+	}
 	if len(rest) > 20 && rest[0] >= '0' && rest[0] <= '9' && (rest[10] == 'T' || rest[10] == ' ') {
 		// "2026-05-12T08:01:39.331095044Z " (kubectl logs --timestamps), or a Ray driver's
 		// "2026-03-09 01:27:30.122744672 " before the prefix of the actor it forwards
@@ -250,6 +256,37 @@ func Split(line string) Line {
 	}
 	l.Body = rest
 	return l
+}
+
+// consoleClock returns the length of a job console's time of day before a rank's torch line,
+// "18:11:06.680 " or "[01:17:10.938]: " (milliseconds), with the space after it, or 0: only before
+// "[rankN]:" or torch's own glog header, which no formatter stamps so.
+func consoleClock(s string) int {
+	n := 0
+	switch {
+	case len(s) > 14 && s[0] == '[' && s[3] == ':' && s[13] == ']' && strings.HasPrefix(s[14:], ": "):
+		if !clockMillis(s[1:13]) {
+			return 0
+		}
+		n = 16
+	case len(s) > 13 && s[2] == ':' && s[12] == ' ' && s[0] >= '0' && s[0] <= '2':
+		if !clockMillis(s[:12]) {
+			return 0
+		}
+		n = 13
+	default:
+		return 0
+	}
+	if t := s[n:]; strings.HasPrefix(t, "[rank") || len(t) > 6 && (t[0] == 'W' || t[0] == 'E' || t[0] == 'I') && parseutil.AllDigits(t[1:5]) && t[5] == ' ' {
+		return n
+	}
+	return 0
+}
+
+// clockMillis reports whether s is "hh:mm:ss.mmm".
+func clockMillis(s string) bool {
+	return len(s) == 12 && s[2] == ':' && s[5] == ':' && s[8] == '.' && parseutil.AllDigits(s[:2]) &&
+		parseutil.AllDigits(s[3:5]) && parseutil.AllDigits(s[6:8]) && parseutil.AllDigits(s[9:])
 }
 
 // viewerCopied reports whether s, after a log viewer's time without a zone and without brackets
