@@ -669,7 +669,19 @@ func IsNativeErrorStart(b string) bool {
 func IsNativeErrorLine(b string) bool {
 	return strings.HasPrefix(b, "Exception raised from ") || strings.HasPrefix(b, "frame #") ||
 		strings.HasPrefix(b, "  what():  ") || (b != "" && (b[0] == ' ' || b[0] == '\t')) ||
-		b == "<omitting python frames>" // c10's backtrace where it skipped the interpreter's frames
+		b == "<omitting python frames>" || // c10's backtrace where it skipped the interpreter's frames
+		symbolizedFrame(b) || b == "..." // (a paste's elision of frames)
+}
+
+// symbolizedFrame reports whether b is a frame of the stack torch 2.4 and later symbolize
+// ("#9 c10d::TCPStore::incrementValueBy(...) from /.../libtorch_cpu.so:0").
+func symbolizedFrame(b string) bool {
+	n, ok := strings.CutPrefix(b, "#")
+	if !ok {
+		return false
+	}
+	num, rest, ok := strings.Cut(n, " ")
+	return ok && num != "" && len(num) <= 4 && parseutil.AllDigits(num) && strings.Contains(rest, " from ")
 }
 
 const terminatePrefix = "terminate called after throwing an instance of '"
