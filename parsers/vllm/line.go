@@ -377,6 +377,17 @@ func AfterBar(s string) (string, bool) {
 		}
 		return s, false
 	}
+	if strings.HasPrefix(s, "Running ") {
+		// Ray Data's progress bar, its rows and their rate ("Running 0: 0.00 row [00:00, ? row/s]"),
+		// and a record written on its line ("[2025-09-19 21:18:58,205 E 2956326 2956326]
+		// core_worker.cc:2151: Actor with class name: ...", Ray's core)
+		if end := strings.Index(s[:min(len(s), 128)], " row/s]"); end > 0 {
+			if after := s[end+len(" row/s]"):]; strings.TrimSpace(after) != "" && after[0] != ' ' && after[0] != '\r' {
+				return after, true
+			}
+		}
+		return s, false
+	}
 	if len(s) > 16 && s[0] >= '1' && s[0] <= '9' {
 		// a bar of no known total, a count and its rate: "498366it [00:12, 59214.38it/s]04/30/2025
 		// 19:15:41 - INFO - Writing 500000 records to /data/csv/x000.csv"
