@@ -149,6 +149,15 @@ func parseProgress(ev *event.Event, l *Line) bool {
 	// (Ray's note of lines it held back, " [repeated 2x across cluster]", is no part of it)
 	b := Unrepeated(strings.TrimRight(l.Body, " \r"))
 	if !strings.HasSuffix(b, "]") {
+		if head, stats, ok := strings.Cut(b, " ["); ok && vllmBar(head, stats) && strings.Contains(head, "%|") {
+			// vLLM's own offline bar cut at a terminal's width before its closing bracket
+			// ("Processed prompts: 100%|█| 10/10 [00:33<00:00,  3.35s/it, est. speed input: 40.85
+			// toks/s, output: 305.54 toks/"): its numbers are the run's throughput
+			ev.SetString(event.FieldLogLogger, "tqdm")
+			ev.SetString(event.FieldLogLevel, "info")
+			ev.SetString(event.FieldDataset, DatasetServer)
+			return true
+		}
 		return false
 	}
 	open := strings.LastIndex(b, " [")

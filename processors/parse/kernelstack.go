@@ -390,7 +390,9 @@ func sinceBoot(s string) string {
 
 // nvrmStart reports whether a line is an NVIDIA driver message that may go on.
 func nvrmStart(l *vllm.Line) bool {
-	return l.Header == "" && strings.HasPrefix(sinceBoot(l.Body), "NVRM: ")
+	// (also after the syslog tag alone, time and host cut off: journalctl --dmesg pasted,
+	// "kernel: NVRM: API mismatch: ...", its lines indented under it)
+	return l.Header == "" && strings.HasPrefix(sinceBoot(strings.TrimPrefix(l.Body, "kernel: ")), "NVRM: ")
 }
 
 // nvrmAccept reports whether l goes on with the message before it, whose time since boot is
