@@ -540,6 +540,23 @@ func (p *Parser) Parse(ev *event.Event) bool {
 			kind = pu.KindNoDevice
 		}
 		ev.SetString(pu.FieldGPUErrorKind, kind)
+	} else if m, ok := strings.CutPrefix(first, "[AITER] "); ok && strings.Contains(m, " ---> [HIP error](") {
+		// AITER's HIP check on ROCm ("[AITER] .../asm_fmha_fwd_v3_gfx942.cpp:141 fail to call
+		// hipModuleLaunchKernel(...) ---> [HIP error](invalid resource handle)"): the kernel call
+		// that failed, HIP's error
+		r.Level, r.Logger, r.Msg = pu.Error, "aiter", m
+		if loc, call, ok := strings.Cut(m, " "); ok && pu.SourceLocation(loc) {
+			pu.SetOrigin(ev, loc[strings.LastIndexByte(loc, '/')+1:])
+			r.Msg = call
+		}
+		ev.SetString(event.FieldErrorMsg, r.Msg)
+		ev.SetString(pu.FieldGPUErrorKind, "cuda_error")
+	} else if m, ok := strings.CutPrefix(first, "Call returned HSA_STATUS_ERROR"); ok && m != "" {
+		// the ROCm runtime failing a call (rocminfo's, a HIP program's at start: "Call returned
+		// HSA_STATUS_ERROR_OUT_OF_RESOURCES: The runtime failed to allocate the necessary
+		// resources. ..."): the node's AMD GPUs cannot be opened
+		r.Level, r.Msg = pu.Error, first
+		ev.SetString(event.FieldErrorMsg, strings.TrimPrefix(first, "Call returned "))
 	} else if m, ok := llamaLoadError(first); ok && rest == "" {
 		// llama.cpp's model loader giving up (LLAMA_LOG_ERROR, in llama-server's and Ollama's
 		// runner's plain output): "llama_model_load: error loading model: error loading model
