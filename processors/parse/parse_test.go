@@ -859,3 +859,25 @@ func TestTracebackFromMarkersIsPython(t *testing.T) {
 		t.Errorf("dataset %q, want generic.python", ds)
 	}
 }
+
+// vLLM's import-time lines in a trainer that imports it (unslothai/unsloth issue #3293: the
+// platform it detected, fa_utils.py's attention backend check) say nothing of the pod serving
+// with vLLM: the trainer's own line after them is not vLLM's.
+func TestVLLMImportLinesTeachNothing(t *testing.T) {
+	t.Parallel()
+	path := "/var/log/pods/ml-training_unsloth-import-0_0f1e2d3c-1111-2222-3333-444455556666/trainer/0.log"
+	lines := []string{
+		"🦥 Unsloth: Will patch your computer to enable 2x faster free finetuning.",
+		"INFO 09-10 06:37:29 [__init__.py:241] Automatically detected platform cuda.",
+		"ERROR 09-10 06:37:31 [fa_utils.py:57] Cannot use FA version 2 is not supported due to FA2 is only supported on devices with compute capability >= 8",
+		"🦥 Unsloth Zoo will now patch everything to make training faster!",
+	}
+	evs := events(path, lines)
+	for _, ev := range evs {
+		ev.SetString("log.file.path", path)
+	}
+	out := processAll(t, newProc(t, nil), evs)
+	if ds, _ := out[len(out)-1].GetString(event.FieldDataset); ds == "vllm.server" {
+		t.Errorf("the trainer's own line after vLLM's import-time lines: dataset %q", ds)
+	}
+}

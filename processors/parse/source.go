@@ -743,9 +743,12 @@ func teaches(ev *event.Event, ds string, s *source, proc string) bool {
 		return !ev.Has(parseutil.FieldGPUErrorKind) || parseutil.GPUDataset(ev) != ""
 	case ds == vllm.DatasetServer:
 		// what vLLM prints as it is imported, in any program that imports it (a trainer's
-		// rollout: Unsloth, TRL, LLaMA-Factory, verl): no sign that the pod serves with it
+		// rollout: Unsloth, TRL, LLaMA-Factory, verl): no sign that the pod serves with it (its
+		// platform, and the attention backend check of fa_utils.py, "Cannot use FA version 2 is
+		// not supported ...")
 		m, _ := ev.GetString(parseutil.FieldLogMessage)
-		return !strings.HasPrefix(m, "Automatically detected platform ")
+		f, _ := ev.GetString(event.FieldOriginFile)
+		return !strings.HasPrefix(m, "Automatically detected platform ") && f != "fa_utils.py"
 	}
 	return true
 }
