@@ -881,3 +881,16 @@ func TestVLLMImportLinesTeachNothing(t *testing.T) {
 		t.Errorf("the trainer's own line after vLLM's import-time lines: dataset %q", ds)
 	}
 }
+
+// A rank's uncaught exception's line read alone under torch's "[rank3]: " is Python's in a pod of
+// no known program, as without the prefix (a DeepSpeed PPO worker's CUDA out of memory).
+func TestRankExceptionAloneIsPython(t *testing.T) {
+	t.Parallel()
+	path := "/var/log/pods/rlhf_ppo-zero3-worker-0_0f1e2d3c-1111-2222-3333-444455556666/worker/0.log"
+	evs := events(path, []string{"[rank3]: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 86.00 MiB. GPU 3 has a total capacity of 79.10 GiB of which 12.88 MiB is free."})
+	evs[0].SetString("log.file.path", path)
+	out := processAll(t, newProc(t, nil), evs)
+	if ds, _ := out[0].GetString(event.FieldDataset); ds != "generic.python" {
+		t.Errorf("dataset %q, want generic.python", ds)
+	}
+}

@@ -1210,5 +1210,6 @@ func pythonException(ev *event.Event) bool {
 		return false
 	}
 	first, _, _ := strings.Cut(ev.Message(), "\n")
-	return vllm.IsBareException(strings.TrimRight(first, " \r"))
+	// (under torch's "[rank3]: " too, the rank's uncaught exception's line)
+	return vllm.IsBareException(strings.TrimRight(vllm.Split(first).Body, " \r"))
 }
