@@ -171,11 +171,10 @@ func (p *Parser) Parse(ev *event.Event) bool {
 		return true
 	}
 	if lv, m, ok := systemdStatus(first); ok {
-		// (its status coloured on a terminal, "[\x1b[0;1;31mFAILED\x1b[0m] ...": read without the
-		// codes, as the message is written)
 		// systemd's status on the console as a node boots (/var/log/boot.log, a cloud console):
 		// "[FAILED] Failed to start NVIDIA MIG manager service.", "[DEPEND] Dependency failed
-		// for Kubernetes Kubelet.", "[  OK  ] Started ..."
+		// for Kubernetes Kubelet.", "[  OK  ] Started ..." (coloured on a terminal,
+		// "[\x1b[0;1;31mFAILED\x1b[0m] ...": read without the codes, as the message is written)
 		ev.SetString(event.FieldLogLogger, "systemd")
 		ev.SetString(pu.FieldLogMessage, m)
 		if lv == pu.Error {

@@ -926,8 +926,8 @@ func startMode(l *vllm.Line) (int, bool) {
 		// ("#0 _verify_param_shape_across_processes from .../torch/distributed/utils.py:286"),
 		// then a blank line
 		return modeCollectiveStack, true
-	case strings.Contains(l.Body, "] [c10d] ") && (torchLogLine(l.Body) && strings.Contains(l.Body[:min(len(l.Body), 16)], "[W") ||
-		len(l.Body) > 6 && l.Body[0] == 'W' && parseutil.AllDigits(l.Body[1:5]) && l.Body[5] == ' '):
+	case (torchLogLine(l.Body) && strings.Contains(l.Body[:min(len(l.Body), 16)], "[W") ||
+		len(l.Body) > 6 && l.Body[0] == 'W' && parseutil.AllDigits(l.Body[1:5]) && l.Body[5] == ' ') && strings.Contains(l.Body, "] [c10d] "):
 		// c10d's warning of a failed socket operation, which prints the stack of the error it
 		// caught under it: "[W817 ... TCPStore.cpp:125] [c10d] recvValue failed on ...", then
 		// "Exception raised from recvBytes at ..." and its frames (also in torch's glog form,
