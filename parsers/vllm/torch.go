@@ -1014,7 +1014,7 @@ func ShellSignal(b string) string {
 		}
 		return ""
 	}
-	w = strings.TrimSuffix(w, " (core dumped)")
+	w = strings.TrimSuffix(strings.TrimRight(w, " \r"), " (core dumped)") // (a paste's trailing blank)
 	for _, s := range shellSignals {
 		if w == s.words {
 			return s.level
