@@ -392,6 +392,12 @@ func TestParseFolder(t *testing.T) {
 	}
 	writeFile(t, filepath.Join(root, "var/log/journal/m/system.journal"), "LPKSHHRH\x00\x00\x01")
 	writeFile(t, filepath.Join(root, "var/log/wtmp"), "\x07\x00\x00\x00tty1")
+	// a container of Docker's local log driver: its entries are protobuf, no lines to read
+	localLogs := filepath.Join(root, "var/lib/docker/containers", strings.Repeat("ab", 32), "local-logs")
+	if err := os.MkdirAll(localLogs, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(localLogs, "container.log"), "\x00\x00\x00\x2a\x0a\x06stdout")
 	// a syslog that logrotate's copytruncate truncated while it was written: NULs, then lines
 	writeFile(t, filepath.Join(root, "var/log/syslog"), strings.Repeat("\x00", 9000)+
 		"Dec  1 09:00:00 gpu-node-1 kernel: [ 1234.567890] NVRM: Xid (PCI:0000:3b:00): 79, pid=1234, GPU has fallen off the bus.\n")
@@ -440,7 +446,8 @@ func TestParseFolder(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("lines and their files:\n got %v\nwant %v", got, want)
 	}
-	for _, note := range []string{"skipped 1 links", "system.journal: not a text log (a systemd journal file", "wtmp: login records, not text logs", "6 lines, 0 not recognised, 2 files skipped"} {
+	for _, note := range []string{"skipped 1 links", "system.journal: not a text log (a systemd journal file", "wtmp: login records, not text logs",
+		"container.log: Docker's local log driver's binary entries, not text logs", "6 lines, 0 not recognised, 3 files skipped"} {
 		if !strings.Contains(errs, note) {
 			t.Errorf("stderr lacks %q:\n%s", note, errs)
 		}

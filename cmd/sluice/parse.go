@@ -49,7 +49,7 @@ func newParseCmd() *cobra.Command {
 			"name, and so are that file's rotations, as Filebeat reports them: a line a rotation cut is\n" +
 			"joined; a node's own files' rotations, syslog.1 before syslog, are one source too: a record\n" +
 			"a rotation cut is one event), gzip files (rotated logs) are read decompressed, and files that are not text logs\n" +
-			"(journal files, wtmp) are skipped with a note. NULs a line starts with (logrotate's\n" +
+			"(journal files, wtmp, Docker's local log driver's files) are skipped with a note. NULs a line starts with (logrotate's\n" +
 			"copytruncate) are left out, and so is a byte-order mark. A file's lines are received when\n" +
 			"it was last written (its modification time): a rotation's stamps without a year take its\n" +
 			"year, and a line with no time of its own takes that time.",
@@ -176,7 +176,7 @@ func expandInputs(paths []string, stderr io.Writer) ([]string, int, error) {
 	var out []string
 	seen := map[string]bool{}
 	reals := map[string]string{} // a walked path's file, links resolved
-	var dangling, skipped []string
+	var dangling, skipped, local []string
 	rebased := map[string]string{} // a copied node's absolute link: its file in the copy
 	for _, p := range paths {
 		if p == "-" {
@@ -226,6 +226,9 @@ func expandInputs(paths []string, stderr io.Writer) ([]string, int, error) {
 				return nil
 			}
 			if dockerState(path) {
+				if dockerLocalLog(path) {
+					local = append(local, path)
+				}
 				return nil // a Docker container's config and state beside its log, no log
 			}
 			if inCompression(path) {
@@ -288,7 +291,17 @@ func expandInputs(paths []string, stderr io.Writer) ([]string, int, error) {
 	if len(dangling) > 0 {
 		fmt.Fprintf(stderr, "sluice parse: skipped %d links whose file is not there (first: %s)\n", len(dangling), dangling[0])
 	}
-	return out, len(skipped), nil
+	if len(local) > 0 {
+		fmt.Fprintf(stderr, "sluice parse: skipped %s: Docker's local log driver's binary entries, not text logs (read them with docker logs, or log with the json-file driver)\n", strings.Join(local, ", "))
+	}
+	return out, len(skipped) + len(local), nil
+}
+
+// dockerLocalLog reports whether path is a log file of Docker's local driver
+// (/var/lib/docker/containers/<id>/local-logs/container.log and its rotations): length-prefixed
+// protobuf entries, no text to read as lines.
+func dockerLocalLog(path string) bool {
+	return filepath.Base(filepath.Dir(path)) == "local-logs" && strings.HasPrefix(filepath.Base(path), "container.log")
 }
 
 // dockerState reports whether path is a file Docker keeps beside a container's json-file log
