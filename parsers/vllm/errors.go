@@ -1224,8 +1224,8 @@ func exceptionAfter(stack, rest string) (typ, msg string, ok bool) {
 	for rest != "" {
 		var line string
 		line, rest, _ = strings.Cut(rest, "\n")
-		if line == "" || line[0] == ' ' || line[0] == '\t' {
-			continue // the frame's source and carets
+		if line == "" || line[0] == ' ' || line[0] == '\t' || PasteElision(line) {
+			continue // the frame's source and carets; a paste's "..." for lines it left out
 		}
 		if t := strings.TrimRight(line, " "); strings.HasSuffix(t, ":") && rest != "" {
 			// "...ChildFailedError: " and its message on the lines under it (torchrun's report)

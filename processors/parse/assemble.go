@@ -2654,7 +2654,7 @@ func (g *group) accept(l *vllm.Line) bool {
 		// that carries it to the controller): the inner traceback's frames and exception follow
 		g.mode = modeTrace
 		return true
-	case g.mode == modeTrace && !recordStart(b) && !pyWarningLine(b): // a record's line ends a traceback cut short
+	case g.mode == modeTrace && !recordStart(b) && !pyWarningLine(b) && !pytestFailed(b): // a record's line ends a traceback cut short
 		g.mode = modeAfter // the exception line
 		g.msg = vllm.MessageState(b, vllm.MessageClosed)
 		g.msgAt = len(g.parts)
@@ -2687,6 +2687,13 @@ func (g *group) accept(l *vllm.Line) bool {
 		return true
 	}
 	return false
+}
+
+// pytestFailed reports whether b is a line of pytest's short test summary, "FAILED
+// tests/test_x.py::test_y - AssertionError: ...": a test's result, not the exception's line of a
+// traceback cut before it.
+func pytestFailed(b string) bool {
+	return strings.HasPrefix(b, "FAILED ") && strings.Contains(b, " - ")
 }
 
 // textThenObject reports whether b is a line of text that ends by opening a JSON object printed
