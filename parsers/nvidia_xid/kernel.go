@@ -683,7 +683,7 @@ func reportLevel(body string) (level string, known bool) {
 		return pu.Warning, true // the display core's DC_LOG_WARNING
 	case strings.HasSuffix(body, "[drm] Cannot find any crtc or sizes"):
 		return pu.Info, true // drm_info: a GPU without a display, every compute node's at boot
-	case strings.HasPrefix(body, "resource: resource sanity check: ") ||
+	case strings.HasPrefix(body, "resource: resource sanity check: ") || strings.HasPrefix(body, "resource sanity check: ") || // (without its "resource: ", as some kernels write it)
 		strings.HasPrefix(body, "caller ") && strings.HasSuffix(body, " mapping multiple BARs"):
 		return pu.Warning, true // iomem_map_sanity_check's pr_warn, and the caller it names (the NVIDIA driver's)
 	case strings.HasPrefix(body, "amdgpu ") && amdgpuFault(body):
@@ -872,11 +872,15 @@ func uptime(s string) (string, bool) {
 	return strings.TrimPrefix(rest, " "), true
 }
 
-// humanMinute reports whether s is the "Feb28 16:29" of dmesg -H.
+// humanMinute reports whether s is the "Feb28 16:29" of dmesg -H (a day of one digit padded
+// with a space: "Feb 1 21:56").
 func humanMinute(s string) bool {
-	sp := strings.IndexByte(s, ' ')
-	return sp >= 4 && sp <= 5 && pu.Month(s) > 0 && pu.AllDigits(s[3:sp]) && len(s) == sp+6 && s[sp+3] == ':' &&
-		pu.AllDigits(s[sp+1:sp+3]) && pu.AllDigits(s[sp+4:])
+	if len(s) < 9 || pu.Month(s) == 0 {
+		return false
+	}
+	day, clock, ok := strings.Cut(strings.TrimLeft(s[3:], " "), " ")
+	return ok && len(day) >= 1 && len(day) <= 2 && pu.AllDigits(day) && len(clock) == 5 && clock[2] == ':' &&
+		pu.AllDigits(clock[:2]) && pu.AllDigits(clock[3:])
 }
 
 // otherDriver reports whether an AER line is logged by a device a driver other than NVIDIA's
