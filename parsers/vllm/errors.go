@@ -1078,6 +1078,10 @@ func IsMessageContinuation(body string) bool {
 	return false
 }
 
+// OriginalTraceback opens the worker's traceback torch's ExceptionWrapper puts in the message of
+// the exception it re-raises ("Caught AcceleratorError in replica 1 on device 1.", then this).
+const OriginalTraceback = "Original Traceback (most recent call last):"
+
 // lastException finds the last line of the traceback that is not indented, not a marker, not
 // the header and not a continuation of the exception's message: the "Type: message" line
 // Python prints last.
@@ -1121,6 +1125,7 @@ func lastException(stack string) (typ, msg string) {
 			last = false
 		}
 		if line == "" || line[0] == ' ' || line[0] == '\t' || line[0] == '|' || line[0] == '+' || line == TracebackHeader || line == `"""` ||
+			line == OriginalTraceback ||
 			line == causeMarker || line == contextMarker || IsMessageContinuation(line) || IsFrameLine(line) || PasteElision(line) ||
 			// c10's C++ stack under the exception line whose message holds it
 			// (torch.distributed.DistBackendError's "Exception raised from recvBytes at ...",

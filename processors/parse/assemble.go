@@ -2631,6 +2631,12 @@ func (g *group) accept(l *vllm.Line) bool {
 		// "During handling of the above exception, another exception occurred:"
 		g.mode = modeRichTrace
 		return true
+	case g.mode == modeAfter && b == vllm.OriginalTraceback:
+		// torch's ExceptionWrapper re-raising a worker's exception (DataParallel's replica, a
+		// DataLoader worker): "Caught AcceleratorError in replica 1 on device 1.", then the
+		// worker's own traceback, the message's rest
+		g.mode = modeTrace
+		return true
 	case g.mode == modeAfter && b == vllm.TracebackHeader:
 		// a traceback right after an exception line, with no "During handling of the above
 		// exception" or "The above exception was the direct cause" between: another one (the
