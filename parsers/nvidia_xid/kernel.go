@@ -199,17 +199,11 @@ func amdgpuFaultProcess(ev *event.Event, rest string) {
 // syslog tag would; its own "hh:mm:ss [LEVEL] " (simplelog's) or klog header (the device
 // plugin's) states the level. It reports whether body was such a line.
 func hostProgram(ev *event.Event, body string) bool {
-	open := strings.IndexByte(body[:min(len(body), 48)], '[')
-	if open <= 0 {
-		return false
-	}
-	name := body[:open]
-	ds := pu.GPUProgram(name)
-	pidText, text, ok := strings.Cut(body[open+1:], "]: ")
-	pid, num := pu.Atoi(pidText)
-	if !ok || !num || strings.HasPrefix(text, "segfault at ") || strings.HasPrefix(text, "trap ") || !programName(name) {
+	name, pid, text, ok := programPID(body)
+	if !ok || strings.HasPrefix(text, "segfault at ") || strings.HasPrefix(text, "trap ") || !programName(name) {
 		return false // the kernel's own report of the program's crash (crashed)
 	}
+	ds := pu.GPUProgram(name)
 	ev.SetString(event.FieldProcessName, name)
 	ev.Set(event.FieldProcessPID, event.Int(pid))
 	if ds == "" {
@@ -977,13 +971,20 @@ func bareOOMKill(msg string) bool {
 // Bottlerocket node's EC2 console): its name and pid, a name only the GPU stack's programs have
 // (hostProgram reads it).
 func bareGPUProgram(msg string) bool {
-	open := strings.IndexByte(msg[:min(len(msg), 48)], '[')
-	if open <= 0 || pu.GPUProgram(msg[:open]) == "" {
-		return false
+	name, _, _, ok := programPID(msg)
+	return ok && pu.GPUProgram(name) != ""
+}
+
+// programPID reads the "name[pid]: " a program's line the journal forwarded opens with: the
+// name, the pid and the text after it.
+func programPID(s string) (name string, pid int64, text string, ok bool) {
+	open := strings.IndexByte(s[:min(len(s), 48)], '[')
+	if open <= 0 {
+		return "", 0, "", false
 	}
-	pid, _, ok := strings.Cut(msg[open+1:], "]: ")
-	_, num := pu.Atoi(pid)
-	return ok && num
+	pidText, text, found := strings.Cut(s[open+1:], "]: ")
+	pid, num := pu.Atoi(pidText)
+	return s[:open], pid, text, found && num
 }
 
 // KernelRIP reports whether t is the instruction pointer line of an x86 oops's register dump,

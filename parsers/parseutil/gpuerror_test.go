@@ -147,7 +147,7 @@ func TestGPUUnit(t *testing.T) {
 		"Finished Open GPU GRID License Check Fallback.": "",
 		"Started Session 1 of User root.":                "",
 	} {
-		if got := gpuUnit(msg); got != want {
+		if got := GPUUnit(msg); got != want {
 			t.Errorf("%q: %q, want %q", msg, got, want)
 		}
 	}

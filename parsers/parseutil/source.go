@@ -116,10 +116,10 @@ var gpuUnits = map[string]string{
 	"nvidia-migmanager":        DatasetMIGManager,
 }
 
-// gpuUnit returns the dataset of the GPU-stack unit a systemd line is about
+// GPUUnit returns the dataset of the GPU-stack unit a systemd line is about
 // ("nvidia-dcgm.service: Main process exited, code=killed, status=11/SEGV", "Failed to start
 // nvidia-persistenced.service - NVIDIA Persistence Daemon."), or "".
-func gpuUnit(msg string) string {
+func GPUUnit(msg string) string {
 	if u := UnitName(msg); u != "" {
 		return gpuUnits[u]
 	}
@@ -171,11 +171,7 @@ var gpuUnitDescriptions = map[string]string{
 	"NVIDIA MIG manager service":            DatasetMIGManager,
 }
 
-// GPUUnit returns the dataset of the GPU-stack unit a systemd message is about, by its name or
-// its description ("Failed to start NVIDIA MIG manager service."), or "".
-func GPUUnit(msg string) string { return gpuUnit(msg) }
-
-// gpuUnitDescribed is gpuUnit for a line that names the unit by its description.
+// gpuUnitDescribed is GPUUnit for a line that names the unit by its description.
 func gpuUnitDescribed(msg string) string {
 	// (systemd 246 and later end a oneshot unit with "Finished <description>.")
 	for _, verb := range [...]string{"Starting ", "Started ", "Stopping ", "Stopped ", "Failed to start ", "Reloading ", "Reloaded ", "Finished "} {
@@ -304,7 +300,7 @@ func GPUDataset(ev *event.Event) string {
 		// a host file's line: the program its syslog or journal prefix names
 		if p, ok := ev.GetString(event.FieldProcessName); ok {
 			if p == "systemd" {
-				return gpuUnit(ev.Message())
+				return GPUUnit(ev.Message())
 			}
 			if d := GPUProgram(p); d != "" {
 				return d

@@ -524,13 +524,15 @@ func fileLine(s string) (string, int64, bool) {
 func fields(ev *event.Event, spans, msg, ds string) {
 	for _, src := range [2]string{spans, msg} {
 		id := value(src, "request_id=")
-		if i := strings.Index(src, " version=HTTP/"); i > 0 {
-			// Dynamo's layout writes the HTTP request's span fields after the event's own,
-			// "method=POST uri=... version=HTTP/1.1 request_id=<id>", where an event may name
-			// another request_id of its own before or after them: the span's is the one every
-			// line of the request carries
-			if sid := value(src[i:], "request_id="); sid != "" {
-				id = sid
+		if id != "" {
+			if i := strings.Index(src, " version=HTTP/"); i > 0 {
+				// Dynamo's layout writes the HTTP request's span fields after the event's own,
+				// "method=POST uri=... version=HTTP/1.1 request_id=<id>", where an event may name
+				// another request_id of its own before or after them: the span's is the one every
+				// line of the request carries
+				if sid := value(src[i:], "request_id="); sid != "" {
+					id = sid
+				}
 			}
 		}
 		if _, counter := pu.Atoi(id); id == "" || counter || ev.Has(FieldRequestID) || ev.Has(pu.FieldVLLMRequestID) {

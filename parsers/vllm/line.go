@@ -265,12 +265,12 @@ func consoleClock(s string) int {
 	n := 0
 	switch {
 	case len(s) > 14 && s[0] == '[' && s[3] == ':' && s[13] == ']' && strings.HasPrefix(s[14:], ": "):
-		if !clockMillis(s[1:13]) {
+		if _, _, _, _, n, ok := parseutil.Clock(s[1:13]); !ok || n != 12 {
 			return 0
 		}
 		n = 16
 	case len(s) > 13 && s[2] == ':' && s[12] == ' ' && s[0] >= '0' && s[0] <= '2':
-		if !clockMillis(s[:12]) {
+		if _, _, _, _, n, ok := parseutil.Clock(s[:12]); !ok || n != 12 {
 			return 0
 		}
 		n = 13
@@ -281,12 +281,6 @@ func consoleClock(s string) int {
 		return n
 	}
 	return 0
-}
-
-// clockMillis reports whether s is "hh:mm:ss.mmm".
-func clockMillis(s string) bool {
-	return len(s) == 12 && s[2] == ':' && s[5] == ':' && s[8] == '.' && parseutil.AllDigits(s[:2]) &&
-		parseutil.AllDigits(s[3:5]) && parseutil.AllDigits(s[6:8]) && parseutil.AllDigits(s[9:])
 }
 
 // viewerCopied reports whether s, after a log viewer's time without a zone and without brackets
@@ -1265,12 +1259,21 @@ func launcherLabel(s string) int {
 	if n := torchxLabel(s); n > 0 {
 		return n
 	}
+	if n := taskNumber(s); n > 0 {
+		return n
+	}
+	return pdshLabel(s)
+}
+
+// taskNumber returns the length of srun --label's task number at the start of s with the ": "
+// after it ("12: "), or 0.
+func taskNumber(s string) int {
 	i := 0
 	for i < len(s) && i < 6 && s[i] >= '0' && s[i] <= '9' {
 		i++
 	}
 	if i == 0 || i == 6 || !strings.HasPrefix(s[i:], ": ") {
-		return pdshLabel(s)
+		return 0
 	}
 	return i + 2
 }
@@ -1314,24 +1317,18 @@ func srunPaddedLabel(s string) int {
 	for i < len(s) && i < 4 && s[i] == ' ' {
 		i++
 	}
-	if i == 0 {
-		return 0
-	}
-	j := i
-	for j < len(s) && j-i < 5 && s[j] >= '0' && s[j] <= '9' {
-		j++
-	}
-	if j == i || !strings.HasPrefix(s[j:], ": ") || j+2 >= len(s) {
+	n := i + taskNumber(s[i:])
+	if i == 0 || n == i || n >= len(s) {
 		return 0
 	}
 	// (before a bracketed record, a traceback's line or a launched program's: a backtrace
 	// numbers its frames the same way, Rust's "   0: std::backtrace::...", "   0:
 	// 0x5628b57586fc - std::...", V8's "    1: 0x1010cb5e5 node::Abort()")
-	t := s[j+2:]
+	t := s[n:]
 	if strings.HasPrefix(strings.TrimLeft(t, " "), "0x") || t[0] != '[' && !tracebackLine(t) && !launched(t) {
 		return 0
 	}
-	return j + 2
+	return n
 }
 
 // torchrunLabel reads the label torchrun puts before each line of a local rank's output when it

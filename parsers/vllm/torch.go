@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/sluice-dev/sluice/parsers/parseutil"
 	"github.com/sluice-dev/sluice/pipeline/event"
@@ -246,24 +245,6 @@ func readGlogClock(s string) (c glogClock, rest string, ok bool) {
 	return c, rest, true
 }
 
-// zoneOffset reads a UTC offset written apart from the time before it, "+08:00 " (a log
-// collector's stamp), and returns it.
-func zoneOffset(s string) (time.Duration, bool) {
-	if len(s) < 7 || s[0] != '+' && s[0] != '-' || s[3] != ':' || s[6] != ' ' {
-		return 0, false
-	}
-	h, okH := parseutil.Atoi(s[1:3])
-	m, okM := parseutil.Atoi(s[4:6])
-	if !okH || !okM || h > 14 || m > 59 {
-		return 0, false
-	}
-	d := time.Duration(h)*time.Hour + time.Duration(m)*time.Minute
-	if s[0] == '-' {
-		d = -d
-	}
-	return d, true
-}
-
 // parseNCCL reads NCCL's own debug lines (NCCL_DEBUG=INFO/WARN), "host:pid:tid [cuda device]",
 // then for a WARN the source location NCCL logs it from (src/debug.cc):
 //
@@ -298,14 +279,15 @@ func parseNCCL(ev *event.Event, b string, l *Line) bool {
 			return false
 		}
 		rest := strings.TrimLeft(b[n:], " ")
-		if z, ok := zoneOffset(rest); ok {
+		if len(rest) > 7 && (rest[0] == '+' || rest[0] == '-') && rest[6] == ' ' {
 			// a log collector's stamp with the node's offset ("2025-11-09 15:39:31.043 +08:00
 			// [2025-11-09 07:39:30] h100-28:238:1313 [0] transport/net_ib.cc:139 NCCL WARN
-			// ..."): the time is that zone's
-			if !parseNCCL(ev, rest[len("+08:00 "):], l) {
+			// ...", the offset apart from the time): the time is that zone's
+			zoned, m, ok := parseutil.RFC3339(b[:n] + rest[:6])
+			if !ok || m != n+6 || !parseNCCL(ev, rest[7:], l) {
 				return false
 			}
-			ev.SetTimestamp(t.Add(-z))
+			ev.SetTimestamp(zoned)
 			return true
 		}
 		if !parseNCCL(ev, rest, l) {

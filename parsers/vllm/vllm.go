@@ -132,45 +132,26 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 		}
 		if l.Body == SegfaultBanner && !multi {
 			// tvm-ffi's banner alone (its frames cut off): the process dies of the signal
-			setMessage(ev, msg, first, l.Text, rest)
-			ev.SetString(event.FieldLogLevel, "critical")
-			ev.SetString(event.FieldErrorMsg, "Segfault encountered")
-			setRanks(ev, &l)
-			return true
+			return lineAlone(ev, msg, first, rest, &l, "critical", "Segfault encountered", "")
 		}
 		if f, ok := strings.CutPrefix(l.Body, fatalPrefix); ok && !multi && f != "" {
 			// faulthandler's first line alone (its threads' stacks elsewhere or not written):
 			// the interpreter dies of it
-			setMessage(ev, msg, first, l.Text, rest)
-			ev.SetString(event.FieldLogLevel, "critical")
-			ev.SetString(event.FieldErrorMsg, f)
-			setRanks(ev, &l)
-			return true
+			return lineAlone(ev, msg, first, rest, &l, "critical", f, "")
 		}
 		if !multi && (AsyncioReport(l.Body) || childProcessLine(l.Body)) {
 			// asyncio's default handler's report (logged at ERROR) seen without its context
 			// and traceback, or multiprocessing's line over a child's uncaught exception
 			// ("Process SpawnProcess-1:", BaseProcess._bootstrap) without its traceback: the
 			// error stands, what it was about is not here
-			setMessage(ev, msg, first, l.Text, rest)
-			ev.SetString(event.FieldLogLevel, "error")
-			ev.SetString(event.FieldErrorMsg, l.Body)
-			setRanks(ev, &l)
-			return true
+			return lineAlone(ev, msg, first, rest, &l, "error", l.Body, "")
 		}
 		if d, ok := pydanticErrorAlone(l.Body); ok && !multi {
 			// a pydantic ValidationError's error line where an excerpt or a cut log has it
 			// without the exception over it ("Value error, The quantization method mxfp4 is not
 			// supported for the current GPU. ... [type=value_error, ...]", vLLM refusing its
 			// config): the failure it says, as in the exception's message
-			setMessage(ev, msg, first, l.Text, rest)
-			ev.SetString(event.FieldLogLevel, "error")
-			ev.SetString(event.FieldErrorMsg, d)
-			if k := Classify(d); k != "" {
-				ev.SetString(FieldErrorKind, k)
-			}
-			setRanks(ev, &l)
-			return true
+			return lineAlone(ev, msg, first, rest, &l, "error", d, Classify(d))
 		}
 		if HubRefusal(l.Body) && (!multi || HubRefusal(strings.TrimRight(rest, "\n"))) {
 			// the Hub's reason under its HTTP error ("Access to model meta-llama/... is
@@ -178,16 +159,11 @@ func (p *Parser) parse(ev *event.Event, msg string, l Line) bool {
 			// log in."), where an excerpt or a cut log has it without the exception's line (the
 			// file it wanted on the line above it, as the parse processor joins them): the
 			// failure it says
-			setMessage(ev, msg, first, l.Text, rest)
-			ev.SetString(event.FieldLogLevel, "error")
 			em := l.Body
 			if multi {
 				em += "\n" + strings.TrimRight(rest, "\n")
 			}
-			ev.SetString(event.FieldErrorMsg, em)
-			ev.SetString(FieldErrorKind, KindModelAccess)
-			setRanks(ev, &l)
-			return true
+			return lineAlone(ev, msg, first, rest, &l, "error", em, KindModelAccess)
 		}
 		if hsaFault(l.Body) || strings.HasPrefix(l.Body, "Failed: Cuda error ") || strings.HasPrefix(l.Body, "Failed: CUDA error ") ||
 			customAllReduceCheck(l.Body) || strings.Contains(l.Body, "hipErrorNoBinaryForGpu: ") ||
@@ -531,6 +507,20 @@ func setLogMessage(ev *event.Event, l *Line, msg string) {
 			ev.SetString(parseutil.FieldLogMessage, rest)
 		}
 	}
+}
+
+// lineAlone completes the event of a failure's line read without the lines around it (a cut
+// log, an excerpt): its message, the level, what failed, its class when it names one, its
+// ranks. It returns true, the line taken.
+func lineAlone(ev *event.Event, msg, first, rest string, l *Line, level, errMsg, kind string) bool {
+	setMessage(ev, msg, first, l.Text, rest)
+	ev.SetString(event.FieldLogLevel, level)
+	ev.SetString(event.FieldErrorMsg, errMsg)
+	if kind != "" {
+		ev.SetString(FieldErrorKind, kind)
+	}
+	setRanks(ev, l)
+	return true
 }
 
 // fragmentMessage is the message of a traceback read from its middle (an excerpt, a file that
